@@ -1,0 +1,3 @@
+module github.com/flinksim/flinksim
+
+go 1.26

@@ -1,0 +1,108 @@
+package sim
+
+import (
+	"math"
+	"sort"
+	"testing"
+)
+
+// Each distribution's sample mean and the mean of its n-fold sums must match
+// the analytic mean within 5 standard errors (a false alarm about once in 3.5
+// million runs).
+func TestDistMeansAndSums(t *testing.T) {
+	ln, ok := LogNormalFromMeanP99(10e-6, 60e-6)
+	if !ok {
+		t.Fatal("log-normal with mean 10us and p99 60us should exist")
+	}
+	for _, c := range []struct {
+		name string
+		d    Dist
+		sd   float64 // standard deviation of one sample
+	}{
+		{"constant", Constant{3e-6}, 0},
+		{"exponential", Exponential{5e-6}, 5e-6},
+		{"lognormal", ln, ln.Mean() * math.Sqrt(math.Expm1(ln.Sigma*ln.Sigma))},
+		{"uniform", Uniform{1e-6, 9e-6}, 8e-6 / math.Sqrt(12)},
+	} {
+		r := NewStreams(1).Stream(c.name)
+		for _, n := range []int64{1, 3, 16, 17, 200} {
+			const draws = 20000
+			sum := 0.0
+			for i := 0; i < draws; i++ {
+				v := c.d.SumOf(n, r)
+				if v < 0 {
+					t.Fatalf("%s: negative sum %v", c.name, v)
+				}
+				sum += v
+			}
+			mean := sum / draws
+			want := float64(n) * c.d.Mean()
+			se := c.sd * math.Sqrt(float64(n)) / math.Sqrt(draws)
+			if math.Abs(mean-want) > 5*se+1e-15 {
+				t.Errorf("%s n=%d: mean %.4g, want %.4g ± %.2g", c.name, n, mean, want, 5*se)
+			}
+		}
+	}
+}
+
+func TestLogNormalFromMeanP99(t *testing.T) {
+	d, ok := LogNormalFromMeanP99(2, 10)
+	if !ok {
+		t.Fatal("should exist")
+	}
+	if math.Abs(d.Mean()-2) > 1e-12 {
+		t.Fatalf("mean %v", d.Mean())
+	}
+	p99 := math.Exp(d.Mu + 2.3263478740408408*d.Sigma)
+	if math.Abs(p99-10) > 1e-9 {
+		t.Fatalf("p99 %v", p99)
+	}
+	if _, ok := LogNormalFromMeanP99(1, 100); ok {
+		t.Fatal("p99 = 100 × mean has no log-normal")
+	}
+	if _, ok := LogNormalFromMeanP99(1, 0.5); ok {
+		t.Fatal("p99 below the mean has no log-normal")
+	}
+}
+
+func TestHistogramQuantilesMatchSortedSample(t *testing.T) {
+	r := NewStreams(3).Stream("hist")
+	h := NewHistogram()
+	xs := make([]float64, 100000)
+	for i := range xs {
+		xs[i] = r.ExpFloat64() * 0.01
+		h.Add(xs[i], 1)
+	}
+	sort.Float64s(xs)
+	for _, q := range []float64{0.5, 0.9, 0.99, 0.999} {
+		exact := xs[int(q*float64(len(xs)))-1]
+		got := h.Quantile(q)
+		if math.Abs(got-exact)/exact > 0.008 { // one bucket width
+			t.Errorf("q%.3f: %v, exact %v", q, got, exact)
+		}
+	}
+	if h.Max() != xs[len(xs)-1] || h.Count() != 100000 {
+		t.Fatalf("max %v count %v", h.Max(), h.Count())
+	}
+}
+
+func TestHistogramSpreadAndMerge(t *testing.T) {
+	h := NewHistogram()
+	h.AddSpread(0, 1, 100) // uniform on [0,1]
+	if m := h.Quantile(0.5); math.Abs(m-0.5) > 0.07 {
+		t.Fatalf("median of spread %v", m)
+	}
+	if math.Abs(h.Mean()-0.5) > 1e-12 {
+		t.Fatalf("mean of spread %v", h.Mean())
+	}
+	g := NewHistogram()
+	g.Add(2, 1)
+	h.Merge(g)
+	if h.Count() != 101 || h.Max() != 2 {
+		t.Fatalf("merge: count %v max %v", h.Count(), h.Max())
+	}
+	h.Reset()
+	if h.Count() != 0 || h.Quantile(0.5) != 0 {
+		t.Fatal("reset")
+	}
+}

@@ -1,0 +1,134 @@
+package sim
+
+import "math"
+
+// Histogram counts weighted non-negative values in log-spaced buckets, with a
+// relative width of 2^-7 (under 0.8 %), from 1e-9 to 1e9. It keeps the exact
+// count, sum, minimum and maximum. Weights may be fractional, so a chunk of
+// records can be added as a few weighted points.
+type Histogram struct {
+	w        []float64
+	n, sum   float64
+	min, max float64
+}
+
+const (
+	histSubBits = 7
+	histShift   = 52 - histSubBits
+)
+
+var (
+	histBase = math.Float64bits(1e-9) >> histShift
+	histTop  = math.Float64bits(1e9) >> histShift
+)
+
+// NewHistogram returns an empty histogram.
+func NewHistogram() *Histogram {
+	return &Histogram{w: make([]float64, histTop-histBase+1), min: math.Inf(1), max: math.Inf(-1)}
+}
+
+func histBucket(v float64) int {
+	b := math.Float64bits(v) >> histShift
+	switch {
+	case v <= 0 || b < histBase:
+		return 0
+	case b > histTop:
+		return int(histTop - histBase)
+	}
+	return int(b - histBase)
+}
+
+func histLower(i int) float64 { return math.Float64frombits((uint64(i) + histBase) << histShift) }
+
+// Add records value v with weight w.
+func (h *Histogram) Add(v, w float64) {
+	if w <= 0 {
+		return
+	}
+	h.w[histBucket(v)] += w
+	h.n += w
+	h.sum += v * w
+	if v < h.min {
+		h.min = v
+	}
+	if v > h.max {
+		h.max = v
+	}
+}
+
+// AddSpread records weight w spread evenly over [lo, hi], as at most eight
+// points at the midpoints of equal slices (one point per unit of weight when w
+// is smaller). A chunk of one record is therefore exactly one point.
+func (h *Histogram) AddSpread(lo, hi, w float64) {
+	if hi <= lo || w <= 1 {
+		h.Add((lo+hi)/2, w)
+		return
+	}
+	k := math.Min(8, math.Ceil(w))
+	step := (hi - lo) / k
+	for i := 0.0; i < k; i++ {
+		h.Add(lo+(i+0.5)*step, w/k)
+	}
+}
+
+// Count is the total weight.
+func (h *Histogram) Count() float64 { return h.n }
+
+// Mean is the weighted mean, or 0 when empty.
+func (h *Histogram) Mean() float64 {
+	if h.n == 0 {
+		return 0
+	}
+	return h.sum / h.n
+}
+
+// Max is the largest value added, or 0 when empty.
+func (h *Histogram) Max() float64 {
+	if h.n == 0 {
+		return 0
+	}
+	return h.max
+}
+
+// Quantile returns the q-quantile (0 ≤ q ≤ 1), interpolated within its bucket
+// and clamped to the observed range; 0 when empty.
+func (h *Histogram) Quantile(q float64) float64 {
+	if h.n == 0 {
+		return 0
+	}
+	target := q * h.n
+	acc := 0.0
+	for i, w := range h.w {
+		if w == 0 {
+			continue
+		}
+		if acc+w >= target {
+			lo, hi := histLower(i), histLower(i+1)
+			if i == 0 {
+				lo = 0
+			}
+			v := lo + (hi-lo)*(target-acc)/w
+			return math.Min(math.Max(v, h.min), h.max)
+		}
+		acc += w
+	}
+	return h.max
+}
+
+// Merge adds all of o into h.
+func (h *Histogram) Merge(o *Histogram) {
+	for i, w := range o.w {
+		h.w[i] += w
+	}
+	h.n += o.n
+	h.sum += o.sum
+	h.min = math.Min(h.min, o.min)
+	h.max = math.Max(h.max, o.max)
+}
+
+// Reset empties h.
+func (h *Histogram) Reset() {
+	clear(h.w)
+	h.n, h.sum = 0, 0
+	h.min, h.max = math.Inf(1), math.Inf(-1)
+}
