@@ -1,0 +1,122 @@
+package models
+
+import "github.com/flinksim/flinksim/sim"
+
+// Chunk is a run of records that travel together: a network buffer's worth by
+// default, one record in exact mode. It carries what later mechanisms need so
+// that none of them requires a redesign: creation and event-time ranges
+// (latency, watermarks, windows), the source offsets it came from (replay), and
+// the buffers it occupies (credit-based flow control). Records inside a chunk
+// are taken to be spread evenly over its time ranges.
+type Chunk struct {
+	Records int64
+	Bytes   int64
+	// CreatedLo/Hi bound the records' creation times (when they were appended
+	// to Kafka); end-to-end latency is measured from them.
+	CreatedLo, CreatedHi sim.Time
+	// EventLo/Hi bound the records' event timestamps. They equal the creation
+	// times until a model of event-time disorder sets them apart.
+	EventLo, EventHi sim.Time
+	// Partition is the Kafka partition the records were read from, or -1 once
+	// records of several partitions share the chunk; OffsetLo/Hi is then unset.
+	Partition          int32
+	OffsetLo, OffsetHi int64
+	// Buffers is the number of network buffers the chunk occupies once it is
+	// a finished buffer in a channel.
+	Buffers int32
+}
+
+// Take splits off the first k records (0 < k < c.Records) as a new chunk and
+// leaves the rest in c. Times and offsets are divided in proportion.
+func (c *Chunk) Take(k int64) Chunk {
+	f := float64(k) / float64(c.Records)
+	head := *c
+	head.Records = k
+	head.Bytes = c.Bytes * k / c.Records
+	head.CreatedHi = c.CreatedLo + sim.Time(f*float64(c.CreatedHi-c.CreatedLo))
+	head.EventHi = c.EventLo + sim.Time(f*float64(c.EventHi-c.EventLo))
+	if c.Partition >= 0 {
+		head.OffsetHi = c.OffsetLo + k
+		c.OffsetLo = head.OffsetHi
+	}
+	c.Records -= k
+	c.Bytes -= head.Bytes
+	c.CreatedLo = head.CreatedHi
+	c.EventLo = head.EventHi
+	return head
+}
+
+// Absorb appends o's records to c (o follows c).
+func (c *Chunk) Absorb(o *Chunk) {
+	if c.Records == 0 {
+		b := c.Buffers
+		*c = *o
+		c.Buffers = b
+		return
+	}
+	c.Records += o.Records
+	c.Bytes += o.Bytes
+	c.CreatedLo = min(c.CreatedLo, o.CreatedLo)
+	c.CreatedHi = max(c.CreatedHi, o.CreatedHi)
+	c.EventLo = min(c.EventLo, o.EventLo)
+	c.EventHi = max(c.EventHi, o.EventHi)
+	if c.Partition != o.Partition || c.OffsetHi != o.OffsetLo {
+		c.Partition, c.OffsetLo, c.OffsetHi = -1, 0, 0
+	} else {
+		c.OffsetHi = o.OffsetHi
+	}
+}
+
+// ring is a growable FIFO queue that reuses its storage, so steady-state
+// queueing allocates nothing.
+type ring[T any] struct {
+	buf  []T
+	head int
+	n    int
+}
+
+func (r *ring[T]) Len() int { return r.n }
+
+func (r *ring[T]) Push(v T) {
+	if r.n == len(r.buf) {
+		r.grow()
+	}
+	r.buf[(r.head+r.n)%len(r.buf)] = v
+	r.n++
+}
+
+// PushFront puts v at the head (for events that overtake queued data).
+func (r *ring[T]) PushFront(v T) {
+	if r.n == len(r.buf) {
+		r.grow()
+	}
+	r.head = (r.head - 1 + len(r.buf)) % len(r.buf)
+	r.buf[r.head] = v
+	r.n++
+}
+
+func (r *ring[T]) grow() {
+	nb := make([]T, max(8, 2*len(r.buf)))
+	for i := 0; i < r.n; i++ {
+		nb[i] = r.buf[(r.head+i)%len(r.buf)]
+	}
+	r.buf, r.head = nb, 0
+}
+
+// At returns a pointer to the i-th element from the head.
+func (r *ring[T]) At(i int) *T { return &r.buf[(r.head+i)%len(r.buf)] }
+
+// Front returns a pointer to the head element.
+func (r *ring[T]) Front() *T { return &r.buf[r.head] }
+
+// Back returns a pointer to the tail element.
+func (r *ring[T]) Back() *T { return r.At(r.n - 1) }
+
+func (r *ring[T]) Pop() T {
+	v := r.buf[r.head]
+	var zero T
+	r.buf[r.head] = zero
+	r.head = (r.head + 1) % len(r.buf)
+	r.n--
+	return v
+}

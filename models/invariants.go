@@ -1,0 +1,161 @@
+package models
+
+import (
+	"fmt"
+	"math"
+)
+
+// checkInvariants verifies the run's own bookkeeping: records are conserved at
+// every Kafka partition, edge, chain link and sink, buffers are conserved at
+// every channel, pool and gate, and the clock reached the end. Every run calls
+// it; a violation is a bug in the simulator, reported as an error.
+func (s *Simulation) checkInvariants() error {
+	var errs []error
+	fail := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if s.eng.Now() != s.spec.Duration {
+		fail("clock ended at %v, not %v", s.eng.Now(), s.spec.Duration)
+	}
+	for i, kp := range s.kafka {
+		var inLog int64
+		for j := 0; j < kp.log.Len(); j++ {
+			inLog += kp.log.At(j).N
+		}
+		if kp.read > kp.appended || inLog != kp.lag() {
+			fail("kafka %s partition %d: appended %d, read %d, log holds %d", s.kafkaOwner[i].spec.Name, kp.index, kp.appended, kp.read, inLog)
+		}
+	}
+	active := func(st *subtask) int64 {
+		n := st.in.Records
+		if st.busy {
+			n += st.cur.Records
+		}
+		return n
+	}
+	for _, e := range s.edges {
+		var inflight int64
+		for _, st := range e.from.task.subtasks {
+			for _, p := range st.parts {
+				if p.edge != e {
+					continue
+				}
+				for _, c := range p.ch {
+					n := c.open.Records
+					for j := 0; j < c.q.Len(); j++ {
+						n += c.q.At(j).Records
+					}
+					if n != c.inflight {
+						fail("edge %s->%s channel %d->%d: %d records queued, counter says %d", e.from.spec.Name, e.to.spec.Name, st.index, c.sub, n, c.inflight)
+					}
+					inflight += n
+				}
+			}
+		}
+		if e.emitted != e.consumed+inflight {
+			fail("edge %s->%s: emitted %d != consumed %d + in flight %d", e.from.spec.Name, e.to.spec.Name, e.emitted, e.consumed, inflight)
+		}
+	}
+	for _, t := range s.tasks {
+		head := t.nodes[0]
+		var fed, counted int64
+		for _, st := range t.subtasks {
+			counted += st.ops[0].in + active(st)
+			for _, kp := range st.splits {
+				fed += kp.read
+			}
+			for pos, rt := range t.nodes {
+				op := st.ops[pos]
+				if pos > 0 && op.in != st.ops[rt.parent].out {
+					fail("%s subtask %d: chained input %d != upstream output %d", rt.spec.Name, st.index, op.in, st.ops[rt.parent].out)
+				}
+				if rt.spec.Kind == KindOperator && math.Abs(float64(op.out)-float64(op.in)*rt.spec.Selectivity) >= 1 {
+					fail("%s subtask %d: %d records out for %d in at selectivity %g", rt.spec.Name, st.index, op.out, op.in, rt.spec.Selectivity)
+				}
+			}
+			s.checkBuffers(st, fail)
+		}
+		for _, e := range head.ins {
+			fed += e.consumed
+		}
+		if fed != counted {
+			fail("%s: %d records fed, %d processed or in process", head.spec.Name, fed, counted)
+		}
+	}
+	var sunk int64
+	for _, st := range s.subtasks {
+		for pos, rt := range st.t.nodes {
+			if rt.spec.Kind == KindSink {
+				sunk += st.ops[pos].in
+			}
+		}
+	}
+	if sunk != s.rec.written {
+		fail("sinks took %d records but wrote %d", sunk, s.rec.written)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("simulator invariant violated (a bug; please report it): %w", joinErrs(errs))
+	}
+	return nil
+}
+
+func (s *Simulation) checkBuffers(st *subtask, fail func(string, ...any)) {
+	for _, p := range st.parts {
+		var used int32
+		for _, c := range p.ch {
+			var send, recv int32
+			if c.open.Records > 0 {
+				send++
+			}
+			for j := 0; j < c.q.Len(); j++ {
+				b := c.q.At(j).Buffers
+				if c.local || j >= int(c.delivered) {
+					send += b
+				} else {
+					recv += b
+				}
+			}
+			if owner := c.dst.owner; owner.inCh == c {
+				if c.local {
+					send += owner.inBuf
+				} else {
+					recv += owner.inBuf
+				}
+			}
+			if send != c.sendBuf || recv != c.recvBuf || c.floatHeld > c.recvBuf {
+				fail("channel %s[%d]->%d: buffers at sender %d (counter %d), at receiver %d (counter %d, floating %d)",
+					p.edge.from.spec.Name, st.index, c.sub, send, c.sendBuf, recv, c.recvBuf, c.floatHeld)
+			}
+			used += c.sendBuf
+		}
+		if used != p.used {
+			fail("partition %s[%d]: pool use %d, channels hold %d", p.edge.from.spec.Name, st.index, p.used, used)
+		}
+	}
+	for _, g := range st.gates {
+		var f, held int32
+		for _, c := range g.ch {
+			f += c.floatHeld
+			if !c.local {
+				held += c.recvBuf
+			}
+		}
+		if f != g.floatUsed || g.floatUsed > int32(s.spec.Network.FloatingPerGate) || held != g.remoteHeld {
+			fail("gate of %s[%d]: floating used %d (channels %d, max %d), remote held %d (counter %d)",
+				g.edge.to.spec.Name, st.index, g.floatUsed, f, s.spec.Network.FloatingPerGate, held, g.remoteHeld)
+		}
+	}
+}
+
+func joinErrs(errs []error) error {
+	msg := ""
+	for i, e := range errs {
+		if i > 0 {
+			msg += "; "
+		}
+		msg += e.Error()
+		if i == 9 && len(errs) > 10 {
+			msg += fmt.Sprintf("; and %d more", len(errs)-10)
+			break
+		}
+	}
+	return fmt.Errorf("%s", msg)
+}

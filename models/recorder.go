@@ -1,0 +1,232 @@
+package models
+
+import (
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Metric names, as Flink spells them (docs/ops/metrics.md). The latency and
+// state metrics have no Flink equivalent of the same meaning and say so.
+const (
+	MetricRecordsIn     = "numRecordsInPerSecond"
+	MetricRecordsOut    = "numRecordsOutPerSecond"
+	MetricBusy          = "busyTimeMsPerSecond"
+	MetricBackPressured = "backPressuredTimeMsPerSecond"
+	MetricIdle          = "idleTimeMsPerSecond"
+	MetricInPool        = "inPoolUsage"
+	MetricOutPool       = "outPoolUsage"
+	MetricPending       = "pendingRecords"
+	MetricLagMax        = "records-lag-max"
+	MetricStateSize     = "stateSizeBytes"  // keyed state held (keys × state per key)
+	MetricLatencyP50    = "e2eLatencyP50Ms" // record creation → visible in the sink
+	MetricLatencyP99    = "e2eLatencyP99Ms"
+	MetricLatencyMax    = "e2eLatencyMaxMs"
+	MetricSinkWritten   = "numRecordsWritten" // cumulative records written by the sink
+)
+
+// Series is one metric of one operator over time. Subtask is -1 for the
+// operator as a whole (sums for rates and sizes, means for time and usage).
+type Series struct {
+	Operator string
+	Subtask  int
+	Metric   string
+	Values   []float64
+}
+
+// seriesRef points a Series at what it measures.
+type seriesRef struct {
+	node   *nodeRT
+	sub    int // -1: aggregate
+	metric string
+}
+
+// recorder samples metrics every Settings.SampleInterval.
+type recorder struct {
+	s       *Simulation
+	last    sim.Time
+	times   []float64
+	refs    []seriesRef
+	series  []Series
+	totals  map[*subtask]*[3]sim.Time // whole-run time per state
+	lat     map[*nodeRT]*sinkLatency
+	latAll  *sim.Histogram
+	written int64
+	lagMax  int64
+}
+
+type sinkLatency struct{ all, interval *sim.Histogram }
+
+func newRecorder(s *Simulation) *recorder {
+	r := &recorder{s: s, totals: map[*subtask]*[3]sim.Time{}, lat: map[*nodeRT]*sinkLatency{}, latAll: sim.NewHistogram()}
+	for _, st := range s.subtasks {
+		r.totals[st] = &[3]sim.Time{}
+	}
+	add := func(rt *nodeRT, sub int, metrics ...string) {
+		for _, m := range metrics {
+			r.refs = append(r.refs, seriesRef{rt, sub, m})
+			r.series = append(r.series, Series{Operator: rt.spec.Name, Subtask: sub, Metric: m})
+		}
+	}
+	// Fixed order: nodes as declared, aggregate first, then subtasks.
+	for _, rt := range s.nodes {
+		n := rt.spec
+		for sub := -1; sub < n.Parallelism; sub++ {
+			add(rt, sub, MetricRecordsIn, MetricRecordsOut, MetricBusy, MetricBackPressured, MetricIdle)
+			if len(rt.task.nodes[0].ins) > 0 {
+				add(rt, sub, MetricInPool)
+			}
+			if hasOutputs(rt.task) {
+				add(rt, sub, MetricOutPool)
+			}
+			if n.Kind == KindSource {
+				add(rt, sub, MetricPending, MetricLagMax)
+			}
+			if n.Keyed != nil {
+				add(rt, sub, MetricStateSize)
+			}
+		}
+		if n.Kind == KindSink {
+			add(rt, -1, MetricLatencyP50, MetricLatencyP99, MetricLatencyMax, MetricSinkWritten)
+			r.lat[rt] = &sinkLatency{all: sim.NewHistogram(), interval: sim.NewHistogram()}
+		}
+	}
+	return r
+}
+
+func hasOutputs(t *task) bool {
+	for _, rt := range t.nodes {
+		if len(rt.outs) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// sunk records n records of chunk c written by sink rt at now.
+func (r *recorder) sunk(rt *nodeRT, st *subtask, now sim.Time, n int64, c *Chunk) {
+	visible := now
+	if d := rt.spec.Sink; d != nil && d.Latency != nil {
+		visible += sim.FromSeconds(d.Latency.Sample(st.ops[rt.pos].rng))
+	}
+	lo := (visible - c.CreatedHi).Seconds()
+	hi := (visible - c.CreatedLo).Seconds()
+	l := r.lat[rt]
+	l.all.AddSpread(lo, hi, float64(n))
+	l.interval.AddSpread(lo, hi, float64(n))
+	r.latAll.AddSpread(lo, hi, float64(n))
+	r.written += n
+}
+
+// sample closes the interval since the last sample and appends one value to
+// every series.
+func (r *recorder) sample() {
+	s := r.s
+	now := s.eng.Now()
+	dt := (now - r.last).Seconds()
+	if dt <= 0 {
+		return
+	}
+	r.times = append(r.times, now.Seconds())
+	for _, kp := range s.kafka {
+		kp.advance(now)
+		r.lagMax = max(r.lagMax, kp.lag())
+	}
+	// Per-subtask values first, so aggregates can be computed from them.
+	type key struct {
+		rt  *nodeRT
+		sub int
+		m   string
+	}
+	vals := make(map[key]float64, len(r.refs))
+	for _, st := range s.subtasks {
+		st.acc[st.state] += now - st.since
+		st.since = now
+		tot := r.totals[st]
+		ms := func(i int) float64 { return float64(st.acc[i]) / float64(sim.Millisecond) / dt }
+		busy, bp, idle := ms(int(stBusy)), ms(int(stBackPressured)), ms(int(stIdle))
+		for i := range st.acc {
+			tot[i] += st.acc[i]
+			st.acc[i] = 0
+		}
+		inPool, outPool := poolUsage(st)
+		var pending, lagMax int64
+		for _, kp := range st.splits {
+			pending += kp.lag()
+			lagMax = max(lagMax, kp.lag())
+		}
+		for pos, rt := range st.t.nodes {
+			op := &st.ops[pos]
+			k := func(m string) key { return key{rt, st.index, m} }
+			vals[k(MetricRecordsIn)] = float64(op.in-op.sampledIn) / dt
+			vals[k(MetricRecordsOut)] = float64(op.out-op.sampledOut) / dt
+			op.sampledIn, op.sampledOut = op.in, op.out
+			vals[k(MetricBusy)], vals[k(MetricBackPressured)], vals[k(MetricIdle)] = busy, bp, idle
+			vals[k(MetricInPool)], vals[k(MetricOutPool)] = inPool, outPool
+			if rt.spec.Kind == KindSource {
+				vals[k(MetricPending)], vals[k(MetricLagMax)] = float64(pending), float64(lagMax)
+			}
+			if rt.spec.Keyed != nil {
+				vals[k(MetricStateSize)] = rt.distinctKeys(st.index, op.in) * float64(rt.spec.Keyed.StatePerKey)
+			}
+		}
+	}
+	for i, ref := range r.refs {
+		var v float64
+		switch {
+		case ref.sub >= 0:
+			v = vals[key{ref.node, ref.sub, ref.metric}]
+		case ref.metric == MetricLatencyP50:
+			v = r.lat[ref.node].interval.Quantile(0.5) * 1000
+		case ref.metric == MetricLatencyP99:
+			v = r.lat[ref.node].interval.Quantile(0.99) * 1000
+		case ref.metric == MetricLatencyMax:
+			v = r.lat[ref.node].interval.Max() * 1000
+		case ref.metric == MetricSinkWritten:
+			v = r.lat[ref.node].all.Count()
+		default:
+			p := ref.node.spec.Parallelism
+			sum := 0.0
+			for sub := 0; sub < p; sub++ {
+				sum += vals[key{ref.node, sub, ref.metric}]
+			}
+			if aggregateIsMean(ref.metric) {
+				sum /= float64(p)
+			}
+			v = sum
+		}
+		r.series[i].Values = append(r.series[i].Values, v)
+	}
+	for _, l := range r.lat {
+		l.interval.Reset()
+	}
+	r.last = now
+}
+
+func aggregateIsMean(metric string) bool {
+	switch metric {
+	case MetricBusy, MetricBackPressured, MetricIdle, MetricInPool, MetricOutPool:
+		return true
+	}
+	return false
+}
+
+// poolUsage returns inPoolUsage (over remote channels only, as Flink's gauge)
+// and outPoolUsage.
+func poolUsage(st *subtask) (in, out float64) {
+	var held, capacity float64
+	for _, g := range st.gates {
+		held += float64(g.remoteHeld)
+		capacity += float64(g.capacity)
+	}
+	if capacity > 0 {
+		in = held / capacity
+	}
+	var used, pool float64
+	for _, p := range st.parts {
+		used += float64(p.used)
+		pool += float64(p.pool)
+	}
+	if pool > 0 {
+		out = used / pool
+	}
+	return in, out
+}

@@ -1,0 +1,153 @@
+package models
+
+import (
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Result is everything a run produced. Plots and reports read only this.
+type Result struct {
+	Summary Summary
+	// Times are the sample times in seconds; every Series has one value per time.
+	Times  []float64
+	Series []Series
+	// Latency is the whole run's end-to-end latency distribution (seconds).
+	Latency *sim.Histogram
+}
+
+// Summary is summary.json: a contract for scripts. Fields are only ever added.
+type Summary struct {
+	Scenario         string            `json:"scenario"`
+	Seed             uint64            `json:"seed"`
+	VirtualDurationS float64           `json:"virtual_duration_s"`
+	WallS            float64           `json:"wall_s"`
+	Records          RecordCounts      `json:"records"`
+	Throughput       Throughput        `json:"throughput"`
+	LatencyS         LatencySummary    `json:"latency_s"`
+	SourceLagMax     int64             `json:"source_lag_max"`
+	Operators        []OperatorSummary `json:"operators"`
+	Engine           EngineSummary     `json:"engine"`
+	TaskManagers     int               `json:"task_managers"`
+}
+
+// RecordCounts: with every selectivity 1, produced = sink + in_flight + source_lag.
+type RecordCounts struct {
+	Produced  int64 `json:"produced"`   // appended to Kafka
+	Sink      int64 `json:"sink"`       // written by the sinks
+	InFlight  int64 `json:"in_flight"`  // in network buffers or being processed
+	SourceLag int64 `json:"source_lag"` // in Kafka, not yet read
+}
+
+type Throughput struct {
+	SourceRPS float64 `json:"source_rps"`
+	SinkRPS   float64 `json:"sink_rps"`
+}
+
+type LatencySummary struct {
+	P50  float64 `json:"p50"`
+	P99  float64 `json:"p99"`
+	Max  float64 `json:"max"`
+	Mean float64 `json:"mean"`
+}
+
+// OperatorSummary averages each operator over the run. Time metrics belong to
+// the task (chain) the operator runs in, as in Flink.
+type OperatorSummary struct {
+	Name                 string  `json:"name"`
+	Kind                 string  `json:"kind"`
+	Task                 string  `json:"task"`
+	Parallelism          int     `json:"parallelism"`
+	RecordsIn            int64   `json:"records_in"`
+	RecordsOut           int64   `json:"records_out"`
+	BusyMsPerS           float64 `json:"busy_ms_per_s"`
+	BackpressuredMsPerS  float64 `json:"backpressured_ms_per_s"`
+	IdleMsPerS           float64 `json:"idle_ms_per_s"`
+	MaxSubtaskBusyMsPerS float64 `json:"max_subtask_busy_ms_per_s"`
+	// MaxSubtaskBackpressuredMsPerS is what Flink's web UI grades a vertex by:
+	// its most backpressured subtask.
+	MaxSubtaskBackpressuredMsPerS float64 `json:"max_subtask_backpressured_ms_per_s"`
+	Backpressure                  string  `json:"backpressure"` // OK, LOW or HIGH, graded as Flink's UI does
+	StateBytes                    float64 `json:"state_bytes,omitempty"`
+}
+
+type EngineSummary struct {
+	Events     uint64  `json:"events"`
+	EventsPerS float64 `json:"events_per_s"`
+}
+
+// Backpressure status as Flink's web UI grades backPressuredTimeMsPerSecond:
+// OK up to 10 %, LOW up to 50 %, HIGH above.
+func BackpressureStatus(msPerS float64) string {
+	switch {
+	case msPerS > 500:
+		return "HIGH"
+	case msPerS > 100:
+		return "LOW"
+	}
+	return "OK"
+}
+
+// result closes the last interval and assembles the Result.
+func (r *recorder) result() *Result {
+	s := r.s
+	if s.eng.Now() > r.last {
+		r.sample()
+	}
+	dur := s.spec.Duration.Seconds()
+	sum := Summary{
+		Scenario: s.spec.Name, Seed: s.spec.Seed, VirtualDurationS: dur,
+		Engine: EngineSummary{Events: s.eng.Events()}, TaskManagers: s.totalTMs,
+	}
+	var read int64
+	for _, kp := range s.kafka {
+		sum.Records.Produced += kp.appended
+		sum.Records.SourceLag += kp.lag()
+		read += kp.read
+	}
+	sum.Records.Sink = r.written
+	sum.Records.InFlight = s.inFlight()
+	sum.Throughput = Throughput{SourceRPS: float64(read) / dur, SinkRPS: float64(r.written) / dur}
+	sum.LatencyS = LatencySummary{P50: r.latAll.Quantile(0.5), P99: r.latAll.Quantile(0.99), Max: r.latAll.Max(), Mean: r.latAll.Mean()}
+	sum.SourceLagMax = r.lagMax
+	for _, rt := range s.nodes {
+		o := OperatorSummary{Name: rt.spec.Name, Kind: rt.spec.Kind.String(), Task: rt.task.name, Parallelism: rt.spec.Parallelism}
+		for _, st := range rt.task.subtasks {
+			tot := r.totals[st]
+			ms := func(i taskState) float64 { return float64(tot[i]) / float64(sim.Millisecond) / dur }
+			o.BusyMsPerS += ms(stBusy)
+			o.BackpressuredMsPerS += ms(stBackPressured)
+			o.IdleMsPerS += ms(stIdle)
+			o.MaxSubtaskBusyMsPerS = max(o.MaxSubtaskBusyMsPerS, ms(stBusy))
+			o.MaxSubtaskBackpressuredMsPerS = max(o.MaxSubtaskBackpressuredMsPerS, ms(stBackPressured))
+			op := st.ops[rt.pos]
+			o.RecordsIn += op.in
+			o.RecordsOut += op.out
+			if rt.spec.Keyed != nil {
+				o.StateBytes += rt.distinctKeys(st.index, op.in) * float64(rt.spec.Keyed.StatePerKey)
+			}
+		}
+		p := float64(len(rt.task.subtasks))
+		o.BusyMsPerS /= p
+		o.BackpressuredMsPerS /= p
+		o.IdleMsPerS /= p
+		o.Backpressure = BackpressureStatus(o.MaxSubtaskBackpressuredMsPerS)
+		sum.Operators = append(sum.Operators, o)
+	}
+	return &Result{Summary: sum, Times: r.times, Series: r.series, Latency: r.latAll}
+}
+
+// inFlight counts records in network buffers and in steps being processed.
+func (s *Simulation) inFlight() int64 {
+	var n int64
+	for _, st := range s.subtasks {
+		for _, p := range st.parts {
+			for _, c := range p.ch {
+				n += c.inflight
+			}
+		}
+		n += st.in.Records
+		if st.busy {
+			n += st.cur.Records
+		}
+	}
+	return n
+}

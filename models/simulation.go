@@ -1,0 +1,568 @@
+package models
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Event kinds.
+const (
+	evStepDone   sim.Kind = iota // a subtask finished processing a chunk
+	evSourceWake                 // records became readable for an idle source
+	evFlush                      // the output flusher of a subtask fired
+	evSample                     // sample metrics
+)
+
+// Simulation is one run of one job. It is not safe for concurrent use; run
+// many Simulations in parallel instead.
+type Simulation struct {
+	spec    Spec
+	eng     *sim.Engine
+	streams sim.Streams
+
+	nodes      []*nodeRT
+	tasks      []*task
+	subtasks   []*subtask
+	edges      []*edge
+	kafka      []*kafkaPartition
+	kafkaOwner []*nodeRT
+	totalTMs   int
+
+	readyQ []int32
+
+	rec *recorder
+}
+
+// New validates spec and builds the job's runtime.
+func New(spec Spec) (*Simulation, error) {
+	if spec.Duration <= 0 {
+		return nil, fmt.Errorf("duration must be positive")
+	}
+	if spec.Sim.SampleInterval <= 0 {
+		spec.Sim.SampleInterval = 5 * sim.Second
+	}
+	s := &Simulation{spec: spec, eng: sim.NewEngine(), streams: sim.NewStreams(spec.Seed)}
+	if err := s.build(); err != nil {
+		return nil, err
+	}
+	s.rec = newRecorder(s)
+	return s, nil
+}
+
+// Engine exposes the event engine (for progress reporting).
+func (s *Simulation) Engine() *sim.Engine { return s.eng }
+
+// Run simulates the whole duration and returns the results. progress, if not
+// nil, is called every few virtual minutes with the virtual time reached.
+func (s *Simulation) Run(progress func(now sim.Time)) (*Result, error) {
+	for _, st := range s.subtasks {
+		s.markReady(st)
+	}
+	s.drain()
+	s.eng.At(s.spec.Sim.SampleInterval, evSample, 0, 0)
+	step := max(s.spec.Duration/200, sim.Second)
+	for t := sim.Time(0); t < s.spec.Duration; {
+		t = min(t+step, s.spec.Duration)
+		s.eng.Run(t, s)
+		if progress != nil {
+			progress(t)
+		}
+	}
+	if err := s.checkInvariants(); err != nil {
+		return nil, err
+	}
+	return s.rec.result(), nil
+}
+
+// Handle dispatches one event.
+func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
+	switch ev.Kind {
+	case evStepDone:
+		st := s.subtasks[ev.Actor]
+		s.finishStep(st)
+		s.markReady(st)
+	case evSourceWake:
+		s.markReady(s.subtasks[ev.Actor])
+	case evFlush:
+		s.flushAll(s.subtasks[ev.Actor])
+	case evSample:
+		s.rec.sample()
+		if next := e.Now() + s.spec.Sim.SampleInterval; next <= s.spec.Duration {
+			e.At(next, evSample, 0, 0)
+		}
+	}
+	s.drain()
+}
+
+// markReady queues a subtask to look for work once the current event is done.
+// Queueing instead of calling avoids re-entering a subtask from its own step.
+func (s *Simulation) markReady(st *subtask) {
+	if !st.ready && !st.busy {
+		st.ready = true
+		s.readyQ = append(s.readyQ, st.id)
+	}
+}
+
+func (s *Simulation) drain() {
+	for i := 0; i < len(s.readyQ); i++ {
+		st := s.subtasks[s.readyQ[i]]
+		st.ready = false
+		s.tryStart(st)
+	}
+	s.readyQ = s.readyQ[:0]
+}
+
+// tryStart starts the next step if the subtask can: output available (else it
+// is backpressured) and input available (else it is idle). A step takes as
+// many records as the output can absorb before the writer would block, so a
+// chunk behaves as Flink's record-by-record loop, which checks availability
+// before every record.
+func (s *Simulation) tryStart(st *subtask) {
+	now := s.eng.Now()
+	for !st.busy {
+		if !st.outputAvailable() {
+			st.setState(now, stBackPressured)
+			return
+		}
+		if !s.takeInput(st, s.outputRoom(st)) {
+			st.setState(now, stIdle)
+			return
+		}
+		st.setState(now, stBusy)
+		st.busy = true
+		d := s.process(st)
+		if d > 0 {
+			s.eng.After(d, evStepDone, st.id, 0)
+			return
+		}
+		s.finishStep(st)
+	}
+}
+
+// outputRoom is how many records the chain's head may take before one of
+// its outputs would need a buffer it cannot get: the space left in open
+// buffers plus the free pool buffers, capped per subpartition by
+// max-buffers-per-channel, converted back through the chain's selectivities.
+func (s *Simulation) outputRoom(st *subtask) int64 {
+	room := math.Inf(1)
+	maxPer := int32(s.spec.Network.MaxBuffersPerChannel)
+	for _, p := range st.parts {
+		g := p.edge.from.gain
+		if g <= 0 {
+			continue
+		}
+		room = math.Min(room, p.room(maxPer)/g)
+	}
+	if room >= math.MaxInt64/2 {
+		return math.MaxInt64
+	}
+	return max(1, int64(room))
+}
+
+// room is the number of records this partition can take before it blocks.
+func (p *partition) room(maxPer int32) float64 {
+	e := p.edge
+	free := float64(p.pool - p.used)
+	if e.rpb == 0 {
+		return math.Max(free/float64(e.bpr), 1)
+	}
+	rpb := float64(e.rpb)
+	open := func(c *channel) float64 {
+		if c.open.Records > 0 {
+			return rpb - float64(c.open.Records)
+		}
+		return 0
+	}
+	if len(p.ch) == 1 {
+		c := p.ch[0]
+		return open(c) + math.Min(free, float64(maxPer-c.sendBuf))*rpb
+	}
+	pool := free * rpb
+	perChannel := math.Inf(1)
+	n := float64(len(p.ch))
+	for j, c := range p.ch {
+		o := open(c)
+		pool += o
+		w := 1 / n
+		if e.weights != nil {
+			w = e.weights[j]
+		}
+		if w > 0 {
+			perChannel = math.Min(perChannel, (o+float64(maxPer-c.sendBuf)*rpb)/w)
+		}
+	}
+	return math.Min(pool, perChannel)
+}
+
+// takeInput puts the next up to limit records to process into st.cur.
+func (s *Simulation) takeInput(st *subtask, limit int64) bool {
+	if len(st.splits) > 0 {
+		return s.readKafka(st, limit)
+	}
+	if st.in.Records == 0 && !s.takeBuffer(st) {
+		return false
+	}
+	if st.in.Records <= limit {
+		st.cur = st.in
+		st.in.Records = 0
+	} else {
+		st.cur = st.in.Take(limit)
+	}
+	return true
+}
+
+// takeBuffer takes the next readable buffer of the gates, round-robin over
+// gates and, within a gate, over channels in the order data arrived.
+func (s *Simulation) takeBuffer(st *subtask) bool {
+	n := len(st.gates)
+	for k := 0; k < n; k++ {
+		g := st.gates[(st.nextGate+k)%n]
+		if g.avail.Len() == 0 {
+			continue
+		}
+		st.nextGate = (st.nextGate + k + 1) % n
+		ci := g.avail.Pop()
+		c := g.ch[ci]
+		st.in = c.q.Pop()
+		st.inCh, st.inBuf = c, st.in.Buffers
+		if !c.local {
+			c.delivered--
+		}
+		c.inflight -= st.in.Records
+		g.edge.consumed += st.in.Records
+		if c.readable() > 0 {
+			g.avail.Push(ci)
+		} else {
+			c.queued = false
+		}
+		return true
+	}
+	return false
+}
+
+// readKafka reads up to a chunk (and at most limit records) from the
+// subtask's partitions, round-robin.
+func (s *Simulation) readKafka(st *subtask, limit int64) bool {
+	now := s.eng.Now()
+	head := st.t.nodes[0]
+	want := min(s.chunkRecords(head), limit)
+	st.cur = Chunk{}
+	n := len(st.splits)
+	for k := 0; k < n && want > 0; k++ {
+		p := st.splits[(st.nextSplit+k)%n]
+		p.advance(now)
+		want -= p.take(want, head.spec.RecordSize, &st.cur)
+	}
+	st.nextSplit = (st.nextSplit + 1) % n
+	if st.cur.Records > 0 {
+		return true
+	}
+	next := sim.Never
+	for _, p := range st.splits {
+		next = min(next, p.nextReady())
+	}
+	if next != sim.Never {
+		s.eng.Arm(st.wake, max(next, now), evSourceWake, st.id, 0)
+	}
+	return false
+}
+
+// process runs the chunk through the task's chain and returns the CPU time.
+func (s *Simulation) process(st *subtask) sim.Time {
+	secs := 0.0
+	for pos, rt := range st.t.nodes {
+		nin := st.cur.Records
+		if pos > 0 {
+			nin = st.nout[rt.parent]
+		}
+		st.nin[pos] = nin
+		if nin == 0 {
+			st.nout[pos] = 0
+			continue
+		}
+		op := &st.ops[pos]
+		if rt.spec.Cost != nil {
+			secs += rt.spec.Cost.SumOf(nin, op.rng)
+		}
+		switch rt.spec.Kind {
+		case KindSource:
+			st.nout[pos] = nin
+		case KindSink:
+			secs += float64(nin)*rt.sinkSecPerRecord + float64(nin*rt.inRecordSize)*rt.sinkSecPerByte
+			st.nout[pos] = 0
+		default:
+			x := op.carry + float64(nin)*rt.spec.Selectivity
+			w := math.Floor(x)
+			op.carry = x - w
+			st.nout[pos] = int64(w)
+		}
+	}
+	return sim.FromSeconds(secs)
+}
+
+// finishStep releases the input buffer, counts records, emits the outputs and
+// records sink latency.
+func (s *Simulation) finishStep(st *subtask) {
+	now := s.eng.Now()
+	st.busy = false
+	if c := st.inCh; c != nil && st.in.Records == 0 {
+		s.release(c, st.inBuf)
+		st.inCh = nil
+	}
+	for pos, rt := range st.t.nodes {
+		op := &st.ops[pos]
+		op.in += st.nin[pos]
+		op.out += st.nout[pos]
+		if rt.spec.Kind == KindSink && st.nin[pos] > 0 {
+			s.rec.sunk(rt, st, now, st.nin[pos], &st.cur)
+		}
+	}
+	for _, p := range st.parts {
+		if k := st.nout[p.edge.from.pos]; k > 0 {
+			s.emit(p, k, &st.cur)
+		}
+	}
+	if s.spec.Network.BufferTimeout == 0 {
+		s.flushAll(st)
+	}
+}
+
+// emit routes k records, derived from chunk src, to the partition's channels.
+func (s *Simulation) emit(p *partition, k int64, src *Chunk) {
+	e := p.edge
+	e.emitted += k
+	piece := *src
+	piece.Records, piece.Bytes = k, k*e.recordSize
+	if k != src.Records {
+		piece.Partition, piece.OffsetLo, piece.OffsetHi = -1, 0, 0
+	}
+	switch e.exchange {
+	case Forward:
+		s.appendRecords(p.ch[0], piece)
+	case Rebalance:
+		n := int64(len(p.ch))
+		each, rest := k/n, k%n
+		for i := int64(0); i < n; i++ {
+			c := each
+			// RebalancePartitioner advances the channel before each record.
+			if (i-int64(p.rr)-1+2*n)%n < rest {
+				c++
+			}
+			if c > 0 {
+				part := piece
+				part.Records, part.Bytes = c, c*e.recordSize
+				if c != k {
+					part.Partition, part.OffsetLo, part.OffsetHi = -1, 0, 0
+				}
+				s.appendRecords(p.ch[i], part)
+			}
+		}
+		p.rr = int((int64(p.rr) + rest) % n)
+	case Hash:
+		s.splitByKey(p, k)
+		for i, c := range p.scratch {
+			if c > 0 {
+				part := piece
+				part.Records, part.Bytes = c, c*e.recordSize
+				if c != k {
+					part.Partition, part.OffsetLo, part.OffsetHi = -1, 0, 0
+				}
+				s.appendRecords(p.ch[i], part)
+			}
+		}
+	}
+}
+
+// exactRouteLimit: chunks up to this many records draw each record's key;
+// larger ones are split in proportion to the key-group weights, with a carry
+// per subpartition so that no record is lost or invented over time.
+const exactRouteLimit = 16
+
+func (s *Simulation) splitByKey(p *partition, k int64) {
+	e := p.edge
+	out := p.scratch
+	clear(out)
+	if k <= exactRouteLimit {
+		rng := p.owner.ops[e.from.pos].rng
+		n := len(out)
+		for i := int64(0); i < k; i++ {
+			kg := e.keys.SampleKeyGroup(rng, e.mp)
+			out[kg*n/e.mp]++
+		}
+		return
+	}
+	var assigned int64
+	for i, w := range e.weights {
+		x := p.carry[i] + float64(k)*w
+		f := math.Floor(x)
+		out[i] = int64(f)
+		p.carry[i] = x - f
+		assigned += out[i]
+	}
+	// Hand the remaining records to the subpartitions owed the most.
+	for ; assigned < k; assigned++ {
+		best := 0
+		for i := range p.carry {
+			if p.carry[i] > p.carry[best] {
+				best = i
+			}
+		}
+		out[best]++
+		p.carry[best]--
+	}
+}
+
+// appendRecords writes records into a channel's open buffer, finishing
+// buffers as they fill.
+func (s *Simulation) appendRecords(c *channel, piece Chunk) {
+	p := c.src
+	e := p.edge
+	c.inflight += piece.Records
+	maxPer := int32(s.spec.Network.MaxBuffersPerChannel)
+	if e.rpb == 0 {
+		// Records larger than a buffer: each spans e.bpr buffers.
+		for piece.Records > 0 {
+			one := piece
+			if piece.Records > 1 {
+				one = piece.Take(1)
+			} else {
+				piece.Records = 0
+			}
+			one.Buffers = e.bpr
+			p.addSend(c, e.bpr, maxPer)
+			c.q.Push(one)
+			s.finished(c)
+		}
+		return
+	}
+	for piece.Records > 0 {
+		if c.open.Records == 0 {
+			p.addSend(c, 1, maxPer) // a new buffer is taken from the pool
+			s.armFlush(p.owner)
+		}
+		space := e.rpb - c.open.Records
+		if piece.Records < space {
+			c.open.Absorb(&piece)
+			return
+		}
+		if piece.Records == space {
+			c.open.Absorb(&piece)
+			piece.Records = 0
+		} else {
+			head := piece.Take(space)
+			c.open.Absorb(&head)
+		}
+		s.finishOpen(c)
+	}
+}
+
+// finishOpen turns the open buffer into a finished one.
+func (s *Simulation) finishOpen(c *channel) {
+	c.open.Buffers = 1
+	c.q.Push(c.open)
+	c.open = Chunk{}
+	s.finished(c)
+}
+
+// finished is called when a channel has a new finished buffer at its tail.
+func (s *Simulation) finished(c *channel) {
+	if c.local {
+		s.notifyReadable(c)
+		return
+	}
+	s.deliver(c)
+}
+
+// deliver sends finished buffers of a remote channel while it has credit.
+func (s *Simulation) deliver(c *channel) {
+	g := c.dst
+	excl := int32(s.spec.Network.BuffersPerChannel)
+	floating := int32(s.spec.Network.FloatingPerGate)
+	p := c.src
+	maxPer := int32(s.spec.Network.MaxBuffersPerChannel)
+	sent := false
+	for int(c.delivered) < c.q.Len() {
+		b := c.q.At(int(c.delivered)).Buffers
+		freeExcl := max(excl-(c.recvBuf-c.floatHeld), 0)
+		needFloat := max(b-freeExcl, 0)
+		freeFloat := floating - g.floatUsed
+		if needFloat > freeFloat && c.recvBuf > 0 {
+			if !c.waiting {
+				c.waiting = true
+				g.waiters.Push(c.idx)
+			}
+			break
+		}
+		// An empty receiver channel always takes the buffer, so a record larger
+		// than all credits still makes progress (Flink's overdraft).
+		takeFloat := min(needFloat, freeFloat)
+		c.recvBuf += b
+		c.floatHeld += takeFloat
+		g.floatUsed += takeFloat
+		g.remoteHeld += b
+		c.delivered++
+		p.addSend(c, -b, maxPer)
+		sent = true
+	}
+	if sent {
+		s.notifyReadable(c)
+		s.markReady(p.owner) // its pool has room again
+	}
+}
+
+func (s *Simulation) notifyReadable(c *channel) {
+	if !c.queued && c.readable() > 0 {
+		c.queued = true
+		c.dst.avail.Push(c.idx)
+	}
+	s.markReady(c.dst.owner)
+}
+
+// release returns the buffers of a processed chunk.
+func (s *Simulation) release(c *channel, b int32) {
+	p := c.src
+	if c.local {
+		p.addSend(c, -b, int32(s.spec.Network.MaxBuffersPerChannel))
+		s.markReady(p.owner)
+		return
+	}
+	g := c.dst
+	c.recvBuf -= b
+	g.remoteHeld -= b
+	// Floating buffers go back to the gate first, exclusive ones stay.
+	if f := min(c.floatHeld, b); f > 0 {
+		c.floatHeld -= f
+		g.floatUsed -= f
+		// Serve the channels waiting for a floating buffer, each once.
+		for n := g.waiters.Len(); n > 0 && g.floatUsed < int32(s.spec.Network.FloatingPerGate); n-- {
+			w := g.ch[g.waiters.Pop()]
+			w.waiting = false
+			s.deliver(w)
+		}
+	}
+	s.deliver(c)
+}
+
+// armFlush schedules the subtask's output flusher at its next tick.
+func (s *Simulation) armFlush(st *subtask) {
+	to := s.spec.Network.BufferTimeout
+	if to <= 0 || s.eng.Armed(st.flush) {
+		return
+	}
+	now := s.eng.Now()
+	k := (now-st.flushPhase)/to + 1
+	s.eng.Arm(st.flush, st.flushPhase+k*to, evFlush, st.id, 0)
+}
+
+// flushAll finishes every non-empty open buffer of the subtask.
+func (s *Simulation) flushAll(st *subtask) {
+	for _, p := range st.parts {
+		for _, c := range p.ch {
+			if c.open.Records > 0 {
+				s.finishOpen(c)
+			}
+		}
+	}
+}
