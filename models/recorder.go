@@ -126,10 +126,12 @@ func (r *recorder) sample() {
 		return
 	}
 	r.times = append(r.times, now.Seconds())
+	var lag int64
 	for _, kp := range s.kafka {
 		kp.advance(now)
-		r.lagMax = max(r.lagMax, kp.lag())
+		lag += kp.lag()
 	}
+	r.lagMax = max(r.lagMax, lag)
 	// Per-subtask values first, so aggregates can be computed from them.
 	type key struct {
 		rt  *nodeRT

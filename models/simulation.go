@@ -153,7 +153,7 @@ func (s *Simulation) outputRoom(st *subtask) int64 {
 		if g <= 0 {
 			continue
 		}
-		room = math.Min(room, p.room(maxPer)/g)
+		room = min(room, p.room(maxPer)/g)
 	}
 	if room >= math.MaxInt64/2 {
 		return math.MaxInt64
@@ -166,34 +166,34 @@ func (p *partition) room(maxPer int32) float64 {
 	e := p.edge
 	free := float64(p.pool - p.used)
 	if e.rpb == 0 {
-		return math.Max(free/float64(e.bpr), 1)
+		return max(free/float64(e.bpr), 1)
 	}
 	rpb := float64(e.rpb)
-	open := func(c *channel) float64 {
-		if c.open.Records > 0 {
-			return rpb - float64(c.open.Records)
-		}
-		return 0
-	}
 	if len(p.ch) == 1 {
 		c := p.ch[0]
-		return open(c) + math.Min(free, float64(maxPer-c.sendBuf))*rpb
+		open := 0.0
+		if c.open.Records > 0 {
+			open = rpb - float64(c.open.Records)
+		}
+		return open + min(free, float64(maxPer-c.sendBuf))*rpb
 	}
 	pool := free * rpb
-	perChannel := math.Inf(1)
-	n := float64(len(p.ch))
+	perChannel := math.MaxFloat64
+	w := 1 / float64(len(p.ch))
 	for j, c := range p.ch {
-		o := open(c)
-		pool += o
-		w := 1 / n
-		if e.weights != nil {
-			w = e.weights[j]
+		open := 0.0
+		if c.open.Records > 0 {
+			open = rpb - float64(c.open.Records)
+		}
+		pool += open
+		if p.edge.weights != nil {
+			w = p.edge.weights[j]
 		}
 		if w > 0 {
-			perChannel = math.Min(perChannel, (o+float64(maxPer-c.sendBuf)*rpb)/w)
+			perChannel = min(perChannel, (open+float64(maxPer-c.sendBuf)*rpb)/w)
 		}
 	}
-	return math.Min(pool, perChannel)
+	return min(pool, perChannel)
 }
 
 // takeInput puts the next up to limit records to process into st.cur.
@@ -375,16 +375,15 @@ func (s *Simulation) emit(p *partition, k int64, src *Chunk) {
 	}
 }
 
-// exactRouteLimit: chunks up to this many records draw each record's key;
-// larger ones are split in proportion to the key-group weights, with a carry
-// per subpartition so that no record is lost or invented over time.
-const exactRouteLimit = 16
-
+// splitByKey divides k records among the subpartitions of a keyBy. In exact
+// mode (one record per chunk) each record draws its key, as in Flink; chunks
+// are split in proportion to the key-group weights, with a carry per
+// subpartition so that no record is lost or invented over time.
 func (s *Simulation) splitByKey(p *partition, k int64) {
 	e := p.edge
 	out := p.scratch
 	clear(out)
-	if k <= exactRouteLimit {
+	if s.spec.Sim.ChunkRecords == 1 {
 		rng := p.owner.ops[e.from.pos].rng
 		n := len(out)
 		for i := int64(0); i < k; i++ {

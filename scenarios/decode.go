@@ -1,0 +1,372 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// decoder turns a yaml.Node tree into the format structs, strictly: every
+// unknown field, wrong type and bad value becomes a Problem with its file
+// position and field path, and decoding goes on so that all are reported.
+type decoder struct {
+	file   string
+	probs  Problems
+	nodes  map[string]*yaml.Node // field path → node, for later semantic errors
+	bad    map[string]bool       // paths whose value failed to decode
+	origin map[*yaml.Node]string // nodes that came from --set, with their flag
+	budget int                   // nodes left to visit (guards against alias bombs)
+}
+
+// scalarValue is implemented by leaf types written as one scalar (units).
+type scalarValue interface {
+	parseScalar(s string) error
+}
+
+// nodeValue is implemented by types with several accepted shapes.
+type nodeValue interface {
+	decodeNode(d *decoder, n *yaml.Node, path string)
+}
+
+func newDecoder(file string) *decoder {
+	return &decoder{file: file, nodes: map[string]*yaml.Node{}, bad: map[string]bool{}, origin: map[*yaml.Node]string{}, budget: 1 << 20}
+}
+
+// fail records a problem at node n (nil: at the file's start).
+func (d *decoder) fail(n *yaml.Node, path, format string, a ...any) {
+	p := Problem{File: d.file, Path: path, Msg: fmt.Sprintf(format, a...)}
+	if n != nil {
+		if o, ok := d.origin[n]; ok {
+			p.File, p.Line, p.Col = o, 0, 0
+		} else {
+			p.Line, p.Col = n.Line, n.Column
+		}
+	}
+	d.probs = append(d.probs, p)
+	d.bad[path] = true
+}
+
+// at records a problem at the node of a path (or its nearest parent).
+func (d *decoder) at(path, format string, a ...any) {
+	for p := path; ; {
+		if d.bad[p] {
+			return // already reported where it failed to decode
+		}
+		if n, ok := d.nodes[p]; ok {
+			d.fail(n, path, format, a...)
+			return
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			d.fail(d.nodes[""], path, format, a...)
+			return
+		}
+		p = p[:i]
+	}
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// resolve follows aliases and unwraps documents.
+func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && (n.Kind == yaml.AliasNode || n.Kind == yaml.DocumentNode) {
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		} else if len(n.Content) > 0 {
+			n = n.Content[0]
+		} else {
+			return nil
+		}
+	}
+	return n
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	if n.Tag == "!!null" {
+		return "nothing"
+	}
+	v := n.Value
+	if len(v) > 40 {
+		v = v[:37] + "..."
+	}
+	return strconv.Quote(v)
+}
+
+// value decodes n into v.
+func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
+	n = d.resolve(n)
+	if n == nil {
+		d.fail(nil, path, "has no value")
+		return
+	}
+	d.nodes[path] = n
+	if d.budget--; d.budget < 0 {
+		if d.budget == -1 {
+			d.fail(n, path, "too many YAML nodes (an alias expanding without bound?)")
+		}
+		return
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		d.fail(n, path, "has no value")
+		return
+	}
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		v = v.Elem()
+	}
+	if v.CanAddr() {
+		switch x := v.Addr().Interface().(type) {
+		case nodeValue:
+			x.decodeNode(d, n, path)
+			return
+		case scalarValue:
+			if n.Kind != yaml.ScalarNode {
+				d.fail(n, path, "must be a single value, not %s", describe(n))
+				return
+			}
+			if err := x.parseScalar(n.Value); err != nil {
+				d.fail(n, path, "%v", err)
+			}
+			return
+		}
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		d.mapping(n, v, path)
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			d.fail(n, path, "must be a list, not %s", describe(n))
+			return
+		}
+		v.Set(reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content)))
+		for i, item := range n.Content {
+			d.value(item, v.Index(i), itemPath(path, i, d.resolve(item)))
+		}
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			d.fail(n, path, "must be a text value, not %s", describe(n))
+			return
+		}
+		v.SetString(n.Value)
+	case reflect.Int:
+		if i, ok := d.integer(n, path, 0, math.MaxInt32); ok {
+			v.SetInt(i)
+		}
+	case reflect.Uint64:
+		if n.Kind != yaml.ScalarNode {
+			d.fail(n, path, "must be a whole number, not %s", describe(n))
+			return
+		}
+		u, err := strconv.ParseUint(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
+		if err != nil {
+			d.fail(n, path, "must be a whole number from 0 to %d, not %s", uint64(math.MaxUint64), describe(n))
+			return
+		}
+		v.SetUint(u)
+	case reflect.Float64:
+		if n.Kind != yaml.ScalarNode {
+			d.fail(n, path, "must be a number, not %s", describe(n))
+			return
+		}
+		f, err := strconv.ParseFloat(n.Value, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			d.fail(n, path, "must be a finite number, not %s", describe(n))
+			return
+		}
+		v.SetFloat(f)
+	case reflect.Bool:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+			d.fail(n, path, "must be true or false, not %s", describe(n))
+			return
+		}
+		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
+	default:
+		panic("scenarios: no decoder for " + v.Type().String())
+	}
+}
+
+func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) (int64, bool) {
+	if n.Kind != yaml.ScalarNode {
+		d.fail(n, path, "must be a whole number, not %s", describe(n))
+		return 0, false
+	}
+	i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
+	if err != nil {
+		if f, ferr := strconv.ParseFloat(n.Value, 64); ferr == nil && f == math.Trunc(f) && math.Abs(f) < 1e15 {
+			i, err = int64(f), nil
+		}
+	}
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			d.fail(n, path, "%s is too large (at most %d)", n.Value, hi)
+		} else {
+			d.fail(n, path, "must be a whole number, not %s", describe(n))
+		}
+		return 0, false
+	}
+	if i < lo || i > hi {
+		d.fail(n, path, "%d is out of range (%d to %d)", i, lo, hi)
+		return 0, false
+	}
+	return i, true
+}
+
+var simpleName = regexp.MustCompile(`^[A-Za-z0-9_\-]+$`)
+
+// itemPath names a list item by its name field when it has a simple one, so
+// paths read like the --set keys that address them.
+func itemPath(path string, i int, item *yaml.Node) string {
+	if item != nil && item.Kind == yaml.MappingNode {
+		for k := 0; k+1 < len(item.Content); k += 2 {
+			if item.Content[k].Value == "name" && item.Content[k+1].Kind == yaml.ScalarNode && simpleName.MatchString(item.Content[k+1].Value) {
+				return join(path, item.Content[k+1].Value)
+			}
+		}
+	}
+	return fmt.Sprintf("%s[%d]", path, i)
+}
+
+// pair is one key and value of a mapping.
+type pair struct{ key, val *yaml.Node }
+
+// pairs lists a mapping's entries, applying YAML merge keys (<<) and
+// reporting duplicate keys.
+func (d *decoder) pairs(n *yaml.Node, path string) []pair {
+	var out []pair
+	seen := map[string]int{}
+	var merged []pair
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.fail(k, path, "keys must be plain names")
+			continue
+		}
+		if k.Tag == "!!merge" || k.Value == "<<" {
+			for _, m := range d.mergeSources(v, path) {
+				m = d.resolve(m)
+				for j := 0; j+1 < len(m.Content); j += 2 {
+					merged = append(merged, pair{m.Content[j], m.Content[j+1]})
+				}
+			}
+			continue
+		}
+		if first, dup := seen[k.Value]; dup {
+			d.fail(k, join(path, k.Value), "is set twice (first on line %d)", out[first].key.Line)
+			continue
+		}
+		seen[k.Value] = len(out)
+		out = append(out, pair{k, v})
+	}
+	for _, m := range merged {
+		if _, explicit := seen[m.key.Value]; !explicit {
+			seen[m.key.Value] = len(out)
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (d *decoder) mergeSources(v *yaml.Node, path string) []*yaml.Node {
+	v = d.resolve(v)
+	switch {
+	case v.Kind == yaml.MappingNode:
+		return []*yaml.Node{v}
+	case v.Kind == yaml.SequenceNode:
+		var out []*yaml.Node
+		for _, m := range v.Content {
+			if r := d.resolve(m); r != nil && r.Kind == yaml.MappingNode {
+				out = append(out, r)
+			} else {
+				d.fail(m, path, "a merge key (<<) takes mappings")
+			}
+		}
+		return out
+	}
+	d.fail(v, path, "a merge key (<<) takes a mapping or a list of mappings")
+	return nil
+}
+
+// fieldInfo maps a struct's YAML names to field indexes.
+type fieldInfo struct {
+	index map[string]int
+	names []string
+}
+
+func fieldsOf(t reflect.Type) fieldInfo {
+	fi := fieldInfo{index: map[string]int{}}
+	for i := 0; i < t.NumField(); i++ {
+		tag := t.Field(i).Tag.Get("yaml")
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		fi.index[name] = i
+		fi.names = append(fi.names, name)
+	}
+	return fi
+}
+
+// mapping decodes a YAML mapping into a struct.
+func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.MappingNode {
+		fi := fieldsOf(v.Type())
+		d.fail(n, path, "must be a mapping with fields %s, not %s", strings.Join(fi.names, ", "), describe(n))
+		return
+	}
+	fi := fieldsOf(v.Type())
+	for _, kv := range d.pairs(n, path) {
+		name := kv.key.Value
+		i, ok := fi.index[name]
+		if !ok {
+			if s, near := closest(name, fi.names); near {
+				d.fail(kv.key, join(path, name), "unknown field; did you mean %q?", s)
+			} else {
+				d.fail(kv.key, join(path, name), "unknown field (allowed here: %s)", strings.Join(fi.names, ", "))
+			}
+			continue
+		}
+		d.value(kv.val, v.Field(i), join(path, name))
+	}
+}
+
+// oneOf checks that exactly one of a one-of struct's fields is set.
+func (d *decoder) oneOf(n *yaml.Node, v reflect.Value, path string) {
+	fi := fieldsOf(v.Type())
+	set := 0
+	for _, i := range fi.index {
+		if !v.Field(i).IsZero() {
+			set++
+		}
+	}
+	if set != 1 && !d.badUnder(path) {
+		d.fail(n, path, "needs exactly one of %s", strings.Join(fi.names, ", "))
+	}
+}
+
+// badUnder reports whether path or anything below it failed to decode.
+func (d *decoder) badUnder(path string) bool {
+	for p := range d.bad {
+		if p == path || strings.HasPrefix(p, path+".") || strings.HasPrefix(p, path+"[") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,241 @@
+package scenarios
+
+import (
+	_ "embed"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/flinksim/flinksim/models/partitioning"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// flinkOption is a Flink configuration key that flinksim models, with Flink's
+// default (as Flink writes it) and Flink's accepted older names.
+type flinkOption struct {
+	Key        string
+	Deprecated []string
+	Default    string
+	Doc        string
+	parse      func(s string) (any, error)
+	format     func(v any) string
+}
+
+// flinkOptions lists every modelled key (Flink 1.20 / 2.x names and defaults).
+var flinkOptions = []flinkOption{
+	{Key: "parallelism.default", Default: "1", parse: intRange(1, partitioning.MaxMaxParallelism),
+		Doc: "Parallelism of every operator that does not set its own."},
+	{Key: "pipeline.max-parallelism", Default: "-1", parse: maxParallelism,
+		Doc: "Number of key groups of keyed operators; -1 applies Flink's rule min(max(roundUpToPowerOfTwo(1.5·p), 128), 32768) per operator."},
+	{Key: "pipeline.operator-chaining.enabled", Deprecated: []string{"pipeline.operator-chaining"}, Default: "true", parse: boolean,
+		Doc: "Chain forward connections between operators of equal parallelism into one task."},
+	{Key: "taskmanager.numberOfTaskSlots", Default: "1", parse: intRange(1, 1<<16),
+		Doc: "Slots per TaskManager. Slot i runs subtask i of every operator; channels within a TaskManager are local."},
+	{Key: "taskmanager.memory.segment-size", Default: "32 kb", parse: segmentSize, format: memory,
+		Doc: "Size of a network buffer (a power of two, at least 4 kb)."},
+	{Key: "taskmanager.network.memory.buffers-per-channel", Default: "2", parse: intRange(0, 1<<16),
+		Doc: "Exclusive buffers per remote input channel (the channel's credits)."},
+	{Key: "taskmanager.network.memory.floating-buffers-per-gate", Default: "8", parse: intRange(1, 1<<16),
+		Doc: "Floating buffers per input gate, lent to channels with a backlog."},
+	{Key: "taskmanager.network.memory.max-buffers-per-channel", Default: "10", parse: intRange(1, 1<<16),
+		Doc: "Most buffers one output subpartition may hold; a writer whose subpartition reaches it is backpressured."},
+	{Key: "execution.buffer-timeout.interval", Deprecated: []string{"execution.buffer-timeout"}, Default: "100 ms", parse: bufferTimeout, format: flinkDuration,
+		Doc: "How often the output flusher sends partly filled buffers; 0 flushes after every record; -1 (old key) flushes only full buffers."},
+	{Key: "execution.buffer-timeout.enabled", Default: "true", parse: boolean,
+		Doc: "false: send buffers only when full."},
+}
+
+func intRange(lo, hi int) func(string) (any, error) {
+	return func(s string) (any, error) {
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a whole number", s)
+		}
+		if v < lo || v > hi {
+			return nil, fmt.Errorf("%d is out of range (%d to %d)", v, lo, hi)
+		}
+		return v, nil
+	}
+}
+
+func maxParallelism(s string) (any, error) {
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a whole number", s)
+	}
+	if v != -1 && (v < 1 || v > partitioning.MaxMaxParallelism) {
+		return nil, fmt.Errorf("%d is out of range (-1 for Flink's default rule, or 1 to %d)", v, partitioning.MaxMaxParallelism)
+	}
+	return v, nil
+}
+
+func boolean(s string) (any, error) {
+	switch strings.ToLower(s) {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return nil, fmt.Errorf("%q is not true or false", s)
+}
+
+func segmentSize(s string) (any, error) {
+	v, err := ParseFlinkMemory(s)
+	if err != nil {
+		return nil, err
+	}
+	if v < 4096 || v&(v-1) != 0 || v > 1<<30 {
+		return nil, fmt.Errorf("%s must be a power of two from 4 kb to 1 gb", s)
+	}
+	return v, nil
+}
+
+func bufferTimeout(s string) (any, error) {
+	t := strings.TrimSpace(s)
+	if t == "-1" || strings.HasPrefix(t, "-1 ") || strings.HasPrefix(t, "-1m") {
+		return sim.Time(-1), nil
+	}
+	d, err := ParseDuration(t, sim.Millisecond)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func memory(v any) string        { return FormatFlinkMemory(v.(int64)) }
+func flinkDuration(v any) string { return FormatFlinkDuration(v.(sim.Time)) }
+
+//go:embed flinkkeys.txt
+var flinkKeysText string
+
+// flinkKeys is every Flink configuration key flinksim knows of (see
+// flinkkeys.txt), exact names and placeholder patterns.
+var flinkKeys, flinkKeyPatterns = func() (map[string]bool, []*regexp.Regexp) {
+	exact := map[string]bool{}
+	var pats []*regexp.Regexp
+	for _, line := range strings.Split(flinkKeysText, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if !strings.ContainsAny(line, "<#") {
+			exact[line] = true
+			continue
+		}
+		parts := regexp.MustCompile(`<[^>]+>|#`).Split(line, -1)
+		for i := range parts {
+			parts[i] = regexp.QuoteMeta(parts[i])
+		}
+		pats = append(pats, regexp.MustCompile("^"+strings.Join(parts, ".+")+"$"))
+	}
+	return exact, pats
+}()
+
+var optionByKey = func() map[string]*flinkOption {
+	m := map[string]*flinkOption{}
+	for i := range flinkOptions {
+		o := &flinkOptions[i]
+		m[o.Key] = o
+		for _, d := range o.Deprecated {
+			m[d] = o
+		}
+	}
+	return m
+}()
+
+func knownFlinkKey(k string) bool {
+	if flinkKeys[k] {
+		return true
+	}
+	for _, p := range flinkKeyPatterns {
+		if p.MatchString(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// flinkSettings are the modelled keys' effective values.
+type flinkSettings struct {
+	values map[string]any // canonical key → parsed value
+}
+
+func (f flinkSettings) int(key string) int           { return f.values[key].(int) }
+func (f flinkSettings) bool(key string) bool         { return f.values[key].(bool) }
+func (f flinkSettings) bytes(key string) int64       { return f.values[key].(int64) }
+func (f flinkSettings) duration(key string) sim.Time { return f.values[key].(sim.Time) }
+
+// resolveFlink checks the flink: block. Modelled keys are parsed (a key given
+// under both its name and an old name is an error); keys Flink has but
+// flinksim does not model are returned as notModelled; anything else is an
+// error that suggests the closest known key.
+func resolveFlink(d *decoder, cfg FlinkConfig) (flinkSettings, []string) {
+	fs := flinkSettings{values: map[string]any{}}
+	setBy := map[string]string{}
+	var notModelled []string
+	for _, e := range cfg.Entries {
+		if o, ok := optionByKey[e.Key]; ok {
+			if first, dup := setBy[o.Key]; dup {
+				d.fail(e.Node, e.Path, "sets %s, already set by %s", o.Key, first)
+				continue
+			}
+			setBy[o.Key] = e.Key
+			if e.Value == "" {
+				d.fail(e.Node, e.Path, "needs a single value (Flink's default is %s)", o.Default)
+				continue
+			}
+			v, err := o.parse(e.Value)
+			if err != nil {
+				d.fail(e.Node, e.Path, "%v", err)
+				continue
+			}
+			fs.values[o.Key] = v
+			continue
+		}
+		if knownFlinkKey(e.Key) {
+			notModelled = append(notModelled, e.Key)
+			continue
+		}
+		if s, near := closest(e.Key, allFlinkKeyNames()); near {
+			d.fail(d.nodes[e.Path], e.Path, "unknown Flink configuration key; did you mean %q?", s)
+		} else {
+			d.fail(d.nodes[e.Path], e.Path, "unknown Flink configuration key (not in Flink 1.20/2.x's documented options)")
+		}
+	}
+	for _, o := range flinkOptions {
+		if _, ok := fs.values[o.Key]; !ok {
+			v, err := o.parse(o.Default)
+			if err != nil {
+				panic("scenarios: bad default for " + o.Key)
+			}
+			fs.values[o.Key] = v
+		}
+	}
+	return fs, notModelled
+}
+
+var allFlinkKeyNames = sync.OnceValue(func() []string {
+	var names []string
+	for k := range optionByKey {
+		names = append(names, k)
+	}
+	for k := range flinkKeys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+})
+
+// formatFlink prints a modelled key's value the way Flink writes it.
+func formatFlink(o *flinkOption, v any) string {
+	if o.format != nil {
+		if t, ok := v.(sim.Time); ok && t < 0 {
+			return "-1 ms"
+		}
+		return o.format(v)
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,140 @@
+package scenarios
+
+import (
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Scenario is the YAML format of a scenario file. Pointer fields are optional
+// and take a default when left out; the defaults are filled in by Resolve.
+type Scenario struct {
+	Name        string      `yaml:"name" jsonschema_description:"Name of the scenario (used in outputs)."`
+	Description string      `yaml:"description,omitempty" jsonschema_description:"What the scenario models and what to look for."`
+	Duration    *Duration   `yaml:"duration,omitempty" jsonschema_description:"Virtual time to simulate, e.g. 30m or 2h. Default 10m."`
+	Seed        *uint64     `yaml:"seed,omitempty" jsonschema_description:"Seed of every random stream. Default 1."`
+	Flink       FlinkConfig `yaml:"flink,omitempty" jsonschema_description:"Flink configuration keys as in the Flink configuration file (flat dotted keys or nested maps); Flink's defaults apply to keys left out. Keys flinksim does not model are listed once and ignored."`
+	Sources     []Source    `yaml:"sources" jsonschema_description:"Kafka sources."`
+	Operators   []Operator  `yaml:"operators,omitempty" jsonschema_description:"Operators in declaration order; each reads the previous one unless input says otherwise."`
+	Sinks       []Sink      `yaml:"sinks" jsonschema_description:"Sinks; each reads the last operator unless input says otherwise."`
+	Simulation  *Simulation `yaml:"simulation,omitempty" jsonschema_description:"The simulator's own settings (not Flink's)."`
+}
+
+// Source is a Kafka source.
+type Source struct {
+	Name           string    `yaml:"name" jsonschema_description:"Operator name."`
+	Kind           string    `yaml:"kind,omitempty" jsonschema:"enum=kafka" jsonschema_description:"Source kind; only kafka today."`
+	Topic          string    `yaml:"topic,omitempty" jsonschema_description:"Topic name; it decides which reader owns partition 0 (KafkaSourceEnumerator). Default: the source's name."`
+	Partitions     *int      `yaml:"partitions,omitempty" jsonschema_description:"Number of topic partitions. Default: the source's parallelism."`
+	Parallelism    *int      `yaml:"parallelism,omitempty" jsonschema_description:"Source parallelism. Default: parallelism.default."`
+	Rate           *RateSpec `yaml:"rate,omitempty" jsonschema_description:"Records produced into the topic per second: a rate such as 100k/s, or a profile (steps, ramp, periodic, bursts). Default 0/s (only the initial backlog)."`
+	Arrivals       string    `yaml:"arrivals,omitempty" jsonschema:"enum=poisson,enum=deterministic" jsonschema_description:"poisson (default) or deterministic (evenly spaced)."`
+	RecordSize     *Size     `yaml:"record-size,omitempty" jsonschema_description:"Bytes per record, e.g. 200B or 1KiB. Default 100B."`
+	InitialBacklog *Count    `yaml:"initial-backlog,omitempty" jsonschema_description:"Records already waiting in the topic at the start, e.g. 10M. Default 0."`
+	Cost           *Dist     `yaml:"cost,omitempty" jsonschema_description:"CPU time to read and deserialize one record. Default 0."`
+	Chaining       *bool     `yaml:"chaining,omitempty" jsonschema_description:"false starts a new chain after nothing; sources are always chain heads. Default true."`
+}
+
+// Operator is a transformation: map, filter, flatMap, keyed process...
+type Operator struct {
+	Name           string   `yaml:"name" jsonschema_description:"Operator name."`
+	Input          Inputs   `yaml:"input,omitempty" jsonschema_description:"Name of the node (or list of nodes) this operator reads. Default: the previous node."`
+	Exchange       string   `yaml:"exchange,omitempty" jsonschema:"enum=forward,enum=rebalance,enum=keyBy" jsonschema_description:"How records reach this operator: forward, rebalance or keyBy. Default: keyBy with key-by; otherwise forward at equal parallelism and rebalance otherwise (Flink's default)."`
+	Parallelism    *int     `yaml:"parallelism,omitempty" jsonschema_description:"Default: parallelism.default."`
+	MaxParallelism *int     `yaml:"max-parallelism,omitempty" jsonschema_description:"Number of key groups. Default: pipeline.max-parallelism, or Flink's rule from the parallelism when that is unset."`
+	Cost           *Dist    `yaml:"cost,omitempty" jsonschema_description:"CPU time per record: 5us, or {exponential: 5us}, {lognormal: {mean: 5us, p99: 40us}}, {uniform: {min: 1us, max: 9us}}. Default 0."`
+	Selectivity    *float64 `yaml:"selectivity,omitempty" jsonschema_description:"Records out per record in: 0.1 for a filter, 3 for a flatMap. Default 1."`
+	RecordSize     *Size    `yaml:"record-size,omitempty" jsonschema_description:"Bytes per output record. Default: the input's."`
+	KeyBy          string   `yaml:"key-by,omitempty" jsonschema_description:"Name of the key this operator is keyed by (e.g. user_id); makes the input a keyBy exchange."`
+	Keys           *Count   `yaml:"keys,omitempty" jsonschema_description:"Number of distinct keys, uniformly used, e.g. 1M. Required with key-by."`
+	StatePerKey    *Size    `yaml:"state-per-key,omitempty" jsonschema_description:"Keyed state bytes per key held. Default 0."`
+	StateWarm      *bool    `yaml:"state-warm,omitempty" jsonschema_description:"true: every key already has state at the start (restored from a savepoint). Default false: state grows as keys are first seen."`
+	Chaining       *bool    `yaml:"chaining,omitempty" jsonschema_description:"false is disableChaining(): never chain this operator to its input. Default true."`
+}
+
+// Sink writes to an external system.
+type Sink struct {
+	Name               string     `yaml:"name" jsonschema_description:"Operator name."`
+	Input              Inputs     `yaml:"input,omitempty" jsonschema_description:"Node this sink reads. Default: the last operator."`
+	Exchange           string     `yaml:"exchange,omitempty" jsonschema:"enum=forward,enum=rebalance,enum=keyBy" jsonschema_description:"Default: forward at equal parallelism, rebalance otherwise."`
+	Parallelism        *int       `yaml:"parallelism,omitempty" jsonschema_description:"Default: parallelism.default."`
+	Capacity           *RateValue `yaml:"capacity,omitempty" jsonschema_description:"What the external system accepts in total, shared evenly by the sink's subtasks: records (50k/s) or bytes (50MB/s). Default: unlimited."`
+	CapacityPerSubtask *RateValue `yaml:"capacity-per-subtask,omitempty" jsonschema_description:"What each sink subtask can write (instead of capacity): records or bytes per second."`
+	Latency            *Dist      `yaml:"latency,omitempty" jsonschema_description:"Time from a write until the record is visible, added to end-to-end latency (writes are pipelined). Default 0."`
+	Cost               *Dist      `yaml:"cost,omitempty" jsonschema_description:"CPU time per record in the sink itself. Default 0."`
+	Chaining           *bool      `yaml:"chaining,omitempty" jsonschema_description:"false is disableChaining(). Default true."`
+}
+
+// Simulation holds the simulator's own knobs.
+type Simulation struct {
+	ChunkRecords   *Count    `yaml:"chunk-records,omitempty" jsonschema_description:"Most records a source reads as one chunk. 1 simulates every record on its own (exact, slower). Default: a network buffer's worth (segment size / record size)."`
+	ChunkDelay     *Duration `yaml:"chunk-delay,omitempty" jsonschema_description:"Longest a source waits to gather a chunk when records trickle in (adds up to this to latency; records then mostly wait for their network buffer anyway). Default 5ms."`
+	SampleInterval *Duration `yaml:"sample-interval,omitempty" jsonschema_description:"How often metrics are sampled. Default 5s."`
+}
+
+// Duration is a virtual duration written with a unit: 30s, 1h30m, 250ms, 2d.
+type Duration sim.Time
+
+// Size is a number of bytes: 200B, 32kB (32000), 32KiB (32768), 1TiB.
+type Size int64
+
+// Count is a number that may carry an SI suffix: 100k, 1.5M, 1e6.
+type Count float64
+
+// RateValue is a throughput: 100k/s, 6M/min, 50MB/s.
+type RateValue Rate
+
+// Inputs names one input or a list of inputs.
+type Inputs []string
+
+// Dist is a distribution of durations. Exactly one form is set.
+type Dist struct {
+	Constant    *Duration      `yaml:"constant,omitempty" jsonschema_description:"Always this long."`
+	Exponential *Duration      `yaml:"exponential,omitempty" jsonschema_description:"Exponential with this mean."`
+	LogNormal   *LogNormalSpec `yaml:"lognormal,omitempty" jsonschema_description:"Log-normal with a mean and a 99th percentile."`
+	Uniform     *UniformSpec   `yaml:"uniform,omitempty" jsonschema_description:"Uniform between min and max."`
+}
+
+type LogNormalSpec struct {
+	Mean Duration `yaml:"mean" jsonschema_description:"Mean."`
+	P99  Duration `yaml:"p99" jsonschema_description:"99th percentile (between the mean and about 15 times the mean)."`
+}
+
+type UniformSpec struct {
+	Min Duration `yaml:"min"`
+	Max Duration `yaml:"max"`
+}
+
+// RateSpec is an input-rate profile. Exactly one form is set.
+type RateSpec struct {
+	Constant *RateValue    `yaml:"constant,omitempty" jsonschema_description:"A fixed rate."`
+	Steps    []RateStep    `yaml:"steps,omitempty" jsonschema_description:"Piecewise constant: each step's rate holds from its time until the next step."`
+	Ramp     *RampSpec     `yaml:"ramp,omitempty" jsonschema_description:"A linear change from one rate to another."`
+	Periodic *PeriodicSpec `yaml:"periodic,omitempty" jsonschema_description:"A sinusoid, e.g. a daily pattern."`
+	Bursts   *BurstsSpec   `yaml:"bursts,omitempty" jsonschema_description:"A base rate with regular bursts."`
+}
+
+type RateStep struct {
+	At   Duration  `yaml:"at" jsonschema_description:"When this rate starts."`
+	Rate RateValue `yaml:"rate" jsonschema_description:"Records per second from then on."`
+}
+
+type RampSpec struct {
+	From  RateValue `yaml:"from" jsonschema_description:"Rate before and at start."`
+	To    RateValue `yaml:"to" jsonschema_description:"Rate at start+over and after."`
+	Start Duration  `yaml:"start,omitempty" jsonschema_description:"When the ramp begins. Default 0s."`
+	Over  Duration  `yaml:"over" jsonschema_description:"How long the ramp lasts."`
+}
+
+type PeriodicSpec struct {
+	Mean      RateValue `yaml:"mean" jsonschema_description:"Average rate."`
+	Amplitude RateValue `yaml:"amplitude" jsonschema_description:"Peak minus mean (at most the mean)."`
+	Period    Duration  `yaml:"period" jsonschema_description:"Length of one cycle, e.g. 24h."`
+	Peak      Duration  `yaml:"peak,omitempty" jsonschema_description:"Time of the first peak. Default 0s."`
+}
+
+type BurstsSpec struct {
+	Base     RateValue `yaml:"base" jsonschema_description:"Rate between bursts."`
+	Rate     RateValue `yaml:"rate" jsonschema_description:"Rate during a burst."`
+	Every    Duration  `yaml:"every" jsonschema_description:"Time from one burst's start to the next."`
+	Duration Duration  `yaml:"duration" jsonschema_description:"Length of each burst."`
+	Start    *Duration `yaml:"start,omitempty" jsonschema_description:"Start of the first burst. Default: every."`
+}

@@ -1,0 +1,220 @@
+package scenarios
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/flinksim/flinksim/models"
+)
+
+// MaxFileSize is the largest scenario file accepted.
+const MaxFileSize = 4 << 20
+
+// Loaded is a scenario that was read, checked and resolved.
+type Loaded struct {
+	// Scenario is the scenario with every default filled in; Resolved()
+	// writes it as YAML that loads again to the same run.
+	Scenario Scenario
+	// NotModelled lists the Flink keys of the flink: block that flinksim does
+	// not model (they are ignored).
+	NotModelled []string
+	// Spec is the run the scenario describes.
+	Spec models.Spec
+}
+
+// Load reads a scenario from data (file names it in messages), applies the
+// --set overrides ("dotted.path=value"), fills in defaults and checks
+// everything. On failure the error is Problems, listing every problem found.
+func Load(file string, data []byte, sets []string) (*Loaded, error) {
+	d := newDecoder(file)
+	root := parseYAML(d, data)
+	if root == nil {
+		return nil, d.probs.sort()
+	}
+	d.nodes[""] = root
+	for i, s := range sets {
+		applySet(d, root, i+1, s)
+	}
+	var sc Scenario
+	if len(d.probs) == 0 {
+		d.value(root, reflect.ValueOf(&sc).Elem(), "")
+	}
+	if len(d.probs) > 0 && len(sc.Sources) == 0 && len(sc.Sinks) == 0 {
+		return nil, d.probs.sort()
+	}
+	l := &Loaded{}
+	r := resolver{d: d, sc: &sc}
+	r.resolve()
+	l.NotModelled = r.notModelled
+	if len(d.probs) > 0 {
+		return nil, d.probs.sort()
+	}
+	l.Scenario = sc
+	l.Spec = r.spec()
+	return l, nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parseYAML parses one YAML document whose top is a mapping.
+func parseYAML(d *decoder, data []byte) *yaml.Node {
+	if len(data) > MaxFileSize {
+		d.fail(nil, "", "the file is larger than %d MiB; a scenario is a short text file", MaxFileSize>>20)
+		return nil
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		d.fail(nil, "", "the file is binary, not YAML text")
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	err := dec.Decode(&doc)
+	if errors.Is(err, io.EOF) {
+		d.fail(nil, "", "the file is empty; a scenario needs at least name, sources and sinks")
+		return nil
+	}
+	if err != nil {
+		msg := err.Error()
+		p := Problem{File: d.file, Line: 1, Col: 1, Msg: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			p.Line, _ = strconv.Atoi(m[1])
+			p.Msg = "not valid YAML: " + m[2]
+		}
+		d.probs = append(d.probs, p)
+		return nil
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		line := 0
+		if err == nil {
+			line = extra.Line
+		}
+		d.probs = append(d.probs, Problem{File: d.file, Line: max(line, 1), Col: 1, Msg: "a scenario file holds one YAML document; remove the --- and what follows"})
+		return nil
+	}
+	root := d.resolve(&doc)
+	if root == nil || root.Kind != yaml.MappingNode {
+		n := root
+		if n == nil {
+			n = &doc
+		}
+		d.fail(n, "", "the top of a scenario must be a mapping (name: ..., sources: ..., sinks: ...)")
+		return nil
+	}
+	return root
+}
+
+// applySet applies one --set path=value to the YAML tree before decoding, so
+// it is checked exactly like the file. Path segments are mapping keys; list
+// items are addressed by name or index; after "flink." the rest is one
+// Flink key.
+func applySet(d *decoder, root *yaml.Node, i int, s string) {
+	origin := fmt.Sprintf("--set %s", s)
+	key, val, ok := strings.Cut(s, "=")
+	key = strings.TrimSpace(key)
+	if !ok || key == "" {
+		d.probs = append(d.probs, Problem{File: origin, Msg: "must be key=value, e.g. --set sinks.jdbc.capacity=100k/s"})
+		return
+	}
+	var vn yaml.Node
+	if err := yaml.Unmarshal([]byte(val), &vn); err != nil || len(vn.Content) == 0 {
+		vn = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: val}}}
+	}
+	value := vn.Content[0]
+	var mark func(n *yaml.Node)
+	mark = func(n *yaml.Node) {
+		d.origin[n] = origin
+		for _, c := range n.Content {
+			mark(c)
+		}
+	}
+	mark(value)
+	var segs []string
+	if rest, isFlink := strings.CutPrefix(key, "flink."); isFlink {
+		segs = []string{"flink", rest}
+	} else {
+		segs = strings.Split(key, ".")
+	}
+	n := root
+	for k, seg := range segs {
+		last := k == len(segs)-1
+		switch n.Kind {
+		case yaml.MappingNode:
+			found := -1
+			for j := 0; j+1 < len(n.Content); j += 2 {
+				if n.Content[j].Value == seg {
+					found = j + 1
+				}
+			}
+			if last {
+				if found >= 0 {
+					n.Content[found] = value
+				} else {
+					kn := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: seg}
+					d.origin[kn] = origin
+					n.Content = append(n.Content, kn, value)
+				}
+				return
+			}
+			if found < 0 {
+				child := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+				kn := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: seg}
+				d.origin[kn], d.origin[child] = origin, origin
+				n.Content = append(n.Content, kn, child)
+				found = len(n.Content) - 1
+			}
+			n = d.resolve(n.Content[found])
+		case yaml.SequenceNode:
+			idx := -1
+			for j, item := range n.Content {
+				if itemPath("", j, d.resolve(item)) == seg {
+					idx = j
+				}
+			}
+			if idx < 0 {
+				if v, err := strconv.Atoi(seg); err == nil && v >= 0 && v < len(n.Content) {
+					idx = v
+				}
+			}
+			if idx < 0 {
+				d.probs = append(d.probs, Problem{File: origin, Path: strings.Join(segs[:k+1], "."), Msg: "no list item has this name or index"})
+				return
+			}
+			if last {
+				n.Content[idx] = value
+				return
+			}
+			n = d.resolve(n.Content[idx])
+		default:
+			d.probs = append(d.probs, Problem{File: origin, Path: strings.Join(segs[:k], "."), Msg: "is a single value; it has no field " + strconv.Quote(seg)})
+			return
+		}
+		if n == nil {
+			d.probs = append(d.probs, Problem{File: origin, Path: strings.Join(segs[:k+1], "."), Msg: "has no value"})
+			return
+		}
+	}
+}
+
+// Resolved writes the resolved scenario as YAML that loads again to the same run.
+func (l *Loaded) Resolved() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("# Resolved by flinksim: every default filled in. Loads again to the same run.\n")
+	if len(l.NotModelled) > 0 {
+		b.WriteString("# Flink keys kept but not modelled: " + strings.Join(l.NotModelled, ", ") + "\n")
+	}
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(l.Scenario); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), enc.Close()
+}

@@ -1,0 +1,289 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/dustin/go-humanize"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Human units. Outside the flink: block, sizes follow the SI/IEC distinction
+// (1TB = 10^12 bytes, 1TiB = 2^40); inside it, Flink's own parsers apply
+// (MemorySize: every unit is binary, so 32kb = 32768; TimeUtils: a bare
+// number is milliseconds).
+
+// durationUnits maps unit spellings (Go's and Flink's) to nanoseconds.
+var durationUnits = map[string]sim.Time{
+	"ns": sim.Nanosecond, "nano": sim.Nanosecond, "nanos": sim.Nanosecond, "nanosecond": sim.Nanosecond, "nanoseconds": sim.Nanosecond,
+	"us": sim.Microsecond, "µs": sim.Microsecond, "micro": sim.Microsecond, "micros": sim.Microsecond, "microsecond": sim.Microsecond, "microseconds": sim.Microsecond,
+	"ms": sim.Millisecond, "milli": sim.Millisecond, "millis": sim.Millisecond, "millisecond": sim.Millisecond, "milliseconds": sim.Millisecond,
+	"s": sim.Second, "sec": sim.Second, "secs": sim.Second, "second": sim.Second, "seconds": sim.Second,
+	"m": sim.Minute, "min": sim.Minute, "mins": sim.Minute, "minute": sim.Minute, "minutes": sim.Minute,
+	"h": sim.Hour, "hour": sim.Hour, "hours": sim.Hour,
+	"d": sim.Day, "day": sim.Day, "days": sim.Day,
+	"w": 7 * sim.Day, "week": 7 * sim.Day, "weeks": 7 * sim.Day,
+}
+
+// ParseDuration reads "30s", "1h30m", "1.5h", "2 min", "1d", "250ms", "10us".
+// A bare number is an error unless bareUnit is non-zero (Flink's keys take
+// bare numbers as milliseconds); "0" is always zero. Negative values are
+// rejected.
+func ParseDuration(s string, bareUnit sim.Time) (sim.Time, error) {
+	in := strings.TrimSpace(s)
+	if in == "" {
+		return 0, fmt.Errorf("empty duration")
+	}
+	if strings.HasPrefix(in, "-") {
+		return 0, fmt.Errorf("%q is negative; durations must be at least 0", s)
+	}
+	if v, err := strconv.ParseFloat(in, 64); err == nil {
+		switch {
+		case v == 0:
+			return 0, nil
+		case bareUnit == 0:
+			return 0, fmt.Errorf("%q has no unit; write it with one, e.g. %gs or %gms", s, v, v)
+		}
+		return scaleDuration(v, bareUnit, s)
+	}
+	var total sim.Time
+	rest := in
+	for rest != "" {
+		i := 0
+		for i < len(rest) && (rest[i] >= '0' && rest[i] <= '9' || rest[i] == '.') {
+			i++
+		}
+		if i == 0 {
+			return 0, fmt.Errorf("%q is not a duration (examples: 30s, 1h30m, 1.5h, 250ms, 2d)", s)
+		}
+		num, err := strconv.ParseFloat(rest[:i], 64)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a duration (examples: 30s, 1h30m, 1.5h, 250ms, 2d)", s)
+		}
+		rest = strings.TrimLeft(rest[i:], " ")
+		j := 0
+		for j < len(rest) && (unicode.IsLetter(rune(rest[j])) || rest[j] >= 0x80) {
+			j++
+		}
+		unit, ok := durationUnits[strings.ToLower(rest[:j])]
+		if !ok {
+			if j == 0 {
+				return 0, fmt.Errorf("%q: %g has no unit", s, num)
+			}
+			return 0, fmt.Errorf("%q: unknown unit %q (use ns, us, ms, s, m or min, h, d, w)", s, rest[:j])
+		}
+		d, err := scaleDuration(num, unit, s)
+		if err != nil {
+			return 0, err
+		}
+		total += d
+		if total < 0 || total >= sim.Never/2 {
+			return 0, fmt.Errorf("%q is too long", s)
+		}
+		rest = strings.TrimLeft(rest[j:], " ")
+	}
+	return total, nil
+}
+
+func scaleDuration(v float64, unit sim.Time, s string) (sim.Time, error) {
+	ns := v * float64(unit)
+	if math.IsInf(ns, 0) || math.IsNaN(ns) || ns >= float64(sim.Never/2) {
+		return 0, fmt.Errorf("%q is too long", s)
+	}
+	return sim.Time(math.Round(ns)), nil
+}
+
+// FormatDuration prints d in the shortest exact form ParseDuration reads back.
+func FormatDuration(d sim.Time) string {
+	if d == 0 {
+		return "0s"
+	}
+	for _, u := range []struct {
+		unit sim.Time
+		name string
+	}{{7 * sim.Day, "w"}, {sim.Day, "d"}, {sim.Hour, "h"}, {sim.Minute, "m"}, {sim.Second, "s"}, {sim.Millisecond, "ms"}, {sim.Microsecond, "us"}} {
+		if d%u.unit == 0 {
+			return strconv.FormatInt(int64(d/u.unit), 10) + u.name
+		}
+	}
+	return strconv.FormatInt(int64(d), 10) + "ns"
+}
+
+// ParseBytes reads "200B", "32kB" (32 000), "32KiB" (32 768), "1TB", "1TiB";
+// a bare number is bytes.
+func ParseBytes(s string) (int64, error) {
+	in := strings.TrimSpace(s)
+	if strings.HasPrefix(in, "-") {
+		return 0, fmt.Errorf("%q is negative; sizes must be at least 0", s)
+	}
+	v, err := humanize.ParseBytes(in)
+	if err != nil || v > math.MaxInt64/4 {
+		if err != nil && strings.Contains(err.Error(), "too large") || v > math.MaxInt64/4 {
+			return 0, fmt.Errorf("%q is too large", s)
+		}
+		return 0, fmt.Errorf("%q is not a size (examples: 200B, 32kB = 32000, 32KiB = 32768, 1.5GB, 1TiB)", s)
+	}
+	return int64(v), nil
+}
+
+// FormatBytes prints n exactly, in the largest unit that divides it.
+func FormatBytes(n int64) string {
+	for _, u := range []struct {
+		unit int64
+		name string
+	}{{1 << 40, "TiB"}, {1e12, "TB"}, {1 << 30, "GiB"}, {1e9, "GB"}, {1 << 20, "MiB"}, {1e6, "MB"}, {1 << 10, "KiB"}, {1e3, "kB"}} {
+		if n != 0 && n%u.unit == 0 {
+			return strconv.FormatInt(n/u.unit, 10) + u.name
+		}
+	}
+	return strconv.FormatInt(n, 10) + "B"
+}
+
+var countSuffix = map[byte]float64{'k': 1e3, 'K': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12}
+
+// ParseCount reads "1000000", "1e6", "100k", "1.5M", "2G"; lower-case m is
+// refused (it would read as milli).
+func ParseCount(s string) (float64, error) {
+	in := strings.TrimSpace(strings.ReplaceAll(s, "_", ""))
+	if in == "" {
+		return 0, fmt.Errorf("empty number")
+	}
+	mult := 1.0
+	if m, ok := countSuffix[in[len(in)-1]]; ok {
+		mult = m
+		in = strings.TrimSpace(in[:len(in)-1])
+	} else if in[len(in)-1] == 'm' {
+		return 0, fmt.Errorf("%q: m is ambiguous; write M for million", s)
+	}
+	v, err := strconv.ParseFloat(in, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number (examples: 1000000, 1e6, 100k, 1.5M)", s)
+	}
+	v *= mult
+	switch {
+	case math.IsInf(v, 0) || math.IsNaN(v) || math.Abs(v) > 1e18:
+		return 0, fmt.Errorf("%q is too large", s)
+	case v < 0:
+		return 0, fmt.Errorf("%q is negative", s)
+	}
+	return v, nil
+}
+
+// FormatCount prints a count compactly: 100k, 1M, 2.5G.
+func FormatCount(v float64) string {
+	for _, u := range []struct {
+		unit float64
+		name string
+	}{{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
+		if v >= u.unit && math.Mod(v*1000, u.unit) == 0 {
+			return strconv.FormatFloat(v/u.unit, 'f', -1, 64) + u.name
+		}
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// Rate is a throughput in records per second or bytes per second.
+type Rate struct {
+	PerSecond float64
+	Bytes     bool
+}
+
+var rateUnits = map[string]float64{"s": 1, "sec": 1, "second": 1, "min": 60, "minute": 60, "m": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+
+// ParseRate reads "100k/s", "6M/min", "1.2M/h" (records) or "50MB/s",
+// "1GiB/s" (bytes).
+func ParseRate(s string) (Rate, error) {
+	in := strings.TrimSpace(s)
+	i := strings.LastIndex(in, "/")
+	if i < 0 {
+		return Rate{}, fmt.Errorf("%q has no time unit; write e.g. 100k/s or 50MB/s", s)
+	}
+	per, ok := rateUnits[strings.ToLower(strings.TrimSpace(in[i+1:]))]
+	if !ok {
+		return Rate{}, fmt.Errorf("%q: unknown time unit %q (use /s, /min, /h or /d)", s, in[i+1:])
+	}
+	num := strings.TrimSpace(in[:i])
+	if strings.HasSuffix(num, "B") { // a byte unit: B, kB, MB, KiB, GiB...
+		b, err := ParseBytes(num)
+		if err != nil {
+			return Rate{}, err
+		}
+		return Rate{PerSecond: float64(b) / per, Bytes: true}, nil
+	}
+	c, err := ParseCount(num)
+	if err != nil {
+		return Rate{}, fmt.Errorf("%q is not a rate (examples: 100k/s, 6M/min, 50MB/s)", s)
+	}
+	return Rate{PerSecond: c / per}, nil
+}
+
+// String prints r per second.
+func (r Rate) String() string {
+	if r.Bytes {
+		return FormatBytes(int64(math.Round(r.PerSecond))) + "/s"
+	}
+	return FormatCount(r.PerSecond) + "/s"
+}
+
+// Flink's MemorySize parser: a number and an optional unit, every unit binary.
+var flinkMemoryUnits = map[string]int64{
+	"": 1, "b": 1, "bytes": 1,
+	"k": 1 << 10, "kb": 1 << 10, "kibibytes": 1 << 10,
+	"m": 1 << 20, "mb": 1 << 20, "mebibytes": 1 << 20,
+	"g": 1 << 30, "gb": 1 << 30, "gibibytes": 1 << 30,
+	"t": 1 << 40, "tb": 1 << 40, "tebibytes": 1 << 40,
+}
+
+// ParseFlinkMemory reads a value as Flink's MemorySize does ("32kb" = 32768).
+func ParseFlinkMemory(s string) (int64, error) {
+	in := strings.TrimSpace(s)
+	i := 0
+	for i < len(in) && in[i] >= '0' && in[i] <= '9' {
+		i++
+	}
+	if i == 0 {
+		return 0, fmt.Errorf("%q is not a Flink memory size (a whole number and b, kb, mb, gb or tb; all binary)", s)
+	}
+	n, err := strconv.ParseInt(in[:i], 10, 64)
+	unit, ok := flinkMemoryUnits[strings.ToLower(strings.TrimSpace(in[i:]))]
+	if err != nil || !ok {
+		return 0, fmt.Errorf("%q is not a Flink memory size (a whole number and b, kb, mb, gb or tb; all binary)", s)
+	}
+	if n > math.MaxInt64/unit {
+		return 0, fmt.Errorf("%q is too large", s)
+	}
+	return n * unit, nil
+}
+
+// FormatFlinkMemory prints bytes the way Flink's MemorySize does ("32 kb").
+func FormatFlinkMemory(n int64) string {
+	for _, u := range []struct {
+		unit int64
+		name string
+	}{{1 << 40, "tb"}, {1 << 30, "gb"}, {1 << 20, "mb"}, {1 << 10, "kb"}} {
+		if n != 0 && n%u.unit == 0 {
+			return strconv.FormatInt(n/u.unit, 10) + " " + u.name
+		}
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// FormatFlinkDuration prints a duration the way Flink's TimeUtils does ("100 ms").
+func FormatFlinkDuration(d sim.Time) string {
+	for _, u := range []struct {
+		unit sim.Time
+		name string
+	}{{sim.Day, "d"}, {sim.Hour, "h"}, {sim.Minute, "min"}, {sim.Second, "s"}, {sim.Millisecond, "ms"}, {sim.Microsecond, "us"}} {
+		if d != 0 && d%u.unit == 0 {
+			return strconv.FormatInt(int64(d/u.unit), 10) + " " + u.name
+		}
+	}
+	if d == 0 {
+		return "0 ms"
+	}
+	return strconv.FormatInt(int64(d), 10) + " ns"
+}

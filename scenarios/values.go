@@ -1,0 +1,178 @@
+package scenarios
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+func (x *Duration) parseScalar(s string) error {
+	d, err := ParseDuration(s, 0)
+	*x = Duration(d)
+	return err
+}
+
+func (x Duration) MarshalYAML() (any, error) { return FormatDuration(sim.Time(x)), nil }
+
+func (x *Size) parseScalar(s string) error {
+	b, err := ParseBytes(s)
+	*x = Size(b)
+	return err
+}
+
+func (x Size) MarshalYAML() (any, error) { return FormatBytes(int64(x)), nil }
+
+func (x *Count) parseScalar(s string) error {
+	c, err := ParseCount(s)
+	*x = Count(c)
+	return err
+}
+
+func (x Count) MarshalYAML() (any, error) {
+	if v := float64(x); v < 1000 && v == float64(int64(v)) {
+		return int64(v), nil
+	}
+	return FormatCount(float64(x)), nil
+}
+
+func (x *RateValue) parseScalar(s string) error {
+	r, err := ParseRate(s)
+	*x = RateValue(r)
+	return err
+}
+
+func (x RateValue) MarshalYAML() (any, error) { return Rate(x).String(), nil }
+
+// decodeNode accepts a plain duration (a constant) or one named form.
+func (x *Dist) decodeNode(d *decoder, n *yaml.Node, path string) {
+	if n.Kind == yaml.ScalarNode {
+		x.Constant = new(Duration)
+		if err := x.Constant.parseScalar(n.Value); err != nil {
+			d.fail(n, path, "%v; or give a distribution: {exponential: 5us}, {lognormal: {mean: 5us, p99: 40us}}, {uniform: {min: 1us, max: 9us}}", err)
+		}
+		return
+	}
+	d.mapping(n, reflect.ValueOf(x).Elem(), path)
+	d.oneOf(n, reflect.ValueOf(x).Elem(), path)
+}
+
+// MarshalYAML writes a constant as a plain duration.
+func (x Dist) MarshalYAML() (any, error) {
+	if x.Constant != nil {
+		return *x.Constant, nil
+	}
+	type plain Dist
+	return plain(x), nil
+}
+
+// decodeNode accepts a plain rate (a constant) or one named profile.
+func (x *RateSpec) decodeNode(d *decoder, n *yaml.Node, path string) {
+	if n.Kind == yaml.ScalarNode {
+		x.Constant = new(RateValue)
+		if err := x.Constant.parseScalar(n.Value); err != nil {
+			d.fail(n, path, "%v; or give a profile: steps, ramp, periodic or bursts", err)
+		}
+		return
+	}
+	d.mapping(n, reflect.ValueOf(x).Elem(), path)
+	d.oneOf(n, reflect.ValueOf(x).Elem(), path)
+}
+
+func (x RateSpec) MarshalYAML() (any, error) {
+	if x.Constant != nil {
+		return *x.Constant, nil
+	}
+	type plain RateSpec
+	return plain(x), nil
+}
+
+// decodeNode accepts one name or a list of names.
+func (x *Inputs) decodeNode(d *decoder, n *yaml.Node, path string) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*x = Inputs{n.Value}
+	case yaml.SequenceNode:
+		*x = nil
+		for i, item := range n.Content {
+			item = d.resolve(item)
+			if item == nil || item.Kind != yaml.ScalarNode {
+				d.fail(n, fmt.Sprintf("%s[%d]", path, i), "must be a node name")
+				continue
+			}
+			*x = append(*x, item.Value)
+		}
+	default:
+		d.fail(n, path, "must be a node name or a list of names, not %s", describe(n))
+	}
+}
+
+func (x Inputs) MarshalYAML() (any, error) {
+	if len(x) == 1 {
+		return x[0], nil
+	}
+	return []string(x), nil
+}
+
+// FlinkConfig holds the flink: block as written: Flink configuration keys, in
+// file order, flattened from nested maps ("taskmanager: {numberOfTaskSlots: 4}"
+// is taskmanager.numberOfTaskSlots, as in Flink's config.yaml).
+type FlinkConfig struct {
+	Entries []FlinkEntry
+}
+
+// FlinkEntry is one key of the flink: block.
+type FlinkEntry struct {
+	Key   string
+	Value string     // scalar value; "" for lists and maps
+	Node  *yaml.Node // the value as written
+	Path  string
+}
+
+func (x *FlinkConfig) decodeNode(d *decoder, n *yaml.Node, path string) {
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, path, "must be a mapping of Flink configuration keys to values, not %s", describe(n))
+		return
+	}
+	x.Entries = nil
+	var walk func(n *yaml.Node, prefix string)
+	walk = func(n *yaml.Node, prefix string) {
+		for _, kv := range d.pairs(n, path) {
+			key := kv.key.Value
+			if prefix != "" {
+				key = prefix + "." + key
+			}
+			v := d.resolve(kv.val)
+			p := path + "." + key
+			d.nodes[p] = kv.key
+			if v != nil && v.Kind == yaml.MappingNode {
+				walk(v, key)
+				continue
+			}
+			e := FlinkEntry{Key: key, Node: v, Path: p}
+			if v != nil && v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
+				e.Value = strings.TrimSpace(v.Value)
+			}
+			x.Entries = append(x.Entries, e)
+		}
+	}
+	walk(n, "")
+}
+
+// MarshalYAML writes the block flat, in order.
+func (x FlinkConfig) MarshalYAML() (any, error) {
+	m := &yaml.Node{Kind: yaml.MappingNode}
+	for _, e := range x.Entries {
+		v := e.Node
+		if e.Value != "" || v == nil {
+			v = &yaml.Node{Kind: yaml.ScalarNode, Value: e.Value}
+		}
+		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: e.Key}, v)
+	}
+	return m, nil
+}
+
+func (x FlinkConfig) IsZero() bool { return len(x.Entries) == 0 }
