@@ -27,6 +27,9 @@ type Summary struct {
 	Operators        []OperatorSummary `json:"operators"`
 	Engine           EngineSummary     `json:"engine"`
 	TaskManagers     int               `json:"task_managers"`
+	// NotModelledFlinkKeys lists keys of the scenario's flink: block that
+	// flinksim ignores.
+	NotModelledFlinkKeys []string `json:"not_modelled_flink_keys,omitempty"`
 }
 
 // RecordCounts: with every selectivity 1, produced = sink + in_flight + source_lag.

@@ -392,24 +392,46 @@ func (s *Simulation) splitByKey(p *partition, k int64) {
 		}
 		return
 	}
+	apportion(k, e.weights, p.carry, out)
+}
+
+// apportion divides k records among destinations in proportion to weights,
+// carrying each destination's owed fraction to the next call, so that over
+// many calls every destination gets its share to within one record. No count
+// is negative and the counts sum to k.
+func apportion(k int64, weights, carry []float64, out []int64) {
 	var assigned int64
-	for i, w := range e.weights {
-		x := p.carry[i] + float64(k)*w
-		f := math.Floor(x)
-		out[i] = int64(f)
-		p.carry[i] = x - f
-		assigned += out[i]
+	for i, w := range weights {
+		x := carry[i] + float64(k)*w
+		n := int64(0)
+		if x > 0 {
+			n = int64(x)
+		}
+		out[i] = n
+		carry[i] = x - float64(n)
+		assigned += n
 	}
-	// Hand the remaining records to the subpartitions owed the most.
+	// Hand out the rest to the destinations owed most; take back any excess
+	// (possible only through rounding) from those owed least.
 	for ; assigned < k; assigned++ {
 		best := 0
-		for i := range p.carry {
-			if p.carry[i] > p.carry[best] {
+		for i := range carry {
+			if carry[i] > carry[best] {
 				best = i
 			}
 		}
 		out[best]++
-		p.carry[best]--
+		carry[best]--
+	}
+	for ; assigned > k; assigned-- {
+		worst := -1
+		for i := range carry {
+			if out[i] > 0 && (worst < 0 || carry[i] < carry[worst]) {
+				worst = i
+			}
+		}
+		out[worst]--
+		carry[worst]++
 	}
 }
 

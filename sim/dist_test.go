@@ -106,3 +106,27 @@ func TestHistogramSpreadAndMerge(t *testing.T) {
 		t.Fatal("reset")
 	}
 }
+
+func TestPoissonMeanAndVariance(t *testing.T) {
+	r := NewStreams(5).Stream("poisson")
+	for _, mu := range []float64{0.3, 4, 9.9, 10, 37, 1000} {
+		const n = 40000
+		var s, s2 float64
+		for i := 0; i < n; i++ {
+			k := float64(Poisson(mu, r))
+			s += k
+			s2 += k * k
+		}
+		mean := s / n
+		v := s2/n - mean*mean
+		if se := math.Sqrt(mu / n); math.Abs(mean-mu) > 5*se {
+			t.Errorf("mu=%v: mean %v", mu, mean)
+		}
+		if math.Abs(v-mu)/mu > 0.05 {
+			t.Errorf("mu=%v: variance %v", mu, v)
+		}
+	}
+	if Poisson(0, r) != 0 {
+		t.Fatal("Poisson(0) != 0")
+	}
+}

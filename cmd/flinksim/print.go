@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/flinksim/flinksim/models"
+)
+
+// printSummary prints the human summary of a run.
+func printSummary(w io.Writer, res *models.Result, dir string) {
+	s := res.Summary
+	fmt.Fprintf(w, "%s: %s virtual in %.2fs (seed %d, %s events)\n",
+		s.Scenario, humanSeconds(s.VirtualDurationS), s.WallS, s.Seed, humanCount(float64(s.Engine.Events)))
+	fmt.Fprintf(w, "  throughput   source %s/s, sink %s/s\n", humanCount(s.Throughput.SourceRPS), humanCount(s.Throughput.SinkRPS))
+	growth := lagGrowth(res)
+	lag := fmt.Sprintf("%s records at the end (peak %s)", humanCount(float64(s.Records.SourceLag)), humanCount(float64(s.SourceLagMax)))
+	if growth > 0.01*s.Throughput.SourceRPS && growth > 1 {
+		lag += fmt.Sprintf(", growing %s/s", humanCount(growth))
+	}
+	fmt.Fprintf(w, "  kafka lag    %s\n", lag)
+	fmt.Fprintf(w, "  latency      p50 %s, p99 %s, max %s (record creation to sink)\n",
+		humanSeconds(s.LatencyS.P50), humanSeconds(s.LatencyS.P99), humanSeconds(s.LatencyS.Max))
+	fmt.Fprintf(w, "  %-12s %-28s %9s %15s %9s  %s\n", "operator", "task", "busy", "backpressured", "idle", "(ms/s; busiest and most backpressured subtask)")
+	for _, o := range s.Operators {
+		task := o.Task
+		if len(task) > 28 {
+			task = task[:25] + "..."
+		}
+		fmt.Fprintf(w, "  %-12s %-28s %4.0f/%-4.0f %6.0f/%-4.0f %4s %5.0f\n", o.Name, task,
+			o.BusyMsPerS, o.MaxSubtaskBusyMsPerS, o.BackpressuredMsPerS, o.MaxSubtaskBackpressuredMsPerS, o.Backpressure, o.IdleMsPerS)
+	}
+	var busy, pressured []string
+	for _, o := range s.Operators {
+		if o.MaxSubtaskBusyMsPerS > 900 {
+			busy = append(busy, o.Name)
+		}
+		if o.Backpressure == "HIGH" {
+			pressured = append(pressured, o.Name)
+		}
+	}
+	switch {
+	case len(busy) > 0 && len(pressured) > 0:
+		fmt.Fprintf(w, "  busy: %s (the bottleneck); backpressured: %s\n", strings.Join(busy, ", "), strings.Join(pressured, ", "))
+	case len(busy) > 0:
+		fmt.Fprintf(w, "  busy: %s, at the edge of its capacity\n", strings.Join(busy, ", "))
+	case len(pressured) > 0:
+		fmt.Fprintf(w, "  backpressured: %s\n", strings.Join(pressured, ", "))
+	default:
+		fmt.Fprintf(w, "  no operator is busy or backpressured\n")
+	}
+	fmt.Fprintf(w, "  outputs in %s: summary.json, metrics.csv, scenario.resolved.yaml\n", dir)
+}
+
+// lagGrowth is the slope of the total source lag over the run's second half.
+func lagGrowth(res *models.Result) float64 {
+	n := len(res.Times)
+	if n < 4 {
+		return 0
+	}
+	total := make([]float64, n)
+	for _, s := range res.Series {
+		if s.Metric == models.MetricPending && s.Subtask < 0 {
+			for i, v := range s.Values {
+				total[i] += v
+			}
+		}
+	}
+	a := n / 2
+	return (total[n-1] - total[a]) / (res.Times[n-1] - res.Times[a])
+}
+
+func humanCount(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case a >= 1e9:
+		return trimZero(fmt.Sprintf("%.1fG", v/1e9))
+	case a >= 1e6:
+		return trimZero(fmt.Sprintf("%.1fM", v/1e6))
+	case a >= 1e3:
+		return trimZero(fmt.Sprintf("%.1fk", v/1e3))
+	}
+	return trimZero(fmt.Sprintf("%.1f", v))
+}
+
+func trimZero(s string) string {
+	i := strings.IndexAny(s, "kMG")
+	if i < 0 {
+		return strings.TrimSuffix(s, ".0")
+	}
+	return strings.TrimSuffix(s[:i], ".0") + s[i:]
+}
+
+func humanSeconds(sec float64) string {
+	switch {
+	case sec >= 3600:
+		return trimZero(fmt.Sprintf("%.1f", sec/3600)) + "h"
+	case sec >= 60:
+		return trimZero(fmt.Sprintf("%.1f", sec/60)) + "min"
+	case sec >= 1:
+		return trimZero(fmt.Sprintf("%.1f", sec)) + "s"
+	case sec >= 1e-3:
+		return trimZero(fmt.Sprintf("%.1f", sec*1e3)) + "ms"
+	}
+	return trimZero(fmt.Sprintf("%.0f", sec*1e6)) + "µs"
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/flinksim/flinksim/scenarios"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFailure  = 1 // the run itself failed (I/O, a simulator bug)
+	exitScenario = 2 // bad input: the scenario, a flag or an argument
+)
+
+// usageError marks errors in what the user typed (exit code 2).
+type usageError struct{ error }
+
+// execute runs the CLI with args and returns the exit code.
+func execute(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var probs scenarios.Problems
+	var ue usageError
+	switch {
+	case errors.As(err, &probs):
+		fmt.Fprintln(stderr, probs.Error())
+		fmt.Fprintf(stderr, "flinksim: %d problem(s) in the scenario\n", len(probs))
+		return exitScenario
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "flinksim:", ue.Error())
+		return exitScenario
+	default:
+		fmt.Fprintln(stderr, "flinksim:", err)
+		return exitFailure
+	}
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "flinksim",
+		Short: "Simulate Apache Flink jobs and their failure modes on a virtual clock",
+		Long: `flinksim replays what a Flink job would do under load, in seconds: backpressure
+from slow sinks and more, with Flink's configuration keys, defaults and metric
+names. Write a scenario in YAML (or use a built-in one: flinksim list) and run it.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newRunCmd(), newValidateCmd(), newListCmd(), newSchemaCmd())
+	return root
+}
+
+// readScenario reads a scenario file, or a built-in scenario by name.
+func readScenario(arg string) (name string, data []byte, err error) {
+	if st, statErr := os.Stat(arg); statErr == nil && !st.IsDir() {
+		data, err = os.ReadFile(arg)
+		return arg, data, err
+	}
+	b, lookupErr := scenarios.LookupBuiltIn(arg)
+	if lookupErr != nil {
+		return "", nil, usageError{lookupErr}
+	}
+	return "builtin:" + b.Name, b.Data, nil
+}
+
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError{fmt.Errorf("expects %s", what)}
+		}
+		return nil
+	}
+}

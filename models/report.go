@@ -1,0 +1,50 @@
+package models
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"strconv"
+)
+
+// WriteSummaryJSON writes summary.json.
+func (r *Result) WriteSummaryJSON(w io.Writer) error {
+	b, err := json.MarshalIndent(r.Summary, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// WriteMetricsCSV writes metrics.csv in tidy form: one row per sample, with
+// columns time_s,operator,subtask,metric,value. The subtask is empty for a
+// whole operator. Rows are ordered by time, then as the series are declared,
+// and numbers are printed in their shortest exact form, so equal runs give
+// equal bytes.
+func (r *Result) WriteMetricsCSV(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.WriteString("time_s,operator,subtask,metric,value\n")
+	buf := make([]byte, 0, 128)
+	for i, t := range r.Times {
+		for _, s := range r.Series {
+			buf = buf[:0]
+			buf = strconv.AppendFloat(buf, t, 'f', -1, 64)
+			buf = append(buf, ',')
+			buf = append(buf, s.Operator...)
+			buf = append(buf, ',')
+			if s.Subtask >= 0 {
+				buf = strconv.AppendInt(buf, int64(s.Subtask), 10)
+			}
+			buf = append(buf, ',')
+			buf = append(buf, s.Metric...)
+			buf = append(buf, ',')
+			buf = strconv.AppendFloat(buf, s.Values[i], 'g', 10, 64)
+			buf = append(buf, '\n')
+			if _, err := bw.Write(buf); err != nil {
+				return err
+			}
+		}
+	}
+	return bw.Flush()
+}
