@@ -15,12 +15,14 @@ import (
 // unknown field, wrong type and bad value becomes a Problem with its file
 // position and field path, and decoding goes on so that all are reported.
 type decoder struct {
-	file   string
-	probs  Problems
-	nodes  map[string]*yaml.Node // field path → node, for later semantic errors
-	bad    map[string]bool       // paths whose value failed to decode
-	origin map[*yaml.Node]string // nodes that came from --set, with their flag
-	budget int                   // nodes left to visit (guards against alias bombs)
+	file    string
+	probs   Problems
+	nodes   map[string]*yaml.Node // field path → node, for later semantic errors
+	bad     map[string]bool       // paths whose value failed to decode
+	badIn   map[string]bool       // paths with a failure at or below them
+	origin  map[*yaml.Node]string // nodes that came from --set, with their flag
+	budget  int                   // nodes left to visit (guards against alias bombs)
+	dropped int                   // problems beyond maxProblems, not kept
 }
 
 // scalarValue is implemented by leaf types written as one scalar (units).
@@ -34,11 +36,22 @@ type nodeValue interface {
 }
 
 func newDecoder(file string) *decoder {
-	return &decoder{file: file, nodes: map[string]*yaml.Node{}, bad: map[string]bool{}, origin: map[*yaml.Node]string{}, budget: 1 << 20}
+	return &decoder{file: file, nodes: map[string]*yaml.Node{}, bad: map[string]bool{}, badIn: map[string]bool{}, origin: map[*yaml.Node]string{}, budget: maxNodes}
 }
+
+// Limits that keep hostile input cheap: a scenario is a small file.
+const (
+	maxNodes    = 100000 // YAML nodes visited, aliases expanded
+	maxProblems = 100    // problems reported before giving up
+)
 
 // fail records a problem at node n (nil: at the file's start).
 func (d *decoder) fail(n *yaml.Node, path, format string, a ...any) {
+	d.markBad(path)
+	if len(d.probs) >= maxProblems {
+		d.dropped++
+		return
+	}
 	p := Problem{File: d.file, Path: path, Msg: fmt.Sprintf(format, a...)}
 	if n != nil {
 		if o, ok := d.origin[n]; ok {
@@ -48,7 +61,22 @@ func (d *decoder) fail(n *yaml.Node, path, format string, a ...any) {
 		}
 	}
 	d.probs = append(d.probs, p)
+}
+
+// markBad records that path failed, for it and all its parents.
+func (d *decoder) markBad(path string) {
 	d.bad[path] = true
+	for p := path; !d.badIn[p]; {
+		d.badIn[p] = true
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			if p != "" {
+				d.badIn[""] = true
+			}
+			return
+		}
+		p = p[:i]
+	}
 }
 
 // at records a problem at the node of a path (or its nearest parent).
@@ -362,11 +390,13 @@ func (d *decoder) oneOf(n *yaml.Node, v reflect.Value, path string) {
 }
 
 // badUnder reports whether path or anything below it failed to decode.
-func (d *decoder) badUnder(path string) bool {
-	for p := range d.bad {
-		if p == path || strings.HasPrefix(p, path+".") || strings.HasPrefix(p, path+"[") {
-			return true
-		}
+func (d *decoder) badUnder(path string) bool { return d.badIn[path] }
+
+// problems returns the sorted problems, with a last line for any not kept.
+func (d *decoder) problems() Problems {
+	ps := d.probs.sort()
+	if d.dropped > 0 {
+		ps = append(ps, Problem{File: d.file, Msg: fmt.Sprintf("stopped after %d problems; %d more not shown", maxProblems, d.dropped)})
 	}
-	return false
+	return ps
 }

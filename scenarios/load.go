@@ -37,25 +37,23 @@ func Load(file string, data []byte, sets []string) (*Loaded, error) {
 	d := newDecoder(file)
 	root := parseYAML(d, data)
 	if root == nil {
-		return nil, d.probs.sort()
+		return nil, d.problems()
 	}
 	d.nodes[""] = root
 	for i, s := range sets {
 		applySet(d, root, i+1, s)
 	}
 	var sc Scenario
-	if len(d.probs) == 0 {
-		d.value(root, reflect.ValueOf(&sc).Elem(), "")
-	}
+	d.value(root, reflect.ValueOf(&sc).Elem(), "")
 	if len(d.probs) > 0 && len(sc.Sources) == 0 && len(sc.Sinks) == 0 {
-		return nil, d.probs.sort()
+		return nil, d.problems()
 	}
 	l := &Loaded{}
 	r := resolver{d: d, sc: &sc}
 	r.resolve()
 	l.NotModelled = r.notModelled
 	if len(d.probs) > 0 {
-		return nil, d.probs.sort()
+		return nil, d.problems()
 	}
 	l.Scenario = sc
 	l.Spec = r.spec()

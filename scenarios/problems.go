@@ -63,14 +63,17 @@ func (ps Problems) sort() Problems {
 // closest returns the option nearest to s by edit distance, if it is near
 // enough to be a likely misspelling.
 func closest(s string, options []string) (string, bool) {
-	best, bestD := "", 1<<30
+	limit := max(2, len(s)/5)
+	best, bestD := "", limit+1
 	for _, o := range options {
+		if diff := len(o) - len(s); diff > limit || -diff > limit {
+			continue // too different in length to be a misspelling
+		}
 		if d := editDistance(strings.ToLower(s), strings.ToLower(o)); d < bestD {
 			best, bestD = o, d
 		}
 	}
-	limit := max(2, len(s)/5)
-	return best, best != "" && bestD <= limit
+	return best, best != ""
 }
 
 func editDistance(a, b string) int {

@@ -53,7 +53,7 @@ func (r *resolver) resolve() {
 	d, sc := r.d, r.sc
 	r.fs, r.notModelled = resolveFlink(d, sc.Flink)
 	if strings.TrimSpace(sc.Name) == "" {
-		d.at("name", "is required: a short name for the scenario")
+		d.at("name", "is required (a short name for the scenario)")
 	}
 	if sc.Duration == nil {
 		sc.Duration = ptr(Duration(defaultDuration))
@@ -75,7 +75,7 @@ func (r *resolver) resolve() {
 		}
 	}
 	for _, n := range r.nodes {
-		if n.kind != models.KindSink && n.consumers == 0 {
+		if n.kind != models.KindSink && n.consumers == 0 && r.byName[n.name] == n {
 			d.at(n.path, "nothing reads %q; connect it to a sink (Flink runs only what reaches a sink)", n.name)
 		}
 	}
@@ -202,7 +202,8 @@ func (r *resolver) source(n *node) {
 		s.Rate = &RateSpec{Constant: &RateValue{}}
 	}
 	r.rate(s.Rate, n.path+".rate")
-	if s.Rate.Constant != nil && s.Rate.Constant.PerSecond == 0 && *s.InitialBacklog == 0 {
+	if s.Rate.Constant != nil && s.Rate.Constant.PerSecond == 0 && *s.InitialBacklog == 0 &&
+		!d.badUnder(n.path+".rate") && !d.badUnder(n.path+".initial-backlog") {
 		d.at(n.path, "produces nothing: give it a rate or an initial-backlog")
 	}
 	if s.Cost == nil {
@@ -240,6 +241,9 @@ func (r *resolver) consumer(n *node) {
 	var ins []*node
 	for _, name := range n.inputs {
 		in, ok := r.byName[name]
+		if ok && in != n {
+			in.consumers++ // counted even when the edge is refused below, to report one problem, not two
+		}
 		switch {
 		case !ok:
 			names := make([]string, 0, len(r.byName))
@@ -259,10 +263,10 @@ func (r *resolver) consumer(n *node) {
 		case r.index(in) > r.index(n):
 			d.at(n.path+".input", "%q is declared after %q; declare nodes in the order data flows", name, n.name)
 		default:
-			in.consumers++
 			ins = append(ins, in)
 		}
 	}
+	n.recordSize = defaultRecordSize // only while the input is unresolved
 	if len(ins) > 0 {
 		n.recordSize = ins[0].recordSize
 	}

@@ -160,6 +160,9 @@ func ParseCount(s string) (float64, error) {
 		return 0, fmt.Errorf("%q: m is ambiguous; write M for million", s)
 	}
 	v, err := strconv.ParseFloat(in, 64)
+	if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+		return 0, fmt.Errorf("%q is too large", s)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a number (examples: 1000000, 1e6, 100k, 1.5M)", s)
 	}

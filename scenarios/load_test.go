@@ -1,0 +1,226 @@
+package scenarios
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+// TestBrokenScenarios loads every testdata/broken/*.yaml and compares the full
+// error report with its .err golden file (rewritten by -update).
+func TestBrokenScenarios(t *testing.T) {
+	files, _ := filepath.Glob("testdata/broken/*.yaml")
+	if len(files) < 15 {
+		t.Fatalf("only %d broken scenarios", len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Load(filepath.Base(f), data, nil)
+			var probs Problems
+			if !errors.As(err, &probs) {
+				t.Fatalf("want Problems, got %v", err)
+			}
+			got := probs.Error() + "\n"
+			golden := strings.TrimSuffix(f, ".yaml") + ".err"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("errors differ from %s:\n got:\n%s\nwant:\n%s", golden, got, want)
+			}
+		})
+	}
+}
+
+// TestLibraryLoadsAndRoundTrips: every built-in scenario loads, and its
+// resolved form loads again to the same Spec and the same resolved text.
+func TestLibraryLoadsAndRoundTrips(t *testing.T) {
+	if len(Library()) < 2 {
+		t.Fatal("the library is empty")
+	}
+	for _, b := range Library() {
+		t.Run(b.Name, func(t *testing.T) {
+			if b.Description == "" {
+				t.Error("no description")
+			}
+			l, err := Load(b.Name, b.Data, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertRoundTrip(t, l)
+		})
+	}
+}
+
+func assertRoundTrip(t *testing.T, l *Loaded) {
+	t.Helper()
+	first, err := l.Resolved()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Load("resolved.yaml", first, nil)
+	if err != nil {
+		t.Fatalf("the resolved scenario does not load:\n%v\n%s", err, first)
+	}
+	second, err := again.Resolved()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first, second) {
+		t.Fatalf("resolved output changed on reload:\n%s\n---\n%s", first, second)
+	}
+	if !reflect.DeepEqual(l.Spec, again.Spec) {
+		t.Fatalf("the resolved scenario gives a different run:\n%+v\n%+v", l.Spec, again.Spec)
+	}
+}
+
+const minimal = `
+name: m
+sources:
+  - {name: clicks, rate: 10k/s}
+operators:
+  - {name: parse, cost: 5us}
+sinks:
+  - {name: out, capacity: 5k/s}
+`
+
+func TestSetOverrides(t *testing.T) {
+	l, err := Load("m.yaml", []byte(minimal), []string{
+		"sinks.out.capacity=20k/s",
+		"operators.parse.cost={exponential: 7us}",
+		"flink.parallelism.default=3",
+		"flink.taskmanager.memory.segment-size=64kb",
+		"sources.0.partitions=6",
+		"duration=1h",
+		"seed=42",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := l.Spec
+	if sp.Seed != 42 || sp.Duration.Seconds() != 3600 || sp.Network.SegmentSize != 64<<10 {
+		t.Errorf("seed %d, duration %v, segment %d", sp.Seed, sp.Duration, sp.Network.SegmentSize)
+	}
+	if sp.Nodes[0].Parallelism != 3 || sp.Nodes[0].Kafka.Partitions != 6 {
+		t.Errorf("parallelism %d, partitions %d", sp.Nodes[0].Parallelism, sp.Nodes[0].Kafka.Partitions)
+	}
+	if got := sp.Nodes[2].Sink.RecordsPerSecond * 3; got < 19999 || got > 20001 {
+		t.Errorf("sink capacity %v in total, want 20k/s", got)
+	}
+	if sp.Nodes[1].Cost.Mean() != 7e-6 {
+		t.Errorf("cost mean %v", sp.Nodes[1].Cost.Mean())
+	}
+	assertRoundTrip(t, l)
+
+	_, err = Load("m.yaml", []byte(minimal), []string{"sinks.nope.capacity=1k/s", "sinks.out.capacity=fast", "operators.parse.cots=1us", "novalue"})
+	want := `--set novalue: must be key=value, e.g. --set sinks.jdbc.capacity=100k/s
+--set operators.parse.cots=1us: operators.parse.cots: unknown field; did you mean "cost"?
+--set sinks.nope.capacity=1k/s: sinks.nope: no list item has this name or index
+--set sinks.out.capacity=fast: sinks.out.capacity: "fast" has no time unit; write e.g. 100k/s or 50MB/s`
+	if err == nil || err.Error() != want {
+		t.Errorf("got:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+func TestFlinkConfigForms(t *testing.T) {
+	nested := `
+name: nested
+flink:
+  taskmanager:
+    numberOfTaskSlots: 4
+    network:
+      memory:
+        max-buffers-per-channel: 20
+  pipeline.operator-chaining: false
+  execution.buffer-timeout: -1
+  rest.port: 8081
+  metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+sources:
+  - {name: clicks, rate: 10k/s}
+sinks:
+  - {name: out}
+`
+	l, err := Load("n.yaml", []byte(nested), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Spec.SlotsPerTaskManager != 4 || l.Spec.Network.MaxBuffersPerChannel != 20 || l.Spec.Chaining || l.Spec.Network.BufferTimeout >= 0 {
+		t.Errorf("nested/deprecated keys not applied: %+v", l.Spec)
+	}
+	if want := []string{"rest.port", "metrics.reporter.prom.factory.class"}; !reflect.DeepEqual(l.NotModelled, want) {
+		t.Errorf("not modelled %v, want %v", l.NotModelled, want)
+	}
+	assertRoundTrip(t, l)
+}
+
+// FuzzLoad: no input makes Load panic; failures are Problems; what loads
+// round-trips through its resolved form.
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte(minimal))
+	for _, b := range Library() {
+		f.Add(b.Data)
+	}
+	files, _ := filepath.Glob("testdata/broken/*.yaml")
+	for _, file := range files {
+		data, _ := os.ReadFile(file)
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := Load("fuzz.yaml", data, nil)
+		if err != nil {
+			var probs Problems
+			if !errors.As(err, &probs) || len(probs) == 0 {
+				t.Fatalf("error is not Problems: %v", err)
+			}
+			return
+		}
+		if _, err := l.Resolved(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestHostileInputIsCheap: an alias bomb (each level doubles the nodes) and a
+// flood of errors are cut off quickly, with a clear message.
+func TestHostileInputIsCheap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("name: bomb\na0: &a0 {cost: [x]}\n")
+	for i := 1; i < 40; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d]\n", i, i, i-1, i-1)
+	}
+	b.WriteString("sources: *a39\nsinks: *a39\n")
+	start := time.Now()
+	_, err := Load("bomb.yaml", []byte(b.String()), nil)
+	if err == nil || time.Since(start) > 5*time.Second {
+		t.Fatalf("alias bomb: err=%v after %v", err, time.Since(start))
+	}
+	var many strings.Builder
+	many.WriteString("name: many\nsources:\n")
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&many, "  - {name: s%d, partitions: x}\n", i)
+	}
+	_, err = Load("many.yaml", []byte(many.String()), nil)
+	var probs Problems
+	if !errors.As(err, &probs) || len(probs) != maxProblems+1 || !strings.Contains(probs[len(probs)-1].Msg, "stopped after") {
+		t.Fatalf("want %d problems and a stop notice, got %d", maxProblems+1, len(probs))
+	}
+}
