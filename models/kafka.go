@@ -141,7 +141,7 @@ func (p *kafkaPartition) advance(now sim.Time) {
 		p.log.Push(p.next)
 		p.appended += p.next.N
 		p.hasNext = false
-		if p.log.Len() > p.maxRuns {
+		if p.log.Len() >= p.maxRuns { // before the ring would grow
 			p.compact()
 		}
 	}

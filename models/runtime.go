@@ -361,7 +361,7 @@ func (s *Simulation) build() error {
 				index: int32(pi), rate: k.Rate, share: 1 / float64(k.Partitions), poisson: k.Poisson,
 				rng:   s.streams.Stream(fmt.Sprintf("arrivals/%s/%d", head.spec.Name, pi)),
 				chunk: s.chunkRecords(head), horizon: spec.Duration,
-				maxRuns: max(256, (1<<20)/k.Partitions),
+				maxRuns: max(256, (1<<18)/k.Partitions),
 			}
 			if s.chunkRecords(head) > 1 {
 				kp.window = spec.Sim.ChunkDelay

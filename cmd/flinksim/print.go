@@ -23,13 +23,18 @@ func printSummary(w io.Writer, res *models.Result, dir string) {
 	fmt.Fprintf(w, "  kafka lag    %s\n", lag)
 	fmt.Fprintf(w, "  latency      p50 %s, p99 %s, max %s (record creation to sink)\n",
 		humanSeconds(s.LatencyS.P50), humanSeconds(s.LatencyS.P99), humanSeconds(s.LatencyS.Max))
-	fmt.Fprintf(w, "  %-12s %-28s %9s %15s %9s  %s\n", "operator", "task", "busy", "backpressured", "idle", "(ms/s; busiest and most backpressured subtask)")
+	nameW, taskW := len("operator"), len("task")
+	for _, o := range s.Operators {
+		nameW, taskW = max(nameW, len(o.Name)), max(taskW, min(len(o.Task), 40))
+	}
+	fmt.Fprintf(w, "  %-*s  %-*s  %-11s  %-20s  %s\n", nameW, "", taskW, "", "busy ms/s", "backpressured ms/s", "idle ms/s")
+	fmt.Fprintf(w, "  %-*s  %-*s  %5s %5s  %5s %5s %-8s  %5s\n", nameW, "operator", taskW, "task", "mean", "max", "mean", "max", "status", "mean")
 	for _, o := range s.Operators {
 		task := o.Task
-		if len(task) > 28 {
-			task = task[:25] + "..."
+		if len(task) > 40 {
+			task = task[:37] + "..."
 		}
-		fmt.Fprintf(w, "  %-12s %-28s %4.0f/%-4.0f %6.0f/%-4.0f %4s %5.0f\n", o.Name, task,
+		fmt.Fprintf(w, "  %-*s  %-*s  %5.0f %5.0f  %5.0f %5.0f %-8s  %5.0f\n", nameW, o.Name, taskW, task,
 			o.BusyMsPerS, o.MaxSubtaskBusyMsPerS, o.BackpressuredMsPerS, o.MaxSubtaskBackpressuredMsPerS, o.Backpressure, o.IdleMsPerS)
 	}
 	var busy, pressured []string

@@ -1,0 +1,36 @@
+# flinksim: make run (the backpressure scenario into out/), make test, make bench.
+GO ?= go
+BIN := bin/flinksim
+
+.PHONY: all build run test lint bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/flinksim
+
+# The main job: the built-in backpressure scenario, outputs in out/.
+run: build
+	./$(BIN) run backpressure --out out
+
+# Formatting, vet, and every test under the race detector.
+test: lint
+	$(GO) test -race -count=1 ./...
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:" $$unformatted; exit 1; fi
+	$(GO) vet ./...
+
+# Speed and memory targets: the engine (events/s) and whole scenarios
+# (wall seconds per virtual hour, peak heap).
+bench:
+	$(GO) test -run '^$$' -bench 'MM1' -benchmem ./sim
+	$(GO) test -run '^$$' -bench 'Hour' -benchtime 3x ./scenarios
+
+# Fuzz the scenario loader (not part of make test).
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 60s ./scenarios
+
+clean:
+	rm -rf bin out

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = execute(args, &out, &errb)
+	if strings.Contains(errb.String(), "goroutine ") || strings.Contains(errb.String(), "panic:") {
+		t.Fatalf("stack trace on stderr:\n%s", errb.String())
+	}
+	return code, out.String(), errb.String()
+}
+
+func TestListAndValidateBuiltIns(t *testing.T) {
+	code, out, _ := cli(t, "list")
+	if code != 0 || !strings.Contains(out, "backpressure ") || !strings.Contains(out, "backpressure-scaled-sink") {
+		t.Fatalf("list: code %d\n%s", code, out)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		name := strings.Fields(line)[0]
+		if code, _, errs := cli(t, "validate", name); code != 0 {
+			t.Errorf("validate %s: code %d: %s", name, code, errs)
+		}
+	}
+}
+
+func TestBadInputExitsTwoWithPositions(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("name: bad\nsources:\n  - {name: s, rate: fast}\nsinks:\n  - {name: out, capacity: 0/s}\n"), 0o644)
+	code, _, errs := cli(t, "run", bad, "--out", dir)
+	if code != 2 {
+		t.Fatalf("code %d, want 2", code)
+	}
+	pos := regexp.MustCompile(`(?m)^.*bad\.yaml:\d+:\d+: [a-z.]+: .+$`)
+	if len(pos.FindAllString(errs, -1)) != 2 {
+		t.Fatalf("want two file:line:col: path: message lines, got:\n%s", errs)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "no-such-scenario"}, "no built-in scenario"},
+		{[]string{"run", "backpresure"}, `did you mean "backpressure"`},
+		{[]string{"run"}, "expects one scenario"},
+		{[]string{"run", "backpressure", "--frobnicate"}, "unknown flag"},
+		{[]string{"run", "backpressure", "--set", "sinks.jdbc.capacity=fast"}, "--set sinks.jdbc.capacity=fast: sinks.jdbc.capacity:"},
+		{[]string{"run", "backpressure", "--duration", "10"}, `duration: "10" has no unit`},
+		{[]string{"validate", bad}, "bad.yaml:3:"},
+	} {
+		code, _, errs := cli(t, c.args...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: code %d, stderr %q; want 2 and %q", c.args, code, errs, c.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "summary.json")); err == nil {
+		t.Error("a failed run wrote outputs")
+	}
+}
+
+func TestRunWritesOutputs(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := cli(t, "run", "backpressure", "--duration", "2m", "--out", dir)
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, errs)
+	}
+	for _, want := range []string{"throughput", "kafka lag", "latency", "jdbc", "backpressured"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "metrics.csv scenario.resolved.yaml summary.json" {
+		t.Fatalf("outputs %v (temporary files left behind?)", names)
+	}
+	// summary.json carries the contract's fields.
+	var sum map[string]any
+	b, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"scenario", "seed", "virtual_duration_s", "wall_s", "records.produced", "records.sink",
+		"records.in_flight", "records.source_lag", "throughput.source_rps", "throughput.sink_rps", "latency_s.p50",
+		"latency_s.p99", "latency_s.max", "source_lag_max", "operators", "engine.events", "engine.events_per_s"} {
+		var v any = sum
+		for _, k := range strings.Split(path, ".") {
+			v = v.(map[string]any)[k]
+		}
+		if v == nil {
+			t.Errorf("summary.json lacks %s", path)
+		}
+	}
+	op := sum["operators"].([]any)[0].(map[string]any)
+	for _, k := range []string{"name", "parallelism", "busy_ms_per_s", "backpressured_ms_per_s", "idle_ms_per_s", "max_subtask_busy_ms_per_s"} {
+		if _, ok := op[k]; !ok {
+			t.Errorf("operators[] lacks %s", k)
+		}
+	}
+	csv, _ := os.ReadFile(filepath.Join(dir, "metrics.csv"))
+	if !bytes.HasPrefix(csv, []byte("time_s,operator,subtask,metric,value\n5,clicks,,numRecordsInPerSecond,")) {
+		t.Errorf("metrics.csv starts %q", csv[:min(len(csv), 80)])
+	}
+	// The resolved scenario runs again.
+	if code, _, errs := cli(t, "validate", filepath.Join(dir, "scenario.resolved.yaml")); code != 0 {
+		t.Errorf("resolved scenario does not validate: %s", errs)
+	}
+}
+
+// TestSameSeedSameBytes: two runs of the same scenario and seed write
+// identical files; only the wall-clock fields of summary.json may differ.
+func TestSameSeedSameBytes(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	for _, dir := range []string{a, b} {
+		if code, _, errs := cli(t, "run", "backpressure", "--duration", "3m", "--seed", "9", "--out", dir); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	wall := regexp.MustCompile(`"(wall_s|events_per_s)": [0-9.e+-]+`)
+	for _, f := range []string{"metrics.csv", "scenario.resolved.yaml", "summary.json"} {
+		x, _ := os.ReadFile(filepath.Join(a, f))
+		y, _ := os.ReadFile(filepath.Join(b, f))
+		x, y = wall.ReplaceAll(x, nil), wall.ReplaceAll(y, nil)
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs between identical runs", f)
+		}
+	}
+	c := t.TempDir()
+	cli(t, "run", "backpressure", "--duration", "3m", "--seed", "10", "--out", c)
+	x, _ := os.ReadFile(filepath.Join(a, "metrics.csv"))
+	y, _ := os.ReadFile(filepath.Join(c, "metrics.csv"))
+	if bytes.Equal(x, y) {
+		t.Error("a different seed gave identical metrics")
+	}
+}
+
+func TestSchemaIsDraft07JSON(t *testing.T) {
+	code, out, _ := cli(t, "schema")
+	var s map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &s) != nil {
+		t.Fatalf("code %d, output not JSON", code)
+	}
+	if s["$schema"] != "http://json-schema.org/draft-07/schema#" {
+		t.Errorf("$schema %v", s["$schema"])
+	}
+	props := s["properties"].(map[string]any)
+	for _, k := range []string{"name", "duration", "flink", "sources", "operators", "sinks", "simulation"} {
+		if props[k] == nil {
+			t.Errorf("schema lacks %s", k)
+		}
+	}
+}

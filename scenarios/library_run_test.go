@@ -1,0 +1,132 @@
+package scenarios
+
+import (
+	"math"
+	"testing"
+
+	"github.com/flinksim/flinksim/models"
+)
+
+func runBuiltIn(t *testing.T, name string, sets ...string) *models.Result {
+	t.Helper()
+	b, err := LookupBuiltIn(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := Load(b.Name, b.Data, sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := models.New(l.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Run(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func operator(t *testing.T, res *models.Result, name string) models.OperatorSummary {
+	t.Helper()
+	for _, o := range res.Summary.Operators {
+		if o.Name == name {
+			return o
+		}
+	}
+	t.Fatalf("no operator %q", name)
+	return models.OperatorSummary{}
+}
+
+// series returns one metric of one operator (subtask -1: the whole operator).
+func series(t *testing.T, res *models.Result, op string, sub int, metric string) []float64 {
+	t.Helper()
+	for _, s := range res.Series {
+		if s.Operator == op && s.Subtask == sub && s.Metric == metric {
+			return s.Values
+		}
+	}
+	t.Fatalf("no series %s[%d] %s", op, sub, metric)
+	return nil
+}
+
+func within(got, want, rel float64) bool { return math.Abs(got-want) <= rel*want }
+
+// TestBackpressureScenario checks what the issue says Flink shows when a sink
+// that writes 50k/s sits behind a 100k/s source.
+func TestBackpressureScenario(t *testing.T) {
+	res := runBuiltIn(t, "backpressure")
+	s := res.Summary
+	if !within(s.Throughput.SinkRPS, 50000, 0.02) || !within(s.Throughput.SourceRPS, 50000, 0.02) {
+		t.Errorf("source reads %.0f/s and sink writes %.0f/s; both should be ~50k/s", s.Throughput.SourceRPS, s.Throughput.SinkRPS)
+	}
+	if sink := operator(t, res, "jdbc"); sink.BusyMsPerS < 950 {
+		t.Errorf("sink busy %.0f ms/s, want ~1000", sink.BusyMsPerS)
+	}
+	// Flink's UI grades a vertex by its most backpressured subtask. A writer
+	// stops when its pool is empty or one subpartition holds
+	// max-buffers-per-channel (10) buffers: enrich writes one subpartition
+	// (pool 1×2+8 = 10), so its pool is full; the source writes four keyBy
+	// subpartitions (pool 4×2+8 = 16) and stops with at least 10 of 16 in use.
+	for _, c := range []struct {
+		name    string
+		minPool float64
+	}{{"clicks", 10.0 / 16}, {"parse", 10.0 / 16}, {"enrich", 0.95}} {
+		o := operator(t, res, c.name)
+		if o.Backpressure != "HIGH" {
+			t.Errorf("%s: backpressure %s (max subtask %.0f ms/s), want HIGH", c.name, o.Backpressure, o.MaxSubtaskBackpressuredMsPerS)
+		}
+		if u := maxSubtaskMean(t, res, c.name, o.Parallelism, models.MetricOutPool); u < c.minPool {
+			t.Errorf("%s: outPoolUsage %.2f on its fullest subtask, want at least %.2f", c.name, u, c.minPool)
+		}
+	}
+	// Kafka lag grows by ~50k records every second.
+	if growth := float64(s.Records.SourceLag) / s.VirtualDurationS; !within(growth, 50000, 0.03) {
+		t.Errorf("lag grows %.0f/s, want ~50k/s", growth)
+	}
+	// Latency grows from milliseconds to minutes.
+	p50 := series(t, res, "jdbc", -1, models.MetricLatencyP50)
+	if p50[0] > 5000 || p50[len(p50)-1] < 10*60*1000 {
+		t.Errorf("latency p50 goes from %.0f ms to %.0f ms; want seconds at first and over 10 minutes at the end", p50[0], p50[len(p50)-1])
+	}
+}
+
+// TestBackpressureScaledSink: with a sink that keeps up, all of it disappears.
+func TestBackpressureScaledSink(t *testing.T) {
+	res := runBuiltIn(t, "backpressure-scaled-sink")
+	s := res.Summary
+	if !within(s.Throughput.SinkRPS, 100000, 0.01) || !within(s.Throughput.SourceRPS, 100000, 0.01) {
+		t.Errorf("source %.0f/s, sink %.0f/s, want ~100k/s", s.Throughput.SourceRPS, s.Throughput.SinkRPS)
+	}
+	for _, o := range s.Operators {
+		if o.Backpressure != "OK" {
+			t.Errorf("%s: backpressure %s (%.0f ms/s)", o.Name, o.Backpressure, o.MaxSubtaskBackpressuredMsPerS)
+		}
+	}
+	if sink := operator(t, res, "jdbc"); !within(sink.BusyMsPerS, 1000*100000/150000.0, 0.03) {
+		t.Errorf("sink busy %.0f ms/s, want ~667 (100k/s of 150k/s)", sink.BusyMsPerS)
+	}
+	if s.SourceLagMax > 100000 {
+		t.Errorf("lag reached %d records; it should stay near zero", s.SourceLagMax)
+	}
+	if s.LatencyS.P99 > 1 {
+		t.Errorf("latency p99 %.3fs, want milliseconds", s.LatencyS.P99)
+	}
+}
+
+// maxSubtaskMean is the largest, over subtasks, of a metric's mean over the
+// second half of the run.
+func maxSubtaskMean(t *testing.T, res *models.Result, op string, p int, metric string) float64 {
+	best := 0.0
+	for sub := 0; sub < p; sub++ {
+		v := series(t, res, op, sub, metric)
+		half := v[len(v)/2:]
+		sum := 0.0
+		for _, x := range half {
+			sum += x
+		}
+		best = max(best, sum/float64(len(half)))
+	}
+	return best
+}
