@@ -15,6 +15,11 @@ func (s *Simulation) checkInvariants() error {
 	if s.eng.Now() != s.spec.Duration {
 		fail("clock ended at %v, not %v", s.eng.Now(), s.spec.Duration)
 	}
+	for i := 1; i < len(s.rec.times); i++ {
+		if s.rec.times[i] <= s.rec.times[i-1] {
+			fail("sample %d at %gs does not follow %gs", i, s.rec.times[i], s.rec.times[i-1])
+		}
+	}
 	for i, kp := range s.kafka {
 		var inLog int64
 		for j := 0; j < kp.log.Len(); j++ {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -21,8 +22,19 @@ const (
 // usageError marks errors in what the user typed (exit code 2).
 type usageError struct{ error }
 
-// execute runs the CLI with args and returns the exit code.
-func execute(args []string, stdout, stderr io.Writer) int {
+// execute runs the CLI with args and returns the exit code. A panic is a bug
+// in flinksim: it is reported in one line (with the stack only when
+// FLINKSIM_DEBUG is set), never as a bare Go stack trace.
+func execute(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "flinksim: internal error (a bug in flinksim; please report it with the scenario): %v\n", r)
+			if os.Getenv("FLINKSIM_DEBUG") != "" {
+				fmt.Fprintf(stderr, "%s", debug.Stack())
+			}
+			code = exitFailure
+		}
+	}()
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	err := root.Execute()
