@@ -350,29 +350,28 @@ func (s *Simulation) emit(p *partition, k int64, src *Chunk) {
 			if (i-int64(p.rr)-1+2*n)%n < rest {
 				c++
 			}
-			if c > 0 {
-				part := piece
-				part.Records, part.Bytes = c, c*e.recordSize
-				if c != k {
-					part.Partition, part.OffsetLo, part.OffsetHi = -1, 0, 0
-				}
-				s.appendRecords(p.ch[i], part)
-			}
+			s.appendPart(p.ch[i], piece, c)
 		}
 		p.rr = int((int64(p.rr) + rest) % n)
 	case Hash:
 		s.splitByKey(p, k)
 		for i, c := range p.scratch {
-			if c > 0 {
-				part := piece
-				part.Records, part.Bytes = c, c*e.recordSize
-				if c != k {
-					part.Partition, part.OffsetLo, part.OffsetHi = -1, 0, 0
-				}
-				s.appendRecords(p.ch[i], part)
-			}
+			s.appendPart(p.ch[i], piece, c)
 		}
 	}
+}
+
+// appendPart appends c of the piece's records to a channel; a part of a
+// chunk loses its single-partition offsets.
+func (s *Simulation) appendPart(ch *channel, piece Chunk, c int64) {
+	if c == 0 {
+		return
+	}
+	if c != piece.Records {
+		piece.Partition, piece.OffsetLo, piece.OffsetHi = -1, 0, 0
+	}
+	piece.Records, piece.Bytes = c, c*ch.src.edge.recordSize
+	s.appendRecords(ch, piece)
 }
 
 // splitByKey divides k records among the subpartitions of a keyBy. In exact

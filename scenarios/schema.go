@@ -69,20 +69,12 @@ func oneOfForms(scalar *jsonschema.Schema, forms any) *jsonschema.Schema {
 	return &jsonschema.Schema{OneOf: []*jsonschema.Schema{scalar, obj}}
 }
 
-type distForms struct {
-	Constant    *Duration      `yaml:"constant,omitempty" jsonschema_description:"Always this long."`
-	Exponential *Duration      `yaml:"exponential,omitempty" jsonschema_description:"Exponential with this mean."`
-	LogNormal   *LogNormalSpec `yaml:"lognormal,omitempty" jsonschema_description:"Log-normal with a mean and a 99th percentile."`
-	Uniform     *UniformSpec   `yaml:"uniform,omitempty" jsonschema_description:"Uniform between min and max."`
-}
-
-type rateForms struct {
-	Constant *RateValue    `yaml:"constant,omitempty"`
-	Steps    []RateStep    `yaml:"steps,omitempty"`
-	Ramp     *RampSpec     `yaml:"ramp,omitempty"`
-	Periodic *PeriodicSpec `yaml:"periodic,omitempty"`
-	Bursts   *BurstsSpec   `yaml:"bursts,omitempty"`
-}
+// The forms of a one-of type, without its JSONSchema method (which would
+// recurse): same fields and tags, no methods.
+type (
+	distForms Dist
+	rateForms RateSpec
+)
 
 func (Dist) JSONSchema() *jsonschema.Schema {
 	s := oneOfForms(Duration(0).JSONSchema(), &distForms{})
