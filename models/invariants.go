@@ -112,17 +112,24 @@ func (s *Simulation) checkBuffers(st *subtask, fail func(string, ...any)) {
 			}
 			for j := 0; j < c.q.Len(); j++ {
 				b := c.q.At(j).Buffers
-				if c.local || j >= int(c.delivered) {
+				switch {
+				case c.local || j > int(c.delivered):
 					send += b
-				} else {
+				case j == int(c.delivered):
+					send += b - c.partial
+					recv += c.partial
+				default:
 					recv += b
 				}
 			}
-			if owner := c.dst.owner; owner.inCh == c {
+			for _, h := range c.dst.owner.held {
+				if h.c != c {
+					continue
+				}
 				if c.local {
-					send += owner.inBuf
+					send += h.b
 				} else {
-					recv += owner.inBuf
+					recv += h.b
 				}
 			}
 			if send != c.sendBuf || recv != c.recvBuf || c.floatHeld > c.recvBuf {
@@ -134,6 +141,17 @@ func (s *Simulation) checkBuffers(st *subtask, fail func(string, ...any)) {
 		if used != p.used {
 			fail("partition %s[%d]: pool use %d, channels hold %d", p.edge.from.spec.Name, st.index, p.used, used)
 		}
+	}
+	var readable int64
+	for _, g := range st.gates {
+		for _, c := range g.ch {
+			for j := 0; j < c.readable(); j++ {
+				readable += c.q.At(j).Records
+			}
+		}
+	}
+	if readable != st.readable {
+		fail("%s[%d]: %d records readable, counter says %d", st.t.name, st.index, readable, st.readable)
 	}
 	for _, g := range st.gates {
 		var f, held int32

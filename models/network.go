@@ -33,7 +33,8 @@ type channel struct {
 	open Chunk       // the buffer being filled at the sender (Records == 0: none)
 	q    ring[Chunk] // finished buffers, oldest first; the first `delivered` are at the receiver
 
-	delivered int32 // remote: finished buffers already at the receiver
+	delivered int32 // remote: finished chunks entirely at the receiver
+	partial   int32 // remote: buffers of the next chunk already at the receiver
 	sendBuf   int32 // buffers held in the sender's pool (open + undelivered or unconsumed)
 	recvBuf   int32 // receiver buffers held (exclusive + floating)
 	floatHeld int32 // floating buffers among recvBuf

@@ -56,6 +56,12 @@ const (
 	stIdle
 )
 
+// heldBuffer is input buffers a subtask holds until it has processed them.
+type heldBuffer struct {
+	c *channel
+	b int32
+}
+
 // opState is one operator's counters and random stream inside one subtask.
 type opState struct {
 	in, out    int64
@@ -82,15 +88,19 @@ type subtask struct {
 
 	busy bool
 	cur  Chunk // the records of the step in progress
-	// in is what is left of the input buffer being worked through; the buffer
-	// (inBuf buffers of channel inCh) is released once in is empty and the
-	// last step on it is done.
-	in        Chunk
-	inCh      *channel
-	inBuf     int32
-	nin, nout []int64
-	nextGate  int
-	ready     bool
+	// in is what is left of the input buffers being worked through; the
+	// buffers (held) are released once in is empty and the last step on it
+	// is done.
+	in   Chunk
+	held []heldBuffer
+	// readable counts records in finished buffers the subtask may read.
+	readable      int64
+	inputCapacity int64     // records its input buffers can hold
+	gather        sim.Timer // an idle subtask's wait for a chunk's worth of input
+	gathered      bool      // the wait is over: take whatever is readable
+	nin, nout     []int64
+	nextGate      int
+	ready         bool
 
 	// sources
 	splits    []*kafkaPartition
@@ -291,8 +301,9 @@ func (s *Simulation) build() error {
 			st.nin = make([]int64, len(t.nodes))
 			st.nout = make([]int64, len(t.nodes))
 			st.wake = s.eng.NewTimer()
+			st.gather = s.eng.NewTimer()
 			st.flush = s.eng.NewTimer()
-			if to := spec.Network.BufferTimeout; to > 0 {
+			if to := s.flushInterval(); to > 0 {
 				st.flushPhase = sim.Time(s.streams.Stream(fmt.Sprintf("flusher/%s/%d", t.nodes[0].spec.Name, i)).Int64N(int64(to)))
 			}
 			t.subtasks = append(t.subtasks, st)
@@ -347,6 +358,9 @@ func (s *Simulation) build() error {
 			if g.remote > 0 {
 				g.capacity = g.remote*int32(nw.BuffersPerChannel) + int32(nw.FloatingPerGate)
 			}
+			local := int64(len(g.ch)) - int64(g.remote)
+			buffers := int64(g.capacity) + local*int64(nw.MaxBuffersPerChannel)
+			st.inputCapacity += buffers * max(g.edge.rpb, 1)
 		}
 	}
 	// Kafka partitions, assigned to source readers as KafkaSourceEnumerator does.

@@ -13,6 +13,7 @@ const (
 	evSourceWake                 // records became readable for an idle source
 	evFlush                      // the output flusher of a subtask fired
 	evSample                     // sample metrics
+	evGather                     // an idle subtask's wait for input is over
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -32,6 +33,10 @@ type Simulation struct {
 
 	readyQ []int32
 
+	// maxChunkBuffers is the most buffers one chunk in a channel may span:
+	// what a channel can hold at the receiver and at the sender.
+	maxChunkBuffers int32
+
 	rec *recorder
 }
 
@@ -44,6 +49,8 @@ func New(spec Spec) (*Simulation, error) {
 		spec.Sim.SampleInterval = 5 * sim.Second
 	}
 	s := &Simulation{spec: spec, eng: sim.NewEngine(), streams: sim.NewStreams(spec.Seed)}
+	nw := spec.Network
+	s.maxChunkBuffers = int32(max(1, min(nw.BuffersPerChannel+nw.FloatingPerGate, nw.MaxBuffersPerChannel)))
 	if err := s.build(); err != nil {
 		return nil, err
 	}
@@ -87,6 +94,10 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		s.markReady(s.subtasks[ev.Actor])
 	case evFlush:
 		s.flushAll(s.subtasks[ev.Actor])
+	case evGather:
+		st := s.subtasks[ev.Actor]
+		st.gathered = true
+		s.markReady(st)
 	case evSample:
 		s.rec.sample()
 		if next := e.Now() + s.spec.Sim.SampleInterval; next <= s.spec.Duration {
@@ -126,7 +137,7 @@ func (s *Simulation) tryStart(st *subtask) {
 			st.setState(now, stBackPressured)
 			return
 		}
-		if !s.takeInput(st, s.outputRoom(st)) {
+		if !s.takeInput(st) {
 			st.setState(now, stIdle)
 			return
 		}
@@ -196,15 +207,16 @@ func (p *partition) room(maxPer int32) float64 {
 	return min(pool, perChannel)
 }
 
-// takeInput puts the next up to limit records to process into st.cur.
-func (s *Simulation) takeInput(st *subtask, limit int64) bool {
+// takeInput puts the next records to process into st.cur: as many as the
+// output can absorb (outputRoom), computed only when there is input.
+func (s *Simulation) takeInput(st *subtask) bool {
 	if len(st.splits) > 0 {
-		return s.readKafka(st, limit)
+		return s.readKafka(st)
 	}
-	if st.in.Records == 0 && !s.takeBuffer(st) {
+	if st.in.Records == 0 && !s.gatherInput(st) {
 		return false
 	}
-	if st.in.Records <= limit {
+	if limit := s.outputRoom(st); st.in.Records <= limit {
 		st.cur = st.in
 		st.in.Records = 0
 	} else {
@@ -213,8 +225,42 @@ func (s *Simulation) takeInput(st *subtask, limit int64) bool {
 	return true
 }
 
-// takeBuffer takes the next readable buffer of the gates, round-robin over
-// gates and, within a gate, over channels in the order data arrived.
+// stepTarget is how many records a subtask gathers for one step: the
+// chunk size if set, else one input buffer's worth; never more than
+// what its input buffers can hold, so that it does not wait for records
+// that credit-based flow control cannot let through.
+func (s *Simulation) stepTarget(st *subtask) int64 {
+	e := st.t.nodes[0].ins[0]
+	target := max(e.rpb, 1)
+	if c := s.spec.Sim.ChunkRecords; c > 0 {
+		target = c
+	}
+	return max(1, min(target, st.inputCapacity))
+}
+
+// gatherInput takes readable buffers, round-robin over gates and, within a
+// gate, over channels in the order data arrived, until it holds a step's
+// worth of records. An idle subtask with less than that readable waits up to
+// chunk-delay for more (in exact mode the target is one record: no wait).
+func (s *Simulation) gatherInput(st *subtask) bool {
+	target := s.stepTarget(st)
+	if st.readable < target && !st.gathered && s.spec.Sim.ChunkDelay > 0 {
+		if st.readable > 0 && !s.eng.Armed(st.gather) {
+			s.eng.Arm(st.gather, s.eng.Now()+s.spec.Sim.ChunkDelay, evGather, st.id, 0)
+		}
+		return false
+	}
+	for st.in.Records < target && s.takeBuffer(st) {
+	}
+	if st.in.Records == 0 {
+		return false
+	}
+	st.gathered = false
+	s.eng.Disarm(st.gather)
+	return true
+}
+
+// takeBuffer moves the next readable chunk into st.in and holds its buffers.
 func (s *Simulation) takeBuffer(st *subtask) bool {
 	n := len(st.gates)
 	for k := 0; k < n; k++ {
@@ -225,13 +271,15 @@ func (s *Simulation) takeBuffer(st *subtask) bool {
 		st.nextGate = (st.nextGate + k + 1) % n
 		ci := g.avail.Pop()
 		c := g.ch[ci]
-		st.in = c.q.Pop()
-		st.inCh, st.inBuf = c, st.in.Buffers
+		chunk := c.q.Pop()
 		if !c.local {
 			c.delivered--
 		}
-		c.inflight -= st.in.Records
-		g.edge.consumed += st.in.Records
+		c.inflight -= chunk.Records
+		g.edge.consumed += chunk.Records
+		st.readable -= chunk.Records
+		st.in.Absorb(&chunk)
+		st.held = append(st.held, heldBuffer{c, chunk.Buffers})
 		if c.readable() > 0 {
 			g.avail.Push(ci)
 		} else {
@@ -243,30 +291,45 @@ func (s *Simulation) takeBuffer(st *subtask) bool {
 }
 
 // readKafka reads up to a chunk (and at most limit records) from the
-// subtask's partitions, round-robin.
-func (s *Simulation) readKafka(st *subtask, limit int64) bool {
+// subtask's partitions, round-robin. With less than a chunk readable, an idle
+// source waits until its oldest readable record has waited chunk-delay.
+func (s *Simulation) readKafka(st *subtask) bool {
 	now := s.eng.Now()
 	head := st.t.nodes[0]
-	want := min(s.chunkRecords(head), limit)
+	target := s.chunkRecords(head)
+	var available int64
+	oldest := sim.Never
+	for _, p := range st.splits {
+		p.advance(now)
+		available += p.lag()
+		if p.lag() > 0 {
+			oldest = min(oldest, p.log.Front().Ready)
+		}
+	}
+	if available == 0 {
+		next := sim.Never
+		for _, p := range st.splits {
+			next = min(next, p.nextReady())
+		}
+		if next != sim.Never {
+			s.eng.Arm(st.wake, max(next, now), evSourceWake, st.id, 0)
+		}
+		return false
+	}
+	limit := s.outputRoom(st)
+	if available < min(target, limit) && oldest+s.spec.Sim.ChunkDelay > now && target > 1 {
+		s.eng.Arm(st.wake, oldest+s.spec.Sim.ChunkDelay, evSourceWake, st.id, 0)
+		return false
+	}
+	want := min(target, limit)
 	st.cur = Chunk{}
 	n := len(st.splits)
 	for k := 0; k < n && want > 0; k++ {
 		p := st.splits[(st.nextSplit+k)%n]
-		p.advance(now)
 		want -= p.take(want, head.spec.RecordSize, &st.cur)
 	}
 	st.nextSplit = (st.nextSplit + 1) % n
-	if st.cur.Records > 0 {
-		return true
-	}
-	next := sim.Never
-	for _, p := range st.splits {
-		next = min(next, p.nextReady())
-	}
-	if next != sim.Never {
-		s.eng.Arm(st.wake, max(next, now), evSourceWake, st.id, 0)
-	}
-	return false
+	return st.cur.Records > 0
 }
 
 // process runs the chunk through the task's chain and returns the CPU time.
@@ -307,9 +370,11 @@ func (s *Simulation) process(st *subtask) sim.Time {
 func (s *Simulation) finishStep(st *subtask) {
 	now := s.eng.Now()
 	st.busy = false
-	if c := st.inCh; c != nil && st.in.Records == 0 {
-		s.release(c, st.inBuf)
-		st.inCh = nil
+	if st.in.Records == 0 && len(st.held) > 0 {
+		for _, h := range st.held {
+			s.release(h.c, h.b)
+		}
+		st.held = st.held[:0]
 	}
 	for pos, rt := range st.t.nodes {
 		op := &st.ops[pos]
@@ -467,20 +532,31 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 			c.open.Absorb(&piece)
 			return
 		}
-		if piece.Records == space {
+		// The open buffer is full and leaves, together with the whole buffers
+		// of the piece that follow it, as one chunk of up to maxChunkBuffers:
+		// Flink sends every full buffer at once, and one chunk for several
+		// keeps the event count independent of the data rate.
+		extra := min((piece.Records-space)/e.rpb, int64(s.maxChunkBuffers-1))
+		n := space + extra*e.rpb
+		if n == piece.Records {
 			c.open.Absorb(&piece)
 			piece.Records = 0
 		} else {
-			head := piece.Take(space)
+			head := piece.Take(n)
 			c.open.Absorb(&head)
 		}
+		p.addSend(c, int32(extra), maxPer)
+		c.open.Buffers = 1 + int32(extra)
 		s.finishOpen(c)
 	}
 }
 
-// finishOpen turns the open buffer into a finished one.
+// finishOpen turns the open buffer (and any full buffers joined to it) into
+// a finished chunk.
 func (s *Simulation) finishOpen(c *channel) {
-	c.open.Buffers = 1
+	if c.open.Buffers == 0 {
+		c.open.Buffers = 1
+	}
 	c.q.Push(c.open)
 	c.open = Chunk{}
 	s.finished(c)
@@ -489,54 +565,72 @@ func (s *Simulation) finishOpen(c *channel) {
 // finished is called when a channel has a new finished buffer at its tail.
 func (s *Simulation) finished(c *channel) {
 	if c.local {
-		s.notifyReadable(c)
+		s.notifyReadable(c, c.q.Back().Records)
 		return
 	}
 	s.deliver(c)
 }
 
-// deliver sends finished buffers of a remote channel while it has credit.
+// deliver sends finished buffers of a remote channel while it has credit,
+// one buffer per credit: exclusive credits first, then the gate's floating
+// buffers. A chunk spanning several buffers becomes readable when its last
+// buffer has arrived (c.partial counts those already at the receiver).
 func (s *Simulation) deliver(c *channel) {
 	g := c.dst
 	excl := int32(s.spec.Network.BuffersPerChannel)
 	floating := int32(s.spec.Network.FloatingPerGate)
 	p := c.src
 	maxPer := int32(s.spec.Network.MaxBuffersPerChannel)
-	sent := false
+	var sent int64
+	moved := false
 	for int(c.delivered) < c.q.Len() {
-		b := c.q.At(int(c.delivered)).Buffers
+		head := c.q.At(int(c.delivered))
+		need := head.Buffers - c.partial
 		freeExcl := max(excl-(c.recvBuf-c.floatHeld), 0)
-		needFloat := max(b-freeExcl, 0)
 		freeFloat := floating - g.floatUsed
-		if needFloat > freeFloat && c.recvBuf > 0 {
+		take := min(need, freeExcl+freeFloat)
+		if take < need && c.recvBuf == 0 && freeExcl+freeFloat == 0 {
+			// Nothing is held on this channel and no credit is free: take the
+			// buffers anyway, so that a record larger than all credits still
+			// makes progress (Flink's overdraft).
+			take = need
+		}
+		if take > 0 {
+			fromFloat := min(max(take-freeExcl, 0), freeFloat)
+			c.recvBuf += take
+			c.floatHeld += fromFloat
+			g.floatUsed += fromFloat
+			g.remoteHeld += take
+			c.partial += take
+			p.addSend(c, -take, maxPer)
+			moved = true
+		}
+		if c.partial < head.Buffers {
 			if !c.waiting {
 				c.waiting = true
 				g.waiters.Push(c.idx)
 			}
 			break
 		}
-		// An empty receiver channel always takes the buffer, so a record larger
-		// than all credits still makes progress (Flink's overdraft).
-		takeFloat := min(needFloat, freeFloat)
-		c.recvBuf += b
-		c.floatHeld += takeFloat
-		g.floatUsed += takeFloat
-		g.remoteHeld += b
+		sent += head.Records
 		c.delivered++
-		p.addSend(c, -b, maxPer)
-		sent = true
+		c.partial = 0
 	}
-	if sent {
-		s.notifyReadable(c)
+	if sent > 0 {
+		s.notifyReadable(c, sent)
+	}
+	if moved {
 		s.markReady(p.owner) // its pool has room again
 	}
 }
 
-func (s *Simulation) notifyReadable(c *channel) {
+// notifyReadable tells a receiver that records became readable on c.
+func (s *Simulation) notifyReadable(c *channel, records int64) {
 	if !c.queued && c.readable() > 0 {
 		c.queued = true
 		c.dst.avail.Push(c.idx)
 	}
+	c.dst.owner.readable += records
 	s.markReady(c.dst.owner)
 }
 
@@ -565,9 +659,20 @@ func (s *Simulation) release(c *channel, b int32) {
 	s.deliver(c)
 }
 
+// flushInterval is how often partly filled buffers are sent: Flink's buffer
+// timeout, or the chunk delay (the simulator's time resolution) when that is
+// coarser, since receivers do not look more often than that in chunked mode.
+func (s *Simulation) flushInterval() sim.Time {
+	to := s.spec.Network.BufferTimeout
+	if s.spec.Sim.ChunkRecords != 1 && to > 0 && s.spec.Sim.ChunkDelay > to {
+		return s.spec.Sim.ChunkDelay
+	}
+	return to
+}
+
 // armFlush schedules the subtask's output flusher at its next tick.
 func (s *Simulation) armFlush(st *subtask) {
-	to := s.spec.Network.BufferTimeout
+	to := s.flushInterval()
 	if to <= 0 || s.eng.Armed(st.flush) {
 		return
 	}

@@ -65,8 +65,8 @@ type Sink struct {
 
 // Simulation holds the simulator's own knobs.
 type Simulation struct {
-	ChunkRecords   *Count    `yaml:"chunk-records,omitempty" jsonschema_description:"Most records a source reads as one chunk. 1 simulates every record on its own (exact, slower). Default: a network buffer's worth (segment size / record size)."`
-	ChunkDelay     *Duration `yaml:"chunk-delay,omitempty" jsonschema_description:"Longest a source waits to gather a chunk when records trickle in (adds up to this to latency; records then mostly wait for their network buffer anyway). Default 5ms."`
+	ChunkRecords   *Count    `yaml:"chunk-records,omitempty" jsonschema_description:"Most records a subtask handles in one step (a source's read, an operator's gathered input). 1 simulates every record on its own (exact, slower). Default: a network buffer's worth (segment size / record size). Larger chunks make high-rate jobs fast to simulate."`
+	ChunkDelay     *Duration `yaml:"chunk-delay,omitempty" jsonschema_description:"The simulator's time resolution: the longest a source or an idle operator waits to gather a chunk, and in chunked mode the shortest interval between flushes of partly filled buffers when it exceeds the buffer timeout. Adds up to this to latency per hop. Default 5ms."`
 	SampleInterval *Duration `yaml:"sample-interval,omitempty" jsonschema_description:"How often metrics are sampled. Default 5s."`
 }
 

@@ -22,6 +22,12 @@ type Handler interface {
 	Handle(e *Engine, ev Event)
 }
 
+type timerKey struct {
+	kind  Kind
+	actor int32
+	arg   int64
+}
+
 // Timer is a cancellable event slot: at most one pending firing at a time.
 type Timer int32
 
@@ -32,7 +38,9 @@ type Engine struct {
 	heap   []Event
 	gens   []uint32 // current generation per timer
 	armed  []bool   // whether the timer's current generation is pending
-	events uint64   // events delivered
+	armAt  []Time   // when an armed timer fires
+	armKey []timerKey
+	events uint64 // events delivered
 }
 
 // NewEngine returns an engine at time 0 with no events.
@@ -64,14 +72,29 @@ func (e *Engine) After(d Time, kind Kind, actor int32, arg int64) {
 func (e *Engine) NewTimer() Timer {
 	e.gens = append(e.gens, 0)
 	e.armed = append(e.armed, false)
+	e.armAt = append(e.armAt, 0)
+	e.armKey = append(e.armKey, timerKey{})
 	return Timer(len(e.gens) - 1)
 }
 
-// Arm schedules the timer's event at absolute time at, replacing any pending one.
+// Arm schedules the timer's event at absolute time at, replacing any pending
+// one. Re-arming for the same time and event is free.
 func (e *Engine) Arm(t Timer, at Time, kind Kind, actor int32, arg int64) {
+	if e.armed[t] && e.armAt[t] == at && e.armedKind(t, kind, actor, arg) {
+		return
+	}
 	e.gens[t]++
 	e.armed[t] = true
+	e.armAt[t] = at
+	e.armKey[t] = timerKey{kind, actor, arg}
 	e.push(at, kind, actor, arg, int32(t), e.gens[t])
+}
+
+// armedKind reports whether the timer's pending event has this kind, actor
+// and argument (kept per timer so that re-arming can be skipped).
+func (e *Engine) armedKind(t Timer, kind Kind, actor int32, arg int64) bool {
+	k := e.armKey[t]
+	return k.kind == kind && k.actor == actor && k.arg == arg
 }
 
 // Disarm cancels the timer's pending event, if any.
