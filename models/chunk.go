@@ -24,6 +24,12 @@ type Chunk struct {
 	// Buffers is the number of network buffers the chunk occupies once it is
 	// a finished buffer in a channel.
 	Buffers int32
+	// Barrier is the checkpoint ID of a checkpoint barrier (0 for data).
+	// Barriers carry no records and need no buffer credit (Flink sends events
+	// without credit); Priority marks an unaligned barrier that overtook the
+	// data queued before it.
+	Barrier  int32
+	Priority bool
 }
 
 // Take splits off the first k records (0 < k < c.Records) as a new chunk and
@@ -105,6 +111,24 @@ func (r *ring[T]) grow() {
 
 // At returns a pointer to the i-th element from the head.
 func (r *ring[T]) At(i int) *T { return &r.buf[(r.head+i)%len(r.buf)] }
+
+// InsertAt puts v at index i, shifting the elements from i on back by one;
+// it costs O(i).
+func (r *ring[T]) InsertAt(i int, v T) {
+	r.PushFront(v)
+	for j := 0; j < i; j++ {
+		*r.At(j) = *r.At(j + 1)
+	}
+	*r.At(i) = v
+}
+
+// RemoveAt deletes the i-th element from the head, keeping the order.
+func (r *ring[T]) RemoveAt(i int) {
+	for j := i; j > 0; j-- {
+		*r.At(j) = *r.At(j - 1)
+	}
+	r.Pop()
+}
 
 // Front returns a pointer to the head element.
 func (r *ring[T]) Front() *T { return &r.buf[r.head] }

@@ -21,12 +21,8 @@ func (s *Simulation) checkInvariants() error {
 		}
 	}
 	for i, kp := range s.kafka {
-		var inLog int64
-		for j := 0; j < kp.log.Len(); j++ {
-			inLog += kp.log.At(j).N
-		}
-		if kp.read > kp.appended || inLog != kp.lag() {
-			fail("kafka %s partition %d: appended %d, read %d, log holds %d", s.kafkaOwner[i].spec.Name, kp.index, kp.appended, kp.read, inLog)
+		if kp.read > kp.appended || kp.unread() != kp.lag() {
+			fail("kafka %s partition %d: appended %d, read %d, log holds %d unread", s.kafkaOwner[i].spec.Name, kp.index, kp.appended, kp.read, kp.unread())
 		}
 	}
 	active := func(st *subtask) int64 {
@@ -55,17 +51,17 @@ func (s *Simulation) checkInvariants() error {
 				}
 			}
 		}
-		if e.emitted != e.consumed+inflight {
-			fail("edge %s->%s: emitted %d != consumed %d + in flight %d", e.from.spec.Name, e.to.spec.Name, e.emitted, e.consumed, inflight)
+		if e.emitted+e.restored != e.consumed+inflight+e.discarded {
+			fail("edge %s->%s: emitted %d + restored %d != consumed %d + in flight %d + discarded %d", e.from.spec.Name, e.to.spec.Name, e.emitted, e.restored, e.consumed, inflight, e.discarded)
 		}
 	}
 	for _, t := range s.tasks {
 		head := t.nodes[0]
 		var fed, counted int64
 		for _, st := range t.subtasks {
-			counted += st.ops[0].in + active(st)
+			counted += st.ops[0].in + active(st) + st.discarded
 			for _, kp := range st.splits {
-				fed += kp.read
+				fed += kp.readAll
 			}
 			for pos, rt := range t.nodes {
 				op := st.ops[pos]
@@ -112,13 +108,9 @@ func (s *Simulation) checkBuffers(st *subtask, fail func(string, ...any)) {
 			}
 			for j := 0; j < c.q.Len(); j++ {
 				b := c.q.At(j).Buffers
-				switch {
-				case c.local || j > int(c.delivered):
+				if c.local || j >= int(c.delivered) {
 					send += b
-				case j == int(c.delivered):
-					send += b - c.partial
-					recv += c.partial
-				default:
+				} else {
 					recv += b
 				}
 			}

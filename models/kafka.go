@@ -18,12 +18,14 @@ type run struct {
 
 // kafkaPartition is one partition of a source topic. Arrivals are generated
 // lazily, only when a reader or a metric sample looks, so a partition nobody
-// reads costs nothing per record. Unread records wait in log; when the log
-// holds more runs than maxRuns, neighbouring runs are merged, so a backlog of
-// any size costs bounded memory (at the price of coarser creation times for
-// old records).
+// reads costs nothing per record. The log keeps unread records and, for
+// replay after a failure, read records back to the retained offset (the last
+// completed checkpoint's). When it holds more runs than maxRuns, neighbouring
+// runs are merged, so a backlog of any size costs bounded memory (at the
+// price of coarser creation times for old records).
 type kafkaPartition struct {
 	index   int32
+	gidx    int // index in Simulation.kafka
 	rate    RateProfile
 	share   float64 // this partition's fraction of the topic's rate
 	poisson bool
@@ -39,10 +41,13 @@ type kafkaPartition struct {
 	hasNext bool
 
 	log      ring[run]
-	appended int64 // records readable (ready) so far
-	read     int64 // records taken by the reader
+	readIdx  int   // index in log of the run holding offset read
+	appended int64 // records readable (ready) so far: the end offset
+	read     int64 // the reader's position (offset of the next record)
+	readAll  int64 // records read in all, replays included
+	retained int64 // offset from which read records are kept for replay
+	keepRead bool  // keep read records (checkpointing is on)
 	maxRuns  int
-	lagMax   int64
 }
 
 func (p *kafkaPartition) lambda(t sim.Time) float64 { return p.share * p.rate.Rate(t) }
@@ -149,7 +154,7 @@ func (p *kafkaPartition) advance(now sim.Time) {
 
 // nextReady is when the next run becomes readable (sim.Never if none).
 func (p *kafkaPartition) nextReady() sim.Time {
-	if p.log.Len() > 0 {
+	if p.lag() > 0 {
 		return 0
 	}
 	if !p.hasNext {
@@ -173,6 +178,19 @@ func (p *kafkaPartition) compact() {
 		merged.Push(a)
 	}
 	p.log = merged
+	p.seek(p.read)
+}
+
+// seek points readIdx at the run holding offset off.
+func (p *kafkaPartition) seek(off int64) {
+	p.readIdx = 0
+	for p.readIdx < p.log.Len() {
+		r := p.log.At(p.readIdx)
+		if off < r.Offset+r.N {
+			return
+		}
+		p.readIdx++
+	}
 }
 
 // lag is the number of readable records not yet read (pendingRecords).
@@ -187,31 +205,74 @@ func (p *kafkaPartition) prefill(n int64, at sim.Time) {
 	p.appended += n
 }
 
-// take reads up to max records from the head of the log into c (appending).
+// take reads up to max records at the reader's position into c (appending).
 // It returns the number of records taken.
 func (p *kafkaPartition) take(max int64, recordSize int64, c *Chunk) int64 {
 	var got int64
-	for got < max && p.log.Len() > 0 {
-		r := p.log.Front()
-		k := min(r.N, max-got)
+	for got < max && p.readIdx < p.log.Len() {
+		r := p.log.At(p.readIdx)
+		skip := p.read - r.Offset // records of this run already read
+		k := min(r.N-skip, max-got)
+		lo, hi := r.Lo, r.Hi
+		if r.N > 1 {
+			span := float64(r.Hi - r.Lo)
+			lo = r.Lo + sim.Time(span*float64(skip)/float64(r.N))
+			hi = r.Lo + sim.Time(span*float64(skip+k)/float64(r.N))
+		}
 		piece := Chunk{
 			Records: k, Bytes: k * recordSize,
-			CreatedLo: r.Lo, CreatedHi: r.Hi, EventLo: r.Lo, EventHi: r.Hi,
-			Partition: p.index, OffsetLo: r.Offset, OffsetHi: r.Offset + k,
-		}
-		if k < r.N {
-			f := float64(k) / float64(r.N)
-			cut := r.Lo + sim.Time(f*float64(r.Hi-r.Lo))
-			piece.CreatedHi, piece.EventHi = cut, cut
-			r.N -= k
-			r.Lo = cut
-			r.Offset += k
-		} else {
-			p.log.Pop()
+			CreatedLo: lo, CreatedHi: hi, EventLo: lo, EventHi: hi,
+			Partition: p.index, OffsetLo: p.read, OffsetHi: p.read + k,
 		}
 		c.Absorb(&piece)
 		got += k
+		p.read += k
+		if p.read == r.Offset+r.N {
+			p.readIdx++
+		}
 	}
-	p.read += got
+	p.readAll += got
+	p.trim()
 	return got
+}
+
+// trim drops runs that are read and no longer needed for replay.
+func (p *kafkaPartition) trim() {
+	keepFrom := p.read
+	if p.keepRead {
+		keepFrom = min(p.read, p.retained)
+	}
+	for p.readIdx > 0 {
+		r := p.log.Front()
+		if r.Offset+r.N > keepFrom {
+			return
+		}
+		p.log.Pop()
+		p.readIdx--
+	}
+}
+
+// retain keeps read records from offset off on (a checkpoint completed).
+func (p *kafkaPartition) retain(off int64) {
+	p.retained = off
+	p.trim()
+}
+
+// rewind moves the reader back to offset off (a restore).
+func (p *kafkaPartition) rewind(off int64) {
+	p.read = off
+	p.seek(off)
+}
+
+// unread counts the records in the log at or after the reader.
+func (p *kafkaPartition) unread() int64 {
+	var n int64
+	for i := p.readIdx; i < p.log.Len(); i++ {
+		r := p.log.At(i)
+		n += r.N
+		if i == p.readIdx {
+			n -= p.read - r.Offset
+		}
+	}
+	return n
 }

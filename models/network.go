@@ -33,13 +33,15 @@ type channel struct {
 	open Chunk       // the buffer being filled at the sender (Records == 0: none)
 	q    ring[Chunk] // finished buffers, oldest first; the first `delivered` are at the receiver
 
-	delivered int32 // remote: finished chunks entirely at the receiver
-	partial   int32 // remote: buffers of the next chunk already at the receiver
+	delivered int32 // remote: finished chunks already at the receiver
 	sendBuf   int32 // buffers held in the sender's pool (open + undelivered or unconsumed)
 	recvBuf   int32 // receiver buffers held (exclusive + floating)
 	floatHeld int32 // floating buffers among recvBuf
 	queued    bool  // listed in dst.avail
 	waiting   bool  // listed in dst.waiters (wants a floating buffer)
+	blocked   bool  // aligning: its barrier was read, the others are awaited
+
+	barrierSeen int64 // the newest checkpoint whose barrier the receiver read
 
 	inflight int64 // records in open and q
 }

@@ -21,7 +21,22 @@ const (
 	MetricLatencyP99    = "e2eLatencyP99Ms"
 	MetricLatencyMax    = "e2eLatencyMaxMs"
 	MetricSinkWritten   = "numRecordsWritten" // cumulative records written by the sink
+
+	// Checkpointing (job scope, operator "job"; task scope per subtask).
+	MetricLastCkptDuration = "lastCheckpointDuration" // ms
+	MetricLastCkptSize     = "lastCheckpointSize"     // bytes written (the delta when incremental)
+	MetricLastCkptFullSize = "lastCheckpointFullSize" // bytes
+	MetricCompletedCkpts   = "numberOfCompletedCheckpoints"
+	MetricFailedCkpts      = "numberOfFailedCheckpoints"
+	MetricInProgressCkpts  = "numberOfInProgressCheckpoints"
+	MetricRestarts         = "numRestarts"
+	MetricDowntime         = "downtime"                  // ms of the current outage
+	MetricAlignment        = "checkpointAlignmentTime"   // ns, last checkpoint
+	MetricStartDelay       = "checkpointStartDelayNanos" // ns, last checkpoint
 )
+
+// JobOperator is the operator column of job-scope metrics.
+const JobOperator = "job"
 
 // Series is one metric of one operator over time. Subtask is -1 for the
 // operator as a whole (sums for rates and sizes, means for time and usage).
@@ -46,7 +61,7 @@ type recorder struct {
 	times   []float64
 	refs    []seriesRef
 	series  []Series
-	totals  map[*subtask]*[3]sim.Time // whole-run time per state
+	totals  map[*subtask]*[4]sim.Time // whole-run time per state
 	lat     map[*nodeRT]*sinkLatency
 	latAll  *sim.Histogram
 	written int64
@@ -56,9 +71,9 @@ type recorder struct {
 type sinkLatency struct{ all, interval *sim.Histogram }
 
 func newRecorder(s *Simulation) *recorder {
-	r := &recorder{s: s, totals: map[*subtask]*[3]sim.Time{}, lat: map[*nodeRT]*sinkLatency{}, latAll: sim.NewHistogram()}
+	r := &recorder{s: s, totals: map[*subtask]*[4]sim.Time{}, lat: map[*nodeRT]*sinkLatency{}, latAll: sim.NewHistogram()}
 	for _, st := range s.subtasks {
-		r.totals[st] = &[3]sim.Time{}
+		r.totals[st] = &[4]sim.Time{}
 	}
 	add := func(rt *nodeRT, sub int, metrics ...string) {
 		for _, m := range metrics {
@@ -66,7 +81,15 @@ func newRecorder(s *Simulation) *recorder {
 			r.series = append(r.series, Series{Operator: rt.spec.Name, Subtask: sub, Metric: m})
 		}
 	}
-	// Fixed order: nodes as declared, aggregate first, then subtasks.
+	// Fixed order: job scope, then nodes as declared, aggregate first, then
+	// subtasks.
+	if s.spec.Checkpointing != nil || len(s.spec.Failures) > 0 {
+		for _, m := range []string{MetricLastCkptDuration, MetricLastCkptSize, MetricLastCkptFullSize,
+			MetricCompletedCkpts, MetricFailedCkpts, MetricInProgressCkpts, MetricRestarts, MetricDowntime} {
+			r.refs = append(r.refs, seriesRef{nil, -1, m})
+			r.series = append(r.series, Series{Operator: JobOperator, Subtask: -1, Metric: m})
+		}
+	}
 	for _, rt := range s.nodes {
 		n := rt.spec
 		for sub := -1; sub < n.Parallelism; sub++ {
@@ -83,6 +106,9 @@ func newRecorder(s *Simulation) *recorder {
 			if n.Keyed != nil {
 				add(rt, sub, MetricStateSize)
 			}
+			if s.spec.Checkpointing != nil && sub >= 0 {
+				add(rt, sub, MetricAlignment, MetricStartDelay)
+			}
 		}
 		if n.Kind == KindSink {
 			add(rt, -1, MetricLatencyP50, MetricLatencyP99, MetricLatencyMax, MetricSinkWritten)
@@ -90,6 +116,15 @@ func newRecorder(s *Simulation) *recorder {
 		}
 	}
 	return r
+}
+
+// busySoFar is a subtask's busy time from the start to now.
+func (r *recorder) busySoFar(st *subtask, now sim.Time) sim.Time {
+	b := r.totals[st][stBusy] + st.acc[stBusy]
+	if st.state == stBusy {
+		b += now - st.since
+	}
+	return b
 }
 
 func hasOutputs(t *task) bool {
@@ -167,13 +202,17 @@ func (r *recorder) sample() {
 				vals[k(MetricPending)], vals[k(MetricLagMax)] = float64(pending), float64(lagMax)
 			}
 			if rt.spec.Keyed != nil {
-				vals[k(MetricStateSize)] = rt.distinctKeys(st.index, op.in) * float64(rt.spec.Keyed.StatePerKey)
+				vals[k(MetricStateSize)] = rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)
 			}
+			vals[k(MetricAlignment)] = float64(st.ck.lastAlignment)
+			vals[k(MetricStartDelay)] = float64(st.ck.lastStartDelay)
 		}
 	}
 	for i, ref := range r.refs {
 		var v float64
 		switch {
+		case ref.node == nil:
+			v = r.jobMetric(ref.metric, now)
 		case ref.sub >= 0:
 			v = vals[key{ref.node, ref.sub, ref.metric}]
 		case ref.metric == MetricLatencyP50:
@@ -231,4 +270,49 @@ func poolUsage(st *subtask) (in, out float64) {
 		out = used / pool
 	}
 	return in, out
+}
+
+// jobMetric is a job-scope metric now.
+func (r *recorder) jobMetric(m string, now sim.Time) float64 {
+	s := r.s
+	c := s.coord
+	switch m {
+	case MetricRestarts:
+		return float64(s.restarts)
+	case MetricDowntime:
+		if s.job == jobRunning {
+			return 0
+		}
+		return float64(now-s.downSince) / float64(sim.Millisecond)
+	}
+	if c == nil {
+		return 0
+	}
+	var last *CheckpointStats
+	for i := len(c.history) - 1; i >= 0; i-- {
+		if c.history[i].Status == "COMPLETED" {
+			last = c.history[i]
+			break
+		}
+	}
+	switch m {
+	case MetricCompletedCkpts:
+		return float64(c.completed)
+	case MetricFailedCkpts:
+		return float64(c.failed)
+	case MetricInProgressCkpts:
+		return float64(len(c.pending))
+	}
+	if last == nil {
+		return 0
+	}
+	switch m {
+	case MetricLastCkptDuration:
+		return float64(last.Duration) / float64(sim.Millisecond)
+	case MetricLastCkptSize:
+		return float64(last.Checkpointed)
+	case MetricLastCkptFullSize:
+		return float64(last.StateSize)
+	}
+	return 0
 }

@@ -12,6 +12,11 @@ type Result struct {
 	Series []Series
 	// Latency is the whole run's end-to-end latency distribution (seconds).
 	Latency *sim.Histogram
+	// Checkpoints is every triggered checkpoint, in order; Restores every
+	// restore; Failovers every failover of the job.
+	Checkpoints []*CheckpointStats
+	Restores    []RestoreStats
+	Failovers   []FailureEvent
 }
 
 // Summary is summary.json: a contract for scripts. Fields are only ever added.
@@ -27,6 +32,8 @@ type Summary struct {
 	Operators        []OperatorSummary `json:"operators"`
 	Engine           EngineSummary     `json:"engine"`
 	TaskManagers     int               `json:"task_managers"`
+	// Checkpoints is present when checkpointing is on.
+	Checkpoints *CheckpointSummary `json:"checkpoints,omitempty"`
 	// NotModelledFlinkKeys lists keys of the scenario's flink: block that
 	// flinksim ignores.
 	NotModelledFlinkKeys []string `json:"not_modelled_flink_keys,omitempty"`
@@ -104,7 +111,7 @@ func (r *recorder) result() *Result {
 	for _, kp := range s.kafka {
 		sum.Records.Produced += kp.appended
 		sum.Records.SourceLag += kp.lag()
-		read += kp.read
+		read += kp.readAll
 	}
 	sum.Records.Sink = r.written
 	sum.Records.InFlight = s.inFlight()
@@ -125,7 +132,7 @@ func (r *recorder) result() *Result {
 			o.RecordsIn += op.in
 			o.RecordsOut += op.out
 			if rt.spec.Keyed != nil {
-				o.StateBytes += rt.distinctKeys(st.index, op.in) * float64(rt.spec.Keyed.StatePerKey)
+				o.StateBytes += rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)
 			}
 		}
 		p := float64(len(rt.task.subtasks))
@@ -135,7 +142,17 @@ func (r *recorder) result() *Result {
 		o.Backpressure = BackpressureStatus(o.MaxSubtaskBackpressuredMsPerS)
 		sum.Operators = append(sum.Operators, o)
 	}
-	return &Result{Summary: sum, Times: r.times, Series: r.series, Latency: r.latAll}
+	res := &Result{Summary: sum, Times: r.times, Series: r.series, Latency: r.latAll}
+	if s.coord != nil {
+		for _, p := range s.coord.pending {
+			s.fillStats(p) // in progress at the end
+		}
+		res.Checkpoints = s.coord.history
+		res.Restores = s.coord.restored
+		res.Summary.Checkpoints = s.checkpointSummary(res)
+	}
+	res.Failovers = s.failures
+	return res
 }
 
 // inFlight counts records in network buffers and in steps being processed.

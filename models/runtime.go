@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/flinksim/flinksim/models/partitioning"
@@ -39,6 +40,8 @@ type edge struct {
 	keys              KeySpace
 	mp                int
 	emitted, consumed int64
+	discarded         int64 // dropped from channels by failovers
+	restored          int64 // put back into channels from unaligned checkpoints
 }
 
 // task is a chain of operators deployed as one unit (a Flink job vertex).
@@ -54,6 +57,7 @@ const (
 	stBusy taskState = iota
 	stBackPressured
 	stIdle
+	stDown // cancelled, restarting, or on a lost TaskManager (not reported)
 )
 
 // heldBuffer is input buffers a subtask holds until it has processed them.
@@ -65,6 +69,7 @@ type heldBuffer struct {
 // opState is one operator's counters and random stream inside one subtask.
 type opState struct {
 	in, out    int64
+	stateRecs  int64   // records that built the keyed state (reset on restore)
 	carry      float64 // selectivity: fraction of a record owed
 	rng        *rand.Rand
 	sampledIn  int64
@@ -84,7 +89,7 @@ type subtask struct {
 
 	state taskState
 	since sim.Time
-	acc   [3]sim.Time // time per state since the last sample
+	acc   [4]sim.Time // time per state since the last sample
 
 	busy bool
 	cur  Chunk // the records of the step in progress
@@ -94,13 +99,14 @@ type subtask struct {
 	in   Chunk
 	held []heldBuffer
 	// readable counts records in finished buffers the subtask may read.
-	readable      int64
-	inputCapacity int64     // records its input buffers can hold
-	gather        sim.Timer // an idle subtask's wait for a chunk's worth of input
-	gathered      bool      // the wait is over: take whatever is readable
-	nin, nout     []int64
-	nextGate      int
-	ready         bool
+	readable       int64
+	inputCapacity  int64     // records its input buffers can hold
+	outputCapacity int64     // records (per head record) its output pools hold; MaxInt64 without outputs
+	gather         sim.Timer // an idle subtask's wait for a chunk's worth of input
+	gathered       bool      // the wait is over: take whatever is readable
+	nin, nout      []int64
+	nextGate       int
+	ready          bool
 
 	// sources
 	splits    []*kafkaPartition
@@ -109,6 +115,14 @@ type subtask struct {
 
 	flush      sim.Timer
 	flushPhase sim.Time
+
+	ck            taskCkpt
+	syncing       int64 // the checkpoint whose sync phase is running
+	dead          bool  // its TaskManager is lost
+	inputChannels int
+	discarded     int64    // records dropped from its input by failovers
+	busyAtTick    sim.Time // busy time at the storage's last tick
+	compaction    *rand.Rand
 }
 
 // setState switches the time-accounting state (busy / backpressured / idle).
@@ -301,6 +315,7 @@ func (s *Simulation) build() error {
 			st.nin = make([]int64, len(t.nodes))
 			st.nout = make([]int64, len(t.nodes))
 			st.wake = s.eng.NewTimer()
+			st.compaction = s.streams.Stream(fmt.Sprintf("compaction/%s/%d", t.nodes[0].spec.Name, i))
 			st.gather = s.eng.NewTimer()
 			st.flush = s.eng.NewTimer()
 			if to := s.flushInterval(); to > 0 {
@@ -354,10 +369,17 @@ func (s *Simulation) build() error {
 		}
 	}
 	for _, st := range s.subtasks {
+		st.outputCapacity = math.MaxInt64
+		for _, p := range st.parts {
+			if g := p.edge.from.gain; g > 0 {
+				st.outputCapacity = min(st.outputCapacity, int64(float64(int64(p.pool)*max(p.edge.rpb, 1))/g))
+			}
+		}
 		for _, g := range st.gates {
 			if g.remote > 0 {
 				g.capacity = g.remote*int32(nw.BuffersPerChannel) + int32(nw.FloatingPerGate)
 			}
+			st.inputChannels += len(g.ch)
 			local := int64(len(g.ch)) - int64(g.remote)
 			buffers := int64(g.capacity) + local*int64(nw.MaxBuffersPerChannel)
 			st.inputCapacity += buffers * max(g.edge.rpb, 1)
@@ -372,7 +394,7 @@ func (s *Simulation) build() error {
 		k := head.spec.Kafka
 		for pi := 0; pi < k.Partitions; pi++ {
 			kp := &kafkaPartition{
-				index: int32(pi), rate: k.Rate, share: 1 / float64(k.Partitions), poisson: k.Poisson,
+				gidx: len(s.kafka), keepRead: spec.Checkpointing != nil, index: int32(pi), rate: k.Rate, share: 1 / float64(k.Partitions), poisson: k.Poisson,
 				rng:   s.streams.Stream(fmt.Sprintf("arrivals/%s/%d", head.spec.Name, pi)),
 				chunk: s.chunkRecords(head), horizon: spec.Duration,
 				maxRuns: max(256, (1<<18)/k.Partitions),

@@ -3,17 +3,29 @@ package models
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"strconv"
 
 	"github.com/flinksim/flinksim/sim"
 )
 
 // Event kinds.
 const (
-	evStepDone   sim.Kind = iota // a subtask finished processing a chunk
-	evSourceWake                 // records became readable for an idle source
-	evFlush                      // the output flusher of a subtask fired
-	evSample                     // sample metrics
-	evGather                     // an idle subtask's wait for input is over
+	evStepDone       sim.Kind = iota // a subtask finished processing a chunk
+	evSourceWake                     // records became readable for an idle source
+	evFlush                          // the output flusher of a subtask fired
+	evSample                         // sample metrics
+	evGather                         // an idle subtask's wait for input is over
+	evSyncDone                       // a subtask's checkpoint sync phase ended
+	evCkptTrigger                    // the periodic checkpoint trigger
+	evCkptTimeout                    // a checkpoint's timeout
+	evCkptComplete                   // a checkpoint's metadata is written
+	evAlignedTimeout                 // aligned-checkpoint-timeout of a checkpoint
+	evStorage                        // checkpoint storage: transfers progressed
+	evRestart                        // the restart delay is over
+	evDeployed                       // the tasks are deployed again
+	evDetect                         // a lost TaskManager is noticed
+	evFailure                        // an injected failure
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -33,11 +45,27 @@ type Simulation struct {
 
 	readyQ []int32
 
-	// maxChunkBuffers is the most buffers one chunk in a channel may span:
-	// what a channel can hold at the receiver and at the sender.
+	// maxChunkBuffers is the most buffers one chunk in a channel may span.
 	maxChunkBuffers int32
 
 	rec *recorder
+
+	// Checkpointing and recovery (nil / unused when checkpointing is off).
+	coord      *coordinator
+	storage    *storage
+	restarter  restarter
+	failRng    *rand.Rand
+	job        jobState
+	attempt    int64 // execution attempt: events of earlier ones are ignored
+	restarts   int
+	failures   []FailureEvent
+	tmLost     []bool
+	tmBack     []sim.Time // when a lost TaskManager's replacement is ready
+	restoring  int        // state downloads still running
+	downSince  sim.Time
+	downtime   sim.Time
+	duplicated int64 // records sinks wrote again after a restore
+	replayed   int64 // records sources read again after a restore
 }
 
 // New validates spec and builds the job's runtime.
@@ -50,11 +78,21 @@ func New(spec Spec) (*Simulation, error) {
 	}
 	s := &Simulation{spec: spec, eng: sim.NewEngine(), streams: sim.NewStreams(spec.Seed)}
 	nw := spec.Network
+	// A chunk spans at most what a channel can hold; deliver splits it when
+	// credit is short.
 	s.maxChunkBuffers = int32(max(1, min(nw.BuffersPerChannel+nw.FloatingPerGate, nw.MaxBuffersPerChannel)))
 	if err := s.build(); err != nil {
 		return nil, err
 	}
 	s.rec = newRecorder(s)
+	s.tmLost = make([]bool, s.totalTMs)
+	s.tmBack = make([]sim.Time, s.totalTMs)
+	s.failRng = s.streams.Stream("failures")
+	s.restarter = newRestarter(spec.Restart, s.streams.Stream("restart"))
+	if spec.Checkpointing != nil {
+		s.coord = newCoordinator(s, spec.Checkpointing)
+		s.storage = newStorage(s, spec.Checkpointing.Storage)
+	}
 	return s, nil
 }
 
@@ -69,6 +107,10 @@ func (s *Simulation) Run(progress func(now sim.Time)) (*Result, error) {
 	}
 	s.drain()
 	s.eng.At(s.spec.Sim.SampleInterval, evSample, 0, 0)
+	if s.coord != nil {
+		s.coord.start()
+	}
+	s.scheduleFailures()
 	step := max(s.spec.Duration/200, sim.Second)
 	for t := sim.Time(0); t < s.spec.Duration; {
 		t = min(t+step, s.spec.Duration)
@@ -88,8 +130,46 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 	switch ev.Kind {
 	case evStepDone:
 		st := s.subtasks[ev.Actor]
+		if _, ok := s.current(ev.Arg); !ok || st.dead {
+			break // the task was cancelled
+		}
 		s.finishStep(st)
 		s.markReady(st)
+	case evSyncDone:
+		st := s.subtasks[ev.Actor]
+		id, ok := s.current(ev.Arg)
+		if !ok || st.dead || st.syncing != id {
+			break
+		}
+		st.busy, st.syncing = false, 0
+		if p := s.coord.find(id); p != nil {
+			s.afterSync(st, p)
+		}
+		s.markReady(st)
+	case evCkptTrigger:
+		s.coord.onTrigger()
+	case evCkptTimeout:
+		s.coord.expire(ev.Arg)
+	case evCkptComplete:
+		s.coord.complete(ev.Arg)
+	case evAlignedTimeout:
+		s.alignedTimeout(ev.Arg)
+	case evStorage:
+		s.storage.handle()
+	case evRestart:
+		if _, ok := s.current(ev.Arg); ok {
+			s.restart()
+		}
+	case evDeployed:
+		if _, ok := s.current(ev.Arg); ok {
+			s.deployed()
+		}
+	case evDetect:
+		if _, ok := s.current(ev.Arg); ok {
+			s.failover("TaskManager " + strconv.Itoa(int(ev.Actor)) + " lost (heartbeat timeout)")
+		}
+	case evFailure:
+		s.injectFailure(int(ev.Actor), ev.Arg)
 	case evSourceWake:
 		s.markReady(s.subtasks[ev.Actor])
 	case evFlush:
@@ -132,20 +212,36 @@ func (s *Simulation) drain() {
 // before every record.
 func (s *Simulation) tryStart(st *subtask) {
 	now := s.eng.Now()
+	if st.dead || s.job != jobRunning {
+		return
+	}
 	for !st.busy {
+		// Unaligned barriers are read even by a backpressured task.
+		if len(st.ck.priority) > 0 || st.ck.switchNow {
+			s.handlePriority(st)
+			if st.busy {
+				return
+			}
+		}
 		if !st.outputAvailable() {
 			st.setState(now, stBackPressured)
 			return
 		}
-		if !s.takeInput(st) {
-			st.setState(now, stIdle)
+		took, blocked := s.takeInput(st)
+		if !took {
+			switch {
+			case blocked:
+				st.setState(now, stBackPressured)
+			case !st.busy: // not in a sync phase a barrier started
+				st.setState(now, stIdle)
+			}
 			return
 		}
 		st.setState(now, stBusy)
 		st.busy = true
 		d := s.process(st)
 		if d > 0 {
-			s.eng.After(d, evStepDone, st.id, 0)
+			s.eng.After(d, evStepDone, st.id, s.stamp(0))
 			return
 		}
 		s.finishStep(st)
@@ -208,34 +304,70 @@ func (p *partition) room(maxPer int32) float64 {
 }
 
 // takeInput puts the next records to process into st.cur: as many as the
-// output can absorb (outputRoom), computed only when there is input.
-func (s *Simulation) takeInput(st *subtask) bool {
+// output can absorb (outputRoom), computed only when there is input. In
+// chunked mode a step waits (backpressured) until the output can take at
+// least a quarter of a chunk, so that freeing one buffer does not start a
+// step of a few records on every channel.
+func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
 	if len(st.splits) > 0 {
 		return s.readKafka(st)
 	}
 	if st.in.Records == 0 && !s.gatherInput(st) {
-		return false
+		return false, false
 	}
-	if limit := s.outputRoom(st); st.in.Records <= limit {
+	limit := s.outputRoom(st)
+	if limit < s.minStep(st) && st.in.Records > limit {
+		return false, true
+	}
+	if st.in.Records <= limit {
 		st.cur = st.in
 		st.in.Records = 0
 	} else {
 		st.cur = st.in.Take(limit)
 	}
-	return true
+	return true, false
+}
+
+// minStep is the smallest step worth starting when the output is what limits
+// it: a quarter of a chunk, and at most a quarter of what the outputs hold.
+func (s *Simulation) minStep(st *subtask) int64 {
+	if s.spec.Sim.ChunkRecords == 1 {
+		return 1
+	}
+	var target int64
+	if len(st.splits) > 0 {
+		target = s.chunkRecords(st.t.nodes[0])
+	} else {
+		target = s.stepTarget(st)
+	}
+	return max(1, min(target, st.outputCapacity)/4)
 }
 
 // stepTarget is how many records a subtask gathers for one step: the
-// chunk size if set, else one input buffer's worth; never more than
-// what its input buffers can hold, so that it does not wait for records
-// that credit-based flow control cannot let through.
+// chunk size if set, else one input buffer's worth; never more than half
+// of what its input buffers can hold (a sender keeps an open buffer, and
+// credits are shared), so that it does not wait for records that flow
+// control cannot let through.
 func (s *Simulation) stepTarget(st *subtask) int64 {
 	e := st.t.nodes[0].ins[0]
 	target := max(e.rpb, 1)
 	if c := s.spec.Sim.ChunkRecords; c > 0 {
 		target = c
 	}
-	return max(1, min(target, st.inputCapacity))
+	return max(1, min(target, st.inputCapacity/2))
+}
+
+// upstreamBlocked reports whether a sender feeding st is backpressured: it
+// cannot send more, so waiting for a fuller chunk would only stall.
+func upstreamBlocked(st *subtask) bool {
+	for _, g := range st.gates {
+		for _, c := range g.ch {
+			if o := c.src.owner; o.state == stBackPressured && !o.busy {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // gatherInput takes readable buffers, round-robin over gates and, within a
@@ -244,15 +376,18 @@ func (s *Simulation) stepTarget(st *subtask) int64 {
 // chunk-delay for more (in exact mode the target is one record: no wait).
 func (s *Simulation) gatherInput(st *subtask) bool {
 	target := s.stepTarget(st)
-	if st.readable < target && !st.gathered && s.spec.Sim.ChunkDelay > 0 {
+	if st.readable < target && !st.gathered && s.spec.Sim.ChunkDelay > 0 && !s.barrierReadable(st) && !upstreamBlocked(st) {
 		if st.readable > 0 && !s.eng.Armed(st.gather) {
 			s.eng.Arm(st.gather, s.eng.Now()+s.spec.Sim.ChunkDelay, evGather, st.id, 0)
 		}
 		return false
 	}
-	for st.in.Records < target && s.takeBuffer(st) {
+	for st.in.Records < target && !st.busy {
+		if s.takeBuffer(st) == tookNothing {
+			break
+		}
 	}
-	if st.in.Records == 0 {
+	if st.in.Records == 0 || st.busy {
 		return false
 	}
 	st.gathered = false
@@ -260,40 +395,90 @@ func (s *Simulation) gatherInput(st *subtask) bool {
 	return true
 }
 
+// What takeBuffer did.
+const (
+	tookNothing = iota
+	tookData
+	tookBarrier
+)
+
+// barrierReadable reports whether a barrier waits at the head of a
+// readable channel (it is handled at once, not gathered).
+func (s *Simulation) barrierReadable(st *subtask) bool {
+	if s.coord == nil {
+		return false
+	}
+	for _, g := range st.gates {
+		for _, c := range g.ch {
+			if c.readable() > 0 && c.q.Front().Barrier != 0 && !c.blocked {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // takeBuffer moves the next readable chunk into st.in and holds its buffers.
-func (s *Simulation) takeBuffer(st *subtask) bool {
+// A barrier is handled, not taken, and only once the data gathered so far
+// has been processed (records before a barrier are processed before it).
+func (s *Simulation) takeBuffer(st *subtask) int {
 	n := len(st.gates)
 	for k := 0; k < n; k++ {
 		g := st.gates[(st.nextGate+k)%n]
-		if g.avail.Len() == 0 {
-			continue
+		for g.avail.Len() > 0 {
+			ci := g.avail.Pop()
+			c := g.ch[ci]
+			if c.blocked || c.readable() == 0 {
+				c.queued = false
+				continue
+			}
+			if c.q.Front().Barrier != 0 {
+				if st.in.Records > 0 {
+					g.avail.PushFront(ci)
+					return tookNothing
+				}
+				b := c.q.Pop()
+				if !c.local {
+					c.delivered--
+				}
+				c.queued = false
+				s.handleBarrier(st, c, b)
+				if !c.blocked && !c.queued && c.readable() > 0 {
+					c.queued = true
+					g.avail.Push(ci)
+				}
+				return tookBarrier
+			}
+			st.nextGate = (st.nextGate + k + 1) % n
+			chunk := c.q.Pop()
+			if !c.local {
+				c.delivered--
+			}
+			c.inflight -= chunk.Records
+			g.edge.consumed += chunk.Records
+			st.readable -= chunk.Records
+			if s.spec.Checkpointing != nil && s.spec.Checkpointing.AtLeastOnce && st.ck.got > 0 && !st.ck.inputDone {
+				if p := s.coord.find(st.ck.id); p != nil {
+					p.subs[st.id].processed += chunk.Bytes // processed during alignment
+				}
+			}
+			st.in.Absorb(&chunk)
+			st.held = append(st.held, heldBuffer{c, chunk.Buffers})
+			if c.readable() > 0 {
+				g.avail.Push(ci)
+			} else {
+				c.queued = false
+			}
+			return tookData
 		}
-		st.nextGate = (st.nextGate + k + 1) % n
-		ci := g.avail.Pop()
-		c := g.ch[ci]
-		chunk := c.q.Pop()
-		if !c.local {
-			c.delivered--
-		}
-		c.inflight -= chunk.Records
-		g.edge.consumed += chunk.Records
-		st.readable -= chunk.Records
-		st.in.Absorb(&chunk)
-		st.held = append(st.held, heldBuffer{c, chunk.Buffers})
-		if c.readable() > 0 {
-			g.avail.Push(ci)
-		} else {
-			c.queued = false
-		}
-		return true
 	}
-	return false
+	return tookNothing
 }
 
 // readKafka reads up to a chunk (and at most limit records) from the
 // subtask's partitions, round-robin. With less than a chunk readable, an idle
 // source waits until its oldest readable record has waited chunk-delay.
-func (s *Simulation) readKafka(st *subtask) bool {
+func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	now := s.eng.Now()
 	head := st.t.nodes[0]
 	target := s.chunkRecords(head)
@@ -303,7 +488,7 @@ func (s *Simulation) readKafka(st *subtask) bool {
 		p.advance(now)
 		available += p.lag()
 		if p.lag() > 0 {
-			oldest = min(oldest, p.log.Front().Ready)
+			oldest = min(oldest, p.log.At(p.readIdx).Ready)
 		}
 	}
 	if available == 0 {
@@ -314,12 +499,15 @@ func (s *Simulation) readKafka(st *subtask) bool {
 		if next != sim.Never {
 			s.eng.Arm(st.wake, max(next, now), evSourceWake, st.id, 0)
 		}
-		return false
+		return false, false
 	}
 	limit := s.outputRoom(st)
+	if limit < s.minStep(st) && available > limit {
+		return false, true
+	}
 	if available < min(target, limit) && oldest+s.spec.Sim.ChunkDelay > now && target > 1 {
 		s.eng.Arm(st.wake, oldest+s.spec.Sim.ChunkDelay, evSourceWake, st.id, 0)
-		return false
+		return false, false
 	}
 	want := min(target, limit)
 	st.cur = Chunk{}
@@ -329,7 +517,7 @@ func (s *Simulation) readKafka(st *subtask) bool {
 		want -= p.take(want, head.spec.RecordSize, &st.cur)
 	}
 	st.nextSplit = (st.nextSplit + 1) % n
-	return st.cur.Records > 0
+	return st.cur.Records > 0, false
 }
 
 // process runs the chunk through the task's chain and returns the CPU time.
@@ -362,7 +550,7 @@ func (s *Simulation) process(st *subtask) sim.Time {
 			st.nout[pos] = int64(w)
 		}
 	}
-	return sim.FromSeconds(secs)
+	return sim.FromSeconds(secs * s.storage.slowdown(st.tm))
 }
 
 // finishStep releases the input buffer, counts records, emits the outputs and
@@ -380,6 +568,9 @@ func (s *Simulation) finishStep(st *subtask) {
 		op := &st.ops[pos]
 		op.in += st.nin[pos]
 		op.out += st.nout[pos]
+		if rt.spec.Keyed != nil {
+			op.stateRecs += st.nin[pos]
+		}
 		if rt.spec.Kind == KindSink && st.nin[pos] > 0 {
 			s.rec.sunk(rt, st, now, st.nin[pos], &st.cur)
 		}
@@ -391,6 +582,12 @@ func (s *Simulation) finishStep(st *subtask) {
 	}
 	if s.spec.Network.BufferTimeout == 0 {
 		s.flushAll(st)
+	}
+	if id := st.ck.trigger; id != 0 {
+		st.ck.trigger = 0
+		if p := s.coord.find(id); p != nil {
+			s.sourceSnapshot(st, p)
+		}
 	}
 }
 
@@ -573,8 +770,7 @@ func (s *Simulation) finished(c *channel) {
 
 // deliver sends finished buffers of a remote channel while it has credit,
 // one buffer per credit: exclusive credits first, then the gate's floating
-// buffers. A chunk spanning several buffers becomes readable when its last
-// buffer has arrived (c.partial counts those already at the receiver).
+// buffers. A delivered chunk is readable at once.
 func (s *Simulation) deliver(c *channel) {
 	g := c.dst
 	excl := int32(s.spec.Network.BuffersPerChannel)
@@ -582,10 +778,10 @@ func (s *Simulation) deliver(c *channel) {
 	p := c.src
 	maxPer := int32(s.spec.Network.MaxBuffersPerChannel)
 	var sent int64
-	moved := false
+	arrived := false
 	for int(c.delivered) < c.q.Len() {
 		head := c.q.At(int(c.delivered))
-		need := head.Buffers - c.partial
+		need := head.Buffers
 		freeExcl := max(excl-(c.recvBuf-c.floatHeld), 0)
 		freeFloat := floating - g.floatUsed
 		take := min(need, freeExcl+freeFloat)
@@ -595,38 +791,44 @@ func (s *Simulation) deliver(c *channel) {
 			// makes progress (Flink's overdraft).
 			take = need
 		}
-		if take > 0 {
-			fromFloat := min(max(take-freeExcl, 0), freeFloat)
-			c.recvBuf += take
-			c.floatHeld += fromFloat
-			g.floatUsed += fromFloat
-			g.remoteHeld += take
-			c.partial += take
-			p.addSend(c, -take, maxPer)
-			moved = true
-		}
-		if c.partial < head.Buffers {
+		// Whole chunks travel as they are; a chunk is split only when the
+		// channel holds nothing at the receiver (else the receiver's reading
+		// will return credit), so that a channel never waits on credit that
+		// other, blocked channels hold.
+		if take < need && (take == 0 || head.Records <= 1 || c.recvBuf > 0) {
 			if !c.waiting {
 				c.waiting = true
 				g.waiters.Push(c.idx)
 			}
 			break
 		}
+		if take < need {
+			// Split: the first take buffers' worth of records arrive now.
+			part := head.Take(max(1, head.Records*int64(take)/int64(need)))
+			part.Buffers = take
+			head.Buffers -= take
+			c.q.InsertAt(int(c.delivered), part)
+			head = c.q.At(int(c.delivered))
+		}
+		fromFloat := min(max(take-freeExcl, 0), freeFloat)
+		c.recvBuf += take
+		c.floatHeld += fromFloat
+		g.floatUsed += fromFloat
+		g.remoteHeld += take
+		p.addSend(c, -take, maxPer)
 		sent += head.Records
 		c.delivered++
-		c.partial = 0
+		arrived = true
 	}
-	if sent > 0 {
+	if arrived { // a barrier carries no records but must be read too
 		s.notifyReadable(c, sent)
-	}
-	if moved {
 		s.markReady(p.owner) // its pool has room again
 	}
 }
 
 // notifyReadable tells a receiver that records became readable on c.
 func (s *Simulation) notifyReadable(c *channel, records int64) {
-	if !c.queued && c.readable() > 0 {
+	if !c.queued && !c.blocked && c.readable() > 0 {
 		c.queued = true
 		c.dst.avail.Push(c.idx)
 	}

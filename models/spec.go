@@ -19,6 +19,11 @@ type Spec struct {
 	Chaining bool
 	Nodes    []Node
 	Sim      Settings
+
+	Checkpointing *Checkpointing // nil: off
+	Restart       RestartStrategy
+	Recovery      Recovery
+	Failures      []Failure
 }
 
 // Network holds Flink's network-stack settings.
@@ -133,4 +138,99 @@ type Sink struct {
 	// added to end-to-end latency; writes are pipelined, so it does not limit
 	// throughput.
 	Latency sim.Dist
+}
+
+// Checkpointing is Flink's checkpoint configuration and the physics of
+// taking one. A nil *Checkpointing in a Spec means checkpointing is off.
+type Checkpointing struct {
+	Interval      sim.Time // execution.checkpointing.interval
+	Timeout       sim.Time // execution.checkpointing.timeout (10 min)
+	MinPause      sim.Time // execution.checkpointing.min-pause (0)
+	MaxConcurrent int      // execution.checkpointing.max-concurrent-checkpoints (1)
+	Tolerable     int      // execution.checkpointing.tolerable-failed-checkpoints (0)
+	AtLeastOnce   bool     // execution.checkpointing.mode: AT_LEAST_ONCE
+	Unaligned     bool     // execution.checkpointing.unaligned.enabled
+	// AlignedTimeout is execution.checkpointing.aligned-checkpoint-timeout:
+	// with Unaligned, checkpoints start aligned and switch to unaligned after
+	// it (0: unaligned from the start).
+	AlignedTimeout sim.Time
+	Incremental    bool // execution.checkpointing.incremental (RocksDB only)
+	RocksDB        bool // state.backend.type: rocksdb (else hashmap)
+	// SyncPhase is how long a stateful task pauses to snapshot (RocksDB:
+	// flush the memtable and hard-link the SST files).
+	SyncPhase sim.Time
+	// Compaction: with an incremental checkpoint, each stateful subtask
+	// uploads, with this probability, a compacted CompactionFraction of its
+	// state on top of its changes.
+	CompactionProbability float64
+	CompactionFraction    float64
+	// LocalRecovery is execution.state-recovery.from-local: subtasks restored
+	// on a TaskManager that survived read their state locally.
+	LocalRecovery bool
+	Storage       Storage
+}
+
+// Storage is the checkpoint storage (S3, GCS, HDFS, ...) as the job sees it.
+type Storage struct {
+	Kind string
+	// UploadPerTM and DownloadPerTM are bytes/s one TaskManager can move.
+	UploadPerTM, DownloadPerTM float64
+	// Throughput is the storage's aggregate bytes/s, shared by all concurrent
+	// transfers (0: unlimited).
+	Throughput float64
+	// RequestLatency is paid per file before its bytes flow; files are
+	// FileSize bytes and TransferThreads move them in parallel
+	// (state.backend.rocksdb.checkpoint.transfer.thread.num).
+	RequestLatency  sim.Time
+	FileSize        int64
+	TransferThreads int
+	// Interference: while a TaskManager uploads, its tasks process records
+	// ProcessingSlowdown (a fraction) slower; a fully busy TaskManager uploads
+	// at UploadShareWhenBusy of its bandwidth (CPU, disk and network are
+	// shared). This is the feedback loop of the checkpoint death spiral.
+	ProcessingSlowdown  float64
+	UploadShareWhenBusy float64
+}
+
+// RestartStrategy is restart-strategy.type and its options.
+type RestartStrategy struct {
+	Kind string // "exponential-delay", "fixed-delay", "failure-rate", "none"
+	// exponential-delay
+	InitialBackoff, MaxBackoff, ResetThreshold sim.Time
+	Multiplier, Jitter                         float64
+	AttemptsBeforeReset                        int
+	// fixed-delay and failure-rate
+	Delay    sim.Time
+	Attempts int // fixed-delay
+	// failure-rate
+	MaxFailuresPerInterval int
+	FailureRateInterval    sim.Time
+}
+
+// Recovery holds the times a failover takes besides the restart delay.
+type Recovery struct {
+	HeartbeatTimeout sim.Time // heartbeat.timeout: a lost TaskManager is noticed after it
+	Redeploy         sim.Time // cancel and redeploy the tasks
+	TaskManagerStart sim.Time // provision a TaskManager to replace a lost one
+}
+
+// FailureKind names an injected failure.
+type FailureKind uint8
+
+const (
+	FailTaskManager     FailureKind = iota // lose a TaskManager (At, or at random every MTBF)
+	FailCheckpoint                         // fail the upload of a checkpoint (At, or checkpoint ID)
+	FailStorageSlowdown                    // storage runs Factor× slower in [At, At+For)
+	FailStorageOutage                      // storage does not move bytes in [At, At+For)
+)
+
+// Failure is one injected failure.
+type Failure struct {
+	Kind        FailureKind
+	At          sim.Time
+	TaskManager int // -1: chosen at random
+	MTBF        sim.Time
+	Checkpoint  int64
+	For         sim.Time
+	Factor      float64
 }

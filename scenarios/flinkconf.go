@@ -3,6 +3,7 @@ package scenarios
 import (
 	_ "embed"
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -46,6 +47,127 @@ var flinkOptions = []flinkOption{
 		Doc: "How often the output flusher sends partly filled buffers; 0 flushes after every record; -1 (old key) flushes only full buffers."},
 	{Key: "execution.buffer-timeout.enabled", Default: "true", parse: boolean,
 		Doc: "false: send buffers only when full."},
+
+	// Checkpointing (CheckpointingOptions, Flink 1.20 / 2.x names).
+	{Key: "execution.checkpointing.interval", Default: "", parse: checkpointTime, format: flinkDuration,
+		Doc: "Interval between periodic checkpoints; left out, checkpointing is off."},
+	{Key: "execution.checkpointing.timeout", Default: "10 min", parse: checkpointTime, format: flinkDuration,
+		Doc: "A checkpoint still pending this long after its trigger expires."},
+	{Key: "execution.checkpointing.min-pause", Default: "0 ms", parse: durationMs, format: flinkDuration,
+		Doc: "Least time from the end of one checkpoint to the trigger of the next."},
+	{Key: "execution.checkpointing.max-concurrent-checkpoints", Default: "1", parse: intRange(1, 1000),
+		Doc: "Most checkpoints in progress at once."},
+	{Key: "execution.checkpointing.tolerable-failed-checkpoints", Default: "0", parse: intRange(0, 1<<30),
+		Doc: "Consecutive failed checkpoints tolerated; one more fails the job over."},
+	{Key: "execution.checkpointing.mode", Default: "EXACTLY_ONCE", parse: enum("EXACTLY_ONCE", "AT_LEAST_ONCE"),
+		Doc: "EXACTLY_ONCE aligns barriers; AT_LEAST_ONCE does not block channels."},
+	{Key: "execution.checkpointing.unaligned.enabled", Deprecated: []string{"execution.checkpointing.unaligned"}, Default: "false", parse: boolean,
+		Doc: "Unaligned checkpoints: barriers overtake in-flight data, which is persisted."},
+	{Key: "execution.checkpointing.aligned-checkpoint-timeout", Deprecated: []string{"execution.checkpointing.alignment-timeout"}, Default: "0 s", parse: durationMs, format: flinkDuration,
+		Doc: "With unaligned checkpoints: start aligned, switch to unaligned after this (0: always unaligned)."},
+	{Key: "execution.checkpointing.incremental", Deprecated: []string{"state.backend.incremental"}, Default: "false", parse: boolean,
+		Doc: "Upload only what changed since the last completed checkpoint (RocksDB)."},
+	{Key: "state.backend.type", Deprecated: []string{"state.backend"}, Default: "hashmap", parse: stateBackend,
+		Doc: "hashmap (heap) or rocksdb."},
+	{Key: "execution.state-recovery.from-local", Deprecated: []string{"state.backend.local-recovery"}, Default: "false", parse: boolean,
+		Doc: "Restore from a local copy on TaskManagers that survived."},
+	{Key: "state.backend.rocksdb.checkpoint.transfer.thread.num", Default: "4", parse: intRange(1, 1024),
+		Doc: "Threads per stateful operator that upload and download state files."},
+
+	// Restarts (RestartStrategyOptions) and failure detection.
+	{Key: "restart-strategy.type", Deprecated: []string{"restart-strategy"}, Default: "", parse: restartKind,
+		Doc: "none, fixed-delay, failure-rate or exponential-delay. Default: exponential-delay with checkpointing, none without."},
+	{Key: "restart-strategy.fixed-delay.attempts", Default: "1", parse: intRange(0, 1<<30), Doc: "Restarts allowed before the job fails."},
+	{Key: "restart-strategy.fixed-delay.delay", Default: "1 s", parse: durationMs, format: flinkDuration, Doc: "Delay before each restart."},
+	{Key: "restart-strategy.failure-rate.max-failures-per-interval", Default: "1", parse: intRange(1, 1<<30), Doc: "Failures allowed within the interval."},
+	{Key: "restart-strategy.failure-rate.failure-rate-interval", Default: "1 min", parse: positiveMs, format: flinkDuration, Doc: "Window for counting failures."},
+	{Key: "restart-strategy.failure-rate.delay", Default: "1 s", parse: durationMs, format: flinkDuration, Doc: "Delay before each restart."},
+	{Key: "restart-strategy.exponential-delay.initial-backoff", Default: "1 s", parse: positiveMs, format: flinkDuration, Doc: "First restart delay."},
+	{Key: "restart-strategy.exponential-delay.max-backoff", Default: "1 min", parse: positiveMs, format: flinkDuration, Doc: "Largest restart delay."},
+	{Key: "restart-strategy.exponential-delay.backoff-multiplier", Default: "1.5", parse: floatAbove(1), Doc: "Growth of the delay per restart."},
+	{Key: "restart-strategy.exponential-delay.reset-backoff-threshold", Default: "1 h", parse: positiveMs, format: flinkDuration, Doc: "A failure this long after the last restart starts over from the initial delay."},
+	{Key: "restart-strategy.exponential-delay.jitter-factor", Default: "0.1", parse: floatBetween(0, 1), Doc: "Random ± fraction of each delay."},
+	{Key: "restart-strategy.exponential-delay.attempts-before-reset-backoff", Default: "2147483647", parse: intRange(1, 1<<31-1), Doc: "Restarts allowed before the backoff resets."},
+	{Key: "heartbeat.timeout", Default: "50 s", parse: positiveMs, format: flinkDuration,
+		Doc: "A TaskManager that stops answering is declared lost after this."},
+}
+
+func durationMs(s string) (any, error) { return ParseDuration(s, sim.Millisecond) }
+
+func positiveMs(s string) (any, error) {
+	d, err := ParseDuration(s, sim.Millisecond)
+	if err == nil && d <= 0 {
+		return nil, fmt.Errorf("%q must be more than 0", s)
+	}
+	return d, err
+}
+
+// checkpointTime is a checkpoint interval or timeout: at least 10 ms
+// (CheckpointCoordinatorConfiguration's MINIMAL_CHECKPOINT_TIME).
+func checkpointTime(s string) (any, error) {
+	d, err := ParseDuration(s, sim.Millisecond)
+	if err != nil {
+		return nil, err
+	}
+	if d < 10*sim.Millisecond {
+		return nil, fmt.Errorf("%q is below Flink's minimum of 10 ms", s)
+	}
+	return d, nil
+}
+
+func enum(values ...string) func(string) (any, error) {
+	return func(s string) (any, error) {
+		for _, v := range values {
+			if strings.EqualFold(s, v) {
+				return v, nil
+			}
+		}
+		return nil, fmt.Errorf("%q is not one of %s", s, strings.Join(values, ", "))
+	}
+}
+
+func stateBackend(s string) (any, error) {
+	switch strings.ToLower(s) {
+	case "hashmap", "filesystem", "jobmanager":
+		return "hashmap", nil
+	case "rocksdb", "forst":
+		return "rocksdb", nil
+	}
+	return nil, fmt.Errorf("%q is not a state backend flinksim models (hashmap, rocksdb)", s)
+}
+
+func restartKind(s string) (any, error) {
+	switch strings.ToLower(s) {
+	case "none", "off", "disable":
+		return "none", nil
+	case "fixed-delay", "fixeddelay":
+		return "fixed-delay", nil
+	case "failure-rate", "failurerate":
+		return "failure-rate", nil
+	case "exponential-delay", "exponentialdelay":
+		return "exponential-delay", nil
+	}
+	return nil, fmt.Errorf("%q is not a restart strategy (none, fixed-delay, failure-rate, exponential-delay)", s)
+}
+
+func floatAbove(lo float64) func(string) (any, error) {
+	return func(s string) (any, error) {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || v <= lo || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%q must be a number above %g", s, lo)
+		}
+		return v, nil
+	}
+}
+
+func floatBetween(lo, hi float64) func(string) (any, error) {
+	return func(s string) (any, error) {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || v < lo || v > hi {
+			return nil, fmt.Errorf("%q must be a number from %g to %g", s, lo, hi)
+		}
+		return v, nil
+	}
 }
 
 func intRange(lo, hi int) func(string) (any, error) {
@@ -167,6 +289,9 @@ func (f flinkSettings) int(key string) int           { return f.values[key].(int
 func (f flinkSettings) bool(key string) bool         { return f.values[key].(bool) }
 func (f flinkSettings) bytes(key string) int64       { return f.values[key].(int64) }
 func (f flinkSettings) duration(key string) sim.Time { return f.values[key].(sim.Time) }
+func (f flinkSettings) str(key string) string        { v, _ := f.values[key].(string); return v }
+func (f flinkSettings) float(key string) float64     { return f.values[key].(float64) }
+func (f flinkSettings) has(key string) bool          { _, ok := f.values[key]; return ok }
 
 // resolveFlink checks the flink: block. Modelled keys are parsed (a key given
 // under both its name and an old name is an error); keys Flink has but
@@ -206,7 +331,7 @@ func resolveFlink(d *decoder, cfg FlinkConfig) (flinkSettings, []string) {
 		}
 	}
 	for _, o := range flinkOptions {
-		if _, ok := fs.values[o.Key]; !ok {
+		if _, ok := fs.values[o.Key]; !ok && o.Default != "" {
 			v, err := o.parse(o.Default)
 			if err != nil {
 				panic("scenarios: bad default for " + o.Key)

@@ -16,7 +16,91 @@ type Scenario struct {
 	Operators   []Operator  `yaml:"operators,omitempty" jsonschema_description:"Operators in declaration order; each reads the previous one unless input says otherwise."`
 	Sinks       []Sink      `yaml:"sinks" jsonschema_description:"Sinks; each reads the last operator unless input says otherwise."`
 	Simulation  *Simulation `yaml:"simulation,omitempty" jsonschema_description:"The simulator's own settings (not Flink's)."`
+
+	CheckpointStorage *CheckpointStorage `yaml:"checkpoint-storage,omitempty" jsonschema_description:"Where checkpoints go and how fast (with checkpointing on)."`
+	StateBackend      *StateBackend      `yaml:"state-backend,omitempty" jsonschema_description:"How long snapshots take beyond the upload (with checkpointing on)."`
+	Recovery          *RecoverySpec      `yaml:"recovery,omitempty" jsonschema_description:"How long a failover takes beyond the restart delay."`
+	Failures          []FailureSpec      `yaml:"failures,omitempty" jsonschema_description:"Failures to inject: taskmanager-loss, checkpoint-failure, storage-slowdown, storage-outage."`
+	Variants          []Variant          `yaml:"variants,omitempty" jsonschema_description:"Named sets of overrides, run beside the base scenario and compared."`
 }
+
+// CheckpointStorage is the checkpoint storage. type picks defaults for the
+// rest; every field can be set.
+type CheckpointStorage struct {
+	Type              string        `yaml:"type,omitempty" jsonschema:"enum=s3,enum=gcs,enum=azure-blob,enum=hdfs,enum=nfs" jsonschema_description:"Storage kind, giving defaults for the fields below: s3 (default), gcs, azure-blob, hdfs, nfs."`
+	UploadBandwidth   *RateValue    `yaml:"upload-bandwidth,omitempty" jsonschema_description:"Bytes per second one TaskManager can upload, e.g. 250MB/s."`
+	DownloadBandwidth *RateValue    `yaml:"download-bandwidth,omitempty" jsonschema_description:"Bytes per second one TaskManager can download when restoring."`
+	Throughput        *RateValue    `yaml:"throughput,omitempty" jsonschema_description:"Aggregate bytes per second of the storage, shared by all transfers at once (leave out for unlimited)."`
+	RequestLatency    *Duration     `yaml:"request-latency,omitempty" jsonschema_description:"Latency of one request (per file, before its bytes flow)."`
+	FileSize          *Size         `yaml:"file-size,omitempty" jsonschema_description:"Size of the state files transferred (RocksDB SST files)."`
+	Interference      *Interference `yaml:"interference,omitempty" jsonschema_description:"How uploads and processing slow each other down on a TaskManager."`
+}
+
+// Interference couples uploads and processing on a TaskManager.
+type Interference struct {
+	Processing          *Fraction `yaml:"processing,omitempty" jsonschema_description:"How much slower tasks process records while their TaskManager uploads, e.g. 20%. Default 10%."`
+	UploadShareWhenBusy *Fraction `yaml:"upload-share-when-busy,omitempty" jsonschema_description:"Share of its upload bandwidth a fully busy TaskManager gets, e.g. 50%. Default 50%."`
+}
+
+// StateBackend holds the snapshot physics beyond the upload.
+type StateBackend struct {
+	SyncPhase  *Duration       `yaml:"sync-phase,omitempty" jsonschema_description:"How long a stateful task pauses to snapshot (RocksDB: flush the memtable). Default 100ms for rocksdb, 10ms for hashmap."`
+	Compaction *CompactionSpec `yaml:"compaction,omitempty" jsonschema_description:"Incremental checkpoints: how often a subtask also uploads freshly compacted files."`
+}
+
+// CompactionSpec: with each incremental checkpoint, a subtask uploads, with
+// this probability, compacted files of this share of its state.
+type CompactionSpec struct {
+	Probability *Fraction `yaml:"probability,omitempty" jsonschema_description:"Chance per checkpoint and subtask, e.g. 20%. Default 10%."`
+	Size        *Fraction `yaml:"size,omitempty" jsonschema_description:"Share of the subtask's state uploaded again, e.g. 25%. Default 25%."`
+}
+
+// RecoverySpec holds the failover times besides the restart delay
+// (heartbeat.timeout is a Flink key).
+type RecoverySpec struct {
+	Redeploy         *Duration `yaml:"redeploy,omitempty" jsonschema_description:"Time to cancel and redeploy the tasks. Default 10s."`
+	TaskManagerStart *Duration `yaml:"taskmanager-start,omitempty" jsonschema_description:"Time to start a TaskManager that replaces a lost one. Default 30s."`
+}
+
+// FailureSpec is one injected failure: exactly one field is set.
+type FailureSpec struct {
+	TaskManagerLoss   *TaskManagerLoss   `yaml:"taskmanager-loss,omitempty" jsonschema_description:"Lose a TaskManager: at a time, or at random every mtbf on average."`
+	CheckpointFailure *CheckpointFailure `yaml:"checkpoint-failure,omitempty" jsonschema_description:"Fail the upload of a checkpoint: the one pending at a time, or checkpoint number N."`
+	StorageSlowdown   *StorageEpisode    `yaml:"storage-slowdown,omitempty" jsonschema_description:"The checkpoint storage runs factor times slower for a while."`
+	StorageOutage     *StorageEpisode    `yaml:"storage-outage,omitempty" jsonschema_description:"The checkpoint storage moves no bytes for a while."`
+}
+
+type TaskManagerLoss struct {
+	At          *Duration `yaml:"at,omitempty" jsonschema_description:"When (with at, one loss)."`
+	MTBF        *Duration `yaml:"mtbf,omitempty" jsonschema_description:"Mean time between losses (random, from its own random stream)."`
+	TaskManager *int      `yaml:"taskmanager,omitempty" jsonschema_description:"Which TaskManager (0-based; default: one at random)."`
+}
+
+type CheckpointFailure struct {
+	At         *Duration `yaml:"at,omitempty" jsonschema_description:"Fail the checkpoint pending at this time."`
+	Checkpoint *int      `yaml:"checkpoint,omitempty" jsonschema_description:"Fail the upload of checkpoint number N."`
+}
+
+type StorageEpisode struct {
+	At     Duration `yaml:"at" jsonschema_description:"When it starts."`
+	For    Duration `yaml:"for" jsonschema_description:"How long it lasts."`
+	Factor *float64 `yaml:"factor,omitempty" jsonschema_description:"storage-slowdown: how many times slower."`
+}
+
+// Variant is a named set of overrides, with the same dotted keys as --set.
+type Variant struct {
+	Name        string     `yaml:"name" jsonschema_description:"Name (its outputs go to DIR/<name>/)."`
+	Description string     `yaml:"description,omitempty" jsonschema_description:"What it changes and why, for the comparison table."`
+	Set         VariantSet `yaml:"set" jsonschema_description:"Overrides: dotted.path: value, as --set takes them."`
+}
+
+// VariantSet maps dotted paths to values, in file order.
+type VariantSet struct {
+	Entries []FlinkEntry
+}
+
+// Fraction is a share written as 20% or 0.2.
+type Fraction float64
 
 // Source is a Kafka source.
 type Source struct {

@@ -28,18 +28,58 @@ type Loaded struct {
 	NotModelled []string
 	// Spec is the run the scenario describes.
 	Spec models.Spec
+	// Variants are the scenario's named variants (empty for a variant itself).
+	Variants []Variant
+	// Variant is the name of the variant loaded ("" for the base scenario).
+	Variant string
 }
+
+// BaseName is the name under which the base scenario runs beside variants.
+const BaseName = "base"
 
 // Load reads a scenario from data (file names it in messages), applies the
 // --set overrides ("dotted.path=value"), fills in defaults and checks
-// everything. On failure the error is Problems, listing every problem found.
+// everything, every variant included. On failure the error is Problems,
+// listing every problem found.
 func Load(file string, data []byte, sets []string) (*Loaded, error) {
+	l, err := load(file, data, sets, "")
+	if err != nil {
+		return nil, err
+	}
+	var probs Problems
+	for _, v := range l.Variants {
+		if _, err := load(file, data, sets, v.Name); err != nil {
+			p, _ := err.(Problems)
+			probs = append(probs, p...)
+		}
+	}
+	if len(probs) > 0 {
+		return nil, probs.sort()
+	}
+	return l, nil
+}
+
+// LoadVariant loads the scenario with variant name's overrides applied
+// (BaseName loads the base).
+func LoadVariant(file string, data []byte, sets []string, name string) (*Loaded, error) {
+	if name == BaseName {
+		name = ""
+	}
+	return load(file, data, sets, name)
+}
+
+func load(file string, data []byte, sets []string, variant string) (*Loaded, error) {
 	d := newDecoder(file)
 	root := parseYAML(d, data)
 	if root == nil {
 		return nil, d.problems()
 	}
 	d.nodes[""] = root
+	if variant != "" {
+		if !applyVariant(d, root, variant) {
+			return nil, d.problems()
+		}
+	}
 	for i, s := range sets {
 		applySet(d, root, i+1, s)
 	}
@@ -48,16 +88,70 @@ func Load(file string, data []byte, sets []string) (*Loaded, error) {
 	if len(d.probs) > 0 && len(sc.Sources) == 0 && len(sc.Sinks) == 0 {
 		return nil, d.problems()
 	}
-	l := &Loaded{}
 	r := resolver{d: d, sc: &sc}
 	r.resolve()
-	l.NotModelled = r.notModelled
+	r.variants()
 	if len(d.probs) > 0 {
 		return nil, d.problems()
 	}
-	l.Scenario = sc
-	l.Spec = r.spec()
+	l := &Loaded{Scenario: sc, NotModelled: r.notModelled, Spec: r.spec(), Variants: sc.Variants, Variant: variant}
+	l.Scenario.Variants = nil // written to resolved.yaml without them: one run per file
+	if variant != "" {
+		l.Spec.Name += "/" + variant
+		l.Variants = nil
+	}
 	return l, nil
+}
+
+// applyVariant applies a variant's overrides to the tree and removes the
+// variants list, so the result is a plain scenario.
+func applyVariant(d *decoder, root *yaml.Node, name string) bool {
+	var list *yaml.Node
+	keep := root.Content[:0:0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "variants" {
+			list = d.resolve(root.Content[i+1])
+			continue
+		}
+		keep = append(keep, root.Content[i], root.Content[i+1])
+	}
+	root.Content = keep
+	if list == nil || list.Kind != yaml.SequenceNode {
+		d.fail(nil, "", "has no variants; %q is not one of them", name)
+		return false
+	}
+	var names []string
+	for _, item := range list.Content {
+		item = d.resolve(item)
+		if item == nil || item.Kind != yaml.MappingNode {
+			continue
+		}
+		var vname string
+		var set *yaml.Node
+		for k := 0; k+1 < len(item.Content); k += 2 {
+			switch item.Content[k].Value {
+			case "name":
+				vname = item.Content[k+1].Value
+			case "set":
+				set = d.resolve(item.Content[k+1])
+			}
+		}
+		names = append(names, vname)
+		if vname != name || set == nil || set.Kind != yaml.MappingNode {
+			continue
+		}
+		for k := 0; k+1 < len(set.Content); k += 2 {
+			key := set.Content[k]
+			setPath(d, root, key.Value, set.Content[k+1], "", key)
+		}
+		return true
+	}
+	if s, near := closest(name, names); near {
+		d.fail(nil, "", "no variant %q; did you mean %q?", name, s)
+	} else {
+		d.fail(nil, "", "no variant %q (variants: %s, and %s for the base)", name, strings.Join(names, ", "), BaseName)
+	}
+	return false
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -111,9 +205,7 @@ func parseYAML(d *decoder, data []byte) *yaml.Node {
 }
 
 // applySet applies one --set path=value to the YAML tree before decoding, so
-// it is checked exactly like the file. Path segments are mapping keys; list
-// items are addressed by name or index; after "flink." the rest is one
-// Flink key.
+// it is checked exactly like the file.
 func applySet(d *decoder, root *yaml.Node, i int, s string) {
 	origin := fmt.Sprintf("--set %s", s)
 	key, val, ok := strings.Cut(s, "=")
@@ -135,11 +227,33 @@ func applySet(d *decoder, root *yaml.Node, i int, s string) {
 		}
 	}
 	mark(value)
+	setPath(d, root, key, value, origin, nil)
+}
+
+// setPath puts value at a dotted path: segments are mapping keys; list items
+// are addressed by name or index; after "flink." the rest is one Flink key.
+// Problems are reported at the origin flag, or at node at (a variant's key).
+func setPath(d *decoder, root *yaml.Node, key string, value *yaml.Node, origin string, at *yaml.Node) {
+	problem := func(path, msg string) {
+		if at != nil {
+			d.fail(at, path, "%s", msg)
+			return
+		}
+		d.probs = append(d.probs, Problem{File: origin, Path: path, Msg: msg})
+	}
 	var segs []string
 	if rest, isFlink := strings.CutPrefix(key, "flink."); isFlink {
 		segs = []string{"flink", rest}
 	} else {
 		segs = strings.Split(key, ".")
+	}
+	newNode := func(n *yaml.Node) *yaml.Node {
+		if origin != "" {
+			d.origin[n] = origin
+		} else if at != nil {
+			n.Line, n.Column = at.Line, at.Column
+		}
+		return n
 	}
 	n := root
 	for k, seg := range segs {
@@ -156,17 +270,13 @@ func applySet(d *decoder, root *yaml.Node, i int, s string) {
 				if found >= 0 {
 					n.Content[found] = value
 				} else {
-					kn := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: seg}
-					d.origin[kn] = origin
-					n.Content = append(n.Content, kn, value)
+					n.Content = append(n.Content, newNode(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: seg}), value)
 				}
 				return
 			}
 			if found < 0 {
-				child := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-				kn := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: seg}
-				d.origin[kn], d.origin[child] = origin, origin
-				n.Content = append(n.Content, kn, child)
+				child := newNode(&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"})
+				n.Content = append(n.Content, newNode(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: seg}), child)
 				found = len(n.Content) - 1
 			}
 			n = d.resolve(n.Content[found])
@@ -183,7 +293,7 @@ func applySet(d *decoder, root *yaml.Node, i int, s string) {
 				}
 			}
 			if idx < 0 {
-				d.probs = append(d.probs, Problem{File: origin, Path: strings.Join(segs[:k+1], "."), Msg: "no list item has this name or index"})
+				problem(strings.Join(segs[:k+1], "."), "no list item has this name or index")
 				return
 			}
 			if last {
@@ -192,11 +302,11 @@ func applySet(d *decoder, root *yaml.Node, i int, s string) {
 			}
 			n = d.resolve(n.Content[idx])
 		default:
-			d.probs = append(d.probs, Problem{File: origin, Path: strings.Join(segs[:k], "."), Msg: "is a single value; it has no field " + strconv.Quote(seg)})
+			problem(strings.Join(segs[:k], "."), "is a single value; it has no field "+strconv.Quote(seg))
 			return
 		}
 		if n == nil {
-			d.probs = append(d.probs, Problem{File: origin, Path: strings.Join(segs[:k+1], "."), Msg: "has no value"})
+			problem(strings.Join(segs[:k+1], "."), "has no value")
 			return
 		}
 	}

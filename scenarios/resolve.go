@@ -80,6 +80,7 @@ func (r *resolver) resolve() {
 		}
 	}
 	r.limits()
+	r.checkpointing()
 	r.resolvedFlink()
 }
 
@@ -501,7 +502,9 @@ func (r *resolver) resolvedFlink() {
 	var entries []FlinkEntry
 	for i := range flinkOptions {
 		o := &flinkOptions[i]
-		entries = append(entries, FlinkEntry{Key: o.Key, Value: formatFlink(o, r.fs.values[o.Key])})
+		if v, ok := r.fs.values[o.Key]; ok {
+			entries = append(entries, FlinkEntry{Key: o.Key, Value: formatFlink(o, v)})
+		}
 	}
 	for _, e := range r.sc.Flink.Entries {
 		if _, modelled := optionByKey[e.Key]; !modelled {
@@ -573,6 +576,7 @@ func (r *resolver) spec() models.Spec {
 		}
 		spec.Nodes = append(spec.Nodes, mn)
 	}
+	r.ckptSpec(&spec)
 	return spec
 }
 
@@ -636,4 +640,30 @@ func toProfile(x *RateSpec, dur sim.Time) models.RateProfile {
 		return p
 	}
 	return models.ConstantRate(0)
+}
+
+// variants checks the variants' names (their overrides are checked when each
+// variant is loaded).
+func (r *resolver) variants() {
+	seen := map[string]bool{}
+	for i, v := range r.sc.Variants {
+		path := r.itemPath("variants", i, v.Name)
+		switch {
+		case !simpleName.MatchString(v.Name):
+			r.d.at(path+".name", "%q must be a simple name (letters, digits, _ and -): outputs go to DIR/<name>/", v.Name)
+		case v.Name == BaseName:
+			r.d.at(path+".name", "%q is the base scenario's name", v.Name)
+		case seen[v.Name]:
+			r.d.at(path+".name", "%q names two variants", v.Name)
+		}
+		seen[v.Name] = true
+		if len(v.Set.Entries) == 0 {
+			r.d.at(path+".set", "a variant needs at least one override")
+		}
+		for _, e := range v.Set.Entries {
+			if e.Key == "variants" || strings.HasPrefix(e.Key, "variants.") {
+				r.d.at(e.Path, "a variant cannot change the variants")
+			}
+		}
+	}
 }

@@ -93,16 +93,34 @@ func (RateSpec) JSONSchema() *jsonschema.Schema {
 func (FlinkConfig) JSONSchema() *jsonschema.Schema {
 	props := jsonschema.NewProperties()
 	for _, o := range flinkOptions {
+		p := &jsonschema.Schema{Description: o.Doc}
+		if o.Default != "" {
+			p.Description += " Flink's default: " + o.Default + "."
+		}
 		v, _ := o.parse(o.Default)
-		p := &jsonschema.Schema{Description: o.Doc + " Flink's default: " + o.Default + "."}
+		if v == nil {
+			v, _ = o.parse("1") // the kind of value a key without a default takes
+		}
+		if v == nil {
+			v = ""
+		}
 		switch reflect.TypeOf(v).Kind() {
 		case reflect.Bool:
 			p.Type, p.Default = "boolean", v
 		case reflect.Int:
 			p.Type, p.Default = "integer", v
+		case reflect.Float64:
+			p.Type, p.Default = "number", v
+		case reflect.String:
+			p.Type = "string"
+			if o.Default != "" {
+				p.Default = v
+			}
 		default: // sizes and durations: "32 kb", "100 ms", or a bare number (bytes, ms)
 			p.OneOf = []*jsonschema.Schema{{Type: "string"}, {Type: "integer"}}
-			p.Default = o.Default
+			if o.Default != "" {
+				p.Default = o.Default
+			}
 		}
 		props.Set(o.Key, p)
 		for _, d := range o.Deprecated {
@@ -111,4 +129,16 @@ func (FlinkConfig) JSONSchema() *jsonschema.Schema {
 	}
 	return &jsonschema.Schema{Type: "object", Properties: props, AdditionalProperties: jsonschema.TrueSchema,
 		Description: "Flink configuration keys, as in Flink's configuration file."}
+}
+
+func (VariantSet) JSONSchema() *jsonschema.Schema {
+	return &jsonschema.Schema{Type: "object", AdditionalProperties: jsonschema.TrueSchema,
+		Description: "dotted.path: value overrides, as --set takes them (e.g. flink.execution.checkpointing.interval: 3min)."}
+}
+
+func (Fraction) JSONSchema() *jsonschema.Schema {
+	return &jsonschema.Schema{OneOf: []*jsonschema.Schema{
+		{Type: "number", Minimum: "0", Maximum: "1"},
+		stringWithPattern(`^\s*[0-9]+(\.[0-9]+)?\s*%\s*$`, "A share: 20% or 0.2."),
+	}}
 }

@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"fmt"
+	"math"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -176,3 +178,41 @@ func (x FlinkConfig) MarshalYAML() (any, error) {
 }
 
 func (x FlinkConfig) IsZero() bool { return len(x.Entries) == 0 }
+
+func (x *Fraction) parseScalar(s string) error {
+	t := strings.TrimSpace(s)
+	scale := 1.0
+	if strings.HasSuffix(t, "%") {
+		t, scale = strings.TrimSpace(strings.TrimSuffix(t, "%")), 0.01
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(v) || v*scale < 0 || v*scale > 1 {
+		return fmt.Errorf("%q is not a share from 0%% to 100%% (e.g. 20%% or 0.2)", s)
+	}
+	*x = Fraction(v * scale)
+	return nil
+}
+
+func (x Fraction) MarshalYAML() (any, error) {
+	return strconv.FormatFloat(float64(x)*100, 'f', -1, 64) + "%", nil
+}
+
+// decodeNode reads a mapping of dotted paths to values, kept as YAML nodes.
+func (x *VariantSet) decodeNode(d *decoder, n *yaml.Node, path string) {
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, path, "must be a mapping of dotted.path: value, not %s", describe(n))
+		return
+	}
+	x.Entries = nil
+	for _, kv := range d.pairs(n, path) {
+		x.Entries = append(x.Entries, FlinkEntry{Key: kv.key.Value, Node: d.resolve(kv.val), Path: path + "." + kv.key.Value})
+	}
+}
+
+func (x VariantSet) MarshalYAML() (any, error) { return FlinkConfig(x).MarshalYAML() }
+
+// decodeNode accepts exactly one failure kind.
+func (x *FailureSpec) decodeNode(d *decoder, n *yaml.Node, path string) {
+	d.mapping(n, reflect.ValueOf(x).Elem(), path)
+	d.oneOf(n, reflect.ValueOf(x).Elem(), path)
+}

@@ -61,7 +61,11 @@ func newValidateCmd() *cobra.Command {
 				return err
 			}
 			reportNotModelled(cmd.ErrOrStderr(), l.NotModelled)
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", name)
+			if len(l.Variants) > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (and %d variants)\n", name, len(l.Variants))
+			} else {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", name)
+			}
 			return nil
 		},
 	}

@@ -5,15 +5,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/scenarios"
-	"github.com/flinksim/flinksim/sim"
 )
 
 // runOptions are the flags of "flinksim run".
@@ -22,7 +19,20 @@ type runOptions struct {
 	seed     string
 	duration string
 	sets     []string
+	variant  string
 	progress bool
+}
+
+// allSets is --seed, --duration and --set as overrides.
+func (o runOptions) allSets() []string {
+	var all []string
+	if o.seed != "" {
+		all = append(all, "seed="+o.seed)
+	}
+	if o.duration != "" {
+		all = append(all, "duration="+o.duration)
+	}
+	return append(all, o.sets...)
 }
 
 func newRunCmd() *cobra.Command {
@@ -33,7 +43,11 @@ func newRunCmd() *cobra.Command {
 		Long: `Run a scenario and print a short summary. Writes, into --out:
   summary.json             the run in numbers (a stable contract for scripts)
   metrics.csv              every metric over time: time_s,operator,subtask,metric,value
-  scenario.resolved.yaml   the scenario with every default filled in (loads again)`,
+  scenario.resolved.yaml   the scenario with every default filled in (loads again)
+  checkpoints.json         with checkpointing on: Flink's REST /jobs/:id/checkpoints shape
+A scenario with variants runs the base and every variant in parallel (one per
+core, same random streams) into DIR/<variant>/ and prints a comparison table;
+--variant NAME runs one ("base" for the scenario as written).`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.progress = isTerminal(cmd.ErrOrStderr())
@@ -45,6 +59,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&o.seed, "seed", "", "seed of the random streams (overrides the scenario's)")
 	f.StringVar(&o.duration, "duration", "", "virtual time to simulate, e.g. 1h (overrides the scenario's)")
 	f.StringArrayVar(&o.sets, "set", nil, "override a field: dotted.path=value, e.g. sinks.jdbc.capacity=100k/s (repeatable)")
+	f.StringVar(&o.variant, "variant", "", "run only this variant (\"base\" for the scenario as written)")
 	return c
 }
 
@@ -53,59 +68,38 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// loadWithFlags loads a scenario with --seed/--duration/--set applied.
-func loadWithFlags(arg, seed, duration string, sets []string) (*scenarios.Loaded, error) {
-	name, data, err := readScenario(arg)
-	if err != nil {
-		return nil, err
-	}
-	var all []string
-	if seed != "" {
-		all = append(all, "seed="+seed)
-	}
-	if duration != "" {
-		all = append(all, "duration="+duration)
-	}
-	return scenarios.Load(name, data, append(all, sets...))
-}
-
 func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
-	l, err := loadWithFlags(arg, o.seed, o.duration, o.sets)
+	file, data, err := readScenario(arg)
 	if err != nil {
 		return err
 	}
-	reportNotModelled(stderr, l.NotModelled)
-	s, err := models.New(l.Spec)
+	base, err := scenarios.Load(file, data, o.allSets())
 	if err != nil {
 		return err
 	}
-	var bar *progressbar.ProgressBar
-	var progress func(sim.Time)
-	if o.progress {
-		bar = progressbar.NewOptions64(int64(l.Spec.Duration/sim.Second),
-			progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription(l.Spec.Name),
-			progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionSetItsString("virtual s"), progressbar.OptionShowIts())
-		progress = func(t sim.Time) { _ = bar.Set64(int64(t / sim.Second)) }
-	}
-	start := time.Now()
-	res, err := s.Run(progress)
-	if bar != nil {
-		_ = bar.Finish()
-	}
+	reportNotModelled(stderr, base.NotModelled)
+	runs, err := runAll(base, file, data, o, stderr)
 	if err != nil {
 		return err
 	}
-	wall := time.Since(start).Seconds()
-	res.Summary.WallS = wall
-	if wall > 0 {
-		res.Summary.Engine.EventsPerS = float64(res.Summary.Engine.Events) / wall
+	if len(runs) == 1 && len(base.Variants) == 0 {
+		if err := writeOutputs(o.out, runs[0].loaded, runs[0].res); err != nil {
+			return err
+		}
+		printSummary(stdout, runs[0].res, o.out)
+		return nil
 	}
-	res.Summary.NotModelledFlinkKeys = l.NotModelled
-	if err := writeOutputs(o.out, l, res); err != nil {
-		return err
+	for _, r := range runs {
+		dir := filepath.Join(o.out, r.name)
+		if err := writeOutputs(dir, r.loaded, r.res); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "== %s: %s\n", r.name, r.description)
+		printSummary(stdout, r.res, dir)
 	}
-	printSummary(stdout, res, o.out)
+	if len(runs) > 1 {
+		printComparison(stdout, runs, o.out)
+	}
 	return nil
 }
 
@@ -125,6 +119,12 @@ func writeOutputs(dir string, l *scenarios.Loaded, res *models.Result) error {
 		{"summary.json", res.WriteSummaryJSON},
 		{"metrics.csv", res.WriteMetricsCSV},
 		{"scenario.resolved.yaml", func(w io.Writer) error { _, err := w.Write(resolved); return err }},
+	}
+	if l.Spec.Checkpointing != nil {
+		files = append(files, struct {
+			name  string
+			write func(io.Writer) error
+		}{"checkpoints.json", res.WriteCheckpointsJSON})
 	}
 	for _, f := range files {
 		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {

@@ -1,0 +1,398 @@
+package models
+
+import (
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Checkpoint barriers and snapshots on the task side (Flink's
+// SubtaskCheckpointCoordinator and checkpoint barrier handlers):
+//
+//   - Sources take the trigger between records, even when backpressured,
+//     snapshot their offsets and send a barrier down every output channel,
+//     behind the data already written (the open buffer is flushed first).
+//   - Aligned (exactly-once): an operator blocks each input channel whose
+//     barrier it has read; blocked channels keep their buffers, so their
+//     senders back up. With the last barrier it snapshots and unblocks.
+//     At-least-once: nothing is blocked; the snapshot waits for the last
+//     barrier while data keeps flowing.
+//   - Unaligned: the barrier is put at the front of the channel and read at
+//     once, even by a backpressured task; the task snapshots at the first one
+//     and forwards its own barriers ahead of its queued output. Overtaken
+//     in-flight bytes are persisted with the checkpoint. Forward (pointwise)
+//     channels stay aligned. With aligned-checkpoint-timeout, a checkpoint
+//     starts aligned and switches to unaligned when the timeout passes.
+//   - The snapshot forwards the barrier, then pauses the task for the sync
+//     phase, then uploads (async phase) the full state, or with incremental
+//     checkpoints the keys changed since the last completed checkpoint plus
+//     compaction, plus persisted in-flight data. A subtask acknowledges when
+//     its upload is done and all its barriers have arrived.
+
+// taskCkpt is a subtask's view of the newest checkpoint it has seen.
+type taskCkpt struct {
+	id          int64
+	firstAt     sim.Time
+	got         int
+	snapshotted bool
+	inputDone   bool
+	uploadDone  bool
+	timedOut    bool // aligned-checkpoint-timeout passed: this one goes unaligned
+	switchNow   bool // take the unaligned snapshot at the next chance
+	blocked     []*channel
+	priority    []*channel // channels with an unaligned barrier at their front
+	trigger     int64      // sources: a trigger waiting for the current step
+	// Incremental checkpoints upload what changed since the last completed
+	// checkpoint: the keyed records each chain node had seen then.
+	baseRecs []int64
+	hasBase  bool
+	// Last values, for the checkpointAlignmentTime and
+	// checkpointStartDelayNanos metrics.
+	lastAlignment, lastStartDelay sim.Time
+}
+
+func barrierChunk(id int64, priority bool) Chunk {
+	return Chunk{Barrier: int32(id), Priority: priority, Partition: -1}
+}
+
+// triggerSources is the coordinator triggering checkpoint p.
+func (s *Simulation) triggerSources(p *pendingCheckpoint) {
+	for _, st := range s.subtasks {
+		if st.t.nodes[0].spec.Kind != KindSource || st.dead {
+			continue
+		}
+		if st.busy {
+			st.ck.trigger = p.id // taken between records: after this step
+			continue
+		}
+		s.sourceSnapshot(st, p)
+	}
+}
+
+func (s *Simulation) sourceSnapshot(st *subtask, p *pendingCheckpoint) {
+	now := s.eng.Now()
+	st.ck = taskCkpt{id: p.id, firstAt: now, inputDone: true, baseRecs: st.ck.baseRecs, hasBase: st.ck.hasBase}
+	p.subs[st.id].startDelay = now - p.trigger
+	st.ck.lastStartDelay = now - p.trigger
+	s.snapshot(st, p, false)
+}
+
+func (s *Simulation) unalignedActive(st *subtask) bool {
+	c := s.spec.Checkpointing
+	return c.Unaligned && (c.AlignedTimeout == 0 || st.ck.timedOut)
+}
+
+// handleBarrier processes a barrier read from input channel c.
+func (s *Simulation) handleBarrier(st *subtask, c *channel, b Chunk) {
+	id := int64(b.Barrier)
+	p := s.coord.find(id)
+	if p == nil || id < st.ck.id {
+		return // the checkpoint was aborted or subsumed
+	}
+	now := s.eng.Now()
+	tc := &st.ck
+	if id > tc.id {
+		if tc.id != 0 && !tc.inputDone {
+			s.unblockAll(st) // an older alignment is subsumed here
+		}
+		*tc = taskCkpt{id: id, firstAt: now, baseRecs: tc.baseRecs, hasBase: tc.hasBase, priority: tc.priority}
+		p.subs[st.id].startDelay = now - p.trigger
+		tc.lastStartDelay = now - p.trigger
+	}
+	c.barrierSeen = id
+	tc.got++
+	unaligned := s.unalignedActive(st)
+	if !tc.snapshotted && (b.Priority || unaligned) {
+		s.snapshot(st, p, true)
+	}
+	if !unaligned && !s.spec.Checkpointing.AtLeastOnce && tc.got < st.inputChannels {
+		c.blocked = true
+		tc.blocked = append(tc.blocked, c)
+	}
+	if tc.got == st.inputChannels {
+		tc.inputDone = true
+		p.subs[st.id].alignment = now - tc.firstAt
+		tc.lastAlignment = now - tc.firstAt
+		s.unblockAll(st)
+		switch {
+		case !tc.snapshotted:
+			s.snapshot(st, p, false)
+		case tc.uploadDone:
+			s.coord.ack(st, id)
+		}
+	}
+}
+
+// unblockAll lets the blocked input channels be read again.
+func (s *Simulation) unblockAll(st *subtask) {
+	for _, c := range st.ck.blocked {
+		c.blocked = false
+		if !c.queued && c.readable() > 0 {
+			c.queued = true
+			c.dst.avail.Push(c.idx)
+		}
+	}
+	st.ck.blocked = st.ck.blocked[:0]
+	s.markReady(st)
+}
+
+// handlePriority reads unaligned barriers at the front of input channels,
+// and takes an unaligned snapshot after an aligned-checkpoint-timeout.
+func (s *Simulation) handlePriority(st *subtask) {
+	for len(st.ck.priority) > 0 && !st.busy {
+		c := st.ck.priority[0]
+		st.ck.priority = st.ck.priority[1:]
+		if c.q.Len() == 0 || c.q.Front().Barrier == 0 || !c.q.Front().Priority {
+			continue // already read in order
+		}
+		b := c.q.Pop()
+		if !c.local {
+			c.delivered--
+		}
+		s.handleBarrier(st, c, b)
+	}
+	if st.ck.switchNow && !st.busy {
+		st.ck.switchNow = false
+		if p := s.coord.find(st.ck.id); p != nil && !st.ck.snapshotted {
+			s.unblockAll(st)
+			s.snapshot(st, p, true)
+		}
+	}
+}
+
+// snapshot takes subtask st's part of checkpoint p: forward the barrier,
+// record what a restore needs, then the sync phase.
+func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool) {
+	now := s.eng.Now()
+	st.ck.snapshotted = true
+	sub := &p.subs[st.id]
+	sub.taken, sub.unaligned = true, unaligned
+	sub.headIn = st.ops[0].in
+	sub.stateRecs = make([]int64, len(st.ops))
+	for pos, rt := range st.t.nodes {
+		sub.stateRecs[pos] = st.ops[pos].stateRecs
+		if rt.spec.Kind == KindSink {
+			sub.sinkWritten += st.ops[pos].in
+		}
+	}
+	for _, kp := range st.splits {
+		p.offsets[kp.gidx] = kp.read
+	}
+	if unaligned {
+		// Input not yet behind a barrier is persisted as channel state.
+		for _, g := range st.gates {
+			for _, c := range g.ch {
+				if c.barrierSeen >= p.id {
+					continue
+				}
+				var cs Chunk
+				for j := 0; j < c.readable(); j++ {
+					if ch := c.q.At(j); ch.Barrier == 0 {
+						cs.Absorb(ch)
+					}
+				}
+				sub.persisted += cs.Bytes
+				if cs.Records > 0 {
+					p.channelState = append(p.channelState, channelState{c, cs})
+				}
+			}
+		}
+	}
+	s.emitBarriers(st, p, unaligned)
+	sub.syncStart = now
+	if d := s.syncDuration(st); d > 0 {
+		st.busy = true
+		st.syncing = p.id
+		st.setState(now, stBusy)
+		s.eng.After(d, evSyncDone, st.id, s.stamp(p.id))
+		return
+	}
+	s.afterSync(st, p)
+}
+
+// emitBarriers sends the barrier of p down every output channel.
+func (s *Simulation) emitBarriers(st *subtask, p *pendingCheckpoint, unaligned bool) {
+	for _, part := range st.parts {
+		allToAll := part.edge.exchange != Forward
+		for _, c := range part.ch {
+			if unaligned && allToAll {
+				s.overtake(c, p, -1)
+				continue
+			}
+			if c.open.Records > 0 {
+				s.finishOpen(c)
+			}
+			c.q.Push(barrierChunk(p.id, false))
+			s.finished(c)
+		}
+	}
+}
+
+// overtake puts an unaligned barrier at the front of channel c (a new one,
+// or the aligned one at index pos): the data it overtakes is persisted, by
+// the sender for what it has not sent, by the receiver for what it holds.
+func (s *Simulation) overtake(c *channel, p *pendingCheckpoint, pos int) {
+	limit := c.q.Len()
+	if pos >= 0 {
+		limit = pos
+	}
+	var cs Chunk
+	var sent, held int64
+	for j := 0; j < limit; j++ {
+		ch := c.q.At(j)
+		if ch.Barrier != 0 {
+			continue
+		}
+		cs.Absorb(ch)
+		if !c.local && j < int(c.delivered) {
+			held += ch.Bytes
+		} else {
+			sent += ch.Bytes
+		}
+	}
+	if pos < 0 && c.open.Records > 0 {
+		cs.Absorb(&c.open)
+		sent += c.open.Bytes
+	}
+	p.subs[c.src.owner.id].persisted += sent
+	p.subs[c.dst.owner.id].persisted += held
+	if cs.Records > 0 {
+		p.channelState = append(p.channelState, channelState{c, cs})
+	}
+	if pos >= 0 {
+		c.q.RemoveAt(pos)
+		if !c.local && pos < int(c.delivered) {
+			c.delivered--
+		}
+	}
+	c.q.PushFront(barrierChunk(p.id, true))
+	if !c.local {
+		c.delivered++
+	}
+	rcv := c.dst.owner
+	rcv.ck.priority = append(rcv.ck.priority, c)
+	s.markReady(rcv)
+}
+
+// alignedTimeout switches checkpoint id to unaligned where it is still
+// aligning (execution.checkpointing.aligned-checkpoint-timeout).
+func (s *Simulation) alignedTimeout(id int64) {
+	p := s.coord.find(id)
+	if p == nil {
+		return
+	}
+	for _, st := range s.subtasks {
+		for _, part := range st.parts {
+			if part.edge.exchange == Forward {
+				continue
+			}
+			for _, c := range part.ch {
+				for j := 0; j < c.q.Len(); j++ {
+					if b := c.q.At(j); int64(b.Barrier) == id && !b.Priority {
+						s.overtake(c, p, j)
+						break
+					}
+				}
+			}
+		}
+	}
+	for _, st := range s.subtasks {
+		st.ck.timedOut = st.ck.id == id || st.ck.id < id
+		if st.ck.id == id && !st.ck.snapshotted {
+			st.ck.switchNow = true
+			s.markReady(st)
+		}
+	}
+}
+
+// syncDuration is how long the subtask pauses for its sync phase: only
+// tasks with keyed state have one.
+func (s *Simulation) syncDuration(st *subtask) sim.Time {
+	for _, rt := range st.t.nodes {
+		if rt.spec.Keyed != nil && rt.spec.Keyed.StatePerKey > 0 {
+			return s.spec.Checkpointing.SyncPhase
+		}
+	}
+	return 0
+}
+
+// afterSync starts the async phase: the upload.
+func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
+	now := s.eng.Now()
+	sub := &p.subs[st.id]
+	sub.sync = now - sub.syncStart
+	full, changed := s.stateBytes(st, sub.stateRecs)
+	sub.stateSize = int64(full)
+	up := full
+	if c := s.spec.Checkpointing; c.Incremental && c.RocksDB && st.ck.hasBase {
+		up = changed
+		if full > 0 && st.compaction.Float64() < c.CompactionProbability {
+			up += c.CompactionFraction * full
+		}
+	}
+	sub.uploaded = int64(up) + sub.persisted
+	if sub.uploaded <= 0 {
+		s.uploaded(st, p.id)
+		return
+	}
+	s.storage.start(st, upload, p.id, float64(sub.uploaded))
+}
+
+// stateBytes is the subtask's full keyed state for the given per-node
+// record counts, and the part changed since its last completed checkpoint.
+func (s *Simulation) stateBytes(st *subtask, recs []int64) (full, changed float64) {
+	for pos, rt := range st.t.nodes {
+		k := rt.spec.Keyed
+		if k == nil || k.StatePerKey == 0 {
+			continue
+		}
+		per := float64(k.StatePerKey)
+		full += rt.distinctKeys(st.index, recs[pos]) * per
+		var base int64
+		if st.ck.hasBase {
+			base = st.ck.baseRecs[pos]
+		}
+		changed += expectedDistinct(rt.subKeys[st.index], float64(recs[pos]-base)) * per
+	}
+	return full, changed
+}
+
+// uploaded is a subtask's async phase ending.
+func (s *Simulation) uploaded(st *subtask, id int64) {
+	p := s.coord.find(id)
+	if p == nil {
+		return
+	}
+	sub := &p.subs[st.id]
+	sub.async = s.eng.Now() - sub.syncStart - sub.sync
+	if st.ck.id != id || st.ck.inputDone {
+		s.coord.ack(st, id)
+		return
+	}
+	st.ck.uploadDone = true
+}
+
+// checkpointCompleted: Kafka may drop what is older than the new restore
+// point, and incremental checkpoints build on it.
+func (s *Simulation) checkpointCompleted(p *pendingCheckpoint) {
+	for i, kp := range s.kafka {
+		kp.retain(p.offsets[i])
+	}
+	for _, st := range s.subtasks {
+		if sub := p.subs[st.id]; sub.taken {
+			st.ck.baseRecs = append(st.ck.baseRecs[:0], sub.stateRecs...)
+			st.ck.hasBase = true
+		}
+	}
+}
+
+// abortCheckpoint cleans up after a failed checkpoint: its uploads stop and
+// alignments on it end; its barriers still in flight are ignored.
+func (s *Simulation) abortCheckpoint(p *pendingCheckpoint) {
+	if s.storage != nil {
+		s.storage.cancel(func(t *transfer) bool { return t.kind == upload && t.ckpt == p.id })
+	}
+	for _, st := range s.subtasks {
+		if st.ck.id == p.id && !st.ck.inputDone {
+			s.unblockAll(st)
+		}
+	}
+}

@@ -1,0 +1,264 @@
+package models
+
+import (
+	"math/rand/v2"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// The checkpoint coordinator, as Flink 1.19+/2.x's CheckpointCoordinator and
+// CheckpointRequestDecider schedule checkpoints:
+//
+//   - When the job runs, the first trigger comes after a random delay in
+//     [min-pause, interval]; each trigger schedules the next one interval
+//     later on the same grid.
+//   - A trigger queues a request. A request waits while max-concurrent
+//     checkpoints are pending; the head request is refused when less than
+//     min-pause has passed since the last completion (not counted as a
+//     failure), and the trigger grid restarts at the time it would be allowed.
+//   - A completion or failure lets the next queued request run at once, so
+//     checkpoints slower than the interval run back to back.
+//   - A checkpoint still pending after the timeout expires (CHECKPOINT_EXPIRED).
+//     Expired and declined checkpoints newer than the last completed one count
+//     against tolerable-failed-checkpoints; a completion resets the count. One
+//     more than tolerable fails the job over.
+//   - A completed checkpoint subsumes older pending ones (not counted).
+
+const maxQueuedRequests = 1000
+
+// pendingCheckpoint is a triggered checkpoint and what it captured.
+type pendingCheckpoint struct {
+	id      int64
+	trigger sim.Time
+	acked   int
+	stats   *CheckpointStats
+	subs    []subtaskSnapshot // by subtask id
+	offsets []int64           // by Kafka partition (index in Simulation.kafka)
+	// channelState holds in-flight records an unaligned checkpoint persisted,
+	// restored into their channels on recovery.
+	channelState []channelState
+	failInjected bool
+}
+
+// subtaskSnapshot is one subtask's part of a checkpoint.
+type subtaskSnapshot struct {
+	taken       bool
+	acked       bool
+	ack         sim.Time
+	sync, async sim.Time
+	syncStart   sim.Time
+	startDelay  sim.Time
+	alignment   sim.Time
+	unaligned   bool
+	headIn      int64 // records its chain head had processed (keyed state, incremental base)
+	stateRecs   []int64
+	sinkWritten int64
+	stateSize   int64 // full state
+	uploaded    int64 // bytes written by this checkpoint (the delta when incremental)
+	persisted   int64 // in-flight bytes persisted (unaligned)
+	processed   int64 // bytes processed during alignment (at-least-once)
+}
+
+type channelState struct {
+	c     *channel
+	chunk Chunk
+}
+
+// coordinator is the JobManager side of checkpointing.
+type coordinator struct {
+	s       *Simulation
+	cfg     *Checkpointing
+	rng     *rand.Rand
+	nextID  int64
+	pending []*pendingCheckpoint
+	queued  int
+	running bool
+
+	trigger     sim.Timer
+	nextTrigger sim.Time
+
+	hasCompleted   bool
+	lastCompletion sim.Time
+	lastCompleted  *pendingCheckpoint // the restore point
+	failures       int                // consecutive counted failures
+
+	history                             []*CheckpointStats
+	completed, failed, expired, refused int
+	restored                            []RestoreStats
+}
+
+func newCoordinator(s *Simulation, cfg *Checkpointing) *coordinator {
+	return &coordinator{s: s, cfg: cfg, nextID: 1, trigger: s.eng.NewTimer(),
+		rng: s.streams.Stream("checkpoint/initial-delay")}
+}
+
+// start begins periodic triggering (the job reached RUNNING).
+func (c *coordinator) start() {
+	c.running = true
+	lo, hi := int64(c.cfg.MinPause/sim.Millisecond), int64(c.cfg.Interval/sim.Millisecond)
+	delay := sim.Time(lo+c.rng.Int64N(max(hi-lo, 0)+1)) * sim.Millisecond
+	c.schedule(c.s.eng.Now() + delay)
+}
+
+// stop aborts everything (the job is failing over); nothing is counted.
+func (c *coordinator) stop(reason string) {
+	c.running = false
+	c.s.eng.Disarm(c.trigger)
+	c.queued = 0
+	for len(c.pending) > 0 {
+		c.finish(c.pending[0], false, reason, false)
+	}
+}
+
+func (c *coordinator) schedule(at sim.Time) {
+	c.nextTrigger = at
+	c.s.eng.Arm(c.trigger, at, evCkptTrigger, 0, 0)
+}
+
+// onTrigger is the periodic trigger firing.
+func (c *coordinator) onTrigger() {
+	c.schedule(c.nextTrigger + c.cfg.Interval)
+	c.queued = min(c.queued+1, maxQueuedRequests)
+	c.decide()
+}
+
+// decide runs the next queued request if the rules allow it.
+func (c *coordinator) decide() {
+	now := c.s.eng.Now()
+	if !c.running || c.queued == 0 || len(c.pending) >= c.cfg.MaxConcurrent {
+		return
+	}
+	if c.hasCompleted {
+		if wait := c.lastCompletion + c.cfg.MinPause - now; wait > 0 {
+			c.queued--
+			c.refused++
+			c.s.eng.Disarm(c.trigger)
+			c.schedule(now + wait)
+			return
+		}
+	}
+	c.queued--
+	c.begin()
+}
+
+// begin triggers a checkpoint at the sources.
+func (c *coordinator) begin() {
+	s := c.s
+	now := s.eng.Now()
+	p := &pendingCheckpoint{id: c.nextID, trigger: now, subs: make([]subtaskSnapshot, len(s.subtasks)),
+		offsets: make([]int64, len(s.kafka))}
+	c.nextID++
+	p.stats = &CheckpointStats{ID: p.id, Status: "IN_PROGRESS", Trigger: now, NumSubtasks: len(s.subtasks)}
+	c.history = append(c.history, p.stats)
+	c.pending = append(c.pending, p)
+	for _, f := range s.spec.Failures {
+		if f.Kind == FailCheckpoint && f.Checkpoint == p.id {
+			p.failInjected = true
+		}
+	}
+	s.eng.At(now+c.cfg.Timeout, evCkptTimeout, 0, p.id)
+	if c.cfg.Unaligned && c.cfg.AlignedTimeout > 0 {
+		s.eng.At(now+c.cfg.AlignedTimeout, evAlignedTimeout, 0, p.id)
+	}
+	s.triggerSources(p)
+}
+
+func (c *coordinator) find(id int64) *pendingCheckpoint {
+	for _, p := range c.pending {
+		if p.id == id {
+			return p
+		}
+	}
+	return nil
+}
+
+// ack records a subtask's acknowledgement; the last one completes the
+// checkpoint once the JobManager has written its metadata.
+func (c *coordinator) ack(st *subtask, id int64) {
+	p := c.find(id)
+	if p == nil || p.subs[st.id].acked {
+		return
+	}
+	now := c.s.eng.Now()
+	sub := &p.subs[st.id]
+	sub.acked, sub.ack = true, now
+	p.acked++
+	p.stats.NumAcked = p.acked
+	p.stats.LatestAck = now
+	if p.acked == len(p.subs) {
+		c.s.eng.At(now+c.cfg.Storage.RequestLatency, evCkptComplete, 0, id)
+	}
+}
+
+// complete finalizes a fully acknowledged checkpoint.
+func (c *coordinator) complete(id int64) {
+	p := c.find(id)
+	if p == nil {
+		return
+	}
+	c.finish(p, true, "", false)
+	c.hasCompleted = true
+	c.lastCompletion = c.s.eng.Now()
+	c.lastCompleted = p
+	c.failures = 0
+	for len(c.pending) > 0 && c.pending[0].id < id {
+		c.finish(c.pending[0], false, "Checkpoint has been subsumed.", false)
+	}
+	c.s.checkpointCompleted(p)
+	c.decide()
+}
+
+// fail ends a pending checkpoint unsuccessfully. A counted failure may fail
+// the job over.
+func (c *coordinator) fail(id int64, reason string, counted bool) {
+	p := c.find(id)
+	if p == nil {
+		return
+	}
+	c.finish(p, false, reason, counted)
+	if counted && (c.lastCompleted == nil || id > c.lastCompleted.id) {
+		c.failures++
+		if c.failures > c.cfg.Tolerable {
+			c.failures = 0
+			c.s.failover("Exceeded checkpoint tolerable failure threshold. The latest checkpoint failed due to " + reason)
+			return
+		}
+	}
+	c.decide()
+}
+
+// finish removes a pending checkpoint and completes its statistics.
+func (c *coordinator) finish(p *pendingCheckpoint, ok bool, reason string, counted bool) {
+	now := c.s.eng.Now()
+	for i, q := range c.pending {
+		if q == p {
+			c.pending = append(c.pending[:i], c.pending[i+1:]...)
+			break
+		}
+	}
+	c.s.fillStats(p)
+	if ok {
+		p.stats.Status = "COMPLETED"
+		p.stats.Duration = now - p.trigger
+		c.completed++
+	} else {
+		p.stats.Status = "FAILED"
+		p.stats.Failure = now
+		p.stats.FailureMessage = reason
+		p.stats.Duration = now - p.trigger
+		c.failed++
+		if reason == reasonExpired {
+			c.expired++
+		}
+		c.s.abortCheckpoint(p)
+	}
+}
+
+const reasonExpired = "Checkpoint expired before completing."
+
+// expire is the timeout of checkpoint id.
+func (c *coordinator) expire(id int64) {
+	if c.find(id) != nil {
+		c.fail(id, reasonExpired, true)
+	}
+}

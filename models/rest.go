@@ -1,0 +1,175 @@
+package models
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math"
+	"sort"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// checkpoints.json: the run's checkpoints in the shape of Flink's REST
+// response GET /jobs/:jobid/checkpoints (CheckpointingStatistics), so that
+// tools reading Flink's API can read a simulated run. Timestamps are
+// milliseconds of virtual time since the run started; durations are
+// milliseconds; sizes bytes. Job vertex IDs are derived from the task names.
+
+type restCheckpoints struct {
+	Counts  restCounts           `json:"counts"`
+	Summary map[string]restStats `json:"summary"`
+	Latest  restLatest           `json:"latest"`
+	History []map[string]any     `json:"history"`
+}
+
+type restCounts struct {
+	Restored   int `json:"restored"`
+	Total      int `json:"total"`
+	InProgress int `json:"in_progress"`
+	Completed  int `json:"completed"`
+	Failed     int `json:"failed"`
+}
+
+type restStats struct {
+	Min  int64   `json:"min"`
+	Max  int64   `json:"max"`
+	Avg  int64   `json:"avg"`
+	P50  float64 `json:"p50"`
+	P90  float64 `json:"p90"`
+	P95  float64 `json:"p95"`
+	P99  float64 `json:"p99"`
+	P999 float64 `json:"p999"`
+}
+
+type restLatest struct {
+	Completed map[string]any `json:"completed"`
+	Savepoint map[string]any `json:"savepoint"`
+	Failed    map[string]any `json:"failed"`
+	Restored  map[string]any `json:"restored"`
+}
+
+func ms(t sim.Time) int64 { return int64(t / sim.Millisecond) }
+
+// VertexID is a stable 32-hex-digit job vertex ID for a task name.
+func VertexID(name string) string {
+	a, b := fnv.New64a(), fnv.New64()
+	a.Write([]byte(name))
+	b.Write([]byte(name))
+	return fmt.Sprintf("%016x%016x", a.Sum64(), b.Sum64())
+}
+
+func restCheckpoint(c *CheckpointStats) map[string]any {
+	class := map[string]string{"COMPLETED": "completed", "FAILED": "failed"}[c.Status]
+	if class == "" {
+		class = "in_progress"
+	}
+	kind := "CHECKPOINT"
+	if c.Unaligned {
+		kind = "UNALIGNED_CHECKPOINT"
+	}
+	tasks := map[string]any{}
+	for _, t := range c.Tasks {
+		status := c.Status
+		tasks[VertexID(t.Name)] = map[string]any{
+			"id": c.ID, "status": status, "latest_ack_timestamp": ms(t.LatestAck),
+			"checkpointed_size": t.Checkpointed, "state_size": t.StateSize,
+			"end_to_end_duration": max(0, ms(t.LatestAck-c.Trigger)), "alignment_buffered": 0,
+			"processed_data": t.ProcessedData, "persisted_data": t.PersistedData,
+			"num_subtasks": t.NumSubtasks, "num_acknowledged_subtasks": t.NumAcked,
+		}
+	}
+	m := map[string]any{
+		"className": class, "id": c.ID, "status": c.Status, "is_savepoint": false, "savepointFormat": nil,
+		"trigger_timestamp": ms(c.Trigger), "latest_ack_timestamp": ms(c.LatestAck),
+		"checkpointed_size": c.Checkpointed, "state_size": c.StateSize, "end_to_end_duration": ms(c.Duration),
+		"alignment_buffered": 0, "processed_data": c.ProcessedData, "persisted_data": c.PersistedData,
+		"num_subtasks": c.NumSubtasks, "num_acknowledged_subtasks": c.NumAcked, "checkpoint_type": kind,
+		"tasks": tasks,
+	}
+	switch c.Status {
+	case "COMPLETED":
+		m["external_path"] = fmt.Sprintf("flinksim://checkpoints/chk-%d", c.ID)
+		m["discarded"] = false
+	case "FAILED":
+		m["failure_timestamp"] = ms(c.Failure)
+		m["failure_message"] = c.FailureMessage
+	}
+	return m
+}
+
+func restSummary(xs []int64) restStats {
+	if len(xs) == 0 {
+		return restStats{}
+	}
+	s := append([]int64(nil), xs...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	var sum float64
+	for _, x := range s {
+		sum += float64(x)
+	}
+	q := func(p float64) float64 {
+		// the quantile estimate Flink's DescriptiveStatisticsHistogram uses
+		// (Apache Commons Math's default, R-6-like): position p·(n+1)
+		pos := p * float64(len(s)+1)
+		switch {
+		case pos < 1:
+			return float64(s[0])
+		case pos >= float64(len(s)):
+			return float64(s[len(s)-1])
+		}
+		lo := math.Floor(pos)
+		d := pos - lo
+		return float64(s[int(lo)-1]) + d*float64(s[int(lo)]-s[int(lo)-1])
+	}
+	return restStats{Min: s[0], Max: s[len(s)-1], Avg: int64(sum / float64(len(s))),
+		P50: q(0.5), P90: q(0.9), P95: q(0.95), P99: q(0.99), P999: q(0.999)}
+}
+
+// WriteCheckpointsJSON writes checkpoints.json (nothing when checkpointing
+// is off).
+func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
+	out := restCheckpoints{Summary: map[string]restStats{}, History: []map[string]any{}}
+	var size, state, dur, processed, persisted, zero []int64
+	for _, c := range r.Checkpoints {
+		out.Counts.Total++
+		switch c.Status {
+		case "COMPLETED":
+			out.Counts.Completed++
+			size = append(size, c.Checkpointed)
+			state = append(state, c.StateSize)
+			dur = append(dur, ms(c.Duration))
+			processed = append(processed, c.ProcessedData)
+			persisted = append(persisted, c.PersistedData)
+			zero = append(zero, 0)
+			out.Latest.Completed = restCheckpoint(c)
+		case "FAILED":
+			out.Counts.Failed++
+			out.Latest.Failed = restCheckpoint(c)
+		default:
+			out.Counts.InProgress++
+		}
+	}
+	out.Counts.Restored = len(r.Restores)
+	if n := len(r.Restores); n > 0 {
+		last := r.Restores[n-1]
+		out.Latest.Restored = map[string]any{"id": last.ID, "restore_timestamp": ms(last.At),
+			"is_savepoint": false, "external_path": fmt.Sprintf("flinksim://checkpoints/chk-%d", last.ID)}
+	}
+	out.Summary["checkpointed_size"] = restSummary(size)
+	out.Summary["state_size"] = restSummary(state)
+	out.Summary["end_to_end_duration"] = restSummary(dur)
+	out.Summary["alignment_buffered"] = restSummary(zero)
+	out.Summary["processed_data"] = restSummary(processed)
+	out.Summary["persisted_data"] = restSummary(persisted)
+	for i := len(r.Checkpoints) - 1; i >= 0; i-- { // newest first, as Flink lists them
+		out.History = append(out.History, restCheckpoint(r.Checkpoints[i]))
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}

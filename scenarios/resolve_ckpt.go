@@ -1,0 +1,295 @@
+package scenarios
+
+import (
+	"fmt"
+
+	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// storagePreset is what a checkpoint storage type means before any field is
+// set: typical per-TaskManager bandwidths and request latencies. They are
+// starting points to override with measured values.
+type storagePreset struct {
+	upload, download, throughput float64 // bytes/s; throughput 0: unlimited
+	latency                      sim.Time
+}
+
+var storagePresets = map[string]storagePreset{
+	"s3":         {upload: 200e6, download: 400e6, latency: 50 * sim.Millisecond},
+	"gcs":        {upload: 200e6, download: 400e6, latency: 60 * sim.Millisecond},
+	"azure-blob": {upload: 150e6, download: 300e6, latency: 50 * sim.Millisecond},
+	"hdfs":       {upload: 150e6, download: 300e6, throughput: 10e9, latency: 5 * sim.Millisecond},
+	"nfs":        {upload: 100e6, download: 200e6, throughput: 2e9, latency: 2 * sim.Millisecond},
+}
+
+// checkpointing resolves the checkpoint, restart and recovery settings.
+func (r *resolver) checkpointing() {
+	d, sc, fs := r.d, r.sc, r.fs
+	on := fs.has("execution.checkpointing.interval")
+	if !fs.has("restart-strategy.type") {
+		// Flink 1.19+: exponential-delay when checkpointing is on, else none.
+		if on {
+			fs.values["restart-strategy.type"] = "exponential-delay"
+		} else {
+			fs.values["restart-strategy.type"] = "none"
+		}
+	}
+	if !on {
+		for _, f := range []struct {
+			set  bool
+			path string
+		}{{sc.CheckpointStorage != nil, "checkpoint-storage"}, {sc.StateBackend != nil, "state-backend"}} {
+			if f.set {
+				d.at(f.path, "needs checkpointing: set flink.execution.checkpointing.interval")
+			}
+		}
+	} else {
+		if fs.bool("execution.checkpointing.unaligned.enabled") {
+			if fs.str("execution.checkpointing.mode") != "EXACTLY_ONCE" {
+				d.at("flink.execution.checkpointing.unaligned.enabled", "unaligned checkpoints need execution.checkpointing.mode EXACTLY_ONCE")
+			}
+			if fs.int("execution.checkpointing.max-concurrent-checkpoints") != 1 {
+				d.at("flink.execution.checkpointing.unaligned.enabled", "unaligned checkpoints need execution.checkpointing.max-concurrent-checkpoints 1")
+			}
+		}
+		if fs.bool("execution.checkpointing.incremental") && fs.str("state.backend.type") != "rocksdb" {
+			d.at("flink.execution.checkpointing.incremental", "incremental checkpoints need state.backend.type: rocksdb")
+		}
+		r.storage()
+		r.stateBackend()
+	}
+	if sc.Recovery == nil {
+		sc.Recovery = &RecoverySpec{}
+	}
+	if sc.Recovery.Redeploy == nil {
+		sc.Recovery.Redeploy = ptr(Duration(10 * sim.Second))
+	}
+	if sc.Recovery.TaskManagerStart == nil {
+		sc.Recovery.TaskManagerStart = ptr(Duration(30 * sim.Second))
+	}
+	r.failures(on)
+}
+
+func (r *resolver) storage() {
+	d, sc := r.d, r.sc
+	if sc.CheckpointStorage == nil {
+		sc.CheckpointStorage = &CheckpointStorage{}
+	}
+	cs := sc.CheckpointStorage
+	if cs.Type == "" {
+		cs.Type = "s3"
+	}
+	preset, ok := storagePresets[cs.Type]
+	if !ok {
+		d.at("checkpoint-storage.type", "%q is not a storage type flinksim knows (s3, gcs, azure-blob, hdfs, nfs)", cs.Type)
+		preset = storagePresets["s3"]
+	}
+	bytesRate := func(v **RateValue, def float64, path string, optional bool) {
+		if *v == nil {
+			if def > 0 || !optional {
+				*v = &RateValue{PerSecond: def, Bytes: true}
+			}
+			return
+		}
+		if !(*v).Bytes || (*v).PerSecond <= 0 {
+			d.at(path, "must be bytes per second above 0, e.g. 250MB/s")
+		}
+	}
+	bytesRate(&cs.UploadBandwidth, preset.upload, "checkpoint-storage.upload-bandwidth", false)
+	bytesRate(&cs.DownloadBandwidth, preset.download, "checkpoint-storage.download-bandwidth", false)
+	bytesRate(&cs.Throughput, preset.throughput, "checkpoint-storage.throughput", true)
+	if cs.RequestLatency == nil {
+		cs.RequestLatency = ptr(Duration(preset.latency))
+	}
+	if cs.FileSize == nil {
+		cs.FileSize = ptr(Size(64 << 20))
+	} else if *cs.FileSize < 1 {
+		d.at("checkpoint-storage.file-size", "must be at least 1B")
+	}
+	if cs.Interference == nil {
+		cs.Interference = &Interference{}
+	}
+	if cs.Interference.Processing == nil {
+		cs.Interference.Processing = ptr(Fraction(0.1))
+	} else if *cs.Interference.Processing > 0.95 {
+		d.at("checkpoint-storage.interference.processing", "must be at most 95%%")
+	}
+	if cs.Interference.UploadShareWhenBusy == nil {
+		cs.Interference.UploadShareWhenBusy = ptr(Fraction(0.5))
+	}
+}
+
+func (r *resolver) stateBackend() {
+	sc := r.sc
+	if sc.StateBackend == nil {
+		sc.StateBackend = &StateBackend{}
+	}
+	sb := sc.StateBackend
+	if sb.SyncPhase == nil {
+		sync := 10 * sim.Millisecond
+		if r.fs.str("state.backend.type") == "rocksdb" {
+			sync = 100 * sim.Millisecond
+		}
+		sb.SyncPhase = ptr(Duration(sync))
+	}
+	if sb.Compaction == nil {
+		sb.Compaction = &CompactionSpec{}
+	}
+	if sb.Compaction.Probability == nil {
+		sb.Compaction.Probability = ptr(Fraction(0.1))
+	}
+	if sb.Compaction.Size == nil {
+		sb.Compaction.Size = ptr(Fraction(0.25))
+	}
+}
+
+// taskManagers is how many TaskManagers the job runs on.
+func (r *resolver) taskManagers() int {
+	p := 1
+	for _, n := range r.nodes {
+		p = max(p, n.parallelism)
+	}
+	slots := r.fs.int("taskmanager.numberOfTaskSlots")
+	return (p + slots - 1) / slots
+}
+
+func (r *resolver) failures(checkpointing bool) {
+	d := r.d
+	tms := r.taskManagers()
+	for i, f := range r.sc.Failures {
+		path := fmt.Sprintf("failures[%d]", i)
+		switch {
+		case f.TaskManagerLoss != nil:
+			l := f.TaskManagerLoss
+			p := path + ".taskmanager-loss"
+			if (l.At == nil) == (l.MTBF == nil) {
+				d.at(p, "needs either at (one loss) or mtbf (random losses)")
+			}
+			if l.MTBF != nil && *l.MTBF <= 0 {
+				d.at(p+".mtbf", "must be more than 0s")
+			}
+			if l.TaskManager != nil && (*l.TaskManager < 0 || *l.TaskManager >= tms) {
+				d.at(p+".taskmanager", "%d is not a TaskManager of this job (0 to %d)", *l.TaskManager, tms-1)
+			}
+		case f.CheckpointFailure != nil:
+			c := f.CheckpointFailure
+			p := path + ".checkpoint-failure"
+			if !checkpointing {
+				d.at(p, "needs checkpointing: set flink.execution.checkpointing.interval")
+			}
+			if (c.At == nil) == (c.Checkpoint == nil) {
+				d.at(p, "needs either at (the checkpoint pending then) or checkpoint (its number)")
+			}
+			if c.Checkpoint != nil && *c.Checkpoint < 1 {
+				d.at(p+".checkpoint", "checkpoints are numbered from 1")
+			}
+		case f.StorageSlowdown != nil, f.StorageOutage != nil:
+			e, p := f.StorageSlowdown, path+".storage-slowdown"
+			if e == nil {
+				e, p = f.StorageOutage, path+".storage-outage"
+			}
+			if !checkpointing {
+				d.at(p, "needs checkpointing: set flink.execution.checkpointing.interval")
+			}
+			if e.For <= 0 {
+				d.at(p+".for", "must be more than 0s")
+			}
+			if f.StorageSlowdown != nil && (e.Factor == nil || *e.Factor <= 1) {
+				d.at(p+".factor", "needs a factor above 1 (how many times slower)")
+			}
+			if f.StorageOutage != nil && e.Factor != nil {
+				d.at(p+".factor", "an outage moves nothing; factor is for storage-slowdown")
+			}
+		}
+	}
+}
+
+// ckptSpec converts checkpoint, restart, recovery and failure settings.
+func (r *resolver) ckptSpec(spec *models.Spec) {
+	sc, fs := r.sc, r.fs
+	spec.Restart = models.RestartStrategy{
+		Kind:                   fs.str("restart-strategy.type"),
+		InitialBackoff:         fs.duration("restart-strategy.exponential-delay.initial-backoff"),
+		MaxBackoff:             fs.duration("restart-strategy.exponential-delay.max-backoff"),
+		ResetThreshold:         fs.duration("restart-strategy.exponential-delay.reset-backoff-threshold"),
+		Multiplier:             fs.float("restart-strategy.exponential-delay.backoff-multiplier"),
+		Jitter:                 fs.float("restart-strategy.exponential-delay.jitter-factor"),
+		AttemptsBeforeReset:    fs.int("restart-strategy.exponential-delay.attempts-before-reset-backoff"),
+		Delay:                  fs.duration("restart-strategy.fixed-delay.delay"),
+		Attempts:               fs.int("restart-strategy.fixed-delay.attempts"),
+		MaxFailuresPerInterval: fs.int("restart-strategy.failure-rate.max-failures-per-interval"),
+		FailureRateInterval:    fs.duration("restart-strategy.failure-rate.failure-rate-interval"),
+	}
+	if spec.Restart.Kind == "failure-rate" {
+		spec.Restart.Delay = fs.duration("restart-strategy.failure-rate.delay")
+	}
+	spec.Recovery = models.Recovery{
+		HeartbeatTimeout: fs.duration("heartbeat.timeout"),
+		Redeploy:         sim.Time(*sc.Recovery.Redeploy),
+		TaskManagerStart: sim.Time(*sc.Recovery.TaskManagerStart),
+	}
+	for _, f := range sc.Failures {
+		switch {
+		case f.TaskManagerLoss != nil:
+			l := f.TaskManagerLoss
+			mf := models.Failure{Kind: models.FailTaskManager, TaskManager: -1}
+			if l.At != nil {
+				mf.At = sim.Time(*l.At)
+			}
+			if l.MTBF != nil {
+				mf.MTBF = sim.Time(*l.MTBF)
+			}
+			if l.TaskManager != nil {
+				mf.TaskManager = *l.TaskManager
+			}
+			spec.Failures = append(spec.Failures, mf)
+		case f.CheckpointFailure != nil:
+			mf := models.Failure{Kind: models.FailCheckpoint}
+			if f.CheckpointFailure.At != nil {
+				mf.At = sim.Time(*f.CheckpointFailure.At)
+			}
+			if f.CheckpointFailure.Checkpoint != nil {
+				mf.Checkpoint = int64(*f.CheckpointFailure.Checkpoint)
+			}
+			spec.Failures = append(spec.Failures, mf)
+		case f.StorageSlowdown != nil:
+			e := f.StorageSlowdown
+			spec.Failures = append(spec.Failures, models.Failure{Kind: models.FailStorageSlowdown, At: sim.Time(e.At), For: sim.Time(e.For), Factor: *e.Factor})
+		case f.StorageOutage != nil:
+			e := f.StorageOutage
+			spec.Failures = append(spec.Failures, models.Failure{Kind: models.FailStorageOutage, At: sim.Time(e.At), For: sim.Time(e.For)})
+		}
+	}
+	if !fs.has("execution.checkpointing.interval") {
+		return
+	}
+	cs, sb := sc.CheckpointStorage, sc.StateBackend
+	c := &models.Checkpointing{
+		Interval:              fs.duration("execution.checkpointing.interval"),
+		Timeout:               fs.duration("execution.checkpointing.timeout"),
+		MinPause:              fs.duration("execution.checkpointing.min-pause"),
+		MaxConcurrent:         fs.int("execution.checkpointing.max-concurrent-checkpoints"),
+		Tolerable:             fs.int("execution.checkpointing.tolerable-failed-checkpoints"),
+		AtLeastOnce:           fs.str("execution.checkpointing.mode") == "AT_LEAST_ONCE",
+		Unaligned:             fs.bool("execution.checkpointing.unaligned.enabled"),
+		AlignedTimeout:        fs.duration("execution.checkpointing.aligned-checkpoint-timeout"),
+		Incremental:           fs.bool("execution.checkpointing.incremental"),
+		RocksDB:               fs.str("state.backend.type") == "rocksdb",
+		SyncPhase:             sim.Time(*sb.SyncPhase),
+		CompactionProbability: float64(*sb.Compaction.Probability),
+		CompactionFraction:    float64(*sb.Compaction.Size),
+		LocalRecovery:         fs.bool("execution.state-recovery.from-local"),
+		Storage: models.Storage{
+			Kind: cs.Type, UploadPerTM: cs.UploadBandwidth.PerSecond, DownloadPerTM: cs.DownloadBandwidth.PerSecond,
+			RequestLatency: sim.Time(*cs.RequestLatency), FileSize: int64(*cs.FileSize),
+			TransferThreads:     fs.int("state.backend.rocksdb.checkpoint.transfer.thread.num"),
+			ProcessingSlowdown:  float64(*cs.Interference.Processing),
+			UploadShareWhenBusy: float64(*cs.Interference.UploadShareWhenBusy),
+		},
+	}
+	if cs.Throughput != nil {
+		c.Storage.Throughput = cs.Throughput.PerSecond
+	}
+	spec.Checkpointing = c
+}
