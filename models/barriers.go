@@ -72,7 +72,7 @@ func (s *Simulation) sourceSnapshot(st *subtask, p *pendingCheckpoint) {
 	st.ck = taskCkpt{id: p.id, firstAt: now, inputDone: true, baseRecs: st.ck.baseRecs, hasBase: st.ck.hasBase}
 	p.subs[st.id].startDelay = now - p.trigger
 	st.ck.lastStartDelay = now - p.trigger
-	s.snapshot(st, p, false)
+	s.snapshot(st, p, s.unalignedActive(st)) // an unaligned barrier overtakes the source's output too
 }
 
 func (s *Simulation) unalignedActive(st *subtask) bool {
@@ -183,9 +183,15 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 				if c.barrierSeen >= p.id {
 					continue
 				}
+				// What is readable up to this checkpoint's barrier; what
+				// follows the barrier belongs to the next epoch.
 				var cs Chunk
 				for j := 0; j < c.readable(); j++ {
-					if ch := c.q.At(j); ch.Barrier == 0 {
+					ch := c.q.At(j)
+					if int64(ch.Barrier) >= p.id {
+						break
+					}
+					if ch.Barrier == 0 {
 						cs.Absorb(ch)
 					}
 				}

@@ -46,6 +46,7 @@ type storage struct {
 	busy    []float64
 	tickAt  sim.Time
 	caps    []float64 // scratch
+	onDone  func(*transfer) // tests: called for each finished transfer
 }
 
 func newStorage(s *Simulation, cfg Storage) *storage {
@@ -132,6 +133,10 @@ func (g *storage) handle() {
 	g.active = kept
 	g.reschedule()
 	for _, t := range done {
+		if g.onDone != nil {
+			g.onDone(t)
+			continue
+		}
 		g.s.transferDone(t)
 	}
 }

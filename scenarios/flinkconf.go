@@ -282,7 +282,8 @@ func knownFlinkKey(k string) bool {
 
 // flinkSettings are the modelled keys' effective values.
 type flinkSettings struct {
-	values map[string]any // canonical key → parsed value
+	values map[string]any  // canonical key → parsed value
+	given  map[string]bool // canonical keys the scenario wrote, valid or not
 }
 
 func (f flinkSettings) int(key string) int           { return f.values[key].(int) }
@@ -298,7 +299,7 @@ func (f flinkSettings) has(key string) bool          { _, ok := f.values[key]; r
 // flinksim does not model are returned as notModelled; anything else is an
 // error that suggests the closest known key.
 func resolveFlink(d *decoder, cfg FlinkConfig) (flinkSettings, []string) {
-	fs := flinkSettings{values: map[string]any{}}
+	fs := flinkSettings{values: map[string]any{}, given: map[string]bool{}}
 	setBy := map[string]string{}
 	var notModelled []string
 	for _, e := range cfg.Entries {
@@ -308,6 +309,7 @@ func resolveFlink(d *decoder, cfg FlinkConfig) (flinkSettings, []string) {
 				continue
 			}
 			setBy[o.Key] = e.Key
+			fs.given[o.Key] = true
 			if e.Value == "" {
 				d.fail(e.Node, e.Path, "needs a single value (Flink's default is %s)", o.Default)
 				continue

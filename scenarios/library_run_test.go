@@ -2,9 +2,11 @@ package scenarios
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/sim"
 )
 
 func runBuiltIn(t *testing.T, name string, sets ...string) *models.Result {
@@ -129,4 +131,84 @@ func maxSubtaskMean(t *testing.T, res *models.Result, op string, p int, metric s
 		best = max(best, sum/float64(len(half)))
 	}
 	return best
+}
+
+func runVariant(t *testing.T, name, variant string) *models.Result {
+	t.Helper()
+	b, err := LookupBuiltIn(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := LoadVariant(b.Name, b.Data, nil, variant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := models.New(l.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Run(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestCheckpointDeathSpiralScenario checks the spiral the issue describes:
+// durations near the time to upload 1 TB at first, past 90 s under the
+// spike, then past 300 s and expiring at the 10 min timeout; failovers; lag
+// that never returns to zero. More parallelism halves the state and the load
+// per TaskManager and doubles the bandwidth, so its checkpoints stay under
+// the interval and it stays stable.
+func TestCheckpointDeathSpiralScenario(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two virtual hours at 1M events/s")
+	}
+	res := runVariant(t, "checkpoint-death-spiral", BaseName)
+	c := res.Summary.Checkpoints
+	interval := 30 * sim.Second
+	var completed []sim.Time
+	var expired int
+	for _, h := range res.Checkpoints {
+		switch {
+		case h.Status == "COMPLETED":
+			completed = append(completed, h.Duration)
+		case h.Status == "FAILED" && h.Duration == 10*sim.Minute:
+			expired++
+		}
+	}
+	if len(completed) < 10 {
+		t.Fatalf("%d completed checkpoints", len(completed))
+	}
+	// 125 GB per TaskManager at 10 GB/s, of which a TaskManager 58% busy
+	// gets 43%: about 29 s, plus the sync phase.
+	for _, d := range completed[:10] {
+		if d < 25*sim.Second || d > 40*sim.Second {
+			t.Errorf("early checkpoint took %v, want near 30 s", d)
+		}
+	}
+	if slowest := slices.Max(completed); slowest < 3*interval {
+		t.Errorf("slowest completed checkpoint %v, want past 90 s under the spike", slowest)
+	}
+	if expired == 0 || c.Expired != expired || c.Restarts == 0 {
+		t.Errorf("expired %d (summary %d), restarts %d: want expiries at the 10 min timeout and failovers", expired, c.Expired, c.Restarts)
+	}
+	if c.Verdict.Outcome != models.PhaseFailoverLoop {
+		t.Errorf("verdict %q (%s), want %q", c.Verdict.Outcome, c.Verdict.Why, models.PhaseFailoverLoop)
+	}
+	lag := series(t, res, "events", -1, models.MetricPending)
+	spikeEnd := 55 * 60.0
+	for i, ts := range res.Times {
+		if ts > spikeEnd && lag[i] < 60*1e6 {
+			t.Errorf("lag %.0f at %.0fs: the base run should never catch up after the spike", lag[i], ts)
+			break
+		}
+	}
+
+	more := runVariant(t, "checkpoint-death-spiral", "more-parallelism")
+	mc := more.Summary.Checkpoints
+	if mc.Verdict.Outcome != models.PhaseStable || mc.Restarts != 0 || mc.DurationS.Max >= interval.Seconds() {
+		t.Errorf("more-parallelism: %s, %d restarts, slowest checkpoint %.0fs; want stable under the %v interval",
+			mc.Verdict.Outcome, mc.Restarts, mc.DurationS.Max, interval)
+	}
 }

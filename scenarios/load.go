@@ -7,6 +7,7 @@ import (
 	"io"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,12 +44,21 @@ const BaseName = "base"
 // listing every problem found.
 func Load(file string, data []byte, sets []string) (*Loaded, error) {
 	l, err := load(file, data, sets, "")
-	if err != nil {
-		return nil, err
-	}
 	var probs Problems
-	for _, v := range l.Variants {
-		if _, err := load(file, data, sets, v.Name); err != nil {
+	if err != nil {
+		p, ok := err.(Problems)
+		if !ok {
+			return nil, err
+		}
+		if len(p) > maxProblems {
+			return nil, err // already cut off: the variants would only add more
+		}
+		probs = append(probs, p...)
+	}
+	// Each variant is checked with its overrides applied, even when the base
+	// has problems, so that all are reported at once (repeats are dropped).
+	for _, name := range variantNames(file, data) {
+		if _, err := load(file, data, sets, name); err != nil {
 			p, _ := err.(Problems)
 			probs = append(probs, p...)
 		}
@@ -57,6 +67,43 @@ func Load(file string, data []byte, sets []string) (*Loaded, error) {
 		return nil, probs.sort()
 	}
 	return l, nil
+}
+
+// variantNames lists the variants' names that can be loaded on their own:
+// simple, unique and not the base's (the base load reports the others).
+func variantNames(file string, data []byte) []string {
+	d := newDecoder(file)
+	root := parseYAML(d, data)
+	if root == nil {
+		return nil
+	}
+	var names []string
+	seen := map[string]int{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "variants" {
+			continue
+		}
+		list := d.resolve(root.Content[i+1])
+		if list == nil || list.Kind != yaml.SequenceNode {
+			return nil
+		}
+		for _, item := range list.Content {
+			item = d.resolve(item)
+			if item == nil || item.Kind != yaml.MappingNode {
+				continue
+			}
+			for k := 0; k+1 < len(item.Content); k += 2 {
+				if item.Content[k].Value == "name" {
+					n := item.Content[k+1].Value
+					seen[n]++
+					if seen[n] == 1 && simpleName.MatchString(n) && n != BaseName {
+						names = append(names, n)
+					}
+				}
+			}
+		}
+	}
+	return slices.DeleteFunc(names, func(n string) bool { return seen[n] > 1 })
 }
 
 // LoadVariant loads the scenario with variant name's overrides applied

@@ -36,11 +36,19 @@ func (r *resolver) checkpointing() {
 		}
 	}
 	if !on {
+		// Checked all the same, so that every problem is reported at once;
+		// an interval that was given but is wrong is reported on its own.
+		if sc.CheckpointStorage != nil {
+			r.storage()
+		}
+		if sc.StateBackend != nil {
+			r.stateBackend()
+		}
 		for _, f := range []struct {
 			set  bool
 			path string
 		}{{sc.CheckpointStorage != nil, "checkpoint-storage"}, {sc.StateBackend != nil, "state-backend"}} {
-			if f.set {
+			if f.set && !fs.given["execution.checkpointing.interval"] {
 				d.at(f.path, "needs checkpointing: set flink.execution.checkpointing.interval")
 			}
 		}
@@ -117,6 +125,8 @@ func (r *resolver) storage() {
 	}
 	if cs.Interference.UploadShareWhenBusy == nil {
 		cs.Interference.UploadShareWhenBusy = ptr(Fraction(0.5))
+	} else if *cs.Interference.UploadShareWhenBusy <= 0 {
+		d.at("checkpoint-storage.interference.upload-share-when-busy", "must be more than 0%% (a saturated TaskManager would never finish an upload); allowed: (0%%, 100%%]")
 	}
 }
 
@@ -164,7 +174,7 @@ func (r *resolver) failures(checkpointing bool) {
 			l := f.TaskManagerLoss
 			p := path + ".taskmanager-loss"
 			if (l.At == nil) == (l.MTBF == nil) {
-				d.at(p, "needs either at (one loss) or mtbf (random losses)")
+				d.at(p, "needs exactly one of at (one loss) or mtbf (random losses)")
 			}
 			if l.MTBF != nil && *l.MTBF <= 0 {
 				d.at(p+".mtbf", "must be more than 0s")
@@ -179,7 +189,7 @@ func (r *resolver) failures(checkpointing bool) {
 				d.at(p, "needs checkpointing: set flink.execution.checkpointing.interval")
 			}
 			if (c.At == nil) == (c.Checkpoint == nil) {
-				d.at(p, "needs either at (the checkpoint pending then) or checkpoint (its number)")
+				d.at(p, "needs exactly one of at (the checkpoint pending then) or checkpoint (its number)")
 			}
 			if c.Checkpoint != nil && *c.Checkpoint < 1 {
 				d.at(p+".checkpoint", "checkpoints are numbered from 1")

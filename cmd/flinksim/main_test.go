@@ -162,3 +162,83 @@ func TestSchemaIsDraft07JSON(t *testing.T) {
 		}
 	}
 }
+
+// TestVariantsAndCheckpointsJSON runs a checkpointed scenario with variants
+// with -j 1 and -j 2: each variant gets its directory and Flink's REST
+// checkpoint statistics, and the bytes do not depend on -j.
+func TestVariantsAndCheckpointsJSON(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	for _, c := range []struct{ dir, j string }{{a, "1"}, {b, "2"}} {
+		code, out, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "-j", c.j, "--out", c.dir)
+		if code != 0 {
+			t.Fatalf("-j %s: code %d: %s", c.j, code, errs)
+		}
+		for _, want := range []string{"variant", "base", "incremental", "unaligned", "restarts"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("comparison table lacks %q:\n%s", want, out)
+			}
+		}
+	}
+	wall := regexp.MustCompile(`"(wall_s|events_per_s)": [0-9.e+-]+`)
+	for _, v := range []string{"base", "incremental", "unaligned"} {
+		for _, f := range []string{"summary.json", "metrics.csv", "checkpoints.json", "scenario.resolved.yaml"} {
+			x, err := os.ReadFile(filepath.Join(a, v, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			y, _ := os.ReadFile(filepath.Join(b, v, f))
+			if !bytes.Equal(wall.ReplaceAll(x, nil), wall.ReplaceAll(y, nil)) {
+				t.Errorf("%s/%s differs between -j 1 and -j 2", v, f)
+			}
+		}
+	}
+	// checkpoints.json has the shape of GET /jobs/:jobid/checkpoints.
+	var ck map[string]any
+	raw, _ := os.ReadFile(filepath.Join(a, "base", "checkpoints.json"))
+	if err := json.Unmarshal(raw, &ck); err != nil {
+		t.Fatal(err)
+	}
+	counts := ck["counts"].(map[string]any)
+	for _, k := range []string{"restored", "total", "in_progress", "completed", "failed"} {
+		if _, ok := counts[k]; !ok {
+			t.Errorf("counts lacks %s", k)
+		}
+	}
+	if counts["restored"].(float64) != 1 || counts["completed"].(float64) < 5 {
+		t.Errorf("counts %v: want one restore (the TaskManager loss) and several completed", counts)
+	}
+	for _, k := range []string{"end_to_end_duration", "state_size", "checkpointed_size", "processed_data", "persisted_data"} {
+		if _, ok := ck["summary"].(map[string]any)[k].(map[string]any)["p99"]; !ok {
+			t.Errorf("summary.%s lacks p99", k)
+		}
+	}
+	if ck["latest"].(map[string]any)["completed"] == nil || ck["latest"].(map[string]any)["restored"] == nil {
+		t.Errorf("latest lacks completed or restored: %v", ck["latest"])
+	}
+	hist := ck["history"].([]any)
+	if len(hist) == 0 {
+		t.Fatal("empty history")
+	}
+	for _, k := range []string{"id", "status", "trigger_timestamp", "latest_ack_timestamp", "end_to_end_duration", "checkpointed_size",
+		"state_size", "processed_data", "persisted_data", "checkpoint_type", "num_subtasks", "num_acknowledged_subtasks", "is_savepoint"} {
+		if _, ok := hist[0].(map[string]any)[k]; !ok {
+			t.Errorf("history[0] lacks %s", k)
+		}
+	}
+	// Newest first, as Flink lists them.
+	if hist[0].(map[string]any)["id"].(float64) < hist[len(hist)-1].(map[string]any)["id"].(float64) {
+		t.Error("history is not newest first")
+	}
+	var sum map[string]any
+	raw, _ = os.ReadFile(filepath.Join(a, "base", "summary.json"))
+	json.Unmarshal(raw, &sum)
+	cs := sum["checkpoints"].(map[string]any)
+	for _, k := range []string{"completed", "failed", "expired", "restarts", "duration_s", "size_max_bytes", "verdict"} {
+		if _, ok := cs[k]; !ok {
+			t.Errorf("summary.json checkpoints lacks %s", k)
+		}
+	}
+	if code, _, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "-j", "-1"); code != 2 || !strings.Contains(errs, "--jobs") {
+		t.Errorf("-j -1: code %d, %q", code, errs)
+	}
+}

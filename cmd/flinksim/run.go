@@ -20,6 +20,7 @@ type runOptions struct {
 	duration string
 	sets     []string
 	variant  string
+	jobs     int // runs at once (0: one per core)
 	progress bool
 }
 
@@ -50,6 +51,9 @@ core, same random streams) into DIR/<variant>/ and prints a comparison table;
 --variant NAME runs one ("base" for the scenario as written).`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.jobs < 0 {
+				return usageError{fmt.Errorf("--jobs %d: must be 0 (one per core) or more", o.jobs)}
+			}
 			o.progress = isTerminal(cmd.ErrOrStderr())
 			return runScenario(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
@@ -59,6 +63,7 @@ core, same random streams) into DIR/<variant>/ and prints a comparison table;
 	f.StringVar(&o.seed, "seed", "", "seed of the random streams (overrides the scenario's)")
 	f.StringVar(&o.duration, "duration", "", "virtual time to simulate, e.g. 1h (overrides the scenario's)")
 	f.StringArrayVar(&o.sets, "set", nil, "override a field: dotted.path=value, e.g. sinks.jdbc.capacity=100k/s (repeatable)")
+	f.IntVarP(&o.jobs, "jobs", "j", 0, "runs at once (default: one per core); results do not depend on it")
 	f.StringVar(&o.variant, "variant", "", "run only this variant (\"base\" for the scenario as written)")
 	return c
 }

@@ -53,7 +53,11 @@ func runAll(base *scenarios.Loaded, file string, data []byte, o runOptions, stde
 	}
 	progress := newProgress(o.progress, stderr, runs)
 	g := errgroup.Group{}
-	g.SetLimit(runtime.GOMAXPROCS(0))
+	jobs := o.jobs
+	if jobs == 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	g.SetLimit(jobs)
 	for i := range runs {
 		g.Go(func() error {
 			s, err := models.New(runs[i].loaded.Spec)

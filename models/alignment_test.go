@@ -1,0 +1,109 @@
+package models
+
+import (
+	"testing"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// alignJob is a two-input job simulated record by record: source "a" has no
+// data, source "b" a backlog of records one network buffer (32 KiB) each,
+// and "join" reads both at cost c per record. All three share a slot, so the
+// channels are local: b's channel holds at most max-buffers-per-channel
+// buffers (the pool of 2 + 8 buffers is the same size), and the one join is
+// processing stays held until it is done. Only the join is busy, starting
+// its k-th record at exactly k·c.
+func alignJob(c sim.Time) Spec {
+	seg := DefaultNetwork().SegmentSize
+	src := func(name string, backlog int64) Node {
+		return Node{Name: name, Kind: KindSource, Parallelism: 1, Chain: true, RecordSize: seg,
+			Kafka: &Kafka{Topic: name, Partitions: 1, Rate: ConstantRate(0), InitialBacklog: backlog}}
+	}
+	return Spec{
+		Name: "align", Seed: 3, Duration: 20 * sim.Second, Network: DefaultNetwork(), SlotsPerTaskManager: 1, Chaining: true,
+		Sim: Settings{ChunkRecords: 1, SampleInterval: sim.Second},
+		Nodes: []Node{
+			src("a", 0), src("b", 1e9),
+			{Name: "join", Kind: KindOperator, Parallelism: 1, Chain: true, RecordSize: 100, Selectivity: 1, Cost: sim.Constant{V: c.Seconds()},
+				Inputs: []Input{{From: "a", Exchange: Rebalance}, {From: "b", Exchange: Rebalance}}},
+			{Name: "out", Kind: KindSink, Parallelism: 1, Chain: true, RecordSize: 100, Sink: &Sink{}, Inputs: []Input{{From: "join"}}},
+		},
+		Checkpointing: &Checkpointing{Interval: 10 * sim.Second, Timeout: 10 * sim.Minute, MaxConcurrent: 1,
+			Storage: Storage{UploadPerTM: 1e9, FileSize: 1 << 30, TransferThreads: 1}},
+		Restart: RestartStrategy{Kind: "none"},
+	}
+}
+
+// TestBarrierAlignment follows checkpoint 1 through the join. It is
+// triggered at t0, while the join is in the record it started at
+// s = c·⌊t0/c⌋. Both sources take the trigger at once and send their
+// barriers: a's into an empty channel, b's behind the Q−1 = 9 buffers waiting
+// behind the join's current one.
+//
+//   - Aligned: the join reads a's barrier after its current record (start
+//     delay s+c−t0), blocks a's channel, and reads b's barrier after the 9
+//     queued records: alignment 9c, end to end s+10c−t0.
+//   - At-least-once: the same times (a has nothing to block), nothing
+//     blocked.
+//   - Unaligned: b's barrier overtakes the 9 buffers, which b persists; the
+//     join reads both barriers after its current record: alignment 0, end to
+//     end s+c−t0, persisted 9 buffers.
+//   - Aligned with aligned-checkpoint-timeout T: aligned until t0+T, then b's
+//     barrier overtakes what is still queued and the join snapshots after
+//     the record it is in: end to end c·⌈(t0+T)/c⌉ − t0.
+func TestBarrierAlignment(t *testing.T) {
+	const c = 7 * sim.Millisecond
+	const queued = 9 // Q−1 with Q = max-buffers-per-channel = 10
+	seg := DefaultNetwork().SegmentSize
+	t0 := initialDelay(alignJob(c))
+	s0 := t0 / c * c
+	if s0 == t0 {
+		t.Fatalf("t0 %v falls on a record boundary: pick another seed", t0)
+	}
+	ceil := func(x sim.Time) sim.Time { return (x + c - 1) / c * c }
+	const timeoutT = 10 * sim.Millisecond
+	cases := []struct {
+		name                   string
+		mode                   func(*Checkpointing)
+		startDelay, align, e2e sim.Time
+		persisted              int64
+	}{
+		{"aligned", func(*Checkpointing) {}, s0 + c - t0, queued * c, s0 + 10*c - t0, 0},
+		{"at-least-once", func(k *Checkpointing) { k.AtLeastOnce = true }, s0 + c - t0, queued * c, s0 + 10*c - t0, 0},
+		{"unaligned", func(k *Checkpointing) { k.Unaligned = true }, s0 + c - t0, 0, s0 + c - t0, queued * seg},
+		{"aligned-timeout", func(k *Checkpointing) { k.Unaligned, k.AlignedTimeout = true, timeoutT }, s0 + c - t0, -1, ceil(t0+timeoutT) - t0, -1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := alignJob(c)
+			tc.mode(spec.Checkpointing)
+			s := runCkpt(t, spec)
+			h := s.coord.history[0]
+			if h.Status != "COMPLETED" || h.Trigger != t0 {
+				t.Fatalf("checkpoint 1: %s at %v, want COMPLETED at %v", h.Status, h.Trigger, t0)
+			}
+			var join SubtaskCheckpointStats
+			for _, task := range h.Tasks {
+				if task.Name == "join -> Sink: out" {
+					join = task.Subtasks[0]
+				}
+			}
+			if h.Duration != tc.e2e {
+				t.Errorf("end to end %v, want %v", h.Duration, tc.e2e)
+			}
+			if join.StartDelay != tc.startDelay {
+				t.Errorf("join start delay %v, want %v", join.StartDelay, tc.startDelay)
+			}
+			if tc.align >= 0 && join.Alignment != tc.align {
+				t.Errorf("join alignment %v, want %v", join.Alignment, tc.align)
+			}
+			if tc.persisted >= 0 && h.PersistedData != tc.persisted {
+				t.Errorf("persisted %d bytes, want %d", h.PersistedData, tc.persisted)
+			}
+			if tc.name == "aligned-timeout" && (!h.Unaligned || h.PersistedData <= 0 || h.PersistedData >= queued*seg) {
+				t.Errorf("after the aligned timeout: unaligned %v, persisted %d; want unaligned, 0 < persisted < %d",
+					h.Unaligned, h.PersistedData, queued*seg)
+			}
+		})
+	}
+}

@@ -1,0 +1,194 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// ckptJob is a source feeding a keyed operator whose whole state sits in one
+// subtask, with checkpoints whose duration is exactly state / bandwidth: the
+// operator costs nothing (barriers travel instantly), there is no sync
+// phase, no request latency, no aggregate limit and no interference.
+func ckptJob(interval sim.Time, ckptSeconds float64) Spec {
+	const keys, perKey = 1000, 1 << 20 // 1000 keys × 1 MiB
+	bw := float64(keys*perKey) / ckptSeconds
+	return Spec{
+		Name: "ckpt", Seed: 1, Duration: 20 * sim.Minute, Network: DefaultNetwork(), SlotsPerTaskManager: 2, Chaining: true,
+		Sim: Settings{ChunkDelay: sim.Millisecond, SampleInterval: sim.Second},
+		Nodes: []Node{
+			{Name: "src", Kind: KindSource, Parallelism: 1, Chain: true, RecordSize: 100,
+				Kafka: &Kafka{Topic: "t", Partitions: 1, Rate: ConstantRate(1000)}},
+			{Name: "agg", Kind: KindOperator, Parallelism: 1, MaxParallelism: 128, Chain: true, RecordSize: 100, Selectivity: 1,
+				Inputs: []Input{{From: "src", Exchange: Hash}}, Keyed: &Keyed{Keys: UniformKeys{N: keys}, StatePerKey: perKey, Warm: true}},
+			{Name: "out", Kind: KindSink, Parallelism: 1, Chain: true, RecordSize: 100, Sink: &Sink{}, Inputs: []Input{{From: "agg"}}},
+		},
+		Checkpointing: &Checkpointing{Interval: interval, Timeout: 10 * sim.Minute, MaxConcurrent: 1,
+			Storage: Storage{UploadPerTM: bw, DownloadPerTM: bw, FileSize: 1 << 40, TransferThreads: 1}},
+		Restart:  RestartStrategy{Kind: "fixed-delay", Delay: 10 * sim.Second, Attempts: 100},
+		Recovery: Recovery{HeartbeatTimeout: 50 * sim.Second, Redeploy: 5 * sim.Second, TaskManagerStart: 30 * sim.Second},
+	}
+}
+
+// initialDelay is the first trigger's delay the coordinator will draw, as
+// Flink draws it: uniform in [min-pause, interval] milliseconds (just
+// min-pause when that exceeds the interval), from its own stream.
+func initialDelay(spec Spec) sim.Time {
+	c := spec.Checkpointing
+	lo, hi := int64(c.MinPause/sim.Millisecond), int64(c.Interval/sim.Millisecond)
+	return sim.Time(lo+sim.NewStreams(spec.Seed).Stream("checkpoint/initial-delay").Int64N(max(hi-lo, 0)+1)) * sim.Millisecond
+}
+
+func runCkpt(t *testing.T, spec Spec) *Simulation {
+	t.Helper()
+	s, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Run(nil); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// row is one expected checkpoint: trigger and end, in seconds after the
+// first trigger, and the status Flink would report.
+type row struct {
+	trigger, end float64
+	status       string
+}
+
+// expectTrace compares the first len(want) checkpoints with want. Times are
+// exact up to the time resolution (chunk-delay): a barrier waits for the
+// source's current step, at most one resolution per checkpoint, so the k-th
+// may lag by k resolutions.
+func expectTrace(t *testing.T, s *Simulation, want ...row) {
+	t.Helper()
+	d := initialDelay(s.spec)
+	res := s.spec.Sim.ChunkDelay.Seconds()
+	h := s.coord.history
+	if len(h) < len(want) {
+		t.Fatalf("%d checkpoints, want at least %d", len(h), len(want))
+	}
+	for i, w := range want {
+		g := h[i]
+		trig, end := (g.Trigger - d).Seconds(), (g.Trigger + g.Duration - d).Seconds()
+		tol := res*float64(i+1) + 1e-9
+		if g.ID != int64(i+1) || g.Status != w.status || math.Abs(trig-w.trigger) > tol || math.Abs(end-w.end) > tol {
+			t.Errorf("checkpoint %d: #%d %.3f→%.3f %s, want #%d %.3f→%.3f %s (±%.3fs)",
+				i+1, g.ID, trig, end, g.Status, i+1, w.trigger, w.end, w.status, tol)
+		}
+	}
+}
+
+func TestCheckpointTriggersOnTheIntervalGrid(t *testing.T) {
+	// 10 s checkpoints every 30 s: triggers at d, d+30, d+60 ...
+	s := runCkpt(t, ckptJob(30*sim.Second, 10))
+	expectTrace(t, s, row{0, 10, "COMPLETED"}, row{30, 40, "COMPLETED"}, row{60, 70, "COMPLETED"})
+}
+
+func TestSlowCheckpointsRunBackToBack(t *testing.T) {
+	// 70 s checkpoints every 30 s with max-concurrent 1: the periodic
+	// requests queue, and each completion starts the next at once.
+	s := runCkpt(t, ckptJob(30*sim.Second, 70))
+	expectTrace(t, s, row{0, 70, "COMPLETED"}, row{70, 140, "COMPLETED"}, row{140, 210, "COMPLETED"})
+}
+
+func TestMinPauseRefusalReschedules(t *testing.T) {
+	// 70 s checkpoints, 30 s interval, 60 s min-pause: at each completion the
+	// queued request is refused (not counted) and the trigger grid restarts
+	// at completion + 60 s.
+	spec := ckptJob(30*sim.Second, 70)
+	spec.Checkpointing.MinPause = 60 * sim.Second
+	s := runCkpt(t, spec)
+	expectTrace(t, s, row{0, 70, "COMPLETED"}, row{130, 200, "COMPLETED"}, row{260, 330, "COMPLETED"})
+	if s.coord.refused == 0 || s.coord.failed != 0 {
+		t.Errorf("refused %d (want > 0), failed %d (refusals are not failures)", s.coord.refused, s.coord.failed)
+	}
+}
+
+func TestMaxConcurrentTwo(t *testing.T) {
+	// 70 s checkpoints every 30 s with max-concurrent 2: two overlap; the
+	// third trigger waits for the first to complete. Each upload then shares
+	// the TaskManager's bandwidth with the other, so later ones take longer:
+	// the trigger times are what the rule fixes.
+	spec := ckptJob(30*sim.Second, 70)
+	spec.Checkpointing.MaxConcurrent = 2
+	d := initialDelay(spec)
+	s := runCkpt(t, spec)
+	h := s.coord.history
+	first := h[0].Trigger + h[0].Duration
+	if h[0].Trigger != d || h[1].Trigger != d+30*sim.Second || h[2].Trigger != first {
+		t.Errorf("triggers %v %v %v; want %v, %v and the first completion %v", h[0].Trigger, h[1].Trigger, h[2].Trigger, d, d+30*sim.Second, first)
+	}
+	// While both upload, each gets half the bandwidth: the first's 70 s of
+	// work takes 30 s alone plus 80 s shared.
+	if want := d + 110*sim.Second; absT(first-want) > 2*spec.Sim.ChunkDelay {
+		t.Errorf("first completes at %v, want %v (shared bandwidth)", first, want)
+	}
+}
+
+func absT(t sim.Time) sim.Time {
+	if t < 0 {
+		return -t
+	}
+	return t
+}
+
+func TestTimeoutAndTolerableFailures(t *testing.T) {
+	// 70 s checkpoints with a 50 s timeout: every checkpoint expires. With
+	// tolerable-failed-checkpoints 2 the third consecutive expiry fails the
+	// job over; the expiries are back to back (the next request was queued).
+	spec := ckptJob(30*sim.Second, 70)
+	spec.Checkpointing.Timeout = 50 * sim.Second
+	spec.Checkpointing.Tolerable = 2
+	s := runCkpt(t, spec)
+	expectTrace(t, s, row{0, 50, "FAILED"}, row{50, 100, "FAILED"}, row{100, 150, "FAILED"})
+	d := initialDelay(spec)
+	if len(s.failures) == 0 || absT(s.failures[0].At-(d+150*sim.Second)) > 3*spec.Sim.ChunkDelay {
+		t.Fatalf("failovers %+v; want the first at the third expiry, %v", s.failures, d+150*sim.Second)
+	}
+	if !strings.Contains(s.failures[0].Reason, "tolerable failure threshold") {
+		t.Errorf("reason %q", s.failures[0].Reason)
+	}
+	// A completion resets the count: 30 s checkpoints with a 50 s timeout
+	// never fail.
+	spec = ckptJob(60*sim.Second, 30)
+	spec.Checkpointing.Timeout = 50 * sim.Second
+	s = runCkpt(t, spec)
+	if s.coord.failed != 0 || s.restarts != 0 || s.coord.completed < 10 {
+		t.Errorf("completed %d failed %d restarts %d, want many completed and no failures", s.coord.completed, s.coord.failed, s.restarts)
+	}
+}
+
+// TestUploadSharesBandwidth: transfers a (100 MB) and b (300 MB) share
+// TaskManager 0; c (200 MB) is alone on TaskManager 1; each TaskManager moves
+// 100 MB/s and the storage 150 MB/s in all. Water filling gives 50 MB/s each
+// until a ends at 2 s; then b and c get 75 MB/s until c ends at 2 + 100/75
+// s; then b alone moves 100 MB/s and ends at 4⅓ s.
+func TestUploadSharesBandwidth(t *testing.T) {
+	spec := ckptJob(sim.Hour, 1)
+	spec.Nodes[0].Parallelism, spec.Nodes[1].Parallelism, spec.Nodes[2].Parallelism = 3, 3, 3
+	spec.SlotsPerTaskManager = 2 // subtasks 0,1 on TaskManager 0; 2 on TaskManager 1
+	spec.Checkpointing.Storage = Storage{UploadPerTM: 100e6, Throughput: 150e6, FileSize: 1 << 40, TransferThreads: 1, UploadShareWhenBusy: 1}
+	s, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := map[string]sim.Time{}
+	s.storage.onDone = func(tr *transfer) { done[fmt.Sprint(tr.ckpt)] = s.eng.Now() }
+	agg := s.nodes[1].task.subtasks
+	s.storage.start(agg[0], upload, 1, 100e6) // a
+	s.storage.start(agg[1], upload, 2, 300e6) // b
+	s.storage.start(agg[2], upload, 3, 200e6) // c
+	s.eng.Run(10*sim.Second, s)
+	want := map[string]float64{"1": 2, "3": 2 + 100.0/75, "2": 2 + 100.0/75 + 100.0/100}
+	for k, w := range want {
+		if got := done[k].Seconds(); math.Abs(got-w) > 1e-6 {
+			t.Errorf("transfer %s done at %.6fs, want %.6fs", k, got, w)
+		}
+	}
+}

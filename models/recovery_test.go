@@ -1,0 +1,124 @@
+package models
+
+import (
+	"math"
+	"testing"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// recoveryJob reads lambda records/s into a keyed operator that can process
+// mu records/s, with checkpoints every 10 s of stateBytes, and loses its one
+// TaskManager at failAt.
+func recoveryJob(lambda, mu float64, failAt sim.Time) Spec {
+	const keys, perKey = 100, 1 << 20 // 100 MiB of state
+	return Spec{
+		Name: "recovery", Seed: 5, Duration: 240 * sim.Second, Network: DefaultNetwork(), SlotsPerTaskManager: 1, Chaining: true,
+		Sim: Settings{ChunkRecords: 100, ChunkDelay: 10 * sim.Millisecond, SampleInterval: 250 * sim.Millisecond},
+		Nodes: []Node{
+			{Name: "src", Kind: KindSource, Parallelism: 1, Chain: true, RecordSize: 100,
+				Kafka: &Kafka{Topic: "t", Partitions: 1, Rate: ConstantRate(lambda)}},
+			{Name: "agg", Kind: KindOperator, Parallelism: 1, MaxParallelism: 128, Chain: true, RecordSize: 100, Selectivity: 1,
+				Cost: sim.Constant{V: 1 / mu}, Inputs: []Input{{From: "src", Exchange: Hash}},
+				Keyed: &Keyed{Keys: UniformKeys{N: keys}, StatePerKey: perKey, Warm: true}},
+			{Name: "out", Kind: KindSink, Parallelism: 1, Chain: true, RecordSize: 100, Sink: &Sink{}, Inputs: []Input{{From: "agg"}}},
+		},
+		Checkpointing: &Checkpointing{Interval: 10 * sim.Second, Timeout: 10 * sim.Minute, MaxConcurrent: 1,
+			Storage: Storage{UploadPerTM: 100 << 20, DownloadPerTM: 50 << 20, FileSize: 1 << 40, TransferThreads: 1, UploadShareWhenBusy: 1}},
+		Restart:  RestartStrategy{Kind: "fixed-delay", Delay: 5 * sim.Second, Attempts: 10},
+		Recovery: Recovery{HeartbeatTimeout: 20 * sim.Second, Redeploy: 3 * sim.Second, TaskManagerStart: 30 * sim.Second},
+		Failures: []Failure{{Kind: FailTaskManager, At: failAt, TaskManager: 0}},
+	}
+}
+
+// TestRecoveryAndCatchUp: the TaskManager is lost at T; the JobManager
+// notices after heartbeat.timeout H, waits the restart delay D, redeploys
+// (R) once the replacement TaskManager has started (S), and the operator
+// downloads its 100 MiB at 50 MiB/s: the job runs again at
+// Tr = T + max(H + D, S) + R + 2 s. Sources rewind to the last completed
+// checkpoint's offsets (taken at its trigger, tk), so the backlog is
+// lambda·(Tr − tk), and the fluid model drains it in backlog/(mu − lambda).
+func TestRecoveryAndCatchUp(t *testing.T) {
+	const lambda, mu = 1000.0, 2000.0
+	const failAt = 100 * sim.Second
+	spec := recoveryJob(lambda, mu, failAt)
+	s, res := runWith(t, spec)
+	if len(res.Restores) != 1 {
+		t.Fatalf("restores %+v, want one", res.Restores)
+	}
+	r := res.Restores[0]
+	rc := spec.Recovery
+	wantTr := failAt + max(rc.HeartbeatTimeout+spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy + 2*sim.Second
+	if absT(r.At-wantTr) > sim.Millisecond {
+		t.Errorf("restored at %v, want %v", r.At, wantTr)
+	}
+	var tk sim.Time
+	for _, h := range res.Checkpoints {
+		if h.ID == r.ID {
+			tk = h.Trigger
+		}
+		if h.Status == "COMPLETED" && h.Trigger+h.Duration < failAt && h.ID > r.ID {
+			t.Errorf("restored from #%d, but #%d completed later, before the failure", r.ID, h.ID)
+		}
+	}
+	if r.ID == 0 || tk < failAt-20*sim.Second {
+		t.Fatalf("restored from #%d triggered at %v; want a checkpoint from the 20 s before the failure", r.ID, tk)
+	}
+	// Replayed: what was read between the checkpoint and the failure.
+	if want := lambda * (failAt - tk).Seconds(); math.Abs(float64(s.replayed)-want) > lambda*spec.Sim.ChunkDelay.Seconds()+float64(spec.Sim.ChunkRecords) {
+		t.Errorf("replayed %d records, want %.0f", s.replayed, want)
+	}
+	// Everything not yet processed is in Kafka at the restore (the network
+	// was emptied): the operator is fully busy until the backlog is gone,
+	// then busy lambda/mu of the time again.
+	backlog := lambda * (r.At - tk).Seconds()
+	want := r.At.Seconds() + backlog/(mu-lambda)
+	var busy []float64
+	for _, se := range res.Series {
+		if se.Operator == "agg" && se.Metric == MetricBusy && se.Subtask < 0 {
+			busy = se.Values
+		}
+	}
+	caughtUp, dt := -1.0, spec.Sim.SampleInterval.Seconds()
+	for i, ts := range res.Times {
+		if ts > r.At.Seconds()+1 && busy[i] < 1000*(1+lambda/mu)/2 {
+			caughtUp = ts - dt/2 // the sample covers (ts−dt, ts]
+			break
+		}
+	}
+	t.Logf("restored at %v from #%d (triggered %v); caught up at %.2fs, fluid formula %.2fs", r.At, r.ID, tk, caughtUp, want)
+	if math.Abs(caughtUp-want) > dt {
+		t.Errorf("caught up at %.2fs, want %.2fs = %.2fs + %.0f records / (%.0f − %.0f)/s (±%.2fs)",
+			caughtUp, want, r.At.Seconds(), backlog, mu, lambda, dt)
+	}
+}
+
+// TestRecoveryWithoutCheckpoint: a failure before any checkpoint completes
+// restarts from the beginning of the retained input and replays all of it.
+func TestRecoveryWithoutCheckpoint(t *testing.T) {
+	spec := recoveryJob(1000, 2000, 2*sim.Second)
+	spec.Checkpointing.Interval = sim.Hour
+	s, res := runWith(t, spec)
+	if len(res.Restores) != 1 || res.Restores[0].ID != 0 {
+		t.Fatalf("restores %+v, want one from no checkpoint (ID 0)", res.Restores)
+	}
+	if res.Summary.Checkpoints.RestartsFromStart != 1 {
+		t.Errorf("restarts_without_checkpoint %d, want 1", res.Summary.Checkpoints.RestartsFromStart)
+	}
+	if want := int64(2000); math.Abs(float64(s.replayed-want)) > 20 {
+		t.Errorf("replayed %d, want the %d records read before the failure", s.replayed, want)
+	}
+}
+
+func runWith(t *testing.T, spec Spec) (*Simulation, *Result) {
+	t.Helper()
+	s, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Run(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, res
+}
