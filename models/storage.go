@@ -45,7 +45,7 @@ type storage struct {
 	uploads []int32 // active uploads per TaskManager (processing interference)
 	busy    []float64
 	tickAt  sim.Time
-	caps    []float64 // scratch
+	caps    []float64       // scratch
 	onDone  func(*transfer) // tests: called for each finished transfer
 }
 
