@@ -22,11 +22,13 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:" $$unformatted; exit 1; fi
 	$(GO) vet ./...
 
-# Speed and memory targets: the engine (events/s) and whole scenarios
-# (wall seconds per virtual hour, peak heap).
+# Speed and memory targets: the engine (events/s), whole scenarios (wall
+# seconds per virtual hour, peak heap) and the death-spiral comparison (base
+# and 7 variants, 2 virtual hours each).
 bench:
 	$(GO) test -run '^$$' -bench 'MM1' -benchmem ./sim
 	$(GO) test -run '^$$' -bench 'Hour' -benchtime 3x ./scenarios
+	$(GO) test -run '^$$' -bench 'DeathSpiral' -benchtime 2x ./cmd/flinksim
 
 # Fuzz the scenario loader (not part of make test).
 fuzz:

@@ -170,7 +170,7 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 	for pos, rt := range st.t.nodes {
 		sub.stateRecs[pos] = st.ops[pos].stateRecs
 		if rt.spec.Kind == KindSink {
-			sub.sinkWritten += st.ops[pos].in
+			sub.sinkWritten = st.sinkPos
 		}
 	}
 	for _, kp := range st.splits {

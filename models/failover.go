@@ -58,20 +58,7 @@ func (s *Simulation) stopAll(reason string) {
 	if s.storage != nil {
 		s.storage.cancel(func(*transfer) bool { return true })
 	}
-	// Records a sink wrote after the restore point are written again.
-	restore := s.restorePoint()
 	for _, st := range s.subtasks {
-		var written int64
-		for pos, rt := range st.t.nodes {
-			if rt.spec.Kind == KindSink {
-				written += st.ops[pos].in
-			}
-		}
-		var at int64
-		if restore != nil {
-			at = restore.subs[st.id].sinkWritten
-		}
-		s.duplicated += written - at
 		s.discardSubtask(st)
 		st.setState(now, stDown)
 	}
@@ -181,6 +168,10 @@ func (s *Simulation) restored() {
 			if p != nil && p.subs[st.id].stateRecs != nil {
 				st.ops[pos].stateRecs = p.subs[st.id].stateRecs[pos]
 			}
+		}
+		st.sinkPos = 0
+		if p != nil {
+			st.sinkPos = p.subs[st.id].sinkWritten
 		}
 		st.dead = false
 		st.setState(now, stIdle)

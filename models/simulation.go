@@ -573,6 +573,7 @@ func (s *Simulation) finishStep(st *subtask) {
 		}
 		if rt.spec.Kind == KindSink && st.nin[pos] > 0 {
 			s.rec.sunk(rt, st, now, st.nin[pos], &st.cur)
+			s.sinkWrote(st, st.nin[pos])
 		}
 	}
 	for _, p := range st.parts {
@@ -588,6 +589,18 @@ func (s *Simulation) finishStep(st *subtask) {
 		if p := s.coord.find(id); p != nil {
 			s.sourceSnapshot(st, p)
 		}
+	}
+}
+
+// sinkWrote counts n records written by a sink subtask; those it had
+// written before a restore rewound it are duplicates.
+func (s *Simulation) sinkWrote(st *subtask, n int64) {
+	st.sinkPos += n
+	if st.sinkPos > st.sinkHigh {
+		s.duplicated += n - (st.sinkPos - st.sinkHigh)
+		st.sinkHigh = st.sinkPos
+	} else {
+		s.duplicated += n
 	}
 }
 

@@ -56,7 +56,49 @@ func printSummary(w io.Writer, res *models.Result, dir string) {
 	default:
 		fmt.Fprintf(w, "  no operator is busy or backpressured\n")
 	}
-	fmt.Fprintf(w, "  outputs in %s: summary.json, metrics.csv, scenario.resolved.yaml\n", dir)
+	files := "summary.json, metrics.csv, scenario.resolved.yaml"
+	if c := s.Checkpoints; c != nil {
+		printCheckpoints(w, c)
+		files += ", checkpoints.json"
+	}
+	fmt.Fprintf(w, "  outputs in %s: %s\n", dir, files)
+}
+
+// printCheckpoints prints the checkpoint lines of the summary.
+func printCheckpoints(w io.Writer, c *models.CheckpointSummary) {
+	line := fmt.Sprintf("%d completed, %d failed (%d expired)", c.Completed, c.Failed, c.Expired)
+	if c.Completed > 0 {
+		line += fmt.Sprintf("; duration p50 %s, p99 %s, max %s against a %s interval; size up to %s",
+			humanSeconds(c.DurationS.P50), humanSeconds(c.DurationS.P99), humanSeconds(c.DurationS.Max),
+			humanSeconds(c.IntervalS), humanBytes(float64(c.FullSizeMax)))
+	}
+	fmt.Fprintf(w, "  checkpoints  %s\n", line)
+	if c.Restarts > 0 {
+		line = fmt.Sprintf("%d, down %s in all, %s records replayed, %s written twice by sinks",
+			c.Restarts, humanSeconds(c.DowntimeS), humanCount(float64(c.Replayed)), humanCount(float64(c.Duplicated)))
+		if c.RestartsFromStart > 0 {
+			line += fmt.Sprintf("; %d restart(s) found no completed checkpoint and replayed the input from its beginning", c.RestartsFromStart)
+		}
+		if c.JobFailed {
+			line += "; the restart strategy gave up: the job FAILED"
+		}
+		fmt.Fprintf(w, "  restarts     %s\n", line)
+	}
+	fmt.Fprintf(w, "  verdict      %s: %s\n", c.Verdict.Outcome, c.Verdict.Why)
+}
+
+func humanBytes(b float64) string {
+	switch {
+	case b >= 1e12:
+		return trimZero(fmt.Sprintf("%.1f", b/1e12)) + " TB"
+	case b >= 1e9:
+		return trimZero(fmt.Sprintf("%.1f", b/1e9)) + " GB"
+	case b >= 1e6:
+		return trimZero(fmt.Sprintf("%.1f", b/1e6)) + " MB"
+	case b >= 1e3:
+		return trimZero(fmt.Sprintf("%.1f", b/1e3)) + " kB"
+	}
+	return fmt.Sprintf("%.0f B", b)
 }
 
 // lagGrowth is the slope of the total source lag over the run's second half.

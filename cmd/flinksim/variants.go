@@ -34,7 +34,7 @@ func runAll(base *scenarios.Loaded, file string, data []byte, o runOptions, stde
 		if err != nil {
 			return nil, err
 		}
-		desc := ""
+		desc := "the scenario as written"
 		for _, v := range base.Variants {
 			if v.Name == o.variant {
 				desc = v.Description
