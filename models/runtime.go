@@ -120,13 +120,13 @@ type subtask struct {
 	syncing       int64 // the checkpoint whose sync phase is running
 	dead          bool  // its TaskManager is lost
 	inputChannels int
-	discarded     int64    // records dropped from its input by failovers
+	discarded     int64 // records dropped from its input by failovers
 	// Sinks: the position in the subtask's output stream (rewound on a
 	// restore) and the furthest position ever written; writes below it are
 	// duplicates.
 	sinkPos, sinkHigh int64
-	busyAtTick    sim.Time // busy time at the storage's last tick
-	compaction    *rand.Rand
+	busyAtTick        sim.Time // busy time at the storage's last tick
+	compaction        *rand.Rand
 }
 
 // setState switches the time-accounting state (busy / backpressured / idle).
