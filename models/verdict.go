@@ -246,8 +246,10 @@ func fmtDur(d sim.Time) string {
 	switch {
 	case sec >= 3600:
 		return fmt.Sprintf("%.1fh", sec/3600)
-	case sec >= 120:
+	case sec >= 600:
 		return fmt.Sprintf("%.0fmin", sec/60)
+	case sec >= 120:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", sec/60), ".0") + "min"
 	case sec >= 10:
 		return fmt.Sprintf("%.0fs", sec)
 	case sec >= 1:
