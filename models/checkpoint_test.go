@@ -192,3 +192,43 @@ func TestUploadSharesBandwidth(t *testing.T) {
 		}
 	}
 }
+
+// TestStorageOutageAndSlowdown: an outage stops uploads for its length; a
+// slowdown by a factor f makes the bytes moved during it take f times longer.
+func TestStorageOutageAndSlowdown(t *testing.T) {
+	spec := ckptJob(60*sim.Second, 10)
+	d := initialDelay(spec)
+	spec.Failures = []Failure{
+		{Kind: FailStorageOutage, At: d + 2*sim.Second, For: 30 * sim.Second},
+		{Kind: FailStorageSlowdown, At: d + 50*sim.Second, For: 100 * sim.Second, Factor: 2},
+	}
+	s := runCkpt(t, spec)
+	// #1: 2 s of upload, 30 s of outage, 8 s more. #2 (at 60 s) and #3 (at
+	// 120 s) upload at half speed: 20 s each. #4 at full speed again.
+	expectTrace(t, s, row{0, 40, "COMPLETED"}, row{60, 80, "COMPLETED"}, row{120, 140, "COMPLETED"}, row{180, 190, "COMPLETED"})
+}
+
+// TestIncrementalUploadsTheChangedKeys: with incremental checkpoints a
+// subtask uploads the state of the keys written since the last completed
+// checkpoint: of N uniform keys, r records touch N·(1 − e^(−r/N)) of them.
+func TestIncrementalUploadsTheChangedKeys(t *testing.T) {
+	spec := ckptJob(30*sim.Second, 10)
+	spec.Checkpointing.Incremental, spec.Checkpointing.RocksDB = true, true
+	const keys, perKey, rate = 1000.0, 1 << 20, 20.0 // 600 records per interval touch 45% of the keys
+	spec.Nodes[0].Kafka.Rate = ConstantRate(rate)
+	s := runCkpt(t, spec)
+	h := s.coord.history
+	if h[0].Checkpointed != int64(keys*perKey) {
+		t.Errorf("first checkpoint uploaded %d, want the full %d", h[0].Checkpointed, int64(keys*perKey))
+	}
+	for _, c := range h[1:4] {
+		// Records between two checkpoints' snapshots: the interval's worth.
+		want := keys * (1 - math.Exp(-rate*30/keys)) * perKey
+		if math.Abs(float64(c.Checkpointed)-want) > 0.01*want {
+			t.Errorf("checkpoint %d uploaded %d, want about %.0f (the keys changed in 30 s)", c.ID, c.Checkpointed, want)
+		}
+		if c.StateSize != int64(keys*perKey) {
+			t.Errorf("checkpoint %d full size %d, want %d", c.ID, c.StateSize, int64(keys*perKey))
+		}
+	}
+}
