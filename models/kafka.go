@@ -112,6 +112,13 @@ func (p *kafkaPartition) generate() bool {
 		if l := p.lambda(t1); l > 0 {
 			w = min(w, sim.FromSeconds(float64(p.chunk)/l))
 		}
+		// A reader far behind will read these records much later: they need
+		// creation times no finer than 1/256 of its lag (what compaction
+		// would leave of them anyway), and fewer, longer runs are cheaper.
+		if p.readIdx < p.log.Len() {
+			behind := t1 - p.log.At(p.readIdx).Lo
+			w = max(w, min(behind/256, 10*sim.Second))
+		}
 		end = min(t1+max(w, 1), p.horizon)
 		mu := p.integral(t1, end)
 		if p.poisson {
