@@ -11,6 +11,7 @@ import (
 // CheckpointSummary is summary.json's "checkpoints" section.
 type CheckpointSummary struct {
 	IntervalS         float64   `json:"interval_s"`
+	TimeoutS          float64   `json:"timeout_s"`
 	Completed         int       `json:"completed"`
 	Failed            int       `json:"failed"`
 	Expired           int       `json:"expired"`
@@ -67,7 +68,7 @@ func (s *Simulation) checkpointSummary(res *Result) *CheckpointSummary {
 	if c == nil {
 		return nil
 	}
-	cs := &CheckpointSummary{IntervalS: s.spec.Checkpointing.Interval.Seconds(), Completed: c.completed,
+	cs := &CheckpointSummary{IntervalS: s.spec.Checkpointing.Interval.Seconds(), TimeoutS: s.spec.Checkpointing.Timeout.Seconds(), Completed: c.completed,
 		Failed: c.failed, Expired: c.expired, Restarts: s.restarts, Duplicated: s.duplicated,
 		Replayed: s.replayed, DowntimeS: s.downtime.Seconds(), JobFailed: s.job == jobFailed}
 	var durations []float64

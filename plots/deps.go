@@ -1,0 +1,5 @@
+package plots
+
+import (
+	_ "gonum.org/v1/plot"
+)
