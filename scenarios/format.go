@@ -22,6 +22,7 @@ type Scenario struct {
 	Recovery          *RecoverySpec      `yaml:"recovery,omitempty" jsonschema_description:"How long a failover takes beyond the restart delay."`
 	Failures          []FailureSpec      `yaml:"failures,omitempty" jsonschema_description:"Failures to inject: taskmanager-loss, checkpoint-failure, storage-slowdown, storage-outage."`
 	Variants          []Variant          `yaml:"variants,omitempty" jsonschema_description:"Named sets of overrides, run beside the base scenario and compared."`
+	Sweep             *SweepSpec         `yaml:"sweep,omitempty" jsonschema_description:"The grid flinksim sweep runs when no --grid is given."`
 }
 
 // CheckpointStorage is the checkpoint storage. type picks defaults for the
@@ -85,6 +86,12 @@ type StorageEpisode struct {
 	At     Duration `yaml:"at" jsonschema_description:"When it starts."`
 	For    Duration `yaml:"for" jsonschema_description:"How long it lasts."`
 	Factor *float64 `yaml:"factor,omitempty" jsonschema_description:"storage-slowdown: how many times slower."`
+}
+
+// SweepSpec is a sweep's grid, as flinksim sweep's flags give it.
+type SweepSpec struct {
+	Grid     []string `yaml:"grid" jsonschema_description:"Axes, each key=v1,v2,... or key=lo..hi/n (n values from lo to hi), with the dotted keys of --set."`
+	Replicas *int     `yaml:"replicas,omitempty" jsonschema_description:"Runs per point, each with its own seed. Default 1."`
 }
 
 // Variant is a named set of overrides, with the same dotted keys as --set.

@@ -63,10 +63,75 @@ func Load(file string, data []byte, sets []string) (*Loaded, error) {
 			probs = append(probs, p...)
 		}
 	}
+	probs = append(probs, checkSweep(file, data, sets)...)
 	if len(probs) > 0 {
 		return nil, probs.sort()
 	}
 	return l, nil
+}
+
+// checkSweep applies the lowest and highest value of each sweep axis, so that
+// a key that does not exist or a value the field refuses is reported before
+// a sweep starts, at the axis in the file.
+func checkSweep(file string, data []byte, sets []string) Problems {
+	var probs Problems
+	for i, item := range sweepItems(data) {
+		ax, err := ParseGrid(item.Value)
+		if err != nil {
+			continue // reported by the load
+		}
+		for _, v := range []string{ax.Values[0], ax.Values[len(ax.Values)-1]} {
+			set := ax.Key + "=" + v
+			_, err := load(file, data, append(slices.Clip(sets), set), "")
+			p, _ := err.(Problems)
+			failed := false
+			for _, q := range p {
+				if q.File != "--set "+set {
+					continue
+				}
+				failed = true
+				at := Problem{File: file, Line: item.Line, Col: item.Column, Path: fmt.Sprintf("sweep.grid[%d]", i), Msg: set + ": " + q.Msg}
+				if q.Path != "" {
+					at.Msg = set + ": " + q.Path + ": " + q.Msg
+				}
+				probs = append(probs, at)
+			}
+			if failed {
+				break // one value is enough to show what is wrong
+			}
+		}
+	}
+	return probs
+}
+
+// sweepItems returns the items of sweep.grid in the file.
+func sweepItems(data []byte) []*yaml.Node {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	find := func(m *yaml.Node, key string) *yaml.Node {
+		if m == nil || m.Kind != yaml.MappingNode {
+			return nil
+		}
+		for k := 0; k+1 < len(m.Content); k += 2 {
+			if m.Content[k].Value == key {
+				return m.Content[k+1]
+			}
+		}
+		return nil
+	}
+	grid := find(find(doc.Content[0], "sweep"), "grid")
+	if grid == nil || grid.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var items []*yaml.Node
+	for _, it := range grid.Content {
+		if it.Kind == yaml.ScalarNode {
+			items = append(items, it)
+		}
+	}
+	return items
 }
 
 // variantNames lists the variants' names that can be loaded on their own:
@@ -138,6 +203,7 @@ func load(file string, data []byte, sets []string, variant string) (*Loaded, err
 	r := resolver{d: d, sc: &sc}
 	r.resolve()
 	r.variants()
+	r.sweep()
 	if len(d.probs) > 0 {
 		return nil, d.problems()
 	}

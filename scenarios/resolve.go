@@ -644,6 +644,39 @@ func toProfile(x *RateSpec, dur sim.Time) models.RateProfile {
 
 // variants checks the variants' names (their overrides are checked when each
 // variant is loaded).
+// sweep checks the sweep block's syntax; whether its keys and values apply
+// is checked by Load, which applies them.
+func (r *resolver) sweep() {
+	sw := r.sc.Sweep
+	if sw == nil {
+		return
+	}
+	if len(sw.Grid) == 0 {
+		r.d.at("sweep.grid", "needs at least one axis: key=v1,v2,... or key=lo..hi/n")
+	}
+	seen := map[string]bool{}
+	for i, g := range sw.Grid {
+		path := fmt.Sprintf("sweep.grid[%d]", i)
+		ax, err := ParseGrid(g)
+		if err != nil {
+			r.d.at(path, "%v", err)
+			continue
+		}
+		if seen[ax.Key] {
+			r.d.at(path, "%s is swept twice", ax.Key)
+		}
+		seen[ax.Key] = true
+	}
+	if sw.Replicas == nil {
+		sw.Replicas = ptr(1)
+	} else if *sw.Replicas < 1 || *sw.Replicas > maxReplicas {
+		r.d.at("sweep.replicas", "%d is out of range (1 to %d)", *sw.Replicas, maxReplicas)
+	}
+}
+
+// maxReplicas bounds runs per sweep point.
+const maxReplicas = 10000
+
 func (r *resolver) variants() {
 	seen := map[string]bool{}
 	for i, v := range r.sc.Variants {

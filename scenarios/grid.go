@@ -1,0 +1,162 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Quantity is the kind of value a sweep axis takes, which decides how its
+// values are spaced, printed and drawn.
+type Quantity uint8
+
+const (
+	QPlain    Quantity = iota // a number without unit (parallelism, a factor)
+	QCount                    // 100k, 1.5M
+	QDuration                 // 30s, 5min
+	QBytes                    // 200B, 1.5GB
+	QRate                     // 100k/s
+	QByteRate                 // 50MB/s
+)
+
+// Axis is one swept scenario field: a dotted path as --set takes it and the
+// values it goes through, as written (Values) and as numbers in base units
+// (Nums: seconds, bytes, per second).
+type Axis struct {
+	Key    string
+	Values []string
+	Nums   []float64
+	Kind   Quantity
+}
+
+// maxAxisValues bounds one axis (a typo like 1..1e9/1e9 must not allocate
+// forever).
+const maxAxisValues = 10000
+
+// ParseGrid reads one --grid: "key=v1,v2,v3" (values as written, each in the
+// field's own units) or "key=lo..hi/n" (n values evenly spaced from lo to hi,
+// both included, in the same kind of unit).
+func ParseGrid(s string) (Axis, error) {
+	key, spec, ok := strings.Cut(s, "=")
+	key, spec = strings.TrimSpace(key), strings.TrimSpace(spec)
+	if !ok || key == "" || spec == "" {
+		return Axis{}, fmt.Errorf("%q: want key=v1,v2,... or key=lo..hi/n", s)
+	}
+	ax := Axis{Key: key}
+	if lo, rest, isRange := strings.Cut(spec, ".."); isRange {
+		i := strings.LastIndex(rest, "/")
+		if i < 0 {
+			return Axis{}, fmt.Errorf("%s: range %q needs a number of values: lo..hi/n", key, spec)
+		}
+		hi, nstr := strings.TrimSpace(rest[:i]), strings.TrimSpace(rest[i+1:])
+		n, err := strconv.Atoi(nstr)
+		if err != nil || n < 2 || n > maxAxisValues {
+			return Axis{}, fmt.Errorf("%s: %q is not a number of values from 2 to %d", key, nstr, maxAxisValues)
+		}
+		a, ka, err := parseQuantity(strings.TrimSpace(lo))
+		if err != nil {
+			return Axis{}, fmt.Errorf("%s: %v", key, err)
+		}
+		b, kb, err := parseQuantity(hi)
+		if err != nil {
+			return Axis{}, fmt.Errorf("%s: %v", key, err)
+		}
+		if ka != kb {
+			return Axis{}, fmt.Errorf("%s: %q and %q are not the same kind of value", key, lo, hi)
+		}
+		if b <= a {
+			return Axis{}, fmt.Errorf("%s: range %q must go from low to high", key, spec)
+		}
+		ax.Kind = ka
+		integral := ka == QPlain && a == math.Trunc(a) && b == math.Trunc(b)
+		for k := 0; k < n; k++ {
+			v := a + (b-a)*float64(k)/float64(n-1)
+			if integral {
+				v = math.Round(v)
+			}
+			if k > 0 && v == ax.Nums[len(ax.Nums)-1] {
+				continue // integers closer than one apart
+			}
+			ax.Nums = append(ax.Nums, v)
+			ax.Values = append(ax.Values, formatQuantity(v, ka))
+		}
+		return ax, nil
+	}
+	for _, v := range strings.Split(spec, ",") {
+		v = strings.TrimSpace(v)
+		x, k, err := parseQuantity(v)
+		if err != nil {
+			return Axis{}, fmt.Errorf("%s: %v", key, err)
+		}
+		if len(ax.Values) > 0 && k != ax.Kind {
+			return Axis{}, fmt.Errorf("%s: %q is not the same kind of value as %q", key, v, ax.Values[0])
+		}
+		for _, seen := range ax.Values {
+			if seen == v {
+				return Axis{}, fmt.Errorf("%s: %q appears twice", key, v)
+			}
+		}
+		ax.Kind = k
+		ax.Values = append(ax.Values, v)
+		ax.Nums = append(ax.Nums, x)
+		if len(ax.Values) > maxAxisValues {
+			return Axis{}, fmt.Errorf("%s: more than %d values", key, maxAxisValues)
+		}
+	}
+	return ax, nil
+}
+
+// parseQuantity reads a value in any of the scenario's units and returns it
+// in base units (seconds, bytes, per second).
+func parseQuantity(s string) (float64, Quantity, error) {
+	if s == "" {
+		return 0, 0, fmt.Errorf("empty value")
+	}
+	if strings.Contains(s, "/") {
+		r, err := ParseRate(s)
+		if err != nil {
+			return 0, 0, err
+		}
+		if r.Bytes {
+			return r.PerSecond, QByteRate, nil
+		}
+		return r.PerSecond, QRate, nil
+	}
+	if v, err := strconv.ParseFloat(s, 64); err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
+		return v, QPlain, nil
+	}
+	if strings.HasSuffix(s, "B") {
+		b, err := ParseBytes(s)
+		return float64(b), QBytes, err
+	}
+	if _, ok := countSuffix[s[len(s)-1]]; ok { // before durations: 1M is a million, not a minute
+		if c, err := ParseCount(s); err == nil {
+			return c, QCount, nil
+		}
+	}
+	if d, err := ParseDuration(s, 0); err == nil {
+		return d.Seconds(), QDuration, nil
+	}
+	return 0, 0, fmt.Errorf("%q is not a number, count, duration, size or rate", s)
+}
+
+// formatQuantity prints a generated value so that parseQuantity and the
+// scenario's own fields read it back.
+func formatQuantity(v float64, k Quantity) string {
+	switch k {
+	case QCount:
+		return FormatCount(math.Round(v))
+	case QDuration:
+		return FormatDuration(sim.FromSeconds(v))
+	case QBytes:
+		return FormatBytes(int64(math.Round(v)))
+	case QRate:
+		return Rate{PerSecond: v}.String()
+	case QByteRate:
+		return Rate{PerSecond: math.Round(v), Bytes: true}.String()
+	}
+	return strconv.FormatFloat(v, 'g', 10, 64)
+}

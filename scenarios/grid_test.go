@@ -1,0 +1,57 @@
+package scenarios
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseGrid(t *testing.T) {
+	for _, c := range []struct {
+		in, key, values string
+		kind            Quantity
+	}{
+		{"flink.parallelism.default=2,4,8", "flink.parallelism.default", "2 4 8", QPlain},
+		{"flink.parallelism.default=1..16/4", "flink.parallelism.default", "1 6 11 16", QPlain},
+		{"flink.parallelism.default=1..3/5", "flink.parallelism.default", "1 2 3", QPlain}, // integers closer than one apart merge
+		{"sinks.jdbc.capacity=10k/s..100k/s/10", "sinks.jdbc.capacity", "10k/s 20k/s 30k/s 40k/s 50k/s 60k/s 70k/s 80k/s 90k/s 100k/s", QRate},
+		{"sinks.jdbc.capacity = 20k/s, 1M/min", "sinks.jdbc.capacity", "20k/s 1M/min", QRate},
+		{"checkpoint-storage.upload-bandwidth=100MB/s..400MB/s/4", "checkpoint-storage.upload-bandwidth", "100MB/s 200MB/s 300MB/s 400MB/s", QByteRate},
+		{"flink.execution.checkpointing.interval=30s..5min/4", "flink.execution.checkpointing.interval", "30s 2m 210s 5m", QDuration},
+		{"operators.enrich.state-per-key=100B..1kB/3", "operators.enrich.state-per-key", "100B 550B 1kB", QBytes},
+		{"operators.enrich.keys=100k..1M/2", "operators.enrich.keys", "100k 1M", QCount},
+		{"operators.parse.selectivity=0.5..1/3", "operators.parse.selectivity", "0.5 0.75 1", QPlain},
+	} {
+		ax, err := ParseGrid(c.in)
+		if err != nil {
+			t.Errorf("%s: %v", c.in, err)
+			continue
+		}
+		if ax.Key != c.key || strings.Join(ax.Values, " ") != c.values || ax.Kind != c.kind || len(ax.Nums) != len(ax.Values) {
+			t.Errorf("%s: got %s = %v (kind %d, %d nums), want %s = %s (kind %d)", c.in, ax.Key, ax.Values, ax.Kind, len(ax.Nums), c.key, c.values, c.kind)
+		}
+		// Generated values read back to the numbers they stand for.
+		for i, v := range ax.Values {
+			x, k, err := parseQuantity(v)
+			if err != nil || k != ax.Kind || x != ax.Nums[i] {
+				t.Errorf("%s: value %q reads back as %v (kind %d, %v), want %v", c.in, v, x, k, err, ax.Nums[i])
+			}
+		}
+	}
+	for _, c := range []struct{ in, want string }{
+		{"parallelism", "want key=v1,v2"},
+		{"=1,2", "want key=v1,v2"},
+		{"k=1..8", "needs a number of values"},
+		{"k=1..8/1", "not a number of values from 2"},
+		{"k=1..8/100000", "not a number of values from 2"},
+		{"k=8..1/4", "from low to high"},
+		{"k=10k/s..5MB/s/3", "not the same kind"},
+		{"k=30s,5", "not the same kind"},
+		{"k=1,1", "appears twice"},
+		{"k=fast,slow", "is not a number, count, duration, size or rate"},
+		{"k=1,,2", "empty value"},
+	} {
+		if _, err := ParseGrid(c.in); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.in, err, c.want)
+		}
+	}
+}
