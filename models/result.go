@@ -171,3 +171,22 @@ func (s *Simulation) inFlight() int64 {
 	}
 	return n
 }
+
+// LagGrowth is the slope (records/s) of the total Kafka lag over the second
+// half of the run: how fast a job that cannot keep up falls behind.
+func (r *Result) LagGrowth() float64 {
+	n := len(r.Times)
+	if n < 4 {
+		return 0
+	}
+	total := make([]float64, n)
+	for _, s := range r.Series {
+		if s.Metric == MetricPending && s.Subtask < 0 {
+			for i, v := range s.Values {
+				total[i] += v
+			}
+		}
+	}
+	a := n / 2
+	return (total[n-1] - total[a]) / (r.Times[n-1] - r.Times[a])
+}

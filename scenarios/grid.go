@@ -56,11 +56,11 @@ func ParseGrid(s string) (Axis, error) {
 		if err != nil || n < 2 || n > maxAxisValues {
 			return Axis{}, fmt.Errorf("%s: %q is not a number of values from 2 to %d", key, nstr, maxAxisValues)
 		}
-		a, ka, err := parseQuantity(strings.TrimSpace(lo))
+		a, ka, err := ParseQuantity(strings.TrimSpace(lo))
 		if err != nil {
 			return Axis{}, fmt.Errorf("%s: %v", key, err)
 		}
-		b, kb, err := parseQuantity(hi)
+		b, kb, err := ParseQuantity(hi)
 		if err != nil {
 			return Axis{}, fmt.Errorf("%s: %v", key, err)
 		}
@@ -81,13 +81,13 @@ func ParseGrid(s string) (Axis, error) {
 				continue // integers closer than one apart
 			}
 			ax.Nums = append(ax.Nums, v)
-			ax.Values = append(ax.Values, formatQuantity(v, ka))
+			ax.Values = append(ax.Values, FormatQuantity(v, ka))
 		}
 		return ax, nil
 	}
 	for _, v := range strings.Split(spec, ",") {
 		v = strings.TrimSpace(v)
-		x, k, err := parseQuantity(v)
+		x, k, err := ParseQuantity(v)
 		if err != nil {
 			return Axis{}, fmt.Errorf("%s: %v", key, err)
 		}
@@ -109,9 +109,9 @@ func ParseGrid(s string) (Axis, error) {
 	return ax, nil
 }
 
-// parseQuantity reads a value in any of the scenario's units and returns it
+// ParseQuantity reads a value in any of the scenario's units and returns it
 // in base units (seconds, bytes, per second).
-func parseQuantity(s string) (float64, Quantity, error) {
+func ParseQuantity(s string) (float64, Quantity, error) {
 	if s == "" {
 		return 0, 0, fmt.Errorf("empty value")
 	}
@@ -143,9 +143,9 @@ func parseQuantity(s string) (float64, Quantity, error) {
 	return 0, 0, fmt.Errorf("%q is not a number, count, duration, size or rate", s)
 }
 
-// formatQuantity prints a generated value so that parseQuantity and the
+// FormatQuantity prints a generated value so that parseQuantity and the
 // scenario's own fields read it back.
-func formatQuantity(v float64, k Quantity) string {
+func FormatQuantity(v float64, k Quantity) string {
 	switch k {
 	case QCount:
 		return FormatCount(math.Round(v))

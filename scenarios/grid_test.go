@@ -31,7 +31,7 @@ func TestParseGrid(t *testing.T) {
 		}
 		// Generated values read back to the numbers they stand for.
 		for i, v := range ax.Values {
-			x, k, err := parseQuantity(v)
+			x, k, err := ParseQuantity(v)
 			if err != nil || k != ax.Kind || x != ax.Nums[i] {
 				t.Errorf("%s: value %q reads back as %v (kind %d, %v), want %v", c.in, v, x, k, err, ax.Nums[i])
 			}

@@ -15,7 +15,7 @@ func printSummary(w io.Writer, res *models.Result, dir string) {
 	fmt.Fprintf(w, "%s: %s virtual in %.2fs (seed %d, %s events)\n",
 		s.Scenario, humanSeconds(s.VirtualDurationS), s.WallS, s.Seed, humanCount(float64(s.Engine.Events)))
 	fmt.Fprintf(w, "  throughput   source %s/s, sink %s/s\n", humanCount(s.Throughput.SourceRPS), humanCount(s.Throughput.SinkRPS))
-	growth := lagGrowth(res)
+	growth := res.LagGrowth()
 	lag := fmt.Sprintf("%s records at the end (peak %s)", humanCount(float64(s.Records.SourceLag)), humanCount(float64(s.SourceLagMax)))
 	if growth > 0.01*s.Throughput.SourceRPS && growth > 1 {
 		lag += fmt.Sprintf(", growing %s/s", humanCount(growth))
@@ -99,24 +99,6 @@ func humanBytes(b float64) string {
 		return trimZero(fmt.Sprintf("%.1f", b/1e3)) + " kB"
 	}
 	return fmt.Sprintf("%.0f B", b)
-}
-
-// lagGrowth is the slope of the total source lag over the run's second half.
-func lagGrowth(res *models.Result) float64 {
-	n := len(res.Times)
-	if n < 4 {
-		return 0
-	}
-	total := make([]float64, n)
-	for _, s := range res.Series {
-		if s.Metric == models.MetricPending && s.Subtask < 0 {
-			for i, v := range s.Values {
-				total[i] += v
-			}
-		}
-	}
-	a := n / 2
-	return (total[n-1] - total[a]) / (res.Times[n-1] - res.Times[a])
 }
 
 func humanCount(v float64) string {

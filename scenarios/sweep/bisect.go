@@ -1,0 +1,179 @@
+package sweep
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/flinksim/flinksim/scenarios"
+)
+
+// Condition is a target on an outcome: "latency_p99_s<=5", "stable".
+type Condition struct {
+	Outcome string
+	Op      string // <=, >=, <, >, ==
+	Value   float64
+}
+
+var condRE = regexp.MustCompile(`^\s*([a-z0-9_]+)\s*(<=|>=|==|<|>)\s*(\S+)\s*$`)
+
+// ParseCondition reads outcome<=value (or >=, <, >, ==), or a bare "stable".
+// The value may carry the outcome's unit, e.g. latency_p99_s<=5s.
+func ParseCondition(s string) (Condition, error) {
+	if strings.TrimSpace(s) == "stable" {
+		return Condition{Outcome: "stable", Op: "==", Value: 1}, nil
+	}
+	m := condRE.FindStringSubmatch(s)
+	if m == nil {
+		return Condition{}, fmt.Errorf("%q: want outcome<=value (or >=, <, >, ==), e.g. latency_p99_s<=5, or stable", s)
+	}
+	if _, err := (Outcome{}).Get(m[1]); err != nil {
+		return Condition{}, err
+	}
+	v, _, err := scenarios.ParseQuantity(m[3])
+	if err != nil {
+		return Condition{}, fmt.Errorf("%q: %v", s, err)
+	}
+	return Condition{Outcome: m[1], Op: m[2], Value: v}, nil
+}
+
+func (c Condition) String() string {
+	if c.Outcome == "stable" && c.Op == "==" && c.Value == 1 {
+		return "stable"
+	}
+	return c.Outcome + c.Op + strconv.FormatFloat(c.Value, 'g', -1, 64)
+}
+
+// Holds reports whether the outcome meets the condition.
+func (c Condition) Holds(o Outcome) bool {
+	v, _ := o.Get(c.Outcome)
+	switch c.Op {
+	case "<=":
+		return v <= c.Value
+	case ">=":
+		return v >= c.Value
+	case "<":
+		return v < c.Value
+	case ">":
+		return v > c.Value
+	}
+	return v == c.Value
+}
+
+// Search is a capacity question: the smallest (or, with Largest, the
+// largest) value of Key in [Lo, Hi] for which every condition holds in
+// every replica. The outcome is assumed monotone in the value.
+type Search struct {
+	Key        string
+	Lo, Hi     string // as written, same kind of value
+	Largest    bool
+	Conditions []Condition
+	Replicas   int
+}
+
+// Probe is one value tried, with its runs.
+type Probe struct {
+	Value   string
+	Num     float64
+	OK      bool
+	Records []Record
+}
+
+// maxProbes bounds a search: bisection to 1% of the range takes about 8.
+const maxProbes = 24
+
+// Run searches with runs of r's scenario (r.Plan is replaced by each
+// probe's). It returns the answer ("" when no value in the range meets the
+// conditions) and every probe in the order tried.
+func (s Search) Run(r *Runner, seed uint64) (answer string, probes []Probe, err error) {
+	lo, kind, err := scenarios.ParseQuantity(s.Lo)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s: %v", s.Key, err)
+	}
+	hi, kind2, err := scenarios.ParseQuantity(s.Hi)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s: %v", s.Key, err)
+	}
+	if kind != kind2 || hi <= lo {
+		return "", nil, fmt.Errorf("%s: range %s..%s must go from low to high in one kind of unit", s.Key, s.Lo, s.Hi)
+	}
+	integer := kind == scenarios.QPlain && lo == math.Trunc(lo) && hi == math.Trunc(hi)
+	probe := func(v float64, written string) (bool, error) {
+		if written == "" {
+			written = scenarios.FormatQuantity(v, kind)
+		}
+		ax := scenarios.Axis{Key: s.Key, Values: []string{written}, Nums: []float64{v}, Kind: kind}
+		plan, err := NewPlan([]scenarios.Axis{ax}, max(s.Replicas, 1), seed)
+		if err != nil {
+			return false, err
+		}
+		r.Plan = plan
+		if err := r.Check(plan.Points); err != nil {
+			return false, err
+		}
+		recs, err := r.Run(plan.Points)
+		if err != nil {
+			return false, err
+		}
+		ok := true
+		for _, rec := range recs {
+			for _, c := range s.Conditions {
+				ok = ok && c.Holds(rec.Outcome)
+			}
+		}
+		probes = append(probes, Probe{Value: written, Num: v, OK: ok, Records: recs})
+		return ok, nil
+	}
+	// good is the end of the range expected to meet the conditions.
+	good, bad, goodW, badW := hi, lo, s.Hi, s.Lo
+	if s.Largest {
+		good, bad, goodW, badW = lo, hi, s.Lo, s.Hi
+	}
+	ok, err := probe(good, goodW)
+	if err != nil || !ok {
+		return "", probes, err
+	}
+	if ok, err = probe(bad, badW); err != nil || ok {
+		return badW, probes, err
+	}
+	answer = goodW
+	for len(probes) < maxProbes {
+		mid := (good + bad) / 2
+		if integer {
+			mid = math.Floor(mid)
+			if s.Largest {
+				mid = math.Ceil((good + bad) / 2)
+			}
+			if mid == good || mid == bad {
+				break
+			}
+		} else {
+			mid = roundSig(mid, 3)
+			if math.Abs(good-bad) <= 0.01*math.Max(math.Abs(good), math.Abs(bad)) || mid == good || mid == bad {
+				break
+			}
+		}
+		ok, err := probe(mid, "")
+		if err != nil {
+			return "", probes, err
+		}
+		if ok {
+			good, answer = mid, probes[len(probes)-1].Value
+		} else {
+			bad = mid
+		}
+	}
+	return answer, probes, nil
+}
+
+// roundSig rounds to n significant digits, so probed values read well
+// (215k/s, not 215332.03125/s).
+func roundSig(v float64, n int) float64 {
+	if v == 0 {
+		return 0
+	}
+	p := math.Pow(10, float64(n)-math.Ceil(math.Log10(math.Abs(v))))
+	return math.Round(v*p) / p
+}

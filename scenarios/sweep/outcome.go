@@ -1,0 +1,115 @@
+package sweep
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/flinksim/flinksim/models"
+)
+
+// Outcome is what one run of a point came to: the numbers capacity planning
+// asks about. Field names are a contract (points.jsonl); fields are only
+// ever added.
+type Outcome struct {
+	// Stable: with checkpointing, the checkpoint verdict is stable; without,
+	// the Kafka lag at the end is under a minute of input and not growing
+	// (by more than 1% of the input rate over the second half of the run).
+	Stable  bool   `json:"stable"`
+	Verdict string `json:"verdict"` // stable, overload, timeouts, failover loop, failed; or lag growing
+
+	SourceRPS     float64 `json:"source_rps"`
+	SinkRPS       float64 `json:"sink_rps"`
+	LatencyP50S   float64 `json:"latency_p50_s"`
+	LatencyP99S   float64 `json:"latency_p99_s"`
+	LatencyMaxS   float64 `json:"latency_max_s"`
+	LagEnd        float64 `json:"lag_end"`
+	LagMax        float64 `json:"lag_max"`
+	MaxBusyMsPerS float64 `json:"max_busy_ms_per_s"` // the busiest subtask's average
+
+	TaskManagers    float64 `json:"task_managers"`
+	UploadBandwidth float64 `json:"upload_bandwidth_bytes_per_s,omitempty"` // all TaskManagers'
+
+	CheckpointsCompleted   float64 `json:"checkpoints_completed,omitempty"`
+	CheckpointsFailed      float64 `json:"checkpoints_failed,omitempty"`
+	CheckpointDurationP99S float64 `json:"checkpoint_duration_p99_s,omitempty"`
+	CheckpointDurationMaxS float64 `json:"checkpoint_duration_max_s,omitempty"`
+	Restarts               float64 `json:"restarts,omitempty"`
+}
+
+// stableLagS is how much input the lag may hold at the end of a stable run.
+const stableLagS = 60.0
+
+// OutcomeOf summarises a run.
+func OutcomeOf(res *models.Result) Outcome {
+	s := res.Summary
+	o := Outcome{
+		SourceRPS: s.Throughput.SourceRPS, SinkRPS: s.Throughput.SinkRPS,
+		LatencyP50S: s.LatencyS.P50, LatencyP99S: s.LatencyS.P99, LatencyMaxS: s.LatencyS.Max,
+		LagEnd: float64(s.Records.SourceLag), LagMax: float64(s.SourceLagMax),
+		TaskManagers: float64(s.TaskManagers),
+	}
+	for _, op := range s.Operators {
+		o.MaxBusyMsPerS = max(o.MaxBusyMsPerS, op.MaxSubtaskBusyMsPerS)
+	}
+	if c := s.Checkpoints; c != nil {
+		o.UploadBandwidth = c.UploadBandwidth
+		o.CheckpointsCompleted, o.CheckpointsFailed = float64(c.Completed), float64(c.Failed)
+		o.CheckpointDurationP99S, o.CheckpointDurationMaxS = c.DurationS.P99, c.DurationS.Max
+		o.Restarts = float64(c.Restarts)
+		o.Verdict = c.Verdict.Outcome
+		o.Stable = c.Verdict.Outcome == models.PhaseStable
+		return o
+	}
+	rate := float64(s.Records.Produced) / s.VirtualDurationS
+	o.Stable = o.LagEnd <= stableLagS*rate && res.LagGrowth() <= 0.01*rate
+	o.Verdict = models.PhaseStable
+	if !o.Stable {
+		o.Verdict = "lag growing"
+	}
+	return o
+}
+
+// outcomeFields maps each numeric outcome's JSON name to its value.
+var outcomeFields = map[string]func(*Outcome) float64{
+	"stable": func(o *Outcome) float64 {
+		if o.Stable {
+			return 1
+		}
+		return 0
+	},
+	"source_rps":                   func(o *Outcome) float64 { return o.SourceRPS },
+	"sink_rps":                     func(o *Outcome) float64 { return o.SinkRPS },
+	"latency_p50_s":                func(o *Outcome) float64 { return o.LatencyP50S },
+	"latency_p99_s":                func(o *Outcome) float64 { return o.LatencyP99S },
+	"latency_max_s":                func(o *Outcome) float64 { return o.LatencyMaxS },
+	"lag_end":                      func(o *Outcome) float64 { return o.LagEnd },
+	"lag_max":                      func(o *Outcome) float64 { return o.LagMax },
+	"max_busy_ms_per_s":            func(o *Outcome) float64 { return o.MaxBusyMsPerS },
+	"task_managers":                func(o *Outcome) float64 { return o.TaskManagers },
+	"upload_bandwidth_bytes_per_s": func(o *Outcome) float64 { return o.UploadBandwidth },
+	"checkpoints_completed":        func(o *Outcome) float64 { return o.CheckpointsCompleted },
+	"checkpoints_failed":           func(o *Outcome) float64 { return o.CheckpointsFailed },
+	"checkpoint_duration_p99_s":    func(o *Outcome) float64 { return o.CheckpointDurationP99S },
+	"checkpoint_duration_max_s":    func(o *Outcome) float64 { return o.CheckpointDurationMaxS },
+	"restarts":                     func(o *Outcome) float64 { return o.Restarts },
+}
+
+// Get returns the numeric outcome with this JSON name (stable is 1 or 0).
+func (o Outcome) Get(name string) (float64, error) {
+	f, ok := outcomeFields[name]
+	if !ok {
+		return 0, fmt.Errorf("no outcome %q (outcomes: %s)", name, strings.Join(OutcomeNames(), ", "))
+	}
+	return f(&o), nil
+}
+
+// OutcomeNames lists the numeric outcomes, sorted.
+func OutcomeNames() []string {
+	names := make([]string, 0, len(outcomeFields))
+	for k := range outcomeFields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,145 @@
+package sweep
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// Record is one line of points.jsonl: a point, its replica and seed, and
+// what the run came to.
+type Record struct {
+	Key     string             `json:"key"`
+	Params  map[string]string  `json:"params"` // as written
+	Values  map[string]float64 `json:"values"` // in base units: seconds, bytes, per second
+	Replica int                `json:"replica"`
+	Seed    uint64             `json:"seed"`
+	Outcome Outcome            `json:"outcome"`
+}
+
+func (p *Plan) record(pt Point, o Outcome) Record {
+	r := Record{Key: pt.Key, Params: map[string]string{}, Values: map[string]float64{}, Replica: pt.Replica, Seed: pt.Seed, Outcome: o}
+	for i, ax := range p.Axes {
+		r.Params[ax.Key] = pt.Values[i]
+		r.Values[ax.Key] = pt.Nums[i]
+	}
+	return r
+}
+
+// WriteJSONL writes records one per line (encoding/json sorts map keys, so
+// the bytes are deterministic).
+func WriteJSONL(w io.Writer, recs []Record) error {
+	bw := bufio.NewWriter(w)
+	for _, r := range recs {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		bw.Write(b)
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
+}
+
+// ReadJSONL reads records; name labels errors ("file:line: ...").
+func ReadJSONL(r io.Reader, name string) ([]Record, error) {
+	var recs []Record
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var rec Record
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil || rec.Key == "" {
+			return nil, fmt.Errorf("%s:%d: not a sweep record (a truncated or foreign file?)", name, line)
+		}
+		recs = append(recs, rec)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	return recs, nil
+}
+
+// Merge puts shard records into plan order: duplicates (a retried worker
+// writes twice) are dropped, records of another plan are an error, and
+// missing points are returned.
+func (p *Plan) Merge(recs []Record) (merged []Record, missing []Point, err error) {
+	byID := map[string]int{}
+	for i, pt := range p.Points {
+		byID[id(pt.Key, pt.Replica)] = i
+	}
+	got := make([]*Record, len(p.Points))
+	for k := range recs {
+		r := &recs[k]
+		i, ok := byID[id(r.Key, r.Replica)]
+		if !ok || r.Seed != p.Points[i].Seed {
+			return nil, nil, fmt.Errorf("record %s replica %d (seed %d) is not part of this sweep's plan: another scenario, seed or grid?", r.Key, r.Replica, r.Seed)
+		}
+		if got[i] == nil {
+			got[i] = r
+		}
+	}
+	for i, r := range got {
+		if r == nil {
+			missing = append(missing, p.Points[i])
+			continue
+		}
+		merged = append(merged, *r)
+	}
+	return merged, missing, nil
+}
+
+func id(key string, replica int) string { return key + "#" + strconv.Itoa(replica) }
+
+// Stats summarises an outcome over replicas, per distinct key, in plan order.
+type Stats struct {
+	Key            string
+	Nums           []float64 // axis values
+	Mean, Min, Max float64
+	Stable         bool // every replica stable
+	N              int
+}
+
+// Summarise groups records by key (in plan order) and reduces outcome.
+func (p *Plan) Summarise(recs []Record, outcome string) ([]Stats, error) {
+	index := map[string]int{}
+	var out []Stats
+	for _, pt := range p.Points {
+		if _, ok := index[pt.Key]; !ok {
+			index[pt.Key] = len(out)
+			out = append(out, Stats{Key: pt.Key, Nums: pt.Nums, Stable: true})
+		}
+	}
+	for _, r := range recs {
+		i, ok := index[r.Key]
+		if !ok {
+			continue
+		}
+		v, err := r.Outcome.Get(outcome)
+		if err != nil {
+			return nil, err
+		}
+		s := &out[i]
+		if s.N == 0 || v < s.Min {
+			s.Min = v
+		}
+		if s.N == 0 || v > s.Max {
+			s.Max = v
+		}
+		s.Mean += v
+		s.N++
+		s.Stable = s.Stable && r.Outcome.Stable
+	}
+	for i := range out {
+		if out[i].N > 0 {
+			out[i].Mean /= float64(out[i].N)
+		}
+	}
+	return out, nil
+}

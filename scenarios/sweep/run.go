@@ -1,0 +1,117 @@
+package sweep
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/scenarios"
+)
+
+// Runner runs points of a plan on a scenario.
+type Runner struct {
+	File string   // names the scenario in messages
+	Data []byte   // the scenario's YAML
+	Sets []string // the user's --set overrides, applied before each point's
+	Plan *Plan
+	Jobs int // runs at once; 0: one per core
+	// Progress, if set, is called after each run with the number done
+	// (from one goroutine at a time).
+	Progress func(done, total int)
+}
+
+// Check loads every point without running it, so that a value a field
+// refuses is reported, all at once, before hours of runs.
+func (r *Runner) Check(points []Point) error {
+	var probs scenarios.Problems
+	seen := map[string]bool{}
+	for _, pt := range points {
+		if seen[pt.Key] {
+			continue
+		}
+		seen[pt.Key] = true
+		if _, err := r.load(pt); err != nil {
+			var p scenarios.Problems
+			if !errors.As(err, &p) {
+				return err
+			}
+			probs = append(probs, p...)
+		}
+	}
+	if len(probs) > 0 {
+		return dedupe(probs)
+	}
+	return nil
+}
+
+func dedupe(ps scenarios.Problems) scenarios.Problems {
+	seen := map[scenarios.Problem]bool{}
+	out := ps[:0]
+	for _, p := range ps {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (r *Runner) load(pt Point) (*scenarios.Loaded, error) {
+	sets := append(append([]string(nil), r.Sets...), pt.Sets(r.Plan.Axes)...)
+	return scenarios.LoadVariant(r.File, r.Data, sets, scenarios.BaseName)
+}
+
+// RunPoint runs one point.
+func (r *Runner) RunPoint(pt Point) (Record, error) {
+	l, err := r.load(pt)
+	if err != nil {
+		return Record{}, err
+	}
+	s, err := models.New(l.Spec)
+	if err != nil {
+		return Record{}, fmt.Errorf("%s replica %d: %w", pt.Key, pt.Replica, err)
+	}
+	res, err := s.Run(nil)
+	if err != nil {
+		return Record{}, fmt.Errorf("%s replica %d: %w", pt.Key, pt.Replica, err)
+	}
+	return r.Plan.record(pt, OutcomeOf(res)), nil
+}
+
+// Run runs the points, Jobs at a time, and returns their records in the
+// order of points (which does not depend on Jobs).
+func (r *Runner) Run(points []Point) ([]Record, error) {
+	recs := make([]Record, len(points))
+	jobs := r.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	var mu sync.Mutex
+	done := 0
+	g := errgroup.Group{}
+	g.SetLimit(jobs)
+	for i := range points {
+		g.Go(func() error {
+			rec, err := r.RunPoint(points[i])
+			if err != nil {
+				return err
+			}
+			recs[i] = rec
+			if r.Progress != nil {
+				mu.Lock()
+				done++
+				r.Progress(done, len(points))
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return recs, nil
+}

@@ -1,0 +1,211 @@
+package sweep
+
+import (
+	"bytes"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/flinksim/flinksim/scenarios"
+)
+
+// tiny: a source of 10k/s into a sink whose capacity the tests sweep.
+const tiny = `
+name: tiny
+duration: 2m
+seed: 7
+sources:
+  - {name: events, partitions: 2, rate: 10k/s, arrivals: poisson}
+sinks:
+  - {name: db, capacity: 20k/s, latency: {exponential: 5ms}}
+`
+
+func axes(t *testing.T, grids ...string) []scenarios.Axis {
+	t.Helper()
+	var out []scenarios.Axis
+	for _, g := range grids {
+		ax, err := scenarios.ParseGrid(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, ax)
+	}
+	return out
+}
+
+func TestPlanOrderKeysAndSeeds(t *testing.T) {
+	p, err := NewPlan(axes(t, "sinks.db.capacity=5k/s,20k/s", "flink.parallelism.default=1..3/3"), 2, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Points) != 2*3*2 {
+		t.Fatalf("%d points, want 12", len(p.Points))
+	}
+	if p.Points[0].Key != "sinks.db.capacity=5k/s,flink.parallelism.default=1" || p.Points[2].Key != "sinks.db.capacity=5k/s,flink.parallelism.default=2" ||
+		p.Points[6].Key != "sinks.db.capacity=20k/s,flink.parallelism.default=1" {
+		t.Errorf("keys out of order: %s, %s, %s", p.Points[0].Key, p.Points[2].Key, p.Points[6].Key)
+	}
+	seeds := map[uint64]bool{}
+	for i, pt := range p.Points {
+		if pt.Index != i || pt.Seed != PointSeed(7, pt.Key, pt.Replica) || seeds[pt.Seed] {
+			t.Errorf("point %d: index %d seed %d (duplicate %v)", i, pt.Index, pt.Seed, seeds[pt.Seed])
+		}
+		seeds[pt.Seed] = true
+	}
+	// A point's seed does not depend on the rest of the grid.
+	q, _ := NewPlan(axes(t, "sinks.db.capacity=20k/s", "flink.parallelism.default=1..3/3"), 2, 7)
+	if q.Points[0].Seed != p.Points[6].Seed {
+		t.Error("the same point got another seed in another grid")
+	}
+	if _, err := NewPlan(nil, 1, 7); err == nil {
+		t.Error("an empty plan was accepted")
+	}
+}
+
+func TestShardsPartitionThePlan(t *testing.T) {
+	p, _ := NewPlan(axes(t, "sinks.db.capacity=1k/s..20k/s/20", "flink.parallelism.default=1..4/4"), 3, 1)
+	for n := 1; n <= 7; n++ {
+		var all []int
+		for i := 0; i < n; i++ {
+			for _, pt := range p.Shard(i, n) {
+				all = append(all, pt.Index)
+			}
+		}
+		slices.Sort(all)
+		if len(all) != len(p.Points) || slices.Compact(all) == nil || len(slices.Compact(all)) != len(p.Points) {
+			t.Errorf("%d shards cover %d of %d points", n, len(slices.Compact(all)), len(p.Points))
+		}
+	}
+	for _, c := range []struct {
+		in   string
+		i, n int
+		bad  bool
+	}{{"0/4", 0, 4, false}, {"3/4", 3, 4, false}, {"4/4", 0, 0, true}, {"-1/2", 0, 0, true}, {"1", 0, 0, true}, {"a/b", 0, 0, true}} {
+		i, n, err := ParseShard(c.in)
+		if (err != nil) != c.bad || !c.bad && (i != c.i || n != c.n) {
+			t.Errorf("ParseShard(%q) = %d, %d, %v", c.in, i, n, err)
+		}
+	}
+}
+
+func runner(t *testing.T, p *Plan, jobs int) *Runner {
+	return &Runner{File: "tiny.yaml", Data: []byte(tiny), Plan: p, Jobs: jobs}
+}
+
+func jsonl(t *testing.T, recs []Record) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteJSONL(&b, recs); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestShardedRunsMergeToTheWholeSweep: running every shard and merging gives
+// byte-identical results to running the whole plan, for several splits and
+// with -j 1 or 2; duplicates are dropped and missing points named.
+func TestShardedRunsMergeToTheWholeSweep(t *testing.T) {
+	p, _ := NewPlan(axes(t, "sinks.db.capacity=5k/s..20k/s/4", "sources.events.partitions=1,2"), 2, 7)
+	whole, err := runner(t, p, 1).Run(p.Points)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := jsonl(t, whole)
+	if par, _ := runner(t, p, 2).Run(p.Points); !bytes.Equal(jsonl(t, par), want) {
+		t.Fatal("-j 2 differs from -j 1")
+	}
+	for _, n := range []int{2, 3, 5} {
+		var shardFiles bytes.Buffer
+		for i := n - 1; i >= 0; i-- { // any order
+			recs, err := runner(t, p, 2).Run(p.Shard(i, n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			shardFiles.Write(jsonl(t, recs))
+		}
+		shardFiles.Write(jsonl(t, whole[:3])) // a retried worker wrote some twice
+		recs, err := ReadJSONL(&shardFiles, "shards")
+		if err != nil {
+			t.Fatal(err)
+		}
+		merged, missing, err := p.Merge(recs)
+		if err != nil || len(missing) > 0 {
+			t.Fatalf("%d shards: %v, missing %d", n, err, len(missing))
+		}
+		if !bytes.Equal(jsonl(t, merged), want) {
+			t.Errorf("%d shards merged differ from the whole sweep", n)
+		}
+	}
+	_, missing, _ := p.Merge(whole[1:])
+	if len(missing) != 1 || missing[0].Index != 0 {
+		t.Errorf("missing %v, want point 0", missing)
+	}
+	foreign := whole[0]
+	foreign.Seed++
+	if _, _, err := p.Merge([]Record{foreign}); err == nil || !strings.Contains(err.Error(), "not part of this sweep") {
+		t.Errorf("a record of another plan: %v", err)
+	}
+	if _, err := ReadJSONL(strings.NewReader(`{"key":"a"`+"\n"), "x.jsonl"); err == nil || !strings.Contains(err.Error(), "x.jsonl:1") {
+		t.Errorf("truncated line: %v", err)
+	}
+}
+
+// TestOutcomesFollowCapacity: a sink below the input rate is unstable and
+// writes at its capacity; one above keeps up.
+func TestOutcomesFollowCapacity(t *testing.T) {
+	p, _ := NewPlan(axes(t, "sinks.db.capacity=5k/s,20k/s"), 1, 7)
+	recs, err := runner(t, p, 2).Run(p.Points)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, fast := recs[0].Outcome, recs[1].Outcome
+	if slow.Stable || math.Abs(slow.SinkRPS-5000) > 100 || slow.Verdict != "lag growing" {
+		t.Errorf("5k/s sink: %+v, want unstable at 5k/s", slow)
+	}
+	if !fast.Stable || math.Abs(fast.SinkRPS-10000) > 200 {
+		t.Errorf("20k/s sink: %+v, want stable at the input rate", fast)
+	}
+	st, err := p.Summarise(recs, "sink_rps")
+	if err != nil || len(st) != 2 || st[0].Mean != slow.SinkRPS || st[0].N != 1 || st[1].Stable != true {
+		t.Errorf("summary %+v, %v", st, err)
+	}
+	if _, err := p.Summarise(recs, "nonsense"); err == nil {
+		t.Error("an unknown outcome was accepted")
+	}
+}
+
+// TestSearchFindsTheCapacityThreshold: the smallest sink capacity that keeps
+// the lag near zero is the input rate, 10k/s.
+func TestSearchFindsTheCapacityThreshold(t *testing.T) {
+	c, err := ParseCondition("lag_end<=2k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Search{Key: "sinks.db.capacity", Lo: "1k/s", Hi: "40k/s", Conditions: []Condition{c}, Replicas: 1}
+	answer, probes, err := s.Run(runner(t, nil, 2), 7)
+	t.Logf("answer %s after %d probes", answer, len(probes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _, _ := scenarios.ParseQuantity(answer)
+	if v < 10000 || v > 10400 {
+		t.Errorf("answer %s, want just above the 10k/s input rate", answer)
+	}
+	if len(probes) > 12 || !probes[0].OK || probes[1].OK {
+		t.Errorf("%d probes: the high end must pass, the low end fail", len(probes))
+	}
+	// Parallelism: integers, and the largest value that still holds.
+	s = Search{Key: "sinks.db.capacity", Lo: "1k/s", Hi: "4k/s", Conditions: []Condition{c}, Replicas: 1}
+	if answer, _, err := s.Run(runner(t, nil, 2), 7); err != nil || answer != "" {
+		t.Errorf("no value can hold: answer %q, %v", answer, err)
+	}
+	for _, bad := range []string{"latency<=5", "lag_end~3", "lag_end<=fast"} {
+		if _, err := ParseCondition(bad); err == nil {
+			t.Errorf("condition %q accepted", bad)
+		}
+	}
+	if c, _ := ParseCondition("stable"); c.String() != "stable" {
+		t.Errorf("stable reads back as %s", c)
+	}
+}
