@@ -1,0 +1,130 @@
+package models
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// ReadResult rebuilds a Result from the files a run wrote, so that runs can
+// be compared later without running them again: summary.json and
+// metrics.csv, and checkpoints.json when checkpoints is not nil. What the
+// files do not hold (the latency histogram, per-subtask checkpoint details)
+// is left empty; failovers are where numRestarts went up.
+func ReadResult(summary, metrics, checkpoints io.Reader) (*Result, error) {
+	res := &Result{}
+	if err := json.NewDecoder(summary).Decode(&res.Summary); err != nil {
+		return nil, fmt.Errorf("summary.json: %v", err)
+	}
+	if err := res.readMetricsCSV(metrics); err != nil {
+		return nil, err
+	}
+	if checkpoints != nil {
+		if err := res.readCheckpointsJSON(checkpoints); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range res.Series {
+		if s.Operator == JobOperator && s.Metric == MetricRestarts {
+			for i := 1; i < len(s.Values); i++ {
+				for k := s.Values[i-1]; k < s.Values[i]; k++ {
+					res.Failovers = append(res.Failovers, FailureEvent{At: sim.FromSeconds(res.Times[i])})
+				}
+			}
+		}
+	}
+	return res, nil
+}
+
+func (r *Result) readMetricsCSV(in io.Reader) error {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	type id struct {
+		op, metric string
+		sub        int
+	}
+	index := map[id]int{}
+	line := 0
+	for sc.Scan() {
+		line++
+		if line == 1 {
+			if sc.Text() != "time_s,operator,subtask,metric,value" {
+				return fmt.Errorf("metrics.csv: not flinksim's metrics (header %q)", sc.Text())
+			}
+			continue
+		}
+		f := strings.Split(sc.Text(), ",")
+		if len(f) != 5 {
+			return fmt.Errorf("metrics.csv:%d: want 5 columns", line)
+		}
+		t, err1 := strconv.ParseFloat(f[0], 64)
+		v, err2 := strconv.ParseFloat(f[4], 64)
+		sub := -1
+		var err3 error
+		if f[2] != "" {
+			sub, err3 = strconv.Atoi(f[2])
+		}
+		if err1 != nil || err2 != nil || err3 != nil {
+			return fmt.Errorf("metrics.csv:%d: bad number", line)
+		}
+		if n := len(r.Times); n == 0 || r.Times[n-1] != t {
+			if n > 0 && t < r.Times[n-1] {
+				return fmt.Errorf("metrics.csv:%d: time goes backwards", line)
+			}
+			r.Times = append(r.Times, t)
+		}
+		k := id{f[1], f[3], sub}
+		i, ok := index[k]
+		if !ok {
+			i = len(r.Series)
+			index[k] = i
+			r.Series = append(r.Series, Series{Operator: f[1], Subtask: sub, Metric: f[3]})
+		}
+		s := &r.Series[i]
+		for len(s.Values) < len(r.Times)-1 {
+			s.Values = append(s.Values, 0) // a series that starts late
+		}
+		s.Values = append(s.Values, v)
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("metrics.csv: %v", err)
+	}
+	for i := range r.Series {
+		for len(r.Series[i].Values) < len(r.Times) {
+			r.Series[i].Values = append(r.Series[i].Values, 0)
+		}
+	}
+	return nil
+}
+
+func (r *Result) readCheckpointsJSON(in io.Reader) error {
+	var doc struct {
+		History []struct {
+			ID           int64  `json:"id"`
+			Status       string `json:"status"`
+			Trigger      int64  `json:"trigger_timestamp"`
+			LatestAck    int64  `json:"latest_ack_timestamp"`
+			Duration     int64  `json:"end_to_end_duration"`
+			StateSize    int64  `json:"state_size"`
+			Checkpointed int64  `json:"checkpointed_size"`
+			Type         string `json:"checkpoint_type"`
+		} `json:"history"`
+	}
+	if err := json.NewDecoder(in).Decode(&doc); err != nil {
+		return fmt.Errorf("checkpoints.json: %v", err)
+	}
+	for _, h := range doc.History {
+		r.Checkpoints = append(r.Checkpoints, &CheckpointStats{ID: h.ID, Status: h.Status,
+			Trigger: sim.Time(h.Trigger) * sim.Millisecond, LatestAck: sim.Time(h.LatestAck) * sim.Millisecond,
+			Duration: sim.Time(h.Duration) * sim.Millisecond, StateSize: h.StateSize, Checkpointed: h.Checkpointed,
+			Unaligned: h.Type == "UNALIGNED_CHECKPOINT"})
+	}
+	sort.Slice(r.Checkpoints, func(i, j int) bool { return r.Checkpoints[i].ID < r.Checkpoints[j].ID })
+	return nil
+}
