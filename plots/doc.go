@@ -1,4 +1,28 @@
 // Package plots draws charts from results: a dashboard of one run, variants
 // over each other, and sweep maps. It reads only models.Result values and
 // plain sweep tables, never model internals.
+//
+// Every chart is a Figure: panels stacked vertically with a shared width,
+// their data areas aligned so time axes line up, legends and colour bars in
+// a strip on the right. A Figure draws as SVG or PNG with gonum/plot, whose
+// fonts are built in, so output does not depend on the machine's fonts; the
+// same input gives the same bytes. WriteIndex puts tables and inline SVGs
+// into one self-contained HTML page.
+//
+// Files, one concern each:
+//
+//	units.go      Unit: human numbers (100k/s, 1.5 GB, 5 min) and round ticks
+//	figure.go     Figure: layout, SVG, PNG, atomic files
+//	lines.go      lines and points, with NaN and Inf dropped and long series thinned
+//	spans.go      shaded spans, vertical markers, horizontal rules
+//	dashboard.go  Dashboard: one run
+//	compare.go    Compare: runs over each other
+//	sweep.go      Line: an outcome over one swept parameter
+//	heatmap.go    Heatmap: an outcome over two; the vector cell plotter and colour bar
+//	html.go       WriteIndex
+//
+// gonum/plot panics on some inputs (NaN data, an empty colour range, log
+// axes with values <= 0, mismatched alignments). Builders here drop bad
+// values, widen flat ranges, use no log axes and align panels themselves;
+// a panic that still escapes becomes an error from SVG or PNG.
 package plots

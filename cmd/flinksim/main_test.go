@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -83,8 +85,22 @@ func TestRunWritesOutputs(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if strings.Join(names, " ") != "metrics.csv scenario.resolved.yaml summary.json" {
+	if strings.Join(names, " ") != "dashboard.png dashboard.svg index.html metrics.csv scenario.resolved.yaml summary.json" {
 		t.Fatalf("outputs %v (temporary files left behind?)", names)
+	}
+	page, _ := os.ReadFile(filepath.Join(dir, "index.html"))
+	for _, want := range []string{"<svg", "throughput", "jdbc", "Kafka lag"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("index.html lacks %q", want)
+		}
+	}
+	// --no-plots writes the data only.
+	bare := t.TempDir()
+	if code, _, errs := cli(t, "run", "backpressure", "--duration", "1m", "--no-plots", "--out", bare); code != 0 {
+		t.Fatal(errs)
+	}
+	if entries, _ := os.ReadDir(bare); len(entries) != 3 {
+		t.Errorf("--no-plots wrote %d files, want 3", len(entries))
 	}
 	// summary.json carries the contract's fields.
 	var sum map[string]any
@@ -240,5 +256,131 @@ func TestVariantsAndCheckpointsJSON(t *testing.T) {
 	}
 	if code, _, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "-j", "-1"); code != 2 || !strings.Contains(errs, "--jobs") {
 		t.Errorf("-j -1: code %d, %q", code, errs)
+	}
+}
+
+// sweepArgs is a small two-axis sweep of the tiny test scenario.
+var sweepArgs = []string{"testdata/tiny.yaml", "--grid", "sinks.db.capacity=5k/s..20k/s/4", "--grid", "sources.events.partitions=1,2", "--replicas", "2"}
+
+// TestSweepShardsAndMerge: -j 1 and -j 2 give identical points.jsonl; so
+// does every split into shards, merged; charts and index.html are drawn; a
+// missing shard is named.
+func TestSweepShardsAndMerge(t *testing.T) {
+	whole := t.TempDir()
+	code, out, errs := cli(t, append([]string{"sweep", "-j", "1", "--out", whole}, sweepArgs...)...)
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "16 runs (8 points × 2 replicas)") {
+		t.Errorf("output:\n%s", out)
+	}
+	want, _ := os.ReadFile(filepath.Join(whole, "points.jsonl"))
+	if n := bytes.Count(want, []byte("\n")); n != 16 {
+		t.Fatalf("points.jsonl has %d lines, want 16", n)
+	}
+	for _, f := range []string{"index.html", "sweep-stable.svg", "sweep-latency_p99_s.png", "sweep-sink_rps.svg"} {
+		if _, err := os.Stat(filepath.Join(whole, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
+	}
+	par := t.TempDir()
+	cli(t, append([]string{"sweep", "-j", "2", "--no-plots", "--out", par}, sweepArgs...)...)
+	if got, _ := os.ReadFile(filepath.Join(par, "points.jsonl")); !bytes.Equal(got, want) {
+		t.Error("-j 2 differs from -j 1")
+	}
+	for _, n := range []int{2, 3} {
+		dir := t.TempDir()
+		for i := 0; i < n; i++ {
+			args := append([]string{"sweep", "--out", dir}, sweepArgs...)
+			if i == 0 {
+				t.Setenv("JOB_COMPLETION_INDEX", "0") // as a Kubernetes Indexed Job would
+				args = append(args, "--shards", strconv.Itoa(n))
+			} else {
+				args = append(args, "--shard", fmt.Sprintf("%d/%d", i, n))
+			}
+			if code, _, errs := cli(t, args...); code != 0 {
+				t.Fatalf("shard %d/%d: %s", i, n, errs)
+			}
+		}
+		os.Unsetenv("JOB_COMPLETION_INDEX")
+		if code, _, errs := cli(t, append([]string{"sweep", "merge", "--out", dir}, sweepArgs...)...); code != 0 {
+			t.Fatalf("merge: %s", errs)
+		}
+		if got, _ := os.ReadFile(filepath.Join(dir, "points.jsonl")); !bytes.Equal(got, want) {
+			t.Errorf("%d shards merged differ from the whole sweep", n)
+		}
+		if n == 3 {
+			os.Remove(filepath.Join(dir, "shard-1-of-3.jsonl"))
+			code, _, errs := cli(t, append([]string{"sweep", "merge", "--no-plots", "--out", dir}, sweepArgs...)...)
+			if code != 1 || !strings.Contains(errs, "missing") || !strings.Contains(errs, "sinks.db.capacity=") {
+				t.Errorf("merge with a shard missing: code %d, %q", code, errs)
+			}
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sweep", "testdata/tiny.yaml"}, "nothing to sweep"},
+		{[]string{"sweep", "testdata/tiny.yaml", "--grid", "sinks.db.capacity"}, "--grid"},
+		{[]string{"sweep", "testdata/tiny.yaml", "--grid", "sinks.dbx.capacity=1k/s,2k/s"}, "sinks.dbx"},
+		{[]string{"sweep", "testdata/tiny.yaml", "--grid", "sinks.db.capacity=1k/s,2k/s", "--shard", "2/2"}, "shard"},
+		{[]string{"sweep", "testdata/tiny.yaml", "--grid", "sinks.db.capacity=1k/s,2k/s", "--shards", "2"}, "JOB_COMPLETION_INDEX"},
+		{[]string{"sweep", "testdata/tiny.yaml", "--grid", "sinks.db.capacity=1k/s,2k/s", "--outcome", "speed"}, "no outcome"},
+	} {
+		code, _, errs := cli(t, append(c.args, "--out", t.TempDir())...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: code %d, %q; want 2 and %q", c.args, code, errs, c.want)
+		}
+	}
+	// sweep plan lists every point with its seed and shard.
+	code, out, _ = cli(t, append([]string{"sweep", "plan", "--shards", "3"}, sweepArgs...)...)
+	if code != 0 || strings.Count(out, "\n") != 16 || !strings.Contains(out, "seed=") || !strings.Contains(out, "shard=") {
+		t.Errorf("sweep plan: code %d\n%s", code, out)
+	}
+}
+
+// TestPlanFindsCapacity: the smallest sink capacity that keeps the lag near
+// zero is the 10k/s input rate.
+func TestPlanFindsCapacity(t *testing.T) {
+	code, out, errs := cli(t, "plan", "testdata/tiny.yaml", "--target", "sinks.db.capacity=1k/s..40k/s", "--for", "lag_end<=2k")
+	if code != 0 || !strings.Contains(out, "smallest sinks.db.capacity = 10") {
+		t.Fatalf("code %d: %s%s", code, out, errs)
+	}
+	for _, bad := range [][]string{{"--target", "sinks.db.capacity"}, {"--target", "sinks.db.capacity=1k/s..40k/s"}, {"--target", "sinks.db.capacity=1k/s..40k/s", "--for", "speed<3"}} {
+		if code, _, _ := cli(t, append([]string{"plan", "testdata/tiny.yaml"}, bad...)...); code != 2 {
+			t.Errorf("%v: code %d, want 2", bad, code)
+		}
+	}
+}
+
+// TestCompare: compare runs the variants, writes the tables and charts, and
+// reads the same runs back with --from to the same tables.
+func TestCompare(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := cli(t, "compare", "testdata/ckpt-variants.yaml", "--out", dir)
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, errs)
+	}
+	for _, f := range []string{"compare.md", "compare.csv", "compare.svg", "compare.png", "index.html", "base/summary.json", "unaligned/dashboard.svg"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "compare.md"))
+	csv, _ := os.ReadFile(filepath.Join(dir, "compare.csv"))
+	if !bytes.HasPrefix(md, []byte("| variant | outcome |")) || !bytes.Contains(csv, []byte("\nincremental,stable,true,")) {
+		t.Errorf("compare.md:\n%s\ncompare.csv:\n%s", md, csv)
+	}
+	again := t.TempDir()
+	if code, out2, errs := cli(t, "compare", "testdata/ckpt-variants.yaml", "--from", dir, "--out", again); code != 0 || out2 != strings.ReplaceAll(out, dir, again) {
+		t.Errorf("--from: code %d %s\n%s\nwant\n%s", code, errs, out2, out)
+	}
+	md2, _ := os.ReadFile(filepath.Join(again, "compare.md"))
+	if !bytes.Equal(md, md2) {
+		t.Error("compare.md from earlier runs differs from the runs themselves")
+	}
+	if code, _, errs := cli(t, "compare", "backpressure", "--out", t.TempDir()); code != 2 || !strings.Contains(errs, "nothing to compare") {
+		t.Errorf("no variants: code %d, %q", code, errs)
 	}
 }

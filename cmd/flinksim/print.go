@@ -14,29 +14,41 @@ func printSummary(w io.Writer, res *models.Result, dir string) {
 	s := res.Summary
 	fmt.Fprintf(w, "%s: %s virtual in %.2fs (seed %d, %s events)\n",
 		s.Scenario, humanSeconds(s.VirtualDurationS), s.WallS, s.Seed, humanCount(float64(s.Engine.Events)))
-	fmt.Fprintf(w, "  throughput   source %s/s, sink %s/s\n", humanCount(s.Throughput.SourceRPS), humanCount(s.Throughput.SinkRPS))
+	lines := summaryLines(res)
+	for _, l := range lines[:3] {
+		fmt.Fprintf(w, "  %-12s %s\n", l[0], l[1])
+	}
+	ops := operatorTable(res)
+	var b strings.Builder
+	ops.text(&b)
+	fmt.Fprintf(w, "  %s\n", "                      busy ms/s, backpressured ms/s, idle ms/s")
+	for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+	for _, l := range lines[3:] {
+		if l[0] == "" {
+			fmt.Fprintf(w, "  %s\n", l[1])
+			continue
+		}
+		fmt.Fprintf(w, "  %-12s %s\n", l[0], l[1])
+	}
+	fmt.Fprintf(w, "  outputs in %s\n", dir)
+}
+
+// summaryLines are the run's headline numbers as (label, text): throughput,
+// lag, latency, the bottleneck, and with checkpointing the checkpoints,
+// restarts and verdict.
+func summaryLines(res *models.Result) [][2]string {
+	s := res.Summary
+	lines := [][2]string{{"throughput", fmt.Sprintf("source %s/s, sink %s/s", humanCount(s.Throughput.SourceRPS), humanCount(s.Throughput.SinkRPS))}}
 	growth := res.LagGrowth()
 	lag := fmt.Sprintf("%s records at the end (peak %s)", humanCount(float64(s.Records.SourceLag)), humanCount(float64(s.SourceLagMax)))
 	if growth > 0.01*s.Throughput.SourceRPS && growth > 1 {
 		lag += fmt.Sprintf(", growing %s/s", humanCount(growth))
 	}
-	fmt.Fprintf(w, "  kafka lag    %s\n", lag)
-	fmt.Fprintf(w, "  latency      p50 %s, p99 %s, max %s (record creation to sink)\n",
-		humanSeconds(s.LatencyS.P50), humanSeconds(s.LatencyS.P99), humanSeconds(s.LatencyS.Max))
-	nameW, taskW := len("operator"), len("task")
-	for _, o := range s.Operators {
-		nameW, taskW = max(nameW, len(o.Name)), max(taskW, min(len(o.Task), 40))
-	}
-	fmt.Fprintf(w, "  %-*s  %-*s  %-11s  %-20s  %s\n", nameW, "", taskW, "", "busy ms/s", "backpressured ms/s", "idle ms/s")
-	fmt.Fprintf(w, "  %-*s  %-*s  %5s %5s  %5s %5s %-8s  %5s\n", nameW, "operator", taskW, "task", "mean", "max", "mean", "max", "status", "mean")
-	for _, o := range s.Operators {
-		task := o.Task
-		if len(task) > 40 {
-			task = task[:37] + "..."
-		}
-		fmt.Fprintf(w, "  %-*s  %-*s  %5.0f %5.0f  %5.0f %5.0f %-8s  %5.0f\n", nameW, o.Name, taskW, task,
-			o.BusyMsPerS, o.MaxSubtaskBusyMsPerS, o.BackpressuredMsPerS, o.MaxSubtaskBackpressuredMsPerS, o.Backpressure, o.IdleMsPerS)
-	}
+	lines = append(lines, [2]string{"kafka lag", lag},
+		[2]string{"latency", fmt.Sprintf("p50 %s, p99 %s, max %s (record creation to sink)",
+			humanSeconds(s.LatencyS.P50), humanSeconds(s.LatencyS.P99), humanSeconds(s.LatencyS.Max))})
 	var busy, pressured []string
 	for _, o := range s.Operators {
 		if o.MaxSubtaskBusyMsPerS > 900 {
@@ -46,33 +58,49 @@ func printSummary(w io.Writer, res *models.Result, dir string) {
 			pressured = append(pressured, o.Name)
 		}
 	}
+	var b string
 	switch {
 	case len(busy) > 0 && len(pressured) > 0:
-		fmt.Fprintf(w, "  busy: %s (the bottleneck); backpressured: %s\n", strings.Join(busy, ", "), strings.Join(pressured, ", "))
+		b = fmt.Sprintf("busy: %s (the bottleneck); backpressured: %s", strings.Join(busy, ", "), strings.Join(pressured, ", "))
 	case len(busy) > 0:
-		fmt.Fprintf(w, "  busy: %s, at the edge of its capacity\n", strings.Join(busy, ", "))
+		b = fmt.Sprintf("busy: %s, at the edge of its capacity", strings.Join(busy, ", "))
 	case len(pressured) > 0:
-		fmt.Fprintf(w, "  backpressured: %s\n", strings.Join(pressured, ", "))
+		b = fmt.Sprintf("backpressured: %s", strings.Join(pressured, ", "))
 	default:
-		fmt.Fprintf(w, "  no operator is busy or backpressured\n")
+		b = "no operator is busy or backpressured"
 	}
-	files := "summary.json, metrics.csv, scenario.resolved.yaml"
+	lines = append(lines, [2]string{"", b})
 	if c := s.Checkpoints; c != nil {
-		printCheckpoints(w, c)
-		files += ", checkpoints.json"
+		lines = append(lines, checkpointLines(c)...)
 	}
-	fmt.Fprintf(w, "  outputs in %s: %s\n", dir, files)
+	return lines
 }
 
-// printCheckpoints prints the checkpoint lines of the summary.
-func printCheckpoints(w io.Writer, c *models.CheckpointSummary) {
+// operatorTable is busy, backpressured and idle time per operator, with the
+// backpressure status Flink's web UI would show.
+func operatorTable(res *models.Result) table {
+	t := table{header: []string{"operator", "task", "busy", "max", "bp", "max", "status", "idle"}}
+	for _, o := range res.Summary.Operators {
+		task := o.Task
+		if len(task) > 40 {
+			task = task[:37] + "..."
+		}
+		f := func(v float64) string { return fmt.Sprintf("%.0f", v) }
+		t.rows = append(t.rows, []string{o.Name, task, f(o.BusyMsPerS), f(o.MaxSubtaskBusyMsPerS), f(o.BackpressuredMsPerS),
+			f(o.MaxSubtaskBackpressuredMsPerS), o.Backpressure, f(o.IdleMsPerS)})
+	}
+	return t
+}
+
+// checkpointLines are the checkpoint lines of the summary.
+func checkpointLines(c *models.CheckpointSummary) [][2]string {
 	line := fmt.Sprintf("%d completed, %d failed (%d expired)", c.Completed, c.Failed, c.Expired)
 	if c.Completed > 0 {
 		line += fmt.Sprintf("; duration p50 %s, p99 %s, max %s against a %s interval; size up to %s",
 			humanSeconds(c.DurationS.P50), humanSeconds(c.DurationS.P99), humanSeconds(c.DurationS.Max),
 			humanSeconds(c.IntervalS), humanBytes(float64(c.FullSizeMax)))
 	}
-	fmt.Fprintf(w, "  checkpoints  %s\n", line)
+	lines := [][2]string{{"checkpoints", line}}
 	if c.Restarts > 0 {
 		line = fmt.Sprintf("%d, down %s in all, %s records replayed, %s written twice by sinks",
 			c.Restarts, humanSeconds(c.DowntimeS), humanCount(float64(c.Replayed)), humanCount(float64(c.Duplicated)))
@@ -82,9 +110,9 @@ func printCheckpoints(w io.Writer, c *models.CheckpointSummary) {
 		if c.JobFailed {
 			line += "; the restart strategy gave up: the job FAILED"
 		}
-		fmt.Fprintf(w, "  restarts     %s\n", line)
+		lines = append(lines, [2]string{"restarts", line})
 	}
-	fmt.Fprintf(w, "  verdict      %s: %s\n", c.Verdict.Outcome, c.Verdict.Why)
+	return append(lines, [2]string{"verdict", fmt.Sprintf("%s: %s", c.Verdict.Outcome, c.Verdict.Why)})
 }
 
 func humanBytes(b float64) string {

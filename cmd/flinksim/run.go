@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/plots"
 	"github.com/flinksim/flinksim/scenarios"
 )
 
@@ -20,7 +21,9 @@ type runOptions struct {
 	duration string
 	sets     []string
 	variant  string
-	jobs     int // runs at once (0: one per core)
+	variants []string // compare: the runs to compare (default: base and every variant)
+	jobs     int      // runs at once (0: one per core)
+	noPlots  bool
 	progress bool
 }
 
@@ -46,6 +49,8 @@ func newRunCmd() *cobra.Command {
   metrics.csv              every metric over time: time_s,operator,subtask,metric,value
   scenario.resolved.yaml   the scenario with every default filled in (loads again)
   checkpoints.json         with checkpointing on: Flink's REST /jobs/:id/checkpoints shape
+  dashboard.svg, .png      rates, lag, latency, checkpoints, state, busy time per subtask
+  index.html               the summary and the dashboard on one self-contained page
 A scenario with variants runs the base and every variant in parallel (one per
 core, same random streams) into DIR/<variant>/ and prints a comparison table;
 --variant NAME runs one ("base" for the scenario as written).`,
@@ -64,6 +69,7 @@ core, same random streams) into DIR/<variant>/ and prints a comparison table;
 	f.StringVar(&o.duration, "duration", "", "virtual time to simulate, e.g. 1h (overrides the scenario's)")
 	f.StringArrayVar(&o.sets, "set", nil, "override a field: dotted.path=value, e.g. sinks.jdbc.capacity=100k/s (repeatable)")
 	f.IntVarP(&o.jobs, "jobs", "j", 0, "runs at once (default: one per core); results do not depend on it")
+	f.BoolVar(&o.noPlots, "no-plots", false, "skip the dashboard (dashboard.svg, dashboard.png, index.html)")
 	f.StringVar(&o.variant, "variant", "", "run only this variant (\"base\" for the scenario as written)")
 	return c
 }
@@ -88,7 +94,7 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(runs) == 1 && len(base.Variants) == 0 {
-		if err := writeOutputs(o.out, runs[0].loaded, runs[0].res); err != nil {
+		if err := writeOutputs(o.out, runs[0].loaded, runs[0].res, o.noPlots); err != nil {
 			return err
 		}
 		printSummary(stdout, runs[0].res, o.out)
@@ -96,7 +102,7 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 	}
 	for _, r := range runs {
 		dir := filepath.Join(o.out, r.name)
-		if err := writeOutputs(dir, r.loaded, r.res); err != nil {
+		if err := writeOutputs(dir, r.loaded, r.res, o.noPlots); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "== %s: %s\n", r.name, r.description)
@@ -108,8 +114,9 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// writeOutputs writes every output file atomically.
-func writeOutputs(dir string, l *scenarios.Loaded, res *models.Result) error {
+// writeOutputs writes every output file atomically, and unless noPlots the
+// dashboard and index.html.
+func writeOutputs(dir string, l *scenarios.Loaded, res *models.Result, noPlots bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -136,7 +143,31 @@ func writeOutputs(dir string, l *scenarios.Loaded, res *models.Result) error {
 			return err
 		}
 	}
-	return nil
+	if noPlots {
+		return nil
+	}
+	return writeDashboard(dir, res)
+}
+
+// writeDashboard writes dashboard.svg and .png and index.html: the summary
+// tables and the dashboard on one self-contained page.
+func writeDashboard(dir string, res *models.Result) error {
+	s := res.Summary
+	page := plots.Page{Title: s.Scenario, Notes: []string{fmt.Sprintf("%s virtual, seed %d.", humanSeconds(s.VirtualDurationS), s.Seed)}}
+	run := plots.Table{Caption: "the run", Header: []string{"", ""}}
+	for _, l := range summaryLines(res) {
+		run.Rows = append(run.Rows, []string{l[0], l[1]})
+	}
+	ops := operatorTable(res)
+	page.Tables = []plots.Table{run, {Caption: "operators (ms/s: busy, backpressured, idle)", Header: ops.header, Rows: ops.rows}}
+	fig := plots.Dashboard(res)
+	if !fig.Empty() {
+		if err := fig.WriteFiles(dir, "dashboard"); err != nil {
+			return err
+		}
+		page.Figures = []plots.NamedFigure{{Title: "dashboard", Figure: fig}}
+	}
+	return plots.WriteIndex(filepath.Join(dir, "index.html"), page)
 }
 
 // writeAtomic writes to a temporary file in the same directory and renames

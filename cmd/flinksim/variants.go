@@ -27,29 +27,23 @@ type runResult struct {
 // for), one engine per core. Every run uses the same seed, so all see the
 // same traffic and the same failures; results come back in a fixed order.
 func runAll(base *scenarios.Loaded, file string, data []byte, o runOptions, stderr io.Writer) ([]runResult, error) {
-	var runs []runResult
+	names := o.variants
 	switch {
 	case o.variant != "":
-		l, err := scenarios.LoadVariant(file, data, o.allSets(), o.variant)
+		names = []string{o.variant}
+	case len(names) == 0:
+		names = []string{scenarios.BaseName}
+		for _, v := range base.Variants {
+			names = append(names, v.Name)
+		}
+	}
+	var runs []runResult
+	for _, name := range names {
+		l, err := scenarios.LoadVariant(file, data, o.allSets(), name)
 		if err != nil {
 			return nil, err
 		}
-		desc := "the scenario as written"
-		for _, v := range base.Variants {
-			if v.Name == o.variant {
-				desc = v.Description
-			}
-		}
-		runs = append(runs, runResult{name: o.variant, description: desc, loaded: l})
-	default:
-		runs = append(runs, runResult{name: scenarios.BaseName, description: "the scenario as written", loaded: base})
-		for _, v := range base.Variants {
-			l, err := scenarios.LoadVariant(file, data, o.allSets(), v.Name)
-			if err != nil {
-				return nil, err
-			}
-			runs = append(runs, runResult{name: v.Name, description: v.Description, loaded: l})
-		}
+		runs = append(runs, runResult{name: name, description: describe(base, name), loaded: l})
 	}
 	progress := newProgress(o.progress, stderr, runs)
 	g := errgroup.Group{}
@@ -82,6 +76,17 @@ func runAll(base *scenarios.Loaded, file string, data []byte, o runOptions, stde
 	err := g.Wait()
 	progress.done()
 	return runs, err
+}
+
+// describe is a variant's description ("the scenario as written" for the
+// base).
+func describe(base *scenarios.Loaded, name string) string {
+	for _, v := range base.Variants {
+		if v.Name == name {
+			return v.Description
+		}
+	}
+	return "the scenario as written"
 }
 
 // progress shows the virtual time reached by the runs on a terminal.
@@ -127,34 +132,11 @@ func (p *progress) done() {
 	}
 }
 
-// printComparison prints the side-by-side table of the runs: outcome,
-// checkpoints, restarts, lag and latency, and what each costs (TaskManagers,
-// upload bandwidth, and how much a failure could have to replay).
+// printComparison prints the side-by-side table of the runs.
 func printComparison(w io.Writer, runs []runResult, dir string) {
-	fmt.Fprintf(w, "\n%-18s %-13s %8s %8s %8s %8s %8s  %4s %9s %8s  %s\n",
-		"variant", "outcome", "ckpts", "ckpt max", "restarts", "end lag", "p99 lat", "TMs", "upload", "replay", "why")
-	for _, r := range runs {
-		s := r.res.Summary
-		outcome, maxDur, ok, restarts, upload, replay, why := "-", "-", "-", "-", "-", "-", ""
-		if c := s.Checkpoints; c != nil {
-			outcome = c.Verdict.Outcome
-			maxDur = humanSeconds(c.DurationS.Max)
-			ok = fmt.Sprintf("%d/%d", c.Completed, c.Completed+c.Failed)
-			restarts = fmt.Sprint(c.Restarts)
-			upload = humanCount(c.UploadBandwidth) + "B/s"
-			replay = humanSeconds(c.MaxCheckpointAgeS)
-			why = c.Verdict.Why
-		}
-		fmt.Fprintf(w, "%-18s %-13s %8s %8s %8s %8s %8s  %4d %9s %8s  %s\n", r.name, outcome, ok, maxDur, restarts,
-			humanCount(float64(s.Records.SourceLag)), humanSeconds(s.LatencyS.P99), s.TaskManagers, upload, replay, why)
-	}
-	var stable []string
-	for _, r := range runs {
-		if c := r.res.Summary.Checkpoints; c != nil && c.Verdict.Outcome == models.PhaseStable {
-			stable = append(stable, r.name)
-		}
-	}
-	if len(stable) > 0 {
+	fmt.Fprintln(w)
+	outcomeTable(runs).text(w)
+	if stable := stableNames(runs); len(stable) > 0 {
 		fmt.Fprintf(w, "stable: %s\n", strings.Join(stable, ", "))
 	}
 	fmt.Fprintln(w, "replay: the longest the job went without a newer completed checkpoint (what a failure could replay)")

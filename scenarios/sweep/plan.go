@@ -102,14 +102,15 @@ func PointSeed(seed uint64, key string, replica int) uint64 {
 func (p *Plan) Shard(i, n int) []Point {
 	var out []Point
 	for _, pt := range p.Points {
-		if shardOf(pt, n) == i {
+		if ShardOf(pt, n) == i {
 			out = append(out, pt)
 		}
 	}
 	return out
 }
 
-func shardOf(pt Point, n int) int {
+// ShardOf is the shard (of n) that runs pt.
+func ShardOf(pt Point, n int) int {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s#%d", pt.Key, pt.Replica)
 	return int(h.Sum64() % uint64(n))

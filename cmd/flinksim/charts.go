@@ -1,0 +1,187 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/flinksim/flinksim/plots"
+	"github.com/flinksim/flinksim/scenarios"
+	"github.com/flinksim/flinksim/scenarios/sweep"
+)
+
+// axisUnit is how a swept value is drawn.
+func axisUnit(k scenarios.Quantity) plots.Unit {
+	switch k {
+	case scenarios.QCount:
+		return plots.UnitCount
+	case scenarios.QDuration:
+		return plots.UnitSeconds
+	case scenarios.QBytes:
+		return plots.UnitBytes
+	case scenarios.QRate:
+		return plots.UnitRate
+	case scenarios.QByteRate:
+		return plots.UnitByteRate
+	}
+	return plots.UnitNone
+}
+
+// outcomeUnit is how an outcome is drawn, from its name's suffix.
+func outcomeUnit(name string) plots.Unit {
+	switch {
+	case strings.HasSuffix(name, "_s"):
+		return plots.UnitSeconds
+	case strings.HasSuffix(name, "_rps"):
+		return plots.UnitRate
+	case strings.HasSuffix(name, "bytes_per_s"):
+		return plots.UnitByteRate
+	case strings.HasPrefix(name, "lag_"), strings.HasPrefix(name, "checkpoints_"), name == "restarts":
+		return plots.UnitCount
+	}
+	return plots.UnitNone
+}
+
+// defaultOutcomes are charted when --outcome is not given.
+func defaultOutcomes(recs []sweep.Record) []string {
+	out := []string{"stable", "latency_p99_s", "lag_end", "sink_rps"}
+	for _, r := range recs {
+		if r.Outcome.CheckpointsCompleted+r.Outcome.CheckpointsFailed > 0 {
+			return append(out, "checkpoint_duration_max_s", "restarts")
+		}
+	}
+	return out
+}
+
+// drawSweep draws the sweep's charts and index.html into dir and returns
+// the names of the files written: a line per outcome for one axis, a heat
+// map per outcome (with the stable region's boundary) for two.
+func drawSweep(dir string, plan *sweep.Plan, recs []sweep.Record, outcomes []string) (string, error) {
+	if len(outcomes) == 0 {
+		outcomes = defaultOutcomes(recs)
+	}
+	for _, o := range outcomes {
+		if _, err := (sweep.Outcome{}).Get(o); err != nil {
+			return "", usageError{fmt.Errorf("--outcome %v", err)}
+		}
+	}
+	page := plots.Page{Title: "sweep", Notes: []string{fmt.Sprintf("%d runs: %d points × %d replicas; seeds derived from %d.",
+		len(recs), len(plan.Points)/plan.Replicas, plan.Replicas, plan.Seed)}}
+	var files []string
+	if len(plan.Axes) > 2 {
+		page.Notes = append(page.Notes, "More than two axes: no charts; points.jsonl holds every run.")
+	}
+	for _, o := range outcomes {
+		st, err := plan.Summarise(recs, o)
+		if err != nil {
+			return "", err
+		}
+		var fig *plots.Figure
+		switch len(plan.Axes) {
+		case 1:
+			fig = plots.Line(band(plan, st, o))
+		case 2:
+			fig = plots.Heatmap(grid(plan, st, o))
+		default:
+			continue
+		}
+		if fig.Empty() {
+			continue
+		}
+		name := "sweep-" + o
+		if err := fig.WriteFiles(dir, name); err != nil {
+			return "", err
+		}
+		files = append(files, name+".svg", name+".png")
+		page.Figures = append(page.Figures, plots.NamedFigure{Title: o, Figure: fig})
+	}
+	page.Tables = []plots.Table{pointsTable(plan, recs, outcomes)}
+	if err := plots.WriteIndex(filepath.Join(dir, "index.html"), page); err != nil {
+		return "", err
+	}
+	files = append(files, "index.html")
+	return strings.Join(files, ", "), nil
+}
+
+func band(plan *sweep.Plan, st []sweep.Stats, outcome string) plots.Band {
+	ax := plan.Axes[0]
+	b := plots.Band{Param: ax.Key, Outcome: outcome, XUnit: axisUnit(ax.Kind), YUnit: outcomeUnit(outcome)}
+	for _, s := range st {
+		if s.N == 0 {
+			continue
+		}
+		b.X = append(b.X, s.Nums[0])
+		b.Mean, b.Min, b.Max = append(b.Mean, s.Mean), append(b.Min, s.Min), append(b.Max, s.Max)
+	}
+	return b
+}
+
+func grid(plan *sweep.Plan, st []sweep.Stats, outcome string) plots.Grid {
+	ax, ay := plan.Axes[0], plan.Axes[1]
+	xs, ys := sortedDistinct(ax.Nums), sortedDistinct(ay.Nums)
+	g := plots.Grid{XParam: ax.Key, YParam: ay.Key, Outcome: outcome, XUnit: axisUnit(ax.Kind), YUnit: axisUnit(ay.Kind),
+		ZUnit: outcomeUnit(outcome), X: xs, Y: ys}
+	nan := math.NaN
+	for range ys {
+		row := make([]float64, len(xs))
+		for j := range row {
+			row[j] = nan()
+		}
+		g.Z = append(g.Z, row)
+		g.Stable = append(g.Stable, make([]bool, len(xs)))
+	}
+	for _, s := range st {
+		if s.N == 0 {
+			continue
+		}
+		j, i := slices.Index(xs, s.Nums[0]), slices.Index(ys, s.Nums[1])
+		g.Z[i][j] = s.Mean
+		g.Stable[i][j] = s.Stable
+	}
+	return g
+}
+
+func sortedDistinct(v []float64) []float64 {
+	out := slices.Clone(v)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// pointsTable lists each point: its settings, how many runs, whether all were
+// stable, and the mean of each charted outcome.
+func pointsTable(plan *sweep.Plan, recs []sweep.Record, outcomes []string) plots.Table {
+	t := plots.Table{Caption: "points (mean over replicas)"}
+	for _, ax := range plan.Axes {
+		t.Header = append(t.Header, ax.Key)
+	}
+	t.Header = append(t.Header, "runs", "stable")
+	var stats [][]sweep.Stats
+	for _, o := range outcomes {
+		if o == "stable" {
+			continue
+		}
+		st, _ := plan.Summarise(recs, o)
+		stats = append(stats, st)
+		t.Header = append(t.Header, o)
+	}
+	base, _ := plan.Summarise(recs, "stable")
+	for i, s := range base {
+		var row []string
+		for k, ax := range plan.Axes {
+			row = append(row, plots.Format(axisUnit(ax.Kind), s.Nums[k]))
+		}
+		stable := "no"
+		if s.Stable && s.N > 0 {
+			stable = "yes"
+		}
+		row = append(row, fmt.Sprint(s.N), stable)
+		for k, st := range stats {
+			o := t.Header[len(plan.Axes)+2+k]
+			row = append(row, plots.Format(outcomeUnit(o), st[i].Mean))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}

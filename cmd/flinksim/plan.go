@@ -1,0 +1,143 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/flinksim/flinksim/scenarios"
+	"github.com/flinksim/flinksim/scenarios/sweep"
+)
+
+type planOptions struct {
+	runOptions
+	target   string
+	conds    []string
+	largest  bool
+	replicas int
+}
+
+func newPlanCmd() *cobra.Command {
+	var o planOptions
+	c := &cobra.Command{
+		Use:   "plan SCENARIO --target key=lo..hi --for outcome<=value",
+		Short: "Find the smallest (or largest) setting that keeps outcomes within targets, by bisection",
+		Long: `Answer a capacity question with as few runs as bisection needs: the smallest
+value of --target in its range for which every --for condition holds in every
+replica (or, with --largest, the largest value, e.g. of the checkpoint
+interval). Outcomes are assumed to improve steadily with the value.
+
+Examples:
+  flinksim plan backpressure --target sinks.jdbc.capacity=10k/s..200k/s --for stable
+  flinksim plan checkpoint-death-spiral --target flink.parallelism.default=8..32 --for stable --for latency_p99_s<=60
+  flinksim plan checkpoint-death-spiral --target flink.execution.checkpointing.interval=30s..10min --largest --for checkpoint_duration_max_s<=60
+
+Outcomes: ` + strings.Join(sweep.OutcomeNames(), ", ") + `.`,
+		Args: exactArgs(1, "one scenario: a file or a built-in name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPlan(args[0], o, cmd.OutOrStdout())
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&o.target, "target", "", "the setting to choose and its range: key=lo..hi")
+	f.StringArrayVar(&o.conds, "for", nil, "a condition every run must meet: outcome<=value, >=, <, >, ==, or stable (repeatable)")
+	f.BoolVar(&o.largest, "largest", false, "find the largest value that meets the conditions (default: the smallest)")
+	f.IntVar(&o.replicas, "replicas", 1, "runs per value tried, each with its own seed; all must meet the conditions")
+	f.IntVarP(&o.jobs, "jobs", "j", 0, "runs at once (default: one per core)")
+	f.StringVar(&o.seed, "seed", "", "the scenario's seed")
+	f.StringVar(&o.duration, "duration", "", "virtual time of each run")
+	f.StringArrayVar(&o.sets, "set", nil, "override a field in every run: dotted.path=value (repeatable)")
+	return c
+}
+
+func runPlan(arg string, o planOptions, stdout io.Writer) error {
+	key, rng, ok := strings.Cut(o.target, "=")
+	lo, hi, isRange := strings.Cut(rng, "..")
+	if !ok || !isRange || strings.TrimSpace(key) == "" {
+		return usageError{fmt.Errorf("--target %q: want key=lo..hi, e.g. flink.parallelism.default=1..64", o.target)}
+	}
+	if len(o.conds) == 0 {
+		return usageError{fmt.Errorf("give at least one --for condition, e.g. --for stable or --for latency_p99_s<=5")}
+	}
+	if o.replicas < 1 {
+		return usageError{fmt.Errorf("--replicas %d: must be at least 1", o.replicas)}
+	}
+	var conds []sweep.Condition
+	for _, s := range o.conds {
+		c, err := sweep.ParseCondition(s)
+		if err != nil {
+			return usageError{fmt.Errorf("--for %v", err)}
+		}
+		conds = append(conds, c)
+	}
+	file, data, err := readScenario(arg)
+	if err != nil {
+		return err
+	}
+	base, err := scenarios.Load(file, data, o.allSets())
+	if err != nil {
+		return err
+	}
+	s := sweep.Search{Key: strings.TrimSpace(key), Lo: strings.TrimSpace(lo), Hi: strings.TrimSpace(hi), Largest: o.largest,
+		Conditions: conds, Replicas: o.replicas}
+	r := &sweep.Runner{File: file, Data: data, Sets: o.allSets(), Jobs: o.jobs}
+	answer, probes, err := s.Run(r, base.Spec.Seed)
+	if err != nil {
+		if _, isProblems := err.(scenarios.Problems); !isProblems && len(probes) == 0 {
+			return usageError{err}
+		}
+		return err
+	}
+	var names []string
+	for _, c := range conds {
+		names = append(names, c.String())
+	}
+	want := "smallest"
+	if o.largest {
+		want = "largest"
+	}
+	switch answer {
+	case "":
+		fmt.Fprintf(stdout, "no %s in %s..%s meets %s\n", s.Key, s.Lo, s.Hi, strings.Join(names, " and "))
+	default:
+		fmt.Fprintf(stdout, "%s %s = %s meets %s\n", want, s.Key, answer, strings.Join(names, " and "))
+	}
+	fmt.Fprintf(stdout, "%d value(s) tried, %d run(s) each:\n", len(probes), o.replicas)
+	fmt.Fprintf(stdout, "  %-14s %-5s", s.Key[strings.LastIndex(s.Key, ".")+1:], "meets")
+	for _, c := range conds {
+		fmt.Fprintf(stdout, " %22s", c.Outcome+" (worst)")
+	}
+	fmt.Fprintln(stdout)
+	for _, p := range probes {
+		mark := "no"
+		if p.OK {
+			mark = "yes"
+		}
+		fmt.Fprintf(stdout, "  %-14s %-5s", p.Value, mark)
+		for _, c := range conds {
+			fmt.Fprintf(stdout, " %22s", worst(p.Records, c))
+		}
+		fmt.Fprintln(stdout)
+	}
+	return nil
+}
+
+// worst is the replica value furthest from meeting the condition.
+func worst(recs []sweep.Record, c sweep.Condition) string {
+	var w float64
+	for i, r := range recs {
+		v, _ := r.Outcome.Get(c.Outcome)
+		if i == 0 || (c.Op[0] == '<' && v > w) || (c.Op[0] != '<' && v < w) {
+			w = v
+		}
+	}
+	if c.Outcome == "stable" {
+		if w == 1 {
+			return "stable"
+		}
+		return "unstable"
+	}
+	return fmt.Sprintf("%.4g", w)
+}

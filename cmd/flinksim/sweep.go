@@ -1,0 +1,328 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/flinksim/flinksim/scenarios"
+	"github.com/flinksim/flinksim/scenarios/sweep"
+)
+
+// sweepOptions are the flags shared by sweep, sweep plan and sweep merge.
+type sweepOptions struct {
+	runOptions
+	grids    []string
+	replicas int
+	shard    string
+	shards   int
+	outcomes []string
+}
+
+func (o *sweepOptions) gridFlags(c *cobra.Command) {
+	f := c.Flags()
+	f.StringArrayVar(&o.grids, "grid", nil, "an axis: key=v1,v2,... or key=lo..hi/n (repeatable; default: the scenario's sweep: block)")
+	f.IntVar(&o.replicas, "replicas", 0, "runs per point, each with its own seed (default: the sweep: block's, or 1)")
+	f.StringVar(&o.seed, "seed", "", "the scenario's seed, from which every point's seed is derived")
+	f.StringVar(&o.duration, "duration", "", "virtual time of each run, e.g. 1h")
+	f.StringArrayVar(&o.sets, "set", nil, "override a field in every run: dotted.path=value (repeatable)")
+}
+
+func newSweepCmd() *cobra.Command {
+	var o sweepOptions
+	c := &cobra.Command{
+		Use:   "sweep SCENARIO",
+		Short: "Run a scenario over a grid of settings and map where it stays healthy",
+		Long: `Run every point of a grid (--grid, or the scenario's sweep: block), in parallel
+on all cores, and write DIR/points.jsonl (one line per run: key, params,
+replica, seed, outcome) with charts: a line per outcome for one axis (min/max
+band over replicas), a heat map per outcome for two, with the boundary of the
+stable region, and index.html.
+
+Each point's seed is derived from the scenario's seed, the point's key and the
+replica, so results do not depend on -j or on how the sweep is split. To run
+on many machines: --shard i/n runs one slice into DIR/shard-i-of-n.jsonl (the
+index may come from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID with
+--shards n); "flinksim sweep merge" joins the shards and draws the charts.`,
+		Args: exactArgs(1, "one scenario: a file or a built-in name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSweep(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	o.gridFlags(c)
+	f := c.Flags()
+	f.StringVar(&o.out, "out", "out", "directory for the outputs")
+	f.IntVarP(&o.jobs, "jobs", "j", 0, "runs at once (default: one per core); results do not depend on it")
+	f.StringVar(&o.shard, "shard", "", "run only slice i of n (0-based), e.g. 3/10")
+	f.IntVar(&o.shards, "shards", 0, "run the slice given by JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, of this many")
+	f.StringArrayVar(&o.outcomes, "outcome", nil, "outcome to chart (repeatable; default: stable, latency_p99_s, lag_end, sink_rps and checkpoint_duration_max_s with checkpointing)")
+	f.BoolVar(&o.noPlots, "no-plots", false, "write points.jsonl only")
+	c.AddCommand(newSweepPlanCmd(), newSweepMergeCmd())
+	return c
+}
+
+func newSweepPlanCmd() *cobra.Command {
+	var o sweepOptions
+	c := &cobra.Command{
+		Use:   "plan SCENARIO",
+		Short: "List the points of a sweep: index, key, replica, seed (and shard with --shards)",
+		Args:  exactArgs(1, "one scenario: a file or a built-in name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, plan, err := loadPlan(args[0], o)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			for _, pt := range plan.Points {
+				fmt.Fprintf(w, "%d\t%s\treplica=%d\tseed=%d", pt.Index, pt.Key, pt.Replica, pt.Seed)
+				if o.shards > 0 {
+					fmt.Fprintf(w, "\tshard=%d/%d", sweep.ShardOf(pt, o.shards), o.shards)
+				}
+				fmt.Fprintln(w)
+			}
+			return nil
+		},
+	}
+	o.gridFlags(c)
+	c.Flags().IntVar(&o.shards, "shards", 0, "also show which of this many shards runs each point")
+	return c
+}
+
+func newSweepMergeCmd() *cobra.Command {
+	var o sweepOptions
+	c := &cobra.Command{
+		Use:   "merge SCENARIO [SHARD_FILE ...]",
+		Short: "Join shard files (default DIR/shard-*.jsonl) into DIR/points.jsonl and draw the charts",
+		Long: `Join the shard files of a sweep run with --shard: records are put in plan order,
+duplicates (a retried worker may write twice) are dropped, records of another
+plan are refused, and missing points are named (exit code 1, after writing
+what there is). Give the same scenario, --grid, --replicas, --seed and --set
+as the sweep.`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) < 1 {
+				return usageError{fmt.Errorf("expects a scenario and, optionally, shard files")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return mergeSweep(args[0], args[1:], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	o.gridFlags(c)
+	f := c.Flags()
+	f.StringVar(&o.out, "out", "out", "directory of the shard files and the outputs")
+	f.StringArrayVar(&o.outcomes, "outcome", nil, "outcome to chart (repeatable)")
+	f.BoolVar(&o.noPlots, "no-plots", false, "write points.jsonl only")
+	return c
+}
+
+// loadPlan reads the scenario and builds the sweep's plan.
+func loadPlan(arg string, o sweepOptions) (*sweep.Runner, *sweep.Plan, error) {
+	file, data, err := readScenario(arg)
+	if err != nil {
+		return nil, nil, err
+	}
+	base, err := scenarios.Load(file, data, o.allSets())
+	if err != nil {
+		return nil, nil, err
+	}
+	grids, replicas := o.grids, o.replicas
+	if sw := base.Scenario.Sweep; sw != nil {
+		if len(grids) == 0 {
+			grids = sw.Grid
+		}
+		if replicas == 0 {
+			replicas = *sw.Replicas
+		}
+	}
+	if len(grids) == 0 {
+		return nil, nil, usageError{fmt.Errorf("nothing to sweep: give --grid key=v1,v2,... or key=lo..hi/n, or a sweep: block in the scenario")}
+	}
+	if replicas == 0 {
+		replicas = 1
+	}
+	if replicas < 0 || replicas > sweep.MaxPoints {
+		return nil, nil, usageError{fmt.Errorf("--replicas %d: must be from 1 to %d", replicas, sweep.MaxPoints)}
+	}
+	var axes []scenarios.Axis
+	for _, g := range grids {
+		ax, err := scenarios.ParseGrid(g)
+		if err != nil {
+			return nil, nil, usageError{fmt.Errorf("--grid %v", err)}
+		}
+		axes = append(axes, ax)
+	}
+	plan, err := sweep.NewPlan(axes, replicas, base.Spec.Seed)
+	if err != nil {
+		return nil, nil, usageError{err}
+	}
+	r := &sweep.Runner{File: file, Data: data, Sets: o.allSets(), Plan: plan, Jobs: o.jobs}
+	return r, plan, nil
+}
+
+// shardFromEnv reads the shard index of a Kubernetes Indexed Job or a Slurm
+// array task.
+func shardFromEnv(n int) (int, error) {
+	if v, ok := os.LookupEnv("JOB_COMPLETION_INDEX"); ok {
+		i, err := strconv.Atoi(v)
+		if err != nil || i < 0 || i >= n {
+			return 0, usageError{fmt.Errorf("JOB_COMPLETION_INDEX=%q is not a shard of %d", v, n)}
+		}
+		return i, nil
+	}
+	if v, ok := os.LookupEnv("SLURM_ARRAY_TASK_ID"); ok {
+		i, err := strconv.Atoi(v)
+		lo := 0
+		if m, ok := os.LookupEnv("SLURM_ARRAY_TASK_MIN"); ok {
+			lo, _ = strconv.Atoi(m)
+		}
+		if err != nil || i-lo < 0 || i-lo >= n {
+			return 0, usageError{fmt.Errorf("SLURM_ARRAY_TASK_ID=%q (min %d) is not a shard of %d", v, lo, n)}
+		}
+		return i - lo, nil
+	}
+	return 0, usageError{fmt.Errorf("--shards %d needs JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm); or give --shard i/n", n)}
+}
+
+func shardFile(dir string, i, n int) string {
+	return filepath.Join(dir, fmt.Sprintf("shard-%d-of-%d.jsonl", i, n))
+}
+
+func runSweep(arg string, o sweepOptions, stdout, stderr io.Writer) error {
+	if o.jobs < 0 {
+		return usageError{fmt.Errorf("--jobs %d: must be 0 (one per core) or more", o.jobs)}
+	}
+	r, plan, err := loadPlan(arg, o)
+	if err != nil {
+		return err
+	}
+	points, shard, shards := plan.Points, 0, 0
+	switch {
+	case o.shard != "" && o.shards > 0:
+		return usageError{fmt.Errorf("give --shard i/n or --shards n, not both")}
+	case o.shard != "":
+		if shard, shards, err = sweep.ParseShard(o.shard); err != nil {
+			return usageError{err}
+		}
+	case o.shards > 0:
+		shards = o.shards
+		if shard, err = shardFromEnv(shards); err != nil {
+			return err
+		}
+	}
+	if shards > 0 {
+		points = plan.Shard(shard, shards)
+	}
+	if err := r.Check(points); err != nil {
+		return err
+	}
+	var bar *progressbar.ProgressBar
+	if isTerminal(stderr) {
+		bar = progressbar.NewOptions(len(points), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("sweep"),
+			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
+		r.Progress = func(done, total int) { bar.Set(done) }
+	}
+	recs, err := r.Run(points)
+	if bar != nil {
+		bar.Finish()
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	if shards > 0 {
+		path := shardFile(o.out, shard, shards)
+		if err := writeAtomic(path, func(w io.Writer) error { return sweep.WriteJSONL(w, recs) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "shard %d/%d: %d of %d runs, in %s\n", shard, shards, len(points), len(plan.Points), path)
+		return nil
+	}
+	return finishSweep(plan, recs, o, stdout)
+}
+
+func mergeSweep(arg string, files []string, o sweepOptions, stdout, stderr io.Writer) error {
+	_, plan, err := loadPlan(arg, o)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		files, _ = filepath.Glob(filepath.Join(o.out, "shard-*-of-*.jsonl"))
+		sort.Strings(files)
+		if len(files) == 0 {
+			return usageError{fmt.Errorf("no shard files in %s (shard-i-of-n.jsonl); name them as arguments", o.out)}
+		}
+	}
+	var all []sweep.Record
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			return err
+		}
+		recs, err := sweep.ReadJSONL(fh, f)
+		fh.Close()
+		if err != nil {
+			return err
+		}
+		all = append(all, recs...)
+	}
+	merged, missing, err := plan.Merge(all)
+	if err != nil {
+		return err
+	}
+	if err := finishSweep(plan, merged, o, stdout); err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		var names []string
+		for _, pt := range missing {
+			names = append(names, fmt.Sprintf("%s replica %d", pt.Key, pt.Replica))
+		}
+		return fmt.Errorf("%d of %d runs missing from %d shard file(s): %s", len(missing), len(plan.Points), len(files), strings.Join(names, "; "))
+	}
+	return nil
+}
+
+// finishSweep writes points.jsonl and the charts, and prints a short table.
+func finishSweep(plan *sweep.Plan, recs []sweep.Record, o sweepOptions, stdout io.Writer) error {
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(o.out, "points.jsonl")
+	if err := writeAtomic(path, func(w io.Writer) error { return sweep.WriteJSONL(w, recs) }); err != nil {
+		return err
+	}
+	stable, err := plan.Summarise(recs, "stable")
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, s := range stable {
+		if s.N > 0 && s.Stable {
+			n++
+		}
+	}
+	fmt.Fprintf(stdout, "sweep: %d runs (%d points × %d replicas); %d of %d points stable in every replica\n",
+		len(recs), len(stable), plan.Replicas, n, len(stable))
+	files := "points.jsonl"
+	if !o.noPlots {
+		drawn, err := drawSweep(o.out, plan, recs, o.outcomes)
+		if err != nil {
+			return err
+		}
+		if drawn != "" {
+			files += ", " + drawn
+		}
+	}
+	fmt.Fprintf(stdout, "outputs in %s: %s\n", o.out, files)
+	return nil
+}

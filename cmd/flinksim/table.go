@@ -1,0 +1,122 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/flinksim/flinksim/scenarios/sweep"
+)
+
+// table is a small table printed as aligned text or Markdown.
+type table struct {
+	header []string
+	rows   [][]string
+}
+
+// text prints aligned columns; the last column is not padded.
+func (t table) text(w io.Writer) {
+	width := make([]int, len(t.header))
+	for _, r := range append([][]string{t.header}, t.rows...) {
+		for i, c := range r {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	for _, r := range append([][]string{t.header}, t.rows...) {
+		var b strings.Builder
+		for i, c := range r {
+			if i == len(r)-1 {
+				b.WriteString(c)
+				break
+			}
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			if i == 0 || i == 1 {
+				b.WriteString(c + pad + "  ") // names left-aligned
+			} else {
+				b.WriteString(pad + c + "  ")
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+// markdown prints a GitHub-flavoured Markdown table.
+func (t table) markdown(w io.Writer) {
+	esc := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+	line := func(r []string) {
+		cells := make([]string, len(r))
+		for i, c := range r {
+			cells[i] = esc(c)
+		}
+		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+	}
+	line(t.header)
+	seps := make([]string, len(t.header))
+	for i := range seps {
+		seps[i] = "---"
+	}
+	fmt.Fprintf(w, "|%s|\n", strings.Join(seps, "|"))
+	for _, r := range t.rows {
+		line(r)
+	}
+}
+
+// outcomeRows describes each run: its outcome (the checkpoint verdict, or
+// whether the lag keeps growing), checkpoints, restarts, lag and latency, and
+// what it costs (TaskManagers, upload bandwidth, and how much a failure could
+// have to replay).
+func outcomeTable(runs []runResult) table {
+	t := table{header: []string{"variant", "outcome", "ckpts", "ckpt max", "restarts", "end lag", "p99 lat", "TMs", "upload", "replay", "why"}}
+	for _, r := range runs {
+		s := r.res.Summary
+		o := sweep.OutcomeOf(r.res)
+		ok, maxDur, restarts, upload, replay, why := "-", "-", "-", "-", "-", ""
+		if c := s.Checkpoints; c != nil {
+			maxDur = humanSeconds(c.DurationS.Max)
+			ok = fmt.Sprintf("%d/%d", c.Completed, c.Completed+c.Failed)
+			restarts = fmt.Sprint(c.Restarts)
+			upload = humanCount(c.UploadBandwidth) + "B/s"
+			replay = humanSeconds(c.MaxCheckpointAgeS)
+			why = c.Verdict.Why
+		} else if !o.Stable {
+			why = fmt.Sprintf("Kafka lag grows %s/s", humanCount(r.res.LagGrowth()))
+		}
+		t.rows = append(t.rows, []string{r.name, o.Verdict, ok, maxDur, restarts, humanCount(float64(s.Records.SourceLag)),
+			humanSeconds(s.LatencyS.P99), strconv.Itoa(s.TaskManagers), upload, replay, why})
+	}
+	return t
+}
+
+// outcomeCSV writes the same comparison with numbers in base units, for
+// spreadsheets and scripts.
+func outcomeCSV(w io.Writer, runs []runResult) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"variant", "outcome", "stable", "checkpoints_completed", "checkpoints_failed", "checkpoint_duration_max_s",
+		"restarts", "lag_end", "latency_p99_s", "task_managers", "upload_bandwidth_bytes_per_s", "max_checkpoint_age_s", "why"})
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
+	for _, r := range runs {
+		o := sweep.OutcomeOf(r.res)
+		age, why := "", ""
+		if c := r.res.Summary.Checkpoints; c != nil {
+			age, why = f(c.MaxCheckpointAgeS), c.Verdict.Why
+		}
+		cw.Write([]string{r.name, o.Verdict, strconv.FormatBool(o.Stable), f(o.CheckpointsCompleted), f(o.CheckpointsFailed),
+			f(o.CheckpointDurationMaxS), f(o.Restarts), f(o.LagEnd), f(o.LatencyP99S), f(o.TaskManagers), f(o.UploadBandwidth), age, why})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// stableNames lists the runs that stayed stable.
+func stableNames(runs []runResult) []string {
+	var names []string
+	for _, r := range runs {
+		if sweep.OutcomeOf(r.res).Stable {
+			names = append(names, r.name)
+		}
+	}
+	return names
+}

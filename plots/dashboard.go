@@ -1,0 +1,488 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/flinksim/flinksim/models"
+)
+
+// Dashboard draws one run, one panel per question, all on the run's time
+// axis: input and output rate, Kafka lag, end-to-end latency, checkpoint
+// durations and sizes, state size, busy and backpressured time per
+// operator, and busy time per subtask as a heat map. Failovers and restores
+// are vertical lines and verdict phases shaded spans on the line panels.
+// Panels without data are left out.
+func Dashboard(res *models.Result) *Figure {
+	f := &Figure{}
+	if res == nil {
+		return f
+	}
+	r := newRun(res)
+	f.title = r.title()
+	for _, build := range []func(*run) *panel{
+		(*run).ratePanel, (*run).lagPanel, (*run).latencyPanel,
+		(*run).checkpointPanel, (*run).sizePanel, (*run).statePanel,
+		(*run).busyPanel, (*run).backpressurePanel,
+	} {
+		if pn := build(r); pn != nil {
+			f.add(pn)
+		}
+	}
+	// The first line panel explains the spans and markers once.
+	if len(f.panels) > 0 {
+		r.explain(f.panels[0])
+	}
+	if pn := r.heatPanel(); pn != nil {
+		f.add(pn)
+	}
+	return f
+}
+
+// run is a Result with what the panels share worked out once.
+type run struct {
+	res            *models.Result
+	end            float64  // seconds: the time axis runs 0..end
+	sources, sinks []string // operator names, in declaration order
+}
+
+func newRun(res *models.Result) *run {
+	r := &run{res: res, end: res.Summary.VirtualDurationS}
+	if n := len(res.Times); n > 0 {
+		r.end = max(r.end, res.Times[n-1])
+	}
+	if !(r.end > 0) { // no duration: a hand-built result; fit what happened
+		for _, c := range res.Checkpoints {
+			if c != nil {
+				r.end = max(r.end, (c.Trigger + c.Duration).Seconds())
+			}
+		}
+		for _, fe := range res.Failovers {
+			r.end = max(r.end, fe.At.Seconds())
+		}
+		for _, rs := range res.Restores {
+			r.end = max(r.end, rs.At.Seconds())
+		}
+	}
+	if !finite(r.end) || r.end <= 0 {
+		r.end = 1
+	}
+	// Kinds from the summary; a hand-built result may only have series,
+	// and only sources have pendingRecords, only sinks latency.
+	for _, o := range res.Summary.Operators {
+		switch o.Kind {
+		case "source":
+			r.sources = appendNew(r.sources, o.Name)
+		case "sink":
+			r.sinks = appendNew(r.sinks, o.Name)
+		}
+	}
+	for _, s := range res.Series {
+		switch s.Metric {
+		case models.MetricPending:
+			r.sources = appendNew(r.sources, s.Operator)
+		case models.MetricLatencyP50, models.MetricLatencyP99:
+			r.sinks = appendNew(r.sinks, s.Operator)
+		}
+	}
+	return r
+}
+
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+func (r *run) title() string {
+	t := r.res.Summary.Scenario
+	if cs := r.res.Summary.Checkpoints; cs != nil && cs.Verdict.Outcome != "" {
+		t += ": " + cs.Verdict.Outcome
+	}
+	return t
+}
+
+// series is one operator's (or subtask's) metric, nil when not recorded.
+func (r *run) series(op string, sub int, metric string) []float64 {
+	for _, s := range r.res.Series {
+		if s.Operator == op && s.Subtask == sub && s.Metric == metric {
+			return s.Values
+		}
+	}
+	return nil
+}
+
+// sum adds a metric's whole-operator series over ops; nil if none has it.
+// A time where some operator has no finite value is NaN, so it is not
+// drawn: a partial sum would look like a drop.
+func (r *run) sum(ops []string, metric string) []float64 {
+	var total []float64
+	var have []int
+	n := 0
+	for _, op := range ops {
+		v := r.series(op, -1, metric)
+		if v == nil {
+			continue
+		}
+		if total == nil {
+			total, have = make([]float64, len(r.res.Times)), make([]int, len(r.res.Times))
+		}
+		n++
+		for i := range min(len(v), len(total)) {
+			if finite(v[i]) {
+				total[i] += v[i]
+				have[i]++
+			}
+		}
+	}
+	for i := range total {
+		if have[i] < n {
+			total[i] = math.NaN()
+		}
+	}
+	return total
+}
+
+// operators lists every operator with a whole-operator series of metric.
+func (r *run) operators(metric string) []string {
+	var ops []string
+	for _, s := range r.res.Series {
+		if s.Metric == metric && s.Subtask == -1 && s.Operator != models.JobOperator {
+			ops = appendNew(ops, s.Operator)
+		}
+	}
+	return ops
+}
+
+// newPanel starts a panel on the time axis with the verdict's phases shaded
+// behind whatever is drawn next.
+func (r *run) newPanel(title string, u Unit) *panel {
+	p := newPlot(title)
+	timeAxis(p, r.end)
+	p.Y.Tick.Marker = u
+	pn := &panel{plot: p}
+	if sp := r.phases(); len(sp.items) > 0 {
+		p.Add(sp)
+		pn.spans = sp
+		pn.notes = append(pn.notes, fmt.Sprintf("spans %d", len(sp.items)))
+	}
+	return pn
+}
+
+// finish adds the failover and restore markers on top and fixes the y
+// range; a panel that drew nothing is dropped.
+func (r *run) finish(pn *panel, drew bool) *panel {
+	if !drew {
+		return nil
+	}
+	if m := r.failoverMarkers(); len(m.at) > 0 {
+		pn.plot.Add(m)
+		pn.notes = append(pn.notes, fmt.Sprintf("markers failover %d", len(m.at)))
+	}
+	if m := r.restoreMarkers(); len(m.at) > 0 {
+		pn.plot.Add(m)
+		pn.notes = append(pn.notes, fmt.Sprintf("markers restore %d", len(m.at)))
+	}
+	timeAxis(pn.plot, r.end) // again: adding data may have stretched it
+	yFromZero(pn.plot)
+	return pn
+}
+
+// phases shades each verdict phase from its start to the next one's.
+func (r *run) phases() *spans {
+	sp := &spans{}
+	cs := r.res.Summary.Checkpoints
+	if cs == nil {
+		return sp
+	}
+	ph := cs.Verdict.Phases
+	for i, p := range ph {
+		to := r.end
+		if i+1 < len(ph) {
+			to = ph[i+1].StartS
+		}
+		if finite(p.StartS) && to > p.StartS {
+			sp.items = append(sp.items, span{from: p.StartS, to: to, fill: phaseFill(p.Phase), label: p.Phase})
+		}
+	}
+	return sp
+}
+
+var (
+	failoverStyle = draw.LineStyle{Color: color.NRGBA{0xb0, 0x00, 0x20, 0xff}, Width: vg.Points(1)}
+	restoreStyle  = draw.LineStyle{Color: color.NRGBA{0x00, 0x80, 0x40, 0xff}, Width: vg.Points(1), Dashes: dashed}
+)
+
+func (r *run) failoverMarkers() *markers {
+	m := &markers{style: failoverStyle}
+	for _, fe := range r.res.Failovers {
+		m.at = append(m.at, fe.At.Seconds())
+	}
+	return m
+}
+
+func (r *run) restoreMarkers() *markers {
+	m := &markers{style: restoreStyle}
+	for _, rs := range r.res.Restores {
+		m.at = append(m.at, rs.At.Seconds())
+	}
+	return m
+}
+
+// explain labels the phase spans and lists the markers in one panel.
+func (r *run) explain(pn *panel) {
+	if pn.spans != nil {
+		pn.spans.labels = true
+	}
+	if m := r.failoverMarkers(); len(m.at) > 0 {
+		pn.legend = append(pn.legend, legendEntry{"failover", m})
+	}
+	if m := r.restoreMarkers(); len(m.at) > 0 {
+		pn.legend = append(pn.legend, legendEntry{"restore", m})
+	}
+}
+
+func (r *run) ratePanel() *panel {
+	pn := r.newPanel("Records per second: read by sources, written to sinks", UnitRate)
+	in := pn.addLine("sources out", r.res.Times, r.sum(r.sources, models.MetricRecordsOut), lineStyle(0))
+	out := pn.addLine("sinks in", r.res.Times, r.sum(r.sinks, models.MetricRecordsIn), lineStyle(1))
+	return r.finish(pn, in || out)
+}
+
+func (r *run) lagPanel() *panel {
+	pn := r.newPanel("Kafka lag (records not yet read)", UnitCount)
+	return r.finish(pn, pn.addLine("", r.res.Times, r.sum(r.sources, models.MetricPending), lineStyle(0)))
+}
+
+func (r *run) latencyPanel() *panel {
+	pn := r.newPanel("End-to-end latency", UnitMillis)
+	drew := false
+	for i, sink := range r.sinks {
+		name := func(q string) string {
+			if len(r.sinks) == 1 {
+				return q
+			}
+			return sink + " " + q
+		}
+		p50 := lineStyle(i)
+		p50.Dashes = dashed
+		drew = pn.addLine(name("p50"), r.res.Times, r.series(sink, -1, models.MetricLatencyP50), p50) || drew
+		drew = pn.addLine(name("p99"), r.res.Times, r.series(sink, -1, models.MetricLatencyP99), lineStyle(i)) || drew
+	}
+	return r.finish(pn, drew)
+}
+
+// checkpointPanel draws each checkpoint's duration at its trigger time:
+// completed joined by a line, failed as crosses, in progress as triangles,
+// and the interval and timeout as rules.
+func (r *run) checkpointPanel() *panel {
+	pn := r.newPanel("Checkpoint duration", UnitSeconds)
+	var cx, cy, fx, fy, px, py []float64
+	for _, c := range r.res.Checkpoints {
+		if c == nil {
+			continue
+		}
+		x, y := c.Trigger.Seconds(), c.Duration.Seconds()
+		switch c.Status {
+		case "COMPLETED":
+			cx, cy = append(cx, x), append(cy, y)
+		case "FAILED":
+			fx, fy = append(fx, x), append(fy, y)
+		default:
+			px, py = append(px, x), append(py, y)
+		}
+	}
+	// Rules first, so the checkpoints are drawn over them.
+	if cs := r.res.Summary.Checkpoints; cs != nil {
+		if cs.IntervalS > 0 {
+			pn.addRule("interval "+Format(UnitSeconds, cs.IntervalS), cs.IntervalS, draw.LineStyle{Color: palette[7], Width: vg.Points(1), Dashes: dashed})
+		}
+		if cs.TimeoutS > 0 {
+			pn.addRule("timeout "+Format(UnitSeconds, cs.TimeoutS), cs.TimeoutS, draw.LineStyle{Color: palette[1], Width: vg.Points(1), Dashes: dashed})
+		}
+	}
+	drew := pn.addLine("completed", cx, cy, lineStyle(0))
+	pn.addPoints("", cx, cy, draw.GlyphStyle{Color: palette[0], Radius: vg.Points(1.5), Shape: draw.CircleGlyph{}})
+	drew = pn.addPoints("failed", fx, fy, draw.GlyphStyle{Color: palette[1], Radius: vg.Points(3), Shape: draw.CrossGlyph{}}) || drew
+	drew = pn.addPoints("in progress", px, py, draw.GlyphStyle{Color: palette[7], Radius: vg.Points(3), Shape: draw.TriangleGlyph{}}) || drew
+	return r.finish(pn, drew)
+}
+
+// sizePanel draws completed checkpoints' full and written sizes.
+func (r *run) sizePanel() *panel {
+	pn := r.newPanel("Checkpoint size", UnitBytes)
+	var xs, full, written []float64
+	sized := false
+	for _, c := range r.res.Checkpoints {
+		if c != nil && c.Status == "COMPLETED" {
+			xs = append(xs, c.Trigger.Seconds())
+			full = append(full, float64(c.StateSize))
+			written = append(written, float64(c.Checkpointed))
+			sized = sized || c.StateSize > 0 || c.Checkpointed > 0
+		}
+	}
+	if !sized { // a stateless job: nothing worth a panel
+		return nil
+	}
+	drew := pn.addLine("full", xs, full, lineStyle(0))
+	drew = pn.addLine("checkpointed", xs, written, lineStyle(2)) || drew
+	return r.finish(pn, drew)
+}
+
+// perOperator draws metric's whole-operator series, a line per operator.
+func (r *run) perOperator(title string, metric string, u Unit) *panel {
+	pn := r.newPanel(title, u)
+	drew := false
+	for i, op := range r.operators(metric) {
+		drew = pn.addLine(op, r.res.Times, r.series(op, -1, metric), lineStyle(i)) || drew
+	}
+	return r.finish(pn, drew)
+}
+
+func (r *run) statePanel() *panel {
+	return r.perOperator("Keyed state size", models.MetricStateSize, UnitBytes)
+}
+
+func (r *run) busyPanel() *panel {
+	return r.msPerS(r.perOperator("Busy time (ms/s, mean over subtasks)", models.MetricBusy, UnitNone))
+}
+
+func (r *run) backpressurePanel() *panel {
+	return r.msPerS(r.perOperator("Backpressured time (ms/s, mean over subtasks)", models.MetricBackPressured, UnitNone))
+}
+
+// msPerS fixes a time-fraction panel to 0..1000 ms/s, the scale Flink's
+// UI grades against.
+func (r *run) msPerS(pn *panel) *panel {
+	if pn != nil {
+		pn.plot.Y.Min, pn.plot.Y.Max = 0, max(1000, pn.plot.Y.Max)
+	}
+	return pn
+}
+
+// heatPanel draws busy time per subtask over time: a row per subtask of
+// every operator, time in at most maxColumns buckets, so one hot subtask
+// stands out.
+func (r *run) heatPanel() *panel {
+	type row struct {
+		op   string
+		sub  int
+		vals []float64
+	}
+	var rows []row
+	var seps []float64 // rows (from the top) where an operator's block begins
+	found := false
+	for _, op := range r.operatorParallelism() {
+		if len(rows) > 0 {
+			seps = append(seps, float64(len(rows)))
+		}
+		for sub := range op.p {
+			v := r.series(op.name, sub, models.MetricBusy)
+			found = found || v != nil
+			rows = append(rows, row{op.name, sub, v})
+		}
+	}
+	n := len(r.res.Times)
+	if !found || n == 0 {
+		return nil
+	}
+	cols := min(n, maxColumns)
+	xEdges := make([]float64, cols+1)
+	for b := range cols {
+		if i := b * n / cols; i > 0 {
+			xEdges[b] = r.res.Times[i-1] // a sample covers the interval up to its time
+		}
+	}
+	xEdges[cols] = r.res.Times[n-1]
+	// Row 0 at the top: rows are drawn from the bottom, so reverse.
+	nr := len(rows)
+	z := make([][]float64, nr)
+	for k, rw := range rows {
+		zr := make([]float64, cols)
+		for b := range cols {
+			zr[b] = mean(rw.vals, b*n/cols, (b+1)*n/cols)
+		}
+		z[nr-1-k] = zr
+	}
+	p := newPlot("Busy time per subtask (ms/s)")
+	cl := &cells{xEdges: xEdges, yEdges: indexEdges(nr), z: z, ramp: busyRamp, lo: 0, hi: 1000}
+	for _, k := range seps {
+		cl.seps = append(cl.seps, float64(nr)-k-0.5) // between rows k-1 and k
+	}
+	p.Add(cl)
+	timeAxis(p, r.end)
+	p.Y.Min, p.Y.Max = -0.5, float64(nr)-0.5
+	rowH := vg.Points(9)
+	height := min(max(panelHeight, vg.Length(nr)*rowH+vg.Inch), 14*vg.Inch)
+	labelAll := (height-vg.Inch)/vg.Length(nr) >= vg.Points(7.5)
+	var ticks plot.ConstantTicks
+	for k, rw := range rows {
+		y := float64(nr - 1 - k)
+		switch {
+		case labelAll:
+			ticks = append(ticks, plot.Tick{Value: y, Label: fmt.Sprintf("%s[%d]", rw.op, rw.sub)})
+		case rw.sub == 0:
+			ticks = append(ticks, plot.Tick{Value: y, Label: rw.op})
+		}
+	}
+	p.Y.Tick.Marker = ticks
+	p.Y.Tick.Label.Font.Size = vg.Points(7)
+	return &panel{plot: p, height: height, grid: cl, bar: &colorBar{ramp: busyRamp, lo: 0, hi: 1000, unit: UnitNone},
+		notes: []string{fmt.Sprintf("rows %d", nr), fmt.Sprintf("columns %d", cols)}}
+}
+
+// maxColumns bounds the heat map's time buckets.
+const maxColumns = 200
+
+type opPar struct {
+	name string
+	p    int
+}
+
+// operatorParallelism lists operators with parallelism > 0, from the
+// summary, or from the series when a hand-built result has no summary.
+func (r *run) operatorParallelism() []opPar {
+	var ops []opPar
+	for _, o := range r.res.Summary.Operators {
+		if o.Parallelism > 0 {
+			ops = append(ops, opPar{o.Name, o.Parallelism})
+		}
+	}
+	if len(r.res.Summary.Operators) > 0 {
+		return ops
+	}
+	for _, s := range r.res.Series {
+		if s.Metric != models.MetricBusy || s.Subtask < 0 || s.Operator == models.JobOperator {
+			continue
+		}
+		i := slices.IndexFunc(ops, func(o opPar) bool { return o.name == s.Operator })
+		if i < 0 {
+			ops = append(ops, opPar{s.Operator, 0})
+			i = len(ops) - 1
+		}
+		ops[i].p = max(ops[i].p, s.Subtask+1)
+	}
+	return ops
+}
+
+// mean of the finite values of v[lo:hi]; NaN if there are none.
+func mean(v []float64, lo, hi int) float64 {
+	sum, n := 0.0, 0
+	for i := lo; i < min(hi, len(v)); i++ {
+		if finite(v[i]) {
+			sum += v[i]
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return sum / float64(n)
+}

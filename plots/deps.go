@@ -1,5 +1,0 @@
-package plots
-
-import (
-	_ "gonum.org/v1/plot"
-)

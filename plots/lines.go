@@ -1,0 +1,157 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Line and point helpers shared by the dashboard, comparisons and sweeps.
+// gonum's plotters reject NaN and Inf, so points with either are dropped.
+
+// palette is colour-blind safe (Okabe and Ito), black and grey last.
+var palette = []color.NRGBA{
+	{0x00, 0x72, 0xb2, 0xff}, // blue
+	{0xd5, 0x5e, 0x00, 0xff}, // vermillion
+	{0x00, 0x9e, 0x73, 0xff}, // green
+	{0xcc, 0x79, 0xa7, 0xff}, // purple
+	{0xe6, 0x9f, 0x00, 0xff}, // orange
+	{0x56, 0xb4, 0xe9, 0xff}, // sky blue
+	{0x00, 0x00, 0x00, 0xff},
+	{0x99, 0x99, 0x99, 0xff},
+}
+
+// pick a colour for the i-th line; past the palette, lines are dashed.
+func lineStyle(i int) draw.LineStyle {
+	st := draw.LineStyle{Color: palette[i%len(palette)], Width: vg.Points(1.2)}
+	if i >= len(palette) {
+		st.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+	}
+	return st
+}
+
+var dashed = []vg.Length{vg.Points(5), vg.Points(3)}
+
+// maxLinePoints bounds the points of one line; longer series are thinned.
+const maxLinePoints = 2000
+
+// xys pairs xs and ys (up to the shorter), dropping non-finite points.
+func xys(xs, ys []float64) plotter.XYs {
+	n := min(len(xs), len(ys))
+	pts := make(plotter.XYs, 0, n)
+	for i := range n {
+		if finite(xs[i]) && finite(ys[i]) {
+			pts = append(pts, plotter.XY{X: xs[i], Y: ys[i]})
+		}
+	}
+	return pts
+}
+
+// thin keeps the lowest and highest point of each of max/2 buckets, in x
+// order, so spikes survive.
+func thin(pts plotter.XYs, most int) plotter.XYs {
+	if len(pts) <= most {
+		return pts
+	}
+	buckets := most / 2
+	out := make(plotter.XYs, 0, most)
+	for b := range buckets {
+		lo, hi := b*len(pts)/buckets, (b+1)*len(pts)/buckets
+		mn, mx := lo, lo
+		for i := lo; i < hi; i++ {
+			if pts[i].Y < pts[mn].Y {
+				mn = i
+			}
+			if pts[i].Y > pts[mx].Y {
+				mx = i
+			}
+		}
+		out = append(out, pts[min(mn, mx)])
+		if mn != mx {
+			out = append(out, pts[max(mn, mx)])
+		}
+	}
+	return out
+}
+
+// addLine draws ys over xs in style st and lists it in the legend under
+// name (none when name is ""). It reports whether any point was drawn.
+func (pn *panel) addLine(name string, xs, ys []float64, st draw.LineStyle) bool {
+	pts := thin(xys(xs, ys), maxLinePoints)
+	if len(pts) == 0 {
+		return false
+	}
+	l := &plotter.Line{XYs: pts, LineStyle: st}
+	pn.plot.Add(l)
+	if len(pts) == 1 { // a line of one point draws nothing: show a dot
+		pn.plot.Add(&plotter.Scatter{XYs: pts, GlyphStyle: draw.GlyphStyle{Color: st.Color, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}})
+	}
+	if name != "" {
+		pn.legend = append(pn.legend, legendEntry{name, l})
+	}
+	pn.notes = append(pn.notes, fmt.Sprintf("line %q %d", name, len(pts)))
+	return true
+}
+
+// addPoints draws unconnected points.
+func (pn *panel) addPoints(name string, xs, ys []float64, gs draw.GlyphStyle) bool {
+	pts := xys(xs, ys)
+	if len(pts) == 0 {
+		return false
+	}
+	s := &plotter.Scatter{XYs: pts, GlyphStyle: gs}
+	pn.plot.Add(s)
+	if name != "" {
+		pn.legend = append(pn.legend, legendEntry{name, s})
+	}
+	pn.notes = append(pn.notes, fmt.Sprintf("points %q %d", name, len(pts)))
+	return true
+}
+
+// addRule draws a labelled horizontal line at y.
+func (pn *panel) addRule(name string, y float64, st draw.LineStyle) {
+	if !finite(y) {
+		return
+	}
+	r := &rule{y: y, style: st}
+	pn.plot.Add(r)
+	pn.legend = append(pn.legend, legendEntry{name, r})
+	pn.notes = append(pn.notes, fmt.Sprintf("rule %q", name))
+}
+
+// timeAxis makes x the run's time, 0 to end seconds, in minutes or hours.
+func timeAxis(p *plot.Plot, end float64) {
+	p.X.Min, p.X.Max = 0, end
+	p.X.Tick.Marker = UnitSeconds
+}
+
+// yFromZero starts the y axis at zero (every run quantity is
+// non-negative) with a little headroom, and gives a flat or empty range a
+// height, so no range is ever empty.
+func yFromZero(p *plot.Plot) {
+	hi := p.Y.Max
+	if !finite(hi) || hi <= 0 {
+		hi = 1
+	}
+	p.Y.Min, p.Y.Max = 0, hi*1.05
+}
+
+// fitRange sets an axis to lo..hi, widening an empty or flat range.
+func fitRange(a *plot.Axis, lo, hi float64) {
+	if !finite(lo) || !finite(hi) || lo > hi {
+		lo, hi = 0, 1
+	}
+	if lo == hi {
+		d := math.Abs(lo) * 0.1
+		if d == 0 {
+			d = 1
+		}
+		lo, hi = lo-d, hi+d
+	}
+	a.Min, a.Max = lo, hi
+}
