@@ -24,11 +24,14 @@ lint:
 
 # Speed and memory targets: the engine (events/s), whole scenarios (wall
 # seconds per virtual hour, peak heap) and the death-spiral comparison (base
-# and 7 variants, 2 virtual hours each).
+# and 7 variants, 2 virtual hours each), a 100-point sweep with -j 1 and 2,
+# and drawing a dashboard.
 bench:
 	$(GO) test -run '^$$' -bench 'MM1' -benchmem ./sim
 	$(GO) test -run '^$$' -bench 'Hour' -benchtime 3x ./scenarios
 	$(GO) test -run '^$$' -bench 'DeathSpiral' -benchtime 2x ./cmd/flinksim
+	$(GO) test -run '^$$' -bench 'Sweep100' -benchtime 1x -timeout 30m ./cmd/flinksim
+	$(GO) test -run '^$$' -bench 'Dashboard' ./plots
 
 # Fuzz the scenario loader (not part of make test).
 fuzz:

@@ -105,22 +105,21 @@ func runPlan(arg string, o planOptions, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "%s %s = %s meets %s\n", want, s.Key, answer, strings.Join(names, " and "))
 	}
 	fmt.Fprintf(stdout, "%d value(s) tried, %d run(s) each:\n", len(probes), o.replicas)
-	fmt.Fprintf(stdout, "  %-14s %-5s", s.Key[strings.LastIndex(s.Key, ".")+1:], "meets")
+	t := table{header: []string{s.Key, "meets"}}
 	for _, c := range conds {
-		fmt.Fprintf(stdout, " %22s", c.Outcome+" (worst)")
+		t.header = append(t.header, c.Outcome+" (worst)")
 	}
-	fmt.Fprintln(stdout)
 	for _, p := range probes {
-		mark := "no"
+		row := []string{p.Value, "no"}
 		if p.OK {
-			mark = "yes"
+			row[1] = "yes"
 		}
-		fmt.Fprintf(stdout, "  %-14s %-5s", p.Value, mark)
 		for _, c := range conds {
-			fmt.Fprintf(stdout, " %22s", worst(p.Records, c))
+			row = append(row, worst(p.Records, c))
 		}
-		fmt.Fprintln(stdout)
+		t.rows = append(t.rows, row)
 	}
+	t.text(stdout)
 	return nil
 }
 
