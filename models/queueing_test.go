@@ -31,14 +31,7 @@ func mm1Spec(lambda, mu float64, d sim.Time, chained bool, seed uint64) Spec {
 
 func runSpec(t *testing.T, spec Spec) *Result {
 	t.Helper()
-	s, err := New(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := s.Run(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, res := runWith(t, spec)
 	return res
 }
 

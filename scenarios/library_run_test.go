@@ -19,6 +19,11 @@ func runBuiltIn(t *testing.T, name string, sets ...string) *models.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return runLoaded(t, l)
+}
+
+func runLoaded(t *testing.T, l *Loaded) *models.Result {
+	t.Helper()
 	s, err := models.New(l.Spec)
 	if err != nil {
 		t.Fatal(err)
@@ -143,15 +148,7 @@ func runVariant(t *testing.T, name, variant string) *models.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := models.New(l.Spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := s.Run(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return runLoaded(t, l)
 }
 
 // TestCheckpointDeathSpiralScenario checks the spiral the issue describes:
