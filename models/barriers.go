@@ -356,7 +356,7 @@ func (s *Simulation) stateBytes(st *subtask, recs []int64) (full, changed float6
 		if st.ck.hasBase {
 			base = st.ck.baseRecs[pos]
 		}
-		changed += expectedDistinct(rt.subKeys[st.index], float64(recs[pos]-base)) * per
+		changed += rt.subs[st.index].distinct(float64(recs[pos]-base)) * per
 	}
 	return full, changed
 }

@@ -88,6 +88,11 @@ func (s *Simulation) discardSubtask(st *subtask) {
 	}
 	st.in, st.cur = Chunk{}, Chunk{}
 	st.held = st.held[:0]
+	for i := range st.ops {
+		st.ops[i].dropped += st.ops[i].batch.Records
+		st.ops[i].batch = Chunk{}
+	}
+	s.eng.Disarm(st.batchTimer)
 	st.busy, st.syncing, st.ready = false, 0, false
 	st.ck = taskCkpt{baseRecs: st.ck.baseRecs, hasBase: st.ck.hasBase}
 	s.eng.Disarm(st.wake)

@@ -68,8 +68,12 @@ func (s *Simulation) checkInvariants() error {
 				if pos > 0 && op.in != st.ops[rt.parent].out {
 					fail("%s subtask %d: chained input %d != upstream output %d", rt.spec.Name, st.index, op.in, st.ops[rt.parent].out)
 				}
-				if rt.spec.Kind == KindOperator && math.Abs(float64(op.out)-float64(op.in)*rt.spec.Selectivity) >= 1 {
-					fail("%s subtask %d: %d records out for %d in at selectivity %g", rt.spec.Name, st.index, op.out, op.in, rt.spec.Selectivity)
+				produced := op.out
+				if rt.spec.MiniBatch != nil { // what went into batches: aggregated, waiting or lost
+					produced = op.aggregated + op.batch.Records + op.dropped
+				}
+				if rt.spec.Kind == KindOperator && math.Abs(float64(produced)-float64(op.in)*rt.spec.Selectivity) >= 1 {
+					fail("%s subtask %d: %d records out for %d in at selectivity %g", rt.spec.Name, st.index, produced, op.in, rt.spec.Selectivity)
 				}
 			}
 			s.checkBuffers(st, fail)

@@ -3,51 +3,357 @@ package models
 import (
 	"math"
 	"math/rand/v2"
+	"sort"
+	"strconv"
 
 	"github.com/flinksim/flinksim/models/partitioning"
+	"github.com/flinksim/flinksim/sim"
 )
 
-// KeySpace is the population of keys on a keyed stream. Uniform keys are the
-// only kind today; skewed populations implement the same interface.
+// KeySpace is the population of keys on a keyed stream: which keys appear
+// and how often, possibly changing over time.
 type KeySpace interface {
-	// Distinct is the number of distinct keys.
+	// Distinct is the number of distinct keys (the base population's plus
+	// any named hot keys).
 	Distinct() float64
-	// Layout returns, for each key group, the share of records whose key falls
-	// in it and the number of distinct keys it holds.
-	Layout(maxParallelism int) (share, keys []float64)
-	// SampleKeyGroup draws the key group of one record.
-	SampleKeyGroup(r *rand.Rand, maxParallelism int) int
+	// Layout is where the records and keys fall among key groups at time t.
+	Layout(maxParallelism int, t sim.Time) *KeyLayout
+	// Changes lists the times at which the population changes.
+	Changes() []sim.Time
+}
+
+// KeyLayout is a population laid out over key groups. The most frequent
+// keys are tracked one by one (Heavy); the rest only as counts and shares
+// per key group, in expectation when there are too many to place one by one,
+// so that 100 million keys cost no more memory than ten thousand.
+type KeyLayout struct {
+	Share []float64 // per key group: the share of records (heavy keys included)
+	Keys  []float64 // per key group: distinct keys (heavy keys included)
+	Heavy []HeavyKey
+	// Tiers are the other keys, in bands of similar frequency (the rest of a
+	// hot set, the cold keys; Zipf ranks by decade), each band's keys taken
+	// as equally likely.
+	Tiers []Tier
+	cum   []float64 // cumulative Share, for drawing a record's key group
+}
+
+// Tier is one band of keys: per key group, their share and count.
+type Tier struct {
+	Share, Keys []float64
+}
+
+func newTiers(n, mp int) []Tier {
+	t := make([]Tier, n)
+	for i := range t {
+		t[i] = Tier{Share: make([]float64, mp), Keys: make([]float64, mp)}
+	}
+	return t
+}
+
+// HeavyKey is one key tracked on its own.
+type HeavyKey struct {
+	Key   string
+	Orig  string  // a salted key's original key ("" when not salted)
+	Group int     // its key group
+	Share float64 // of all records
+}
+
+// Original is the key before any salt.
+func (h HeavyKey) Original() string {
+	if h.Orig != "" {
+		return h.Orig
+	}
+	return h.Key
+}
+
+// SampleKeyGroup draws the key group of one record.
+func (l *KeyLayout) SampleKeyGroup(r *rand.Rand) int {
+	if l.cum == nil {
+		l.cum = make([]float64, len(l.Share))
+		sum := 0.0
+		for i, s := range l.Share {
+			sum += s
+			l.cum[i] = sum
+		}
+	}
+	u := r.Float64() * l.cum[len(l.cum)-1]
+	i := sort.SearchFloat64s(l.cum, u)
+	return min(i, len(l.cum)-1)
 }
 
 // UniformKeys are the ids 0..N-1, hashed as Java Longs, each equally likely.
 type UniformKeys struct{ N int64 }
 
-// exactLayoutLimit is the largest key count whose key groups are computed key
-// by key; above it each key group holds N/maxParallelism keys in expectation
-// (the murmur hash spreads keys evenly; the error is ~1/sqrt(N/M)).
-const exactLayoutLimit = 1 << 22
-
-func (u UniformKeys) Distinct() float64 { return float64(u.N) }
-
-func (u UniformKeys) Layout(mp int) (share, keys []float64) {
-	share, keys = make([]float64, mp), make([]float64, mp)
-	if u.N <= exactLayoutLimit {
-		for k := int64(0); k < u.N; k++ {
-			keys[partitioning.KeyGroup(partitioning.JavaLongHash(k), mp)]++
-		}
-	} else {
-		for i := range keys {
-			keys[i] = float64(u.N) / float64(mp)
-		}
-	}
-	for i := range keys {
-		share[i] = keys[i] / float64(u.N)
-	}
-	return share, keys
+func (u UniformKeys) Distinct() float64   { return float64(u.N) }
+func (u UniformKeys) Changes() []sim.Time { return nil }
+func (u UniformKeys) Layout(mp int, t sim.Time) *KeyLayout {
+	return (&Population{N: u.N}).Layout(mp, t)
 }
 
-func (u UniformKeys) SampleKeyGroup(r *rand.Rand, mp int) int {
-	return partitioning.KeyGroup(partitioning.JavaLongHash(r.Int64N(u.N)), mp)
+// KeyType is the Java type of the keys, which decides their hash code.
+type KeyType uint8
+
+const (
+	KeyLong   KeyType = iota // Long.hashCode: ids 0..N-1
+	KeyString                // String.hashCode: Prefix + "0" .. Prefix + "N-1"
+)
+
+// Shape is how often the base population's keys appear, by rank (rank 1 is
+// the most frequent; key id rank−1).
+type Shape uint8
+
+const (
+	ShapeUniform Shape = iota
+	ShapeZipf          // p(r) ∝ r^−S
+	ShapeHotSet        // the first HotFraction of the keys carry HotShare of the records
+)
+
+// Population is a key population: a base of N keys with a shape, plus named
+// hot keys (bots, test accounts) that each carry a share of the records from
+// a time on (and until a time, if set). The base shares what the hot keys do
+// not carry.
+type Population struct {
+	Type   KeyType
+	Prefix string // string keys
+	N      int64
+	Shape  Shape
+	S      float64 // Zipf exponent (ShapeZipf), or the shape inside the hot set (ShapeHotSet; 0: uniform)
+	// HotSet: HotFraction of the keys (the lowest ranks) carry HotShare.
+	HotFraction, HotShare float64
+	Hot                   []HotKey
+}
+
+// HotKey is a named key with its share of the records, present in
+// [From, Until) (Until 0: to the end).
+type HotKey struct {
+	Key         string
+	Share       float64
+	From, Until sim.Time
+}
+
+// maxHeavy is how many of the base population's most frequent keys are
+// tracked one by one.
+const maxHeavy = 1000
+
+// exactLayoutLimit is the largest population whose keys are placed in key
+// groups one by one; above it the keys beyond the heavy ones are spread over
+// key groups in expectation (the murmur hash spreads keys evenly; the error
+// is ~1/sqrt(N/M)).
+const exactLayoutLimit = 1 << 22
+
+func (p *Population) Distinct() float64 { return float64(p.N) + float64(len(p.Hot)) }
+
+// Changes are the times named hot keys come and go.
+func (p *Population) Changes() []sim.Time {
+	var ts []sim.Time
+	for _, h := range p.Hot {
+		for _, t := range []sim.Time{h.From, h.Until} {
+			if t > 0 {
+				ts = append(ts, t)
+			}
+		}
+	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i] < ts[j] })
+	out := ts[:0]
+	for i, t := range ts {
+		if i == 0 || t != ts[i-1] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// active is the named hot keys present at t and their total share.
+func (p *Population) active(t sim.Time) ([]HotKey, float64) {
+	var hot []HotKey
+	total := 0.0
+	for _, h := range p.Hot {
+		if t >= h.From && (h.Until == 0 || t < h.Until) {
+			hot = append(hot, h)
+			total += h.Share
+		}
+	}
+	return hot, total
+}
+
+// KeyName is the identifier of the base key of rank r (1-based).
+func (p *Population) KeyName(r int64) string {
+	if p.Type == KeyString {
+		return p.Prefix + strconv.FormatInt(r-1, 10)
+	}
+	return strconv.FormatInt(r-1, 10)
+}
+
+// HashCode is a key's Java hashCode, as Flink's KeyGroupRangeAssignment
+// takes it.
+func (p *Population) HashCode(key string) int32 {
+	if p.Type == KeyLong {
+		if v, err := strconv.ParseInt(key, 10, 64); err == nil {
+			return partitioning.JavaLongHash(v)
+		}
+	}
+	return partitioning.JavaStringHash(key)
+}
+
+func (p *Population) rankHash(r int64) int32 {
+	if p.Type == KeyString {
+		return partitioning.JavaStringHash(p.Prefix + strconv.FormatInt(r-1, 10))
+	}
+	return partitioning.JavaLongHash(r - 1)
+}
+
+// rankShare returns the share of the base population carried by rank r
+// (1-based), given the normaliser for Zipf shapes.
+func (p *Population) rankShare(r int64, norm float64) float64 {
+	n := float64(p.N)
+	switch p.Shape {
+	case ShapeZipf:
+		return math.Pow(float64(r), -p.S) / norm
+	case ShapeHotSet:
+		h := p.hotKeys()
+		if r <= h {
+			if p.S > 0 {
+				return p.HotShare * math.Pow(float64(r), -p.S) / norm
+			}
+			return p.HotShare / float64(h)
+		}
+		return (1 - p.HotShare) / (n - float64(h))
+	}
+	return 1 / n
+}
+
+// hotKeys is the size of the hot set (at least one key, at most N−1).
+func (p *Population) hotKeys() int64 {
+	h := int64(math.Round(p.HotFraction * float64(p.N)))
+	return min(max(h, 1), max(p.N-1, 1))
+}
+
+// norm is the Zipf normaliser: Σ r^−s over the ranks it applies to.
+func (p *Population) norm() float64 {
+	switch {
+	case p.Shape == ShapeZipf:
+		return ZipfNorm(p.N, p.S)
+	case p.Shape == ShapeHotSet && p.S > 0:
+		return ZipfNorm(p.hotKeys(), p.S)
+	}
+	return 1
+}
+
+// ZipfNorm is the generalised harmonic number Σ_{r=1..n} r^−s: summed up to
+// a million terms, and beyond by the integral with the midpoint correction
+// (relative error below 1e-12).
+func ZipfNorm(n int64, s float64) float64 {
+	const exact = 1_000_000
+	sum := 0.0
+	for r := int64(1); r <= min(n, exact); r++ {
+		sum += math.Pow(float64(r), -s)
+	}
+	if n > exact {
+		a, b := float64(exact)+0.5, float64(n)+0.5
+		if math.Abs(s-1) < 1e-12 {
+			sum += math.Log(b / a)
+		} else {
+			sum += (math.Pow(b, 1-s) - math.Pow(a, 1-s)) / (1 - s)
+		}
+	}
+	return sum
+}
+
+// Layout places the population at time t over mp key groups.
+func (p *Population) Layout(mp int, t sim.Time) *KeyLayout {
+	l := &KeyLayout{Share: make([]float64, mp), Keys: make([]float64, mp)}
+	hot, hotShare := p.active(t)
+	base := 1 - hotShare
+	norm := p.norm()
+	nHeavy := int64(0)
+	if p.Shape != ShapeUniform {
+		nHeavy = min(p.N, maxHeavy)
+		if p.Shape == ShapeHotSet && p.S == 0 {
+			nHeavy = min(nHeavy, p.hotKeys())
+		}
+	}
+	for r := int64(1); r <= nHeavy; r++ {
+		kg := partitioning.KeyGroup(p.rankHash(r), mp)
+		s := base * p.rankShare(r, norm)
+		l.Heavy = append(l.Heavy, HeavyKey{Key: p.KeyName(r), Group: kg, Share: s})
+		l.Share[kg] += s
+		l.Keys[kg]++
+	}
+	bands := p.bands(nHeavy)
+	l.Tiers = newTiers(len(bands)-1, mp)
+	for b := 0; b+1 < len(bands); b++ {
+		lo, hi := bands[b]+1, bands[b+1] // ranks lo..hi
+		tier := &l.Tiers[b]
+		if p.N <= exactLayoutLimit {
+			for r := lo; r <= hi; r++ {
+				kg := partitioning.KeyGroup(p.rankHash(r), mp)
+				tier.Share[kg] += base * p.rankShare(r, norm)
+				tier.Keys[kg]++
+			}
+		} else {
+			// Each key group holds 1/mp of the band in expectation.
+			share := base * p.rangeShare(lo, hi, norm)
+			for kg := range tier.Share {
+				tier.Share[kg] = share / float64(mp)
+				tier.Keys[kg] = float64(hi-lo+1) / float64(mp)
+			}
+		}
+		for kg := range tier.Share {
+			l.Share[kg] += tier.Share[kg]
+			l.Keys[kg] += tier.Keys[kg]
+		}
+	}
+	for _, h := range hot {
+		kg := partitioning.KeyGroup(p.HashCode(h.Key), mp)
+		l.Heavy = append(l.Heavy, HeavyKey{Key: h.Key, Group: kg, Share: h.Share})
+		l.Share[kg] += h.Share
+		l.Keys[kg]++
+	}
+	sortHeavy(l.Heavy)
+	return l
+}
+
+// bands are the rank boundaries of the tiers after the heavy keys: ranks
+// bands[i]+1 .. bands[i+1] form tier i.
+func (p *Population) bands(nHeavy int64) []int64 {
+	b := []int64{nHeavy}
+	switch p.Shape {
+	case ShapeZipf:
+		for edge := int64(10_000); edge < p.N; edge *= 10 {
+			if edge > nHeavy {
+				b = append(b, edge)
+			}
+		}
+	case ShapeHotSet:
+		if h := p.hotKeys(); h > nHeavy {
+			b = append(b, h)
+		}
+	}
+	if p.N > b[len(b)-1] {
+		b = append(b, p.N)
+	}
+	return b
+}
+
+// rangeShare is the share of the base population carried by ranks lo..hi.
+func (p *Population) rangeShare(lo, hi int64, norm float64) float64 {
+	switch {
+	case p.Shape == ShapeZipf:
+		return (ZipfNorm(hi, p.S) - ZipfNorm(lo-1, p.S)) / norm
+	case p.Shape == ShapeHotSet && hi <= p.hotKeys():
+		if p.S > 0 {
+			return p.HotShare * (ZipfNorm(hi, p.S) - ZipfNorm(lo-1, p.S)) / norm
+		}
+		return p.HotShare * float64(hi-lo+1) / float64(p.hotKeys())
+	case p.Shape == ShapeHotSet:
+		return (1 - p.HotShare) * float64(hi-lo+1) / float64(p.N-p.hotKeys())
+	}
+	return float64(hi-lo+1) / float64(p.N)
+}
+
+// sortHeavy orders heavy keys by decreasing share (ties in a fixed order).
+func sortHeavy(h []HeavyKey) {
+	sort.SliceStable(h, func(i, j int) bool { return h[i].Share > h[j].Share })
 }
 
 // expectedDistinct is how many of k equally likely keys appear at least once

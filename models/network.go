@@ -63,9 +63,12 @@ type partition struct {
 	used  int32 // Σ ch.sendBuf
 	full  int32 // subpartitions at or above max-buffers-per-channel
 
-	rr      int       // rebalance: last channel sent to
-	carry   []float64 // keyBy: records owed to each subpartition
-	scratch []int64
+	rr    int       // rebalance: last channel sent to
+	carry []float64 // keyBy: records owed to each subpartition
+	// batchWeights, while a mini-batch is emitted, are the shares of its
+	// aggregates per subpartition (its keys, not the stream's).
+	batchWeights []float64
+	scratch      []int64
 }
 
 func (p *partition) available() bool { return p.used < p.pool && p.full == 0 }

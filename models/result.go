@@ -34,6 +34,13 @@ type Summary struct {
 	TaskManagers     int               `json:"task_managers"`
 	// Checkpoints is present when checkpointing is on.
 	Checkpoints *CheckpointSummary `json:"checkpoints,omitempty"`
+	// SustainableInputRPS is the largest source rate the job keeps up with,
+	// from each task's capacity and its busiest subtask's share; Bottleneck
+	// names the task (and subtask) that sets it.
+	SustainableInputRPS float64 `json:"sustainable_input_rps,omitempty"`
+	Bottleneck          string  `json:"bottleneck,omitempty"`
+	// Skew describes each keyed operator's load over its subtasks.
+	Skew []SkewSummary `json:"skew,omitempty"`
 	// NotModelledFlinkKeys lists keys of the scenario's flink: block that
 	// flinksim ignores.
 	NotModelledFlinkKeys []string `json:"not_modelled_flink_keys,omitempty"`
@@ -142,6 +149,7 @@ func (r *recorder) result() *Result {
 		o.Backpressure = BackpressureStatus(o.MaxSubtaskBackpressuredMsPerS)
 		sum.Operators = append(sum.Operators, o)
 	}
+	sum.Skew, sum.SustainableInputRPS, sum.Bottleneck = s.skewSummaries(read)
 	res := &Result{Summary: sum, Times: r.times, Series: r.series, Latency: r.latAll}
 	if s.coord != nil {
 		for _, p := range s.coord.pending {

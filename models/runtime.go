@@ -24,8 +24,11 @@ type nodeRT struct {
 	sinkSecPerRecord float64
 	sinkSecPerByte   float64
 
-	// keyed operators
+	// keyed operators: the key layout now, and per subtask
+	layout  *KeyLayout
+	subs    []subLayout
 	subKeys []float64 // distinct keys owned by each subtask
+	weights []float64 // share of records per subtask (what keyBy edges into it route by)
 }
 
 // edge is a network (non-chained) connection between two nodes.
@@ -36,8 +39,7 @@ type edge struct {
 	rpb               int64     // records per buffer; 0 when one record spans buffers
 	bpr               int32     // buffers per record when rpb == 0
 	gateIdx           int       // index of this edge's gate in the receiving subtasks
-	weights           []float64 // keyBy: share of records per receiving subtask
-	keys              KeySpace
+	weights           []float64 // keyBy: share of records per receiving subtask (the receiver's, updated in place)
 	mp                int
 	emitted, consumed int64
 	discarded         int64 // dropped from channels by failovers
@@ -74,6 +76,11 @@ type opState struct {
 	rng        *rand.Rand
 	sampledIn  int64
 	sampledOut int64
+	// mini-batch: the records waiting, and how many were folded into
+	// emitted aggregates
+	batch      Chunk
+	aggregated int64
+	dropped    int64 // batch records lost to failovers
 }
 
 // subtask is one parallel instance of a task.
@@ -115,6 +122,8 @@ type subtask struct {
 
 	flush      sim.Timer
 	flushPhase sim.Time
+	batchTimer sim.Timer  // a mini-batch's allow-latency
+	batchCache batchCache // the last batch's aggregates
 
 	ck            taskCkpt
 	syncing       int64 // the checkpoint whose sync phase is running
@@ -198,7 +207,7 @@ func (s *Simulation) build() error {
 		chained := -1
 		if spec.Chaining && n.Chain && len(n.Inputs) == 1 && n.Inputs[0].Exchange == Forward {
 			j := byName[n.Inputs[0].From]
-			if up := s.nodes[j]; up.spec.Parallelism == n.Parallelism && up.spec.Kind != KindSink {
+			if up := s.nodes[j]; up.spec.Parallelism == n.Parallelism && up.spec.Kind != KindSink && up.spec.MiniBatch == nil {
 				chained = j
 			}
 		}
@@ -273,7 +282,7 @@ func (s *Simulation) build() error {
 				if err := partitioning.CheckMaxParallelism(n.Parallelism, n.MaxParallelism); err != nil {
 					return fmt.Errorf("%s: %v", n.Name, err)
 				}
-				e.keys, e.mp = n.Keyed.Keys, n.MaxParallelism
+				e.mp = n.MaxParallelism
 			}
 			up.outs = append(up.outs, e)
 			rt.ins = append(rt.ins, e)
@@ -291,17 +300,11 @@ func (s *Simulation) build() error {
 			if err := partitioning.CheckMaxParallelism(n.Parallelism, n.MaxParallelism); err != nil {
 				return fmt.Errorf("%s: %v", n.Name, err)
 			}
-			share, keys := n.Keyed.Keys.Layout(n.MaxParallelism)
-			rt.subKeys = make([]float64, n.Parallelism)
-			weights := make([]float64, n.Parallelism)
-			for kg := range keys {
-				j := partitioning.OperatorIndex(kg, n.Parallelism, n.MaxParallelism)
-				rt.subKeys[j] += keys[kg]
-				weights[j] += share[kg]
-			}
+			rt.weights = make([]float64, n.Parallelism)
+			rt.relayout(0)
 			for _, e := range rt.ins {
 				if e.exchange == Hash {
-					e.weights = weights
+					e.weights = rt.weights
 				}
 			}
 		}
@@ -322,6 +325,7 @@ func (s *Simulation) build() error {
 			st.compaction = s.streams.Stream(fmt.Sprintf("compaction/%s/%d", t.nodes[0].spec.Name, i))
 			st.gather = s.eng.NewTimer()
 			st.flush = s.eng.NewTimer()
+			st.batchTimer = s.eng.NewTimer()
 			if to := s.flushInterval(); to > 0 {
 				st.flushPhase = sim.Time(s.streams.Stream(fmt.Sprintf("flusher/%s/%d", t.nodes[0].spec.Name, i)).Int64N(int64(to)))
 			}
@@ -428,11 +432,11 @@ func (s *Simulation) chunkRecords(src *nodeRT) int64 {
 	return max(1, s.spec.Network.SegmentSize/max(src.spec.RecordSize, 1))
 }
 
-// distinctKeys is the expected number of distinct keys a keyed subtask holds.
+// distinctKeys is the expected number of distinct keys a keyed subtask holds
+// after records: all of its keys when the state is warm.
 func (rt *nodeRT) distinctKeys(sub int, records int64) float64 {
-	k := rt.subKeys[sub]
 	if rt.spec.Keyed.Warm {
-		return k
+		return rt.subKeys[sub]
 	}
-	return expectedDistinct(k, float64(records))
+	return rt.subs[sub].distinct(float64(records))
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime/debug"
 	"strconv"
 
 	"github.com/flinksim/flinksim/sim"
@@ -26,6 +27,8 @@ const (
 	evDeployed                       // the tasks are deployed again
 	evDetect                         // a lost TaskManager is noticed
 	evFailure                        // an injected failure
+	evKeyPhase                       // a key population changes (a hot key comes or goes)
+	evBatchFlush                     // a mini-batch's interval is over
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -65,6 +68,7 @@ type Simulation struct {
 	downSince  sim.Time
 	downtime   sim.Time
 	duplicated int64 // records sinks wrote again after a restore
+	layoutGen  int   // bumped when key layouts change
 	replayed   int64 // records sources read again after a restore
 }
 
@@ -101,7 +105,12 @@ func (s *Simulation) Engine() *sim.Engine { return s.eng }
 
 // Run simulates the whole duration and returns the results. progress, if not
 // nil, is called every few virtual minutes with the virtual time reached.
-func (s *Simulation) Run(progress func(now sim.Time)) (*Result, error) {
+func (s *Simulation) Run(progress func(now sim.Time)) (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, &InternalError{Value: r, At: s.eng.Now(), Stack: debug.Stack()}
+		}
+	}()
 	for _, st := range s.subtasks {
 		s.markReady(st)
 	}
@@ -111,6 +120,7 @@ func (s *Simulation) Run(progress func(now sim.Time)) (*Result, error) {
 		s.coord.start()
 	}
 	s.scheduleFailures()
+	s.scheduleKeyPhases()
 	step := max(s.spec.Duration/200, sim.Second)
 	for t := sim.Time(0); t < s.spec.Duration; {
 		t = min(t+step, s.spec.Duration)
@@ -123,6 +133,18 @@ func (s *Simulation) Run(progress func(now sim.Time)) (*Result, error) {
 		return nil, err
 	}
 	return s.rec.result(), nil
+}
+
+// InternalError is a bug in the simulator caught during a run (a panic),
+// so that one run failing does not take down others running beside it.
+type InternalError struct {
+	Value any
+	At    sim.Time
+	Stack []byte
+}
+
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("internal error at virtual time %s (a bug in flinksim; please report it with the scenario): %v", e.At, e.Value)
 }
 
 // Handle dispatches one event.
@@ -170,6 +192,18 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		}
 	case evFailure:
 		s.injectFailure(int(ev.Actor), ev.Arg)
+	case evBatchFlush:
+		st := s.subtasks[ev.Actor]
+		if _, ok := s.current(ev.Arg); ok && !st.dead {
+			s.flushBatch(st)
+		}
+	case evKeyPhase:
+		s.layoutGen++
+		for _, rt := range s.nodes {
+			if rt.spec.Keyed != nil {
+				rt.relayout(e.Now())
+			}
+		}
 	case evSourceWake:
 		s.markReady(s.subtasks[ev.Actor])
 	case evFlush:
@@ -309,7 +343,7 @@ func (p *partition) room(maxPer int32) float64 {
 // least a quarter of a chunk, so that freeing one buffer does not start a
 // step of a few records on every channel.
 func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
-	if len(st.splits) > 0 {
+	if st.t.nodes[0].spec.Kind == KindSource { // a reader without partitions stays idle
 		return s.readKafka(st)
 	}
 	if st.in.Records == 0 && !s.gatherInput(st) {
@@ -567,17 +601,21 @@ func (s *Simulation) finishStep(st *subtask) {
 	for pos, rt := range st.t.nodes {
 		op := &st.ops[pos]
 		op.in += st.nin[pos]
-		op.out += st.nout[pos]
 		if rt.spec.Keyed != nil {
 			op.stateRecs += st.nin[pos]
 		}
+		if rt.spec.MiniBatch != nil {
+			s.batchIn(st, pos, st.nout[pos])
+			continue
+		}
+		op.out += st.nout[pos]
 		if rt.spec.Kind == KindSink && st.nin[pos] > 0 {
 			s.rec.sunk(rt, st, now, st.nin[pos], &st.cur)
 			s.sinkWrote(st, st.nin[pos])
 		}
 	}
 	for _, p := range st.parts {
-		if k := st.nout[p.edge.from.pos]; k > 0 {
+		if k := st.nout[p.edge.from.pos]; k > 0 && p.edge.from.spec.MiniBatch == nil {
 			s.emit(p, k, &st.cur)
 		}
 	}
@@ -657,16 +695,20 @@ func (s *Simulation) splitByKey(p *partition, k int64) {
 	e := p.edge
 	out := p.scratch
 	clear(out)
-	if s.spec.Sim.ChunkRecords == 1 {
+	if s.spec.Sim.ChunkRecords == 1 && p.batchWeights == nil && e.to.spec.Keyed.HotPartitioner == nil {
 		rng := p.owner.ops[e.from.pos].rng
 		n := len(out)
 		for i := int64(0); i < k; i++ {
-			kg := e.keys.SampleKeyGroup(rng, e.mp)
+			kg := e.to.layout.SampleKeyGroup(rng)
 			out[kg*n/e.mp]++
 		}
 		return
 	}
-	apportion(k, e.weights, p.carry, out)
+	w := e.weights
+	if p.batchWeights != nil {
+		w = p.batchWeights
+	}
+	apportion(k, w, p.carry, out)
 }
 
 // apportion divides k records among destinations in proportion to weights,

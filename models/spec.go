@@ -107,6 +107,20 @@ type Node struct {
 	Keyed      *Keyed
 	Kafka      *Kafka
 	Sink       *Sink
+	// MiniBatch makes the operator aggregate its input per key before
+	// sending it on (local pre-aggregation, or the partial stage of a salted
+	// two-stage aggregation): it emits one record per distinct key of each
+	// batch. The operator ends its chain.
+	MiniBatch *MiniBatch
+}
+
+// MiniBatch is when a pre-aggregating operator emits: after Size records
+// (0: no count trigger) or Interval after the batch's first record,
+// whichever comes first (Flink SQL's table.exec.mini-batch.size and
+// allow-latency).
+type MiniBatch struct {
+	Size     int64
+	Interval sim.Time
 }
 
 // Keyed describes a keyed operator's key population and state.
@@ -116,6 +130,18 @@ type Keyed struct {
 	// Warm means every key already has state when the run starts (a job
 	// restored from a savepoint); otherwise state grows as keys are first seen.
 	Warm bool
+	// HotPartitioner, if set, replaces keyBy for the hottest keys: a custom
+	// partitioner spreads their records over all subtasks.
+	HotPartitioner *HotPartitioner
+}
+
+// HotPartitioner sends known hot keys round-robin over every subtask, or
+// (LeastLoaded) to the subtasks with the least load, instead of to the
+// subtask owning their key group. Keys are named, or the Top most frequent.
+type HotPartitioner struct {
+	Keys        []string
+	Top         int
+	LeastLoaded bool
 }
 
 // Kafka describes a Kafka source topic.

@@ -16,7 +16,8 @@ import (
 // Dashboard draws one run, one panel per question, all on the run's time
 // axis: input and output rate, Kafka lag, end-to-end latency, checkpoint
 // durations and sizes, state size, busy and backpressured time per
-// operator, and busy time per subtask as a heat map. Failovers and restores
+// operator, the load per subtask of keyed operators as bars, and busy time
+// per subtask as a heat map. Failovers and restores
 // are vertical lines and verdict phases shaded spans on the line panels.
 // Panels without data are left out.
 func Dashboard(res *models.Result) *Figure {
@@ -38,6 +39,9 @@ func Dashboard(res *models.Result) *Figure {
 	// The first line panel explains the spans and markers once.
 	if len(f.panels) > 0 {
 		r.explain(f.panels[0])
+	}
+	for _, pn := range r.loadPanels() {
+		f.add(pn)
 	}
 	if pn := r.heatPanel(); pn != nil {
 		f.add(pn)

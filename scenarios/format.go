@@ -139,6 +139,58 @@ type Operator struct {
 	StatePerKey    *Size    `yaml:"state-per-key,omitempty" jsonschema_description:"Keyed state bytes per key held. Default 0."`
 	StateWarm      *bool    `yaml:"state-warm,omitempty" jsonschema_description:"true: every key already has state at the start (restored from a savepoint). Default false: state grows as keys are first seen."`
 	Chaining       *bool    `yaml:"chaining,omitempty" jsonschema_description:"false is disableChaining(): never chain this operator to its input. Default true."`
+
+	KeyType           string             `yaml:"key-type,omitempty" jsonschema:"enum=long,enum=string" jsonschema_description:"long (default): keys are ids 0..keys-1, hashed by Long.hashCode; string: keys are <key-by>-0, <key-by>-1..., hashed by String.hashCode."`
+	KeyDistribution   *KeyDistribution   `yaml:"key-distribution,omitempty" jsonschema_description:"How often each key appears: {zipf: 1.1} or {hot-set: {keys: 1%, share: 80%}}. Default: uniform."`
+	HotKeys           []HotKeySpec       `yaml:"hot-keys,omitempty" jsonschema_description:"Named keys with their own share of the records (bots, test accounts), on top of the distribution, optionally from or until a time."`
+	HotKeyPartitioner *HotKeyPartitioner `yaml:"hot-key-partitioner,omitempty" jsonschema_description:"A custom partitioner that sends known hot keys to every subtask (round-robin) or to the least loaded, instead of keyBy."`
+	Salting           *Salting           `yaml:"salting,omitempty" jsonschema_description:"Two-stage aggregation: a partial stage keyed by (key, salt) in buckets, then a final stage keyed by key (<name>-final)."`
+	MiniBatch         *MiniBatch         `yaml:"mini-batch,omitempty" jsonschema_description:"Local pre-aggregation: fold records per key and emit one per distinct key every size records or allow-latency (on the operator before a keyBy)."`
+}
+
+// KeyDistribution is how often each key appears (one of the fields).
+type KeyDistribution struct {
+	Zipf   *float64    `yaml:"zipf,omitempty" jsonschema_description:"Zipf exponent s: the key of rank r appears in proportion to r^-s (1 is classic; above 1 is steeper)."`
+	HotSet *HotSetSpec `yaml:"hot-set,omitempty" jsonschema_description:"A hot set: a fraction of the keys carries a share of the records, e.g. {keys: 1%, share: 80%}."`
+}
+
+// HotSetSpec: keys of the keys carry share of the records.
+type HotSetSpec struct {
+	Keys  Fraction `yaml:"keys" jsonschema_description:"Share of the keys in the hot set, e.g. 1%."`
+	Share Fraction `yaml:"share" jsonschema_description:"Share of the records they carry, e.g. 80%."`
+	Zipf  *float64 `yaml:"zipf,omitempty" jsonschema_description:"Shape inside the hot set: Zipf exponent (default 0: uniform)."`
+}
+
+// HotKeySpec is one named key with its share of the records.
+type HotKeySpec struct {
+	Key   string    `yaml:"key" jsonschema_description:"The key, e.g. bot-7 (a number for key-type long)."`
+	Share Fraction  `yaml:"share" jsonschema_description:"Its share of all the operator's records, e.g. 5%."`
+	From  *Duration `yaml:"from,omitempty" jsonschema_description:"When it appears. Default: from the start."`
+	Until *Duration `yaml:"until,omitempty" jsonschema_description:"When it goes. Default: never."`
+}
+
+// HotKeyPartitioner spreads known hot keys over the subtasks.
+type HotKeyPartitioner struct {
+	Keys     []string `yaml:"keys,omitempty" jsonschema_description:"Named hot keys."`
+	Top      *int     `yaml:"top,omitempty" jsonschema_description:"Also the N most frequent keys (as a job that counts its keys would find them)."`
+	Strategy string   `yaml:"strategy,omitempty" jsonschema:"enum=round-robin,enum=least-loaded" jsonschema_description:"round-robin (default): every subtask gets an equal part; least-loaded: the least loaded subtasks take them."`
+}
+
+// Salting is a two-stage aggregation on salted keys.
+type Salting struct {
+	Buckets          int       `yaml:"buckets" jsonschema_description:"Salt values per key (k): a hot key's records spread over k keys."`
+	Keys             string    `yaml:"keys,omitempty" jsonschema:"enum=all,enum=hot" jsonschema_description:"all (default): every key is salted; hot: only keys with at least hot-share of the records."`
+	HotShare         *Fraction `yaml:"hot-share,omitempty" jsonschema_description:"With keys: hot, the smallest share of a salted key. Default 0.1%."`
+	EmitInterval     *Duration `yaml:"emit-interval,omitempty" jsonschema_description:"The partial stage emits one record per salted key seen, every interval (a window or timer). Default 1s."`
+	FinalCost        *Dist     `yaml:"final-cost,omitempty" jsonschema_description:"Cost per record of the final stage. Default: the operator's cost."`
+	FinalParallelism *int      `yaml:"final-parallelism,omitempty" jsonschema_description:"Default: the operator's parallelism."`
+}
+
+// MiniBatch is local pre-aggregation before a keyBy (Flink SQL's
+// table.exec.mini-batch.*).
+type MiniBatch struct {
+	Size         *Count    `yaml:"size,omitempty" jsonschema_description:"Records per batch (table.exec.mini-batch.size). Default 1000."`
+	AllowLatency *Duration `yaml:"allow-latency,omitempty" jsonschema_description:"The longest a record waits in a batch (table.exec.mini-batch.allow-latency). Default 1s."`
 }
 
 // Sink writes to an external system.

@@ -74,6 +74,7 @@ func (r *resolver) resolve() {
 			r.consumer(n)
 		}
 	}
+	r.miniBatchConsumers()
 	for _, n := range r.nodes {
 		if n.kind != models.KindSink && n.consumers == 0 && r.byName[n.name] == n {
 			d.at(n.path, "nothing reads %q; connect it to a sink (Flink runs only what reaches a sink)", n.name)
@@ -383,7 +384,9 @@ func (r *resolver) operator(n *node, keyed bool) {
 			d.at(where, "%v (the parallelism of %s)", err, n.name)
 		}
 		o.MaxParallelism = ptr(mp)
+		r.keys(n)
 	} else {
+		r.notKeyed(n)
 		for _, f := range []struct {
 			name string
 			set  bool
@@ -541,10 +544,22 @@ func (r *resolver) spec() models.Spec {
 		spec.Sim.ChunkRecords = int64(*c)
 	}
 	exchange := map[string]models.Exchange{"forward": models.Forward, "rebalance": models.Rebalance, "keyBy": models.Hash}
+	// Readers of a salted operator read its final stage.
+	output := map[string]string{}
+	for _, n := range r.nodes {
+		output[n.name] = n.name
+		if n.op != nil && n.op.Salting != nil {
+			output[n.name] = n.name + "-final"
+		}
+	}
 	for _, n := range r.nodes {
 		mn := models.Node{Name: n.name, Kind: n.kind, Parallelism: n.parallelism, RecordSize: n.recordSize, Selectivity: 1}
 		for _, in := range n.inputs {
-			mn.Inputs = append(mn.Inputs, models.Input{From: in, Exchange: exchange[n.exchange]})
+			x := exchange[n.exchange]
+			if x == models.Forward && output[in] != in {
+				x = models.Rebalance // the final stage's parallelism may differ
+			}
+			mn.Inputs = append(mn.Inputs, models.Input{From: output[in], Exchange: x})
 		}
 		switch {
 		case n.src != nil:
@@ -558,9 +573,12 @@ func (r *resolver) spec() models.Spec {
 		case n.op != nil:
 			o := n.op
 			mn.Chain, mn.Cost, mn.Selectivity = *o.Chaining, toDist(o.Cost), *o.Selectivity
+			if mb := o.MiniBatch; mb != nil {
+				mn.MiniBatch = &models.MiniBatch{Size: int64(*mb.Size), Interval: sim.Time(*mb.AllowLatency)}
+			}
 			if o.Keys != nil {
-				mn.MaxParallelism = *o.MaxParallelism
-				mn.Keyed = &models.Keyed{Keys: models.UniformKeys{N: int64(*o.Keys)}, StatePerKey: int64(*o.StatePerKey), Warm: *o.StateWarm}
+				spec.Nodes = append(spec.Nodes, keyedNodes(mn, o)...)
+				continue
 			}
 		case n.sink != nil:
 			s := n.sink

@@ -70,8 +70,48 @@ func summaryLines(res *models.Result) [][2]string {
 		b = "no operator is busy or backpressured"
 	}
 	lines = append(lines, [2]string{"", b})
+	lines = append(lines, skewLines(res)...)
 	if c := s.Checkpoints; c != nil {
 		lines = append(lines, checkpointLines(c)...)
+	}
+	return lines
+}
+
+// skewLines name, for each skewed keyed operator, its hot subtasks and keys,
+// and what the skew allows; and the job's sustainable input rate.
+func skewLines(res *models.Result) [][2]string {
+	s := res.Summary
+	var lines [][2]string
+	for _, sk := range s.Skew {
+		if sk.Ratio < 1.2 && sk.ExpectedRatio < 1.2 {
+			continue
+		}
+		var hot []string
+		for _, h := range sk.HotSubtasks {
+			hot = append(hot, fmt.Sprintf("%d (%.1f%%, key groups %s)", h.Subtask, 100*h.Share, h.KeyGroups))
+		}
+		line := fmt.Sprintf("%s: busiest subtask %.2f× the mean; hot subtasks %s", sk.Operator, sk.Ratio, strings.Join(hot, ", "))
+		var keys []string
+		for i, k := range sk.TopKeys {
+			if i > 0 && k.Share < 0.001 {
+				break
+			}
+			keys = append(keys, fmt.Sprintf("%s (%.2g%%, subtask %d)", k.Key, 100*k.Share, k.Subtask))
+			if len(keys) == 5 {
+				break
+			}
+		}
+		if len(keys) > 0 {
+			line += "; top keys " + strings.Join(keys, ", ")
+		}
+		if sk.HottestKeyBoundRPS > 0 && sk.TopKeys[0].Share >= 0.001 {
+			line += fmt.Sprintf("; the hottest key alone allows %s/s input at any parallelism (beyond %d subtasks more do not help)",
+				humanCount(sk.HottestKeyBoundRPS), sk.ParallelismLimit)
+		}
+		lines = append(lines, [2]string{"skew", line})
+	}
+	if s.SustainableInputRPS > 0 && s.Bottleneck != "" {
+		lines = append(lines, [2]string{"sustainable", fmt.Sprintf("%s/s input at most; %s bounds it", humanCount(s.SustainableInputRPS), s.Bottleneck)})
 	}
 	return lines
 }

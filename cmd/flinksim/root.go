@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/scenarios"
 )
 
@@ -53,6 +54,10 @@ func execute(args []string, stdout, stderr io.Writer) (code int) {
 		return exitScenario
 	default:
 		fmt.Fprintln(stderr, "flinksim:", err)
+		var ie *models.InternalError
+		if errors.As(err, &ie) && os.Getenv("FLINKSIM_DEBUG") != "" {
+			fmt.Fprintf(stderr, "%s", ie.Stack)
+		}
 		return exitFailure
 	}
 }

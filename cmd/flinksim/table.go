@@ -64,30 +64,84 @@ func (t table) markdown(w io.Writer) {
 	}
 }
 
-// outcomeRows describes each run: its outcome (the checkpoint verdict, or
-// whether the lag keeps growing), checkpoints, restarts, lag and latency, and
-// what it costs (TaskManagers, upload bandwidth, and how much a failure could
-// have to replay).
+// outcomeTable describes each run: its outcome (the checkpoint verdict, or
+// whether the lag keeps growing), lag and latency, checkpoints and restarts
+// when any run checkpoints, the skew of the keyed operators when any is
+// skewed, the input rate the job can sustain, and what it costs
+// (TaskManagers, upload bandwidth, and how much a failure could replay).
 func outcomeTable(runs []runResult) table {
-	t := table{header: []string{"variant", "outcome", "ckpts", "ckpt max", "restarts", "end lag", "p99 lat", "TMs", "upload", "replay", "why"}}
+	ckpt, skew := false, false
+	for _, r := range runs {
+		ckpt = ckpt || r.res.Summary.Checkpoints != nil
+		for _, sk := range r.res.Summary.Skew {
+			skew = skew || sk.Ratio >= 1.2
+		}
+	}
+	t := table{header: []string{"variant", "outcome"}}
+	if ckpt {
+		t.header = append(t.header, "ckpts", "ckpt max", "restarts")
+	}
+	t.header = append(t.header, "end lag", "p99 lat")
+	if skew {
+		t.header = append(t.header, "skew")
+	}
+	t.header = append(t.header, "sustainable", "TMs")
+	if ckpt {
+		t.header = append(t.header, "upload", "replay")
+	}
+	t.header = append(t.header, "why")
 	for _, r := range runs {
 		s := r.res.Summary
 		o := sweep.OutcomeOf(r.res)
-		ok, maxDur, restarts, upload, replay, why := "-", "-", "-", "-", "-", ""
-		if c := s.Checkpoints; c != nil {
-			maxDur = humanSeconds(c.DurationS.Max)
-			ok = fmt.Sprintf("%d/%d", c.Completed, c.Completed+c.Failed)
-			restarts = fmt.Sprint(c.Restarts)
-			upload = humanCount(c.UploadBandwidth) + "B/s"
-			replay = humanSeconds(c.MaxCheckpointAgeS)
-			why = c.Verdict.Why
-		} else if !o.Stable {
-			why = fmt.Sprintf("Kafka lag grows %s/s", humanCount(r.res.LagGrowth()))
+		row := []string{r.name, o.Verdict}
+		c := s.Checkpoints
+		if ckpt {
+			if c != nil {
+				row = append(row, fmt.Sprintf("%d/%d", c.Completed, c.Completed+c.Failed), humanSeconds(c.DurationS.Max), fmt.Sprint(c.Restarts))
+			} else {
+				row = append(row, "-", "-", "-")
+			}
 		}
-		t.rows = append(t.rows, []string{r.name, o.Verdict, ok, maxDur, restarts, humanCount(float64(s.Records.SourceLag)),
-			humanSeconds(s.LatencyS.P99), strconv.Itoa(s.TaskManagers), upload, replay, why})
+		row = append(row, humanCount(float64(s.Records.SourceLag)), humanSeconds(s.LatencyS.P99))
+		if skew {
+			ratio := 1.0
+			for _, sk := range s.Skew {
+				ratio = max(ratio, sk.Ratio)
+			}
+			row = append(row, fmt.Sprintf("%.2f×", ratio))
+		}
+		row = append(row, humanCount(s.SustainableInputRPS)+"/s", strconv.Itoa(s.TaskManagers))
+		if ckpt {
+			if c != nil {
+				row = append(row, humanCount(c.UploadBandwidth)+"B/s", humanSeconds(c.MaxCheckpointAgeS))
+			} else {
+				row = append(row, "-", "-")
+			}
+		}
+		t.rows = append(t.rows, append(row, why(r, o)))
 	}
 	return t
+}
+
+// why explains a run's outcome in a sentence.
+func why(r runResult, o sweep.Outcome) string {
+	s := r.res.Summary
+	if c := s.Checkpoints; c != nil {
+		return c.Verdict.Why
+	}
+	var parts []string
+	if !o.Stable {
+		parts = append(parts, fmt.Sprintf("Kafka lag grows %s/s", humanCount(r.res.LagGrowth())))
+	}
+	if s.Bottleneck != "" && s.SustainableInputRPS > 0 {
+		parts = append(parts, fmt.Sprintf("%s bounds the job at %s/s", s.Bottleneck, humanCount(s.SustainableInputRPS)))
+	}
+	for _, sk := range s.Skew {
+		if len(sk.TopKeys) > 0 && sk.HottestKeyBoundRPS > 0 && sk.HottestKeyBoundRPS < 1.5*s.SustainableInputRPS {
+			parts = append(parts, fmt.Sprintf("its hottest key %s alone allows %s/s at any parallelism", sk.TopKeys[0].Key, humanCount(sk.HottestKeyBoundRPS)))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // outcomeCSV writes the same comparison with numbers in base units, for

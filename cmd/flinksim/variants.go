@@ -139,6 +139,11 @@ func printComparison(w io.Writer, runs []runResult, dir string) {
 	if stable := stableNames(runs); len(stable) > 0 {
 		fmt.Fprintf(w, "stable: %s\n", strings.Join(stable, ", "))
 	}
-	fmt.Fprintln(w, "replay: the longest the job went without a newer completed checkpoint (what a failure could replay)")
+	for _, r := range runs {
+		if r.res.Summary.Checkpoints != nil {
+			fmt.Fprintln(w, "replay: the longest the job went without a newer completed checkpoint (what a failure could replay)")
+			break
+		}
+	}
 	fmt.Fprintf(w, "outputs in %s/<variant>/\n", filepath.Clean(dir))
 }

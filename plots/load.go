@@ -1,0 +1,98 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/flinksim/flinksim/models"
+)
+
+// hotColor marks subtasks with more than 1.5 times the mean load.
+var (
+	loadColor = color.NRGBA{R: 0x4c, G: 0x78, B: 0xa8, A: 0xff}
+	hotColor  = color.NRGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}
+)
+
+// loadPanels draw, for each keyed operator, its records per second per
+// subtask over the whole run as bars (hot subtasks in red, the mean as a
+// line): where the load lands.
+func (r *run) loadPanels() []*panel {
+	var out []*panel
+	for _, sk := range r.res.Summary.Skew {
+		var rates []float64
+		total := 0.0
+		for j := 0; j < sk.Parallelism; j++ {
+			v := r.mean(sk.Operator, j, models.MetricRecordsIn)
+			rates = append(rates, v)
+			total += v
+		}
+		if total <= 0 {
+			continue
+		}
+		mean := total / float64(len(rates))
+		p := newPlot(fmt.Sprintf("Records in per subtask: %s (max/mean %.2f)", sk.Operator, sk.Ratio))
+		p.X.Label.Text = "subtask"
+		p.Y.Tick.Marker = UnitRate
+		pn := &panel{plot: p}
+		normal, hot := make(plotter.Values, len(rates)), make(plotter.Values, len(rates))
+		for j, v := range rates {
+			if v > 1.5*mean {
+				hot[j] = v
+			} else {
+				normal[j] = v
+			}
+		}
+		w := vg.Length(600) / vg.Length(len(rates)+1)
+		for _, b := range []struct {
+			vals  plotter.Values
+			color color.Color
+			name  string
+		}{{normal, loadColor, "subtask"}, {hot, hotColor, "over 1.5× the mean"}} {
+			bars, err := plotter.NewBarChart(b.vals, min(w*0.8, vg.Points(12)))
+			if err != nil {
+				continue
+			}
+			bars.Color, bars.LineStyle.Width = b.color, 0
+			p.Add(bars)
+			pn.legend = append(pn.legend, legendEntry{b.name, bars})
+		}
+		pn.addRule(fmt.Sprintf("mean %s", Format(UnitRate, mean)), mean, draw.LineStyle{Color: color.Black, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(2)}})
+		p.Y.Min = 0
+		p.X.Tick.Marker = subtaskTicks(len(rates))
+		out = append(out, pn)
+	}
+	return out
+}
+
+// mean is a series' average over the run (NaN-free).
+func (r *run) mean(op string, sub int, metric string) float64 {
+	vals := r.series(op, sub, metric)
+	sum, n := 0.0, 0
+	for _, v := range vals {
+		if finite(v) {
+			sum += v
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
+}
+
+// subtaskTicks labels about ten subtask indexes.
+type subtaskTicks int
+
+func (n subtaskTicks) Ticks(lo, hi float64) []plot.Tick {
+	step := max(1, int(n)/10)
+	var t []plot.Tick
+	for i := 0; i < int(n); i += step {
+		t = append(t, plot.Tick{Value: float64(i), Label: fmt.Sprint(i)})
+	}
+	return t
+}

@@ -1,0 +1,268 @@
+package scenarios
+
+import (
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/models/partitioning"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// keys checks a keyed operator's key population and skew mitigations.
+func (r *resolver) keys(n *node) {
+	d, o := r.d, n.op
+	switch o.KeyType {
+	case "":
+		o.KeyType = "long"
+	case "long", "string":
+	default:
+		d.at(n.path+".key-type", "must be long or string, not %q", o.KeyType)
+	}
+	if kd := o.KeyDistribution; kd != nil {
+		p := n.path + ".key-distribution"
+		switch {
+		case (kd.Zipf == nil) == (kd.HotSet == nil):
+			d.at(p, "needs exactly one of zipf (an exponent, e.g. 1.1) or hot-set ({keys: 1%%, share: 80%%})")
+		case kd.Zipf != nil && (*kd.Zipf <= 0 || *kd.Zipf > 10):
+			d.at(p+".zipf", "must be more than 0 and at most 10, not %g", *kd.Zipf)
+		case kd.HotSet != nil:
+			h := kd.HotSet
+			if h.Keys <= 0 || h.Keys >= 1 {
+				d.at(p+".hot-set.keys", "must be more than 0%% and less than 100%% of the keys")
+			}
+			if h.Share <= 0 || h.Share >= 1 {
+				d.at(p+".hot-set.share", "must be more than 0%% and less than 100%% of the records")
+			}
+			if h.Zipf != nil && (*h.Zipf < 0 || *h.Zipf > 10) {
+				d.at(p+".hot-set.zipf", "must be from 0 (uniform) to 10, not %g", *h.Zipf)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for i, h := range o.HotKeys {
+		p := n.path + ".hot-keys[" + strconv.Itoa(i) + "]"
+		switch {
+		case h.Key == "":
+			d.at(p+".key", "is required, e.g. bot-7")
+		case seen[h.Key]:
+			d.at(p+".key", "%q is listed twice", h.Key)
+		case o.KeyType == "long":
+			if _, err := strconv.ParseInt(h.Key, 10, 64); err != nil {
+				d.at(p+".key", "%q is not a long; with key-type long keys are numbers (or set key-type: string)", h.Key)
+			}
+		}
+		seen[h.Key] = true
+		if h.Share <= 0 {
+			d.at(p+".share", "must be more than 0%%")
+		}
+		if h.From != nil && h.Until != nil && *h.Until <= *h.From {
+			d.at(p+".until", "must be after from")
+		}
+	}
+	if peak, at := peakHotShare(o.HotKeys); peak >= 1 {
+		d.at(n.path+".hot-keys", "the hot keys carry %.4g%% of the records at %s; together they must stay under 100%%", peak*100, FormatDuration(at))
+	}
+	if hp := o.HotKeyPartitioner; hp != nil {
+		p := n.path + ".hot-key-partitioner"
+		if len(hp.Keys) == 0 && (hp.Top == nil || *hp.Top == 0) {
+			d.at(p, "needs keys (named hot keys) or top (the N most frequent keys)")
+		}
+		if hp.Top != nil && (*hp.Top < 0 || *hp.Top > 1000) {
+			d.at(p+".top", "must be from 0 to 1000, not %d", *hp.Top)
+		}
+		switch hp.Strategy {
+		case "":
+			hp.Strategy = "round-robin"
+		case "round-robin", "least-loaded":
+		default:
+			d.at(p+".strategy", "must be round-robin or least-loaded, not %q", hp.Strategy)
+		}
+		if o.Salting != nil {
+			d.at(p, "salting and a hot-key partitioner are alternatives; keep one")
+		}
+	}
+	if sl := o.Salting; sl != nil {
+		p := n.path + ".salting"
+		if sl.Buckets < 2 || sl.Buckets > 1024 {
+			d.at(p+".buckets", "must be from 2 to 1024, not %d", sl.Buckets)
+		}
+		switch sl.Keys {
+		case "":
+			sl.Keys = "all"
+		case "all", "hot":
+		default:
+			d.at(p+".keys", "must be all or hot, not %q", sl.Keys)
+		}
+		if sl.HotShare == nil {
+			sl.HotShare = ptr(Fraction(0.001))
+		} else if *sl.HotShare <= 0 {
+			d.at(p+".hot-share", "must be more than 0%%")
+		}
+		if sl.EmitInterval == nil {
+			sl.EmitInterval = ptr(Duration(sim.Second))
+		} else if *sl.EmitInterval <= 0 {
+			d.at(p+".emit-interval", "must be more than 0s")
+		}
+		if sl.FinalCost == nil {
+			sl.FinalCost = o.Cost
+		}
+		if sl.FinalCost != nil {
+			r.dist(sl.FinalCost, p+".final-cost")
+		}
+		sl.FinalParallelism = ptr(r.parallelism(sl.FinalParallelism, p+".final-parallelism"))
+		if _, taken := r.byName[o.Name+"-final"]; taken {
+			d.at(p, "its final stage is named %s-final, which another node already uses", o.Name)
+		}
+	}
+	if o.MiniBatch != nil {
+		d.at(n.path+".mini-batch", "pre-aggregates records before a keyBy; on a keyed operator use salting (a partial stage) instead")
+	}
+}
+
+// notKeyed reports key fields on an operator without keys.
+func (r *resolver) notKeyed(n *node) {
+	o := n.op
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"key-type", o.KeyType != ""}, {"key-distribution", o.KeyDistribution != nil}, {"hot-keys", len(o.HotKeys) > 0},
+		{"hot-key-partitioner", o.HotKeyPartitioner != nil}, {"salting", o.Salting != nil}} {
+		if f.set {
+			r.d.at(n.path+"."+f.name, "only applies to a keyed operator (set key-by and keys)")
+		}
+	}
+	if mb := o.MiniBatch; mb != nil {
+		p := n.path + ".mini-batch"
+		if mb.Size == nil {
+			mb.Size = ptr(Count(1000))
+		} else if v := float64(*mb.Size); v < 1 || v != math.Trunc(v) || v > 1e9 {
+			r.d.at(p+".size", "must be a whole number from 1 to 1G, not %s", FormatCount(v))
+		}
+		if mb.AllowLatency == nil {
+			mb.AllowLatency = ptr(Duration(sim.Second))
+		} else if *mb.AllowLatency <= 0 {
+			r.d.at(p+".allow-latency", "must be more than 0s")
+		}
+	}
+}
+
+// miniBatchConsumers checks that each pre-aggregating operator feeds exactly
+// one keyed operator through keyBy (whose keys it aggregates by).
+func (r *resolver) miniBatchConsumers() {
+	for _, n := range r.nodes {
+		if n.op == nil || n.op.MiniBatch == nil {
+			continue
+		}
+		var readers []*node
+		for _, m := range r.nodes {
+			for _, in := range m.inputs {
+				if in == n.name {
+					readers = append(readers, m)
+				}
+			}
+		}
+		if len(readers) != 1 || readers[0].exchange != "keyBy" || readers[0].op == nil {
+			r.d.at(n.path+".mini-batch", "needs exactly one reader, a keyed operator (keyBy): it aggregates by that operator's keys")
+		}
+	}
+}
+
+// peakHotShare is the largest total share the named hot keys carry at once,
+// and when.
+func peakHotShare(hot []HotKeySpec) (float64, sim.Time) {
+	times := []sim.Time{0}
+	for _, h := range hot {
+		if h.From != nil {
+			times = append(times, sim.Time(*h.From))
+		}
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	best, at := 0.0, sim.Time(0)
+	for _, t := range times {
+		total := 0.0
+		for _, h := range hot {
+			from, until := sim.Time(0), sim.Time(math.MaxInt64)
+			if h.From != nil {
+				from = sim.Time(*h.From)
+			}
+			if h.Until != nil {
+				until = sim.Time(*h.Until)
+			}
+			if t >= from && t < until {
+				total += float64(h.Share)
+			}
+		}
+		if total > best {
+			best, at = total, t
+		}
+	}
+	return best, at
+}
+
+// population is the model of a keyed operator's keys.
+func population(o *Operator) *models.Population {
+	p := &models.Population{N: int64(*o.Keys), Prefix: o.KeyBy + "-"}
+	if o.KeyType == "string" {
+		p.Type = models.KeyString
+	}
+	if kd := o.KeyDistribution; kd != nil {
+		switch {
+		case kd.Zipf != nil:
+			p.Shape, p.S = models.ShapeZipf, *kd.Zipf
+		case kd.HotSet != nil:
+			p.Shape, p.HotFraction, p.HotShare = models.ShapeHotSet, float64(kd.HotSet.Keys), float64(kd.HotSet.Share)
+			if kd.HotSet.Zipf != nil {
+				p.S = *kd.HotSet.Zipf
+			}
+		}
+	}
+	for _, h := range o.HotKeys {
+		hk := models.HotKey{Key: h.Key, Share: float64(h.Share)}
+		if h.From != nil {
+			hk.From = sim.Time(*h.From)
+		}
+		if h.Until != nil {
+			hk.Until = sim.Time(*h.Until)
+		}
+		p.Hot = append(p.Hot, hk)
+	}
+	return p
+}
+
+// keyedNodes builds a keyed operator's model nodes: one, or with salting the
+// partial stage on salted keys and the final stage (<name>-final).
+func keyedNodes(mn models.Node, o *Operator) []models.Node {
+	pop := population(o)
+	mn.MaxParallelism = *o.MaxParallelism
+	keyed := models.Keyed{Keys: pop, StatePerKey: int64(*o.StatePerKey), Warm: *o.StateWarm}
+	if hp := o.HotKeyPartitioner; hp != nil {
+		keyed.HotPartitioner = &models.HotPartitioner{Keys: hp.Keys, LeastLoaded: hp.Strategy == "least-loaded"}
+		if hp.Top != nil {
+			keyed.HotPartitioner.Top = *hp.Top
+		}
+	}
+	sl := o.Salting
+	if sl == nil {
+		mn.Keyed = &keyed
+		return []models.Node{mn}
+	}
+	partial := keyed
+	hot := 0.0
+	if sl.Keys == "hot" {
+		hot = float64(*sl.HotShare)
+	}
+	partial.Keys = models.SaltedKeys{Base: pop, Buckets: sl.Buckets, HotShare: hot}
+	mn.Keyed = &partial
+	mn.MiniBatch = &models.MiniBatch{Interval: sim.Time(*sl.EmitInterval)}
+	final := models.Node{Name: o.Name + "-final", Kind: models.KindOperator, Parallelism: *sl.FinalParallelism,
+		Inputs: []models.Input{{From: o.Name, Exchange: models.Hash}}, Chain: true, Cost: toDist(sl.FinalCost),
+		Selectivity: 1, RecordSize: mn.RecordSize, MaxParallelism: mn.MaxParallelism}
+	if partitioning.CheckMaxParallelism(final.Parallelism, final.MaxParallelism) != nil {
+		final.MaxParallelism = partitioning.DefaultMaxParallelism(final.Parallelism)
+	}
+	fk := keyed
+	final.Keyed = &fk
+	return []models.Node{mn, final}
+}
