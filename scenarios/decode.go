@@ -264,12 +264,23 @@ var simpleName = regexp.MustCompile(`^[A-Za-z0-9_\-]+$`)
 func itemPath(path string, i int, item *yaml.Node) string {
 	if item != nil && item.Kind == yaml.MappingNode {
 		for k := 0; k+1 < len(item.Content); k += 2 {
-			if item.Content[k].Value == "name" && item.Content[k+1].Kind == yaml.ScalarNode && simpleName.MatchString(item.Content[k+1].Value) {
-				return join(path, item.Content[k+1].Value)
+			if v := item.Content[k+1]; (item.Content[k].Value == "name" || item.Content[k].Value == "key" && !allDigits(v.Value)) &&
+				v.Kind == yaml.ScalarNode && simpleName.MatchString(v.Value) {
+				return join(path, v.Value)
 			}
 		}
 	}
 	return fmt.Sprintf("%s[%d]", path, i)
+}
+
+// allDigits: a numeric key would read as a list index.
+func allDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // pair is one key and value of a mapping.

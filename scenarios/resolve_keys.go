@@ -43,6 +43,9 @@ func (r *resolver) keys(n *node) {
 	seen := map[string]bool{}
 	for i, h := range o.HotKeys {
 		p := n.path + ".hot-keys[" + strconv.Itoa(i) + "]"
+		if simpleName.MatchString(h.Key) && !allDigits(h.Key) {
+			p = n.path + ".hot-keys." + h.Key
+		}
 		switch {
 		case h.Key == "":
 			d.at(p+".key", "is required, e.g. bot-7")
