@@ -197,7 +197,7 @@ func TestVariantsAndCheckpointsJSON(t *testing.T) {
 	}
 	wall := regexp.MustCompile(`"(wall_s|events_per_s)": [0-9.e+-]+`)
 	for _, v := range []string{"base", "incremental", "unaligned"} {
-		for _, f := range []string{"summary.json", "metrics.csv", "checkpoints.json", "scenario.resolved.yaml"} {
+		for _, f := range []string{"summary.json", "metrics.csv", "checkpoints.json", "checkpoint-details.json", "scenario.resolved.yaml"} {
 			x, err := os.ReadFile(filepath.Join(a, v, f))
 			if err != nil {
 				t.Fatal(err)
@@ -244,6 +244,25 @@ func TestVariantsAndCheckpointsJSON(t *testing.T) {
 	// Newest first, as Flink lists them.
 	if hist[0].(map[string]any)["id"].(float64) < hist[len(hist)-1].(map[string]any)["id"].(float64) {
 		t.Error("history is not newest first")
+	}
+	// checkpoint-details.json: per checkpoint and vertex, every subtask.
+	var det struct {
+		Checkpoints []struct {
+			ID    int64
+			Tasks map[string]struct {
+				NumSubtasks int `json:"num_subtasks"`
+				Subtasks    []map[string]any
+			}
+		}
+	}
+	raw, _ = os.ReadFile(filepath.Join(a, "base", "checkpoint-details.json"))
+	if err := json.Unmarshal(raw, &det); err != nil || len(det.Checkpoints) != len(hist) {
+		t.Fatalf("checkpoint-details.json: %v, %d checkpoints (want %d)", err, len(det.Checkpoints), len(hist))
+	}
+	for _, task := range det.Checkpoints[0].Tasks {
+		if len(task.Subtasks) != task.NumSubtasks || task.Subtasks[0]["ack_timestamp"] == nil || task.Subtasks[0]["checkpoint"] == nil {
+			t.Errorf("subtasks %v", task.Subtasks)
+		}
 	}
 	var sum map[string]any
 	raw, _ = os.ReadFile(filepath.Join(a, "base", "summary.json"))

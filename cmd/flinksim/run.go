@@ -49,6 +49,7 @@ func newRunCmd() *cobra.Command {
   metrics.csv              every metric over time: time_s,operator,subtask,metric,value
   scenario.resolved.yaml   the scenario with every default filled in (loads again)
   checkpoints.json         with checkpointing on: Flink's REST /jobs/:id/checkpoints shape
+  checkpoint-details.json  per checkpoint and vertex, each subtask's part (REST .../subtasks/:vertexid)
   dashboard.svg, .png      rates, lag, latency, checkpoints, state, busy time per subtask
   index.html               the summary and the dashboard on one self-contained page
 A scenario with variants runs the base and every variant in parallel (one per
@@ -136,7 +137,10 @@ func writeOutputs(dir string, l *scenarios.Loaded, res *models.Result, noPlots b
 		files = append(files, struct {
 			name  string
 			write func(io.Writer) error
-		}{"checkpoints.json", res.WriteCheckpointsJSON})
+		}{"checkpoints.json", res.WriteCheckpointsJSON}, struct {
+			name  string
+			write func(io.Writer) error
+		}{"checkpoint-details.json", res.WriteCheckpointDetailsJSON})
 	}
 	for _, f := range files {
 		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {
