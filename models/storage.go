@@ -74,19 +74,28 @@ func (g *storage) start(st *subtask, kind transferKind, ckpt int64, bytes float6
 // cancel drops the transfers for which drop returns true.
 func (g *storage) cancel(drop func(*transfer) bool) {
 	g.advance(g.s.eng.Now())
+	g.remove(drop)
+	g.reschedule()
+}
+
+// remove takes the transfers for which out returns true off the active list
+// and returns them.
+func (g *storage) remove(out func(*transfer) bool) []*transfer {
+	var removed []*transfer
 	kept := g.active[:0]
 	for _, t := range g.active {
-		if drop(t) {
+		if out(t) {
 			if t.kind == upload {
 				g.uploads[t.st.tm]--
 			}
+			removed = append(removed, t)
 			continue
 		}
 		kept = append(kept, t)
 	}
 	clear(g.active[len(kept):])
 	g.active = kept
-	g.reschedule()
+	return removed
 }
 
 // setFactor changes the storage's speed (slowdowns and outages).
@@ -117,20 +126,7 @@ func (g *storage) handle() {
 	if now >= g.tickAt {
 		g.sampleBusy(now)
 	}
-	var done []*transfer
-	kept := g.active[:0]
-	for _, t := range g.active {
-		if t.readyAt <= now && t.remaining <= 1e-6*math.Max(1, t.total) {
-			done = append(done, t)
-			if t.kind == upload {
-				g.uploads[t.st.tm]--
-			}
-			continue
-		}
-		kept = append(kept, t)
-	}
-	clear(g.active[len(kept):])
-	g.active = kept
+	done := g.remove(func(t *transfer) bool { return t.readyAt <= now && t.remaining <= 1e-6*math.Max(1, t.total) })
 	g.reschedule()
 	for _, t := range done {
 		if g.onDone != nil {

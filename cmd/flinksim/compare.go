@@ -56,11 +56,7 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 	if o.jobs < 0 {
 		return usageError{fmt.Errorf("--jobs %d: must be 0 (one per core) or more", o.jobs)}
 	}
-	file, data, err := readScenario(arg)
-	if err != nil {
-		return err
-	}
-	base, err := scenarios.Load(file, data, o.allSets())
+	file, data, base, err := loadScenario(arg, o.allSets())
 	if err != nil {
 		return err
 	}

@@ -72,11 +72,7 @@ func runPlan(arg string, o planOptions, stdout io.Writer) error {
 		}
 		conds = append(conds, c)
 	}
-	file, data, err := readScenario(arg)
-	if err != nil {
-		return err
-	}
-	base, err := scenarios.Load(file, data, o.allSets())
+	file, data, base, err := loadScenario(arg, o.allSets())
 	if err != nil {
 		return err
 	}

@@ -79,6 +79,16 @@ names. Write a scenario in YAML (or use a built-in one: flinksim list) and run i
 	return root
 }
 
+// loadScenario reads a scenario (a file or a built-in name) and loads it
+// with the overrides, checking every variant.
+func loadScenario(arg string, sets []string) (file string, data []byte, l *scenarios.Loaded, err error) {
+	if file, data, err = readScenario(arg); err != nil {
+		return "", nil, nil, err
+	}
+	l, err = scenarios.Load(file, data, sets)
+	return file, data, l, err
+}
+
 // readScenario reads a scenario file, or a built-in scenario by name.
 func readScenario(arg string) (name string, data []byte, err error) {
 	if st, statErr := os.Stat(arg); statErr == nil && !st.IsDir() {

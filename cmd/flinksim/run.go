@@ -81,11 +81,7 @@ func isTerminal(w io.Writer) bool {
 }
 
 func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
-	file, data, err := readScenario(arg)
-	if err != nil {
-		return err
-	}
-	base, err := scenarios.Load(file, data, o.allSets())
+	file, data, base, err := loadScenario(arg, o.allSets())
 	if err != nil {
 		return err
 	}

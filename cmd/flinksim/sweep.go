@@ -125,11 +125,7 @@ as the sweep.`,
 
 // loadPlan reads the scenario and builds the sweep's plan.
 func loadPlan(arg string, o sweepOptions) (*sweep.Runner, *sweep.Plan, error) {
-	file, data, err := readScenario(arg)
-	if err != nil {
-		return nil, nil, err
-	}
-	base, err := scenarios.Load(file, data, o.allSets())
+	file, data, base, err := loadScenario(arg, o.allSets())
 	if err != nil {
 		return nil, nil, err
 	}
