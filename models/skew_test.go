@@ -2,6 +2,7 @@ package models
 
 import (
 	"math"
+	"runtime"
 	"strconv"
 	"testing"
 
@@ -251,5 +252,26 @@ func TestHotKeyPartitionerSpreadsHotKeys(t *testing.T) {
 	}
 	if res.Summary.Skew[0].ParallelismLimit != 0 {
 		t.Error("a spread hot key does not bound the parallelism")
+	}
+}
+
+// TestHugePopulationsCostLittle: laying out 100 million Zipf keys allocates
+// about what 10 thousand do (the heavy keys one by one, the rest as tiers per
+// key group), not memory per key.
+func TestHugePopulationsCostLittle(t *testing.T) {
+	alloc := func(n int64) uint64 {
+		var a, b runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&a)
+		l := (&Population{N: n, Shape: ShapeZipf, S: 1.1}).Layout(128, 0)
+		runtime.ReadMemStats(&b)
+		if len(l.Heavy) > maxHeavy {
+			t.Errorf("%d heavy keys tracked", len(l.Heavy))
+		}
+		return b.TotalAlloc - a.TotalAlloc
+	}
+	small, huge := alloc(10_000), alloc(100_000_000)
+	if huge > 2*small+64<<10 {
+		t.Errorf("100M keys allocate %d bytes, 10k keys %d", huge, small)
 	}
 }
