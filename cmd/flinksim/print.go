@@ -21,7 +21,7 @@ func printSummary(w io.Writer, res *models.Result, dir string) {
 	ops := operatorTable(res)
 	var b strings.Builder
 	ops.text(&b)
-	fmt.Fprintf(w, "  %s\n", "                      busy ms/s, backpressured ms/s, idle ms/s")
+	fmt.Fprintf(w, "  %s\n", "time per second in ms (mean over subtasks, and the max subtask):")
 	for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
 		fmt.Fprintf(w, "  %s\n", l)
 	}
@@ -119,7 +119,7 @@ func skewLines(res *models.Result) [][2]string {
 // operatorTable is busy, backpressured and idle time per operator, with the
 // backpressure status Flink's web UI would show.
 func operatorTable(res *models.Result) table {
-	t := table{header: []string{"operator", "task", "busy", "max", "bp", "max", "status", "idle"}}
+	t := table{header: []string{"operator", "task", "busy", "max", "backpressured", "max", "status", "idle"}}
 	for _, o := range res.Summary.Operators {
 		task := o.Task
 		if len(task) > 40 {
