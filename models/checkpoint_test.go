@@ -44,13 +44,7 @@ func initialDelay(spec Spec) sim.Time {
 
 func runCkpt(t *testing.T, spec Spec) *Simulation {
 	t.Helper()
-	s, err := New(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Run(nil); err != nil {
-		t.Fatal(err)
-	}
+	s, _ := runWith(t, spec)
 	return s
 }
 

@@ -47,13 +47,7 @@ func TestBufferTimeout(t *testing.T) {
 func TestCreditsBoundInFlightBuffers(t *testing.T) {
 	spec := keyedSpec(4, 2, 100000)
 	spec.Duration = 30 * sim.Second
-	s, err := New(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Run(nil); err != nil {
-		t.Fatal(err)
-	}
+	s, _ := runWith(t, spec)
 	nw := spec.Network
 	full := 0
 	for _, st := range s.subtasks {

@@ -164,13 +164,7 @@ func TestKeyByLoadFollowsKeyGroups(t *testing.T) {
 		spec.Sim.ChunkRecords = chunk
 		spec.Nodes[2].Sink.RecordsPerSecond = 0 // keep up: no backlog
 		spec.Duration = 30 * sim.Second
-		s, err := New(spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Run(nil); err != nil {
-			t.Fatal(err)
-		}
+		s, _ := runWith(t, spec)
 		agg := s.nodes[1]
 		var total, keys float64
 		for _, st := range agg.task.subtasks {
