@@ -32,6 +32,9 @@ type Summary struct {
 	Operators        []OperatorSummary `json:"operators"`
 	Engine           EngineSummary     `json:"engine"`
 	TaskManagers     int               `json:"task_managers"`
+	// Verdict is how the job fared: healthy (stable) or not, its phases and
+	// why (see Judge). Checkpoints.Verdict repeats it.
+	Verdict Verdict `json:"verdict"`
 	// Checkpoints is present when checkpointing is on.
 	Checkpoints *CheckpointSummary `json:"checkpoints,omitempty"`
 	// SustainableInputRPS is the largest source rate the job keeps up with,
@@ -149,7 +152,7 @@ func (r *recorder) result() *Result {
 		o.Backpressure = BackpressureStatus(o.MaxSubtaskBackpressuredMsPerS)
 		sum.Operators = append(sum.Operators, o)
 	}
-	sum.Skew, sum.SustainableInputRPS, sum.Bottleneck = s.skewSummaries(read)
+	sum.Skew, sum.SustainableInputRPS, sum.Bottleneck = s.skewSummaries()
 	res := &Result{Summary: sum, Times: r.times, Series: r.series, Latency: r.latAll}
 	if s.coord != nil {
 		for _, p := range s.coord.pending {
@@ -160,6 +163,10 @@ func (r *recorder) result() *Result {
 		res.Summary.Checkpoints = s.checkpointSummary(res)
 	}
 	res.Failovers = s.failures
+	res.Summary.Verdict = Judge(res)
+	if c := res.Summary.Checkpoints; c != nil {
+		c.Verdict = res.Summary.Verdict
+	}
 	return res
 }
 

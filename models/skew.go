@@ -52,51 +52,33 @@ type KeyLoad struct {
 const topKeys = 10
 
 // skewSummaries describes every keyed operator, and returns the job's
-// sustainable input rate (the smallest over tasks) and the task and subtask
-// that bound it.
-func (s *Simulation) skewSummaries(read int64) (out []SkewSummary, sustainable float64, bound string) {
-	sustainable = math.Inf(1)
-	for _, t := range s.tasks {
+// sustainable input rate and what bounds it (sustainable.go).
+func (s *Simulation) skewSummaries() (out []SkewSummary, sustainable float64, bound string) {
+	flows := s.flows()
+	w := s.work(flows)
+	for ti, t := range s.tasks {
 		head := t.nodes[0]
-		capacity := s.headCapacity(t)
-		var in int64
-		for _, st := range t.subtasks {
-			in += st.ops[0].in
-		}
-		if in == 0 || read == 0 {
+		if head.spec.Keyed == nil {
 			continue
 		}
-		perSource := float64(in) / float64(read) // records into the head per source record
-		if head.spec.Keyed != nil {
-			out = append(out, s.skewOf(head, capacity, perSource))
+		var total float64
+		for _, f := range flows[head.idx] {
+			total += f
 		}
-		if math.IsInf(capacity, 1) {
-			continue // costs nothing: it never bounds the job
+		maxW := 0.0
+		for _, v := range w[ti] {
+			maxW = max(maxW, v)
 		}
-		maxShare, busiest := 1/float64(len(t.subtasks)), 0
-		if head.spec.Keyed != nil {
-			maxShare, busiest = 0, 0
-			for j, w := range head.shares() {
-				if w > maxShare {
-					maxShare, busiest = w, j
-				}
-			}
-		}
-		if r := capacity / (maxShare * perSource); r < sustainable {
-			sustainable = r
-			bound = t.name
-			if head.spec.Keyed != nil {
-				bound += " subtask " + strconv.Itoa(busiest)
-			}
-		}
+		out = append(out, s.skewOf(head, maxW, total))
 	}
-	if math.IsInf(sustainable, 1) {
-		sustainable = 0
-	}
+	sustainable, bound = s.sustainableInput(flows)
 	return out, sustainable, bound
 }
 
-func (s *Simulation) skewOf(rt *nodeRT, capacity, perSource float64) SkewSummary {
+// skewOf describes a keyed operator at a chain's head: maxW is its busiest
+// subtask's seconds of work per record of input, flow the records that
+// reach the operator per record of input.
+func (s *Simulation) skewOf(rt *nodeRT, maxW, flow float64) SkewSummary {
 	n := rt.spec
 	sk := SkewSummary{Operator: n.Name, Parallelism: n.Parallelism, MaxParallelism: n.MaxParallelism}
 	var total int64
@@ -106,14 +88,13 @@ func (s *Simulation) skewOf(rt *nodeRT, capacity, perSource float64) SkewSummary
 		loads[j] = SubtaskLoad{Subtask: j, RecordsIn: st.ops[rt.pos].in, KeyGroups: strconv.Itoa(r.Start) + "-" + strconv.Itoa(r.End)}
 		total += loads[j].RecordsIn
 	}
-	maxW := 0.0
+	maxShare := 0.0
 	for _, w := range rt.shares() {
-		maxW = max(maxW, w)
+		maxShare = max(maxShare, w)
 	}
-	sk.ExpectedRatio = maxW * float64(n.Parallelism)
-	finite := !math.IsInf(capacity, 1)
-	if maxW > 0 && finite {
-		sk.SustainableInputRPS = capacity / (maxW * perSource)
+	sk.ExpectedRatio = maxShare * float64(n.Parallelism)
+	if maxW > 0 {
+		sk.SustainableInputRPS = 1 / maxW
 	}
 	if total > 0 {
 		mean := float64(total) / float64(n.Parallelism)
@@ -139,8 +120,11 @@ func (s *Simulation) skewOf(rt *nodeRT, capacity, perSource float64) SkewSummary
 	}
 	if len(rt.layout.Heavy) > 0 && n.Keyed.HotPartitioner == nil && !rt.batchedInput() {
 		p1 := rt.layout.Heavy[0].Share
-		if finite {
-			sk.HottestKeyBoundRPS = capacity / (p1 * perSource)
+		if maxW > 0 && flow > 0 {
+			// the busiest subtask spends maxW per input record on its
+			// maxShare of the operator's records; one key's p1 costs as much
+			// per record
+			sk.HottestKeyBoundRPS = maxShare / (p1 * maxW)
 		}
 		sk.ParallelismLimit = int(math.Ceil(1 / p1))
 	}
@@ -176,27 +160,4 @@ func (rt *nodeRT) batchedInput() bool {
 		}
 	}
 	return false
-}
-
-// headCapacity is how many records per second one subtask of t can take in
-// at its chain's head: one over the mean time per head record through the
-// chain (costs, and sink capacity).
-func (s *Simulation) headCapacity(t *task) float64 {
-	secs := 0.0
-	for _, rt := range t.nodes {
-		in := 1.0
-		if rt.parent >= 0 {
-			in = t.nodes[rt.parent].gain
-		}
-		if rt.spec.Cost != nil {
-			secs += in * rt.spec.Cost.Mean()
-		}
-		if rt.spec.Kind == KindSink {
-			secs += in * (rt.sinkSecPerRecord + float64(rt.inRecordSize)*rt.sinkSecPerByte)
-		}
-	}
-	if secs <= 0 {
-		return math.Inf(1)
-	}
-	return 1 / secs
 }

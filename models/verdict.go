@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -60,6 +61,9 @@ const (
 	PhaseTimeouts     = "timeouts"
 	PhaseFailoverLoop = "failover loop"
 	PhaseFailed       = "failed"
+	// PhaseRecovered marks when a job that went through worse phases
+	// was healthy again; it is never an outcome.
+	PhaseRecovered = "recovered"
 )
 
 // checkpointSummary builds the checkpoints section from the run's history.
@@ -97,7 +101,6 @@ func (s *Simulation) checkpointSummary(res *Result) *CheckpointSummary {
 	if s.job == jobRestarting {
 		cs.DowntimeS += (s.eng.Now() - s.downSince).Seconds()
 	}
-	cs.Verdict = s.verdict(res)
 	return cs
 }
 
@@ -111,126 +114,203 @@ func quantiles(xs []float64) Quantiles {
 	return Quantiles{P50: at(0.5), P99: at(0.99), Max: sorted[len(sorted)-1]}
 }
 
-// overloadFactor: a job whose checkpoints take more than twice the interval
-// can no longer checkpoint on schedule (every other trigger waits).
-// Checkpoints a little slower than the interval just run back to back.
-const overloadFactor = 2
+// Healthy-run thresholds, one definition for every job, checkpointing or not.
+const (
+	// lagLimitS: a job is behind when its Kafka lag holds more than this
+	// many seconds of input (Flink's own UI shows no verdict; this is the
+	// simulator's line, stated in the README).
+	lagLimitS = 60.0
+	// growthLimit: a job falls behind when, over the second half of the
+	// run, its lag grows by more than this fraction of the input rate.
+	growthLimit = 0.01
+	// overloadFactor: checkpoints taking more than twice the interval can
+	// no longer keep to the schedule (every other trigger waits): reported
+	// in why, not a phase, since the job may still keep up with its input.
+	overloadFactor = 2
+)
 
-// verdict classifies the run. Overload begins when a completed checkpoint
-// takes more than twice the interval or Kafka lag exceeds 60 s of input and
-// keeps growing; timeouts at the first expired checkpoint; a failover loop at
-// the second failover. The outcome is the worst phase reached, unless the job
-// recovered: lag back under 60 s of input and no failed checkpoint in the
-// last quarter of the run.
-func (s *Simulation) verdict(res *Result) Verdict {
-	c := s.coord
-	interval := s.spec.Checkpointing.Interval
-	rate := res.Summary.Throughput.SourceRPS
-	if produced := float64(res.Summary.Records.Produced); produced > 0 {
-		rate = produced / s.spec.Duration.Seconds()
+// Judge classifies a run from its Result alone (a run just simulated or
+// read back from disk), with one definition of healthy for every job:
+// at the end the job runs, its Kafka lag holds at most 60 s of input and
+// does not grow by more than 1% of the input rate over the second half of
+// the run, and in the last quarter of the run no checkpoint failed and no
+// failover happened.
+//
+// Phases: overload begins when the lag first exceeds 60 s of input while
+// growing (or, for a job that ends behind, when it last held under a second
+// of input); timeouts at the first expired checkpoint; a failover loop at the
+// second failover; failed when the restart strategy gave up. The outcome is
+// the worst phase reached, or stable when the job ends healthy; a job that
+// went through worse phases and ends healthy gets a "recovered" phase at the
+// first sample, after its last failure, from which its lag stays under 60 s
+// of input.
+func Judge(res *Result) Verdict {
+	s := res.Summary
+	dur := s.VirtualDurationS
+	rate := 0.0
+	if dur > 0 {
+		rate = float64(s.Records.Produced) / dur
 	}
-	lagLimit := 60 * rate
+	lagLimit := lagLimitS * rate
 	lag := totalSeries(res, MetricPending)
-	began := map[string]sim.Time{PhaseStable: 0}
-	mark := func(phase string, at sim.Time) {
+	began := map[string]float64{PhaseStable: 0}
+	mark := func(phase string, at float64) {
 		if t, ok := began[phase]; !ok || at < t {
 			began[phase] = at
 		}
 	}
-	var slowest *CheckpointStats
-	for _, h := range c.history {
-		if h.Status == "COMPLETED" && h.Duration > overloadFactor*interval {
-			mark(PhaseOverload, h.Trigger+h.Duration)
+	lastBad := 0.0
+	failedLate := false
+	for _, h := range res.Checkpoints {
+		if h.Status != "FAILED" {
+			continue
 		}
-		if h.Status == "COMPLETED" && h.Duration > interval && (slowest == nil || h.Duration > slowest.Duration) {
-			slowest = h
+		at := h.Failure.Seconds()
+		if h.FailureMessage == reasonExpired {
+			mark(PhaseTimeouts, at)
 		}
-		if h.Status == "FAILED" && h.FailureMessage == reasonExpired {
-			mark(PhaseTimeouts, h.Failure)
+		lastBad = max(lastBad, at)
+		failedLate = failedLate || at > dur*3/4
+	}
+	// Overload: the lag passes the limit while growing; the phase begins
+	// when the job last held under a second of input before that.
+	caughtUp := func(i int) float64 {
+		for ; i >= 0; i-- {
+			if lag[i] <= rate {
+				return res.Times[i]
+			}
 		}
+		return 0
 	}
 	for i := 2; i < len(lag); i++ {
 		if lag[i] > lagLimit && lag[i] > lag[i-1] && lag[i-1] > lag[i-2] {
-			mark(PhaseOverload, sim.FromSeconds(res.Times[i]))
+			mark(PhaseOverload, caughtUp(i))
 			break
 		}
 	}
-	if len(s.failures) >= 2 {
-		mark(PhaseFailoverLoop, s.failures[1].At)
+	for _, f := range res.Failovers {
+		lastBad = max(lastBad, f.At.Seconds())
+		failedLate = failedLate || f.At.Seconds() > dur*3/4
 	}
-	if s.job == jobFailed {
-		mark(PhaseFailed, s.failures[len(s.failures)-1].At)
+	if len(res.Failovers) >= 2 {
+		mark(PhaseFailoverLoop, res.Failovers[1].At.Seconds())
 	}
-	order := []string{PhaseStable, PhaseOverload, PhaseTimeouts, PhaseFailoverLoop, PhaseFailed}
-	v := Verdict{Outcome: PhaseStable}
-	for _, p := range order {
-		if t, ok := began[p]; ok {
-			v.Phases = append(v.Phases, Phase{Phase: p, StartS: t.Seconds()})
-			v.Outcome = p
+	down := false // restarting or failed at the end
+	if n := len(res.Failovers); n > 0 {
+		last := res.Failovers[n-1]
+		if last.Final {
+			mark(PhaseFailed, last.At.Seconds())
 		}
+		down = last.Final || len(res.Restores) == 0 || res.Restores[len(res.Restores)-1].At < last.At
 	}
-	sort.SliceStable(v.Phases, func(i, j int) bool { return v.Phases[i].StartS < v.Phases[j].StartS })
 	endLag := 0.0
 	if len(lag) > 0 {
 		endLag = lag[len(lag)-1]
 	}
-	recovered := endLag < lagLimit && s.job == jobRunning
-	for _, h := range c.history {
-		if h.Status == "FAILED" && h.Failure > s.spec.Duration*3/4 {
-			recovered = false
+	growth := res.LagGrowth()
+	behind := endLag > lagLimit || growth > growthLimit*rate
+	if behind {
+		if _, ok := began[PhaseOverload]; !ok {
+			mark(PhaseOverload, caughtUp(len(lag)-1)) // a short run: behind, under the limit
 		}
 	}
-	if v.Outcome != PhaseStable && recovered {
-		v.Outcome = PhaseStable
-		v.Phases = append(v.Phases, Phase{Phase: "recovered", StartS: s.spec.Duration.Seconds()})
+	v := Verdict{Outcome: PhaseStable}
+	for _, p := range []string{PhaseStable, PhaseOverload, PhaseTimeouts, PhaseFailoverLoop, PhaseFailed} {
+		if t, ok := began[p]; ok {
+			v.Phases = append(v.Phases, Phase{Phase: p, StartS: t})
+			v.Outcome = p
+		}
 	}
-	v.Why = s.why(v, slowest, endLag, rate)
+	sort.SliceStable(v.Phases, func(i, j int) bool { return v.Phases[i].StartS < v.Phases[j].StartS })
+	healthy := !behind && !down && !failedLate
+	if v.Outcome != PhaseStable && healthy {
+		v.Outcome = PhaseStable
+		at := lastBad
+		for i := len(lag) - 1; i >= 0 && lag[i] <= lagLimit; i-- {
+			if res.Times[i] >= lastBad {
+				at = res.Times[i]
+			}
+		}
+		v.Phases = append(v.Phases, Phase{Phase: PhaseRecovered, StartS: at})
+	}
+	v.Why = why(res, v, endLag, growth, rate)
 	return v
 }
 
-func (s *Simulation) why(v Verdict, slowest *CheckpointStats, endLag, rate float64) string {
-	c := s.coord
-	interval := s.spec.Checkpointing.Interval
+// why says in a sentence what the verdict rests on, with the numbers.
+func why(res *Result, v Verdict, endLag, growth, rate float64) string {
+	s := res.Summary
+	c := s.Checkpoints
 	var parts []string
-	maxDur := sim.Time(0)
-	for _, h := range c.history {
+	var maxDur, slowest float64
+	completed := 0
+	for _, h := range res.Checkpoints {
 		if h.Status == "COMPLETED" {
-			maxDur = max(maxDur, h.Duration)
+			completed++
+			maxDur = max(maxDur, h.Duration.Seconds())
 		}
 	}
-	recovered := len(v.Phases) > 0 && v.Phases[len(v.Phases)-1].Phase == "recovered"
-	switch {
-	case v.Outcome == PhaseStable && !recovered:
-		parts = append(parts, fmt.Sprintf("checkpoints took at most %s against a %s interval", fmtDur(maxDur), fmtDur(interval)))
-	case v.Outcome == PhaseStable:
-		parts = append(parts, fmt.Sprintf("overloaded for a while (checkpoints up to %s against a %s interval) but recovered", fmtDur(maxDur), fmtDur(interval)))
-		if c.expired == 0 {
-			parts = append(parts, "no checkpoint expired")
-		}
-		if len(s.failures) > 0 {
-			parts = append(parts, fmt.Sprintf("%d failover(s)", len(s.failures)))
-		}
-	default:
-		for _, p := range v.Phases {
-			switch p.Phase {
-			case PhaseOverload:
-				parts = append(parts, fmt.Sprintf("overloaded from %s", fmtDur(sim.FromSeconds(p.StartS))))
-			case PhaseTimeouts:
-				parts = append(parts, fmt.Sprintf("checkpoints expired (timeout %s) from %s", fmtDur(s.spec.Checkpointing.Timeout), fmtDur(sim.FromSeconds(p.StartS))))
-			case PhaseFailoverLoop:
-				parts = append(parts, fmt.Sprintf("%d failovers from %s", len(s.failures), fmtDur(sim.FromSeconds(p.StartS))))
-			case PhaseFailed:
-				parts = append(parts, "the restart strategy gave up: the job failed")
+	if c != nil {
+		slowest = maxDur
+	}
+	for _, p := range v.Phases {
+		at := fmtSec(p.StartS)
+		switch p.Phase {
+		case PhaseOverload:
+			if p.StartS == 0 {
+				at = "the start"
 			}
-		}
-		if slowest != nil {
-			parts = append(parts, fmt.Sprintf("the slowest completed checkpoint took %s against a %s interval", fmtDur(slowest.Duration), fmtDur(interval)))
+			parts = append(parts, "behind its input from "+at)
+		case PhaseTimeouts:
+			parts = append(parts, fmt.Sprintf("checkpoints expired (timeout %s) from %s", fmtSec(c.TimeoutS), at))
+		case PhaseFailoverLoop:
+			parts = append(parts, fmt.Sprintf("%d failovers, the first at %s", len(res.Failovers), fmtSec(res.Failovers[0].At.Seconds())))
+		case PhaseFailed:
+			parts = append(parts, "the restart strategy gave up at "+at+": the job failed")
+		case PhaseRecovered:
+			parts = append(parts, "recovered at "+at)
 		}
 	}
-	if rate > 0 && endLag > 0 {
-		parts = append(parts, fmt.Sprintf("lag at the end %s of input", fmtDur(sim.FromSeconds(endLag/rate))))
+	if len(res.Failovers) == 1 {
+		parts = append(parts, "1 failover at "+fmtSec(res.Failovers[0].At.Seconds()))
+	}
+	if c != nil {
+		switch {
+		case completed == 0:
+			parts = append(parts, "no checkpoint completed")
+		case slowest > overloadFactor*c.IntervalS:
+			parts = append(parts, fmt.Sprintf("checkpoints took up to %s, over twice the %s interval", fmtSec(slowest), fmtSec(c.IntervalS)))
+		default:
+			parts = append(parts, fmt.Sprintf("checkpoints took at most %s against a %s interval", fmtSec(slowest), fmtSec(c.IntervalS)))
+		}
+	}
+	if rate > 0 {
+		l := fmt.Sprintf("Kafka lag at the end %s of input", fmtSec(endLag/rate))
+		switch {
+		case growth > growthLimit*rate:
+			l += fmt.Sprintf(", growing %s records/s", fmtCount(growth))
+		case growth < -growthLimit*rate:
+			l += fmt.Sprintf(", draining %s records/s", fmtCount(-growth))
+		}
+		parts = append(parts, l)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// fmtSec prints seconds to about two significant figures.
+func fmtSec(sec float64) string { return fmtDur(sim.FromSeconds(sec)) }
+
+// fmtCount prints a count with k, M, G, T suffixes.
+func fmtCount(v float64) string {
+	for _, u := range []struct {
+		f float64
+		s string
+	}{{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
+		if math.Abs(v) >= u.f {
+			return strings.TrimSuffix(fmt.Sprintf("%.1f", v/u.f), ".0") + u.s
+		}
+	}
+	return fmt.Sprintf("%.0f", v)
 }
 
 // totalSeries sums a metric over its operators' aggregate series.

@@ -74,7 +74,7 @@ func summaryLines(res *models.Result) [][2]string {
 	if c := s.Checkpoints; c != nil {
 		lines = append(lines, checkpointLines(c)...)
 	}
-	return lines
+	return append(lines, [2]string{"verdict", fmt.Sprintf("%s: %s", s.Verdict.Outcome, s.Verdict.Why)})
 }
 
 // skewLines name, for each skewed keyed operator, its hot subtasks and keys,
@@ -152,7 +152,7 @@ func checkpointLines(c *models.CheckpointSummary) [][2]string {
 		}
 		lines = append(lines, [2]string{"restarts", line})
 	}
-	return append(lines, [2]string{"verdict", fmt.Sprintf("%s: %s", c.Verdict.Outcome, c.Verdict.Why)})
+	return lines
 }
 
 func humanBytes(b float64) string {

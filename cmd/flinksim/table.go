@@ -126,13 +126,10 @@ func outcomeTable(runs []runResult) table {
 // why explains a run's outcome in a sentence.
 func why(r runResult, o sweep.Outcome) string {
 	s := r.res.Summary
-	if c := s.Checkpoints; c != nil {
-		return c.Verdict.Why
+	if s.Checkpoints != nil {
+		return s.Verdict.Why
 	}
-	var parts []string
-	if !o.Stable {
-		parts = append(parts, fmt.Sprintf("Kafka lag grows %s/s", humanCount(r.res.LagGrowth())))
-	}
+	parts := []string{s.Verdict.Why}
 	if s.Bottleneck != "" && s.SustainableInputRPS > 0 {
 		parts = append(parts, fmt.Sprintf("%s bounds the job at %s/s", s.Bottleneck, humanCount(s.SustainableInputRPS)))
 	}
@@ -153,9 +150,9 @@ func outcomeCSV(w io.Writer, runs []runResult) error {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
 	for _, r := range runs {
 		o := sweep.OutcomeOf(r.res)
-		age, why := "", ""
+		age, why := "", r.res.Summary.Verdict.Why
 		if c := r.res.Summary.Checkpoints; c != nil {
-			age, why = f(c.MaxCheckpointAgeS), c.Verdict.Why
+			age = f(c.MaxCheckpointAgeS)
 		}
 		cw.Write([]string{r.name, o.Verdict, strconv.FormatBool(o.Stable), f(o.CheckpointsCompleted), f(o.CheckpointsFailed),
 			f(o.CheckpointDurationMaxS), f(o.Restarts), f(o.LagEnd), f(o.LatencyP99S), f(o.TaskManagers), f(o.UploadBandwidth), age, why})

@@ -12,11 +12,10 @@ import (
 // asks about. Field names are a contract (points.jsonl); fields are only
 // ever added.
 type Outcome struct {
-	// Stable: with checkpointing, the checkpoint verdict is stable; without,
-	// the Kafka lag at the end is under a minute of input and not growing
-	// (by more than 1% of the input rate over the second half of the run).
+	// Stable: the run's verdict (models.Judge, one definition for every
+	// job) is stable.
 	Stable  bool   `json:"stable"`
-	Verdict string `json:"verdict"` // stable, overload, timeouts, failover loop, failed; or lag growing
+	Verdict string `json:"verdict"` // stable, overload, timeouts, failover loop, failed
 
 	SourceRPS     float64 `json:"source_rps"`
 	SinkRPS       float64 `json:"sink_rps"`
@@ -37,9 +36,6 @@ type Outcome struct {
 	Restarts               float64 `json:"restarts,omitempty"`
 }
 
-// stableLagS is how much input the lag may hold at the end of a stable run.
-const stableLagS = 60.0
-
 // OutcomeOf summarises a run.
 func OutcomeOf(res *models.Result) Outcome {
 	s := res.Summary
@@ -57,16 +53,9 @@ func OutcomeOf(res *models.Result) Outcome {
 		o.CheckpointsCompleted, o.CheckpointsFailed = float64(c.Completed), float64(c.Failed)
 		o.CheckpointDurationP99S, o.CheckpointDurationMaxS = c.DurationS.P99, c.DurationS.Max
 		o.Restarts = float64(c.Restarts)
-		o.Verdict = c.Verdict.Outcome
-		o.Stable = c.Verdict.Outcome == models.PhaseStable
-		return o
 	}
-	rate := float64(s.Records.Produced) / s.VirtualDurationS
-	o.Stable = o.LagEnd <= stableLagS*rate && res.LagGrowth() <= 0.01*rate
-	o.Verdict = models.PhaseStable
-	if !o.Stable {
-		o.Verdict = "lag growing"
-	}
+	o.Verdict = s.Verdict.Outcome
+	o.Stable = s.Verdict.Outcome == models.PhaseStable
 	return o
 }
 

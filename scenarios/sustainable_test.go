@@ -1,0 +1,92 @@
+package scenarios
+
+import (
+	"fmt"
+	"strconv"
+	"testing"
+
+	"github.com/flinksim/flinksim/models"
+)
+
+// TestSustainableRateConfirmed checks summary.json's sustainable_input_rps
+// the way a user would: the same job fed a constant 0.9× of it ends healthy,
+// fed 1.1× it does not. Every built-in scenario and variant (under the race
+// detector, the bases only, shorter).
+func TestSustainableRateConfirmed(t *testing.T) {
+	for _, b := range Library() {
+		base, err := Load(b.Name, b.Data, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := []string{""}
+		if !raceDetector {
+			for _, v := range base.Variants {
+				names = append(names, v.Name)
+			}
+		}
+		for _, variant := range names {
+			t.Run(b.Name+"/"+variant, func(t *testing.T) {
+				t.Parallel()
+				var sets []string
+				if raceDetector {
+					sets = append(sets, "duration="+strconv.Itoa(min(20, int(base.Spec.Duration.Seconds()/60)))+"m")
+				}
+				load := func(extra ...string) *Loaded {
+					all := append(append([]string(nil), sets...), extra...)
+					l, err := LoadVariant(b.Name, b.Data, all, variant)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return l
+				}
+				l := load()
+				res := runLoaded(t, l)
+				rate := res.Summary.SustainableInputRPS
+				if rate <= 0 {
+					t.Fatalf("no sustainable rate")
+				}
+				for _, c := range []struct {
+					factor  float64
+					healthy bool
+				}{{0.9, true}, {1.1, false}} {
+					// every source at a constant rate, in the proportions
+					// the sources produced
+					var set []string
+					for _, n := range l.Spec.Nodes {
+						if n.Kind == models.KindSource {
+							share := sourceShare(res, l.Spec, n.Name)
+							set = append(set, fmt.Sprintf("sources.%s.rate=%.6g/s", n.Name, c.factor*rate*share))
+						}
+					}
+					got := runLoaded(t, load(set...)).Summary.Verdict
+					if (got.Outcome == models.PhaseStable) != c.healthy {
+						t.Errorf("at %.1f× the sustainable %.0f/s (%s): %s: %s", c.factor, rate, res.Summary.Bottleneck, got.Outcome, got.Why)
+					}
+				}
+			})
+		}
+	}
+}
+
+// sourceShare is the part of all input that source produced.
+func sourceShare(res *models.Result, spec models.Spec, name string) float64 {
+	n := 0
+	for _, nd := range spec.Nodes {
+		if nd.Kind == models.KindSource {
+			n++
+		}
+	}
+	if n == 1 {
+		return 1
+	}
+	var mine, all float64
+	for _, o := range res.Summary.Operators {
+		if o.Kind == "source" {
+			all += float64(o.RecordsOut)
+			if o.Name == name {
+				mine = float64(o.RecordsOut)
+			}
+		}
+	}
+	return mine / all
+}
