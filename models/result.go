@@ -188,19 +188,22 @@ func (s *Simulation) inFlight() int64 {
 }
 
 // LagGrowth is the slope (records/s) of the total Kafka lag over the second
-// half of the run: how fast a job that cannot keep up falls behind.
+// half of the run: how fast a job that cannot keep up falls behind. A run
+// with fewer than four samples uses its first and last (or, with one, takes
+// the lag to have started at zero).
 func (r *Result) LagGrowth() float64 {
 	n := len(r.Times)
-	if n < 4 {
+	total := totalSeries(r, MetricPending)
+	switch {
+	case n == 0:
 		return 0
-	}
-	total := make([]float64, n)
-	for _, s := range r.Series {
-		if s.Metric == MetricPending && s.Subtask < 0 {
-			for i, v := range s.Values {
-				total[i] += v
-			}
+	case n == 1:
+		if r.Times[0] <= 0 {
+			return 0
 		}
+		return total[0] / r.Times[0]
+	case n < 4:
+		return (total[n-1] - total[0]) / (r.Times[n-1] - r.Times[0])
 	}
 	a := n / 2
 	return (total[n-1] - total[a]) / (r.Times[n-1] - r.Times[a])

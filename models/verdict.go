@@ -43,7 +43,7 @@ type Quantiles struct {
 // Verdict says how the job fared: each phase it went through and when it
 // began, the outcome, and why in one sentence.
 type Verdict struct {
-	Outcome string  `json:"outcome"` // stable, overload, timeouts, failover loop, failed
+	Outcome string  `json:"outcome"` // stable, overload, failover, timeouts, failover loop, failed
 	Phases  []Phase `json:"phases"`
 	Why     string  `json:"why"`
 }
@@ -58,6 +58,7 @@ type Phase struct {
 const (
 	PhaseStable       = "stable"
 	PhaseOverload     = "overload"
+	PhaseFailover     = "failover"
 	PhaseTimeouts     = "timeouts"
 	PhaseFailoverLoop = "failover loop"
 	PhaseFailed       = "failed"
@@ -133,13 +134,14 @@ const (
 // read back from disk), with one definition of healthy for every job:
 // at the end the job runs, its Kafka lag holds at most 60 s of input and
 // does not grow by more than 1% of the input rate over the second half of
-// the run, and in the last quarter of the run no checkpoint failed and no
+// the run, and in the last quarter of the run no checkpoint expired and no
 // failover happened.
 //
 // Phases: overload begins when the lag first exceeds 60 s of input while
 // growing (or, for a job that ends behind, when it last held under a second
-// of input); timeouts at the first expired checkpoint; a failover loop at the
-// second failover; failed when the restart strategy gave up. The outcome is
+// of input); failover at the first failover; timeouts at the first expired
+// checkpoint; a failover loop at the second failover; failed when the
+// restart strategy gave up. The outcome is
 // the worst phase reached, or stable when the job ends healthy; a job that
 // went through worse phases and ends healthy gets a "recovered" phase at the
 // first sample, after its last failure, from which its lag stays under 60 s
@@ -170,7 +172,7 @@ func Judge(res *Result) Verdict {
 			mark(PhaseTimeouts, at)
 		}
 		lastBad = max(lastBad, at)
-		failedLate = failedLate || at > dur*3/4
+		failedLate = failedLate || (at > dur*3/4 && h.FailureMessage == reasonExpired)
 	}
 	// Overload: the lag passes the limit while growing; the phase begins
 	// when the job last held under a second of input before that.
@@ -191,6 +193,9 @@ func Judge(res *Result) Verdict {
 	for _, f := range res.Failovers {
 		lastBad = max(lastBad, f.At.Seconds())
 		failedLate = failedLate || f.At.Seconds() > dur*3/4
+	}
+	if len(res.Failovers) >= 1 {
+		mark(PhaseFailover, res.Failovers[0].At.Seconds())
 	}
 	if len(res.Failovers) >= 2 {
 		mark(PhaseFailoverLoop, res.Failovers[1].At.Seconds())
@@ -215,7 +220,7 @@ func Judge(res *Result) Verdict {
 		}
 	}
 	v := Verdict{Outcome: PhaseStable}
-	for _, p := range []string{PhaseStable, PhaseOverload, PhaseTimeouts, PhaseFailoverLoop, PhaseFailed} {
+	for _, p := range []string{PhaseStable, PhaseOverload, PhaseFailover, PhaseTimeouts, PhaseFailoverLoop, PhaseFailed} {
 		if t, ok := began[p]; ok {
 			v.Phases = append(v.Phases, Phase{Phase: p, StartS: t})
 			v.Outcome = p
@@ -261,6 +266,10 @@ func why(res *Result, v Verdict, endLag, growth, rate float64) string {
 				at = "the start"
 			}
 			parts = append(parts, "behind its input from "+at)
+		case PhaseFailover:
+			if len(res.Failovers) == 1 {
+				parts = append(parts, "a failover at "+at)
+			}
 		case PhaseTimeouts:
 			parts = append(parts, fmt.Sprintf("checkpoints expired (timeout %s) from %s", fmtSec(c.TimeoutS), at))
 		case PhaseFailoverLoop:
@@ -270,9 +279,6 @@ func why(res *Result, v Verdict, endLag, growth, rate float64) string {
 		case PhaseRecovered:
 			parts = append(parts, "recovered at "+at)
 		}
-	}
-	if len(res.Failovers) == 1 {
-		parts = append(parts, "1 failover at "+fmtSec(res.Failovers[0].At.Seconds()))
 	}
 	if c != nil {
 		switch {
@@ -289,7 +295,7 @@ func why(res *Result, v Verdict, endLag, growth, rate float64) string {
 		switch {
 		case growth > growthLimit*rate:
 			l += fmt.Sprintf(", growing %s records/s", fmtCount(growth))
-		case growth < -growthLimit*rate:
+		case growth < -growthLimit*rate && endLag > rate:
 			l += fmt.Sprintf(", draining %s records/s", fmtCount(-growth))
 		}
 		parts = append(parts, l)

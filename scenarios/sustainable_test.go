@@ -90,3 +90,26 @@ func sourceShare(res *models.Result, spec models.Spec, name string) float64 {
 	}
 	return mine / all
 }
+
+// TestHealthyWithAndWithoutCheckpointing: one definition of healthy. The
+// backpressure job (100k/s in) for 2 minutes is behind with a 50k/s sink and
+// healthy with a 101k/s one, whether it checkpoints every 30 s or not (issue
+// 8 item 5: with checkpointing a lag still under a minute of input but
+// growing 50k/s was called stable).
+func TestHealthyWithAndWithoutCheckpointing(t *testing.T) {
+	for _, ckpt := range []string{"", "flink.execution.checkpointing.interval=30s"} {
+		for _, c := range []struct {
+			sink    string
+			healthy bool
+		}{{"50k/s", false}, {"101k/s", true}} {
+			sets := []string{"duration=2m", "sinks.jdbc.capacity=" + c.sink}
+			if ckpt != "" {
+				sets = append(sets, ckpt)
+			}
+			v := runBuiltIn(t, "backpressure", sets...).Summary.Verdict
+			if (v.Outcome == models.PhaseStable) != c.healthy {
+				t.Errorf("%v: %s: %s", sets, v.Outcome, v.Why)
+			}
+		}
+	}
+}
