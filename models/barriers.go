@@ -334,7 +334,8 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 			up += c.CompactionFraction * full
 		}
 	}
-	sub.uploaded = int64(up) + sub.persisted
+	sub.stateUp = int64(up)
+	sub.uploaded = sub.stateUp + sub.persisted
 	if sub.uploaded <= 0 {
 		s.uploaded(st, p.id)
 		return

@@ -70,14 +70,20 @@ func (s *Simulation) fillStats(p *pendingCheckpoint) {
 				ts.NumAcked++
 				ts.LatestAck = max(ts.LatestAck, ss.ack)
 			}
-			ts.StateSize += ss.stateSize
-			ts.Checkpointed += ss.uploaded
+			// Flink counts channel state in a subtask's state size
+			// (OperatorSubtaskState sums keyed, operator, input channel and
+			// result subpartition state).
+			// Channel state persisted after the snapshot (barriers overtaking
+			// at the aligned-checkpoint timeout) is written too.
+			stateSize, written := ss.stateSize+ss.persisted, ss.stateUp+ss.persisted
+			ts.StateSize += stateSize
+			ts.Checkpointed += written
 			ts.PersistedData += ss.persisted
 			ts.ProcessedData += ss.processed
 			st.Unaligned = st.Unaligned || ss.unaligned
 			ts.Subtasks = append(ts.Subtasks, SubtaskCheckpointStats{Index: sub.index, Acked: ss.acked, Ack: ss.ack,
 				Sync: ss.sync, Async: ss.async, Alignment: ss.alignment, StartDelay: ss.startDelay,
-				Unaligned: ss.unaligned, StateSize: ss.stateSize, Uploaded: ss.uploaded, Persisted: ss.persisted, Processed: ss.processed})
+				Unaligned: ss.unaligned, StateSize: stateSize, Uploaded: written, Persisted: ss.persisted, Processed: ss.processed})
 		}
 		st.StateSize += ts.StateSize
 		st.Checkpointed += ts.Checkpointed

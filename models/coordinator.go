@@ -55,6 +55,7 @@ type subtaskSnapshot struct {
 	sinkWritten int64
 	stateSize   int64 // full state
 	uploaded    int64 // bytes written by this checkpoint (the delta when incremental)
+	stateUp     int64 // of which keyed state (the rest is channel state persisted at the snapshot)
 	persisted   int64 // in-flight bytes persisted (unaligned)
 	processed   int64 // bytes processed during alignment (at-least-once)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/flinksim/flinksim/models"
@@ -46,27 +47,39 @@ func summaryLines(res *models.Result) [][2]string {
 	if growth > 0.01*s.Throughput.SourceRPS && growth > 1 {
 		lag += fmt.Sprintf(", growing %s/s", humanCount(growth))
 	}
-	lines = append(lines, [2]string{"kafka lag", lag},
-		[2]string{"latency", fmt.Sprintf("p50 %s, p99 %s, max %s (record creation to sink)",
-			humanSeconds(s.LatencyS.P50), humanSeconds(s.LatencyS.P99), humanSeconds(s.LatencyS.Max))})
-	var busy, pressured []string
+	latency := "no record reached a sink"
+	if s.Records.Sink > 0 {
+		latency = fmt.Sprintf("p50 %s, p99 %s, max %s (record creation to sink)",
+			humanSeconds(s.LatencyS.P50), humanSeconds(s.LatencyS.P99), humanSeconds(s.LatencyS.Max))
+	}
+	lines = append(lines, [2]string{"kafka lag", lag}, [2]string{"latency", latency})
+	var busy, high, low []string
 	for _, o := range s.Operators {
 		if o.MaxSubtaskBusyMsPerS > 900 {
 			busy = append(busy, o.Name)
 		}
-		if o.Backpressure == "HIGH" {
-			pressured = append(pressured, o.Name)
+		switch o.Backpressure {
+		case "HIGH":
+			high = append(high, o.Name)
+		case "LOW":
+			low = append(low, o.Name)
 		}
 	}
-	var b string
+	var parts []string
 	switch {
-	case len(busy) > 0 && len(pressured) > 0:
-		b = fmt.Sprintf("busy: %s (the bottleneck); backpressured: %s", strings.Join(busy, ", "), strings.Join(pressured, ", "))
+	case len(busy) > 0 && len(high)+len(low) > 0:
+		parts = append(parts, fmt.Sprintf("busy: %s (the bottleneck)", strings.Join(busy, ", ")))
 	case len(busy) > 0:
-		b = fmt.Sprintf("busy: %s, at the edge of its capacity", strings.Join(busy, ", "))
-	case len(pressured) > 0:
-		b = fmt.Sprintf("backpressured: %s", strings.Join(pressured, ", "))
-	default:
+		parts = append(parts, fmt.Sprintf("busy: %s, at the edge of its capacity", strings.Join(busy, ", ")))
+	}
+	if len(high) > 0 {
+		parts = append(parts, "backpressured (HIGH): "+strings.Join(high, ", "))
+	}
+	if len(low) > 0 {
+		parts = append(parts, "backpressured (LOW): "+strings.Join(low, ", "))
+	}
+	b := strings.Join(parts, "; ")
+	if b == "" {
 		b = "no operator is busy or backpressured"
 	}
 	lines = append(lines, [2]string{"", b})
@@ -169,21 +182,26 @@ func humanBytes(b float64) string {
 	return fmt.Sprintf("%.0f B", b)
 }
 
+// humanCount prints a count with k, M, G, T, P suffixes, and in
+// scientific notation beyond.
 func humanCount(v float64) string {
 	a := math.Abs(v)
-	switch {
-	case a >= 1e9:
-		return trimZero(fmt.Sprintf("%.1fG", v/1e9))
-	case a >= 1e6:
-		return trimZero(fmt.Sprintf("%.1fM", v/1e6))
-	case a >= 1e3:
-		return trimZero(fmt.Sprintf("%.1fk", v/1e3))
+	if a >= 1e18 {
+		return strconv.FormatFloat(v, 'e', 1, 64)
+	}
+	for _, u := range []struct {
+		f float64
+		s string
+	}{{1e15, "P"}, {1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
+		if a >= u.f {
+			return trimZero(fmt.Sprintf("%.1f%s", v/u.f, u.s))
+		}
 	}
 	return trimZero(fmt.Sprintf("%.1f", v))
 }
 
 func trimZero(s string) string {
-	i := strings.IndexAny(s, "kMG")
+	i := strings.IndexAny(s, "kMGTP")
 	if i < 0 {
 		return strings.TrimSuffix(s, ".0")
 	}

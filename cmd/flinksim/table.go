@@ -97,12 +97,20 @@ func outcomeTable(runs []runResult) table {
 		c := s.Checkpoints
 		if ckpt {
 			if c != nil {
-				row = append(row, fmt.Sprintf("%d/%d", c.Completed, c.Completed+c.Failed), humanSeconds(c.DurationS.Max), fmt.Sprint(c.Restarts))
+				maxDur := "-" // none completed
+				if c.Completed > 0 {
+					maxDur = humanSeconds(c.DurationS.Max)
+				}
+				row = append(row, fmt.Sprintf("%d/%d", c.Completed, c.Completed+c.Failed), maxDur, fmt.Sprint(c.Restarts))
 			} else {
 				row = append(row, "-", "-", "-")
 			}
 		}
-		row = append(row, humanCount(float64(s.Records.SourceLag)), humanSeconds(s.LatencyS.P99))
+		p99 := "-" // no record reached a sink
+		if s.Records.Sink > 0 {
+			p99 = humanSeconds(s.LatencyS.P99)
+		}
+		row = append(row, humanCount(float64(s.Records.SourceLag)), p99)
 		if skew {
 			ratio := 1.0
 			for _, sk := range s.Skew {
@@ -110,7 +118,11 @@ func outcomeTable(runs []runResult) table {
 			}
 			row = append(row, fmt.Sprintf("%.2f×", ratio))
 		}
-		row = append(row, humanCount(s.SustainableInputRPS)+"/s", strconv.Itoa(s.TaskManagers))
+		sustainable := "-" // nothing bounds it (no costs)
+		if s.SustainableInputRPS > 0 {
+			sustainable = humanCount(s.SustainableInputRPS) + "/s"
+		}
+		row = append(row, sustainable, strconv.Itoa(s.TaskManagers))
 		if ckpt {
 			if c != nil {
 				row = append(row, humanCount(c.UploadBandwidth)+"B/s", humanSeconds(c.MaxCheckpointAgeS))
