@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"testing"
@@ -43,5 +44,43 @@ func TestFlinkJavaRanges(t *testing.T) {
 				t.Fatalf("got %v\nwant %s", err, c.want)
 			}
 		})
+	}
+}
+
+// TestCountBound: a rate whose records over the run just fit the count
+// bound is accepted and runs with exact counts; just past it is refused at
+// the rate.
+func TestCountBound(t *testing.T) {
+	const dur = 10.0 // seconds
+	scenario := func(rate float64) []byte {
+		return fmt.Appendf(nil, `name: bound
+duration: 10s
+simulation: {sample-interval: 1s}
+sources:
+  - {name: src, rate: %v/s}
+sinks:
+  - {name: out, capacity: 1k/s}
+`, rate)
+	}
+	under := maxRunRecords / dur * (1 - 1e-9)
+	l, err := Load("under.yaml", scenario(under), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runLoaded(t, l)
+	rec := res.Summary.Records
+	if p := float64(rec.Produced); rec.Produced <= 0 || math.Abs(p-under*dur) > 1e-3*under*dur {
+		t.Errorf("produced %d, want about %g", rec.Produced, under*dur)
+	}
+	if rec.Sink <= 0 || rec.Sink > 11000 || rec.SourceLag <= 0 || rec.InFlight < 0 {
+		t.Errorf("counts %+v", rec)
+	}
+
+	over := maxRunRecords / dur * (1 + 1e-9)
+	_, err = Load("over.yaml", scenario(over), nil)
+	want := fmt.Sprintf("over.yaml:5:23: sources.src.rate: the source produces up to %s records in 10s (%s/s at its peak); a run counts at most 2^53 = 9007199254740992 records per operator: lower the rate or the duration", approx(over*dur), approx(over))
+	var probs Problems
+	if !errors.As(err, &probs) || probs.Error() != want {
+		t.Fatalf("got %v\nwant %s", err, want)
 	}
 }

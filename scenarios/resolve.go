@@ -81,6 +81,7 @@ func (r *resolver) resolve() {
 		}
 	}
 	r.limits()
+	r.bounds()
 	r.checkpointing()
 	r.resolvedFlink()
 }
