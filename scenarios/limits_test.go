@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -82,5 +83,27 @@ sinks:
 	var probs Problems
 	if !errors.As(err, &probs) || probs.Error() != want {
 		t.Fatalf("got %v\nwant %s", err, want)
+	}
+}
+
+// zeros is an endless input, as /dev/zero is.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestReadIsBounded: whatever the input, Read holds at most MaxFileSize+1
+// bytes, and Load refuses more.
+func TestReadIsBounded(t *testing.T) {
+	data, err := Read(zeros{})
+	if err != nil || len(data) != MaxFileSize+1 {
+		t.Fatalf("read %d bytes, %v; want %d", len(data), err, MaxFileSize+1)
+	}
+	_, err = Load("/dev/zero", data, nil)
+	if want := "/dev/zero: the input is larger than 4 MiB; a scenario is a short text file"; err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %s", err, want)
+	}
+	exact, err := Read(strings.NewReader(minimal))
+	if err != nil || string(exact) != minimal {
+		t.Fatalf("a small input reads back as %q, %v", exact, err)
 	}
 }

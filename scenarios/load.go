@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"regexp"
 	"slices"
@@ -16,8 +17,26 @@ import (
 	"github.com/flinksim/flinksim/models"
 )
 
-// MaxFileSize is the largest scenario file accepted.
+// MaxFileSize is the largest scenario file accepted: a scenario is a short
+// text file (the built-in ones are a few kB).
 const MaxFileSize = 4 << 20
+
+// Read reads a scenario from r, whatever r is (a file, a device such as
+// /dev/zero, a pipe, standard input): at most MaxFileSize bytes and one more,
+// so that Load refuses a larger input without it ever being held in memory.
+func Read(r io.Reader) ([]byte, error) {
+	return io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+}
+
+// ReadFile reads the scenario file at path as Read does.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Read(f)
+}
 
 // Loaded is a scenario that was read, checked and resolved.
 type Loaded struct {
@@ -272,7 +291,7 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // parseYAML parses one YAML document whose top is a mapping.
 func parseYAML(d *decoder, data []byte) *yaml.Node {
 	if len(data) > MaxFileSize {
-		d.fail(nil, "", "the file is larger than %d MiB; a scenario is a short text file", MaxFileSize>>20)
+		d.fail(nil, "", "the input is larger than %d MiB; a scenario is a short text file", MaxFileSize>>20)
 		return nil
 	}
 	if bytes.IndexByte(data, 0) >= 0 {

@@ -89,10 +89,15 @@ func loadScenario(arg string, sets []string) (file string, data []byte, l *scena
 	return file, data, l, err
 }
 
-// readScenario reads a scenario file, or a built-in scenario by name.
+// readScenario reads a scenario file ("-" is standard input), or a built-in
+// scenario by name.
 func readScenario(arg string) (name string, data []byte, err error) {
+	if arg == "-" {
+		data, err = scenarios.Read(os.Stdin)
+		return "stdin", data, err
+	}
 	if st, statErr := os.Stat(arg); statErr == nil && !st.IsDir() {
-		data, err = os.ReadFile(arg)
+		data, err = scenarios.ReadFile(arg)
 		return arg, data, err
 	}
 	b, lookupErr := scenarios.LookupBuiltIn(arg)
