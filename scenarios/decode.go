@@ -56,6 +56,9 @@ func (d *decoder) fail(n *yaml.Node, path, format string, a ...any) {
 	if n != nil {
 		if o, ok := d.origin[n]; ok {
 			p.File, p.Line, p.Col = o, 0, 0
+			if !strings.HasPrefix(o, "--set ") {
+				p.Path = "" // a flag names the field itself: "--duration: ..."
+			}
 		} else {
 			p.Line, p.Col = n.Line, n.Column
 		}

@@ -338,9 +338,16 @@ func parseYAML(d *decoder, data []byte) *yaml.Node {
 
 // applySet applies one --set path=value to the YAML tree before decoding, so
 // it is checked exactly like the file.
+//
+// An override written "--flag=value" (as the CLI passes --seed and
+// --duration) sets the field named by the flag, and its problems are
+// reported at the flag: "--duration: ...".
 func applySet(d *decoder, root *yaml.Node, i int, s string) {
 	origin := fmt.Sprintf("--set %s", s)
 	key, val, ok := strings.Cut(s, "=")
+	if flag, isFlag := strings.CutPrefix(key, "--"); isFlag && ok {
+		origin, key = key, flag
+	}
 	key = strings.TrimSpace(key)
 	if !ok || key == "" {
 		d.probs = append(d.probs, Problem{File: origin, Msg: "must be key=value, e.g. --set sinks.jdbc.capacity=100k/s"})

@@ -75,6 +75,7 @@ names. Write a scenario in YAML (or use a built-in one: flinksim list) and run i
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return checkOverrideFlags(cmd) }
 	root.AddCommand(newRunCmd(), newCompareCmd(), newSweepCmd(), newPlanCmd(), newValidateCmd(), newListCmd(), newSchemaCmd())
 	return root
 }
