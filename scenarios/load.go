@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -286,8 +285,6 @@ func applyVariant(d *decoder, root *yaml.Node, name string) bool {
 	return false
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // parseYAML parses one YAML document whose top is a mapping.
 func parseYAML(d *decoder, data []byte) *yaml.Node {
 	if len(data) > MaxFileSize {
@@ -306,13 +303,7 @@ func parseYAML(d *decoder, data []byte) *yaml.Node {
 		return nil
 	}
 	if err != nil {
-		msg := err.Error()
-		p := Problem{File: d.file, Line: 1, Col: 1, Msg: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			p.Line, _ = strconv.Atoi(m[1])
-			p.Msg = "not valid YAML: " + m[2]
-		}
-		d.probs = append(d.probs, p)
+		d.probs = append(d.probs, syntaxProblem(d.file, data, err))
 		return nil
 	}
 	var extra yaml.Node
