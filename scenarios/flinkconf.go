@@ -362,6 +362,10 @@ func resolveFlink(d *decoder, cfg FlinkConfig) (flinkSettings, []string) {
 			notModelled = append(notModelled, e.Key)
 			continue
 		}
+		if len(d.probs) >= maxProblems {
+			d.dropped++ // not shown: spare the search for the closest key
+			continue
+		}
 		if s, near := closest(e.Key, allFlinkKeyNames()); near {
 			d.fail(d.nodes[e.Path], e.Path, "unknown Flink configuration key; did you mean %q?", s)
 		} else {

@@ -215,7 +215,7 @@ func load(file string, data []byte, sets []string, variant string) (*Loaded, err
 	}
 	var sc Scenario
 	d.value(root, reflect.ValueOf(&sc).Elem(), "")
-	if len(d.probs) > 0 && len(sc.Sources) == 0 && len(sc.Sinks) == 0 {
+	if d.budget < 0 || len(d.probs) > 0 && len(sc.Sources) == 0 && len(sc.Sinks) == 0 {
 		return nil, d.problems()
 	}
 	r := resolver{d: d, sc: &sc}
