@@ -137,6 +137,20 @@ func syntaxProblem(file string, data []byte, err error) Problem {
 	case strings.HasPrefix(msg, "did not find expected key"):
 		return at(hint, firstText(hint), "this line does not line up with the keys or list items above it; indent it as the lines it belongs with")
 	case strings.HasPrefix(msg, "did not find expected '-' indicator"):
+		// The parser names the list's line: find the first line below it
+		// indented neither as an item ("- ") nor as an item's key.
+		if dash := firstText(hint); strings.HasPrefix(strings.TrimSpace(lines[hint-1]), "- ") {
+			for i := hint; i < len(lines); i++ {
+				if t := strings.TrimSpace(lines[i]); t == "" || strings.HasPrefix(t, "#") {
+					continue
+				}
+				if c := firstText(i + 1); c <= dash {
+					break
+				} else if c != dash+2 {
+					return at(i+1, c, "the items of a list must line up: every '- ' at the same column, an item's keys under its first")
+				}
+			}
+		}
 		return at(hint, firstText(hint), "the items of a list must line up: every '- ' at the same column, an item's keys under its first")
 	case strings.HasPrefix(msg, "did not find expected ',' or '}'"), strings.HasPrefix(msg, "did not find expected ',' or ']'"):
 		open, close := "{", "}"

@@ -13,6 +13,7 @@ func TestYAMLSyntaxInUsersWords(t *testing.T) {
 		{"name: a: b\n", "s.yaml:1:8: a value cannot hold \": \" unless it is quoted, e.g. name: \"a: b\""},
 		{"name: x\n  seed: 1\n", "s.yaml:2:3: this key is indented deeper than the keys above it, and the key above already has a value; align it with them"},
 		{"name: x\nsources:\n  - name: s\n - name: t\n", "s.yaml:4:2: this line does not line up with the keys or list items above it; indent it as the lines it belongs with"},
+		{"name: x\nsources:\n  - name: s\n    rate: 1k/s\n   kind: kafka\n", "s.yaml:5:4: the items of a list must line up: every '- ' at the same column, an item's keys under its first"},
 		{"- a\nb: c\n", "s.yaml:2:1: the items of a list must line up: every '- ' at the same column, an item's keys under its first"},
 		{"name: \"x\nseed: 1\n", "s.yaml:1:7: the quote \" opened here is never closed"},
 		{"name: x\nsources: [ {name: a, rate: 1k/s\nsinks: []\n", "s.yaml:2:12: the { opened here is not closed: a } or a ',' between items is missing"},
