@@ -87,7 +87,10 @@ func (x *exponentialDelay) notifyFailure(now sim.Time) {
 	}
 	ms := func(t sim.Time) int64 { return int64(t / sim.Millisecond) }
 	initial, maxB := ms(x.cfg.InitialBackoff), ms(x.cfg.MaxBackoff)
-	cur := int64(float64(initial) * math.Pow(x.cfg.Multiplier, float64(x.attempt)))
+	// Bounded before the conversion: after many attempts (Flink's default
+	// allows Integer.MAX_VALUE) the power overflows any int64. Any bound
+	// above maxB (and its jitter) gives the same delay.
+	cur := int64(min(float64(initial)*math.Pow(x.cfg.Multiplier, float64(x.attempt)), 4*float64(maxB)))
 	var jitter int64
 	if x.cfg.Jitter > 0 {
 		off := int64(float64(cur) * x.cfg.Jitter)

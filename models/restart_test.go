@@ -1,6 +1,7 @@
 package models
 
 import (
+	"math"
 	"testing"
 
 	"github.com/flinksim/flinksim/sim"
@@ -80,5 +81,25 @@ func TestFixedDelayAndFailureRate(t *testing.T) {
 	}
 	if newRestarter(RestartStrategy{Kind: "none"}, nil).canRestart(0) {
 		t.Fatal("none restarted")
+	}
+}
+
+// TestExponentialDelayManyAttempts: Flink's default attempts-before-reset is
+// Integer.MAX_VALUE; a long failover loop must keep the capped delay (the
+// power overflowed int64 after about 100 attempts, and the jitter panicked).
+func TestExponentialDelayManyAttempts(t *testing.T) {
+	rs := RestartStrategy{Kind: "exponential-delay", InitialBackoff: sim.Second, MaxBackoff: sim.Minute,
+		Multiplier: 1.5, ResetThreshold: sim.Hour, Jitter: 0.1, AttemptsBeforeReset: math.MaxInt32}
+	r := newRestarter(rs, sim.NewStreams(3).Stream("restart"))
+	now := sim.Time(0)
+	for i := 0; i < 2000; i++ {
+		now += 10 * sim.Minute
+		r.notifyFailure(now)
+		if !r.canRestart(now) {
+			t.Fatalf("attempt %d refused", i)
+		}
+		if b := r.backoff(now); i > 20 && (b < sim.Minute-6*sim.Second || b > sim.Minute) {
+			t.Fatalf("attempt %d: backoff %v, want the 1min cap less at most 10%% jitter", i, b)
+		}
 	}
 }

@@ -56,6 +56,9 @@ func (d *decoder) fail(n *yaml.Node, path, format string, a ...any) {
 	if n != nil {
 		if o, ok := d.origin[n]; ok {
 			p.File, p.Line, p.Col = o, 0, 0
+			if !strings.HasPrefix(o, "--set ") {
+				p.Path = "" // a flag names the field itself: "--duration: ..."
+			}
 		} else {
 			p.Line, p.Col = n.Line, n.Column
 		}
@@ -144,10 +147,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	d.nodes[path] = n
-	if d.budget--; d.budget < 0 {
-		if d.budget == -1 {
-			d.fail(n, path, "too many YAML nodes (an alias expanding without bound?)")
-		}
+	if !d.spend(n, path) {
 		return
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
@@ -231,6 +231,19 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 	}
 }
 
+// spend counts one value visited against the budget; false once it is
+// spent. Aliases are followed where they are used, so a document of a few
+// lines can name a billion values ("billion laughs") or itself.
+func (d *decoder) spend(n *yaml.Node, path string) bool {
+	if d.budget--; d.budget < 0 {
+		if d.budget == -1 {
+			d.fail(n, path, "the document expands to more than %d values through its aliases (*name); a scenario has far fewer", maxNodes)
+		}
+		return false
+	}
+	return true
+}
+
 func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) (int64, bool) {
 	if n.Kind != yaml.ScalarNode {
 		d.fail(n, path, "must be a whole number, not %s", describe(n))
@@ -294,6 +307,9 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 	var merged []pair
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
+		if !d.spend(k, path) {
+			return nil
+		}
 		if k.Kind != yaml.ScalarNode {
 			d.fail(k, path, "keys must be plain names")
 			continue
@@ -302,6 +318,9 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 			for _, m := range d.mergeSources(v, path) {
 				m = d.resolve(m)
 				for j := 0; j+1 < len(m.Content); j += 2 {
+					if !d.spend(m.Content[j], path) {
+						return nil
+					}
 					merged = append(merged, pair{m.Content[j], m.Content[j+1]})
 				}
 			}

@@ -26,6 +26,13 @@ type flinkOption struct {
 }
 
 // flinkOptions lists every modelled key (Flink 1.20 / 2.x names and defaults).
+// Ranges are Flink's: its ConfigOptions are Java ints (intType) up to
+// Integer.MAX_VALUE, e.g. CheckpointFailureManager's
+// UNLIMITED_TOLERABLE_FAILURE_NUMBER and the old fixed-delay.attempts
+// default, and Durations (durationType) up to Long.MAX_VALUE ms. Narrower:
+// parallelism (KeyGroupRangeAssignment's 32768 bound), and the network buffer
+// counts, which size memory (at most 65536 buffers of a segment each per
+// channel; Flink fails at deployment for want of network memory long before).
 var flinkOptions = []flinkOption{
 	{Key: "parallelism.default", Default: "1", parse: intRange(1, partitioning.MaxMaxParallelism),
 		Doc: "Parallelism of every operator that does not set its own."},
@@ -33,7 +40,7 @@ var flinkOptions = []flinkOption{
 		Doc: "Number of key groups of keyed operators; -1 applies Flink's rule min(max(roundUpToPowerOfTwo(1.5·p), 128), 32768) per operator."},
 	{Key: "pipeline.operator-chaining.enabled", Deprecated: []string{"pipeline.operator-chaining"}, Default: "true", parse: boolean,
 		Doc: "Chain forward connections between operators of equal parallelism into one task."},
-	{Key: "taskmanager.numberOfTaskSlots", Default: "1", parse: intRange(1, 1<<16),
+	{Key: "taskmanager.numberOfTaskSlots", Default: "1", parse: intRange(1, math.MaxInt32),
 		Doc: "Slots per TaskManager. Slot i runs subtask i of every operator; channels within a TaskManager are local."},
 	{Key: "taskmanager.memory.segment-size", Default: "32 kb", parse: segmentSize, format: memory,
 		Doc: "Size of a network buffer (a power of two, at least 4 kb)."},
@@ -55,9 +62,9 @@ var flinkOptions = []flinkOption{
 		Doc: "A checkpoint still pending this long after its trigger expires."},
 	{Key: "execution.checkpointing.min-pause", Default: "0 ms", parse: durationMs, format: flinkDuration,
 		Doc: "Least time from the end of one checkpoint to the trigger of the next."},
-	{Key: "execution.checkpointing.max-concurrent-checkpoints", Default: "1", parse: intRange(1, 1000),
+	{Key: "execution.checkpointing.max-concurrent-checkpoints", Default: "1", parse: intRange(1, math.MaxInt32),
 		Doc: "Most checkpoints in progress at once."},
-	{Key: "execution.checkpointing.tolerable-failed-checkpoints", Default: "0", parse: intRange(0, 1<<30),
+	{Key: "execution.checkpointing.tolerable-failed-checkpoints", Default: "0", parse: intRange(0, math.MaxInt32),
 		Doc: "Consecutive failed checkpoints tolerated; one more fails the job over."},
 	{Key: "execution.checkpointing.mode", Default: "EXACTLY_ONCE", parse: enum("EXACTLY_ONCE", "AT_LEAST_ONCE"),
 		Doc: "EXACTLY_ONCE aligns barriers; AT_LEAST_ONCE does not block channels."},
@@ -71,15 +78,15 @@ var flinkOptions = []flinkOption{
 		Doc: "hashmap (heap) or rocksdb."},
 	{Key: "execution.state-recovery.from-local", Deprecated: []string{"state.backend.local-recovery"}, Default: "false", parse: boolean,
 		Doc: "Restore from a local copy on TaskManagers that survived."},
-	{Key: "state.backend.rocksdb.checkpoint.transfer.thread.num", Default: "4", parse: intRange(1, 1024),
+	{Key: "state.backend.rocksdb.checkpoint.transfer.thread.num", Default: "4", parse: intRange(1, math.MaxInt32),
 		Doc: "Threads per stateful operator that upload and download state files."},
 
 	// Restarts (RestartStrategyOptions) and failure detection.
 	{Key: "restart-strategy.type", Deprecated: []string{"restart-strategy"}, Default: "", parse: restartKind,
 		Doc: "none, fixed-delay, failure-rate or exponential-delay. Default: exponential-delay with checkpointing, none without."},
-	{Key: "restart-strategy.fixed-delay.attempts", Default: "1", parse: intRange(0, 1<<30), Doc: "Restarts allowed before the job fails."},
+	{Key: "restart-strategy.fixed-delay.attempts", Default: "1", parse: intRange(0, math.MaxInt32), Doc: "Restarts allowed before the job fails."},
 	{Key: "restart-strategy.fixed-delay.delay", Default: "1 s", parse: durationMs, format: flinkDuration, Doc: "Delay before each restart."},
-	{Key: "restart-strategy.failure-rate.max-failures-per-interval", Default: "1", parse: intRange(1, 1<<30), Doc: "Failures allowed within the interval."},
+	{Key: "restart-strategy.failure-rate.max-failures-per-interval", Default: "1", parse: intRange(1, math.MaxInt32), Doc: "Failures allowed within the interval."},
 	{Key: "restart-strategy.failure-rate.failure-rate-interval", Default: "1 min", parse: positiveMs, format: flinkDuration, Doc: "Window for counting failures."},
 	{Key: "restart-strategy.failure-rate.delay", Default: "1 s", parse: durationMs, format: flinkDuration, Doc: "Delay before each restart."},
 	{Key: "restart-strategy.exponential-delay.initial-backoff", Default: "1 s", parse: positiveMs, format: flinkDuration, Doc: "First restart delay."},
@@ -87,15 +94,15 @@ var flinkOptions = []flinkOption{
 	{Key: "restart-strategy.exponential-delay.backoff-multiplier", Default: "1.5", parse: floatAbove(1), Doc: "Growth of the delay per restart."},
 	{Key: "restart-strategy.exponential-delay.reset-backoff-threshold", Default: "1 h", parse: positiveMs, format: flinkDuration, Doc: "A failure this long after the last restart starts over from the initial delay."},
 	{Key: "restart-strategy.exponential-delay.jitter-factor", Default: "0.1", parse: floatBetween(0, 1), Doc: "Random ± fraction of each delay."},
-	{Key: "restart-strategy.exponential-delay.attempts-before-reset-backoff", Default: "2147483647", parse: intRange(1, 1<<31-1), Doc: "Restarts allowed before the backoff resets."},
+	{Key: "restart-strategy.exponential-delay.attempts-before-reset-backoff", Default: "2147483647", parse: intRange(1, math.MaxInt32), Doc: "Restarts allowed before the backoff resets."},
 	{Key: "heartbeat.timeout", Default: "50 s", parse: positiveMs, format: flinkDuration,
 		Doc: "A TaskManager that stops answering is declared lost after this."},
 }
 
-func durationMs(s string) (any, error) { return ParseDuration(s, sim.Millisecond) }
+func durationMs(s string) (any, error) { return parseFlinkDuration(s) }
 
 func positiveMs(s string) (any, error) {
-	d, err := ParseDuration(s, sim.Millisecond)
+	d, err := parseFlinkDuration(s)
 	if err == nil && d <= 0 {
 		return nil, fmt.Errorf("%q must be more than 0", s)
 	}
@@ -105,7 +112,7 @@ func positiveMs(s string) (any, error) {
 // checkpointTime is a checkpoint interval or timeout: at least 10 ms
 // (CheckpointCoordinatorConfiguration's MINIMAL_CHECKPOINT_TIME).
 func checkpointTime(s string) (any, error) {
-	d, err := ParseDuration(s, sim.Millisecond)
+	d, err := parseFlinkDuration(s)
 	if err != nil {
 		return nil, err
 	}
@@ -113,6 +120,35 @@ func checkpointTime(s string) (any, error) {
 		return nil, fmt.Errorf("%q is below Flink's minimum of 10 ms", s)
 	}
 	return d, nil
+}
+
+// flinkForever is what a Flink duration longer than sim.Time can hold
+// becomes: more than any run (366d at most), so it never elapses in one, and
+// small enough that adding it to any time of a run cannot overflow.
+const flinkForever = sim.Never / 2
+
+var flinkDurationForm = regexp.MustCompile(`^(\d+)\s*([a-zA-Zµ]*)$`)
+
+// parseFlinkDuration reads a duration as Flink's TimeUtils.parseDuration: a
+// bare number is milliseconds, and any whole number a Java long holds is
+// accepted in any unit (Long.MAX_VALUE ms is a common "never"); what is longer
+// than sim.Time holds is flinkForever.
+func parseFlinkDuration(s string) (sim.Time, error) {
+	d, err := ParseDuration(s, sim.Millisecond)
+	if err == nil {
+		return d, nil
+	}
+	m := flinkDurationForm.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return 0, err
+	}
+	if _, perr := strconv.ParseInt(m[1], 10, 64); perr != nil {
+		return 0, fmt.Errorf("%q is too large: Flink reads durations as a Java long (at most %d)", s, int64(math.MaxInt64))
+	}
+	if _, known := durationUnits[strings.ToLower(m[2])]; !known && m[2] != "" {
+		return 0, err
+	}
+	return flinkForever, nil
 }
 
 func enum(values ...string) func(string) (any, error) {
@@ -220,7 +256,7 @@ func bufferTimeout(s string) (any, error) {
 	if t == "-1" || strings.HasPrefix(t, "-1 ") || strings.HasPrefix(t, "-1m") {
 		return sim.Time(-1), nil
 	}
-	d, err := ParseDuration(t, sim.Millisecond)
+	d, err := parseFlinkDuration(t)
 	if err != nil {
 		return nil, err
 	}
@@ -324,6 +360,10 @@ func resolveFlink(d *decoder, cfg FlinkConfig) (flinkSettings, []string) {
 		}
 		if knownFlinkKey(e.Key) {
 			notModelled = append(notModelled, e.Key)
+			continue
+		}
+		if len(d.probs) >= maxProblems {
+			d.dropped++ // not shown: spare the search for the closest key
 			continue
 		}
 		if s, near := closest(e.Key, allFlinkKeyNames()); near {

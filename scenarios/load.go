@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,8 +16,26 @@ import (
 	"github.com/flinksim/flinksim/models"
 )
 
-// MaxFileSize is the largest scenario file accepted.
+// MaxFileSize is the largest scenario file accepted: a scenario is a short
+// text file (the built-in ones are a few kB).
 const MaxFileSize = 4 << 20
+
+// Read reads a scenario from r, whatever r is (a file, a device such as
+// /dev/zero, a pipe, standard input): at most MaxFileSize bytes and one more,
+// so that Load refuses a larger input without it ever being held in memory.
+func Read(r io.Reader) ([]byte, error) {
+	return io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+}
+
+// ReadFile reads the scenario file at path as Read does.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Read(f)
+}
 
 // Loaded is a scenario that was read, checked and resolved.
 type Loaded struct {
@@ -197,7 +215,7 @@ func load(file string, data []byte, sets []string, variant string) (*Loaded, err
 	}
 	var sc Scenario
 	d.value(root, reflect.ValueOf(&sc).Elem(), "")
-	if len(d.probs) > 0 && len(sc.Sources) == 0 && len(sc.Sinks) == 0 {
+	if d.budget < 0 || len(d.probs) > 0 && len(sc.Sources) == 0 && len(sc.Sinks) == 0 {
 		return nil, d.problems()
 	}
 	r := resolver{d: d, sc: &sc}
@@ -267,12 +285,10 @@ func applyVariant(d *decoder, root *yaml.Node, name string) bool {
 	return false
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // parseYAML parses one YAML document whose top is a mapping.
 func parseYAML(d *decoder, data []byte) *yaml.Node {
 	if len(data) > MaxFileSize {
-		d.fail(nil, "", "the file is larger than %d MiB; a scenario is a short text file", MaxFileSize>>20)
+		d.fail(nil, "", "the input is larger than %d MiB; a scenario is a short text file", MaxFileSize>>20)
 		return nil
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
@@ -287,13 +303,7 @@ func parseYAML(d *decoder, data []byte) *yaml.Node {
 		return nil
 	}
 	if err != nil {
-		msg := err.Error()
-		p := Problem{File: d.file, Line: 1, Col: 1, Msg: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			p.Line, _ = strconv.Atoi(m[1])
-			p.Msg = "not valid YAML: " + m[2]
-		}
-		d.probs = append(d.probs, p)
+		d.probs = append(d.probs, syntaxProblem(d.file, data, err))
 		return nil
 	}
 	var extra yaml.Node
@@ -319,9 +329,16 @@ func parseYAML(d *decoder, data []byte) *yaml.Node {
 
 // applySet applies one --set path=value to the YAML tree before decoding, so
 // it is checked exactly like the file.
+//
+// An override written "--flag=value" (as the CLI passes --seed and
+// --duration) sets the field named by the flag, and its problems are
+// reported at the flag: "--duration: ...".
 func applySet(d *decoder, root *yaml.Node, i int, s string) {
 	origin := fmt.Sprintf("--set %s", s)
 	key, val, ok := strings.Cut(s, "=")
+	if flag, isFlag := strings.CutPrefix(key, "--"); isFlag && ok {
+		origin, key = key, flag
+	}
 	key = strings.TrimSpace(key)
 	if !ok || key == "" {
 		d.probs = append(d.probs, Problem{File: origin, Msg: "must be key=value, e.g. --set sinks.jdbc.capacity=100k/s"})

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -81,6 +82,7 @@ func (r *resolver) resolve() {
 		}
 	}
 	r.limits()
+	r.bounds()
 	r.checkpointing()
 	r.resolvedFlink()
 }
@@ -263,7 +265,11 @@ func (r *resolver) consumer(n *node) {
 		case in.kind == models.KindSink:
 			d.at(n.path+".input", "%q is a sink; sinks have no output", name)
 		case r.index(in) > r.index(n):
-			d.at(n.path+".input", "%q is declared after %q; declare nodes in the order data flows", name, n.name)
+			if cycle := r.cycle(n, in); cycle != nil {
+				d.at(n.path+".input", "%s is a cycle: a job graph must be acyclic", strings.Join(cycle, " -> "))
+			} else {
+				d.at(n.path+".input", "%q is declared after %q; declare nodes in the order data flows", name, n.name)
+			}
 		default:
 			ins = append(ins, in)
 		}
@@ -315,6 +321,36 @@ func (r *resolver) consumer(n *node) {
 	if *chaining == nil {
 		*chaining = ptr(true)
 	}
+}
+
+// cycle returns the nodes of a cycle through the edge from in to n, in the
+// order data flows (n -> ... -> in -> n), or nil if in does not read n.
+func (r *resolver) cycle(n, in *node) []string {
+	seen := map[*node]bool{}
+	var path []string // in, what in reads, and so on, back to n
+	var reads func(m *node) bool
+	reads = func(m *node) bool {
+		if seen[m] {
+			return false
+		}
+		seen[m] = true
+		path = append(path, m.name)
+		if m == n {
+			return true
+		}
+		for _, name := range m.inputs {
+			if up, ok := r.byName[name]; ok && reads(up) {
+				return true
+			}
+		}
+		path = path[:len(path)-1]
+		return false
+	}
+	if !reads(in) {
+		return nil
+	}
+	slices.Reverse(path)
+	return append(path, n.name)
 }
 
 func (r *resolver) index(n *node) int {

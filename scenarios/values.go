@@ -140,8 +140,11 @@ func (x *FlinkConfig) decodeNode(d *decoder, n *yaml.Node, path string) {
 		return
 	}
 	x.Entries = nil
+	inside := map[*yaml.Node]bool{} // the mappings being walked, against an alias to one of them
 	var walk func(n *yaml.Node, prefix string)
 	walk = func(n *yaml.Node, prefix string) {
+		inside[n] = true
+		defer delete(inside, n)
 		for _, kv := range d.pairs(n, path) {
 			key := kv.key.Value
 			if prefix != "" {
@@ -151,6 +154,10 @@ func (x *FlinkConfig) decodeNode(d *decoder, n *yaml.Node, path string) {
 			p := path + "." + key
 			d.nodes[p] = kv.key
 			if v != nil && v.Kind == yaml.MappingNode {
+				if inside[v] {
+					d.fail(kv.val, p, "the alias *%s holds itself; a configuration is finite", kv.val.Value)
+					continue
+				}
 				walk(v, key)
 				continue
 			}

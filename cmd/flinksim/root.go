@@ -75,6 +75,7 @@ names. Write a scenario in YAML (or use a built-in one: flinksim list) and run i
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return checkOverrideFlags(cmd) }
 	root.AddCommand(newRunCmd(), newCompareCmd(), newSweepCmd(), newPlanCmd(), newValidateCmd(), newListCmd(), newSchemaCmd())
 	return root
 }
@@ -89,10 +90,15 @@ func loadScenario(arg string, sets []string) (file string, data []byte, l *scena
 	return file, data, l, err
 }
 
-// readScenario reads a scenario file, or a built-in scenario by name.
+// readScenario reads a scenario file ("-" is standard input), or a built-in
+// scenario by name.
 func readScenario(arg string) (name string, data []byte, err error) {
+	if arg == "-" {
+		data, err = scenarios.Read(os.Stdin)
+		return "stdin", data, err
+	}
 	if st, statErr := os.Stat(arg); statErr == nil && !st.IsDir() {
-		data, err = os.ReadFile(arg)
+		data, err = scenarios.ReadFile(arg)
 		return arg, data, err
 	}
 	b, lookupErr := scenarios.LookupBuiltIn(arg)

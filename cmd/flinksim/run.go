@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -27,16 +28,28 @@ type runOptions struct {
 	progress bool
 }
 
-// allSets is --seed, --duration and --set as overrides.
+// allSets is --seed, --duration and --set as overrides; the first two are
+// passed as "--flag=value", so that problems name the flag.
 func (o runOptions) allSets() []string {
 	var all []string
 	if o.seed != "" {
-		all = append(all, "seed="+o.seed)
+		all = append(all, "--seed="+o.seed)
 	}
 	if o.duration != "" {
-		all = append(all, "duration="+o.duration)
+		all = append(all, "--duration="+o.duration)
 	}
 	return append(all, o.sets...)
+}
+
+// checkOverrideFlags refuses a --seed or --duration given empty, which would
+// otherwise leave the scenario's value silently in place.
+func checkOverrideFlags(cmd *cobra.Command) error {
+	for _, f := range []struct{ name, example string }{{"seed", "7"}, {"duration", "30m"}} {
+		if fl := cmd.Flags().Lookup(f.name); fl != nil && fl.Changed && strings.TrimSpace(fl.Value.String()) == "" {
+			return usageError{fmt.Errorf("--%s: is empty; give a value, e.g. --%s %s", f.name, f.name, f.example)}
+		}
+	}
+	return nil
 }
 
 func newRunCmd() *cobra.Command {

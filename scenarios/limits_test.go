@@ -1,0 +1,109 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestFlinkJavaRanges: Flink's int options take any Java int and its
+// durations any Java long of milliseconds; one past is refused.
+func TestFlinkJavaRanges(t *testing.T) {
+	maxInt := strconv.Itoa(math.MaxInt32)
+	maxLong := strconv.FormatInt(math.MaxInt64, 10)
+	for _, c := range []struct {
+		set, want string // want "": accepted
+	}{
+		{"flink.restart-strategy.fixed-delay.attempts=" + maxInt, ""},
+		{"flink.restart-strategy.fixed-delay.attempts=2147483648", "--set flink.restart-strategy.fixed-delay.attempts=2147483648: flink.restart-strategy.fixed-delay.attempts: 2147483648 is out of range (0 to 2147483647)"},
+		{"flink.restart-strategy.failure-rate.max-failures-per-interval=" + maxInt, ""},
+		{"flink.restart-strategy.exponential-delay.attempts-before-reset-backoff=" + maxInt, ""},
+		{"flink.execution.checkpointing.tolerable-failed-checkpoints=" + maxInt, ""},
+		{"flink.execution.checkpointing.max-concurrent-checkpoints=" + maxInt, ""},
+		{"flink.state.backend.rocksdb.checkpoint.transfer.thread.num=" + maxInt, ""},
+		{"flink.taskmanager.numberOfTaskSlots=" + maxInt, ""},
+		{"flink.execution.checkpointing.timeout=" + maxLong, ""},
+		{"flink.execution.checkpointing.timeout=" + maxLong + " ms", ""},
+		{"flink.restart-strategy.fixed-delay.delay=" + maxLong + "d", ""},
+		{"flink.heartbeat.timeout=9223372036854775808", `--set flink.heartbeat.timeout=9223372036854775808: flink.heartbeat.timeout: "9223372036854775808" is too large: Flink reads durations as a Java long (at most 9223372036854775807)`},
+	} {
+		t.Run(c.set, func(t *testing.T) {
+			sets := []string{c.set, "flink.execution.checkpointing.interval=1min", "flink.restart-strategy.type=fixed-delay"}
+			l, err := Load("m.yaml", []byte(minimal), sets)
+			if c.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				assertRoundTrip(t, l)
+				return
+			}
+			var probs Problems
+			if !errors.As(err, &probs) || probs.Error() != c.want {
+				t.Fatalf("got %v\nwant %s", err, c.want)
+			}
+		})
+	}
+}
+
+// TestCountBound: a rate whose records over the run just fit the count
+// bound is accepted and runs with exact counts; just past it is refused at
+// the rate.
+func TestCountBound(t *testing.T) {
+	const dur = 10.0 // seconds
+	scenario := func(rate float64) []byte {
+		return fmt.Appendf(nil, `name: bound
+duration: 10s
+simulation: {sample-interval: 1s}
+sources:
+  - {name: src, rate: %v/s}
+sinks:
+  - {name: out, capacity: 1k/s}
+`, rate)
+	}
+	under := maxRunRecords / dur * (1 - 1e-9)
+	l, err := Load("under.yaml", scenario(under), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runLoaded(t, l)
+	rec := res.Summary.Records
+	if p := float64(rec.Produced); rec.Produced <= 0 || math.Abs(p-under*dur) > 1e-3*under*dur {
+		t.Errorf("produced %d, want about %g", rec.Produced, under*dur)
+	}
+	if rec.Sink <= 0 || rec.Sink > 11000 || rec.SourceLag <= 0 || rec.InFlight < 0 {
+		t.Errorf("counts %+v", rec)
+	}
+
+	over := maxRunRecords / dur * (1 + 1e-9)
+	_, err = Load("over.yaml", scenario(over), nil)
+	want := fmt.Sprintf("over.yaml:5:23: sources.src.rate: the source produces up to %s records in 10s (%s/s at its peak); a run counts at most 2^53 = 9007199254740992 records per operator: lower the rate or the duration", approx(over*dur), approx(over))
+	var probs Problems
+	if !errors.As(err, &probs) || probs.Error() != want {
+		t.Fatalf("got %v\nwant %s", err, want)
+	}
+}
+
+// zeros is an endless input, as /dev/zero is.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestReadIsBounded: whatever the input, Read holds at most MaxFileSize+1
+// bytes, and Load refuses more.
+func TestReadIsBounded(t *testing.T) {
+	data, err := Read(zeros{})
+	if err != nil || len(data) != MaxFileSize+1 {
+		t.Fatalf("read %d bytes, %v; want %d", len(data), err, MaxFileSize+1)
+	}
+	_, err = Load("/dev/zero", data, nil)
+	if want := "/dev/zero: the input is larger than 4 MiB; a scenario is a short text file"; err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %s", err, want)
+	}
+	exact, err := Read(strings.NewReader(minimal))
+	if err != nil || string(exact) != minimal {
+		t.Fatalf("a small input reads back as %q, %v", exact, err)
+	}
+}

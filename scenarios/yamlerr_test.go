@@ -1,0 +1,35 @@
+package scenarios
+
+import (
+	"testing"
+)
+
+// TestYAMLSyntaxInUsersWords: each YAML syntax error is reported at the
+// line and column of the offending character, in a user's words.
+func TestYAMLSyntaxInUsersWords(t *testing.T) {
+	for _, c := range []struct{ doc, want string }{
+		{"name: x\nsources:\n\t- {name: s}\n", "s.yaml:3:1: tabs are not allowed for indentation in YAML; use spaces"},
+		{"name: x\nsources:\n  - name: s\n  \trate: 1/s\n", "s.yaml:4:3: tabs are not allowed for indentation in YAML; use spaces"},
+		{"name: a: b\n", "s.yaml:1:8: a value cannot hold \": \" unless it is quoted, e.g. name: \"a: b\""},
+		{"name: x\n  seed: 1\n", "s.yaml:2:3: this key is indented deeper than the keys above it, and the key above already has a value; align it with them"},
+		{"name: x\nsources:\n  - name: s\n - name: t\n", "s.yaml:4:2: this line does not line up with the keys or list items above it; indent it as the lines it belongs with"},
+		{"name: x\nsources:\n  - name: s\n    rate: 1k/s\n   kind: kafka\n", "s.yaml:5:4: the items of a list must line up: every '- ' at the same column, an item's keys under its first"},
+		{"- a\nb: c\n", "s.yaml:2:1: the items of a list must line up: every '- ' at the same column, an item's keys under its first"},
+		{"name: \"x\nseed: 1\n", "s.yaml:1:7: the quote \" opened here is never closed"},
+		{"name: x\nsources: [ {name: a, rate: 1k/s\nsinks: []\n", "s.yaml:2:12: the { opened here is not closed: a } or a ',' between items is missing"},
+		{"name: x\nsources: [ {name: a}\nsinks: []\n", "s.yaml:2:10: the [ opened here is not closed: a ] or a ',' between items is missing"},
+		{"name: x\nseed: *y\n", "s.yaml:2:7: *y refers to no anchor; define &y before it"},
+		{"name: @x\n", "s.yaml:1:7: @ cannot start a value in YAML (it is reserved); put the value in quotes, e.g. \"@...\""},
+		{"name: x\nkey\nseed: 1\n", "s.yaml:2:1: \"key\" needs a ':' after it (key: value)"},
+		{"name: x\nsources: - a\n", "s.yaml:2:10: a list item (- ) cannot follow a key on the same line; start the list on the next line, indented"},
+		{"name: x\ndescription: \"a\\qb\"\n", "s.yaml:2:16: \\q is not an escape in a double-quoted value; write \\\\ for a backslash, or use single quotes"},
+		{"name: x\x01\n", "s.yaml:1:8: a control character (U+0001) is not allowed; a scenario is plain text"},
+		{"name: é\xff\n", "s.yaml:1:8: byte 0xFF is not UTF-8 text; save the file as UTF-8"},
+		{"%YAML 2.0\n---\nname: x\n", "s.yaml:1:1: the %YAML directive asks for a YAML version other than 1.x; remove it"},
+	} {
+		_, err := Load("s.yaml", []byte(c.doc), nil)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q:\n got %v\nwant %s", c.doc, err, c.want)
+		}
+	}
+}
