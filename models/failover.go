@@ -82,10 +82,7 @@ func (s *Simulation) stopAll(reason string) {
 
 // discardSubtask drops a subtask's step and held input.
 func (s *Simulation) discardSubtask(st *subtask) {
-	st.discarded += st.in.Records
-	if st.busy && st.syncing == 0 {
-		st.discarded += st.cur.Records
-	}
+	st.discarded += st.in.Records + st.inProcess()
 	st.in, st.cur = Chunk{}, Chunk{}
 	st.held = st.held[:0]
 	for i := range st.ops {

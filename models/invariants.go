@@ -25,13 +25,7 @@ func (s *Simulation) checkInvariants() error {
 			fail("kafka %s partition %d: appended %d, read %d, log holds %d unread", s.kafkaOwner[i].spec.Name, kp.index, kp.appended, kp.read, kp.unread())
 		}
 	}
-	active := func(st *subtask) int64 {
-		n := st.in.Records
-		if st.busy {
-			n += st.cur.Records
-		}
-		return n
-	}
+	active := func(st *subtask) int64 { return st.in.Records + st.inProcess() }
 	for _, e := range s.edges {
 		var inflight int64
 		for _, st := range e.from.task.subtasks {

@@ -172,10 +172,7 @@ func (s *Simulation) inFlight() int64 {
 				n += c.inflight
 			}
 		}
-		n += st.in.Records
-		if st.busy {
-			n += st.cur.Records
-		}
+		n += st.in.Records + st.inProcess()
 	}
 	return n
 }

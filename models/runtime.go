@@ -147,6 +147,16 @@ func (st *subtask) setState(now sim.Time, s taskState) {
 	st.state, st.since = s, now
 }
 
+// inProcess is the records of the step in progress. A subtask in its
+// checkpoint sync phase is busy too, but its last step is already counted:
+// st.cur still holds that step's records and must not count again.
+func (st *subtask) inProcess() int64 {
+	if st.busy && st.syncing == 0 {
+		return st.cur.Records
+	}
+	return 0
+}
+
 func (st *subtask) outputAvailable() bool {
 	for _, p := range st.parts {
 		if !p.available() {
