@@ -97,7 +97,7 @@ func (c *coordinator) start() {
 	c.running = true
 	lo, hi := int64(c.cfg.MinPause/sim.Millisecond), int64(c.cfg.Interval/sim.Millisecond)
 	delay := sim.Time(lo+c.rng.Int64N(max(hi-lo, 0)+1)) * sim.Millisecond
-	c.schedule(c.s.eng.Now() + delay)
+	c.schedule(sim.Add(c.s.eng.Now(), delay))
 }
 
 // stop aborts everything (the job is failing over); nothing is counted.
@@ -117,7 +117,7 @@ func (c *coordinator) schedule(at sim.Time) {
 
 // onTrigger is the periodic trigger firing.
 func (c *coordinator) onTrigger() {
-	c.schedule(c.nextTrigger + c.cfg.Interval)
+	c.schedule(sim.Add(c.nextTrigger, c.cfg.Interval))
 	c.queued = min(c.queued+1, maxQueuedRequests)
 	c.decide()
 }
@@ -129,7 +129,7 @@ func (c *coordinator) decide() {
 		return
 	}
 	if c.hasCompleted {
-		if wait := c.lastCompletion + c.cfg.MinPause - now; wait > 0 {
+		if wait := sim.Add(c.lastCompletion, c.cfg.MinPause) - now; wait > 0 {
 			c.queued--
 			c.refused++
 			c.s.eng.Disarm(c.trigger)
@@ -156,9 +156,9 @@ func (c *coordinator) begin() {
 			p.failInjected = true
 		}
 	}
-	s.eng.At(now+c.cfg.Timeout, evCkptTimeout, 0, p.id)
+	s.eng.At(sim.Add(now, c.cfg.Timeout), evCkptTimeout, 0, p.id)
 	if c.cfg.Unaligned && c.cfg.AlignedTimeout > 0 {
-		s.eng.At(now+c.cfg.AlignedTimeout, evAlignedTimeout, 0, p.id)
+		s.eng.At(sim.Add(now, c.cfg.AlignedTimeout), evAlignedTimeout, 0, p.id)
 	}
 	s.triggerSources(p)
 }
@@ -186,7 +186,7 @@ func (c *coordinator) ack(st *subtask, id int64) {
 	p.stats.NumAcked = p.acked
 	p.stats.LatestAck = now
 	if p.acked == len(p.subs) {
-		c.s.eng.At(now+c.cfg.Storage.RequestLatency, evCkptComplete, 0, id)
+		c.s.eng.At(sim.Add(now, c.cfg.Storage.RequestLatency), evCkptComplete, 0, id)
 	}
 }
 

@@ -45,7 +45,7 @@ func (s *Simulation) failover(reason string) {
 	s.job = jobRestarting
 	s.restarts++
 	s.downSince = now
-	s.eng.At(now+s.restarter.backoff(now), evRestart, 0, s.stamp(0))
+	s.eng.At(sim.Add(now, s.restarter.backoff(now)), evRestart, 0, s.stamp(0))
 }
 
 // stopAll cancels every task and drops what is in flight.
@@ -127,7 +127,7 @@ func (s *Simulation) restart() {
 	for _, t := range s.tmBack {
 		at = max(at, t)
 	}
-	s.eng.At(at+s.spec.Recovery.Redeploy, evDeployed, 0, s.stamp(0))
+	s.eng.At(sim.Add(at, s.spec.Recovery.Redeploy), evDeployed, 0, s.stamp(0))
 }
 
 // deployed: the tasks run again and restore their state.
@@ -222,7 +222,7 @@ func (s *Simulation) loseTaskManager(tm int) {
 	}
 	now := s.eng.Now()
 	s.tmLost[tm] = true
-	s.tmBack[tm] = now + s.spec.Recovery.TaskManagerStart
+	s.tmBack[tm] = sim.Add(now, s.spec.Recovery.TaskManagerStart)
 	for _, st := range s.subtasks {
 		if st.tm == tm {
 			st.dead = true
@@ -232,7 +232,7 @@ func (s *Simulation) loseTaskManager(tm int) {
 	if s.storage != nil {
 		s.storage.cancel(func(t *transfer) bool { return t.st.tm == tm })
 	}
-	s.eng.At(now+s.spec.Recovery.HeartbeatTimeout, evDetect, int32(tm), s.stamp(0))
+	s.eng.At(sim.Add(now, s.spec.Recovery.HeartbeatTimeout), evDetect, int32(tm), s.stamp(0))
 }
 
 // scheduleFailures arms the injected failures.
@@ -251,7 +251,7 @@ func (s *Simulation) scheduleFailures() {
 			}
 		case FailStorageSlowdown, FailStorageOutage:
 			s.eng.At(f.At, evFailure, int32(i), 0)
-			s.eng.At(f.At+f.For, evFailure, int32(i), 1)
+			s.eng.At(sim.Add(f.At, f.For), evFailure, int32(i), 1)
 		}
 	}
 }
@@ -268,7 +268,7 @@ func (s *Simulation) injectFailure(i int, end int64) {
 		}
 		s.loseTaskManager(tm)
 		if f.MTBF > 0 {
-			s.eng.At(now+sim.FromSeconds(s.failRng.ExpFloat64()*f.MTBF.Seconds()), evFailure, int32(i), 0)
+			s.eng.At(sim.Add(now, sim.FromSeconds(s.failRng.ExpFloat64()*f.MTBF.Seconds())), evFailure, int32(i), 0)
 		}
 	case FailCheckpoint:
 		if s.coord != nil && len(s.coord.pending) > 0 {

@@ -62,8 +62,8 @@ func (p *kafkaPartition) solve(a sim.Time, x float64) sim.Time {
 		if l <= 0 {
 			return sim.Never
 		}
-		t := a + sim.FromSeconds(x/l)
-		if t >= p.horizon || t < a {
+		t := sim.Add(a, sim.FromSeconds(x/l))
+		if t >= p.horizon {
 			return sim.Never
 		}
 		return t

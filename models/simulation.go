@@ -214,7 +214,7 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		s.markReady(st)
 	case evSample:
 		s.rec.sample()
-		if next := e.Now() + s.spec.Sim.SampleInterval; next <= s.spec.Duration {
+		if next := sim.Add(e.Now(), s.spec.Sim.SampleInterval); next <= s.spec.Duration {
 			e.At(next, evSample, 0, 0)
 		}
 	}
@@ -412,7 +412,7 @@ func (s *Simulation) gatherInput(st *subtask) bool {
 	target := s.stepTarget(st)
 	if st.readable < target && !st.gathered && s.spec.Sim.ChunkDelay > 0 && !s.barrierReadable(st) && !upstreamBlocked(st) {
 		if st.readable > 0 && !s.eng.Armed(st.gather) {
-			s.eng.Arm(st.gather, s.eng.Now()+s.spec.Sim.ChunkDelay, evGather, st.id, 0)
+			s.eng.Arm(st.gather, sim.Add(s.eng.Now(), s.spec.Sim.ChunkDelay), evGather, st.id, 0)
 		}
 		return false
 	}
@@ -539,8 +539,8 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	if limit < s.minStep(st) && available > limit {
 		return false, true
 	}
-	if available < min(target, limit) && oldest+s.spec.Sim.ChunkDelay > now && target > 1 {
-		s.eng.Arm(st.wake, oldest+s.spec.Sim.ChunkDelay, evSourceWake, st.id, 0)
+	if available < min(target, limit) && sim.Add(oldest, s.spec.Sim.ChunkDelay) > now && target > 1 {
+		s.eng.Arm(st.wake, sim.Add(oldest, s.spec.Sim.ChunkDelay), evSourceWake, st.id, 0)
 		return false, false
 	}
 	want := min(target, limit)
@@ -935,7 +935,7 @@ func (s *Simulation) armFlush(st *subtask) {
 	}
 	now := s.eng.Now()
 	k := (now-st.flushPhase)/to + 1
-	s.eng.Arm(st.flush, st.flushPhase+k*to, evFlush, st.id, 0)
+	s.eng.Arm(st.flush, sim.Add(st.flushPhase, k*to), evFlush, st.id, 0)
 }
 
 // flushAll finishes every non-empty open buffer of the subtask.
