@@ -1,6 +1,8 @@
 package models
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/flinksim/flinksim/sim"
@@ -47,4 +49,40 @@ func TestSyncPhaseIsNotInProcess(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestViolationReturnsTheResults: a run that breaks an invariant returns an
+// error wrapping ErrInvariant together with its results, the violation in
+// the summary.
+func TestViolationReturnsTheResults(t *testing.T) {
+	spec := ckptJob(10*sim.Second, 1)
+	spec.Duration = 30 * sim.Second
+	want, err := mustNew(t, spec).Run(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer BreakInvariantsForTest()()
+	res, err := mustNew(t, spec).Run(nil)
+	if !errors.Is(err, ErrInvariant) {
+		t.Fatalf("error %v, want one wrapping ErrInvariant", err)
+	}
+	if res == nil {
+		t.Fatal("no results")
+	}
+	if v := res.Summary.InvariantViolation; v != err.Error() || !strings.Contains(v, "broken on purpose") {
+		t.Errorf("invariant_violation %q, want the error %q", v, err)
+	}
+	res.Summary.InvariantViolation = ""
+	if res.Summary.Records != want.Summary.Records || len(res.Times) != len(want.Times) {
+		t.Errorf("records %+v over %d samples, want the run's %+v over %d", res.Summary.Records, len(res.Times), want.Summary.Records, len(want.Times))
+	}
+}
+
+func mustNew(t *testing.T, spec Spec) *Simulation {
+	t.Helper()
+	s, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

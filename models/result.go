@@ -44,6 +44,10 @@ type Summary struct {
 	// NotModelledFlinkKeys lists keys of the scenario's flink: block that
 	// flinksim ignores.
 	NotModelledFlinkKeys []string `json:"not_modelled_flink_keys,omitempty"`
+	// InvariantViolation is set when the run broke the simulator's own
+	// bookkeeping (a bug in flinksim): what was violated. The rest of the
+	// summary is what the run produced anyway.
+	InvariantViolation string `json:"invariant_violation,omitempty"`
 }
 
 // RecordCounts: with every selectivity 1, produced = sink + in_flight + source_lag.

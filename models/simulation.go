@@ -104,7 +104,9 @@ func New(spec Spec) (*Simulation, error) {
 func (s *Simulation) Engine() *sim.Engine { return s.eng }
 
 // Run simulates the whole duration and returns the results. progress, if not
-// nil, is called every few virtual minutes with the virtual time reached.
+// nil, is called every few virtual minutes with the virtual time reached. A
+// run that breaks an invariant returns its results with an error wrapping
+// ErrInvariant; other errors come with no results.
 func (s *Simulation) Run(progress func(now sim.Time)) (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -130,7 +132,10 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *Result, err error) {
 		}
 	}
 	if err := s.checkInvariants(); err != nil {
-		return nil, err
+		// The outputs of a run that breaks an invariant help to find the bug.
+		res := s.rec.result()
+		res.Summary.InvariantViolation = err.Error()
+		return res, err
 	}
 	return s.rec.result(), nil
 }
