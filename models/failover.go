@@ -215,10 +215,11 @@ func (s *Simulation) restoreChannel(c *channel, ch Chunk) {
 }
 
 // loseTaskManager kills a TaskManager now; the job fails over when the
-// JobManager notices, after heartbeat.timeout.
-func (s *Simulation) loseTaskManager(tm int) {
+// JobManager notices, after heartbeat.timeout. It reports whether the
+// TaskManager was running (a job restarting has none to lose).
+func (s *Simulation) loseTaskManager(tm int) bool {
 	if s.job != jobRunning || tm < 0 || tm >= s.totalTMs || s.tmLost[tm] {
-		return
+		return false
 	}
 	now := s.eng.Now()
 	s.tmLost[tm] = true
@@ -233,6 +234,7 @@ func (s *Simulation) loseTaskManager(tm int) {
 		s.storage.cancel(func(t *transfer) bool { return t.st.tm == tm })
 	}
 	s.eng.At(sim.Add(now, s.spec.Recovery.HeartbeatTimeout), evDetect, int32(tm), s.stamp(0))
+	return true
 }
 
 // scheduleFailures arms the injected failures.
@@ -260,24 +262,38 @@ func (s *Simulation) scheduleFailures() {
 func (s *Simulation) injectFailure(i int, end int64) {
 	f := s.spec.Failures[i]
 	now := s.eng.Now()
+	stats := &s.injected[i]
+	if end == 0 {
+		stats.Due++
+	}
 	switch f.Kind {
 	case FailTaskManager:
 		tm := f.TaskManager
 		if tm < 0 {
 			tm = s.failRng.IntN(s.totalTMs)
 		}
-		s.loseTaskManager(tm)
+		if s.loseTaskManager(tm) {
+			stats.TookEffect++
+		}
 		if f.MTBF > 0 {
 			s.eng.At(sim.Add(now, sim.FromSeconds(s.failRng.ExpFloat64()*f.MTBF.Seconds())), evFailure, int32(i), 0)
 		}
 	case FailCheckpoint:
-		if s.coord != nil && len(s.coord.pending) > 0 {
-			p := s.coord.pending[len(s.coord.pending)-1]
-			s.coord.fail(p.id, "An asynchronous checkpoint upload failed (injected).", true)
+		// The newest checkpoint in flight fails; with none, the next one
+		// triggered does.
+		switch {
+		case s.coord == nil:
+		case len(s.coord.pending) > 0:
+			s.failCheckpointInjected(i, s.coord.pending[len(s.coord.pending)-1].id)
+		default:
+			s.coord.failNext = append(s.coord.failNext, i)
 		}
 	case FailStorageSlowdown, FailStorageOutage:
 		if s.storage == nil {
 			return
+		}
+		if end == 0 {
+			stats.TookEffect++
 		}
 		factor := 0.0
 		if f.Kind == FailStorageSlowdown {
@@ -306,10 +322,32 @@ func (s *Simulation) transferDone(t *transfer) {
 		}
 		return
 	}
-	if p := s.coord.find(t.ckpt); p != nil && p.failInjected {
-		p.failInjected = false
-		s.coord.fail(p.id, "An asynchronous checkpoint upload failed (injected).", true)
+	if p := s.coord.find(t.ckpt); p != nil && p.injected > 0 {
+		s.failCheckpointInjected(p.injected-1, p.id)
 		return
 	}
 	s.uploaded(t.st, t.ckpt)
+}
+
+// failCheckpointInjected fails checkpoint id for injected failure i, unless
+// it has ended already.
+func (s *Simulation) failCheckpointInjected(i int, id int64) {
+	p := s.coord.find(id)
+	if p == nil {
+		return
+	}
+	p.injected = 0
+	s.injected[i].TookEffect++
+	s.coord.fail(id, reasonInjected, true)
+}
+
+// InjectedFailureSummary is one of the scenario's injected failures: how
+// often it came due within the run and how often it took effect (a
+// TaskManager that was running was lost, a checkpoint failed, the storage
+// slowed down). A TaskManager loss while the job restarts, or a storage
+// episode without checkpointing, changes nothing.
+type InjectedFailureSummary struct {
+	Kind       string `json:"kind"`
+	Due        int    `json:"due"`
+	TookEffect int    `json:"took_effect"`
 }

@@ -48,6 +48,9 @@ type Summary struct {
 	// bookkeeping (a bug in flinksim): what was violated. The rest of the
 	// summary is what the run produced anyway.
 	InvariantViolation string `json:"invariant_violation,omitempty"`
+	// InjectedFailures is each of the scenario's failures, in order: how
+	// often it came due and how often it took effect.
+	InjectedFailures []InjectedFailureSummary `json:"injected_failures,omitempty"`
 }
 
 // RecordCounts: with every selectivity 1, produced = sink + in_flight + source_lag.
@@ -164,6 +167,9 @@ func (r *recorder) result() *Result {
 		res.Summary.Checkpoints = s.checkpointSummary(res)
 	}
 	res.Failovers = s.failures
+	if len(s.injected) > 0 {
+		res.Summary.InjectedFailures = append([]InjectedFailureSummary(nil), s.injected...)
+	}
 	return res
 }
 

@@ -29,6 +29,7 @@ const (
 	evFailure                        // an injected failure
 	evKeyPhase                       // a key population changes (a hot key comes or goes)
 	evBatchFlush                     // a mini-batch's interval is over
+	evCkptInjected                   // an injected failure fails checkpoint Arg (Actor: the failure)
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -62,6 +63,7 @@ type Simulation struct {
 	attempt    int64 // execution attempt: events of earlier ones are ignored
 	restarts   int
 	failures   []FailureEvent
+	injected   []InjectedFailureSummary // by index in spec.Failures
 	tmLost     []bool
 	tmBack     []sim.Time // when a lost TaskManager's replacement is ready
 	restoring  int        // state downloads still running
@@ -92,6 +94,10 @@ func New(spec Spec) (*Simulation, error) {
 	s.tmLost = make([]bool, s.totalTMs)
 	s.tmBack = make([]sim.Time, s.totalTMs)
 	s.failRng = s.streams.Stream("failures")
+	s.injected = make([]InjectedFailureSummary, len(spec.Failures))
+	for i, f := range spec.Failures {
+		s.injected[i].Kind = f.Kind.String()
+	}
 	s.restarter = newRestarter(spec.Restart, s.streams.Stream("restart"))
 	if spec.Checkpointing != nil {
 		s.coord = newCoordinator(s, spec.Checkpointing)
@@ -197,6 +203,8 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		}
 	case evFailure:
 		s.injectFailure(int(ev.Actor), ev.Arg)
+	case evCkptInjected:
+		s.failCheckpointInjected(int(ev.Actor), ev.Arg)
 	case evBatchFlush:
 		st := s.subtasks[ev.Actor]
 		if _, ok := s.current(ev.Arg); ok && !st.dead {
