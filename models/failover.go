@@ -82,6 +82,11 @@ func (s *Simulation) stopAll(reason string) {
 
 // discardSubtask drops a subtask's step and held input.
 func (s *Simulation) discardSubtask(st *subtask) {
+	if st.inProcess() > 0 { // the step never ends: its records were not read
+		for i := range st.ops {
+			st.ops[i].selIn -= st.nin[i]
+		}
+	}
 	st.discarded += st.in.Records + st.inProcess()
 	st.in, st.cur = Chunk{}, Chunk{}
 	st.held = st.held[:0]

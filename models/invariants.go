@@ -112,6 +112,9 @@ func (s *Simulation) checkInvariants() error {
 	if sunk != s.rec.written {
 		fail("sinks took %d records but wrote %d", sunk, s.rec.written)
 	}
+	if rc := s.recordCounts(); !rc.balanced() {
+		fail("records do not balance: %+v", rc)
+	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%w: %w", ErrInvariant, joinErrs(errs))
 	}

@@ -86,3 +86,55 @@ func mustNew(t *testing.T, spec Spec) *Simulation {
 	}
 	return s
 }
+
+// TestRecordCountsTerms: each term of summary.json's records is what the
+// operators' own counts say: filtered and multiplied are an operator's
+// input minus its output and the reverse, fanned_out one copy of the output
+// per extra reader; and they balance.
+func TestRecordCountsTerms(t *testing.T) {
+	job := func(sel float64, fanOut, chained bool) Spec {
+		spec := ckptJob(10*sim.Second, 1)
+		spec.Duration, spec.Checkpointing = 20*sim.Second, nil
+		m := Node{Name: "map", Kind: KindOperator, Parallelism: 1, Chain: true, RecordSize: 100, Selectivity: sel,
+			Inputs: []Input{{From: "src", Exchange: Forward}}}
+		spec.Nodes = []Node{spec.Nodes[0], m, spec.Nodes[1], spec.Nodes[2]}
+		spec.Nodes[2].Inputs = []Input{{From: "map", Exchange: Hash}}
+		if fanOut {
+			spec.Nodes = append(spec.Nodes, Node{Name: "audit", Kind: KindSink, Parallelism: 1, Chain: chained, RecordSize: 100,
+				Sink: &Sink{}, Inputs: []Input{{From: "map", Exchange: Forward}}})
+		}
+		return spec
+	}
+	cases := []struct {
+		name            string
+		spec            Spec
+		filt, mult, fan func(m OperatorSummary) int64
+	}{
+		{"filter", job(0.3, false, false), func(m OperatorSummary) int64 { return m.RecordsIn - m.RecordsOut }, zero, zero},
+		{"multiply", job(2.5, false, false), zero, func(m OperatorSummary) int64 { return m.RecordsOut - m.RecordsIn }, zero},
+		{"fan-out over the network", job(1, true, false), zero, zero, func(m OperatorSummary) int64 { return m.RecordsOut }},
+		{"fan-out in the chain", job(0.7, true, true), func(m OperatorSummary) int64 { return m.RecordsIn - m.RecordsOut }, zero,
+			func(m OperatorSummary) int64 { return m.RecordsOut }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := runSpec(t, c.spec)
+			var m OperatorSummary
+			for _, o := range res.Summary.Operators {
+				if o.Name == "map" {
+					m = o
+				}
+			}
+			rc := res.Summary.Records
+			if rc.Filtered != c.filt(m) || rc.Multiplied != c.mult(m) || rc.FannedOut != c.fan(m) {
+				t.Errorf("filtered %d, multiplied %d, fanned out %d; want %d, %d, %d (map read %d, emitted %d)",
+					rc.Filtered, rc.Multiplied, rc.FannedOut, c.filt(m), c.mult(m), c.fan(m), m.RecordsIn, m.RecordsOut)
+			}
+			if m.RecordsIn == 0 || !rc.balanced() {
+				t.Errorf("map read %d; records %+v", m.RecordsIn, rc)
+			}
+		})
+	}
+}
+
+func zero(OperatorSummary) int64 { return 0 }

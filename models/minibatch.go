@@ -60,9 +60,9 @@ func (s *Simulation) emitBatch(st *subtask, pos int, n int64) {
 	op.aggregated += n
 	for _, p := range st.parts {
 		weights, d := s.batchOut(st, rt, p.edge.to, float64(n))
-		x := op.carry + d
+		x := op.batchCarry + d
 		k := int64(x)
-		op.carry = x - float64(k)
+		op.batchCarry = x - float64(k)
 		if k == 0 {
 			continue
 		}

@@ -70,15 +70,19 @@ type heldBuffer struct {
 
 // opState is one operator's counters and random stream inside one subtask.
 type opState struct {
-	in, out    int64
-	stateRecs  int64   // records that built the keyed state (reset on restore)
-	carry      float64 // selectivity: fraction of a record owed
+	in, out   int64
+	stateRecs int64 // records that built the keyed state (reset on restore)
+	// selIn counts the records selectivity was applied to, the step in
+	// progress included: the output is floor(selIn × selectivity) in all,
+	// exact however many steps it took (a carried fraction drifts).
+	selIn      int64
 	rng        *rand.Rand
 	sampledIn  int64
 	sampledOut int64
 	// mini-batch: the records waiting, and how many were folded into
 	// emitted aggregates
 	batch      Chunk
+	batchCarry float64 // aggregates owed
 	aggregated int64
 	dropped    int64 // batch records lost to failovers
 }

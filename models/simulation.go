@@ -591,10 +591,9 @@ func (s *Simulation) process(st *subtask) sim.Time {
 			secs += float64(nin)*rt.sinkSecPerRecord + float64(nin*rt.inRecordSize)*rt.sinkSecPerByte
 			st.nout[pos] = 0
 		default:
-			x := op.carry + float64(nin)*rt.spec.Selectivity
-			w := math.Floor(x)
-			op.carry = x - w
-			st.nout[pos] = int64(w)
+			sel := rt.spec.Selectivity
+			st.nout[pos] = int64(float64(op.selIn+nin)*sel) - int64(float64(op.selIn)*sel)
+			op.selIn += nin
 		}
 	}
 	return sim.FromSeconds(secs * s.storage.slowdown(st.tm))
