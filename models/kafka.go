@@ -46,7 +46,7 @@ type kafkaPartition struct {
 	read     int64 // the reader's position (offset of the next record)
 	readAll  int64 // records read in all, replays included
 	retained int64 // offset from which read records are kept for replay
-	keepRead bool  // keep read records (checkpointing is on)
+	keepRead bool  // keep read records (the job can fail over)
 	maxRuns  int
 }
 

@@ -408,6 +408,13 @@ func (s *Simulation) build() error {
 		}
 	}
 	// Kafka partitions, assigned to source readers as KafkaSourceEnumerator does.
+	// Read records are kept for replay when the job can fail over: without
+	// checkpoints a restart reads from the start (KafkaSource's default
+	// starting offsets, earliest).
+	canFail := spec.Checkpointing != nil
+	for _, f := range spec.Failures {
+		canFail = canFail || f.Kind == FailTaskManager
+	}
 	for _, t := range s.tasks {
 		head := t.nodes[0]
 		if head.spec.Kind != KindSource || head.spec.Kafka == nil {
@@ -416,7 +423,7 @@ func (s *Simulation) build() error {
 		k := head.spec.Kafka
 		for pi := 0; pi < k.Partitions; pi++ {
 			kp := &kafkaPartition{
-				gidx: len(s.kafka), keepRead: spec.Checkpointing != nil, index: int32(pi), rate: k.Rate, share: 1 / float64(k.Partitions), poisson: k.Poisson,
+				gidx: len(s.kafka), keepRead: canFail, index: int32(pi), rate: k.Rate, share: 1 / float64(k.Partitions), poisson: k.Poisson,
 				rng:   s.streams.Stream(fmt.Sprintf("arrivals/%s/%d", head.spec.Name, pi)),
 				chunk: s.chunkRecords(head), horizon: spec.Duration,
 				maxRuns: max(256, (1<<18)/k.Partitions),
