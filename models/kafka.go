@@ -73,7 +73,7 @@ func (p *kafkaPartition) solve(a sim.Time, x float64) sim.Time {
 		if hi >= p.horizon {
 			return sim.Never
 		}
-		lo, hi = hi, min(a+2*(hi-a), p.horizon)
+		lo, hi = hi, min(sim.Add(hi, hi-a), p.horizon) // a + 2(hi−a), saturating
 	}
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
