@@ -20,9 +20,9 @@ import (
 // TaskManager losses and checkpoint failures. -rapid.checks=N runs more.
 func TestInvariantsHoldOnRandomJobs(t *testing.T) {
 	if f := flag.Lookup("rapid.checks"); f != nil && f.Value.String() == f.DefValue {
-		n := "60"
+		n := "100"
 		if testing.Short() || raceEnabled {
-			n = "12"
+			n = "30"
 		}
 		_ = f.Value.Set(n)
 		defer func() { _ = f.Value.Set(f.DefValue) }()
