@@ -83,8 +83,10 @@ func (s *Simulation) stopAll(reason string) {
 // discardSubtask drops a subtask's step and held input.
 func (s *Simulation) discardSubtask(st *subtask) {
 	if st.inProcess() > 0 { // the step never ends: its records were not read
-		for i := range st.ops {
-			st.ops[i].selIn -= st.nin[i]
+		for i, rt := range st.t.nodes {
+			if rt.spec.Kind == KindOperator {
+				st.ops[i].selIn -= st.nin[i]
+			}
 		}
 	}
 	st.discarded += st.in.Records + st.inProcess()
