@@ -12,12 +12,14 @@ import (
 
 // TestInvariantsHoldOnRandomJobs: no valid job trips a simulator invariant
 // (records and buffers conserved everywhere, and summary.json's records
-// balance). Small random jobs: a Kafka source, an operator that filters or
-// multiplies, optionally a pre-aggregating mini-batch, a keyed operator with
-// or without state, a sink, and optionally a second sink reading the first
-// operator too (fan-out, chained or not); random seeds, durations,
-// checkpoint intervals, timeouts, sync phases, modes, restart strategies,
-// TaskManager losses and checkpoint failures. -rapid.checks=N runs more.
+// balance). Small random jobs: a Kafka source (constant rate or a step or
+// ramp), an operator that filters or multiplies, optionally a
+// pre-aggregating mini-batch or a salted partial stage, a keyed operator
+// (uniform keys, a hot key, a hot-key partitioner) with or without state, a
+// sink, and optionally a second sink reading the first operator too
+// (fan-out, chained or not); random seeds, durations, checkpoint intervals,
+// timeouts, sync phases, modes, restart strategies, TaskManager losses,
+// checkpoint failures and storage episodes. -rapid.checks=N runs more.
 func TestInvariantsHoldOnRandomJobs(t *testing.T) {
 	if f := flag.Lookup("rapid.checks"); f != nil && f.Value.String() == f.DefValue {
 		n := "100"
@@ -64,18 +66,38 @@ func randomJob(rt *rapid.T) Spec {
 	spec.Network.BufferTimeout = rapid.SampledFrom([]sim.Time{0, sim.Millisecond, 100 * sim.Millisecond, FlushOnlyWhenFull}).Draw(rt, "buffer-timeout")
 	size := rapid.Int64Range(10, 40000).Draw(rt, "record-size")
 	cost := sim.Exponential{M: 1 / rate / float64(rapid.IntRange(1, 4).Draw(rt, "headroom")) * float64(p)}
-	keyed := &Keyed{Keys: UniformKeys{N: rapid.Int64Range(1, 5000).Draw(rt, "keys")},
-		StatePerKey: rapid.SampledFrom([]int64{0, 100, 1 << 20}).Draw(rt, "state-per-key"), Warm: rapid.Bool().Draw(rt, "warm")}
+	var keys KeySpace = UniformKeys{N: rapid.Int64Range(1, 5000).Draw(rt, "keys")}
+	pop := &Population{N: rapid.Int64Range(1, 5000).Draw(rt, "population"), Type: KeyString, Prefix: "k",
+		Hot: []HotKey{{Key: "hot", Share: rapid.Float64Range(0.01, 0.9).Draw(rt, "hot-share")}}}
+	keyKind := rapid.IntRange(0, 3).Draw(rt, "key-kind") // uniform, a hot key, a hot-key partitioner, salting
+	if keyKind > 0 {
+		keys = pop
+	}
+	keyed := &Keyed{Keys: keys, StatePerKey: rapid.SampledFrom([]int64{0, 100, 1 << 20}).Draw(rt, "state-per-key"), Warm: rapid.Bool().Draw(rt, "warm")}
+	if keyKind == 2 {
+		keyed.HotPartitioner = &HotPartitioner{Top: 1, LeastLoaded: rapid.Bool().Draw(rt, "least-loaded")}
+	}
+	var profile RateProfile = ConstantRate(rate)
+	if rapid.Bool().Draw(rt, "rate-steps") {
+		profile = Piecewise{Points: []Point{{0, rate}, {ms(0, 20000, "step-at"), rate * rapid.Float64Range(0, 3).Draw(rt, "step")}},
+			Linear: rapid.Bool().Draw(rt, "ramp")}
+	}
 	first := rapid.SampledFrom([]Exchange{Forward, Rebalance}).Draw(rt, "first-exchange")
 	nodes := []Node{
 		{Name: "src", Kind: KindSource, Parallelism: p, Chain: true, RecordSize: size,
-			Kafka: &Kafka{Topic: "t", Partitions: rapid.IntRange(1, 5).Draw(rt, "partitions"), Rate: ConstantRate(rate),
+			Kafka: &Kafka{Topic: "t", Partitions: rapid.IntRange(1, 5).Draw(rt, "partitions"), Rate: profile,
 				Poisson: rapid.Bool().Draw(rt, "poisson"), InitialBacklog: rapid.Int64Range(0, 2000).Draw(rt, "backlog")}},
 		{Name: "map", Kind: KindOperator, Parallelism: p, Chain: true, RecordSize: size, Cost: cost,
 			Selectivity: rapid.SampledFrom([]float64{1, 0.3, 0.7, 2.5}).Draw(rt, "selectivity"), Inputs: []Input{{From: "src", Exchange: first}}},
 	}
 	into := "map"
-	if rapid.Bool().Draw(rt, "mini-batch") {
+	if keyKind == 3 { // salting: a keyed partial stage on salted keys, then the final stage
+		nodes = append(nodes, Node{Name: "partial", Kind: KindOperator, Parallelism: p, MaxParallelism: 128, Chain: true, RecordSize: size,
+			Selectivity: 1, Inputs: []Input{{From: "map", Exchange: Hash}},
+			Keyed:     &Keyed{Keys: SaltedKeys{Base: pop, Buckets: rapid.IntRange(2, 4).Draw(rt, "buckets"), HotShare: rapid.Float64Range(0, 0.5).Draw(rt, "salt-share")}},
+			MiniBatch: &MiniBatch{Size: rapid.Int64Range(0, 500).Draw(rt, "partial-size"), Interval: ms(1, 2000, "partial-interval")}})
+		into = "partial"
+	} else if rapid.Bool().Draw(rt, "mini-batch") {
 		nodes = append(nodes, Node{Name: "pre", Kind: KindOperator, Parallelism: p, Chain: true, RecordSize: size, Selectivity: 1,
 			Inputs:    []Input{{From: "map", Exchange: Forward}},
 			MiniBatch: &MiniBatch{Size: rapid.Int64Range(0, 500).Draw(rt, "batch-size"), Interval: ms(1, 2000, "batch-interval")}})
@@ -121,13 +143,20 @@ func randomJob(rt *rapid.T) Spec {
 	spec.Recovery = Recovery{HeartbeatTimeout: ms(0, 5000, "heartbeat"), Redeploy: ms(0, 2000, "redeploy"), TaskManagerStart: ms(0, 5000, "tm-start")}
 	for i := rapid.IntRange(0, 3).Draw(rt, "failures"); i > 0; i-- {
 		at := ms(0, int64(spec.Duration/sim.Millisecond), "failure-at")
-		switch rapid.IntRange(0, 2).Draw(rt, "failure-kind") {
+		switch rapid.IntRange(0, 5).Draw(rt, "failure-kind") {
 		case 0:
 			spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, At: at, TaskManager: -1})
 		case 1:
 			spec.Failures = append(spec.Failures, Failure{Kind: FailCheckpoint, At: at})
-		default:
+		case 2:
 			spec.Failures = append(spec.Failures, Failure{Kind: FailCheckpoint, Checkpoint: rapid.Int64Range(1, 5).Draw(rt, "failed-checkpoint")})
+		case 3:
+			spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, MTBF: ms(1000, 30000, "mtbf"), TaskManager: -1})
+		case 4:
+			spec.Failures = append(spec.Failures, Failure{Kind: FailStorageOutage, At: at, For: ms(0, 10000, "outage")})
+		default:
+			spec.Failures = append(spec.Failures, Failure{Kind: FailStorageSlowdown, At: at, For: ms(0, 10000, "slowdown"),
+				Factor: rapid.Float64Range(1, 20).Draw(rt, "factor")})
 		}
 	}
 	return spec

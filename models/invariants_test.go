@@ -138,3 +138,26 @@ func TestRecordCountsTerms(t *testing.T) {
 }
 
 func zero(OperatorSummary) int64 { return 0 }
+
+// TestSaltingFewKeys: salting a population of one (hot) key over two
+// buckets leaves subtasks less than one key of a tier; the partial stage's
+// aggregates were NaN there, and the run panicked (found by the property
+// test).
+func TestSaltingFewKeys(t *testing.T) {
+	pop := &Population{N: 1, Type: KeyString, Prefix: "k", Hot: []HotKey{{Key: "hot", Share: 0.9}}}
+	spec := Spec{Name: "salted", Duration: sim.Second, Network: DefaultNetwork(), SlotsPerTaskManager: 1,
+		Sim: Settings{SampleInterval: 100 * sim.Millisecond}}
+	spec.Nodes = []Node{
+		{Name: "src", Kind: KindSource, Parallelism: 3, Chain: true, RecordSize: 10, Kafka: &Kafka{Topic: "t", Partitions: 1, Rate: ConstantRate(50)}},
+		{Name: "partial", Kind: KindOperator, Parallelism: 3, MaxParallelism: 128, Chain: true, RecordSize: 10, Selectivity: 1,
+			Inputs: []Input{{From: "src", Exchange: Hash}}, Keyed: &Keyed{Keys: SaltedKeys{Base: pop, Buckets: 2}},
+			MiniBatch: &MiniBatch{Interval: sim.Millisecond}},
+		{Name: "final", Kind: KindOperator, Parallelism: 1, MaxParallelism: 128, Chain: true, RecordSize: 10, Selectivity: 1,
+			Inputs: []Input{{From: "partial", Exchange: Hash}}, Keyed: &Keyed{Keys: pop}},
+		{Name: "out", Kind: KindSink, Parallelism: 1, Chain: true, RecordSize: 10, Sink: &Sink{}, Inputs: []Input{{From: "final"}}},
+	}
+	res := runSpec(t, spec)
+	if rc := res.Summary.Records; rc.Sink == 0 || rc.Merged < 0 {
+		t.Errorf("records %+v: want some written, none merged below zero", rc)
+	}
+}
