@@ -59,7 +59,7 @@ func extremeDurations(t *testing.T, huge sim.Time) {
 			s.Restart = RestartStrategy{Kind: "failure-rate", Delay: huge, MaxFailuresPerInterval: 1, FailureRateInterval: huge}
 		}, nil},
 		{"storage outage", func(s *Spec) {
-			s.Failures = append(s.Failures, Failure{Kind: FailStorageOutage, At: 50 * sim.Second, For: huge})
+			s.Failures = append(s.Failures, Failure{Kind: FailStorageOutage, At: 10 * sim.Second, For: huge})
 		}, nil},
 		{"TaskManager MTBF", func(s *Spec) {
 			s.Failures = []Failure{{Kind: FailTaskManager, MTBF: huge, TaskManager: -1}}
@@ -77,7 +77,8 @@ func extremeDurations(t *testing.T, huge sim.Time) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			spec := recoveryJob(1000, 2000, 100*sim.Second)
+			spec := recoveryJob(1000, 2000, 20*sim.Second)
+			spec.Duration = 80 * sim.Second // the failover, restore and catch-up take 53 s
 			c.set(&spec)
 			_, res := runWith(t, spec)
 			if c.check != nil {
