@@ -37,7 +37,9 @@ type pendingCheckpoint struct {
 	// channelState holds in-flight records an unaligned checkpoint persisted,
 	// restored into their channels on recovery.
 	channelState []channelState
-	failInjected bool
+	// injected is 1 + the index of an injected failure that fails this
+	// checkpoint's first upload (checkpoint-failure: {checkpoint: N}); 0: none.
+	injected int
 }
 
 // subtaskSnapshot is one subtask's part of a checkpoint.
@@ -83,6 +85,10 @@ type coordinator struct {
 	lastCompleted  *pendingCheckpoint // the restore point
 	failures       int                // consecutive counted failures
 
+	// failNext holds injected failures due when no checkpoint was in
+	// flight: they fail the next checkpoint triggered.
+	failNext []int
+
 	history                             []*CheckpointStats
 	completed, failed, expired, refused int
 	restored                            []RestoreStats
@@ -98,7 +104,7 @@ func (c *coordinator) start() {
 	c.running = true
 	lo, hi := int64(c.cfg.MinPause/sim.Millisecond), int64(c.cfg.Interval/sim.Millisecond)
 	delay := sim.Time(lo+c.rng.Int64N(max(hi-lo, 0)+1)) * sim.Millisecond
-	c.schedule(c.s.eng.Now() + delay)
+	c.schedule(sim.Add(c.s.eng.Now(), delay))
 }
 
 // stop aborts everything (the job is failing over); nothing is counted.
@@ -118,7 +124,7 @@ func (c *coordinator) schedule(at sim.Time) {
 
 // onTrigger is the periodic trigger firing.
 func (c *coordinator) onTrigger() {
-	c.schedule(c.nextTrigger + c.cfg.Interval)
+	c.schedule(sim.Add(c.nextTrigger, c.cfg.Interval))
 	c.queued = min(c.queued+1, maxQueuedRequests)
 	c.decide()
 }
@@ -130,7 +136,7 @@ func (c *coordinator) decide() {
 		return
 	}
 	if c.hasCompleted {
-		if wait := c.lastCompletion + c.cfg.MinPause - now; wait > 0 {
+		if wait := sim.Add(c.lastCompletion, c.cfg.MinPause) - now; wait > 0 {
 			c.queued--
 			c.refused++
 			c.s.eng.Disarm(c.trigger)
@@ -152,16 +158,23 @@ func (c *coordinator) begin() {
 	p.stats = &CheckpointStats{ID: p.id, Status: "IN_PROGRESS", Trigger: now, NumSubtasks: len(s.subtasks)}
 	c.history = append(c.history, p.stats)
 	c.pending = append(c.pending, p)
-	for _, f := range s.spec.Failures {
+	for i, f := range s.spec.Failures {
 		if f.Kind == FailCheckpoint && f.Checkpoint == p.id {
-			p.failInjected = true
+			p.injected = i + 1
+			s.injected[i].Due++
 		}
 	}
-	s.eng.At(now+c.cfg.Timeout, evCkptTimeout, 0, p.id)
+	s.eng.At(sim.Add(now, c.cfg.Timeout), evCkptTimeout, 0, p.id)
 	if c.cfg.Unaligned && c.cfg.AlignedTimeout > 0 {
-		s.eng.At(now+c.cfg.AlignedTimeout, evAlignedTimeout, 0, p.id)
+		s.eng.At(sim.Add(now, c.cfg.AlignedTimeout), evAlignedTimeout, 0, p.id)
 	}
 	s.triggerSources(p)
+	// Failures due while none was in flight fail this one, once the
+	// trigger is done.
+	for _, i := range c.failNext {
+		s.eng.At(now, evCkptInjected, int32(i), p.id)
+	}
+	c.failNext = c.failNext[:0]
 }
 
 func (c *coordinator) find(id int64) *pendingCheckpoint {
@@ -187,7 +200,11 @@ func (c *coordinator) ack(st *subtask, id int64) {
 	p.stats.NumAcked = p.acked
 	p.stats.LatestAck = now
 	if p.acked == len(p.subs) {
-		c.s.eng.At(now+c.cfg.Storage.RequestLatency, evCkptComplete, 0, id)
+		if p.injected > 0 { // no upload ended to fail: the injected failure takes the last acknowledgement
+			c.s.eng.At(now, evCkptInjected, int32(p.injected-1), id)
+			return
+		}
+		c.s.eng.At(sim.Add(now, c.cfg.Storage.RequestLatency), evCkptComplete, 0, id)
 	}
 }
 
@@ -255,7 +272,10 @@ func (c *coordinator) finish(p *pendingCheckpoint, ok bool, reason string, count
 	}
 }
 
-const reasonExpired = "Checkpoint expired before completing."
+const (
+	reasonExpired  = "Checkpoint expired before completing."
+	reasonInjected = "An asynchronous checkpoint upload failed (injected)."
+)
 
 // expire is the timeout of checkpoint id.
 func (c *coordinator) expire(id int64) {

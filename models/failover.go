@@ -45,7 +45,7 @@ func (s *Simulation) failover(reason string) {
 	s.job = jobRestarting
 	s.restarts++
 	s.downSince = now
-	s.eng.At(now+s.restarter.backoff(now), evRestart, 0, s.stamp(0))
+	s.eng.At(sim.Add(now, s.restarter.backoff(now)), evRestart, 0, s.stamp(0))
 }
 
 // stopAll cancels every task and drops what is in flight.
@@ -82,10 +82,14 @@ func (s *Simulation) stopAll(reason string) {
 
 // discardSubtask drops a subtask's step and held input.
 func (s *Simulation) discardSubtask(st *subtask) {
-	st.discarded += st.in.Records
-	if st.busy && st.syncing == 0 {
-		st.discarded += st.cur.Records
+	if st.inProcess() > 0 { // the step never ends: its records were not read
+		for i, rt := range st.t.nodes {
+			if rt.spec.Kind == KindOperator {
+				st.ops[i].selIn -= st.nin[i]
+			}
+		}
 	}
+	st.discarded += st.in.Records + st.inProcess()
 	st.in, st.cur = Chunk{}, Chunk{}
 	st.held = st.held[:0]
 	for i := range st.ops {
@@ -130,7 +134,7 @@ func (s *Simulation) restart() {
 	for _, t := range s.tmBack {
 		at = max(at, t)
 	}
-	s.eng.At(at+s.spec.Recovery.Redeploy, evDeployed, 0, s.stamp(0))
+	s.eng.At(sim.Add(at, s.spec.Recovery.Redeploy), evDeployed, 0, s.stamp(0))
 }
 
 // deployed: the tasks run again and restore their state.
@@ -218,14 +222,15 @@ func (s *Simulation) restoreChannel(c *channel, ch Chunk) {
 }
 
 // loseTaskManager kills a TaskManager now; the job fails over when the
-// JobManager notices, after heartbeat.timeout.
-func (s *Simulation) loseTaskManager(tm int) {
+// JobManager notices, after heartbeat.timeout. It reports whether the
+// TaskManager was running (a job restarting has none to lose).
+func (s *Simulation) loseTaskManager(tm int) bool {
 	if s.job != jobRunning || tm < 0 || tm >= s.totalTMs || s.tmLost[tm] {
-		return
+		return false
 	}
 	now := s.eng.Now()
 	s.tmLost[tm] = true
-	s.tmBack[tm] = now + s.spec.Recovery.TaskManagerStart
+	s.tmBack[tm] = sim.Add(now, s.spec.Recovery.TaskManagerStart)
 	for _, st := range s.subtasks {
 		if st.tm == tm {
 			st.dead = true
@@ -235,7 +240,8 @@ func (s *Simulation) loseTaskManager(tm int) {
 	if s.storage != nil {
 		s.storage.cancel(func(t *transfer) bool { return t.st.tm == tm })
 	}
-	s.eng.At(now+s.spec.Recovery.HeartbeatTimeout, evDetect, int32(tm), s.stamp(0))
+	s.eng.At(sim.Add(now, s.spec.Recovery.HeartbeatTimeout), evDetect, int32(tm), s.stamp(0))
+	return true
 }
 
 // scheduleFailures arms the injected failures.
@@ -254,7 +260,7 @@ func (s *Simulation) scheduleFailures() {
 			}
 		case FailStorageSlowdown, FailStorageOutage:
 			s.eng.At(f.At, evFailure, int32(i), 0)
-			s.eng.At(f.At+f.For, evFailure, int32(i), 1)
+			s.eng.At(sim.Add(f.At, f.For), evFailure, int32(i), 1)
 		}
 	}
 }
@@ -263,24 +269,38 @@ func (s *Simulation) scheduleFailures() {
 func (s *Simulation) injectFailure(i int, end int64) {
 	f := s.spec.Failures[i]
 	now := s.eng.Now()
+	stats := &s.injected[i]
+	if end == 0 {
+		stats.Due++
+	}
 	switch f.Kind {
 	case FailTaskManager:
 		tm := f.TaskManager
 		if tm < 0 {
 			tm = s.failRng.IntN(s.totalTMs)
 		}
-		s.loseTaskManager(tm)
+		if s.loseTaskManager(tm) {
+			stats.TookEffect++
+		}
 		if f.MTBF > 0 {
-			s.eng.At(now+sim.FromSeconds(s.failRng.ExpFloat64()*f.MTBF.Seconds()), evFailure, int32(i), 0)
+			s.eng.At(sim.Add(now, sim.FromSeconds(s.failRng.ExpFloat64()*f.MTBF.Seconds())), evFailure, int32(i), 0)
 		}
 	case FailCheckpoint:
-		if s.coord != nil && len(s.coord.pending) > 0 {
-			p := s.coord.pending[len(s.coord.pending)-1]
-			s.coord.fail(p.id, "An asynchronous checkpoint upload failed (injected).", true)
+		// The newest checkpoint in flight fails; with none, the next one
+		// triggered does.
+		switch {
+		case s.coord == nil:
+		case len(s.coord.pending) > 0:
+			s.failCheckpointInjected(i, s.coord.pending[len(s.coord.pending)-1].id)
+		default:
+			s.coord.failNext = append(s.coord.failNext, i)
 		}
 	case FailStorageSlowdown, FailStorageOutage:
 		if s.storage == nil {
 			return
+		}
+		if end == 0 {
+			stats.TookEffect++
 		}
 		factor := 0.0
 		if f.Kind == FailStorageSlowdown {
@@ -309,10 +329,32 @@ func (s *Simulation) transferDone(t *transfer) {
 		}
 		return
 	}
-	if p := s.coord.find(t.ckpt); p != nil && p.failInjected {
-		p.failInjected = false
-		s.coord.fail(p.id, "An asynchronous checkpoint upload failed (injected).", true)
+	if p := s.coord.find(t.ckpt); p != nil && p.injected > 0 {
+		s.failCheckpointInjected(p.injected-1, p.id)
 		return
 	}
 	s.uploaded(t.st, t.ckpt)
+}
+
+// failCheckpointInjected fails checkpoint id for injected failure i, unless
+// it has ended already.
+func (s *Simulation) failCheckpointInjected(i int, id int64) {
+	p := s.coord.find(id)
+	if p == nil {
+		return
+	}
+	p.injected = 0
+	s.injected[i].TookEffect++
+	s.coord.fail(id, reasonInjected, true)
+}
+
+// InjectedFailureSummary is one of the scenario's injected failures: how
+// often it came due within the run and how often it took effect (a
+// TaskManager that was running was lost, a checkpoint failed, the storage
+// slowed down). A TaskManager loss while the job restarts, or a storage
+// episode without checkpointing, changes nothing.
+type InjectedFailureSummary struct {
+	Kind       string `json:"kind"`
+	Due        int    `json:"due"`
+	TookEffect int    `json:"took_effect"`
 }

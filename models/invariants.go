@@ -1,17 +1,39 @@
 package models
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 )
+
+// ErrInvariant marks a run whose own bookkeeping broke: a bug in the
+// simulator, never a property of the scenario. Run still returns the results
+// of such a run, with the violation in Summary.InvariantViolation.
+var ErrInvariant = errors.New("simulator invariant violated (a bug; please report it)")
+
+// breakInvariants makes every run fail its check, for tests of how a
+// violation is reported (BreakInvariantsForTest).
+var breakInvariants atomic.Bool
+
+// BreakInvariantsForTest makes every run report an invariant violation until
+// the returned function is called. Only tests call it.
+func BreakInvariantsForTest() (restore func()) {
+	breakInvariants.Store(true)
+	return func() { breakInvariants.Store(false) }
+}
 
 // checkInvariants verifies the run's own bookkeeping: records are conserved at
 // every Kafka partition, edge, chain link and sink, buffers are conserved at
 // every channel, pool and gate, and the clock reached the end. Every run calls
-// it; a violation is a bug in the simulator, reported as an error.
+// it; a violation is a bug in the simulator, reported as an error wrapping
+// ErrInvariant.
 func (s *Simulation) checkInvariants() error {
 	var errs []error
 	fail := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if breakInvariants.Load() {
+		fail("broken on purpose by a test")
+	}
 	if s.eng.Now() != s.spec.Duration {
 		fail("clock ended at %v, not %v", s.eng.Now(), s.spec.Duration)
 	}
@@ -25,13 +47,7 @@ func (s *Simulation) checkInvariants() error {
 			fail("kafka %s partition %d: appended %d, read %d, log holds %d unread", s.kafkaOwner[i].spec.Name, kp.index, kp.appended, kp.read, kp.unread())
 		}
 	}
-	active := func(st *subtask) int64 {
-		n := st.in.Records
-		if st.busy {
-			n += st.cur.Records
-		}
-		return n
-	}
+	active := func(st *subtask) int64 { return st.in.Records + st.inProcess() }
 	for _, e := range s.edges {
 		var inflight int64
 		for _, st := range e.from.task.subtasks {
@@ -96,8 +112,11 @@ func (s *Simulation) checkInvariants() error {
 	if sunk != s.rec.written {
 		fail("sinks took %d records but wrote %d", sunk, s.rec.written)
 	}
+	if rc := s.recordCounts(); !rc.balanced() {
+		fail("records do not balance: %+v", rc)
+	}
 	if len(errs) > 0 {
-		return fmt.Errorf("simulator invariant violated (a bug; please report it): %w", joinErrs(errs))
+		return fmt.Errorf("%w: %w", ErrInvariant, joinErrs(errs))
 	}
 	return nil
 }

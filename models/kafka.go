@@ -46,7 +46,7 @@ type kafkaPartition struct {
 	read     int64 // the reader's position (offset of the next record)
 	readAll  int64 // records read in all, replays included
 	retained int64 // offset from which read records are kept for replay
-	keepRead bool  // keep read records (checkpointing is on)
+	keepRead bool  // keep read records (the job can fail over)
 	maxRuns  int
 }
 
@@ -62,8 +62,8 @@ func (p *kafkaPartition) solve(a sim.Time, x float64) sim.Time {
 		if l <= 0 {
 			return sim.Never
 		}
-		t := a + sim.FromSeconds(x/l)
-		if t >= p.horizon || t < a {
+		t := sim.Add(a, sim.FromSeconds(x/l))
+		if t >= p.horizon {
 			return sim.Never
 		}
 		return t
@@ -73,7 +73,7 @@ func (p *kafkaPartition) solve(a sim.Time, x float64) sim.Time {
 		if hi >= p.horizon {
 			return sim.Never
 		}
-		lo, hi = hi, min(a+2*(hi-a), p.horizon)
+		lo, hi = hi, min(sim.Add(hi, hi-a), p.horizon) // a + 2(hi−a), saturating
 	}
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2

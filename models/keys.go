@@ -357,11 +357,16 @@ func sortHeavy(h []HeavyKey) {
 }
 
 // expectedDistinct is how many of k equally likely keys appear at least once
-// in m draws: k·(1 − (1 − 1/k)^m).
+// in m draws: k·(1 − (1 − 1/k)^m). Layouts spread keys evenly over key
+// groups, so a subtask's part of a tier may hold less than one key; there
+// the formula has no meaning and its Poisson limit k·(1 − e^(−m/k)) (each key
+// drawn Poisson(m/k) times), which it approaches for large k, takes over.
 func expectedDistinct(k, m float64) float64 {
 	switch {
 	case k <= 0 || m <= 0:
 		return 0
+	case k < 1:
+		return k * -math.Expm1(-m/k)
 	case k == 1:
 		return 1
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/flinksim/flinksim/models/partitioning"
+	"github.com/flinksim/flinksim/sim"
 )
 
 // Mini-batch aggregation: an operator that folds its input per key and
@@ -29,7 +30,7 @@ func (s *Simulation) batchIn(st *subtask, pos int, n int64) {
 	piece.Records, piece.Bytes = n, n*rt.spec.RecordSize
 	mb := rt.spec.MiniBatch
 	if op.batch.Records == 0 && mb.Interval > 0 {
-		s.eng.Arm(st.batchTimer, s.eng.Now()+mb.Interval, evBatchFlush, st.id, s.stamp(0))
+		s.eng.Arm(st.batchTimer, sim.Add(s.eng.Now(), mb.Interval), evBatchFlush, st.id, s.stamp(0))
 	}
 	op.batch.Absorb(&piece)
 	for mb.Size > 0 && op.batch.Records >= mb.Size {
@@ -59,9 +60,9 @@ func (s *Simulation) emitBatch(st *subtask, pos int, n int64) {
 	op.aggregated += n
 	for _, p := range st.parts {
 		weights, d := s.batchOut(st, rt, p.edge.to, float64(n))
-		x := op.carry + d
+		x := op.batchCarry + d
 		k := int64(x)
-		op.carry = x - float64(k)
+		op.batchCarry = x - float64(k)
 		if k == 0 {
 			continue
 		}
@@ -72,7 +73,7 @@ func (s *Simulation) emitBatch(st *subtask, pos int, n int64) {
 	}
 	s.eng.Disarm(st.batchTimer)
 	if op.batch.Records > 0 && rt.spec.MiniBatch.Interval > 0 {
-		s.eng.Arm(st.batchTimer, s.eng.Now()+rt.spec.MiniBatch.Interval, evBatchFlush, st.id, s.stamp(0))
+		s.eng.Arm(st.batchTimer, sim.Add(s.eng.Now(), rt.spec.MiniBatch.Interval), evBatchFlush, st.id, s.stamp(0))
 	}
 }
 

@@ -140,7 +140,7 @@ func hasOutputs(t *task) bool {
 func (r *recorder) sunk(rt *nodeRT, st *subtask, now sim.Time, n int64, c *Chunk) {
 	visible := now
 	if d := rt.spec.Sink; d != nil && d.Latency != nil {
-		visible += sim.FromSeconds(d.Latency.Sample(st.ops[rt.pos].rng))
+		visible = sim.Add(visible, sim.FromSeconds(d.Latency.Sample(st.ops[rt.pos].rng)))
 	}
 	lo := (visible - c.CreatedHi).Seconds()
 	hi := (visible - c.CreatedLo).Seconds()

@@ -154,3 +154,29 @@ func TestDuplicatesCountedOnce(t *testing.T) {
 		t.Errorf("duplicated %d exceeds replayed %d", s.duplicated, s.replayed)
 	}
 }
+
+// TestRecoveryWithoutCheckpointing: with checkpointing off, a restart reads
+// the topic again from the start (KafkaSource's default starting offsets),
+// so the records read before the failure stay in the log for it: all
+// lambda·T of them are replayed. (They were dropped from the log before,
+// and the reader was left pointing at records that were no longer there.)
+func TestRecoveryWithoutCheckpointing(t *testing.T) {
+	const lambda, failAt = 1000.0, 100 * sim.Second
+	spec := recoveryJob(lambda, 2000, failAt)
+	spec.Checkpointing = nil
+	s, res := runWith(t, spec)
+	if len(res.Failovers) != 1 {
+		t.Fatalf("failovers %+v, want one", res.Failovers)
+	}
+	want := int64(lambda * failAt.Seconds())
+	if got := res.Summary.Records.Replayed; got != s.replayed || math.Abs(float64(got-want)) > float64(spec.Sim.ChunkRecords) {
+		t.Errorf("replayed %d (counter %d), want the %d records read before the failure, to a chunk", got, s.replayed, want)
+	}
+	// The first records, created at 0, are written again once the job runs
+	// again (nothing to download).
+	rc := spec.Recovery
+	back := failAt + max(rc.HeartbeatTimeout+spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy
+	if got := res.Summary.LatencyS.Max; got < (back - sim.Second).Seconds() {
+		t.Errorf("max latency %gs: the records from the start were not read again at %v", got, back)
+	}
+}

@@ -70,7 +70,10 @@ func (f *failureRate) backoff(sim.Time) sim.Time { return f.delay }
 
 // exponentialDelay: initial × multiplier^attempt, with ±jitter, capped, reset
 // after ResetThreshold without a failure; failures during a pending restart
-// merge into it.
+// merge into it (Flink's ExponentialDelayRestartBackoffTimeStrategy, 1.19+).
+// As there, the jitter is drawn around the uncapped backoff and the sum is
+// then capped at max-backoff; unlike Java's long arithmetic, which overflows
+// once initial × multiplier^attempt passes 2^63 ms, every step saturates.
 type exponentialDelay struct {
 	cfg     RestartStrategy
 	rng     *rand.Rand
@@ -82,27 +85,51 @@ func (x *exponentialDelay) notifyFailure(now sim.Time) {
 	if now <= x.next {
 		return // merged into the restart already scheduled
 	}
-	if now-x.next >= x.cfg.ResetThreshold {
+	if sim.Add(now, -x.next) >= x.cfg.ResetThreshold {
 		x.attempt = 0
 	}
 	ms := func(t sim.Time) int64 { return int64(t / sim.Millisecond) }
 	initial, maxB := ms(x.cfg.InitialBackoff), ms(x.cfg.MaxBackoff)
-	// Bounded before the conversion: after many attempts (Flink's default
-	// allows Integer.MAX_VALUE) the power overflows any int64. Any bound
-	// above maxB (and its jitter) gives the same delay.
-	cur := int64(min(float64(initial)*math.Pow(x.cfg.Multiplier, float64(x.attempt)), 4*float64(maxB)))
+	cur := saturatedInt64(float64(initial) * math.Pow(x.cfg.Multiplier, float64(x.attempt)))
 	var jitter int64
 	if x.cfg.Jitter > 0 {
-		off := int64(float64(cur) * x.cfg.Jitter)
-		jitter = x.rng.Int64N(2*off+1) - off
+		off := saturatedInt64(float64(cur) * x.cfg.Jitter)
+		// Uniform in [−off, off]: 2·off+1 values fit a uint64 for any off,
+		// and the draw equals Int64N's where that does not overflow.
+		jitter = int64(x.rng.Uint64N(2*uint64(off)+1) - uint64(off))
 	}
-	b := max(initial, min(cur+jitter, maxB))
-	x.next = now + sim.Time(b)*sim.Millisecond
-	x.attempt++
+	b := max(initial, min(saturatedAdd(cur, jitter), maxB))
+	d := sim.Never
+	if b < int64(sim.Never/sim.Millisecond) {
+		d = sim.Time(b) * sim.Millisecond
+	}
+	x.next = sim.Add(now, d)
+	x.attempt = min(x.attempt+1, math.MaxInt32)
+}
+
+// saturatedInt64 converts a non-negative float to int64 as Java's (long)
+// cast does: values beyond the range become MaxInt64 (Go's conversion is
+// undefined there).
+func saturatedInt64(f float64) int64 {
+	switch {
+	case math.IsNaN(f) || f <= 0:
+		return 0
+	case f >= math.MaxInt64:
+		return math.MaxInt64
+	}
+	return int64(f)
+}
+
+// saturatedAdd is a+b for a ≥ 0, saturating at MaxInt64.
+func saturatedAdd(a, b int64) int64 {
+	if b > 0 && a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 func (x *exponentialDelay) canRestart(sim.Time) bool {
 	return x.cfg.AttemptsBeforeReset <= 0 || x.attempt <= x.cfg.AttemptsBeforeReset
 }
 
-func (x *exponentialDelay) backoff(now sim.Time) sim.Time { return max(0, x.next-now) }
+func (x *exponentialDelay) backoff(now sim.Time) sim.Time { return max(0, sim.Add(x.next, -now)) }

@@ -103,3 +103,54 @@ func TestExponentialDelayManyAttempts(t *testing.T) {
 		}
 	}
 }
+
+// TestExponentialDelaySaturates: Flink's defaults overflowed int64 after 90
+// restarts (1 s × 1.5^90 > 2^63 ms), and extreme settings overflow sooner;
+// every backoff stays within [initial-backoff, max-backoff], and equals
+// max-backoff once even the lowest jitter cannot bring it below.
+func TestExponentialDelaySaturates(t *testing.T) {
+	const huge = sim.Never/2 - 1 // the longest duration a scenario accepts
+	cases := []struct {
+		name             string
+		initial, maxB    sim.Time
+		multiplier, jitt float64
+		failures         int
+	}{
+		{"Flink's defaults, 200 restarts", sim.Second, sim.Minute, 1.5, 0.1, 200},
+		{"full jitter", sim.Second, sim.Minute, 10, 1, 100},
+		{"huge max-backoff", sim.Millisecond, huge, 1e6, 0.5, 50},
+		{"huge max-backoff, full jitter", sim.Millisecond, huge, 1e6, 1, 50},
+		{"huge initial and max", huge, huge, 2, 1, 5},
+		{"huge multiplier", sim.Second, sim.Hour, 1e300, 0.1, 10},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rs := RestartStrategy{Kind: "exponential-delay", InitialBackoff: c.initial, MaxBackoff: c.maxB,
+				Multiplier: c.multiplier, ResetThreshold: huge, Jitter: c.jitt}
+			r := newRestarter(rs, sim.NewStreams(3).Stream("restart"))
+			now := sim.Time(0)
+			for k := 0; k < c.failures; k++ {
+				r.notifyFailure(now)
+				b := r.backoff(now)
+				// The restart time saturates at Never: the backoff is cut there.
+				room := sim.Never - now
+				if b < min(toMs(c.initial), room) || b > toMs(c.maxB) {
+					t.Fatalf("failure %d: backoff %v outside [%v, %v]", k, b, c.initial, c.maxB)
+				}
+				low := float64(c.initial) * math.Pow(c.multiplier, float64(k)) * (1 - c.jitt)
+				if want := min(toMs(c.maxB), room); low >= float64(c.maxB) && b != want {
+					t.Fatalf("failure %d: backoff %v, want %v", k, b, want)
+				}
+				// The next failure comes after the restart, within the reset
+				// threshold (saturating: the restart may be "never").
+				now = sim.Add(now, b+1)
+				if now == sim.Never {
+					break
+				}
+			}
+		})
+	}
+}
+
+// toMs truncates to the millisecond, the resolution of Flink's backoffs.
+func toMs(t sim.Time) sim.Time { return t / sim.Millisecond * sim.Millisecond }

@@ -47,14 +47,45 @@ type Summary struct {
 	// NotModelledFlinkKeys lists keys of the scenario's flink: block that
 	// flinksim ignores.
 	NotModelledFlinkKeys []string `json:"not_modelled_flink_keys,omitempty"`
+	// InvariantViolation is set when the run broke the simulator's own
+	// bookkeeping (a bug in flinksim): what was violated. The rest of the
+	// summary is what the run produced anyway.
+	InvariantViolation string `json:"invariant_violation,omitempty"`
+	// InjectedFailures is each of the scenario's failures, in order: how
+	// often it came due and how often it took effect.
+	InjectedFailures []InjectedFailureSummary `json:"injected_failures,omitempty"`
 }
 
-// RecordCounts: with every selectivity 1, produced = sink + in_flight + source_lag.
+// RecordCounts accounts for every record, so that they balance exactly:
+//
+//	produced + replayed + restored + multiplied + fanned_out
+//	    = source_lag + sink + in_flight + dropped + filtered + merged
+//
+// Records enter from Kafka (produced; replayed ones are read again after a
+// restore), from unaligned checkpoints' channel state (restored), from
+// operators emitting more than they read (multiplied) and from operators
+// feeding several others, each a copy (fanned_out). They end in Kafka
+// unread, written by a sink (duplicates included), still in the job, lost
+// at a failover (dropped), or consumed by an operator without being emitted:
+// filtered out (selectivity below 1) or merged into aggregates (mini-batch
+// pre-aggregation, the partial stage of salting). Without failovers,
+// aggregation or selectivity, produced = source_lag + sink + in_flight.
 type RecordCounts struct {
 	Produced  int64 `json:"produced"`   // appended to Kafka
 	Sink      int64 `json:"sink"`       // written by the sinks
-	InFlight  int64 `json:"in_flight"`  // in network buffers or being processed
+	InFlight  int64 `json:"in_flight"`  // in network buffers, being processed, or waiting in mini-batches
 	SourceLag int64 `json:"source_lag"` // in Kafka, not yet read
+	Replayed  int64 `json:"replayed"`   // rewound at restores: read again, or waiting in source_lag to be
+	Restored  int64 `json:"restored"`   // put back into channels from unaligned checkpoints
+	Dropped   int64 `json:"dropped"`    // in the job when it failed over, lost
+	// Filtered and Multiplied are what operators read minus what they emit,
+	// and the reverse (selectivity below and above 1); FannedOut is one copy
+	// per extra operator that reads an operator's output; Merged is what
+	// mini-batches read minus the aggregates they emit.
+	Filtered   int64 `json:"filtered"`
+	Multiplied int64 `json:"multiplied"`
+	FannedOut  int64 `json:"fanned_out"`
+	Merged     int64 `json:"merged"`
 }
 
 type Throughput struct {
@@ -119,12 +150,9 @@ func (r *recorder) result() *Result {
 	}
 	var read int64
 	for _, kp := range s.kafka {
-		sum.Records.Produced += kp.appended
-		sum.Records.SourceLag += kp.lag()
 		read += kp.readAll
 	}
-	sum.Records.Sink = r.written
-	sum.Records.InFlight = s.inFlight()
+	sum.Records = s.recordCounts()
 	sum.Throughput = Throughput{SourceRPS: float64(read) / dur, SinkRPS: float64(r.written) / dur}
 	sum.LatencyS = LatencySummary{P50: r.latAll.Quantile(0.5), P99: r.latAll.Quantile(0.99), Max: r.latAll.Max(), Mean: r.latAll.Mean()}
 	sum.SourceLagMax = r.lagMax
@@ -163,28 +191,14 @@ func (r *recorder) result() *Result {
 		res.Summary.Checkpoints = s.checkpointSummary(res)
 	}
 	res.Failovers = s.failures
+	if len(s.injected) > 0 {
+		res.Summary.InjectedFailures = append([]InjectedFailureSummary(nil), s.injected...)
+	}
 	res.Summary.Verdict = Judge(res)
 	if c := res.Summary.Checkpoints; c != nil {
 		c.Verdict = res.Summary.Verdict
 	}
 	return res
-}
-
-// inFlight counts records in network buffers and in steps being processed.
-func (s *Simulation) inFlight() int64 {
-	var n int64
-	for _, st := range s.subtasks {
-		for _, p := range st.parts {
-			for _, c := range p.ch {
-				n += c.inflight
-			}
-		}
-		n += st.in.Records
-		if st.busy {
-			n += st.cur.Records
-		}
-	}
-	return n
 }
 
 // LagGrowth is the slope (records/s) of the total Kafka lag over the second

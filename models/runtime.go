@@ -70,15 +70,19 @@ type heldBuffer struct {
 
 // opState is one operator's counters and random stream inside one subtask.
 type opState struct {
-	in, out    int64
-	stateRecs  int64   // records that built the keyed state (reset on restore)
-	carry      float64 // selectivity: fraction of a record owed
+	in, out   int64
+	stateRecs int64 // records that built the keyed state (reset on restore)
+	// selIn counts the records selectivity was applied to, the step in
+	// progress included: the output is floor(selIn × selectivity) in all,
+	// exact however many steps it took (a carried fraction drifts).
+	selIn      int64
 	rng        *rand.Rand
 	sampledIn  int64
 	sampledOut int64
 	// mini-batch: the records waiting, and how many were folded into
 	// emitted aggregates
 	batch      Chunk
+	batchCarry float64 // aggregates owed
 	aggregated int64
 	dropped    int64 // batch records lost to failovers
 }
@@ -145,6 +149,16 @@ func (st *subtask) setState(now sim.Time, s taskState) {
 	}
 	st.acc[st.state] += now - st.since
 	st.state, st.since = s, now
+}
+
+// inProcess is the records of the step in progress. A subtask in its
+// checkpoint sync phase is busy too, but its last step is already counted:
+// st.cur still holds that step's records and must not count again.
+func (st *subtask) inProcess() int64 {
+	if st.busy && st.syncing == 0 {
+		return st.cur.Records
+	}
+	return 0
 }
 
 func (st *subtask) outputAvailable() bool {
@@ -394,6 +408,13 @@ func (s *Simulation) build() error {
 		}
 	}
 	// Kafka partitions, assigned to source readers as KafkaSourceEnumerator does.
+	// Read records are kept for replay when the job can fail over: without
+	// checkpoints a restart reads from the start (KafkaSource's default
+	// starting offsets, earliest).
+	canFail := spec.Checkpointing != nil
+	for _, f := range spec.Failures {
+		canFail = canFail || f.Kind == FailTaskManager
+	}
 	for _, t := range s.tasks {
 		head := t.nodes[0]
 		if head.spec.Kind != KindSource || head.spec.Kafka == nil {
@@ -402,7 +423,7 @@ func (s *Simulation) build() error {
 		k := head.spec.Kafka
 		for pi := 0; pi < k.Partitions; pi++ {
 			kp := &kafkaPartition{
-				gidx: len(s.kafka), keepRead: spec.Checkpointing != nil, index: int32(pi), rate: k.Rate, share: 1 / float64(k.Partitions), poisson: k.Poisson,
+				gidx: len(s.kafka), keepRead: canFail, index: int32(pi), rate: k.Rate, share: 1 / float64(k.Partitions), poisson: k.Poisson,
 				rng:   s.streams.Stream(fmt.Sprintf("arrivals/%s/%d", head.spec.Name, pi)),
 				chunk: s.chunkRecords(head), horizon: spec.Duration,
 				maxRuns: max(256, (1<<18)/k.Partitions),

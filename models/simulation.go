@@ -29,6 +29,7 @@ const (
 	evFailure                        // an injected failure
 	evKeyPhase                       // a key population changes (a hot key comes or goes)
 	evBatchFlush                     // a mini-batch's interval is over
+	evCkptInjected                   // an injected failure fails checkpoint Arg (Actor: the failure)
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -62,6 +63,7 @@ type Simulation struct {
 	attempt    int64 // execution attempt: events of earlier ones are ignored
 	restarts   int
 	failures   []FailureEvent
+	injected   []InjectedFailureSummary // by index in spec.Failures
 	tmLost     []bool
 	tmBack     []sim.Time // when a lost TaskManager's replacement is ready
 	restoring  int        // state downloads still running
@@ -92,6 +94,10 @@ func New(spec Spec) (*Simulation, error) {
 	s.tmLost = make([]bool, s.totalTMs)
 	s.tmBack = make([]sim.Time, s.totalTMs)
 	s.failRng = s.streams.Stream("failures")
+	s.injected = make([]InjectedFailureSummary, len(spec.Failures))
+	for i, f := range spec.Failures {
+		s.injected[i].Kind = f.Kind.String()
+	}
 	s.restarter = newRestarter(spec.Restart, s.streams.Stream("restart"))
 	if spec.Checkpointing != nil {
 		s.coord = newCoordinator(s, spec.Checkpointing)
@@ -104,7 +110,9 @@ func New(spec Spec) (*Simulation, error) {
 func (s *Simulation) Engine() *sim.Engine { return s.eng }
 
 // Run simulates the whole duration and returns the results. progress, if not
-// nil, is called every few virtual minutes with the virtual time reached.
+// nil, is called every few virtual minutes with the virtual time reached. A
+// run that breaks an invariant returns its results with an error wrapping
+// ErrInvariant; other errors come with no results.
 func (s *Simulation) Run(progress func(now sim.Time)) (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -130,7 +138,10 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *Result, err error) {
 		}
 	}
 	if err := s.checkInvariants(); err != nil {
-		return nil, err
+		// The outputs of a run that breaks an invariant help to find the bug.
+		res := s.rec.result()
+		res.Summary.InvariantViolation = err.Error()
+		return res, err
 	}
 	return s.rec.result(), nil
 }
@@ -192,6 +203,8 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		}
 	case evFailure:
 		s.injectFailure(int(ev.Actor), ev.Arg)
+	case evCkptInjected:
+		s.failCheckpointInjected(int(ev.Actor), ev.Arg)
 	case evBatchFlush:
 		st := s.subtasks[ev.Actor]
 		if _, ok := s.current(ev.Arg); ok && !st.dead {
@@ -214,7 +227,7 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		s.markReady(st)
 	case evSample:
 		s.rec.sample()
-		if next := e.Now() + s.spec.Sim.SampleInterval; next <= s.spec.Duration {
+		if next := sim.Add(e.Now(), s.spec.Sim.SampleInterval); next <= s.spec.Duration {
 			e.At(next, evSample, 0, 0)
 		}
 	}
@@ -412,7 +425,7 @@ func (s *Simulation) gatherInput(st *subtask) bool {
 	target := s.stepTarget(st)
 	if st.readable < target && !st.gathered && s.spec.Sim.ChunkDelay > 0 && !s.barrierReadable(st) && !upstreamBlocked(st) {
 		if st.readable > 0 && !s.eng.Armed(st.gather) {
-			s.eng.Arm(st.gather, s.eng.Now()+s.spec.Sim.ChunkDelay, evGather, st.id, 0)
+			s.eng.Arm(st.gather, sim.Add(s.eng.Now(), s.spec.Sim.ChunkDelay), evGather, st.id, 0)
 		}
 		return false
 	}
@@ -539,8 +552,8 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	if limit < s.minStep(st) && available > limit {
 		return false, true
 	}
-	if available < min(target, limit) && oldest+s.spec.Sim.ChunkDelay > now && target > 1 {
-		s.eng.Arm(st.wake, oldest+s.spec.Sim.ChunkDelay, evSourceWake, st.id, 0)
+	if available < min(target, limit) && sim.Add(oldest, s.spec.Sim.ChunkDelay) > now && target > 1 {
+		s.eng.Arm(st.wake, sim.Add(oldest, s.spec.Sim.ChunkDelay), evSourceWake, st.id, 0)
 		return false, false
 	}
 	want := min(target, limit)
@@ -578,10 +591,9 @@ func (s *Simulation) process(st *subtask) sim.Time {
 			secs += float64(nin)*rt.sinkSecPerRecord + float64(nin*rt.inRecordSize)*rt.sinkSecPerByte
 			st.nout[pos] = 0
 		default:
-			x := op.carry + float64(nin)*rt.spec.Selectivity
-			w := math.Floor(x)
-			op.carry = x - w
-			st.nout[pos] = int64(w)
+			sel := rt.spec.Selectivity
+			st.nout[pos] = int64(float64(op.selIn+nin)*sel) - int64(float64(op.selIn)*sel)
+			op.selIn += nin
 		}
 	}
 	return sim.FromSeconds(secs * s.storage.slowdown(st.tm))
@@ -935,7 +947,7 @@ func (s *Simulation) armFlush(st *subtask) {
 	}
 	now := s.eng.Now()
 	k := (now-st.flushPhase)/to + 1
-	s.eng.Arm(st.flush, st.flushPhase+k*to, evFlush, st.id, 0)
+	s.eng.Arm(st.flush, sim.Add(st.flushPhase, k*to), evFlush, st.id, 0)
 }
 
 // flushAll finishes every non-empty open buffer of the subtask.

@@ -245,10 +245,14 @@ type FailureKind uint8
 
 const (
 	FailTaskManager     FailureKind = iota // lose a TaskManager (At, or at random every MTBF)
-	FailCheckpoint                         // fail the upload of a checkpoint (At, or checkpoint ID)
+	FailCheckpoint                         // fail a checkpoint: the newest in flight at At (else the next triggered), or the upload of checkpoint ID
 	FailStorageSlowdown                    // storage runs Factor× slower in [At, At+For)
 	FailStorageOutage                      // storage does not move bytes in [At, At+For)
 )
+
+func (k FailureKind) String() string {
+	return [...]string{"taskmanager-loss", "checkpoint-failure", "storage-slowdown", "storage-outage"}[k]
+}
 
 // Failure is one injected failure.
 type Failure struct {

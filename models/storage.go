@@ -63,7 +63,7 @@ func (g *storage) start(st *subtask, kind transferKind, ckpt int64, bytes float6
 	files := math.Max(1, math.Ceil(bytes/float64(max(g.cfg.FileSize, 1))))
 	rounds := math.Ceil(files / float64(max(g.cfg.TransferThreads, 1)))
 	t := &transfer{st: st, kind: kind, ckpt: ckpt, total: bytes, remaining: bytes,
-		readyAt: now + sim.Time(rounds)*g.cfg.RequestLatency}
+		readyAt: sim.Add(now, sim.Scale(g.cfg.RequestLatency, rounds))}
 	g.active = append(g.active, t)
 	if kind == upload {
 		g.uploads[st.tm]++
@@ -171,7 +171,7 @@ func (g *storage) reschedule() {
 		case t.readyAt > now:
 			next = min(next, t.readyAt)
 		case t.rate > 0:
-			next = min(next, now+max(1, sim.FromSeconds(t.remaining/t.rate)))
+			next = min(next, sim.Add(now, max(1, sim.FromSeconds(t.remaining/t.rate))))
 		case t.remaining <= 0:
 			next = now
 		}

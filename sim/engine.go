@@ -63,9 +63,9 @@ func (e *Engine) At(at Time, kind Kind, actor int32, arg int64) {
 	e.push(at, kind, actor, arg, -1, 0)
 }
 
-// After schedules an event d after now.
+// After schedules an event d after now (at Never if that overflows).
 func (e *Engine) After(d Time, kind Kind, actor int32, arg int64) {
-	e.push(e.now+d, kind, actor, arg, -1, 0)
+	e.push(Add(e.now, d), kind, actor, arg, -1, 0)
 }
 
 // NewTimer allocates a timer slot. Timers live as long as the engine.

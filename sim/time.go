@@ -25,10 +25,32 @@ const Never Time = math.MaxInt64
 // Seconds returns t in seconds.
 func (t Time) Seconds() float64 { return float64(t) / float64(Second) }
 
+// Add returns a+b, saturating at ±Never instead of wrapping around: times
+// computed from user input (timeouts, delays, backoffs) may be huge.
+func Add(a, b Time) Time {
+	sum := a + b
+	switch {
+	case (sum > a) != (b > 0): // wrapped around
+		if b > 0 {
+			return Never
+		}
+		return -Never
+	case sum < -Never:
+		return -Never
+	}
+	return sum
+}
+
+// Scale returns t×k rounded to the nanosecond, saturating at ±Never.
+func Scale(t Time, k float64) Time {
+	return fromNanos(float64(t) * k)
+}
+
 // FromSeconds converts seconds to Time, rounding to the nearest nanosecond and
 // saturating at ±Never so that huge values cannot wrap around.
-func FromSeconds(s float64) Time {
-	ns := s * float64(Second)
+func FromSeconds(s float64) Time { return fromNanos(s * float64(Second)) }
+
+func fromNanos(ns float64) Time {
 	switch {
 	case math.IsNaN(ns):
 		return 0

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -101,7 +102,7 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 	reportNotModelled(stderr, base.NotModelled)
 	runs, err := runAll(base, file, data, o, stderr)
 	if err != nil {
-		return err
+		return writeViolated(runs, len(runs) == 1 && len(base.Variants) == 0, o, stderr, err)
 	}
 	if len(runs) == 1 && len(base.Variants) == 0 {
 		if err := writeOutputs(o.out, runs[0].loaded, runs[0].res, o.noPlots); err != nil {
@@ -122,6 +123,25 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 		printComparison(stdout, runs, o.out)
 	}
 	return nil
+}
+
+// writeViolated writes the outputs of the runs that broke a simulator
+// invariant (a bug: their summary.json says which), then returns err.
+func writeViolated(runs []runResult, single bool, o runOptions, stderr io.Writer, err error) error {
+	for _, r := range runs {
+		if r.res == nil || r.res.Summary.InvariantViolation == "" {
+			continue
+		}
+		dir := o.out
+		if !single {
+			dir = filepath.Join(o.out, r.name)
+		}
+		if werr := writeOutputs(dir, r.loaded, r.res, o.noPlots); werr != nil {
+			return errors.Join(err, werr)
+		}
+		fmt.Fprintf(stderr, "flinksim: %s: outputs up to the violation in %s\n", r.name, dir)
+	}
+	return err
 }
 
 // writeOutputs writes every output file atomically, and unless noPlots the

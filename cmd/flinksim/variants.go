@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -60,7 +61,7 @@ func runAll(base *scenarios.Loaded, file string, data []byte, o runOptions, stde
 			}
 			start := time.Now()
 			res, err := s.Run(func(t sim.Time) { progress.set(i, t) })
-			if err != nil {
+			if err != nil && !errors.Is(err, models.ErrInvariant) {
 				return fmt.Errorf("%s: %w", runs[i].name, err)
 			}
 			wall := time.Since(start).Seconds()
@@ -70,6 +71,9 @@ func runAll(base *scenarios.Loaded, file string, data []byte, o runOptions, stde
 			}
 			res.Summary.NotModelledFlinkKeys = runs[i].loaded.NotModelled
 			runs[i].res = res
+			if err != nil { // a simulator bug: the results are kept for the report
+				return fmt.Errorf("%s: %w", runs[i].name, err)
+			}
 			return nil
 		})
 	}

@@ -1,0 +1,95 @@
+package models
+
+import (
+	"testing"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// TestInjectedCheckpointFailures: checkpoint-failure {at: T} fails the
+// newest checkpoint in flight at T, or, with none, the next one triggered
+// (at its trigger); {checkpoint: N} fails N as its first upload ends, or
+// with nothing to upload as it would complete. The summary counts what came due and what took effect.
+// Expected checkpoints come from the same run without the failure, which is
+// identical up to T.
+func TestInjectedCheckpointFailures(t *testing.T) {
+	base := ckptJob(10*sim.Second, 1)
+	base.Duration = 2 * sim.Minute
+	base.Checkpointing.Tolerable = 100 // no failover: the rest of the run goes on
+	_, ref := runWith(t, base)
+	c2 := ref.Checkpoints[1] // completed, in [trigger, trigger+duration]
+	if c2.Status != "COMPLETED" || c2.Trigger+c2.Duration >= ref.Checkpoints[2].Trigger {
+		t.Fatalf("reference checkpoints %+v, %+v", *c2, *ref.Checkpoints[2])
+	}
+	// The only stateful task acknowledges as its upload ends, last.
+	uploadEnd := c2.Trigger + c2.Duration
+	stateless := base
+	stateless.Nodes = append([]Node(nil), base.Nodes...)
+	keyed := *base.Nodes[1].Keyed
+	keyed.StatePerKey = 0
+	stateless.Nodes[1].Keyed = &keyed
+	_, sref := runWith(t, stateless)
+	sc2 := sref.Checkpoints[1]
+
+	type want struct {
+		id     int64    // the checkpoint that fails
+		at     sim.Time // when
+		due    int
+		effect int
+	}
+	cases := []struct {
+		name string
+		spec Spec
+		f    Failure
+		want want
+	}{
+		{"at T in flight", base, Failure{Kind: FailCheckpoint, At: c2.Trigger + c2.Duration/2},
+			want{c2.ID, c2.Trigger + c2.Duration/2, 1, 1}},
+		{"at T between checkpoints", base, Failure{Kind: FailCheckpoint, At: c2.Trigger + c2.Duration + sim.Millisecond},
+			want{c2.ID + 1, ref.Checkpoints[2].Trigger, 1, 1}},
+		{"checkpoint N with state", base, Failure{Kind: FailCheckpoint, Checkpoint: 2},
+			want{2, uploadEnd, 1, 1}},
+		{"checkpoint N without state", stateless, Failure{Kind: FailCheckpoint, Checkpoint: 2}, want{2, sc2.Trigger + sc2.Duration, 1, 1}},
+		{"checkpoint N after the end", base, Failure{Kind: FailCheckpoint, Checkpoint: 1000}, want{0, 0, 0, 0}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			spec := c.spec
+			spec.Failures = []Failure{c.f}
+			_, res := runWith(t, spec)
+			got := res.Summary.InjectedFailures
+			if len(got) != 1 || got[0] != (InjectedFailureSummary{"checkpoint-failure", c.want.due, c.want.effect}) {
+				t.Errorf("injected_failures %+v, want due %d, took effect %d", got, c.want.due, c.want.effect)
+			}
+			for _, h := range res.Checkpoints {
+				failed := h.Status == "FAILED" && h.FailureMessage == reasonInjected
+				if failed != (h.ID == c.want.id) {
+					t.Errorf("checkpoint %d: %s %q", h.ID, h.Status, h.FailureMessage)
+				}
+				if failed && h.Failure != c.want.at {
+					t.Errorf("checkpoint %d failed at %v, want %v", h.ID, h.Failure, c.want.at)
+				}
+			}
+		})
+	}
+}
+
+// TestInjectedFailuresThatChangeNothing are counted as due but not as taking
+// effect: a checkpoint failure or a storage slowdown without checkpointing,
+// and a TaskManager lost again while the job restarts.
+func TestInjectedFailuresThatChangeNothing(t *testing.T) {
+	spec := recoveryJob(1000, 2000, 100*sim.Second)
+	spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, At: 110 * sim.Second, TaskManager: 0})
+	_, res := runWith(t, spec)
+	want := []InjectedFailureSummary{{"taskmanager-loss", 1, 1}, {"taskmanager-loss", 1, 0}}
+	if got := res.Summary.InjectedFailures; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("injected_failures %+v, want %+v", got, want)
+	}
+	spec.Checkpointing = nil
+	spec.Failures = []Failure{{Kind: FailCheckpoint, At: 50 * sim.Second}, {Kind: FailStorageSlowdown, At: 60 * sim.Second, For: sim.Second, Factor: 2}}
+	_, res = runWith(t, spec)
+	want = []InjectedFailureSummary{{"checkpoint-failure", 1, 0}, {"storage-slowdown", 1, 0}}
+	if got := res.Summary.InjectedFailures; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("without checkpointing: injected_failures %+v, want %+v", got, want)
+	}
+}

@@ -1,0 +1,163 @@
+package models
+
+import (
+	"errors"
+	"flag"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// TestInvariantsHoldOnRandomJobs: no valid job trips a simulator invariant
+// (records and buffers conserved everywhere, and summary.json's records
+// balance). Small random jobs: a Kafka source (constant rate or a step or
+// ramp), an operator that filters or multiplies, optionally a
+// pre-aggregating mini-batch or a salted partial stage, a keyed operator
+// (uniform keys, a hot key, a hot-key partitioner) with or without state, a
+// sink, and optionally a second sink reading the first operator too
+// (fan-out, chained or not); random seeds, durations, checkpoint intervals,
+// timeouts, sync phases, modes, restart strategies, TaskManager losses,
+// checkpoint failures and storage episodes. -rapid.checks=N runs more.
+func TestInvariantsHoldOnRandomJobs(t *testing.T) {
+	if f := flag.Lookup("rapid.checks"); f != nil && f.Value.String() == f.DefValue {
+		n := "100"
+		if testing.Short() || raceEnabled {
+			n = "30"
+		}
+		_ = f.Value.Set(n)
+		defer func() { _ = f.Value.Set(f.DefValue) }()
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		spec := randomJob(rt)
+		s, err := New(spec)
+		if err != nil {
+			rt.Fatalf("New: %v", err)
+		}
+		res, err := s.Run(nil)
+		if errors.Is(err, ErrInvariant) {
+			rt.Fatalf("%v", err)
+		}
+		if err != nil {
+			rt.Fatalf("run: %v", err)
+		}
+		if !res.Summary.Records.balanced() {
+			rt.Fatalf("records do not balance: %+v", res.Summary.Records)
+		}
+	})
+}
+
+func randomJob(rt *rapid.T) Spec {
+	ms := func(lo, hi int64, label string) sim.Time {
+		return sim.Time(rapid.Int64Range(lo, hi).Draw(rt, label)) * sim.Millisecond
+	}
+	p := rapid.IntRange(1, 3).Draw(rt, "parallelism")
+	rate := float64(rapid.IntRange(50, 3000).Draw(rt, "rate"))
+	chunk := rapid.SampledFrom([]int64{0, 1, 7, 100}).Draw(rt, "chunk-records")
+	if chunk == 1 {
+		rate = min(rate, 300) // exact mode: one event per record
+	}
+	spec := Spec{
+		Name: "random", Seed: rapid.Uint64().Draw(rt, "seed"), Duration: ms(1000, 40000, "duration"),
+		Network: DefaultNetwork(), SlotsPerTaskManager: rapid.IntRange(1, 2).Draw(rt, "slots"), Chaining: rapid.Bool().Draw(rt, "chaining"),
+		Sim: Settings{ChunkRecords: chunk, ChunkDelay: ms(0, 50, "chunk-delay"), SampleInterval: ms(100, 5000, "sample-interval")},
+	}
+	spec.Network.BufferTimeout = rapid.SampledFrom([]sim.Time{0, sim.Millisecond, 100 * sim.Millisecond, FlushOnlyWhenFull}).Draw(rt, "buffer-timeout")
+	size := rapid.Int64Range(10, 40000).Draw(rt, "record-size")
+	cost := sim.Exponential{M: 1 / rate / float64(rapid.IntRange(1, 4).Draw(rt, "headroom")) * float64(p)}
+	var keys KeySpace = UniformKeys{N: rapid.Int64Range(1, 5000).Draw(rt, "keys")}
+	pop := &Population{N: rapid.Int64Range(1, 5000).Draw(rt, "population"), Type: KeyString, Prefix: "k",
+		Hot: []HotKey{{Key: "hot", Share: rapid.Float64Range(0.01, 0.9).Draw(rt, "hot-share")}}}
+	keyKind := rapid.IntRange(0, 3).Draw(rt, "key-kind") // uniform, a hot key, a hot-key partitioner, salting
+	if keyKind > 0 {
+		keys = pop
+	}
+	keyed := &Keyed{Keys: keys, StatePerKey: rapid.SampledFrom([]int64{0, 100, 1 << 20}).Draw(rt, "state-per-key"), Warm: rapid.Bool().Draw(rt, "warm")}
+	if keyKind == 2 {
+		keyed.HotPartitioner = &HotPartitioner{Top: 1, LeastLoaded: rapid.Bool().Draw(rt, "least-loaded")}
+	}
+	var profile RateProfile = ConstantRate(rate)
+	if rapid.Bool().Draw(rt, "rate-steps") {
+		profile = Piecewise{Points: []Point{{0, rate}, {ms(0, 20000, "step-at"), rate * rapid.Float64Range(0, 3).Draw(rt, "step")}},
+			Linear: rapid.Bool().Draw(rt, "ramp")}
+	}
+	first := rapid.SampledFrom([]Exchange{Forward, Rebalance}).Draw(rt, "first-exchange")
+	nodes := []Node{
+		{Name: "src", Kind: KindSource, Parallelism: p, Chain: true, RecordSize: size,
+			Kafka: &Kafka{Topic: "t", Partitions: rapid.IntRange(1, 5).Draw(rt, "partitions"), Rate: profile,
+				Poisson: rapid.Bool().Draw(rt, "poisson"), InitialBacklog: rapid.Int64Range(0, 2000).Draw(rt, "backlog")}},
+		{Name: "map", Kind: KindOperator, Parallelism: p, Chain: true, RecordSize: size, Cost: cost,
+			Selectivity: rapid.SampledFrom([]float64{1, 0.3, 0.7, 2.5}).Draw(rt, "selectivity"), Inputs: []Input{{From: "src", Exchange: first}}},
+	}
+	into := "map"
+	if keyKind == 3 { // salting: a keyed partial stage on salted keys, then the final stage
+		nodes = append(nodes, Node{Name: "partial", Kind: KindOperator, Parallelism: p, MaxParallelism: 128, Chain: true, RecordSize: size,
+			Selectivity: 1, Inputs: []Input{{From: "map", Exchange: Hash}},
+			Keyed:     &Keyed{Keys: SaltedKeys{Base: pop, Buckets: rapid.IntRange(2, 4).Draw(rt, "buckets"), HotShare: rapid.Float64Range(0, 0.5).Draw(rt, "salt-share")}},
+			MiniBatch: &MiniBatch{Size: rapid.Int64Range(0, 500).Draw(rt, "partial-size"), Interval: ms(1, 2000, "partial-interval")}})
+		into = "partial"
+	} else if rapid.Bool().Draw(rt, "mini-batch") {
+		nodes = append(nodes, Node{Name: "pre", Kind: KindOperator, Parallelism: p, Chain: true, RecordSize: size, Selectivity: 1,
+			Inputs:    []Input{{From: "map", Exchange: Forward}},
+			MiniBatch: &MiniBatch{Size: rapid.Int64Range(0, 500).Draw(rt, "batch-size"), Interval: ms(1, 2000, "batch-interval")}})
+		into = "pre"
+	}
+	kp := rapid.IntRange(1, 3).Draw(rt, "keyed-parallelism")
+	nodes = append(nodes,
+		Node{Name: "agg", Kind: KindOperator, Parallelism: kp, MaxParallelism: 128, Chain: true, RecordSize: size, Selectivity: 1,
+			Cost: cost, Inputs: []Input{{From: into, Exchange: Hash}}, Keyed: keyed},
+		Node{Name: "out", Kind: KindSink, Parallelism: kp, Chain: true, RecordSize: size,
+			Sink:   &Sink{RecordsPerSecond: rate * float64(rapid.IntRange(1, 3).Draw(rt, "sink-headroom")) / 2 / float64(kp)},
+			Inputs: []Input{{From: "agg"}}})
+	if rapid.Bool().Draw(rt, "fan-out") { // "map" feeds a second sink too
+		nodes = append(nodes, Node{Name: "audit", Kind: KindSink, Parallelism: p, Chain: rapid.Bool().Draw(rt, "audit-chained"),
+			RecordSize: size, Sink: &Sink{}, Inputs: []Input{{From: "map", Exchange: Forward}}})
+	}
+	spec.Nodes = nodes
+	if rapid.Bool().Draw(rt, "checkpointing") {
+		bw := float64(rapid.Int64Range(1<<20, 1<<30).Draw(rt, "bandwidth"))
+		spec.Checkpointing = &Checkpointing{
+			Interval: ms(100, 10000, "interval"), Timeout: ms(100, 20000, "timeout"), MinPause: ms(0, 3000, "min-pause"),
+			MaxConcurrent: rapid.IntRange(1, 2).Draw(rt, "max-concurrent"), Tolerable: rapid.IntRange(0, 2).Draw(rt, "tolerable"),
+			AtLeastOnce: rapid.Bool().Draw(rt, "at-least-once"), Unaligned: rapid.Bool().Draw(rt, "unaligned"),
+			AlignedTimeout: ms(0, 3000, "aligned-timeout"), SyncPhase: ms(0, 8000, "sync-phase"),
+			RocksDB: true, Incremental: rapid.Bool().Draw(rt, "incremental"), CompactionProbability: 0.1, CompactionFraction: 0.5,
+			LocalRecovery: rapid.Bool().Draw(rt, "local-recovery"),
+			Storage: Storage{UploadPerTM: bw, DownloadPerTM: bw, RequestLatency: ms(0, 200, "request-latency"), FileSize: 64 << 20,
+				TransferThreads: 4, ProcessingSlowdown: 0.3, UploadShareWhenBusy: 0.2},
+		}
+		if spec.Checkpointing.AtLeastOnce {
+			spec.Checkpointing.Unaligned = false
+		}
+	}
+	switch rapid.IntRange(0, 2).Draw(rt, "restart") {
+	case 0:
+		spec.Restart = RestartStrategy{Kind: "fixed-delay", Delay: ms(0, 3000, "restart-delay"), Attempts: rapid.IntRange(0, 5).Draw(rt, "attempts")}
+	case 1:
+		spec.Restart = RestartStrategy{Kind: "exponential-delay", InitialBackoff: ms(1, 1000, "initial-backoff"), MaxBackoff: ms(1000, 5000, "max-backoff"),
+			Multiplier: 1.5, Jitter: 0.1, ResetThreshold: sim.Minute}
+	default:
+		spec.Restart = RestartStrategy{Kind: "none"}
+	}
+	spec.Recovery = Recovery{HeartbeatTimeout: ms(0, 5000, "heartbeat"), Redeploy: ms(0, 2000, "redeploy"), TaskManagerStart: ms(0, 5000, "tm-start")}
+	for i := rapid.IntRange(0, 3).Draw(rt, "failures"); i > 0; i-- {
+		at := ms(0, int64(spec.Duration/sim.Millisecond), "failure-at")
+		switch rapid.IntRange(0, 5).Draw(rt, "failure-kind") {
+		case 0:
+			spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, At: at, TaskManager: -1})
+		case 1:
+			spec.Failures = append(spec.Failures, Failure{Kind: FailCheckpoint, At: at})
+		case 2:
+			spec.Failures = append(spec.Failures, Failure{Kind: FailCheckpoint, Checkpoint: rapid.Int64Range(1, 5).Draw(rt, "failed-checkpoint")})
+		case 3:
+			spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, MTBF: ms(1000, 30000, "mtbf"), TaskManager: -1})
+		case 4:
+			spec.Failures = append(spec.Failures, Failure{Kind: FailStorageOutage, At: at, For: ms(0, 10000, "outage")})
+		default:
+			spec.Failures = append(spec.Failures, Failure{Kind: FailStorageSlowdown, At: at, For: ms(0, 10000, "slowdown"),
+				Factor: rapid.Float64Range(1, 20).Draw(rt, "factor")})
+		}
+	}
+	return spec
+}

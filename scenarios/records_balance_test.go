@@ -1,0 +1,116 @@
+package scenarios
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// TestSummaryRecordsBalance: on every built-in scenario and variant, as
+// written and with a TaskManager lost a third into the run and operators that
+// filter and multiply, summary.json alone accounts for every record:
+//
+//	produced + replayed + restored + multiplied + fanned_out
+//	    = source_lag + sink + in_flight + dropped + filtered + merged
+//
+// Each term other than fanned_out (no built-in job fans out; the models tests
+// cover it) is non-zero in some run, so none can be left out.
+func TestSummaryRecordsBalance(t *testing.T) {
+	// Long enough for a checkpoint to complete before the loss, a third in.
+	durations := map[string]string{"checkpoint-death-spiral": "3min", "key-skew": "45s"}
+	// Under the race detector (ten times slower) only these run; they cover
+	// every term.
+	raceRuns := map[string]bool{"backpressure/base/stressed": true, "checkpoint-death-spiral/unaligned/stressed": true,
+		"key-skew/pre-aggregation": true}
+	sets := map[string][]string{ // operators that filter or multiply
+		"backpressure":             {"operators.parse.selectivity=0.5", "operators.enrich.selectivity=2.5"},
+		"backpressure-scaled-sink": {"operators.parse.selectivity=3"},
+		"key-skew":                 {"operators.parse.selectivity=0.7"},
+	}
+	seen := map[string]bool{}
+	for _, b := range Library() {
+		base, err := Load(b.Name, b.Data, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		variants := []string{BaseName}
+		for _, v := range base.Variants {
+			variants = append(variants, v.Name)
+		}
+		dur := durations[b.Name]
+		if dur == "" {
+			dur = "90s"
+		}
+		d, err := ParseDuration(dur, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loss := fmt.Sprintf("\nfailures:\n  - taskmanager-loss: {at: %dms, taskmanager: 0}\n", int64(d/3/sim.Millisecond))
+		lost := append(append([]byte(nil), b.Data...), loss...)
+		for _, v := range variants {
+			for _, stressed := range []bool{false, true} {
+				name := b.Name + "/" + v
+				data, s := b.Data, []string{"duration=" + dur}
+				if stressed {
+					name += "/stressed"
+					data, s = lost, append(s, sets[b.Name]...)
+				}
+				if raceDetector && !raceRuns[name] {
+					continue
+				}
+				t.Run(name, func(t *testing.T) {
+					l, err := LoadVariant(b.Name, data, s, v)
+					if err != nil {
+						t.Fatal(err)
+					}
+					rec := summaryRecords(t, runLoaded(t, l))
+					in := rec["produced"] + rec["replayed"] + rec["restored"] + rec["multiplied"] + rec["fanned_out"]
+					out := rec["source_lag"] + rec["sink"] + rec["in_flight"] + rec["dropped"] + rec["filtered"] + rec["merged"]
+					if in != out {
+						t.Errorf("records in %d != out %d: %v", in, out, rec)
+					}
+					for k, n := range rec {
+						if n > 0 {
+							seen[k] = true
+						}
+					}
+				})
+			}
+		}
+	}
+	for _, k := range []string{"produced", "replayed", "restored", "multiplied", "source_lag", "sink", "in_flight", "dropped", "filtered", "merged"} {
+		if !seen[k] {
+			t.Errorf("no run has %s above zero: the test does not cover it", k)
+		}
+	}
+}
+
+// summaryRecords is summary.json's "records", as a script reads it.
+func summaryRecords(t *testing.T, res *models.Result) map[string]int64 {
+	t.Helper()
+	b, err := json.Marshal(res.Summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum struct {
+		Records map[string]json.Number `json:"records"`
+	}
+	d := json.NewDecoder(strings.NewReader(string(b)))
+	d.UseNumber()
+	if err := d.Decode(&sum); err != nil {
+		t.Fatal(err)
+	}
+	rec := map[string]int64{}
+	for k, v := range sum.Records {
+		n, err := v.Int64()
+		if err != nil {
+			t.Fatal(fmt.Errorf("records.%s: %w", k, err))
+		}
+		rec[k] = n
+	}
+	return rec
+}
