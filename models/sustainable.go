@@ -341,7 +341,7 @@ func (ck *checkpointLoad) catchUp() float64 {
 // fully busy and checkpoints inside the timeout, the first (full) one of
 // incremental checkpoints too, and drains any backlog.
 func (ck *checkpointLoad) ok(r float64) bool {
-	if r >= ck.catchUp() {
+	if r > ck.catchUp() {
 		return false
 	}
 	busy, dur := ck.steady(r, ck.bytes)
@@ -353,7 +353,7 @@ func (ck *checkpointLoad) ok(r float64) bool {
 }
 
 func (ck *checkpointLoad) why(r float64) string {
-	if r >= ck.catchUp() {
+	if r > ck.catchUp() {
 		return "a backlog slows its uploads and its uploads slow its processing"
 	}
 	if busy, _ := ck.steady(r, ck.bytes); busy >= 1 {

@@ -239,6 +239,9 @@ func Judge(res *Result) Verdict {
 		v.Phases = append(v.Phases, Phase{Phase: PhaseRecovered, StartS: at})
 	}
 	v.Why = why(res, v, endLag, growth, rate)
+	if down && !res.Failovers[len(res.Failovers)-1].Final {
+		v.Why = "restarting at the end; " + v.Why
+	}
 	return v
 }
 

@@ -87,6 +87,13 @@ func summaryLines(res *models.Result) [][2]string {
 	if c := s.Checkpoints; c != nil {
 		lines = append(lines, checkpointLines(c)...)
 	}
+	if len(s.InjectedFailures) > 0 {
+		var fs []string
+		for _, f := range s.InjectedFailures {
+			fs = append(fs, fmt.Sprintf("%s %d of %d took effect", f.Kind, f.TookEffect, f.Due))
+		}
+		lines = append(lines, [2]string{"failures", strings.Join(fs, "; ")})
+	}
 	return append(lines, [2]string{"verdict", fmt.Sprintf("%s: %s", s.Verdict.Outcome, s.Verdict.Why)})
 }
 
