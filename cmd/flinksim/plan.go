@@ -27,7 +27,9 @@ func newPlanCmd() *cobra.Command {
 		Long: `Answer a capacity question with as few runs as bisection needs: the smallest
 value of --target in its range for which every --for condition holds in every
 replica (or, with --largest, the largest value, e.g. of the checkpoint
-interval). Outcomes are assumed to improve steadily with the value.
+interval). Both ends of the range are tried first; between them, outcomes
+are assumed to change steadily with the value. When no value meets the
+conditions, plan says so and exits with code 3.
 
 Examples:
   flinksim plan backpressure --target sinks.jdbc.capacity=10k/s..200k/s --for stable
@@ -116,6 +118,9 @@ func runPlan(arg string, o planOptions, stdout io.Writer) error {
 		t.rows = append(t.rows, row)
 	}
 	t.text(stdout)
+	if answer == "" {
+		return exitStatus(exitNoAnswer)
+	}
 	return nil
 }
 
