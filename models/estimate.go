@@ -7,7 +7,11 @@ type Footprint struct {
 	Channels int64 // network channels: Σ over exchanges of upstream × downstream subtasks (forward: one each)
 	Subtasks int64 // Σ parallelism
 	Samples  int64 // metric samples each subtask's series hold at the end
-	Bytes    int64
+	// Bytes is the heap at the end of a run whose channels all held their
+	// most buffers (a backpressured all-to-all exchange); MinBytes is what
+	// the run holds once built, before any record moves, and its metric
+	// samples: the least it needs by its end.
+	Bytes, MinBytes int64
 }
 
 // Bytes per channel, per subtask and per subtask-sample, measured on the
@@ -22,6 +26,10 @@ const (
 	FootprintPerSubtask       = 8500
 	FootprintPerSubtaskSample = 100
 	FootprintBase             = 1 << 20
+	// Once built, before any record moves (measured 234 B per channel and
+	// 2370 B per subtask).
+	FootprintPerChannelBuilt = 260
+	FootprintPerSubtaskBuilt = 2400
 )
 
 // EstimateFootprint estimates spec's memory at the end of its run.
@@ -45,6 +53,8 @@ func EstimateFootprint(spec Spec) Footprint {
 		f.Samples = int64(spec.Duration/si) + 1
 	}
 	f.Bytes = FootprintBase + f.Channels*FootprintPerChannel + f.Subtasks*FootprintPerSubtask +
+		f.Subtasks*f.Samples*FootprintPerSubtaskSample
+	f.MinBytes = FootprintBase + f.Channels*FootprintPerChannelBuilt + f.Subtasks*FootprintPerSubtaskBuilt +
 		f.Subtasks*f.Samples*FootprintPerSubtaskSample
 	return f
 }

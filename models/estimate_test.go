@@ -32,15 +32,18 @@ sinks: [{name: out, capacity: 100k/s, chaining: false}]
 }
 
 // heapOfRun is the live heap a finished run holds (the simulation and its
-// result), measured after garbage collection.
-func heapOfRun(t testing.TB, spec models.Spec) int64 {
-	var before, after runtime.MemStats
+// result), and what the simulation held when built, before running,
+// measured after garbage collection.
+func heapOfRun(t testing.TB, spec models.Spec) (run, built int64) {
+	var before, mid, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	s, err := models.New(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
+	runtime.GC()
+	runtime.ReadMemStats(&mid)
 	res, err := s.Run(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -49,47 +52,52 @@ func heapOfRun(t testing.TB, spec models.Spec) int64 {
 	runtime.ReadMemStats(&after)
 	runtime.KeepAlive(s)
 	runtime.KeepAlive(res)
-	return int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	return int64(after.HeapAlloc) - int64(before.HeapAlloc), int64(mid.HeapAlloc) - int64(before.HeapAlloc)
 }
 
 // TestFootprintConstants measures what a run holds per subtask-sample (one
 // job over two durations) and per channel and per subtask (three
-// parallelisms: channels grow as p², subtasks as p), and checks that
-// EstimateFootprint covers each measured heap without overstating it more
-// than twice (a refusal must have a reason).
+// parallelisms: channels grow as p², subtasks as p), when built and at the
+// end of a run whose channels are full, and checks that EstimateFootprint
+// lies between those heaps (within twice the measured, so a refusal has a
+// reason).
 func TestFootprintConstants(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measures heaps of several runs")
 	}
 	short, long := footprintJob(t, 8, "20s"), footprintJob(t, 8, "200s")
-	gs, gl := heapOfRun(t, short), heapOfRun(t, long)
+	gs, _ := heapOfRun(t, short)
+	gl, _ := heapOfRun(t, long)
 	es, el := models.EstimateFootprint(short), models.EstimateFootprint(long)
 	perSample := float64(gl-gs) / float64(el.Subtasks*(el.Samples-es.Samples))
 	// heap − samples = base + perChannel·channels + perSubtask·subtasks.
-	var a [3][4]float64
-	var checks []struct {
-		name      string
-		heap, est int64
+	var full, built [3][4]float64
+	type check struct {
+		name          string
+		heap, est     int64
+		built, minEst int64
 	}
+	var checks []check
 	for i, p := range []int{8, 40, 100} {
 		spec := footprintJob(t, p, "10s")
-		h, f := heapOfRun(t, spec), models.EstimateFootprint(spec)
-		a[i] = [4]float64{1, float64(f.Channels), float64(f.Subtasks), float64(h) - perSample*float64(f.Subtasks*f.Samples)}
-		checks = append(checks, struct {
-			name      string
-			heap, est int64
-		}{fmt.Sprintf("p=%d", p), h, f.Bytes})
+		h, b := heapOfRun(t, spec)
+		f := models.EstimateFootprint(spec)
+		full[i] = [4]float64{1, float64(f.Channels), float64(f.Subtasks), float64(h) - perSample*float64(f.Subtasks*f.Samples)}
+		built[i] = [4]float64{1, float64(f.Channels), float64(f.Subtasks), float64(b)}
+		checks = append(checks, check{fmt.Sprintf("p=%d", p), h, f.Bytes, b, f.MinBytes})
 	}
-	x := solve3(a)
-	t.Logf("measured: %.0f B per channel, %.0f B per subtask, %.0f B base, %.0f B per subtask-sample (estimate.go: %d, %d, %d, %d)",
+	x, y := solve3(full), solve3(built)
+	t.Logf("measured at the end: %.0f B per channel, %.0f B per subtask, %.0f B base, %.0f B per subtask-sample (estimate.go: %d, %d, %d, %d)",
 		x[1], x[2], x[0], perSample, models.FootprintPerChannel, models.FootprintPerSubtask, models.FootprintBase, models.FootprintPerSubtaskSample)
-	checks = append(checks, struct {
-		name      string
-		heap, est int64
-	}{"200s", gl, el.Bytes})
+	t.Logf("measured when built: %.0f B per channel, %.0f B per subtask, %.0f B base (estimate.go: %d, %d)",
+		y[1], y[2], y[0], models.FootprintPerChannelBuilt, models.FootprintPerSubtaskBuilt)
+	checks = append(checks, check{"200s", gl, el.Bytes, 0, 0})
 	for _, c := range checks {
 		if c.est < c.heap || c.est > 2*c.heap+2<<20 {
-			t.Errorf("%s: estimate %d B, measured %d B: the constants in estimate.go need measuring again", c.name, c.est, c.heap)
+			t.Errorf("%s: estimate %d B at the end, measured %d B: the constants in estimate.go need measuring again", c.name, c.est, c.heap)
+		}
+		if c.minEst < c.built || c.minEst > 2*c.built+2<<20 {
+			t.Errorf("%s: estimate %d B when built, measured %d B: the constants in estimate.go need measuring again", c.name, c.minEst, c.built)
 		}
 	}
 }
