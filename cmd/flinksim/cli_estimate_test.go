@@ -43,6 +43,11 @@ func TestMemoryRefusedBeforeRunning(t *testing.T) {
 	if code != 0 || !strings.Contains(errs, "warning: needs") {
 		t.Errorf("between the bounds: code %d, %q", code, errs)
 	}
+	// plan checks both ends of its range.
+	code, _, errs = cli(t, "plan", "backpressure", "--target", "flink.parallelism.default=4..2000", "--duration", "10h", "--for", "stable", "--max-memory", fmt.Sprintf("%dB", limit))
+	if code != 2 || !strings.Contains(errs, "flink.parallelism.default=2000 has "+humanCount(float64(f.Channels))+" network channels") {
+		t.Errorf("plan: code %d, %q", code, errs)
+	}
 	for _, bad := range []string{"lots", "10s", "-1GB"} {
 		if code, _, errs := cli(t, "run", "backpressure", "--max-memory", bad, "--out", t.TempDir()); code != 2 || !strings.Contains(errs, "--max-memory") {
 			t.Errorf("--max-memory %s: code %d, %q", bad, code, errs)

@@ -40,6 +40,9 @@ func foreignFiles(dir string, depth int) ([]string, error) {
 	}
 	var foreign []string
 	for _, e := range entries {
+		if e.Name() == "lost+found" && depth == 1 {
+			continue // a file system's own, at the root of a volume
+		}
 		if e.IsDir() && depth > 0 {
 			sub, err := foreignFiles(filepath.Join(dir, e.Name()), depth-1)
 			if err != nil {

@@ -95,18 +95,42 @@ type Staging struct {
 	Dir    string // write the set here
 	target string
 	done   bool
+	// inPlace: dir is a mount point (or its parent cannot be written), so
+	// the set is staged inside it and moved in entry by entry on Commit;
+	// old are the entries of the previous set, removed then.
+	inPlace bool
+	old     []string
 }
+
+// forceInPlace makes Stage stage inside dir, as for a mount point (tests).
+var forceInPlace bool
 
 // Stage creates a temporary directory next to dir (whose parent must exist
 // or is created). Creating it is also the check that dir can be written.
+// When dir is a mount point (a volume shared by the workers of a sweep) or
+// its parent cannot be written, the set is staged inside dir instead.
 func Stage(dir string) (*Staging, error) {
 	dir = filepath.Clean(dir)
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real // swap the directory the link points to, not the link
+	}
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
+	if forceInPlace {
+		os.MkdirAll(dir, 0o755)
+	}
+	if forceInPlace || isMountPoint(dir) {
+		return stageInside(dir)
+	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*")
 	if err != nil {
+		if st, statErr := os.Stat(dir); statErr == nil && st.IsDir() {
+			if in, inErr := stageInside(dir); inErr == nil {
+				return in, nil
+			}
+		}
 		return nil, err
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
@@ -115,6 +139,35 @@ func Stage(dir string) (*Staging, error) {
 	}
 	register(tmp)
 	return &Staging{Dir: tmp, target: dir}, nil
+}
+
+func stageInside(dir string) (*Staging, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(dir, ".flinksim-set.tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	register(tmp)
+	st := &Staging{Dir: tmp, target: dir, inPlace: true}
+	for _, e := range entries {
+		if e.Name() != "lost+found" {
+			st.old = append(st.old, e.Name())
+		}
+	}
+	return st, nil
+}
+
+// isMountPoint reports whether dir is on another device than its parent.
+func isMountPoint(dir string) bool {
+	a, err1 := os.Stat(dir)
+	b, err2 := os.Stat(filepath.Dir(dir))
+	if err1 != nil || err2 != nil || !a.IsDir() {
+		return false
+	}
+	return !os.SameFile(a, b) && deviceOf(a) != deviceOf(b)
 }
 
 // Carry brings entries of the current dir (files or directories, by name)
@@ -185,8 +238,11 @@ func (s *Staging) Commit() error {
 	if err := syncDir(s.Dir); err != nil {
 		return err
 	}
-	err := Critical(func() error { return swap(s.Dir, s.target) })
-	if err != nil {
+	swapIn := func() error { return swap(s.Dir, s.target) }
+	if s.inPlace {
+		swapIn = s.moveIn
+	}
+	if err := Critical(swapIn); err != nil {
 		return err
 	}
 	s.done = true
@@ -206,6 +262,42 @@ func (s *Staging) Abort() {
 	s.done = true
 	os.RemoveAll(s.Dir)
 	unregister(s.Dir)
+}
+
+// moveIn replaces the previous set inside target by the staged one, entry
+// by entry (each rename is atomic; the set as a whole is not, which only a
+// mount point forces), moving what it replaces into the staging directory
+// to be removed with it.
+func (s *Staging) moveIn() error {
+	entries, err := os.ReadDir(s.Dir)
+	if err != nil {
+		return err
+	}
+	replaced := filepath.Join(s.Dir, ".replaced")
+	if err := os.Mkdir(replaced, 0o755); err != nil {
+		return err
+	}
+	fresh := map[string]bool{}
+	for _, e := range entries {
+		fresh[e.Name()] = true
+		to := filepath.Join(s.target, e.Name())
+		if st, err := os.Lstat(to); err == nil && st.IsDir() {
+			if err := os.Rename(to, filepath.Join(replaced, e.Name())); err != nil {
+				return err
+			}
+		}
+		if err := os.Rename(filepath.Join(s.Dir, e.Name()), to); err != nil {
+			return err
+		}
+	}
+	for _, n := range s.old {
+		if !fresh[n] {
+			if err := os.Rename(filepath.Join(s.target, n), filepath.Join(replaced, n)); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func syncDir(dir string) error {

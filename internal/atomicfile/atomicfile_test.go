@@ -27,12 +27,21 @@ func write(s string) func(io.Writer) error {
 }
 
 // TestStageCommitReplacesTheSet: the committed set replaces the old one as
-// a whole (a file only the old set had is gone), carried entries stay, and
-// nothing is left beside the directory.
+// a whole (a file or directory only the old set had is gone), carried
+// entries stay, and nothing is left beside the directory; staged inside
+// the directory too, as for a mount point.
 func TestStageCommitReplacesTheSet(t *testing.T) {
+	for _, inPlace := range []bool{false, true} {
+		forceInPlace = inPlace
+		testStageCommit(t)
+	}
+	forceInPlace = false
+}
+
+func testStageCommit(t *testing.T) {
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "out")
-	for i, set := range [][]string{{"a", "b", "shard"}, {"a", "c"}} {
+	for i, set := range [][]string{{"a", "b", "shard", "v/x"}, {"a", "c", "w/x"}} {
 		st, err := Stage(dir)
 		if err != nil {
 			t.Fatal(err)
@@ -43,6 +52,7 @@ func TestStageCommitReplacesTheSet(t *testing.T) {
 			}
 		}
 		for _, n := range set {
+			os.MkdirAll(filepath.Dir(filepath.Join(st.Dir, n)), 0o755)
 			if err := WriteFile(filepath.Join(st.Dir, n), write(n+"1")); err != nil {
 				t.Fatal(err)
 			}
@@ -52,8 +62,8 @@ func TestStageCommitReplacesTheSet(t *testing.T) {
 		}
 		st.Abort() // deferred in callers: a no-op after Commit
 	}
-	if got := names(t, dir); !slices.Equal(got, []string{"a", "c", "shard"}) {
-		t.Errorf("set %v, want a, c and the carried shard", got)
+	if got := names(t, dir); !slices.Equal(got, []string{"a", "c", "shard", "w"}) {
+		t.Errorf("in place %v: set %v, want a, c, w and the carried shard", forceInPlace, got)
 	}
 	if got := names(t, parent); !slices.Equal(got, []string{"out"}) {
 		t.Errorf("beside the set: %v", got)
