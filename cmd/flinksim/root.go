@@ -102,8 +102,10 @@ func loadScenario(arg string, sets []string) (file string, data []byte, l *scena
 // readScenario reads a scenario file, or a built-in scenario by name.
 func readScenario(arg string) (name string, data []byte, err error) {
 	if st, statErr := os.Stat(arg); statErr == nil && !st.IsDir() {
-		data, err = os.ReadFile(arg)
-		return arg, data, err
+		if data, err = os.ReadFile(arg); err != nil {
+			return "", nil, usageError{err}
+		}
+		return arg, data, nil
 	}
 	b, lookupErr := scenarios.LookupBuiltIn(arg)
 	if lookupErr != nil {

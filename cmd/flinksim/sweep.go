@@ -238,6 +238,8 @@ func runSweep(arg string, o sweepOptions, stdin io.Reader, stdout, stderr io.Wri
 	if shards > 0 {
 		points = plan.Shard(shard, shards)
 	}
+	_, statErr := os.Stat(o.out)
+	created := os.IsNotExist(statErr)
 	if err := writableDir(o.out); err != nil {
 		return err
 	}
@@ -256,6 +258,9 @@ func runSweep(arg string, o sweepOptions, stdin io.Reader, stdout, stderr io.Wri
 	defer func() {
 		if !started && len(done) == 0 {
 			journal.Remove() // refused before any run: leave nothing behind
+			if created {
+				os.Remove(o.out)
+			}
 		} else {
 			journal.Close()
 		}
