@@ -74,7 +74,7 @@ func TestUserErrorsBeforeSimulating(t *testing.T) {
 // TestRunSeveralVariants: --variant a --variant b runs both.
 func TestRunSeveralVariants(t *testing.T) {
 	dir := t.TempDir()
-	code, out, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "--variant", "incremental", "--variant", "unaligned", "--no-plots", "--out", dir)
+	code, out, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "--variant", "incremental", "--variant", "unaligned", "--duration", "1m", "--no-plots", "--out", dir)
 	if code != 0 {
 		t.Fatalf("code %d: %s", code, errs)
 	}
@@ -92,13 +92,13 @@ func TestRunSeveralVariants(t *testing.T) {
 func TestOutputsAreOneSet(t *testing.T) {
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "out")
-	if code, _, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "--out", dir); code != 0 {
+	if code, _, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "--duration", "1m", "--out", dir); code != 0 {
 		t.Fatal(errs)
 	}
 	if got := strings.Join(entries(t, dir), " "); got != "base incremental unaligned" {
 		t.Fatalf("outputs %q", got)
 	}
-	if code, _, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "--variant", "incremental", "--no-plots", "--out", dir); code != 0 {
+	if code, _, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "--variant", "incremental", "--duration", "1m", "--no-plots", "--out", dir); code != 0 {
 		t.Fatal(errs)
 	}
 	if got := strings.Join(entries(t, dir), " "); got != "incremental" {
@@ -111,8 +111,8 @@ func TestOutputsAreOneSet(t *testing.T) {
 		t.Errorf("beside the outputs: %q", got)
 	}
 	// compare --from the same directory keeps the runs it read.
-	cli(t, "run", "testdata/ckpt-variants.yaml", "--no-plots", "--out", dir)
-	if code, _, errs := cli(t, "compare", "testdata/ckpt-variants.yaml", "--from", dir, "--out", dir, "--no-plots"); code != 0 {
+	cli(t, "run", "testdata/ckpt-variants.yaml", "--duration", "1m", "--no-plots", "--out", dir)
+	if code, _, errs := cli(t, "compare", "testdata/ckpt-variants.yaml", "--duration", "1m", "--from", dir, "--out", dir, "--no-plots"); code != 0 {
 		t.Fatal(errs)
 	}
 	if got := strings.Join(entries(t, dir), " "); got != "base compare.csv compare.md incremental unaligned" {
