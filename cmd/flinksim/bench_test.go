@@ -25,8 +25,11 @@ func BenchmarkDeathSpiralAllVariants(b *testing.B) {
 	var o runOptions
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		runs, err := runAll(base, bi.Name, bi.Data, o, io.Discard)
+		runs, err := planRuns(base, bi.Name, bi.Data, o)
 		if err != nil {
+			b.Fatal(err)
+		}
+		if err := runAll(runs, o, io.Discard); err != nil {
 			b.Fatal(err)
 		}
 		if len(runs) != 8 {

@@ -2,17 +2,19 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/flinksim/flinksim/internal/atomicfile"
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/plots"
-	"github.com/flinksim/flinksim/scenarios"
 )
 
 type compareOptions struct {
@@ -49,6 +51,7 @@ DIR/<variant>/ are read instead.`,
 	f.StringVar(&o.duration, "duration", "", "virtual time to simulate")
 	f.StringArrayVar(&o.sets, "set", nil, "override a field: dotted.path=value (repeatable)")
 	f.BoolVar(&o.noPlots, "no-plots", false, "write the tables only")
+	maxMemoryFlag(c, &o.maxMemory)
 	return c
 }
 
@@ -60,47 +63,54 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var runs []runResult
-	if o.from != "" {
-		names := o.variants
-		if len(names) == 0 {
-			names = []string{scenarios.BaseName}
-			for _, v := range base.Variants {
-				names = append(names, v.Name)
-			}
-		}
-		for _, name := range names {
-			res, err := readRun(filepath.Join(o.from, name))
-			if err != nil {
-				return err
-			}
-			runs = append(runs, runResult{name: name, description: describe(base, name), res: res})
-		}
-	} else {
-		reportNotModelled(stderr, base.NotModelled)
-		if runs, err = runAll(base, file, data, o.runOptions, stderr); err != nil {
-			return err
-		}
-		for _, r := range runs {
-			if err := writeOutputs(filepath.Join(o.out, r.name), r.loaded, r.res, o.noPlots); err != nil {
-				return err
-			}
-		}
+	// Every check before any run: what to compare, the runs to read, --out.
+	runs, err := planRuns(base, file, data, o.runOptions)
+	if err != nil {
+		return err
 	}
 	if len(runs) < 2 {
 		return usageError{fmt.Errorf("nothing to compare: %s has no variants (add a variants: block or name two with --variant)", arg)}
 	}
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
+	if o.from != "" {
+		for i, r := range runs {
+			if runs[i].res, err = readRun(filepath.Join(o.from, r.name), r.loaded.Spec.Name); err != nil {
+				return err
+			}
+		}
+	}
+	stage, err := stageOut(o.out)
+	if err != nil {
 		return err
 	}
+	defer stage.Abort()
+	if o.from == "" {
+		reportNotModelled(stderr, base.NotModelled)
+		if err := checkWork(runs, o.runOptions, reloader(file, data, o.runOptions), stderr); err != nil {
+			return err
+		}
+		if err = runAll(runs, o.runOptions, stderr); err != nil {
+			return err
+		}
+		for _, r := range runs {
+			if err := writeOutputs(filepath.Join(stage.Dir, r.name), r.loaded, r.res, o.noPlots); err != nil {
+				return err
+			}
+		}
+	} else if sameDir(o.from, o.out) {
+		// The runs read stay part of the set; the comparison joins them.
+		if err := carryAllBut(stage, o.out, compareNames...); err != nil {
+			return err
+		}
+	}
+	dir := stage.Dir
 	t := outcomeTable(runs)
 	var md bytes.Buffer
 	t.markdown(&md)
 	files := []string{"compare.md", "compare.csv"}
-	if err := writeAtomic(filepath.Join(o.out, "compare.md"), func(w io.Writer) error { _, err := w.Write(md.Bytes()); return err }); err != nil {
+	if err := writeFile(filepath.Join(dir, "compare.md"), func(w io.Writer) error { _, err := w.Write(md.Bytes()); return err }); err != nil {
 		return err
 	}
-	if err := writeAtomic(filepath.Join(o.out, "compare.csv"), func(w io.Writer) error { return outcomeCSV(w, runs) }); err != nil {
+	if err := writeFile(filepath.Join(dir, "compare.csv"), func(w io.Writer) error { return outcomeCSV(w, runs) }); err != nil {
 		return err
 	}
 	if !o.noPlots {
@@ -114,16 +124,19 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 			page.Notes = append(page.Notes, r.name+": "+r.description)
 		}
 		if !fig.Empty() {
-			if err := fig.WriteFiles(o.out, "compare"); err != nil {
+			if err := fig.WriteFiles(dir, "compare"); err != nil {
 				return err
 			}
 			page.Figures = append(page.Figures, plots.NamedFigure{Title: "variants over each other", Figure: fig})
 			files = append(files, "compare.svg", "compare.png")
 		}
-		if err := plots.WriteIndex(filepath.Join(o.out, "index.html"), page); err != nil {
+		if err := plots.WriteIndex(filepath.Join(dir, "index.html"), page); err != nil {
 			return err
 		}
 		files = append(files, "index.html")
+	}
+	if err := stage.Commit(); err != nil {
+		return err
 	}
 	t.text(stdout)
 	if stable := stableNames(runs); len(stable) > 0 {
@@ -133,14 +146,43 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// readRun reads the outputs flinksim run wrote into dir.
-func readRun(dir string) (*models.Result, error) {
+// compareNames are the files compare writes beside the runs.
+var compareNames = []string{"compare.md", "compare.csv", "compare.svg", "compare.png", "index.html"}
+
+func sameDir(a, b string) bool {
+	x, err1 := filepath.Abs(a)
+	y, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && x == y
+}
+
+// carryAllBut carries every entry of dir except names into the staged set.
+func carryAllBut(stage *atomicfile.Staging, dir string, names ...string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !slices.Contains(names, e.Name()) {
+			if err := stage.Carry(e.Name()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// readRun reads the outputs flinksim run wrote into dir, which must be a
+// run of the scenario named scenario.
+func readRun(dir, scenario string) (*models.Result, error) {
 	open := func(name string, optional bool) (io.ReadCloser, error) {
 		f, err := os.Open(filepath.Join(dir, name))
 		if err != nil && optional && os.IsNotExist(err) {
 			return nil, nil
 		}
 		if err != nil {
+			if single, e := summaryScenario(filepath.Join(filepath.Dir(dir), "summary.json")); e == nil {
+				return nil, usageError{fmt.Errorf("--from %s holds one run (of scenario %q), not one directory per variant", filepath.Dir(dir), single)}
+			}
 			return nil, usageError{fmt.Errorf("%v (was it written by flinksim run --out %s?)", err, filepath.Dir(dir))}
 		}
 		return f, nil
@@ -168,5 +210,23 @@ func readRun(dir string) (*models.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
+	if got := res.Summary.Scenario; got != scenario {
+		return nil, usageError{fmt.Errorf("--from %s: a run of scenario %q, not of %q", dir, got, scenario)}
+	}
 	return res, nil
+}
+
+// summaryScenario is the scenario named by a summary.json.
+func summaryScenario(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	var s struct {
+		Scenario string `json:"scenario"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return "", err
+	}
+	return s.Scenario, nil
 }

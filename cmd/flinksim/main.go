@@ -2,6 +2,15 @@
 // virtual clock. Run "flinksim --help".
 package main
 
-import "os"
+import (
+	"os"
+	"runtime/debug"
+)
 
-func main() { os.Exit(execute(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	applyMemoryLimit = func(limit int64) { debug.SetMemoryLimit(limit) }
+	stop := handleSignals(os.Stderr, os.Exit)
+	code := execute(os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

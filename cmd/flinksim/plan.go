@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/scenarios"
 	"github.com/flinksim/flinksim/scenarios/sweep"
 )
@@ -27,7 +29,9 @@ func newPlanCmd() *cobra.Command {
 		Long: `Answer a capacity question with as few runs as bisection needs: the smallest
 value of --target in its range for which every --for condition holds in every
 replica (or, with --largest, the largest value, e.g. of the checkpoint
-interval). Outcomes are assumed to improve steadily with the value.
+interval). Both ends of the range are tried first; between them, outcomes
+are assumed to change steadily with the value. When no value meets the
+conditions, plan says so and exits with code 3.
 
 Examples:
   flinksim plan backpressure --target sinks.jdbc.capacity=10k/s..200k/s --for stable
@@ -37,7 +41,7 @@ Examples:
 Outcomes: ` + strings.Join(sweep.OutcomeNames(), ", ") + `.`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runPlan(args[0], o, cmd.OutOrStdout())
+			return runPlan(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := c.Flags()
@@ -49,10 +53,11 @@ Outcomes: ` + strings.Join(sweep.OutcomeNames(), ", ") + `.`,
 	f.StringVar(&o.seed, "seed", "", "the scenario's seed")
 	f.StringVar(&o.duration, "duration", "", "virtual time of each run")
 	f.StringArrayVar(&o.sets, "set", nil, "override a field in every run: dotted.path=value (repeatable)")
+	maxMemoryFlag(c, &o.maxMemory)
 	return c
 }
 
-func runPlan(arg string, o planOptions, stdout io.Writer) error {
+func runPlan(arg string, o planOptions, stdout, stderr io.Writer) error {
 	key, rng, ok := strings.Cut(o.target, "=")
 	lo, hi, isRange := strings.Cut(rng, "..")
 	if !ok || !isRange || strings.TrimSpace(key) == "" {
@@ -74,6 +79,24 @@ func runPlan(arg string, o planOptions, stdout io.Writer) error {
 	}
 	file, data, base, err := loadScenario(arg, o.allSets())
 	if err != nil {
+		return err
+	}
+	// The memory of the runs at both ends of the range, before any runs.
+	var specs []models.Spec
+	var ends []string
+	for _, v := range []string{lo, hi} {
+		set := strings.TrimSpace(key) + "=" + strings.TrimSpace(v)
+		l, err := scenarios.LoadVariant(file, data, append(o.allSets(), set), scenarios.BaseName)
+		if err != nil {
+			return err
+		}
+		specs, ends = append(specs, l.Spec), append(ends, set)
+	}
+	jobs := o.jobs
+	if jobs == 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	if err := checkMemory(specs, ends, min(jobs, o.replicas), o.maxMemory, stderr); err != nil {
 		return err
 	}
 	s := sweep.Search{Key: strings.TrimSpace(key), Lo: strings.TrimSpace(lo), Hi: strings.TrimSpace(hi), Largest: o.largest,
@@ -116,6 +139,9 @@ func runPlan(arg string, o planOptions, stdout io.Writer) error {
 		t.rows = append(t.rows, row)
 	}
 	t.text(stdout)
+	if answer == "" {
+		return exitStatus(exitNoAnswer)
+	}
 	return nil
 }
 

@@ -18,7 +18,14 @@ const (
 	exitOK       = 0
 	exitFailure  = 1 // the run itself failed (I/O, a simulator bug)
 	exitScenario = 2 // bad input: the scenario, a flag or an argument
+	exitNoAnswer = 3 // plan: no value in the range meets the conditions
 )
+
+// exitStatus ends a command with a code other than 0 after it has said
+// why on its own (plan's "no value meets").
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 // usageError marks errors in what the user typed (exit code 2).
 type usageError struct{ error }
@@ -44,7 +51,10 @@ func execute(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	var probs scenarios.Problems
 	var ue usageError
+	var status exitStatus
 	switch {
+	case errors.As(err, &status):
+		return int(status)
 	case errors.As(err, &probs):
 		fmt.Fprintln(stderr, probs.Error())
 		fmt.Fprintf(stderr, "flinksim: %d problem(s) in the scenario\n", len(probs))
@@ -98,8 +108,10 @@ func readScenario(arg string) (name string, data []byte, err error) {
 		return "stdin", data, err
 	}
 	if st, statErr := os.Stat(arg); statErr == nil && !st.IsDir() {
-		data, err = scenarios.ReadFile(arg)
-		return arg, data, err
+		if data, err = scenarios.ReadFile(arg); err != nil {
+			return "", nil, usageError{err}
+		}
+		return arg, data, nil
 	}
 	b, lookupErr := scenarios.LookupBuiltIn(arg)
 	if lookupErr != nil {

@@ -22,11 +22,12 @@ type runOptions struct {
 	seed     string
 	duration string
 	sets     []string
-	variant  string
-	variants []string // compare: the runs to compare (default: base and every variant)
+	variants []string // the runs (default: base and every variant)
 	jobs     int      // runs at once (0: one per core)
 	noPlots  bool
 	progress bool
+	// maxMemory is --max-memory ("": the kernel's MemAvailable).
+	maxMemory string
 }
 
 // allSets is --seed, --duration and --set as overrides; the first two are
@@ -68,7 +69,12 @@ func newRunCmd() *cobra.Command {
   index.html               the summary and the dashboard on one self-contained page
 A scenario with variants runs the base and every variant in parallel (one per
 core, same random streams) into DIR/<variant>/ and prints a comparison table;
---variant NAME runs one ("base" for the scenario as written).`,
+--variant NAME runs only that one ("base" for the scenario as written);
+repeat it to run several.
+
+The outputs are one set: they replace --out as a whole when every run is
+done, so --out shows the previous set or the new one, never a mix. --out
+must be new or hold only flinksim's outputs.`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.jobs < 0 {
@@ -85,8 +91,20 @@ core, same random streams) into DIR/<variant>/ and prints a comparison table;
 	f.StringArrayVar(&o.sets, "set", nil, "override a field: dotted.path=value, e.g. sinks.jdbc.capacity=100k/s (repeatable)")
 	f.IntVarP(&o.jobs, "jobs", "j", 0, "runs at once (default: one per core); results do not depend on it")
 	f.BoolVar(&o.noPlots, "no-plots", false, "skip the dashboard (dashboard.svg, dashboard.png, index.html)")
-	f.StringVar(&o.variant, "variant", "", "run only this variant (\"base\" for the scenario as written)")
+	maxMemoryFlag(c, &o.maxMemory)
+	f.StringArrayVar(&o.variants, "variant", nil, "run only this variant (\"base\" for the scenario as written; repeatable)")
 	return c
+}
+
+func maxMemoryFlag(c *cobra.Command, v *string) {
+	c.Flags().StringVar(v, "max-memory", "", "refuse runs estimated to need more memory than this, e.g. 8GB (default: the available memory)")
+}
+
+// reloader loads a run's spec afresh (for the work estimate's probe).
+func reloader(file string, data []byte, o runOptions) func(string) (*scenarios.Loaded, error) {
+	return func(name string) (*scenarios.Loaded, error) {
+		return scenarios.LoadVariant(file, data, o.allSets(), name)
+	}
 }
 
 func isTerminal(w io.Writer) bool {
@@ -99,25 +117,42 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	reportNotModelled(stderr, base.NotModelled)
-	runs, err := runAll(base, file, data, o, stderr)
+	runs, err := planRuns(base, file, data, o)
 	if err != nil {
 		return writeViolated(runs, len(runs) == 1 && len(base.Variants) == 0, o, stderr, err)
 	}
-	if len(runs) == 1 && len(base.Variants) == 0 {
-		if err := writeOutputs(o.out, runs[0].loaded, runs[0].res, o.noPlots); err != nil {
+	stage, err := stageOut(o.out)
+	if err != nil {
+		return err
+	}
+	defer stage.Abort()
+	reportNotModelled(stderr, base.NotModelled)
+	if err := checkWork(runs, o, reloader(file, data, o), stderr); err != nil {
+		return err
+	}
+	if err := runAll(runs, o, stderr); err != nil {
+		return err
+	}
+	single := len(runs) == 1 && len(base.Variants) == 0
+	for _, r := range runs {
+		dir := filepath.Join(stage.Dir, r.name)
+		if single {
+			dir = stage.Dir
+		}
+		if err := writeOutputs(dir, r.loaded, r.res, o.noPlots); err != nil {
 			return err
 		}
+	}
+	if err := stage.Commit(); err != nil {
+		return err
+	}
+	if single {
 		printSummary(stdout, runs[0].res, o.out)
 		return nil
 	}
 	for _, r := range runs {
-		dir := filepath.Join(o.out, r.name)
-		if err := writeOutputs(dir, r.loaded, r.res, o.noPlots); err != nil {
-			return err
-		}
 		fmt.Fprintf(stdout, "== %s: %s\n", r.name, r.description)
-		printSummary(stdout, r.res, dir)
+		printSummary(stdout, r.res, filepath.Join(o.out, r.name))
 	}
 	if len(runs) > 1 {
 		printComparison(stdout, runs, o.out)
@@ -172,7 +207,7 @@ func writeOutputs(dir string, l *scenarios.Loaded, res *models.Result, noPlots b
 		}{"checkpoint-details.json", res.WriteCheckpointDetailsJSON})
 	}
 	for _, f := range files {
-		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+		if err := writeFile(filepath.Join(dir, f.name), f.write); err != nil {
 			return err
 		}
 	}
@@ -201,28 +236,6 @@ func writeDashboard(dir string, res *models.Result) error {
 		page.Figures = []plots.NamedFigure{{Title: "dashboard", Figure: fig}}
 	}
 	return plots.WriteIndex(filepath.Join(dir, "index.html"), page)
-}
-
-// writeAtomic writes to a temporary file in the same directory and renames
-// it into place, so an interrupted run never leaves a half-written file.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 func reportNotModelled(w io.Writer, keys []string) {

@@ -24,6 +24,7 @@ type sweepOptions struct {
 	shard    string
 	shards   int
 	outcomes []string
+	yes      bool // start a sweep of more than confirmRuns runs without asking
 }
 
 func (o *sweepOptions) gridFlags(c *cobra.Command) {
@@ -50,10 +51,16 @@ Each point's seed is derived from the scenario's seed, the point's key and the
 replica, so results do not depend on -j or on how the sweep is split. To run
 on many machines: --shard i/n runs one slice into DIR/shard-i-of-n.jsonl (the
 index may come from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID with
---shards n); "flinksim sweep merge" joins the shards and draws the charts.`,
+--shards n); "flinksim sweep merge" joins the shards and draws the charts.
+
+Each finished run is kept at once in DIR/points.jsonl.partial (or
+DIR/shard-i-of-n.jsonl.partial); an interrupted sweep started again with the
+same scenario and flags skips the runs kept there, and the finished outputs
+are the same bytes as an uninterrupted sweep's. A sweep of more than 10,000
+runs asks first (--yes starts it without asking).`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSweep(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runSweep(args[0], o, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	o.gridFlags(c)
@@ -64,6 +71,8 @@ index may come from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID with
 	f.IntVar(&o.shards, "shards", 0, "run the slice given by JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, of this many")
 	f.StringArrayVar(&o.outcomes, "outcome", nil, "outcome to chart (repeatable; default: stable, latency_p99_s, lag_end, sink_rps and checkpoint_duration_max_s with checkpointing)")
 	f.BoolVar(&o.noPlots, "no-plots", false, "write points.jsonl only")
+	f.BoolVar(&o.yes, "yes", false, "start a sweep of more than 10,000 runs without asking")
+	maxMemoryFlag(c, &o.maxMemory)
 	c.AddCommand(newSweepPlanCmd(), newSweepMergeCmd())
 	return c
 }
@@ -191,9 +200,22 @@ func shardFile(dir string, i, n int) string {
 	return filepath.Join(dir, fmt.Sprintf("shard-%d-of-%d.jsonl", i, n))
 }
 
-func runSweep(arg string, o sweepOptions, stdout, stderr io.Writer) error {
+// checkOutcomes checks --outcome before any run.
+func checkOutcomes(outcomes []string) error {
+	for _, o := range outcomes {
+		if _, err := (sweep.Outcome{}).Get(o); err != nil {
+			return usageError{fmt.Errorf("--outcome %v", err)}
+		}
+	}
+	return nil
+}
+
+func runSweep(arg string, o sweepOptions, stdin io.Reader, stdout, stderr io.Writer) error {
 	if o.jobs < 0 {
 		return usageError{fmt.Errorf("--jobs %d: must be 0 (one per core) or more", o.jobs)}
+	}
+	if err := checkOutcomes(o.outcomes); err != nil {
+		return err
 	}
 	r, plan, err := loadPlan(arg, o)
 	if err != nil {
@@ -216,39 +238,96 @@ func runSweep(arg string, o sweepOptions, stdout, stderr io.Writer) error {
 	if shards > 0 {
 		points = plan.Shard(shard, shards)
 	}
-	if err := r.Check(points); err != nil {
+	_, statErr := os.Stat(o.out)
+	created := os.IsNotExist(statErr)
+	if err := writableDir(o.out); err != nil {
 		return err
 	}
+	path := filepath.Join(o.out, "points.jsonl")
+	if shards > 0 {
+		path = shardFile(o.out, shard, shards)
+	}
+	journal, done, err := sweep.OpenJournal(sweep.JournalPath(path), r, points)
+	if err != nil {
+		if _, isPath := err.(*os.PathError); isPath {
+			return err
+		}
+		return usageError{err}
+	}
+	started := false
+	defer func() {
+		if !started && len(done) == 0 {
+			journal.Remove() // refused before any run: leave nothing behind
+			if created {
+				os.Remove(o.out)
+			}
+		} else {
+			journal.Close()
+		}
+	}()
+	todo := points
+	if len(done) > 0 {
+		got := map[string]bool{}
+		for _, rec := range done {
+			got[fmt.Sprintf("%s#%d", rec.Key, rec.Replica)] = true
+		}
+		todo = nil
+		for _, pt := range points {
+			if !got[fmt.Sprintf("%s#%d", pt.Key, pt.Replica)] {
+				todo = append(todo, pt)
+			}
+		}
+		fmt.Fprintf(stderr, "flinksim: resuming: %d of %d runs already done (kept in %s)\n", len(done), len(points), journal.Path)
+	}
+	// The size first (a count), then every point's values (loading each
+	// takes a while on a huge grid).
+	if err := checkSweepWork(r, todo, o, stdin, stderr); err != nil {
+		return err
+	}
+	if err := r.Check(todo); err != nil {
+		return err
+	}
+	started = true
+	setInterruptNote(fmt.Sprintf("; finished runs are kept in %s: the same command resumes the sweep", journal.Path))
+	defer setInterruptNote("")
 	var bar *progressbar.ProgressBar
-	if isTerminal(stderr) {
-		bar = progressbar.NewOptions(len(points), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("sweep"),
+	if isTerminal(stderr) && len(todo) > 0 {
+		bar = progressbar.NewOptions(len(todo), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("sweep"),
 			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
 		r.Progress = func(done, total int) { bar.Set(done) }
 	}
-	recs, err := r.Run(points)
+	r.Finished = journal.Append
+	recs, err := r.Run(todo)
 	if bar != nil {
 		bar.Finish()
 	}
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
-		return err
-	}
+	recs = sweep.InPlanOrder(points, append(done, recs...))
 	if shards > 0 {
-		path := shardFile(o.out, shard, shards)
-		if err := writeAtomic(path, func(w io.Writer) error { return sweep.WriteJSONL(w, recs) }); err != nil {
+		if err := writeFile(path, func(w io.Writer) error { return sweep.WriteJSONL(w, recs) }); err != nil {
+			return err
+		}
+		if err := journal.Remove(); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "shard %d/%d: %d of %d runs, in %s\n", shard, shards, len(points), len(plan.Points), path)
 		return nil
 	}
+	// The journal is in the directory the finished set replaces.
 	return finishSweep(plan, recs, o, stdout)
 }
 
 func mergeSweep(arg string, files []string, o sweepOptions, stdout, stderr io.Writer) error {
+	if err := checkOutcomes(o.outcomes); err != nil {
+		return err
+	}
 	_, plan, err := loadPlan(arg, o)
 	if err != nil {
+		return err
+	}
+	if err := checkOut(o.out); err != nil {
 		return err
 	}
 	if len(files) == 0 {
@@ -262,18 +341,18 @@ func mergeSweep(arg string, files []string, o sweepOptions, stdout, stderr io.Wr
 	for _, f := range files {
 		fh, err := os.Open(f)
 		if err != nil {
-			return err
+			return usageError{err}
 		}
 		recs, err := sweep.ReadJSONL(fh, f)
 		fh.Close()
 		if err != nil {
-			return err
+			return usageError{err}
 		}
 		all = append(all, recs...)
 	}
 	merged, missing, err := plan.Merge(all)
 	if err != nil {
-		return err
+		return usageError{err}
 	}
 	if err := finishSweep(plan, merged, o, stdout); err != nil {
 		return err
@@ -288,17 +367,38 @@ func mergeSweep(arg string, files []string, o sweepOptions, stdout, stderr io.Wr
 	return nil
 }
 
-// finishSweep writes points.jsonl and the charts, and prints a short table.
+// finishSweep writes points.jsonl and the charts as one set that replaces
+// o.out (keeping its shard files), and prints a short table.
 func finishSweep(plan *sweep.Plan, recs []sweep.Record, o sweepOptions, stdout io.Writer) error {
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
+	stage, err := stageOut(o.out)
+	if err != nil {
 		return err
 	}
-	path := filepath.Join(o.out, "points.jsonl")
-	if err := writeAtomic(path, func(w io.Writer) error { return sweep.WriteJSONL(w, recs) }); err != nil {
+	defer stage.Abort()
+	shardFiles, _ := filepath.Glob(filepath.Join(o.out, "shard-*-of-*.jsonl*"))
+	for _, f := range shardFiles {
+		if err := stage.Carry(filepath.Base(f)); err != nil {
+			return err
+		}
+	}
+	if err := writeFile(filepath.Join(stage.Dir, "points.jsonl"), func(w io.Writer) error { return sweep.WriteJSONL(w, recs) }); err != nil {
 		return err
 	}
 	stable, err := plan.Summarise(recs, "stable")
 	if err != nil {
+		return err
+	}
+	files := "points.jsonl"
+	if !o.noPlots {
+		drawn, err := drawSweep(stage.Dir, plan, recs, o.outcomes)
+		if err != nil {
+			return err
+		}
+		if drawn != "" {
+			files += ", " + drawn
+		}
+	}
+	if err := stage.Commit(); err != nil {
 		return err
 	}
 	n := 0
@@ -309,16 +409,6 @@ func finishSweep(plan *sweep.Plan, recs []sweep.Record, o sweepOptions, stdout i
 	}
 	fmt.Fprintf(stdout, "sweep: %d runs (%d points × %d replicas); %d of %d points stable in every replica\n",
 		len(recs), len(stable), plan.Replicas, n, len(stable))
-	files := "points.jsonl"
-	if !o.noPlots {
-		drawn, err := drawSweep(o.out, plan, recs, o.outcomes)
-		if err != nil {
-			return err
-		}
-		if drawn != "" {
-			files += ", " + drawn
-		}
-	}
 	fmt.Fprintf(stdout, "outputs in %s: %s\n", o.out, files)
 	return nil
 }

@@ -24,28 +24,44 @@ type runResult struct {
 	res               *models.Result
 }
 
-// runAll runs the base scenario and each variant (or just the one asked
-// for), one engine per core. Every run uses the same seed, so all see the
-// same traffic and the same failures; results come back in a fixed order.
-func runAll(base *scenarios.Loaded, file string, data []byte, o runOptions, stderr io.Writer) ([]runResult, error) {
+// planRuns loads the base scenario and each variant (or the ones asked
+// for), checking every one before anything runs.
+func planRuns(base *scenarios.Loaded, file string, data []byte, o runOptions) ([]runResult, error) {
 	names := o.variants
-	switch {
-	case o.variant != "":
-		names = []string{o.variant}
-	case len(names) == 0:
+	if len(names) == 0 {
 		names = []string{scenarios.BaseName}
 		for _, v := range base.Variants {
 			names = append(names, v.Name)
 		}
 	}
 	var runs []runResult
+	seen := map[string]bool{}
+	var probs scenarios.Problems
 	for _, name := range names {
+		if seen[name] {
+			return nil, usageError{fmt.Errorf("--variant %s: given twice", name)}
+		}
+		seen[name] = true
 		l, err := scenarios.LoadVariant(file, data, o.allSets(), name)
+		if p, ok := err.(scenarios.Problems); ok {
+			probs = append(probs, p...)
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
 		runs = append(runs, runResult{name: name, description: describe(base, name), loaded: l})
 	}
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	return runs, nil
+}
+
+// runAll runs the runs, one engine per core. Every run uses the same seed,
+// so all see the same traffic and the same failures; results stay in the
+// order of runs.
+func runAll(runs []runResult, o runOptions, stderr io.Writer) error {
 	progress := newProgress(o.progress, stderr, runs)
 	g := errgroup.Group{}
 	jobs := o.jobs
@@ -79,7 +95,7 @@ func runAll(base *scenarios.Loaded, file string, data []byte, o runOptions, stde
 	}
 	err := g.Wait()
 	progress.done()
-	return runs, err
+	return err
 }
 
 // describe is a variant's description ("the scenario as written" for the

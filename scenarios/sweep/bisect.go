@@ -29,6 +29,9 @@ func ParseCondition(s string) (Condition, error) {
 	if m == nil {
 		return Condition{}, fmt.Errorf("%q: want outcome<=value (or >=, <, >, ==), e.g. latency_p99_s<=5, or stable", s)
 	}
+	if m[1] == "stable" {
+		return Condition{}, fmt.Errorf("%q: stable is yes or no, not a number: write stable", s)
+	}
 	if _, err := (Outcome{}).Get(m[1]); err != nil {
 		return Condition{}, err
 	}
@@ -131,12 +134,21 @@ func (s Search) Run(r *Runner, seed uint64) (answer string, probes []Probe, err 
 	if s.Largest {
 		good, bad, goodW, badW = lo, hi, s.Lo, s.Hi
 	}
-	ok, err := probe(good, goodW)
-	if err != nil || !ok {
+	// Both ends first: the outcome may improve the other way than assumed
+	// (a sink's latency: smaller is better), and then the end assumed bad
+	// is the answer.
+	okGood, err := probe(good, goodW)
+	if err != nil {
 		return "", probes, err
 	}
-	if ok, err = probe(bad, badW); err != nil || ok {
-		return badW, probes, err
+	okBad, err := probe(bad, badW)
+	switch {
+	case err != nil:
+		return "", probes, err
+	case okBad:
+		return badW, probes, nil
+	case !okGood:
+		return "", probes, nil
 	}
 	answer = goodW
 	for len(probes) < maxProbes {

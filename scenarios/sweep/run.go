@@ -22,6 +22,10 @@ type Runner struct {
 	// Progress, if set, is called after each run with the number done
 	// (from one goroutine at a time).
 	Progress func(done, total int)
+	// Finished, if set, is called with each run's record as soon as it is
+	// done (from one goroutine at a time), e.g. to keep it in a Journal; an
+	// error stops the sweep.
+	Finished func(Record) error
 }
 
 // Check loads every point without running it, so that a value a field
@@ -59,6 +63,9 @@ func dedupe(ps scenarios.Problems) scenarios.Problems {
 	}
 	return out
 }
+
+// Load loads a point's scenario without running it.
+func (r *Runner) Load(pt Point) (*scenarios.Loaded, error) { return r.load(pt) }
 
 func (r *Runner) load(pt Point) (*scenarios.Loaded, error) {
 	sets := append(append([]string(nil), r.Sets...), pt.Sets(r.Plan.Axes)...)
@@ -101,11 +108,16 @@ func (r *Runner) Run(points []Point) ([]Record, error) {
 				return err
 			}
 			recs[i] = rec
+			mu.Lock()
+			defer mu.Unlock()
+			if r.Finished != nil {
+				if err := r.Finished(rec); err != nil {
+					return err
+				}
+			}
+			done++
 			if r.Progress != nil {
-				mu.Lock()
-				done++
 				r.Progress(done, len(points))
-				mu.Unlock()
 			}
 			return nil
 		})

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/scenarios"
+	"github.com/flinksim/flinksim/scenarios/sweep"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Work estimates, before anything runs: memory from the job's shape
+// (models.EstimateFootprint), refused when it cannot fit; wall time from a
+// short probe, printed when it is over a minute. The probe is a separate
+// simulation of a freshly loaded spec, so it changes no result.
+
+// etaThreshold is the wall time from which the estimate is printed (a
+// variable for tests).
+var etaThreshold = time.Minute
+
+// confirmRuns is the size of a sweep that needs --yes (or a "y" on a
+// terminal) before it starts.
+const confirmRuns = 10_000
+
+// probeShare is the share of virtual time the probe simulates.
+const probeShare = 100
+
+// applyMemoryLimit, set by main, makes the garbage collector work harder
+// near the limit rather than pass it (the heap may otherwise grow to twice
+// what is live); no result depends on when the collector runs. Tests leave
+// it nil: the limit is the process's, not a command's.
+var applyMemoryLimit func(int64)
+
+// memoryLimit is --max-memory, or the kernel's MemAvailable; 0 when neither
+// is known (no check).
+func memoryLimit(flag string) (int64, string, error) {
+	if flag != "" {
+		v, k, err := scenarios.ParseQuantity(flag)
+		if err != nil || k != scenarios.QBytes || v <= 0 {
+			return 0, "", usageError{fmt.Errorf("--max-memory %q: want a size, e.g. 8GB or 16GiB", flag)}
+		}
+		return int64(v), "--max-memory", nil
+	}
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0, "", nil
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "MemAvailable:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err == nil {
+				return kb << 10, "MemAvailable in /proc/meminfo; --max-memory sets another limit", nil
+			}
+		}
+	}
+	return 0, "", nil
+}
+
+// checkMemory refuses work whose runs at once need more memory than the
+// limit even at the least (their structures and metric samples), and warns
+// when they would pass it if every channel filled up. specs are the runs
+// (the largest ones of a sweep); at most jobs run at once.
+func checkMemory(specs []models.Spec, names []string, jobs int, flag string, stderr io.Writer) error {
+	limit, source, err := memoryLimit(flag)
+	if err != nil || limit == 0 {
+		return err
+	}
+	type est struct {
+		name string
+		f    models.Footprint
+	}
+	var ests []est
+	for i, s := range specs {
+		ests = append(ests, est{names[i], models.EstimateFootprint(s)})
+	}
+	slices.SortStableFunc(ests, func(a, b est) int { return cmp.Compare(b.f.Bytes, a.f.Bytes) })
+	var need, most int64
+	at := min(max(jobs, 1), len(ests))
+	for _, e := range ests[:at] {
+		need += e.f.MinBytes
+		most += e.f.Bytes
+	}
+	big := ests[0]
+	why := fmt.Sprintf("%s has %s network channels (upstream × downstream subtasks of each exchange) and %s subtasks",
+		big.name, humanCount(float64(big.f.Channels)), humanCount(float64(big.f.Subtasks)))
+	more := ""
+	if at > 1 {
+		more = fmt.Sprintf(" (%d runs at once: -j 1 runs one at a time)", at)
+	}
+	if need > limit {
+		return usageError{fmt.Errorf("needs at least %s of memory%s, more than the %s available (%s): %s; lower the parallelism or the duration",
+			humanBytes(float64(need)), more, humanBytes(float64(limit)), source, why)}
+	}
+	if most > limit {
+		fmt.Fprintf(stderr, "flinksim: warning: needs %s to %s of memory%s (the more, the fuller its network channels), and %s is available (%s): %s\n",
+			humanBytes(float64(need)), humanBytes(float64(most)), more, humanBytes(float64(limit)), source, why)
+	}
+	if applyMemoryLimit != nil {
+		applyMemoryLimit(limit)
+	}
+	return nil
+}
+
+// probeWall simulates the first d of spec apart from any run and returns
+// the wall seconds it took (building excluded).
+func probeWall(spec models.Spec, d sim.Time) (float64, error) {
+	spec.Duration = max(d, sim.Millisecond)
+	s, err := models.New(spec)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	if _, err := s.Run(nil); err != nil {
+		return 0, err
+	}
+	wall := time.Since(start).Seconds()
+	s = nil
+	runtime.GC() // free the probe before the run builds its own
+	return wall, nil
+}
+
+// probe estimates the wall seconds spec's run takes from the first 1/probeShare
+// of its virtual time. When that says more than half the threshold, a
+// second probe of half as much separates the start (a job filling its
+// channels) from the rate at which the rest goes.
+func probe(spec models.Spec) (float64, error) {
+	full := spec.Duration
+	w1, err := probeWall(spec, full/probeShare)
+	if err != nil {
+		return 0, err
+	}
+	estimate := w1 * probeShare
+	if estimate < etaThreshold.Seconds()/2 {
+		return estimate, nil
+	}
+	half := full / (2 * probeShare)
+	w0, err := probeWall(spec, half)
+	if err != nil || w1 <= w0 {
+		return estimate, err
+	}
+	perVirtual := (w1 - w0) / (full/probeShare - half).Seconds()
+	return w0 + perVirtual*(full-half).Seconds(), nil
+}
+
+// checkWork checks the memory of the runs and prints the time they will
+// take when it is over a minute. reload gives a fresh spec of a run for
+// the probe.
+func checkWork(runs []runResult, o runOptions, reload func(name string) (*scenarios.Loaded, error), stderr io.Writer) error {
+	jobs := o.jobs
+	if jobs == 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	var specs []models.Spec
+	var names []string
+	var virtual float64
+	for _, r := range runs {
+		specs = append(specs, r.loaded.Spec)
+		names = append(names, r.name)
+		virtual += r.loaded.Spec.Duration.Seconds()
+	}
+	if err := checkMemory(specs, names, jobs, o.maxMemory, stderr); err != nil {
+		return err
+	}
+	l, err := reload(runs[0].name)
+	if err != nil {
+		return err
+	}
+	wall, err := probe(l.Spec)
+	if err != nil {
+		return nil // the run itself reports it
+	}
+	perS := wall / l.Spec.Duration.Seconds()
+	eta := time.Duration(perS * virtual / float64(min(jobs, len(runs))) * float64(time.Second))
+	if eta >= etaThreshold {
+		f := models.EstimateFootprint(l.Spec)
+		fmt.Fprintf(stderr, "flinksim: this will take about %s (%s virtual in %d run(s), %s network channels and %s to %s of memory per run; measured on the first 1%% of %s); Ctrl-C stops it\n",
+			humanSeconds(eta.Seconds()), humanSeconds(virtual), len(runs), humanCount(float64(f.Channels)), humanBytes(float64(f.MinBytes)), humanBytes(float64(f.Bytes)), runs[0].name)
+	}
+	return nil
+}
+
+// checkSweepWork checks the memory of a sweep's largest points, prints its
+// time when it is over a minute, and asks before more than confirmRuns runs.
+func checkSweepWork(r *sweep.Runner, points []sweep.Point, o sweepOptions, stdin io.Reader, stderr io.Writer) error {
+	if len(points) == 0 {
+		return nil
+	}
+	jobs := o.jobs
+	if jobs == 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	// The corners of the grid (each axis at its first or last value) hold
+	// the extremes of any setting that grows with its value.
+	var specs []models.Spec
+	var names []string
+	for _, pt := range corners(r.Plan, points) {
+		l, err := r.Load(pt)
+		if err != nil {
+			return err
+		}
+		specs = append(specs, l.Spec)
+		names = append(names, pt.Key)
+	}
+	if err := checkMemory(specs, names, jobs, o.maxMemory, stderr); err != nil {
+		return err
+	}
+	var perRun float64
+	for _, pt := range []sweep.Point{points[0], points[len(points)-1]} {
+		l, err := r.Load(pt)
+		if err != nil {
+			return err
+		}
+		wall, err := probe(l.Spec)
+		if err != nil {
+			return nil // the run itself reports it
+		}
+		perRun = max(perRun, wall)
+	}
+	eta := time.Duration(perRun * float64(len(points)) / float64(min(jobs, len(points))) * float64(time.Second))
+	what := fmt.Sprintf("%s runs, about %s on %d core(s) (measured on 1%% of the first and last point's virtual time)",
+		humanCount(float64(len(points))), humanSeconds(eta.Seconds()), min(jobs, len(points)))
+	if len(points) > confirmRuns && !o.yes {
+		if !isTerminal(stderr) || !isTerminalReader(stdin) {
+			return usageError{fmt.Errorf("this sweep starts %s: give --yes to start it, or fewer --grid values or --replicas", what)}
+		}
+		fmt.Fprintf(stderr, "flinksim: this sweep starts %s. Start it? [y/N] ", what)
+		answer, _ := bufio.NewReader(stdin).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			return usageError{fmt.Errorf("sweep not started")}
+		}
+		return nil
+	}
+	if eta >= etaThreshold {
+		fmt.Fprintf(stderr, "flinksim: this sweep is %s; Ctrl-C stops it, and the same command resumes it\n", what)
+	}
+	return nil
+}
+
+func isTerminalReader(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && isTerminal(f)
+}
+
+// corners are the points of plan at each axis's first or last value
+// (replica 0), among points.
+func corners(plan *sweep.Plan, points []sweep.Point) []sweep.Point {
+	var out []sweep.Point
+	for _, pt := range points {
+		if pt.Replica != 0 {
+			continue
+		}
+		corner := true
+		for i, ax := range plan.Axes {
+			v := pt.Values[i]
+			corner = corner && (v == ax.Values[0] || v == ax.Values[len(ax.Values)-1])
+		}
+		if corner {
+			out = append(out, pt)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, points[0])
+	}
+	return out
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/flinksim/flinksim/internal/atomicfile"
+)
+
+// outputNames are the files flinksim writes into an output directory (and
+// into its variant subdirectories): run, compare and sweep outputs, sweep
+// journals, shard files.
+var outputNames = []string{
+	"summary.json", "metrics.csv", "scenario.resolved.yaml", "checkpoints.json", "checkpoint-details.json",
+	"dashboard.svg", "dashboard.png", "index.html",
+	"compare.md", "compare.csv", "compare.svg", "compare.png",
+	"points.jsonl", "points.jsonl.partial", "sweep-*.svg", "sweep-*.png",
+	"shard-*-of-*.jsonl", "shard-*-of-*.jsonl.partial",
+	".*.tmp-*", // a temporary left by a killed process
+}
+
+func isOutputName(name string) bool {
+	for _, p := range outputNames {
+		if ok, _ := filepath.Match(p, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// foreignFiles lists what in dir flinksim did not write (a subdirectory is
+// ours when everything in it is).
+func foreignFiles(dir string, depth int) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var foreign []string
+	for _, e := range entries {
+		if e.Name() == "lost+found" && depth == 1 {
+			continue // a file system's own, at the root of a volume
+		}
+		if e.IsDir() && depth > 0 {
+			sub, err := foreignFiles(filepath.Join(dir, e.Name()), depth-1)
+			if err != nil {
+				return nil, err
+			}
+			for _, s := range sub {
+				foreign = append(foreign, filepath.Join(e.Name(), s))
+			}
+			continue
+		}
+		if e.IsDir() || !isOutputName(e.Name()) {
+			foreign = append(foreign, e.Name())
+		}
+	}
+	return foreign, nil
+}
+
+// checkOut checks, before any simulation, that dir can take a new output
+// set: it is new, or holds only flinksim's outputs (a run replaces the
+// whole set, and must never delete a user's files). It returns a usage
+// error naming what is wrong.
+func checkOut(dir string) error {
+	st, err := os.Stat(dir)
+	switch {
+	case os.IsNotExist(err):
+		return nil
+	case err != nil:
+		return usageError{fmt.Errorf("--out %s: %v", dir, err)}
+	case !st.IsDir():
+		return usageError{fmt.Errorf("--out %s: is a file, not a directory", dir)}
+	}
+	foreign, err := foreignFiles(dir, 1)
+	if err != nil {
+		return usageError{fmt.Errorf("--out %s: %v", dir, err)}
+	}
+	if len(foreign) > 0 {
+		if len(foreign) > 5 {
+			foreign = append(foreign[:5], "...")
+		}
+		return usageError{fmt.Errorf("--out %s holds files flinksim did not write (%s): its outputs replace the directory as a whole, so give a new or empty directory",
+			dir, strings.Join(foreign, ", "))}
+	}
+	return nil
+}
+
+// stageOut checks dir (checkOut) and creates the temporary sibling that
+// the new set is written into, which also proves that dir can be written.
+// Abort or Commit the result.
+func stageOut(dir string) (*atomicfile.Staging, error) {
+	if err := checkOut(dir); err != nil {
+		return nil, err
+	}
+	st, err := atomicfile.Stage(dir)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--out %s: cannot write there: %v", dir, unwrapPath(err))}
+	}
+	return st, nil
+}
+
+// writableDir checks that files can be created in dir (creating it).
+func writableDir(dir string) error {
+	if err := checkOut(dir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return usageError{fmt.Errorf("--out %s: cannot write there: %v", dir, unwrapPath(err))}
+	}
+	f, err := os.CreateTemp(dir, ".flinksim-check.tmp-*")
+	if err != nil {
+		return usageError{fmt.Errorf("--out %s: cannot write there: %v", dir, unwrapPath(err))}
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// unwrapPath drops the path from an *os.PathError (the message names it).
+func unwrapPath(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// writeFile writes one output file atomically (see internal/atomicfile).
+func writeFile(path string, write func(io.Writer) error) error {
+	return atomicfile.WriteFile(path, write)
+}

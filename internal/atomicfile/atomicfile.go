@@ -1,0 +1,311 @@
+// Package atomicfile writes outputs so that a reader sees either the old
+// version or the new one, never a mix or a half-written file, and so that
+// an interrupted process leaves no temporary behind.
+//
+// A file is written to a temporary sibling, synced and renamed over its
+// name (WriteFile). A set of files that belong together (a run's outputs) is
+// written into a temporary sibling directory (Stage) and swapped in with one
+// rename (Commit). Every temporary is registered while it exists;
+// RemoveTemporaries, called on SIGINT or SIGTERM, removes them all and
+// keeps any swap from starting or half-finishing.
+package atomicfile
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+var (
+	// mu guards temps and every rename that publishes an output, so that
+	// RemoveTemporaries never runs between the two steps of a swap.
+	mu    sync.Mutex
+	temps = map[string]bool{}
+)
+
+func register(path string) {
+	mu.Lock()
+	temps[path] = true
+	mu.Unlock()
+}
+
+func unregister(path string) {
+	mu.Lock()
+	delete(temps, path)
+	mu.Unlock()
+}
+
+// Critical runs fn while no interruption can clean up: what fn publishes is
+// published whole. Keep fn short (a rename, a line appended).
+func Critical(fn func() error) error {
+	mu.Lock()
+	defer mu.Unlock()
+	return fn()
+}
+
+// RemoveTemporaries removes every registered temporary file and directory
+// and returns their paths. It takes the lock and keeps it: the process is
+// about to exit, and no output may be published after it.
+func RemoveTemporaries() []string {
+	mu.Lock()
+	var removed []string
+	for p := range temps {
+		if os.RemoveAll(p) == nil {
+			removed = append(removed, p)
+		}
+	}
+	return removed
+}
+
+// WriteFile writes path through a temporary sibling that is synced and
+// renamed into place.
+func WriteFile(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	register(name)
+	defer func() {
+		os.Remove(name) // fails harmlessly after the rename
+		unregister(name)
+	}()
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return Critical(func() error { return os.Rename(name, path) })
+}
+
+// Staging is a temporary sibling directory that becomes dir on Commit.
+type Staging struct {
+	Dir    string // write the set here
+	target string
+	done   bool
+	// inPlace: dir is a mount point (or its parent cannot be written), so
+	// the set is staged inside it and moved in entry by entry on Commit;
+	// old are the entries of the previous set, removed then.
+	inPlace bool
+	old     []string
+}
+
+// forceInPlace makes Stage stage inside dir, as for a mount point (tests).
+var forceInPlace bool
+
+// Stage creates a temporary directory next to dir (whose parent must exist
+// or is created). Creating it is also the check that dir can be written.
+// When dir is a mount point (a volume shared by the workers of a sweep) or
+// its parent cannot be written, the set is staged inside dir instead.
+func Stage(dir string) (*Staging, error) {
+	dir = filepath.Clean(dir)
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real // swap the directory the link points to, not the link
+	}
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	if forceInPlace {
+		os.MkdirAll(dir, 0o755)
+	}
+	if forceInPlace || isMountPoint(dir) {
+		return stageInside(dir)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*")
+	if err != nil {
+		if st, statErr := os.Stat(dir); statErr == nil && st.IsDir() {
+			if in, inErr := stageInside(dir); inErr == nil {
+				return in, nil
+			}
+		}
+		return nil, err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.Remove(tmp)
+		return nil, err
+	}
+	register(tmp)
+	return &Staging{Dir: tmp, target: dir}, nil
+}
+
+func stageInside(dir string) (*Staging, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(dir, ".flinksim-set.tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	register(tmp)
+	st := &Staging{Dir: tmp, target: dir, inPlace: true}
+	for _, e := range entries {
+		if e.Name() != "lost+found" {
+			st.old = append(st.old, e.Name())
+		}
+	}
+	return st, nil
+}
+
+// isMountPoint reports whether dir is on another device than its parent.
+func isMountPoint(dir string) bool {
+	a, err1 := os.Stat(dir)
+	b, err2 := os.Stat(filepath.Dir(dir))
+	if err1 != nil || err2 != nil || !a.IsDir() {
+		return false
+	}
+	return !os.SameFile(a, b) && deviceOf(a) != deviceOf(b)
+}
+
+// Carry brings entries of the current dir (files or directories, by name)
+// into the staged set, so that they stay part of it (shard files a merge
+// read, runs a comparison read). Files are hard-linked, or copied where
+// links are not possible. Missing names are skipped.
+func (s *Staging) Carry(names ...string) error {
+	for _, n := range names {
+		if err := carry(filepath.Join(s.target, n), filepath.Join(s.Dir, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func carry(from, to string) error {
+	st, err := os.Lstat(from)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		if os.Link(from, to) == nil {
+			return nil
+		}
+		return copyFile(from, to, st.Mode().Perm())
+	}
+	if err := os.MkdirAll(to, 0o755); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := carry(filepath.Join(from, e.Name()), filepath.Join(to, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func copyFile(from, to string, perm os.FileMode) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// Commit puts the staged set in place of dir in one step (the previous set,
+// if any, is removed afterwards). A reader sees the old set or the new one.
+func (s *Staging) Commit() error {
+	if s.done {
+		return fmt.Errorf("%s: committed twice", s.target)
+	}
+	if err := syncDir(s.Dir); err != nil {
+		return err
+	}
+	swapIn := func() error { return swap(s.Dir, s.target) }
+	if s.inPlace {
+		swapIn = s.moveIn
+	}
+	if err := Critical(swapIn); err != nil {
+		return err
+	}
+	s.done = true
+	// s.Dir now holds the previous set (or nothing): still registered, so an
+	// interruption from here on removes it too.
+	os.RemoveAll(s.Dir)
+	unregister(s.Dir)
+	return nil
+}
+
+// Abort removes the staged set; dir is left as it was. It is a no-op after
+// Commit, so it can be deferred.
+func (s *Staging) Abort() {
+	if s.done {
+		return
+	}
+	s.done = true
+	os.RemoveAll(s.Dir)
+	unregister(s.Dir)
+}
+
+// moveIn replaces the previous set inside target by the staged one, entry
+// by entry (each rename is atomic; the set as a whole is not, which only a
+// mount point forces), moving what it replaces into the staging directory
+// to be removed with it.
+func (s *Staging) moveIn() error {
+	entries, err := os.ReadDir(s.Dir)
+	if err != nil {
+		return err
+	}
+	replaced := filepath.Join(s.Dir, ".replaced")
+	if err := os.Mkdir(replaced, 0o755); err != nil {
+		return err
+	}
+	fresh := map[string]bool{}
+	for _, e := range entries {
+		fresh[e.Name()] = true
+		to := filepath.Join(s.target, e.Name())
+		if st, err := os.Lstat(to); err == nil && st.IsDir() {
+			if err := os.Rename(to, filepath.Join(replaced, e.Name())); err != nil {
+				return err
+			}
+		}
+		if err := os.Rename(filepath.Join(s.Dir, e.Name()), to); err != nil {
+			return err
+		}
+	}
+	for _, n := range s.old {
+		if !fresh[n] {
+			if err := os.Rename(filepath.Join(s.target, n), filepath.Join(replaced, n)); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	f.Sync() // not every file system syncs directories; best effort
+	return nil
+}

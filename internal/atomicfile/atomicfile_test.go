@@ -1,0 +1,109 @@
+package atomicfile
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func names(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+func write(s string) func(io.Writer) error {
+	return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+}
+
+// TestStageCommitReplacesTheSet: the committed set replaces the old one as
+// a whole (a file or directory only the old set had is gone), carried
+// entries stay, and nothing is left beside the directory; staged inside
+// the directory too, as for a mount point.
+func TestStageCommitReplacesTheSet(t *testing.T) {
+	for _, inPlace := range []bool{false, true} {
+		forceInPlace = inPlace
+		testStageCommit(t)
+	}
+	forceInPlace = false
+}
+
+func testStageCommit(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "out")
+	for i, set := range [][]string{{"a", "b", "shard", "v/x"}, {"a", "c", "w/x"}} {
+		st, err := Stage(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 1 {
+			if err := st.Carry("shard", "missing"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, n := range set {
+			os.MkdirAll(filepath.Dir(filepath.Join(st.Dir, n)), 0o755)
+			if err := WriteFile(filepath.Join(st.Dir, n), write(n+"1")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := st.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		st.Abort() // deferred in callers: a no-op after Commit
+	}
+	if got := names(t, dir); !slices.Equal(got, []string{"a", "c", "shard", "w"}) {
+		t.Errorf("in place %v: set %v, want a, c, w and the carried shard", forceInPlace, got)
+	}
+	if got := names(t, parent); !slices.Equal(got, []string{"out"}) {
+		t.Errorf("beside the set: %v", got)
+	}
+	if len(temps) != 0 {
+		t.Errorf("temporaries still registered: %v", temps)
+	}
+}
+
+// TestAbortAndInterrupt: an aborted stage leaves the old set; a failed write
+// leaves no temporary; RemoveTemporaries removes what is registered.
+func TestAbortAndInterrupt(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "out")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "old"), []byte("old"), 0o644)
+	st, _ := Stage(dir)
+	WriteFile(filepath.Join(st.Dir, "new"), write("new"))
+	st.Abort()
+	if got := names(t, parent); !slices.Equal(got, []string{"out"}) {
+		t.Errorf("after Abort: %v", got)
+	}
+	if err := WriteFile(filepath.Join(dir, "x"), func(io.Writer) error { return errors.New("disk full") }); err == nil {
+		t.Error("a failed write reported no error")
+	}
+	if got := names(t, dir); !slices.Equal(got, []string{"old"}) {
+		t.Errorf("after a failed write: %v", got)
+	}
+	st, _ = Stage(dir)
+	WriteFile(filepath.Join(st.Dir, "new"), write("new"))
+	removed := RemoveTemporaries()
+	mu.Unlock() // the process would exit here; the test goes on
+	if len(removed) != 1 || removed[0] != st.Dir {
+		t.Errorf("removed %v, want %s", removed, st.Dir)
+	}
+	if got := names(t, parent); !slices.Equal(got, []string{"out"}) {
+		t.Errorf("after RemoveTemporaries: %v", got)
+	}
+	if got := names(t, dir); !slices.Equal(got, []string{"old"}) {
+		t.Errorf("the old set after RemoveTemporaries: %v", got)
+	}
+	delete(temps, st.Dir)
+}

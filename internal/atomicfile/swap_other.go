@@ -1,0 +1,5 @@
+//go:build !linux
+
+package atomicfile
+
+func swap(staged, target string) error { return swapByRenames(staged, target) }

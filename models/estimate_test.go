@@ -1,0 +1,132 @@
+package models_test
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/scenarios"
+)
+
+// footprintJob is a keyBy between two operators of parallelism p, behind a
+// source twice as fast as the sink: every channel fills to its most buffers,
+// the worst case for memory per channel.
+func footprintJob(t testing.TB, p int, duration string) models.Spec {
+	t.Helper()
+	y := fmt.Sprintf(`name: footprint
+duration: %s
+flink: {parallelism.default: %d, execution.buffer-timeout.interval: 100ms}
+simulation: {sample-interval: 1s}
+sources: [{name: src, partitions: %d, rate: 200k/s, record-size: 100B}]
+operators:
+  - {name: a, cost: 1us}
+  - {name: b, key-by: k, keys: 100k, cost: 1us, chaining: false}
+sinks: [{name: out, capacity: 100k/s, chaining: false}]
+`, duration, p, p)
+	l, err := scenarios.Load("footprint.yaml", []byte(y), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.Spec
+}
+
+// heapOfRun is the live heap a finished run holds (the simulation and its
+// result), and what the simulation held when built, before running,
+// measured after garbage collection.
+func heapOfRun(t testing.TB, spec models.Spec) (run, built int64) {
+	var before, mid, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	s, err := models.New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&mid)
+	res, err := s.Run(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(s)
+	runtime.KeepAlive(res)
+	return int64(after.HeapAlloc) - int64(before.HeapAlloc), int64(mid.HeapAlloc) - int64(before.HeapAlloc)
+}
+
+// TestFootprintConstants measures what a run holds per subtask-sample (one
+// job over two durations) and per channel and per subtask (three
+// parallelisms: channels grow as p², subtasks as p), when built and at the
+// end of a run whose channels are full, and checks that EstimateFootprint
+// lies between those heaps (within twice the measured, so a refusal has a
+// reason).
+func TestFootprintConstants(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures heaps of several runs")
+	}
+	short, long := footprintJob(t, 8, "20s"), footprintJob(t, 8, "200s")
+	gs, _ := heapOfRun(t, short)
+	gl, _ := heapOfRun(t, long)
+	es, el := models.EstimateFootprint(short), models.EstimateFootprint(long)
+	perSample := float64(gl-gs) / float64(el.Subtasks*(el.Samples-es.Samples))
+	// heap − samples = base + perChannel·channels + perSubtask·subtasks.
+	var full, built [3][4]float64
+	type check struct {
+		name          string
+		heap, est     int64
+		built, minEst int64
+	}
+	var checks []check
+	for i, p := range []int{8, 40, 100} {
+		spec := footprintJob(t, p, "10s")
+		h, b := heapOfRun(t, spec)
+		f := models.EstimateFootprint(spec)
+		full[i] = [4]float64{1, float64(f.Channels), float64(f.Subtasks), float64(h) - perSample*float64(f.Subtasks*f.Samples)}
+		built[i] = [4]float64{1, float64(f.Channels), float64(f.Subtasks), float64(b)}
+		checks = append(checks, check{fmt.Sprintf("p=%d", p), h, f.Bytes, b, f.MinBytes})
+	}
+	x, y := solve3(full), solve3(built)
+	t.Logf("measured at the end: %.0f B per channel, %.0f B per subtask, %.0f B base, %.0f B per subtask-sample (estimate.go: %d, %d, %d, %d)",
+		x[1], x[2], x[0], perSample, models.FootprintPerChannel, models.FootprintPerSubtask, models.FootprintBase, models.FootprintPerSubtaskSample)
+	t.Logf("measured when built: %.0f B per channel, %.0f B per subtask, %.0f B base (estimate.go: %d, %d)",
+		y[1], y[2], y[0], models.FootprintPerChannelBuilt, models.FootprintPerSubtaskBuilt)
+	checks = append(checks, check{"200s", gl, el.Bytes, 0, 0})
+	for _, c := range checks {
+		if c.est < c.heap || c.est > 2*c.heap+2<<20 {
+			t.Errorf("%s: estimate %d B at the end, measured %d B: the constants in estimate.go need measuring again", c.name, c.est, c.heap)
+		}
+		if c.minEst < c.built || c.minEst > 2*c.built+2<<20 {
+			t.Errorf("%s: estimate %d B when built, measured %d B: the constants in estimate.go need measuring again", c.name, c.minEst, c.built)
+		}
+	}
+}
+
+// solve3 solves a 3×3 linear system given as an augmented matrix.
+func solve3(a [3][4]float64) [3]float64 {
+	for c := 0; c < 3; c++ {
+		p := c
+		for r := c + 1; r < 3; r++ {
+			if abs(a[r][c]) > abs(a[p][c]) {
+				p = r
+			}
+		}
+		a[c], a[p] = a[p], a[c]
+		for r := 0; r < 3; r++ {
+			if r != c {
+				f := a[r][c] / a[c][c]
+				for k := c; k < 4; k++ {
+					a[r][k] -= f * a[c][k]
+				}
+			}
+		}
+	}
+	return [3]float64{a[0][3] / a[0][0], a[1][3] / a[1][1], a[2][3] / a[2][2]}
+}
+
+func abs(v float64) float64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
