@@ -119,7 +119,7 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 	}
 	runs, err := planRuns(base, file, data, o)
 	if err != nil {
-		return writeViolated(runs, len(runs) == 1 && len(base.Variants) == 0, o, stderr, err)
+		return err
 	}
 	stage, err := stageOut(o.out)
 	if err != nil {
@@ -130,8 +130,11 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 	if err := checkWork(runs, o, reloader(file, data, o), stderr); err != nil {
 		return err
 	}
-	if err := runAll(runs, o, stderr); err != nil {
-		return err
+	// A run that broke a simulator invariant (a bug) still has its results,
+	// with the violation in summary.json: they are written, then it fails.
+	runErr := runAll(runs, o, stderr)
+	if runErr != nil && !errors.Is(runErr, models.ErrInvariant) {
+		return runErr
 	}
 	single := len(runs) == 1 && len(base.Variants) == 0
 	for _, r := range runs {
@@ -139,12 +142,19 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 		if single {
 			dir = stage.Dir
 		}
+		if r.res == nil {
+			continue
+		}
 		if err := writeOutputs(dir, r.loaded, r.res, o.noPlots); err != nil {
-			return err
+			return errors.Join(runErr, err)
 		}
 	}
 	if err := stage.Commit(); err != nil {
-		return err
+		return errors.Join(runErr, err)
+	}
+	if runErr != nil {
+		fmt.Fprintf(stderr, "flinksim: outputs up to the violation in %s\n", o.out)
+		return runErr
 	}
 	if single {
 		printSummary(stdout, runs[0].res, o.out)
@@ -158,25 +168,6 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 		printComparison(stdout, runs, o.out)
 	}
 	return nil
-}
-
-// writeViolated writes the outputs of the runs that broke a simulator
-// invariant (a bug: their summary.json says which), then returns err.
-func writeViolated(runs []runResult, single bool, o runOptions, stderr io.Writer, err error) error {
-	for _, r := range runs {
-		if r.res == nil || r.res.Summary.InvariantViolation == "" {
-			continue
-		}
-		dir := o.out
-		if !single {
-			dir = filepath.Join(o.out, r.name)
-		}
-		if werr := writeOutputs(dir, r.loaded, r.res, o.noPlots); werr != nil {
-			return errors.Join(err, werr)
-		}
-		fmt.Fprintf(stderr, "flinksim: %s: outputs up to the violation in %s\n", r.name, dir)
-	}
-	return err
 }
 
 // writeOutputs writes every output file atomically, and unless noPlots the
