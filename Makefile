@@ -13,9 +13,11 @@ build:
 run: build
 	./$(BIN) run backpressure --out out
 
-# Formatting, vet, and every test under the race detector.
+# Formatting, vet, and every test under the race detector; then the README's
+# example outputs, whole runs checked without the race detector.
 test: lint
 	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -run 'TestREADMEExamples' ./cmd/flinksim
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
