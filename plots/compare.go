@@ -19,7 +19,7 @@ type Run struct {
 
 // Compare draws runs over each other on shared axes: Kafka lag, latency p99
 // (the worst sink), checkpoint durations and restarts, a line per run in
-// the same colour in every panel. Panels no run has data for are left out;
+// the same colour and dash pattern in every panel. Panels no run has data for are left out;
 // nil results are skipped.
 func Compare(runs []Run) *Figure {
 	f := &Figure{}

@@ -14,7 +14,8 @@ import (
 )
 
 // Dashboard draws one run, one panel per question, all on the run's time
-// axis: input and output rate, Kafka lag, end-to-end latency, checkpoint
+// axis: input and output rate (and the Kafka produce rate, when recorded),
+// Kafka lag, end-to-end latency, checkpoint
 // durations and sizes, state size, busy and backpressured time per
 // operator, the load per subtask of keyed operators as bars, and busy time
 // per subtask as a heat map. Failovers and restores
