@@ -3,10 +3,10 @@ package plots
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/plotter"
 
 	"github.com/flinksim/flinksim/models"
 )
@@ -19,7 +19,7 @@ type Run struct {
 
 // Compare draws runs over each other on shared axes: Kafka lag, latency p99
 // (the worst sink), checkpoint durations and restarts, a line per run in
-// the same colour in every panel. Panels no run has data for are left out;
+// the same colour and dash pattern in every panel. Panels no run has data for are left out;
 // nil results are skipped.
 func Compare(runs []Run) *Figure {
 	f := &Figure{}
@@ -44,10 +44,10 @@ func Compare(runs []Run) *Figure {
 	}
 	f.title = fmt.Sprintf("Comparison of %d runs", len(rs))
 	type metric struct {
-		title  string
-		ticks  plot.Ticker
-		line   func(r *run) (xs, ys []float64)
-		failed bool // mark failed checkpoints, in the run's colour
+		title string
+		ticks plot.Ticker
+		line  func(r *run) (xs, ys []float64)
+		ckpt  bool // mark failed and in-progress checkpoints, in the run's colour
 	}
 	for _, m := range []metric{
 		{"Kafka lag (records not yet read)", UnitCount, func(r *run) ([]float64, []float64) {
@@ -56,7 +56,10 @@ func Compare(runs []Run) *Figure {
 		{"End-to-end latency p99 (worst sink)", UnitMillis, func(r *run) ([]float64, []float64) {
 			return r.res.Times, r.worst(r.sinks, models.MetricLatencyP99)
 		}, false},
-		{"Checkpoint duration (by trigger time)", UnitSeconds, (*run).checkpointDurations, true},
+		{"Checkpoint duration (by trigger time)", UnitSeconds, func(r *run) ([]float64, []float64) {
+			ck := r.checkpoints()
+			return ck.done.xs, ck.done.ys
+		}, true},
 		{"Restarts", wholeTicks, func(r *run) ([]float64, []float64) {
 			return r.res.Times, r.series(models.JobOperator, -1, models.MetricRestarts)
 		}, false},
@@ -65,18 +68,44 @@ func Compare(runs []Run) *Figure {
 		timeAxis(pn.plot, end)
 		pn.plot.Y.Tick.Marker = m.ticks
 		drew := false
+		var drawn []plotter.XYs // each run's line as drawn, to find equal ones
+		lined := make([]bool, len(rs))
 		for i, r := range rs {
 			xs, ys := m.line(r)
-			drew = pn.addLine(names[i], xs, ys, lineStyle(i)) || drew
+			pts := xys(xs, ys)
+			name := names[i]
+			if j := slices.IndexFunc(drawn, func(d plotter.XYs) bool { return len(pts) > 0 && slices.Equal(d, pts) }); j >= 0 {
+				name += " (= " + names[j] + ")" // the same line hides the other: say so
+			}
+			drawn = append(drawn, pts)
+			lined[i] = pn.addLine(name, xs, ys, runStyle(i))
+			drew = drew || lined[i]
+		}
+		if m.ckpt {
+			var failed, open bool
+			for i, r := range rs {
+				ck := r.checkpoints()
+				name := "" // a run with no line is named by its markers
+				if !lined[i] {
+					name = names[i]
+				}
+				f := pn.addPoints(name, ck.failed.xs, ck.failed.ys, failedGlyph(runStyle(i).Color))
+				if f {
+					name = ""
+				}
+				o := pn.addPoints(name, ck.open.xs, ck.open.ys, openGlyph(runStyle(i).Color))
+				failed, open, drew = failed || f, open || o, drew || f || o
+			}
+			// The shapes, explained once in neutral grey.
+			if failed {
+				pn.legend = append(pn.legend, legendEntry{"failed (at failure time)", glyphThumb(failedGlyph(palette[7]))})
+			}
+			if open {
+				pn.legend = append(pn.legend, legendEntry{"in progress at end (age)", glyphThumb(openGlyph(palette[7]))})
+			}
 		}
 		if !drew {
 			continue
-		}
-		if m.failed {
-			for i, r := range rs {
-				xs, ys := r.failedCheckpoints()
-				pn.addPoints("", xs, ys, draw.GlyphStyle{Color: lineStyle(i).Color, Radius: vg.Points(3), Shape: draw.CrossGlyph{}})
-			}
 		}
 		timeAxis(pn.plot, end)
 		yFromZero(pn.plot)
@@ -107,23 +136,4 @@ func (r *run) worst(ops []string, metric string) []float64 {
 		}
 	}
 	return w
-}
-
-// checkpointDurations are every checkpoint's duration at its trigger time.
-func (r *run) checkpointDurations() (xs, ys []float64) {
-	for _, c := range r.res.Checkpoints {
-		if c != nil {
-			xs, ys = append(xs, c.Trigger.Seconds()), append(ys, c.Duration.Seconds())
-		}
-	}
-	return xs, ys
-}
-
-func (r *run) failedCheckpoints() (xs, ys []float64) {
-	for _, c := range r.res.Checkpoints {
-		if c != nil && c.Status == "FAILED" {
-			xs, ys = append(xs, c.Trigger.Seconds()), append(ys, c.Duration.Seconds())
-		}
-	}
-	return xs, ys
 }

@@ -14,7 +14,8 @@ import (
 )
 
 // Dashboard draws one run, one panel per question, all on the run's time
-// axis: input and output rate, Kafka lag, end-to-end latency, checkpoint
+// axis: input and output rate (and the Kafka produce rate, when recorded),
+// Kafka lag, end-to-end latency, checkpoint
 // durations and sizes, state size, busy and backpressured time per
 // operator, the load per subtask of keyed operators as bars, and busy time
 // per subtask as a heat map. Failovers and restores
@@ -253,12 +254,30 @@ func (r *run) explain(pn *panel) {
 	}
 }
 
+// ratePanel draws the rate records are produced to Kafka (when recorded),
+// read by the sources and written to the sinks: the gap between the first
+// two is what the lag grows by. Produced is dashed and on top, so it stays
+// visible where the job keeps up and the lines coincide.
 func (r *run) ratePanel() *panel {
-	pn := r.newPanel("Records per second: read by sources, written to sinks", UnitRate)
+	produced := r.sum(r.sources, metricProduced)
+	title := "Records per second: read by sources, written to sinks"
+	if produced != nil {
+		title = "Records per second: produced to Kafka, read by sources, written to sinks"
+	}
+	pn := r.newPanel(title, UnitRate)
 	in := pn.addLine("sources out", r.res.Times, r.sum(r.sources, models.MetricRecordsOut), lineStyle(0))
 	out := pn.addLine("sinks in", r.res.Times, r.sum(r.sinks, models.MetricRecordsIn), lineStyle(1))
-	return r.finish(pn, in || out)
+	st := lineStyle(6)
+	st.Dashes = dashed
+	prod := pn.addLine("produced to Kafka", r.res.Times, produced, st)
+	return r.finish(pn, in || out || prod)
 }
+
+// metricProduced is the series of records appended per second to a
+// source's Kafka topic (operator: the source, subtask -1), named as Kafka's
+// broker meters it (BrokerTopicMetrics MessagesInPerSec). models does not
+// record it yet; the dashboard draws it once a result has it.
+const metricProduced = "MessagesInPerSec"
 
 func (r *run) lagPanel() *panel {
 	pn := r.newPanel("Kafka lag (records not yet read)", UnitCount)
@@ -283,40 +302,90 @@ func (r *run) latencyPanel() *panel {
 	return r.finish(pn, drew)
 }
 
-// checkpointPanel draws each checkpoint's duration at its trigger time:
-// completed joined by a line, failed as crosses, in progress as triangles,
-// and the interval and timeout as rules.
+// checkpointPanel draws completed checkpoints' durations at their trigger
+// times, joined by a line; failed ones as crosses at the time they failed
+// (where the failover they cause is), as high as they ran; the one in
+// progress at the end as a triangle at its age so far; and the interval and
+// timeout as rules. A checkpoint that did not
+// complete has no duration, so it is never drawn on the completed line.
 func (r *run) checkpointPanel() *panel {
 	pn := r.newPanel("Checkpoint duration", UnitSeconds)
-	var cx, cy, fx, fy, px, py []float64
-	for _, c := range r.res.Checkpoints {
-		if c == nil {
-			continue
-		}
-		x, y := c.Trigger.Seconds(), c.Duration.Seconds()
-		switch c.Status {
-		case "COMPLETED":
-			cx, cy = append(cx, x), append(cy, y)
-		case "FAILED":
-			fx, fy = append(fx, x), append(fy, y)
-		default:
-			px, py = append(px, x), append(py, y)
-		}
-	}
+	ck := r.checkpoints()
 	// Rules first, so the checkpoints are drawn over them.
 	if cs := r.res.Summary.Checkpoints; cs != nil {
 		if cs.IntervalS > 0 {
 			pn.addRule("interval "+Format(UnitSeconds, cs.IntervalS), cs.IntervalS, draw.LineStyle{Color: palette[7], Width: vg.Points(1), Dashes: dashed})
 		}
 		if cs.TimeoutS > 0 {
-			pn.addRule("timeout "+Format(UnitSeconds, cs.TimeoutS), cs.TimeoutS, draw.LineStyle{Color: palette[1], Width: vg.Points(1), Dashes: dashed})
+			pn.addRule("timeout "+Format(UnitSeconds, cs.TimeoutS), cs.TimeoutS, timeoutStyle)
 		}
 	}
-	drew := pn.addLine("completed", cx, cy, lineStyle(0))
-	pn.addPoints("", cx, cy, draw.GlyphStyle{Color: palette[0], Radius: vg.Points(1.5), Shape: draw.CircleGlyph{}})
-	drew = pn.addPoints("failed", fx, fy, draw.GlyphStyle{Color: palette[1], Radius: vg.Points(3), Shape: draw.CrossGlyph{}}) || drew
-	drew = pn.addPoints("in progress", px, py, draw.GlyphStyle{Color: palette[7], Radius: vg.Points(3), Shape: draw.TriangleGlyph{}}) || drew
+	drew := pn.addLine("completed", ck.done.xs, ck.done.ys, lineStyle(0))
+	pn.addPoints("", ck.done.xs, ck.done.ys, draw.GlyphStyle{Color: palette[0], Radius: vg.Points(1.5), Shape: draw.CircleGlyph{}})
+	drew = pn.addPoints("failed (at failure time)", ck.failed.xs, ck.failed.ys, failedGlyph(failedColor)) || drew
+	drew = pn.addPoints("in progress at end (age)", ck.open.xs, ck.open.ys, openGlyph(openColor)) || drew
 	return r.finish(pn, drew)
+}
+
+// The timeout rule is vermillion and dashed; a failed checkpoint, often
+// expired right on that rule, is a bold black cross, and one in progress a
+// filled purple triangle: they differ from the rule and from the completed
+// line in shape as well as colour (Okabe and Ito colours, colour-blind safe).
+var (
+	timeoutStyle = draw.LineStyle{Color: palette[1], Width: vg.Points(1), Dashes: dashed}
+	failedColor  = palette[6]
+	openColor    = palette[3]
+)
+
+func failedGlyph(c color.Color) draw.GlyphStyle {
+	return draw.GlyphStyle{Color: c, Radius: vg.Points(4), Shape: boldCross{}}
+}
+
+func openGlyph(c color.Color) draw.GlyphStyle {
+	return draw.GlyphStyle{Color: c, Radius: vg.Points(4), Shape: draw.PyramidGlyph{}}
+}
+
+// points are x, y pairs.
+type points struct{ xs, ys []float64 }
+
+func (p *points) add(x, y float64) { p.xs, p.ys = append(p.xs, x), append(p.ys, y) }
+
+// runCheckpoints are a run's checkpoints by trigger time, split by status.
+type runCheckpoints struct {
+	done   points // COMPLETED: trigger to last acknowledgement
+	failed points // FAILED: trigger to failure, at the failure time
+	open   points // IN_PROGRESS at the end: trigger to the end of the run
+}
+
+// checkpoints splits the checkpoint history by status (as Flink's REST API
+// reports it: COMPLETED, FAILED, IN_PROGRESS). A failed checkpoint whose
+// failure time is unknown is left out rather than drawn at 0 s.
+func (r *run) checkpoints() runCheckpoints {
+	var ck runCheckpoints
+	for _, c := range r.res.Checkpoints {
+		if c == nil {
+			continue
+		}
+		x := c.Trigger.Seconds()
+		switch c.Status {
+		case "COMPLETED":
+			ck.done.add(x, c.Duration.Seconds())
+		case "FAILED":
+			// Read back from checkpoints.json, only the duration is known.
+			d := c.Duration
+			if d <= 0 && c.Failure > c.Trigger {
+				d = c.Failure - c.Trigger
+			}
+			if d > 0 {
+				ck.failed.add((c.Trigger + d).Seconds(), d.Seconds())
+			}
+		case "IN_PROGRESS":
+			if age := r.end - x; age >= 0 {
+				ck.open.add(x, age)
+			}
+		}
+	}
+	return ck
 }
 
 // sizePanel draws completed checkpoints' full and written sizes.
@@ -425,21 +494,43 @@ func (r *run) heatPanel() *panel {
 	p.Y.Min, p.Y.Max = -0.5, float64(nr)-0.5
 	rowH := vg.Points(9)
 	height := min(max(panelHeight, vg.Length(nr)*rowH+vg.Inch), 14*vg.Inch)
-	labelAll := (height-vg.Inch)/vg.Length(nr) >= vg.Points(7.5)
-	var ticks plot.ConstantTicks
-	for k, rw := range rows {
-		y := float64(nr - 1 - k)
-		switch {
-		case labelAll:
-			ticks = append(ticks, plot.Tick{Value: y, Label: fmt.Sprintf("%s[%d]", rw.op, rw.sub)})
-		case rw.sub == 0:
-			ticks = append(ticks, plot.Tick{Value: y, Label: rw.op})
-		}
+	var names []string
+	var subs []int
+	for _, rw := range rows {
+		names, subs = append(names, rw.op), append(subs, rw.sub)
 	}
+	ticks := rowTicks(names, subs, (height-vg.Inch)/vg.Length(nr))
 	p.Y.Tick.Marker = ticks
 	p.Y.Tick.Label.Font.Size = vg.Points(7)
 	return &panel{plot: p, height: height, grid: cl, bar: &colorBar{ramp: busyRamp, lo: 0, hi: 1000, unit: UnitNone},
 		notes: []string{fmt.Sprintf("rows %d", nr), fmt.Sprintf("columns %d", cols)}}
+}
+
+// rowTicks labels heat map rows, top (row 0) first, as "operator[subtask]":
+// every row when there is room, otherwise each operator's first subtask and
+// every step-th, step the smallest of 1, 2, 5, 10, 20, 50, ... that keeps
+// labels apart, so a reader can count to any subtask of hundreds. A label
+// too close to the next operator's first is left out.
+func rowTicks(ops []string, subs []int, rowH vg.Length) plot.ConstantTicks {
+	labelH := vg.Points(8.5) // room for a label of 7-point text
+	step := 1
+	for i := 1; vg.Length(step)*rowH < labelH; i++ {
+		step = []int{1, 2, 5}[i%3] * int(math.Pow10(i/3))
+	}
+	nr := len(ops)
+	var ticks plot.ConstantTicks
+	for k := range nr {
+		// Rows up to the next operator's first row (or the end).
+		left := 1
+		for k+left < nr && ops[k+left] == ops[k] {
+			left++
+		}
+		first := k == 0 || ops[k-1] != ops[k]
+		if first || (subs[k]%step == 0 && (k+left == nr || 2*left > step)) {
+			ticks = append(ticks, plot.Tick{Value: float64(nr - 1 - k), Label: fmt.Sprintf("%s[%d]", ops[k], subs[k])})
+		}
+	}
+	return ticks
 }
 
 // maxColumns bounds the heat map's time buckets.

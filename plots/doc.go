@@ -9,6 +9,13 @@
 // same input gives the same bytes. WriteIndex puts tables and inline SVGs
 // into one self-contained HTML page.
 //
+// Charts are read by people who did not write them: a checkpoint that did
+// not complete is never drawn as a duration (failed ones are crosses when
+// they failed, one in progress at the end a triangle at its age); markers
+// differ from rules in shape and colour; runs compared differ in dash
+// pattern as well as colour, and the legend names equal ones; heat map rows
+// are labelled operator[subtask] at intervals a reader can count from.
+//
 // Files, one concern each:
 //
 //	units.go      Unit: human numbers (100k/s, 1.5 GB, 5 min) and round ticks

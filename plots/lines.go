@@ -37,6 +37,27 @@ func lineStyle(i int) draw.LineStyle {
 
 var dashed = []vg.Length{vg.Points(5), vg.Points(3)}
 
+// dashPatterns tell runs apart where colour cannot: runs whose lines lie on
+// each other, and readers who do not see the colours. The first is solid.
+var dashPatterns = [][]vg.Length{
+	nil,
+	{vg.Points(6), vg.Points(3)},
+	{vg.Points(2), vg.Points(2)},
+	{vg.Points(8), vg.Points(3), vg.Points(2), vg.Points(3)},
+	{vg.Points(4), vg.Points(4)},
+	{vg.Points(1), vg.Points(3)},
+	{vg.Points(10), vg.Points(4)},
+	{vg.Points(6), vg.Points(2), vg.Points(2), vg.Points(2), vg.Points(2), vg.Points(2)},
+}
+
+// runStyle is the i-th run's line in a comparison: its own colour and its
+// own dash pattern, so that no two of the first len(palette)² runs look
+// alike, even drawn over each other.
+func runStyle(i int) draw.LineStyle {
+	return draw.LineStyle{Color: palette[i%len(palette)], Width: vg.Points(1.2),
+		Dashes: dashPatterns[(i+i/len(palette))%len(dashPatterns)]}
+}
+
 // maxLinePoints bounds the points of one line; longer series are thinned.
 const maxLinePoints = 2000
 
@@ -154,4 +175,24 @@ func fitRange(a *plot.Axis, lo, hi float64) {
 		lo, hi = lo-d, hi+d
 	}
 	a.Min, a.Max = lo, hi
+}
+
+// boldCross is an X thick enough to see over lines; gonum's CrossGlyph is
+// drawn half a point wide.
+type boldCross struct{}
+
+func (boldCross) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: vg.Points(1.6)})
+	r := sty.Radius * 0.7
+	var p vg.Path
+	p.Move(vg.Point{X: pt.X - r, Y: pt.Y - r})
+	p.Line(vg.Point{X: pt.X + r, Y: pt.Y + r})
+	p.Move(vg.Point{X: pt.X - r, Y: pt.Y + r})
+	p.Line(vg.Point{X: pt.X + r, Y: pt.Y - r})
+	c.Stroke(p)
+}
+
+// glyphThumb shows a point style in a legend without drawing any point.
+func glyphThumb(gs draw.GlyphStyle) plot.Thumbnailer {
+	return &plotter.Scatter{GlyphStyle: gs}
 }

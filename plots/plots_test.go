@@ -160,13 +160,13 @@ func TestDashboardLeavesOutEmptyPanels(t *testing.T) {
 func TestDashboardCheckpointRules(t *testing.T) {
 	f := Dashboard(full())
 	p := panelNamed(t, f, "Checkpoint duration")
-	for _, want := range []string{`rule "interval 3 min"`, `rule "timeout 10 min"`, `points "failed" 5`} {
+	for _, want := range []string{`rule "interval 3 min"`, `rule "timeout 10 min"`, `points "failed (at failure time)" 5`} {
 		if !slices.Contains(p.notes, want) {
 			t.Errorf("checkpoint panel lacks %s: %q", want, p.notes)
 		}
 	}
 	s := svg(t, f)
-	for _, want := range []string{"interval 3 min", "timeout 10 min", "failed", "completed"} {
+	for _, want := range []string{"interval 3 min", "timeout 10 min", "failed (at failure time)", "completed"} {
 		if !strings.Contains(s, ">"+want+"<") {
 			t.Errorf("SVG lacks legend %q", want)
 		}
@@ -272,7 +272,7 @@ func TestDashboardBadValues(t *testing.T) {
 	if p := panelNamed(t, f, "Kafka lag"); !slices.Contains(p.notes, `line "" 28`) {
 		t.Errorf("lag notes %q, want 28 points", p.notes)
 	}
-	if p := panelNamed(t, f, "Checkpoint duration"); !slices.Contains(p.notes, `points "in progress" 1`) {
+	if p := panelNamed(t, f, "Checkpoint duration"); !slices.Contains(p.notes, `points "in progress at end (age)" 1`) {
 		t.Errorf("checkpoint notes %q", p.notes)
 	}
 	svg(t, f)
@@ -317,7 +317,8 @@ func TestCompare(t *testing.T) {
 		}
 		wantNames := []string{"baseline", "run 2"}
 		if strings.HasPrefix(p.title, "Checkpoint") {
-			wantNames = wantNames[:1] // run 2 has no checkpoints
+			// run 2 has no checkpoints; the failed markers' shape is explained.
+			wantNames = []string{"baseline", "failed (at failure time)"}
 		}
 		if !slices.Equal(names, wantNames) {
 			t.Errorf("%s: legend %q, want %q", p.title, names, wantNames)
