@@ -39,6 +39,10 @@ func ReadResult(summary, metrics, checkpoints io.Reader) (*Result, error) {
 			}
 		}
 	}
+	if res.Summary.Verdict.Outcome == "" {
+		// written before every run had a verdict: judge it from its files
+		res.Summary.Verdict = Judge(res)
+	}
 	return res, nil
 }
 

@@ -21,6 +21,11 @@ const (
 	MetricLatencyP99    = "e2eLatencyP99Ms"
 	MetricLatencyMax    = "e2eLatencyMaxMs"
 	MetricSinkWritten   = "numRecordsWritten" // cumulative records written by the sink
+	// MetricProduced is records produced to a source's topic per second (the
+	// rate profile's mean over the interval), as the Kafka broker's topic
+	// meter counts them (BrokerTopicMetrics MessagesInPerSec): not a Flink
+	// metric; beside numRecordsOutPerSecond it shows where Kafka lag comes from.
+	MetricProduced = "MessagesInPerSec"
 
 	// Checkpointing (job scope, operator "job"; task scope per subtask).
 	MetricLastCkptDuration = "lastCheckpointDuration" // ms
@@ -101,7 +106,7 @@ func newRecorder(s *Simulation) *recorder {
 				add(rt, sub, MetricOutPool)
 			}
 			if n.Kind == KindSource {
-				add(rt, sub, MetricPending, MetricLagMax)
+				add(rt, sub, MetricPending, MetricLagMax, MetricProduced)
 			}
 			if n.Keyed != nil {
 				add(rt, sub, MetricStateSize)
@@ -186,10 +191,15 @@ func (r *recorder) sample() {
 		}
 		inPool, outPool := poolUsage(st)
 		var pending, lagMax int64
+		var produced float64
 		for _, kp := range st.splits {
 			pending += kp.lag()
 			lagMax = max(lagMax, kp.lag())
+			// the topic's rate over the interval: arrivals are drawn
+			// around it, and generated lazily in runs far behind the reader
+			produced += kp.integral(r.last, now)
 		}
+		perSecProduced := produced / dt
 		for pos, rt := range st.t.nodes {
 			op := &st.ops[pos]
 			k := func(m string) key { return key{rt, st.index, m} }
@@ -200,6 +210,7 @@ func (r *recorder) sample() {
 			vals[k(MetricInPool)], vals[k(MetricOutPool)] = inPool, outPool
 			if rt.spec.Kind == KindSource {
 				vals[k(MetricPending)], vals[k(MetricLagMax)] = float64(pending), float64(lagMax)
+				vals[k(MetricProduced)] = perSecProduced
 			}
 			if rt.spec.Keyed != nil {
 				vals[k(MetricStateSize)] = rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)

@@ -108,8 +108,8 @@ func appendNew(list []string, s string) []string {
 
 func (r *run) title() string {
 	t := r.res.Summary.Scenario
-	if cs := r.res.Summary.Checkpoints; cs != nil && cs.Verdict.Outcome != "" {
-		t += ": " + cs.Verdict.Outcome
+	if v := r.res.Summary.Verdict; v.Outcome != "" {
+		t += ": " + v.Outcome
 	}
 	return t
 }
@@ -203,11 +203,7 @@ func (r *run) finish(pn *panel, drew bool) *panel {
 // phases shades each verdict phase from its start to the next one's.
 func (r *run) phases() *spans {
 	sp := &spans{}
-	cs := r.res.Summary.Checkpoints
-	if cs == nil {
-		return sp
-	}
-	ph := cs.Verdict.Phases
+	ph := r.res.Summary.Verdict.Phases
 	for i, p := range ph {
 		to := r.end
 		if i+1 < len(ph) {
@@ -275,9 +271,9 @@ func (r *run) ratePanel() *panel {
 
 // metricProduced is the series of records appended per second to a
 // source's Kafka topic (operator: the source, subtask -1), named as Kafka's
-// broker meters it (BrokerTopicMetrics MessagesInPerSec). models does not
-// record it yet; the dashboard draws it once a result has it.
-const metricProduced = "MessagesInPerSec"
+// broker meters it (BrokerTopicMetrics MessagesInPerSec); results read
+// back from runs older than it have none, and the line is left out.
+const metricProduced = models.MetricProduced
 
 func (r *run) lagPanel() *panel {
 	pn := r.newPanel("Kafka lag (records not yet read)", UnitCount)

@@ -212,8 +212,8 @@ func TestDashboardPhasesAndMarkers(t *testing.T) {
 	}
 	// A phase starting at the end (recovered) has no width and no span.
 	res = full()
-	v := &res.Summary.Checkpoints.Verdict
-	v.Phases = append(v.Phases, models.Phase{Phase: "recovered", StartS: res.Summary.VirtualDurationS})
+	v := &res.Summary.Verdict
+	v.Phases = append(v.Phases, models.Phase{Phase: models.PhaseRecovered, StartS: res.Summary.VirtualDurationS})
 	if p := panelNamed(t, Dashboard(res), "Kafka lag"); !slices.Contains(p.notes, "spans 3") {
 		t.Errorf("zero-width phase drawn: %q", p.notes)
 	}

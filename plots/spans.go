@@ -100,10 +100,12 @@ func (r *rule) Thumbnail(c *draw.Canvas) {
 // red (failed).
 func phaseFill(phase string) color.NRGBA {
 	switch phase {
-	case models.PhaseStable, "recovered":
+	case models.PhaseStable, models.PhaseRecovered:
 		return color.NRGBA{R: 0x4c, G: 0xaf, B: 0x50, A: 0x20}
 	case models.PhaseOverload:
 		return color.NRGBA{R: 0xff, G: 0xd0, B: 0x00, A: 0x48}
+	case models.PhaseFailover:
+		return color.NRGBA{R: 0xff, G: 0xb0, B: 0x40, A: 0x48}
 	case models.PhaseTimeouts:
 		return color.NRGBA{R: 0xff, G: 0x8c, B: 0x00, A: 0x48}
 	case models.PhaseFailoverLoop:

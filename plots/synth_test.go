@@ -84,12 +84,12 @@ func synth(o synthOpts) *models.Result {
 			}
 			res.Checkpoints = append(res.Checkpoints, c)
 		}
-		res.Summary.Checkpoints = &models.CheckpointSummary{IntervalS: interval, TimeoutS: 600,
-			Verdict: models.Verdict{Outcome: models.PhaseTimeouts, Phases: []models.Phase{
-				{Phase: models.PhaseStable, StartS: 0},
-				{Phase: models.PhaseOverload, StartS: end * 0.3},
-				{Phase: models.PhaseTimeouts, StartS: end * 0.6},
-			}, Why: "checkpoints expired"}}
+		res.Summary.Verdict = models.Verdict{Outcome: models.PhaseTimeouts, Phases: []models.Phase{
+			{Phase: models.PhaseStable, StartS: 0},
+			{Phase: models.PhaseOverload, StartS: end * 0.3},
+			{Phase: models.PhaseTimeouts, StartS: end * 0.6},
+		}, Why: "checkpoints expired"}
+		res.Summary.Checkpoints = &models.CheckpointSummary{IntervalS: interval, TimeoutS: 600, Verdict: res.Summary.Verdict}
 	}
 	for i := range o.failovers {
 		at := end * float64(i+1) / float64(o.failovers+1)
