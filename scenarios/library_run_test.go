@@ -60,9 +60,20 @@ func series(t *testing.T, res *models.Result, op string, sub int, metric string)
 
 func within(got, want, rel float64) bool { return math.Abs(got-want) <= rel*want }
 
+// wholeRun skips a test of whole built-in runs under the race detector: a
+// run is one goroutine, so the detector finds nothing in it and slows it
+// tenfold. make test runs these tests again without -race.
+func wholeRun(t *testing.T) {
+	t.Helper()
+	if raceDetector {
+		t.Skip("whole built-in runs: make test runs this test without -race")
+	}
+}
+
 // TestBackpressureScenario checks what the issue says Flink shows when a sink
 // that writes 50k/s sits behind a 100k/s source.
 func TestBackpressureScenario(t *testing.T) {
+	wholeRun(t)
 	res := runBuiltIn(t, "backpressure")
 	s := res.Summary
 	if !within(s.Throughput.SinkRPS, 50000, 0.02) || !within(s.Throughput.SourceRPS, 50000, 0.02) {
@@ -101,6 +112,7 @@ func TestBackpressureScenario(t *testing.T) {
 
 // TestBackpressureScaledSink: with a sink that keeps up, all of it disappears.
 func TestBackpressureScaledSink(t *testing.T) {
+	wholeRun(t)
 	res := runBuiltIn(t, "backpressure-scaled-sink")
 	s := res.Summary
 	if !within(s.Throughput.SinkRPS, 100000, 0.01) || !within(s.Throughput.SourceRPS, 100000, 0.01) {
@@ -158,6 +170,7 @@ func runVariant(t *testing.T, name, variant string) *models.Result {
 // per TaskManager and doubles the bandwidth, so its checkpoints stay under
 // the interval and it stays stable.
 func TestCheckpointDeathSpiralScenario(t *testing.T) {
+	wholeRun(t)
 	if testing.Short() {
 		t.Skip("two virtual hours at 1M events/s")
 	}
@@ -218,10 +231,8 @@ func TestCheckpointDeathSpiralScenario(t *testing.T) {
 // partitioner relieve the hot subtasks; more parallelism cannot, since the
 // hottest key alone allows 16.7k/s ÷ 4% = 417k/s < 500k/s at any parallelism.
 func TestKeySkewScenario(t *testing.T) {
+	wholeRun(t)
 	sets := []string{}
-	if raceDetector {
-		sets = []string{"duration=4m", "operators.user-stats.hot-keys.bot-2.from=2m"}
-	}
 	b, err := LookupBuiltIn("key-skew")
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"strconv"
 	"testing"
 
 	"github.com/flinksim/flinksim/models"
@@ -10,30 +9,23 @@ import (
 
 // TestSustainableRateConfirmed checks summary.json's sustainable_input_rps
 // the way a user would: the same job fed a constant 0.9× of it ends healthy,
-// fed 1.1× it does not. Every built-in scenario and variant (under the race
-// detector, the bases only, shorter).
+// fed 1.1× it does not. Every built-in scenario and variant.
 func TestSustainableRateConfirmed(t *testing.T) {
+	wholeRun(t)
 	for _, b := range Library() {
 		base, err := Load(b.Name, b.Data, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		names := []string{""}
-		if !raceDetector {
-			for _, v := range base.Variants {
-				names = append(names, v.Name)
-			}
+		for _, v := range base.Variants {
+			names = append(names, v.Name)
 		}
 		for _, variant := range names {
 			t.Run(b.Name+"/"+variant, func(t *testing.T) {
 				t.Parallel()
-				var sets []string
-				if raceDetector {
-					sets = append(sets, "duration="+strconv.Itoa(min(20, int(base.Spec.Duration.Seconds()/60)))+"m")
-				}
 				load := func(extra ...string) *Loaded {
-					all := append(append([]string(nil), sets...), extra...)
-					l, err := LoadVariant(b.Name, b.Data, all, variant)
+					l, err := LoadVariant(b.Name, b.Data, extra, variant)
 					if err != nil {
 						t.Fatal(err)
 					}
