@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/sim"
 )
 
 // TestSustainableRateConfirmed checks summary.json's sustainable_input_rps
@@ -24,8 +25,11 @@ func TestSustainableRateConfirmed(t *testing.T) {
 		for _, variant := range names {
 			t.Run(b.Name+"/"+variant, func(t *testing.T) {
 				t.Parallel()
+				// At most an hour: steady states settle well within it, and
+				// a job fed 1.1× falls behind at once.
+				sets := []string{"duration=" + min(base.Spec.Duration, sim.Hour).String()}
 				load := func(extra ...string) *Loaded {
-					l, err := LoadVariant(b.Name, b.Data, extra, variant)
+					l, err := LoadVariant(b.Name, b.Data, append(append([]string(nil), sets...), extra...), variant)
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -100,8 +100,14 @@ func TestREADMEExamples(t *testing.T) {
 	}
 	for _, ex := range exs {
 		t.Run(strings.Join(ex.args, " "), func(t *testing.T) {
-			t.Chdir(t.TempDir())
-			_, stdout, stderr := cli(t, ex.args...)
+			var stdout, stderr string
+			if len(ex.args) == 2 && ex.args[0] == "run" {
+				r := builtInRun(t, ex.args[1]) // shared with TestGoldenBuiltIns
+				stdout, stderr = r.stdout, r.stderr
+			} else {
+				t.Chdir(t.TempDir())
+				_, stdout, stderr = cli(t, ex.args...)
+			}
 			got := strings.Split(strings.TrimRight(stdout+stderr, "\n"), "\n")
 			if !matches(ex.want, got) {
 				t.Errorf("README.md:%d: flinksim %s prints\n%s\nREADME shows\n%s", ex.line, strings.Join(ex.args, " "),

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/flinksim/flinksim/scenarios"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// TestGoldenBuiltIns guards refactors: every built-in scenario with its
+// variants, run as `flinksim run NAME --out DIR`, writes the same bytes as
+// recorded in testdata/golden/NAME.sha256 (a digest and size per file, so
+// the repository does not carry megabytes of CSV). summary.json is compared
+// without its wall-clock fields; PNG and HTML are left out (PNG bytes differ
+// by CPU; index.html repeats what the other files hold). Regenerate with
+// go test ./cmd/flinksim -run TestGoldenBuiltIns -update, and say why in
+// the commit.
+func TestGoldenBuiltIns(t *testing.T) {
+	if raceDetector {
+		t.Skip("whole runs; make test runs this test without -race")
+	}
+	for _, b := range scenarios.Library() {
+		t.Run(b.Name, func(t *testing.T) {
+			got := builtInRun(t, b.Name).digests
+			path := filepath.Join("testdata", "golden", b.Name+".sha256")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to record)", err)
+			}
+			if got != string(want) {
+				t.Errorf("outputs of %s differ from %s:\n%s", b.Name, path, lineDiff(string(want), got))
+			}
+		})
+	}
+}
+
+// builtIn is what `flinksim run NAME` printed (in a directory of its own,
+// outputs in out/) and the digests of its outputs.
+type builtIn struct {
+	stdout, stderr, digests string
+}
+
+var (
+	builtInMu   sync.Mutex
+	builtInRuns = map[string]*builtIn{}
+)
+
+// builtInRun runs a built-in scenario once for all tests that look at it.
+func builtInRun(t *testing.T, name string) *builtIn {
+	t.Helper()
+	builtInMu.Lock()
+	defer builtInMu.Unlock()
+	if r, ok := builtInRuns[name]; ok {
+		return r
+	}
+	dir, err := os.MkdirTemp("", "flinksim-builtin-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	prev, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chdir(dir); err != nil { // no test here runs in parallel
+		t.Fatal(err)
+	}
+	defer os.Chdir(prev)
+	code, stdout, stderr := cli(t, "run", name)
+	if code != 0 {
+		t.Fatalf("run %s: code %d: %s", name, code, stderr)
+	}
+	r := &builtIn{stdout: stdout, stderr: stderr, digests: digests(t, filepath.Join(dir, "out"))}
+	builtInRuns[name] = r
+	return r
+}
+
+// digests lists "path size sha256" for every compared file under dir.
+func digests(t *testing.T, dir string) string {
+	t.Helper()
+	var lines []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if ext := filepath.Ext(p); ext == ".png" || ext == ".html" {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if filepath.Base(p) == "summary.json" {
+			b = withoutWallClock(t, b)
+		}
+		rel, _ := filepath.Rel(dir, p)
+		lines = append(lines, fmt.Sprintf("%s %d %x", filepath.ToSlash(rel), len(b), sha256.Sum256(b)))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// withoutWallClock drops what measures the machine: wall_s and
+// engine.events_per_s.
+func withoutWallClock(t *testing.T, b []byte) []byte {
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "wall_s")
+	if e, ok := m["engine"].(map[string]any); ok {
+		delete(e, "events_per_s")
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// lineDiff names the lines of want and got that differ.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	in := func(xs []string, x string) bool {
+		for _, y := range xs {
+			if y == x {
+				return true
+			}
+		}
+		return false
+	}
+	var b strings.Builder
+	for _, l := range w {
+		if l != "" && !in(g, l) {
+			fmt.Fprintf(&b, "- %s\n", l)
+		}
+	}
+	for _, l := range g {
+		if l != "" && !in(w, l) {
+			fmt.Fprintf(&b, "+ %s\n", l)
+		}
+	}
+	return b.String()
+}
