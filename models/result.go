@@ -40,8 +40,8 @@ type Summary struct {
 	// SustainableInputRPS is the largest source rate the job keeps up with,
 	// from each task's capacity and its busiest subtask's share; Bottleneck
 	// names the task (and subtask) that sets it.
-	SustainableInputRPS float64 `json:"sustainable_input_rps,omitempty"`
-	Bottleneck          string  `json:"bottleneck,omitempty"`
+	SustainableInputRPS float64 `json:"sustainable_input_rps"`
+	Bottleneck          string  `json:"bottleneck"`
 	// Skew describes each keyed operator's load over its subtasks.
 	Skew []SkewSummary `json:"skew,omitempty"`
 	// NotModelledFlinkKeys lists keys of the scenario's flink: block that

@@ -144,8 +144,9 @@ const (
 // restart strategy gave up. The outcome is
 // the worst phase reached, or stable when the job ends healthy; a job that
 // went through worse phases and ends healthy gets a "recovered" phase at the
-// first sample, after its last failure, from which its lag stays under 60 s
-// of input.
+// first sample after its last failure and restore at which its lag had
+// drained (to a second of input, or twice its level at the end) and from
+// which it stays under 60 s of input.
 func Judge(res *Result) Verdict {
 	s := res.Summary
 	dur := s.VirtualDurationS
@@ -230,9 +231,17 @@ func Judge(res *Result) Verdict {
 	healthy := !behind && !down && !failedLate
 	if v.Outcome != PhaseStable && healthy {
 		v.Outcome = PhaseStable
+		// Recovered: running again after the last failover, and from the
+		// first sample after the last trouble at which the lag had drained
+		// (to a second of input, or to twice where it ends) and stayed under
+		// the limit.
+		if n := len(res.Restores); n > 0 {
+			lastBad = max(lastBad, res.Restores[n-1].At.Seconds())
+		}
+		drained := max(rate, 2*endLag)
 		at := lastBad
 		for i := len(lag) - 1; i >= 0 && lag[i] <= lagLimit; i-- {
-			if res.Times[i] >= lastBad {
+			if res.Times[i] >= lastBad && lag[i] <= drained {
 				at = res.Times[i]
 			}
 		}

@@ -59,6 +59,14 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 	if o.jobs < 0 {
 		return usageError{fmt.Errorf("--jobs %d: must be 0 (one per core) or more", o.jobs)}
 	}
+	if o.from != "" {
+		// the runs read are what they are: settings would be ignored
+		for _, f := range []struct{ name, v string }{{"--seed", o.seed}, {"--duration", o.duration}, {"--set", strings.Join(o.sets, " ")}} {
+			if f.v != "" {
+				return usageError{fmt.Errorf("%s: cannot change runs read with --from %s; compare them as they are, or run again without --from", f.name, o.from)}
+			}
+		}
+	}
 	file, data, base, err := loadScenario(arg, o.allSets())
 	if err != nil {
 		return err
@@ -69,7 +77,10 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(runs) < 2 {
-		return usageError{fmt.Errorf("nothing to compare: %s has no variants (add a variants: block or name two with --variant)", arg)}
+		if len(base.Variants) > 0 {
+			return usageError{fmt.Errorf("--variant: names one run; compare needs two or more, e.g. --variant base --variant %s", base.Variants[0].Name)}
+		}
+		return usageError{fmt.Errorf("nothing to compare: %s has no variants (add a variants: block)", arg)}
 	}
 	if o.from != "" {
 		for i, r := range runs {
@@ -77,6 +88,9 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 				return err
 			}
 		}
+	}
+	if err := checkRunOut(o.out); err != nil {
+		return err
 	}
 	stage, err := stageOut(o.out)
 	if err != nil {

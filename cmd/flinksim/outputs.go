@@ -130,3 +130,28 @@ func unwrapPath(err error) error {
 func writeFile(path string, write func(io.Writer) error) error {
 	return atomicfile.WriteFile(path, write)
 }
+
+// checkRunOut refuses what run and compare must not replace: the current
+// directory (or one above it, or --out ""), and a directory that holds a
+// sweep's records (points, shard files or the journal of an unfinished
+// sweep), which a run's set would delete.
+func checkRunOut(dir string) error {
+	if strings.TrimSpace(dir) == "" {
+		return usageError{fmt.Errorf("--out: is empty; give a directory, e.g. --out out")}
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return usageError{fmt.Errorf("--out %s: %v", dir, err)}
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(abs, wd); err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
+			return usageError{fmt.Errorf("--out %s: is the current directory or holds it: a run's outputs replace --out as a whole; give a directory of its own, e.g. --out out", dir)}
+		}
+	}
+	for _, pattern := range []string{"points.jsonl", "points.jsonl.partial", "shard-*-of-*.jsonl", "shard-*-of-*.jsonl.partial"} {
+		if m, _ := filepath.Glob(filepath.Join(dir, pattern)); len(m) > 0 {
+			return usageError{fmt.Errorf("--out %s: holds a sweep's records (%s), which a run's outputs would replace: give another directory", dir, filepath.Base(m[0]))}
+		}
+	}
+	return nil
+}

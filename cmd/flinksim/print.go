@@ -204,6 +204,9 @@ func humanCount(v float64) string {
 			return trimZero(fmt.Sprintf("%.1f%s", v/u.f, u.s))
 		}
 	}
+	if a > 0 && a < 1 {
+		return strconv.FormatFloat(v, 'g', 2, 64) // 0.001, not 0
+	}
 	return trimZero(fmt.Sprintf("%.1f", v))
 }
 
