@@ -221,11 +221,30 @@ var (
 	restoreStyle  = draw.LineStyle{Color: color.NRGBA{0x00, 0x80, 0x40, 0xff}, Width: vg.Points(1), Dashes: dashed}
 )
 
+// maxMarkers is how many failover (or restore) lines a panel draws: about
+// one per 10 points of a panel's width, so that data stays visible behind
+// them. Beyond it every k-th is drawn, and the legend says so.
+const maxMarkers = 60
+
+// thinMarkers keeps every k-th time when there are more than maxMarkers.
+func thinMarkers(at []float64) (kept []float64, k int) {
+	k = (len(at) + maxMarkers - 1) / maxMarkers
+	if k <= 1 {
+		return at, 1
+	}
+	for i := 0; i < len(at); i += k {
+		kept = append(kept, at[i])
+	}
+	return kept, k
+}
+
 func (r *run) failoverMarkers() *markers {
 	m := &markers{style: failoverStyle}
 	for _, fe := range r.res.Failovers {
 		m.at = append(m.at, fe.At.Seconds())
 	}
+	m.total = len(m.at)
+	m.at, m.every = thinMarkers(m.at)
 	return m
 }
 
@@ -234,7 +253,17 @@ func (r *run) restoreMarkers() *markers {
 	for _, rs := range r.res.Restores {
 		m.at = append(m.at, rs.At.Seconds())
 	}
+	m.total = len(m.at)
+	m.at, m.every = thinMarkers(m.at)
 	return m
+}
+
+// markerLabel names markers in a legend, with how many were thinned (thinMarkers).
+func markerLabel(name string, m *markers) string {
+	if m.every > 1 {
+		return fmt.Sprintf("%s (1 in %d of %d)", name, m.every, m.total)
+	}
+	return name
 }
 
 // explain labels the phase spans and lists the markers in one panel.
@@ -243,10 +272,10 @@ func (r *run) explain(pn *panel) {
 		pn.spans.labels = true
 	}
 	if m := r.failoverMarkers(); len(m.at) > 0 {
-		pn.legend = append(pn.legend, legendEntry{"failover", m})
+		pn.legend = append(pn.legend, legendEntry{markerLabel("failover", m), m})
 	}
 	if m := r.restoreMarkers(); len(m.at) > 0 {
-		pn.legend = append(pn.legend, legendEntry{"restore", m})
+		pn.legend = append(pn.legend, legendEntry{markerLabel("restore", m), m})
 	}
 }
 

@@ -242,3 +242,24 @@ func TestDashboardProducedRate(t *testing.T) {
 		t.Error("SVG lacks the produced line's legend")
 	}
 }
+
+// TestManyFailoversThinned: 2,000 failovers would cover every panel with
+// marker lines; at most maxMarkers are drawn and the legend says how many
+// stand for how many.
+func TestManyFailoversThinned(t *testing.T) {
+	res := synth(synthOpts{samples: 100, step: 10, par: 2, hot: -1, failovers: 2000})
+	f := Dashboard(res)
+	for _, p := range f.panels {
+		for _, n := range p.notes {
+			if n == "markers failover 59" || n == "markers restore 59" { // every 34th of 2000: ceil(2000/60) = 34
+				continue
+			}
+			if strings.HasPrefix(n, "markers") {
+				t.Errorf("%s: %s, want 59 drawn", p.title, n)
+			}
+		}
+	}
+	if s := svg(t, f); !strings.Contains(s, "failover (1 in 34 of 2000)") {
+		t.Error("the legend does not say the failovers were thinned")
+	}
+}

@@ -52,6 +52,8 @@ func (s *spans) Plot(c draw.Canvas, p *plot.Plot) {
 type markers struct {
 	at    []float64
 	style draw.LineStyle
+	// every: one in every markers is drawn, of total (thinMarkers)
+	every, total int
 }
 
 func (m *markers) Plot(c draw.Canvas, p *plot.Plot) {
