@@ -59,14 +59,6 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 	if o.jobs < 0 {
 		return usageError{fmt.Errorf("--jobs %d: must be 0 (one per core) or more", o.jobs)}
 	}
-	if o.from != "" {
-		// the runs read are what they are: settings would be ignored
-		for _, f := range []struct{ name, v string }{{"--seed", o.seed}, {"--duration", o.duration}, {"--set", strings.Join(o.sets, " ")}} {
-			if f.v != "" {
-				return usageError{fmt.Errorf("%s: cannot change runs read with --from %s; compare them as they are, or run again without --from", f.name, o.from)}
-			}
-		}
-	}
 	file, data, base, err := loadScenario(arg, o.allSets())
 	if err != nil {
 		return err
@@ -86,6 +78,15 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 		for i, r := range runs {
 			if runs[i].res, err = readRun(filepath.Join(o.from, r.name), r.loaded.Spec.Name); err != nil {
 				return err
+			}
+			// The runs read must be the ones these flags describe.
+			want, err := r.loaded.Resolved()
+			if err != nil {
+				return err
+			}
+			path := filepath.Join(o.from, r.name, "scenario.resolved.yaml")
+			if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
+				return usageError{fmt.Errorf("--from %s: %s was made with other settings than %s with these flags (--seed, --duration, --set): compare with the flags it was run with, or run again", o.from, path, arg)}
 			}
 		}
 	}
