@@ -25,9 +25,9 @@ func TestSustainableRateConfirmed(t *testing.T) {
 		for _, variant := range names {
 			t.Run(b.Name+"/"+variant, func(t *testing.T) {
 				t.Parallel()
-				// At most an hour: steady states settle well within it, and
+				// At most 30 minutes: steady states settle well within it, and
 				// a job fed 1.1× falls behind at once.
-				sets := []string{"duration=" + min(base.Spec.Duration, sim.Hour).String()}
+				sets := []string{"duration=" + min(base.Spec.Duration, 30*sim.Minute).String()}
 				load := func(extra ...string) *Loaded {
 					l, err := LoadVariant(b.Name, b.Data, append(append([]string(nil), sets...), extra...), variant)
 					if err != nil {
