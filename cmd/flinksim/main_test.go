@@ -334,6 +334,10 @@ func TestSweepShardsAndMerge(t *testing.T) {
 			if code != 1 || !strings.Contains(errs, "missing") || !strings.Contains(errs, "sinks.db.capacity=") {
 				t.Errorf("merge with a shard missing: code %d, %q", code, errs)
 			}
+			// and writes nothing: the complete merge before stays
+			if got, _ := os.ReadFile(filepath.Join(dir, "points.jsonl")); !bytes.Equal(got, want) {
+				t.Error("a merge with a shard missing replaced points.jsonl")
+			}
 		}
 	}
 	for _, c := range []struct {

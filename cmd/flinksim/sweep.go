@@ -354,17 +354,16 @@ func mergeSweep(arg string, files []string, o sweepOptions, stdout, stderr io.Wr
 	if err != nil {
 		return usageError{err}
 	}
-	if err := finishSweep(plan, merged, o, stdout); err != nil {
-		return err
-	}
 	if len(missing) > 0 {
+		// Nothing is written: a partial points.jsonl would read as a
+		// finished sweep. Run the missing shards, then merge again.
 		var names []string
 		for _, pt := range missing {
 			names = append(names, fmt.Sprintf("%s replica %d", pt.Key, pt.Replica))
 		}
-		return fmt.Errorf("%d of %d runs missing from %d shard file(s): %s", len(missing), len(plan.Points), len(files), strings.Join(names, "; "))
+		return fmt.Errorf("%d of %d runs missing from %d shard file(s), nothing written: %s", len(missing), len(plan.Points), len(files), strings.Join(names, "; "))
 	}
-	return nil
+	return finishSweep(plan, merged, o, stdout)
 }
 
 // finishSweep writes points.jsonl and the charts as one set that replaces
