@@ -396,12 +396,14 @@ func (r *run) checkpoints() runCheckpoints {
 		case "COMPLETED":
 			ck.done.add(x, c.Duration.Seconds())
 		case "FAILED":
-			// Read back from checkpoints.json, only the duration is known.
+			// Read back from checkpoints.json, only the duration is known;
+			// 0 is a checkpoint that failed as it was triggered (an
+			// injected failure, a declined trigger): a cross at 0.
 			d := c.Duration
 			if d <= 0 && c.Failure > c.Trigger {
 				d = c.Failure - c.Trigger
 			}
-			if d > 0 {
+			if d >= 0 {
 				ck.failed.add((c.Trigger + d).Seconds(), d.Seconds())
 			}
 		case "IN_PROGRESS":

@@ -186,11 +186,13 @@ func TestCheckpointsNotCompletedAreNotZero(t *testing.T) {
 	legendThumb(t, c, "in progress at end (age)")
 	legendThumb(t, c, "failed (at failure time)")
 
-	// A failed checkpoint read back without its duration is left out.
-	res.Checkpoints[3].Duration = 0
+	// A checkpoint that failed as it was triggered (duration 0, no later
+	// failure time) is still a cross, at its trigger time and 0.
+	c3 := res.Checkpoints[3]
+	c3.Duration, c3.Failure = 0, c3.Trigger
 	p = panelNamed(t, Dashboard(res), "Checkpoint duration")
-	if !slices.Contains(p.notes, `points "failed (at failure time)" 3`) {
-		t.Errorf("notes %q, want 3 failed points of 4 (one without a duration)", p.notes)
+	if !slices.Contains(p.notes, `points "failed (at failure time)" 4`) {
+		t.Errorf("notes %q, want all 4 failed points (one failed at its trigger)", p.notes)
 	}
 }
 
