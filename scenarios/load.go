@@ -423,7 +423,15 @@ func setPath(d *decoder, root *yaml.Node, key string, value *yaml.Node, origin s
 				}
 			}
 			if idx < 0 {
-				problem(strings.Join(segs[:k+1], "."), "no list item has this name or index")
+				var names []string
+				for j, item := range n.Content {
+					names = append(names, itemPath("", j, d.resolve(item)))
+				}
+				msg := "no list item has this name or index"
+				if len(names) > 0 {
+					msg += " (items: " + strings.Join(names, ", ") + ")"
+				}
+				problem(strings.Join(segs[:k+1], "."), msg)
 				return
 			}
 			if last {
