@@ -237,7 +237,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 func (d *decoder) spend(n *yaml.Node, path string) bool {
 	if d.budget--; d.budget < 0 {
 		if d.budget == -1 {
-			d.fail(n, path, "the document expands to more than %d values through its aliases (*name); a scenario has far fewer", maxNodes)
+			d.fail(n, path, "the document has more than %d values (counting each use of an alias *name in full); a scenario has far fewer", maxNodes)
 		}
 		return false
 	}
