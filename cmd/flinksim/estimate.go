@@ -31,8 +31,12 @@ var etaThreshold = time.Minute
 // terminal) before it starts.
 const confirmRuns = 10_000
 
-// probeShare is the share of virtual time the probe simulates.
-const probeShare = 100
+// probeShare is the share of virtual time the probe simulates, up to
+// maxProbe.
+const (
+	probeShare = 100
+	maxProbe   = 10 * sim.Minute
+)
 
 // applyMemoryLimit, set by main, makes the garbage collector work harder
 // near the limit rather than pass it (the heap may otherwise grow to twice
@@ -136,11 +140,20 @@ func probeWall(spec models.Spec, d sim.Time) (float64, error) {
 // channels) from the rate at which the rest goes.
 func probe(spec models.Spec) (float64, error) {
 	full := spec.Duration
-	w1, err := probeWall(spec, full/probeShare)
+	share := full / probeShare
+	// A long run's 1% is itself long (3.7 virtual days of a year): the
+	// probe takes at most maxProbe of virtual time, and scales up.
+	if share > maxProbe {
+		share = maxProbe
+	}
+	w1, err := probeWall(spec, share)
 	if err != nil {
 		return 0, err
 	}
-	estimate := w1 * probeShare
+	estimate := w1 * full.Seconds() / share.Seconds()
+	if share < full/probeShare {
+		return estimate, nil
+	}
 	if estimate < etaThreshold.Seconds()/2 {
 		return estimate, nil
 	}
@@ -184,8 +197,9 @@ func checkWork(runs []runResult, o runOptions, reload func(name string) (*scenar
 	eta := time.Duration(perS * virtual / float64(min(jobs, len(runs))) * float64(time.Second))
 	if eta >= etaThreshold {
 		f := models.EstimateFootprint(l.Spec)
-		fmt.Fprintf(stderr, "flinksim: this will take about %s (%s virtual in %d run(s), %s network channels and %s to %s of memory per run; measured on the first 1%% of %s); Ctrl-C stops it\n",
-			humanSeconds(eta.Seconds()), humanSeconds(virtual), len(runs), humanCount(float64(f.Channels)), humanBytes(float64(f.MinBytes)), humanBytes(float64(f.Bytes)), runs[0].name)
+		fmt.Fprintf(stderr, "flinksim: this will take about %s (%s virtual in %d run(s), %s network channels and %s to %s of memory per run; measured on the first %s of %s); Ctrl-C stops it\n",
+			humanSeconds(eta.Seconds()), humanSeconds(virtual), len(runs), humanCount(float64(f.Channels)), humanBytes(float64(f.MinBytes)), humanBytes(float64(f.Bytes)),
+			humanSeconds(min(l.Spec.Duration/probeShare, maxProbe).Seconds()), runs[0].name)
 	}
 	return nil
 }
