@@ -90,10 +90,7 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	if err := checkRunOut(o.out); err != nil {
-		return err
-	}
-	stage, err := stageOut(o.out)
+	stage, err := stageRunOut(o.out)
 	if err != nil {
 		return err
 	}

@@ -155,3 +155,11 @@ func checkRunOut(dir string) error {
 	}
 	return nil
 }
+
+// stageRunOut is stageOut for run and compare, after checkRunOut.
+func stageRunOut(dir string) (*atomicfile.Staging, error) {
+	if err := checkRunOut(dir); err != nil {
+		return nil, err
+	}
+	return stageOut(dir)
+}

@@ -121,10 +121,7 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := checkRunOut(o.out); err != nil {
-		return err
-	}
-	stage, err := stageOut(o.out)
+	stage, err := stageRunOut(o.out)
 	if err != nil {
 		return err
 	}
