@@ -21,8 +21,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 
 // TestGoldenBuiltIns guards refactors: every built-in scenario with its
 // variants, run as `flinksim run NAME --out DIR`, writes the same bytes as
-// recorded in testdata/golden/NAME.sha256 (a digest and size per file, so
-// the repository does not carry megabytes of CSV). summary.json is compared
+// recorded in testdata/golden/NAME.sha256 (a digest and size per file and
+// for what it printed, so the repository does not carry megabytes of CSV). summary.json is compared
 // without its wall-clock fields; PNG and HTML are left out (PNG bytes differ
 // by CPU; index.html repeats what the other files hold). Regenerate with
 // go test ./cmd/flinksim -run TestGoldenBuiltIns -update, and say why in
@@ -91,7 +91,11 @@ func builtInRun(t *testing.T, name string) *builtIn {
 	if code != 0 {
 		t.Fatalf("run %s: code %d: %s", name, code, stderr)
 	}
-	r := &builtIn{stdout: stdout, stderr: stderr, digests: digests(t, filepath.Join(dir, "out"))}
+	// What it printed is compared too (wall time left out): the human
+	// summary is an output.
+	printed := wallClock.ReplaceAllString(stdout, "virtual in _s")
+	d := digests(t, filepath.Join(dir, "out")) + fmt.Sprintf("stdout %d %x\n", len(printed), sha256.Sum256([]byte(printed)))
+	r := &builtIn{stdout: stdout, stderr: stderr, digests: d}
 	builtInRuns[name] = r
 	return r
 }
