@@ -155,3 +155,12 @@ func (s *Simulation) scheduleKeyPhases() {
 		}
 	}
 }
+
+// distinctKeys is the expected number of distinct keys a keyed subtask holds
+// after records: all of its keys when the state is warm.
+func (rt *nodeRT) distinctKeys(sub int, records int64) float64 {
+	if rt.spec.Keyed.Warm {
+		return rt.subKeys[sub]
+	}
+	return rt.subs[sub].distinct(float64(records))
+}

@@ -1,5 +1,7 @@
 package models
 
+import "github.com/flinksim/flinksim/sim"
+
 // Flink's network stack at buffer granularity, with credit-based flow control
 // (Flink ≥ 1.5):
 //
@@ -98,4 +100,202 @@ type gate struct {
 	remote     int32 // number of remote channels
 	remoteHeld int32 // Σ recvBuf over remote channels
 	capacity   int32 // remote × buffers-per-channel + floating (0 without remote channels)
+}
+
+// appendRecords writes records into a channel's open buffer, finishing
+// buffers as they fill.
+func (s *Simulation) appendRecords(c *channel, piece Chunk) {
+	p := c.src
+	e := p.edge
+	c.inflight += piece.Records
+	maxPer := int32(s.spec.Network.MaxBuffersPerChannel)
+	if e.rpb == 0 {
+		// Records larger than a buffer: each spans e.bpr buffers.
+		for piece.Records > 0 {
+			one := piece
+			if piece.Records > 1 {
+				one = piece.Take(1)
+			} else {
+				piece.Records = 0
+			}
+			one.Buffers = e.bpr
+			p.addSend(c, e.bpr, maxPer)
+			c.q.Push(one)
+			s.finished(c)
+		}
+		return
+	}
+	for piece.Records > 0 {
+		if c.open.Records == 0 {
+			p.addSend(c, 1, maxPer) // a new buffer is taken from the pool
+			s.armFlush(p.owner)
+		}
+		space := e.rpb - c.open.Records
+		if piece.Records < space {
+			c.open.Absorb(&piece)
+			return
+		}
+		// The open buffer is full and leaves, together with the whole buffers
+		// of the piece that follow it, as one chunk of up to maxChunkBuffers:
+		// Flink sends every full buffer at once, and one chunk for several
+		// keeps the event count independent of the data rate.
+		extra := min((piece.Records-space)/e.rpb, int64(s.maxChunkBuffers-1))
+		n := space + extra*e.rpb
+		if n == piece.Records {
+			c.open.Absorb(&piece)
+			piece.Records = 0
+		} else {
+			head := piece.Take(n)
+			c.open.Absorb(&head)
+		}
+		p.addSend(c, int32(extra), maxPer)
+		c.open.Buffers = 1 + int32(extra)
+		s.finishOpen(c)
+	}
+}
+
+// finishOpen turns the open buffer (and any full buffers joined to it) into
+// a finished chunk.
+func (s *Simulation) finishOpen(c *channel) {
+	if c.open.Buffers == 0 {
+		c.open.Buffers = 1
+	}
+	c.q.Push(c.open)
+	c.open = Chunk{}
+	s.finished(c)
+}
+
+// finished is called when a channel has a new finished buffer at its tail.
+func (s *Simulation) finished(c *channel) {
+	if c.local {
+		s.notifyReadable(c, c.q.Back().Records)
+		return
+	}
+	s.deliver(c)
+}
+
+// deliver sends finished buffers of a remote channel while it has credit,
+// one buffer per credit: exclusive credits first, then the gate's floating
+// buffers. A delivered chunk is readable at once.
+func (s *Simulation) deliver(c *channel) {
+	g := c.dst
+	excl := int32(s.spec.Network.BuffersPerChannel)
+	floating := int32(s.spec.Network.FloatingPerGate)
+	p := c.src
+	maxPer := int32(s.spec.Network.MaxBuffersPerChannel)
+	var sent int64
+	arrived := false
+	for int(c.delivered) < c.q.Len() {
+		head := c.q.At(int(c.delivered))
+		need := head.Buffers
+		freeExcl := max(excl-(c.recvBuf-c.floatHeld), 0)
+		freeFloat := floating - g.floatUsed
+		take := min(need, freeExcl+freeFloat)
+		if take < need && c.recvBuf == 0 && freeExcl+freeFloat == 0 {
+			// Nothing is held on this channel and no credit is free: take the
+			// buffers anyway, so that a record larger than all credits still
+			// makes progress (Flink's overdraft).
+			take = need
+		}
+		// Whole chunks travel as they are; a chunk is split only when the
+		// channel holds nothing at the receiver (else the receiver's reading
+		// will return credit), so that a channel never waits on credit that
+		// other, blocked channels hold.
+		if take < need && (take == 0 || head.Records <= 1 || c.recvBuf > 0) {
+			if !c.waiting {
+				c.waiting = true
+				g.waiters.Push(c.idx)
+			}
+			break
+		}
+		if take < need {
+			// Split: the first take buffers' worth of records arrive now.
+			part := head.Take(max(1, head.Records*int64(take)/int64(need)))
+			part.Buffers = take
+			head.Buffers -= take
+			c.q.InsertAt(int(c.delivered), part)
+			head = c.q.At(int(c.delivered))
+		}
+		fromFloat := min(max(take-freeExcl, 0), freeFloat)
+		c.recvBuf += take
+		c.floatHeld += fromFloat
+		g.floatUsed += fromFloat
+		g.remoteHeld += take
+		p.addSend(c, -take, maxPer)
+		sent += head.Records
+		c.delivered++
+		arrived = true
+	}
+	if arrived { // a barrier carries no records but must be read too
+		s.notifyReadable(c, sent)
+		s.markReady(p.owner) // its pool has room again
+	}
+}
+
+// notifyReadable tells a receiver that records became readable on c.
+func (s *Simulation) notifyReadable(c *channel, records int64) {
+	if !c.queued && !c.blocked && c.readable() > 0 {
+		c.queued = true
+		c.dst.avail.Push(c.idx)
+	}
+	c.dst.owner.readable += records
+	s.markReady(c.dst.owner)
+}
+
+// release returns the buffers of a processed chunk.
+func (s *Simulation) release(c *channel, b int32) {
+	p := c.src
+	if c.local {
+		p.addSend(c, -b, int32(s.spec.Network.MaxBuffersPerChannel))
+		s.markReady(p.owner)
+		return
+	}
+	g := c.dst
+	c.recvBuf -= b
+	g.remoteHeld -= b
+	// Floating buffers go back to the gate first, exclusive ones stay.
+	if f := min(c.floatHeld, b); f > 0 {
+		c.floatHeld -= f
+		g.floatUsed -= f
+		// Serve the channels waiting for a floating buffer, each once.
+		for n := g.waiters.Len(); n > 0 && g.floatUsed < int32(s.spec.Network.FloatingPerGate); n-- {
+			w := g.ch[g.waiters.Pop()]
+			w.waiting = false
+			s.deliver(w)
+		}
+	}
+	s.deliver(c)
+}
+
+// flushInterval is how often partly filled buffers are sent: Flink's buffer
+// timeout, or the chunk delay (the simulator's time resolution) when that is
+// coarser, since receivers do not look more often than that in chunked mode.
+func (s *Simulation) flushInterval() sim.Time {
+	to := s.spec.Network.BufferTimeout
+	if s.spec.Sim.ChunkRecords != 1 && to > 0 && s.spec.Sim.ChunkDelay > to {
+		return s.spec.Sim.ChunkDelay
+	}
+	return to
+}
+
+// armFlush schedules the subtask's output flusher at its next tick.
+func (s *Simulation) armFlush(st *subtask) {
+	to := s.flushInterval()
+	if to <= 0 || s.eng.Armed(st.flush) {
+		return
+	}
+	now := s.eng.Now()
+	k := (now-st.flushPhase)/to + 1
+	s.eng.Arm(st.flush, sim.Add(st.flushPhase, k*to), evFlush, st.id, 0)
+}
+
+// flushAll finishes every non-empty open buffer of the subtask.
+func (s *Simulation) flushAll(st *subtask) {
+	for _, p := range st.parts {
+		for _, c := range p.ch {
+			if c.open.Records > 0 {
+				s.finishOpen(c)
+			}
+		}
+	}
 }

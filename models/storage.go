@@ -232,3 +232,19 @@ func (g *storage) slowdown(tm int) float64 {
 	}
 	return 1 / (1 - math.Min(g.cfg.ProcessingSlowdown, 0.95))
 }
+
+// transferDone is a storage transfer finishing.
+func (s *Simulation) transferDone(t *transfer) {
+	if t.kind == download {
+		s.restoring--
+		if s.restoring == 0 && s.job == jobRestarting {
+			s.restored()
+		}
+		return
+	}
+	if p := s.coord.find(t.ckpt); p != nil && p.injected > 0 {
+		s.failCheckpointInjected(p.injected-1, p.id)
+		return
+	}
+	s.uploaded(t.st, t.ckpt)
+}

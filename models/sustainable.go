@@ -142,7 +142,7 @@ func (s *Simulation) work(flows [][]float64) [][]float64 {
 				sec += rt.spec.Cost.Mean()
 			}
 			if rt.spec.Kind == KindSink {
-				sec += rt.sinkSecPerRecord + float64(rt.inRecordSize)*rt.sinkSecPerByte
+				sec += rt.sinkSeconds(1)
 			}
 			for j := range w[ti] {
 				w[ti][j] += flows[rt.idx][j] * sec

@@ -1,0 +1,122 @@
+package models
+
+import "github.com/flinksim/flinksim/sim"
+
+// Injected failures: a TaskManager lost (noticed after heartbeat.timeout), a
+// checkpoint failing, a storage slowdown, at the scenario's times or drawn
+// from a mean time between failures (stream "failures").
+
+// scheduleFailures arms the injected failures.
+func (s *Simulation) scheduleFailures() {
+	for i, f := range s.spec.Failures {
+		switch f.Kind {
+		case FailTaskManager:
+			if f.MTBF > 0 {
+				s.eng.At(sim.FromSeconds(s.failRng.ExpFloat64()*f.MTBF.Seconds()), evFailure, int32(i), 0)
+			} else {
+				s.eng.At(f.At, evFailure, int32(i), 0)
+			}
+		case FailCheckpoint:
+			if f.Checkpoint == 0 {
+				s.eng.At(f.At, evFailure, int32(i), 0)
+			}
+		case FailStorageSlowdown, FailStorageOutage:
+			s.eng.At(f.At, evFailure, int32(i), 0)
+			s.eng.At(sim.Add(f.At, f.For), evFailure, int32(i), 1)
+		}
+	}
+}
+
+// injectFailure fires failure i (end is 1 when a storage episode ends).
+func (s *Simulation) injectFailure(i int, end int64) {
+	f := s.spec.Failures[i]
+	now := s.eng.Now()
+	stats := &s.injected[i]
+	if end == 0 {
+		stats.Due++
+	}
+	switch f.Kind {
+	case FailTaskManager:
+		tm := f.TaskManager
+		if tm < 0 {
+			tm = s.failRng.IntN(s.totalTMs)
+		}
+		if s.loseTaskManager(tm) {
+			stats.TookEffect++
+		}
+		if f.MTBF > 0 {
+			s.eng.At(sim.Add(now, sim.FromSeconds(s.failRng.ExpFloat64()*f.MTBF.Seconds())), evFailure, int32(i), 0)
+		}
+	case FailCheckpoint:
+		// The newest checkpoint in flight fails; with none, the next one
+		// triggered does.
+		switch {
+		case s.coord == nil:
+		case len(s.coord.pending) > 0:
+			s.failCheckpointInjected(i, s.coord.pending[len(s.coord.pending)-1].id)
+		default:
+			s.coord.failNext = append(s.coord.failNext, i)
+		}
+	case FailStorageSlowdown, FailStorageOutage:
+		if s.storage == nil {
+			return
+		}
+		if end == 0 {
+			stats.TookEffect++
+		}
+		factor := 0.0
+		if f.Kind == FailStorageSlowdown {
+			factor = 1 / f.Factor
+		}
+		if end == 1 {
+			factor = 1
+		}
+		s.storage.setFactor(factor)
+	}
+}
+
+// failCheckpointInjected fails checkpoint id for injected failure i, unless
+// it has ended already.
+func (s *Simulation) failCheckpointInjected(i int, id int64) {
+	p := s.coord.find(id)
+	if p == nil {
+		return
+	}
+	p.injected = 0
+	s.injected[i].TookEffect++
+	s.coord.fail(id, reasonInjected, true)
+}
+
+// InjectedFailureSummary is one of the scenario's injected failures: how
+// often it came due within the run and how often it took effect (a
+// TaskManager that was running was lost, a checkpoint failed, the storage
+// slowed down). A TaskManager loss while the job restarts, or a storage
+// episode without checkpointing, changes nothing.
+type InjectedFailureSummary struct {
+	Kind       string `json:"kind"`
+	Due        int    `json:"due"`
+	TookEffect int    `json:"took_effect"`
+}
+
+// loseTaskManager kills a TaskManager now; the job fails over when the
+// JobManager notices, after heartbeat.timeout. It reports whether the
+// TaskManager was running (a job restarting has none to lose).
+func (s *Simulation) loseTaskManager(tm int) bool {
+	if s.job != jobRunning || tm < 0 || tm >= s.totalTMs || s.tmLost[tm] {
+		return false
+	}
+	now := s.eng.Now()
+	s.tmLost[tm] = true
+	s.tmBack[tm] = sim.Add(now, s.spec.Recovery.TaskManagerStart)
+	for _, st := range s.subtasks {
+		if st.tm == tm {
+			st.dead = true
+			st.setState(now, stDown)
+		}
+	}
+	if s.storage != nil {
+		s.storage.cancel(func(t *transfer) bool { return t.st.tm == tm })
+	}
+	s.eng.At(sim.Add(now, s.spec.Recovery.HeartbeatTimeout), evDetect, int32(tm), s.stamp(0))
+	return true
+}

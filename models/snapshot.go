@@ -1,0 +1,169 @@
+package models
+
+import "github.com/flinksim/flinksim/sim"
+
+// A subtask's snapshot (Flink's SubtaskCheckpointCoordinatorImpl): it
+// forwards the barrier, pauses the task for the sync phase, then uploads
+// (async phase) the full state, or with incremental RocksDB checkpoints the
+// keys changed since the last completed checkpoint plus compaction, plus the
+// persisted in-flight data of an unaligned checkpoint. A subtask acknowledges
+// when its upload is done and all its barriers have arrived.
+
+func (s *Simulation) sourceSnapshot(st *subtask, p *pendingCheckpoint) {
+	now := s.eng.Now()
+	st.ck = taskCkpt{id: p.id, firstAt: now, inputDone: true, baseRecs: st.ck.baseRecs, hasBase: st.ck.hasBase}
+	p.subs[st.id].startDelay = now - p.trigger
+	st.ck.lastStartDelay = now - p.trigger
+	s.snapshot(st, p, s.unalignedActive(st)) // an unaligned barrier overtakes the source's output too
+}
+
+// snapshot takes subtask st's part of checkpoint p: forward the barrier,
+// record what a restore needs, then the sync phase.
+func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool) {
+	now := s.eng.Now()
+	st.ck.snapshotted = true
+	sub := &p.subs[st.id]
+	sub.taken, sub.unaligned = true, unaligned
+	sub.headIn = st.ops[0].in
+	sub.stateRecs = make([]int64, len(st.ops))
+	for pos, rt := range st.t.nodes {
+		sub.stateRecs[pos] = st.ops[pos].stateRecs
+		if rt.spec.Kind == KindSink {
+			sub.sinkWritten = st.sinkPos
+		}
+	}
+	for _, kp := range st.splits {
+		p.offsets[kp.gidx] = kp.read
+	}
+	if unaligned {
+		// Input not yet behind a barrier is persisted as channel state.
+		for _, g := range st.gates {
+			for _, c := range g.ch {
+				if c.barrierSeen >= p.id {
+					continue
+				}
+				// What is readable up to this checkpoint's barrier; what
+				// follows the barrier belongs to the next epoch.
+				var cs Chunk
+				for j := 0; j < c.readable(); j++ {
+					ch := c.q.At(j)
+					if int64(ch.Barrier) >= p.id {
+						break
+					}
+					if ch.Barrier == 0 {
+						cs.Absorb(ch)
+					}
+				}
+				sub.persisted += cs.Bytes
+				if cs.Records > 0 {
+					p.channelState = append(p.channelState, channelState{c, cs})
+				}
+			}
+		}
+	}
+	s.emitBarriers(st, p, unaligned)
+	sub.syncStart = now
+	if d := s.syncDuration(st); d > 0 {
+		st.busy = true
+		st.syncing = p.id
+		st.setState(now, stBusy)
+		s.eng.After(d, evSyncDone, st.id, s.stamp(p.id))
+		return
+	}
+	s.afterSync(st, p)
+}
+
+// syncDuration is how long the subtask pauses for its sync phase: only
+// tasks with keyed state have one.
+func (s *Simulation) syncDuration(st *subtask) sim.Time {
+	for _, rt := range st.t.nodes {
+		if rt.spec.Keyed != nil && rt.spec.Keyed.StatePerKey > 0 {
+			return s.spec.Checkpointing.SyncPhase
+		}
+	}
+	return 0
+}
+
+// afterSync starts the async phase: the upload.
+func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
+	now := s.eng.Now()
+	sub := &p.subs[st.id]
+	sub.sync = now - sub.syncStart
+	full, changed := s.stateBytes(st, sub.stateRecs)
+	sub.stateSize = int64(full)
+	up := full
+	if c := s.spec.Checkpointing; c.Incremental && c.RocksDB && st.ck.hasBase {
+		up = changed
+		if full > 0 && st.compaction.Float64() < c.CompactionProbability {
+			up += c.CompactionFraction * full
+		}
+	}
+	sub.stateUp = int64(up)
+	sub.uploaded = sub.stateUp + sub.persisted
+	if sub.uploaded <= 0 {
+		s.uploaded(st, p.id)
+		return
+	}
+	s.storage.start(st, upload, p.id, float64(sub.uploaded))
+}
+
+// stateBytes is the subtask's full keyed state for the given per-node
+// record counts, and the part changed since its last completed checkpoint.
+func (s *Simulation) stateBytes(st *subtask, recs []int64) (full, changed float64) {
+	for pos, rt := range st.t.nodes {
+		k := rt.spec.Keyed
+		if k == nil || k.StatePerKey == 0 {
+			continue
+		}
+		per := float64(k.StatePerKey)
+		full += rt.distinctKeys(st.index, recs[pos]) * per
+		var base int64
+		if st.ck.hasBase {
+			base = st.ck.baseRecs[pos]
+		}
+		changed += rt.subs[st.index].distinct(float64(recs[pos]-base)) * per
+	}
+	return full, changed
+}
+
+// uploaded is a subtask's async phase ending.
+func (s *Simulation) uploaded(st *subtask, id int64) {
+	p := s.coord.find(id)
+	if p == nil {
+		return
+	}
+	sub := &p.subs[st.id]
+	sub.async = s.eng.Now() - sub.syncStart - sub.sync
+	if st.ck.id != id || st.ck.inputDone {
+		s.coord.ack(st, id)
+		return
+	}
+	st.ck.uploadDone = true
+}
+
+// checkpointCompleted: Kafka may drop what is older than the new restore
+// point, and incremental checkpoints build on it.
+func (s *Simulation) checkpointCompleted(p *pendingCheckpoint) {
+	for i, kp := range s.kafka {
+		kp.retain(p.offsets[i])
+	}
+	for _, st := range s.subtasks {
+		if sub := p.subs[st.id]; sub.taken {
+			st.ck.baseRecs = append(st.ck.baseRecs[:0], sub.stateRecs...)
+			st.ck.hasBase = true
+		}
+	}
+}
+
+// abortCheckpoint cleans up after a failed checkpoint: its uploads stop and
+// alignments on it end; its barriers still in flight are ignored.
+func (s *Simulation) abortCheckpoint(p *pendingCheckpoint) {
+	if s.storage != nil {
+		s.storage.cancel(func(t *transfer) bool { return t.kind == upload && t.ckpt == p.id })
+	}
+	for _, st := range s.subtasks {
+		if st.ck.id == p.id && !st.ck.inputDone {
+			s.unblockAll(st)
+		}
+	}
+}

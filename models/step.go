@@ -1,0 +1,404 @@
+package models
+
+import (
+	"math"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// A step: how a subtask takes input (Kafka splits for a source, readable
+// buffers for the others; StreamTask's mailbox loop with its input
+// processors), runs it through its chain of operators (OperatorChain), and
+// finishes: counts, outputs, sink latency, a pending source snapshot.
+// A subtask steps only while its record writer is available: the
+// availability check Flink makes before every record.
+
+// tryStart starts the next step if the subtask can: output available (else it
+// is backpressured) and input available (else it is idle). A step takes as
+// many records as the output can absorb before the writer would block, so a
+// chunk behaves as Flink's record-by-record loop, which checks availability
+// before every record.
+func (s *Simulation) tryStart(st *subtask) {
+	now := s.eng.Now()
+	if st.dead || s.job != jobRunning {
+		return
+	}
+	for !st.busy {
+		// Unaligned barriers are read even by a backpressured task.
+		if len(st.ck.priority) > 0 || st.ck.switchNow {
+			s.handlePriority(st)
+			if st.busy {
+				return
+			}
+		}
+		if !st.outputAvailable() {
+			st.setState(now, stBackPressured)
+			return
+		}
+		took, blocked := s.takeInput(st)
+		if !took {
+			switch {
+			case blocked:
+				st.setState(now, stBackPressured)
+			case !st.busy: // not in a sync phase a barrier started
+				st.setState(now, stIdle)
+			}
+			return
+		}
+		st.setState(now, stBusy)
+		st.busy = true
+		d := s.process(st)
+		if d > 0 {
+			s.eng.After(d, evStepDone, st.id, s.stamp(0))
+			return
+		}
+		s.finishStep(st)
+	}
+}
+
+// outputRoom is how many records the chain's head may take before one of
+// its outputs would need a buffer it cannot get: the space left in open
+// buffers plus the free pool buffers, capped per subpartition by
+// max-buffers-per-channel, converted back through the chain's selectivities.
+func (s *Simulation) outputRoom(st *subtask) int64 {
+	room := math.Inf(1)
+	maxPer := int32(s.spec.Network.MaxBuffersPerChannel)
+	for _, p := range st.parts {
+		g := p.edge.from.gain
+		if g <= 0 {
+			continue
+		}
+		room = min(room, p.room(maxPer)/g)
+	}
+	if room >= math.MaxInt64/2 {
+		return math.MaxInt64
+	}
+	return max(1, int64(room))
+}
+
+// room is the number of records this partition can take before it blocks.
+func (p *partition) room(maxPer int32) float64 {
+	e := p.edge
+	free := float64(p.pool - p.used)
+	if e.rpb == 0 {
+		return max(free/float64(e.bpr), 1)
+	}
+	rpb := float64(e.rpb)
+	if len(p.ch) == 1 {
+		c := p.ch[0]
+		open := 0.0
+		if c.open.Records > 0 {
+			open = rpb - float64(c.open.Records)
+		}
+		return open + min(free, float64(maxPer-c.sendBuf))*rpb
+	}
+	pool := free * rpb
+	perChannel := math.MaxFloat64
+	w := 1 / float64(len(p.ch))
+	for j, c := range p.ch {
+		open := 0.0
+		if c.open.Records > 0 {
+			open = rpb - float64(c.open.Records)
+		}
+		pool += open
+		if p.edge.weights != nil {
+			w = p.edge.weights[j]
+		}
+		if w > 0 {
+			perChannel = min(perChannel, (open+float64(maxPer-c.sendBuf)*rpb)/w)
+		}
+	}
+	return min(pool, perChannel)
+}
+
+// takeInput puts the next records to process into st.cur: as many as the
+// output can absorb (outputRoom), computed only when there is input. In
+// chunked mode a step waits (backpressured) until the output can take at
+// least a quarter of a chunk, so that freeing one buffer does not start a
+// step of a few records on every channel.
+func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
+	if st.t.nodes[0].spec.Kind == KindSource { // a reader without partitions stays idle
+		return s.readKafka(st)
+	}
+	if st.in.Records == 0 && !s.gatherInput(st) {
+		return false, false
+	}
+	limit := s.outputRoom(st)
+	if limit < s.minStep(st) && st.in.Records > limit {
+		return false, true
+	}
+	if st.in.Records <= limit {
+		st.cur = st.in
+		st.in.Records = 0
+	} else {
+		st.cur = st.in.Take(limit)
+	}
+	return true, false
+}
+
+// minStep is the smallest step worth starting when the output is what limits
+// it: a quarter of a chunk, and at most a quarter of what the outputs hold.
+func (s *Simulation) minStep(st *subtask) int64 {
+	if s.spec.Sim.ChunkRecords == 1 {
+		return 1
+	}
+	var target int64
+	if len(st.splits) > 0 {
+		target = s.chunkRecords(st.t.nodes[0])
+	} else {
+		target = s.stepTarget(st)
+	}
+	return max(1, min(target, st.outputCapacity)/4)
+}
+
+// stepTarget is how many records a subtask gathers for one step: the
+// chunk size if set, else one input buffer's worth; never more than half
+// of what its input buffers can hold (a sender keeps an open buffer, and
+// credits are shared), so that it does not wait for records that flow
+// control cannot let through.
+func (s *Simulation) stepTarget(st *subtask) int64 {
+	e := st.t.nodes[0].ins[0]
+	target := max(e.rpb, 1)
+	if c := s.spec.Sim.ChunkRecords; c > 0 {
+		target = c
+	}
+	return max(1, min(target, st.inputCapacity/2))
+}
+
+// upstreamBlocked reports whether a sender feeding st is backpressured: it
+// cannot send more, so waiting for a fuller chunk would only stall.
+func upstreamBlocked(st *subtask) bool {
+	for _, g := range st.gates {
+		for _, c := range g.ch {
+			if o := c.src.owner; o.state == stBackPressured && !o.busy {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// gatherInput takes readable buffers, round-robin over gates and, within a
+// gate, over channels in the order data arrived, until it holds a step's
+// worth of records. An idle subtask with less than that readable waits up to
+// chunk-delay for more (in exact mode the target is one record: no wait).
+func (s *Simulation) gatherInput(st *subtask) bool {
+	target := s.stepTarget(st)
+	if st.readable < target && !st.gathered && s.spec.Sim.ChunkDelay > 0 && !s.barrierReadable(st) && !upstreamBlocked(st) {
+		if st.readable > 0 && !s.eng.Armed(st.gather) {
+			s.eng.Arm(st.gather, sim.Add(s.eng.Now(), s.spec.Sim.ChunkDelay), evGather, st.id, 0)
+		}
+		return false
+	}
+	for st.in.Records < target && !st.busy {
+		if s.takeBuffer(st) == tookNothing {
+			break
+		}
+	}
+	if st.in.Records == 0 || st.busy {
+		return false
+	}
+	st.gathered = false
+	s.eng.Disarm(st.gather)
+	return true
+}
+
+// What takeBuffer did.
+const (
+	tookNothing = iota
+	tookData
+	tookBarrier
+)
+
+// barrierReadable reports whether a barrier waits at the head of a
+// readable channel (it is handled at once, not gathered).
+func (s *Simulation) barrierReadable(st *subtask) bool {
+	if s.coord == nil {
+		return false
+	}
+	for _, g := range st.gates {
+		for _, c := range g.ch {
+			if c.readable() > 0 && c.q.Front().Barrier != 0 && !c.blocked {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// takeBuffer moves the next readable chunk into st.in and holds its buffers.
+// A barrier is handled, not taken, and only once the data gathered so far
+// has been processed (records before a barrier are processed before it).
+func (s *Simulation) takeBuffer(st *subtask) int {
+	n := len(st.gates)
+	for k := 0; k < n; k++ {
+		g := st.gates[(st.nextGate+k)%n]
+		for g.avail.Len() > 0 {
+			ci := g.avail.Pop()
+			c := g.ch[ci]
+			if c.blocked || c.readable() == 0 {
+				c.queued = false
+				continue
+			}
+			if c.q.Front().Barrier != 0 {
+				if st.in.Records > 0 {
+					g.avail.PushFront(ci)
+					return tookNothing
+				}
+				b := c.q.Pop()
+				if !c.local {
+					c.delivered--
+				}
+				c.queued = false
+				s.handleBarrier(st, c, b)
+				if !c.blocked && !c.queued && c.readable() > 0 {
+					c.queued = true
+					g.avail.Push(ci)
+				}
+				return tookBarrier
+			}
+			st.nextGate = (st.nextGate + k + 1) % n
+			chunk := c.q.Pop()
+			if !c.local {
+				c.delivered--
+			}
+			c.inflight -= chunk.Records
+			g.edge.consumed += chunk.Records
+			st.readable -= chunk.Records
+			if s.spec.Checkpointing != nil && s.spec.Checkpointing.AtLeastOnce && st.ck.got > 0 && !st.ck.inputDone {
+				if p := s.coord.find(st.ck.id); p != nil {
+					p.subs[st.id].processed += chunk.Bytes // processed during alignment
+				}
+			}
+			st.in.Absorb(&chunk)
+			st.held = append(st.held, heldBuffer{c, chunk.Buffers})
+			if c.readable() > 0 {
+				g.avail.Push(ci)
+			} else {
+				c.queued = false
+			}
+			return tookData
+		}
+	}
+	return tookNothing
+}
+
+// readKafka reads up to a chunk (and at most limit records) from the
+// subtask's partitions, round-robin. With less than a chunk readable, an idle
+// source waits until its oldest readable record has waited chunk-delay.
+func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
+	now := s.eng.Now()
+	head := st.t.nodes[0]
+	target := s.chunkRecords(head)
+	var available int64
+	oldest := sim.Never
+	for _, p := range st.splits {
+		p.advance(now)
+		available += p.lag()
+		if p.lag() > 0 {
+			oldest = min(oldest, p.log.At(p.readIdx).Ready)
+		}
+	}
+	if available == 0 {
+		next := sim.Never
+		for _, p := range st.splits {
+			next = min(next, p.nextReady())
+		}
+		if next != sim.Never {
+			s.eng.Arm(st.wake, max(next, now), evSourceWake, st.id, 0)
+		}
+		return false, false
+	}
+	limit := s.outputRoom(st)
+	if limit < s.minStep(st) && available > limit {
+		return false, true
+	}
+	if available < min(target, limit) && sim.Add(oldest, s.spec.Sim.ChunkDelay) > now && target > 1 {
+		s.eng.Arm(st.wake, sim.Add(oldest, s.spec.Sim.ChunkDelay), evSourceWake, st.id, 0)
+		return false, false
+	}
+	want := min(target, limit)
+	st.cur = Chunk{}
+	n := len(st.splits)
+	for k := 0; k < n && want > 0; k++ {
+		p := st.splits[(st.nextSplit+k)%n]
+		want -= p.take(want, head.spec.RecordSize, &st.cur)
+	}
+	st.nextSplit = (st.nextSplit + 1) % n
+	return st.cur.Records > 0, false
+}
+
+// process runs the chunk through the task's chain and returns the CPU time.
+func (s *Simulation) process(st *subtask) sim.Time {
+	secs := 0.0
+	for pos, rt := range st.t.nodes {
+		nin := st.cur.Records
+		if pos > 0 {
+			nin = st.nout[rt.parent]
+		}
+		st.nin[pos] = nin
+		if nin == 0 {
+			st.nout[pos] = 0
+			continue
+		}
+		op := &st.ops[pos]
+		if rt.spec.Cost != nil {
+			secs += rt.spec.Cost.SumOf(nin, op.rng)
+		}
+		switch rt.spec.Kind {
+		case KindSource:
+			st.nout[pos] = nin
+		case KindSink:
+			secs += rt.sinkSeconds(nin)
+			st.nout[pos] = 0
+		default:
+			sel := rt.spec.Selectivity
+			st.nout[pos] = int64(float64(op.selIn+nin)*sel) - int64(float64(op.selIn)*sel)
+			op.selIn += nin
+		}
+	}
+	return sim.FromSeconds(secs * s.storage.slowdown(st.tm))
+}
+
+// finishStep releases the input buffer, counts records, emits the outputs and
+// records sink latency.
+func (s *Simulation) finishStep(st *subtask) {
+	now := s.eng.Now()
+	st.busy = false
+	if st.in.Records == 0 && len(st.held) > 0 {
+		for _, h := range st.held {
+			s.release(h.c, h.b)
+		}
+		st.held = st.held[:0]
+	}
+	for pos, rt := range st.t.nodes {
+		op := &st.ops[pos]
+		op.in += st.nin[pos]
+		if rt.spec.Keyed != nil {
+			op.stateRecs += st.nin[pos]
+		}
+		if rt.spec.MiniBatch != nil {
+			s.batchIn(st, pos, st.nout[pos])
+			continue
+		}
+		op.out += st.nout[pos]
+		if rt.spec.Kind == KindSink && st.nin[pos] > 0 {
+			s.rec.sunk(rt, st, now, st.nin[pos], &st.cur)
+			s.sinkWrote(st, st.nin[pos])
+		}
+	}
+	for _, p := range st.parts {
+		if k := st.nout[p.edge.from.pos]; k > 0 && p.edge.from.spec.MiniBatch == nil {
+			s.emit(p, k, &st.cur)
+		}
+	}
+	if s.spec.Network.BufferTimeout == 0 {
+		s.flushAll(st)
+	}
+	if id := st.ck.trigger; id != 0 {
+		st.ck.trigger = 0
+		if p := s.coord.find(id); p != nil {
+			s.sourceSnapshot(st, p)
+		}
+	}
+}
