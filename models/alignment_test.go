@@ -3,6 +3,7 @@ package models
 import (
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -82,7 +83,7 @@ func TestBarrierAlignment(t *testing.T) {
 			if h.Status != "COMPLETED" || h.Trigger != t0 {
 				t.Fatalf("checkpoint 1: %s at %v, want COMPLETED at %v", h.Status, h.Trigger, t0)
 			}
-			var join SubtaskCheckpointStats
+			var join result.SubtaskCheckpointStats
 			for _, task := range h.Tasks {
 				if task.Name == "join -> Sink: out" {
 					join = task.Subtasks[0]

@@ -3,6 +3,7 @@ package models
 import (
 	"math/rand/v2"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -31,7 +32,7 @@ type pendingCheckpoint struct {
 	id      int64
 	trigger sim.Time
 	acked   int
-	stats   *CheckpointStats
+	stats   *result.CheckpointStats
 	subs    []subtaskSnapshot // by subtask id
 	offsets []int64           // by Kafka partition (index in Simulation.kafka)
 	// channelState holds in-flight records an unaligned checkpoint persisted,
@@ -89,9 +90,9 @@ type coordinator struct {
 	// flight: they fail the next checkpoint triggered.
 	failNext []int
 
-	history                             []*CheckpointStats
+	history                             []*result.CheckpointStats
 	completed, failed, expired, refused int
-	restored                            []RestoreStats
+	restored                            []result.RestoreStats
 }
 
 func newCoordinator(s *Simulation, cfg *Checkpointing) *coordinator {
@@ -155,7 +156,7 @@ func (c *coordinator) begin() {
 	p := &pendingCheckpoint{id: c.nextID, trigger: now, subs: make([]subtaskSnapshot, len(s.subtasks)),
 		offsets: make([]int64, len(s.kafka))}
 	c.nextID++
-	p.stats = &CheckpointStats{ID: p.id, Status: "IN_PROGRESS", Trigger: now, NumSubtasks: len(s.subtasks)}
+	p.stats = &result.CheckpointStats{ID: p.id, Status: "IN_PROGRESS", Trigger: now, NumSubtasks: len(s.subtasks)}
 	c.history = append(c.history, p.stats)
 	c.pending = append(c.pending, p)
 	for i, f := range s.spec.Failures {
@@ -265,21 +266,16 @@ func (c *coordinator) finish(p *pendingCheckpoint, ok bool, reason string, count
 		p.stats.FailureMessage = reason
 		p.stats.Duration = now - p.trigger
 		c.failed++
-		if reason == reasonExpired {
+		if reason == result.FailureExpired {
 			c.expired++
 		}
 		c.s.abortCheckpoint(p)
 	}
 }
 
-const (
-	reasonExpired  = "Checkpoint expired before completing."
-	reasonInjected = "An asynchronous checkpoint upload failed (injected)."
-)
-
 // expire is the timeout of checkpoint id.
 func (c *coordinator) expire(id int64) {
 	if c.find(id) != nil {
-		c.fail(id, reasonExpired, true)
+		c.fail(id, result.FailureExpired, true)
 	}
 }

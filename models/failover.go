@@ -1,6 +1,7 @@
 package models
 
 import (
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -34,7 +35,7 @@ func (s *Simulation) failover(reason string) {
 		return // already failing: merged into the pending restart
 	}
 	now := s.eng.Now()
-	s.failures = append(s.failures, FailureEvent{At: now, Reason: reason})
+	s.failures = append(s.failures, result.FailureEvent{At: now, Reason: reason})
 	s.restarter.notifyFailure(now)
 	s.stopAll(reason)
 	if !s.restarter.canRestart(now) {
@@ -198,7 +199,7 @@ func (s *Simulation) restored() {
 		id = p.id
 	}
 	if s.coord != nil {
-		s.coord.restored = append(s.coord.restored, RestoreStats{ID: id, At: now, Down: now - s.downSince})
+		s.coord.restored = append(s.coord.restored, result.RestoreStats{ID: id, At: now, Down: now - s.downSince})
 	}
 	s.downtime += now - s.downSince
 	s.job = jobRunning
@@ -219,11 +220,4 @@ func (s *Simulation) restoreChannel(c *channel, ch Chunk) {
 	c.inflight += ch.Records
 	c.q.Push(ch)
 	s.finished(c)
-}
-
-// FailureEvent is one failover of the job.
-type FailureEvent struct {
-	At     sim.Time
-	Reason string
-	Final  bool // the restart strategy gave up: the job failed
 }

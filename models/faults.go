@@ -1,6 +1,9 @@
 package models
 
-import "github.com/flinksim/flinksim/sim"
+import (
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
+)
 
 // Injected failures: a TaskManager lost (noticed after heartbeat.timeout), a
 // checkpoint failing, a storage slowdown, at the scenario's times or drawn
@@ -84,18 +87,7 @@ func (s *Simulation) failCheckpointInjected(i int, id int64) {
 	}
 	p.injected = 0
 	s.injected[i].TookEffect++
-	s.coord.fail(id, reasonInjected, true)
-}
-
-// InjectedFailureSummary is one of the scenario's injected failures: how
-// often it came due within the run and how often it took effect (a
-// TaskManager that was running was lost, a checkpoint failed, the storage
-// slowed down). A TaskManager loss while the job restarts, or a storage
-// episode without checkpointing, changes nothing.
-type InjectedFailureSummary struct {
-	Kind       string `json:"kind"`
-	Due        int    `json:"due"`
-	TookEffect int    `json:"took_effect"`
+	s.coord.fail(id, result.FailureInjected, true)
 }
 
 // loseTaskManager kills a TaskManager now; the job fails over when the

@@ -3,6 +3,7 @@ package models
 import (
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -58,11 +59,11 @@ func TestInjectedCheckpointFailures(t *testing.T) {
 			spec.Failures = []Failure{c.f}
 			_, res := runWith(t, spec)
 			got := res.Summary.InjectedFailures
-			if len(got) != 1 || got[0] != (InjectedFailureSummary{"checkpoint-failure", c.want.due, c.want.effect}) {
+			if len(got) != 1 || got[0] != (result.InjectedFailureSummary{Kind: "checkpoint-failure", Due: c.want.due, TookEffect: c.want.effect}) {
 				t.Errorf("injected_failures %+v, want due %d, took effect %d", got, c.want.due, c.want.effect)
 			}
 			for _, h := range res.Checkpoints {
-				failed := h.Status == "FAILED" && h.FailureMessage == reasonInjected
+				failed := h.Status == "FAILED" && h.FailureMessage == result.FailureInjected
 				if failed != (h.ID == c.want.id) {
 					t.Errorf("checkpoint %d: %s %q", h.ID, h.Status, h.FailureMessage)
 				}
@@ -81,14 +82,14 @@ func TestInjectedFailuresThatChangeNothing(t *testing.T) {
 	spec := recoveryJob(1000, 2000, 100*sim.Second)
 	spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, At: 110 * sim.Second, TaskManager: 0})
 	_, res := runWith(t, spec)
-	want := []InjectedFailureSummary{{"taskmanager-loss", 1, 1}, {"taskmanager-loss", 1, 0}}
+	want := []result.InjectedFailureSummary{{Kind: "taskmanager-loss", Due: 1, TookEffect: 1}, {Kind: "taskmanager-loss", Due: 1, TookEffect: 0}}
 	if got := res.Summary.InjectedFailures; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("injected_failures %+v, want %+v", got, want)
 	}
 	spec.Checkpointing = nil
 	spec.Failures = []Failure{{Kind: FailCheckpoint, At: 50 * sim.Second}, {Kind: FailStorageSlowdown, At: 60 * sim.Second, For: sim.Second, Factor: 2}}
 	_, res = runWith(t, spec)
-	want = []InjectedFailureSummary{{"checkpoint-failure", 1, 0}, {"storage-slowdown", 1, 0}}
+	want = []result.InjectedFailureSummary{{Kind: "checkpoint-failure", Due: 1, TookEffect: 0}, {Kind: "storage-slowdown", Due: 1, TookEffect: 0}}
 	if got := res.Summary.InjectedFailures; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("without checkpointing: injected_failures %+v, want %+v", got, want)
 	}

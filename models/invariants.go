@@ -112,7 +112,7 @@ func (s *Simulation) checkInvariants() error {
 	if sunk != s.rec.written {
 		fail("sinks took %d records but wrote %d", sunk, s.rec.written)
 	}
-	if rc := s.recordCounts(); !rc.balanced() {
+	if rc := s.recordCounts(); !rc.Balanced() {
 		fail("records do not balance: %+v", rc)
 	}
 	if len(errs) > 0 {

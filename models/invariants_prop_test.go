@@ -42,7 +42,7 @@ func TestInvariantsHoldOnRandomJobs(t *testing.T) {
 		if err != nil {
 			rt.Fatalf("run: %v", err)
 		}
-		if !res.Summary.Records.balanced() {
+		if !res.Summary.Records.Balanced() {
 			rt.Fatalf("records do not balance: %+v", res.Summary.Records)
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -108,18 +109,18 @@ func TestRecordCountsTerms(t *testing.T) {
 	cases := []struct {
 		name            string
 		spec            Spec
-		filt, mult, fan func(m OperatorSummary) int64
+		filt, mult, fan func(m result.OperatorSummary) int64
 	}{
-		{"filter", job(0.3, false, false), func(m OperatorSummary) int64 { return m.RecordsIn - m.RecordsOut }, zero, zero},
-		{"multiply", job(2.5, false, false), zero, func(m OperatorSummary) int64 { return m.RecordsOut - m.RecordsIn }, zero},
-		{"fan-out over the network", job(1, true, false), zero, zero, func(m OperatorSummary) int64 { return m.RecordsOut }},
-		{"fan-out in the chain", job(0.7, true, true), func(m OperatorSummary) int64 { return m.RecordsIn - m.RecordsOut }, zero,
-			func(m OperatorSummary) int64 { return m.RecordsOut }},
+		{"filter", job(0.3, false, false), func(m result.OperatorSummary) int64 { return m.RecordsIn - m.RecordsOut }, zero, zero},
+		{"multiply", job(2.5, false, false), zero, func(m result.OperatorSummary) int64 { return m.RecordsOut - m.RecordsIn }, zero},
+		{"fan-out over the network", job(1, true, false), zero, zero, func(m result.OperatorSummary) int64 { return m.RecordsOut }},
+		{"fan-out in the chain", job(0.7, true, true), func(m result.OperatorSummary) int64 { return m.RecordsIn - m.RecordsOut }, zero,
+			func(m result.OperatorSummary) int64 { return m.RecordsOut }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res := runSpec(t, c.spec)
-			var m OperatorSummary
+			var m result.OperatorSummary
 			for _, o := range res.Summary.Operators {
 				if o.Name == "map" {
 					m = o
@@ -130,14 +131,14 @@ func TestRecordCountsTerms(t *testing.T) {
 				t.Errorf("filtered %d, multiplied %d, fanned out %d; want %d, %d, %d (map read %d, emitted %d)",
 					rc.Filtered, rc.Multiplied, rc.FannedOut, c.filt(m), c.mult(m), c.fan(m), m.RecordsIn, m.RecordsOut)
 			}
-			if m.RecordsIn == 0 || !rc.balanced() {
+			if m.RecordsIn == 0 || !rc.Balanced() {
 				t.Errorf("map read %d; records %+v", m.RecordsIn, rc)
 			}
 		})
 	}
 }
 
-func zero(OperatorSummary) int64 { return 0 }
+func zero(result.OperatorSummary) int64 { return 0 }
 
 // TestSaltingFewKeys: salting a population of one (hot) key over two
 // buckets leaves subtasks less than one key of a tier; the partial stage's

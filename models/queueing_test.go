@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -29,7 +30,7 @@ func mm1Spec(lambda, mu float64, d sim.Time, chained bool, seed uint64) Spec {
 	}
 }
 
-func runSpec(t *testing.T, spec Spec) *Result {
+func runSpec(t *testing.T, spec Spec) *result.Result {
 	t.Helper()
 	_, res := runWith(t, spec)
 	return res
@@ -89,10 +90,10 @@ func TestMM1(t *testing.T) {
 
 // meanInSystem averages the sampled number of records waiting in Kafka or in
 // service (the chained job holds no records in network buffers).
-func meanInSystem(res *Result) float64 {
+func meanInSystem(res *result.Result) float64 {
 	var pending []float64
 	for _, s := range res.Series {
-		if s.Metric == MetricPending && s.Subtask < 0 {
+		if s.Metric == result.MetricPending && s.Subtask < 0 {
 			pending = s.Values
 		}
 	}

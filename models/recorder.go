@@ -1,56 +1,9 @@
 package models
 
 import (
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
-
-// Metric names, as Flink spells them (docs/ops/metrics.md). The latency and
-// state metrics have no Flink equivalent of the same meaning and say so.
-const (
-	MetricRecordsIn     = "numRecordsInPerSecond"
-	MetricRecordsOut    = "numRecordsOutPerSecond"
-	MetricBusy          = "busyTimeMsPerSecond"
-	MetricBackPressured = "backPressuredTimeMsPerSecond"
-	MetricIdle          = "idleTimeMsPerSecond"
-	MetricInPool        = "inPoolUsage"
-	MetricOutPool       = "outPoolUsage"
-	MetricPending       = "pendingRecords"
-	MetricLagMax        = "records-lag-max"
-	MetricStateSize     = "stateSizeBytes"  // keyed state held (keys × state per key)
-	MetricLatencyP50    = "e2eLatencyP50Ms" // record creation → visible in the sink
-	MetricLatencyP99    = "e2eLatencyP99Ms"
-	MetricLatencyMax    = "e2eLatencyMaxMs"
-	MetricSinkWritten   = "numRecordsWritten" // cumulative records written by the sink
-	// MetricProduced is records produced to a source's topic per second (the
-	// rate profile's mean over the interval), as the Kafka broker's topic
-	// meter counts them (BrokerTopicMetrics MessagesInPerSec): not a Flink
-	// metric; beside numRecordsOutPerSecond it shows where Kafka lag comes from.
-	MetricProduced = "MessagesInPerSec"
-
-	// Checkpointing (job scope, operator "job"; task scope per subtask).
-	MetricLastCkptDuration = "lastCheckpointDuration" // ms
-	MetricLastCkptSize     = "lastCheckpointSize"     // bytes written (the delta when incremental)
-	MetricLastCkptFullSize = "lastCheckpointFullSize" // bytes
-	MetricCompletedCkpts   = "numberOfCompletedCheckpoints"
-	MetricFailedCkpts      = "numberOfFailedCheckpoints"
-	MetricInProgressCkpts  = "numberOfInProgressCheckpoints"
-	MetricRestarts         = "numRestarts"
-	MetricDowntime         = "downtime"                  // ms of the current outage
-	MetricAlignment        = "checkpointAlignmentTime"   // ns, last checkpoint
-	MetricStartDelay       = "checkpointStartDelayNanos" // ns, last checkpoint
-)
-
-// JobOperator is the operator column of job-scope metrics.
-const JobOperator = "job"
-
-// Series is one metric of one operator over time. Subtask is -1 for the
-// operator as a whole (sums for rates and sizes, means for time and usage).
-type Series struct {
-	Operator string
-	Subtask  int
-	Metric   string
-	Values   []float64
-}
 
 // seriesRef points a Series at what it measures.
 type seriesRef struct {
@@ -65,7 +18,7 @@ type recorder struct {
 	last    sim.Time
 	times   []float64
 	refs    []seriesRef
-	series  []Series
+	series  []result.Series
 	totals  map[*subtask]*[4]sim.Time // whole-run time per state
 	lat     map[*nodeRT]*sinkLatency
 	latAll  *sim.Histogram
@@ -83,40 +36,40 @@ func newRecorder(s *Simulation) *recorder {
 	add := func(rt *nodeRT, sub int, metrics ...string) {
 		for _, m := range metrics {
 			r.refs = append(r.refs, seriesRef{rt, sub, m})
-			r.series = append(r.series, Series{Operator: rt.spec.Name, Subtask: sub, Metric: m})
+			r.series = append(r.series, result.Series{Operator: rt.spec.Name, Subtask: sub, Metric: m})
 		}
 	}
 	// Fixed order: job scope, then nodes as declared, aggregate first, then
 	// subtasks.
 	if s.spec.Checkpointing != nil || len(s.spec.Failures) > 0 {
-		for _, m := range []string{MetricLastCkptDuration, MetricLastCkptSize, MetricLastCkptFullSize,
-			MetricCompletedCkpts, MetricFailedCkpts, MetricInProgressCkpts, MetricRestarts, MetricDowntime} {
+		for _, m := range []string{result.MetricLastCkptDuration, result.MetricLastCkptSize, result.MetricLastCkptFullSize,
+			result.MetricCompletedCkpts, result.MetricFailedCkpts, result.MetricInProgressCkpts, result.MetricRestarts, result.MetricDowntime} {
 			r.refs = append(r.refs, seriesRef{nil, -1, m})
-			r.series = append(r.series, Series{Operator: JobOperator, Subtask: -1, Metric: m})
+			r.series = append(r.series, result.Series{Operator: result.JobOperator, Subtask: -1, Metric: m})
 		}
 	}
 	for _, rt := range s.nodes {
 		n := rt.spec
 		for sub := -1; sub < n.Parallelism; sub++ {
-			add(rt, sub, MetricRecordsIn, MetricRecordsOut, MetricBusy, MetricBackPressured, MetricIdle)
+			add(rt, sub, result.MetricRecordsIn, result.MetricRecordsOut, result.MetricBusy, result.MetricBackPressured, result.MetricIdle)
 			if len(rt.task.nodes[0].ins) > 0 {
-				add(rt, sub, MetricInPool)
+				add(rt, sub, result.MetricInPool)
 			}
 			if hasOutputs(rt.task) {
-				add(rt, sub, MetricOutPool)
+				add(rt, sub, result.MetricOutPool)
 			}
 			if n.Kind == KindSource {
-				add(rt, sub, MetricPending, MetricLagMax, MetricProduced)
+				add(rt, sub, result.MetricPending, result.MetricLagMax, result.MetricProduced)
 			}
 			if n.Keyed != nil {
-				add(rt, sub, MetricStateSize)
+				add(rt, sub, result.MetricStateSize)
 			}
 			if s.spec.Checkpointing != nil && sub >= 0 {
-				add(rt, sub, MetricAlignment, MetricStartDelay)
+				add(rt, sub, result.MetricAlignment, result.MetricStartDelay)
 			}
 		}
 		if n.Kind == KindSink {
-			add(rt, -1, MetricLatencyP50, MetricLatencyP99, MetricLatencyMax, MetricSinkWritten)
+			add(rt, -1, result.MetricLatencyP50, result.MetricLatencyP99, result.MetricLatencyMax, result.MetricSinkWritten)
 			r.lat[rt] = &sinkLatency{all: sim.NewHistogram(), interval: sim.NewHistogram()}
 		}
 	}
@@ -203,20 +156,20 @@ func (r *recorder) sample() {
 		for pos, rt := range st.t.nodes {
 			op := &st.ops[pos]
 			k := func(m string) key { return key{rt, st.index, m} }
-			vals[k(MetricRecordsIn)] = float64(op.in-op.sampledIn) / dt
-			vals[k(MetricRecordsOut)] = float64(op.out-op.sampledOut) / dt
+			vals[k(result.MetricRecordsIn)] = float64(op.in-op.sampledIn) / dt
+			vals[k(result.MetricRecordsOut)] = float64(op.out-op.sampledOut) / dt
 			op.sampledIn, op.sampledOut = op.in, op.out
-			vals[k(MetricBusy)], vals[k(MetricBackPressured)], vals[k(MetricIdle)] = busy, bp, idle
-			vals[k(MetricInPool)], vals[k(MetricOutPool)] = inPool, outPool
+			vals[k(result.MetricBusy)], vals[k(result.MetricBackPressured)], vals[k(result.MetricIdle)] = busy, bp, idle
+			vals[k(result.MetricInPool)], vals[k(result.MetricOutPool)] = inPool, outPool
 			if rt.spec.Kind == KindSource {
-				vals[k(MetricPending)], vals[k(MetricLagMax)] = float64(pending), float64(lagMax)
-				vals[k(MetricProduced)] = perSecProduced
+				vals[k(result.MetricPending)], vals[k(result.MetricLagMax)] = float64(pending), float64(lagMax)
+				vals[k(result.MetricProduced)] = perSecProduced
 			}
 			if rt.spec.Keyed != nil {
-				vals[k(MetricStateSize)] = rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)
+				vals[k(result.MetricStateSize)] = rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)
 			}
-			vals[k(MetricAlignment)] = float64(st.ck.lastAlignment)
-			vals[k(MetricStartDelay)] = float64(st.ck.lastStartDelay)
+			vals[k(result.MetricAlignment)] = float64(st.ck.lastAlignment)
+			vals[k(result.MetricStartDelay)] = float64(st.ck.lastStartDelay)
 		}
 	}
 	for i, ref := range r.refs {
@@ -226,13 +179,13 @@ func (r *recorder) sample() {
 			v = r.jobMetric(ref.metric, now)
 		case ref.sub >= 0:
 			v = vals[key{ref.node, ref.sub, ref.metric}]
-		case ref.metric == MetricLatencyP50:
+		case ref.metric == result.MetricLatencyP50:
 			v = r.lat[ref.node].interval.Quantile(0.5) * 1000
-		case ref.metric == MetricLatencyP99:
+		case ref.metric == result.MetricLatencyP99:
 			v = r.lat[ref.node].interval.Quantile(0.99) * 1000
-		case ref.metric == MetricLatencyMax:
+		case ref.metric == result.MetricLatencyMax:
 			v = r.lat[ref.node].interval.Max() * 1000
-		case ref.metric == MetricSinkWritten:
+		case ref.metric == result.MetricSinkWritten:
 			v = r.lat[ref.node].all.Count()
 		default:
 			p := ref.node.spec.Parallelism
@@ -255,7 +208,7 @@ func (r *recorder) sample() {
 
 func aggregateIsMean(metric string) bool {
 	switch metric {
-	case MetricBusy, MetricBackPressured, MetricIdle, MetricInPool, MetricOutPool:
+	case result.MetricBusy, result.MetricBackPressured, result.MetricIdle, result.MetricInPool, result.MetricOutPool:
 		return true
 	}
 	return false
@@ -288,9 +241,9 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 	s := r.s
 	c := s.coord
 	switch m {
-	case MetricRestarts:
+	case result.MetricRestarts:
 		return float64(s.restarts)
-	case MetricDowntime:
+	case result.MetricDowntime:
 		if s.job == jobRunning {
 			return 0
 		}
@@ -299,7 +252,7 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 	if c == nil {
 		return 0
 	}
-	var last *CheckpointStats
+	var last *result.CheckpointStats
 	for i := len(c.history) - 1; i >= 0; i-- {
 		if c.history[i].Status == "COMPLETED" {
 			last = c.history[i]
@@ -307,22 +260,22 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 		}
 	}
 	switch m {
-	case MetricCompletedCkpts:
+	case result.MetricCompletedCkpts:
 		return float64(c.completed)
-	case MetricFailedCkpts:
+	case result.MetricFailedCkpts:
 		return float64(c.failed)
-	case MetricInProgressCkpts:
+	case result.MetricInProgressCkpts:
 		return float64(len(c.pending))
 	}
 	if last == nil {
 		return 0
 	}
 	switch m {
-	case MetricLastCkptDuration:
+	case result.MetricLastCkptDuration:
 		return float64(last.Duration) / float64(sim.Millisecond)
-	case MetricLastCkptSize:
+	case result.MetricLastCkptSize:
 		return float64(last.Checkpointed)
-	case MetricLastCkptFullSize:
+	case result.MetricLastCkptFullSize:
 		return float64(last.StateSize)
 	}
 	return 0

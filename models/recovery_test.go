@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -81,7 +82,7 @@ func TestRecoveryAndCatchUp(t *testing.T) {
 	want := r.At.Seconds() + backlog/(mu-lambda)
 	var busy []float64
 	for _, se := range res.Series {
-		if se.Operator == "agg" && se.Metric == MetricBusy && se.Subtask < 0 {
+		if se.Operator == "agg" && se.Metric == result.MetricBusy && se.Subtask < 0 {
 			busy = se.Values
 		}
 	}
@@ -116,7 +117,7 @@ func TestRecoveryWithoutCheckpoint(t *testing.T) {
 	}
 }
 
-func runWith(t *testing.T, spec Spec) (*Simulation, *Result) {
+func runWith(t *testing.T, spec Spec) (*Simulation, *result.Result) {
 	t.Helper()
 	s, err := New(spec)
 	if err != nil {

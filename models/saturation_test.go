@@ -3,6 +3,7 @@ package models
 import (
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -18,12 +19,12 @@ func TestExtremeDurationsSaturate(t *testing.T) {
 }
 
 func extremeDurations(t *testing.T, huge sim.Time) {
-	noCompleted := func(t *testing.T, res *Result) {
+	noCompleted := func(t *testing.T, res *result.Result) {
 		if n := res.Summary.Checkpoints.Completed; n != 0 {
 			t.Errorf("%d checkpoints completed, want none", n)
 		}
 	}
-	noRestore := func(t *testing.T, res *Result) {
+	noRestore := func(t *testing.T, res *result.Result) {
 		if len(res.Failovers) == 0 || len(res.Restores) != 0 {
 			t.Errorf("%d failovers and %d restores, want a failover and no restore", len(res.Failovers), len(res.Restores))
 		}
@@ -31,7 +32,7 @@ func extremeDurations(t *testing.T, huge sim.Time) {
 	cases := []struct {
 		name  string
 		set   func(*Spec)
-		check func(*testing.T, *Result)
+		check func(*testing.T, *result.Result)
 	}{
 		{"checkpoint interval", func(s *Spec) { s.Checkpointing.Interval = huge }, nil},
 		{"checkpoint timeout", func(s *Spec) { s.Checkpointing.Timeout = huge }, nil},
@@ -43,7 +44,7 @@ func extremeDurations(t *testing.T, huge sim.Time) {
 		{"storage request latency", func(s *Spec) {
 			s.Checkpointing.Storage.RequestLatency, s.Checkpointing.Storage.FileSize = huge, 1
 		}, noCompleted},
-		{"heartbeat timeout", func(s *Spec) { s.Recovery.HeartbeatTimeout = huge }, func(t *testing.T, res *Result) {
+		{"heartbeat timeout", func(s *Spec) { s.Recovery.HeartbeatTimeout = huge }, func(t *testing.T, res *result.Result) {
 			if len(res.Failovers) != 0 {
 				t.Errorf("%d failovers, want none", len(res.Failovers))
 			}

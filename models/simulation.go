@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strconv"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -61,8 +62,8 @@ type Simulation struct {
 	job        jobState
 	attempt    int64 // execution attempt: events of earlier ones are ignored
 	restarts   int
-	failures   []FailureEvent
-	injected   []InjectedFailureSummary // by index in spec.Failures
+	failures   []result.FailureEvent
+	injected   []result.InjectedFailureSummary // by index in spec.Failures
 	tmLost     []bool
 	tmBack     []sim.Time // when a lost TaskManager's replacement is ready
 	restoring  int        // state downloads still running
@@ -93,7 +94,7 @@ func New(spec Spec) (*Simulation, error) {
 	s.tmLost = make([]bool, s.totalTMs)
 	s.tmBack = make([]sim.Time, s.totalTMs)
 	s.failRng = s.streams.Stream("failures")
-	s.injected = make([]InjectedFailureSummary, len(spec.Failures))
+	s.injected = make([]result.InjectedFailureSummary, len(spec.Failures))
 	for i, f := range spec.Failures {
 		s.injected[i].Kind = f.Kind.String()
 	}
@@ -112,7 +113,7 @@ func (s *Simulation) Engine() *sim.Engine { return s.eng }
 // nil, is called every few virtual minutes with the virtual time reached. A
 // run that breaks an invariant returns its results with an error wrapping
 // ErrInvariant; other errors come with no results.
-func (s *Simulation) Run(progress func(now sim.Time)) (res *Result, err error) {
+func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = nil, &InternalError{Value: r, At: s.eng.Now(), Stack: debug.Stack()}

@@ -6,56 +6,14 @@ import (
 	"strconv"
 
 	"github.com/flinksim/flinksim/models/partitioning"
+	"github.com/flinksim/flinksim/result"
 )
-
-// SkewSummary is where the load of a keyed operator landed: summary.json's
-// skew, one per keyed operator.
-type SkewSummary struct {
-	Operator       string `json:"operator"`
-	Parallelism    int    `json:"parallelism"`
-	MaxParallelism int    `json:"max_parallelism"`
-	// Ratio is the busiest subtask's records over the mean (1 is even), as
-	// simulated; ExpectedRatio is the same from the key layout at the end.
-	Ratio         float64 `json:"ratio"`
-	ExpectedRatio float64 `json:"expected_ratio"`
-	// HotSubtasks are the subtasks with more than 1.5 times the mean load
-	// (at least the busiest), busiest first.
-	HotSubtasks []SubtaskLoad `json:"hot_subtasks"`
-	// TopKeys are the most frequent keys, with the subtask that owns them.
-	TopKeys []KeyLoad `json:"top_keys,omitempty"`
-	// SustainableInputRPS is the largest source rate (records/s, all
-	// sources) this operator keeps up with: its busiest subtask's capacity
-	// over its share of the operator's records.
-	SustainableInputRPS float64 `json:"sustainable_input_rps"`
-	// HottestKeyBoundRPS is what the hottest key alone allows, at any
-	// parallelism (a key is processed by one subtask); ParallelismLimit is
-	// the parallelism beyond which adding subtasks no longer raises it.
-	HottestKeyBoundRPS float64 `json:"hottest_key_bound_rps,omitempty"`
-	ParallelismLimit   int     `json:"parallelism_limit,omitempty"`
-}
-
-// SubtaskLoad is one subtask's part of an operator's records.
-type SubtaskLoad struct {
-	Subtask   int     `json:"subtask"`
-	Share     float64 `json:"share"`
-	RecordsIn int64   `json:"records_in"`
-	KeyGroups string  `json:"key_groups"` // its key-group range, e.g. "0-2"
-}
-
-// KeyLoad is one key's share of an operator's records.
-type KeyLoad struct {
-	Key     string  `json:"key"`
-	Subtask int     `json:"subtask"`
-	Share   float64 `json:"share"`
-}
 
 const topKeys = 10
 
-// skewSummaries describes every keyed operator, and returns the job's
-// sustainable input rate and what bounds it (sustainable.go).
-func (s *Simulation) skewSummaries() (out []SkewSummary, sustainable float64, bound string) {
-	flows := s.flows()
-	w := s.work(flows)
+// skewSummaries describes every keyed operator at a chain's head; w is
+// work's per-task seconds of work per input record, flows what flows gives.
+func (s *Simulation) skewSummaries(flows, w [][]float64) (out []result.SkewSummary) {
 	for ti, t := range s.tasks {
 		head := t.nodes[0]
 		if head.spec.Keyed == nil {
@@ -71,21 +29,20 @@ func (s *Simulation) skewSummaries() (out []SkewSummary, sustainable float64, bo
 		}
 		out = append(out, s.skewOf(head, maxW, total))
 	}
-	sustainable, bound = s.sustainableInput(flows)
-	return out, sustainable, bound
+	return out
 }
 
 // skewOf describes a keyed operator at a chain's head: maxW is its busiest
 // subtask's seconds of work per record of input, flow the records that
 // reach the operator per record of input.
-func (s *Simulation) skewOf(rt *nodeRT, maxW, flow float64) SkewSummary {
+func (s *Simulation) skewOf(rt *nodeRT, maxW, flow float64) result.SkewSummary {
 	n := rt.spec
-	sk := SkewSummary{Operator: n.Name, Parallelism: n.Parallelism, MaxParallelism: n.MaxParallelism}
+	sk := result.SkewSummary{Operator: n.Name, Parallelism: n.Parallelism, MaxParallelism: n.MaxParallelism}
 	var total int64
-	loads := make([]SubtaskLoad, n.Parallelism)
+	loads := make([]result.SubtaskLoad, n.Parallelism)
 	for j, st := range rt.task.subtasks {
 		r := partitioning.RangeForOperator(j, n.Parallelism, n.MaxParallelism)
-		loads[j] = SubtaskLoad{Subtask: j, RecordsIn: st.ops[rt.pos].in, KeyGroups: strconv.Itoa(r.Start) + "-" + strconv.Itoa(r.End)}
+		loads[j] = result.SubtaskLoad{Subtask: j, RecordsIn: st.ops[rt.pos].in, KeyGroups: strconv.Itoa(r.Start) + "-" + strconv.Itoa(r.End)}
 		total += loads[j].RecordsIn
 	}
 	maxShare := 0.0
@@ -101,7 +58,7 @@ func (s *Simulation) skewOf(rt *nodeRT, maxW, flow float64) SkewSummary {
 		for j := range loads {
 			loads[j].Share = float64(loads[j].RecordsIn) / float64(total)
 		}
-		sorted := append([]SubtaskLoad(nil), loads...)
+		sorted := append([]result.SubtaskLoad(nil), loads...)
 		sort.SliceStable(sorted, func(a, b int) bool { return sorted[a].RecordsIn > sorted[b].RecordsIn })
 		sk.Ratio = float64(sorted[0].RecordsIn) / mean
 		for k, l := range sorted {
@@ -115,7 +72,7 @@ func (s *Simulation) skewOf(rt *nodeRT, maxW, flow float64) SkewSummary {
 		if k == topKeys {
 			break
 		}
-		sk.TopKeys = append(sk.TopKeys, KeyLoad{Key: h.Key, Share: h.Share,
+		sk.TopKeys = append(sk.TopKeys, result.KeyLoad{Key: h.Key, Share: h.Share,
 			Subtask: partitioning.OperatorIndex(h.Group, n.Parallelism, n.MaxParallelism)})
 	}
 	if len(rt.layout.Heavy) > 0 && n.Keyed.HotPartitioner == nil && !rt.batchedInput() {

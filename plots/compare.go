@@ -5,16 +5,15 @@ import (
 	"math"
 	"slices"
 
+	"github.com/flinksim/flinksim/result"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-
-	"github.com/flinksim/flinksim/models"
 )
 
 // Run is one named result for Compare, e.g. a variant.
 type Run struct {
 	Name   string
-	Result *models.Result
+	Result *result.Result
 }
 
 // Compare draws runs over each other on shared axes: Kafka lag, latency p99
@@ -51,17 +50,17 @@ func Compare(runs []Run) *Figure {
 	}
 	for _, m := range []metric{
 		{"Kafka lag (records not yet read)", UnitCount, func(r *run) ([]float64, []float64) {
-			return r.res.Times, r.sum(r.sources, models.MetricPending)
+			return r.res.Times, r.sum(r.sources, result.MetricPending)
 		}, false},
 		{"End-to-end latency p99 (worst sink)", UnitMillis, func(r *run) ([]float64, []float64) {
-			return r.res.Times, r.worst(r.sinks, models.MetricLatencyP99)
+			return r.res.Times, r.worst(r.sinks, result.MetricLatencyP99)
 		}, false},
 		{"Checkpoint duration (by trigger time)", UnitSeconds, func(r *run) ([]float64, []float64) {
 			ck := r.checkpoints()
 			return ck.done.xs, ck.done.ys
 		}, true},
 		{"Restarts", wholeTicks, func(r *run) ([]float64, []float64) {
-			return r.res.Times, r.series(models.JobOperator, -1, models.MetricRestarts)
+			return r.res.Times, r.series(result.JobOperator, -1, result.MetricRestarts)
 		}, false},
 	} {
 		pn := &panel{plot: newPlot(m.title)}

@@ -6,11 +6,10 @@ import (
 	"math"
 	"slices"
 
+	"github.com/flinksim/flinksim/result"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-
-	"github.com/flinksim/flinksim/models"
 )
 
 // Dashboard draws one run, one panel per question, all on the run's time
@@ -21,7 +20,7 @@ import (
 // per subtask as a heat map. Failovers and restores
 // are vertical lines and verdict phases shaded spans on the line panels.
 // Panels without data are left out.
-func Dashboard(res *models.Result) *Figure {
+func Dashboard(res *result.Result) *Figure {
 	f := &Figure{}
 	if res == nil {
 		return f
@@ -52,12 +51,12 @@ func Dashboard(res *models.Result) *Figure {
 
 // run is a Result with what the panels share worked out once.
 type run struct {
-	res            *models.Result
+	res            *result.Result
 	end            float64  // seconds: the time axis runs 0..end
 	sources, sinks []string // operator names, in declaration order
 }
 
-func newRun(res *models.Result) *run {
+func newRun(res *result.Result) *run {
 	r := &run{res: res, end: res.Summary.VirtualDurationS}
 	if n := len(res.Times); n > 0 {
 		r.end = max(r.end, res.Times[n-1])
@@ -90,9 +89,9 @@ func newRun(res *models.Result) *run {
 	}
 	for _, s := range res.Series {
 		switch s.Metric {
-		case models.MetricPending:
+		case result.MetricPending:
 			r.sources = appendNew(r.sources, s.Operator)
-		case models.MetricLatencyP50, models.MetricLatencyP99:
+		case result.MetricLatencyP50, result.MetricLatencyP99:
 			r.sinks = appendNew(r.sinks, s.Operator)
 		}
 	}
@@ -159,7 +158,7 @@ func (r *run) sum(ops []string, metric string) []float64 {
 func (r *run) operators(metric string) []string {
 	var ops []string
 	for _, s := range r.res.Series {
-		if s.Metric == metric && s.Subtask == -1 && s.Operator != models.JobOperator {
+		if s.Metric == metric && s.Subtask == -1 && s.Operator != result.JobOperator {
 			ops = appendNew(ops, s.Operator)
 		}
 	}
@@ -290,8 +289,8 @@ func (r *run) ratePanel() *panel {
 		title = "Records per second: produced to Kafka, read by sources, written to sinks"
 	}
 	pn := r.newPanel(title, UnitRate)
-	in := pn.addLine("sources out", r.res.Times, r.sum(r.sources, models.MetricRecordsOut), lineStyle(0))
-	out := pn.addLine("sinks in", r.res.Times, r.sum(r.sinks, models.MetricRecordsIn), lineStyle(1))
+	in := pn.addLine("sources out", r.res.Times, r.sum(r.sources, result.MetricRecordsOut), lineStyle(0))
+	out := pn.addLine("sinks in", r.res.Times, r.sum(r.sinks, result.MetricRecordsIn), lineStyle(1))
 	st := lineStyle(6)
 	st.Dashes = dashed
 	prod := pn.addLine("produced to Kafka", r.res.Times, produced, st)
@@ -302,11 +301,11 @@ func (r *run) ratePanel() *panel {
 // source's Kafka topic (operator: the source, subtask -1), named as Kafka's
 // broker meters it (BrokerTopicMetrics MessagesInPerSec); results read
 // back from runs older than it have none, and the line is left out.
-const metricProduced = models.MetricProduced
+const metricProduced = result.MetricProduced
 
 func (r *run) lagPanel() *panel {
 	pn := r.newPanel("Kafka lag (records not yet read)", UnitCount)
-	return r.finish(pn, pn.addLine("", r.res.Times, r.sum(r.sources, models.MetricPending), lineStyle(0)))
+	return r.finish(pn, pn.addLine("", r.res.Times, r.sum(r.sources, result.MetricPending), lineStyle(0)))
 }
 
 func (r *run) latencyPanel() *panel {
@@ -321,8 +320,8 @@ func (r *run) latencyPanel() *panel {
 		}
 		p50 := lineStyle(i)
 		p50.Dashes = dashed
-		drew = pn.addLine(name("p50"), r.res.Times, r.series(sink, -1, models.MetricLatencyP50), p50) || drew
-		drew = pn.addLine(name("p99"), r.res.Times, r.series(sink, -1, models.MetricLatencyP99), lineStyle(i)) || drew
+		drew = pn.addLine(name("p50"), r.res.Times, r.series(sink, -1, result.MetricLatencyP50), p50) || drew
+		drew = pn.addLine(name("p99"), r.res.Times, r.series(sink, -1, result.MetricLatencyP99), lineStyle(i)) || drew
 	}
 	return r.finish(pn, drew)
 }
@@ -447,15 +446,15 @@ func (r *run) perOperator(title string, metric string, u Unit) *panel {
 }
 
 func (r *run) statePanel() *panel {
-	return r.perOperator("Keyed state size", models.MetricStateSize, UnitBytes)
+	return r.perOperator("Keyed state size", result.MetricStateSize, UnitBytes)
 }
 
 func (r *run) busyPanel() *panel {
-	return r.msPerS(r.perOperator("Busy time (ms/s, mean over subtasks)", models.MetricBusy, UnitNone))
+	return r.msPerS(r.perOperator("Busy time (ms/s, mean over subtasks)", result.MetricBusy, UnitNone))
 }
 
 func (r *run) backpressurePanel() *panel {
-	return r.msPerS(r.perOperator("Backpressured time (ms/s, mean over subtasks)", models.MetricBackPressured, UnitNone))
+	return r.msPerS(r.perOperator("Backpressured time (ms/s, mean over subtasks)", result.MetricBackPressured, UnitNone))
 }
 
 // msPerS fixes a time-fraction panel to 0..1000 ms/s, the scale Flink's
@@ -484,7 +483,7 @@ func (r *run) heatPanel() *panel {
 			seps = append(seps, float64(len(rows)))
 		}
 		for sub := range op.p {
-			v := r.series(op.name, sub, models.MetricBusy)
+			v := r.series(op.name, sub, result.MetricBusy)
 			found = found || v != nil
 			rows = append(rows, row{op.name, sub, v})
 		}
@@ -581,7 +580,7 @@ func (r *run) operatorParallelism() []opPar {
 		return ops
 	}
 	for _, s := range r.res.Series {
-		if s.Metric != models.MetricBusy || s.Subtask < 0 || s.Operator == models.JobOperator {
+		if s.Metric != result.MetricBusy || s.Subtask < 0 || s.Operator == result.JobOperator {
 			continue
 		}
 		i := slices.IndexFunc(ops, func(o opPar) bool { return o.name == s.Operator })

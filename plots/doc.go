@@ -1,5 +1,5 @@
 // Package plots draws charts from results: a dashboard of one run, variants
-// over each other, and sweep maps. It reads only models.Result values and
+// over each other, and sweep maps. It reads only result.Result values and
 // plain sweep tables, never model internals.
 //
 // Every chart is a Figure: panels stacked vertically with a shared width,

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"fmt"
 
-	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/plots"
+	"github.com/flinksim/flinksim/result"
 )
 
 func ExampleFormat() {
@@ -23,10 +23,10 @@ func ExampleFormat() {
 }
 
 func ExampleDashboard() {
-	res := &models.Result{
+	res := &result.Result{
 		Times: []float64{60, 120, 180},
-		Series: []models.Series{
-			{Operator: "kafka", Subtask: -1, Metric: models.MetricPending, Values: []float64{0, 5e4, 2e5}},
+		Series: []result.Series{
+			{Operator: "kafka", Subtask: -1, Metric: result.MetricPending, Values: []float64{0, 5e4, 2e5}},
 		},
 	}
 	f := plots.Dashboard(res)
@@ -37,7 +37,7 @@ func ExampleDashboard() {
 	fmt.Println(f.Empty(), bytes.Contains(svg, []byte("Kafka lag")), bytes.Contains(svg, []byte("Checkpoint duration")))
 	// f.WriteFiles(dir, "dashboard") writes dashboard.svg and dashboard.png.
 
-	fmt.Println(plots.Dashboard(&models.Result{}).Empty())
+	fmt.Println(plots.Dashboard(&result.Result{}).Empty())
 	// Output:
 	// false true false
 	// true

@@ -7,10 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-
-	"github.com/flinksim/flinksim/models"
 )
 
 // Charts a new user could not read (issue 8, item 20).
@@ -147,7 +146,7 @@ func TestDashboardFailedMarkerStandsOut(t *testing.T) {
 
 // inProgressAtEnd is a result whose last checkpoint was still running when
 // the run ended, with no duration yet, as Flink's REST API reports it.
-func inProgressAtEnd() (*models.Result, float64) {
+func inProgressAtEnd() (*result.Result, float64) {
 	res := synth(synthOpts{samples: 360, step: 10, par: 2, checkpoints: true, hot: -1})
 	last := res.Checkpoints[len(res.Checkpoints)-1]
 	last.Status, last.Duration, last.FailureMessage = "IN_PROGRESS", 0, ""
@@ -233,7 +232,7 @@ func TestDashboardProducedRate(t *testing.T) {
 	for i := range produced {
 		produced[i] = 1.5e5
 	}
-	res.Series = append(res.Series, models.Series{Operator: "kafka", Subtask: -1, Metric: metricProduced, Values: produced})
+	res.Series = append(res.Series, result.Series{Operator: "kafka", Subtask: -1, Metric: metricProduced, Values: produced})
 	f := Dashboard(res)
 	p := panelNamed(t, f, "Records per second: produced to Kafka, read by sources")
 	l := legendThumb(t, p, "produced to Kafka").(*plotter.Line)

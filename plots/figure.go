@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
-	"os"
+	"io"
 	"path/filepath"
 	"slices"
 
+	"github.com/flinksim/flinksim/internal/atomicfile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/text"
@@ -147,28 +148,13 @@ func (f *Figure) WriteFiles(dir, name string) error {
 	return writeAtomic(filepath.Join(dir, name+".png"), png)
 }
 
-// writeAtomic writes data to a temporary file next to path and renames it.
-func writeAtomic(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
+// writeAtomic writes data through internal/atomicfile: a reader sees the
+// old file or the new one, never a part.
+func writeAtomic(path string, data []byte) error {
+	return atomicfile.WriteFile(path, func(w io.Writer) error {
+		_, err := w.Write(data)
 		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	})
 }
 
 // draw lays the panels out top to bottom. gonum/plot panics on input it

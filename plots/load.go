@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"image/color"
 
+	"github.com/flinksim/flinksim/result"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-
-	"github.com/flinksim/flinksim/models"
 )
 
 // hotColor marks subtasks with more than 1.5 times the mean load.
@@ -27,7 +26,7 @@ func (r *run) loadPanels() []*panel {
 		var rates []float64
 		total := 0.0
 		for j := 0; j < sk.Parallelism; j++ {
-			v := r.mean(sk.Operator, j, models.MetricRecordsIn)
+			v := r.mean(sk.Operator, j, result.MetricRecordsIn)
 			rates = append(rates, v)
 			total += v
 		}

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -75,7 +75,7 @@ func svg(t *testing.T, f *Figure) string {
 	return string(b)
 }
 
-func full() *models.Result {
+func full() *result.Result {
 	return synth(synthOpts{samples: 360, step: 10, par: 4, checkpoints: true, failovers: 2, hot: 1})
 }
 
@@ -123,8 +123,8 @@ func TestDashboardPanels(t *testing.T) {
 
 // Panels without data are left out, not drawn empty.
 func TestDashboardLeavesOutEmptyPanels(t *testing.T) {
-	res := &models.Result{Times: []float64{10, 20, 30}, Series: []models.Series{
-		{Operator: "kafka", Subtask: -1, Metric: models.MetricPending, Values: []float64{5, 7, 9}},
+	res := &result.Result{Times: []float64{10, 20, 30}, Series: []result.Series{
+		{Operator: "kafka", Subtask: -1, Metric: result.MetricPending, Values: []float64{5, 7, 9}},
 	}}
 	f := Dashboard(res)
 	if got := titles(f); !slices.Equal(got, []string{"Kafka lag (records not yet read)"}) {
@@ -146,7 +146,7 @@ func TestDashboardLeavesOutEmptyPanels(t *testing.T) {
 		t.Error("checkpoint size panel drawn for a stateless job")
 	}
 
-	for _, res := range []*models.Result{nil, {}, {Times: []float64{1, 2}}} {
+	for _, res := range []*result.Result{nil, {}, {Times: []float64{1, 2}}} {
 		f := Dashboard(res)
 		if !f.Empty() {
 			t.Errorf("Dashboard(%v) has panels %q", res, titles(f))
@@ -213,7 +213,7 @@ func TestDashboardPhasesAndMarkers(t *testing.T) {
 	// A phase starting at the end (recovered) has no width and no span.
 	res = full()
 	v := &res.Summary.Verdict
-	v.Phases = append(v.Phases, models.Phase{Phase: models.PhaseRecovered, StartS: res.Summary.VirtualDurationS})
+	v.Phases = append(v.Phases, result.Phase{Phase: result.PhaseRecovered, StartS: res.Summary.VirtualDurationS})
 	if p := panelNamed(t, Dashboard(res), "Kafka lag"); !slices.Contains(p.notes, "spans 3") {
 		t.Errorf("zero-width phase drawn: %q", p.notes)
 	}
@@ -249,8 +249,8 @@ func TestDashboardHeatMap(t *testing.T) {
 		t.Errorf("grid %dx%d, want 6x50", len(g.z), len(g.z[0]))
 	}
 	// A subtask without busy series is a grey (NaN) row, not a panic.
-	short.Series = slices.DeleteFunc(short.Series, func(s models.Series) bool {
-		return s.Operator == "jdbc" && s.Subtask == 1 && s.Metric == models.MetricBusy
+	short.Series = slices.DeleteFunc(short.Series, func(s result.Series) bool {
+		return s.Operator == "jdbc" && s.Subtask == 1 && s.Metric == result.MetricBusy
 	})
 	g = panelNamed(t, Dashboard(short), "Busy time per subtask").grid
 	if !math.IsNaN(g.z[0][0]) {
@@ -267,7 +267,7 @@ func TestDashboardBadValues(t *testing.T) {
 		v[3], v[7] = math.NaN(), math.Inf(1)
 		res.Series[i].Values = v[:30] // shorter than Times
 	}
-	res.Checkpoints = append(res.Checkpoints, nil, &models.CheckpointStats{Status: "IN_PROGRESS", Trigger: 300 * sim.Second, Duration: 20 * sim.Second})
+	res.Checkpoints = append(res.Checkpoints, nil, &result.CheckpointStats{Status: "IN_PROGRESS", Trigger: 300 * sim.Second, Duration: 20 * sim.Second})
 	f := Dashboard(res)
 	if p := panelNamed(t, f, "Kafka lag"); !slices.Contains(p.notes, `line "" 28`) {
 		t.Errorf("lag notes %q, want 28 points", p.notes)
@@ -280,9 +280,9 @@ func TestDashboardBadValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	// One sample, flat zero: ranges must not collapse.
-	one := &models.Result{Times: []float64{10}, Series: []models.Series{
-		{Operator: "kafka", Subtask: -1, Metric: models.MetricPending, Values: []float64{0}},
-		{Operator: "kafka", Subtask: 0, Metric: models.MetricBusy, Values: []float64{0}},
+	one := &result.Result{Times: []float64{10}, Series: []result.Series{
+		{Operator: "kafka", Subtask: -1, Metric: result.MetricPending, Values: []float64{0}},
+		{Operator: "kafka", Subtask: 0, Metric: result.MetricBusy, Values: []float64{0}},
 	}}
 	svg(t, Dashboard(one))
 }

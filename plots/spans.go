@@ -4,8 +4,7 @@ import (
 	"image/color"
 	"math"
 
-	"github.com/flinksim/flinksim/models"
-
+	"github.com/flinksim/flinksim/result"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -102,17 +101,17 @@ func (r *rule) Thumbnail(c *draw.Canvas) {
 // red (failed).
 func phaseFill(phase string) color.NRGBA {
 	switch phase {
-	case models.PhaseStable, models.PhaseRecovered:
+	case result.PhaseStable, result.PhaseRecovered:
 		return color.NRGBA{R: 0x4c, G: 0xaf, B: 0x50, A: 0x20}
-	case models.PhaseOverload:
+	case result.PhaseOverload:
 		return color.NRGBA{R: 0xff, G: 0xd0, B: 0x00, A: 0x48}
-	case models.PhaseFailover:
+	case result.PhaseFailover:
 		return color.NRGBA{R: 0xff, G: 0xb0, B: 0x40, A: 0x48}
-	case models.PhaseTimeouts:
+	case result.PhaseTimeouts:
 		return color.NRGBA{R: 0xff, G: 0x8c, B: 0x00, A: 0x48}
-	case models.PhaseFailoverLoop:
+	case result.PhaseFailoverLoop:
 		return color.NRGBA{R: 0xe5, G: 0x28, B: 0x28, A: 0x40}
-	case models.PhaseFailed:
+	case result.PhaseFailed:
 		return color.NRGBA{R: 0x80, G: 0x00, B: 0x00, A: 0x60}
 	}
 	return color.NRGBA{R: 0x80, G: 0x80, B: 0x80, A: 0x30}

@@ -5,11 +5,11 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
-func runBuiltIn(t *testing.T, name string, sets ...string) *models.Result {
+func runBuiltIn(t *testing.T, name string, sets ...string) *result.Result {
 	t.Helper()
 	b, err := LookupBuiltIn(name)
 	if err != nil {
@@ -22,20 +22,16 @@ func runBuiltIn(t *testing.T, name string, sets ...string) *models.Result {
 	return runLoaded(t, l)
 }
 
-func runLoaded(t *testing.T, l *Loaded) *models.Result {
+func runLoaded(t *testing.T, l *Loaded) *result.Result {
 	t.Helper()
-	s, err := models.New(l.Spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := s.Run(nil)
+	res, err := Run(l, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res
 }
 
-func operator(t *testing.T, res *models.Result, name string) models.OperatorSummary {
+func operator(t *testing.T, res *result.Result, name string) result.OperatorSummary {
 	t.Helper()
 	for _, o := range res.Summary.Operators {
 		if o.Name == name {
@@ -43,11 +39,11 @@ func operator(t *testing.T, res *models.Result, name string) models.OperatorSumm
 		}
 	}
 	t.Fatalf("no operator %q", name)
-	return models.OperatorSummary{}
+	return result.OperatorSummary{}
 }
 
 // series returns one metric of one operator (subtask -1: the whole operator).
-func series(t *testing.T, res *models.Result, op string, sub int, metric string) []float64 {
+func series(t *testing.T, res *result.Result, op string, sub int, metric string) []float64 {
 	t.Helper()
 	for _, s := range res.Series {
 		if s.Operator == op && s.Subtask == sub && s.Metric == metric {
@@ -95,7 +91,7 @@ func TestBackpressureScenario(t *testing.T) {
 		if o.Backpressure != "HIGH" {
 			t.Errorf("%s: backpressure %s (max subtask %.0f ms/s), want HIGH", c.name, o.Backpressure, o.MaxSubtaskBackpressuredMsPerS)
 		}
-		if u := maxSubtaskMean(t, res, c.name, o.Parallelism, models.MetricOutPool); u < c.minPool {
+		if u := maxSubtaskMean(t, res, c.name, o.Parallelism, result.MetricOutPool); u < c.minPool {
 			t.Errorf("%s: outPoolUsage %.2f on its fullest subtask, want at least %.2f", c.name, u, c.minPool)
 		}
 	}
@@ -104,7 +100,7 @@ func TestBackpressureScenario(t *testing.T) {
 		t.Errorf("lag grows %.0f/s, want ~50k/s", growth)
 	}
 	// Latency grows from milliseconds to minutes.
-	p50 := series(t, res, "jdbc", -1, models.MetricLatencyP50)
+	p50 := series(t, res, "jdbc", -1, result.MetricLatencyP50)
 	if p50[0] > 5000 || p50[len(p50)-1] < 10*60*1000 {
 		t.Errorf("latency p50 goes from %.0f ms to %.0f ms; want seconds at first and over 10 minutes at the end", p50[0], p50[len(p50)-1])
 	}
@@ -136,7 +132,7 @@ func TestBackpressureScaledSink(t *testing.T) {
 
 // maxSubtaskMean is the largest, over subtasks, of a metric's mean over the
 // second half of the run.
-func maxSubtaskMean(t *testing.T, res *models.Result, op string, p int, metric string) float64 {
+func maxSubtaskMean(t *testing.T, res *result.Result, op string, p int, metric string) float64 {
 	best := 0.0
 	for sub := 0; sub < p; sub++ {
 		v := series(t, res, op, sub, metric)
@@ -150,7 +146,7 @@ func maxSubtaskMean(t *testing.T, res *models.Result, op string, p int, metric s
 	return best
 }
 
-func runVariant(t *testing.T, name, variant string) *models.Result {
+func runVariant(t *testing.T, name, variant string) *result.Result {
 	t.Helper()
 	b, err := LookupBuiltIn(name)
 	if err != nil {
@@ -203,10 +199,10 @@ func TestCheckpointDeathSpiralScenario(t *testing.T) {
 	if expired == 0 || c.Expired != expired || c.Restarts == 0 {
 		t.Errorf("expired %d (summary %d), restarts %d: want expiries at the 10 min timeout and failovers", expired, c.Expired, c.Restarts)
 	}
-	if c.Verdict.Outcome != models.PhaseFailoverLoop {
-		t.Errorf("verdict %q (%s), want %q", c.Verdict.Outcome, c.Verdict.Why, models.PhaseFailoverLoop)
+	if c.Verdict.Outcome != result.PhaseFailoverLoop {
+		t.Errorf("verdict %q (%s), want %q", c.Verdict.Outcome, c.Verdict.Why, result.PhaseFailoverLoop)
 	}
-	lag := series(t, res, "events", -1, models.MetricPending)
+	lag := series(t, res, "events", -1, result.MetricPending)
 	spikeEnd := 55 * 60.0
 	for i, ts := range res.Times {
 		if ts > spikeEnd && lag[i] < 60*1e6 {
@@ -217,7 +213,7 @@ func TestCheckpointDeathSpiralScenario(t *testing.T) {
 
 	more := runVariant(t, "checkpoint-death-spiral", "more-parallelism")
 	mc := more.Summary.Checkpoints
-	if mc.Verdict.Outcome != models.PhaseStable || mc.Restarts != 0 || mc.DurationS.Max >= interval.Seconds() {
+	if mc.Verdict.Outcome != result.PhaseStable || mc.Restarts != 0 || mc.DurationS.Max >= interval.Seconds() {
 		t.Errorf("more-parallelism: %s, %d restarts, slowest checkpoint %.0fs; want stable under the %v interval",
 			mc.Verdict.Outcome, mc.Restarts, mc.DurationS.Max, interval)
 	}
@@ -237,7 +233,7 @@ func TestKeySkewScenario(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := func(variant string) *models.Result {
+	run := func(variant string) *result.Result {
 		l, err := LoadVariant(b.Name, b.Data, sets, variant)
 		if err != nil {
 			t.Fatal(err)
@@ -264,7 +260,7 @@ func TestKeySkewScenario(t *testing.T) {
 		t.Errorf("busiest subtask %d at %.2f× the mean; want a bot's subtask at over 2×", sk.HotSubtasks[0].Subtask, sk.Ratio)
 	}
 	// Once both bots are there, the job runs at what the hotter subtask allows.
-	out := series(t, res, "store", -1, models.MetricRecordsIn)
+	out := series(t, res, "store", -1, result.MetricRecordsIn)
 	var tail []float64
 	for i, ts := range res.Times {
 		if ts > res.Times[len(res.Times)-1]*0.75 {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -90,7 +90,7 @@ func TestSummaryRecordsBalance(t *testing.T) {
 }
 
 // summaryRecords is summary.json's "records", as a script reads it.
-func summaryRecords(t *testing.T, res *models.Result) map[string]int64 {
+func summaryRecords(t *testing.T, res *result.Result) map[string]int64 {
 	t.Helper()
 	b, err := json.Marshal(res.Summary)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -55,7 +56,7 @@ func TestSustainableRateConfirmed(t *testing.T) {
 						}
 					}
 					got := runLoaded(t, load(set...)).Summary.Verdict
-					if (got.Outcome == models.PhaseStable) != c.healthy {
+					if (got.Outcome == result.PhaseStable) != c.healthy {
 						t.Errorf("at %.1f× the sustainable %.0f/s (%s): %s: %s", c.factor, rate, res.Summary.Bottleneck, got.Outcome, got.Why)
 					}
 				}
@@ -65,7 +66,7 @@ func TestSustainableRateConfirmed(t *testing.T) {
 }
 
 // sourceShare is the part of all input that source produced.
-func sourceShare(res *models.Result, spec models.Spec, name string) float64 {
+func sourceShare(res *result.Result, spec models.Spec, name string) float64 {
 	n := 0
 	for _, nd := range spec.Nodes {
 		if nd.Kind == models.KindSource {
@@ -103,7 +104,7 @@ func TestHealthyWithAndWithoutCheckpointing(t *testing.T) {
 				sets = append(sets, ckpt)
 			}
 			v := runBuiltIn(t, "backpressure", sets...).Summary.Verdict
-			if (v.Outcome == models.PhaseStable) != c.healthy {
+			if (v.Outcome == result.PhaseStable) != c.healthy {
 				t.Errorf("%v: %s: %s", sets, v.Outcome, v.Why)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/scenarios"
 )
@@ -29,8 +30,8 @@ func TestMemoryRefusedBeforeRunning(t *testing.T) {
 	start := time.Now()
 	code, _, errs := cli(t, "run", "backpressure", "--set", "flink.parallelism.default=2000", "--duration", "10h",
 		"--max-memory", fmt.Sprintf("%dB", limit), "--out", t.TempDir())
-	if code != 2 || !strings.Contains(errs, "needs at least") || !strings.Contains(errs, humanCount(float64(f.Channels))+" network channels") {
-		t.Errorf("code %d, %q; want 2 and %s channels", code, errs, humanCount(float64(f.Channels)))
+	if code != 2 || !strings.Contains(errs, "needs at least") || !strings.Contains(errs, human.Count(float64(f.Channels))+" network channels") {
+		t.Errorf("code %d, %q; want 2 and %s channels", code, errs, human.Count(float64(f.Channels)))
 	}
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("refusing took %v", took)
@@ -45,7 +46,7 @@ func TestMemoryRefusedBeforeRunning(t *testing.T) {
 	}
 	// plan checks both ends of its range.
 	code, _, errs = cli(t, "plan", "backpressure", "--target", "flink.parallelism.default=4..2000", "--duration", "10h", "--for", "stable", "--max-memory", fmt.Sprintf("%dB", limit))
-	if code != 2 || !strings.Contains(errs, "flink.parallelism.default=2000 has "+humanCount(float64(f.Channels))+" network channels") {
+	if code != 2 || !strings.Contains(errs, "flink.parallelism.default=2000 has "+human.Count(float64(f.Channels))+" network channels") {
 		t.Errorf("plan: code %d, %q", code, errs)
 	}
 	for _, bad := range []string{"lots", "10s", "-1GB"} {

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,9 +14,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/flinksim/flinksim/diagnose"
 	"github.com/flinksim/flinksim/internal/atomicfile"
-	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/plots"
+	"github.com/flinksim/flinksim/result"
 )
 
 type compareOptions struct {
@@ -185,43 +188,19 @@ func carryAllBut(stage *atomicfile.Staging, dir string, names ...string) error {
 
 // readRun reads the outputs flinksim run wrote into dir, which must be a
 // run of the scenario named scenario.
-func readRun(dir, scenario string) (*models.Result, error) {
-	open := func(name string, optional bool) (io.ReadCloser, error) {
-		f, err := os.Open(filepath.Join(dir, name))
-		if err != nil && optional && os.IsNotExist(err) {
-			return nil, nil
+func readRun(dir, scenario string) (*result.Result, error) {
+	res, err := result.ReadDir(dir)
+	var missing *fs.PathError
+	if errors.As(err, &missing) { // a file could not be opened
+		if single, e := summaryScenario(filepath.Join(filepath.Dir(dir), result.FileSummary)); e == nil {
+			return nil, usageError{fmt.Errorf("--from %s holds one run (of scenario %q), not one directory per variant", filepath.Dir(dir), single)}
 		}
-		if err != nil {
-			if single, e := summaryScenario(filepath.Join(filepath.Dir(dir), "summary.json")); e == nil {
-				return nil, usageError{fmt.Errorf("--from %s holds one run (of scenario %q), not one directory per variant", filepath.Dir(dir), single)}
-			}
-			return nil, usageError{fmt.Errorf("%v (was it written by flinksim run --out %s?)", err, filepath.Dir(dir))}
-		}
-		return f, nil
+		return nil, usageError{fmt.Errorf("%v (was it written by flinksim run --out %s?)", err, filepath.Dir(dir))}
 	}
-	sum, err := open("summary.json", false)
 	if err != nil {
 		return nil, err
 	}
-	defer sum.Close()
-	csv, err := open("metrics.csv", false)
-	if err != nil {
-		return nil, err
-	}
-	defer csv.Close()
-	ck, err := open("checkpoints.json", true)
-	if err != nil {
-		return nil, err
-	}
-	var ckr io.Reader
-	if ck != nil {
-		defer ck.Close()
-		ckr = ck
-	}
-	res, err := models.ReadResult(sum, csv, ckr)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
-	}
+	diagnose.Complete(res) // a verdict for runs written before summaries had one
 	if got := res.Summary.Scenario; got != scenario {
 		return nil, usageError{fmt.Errorf("--from %s: a run of scenario %q, not of %q", dir, got, scenario)}
 	}

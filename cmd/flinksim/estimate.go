@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/scenarios"
 	"github.com/flinksim/flinksim/scenarios/sweep"
@@ -97,18 +98,18 @@ func checkMemory(specs []models.Spec, names []string, jobs int, flag string, std
 	}
 	big := ests[0]
 	why := fmt.Sprintf("%s has %s network channels (upstream × downstream subtasks of each exchange) and %s subtasks",
-		big.name, humanCount(float64(big.f.Channels)), humanCount(float64(big.f.Subtasks)))
+		big.name, human.Count(float64(big.f.Channels)), human.Count(float64(big.f.Subtasks)))
 	more := ""
 	if at > 1 {
 		more = fmt.Sprintf(" (%d runs at once: -j 1 runs one at a time)", at)
 	}
 	if need > limit {
 		return usageError{fmt.Errorf("needs at least %s of memory%s, more than the %s available (%s): %s; lower the parallelism or the duration",
-			humanBytes(float64(need)), more, humanBytes(float64(limit)), source, why)}
+			human.Bytes(float64(need)), more, human.Bytes(float64(limit)), source, why)}
 	}
 	if most > limit {
 		fmt.Fprintf(stderr, "flinksim: warning: needs %s to %s of memory%s (the more, the fuller its network channels), and %s is available (%s): %s\n",
-			humanBytes(float64(need)), humanBytes(float64(most)), more, humanBytes(float64(limit)), source, why)
+			human.Bytes(float64(need)), human.Bytes(float64(most)), more, human.Bytes(float64(limit)), source, why)
 	}
 	if applyMemoryLimit != nil {
 		applyMemoryLimit(limit)
@@ -198,8 +199,8 @@ func checkWork(runs []runResult, o runOptions, reload func(name string) (*scenar
 	if eta >= etaThreshold {
 		f := models.EstimateFootprint(l.Spec)
 		fmt.Fprintf(stderr, "flinksim: this will take about %s (%s virtual in %d run(s), %s network channels and %s to %s of memory per run; measured on the first %s of %s); Ctrl-C stops it\n",
-			humanSeconds(eta.Seconds()), humanSeconds(virtual), len(runs), humanCount(float64(f.Channels)), humanBytes(float64(f.MinBytes)), humanBytes(float64(f.Bytes)),
-			humanSeconds(min(l.Spec.Duration/probeShare, maxProbe).Seconds()), runs[0].name)
+			human.Seconds(eta.Seconds()), human.Seconds(virtual), len(runs), human.Count(float64(f.Channels)), human.Bytes(float64(f.MinBytes)), human.Bytes(float64(f.Bytes)),
+			human.Seconds(min(l.Spec.Duration/probeShare, maxProbe).Seconds()), runs[0].name)
 	}
 	return nil
 }
@@ -243,7 +244,7 @@ func checkSweepWork(r *sweep.Runner, points []sweep.Point, o sweepOptions, stdin
 	}
 	eta := time.Duration(perRun * float64(len(points)) / float64(min(jobs, len(points))) * float64(time.Second))
 	what := fmt.Sprintf("%s runs, about %s on %d core(s) (measured on 1%% of the first and last point's virtual time)",
-		humanCount(float64(len(points))), humanSeconds(eta.Seconds()), min(jobs, len(points)))
+		human.Count(float64(len(points))), human.Seconds(eta.Seconds()), min(jobs, len(points)))
 	if len(points) > confirmRuns && !o.yes {
 		if !isTerminal(stderr) || !isTerminalReader(stdin) {
 			return usageError{fmt.Errorf("this sweep starts %s: give --yes to start it, or fewer --grid values or --replicas", what)}

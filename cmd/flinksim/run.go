@@ -11,8 +11,10 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/plots"
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios"
 )
 
@@ -172,7 +174,7 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 
 // writeOutputs writes every output file atomically, and unless noPlots the
 // dashboard and index.html.
-func writeOutputs(dir string, l *scenarios.Loaded, res *models.Result, noPlots bool) error {
+func writeOutputs(dir string, l *scenarios.Loaded, res *result.Result, noPlots bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -180,27 +182,11 @@ func writeOutputs(dir string, l *scenarios.Loaded, res *models.Result, noPlots b
 	if err != nil {
 		return err
 	}
-	files := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{"summary.json", res.WriteSummaryJSON},
-		{"metrics.csv", res.WriteMetricsCSV},
-		{"scenario.resolved.yaml", func(w io.Writer) error { _, err := w.Write(resolved); return err }},
+	if err := res.WriteDir(dir); err != nil {
+		return err
 	}
-	if l.Spec.Checkpointing != nil {
-		files = append(files, struct {
-			name  string
-			write func(io.Writer) error
-		}{"checkpoints.json", res.WriteCheckpointsJSON}, struct {
-			name  string
-			write func(io.Writer) error
-		}{"checkpoint-details.json", res.WriteCheckpointDetailsJSON})
-	}
-	for _, f := range files {
-		if err := writeFile(filepath.Join(dir, f.name), f.write); err != nil {
-			return err
-		}
+	if err := writeFile(filepath.Join(dir, "scenario.resolved.yaml"), func(w io.Writer) error { _, err := w.Write(resolved); return err }); err != nil {
+		return err
 	}
 	if noPlots {
 		return nil
@@ -210,9 +196,9 @@ func writeOutputs(dir string, l *scenarios.Loaded, res *models.Result, noPlots b
 
 // writeDashboard writes dashboard.svg and .png and index.html: the summary
 // tables and the dashboard on one self-contained page.
-func writeDashboard(dir string, res *models.Result) error {
+func writeDashboard(dir string, res *result.Result) error {
 	s := res.Summary
-	page := plots.Page{Title: s.Scenario, Notes: []string{fmt.Sprintf("%s virtual, seed %d.", humanSeconds(s.VirtualDurationS), s.Seed)}}
+	page := plots.Page{Title: s.Scenario, Notes: []string{fmt.Sprintf("%s virtual, seed %d.", human.Seconds(s.VirtualDurationS), s.Seed)}}
 	run := plots.Table{Caption: "the run", Header: []string{"", ""}}
 	for _, l := range summaryLines(res) {
 		run.Rows = append(run.Rows, []string{l[0], l[1]})

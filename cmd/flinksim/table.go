@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/scenarios/sweep"
 )
 
@@ -99,7 +100,7 @@ func outcomeTable(runs []runResult) table {
 			if c != nil {
 				maxDur := "-" // none completed
 				if c.Completed > 0 {
-					maxDur = humanSeconds(c.DurationS.Max)
+					maxDur = human.Seconds(c.DurationS.Max)
 				}
 				row = append(row, fmt.Sprintf("%d/%d", c.Completed, c.Completed+c.Failed), maxDur, fmt.Sprint(c.Restarts))
 			} else {
@@ -108,9 +109,9 @@ func outcomeTable(runs []runResult) table {
 		}
 		p99 := "-" // no record reached a sink
 		if s.Records.Sink > 0 {
-			p99 = humanSeconds(s.LatencyS.P99)
+			p99 = human.Seconds(s.LatencyS.P99)
 		}
-		row = append(row, humanCount(float64(s.Records.SourceLag)), p99)
+		row = append(row, human.Count(float64(s.Records.SourceLag)), p99)
 		if skew {
 			ratio := 1.0
 			for _, sk := range s.Skew {
@@ -120,12 +121,12 @@ func outcomeTable(runs []runResult) table {
 		}
 		sustainable := "-" // nothing bounds it (no costs)
 		if s.SustainableInputRPS > 0 {
-			sustainable = humanCount(s.SustainableInputRPS) + "/s"
+			sustainable = human.Count(s.SustainableInputRPS) + "/s"
 		}
 		row = append(row, sustainable, strconv.Itoa(s.TaskManagers))
 		if ckpt {
 			if c != nil {
-				row = append(row, humanCount(c.UploadBandwidth)+"B/s", humanSeconds(c.MaxCheckpointAgeS))
+				row = append(row, human.Count(c.UploadBandwidth)+"B/s", human.Seconds(c.MaxCheckpointAgeS))
 			} else {
 				row = append(row, "-", "-")
 			}
@@ -143,11 +144,11 @@ func why(r runResult, o sweep.Outcome) string {
 	}
 	parts := []string{s.Verdict.Why}
 	if s.Bottleneck != "" && s.SustainableInputRPS > 0 {
-		parts = append(parts, fmt.Sprintf("%s bounds the job at %s/s", s.Bottleneck, humanCount(s.SustainableInputRPS)))
+		parts = append(parts, fmt.Sprintf("%s bounds the job at %s/s", s.Bottleneck, human.Count(s.SustainableInputRPS)))
 	}
 	for _, sk := range s.Skew {
 		if len(sk.TopKeys) > 0 && sk.HottestKeyBoundRPS > 0 && sk.HottestKeyBoundRPS < 1.5*s.SustainableInputRPS {
-			parts = append(parts, fmt.Sprintf("its hottest key %s alone allows %s/s at any parallelism", sk.TopKeys[0].Key, humanCount(sk.HottestKeyBoundRPS)))
+			parts = append(parts, fmt.Sprintf("its hottest key %s alone allows %s/s at any parallelism", sk.TopKeys[0].Key, human.Count(sk.HottestKeyBoundRPS)))
 		}
 	}
 	return strings.Join(parts, "; ")

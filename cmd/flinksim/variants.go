@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -12,7 +11,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios"
 	"github.com/flinksim/flinksim/sim"
 )
@@ -21,7 +20,7 @@ import (
 type runResult struct {
 	name, description string
 	loaded            *scenarios.Loaded
-	res               *models.Result
+	res               *result.Result
 }
 
 // planRuns loads the base scenario and each variant (or the ones asked
@@ -71,21 +70,10 @@ func runAll(runs []runResult, o runOptions, stderr io.Writer) error {
 	g.SetLimit(jobs)
 	for i := range runs {
 		g.Go(func() error {
-			s, err := models.New(runs[i].loaded.Spec)
-			if err != nil {
+			res, err := scenarios.Run(runs[i].loaded, func(t sim.Time) { progress.set(i, t) })
+			if res == nil {
 				return fmt.Errorf("%s: %w", runs[i].name, err)
 			}
-			start := time.Now()
-			res, err := s.Run(func(t sim.Time) { progress.set(i, t) })
-			if err != nil && !errors.Is(err, models.ErrInvariant) {
-				return fmt.Errorf("%s: %w", runs[i].name, err)
-			}
-			wall := time.Since(start).Seconds()
-			res.Summary.WallS = wall
-			if wall > 0 {
-				res.Summary.Engine.EventsPerS = float64(res.Summary.Engine.Events) / wall
-			}
-			res.Summary.NotModelledFlinkKeys = runs[i].loaded.NotModelled
 			runs[i].res = res
 			if err != nil { // a simulator bug: the results are kept for the report
 				return fmt.Errorf("%s: %w", runs[i].name, err)

@@ -5,14 +5,14 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/result"
 )
 
 // Outcome is what one run of a point came to: the numbers capacity planning
 // asks about. Field names are a contract (points.jsonl); fields are only
 // ever added.
 type Outcome struct {
-	// Stable: the run's verdict (models.Judge, one definition for every
+	// Stable: the run's verdict (diagnose.Judge, one definition for every
 	// job) is stable.
 	Stable  bool   `json:"stable"`
 	Verdict string `json:"verdict"` // stable, overload, timeouts, failover loop, failed
@@ -37,7 +37,7 @@ type Outcome struct {
 }
 
 // OutcomeOf summarises a run.
-func OutcomeOf(res *models.Result) Outcome {
+func OutcomeOf(res *result.Result) Outcome {
 	s := res.Summary
 	o := Outcome{
 		SourceRPS: s.Throughput.SourceRPS, SinkRPS: s.Throughput.SinkRPS,
@@ -55,7 +55,7 @@ func OutcomeOf(res *models.Result) Outcome {
 		o.Restarts = float64(c.Restarts)
 	}
 	o.Verdict = s.Verdict.Outcome
-	o.Stable = s.Verdict.Outcome == models.PhaseStable
+	o.Stable = s.Verdict.Outcome == result.PhaseStable
 	return o
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/scenarios"
 )
 
@@ -78,11 +77,7 @@ func (r *Runner) RunPoint(pt Point) (Record, error) {
 	if err != nil {
 		return Record{}, err
 	}
-	s, err := models.New(l.Spec)
-	if err != nil {
-		return Record{}, fmt.Errorf("%s replica %d: %w", pt.Key, pt.Replica, err)
-	}
-	res, err := s.Run(nil)
+	res, err := scenarios.Run(l, nil)
 	if err != nil {
 		return Record{}, fmt.Errorf("%s replica %d: %w", pt.Key, pt.Replica, err)
 	}

@@ -2,12 +2,12 @@ package sweep
 
 import (
 	"bytes"
-	"github.com/flinksim/flinksim/models"
 	"math"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios"
 )
 
@@ -161,7 +161,7 @@ func TestOutcomesFollowCapacity(t *testing.T) {
 		t.Fatal(err)
 	}
 	slow, fast := recs[0].Outcome, recs[1].Outcome
-	if slow.Stable || math.Abs(slow.SinkRPS-5000) > 100 || slow.Verdict != models.PhaseOverload {
+	if slow.Stable || math.Abs(slow.SinkRPS-5000) > 100 || slow.Verdict != result.PhaseOverload {
 		t.Errorf("5k/s sink: %+v, want unstable at 5k/s", slow)
 	}
 	if !fast.Stable || math.Abs(fast.SinkRPS-10000) > 200 {

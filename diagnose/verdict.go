@@ -1,4 +1,4 @@
-package models
+package diagnose
 
 import (
 	"fmt"
@@ -6,114 +6,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
-
-// CheckpointSummary is summary.json's "checkpoints" section.
-type CheckpointSummary struct {
-	IntervalS         float64   `json:"interval_s"`
-	TimeoutS          float64   `json:"timeout_s"`
-	Completed         int       `json:"completed"`
-	Failed            int       `json:"failed"`
-	Expired           int       `json:"expired"`
-	Restarts          int       `json:"restarts"`
-	DurationS         Quantiles `json:"duration_s"` // completed checkpoints
-	SizeMaxBytes      int64     `json:"size_max_bytes"`
-	FullSizeMax       int64     `json:"full_size_max_bytes"`
-	Duplicated        int64     `json:"records_duplicated"` // written again by sinks after restores
-	Replayed          int64     `json:"records_replayed"`   // read again by sources after restores
-	DowntimeS         float64   `json:"downtime_s"`
-	RestartsFromStart int       `json:"restarts_without_checkpoint"` // restores that found no completed checkpoint
-	// MaxCheckpointAgeS is the longest the job went without a newer completed
-	// checkpoint: what a failure at the worst moment would have replayed.
-	MaxCheckpointAgeS float64 `json:"max_checkpoint_age_s"`
-	// UploadBandwidth is all TaskManagers' upload bandwidth (bytes/s): a cost.
-	UploadBandwidth float64 `json:"upload_bandwidth_bytes_per_s"`
-	JobFailed       bool    `json:"job_failed"`
-	Verdict         Verdict `json:"verdict"`
-}
-
-// Quantiles summarises a distribution.
-type Quantiles struct {
-	P50 float64 `json:"p50"`
-	P99 float64 `json:"p99"`
-	Max float64 `json:"max"`
-}
-
-// Verdict says how the job fared: each phase it went through and when it
-// began, the outcome, and why in one sentence.
-type Verdict struct {
-	Outcome string  `json:"outcome"` // stable, overload, failover, timeouts, failover loop, failed
-	Phases  []Phase `json:"phases"`
-	Why     string  `json:"why"`
-}
-
-// Phase is one stage of a run.
-type Phase struct {
-	Phase  string  `json:"phase"`
-	StartS float64 `json:"start_s"`
-}
-
-// Verdict phases, from best to worst.
-const (
-	PhaseStable       = "stable"
-	PhaseOverload     = "overload"
-	PhaseFailover     = "failover"
-	PhaseTimeouts     = "timeouts"
-	PhaseFailoverLoop = "failover loop"
-	PhaseFailed       = "failed"
-	// PhaseRecovered marks when a job that went through worse phases
-	// was healthy again; it is never an outcome.
-	PhaseRecovered = "recovered"
-)
-
-// checkpointSummary builds the checkpoints section from the run's history.
-func (s *Simulation) checkpointSummary(res *Result) *CheckpointSummary {
-	c := s.coord
-	if c == nil {
-		return nil
-	}
-	cs := &CheckpointSummary{IntervalS: s.spec.Checkpointing.Interval.Seconds(), TimeoutS: s.spec.Checkpointing.Timeout.Seconds(), Completed: c.completed,
-		Failed: c.failed, Expired: c.expired, Restarts: s.restarts, Duplicated: s.duplicated,
-		Replayed: s.replayed, DowntimeS: s.downtime.Seconds(), JobFailed: s.job == jobFailed}
-	var durations []float64
-	for _, h := range c.history {
-		if h.Status == "COMPLETED" {
-			durations = append(durations, h.Duration.Seconds())
-			cs.SizeMaxBytes = max(cs.SizeMaxBytes, h.Checkpointed)
-			cs.FullSizeMax = max(cs.FullSizeMax, h.StateSize)
-		}
-	}
-	cs.DurationS = quantiles(durations)
-	var last sim.Time
-	for _, h := range c.history {
-		if h.Status == "COMPLETED" {
-			cs.MaxCheckpointAgeS = max(cs.MaxCheckpointAgeS, (h.Trigger + h.Duration - last).Seconds())
-			last = h.Trigger
-		}
-	}
-	cs.MaxCheckpointAgeS = max(cs.MaxCheckpointAgeS, (s.spec.Duration - last).Seconds())
-	cs.UploadBandwidth = s.spec.Checkpointing.Storage.UploadPerTM * float64(s.totalTMs)
-	for _, r := range c.restored {
-		if r.ID == 0 {
-			cs.RestartsFromStart++
-		}
-	}
-	if s.job == jobRestarting {
-		cs.DowntimeS += (s.eng.Now() - s.downSince).Seconds()
-	}
-	return cs
-}
-
-func quantiles(xs []float64) Quantiles {
-	if len(xs) == 0 {
-		return Quantiles{}
-	}
-	sorted := append([]float64(nil), xs...)
-	sort.Float64s(sorted)
-	at := func(q float64) float64 { return sorted[int(q*float64(len(sorted)-1)+0.5)] }
-	return Quantiles{P50: at(0.5), P99: at(0.99), Max: sorted[len(sorted)-1]}
-}
 
 // Healthy-run thresholds, one definition for every job, checkpointing or not.
 const (
@@ -147,7 +42,7 @@ const (
 // first sample after its last failure and restore at which its lag had
 // drained (to a second of input, or twice its level at the end) and from
 // which it stays under 60 s of input.
-func Judge(res *Result) Verdict {
+func Judge(res *result.Result) result.Verdict {
 	s := res.Summary
 	dur := s.VirtualDurationS
 	rate := 0.0
@@ -155,8 +50,8 @@ func Judge(res *Result) Verdict {
 		rate = float64(s.Records.Produced) / dur
 	}
 	lagLimit := lagLimitS * rate
-	lag := totalSeries(res, MetricPending)
-	began := map[string]float64{PhaseStable: 0}
+	lag := result.TotalSeries(res, result.MetricPending)
+	began := map[string]float64{result.PhaseStable: 0}
 	mark := func(phase string, at float64) {
 		if t, ok := began[phase]; !ok || at < t {
 			began[phase] = at
@@ -169,11 +64,11 @@ func Judge(res *Result) Verdict {
 			continue
 		}
 		at := h.Failure.Seconds()
-		if h.FailureMessage == reasonExpired {
-			mark(PhaseTimeouts, at)
+		if h.FailureMessage == result.FailureExpired {
+			mark(result.PhaseTimeouts, at)
 		}
 		lastBad = max(lastBad, at)
-		failedLate = failedLate || (at > dur*3/4 && h.FailureMessage == reasonExpired)
+		failedLate = failedLate || (at > dur*3/4 && h.FailureMessage == result.FailureExpired)
 	}
 	// Overload: the lag passes the limit while growing; the phase begins
 	// when the job last held under a second of input before that.
@@ -187,7 +82,7 @@ func Judge(res *Result) Verdict {
 	}
 	for i := 2; i < len(lag); i++ {
 		if lag[i] > lagLimit && lag[i] > lag[i-1] && lag[i-1] > lag[i-2] {
-			mark(PhaseOverload, caughtUp(i))
+			mark(result.PhaseOverload, caughtUp(i))
 			break
 		}
 	}
@@ -196,16 +91,16 @@ func Judge(res *Result) Verdict {
 		failedLate = failedLate || f.At.Seconds() > dur*3/4
 	}
 	if len(res.Failovers) >= 1 {
-		mark(PhaseFailover, res.Failovers[0].At.Seconds())
+		mark(result.PhaseFailover, res.Failovers[0].At.Seconds())
 	}
 	if len(res.Failovers) >= 2 {
-		mark(PhaseFailoverLoop, res.Failovers[1].At.Seconds())
+		mark(result.PhaseFailoverLoop, res.Failovers[1].At.Seconds())
 	}
 	down := false // restarting or failed at the end
 	if n := len(res.Failovers); n > 0 {
 		last := res.Failovers[n-1]
 		if last.Final {
-			mark(PhaseFailed, last.At.Seconds())
+			mark(result.PhaseFailed, last.At.Seconds())
 		}
 		down = last.Final || len(res.Restores) == 0 || res.Restores[len(res.Restores)-1].At < last.At
 	}
@@ -216,21 +111,21 @@ func Judge(res *Result) Verdict {
 	growth := res.LagGrowth()
 	behind := endLag > lagLimit || growth > growthLimit*rate
 	if behind {
-		if _, ok := began[PhaseOverload]; !ok {
-			mark(PhaseOverload, caughtUp(len(lag)-1)) // a short run: behind, under the limit
+		if _, ok := began[result.PhaseOverload]; !ok {
+			mark(result.PhaseOverload, caughtUp(len(lag)-1)) // a short run: behind, under the limit
 		}
 	}
-	v := Verdict{Outcome: PhaseStable}
-	for _, p := range []string{PhaseStable, PhaseOverload, PhaseFailover, PhaseTimeouts, PhaseFailoverLoop, PhaseFailed} {
+	v := result.Verdict{Outcome: result.PhaseStable}
+	for _, p := range []string{result.PhaseStable, result.PhaseOverload, result.PhaseFailover, result.PhaseTimeouts, result.PhaseFailoverLoop, result.PhaseFailed} {
 		if t, ok := began[p]; ok {
-			v.Phases = append(v.Phases, Phase{Phase: p, StartS: t})
+			v.Phases = append(v.Phases, result.Phase{Phase: p, StartS: t})
 			v.Outcome = p
 		}
 	}
 	sort.SliceStable(v.Phases, func(i, j int) bool { return v.Phases[i].StartS < v.Phases[j].StartS })
 	healthy := !behind && !down && !failedLate
-	if v.Outcome != PhaseStable && healthy {
-		v.Outcome = PhaseStable
+	if v.Outcome != result.PhaseStable && healthy {
+		v.Outcome = result.PhaseStable
 		// Recovered: running again after the last failover, and from the
 		// first sample after the last trouble at which the lag had drained
 		// (to a second of input, or to twice where it ends) and stayed under
@@ -245,7 +140,7 @@ func Judge(res *Result) Verdict {
 				at = res.Times[i]
 			}
 		}
-		v.Phases = append(v.Phases, Phase{Phase: PhaseRecovered, StartS: at})
+		v.Phases = append(v.Phases, result.Phase{Phase: result.PhaseRecovered, StartS: at})
 	}
 	v.Why = why(res, v, endLag, growth, rate)
 	if down && !res.Failovers[len(res.Failovers)-1].Final {
@@ -255,7 +150,7 @@ func Judge(res *Result) Verdict {
 }
 
 // why says in a sentence what the verdict rests on, with the numbers.
-func why(res *Result, v Verdict, endLag, growth, rate float64) string {
+func why(res *result.Result, v result.Verdict, endLag, growth, rate float64) string {
 	s := res.Summary
 	c := s.Checkpoints
 	var parts []string
@@ -273,22 +168,22 @@ func why(res *Result, v Verdict, endLag, growth, rate float64) string {
 	for _, p := range v.Phases {
 		at := fmtSec(p.StartS)
 		switch p.Phase {
-		case PhaseOverload:
+		case result.PhaseOverload:
 			if p.StartS == 0 {
 				at = "the start"
 			}
 			parts = append(parts, "behind its input from "+at)
-		case PhaseFailover:
+		case result.PhaseFailover:
 			if len(res.Failovers) == 1 {
 				parts = append(parts, "a failover at "+at)
 			}
-		case PhaseTimeouts:
+		case result.PhaseTimeouts:
 			parts = append(parts, fmt.Sprintf("checkpoints expired (timeout %s) from %s", fmtSec(c.TimeoutS), at))
-		case PhaseFailoverLoop:
+		case result.PhaseFailoverLoop:
 			parts = append(parts, fmt.Sprintf("%d failovers, the first at %s", len(res.Failovers), fmtSec(res.Failovers[0].At.Seconds())))
-		case PhaseFailed:
+		case result.PhaseFailed:
 			parts = append(parts, "the restart strategy gave up at "+at+": the job failed")
-		case PhaseRecovered:
+		case result.PhaseRecovered:
 			parts = append(parts, "recovered at "+at)
 		}
 	}
@@ -329,19 +224,6 @@ func fmtCount(v float64) string {
 		}
 	}
 	return fmt.Sprintf("%.0f", v)
-}
-
-// totalSeries sums a metric over its operators' aggregate series.
-func totalSeries(res *Result, metric string) []float64 {
-	total := make([]float64, len(res.Times))
-	for _, s := range res.Series {
-		if s.Metric == metric && s.Subtask < 0 {
-			for i, v := range s.Values {
-				total[i] += v
-			}
-		}
-	}
-	return total
 }
 
 // fmtDur prints a duration to about two significant figures.

@@ -1,8 +1,6 @@
-package models
+package result
 
-import (
-	"github.com/flinksim/flinksim/sim"
-)
+import "github.com/flinksim/flinksim/sim"
 
 // Result is everything a run produced. Plots and reports read only this.
 type Result struct {
@@ -17,6 +15,9 @@ type Result struct {
 	Checkpoints []*CheckpointStats
 	Restores    []RestoreStats
 	Failovers   []FailureEvent
+	// Capacity is what the sustainable input rate follows from (nil for a
+	// run read back from its files).
+	Capacity *Capacity
 }
 
 // Summary is summary.json: a contract for scripts. Fields are only ever added.
@@ -125,6 +126,17 @@ type EngineSummary struct {
 	EventsPerS float64 `json:"events_per_s"`
 }
 
+// InjectedFailureSummary is one of the scenario's injected failures: how
+// often it came due within the run and how often it took effect (a
+// TaskManager that was running was lost, a checkpoint failed, the storage
+// slowed down). A TaskManager loss while the job restarts, or a storage
+// episode without checkpointing, changes nothing.
+type InjectedFailureSummary struct {
+	Kind       string `json:"kind"`
+	Due        int    `json:"due"`
+	TookEffect int    `json:"took_effect"`
+}
+
 // Backpressure status as Flink's web UI grades backPressuredTimeMsPerSecond:
 // OK up to 10 %, LOW up to 50 %, HIGH above.
 func BackpressureStatus(msPerS float64) string {
@@ -137,77 +149,13 @@ func BackpressureStatus(msPerS float64) string {
 	return "OK"
 }
 
-// result closes the last interval and assembles the Result.
-func (r *recorder) result() *Result {
-	s := r.s
-	if s.eng.Now() > r.last {
-		r.sample()
-	}
-	dur := s.spec.Duration.Seconds()
-	sum := Summary{
-		Scenario: s.spec.Name, Seed: s.spec.Seed, VirtualDurationS: dur,
-		Engine: EngineSummary{Events: s.eng.Events()}, TaskManagers: s.totalTMs,
-	}
-	var read int64
-	for _, kp := range s.kafka {
-		read += kp.readAll
-	}
-	sum.Records = s.recordCounts()
-	sum.Throughput = Throughput{SourceRPS: float64(read) / dur, SinkRPS: float64(r.written) / dur}
-	sum.LatencyS = LatencySummary{P50: r.latAll.Quantile(0.5), P99: r.latAll.Quantile(0.99), Max: r.latAll.Max(), Mean: r.latAll.Mean()}
-	sum.SourceLagMax = r.lagMax
-	for _, rt := range s.nodes {
-		o := OperatorSummary{Name: rt.spec.Name, Kind: rt.spec.Kind.String(), Task: rt.task.name, Parallelism: rt.spec.Parallelism}
-		for _, st := range rt.task.subtasks {
-			tot := r.totals[st]
-			ms := func(i taskState) float64 { return float64(tot[i]) / float64(sim.Millisecond) / dur }
-			o.BusyMsPerS += ms(stBusy)
-			o.BackpressuredMsPerS += ms(stBackPressured)
-			o.IdleMsPerS += ms(stIdle)
-			o.MaxSubtaskBusyMsPerS = max(o.MaxSubtaskBusyMsPerS, ms(stBusy))
-			o.MaxSubtaskBackpressuredMsPerS = max(o.MaxSubtaskBackpressuredMsPerS, ms(stBackPressured))
-			op := st.ops[rt.pos]
-			o.RecordsIn += op.in
-			o.RecordsOut += op.out
-			if rt.spec.Keyed != nil {
-				o.StateBytes += rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)
-			}
-		}
-		p := float64(len(rt.task.subtasks))
-		o.BusyMsPerS /= p
-		o.BackpressuredMsPerS /= p
-		o.IdleMsPerS /= p
-		o.Backpressure = BackpressureStatus(o.MaxSubtaskBackpressuredMsPerS)
-		sum.Operators = append(sum.Operators, o)
-	}
-	sum.Skew, sum.SustainableInputRPS, sum.Bottleneck = s.skewSummaries()
-	res := &Result{Summary: sum, Times: r.times, Series: r.series, Latency: r.latAll}
-	if s.coord != nil {
-		for _, p := range s.coord.pending {
-			s.fillStats(p) // in progress at the end
-		}
-		res.Checkpoints = s.coord.history
-		res.Restores = s.coord.restored
-		res.Summary.Checkpoints = s.checkpointSummary(res)
-	}
-	res.Failovers = s.failures
-	if len(s.injected) > 0 {
-		res.Summary.InjectedFailures = append([]InjectedFailureSummary(nil), s.injected...)
-	}
-	res.Summary.Verdict = Judge(res)
-	if c := res.Summary.Checkpoints; c != nil {
-		c.Verdict = res.Summary.Verdict
-	}
-	return res
-}
-
 // LagGrowth is the slope (records/s) of the total Kafka lag over the second
 // half of the run: how fast a job that cannot keep up falls behind. A run
 // with fewer than four samples uses its first and last (or, with one, takes
 // the lag to have started at zero).
 func (r *Result) LagGrowth() float64 {
 	n := len(r.Times)
-	total := totalSeries(r, MetricPending)
+	total := TotalSeries(r, MetricPending)
 	switch {
 	case n == 0:
 		return 0
@@ -221,4 +169,23 @@ func (r *Result) LagGrowth() float64 {
 	}
 	a := n / 2
 	return (total[n-1] - total[a]) / (r.Times[n-1] - r.Times[a])
+}
+
+// totalSeries sums a metric over its operators' aggregate series.
+func TotalSeries(res *Result, metric string) []float64 {
+	total := make([]float64, len(res.Times))
+	for _, s := range res.Series {
+		if s.Metric == metric && s.Subtask < 0 {
+			for i, v := range s.Values {
+				total[i] += v
+			}
+		}
+	}
+	return total
+}
+
+// Balanced checks the identity RecordCounts documents.
+func (rc RecordCounts) Balanced() bool {
+	return rc.Produced+rc.Replayed+rc.Restored+rc.Multiplied+rc.FannedOut ==
+		rc.SourceLag+rc.Sink+rc.InFlight+rc.Dropped+rc.Filtered+rc.Merged
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -21,7 +22,7 @@ func TestReadResultRoundTrip(t *testing.T) {
 	if err := res.WriteCheckpointsJSON(&ck); err != nil {
 		t.Fatal(err)
 	}
-	got, err := ReadResult(bytes.NewReader(sum.Bytes()), bytes.NewReader(csv.Bytes()), bytes.NewReader(ck.Bytes()))
+	got, err := result.ReadResult(bytes.NewReader(sum.Bytes()), bytes.NewReader(csv.Bytes()), bytes.NewReader(ck.Bytes()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func TestReadResultRoundTrip(t *testing.T) {
 	if len(got.Failovers) != len(res.Failovers) {
 		t.Errorf("%d failovers read back, want %d", len(got.Failovers), len(res.Failovers))
 	}
-	if _, err := ReadResult(bytes.NewReader(sum.Bytes()), bytes.NewReader([]byte("a,b\n")), nil); err == nil {
+	if _, err := result.ReadResult(bytes.NewReader(sum.Bytes()), bytes.NewReader([]byte("a,b\n")), nil); err == nil {
 		t.Error("a foreign CSV was accepted")
 	}
 }

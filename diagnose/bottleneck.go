@@ -1,0 +1,101 @@
+package diagnose
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/flinksim/flinksim/internal/human"
+	"github.com/flinksim/flinksim/result"
+)
+
+// busyLimit (busyTimeMsPerSecond) marks a subtask at its capacity: one
+// that works all the time shows 1000 ms/s; a saturated subtask that idles
+// for moments between inputs shows a little less.
+const busyLimit = 900
+
+// Backpressure says where the job's bottleneck is, as a Flink engineer
+// reads the web UI: the operators whose busiest subtask works nearly all
+// the time, and those graded HIGH or LOW backpressured (Flink's grading of
+// backPressuredTimeMsPerSecond). A busy operator with backpressure
+// upstream is the bottleneck.
+func Backpressure(s result.Summary) string {
+	var busy, high, low []string
+	for _, o := range s.Operators {
+		if o.MaxSubtaskBusyMsPerS > busyLimit {
+			busy = append(busy, o.Name)
+		}
+		switch o.Backpressure {
+		case "HIGH":
+			high = append(high, o.Name)
+		case "LOW":
+			low = append(low, o.Name)
+		}
+	}
+	var parts []string
+	switch {
+	case len(busy) > 0 && len(high)+len(low) > 0:
+		parts = append(parts, fmt.Sprintf("busy: %s (the bottleneck)", strings.Join(busy, ", ")))
+	case len(busy) > 0:
+		parts = append(parts, fmt.Sprintf("busy: %s, at the edge of its capacity", strings.Join(busy, ", ")))
+	}
+	if len(high) > 0 {
+		parts = append(parts, "backpressured (HIGH): "+strings.Join(high, ", "))
+	}
+	if len(low) > 0 {
+		parts = append(parts, "backpressured (LOW): "+strings.Join(low, ", "))
+	}
+	b := strings.Join(parts, "; ")
+	if b == "" {
+		b = "no operator is busy or backpressured"
+	}
+	return b
+}
+
+// Skew names, for each skewed keyed operator (its busiest subtask, or its
+// key groups' shares, 1.2× the mean or more), its hot subtasks and keys,
+// and what the skew allows: one sentence each.
+func Skew(s result.Summary) []string {
+	var lines []string
+	for _, sk := range s.Skew {
+		if sk.Ratio < 1.2 && sk.ExpectedRatio < 1.2 {
+			continue
+		}
+		lines = append(lines, skewOf(sk))
+	}
+	return lines
+}
+
+func skewOf(sk result.SkewSummary) string {
+	var hot []string
+	for _, h := range sk.HotSubtasks {
+		hot = append(hot, fmt.Sprintf("%d (%.1f%%, key groups %s)", h.Subtask, 100*h.Share, h.KeyGroups))
+	}
+	line := fmt.Sprintf("%s: busiest subtask %.2f× the mean; hot subtasks %s", sk.Operator, sk.Ratio, strings.Join(hot, ", "))
+	var keys []string
+	for i, k := range sk.TopKeys {
+		if i > 0 && k.Share < 0.001 {
+			break
+		}
+		keys = append(keys, fmt.Sprintf("%s (%.2g%%, subtask %d)", k.Key, 100*k.Share, k.Subtask))
+		if len(keys) == 5 {
+			break
+		}
+	}
+	if len(keys) > 0 {
+		line += "; top keys " + strings.Join(keys, ", ")
+	}
+	if sk.HottestKeyBoundRPS > 0 && sk.TopKeys[0].Share >= 0.001 {
+		line += fmt.Sprintf("; the hottest key alone allows %s/s input at any parallelism (beyond %d subtasks more do not help)",
+			human.Count(sk.HottestKeyBoundRPS), sk.ParallelismLimit)
+	}
+	return line
+}
+
+// Bound says the job's sustainable input rate and what bounds it ("" when
+// the summary has none).
+func Bound(s result.Summary) string {
+	if s.SustainableInputRPS > 0 && s.Bottleneck != "" {
+		return fmt.Sprintf("%s/s input at most; %s bounds it", human.Count(s.SustainableInputRPS), s.Bottleneck)
+	}
+	return ""
+}

@@ -1,0 +1,100 @@
+package diagnose
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// judged builds a Result of a 100-sample run (one sample a second) whose
+// input is 1000 records/s, with the given total Kafka lag per sample.
+func judged(lag func(t float64) float64, edit func(*result.Result)) result.Verdict {
+	res := &result.Result{Summary: result.Summary{VirtualDurationS: 100, Records: result.RecordCounts{Produced: 100_000}}}
+	pending := result.Series{Operator: "src", Subtask: -1, Metric: result.MetricPending}
+	for i := 1; i <= 100; i++ {
+		res.Times = append(res.Times, float64(i))
+		pending.Values = append(pending.Values, lag(float64(i)))
+	}
+	res.Series = []result.Series{pending}
+	if edit != nil {
+		edit(res)
+	}
+	return Judge(res)
+}
+
+// TestJudge: one definition of healthy, checkpointing or not (issue 8,
+// items 5 and 6). The limits: 60 s of input (60k records here) at the end,
+// growth of 1% of the input rate (10/s) over the second half.
+func TestJudge(t *testing.T) {
+	ckpt := func(r *result.Result) {
+		r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
+		for at := 0.0; at < 100; at += 10 {
+			r.Checkpoints = append(r.Checkpoints, &result.CheckpointStats{Status: "COMPLETED", Trigger: sim.FromSeconds(at), Duration: sim.Second})
+		}
+	}
+	for _, c := range []struct {
+		name    string
+		lag     func(float64) float64
+		edit    func(*result.Result)
+		outcome string
+		phases  string // phase@start_s, in order
+		why     string // a part of why
+	}{
+		{"keeps up", func(float64) float64 { return 50 }, nil, result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input"},
+		{"keeps up, checkpointing", func(float64) float64 { return 50 }, ckpt, result.PhaseStable, "stable@0", "checkpoints took at most 1.0s against a 10s interval"},
+		// Under the 60 s limit at the end, but growing 500/s: behind, with
+		// checkpointing or without (the plan answer of issue 8 item 5).
+		{"growing under the limit", func(t float64) float64 { return 500 * t }, nil, result.PhaseOverload, "stable@0, overload@2", "growing 500 records/s"},
+		{"growing under the limit, checkpointing", func(t float64) float64 { return 500 * t }, ckpt, result.PhaseOverload, "stable@0, overload@2", "growing 500 records/s"},
+		// Growing at 0.5% of the input and far under the limit: healthy.
+		{"slow growth", func(t float64) float64 { return 5 * t }, nil, result.PhaseStable, "stable@0", ""},
+		// Behind from 20 s (the last time it held under a second of input),
+		// over the limit (60k) from 40 s, back under it at 57 s and drained at
+		// 70 s: recovered at 70 s, not at the end of the run (issue 8 item 6).
+		{"recovered", func(t float64) float64 {
+			switch {
+			case t <= 20:
+				return 0
+			case t <= 50:
+				return 3000 * (t - 20)
+			case t < 70:
+				return 90000 - 4500*(t-50)
+			}
+			return 0
+		}, ckpt, result.PhaseStable, "stable@0, overload@20, recovered@70", "behind its input from 20s; recovered at 70s; checkpoints took at most 1.0s against a 10s interval; Kafka lag at the end 0ms of input"},
+		{"failover loop", func(t float64) float64 { return 2000 * t }, func(r *result.Result) {
+			ckpt(r)
+			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(53)}, {At: sim.FromSeconds(66)}, {At: sim.FromSeconds(80)}}
+			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(60)}, {At: sim.FromSeconds(70)}, {At: sim.FromSeconds(90)}}
+		}, result.PhaseFailoverLoop, "stable@0, overload@0, failover@53, failover loop@66", "3 failovers, the first at 53s"},
+		{"down at the end", func(float64) float64 { return 0 }, func(r *result.Result) {
+			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(99)}}
+		}, result.PhaseFailover, "stable@0, failover@99", "a failover at 99s"},
+		{"one failover, recovered", func(float64) float64 { return 0 }, func(r *result.Result) {
+			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(30)}}
+			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(40)}}
+		}, result.PhaseStable, "stable@0, failover@30, recovered@40", "a failover at 30s; recovered at 40s"}, // running again at 40 s
+		{"failed", func(float64) float64 { return 0 }, func(r *result.Result) {
+			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(10)}, {At: sim.FromSeconds(20), Final: true}}
+			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(15)}}
+		}, result.PhaseFailed, "stable@0, failover@10, failover loop@20, failed@20", "the restart strategy gave up at 20s"},
+		{"no checkpoint completed", func(float64) float64 { return 0 }, func(r *result.Result) {
+			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
+		}, result.PhaseStable, "stable@0", "no checkpoint completed"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v := judged(c.lag, c.edit)
+			var ph []string
+			for _, p := range v.Phases {
+				ph = append(ph, fmt.Sprintf("%s@%g", p.Phase, p.StartS))
+			}
+			got := strings.Join(ph, ", ")
+			if v.Outcome != c.outcome || got != c.phases || !strings.Contains(v.Why, c.why) {
+				t.Errorf("got %s [%s] %q\nwant %s [%s] containing %q", v.Outcome, got, v.Why, c.outcome, c.phases, c.why)
+			}
+		})
+	}
+}

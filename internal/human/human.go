@@ -1,0 +1,70 @@
+// Package human prints numbers for people: counts, sizes and durations in
+// the units the CLI's summaries and tables use.
+package human
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Bytes prints a size in decimal units: 1.5 GB, 12 kB, 512 B.
+func Bytes(b float64) string {
+	switch {
+	case b >= 1e12:
+		return trimZero(fmt.Sprintf("%.1f", b/1e12)) + " TB"
+	case b >= 1e9:
+		return trimZero(fmt.Sprintf("%.1f", b/1e9)) + " GB"
+	case b >= 1e6:
+		return trimZero(fmt.Sprintf("%.1f", b/1e6)) + " MB"
+	case b >= 1e3:
+		return trimZero(fmt.Sprintf("%.1f", b/1e3)) + " kB"
+	}
+	return fmt.Sprintf("%.0f B", b)
+}
+
+// Count prints a count with k, M, G, T, P suffixes (one decimal, trailing
+// .0 dropped), in scientific notation from 1e18, and below 1 with two
+// significant digits, so that a small rate never shows as 0.
+func Count(v float64) string {
+	a := math.Abs(v)
+	if a >= 1e18 {
+		return strconv.FormatFloat(v, 'e', 1, 64)
+	}
+	for _, u := range []struct {
+		f float64
+		s string
+	}{{1e15, "P"}, {1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
+		if a >= u.f {
+			return trimZero(fmt.Sprintf("%.1f%s", v/u.f, u.s))
+		}
+	}
+	if a > 0 && a < 1 {
+		return strconv.FormatFloat(v, 'g', 2, 64) // 0.001, not 0
+	}
+	return trimZero(fmt.Sprintf("%.1f", v))
+}
+
+func trimZero(s string) string {
+	i := strings.IndexAny(s, "kMGTP")
+	if i < 0 {
+		return strings.TrimSuffix(s, ".0")
+	}
+	return strings.TrimSuffix(s[:i], ".0") + s[i:]
+}
+
+// Seconds prints a duration in h, min, s, ms or µs, one decimal.
+func Seconds(sec float64) string {
+	switch {
+	case sec >= 3600:
+		return trimZero(fmt.Sprintf("%.1f", sec/3600)) + "h"
+	case sec >= 60:
+		return trimZero(fmt.Sprintf("%.1f", sec/60)) + "min"
+	case sec >= 1:
+		return trimZero(fmt.Sprintf("%.1f", sec)) + "s"
+	case sec >= 1e-3:
+		return trimZero(fmt.Sprintf("%.1f", sec*1e3)) + "ms"
+	}
+	return trimZero(fmt.Sprintf("%.0f", sec*1e6)) + "µs"
+}

@@ -1,0 +1,17 @@
+package human
+
+import "testing"
+
+// TestCount: counts keep three significant figures at any size, never
+// a run of digits before a suffix (issue 8 item 16: "1799999997.9G").
+func TestCount(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		want string
+	}{{0, "0"}, {0.001, "0.001"}, {0.25, "0.25"}, {999, "999"}, {1500, "1.5k"}, {-666, "-666"}, {2e6, "2M"}, {1.8e9, "1.8G"}, {1.8e12, "1.8T"},
+		{4.5e15, "4.5P"}, {1.8e18, "1.8e+18"}, {-1.8e18, "-1.8e+18"}} {
+		if got := Count(c.v); got != c.want {
+			t.Errorf("Count(%g) = %q, want %q", c.v, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,47 @@
+// Package models simulates a Flink job on the sim engine: New builds the
+// runtime from a Spec (the scenarios package makes one from YAML), Run
+// simulates it and returns a result.Result. What is said about the run (the
+// verdict, the sustainable rate) is package diagnose's; charts are package
+// plots'. One Simulation is one run, one goroutine: run many in parallel.
+//
+// The package is one mechanism per file, each with its own state beside
+// its code. The data plane, in the order a chunk of records passes:
+//
+//	kafka.go        Kafka partitions: lazy arrivals, lag, retention, rewind
+//	step.go         a subtask's step: take input, run the chain, finish
+//	exchange.go     forward, rebalance and keyBy routing between tasks
+//	network.go      buffers, credits, output flusher, delivery, release
+//	sink.go         sink write time, duplicates after a restore
+//	minibatch.go    mini-batch pre-aggregation and salting's partial stage
+//	keys.go         key populations over key groups (KeySpace, KeyLayout)
+//	salting.go      salted (key, salt) populations
+//	keyed.go        key-group ranges per subtask, hot-key partitioner
+//
+// The control plane, in the order a checkpoint passes:
+//
+//	coordinator.go  trigger rules, expiry, tolerable failures, completion
+//	barriers.go     barriers in the channels: alignment, unaligned overtaking
+//	snapshot.go     sync phase, async upload, acknowledgement
+//	storage.go      checkpoint storage: every upload and download as a flow
+//	failover.go     cancel, restart delay, redeploy, restore, rewind
+//	restart.go      restart strategies (fixed, failure-rate, exponential)
+//	faults.go       injected failures
+//
+// Around them:
+//
+//	spec.go         Spec: the resolved run, every default applied
+//	rate.go         input rate profiles
+//	chunk.go        Chunk, the unit of records moved, and its ring queue
+//	runtime.go      runtime types: nodes, edges, tasks, subtasks
+//	deploy.go       building the runtime from a Spec, as named steps
+//	simulation.go   Simulation, New, Run and the event dispatch
+//	recorder.go     metrics sampled with Flink's names
+//	summary.go      assembling the result.Result at the end
+//	skew.go         load per keyed subtask, top keys, parallelism limit
+//	capacity.go     work per input record and checkpoint costs (result.Capacity)
+//	invariants.go   conservation of records and buffers, checked after every run
+//	estimate.go     memory footprint of a Spec before building it
+//
+// Flink's arithmetic (hash codes, key groups, split assignment) is in
+// models/partitioning.
+package models

@@ -1,0 +1,218 @@
+package models
+
+import (
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// The run's result.Result, assembled from the runtime at the end: the
+// summary (operators, record balance, checkpoints, skew), the series the
+// recorder sampled, checkpoint statistics in Flink's REST shape, and the
+// job's capacity. What is said about the run (verdict, sustainable rate) is
+// diagnose's.
+
+// result closes the last interval and assembles the Result.
+func (r *recorder) result() *result.Result {
+	s := r.s
+	if s.eng.Now() > r.last {
+		r.sample()
+	}
+	dur := s.spec.Duration.Seconds()
+	sum := result.Summary{
+		Scenario: s.spec.Name, Seed: s.spec.Seed, VirtualDurationS: dur,
+		Engine: result.EngineSummary{Events: s.eng.Events()}, TaskManagers: s.totalTMs,
+	}
+	var read int64
+	for _, kp := range s.kafka {
+		read += kp.readAll
+	}
+	sum.Records = s.recordCounts()
+	sum.Throughput = result.Throughput{SourceRPS: float64(read) / dur, SinkRPS: float64(r.written) / dur}
+	sum.LatencyS = result.LatencySummary{P50: r.latAll.Quantile(0.5), P99: r.latAll.Quantile(0.99), Max: r.latAll.Max(), Mean: r.latAll.Mean()}
+	sum.SourceLagMax = r.lagMax
+	for _, rt := range s.nodes {
+		o := result.OperatorSummary{Name: rt.spec.Name, Kind: rt.spec.Kind.String(), Task: rt.task.name, Parallelism: rt.spec.Parallelism}
+		for _, st := range rt.task.subtasks {
+			tot := r.totals[st]
+			ms := func(i taskState) float64 { return float64(tot[i]) / float64(sim.Millisecond) / dur }
+			o.BusyMsPerS += ms(stBusy)
+			o.BackpressuredMsPerS += ms(stBackPressured)
+			o.IdleMsPerS += ms(stIdle)
+			o.MaxSubtaskBusyMsPerS = max(o.MaxSubtaskBusyMsPerS, ms(stBusy))
+			o.MaxSubtaskBackpressuredMsPerS = max(o.MaxSubtaskBackpressuredMsPerS, ms(stBackPressured))
+			op := st.ops[rt.pos]
+			o.RecordsIn += op.in
+			o.RecordsOut += op.out
+			if rt.spec.Keyed != nil {
+				o.StateBytes += rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)
+			}
+		}
+		p := float64(len(rt.task.subtasks))
+		o.BusyMsPerS /= p
+		o.BackpressuredMsPerS /= p
+		o.IdleMsPerS /= p
+		o.Backpressure = result.BackpressureStatus(o.MaxSubtaskBackpressuredMsPerS)
+		sum.Operators = append(sum.Operators, o)
+	}
+	flows := s.flows()
+	w := s.work(flows)
+	sum.Skew = s.skewSummaries(flows, w)
+	capacity := s.capacity(w)
+	res := &result.Result{Summary: sum, Times: r.times, Series: r.series, Latency: r.latAll}
+	if s.coord != nil {
+		for _, p := range s.coord.pending {
+			s.fillStats(p) // in progress at the end
+		}
+		res.Checkpoints = s.coord.history
+		res.Restores = s.coord.restored
+		res.Summary.Checkpoints = s.checkpointSummary(res)
+	}
+	res.Failovers = s.failures
+	if len(s.injected) > 0 {
+		res.Summary.InjectedFailures = append([]result.InjectedFailureSummary(nil), s.injected...)
+	}
+	res.Capacity = capacity
+	return res
+}
+
+// recordCounts accounts for every record of the run (RecordCounts documents
+// the identity they satisfy).
+func (s *Simulation) recordCounts() result.RecordCounts {
+	rc := result.RecordCounts{Sink: s.rec.written, Replayed: s.replayed}
+	for _, kp := range s.kafka {
+		rc.Produced += kp.appended
+		rc.SourceLag += kp.lag()
+	}
+	for _, e := range s.edges {
+		rc.Restored += e.restored
+		rc.Dropped += e.discarded
+	}
+	for _, st := range s.subtasks {
+		for _, p := range st.parts {
+			for _, c := range p.ch {
+				rc.InFlight += c.inflight
+			}
+		}
+		rc.InFlight += st.in.Records + st.inProcess()
+		rc.Dropped += st.discarded
+	}
+	for _, rt := range s.nodes {
+		if rt.spec.Kind == KindSink {
+			continue // what it reads is written (Sink)
+		}
+		consumers := int64(len(rt.outs))
+		for _, n := range rt.task.nodes {
+			if n.parent == rt.pos && n != rt {
+				consumers++
+			}
+		}
+		var in, out, passed, aggregated int64
+		for _, st := range rt.task.subtasks {
+			op := &st.ops[rt.pos]
+			in += op.in
+			out += op.out
+			if rt.spec.MiniBatch == nil {
+				passed += op.out
+				continue
+			}
+			// A mini-batch: what selectivity leaves of its input waits in
+			// the batch, was lost from it, or was aggregated.
+			passed += op.aggregated + op.batch.Records + op.dropped
+			aggregated += op.aggregated
+			rc.InFlight += op.batch.Records
+			rc.Dropped += op.dropped
+		}
+		if d := passed - in; d > 0 {
+			rc.Multiplied += d
+		} else {
+			rc.Filtered -= d
+		}
+		// What leaves the operator: its output, or a mini-batch's aggregated
+		// input; each consumer reads its own copy.
+		leaves := out
+		if rt.spec.MiniBatch != nil {
+			leaves = aggregated
+			rc.Merged += consumers*aggregated - out
+		}
+		if consumers == 0 {
+			rc.Filtered += leaves // read by no one
+		} else {
+			rc.FannedOut += (consumers - 1) * leaves
+		}
+	}
+	return rc
+}
+
+// checkpointSummary builds the checkpoints section from the run's history.
+func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSummary {
+	c := s.coord
+	if c == nil {
+		return nil
+	}
+	cs := &result.CheckpointSummary{IntervalS: s.spec.Checkpointing.Interval.Seconds(), TimeoutS: s.spec.Checkpointing.Timeout.Seconds(), Completed: c.completed,
+		Failed: c.failed, Expired: c.expired, Restarts: s.restarts, Duplicated: s.duplicated,
+		Replayed: s.replayed, DowntimeS: s.downtime.Seconds(), JobFailed: s.job == jobFailed}
+	var durations []float64
+	for _, h := range c.history {
+		if h.Status == "COMPLETED" {
+			durations = append(durations, h.Duration.Seconds())
+			cs.SizeMaxBytes = max(cs.SizeMaxBytes, h.Checkpointed)
+			cs.FullSizeMax = max(cs.FullSizeMax, h.StateSize)
+		}
+	}
+	cs.DurationS = result.QuantilesOf(durations)
+	var last sim.Time
+	for _, h := range c.history {
+		if h.Status == "COMPLETED" {
+			cs.MaxCheckpointAgeS = max(cs.MaxCheckpointAgeS, (h.Trigger + h.Duration - last).Seconds())
+			last = h.Trigger
+		}
+	}
+	cs.MaxCheckpointAgeS = max(cs.MaxCheckpointAgeS, (s.spec.Duration - last).Seconds())
+	cs.UploadBandwidth = s.spec.Checkpointing.Storage.UploadPerTM * float64(s.totalTMs)
+	for _, r := range c.restored {
+		if r.ID == 0 {
+			cs.RestartsFromStart++
+		}
+	}
+	if s.job == jobRestarting {
+		cs.DowntimeS += (s.eng.Now() - s.downSince).Seconds()
+	}
+	return cs
+}
+
+// fillStats copies a pending checkpoint's per-subtask data into its stats.
+func (s *Simulation) fillStats(p *pendingCheckpoint) {
+	st := p.stats
+	st.Tasks = st.Tasks[:0]
+	st.StateSize, st.Checkpointed, st.PersistedData, st.ProcessedData = 0, 0, 0, 0
+	for _, t := range s.tasks {
+		ts := result.TaskCheckpointStats{Name: t.name, NumSubtasks: len(t.subtasks)}
+		for _, sub := range t.subtasks {
+			ss := p.subs[sub.id]
+			if ss.acked {
+				ts.NumAcked++
+				ts.LatestAck = max(ts.LatestAck, ss.ack)
+			}
+			// Flink counts channel state in a subtask's state size
+			// (OperatorSubtaskState sums keyed, operator, input channel and
+			// result subpartition state).
+			// Channel state persisted after the snapshot (barriers overtaking
+			// at the aligned-checkpoint timeout) is written too.
+			stateSize, written := ss.stateSize+ss.persisted, ss.stateUp+ss.persisted
+			ts.StateSize += stateSize
+			ts.Checkpointed += written
+			ts.PersistedData += ss.persisted
+			ts.ProcessedData += ss.processed
+			st.Unaligned = st.Unaligned || ss.unaligned
+			ts.Subtasks = append(ts.Subtasks, result.SubtaskCheckpointStats{Index: sub.index, Acked: ss.acked, Ack: ss.ack,
+				Sync: ss.sync, Async: ss.async, Alignment: ss.alignment, StartDelay: ss.startDelay,
+				Unaligned: ss.unaligned, StateSize: stateSize, Uploaded: written, Persisted: ss.persisted, Processed: ss.processed})
+		}
+		st.StateSize += ts.StateSize
+		st.Checkpointed += ts.Checkpointed
+		st.PersistedData += ts.PersistedData
+		st.ProcessedData += ts.ProcessedData
+		st.Tasks = append(st.Tasks, ts)
+	}
+}

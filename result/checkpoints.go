@@ -1,0 +1,118 @@
+package result
+
+import (
+	"sort"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// CheckpointStats is one checkpoint as Flink's REST API reports it.
+type CheckpointStats struct {
+	ID             int64
+	Status         string // IN_PROGRESS, COMPLETED, FAILED
+	Trigger        sim.Time
+	LatestAck      sim.Time
+	Failure        sim.Time
+	FailureMessage string
+	Duration       sim.Time // end-to-end: trigger to last ack (completion) or failure
+	NumSubtasks    int
+	NumAcked       int
+	Unaligned      bool
+	StateSize      int64 // full size
+	Checkpointed   int64 // written by this checkpoint
+	ProcessedData  int64
+	PersistedData  int64
+	Tasks          []TaskCheckpointStats
+}
+
+// TaskCheckpointStats is one job vertex's part of a checkpoint.
+type TaskCheckpointStats struct {
+	Name          string
+	NumSubtasks   int
+	NumAcked      int
+	LatestAck     sim.Time
+	StateSize     int64
+	Checkpointed  int64
+	ProcessedData int64
+	PersistedData int64
+	Subtasks      []SubtaskCheckpointStats
+}
+
+// SubtaskCheckpointStats is one subtask's part of a checkpoint.
+type SubtaskCheckpointStats struct {
+	Index      int
+	Acked      bool
+	Ack        sim.Time
+	Sync       sim.Time
+	Async      sim.Time
+	Alignment  sim.Time
+	StartDelay sim.Time
+	Unaligned  bool
+	StateSize  int64
+	Uploaded   int64
+	Persisted  int64
+	Processed  int64
+}
+
+// RestoreStats is one restore from a checkpoint (ID 0: none had completed).
+type RestoreStats struct {
+	ID   int64
+	At   sim.Time
+	Down sim.Time // how long the job was down
+}
+
+// FailureEvent is one failover of the job.
+type FailureEvent struct {
+	At     sim.Time
+	Reason string
+	Final  bool // the restart strategy gave up: the job failed
+}
+
+// CheckpointSummary is summary.json's "checkpoints" section.
+type CheckpointSummary struct {
+	IntervalS         float64   `json:"interval_s"`
+	TimeoutS          float64   `json:"timeout_s"`
+	Completed         int       `json:"completed"`
+	Failed            int       `json:"failed"`
+	Expired           int       `json:"expired"`
+	Restarts          int       `json:"restarts"`
+	DurationS         Quantiles `json:"duration_s"` // completed checkpoints
+	SizeMaxBytes      int64     `json:"size_max_bytes"`
+	FullSizeMax       int64     `json:"full_size_max_bytes"`
+	Duplicated        int64     `json:"records_duplicated"` // written again by sinks after restores
+	Replayed          int64     `json:"records_replayed"`   // read again by sources after restores
+	DowntimeS         float64   `json:"downtime_s"`
+	RestartsFromStart int       `json:"restarts_without_checkpoint"` // restores that found no completed checkpoint
+	// MaxCheckpointAgeS is the longest the job went without a newer completed
+	// checkpoint: what a failure at the worst moment would have replayed.
+	MaxCheckpointAgeS float64 `json:"max_checkpoint_age_s"`
+	// UploadBandwidth is all TaskManagers' upload bandwidth (bytes/s): a cost.
+	UploadBandwidth float64 `json:"upload_bandwidth_bytes_per_s"`
+	JobFailed       bool    `json:"job_failed"`
+	Verdict         Verdict `json:"verdict"`
+}
+
+// Quantiles summarises a distribution.
+type Quantiles struct {
+	P50 float64 `json:"p50"`
+	P99 float64 `json:"p99"`
+	Max float64 `json:"max"`
+}
+
+func QuantilesOf(xs []float64) Quantiles {
+	if len(xs) == 0 {
+		return Quantiles{}
+	}
+	sorted := append([]float64(nil), xs...)
+	sort.Float64s(sorted)
+	at := func(q float64) float64 { return sorted[int(q*float64(len(sorted)-1)+0.5)] }
+	return Quantiles{P50: at(0.5), P99: at(0.99), Max: sorted[len(sorted)-1]}
+}
+
+// Failure messages of failed checkpoints, as Flink's CheckpointFailureReason
+// words them (CHECKPOINT_EXPIRED; an injected upload failure stands for
+// CHECKPOINT_ASYNC_EXCEPTION).
+const (
+	FailureExpired  = "Checkpoint expired before completing."
+	FailureInjected = "An asynchronous checkpoint upload failed (injected)."
+)

@@ -1,0 +1,21 @@
+// Package result holds what a run produced, in the shapes users read: the
+// Result with its Summary (summary.json, a contract for scripts), metric
+// series with Flink's metric names (metrics.csv), checkpoint statistics in
+// Flink's REST shape (checkpoints.json, checkpoint-details.json), and the
+// verdict, skew and capacity types. It owns the run directory: WriteDir
+// writes it and ReadDir reads it back, so a run read from disk is the same
+// value as one just simulated (less the latency histogram and per-subtask
+// checkpoint details). It knows nothing of how a run is simulated: models
+// fills it, diagnose judges it, plots draws it.
+//
+//	result.go       Result, Summary and its sections, the record balance
+//	metrics.go      metric names and Series
+//	checkpoints.go  CheckpointStats, RestoreStats, FailureEvent, CheckpointSummary
+//	verdict.go      Verdict and its phases
+//	skew.go         SkewSummary, SubtaskLoad, KeyLoad
+//	capacity.go     Capacity: work per input record and checkpoint costs
+//	write.go        summary.json and metrics.csv
+//	rest.go         checkpoints.json and checkpoint-details.json (Flink's REST shape)
+//	read.go         ReadResult: a Result from its files
+//	dir.go          the run directory: WriteDir, ReadDir
+package result

@@ -1,0 +1,49 @@
+package result
+
+// Metric names, as Flink spells them (docs/ops/metrics.md). The latency and
+// state metrics have no Flink equivalent of the same meaning and say so.
+const (
+	MetricRecordsIn     = "numRecordsInPerSecond"
+	MetricRecordsOut    = "numRecordsOutPerSecond"
+	MetricBusy          = "busyTimeMsPerSecond"
+	MetricBackPressured = "backPressuredTimeMsPerSecond"
+	MetricIdle          = "idleTimeMsPerSecond"
+	MetricInPool        = "inPoolUsage"
+	MetricOutPool       = "outPoolUsage"
+	MetricPending       = "pendingRecords"
+	MetricLagMax        = "records-lag-max"
+	MetricStateSize     = "stateSizeBytes"  // keyed state held (keys × state per key)
+	MetricLatencyP50    = "e2eLatencyP50Ms" // record creation → visible in the sink
+	MetricLatencyP99    = "e2eLatencyP99Ms"
+	MetricLatencyMax    = "e2eLatencyMaxMs"
+	MetricSinkWritten   = "numRecordsWritten" // cumulative records written by the sink
+	// MetricProduced is records produced to a source's topic per second (the
+	// rate profile's mean over the interval), as the Kafka broker's topic
+	// meter counts them (BrokerTopicMetrics MessagesInPerSec): not a Flink
+	// metric; beside numRecordsOutPerSecond it shows where Kafka lag comes from.
+	MetricProduced = "MessagesInPerSec"
+
+	// Checkpointing (job scope, operator "job"; task scope per subtask).
+	MetricLastCkptDuration = "lastCheckpointDuration" // ms
+	MetricLastCkptSize     = "lastCheckpointSize"     // bytes written (the delta when incremental)
+	MetricLastCkptFullSize = "lastCheckpointFullSize" // bytes
+	MetricCompletedCkpts   = "numberOfCompletedCheckpoints"
+	MetricFailedCkpts      = "numberOfFailedCheckpoints"
+	MetricInProgressCkpts  = "numberOfInProgressCheckpoints"
+	MetricRestarts         = "numRestarts"
+	MetricDowntime         = "downtime"                  // ms of the current outage
+	MetricAlignment        = "checkpointAlignmentTime"   // ns, last checkpoint
+	MetricStartDelay       = "checkpointStartDelayNanos" // ns, last checkpoint
+)
+
+// JobOperator is the operator column of job-scope metrics.
+const JobOperator = "job"
+
+// Series is one metric of one operator over time. Subtask is -1 for the
+// operator as a whole (sums for rates and sizes, means for time and usage).
+type Series struct {
+	Operator string
+	Subtask  int
+	Metric   string
+	Values   []float64
+}
