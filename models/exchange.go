@@ -77,8 +77,10 @@ func (s *Simulation) splitByKey(p *partition, k int64) {
 
 // apportion divides k records among destinations in proportion to weights,
 // carrying each destination's owed fraction to the next call, so that over
-// many calls every destination gets its share to within one record. No count
-// is negative and the counts sum to k.
+// many calls every destination gets its share to within two records (what
+// it is owed stays in (-1, 2): a record handed out beyond the floors leaves
+// more than -1, one taken back when the floors exceed k less than 2). No
+// count is negative and the counts sum to k.
 func apportion(k int64, weights, carry []float64, out []int64) {
 	var assigned int64
 	for i, w := range weights {
