@@ -43,110 +43,156 @@ const (
 // drained (to a second of input, or twice its level at the end) and from
 // which it stays under 60 s of input.
 func Judge(res *result.Result) result.Verdict {
-	s := res.Summary
-	dur := s.VirtualDurationS
-	rate := 0.0
-	if dur > 0 {
-		rate = float64(s.Records.Produced) / dur
-	}
-	lagLimit := lagLimitS * rate
-	lag := result.TotalSeries(res, result.MetricPending)
-	began := map[string]float64{result.PhaseStable: 0}
-	mark := func(phase string, at float64) {
-		if t, ok := began[phase]; !ok || at < t {
-			began[phase] = at
+	j := newJudgement(res)
+	j.checkpointFailures()
+	j.overload()
+	j.failovers()
+	growth := res.LagGrowth()
+	behind := j.endLag > j.lagLimit || growth > growthLimit*j.rate
+	if behind {
+		if _, ok := j.began[result.PhaseOverload]; !ok {
+			j.mark(result.PhaseOverload, j.caughtUp(len(j.lag)-1)) // a short run: behind, under the limit
 		}
 	}
-	lastBad := 0.0
-	failedLate := false
-	for _, h := range res.Checkpoints {
+	v := j.phases()
+	if v.Outcome != result.PhaseStable && !behind && !j.down && !j.failedLate {
+		v.Outcome = result.PhaseStable
+		v.Phases = append(v.Phases, result.Phase{Phase: result.PhaseRecovered, StartS: j.recovered()})
+	}
+	v.Why = why(res, v, j.endLag, growth, j.rate)
+	if j.down && !res.Failovers[len(res.Failovers)-1].Final {
+		v.Why = "restarting at the end; " + v.Why
+	}
+	return v
+}
+
+// judgement is Judge's working state: the run's input rate and lag, and
+// when each phase began.
+type judgement struct {
+	res        *result.Result
+	dur, rate  float64 // virtual seconds; mean input records/s
+	lagLimit   float64 // records: lagLimitS of input
+	lag        []float64
+	endLag     float64
+	began      map[string]float64
+	lastBad    float64 // when trouble (a failed checkpoint, a failover) last happened
+	failedLate bool    // an expiry or a failover in the last quarter
+	down       bool    // restarting or failed at the end
+}
+
+func newJudgement(res *result.Result) *judgement {
+	s := res.Summary
+	j := &judgement{res: res, dur: s.VirtualDurationS, began: map[string]float64{result.PhaseStable: 0}}
+	if j.dur > 0 {
+		j.rate = float64(s.Records.Produced) / j.dur
+	}
+	j.lagLimit = lagLimitS * j.rate
+	j.lag = result.TotalSeries(res, result.MetricPending)
+	if len(j.lag) > 0 {
+		j.endLag = j.lag[len(j.lag)-1]
+	}
+	return j
+}
+
+// mark notes that phase began at (the earliest mark wins).
+func (j *judgement) mark(phase string, at float64) {
+	if t, ok := j.began[phase]; !ok || at < t {
+		j.began[phase] = at
+	}
+}
+
+// checkpointFailures: timeouts begin at the first expired checkpoint.
+func (j *judgement) checkpointFailures() {
+	for _, h := range j.res.Checkpoints {
 		if h.Status != "FAILED" {
 			continue
 		}
 		at := h.Failure.Seconds()
 		if h.FailureMessage == result.FailureExpired {
-			mark(result.PhaseTimeouts, at)
+			j.mark(result.PhaseTimeouts, at)
 		}
-		lastBad = max(lastBad, at)
-		failedLate = failedLate || (at > dur*3/4 && h.FailureMessage == result.FailureExpired)
+		j.lastBad = max(j.lastBad, at)
+		j.failedLate = j.failedLate || (at > j.dur*3/4 && h.FailureMessage == result.FailureExpired)
 	}
-	// Overload: the lag passes the limit while growing; the phase begins
-	// when the job last held under a second of input before that.
-	caughtUp := func(i int) float64 {
-		for ; i >= 0; i-- {
-			if lag[i] <= rate {
-				return res.Times[i]
-			}
+}
+
+// caughtUp is the last sample time, at or before sample i, at which the
+// lag held under a second of input.
+func (j *judgement) caughtUp(i int) float64 {
+	for ; i >= 0; i-- {
+		if j.lag[i] <= j.rate {
+			return j.res.Times[i]
 		}
-		return 0
 	}
+	return 0
+}
+
+// overload: the lag passes the limit while growing; the phase begins when
+// the job last held under a second of input before that.
+func (j *judgement) overload() {
+	lag := j.lag
 	for i := 2; i < len(lag); i++ {
-		if lag[i] > lagLimit && lag[i] > lag[i-1] && lag[i-1] > lag[i-2] {
-			mark(result.PhaseOverload, caughtUp(i))
+		if lag[i] > j.lagLimit && lag[i] > lag[i-1] && lag[i-1] > lag[i-2] {
+			j.mark(result.PhaseOverload, j.caughtUp(i))
 			break
 		}
 	}
+}
+
+// failovers: a failover, a loop from the second, failed when the restart
+// strategy gave up; down when the job is not running at the end.
+func (j *judgement) failovers() {
+	res := j.res
 	for _, f := range res.Failovers {
-		lastBad = max(lastBad, f.At.Seconds())
-		failedLate = failedLate || f.At.Seconds() > dur*3/4
+		j.lastBad = max(j.lastBad, f.At.Seconds())
+		j.failedLate = j.failedLate || f.At.Seconds() > j.dur*3/4
 	}
 	if len(res.Failovers) >= 1 {
-		mark(result.PhaseFailover, res.Failovers[0].At.Seconds())
+		j.mark(result.PhaseFailover, res.Failovers[0].At.Seconds())
 	}
 	if len(res.Failovers) >= 2 {
-		mark(result.PhaseFailoverLoop, res.Failovers[1].At.Seconds())
+		j.mark(result.PhaseFailoverLoop, res.Failovers[1].At.Seconds())
 	}
-	down := false // restarting or failed at the end
 	if n := len(res.Failovers); n > 0 {
 		last := res.Failovers[n-1]
 		if last.Final {
-			mark(result.PhaseFailed, last.At.Seconds())
+			j.mark(result.PhaseFailed, last.At.Seconds())
 		}
-		down = last.Final || len(res.Restores) == 0 || res.Restores[len(res.Restores)-1].At < last.At
+		j.down = last.Final || len(res.Restores) == 0 || res.Restores[len(res.Restores)-1].At < last.At
 	}
-	endLag := 0.0
-	if len(lag) > 0 {
-		endLag = lag[len(lag)-1]
-	}
-	growth := res.LagGrowth()
-	behind := endLag > lagLimit || growth > growthLimit*rate
-	if behind {
-		if _, ok := began[result.PhaseOverload]; !ok {
-			mark(result.PhaseOverload, caughtUp(len(lag)-1)) // a short run: behind, under the limit
-		}
-	}
+}
+
+// phases lists the phases in the order they began; the outcome is the
+// worst.
+func (j *judgement) phases() result.Verdict {
 	v := result.Verdict{Outcome: result.PhaseStable}
 	for _, p := range []string{result.PhaseStable, result.PhaseOverload, result.PhaseFailover, result.PhaseTimeouts, result.PhaseFailoverLoop, result.PhaseFailed} {
-		if t, ok := began[p]; ok {
+		if t, ok := j.began[p]; ok {
 			v.Phases = append(v.Phases, result.Phase{Phase: p, StartS: t})
 			v.Outcome = p
 		}
 	}
-	sort.SliceStable(v.Phases, func(i, j int) bool { return v.Phases[i].StartS < v.Phases[j].StartS })
-	healthy := !behind && !down && !failedLate
-	if v.Outcome != result.PhaseStable && healthy {
-		v.Outcome = result.PhaseStable
-		// Recovered: running again after the last failover, and from the
-		// first sample after the last trouble at which the lag had drained
-		// (to a second of input, or to twice where it ends) and stayed under
-		// the limit.
-		if n := len(res.Restores); n > 0 {
-			lastBad = max(lastBad, res.Restores[n-1].At.Seconds())
-		}
-		drained := max(rate, 2*endLag)
-		at := lastBad
-		for i := len(lag) - 1; i >= 0 && lag[i] <= lagLimit; i-- {
-			if res.Times[i] >= lastBad && lag[i] <= drained {
-				at = res.Times[i]
-			}
-		}
-		v.Phases = append(v.Phases, result.Phase{Phase: result.PhaseRecovered, StartS: at})
-	}
-	v.Why = why(res, v, endLag, growth, rate)
-	if down && !res.Failovers[len(res.Failovers)-1].Final {
-		v.Why = "restarting at the end; " + v.Why
-	}
+	sort.SliceStable(v.Phases, func(a, b int) bool { return v.Phases[a].StartS < v.Phases[b].StartS })
 	return v
+}
+
+// recovered is when a job that ends healthy was running again after its
+// last failover: the first sample after the last trouble at which the lag
+// had drained (to a second of input, or to twice where it ends) and from
+// which it stayed under the limit.
+func (j *judgement) recovered() float64 {
+	lastBad := j.lastBad
+	if n := len(j.res.Restores); n > 0 {
+		lastBad = max(lastBad, j.res.Restores[n-1].At.Seconds())
+	}
+	drained := max(j.rate, 2*j.endLag)
+	at := lastBad
+	for i := len(j.lag) - 1; i >= 0 && j.lag[i] <= j.lagLimit; i-- {
+		if j.res.Times[i] >= lastBad && j.lag[i] <= drained {
+			at = j.res.Times[i]
+		}
+	}
+	return at
 }
 
 // why says in a sentence what the verdict rests on, with the numbers.

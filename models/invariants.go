@@ -34,6 +34,33 @@ func (s *Simulation) checkInvariants() error {
 	if breakInvariants.Load() {
 		fail("broken on purpose by a test")
 	}
+	s.checkClock(fail)
+	for i, kp := range s.kafka {
+		if kp.read > kp.appended || kp.unread() != kp.lag() {
+			fail("kafka %s partition %d: appended %d, read %d, log holds %d unread", s.kafkaOwner[i].spec.Name, kp.index, kp.appended, kp.read, kp.unread())
+		}
+	}
+	for _, e := range s.edges {
+		s.checkEdge(e, fail)
+	}
+	for _, t := range s.tasks {
+		s.checkTask(t, fail)
+	}
+	s.checkSinks(fail)
+	if rc := s.recordCounts(); !rc.Balanced() {
+		fail("records do not balance: %+v", rc)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %w", ErrInvariant, joinErrs(errs))
+	}
+	return nil
+}
+
+// failf reports one violated invariant.
+type failf func(format string, a ...any)
+
+// checkClock: the clock reached the end and samples follow each other.
+func (s *Simulation) checkClock(fail failf) {
 	if s.eng.Now() != s.spec.Duration {
 		fail("clock ended at %v, not %v", s.eng.Now(), s.spec.Duration)
 	}
@@ -42,65 +69,71 @@ func (s *Simulation) checkInvariants() error {
 			fail("sample %d at %gs does not follow %gs", i, s.rec.times[i], s.rec.times[i-1])
 		}
 	}
-	for i, kp := range s.kafka {
-		if kp.read > kp.appended || kp.unread() != kp.lag() {
-			fail("kafka %s partition %d: appended %d, read %d, log holds %d unread", s.kafkaOwner[i].spec.Name, kp.index, kp.appended, kp.read, kp.unread())
-		}
-	}
-	active := func(st *subtask) int64 { return st.in.Records + st.inProcess() }
-	for _, e := range s.edges {
-		var inflight int64
-		for _, st := range e.from.task.subtasks {
-			for _, p := range st.parts {
-				if p.edge != e {
-					continue
+}
+
+// checkEdge: every channel's counter matches what it queues, and the edge
+// conserves records: emitted + restored = consumed + in flight + discarded.
+func (s *Simulation) checkEdge(e *edge, fail failf) {
+	var inflight int64
+	for _, st := range e.from.task.subtasks {
+		for _, p := range st.parts {
+			if p.edge != e {
+				continue
+			}
+			for _, c := range p.ch {
+				n := c.open.Records
+				for j := 0; j < c.q.Len(); j++ {
+					n += c.q.At(j).Records
 				}
-				for _, c := range p.ch {
-					n := c.open.Records
-					for j := 0; j < c.q.Len(); j++ {
-						n += c.q.At(j).Records
-					}
-					if n != c.inflight {
-						fail("edge %s->%s channel %d->%d: %d records queued, counter says %d", e.from.spec.Name, e.to.spec.Name, st.index, c.sub, n, c.inflight)
-					}
-					inflight += n
+				if n != c.inflight {
+					fail("edge %s->%s channel %d->%d: %d records queued, counter says %d", e.from.spec.Name, e.to.spec.Name, st.index, c.sub, n, c.inflight)
 				}
+				inflight += n
 			}
 		}
-		if e.emitted+e.restored != e.consumed+inflight+e.discarded {
-			fail("edge %s->%s: emitted %d + restored %d != consumed %d + in flight %d + discarded %d", e.from.spec.Name, e.to.spec.Name, e.emitted, e.restored, e.consumed, inflight, e.discarded)
-		}
 	}
-	for _, t := range s.tasks {
-		head := t.nodes[0]
-		var fed, counted int64
-		for _, st := range t.subtasks {
-			counted += st.ops[0].in + active(st) + st.discarded
-			for _, kp := range st.splits {
-				fed += kp.readAll
-			}
-			for pos, rt := range t.nodes {
-				op := st.ops[pos]
-				if pos > 0 && op.in != st.ops[rt.parent].out {
-					fail("%s subtask %d: chained input %d != upstream output %d", rt.spec.Name, st.index, op.in, st.ops[rt.parent].out)
-				}
-				produced := op.out
-				if rt.spec.MiniBatch != nil { // what went into batches: aggregated, waiting or lost
-					produced = op.aggregated + op.batch.Records + op.dropped
-				}
-				if rt.spec.Kind == KindOperator && math.Abs(float64(produced)-float64(op.in)*rt.spec.Selectivity) >= 1 {
-					fail("%s subtask %d: %d records out for %d in at selectivity %g", rt.spec.Name, st.index, produced, op.in, rt.spec.Selectivity)
-				}
-			}
-			s.checkBuffers(st, fail)
-		}
-		for _, e := range head.ins {
-			fed += e.consumed
-		}
-		if fed != counted {
-			fail("%s: %d records fed, %d processed or in process", head.spec.Name, fed, counted)
-		}
+	if e.emitted+e.restored != e.consumed+inflight+e.discarded {
+		fail("edge %s->%s: emitted %d + restored %d != consumed %d + in flight %d + discarded %d", e.from.spec.Name, e.to.spec.Name, e.emitted, e.restored, e.consumed, inflight, e.discarded)
 	}
+}
+
+// checkTask: what a task was fed (Kafka reads, records consumed from its
+// input edges) was processed, is in process or was discarded; every chain
+// link passes on what its upstream emitted; every operator emits its
+// selectivity's share; and its subtasks' buffers are conserved.
+func (s *Simulation) checkTask(t *task, fail failf) {
+	head := t.nodes[0]
+	var fed, counted int64
+	for _, st := range t.subtasks {
+		counted += st.ops[0].in + st.in.Records + st.inProcess() + st.discarded
+		for _, kp := range st.splits {
+			fed += kp.readAll
+		}
+		for pos, rt := range t.nodes {
+			op := st.ops[pos]
+			if pos > 0 && op.in != st.ops[rt.parent].out {
+				fail("%s subtask %d: chained input %d != upstream output %d", rt.spec.Name, st.index, op.in, st.ops[rt.parent].out)
+			}
+			produced := op.out
+			if rt.spec.MiniBatch != nil { // what went into batches: aggregated, waiting or lost
+				produced = op.aggregated + op.batch.Records + op.dropped
+			}
+			if rt.spec.Kind == KindOperator && math.Abs(float64(produced)-float64(op.in)*rt.spec.Selectivity) >= 1 {
+				fail("%s subtask %d: %d records out for %d in at selectivity %g", rt.spec.Name, st.index, produced, op.in, rt.spec.Selectivity)
+			}
+		}
+		s.checkBuffers(st, fail)
+	}
+	for _, e := range head.ins {
+		fed += e.consumed
+	}
+	if fed != counted {
+		fail("%s: %d records fed, %d processed or in process", head.spec.Name, fed, counted)
+	}
+}
+
+// checkSinks: the sinks wrote every record they took.
+func (s *Simulation) checkSinks(fail failf) {
 	var sunk int64
 	for _, st := range s.subtasks {
 		for pos, rt := range st.t.nodes {
@@ -112,16 +145,9 @@ func (s *Simulation) checkInvariants() error {
 	if sunk != s.rec.written {
 		fail("sinks took %d records but wrote %d", sunk, s.rec.written)
 	}
-	if rc := s.recordCounts(); !rc.Balanced() {
-		fail("records do not balance: %+v", rc)
-	}
-	if len(errs) > 0 {
-		return fmt.Errorf("%w: %w", ErrInvariant, joinErrs(errs))
-	}
-	return nil
 }
 
-func (s *Simulation) checkBuffers(st *subtask, fail func(string, ...any)) {
+func (s *Simulation) checkBuffers(st *subtask, fail failf) {
 	for _, p := range st.parts {
 		var used int32
 		for _, c := range p.ch {

@@ -48,10 +48,16 @@ func TestInvariantsHoldOnRandomJobs(t *testing.T) {
 	})
 }
 
+// drawMs draws a time in [lo, hi] milliseconds.
+func drawMs(rt *rapid.T, lo, hi int64, label string) sim.Time {
+	return sim.Time(rapid.Int64Range(lo, hi).Draw(rt, label)) * sim.Millisecond
+}
+
+// randomJob draws a small job: a source, a map, optional mini-batch or
+// salting, a keyed aggregation and a sink, optional fan-out; checkpointing,
+// restarts and injected failures.
 func randomJob(rt *rapid.T) Spec {
-	ms := func(lo, hi int64, label string) sim.Time {
-		return sim.Time(rapid.Int64Range(lo, hi).Draw(rt, label)) * sim.Millisecond
-	}
+	ms := func(lo, hi int64, label string) sim.Time { return drawMs(rt, lo, hi, label) }
 	p := rapid.IntRange(1, 3).Draw(rt, "parallelism")
 	rate := float64(rapid.IntRange(50, 3000).Draw(rt, "rate"))
 	chunk := rapid.SampledFrom([]int64{0, 1, 7, 100}).Draw(rt, "chunk-records")
@@ -66,6 +72,17 @@ func randomJob(rt *rapid.T) Spec {
 	spec.Network.BufferTimeout = rapid.SampledFrom([]sim.Time{0, sim.Millisecond, 100 * sim.Millisecond, FlushOnlyWhenFull}).Draw(rt, "buffer-timeout")
 	size := rapid.Int64Range(10, 40000).Draw(rt, "record-size")
 	cost := sim.Exponential{M: 1 / rate / float64(rapid.IntRange(1, 4).Draw(rt, "headroom")) * float64(p)}
+	spec.Nodes = randomNodes(rt, p, rate, size, cost)
+	if rapid.Bool().Draw(rt, "checkpointing") {
+		spec.Checkpointing = randomCheckpointing(rt)
+	}
+	randomFaults(rt, &spec)
+	return spec
+}
+
+// randomNodes draws the job graph.
+func randomNodes(rt *rapid.T, p int, rate float64, size int64, cost sim.Exponential) []Node {
+	ms := func(lo, hi int64, label string) sim.Time { return drawMs(rt, lo, hi, label) }
 	var keys KeySpace = UniformKeys{N: rapid.Int64Range(1, 5000).Draw(rt, "keys")}
 	pop := &Population{N: rapid.Int64Range(1, 5000).Draw(rt, "population"), Type: KeyString, Prefix: "k",
 		Hot: []HotKey{{Key: "hot", Share: rapid.Float64Range(0.01, 0.9).Draw(rt, "hot-share")}}}
@@ -114,23 +131,33 @@ func randomJob(rt *rapid.T) Spec {
 		nodes = append(nodes, Node{Name: "audit", Kind: KindSink, Parallelism: p, Chain: rapid.Bool().Draw(rt, "audit-chained"),
 			RecordSize: size, Sink: &Sink{}, Inputs: []Input{{From: "map", Exchange: Forward}}})
 	}
-	spec.Nodes = nodes
-	if rapid.Bool().Draw(rt, "checkpointing") {
-		bw := float64(rapid.Int64Range(1<<20, 1<<30).Draw(rt, "bandwidth"))
-		spec.Checkpointing = &Checkpointing{
-			Interval: ms(100, 10000, "interval"), Timeout: ms(100, 20000, "timeout"), MinPause: ms(0, 3000, "min-pause"),
-			MaxConcurrent: rapid.IntRange(1, 2).Draw(rt, "max-concurrent"), Tolerable: rapid.IntRange(0, 2).Draw(rt, "tolerable"),
-			AtLeastOnce: rapid.Bool().Draw(rt, "at-least-once"), Unaligned: rapid.Bool().Draw(rt, "unaligned"),
-			AlignedTimeout: ms(0, 3000, "aligned-timeout"), SyncPhase: ms(0, 8000, "sync-phase"),
-			RocksDB: true, Incremental: rapid.Bool().Draw(rt, "incremental"), CompactionProbability: 0.1, CompactionFraction: 0.5,
-			LocalRecovery: rapid.Bool().Draw(rt, "local-recovery"),
-			Storage: Storage{UploadPerTM: bw, DownloadPerTM: bw, RequestLatency: ms(0, 200, "request-latency"), FileSize: 64 << 20,
-				TransferThreads: 4, ProcessingSlowdown: 0.3, UploadShareWhenBusy: 0.2},
-		}
-		if spec.Checkpointing.AtLeastOnce {
-			spec.Checkpointing.Unaligned = false
-		}
+	return nodes
+}
+
+// randomCheckpointing draws checkpoint settings and storage.
+func randomCheckpointing(rt *rapid.T) *Checkpointing {
+	ms := func(lo, hi int64, label string) sim.Time { return drawMs(rt, lo, hi, label) }
+	bw := float64(rapid.Int64Range(1<<20, 1<<30).Draw(rt, "bandwidth"))
+	c := &Checkpointing{
+		Interval: ms(100, 10000, "interval"), Timeout: ms(100, 20000, "timeout"), MinPause: ms(0, 3000, "min-pause"),
+		MaxConcurrent: rapid.IntRange(1, 2).Draw(rt, "max-concurrent"), Tolerable: rapid.IntRange(0, 2).Draw(rt, "tolerable"),
+		AtLeastOnce: rapid.Bool().Draw(rt, "at-least-once"), Unaligned: rapid.Bool().Draw(rt, "unaligned"),
+		AlignedTimeout: ms(0, 3000, "aligned-timeout"), SyncPhase: ms(0, 8000, "sync-phase"),
+		RocksDB: true, Incremental: rapid.Bool().Draw(rt, "incremental"), CompactionProbability: 0.1, CompactionFraction: 0.5,
+		LocalRecovery: rapid.Bool().Draw(rt, "local-recovery"),
+		Storage: Storage{UploadPerTM: bw, DownloadPerTM: bw, RequestLatency: ms(0, 200, "request-latency"), FileSize: 64 << 20,
+			TransferThreads: 4, ProcessingSlowdown: 0.3, UploadShareWhenBusy: 0.2},
 	}
+	if c.AtLeastOnce {
+		c.Unaligned = false
+	}
+	return c
+}
+
+// randomFaults draws the restart strategy, recovery times and injected
+// failures.
+func randomFaults(rt *rapid.T, spec *Spec) {
+	ms := func(lo, hi int64, label string) sim.Time { return drawMs(rt, lo, hi, label) }
 	switch rapid.IntRange(0, 2).Draw(rt, "restart") {
 	case 0:
 		spec.Restart = RestartStrategy{Kind: "fixed-delay", Delay: ms(0, 3000, "restart-delay"), Attempts: rapid.IntRange(0, 5).Draw(rt, "attempts")}
@@ -159,5 +186,4 @@ func randomJob(rt *rapid.T) Spec {
 				Factor: rapid.Float64Range(1, 20).Draw(rt, "factor")})
 		}
 	}
-	return spec
 }

@@ -126,84 +126,98 @@ func (r *recorder) sample() {
 	}
 	r.lagMax = max(r.lagMax, lag)
 	// Per-subtask values first, so aggregates can be computed from them.
-	type key struct {
-		rt  *nodeRT
-		sub int
-		m   string
-	}
-	vals := make(map[key]float64, len(r.refs))
+	vals := make(map[sampleKey]float64, len(r.refs))
 	for _, st := range s.subtasks {
-		st.acc[st.state] += now - st.since
-		st.since = now
-		tot := r.totals[st]
-		ms := func(i int) float64 { return float64(st.acc[i]) / float64(sim.Millisecond) / dt }
-		busy, bp, idle := ms(int(stBusy)), ms(int(stBackPressured)), ms(int(stIdle))
-		for i := range st.acc {
-			tot[i] += st.acc[i]
-			st.acc[i] = 0
-		}
-		inPool, outPool := poolUsage(st)
-		var pending, lagMax int64
-		var produced float64
-		for _, kp := range st.splits {
-			pending += kp.lag()
-			lagMax = max(lagMax, kp.lag())
-			// the topic's rate over the interval: arrivals are drawn
-			// around it, and generated lazily in runs far behind the reader
-			produced += kp.integral(r.last, now)
-		}
-		perSecProduced := produced / dt
-		for pos, rt := range st.t.nodes {
-			op := &st.ops[pos]
-			k := func(m string) key { return key{rt, st.index, m} }
-			vals[k(result.MetricRecordsIn)] = float64(op.in-op.sampledIn) / dt
-			vals[k(result.MetricRecordsOut)] = float64(op.out-op.sampledOut) / dt
-			op.sampledIn, op.sampledOut = op.in, op.out
-			vals[k(result.MetricBusy)], vals[k(result.MetricBackPressured)], vals[k(result.MetricIdle)] = busy, bp, idle
-			vals[k(result.MetricInPool)], vals[k(result.MetricOutPool)] = inPool, outPool
-			if rt.spec.Kind == KindSource {
-				vals[k(result.MetricPending)], vals[k(result.MetricLagMax)] = float64(pending), float64(lagMax)
-				vals[k(result.MetricProduced)] = perSecProduced
-			}
-			if rt.spec.Keyed != nil {
-				vals[k(result.MetricStateSize)] = rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)
-			}
-			vals[k(result.MetricAlignment)] = float64(st.ck.lastAlignment)
-			vals[k(result.MetricStartDelay)] = float64(st.ck.lastStartDelay)
-		}
+		r.sampleSubtask(st, now, dt, vals)
 	}
 	for i, ref := range r.refs {
-		var v float64
-		switch {
-		case ref.node == nil:
-			v = r.jobMetric(ref.metric, now)
-		case ref.sub >= 0:
-			v = vals[key{ref.node, ref.sub, ref.metric}]
-		case ref.metric == result.MetricLatencyP50:
-			v = r.lat[ref.node].interval.Quantile(0.5) * 1000
-		case ref.metric == result.MetricLatencyP99:
-			v = r.lat[ref.node].interval.Quantile(0.99) * 1000
-		case ref.metric == result.MetricLatencyMax:
-			v = r.lat[ref.node].interval.Max() * 1000
-		case ref.metric == result.MetricSinkWritten:
-			v = r.lat[ref.node].all.Count()
-		default:
-			p := ref.node.spec.Parallelism
-			sum := 0.0
-			for sub := 0; sub < p; sub++ {
-				sum += vals[key{ref.node, sub, ref.metric}]
-			}
-			if aggregateIsMean(ref.metric) {
-				sum /= float64(p)
-			}
-			v = sum
-		}
-		r.series[i].Values = append(r.series[i].Values, v)
+		r.series[i].Values = append(r.series[i].Values, r.value(ref, vals, now))
 	}
 	for _, l := range r.lat {
 		l.interval.Reset()
 	}
 	r.last = now
+}
+
+// sampleKey names a per-subtask value of one sample.
+type sampleKey struct {
+	rt  *nodeRT
+	sub int
+	m   string
+}
+
+// sampleSubtask closes a subtask's interval of dt seconds ending now: its
+// busy, backpressured and idle time, pool usage, Kafka lag, rates and
+// state, into vals.
+func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, vals map[sampleKey]float64) {
+	st.acc[st.state] += now - st.since
+	st.since = now
+	tot := r.totals[st]
+	ms := func(i int) float64 { return float64(st.acc[i]) / float64(sim.Millisecond) / dt }
+	busy, bp, idle := ms(int(stBusy)), ms(int(stBackPressured)), ms(int(stIdle))
+	for i := range st.acc {
+		tot[i] += st.acc[i]
+		st.acc[i] = 0
+	}
+	inPool, outPool := poolUsage(st)
+	var pending, lagMax int64
+	var produced float64
+	for _, kp := range st.splits {
+		pending += kp.lag()
+		lagMax = max(lagMax, kp.lag())
+		// the topic's rate over the interval: arrivals are drawn
+		// around it, and generated lazily in runs far behind the reader
+		produced += kp.integral(r.last, now)
+	}
+	perSecProduced := produced / dt
+	for pos, rt := range st.t.nodes {
+		op := &st.ops[pos]
+		k := func(m string) sampleKey { return sampleKey{rt, st.index, m} }
+		vals[k(result.MetricRecordsIn)] = float64(op.in-op.sampledIn) / dt
+		vals[k(result.MetricRecordsOut)] = float64(op.out-op.sampledOut) / dt
+		op.sampledIn, op.sampledOut = op.in, op.out
+		vals[k(result.MetricBusy)], vals[k(result.MetricBackPressured)], vals[k(result.MetricIdle)] = busy, bp, idle
+		vals[k(result.MetricInPool)], vals[k(result.MetricOutPool)] = inPool, outPool
+		if rt.spec.Kind == KindSource {
+			vals[k(result.MetricPending)], vals[k(result.MetricLagMax)] = float64(pending), float64(lagMax)
+			vals[k(result.MetricProduced)] = perSecProduced
+		}
+		if rt.spec.Keyed != nil {
+			vals[k(result.MetricStateSize)] = rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)
+		}
+		vals[k(result.MetricAlignment)] = float64(st.ck.lastAlignment)
+		vals[k(result.MetricStartDelay)] = float64(st.ck.lastStartDelay)
+	}
+}
+
+// value is a series' value in this sample: a job metric, a subtask's
+// value, a sink's latency, or the operator's sum (mean for times and
+// usage) over its subtasks.
+func (r *recorder) value(ref seriesRef, vals map[sampleKey]float64, now sim.Time) float64 {
+	switch {
+	case ref.node == nil:
+		return r.jobMetric(ref.metric, now)
+	case ref.sub >= 0:
+		return vals[sampleKey{ref.node, ref.sub, ref.metric}]
+	case ref.metric == result.MetricLatencyP50:
+		return r.lat[ref.node].interval.Quantile(0.5) * 1000
+	case ref.metric == result.MetricLatencyP99:
+		return r.lat[ref.node].interval.Quantile(0.99) * 1000
+	case ref.metric == result.MetricLatencyMax:
+		return r.lat[ref.node].interval.Max() * 1000
+	case ref.metric == result.MetricSinkWritten:
+		return r.lat[ref.node].all.Count()
+	default:
+		p := ref.node.spec.Parallelism
+		sum := 0.0
+		for sub := 0; sub < p; sub++ {
+			sum += vals[sampleKey{ref.node, sub, ref.metric}]
+		}
+		if aggregateIsMean(ref.metric) {
+			sum /= float64(p)
+		}
+		return sum
+	}
 }
 
 func aggregateIsMean(metric string) bool {
