@@ -42,75 +42,94 @@ func Compare(runs []Run) *Figure {
 		return f
 	}
 	f.title = fmt.Sprintf("Comparison of %d runs", len(rs))
-	type metric struct {
-		title string
-		ticks plot.Ticker
-		line  func(r *run) (xs, ys []float64)
-		ckpt  bool // mark failed and in-progress checkpoints, in the run's colour
-	}
-	for _, m := range []metric{
-		{"Kafka lag (records not yet read)", UnitCount, func(r *run) ([]float64, []float64) {
-			return r.res.Times, r.sum(r.sources, result.MetricPending)
-		}, false},
-		{"End-to-end latency p99 (worst sink)", UnitMillis, func(r *run) ([]float64, []float64) {
-			return r.res.Times, r.worst(r.sinks, result.MetricLatencyP99)
-		}, false},
-		{"Checkpoint duration (by trigger time)", UnitSeconds, func(r *run) ([]float64, []float64) {
-			ck := r.checkpoints()
-			return ck.done.xs, ck.done.ys
-		}, true},
-		{"Restarts", wholeTicks, func(r *run) ([]float64, []float64) {
-			return r.res.Times, r.series(result.JobOperator, -1, result.MetricRestarts)
-		}, false},
-	} {
-		pn := &panel{plot: newPlot(m.title)}
-		timeAxis(pn.plot, end)
-		pn.plot.Y.Tick.Marker = m.ticks
-		drew := false
-		var drawn []plotter.XYs // each run's line as drawn, to find equal ones
-		lined := make([]bool, len(rs))
-		for i, r := range rs {
-			xs, ys := m.line(r)
-			pts := xys(xs, ys)
-			name := names[i]
-			if j := slices.IndexFunc(drawn, func(d plotter.XYs) bool { return len(pts) > 0 && slices.Equal(d, pts) }); j >= 0 {
-				name += " (= " + names[j] + ")" // the same line hides the other: say so
-			}
-			drawn = append(drawn, pts)
-			lined[i] = pn.addLine(name, xs, ys, runStyle(i))
-			drew = drew || lined[i]
+	for _, m := range compareMetrics {
+		if pn := comparePanel(m, rs, names, end); pn != nil {
+			f.add(pn)
 		}
-		if m.ckpt {
-			var failed, open bool
-			for i, r := range rs {
-				ck := r.checkpoints()
-				name := "" // a run with no line is named by its markers
-				if !lined[i] {
-					name = names[i]
-				}
-				f := pn.addPoints(name, ck.failed.xs, ck.failed.ys, failedGlyph(runStyle(i).Color))
-				if f {
-					name = ""
-				}
-				o := pn.addPoints(name, ck.open.xs, ck.open.ys, openGlyph(runStyle(i).Color))
-				failed, open, drew = failed || f, open || o, drew || f || o
-			}
-			// The shapes, explained once in neutral grey.
-			if failed {
-				pn.legend = append(pn.legend, legendEntry{"failed (at failure time)", glyphThumb(failedGlyph(palette[7]))})
-			}
-			if open {
-				pn.legend = append(pn.legend, legendEntry{"in progress at end (age)", glyphThumb(openGlyph(palette[7]))})
-			}
-		}
-		if !drew {
-			continue
-		}
-		timeAxis(pn.plot, end)
-		yFromZero(pn.plot)
-		f.add(pn)
 	}
 	return f
+}
+
+// compareMetric is one panel of Compare.
+type compareMetric struct {
+	title string
+	ticks plot.Ticker
+	line  func(r *run) (xs, ys []float64)
+	ckpt  bool // mark failed and in-progress checkpoints, in the run's colour
+}
+
+var compareMetrics = []compareMetric{
+	{"Kafka lag (records not yet read)", UnitCount, func(r *run) ([]float64, []float64) {
+		return r.res.Times, r.sum(r.sources, result.MetricPending)
+	}, false},
+	{"End-to-end latency p99 (worst sink)", UnitMillis, func(r *run) ([]float64, []float64) {
+		return r.res.Times, r.worst(r.sinks, result.MetricLatencyP99)
+	}, false},
+	{"Checkpoint duration (by trigger time)", UnitSeconds, func(r *run) ([]float64, []float64) {
+		ck := r.checkpoints()
+		return ck.done.xs, ck.done.ys
+	}, true},
+	{"Restarts", wholeTicks, func(r *run) ([]float64, []float64) {
+		return r.res.Times, r.series(result.JobOperator, -1, result.MetricRestarts)
+	}, false},
+}
+
+// comparePanel draws one metric of every run; nil if no run has data for
+// it. A line equal to an earlier run's is named as such, since it hides it.
+func comparePanel(m compareMetric, rs []*run, names []string, end float64) *panel {
+	pn := &panel{plot: newPlot(m.title)}
+	timeAxis(pn.plot, end)
+	pn.plot.Y.Tick.Marker = m.ticks
+	drew := false
+	var drawn []plotter.XYs // each run's line as drawn, to find equal ones
+	lined := make([]bool, len(rs))
+	for i, r := range rs {
+		xs, ys := m.line(r)
+		pts := xys(xs, ys)
+		name := names[i]
+		if j := slices.IndexFunc(drawn, func(d plotter.XYs) bool { return len(pts) > 0 && slices.Equal(d, pts) }); j >= 0 {
+			name += " (= " + names[j] + ")" // the same line hides the other: say so
+		}
+		drawn = append(drawn, pts)
+		lined[i] = pn.addLine(name, xs, ys, runStyle(i))
+		drew = drew || lined[i]
+	}
+	if m.ckpt {
+		drew = checkpointMarks(pn, rs, names, lined) || drew
+	}
+	if !drew {
+		return nil
+	}
+	timeAxis(pn.plot, end)
+	yFromZero(pn.plot)
+	return pn
+}
+
+// checkpointMarks marks each run's failed and in-progress checkpoints in
+// its colour (a run with no line is named by its markers), and explains
+// the shapes once in neutral grey; false if there were none.
+func checkpointMarks(pn *panel, rs []*run, names []string, lined []bool) bool {
+	var failed, open bool
+	for i, r := range rs {
+		ck := r.checkpoints()
+		name := ""
+		if !lined[i] {
+			name = names[i]
+		}
+		f := pn.addPoints(name, ck.failed.xs, ck.failed.ys, failedGlyph(runStyle(i).Color))
+		if f {
+			name = ""
+		}
+		o := pn.addPoints(name, ck.open.xs, ck.open.ys, openGlyph(runStyle(i).Color))
+		failed, open = failed || f, open || o
+	}
+	if failed {
+		pn.legend = append(pn.legend, legendEntry{"failed (at failure time)", glyphThumb(failedGlyph(palette[7]))})
+	}
+	if open {
+		pn.legend = append(pn.legend, legendEntry{"in progress at end (age)", glyphThumb(openGlyph(palette[7]))})
+	}
+	return failed || open
 }
 
 // worst is the largest finite value over ops' whole-operator series at

@@ -23,6 +23,8 @@
 //	lines.go      lines and points, with NaN and Inf dropped and long series thinned
 //	spans.go      shaded spans, vertical markers, horizontal rules
 //	dashboard.go  Dashboard: one run
+//	load.go       the dashboard's load per subtask of keyed operators, as bars
+//	subtasks.go   the dashboard's busy time per subtask, as a heat map
 //	compare.go    Compare: runs over each other
 //	sweep.go      Line: an outcome over one swept parameter
 //	heatmap.go    Heatmap: an outcome over two; the vector cell plotter and colour bar

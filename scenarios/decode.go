@@ -160,22 +160,37 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		}
 		v = v.Elem()
 	}
-	if v.CanAddr() {
-		switch x := v.Addr().Interface().(type) {
-		case nodeValue:
-			x.decodeNode(d, n, path)
-			return
-		case scalarValue:
-			if n.Kind != yaml.ScalarNode {
-				d.fail(n, path, "must be a single value, not %s", describe(n))
-				return
-			}
-			if err := x.parseScalar(n.Value); err != nil {
-				d.fail(n, path, "%v", err)
-			}
-			return
-		}
+	if d.custom(n, v, path) {
+		return
 	}
+	d.builtin(n, v, path)
+}
+
+// custom decodes into a type that decodes itself (a unit or a one-of
+// shape); false if v's type does not.
+func (d *decoder) custom(n *yaml.Node, v reflect.Value, path string) bool {
+	if !v.CanAddr() {
+		return false
+	}
+	switch x := v.Addr().Interface().(type) {
+	case nodeValue:
+		x.decodeNode(d, n, path)
+		return true
+	case scalarValue:
+		if n.Kind != yaml.ScalarNode {
+			d.fail(n, path, "must be a single value, not %s", describe(n))
+			return true
+		}
+		if err := x.parseScalar(n.Value); err != nil {
+			d.fail(n, path, "%v", err)
+		}
+		return true
+	}
+	return false
+}
+
+// builtin decodes into a struct, a list or one of Go's basic kinds.
+func (d *decoder) builtin(n *yaml.Node, v reflect.Value, path string) {
 	switch v.Kind() {
 	case reflect.Struct:
 		d.mapping(n, v, path)
@@ -198,7 +213,22 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		if i, ok := d.integer(n, path, 0, math.MaxInt32); ok {
 			v.SetInt(i)
 		}
-	case reflect.Uint64:
+	case reflect.Uint64, reflect.Float64:
+		d.number(n, v, path)
+	case reflect.Bool:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+			d.fail(n, path, "must be true or false, not %s", describe(n))
+			return
+		}
+		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
+	default:
+		panic("scenarios: no decoder for " + v.Type().String())
+	}
+}
+
+// number decodes a uint64 (a seed) or a float64.
+func (d *decoder) number(n *yaml.Node, v reflect.Value, path string) {
+	if v.Kind() == reflect.Uint64 {
 		if n.Kind != yaml.ScalarNode {
 			d.fail(n, path, "must be a whole number, not %s", describe(n))
 			return
@@ -209,26 +239,18 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		v.SetUint(u)
-	case reflect.Float64:
-		if n.Kind != yaml.ScalarNode {
-			d.fail(n, path, "must be a number, not %s", describe(n))
-			return
-		}
-		f, err := strconv.ParseFloat(n.Value, 64)
-		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			d.fail(n, path, "must be a finite number, not %s", describe(n))
-			return
-		}
-		v.SetFloat(f)
-	case reflect.Bool:
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			d.fail(n, path, "must be true or false, not %s", describe(n))
-			return
-		}
-		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
-	default:
-		panic("scenarios: no decoder for " + v.Type().String())
+		return
 	}
+	if n.Kind != yaml.ScalarNode {
+		d.fail(n, path, "must be a number, not %s", describe(n))
+		return
+	}
+	f, err := strconv.ParseFloat(n.Value, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		d.fail(n, path, "must be a finite number, not %s", describe(n))
+		return
+	}
+	v.SetFloat(f)
 }
 
 // spend counts one value visited against the budget; false once it is

@@ -22,6 +22,17 @@
 //	values.go    unit types and one-of shapes (distributions, rate profiles)
 //	flinkconf.go Flink configuration keys: modelled options and known keys
 //	load.go      Load, --set overrides, the resolved output
-//	resolve.go   defaults, cross-field validation and the conversion to models.Spec
+//	yamlerr.go   YAML syntax errors in a user's words, at the offending character
+//	problems.go  Problem and Problems: positioned errors, reported all at once
+//	grid.go      sweep axes (key=v1,v2 or key=lo..hi/n) and quantities
+//	schema.go    the JSON Schema derived from format.go
+//	resolve.go   the resolver: top-level defaults, node names, limits, variants and sweep blocks
+//	resolve_sources.go  Kafka sources: partitions, arrivals, rate profiles
+//	resolve_graph.go    operators and exchanges: inputs, cycles, forward/rebalance/keyBy, keyed settings
+//	resolve_keys.go     key populations and skew mitigations (hot keys, salting, mini-batch)
+//	resolve_sinks.go    sinks: capacity and latency
+//	resolve_ckpt.go     checkpointing, storage, restart strategy, recovery and failures
+//	resolve_bounds.go   bounds on what a run counts (int64 and float64 exactness)
+//	spec.go      the one place a models.Spec is built, from the parts the resolve files return
 //	library.go   the embedded built-in scenarios (library/*.yaml)
 package scenarios

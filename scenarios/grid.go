@@ -45,46 +45,58 @@ func ParseGrid(s string) (Axis, error) {
 	if !ok || key == "" || spec == "" {
 		return Axis{}, fmt.Errorf("%q: want key=v1,v2,... or key=lo..hi/n", s)
 	}
-	ax := Axis{Key: key}
 	if lo, rest, isRange := strings.Cut(spec, ".."); isRange {
-		i := strings.LastIndex(rest, "/")
-		if i < 0 {
-			return Axis{}, fmt.Errorf("%s: range %q needs a number of values: lo..hi/n", key, spec)
-		}
-		hi, nstr := strings.TrimSpace(rest[:i]), strings.TrimSpace(rest[i+1:])
-		n, err := strconv.Atoi(nstr)
-		if err != nil || n < 2 || n > maxAxisValues {
-			return Axis{}, fmt.Errorf("%s: %q is not a number of values from 2 to %d", key, nstr, maxAxisValues)
-		}
-		a, ka, err := ParseQuantity(strings.TrimSpace(lo))
-		if err != nil {
-			return Axis{}, fmt.Errorf("%s: %v", key, err)
-		}
-		b, kb, err := ParseQuantity(hi)
-		if err != nil {
-			return Axis{}, fmt.Errorf("%s: %v", key, err)
-		}
-		if ka != kb {
-			return Axis{}, fmt.Errorf("%s: %q and %q are not the same kind of value", key, lo, hi)
-		}
-		if b <= a {
-			return Axis{}, fmt.Errorf("%s: range %q must go from low to high", key, spec)
-		}
-		ax.Kind = ka
-		integral := ka == QPlain && a == math.Trunc(a) && b == math.Trunc(b)
-		for k := 0; k < n; k++ {
-			v := a + (b-a)*float64(k)/float64(n-1)
-			if integral {
-				v = math.Round(v)
-			}
-			if k > 0 && v == ax.Nums[len(ax.Nums)-1] {
-				continue // integers closer than one apart
-			}
-			ax.Nums = append(ax.Nums, v)
-			ax.Values = append(ax.Values, FormatQuantity(v, ka))
-		}
-		return ax, nil
+		return rangeAxis(key, spec, lo, rest)
 	}
+	return listAxis(key, spec)
+}
+
+// rangeAxis reads lo..hi/n (rest is hi/n): n values evenly spaced, rounded
+// when lo and hi are plain integers, duplicates dropped.
+func rangeAxis(key, spec, lo, rest string) (Axis, error) {
+	ax := Axis{Key: key}
+	i := strings.LastIndex(rest, "/")
+	if i < 0 {
+		return Axis{}, fmt.Errorf("%s: range %q needs a number of values: lo..hi/n", key, spec)
+	}
+	hi, nstr := strings.TrimSpace(rest[:i]), strings.TrimSpace(rest[i+1:])
+	n, err := strconv.Atoi(nstr)
+	if err != nil || n < 2 || n > maxAxisValues {
+		return Axis{}, fmt.Errorf("%s: %q is not a number of values from 2 to %d", key, nstr, maxAxisValues)
+	}
+	a, ka, err := ParseQuantity(strings.TrimSpace(lo))
+	if err != nil {
+		return Axis{}, fmt.Errorf("%s: %v", key, err)
+	}
+	b, kb, err := ParseQuantity(hi)
+	if err != nil {
+		return Axis{}, fmt.Errorf("%s: %v", key, err)
+	}
+	if ka != kb {
+		return Axis{}, fmt.Errorf("%s: %q and %q are not the same kind of value", key, lo, hi)
+	}
+	if b <= a {
+		return Axis{}, fmt.Errorf("%s: range %q must go from low to high", key, spec)
+	}
+	ax.Kind = ka
+	integral := ka == QPlain && a == math.Trunc(a) && b == math.Trunc(b)
+	for k := 0; k < n; k++ {
+		v := a + (b-a)*float64(k)/float64(n-1)
+		if integral {
+			v = math.Round(v)
+		}
+		if k > 0 && v == ax.Nums[len(ax.Nums)-1] {
+			continue // integers closer than one apart
+		}
+		ax.Nums = append(ax.Nums, v)
+		ax.Values = append(ax.Values, FormatQuantity(v, ka))
+	}
+	return ax, nil
+}
+
+// listAxis reads v1,v2,...: values as written, of one kind, each once.
+func listAxis(key, spec string) (Axis, error) {
+	ax := Axis{Key: key}
 	for _, v := range strings.Split(spec, ",") {
 		v = strings.TrimSpace(v)
 		x, k, err := ParseQuantity(v)

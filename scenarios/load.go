@@ -364,90 +364,120 @@ func applySet(d *decoder, root *yaml.Node, i int, s string) {
 // are addressed by name or index; after "flink." the rest is one Flink key.
 // Problems are reported at the origin flag, or at node at (a variant's key).
 func setPath(d *decoder, root *yaml.Node, key string, value *yaml.Node, origin string, at *yaml.Node) {
-	problem := func(path, msg string) {
-		if at != nil {
-			d.fail(at, path, "%s", msg)
-			return
-		}
-		d.probs = append(d.probs, Problem{File: origin, Path: path, Msg: msg})
-	}
+	st := setter{d: d, value: value, origin: origin, at: at}
 	var segs []string
 	if rest, isFlink := strings.CutPrefix(key, "flink."); isFlink {
 		segs = []string{"flink", rest}
 	} else {
 		segs = strings.Split(key, ".")
 	}
-	newNode := func(n *yaml.Node) *yaml.Node {
-		if origin != "" {
-			d.origin[n] = origin
-		} else if at != nil {
-			n.Line, n.Column = at.Line, at.Column
-		}
-		return n
-	}
 	n := root
 	for k, seg := range segs {
 		last := k == len(segs)-1
+		var done bool
 		switch n.Kind {
 		case yaml.MappingNode:
-			found := -1
-			for j := 0; j+1 < len(n.Content); j += 2 {
-				if n.Content[j].Value == seg {
-					found = j + 1
-				}
-			}
-			if last {
-				if found >= 0 {
-					n.Content[found] = value
-				} else {
-					n.Content = append(n.Content, newNode(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: seg}), value)
-				}
-				return
-			}
-			if found < 0 {
-				child := newNode(&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"})
-				n.Content = append(n.Content, newNode(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: seg}), child)
-				found = len(n.Content) - 1
-			}
-			n = d.resolve(n.Content[found])
+			n, done = st.field(n, seg, last)
 		case yaml.SequenceNode:
-			idx := -1
-			for j, item := range n.Content {
-				if itemPath("", j, d.resolve(item)) == seg {
-					idx = j
-				}
-			}
-			if idx < 0 {
-				if v, err := strconv.Atoi(seg); err == nil && v >= 0 && v < len(n.Content) {
-					idx = v
-				}
-			}
-			if idx < 0 {
-				var names []string
-				for j, item := range n.Content {
-					names = append(names, itemPath("", j, d.resolve(item)))
-				}
-				msg := "no list item has this name or index"
-				if len(names) > 0 {
-					msg += " (items: " + strings.Join(names, ", ") + ")"
-				}
-				problem(strings.Join(segs[:k+1], "."), msg)
-				return
-			}
-			if last {
-				n.Content[idx] = value
-				return
-			}
-			n = d.resolve(n.Content[idx])
+			n, done = st.item(n, segs[:k+1], last)
 		default:
-			problem(strings.Join(segs[:k], "."), "is a single value; it has no field "+strconv.Quote(seg))
+			st.problem(strings.Join(segs[:k], "."), "is a single value; it has no field "+strconv.Quote(seg))
+			return
+		}
+		if done {
 			return
 		}
 		if n == nil {
-			problem(strings.Join(segs[:k+1], "."), "has no value")
+			st.problem(strings.Join(segs[:k+1], "."), "has no value")
 			return
 		}
 	}
+}
+
+// setter is one override being put in the YAML tree.
+type setter struct {
+	d      *decoder
+	value  *yaml.Node
+	origin string     // the flag it comes from, or ""
+	at     *yaml.Node // the variant's key it comes from, or nil
+}
+
+func (st setter) problem(path, msg string) {
+	if st.at != nil {
+		st.d.fail(st.at, path, "%s", msg)
+		return
+	}
+	st.d.probs = append(st.d.probs, Problem{File: st.origin, Path: path, Msg: msg})
+}
+
+// newNode marks a node the override adds with where it comes from.
+func (st setter) newNode(n *yaml.Node) *yaml.Node {
+	if st.origin != "" {
+		st.d.origin[n] = st.origin
+	} else if st.at != nil {
+		n.Line, n.Column = st.at.Line, st.at.Column
+	}
+	return n
+}
+
+// field steps into key seg of mapping n, adding it if missing; at the last
+// segment it sets the value there (done).
+func (st setter) field(n *yaml.Node, seg string, last bool) (next *yaml.Node, done bool) {
+	found := -1
+	for j := 0; j+1 < len(n.Content); j += 2 {
+		if n.Content[j].Value == seg {
+			found = j + 1
+		}
+	}
+	if last {
+		if found >= 0 {
+			n.Content[found] = st.value
+		} else {
+			n.Content = append(n.Content, st.newNode(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: seg}), st.value)
+		}
+		return nil, true
+	}
+	if found < 0 {
+		child := st.newNode(&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"})
+		n.Content = append(n.Content, st.newNode(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: seg}), child)
+		found = len(n.Content) - 1
+	}
+	return st.d.resolve(n.Content[found]), false
+}
+
+// item steps into the item of list n that the last of segs names (by name,
+// else by index); at the last segment it sets the value there (done). An
+// item that does not exist is a problem naming the items there are.
+func (st setter) item(n *yaml.Node, segs []string, last bool) (next *yaml.Node, done bool) {
+	seg := segs[len(segs)-1]
+	idx := -1
+	for j, item := range n.Content {
+		if itemPath("", j, st.d.resolve(item)) == seg {
+			idx = j
+		}
+	}
+	if idx < 0 {
+		if v, err := strconv.Atoi(seg); err == nil && v >= 0 && v < len(n.Content) {
+			idx = v
+		}
+	}
+	if idx < 0 {
+		var names []string
+		for j, item := range n.Content {
+			names = append(names, itemPath("", j, st.d.resolve(item)))
+		}
+		msg := "no list item has this name or index"
+		if len(names) > 0 {
+			msg += " (items: " + strings.Join(names, ", ") + ")"
+		}
+		st.problem(strings.Join(segs, "."), msg)
+		return nil, true
+	}
+	if last {
+		n.Content[idx] = st.value
+		return nil, true
+	}
+	return st.d.resolve(n.Content[idx]), false
 }
 
 // Resolved writes the resolved scenario as YAML that loads again to the same run.

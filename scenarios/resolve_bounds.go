@@ -51,27 +51,10 @@ func (r *resolver) bounds() {
 		}
 		switch {
 		case n.src != nil:
-			peak, field := peakRate(n.src.Rate)
-			backlog := float64(*n.src.InitialBacklog)
-			u = peak*dur.Seconds() + backlog
-			if u > maxRunRecords {
-				if backlog > maxRunRecords {
-					d.at(n.path+".initial-backlog", "%s records are more than a run counts (at most 2^53 = %d records per operator)", approx(backlog), int64(maxRunRecords))
-				} else {
-					d.at(n.path+".rate"+field, "the source produces up to %s records in %s (%s/s at its peak); a run counts at most 2^53 = %d records per operator: lower the rate or the duration", approx(u), FormatDuration(dur), approx(peak), int64(maxRunRecords))
-				}
-			}
+			u = r.sourceRecords(n, dur)
 			produced += u
 		case n.op != nil:
-			sel := *n.op.Selectivity
-			u = in * sel
-			if u > maxRunRecords && !inputOver {
-				if sel > 1 && in <= maxRunRecords {
-					d.at(n.path+".selectivity", "%s records out per record in makes up to %s records in %s; a run counts at most 2^53 = %d records per operator", approx(sel), approx(u), FormatDuration(dur), int64(maxRunRecords))
-				} else {
-					d.at(n.path+".input", "its inputs together bring up to %s records in %s; a run counts at most 2^53 = %d records per operator", approx(u), FormatDuration(dur), int64(maxRunRecords))
-				}
-			}
+			u = r.operatorRecords(n, in, inputOver, dur)
 		default:
 			u = in
 			if u > maxRunRecords && !inputOver {
@@ -100,6 +83,38 @@ func (r *resolver) bounds() {
 		d.at("sinks", "together the sinks write up to %s records in %s; a run counts at most 2^53 = %d records in all", approx(written), FormatDuration(dur), int64(maxRunRecords))
 	}
 	r.stateBounds()
+}
+
+// sourceRecords bounds what a source produces: its peak rate over the run
+// and its initial backlog. Past the bound, the field responsible is named.
+func (r *resolver) sourceRecords(n *node, dur sim.Time) float64 {
+	peak, field := peakRate(n.src.Rate)
+	backlog := float64(*n.src.InitialBacklog)
+	u := peak*dur.Seconds() + backlog
+	if u > maxRunRecords {
+		if backlog > maxRunRecords {
+			r.d.at(n.path+".initial-backlog", "%s records are more than a run counts (at most 2^53 = %d records per operator)", approx(backlog), int64(maxRunRecords))
+		} else {
+			r.d.at(n.path+".rate"+field, "the source produces up to %s records in %s (%s/s at its peak); a run counts at most 2^53 = %d records per operator: lower the rate or the duration", approx(u), FormatDuration(dur), approx(peak), int64(maxRunRecords))
+		}
+	}
+	return u
+}
+
+// operatorRecords bounds what an operator emits from in records: its
+// selectivity is responsible when it alone passes the bound, else its
+// inputs (unless one of them is over already).
+func (r *resolver) operatorRecords(n *node, in float64, inputOver bool, dur sim.Time) float64 {
+	sel := *n.op.Selectivity
+	u := in * sel
+	if u > maxRunRecords && !inputOver {
+		if sel > 1 && in <= maxRunRecords {
+			r.d.at(n.path+".selectivity", "%s records out per record in makes up to %s records in %s; a run counts at most 2^53 = %d records per operator", approx(sel), approx(u), FormatDuration(dur), int64(maxRunRecords))
+		} else {
+			r.d.at(n.path+".input", "its inputs together bring up to %s records in %s; a run counts at most 2^53 = %d records per operator", approx(u), FormatDuration(dur), int64(maxRunRecords))
+		}
+	}
+	return u
 }
 
 // stateBounds refuses keyed state (keys × state per key) past maxRunBytes,

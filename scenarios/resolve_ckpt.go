@@ -215,10 +215,10 @@ func (r *resolver) failures(checkpointing bool) {
 	}
 }
 
-// ckptSpec converts checkpoint, restart, recovery and failure settings.
-func (r *resolver) ckptSpec(spec *models.Spec) {
-	sc, fs := r.sc, r.fs
-	spec.Restart = models.RestartStrategy{
+// restartSpec is the restart strategy from Flink's restart-strategy.* keys.
+func (r *resolver) restartSpec() models.RestartStrategy {
+	fs := r.fs
+	rs := models.RestartStrategy{
 		Kind:                   fs.str("restart-strategy.type"),
 		InitialBackoff:         fs.duration("restart-strategy.exponential-delay.initial-backoff"),
 		MaxBackoff:             fs.duration("restart-strategy.exponential-delay.max-backoff"),
@@ -231,15 +231,25 @@ func (r *resolver) ckptSpec(spec *models.Spec) {
 		MaxFailuresPerInterval: fs.int("restart-strategy.failure-rate.max-failures-per-interval"),
 		FailureRateInterval:    fs.duration("restart-strategy.failure-rate.failure-rate-interval"),
 	}
-	if spec.Restart.Kind == "failure-rate" {
-		spec.Restart.Delay = fs.duration("restart-strategy.failure-rate.delay")
+	if rs.Kind == "failure-rate" {
+		rs.Delay = fs.duration("restart-strategy.failure-rate.delay")
 	}
-	spec.Recovery = models.Recovery{
-		HeartbeatTimeout: fs.duration("heartbeat.timeout"),
-		Redeploy:         sim.Time(*sc.Recovery.Redeploy),
-		TaskManagerStart: sim.Time(*sc.Recovery.TaskManagerStart),
+	return rs
+}
+
+// recoverySpec is how long detecting a lost TaskManager and redeploying take.
+func (r *resolver) recoverySpec() models.Recovery {
+	return models.Recovery{
+		HeartbeatTimeout: r.fs.duration("heartbeat.timeout"),
+		Redeploy:         sim.Time(*r.sc.Recovery.Redeploy),
+		TaskManagerStart: sim.Time(*r.sc.Recovery.TaskManagerStart),
 	}
-	for _, f := range sc.Failures {
+}
+
+// failureSpecs are the injected failures in the order written.
+func (r *resolver) failureSpecs() []models.Failure {
+	var out []models.Failure
+	for _, f := range r.sc.Failures {
 		switch {
 		case f.TaskManagerLoss != nil:
 			l := f.TaskManagerLoss
@@ -253,7 +263,7 @@ func (r *resolver) ckptSpec(spec *models.Spec) {
 			if l.TaskManager != nil {
 				mf.TaskManager = *l.TaskManager
 			}
-			spec.Failures = append(spec.Failures, mf)
+			out = append(out, mf)
 		case f.CheckpointFailure != nil:
 			mf := models.Failure{Kind: models.FailCheckpoint}
 			if f.CheckpointFailure.At != nil {
@@ -262,17 +272,24 @@ func (r *resolver) ckptSpec(spec *models.Spec) {
 			if f.CheckpointFailure.Checkpoint != nil {
 				mf.Checkpoint = int64(*f.CheckpointFailure.Checkpoint)
 			}
-			spec.Failures = append(spec.Failures, mf)
+			out = append(out, mf)
 		case f.StorageSlowdown != nil:
 			e := f.StorageSlowdown
-			spec.Failures = append(spec.Failures, models.Failure{Kind: models.FailStorageSlowdown, At: sim.Time(e.At), For: sim.Time(e.For), Factor: *e.Factor})
+			out = append(out, models.Failure{Kind: models.FailStorageSlowdown, At: sim.Time(e.At), For: sim.Time(e.For), Factor: *e.Factor})
 		case f.StorageOutage != nil:
 			e := f.StorageOutage
-			spec.Failures = append(spec.Failures, models.Failure{Kind: models.FailStorageOutage, At: sim.Time(e.At), For: sim.Time(e.For)})
+			out = append(out, models.Failure{Kind: models.FailStorageOutage, At: sim.Time(e.At), For: sim.Time(e.For)})
 		}
 	}
+	return out
+}
+
+// checkpointingSpec is the checkpoint coordinator's, state backend's and
+// storage's settings; nil without execution.checkpointing.interval.
+func (r *resolver) checkpointingSpec() *models.Checkpointing {
+	sc, fs := r.sc, r.fs
 	if !fs.has("execution.checkpointing.interval") {
-		return
+		return nil
 	}
 	cs, sb := sc.CheckpointStorage, sc.StateBackend
 	c := &models.Checkpointing{
@@ -301,5 +318,5 @@ func (r *resolver) ckptSpec(spec *models.Spec) {
 	if cs.Throughput != nil {
 		c.Storage.Throughput = cs.Throughput.PerSecond
 	}
-	spec.Checkpointing = c
+	return c
 }

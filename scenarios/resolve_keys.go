@@ -12,34 +12,61 @@ import (
 
 // keys checks a keyed operator's key population and skew mitigations.
 func (r *resolver) keys(n *node) {
-	d, o := r.d, n.op
+	o := n.op
+	r.keyType(n)
+	if kd := o.KeyDistribution; kd != nil {
+		r.keyDistribution(kd, n.path+".key-distribution")
+	}
+	r.hotKeys(n)
+	if hp := o.HotKeyPartitioner; hp != nil {
+		r.hotKeyPartitioner(n, hp)
+	}
+	if sl := o.Salting; sl != nil {
+		r.salting(n, sl)
+	}
+	if o.MiniBatch != nil {
+		r.d.at(n.path+".mini-batch", "pre-aggregates records before a keyBy; on a keyed operator use salting (a partial stage) instead")
+	}
+}
+
+// keyType defaults key-type to long.
+func (r *resolver) keyType(n *node) {
+	o := n.op
 	switch o.KeyType {
 	case "":
 		o.KeyType = "long"
 	case "long", "string":
 	default:
-		d.at(n.path+".key-type", "must be long or string, not %q", o.KeyType)
+		r.d.at(n.path+".key-type", "must be long or string, not %q", o.KeyType)
 	}
-	if kd := o.KeyDistribution; kd != nil {
-		p := n.path + ".key-distribution"
-		switch {
-		case (kd.Zipf == nil) == (kd.HotSet == nil):
-			d.at(p, "needs exactly one of zipf (an exponent, e.g. 1.1) or hot-set ({keys: 1%%, share: 80%%})")
-		case kd.Zipf != nil && (*kd.Zipf <= 0 || *kd.Zipf > 10):
-			d.at(p+".zipf", "must be more than 0 and at most 10, not %g", *kd.Zipf)
-		case kd.HotSet != nil:
-			h := kd.HotSet
-			if h.Keys <= 0 || h.Keys >= 1 {
-				d.at(p+".hot-set.keys", "must be more than 0%% and less than 100%% of the keys")
-			}
-			if h.Share <= 0 || h.Share >= 1 {
-				d.at(p+".hot-set.share", "must be more than 0%% and less than 100%% of the records")
-			}
-			if h.Zipf != nil && (*h.Zipf < 0 || *h.Zipf > 10) {
-				d.at(p+".hot-set.zipf", "must be from 0 (uniform) to 10, not %g", *h.Zipf)
-			}
+}
+
+// keyDistribution checks that one distribution is given, within its range.
+func (r *resolver) keyDistribution(kd *KeyDistribution, p string) {
+	d := r.d
+	switch {
+	case (kd.Zipf == nil) == (kd.HotSet == nil):
+		d.at(p, "needs exactly one of zipf (an exponent, e.g. 1.1) or hot-set ({keys: 1%%, share: 80%%})")
+	case kd.Zipf != nil && (*kd.Zipf <= 0 || *kd.Zipf > 10):
+		d.at(p+".zipf", "must be more than 0 and at most 10, not %g", *kd.Zipf)
+	case kd.HotSet != nil:
+		h := kd.HotSet
+		if h.Keys <= 0 || h.Keys >= 1 {
+			d.at(p+".hot-set.keys", "must be more than 0%% and less than 100%% of the keys")
+		}
+		if h.Share <= 0 || h.Share >= 1 {
+			d.at(p+".hot-set.share", "must be more than 0%% and less than 100%% of the records")
+		}
+		if h.Zipf != nil && (*h.Zipf < 0 || *h.Zipf > 10) {
+			d.at(p+".hot-set.zipf", "must be from 0 (uniform) to 10, not %g", *h.Zipf)
 		}
 	}
+}
+
+// hotKeys checks each named hot key, then that together they stay under
+// every record.
+func (r *resolver) hotKeys(n *node) {
+	d, o := r.d, n.op
 	seen := map[string]bool{}
 	for i, h := range o.HotKeys {
 		p := n.path + ".hot-keys[" + strconv.Itoa(i) + "]"
@@ -67,60 +94,64 @@ func (r *resolver) keys(n *node) {
 	if peak, at := peakHotShare(o.HotKeys); peak >= 1 {
 		d.at(n.path+".hot-keys", "the hot keys carry %.4g%% of the records at %s; together they must stay under 100%%", peak*100, FormatDuration(at))
 	}
-	if hp := o.HotKeyPartitioner; hp != nil {
-		p := n.path + ".hot-key-partitioner"
-		if len(hp.Keys) == 0 && (hp.Top == nil || *hp.Top == 0) {
-			d.at(p, "needs keys (named hot keys) or top (the N most frequent keys)")
-		}
-		if hp.Top != nil && (*hp.Top < 0 || *hp.Top > 1000) {
-			d.at(p+".top", "must be from 0 to 1000, not %d", *hp.Top)
-		}
-		switch hp.Strategy {
-		case "":
-			hp.Strategy = "round-robin"
-		case "round-robin", "least-loaded":
-		default:
-			d.at(p+".strategy", "must be round-robin or least-loaded, not %q", hp.Strategy)
-		}
-		if o.Salting != nil {
-			d.at(p, "salting and a hot-key partitioner are alternatives; keep one")
-		}
+}
+
+// hotKeyPartitioner checks which keys it spreads and how, defaulting the
+// strategy to round-robin.
+func (r *resolver) hotKeyPartitioner(n *node, hp *HotKeyPartitioner) {
+	d := r.d
+	p := n.path + ".hot-key-partitioner"
+	if len(hp.Keys) == 0 && (hp.Top == nil || *hp.Top == 0) {
+		d.at(p, "needs keys (named hot keys) or top (the N most frequent keys)")
 	}
-	if sl := o.Salting; sl != nil {
-		p := n.path + ".salting"
-		if sl.Buckets < 2 || sl.Buckets > 1024 {
-			d.at(p+".buckets", "must be from 2 to 1024, not %d", sl.Buckets)
-		}
-		switch sl.Keys {
-		case "":
-			sl.Keys = "all"
-		case "all", "hot":
-		default:
-			d.at(p+".keys", "must be all or hot, not %q", sl.Keys)
-		}
-		if sl.HotShare == nil {
-			sl.HotShare = ptr(Fraction(0.001))
-		} else if *sl.HotShare <= 0 {
-			d.at(p+".hot-share", "must be more than 0%%")
-		}
-		if sl.EmitInterval == nil {
-			sl.EmitInterval = ptr(Duration(sim.Second))
-		} else if *sl.EmitInterval <= 0 {
-			d.at(p+".emit-interval", "must be more than 0s")
-		}
-		if sl.FinalCost == nil {
-			sl.FinalCost = o.Cost
-		}
-		if sl.FinalCost != nil {
-			r.dist(sl.FinalCost, p+".final-cost")
-		}
-		sl.FinalParallelism = ptr(r.parallelism(sl.FinalParallelism, p+".final-parallelism"))
-		if _, taken := r.byName[o.Name+"-final"]; taken {
-			d.at(p, "its final stage is named %s-final, which another node already uses", o.Name)
-		}
+	if hp.Top != nil && (*hp.Top < 0 || *hp.Top > 1000) {
+		d.at(p+".top", "must be from 0 to 1000, not %d", *hp.Top)
 	}
-	if o.MiniBatch != nil {
-		d.at(n.path+".mini-batch", "pre-aggregates records before a keyBy; on a keyed operator use salting (a partial stage) instead")
+	switch hp.Strategy {
+	case "":
+		hp.Strategy = "round-robin"
+	case "round-robin", "least-loaded":
+	default:
+		d.at(p+".strategy", "must be round-robin or least-loaded, not %q", hp.Strategy)
+	}
+	if n.op.Salting != nil {
+		d.at(p, "salting and a hot-key partitioner are alternatives; keep one")
+	}
+}
+
+// salting checks the buckets and fills the defaults of the two stages.
+func (r *resolver) salting(n *node, sl *Salting) {
+	d, o := r.d, n.op
+	p := n.path + ".salting"
+	if sl.Buckets < 2 || sl.Buckets > 1024 {
+		d.at(p+".buckets", "must be from 2 to 1024, not %d", sl.Buckets)
+	}
+	switch sl.Keys {
+	case "":
+		sl.Keys = "all"
+	case "all", "hot":
+	default:
+		d.at(p+".keys", "must be all or hot, not %q", sl.Keys)
+	}
+	if sl.HotShare == nil {
+		sl.HotShare = ptr(Fraction(0.001))
+	} else if *sl.HotShare <= 0 {
+		d.at(p+".hot-share", "must be more than 0%%")
+	}
+	if sl.EmitInterval == nil {
+		sl.EmitInterval = ptr(Duration(sim.Second))
+	} else if *sl.EmitInterval <= 0 {
+		d.at(p+".emit-interval", "must be more than 0s")
+	}
+	if sl.FinalCost == nil {
+		sl.FinalCost = o.Cost
+	}
+	if sl.FinalCost != nil {
+		r.dist(sl.FinalCost, p+".final-cost")
+	}
+	sl.FinalParallelism = ptr(r.parallelism(sl.FinalParallelism, p+".final-parallelism"))
+	if _, taken := r.byName[o.Name+"-final"]; taken {
+		d.at(p, "its final stage is named %s-final, which another node already uses", o.Name)
 	}
 }
 

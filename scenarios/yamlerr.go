@@ -38,134 +38,235 @@ func syntaxProblem(file string, data []byte, err error) Problem {
 		return Problem{File: file, Line: 1, Col: 1, Msg: "not valid YAML: " + raw}
 	}
 	msg := m[2]
-	hint := 1 // the line the parser names, 1-based
-	if m[1] != "" {
-		hint, _ = strconv.Atoi(m[1])
-		scanner := false
-		for _, s := range scannerErrors {
-			scanner = scanner || strings.HasPrefix(msg, s)
+	t := yamlText{file: file, lines: strings.Split(string(data), "\n")}
+	hint := min(max(parserLine(m[1], msg), 1), len(t.lines))
+	for _, r := range syntaxRules {
+		if r.match(msg) {
+			if p, ok := r.locate(t, msg, hint); ok {
+				return p
+			}
+			break
 		}
-		if !scanner {
-			hint++
-		}
 	}
-	lines := strings.Split(string(data), "\n")
-	hint = min(max(hint, 1), len(lines))
-	at := func(line, col int, format string, a ...any) Problem {
-		return Problem{File: file, Line: line, Col: col, Msg: fmt.Sprintf(format, a...)}
-	}
-	firstText := func(line int) int { // column of a line's first non-blank character
-		l := lines[line-1]
-		return utf8.RuneCountInString(l[:len(l)-len(strings.TrimLeft(l, " \t"))]) + 1
-	}
-	col := func(line, byteIdx int) int { return utf8.RuneCountInString(lines[line-1][:byteIdx]) + 1 }
+	return t.at(hint, t.firstText(hint), "not valid YAML: %s", msg)
+}
 
-	switch {
-	case strings.HasPrefix(msg, "found character that cannot start any token"),
-		strings.HasPrefix(msg, "found a tab character that violates indentation"):
-		for i, l := range lines {
-			indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
-			if t := strings.IndexByte(indent, '\t'); t >= 0 && strings.TrimSpace(l) != "" {
-				return at(i+1, col(i+1, t), "tabs are not allowed for indentation in YAML; use spaces")
-			}
-		}
-		for i := hint - 1; i < len(lines); i++ {
-			if loc := reservedStart.FindStringSubmatchIndex(lines[i]); loc != nil {
-				c := lines[i][loc[2]:loc[3]]
-				return at(i+1, col(i+1, loc[2]), "%s cannot start a value in YAML (it is reserved); put the value in quotes, e.g. \"%s...\"", c, c)
-			}
-		}
-	case strings.HasPrefix(msg, "mapping values are not allowed in this context"):
-		l := lines[hint-1]
-		if seps := mappingColon.FindAllStringIndex(l, -1); len(seps) >= 2 {
-			return at(hint, col(hint, seps[1][0]), "a value cannot hold \": \" unless it is quoted, e.g. name: \"a: b\"")
-		}
-		return at(hint, firstText(hint), "this key is indented deeper than the keys above it, and the key above already has a value; align it with them")
-	case strings.HasPrefix(msg, "block sequence entries are not allowed in this context"):
-		l := lines[hint-1]
-		if i := strings.Index(l, ": -"); i >= 0 {
-			return at(hint, col(hint, i+2), "a list item (- ) cannot follow a key on the same line; start the list on the next line, indented")
-		}
-		return at(hint, firstText(hint), "a list item (- ) cannot be here; start the list on its own line under its key")
-	case strings.HasPrefix(msg, "could not find expected ':'"):
-		return at(hint, firstText(hint), "%q needs a ':' after it (key: value)", strings.TrimSpace(lines[hint-1]))
-	case strings.HasPrefix(msg, "found unexpected end of stream"):
-		for i, l := range lines {
-			if loc := openQuote.FindStringSubmatchIndex(l); loc != nil {
-				q := l[loc[2]:loc[3]]
-				if strings.Count(l[loc[3]:], q)%2 == 0 {
-					return at(i+1, col(i+1, loc[2]), "the quote %s opened here is never closed", q)
-				}
-			}
-		}
-		return at(hint, 1, "the file ends inside a quoted value; close its quote")
-	case strings.HasPrefix(msg, "found unknown escape character"):
-		for i, l := range lines {
-			if loc := badEscape.FindStringIndex(l); loc != nil {
-				return at(i+1, col(i+1, loc[1]-2), "%s is not an escape in a double-quoted value; write \\\\ for a backslash, or use single quotes", l[loc[1]-2:loc[1]])
-			}
-		}
-	case strings.HasPrefix(msg, "unknown anchor"):
-		name := strings.TrimSuffix(strings.TrimPrefix(msg, "unknown anchor '"), "' referenced")
-		for i, l := range lines {
-			if j := strings.Index(l, "*"+name); j >= 0 {
-				return at(i+1, col(i+1, j), "*%s refers to no anchor; define &%s before it", name, name)
-			}
-		}
-	case strings.HasPrefix(msg, "control characters are not allowed"):
-		for i, l := range lines {
-			for j, c := range l {
-				if c < 0x20 && c != '\t' && c != '\r' || c == 0x7f {
-					return at(i+1, col(i+1, j), "a control character (U+%04X) is not allowed; a scenario is plain text", c)
-				}
-			}
-		}
-	case strings.Contains(msg, "UTF-8") || strings.Contains(msg, "Unicode"):
-		for i, l := range lines {
-			if !utf8.ValidString(l) {
-				j := 0
-				for j < len(l) {
-					r, size := utf8.DecodeRuneInString(l[j:])
-					if r == utf8.RuneError && size <= 1 {
-						break
-					}
-					j += size
-				}
-				return at(i+1, col(i+1, j), "byte 0x%02X is not UTF-8 text; save the file as UTF-8", l[j])
-			}
-		}
-	case strings.HasPrefix(msg, "did not find expected key"):
-		return at(hint, firstText(hint), "this line does not line up with the keys or list items above it; indent it as the lines it belongs with")
-	case strings.HasPrefix(msg, "did not find expected '-' indicator"):
-		// The parser names the list's line: find the first line below it
-		// indented neither as an item ("- ") nor as an item's key.
-		if dash := firstText(hint); strings.HasPrefix(strings.TrimSpace(lines[hint-1]), "- ") {
-			for i := hint; i < len(lines); i++ {
-				if t := strings.TrimSpace(lines[i]); t == "" || strings.HasPrefix(t, "#") {
-					continue
-				}
-				if c := firstText(i + 1); c <= dash {
-					break
-				} else if c != dash+2 {
-					return at(i+1, c, "the items of a list must line up: every '- ' at the same column, an item's keys under its first")
-				}
-			}
-		}
-		return at(hint, firstText(hint), "the items of a list must line up: every '- ' at the same column, an item's keys under its first")
-	case strings.HasPrefix(msg, "did not find expected ',' or '}'"), strings.HasPrefix(msg, "did not find expected ',' or ']'"):
-		open, close := "{", "}"
-		if strings.HasSuffix(msg, "']'") {
-			open, close = "[", "]"
-		}
-		l := lines[hint-1]
-		if j := unclosed(l, open[0], close[0]); j >= 0 {
-			return at(hint, col(hint, j), "the %s opened here is not closed: a %s or a ',' between items is missing", open, close)
-		}
-		return at(hint, firstText(hint), "a %s on this line is not closed: a %s or a ',' between items is missing", open, close)
-	case strings.HasPrefix(msg, "found incompatible YAML document"):
-		return at(1, 1, "the %%YAML directive asks for a YAML version other than 1.x; remove it")
+// parserLine is the 1-based line the parser names (1 if it names none).
+func parserLine(num, msg string) int {
+	if num == "" {
+		return 1
 	}
-	return at(hint, firstText(hint), "not valid YAML: %s", msg)
+	hint, _ := strconv.Atoi(num)
+	for _, s := range scannerErrors {
+		if strings.HasPrefix(msg, s) {
+			return hint
+		}
+	}
+	return hint + 1
+}
+
+// yamlText is the scenario's text, split into lines, to find a problem in.
+type yamlText struct {
+	file  string
+	lines []string
+}
+
+func (t yamlText) at(line, col int, format string, a ...any) Problem {
+	return Problem{File: t.file, Line: line, Col: col, Msg: fmt.Sprintf(format, a...)}
+}
+
+// firstText is the column of a line's first non-blank character.
+func (t yamlText) firstText(line int) int {
+	l := t.lines[line-1]
+	return utf8.RuneCountInString(l[:len(l)-len(strings.TrimLeft(l, " \t"))]) + 1
+}
+
+// col is the column of a byte index on a line.
+func (t yamlText) col(line, byteIdx int) int {
+	return utf8.RuneCountInString(t.lines[line-1][:byteIdx]) + 1
+}
+
+// A syntaxRule matches a parser message and finds its cause in the text
+// (ok false when the text does not show it: the message is then reported
+// as the parser words it).
+type syntaxRule struct {
+	match  func(msg string) bool
+	locate func(t yamlText, msg string, hint int) (p Problem, ok bool)
+}
+
+// syntaxRules in the order they are tried; the first that matches decides.
+var syntaxRules = []syntaxRule{
+	{prefix("found character that cannot start any token", "found a tab character that violates indentation"), badTokenStart},
+	{prefix("mapping values are not allowed in this context"), mappingNotAllowed},
+	{prefix("block sequence entries are not allowed in this context"), listNotAllowed},
+	{prefix("could not find expected ':'"), missingColon},
+	{prefix("found unexpected end of stream"), unclosedQuote},
+	{prefix("found unknown escape character"), unknownEscape},
+	{prefix("unknown anchor"), unknownAnchor},
+	{prefix("control characters are not allowed"), controlCharacter},
+	{func(msg string) bool { return strings.Contains(msg, "UTF-8") || strings.Contains(msg, "Unicode") }, notUTF8},
+	{prefix("did not find expected key"), misalignedKey},
+	{prefix("did not find expected '-' indicator"), misalignedItem},
+	{prefix("did not find expected ',' or '}'", "did not find expected ',' or ']'"), unclosedBracket},
+	{prefix("found incompatible YAML document"), yamlVersion},
+}
+
+// prefix matches a message that starts with one of ps.
+func prefix(ps ...string) func(string) bool {
+	return func(msg string) bool {
+		for _, p := range ps {
+			if strings.HasPrefix(msg, p) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// badTokenStart: a tab in an indentation, else a reserved character
+// starting a value at or below the parser's line.
+func badTokenStart(t yamlText, _ string, hint int) (Problem, bool) {
+	for i, l := range t.lines {
+		indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+		if j := strings.IndexByte(indent, '\t'); j >= 0 && strings.TrimSpace(l) != "" {
+			return t.at(i+1, t.col(i+1, j), "tabs are not allowed for indentation in YAML; use spaces"), true
+		}
+	}
+	for i := hint - 1; i < len(t.lines); i++ {
+		if loc := reservedStart.FindStringSubmatchIndex(t.lines[i]); loc != nil {
+			c := t.lines[i][loc[2]:loc[3]]
+			return t.at(i+1, t.col(i+1, loc[2]), "%s cannot start a value in YAML (it is reserved); put the value in quotes, e.g. \"%s...\"", c, c), true
+		}
+	}
+	return Problem{}, false
+}
+
+// mappingNotAllowed: an unquoted ": " in a value, else a key indented
+// under a key that has a value.
+func mappingNotAllowed(t yamlText, _ string, hint int) (Problem, bool) {
+	l := t.lines[hint-1]
+	if seps := mappingColon.FindAllStringIndex(l, -1); len(seps) >= 2 {
+		return t.at(hint, t.col(hint, seps[1][0]), "a value cannot hold \": \" unless it is quoted, e.g. name: \"a: b\""), true
+	}
+	return t.at(hint, t.firstText(hint), "this key is indented deeper than the keys above it, and the key above already has a value; align it with them"), true
+}
+
+// listNotAllowed: a list item on its key's line, or anywhere else a list
+// cannot start.
+func listNotAllowed(t yamlText, _ string, hint int) (Problem, bool) {
+	l := t.lines[hint-1]
+	if i := strings.Index(l, ": -"); i >= 0 {
+		return t.at(hint, t.col(hint, i+2), "a list item (- ) cannot follow a key on the same line; start the list on the next line, indented"), true
+	}
+	return t.at(hint, t.firstText(hint), "a list item (- ) cannot be here; start the list on its own line under its key"), true
+}
+
+func missingColon(t yamlText, _ string, hint int) (Problem, bool) {
+	return t.at(hint, t.firstText(hint), "%q needs a ':' after it (key: value)", strings.TrimSpace(t.lines[hint-1])), true
+}
+
+// unclosedQuote: the first quote that opens a value and is not closed on
+// its line.
+func unclosedQuote(t yamlText, _ string, hint int) (Problem, bool) {
+	for i, l := range t.lines {
+		if loc := openQuote.FindStringSubmatchIndex(l); loc != nil {
+			q := l[loc[2]:loc[3]]
+			if strings.Count(l[loc[3]:], q)%2 == 0 {
+				return t.at(i+1, t.col(i+1, loc[2]), "the quote %s opened here is never closed", q), true
+			}
+		}
+	}
+	return t.at(hint, 1, "the file ends inside a quoted value; close its quote"), true
+}
+
+func unknownEscape(t yamlText, _ string, _ int) (Problem, bool) {
+	for i, l := range t.lines {
+		if loc := badEscape.FindStringIndex(l); loc != nil {
+			return t.at(i+1, t.col(i+1, loc[1]-2), "%s is not an escape in a double-quoted value; write \\\\ for a backslash, or use single quotes", l[loc[1]-2:loc[1]]), true
+		}
+	}
+	return Problem{}, false
+}
+
+func unknownAnchor(t yamlText, msg string, _ int) (Problem, bool) {
+	name := strings.TrimSuffix(strings.TrimPrefix(msg, "unknown anchor '"), "' referenced")
+	for i, l := range t.lines {
+		if j := strings.Index(l, "*"+name); j >= 0 {
+			return t.at(i+1, t.col(i+1, j), "*%s refers to no anchor; define &%s before it", name, name), true
+		}
+	}
+	return Problem{}, false
+}
+
+func controlCharacter(t yamlText, _ string, _ int) (Problem, bool) {
+	for i, l := range t.lines {
+		for j, c := range l {
+			if c < 0x20 && c != '\t' && c != '\r' || c == 0x7f {
+				return t.at(i+1, t.col(i+1, j), "a control character (U+%04X) is not allowed; a scenario is plain text", c), true
+			}
+		}
+	}
+	return Problem{}, false
+}
+
+// notUTF8: the first byte that does not decode.
+func notUTF8(t yamlText, _ string, _ int) (Problem, bool) {
+	for i, l := range t.lines {
+		if !utf8.ValidString(l) {
+			j := 0
+			for j < len(l) {
+				r, size := utf8.DecodeRuneInString(l[j:])
+				if r == utf8.RuneError && size <= 1 {
+					break
+				}
+				j += size
+			}
+			return t.at(i+1, t.col(i+1, j), "byte 0x%02X is not UTF-8 text; save the file as UTF-8", l[j]), true
+		}
+	}
+	return Problem{}, false
+}
+
+func misalignedKey(t yamlText, _ string, hint int) (Problem, bool) {
+	return t.at(hint, t.firstText(hint), "this line does not line up with the keys or list items above it; indent it as the lines it belongs with"), true
+}
+
+// misalignedItem: the parser names the list's line; the problem is the
+// first line below it indented neither as an item ("- ") nor as an item's
+// key.
+func misalignedItem(t yamlText, _ string, hint int) (Problem, bool) {
+	const what = "the items of a list must line up: every '- ' at the same column, an item's keys under its first"
+	if dash := t.firstText(hint); strings.HasPrefix(strings.TrimSpace(t.lines[hint-1]), "- ") {
+		for i := hint; i < len(t.lines); i++ {
+			if s := strings.TrimSpace(t.lines[i]); s == "" || strings.HasPrefix(s, "#") {
+				continue
+			}
+			if c := t.firstText(i + 1); c <= dash {
+				break
+			} else if c != dash+2 {
+				return t.at(i+1, c, what), true
+			}
+		}
+	}
+	return t.at(hint, t.firstText(hint), what), true
+}
+
+// unclosedBracket: the flow mapping or sequence left open on the parser's
+// line.
+func unclosedBracket(t yamlText, msg string, hint int) (Problem, bool) {
+	open, close := "{", "}"
+	if strings.HasSuffix(msg, "']'") {
+		open, close = "[", "]"
+	}
+	l := t.lines[hint-1]
+	if j := unclosed(l, open[0], close[0]); j >= 0 {
+		return t.at(hint, t.col(hint, j), "the %s opened here is not closed: a %s or a ',' between items is missing", open, close), true
+	}
+	return t.at(hint, t.firstText(hint), "a %s on this line is not closed: a %s or a ',' between items is missing", open, close), true
+}
+
+func yamlVersion(t yamlText, _ string, _ int) (Problem, bool) {
+	return t.at(1, 1, "the %%YAML directive asks for a YAML version other than 1.x; remove it"), true
 }
 
 var (

@@ -18,6 +18,7 @@ import (
 	"github.com/flinksim/flinksim/internal/atomicfile"
 	"github.com/flinksim/flinksim/plots"
 	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/scenarios"
 )
 
 type compareOptions struct {
@@ -78,19 +79,8 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 		return usageError{fmt.Errorf("nothing to compare: %s has no variants (add a variants: block)", arg)}
 	}
 	if o.from != "" {
-		for i, r := range runs {
-			if runs[i].res, err = readRun(filepath.Join(o.from, r.name), r.loaded.Spec.Name); err != nil {
-				return err
-			}
-			// The runs read must be the ones these flags describe.
-			want, err := r.loaded.Resolved()
-			if err != nil {
-				return err
-			}
-			path := filepath.Join(o.from, r.name, "scenario.resolved.yaml")
-			if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
-				return usageError{fmt.Errorf("--from %s: %s was made with other settings than %s with these flags (--seed, --duration, --set): compare with the flags it was run with, or run again", o.from, path, arg)}
-			}
+		if err := readRuns(runs, arg, o); err != nil {
+			return err
 		}
 	}
 	stage, err := stageRunOut(o.out)
@@ -99,17 +89,8 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 	}
 	defer stage.Abort()
 	if o.from == "" {
-		reportNotModelled(stderr, base.NotModelled)
-		if err := checkWork(runs, o.runOptions, reloader(file, data, o.runOptions), stderr); err != nil {
+		if err := makeRuns(stage.Dir, runs, base, file, data, o, stderr); err != nil {
 			return err
-		}
-		if err = runAll(runs, o.runOptions, stderr); err != nil {
-			return err
-		}
-		for _, r := range runs {
-			if err := writeOutputs(filepath.Join(stage.Dir, r.name), r.loaded, r.res, o.noPlots); err != nil {
-				return err
-			}
 		}
 	} else if sameDir(o.from, o.out) {
 		// The runs read stay part of the set; the comparison joins them.
@@ -117,38 +98,10 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	dir := stage.Dir
 	t := outcomeTable(runs)
-	var md bytes.Buffer
-	t.markdown(&md)
-	files := []string{"compare.md", "compare.csv"}
-	if err := writeFile(filepath.Join(dir, "compare.md"), func(w io.Writer) error { _, err := w.Write(md.Bytes()); return err }); err != nil {
+	files, err := writeComparison(stage.Dir, base, runs, t, o.noPlots)
+	if err != nil {
 		return err
-	}
-	if err := writeFile(filepath.Join(dir, "compare.csv"), func(w io.Writer) error { return outcomeCSV(w, runs) }); err != nil {
-		return err
-	}
-	if !o.noPlots {
-		var pr []plots.Run
-		for _, r := range runs {
-			pr = append(pr, plots.Run{Name: r.name, Result: r.res})
-		}
-		fig := plots.Compare(pr)
-		page := plots.Page{Title: base.Scenario.Name + ": variants compared", Tables: []plots.Table{{Header: t.header, Rows: t.rows}}}
-		for _, r := range runs {
-			page.Notes = append(page.Notes, r.name+": "+r.description)
-		}
-		if !fig.Empty() {
-			if err := fig.WriteFiles(dir, "compare"); err != nil {
-				return err
-			}
-			page.Figures = append(page.Figures, plots.NamedFigure{Title: "variants over each other", Figure: fig})
-			files = append(files, "compare.svg", "compare.png")
-		}
-		if err := plots.WriteIndex(filepath.Join(dir, "index.html"), page); err != nil {
-			return err
-		}
-		files = append(files, "index.html")
 	}
 	if err := stage.Commit(); err != nil {
 		return err
@@ -159,6 +112,82 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "outputs in %s: %s\n", o.out, strings.Join(files, ", "))
 	return nil
+}
+
+// readRuns reads the runs from --from, each of which must have been made
+// with the settings these flags describe.
+func readRuns(runs []runResult, arg string, o compareOptions) error {
+	var err error
+	for i, r := range runs {
+		if runs[i].res, err = readRun(filepath.Join(o.from, r.name), r.loaded.Spec.Name); err != nil {
+			return err
+		}
+		want, err := r.loaded.Resolved()
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(o.from, r.name, "scenario.resolved.yaml")
+		if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
+			return usageError{fmt.Errorf("--from %s: %s was made with other settings than %s with these flags (--seed, --duration, --set): compare with the flags it was run with, or run again", o.from, path, arg)}
+		}
+	}
+	return nil
+}
+
+// makeRuns simulates the runs (after the work estimate) and writes each
+// one's outputs in dir/<variant>/.
+func makeRuns(dir string, runs []runResult, base *scenarios.Loaded, file string, data []byte, o compareOptions, stderr io.Writer) error {
+	reportNotModelled(stderr, base.NotModelled)
+	if err := checkWork(runs, o.runOptions, reloader(file, data, o.runOptions), stderr); err != nil {
+		return err
+	}
+	if err := runAll(runs, o.runOptions, stderr); err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if err := writeOutputs(filepath.Join(dir, r.name), r.loaded, r.res, o.noPlots); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeComparison writes the outcome table (compare.md, compare.csv) and,
+// with plots, the runs over each other and index.html; it returns the
+// files written.
+func writeComparison(dir string, base *scenarios.Loaded, runs []runResult, t table, noPlots bool) ([]string, error) {
+	var md bytes.Buffer
+	t.markdown(&md)
+	files := []string{"compare.md", "compare.csv"}
+	if err := writeFile(filepath.Join(dir, "compare.md"), func(w io.Writer) error { _, err := w.Write(md.Bytes()); return err }); err != nil {
+		return nil, err
+	}
+	if err := writeFile(filepath.Join(dir, "compare.csv"), func(w io.Writer) error { return outcomeCSV(w, runs) }); err != nil {
+		return nil, err
+	}
+	if noPlots {
+		return files, nil
+	}
+	var pr []plots.Run
+	for _, r := range runs {
+		pr = append(pr, plots.Run{Name: r.name, Result: r.res})
+	}
+	fig := plots.Compare(pr)
+	page := plots.Page{Title: base.Scenario.Name + ": variants compared", Tables: []plots.Table{{Header: t.header, Rows: t.rows}}}
+	for _, r := range runs {
+		page.Notes = append(page.Notes, r.name+": "+r.description)
+	}
+	if !fig.Empty() {
+		if err := fig.WriteFiles(dir, "compare"); err != nil {
+			return nil, err
+		}
+		page.Figures = append(page.Figures, plots.NamedFigure{Title: "variants over each other", Figure: fig})
+		files = append(files, "compare.svg", "compare.png")
+	}
+	if err := plots.WriteIndex(filepath.Join(dir, "index.html"), page); err != nil {
+		return nil, err
+	}
+	return append(files, "index.html"), nil
 }
 
 // compareNames are the files compare writes beside the runs.

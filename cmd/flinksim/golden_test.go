@@ -33,25 +33,62 @@ func TestGoldenBuiltIns(t *testing.T) {
 	}
 	for _, b := range scenarios.Library() {
 		t.Run(b.Name, func(t *testing.T) {
-			got := builtInRun(t, b.Name).digests
-			path := filepath.Join("testdata", "golden", b.Name+".sha256")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to record)", err)
-			}
-			if got != string(want) {
-				t.Errorf("outputs of %s differ from %s:\n%s", b.Name, path, lineDiff(string(want), got))
-			}
+			checkGolden(t, b.Name, builtInRun(t, b.Name).digests)
 		})
+	}
+}
+
+// TestGoldenSweepAndCompare guards how sweep and compare fill their
+// outcomes as TestGoldenBuiltIns guards run: a 2x2 sweep of backpressure
+// (sink capacity below and above the source's rate, two partition counts)
+// and a compare of the checkpointed test scenario's base and variants (with
+// its TaskManager loss), each compared by the digests of its output files
+// (PNG and HTML left out) and of what it printed.
+func TestGoldenSweepAndCompare(t *testing.T) {
+	if raceDetector {
+		t.Skip("byte comparison of whole runs; make test runs this test without -race")
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"sweep-backpressure", []string{"sweep", "backpressure", "-j", "2", "--duration", "1m",
+			"--grid", "sinks.jdbc.capacity=40k/s,120k/s", "--grid", "sources.clicks.partitions=4,8"}},
+		{"compare-ckpt-variants", []string{"compare", "testdata/ckpt-variants.yaml", "-j", "2", "--duration", "3m"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			code, stdout, stderr := cli(t, append(c.args, "--out", out)...)
+			if code != 0 {
+				t.Fatalf("%s: code %d: %s", c.name, code, stderr)
+			}
+			printed := strings.ReplaceAll(stdout, out, "OUT")
+			got := digests(t, out) + fmt.Sprintf("stdout %d %x\n", len(printed), sha256.Sum256([]byte(printed)))
+			checkGolden(t, c.name, got)
+		})
+	}
+}
+
+// checkGolden compares digests with testdata/golden/NAME.sha256, or
+// records them there with -update.
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name+".sha256")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to record)", err)
+	}
+	if got != string(want) {
+		t.Errorf("outputs of %s differ from %s:\n%s", name, path, lineDiff(string(want), got))
 	}
 }
 

@@ -1,5 +1,3 @@
-// Command flinksim simulates Apache Flink jobs and their failure modes on a
-// virtual clock. Run "flinksim --help".
 package main
 
 import (

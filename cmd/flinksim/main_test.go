@@ -208,9 +208,22 @@ func TestVariantsAndCheckpointsJSON(t *testing.T) {
 			}
 		}
 	}
-	// checkpoints.json has the shape of GET /jobs/:jobid/checkpoints.
+	base := filepath.Join(a, "base")
+	n := checkCheckpointsREST(t, filepath.Join(base, "checkpoints.json"))
+	checkCheckpointDetails(t, filepath.Join(base, "checkpoint-details.json"), n)
+	checkSummaryCheckpoints(t, filepath.Join(base, "summary.json"))
+	if code, _, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "-j", "-1"); code != 2 || !strings.Contains(errs, "--jobs") {
+		t.Errorf("-j -1: code %d, %q", code, errs)
+	}
+}
+
+// checkCheckpointsREST checks that checkpoints.json has the shape of Flink's
+// GET /jobs/:jobid/checkpoints, and returns how many checkpoints its
+// history lists.
+func checkCheckpointsREST(t *testing.T, path string) int {
+	t.Helper()
 	var ck map[string]any
-	raw, _ := os.ReadFile(filepath.Join(a, "base", "checkpoints.json"))
+	raw, _ := os.ReadFile(path)
 	if err := json.Unmarshal(raw, &ck); err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +258,13 @@ func TestVariantsAndCheckpointsJSON(t *testing.T) {
 	if hist[0].(map[string]any)["id"].(float64) < hist[len(hist)-1].(map[string]any)["id"].(float64) {
 		t.Error("history is not newest first")
 	}
-	// checkpoint-details.json: per checkpoint and vertex, every subtask.
+	return len(hist)
+}
+
+// checkCheckpointDetails checks that checkpoint-details.json holds, per
+// checkpoint and vertex, every subtask.
+func checkCheckpointDetails(t *testing.T, path string, checkpoints int) {
+	t.Helper()
 	var det struct {
 		Checkpoints []struct {
 			ID    int64
@@ -255,26 +274,28 @@ func TestVariantsAndCheckpointsJSON(t *testing.T) {
 			}
 		}
 	}
-	raw, _ = os.ReadFile(filepath.Join(a, "base", "checkpoint-details.json"))
-	if err := json.Unmarshal(raw, &det); err != nil || len(det.Checkpoints) != len(hist) {
-		t.Fatalf("checkpoint-details.json: %v, %d checkpoints (want %d)", err, len(det.Checkpoints), len(hist))
+	raw, _ := os.ReadFile(path)
+	if err := json.Unmarshal(raw, &det); err != nil || len(det.Checkpoints) != checkpoints {
+		t.Fatalf("checkpoint-details.json: %v, %d checkpoints (want %d)", err, len(det.Checkpoints), checkpoints)
 	}
 	for _, task := range det.Checkpoints[0].Tasks {
 		if len(task.Subtasks) != task.NumSubtasks || task.Subtasks[0]["ack_timestamp"] == nil || task.Subtasks[0]["checkpoint"] == nil {
 			t.Errorf("subtasks %v", task.Subtasks)
 		}
 	}
+}
+
+// checkSummaryCheckpoints checks the checkpoint block of summary.json.
+func checkSummaryCheckpoints(t *testing.T, path string) {
+	t.Helper()
 	var sum map[string]any
-	raw, _ = os.ReadFile(filepath.Join(a, "base", "summary.json"))
+	raw, _ := os.ReadFile(path)
 	json.Unmarshal(raw, &sum)
 	cs := sum["checkpoints"].(map[string]any)
 	for _, k := range []string{"completed", "failed", "expired", "restarts", "duration_s", "size_max_bytes", "verdict"} {
 		if _, ok := cs[k]; !ok {
 			t.Errorf("summary.json checkpoints lacks %s", k)
 		}
-	}
-	if code, _, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "-j", "-1"); code != 2 || !strings.Contains(errs, "--jobs") {
-		t.Errorf("-j -1: code %d, %q", code, errs)
 	}
 }
 

@@ -58,34 +58,65 @@ Outcomes: ` + strings.Join(sweep.OutcomeNames(), ", ") + `.`,
 }
 
 func runPlan(arg string, o planOptions, stdout, stderr io.Writer) error {
-	key, rng, ok := strings.Cut(o.target, "=")
-	lo, hi, isRange := strings.Cut(rng, "..")
-	if !ok || !isRange || strings.TrimSpace(key) == "" {
-		return usageError{fmt.Errorf("--target %q: want key=lo..hi, e.g. flink.parallelism.default=1..64", o.target)}
-	}
-	if len(o.conds) == 0 {
-		return usageError{fmt.Errorf("give at least one --for condition, e.g. --for stable or --for latency_p99_s<=5")}
-	}
-	if o.replicas < 1 {
-		return usageError{fmt.Errorf("--replicas %d: must be at least 1", o.replicas)}
-	}
-	var conds []sweep.Condition
-	for _, s := range o.conds {
-		c, err := sweep.ParseCondition(s)
-		if err != nil {
-			return usageError{fmt.Errorf("--for %v", err)}
-		}
-		conds = append(conds, c)
+	s, err := planSearch(o)
+	if err != nil {
+		return err
 	}
 	file, data, base, err := loadScenario(arg, o.allSets())
 	if err != nil {
 		return err
 	}
-	// The memory of the runs at both ends of the range, before any runs.
+	if err := planMemory(file, data, s, o, stderr); err != nil {
+		return err
+	}
+	r := &sweep.Runner{File: file, Data: data, Sets: o.allSets(), Jobs: o.jobs}
+	answer, probes, err := s.Run(r, base.Spec.Seed)
+	if err != nil {
+		if _, isProblems := err.(scenarios.Problems); !isProblems && len(probes) == 0 {
+			return usageError{err}
+		}
+		return err
+	}
+	printPlan(stdout, s, answer, probes, o)
+	if answer == "" {
+		return exitStatus(exitNoAnswer)
+	}
+	return nil
+}
+
+// planSearch reads the search from --target, --for, --largest and
+// --replicas.
+func planSearch(o planOptions) (sweep.Search, error) {
+	key, rng, ok := strings.Cut(o.target, "=")
+	lo, hi, isRange := strings.Cut(rng, "..")
+	if !ok || !isRange || strings.TrimSpace(key) == "" {
+		return sweep.Search{}, usageError{fmt.Errorf("--target %q: want key=lo..hi, e.g. flink.parallelism.default=1..64", o.target)}
+	}
+	if len(o.conds) == 0 {
+		return sweep.Search{}, usageError{fmt.Errorf("give at least one --for condition, e.g. --for stable or --for latency_p99_s<=5")}
+	}
+	if o.replicas < 1 {
+		return sweep.Search{}, usageError{fmt.Errorf("--replicas %d: must be at least 1", o.replicas)}
+	}
+	var conds []sweep.Condition
+	for _, s := range o.conds {
+		c, err := sweep.ParseCondition(s)
+		if err != nil {
+			return sweep.Search{}, usageError{fmt.Errorf("--for %v", err)}
+		}
+		conds = append(conds, c)
+	}
+	return sweep.Search{Key: strings.TrimSpace(key), Lo: strings.TrimSpace(lo), Hi: strings.TrimSpace(hi), Largest: o.largest,
+		Conditions: conds, Replicas: o.replicas}, nil
+}
+
+// planMemory checks the memory of the runs at both ends of the range,
+// before any runs.
+func planMemory(file string, data []byte, s sweep.Search, o planOptions, stderr io.Writer) error {
 	var specs []models.Spec
 	var ends []string
-	for _, v := range []string{lo, hi} {
-		set := strings.TrimSpace(key) + "=" + strings.TrimSpace(v)
+	for _, v := range []string{s.Lo, s.Hi} {
+		set := s.Key + "=" + v
 		l, err := scenarios.LoadVariant(file, data, append(o.allSets(), set), scenarios.BaseName)
 		if err != nil {
 			return err
@@ -96,21 +127,14 @@ func runPlan(arg string, o planOptions, stdout, stderr io.Writer) error {
 	if jobs == 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
-	if err := checkMemory(specs, ends, min(jobs, o.replicas), o.maxMemory, stderr); err != nil {
-		return err
-	}
-	s := sweep.Search{Key: strings.TrimSpace(key), Lo: strings.TrimSpace(lo), Hi: strings.TrimSpace(hi), Largest: o.largest,
-		Conditions: conds, Replicas: o.replicas}
-	r := &sweep.Runner{File: file, Data: data, Sets: o.allSets(), Jobs: o.jobs}
-	answer, probes, err := s.Run(r, base.Spec.Seed)
-	if err != nil {
-		if _, isProblems := err.(scenarios.Problems); !isProblems && len(probes) == 0 {
-			return usageError{err}
-		}
-		return err
-	}
+	return checkMemory(specs, ends, min(jobs, o.replicas), o.maxMemory, stderr)
+}
+
+// printPlan prints the answer and a table of the values tried, each with
+// its worst replica per condition.
+func printPlan(stdout io.Writer, s sweep.Search, answer string, probes []sweep.Probe, o planOptions) {
 	var names []string
-	for _, c := range conds {
+	for _, c := range s.Conditions {
 		names = append(names, c.String())
 	}
 	want := "smallest"
@@ -125,7 +149,7 @@ func runPlan(arg string, o planOptions, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%d value(s) tried, %d run(s) each:\n", len(probes), o.replicas)
 	t := table{header: []string{s.Key, "meets"}}
-	for _, c := range conds {
+	for _, c := range s.Conditions {
 		t.header = append(t.header, c.Outcome+" (worst)")
 	}
 	for _, p := range probes {
@@ -133,16 +157,12 @@ func runPlan(arg string, o planOptions, stdout, stderr io.Writer) error {
 		if p.OK {
 			row[1] = "yes"
 		}
-		for _, c := range conds {
+		for _, c := range s.Conditions {
 			row = append(row, worst(p.Records, c))
 		}
 		t.rows = append(t.rows, row)
 	}
 	t.text(stdout)
-	if answer == "" {
-		return exitStatus(exitNoAnswer)
-	}
-	return nil
 }
 
 // worst is the replica value furthest from meeting the condition.

@@ -221,31 +221,17 @@ func runSweep(arg string, o sweepOptions, stdin io.Reader, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	points, shard, shards := plan.Points, 0, 0
-	switch {
-	case o.shard != "" && o.shards > 0:
-		return usageError{fmt.Errorf("give --shard i/n or --shards n, not both")}
-	case o.shard != "":
-		if shard, shards, err = sweep.ParseShard(o.shard); err != nil {
-			return usageError{err}
-		}
-	case o.shards > 0:
-		shards = o.shards
-		if shard, err = shardFromEnv(shards); err != nil {
-			return err
-		}
+	shard, shards, err := sweepShard(o)
+	if err != nil {
+		return err
 	}
+	points := plan.Points
 	if shards > 0 {
 		points = plan.Shard(shard, shards)
 	}
-	_, statErr := os.Stat(o.out)
-	created := os.IsNotExist(statErr)
-	if err := writableDir(o.out); err != nil {
+	path, created, err := sweepOut(o.out, shard, shards)
+	if err != nil {
 		return err
-	}
-	path := filepath.Join(o.out, "points.jsonl")
-	if shards > 0 {
-		path = shardFile(o.out, shard, shards)
 	}
 	journal, done, err := sweep.OpenJournal(sweep.JournalPath(path), r, points)
 	if err != nil {
@@ -267,16 +253,7 @@ func runSweep(arg string, o sweepOptions, stdin io.Reader, stdout, stderr io.Wri
 	}()
 	todo := points
 	if len(done) > 0 {
-		got := map[string]bool{}
-		for _, rec := range done {
-			got[fmt.Sprintf("%s#%d", rec.Key, rec.Replica)] = true
-		}
-		todo = nil
-		for _, pt := range points {
-			if !got[fmt.Sprintf("%s#%d", pt.Key, pt.Replica)] {
-				todo = append(todo, pt)
-			}
-		}
+		todo = notDone(points, done)
 		fmt.Fprintf(stderr, "flinksim: resuming: %d of %d runs already done (kept in %s)\n", len(done), len(points), journal.Path)
 	}
 	// The size first (a count), then every point's values (loading each
@@ -290,17 +267,8 @@ func runSweep(arg string, o sweepOptions, stdin io.Reader, stdout, stderr io.Wri
 	started = true
 	setInterruptNote(fmt.Sprintf("; finished runs are kept in %s: the same command resumes the sweep", journal.Path))
 	defer setInterruptNote("")
-	var bar *progressbar.ProgressBar
-	if isTerminal(stderr) && len(todo) > 0 {
-		bar = progressbar.NewOptions(len(todo), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("sweep"),
-			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
-		r.Progress = func(done, total int) { bar.Set(done) }
-	}
 	r.Finished = journal.Append
-	recs, err := r.Run(todo)
-	if bar != nil {
-		bar.Finish()
-	}
+	recs, err := runPoints(r, todo, stderr)
 	if err != nil {
 		return err
 	}
@@ -317,6 +285,72 @@ func runSweep(arg string, o sweepOptions, stdin io.Reader, stdout, stderr io.Wri
 	}
 	// The journal is in the directory the finished set replaces.
 	return finishSweep(plan, recs, o, stdout)
+}
+
+// sweepOut checks that the sweep can write in dir (creating it, and saying
+// whether it did) and returns the path of its records: points.jsonl, or the
+// shard's file.
+func sweepOut(dir string, shard, shards int) (path string, created bool, err error) {
+	_, statErr := os.Stat(dir)
+	created = os.IsNotExist(statErr)
+	if err := writableDir(dir); err != nil {
+		return "", false, err
+	}
+	path = filepath.Join(dir, "points.jsonl")
+	if shards > 0 {
+		path = shardFile(dir, shard, shards)
+	}
+	return path, created, nil
+}
+
+// sweepShard is the slice to run: from --shard i/n, or --shards n with the
+// index from the environment; shards 0 runs the whole plan.
+func sweepShard(o sweepOptions) (shard, shards int, err error) {
+	switch {
+	case o.shard != "" && o.shards > 0:
+		return 0, 0, usageError{fmt.Errorf("give --shard i/n or --shards n, not both")}
+	case o.shard != "":
+		if shard, shards, err = sweep.ParseShard(o.shard); err != nil {
+			return 0, 0, usageError{err}
+		}
+	case o.shards > 0:
+		shards = o.shards
+		if shard, err = shardFromEnv(shards); err != nil {
+			return 0, 0, err
+		}
+	}
+	return shard, shards, nil
+}
+
+// notDone is the points of a resumed sweep whose runs the journal does not
+// hold.
+func notDone(points []sweep.Point, done []sweep.Record) []sweep.Point {
+	got := map[string]bool{}
+	for _, rec := range done {
+		got[fmt.Sprintf("%s#%d", rec.Key, rec.Replica)] = true
+	}
+	var todo []sweep.Point
+	for _, pt := range points {
+		if !got[fmt.Sprintf("%s#%d", pt.Key, pt.Replica)] {
+			todo = append(todo, pt)
+		}
+	}
+	return todo
+}
+
+// runPoints runs the points, with a progress bar on a terminal.
+func runPoints(r *sweep.Runner, todo []sweep.Point, stderr io.Writer) ([]sweep.Record, error) {
+	var bar *progressbar.ProgressBar
+	if isTerminal(stderr) && len(todo) > 0 {
+		bar = progressbar.NewOptions(len(todo), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("sweep"),
+			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
+		r.Progress = func(done, total int) { bar.Set(done) }
+	}
+	recs, err := r.Run(todo)
+	if bar != nil {
+		bar.Finish()
+	}
+	return recs, err
 }
 
 func mergeSweep(arg string, files []string, o sweepOptions, stdout, stderr io.Writer) error {

@@ -91,44 +91,12 @@ const maxProbes = 24
 // probe's). It returns the answer ("" when no value in the range meets the
 // conditions) and every probe in the order tried.
 func (s Search) Run(r *Runner, seed uint64) (answer string, probes []Probe, err error) {
-	lo, kind, err := scenarios.ParseQuantity(s.Lo)
+	lo, hi, kind, err := s.span()
 	if err != nil {
-		return "", nil, fmt.Errorf("%s: %v", s.Key, err)
-	}
-	hi, kind2, err := scenarios.ParseQuantity(s.Hi)
-	if err != nil {
-		return "", nil, fmt.Errorf("%s: %v", s.Key, err)
-	}
-	if kind != kind2 || hi <= lo {
-		return "", nil, fmt.Errorf("%s: range %s..%s must go from low to high in one kind of unit", s.Key, s.Lo, s.Hi)
+		return "", nil, err
 	}
 	integer := kind == scenarios.QPlain && lo == math.Trunc(lo) && hi == math.Trunc(hi)
-	probe := func(v float64, written string) (bool, error) {
-		if written == "" {
-			written = scenarios.FormatQuantity(v, kind)
-		}
-		ax := scenarios.Axis{Key: s.Key, Values: []string{written}, Nums: []float64{v}, Kind: kind}
-		plan, err := NewPlan([]scenarios.Axis{ax}, max(s.Replicas, 1), seed)
-		if err != nil {
-			return false, err
-		}
-		r.Plan = plan
-		if err := r.Check(plan.Points); err != nil {
-			return false, err
-		}
-		recs, err := r.Run(plan.Points)
-		if err != nil {
-			return false, err
-		}
-		ok := true
-		for _, rec := range recs {
-			for _, c := range s.Conditions {
-				ok = ok && c.Holds(rec.Outcome)
-			}
-		}
-		probes = append(probes, Probe{Value: written, Num: v, OK: ok, Records: recs})
-		return ok, nil
-	}
+	p := &prober{s: s, r: r, seed: seed, kind: kind}
 	// good is the end of the range expected to meet the conditions.
 	good, bad, goodW, badW := hi, lo, s.Hi, s.Lo
 	if s.Largest {
@@ -137,47 +105,110 @@ func (s Search) Run(r *Runner, seed uint64) (answer string, probes []Probe, err 
 	// Both ends first: the outcome may improve the other way than assumed
 	// (a sink's latency: smaller is better), and then the end assumed bad
 	// is the answer.
-	okGood, err := probe(good, goodW)
+	okGood, err := p.probe(good, goodW)
 	if err != nil {
-		return "", probes, err
+		return "", p.probes, err
 	}
-	okBad, err := probe(bad, badW)
+	okBad, err := p.probe(bad, badW)
 	switch {
 	case err != nil:
-		return "", probes, err
+		return "", p.probes, err
 	case okBad:
-		return badW, probes, nil
+		return badW, p.probes, nil
 	case !okGood:
-		return "", probes, nil
+		return "", p.probes, nil
 	}
 	answer = goodW
-	for len(probes) < maxProbes {
-		mid := (good + bad) / 2
-		if integer {
-			mid = math.Floor(mid)
-			if s.Largest {
-				mid = math.Ceil((good + bad) / 2)
-			}
-			if mid == good || mid == bad {
-				break
-			}
-		} else {
-			mid = roundSig(mid, 3)
-			if math.Abs(good-bad) <= 0.01*math.Max(math.Abs(good), math.Abs(bad)) || mid == good || mid == bad {
-				break
-			}
+	for len(p.probes) < maxProbes {
+		mid, more := s.midpoint(good, bad, integer)
+		if !more {
+			break
 		}
-		ok, err := probe(mid, "")
+		ok, err := p.probe(mid, "")
 		if err != nil {
-			return "", probes, err
+			return "", p.probes, err
 		}
 		if ok {
-			good, answer = mid, probes[len(probes)-1].Value
+			good, answer = mid, p.probes[len(p.probes)-1].Value
 		} else {
 			bad = mid
 		}
 	}
-	return answer, probes, nil
+	return answer, p.probes, nil
+}
+
+// span parses the range: both ends in one kind of unit, low to high.
+func (s Search) span() (lo, hi float64, kind scenarios.Quantity, err error) {
+	lo, kind, err = scenarios.ParseQuantity(s.Lo)
+	if err != nil {
+		return 0, 0, kind, fmt.Errorf("%s: %v", s.Key, err)
+	}
+	hi, kind2, err := scenarios.ParseQuantity(s.Hi)
+	if err != nil {
+		return 0, 0, kind, fmt.Errorf("%s: %v", s.Key, err)
+	}
+	if kind != kind2 || hi <= lo {
+		return 0, 0, kind, fmt.Errorf("%s: range %s..%s must go from low to high in one kind of unit", s.Key, s.Lo, s.Hi)
+	}
+	return lo, hi, kind, nil
+}
+
+// midpoint is the next value to probe between good and bad: an integer
+// rounded towards bad's side when the range is integral, else rounded to 3
+// significant digits; false once the range is down to one step or 1%.
+func (s Search) midpoint(good, bad float64, integer bool) (float64, bool) {
+	mid := (good + bad) / 2
+	if integer {
+		mid = math.Floor(mid)
+		if s.Largest {
+			mid = math.Ceil((good + bad) / 2)
+		}
+		return mid, mid != good && mid != bad
+	}
+	mid = roundSig(mid, 3)
+	if math.Abs(good-bad) <= 0.01*math.Max(math.Abs(good), math.Abs(bad)) || mid == good || mid == bad {
+		return mid, false
+	}
+	return mid, true
+}
+
+// prober runs the probes of one search and keeps them.
+type prober struct {
+	s      Search
+	r      *Runner
+	seed   uint64
+	kind   scenarios.Quantity
+	probes []Probe
+}
+
+// probe runs the replicas of one value (written as given, or formatted) and
+// reports whether every run meets every condition.
+func (p *prober) probe(v float64, written string) (bool, error) {
+	s, r := p.s, p.r
+	if written == "" {
+		written = scenarios.FormatQuantity(v, p.kind)
+	}
+	ax := scenarios.Axis{Key: s.Key, Values: []string{written}, Nums: []float64{v}, Kind: p.kind}
+	plan, err := NewPlan([]scenarios.Axis{ax}, max(s.Replicas, 1), p.seed)
+	if err != nil {
+		return false, err
+	}
+	r.Plan = plan
+	if err := r.Check(plan.Points); err != nil {
+		return false, err
+	}
+	recs, err := r.Run(plan.Points)
+	if err != nil {
+		return false, err
+	}
+	ok := true
+	for _, rec := range recs {
+		for _, c := range s.Conditions {
+			ok = ok && c.Holds(rec.Outcome)
+		}
+	}
+	p.probes = append(p.probes, Probe{Value: written, Num: v, OK: ok, Records: recs})
+	return ok, nil
 }
 
 // roundSig rounds to n significant digits, so probed values read well

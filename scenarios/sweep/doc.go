@@ -7,4 +7,13 @@
 //
 // Results depend only on the plan: not on -j, on the shard layout, or on
 // the order in which points run.
+//
+// Files:
+//
+//	plan.go     Plan and Point: the grid's points, keys, seeds, shards
+//	run.go      Runner: checks and runs points in parallel
+//	outcome.go  Outcome: what a run's result says, by name
+//	record.go   Record: one run as a JSON line; reading, merging, statistics per point
+//	journal.go  the journal of finished runs that a resumed sweep skips
+//	bisect.go   Search: bisection for the value that meets conditions
 package sweep

@@ -1,0 +1,20 @@
+// Command flinksim simulates Apache Flink jobs and their failure modes on a
+// virtual clock. Run "flinksim --help".
+//
+// Files:
+//
+//	main.go      the entry point: memory limit, signals, exit code
+//	root.go      the root command, exit codes, reading a scenario argument
+//	run.go       flinksim run: one scenario (or its variants), its outputs and dashboard
+//	variants.go  a scenario's variants: planned, run in parallel, printed side by side
+//	compare.go   flinksim compare: runs made now or read back, drawn over each other
+//	sweep.go     flinksim sweep (+ plan, merge): grids, shards, the resumable journal
+//	charts.go    a sweep's charts and table: units of axes and outcomes, bands and grids
+//	plan.go      flinksim plan: bisection for the smallest (or largest) value that meets conditions
+//	estimate.go  work estimates before anything runs: memory, a short probe of wall time
+//	list.go      flinksim list, schema and validate
+//	print.go     the human summary of a run
+//	table.go     small tables as aligned text and Markdown; the outcome table of runs, and its CSV
+//	outputs.go   output directories: --out checks, staging, atomic files
+//	signals.go   SIGINT and SIGTERM: temporaries removed, a note, exit 128+signal
+package main

@@ -1,0 +1,241 @@
+package scenarios
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/models/partitioning"
+)
+
+// consumer resolves an operator or a sink: inputs, exchange, parallelism.
+func (r *resolver) consumer(n *node) {
+	var par *int
+	var chaining **bool
+	var cost **Dist
+	if n.op != nil {
+		par, chaining, cost = n.op.Parallelism, &n.op.Chaining, &n.op.Cost
+	} else {
+		par, chaining, cost = n.sink.Parallelism, &n.sink.Chaining, &n.sink.Cost
+	}
+	n.parallelism = r.parallelism(par, n.path+".parallelism")
+	if len(n.inputs) == 0 {
+		n.inputs = r.defaultInput(n)
+	}
+	ins := r.inputs(n)
+	n.recordSize = defaultRecordSize // only while the input is unresolved
+	if len(ins) > 0 {
+		n.recordSize = ins[0].recordSize
+	}
+	keyed := n.op != nil && (n.op.KeyBy != "" || n.op.Keys != nil)
+	r.exchange(n, ins, keyed)
+	if n.op != nil {
+		n.op.Input, n.op.Exchange = Inputs(n.inputs), n.exchange
+		n.op.Parallelism = ptr(n.parallelism)
+		r.operator(n, keyed)
+	} else {
+		n.sink.Input, n.sink.Exchange = Inputs(n.inputs), n.exchange
+		n.sink.Parallelism = ptr(n.parallelism)
+		r.sink(n)
+	}
+	if *cost == nil {
+		*cost = &Dist{Constant: ptr(Duration(0))}
+	}
+	r.dist(*cost, n.path+".cost")
+	if *chaining == nil {
+		*chaining = ptr(true)
+	}
+}
+
+// inputs returns the nodes n reads, reporting each input that names no
+// node, n itself, a sink, or a node declared later (a cycle, or the wrong
+// order).
+func (r *resolver) inputs(n *node) []*node {
+	d := r.d
+	var ins []*node
+	for _, name := range n.inputs {
+		in, ok := r.byName[name]
+		if ok && in != n {
+			in.consumers++ // counted even when the edge is refused below, to report one problem, not two
+		}
+		switch {
+		case !ok:
+			r.unknownInput(n, name)
+		case in == n:
+			d.at(n.path+".input", "a node cannot read itself")
+		case in.kind == models.KindSink:
+			d.at(n.path+".input", "%q is a sink; sinks have no output", name)
+		case r.index(in) > r.index(n):
+			if cycle := r.cycle(n, in); cycle != nil {
+				d.at(n.path+".input", "%s is a cycle: a job graph must be acyclic", strings.Join(cycle, " -> "))
+			} else {
+				d.at(n.path+".input", "%q is declared after %q; declare nodes in the order data flows", name, n.name)
+			}
+		default:
+			ins = append(ins, in)
+		}
+	}
+	return ins
+}
+
+// unknownInput reports an input that names no node, with the closest name
+// or the list of names.
+func (r *resolver) unknownInput(n *node, name string) {
+	names := make([]string, 0, len(r.byName))
+	for k := range r.byName {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	if s, near := closest(name, names); near {
+		r.d.at(n.path+".input", "no node is named %q; did you mean %q?", name, s)
+	} else {
+		r.d.at(n.path+".input", "no node is named %q (nodes: %s)", name, strings.Join(names, ", "))
+	}
+}
+
+// exchange resolves how n reads its inputs: keyBy for a keyed operator,
+// else forward when the parallelism allows it, else rebalance (Flink's
+// StreamGraph default); one written is checked against the keys and the
+// parallelism.
+func (r *resolver) exchange(n *node, ins []*node, keyed bool) {
+	d := r.d
+	switch n.exchange {
+	case "":
+		switch {
+		case keyed:
+			n.exchange = "keyBy"
+		case len(ins) > 0 && ins[0].parallelism == n.parallelism:
+			n.exchange = "forward"
+		default:
+			n.exchange = "rebalance"
+		}
+	case "forward":
+		for _, in := range ins {
+			if in.parallelism != n.parallelism {
+				d.at(n.path+".exchange", "forward needs equal parallelism, but %s has %d and %s has %d; use rebalance", in.name, in.parallelism, n.name, n.parallelism)
+			}
+		}
+	case "rebalance", "keyBy":
+	default:
+		d.at(n.path+".exchange", "must be forward, rebalance or keyBy, not %q", n.exchange)
+	}
+	if n.exchange == "keyBy" && !keyed {
+		d.at(n.path+".exchange", "keyBy needs key-by and keys on %s", n.name)
+	}
+	if keyed && n.exchange != "keyBy" && (n.exchange == "forward" || n.exchange == "rebalance") {
+		d.at(n.path+".exchange", "contradicts key-by: a keyed operator reads through keyBy")
+	}
+}
+
+// cycle returns the nodes of a cycle through the edge from in to n, in the
+// order data flows (n -> ... -> in -> n), or nil if in does not read n.
+func (r *resolver) cycle(n, in *node) []string {
+	seen := map[*node]bool{}
+	var path []string // in, what in reads, and so on, back to n
+	var reads func(m *node) bool
+	reads = func(m *node) bool {
+		if seen[m] {
+			return false
+		}
+		seen[m] = true
+		path = append(path, m.name)
+		if m == n {
+			return true
+		}
+		for _, name := range m.inputs {
+			if up, ok := r.byName[name]; ok && reads(up) {
+				return true
+			}
+		}
+		path = path[:len(path)-1]
+		return false
+	}
+	if !reads(in) {
+		return nil
+	}
+	slices.Reverse(path)
+	return append(path, n.name)
+}
+
+func (r *resolver) index(n *node) int {
+	for i, m := range r.nodes {
+		if m == n {
+			return i
+		}
+	}
+	return -1
+}
+
+// defaultInput is the previous node: the previous operator, or for the first
+// operator the only source; a sink reads the last operator.
+func (r *resolver) defaultInput(n *node) []string {
+	var prev *node
+	for _, m := range r.nodes {
+		if m == n {
+			break
+		}
+		if m.kind != models.KindSink {
+			prev = m
+		}
+	}
+	sources := len(r.sc.Sources)
+	if prev == nil || (prev.kind == models.KindSource && sources > 1) {
+		r.d.at(n.path, "input is required: with %d sources flinksim cannot tell which one %s reads", sources, n.name)
+		return nil
+	}
+	return []string{prev.name}
+}
+
+func (r *resolver) operator(n *node, keyed bool) {
+	d, o := r.d, n.op
+	if o.Selectivity == nil {
+		o.Selectivity = ptr(1.0)
+	} else if s := *o.Selectivity; s <= 0 || s > 1e6 {
+		d.at(n.path+".selectivity", "must be more than 0 and at most 1e6 (records out per record in), not %g", s)
+	}
+	if o.RecordSize == nil {
+		o.RecordSize = ptr(Size(n.recordSize))
+	}
+	n.recordSize = r.recordSize(int64(*o.RecordSize), n.path+".record-size")
+	if keyed {
+		if o.KeyBy == "" {
+			d.at(n.path+".keys", "needs key-by (the key's name, e.g. user_id)")
+		}
+		if o.Keys == nil {
+			d.at(n.path+".key-by", "needs keys: the number of distinct keys, e.g. 1M")
+		} else if k := float64(*o.Keys); k < 1 || k != math.Trunc(k) || k > 1e15 {
+			d.at(n.path+".keys", "must be a whole number from 1 to 1e15, not %s", FormatCount(k))
+		}
+		if o.StatePerKey == nil {
+			o.StatePerKey = ptr(Size(0))
+		}
+		if o.StateWarm == nil {
+			o.StateWarm = ptr(false)
+		}
+		mp := r.fs.int("pipeline.max-parallelism")
+		where := "flink.pipeline.max-parallelism"
+		if o.MaxParallelism != nil {
+			mp, where = *o.MaxParallelism, n.path+".max-parallelism"
+		}
+		if mp == -1 {
+			mp = partitioning.DefaultMaxParallelism(n.parallelism)
+		}
+		if err := partitioning.CheckMaxParallelism(n.parallelism, mp); err != nil {
+			d.at(where, "%v (the parallelism of %s)", err, n.name)
+		}
+		o.MaxParallelism = ptr(mp)
+		r.keys(n)
+	} else {
+		r.notKeyed(n)
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"max-parallelism", o.MaxParallelism != nil}, {"state-per-key", o.StatePerKey != nil}, {"state-warm", o.StateWarm != nil}} {
+			if f.set {
+				d.at(n.path+"."+f.name, "only applies to a keyed operator (set key-by and keys)")
+			}
+		}
+	}
+}
