@@ -92,7 +92,8 @@ func traceRun(t *testing.T, spec Spec, from sim.Time) string {
 // failure settings. Defaults: Flink's network defaults, chaining on, one
 // slot per TaskManager, restart strategy none, recovery times as the
 // scenarios' defaults (heartbeat 50s, redeploy 10s, TaskManager start 30s),
-// and a storage that is a plain pipe (one file, no request latency).
+// and a storage that is a plain pipe (one file, no request latency, no
+// interference with processing).
 func parseJob(d *datadriven.TestData) (Spec, error) {
 	spec := Spec{
 		Name: "trace", Seed: 1, Duration: sim.Minute, Network: DefaultNetwork(), SlotsPerTaskManager: 1, Chaining: true,
@@ -100,8 +101,8 @@ func parseJob(d *datadriven.TestData) (Spec, error) {
 		Restart:  RestartStrategy{Kind: "none"},
 		Recovery: Recovery{HeartbeatTimeout: 50 * sim.Second, Redeploy: 10 * sim.Second, TaskManagerStart: 30 * sim.Second},
 	}
-	p := &argParser{}
-	p.each("job", d.CmdArgs, map[string]func(string){
+	p := &argParser{where: "job"}
+	p.each(d.CmdArgs, map[string]func(string){
 		"seed":          func(v string) { spec.Seed = uint64(p.int(v)) },
 		"duration":      func(v string) { spec.Duration = p.duration(v) },
 		"slots":         func(v string) { spec.SlotsPerTaskManager = int(p.int(v)) },
@@ -124,7 +125,7 @@ func parseJob(d *datadriven.TestData) (Spec, error) {
 
 // parseJobLine reads one line of a job:
 //
-//	source NAME [parallelism=1] [partitions=1] [rate=0] [backlog=0] [record=100B]
+//	source NAME [parallelism=1] [partitions=1] [rate=0] [backlog=0] [record=100B] [cost=0s]
 //	operator NAME input=(FROM:rebalance|keyBy|forward, ...) [parallelism=1] [cost=0s] [record=100B] [keys=N state-per-key=SIZE] [chain=true]
 //	sink NAME input=FROM [parallelism=1] [record=100B]
 //	checkpointing interval=D [timeout=10m] [min-pause=0s] [max-concurrent=1] [tolerable=0]
@@ -142,8 +143,8 @@ func parseJobLine(p *argParser, spec *Spec, cmd string, args []datadriven.CmdArg
 		spec.Nodes = append(spec.Nodes, parseNode(p, cmd, args[0].Key, args[1:]))
 	case "checkpointing":
 		c := &Checkpointing{Timeout: 10 * sim.Minute, MaxConcurrent: 1,
-			Storage: Storage{FileSize: 1 << 40, TransferThreads: 1}}
-		p.each(cmd, args, map[string]func(string){
+			Storage: Storage{FileSize: 1 << 40, TransferThreads: 1, UploadShareWhenBusy: 1}}
+		p.each(args, map[string]func(string){
 			"interval":       func(v string) { c.Interval = p.duration(v) },
 			"timeout":        func(v string) { c.Timeout = p.duration(v) },
 			"min-pause":      func(v string) { c.MinPause = p.duration(v) },
@@ -170,13 +171,13 @@ func parseJobLine(p *argParser, spec *Spec, cmd string, args []datadriven.CmdArg
 			p.fail("only fixed-delay is supported here")
 			return
 		}
-		p.each(cmd, args[1:], map[string]func(string){
+		p.each(args[1:], map[string]func(string){
 			"delay":    func(v string) { r.Delay = p.duration(v) },
 			"attempts": func(v string) { r.Attempts = int(p.int(v)) },
 		})
 		spec.Restart = r
 	case "fail":
-		p.each(cmd, args, map[string]func(string){
+		p.each(args, map[string]func(string){
 			"checkpoint": func(v string) {
 				spec.Failures = append(spec.Failures, Failure{Kind: FailCheckpoint, At: sim.Never, Checkpoint: p.int(v)})
 			},
@@ -200,6 +201,7 @@ func parseNode(p *argParser, cmd, name string, args []datadriven.CmdArg) Node {
 		opts["partitions"] = func(v string) { node.Kafka.Partitions = int(p.int(v)) }
 		opts["rate"] = func(v string) { node.Kafka.Rate = ConstantRate(float64(p.int(v))) }
 		opts["backlog"] = func(v string) { node.Kafka.InitialBacklog = p.int(v) }
+		opts["cost"] = func(v string) { node.Cost = sim.Constant{V: p.duration(v).Seconds()} }
 	case "operator", "sink":
 		node.Kind = KindOperator
 		if cmd == "sink" {
@@ -232,7 +234,7 @@ func parseNode(p *argParser, cmd, name string, args []datadriven.CmdArg) Node {
 			}
 		}
 	}
-	p.each(cmd, args, opts)
+	p.each(args, opts)
 	return node
 }
 
@@ -254,14 +256,14 @@ func (p *argParser) err() error {
 }
 
 // each calls the option of every argument; unknown keys are errors.
-func (p *argParser) each(cmd string, args []datadriven.CmdArg, opts map[string]func(string)) {
+func (p *argParser) each(args []datadriven.CmdArg, opts map[string]func(string)) {
 	for _, a := range args {
 		f, ok := opts[a.Key]
 		switch {
 		case !ok:
-			p.fail("%s: unknown argument %q", cmd, a.Key)
+			p.fail("unknown argument %q", a.Key)
 		case len(a.Vals) == 0:
-			p.fail("%s: %s needs a value", cmd, a.Key)
+			p.fail("%s needs a value", a.Key)
 		default:
 			f(a.Vals[0])
 		}
