@@ -58,6 +58,9 @@ func (s *Simulation) triggerSources(p *pendingCheckpoint) {
 		}
 		if st.busy {
 			st.ck.trigger = p.id // taken between records: after this step
+			if s.trace != nil {
+				s.tracef("%s is in a step: takes the trigger of checkpoint %d when the step ends", st.name(), p.id)
+			}
 			continue
 		}
 		s.sourceSnapshot(st, p)
@@ -74,12 +77,18 @@ func (s *Simulation) handleBarrier(st *subtask, c *channel, b Chunk) {
 	id := int64(b.Barrier)
 	p := s.coord.find(id)
 	if p == nil || id < st.ck.id {
+		if s.trace != nil {
+			s.tracef("%s ignores barrier %d on %s: the checkpoint is no longer pending", st.name(), id, traceChannel(c))
+		}
 		return // the checkpoint was aborted or subsumed
 	}
 	now := s.eng.Now()
 	tc := &st.ck
 	if id > tc.id {
 		if tc.id != 0 && !tc.inputDone {
+			if s.trace != nil {
+				s.tracef("%s reads barrier %d before checkpoint %d is aligned: that alignment is abandoned, its channels unblocked", st.name(), id, tc.id)
+			}
 			s.unblockAll(st) // an older alignment is subsumed here
 		}
 		*tc = taskCkpt{id: id, firstAt: now, baseRecs: tc.baseRecs, hasBase: tc.hasBase, priority: tc.priority}
@@ -89,10 +98,14 @@ func (s *Simulation) handleBarrier(st *subtask, c *channel, b Chunk) {
 	c.barrierSeen = id
 	tc.got++
 	unaligned := s.unalignedActive(st)
+	block := !unaligned && !s.spec.Checkpointing.AtLeastOnce && tc.got < st.inputChannels
+	if s.trace != nil {
+		s.traceBarrier(st, c, b, block)
+	}
 	if !tc.snapshotted && (b.Priority || unaligned) {
 		s.snapshot(st, p, true)
 	}
-	if !unaligned && !s.spec.Checkpointing.AtLeastOnce && tc.got < st.inputChannels {
+	if block {
 		c.blocked = true
 		tc.blocked = append(tc.blocked, c)
 	}
@@ -100,6 +113,9 @@ func (s *Simulation) handleBarrier(st *subtask, c *channel, b Chunk) {
 		tc.inputDone = true
 		p.subs[st.id].alignment = now - tc.firstAt
 		tc.lastAlignment = now - tc.firstAt
+		if s.trace != nil {
+			s.traceAligned(st, id)
+		}
 		s.unblockAll(st)
 		switch {
 		case !tc.snapshotted:
@@ -193,6 +209,10 @@ func (s *Simulation) overtake(c *channel, p *pendingCheckpoint, pos int) {
 	}
 	p.subs[c.src.owner.id].persisted += sent
 	p.subs[c.dst.owner.id].persisted += held
+	if s.trace != nil && cs.Records > 0 {
+		s.tracef("barrier %d overtakes %d records (%s) in the channel from %s to %s: persisted as channel state, %s by the sender, %s by the receiver",
+			p.id, cs.Records, bytesText(sent+held), c.src.owner.name(), c.dst.owner.name(), bytesText(sent), bytesText(held))
+	}
 	if cs.Records > 0 {
 		p.channelState = append(p.channelState, channelState{c, cs})
 	}
@@ -217,6 +237,9 @@ func (s *Simulation) alignedTimeout(id int64) {
 	p := s.coord.find(id)
 	if p == nil {
 		return
+	}
+	if s.trace != nil {
+		s.tracef("checkpoint %d passes its aligned-checkpoint-timeout %s: it switches to unaligned where it is still aligning", id, s.spec.Checkpointing.AlignedTimeout)
 	}
 	for _, st := range s.subtasks {
 		for _, part := range st.parts {

@@ -106,6 +106,10 @@ func (c *coordinator) start() {
 	lo, hi := int64(c.cfg.MinPause/sim.Millisecond), int64(c.cfg.Interval/sim.Millisecond)
 	delay := sim.Time(lo+c.rng.Int64N(max(hi-lo, 0)+1)) * sim.Millisecond
 	c.schedule(sim.Add(c.s.eng.Now(), delay))
+	if c.s.trace != nil {
+		c.s.tracef("job RUNNING: first checkpoint trigger at %s, a random initial delay of %s in [min-pause %s, interval %s]",
+			clock(c.nextTrigger), durText(delay), durText(c.cfg.MinPause), c.cfg.Interval)
+	}
 }
 
 // stop aborts everything (the job is failing over); nothing is counted.
@@ -127,13 +131,23 @@ func (c *coordinator) schedule(at sim.Time) {
 func (c *coordinator) onTrigger() {
 	c.schedule(sim.Add(c.nextTrigger, c.cfg.Interval))
 	c.queued = min(c.queued+1, maxQueuedRequests)
+	if c.s.trace != nil {
+		c.s.tracef("periodic trigger: a checkpoint request is queued (%d queued); the next trigger is on the grid at %s",
+			c.queued, clock(c.nextTrigger))
+	}
 	c.decide()
 }
 
 // decide runs the next queued request if the rules allow it.
 func (c *coordinator) decide() {
 	now := c.s.eng.Now()
-	if !c.running || c.queued == 0 || len(c.pending) >= c.cfg.MaxConcurrent {
+	if !c.running || c.queued == 0 {
+		return
+	}
+	if len(c.pending) >= c.cfg.MaxConcurrent {
+		if c.s.trace != nil {
+			c.s.tracef("%d queued request(s) wait: %d checkpoint(s) pending, max-concurrent %d", c.queued, len(c.pending), c.cfg.MaxConcurrent)
+		}
 		return
 	}
 	if c.hasCompleted {
@@ -142,6 +156,10 @@ func (c *coordinator) decide() {
 			c.refused++
 			c.s.eng.Disarm(c.trigger)
 			c.schedule(now + wait)
+			if c.s.trace != nil {
+				c.s.tracef("checkpoint request refused (MINIMUM_TIME_BETWEEN_CHECKPOINTS, not a failure): min-pause %s since checkpoint %d completed at %s; the trigger grid restarts at %s",
+					c.cfg.MinPause, c.lastCompleted.id, clock(c.lastCompletion), clock(c.nextTrigger))
+			}
 			return
 		}
 	}
@@ -159,6 +177,10 @@ func (c *coordinator) begin() {
 	p.stats = &result.CheckpointStats{ID: p.id, Status: "IN_PROGRESS", Trigger: now, NumSubtasks: len(s.subtasks)}
 	c.history = append(c.history, p.stats)
 	c.pending = append(c.pending, p)
+	if s.trace != nil {
+		s.tracef("checkpoint %d triggered (%d of max-concurrent %d pending); it expires at %s (timeout %s)",
+			p.id, len(c.pending), c.cfg.MaxConcurrent, clock(sim.Add(now, c.cfg.Timeout)), c.cfg.Timeout)
+	}
 	for i, f := range s.spec.Failures {
 		if f.Kind == FailCheckpoint && f.Checkpoint == p.id {
 			p.injected = i + 1
@@ -200,6 +222,9 @@ func (c *coordinator) ack(st *subtask, id int64) {
 	p.acked++
 	p.stats.NumAcked = p.acked
 	p.stats.LatestAck = now
+	if c.s.trace != nil {
+		c.s.tracef("checkpoint %d acknowledged by %s (%d of %d subtasks)", id, st.name(), p.acked, len(p.subs))
+	}
 	if p.acked == len(p.subs) {
 		if p.injected > 0 { // no upload ended to fail: the injected failure takes the last acknowledgement
 			c.s.eng.At(now, evCkptInjected, int32(p.injected-1), id)
@@ -237,6 +262,10 @@ func (c *coordinator) fail(id int64, reason string, counted bool) {
 	c.finish(p, false, reason, counted)
 	if counted && (c.lastCompleted == nil || id > c.lastCompleted.id) {
 		c.failures++
+		if c.s.trace != nil {
+			c.s.tracef("checkpoint %d counts as a failure: %d in a row since the last completed checkpoint, tolerable-failed-checkpoints %d",
+				id, c.failures, c.cfg.Tolerable)
+		}
 		if c.failures > c.cfg.Tolerable {
 			c.failures = 0
 			c.s.failover("Exceeded checkpoint tolerable failure threshold. The latest checkpoint failed due to " + reason)
@@ -269,8 +298,25 @@ func (c *coordinator) finish(p *pendingCheckpoint, ok bool, reason string, count
 		if reason == result.FailureExpired {
 			c.expired++
 		}
+	}
+	if c.s.trace != nil {
+		c.s.tracef("checkpoint %d %s after %s%s", p.id, p.stats.Status, durText(p.stats.Duration), traceReason(reason, counted))
+	}
+	if !ok {
 		c.s.abortCheckpoint(p)
 	}
+}
+
+// traceReason says why a checkpoint failed and whether that counts
+// (CheckpointFailureManager counts expired and declined checkpoints only).
+func traceReason(reason string, counted bool) string {
+	switch {
+	case reason == "":
+		return ""
+	case counted:
+		return ": " + reason
+	}
+	return ": " + reason + " (not counted)"
 }
 
 // expire is the timeout of checkpoint id.

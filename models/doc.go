@@ -40,6 +40,7 @@
 //	skew.go         load per keyed subtask, top keys, parallelism limit
 //	capacity.go     work per input record and checkpoint costs (result.Capacity)
 //	invariants.go   conservation of records and buffers, checked after every run
+//	trace.go        the trace hook: a line per step of a checkpoint (testdata/trace)
 //	estimate.go     memory footprint of a Spec before building it
 //
 // Flink's arithmetic (hash codes, key groups, split assignment) is in

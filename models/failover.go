@@ -1,6 +1,8 @@
 package models
 
 import (
+	"fmt"
+
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
@@ -37,16 +39,26 @@ func (s *Simulation) failover(reason string) {
 	now := s.eng.Now()
 	s.failures = append(s.failures, result.FailureEvent{At: now, Reason: reason})
 	s.restarter.notifyFailure(now)
+	if s.trace != nil {
+		s.tracef("job FAILING, every task is cancelled and in-flight data dropped: %s", reason)
+	}
 	s.stopAll(reason)
 	if !s.restarter.canRestart(now) {
 		s.job = jobFailed
 		s.failures[len(s.failures)-1].Final = true
+		if s.trace != nil {
+			s.tracef("job FAILED: the restart strategy (%s) allows no more restarts", s.spec.Restart.Kind)
+		}
 		return
 	}
 	s.job = jobRestarting
 	s.restarts++
 	s.downSince = now
-	s.eng.At(sim.Add(now, s.restarter.backoff(now)), evRestart, 0, s.stamp(0))
+	delay := s.restarter.backoff(now)
+	if s.trace != nil {
+		s.tracef("job RESTARTING: restart %d after the %s restart delay of %s", s.restarts, s.spec.Restart.Kind, durText(delay))
+	}
+	s.eng.At(sim.Add(now, delay), evRestart, 0, s.stamp(0))
 }
 
 // stopAll cancels every task and drops what is in flight.
@@ -155,6 +167,13 @@ func (s *Simulation) deployed() {
 			s.storage.start(st, download, p.id, float64(sub.stateSize))
 		}
 	}
+	if s.trace != nil {
+		from := "no completed checkpoint: state starts empty"
+		if p != nil {
+			from = fmt.Sprintf("restoring checkpoint %d, %d subtask(s) download their state", p.id, s.restoring)
+		}
+		s.tracef("tasks deployed; %s", from)
+	}
 	if s.restoring == 0 {
 		s.restored()
 	}
@@ -164,6 +183,7 @@ func (s *Simulation) deployed() {
 func (s *Simulation) restored() {
 	now := s.eng.Now()
 	p := s.restorePoint()
+	replayed := s.replayed
 	for i, kp := range s.kafka {
 		off := int64(0)
 		if p != nil {
@@ -202,6 +222,13 @@ func (s *Simulation) restored() {
 		s.coord.restored = append(s.coord.restored, result.RestoreStats{ID: id, At: now, Down: now - s.downSince})
 	}
 	s.downtime += now - s.downSince
+	if s.trace != nil {
+		from := "no checkpoint: sources rewound to the start of the retained input"
+		if p != nil {
+			from = fmt.Sprintf("checkpoint %d: sources rewound to its offsets", id)
+		}
+		s.tracef("job RUNNING again from %s, %d records to read again; down for %s", from, s.replayed-replayed, now-s.downSince)
+	}
 	s.job = jobRunning
 	if s.coord != nil {
 		s.coord.start()

@@ -109,6 +109,10 @@ func (s *Simulation) loseTaskManager(tm int) bool {
 	if s.storage != nil {
 		s.storage.cancel(func(t *transfer) bool { return t.st.tm == tm })
 	}
+	if s.trace != nil {
+		s.tracef("TaskManager %d lost: its tasks stop; the JobManager notices after heartbeat.timeout %s, a replacement is ready after %s",
+			tm, s.spec.Recovery.HeartbeatTimeout, s.spec.Recovery.TaskManagerStart)
+	}
 	s.eng.At(sim.Add(now, s.spec.Recovery.HeartbeatTimeout), evDetect, int32(tm), s.stamp(0))
 	return true
 }

@@ -72,6 +72,8 @@ type Simulation struct {
 	duplicated int64 // records sinks wrote again after a restore
 	layoutGen  int   // bumped when key layouts change
 	replayed   int64 // records sources read again after a restore
+
+	trace TraceFunc // nil: off (trace.go)
 }
 
 // New validates spec and builds the job's runtime.

@@ -62,6 +62,9 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 		}
 	}
 	s.emitBarriers(st, p, unaligned)
+	if s.trace != nil {
+		s.traceSnapshot(st, p, unaligned)
+	}
 	sub.syncStart = now
 	if d := s.syncDuration(st); d > 0 {
 		st.busy = true
@@ -100,6 +103,10 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 	}
 	sub.stateUp = int64(up)
 	sub.uploaded = sub.stateUp + sub.persisted
+	if s.trace != nil && sub.uploaded > 0 {
+		s.tracef("%s async phase of checkpoint %d: uploads %s (keyed state %s, in-flight data %s)",
+			st.name(), p.id, bytesText(sub.uploaded), bytesText(sub.stateUp), bytesText(sub.persisted))
+	}
 	if sub.uploaded <= 0 {
 		s.uploaded(st, p.id)
 		return
@@ -138,6 +145,9 @@ func (s *Simulation) uploaded(st *subtask, id int64) {
 		s.coord.ack(st, id)
 		return
 	}
+	if s.trace != nil {
+		s.tracef("%s upload of checkpoint %d done: it acknowledges once the barriers of all its input channels have arrived", st.name(), id)
+	}
 	st.ck.uploadDone = true
 }
 
@@ -163,6 +173,9 @@ func (s *Simulation) abortCheckpoint(p *pendingCheckpoint) {
 	}
 	for _, st := range s.subtasks {
 		if st.ck.id == p.id && !st.ck.inputDone {
+			if s.trace != nil && len(st.ck.blocked) > 0 {
+				s.tracef("%s stops aligning on checkpoint %d: its blocked channels are unblocked", st.name(), p.id)
+			}
 			s.unblockAll(st)
 		}
 	}

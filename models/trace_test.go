@@ -1,0 +1,312 @@
+package models
+
+import (
+	"flag"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cockroachdb/datadriven"
+	"github.com/dustin/go-humanize"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+var updateTraces = flag.Bool("update", false, "rewrite the expected traces in testdata/trace")
+
+// TestTrace runs the trace files in testdata/trace (etcd raft's interaction
+// files, read with cockroachdb/datadriven): each holds a small job, runs it,
+// and compares the trace of the checkpoint mechanism with the expected text.
+// Regenerate them with go test ./models -run TestTrace -update, and read the
+// diff: the traces are documentation of Flink's rules.
+//
+// Commands:
+//
+//	job [seed=1] [duration=1m] [slots=1] [chunk-records=N] [chunk-delay=1ms]
+//	<one line per node and setting, see parseJobLine>
+//	----
+//	ok
+//
+//	run [from=0s]
+//	----
+//	<the trace, lines at or after from>
+func TestTrace(t *testing.T) {
+	if *updateTraces {
+		if err := flag.Set("rewrite", "true"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	datadriven.Walk(t, "testdata/trace", func(t *testing.T, path string) {
+		var spec Spec
+		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
+			switch d.Cmd {
+			case "job":
+				var err error
+				if spec, err = parseJob(d); err != nil {
+					d.Fatalf(t, "%v", err)
+				}
+				return "ok"
+			case "run":
+				var from sim.Time
+				if a, ok := d.Arg("from"); ok {
+					from = duration(t, d, a.SingleVal(t))
+				}
+				return traceRun(t, spec, from)
+			}
+			d.Fatalf(t, "unknown command %q (job, run)", d.Cmd)
+			return ""
+		})
+	})
+}
+
+// traceRun simulates spec with a trace, and once more without to check that
+// tracing changes nothing.
+func traceRun(t *testing.T, spec Spec, from sim.Time) string {
+	t.Helper()
+	var b strings.Builder
+	s, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetTrace(func(at sim.Time, what string) {
+		if at >= from {
+			fmt.Fprintf(&b, "%s  %s\n", clock(at), what)
+		}
+	})
+	traced, err := s.Run(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, plain := runWith(t, spec)
+	if !reflect.DeepEqual(traced, plain) {
+		t.Errorf("the results of the run differ with a trace: tracing must only read the simulation")
+	}
+	return b.String()
+}
+
+// parseJob builds a Spec from a job command: its arguments are the run's
+// settings, its input lines the nodes and the checkpoint, restart and
+// failure settings. Defaults: Flink's network defaults, chaining on, one
+// slot per TaskManager, restart strategy none, recovery times as the
+// scenarios' defaults (heartbeat 50s, redeploy 10s, TaskManager start 30s),
+// and a storage that is a plain pipe (one file, no request latency, no
+// interference with processing).
+func parseJob(d *datadriven.TestData) (Spec, error) {
+	spec := Spec{
+		Name: "trace", Seed: 1, Duration: sim.Minute, Network: DefaultNetwork(), SlotsPerTaskManager: 1, Chaining: true,
+		Sim:      Settings{ChunkDelay: sim.Millisecond, SampleInterval: sim.Second},
+		Restart:  RestartStrategy{Kind: "none"},
+		Recovery: Recovery{HeartbeatTimeout: 50 * sim.Second, Redeploy: 10 * sim.Second, TaskManagerStart: 30 * sim.Second},
+	}
+	p := &argParser{where: "job"}
+	p.each(d.CmdArgs, map[string]func(string){
+		"seed":          func(v string) { spec.Seed = uint64(p.int(v)) },
+		"duration":      func(v string) { spec.Duration = p.duration(v) },
+		"slots":         func(v string) { spec.SlotsPerTaskManager = int(p.int(v)) },
+		"chunk-records": func(v string) { spec.Sim.ChunkRecords = p.int(v) },
+		"chunk-delay":   func(v string) { spec.Sim.ChunkDelay = p.duration(v) },
+	})
+	for i, line := range strings.Split(d.Input, "\n") {
+		cmd, args, err := datadriven.ParseLine(line)
+		if err != nil {
+			return spec, err
+		}
+		if cmd == "" {
+			continue
+		}
+		p.where = fmt.Sprintf("line %d: %s", i+1, cmd)
+		parseJobLine(p, &spec, cmd, args)
+	}
+	return spec, p.err()
+}
+
+// parseJobLine reads one line of a job:
+//
+//	source NAME [parallelism=1] [partitions=1] [rate=0] [backlog=0] [record=100B] [cost=0s]
+//	operator NAME input=(FROM:rebalance|keyBy|forward, ...) [parallelism=1] [cost=0s] [record=100B] [keys=N state-per-key=SIZE] [chain=true]
+//	sink NAME input=FROM [parallelism=1] [record=100B]
+//	checkpointing interval=D [timeout=10m] [min-pause=0s] [max-concurrent=1] [tolerable=0]
+//	    [mode=exactly-once|at-least-once] [unaligned=false] [aligned-timeout=0s]
+//	    [upload=SIZE/s per TaskManager] [sync=0s]
+//	restart fixed-delay [delay=10s] [attempts=N]
+//	fail checkpoint=ID
+func parseJobLine(p *argParser, spec *Spec, cmd string, args []datadriven.CmdArg) {
+	switch cmd {
+	case "source", "operator", "sink":
+		if len(args) == 0 || len(args[0].Vals) > 0 {
+			p.fail("the node's name comes first")
+			return
+		}
+		spec.Nodes = append(spec.Nodes, parseNode(p, cmd, args[0].Key, args[1:]))
+	case "checkpointing":
+		c := &Checkpointing{Timeout: 10 * sim.Minute, MaxConcurrent: 1,
+			Storage: Storage{FileSize: 1 << 40, TransferThreads: 1, UploadShareWhenBusy: 1}}
+		p.each(args, map[string]func(string){
+			"interval":       func(v string) { c.Interval = p.duration(v) },
+			"timeout":        func(v string) { c.Timeout = p.duration(v) },
+			"min-pause":      func(v string) { c.MinPause = p.duration(v) },
+			"max-concurrent": func(v string) { c.MaxConcurrent = int(p.int(v)) },
+			"tolerable":      func(v string) { c.Tolerable = int(p.int(v)) },
+			"mode": func(v string) {
+				if v != "exactly-once" && v != "at-least-once" {
+					p.fail("mode %q (exactly-once, at-least-once)", v)
+				}
+				c.AtLeastOnce = v == "at-least-once"
+			},
+			"unaligned":       func(v string) { c.Unaligned = p.bool(v) },
+			"aligned-timeout": func(v string) { c.AlignedTimeout = p.duration(v) },
+			"sync":            func(v string) { c.SyncPhase = p.duration(v) },
+			"upload": func(v string) {
+				bw := float64(p.size(strings.TrimSuffix(v, "/s")))
+				c.Storage.UploadPerTM, c.Storage.DownloadPerTM = bw, bw
+			},
+		})
+		spec.Checkpointing = c
+	case "restart":
+		r := RestartStrategy{Kind: "fixed-delay", Delay: 10 * sim.Second, Attempts: 1 << 30}
+		if len(args) == 0 || args[0].Key != "fixed-delay" {
+			p.fail("only fixed-delay is supported here")
+			return
+		}
+		p.each(args[1:], map[string]func(string){
+			"delay":    func(v string) { r.Delay = p.duration(v) },
+			"attempts": func(v string) { r.Attempts = int(p.int(v)) },
+		})
+		spec.Restart = r
+	case "fail":
+		p.each(args, map[string]func(string){
+			"checkpoint": func(v string) {
+				spec.Failures = append(spec.Failures, Failure{Kind: FailCheckpoint, At: sim.Never, Checkpoint: p.int(v)})
+			},
+		})
+	default:
+		p.fail("unknown line (source, operator, sink, checkpointing, restart, fail)")
+	}
+}
+
+// parseNode reads a source, operator or sink line after its name.
+func parseNode(p *argParser, cmd, name string, args []datadriven.CmdArg) Node {
+	node := Node{Name: name, Parallelism: 1, Chain: true, RecordSize: 100, Selectivity: 1}
+	opts := map[string]func(string){
+		"parallelism": func(v string) { node.Parallelism = int(p.int(v)) },
+		"record":      func(v string) { node.RecordSize = p.size(v) },
+	}
+	switch cmd {
+	case "source":
+		node.Kind = KindSource
+		node.Kafka = &Kafka{Topic: name, Partitions: 1, Rate: ConstantRate(0)}
+		opts["partitions"] = func(v string) { node.Kafka.Partitions = int(p.int(v)) }
+		opts["rate"] = func(v string) { node.Kafka.Rate = ConstantRate(float64(p.int(v))) }
+		opts["backlog"] = func(v string) { node.Kafka.InitialBacklog = p.int(v) }
+		opts["cost"] = func(v string) { node.Cost = sim.Constant{V: p.duration(v).Seconds()} }
+	case "operator", "sink":
+		node.Kind = KindOperator
+		if cmd == "sink" {
+			node.Kind, node.Sink = KindSink, &Sink{}
+		}
+		node.MaxParallelism = 128 // Flink's default below parallelism 86 (KeyGroupRangeAssignment)
+		keyed := &Keyed{Warm: true}
+		opts["input"] = func(string) {} // read below, with all its values
+		opts["cost"] = func(v string) { node.Cost = sim.Constant{V: p.duration(v).Seconds()} }
+		opts["chain"] = func(v string) { node.Chain = p.bool(v) }
+		opts["keys"] = func(v string) { keyed.Keys, node.Keyed = UniformKeys{N: p.int(v)}, keyed }
+		opts["state-per-key"] = func(v string) { keyed.StatePerKey = p.size(v) }
+		for _, a := range args {
+			if a.Key != "input" {
+				continue
+			}
+			for _, v := range a.Vals {
+				from, x, _ := strings.Cut(v, ":")
+				in := Input{From: from, Exchange: Forward}
+				switch x {
+				case "", "forward":
+				case "rebalance":
+					in.Exchange = Rebalance
+				case "keyBy":
+					in.Exchange = Hash
+				default:
+					p.fail("input %s: exchange %q (forward, rebalance, keyBy)", v, x)
+				}
+				node.Inputs = append(node.Inputs, in)
+			}
+		}
+	}
+	p.each(args, opts)
+	return node
+}
+
+// argParser reads key=value arguments and collects every problem.
+type argParser struct {
+	where string
+	errs  []string
+}
+
+func (p *argParser) fail(format string, args ...any) {
+	p.errs = append(p.errs, p.where+": "+fmt.Sprintf(format, args...))
+}
+
+func (p *argParser) err() error {
+	if len(p.errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s", strings.Join(p.errs, "\n"))
+}
+
+// each calls the option of every argument; unknown keys are errors.
+func (p *argParser) each(args []datadriven.CmdArg, opts map[string]func(string)) {
+	for _, a := range args {
+		f, ok := opts[a.Key]
+		switch {
+		case !ok:
+			p.fail("unknown argument %q", a.Key)
+		case len(a.Vals) == 0:
+			p.fail("%s needs a value", a.Key)
+		default:
+			f(a.Vals[0])
+		}
+	}
+}
+
+func (p *argParser) int(v string) int64 {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		p.fail("%q is not an integer", v)
+	}
+	return n
+}
+
+func (p *argParser) bool(v string) bool {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.fail("%q is not true or false", v)
+	}
+	return b
+}
+
+func (p *argParser) duration(v string) sim.Time {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		p.fail("%q is not a duration (1.5s, 300ms, 2m)", v)
+	}
+	return sim.Time(d)
+}
+
+func (p *argParser) size(v string) int64 {
+	n, err := humanize.ParseBytes(v)
+	if err != nil {
+		p.fail("%q is not a size (100B, 32KiB, 1MiB)", v)
+	}
+	return int64(n)
+}
+
+func duration(t *testing.T, d *datadriven.TestData, v string) sim.Time {
+	var p argParser
+	x := p.duration(v)
+	if err := p.err(); err != nil {
+		d.Fatalf(t, "%v", err)
+	}
+	return x
+}
