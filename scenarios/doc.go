@@ -34,5 +34,6 @@
 //	resolve_ckpt.go     checkpointing, storage, restart strategy, recovery and failures
 //	resolve_bounds.go   bounds on what a run counts (int64 and float64 exactness)
 //	spec.go      the one place a models.Spec is built, from the parts the resolve files return
+//	run.go       Run: simulate a loaded scenario and complete its summary
 //	library.go   the embedded built-in scenarios (library/*.yaml)
 package scenarios

@@ -23,4 +23,11 @@
 //	eng.Run(sim.Hour, handler) // handler.Handle(eng, ev) for every event up to 1h
 //
 // The package has no goroutines, no wall clock, no files and no globals.
+//
+//	time.go       Time (ns), saturating Add and Scale
+//	engine.go     Engine: the event heap, timers, Run
+//	rand.go       Streams: named random generators from one seed
+//	dist.go       Dist: work distributions, sums of many draws in one
+//	counts.go     Poisson and binomial counts without allocation
+//	histogram.go  Histogram: log-spaced buckets, quantiles
 package sim

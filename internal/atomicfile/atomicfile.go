@@ -1,13 +1,3 @@
-// Package atomicfile writes outputs so that a reader sees either the old
-// version or the new one, never a mix or a half-written file, and so that
-// an interrupted process leaves no temporary behind.
-//
-// A file is written to a temporary sibling, synced and renamed over its
-// name (WriteFile). A set of files that belong together (a run's outputs) is
-// written into a temporary sibling directory (Stage) and swapped in with one
-// rename (Commit). Every temporary is registered while it exists;
-// RemoveTemporaries, called on SIGINT or SIGTERM, removes them all and
-// keeps any swap from starting or half-finishing.
 package atomicfile
 
 import (

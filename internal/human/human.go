@@ -1,5 +1,3 @@
-// Package human prints numbers for people: counts, sizes and durations in
-// the units the CLI's summaries and tables use.
 package human
 
 import (

@@ -10,4 +10,8 @@
 //
 // Sources: KeyGroupRangeAssignment, MathUtils, KafkaSourceEnumerator in
 // apache/flink and apache/flink-connector-kafka (Flink 1.20 / 2.x).
+//
+//	keygroups.go  Java hashCode of longs and strings, murmur hash, key
+//	              groups and ranges, default and bounds of max parallelism
+//	kafka.go      the Kafka source reader that owns a partition
 package partitioning

@@ -1,0 +1,18 @@
+// Package atomicfile writes outputs so that a reader sees either the old
+// version or the new one, never a mix or a half-written file, and so that
+// an interrupted process leaves no temporary behind.
+//
+// A file is written to a temporary sibling, synced and renamed over its
+// name (WriteFile). A set of files that belong together (a run's outputs) is
+// written into a temporary sibling directory (Stage) and swapped in with one
+// rename (Commit). Every temporary is registered while it exists;
+// RemoveTemporaries, called on SIGINT or SIGTERM, removes them all and
+// keeps any swap from starting or half-finishing.
+//
+//	atomicfile.go   WriteFile, Stage, Commit, Critical, RemoveTemporaries
+//	swap.go         the swap by two renames, where one exchange is not available
+//	swap_linux.go   the swap in one renameat2(RENAME_EXCHANGE)
+//	swap_other.go   other systems: the two renames
+//	device_unix.go  mount points: a directory on another device than its parent
+//	device_other.go other systems: no mount point detection
+package atomicfile
