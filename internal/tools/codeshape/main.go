@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -120,6 +121,9 @@ func check(root string, files []string) ([]string, error) {
 			}
 		}
 	}
+	for _, dp := range docProblems(root, files) {
+		ps = append(ps, problem{dp[0], 1, dp[1]})
+	}
 	sort.SliceStable(ps, func(i, j int) bool {
 		if ps[i].path != ps[j].path {
 			return ps[i].path < ps[j].path
@@ -139,4 +143,34 @@ func funcName(fn *ast.FuncDecl) string {
 		return fn.Name.Name
 	}
 	return "(" + types.ExprString(fn.Recv.List[0].Type) + ")." + fn.Name.Name
+}
+
+// docProblems checks that every package directory has a doc.go that names
+// each of its non-test files (its file list is the package's map).
+func docProblems(root string, files []string) [][2]string {
+	byDir := map[string][]string{}
+	for _, f := range files {
+		if !strings.HasSuffix(f, "_test.go") {
+			byDir[filepath.ToSlash(filepath.Dir(f))] = append(byDir[filepath.ToSlash(filepath.Dir(f))], filepath.Base(f))
+		}
+	}
+	dirs := make([]string, 0, len(byDir))
+	for d := range byDir {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	var out [][2]string
+	for _, d := range dirs {
+		doc, err := os.ReadFile(filepath.Join(root, d, "doc.go"))
+		if err != nil {
+			out = append(out, [2]string{path.Join(d, "doc.go"), "missing: every package has a doc.go listing its files"})
+			continue
+		}
+		for _, f := range byDir[d] {
+			if f != "doc.go" && !bytes.Contains(doc, []byte(f)) {
+				out = append(out, [2]string{path.Join(d, "doc.go"), fmt.Sprintf("does not list %s", f)})
+			}
+		}
+	}
+	return out
 }

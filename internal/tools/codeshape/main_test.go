@@ -11,7 +11,8 @@ import (
 
 // TestCheck runs the check on a synthetic file set: a clean file, a file
 // over the line limit, a too-long function, a too-complex function, and a
-// long test file (allowed) holding a too-long test function (not allowed).
+// long test file (allowed) holding a too-long test function (not allowed),
+// a doc.go that misses a file, and a package without one.
 func TestCheck(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, body string) {
@@ -41,6 +42,8 @@ func TestCheck(t *testing.T) {
 	write("sub/complex.go", "package sub\n\nfunc complex(x int) {\n"+ifs(maxComplexity)+"}\n")
 	write("big_test.go", "package p\n\nfunc TestLong() {\n"+lines(maxFileLines)+"}\n")
 	write("testdata/ignored.go", "package ignored\n\nfunc long() {\n"+lines(maxFuncLines)+"}\n")
+	// doc.go lists the files of its package; sub has none.
+	write("doc.go", "// Package p: clean.go, big.go.\npackage p\n")
 
 	files, err := goFiles(dir) // not a git work tree: the walk
 	if err != nil {
@@ -53,8 +56,10 @@ func TestCheck(t *testing.T) {
 	want := []string{
 		fmt.Sprintf("big.go:1: file has %d lines (over %d)", maxFileLines+1, maxFileLines),
 		fmt.Sprintf("big_test.go:3: func TestLong has %d lines (over %d)", maxFileLines+2, maxFuncLines),
+		"doc.go:1: does not list long.go",
 		fmt.Sprintf("long.go:5: func (*T).long has %d lines (over %d)", maxFuncLines+1, maxFuncLines),
 		fmt.Sprintf("sub/complex.go:3: func complex has cyclomatic complexity %d (over %d)", maxComplexity+1, maxComplexity),
+		"sub/doc.go:1: missing: every package has a doc.go listing its files",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
