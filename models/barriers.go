@@ -156,7 +156,7 @@ func (s *Simulation) emitBarriers(st *subtask, p *pendingCheckpoint, unaligned b
 				s.overtake(c, p, -1)
 				continue
 			}
-			if c.open.Records > 0 {
+			if c.fill > 0 {
 				s.finishOpen(c)
 			}
 			c.q.Push(barrierChunk(p.id, false))

@@ -112,7 +112,7 @@ func (s *Simulation) discardPartition(p *partition) {
 		p.edge.discarded += c.inflight
 		c.inflight = 0
 		c.q = ring[Chunk]{}
-		c.open = Chunk{}
+		c.open, c.fill, c.flushReq = Chunk{}, 0, false
 		c.delivered, c.sendBuf, c.recvBuf, c.floatHeld = 0, 0, 0, 0
 		c.queued, c.waiting, c.blocked = false, false, false
 		c.barrierSeen = 0

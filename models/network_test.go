@@ -47,17 +47,13 @@ func TestBufferTimeout(t *testing.T) {
 func TestCreditsBoundInFlightBuffers(t *testing.T) {
 	spec := keyedSpec(4, 2, 100000)
 	spec.Duration = 30 * sim.Second
-	s, _ := runWith(t, spec)
+	s, res := runWith(t, spec)
 	nw := spec.Network
-	full := 0
 	for _, st := range s.subtasks {
 		for _, p := range st.parts {
 			for _, c := range p.ch {
 				if c.sendBuf > int32(nw.MaxBuffersPerChannel)+2 {
 					t.Errorf("%s[%d]->%d holds %d buffers at the sender", p.edge.from.spec.Name, st.index, c.sub, c.sendBuf)
-				}
-				if c.sendBuf >= int32(nw.MaxBuffersPerChannel) {
-					full++
 				}
 			}
 			if p.used > p.pool+int32(len(p.ch)) {
@@ -75,8 +71,8 @@ func TestCreditsBoundInFlightBuffers(t *testing.T) {
 			}
 		}
 	}
-	if full == 0 {
-		t.Error("the job is backpressured, yet no channel reached max-buffers-per-channel")
+	if bp := res.Summary.Operators[1].Backpressure; bp != "HIGH" {
+		t.Errorf("agg is %s backpressured; the test needs a slow sink", bp)
 	}
 }
 

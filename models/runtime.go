@@ -59,10 +59,12 @@ const (
 	stDown // cancelled, restarting, or on a lost TaskManager (not reported)
 )
 
-// heldBuffer is input buffers a subtask holds until it has processed them.
+// heldBuffer is input buffers a subtask holds until it has deserialized
+// their records: b buffers of channel c holding records not yet taken.
 type heldBuffer struct {
-	c *channel
-	b int32
+	c       *channel
+	b       int32
+	records int64
 }
 
 // opState is one operator's counters and random stream inside one subtask.
@@ -101,9 +103,8 @@ type subtask struct {
 
 	busy bool
 	cur  Chunk // the records of the step in progress
-	// in is what is left of the input buffers being worked through; the
-	// buffers (held) are released once in is empty and the last step on it
-	// is done.
+	// in is what is left of the input buffers being worked through; each
+	// buffer (held) is released when a step takes its last record.
 	in   Chunk
 	held []heldBuffer
 	// readable counts records in finished buffers the subtask may read.

@@ -87,8 +87,8 @@ func (p *partition) room(maxPer int32) float64 {
 	if len(p.ch) == 1 {
 		c := p.ch[0]
 		open := 0.0
-		if c.open.Records > 0 {
-			open = rpb - float64(c.open.Records)
+		if c.fill > 0 {
+			open = rpb - float64(c.fill)
 		}
 		return open + min(free, float64(maxPer-c.sendBuf))*rpb
 	}
@@ -97,8 +97,8 @@ func (p *partition) room(maxPer int32) float64 {
 	w := 1 / float64(len(p.ch))
 	for j, c := range p.ch {
 		open := 0.0
-		if c.open.Records > 0 {
-			open = rpb - float64(c.open.Records)
+		if c.fill > 0 {
+			open = rpb - float64(c.fill)
 		}
 		pool += open
 		if p.edge.weights != nil {
@@ -124,6 +124,9 @@ func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
 		return false, false
 	}
 	limit := s.outputRoom(st)
+	if s.spec.Sim.ChunkRecords == 1 {
+		limit = 1 // exact mode: one record per step, as Flink processes them
+	}
 	if limit < s.minStep(st) && st.in.Records > limit {
 		return false, true
 	}
@@ -133,7 +136,37 @@ func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
 	} else {
 		st.cur = st.in.Take(limit)
 	}
+	s.recycle(st, st.cur.Records)
 	return true, false
+}
+
+// recycle releases the input buffers whose records a step has just taken
+// (n records, oldest first): Flink recycles a buffer once its last record
+// is deserialized, before that record is processed
+// (SpillingAdaptiveSpanningRecordDeserializer, AbstractStreamTaskNetworkInput),
+// and its credit goes back to the sender then. Of a chunk spanning several
+// buffers, the buffers its first n records fill are released.
+func (s *Simulation) recycle(st *subtask, n int64) {
+	done := 0
+	for _, h := range st.held {
+		if n <= 0 {
+			break
+		}
+		if h.records <= n {
+			n -= h.records
+			s.release(h.c, h.b)
+			done++
+			continue
+		}
+		h := &st.held[done]
+		if k := int32(n * int64(h.b) / h.records); k > 0 {
+			s.release(h.c, k)
+			h.b -= k
+		}
+		h.records -= n
+		break
+	}
+	st.held = st.held[:copy(st.held, st.held[done:])]
 }
 
 // minStep is the smallest step worth starting when the output is what limits
@@ -265,13 +298,16 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 			c.inflight -= chunk.Records
 			g.edge.consumed += chunk.Records
 			st.readable -= chunk.Records
+			if c.local {
+				s.sliceLocal(c) // the reader reached the open buffer
+			}
 			if s.spec.Checkpointing != nil && s.spec.Checkpointing.AtLeastOnce && st.ck.got > 0 && !st.ck.inputDone {
 				if p := s.coord.find(st.ck.id); p != nil {
 					p.subs[st.id].processed += chunk.Bytes // processed during alignment
 				}
 			}
 			st.in.Absorb(&chunk)
-			st.held = append(st.held, heldBuffer{c, chunk.Buffers})
+			st.held = append(st.held, heldBuffer{c, chunk.Buffers, chunk.Records})
 			if c.readable() > 0 {
 				g.avail.Push(ci)
 			} else {
@@ -365,12 +401,6 @@ func (s *Simulation) process(st *subtask) sim.Time {
 func (s *Simulation) finishStep(st *subtask) {
 	now := s.eng.Now()
 	st.busy = false
-	if st.in.Records == 0 && len(st.held) > 0 {
-		for _, h := range st.held {
-			s.release(h.c, h.b)
-		}
-		st.held = st.held[:0]
-	}
 	for pos, rt := range st.t.nodes {
 		op := &st.ops[pos]
 		op.in += st.nin[pos]
