@@ -142,6 +142,7 @@ func (s *Simulation) restart() {
 func (s *Simulation) deployed() {
 	p := s.restorePoint()
 	s.restoring = 0
+	s.resetDebloating() // new tasks start at the full buffer size
 	if p != nil {
 		for _, st := range s.subtasks {
 			sub := p.subs[st.id]

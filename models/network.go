@@ -41,6 +41,7 @@ type channel struct {
 
 	open Chunk       // records in the open buffer not yet sliced off for the receiver
 	fill int64       // records written into the open buffer, slices included (0: no open buffer)
+	rpb  int64       // records a buffer of this channel holds (the edge's, or fewer when debloated)
 	q    ring[Chunk] // finished buffers and slices, oldest first; the first `delivered` are at the receiver
 	// flushReq: the flusher asked for the open buffer's records; they are
 	// sliced off once the reader has taken everything ahead of them.
@@ -108,9 +109,10 @@ type gate struct {
 	avail      ring[int32] // channels with readable buffers, in arrival order
 	waiters    ring[int32] // remote channels waiting for a floating buffer
 	floatUsed  int32
-	remote     int32 // number of remote channels
-	remoteHeld int32 // Σ recvBuf over remote channels
-	capacity   int32 // remote × buffers-per-channel + floating (0 without remote channels)
+	remote     int32        // number of remote channels
+	remoteHeld int32        // Σ recvBuf over remote channels
+	capacity   int32        // remote × buffers-per-channel + floating (0 without remote channels)
+	debloat    *debloatGate // nil unless buffer debloating is on
 }
 
 // appendRecords writes records into a channel's open buffer, finishing
@@ -143,7 +145,12 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 		if c.open.Records == 0 {
 			s.armFlush(p.owner)
 		}
-		space := e.rpb - c.fill
+		space := c.rpb - c.fill
+		if space <= 0 { // the buffer size was cut below what it holds
+			c.open.Buffers = 1
+			s.finishOpen(c)
+			continue
+		}
 		if piece.Records < space {
 			c.fill += piece.Records
 			c.open.Absorb(&piece)
@@ -153,8 +160,8 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 		// of the piece that follow it, as one chunk of up to maxChunkBuffers:
 		// Flink sends every full buffer at once, and one chunk for several
 		// keeps the event count independent of the data rate.
-		extra := min((piece.Records-space)/e.rpb, int64(s.maxChunkBuffers-1))
-		n := space + extra*e.rpb
+		extra := min((piece.Records-space)/c.rpb, int64(s.maxChunkBuffers-1))
+		n := space + extra*c.rpb
 		if n == piece.Records {
 			c.open.Absorb(&piece)
 			piece.Records = 0

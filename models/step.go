@@ -76,39 +76,49 @@ func (s *Simulation) outputRoom(st *subtask) int64 {
 	return max(1, int64(room))
 }
 
-// room is the number of records this partition can take before it blocks.
+// room is the number of records this partition can take before it blocks:
+// the space left in open buffers plus free buffers at each channel's buffer
+// size (the smallest, for the pool shared by all).
 func (p *partition) room(maxPer int32) float64 {
 	e := p.edge
 	free := float64(p.pool - p.used)
 	if e.rpb == 0 {
 		return max(free/float64(e.bpr), 1)
 	}
-	rpb := float64(e.rpb)
+	openSpace := func(c *channel) float64 {
+		if c.fill > 0 {
+			return max(float64(c.rpb-c.fill), 0)
+		}
+		return 0
+	}
 	if len(p.ch) == 1 {
 		c := p.ch[0]
-		open := 0.0
-		if c.fill > 0 {
-			open = rpb - float64(c.fill)
-		}
-		return open + min(free, float64(maxPer-c.sendBuf))*rpb
+		return openSpace(c) + min(free, float64(maxPer-c.sendBuf))*float64(c.rpb)
 	}
-	pool := free * rpb
+	pool := free * float64(p.minRPB())
 	perChannel := math.MaxFloat64
 	w := 1 / float64(len(p.ch))
 	for j, c := range p.ch {
-		open := 0.0
-		if c.fill > 0 {
-			open = rpb - float64(c.fill)
-		}
+		open := openSpace(c)
 		pool += open
 		if p.edge.weights != nil {
 			w = p.edge.weights[j]
 		}
 		if w > 0 {
-			perChannel = min(perChannel, (open+float64(maxPer-c.sendBuf)*rpb)/w)
+			perChannel = min(perChannel, (open+float64(maxPer-c.sendBuf)*float64(c.rpb))/w)
 		}
 	}
 	return min(pool, perChannel)
+}
+
+// minRPB is the fewest records a buffer of any of the partition's channels
+// holds.
+func (p *partition) minRPB() int64 {
+	m := p.ch[0].rpb
+	for _, c := range p.ch[1:] {
+		m = min(m, c.rpb)
+	}
+	return m
 }
 
 // takeInput puts the next records to process into st.cur: as many as the
@@ -190,8 +200,7 @@ func (s *Simulation) minStep(st *subtask) int64 {
 // credits are shared), so that it does not wait for records that flow
 // control cannot let through.
 func (s *Simulation) stepTarget(st *subtask) int64 {
-	e := st.t.nodes[0].ins[0]
-	target := max(e.rpb, 1)
+	target := max(st.gates[0].ch[0].rpb, 1)
 	if c := s.spec.Sim.ChunkRecords; c > 0 {
 		target = c
 	}
@@ -297,6 +306,9 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 			}
 			c.inflight -= chunk.Records
 			g.edge.consumed += chunk.Records
+			if g.debloat != nil {
+				g.debloat.consumed += chunk.Bytes
+			}
 			st.readable -= chunk.Records
 			if c.local {
 				s.sliceLocal(c) // the reader reached the open buffer
