@@ -27,6 +27,7 @@ func (s *Simulation) build() error {
 	if err := s.deployEdges(order, byName); err != nil {
 		return err
 	}
+	s.unalignedEdges()
 	s.deploySubtasks()
 	s.deployGates()
 	s.deployPartitions()
@@ -215,6 +216,22 @@ func (s *Simulation) addEdge(up, rt *nodeRT, x Exchange) error {
 	rt.ins = append(rt.ins, e)
 	s.edges = append(s.edges, e)
 	return nil
+}
+
+// unalignedEdges marks the edges barriers may overtake on: every input edge
+// of a task whose inputs are all all-to-all (keyBy, rebalance); none of a
+// task with a forward input (StreamGraphGenerator disables unaligned
+// checkpoints on all input edges of a node with a pointwise one).
+func (s *Simulation) unalignedEdges() {
+	for _, rt := range s.nodes {
+		ok := true
+		for _, e := range rt.ins {
+			ok = ok && e.exchange != Forward
+		}
+		for _, e := range rt.ins {
+			e.unaligned = ok
+		}
+	}
 }
 
 // deploySubtasks makes every task's subtasks, placed by slot sharing: slot i

@@ -115,7 +115,7 @@ func (s *Simulation) discardPartition(p *partition) {
 		c.open, c.fill, c.flushReq = Chunk{}, 0, false
 		c.delivered, c.sendBuf, c.recvBuf, c.floatHeld = 0, 0, 0, 0
 		c.queued, c.waiting, c.blocked = false, false, false
-		c.barrierSeen = 0
+		c.barrierSeen, c.persist = 0, 0
 	}
 	p.used, p.full = 0, 0
 }

@@ -56,6 +56,10 @@ type channel struct {
 	blocked   bool  // aligning: its barrier was read, the others are awaited
 
 	barrierSeen int64 // the newest checkpoint whose barrier the receiver read
+	// persist is the unaligned checkpoint whose snapshot the receiver has
+	// taken while this channel's barrier is still to come: every buffer
+	// that reaches the receiver is persisted until it does (0: none).
+	persist int64
 
 	inflight int64 // records in open and q
 }
@@ -259,6 +263,9 @@ func (s *Simulation) deliver(c *channel) {
 		sent += head.Records
 		c.delivered++
 		arrived = true
+		if c.persist != 0 {
+			s.persistArrived(c, head)
+		}
 	}
 	if int(c.delivered) == c.q.Len() && c.flushReq && s.sliceRemote(c) {
 		sent += c.q.Back().Records
@@ -303,6 +310,9 @@ func (s *Simulation) sliceRemote(c *channel) bool {
 	g.floatUsed += fromFloat
 	g.remoteHeld++
 	c.delivered++
+	if c.persist != 0 {
+		s.persistArrived(c, c.q.Back())
+	}
 	return true
 }
 

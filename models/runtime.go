@@ -30,10 +30,14 @@ type nodeRT struct {
 
 // edge is a network (non-chained) connection between two nodes.
 type edge struct {
-	from, to          *nodeRT
-	exchange          Exchange
-	recordSize        int64
-	rpb               int64     // records per buffer; 0 when one record spans buffers
+	from, to   *nodeRT
+	exchange   Exchange
+	recordSize int64
+	rpb        int64 // records per buffer; 0 when one record spans buffers
+	// unaligned: barriers may overtake on this edge. Flink turns it off for
+	// every input edge of a task that has a pointwise or broadcast input
+	// (StreamGraphGenerator, StreamPartitioner.isSupportsUnalignedCheckpoint).
+	unaligned         bool
 	bpr               int32     // buffers per record when rpb == 0
 	gateIdx           int       // index of this edge's gate in the receiving subtasks
 	weights           []float64 // keyBy: share of records per receiving subtask (the receiver's, updated in place)

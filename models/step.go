@@ -310,6 +310,9 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 				g.debloat.consumed += chunk.Bytes
 			}
 			st.readable -= chunk.Records
+			if c.local && c.persist != 0 { // a local receiver persists what it reads
+				s.persistArrived(c, &chunk)
+			}
 			if c.local {
 				s.sliceLocal(c) // the reader reached the open buffer
 			}
