@@ -11,9 +11,10 @@ import (
 // data, source "b" a backlog of records one network buffer (32 KiB) each,
 // and "join" reads both at cost c per record. All three share a slot, so the
 // channels are local: b's channel holds at most max-buffers-per-channel
-// buffers (the pool of 2 + 8 buffers is the same size), and the one join is
-// processing stays held until it is done. Only the join is busy, starting
-// its k-th record at exactly k·c.
+// buffers (the pool of 2 + 8 buffers is the same size); the buffer of the
+// record the join is processing went back to b's pool when the join
+// deserialized the record. Only the join is busy, starting its k-th record
+// at exactly k·c.
 func alignJob(c sim.Time) Spec {
 	seg := DefaultNetwork().SegmentSize
 	src := func(name string, backlog int64) Node {
@@ -38,23 +39,24 @@ func alignJob(c sim.Time) Spec {
 // TestBarrierAlignment follows checkpoint 1 through the join. It is
 // triggered at t0, while the join is in the record it started at
 // s = c·⌊t0/c⌋. Both sources take the trigger at once and send their
-// barriers: a's into an empty channel, b's behind the Q−1 = 9 buffers waiting
-// behind the join's current one.
+// barriers: a's into an empty channel, b's behind the Q = 10 buffers queued
+// in its channel (the current record's buffer was recycled when it was
+// deserialized, and b refilled it).
 //
 //   - Aligned: the join reads a's barrier after its current record (start
-//     delay s+c−t0), blocks a's channel, and reads b's barrier after the 9
-//     queued records: alignment 9c, end to end s+10c−t0.
+//     delay s+c−t0), blocks a's channel, and reads b's barrier after the 10
+//     queued records: alignment 10c, end to end s+11c−t0.
 //   - At-least-once: the same times (a has nothing to block), nothing
 //     blocked.
-//   - Unaligned: b's barrier overtakes the 9 buffers, which b persists; the
+//   - Unaligned: b's barrier overtakes the 10 buffers, which b persists; the
 //     join reads both barriers after its current record: alignment 0, end to
-//     end s+c−t0, persisted 9 buffers.
+//     end s+c−t0, persisted 10 buffers.
 //   - Aligned with aligned-checkpoint-timeout T: aligned until t0+T, then b's
 //     barrier overtakes what is still queued and the join snapshots after
 //     the record it is in: end to end c·⌈(t0+T)/c⌉ − t0.
 func TestBarrierAlignment(t *testing.T) {
 	const c = 7 * sim.Millisecond
-	const queued = 9 // Q−1 with Q = max-buffers-per-channel = 10
+	const queued = 10 // Q = max-buffers-per-channel
 	seg := DefaultNetwork().SegmentSize
 	t0 := initialDelay(alignJob(c))
 	s0 := t0 / c * c
@@ -69,8 +71,8 @@ func TestBarrierAlignment(t *testing.T) {
 		startDelay, align, e2e sim.Time
 		persisted              int64
 	}{
-		{"aligned", func(*Checkpointing) {}, s0 + c - t0, queued * c, s0 + 10*c - t0, 0},
-		{"at-least-once", func(k *Checkpointing) { k.AtLeastOnce = true }, s0 + c - t0, queued * c, s0 + 10*c - t0, 0},
+		{"aligned", func(*Checkpointing) {}, s0 + c - t0, queued * c, s0 + (queued+1)*c - t0, 0},
+		{"at-least-once", func(k *Checkpointing) { k.AtLeastOnce = true }, s0 + c - t0, queued * c, s0 + (queued+1)*c - t0, 0},
 		{"unaligned", func(k *Checkpointing) { k.Unaligned = true }, s0 + c - t0, 0, s0 + c - t0, queued * seg},
 		{"aligned-timeout", func(k *Checkpointing) { k.Unaligned, k.AlignedTimeout = true, timeoutT }, s0 + c - t0, -1, ceil(t0+timeoutT) - t0, -1},
 	}

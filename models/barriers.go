@@ -19,9 +19,14 @@ import (
 //   - Unaligned: the barrier is put at the front of the channel and read at
 //     once, even by a backpressured task; the task snapshots at the first one
 //     and forwards its own barriers ahead of its queued output. Overtaken
-//     in-flight bytes are persisted with the checkpoint. Forward (pointwise)
-//     channels stay aligned. With aligned-checkpoint-timeout, a checkpoint
-//     starts aligned and switches to unaligned when the timeout passes.
+//     in-flight bytes are persisted with the checkpoint: by the sender what
+//     it had not sent, by the receiver what it had received and not read,
+//     and, once the receiver has taken its snapshot, every buffer that
+//     reaches it on a channel until that channel's barrier does
+//     (ChannelStatePersister). A task with a forward (pointwise) input
+//     aligns on all its inputs. With aligned-checkpoint-timeout, a
+//     checkpoint starts aligned and switches to unaligned when the timeout
+//     passes.
 //   - The snapshot itself is in snapshot.go.
 
 // taskCkpt is a subtask's view of the newest checkpoint it has seen.
@@ -67,8 +72,14 @@ func (s *Simulation) triggerSources(p *pendingCheckpoint) {
 	}
 }
 
+// unalignedActive: st takes unaligned snapshots now. A task whose input
+// edges do not support unaligned checkpoints aligns (its barriers arrive
+// as aligned ones).
 func (s *Simulation) unalignedActive(st *subtask) bool {
 	c := s.spec.Checkpointing
+	if ins := st.t.nodes[0].ins; len(ins) > 0 && !ins[0].unaligned {
+		return false
+	}
 	return c.Unaligned && (c.AlignedTimeout == 0 || st.ck.timedOut)
 }
 
@@ -96,6 +107,9 @@ func (s *Simulation) handleBarrier(st *subtask, c *channel, b Chunk) {
 		tc.lastStartDelay = now - p.trigger
 	}
 	c.barrierSeen = id
+	if c.persist != 0 && id >= c.persist {
+		c.persist = 0 // the channel's barrier: its in-flight data is complete
+	}
 	tc.got++
 	unaligned := s.unalignedActive(st)
 	block := !unaligned && !s.spec.Checkpointing.AtLeastOnce && tc.got < st.inputChannels
@@ -166,13 +180,12 @@ func (s *Simulation) handlePriority(st *subtask) {
 // emitBarriers sends the barrier of p down every output channel.
 func (s *Simulation) emitBarriers(st *subtask, p *pendingCheckpoint, unaligned bool) {
 	for _, part := range st.parts {
-		allToAll := part.edge.exchange != Forward
 		for _, c := range part.ch {
-			if unaligned && allToAll {
+			if unaligned && part.edge.unaligned {
 				s.overtake(c, p, -1)
 				continue
 			}
-			if c.open.Records > 0 {
+			if c.fill > 0 {
 				s.finishOpen(c)
 			}
 			c.q.Push(barrierChunk(p.id, false))
@@ -189,6 +202,9 @@ func (s *Simulation) overtake(c *channel, p *pendingCheckpoint, pos int) {
 	if pos >= 0 {
 		limit = pos
 	}
+	// The receiver persists what it had received, unless its snapshot came
+	// first: then it already has, at the snapshot or as it arrived.
+	receiverHas := c.persist == p.id
 	var cs Chunk
 	var sent, held int64
 	for j := 0; j < limit; j++ {
@@ -196,16 +212,22 @@ func (s *Simulation) overtake(c *channel, p *pendingCheckpoint, pos int) {
 		if ch.Barrier != 0 {
 			continue
 		}
-		cs.Absorb(ch)
 		if !c.local && j < int(c.delivered) {
+			if receiverHas {
+				continue
+			}
 			held += ch.Bytes
 		} else {
 			sent += ch.Bytes
 		}
+		cs.Absorb(ch)
 	}
 	if pos < 0 && c.open.Records > 0 {
 		cs.Absorb(&c.open)
 		sent += c.open.Bytes
+	}
+	if c.persist == p.id {
+		c.persist = 0 // its barrier is at the front now
 	}
 	p.subs[c.src.owner.id].persisted += sent
 	p.subs[c.dst.owner.id].persisted += held
@@ -243,7 +265,7 @@ func (s *Simulation) alignedTimeout(id int64) {
 	}
 	for _, st := range s.subtasks {
 		for _, part := range st.parts {
-			if part.edge.exchange == Forward {
+			if !part.edge.unaligned {
 				continue
 			}
 			for _, c := range part.ch {
@@ -258,7 +280,7 @@ func (s *Simulation) alignedTimeout(id int64) {
 	}
 	for _, st := range s.subtasks {
 		st.ck.timedOut = st.ck.id == id || st.ck.id < id
-		if st.ck.id == id && !st.ck.snapshotted {
+		if st.ck.id == id && !st.ck.snapshotted && s.unalignedActive(st) {
 			st.ck.switchNow = true
 			s.markReady(st)
 		}

@@ -27,10 +27,13 @@ func (s *Simulation) build() error {
 	if err := s.deployEdges(order, byName); err != nil {
 		return err
 	}
+	s.unalignedEdges()
 	s.deploySubtasks()
 	s.deployGates()
 	s.deployPartitions()
-	s.bufferCapacities()
+	for _, st := range s.subtasks {
+		s.bufferCapacities(st)
+	}
 	s.deployKafka()
 	return nil
 }
@@ -215,6 +218,22 @@ func (s *Simulation) addEdge(up, rt *nodeRT, x Exchange) error {
 	return nil
 }
 
+// unalignedEdges marks the edges barriers may overtake on: every input edge
+// of a task whose inputs are all all-to-all (keyBy, rebalance); none of a
+// task with a forward input (StreamGraphGenerator disables unaligned
+// checkpoints on all input edges of a node with a pointwise one).
+func (s *Simulation) unalignedEdges() {
+	for _, rt := range s.nodes {
+		ok := true
+		for _, e := range rt.ins {
+			ok = ok && e.exchange != Forward
+		}
+		for _, e := range rt.ins {
+			e.unaligned = ok
+		}
+	}
+}
+
 // deploySubtasks makes every task's subtasks, placed by slot sharing: slot i
 // holds subtask i of every task, SlotsPerTaskManager slots per TaskManager.
 func (s *Simulation) deploySubtasks() {
@@ -285,7 +304,7 @@ func (s *Simulation) deployPartitions() {
 			}
 			for k, d := range dests {
 				g := d.gates[e.gateIdx]
-				c := &channel{src: p, sub: int32(k), dst: g, idx: int32(len(g.ch)), local: d.tm == st.tm}
+				c := &channel{src: p, sub: int32(k), dst: g, idx: int32(len(g.ch)), local: d.tm == st.tm, rpb: e.rpb}
 				if !c.local {
 					g.remote++
 				}
@@ -298,25 +317,25 @@ func (s *Simulation) deployPartitions() {
 }
 
 // bufferCapacities sets, per subtask, the records its output pools absorb
-// before the writer blocks and the records its input gates can hold.
-func (s *Simulation) bufferCapacities() {
+// before the writer blocks and the records its input gates can hold, at
+// the buffer sizes its channels have now.
+func (s *Simulation) bufferCapacities(st *subtask) {
 	nw := s.spec.Network
-	for _, st := range s.subtasks {
-		st.outputCapacity = math.MaxInt64
-		for _, p := range st.parts {
-			if g := p.edge.from.gain; g > 0 {
-				st.outputCapacity = min(st.outputCapacity, int64(float64(int64(p.pool)*max(p.edge.rpb, 1))/g))
-			}
+	st.outputCapacity = math.MaxInt64
+	for _, p := range st.parts {
+		if g := p.edge.from.gain; g > 0 {
+			st.outputCapacity = min(st.outputCapacity, int64(float64(int64(p.pool)*max(p.minRPB(), 1))/g))
 		}
-		for _, g := range st.gates {
-			if g.remote > 0 {
-				g.capacity = g.remote*int32(nw.BuffersPerChannel) + int32(nw.FloatingPerGate)
-			}
-			st.inputChannels += len(g.ch)
-			local := int64(len(g.ch)) - int64(g.remote)
-			buffers := int64(g.capacity) + local*int64(nw.MaxBuffersPerChannel)
-			st.inputCapacity += buffers * max(g.edge.rpb, 1)
+	}
+	st.inputChannels, st.inputCapacity = 0, 0
+	for _, g := range st.gates {
+		if g.remote > 0 {
+			g.capacity = g.remote*int32(nw.BuffersPerChannel) + int32(nw.FloatingPerGate)
 		}
+		st.inputChannels += len(g.ch)
+		local := int64(len(g.ch)) - int64(g.remote)
+		buffers := int64(g.capacity) + local*int64(nw.MaxBuffersPerChannel)
+		st.inputCapacity += buffers * max(g.ch[0].rpb, 1)
 	}
 }
 

@@ -124,10 +124,10 @@ func (s *Simulation) discardPartition(p *partition) {
 		p.edge.discarded += c.inflight
 		c.inflight = 0
 		c.q = ring[Chunk]{}
-		c.open = Chunk{}
+		c.open, c.fill, c.flushReq = Chunk{}, 0, false
 		c.delivered, c.sendBuf, c.recvBuf, c.floatHeld = 0, 0, 0, 0
 		c.queued, c.waiting, c.blocked = false, false, false
-		c.barrierSeen = 0
+		c.barrierSeen, c.persist = 0, 0
 	}
 	p.used, p.full = 0, 0
 }
@@ -154,6 +154,7 @@ func (s *Simulation) restart() {
 func (s *Simulation) deployed() {
 	p := s.restorePoint()
 	s.restoring = 0
+	s.resetDebloating() // new tasks start at the full buffer size
 	if p != nil {
 		for _, st := range s.subtasks {
 			sub := p.subs[st.id]

@@ -152,8 +152,11 @@ func (s *Simulation) checkBuffers(st *subtask, fail failf) {
 		var used int32
 		for _, c := range p.ch {
 			var send, recv int32
-			if c.open.Records > 0 {
+			if c.fill > 0 {
 				send++
+			}
+			if c.open.Records > c.fill || (c.open.Records > 0 && c.fill == 0) {
+				fail("channel %s[%d]->%d: %d records unsent in an open buffer filled with %d", p.edge.from.spec.Name, st.index, c.sub, c.open.Records, c.fill)
 			}
 			for j := 0; j < c.q.Len(); j++ {
 				b := c.q.At(j).Buffers

@@ -6,8 +6,15 @@ import "github.com/flinksim/flinksim/sim"
 // (Flink ≥ 1.5):
 //
 //   - A sender subtask writes records into one open buffer per subpartition
-//     (channel). A buffer is finished when full, when the output flusher fires
-//     (execution.buffer-timeout.interval) or after every record when that is 0.
+//     (channel; BufferBuilder) and finishes it only when it is full or an
+//     event (a barrier) follows. The output flusher
+//     (execution.buffer-timeout.interval, or after every record when that is
+//     0) does not finish it: it requests a flush (PipelinedSubpartition.flush),
+//     and once the reader has taken every finished buffer ahead of the open
+//     one, it takes a slice of what was written so far (BufferConsumer.build),
+//     for a remote channel only against a credit, like any buffer. The writer
+//     keeps appending to the same buffer. Under backpressure there is no
+//     credit, nothing is sliced, and queued buffers fill to the segment size.
 //   - A sender's output pool holds at most subpartitions × buffers-per-channel
 //     + floating-buffers-per-gate buffers, and one subpartition at most
 //     max-buffers-per-channel. The writer is available only while the pool has
@@ -32,8 +39,13 @@ type channel struct {
 	idx   int32 // input-channel index at the receiver
 	local bool
 
-	open Chunk       // the buffer being filled at the sender (Records == 0: none)
-	q    ring[Chunk] // finished buffers, oldest first; the first `delivered` are at the receiver
+	open Chunk       // records in the open buffer not yet sliced off for the receiver
+	fill int64       // records written into the open buffer, slices included (0: no open buffer)
+	rpb  int64       // records a buffer of this channel holds (the edge's, or fewer when debloated)
+	q    ring[Chunk] // finished buffers and slices, oldest first; the first `delivered` are at the receiver
+	// flushReq: the flusher asked for the open buffer's records; they are
+	// sliced off once the reader has taken everything ahead of them.
+	flushReq bool
 
 	delivered int32 // remote: finished chunks already at the receiver
 	sendBuf   int32 // buffers held in the sender's pool (open + undelivered or unconsumed)
@@ -44,6 +56,10 @@ type channel struct {
 	blocked   bool  // aligning: its barrier was read, the others are awaited
 
 	barrierSeen int64 // the newest checkpoint whose barrier the receiver read
+	// persist is the unaligned checkpoint whose snapshot the receiver has
+	// taken while this channel's barrier is still to come: every buffer
+	// that reaches the receiver is persisted until it does (0: none).
+	persist int64
 
 	inflight int64 // records in open and q
 }
@@ -97,9 +113,10 @@ type gate struct {
 	avail      ring[int32] // channels with readable buffers, in arrival order
 	waiters    ring[int32] // remote channels waiting for a floating buffer
 	floatUsed  int32
-	remote     int32 // number of remote channels
-	remoteHeld int32 // Σ recvBuf over remote channels
-	capacity   int32 // remote × buffers-per-channel + floating (0 without remote channels)
+	remote     int32        // number of remote channels
+	remoteHeld int32        // Σ recvBuf over remote channels
+	capacity   int32        // remote × buffers-per-channel + floating (0 without remote channels)
+	debloat    *debloatGate // nil unless buffer debloating is on
 }
 
 // appendRecords writes records into a channel's open buffer, finishing
@@ -126,12 +143,20 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 		return
 	}
 	for piece.Records > 0 {
-		if c.open.Records == 0 {
+		if c.fill == 0 {
 			p.addSend(c, 1, maxPer) // a new buffer is taken from the pool
+		}
+		if c.open.Records == 0 {
 			s.armFlush(p.owner)
 		}
-		space := e.rpb - c.open.Records
+		space := c.rpb - c.fill
+		if space <= 0 { // the buffer size was cut below what it holds
+			c.open.Buffers = 1
+			s.finishOpen(c)
+			continue
+		}
 		if piece.Records < space {
+			c.fill += piece.Records
 			c.open.Absorb(&piece)
 			return
 		}
@@ -139,8 +164,8 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 		// of the piece that follow it, as one chunk of up to maxChunkBuffers:
 		// Flink sends every full buffer at once, and one chunk for several
 		// keeps the event count independent of the data rate.
-		extra := min((piece.Records-space)/e.rpb, int64(s.maxChunkBuffers-1))
-		n := space + extra*e.rpb
+		extra := min((piece.Records-space)/c.rpb, int64(s.maxChunkBuffers-1))
+		n := space + extra*c.rpb
 		if n == piece.Records {
 			c.open.Absorb(&piece)
 			piece.Records = 0
@@ -154,11 +179,24 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 	}
 }
 
-// finishOpen turns the open buffer (and any full buffers joined to it) into
-// a finished chunk.
+// finishOpen finishes the open buffer (with any full buffers joined to it):
+// its records not sliced off yet become a finished chunk. When slices took
+// them all, the buffer goes back to the pool, or for a local channel to
+// the last slice still queued (the receiver reads the sender's memory).
 func (s *Simulation) finishOpen(c *channel) {
 	if c.open.Buffers == 0 {
 		c.open.Buffers = 1
+	}
+	c.fill = 0
+	if c.open.Records == 0 {
+		c.open = Chunk{}
+		if c.local && c.q.Len() > 0 && c.q.Back().Barrier == 0 && c.q.Back().Buffers == 0 {
+			c.q.Back().Buffers = 1
+			return
+		}
+		c.src.addSend(c, -1, int32(s.spec.Network.MaxBuffersPerChannel))
+		s.markReady(c.src.owner)
+		return
 	}
 	c.q.Push(c.open)
 	c.open = Chunk{}
@@ -225,11 +263,76 @@ func (s *Simulation) deliver(c *channel) {
 		sent += head.Records
 		c.delivered++
 		arrived = true
+		if c.persist != 0 {
+			s.persistArrived(c, head)
+		}
+	}
+	if int(c.delivered) == c.q.Len() && c.flushReq && s.sliceRemote(c) {
+		sent += c.q.Back().Records
+		arrived = true
 	}
 	if arrived { // a barrier carries no records but must be read too
 		s.notifyReadable(c, sent)
 		s.markReady(p.owner) // its pool has room again
 	}
+}
+
+// sliceRemote sends the records of c's open buffer as a slice against one
+// credit, once everything ahead of them is delivered and a flush asked for
+// them. The sender keeps the buffer and goes on filling it; the slice takes
+// a whole buffer at the receiver. It reports whether a slice was sent.
+func (s *Simulation) sliceRemote(c *channel) bool {
+	if c.open.Records == 0 {
+		c.flushReq = false
+		return false
+	}
+	g := c.dst
+	freeExcl := max(int32(s.spec.Network.BuffersPerChannel)-(c.recvBuf-c.floatHeld), 0)
+	freeFloat := int32(s.spec.Network.FloatingPerGate) - g.floatUsed
+	if freeExcl+freeFloat == 0 {
+		if !c.waiting {
+			c.waiting = true
+			g.waiters.Push(c.idx)
+		}
+		return false
+	}
+	slice := c.open
+	slice.Buffers = 1
+	c.open = Chunk{}
+	c.flushReq = false
+	c.q.Push(slice)
+	fromFloat := int32(0)
+	if freeExcl == 0 {
+		fromFloat = 1
+	}
+	c.recvBuf++
+	c.floatHeld += fromFloat
+	g.floatUsed += fromFloat
+	g.remoteHeld++
+	c.delivered++
+	if c.persist != 0 {
+		s.persistArrived(c, c.q.Back())
+	}
+	return true
+}
+
+// sliceLocal makes the records of c's open buffer readable in place, once
+// the receiver has taken everything ahead of them and a flush asked for
+// them. The slice holds no buffer of its own: the open buffer stays the
+// sender's until finished and read.
+func (s *Simulation) sliceLocal(c *channel) {
+	if !c.flushReq || c.q.Len() > 0 {
+		return
+	}
+	c.flushReq = false
+	if c.open.Records == 0 {
+		return
+	}
+	slice := c.open
+	slice.Buffers = 0
+	c.open = Chunk{}
+	c.q.Push(slice)
+	s.notifyReadable(c, slice.Records)
 }
 
 // notifyReadable tells a receiver that records became readable on c.
@@ -289,12 +392,24 @@ func (s *Simulation) armFlush(st *subtask) {
 	s.eng.Arm(st.flush, sim.Add(st.flushPhase, k*to), evFlush, st.id, 0)
 }
 
-// flushAll finishes every non-empty open buffer of the subtask.
+// flushAll is the output flusher firing (OutputFlusher, or after every
+// record with a buffer timeout of 0): every channel with records in its open
+// buffer requests a flush, served when the reader reaches them.
 func (s *Simulation) flushAll(st *subtask) {
 	for _, p := range st.parts {
 		for _, c := range p.ch {
-			if c.open.Records > 0 {
-				s.finishOpen(c)
+			undelivered := c.q.Len() > int(c.delivered)
+			if c.local {
+				undelivered = c.q.Len() > 0
+			}
+			if c.open.Records == 0 && !undelivered {
+				continue
+			}
+			c.flushReq = true
+			if c.local {
+				s.sliceLocal(c)
+			} else {
+				s.deliver(c)
 			}
 		}
 	}

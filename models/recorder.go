@@ -78,8 +78,13 @@ func newRecorder(s *Simulation) *recorder {
 
 // busySoFar is a subtask's busy time from the start to now.
 func (r *recorder) busySoFar(st *subtask, now sim.Time) sim.Time {
-	b := r.totals[st][stBusy] + st.acc[stBusy]
-	if st.state == stBusy {
+	return r.stateSoFar(st, stBusy, now)
+}
+
+// stateSoFar is the time a subtask spent in state x from the start to now.
+func (r *recorder) stateSoFar(st *subtask, x taskState, now sim.Time) sim.Time {
+	b := r.totals[st][x] + st.acc[x]
+	if st.state == x {
 		b += now - st.since
 	}
 	return b

@@ -30,10 +30,14 @@ type nodeRT struct {
 
 // edge is a network (non-chained) connection between two nodes.
 type edge struct {
-	from, to          *nodeRT
-	exchange          Exchange
-	recordSize        int64
-	rpb               int64     // records per buffer; 0 when one record spans buffers
+	from, to   *nodeRT
+	exchange   Exchange
+	recordSize int64
+	rpb        int64 // records per buffer; 0 when one record spans buffers
+	// unaligned: barriers may overtake on this edge. Flink turns it off for
+	// every input edge of a task that has a pointwise or broadcast input
+	// (StreamGraphGenerator, StreamPartitioner.isSupportsUnalignedCheckpoint).
+	unaligned         bool
 	bpr               int32     // buffers per record when rpb == 0
 	gateIdx           int       // index of this edge's gate in the receiving subtasks
 	weights           []float64 // keyBy: share of records per receiving subtask (the receiver's, updated in place)
@@ -59,10 +63,12 @@ const (
 	stDown // cancelled, restarting, or on a lost TaskManager (not reported)
 )
 
-// heldBuffer is input buffers a subtask holds until it has processed them.
+// heldBuffer is input buffers a subtask holds until it has deserialized
+// their records: b buffers of channel c holding records not yet taken.
 type heldBuffer struct {
-	c *channel
-	b int32
+	c       *channel
+	b       int32
+	records int64
 }
 
 // opState is one operator's counters and random stream inside one subtask.
@@ -101,9 +107,8 @@ type subtask struct {
 
 	busy bool
 	cur  Chunk // the records of the step in progress
-	// in is what is left of the input buffers being worked through; the
-	// buffers (held) are released once in is empty and the last step on it
-	// is done.
+	// in is what is left of the input buffers being worked through; each
+	// buffer (held) is released when a step takes its last record.
 	in   Chunk
 	held []heldBuffer
 	// readable counts records in finished buffers the subtask may read.

@@ -30,6 +30,7 @@ const (
 	evKeyPhase                       // a key population changes (a hot key comes or goes)
 	evBatchFlush                     // a mini-batch's interval is over
 	evCkptInjected                   // an injected failure fails checkpoint Arg (Actor: the failure)
+	evDebloat                        // buffer debloating recalculates every gate's buffer size
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -131,6 +132,7 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 	}
 	s.scheduleFailures()
 	s.scheduleKeyPhases()
+	s.startDebloating()
 	step := max(s.spec.Duration/200, sim.Second)
 	for t := sim.Time(0); t < s.spec.Duration; {
 		t = min(t+step, s.spec.Duration)
@@ -182,6 +184,8 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		s.injectFailure(int(ev.Actor), ev.Arg)
 	case evCkptInjected:
 		s.failCheckpointInjected(int(ev.Actor), ev.Arg)
+	case evDebloat:
+		s.debloat()
 	case evKeyPhase:
 		s.layoutGen++
 		for _, rt := range s.nodes {

@@ -36,10 +36,19 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 		p.offsets[kp.gidx] = kp.read
 	}
 	if unaligned {
-		// Input not yet behind a barrier is persisted as channel state.
+		// Input not yet behind a barrier is persisted as channel state: what
+		// a remote channel has received (a local one reads the sender's
+		// memory: its sender persists that), then whatever reaches the
+		// task before the channel's barrier (RemoteInputChannel and
+		// LocalInputChannel.checkpointStarted, ChannelStatePersister).
+		s.persistTaken(st, p)
 		for _, g := range st.gates {
 			for _, c := range g.ch {
 				if c.barrierSeen >= p.id {
+					continue
+				}
+				c.persist = p.id
+				if c.local {
 					continue
 				}
 				// What is readable up to this checkpoint's barrier; what
@@ -178,5 +187,56 @@ func (s *Simulation) abortCheckpoint(p *pendingCheckpoint) {
 			}
 			s.unblockAll(st)
 		}
+		for _, g := range st.gates {
+			for _, c := range g.ch {
+				if c.persist == p.id {
+					c.persist = 0
+				}
+			}
+		}
+	}
+}
+
+// persistArrived persists a data buffer that reached a receiver on c after
+// its unaligned snapshot and before c's barrier (ChannelStatePersister);
+// a barrier ends it.
+func (s *Simulation) persistArrived(c *channel, ch *Chunk) {
+	if ch.Barrier != 0 {
+		if int64(ch.Barrier) >= c.persist {
+			c.persist = 0
+		}
+		return
+	}
+	p := s.coord.find(c.persist)
+	if p == nil {
+		c.persist = 0
+		return
+	}
+	p.subs[c.dst.owner.id].persisted += ch.Bytes
+	if n := len(p.channelState); n > 0 && p.channelState[n-1].c == c {
+		p.channelState[n-1].chunk.Absorb(ch)
+		return
+	}
+	p.channelState = append(p.channelState, channelState{c, *ch})
+}
+
+// persistTaken persists, at an unaligned snapshot, the input a task has
+// taken from its channels but not processed yet (the unconsumed part of
+// the buffer in its deserializer, which StreamTaskNetworkInput hands to the
+// channel state writer), each part for the channel it came from.
+func (s *Simulation) persistTaken(st *subtask, p *pendingCheckpoint) {
+	rest := st.in
+	for _, h := range st.held {
+		if rest.Records == 0 {
+			break
+		}
+		piece := rest
+		if h.records < rest.Records {
+			piece = rest.Take(h.records)
+		} else {
+			rest.Records = 0
+		}
+		p.subs[st.id].persisted += piece.Bytes
+		p.channelState = append(p.channelState, channelState{h.c, piece})
 	}
 }

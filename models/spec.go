@@ -33,6 +33,30 @@ type Network struct {
 	FloatingPerGate      int      // taskmanager.network.memory.floating-buffers-per-gate
 	MaxBuffersPerChannel int      // taskmanager.network.memory.max-buffers-per-channel (per output subpartition)
 	BufferTimeout        sim.Time // execution.buffer-timeout.interval; 0 flushes after every record; FlushOnlyWhenFull disables
+	// Debloat is buffer debloating (taskmanager.network.memory.buffer-debloat.*,
+	// FLIP-183); nil when disabled, Flink's default.
+	Debloat *Debloat
+}
+
+// Debloat is buffer debloating: every Period each input gate measures its
+// throughput and sets its buffer size so that the buffers in use hold
+// Target of it, within [MinSegmentSize, SegmentSize], smoothed over Samples
+// and announced when it changes by ThresholdPercent or more (BufferDebloater,
+// BufferSizeEMA). Defaults: DefaultDebloat.
+type Debloat struct {
+	Target           sim.Time // taskmanager.network.memory.buffer-debloat.target
+	Period           sim.Time // taskmanager.network.memory.buffer-debloat.period
+	Samples          int      // taskmanager.network.memory.buffer-debloat.samples
+	ThresholdPercent int      // taskmanager.network.memory.buffer-debloat.threshold-percentages
+	MinSegmentSize   int64    // taskmanager.memory.min-segment-size (bytes)
+}
+
+// DefaultDebloat returns Flink's defaults for buffer debloating
+// (TaskManagerOptions: BUFFER_DEBLOAT_TARGET 1 s, BUFFER_DEBLOAT_PERIOD
+// 200 ms, BUFFER_DEBLOAT_SAMPLES 20, BUFFER_DEBLOAT_THRESHOLD_PERCENTAGES 25,
+// MIN_MEMORY_SEGMENT_SIZE 256 bytes).
+func DefaultDebloat() Debloat {
+	return Debloat{Target: sim.Second, Period: 200 * sim.Millisecond, Samples: 20, ThresholdPercent: 25, MinSegmentSize: 256}
 }
 
 // FlushOnlyWhenFull is the BufferTimeout that disables the output flusher

@@ -76,39 +76,49 @@ func (s *Simulation) outputRoom(st *subtask) int64 {
 	return max(1, int64(room))
 }
 
-// room is the number of records this partition can take before it blocks.
+// room is the number of records this partition can take before it blocks:
+// the space left in open buffers plus free buffers at each channel's buffer
+// size (the smallest, for the pool shared by all).
 func (p *partition) room(maxPer int32) float64 {
 	e := p.edge
 	free := float64(p.pool - p.used)
 	if e.rpb == 0 {
 		return max(free/float64(e.bpr), 1)
 	}
-	rpb := float64(e.rpb)
+	openSpace := func(c *channel) float64 {
+		if c.fill > 0 {
+			return max(float64(c.rpb-c.fill), 0)
+		}
+		return 0
+	}
 	if len(p.ch) == 1 {
 		c := p.ch[0]
-		open := 0.0
-		if c.open.Records > 0 {
-			open = rpb - float64(c.open.Records)
-		}
-		return open + min(free, float64(maxPer-c.sendBuf))*rpb
+		return openSpace(c) + min(free, float64(maxPer-c.sendBuf))*float64(c.rpb)
 	}
-	pool := free * rpb
+	pool := free * float64(p.minRPB())
 	perChannel := math.MaxFloat64
 	w := 1 / float64(len(p.ch))
 	for j, c := range p.ch {
-		open := 0.0
-		if c.open.Records > 0 {
-			open = rpb - float64(c.open.Records)
-		}
+		open := openSpace(c)
 		pool += open
 		if p.edge.weights != nil {
 			w = p.edge.weights[j]
 		}
 		if w > 0 {
-			perChannel = min(perChannel, (open+float64(maxPer-c.sendBuf)*rpb)/w)
+			perChannel = min(perChannel, (open+float64(maxPer-c.sendBuf)*float64(c.rpb))/w)
 		}
 	}
 	return min(pool, perChannel)
+}
+
+// minRPB is the fewest records a buffer of any of the partition's channels
+// holds.
+func (p *partition) minRPB() int64 {
+	m := p.ch[0].rpb
+	for _, c := range p.ch[1:] {
+		m = min(m, c.rpb)
+	}
+	return m
 }
 
 // takeInput puts the next records to process into st.cur: as many as the
@@ -124,6 +134,9 @@ func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
 		return false, false
 	}
 	limit := s.outputRoom(st)
+	if s.spec.Sim.ChunkRecords == 1 {
+		limit = 1 // exact mode: one record per step, as Flink processes them
+	}
 	if limit < s.minStep(st) && st.in.Records > limit {
 		return false, true
 	}
@@ -133,7 +146,37 @@ func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
 	} else {
 		st.cur = st.in.Take(limit)
 	}
+	s.recycle(st, st.cur.Records)
 	return true, false
+}
+
+// recycle releases the input buffers whose records a step has just taken
+// (n records, oldest first): Flink recycles a buffer once its last record
+// is deserialized, before that record is processed
+// (SpillingAdaptiveSpanningRecordDeserializer, AbstractStreamTaskNetworkInput),
+// and its credit goes back to the sender then. Of a chunk spanning several
+// buffers, the buffers its first n records fill are released.
+func (s *Simulation) recycle(st *subtask, n int64) {
+	done := 0
+	for _, h := range st.held {
+		if n <= 0 {
+			break
+		}
+		if h.records <= n {
+			n -= h.records
+			s.release(h.c, h.b)
+			done++
+			continue
+		}
+		h := &st.held[done]
+		if k := int32(n * int64(h.b) / h.records); k > 0 {
+			s.release(h.c, k)
+			h.b -= k
+		}
+		h.records -= n
+		break
+	}
+	st.held = st.held[:copy(st.held, st.held[done:])]
 }
 
 // minStep is the smallest step worth starting when the output is what limits
@@ -157,8 +200,7 @@ func (s *Simulation) minStep(st *subtask) int64 {
 // credits are shared), so that it does not wait for records that flow
 // control cannot let through.
 func (s *Simulation) stepTarget(st *subtask) int64 {
-	e := st.t.nodes[0].ins[0]
-	target := max(e.rpb, 1)
+	target := max(st.gates[0].ch[0].rpb, 1)
 	if c := s.spec.Sim.ChunkRecords; c > 0 {
 		target = c
 	}
@@ -264,14 +306,23 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 			}
 			c.inflight -= chunk.Records
 			g.edge.consumed += chunk.Records
+			if g.debloat != nil {
+				g.debloat.consumed += chunk.Bytes
+			}
 			st.readable -= chunk.Records
+			if c.local && c.persist != 0 { // a local receiver persists what it reads
+				s.persistArrived(c, &chunk)
+			}
+			if c.local {
+				s.sliceLocal(c) // the reader reached the open buffer
+			}
 			if s.spec.Checkpointing != nil && s.spec.Checkpointing.AtLeastOnce && st.ck.got > 0 && !st.ck.inputDone {
 				if p := s.coord.find(st.ck.id); p != nil {
 					p.subs[st.id].processed += chunk.Bytes // processed during alignment
 				}
 			}
 			st.in.Absorb(&chunk)
-			st.held = append(st.held, heldBuffer{c, chunk.Buffers})
+			st.held = append(st.held, heldBuffer{c, chunk.Buffers, chunk.Records})
 			if c.readable() > 0 {
 				g.avail.Push(ci)
 			} else {
@@ -365,12 +416,6 @@ func (s *Simulation) process(st *subtask) sim.Time {
 func (s *Simulation) finishStep(st *subtask) {
 	now := s.eng.Now()
 	st.busy = false
-	if st.in.Records == 0 && len(st.held) > 0 {
-		for _, h := range st.held {
-			s.release(h.c, h.b)
-		}
-		st.held = st.held[:0]
-	}
 	for pos, rt := range st.t.nodes {
 		op := &st.ops[pos]
 		op.in += st.nin[pos]
