@@ -11,6 +11,7 @@
 //	step.go         a subtask's step: take input, run the chain, finish
 //	exchange.go     forward, rebalance and keyBy routing between tasks
 //	network.go      buffers, credits, output flusher, delivery, release
+//	debloat.go      buffer debloating: buffer sizes from each gate's throughput
 //	sink.go         sink write time, duplicates after a restore
 //	minibatch.go    mini-batch pre-aggregation and salting's partial stage
 //	keys.go         key populations over key groups (KeySpace, KeyLayout)

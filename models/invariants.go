@@ -151,35 +151,7 @@ func (s *Simulation) checkBuffers(st *subtask, fail failf) {
 	for _, p := range st.parts {
 		var used int32
 		for _, c := range p.ch {
-			var send, recv int32
-			if c.fill > 0 {
-				send++
-			}
-			if c.open.Records > c.fill || (c.open.Records > 0 && c.fill == 0) {
-				fail("channel %s[%d]->%d: %d records unsent in an open buffer filled with %d", p.edge.from.spec.Name, st.index, c.sub, c.open.Records, c.fill)
-			}
-			for j := 0; j < c.q.Len(); j++ {
-				b := c.q.At(j).Buffers
-				if c.local || j >= int(c.delivered) {
-					send += b
-				} else {
-					recv += b
-				}
-			}
-			for _, h := range c.dst.owner.held {
-				if h.c != c {
-					continue
-				}
-				if c.local {
-					send += h.b
-				} else {
-					recv += h.b
-				}
-			}
-			if send != c.sendBuf || recv != c.recvBuf || c.floatHeld > c.recvBuf {
-				fail("channel %s[%d]->%d: buffers at sender %d (counter %d), at receiver %d (counter %d, floating %d)",
-					p.edge.from.spec.Name, st.index, c.sub, send, c.sendBuf, recv, c.recvBuf, c.floatHeld)
-			}
+			s.checkChannel(p, c, fail)
 			used += c.sendBuf
 		}
 		if used != p.used {
@@ -209,6 +181,42 @@ func (s *Simulation) checkBuffers(st *subtask, fail failf) {
 			fail("gate of %s[%d]: floating used %d (channels %d, max %d), remote held %d (counter %d)",
 				g.edge.to.spec.Name, st.index, g.floatUsed, f, s.spec.Network.FloatingPerGate, held, g.remoteHeld)
 		}
+	}
+}
+
+// checkChannel: the buffers a channel's counters say it holds at the sender
+// and at the receiver are those of its open buffer, its queue and what the
+// receiver took from it; the open buffer holds its unsent records.
+func (s *Simulation) checkChannel(p *partition, c *channel, fail failf) {
+	st := p.owner
+	var send, recv int32
+	if c.fill > 0 {
+		send++
+	}
+	if c.open.Records > c.fill || (c.open.Records > 0 && c.fill == 0) {
+		fail("channel %s[%d]->%d: %d records unsent in an open buffer filled with %d", p.edge.from.spec.Name, st.index, c.sub, c.open.Records, c.fill)
+	}
+	for j := 0; j < c.q.Len(); j++ {
+		b := c.q.At(j).Buffers
+		if c.local || j >= int(c.delivered) {
+			send += b
+		} else {
+			recv += b
+		}
+	}
+	for _, h := range c.dst.owner.held {
+		if h.c != c {
+			continue
+		}
+		if c.local {
+			send += h.b
+		} else {
+			recv += h.b
+		}
+	}
+	if send != c.sendBuf || recv != c.recvBuf || c.floatHeld > c.recvBuf {
+		fail("channel %s[%d]->%d: buffers at sender %d (counter %d), at receiver %d (counter %d, floating %d)",
+			p.edge.from.spec.Name, st.index, c.sub, send, c.sendBuf, recv, c.recvBuf, c.floatHeld)
 	}
 }
 
