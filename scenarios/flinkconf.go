@@ -54,6 +54,19 @@ var flinkOptions = []flinkOption{
 		Doc: "How often the output flusher sends partly filled buffers; 0 flushes after every record; -1 (old key) flushes only full buffers."},
 	{Key: "execution.buffer-timeout.enabled", Default: "true", parse: boolean,
 		Doc: "false: send buffers only when full."},
+	// Buffer debloating (FLIP-183; TaskManagerOptions BUFFER_DEBLOAT_*).
+	{Key: "taskmanager.network.memory.buffer-debloat.enabled", Default: "false", parse: boolean,
+		Doc: "Size every input gate's buffers to hold about target's worth of its throughput."},
+	{Key: "taskmanager.network.memory.buffer-debloat.target", Default: "1 s", parse: positiveMs, format: flinkDuration,
+		Doc: "Time the buffers in use should take to consume at the measured throughput."},
+	{Key: "taskmanager.network.memory.buffer-debloat.period", Default: "200 ms", parse: positiveMs, format: flinkDuration,
+		Doc: "How often each gate recalculates its buffer size."},
+	{Key: "taskmanager.network.memory.buffer-debloat.samples", Default: "20", parse: intRange(1, math.MaxInt32),
+		Doc: "Samples the buffer size is averaged over (exponential moving average)."},
+	{Key: "taskmanager.network.memory.buffer-debloat.threshold-percentages", Default: "25", parse: intRange(0, math.MaxInt32),
+		Doc: "A new buffer size is announced only when it differs from the last by this many percent."},
+	{Key: "taskmanager.memory.min-segment-size", Default: "256 b", parse: minSegmentSize, format: memory,
+		Doc: "Smallest buffer size debloating may set (at most the segment size)."},
 
 	// Checkpointing (CheckpointingOptions, Flink 1.20 / 2.x names).
 	{Key: "execution.checkpointing.interval", Default: "", parse: checkpointTime, format: flinkDuration,
@@ -247,6 +260,20 @@ func segmentSize(s string) (any, error) {
 	}
 	if v < 4096 || v&(v-1) != 0 || v > 1<<30 {
 		return nil, fmt.Errorf("%s must be a power of two from 4 kb to 1 gb", s)
+	}
+	return v, nil
+}
+
+// minSegmentSize is taskmanager.memory.min-segment-size: a size of at
+// least one byte (Flink checks it against the segment size, as resolve
+// does).
+func minSegmentSize(s string) (any, error) {
+	v, err := ParseFlinkMemory(s)
+	if err != nil {
+		return nil, err
+	}
+	if v < 1 {
+		return nil, fmt.Errorf("%s must be at least 1 b", s)
 	}
 	return v, nil
 }

@@ -81,8 +81,18 @@ func (r *resolver) resolve() {
 	}
 	r.limits()
 	r.bounds()
+	r.network()
 	r.checkpointing()
 	r.resolvedFlink()
+}
+
+// network checks the network settings against each other.
+func (r *resolver) network() {
+	fs := r.fs
+	if fs.bytes("taskmanager.memory.min-segment-size") > fs.bytes("taskmanager.memory.segment-size") {
+		r.d.at("flink.taskmanager.memory.min-segment-size", "must be at most taskmanager.memory.segment-size (%s), not %s",
+			FormatFlinkMemory(fs.bytes("taskmanager.memory.segment-size")), FormatFlinkMemory(fs.bytes("taskmanager.memory.min-segment-size")))
+	}
 }
 
 func (r *resolver) simulation() {

@@ -22,6 +22,7 @@ func (r *resolver) spec() models.Spec {
 			FloatingPerGate:      fs.int("taskmanager.network.memory.floating-buffers-per-gate"),
 			MaxBuffersPerChannel: fs.int("taskmanager.network.memory.max-buffers-per-channel"),
 			BufferTimeout:        timeout,
+			Debloat:              r.debloatSpec(),
 		},
 		SlotsPerTaskManager: fs.int("taskmanager.numberOfTaskSlots"),
 		Chaining:            fs.bool("pipeline.operator-chaining.enabled"),
@@ -115,4 +116,19 @@ func toDist(x *Dist) sim.Dist {
 		return sim.Uniform{Lo: sec(x.Uniform.Min), Hi: sec(x.Uniform.Max)}
 	}
 	return nil
+}
+
+// debloatSpec is buffer debloating's settings, nil when it is off.
+func (r *resolver) debloatSpec() *models.Debloat {
+	fs := r.fs
+	if !fs.bool("taskmanager.network.memory.buffer-debloat.enabled") {
+		return nil
+	}
+	return &models.Debloat{
+		Target:           fs.duration("taskmanager.network.memory.buffer-debloat.target"),
+		Period:           fs.duration("taskmanager.network.memory.buffer-debloat.period"),
+		Samples:          fs.int("taskmanager.network.memory.buffer-debloat.samples"),
+		ThresholdPercent: fs.int("taskmanager.network.memory.buffer-debloat.threshold-percentages"),
+		MinSegmentSize:   fs.bytes("taskmanager.memory.min-segment-size"),
+	}
 }
