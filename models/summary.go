@@ -158,6 +158,7 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 			durations = append(durations, h.Duration.Seconds())
 			cs.SizeMaxBytes = max(cs.SizeMaxBytes, h.Checkpointed)
 			cs.FullSizeMax = max(cs.FullSizeMax, h.StateSize)
+			cs.PersistedMaxBytes = max(cs.PersistedMaxBytes, h.PersistedData)
 		}
 	}
 	cs.DurationS = result.QuantilesOf(durations)

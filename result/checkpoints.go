@@ -79,6 +79,9 @@ type CheckpointSummary struct {
 	DurationS         Quantiles `json:"duration_s"` // completed checkpoints
 	SizeMaxBytes      int64     `json:"size_max_bytes"`
 	FullSizeMax       int64     `json:"full_size_max_bytes"`
+	// PersistedMaxBytes is the most in-flight data a completed checkpoint
+	// persisted (unaligned checkpoints' channel state).
+	PersistedMaxBytes int64 `json:"persisted_max_bytes"`
 	Duplicated        int64     `json:"records_duplicated"` // written again by sinks after restores
 	Replayed          int64     `json:"records_replayed"`   // read again by sources after restores
 	DowntimeS         float64   `json:"downtime_s"`

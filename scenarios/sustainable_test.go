@@ -47,13 +47,23 @@ func TestSustainableRateConfirmed(t *testing.T) {
 					healthy bool
 				}{{0.9, true}, {1.1, false}} {
 					// every source at a constant rate, in the proportions
-					// the sources produced
+					// the sources produced, and no initial backlog: the
+					// rate is a steady state's
 					var set []string
 					for _, n := range l.Spec.Nodes {
 						if n.Kind == models.KindSource {
 							share := sourceShare(res, l.Spec, n.Name)
-							set = append(set, fmt.Sprintf("sources.%s.rate=%.6g/s", n.Name, c.factor*rate*share))
+							set = append(set, fmt.Sprintf("sources.%s.rate=%.6g/s", n.Name, c.factor*rate*share),
+								fmt.Sprintf("sources.%s.initial-backlog=0", n.Name))
 						}
+					}
+					if !c.healthy {
+						// Fed 10% too much, a job falls behind only once its
+						// network buffers are full: run long enough to fill
+						// what they held at the end of the first run, three
+						// times over.
+						fill := sim.FromSeconds(3 * float64(res.Summary.Records.InFlight) / (0.1 * rate))
+						set = append(set, "duration="+max(min(base.Spec.Duration, 30*sim.Minute), 30*sim.Minute+fill).String())
 					}
 					got := runLoaded(t, load(set...)).Summary.Verdict
 					if (got.Outcome == result.PhaseStable) != c.healthy {

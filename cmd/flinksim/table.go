@@ -80,7 +80,7 @@ func outcomeTable(runs []runResult) table {
 	}
 	t := table{header: []string{"variant", "outcome"}}
 	if ckpt {
-		t.header = append(t.header, "ckpts", "ckpt max", "restarts")
+		t.header = append(t.header, "ckpts", "ckpt max", "persisted", "restarts", "down", "dupes")
 	}
 	t.header = append(t.header, "end lag", "p99 lat")
 	if skew {
@@ -102,9 +102,10 @@ func outcomeTable(runs []runResult) table {
 				if c.Completed > 0 {
 					maxDur = human.Seconds(c.DurationS.Max)
 				}
-				row = append(row, fmt.Sprintf("%d/%d", c.Completed, c.Completed+c.Failed), maxDur, fmt.Sprint(c.Restarts))
+				row = append(row, fmt.Sprintf("%d/%d", c.Completed, c.Completed+c.Failed), maxDur, human.Bytes(float64(c.PersistedMaxBytes)),
+					fmt.Sprint(c.Restarts), human.Seconds(c.DowntimeS), human.Count(float64(c.Duplicated)))
 			} else {
-				row = append(row, "-", "-", "-")
+				row = append(row, "-", "-", "-", "-", "-", "-")
 			}
 		}
 		p99 := "-" // no record reached a sink

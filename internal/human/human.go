@@ -52,9 +52,12 @@ func trimZero(s string) string {
 	return strings.TrimSuffix(s[:i], ".0") + s[i:]
 }
 
-// Seconds prints a duration in h, min, s, ms or µs, one decimal.
+// Seconds prints a duration in h, min, s, ms or µs, one decimal; none as 0s.
 func Seconds(sec float64) string {
 	switch {
+	case sec == 0:
+		return "0s" // none at all, not 0µs
+
 	case sec >= 3600:
 		return trimZero(fmt.Sprintf("%.1f", sec/3600)) + "h"
 	case sec >= 60:
