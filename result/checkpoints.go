@@ -70,22 +70,22 @@ type FailureEvent struct {
 
 // CheckpointSummary is summary.json's "checkpoints" section.
 type CheckpointSummary struct {
-	IntervalS         float64   `json:"interval_s"`
-	TimeoutS          float64   `json:"timeout_s"`
-	Completed         int       `json:"completed"`
-	Failed            int       `json:"failed"`
-	Expired           int       `json:"expired"`
-	Restarts          int       `json:"restarts"`
-	DurationS         Quantiles `json:"duration_s"` // completed checkpoints
-	SizeMaxBytes      int64     `json:"size_max_bytes"`
-	FullSizeMax       int64     `json:"full_size_max_bytes"`
+	IntervalS    float64   `json:"interval_s"`
+	TimeoutS     float64   `json:"timeout_s"`
+	Completed    int       `json:"completed"`
+	Failed       int       `json:"failed"`
+	Expired      int       `json:"expired"`
+	Restarts     int       `json:"restarts"`
+	DurationS    Quantiles `json:"duration_s"` // completed checkpoints
+	SizeMaxBytes int64     `json:"size_max_bytes"`
+	FullSizeMax  int64     `json:"full_size_max_bytes"`
 	// PersistedMaxBytes is the most in-flight data a completed checkpoint
 	// persisted (unaligned checkpoints' channel state).
-	PersistedMaxBytes int64 `json:"persisted_max_bytes"`
-	Duplicated        int64     `json:"records_duplicated"` // written again by sinks after restores
-	Replayed          int64     `json:"records_replayed"`   // read again by sources after restores
-	DowntimeS         float64   `json:"downtime_s"`
-	RestartsFromStart int       `json:"restarts_without_checkpoint"` // restores that found no completed checkpoint
+	PersistedMaxBytes int64   `json:"persisted_max_bytes"`
+	Duplicated        int64   `json:"records_duplicated"` // written again by sinks after restores
+	Replayed          int64   `json:"records_replayed"`   // read again by sources after restores
+	DowntimeS         float64 `json:"downtime_s"`
+	RestartsFromStart int     `json:"restarts_without_checkpoint"` // restores that found no completed checkpoint
 	// MaxCheckpointAgeS is the longest the job went without a newer completed
 	// checkpoint: what a failure at the worst moment would have replayed.
 	MaxCheckpointAgeS float64 `json:"max_checkpoint_age_s"`
