@@ -3,6 +3,7 @@ package scenarios
 import (
 	"math"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/flinksim/flinksim/result"
@@ -22,14 +23,49 @@ func runBuiltIn(t *testing.T, name string, sets ...string) *result.Result {
 	return runLoaded(t, l)
 }
 
+// runLoaded runs a loaded scenario once for all the tests that ask for the
+// same run (the same resolved scenario and variant): the whole runs of
+// this package are most of make test's time. Results are shared: read them,
+// never change them.
 func runLoaded(t *testing.T, l *Loaded) *result.Result {
 	t.Helper()
-	res, err := Run(l, nil)
+	res, err := sharedResult(l)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res
 }
+
+// sharedResult is runLoaded for goroutines other than the test's: it
+// returns the error.
+func sharedResult(l *Loaded) (*result.Result, error) {
+	resolved, err := l.Resolved()
+	if err != nil {
+		return nil, err
+	}
+	key := l.Variant + "\x00" + string(resolved)
+	runsMu.Lock()
+	r, ok := runs[key]
+	if !ok {
+		r = &sharedRun{}
+		runs[key] = r
+	}
+	runsMu.Unlock()
+	r.once.Do(func() { r.res, r.err = Run(l, nil) })
+	return r.res, r.err
+}
+
+// sharedRun is one run's result, computed once.
+type sharedRun struct {
+	once sync.Once
+	res  *result.Result
+	err  error
+}
+
+var (
+	runsMu sync.Mutex
+	runs   = map[string]*sharedRun{}
+)
 
 func operator(t *testing.T, res *result.Result, name string) result.OperatorSummary {
 	t.Helper()

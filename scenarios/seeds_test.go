@@ -40,9 +40,9 @@ func TestOutcomesHoldOnEverySeed(t *testing.T) {
 					g.Go(func() error {
 						l, err := LoadVariant(b.Name, b.Data, []string{fmt.Sprintf("seed=%d", seed)}, v)
 						if err != nil {
-							return err
+							return fmt.Errorf("%s seed %d: %w", v, seed, err)
 						}
-						res, err := Run(l, nil)
+						res, err := sharedResult(l)
 						if err != nil {
 							return fmt.Errorf("%s seed %d: %w", v, seed, err)
 						}

@@ -59,11 +59,12 @@ func TestSustainableRateConfirmed(t *testing.T) {
 					}
 					if !c.healthy {
 						// Fed 10% too much, a job falls behind only once its
-						// network buffers are full: run long enough to fill
-						// what they held at the end of the first run, three
-						// times over.
-						fill := sim.FromSeconds(3 * float64(res.Summary.Records.InFlight) / (0.1 * rate))
-						set = append(set, "duration="+max(min(base.Spec.Duration, 30*sim.Minute), 30*sim.Minute+fill).String())
+						// network buffers are full, and the verdict reads the
+						// lag's growth over the second half of the run: run at
+						// least three times as long as filling what they held
+						// at the end of the first run takes.
+						fill := sim.FromSeconds(float64(res.Summary.Records.InFlight) / (0.1 * rate))
+						set = append(set, "duration="+max(min(base.Spec.Duration, 30*sim.Minute), 3*fill).String())
 					}
 					got := runLoaded(t, load(set...)).Summary.Verdict
 					if (got.Outcome == result.PhaseStable) != c.healthy {
