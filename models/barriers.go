@@ -61,7 +61,7 @@ func (s *Simulation) triggerSources(p *pendingCheckpoint) {
 		if st.t.nodes[0].spec.Kind != KindSource || st.dead {
 			continue
 		}
-		if st.busy {
+		if st.busy || st.stalled > 0 { // a task blocked mid-record takes it once its output is written
 			st.ck.trigger = p.id // taken between records: after this step
 			if s.trace != nil {
 				s.tracef("%s is in a step: takes the trigger of checkpoint %d when the step ends", st.name(), p.id)

@@ -200,6 +200,7 @@ func (s *Simulation) addEdge(up, rt *nodeRT, x Exchange) error {
 		return fmt.Errorf("forward edge %s -> %s needs equal parallelism (%d vs %d)", up.spec.Name, n.Name, up.spec.Parallelism, n.Parallelism)
 	}
 	e := &edge{from: up, to: rt, exchange: x, recordSize: up.spec.RecordSize, gateIdx: len(rt.ins)}
+	e.multiBuffer = up.gain*float64(e.recordSize) > float64(s.spec.Network.SegmentSize)
 	seg := s.spec.Network.SegmentSize
 	if e.recordSize <= seg {
 		e.rpb = seg / max(e.recordSize, 1)

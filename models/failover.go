@@ -105,6 +105,7 @@ func (s *Simulation) discardSubtask(st *subtask) {
 	st.discarded += st.in.Records + st.inProcess()
 	st.in, st.cur = Chunk{}, Chunk{}
 	st.held = st.held[:0]
+	st.stalled = 0
 	for i := range st.ops {
 		st.ops[i].dropped += st.ops[i].batch.Records
 		st.ops[i].batch = Chunk{}
@@ -124,7 +125,7 @@ func (s *Simulation) discardPartition(p *partition) {
 		p.edge.discarded += c.inflight
 		c.inflight = 0
 		c.q = ring[Chunk]{}
-		c.open, c.fill, c.flushReq = Chunk{}, 0, false
+		c.open, c.fill, c.flushReq, c.parked = Chunk{}, 0, false, Chunk{}
 		c.delivered, c.sendBuf, c.recvBuf, c.floatHeld = 0, 0, 0, 0
 		c.queued, c.waiting, c.blocked = false, false, false
 		c.barrierSeen, c.persist = 0, 0

@@ -46,6 +46,10 @@ type channel struct {
 	// flushReq: the flusher asked for the open buffer's records; they are
 	// sliced off once the reader has taken everything ahead of them.
 	flushReq bool
+	// parked is output the writer could not get a buffer for in the middle
+	// of a step (its pool and overdraft used up): the task is blocked until
+	// it is written.
+	parked Chunk
 
 	delivered int32 // remote: finished chunks already at the receiver
 	sendBuf   int32 // buffers held in the sender's pool (open + undelivered or unconsumed)
@@ -144,6 +148,10 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 	}
 	for piece.Records > 0 {
 		if c.fill == 0 {
+			if e.multiBuffer && s.outOfBuffers(p, 1) {
+				s.park(c, &piece)
+				return
+			}
 			p.addSend(c, 1, maxPer) // a new buffer is taken from the pool
 		}
 		if c.open.Records == 0 {
@@ -165,6 +173,9 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 		// Flink sends every full buffer at once, and one chunk for several
 		// keeps the event count independent of the data rate.
 		extra := min((piece.Records-space)/c.rpb, int64(s.maxChunkBuffers-1))
+		if e.multiBuffer { // what the pool and overdraft can give
+			extra = min(extra, max(0, int64(p.pool)+int64(s.spec.Network.OverdraftPerGate)-int64(p.used)))
+		}
 		n := space + extra*c.rpb
 		if n == piece.Records {
 			c.open.Absorb(&piece)
@@ -413,4 +424,44 @@ func (s *Simulation) flushAll(st *subtask) {
 			}
 		}
 	}
+}
+
+// outOfBuffers: the writer of p cannot get n more buffers, its pool and
+// its overdraft buffers (max-overdraft-buffers-per-gate) all in use
+// (LocalBufferPool). A new record is not started while the pool is full
+// (partition.available); this is the middle of one. Only an edge whose
+// records need more than a buffer per record read (a fan-out) can run out
+// in the middle of one: elsewhere a step's records are written as Flink
+// writes them one by one, each after the availability check.
+func (s *Simulation) outOfBuffers(p *partition, n int32) bool {
+	return p.used+n > p.pool+int32(s.spec.Network.OverdraftPerGate)
+}
+
+// park keeps what the writer could not write: the task blocks in the middle
+// of its record until buffers are recycled (requestBufferBuilderBlocking),
+// and takes no input and no barrier meanwhile.
+func (s *Simulation) park(c *channel, piece *Chunk) {
+	if c.parked.Records == 0 {
+		c.src.owner.stalled++
+	}
+	c.parked.Absorb(piece)
+	piece.Records = 0
+}
+
+// unpark writes a blocked task's parked output as buffers come back, and
+// reports whether the task is free again.
+func (s *Simulation) unpark(st *subtask) bool {
+	for _, p := range st.parts {
+		for _, c := range p.ch {
+			if c.parked.Records == 0 || s.outOfBuffers(p, 1) {
+				continue
+			}
+			piece := c.parked
+			c.parked = Chunk{}
+			st.stalled--
+			c.inflight -= piece.Records // appendRecords counts them again
+			s.appendRecords(c, piece)
+		}
+	}
+	return st.stalled == 0
 }

@@ -298,3 +298,54 @@ func TestTandemThroughput(t *testing.T) {
 			got, want, mu*bt/(bt+1))
 	}
 }
+
+// TestOverdraftLetsAFanOutReachItsBarrier: a flatMap emits 100 records of
+// 1 KB per input record (3 to 4 buffers of 32 KiB) into a sink that writes
+// 10 records/s. Under backpressure the task starts a record when one buffer
+// of its pool of 2 + 8 is free and then needs 2 or 3 more. With Flink's 5
+// overdraft buffers (max-overdraft-buffers-per-gate) it finishes the record
+// at once and takes the unaligned checkpoint's trigger; with none it blocks
+// in the middle of the record until the sink frees two more, 3.2 s a
+// buffer, then waits one buffer for the next record: a trigger lands in a
+// block two thirds of the time and waits half of it, 2.1 s on average, and
+// at least half a buffer's drain over the run's 27 checkpoints.
+func TestOverdraftLetsAFanOutReachItsBarrier(t *testing.T) {
+	durations := func(overdraft int) []float64 {
+		spec := backpressuredSink(100 * sim.Millisecond)
+		spec.Network.OverdraftPerGate = overdraft
+		spec.Duration = 200 * sim.Second
+		spec.Nodes[0].RecordSize = 100
+		spec.Nodes = []Node{spec.Nodes[0],
+			{Name: "flatMap", Kind: KindOperator, Parallelism: 1, Chain: true, RecordSize: 1000, Selectivity: 100, Inputs: []Input{{From: "src"}}},
+			spec.Nodes[1]}
+		spec.Nodes[2].Inputs = []Input{{From: "flatMap", Exchange: Rebalance}} // all-to-all: unaligned barriers may overtake
+		spec.Checkpointing.Unaligned = true
+		spec.Checkpointing.Interval = 7 * sim.Second
+		spec.Sim.ChunkRecords = 1 // record by record: the sink reads a priority barrier after its current record
+		res := runSpec(t, spec)
+		var ds []float64
+		for _, c := range res.Checkpoints[1:] {
+			if c.Status == "COMPLETED" {
+				ds = append(ds, c.Duration.Seconds())
+			}
+		}
+		return ds
+	}
+	buffer := float64(DefaultNetwork().SegmentSize/1000) / 10 // seconds the sink takes per buffer
+	mean := func(xs []float64) float64 {
+		s := 0.0
+		for _, x := range xs {
+			s += x
+		}
+		return s / float64(len(xs))
+	}
+	with, without := durations(5), durations(0)
+	for _, d := range with {
+		if d > buffer/10 {
+			t.Errorf("with overdraft buffers a checkpoint took %.2fs; the task should reach its barrier at once", d)
+		}
+	}
+	if m := mean(without); m < buffer/2 {
+		t.Errorf("without overdraft buffers checkpoints took %.2fs on average, want 2/3 × %.1fs: the task blocks mid-record", m, buffer)
+	}
+}

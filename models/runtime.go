@@ -37,7 +37,11 @@ type edge struct {
 	// unaligned: barriers may overtake on this edge. Flink turns it off for
 	// every input edge of a task that has a pointwise or broadcast input
 	// (StreamGraphGenerator, StreamPartitioner.isSupportsUnalignedCheckpoint).
-	unaligned         bool
+	unaligned bool
+	// multiBuffer: one record read by the sending task needs more than a
+	// buffer on this edge (fan-out × record size over the segment size), so
+	// the task can run out of buffers in the middle of a record.
+	multiBuffer       bool
 	bpr               int32     // buffers per record when rpb == 0
 	gateIdx           int       // index of this edge's gate in the receiving subtasks
 	weights           []float64 // keyBy: share of records per receiving subtask (the receiver's, updated in place)
@@ -106,7 +110,10 @@ type subtask struct {
 	acc   [4]sim.Time // time per state since the last sample
 
 	busy bool
-	cur  Chunk // the records of the step in progress
+	// stalled counts output channels with parked records: the task is
+	// blocked in the middle of a record, waiting for a buffer.
+	stalled int
+	cur     Chunk // the records of the step in progress
 	// in is what is left of the input buffers being worked through; each
 	// buffer (held) is released when a step takes its last record.
 	in   Chunk

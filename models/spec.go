@@ -32,6 +32,10 @@ type Network struct {
 	BuffersPerChannel    int      // taskmanager.network.memory.buffers-per-channel (exclusive, per remote input channel)
 	FloatingPerGate      int      // taskmanager.network.memory.floating-buffers-per-gate
 	MaxBuffersPerChannel int      // taskmanager.network.memory.max-buffers-per-channel (per output subpartition)
+	// OverdraftPerGate is taskmanager.network.memory.max-overdraft-buffers-per-gate
+	// (FLIP-227, Flink 1.16+): buffers a task may take beyond its output pool
+	// to finish the record it is in; with none left it blocks mid-record.
+	OverdraftPerGate int
 	BufferTimeout        sim.Time // execution.buffer-timeout.interval; 0 flushes after every record; FlushOnlyWhenFull disables
 	// Debloat is buffer debloating (taskmanager.network.memory.buffer-debloat.*,
 	// FLIP-183); nil when disabled, Flink's default.
@@ -65,7 +69,9 @@ const FlushOnlyWhenFull sim.Time = -1
 
 // DefaultNetwork returns Flink's defaults (1.20 / 2.x).
 func DefaultNetwork() Network {
-	return Network{SegmentSize: 32 << 10, BuffersPerChannel: 2, FloatingPerGate: 8, MaxBuffersPerChannel: 10, BufferTimeout: 100 * sim.Millisecond}
+	// NETWORK_MAX_OVERDRAFT_BUFFERS_PER_GATE defaults to 5
+	// (NettyShuffleEnvironmentOptions).
+	return Network{SegmentSize: 32 << 10, BuffersPerChannel: 2, FloatingPerGate: 8, MaxBuffersPerChannel: 10, OverdraftPerGate: 5, BufferTimeout: 100 * sim.Millisecond}
 }
 
 // Settings are the simulator's own knobs, not Flink's.

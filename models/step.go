@@ -23,6 +23,13 @@ func (s *Simulation) tryStart(st *subtask) {
 	if st.dead || s.job != jobRunning {
 		return
 	}
+	if st.stalled > 0 && !s.unpark(st) {
+		st.setState(now, stBackPressured) // blocked mid-record: no input, no barrier
+		return
+	}
+	if !st.busy {
+		s.takePendingTrigger(st)
+	}
 	for !st.busy {
 		// Unaligned barriers are read even by a backpressured task.
 		if len(st.ck.priority) > 0 || st.ck.switchNow {
@@ -440,7 +447,13 @@ func (s *Simulation) finishStep(st *subtask) {
 	if s.spec.Network.BufferTimeout == 0 {
 		s.flushAll(st)
 	}
-	if id := st.ck.trigger; id != 0 {
+	s.takePendingTrigger(st)
+}
+
+// takePendingTrigger lets a source take a checkpoint trigger that came
+// during its step, once the step's output is all written.
+func (s *Simulation) takePendingTrigger(st *subtask) {
+	if id := st.ck.trigger; id != 0 && st.stalled == 0 {
 		st.ck.trigger = 0
 		if p := s.coord.find(id); p != nil {
 			s.sourceSnapshot(st, p)

@@ -50,6 +50,8 @@ var flinkOptions = []flinkOption{
 		Doc: "Floating buffers per input gate, lent to channels with a backlog."},
 	{Key: "taskmanager.network.memory.max-buffers-per-channel", Default: "10", parse: intRange(1, 1<<16),
 		Doc: "Most buffers one output subpartition may hold; a writer whose subpartition reaches it is backpressured."},
+	{Key: "taskmanager.network.memory.max-overdraft-buffers-per-gate", Default: "5", parse: intRange(0, 1<<16),
+		Doc: "Buffers a task may take beyond its output pool to finish the record it is in; with none it blocks mid-record (FLIP-227)."},
 	{Key: "execution.buffer-timeout.interval", Deprecated: []string{"execution.buffer-timeout"}, Default: "100 ms", parse: bufferTimeout, format: flinkDuration,
 		Doc: "How often the output flusher sends partly filled buffers; 0 flushes after every record; -1 (old key) flushes only full buffers."},
 	{Key: "execution.buffer-timeout.enabled", Default: "true", parse: boolean,

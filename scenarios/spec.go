@@ -21,6 +21,7 @@ func (r *resolver) spec() models.Spec {
 			BuffersPerChannel:    fs.int("taskmanager.network.memory.buffers-per-channel"),
 			FloatingPerGate:      fs.int("taskmanager.network.memory.floating-buffers-per-gate"),
 			MaxBuffersPerChannel: fs.int("taskmanager.network.memory.max-buffers-per-channel"),
+			OverdraftPerGate:     fs.int("taskmanager.network.memory.max-overdraft-buffers-per-gate"),
 			BufferTimeout:        timeout,
 			Debloat:              r.debloatSpec(),
 		},
