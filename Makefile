@@ -14,12 +14,12 @@ run: build
 	./$(BIN) run backpressure --out out
 
 # Formatting, vet, and every test under the race detector; then the packages
-# whose tests make whole built-in runs (the README's examples among them)
-# without it: a run is one goroutine, the detector finds nothing there and
-# slows it tenfold, so those tests skip under -race.
+# whose tests make whole built-in runs (the README's examples among them) or
+# long single runs without it: a run is one goroutine, the detector finds
+# nothing there and slows it tenfold, so those tests skip under -race.
 test: lint
 	$(GO) test -race -count=1 ./...
-	$(GO) test -count=1 ./scenarios ./cmd/flinksim
+	$(GO) test -count=1 ./models ./scenarios ./cmd/flinksim
 
 # gofmt, vet, and the code shape (internal/tools/codeshape: no non-test
 # file over 600 lines, no function over 80 lines or cyclomatic complexity 25).

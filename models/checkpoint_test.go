@@ -133,6 +133,7 @@ func absT(t sim.Time) sim.Time {
 }
 
 func TestTimeoutAndTolerableFailures(t *testing.T) {
+	singleGoroutine(t)
 	// 70 s checkpoints with a 50 s timeout: every checkpoint expires. With
 	// tolerable-failed-checkpoints 2 the third consecutive expiry fails the
 	// job over; the expiries are back to back (the next request was queued).

@@ -30,6 +30,7 @@ func debloated(p int, rate float64) Spec {
 // size settles at throughput × target / buffers in use (BufferDebloater),
 // within the 25 % an announcement must move by.
 func TestDebloatConverges(t *testing.T) {
+	singleGoroutine(t)
 	const rate = 100.0 // records/s of 1 KB: 100 kB/s per sink subtask
 	spec := debloated(2, rate)
 	spec.Duration = 200 * sim.Second

@@ -62,6 +62,7 @@ func heapOfRun(t testing.TB, spec models.Spec) (run, built int64) {
 // lies between those heaps (within twice the measured, so a refusal has a
 // reason).
 func TestFootprintConstants(t *testing.T) {
+	models.SingleGoroutine(t)
 	if testing.Short() {
 		t.Skip("measures heaps of several runs")
 	}

@@ -45,6 +45,7 @@ func runSpec(t *testing.T, spec Spec) *result.Result {
 // and 3.8 % (measured with Lindley's recursion). The bounds below are about
 // four SDs for the number of customers each case simulates.
 func TestMM1(t *testing.T) {
+	singleGoroutine(t)
 	const lambda, mu = 800.0, 1000.0
 	for _, c := range []struct {
 		name            string
@@ -160,6 +161,7 @@ func keyedSpec(p, sinkP int, keys int64) Spec {
 // each keyed subtask (processed or still in its channels) are in proportion to the keys its key-group range holds.
 // Max parallelism 128 over 3 subtasks gives ranges of 43, 43 and 42 groups.
 func TestKeyByLoadFollowsKeyGroups(t *testing.T) {
+	singleGoroutine(t)
 	for _, chunk := range []int64{0, 1} {
 		spec := keyedSpec(3, 3, 1000000)
 		spec.Sim.ChunkRecords = chunk

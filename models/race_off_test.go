@@ -2,4 +2,9 @@
 
 package models
 
+import "testing"
+
 const raceEnabled = false
+
+// singleGoroutine: without the race detector every test runs.
+func singleGoroutine(t *testing.T) { t.Helper() }

@@ -47,6 +47,7 @@ func youngJob(interval, delta, M sim.Time, failures int) Spec {
 // within its sampling error, and the best swept interval must be the one
 // closest to τ*.
 func TestYoungOptimalInterval(t *testing.T) {
+	singleGoroutine(t)
 	const mu = 1000.0
 	const delta, M, N = 2 * sim.Second, 400 * sim.Second, 50
 	R := (2 + 1 + 1) * sim.Second // heartbeat + restart delay + redeploy

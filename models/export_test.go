@@ -1,0 +1,4 @@
+package models
+
+// SingleGoroutine is singleGoroutine for the models_test package.
+var SingleGoroutine = singleGoroutine
