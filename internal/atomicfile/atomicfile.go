@@ -15,10 +15,18 @@ var (
 	temps = map[string]bool{}
 )
 
-func register(path string) {
+// created makes a temporary with create and registers it under the lock,
+// so that an interruption between the two cannot leave it behind: either
+// RemoveTemporaries ran first (and holds the lock: this waits for the exit)
+// or it sees the temporary.
+func created(create func() (string, error)) (string, error) {
 	mu.Lock()
-	temps[path] = true
-	mu.Unlock()
+	defer mu.Unlock()
+	p, err := create()
+	if err == nil {
+		temps[p] = true
+	}
+	return p, err
 }
 
 func unregister(path string) {
@@ -52,12 +60,18 @@ func RemoveTemporaries() []string {
 // WriteFile writes path through a temporary sibling that is synced and
 // renamed into place.
 func WriteFile(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	var tmp *os.File
+	name, err := created(func() (string, error) {
+		f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+		if err != nil {
+			return "", err
+		}
+		tmp = f
+		return f.Name(), nil
+	})
 	if err != nil {
 		return err
 	}
-	name := tmp.Name()
-	register(name)
 	defer func() {
 		os.Remove(name) // fails harmlessly after the rename
 		unregister(name)
@@ -114,7 +128,7 @@ func Stage(dir string) (*Staging, error) {
 	if forceInPlace || isMountPoint(dir) {
 		return stageInside(dir)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*")
+	tmp, err := created(func() (string, error) { return os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*") })
 	if err != nil {
 		if st, statErr := os.Stat(dir); statErr == nil && st.IsDir() {
 			if in, inErr := stageInside(dir); inErr == nil {
@@ -125,9 +139,9 @@ func Stage(dir string) (*Staging, error) {
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		os.Remove(tmp)
+		unregister(tmp)
 		return nil, err
 	}
-	register(tmp)
 	return &Staging{Dir: tmp, target: dir}, nil
 }
 
@@ -136,11 +150,10 @@ func stageInside(dir string) (*Staging, error) {
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(dir, ".flinksim-set.tmp-*")
+	tmp, err := created(func() (string, error) { return os.MkdirTemp(dir, ".flinksim-set.tmp-*") })
 	if err != nil {
 		return nil, err
 	}
-	register(tmp)
 	st := &Staging{Dir: tmp, target: dir, inPlace: true}
 	for _, e := range entries {
 		if e.Name() != "lost+found" {
