@@ -246,113 +246,127 @@ func TestUnalignedRestoreIsExactlyOnce(t *testing.T) {
 		timeout  sim.Time
 		sinkRate float64
 	}{{0, 6000}, {200 * sim.Millisecond, 6000}, {0, 0}} { // 0: a sink that keeps up, so buffers reach the keyed task while a source is in its step
-		timeout := c.timeout
-		spec := Spec{
-			Name: "eo", Seed: 4, Duration: 90 * sim.Second, Network: DefaultNetwork(), SlotsPerTaskManager: 1, Chaining: true,
-			Sim: Settings{ChunkDelay: 5 * sim.Millisecond, SampleInterval: sim.Second},
-			Nodes: []Node{
-				{Name: "busy", Kind: KindSource, Parallelism: 2, Chain: true, RecordSize: 200, Cost: sim.Exponential{M: 150e-6},
-					Kafka: &Kafka{Topic: "a", Partitions: 4, Rate: ConstantRate(12000)}},
-				{Name: "idle", Kind: KindSource, Parallelism: 2, Chain: true, RecordSize: 200,
-					Kafka: &Kafka{Topic: "b", Partitions: 4, Rate: ConstantRate(5000)}},
-				{Name: "relay", Kind: KindOperator, Parallelism: 2, Chain: true, RecordSize: 200, Selectivity: 1,
-					Cost:   sim.Exponential{M: 10e-6},
-					Inputs: []Input{{From: "busy", Exchange: Rebalance}, {From: "idle", Exchange: Rebalance}}},
-				{Name: "agg", Kind: KindOperator, Parallelism: 2, MaxParallelism: 128, Chain: true, RecordSize: 200, Selectivity: 1,
-					Cost:   sim.Exponential{M: 20e-6},
-					Inputs: []Input{{From: "relay", Exchange: Hash}},
-					Keyed:  &Keyed{Keys: UniformKeys{N: 1000}, StatePerKey: 100}},
-				{Name: "out", Kind: KindSink, Parallelism: 2, Chain: false, RecordSize: 200,
-					Sink: &Sink{RecordsPerSecond: c.sinkRate}, Inputs: []Input{{From: "agg", Exchange: Rebalance}}},
-			},
-			Checkpointing: &Checkpointing{Interval: 5 * sim.Second, Timeout: 10 * sim.Minute, MaxConcurrent: 1,
-				Unaligned: true, AlignedTimeout: timeout, SyncPhase: 10 * sim.Millisecond,
-				Storage: Storage{UploadPerTM: 1e9, DownloadPerTM: 1e9, FileSize: 1 << 30, TransferThreads: 1, UploadShareWhenBusy: 1}},
-			Restart:  RestartStrategy{Kind: "fixed-delay", Delay: sim.Second, Attempts: 3},
-			Recovery: Recovery{HeartbeatTimeout: 2 * sim.Second, Redeploy: sim.Second, TaskManagerStart: 2 * sim.Second},
-			Failures: []Failure{{Kind: FailTaskManager, At: 42 * sim.Second, TaskManager: 1}},
-		}
-		s, err := New(spec)
+		name := fmt.Sprintf("aligned timeout %v, sink %g/s", c.timeout, c.sinkRate)
+		s, err := New(exactlyOnceJob(c.timeout, c.sinkRate))
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Every checkpoint, once all subtasks acknowledged it, holds each
-		// record the sources had read exactly once: in the keyed state or
-		// in the persisted channel state.
 		checked := 0
 		s.SetTrace(func(_ sim.Time, what string) {
-			var id int64
-			var name string
-			var acked, all int
-			if n, _ := fmt.Sscanf(what, "checkpoint %d acknowledged by %s", &id, &name); n < 2 {
-				return
-			}
-			if _, err := fmt.Sscanf(what[strings.LastIndex(what, "("):], "(%d of %d subtasks)", &acked, &all); err != nil || acked != all {
-				return
-			}
-			p := s.coord.find(id)
-			var read, held int64
-			for _, off := range p.offsets {
-				read += off
-			}
-			agg := s.nodes[3]
-			for _, st := range agg.task.subtasks {
-				held += p.subs[st.id].stateRecs[agg.pos]
-			}
-			for _, cs := range p.channelState {
-				if cs.c.src.edge.to != s.nodes[4] { // not the sink's input: past the keyed state
-					held += cs.chunk.Records
+			if id, ok := allAcknowledged(what); ok {
+				checked++
+				if read, held := heldOnce(s, s.coord.find(id)); read != held {
+					t.Errorf("%s: checkpoint %d: sources read %d records, state and channel state hold %d (%+d)", name, id, read, held, held-read)
 				}
-			}
-			checked++
-			if read != held {
-				t.Errorf("aligned timeout %v: checkpoint %d: sources read %d records, state and channel state hold %d (%+d)", timeout, id, read, held, held-read)
 			}
 		})
 		res, err := s.Run(nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if checked == 0 {
-			t.Fatalf("aligned timeout %v: no checkpoint was checked", timeout)
-		}
-		if len(res.Restores) != 1 || res.Restores[0].ID == 0 {
-			t.Fatalf("aligned timeout %v: restores %+v, want one from a completed checkpoint", timeout, res.Restores)
+		if checked == 0 || len(res.Restores) != 1 || res.Restores[0].ID == 0 {
+			t.Fatalf("%s: %d checkpoints checked, restores %+v; want one restore from a completed checkpoint", name, checked, res.Restores)
 		}
 		var persisted int64
-		for _, c := range res.Checkpoints {
-			persisted += c.PersistedData
+		for _, cp := range res.Checkpoints {
+			persisted += cp.PersistedData
 		}
 		if persisted == 0 && c.sinkRate > 0 {
-			t.Fatalf("aligned timeout %v: no checkpoint persisted channel state; the test needs backpressure", timeout)
+			t.Fatalf("%s: no checkpoint persisted channel state; the test needs backpressure", name)
 		}
-		var read, counted int64
-		for _, kp := range s.kafka {
-			read += kp.read
+		if read, counted := countedOnce(s); read != counted {
+			t.Errorf("%s: sources read %d records in the restored epoch, the keyed operator counts %d with those on their way (%+d)",
+				name, read, counted, counted-read)
 		}
-		// counted: the keyed operator's state, and what is on its way:
-		// in the relay and the sources, or in the channels between.
-		agg := s.nodes[3]
-		for _, st := range s.subtasks {
-			if st.t.nodes[0].spec.Kind == KindSink {
-				continue // past the keyed operator
-			}
-			if st.t.nodes[0] == agg {
-				counted += st.ops[agg.pos].stateRecs
-			}
-			counted += st.in.Records + st.inProcess()
-			for _, g := range st.gates {
-				for _, c := range g.ch {
-					if c.src.edge.to != agg && c.src.edge.to != s.nodes[2] {
-						continue
-					}
+	}
+}
+
+// exactlyOnceJob: a busy and an idle source, a relay, a keyBy into a keyed
+// aggregation, a sink; unaligned checkpoints every 5 s, a TaskManager lost
+// at 42 s.
+func exactlyOnceJob(timeout sim.Time, sinkRate float64) Spec {
+	return Spec{
+		Name: "eo", Seed: 4, Duration: 90 * sim.Second, Network: DefaultNetwork(), SlotsPerTaskManager: 1, Chaining: true,
+		Sim: Settings{ChunkDelay: 5 * sim.Millisecond, SampleInterval: sim.Second},
+		Nodes: []Node{
+			{Name: "busy", Kind: KindSource, Parallelism: 2, Chain: true, RecordSize: 200, Cost: sim.Exponential{M: 150e-6},
+				Kafka: &Kafka{Topic: "a", Partitions: 4, Rate: ConstantRate(12000)}},
+			{Name: "idle", Kind: KindSource, Parallelism: 2, Chain: true, RecordSize: 200,
+				Kafka: &Kafka{Topic: "b", Partitions: 4, Rate: ConstantRate(5000)}},
+			{Name: "relay", Kind: KindOperator, Parallelism: 2, Chain: true, RecordSize: 200, Selectivity: 1,
+				Cost:   sim.Exponential{M: 10e-6},
+				Inputs: []Input{{From: "busy", Exchange: Rebalance}, {From: "idle", Exchange: Rebalance}}},
+			{Name: "agg", Kind: KindOperator, Parallelism: 2, MaxParallelism: 128, Chain: true, RecordSize: 200, Selectivity: 1,
+				Cost:   sim.Exponential{M: 20e-6},
+				Inputs: []Input{{From: "relay", Exchange: Hash}},
+				Keyed:  &Keyed{Keys: UniformKeys{N: 1000}, StatePerKey: 100}},
+			{Name: "out", Kind: KindSink, Parallelism: 2, Chain: false, RecordSize: 200,
+				Sink: &Sink{RecordsPerSecond: sinkRate}, Inputs: []Input{{From: "agg", Exchange: Rebalance}}},
+		},
+		Checkpointing: &Checkpointing{Interval: 5 * sim.Second, Timeout: 10 * sim.Minute, MaxConcurrent: 1,
+			Unaligned: true, AlignedTimeout: timeout, SyncPhase: 10 * sim.Millisecond,
+			Storage: Storage{UploadPerTM: 1e9, DownloadPerTM: 1e9, FileSize: 1 << 30, TransferThreads: 1, UploadShareWhenBusy: 1}},
+		Restart:  RestartStrategy{Kind: "fixed-delay", Delay: sim.Second, Attempts: 3},
+		Recovery: Recovery{HeartbeatTimeout: 2 * sim.Second, Redeploy: sim.Second, TaskManagerStart: 2 * sim.Second},
+		Failures: []Failure{{Kind: FailTaskManager, At: 42 * sim.Second, TaskManager: 1}},
+	}
+}
+
+// allAcknowledged parses a trace line "checkpoint N acknowledged by ...
+// (K of K subtasks)": the checkpoint every subtask has acknowledged.
+func allAcknowledged(line string) (int64, bool) {
+	var id int64
+	var who string
+	var acked, all int
+	if n, _ := fmt.Sscanf(line, "checkpoint %d acknowledged by %s", &id, &who); n < 2 {
+		return 0, false
+	}
+	_, err := fmt.Sscanf(line[strings.LastIndex(line, "("):], "(%d of %d subtasks)", &acked, &all)
+	return id, err == nil && acked == all
+}
+
+// heldOnce: the records exactlyOnceJob's sources had read at checkpoint p,
+// and those its keyed state and channel state hold (the sink's input is
+// past the keyed state).
+func heldOnce(s *Simulation, p *pendingCheckpoint) (read, held int64) {
+	for _, off := range p.offsets {
+		read += off
+	}
+	agg := s.nodes[3]
+	for _, st := range agg.task.subtasks {
+		held += p.subs[st.id].stateRecs[agg.pos]
+	}
+	for _, cs := range p.channelState {
+		if cs.c.src.edge.to != s.nodes[4] {
+			held += cs.chunk.Records
+		}
+	}
+	return read, held
+}
+
+// countedOnce: the records exactlyOnceJob's sources read in the restored
+// epoch, and those the keyed operator's state counts with those on their
+// way to it (in the relay and the sources, or in the channels between).
+func countedOnce(s *Simulation) (read, counted int64) {
+	for _, kp := range s.kafka {
+		read += kp.read
+	}
+	agg := s.nodes[3]
+	for _, st := range s.subtasks {
+		if st.t.nodes[0].spec.Kind == KindSink {
+			continue // past the keyed operator
+		}
+		if st.t.nodes[0] == agg {
+			counted += st.ops[agg.pos].stateRecs
+		}
+		counted += st.in.Records + st.inProcess()
+		for _, g := range st.gates {
+			for _, c := range g.ch {
+				if c.src.edge.to == agg || c.src.edge.to == s.nodes[2] {
 					counted += c.inflight
 				}
 			}
 		}
-		if read != counted {
-			t.Errorf("aligned timeout %v: sources read %d records in the restored epoch, the keyed operator counts %d with those on their way (%+d)",
-				timeout, read, counted, counted-read)
-		}
 	}
+	return read, counted
 }
