@@ -203,7 +203,8 @@ func (s *Simulation) overtake(c *channel, p *pendingCheckpoint, pos int) {
 		limit = pos
 	}
 	// The receiver persists what it had received, unless its snapshot came
-	// first: then it already has, at the snapshot or as it arrived.
+	// first: then it already has, at the snapshot or as it arrived; what is
+	// still on the wire arrives before the barrier and is persisted too.
 	receiverHas := c.persist == p.id
 	var cs Chunk
 	var sent, held int64
@@ -213,10 +214,10 @@ func (s *Simulation) overtake(c *channel, p *pendingCheckpoint, pos int) {
 			continue
 		}
 		if !c.local && j < int(c.delivered) {
-			if receiverHas {
-				continue
+			if receiverHas && j < int(c.delivered-c.transit) {
+				continue // arrived after the snapshot: already persisted
 			}
-			held += ch.Bytes
+			held += ch.Bytes // received, or on the wire ahead of the barrier
 		} else {
 			sent += ch.Bytes
 		}
@@ -241,6 +242,9 @@ func (s *Simulation) overtake(c *channel, p *pendingCheckpoint, pos int) {
 	if pos >= 0 {
 		c.q.RemoveAt(pos)
 		if !c.local && pos < int(c.delivered) {
+			if pos >= int(c.delivered-c.transit) {
+				c.transit-- // the barrier was on the wire: it is replaced by the priority one
+			}
 			c.delivered--
 		}
 	}

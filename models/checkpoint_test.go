@@ -245,9 +245,12 @@ func TestUnalignedRestoreIsExactlyOnce(t *testing.T) {
 	for _, c := range []struct {
 		timeout  sim.Time
 		sinkRate float64
-	}{{0, 6000}, {200 * sim.Millisecond, 6000}, {0, 0}} { // 0: a sink that keeps up, so buffers reach the keyed task while a source is in its step
-		name := fmt.Sprintf("aligned timeout %v, sink %g/s", c.timeout, c.sinkRate)
-		s, err := New(exactlyOnceJob(c.timeout, c.sinkRate))
+		latency  sim.Time
+	}{{0, 6000, 0}, {200 * sim.Millisecond, 6000, 0}, {0, 0, 0}, {0, 0, 10 * sim.Millisecond}, {0, 6000, 10 * sim.Millisecond}} { // sink 0: keeps up, so buffers reach the keyed task while a source is in its step
+		name := fmt.Sprintf("aligned timeout %v, sink %g/s, latency %v", c.timeout, c.sinkRate, c.latency)
+		spec := exactlyOnceJob(c.timeout, c.sinkRate)
+		spec.Network.Latency = c.latency // buffers on the wire when a barrier overtakes them
+		s, err := New(spec)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -308,6 +308,8 @@ func (s *Simulation) deployPartitions() {
 				c := &channel{src: p, sub: int32(k), dst: g, idx: int32(len(g.ch)), local: d.tm == st.tm, rpb: e.rpb}
 				if !c.local {
 					g.remote++
+					c.gid = int32(len(s.remote))
+					s.remote = append(s.remote, c)
 				}
 				g.ch = append(g.ch, c)
 				p.ch = append(p.ch, c)

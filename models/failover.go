@@ -87,7 +87,7 @@ func (s *Simulation) stopAll(reason string) {
 	for _, st := range s.subtasks {
 		for _, g := range st.gates {
 			g.avail, g.waiters = ring[int32]{}, ring[int32]{}
-			g.floatUsed, g.remoteHeld = 0, 0
+			g.floatUsed, g.remoteHeld, g.floatLag = 0, 0, 0
 		}
 		st.readable = 0
 	}
@@ -126,7 +126,7 @@ func (s *Simulation) discardPartition(p *partition) {
 		c.inflight = 0
 		c.q = ring[Chunk]{}
 		c.open, c.fill, c.flushReq, c.parked = Chunk{}, 0, false, Chunk{}
-		c.delivered, c.sendBuf, c.recvBuf, c.floatHeld = 0, 0, 0, 0
+		c.delivered, c.sendBuf, c.recvBuf, c.floatHeld, c.transit, c.creditLag = 0, 0, 0, 0, 0, 0
 		c.queued, c.waiting, c.blocked = false, false, false
 		c.barrierSeen, c.persist = 0, 0
 	}

@@ -51,7 +51,10 @@ type channel struct {
 	// it is written.
 	parked Chunk
 
-	delivered int32 // remote: finished chunks already at the receiver
+	delivered int32 // remote: finished chunks sent to the receiver (the last `transit` still on the wire)
+	transit   int32 // remote: sent chunks that have not arrived yet (network latency)
+	creditLag int32 // remote: exclusive buffers the receiver freed whose credit has not reached the sender
+	gid       int32 // remote: index in Simulation.remote, for arrival and credit events
 	sendBuf   int32 // buffers held in the sender's pool (open + undelivered or unconsumed)
 	recvBuf   int32 // receiver buffers held (exclusive + floating)
 	floatHeld int32 // floating buffers among recvBuf
@@ -73,7 +76,7 @@ func (c *channel) readable() int {
 	if c.local {
 		return c.q.Len()
 	}
-	return int(c.delivered)
+	return int(c.delivered - c.transit)
 }
 
 // partition is a sender subtask's output for one job edge.
@@ -121,6 +124,7 @@ type gate struct {
 	remoteHeld int32        // Σ recvBuf over remote channels
 	capacity   int32        // remote × buffers-per-channel + floating (0 without remote channels)
 	debloat    *debloatGate // nil unless buffer debloating is on
+	floatLag   int32        // floating buffers returned whose credit is still on its way
 }
 
 // appendRecords writes records into a channel's open buffer, finishing
@@ -228,19 +232,18 @@ func (s *Simulation) finished(c *channel) {
 // buffers. A delivered chunk is readable at once.
 func (s *Simulation) deliver(c *channel) {
 	g := c.dst
-	excl := int32(s.spec.Network.BuffersPerChannel)
-	floating := int32(s.spec.Network.FloatingPerGate)
 	p := c.src
 	maxPer := int32(s.spec.Network.MaxBuffersPerChannel)
+	lat := s.latency
 	var sent int64
 	arrived := false
+	k := int64(0) // chunks put on the wire
 	for int(c.delivered) < c.q.Len() {
 		head := c.q.At(int(c.delivered))
 		need := head.Buffers
-		freeExcl := max(excl-(c.recvBuf-c.floatHeld), 0)
-		freeFloat := floating - g.floatUsed
+		freeExcl, freeFloat := s.credits(c)
 		take := min(need, freeExcl+freeFloat)
-		if take < need && c.recvBuf == 0 && freeExcl+freeFloat == 0 {
+		if take < need && c.recvBuf == 0 && c.creditLag == 0 && freeExcl+freeFloat == 0 {
 			// Nothing is held on this channel and no credit is free: take the
 			// buffers anyway, so that a record larger than all credits still
 			// makes progress (Flink's overdraft).
@@ -274,17 +277,77 @@ func (s *Simulation) deliver(c *channel) {
 		sent += head.Records
 		c.delivered++
 		arrived = true
-		if c.persist != 0 {
+		k++
+		if c.persist != 0 && lat == 0 {
 			s.persistArrived(c, head)
 		}
 	}
 	if int(c.delivered) == c.q.Len() && c.flushReq && s.sliceRemote(c) {
 		sent += c.q.Back().Records
 		arrived = true
+		k++
 	}
-	if arrived { // a barrier carries no records but must be read too
-		s.notifyReadable(c, sent)
-		s.markReady(p.owner) // its pool has room again
+	if !arrived {
+		return
+	}
+	if lat > 0 {
+		// On the wire for the network latency (evArrive).
+		c.transit += int32(k)
+		s.eng.After(lat, evArrive, c.gid, s.stamp(k))
+	} else {
+		s.notifyReadable(c, sent) // a barrier carries no records but must be read too
+	}
+	s.markReady(p.owner) // its pool has room again
+}
+
+// credits is what a remote channel may send now: its free exclusive
+// credits and the gate's free floating buffers, less those freed whose
+// credit announcement is still on its way to the sender.
+func (s *Simulation) credits(c *channel) (excl, floating int32) {
+	g := c.dst
+	excl = max(int32(s.spec.Network.BuffersPerChannel)-(c.recvBuf-c.floatHeld)-c.creditLag, 0)
+	floating = int32(s.spec.Network.FloatingPerGate) - g.floatUsed - g.floatLag
+	return excl, floating
+}
+
+// arrive: k chunks sent a network latency ago reach the receiver, in order
+// (RemoteInputChannel.onBuffer); what arrives after an unaligned snapshot
+// and before the channel's barrier is persisted.
+func (s *Simulation) arrive(c *channel, k int32) {
+	k = min(k, c.transit)
+	first := int(c.delivered - c.transit)
+	var records int64
+	for j := first; j < first+int(k); j++ {
+		ch := c.q.At(j)
+		records += ch.Records
+		if c.persist != 0 {
+			s.persistArrived(c, ch)
+		}
+	}
+	c.transit -= k
+	s.notifyReadable(c, records)
+}
+
+// creditArrives: the receiver's announcement of e exclusive and f floating
+// credits reaches the sender a network latency after it freed them
+// (AddCredit), and the sender sends what they allow.
+func (s *Simulation) creditArrives(c *channel, e, f int32) {
+	g := c.dst
+	c.creditLag -= e
+	g.floatLag -= f
+	if f > 0 {
+		s.serveWaiters(g)
+	}
+	s.deliver(c)
+}
+
+// serveWaiters hands freed floating buffers to the channels waiting for
+// one, each once, in FIFO order.
+func (s *Simulation) serveWaiters(g *gate) {
+	for n := g.waiters.Len(); n > 0 && g.floatUsed+g.floatLag < int32(s.spec.Network.FloatingPerGate); n-- {
+		w := g.ch[g.waiters.Pop()]
+		w.waiting = false
+		s.deliver(w)
 	}
 }
 
@@ -298,8 +361,7 @@ func (s *Simulation) sliceRemote(c *channel) bool {
 		return false
 	}
 	g := c.dst
-	freeExcl := max(int32(s.spec.Network.BuffersPerChannel)-(c.recvBuf-c.floatHeld), 0)
-	freeFloat := int32(s.spec.Network.FloatingPerGate) - g.floatUsed
+	freeExcl, freeFloat := s.credits(c)
 	if freeExcl+freeFloat == 0 {
 		if !c.waiting {
 			c.waiting = true
@@ -321,7 +383,7 @@ func (s *Simulation) sliceRemote(c *channel) bool {
 	g.floatUsed += fromFloat
 	g.remoteHeld++
 	c.delivered++
-	if c.persist != 0 {
+	if c.persist != 0 && s.latency == 0 {
 		s.persistArrived(c, c.q.Back())
 	}
 	return true
@@ -368,15 +430,18 @@ func (s *Simulation) release(c *channel, b int32) {
 	c.recvBuf -= b
 	g.remoteHeld -= b
 	// Floating buffers go back to the gate first, exclusive ones stay.
-	if f := min(c.floatHeld, b); f > 0 {
-		c.floatHeld -= f
-		g.floatUsed -= f
-		// Serve the channels waiting for a floating buffer, each once.
-		for n := g.waiters.Len(); n > 0 && g.floatUsed < int32(s.spec.Network.FloatingPerGate); n-- {
-			w := g.ch[g.waiters.Pop()]
-			w.waiting = false
-			s.deliver(w)
-		}
+	f := min(c.floatHeld, b)
+	c.floatHeld -= f
+	g.floatUsed -= f
+	if lat := s.latency; lat > 0 {
+		// The credit reaches the sender a network latency later.
+		c.creditLag += b - f
+		g.floatLag += f
+		s.eng.After(lat, evCredit, c.gid, s.stamp(int64(b-f)<<16|int64(f)))
+		return
+	}
+	if f > 0 {
+		s.serveWaiters(g)
 	}
 	s.deliver(c)
 }

@@ -349,3 +349,33 @@ func TestOverdraftLetsAFanOutReachItsBarrier(t *testing.T) {
 		t.Errorf("without overdraft buffers checkpoints took %.2fs on average, want 2/3 × %.1fs: the task blocks mid-record", m, buffer)
 	}
 }
+
+// TestCreditsBoundARemoteChannel: over a remote channel a buffer arrives
+// the network latency L after it is sent, and the credit its buffer frees
+// reaches the sender L after the receiver took it: a channel with C
+// credits (2 exclusive + 8 floating) moves at most C buffers per round
+// trip 2L. Two sources rebalance records of one buffer each over a local
+// and a remote channel to a sink that costs nothing; each source writes
+// its channels in turn, so it runs at twice its remote channel's bound, and
+// the job at 4·C/(2L).
+func TestCreditsBoundARemoteChannel(t *testing.T) {
+	nw := DefaultNetwork()
+	nw.Latency = 5 * sim.Millisecond
+	seg := nw.SegmentSize
+	spec := Spec{
+		Name: "credits", Seed: 2, Duration: 20 * sim.Second, Network: nw, SlotsPerTaskManager: 1, Chaining: true,
+		Sim: Settings{SampleInterval: sim.Second},
+		Nodes: []Node{
+			{Name: "src", Kind: KindSource, Parallelism: 2, Chain: true, RecordSize: seg,
+				Kafka: &Kafka{Topic: "t", Partitions: 2, Rate: ConstantRate(0), InitialBacklog: 1e9}},
+			{Name: "out", Kind: KindSink, Parallelism: 2, Chain: false, RecordSize: seg, Sink: &Sink{},
+				Inputs: []Input{{From: "src", Exchange: Rebalance}}},
+		},
+	}
+	credits := float64(nw.BuffersPerChannel + nw.FloatingPerGate)
+	want := 4 * credits / (2 * nw.Latency.Seconds())
+	got := runSpec(t, spec).Summary.Throughput.SinkRPS
+	if math.Abs(got-want)/want > 0.05 {
+		t.Errorf("sink throughput %.0f/s, want 4·C/(2L) = %.0f/s", got, want)
+	}
+}

@@ -31,6 +31,8 @@ const (
 	evBatchFlush                     // a mini-batch's interval is over
 	evCkptInjected                   // an injected failure fails checkpoint Arg (Actor: the failure)
 	evDebloat                        // buffer debloating recalculates every gate's buffer size
+	evArrive                         // chunks on a remote channel (Actor) reach the receiver
+	evCredit                         // credits of a remote channel (Actor) reach the sender
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -40,11 +42,16 @@ type Simulation struct {
 	eng     *sim.Engine
 	streams sim.Streams
 
-	nodes      []*nodeRT
-	tasks      []*task
-	subtasks   []*subtask
-	edges      []*edge
-	kafka      []*kafkaPartition
+	nodes    []*nodeRT
+	tasks    []*task
+	subtasks []*subtask
+	edges    []*edge
+	kafka    []*kafkaPartition
+	remote   []*channel // remote channels, by gid
+	// latency is the network latency simulated: the spec's, unless it is
+	// below the time resolution of chunked mode (chunk-delay), where a
+	// step's gathering already stands for it.
+	latency    sim.Time
 	kafkaOwner []*nodeRT
 	totalTMs   int
 
@@ -90,6 +97,9 @@ func New(spec Spec) (*Simulation, error) {
 	// A chunk spans at most what a channel can hold; deliver splits it when
 	// credit is short.
 	s.maxChunkBuffers = int32(max(1, min(nw.BuffersPerChannel+nw.FloatingPerGate, nw.MaxBuffersPerChannel)))
+	if nw.Latency > 0 && (spec.Sim.ChunkRecords == 1 || nw.Latency >= spec.Sim.ChunkDelay) {
+		s.latency = nw.Latency
+	}
 	if err := s.build(); err != nil {
 		return nil, err
 	}
@@ -186,6 +196,15 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		s.failCheckpointInjected(int(ev.Actor), ev.Arg)
 	case evDebloat:
 		s.debloat()
+	case evArrive, evCredit:
+		if v, ok := s.current(ev.Arg); ok {
+			c := s.remote[ev.Actor]
+			if ev.Kind == evArrive {
+				s.arrive(c, int32(v))
+			} else {
+				s.creditArrives(c, int32(v>>16), int32(v&0xffff))
+			}
+		}
 	case evKeyPhase:
 		s.layoutGen++
 		for _, rt := range s.nodes {

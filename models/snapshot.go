@@ -44,8 +44,8 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 		s.persistTaken(st, p)
 		for _, g := range st.gates {
 			for _, c := range g.ch {
-				if c.barrierSeen >= p.id {
-					continue
+				if c.barrierSeen >= p.id || (c.readable() > 0 && int64(c.q.Front().Barrier) >= p.id) {
+					continue // its barrier is here: what follows belongs to the next checkpoint
 				}
 				c.persist = p.id
 				if c.local {

@@ -37,6 +37,10 @@ type Network struct {
 	// to finish the record it is in; with none left it blocks mid-record.
 	OverdraftPerGate int
 	BufferTimeout    sim.Time // execution.buffer-timeout.interval; 0 flushes after every record; FlushOnlyWhenFull disables
+	// Latency is the one-way delay of a remote channel: buffers, barriers
+	// and credit announcements arrive this long after they are sent (a
+	// cluster's, not Flink's; DefaultNetwork: a data centre's).
+	Latency sim.Time
 	// Debloat is buffer debloating (taskmanager.network.memory.buffer-debloat.*,
 	// FLIP-183); nil when disabled, Flink's default.
 	Debloat *Debloat
@@ -70,8 +74,10 @@ const FlushOnlyWhenFull sim.Time = -1
 // DefaultNetwork returns Flink's defaults (1.20 / 2.x).
 func DefaultNetwork() Network {
 	// NETWORK_MAX_OVERDRAFT_BUFFERS_PER_GATE defaults to 5
-	// (NettyShuffleEnvironmentOptions).
-	return Network{SegmentSize: 32 << 10, BuffersPerChannel: 2, FloatingPerGate: 8, MaxBuffersPerChannel: 10, OverdraftPerGate: 5, BufferTimeout: 100 * sim.Millisecond}
+	// (NettyShuffleEnvironmentOptions). Latency: half of the 500 µs round
+	// trip within a data centre of "Latency Numbers Every Programmer Should
+	// Know" (J. Dean).
+	return Network{SegmentSize: 32 << 10, BuffersPerChannel: 2, FloatingPerGate: 8, MaxBuffersPerChannel: 10, OverdraftPerGate: 5, BufferTimeout: 100 * sim.Millisecond, Latency: 250 * sim.Microsecond}
 }
 
 // Settings are the simulator's own knobs, not Flink's.

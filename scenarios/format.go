@@ -16,6 +16,7 @@ type Scenario struct {
 	Operators   []Operator  `yaml:"operators,omitempty" jsonschema_description:"Operators in declaration order; each reads the previous one unless input says otherwise."`
 	Sinks       []Sink      `yaml:"sinks" jsonschema_description:"Sinks; each reads the last operator unless input says otherwise."`
 	Simulation  *Simulation `yaml:"simulation,omitempty" jsonschema_description:"The simulator's own settings (not Flink's)."`
+	Cluster     *Cluster    `yaml:"cluster,omitempty" jsonschema_description:"The machines the job runs on (not Flink settings)."`
 
 	CheckpointStorage *CheckpointStorage `yaml:"checkpoint-storage,omitempty" jsonschema_description:"Where checkpoints go and how fast (with checkpointing on)."`
 	StateBackend      *StateBackend      `yaml:"state-backend,omitempty" jsonschema_description:"How long snapshots take beyond the upload (with checkpointing on)."`
@@ -207,6 +208,11 @@ type Sink struct {
 }
 
 // Simulation holds the simulator's own knobs.
+// Cluster describes the machines and network a job runs on.
+type Cluster struct {
+	NetworkRoundTrip *Duration `yaml:"network-round-trip,omitempty" jsonschema_description:"Round trip between two TaskManagers: a remote channel's buffers and barriers arrive half of it after they are sent, and so do credits back. Default 500us (a data centre); 0 delivers at once."`
+}
+
 type Simulation struct {
 	ChunkRecords   *Count    `yaml:"chunk-records,omitempty" jsonschema_description:"Most records a subtask handles in one step (a source's read, an operator's gathered input). 1 simulates every record on its own (exact, slower). Default: a network buffer's worth (segment size / record size). Larger chunks make high-rate jobs fast to simulate."`
 	ChunkDelay     *Duration `yaml:"chunk-delay,omitempty" jsonschema_description:"The simulator's time resolution: the longest a source or an idle operator waits to gather a chunk, and in chunked mode the shortest interval between flushes of partly filled buffers when it exceeds the buffer timeout. Adds up to this to latency per hop. Default 5ms."`

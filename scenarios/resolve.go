@@ -64,6 +64,7 @@ func (r *resolver) resolve() {
 		sc.Seed = ptr(uint64(defaultSeed))
 	}
 	r.simulation()
+	r.cluster()
 	r.collect()
 	for _, n := range r.nodes {
 		switch n.kind {
@@ -92,6 +93,24 @@ func (r *resolver) network() {
 	if fs.bytes("taskmanager.memory.min-segment-size") > fs.bytes("taskmanager.memory.segment-size") {
 		r.d.at("flink.taskmanager.memory.min-segment-size", "must be at most taskmanager.memory.segment-size (%s), not %s",
 			FormatFlinkMemory(fs.bytes("taskmanager.memory.segment-size")), FormatFlinkMemory(fs.bytes("taskmanager.memory.min-segment-size")))
+	}
+}
+
+// defaultRoundTrip: a round trip within a data centre, 500 µs in "Latency
+// Numbers Every Programmer Should Know" (J. Dean).
+const defaultRoundTrip = 500 * sim.Microsecond
+
+// cluster fills in and checks the cluster's settings.
+func (r *resolver) cluster() {
+	sc := r.sc
+	if sc.Cluster == nil {
+		sc.Cluster = &Cluster{}
+	}
+	c := sc.Cluster
+	if c.NetworkRoundTrip == nil {
+		c.NetworkRoundTrip = ptr(Duration(defaultRoundTrip))
+	} else if rt := sim.Time(*c.NetworkRoundTrip); rt < 0 || rt > sim.Second {
+		r.d.at("cluster.network-round-trip", "must be from 0s to 1s, not %s", FormatDuration(rt))
 	}
 }
 

@@ -24,6 +24,7 @@ func (r *resolver) spec() models.Spec {
 			OverdraftPerGate:     fs.int("taskmanager.network.memory.max-overdraft-buffers-per-gate"),
 			BufferTimeout:        timeout,
 			Debloat:              r.debloatSpec(),
+			Latency:              sim.Time(*sc.Cluster.NetworkRoundTrip) / 2,
 		},
 		SlotsPerTaskManager: fs.int("taskmanager.numberOfTaskSlots"),
 		Chaining:            fs.bool("pipeline.operator-chaining.enabled"),
