@@ -329,3 +329,13 @@ func TestKeySkewScenario(t *testing.T) {
 		})
 	}
 }
+
+// runNames is the base and every variant of a loaded scenario, by the
+// names LoadVariant takes.
+func runNames(base *Loaded) []string {
+	names := []string{BaseName}
+	for _, v := range base.Variants {
+		names = append(names, v.Name)
+	}
+	return names
+}

@@ -37,10 +37,7 @@ func TestSummaryRecordsBalance(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		variants := []string{BaseName}
-		for _, v := range base.Variants {
-			variants = append(variants, v.Name)
-		}
+		variants := runNames(base)
 		dur := durations[b.Name]
 		if dur == "" {
 			dur = "90s"

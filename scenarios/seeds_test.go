@@ -25,10 +25,7 @@ func TestOutcomesHoldOnEverySeed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			variants := []string{BaseName}
-			for _, v := range base.Variants {
-				variants = append(variants, v.Name)
-			}
+			variants := runNames(base)
 			// outcome[seed-1][variant]
 			outcome := make([][]string, 10)
 			var mu sync.Mutex

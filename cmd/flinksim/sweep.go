@@ -251,24 +251,24 @@ func runSweep(arg string, o sweepOptions, stdin io.Reader, stdout, stderr io.Wri
 			journal.Close()
 		}
 	}()
-	todo := points
+	pending := points
 	if len(done) > 0 {
-		todo = notDone(points, done)
+		pending = notDone(points, done)
 		fmt.Fprintf(stderr, "flinksim: resuming: %d of %d runs already done (kept in %s)\n", len(done), len(points), journal.Path)
 	}
 	// The size first (a count), then every point's values (loading each
 	// takes a while on a huge grid).
-	if err := checkSweepWork(r, todo, o, stdin, stderr); err != nil {
+	if err := checkSweepWork(r, pending, o, stdin, stderr); err != nil {
 		return err
 	}
-	if err := r.Check(todo); err != nil {
+	if err := r.Check(pending); err != nil {
 		return err
 	}
 	started = true
 	setInterruptNote(fmt.Sprintf("; finished runs are kept in %s: the same command resumes the sweep", journal.Path))
 	defer setInterruptNote("")
 	r.Finished = journal.Append
-	recs, err := runPoints(r, todo, stderr)
+	recs, err := runPoints(r, pending, stderr)
 	if err != nil {
 		return err
 	}
@@ -329,24 +329,24 @@ func notDone(points []sweep.Point, done []sweep.Record) []sweep.Point {
 	for _, rec := range done {
 		got[fmt.Sprintf("%s#%d", rec.Key, rec.Replica)] = true
 	}
-	var todo []sweep.Point
+	var pending []sweep.Point
 	for _, pt := range points {
 		if !got[fmt.Sprintf("%s#%d", pt.Key, pt.Replica)] {
-			todo = append(todo, pt)
+			pending = append(pending, pt)
 		}
 	}
-	return todo
+	return pending
 }
 
 // runPoints runs the points, with a progress bar on a terminal.
-func runPoints(r *sweep.Runner, todo []sweep.Point, stderr io.Writer) ([]sweep.Record, error) {
+func runPoints(r *sweep.Runner, pending []sweep.Point, stderr io.Writer) ([]sweep.Record, error) {
 	var bar *progressbar.ProgressBar
-	if isTerminal(stderr) && len(todo) > 0 {
-		bar = progressbar.NewOptions(len(todo), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("sweep"),
+	if isTerminal(stderr) && len(pending) > 0 {
+		bar = progressbar.NewOptions(len(pending), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("sweep"),
 			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
 		r.Progress = func(done, total int) { bar.Set(done) }
 	}
-	recs, err := r.Run(todo)
+	recs, err := r.Run(pending)
 	if bar != nil {
 		bar.Finish()
 	}
