@@ -14,15 +14,18 @@ import (
 // simulator confirms it: the same job fed 0.9× of it ends healthy (Judge)
 // and fed 1.1× does not (tested on every built-in scenario).
 //
-// Three limits, the smallest wins:
+// The smallest of these limits wins:
 //   - CPU: subtask j of a task needs w_j seconds of work per record of
-//     input. The job saturates when R·w_j = 1 for its busiest subtask.
-//   - Checkpoints: a stateful task pauses for the sync phase once per
-//     checkpoint; while its TaskManager uploads it processes slower, and a
-//     busy TaskManager uploads slower (the storage's interference). The
-//     steady state is the fixed point of busy fraction ↔ upload time, found
-//     by iteration; a rate is sustainable when that fixed point has every
-//     TaskManager under fully busy and checkpoints inside the timeout.
+//     input. The job saturates when R·w_j = 1 for its busiest subtask, or
+//     sooner when a stateful task also pauses for sync phases.
+//   - Checkpoints, at the processing rate R, per TaskManager: the cores its
+//     task threads, RocksDB compaction and full-snapshot serialization
+//     need; its disk (flushes, compaction, snapshot reads); its network
+//     (uploads); compaction within its threads; and checkpoints inside the
+//     timeout, where an incremental checkpoint uploads R × put bytes ×
+//     write amplification × its period (a fixed point: a longer upload
+//     makes a longer period and a larger upload). The same limits bound the
+//     rate a backlog drains at, so above them a job never catches up.
 //   - Nothing else: restarts from random failures are not counted (see
 //     README).
 
@@ -56,149 +59,153 @@ func Sustainable(c *result.Capacity) (rate float64, bound string) {
 	if c.Checkpoints == nil {
 		return rate, bound
 	}
-	ck := newCheckpointLoad(c.Checkpoints)
-	if ck.ok(rate * (1 - 1e-9)) { // just under the CPU bound: checkpoints cost nothing more
+	ck := &checkpointLoad{c: c.Checkpoints}
+	if ck.limit(rate*(1-1e-9)) == "" { // just under the CPU bound: checkpoints cost nothing more
 		return rate, bound
 	}
 	lo, hi := 0.0, rate
 	for range 60 {
 		mid := (lo + hi) / 2
-		if ck.ok(mid) {
+		if ck.limit(mid) == "" {
 			lo = mid
 		} else {
 			hi = mid
 		}
 	}
-	return lo, bound + " while checkpointing (" + ck.why(hi) + ")"
+	return lo, bound + " while checkpointing (" + ck.limit(hi) + ")"
 }
 
 // checkpointLoad is the steady state of periodic checkpoints at a constant
-// input rate, per TaskManager.
+// processing rate, per TaskManager.
 type checkpointLoad struct {
-	interval, minPause, timeout, sync float64 // seconds
-	upload, throughput, latency       float64 // bytes/s per TM, bytes/s in all, s per file
-	slow, share                       float64 // processing slowdown while uploading; upload share when busy
-	wmax                              []float64
-	stateful                          []bool
-	bytes, full                       []float64 // per checkpoint, uploaded by each TM (and for a full one)
-	files                             []float64 // rounds of request latency per TM
-	part                              float64   // bytes / full
+	c *result.CheckpointCosts
 }
 
-func newCheckpointLoad(c *result.CheckpointCosts) *checkpointLoad {
-	n := len(c.TaskManagers)
-	ck := &checkpointLoad{
-		interval: c.IntervalS, minPause: c.MinPauseS, timeout: c.TimeoutS, sync: c.SyncS,
-		upload: c.UploadPerTM, throughput: c.Throughput, latency: c.RequestLatencyS,
-		// a TaskManager that uploads processes at least 5% as fast
-		slow: math.Min(c.Slowdown, 0.95), share: c.UploadShareWhenBusy,
-		wmax: make([]float64, n), stateful: make([]bool, n), bytes: make([]float64, n), full: make([]float64, n), files: make([]float64, n),
-		part: c.Part,
+// limit is what the job runs out of at processing rate r, or "" when
+// nothing.
+func (ck *checkpointLoad) limit(r float64) string {
+	c := ck.c
+	if why := ck.firstFull(); why != "" {
+		return why
 	}
-	for i, tm := range c.TaskManagers {
-		ck.wmax[i], ck.stateful[i], ck.bytes[i], ck.full[i], ck.files[i] = tm.MaxWorkS, tm.Stateful, tm.Bytes, tm.FullBytes, tm.Files
+	period, ok := ck.period(r)
+	if !ok {
+		return "checkpoints would exceed the timeout"
 	}
-	return ck
+	pause := c.SyncS / period
+	for _, tm := range c.TaskManagers {
+		var cpu, disk, net float64
+		for _, w := range tm.WorkS {
+			cpu += r * w / (1 - pause)
+			if r*w/(1-pause) >= 1 {
+				return "sync phases leave too little time to process"
+			}
+		}
+		for _, ss := range tm.Stateful {
+			up := ck.upload(r, ss, period)
+			net += up / period
+			if c.RocksDB {
+				put := r * ss.PutBytes
+				more := put * math.Max(c.WriteAmplification-1, 0)
+				if more >= c.CompactionThreads*c.CompactionRate {
+					return "RocksDB compaction falls behind its writes"
+				}
+				cpu += more / c.CompactionRate
+				disk += put + 2*more + up/period
+			}
+			if !c.Incremental {
+				cpu += up / period / c.SnapshotRate
+				if c.LocalBackup {
+					disk += up / period
+				}
+			}
+		}
+		switch {
+		case c.Cores > 0 && cpu >= c.Cores:
+			return "a TaskManager's cores: task threads, compaction and snapshots"
+		case c.Disk > 0 && disk >= c.Disk:
+			return "a TaskManager's disk: flushes, compaction and snapshot reads"
+		case c.Network > 0 && net >= c.Network:
+			return "a TaskManager's network: uploads"
+		}
+	}
+	return ""
 }
 
-// steady iterates the fixed point at rate r: each TaskManager's busy
-// fraction, the checkpoint duration and period, and the fraction of time
-// each TaskManager uploads, for checkpoints of the given bytes per
-// TaskManager. It returns the largest busy fraction (1 or more is
-// saturated) and the checkpoint duration. Starting from no uploads, the
-// iteration rises to the lowest fixed point: the state a job reaches from
-// an empty backlog.
-func (ck *checkpointLoad) steady(r float64, bytes []float64) (busy, dur float64) {
-	n := len(ck.wmax)
-	u := make([]float64, n) // fraction of time uploading
-	period := ck.interval
+// period is the steady checkpoint period at processing rate r: the
+// interval, or the checkpoint's duration and the min-pause when longer;
+// false when the duration reaches the timeout.
+func (ck *checkpointLoad) period(r float64) (float64, bool) {
+	c := ck.c
+	period := c.IntervalS
 	for range 200 {
-		busy, dur = 0, 0
-		d := make([]float64, n)
-		for tm := range n {
-			pause := 0.0
-			if ck.stateful[tm] {
-				pause = ck.sync / period
-			}
-			b := r * ck.wmax[tm] * ((1 - u[tm]) + u[tm]/(1-ck.slow)) / math.Max(1-pause, 1e-9)
-			busy = max(busy, b)
-			bw := ck.upload * (1 - math.Min(b, 1)*(1-ck.share))
-			if bytes[tm] > 0 {
-				d[tm] = bytes[tm]/math.Max(bw, 1e-300) + ck.files[tm]*ck.latency
-			}
-			dur = max(dur, d[tm])
+		dur := c.SyncS + ck.uploadTime(func(ss result.StatefulSubtask) float64 { return ck.upload(r, ss, period) })
+		if dur >= c.TimeoutS {
+			return 0, false
 		}
-		if ck.throughput > 0 {
-			total := 0.0
-			for _, b := range bytes {
-				total += b
-			}
-			dur = max(dur, total/ck.throughput)
+		next := max(c.IntervalS, dur+c.MinPauseS)
+		if math.Abs(next-period) <= 1e-9*period {
+			return next, true
 		}
-		dur += ck.sync
-		next := max(ck.interval, dur+ck.minPause)
-		changed := math.Abs(next-period) > 1e-9*period
 		period = next
-		for tm := range n {
-			nu := math.Min(1, d[tm]/period)
-			changed = changed || math.Abs(nu-u[tm]) > 1e-9
-			u[tm] = nu
-		}
-		if !changed || busy >= 1 {
-			break
-		}
 	}
-	return busy, dur
+	return 0, false
 }
 
-// catchUp is the input rate a job can still drain a backlog at: with a
-// backlog its tasks are busy all the time, so each TaskManager uploads at
-// its busy share, checkpoints run longer and more of the time, and
-// processing is slowed for that part. A rate above it never drains a
-// backlog once one formed (a burst, a restart): the death spiral's second,
-// stable state.
-func (ck *checkpointLoad) catchUp() float64 {
-	rate := math.Inf(1)
-	for tm, b := range ck.bytes {
-		if ck.wmax[tm] <= 0 {
-			continue
-		}
-		d := 0.0
-		if b > 0 {
-			d = b/math.Max(ck.upload*ck.share, 1e-300) + ck.files[tm]*ck.latency
-		}
-		period := max(ck.interval, d+ck.sync+ck.minPause)
-		u := math.Min(1, d/period)
-		pause := 0.0
-		if ck.stateful[tm] {
-			pause = ck.sync / period
-		}
-		rate = min(rate, (1-pause)/(ck.wmax[tm]*((1-u)+u/(1-ck.slow))))
+// firstFull: the first incremental checkpoint uploads the whole state.
+func (ck *checkpointLoad) firstFull() string {
+	c := ck.c
+	if !c.Incremental {
+		return ""
 	}
-	return rate
+	if c.SyncS+ck.uploadTime(func(ss result.StatefulSubtask) float64 { return ss.FullBytes }) >= c.TimeoutS {
+		return "the first, full checkpoint would exceed the timeout"
+	}
+	return ""
 }
 
-// ok: at rate r the job reaches a steady state with every TaskManager under
-// fully busy and checkpoints inside the timeout, the first (full) one of
-// incremental checkpoints too, and drains any backlog.
-func (ck *checkpointLoad) ok(r float64) bool {
-	if r > ck.catchUp() {
-		return false
+// upload is what a subtask uploads per checkpoint at processing rate r.
+func (ck *checkpointLoad) upload(r float64, ss result.StatefulSubtask, period float64) float64 {
+	c := ck.c
+	if c.Incremental {
+		return r * ss.PutBytes * c.WriteAmplification * period
 	}
-	busy, dur := ck.steady(r, ck.bytes)
-	if ck.part < 1 {
-		fb, fd := ck.steady(r, ck.full)
-		busy, dur = max(busy, fb), max(dur, fd)
-	}
-	return busy < 1 && dur < ck.timeout
+	return ss.FullBytes
 }
 
-func (ck *checkpointLoad) why(r float64) string {
-	if r > ck.catchUp() {
-		return "a backlog slows its uploads and its uploads slow its processing"
+// uploadTime is the slowest subtask's upload of bytes(subtask): its
+// streams, its share of its TaskManager's network and of the storage, and
+// the request latency of its files.
+func (ck *checkpointLoad) uploadTime(bytes func(result.StatefulSubtask) float64) float64 {
+	c := ck.c
+	all := 0
+	for _, tm := range c.TaskManagers {
+		all += len(tm.Stateful)
 	}
-	if busy, _ := ck.steady(r, ck.bytes); busy >= 1 {
-		return "uploads slow its processing"
+	slowest := 0.0
+	for _, tm := range c.TaskManagers {
+		for _, ss := range tm.Stateful {
+			b := bytes(ss)
+			if b <= 0 {
+				continue
+			}
+			threads := float64(max(c.TransferThreads, 1))
+			files := math.Max(1, math.Ceil(b/math.Max(c.FileSize, 1)))
+			bw, rounds := math.Min(threads, files)*unlimited(c.StreamUpload), math.Ceil(files/threads)
+			if !c.Incremental {
+				bw, rounds = math.Min(unlimited(c.StreamUpload), c.SnapshotRate), 1
+			}
+			bw = math.Min(bw, unlimited(c.Network)/float64(len(tm.Stateful)))
+			bw = math.Min(bw, unlimited(c.Throughput)/float64(all))
+			slowest = max(slowest, b/bw+rounds*c.RequestLatencyS)
+		}
 	}
-	return "checkpoints would exceed the timeout"
+	return slowest
+}
+
+func unlimited(v float64) float64 {
+	if v <= 0 {
+		return math.Inf(1)
+	}
+	return v
 }

@@ -31,7 +31,7 @@ func alignJob(c sim.Time) Spec {
 			{Name: "out", Kind: KindSink, Parallelism: 1, Chain: true, RecordSize: 100, Sink: &Sink{}, Inputs: []Input{{From: "join"}}},
 		},
 		Checkpointing: &Checkpointing{Interval: 10 * sim.Second, Timeout: 10 * sim.Minute, MaxConcurrent: 1,
-			Storage: Storage{UploadPerTM: 1e9, FileSize: 1 << 30, TransferThreads: 1}},
+			Storage: Storage{StreamUpload: 1e9, FileSize: 1 << 30, TransferThreads: 1}},
 		Restart: RestartStrategy{Kind: "none"},
 	}
 }

@@ -45,6 +45,7 @@ type taskCkpt struct {
 	// Incremental checkpoints upload what changed since the last completed
 	// checkpoint: the keyed records each chain node had seen then.
 	baseRecs []int64
+	baseSST  float64 // its RocksDB's SST bytes written by then
 	hasBase  bool
 	// Last values, for the checkpointAlignmentTime and
 	// checkpointStartDelayNanos metrics.
@@ -102,7 +103,7 @@ func (s *Simulation) handleBarrier(st *subtask, c *channel, b Chunk) {
 			}
 			s.unblockAll(st) // an older alignment is subsumed here
 		}
-		*tc = taskCkpt{id: id, firstAt: now, baseRecs: tc.baseRecs, hasBase: tc.hasBase, priority: tc.priority}
+		*tc = taskCkpt{id: id, firstAt: now, baseRecs: tc.baseRecs, baseSST: tc.baseSST, hasBase: tc.hasBase, priority: tc.priority}
 		p.subs[st.id].startDelay = now - p.trigger
 		tc.lastStartDelay = now - p.trigger
 	}

@@ -15,13 +15,13 @@ import (
 // run's batches.
 
 // capacity assembles the run's result.Capacity.
-func (s *Simulation) capacity(w [][]float64) *result.Capacity {
+func (s *Simulation) capacity(w, flows [][]float64) *result.Capacity {
 	c := &result.Capacity{}
 	for ti, t := range s.tasks {
 		c.Tasks = append(c.Tasks, result.TaskWork{Task: t.name, WorkS: w[ti]})
 	}
 	if s.coord != nil {
-		c.Checkpoints = s.checkpointCosts(w)
+		c.Checkpoints = s.checkpointCosts(w, flows)
 	}
 	return c
 }
@@ -167,49 +167,62 @@ func (s *Simulation) work(flows [][]float64) [][]float64 {
 }
 
 // checkpointCosts is what periodic checkpoints cost, per TaskManager: the
-// mechanisms of storage.go and snapshot.go in their mean.
-func (s *Simulation) checkpointCosts(w [][]float64) *result.CheckpointCosts {
+// settings and sizes behind the mechanisms of resources.go, storage.go,
+// lsm.go and snapshot.go.
+func (s *Simulation) checkpointCosts(w [][]float64, flows [][]float64) *result.CheckpointCosts {
 	c := s.spec.Checkpointing
 	st := c.Storage
-	tms := s.totalTMs
+	tm := s.spec.TaskManager
 	ck := &result.CheckpointCosts{
 		IntervalS: c.Interval.Seconds(), MinPauseS: c.MinPause.Seconds(), TimeoutS: c.Timeout.Seconds(), SyncS: c.SyncPhase.Seconds(),
-		UploadPerTM: st.UploadPerTM, Throughput: st.Throughput, RequestLatencyS: st.RequestLatency.Seconds(),
+		StreamUpload: st.StreamUpload, Throughput: st.Throughput, RequestLatencyS: st.RequestLatency.Seconds(),
 		FileSize: float64(st.FileSize), TransferThreads: st.TransferThreads,
-		Slowdown: st.ProcessingSlowdown, UploadShareWhenBusy: st.UploadShareWhenBusy,
-		Part: 1, TaskManagers: make([]result.TaskManagerCheckpoint, tms),
+		Incremental: s.incremental(), RocksDB: c.RocksDB, LocalBackup: c.LocalBackup,
+		Cores: tm.Cores, Network: tm.Network, Disk: tm.Disk,
+		WriteAmplification: c.LSM.WriteAmplification, CompactionThreads: float64(max(c.LSM.BackgroundThreads, 1)),
+		CompactionRate: c.LSM.CompactionRate, SnapshotRate: c.LSM.SnapshotRate,
+		TaskManagers: make([]result.TaskManagerCheckpoint, s.totalTMs),
 	}
-	// Incremental checkpoints upload a part of the state: the part this
-	// run's last completed checkpoint uploaded.
-	if c.Incremental {
-		for i := len(s.coord.history) - 1; i >= 0; i-- {
-			if h := s.coord.history[i]; h.Status == "COMPLETED" && h.StateSize > 0 {
-				ck.Part = float64(h.Checkpointed) / float64(h.StateSize)
-				break
-			}
-		}
-	}
-	threads := float64(max(st.TransferThreads, 1))
 	for ti, t := range s.tasks {
 		for j, sub := range t.subtasks {
-			tm := &ck.TaskManagers[sub.tm]
-			tm.MaxWorkS = max(tm.MaxWorkS, w[ti][j])
-			var b float64
+			m := &ck.TaskManagers[sub.tm]
+			m.WorkS = append(m.WorkS, w[ti][j])
+			if !t.stateful() {
+				continue
+			}
+			var ss result.StatefulSubtask
 			for _, rt := range t.nodes {
-				if rt.spec.Keyed != nil {
-					b += rt.distinctKeys(j, sub.ops[rt.pos].stateRecs) * float64(rt.spec.Keyed.StatePerKey)
+				if k := rt.spec.Keyed; k != nil && k.StatePerKey > 0 {
+					ss.PutBytes += flows[rt.idx][j] * float64(k.StatePerKey)
+					ss.FullBytes += rt.distinctKeys(j, sub.ops[rt.pos].stateRecs) * float64(k.StatePerKey)
 				}
 			}
-			tm.FullBytes += b
-			b *= ck.Part
-			if s.syncDuration(sub) > 0 {
-				tm.Stateful = true
-			}
-			tm.Bytes += b
-			if ck.FileSize > 0 {
-				tm.Files = max(tm.Files, math.Ceil(math.Ceil(b/ck.FileSize)/threads))
-			}
+			m.Stateful = append(m.Stateful, ss)
 		}
 	}
 	return ck
+}
+
+// uploadCeiling is the most one TaskManager can upload: its network, or
+// what its stateful subtasks' transfer threads can move.
+func (s *Simulation) uploadCeiling() float64 {
+	st := s.spec.Checkpointing.Storage
+	streams := 0.0
+	for _, t := range s.tasks {
+		if t.stateful() {
+			streams += float64(max(st.TransferThreads, 1))
+		}
+	}
+	streams /= float64(s.totalTMs)
+	ceiling := math.Inf(1)
+	if st.StreamUpload > 0 && streams > 0 {
+		ceiling = streams * st.StreamUpload
+	}
+	if n := s.spec.TaskManager.Network; n > 0 {
+		ceiling = math.Min(ceiling, n)
+	}
+	if math.IsInf(ceiling, 1) {
+		return 0
+	}
+	return ceiling
 }

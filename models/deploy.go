@@ -250,7 +250,9 @@ func (s *Simulation) deploySubtasks() {
 			st.nin = make([]int64, len(t.nodes))
 			st.nout = make([]int64, len(t.nodes))
 			st.wake = s.eng.NewTimer()
-			st.compaction = s.streams.Stream(fmt.Sprintf("compaction/%s/%d", t.nodes[0].spec.Name, i))
+			if s.spec.Checkpointing != nil && s.spec.Checkpointing.RocksDB && t.stateful() {
+				st.lsm = &lsmState{}
+			}
 			st.gather = s.eng.NewTimer()
 			st.flush = s.eng.NewTimer()
 			st.batchTimer = s.eng.NewTimer()

@@ -112,7 +112,7 @@ func (s *Simulation) discardSubtask(st *subtask) {
 	}
 	s.eng.Disarm(st.batchTimer)
 	st.busy, st.syncing, st.ready = false, 0, false
-	st.ck = taskCkpt{baseRecs: st.ck.baseRecs, hasBase: st.ck.hasBase}
+	st.ck = taskCkpt{baseRecs: st.ck.baseRecs, baseSST: st.ck.baseSST, hasBase: st.ck.hasBase}
 	s.eng.Disarm(st.wake)
 	s.eng.Disarm(st.gather)
 	s.eng.Disarm(st.flush)
@@ -162,11 +162,12 @@ func (s *Simulation) deployed() {
 			if sub.stateSize == 0 {
 				continue
 			}
-			if s.spec.Checkpointing.LocalRecovery && !s.tmLost[st.tm] {
-				continue // a local copy survived on this TaskManager
+			local := s.localCopy(st)
+			if local && s.incremental() {
+				continue // RocksDB opens its local checkpoint directory
 			}
 			s.restoring++
-			s.storage.start(st, download, p.id, float64(sub.stateSize))
+			s.storage.startDownload(st, p.id, float64(sub.stateSize), !s.incremental(), local)
 		}
 	}
 	if s.trace != nil {
@@ -179,6 +180,14 @@ func (s *Simulation) deployed() {
 	if s.restoring == 0 {
 		s.restored()
 	}
+}
+
+// localCopy: the subtask may restore from a copy on its TaskManager's disk
+// (execution.checkpointing.local-backup.enabled and
+// execution.state-recovery.from-local; the TaskManager survived).
+func (s *Simulation) localCopy(st *subtask) bool {
+	c := s.spec.Checkpointing
+	return c.LocalBackup && c.LocalRecovery && !s.tmLost[st.tm]
 }
 
 // restored: every subtask has its state; sources rewind and the job runs.
@@ -204,6 +213,14 @@ func (s *Simulation) restored() {
 		st.sinkPos = 0
 		if p != nil {
 			st.sinkPos = p.subs[st.id].sinkWritten
+		}
+		if st.lsm != nil {
+			// The restored DB: its files are the checkpoint's, shared with
+			// the next incremental checkpoint; compaction starts afresh.
+			*st.lsm = lsmState{}
+			if p != nil {
+				st.lsm.sst = p.subs[st.id].sst
+			}
 		}
 		st.dead = false
 		st.setState(now, stIdle)

@@ -61,7 +61,7 @@ func (s *Simulation) injectFailure(i int, end int64) {
 			s.coord.failNext = append(s.coord.failNext, i)
 		}
 	case FailStorageSlowdown, FailStorageOutage:
-		if s.storage == nil {
+		if s.coord == nil {
 			return
 		}
 		if end == 0 {

@@ -143,10 +143,10 @@ func randomCheckpointing(rt *rapid.T) *Checkpointing {
 		MaxConcurrent: rapid.IntRange(1, 2).Draw(rt, "max-concurrent"), Tolerable: rapid.IntRange(0, 2).Draw(rt, "tolerable"),
 		AtLeastOnce: rapid.Bool().Draw(rt, "at-least-once"), Unaligned: rapid.Bool().Draw(rt, "unaligned"),
 		AlignedTimeout: ms(0, 3000, "aligned-timeout"), SyncPhase: ms(0, 8000, "sync-phase"),
-		RocksDB: true, Incremental: rapid.Bool().Draw(rt, "incremental"), CompactionProbability: 0.1, CompactionFraction: 0.5,
-		LocalRecovery: rapid.Bool().Draw(rt, "local-recovery"),
-		Storage: Storage{UploadPerTM: bw, DownloadPerTM: bw, RequestLatency: ms(0, 200, "request-latency"), FileSize: 64 << 20,
-			TransferThreads: 4, ProcessingSlowdown: 0.3, UploadShareWhenBusy: 0.2},
+		RocksDB: true, Incremental: rapid.Bool().Draw(rt, "incremental"), LSM: DefaultLSM(),
+		LocalBackup: rapid.Bool().Draw(rt, "local-backup"), LocalRecovery: rapid.Bool().Draw(rt, "local-recovery"),
+		Storage: Storage{StreamUpload: bw, StreamDownload: bw, RequestLatency: ms(0, 200, "request-latency"), FileSize: 64 << 20,
+			TransferThreads: 4},
 	}
 	if c.AtLeastOnce {
 		c.Unaligned = false

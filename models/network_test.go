@@ -181,7 +181,7 @@ func backpressuredSink(timeout sim.Time) Spec {
 				Sink: &Sink{RecordsPerSecond: 10}, Inputs: []Input{{From: "src"}}},
 		},
 		Checkpointing: &Checkpointing{Interval: 100 * sim.Second, Timeout: 10 * sim.Minute, MaxConcurrent: 1,
-			Storage: Storage{UploadPerTM: 100 << 20, FileSize: 1 << 40, TransferThreads: 1, UploadShareWhenBusy: 1}},
+			Storage: Storage{StreamUpload: 100 << 20, FileSize: 1 << 40, TransferThreads: 1}},
 		Restart: RestartStrategy{Kind: "none"},
 	}
 }

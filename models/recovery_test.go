@@ -25,7 +25,7 @@ func recoveryJob(lambda, mu float64, failAt sim.Time) Spec {
 			{Name: "out", Kind: KindSink, Parallelism: 1, Chain: true, RecordSize: 100, Sink: &Sink{}, Inputs: []Input{{From: "agg"}}},
 		},
 		Checkpointing: &Checkpointing{Interval: 10 * sim.Second, Timeout: 10 * sim.Minute, MaxConcurrent: 1,
-			Storage: Storage{UploadPerTM: 100 << 20, DownloadPerTM: 50 << 20, FileSize: 1 << 40, TransferThreads: 1, UploadShareWhenBusy: 1}},
+			Storage: Storage{StreamUpload: 100 << 20, StreamDownload: 50 << 20, FileSize: 1 << 40, TransferThreads: 1}},
 		Restart:  RestartStrategy{Kind: "fixed-delay", Delay: 5 * sim.Second, Attempts: 10},
 		Recovery: Recovery{HeartbeatTimeout: 20 * sim.Second, Redeploy: 3 * sim.Second, TaskManagerStart: 30 * sim.Second},
 		Failures: []Failure{{Kind: FailTaskManager, At: failAt, TaskManager: 0}},

@@ -147,8 +147,9 @@ type subtask struct {
 	// restore) and the furthest position ever written; writes below it are
 	// duplicates.
 	sinkPos, sinkHigh int64
-	busyAtTick        sim.Time // busy time at the storage's last tick
-	compaction        *rand.Rand
+	busyAtTick        sim.Time  // busy time at the resources' last sample
+	slow              float64   // how much slower its steps run: its share of its TaskManager (resources.go)
+	lsm               *lsmState // its RocksDB (stateful tasks with state.backend.type: rocksdb)
 }
 
 // setState switches the time-accounting state (busy / backpressured / idle).

@@ -112,10 +112,12 @@ func New(spec Spec) (*Simulation, error) {
 		s.injected[i].Kind = f.Kind.String()
 	}
 	s.restarter = newRestarter(spec.Restart, s.streams.Stream("restart"))
+	var storageCfg Storage
 	if spec.Checkpointing != nil {
 		s.coord = newCoordinator(s, spec.Checkpointing)
-		s.storage = newStorage(s, spec.Checkpointing.Storage)
+		storageCfg = spec.Checkpointing.Storage
 	}
+	s.storage = newStorage(s, storageCfg)
 	return s, nil
 }
 
@@ -140,6 +142,7 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 	if s.coord != nil {
 		s.coord.start()
 	}
+	s.storage.reschedule() // the resources' first sample
 	s.scheduleFailures()
 	s.scheduleKeyPhases()
 	s.startDebloating()

@@ -1,6 +1,10 @@
 package models
 
-import "github.com/flinksim/flinksim/sim"
+import (
+	"math"
+
+	"github.com/flinksim/flinksim/sim"
+)
 
 // A subtask's snapshot (Flink's SubtaskCheckpointCoordinatorImpl): it
 // forwards the barrier, pauses the task for the sync phase, then uploads
@@ -11,7 +15,7 @@ import "github.com/flinksim/flinksim/sim"
 
 func (s *Simulation) sourceSnapshot(st *subtask, p *pendingCheckpoint) {
 	now := s.eng.Now()
-	st.ck = taskCkpt{id: p.id, firstAt: now, inputDone: true, baseRecs: st.ck.baseRecs, hasBase: st.ck.hasBase}
+	st.ck = taskCkpt{id: p.id, firstAt: now, inputDone: true, baseRecs: st.ck.baseRecs, baseSST: st.ck.baseSST, hasBase: st.ck.hasBase}
 	p.subs[st.id].startDelay = now - p.trigger
 	st.ck.lastStartDelay = now - p.trigger
 	s.snapshot(st, p, s.unalignedActive(st)) // an unaligned barrier overtakes the source's output too
@@ -75,7 +79,14 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 		s.traceSnapshot(st, p, unaligned)
 	}
 	sub.syncStart = now
-	if d := s.syncDuration(st); d > 0 {
+	d := s.syncDuration(st)
+	if d > 0 {
+		d += s.syncFlush(st)
+	}
+	if st.lsm != nil {
+		sub.sst = st.lsm.sst
+	}
+	if d > 0 {
 		st.busy = true
 		st.syncing = p.id
 		st.setState(now, stBusy)
@@ -101,14 +112,13 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 	now := s.eng.Now()
 	sub := &p.subs[st.id]
 	sub.sync = now - sub.syncStart
-	full, changed := s.stateBytes(st, sub.stateRecs)
+	full := s.stateBytes(st, sub.stateRecs)
 	sub.stateSize = int64(full)
 	up := full
-	if c := s.spec.Checkpointing; c.Incremental && c.RocksDB && st.ck.hasBase {
-		up = changed
-		if full > 0 && st.compaction.Float64() < c.CompactionProbability {
-			up += c.CompactionFraction * full
-		}
+	incremental := s.incremental()
+	if incremental && st.ck.hasBase && st.lsm != nil {
+		// The SST files written since the last confirmed checkpoint.
+		up = math.Max(0, sub.sst-st.ck.baseSST)
 	}
 	sub.stateUp = int64(up)
 	sub.uploaded = sub.stateUp + sub.persisted
@@ -120,26 +130,28 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 		s.uploaded(st, p.id)
 		return
 	}
-	s.storage.start(st, upload, p.id, float64(sub.uploaded))
+	s.storage.startUpload(st, p.id, float64(sub.uploaded), !incremental)
 }
 
 // stateBytes is the subtask's full keyed state for the given per-node
-// record counts, and the part changed since its last completed checkpoint.
-func (s *Simulation) stateBytes(st *subtask, recs []int64) (full, changed float64) {
+// record counts.
+func (s *Simulation) stateBytes(st *subtask, recs []int64) (full float64) {
 	for pos, rt := range st.t.nodes {
 		k := rt.spec.Keyed
 		if k == nil || k.StatePerKey == 0 {
 			continue
 		}
-		per := float64(k.StatePerKey)
-		full += rt.distinctKeys(st.index, recs[pos]) * per
-		var base int64
-		if st.ck.hasBase {
-			base = st.ck.baseRecs[pos]
-		}
-		changed += rt.subs[st.index].distinct(float64(recs[pos]-base)) * per
+		full += rt.distinctKeys(st.index, recs[pos]) * float64(k.StatePerKey)
 	}
-	return full, changed
+	return full
+}
+
+// incremental: checkpoints upload RocksDB's new SST files
+// (execution.checkpointing.incremental with state.backend.type: rocksdb);
+// otherwise every snapshot is full.
+func (s *Simulation) incremental() bool {
+	c := s.spec.Checkpointing
+	return c.Incremental && c.RocksDB
 }
 
 // uploaded is a subtask's async phase ending.
@@ -169,6 +181,7 @@ func (s *Simulation) checkpointCompleted(p *pendingCheckpoint) {
 	for _, st := range s.subtasks {
 		if sub := p.subs[st.id]; sub.taken {
 			st.ck.baseRecs = append(st.ck.baseRecs[:0], sub.stateRecs...)
+			st.ck.baseSST = sub.sst
 			st.ck.hasBase = true
 		}
 	}

@@ -20,6 +20,10 @@ type Spec struct {
 	Nodes    []Node
 	Sim      Settings
 
+	// TaskManager is each TaskManager's machine: what its task threads,
+	// snapshots, compaction and restores share (resources.go).
+	TaskManager Resources
+
 	Checkpointing *Checkpointing // nil: off
 	Restart       RestartStrategy
 	Recovery      Recovery
@@ -221,22 +225,24 @@ type Checkpointing struct {
 	// SyncPhase is how long a stateful task pauses to snapshot (RocksDB:
 	// flush the memtable and hard-link the SST files).
 	SyncPhase sim.Time
-	// Compaction: with an incremental checkpoint, each stateful subtask
-	// uploads, with this probability, a compacted CompactionFraction of its
-	// state on top of its changes.
-	CompactionProbability float64
-	CompactionFraction    float64
+	// LocalBackup is execution.checkpointing.local-backup.enabled: each
+	// checkpoint also keeps a copy on the TaskManager's disk (a full
+	// snapshot writes it; RocksDB's native checkpoint hard-links it).
+	LocalBackup bool
 	// LocalRecovery is execution.state-recovery.from-local: subtasks restored
-	// on a TaskManager that survived read their state locally.
+	// on a TaskManager that survived read their local copy (with LocalBackup).
 	LocalRecovery bool
-	Storage       Storage
+	// RocksDB's LSM tree and the CPU costs of state (lsm.go).
+	LSM     LSM
+	Storage Storage
 }
 
 // Storage is the checkpoint storage (S3, GCS, HDFS, ...) as the job sees it.
 type Storage struct {
 	Kind string
-	// UploadPerTM and DownloadPerTM are bytes/s one TaskManager can move.
-	UploadPerTM, DownloadPerTM float64
+	// StreamUpload and StreamDownload are bytes/s of one connection: a
+	// transfer thread's file, or a full snapshot's single stream.
+	StreamUpload, StreamDownload float64
 	// Throughput is the storage's aggregate bytes/s, shared by all concurrent
 	// transfers (0: unlimited).
 	Throughput float64
@@ -246,12 +252,19 @@ type Storage struct {
 	RequestLatency  sim.Time
 	FileSize        int64
 	TransferThreads int
-	// Interference: while a TaskManager uploads, its tasks process records
-	// ProcessingSlowdown (a fraction) slower; a fully busy TaskManager uploads
-	// at UploadShareWhenBusy of its bandwidth (CPU, disk and network are
-	// shared). This is the feedback loop of the checkpoint death spiral.
-	ProcessingSlowdown  float64
-	UploadShareWhenBusy float64
+}
+
+// Resources is one TaskManager's machine; 0 is unlimited.
+type Resources struct {
+	// Cores is taskmanager.cpu.cores: task threads (at most one core each),
+	// snapshot serialization, compaction and restores share them.
+	Cores float64
+	// Network is the NIC's bytes/s in each direction: Kafka reads, remote
+	// shuffle, sink writes, uploads and downloads share it.
+	Network float64
+	// Disk is the local disk's bytes/s: RocksDB flushes and compaction,
+	// snapshot reads, restore writes and local copies share it.
+	Disk float64
 }
 
 // RestartStrategy is restart-strategy.type and its options.

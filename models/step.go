@@ -415,7 +415,17 @@ func (s *Simulation) process(st *subtask) sim.Time {
 			op.selIn += nin
 		}
 	}
-	return sim.FromSeconds(secs * s.storage.slowdown(st.tm))
+	secs *= st.slow
+	if st.lsm == nil {
+		return sim.FromSeconds(secs)
+	}
+	d := sim.FromSeconds(secs * s.stallFactor(st, secs, s.stateBytesPut(st)))
+	if s.writesStopped(st) {
+		// RocksDB stops writes: the put blocks until compaction catches
+		// up, which the next storage tick looks at again.
+		d = sim.Add(d, storageTick)
+	}
+	return d
 }
 
 // finishStep releases the input buffer, counts records, emits the outputs and
@@ -438,6 +448,9 @@ func (s *Simulation) finishStep(st *subtask) {
 			s.rec.sunk(rt, st, now, st.nin[pos], &st.cur)
 			s.sinkWrote(st, st.nin[pos])
 		}
+	}
+	if st.lsm != nil {
+		s.put(st, s.stateBytesPut(st))
 	}
 	for _, p := range st.parts {
 		if k := st.nout[p.edge.from.pos]; k > 0 && p.edge.from.spec.MiniBatch == nil {

@@ -2,19 +2,20 @@ package models
 
 import (
 	"math"
-	"sort"
 
 	"github.com/flinksim/flinksim/sim"
 )
 
-// Checkpoint storage: uploads of snapshots and downloads of restores, as
-// fluid flows. Each TaskManager's transfers share its bandwidth equally; all
-// transfers share the storage's aggregate throughput (max-min fair, by water
-// filling). A transfer first pays the request latency of its files (in
-// rounds of TransferThreads), then moves bytes at its rate. Rates are
-// recomputed whenever a transfer starts or ends and every storageTick, when
-// the busy fraction of each TaskManager (which slows its uploads) is
-// resampled.
+// Background work on the TaskManagers, as fluid flows: checkpoint uploads,
+// state downloads, RocksDB compaction. Each flow is a claim on resources
+// (resources.go): its TaskManager's cores, network (in or out), disk, and
+// for a remote transfer the checkpoint storage's aggregate throughput; its
+// own cap is what its connections (streams × the storage's per-stream
+// bandwidth) or threads allow. Rates are shared max-min fairly with the
+// task threads, recomputed whenever a flow starts or ends and every
+// storageTick, when the task threads' demands are measured again. A remote
+// transfer first pays the request latency of its files, in rounds of
+// TransferThreads.
 
 const storageTick = sim.Second
 
@@ -23,6 +24,7 @@ type transferKind uint8
 const (
 	upload transferKind = iota
 	download
+	compaction
 )
 
 type transfer struct {
@@ -33,48 +35,134 @@ type transfer struct {
 	remaining float64
 	readyAt   sim.Time // request latency paid
 	rate      float64
+	// what one byte takes: connections to the storage (0: local), core
+	// seconds, disk bytes, and the network direction
+	streams float64
+	cpu     float64
+	cpuCap  float64 // bytes/s its threads can do (math.Inf(1): no limit)
+	disk    float64
+	net     int32 // resIn or resOut, or -1
+	cl      claim
+	u       [5]use
 }
 
 type storage struct {
-	s       *Simulation
-	cfg     Storage
-	active  []*transfer
-	last    sim.Time
-	timer   sim.Timer
-	factor  float64 // 1 normally; <1 in a slowdown; 0 in an outage
-	uploads []int32 // active uploads per TaskManager (processing interference)
-	busy    []float64
-	tickAt  sim.Time
-	caps    []float64       // scratch
-	onDone  func(*transfer) // tests: called for each finished transfer
+	s      *Simulation
+	cfg    Storage
+	active []*transfer
+	last   sim.Time
+	timer  sim.Timer
+	factor float64 // 1 normally; <1 in a slowdown; 0 in an outage
+	tickAt sim.Time
+	res    *resources
+	onDone func(*transfer) // tests: called for each finished transfer
 }
 
 func newStorage(s *Simulation, cfg Storage) *storage {
-	st := &storage{s: s, cfg: cfg, factor: 1, timer: s.eng.NewTimer()}
-	st.uploads = make([]int32, s.totalTMs)
-	st.busy = make([]float64, s.totalTMs)
-	return st
+	return &storage{s: s, cfg: cfg, factor: 1, timer: s.eng.NewTimer(), res: newResources(s)}
 }
 
-// start begins a transfer of bytes for subtask st.
-func (g *storage) start(st *subtask, kind transferKind, ckpt int64, bytes float64) {
+// startUpload begins subtask st's upload of bytes for checkpoint ckpt: SST
+// files with transfer threads (incremental), or one stream that serializes
+// the state as it goes (a full snapshot, FullSnapshotAsyncWriter).
+func (g *storage) startUpload(st *subtask, ckpt int64, bytes float64, full bool) {
+	t := &transfer{st: st, kind: upload, ckpt: ckpt, net: resOut, cpuCap: math.Inf(1)}
+	lsm := g.s.spec.Checkpointing.LSM
+	if full {
+		t.streams = 1
+		t.perCore(lsm.SnapshotRate, 1)
+		if g.s.spec.Checkpointing.LocalBackup {
+			t.disk++ // the local copy is written as it streams
+		}
+	} else {
+		t.streams = g.fileStreams(bytes)
+	}
+	if g.s.spec.Checkpointing.RocksDB {
+		t.disk++ // read from the local RocksDB
+	}
+	g.start(t, bytes, g.requestRounds(bytes, full))
+}
+
+// startDownload begins subtask st's restore of bytes from checkpoint ckpt:
+// SST files with transfer threads (incremental, RocksDBIncrementalRestoreOperation),
+// or one stream re-inserted entry by entry (full format,
+// RocksDBFullRestoreOperation and HeapRestoreOperation); local reads the
+// TaskManager's own copy instead of the storage.
+func (g *storage) startDownload(st *subtask, ckpt int64, bytes float64, full, local bool) {
+	t := &transfer{st: st, kind: download, ckpt: ckpt, net: resIn, cpuCap: math.Inf(1)}
+	rounds := 0.0
+	if local {
+		t.net = -1
+		t.disk++ // read the local copy
+	} else {
+		t.streams = g.fileStreams(bytes)
+		rounds = g.requestRounds(bytes, full)
+		if full {
+			t.streams = 1
+		}
+	}
+	if full {
+		t.perCore(g.s.spec.Checkpointing.LSM.RestoreRate, 1)
+	}
+	if g.s.spec.Checkpointing.RocksDB && !(local && !full) {
+		t.disk++ // written into the local RocksDB
+	}
+	g.start(t, bytes, rounds)
+}
+
+// startCompaction begins subtask st's compaction flow (lsm.go adds work to it).
+func (g *storage) startCompaction(st *subtask) *transfer {
+	lsm := g.s.spec.Checkpointing.LSM
+	t := &transfer{st: st, kind: compaction, net: -1, cpuCap: math.Inf(1), disk: 2} // read and write
+	t.perCore(lsm.CompactionRate, float64(max(lsm.BackgroundThreads, 1)))
+	t.cl.threads = float64(max(lsm.BackgroundThreads, 1))
+	g.start(t, 0, 0)
+	return t
+}
+
+// perCore makes the flow cost a core-second per rate bytes, on at most
+// threads cores; a rate of 0 costs no CPU.
+func (t *transfer) perCore(rate, threads float64) {
+	if rate > 0 {
+		t.cpu, t.cpuCap = 1/rate, threads*rate
+	}
+}
+
+// fileStreams is how many files move at once: transfer threads, at most one per file.
+func (g *storage) fileStreams(bytes float64) float64 {
+	return math.Min(float64(max(g.cfg.TransferThreads, 1)), g.files(bytes))
+}
+
+func (g *storage) files(bytes float64) float64 {
+	return math.Max(1, math.Ceil(bytes/float64(max(g.cfg.FileSize, 1))))
+}
+
+// requestRounds is how many request latencies a transfer waits: one per
+// round of transfer threads, or one for a single stream.
+func (g *storage) requestRounds(bytes float64, stream bool) float64 {
+	if stream {
+		return 1
+	}
+	return math.Ceil(g.files(bytes) / float64(max(g.cfg.TransferThreads, 1)))
+}
+
+func (g *storage) start(t *transfer, bytes, rounds float64) {
 	now := g.s.eng.Now()
 	g.advance(now)
-	files := math.Max(1, math.Ceil(bytes/float64(max(g.cfg.FileSize, 1))))
-	rounds := math.Ceil(files / float64(max(g.cfg.TransferThreads, 1)))
-	t := &transfer{st: st, kind: kind, ckpt: ckpt, total: bytes, remaining: bytes,
-		readyAt: sim.Add(now, sim.Scale(g.cfg.RequestLatency, rounds))}
+	t.total, t.remaining = bytes, bytes
+	t.readyAt = sim.Add(now, sim.Scale(g.cfg.RequestLatency, rounds))
 	g.active = append(g.active, t)
-	if kind == upload {
-		g.uploads[st.tm]++
-	}
 	g.reschedule()
 }
 
 // cancel drops the transfers for which drop returns true.
 func (g *storage) cancel(drop func(*transfer) bool) {
 	g.advance(g.s.eng.Now())
-	g.remove(drop)
+	for _, t := range g.remove(drop) {
+		if t.kind == compaction && t.st.lsm != nil {
+			t.st.lsm.compact = nil
+		}
+	}
 	g.reschedule()
 }
 
@@ -85,9 +173,6 @@ func (g *storage) remove(out func(*transfer) bool) []*transfer {
 	kept := g.active[:0]
 	for _, t := range g.active {
 		if out(t) {
-			if t.kind == upload {
-				g.uploads[t.st.tm]--
-			}
 			removed = append(removed, t)
 			continue
 		}
@@ -105,28 +190,35 @@ func (g *storage) setFactor(f float64) {
 	g.reschedule()
 }
 
-// advance moves every transfer forward to now at its current rate.
+// advance moves every flow forward to now at its current rate.
 func (g *storage) advance(now sim.Time) {
 	dt := (now - g.last).Seconds()
 	if dt > 0 {
 		for _, t := range g.active {
-			if t.readyAt <= g.last {
-				t.remaining -= t.rate * dt
+			if t.readyAt <= g.last && t.rate > 0 {
+				moved := math.Min(t.rate*dt, t.remaining)
+				t.remaining -= moved
+				if t.kind == compaction {
+					t.st.lsm.compacted(moved)
+				}
 			}
 		}
 	}
 	g.last = now
 }
 
-// handle is the storage's event: transfers may have finished, latencies
+// handle is the storage's event: flows may have finished, latencies
 // passed, or a tick come due.
 func (g *storage) handle() {
 	now := g.s.eng.Now()
 	g.advance(now)
 	if now >= g.tickAt {
-		g.sampleBusy(now)
+		g.res.sample(now)
+		g.tickAt = now + storageTick
 	}
-	done := g.remove(func(t *transfer) bool { return t.readyAt <= now && t.remaining <= 1e-6*math.Max(1, t.total) })
+	done := g.remove(func(t *transfer) bool {
+		return t.readyAt <= now && t.remaining <= 1e-6*math.Max(1, t.total)
+	})
 	g.reschedule()
 	for _, t := range done {
 		if g.onDone != nil {
@@ -135,107 +227,47 @@ func (g *storage) handle() {
 		}
 		g.s.transferDone(t)
 	}
-}
-
-// sampleBusy measures, for each TaskManager, the busy fraction of its
-// busiest task since the last tick: the task thread that competes hardest
-// with the upload for CPU, disk and network.
-func (g *storage) sampleBusy(now sim.Time) {
-	span := now - (g.tickAt - storageTick)
-	clear(g.busy)
 	for _, st := range g.s.subtasks {
-		cum := g.s.rec.busySoFar(st, now)
-		if span > 0 {
-			g.busy[st.tm] = math.Max(g.busy[st.tm], math.Min(1, float64(cum-st.busyAtTick)/float64(span)))
+		if st.lsm != nil {
+			g.s.updateStall(st)
 		}
-		st.busyAtTick = cum
 	}
-	g.tickAt = now + storageTick
 }
 
 // reschedule recomputes the rates and arms the next storage event.
 func (g *storage) reschedule() {
 	now := g.s.eng.Now()
-	if len(g.active) == 0 {
-		g.s.eng.Disarm(g.timer)
+	if len(g.active) == 0 && !g.res.finite {
+		g.s.eng.Disarm(g.timer) // nothing to share
 		return
 	}
-	g.rates(now)
-	next := g.tickAt
-	if next <= now {
-		g.sampleBusy(now)
-		next = g.tickAt
+	if g.tickAt <= now {
+		g.res.sample(now)
+		g.tickAt = now + storageTick
 	}
+	g.res.share(now, g.active, g.factor)
+	next := g.tickAt
 	for _, t := range g.active {
 		switch {
 		case t.readyAt > now:
 			next = min(next, t.readyAt)
 		case t.rate > 0:
 			next = min(next, sim.Add(now, max(1, sim.FromSeconds(t.remaining/t.rate))))
-		case t.remaining <= 0:
+		case t.remaining <= 0 && t.kind != compaction:
 			next = now
 		}
 	}
 	g.s.eng.Arm(g.timer, next, evStorage, 0, 0)
 }
 
-// rates shares the bandwidth: per TaskManager equally among its ready
-// transfers of each direction, then the aggregate throughput by water filling.
-func (g *storage) rates(now sim.Time) {
-	var perTM [2][]int
-	perTM[upload], perTM[download] = make([]int, len(g.uploads)), make([]int, len(g.uploads))
-	for _, t := range g.active {
-		if t.readyAt <= now {
-			perTM[t.kind][t.st.tm]++
-		}
-	}
-	g.caps = g.caps[:0]
-	for _, t := range g.active {
-		t.rate = 0
-		if t.readyAt > now {
-			continue
-		}
-		bw := g.cfg.DownloadPerTM
-		if t.kind == upload {
-			bw = g.cfg.UploadPerTM * (1 - g.busy[t.st.tm]*(1-g.cfg.UploadShareWhenBusy))
-		}
-		t.rate = bw / float64(perTM[t.kind][t.st.tm]) * g.factor
-		g.caps = append(g.caps, t.rate)
-	}
-	if g.cfg.Throughput <= 0 || len(g.caps) == 0 {
-		return
-	}
-	// Water filling: the level L at which Σ min(cap, L) equals the aggregate.
-	total := g.cfg.Throughput * g.factor
-	sort.Float64s(g.caps)
-	level, left, rest := math.Inf(1), total, len(g.caps)
-	for _, c := range g.caps {
-		if c*float64(rest) > left {
-			level = left / float64(rest)
-			break
-		}
-		left -= c
-		rest--
-	}
-	for _, t := range g.active {
-		if t.readyAt <= now {
-			t.rate = math.Min(t.rate, level)
-		}
-	}
-}
-
-// slowdown is the factor by which processing is slower on a TaskManager
-// while it uploads.
-func (g *storage) slowdown(tm int) float64 {
-	if g == nil || g.uploads[tm] == 0 || g.cfg.ProcessingSlowdown <= 0 {
-		return 1
-	}
-	return 1 / (1 - math.Min(g.cfg.ProcessingSlowdown, 0.95))
-}
-
-// transferDone is a storage transfer finishing.
+// transferDone is a flow finishing.
 func (s *Simulation) transferDone(t *transfer) {
-	if t.kind == download {
+	switch t.kind {
+	case compaction:
+		t.st.lsm.compact = nil
+		s.updateStall(t.st)
+		return
+	case download:
 		s.restoring--
 		if s.restoring == 0 && s.job == jobRestarting {
 			s.restored()

@@ -57,7 +57,7 @@ func (r *recorder) result() *result.Result {
 	flows := s.flows()
 	w := s.work(flows)
 	sum.Skew = s.skewSummaries(flows, w)
-	capacity := s.capacity(w)
+	capacity := s.capacity(w, flows)
 	res := &result.Result{Summary: sum, Times: r.times, Series: r.series, Latency: r.latAll}
 	if s.coord != nil {
 		for _, p := range s.coord.pending {
@@ -170,7 +170,7 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 		}
 	}
 	cs.MaxCheckpointAgeS = max(cs.MaxCheckpointAgeS, (s.spec.Duration - last).Seconds())
-	cs.UploadBandwidth = s.spec.Checkpointing.Storage.UploadPerTM * float64(s.totalTMs)
+	cs.UploadBandwidth = s.uploadCeiling() * float64(s.totalTMs)
 	for _, r := range c.restored {
 		if r.ID == 0 {
 			cs.RestartsFromStart++

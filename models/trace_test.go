@@ -143,7 +143,7 @@ func parseJobLine(p *argParser, spec *Spec, cmd string, args []datadriven.CmdArg
 		spec.Nodes = append(spec.Nodes, parseNode(p, cmd, args[0].Key, args[1:]))
 	case "checkpointing":
 		c := &Checkpointing{Timeout: 10 * sim.Minute, MaxConcurrent: 1,
-			Storage: Storage{FileSize: 1 << 40, TransferThreads: 1, UploadShareWhenBusy: 1}}
+			Storage: Storage{FileSize: 1 << 40, TransferThreads: 1}}
 		p.each(args, map[string]func(string){
 			"interval":       func(v string) { c.Interval = p.duration(v) },
 			"timeout":        func(v string) { c.Timeout = p.duration(v) },
@@ -161,7 +161,8 @@ func parseJobLine(p *argParser, spec *Spec, cmd string, args []datadriven.CmdArg
 			"sync":            func(v string) { c.SyncPhase = p.duration(v) },
 			"upload": func(v string) {
 				bw := float64(p.size(strings.TrimSuffix(v, "/s")))
-				c.Storage.UploadPerTM, c.Storage.DownloadPerTM = bw, bw
+				// the TaskManager's network: its uploads share it
+				spec.TaskManager.Network = bw
 			},
 		})
 		spec.Checkpointing = c

@@ -27,7 +27,7 @@ func youngJob(interval, delta, M sim.Time, failures int) Spec {
 			{Name: "out", Kind: KindSink, Parallelism: 1, Chain: true, RecordSize: 100, Sink: &Sink{}, Inputs: []Input{{From: "agg"}}},
 		},
 		Checkpointing: &Checkpointing{Interval: interval, Timeout: 10 * sim.Minute, MaxConcurrent: 1, SyncPhase: delta,
-			Storage: Storage{UploadPerTM: 1e12, DownloadPerTM: 1e12, FileSize: 1 << 40, TransferThreads: 1, UploadShareWhenBusy: 1}},
+			Storage: Storage{StreamUpload: 1e12, StreamDownload: 1e12, FileSize: 1 << 40, TransferThreads: 1}},
 		Restart:  RestartStrategy{Kind: "fixed-delay", Delay: sim.Second, Attempts: 1 << 30},
 		Recovery: Recovery{HeartbeatTimeout: 2 * sim.Second, Redeploy: sim.Second, TaskManagerStart: sim.Second},
 		Failures: fails,

@@ -23,29 +23,40 @@ type TaskWork struct {
 }
 
 // CheckpointCosts are the settings and sizes periodic checkpoints cost a
-// job: Flink's checkpoint configuration, the storage's physics, and per
-// TaskManager what a checkpoint uploads.
+// job: Flink's checkpoint configuration, the TaskManagers' resources, the
+// storage's physics, RocksDB's, and per TaskManager its stateful subtasks.
 type CheckpointCosts struct {
 	IntervalS, MinPauseS, TimeoutS, SyncS float64
-	// UploadPerTM is a TaskManager's upload bandwidth and Throughput the
-	// storage's in all (bytes/s; 0: unlimited); RequestLatencyS is paid per
-	// file, FileSize bytes each, TransferThreads at a time.
-	UploadPerTM, Throughput       float64
-	RequestLatencyS, FileSize     float64
-	TransferThreads               int
-	Slowdown, UploadShareWhenBusy float64 // processing slowdown while uploading; upload share when busy
-	// Part is the fraction of the full state a checkpoint uploads: 1, or
-	// for incremental checkpoints the part the run's last completed one
-	// uploaded.
-	Part         float64
-	TaskManagers []TaskManagerCheckpoint
+	// StreamUpload is one connection's bytes/s and Throughput the
+	// storage's in all (0: unlimited); RequestLatencyS is paid per file,
+	// FileSize bytes each, TransferThreads at a time.
+	StreamUpload, Throughput  float64
+	RequestLatencyS, FileSize float64
+	TransferThreads           int
+	// Incremental: RocksDB uploads its new SST files; otherwise each
+	// checkpoint is a full snapshot, serialized by one stream per subtask.
+	Incremental, RocksDB bool
+	// A TaskManager's cores, network bytes/s each way and disk bytes/s (0:
+	// unlimited).
+	Cores, Network, Disk float64
+	// RocksDB: SST bytes per byte put, compaction threads per subtask,
+	// and bytes per core-second compacted and serialized.
+	WriteAmplification, CompactionThreads, CompactionRate, SnapshotRate float64
+	LocalBackup                                                         bool
+	TaskManagers                                                        []TaskManagerCheckpoint
 }
 
-// TaskManagerCheckpoint is one TaskManager's part of a checkpoint.
+// TaskManagerCheckpoint is one TaskManager's load per record of input.
 type TaskManagerCheckpoint struct {
-	MaxWorkS  float64 // its busiest subtask's work per input record (s)
-	Stateful  bool    // some subtask on it has a sync phase
-	Bytes     float64 // uploaded per checkpoint
-	FullBytes float64 // uploaded by a full checkpoint
-	Files     float64 // rounds of request latency per upload
+	// WorkS is each task thread's seconds of work per input record.
+	WorkS []float64
+	// Stateful lists its subtasks with keyed state: bytes put per input
+	// record and full state bytes.
+	Stateful []StatefulSubtask
+}
+
+// StatefulSubtask is a subtask with keyed state.
+type StatefulSubtask struct {
+	PutBytes  float64 // state bytes written per input record of the job
+	FullBytes float64 // its whole state
 }

@@ -404,6 +404,18 @@ func fieldsOf(t reflect.Type) fieldInfo {
 	return fi
 }
 
+// removedFields are fields earlier versions had, and what replaced them.
+var removedFields = map[string]string{
+	"checkpoint-storage.interference": "removed: uploads and processing now share each TaskManager's cores, network and disk " +
+		"(taskmanager.cpu.cores, cluster.network-bandwidth, cluster.disk-bandwidth), so they slow each other only when these run out",
+	"checkpoint-storage.upload-bandwidth": "removed: a TaskManager's uploads are bounded by its network (cluster.network-bandwidth) " +
+		"and each connection by checkpoint-storage.stream-bandwidth",
+	"checkpoint-storage.download-bandwidth": "removed: a TaskManager's downloads are bounded by its network (cluster.network-bandwidth) " +
+		"and each connection by checkpoint-storage.stream-bandwidth",
+	"state-backend.compaction": "removed: RocksDB compaction is simulated (state-backend.write-amplification, compaction-rate, " +
+		"flink.state.backend.rocksdb.thread.num); incremental checkpoints upload the SST files it writes",
+}
+
 // mapping decodes a YAML mapping into a struct.
 func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind != yaml.MappingNode {
@@ -415,6 +427,10 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 	for _, kv := range d.pairs(n, path) {
 		name := kv.key.Value
 		i, ok := fi.index[name]
+		if why, gone := removedFields[join(path, name)]; !ok && gone {
+			d.fail(kv.key, join(path, name), "%s", why)
+			continue
+		}
 		if !ok {
 			if s, near := closest(name, fi.names); near {
 				d.fail(kv.key, join(path, name), "unknown field; did you mean %q?", s)

@@ -42,6 +42,8 @@ var flinkOptions = []flinkOption{
 		Doc: "Chain forward connections between operators of equal parallelism into one task."},
 	{Key: "taskmanager.numberOfTaskSlots", Default: "1", parse: intRange(1, math.MaxInt32),
 		Doc: "Slots per TaskManager. Slot i runs subtask i of every operator; channels within a TaskManager are local."},
+	{Key: "taskmanager.cpu.cores", Default: "", parse: floatAbove(0),
+		Doc: "Cores of a TaskManager, shared by its task threads (one core each at most), snapshots, compaction and restores (default: the number of slots, TaskExecutorProcessUtils)."},
 	{Key: "taskmanager.memory.segment-size", Default: "32 kb", parse: segmentSize, format: memory,
 		Doc: "Size of a network buffer (a power of two, at least 4 kb)."},
 	{Key: "taskmanager.network.memory.buffers-per-channel", Default: "2", parse: intRange(0, 1<<16),
@@ -93,8 +95,14 @@ var flinkOptions = []flinkOption{
 		Doc: "hashmap (heap) or rocksdb."},
 	{Key: "execution.state-recovery.from-local", Deprecated: []string{"state.backend.local-recovery"}, Default: "false", parse: boolean,
 		Doc: "Restore from a local copy on TaskManagers that survived."},
+	{Key: "execution.checkpointing.local-backup.enabled", Default: "", parse: boolean,
+		Doc: "Each checkpoint also keeps a copy on the TaskManager's disk (default: execution.state-recovery.from-local, its fallback key)."},
 	{Key: "state.backend.rocksdb.checkpoint.transfer.thread.num", Default: "4", parse: intRange(1, math.MaxInt32),
 		Doc: "Threads per stateful operator that upload and download state files."},
+	{Key: "state.backend.rocksdb.writebuffer.size", Default: "64 mb", parse: memoryAtLeast(1 << 10), format: memory,
+		Doc: "RocksDB memtable size: a full one is flushed to a level-0 SST file (RocksDBConfigurableOptions)."},
+	{Key: "state.backend.rocksdb.thread.num", Default: "2", parse: intRange(1, 1<<10),
+		Doc: "RocksDB's background flush and compaction jobs per stateful operator: at most this many cores compact."},
 
 	// Restarts (RestartStrategyOptions) and failure detection.
 	{Key: "restart-strategy.type", Deprecated: []string{"restart-strategy"}, Default: "", parse: restartKind,
@@ -253,6 +261,19 @@ func boolean(s string) (any, error) {
 		return false, nil
 	}
 	return nil, fmt.Errorf("%q is not true or false", s)
+}
+
+func memoryAtLeast(lo int64) func(string) (any, error) {
+	return func(s string) (any, error) {
+		v, err := ParseFlinkMemory(s)
+		if err != nil {
+			return nil, err
+		}
+		if v < lo {
+			return nil, fmt.Errorf("%s must be at least %s", s, FormatFlinkMemory(lo))
+		}
+		return v, nil
+	}
 }
 
 func segmentSize(s string) (any, error) {

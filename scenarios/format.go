@@ -29,32 +29,20 @@ type Scenario struct {
 // CheckpointStorage is the checkpoint storage. type picks defaults for the
 // rest; every field can be set.
 type CheckpointStorage struct {
-	Type              string        `yaml:"type,omitempty" jsonschema:"enum=s3,enum=gcs,enum=azure-blob,enum=hdfs,enum=nfs" jsonschema_description:"Storage kind, giving defaults for the fields below: s3 (default), gcs, azure-blob, hdfs, nfs."`
-	UploadBandwidth   *RateValue    `yaml:"upload-bandwidth,omitempty" jsonschema_description:"Bytes per second one TaskManager can upload, e.g. 250MB/s."`
-	DownloadBandwidth *RateValue    `yaml:"download-bandwidth,omitempty" jsonschema_description:"Bytes per second one TaskManager can download when restoring."`
-	Throughput        *RateValue    `yaml:"throughput,omitempty" jsonschema_description:"Aggregate bytes per second of the storage, shared by all transfers at once (leave out for unlimited)."`
-	RequestLatency    *Duration     `yaml:"request-latency,omitempty" jsonschema_description:"Latency of one request (per file, before its bytes flow)."`
-	FileSize          *Size         `yaml:"file-size,omitempty" jsonschema_description:"Size of the state files transferred (RocksDB SST files)."`
-	Interference      *Interference `yaml:"interference,omitempty" jsonschema_description:"How uploads and processing slow each other down on a TaskManager."`
+	Type            string     `yaml:"type,omitempty" jsonschema:"enum=s3,enum=gcs,enum=azure-blob,enum=hdfs,enum=nfs" jsonschema_description:"Storage kind, giving defaults for the fields below: s3 (default), gcs, azure-blob, hdfs, nfs."`
+	StreamBandwidth *RateValue `yaml:"stream-bandwidth,omitempty" jsonschema_description:"Bytes per second of one connection (a transfer thread's file, or a full snapshot's stream), e.g. 85MB/s for S3. A TaskManager's network bounds them all."`
+	Throughput      *RateValue `yaml:"throughput,omitempty" jsonschema_description:"Aggregate bytes per second of the storage, shared by all transfers at once (leave out for unlimited)."`
+	RequestLatency  *Duration  `yaml:"request-latency,omitempty" jsonschema_description:"Latency of one request (per file, before its bytes flow)."`
+	FileSize        *Size      `yaml:"file-size,omitempty" jsonschema_description:"Size of the state files transferred (RocksDB SST files). Default 64MiB (state.backend.rocksdb.compaction.level.target-file-size-base)."`
 }
 
-// Interference couples uploads and processing on a TaskManager.
-type Interference struct {
-	Processing          *Fraction `yaml:"processing,omitempty" jsonschema_description:"How much slower tasks process records while their TaskManager uploads, e.g. 20%. Default 10%."`
-	UploadShareWhenBusy *Fraction `yaml:"upload-share-when-busy,omitempty" jsonschema_description:"Share of its upload bandwidth a fully busy TaskManager gets, e.g. 50%. Default 50%."`
-}
-
-// StateBackend holds the snapshot physics beyond the upload.
+// StateBackend holds the snapshot physics beyond Flink's keys.
 type StateBackend struct {
-	SyncPhase  *Duration       `yaml:"sync-phase,omitempty" jsonschema_description:"How long a stateful task pauses to snapshot (RocksDB: flush the memtable). Default 100ms for rocksdb, 10ms for hashmap."`
-	Compaction *CompactionSpec `yaml:"compaction,omitempty" jsonschema_description:"Incremental checkpoints: how often a subtask also uploads freshly compacted files."`
-}
-
-// CompactionSpec: with each incremental checkpoint, a subtask uploads, with
-// this probability, compacted files of this share of its state.
-type CompactionSpec struct {
-	Probability *Fraction `yaml:"probability,omitempty" jsonschema_description:"Chance per checkpoint and subtask, e.g. 20%. Default 10%."`
-	Size        *Fraction `yaml:"size,omitempty" jsonschema_description:"Share of the subtask's state uploaded again, e.g. 25%. Default 25%."`
+	SyncPhase          *Duration  `yaml:"sync-phase,omitempty" jsonschema_description:"How long a stateful task pauses to snapshot, besides RocksDB's memtable flush (written at the disk's bandwidth). Default 100ms for rocksdb, 10ms for hashmap."`
+	WriteAmplification *float64   `yaml:"write-amplification,omitempty" jsonschema_description:"RocksDB: SST bytes written (flushes and compaction) per byte of state put; an incremental checkpoint uploads them. Default 10."`
+	CompactionRate     *RateValue `yaml:"compaction-rate,omitempty" jsonschema_description:"RocksDB: bytes one core compacts per second. Default 100MB/s."`
+	SnapshotRate       *RateValue `yaml:"snapshot-rate,omitempty" jsonschema_description:"Bytes of state one core serializes into a full snapshot per second. Default 200MB/s."`
+	RestoreRate        *RateValue `yaml:"restore-rate,omitempty" jsonschema_description:"Bytes of state one core re-inserts per second when restoring a full snapshot. Default 100MB/s."`
 }
 
 // RecoverySpec holds the failover times besides the restart delay
@@ -210,7 +198,9 @@ type Sink struct {
 // Simulation holds the simulator's own knobs.
 // Cluster describes the machines and network a job runs on.
 type Cluster struct {
-	NetworkRoundTrip *Duration `yaml:"network-round-trip,omitempty" jsonschema_description:"Round trip between two TaskManagers: a remote channel's buffers and barriers arrive half of it after they are sent, and so do credits back. Default 500us (a data centre); 0 delivers at once."`
+	NetworkBandwidth *RateValue `yaml:"network-bandwidth,omitempty" jsonschema_description:"A TaskManager's network, bytes per second each way: Kafka reads, shuffles, sink writes, uploads and downloads share it. Default 1.25GB/s (10 Gbit/s)."`
+	DiskBandwidth    *RateValue `yaml:"disk-bandwidth,omitempty" jsonschema_description:"A TaskManager's local disk, bytes per second: RocksDB flushes and compaction, snapshot reads, restore writes and local copies share it. Default 125MiB/s (an EBS gp3 volume's baseline)."`
+	NetworkRoundTrip *Duration  `yaml:"network-round-trip,omitempty" jsonschema_description:"Round trip between two TaskManagers: a remote channel's buffers and barriers arrive half of it after they are sent, and so do credits back. Default 500us (a data centre); 0 delivers at once."`
 }
 
 type Simulation struct {

@@ -100,6 +100,14 @@ func (r *resolver) network() {
 // Numbers Every Programmer Should Know" (J. Dean).
 const defaultRoundTrip = 500 * sim.Microsecond
 
+// A TaskManager's machine by default: 10 Gbit/s of network, each way (AWS
+// EC2 general purpose instances up to 4xlarge: "up to 10 Gigabit"), and an
+// Amazon EBS gp3 volume's baseline of 125 MiB/s (Amazon EBS volume types).
+const (
+	defaultNetworkBandwidth = 10e9 / 8
+	defaultDiskBandwidth    = 125 << 20
+)
+
 // cluster fills in and checks the cluster's settings.
 func (r *resolver) cluster() {
 	sc := r.sc
@@ -107,6 +115,15 @@ func (r *resolver) cluster() {
 		sc.Cluster = &Cluster{}
 	}
 	c := sc.Cluster
+	bandwidth := func(v **RateValue, def float64, path string) {
+		if *v == nil {
+			*v = &RateValue{PerSecond: def, Bytes: true}
+		} else if !(*v).Bytes || (*v).PerSecond <= 0 {
+			r.d.at(path, "must be bytes per second above 0, e.g. 1.25GB/s")
+		}
+	}
+	bandwidth(&c.NetworkBandwidth, defaultNetworkBandwidth, "cluster.network-bandwidth")
+	bandwidth(&c.DiskBandwidth, defaultDiskBandwidth, "cluster.disk-bandwidth")
 	if c.NetworkRoundTrip == nil {
 		c.NetworkRoundTrip = ptr(Duration(defaultRoundTrip))
 	} else if rt := sim.Time(*c.NetworkRoundTrip); rt < 0 || rt > sim.Second {

@@ -8,19 +8,29 @@ import (
 )
 
 // storagePreset is what a checkpoint storage type means before any field is
-// set: typical per-TaskManager bandwidths and request latencies. They are
-// starting points to override with measured values.
+// set: one connection's bandwidth, the aggregate throughput and the request
+// latency, from the provider's published guidance. Override them with what
+// you measure.
 type storagePreset struct {
-	upload, download, throughput float64 // bytes/s; throughput 0: unlimited
-	latency                      sim.Time
+	stream, throughput float64 // bytes/s; 0: unlimited
+	latency            sim.Time
 }
 
 var storagePresets = map[string]storagePreset{
-	"s3":         {upload: 200e6, download: 400e6, latency: 50 * sim.Millisecond},
-	"gcs":        {upload: 200e6, download: 400e6, latency: 60 * sim.Millisecond},
-	"azure-blob": {upload: 150e6, download: 300e6, latency: 50 * sim.Millisecond},
-	"hdfs":       {upload: 150e6, download: 300e6, throughput: 10e9, latency: 5 * sim.Millisecond},
-	"nfs":        {upload: 100e6, download: 200e6, throughput: 2e9, latency: 2 * sim.Millisecond},
+	// Amazon S3 "Performance guidelines": one concurrent request per 85-90
+	// MB/s of desired throughput; "Performance design patterns": first-byte
+	// latencies of roughly 100-200 ms. No aggregate limit per bucket (it
+	// scales per prefix).
+	"s3": {stream: 85e6, latency: 100 * sim.Millisecond},
+	// Google Cloud Storage publishes no per-connection figure: S3's.
+	"gcs": {stream: 85e6, latency: 100 * sim.Millisecond},
+	// Azure "Scalability and performance targets for Blob storage": up to
+	// 60 MiB/s for a single blob.
+	"azure-blob": {stream: 60 << 20, latency: 100 * sim.Millisecond},
+	// In-cluster file systems: a connection is bounded by the TaskManager's
+	// network; a request is a round trip and a metadata call.
+	"hdfs": {latency: 5 * sim.Millisecond},
+	"nfs":  {latency: 2 * sim.Millisecond},
 }
 
 // checkpointing resolves the checkpoint, restart and recovery settings.
@@ -104,29 +114,16 @@ func (r *resolver) storage() {
 			d.at(path, "must be bytes per second above 0, e.g. 250MB/s")
 		}
 	}
-	bytesRate(&cs.UploadBandwidth, preset.upload, "checkpoint-storage.upload-bandwidth", false)
-	bytesRate(&cs.DownloadBandwidth, preset.download, "checkpoint-storage.download-bandwidth", false)
+	bytesRate(&cs.StreamBandwidth, preset.stream, "checkpoint-storage.stream-bandwidth", true)
 	bytesRate(&cs.Throughput, preset.throughput, "checkpoint-storage.throughput", true)
 	if cs.RequestLatency == nil {
 		cs.RequestLatency = ptr(Duration(preset.latency))
 	}
 	if cs.FileSize == nil {
+		// state.backend.rocksdb.compaction.level.target-file-size-base
 		cs.FileSize = ptr(Size(64 << 20))
 	} else if *cs.FileSize < 1 {
 		d.at("checkpoint-storage.file-size", "must be at least 1B")
-	}
-	if cs.Interference == nil {
-		cs.Interference = &Interference{}
-	}
-	if cs.Interference.Processing == nil {
-		cs.Interference.Processing = ptr(Fraction(0.1))
-	} else if *cs.Interference.Processing > 0.95 {
-		d.at("checkpoint-storage.interference.processing", "must be at most 95%%")
-	}
-	if cs.Interference.UploadShareWhenBusy == nil {
-		cs.Interference.UploadShareWhenBusy = ptr(Fraction(0.5))
-	} else if *cs.Interference.UploadShareWhenBusy <= 0 {
-		d.at("checkpoint-storage.interference.upload-share-when-busy", "must be more than 0%% (a saturated TaskManager would never finish an upload); allowed: (0%%, 100%%]")
 	}
 }
 
@@ -143,15 +140,22 @@ func (r *resolver) stateBackend() {
 		}
 		sb.SyncPhase = ptr(Duration(sync))
 	}
-	if sb.Compaction == nil {
-		sb.Compaction = &CompactionSpec{}
+	def := models.DefaultLSM()
+	if sb.WriteAmplification == nil {
+		sb.WriteAmplification = ptr(def.WriteAmplification)
+	} else if w := *sb.WriteAmplification; !(w >= 1 && w <= 1000) {
+		r.d.at("state-backend.write-amplification", "must be from 1 (flushes only) to 1000, not %g", w)
 	}
-	if sb.Compaction.Probability == nil {
-		sb.Compaction.Probability = ptr(Fraction(0.1))
+	perCore := func(v **RateValue, def float64, path string) {
+		if *v == nil {
+			*v = &RateValue{PerSecond: def, Bytes: true}
+		} else if !(*v).Bytes || (*v).PerSecond <= 0 {
+			r.d.at(path, "must be bytes per second per core above 0, e.g. 100MB/s")
+		}
 	}
-	if sb.Compaction.Size == nil {
-		sb.Compaction.Size = ptr(Fraction(0.25))
-	}
+	perCore(&sb.CompactionRate, def.CompactionRate, "state-backend.compaction-rate")
+	perCore(&sb.SnapshotRate, def.SnapshotRate, "state-backend.snapshot-rate")
+	perCore(&sb.RestoreRate, def.RestoreRate, "state-backend.restore-rate")
 }
 
 // taskManagers is how many TaskManagers the job runs on.
@@ -304,19 +308,33 @@ func (r *resolver) checkpointingSpec() *models.Checkpointing {
 		Incremental:           fs.bool("execution.checkpointing.incremental"),
 		RocksDB:               fs.str("state.backend.type") == "rocksdb",
 		SyncPhase:             sim.Time(*sb.SyncPhase),
-		CompactionProbability: float64(*sb.Compaction.Probability),
-		CompactionFraction:    float64(*sb.Compaction.Size),
 		LocalRecovery:         fs.bool("execution.state-recovery.from-local"),
+		LocalBackup:           fs.bool("execution.state-recovery.from-local"),
+		LSM:                   r.lsmSpec(),
 		Storage: models.Storage{
-			Kind: cs.Type, UploadPerTM: cs.UploadBandwidth.PerSecond, DownloadPerTM: cs.DownloadBandwidth.PerSecond,
-			RequestLatency: sim.Time(*cs.RequestLatency), FileSize: int64(*cs.FileSize),
-			TransferThreads:     fs.int("state.backend.rocksdb.checkpoint.transfer.thread.num"),
-			ProcessingSlowdown:  float64(*cs.Interference.Processing),
-			UploadShareWhenBusy: float64(*cs.Interference.UploadShareWhenBusy),
+			Kind: cs.Type, RequestLatency: sim.Time(*cs.RequestLatency), FileSize: int64(*cs.FileSize),
+			TransferThreads: fs.int("state.backend.rocksdb.checkpoint.transfer.thread.num"),
 		},
+	}
+	if fs.has("execution.checkpointing.local-backup.enabled") {
+		c.LocalBackup = fs.bool("execution.checkpointing.local-backup.enabled")
+	}
+	if cs.StreamBandwidth != nil {
+		c.Storage.StreamUpload, c.Storage.StreamDownload = cs.StreamBandwidth.PerSecond, cs.StreamBandwidth.PerSecond
 	}
 	if cs.Throughput != nil {
 		c.Storage.Throughput = cs.Throughput.PerSecond
 	}
 	return c
+}
+
+// lsmSpec is RocksDB's settings and the CPU rates of state.
+func (r *resolver) lsmSpec() models.LSM {
+	l := models.DefaultLSM()
+	sb := r.sc.StateBackend
+	l.WriteBufferSize = r.fs.bytes("state.backend.rocksdb.writebuffer.size")
+	l.BackgroundThreads = r.fs.int("state.backend.rocksdb.thread.num")
+	l.WriteAmplification = *sb.WriteAmplification
+	l.CompactionRate, l.SnapshotRate, l.RestoreRate = sb.CompactionRate.PerSecond, sb.SnapshotRate.PerSecond, sb.RestoreRate.PerSecond
+	return l
 }

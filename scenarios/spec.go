@@ -27,6 +27,11 @@ func (r *resolver) spec() models.Spec {
 			Latency:              sim.Time(*sc.Cluster.NetworkRoundTrip) / 2,
 		},
 		SlotsPerTaskManager: fs.int("taskmanager.numberOfTaskSlots"),
+		TaskManager: models.Resources{
+			Cores:   float64(fs.int("taskmanager.numberOfTaskSlots")),
+			Network: sc.Cluster.NetworkBandwidth.PerSecond,
+			Disk:    sc.Cluster.DiskBandwidth.PerSecond,
+		},
 		Chaining:            fs.bool("pipeline.operator-chaining.enabled"),
 		Sim: models.Settings{
 			ChunkDelay:     sim.Time(*sc.Simulation.ChunkDelay),
@@ -40,6 +45,9 @@ func (r *resolver) spec() models.Spec {
 	}
 	if c := sc.Simulation.ChunkRecords; c != nil {
 		spec.Sim.ChunkRecords = int64(*c)
+	}
+	if fs.has("taskmanager.cpu.cores") {
+		spec.TaskManager.Cores = fs.float("taskmanager.cpu.cores")
 	}
 	return spec
 }

@@ -1,0 +1,203 @@
+package models
+
+import (
+	"math"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// RocksDB's LSM tree as a ledger per stateful subtask. Every state update
+// puts the key's value (state-per-key bytes) into the memtable; a full
+// memtable (state.backend.rocksdb.writebuffer.size) is flushed to a level-0
+// SST file, and leveled compaction then rewrites what was flushed, in all
+// WriteAmplification bytes of SST files per byte put. Compaction is a
+// background flow on the TaskManager (CPU and disk, at most
+// state.backend.rocksdb.thread.num cores); the SST files it and the flushes
+// create since the last confirmed checkpoint are what an incremental
+// checkpoint uploads (RocksIncrementalSnapshotStrategy: files of completed
+// checkpoints are shared, not uploaded again). When compaction falls
+// behind, the flushed bytes it has not yet merged stand for level-0 files,
+// and RocksDB slows writes (level0_slowdown_writes_trigger) to
+// delayed_write_rate, then stops them (level0_stop_writes_trigger).
+
+// LSM holds RocksDB's settings and the CPU cost of moving state in and out
+// of a backend. DefaultLSM gives the defaults and their sources.
+type LSM struct {
+	WriteBufferSize    int64   // state.backend.rocksdb.writebuffer.size (bytes)
+	BackgroundThreads  int     // state.backend.rocksdb.thread.num: flush and compaction jobs per stateful operator
+	WriteAmplification float64 // SST bytes written per byte put: flush and compaction (leveled)
+	L0SlowdownFiles    int     // level0_slowdown_writes_trigger
+	L0StopFiles        int     // level0_stop_writes_trigger
+	DelayedWriteRate   float64 // bytes/s a slowed-down DB accepts (delayed_write_rate)
+	// CompactionRate, SnapshotRate and RestoreRate are bytes one core
+	// compacts, serializes into a full snapshot, or re-inserts from a full
+	// snapshot per second.
+	CompactionRate, SnapshotRate, RestoreRate float64
+}
+
+// DefaultLSM returns the defaults: Flink's RocksDBConfigurableOptions
+// (WRITE_BUFFER_SIZE 64 MB, MAX_BACKGROUND_THREADS 2), RocksDB's
+// advanced_options.h (level0_slowdown_writes_trigger 20,
+// level0_stop_writes_trigger 36) and options.h (delayed_write_rate: 16 MB/s
+// without a rate limiter). Write amplification 10 is the order of leveled
+// compaction over a few levels (max_bytes_for_level_multiplier 10: what
+// enters a level is rewritten with the overlapping part of the next); the
+// RocksDB Tuning Guide shows how to read yours (rocksdb.stats, W-Amp). The
+// CPU rates are orders of magnitude of one core with Snappy (RocksDB's
+// default compression in Flink's COMPRESSION_PER_LEVEL): measure yours from
+// rocksdb.stats' Comp(sec) and Write(GB), and from a savepoint's size over
+// its restore time.
+func DefaultLSM() LSM {
+	return LSM{WriteBufferSize: 64 << 20, BackgroundThreads: 2, WriteAmplification: 10,
+		L0SlowdownFiles: 20, L0StopFiles: 36, DelayedWriteRate: 16 << 20,
+		CompactionRate: 100e6, SnapshotRate: 200e6, RestoreRate: 100e6}
+}
+
+// lsmState is one stateful subtask's RocksDB.
+type lsmState struct {
+	mem     float64   // bytes in the memtable
+	sst     float64   // SST bytes written so far (flushes and compaction output)
+	compact *transfer // compaction still to do (remaining bytes), nil when none
+	stall   stallKind
+}
+
+type stallKind uint8
+
+const (
+	noStall stallKind = iota
+	slowWrites
+	stopWrites
+)
+
+// rocksOf is the subtask's RocksDB ledger, or nil without one.
+func (s *Simulation) rocksOf(st *subtask) *lsmState {
+	if s.spec.Checkpointing == nil || !s.spec.Checkpointing.RocksDB {
+		return nil
+	}
+	return st.lsm
+}
+
+// put records bytes of state written by a step.
+func (s *Simulation) put(st *subtask, bytes float64) {
+	l := s.rocksOf(st)
+	if l == nil || bytes <= 0 {
+		return
+	}
+	l.mem += bytes
+	wb := float64(s.spec.Checkpointing.LSM.WriteBufferSize)
+	if wb <= 0 {
+		wb = l.mem // no memtable: every write is flushed at once
+	}
+	if l.mem >= wb {
+		n := math.Floor(l.mem / wb)
+		s.flush(st, n*wb)
+	}
+}
+
+// flush turns bytes of the memtable into a level-0 file and schedules
+// their compaction.
+func (s *Simulation) flush(st *subtask, bytes float64) {
+	l := st.lsm
+	if bytes <= 0 {
+		return
+	}
+	l.mem -= bytes
+	l.sst += bytes
+	more := bytes * (s.spec.Checkpointing.LSM.WriteAmplification - 1)
+	if more <= 0 {
+		return
+	}
+	g := s.storage
+	g.advance(s.eng.Now())
+	if l.compact == nil {
+		l.compact = g.startCompaction(st)
+	}
+	l.compact.total += more
+	l.compact.remaining += more
+	s.updateStall(st)
+	g.reschedule()
+}
+
+// compacted counts compaction progress as new SST files.
+func (l *lsmState) compacted(bytes float64) { l.sst += bytes }
+
+// level0Files is the number of level-0 files compaction has not merged:
+// the flushed bytes behind its remaining work, in write buffers.
+func (s *Simulation) level0Files(st *subtask) float64 {
+	l := st.lsm
+	c := s.spec.Checkpointing.LSM
+	if l == nil || l.compact == nil || c.WriteAmplification <= 1 || c.WriteBufferSize <= 0 {
+		return 0
+	}
+	return l.compact.remaining / (c.WriteAmplification - 1) / float64(c.WriteBufferSize)
+}
+
+// stateful: the task holds keyed state.
+func (t *task) stateful() bool {
+	for _, rt := range t.nodes {
+		if rt.spec.Keyed != nil && rt.spec.Keyed.StatePerKey > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// stateBytesPut is what the subtask's step in progress writes to its state:
+// each record updates its key's value.
+func (s *Simulation) stateBytesPut(st *subtask) float64 {
+	var b float64
+	for pos, rt := range st.t.nodes {
+		if k := rt.spec.Keyed; k != nil {
+			b += float64(st.nin[pos]) * float64(k.StatePerKey)
+		}
+	}
+	return b
+}
+
+// updateStall applies RocksDB's write stall triggers (WriteController,
+// ColumnFamilyData::RecalculateWriteStallConditions) to the subtask.
+func (s *Simulation) updateStall(st *subtask) {
+	l := st.lsm
+	c := s.spec.Checkpointing.LSM
+	files := s.level0Files(st)
+	switch {
+	case c.L0StopFiles > 0 && files >= float64(c.L0StopFiles):
+		l.stall = stopWrites
+	case c.L0SlowdownFiles > 0 && files >= float64(c.L0SlowdownFiles):
+		l.stall = slowWrites
+	default:
+		l.stall = noStall
+	}
+}
+
+// stallFactor is how much slower a step of seconds that puts bytes runs
+// under a write slowdown: the DB accepts DelayedWriteRate.
+func (s *Simulation) stallFactor(st *subtask, secs, bytes float64) float64 {
+	l := s.rocksOf(st)
+	if l == nil || l.stall != slowWrites || secs <= 0 || s.spec.Checkpointing.LSM.DelayedWriteRate <= 0 {
+		return 1
+	}
+	return math.Max(1, bytes/s.spec.Checkpointing.LSM.DelayedWriteRate/secs)
+}
+
+// writesStopped: the subtask may not start a step that writes state.
+func (s *Simulation) writesStopped(st *subtask) bool {
+	l := s.rocksOf(st)
+	return l != nil && l.stall == stopWrites
+}
+
+// syncFlush is the sync phase's memtable flush (RocksDB's native
+// checkpoint flushes it first): its bytes become an SST file, and the
+// phase lasts as long as writing them to the local disk.
+func (s *Simulation) syncFlush(st *subtask) sim.Time {
+	l := s.rocksOf(st)
+	if l == nil || l.mem <= 0 {
+		return 0
+	}
+	bytes := l.mem
+	s.flush(st, bytes)
+	if d := s.spec.TaskManager.Disk; d > 0 {
+		return sim.FromSeconds(bytes / d)
+	}
+	return 0
+}
