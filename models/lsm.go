@@ -115,7 +115,7 @@ func (s *Simulation) flush(st *subtask, bytes float64) {
 	l.compact.total += more
 	l.compact.remaining += more
 	s.updateStall(st)
-	g.reschedule()
+	g.rearm() // the shares are the same: only the work left changed
 }
 
 // compacted counts compaction progress as new SST files.

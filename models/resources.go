@@ -13,8 +13,10 @@ import (
 // compaction, snapshot reads, restore writes, local copies); and the
 // checkpoint storage's aggregate throughput. Each is shared max-min fairly
 // (share.go). Task threads claim what they used in the last storageTick
-// (busy time, bytes sent and received), at full speed: a thread that was
-// busy all the time claims a whole core. A thread that gets less than it
+// (time on a core, bytes sent and received), at full speed: a thread that
+// was busy all the time with CPU work claims a whole core; a sink waiting on
+// its external system is busy (Flink's busyTimeMsPerSecond) but claims only
+// the CPU work of its steps. A thread that gets less than it
 // claims runs its steps slower by the ratio; with nothing in the background
 // no thread is ever slowed (cores default to the slots, a thread uses at
 // most one), so load alone never changes a checkpoint's time.
@@ -83,23 +85,25 @@ func (s *Simulation) countNet(tm int, dir int, bytes float64) {
 }
 
 // sample measures what each task thread and each TaskManager's tasks used
-// since the last sample, as claims at full speed: a thread that was busy
-// all the time claims a core; one busy a fraction b while slowed by f
-// would have needed b/f.
+// since the last sample, as claims at full speed: a thread busy all the
+// time claims the CPU part of its busy time (a core when it computes
+// throughout); one busy less, its CPU time over its slowdown.
 func (r *resources) sample(now sim.Time) {
 	span := (now - r.sampled).Seconds()
 	r.sampled = now
 	for i, st := range r.s.subtasks {
 		cum := r.s.rec.busySoFar(st, now)
-		b := 0.0
-		if span > 0 {
-			b = math.Min(1, (cum-st.busyAtTick).Seconds()/span)
+		busy, cpu := (cum - st.busyAtTick).Seconds(), st.cpuTime-st.cpuAtTick
+		st.busyAtTick, st.cpuAtTick = cum, st.cpuTime
+		demand := 0.0
+		switch {
+		case span <= 0 || busy <= 0:
+		case busy >= 0.999*span:
+			demand = math.Min(1, cpu/busy)
+		default:
+			demand = math.Min(1, cpu/span/st.slow)
 		}
-		st.busyAtTick = cum
-		if b < 0.999 {
-			b /= st.slow
-		}
-		r.threads[i].cap = b
+		r.threads[i].cap = demand
 	}
 	for i := range r.net {
 		r.net[i].cap = 0

@@ -146,10 +146,11 @@ type subtask struct {
 	// Sinks: the position in the subtask's output stream (rewound on a
 	// restore) and the furthest position ever written; writes below it are
 	// duplicates.
-	sinkPos, sinkHigh int64
-	busyAtTick        sim.Time  // busy time at the resources' last sample
-	slow              float64   // how much slower its steps run: its share of its TaskManager (resources.go)
-	lsm               *lsmState // its RocksDB (stateful tasks with state.backend.type: rocksdb)
+	sinkPos, sinkHigh  int64
+	busyAtTick         sim.Time  // busy time at the resources' last sample
+	cpuTime, cpuAtTick float64   // seconds on a core (slowed), so far and at the last sample
+	slow               float64   // how much slower its steps run: its share of its TaskManager (resources.go)
+	lsm                *lsmState // its RocksDB (stateful tasks with state.backend.type: rocksdb)
 }
 
 // setState switches the time-accounting state (busy / backpressured / idle).

@@ -1,8 +1,9 @@
 package models
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 )
 
 // Max-min fair sharing of resources among claims (Bertsekas and Gallager,
@@ -33,8 +34,7 @@ type claim struct {
 // sharer holds the scratch space of share, reused between calls.
 type sharer struct {
 	byRes   [][]int32 // per resource: its claims
-	level   []float64 // per resource: the fair level of the last round
-	next    []float64 // per resource: the level of this round
+	level   []float64 // per resource: its fair level
 	scratch []float64
 	weights []float64
 	order   []int
@@ -42,13 +42,13 @@ type sharer struct {
 
 // share sets every claim's rate to its max-min fair share of capacity
 // (per resource; math.Inf(1) is unlimited). Each round fills every resource
-// with the demands its claims would have if only their other resources (at
-// the levels of the round before) bounded them; it stops when no level
+// in turn with the demands its claims would have if only their other
+// resources (at their latest levels) bounded them; it stops when no level
 // changes by more than a millionth, after at most 50 rounds.
 func (sh *sharer) share(capacity []float64, claims []*claim) {
 	nr := len(capacity)
 	sh.byRes = resize(sh.byRes, nr)
-	sh.level, sh.next = resizeF(sh.level, nr), resizeF(sh.next, nr)
+	sh.level = resizeF(sh.level, nr)
 	for r := range sh.byRes {
 		sh.byRes[r] = sh.byRes[r][:0]
 		sh.level[r] = math.Inf(1)
@@ -63,15 +63,16 @@ func (sh *sharer) share(capacity []float64, claims []*claim) {
 	for round := 0; round < 50; round++ {
 		changed := false
 		for r, ids := range sh.byRes {
-			sh.next[r] = math.Inf(1)
-			if len(ids) > 0 {
-				sh.next[r] = sh.fill(capacity[r], claims, ids, int32(r))
+			if len(ids) == 0 {
+				continue
 			}
-			if !near(sh.next[r], sh.level[r]) {
+			// Gauss-Seidel: later resources see this round's levels.
+			l := sh.fill(capacity[r], claims, ids, int32(r))
+			if !near(l, sh.level[r]) {
 				changed = true
 			}
+			sh.level[r] = l
 		}
-		sh.level, sh.next = sh.next, sh.level
 		if !changed {
 			break
 		}
@@ -144,8 +145,8 @@ func perOf(c *claim, r int32) float64 {
 // waterLevel is the level L at which Σ min(d_i, w_i·L) = capacity, or +Inf
 // when every demand fits. idx holds 0..n-1 and is sorted in place.
 func waterLevel(capacity float64, demands, weights []float64, idx []int) float64 {
-	sort.Slice(idx, func(a, b int) bool {
-		return demands[idx[a]]/weights[idx[a]] < demands[idx[b]]/weights[idx[b]]
+	slices.SortFunc(idx, func(a, b int) int {
+		return cmp.Compare(demands[a]/weights[a], demands[b]/weights[b])
 	})
 	left, rest := capacity, 0.0
 	for _, w := range weights {

@@ -388,7 +388,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 
 // process runs the chunk through the task's chain and returns the CPU time.
 func (s *Simulation) process(st *subtask) sim.Time {
-	secs := 0.0
+	secs, io := 0.0, 0.0 // CPU work, and time waiting on the sink's system
 	for pos, rt := range st.t.nodes {
 		nin := st.cur.Records
 		if pos > 0 {
@@ -407,7 +407,7 @@ func (s *Simulation) process(st *subtask) sim.Time {
 		case KindSource:
 			st.nout[pos] = nin
 		case KindSink:
-			secs += rt.sinkSeconds(nin)
+			io += rt.sinkSeconds(nin)
 			st.nout[pos] = 0
 		default:
 			sel := rt.spec.Selectivity
@@ -415,7 +415,10 @@ func (s *Simulation) process(st *subtask) sim.Time {
 			op.selIn += nin
 		}
 	}
+	// Only the CPU work waits for its share of the cores (resources.go).
 	secs *= st.slow
+	st.cpuTime += secs
+	secs += io
 	if st.lsm == nil {
 		return sim.FromSeconds(secs)
 	}

@@ -246,6 +246,13 @@ func (g *storage) reschedule() {
 		g.tickAt = now + storageTick
 	}
 	g.res.share(now, g.active, g.factor)
+	g.rearm()
+}
+
+// rearm arms the storage's next event: the tick, a request latency paid,
+// or the first flow to finish at its rate.
+func (g *storage) rearm() {
+	now := g.s.eng.Now()
 	next := g.tickAt
 	for _, t := range g.active {
 		switch {

@@ -21,10 +21,10 @@ import (
 // cover it) is non-zero in some run, so none can be left out.
 func TestSummaryRecordsBalance(t *testing.T) {
 	// Long enough for a checkpoint to complete before the loss, a third in.
-	durations := map[string]string{"checkpoint-death-spiral": "3min", "key-skew": "45s"}
+	durations := map[string]string{"checkpoint-death-spiral": "3min", "key-skew": "45s", "backpressure-checkpoints": "6min"}
 	// Under the race detector (ten times slower) only these run; they cover
 	// every term.
-	raceRuns := map[string]bool{"backpressure/base/stressed": true, "checkpoint-death-spiral/unaligned/stressed": true,
+	raceRuns := map[string]bool{"backpressure/base/stressed": true, "backpressure-checkpoints/unaligned/stressed": true,
 		"key-skew/pre-aggregation": true}
 	sets := map[string][]string{ // operators that filter or multiply
 		"backpressure":             {"operators.parse.selectivity=0.5", "operators.enrich.selectivity=2.5"},

@@ -32,7 +32,7 @@ func (r *resolver) spec() models.Spec {
 			Network: sc.Cluster.NetworkBandwidth.PerSecond,
 			Disk:    sc.Cluster.DiskBandwidth.PerSecond,
 		},
-		Chaining:            fs.bool("pipeline.operator-chaining.enabled"),
+		Chaining: fs.bool("pipeline.operator-chaining.enabled"),
 		Sim: models.Settings{
 			ChunkDelay:     sim.Time(*sc.Simulation.ChunkDelay),
 			SampleInterval: sim.Time(*sc.Simulation.SampleInterval),

@@ -64,7 +64,15 @@ func TestSustainableRateConfirmed(t *testing.T) {
 						// least three times as long as filling what they held
 						// at the end of the first run takes.
 						fill := sim.FromSeconds(float64(res.Summary.Records.InFlight) / (0.1 * rate))
-						set = append(set, "duration="+max(min(base.Spec.Duration, 30*sim.Minute), 3*fill).String())
+						d := max(min(base.Spec.Duration, 30*sim.Minute), 3*fill)
+						if c := l.Spec.Checkpointing; c != nil {
+							// Checkpoints that outgrow their uploads grow by
+							// about 10% a period here, from minutes: a dozen
+							// timeouts until one expires and the last
+							// quarter of the run shows it.
+							d = max(d, 12*c.Timeout)
+						}
+						set = append(set, "duration="+d.String())
 					}
 					got := runLoaded(t, load(set...)).Summary.Verdict
 					if (got.Outcome == result.PhaseStable) != c.healthy {
