@@ -23,7 +23,10 @@
 //	coordinator.go  trigger rules, expiry, tolerable failures, completion
 //	barriers.go     barriers in the channels: alignment, unaligned overtaking
 //	snapshot.go     sync phase, async upload, acknowledgement
-//	storage.go      checkpoint storage: every upload and download as a flow
+//	storage.go      uploads, downloads and compaction as flows
+//	resources.go    a TaskManager's cores, network and disk; task threads' claims
+//	share.go        max-min fair sharing of resources among claims
+//	lsm.go          RocksDB's LSM tree: memtable, flushes, compaction, stalls
 //	failover.go     cancel, restart delay, redeploy, restore, rewind
 //	restart.go      restart strategies (fixed, failure-rate, exponential)
 //	faults.go       injected failures

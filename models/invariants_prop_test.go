@@ -76,6 +76,15 @@ func randomJob(rt *rapid.T) Spec {
 	if rapid.Bool().Draw(rt, "checkpointing") {
 		spec.Checkpointing = randomCheckpointing(rt)
 	}
+	if rapid.Bool().Draw(rt, "resources") {
+		// TaskManagers from starved to ample: contention must never break
+		// conservation or time
+		spec.TaskManager = Resources{
+			Cores:   float64(rapid.IntRange(1, 8).Draw(rt, "cores")) / 2,
+			Network: float64(rapid.Int64Range(1<<20, 1<<31).Draw(rt, "network")),
+			Disk:    float64(rapid.Int64Range(1<<20, 1<<31).Draw(rt, "disk")),
+		}
+	}
 	randomFaults(rt, &spec)
 	return spec
 }

@@ -102,7 +102,13 @@ func (g *storage) startDownload(st *subtask, ckpt int64, bytes float64, full, lo
 		}
 	}
 	if full {
-		t.perCore(g.s.spec.Checkpointing.LSM.RestoreRate, 1)
+		rate := g.s.spec.Checkpointing.LSM.RestoreRate
+		t.perCore(rate, 1)
+		if s := g.cfg.StreamDownload; !local && s > 0 && rate > 0 {
+			// One thread reads the stream and inserts what it read, in
+			// turn: download time plus re-insert time.
+			t.cpuCap = 1 / (1/s + 1/rate)
+		}
 	}
 	if g.s.spec.Checkpointing.RocksDB && !(local && !full) {
 		t.disk++ // written into the local RocksDB

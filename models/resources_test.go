@@ -1,0 +1,123 @@
+package models
+
+import (
+	"math"
+	"testing"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// completedDurations is the duration of every completed checkpoint after
+// the first, in seconds.
+func completedDurations(s *Simulation) []float64 {
+	var d []float64
+	for i, h := range s.coord.history {
+		if i > 0 && h.Status == "COMPLETED" {
+			d = append(d, h.Duration.Seconds())
+		}
+	}
+	return d
+}
+
+// TestFullSnapshotIsOneSerializingStream: a full snapshot
+// (FullSnapshotAsyncWriter) is one stream per subtask, as fast as the
+// slower of serializing on a core and the stream's upload: 1000 MiB take
+// state / min(snapshot rate, stream) when the TaskManager has a spare core,
+// and twice the serialization time when its one core is shared with a task
+// thread that needs half of it (processor sharing: each gets half).
+func TestFullSnapshotIsOneSerializingStream(t *testing.T) {
+	const state = 1000 << 20
+	for _, tc := range []struct {
+		name           string
+		stream, ser    float64 // seconds to move the state at each rate
+		cores, taskCPU float64
+		want           float64
+	}{
+		{"the stream is slower", 20, 10, 2, 0, 20},
+		{"serializing is slower", 10, 20, 2, 0, 20},
+		{"a spare core: the task thread costs nothing", 10, 20, 2, 0.5, 20},
+		{"one core shared with a busy task thread", 10, 20, 1, 0.5, 40},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := ckptJob(5*sim.Minute, tc.stream)
+			spec.Checkpointing.LSM = LSM{SnapshotRate: state / tc.ser}
+			spec.TaskManager.Cores = tc.cores
+			spec.SlotsPerTaskManager = 1
+			if tc.taskCPU > 0 {
+				// 1000 records/s at taskCPU/1000 s each
+				spec.Nodes[1].Cost = sim.Constant{V: tc.taskCPU / 1000}
+			}
+			d := completedDurations(runCkpt(t, spec))
+			if len(d) < 2 {
+				t.Fatalf("%d completed checkpoints", len(d))
+			}
+			for _, got := range d {
+				// the task thread's claim is measured every second: a
+				// second's error at most
+				if math.Abs(got-tc.want) > 1 {
+					t.Errorf("checkpoint took %.2fs, want %.0fs", got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// TestCheckpointTimeIndependentOfLoad: with spare cores and bandwidth, a
+// subtask's snapshot (its async phase) takes the same time at any input
+// rate: nothing couples load and checkpoints but the resources they share.
+// (The barrier's way to it depends on the step in progress, so the
+// end-to-end duration may differ by a step.)
+func TestCheckpointTimeIndependentOfLoad(t *testing.T) {
+	var first []float64
+	for _, rate := range []float64{100, 1000, 1500} {
+		spec := ckptJob(time30s, 10)
+		spec.Checkpointing.LSM = LSM{SnapshotRate: 200 << 20}
+		spec.TaskManager = Resources{Cores: 4, Network: 10e9, Disk: 1e9}
+		spec.Nodes[0].Kafka.Rate = ConstantRate(rate)
+		spec.Nodes[1].Cost = sim.Constant{V: 0.5e-3} // up to 0.75 of a core
+		_, res := runWith(t, spec)
+		var d []float64
+		for _, h := range res.Checkpoints {
+			for _, task := range h.Tasks {
+				for _, sub := range task.Subtasks {
+					if sub.StateSize > 0 {
+						d = append(d, sub.Async.Seconds())
+					}
+				}
+			}
+		}
+		if len(d) < 10 {
+			t.Fatalf("%d snapshots", len(d))
+		}
+		if first == nil {
+			first = d
+			continue
+		}
+		for i := range min(len(d), len(first)) {
+			if math.Abs(d[i]-first[i]) > 1e-9 {
+				t.Errorf("at %.0f records/s snapshot %d took %.6fs, at 100/s %.6fs", rate, i+1, d[i], first[i])
+			}
+		}
+	}
+}
+
+const time30s = 30 * sim.Second
+
+// TestFullRestoreIsDownloadPlusReinsert: restoring a full snapshot
+// (RocksDBFullRestoreOperation, HeapRestoreOperation) reads the stream and
+// inserts what it read on one thread: 100 MiB at 50 MiB/s down and
+// 100 MiB/s re-inserted take 2 s + 1 s.
+func TestFullRestoreIsDownloadPlusReinsert(t *testing.T) {
+	const failAt = 100 * sim.Second
+	spec := recoveryJob(1000, 2000, failAt)
+	spec.Checkpointing.LSM = LSM{RestoreRate: 100 << 20}
+	_, res := runWith(t, spec)
+	if len(res.Restores) != 1 {
+		t.Fatalf("restores %+v, want one", res.Restores)
+	}
+	rc := spec.Recovery
+	want := failAt + max(rc.HeartbeatTimeout+spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy + 3*sim.Second
+	if got := res.Restores[0].At; absT(got-want) > sim.Millisecond {
+		t.Errorf("restored at %v, want %v", got, want)
+	}
+}
