@@ -150,13 +150,18 @@ func sortedDistinct(v []float64) []float64 {
 }
 
 // pointsTable lists each point: its settings, how many runs, whether all were
-// stable, and the mean of each charted outcome.
+// stable, with replicas how many ended in each outcome (MIXED when they
+// differ), and the mean of each charted outcome.
 func pointsTable(plan *sweep.Plan, recs []sweep.Record, outcomes []string) plots.Table {
 	t := plots.Table{Caption: "points (mean over replicas)"}
 	for _, ax := range plan.Axes {
 		t.Header = append(t.Header, ax.Key)
 	}
 	t.Header = append(t.Header, "runs", "stable")
+	if plan.Replicas > 1 {
+		t.Header = append(t.Header, "outcomes")
+	}
+	first := len(t.Header) // of the outcomes' means
 	var stats [][]sweep.Stats
 	for _, o := range outcomes {
 		if o == "stable" {
@@ -177,8 +182,11 @@ func pointsTable(plan *sweep.Plan, recs []sweep.Record, outcomes []string) plots
 			stable = "yes"
 		}
 		row = append(row, fmt.Sprint(s.N), stable)
+		if plan.Replicas > 1 {
+			row = append(row, tallyCell(s.Tally))
+		}
 		for k, st := range stats {
-			o := t.Header[len(plan.Axes)+2+k]
+			o := t.Header[first+k]
 			row = append(row, plots.Format(outcomeUnit(o), st[i].Mean))
 		}
 		t.Rows = append(t.Rows, row)

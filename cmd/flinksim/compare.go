@@ -23,7 +23,8 @@ import (
 
 type compareOptions struct {
 	runOptions
-	from string
+	from     string
+	replicas int // runs of each variant, each with its own seed
 }
 
 func newCompareCmd() *cobra.Command {
@@ -39,7 +40,17 @@ compare.csv, with index.html showing it all.
 
 Without --from, the runs are made now (as "flinksim run" makes them, outputs
 in DIR/<variant>/); with --from DIR, the outputs of an earlier run in
-DIR/<variant>/ are read instead.`,
+DIR/<variant>/ are read instead.
+
+--replicas N (N > 1, runs made now only) makes each run N times, each with
+its own seed, derived from the scenario's seed and the replica as sweep
+derives a point's (replica 0 included), the same for every variant; the
+table gains a column of how many replicas ended in each outcome ("stable
+6/10, failover 4/10"), marked MIXED when they differ: the result hinges on
+chance. The other columns, the charts and DIR/<variant>/ are replica 0's;
+the other replicas' outputs are not written: replicas.csv lists every
+replica's seed and outcome (flinksim run --variant NAME --seed SEED, with the
+same --duration and --set, makes one again).`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.progress = isTerminal(cmd.ErrOrStderr())
@@ -50,7 +61,8 @@ DIR/<variant>/ are read instead.`,
 	f.StringVar(&o.out, "out", "out", "directory for the outputs")
 	f.StringVar(&o.from, "from", "", "read the runs from this directory (written by flinksim run) instead of running them")
 	f.StringArrayVar(&o.variants, "variant", nil, "compare only these (repeatable; \"base\" for the scenario as written)")
-	f.IntVarP(&o.jobs, "jobs", "j", 0, "runs at once (default: one per core)")
+	f.IntVarP(&o.jobs, "jobs", "j", 0, "runs at once (default: one per core); results do not depend on it")
+	f.IntVar(&o.replicas, "replicas", 1, "runs of each variant, each with a seed of its own, counted by outcome (outputs: replica 0's)")
 	f.StringVar(&o.seed, "seed", "", "seed of the random streams")
 	f.StringVar(&o.duration, "duration", "", "virtual time to simulate")
 	f.StringArrayVar(&o.sets, "set", nil, "override a field: dotted.path=value (repeatable)")
@@ -62,6 +74,12 @@ DIR/<variant>/ are read instead.`,
 func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 	if o.jobs < 0 {
 		return usageError{fmt.Errorf("--jobs %d: must be 0 (one per core) or more", o.jobs)}
+	}
+	if err := checkReplicas(o.replicas); err != nil {
+		return err
+	}
+	if o.replicas > 1 && o.from != "" {
+		return usageError{fmt.Errorf("--replicas: %d replicas are runs made now, and --from reads one run per variant: leave out --from or --replicas", o.replicas)}
 	}
 	file, data, base, err := loadScenario(arg, o.allSets())
 	if err != nil {
@@ -77,6 +95,11 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 			return usageError{fmt.Errorf("--variant: names one run; compare needs two or more, e.g. --variant base --variant %s", base.Variants[0].Name)}
 		}
 		return usageError{fmt.Errorf("nothing to compare: %s has no variants (add a variants: block)", arg)}
+	}
+	if o.replicas > 1 {
+		if err := replicate(runs, o.replicas, file, data, o.runOptions); err != nil {
+			return err
+		}
 	}
 	if o.from != "" {
 		if err := readRuns(runs, arg, o); err != nil {
@@ -107,8 +130,8 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	t.text(stdout)
-	if stable := stableNames(runs); len(stable) > 0 {
-		fmt.Fprintf(stdout, "stable: %s\n", strings.Join(stable, ", "))
+	if line := stableLine(runs); line != "" {
+		fmt.Fprintln(stdout, line)
 	}
 	fmt.Fprintf(stdout, "outputs in %s: %s\n", o.out, strings.Join(files, ", "))
 	return nil
@@ -128,7 +151,11 @@ func readRuns(runs []runResult, arg string, o compareOptions) error {
 		}
 		path := filepath.Join(o.from, r.name, "scenario.resolved.yaml")
 		if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
-			return usageError{fmt.Errorf("--from %s: %s was made with other settings than %s with these flags (--seed, --duration, --set): compare with the flags it was run with, or run again", o.from, path, arg)}
+			hint := ""
+			if _, err := os.Stat(filepath.Join(o.from, "replicas.csv")); err == nil {
+				hint = fmt.Sprintf(" (%s holds a compare --replicas: its runs are replica 0's, whose seed replicas.csv lists; give it as --seed)", o.from)
+			}
+			return usageError{fmt.Errorf("--from %s: %s was made with other settings than %s with these flags (--seed, --duration, --set): compare with the flags it was run with, or run again%s", o.from, path, arg, hint)}
 		}
 	}
 	return nil
@@ -165,6 +192,12 @@ func writeComparison(dir string, base *scenarios.Loaded, runs []runResult, t tab
 	if err := writeFile(filepath.Join(dir, "compare.csv"), func(w io.Writer) error { return outcomeCSV(w, runs) }); err != nil {
 		return nil, err
 	}
+	if replicated(runs) > 0 {
+		if err := writeFile(filepath.Join(dir, "replicas.csv"), func(w io.Writer) error { return replicasCSV(w, runs) }); err != nil {
+			return nil, err
+		}
+		files = append(files, "replicas.csv")
+	}
 	if noPlots {
 		return files, nil
 	}
@@ -177,6 +210,7 @@ func writeComparison(dir string, base *scenarios.Loaded, runs []runResult, t tab
 	for _, r := range runs {
 		page.Notes = append(page.Notes, r.name+": "+r.description)
 	}
+	page.Notes = append(page.Notes, t.notes...)
 	if !fig.Empty() {
 		if err := fig.WriteFiles(dir, "compare"); err != nil {
 			return nil, err
@@ -191,7 +225,7 @@ func writeComparison(dir string, base *scenarios.Loaded, runs []runResult, t tab
 }
 
 // compareNames are the files compare writes beside the runs.
-var compareNames = []string{"compare.md", "compare.csv", "compare.svg", "compare.png", "index.html"}
+var compareNames = []string{"compare.md", "compare.csv", "replicas.csv", "compare.svg", "compare.png", "index.html"}
 
 func sameDir(a, b string) bool {
 	x, err1 := filepath.Abs(a)

@@ -10,6 +10,7 @@
 //	compare.go   flinksim compare: runs made now or read back, drawn over each other
 //	sweep.go     flinksim sweep (+ plan, merge): grids, shards, the resumable journal
 //	charts.go    a sweep's charts and table: units of axes and outcomes, bands and grids
+//	replicas.go  replicas: --replicas checked, how many ended in each outcome, MIXED where they differ
 //	plan.go      flinksim plan: bisection for the smallest (or largest) value that meets conditions
 //	estimate.go  work estimates before anything runs: memory, a short probe of wall time
 //	list.go      flinksim list, schema and validate

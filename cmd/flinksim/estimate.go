@@ -167,21 +167,27 @@ func probe(spec models.Spec) (float64, error) {
 	return w0 + perVirtual*(full-half).Seconds(), nil
 }
 
-// checkWork checks the memory of the runs and prints the time they will
-// take when it is over a minute. reload gives a fresh spec of a run for
+// checkWork checks the memory of the runs (and their replicas) and prints
+// the time they will take when it is over a minute. reload gives a fresh spec of a run for
 // the probe.
 func checkWork(runs []runResult, o runOptions, reload func(name string) (*scenarios.Loaded, error), stderr io.Writer) error {
 	jobs := o.jobs
 	if jobs == 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
+	// A run's replicas (compare --replicas) differ only in their seeds:
+	// as many as can run at once count for memory, all for time.
 	var specs []models.Spec
 	var names []string
 	var virtual float64
+	total := 0
 	for _, r := range runs {
-		specs = append(specs, r.loaded.Spec)
-		names = append(names, r.name)
-		virtual += r.loaded.Spec.Duration.Seconds()
+		for range min(r.replicas(), jobs) {
+			specs = append(specs, r.loaded.Spec)
+			names = append(names, r.name)
+		}
+		virtual += r.loaded.Spec.Duration.Seconds() * float64(r.replicas())
+		total += r.replicas()
 	}
 	if err := checkMemory(specs, names, jobs, o.maxMemory, stderr); err != nil {
 		return err
@@ -195,11 +201,11 @@ func checkWork(runs []runResult, o runOptions, reload func(name string) (*scenar
 		return nil // the run itself reports it
 	}
 	perS := wall / l.Spec.Duration.Seconds()
-	eta := time.Duration(perS * virtual / float64(min(jobs, len(runs))) * float64(time.Second))
+	eta := time.Duration(perS * virtual / float64(min(jobs, total)) * float64(time.Second))
 	if eta >= etaThreshold {
 		f := models.EstimateFootprint(l.Spec)
 		fmt.Fprintf(stderr, "flinksim: this will take about %s (%s virtual in %d run(s), %s network channels and %s to %s of memory per run; measured on the first %s of %s); Ctrl-C stops it\n",
-			human.Seconds(eta.Seconds()), human.Seconds(virtual), len(runs), human.Count(float64(f.Channels)), human.Bytes(float64(f.MinBytes)), human.Bytes(float64(f.Bytes)),
+			human.Seconds(eta.Seconds()), human.Seconds(virtual), total, human.Count(float64(f.Channels)), human.Bytes(float64(f.MinBytes)), human.Bytes(float64(f.Bytes)),
 			human.Seconds(min(l.Spec.Duration/probeShare, maxProbe).Seconds()), runs[0].name)
 	}
 	return nil

@@ -16,7 +16,7 @@ import (
 var outputNames = []string{
 	"summary.json", "metrics.csv", "scenario.resolved.yaml", "checkpoints.json", "checkpoint-details.json",
 	"dashboard.svg", "dashboard.png", "index.html",
-	"compare.md", "compare.csv", "compare.svg", "compare.png",
+	"compare.md", "compare.csv", "replicas.csv", "compare.svg", "compare.png",
 	"points.jsonl", "points.jsonl.partial", "sweep-*.svg", "sweep-*.png",
 	"shard-*-of-*.jsonl", "shard-*-of-*.jsonl.partial",
 	".*.tmp-*", // a temporary left by a killed process

@@ -45,7 +45,10 @@ func newSweepCmd() *cobra.Command {
 on all cores, and write DIR/points.jsonl (one line per run: key, params,
 replica, seed, outcome) with charts: a line per outcome for one axis (min/max
 band over replicas), a heat map per outcome for two, with the boundary of the
-stable region, and index.html.
+stable region, and index.html. With --replicas R > 1, what sweep prints and
+index.html's table count how many replicas of each point ended in each
+outcome ("stable 2/3, overload 1/3"), marked MIXED where they differ: the
+result hinges on chance there.
 
 Each point's seed is derived from the scenario's seed, the point's key and the
 replica, so results do not depend on -j or on how the sweep is split. To run
@@ -153,8 +156,8 @@ func loadPlan(arg string, o sweepOptions) (*sweep.Runner, *sweep.Plan, error) {
 	if replicas == 0 {
 		replicas = 1
 	}
-	if replicas < 0 || replicas > sweep.MaxPoints {
-		return nil, nil, usageError{fmt.Errorf("--replicas %d: must be from 1 to %d", replicas, sweep.MaxPoints)}
+	if err := checkReplicas(replicas); err != nil {
+		return nil, nil, err
 	}
 	var axes []scenarios.Axis
 	for _, g := range grids {
@@ -442,6 +445,9 @@ func finishSweep(plan *sweep.Plan, recs []sweep.Record, o sweepOptions, stdout i
 	}
 	fmt.Fprintf(stdout, "sweep: %d runs (%d points × %d replicas); %d of %d points stable in every replica\n",
 		len(recs), len(stable), plan.Replicas, n, len(stable))
+	if plan.Replicas > 1 {
+		printMixed(stdout, stable, plan.Replicas)
+	}
 	fmt.Fprintf(stdout, "outputs in %s: %s\n", o.out, files)
 	return nil
 }

@@ -12,13 +12,17 @@ import (
 	"github.com/flinksim/flinksim/scenarios/sweep"
 )
 
-// table is a small table printed as aligned text or Markdown.
+// table is a small table printed as aligned text or Markdown, with notes
+// under it.
 type table struct {
 	header []string
 	rows   [][]string
+	notes  []string
+	left   int // leading columns aligned left as words (at least 2: the name and outcome)
 }
 
-// text prints aligned columns; the last column is not padded.
+// text prints aligned columns (the last column is not padded), then the
+// notes.
 func (t table) text(w io.Writer) {
 	width := make([]int, len(t.header))
 	for _, r := range append([][]string{t.header}, t.rows...) {
@@ -34,13 +38,16 @@ func (t table) text(w io.Writer) {
 				break
 			}
 			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
-			if i == 0 || i == 1 {
+			if i < max(t.left, 2) {
 				b.WriteString(c + pad + "  ") // names left-aligned
 			} else {
 				b.WriteString(pad + c + "  ")
 			}
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+	for _, n := range t.notes {
+		fmt.Fprintln(w, n)
 	}
 }
 
@@ -63,13 +70,17 @@ func (t table) markdown(w io.Writer) {
 	for _, r := range t.rows {
 		line(r)
 	}
+	for _, n := range t.notes {
+		fmt.Fprintf(w, "\n%s\n", n)
+	}
 }
 
 // outcomeTable describes each run: its outcome (the checkpoint verdict, or
 // whether the lag keeps growing), lag and latency, checkpoints and restarts
 // when any run checkpoints, the skew of the keyed operators when any is
 // skewed, the input rate the job can sustain, and what it costs
-// (TaskManagers, upload bandwidth, and how much a failure could replay).
+// (TaskManagers, upload bandwidth, and how much a failure could replay);
+// with replicas, how many ended in each outcome.
 func outcomeTable(runs []runResult) table {
 	ckpt, skew := false, false
 	for _, r := range runs {
@@ -134,7 +145,7 @@ func outcomeTable(runs []runResult) table {
 		}
 		t.rows = append(t.rows, append(row, why(r, o)))
 	}
-	return t
+	return withReplicas(t, runs)
 }
 
 // why explains a run's outcome in a sentence.
@@ -156,11 +167,17 @@ func why(r runResult, o sweep.Outcome) string {
 }
 
 // outcomeCSV writes the same comparison with numbers in base units, for
-// spreadsheets and scripts.
+// spreadsheets and scripts; with replicas, replicaColumns follow (the other
+// columns are replica 0's).
 func outcomeCSV(w io.Writer, runs []runResult) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"variant", "outcome", "stable", "checkpoints_completed", "checkpoints_failed", "checkpoint_duration_max_s",
-		"restarts", "lag_end", "latency_p99_s", "task_managers", "upload_bandwidth_bytes_per_s", "max_checkpoint_age_s", "why"})
+	header := []string{"variant", "outcome", "stable", "checkpoints_completed", "checkpoints_failed", "checkpoint_duration_max_s",
+		"restarts", "lag_end", "latency_p99_s", "task_managers", "upload_bandwidth_bytes_per_s", "max_checkpoint_age_s", "why"}
+	replicas := replicated(runs) > 0
+	if replicas {
+		header = append(header, replicaColumns...)
+	}
+	cw.Write(header)
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
 	for _, r := range runs {
 		o := sweep.OutcomeOf(r.res)
@@ -168,8 +185,12 @@ func outcomeCSV(w io.Writer, runs []runResult) error {
 		if c := r.res.Summary.Checkpoints; c != nil {
 			age = f(c.MaxCheckpointAgeS)
 		}
-		cw.Write([]string{r.name, o.Verdict, strconv.FormatBool(o.Stable), f(o.CheckpointsCompleted), f(o.CheckpointsFailed),
-			f(o.CheckpointDurationMaxS), f(o.Restarts), f(o.LagEnd), f(o.LatencyP99S), f(o.TaskManagers), f(o.UploadBandwidth), age, why})
+		row := []string{r.name, o.Verdict, strconv.FormatBool(o.Stable), f(o.CheckpointsCompleted), f(o.CheckpointsFailed),
+			f(o.CheckpointDurationMaxS), f(o.Restarts), f(o.LagEnd), f(o.LatencyP99S), f(o.TaskManagers), f(o.UploadBandwidth), age, why}
+		if replicas {
+			row = append(row, replicaCells(r)...)
+		}
+		cw.Write(row)
 	}
 	cw.Flush()
 	return cw.Error()

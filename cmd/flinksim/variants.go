@@ -21,7 +21,15 @@ type runResult struct {
 	name, description string
 	loaded            *scenarios.Loaded
 	res               *result.Result
+	// With compare --replicas: each replica's seed (replica 0 is loaded
+	// and res), how to load a replica, and each replica's verdict.
+	seeds    []uint64
+	reload   func(seed uint64) (*scenarios.Loaded, error)
+	verdicts []string
 }
+
+// replicas is how many times the run is made.
+func (r *runResult) replicas() int { return max(len(r.seeds), 1) }
 
 // planRuns loads the base scenario and each variant (or the ones asked
 // for), checking every one before anything runs.
@@ -59,24 +67,47 @@ func planRuns(base *scenarios.Loaded, file string, data []byte, o runOptions) ([
 
 // runAll runs the runs, one engine per core. Every run uses the same seed,
 // so all see the same traffic and the same failures; results stay in the
-// order of runs.
+// order of runs. Replicas (compare --replicas) run after every replica 0
+// and keep only their verdicts.
 func runAll(runs []runResult, o runOptions, stderr io.Writer) error {
-	progress := newProgress(o.progress, stderr, runs)
-	g := errgroup.Group{}
-	jobs := o.jobs
-	if jobs == 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	g.SetLimit(jobs)
-	for i := range runs {
-		g.Go(func() error {
-			res, err := scenarios.Run(runs[i].loaded, func(t sim.Time) { progress.set(i, t) })
-			if res == nil {
-				return fmt.Errorf("%s: %w", runs[i].name, err)
+	type job struct{ run, replica int }
+	var jobs []job
+	var durations []sim.Time
+	for k := 0; ; k++ {
+		n := len(jobs)
+		for i := range runs {
+			if k < runs[i].replicas() {
+				jobs = append(jobs, job{i, k})
+				durations = append(durations, runs[i].loaded.Spec.Duration)
 			}
-			runs[i].res = res
+		}
+		if len(jobs) == n {
+			break
+		}
+	}
+	progress := newProgress(o.progress, stderr, durations)
+	g := errgroup.Group{}
+	limit := o.jobs
+	if limit == 0 {
+		limit = runtime.GOMAXPROCS(0)
+	}
+	g.SetLimit(limit)
+	for k, j := range jobs {
+		g.Go(func() error {
+			r, at := &runs[j.run], func(t sim.Time) { progress.set(k, t) }
+			if j.replica > 0 {
+				return runReplica(r, j.replica, at)
+			}
+			res, err := scenarios.Run(r.loaded, at)
+			if res == nil {
+				return fmt.Errorf("%s: %w", r.name, err)
+			}
+			r.res = res
 			if err != nil { // a simulator bug: the results are kept for the report
-				return fmt.Errorf("%s: %w", runs[i].name, err)
+				return fmt.Errorf("%s: %w", r.name, err)
+			}
+			if r.verdicts != nil {
+				r.verdicts[0] = res.Summary.Verdict.Outcome
 			}
 			return nil
 		})
@@ -107,10 +138,10 @@ type progress struct {
 	last  time.Time
 }
 
-func newProgress(on bool, w io.Writer, runs []runResult) *progress {
-	p := &progress{w: w, on: on, at: make([]sim.Time, len(runs))}
-	for _, r := range runs {
-		p.total += r.loaded.Spec.Duration
+func newProgress(on bool, w io.Writer, durations []sim.Time) *progress {
+	p := &progress{w: w, on: on, at: make([]sim.Time, len(durations))}
+	for _, d := range durations {
+		p.total += d
 	}
 	return p
 }

@@ -12,8 +12,8 @@
 //
 //	plan.go     Plan and Point: the grid's points, keys, seeds, shards
 //	run.go      Runner: checks and runs points in parallel
-//	outcome.go  Outcome: what a run's result says, by name
-//	record.go   Record: one run as a JSON line; reading, merging, statistics per point
+//	outcome.go  Outcome: what a run's result says, by name; Tally: how many runs ended in each verdict
+//	record.go   Record: one run as a JSON line; reading, merging, statistics (and the tally of verdicts) per point
 //	journal.go  the journal of finished runs that a resumed sweep skips
 //	bisect.go   Search: bisection for the value that meets conditions
 package sweep

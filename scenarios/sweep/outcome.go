@@ -102,3 +102,68 @@ func OutcomeNames() []string {
 	sort.Strings(names)
 	return names
 }
+
+// VerdictCount is how many runs ended in one verdict.
+type VerdictCount struct {
+	Verdict string
+	N       int
+}
+
+// Tally is how many runs (the replicas of a point, or of a compared
+// variant) ended in each verdict, best verdict first.
+type Tally []VerdictCount
+
+// verdictOrder ranks the outcomes a verdict can have, best first.
+var verdictOrder = []string{result.PhaseStable, result.PhaseOverload, result.PhaseFailover,
+	result.PhaseTimeouts, result.PhaseFailoverLoop, result.PhaseFailed}
+
+// TallyVerdicts counts verdicts: the outcomes in verdictOrder, then any
+// other (an empty one, from a record written before verdicts, as
+// "unknown") by name.
+func TallyVerdicts(verdicts []string) Tally {
+	n := map[string]int{}
+	for _, v := range verdicts {
+		if v == "" {
+			v = "unknown"
+		}
+		n[v]++
+	}
+	var t Tally
+	for _, v := range verdictOrder {
+		if n[v] > 0 {
+			t = append(t, VerdictCount{v, n[v]})
+			delete(n, v)
+		}
+	}
+	rest := make([]string, 0, len(n))
+	for v := range n {
+		rest = append(rest, v)
+	}
+	sort.Strings(rest)
+	for _, v := range rest {
+		t = append(t, VerdictCount{v, n[v]})
+	}
+	return t
+}
+
+// Runs is the number of runs counted.
+func (t Tally) Runs() int {
+	total := 0
+	for _, c := range t {
+		total += c.N
+	}
+	return total
+}
+
+// Mixed says the runs did not all end the same: the outcome hinges on the
+// seed.
+func (t Tally) Mixed() bool { return len(t) > 1 }
+
+// String is "stable 6/10, failover 4/10".
+func (t Tally) String() string {
+	parts := make([]string, len(t))
+	for i, c := range t {
+		parts[i] = fmt.Sprintf("%s %d/%d", c.Verdict, c.N, t.Runs())
+	}
+	return strings.Join(parts, ", ")
+}

@@ -104,16 +104,19 @@ type Stats struct {
 	Mean, Min, Max float64
 	Stable         bool // every replica stable
 	N              int
+	Tally          Tally // how many replicas ended in each verdict
 }
 
 // Summarise groups records by key (in plan order) and reduces outcome.
 func (p *Plan) Summarise(recs []Record, outcome string) ([]Stats, error) {
 	index := map[string]int{}
 	var out []Stats
+	var verdicts [][]string
 	for _, pt := range p.Points {
 		if _, ok := index[pt.Key]; !ok {
 			index[pt.Key] = len(out)
 			out = append(out, Stats{Key: pt.Key, Nums: pt.Nums, Stable: true})
+			verdicts = append(verdicts, nil)
 		}
 	}
 	for _, r := range recs {
@@ -135,8 +138,10 @@ func (p *Plan) Summarise(recs []Record, outcome string) ([]Stats, error) {
 		s.Mean += v
 		s.N++
 		s.Stable = s.Stable && r.Outcome.Stable
+		verdicts[i] = append(verdicts[i], r.Outcome.Verdict)
 	}
 	for i := range out {
+		out[i].Tally = TallyVerdicts(verdicts[i])
 		if out[i].N > 0 {
 			out[i].Mean /= float64(out[i].N)
 		}

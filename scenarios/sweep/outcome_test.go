@@ -1,0 +1,58 @@
+package sweep
+
+import (
+	"testing"
+
+	"github.com/flinksim/flinksim/result"
+)
+
+// TestTallyVerdicts: verdicts are counted best first (then others by
+// name), each as count/runs, and a tally of more than one verdict is mixed.
+func TestTallyVerdicts(t *testing.T) {
+	for _, c := range []struct {
+		verdicts []string
+		want     string
+		mixed    bool
+	}{
+		{nil, "", false},
+		{[]string{"stable"}, "stable 1/1", false},
+		{[]string{"stable", "stable", "stable"}, "stable 3/3", false},
+		{[]string{"failover", "stable", "failover", "stable", "stable"}, "stable 3/5, failover 2/5", true},
+		{[]string{"failed", "failover loop", "timeouts", "failover", "overload", "stable"},
+			"stable 1/6, overload 1/6, failover 1/6, timeouts 1/6, failover loop 1/6, failed 1/6", true},
+		{[]string{"zzz", "", "overload", "aaa"}, "overload 1/4, aaa 1/4, unknown 1/4, zzz 1/4", true},
+		{[]string{"timeouts", "timeouts"}, "timeouts 2/2", false},
+	} {
+		tl := TallyVerdicts(c.verdicts)
+		if got := tl.String(); got != c.want {
+			t.Errorf("%q: %q, want %q", c.verdicts, got, c.want)
+		}
+		if tl.Mixed() != c.mixed || tl.Runs() != len(c.verdicts) {
+			t.Errorf("%q: mixed %v, runs %d; want %v, %d", c.verdicts, tl.Mixed(), tl.Runs(), c.mixed, len(c.verdicts))
+		}
+	}
+	// Every outcome a verdict can have is ranked.
+	if len(verdictOrder) != 6 || verdictOrder[0] != result.PhaseStable || verdictOrder[5] != result.PhaseFailed {
+		t.Errorf("verdict order %q", verdictOrder)
+	}
+}
+
+// TestSummariseTalliesReplicas: each point's stats count its replicas'
+// verdicts.
+func TestSummariseTalliesReplicas(t *testing.T) {
+	p := &Plan{Replicas: 3, Points: []Point{{Key: "a", Replica: 0}, {Key: "a", Replica: 1}, {Key: "a", Replica: 2},
+		{Key: "b", Replica: 0}, {Key: "b", Replica: 1}, {Key: "b", Replica: 2}}}
+	rec := func(key, verdict string) Record {
+		return Record{Key: key, Outcome: Outcome{Verdict: verdict, Stable: verdict == result.PhaseStable}}
+	}
+	st, err := p.Summarise([]Record{rec("a", "stable"), rec("b", "overload"), rec("a", "stable"), rec("b", "stable"), rec("a", "stable"), rec("b", "overload")}, "stable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st[0].Tally.String() + "; " + st[1].Tally.String(); got != "stable 3/3; stable 1/3, overload 2/3" {
+		t.Errorf("tallies %q", got)
+	}
+	if !st[0].Stable || st[1].Stable || st[1].Tally.Mixed() != true {
+		t.Errorf("stats %+v", st)
+	}
+}
