@@ -92,6 +92,9 @@ func (ck *checkpointLoad) limit(r float64) string {
 	if !ok {
 		return "checkpoints would exceed the timeout"
 	}
+	if why := ck.changelog(r); why != "" {
+		return why
+	}
 	pause := c.SyncS / period
 	for _, tm := range c.TaskManagers {
 		var cpu, disk, net float64
@@ -103,6 +106,11 @@ func (ck *checkpointLoad) limit(r float64) string {
 		}
 		for _, ss := range tm.Stateful {
 			up := ck.upload(r, ss, period)
+			if c.ChangelogStreams > 0 {
+				// the log as it is written, and materializations of what
+				// RocksDB wrote
+				up = r * ss.PutBytes * (1 + c.WriteAmplification) * period
+			}
 			net += up / period
 			if c.RocksDB {
 				put := r * ss.PutBytes
@@ -152,10 +160,27 @@ func (ck *checkpointLoad) period(r float64) (float64, bool) {
 	return 0, false
 }
 
-// firstFull: the first incremental checkpoint uploads the whole state.
+// changelog: the log's uploads keep up with what the subtasks write.
+func (ck *checkpointLoad) changelog(r float64) string {
+	c := ck.c
+	if c.ChangelogStreams <= 0 {
+		return ""
+	}
+	for _, tm := range c.TaskManagers {
+		for _, ss := range tm.Stateful {
+			if r*ss.PutBytes >= c.ChangelogStreams*unlimited(c.StreamUpload) {
+				return "the changelog's uploads fall behind its writes"
+			}
+		}
+	}
+	return ""
+}
+
+// firstFull: the first incremental checkpoint uploads the whole state (the
+// changelog backend's first materialization runs in the background).
 func (ck *checkpointLoad) firstFull() string {
 	c := ck.c
-	if !c.Incremental {
+	if !c.Incremental || c.ChangelogStreams > 0 {
 		return ""
 	}
 	if c.SyncS+ck.uploadTime(func(ss result.StatefulSubtask) float64 { return ss.FullBytes }) >= c.TimeoutS {
@@ -164,9 +189,13 @@ func (ck *checkpointLoad) firstFull() string {
 	return ""
 }
 
-// upload is what a subtask uploads per checkpoint at processing rate r.
+// upload is what a subtask uploads per checkpoint at processing rate r:
+// with the changelog backend, the tail (about nothing at a steady rate).
 func (ck *checkpointLoad) upload(r float64, ss result.StatefulSubtask, period float64) float64 {
 	c := ck.c
+	if c.ChangelogStreams > 0 {
+		return 0
+	}
 	if c.Incremental {
 		return r * ss.PutBytes * c.WriteAmplification * period
 	}

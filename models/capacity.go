@@ -183,6 +183,9 @@ func (s *Simulation) checkpointCosts(w [][]float64, flows [][]float64) *result.C
 		CompactionRate: c.LSM.CompactionRate, SnapshotRate: c.LSM.SnapshotRate,
 		TaskManagers: make([]result.TaskManagerCheckpoint, s.totalTMs),
 	}
+	if c.Changelog != nil {
+		ck.ChangelogStreams = float64(max(c.Changelog.UploadThreads, 1))
+	}
 	for ti, t := range s.tasks {
 		for j, sub := range t.subtasks {
 			m := &ck.TaskManagers[sub.tm]

@@ -56,6 +56,7 @@ type subtaskSnapshot struct {
 	headIn      int64 // records its chain head had processed (keyed state, incremental base)
 	stateRecs   []int64
 	sst         float64 // its RocksDB's SST bytes written, after the sync phase's flush
+	replay      float64 // changelog bytes a restore replays on top of the materialized state
 	sinkWritten int64
 	stateSize   int64 // full state
 	uploaded    int64 // bytes written by this checkpoint (the delta when incremental)

@@ -163,11 +163,18 @@ func (s *Simulation) deployed() {
 				continue
 			}
 			local := s.localCopy(st)
-			if local && s.incremental() {
-				continue // RocksDB opens its local checkpoint directory
+			switch {
+			case local && s.incremental() && sub.replay > 0:
+				// RocksDB opens its local copy; the log is downloaded and replayed
+				s.restoring++
+				s.storage.startDownload(st, p.id, sub.replay, true, false)
+			case local && s.incremental():
+				// RocksDB opens its local checkpoint directory
+			default:
+				s.restoring++
+				t := s.storage.startDownload(st, p.id, float64(sub.stateSize), !s.incremental(), local)
+				t.replay = sub.replay
 			}
-			s.restoring++
-			s.storage.startDownload(st, p.id, float64(sub.stateSize), !s.incremental(), local)
 		}
 	}
 	if s.trace != nil {
@@ -231,6 +238,7 @@ func (s *Simulation) restored() {
 			s.restoreChannel(cs.c, cs.chunk)
 		}
 	}
+	s.startChangelogs()
 	clear(s.tmLost)
 	clear(s.tmBack)
 	var id int64

@@ -157,6 +157,12 @@ func randomCheckpointing(rt *rapid.T) *Checkpointing {
 		Storage: Storage{StreamUpload: bw, StreamDownload: bw, RequestLatency: ms(0, 200, "request-latency"), FileSize: 64 << 20,
 			TransferThreads: 4},
 	}
+	if rapid.Bool().Draw(rt, "changelog") {
+		cl := Changelog{MaterializeInterval: ms(1000, 60000, "materialize-interval"),
+			UploadThreads: rapid.IntRange(1, 5).Draw(rt, "changelog-threads"),
+			MaxInFlight:   float64(rapid.Int64Range(1<<10, 100<<20).Draw(rt, "max-in-flight"))}
+		c.Changelog = &cl
+	}
 	if c.AtLeastOnce {
 		c.Unaligned = false
 	}

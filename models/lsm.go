@@ -59,6 +59,7 @@ type lsmState struct {
 	sst     float64   // SST bytes written so far (flushes and compaction output)
 	compact *transfer // compaction still to do (remaining bytes), nil when none
 	stall   stallKind
+	log     *changelogState // the changelog backend's log, when enabled
 }
 
 type stallKind uint8
@@ -83,6 +84,7 @@ func (s *Simulation) put(st *subtask, bytes float64) {
 	if l == nil || bytes <= 0 {
 		return
 	}
+	s.appendChanges(st, bytes)
 	l.mem += bytes
 	wb := float64(s.spec.Checkpointing.LSM.WriteBufferSize)
 	if wb <= 0 {
@@ -191,7 +193,7 @@ func (s *Simulation) writesStopped(st *subtask) bool {
 // phase lasts as long as writing them to the local disk.
 func (s *Simulation) syncFlush(st *subtask) sim.Time {
 	l := s.rocksOf(st)
-	if l == nil || l.mem <= 0 {
+	if l == nil || l.mem <= 0 || l.log != nil { // the changelog backend does not flush
 		return 0
 	}
 	bytes := l.mem

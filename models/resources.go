@@ -104,6 +104,9 @@ func (r *resources) sample(now sim.Time) {
 			demand = math.Min(1, cpu/span/st.slow)
 		}
 		r.threads[i].cap = demand
+		if l := r.s.changelogOf(st); l != nil && span > 0 {
+			l.rate, l.atTick = (l.appended-l.atTick)/span, l.appended
+		}
 	}
 	for i := range r.net {
 		r.net[i].cap = 0
@@ -174,6 +177,9 @@ func (r *resources) claimOf(t *transfer, factor float64) *claim {
 		}
 		c.cap = math.Min(c.cap, t.streams*unlimited(per)*factor)
 		u = append(u, use{int32(len(r.capacity) - 1), 1})
+	}
+	if t.kind == changelogUpload {
+		c.cap = math.Min(c.cap, t.st.lsm.log.claim())
 	}
 	if t.cpu > 0 {
 		u = append(u, use{tm + resCPU, t.cpu})

@@ -121,3 +121,70 @@ func TestFullRestoreIsDownloadPlusReinsert(t *testing.T) {
 		t.Errorf("restored at %v, want %v", got, want)
 	}
 }
+
+// TestChangelogCheckpointWaitsForTheTail: with the changelog backend a
+// checkpoint uploads only the log's tail, not what RocksDB wrote: while the
+// log's upload keeps up with the writes (10 MiB/s against 5 threads of
+// 100 MiB/s), a checkpoint of a job that writes 300 MiB of SST files per
+// interval takes a fraction of a second; without it, 300 MiB at 100 MiB/s.
+func TestChangelogCheckpointWaitsForTheTail(t *testing.T) {
+	for _, changelog := range []bool{false, true} {
+		spec := recoveryJob(10, 2000, sim.Hour)
+		spec.Failures = nil
+		c := spec.Checkpointing
+		c.RocksDB, c.Incremental = true, true
+		c.LSM = LSM{WriteBufferSize: 1 << 20, WriteAmplification: 3}
+		if changelog {
+			cl := DefaultChangelog()
+			c.Changelog = &cl
+		}
+		s, _ := runWith(t, spec)
+		d := completedDurations(s)
+		if len(d) < 10 {
+			t.Fatalf("%d checkpoints", len(d))
+		}
+		for _, got := range d[5:] {
+			want, tol := 10*10*3.0*(1<<20)/c.Storage.StreamUpload, 0.2 // 10 records/s × 1 MiB × WA 3 over the interval
+			if changelog {
+				want, tol = 0, 0.2
+			}
+			if math.Abs(got-want) > tol {
+				t.Errorf("changelog %v: checkpoint took %.3fs, want %.1fs", changelog, got, want)
+			}
+		}
+	}
+}
+
+// TestChangelogRestoreReplaysTheLog: restoring from the changelog backend
+// downloads the materialized state, then downloads the log since and
+// re-applies it on one thread: with no materialization yet, every change
+// since the start (10 records/s of 1 MiB each until the checkpoint's
+// barrier) at 1/(1/50 + 1/100) MiB/s after the 100 MiB base at 50 MiB/s.
+func TestChangelogRestoreReplaysTheLog(t *testing.T) {
+	const failAt = 100 * sim.Second
+	spec := recoveryJob(10, 2000, failAt)
+	c := spec.Checkpointing
+	c.RocksDB, c.Incremental = true, true
+	c.LSM = LSM{WriteBufferSize: 1 << 20, WriteAmplification: 3, RestoreRate: 100 << 20}
+	cl := DefaultChangelog()
+	c.Changelog = &cl
+	_, res := runWith(t, spec)
+	if len(res.Restores) != 1 {
+		t.Fatalf("restores %+v, want one", res.Restores)
+	}
+	r := res.Restores[0]
+	var trigger sim.Time
+	for _, h := range res.Checkpoints {
+		if h.ID == r.ID {
+			trigger = h.Trigger
+		}
+	}
+	rc := spec.Recovery
+	deployed := failAt + max(rc.HeartbeatTimeout+spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy
+	replay := 10 * trigger.Seconds() // MiB: a record a tenth of a second
+	want := deployed + sim.FromSeconds(100.0/50+replay*(1.0/50+1.0/100))
+	// a record either side of the barrier: 1 MiB at 1/(1/50 + 1/100) MiB/s
+	if got := r.At; absT(got-want) > sim.FromSeconds(1.0/50+1.0/100) {
+		t.Errorf("restored at %v, want %v (replaying %.0f MiB)", got, want, replay)
+	}
+}

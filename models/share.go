@@ -54,6 +54,9 @@ func (sh *sharer) share(capacity []float64, claims []*claim) {
 		sh.level[r] = math.Inf(1)
 	}
 	for i, c := range claims {
+		if c.cap <= 0 {
+			continue // asks for nothing
+		}
 		for _, u := range c.uses {
 			if u.per > 0 && !math.IsInf(capacity[u.res], 1) {
 				sh.byRes[u.res] = append(sh.byRes[u.res], int32(i))
@@ -111,6 +114,13 @@ func (sh *sharer) fill(capacity float64, claims []*claim, ids []int32, r int32) 
 		w = append(w, c.weight())
 	}
 	sh.scratch, sh.weights = d, w
+	total := 0.0
+	for _, v := range d {
+		total += v
+	}
+	if total <= capacity {
+		return math.Inf(1) // every demand fits
+	}
 	sh.order = sh.order[:0]
 	for i := range d {
 		sh.order = append(sh.order, i)

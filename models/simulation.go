@@ -33,6 +33,7 @@ const (
 	evDebloat                        // buffer debloating recalculates every gate's buffer size
 	evArrive                         // chunks on a remote channel (Actor) reach the receiver
 	evCredit                         // credits of a remote channel (Actor) reach the sender
+	evMaterialize                    // a changelog backend's periodic materialization of subtask Actor
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -143,6 +144,7 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 		s.coord.start()
 	}
 	s.storage.reschedule() // the resources' first sample
+	s.startChangelogs()
 	s.scheduleFailures()
 	s.scheduleKeyPhases()
 	s.startDebloating()
@@ -199,6 +201,10 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		s.failCheckpointInjected(int(ev.Actor), ev.Arg)
 	case evDebloat:
 		s.debloat()
+	case evMaterialize:
+		if _, ok := s.current(ev.Arg); ok {
+			s.materialize(s.subtasks[ev.Actor])
+		}
 	case evArrive, evCredit:
 		if v, ok := s.current(ev.Arg); ok {
 			c := s.remote[ev.Actor]

@@ -116,7 +116,11 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 	sub.stateSize = int64(full)
 	up := full
 	incremental := s.incremental()
-	if incremental && st.ck.hasBase && st.lsm != nil {
+	switch {
+	case st.lsm != nil && st.lsm.log != nil:
+		// The changelog backend: only the log's tail not yet uploaded.
+		up, sub.replay = s.changelogTail(st)
+	case incremental && st.ck.hasBase && st.lsm != nil:
 		// The SST files written since the last confirmed checkpoint.
 		up = math.Max(0, sub.sst-st.ck.baseSST)
 	}

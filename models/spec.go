@@ -233,8 +233,11 @@ type Checkpointing struct {
 	// on a TaskManager that survived read their local copy (with LocalBackup).
 	LocalRecovery bool
 	// RocksDB's LSM tree and the CPU costs of state (lsm.go).
-	LSM     LSM
-	Storage Storage
+	LSM LSM
+	// Changelog is the changelog state backend (state.changelog.enabled);
+	// nil when off (changelog.go).
+	Changelog *Changelog
+	Storage   Storage
 }
 
 // Storage is the checkpoint storage (S3, GCS, HDFS, ...) as the job sees it.

@@ -423,9 +423,10 @@ func (s *Simulation) process(st *subtask) sim.Time {
 		return sim.FromSeconds(secs)
 	}
 	d := sim.FromSeconds(secs * s.stallFactor(st, secs, s.stateBytesPut(st)))
-	if s.writesStopped(st) {
-		// RocksDB stops writes: the put blocks until compaction catches
-		// up, which the next storage tick looks at again.
+	if s.writesStopped(st) || s.changelogBlocked(st) {
+		// RocksDB stops writes, or the changelog has max-in-flight bytes
+		// waiting to upload: the write blocks until compaction or the
+		// upload catches up, which the next storage tick looks at again.
 		d = sim.Add(d, storageTick)
 	}
 	return d

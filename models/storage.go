@@ -25,6 +25,8 @@ const (
 	upload transferKind = iota
 	download
 	compaction
+	changelogUpload // the changelog's continuous upload (changelog.go)
+	materialization // a changelog backend's background snapshot
 )
 
 type transfer struct {
@@ -41,7 +43,8 @@ type transfer struct {
 	cpu     float64
 	cpuCap  float64 // bytes/s its threads can do (math.Inf(1): no limit)
 	disk    float64
-	net     int32 // resIn or resOut, or -1
+	net     int32   // resIn or resOut, or -1
+	replay  float64 // a changelog restore: log bytes to replay once this download is done
 	cl      claim
 	u       [5]use
 }
@@ -88,7 +91,7 @@ func (g *storage) startUpload(st *subtask, ckpt int64, bytes float64, full bool)
 // or one stream re-inserted entry by entry (full format,
 // RocksDBFullRestoreOperation and HeapRestoreOperation); local reads the
 // TaskManager's own copy instead of the storage.
-func (g *storage) startDownload(st *subtask, ckpt int64, bytes float64, full, local bool) {
+func (g *storage) startDownload(st *subtask, ckpt int64, bytes float64, full, local bool) *transfer {
 	t := &transfer{st: st, kind: download, ckpt: ckpt, net: resIn, cpuCap: math.Inf(1)}
 	rounds := 0.0
 	if local {
@@ -114,6 +117,28 @@ func (g *storage) startDownload(st *subtask, ckpt int64, bytes float64, full, lo
 		t.disk++ // written into the local RocksDB
 	}
 	g.start(t, bytes, rounds)
+	return t
+}
+
+// startChangelog begins subtask st's continuous log upload, on the
+// changelog's own upload threads (changelog.go adds to it).
+func (g *storage) startChangelog(st *subtask) *transfer {
+	t := &transfer{st: st, kind: changelogUpload, net: resOut, cpuCap: math.Inf(1),
+		streams: float64(max(g.s.spec.Checkpointing.Changelog.UploadThreads, 1))}
+	g.start(t, 0, 0)
+	return t
+}
+
+// startMaterialization begins subtask st's background snapshot: the SST
+// files written since its last materialization, or a full snapshot.
+func (g *storage) startMaterialization(st *subtask, bytes float64, full bool) *transfer {
+	t := &transfer{st: st, kind: materialization, net: resOut, cpuCap: math.Inf(1), disk: 1, streams: g.fileStreams(bytes)}
+	if full {
+		t.streams = 1
+		t.perCore(g.s.spec.Checkpointing.LSM.SnapshotRate, 1)
+	}
+	g.start(t, bytes, g.requestRounds(bytes, full))
+	return t
 }
 
 // startCompaction begins subtask st's compaction flow (lsm.go adds work to it).
@@ -165,8 +190,15 @@ func (g *storage) start(t *transfer, bytes, rounds float64) {
 func (g *storage) cancel(drop func(*transfer) bool) {
 	g.advance(g.s.eng.Now())
 	for _, t := range g.remove(drop) {
-		if t.kind == compaction && t.st.lsm != nil {
-			t.st.lsm.compact = nil
+		l := t.st.lsm
+		switch {
+		case l == nil:
+		case t.kind == compaction:
+			l.compact = nil
+		case t.kind == changelogUpload && l.log != nil:
+			l.log.flow = nil
+		case t.kind == materialization && l.log != nil:
+			l.log.mat = nil
 		}
 	}
 	g.reschedule()
@@ -223,7 +255,7 @@ func (g *storage) handle() {
 		g.tickAt = now + storageTick
 	}
 	done := g.remove(func(t *transfer) bool {
-		return t.readyAt <= now && t.remaining <= 1e-6*math.Max(1, t.total)
+		return t.kind != changelogUpload && t.readyAt <= now && t.remaining <= 1e-6*math.Max(1, t.total)
 	})
 	g.reschedule()
 	for _, t := range done {
@@ -264,9 +296,11 @@ func (g *storage) rearm() {
 		switch {
 		case t.readyAt > now:
 			next = min(next, t.readyAt)
+		case t.kind == changelogUpload:
+			// never finishes; its claim is renewed every tick
 		case t.rate > 0:
 			next = min(next, sim.Add(now, max(1, sim.FromSeconds(t.remaining/t.rate))))
-		case t.remaining <= 0 && t.kind != compaction:
+		case t.remaining <= 0 && t.kind != compaction && t.kind != changelogUpload:
 			next = now
 		}
 	}
@@ -280,7 +314,16 @@ func (s *Simulation) transferDone(t *transfer) {
 		t.st.lsm.compact = nil
 		s.updateStall(t.st)
 		return
+	case materialization:
+		s.materialized(t.st)
+		return
 	case download:
+		if t.replay > 0 {
+			// The materialized state is there: replay the log since, read
+			// and re-applied on one thread.
+			s.storage.startDownload(t.st, t.ckpt, t.replay, true, false)
+			return
+		}
 		s.restoring--
 		if s.restoring == 0 && s.job == jobRestarting {
 			s.restored()

@@ -43,7 +43,11 @@ type CheckpointCosts struct {
 	// and bytes per core-second compacted and serialized.
 	WriteAmplification, CompactionThreads, CompactionRate, SnapshotRate float64
 	LocalBackup                                                         bool
-	TaskManagers                                                        []TaskManagerCheckpoint
+	// ChangelogStreams is the changelog backend's upload threads (0: off):
+	// it uploads every byte put as it comes, and checkpoints wait only for
+	// the tail; its materializations upload what RocksDB wrote.
+	ChangelogStreams float64
+	TaskManagers     []TaskManagerCheckpoint
 }
 
 // TaskManagerCheckpoint is one TaskManager's load per record of input.

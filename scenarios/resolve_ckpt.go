@@ -71,6 +71,12 @@ func (r *resolver) checkpointing() {
 				d.at("flink.execution.checkpointing.unaligned.enabled", "unaligned checkpoints need execution.checkpointing.max-concurrent-checkpoints 1")
 			}
 		}
+		if fs.bool("state.changelog.enabled") && fs.str("state.backend.type") != "rocksdb" {
+			d.at("flink.state.changelog.enabled", "flinksim simulates the changelog backend over rocksdb only (state.backend.type: rocksdb)")
+		}
+		if fs.bool("state.changelog.enabled") && fs.duration("state.changelog.periodic-materialize.interval") <= 0 {
+			d.at("flink.state.changelog.periodic-materialize.interval", "must be more than 0s (flinksim does not simulate a changelog that is never materialized)")
+		}
 		if fs.bool("execution.checkpointing.incremental") && fs.str("state.backend.type") != "rocksdb" {
 			d.at("flink.execution.checkpointing.incremental", "incremental checkpoints need state.backend.type: rocksdb")
 		}
@@ -311,6 +317,7 @@ func (r *resolver) checkpointingSpec() *models.Checkpointing {
 		LocalRecovery:  fs.bool("execution.state-recovery.from-local"),
 		LocalBackup:    fs.bool("execution.state-recovery.from-local"),
 		LSM:            r.lsmSpec(),
+		Changelog:      r.changelogSpec(),
 		Storage: models.Storage{
 			Kind: cs.Type, RequestLatency: sim.Time(*cs.RequestLatency), FileSize: int64(*cs.FileSize),
 			TransferThreads: fs.int("state.backend.rocksdb.checkpoint.transfer.thread.num"),
@@ -337,4 +344,17 @@ func (r *resolver) lsmSpec() models.LSM {
 	l.WriteAmplification = *sb.WriteAmplification
 	l.CompactionRate, l.SnapshotRate, l.RestoreRate = sb.CompactionRate.PerSecond, sb.SnapshotRate.PerSecond, sb.RestoreRate.PerSecond
 	return l
+}
+
+// changelogSpec is the changelog state backend's settings, nil when off.
+func (r *resolver) changelogSpec() *models.Changelog {
+	fs := r.fs
+	if !fs.bool("state.changelog.enabled") {
+		return nil
+	}
+	return &models.Changelog{
+		MaterializeInterval: fs.duration("state.changelog.periodic-materialize.interval"),
+		UploadThreads:       fs.int("state.changelog.dstl.dfs.upload.num-threads"),
+		MaxInFlight:         float64(fs.bytes("state.changelog.dstl.dfs.upload.max-in-flight")),
+	}
 }
