@@ -27,6 +27,7 @@
 //	resources.go    a TaskManager's cores, network and disk; task threads' claims
 //	share.go        max-min fair sharing of resources among claims
 //	lsm.go          RocksDB's LSM tree: memtable, flushes, compaction, stalls
+//	changelog.go    the changelog state backend: its log, materialization, replay
 //	failover.go     cancel, restart delay, redeploy, restore, rewind
 //	restart.go      restart strategies (fixed, failure-rate, exponential)
 //	faults.go       injected failures
