@@ -12,7 +12,8 @@ import (
 // ckptJob is a source feeding a keyed operator whose whole state sits in one
 // subtask, with checkpoints whose duration is exactly state / bandwidth: the
 // operator costs nothing (barriers travel instantly), there is no sync
-// phase, no request latency, no aggregate limit and no interference.
+// phase, no request latency, no aggregate limit and unlimited TaskManager
+// resources.
 func ckptJob(interval sim.Time, ckptSeconds float64) Spec {
 	const keys, perKey = 1000, 1 << 20 // 1000 keys × 1 MiB
 	bw := float64(keys*perKey) / ckptSeconds

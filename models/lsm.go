@@ -172,20 +172,47 @@ func (s *Simulation) updateStall(st *subtask) {
 	}
 }
 
-// stallFactor is how much slower a step of seconds that puts bytes runs
-// under a write slowdown: the DB accepts DelayedWriteRate.
-func (s *Simulation) stallFactor(st *subtask, secs, bytes float64) float64 {
+// slowedWrites is the least time a step that puts bytes takes under a
+// write slowdown: RocksDB accepts DelayedWriteRate.
+func (s *Simulation) slowedWrites(st *subtask, bytes float64) sim.Time {
 	l := s.rocksOf(st)
-	if l == nil || l.stall != slowWrites || secs <= 0 || s.spec.Checkpointing.LSM.DelayedWriteRate <= 0 {
-		return 1
+	if l == nil || l.stall != slowWrites || s.spec.Checkpointing.LSM.DelayedWriteRate <= 0 {
+		return 0
 	}
-	return math.Max(1, bytes/s.spec.Checkpointing.LSM.DelayedWriteRate/secs)
+	return sim.FromSeconds(bytes / s.spec.Checkpointing.LSM.DelayedWriteRate)
 }
 
-// writesStopped: the subtask may not start a step that writes state.
-func (s *Simulation) writesStopped(st *subtask) bool {
+// blockedWrites is how long a step's writes wait: with writes stopped,
+// until compaction brings level 0 under the stop trigger; with the
+// changelog past max-in-flight, until its upload makes room. At its
+// current rate; with none, a storage tick, when the rates are looked at
+// again.
+func (s *Simulation) blockedWrites(st *subtask) sim.Time {
 	l := s.rocksOf(st)
-	return l != nil && l.stall == stopWrites
+	if l == nil {
+		return 0
+	}
+	wait := 0.0
+	c := s.spec.Checkpointing.LSM
+	if l.stall == stopWrites && l.compact != nil {
+		excess := (s.level0Files(st) - float64(c.L0StopFiles) + 1) * float64(c.WriteBufferSize) * (c.WriteAmplification - 1)
+		wait = waitFor(excess, l.compact.rate)
+	}
+	if s.changelogBlocked(st) {
+		f := l.log.flow
+		wait = max(wait, waitFor(f.remaining-s.spec.Checkpointing.Changelog.MaxInFlight, f.rate))
+	}
+	return sim.FromSeconds(wait)
+}
+
+func waitFor(bytes, rate float64) float64 {
+	if bytes <= 0 {
+		return 0
+	}
+	if rate <= 0 {
+		return storageTick.Seconds()
+	}
+	return bytes / rate
 }
 
 // syncFlush is the sync phase's memtable flush (RocksDB's native

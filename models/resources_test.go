@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -26,6 +27,7 @@ func completedDurations(s *Simulation) []float64 {
 // and twice the serialization time when its one core is shared with a task
 // thread that needs half of it (processor sharing: each gets half).
 func TestFullSnapshotIsOneSerializingStream(t *testing.T) {
+	singleGoroutine(t)
 	const state = 1000 << 20
 	for _, tc := range []struct {
 		name           string
@@ -68,6 +70,7 @@ func TestFullSnapshotIsOneSerializingStream(t *testing.T) {
 // (The barrier's way to it depends on the step in progress, so the
 // end-to-end duration may differ by a step.)
 func TestCheckpointTimeIndependentOfLoad(t *testing.T) {
+	singleGoroutine(t)
 	var first []float64
 	for _, rate := range []float64{100, 1000, 1500} {
 		spec := ckptJob(time30s, 10)
@@ -186,5 +189,39 @@ func TestChangelogRestoreReplaysTheLog(t *testing.T) {
 	// a record either side of the barrier: 1 MiB at 1/(1/50 + 1/100) MiB/s
 	if got := r.At; absT(got-want) > sim.FromSeconds(1.0/50+1.0/100) {
 		t.Errorf("restored at %v, want %v (replaying %.0f MiB)", got, want, replay)
+	}
+}
+
+// TestCompactionBoundsTheWriteRate: a job whose RocksDB compaction cannot
+// keep up runs, in the long run, at the rate compaction allows: RocksDB
+// slows writes at level0_slowdown_writes_trigger files and stops them at
+// level0_stop_writes_trigger until compaction catches up. One compaction
+// thread at 10 MiB/s and a write amplification of 2 (a byte flushed is
+// compacted once more) absorb 10 MiB/s of puts: ten 1 MiB records a second
+// of the thousand offered.
+func TestCompactionBoundsTheWriteRate(t *testing.T) {
+	singleGoroutine(t)
+	spec := ckptJob(time30s, 10)
+	c := spec.Checkpointing
+	c.RocksDB, c.Incremental = true, true
+	c.LSM = LSM{WriteBufferSize: 4 << 20, BackgroundThreads: 1, WriteAmplification: 2, CompactionRate: 10 << 20,
+		L0SlowdownFiles: 20, L0StopFiles: 36, DelayedWriteRate: 16 << 20}
+	spec.TaskManager.Cores = 4
+	_, res := runWith(t, spec)
+	var in []float64
+	for _, se := range res.Series {
+		if se.Operator == "agg" && se.Metric == result.MetricRecordsIn && se.Subtask < 0 {
+			in = se.Values
+		}
+	}
+	half := len(in) / 2
+	var sum float64
+	for _, v := range in[half:] {
+		sum += v
+	}
+	got := sum / float64(len(in)-half)
+	t.Logf("the keyed operator takes %.2f records/s over the second half", got)
+	if want := 10.0; math.Abs(got-want) > 0.1*want {
+		t.Errorf("the keyed operator takes %.1f records/s, want %.0f (compaction's 10 MiB/s over 1 MiB a record)", got, want)
 	}
 }

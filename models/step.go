@@ -422,14 +422,8 @@ func (s *Simulation) process(st *subtask) sim.Time {
 	if st.lsm == nil {
 		return sim.FromSeconds(secs)
 	}
-	d := sim.FromSeconds(secs * s.stallFactor(st, secs, s.stateBytesPut(st)))
-	if s.writesStopped(st) || s.changelogBlocked(st) {
-		// RocksDB stops writes, or the changelog has max-in-flight bytes
-		// waiting to upload: the write blocks until compaction or the
-		// upload catches up, which the next storage tick looks at again.
-		d = sim.Add(d, storageTick)
-	}
-	return d
+	// RocksDB's write stalls and a full changelog hold the step's writes.
+	return sim.Add(max(sim.FromSeconds(secs), s.slowedWrites(st, s.stateBytesPut(st))), s.blockedWrites(st))
 }
 
 // finishStep releases the input buffer, counts records, emits the outputs and

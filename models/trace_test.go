@@ -92,8 +92,9 @@ func traceRun(t *testing.T, spec Spec, from sim.Time) string {
 // failure settings. Defaults: Flink's network defaults, chaining on, one
 // slot per TaskManager, restart strategy none, recovery times as the
 // scenarios' defaults (heartbeat 50s, redeploy 10s, TaskManager start 30s),
-// and a storage that is a plain pipe (one file, no request latency, no
-// interference with processing).
+// and a storage that is a plain pipe (one file, no request latency; upload=
+// sets the TaskManager's network, which its uploads share; no other
+// resource is limited).
 func parseJob(d *datadriven.TestData) (Spec, error) {
 	spec := Spec{
 		Name: "trace", Seed: 1, Duration: sim.Minute, Network: DefaultNetwork(), SlotsPerTaskManager: 1, Chaining: true,

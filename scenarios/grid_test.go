@@ -15,7 +15,7 @@ func TestParseGrid(t *testing.T) {
 		{"flink.parallelism.default=1..3/5", "flink.parallelism.default", "1 2 3", QPlain}, // integers closer than one apart merge
 		{"sinks.jdbc.capacity=10k/s..100k/s/10", "sinks.jdbc.capacity", "10k/s 20k/s 30k/s 40k/s 50k/s 60k/s 70k/s 80k/s 90k/s 100k/s", QRate},
 		{"sinks.jdbc.capacity = 20k/s, 1M/min", "sinks.jdbc.capacity", "20k/s 1M/min", QRate},
-		{"checkpoint-storage.upload-bandwidth=100MB/s..400MB/s/4", "checkpoint-storage.upload-bandwidth", "100MB/s 200MB/s 300MB/s 400MB/s", QByteRate},
+		{"checkpoint-storage.stream-bandwidth=100MB/s..400MB/s/4", "checkpoint-storage.stream-bandwidth", "100MB/s 200MB/s 300MB/s 400MB/s", QByteRate},
 		{"flink.execution.checkpointing.interval=30s..5min/4", "flink.execution.checkpointing.interval", "30s 2m 210s 5m", QDuration},
 		{"operators.enrich.state-per-key=100B..1kB/3", "operators.enrich.state-per-key", "100B 550B 1kB", QBytes},
 		{"operators.enrich.keys=100k..1M/2", "operators.enrich.keys", "100k 1M", QCount},
