@@ -120,9 +120,12 @@ func TestMaxConcurrentTwo(t *testing.T) {
 	if h[0].Trigger != d || h[1].Trigger != d+30*sim.Second || h[2].Trigger != first {
 		t.Errorf("triggers %v %v %v; want %v, %v and the first completion %v", h[0].Trigger, h[1].Trigger, h[2].Trigger, d, d+30*sim.Second, first)
 	}
-	// While both upload, each gets half the bandwidth: the first's 70 s of
-	// work takes 30 s alone plus 80 s shared.
-	if want := d + 110*sim.Second; absT(first-want) > 2*spec.Sim.ChunkDelay {
+	// While both upload, each gets half the network the sink's writes
+	// (1000 records/s of 100 B) leave: the first's 70 s of work at the
+	// whole bandwidth bw takes 30 s alone and the rest shared, in all
+	// 2·70·bw/(bw − sink) − 30 s (110 s without the sink).
+	bw, sink := spec.TaskManager.Network, 1000.0*100
+	if want := d + sim.FromSeconds(2*70*bw/(bw-sink)-30); absT(first-want) > 2*spec.Sim.ChunkDelay {
 		t.Errorf("first completes at %v, want %v (shared bandwidth)", first, want)
 	}
 }

@@ -235,7 +235,7 @@ func (s *Simulation) deliver(c *channel) {
 	p := c.src
 	maxPer := int32(s.spec.Network.MaxBuffersPerChannel)
 	lat := s.latency
-	var sent int64
+	var sent, bytes int64
 	arrived := false
 	k := int64(0) // chunks put on the wire
 	for int(c.delivered) < c.q.Len() {
@@ -275,6 +275,7 @@ func (s *Simulation) deliver(c *channel) {
 		g.remoteHeld += take
 		p.addSend(c, -take, maxPer)
 		sent += head.Records
+		bytes += head.Bytes
 		c.delivered++
 		arrived = true
 		k++
@@ -284,12 +285,15 @@ func (s *Simulation) deliver(c *channel) {
 	}
 	if int(c.delivered) == c.q.Len() && c.flushReq && s.sliceRemote(c) {
 		sent += c.q.Back().Records
+		bytes += c.q.Back().Bytes
 		arrived = true
 		k++
 	}
 	if !arrived {
 		return
 	}
+	s.countNet(p.owner.tm, resOut, float64(bytes)) // a remote shuffle: out of one TaskManager,
+	s.countNet(g.owner.tm, resIn, float64(bytes))  // into another
 	if lat > 0 {
 		// On the wire for the network latency (evArrive).
 		c.transit += int32(k)

@@ -383,6 +383,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		want -= p.take(want, head.spec.RecordSize, &st.cur)
 	}
 	st.nextSplit = (st.nextSplit + 1) % n
+	s.countNet(st.tm, resIn, float64(st.cur.Bytes)) // read from Kafka over the network
 	return st.cur.Records > 0, false
 }
 
@@ -445,6 +446,7 @@ func (s *Simulation) finishStep(st *subtask) {
 		if rt.spec.Kind == KindSink && st.nin[pos] > 0 {
 			s.rec.sunk(rt, st, now, st.nin[pos], &st.cur)
 			s.sinkWrote(st, st.nin[pos])
+			s.countNet(st.tm, resOut, float64(st.nin[pos]*rt.inRecordSize)) // written to the external system
 		}
 	}
 	if st.lsm != nil {
