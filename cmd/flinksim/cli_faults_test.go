@@ -90,6 +90,7 @@ func TestRunSeveralVariants(t *testing.T) {
 // whole: files of the previous set that the new one does not write (a
 // dashboard, a variant) are gone, and nothing temporary is left beside it.
 func TestOutputsAreOneSet(t *testing.T) {
+	t.Parallel() // whole runs in their own directories
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "out")
 	if code, _, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "--duration", "1m", "--out", dir); code != 0 {

@@ -138,6 +138,7 @@ func TestRunWritesOutputs(t *testing.T) {
 // TestSameSeedSameBytes: two runs of the same scenario and seed write
 // identical files; only the wall-clock fields of summary.json may differ.
 func TestSameSeedSameBytes(t *testing.T) {
+	t.Parallel() // whole runs in their own directories
 	a, b := t.TempDir(), t.TempDir()
 	for _, dir := range []string{a, b} {
 		if code, _, errs := cli(t, "run", "backpressure", "--duration", "3m", "--seed", "9", "--out", dir); code != 0 {
@@ -183,6 +184,7 @@ func TestSchemaIsDraft07JSON(t *testing.T) {
 // with -j 1 and -j 2: each variant gets its directory and Flink's REST
 // checkpoint statistics, and the bytes do not depend on -j.
 func TestVariantsAndCheckpointsJSON(t *testing.T) {
+	t.Parallel() // whole runs in their own directories
 	a, b := t.TempDir(), t.TempDir()
 	for _, c := range []struct{ dir, j string }{{a, "1"}, {b, "2"}} {
 		code, out, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "-j", c.j, "--out", c.dir)
@@ -397,6 +399,7 @@ func TestPlanFindsCapacity(t *testing.T) {
 // TestCompare: compare runs the variants, writes the tables and charts, and
 // reads the same runs back with --from to the same tables.
 func TestCompare(t *testing.T) {
+	t.Parallel() // whole runs in their own directories
 	dir := t.TempDir()
 	code, out, errs := cli(t, "compare", "testdata/ckpt-variants.yaml", "--out", dir)
 	if code != 0 {
