@@ -56,10 +56,13 @@ func Sustainable(c *result.Capacity) (rate float64, bound string) {
 	if math.IsInf(rate, 1) {
 		return 0, ""
 	}
+	if r := networkBound(c); r < rate {
+		rate, bound = r, "a TaskManager's network (Kafka reads, shuffles, sink writes)"
+	}
 	if c.Checkpoints == nil {
 		return rate, bound
 	}
-	ck := &checkpointLoad{c: c.Checkpoints}
+	ck := &checkpointLoad{c: c.Checkpoints, netOut: c.NetOut}
 	if ck.limit(rate*(1-1e-9)) == "" { // just under the CPU bound: checkpoints cost nothing more
 		return rate, bound
 	}
@@ -78,7 +81,23 @@ func Sustainable(c *result.Capacity) (rate float64, bound string) {
 // checkpointLoad is the steady state of periodic checkpoints at a constant
 // processing rate, per TaskManager.
 type checkpointLoad struct {
-	c *result.CheckpointCosts
+	c      *result.CheckpointCosts
+	netOut []float64 // per TaskManager: task bytes sent per input record
+}
+
+// networkBound is the input rate at which some TaskManager's tasks fill
+// its network, in or out (+Inf when unlimited).
+func networkBound(c *result.Capacity) float64 {
+	rate := math.Inf(1)
+	if c.Network <= 0 {
+		return rate
+	}
+	for tm := range c.NetIn {
+		if per := max(c.NetIn[tm], c.NetOut[tm]); per > 0 {
+			rate = min(rate, c.Network/per)
+		}
+	}
+	return rate
 }
 
 // limit is what the job runs out of at processing rate r, or "" when
@@ -96,8 +115,11 @@ func (ck *checkpointLoad) limit(r float64) string {
 		return why
 	}
 	pause := c.SyncS / period
-	for _, tm := range c.TaskManagers {
+	for i, tm := range c.TaskManagers {
 		var cpu, disk, net float64
+		if i < len(ck.netOut) {
+			net = r * ck.netOut[i] // the tasks' own sends share it with uploads
+		}
 		for _, w := range tm.WorkS {
 			cpu += r * w / (1 - pause)
 			if r*w/(1-pause) >= 1 {
@@ -108,7 +130,7 @@ func (ck *checkpointLoad) limit(r float64) string {
 			up := ck.upload(r, ss, period)
 			if c.ChangelogStreams > 0 {
 				// the log as it is written, and materializations of what
-				// RocksDB wrote
+				// RocksDB wrote (at most the state per materialization)
 				up = r * ss.PutBytes * (1 + c.WriteAmplification) * period
 			}
 			net += up / period
@@ -134,7 +156,7 @@ func (ck *checkpointLoad) limit(r float64) string {
 		case c.Disk > 0 && disk >= c.Disk:
 			return "a TaskManager's disk: flushes, compaction and snapshot reads"
 		case c.Network > 0 && net >= c.Network:
-			return "a TaskManager's network: uploads"
+			return "a TaskManager's network: uploads and the tasks' sends"
 		}
 	}
 	return ""
@@ -180,7 +202,7 @@ func (ck *checkpointLoad) changelog(r float64) string {
 // changelog backend's first materialization runs in the background).
 func (ck *checkpointLoad) firstFull() string {
 	c := ck.c
-	if !c.Incremental || c.ChangelogStreams > 0 {
+	if !c.Incremental || c.ChangelogStreams > 0 || c.Claimed {
 		return ""
 	}
 	if c.SyncS+ck.uploadTime(func(ss result.StatefulSubtask) float64 { return ss.FullBytes }) >= c.TimeoutS {
@@ -197,7 +219,8 @@ func (ck *checkpointLoad) upload(r float64, ss result.StatefulSubtask, period fl
 		return 0
 	}
 	if c.Incremental {
-		return r * ss.PutBytes * c.WriteAmplification * period
+		// what its period wrote that is still live: at most the state
+		return min(r*ss.PutBytes*c.WriteAmplification*period, ss.FullBytes)
 	}
 	return ss.FullBytes
 }

@@ -23,6 +23,8 @@ func (s *Simulation) capacity(w, flows [][]float64) *result.Capacity {
 	if s.coord != nil {
 		c.Checkpoints = s.checkpointCosts(w, flows)
 	}
+	c.Network = s.spec.TaskManager.Network
+	c.NetIn, c.NetOut = s.networkPerRecord(flows)
 	return c
 }
 
@@ -177,7 +179,7 @@ func (s *Simulation) checkpointCosts(w [][]float64, flows [][]float64) *result.C
 		IntervalS: c.Interval.Seconds(), MinPauseS: c.MinPause.Seconds(), TimeoutS: c.Timeout.Seconds(), SyncS: c.SyncPhase.Seconds(),
 		StreamUpload: st.StreamUpload, Throughput: st.Throughput, RequestLatencyS: st.RequestLatency.Seconds(),
 		FileSize: float64(st.FileSize), TransferThreads: st.TransferThreads,
-		Incremental: s.incremental(), RocksDB: c.RocksDB, LocalBackup: c.LocalBackup,
+		Incremental: s.incremental(), RocksDB: c.RocksDB, LocalBackup: c.LocalBackup, Claimed: c.Claimed,
 		Cores: tm.Cores, Network: tm.Network, Disk: tm.Disk,
 		WriteAmplification: c.LSM.WriteAmplification, CompactionThreads: float64(max(c.LSM.BackgroundThreads, 1)),
 		CompactionRate: c.LSM.CompactionRate, SnapshotRate: c.LSM.SnapshotRate,

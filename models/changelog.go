@@ -37,6 +37,7 @@ type changelogState struct {
 	flow        *transfer // the continuous upload (remaining: not yet uploaded), always active
 	rate        float64   // bytes/s appended over the last storage tick
 	atTick      float64   // appended at the last tick
+	atCkpt      float64   // appended at the last checkpoint's snapshot
 	truncatedAt float64   // appended when the last completed materialization began
 	mat         *transfer // a materialization in progress
 	matFrom     float64   // appended when it began
@@ -82,20 +83,22 @@ func (s *Simulation) changelogBlocked(st *subtask) bool {
 	return l != nil && l.flow != nil && l.flow.remaining > s.spec.Checkpointing.Changelog.MaxInFlight
 }
 
-// changelogTail hands a checkpoint the log not yet uploaded: it is
-// uploaded for the checkpoint (the same connections), and the replay a
-// restore of the checkpoint needs.
-func (s *Simulation) changelogTail(st *subtask) (tail, replay float64) {
+// changelogTail hands a checkpoint the log not yet uploaded (uploaded for
+// the checkpoint, on the same connections), the log written since the last
+// checkpoint (what the checkpoint adds: its checkpointed size), and the log
+// a restore of it replays.
+func (s *Simulation) changelogTail(st *subtask) (tail, since, replay float64) {
 	l := s.changelogOf(st)
 	if l == nil {
-		return 0, 0
+		return 0, 0, 0
 	}
+	since, l.atCkpt = l.appended-l.atCkpt, l.appended
 	if l.flow != nil {
 		s.storage.advance(s.eng.Now())
 		tail = l.flow.remaining
 		l.flow.remaining, l.flow.total = 0, math.Max(0, l.flow.total-tail)
 	}
-	return tail, l.appended - l.truncatedAt
+	return tail, since, l.appended - l.truncatedAt
 }
 
 // materialize is a subtask's periodic materialization coming due.
@@ -107,13 +110,15 @@ func (s *Simulation) materialize(st *subtask) {
 	l.matFrom, l.matSST = l.appended, st.lsm.sst
 	// The backend's own snapshot: incremental (the SST files since the last
 	// materialization) or full.
-	bytes, full := l.matSST-l.baseSST, !s.incremental()
+	recs := make([]int64, len(st.ops))
+	for pos := range st.ops {
+		recs[pos] = st.ops[pos].stateRecs
+	}
+	live := s.stateBytes(st, recs)
+	// no more than the live state: files compacted away are never uploaded
+	bytes, full := math.Min(l.matSST-l.baseSST, live), !s.incremental()
 	if full {
-		recs := make([]int64, len(st.ops))
-		for pos := range st.ops {
-			recs[pos] = st.ops[pos].stateRecs
-		}
-		bytes = s.stateBytes(st, recs)
+		bytes = live
 	}
 	if bytes <= 0 {
 		s.materialized(st)

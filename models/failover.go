@@ -156,6 +156,9 @@ func (s *Simulation) deployed() {
 	p := s.restorePoint()
 	s.restoring = 0
 	s.resetDebloating() // new tasks start at the full buffer size
+	if p == nil {
+		s.restoreSavepoint()
+	}
 	if p != nil {
 		for _, st := range s.subtasks {
 			sub := p.subs[st.id]
@@ -187,6 +190,28 @@ func (s *Simulation) deployed() {
 	if s.restoring == 0 {
 		s.restored()
 	}
+}
+
+// restoreSavepoint: with no completed checkpoint, a job started from a
+// savepoint or retained checkpoint (warm state) restores that again:
+// canonical savepoint entries re-inserted, or with a claimed incremental
+// checkpoint its files.
+func (s *Simulation) restoreSavepoint() {
+	c := s.spec.Checkpointing
+	if c == nil {
+		return
+	}
+	for _, st := range s.subtasks {
+		if b := s.initialState(st); b > 0 {
+			s.restoring++
+			s.storage.startDownload(st, 0, b, !(c.Claimed && s.incremental()), false)
+		}
+	}
+}
+
+// initialState is the subtask's warm state at the start (bytes).
+func (s *Simulation) initialState(st *subtask) float64 {
+	return s.stateBytes(st, make([]int64, len(st.ops)))
 }
 
 // localCopy: the subtask may restore from a copy on its TaskManager's disk

@@ -159,7 +159,7 @@ func slowdownOf(c *claim) float64 {
 	if c.cap <= 0 || c.rate >= c.cap {
 		return 1
 	}
-	return c.cap / math.Max(c.rate, c.cap*1e-3) // a thousandth of its speed at the least
+	return c.cap / math.Max(c.rate, c.cap*1e-9) // a billionth of its speed at the least: never infinitely slow
 }
 
 // claimOf is a flow's claim: its own cap, and per byte its TaskManager's

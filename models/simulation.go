@@ -145,6 +145,7 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 	}
 	s.storage.reschedule() // the resources' first sample
 	s.startChangelogs()
+	s.claimRestoredState()
 	s.scheduleFailures()
 	s.scheduleKeyPhases()
 	s.startDebloating()

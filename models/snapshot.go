@@ -80,8 +80,8 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 	}
 	sub.syncStart = now
 	d := s.syncDuration(st)
-	if d > 0 {
-		d += s.syncFlush(st)
+	if st.t.stateful() {
+		d += s.syncFlush(st) // even with no other pause
 	}
 	if st.lsm != nil {
 		sub.sst = st.lsm.sst
@@ -116,25 +116,33 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 	sub.stateSize = int64(full)
 	up := full
 	incremental := s.incremental()
+	transfer := -1.0 // bytes to upload now, when not what the checkpoint holds
 	switch {
 	case st.lsm != nil && st.lsm.log != nil:
-		// The changelog backend: only the log's tail not yet uploaded.
-		up, sub.replay = s.changelogTail(st)
+		// The changelog backend: the checkpoint holds the log written
+		// since the last one, but waits only for its tail not yet uploaded.
+		transfer, up, sub.replay = s.changelogTail(st)
 	case incremental && st.ck.hasBase && st.lsm != nil:
-		// The SST files written since the last confirmed checkpoint.
-		up = math.Max(0, sub.sst-st.ck.baseSST)
+		// The SST files written since the last confirmed checkpoint that
+		// are still live: no more than the state (files compacted away
+		// before the checkpoint are never uploaded).
+		up = math.Min(math.Max(0, sub.sst-st.ck.baseSST), full)
 	}
 	sub.stateUp = int64(up)
 	sub.uploaded = sub.stateUp + sub.persisted
+	if transfer < 0 {
+		transfer = up
+	}
+	transfer += float64(sub.persisted)
 	if s.trace != nil && sub.uploaded > 0 {
 		s.tracef("%s async phase of checkpoint %d: uploads %s (keyed state %s, in-flight data %s)",
-			st.name(), p.id, bytesText(sub.uploaded), bytesText(sub.stateUp), bytesText(sub.persisted))
+			st.name(), p.id, bytesText(int64(transfer)), bytesText(sub.stateUp), bytesText(sub.persisted))
 	}
-	if sub.uploaded <= 0 {
+	if transfer <= 0 {
 		s.uploaded(st, p.id)
 		return
 	}
-	s.storage.startUpload(st, p.id, float64(sub.uploaded), !incremental)
+	s.storage.startUpload(st, p.id, transfer, !incremental)
 }
 
 // stateBytes is the subtask's full keyed state for the given per-node
@@ -187,6 +195,22 @@ func (s *Simulation) checkpointCompleted(p *pendingCheckpoint) {
 			st.ck.baseRecs = append(st.ck.baseRecs[:0], sub.stateRecs...)
 			st.ck.baseSST = sub.sst
 			st.ck.hasBase = true
+		}
+	}
+}
+
+// claimRestoredState: a job that claims the checkpoint it started from
+// (execution.state-recovery.claim-mode CLAIM or LEGACY) builds its first
+// incremental checkpoint on that checkpoint's files.
+func (s *Simulation) claimRestoredState() {
+	c := s.spec.Checkpointing
+	if c == nil || !c.Claimed || !s.incremental() {
+		return
+	}
+	for _, st := range s.subtasks {
+		if st.lsm != nil && s.initialState(st) > 0 {
+			st.ck.hasBase = true
+			st.ck.baseRecs = make([]int64, len(st.ops))
 		}
 	}
 }

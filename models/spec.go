@@ -232,6 +232,11 @@ type Checkpointing struct {
 	// LocalRecovery is execution.state-recovery.from-local: subtasks restored
 	// on a TaskManager that survived read their local copy (with LocalBackup).
 	LocalRecovery bool
+	// Claimed: a job started from a savepoint or retained checkpoint (warm
+	// state) builds its incremental checkpoints on its files
+	// (execution.state-recovery.claim-mode CLAIM or LEGACY); with NO_CLAIM,
+	// Flink's default, its first checkpoint is full (RestoreMode, FLIP-193).
+	Claimed bool
 	// RocksDB's LSM tree and the CPU costs of state (lsm.go).
 	LSM LSM
 	// Changelog is the changelog state backend (state.changelog.enabled);

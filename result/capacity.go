@@ -10,6 +10,12 @@ type Capacity struct {
 	Tasks []TaskWork
 	// Checkpoints is nil without checkpointing.
 	Checkpoints *CheckpointCosts
+	// Network is a TaskManager's network bytes/s each way (0: unlimited);
+	// NetIn and NetOut are, per TaskManager, the bytes its tasks receive
+	// (Kafka reads, remote shuffles) and send (remote shuffles, sink writes)
+	// per record of the job's input.
+	Network       float64
+	NetIn, NetOut []float64
 }
 
 // TaskWork is one task's load per record of the job's input.
@@ -35,7 +41,9 @@ type CheckpointCosts struct {
 	TransferThreads           int
 	// Incremental: RocksDB uploads its new SST files; otherwise each
 	// checkpoint is a full snapshot, serialized by one stream per subtask.
-	Incremental, RocksDB bool
+	// Claimed: the first incremental checkpoint builds on the state the job
+	// started from (execution.state-recovery.claim-mode CLAIM or LEGACY).
+	Incremental, RocksDB, Claimed bool
 	// A TaskManager's cores, network bytes/s each way and disk bytes/s (0:
 	// unlimited).
 	Cores, Network, Disk float64

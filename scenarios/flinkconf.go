@@ -95,6 +95,8 @@ var flinkOptions = []flinkOption{
 		Doc: "hashmap (heap) or rocksdb."},
 	{Key: "execution.state-recovery.from-local", Deprecated: []string{"state.backend.local-recovery"}, Default: "false", parse: boolean,
 		Doc: "Restore from a local copy on TaskManagers that survived."},
+	{Key: "execution.state-recovery.claim-mode", Deprecated: []string{"execution.savepoint-restore-mode"}, Default: "NO_CLAIM", parse: claimMode,
+		Doc: "How a job started from a savepoint or retained checkpoint (state-warm) treats it: NO_CLAIM (its first checkpoint is full), CLAIM or LEGACY (incremental checkpoints build on its files)."},
 	{Key: "execution.checkpointing.local-backup.enabled", Default: "", parse: boolean,
 		Doc: "Each checkpoint also keeps a copy on the TaskManager's disk (default: execution.state-recovery.from-local, its fallback key)."},
 	{Key: "state.backend.rocksdb.checkpoint.transfer.thread.num", Default: "4", parse: intRange(1, math.MaxInt32),
@@ -201,6 +203,14 @@ func stateBackend(s string) (any, error) {
 		return "rocksdb", nil
 	}
 	return nil, fmt.Errorf("%q is not a state backend flinksim models (hashmap, rocksdb)", s)
+}
+
+func claimMode(s string) (any, error) {
+	switch u := strings.ToUpper(s); u {
+	case "CLAIM", "NO_CLAIM", "LEGACY":
+		return u, nil
+	}
+	return nil, fmt.Errorf("%q is not a restore mode (CLAIM, NO_CLAIM, LEGACY)", s)
 }
 
 func restartKind(s string) (any, error) {

@@ -196,13 +196,15 @@ func runVariant(t *testing.T, name, variant string) *result.Result {
 }
 
 // TestCheckpointDeathSpiralScenario checks the spiral from its mechanisms:
-// at 1M events/s a subtask writes 125k × 200 B × 10 (write amplification)
-// = 250 MB/s of SST files and uploads them over four 85 MB/s connections,
-// so an incremental checkpoint takes 250/340 of its period; the first one
-// uploads the whole 125 GB. Under the spike the job processes at its CPU
-// bound, writes faster than it uploads, and each checkpoint grows until one
-// expires at the 10 min timeout; failovers follow and the lag never returns
-// to zero. More transfer threads keep uploads ahead of writes: stable.
+// at 1M events/s a subtask writes 125k × 100 B × 10 (write amplification)
+// = 125 MB/s of SST files; an incremental checkpoint uploads an interval's
+// worth over two 85 MB/s connections, a request latency per round of two
+// 64 MiB files, so before the spike each takes
+// W·T/170 MB/s + ⌈W·T/64 MiB/2⌉·0.1 s + the sync phase. Under the spike
+// the job processes at its CPU bound and writes faster than it uploads:
+// checkpoints grow until one expires at the 10 min timeout, failovers
+// follow and the lag never returns to zero. Flink's default of 4 transfer
+// threads keeps uploads ahead of what catching up writes: stable.
 func TestCheckpointDeathSpiralScenario(t *testing.T) {
 	wholeRun(t)
 	if testing.Short() {
@@ -213,37 +215,24 @@ func TestCheckpointDeathSpiralScenario(t *testing.T) {
 	interval := 30 * sim.Second
 	var completed []sim.Time
 	var expired, beforeSpike int
+	w := 1e6 / 8 * 100 * 10 * interval.Seconds() // bytes written per interval
+	want := w/(2*85e6) + math.Ceil(w/(64<<20)/2)*0.1 + 0.1
 	for _, h := range res.Checkpoints {
 		switch {
 		case h.Status == "COMPLETED":
 			completed = append(completed, h.Duration)
-			if h.Trigger+h.Duration < 25*sim.Minute {
+			if h.Trigger > 2*sim.Minute && h.Trigger+h.Duration < 25*sim.Minute {
 				beforeSpike++
+				if got := h.Duration.Seconds(); math.Abs(got-want) > 1 { // the run's time resolution: 1 s
+					t.Errorf("checkpoint %d took %.1fs before the spike, want %.1fs", h.ID, got, want)
+				}
 			}
 		case h.Status == "FAILED" && h.Duration == 10*sim.Minute:
 			expired++
 		}
 	}
-	if len(completed) < 10 {
-		t.Fatalf("%d completed checkpoints", len(completed))
-	}
-	perSubtask, bw := 1e6/8*200*10, 4*85e6
-	if first, want := completed[0].Seconds(), 125e9/bw; first < want || first > 1.2*want {
-		t.Errorf("first (full) checkpoint took %.0fs, want about %.0fs", first, want)
-	}
-	// Each later one uploads what RocksDB wrote while the one before ran (a
-	// checkpoint longer than the interval is followed at once), over two
-	// connections, with a request latency per round of four 64 MB files:
-	// d_n = d_{n-1} · (250/340 + 0.1 s · 250 MB/s / (4 · 64 MiB)).
-	ratio := perSubtask/bw + 0.1*perSubtask/(4*64<<20)
-	if beforeSpike < 5 {
-		t.Errorf("%d checkpoints completed before the spike, want 5 or more", beforeSpike)
-	}
-	for i := 1; i < beforeSpike; i++ {
-		want := completed[i-1].Seconds() * ratio
-		if got := completed[i].Seconds(); math.Abs(got-want) > 0.1*want {
-			t.Errorf("checkpoint %d took %.1fs, want %.1fs (%.3f of the one before)", i+1, got, want, ratio)
-		}
+	if beforeSpike < 20 {
+		t.Errorf("%d checkpoints completed before the spike, want 20 or more", beforeSpike)
 	}
 	if slowest := slices.Max(completed); slowest < 3*interval {
 		t.Errorf("slowest completed checkpoint %v, want past 90 s under the spike", slowest)

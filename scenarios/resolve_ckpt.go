@@ -317,6 +317,7 @@ func (r *resolver) checkpointingSpec() *models.Checkpointing {
 		LocalRecovery:  fs.bool("execution.state-recovery.from-local"),
 		LocalBackup:    fs.bool("execution.state-recovery.from-local"),
 		LSM:            r.lsmSpec(),
+		Claimed:        fs.str("execution.state-recovery.claim-mode") != "NO_CLAIM",
 		Changelog:      r.changelogSpec(),
 		Storage: models.Storage{
 			Kind: cs.Type, RequestLatency: sim.Time(*cs.RequestLatency), FileSize: int64(*cs.FileSize),
