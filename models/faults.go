@@ -1,11 +1,13 @@
 package models
 
 import (
+	"fmt"
+
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
-// Injected failures: a TaskManager lost (noticed after heartbeat.timeout), a
+// Injected failures: a TaskManager lost (noticed as its detection says), a
 // checkpoint failing, a storage slowdown, at the scenario's times or drawn
 // from a mean time between failures (stream "failures").
 
@@ -44,7 +46,7 @@ func (s *Simulation) injectFailure(i int, end int64) {
 		if tm < 0 {
 			tm = s.failRng.IntN(s.totalTMs)
 		}
-		if s.loseTaskManager(tm) {
+		if s.loseTaskManager(tm, f.Detection) {
 			stats.TookEffect++
 		}
 		if f.MTBF > 0 {
@@ -91,9 +93,9 @@ func (s *Simulation) failCheckpointInjected(i int, id int64) {
 }
 
 // loseTaskManager kills a TaskManager now; the job fails over when the
-// JobManager notices, after heartbeat.timeout. It reports whether the
-// TaskManager was running (a job restarting has none to lose).
-func (s *Simulation) loseTaskManager(tm int) bool {
+// loss is noticed (detectionDelay). It reports whether the TaskManager was
+// running (a job restarting has none to lose).
+func (s *Simulation) loseTaskManager(tm int, how Detection) bool {
 	if s.job != jobRunning || tm < 0 || tm >= s.totalTMs || s.tmLost[tm] {
 		return false
 	}
@@ -109,10 +111,35 @@ func (s *Simulation) loseTaskManager(tm int) bool {
 	if s.storage != nil {
 		s.storage.cancel(func(t *transfer) bool { return t.st.tm == tm })
 	}
+	s.tmHow[tm] = how
+	delay, why := s.detectionDelay(how)
 	if s.trace != nil {
-		s.tracef("TaskManager %d lost: its tasks stop; the JobManager notices after heartbeat.timeout %s, a replacement is ready after %s",
-			tm, s.spec.Recovery.HeartbeatTimeout, s.spec.Recovery.TaskManagerStart)
+		s.tracef("TaskManager %d lost (%s): its tasks stop; the JobManager notices %s, a replacement is ready after %s",
+			tm, how, why, s.spec.Recovery.TaskManagerStart)
 	}
-	s.eng.At(sim.Add(now, s.spec.Recovery.HeartbeatTimeout), evDetect, int32(tm), s.stamp(0))
+	s.eng.At(sim.Add(now, delay), evDetect, int32(tm), s.stamp(0))
 	return true
+}
+
+// noticed is what the failure says, as Flink's messages do
+// (RemoteTransportException, HeartbeatListener.notifyTargetUnreachable,
+// notifyHeartbeatTimeout).
+func (d Detection) noticed() string {
+	return [...]string{"connection unexpectedly closed", "no longer reachable", "heartbeat timeout"}[d]
+}
+
+// detectionDelay is how long a TaskManager loss goes unnoticed, and why.
+func (s *Simulation) detectionDelay(how Detection) (sim.Time, string) {
+	r := s.spec.Recovery
+	switch how {
+	case DetectUnreachable:
+		d := sim.Scale(r.HeartbeatInterval, float64(r.RPCFailureThreshold))
+		if r.RPCFailureThreshold > 0 && d < r.HeartbeatTimeout {
+			return d, fmt.Sprintf("after %d failed heartbeats, one every heartbeat.interval %s: %s", r.RPCFailureThreshold, r.HeartbeatInterval, d)
+		}
+		return r.HeartbeatTimeout, fmt.Sprintf("after heartbeat.timeout %s", r.HeartbeatTimeout)
+	case DetectHang:
+		return r.HeartbeatTimeout, fmt.Sprintf("after heartbeat.timeout %s", r.HeartbeatTimeout)
+	}
+	return 0, "at once: its connections closed"
 }

@@ -187,7 +187,8 @@ func randomFaults(rt *rapid.T, spec *Spec) {
 		at := ms(0, int64(spec.Duration/sim.Millisecond), "failure-at")
 		switch rapid.IntRange(0, 5).Draw(rt, "failure-kind") {
 		case 0:
-			spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, At: at, TaskManager: -1})
+			spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, At: at, TaskManager: -1,
+				Detection: Detection(rapid.IntRange(0, 2).Draw(rt, "detection"))})
 		case 1:
 			spec.Failures = append(spec.Failures, Failure{Kind: FailCheckpoint, At: at})
 		case 2:

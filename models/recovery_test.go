@@ -28,7 +28,7 @@ func recoveryJob(lambda, mu float64, failAt sim.Time) Spec {
 			Storage: Storage{StreamUpload: 100 << 20, StreamDownload: 50 << 20, FileSize: 1 << 40, TransferThreads: 1}},
 		Restart:  RestartStrategy{Kind: "fixed-delay", Delay: 5 * sim.Second, Attempts: 10},
 		Recovery: Recovery{HeartbeatTimeout: 20 * sim.Second, Redeploy: 3 * sim.Second, TaskManagerStart: 30 * sim.Second},
-		Failures: []Failure{{Kind: FailTaskManager, At: failAt, TaskManager: 0}},
+		Failures: []Failure{{Kind: FailTaskManager, At: failAt, TaskManager: 0, Detection: DetectHang}}, // noticed after heartbeat.timeout
 	}
 }
 
@@ -138,7 +138,7 @@ func TestDuplicatesCountedOnce(t *testing.T) {
 	// The first trigger comes 70–80 s after each start: one checkpoint
 	// completes before 100 s, none between the restore at 135 s and 150 s.
 	spec.Checkpointing.Interval, spec.Checkpointing.MinPause = 80*sim.Second, 70*sim.Second
-	spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, At: 150 * sim.Second, TaskManager: 0})
+	spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, At: 150 * sim.Second, TaskManager: 0, Detection: DetectHang})
 	s, res := runWith(t, spec)
 	if len(res.Restores) != 2 || res.Restores[0].ID != res.Restores[1].ID {
 		t.Fatalf("restores %+v, want two from the same checkpoint", res.Restores)
@@ -179,5 +179,34 @@ func TestRecoveryWithoutCheckpointing(t *testing.T) {
 	back := failAt + max(rc.HeartbeatTimeout+spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy
 	if got := res.Summary.LatencyS.Max; got < (back - sim.Second).Seconds() {
 		t.Errorf("max latency %gs: the records from the start were not read again at %v", got, back)
+	}
+}
+
+// TestDetectionDelays: how a TaskManager loss is noticed sets when the job
+// fails over: at once when the process exits (its connections close), after
+// heartbeat.rpc-failure-threshold × heartbeat.interval when it is
+// unreachable, after heartbeat.timeout when it hangs.
+func TestDetectionDelays(t *testing.T) {
+	const failAt = 100 * sim.Second
+	for _, tc := range []struct {
+		how  Detection
+		want sim.Time
+	}{
+		{DetectProcessExit, 0},
+		{DetectUnreachable, 2 * 10 * sim.Second},
+		{DetectHang, 50 * sim.Second},
+	} {
+		t.Run(tc.how.String(), func(t *testing.T) {
+			spec := recoveryJob(1000, 2000, failAt)
+			spec.Recovery.HeartbeatTimeout, spec.Recovery.HeartbeatInterval, spec.Recovery.RPCFailureThreshold = 50*sim.Second, 10*sim.Second, 2
+			spec.Failures[0].Detection = tc.how
+			_, res := runWith(t, spec)
+			if len(res.Failovers) != 1 {
+				t.Fatalf("failovers %+v, want one", res.Failovers)
+			}
+			if got := res.Failovers[0].At - failAt; got != tc.want {
+				t.Errorf("noticed %v after the loss, want %v", got, tc.want)
+			}
+		})
 	}
 }

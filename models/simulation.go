@@ -74,8 +74,9 @@ type Simulation struct {
 	failures   []result.FailureEvent
 	injected   []result.InjectedFailureSummary // by index in spec.Failures
 	tmLost     []bool
-	tmBack     []sim.Time // when a lost TaskManager's replacement is ready
-	restoring  int        // state downloads still running
+	tmBack     []sim.Time  // when a lost TaskManager's replacement is ready
+	tmHow      []Detection // how each lost TaskManager is noticed
+	restoring  int         // state downloads still running
 	downSince  sim.Time
 	downtime   sim.Time
 	duplicated int64 // records sinks wrote again after a restore
@@ -107,6 +108,7 @@ func New(spec Spec) (*Simulation, error) {
 	s.rec = newRecorder(s)
 	s.tmLost = make([]bool, s.totalTMs)
 	s.tmBack = make([]sim.Time, s.totalTMs)
+	s.tmHow = make([]Detection, s.totalTMs)
 	s.failRng = s.streams.Stream("failures")
 	s.injected = make([]result.InjectedFailureSummary, len(spec.Failures))
 	for i, f := range spec.Failures {
@@ -279,7 +281,7 @@ func (s *Simulation) handleRecovery(ev sim.Event) {
 	case evDeployed:
 		s.deployed()
 	case evDetect:
-		s.failover("TaskManager " + strconv.Itoa(int(ev.Actor)) + " lost (heartbeat timeout)")
+		s.failover("TaskManager " + strconv.Itoa(int(ev.Actor)) + " lost (" + s.tmHow[ev.Actor].noticed() + ")")
 	}
 }
 

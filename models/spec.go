@@ -290,11 +290,38 @@ type RestartStrategy struct {
 	FailureRateInterval    sim.Time
 }
 
+// Detection is how the JobManager learns that a TaskManager is gone.
+type Detection uint8
+
+const (
+	// DetectProcessExit: the process died and its connections closed; the
+	// tasks reading from it fail at once ("Connection unexpectedly closed
+	// by remote task manager", RemoteTransportException), and Kubernetes or
+	// YARN tell the resource manager within seconds.
+	DetectProcessExit Detection = iota
+	// DetectUnreachable: the machine or its network is gone; the JobManager
+	// declares it dead after heartbeat.rpc-failure-threshold heartbeat RPCs
+	// failed, one every heartbeat.interval (HeartbeatManagerImpl).
+	DetectUnreachable
+	// DetectHang: the process is alive but silent; only heartbeat.timeout
+	// without an answer declares it dead.
+	DetectHang
+)
+
+func (d Detection) String() string {
+	return [...]string{"process-exit", "unreachable", "hang"}[d]
+}
+
 // Recovery holds the times a failover takes besides the restart delay.
 type Recovery struct {
-	HeartbeatTimeout sim.Time // heartbeat.timeout: a lost TaskManager is noticed after it
-	Redeploy         sim.Time // cancel and redeploy the tasks
-	TaskManagerStart sim.Time // provision a TaskManager to replace a lost one
+	HeartbeatTimeout sim.Time // heartbeat.timeout: a hung TaskManager is noticed after it
+	// HeartbeatInterval and RPCFailureThreshold are heartbeat.interval and
+	// heartbeat.rpc-failure-threshold: an unreachable TaskManager is noticed
+	// after RPCFailureThreshold failed heartbeats, one per interval.
+	HeartbeatInterval   sim.Time
+	RPCFailureThreshold int
+	Redeploy            sim.Time // cancel and redeploy the tasks
+	TaskManagerStart    sim.Time // provision a TaskManager to replace a lost one
 }
 
 // FailureKind names an injected failure.
@@ -316,8 +343,10 @@ type Failure struct {
 	Kind        FailureKind
 	At          sim.Time
 	TaskManager int // -1: chosen at random
-	MTBF        sim.Time
-	Checkpoint  int64
-	For         sim.Time
-	Factor      float64
+	// Detection is how a lost TaskManager is noticed (taskmanager-loss).
+	Detection  Detection
+	MTBF       sim.Time
+	Checkpoint int64
+	For        sim.Time
+	Factor     float64
 }

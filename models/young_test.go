@@ -13,7 +13,7 @@ import (
 func youngJob(interval, delta, M sim.Time, failures int) Spec {
 	var fails []Failure
 	for k := 1; k <= failures; k++ {
-		fails = append(fails, Failure{Kind: FailTaskManager, At: sim.Time(k) * M, TaskManager: 0})
+		fails = append(fails, Failure{Kind: FailTaskManager, At: sim.Time(k) * M, TaskManager: 0, Detection: DetectHang})
 	}
 	return Spec{
 		Name: "young", Seed: 11, Duration: sim.Time(failures) * M, Network: DefaultNetwork(), SlotsPerTaskManager: 1, Chaining: true,

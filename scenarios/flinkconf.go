@@ -129,7 +129,11 @@ var flinkOptions = []flinkOption{
 	{Key: "restart-strategy.exponential-delay.jitter-factor", Default: "0.1", parse: floatBetween(0, 1), Doc: "Random ± fraction of each delay."},
 	{Key: "restart-strategy.exponential-delay.attempts-before-reset-backoff", Default: "2147483647", parse: intRange(1, math.MaxInt32), Doc: "Restarts allowed before the backoff resets."},
 	{Key: "heartbeat.timeout", Default: "50 s", parse: positiveMs, format: flinkDuration,
-		Doc: "A TaskManager that stops answering is declared lost after this."},
+		Doc: "A TaskManager that hangs (alive, silent) is declared lost after this."},
+	{Key: "heartbeat.interval", Default: "10 s", parse: positiveMs, format: flinkDuration,
+		Doc: "How often the JobManager sends heartbeats to a TaskManager."},
+	{Key: "heartbeat.rpc-failure-threshold", Default: "2", parse: intRange(-1, math.MaxInt32),
+		Doc: "Failed heartbeat RPCs in a row that declare an unreachable TaskManager lost (-1: never; then heartbeat.timeout)."},
 }
 
 func durationMs(s string) (any, error) { return parseFlinkDuration(s) }

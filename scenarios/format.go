@@ -64,6 +64,7 @@ type TaskManagerLoss struct {
 	At          *Duration `yaml:"at,omitempty" jsonschema_description:"When (with at, one loss)."`
 	MTBF        *Duration `yaml:"mtbf,omitempty" jsonschema_description:"Mean time between losses (random, from its own random stream)."`
 	TaskManager *int      `yaml:"taskmanager,omitempty" jsonschema_description:"Which TaskManager (0-based; default: one at random)."`
+	Detection   string    `yaml:"detection,omitempty" jsonschema:"enum=process-exit,enum=unreachable,enum=hang" jsonschema_description:"How the loss is noticed: process-exit (default: its connections close, at once), unreachable (heartbeat.rpc-failure-threshold failed heartbeats, one per heartbeat.interval), hang (heartbeat.timeout)."`
 }
 
 type CheckpointFailure struct {

@@ -164,6 +164,12 @@ func (r *resolver) stateBackend() {
 	perCore(&sb.RestoreRate, def.RestoreRate, "state-backend.restore-rate")
 }
 
+// detections are the ways a TaskManager loss is noticed ("" is the default).
+var detections = map[string]models.Detection{
+	"": models.DetectProcessExit, "process-exit": models.DetectProcessExit,
+	"unreachable": models.DetectUnreachable, "hang": models.DetectHang,
+}
+
 // taskManagers is how many TaskManagers the job runs on.
 func (r *resolver) taskManagers() int {
 	p := 1
@@ -191,6 +197,9 @@ func (r *resolver) failures(checkpointing bool) {
 			}
 			if l.TaskManager != nil && (*l.TaskManager < 0 || *l.TaskManager >= tms) {
 				d.at(p+".taskmanager", "%d is not a TaskManager of this job (0 to %d)", *l.TaskManager, tms-1)
+			}
+			if _, ok := detections[l.Detection]; !ok {
+				d.at(p+".detection", "%q is not a way a loss is noticed (process-exit, unreachable, hang)", l.Detection)
 			}
 		case f.CheckpointFailure != nil:
 			c := f.CheckpointFailure
@@ -250,9 +259,11 @@ func (r *resolver) restartSpec() models.RestartStrategy {
 // recoverySpec is how long detecting a lost TaskManager and redeploying take.
 func (r *resolver) recoverySpec() models.Recovery {
 	return models.Recovery{
-		HeartbeatTimeout: r.fs.duration("heartbeat.timeout"),
-		Redeploy:         sim.Time(*r.sc.Recovery.Redeploy),
-		TaskManagerStart: sim.Time(*r.sc.Recovery.TaskManagerStart),
+		HeartbeatTimeout:    r.fs.duration("heartbeat.timeout"),
+		HeartbeatInterval:   r.fs.duration("heartbeat.interval"),
+		RPCFailureThreshold: r.fs.int("heartbeat.rpc-failure-threshold"),
+		Redeploy:            sim.Time(*r.sc.Recovery.Redeploy),
+		TaskManagerStart:    sim.Time(*r.sc.Recovery.TaskManagerStart),
 	}
 }
 
@@ -273,6 +284,7 @@ func (r *resolver) failureSpecs() []models.Failure {
 			if l.TaskManager != nil {
 				mf.TaskManager = *l.TaskManager
 			}
+			mf.Detection = detections[l.Detection]
 			out = append(out, mf)
 		case f.CheckpointFailure != nil:
 			mf := models.Failure{Kind: models.FailCheckpoint}
