@@ -108,6 +108,21 @@ const (
 	defaultDiskBandwidth    = 125 << 20
 )
 
+// byteRate fills in a bytes-per-second field with def (left unset when def
+// is 0: unlimited) or checks the one given; per qualifies the unit (" per
+// core").
+func (r *resolver) byteRate(v **RateValue, def float64, path, per, example string) {
+	if *v == nil {
+		if def > 0 {
+			*v = &RateValue{PerSecond: def, Bytes: true}
+		}
+		return
+	}
+	if !(*v).Bytes || (*v).PerSecond <= 0 {
+		r.d.at(path, "must be bytes per second%s above 0, e.g. %s", per, example)
+	}
+}
+
 // cluster fills in and checks the cluster's settings.
 func (r *resolver) cluster() {
 	sc := r.sc
@@ -115,15 +130,8 @@ func (r *resolver) cluster() {
 		sc.Cluster = &Cluster{}
 	}
 	c := sc.Cluster
-	bandwidth := func(v **RateValue, def float64, path string) {
-		if *v == nil {
-			*v = &RateValue{PerSecond: def, Bytes: true}
-		} else if !(*v).Bytes || (*v).PerSecond <= 0 {
-			r.d.at(path, "must be bytes per second above 0, e.g. 1.25GB/s")
-		}
-	}
-	bandwidth(&c.NetworkBandwidth, defaultNetworkBandwidth, "cluster.network-bandwidth")
-	bandwidth(&c.DiskBandwidth, defaultDiskBandwidth, "cluster.disk-bandwidth")
+	r.byteRate(&c.NetworkBandwidth, defaultNetworkBandwidth, "cluster.network-bandwidth", "", "1.25GB/s")
+	r.byteRate(&c.DiskBandwidth, defaultDiskBandwidth, "cluster.disk-bandwidth", "", "500MB/s")
 	if c.NetworkRoundTrip == nil {
 		c.NetworkRoundTrip = ptr(Duration(defaultRoundTrip))
 	} else if rt := sim.Time(*c.NetworkRoundTrip); rt < 0 || rt > sim.Second {

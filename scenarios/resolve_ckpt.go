@@ -109,19 +109,8 @@ func (r *resolver) storage() {
 		d.at("checkpoint-storage.type", "%q is not a storage type flinksim knows (s3, gcs, azure-blob, hdfs, nfs)", cs.Type)
 		preset = storagePresets["s3"]
 	}
-	bytesRate := func(v **RateValue, def float64, path string, optional bool) {
-		if *v == nil {
-			if def > 0 || !optional {
-				*v = &RateValue{PerSecond: def, Bytes: true}
-			}
-			return
-		}
-		if !(*v).Bytes || (*v).PerSecond <= 0 {
-			d.at(path, "must be bytes per second above 0, e.g. 250MB/s")
-		}
-	}
-	bytesRate(&cs.StreamBandwidth, preset.stream, "checkpoint-storage.stream-bandwidth", true)
-	bytesRate(&cs.Throughput, preset.throughput, "checkpoint-storage.throughput", true)
+	r.byteRate(&cs.StreamBandwidth, preset.stream, "checkpoint-storage.stream-bandwidth", "", "85MB/s")
+	r.byteRate(&cs.Throughput, preset.throughput, "checkpoint-storage.throughput", "", "10GB/s")
 	if cs.RequestLatency == nil {
 		cs.RequestLatency = ptr(Duration(preset.latency))
 	}
@@ -152,16 +141,9 @@ func (r *resolver) stateBackend() {
 	} else if w := *sb.WriteAmplification; !(w >= 1 && w <= 1000) {
 		r.d.at("state-backend.write-amplification", "must be from 1 (flushes only) to 1000, not %g", w)
 	}
-	perCore := func(v **RateValue, def float64, path string) {
-		if *v == nil {
-			*v = &RateValue{PerSecond: def, Bytes: true}
-		} else if !(*v).Bytes || (*v).PerSecond <= 0 {
-			r.d.at(path, "must be bytes per second per core above 0, e.g. 100MB/s")
-		}
-	}
-	perCore(&sb.CompactionRate, def.CompactionRate, "state-backend.compaction-rate")
-	perCore(&sb.SnapshotRate, def.SnapshotRate, "state-backend.snapshot-rate")
-	perCore(&sb.RestoreRate, def.RestoreRate, "state-backend.restore-rate")
+	r.byteRate(&sb.CompactionRate, def.CompactionRate, "state-backend.compaction-rate", " per core", "100MB/s")
+	r.byteRate(&sb.SnapshotRate, def.SnapshotRate, "state-backend.snapshot-rate", " per core", "200MB/s")
+	r.byteRate(&sb.RestoreRate, def.RestoreRate, "state-backend.restore-rate", " per core", "100MB/s")
 }
 
 // detections are the ways a TaskManager loss is noticed ("" is the default).
