@@ -16,10 +16,10 @@ import (
 // (time on a core, bytes sent and received), at full speed: a thread that
 // was busy all the time with CPU work claims a whole core; a sink waiting on
 // its external system is busy (Flink's busyTimeMsPerSecond) but claims only
-// the CPU work of its steps. A thread that gets less than it
-// claims runs its steps slower by the ratio; with nothing in the background
-// no thread is ever slowed (cores default to the slots, a thread uses at
-// most one), so load alone never changes a checkpoint's time.
+// the CPU work of its steps. A thread that gets less than it claims runs
+// its CPU work slower, so that it uses no more than its share
+// (threadSlowdown): threads that together need more than the cores (slot
+// sharing puts a task of each pipeline in a slot) fall behind.
 
 const (
 	resCPU = iota
@@ -35,6 +35,7 @@ type resources struct {
 	sh       sharer
 	claims   []*claim
 	threads  []claim   // per subtask
+	waits    []float64 // per subtask: seconds its steps wait (a sink's I/O) per second of CPU work at full speed
 	net      []claim   // per TaskManager: in, out
 	netBytes []float64 // per TaskManager: in, out, since the last sample
 	netSlow  []float64 // per TaskManager: in, out
@@ -55,6 +56,7 @@ func newResources(s *Simulation) *resources {
 		r.capacity[i*resPerTM+resDisk] = unlimited(tm.Disk)
 	}
 	r.threads = make([]claim, len(s.subtasks))
+	r.waits = make([]float64, len(s.subtasks))
 	for i, st := range s.subtasks {
 		r.threads[i].uses = []use{{int32(st.tm*resPerTM + resCPU), 1}}
 		st.slow = 1
@@ -104,6 +106,9 @@ func (r *resources) sample(now sim.Time) {
 			demand = math.Min(1, cpu/span/st.slow)
 		}
 		r.threads[i].cap = demand
+		if cpu > 0 {
+			r.waits[i] = math.Max(0, (busy-cpu)*st.slow/cpu)
+		}
 		if l := r.s.changelogOf(st); l != nil && span > 0 {
 			l.rate, l.atTick = (l.appended-l.atTick)/span, l.appended
 		}
@@ -149,8 +154,21 @@ func (r *resources) share(now sim.Time, active []*transfer, factor float64) {
 		r.netSlow[i] = slowdownOf(&r.net[i])
 	}
 	for i, st := range r.s.subtasks {
-		st.slow = max(slowdownOf(&r.threads[i]), r.netSlow[2*st.tm], r.netSlow[2*st.tm+1])
+		st.slow = max(threadSlowdown(&r.threads[i], r.waits[i]), r.netSlow[2*st.tm], r.netSlow[2*st.tm+1])
 	}
+}
+
+// threadSlowdown is how much slower a task thread's CPU work runs when it
+// claims more of the cores than its share g: slow enough that it uses no
+// more than g even when it is busy all the time (processor sharing: a
+// thread that needs more than its share falls behind). A step of w seconds
+// of CPU work and ρ·w of waiting (a sink's I/O) takes k·w + ρ·w; using
+// w/(k·w + ρ·w) = g of a core gives k = 1/g − ρ.
+func threadSlowdown(c *claim, wait float64) float64 {
+	if c.cap <= 0 || c.rate >= c.cap {
+		return 1
+	}
+	return math.Max(slowdownOf(c), 1/math.Max(c.rate, 1e-9)-wait)
 }
 
 // slowdownOf is how much slower a claim runs than it asked: its claim over
