@@ -104,7 +104,7 @@ func (s *Simulation) changelogTail(st *subtask) (tail, since, replay float64) {
 // materialize is a subtask's periodic materialization coming due.
 func (s *Simulation) materialize(st *subtask) {
 	l := s.changelogOf(st)
-	if l == nil || l.mat != nil || s.job != jobRunning {
+	if l == nil || l.mat != nil || st.region.state != regionRunning {
 		return
 	}
 	l.matFrom, l.matSST = l.appended, st.lsm.sst
@@ -137,17 +137,17 @@ func (s *Simulation) materialized(st *subtask) {
 }
 
 func (s *Simulation) scheduleMaterialization(st *subtask) {
-	s.eng.After(s.spec.Checkpointing.Changelog.MaterializeInterval, evMaterialize, st.id, s.stamp(0))
+	s.eng.After(s.spec.Checkpointing.Changelog.MaterializeInterval, evMaterialize, st.id, stamp(st, 0))
 }
 
-// startChangelogs begins every stateful subtask's log and its periodic
-// materialization (at the start, and after a restore).
-func (s *Simulation) startChangelogs() {
+// startChangelogs begins the log and the periodic materialization of every
+// stateful subtask of sts (at the start, and after a region's restore).
+func (s *Simulation) startChangelogs(sts []*subtask) {
 	c := s.spec.Checkpointing
 	if c == nil || c.Changelog == nil {
 		return
 	}
-	for _, st := range s.subtasks {
+	for _, st := range sts {
 		if st.lsm != nil {
 			st.lsm.log = &changelogState{baseSST: st.lsm.sst}
 			st.lsm.log.flow = s.storage.startChangelog(st)

@@ -270,7 +270,7 @@ func (c *coordinator) fail(id int64, reason string, counted bool) {
 		}
 		if c.failures > c.cfg.Tolerable {
 			c.failures = 0
-			c.s.failover("Exceeded checkpoint tolerable failure threshold. The latest checkpoint failed due to " + reason)
+			c.s.failover("Exceeded checkpoint tolerable failure threshold. The latest checkpoint failed due to "+reason, CauseCheckpoints, c.s.eng.Now(), nil)
 			return
 		}
 	}

@@ -42,14 +42,14 @@ func (s *Simulation) startDebloating() {
 	s.eng.At(d.Period, evDebloat, 0, 0)
 }
 
-// resetDebloating puts every gate back to the full segment size, as
-// redeployed tasks start.
-func (s *Simulation) resetDebloating() {
+// resetDebloating puts the gates of a redeployed region's tasks back to
+// the full segment size, as new tasks start.
+func (s *Simulation) resetDebloating(r *region) {
 	if s.spec.Network.Debloat == nil {
 		return
 	}
 	seg := s.spec.Network.SegmentSize
-	for _, st := range s.subtasks {
+	for _, st := range r.subtasks {
 		for _, g := range st.gates {
 			if g.debloat == nil {
 				continue

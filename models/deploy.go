@@ -35,6 +35,7 @@ func (s *Simulation) build() error {
 		s.bufferCapacities(st)
 	}
 	s.deployKafka()
+	s.buildRegions()
 	return nil
 }
 
@@ -350,10 +351,7 @@ func (s *Simulation) bufferCapacities(st *subtask) {
 // (KafkaSource's default starting offsets, earliest).
 func (s *Simulation) deployKafka() {
 	spec := &s.spec
-	canFail := spec.Checkpointing != nil
-	for _, f := range spec.Failures {
-		canFail = canFail || f.Kind == FailTaskManager
-	}
+	canFail := spec.Checkpointing != nil || len(spec.Failures) > 0 // read records are kept for replay
 	for _, t := range s.tasks {
 		head := t.nodes[0]
 		if head.spec.Kind != KindSource || head.spec.Kafka == nil {
@@ -365,7 +363,7 @@ func (s *Simulation) deployKafka() {
 				gidx: len(s.kafka), keepRead: canFail, index: int32(pi), rate: k.Rate, share: 1 / float64(k.Partitions), poisson: k.Poisson,
 				rng:   s.streams.Stream(fmt.Sprintf("arrivals/%s/%d", head.spec.Name, pi)),
 				chunk: s.chunkRecords(head), horizon: spec.Duration,
-				maxRuns: max(256, (1<<18)/k.Partitions),
+				maxRuns: max(256, (1<<18)/k.Partitions), poison: -1,
 			}
 			if s.chunkRecords(head) > 1 {
 				kp.window = spec.Sim.ChunkDelay

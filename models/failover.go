@@ -7,89 +7,126 @@ import (
 	"github.com/flinksim/flinksim/sim"
 )
 
-// Failover and recovery, as Flink restarts a job whose graph is one failover
-// region (any keyBy makes it so): every task is cancelled, in-flight data is
-// dropped, the restart strategy decides the delay (or fails the job), the
-// tasks are redeployed (after a replacement TaskManager starts, if one was
-// lost), each stateful subtask downloads its state from the last completed
-// checkpoint (unless local recovery finds it on a TaskManager that survived),
-// sources rewind to the checkpoint's offsets (or to the start of the retained
-// input when no checkpoint had completed) and the job catches up.
+// Failover and recovery, as Flink's DefaultScheduler restarts tasks: the
+// failover strategy picks the pipelined regions to restart (regions.go);
+// their tasks are cancelled and their in-flight data dropped; the restart
+// strategy decides the delay (or fails the job); the tasks are redeployed
+// (after a replacement TaskManager starts, if theirs was lost); each
+// stateful subtask restores its state from the last completed checkpoint
+// (unless local recovery finds it on a TaskManager that survived) while it
+// is INITIALIZING; the region's sources rewind to the checkpoint's offsets
+// (or to the start of the retained input when no checkpoint had completed)
+// and it catches up. Regions not restarted keep running. Pending
+// checkpoints are aborted (JOB_FAILOVER_REGION, not counted as failures,
+// SchedulerBase.restoreState) and none is triggered until every region
+// runs again.
 
-type jobState uint8
-
-const (
-	jobRunning jobState = iota
-	jobRestarting
-	jobFailed
-)
-
-// stamp tags an event argument with the current execution attempt, so that
-// events of cancelled tasks are ignored.
-func (s *Simulation) stamp(v int64) int64 { return s.attempt<<32 | v }
-
-func (s *Simulation) current(arg int64) (int64, bool) { return arg & (1<<32 - 1), arg>>32 == s.attempt }
-
-// failover fails the job over (a checkpoint failure threshold, a lost
-// TaskManager noticed, ...).
-func (s *Simulation) failover(reason string) {
-	if s.job != jobRunning {
-		return // already failing: merged into the pending restart
+// failover restarts what a failure of the subtasks sts takes down (nil: a
+// global failure, every region). cause names the kind of failure
+// (result.FailureEvent.Cause); failedAt is when it happened, before it was
+// noticed.
+func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*subtask) {
+	if s.failed {
+		return
+	}
+	rs := s.regions
+	if sts != nil {
+		rs = s.failingRegions(sts)
+	}
+	if len(rs) == 0 {
+		return // every task of it is restarting already: nothing to cancel
 	}
 	now := s.eng.Now()
-	s.failures = append(s.failures, result.FailureEvent{At: now, Reason: reason})
+	op := int32(len(s.failures))
+	ev := result.FailureEvent{At: now, Reason: reason, Cause: cause, FailedAt: failedAt, Global: sts == nil}
+	for _, r := range rs {
+		ev.Regions = append(ev.Regions, int(r.id))
+	}
+	s.failures = append(s.failures, ev)
 	s.restarter.notifyFailure(now)
 	if s.trace != nil {
-		s.tracef("job FAILING, every task is cancelled and in-flight data dropped: %s", reason)
+		s.tracef("FAILOVER of %s: its tasks are cancelled and in-flight data dropped: %s", regionsText(s, rs), reason)
 	}
-	s.stopAll(reason)
+	if s.coord != nil && s.coord.running {
+		s.coord.stop("FailoverRegion is restarting: " + reason)
+	}
 	if !s.restarter.canRestart(now) {
-		s.job = jobFailed
-		s.failures[len(s.failures)-1].Final = true
+		s.failed = true
+		s.failures[op].Final = true
+		s.cancel(s.regions, op)
 		if s.trace != nil {
 			s.tracef("job FAILED: the restart strategy (%s) allows no more restarts", s.spec.Restart.Kind)
 		}
 		return
 	}
-	s.job = jobRestarting
+	s.cancel(rs, op)
 	s.restarts++
-	s.downSince = now
 	delay := s.restarter.backoff(now)
+	s.failures[op].RestartDelay = delay
 	if s.trace != nil {
 		s.tracef("job RESTARTING: restart %d after the %s restart delay of %s", s.restarts, s.spec.Restart.Kind, durText(delay))
 	}
-	s.eng.At(sim.Add(now, delay), evRestart, 0, s.stamp(0))
+	s.eng.At(sim.Add(now, delay), evRestart, op, 0)
 }
 
-// stopAll cancels every task and drops what is in flight.
-func (s *Simulation) stopAll(reason string) {
+// regionsText names regions for the trace.
+func regionsText(s *Simulation, rs []*region) string {
+	switch {
+	case len(s.regions) == 1:
+		return "the job's one pipelined region"
+	case len(rs) == len(s.regions):
+		return fmt.Sprintf("all %d pipelined regions", len(rs))
+	case len(rs) == 1:
+		return fmt.Sprintf("pipelined region %d of %d", rs[0].id, len(s.regions))
+	}
+	return fmt.Sprintf("%d of %d pipelined regions", len(rs), len(s.regions))
+}
+
+// setRegionState moves a region on, keeping the job's downtime: the job is
+// down while a region is cancelled and not yet deployed again.
+func (s *Simulation) setRegionState(r *region, to regionState) {
 	now := s.eng.Now()
-	s.attempt++
-	if s.coord != nil {
-		s.coord.stop("The job is failing over: " + reason)
+	wasDown := s.downRegions > 0
+	if r.state == regionRestarting {
+		s.downRegions--
 	}
-	if s.storage != nil {
-		s.storage.cancel(func(*transfer) bool { return true })
+	if to == regionRestarting {
+		s.downRegions++
 	}
-	for _, st := range s.subtasks {
-		s.discardSubtask(st)
-		st.setState(now, stDown)
+	r.state = to
+	switch {
+	case !wasDown && s.downRegions > 0:
+		s.downSince = now
+	case wasDown && s.downRegions == 0:
+		s.downtime += now - s.downSince
 	}
-	for _, e := range s.edges {
-		for _, st := range e.from.task.subtasks {
+}
+
+// cancel cancels the tasks of regions rs for failover op and drops what is
+// in flight in them.
+func (s *Simulation) cancel(rs []*region, op int32) {
+	now := s.eng.Now()
+	for _, r := range rs {
+		r.attempt++
+		r.op = op
+		r.restoring = 0
+		s.setRegionState(r, regionRestarting)
+		in := func(t *transfer) bool { return t.st.region == r }
+		s.storage.cancel(in)
+		for _, st := range r.subtasks {
+			s.discardSubtask(st)
+			st.setState(now, stDown)
 			for _, p := range st.parts {
-				if p.edge == e {
-					s.discardPartition(p)
-				}
+				s.discardPartition(p)
 			}
 		}
-	}
-	for _, st := range s.subtasks {
-		for _, g := range st.gates {
-			g.avail, g.waiters = ring[int32]{}, ring[int32]{}
-			g.floatUsed, g.remoteHeld, g.floatLag = 0, 0, 0
+		for _, st := range r.subtasks {
+			for _, g := range st.gates {
+				g.avail, g.waiters = ring[int32]{}, ring[int32]{}
+				g.floatUsed, g.remoteHeld, g.floatLag = 0, 0, 0
+			}
+			st.readable = 0
 		}
-		st.readable = 0
 	}
 }
 
@@ -140,55 +177,115 @@ func (s *Simulation) restorePoint() *pendingCheckpoint {
 	return s.coord.lastCompleted
 }
 
-// restart is the restart delay ending: redeploy, after replacement
-// TaskManagers have started.
-func (s *Simulation) restart() {
-	now := s.eng.Now()
-	at := now
-	for _, t := range s.tmBack {
-		at = max(at, t)
+// opRegions are the regions failover op still restarts (a later failover
+// may have taken some over).
+func (s *Simulation) opRegions(op int32, state regionState) []*region {
+	var out []*region
+	for _, r := range s.regions {
+		if r.op == op && r.state == state {
+			out = append(out, r)
+		}
 	}
-	s.eng.At(sim.Add(at, s.spec.Recovery.Redeploy), evDeployed, 0, s.stamp(0))
+	return out
 }
 
-// deployed: the tasks run again and restore their state.
-func (s *Simulation) deployed() {
-	p := s.restorePoint()
-	s.restoring = 0
-	s.resetDebloating() // new tasks start at the full buffer size
-	if p == nil {
-		s.restoreSavepoint()
+// restart is failover op's restart delay ending: redeploy, after
+// replacement TaskManagers have started.
+func (s *Simulation) restart(op int32) {
+	rs := s.opRegions(op, regionRestarting)
+	if len(rs) == 0 || s.failed {
+		return
 	}
-	if p != nil {
-		for _, st := range s.subtasks {
-			sub := p.subs[st.id]
-			if sub.stateSize == 0 {
-				continue
-			}
-			local := s.localCopy(st)
-			switch {
-			case local && s.incremental() && sub.replay > 0:
-				// RocksDB opens its local copy; the log is downloaded and replayed
-				s.restoring++
-				s.storage.startDownload(st, p.id, sub.replay, true, false)
-			case local && s.incremental():
-				// RocksDB opens its local checkpoint directory
-			default:
-				s.restoring++
-				t := s.storage.startDownload(st, p.id, float64(sub.stateSize), !s.incremental(), local)
-				t.replay = sub.replay
+	at := s.eng.Now()
+	for _, r := range rs {
+		for _, st := range r.subtasks {
+			if s.tmLost[st.tm] {
+				at = max(at, s.tmBack[st.tm])
 			}
 		}
 	}
+	s.eng.At(sim.Add(at, s.spec.Recovery.Redeploy), evDeployed, op, 0)
+}
+
+// deployed: failover op's tasks are deployed and restore their state
+// (INITIALIZING); for the job this is RUNNING again.
+func (s *Simulation) deployed(op int32) {
+	rs := s.opRegions(op, regionRestarting)
+	if len(rs) == 0 || s.failed {
+		return
+	}
+	now := s.eng.Now()
+	s.failures[op].RunningAt = now
+	p := s.restorePoint()
+	for _, r := range rs {
+		s.setRegionState(r, regionInitializing)
+		s.resetDebloating(r) // new tasks start at the full buffer size
+		r.restoring = 0
+		if p == nil {
+			s.restoreSavepoint(r)
+		} else {
+			s.restoreCheckpoint(r, p)
+		}
+		// The tasks run on the TaskManagers they were deployed to: lost
+		// ones have been replaced.
+		for _, st := range r.subtasks {
+			st.dead = false
+		}
+	}
+	s.clearReplacedTaskManagers()
 	if s.trace != nil {
 		from := "no completed checkpoint: state starts empty"
 		if p != nil {
-			from = fmt.Sprintf("restoring checkpoint %d, %d subtask(s) download their state", p.id, s.restoring)
+			n := 0
+			for _, r := range rs {
+				n += r.restoring
+			}
+			from = fmt.Sprintf("restoring checkpoint %d, %d subtask(s) download their state", p.id, n)
 		}
-		s.tracef("tasks deployed; %s", from)
+		s.tracef("tasks of %s deployed (INITIALIZING); %s", regionsText(s, rs), from)
 	}
-	if s.restoring == 0 {
-		s.restored()
+	for _, r := range rs {
+		if r.restoring == 0 {
+			s.regionRestored(r)
+		}
+	}
+}
+
+// restoreCheckpoint starts region r's state downloads from checkpoint p.
+func (s *Simulation) restoreCheckpoint(r *region, p *pendingCheckpoint) {
+	for _, st := range r.subtasks {
+		sub := p.subs[st.id]
+		if sub.stateSize == 0 {
+			continue
+		}
+		local := s.localCopy(st)
+		switch {
+		case local && s.incremental() && sub.replay > 0:
+			// RocksDB opens its local copy; the log is downloaded and replayed
+			r.restoring++
+			s.storage.startDownload(st, p.id, sub.replay, true, false)
+		case local && s.incremental():
+			// RocksDB opens its local checkpoint directory
+		default:
+			r.restoring++
+			t := s.storage.startDownload(st, p.id, float64(sub.stateSize), !s.incremental(), local)
+			t.replay = sub.replay
+		}
+	}
+}
+
+// clearReplacedTaskManagers forgets lost TaskManagers none of whose tasks
+// is still dead.
+func (s *Simulation) clearReplacedTaskManagers() {
+	for tm, lost := range s.tmLost {
+		if !lost {
+			continue
+		}
+		replaced := true
+		for _, st := range s.subtasks {
+			replaced = replaced && !(st.tm == tm && st.dead)
+		}
+		s.tmLost[tm] = !replaced
 	}
 }
 
@@ -196,14 +293,14 @@ func (s *Simulation) deployed() {
 // savepoint or retained checkpoint (warm state) restores that again:
 // canonical savepoint entries re-inserted, or with a claimed incremental
 // checkpoint its files.
-func (s *Simulation) restoreSavepoint() {
+func (s *Simulation) restoreSavepoint(r *region) {
 	c := s.spec.Checkpointing
 	if c == nil {
 		return
 	}
-	for _, st := range s.subtasks {
+	for _, st := range r.subtasks {
 		if b := s.initialState(st); b > 0 {
-			s.restoring++
+			r.restoring++
 			s.storage.startDownload(st, 0, b, !(c.Claimed && s.incremental()), false)
 		}
 	}
@@ -220,83 +317,4 @@ func (s *Simulation) initialState(st *subtask) float64 {
 func (s *Simulation) localCopy(st *subtask) bool {
 	c := s.spec.Checkpointing
 	return c.LocalBackup && c.LocalRecovery && !s.tmLost[st.tm]
-}
-
-// restored: every subtask has its state; sources rewind and the job runs.
-func (s *Simulation) restored() {
-	now := s.eng.Now()
-	p := s.restorePoint()
-	replayed := s.replayed
-	for i, kp := range s.kafka {
-		off := int64(0)
-		if p != nil {
-			off = p.offsets[i]
-		}
-		s.replayed += kp.read - off
-		kp.rewind(off)
-	}
-	for _, st := range s.subtasks {
-		for pos := range st.ops {
-			st.ops[pos].stateRecs = 0
-			if p != nil && p.subs[st.id].stateRecs != nil {
-				st.ops[pos].stateRecs = p.subs[st.id].stateRecs[pos]
-			}
-		}
-		st.sinkPos = 0
-		if p != nil {
-			st.sinkPos = p.subs[st.id].sinkWritten
-		}
-		if st.lsm != nil {
-			// The restored DB: its files are the checkpoint's, shared with
-			// the next incremental checkpoint; compaction starts afresh.
-			*st.lsm = lsmState{}
-			if p != nil {
-				st.lsm.sst = p.subs[st.id].sst
-			}
-		}
-		st.dead = false
-		st.setState(now, stIdle)
-	}
-	if p != nil {
-		// Unaligned checkpoints restore their in-flight data first.
-		for _, cs := range p.channelState {
-			s.restoreChannel(cs.c, cs.chunk)
-		}
-	}
-	s.startChangelogs()
-	clear(s.tmLost)
-	clear(s.tmBack)
-	var id int64
-	if p != nil {
-		id = p.id
-	}
-	if s.coord != nil {
-		s.coord.restored = append(s.coord.restored, result.RestoreStats{ID: id, At: now, Down: now - s.downSince})
-	}
-	s.downtime += now - s.downSince
-	if s.trace != nil {
-		from := "no checkpoint: sources rewound to the start of the retained input"
-		if p != nil {
-			from = fmt.Sprintf("checkpoint %d: sources rewound to its offsets", id)
-		}
-		s.tracef("job RUNNING again from %s, %d records to read again; down for %s", from, s.replayed-replayed, now-s.downSince)
-	}
-	s.job = jobRunning
-	if s.coord != nil {
-		s.coord.start()
-	}
-	for _, st := range s.subtasks {
-		s.markReady(st)
-	}
-}
-
-// restoreChannel puts persisted in-flight records back into a channel.
-func (s *Simulation) restoreChannel(c *channel, ch Chunk) {
-	e := c.src.edge
-	e.restored += ch.Records
-	ch.Buffers = int32(max(1, (ch.Bytes+s.spec.Network.SegmentSize-1)/s.spec.Network.SegmentSize))
-	c.src.addSend(c, ch.Buffers, int32(s.spec.Network.MaxBuffersPerChannel))
-	c.inflight += ch.Records
-	c.q.Push(ch)
-	s.finished(c)
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
@@ -25,7 +26,7 @@ func (s *Simulation) scheduleFailures() {
 			if f.Checkpoint == 0 {
 				s.eng.At(f.At, evFailure, int32(i), 0)
 			}
-		case FailStorageSlowdown, FailStorageOutage:
+		case FailStorageSlowdown, FailStorageOutage, FailKafkaOutage, FailSinkOutage:
 			s.eng.At(f.At, evFailure, int32(i), 0)
 			s.eng.At(sim.Add(f.At, f.For), evFailure, int32(i), 1)
 		}
@@ -62,6 +63,8 @@ func (s *Simulation) injectFailure(i int, end int64) {
 		default:
 			s.coord.failNext = append(s.coord.failNext, i)
 		}
+	case FailKafkaOutage, FailSinkOutage:
+		s.outageEdge(i, end == 1)
 	case FailStorageSlowdown, FailStorageOutage:
 		if s.coord == nil {
 			return
@@ -92,15 +95,18 @@ func (s *Simulation) failCheckpointInjected(i int, id int64) {
 	s.coord.fail(id, result.FailureInjected, true)
 }
 
-// loseTaskManager kills a TaskManager now; the job fails over when the
-// loss is noticed (detectionDelay). It reports whether the TaskManager was
-// running (a job restarting has none to lose).
+// loseTaskManager kills a TaskManager now; the regions with tasks on it
+// fail over when the loss is noticed (detectionDelay), and no task is
+// deployed to it until its replacement has started. It reports whether the
+// loss took effect (not when the job has failed or the TaskManager is
+// already lost).
 func (s *Simulation) loseTaskManager(tm int, how Detection) bool {
-	if s.job != jobRunning || tm < 0 || tm >= s.totalTMs || s.tmLost[tm] {
+	if s.failed || tm < 0 || tm >= s.totalTMs || s.tmLost[tm] {
 		return false
 	}
 	now := s.eng.Now()
 	s.tmLost[tm] = true
+	s.tmLostAt[tm] = now
 	s.tmBack[tm] = sim.Add(now, s.spec.Recovery.TaskManagerStart)
 	for _, st := range s.subtasks {
 		if st.tm == tm {
@@ -108,17 +114,32 @@ func (s *Simulation) loseTaskManager(tm int, how Detection) bool {
 			st.setState(now, stDown)
 		}
 	}
-	if s.storage != nil {
-		s.storage.cancel(func(t *transfer) bool { return t.st.tm == tm })
-	}
+	s.storage.cancel(func(t *transfer) bool { return t.st.tm == tm })
 	s.tmHow[tm] = how
 	delay, why := s.detectionDelay(how)
 	if s.trace != nil {
 		s.tracef("TaskManager %d lost (%s): its tasks stop; the JobManager notices %s, a replacement is ready after %s",
 			tm, how, why, s.spec.Recovery.TaskManagerStart)
 	}
-	s.eng.At(sim.Add(now, delay), evDetect, int32(tm), s.stamp(0))
+	s.eng.At(sim.Add(now, delay), evDetect, int32(tm), int64(now))
 	return true
+}
+
+// detected: the loss of TaskManager tm at lostAt is noticed; the regions
+// of its tasks fail over (unless a failover has redeployed them already).
+func (s *Simulation) detected(tm int, lostAt int64) {
+	if !s.tmLost[tm] || int64(s.tmLostAt[tm]) != lostAt {
+		return
+	}
+	var dead []*subtask
+	for _, st := range s.subtasks {
+		if st.tm == tm && st.dead {
+			dead = append(dead, st)
+		}
+	}
+	if len(dead) > 0 {
+		s.failover("TaskManager "+strconv.Itoa(tm)+" lost ("+s.tmHow[tm].noticed()+")", CauseTaskManager, s.tmLostAt[tm], dead)
+	}
 }
 
 // noticed is what the failure says, as Flink's messages do

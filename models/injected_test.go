@@ -77,7 +77,7 @@ func TestInjectedCheckpointFailures(t *testing.T) {
 
 // TestInjectedFailuresThatChangeNothing are counted as due but not as taking
 // effect: a checkpoint failure or a storage slowdown without checkpointing,
-// and a TaskManager lost again while the job restarts.
+// and a TaskManager lost again before its replacement has started.
 func TestInjectedFailuresThatChangeNothing(t *testing.T) {
 	spec := recoveryJob(1000, 2000, 100*sim.Second)
 	spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, At: 110 * sim.Second, TaskManager: 0})
@@ -89,7 +89,7 @@ func TestInjectedFailuresThatChangeNothing(t *testing.T) {
 	spec.Checkpointing = nil
 	spec.Failures = []Failure{{Kind: FailCheckpoint, At: 50 * sim.Second}, {Kind: FailStorageSlowdown, At: 60 * sim.Second, For: sim.Second, Factor: 2}}
 	_, res = runWith(t, spec)
-	want = []result.InjectedFailureSummary{{Kind: "checkpoint-failure", Due: 1, TookEffect: 0}, {Kind: "storage-slowdown", Due: 1, TookEffect: 0}}
+	want = []result.InjectedFailureSummary{{Kind: "checkpoint-failure", Due: 1, TookEffect: 0}, {Kind: "storage-slowdown", Due: 1, TookEffect: 0, FromS: 60, UntilS: 61}}
 	if got := res.Summary.InjectedFailures; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("without checkpointing: injected_failures %+v, want %+v", got, want)
 	}

@@ -47,6 +47,8 @@ type kafkaPartition struct {
 	readAll  int64 // records read in all, replays included
 	retained int64 // offset from which read records are kept for replay
 	keepRead bool  // keep read records (the job can fail over)
+	poison   int64 // offset of a record that fails its reader (-1: none; outages.go)
+	poisonBy int   // the injected failure that put it there
 	maxRuns  int
 }
 

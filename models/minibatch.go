@@ -30,7 +30,7 @@ func (s *Simulation) batchIn(st *subtask, pos int, n int64) {
 	piece.Records, piece.Bytes = n, n*rt.spec.RecordSize
 	mb := rt.spec.MiniBatch
 	if op.batch.Records == 0 && mb.Interval > 0 {
-		s.eng.Arm(st.batchTimer, sim.Add(s.eng.Now(), mb.Interval), evBatchFlush, st.id, s.stamp(0))
+		s.eng.Arm(st.batchTimer, sim.Add(s.eng.Now(), mb.Interval), evBatchFlush, st.id, stamp(st, 0))
 	}
 	op.batch.Absorb(&piece)
 	for mb.Size > 0 && op.batch.Records >= mb.Size {
@@ -73,7 +73,7 @@ func (s *Simulation) emitBatch(st *subtask, pos int, n int64) {
 	}
 	s.eng.Disarm(st.batchTimer)
 	if op.batch.Records > 0 && rt.spec.MiniBatch.Interval > 0 {
-		s.eng.Arm(st.batchTimer, sim.Add(s.eng.Now(), rt.spec.MiniBatch.Interval), evBatchFlush, st.id, s.stamp(0))
+		s.eng.Arm(st.batchTimer, sim.Add(s.eng.Now(), rt.spec.MiniBatch.Interval), evBatchFlush, st.id, stamp(st, 0))
 	}
 }
 

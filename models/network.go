@@ -297,7 +297,7 @@ func (s *Simulation) deliver(c *channel) {
 	if lat > 0 {
 		// On the wire for the network latency (evArrive).
 		c.transit += int32(k)
-		s.eng.After(lat, evArrive, c.gid, s.stamp(k))
+		s.eng.After(lat, evArrive, c.gid, stamp(p.owner, k))
 	} else {
 		s.notifyReadable(c, sent) // a barrier carries no records but must be read too
 	}
@@ -441,7 +441,7 @@ func (s *Simulation) release(c *channel, b int32) {
 		// The credit reaches the sender a network latency later.
 		c.creditLag += b - f
 		g.floatLag += f
-		s.eng.After(lat, evCredit, c.gid, s.stamp(int64(b-f)<<16|int64(f)))
+		s.eng.After(lat, evCredit, c.gid, stamp(c.src.owner, int64(b-f)<<16|int64(f)))
 		return
 	}
 	if f > 0 {

@@ -263,7 +263,7 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 	case result.MetricRestarts:
 		return float64(s.restarts)
 	case result.MetricDowntime:
-		if s.job == jobRunning {
+		if s.downRegions == 0 {
 			return 0
 		}
 		return float64(now-s.downSince) / float64(sim.Millisecond)

@@ -141,6 +141,7 @@ type subtask struct {
 	ck            taskCkpt
 	syncing       int64 // the checkpoint whose sync phase is running
 	dead          bool  // its TaskManager is lost
+	region        *region
 	inputChannels int
 	discarded     int64 // records dropped from its input by failovers
 	// Sinks: the position in the subtask's output stream (rewound on a

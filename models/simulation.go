@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime/debug"
-	"strconv"
 
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
@@ -34,6 +33,7 @@ const (
 	evArrive                         // chunks on a remote channel (Actor) reach the receiver
 	evCredit                         // credits of a remote channel (Actor) reach the sender
 	evMaterialize                    // a changelog backend's periodic materialization of subtask Actor
+	evTaskFailure                    // subtask Actor fails for injected failure Arg (stamped; outages.go)
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -68,15 +68,18 @@ type Simulation struct {
 	storage    *storage
 	restarter  restarter
 	failRng    *rand.Rand
-	job        jobState
-	attempt    int64 // execution attempt: events of earlier ones are ignored
-	restarts   int
-	failures   []result.FailureEvent
+	regions     []*region // pipelined regions (regions.go)
+	downRegions int       // regions cancelled and not yet deployed again
+	failed      bool      // the restart strategy gave up: the job is FAILED
+	outageOn    []bool    // by index in spec.Failures: an outage in progress
+	outages     int       // outages in progress
+	restarts    int
+	failures    []result.FailureEvent // every failover; a restart's events carry its index
 	injected   []result.InjectedFailureSummary // by index in spec.Failures
 	tmLost     []bool
 	tmBack     []sim.Time  // when a lost TaskManager's replacement is ready
 	tmHow      []Detection // how each lost TaskManager is noticed
-	restoring  int         // state downloads still running
+	tmLostAt   []sim.Time  // when each lost TaskManager was lost
 	downSince  sim.Time
 	downtime   sim.Time
 	duplicated int64 // records sinks wrote again after a restore
@@ -109,8 +112,11 @@ func New(spec Spec) (*Simulation, error) {
 	s.tmLost = make([]bool, s.totalTMs)
 	s.tmBack = make([]sim.Time, s.totalTMs)
 	s.tmHow = make([]Detection, s.totalTMs)
+	s.tmLostAt = make([]sim.Time, s.totalTMs)
 	s.failRng = s.streams.Stream("failures")
 	s.injected = make([]result.InjectedFailureSummary, len(spec.Failures))
+	s.outageOn = make([]bool, len(spec.Failures))
+	s.placePoison()
 	for i, f := range spec.Failures {
 		s.injected[i].Kind = f.Kind.String()
 	}
@@ -146,7 +152,7 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 		s.coord.start()
 	}
 	s.storage.reschedule() // the resources' first sample
-	s.startChangelogs()
+	s.startChangelogs(s.subtasks)
 	s.claimRestoredState()
 	s.scheduleFailures()
 	s.scheduleKeyPhases()
@@ -186,6 +192,8 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 	switch ev.Kind {
 	case evStepDone, evSyncDone, evBatchFlush, evSourceWake, evFlush, evGather:
 		s.handleSubtask(ev)
+	case evTaskFailure:
+		s.taskFailure(s.subtasks[ev.Actor], ev.Arg)
 	case evCkptTrigger:
 		s.coord.onTrigger()
 	case evCkptTimeout:
@@ -205,12 +213,12 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 	case evDebloat:
 		s.debloat()
 	case evMaterialize:
-		if _, ok := s.current(ev.Arg); ok {
-			s.materialize(s.subtasks[ev.Actor])
+		if st := s.subtasks[ev.Actor]; isCurrent(st, ev.Arg) {
+			s.materialize(st)
 		}
 	case evArrive, evCredit:
-		if v, ok := s.current(ev.Arg); ok {
-			c := s.remote[ev.Actor]
+		c := s.remote[ev.Actor]
+		if v, ok := current(c.src.owner, ev.Arg); ok {
 			if ev.Kind == evArrive {
 				s.arrive(c, int32(v))
 			} else {
@@ -239,13 +247,13 @@ func (s *Simulation) handleSubtask(ev sim.Event) {
 	st := s.subtasks[ev.Actor]
 	switch ev.Kind {
 	case evStepDone:
-		if _, ok := s.current(ev.Arg); !ok || st.dead {
+		if !isCurrent(st, ev.Arg) || st.dead {
 			return // the task was cancelled
 		}
 		s.finishStep(st)
 		s.markReady(st)
 	case evSyncDone:
-		id, ok := s.current(ev.Arg)
+		id, ok := current(st, ev.Arg)
 		if !ok || st.dead || st.syncing != id {
 			return
 		}
@@ -255,7 +263,7 @@ func (s *Simulation) handleSubtask(ev sim.Event) {
 		}
 		s.markReady(st)
 	case evBatchFlush:
-		if _, ok := s.current(ev.Arg); ok && !st.dead {
+		if isCurrent(st, ev.Arg) && !st.dead {
 			s.flushBatch(st)
 		}
 	case evSourceWake:
@@ -268,20 +276,17 @@ func (s *Simulation) handleSubtask(ev sim.Event) {
 	}
 }
 
-// handleRecovery moves a failover on: the restart delay is over, the tasks
-// are deployed, or a lost TaskManager is noticed. Events of an earlier
-// attempt are ignored.
+// handleRecovery moves a failover on (Actor: its index): the restart delay
+// is over, the tasks are deployed; or a lost TaskManager (Actor) is
+// noticed.
 func (s *Simulation) handleRecovery(ev sim.Event) {
-	if _, ok := s.current(ev.Arg); !ok {
-		return
-	}
 	switch ev.Kind {
 	case evRestart:
-		s.restart()
+		s.restart(ev.Actor)
 	case evDeployed:
-		s.deployed()
+		s.deployed(ev.Actor)
 	case evDetect:
-		s.failover("TaskManager " + strconv.Itoa(int(ev.Actor)) + " lost (" + s.tmHow[ev.Actor].noticed() + ")")
+		s.detected(int(ev.Actor), ev.Arg)
 	}
 }
 

@@ -90,7 +90,7 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 		st.busy = true
 		st.syncing = p.id
 		st.setState(now, stBusy)
-		s.eng.After(d, evSyncDone, st.id, s.stamp(p.id))
+		s.eng.After(d, evSyncDone, st.id, stamp(st, p.id))
 		return
 	}
 	s.afterSync(st, p)

@@ -312,8 +312,33 @@ func (d Detection) String() string {
 	return [...]string{"process-exit", "unreachable", "hang"}[d]
 }
 
+// FailoverStrategy is jobmanager.execution.failover-strategy: what a task
+// failure restarts.
+type FailoverStrategy uint8
+
+const (
+	// FailoverRegion restarts the pipelined regions of the failed tasks
+	// (RestartPipelinedRegionFailoverStrategy; Flink's default).
+	FailoverRegion FailoverStrategy = iota
+	// FailoverFull restarts every task (RestartAllFailoverStrategy).
+	FailoverFull
+)
+
+func (f FailoverStrategy) String() string { return [...]string{"region", "full"}[f] }
+
+// Causes of a failover, as result.FailureEvent.Cause names them.
+const (
+	CauseTaskManager  = "taskmanager-loss"    // a lost TaskManager noticed
+	CauseCheckpoints  = "checkpoint-failures" // more failed checkpoints than tolerated: a global failover
+	CauseKafkaOutage  = "kafka-outage"        // a source failed while the Kafka cluster is down
+	CauseSinkOutage   = "sink-outage"         // a sink failed while its external system is down
+	CausePoisonRecord = "poison-record"       // a record that fails the task processing it
+)
+
 // Recovery holds the times a failover takes besides the restart delay.
 type Recovery struct {
+	// FailoverStrategy is jobmanager.execution.failover-strategy.
+	FailoverStrategy FailoverStrategy
 	HeartbeatTimeout sim.Time // heartbeat.timeout: a hung TaskManager is noticed after it
 	// HeartbeatInterval and RPCFailureThreshold are heartbeat.interval and
 	// heartbeat.rpc-failure-threshold: an unreachable TaskManager is noticed
@@ -332,10 +357,13 @@ const (
 	FailCheckpoint                         // fail a checkpoint: the newest in flight at At (else the next triggered), or the upload of checkpoint ID
 	FailStorageSlowdown                    // storage runs Factor× slower in [At, At+For)
 	FailStorageOutage                      // storage does not move bytes in [At, At+For)
+	FailKafkaOutage                        // the Kafka cluster is down in [At, At+For): sources fail FailsAfter after they start
+	FailSinkOutage                         // the sinks' external system is down in [At, At+For): sinks fail FailsAfter after they start
+	FailPoisonRecord                       // the record at Offset of Source's Partition fails the task that reads it
 )
 
 func (k FailureKind) String() string {
-	return [...]string{"taskmanager-loss", "checkpoint-failure", "storage-slowdown", "storage-outage"}[k]
+	return [...]string{"taskmanager-loss", "checkpoint-failure", "storage-slowdown", "storage-outage", "kafka-outage", "sink-outage", "poison-record"}[k]
 }
 
 // Failure is one injected failure.
@@ -349,4 +377,11 @@ type Failure struct {
 	Checkpoint int64
 	For        sim.Time
 	Factor     float64
+	// FailsAfter is how long a task touching a system that is down runs
+	// before its client gives up (kafka-outage, sink-outage).
+	FailsAfter sim.Time
+	// Source, Partition and Offset place a poison record.
+	Source    string
+	Partition int
+	Offset    int64
 }

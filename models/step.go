@@ -20,7 +20,7 @@ import (
 // before every record.
 func (s *Simulation) tryStart(st *subtask) {
 	now := s.eng.Now()
-	if st.dead || s.job != jobRunning {
+	if st.dead || st.region.state != regionRunning {
 		return
 	}
 	if st.stalled > 0 && !s.unpark(st) {
@@ -42,6 +42,15 @@ func (s *Simulation) tryStart(st *subtask) {
 			st.setState(now, stBackPressured)
 			return
 		}
+		if s.outageBlocks(st) {
+			// A source reads nothing; a sink's write does not return.
+			if st.t.nodes[0].spec.Kind == KindSource {
+				st.setState(now, stIdle)
+			} else {
+				st.setState(now, stBusy)
+			}
+			return
+		}
 		took, blocked := s.takeInput(st)
 		if !took {
 			switch {
@@ -56,7 +65,7 @@ func (s *Simulation) tryStart(st *subtask) {
 		st.busy = true
 		d := s.process(st)
 		if d > 0 {
-			s.eng.After(d, evStepDone, st.id, s.stamp(0))
+			s.eng.After(d, evStepDone, st.id, stamp(st, 0))
 			return
 		}
 		s.finishStep(st)
@@ -380,7 +389,11 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	n := len(st.splits)
 	for k := 0; k < n && want > 0; k++ {
 		p := st.splits[(st.nextSplit+k)%n]
+		from := p.read
 		want -= p.take(want, head.spec.RecordSize, &st.cur)
+		if p.poison >= 0 {
+			s.readPoison(st, p, from)
+		}
 	}
 	st.nextSplit = (st.nextSplit + 1) % n
 	s.countNet(st.tm, resIn, float64(st.cur.Bytes)) // read from Kafka over the network

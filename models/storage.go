@@ -324,9 +324,10 @@ func (s *Simulation) transferDone(t *transfer) {
 			s.storage.startDownload(t.st, t.ckpt, t.replay, true, false)
 			return
 		}
-		s.restoring--
-		if s.restoring == 0 && s.job == jobRestarting {
-			s.restored()
+		r := t.st.region
+		r.restoring--
+		if r.restoring == 0 && r.state == regionInitializing {
+			s.regionRestored(r)
 		}
 		return
 	}

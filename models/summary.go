@@ -1,6 +1,8 @@
 package models
 
 import (
+	"slices"
+
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
@@ -70,7 +72,14 @@ func (r *recorder) result() *result.Result {
 	res.Failovers = s.failures
 	if len(s.injected) > 0 {
 		res.Summary.InjectedFailures = append([]result.InjectedFailureSummary(nil), s.injected...)
+		for i, f := range s.spec.Failures {
+			if f.For > 0 {
+				res.Summary.InjectedFailures[i].FromS = f.At.Seconds()
+				res.Summary.InjectedFailures[i].UntilS = sim.Add(f.At, f.For).Seconds()
+			}
+		}
 	}
+	res.Summary.Restarts = s.restartSummary()
 	res.Capacity = capacity
 	return res
 }
@@ -143,6 +152,44 @@ func (s *Simulation) recordCounts() result.RecordCounts {
 	return rc
 }
 
+// restartSummary is summary.json's restarts section (nil without a
+// failover).
+func (s *Simulation) restartSummary() *result.RestartSummary {
+	if len(s.failures) == 0 {
+		return nil
+	}
+	rs := &result.RestartSummary{Restarts: s.restarts, DowntimeS: s.downtimeSoFar().Seconds(), Replayed: s.replayed,
+		Duplicated: s.duplicated, JobFailed: s.failed}
+	for _, f := range s.failures {
+		fs := result.FailoverSummary{Cause: f.Cause, Reason: f.Reason, FailedAtS: f.FailedAt.Seconds(), DetectedAtS: f.At.Seconds(),
+			DetectionDelay: (f.At - f.FailedAt).Seconds(), Regions: f.Regions, RegionsTotal: len(s.regions), Global: f.Global,
+			RestartDelay: f.RestartDelay.Seconds(), DownS: -1, RestoreS: -1, Replayed: f.Replayed, JobFailed: f.Final}
+		if f.RunningAt > 0 {
+			fs.DownS = (f.RunningAt - f.At).Seconds()
+		}
+		if f.RestoredAt > 0 {
+			fs.RestoreS = (f.RestoredAt - f.RunningAt).Seconds()
+			rs.RestoreS += fs.RestoreS
+		}
+		rs.Failovers = append(rs.Failovers, fs)
+		k := slices.IndexFunc(rs.ByCause, func(c result.CauseCount) bool { return c.Cause == f.Cause })
+		if k < 0 {
+			k = len(rs.ByCause)
+			rs.ByCause = append(rs.ByCause, result.CauseCount{Cause: f.Cause})
+		}
+		rs.ByCause[k].Count++
+	}
+	return rs
+}
+
+// downtimeSoFar is the job's downtime, an outage in progress included.
+func (s *Simulation) downtimeSoFar() sim.Time {
+	if s.downRegions > 0 {
+		return s.downtime + s.eng.Now() - s.downSince
+	}
+	return s.downtime
+}
+
 // checkpointSummary builds the checkpoints section from the run's history.
 func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSummary {
 	c := s.coord
@@ -151,7 +198,7 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 	}
 	cs := &result.CheckpointSummary{IntervalS: s.spec.Checkpointing.Interval.Seconds(), TimeoutS: s.spec.Checkpointing.Timeout.Seconds(), Completed: c.completed,
 		Failed: c.failed, Expired: c.expired, Restarts: s.restarts, Duplicated: s.duplicated,
-		Replayed: s.replayed, DowntimeS: s.downtime.Seconds(), JobFailed: s.job == jobFailed}
+		Replayed: s.replayed, DowntimeS: s.downtimeSoFar().Seconds(), JobFailed: s.failed}
 	var durations []float64
 	for _, h := range c.history {
 		if h.Status == "COMPLETED" {
@@ -175,9 +222,6 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 		if r.ID == 0 {
 			cs.RestartsFromStart++
 		}
-	}
-	if s.job == jobRestarting {
-		cs.DowntimeS += (s.eng.Now() - s.downSince).Seconds()
 	}
 	return cs
 }

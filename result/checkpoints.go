@@ -61,11 +61,24 @@ type RestoreStats struct {
 	Down sim.Time // how long the job was down
 }
 
-// FailureEvent is one failover of the job.
+// FailureEvent is one failover: a failure noticed, the pipelined regions it
+// restarts and how far their restart got.
 type FailureEvent struct {
-	At     sim.Time
-	Reason string
-	Final  bool // the restart strategy gave up: the job failed
+	At       sim.Time // the failure noticed: the failover starts
+	Reason   string   // Flink's message
+	Final    bool     // the restart strategy gave up: the job failed
+	Cause    string   // taskmanager-loss, checkpoint-failures, kafka-outage, sink-outage, poison-record
+	FailedAt sim.Time // when it happened (At minus the detection delay)
+	// Regions are the pipelined regions restarted, by index; Global: every
+	// region, as a global failure does.
+	Regions      []int
+	Global       bool
+	RestartDelay sim.Time // the restart strategy's delay
+	// RunningAt is when the tasks were deployed again (the job RUNNING, the
+	// tasks INITIALIZING: restoring), RestoredAt when they all run; 0: not
+	// reached (the run ended, or another failover took over).
+	RunningAt, RestoredAt sim.Time
+	Replayed              int64 // records the restarted sources read again
 }
 
 // CheckpointSummary is summary.json's "checkpoints" section.

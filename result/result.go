@@ -55,6 +55,56 @@ type Summary struct {
 	// InjectedFailures is each of the scenario's failures, in order: how
 	// often it came due and how often it took effect.
 	InjectedFailures []InjectedFailureSummary `json:"injected_failures,omitempty"`
+	// Restarts is present when the job failed over: every failover, and
+	// totals.
+	Restarts *RestartSummary `json:"restarts,omitempty"`
+}
+
+// RestartSummary is summary.json's "restarts" section.
+type RestartSummary struct {
+	Restarts int          `json:"restarts"` // Flink's numRestarts: every failover the strategy allowed
+	ByCause  []CauseCount `json:"by_cause"` // failovers per cause, in order of first occurrence
+	// DowntimeS is the time some pipelined region was cancelled and not yet
+	// deployed again; RestoreS the time restarted tasks spent INITIALIZING
+	// (restoring state) after that, summed over failovers.
+	DowntimeS  float64           `json:"downtime_s"`
+	RestoreS   float64           `json:"restore_s"`
+	Replayed   int64             `json:"records_replayed"`
+	Duplicated int64             `json:"records_duplicated"`
+	JobFailed  bool              `json:"job_failed"` // the restart strategy gave up
+	Failovers  []FailoverSummary `json:"failovers"`
+}
+
+// CauseCount is how many failovers a cause brought.
+type CauseCount struct {
+	Cause string `json:"cause"`
+	Count int    `json:"count"`
+}
+
+// FailoverSummary is one failover. Times are seconds from the start; a
+// phase not reached by the end of the run (or taken over by a later
+// failover) is -1.
+type FailoverSummary struct {
+	Cause  string `json:"cause"`
+	Reason string `json:"reason"` // Flink's message
+	// FailedAtS is when the failure happened, DetectedAtS when the JobManager
+	// noticed it (the failover starts; a lost TaskManager's detection).
+	FailedAtS      float64 `json:"failed_at_s"`
+	DetectedAtS    float64 `json:"detected_at_s"`
+	DetectionDelay float64 `json:"detection_delay_s"`
+	// Regions are the pipelined regions restarted, of RegionsTotal; Global:
+	// a global failover (every region).
+	Regions      []int   `json:"regions"`
+	RegionsTotal int     `json:"regions_total"`
+	Global       bool    `json:"global"`
+	RestartDelay float64 `json:"restart_delay_s"` // from the restart strategy
+	// DownS is from the failover until its tasks are deployed again (the
+	// restart delay, a replacement TaskManager, the redeploy); RestoreS is
+	// their INITIALIZING time, restoring state.
+	DownS     float64 `json:"down_s"`
+	RestoreS  float64 `json:"restore_s"`
+	Replayed  int64   `json:"records_replayed"` // read again by the restarted sources
+	JobFailed bool    `json:"job_failed"`       // the restart strategy gave up here
 }
 
 // RecordCounts accounts for every record, so that they balance exactly:
@@ -129,12 +179,19 @@ type EngineSummary struct {
 // InjectedFailureSummary is one of the scenario's injected failures: how
 // often it came due within the run and how often it took effect (a
 // TaskManager that was running was lost, a checkpoint failed, the storage
-// slowed down). A TaskManager loss while the job restarts, or a storage
-// episode without checkpointing, changes nothing.
+// slowed down). A TaskManager loss after the job failed or of one already
+// lost, or a storage episode without checkpointing, changes nothing. An
+// outage of Kafka or of the sinks' system is due once and takes effect each
+// time it fails a task; a poison record is due each time it is read and
+// takes effect each time it fails its reader.
 type InjectedFailureSummary struct {
 	Kind       string `json:"kind"`
 	Due        int    `json:"due"`
 	TookEffect int    `json:"took_effect"`
+	// FromS and UntilS bound an episode (an outage, a slowdown), in seconds
+	// from the start.
+	FromS  float64 `json:"from_s,omitempty"`
+	UntilS float64 `json:"until_s,omitempty"`
 }
 
 // Backpressure status as Flink's web UI grades backPressuredTimeMsPerSecond:

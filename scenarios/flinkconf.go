@@ -128,6 +128,8 @@ var flinkOptions = []flinkOption{
 	{Key: "restart-strategy.exponential-delay.reset-backoff-threshold", Default: "1 h", parse: positiveMs, format: flinkDuration, Doc: "A failure this long after the last restart starts over from the initial delay."},
 	{Key: "restart-strategy.exponential-delay.jitter-factor", Default: "0.1", parse: floatBetween(0, 1), Doc: "Random ± fraction of each delay."},
 	{Key: "restart-strategy.exponential-delay.attempts-before-reset-backoff", Default: "2147483647", parse: intRange(1, math.MaxInt32), Doc: "Restarts allowed before the backoff resets."},
+	{Key: "jobmanager.execution.failover-strategy", Default: "region", parse: enum("region", "full"),
+		Doc: "What a task failure restarts: region, its pipelined regions (RestartPipelinedRegionFailoverStrategy), or full, every task (FailoverStrategyFactoryLoader)."},
 	{Key: "heartbeat.timeout", Default: "50 s", parse: positiveMs, format: flinkDuration,
 		Doc: "A TaskManager that hangs (alive, silent) is declared lost after this."},
 	{Key: "heartbeat.interval", Default: "10 s", parse: positiveMs, format: flinkDuration,

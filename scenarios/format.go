@@ -21,7 +21,7 @@ type Scenario struct {
 	CheckpointStorage *CheckpointStorage `yaml:"checkpoint-storage,omitempty" jsonschema_description:"Where checkpoints go and how fast (with checkpointing on)."`
 	StateBackend      *StateBackend      `yaml:"state-backend,omitempty" jsonschema_description:"How long snapshots take beyond the upload (with checkpointing on)."`
 	Recovery          *RecoverySpec      `yaml:"recovery,omitempty" jsonschema_description:"How long a failover takes beyond the restart delay."`
-	Failures          []FailureSpec      `yaml:"failures,omitempty" jsonschema_description:"Failures to inject: taskmanager-loss, checkpoint-failure, storage-slowdown, storage-outage."`
+	Failures          []FailureSpec      `yaml:"failures,omitempty" jsonschema_description:"Failures to inject: taskmanager-loss, checkpoint-failure, storage-slowdown, storage-outage, kafka-outage, sink-outage, poison-record."`
 	Variants          []Variant          `yaml:"variants,omitempty" jsonschema_description:"Named sets of overrides, run beside the base scenario and compared."`
 	Sweep             *SweepSpec         `yaml:"sweep,omitempty" jsonschema_description:"The grid flinksim sweep runs when no --grid is given."`
 }
@@ -58,6 +58,21 @@ type FailureSpec struct {
 	CheckpointFailure *CheckpointFailure `yaml:"checkpoint-failure,omitempty" jsonschema_description:"Fail the upload of a checkpoint: the one pending at a time, or checkpoint number N."`
 	StorageSlowdown   *StorageEpisode    `yaml:"storage-slowdown,omitempty" jsonschema_description:"The checkpoint storage runs factor times slower for a while."`
 	StorageOutage     *StorageEpisode    `yaml:"storage-outage,omitempty" jsonschema_description:"The checkpoint storage moves no bytes for a while."`
+	KafkaOutage       *SystemOutage      `yaml:"kafka-outage,omitempty" jsonschema_description:"The Kafka cluster is down for a while: sources read nothing, and each fails fails-after once it runs, again after every restart, until the outage is over."`
+	SinkOutage        *SystemOutage      `yaml:"sink-outage,omitempty" jsonschema_description:"The sinks' external system (a database, an API, Kafka) is down for a while: writes do not return, and each sink fails fails-after once it runs, again after every restart, until the outage is over."`
+	PoisonRecord      *PoisonRecord      `yaml:"poison-record,omitempty" jsonschema_description:"A record that fails the task that reads it, every time it does: the job restarts, replays and fails again until the restart strategy gives up."`
+}
+
+type SystemOutage struct {
+	At         Duration  `yaml:"at" jsonschema_description:"When it starts."`
+	For        Duration  `yaml:"for" jsonschema_description:"How long it lasts."`
+	FailsAfter *Duration `yaml:"fails-after,omitempty" jsonschema_description:"How long a task touching the system runs before its client gives up and the task fails. Default 60s: Kafka's clients' default.api.timeout.ms and max.block.ms."`
+}
+
+type PoisonRecord struct {
+	Source    string `yaml:"source" jsonschema_description:"The source (its name) whose topic holds it."`
+	Partition int    `yaml:"partition" jsonschema_description:"The topic partition (0-based)."`
+	Offset    int64  `yaml:"offset" jsonschema_description:"Its offset in the partition (records from 0, an initial backlog's first)."`
 }
 
 type TaskManagerLoss struct {

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/sim"
@@ -212,7 +213,51 @@ func (r *resolver) failures(checkpointing bool) {
 			if f.StorageOutage != nil && e.Factor != nil {
 				d.at(p+".factor", "an outage moves nothing; factor is for storage-slowdown")
 			}
+		case f.KafkaOutage != nil, f.SinkOutage != nil:
+			o, p := f.KafkaOutage, path+".kafka-outage"
+			if o == nil {
+				o, p = f.SinkOutage, path+".sink-outage"
+			}
+			if o.For <= 0 {
+				d.at(p+".for", "must be more than 0s")
+			}
+			if o.FailsAfter == nil {
+				o.FailsAfter = ptr(Duration(defaultClientTimeout))
+			} else if *o.FailsAfter < 0 {
+				d.at(p+".fails-after", "must be 0s or more")
+			}
+		case f.PoisonRecord != nil:
+			r.poisonRecord(f.PoisonRecord, path+".poison-record")
 		}
+	}
+}
+
+// defaultClientTimeout is how long a Kafka client waits for a cluster that
+// does not answer before it throws: default.api.timeout.ms (KafkaConsumer's
+// metadata and offset calls) and max.block.ms (KafkaProducer.send waiting
+// for metadata) are both 60000 ms by default (Kafka's ConsumerConfig and
+// ProducerConfig).
+const defaultClientTimeout = 60 * sim.Second
+
+// poisonRecord checks that a poison record's source, partition and offset
+// exist.
+func (r *resolver) poisonRecord(pr *PoisonRecord, p string) {
+	n := r.byName[pr.Source]
+	if n == nil || n.src == nil {
+		var names []string
+		for _, m := range r.nodes {
+			if m.src != nil {
+				names = append(names, m.name)
+			}
+		}
+		r.d.at(p+".source", "%q is not a source of this job (%s)", pr.Source, strings.Join(names, ", "))
+		return
+	}
+	if parts := *n.src.Partitions; pr.Partition < 0 || pr.Partition >= parts {
+		r.d.at(p+".partition", "%d is not a partition of %s's topic (0 to %d)", pr.Partition, pr.Source, parts-1)
+	}
+	if pr.Offset < 0 {
+		r.d.at(p+".offset", "must be 0 or more, not %d", pr.Offset)
 	}
 }
 
@@ -240,7 +285,12 @@ func (r *resolver) restartSpec() models.RestartStrategy {
 
 // recoverySpec is how long detecting a lost TaskManager and redeploying take.
 func (r *resolver) recoverySpec() models.Recovery {
+	strategy := models.FailoverRegion
+	if r.fs.str("jobmanager.execution.failover-strategy") == "full" {
+		strategy = models.FailoverFull
+	}
 	return models.Recovery{
+		FailoverStrategy:    strategy,
 		HeartbeatTimeout:    r.fs.duration("heartbeat.timeout"),
 		HeartbeatInterval:   r.fs.duration("heartbeat.interval"),
 		RPCFailureThreshold: r.fs.int("heartbeat.rpc-failure-threshold"),
@@ -283,6 +333,15 @@ func (r *resolver) failureSpecs() []models.Failure {
 		case f.StorageOutage != nil:
 			e := f.StorageOutage
 			out = append(out, models.Failure{Kind: models.FailStorageOutage, At: sim.Time(e.At), For: sim.Time(e.For)})
+		case f.KafkaOutage != nil:
+			o := f.KafkaOutage
+			out = append(out, models.Failure{Kind: models.FailKafkaOutage, At: sim.Time(o.At), For: sim.Time(o.For), FailsAfter: sim.Time(*o.FailsAfter)})
+		case f.SinkOutage != nil:
+			o := f.SinkOutage
+			out = append(out, models.Failure{Kind: models.FailSinkOutage, At: sim.Time(o.At), For: sim.Time(o.For), FailsAfter: sim.Time(*o.FailsAfter)})
+		case f.PoisonRecord != nil:
+			pr := f.PoisonRecord
+			out = append(out, models.Failure{Kind: models.FailPoisonRecord, Source: pr.Source, Partition: pr.Partition, Offset: pr.Offset})
 		}
 	}
 	return out

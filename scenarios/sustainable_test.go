@@ -11,7 +11,8 @@ import (
 
 // TestSustainableRateConfirmed checks summary.json's sustainable_input_rps
 // the way a user would: the same job fed a constant 0.9× of it ends healthy,
-// fed 1.1× it does not. Every built-in scenario and variant.
+// fed 1.1× it does not. Every built-in scenario and variant, without its
+// injected failures: the rate is a steady state's.
 func TestSustainableRateConfirmed(t *testing.T) {
 	wholeRun(t)
 	for _, b := range Library() {
@@ -28,7 +29,7 @@ func TestSustainableRateConfirmed(t *testing.T) {
 				t.Parallel()
 				// At most 30 minutes: steady states settle well within it, and
 				// a job fed 1.1× falls behind at once.
-				sets := []string{"duration=" + min(base.Spec.Duration, 30*sim.Minute).String()}
+				sets := []string{"duration=" + min(base.Spec.Duration, 30*sim.Minute).String(), "failures=[]"}
 				load := func(extra ...string) *Loaded {
 					l, err := LoadVariant(b.Name, b.Data, append(append([]string(nil), sets...), extra...), variant)
 					if err != nil {

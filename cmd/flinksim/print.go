@@ -64,10 +64,20 @@ func summaryLines(res *result.Result) [][2]string {
 	if c := s.Checkpoints; c != nil {
 		lines = append(lines, checkpointLines(c)...)
 	}
+	if r := s.Restarts; r != nil {
+		lines = append(lines, [2]string{"restarts", restartLine(r)})
+	}
 	if len(s.InjectedFailures) > 0 {
 		var fs []string
 		for _, f := range s.InjectedFailures {
-			fs = append(fs, fmt.Sprintf("%s %d of %d took effect", f.Kind, f.TookEffect, f.Due))
+			switch f.Kind {
+			case "kafka-outage", "sink-outage":
+				fs = append(fs, fmt.Sprintf("%s from %s to %s failed a task %d times", f.Kind, human.Seconds(f.FromS), human.Seconds(f.UntilS), f.TookEffect))
+			case "poison-record":
+				fs = append(fs, fmt.Sprintf("%s read %d times", f.Kind, f.Due))
+			default:
+				fs = append(fs, fmt.Sprintf("%s %d of %d took effect", f.Kind, f.TookEffect, f.Due))
+			}
 		}
 		lines = append(lines, [2]string{"failures", strings.Join(fs, "; ")})
 	}
@@ -90,6 +100,22 @@ func operatorTable(res *result.Result) table {
 	return t
 }
 
+// restartLine sums up the failovers: how many per cause, how long the job
+// was down and restoring, what was read and written again.
+func restartLine(r *result.RestartSummary) string {
+	var causes []string
+	for _, c := range r.ByCause {
+		causes = append(causes, fmt.Sprintf("%d %s", c.Count, c.Cause))
+	}
+	line := fmt.Sprintf("%d after %s, down %s in all and restoring %s, %s records replayed, %s written twice by sinks",
+		r.Restarts, strings.Join(causes, ", "), human.Seconds(r.DowntimeS), human.Seconds(r.RestoreS),
+		human.Count(float64(r.Replayed)), human.Count(float64(r.Duplicated)))
+	if r.JobFailed {
+		line += "; the restart strategy gave up: the job FAILED"
+	}
+	return line
+}
+
 // checkpointLines are the checkpoint lines of the summary.
 func checkpointLines(c *result.CheckpointSummary) [][2]string {
 	line := fmt.Sprintf("%d completed, %d failed (%d expired)", c.Completed, c.Failed, c.Expired)
@@ -99,16 +125,8 @@ func checkpointLines(c *result.CheckpointSummary) [][2]string {
 			human.Seconds(c.IntervalS), human.Bytes(float64(c.FullSizeMax)))
 	}
 	lines := [][2]string{{"checkpoints", line}}
-	if c.Restarts > 0 {
-		line = fmt.Sprintf("%d, down %s in all, %s records replayed, %s written twice by sinks",
-			c.Restarts, human.Seconds(c.DowntimeS), human.Count(float64(c.Replayed)), human.Count(float64(c.Duplicated)))
-		if c.RestartsFromStart > 0 {
-			line += fmt.Sprintf("; %d restart(s) found no completed checkpoint and replayed the input from its beginning", c.RestartsFromStart)
-		}
-		if c.JobFailed {
-			line += "; the restart strategy gave up: the job FAILED"
-		}
-		lines = append(lines, [2]string{"restarts", line})
+	if c.RestartsFromStart > 0 {
+		lines = append(lines, [2]string{"", fmt.Sprintf("%d restart(s) found no completed checkpoint and replayed the input from its beginning", c.RestartsFromStart)})
 	}
 	return lines
 }

@@ -1,0 +1,170 @@
+package models
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// twoPipelines is two independent keyed pipelines, a (2 subtasks) and b
+// (1), 1000 records/s each, one slot per TaskManager: TaskManager 1 holds
+// only a's second subtask. It loses TaskManager 1 at 30 s (process exit:
+// noticed at once).
+func twoPipelines(strategy FailoverStrategy) Spec {
+	spec := graphSpec([]graphNode{
+		{"a", 2, nil}, {"ka", 2, []string{"a:k"}}, {"oa", 2, []string{"ka:f"}},
+		{"b", 1, nil}, {"kb", 1, []string{"b:k"}}, {"ob", 1, []string{"kb:f"}},
+	})
+	spec.Duration = 90 * sim.Second
+	spec.Sim.SampleInterval = sim.Second
+	spec.Restart = RestartStrategy{Kind: "fixed-delay", Delay: 5 * sim.Second, Attempts: 10}
+	spec.Recovery = Recovery{FailoverStrategy: strategy, HeartbeatTimeout: 50 * sim.Second, Redeploy: 3 * sim.Second, TaskManagerStart: 10 * sim.Second}
+	spec.Failures = []Failure{{Kind: FailTaskManager, At: 30 * sim.Second, TaskManager: 1}}
+	return spec
+}
+
+// written is what sink op had written by time t (seconds), from its
+// numRecordsWritten samples.
+func written(t *testing.T, res *result.Result, op string, at float64) float64 {
+	t.Helper()
+	i := slices.Index(res.Times, at)
+	for _, s := range res.Series {
+		if s.Operator == op && s.Subtask == -1 && s.Metric == result.MetricSinkWritten && i >= 0 {
+			return s.Values[i]
+		}
+	}
+	t.Fatalf("no %s sample of %s at %gs", result.MetricSinkWritten, op, at)
+	return 0
+}
+
+// TestRegionFailoverKeepsOtherRegionsRunning: under the region strategy
+// the loss restarts only pipeline a's region, and b writes its 1000
+// records/s throughout; under full both restart and b writes nothing
+// while it is down. The restart runs at loss + max(restart delay,
+// replacement TaskManager start) + redeploy either way.
+func TestRegionFailoverKeepsOtherRegionsRunning(t *testing.T) {
+	for _, tc := range []struct {
+		strategy    FailoverStrategy
+		regions     []int
+		bKeepsGoing bool
+	}{
+		{FailoverRegion, []int{0}, true},
+		{FailoverFull, []int{0, 1}, false},
+	} {
+		t.Run(tc.strategy.String(), func(t *testing.T) {
+			spec := twoPipelines(tc.strategy)
+			_, res := runWith(t, spec)
+			if len(res.Failovers) != 1 {
+				t.Fatalf("failovers %+v, want one", res.Failovers)
+			}
+			f := res.Failovers[0]
+			if !slices.Equal(f.Regions, tc.regions) || f.Cause != CauseTaskManager {
+				t.Errorf("failover restarted regions %v (%s), want %v (%s)", f.Regions, f.Cause, tc.regions, CauseTaskManager)
+			}
+			rc, loss := spec.Recovery, spec.Failures[0].At
+			if want := loss + max(spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy; f.RunningAt != want || f.At != loss {
+				t.Errorf("noticed at %v, deployed at %v; want %v, %v", f.At, f.RunningAt, loss, want)
+			}
+			// b's sink over the outage of a, from the second after the loss
+			// to the second before a runs again: 1000/s, or nothing.
+			from, to := loss.Seconds()+1, f.RunningAt.Seconds()-1
+			got := written(t, res, "ob", to) - written(t, res, "ob", from)
+			want, tol := 0.0, 0.0
+			if tc.bKeepsGoing {
+				// One chunk (100 records) of slack at each end.
+				want, tol = 1000*(to-from), 2*float64(spec.Sim.ChunkRecords)
+			}
+			if math.Abs(got-want) > tol {
+				t.Errorf("b wrote %.0f records in [%gs, %gs], want %.0f ± %.0f", got, from, to, want, tol)
+			}
+		})
+	}
+}
+
+// keyedJob is one keyed pipeline (one region) without checkpointing:
+// 1000 records/s, a restart replays from the start of the topic.
+func keyedJob(rs RestartStrategy, failures ...Failure) Spec {
+	spec := graphSpec([]graphNode{{"src", 1, nil}, {"agg", 1, []string{"src:k"}}, {"out", 1, []string{"agg:f"}}})
+	spec.Duration = 10 * sim.Minute
+	spec.Restart = rs
+	spec.Recovery = Recovery{HeartbeatTimeout: 50 * sim.Second, Redeploy: 3 * sim.Second, TaskManagerStart: 10 * sim.Second}
+	spec.Failures = failures
+	return spec
+}
+
+// TestOutageRestartCount: during an outage [T0, T0+D) a task touching the
+// system fails s after it runs (or after T0, if it was running then); each
+// failure costs the restart delay d and the redeploy R, so the failures
+// come at f1 = T0+s and f(k+1) = f(k)+d+R+s while before T0+D. fixed-delay
+// counts every failure as an attempt (FixedDelayRestartBackoffTimeStrategy:
+// a restart is allowed while failures ≤ attempts): with enough attempts
+// the job restarts once per failure and runs again after the outage; with
+// A fewer, it fails at failure A+1.
+func TestOutageRestartCount(t *testing.T) {
+	const t0, d, s, delay = 60 * sim.Second, 300 * sim.Second, 20 * sim.Second, sim.Second
+	for _, kind := range []FailureKind{FailKafkaOutage, FailSinkOutage} {
+		outage := Failure{Kind: kind, At: t0, For: d, FailsAfter: s}
+		redeploy := keyedJob(RestartStrategy{}).Recovery.Redeploy
+		var failures []sim.Time
+		for f := t0 + s; f < t0+d; f += delay + redeploy + s {
+			failures = append(failures, f)
+		}
+		for _, attempts := range []int{math.MaxInt32, 3} {
+			spec := keyedJob(RestartStrategy{Kind: "fixed-delay", Delay: delay, Attempts: attempts}, outage)
+			run, res := runWith(t, spec)
+			n := min(len(failures), attempts+1)
+			if len(res.Failovers) != n {
+				t.Fatalf("%s, %d attempts: %d failovers, want %d at %v", kind, attempts, len(res.Failovers), n, failures[:n])
+			}
+			for i, f := range res.Failovers {
+				if f.At != failures[i] {
+					t.Errorf("%s, %d attempts: failure %d at %v, want %v", kind, attempts, i+1, f.At, failures[i])
+				}
+			}
+			if failed := n == attempts+1; run.failed != failed || run.restarts != min(n, attempts) {
+				t.Errorf("%s, %d attempts: failed %v after %d restarts, want %v after %d", kind, attempts, run.failed, run.restarts, failed, min(n, attempts))
+			}
+		}
+	}
+}
+
+// TestPoisonRecordEndsTheJob: a poison record at offset o fails its reader
+// each time it reads it: the first time when it is produced (o/1000 s),
+// then at each restart, since the source rewinds to the start and reads
+// the backlog at once. fixed-delay with A attempts fails the job at
+// failure A+1, A restart delays and redeploys after the first;
+// failure-rate (at most M failures within an interval I) fails it at
+// failure M+1 if that is within I of failure 1.
+func TestPoisonRecordEndsTheJob(t *testing.T) {
+	const offset, delay = 5000, 2 * sim.Second
+	poison := Failure{Kind: FailPoisonRecord, Source: "src", Partition: 0, Offset: offset}
+	for _, tc := range []struct {
+		rs    RestartStrategy
+		fails int // the failure at which the strategy gives up
+	}{
+		{RestartStrategy{Kind: "fixed-delay", Delay: delay, Attempts: 3}, 4},
+		{RestartStrategy{Kind: "failure-rate", Delay: delay, MaxFailuresPerInterval: 2, FailureRateInterval: sim.Minute}, 3},
+	} {
+		spec := keyedJob(tc.rs, poison)
+		s, res := runWith(t, spec)
+		if len(res.Failovers) != tc.fails || !res.Failovers[tc.fails-1].Final || !s.failed {
+			t.Fatalf("%s: failovers %+v, want the job to fail at failure %d", tc.rs.Kind, res.Failovers, tc.fails)
+		}
+		// Reading up to the record takes at most a chunk delay and a few
+		// steps of microseconds each time.
+		tol := 20 * sim.Millisecond
+		first := sim.FromSeconds(offset / 1000.0)
+		want := first + sim.Time(tc.fails-1)*(delay+spec.Recovery.Redeploy)
+		for i, f := range res.Failovers {
+			if f.Cause != CausePoisonRecord {
+				t.Errorf("%s: failure %d cause %q, want %q", tc.rs.Kind, i+1, f.Cause, CausePoisonRecord)
+			}
+		}
+		if got := res.Failovers[tc.fails-1].At; got < want || got > want+sim.Time(tc.fails)*tol {
+			t.Errorf("%s: the job failed at %v, want %v (+%v per failure)", tc.rs.Kind, got, want, tol)
+		}
+	}
+}

@@ -1,0 +1,148 @@
+package models
+
+import (
+	"fmt"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Failures that come back: an external system down for a while, and a
+// poison record. Each fails a task again after every restart until it is
+// gone or the restart strategy gives up, so the restart strategy decides
+// how often the job restarts, how long it is down and how much it replays.
+//
+// An outage of the Kafka cluster (kafka-outage) or of the sinks' system
+// (sink-outage): the tasks touching it make no progress (a source reads
+// nothing, a sink's write does not return), and each of them fails
+// fails-after once it runs, or once the outage starts if it was running
+// then, unless the outage is over by that time: its client's request timed
+// out (for Kafka's clients, default.api.timeout.ms and max.block.ms, 60 s).
+// A poison record fails the source task that reads it, every time it does.
+
+// outageActive reports whether failure i is an outage in progress.
+func (s *Simulation) outageActive(i int) bool {
+	f := s.spec.Failures[i]
+	now := s.eng.Now()
+	return (f.Kind == FailKafkaOutage || f.Kind == FailSinkOutage) && now >= f.At && now < sim.Add(f.At, f.For)
+}
+
+// touches reports whether subtask st uses the system outage kind k is of.
+func touches(st *subtask, k FailureKind) bool {
+	for _, rt := range st.t.nodes {
+		if (k == FailKafkaOutage && rt.spec.Kind == KindSource) || (k == FailSinkOutage && rt.spec.Kind == KindSink) {
+			return true
+		}
+	}
+	return false
+}
+
+// outageBlocks reports whether an outage in progress stops subtask st.
+func (s *Simulation) outageBlocks(st *subtask) bool {
+	if s.outages == 0 {
+		return false
+	}
+	for i := range s.outageOn {
+		if s.outageOn[i] && touches(st, s.spec.Failures[i].Kind) {
+			return true
+		}
+	}
+	return false
+}
+
+// outageEdge is outage i starting (end false) or ending.
+func (s *Simulation) outageEdge(i int, end bool) {
+	s.outageOn[i] = !end
+	if end {
+		s.outages--
+		for _, st := range s.subtasks {
+			s.markReady(st)
+		}
+		return
+	}
+	s.outages++
+	for _, r := range s.regions {
+		if r.state == regionRunning {
+			s.armOutage(r, i)
+		}
+	}
+}
+
+// armOutages arms every outage in progress for region r, which runs again.
+func (s *Simulation) armOutages(r *region) {
+	for i, on := range s.outageOn {
+		if on {
+			s.armOutage(r, i)
+		}
+	}
+}
+
+// armOutage schedules the failure of region r's first task touching outage
+// i, fails-after from now, if that is before the outage ends.
+func (s *Simulation) armOutage(r *region, i int) {
+	f := s.spec.Failures[i]
+	at := sim.Add(s.eng.Now(), f.FailsAfter)
+	if at >= sim.Add(f.At, f.For) {
+		return
+	}
+	for _, st := range r.subtasks {
+		if touches(st, f.Kind) {
+			s.eng.At(at, evTaskFailure, st.id, stamp(st, int64(i)))
+			return
+		}
+	}
+}
+
+// taskFailure is subtask st failing for injected failure i, if it still
+// runs the attempt the failure was scheduled for.
+func (s *Simulation) taskFailure(st *subtask, arg int64) {
+	v, ok := current(st, arg)
+	if !ok || st.dead || st.region.state != regionRunning {
+		return
+	}
+	i := int(v)
+	f := s.spec.Failures[i]
+	now := s.eng.Now()
+	var reason, cause string
+	switch f.Kind {
+	case FailKafkaOutage:
+		if !s.outageActive(i) {
+			return
+		}
+		reason = fmt.Sprintf("%s: org.apache.kafka.common.errors.TimeoutException: the Kafka cluster did not answer for %s", st.name(), f.FailsAfter)
+		cause = CauseKafkaOutage
+	case FailSinkOutage:
+		if !s.outageActive(i) {
+			return
+		}
+		reason = fmt.Sprintf("%s: the sink's system did not answer for %s", st.name(), f.FailsAfter)
+		cause = CauseSinkOutage
+	default:
+		reason = fmt.Sprintf("%s: a poison record at offset %d of partition %d of %s", st.name(), f.Offset, f.Partition, f.Source)
+		cause = CausePoisonRecord
+	}
+	s.injected[i].TookEffect++
+	s.failover(reason, cause, now, []*subtask{st})
+}
+
+// placePoison marks the partitions holding poison records.
+func (s *Simulation) placePoison() {
+	for i, f := range s.spec.Failures {
+		if f.Kind != FailPoisonRecord {
+			continue
+		}
+		for gidx, kp := range s.kafka {
+			if s.kafkaOwner[gidx].spec.Name == f.Source && int(kp.index) == f.Partition {
+				kp.poison, kp.poisonBy = f.Offset, i
+			}
+		}
+	}
+}
+
+// readPoison: source subtask st has just read offsets [from, p.read) of
+// p; a poison record among them fails it (at once, as an event).
+func (s *Simulation) readPoison(st *subtask, p *kafkaPartition, from int64) {
+	if p.poison >= from && p.poison < p.read {
+		s.injected[p.poisonBy].Due++
+		s.eng.At(s.eng.Now(), evTaskFailure, st.id, stamp(st, int64(p.poisonBy)))
+	}
+}

@@ -1,0 +1,112 @@
+package models
+
+import (
+	"fmt"
+
+	"github.com/flinksim/flinksim/result"
+)
+
+// The end of a region's restore: its tasks have their state, its sources
+// rewind, and it runs again (Flink's INITIALIZING → RUNNING).
+
+// regionRestored: every subtask of r has its state; its sources rewind and
+// it runs.
+func (s *Simulation) regionRestored(r *region) {
+	now := s.eng.Now()
+	p := s.restorePoint()
+	op := r.op
+	var replayed int64
+	for _, kp := range r.splits {
+		off := int64(0)
+		if p != nil {
+			off = p.offsets[kp.gidx]
+		}
+		replayed += kp.read - off
+		kp.rewind(off)
+	}
+	s.replayed += replayed
+	s.failures[op].Replayed += replayed
+	for _, st := range r.subtasks {
+		s.restoreSubtask(st, p)
+		st.setState(now, stIdle)
+	}
+	if p != nil {
+		// Unaligned checkpoints restore their in-flight data first.
+		for _, cs := range p.channelState {
+			if cs.c.src.owner.region == r {
+				s.restoreChannel(cs.c, cs.chunk)
+			}
+		}
+	}
+	s.startChangelogs(r.subtasks)
+	s.setRegionState(r, regionRunning)
+	r.started = now
+	if s.trace != nil {
+		from := "no checkpoint: sources rewound to the start of the retained input"
+		if p != nil {
+			from = fmt.Sprintf("checkpoint %d: sources rewound to its offsets", p.id)
+		}
+		s.tracef("%s RUNNING again from %s, %d records to read again", regionsText(s, []*region{r}), from, replayed)
+	}
+	if len(s.opRegions(op, regionRestarting))+len(s.opRegions(op, regionInitializing)) == 0 {
+		s.failoverDone(op, p)
+	}
+	if s.coord != nil && !s.coord.running && s.allRunning() {
+		s.coord.start()
+	}
+	s.armOutages(r)
+	for _, st := range r.subtasks {
+		s.markReady(st)
+	}
+}
+
+// restoreSubtask gives a subtask checkpoint p's state (nil: empty) and
+// output position.
+func (s *Simulation) restoreSubtask(st *subtask, p *pendingCheckpoint) {
+	for pos := range st.ops {
+		st.ops[pos].stateRecs = 0
+		if p != nil && p.subs[st.id].stateRecs != nil {
+			st.ops[pos].stateRecs = p.subs[st.id].stateRecs[pos]
+		}
+	}
+	st.sinkPos = 0
+	if p != nil {
+		st.sinkPos = p.subs[st.id].sinkWritten
+	}
+	if st.lsm != nil {
+		// The restored DB: its files are the checkpoint's, shared with
+		// the next incremental checkpoint; compaction starts afresh.
+		*st.lsm = lsmState{}
+		if p != nil {
+			st.lsm.sst = p.subs[st.id].sst
+		}
+	}
+}
+
+// failoverDone: every region failover op restarted runs again.
+func (s *Simulation) failoverDone(op int32, p *pendingCheckpoint) {
+	now := s.eng.Now()
+	f := &s.failures[op]
+	f.RestoredAt = now
+	if s.coord != nil {
+		var id int64
+		if p != nil {
+			id = p.id
+		}
+		s.coord.restored = append(s.coord.restored, result.RestoreStats{ID: id, At: now, Down: now - f.At})
+	}
+	if s.trace != nil {
+		s.tracef("failover %d done: down (cancelled until deployed) for %s, then INITIALIZING (restoring) for %s", op+1, f.RunningAt-f.At, now-f.RunningAt)
+	}
+}
+
+// restoreChannel puts persisted in-flight records back into a channel.
+func (s *Simulation) restoreChannel(c *channel, ch Chunk) {
+	e := c.src.edge
+	e.restored += ch.Records
+	ch.Buffers = int32(max(1, (ch.Bytes+s.spec.Network.SegmentSize-1)/s.spec.Network.SegmentSize))
+	c.src.addSend(c, ch.Buffers, int32(s.spec.Network.MaxBuffersPerChannel))
+	c.inflight += ch.Records
+	c.q.Push(ch)
+	s.finished(c)
+}
