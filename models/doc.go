@@ -28,9 +28,12 @@
 //	share.go        max-min fair sharing of resources among claims
 //	lsm.go          RocksDB's LSM tree: memtable, flushes, compaction, stalls
 //	changelog.go    the changelog state backend: its log, materialization, replay
-//	failover.go     cancel, restart delay, redeploy, restore, rewind
+//	regions.go      pipelined regions and the failover strategy (region, full)
+//	failover.go     cancel, restart delay, redeploy, restore downloads
+//	restore.go      a region's restore ending: rewind, channel state, running
 //	restart.go      restart strategies (fixed, failure-rate, exponential)
-//	faults.go       injected failures
+//	faults.go       injected failures, TaskManager losses and their detection
+//	outages.go      failures that come back: external outages, poison records
 //
 // Around them:
 //

@@ -38,7 +38,7 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 	}
 	now := s.eng.Now()
 	op := int32(len(s.failures))
-	ev := result.FailureEvent{At: now, Reason: reason, Cause: cause, FailedAt: failedAt, Global: sts == nil}
+	ev := result.FailureEvent{At: now, Reason: reason, Cause: cause, FailedAt: failedAt, Global: sts == nil, Partial: len(rs) < len(s.regions)}
 	for _, r := range rs {
 		ev.Regions = append(ev.Regions, int(r.id))
 	}

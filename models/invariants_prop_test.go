@@ -18,8 +18,10 @@ import (
 // (uniform keys, a hot key, a hot-key partitioner) with or without state, a
 // sink, and optionally a second sink reading the first operator too
 // (fan-out, chained or not); random seeds, durations, checkpoint intervals,
-// timeouts, sync phases, modes, restart strategies, TaskManager losses,
-// checkpoint failures and storage episodes. -rapid.checks=N runs more.
+// timeouts, sync phases, modes, restart strategies, failover strategies
+// (with an optional independent pipeline, more regions), TaskManager
+// losses, checkpoint failures, storage episodes, outages of Kafka or the
+// sinks' system and poison records. -rapid.checks=N runs more.
 func TestInvariantsHoldOnRandomJobs(t *testing.T) {
 	if f := flag.Lookup("rapid.checks"); f != nil && f.Value.String() == f.DefValue {
 		n := "100"
@@ -54,8 +56,8 @@ func drawMs(rt *rapid.T, lo, hi int64, label string) sim.Time {
 }
 
 // randomJob draws a small job: a source, a map, optional mini-batch or
-// salting, a keyed aggregation and a sink, optional fan-out; checkpointing,
-// restarts and injected failures.
+// salting, a keyed aggregation and a sink, optional fan-out, an optional
+// independent pipeline; checkpointing, restarts and injected failures.
 func randomJob(rt *rapid.T) Spec {
 	ms := func(lo, hi int64, label string) sim.Time { return drawMs(rt, lo, hi, label) }
 	p := rapid.IntRange(1, 3).Draw(rt, "parallelism")
@@ -140,6 +142,14 @@ func randomNodes(rt *rapid.T, p int, rate float64, size int64, cost sim.Exponent
 		nodes = append(nodes, Node{Name: "audit", Kind: KindSink, Parallelism: p, Chain: rapid.Bool().Draw(rt, "audit-chained"),
 			RecordSize: size, Sink: &Sink{}, Inputs: []Input{{From: "map", Exchange: Forward}}})
 	}
+	if rapid.Bool().Draw(rt, "second-pipeline") { // independent: more pipelined regions
+		p2 := rapid.IntRange(1, 3).Draw(rt, "second-parallelism")
+		nodes = append(nodes,
+			Node{Name: "src2", Kind: KindSource, Parallelism: p2, Chain: true, RecordSize: size,
+				Kafka: &Kafka{Topic: "t2", Partitions: p2, Rate: ConstantRate(rate / 2)}},
+			Node{Name: "out2", Kind: KindSink, Parallelism: p2, Chain: rapid.Bool().Draw(rt, "out2-chained"), RecordSize: size,
+				Sink: &Sink{}, Inputs: []Input{{From: "src2", Exchange: Forward}}})
+	}
 	return nodes
 }
 
@@ -182,10 +192,16 @@ func randomFaults(rt *rapid.T, spec *Spec) {
 	default:
 		spec.Restart = RestartStrategy{Kind: "none"}
 	}
-	spec.Recovery = Recovery{HeartbeatTimeout: ms(0, 5000, "heartbeat"), Redeploy: ms(0, 2000, "redeploy"), TaskManagerStart: ms(0, 5000, "tm-start")}
+	spec.Recovery = Recovery{HeartbeatTimeout: ms(0, 5000, "heartbeat"), Redeploy: ms(1, 2000, "redeploy"), TaskManagerStart: ms(0, 5000, "tm-start"),
+		FailoverStrategy: FailoverStrategy(rapid.IntRange(0, 1).Draw(rt, "failover-strategy"))}
 	for i := rapid.IntRange(0, 3).Draw(rt, "failures"); i > 0; i-- {
 		at := ms(0, int64(spec.Duration/sim.Millisecond), "failure-at")
-		switch rapid.IntRange(0, 5).Draw(rt, "failure-kind") {
+		switch rapid.IntRange(0, 8).Draw(rt, "failure-kind") {
+		case 6, 7:
+			kind := []FailureKind{FailKafkaOutage, FailSinkOutage}[rapid.IntRange(0, 1).Draw(rt, "outage-kind")]
+			spec.Failures = append(spec.Failures, Failure{Kind: kind, At: at, For: ms(1, 20000, "outage-for"), FailsAfter: ms(0, 5000, "fails-after")})
+		case 8:
+			spec.Failures = append(spec.Failures, Failure{Kind: FailPoisonRecord, Source: "src", Offset: rapid.Int64Range(0, 5000).Draw(rt, "poison-offset")})
 		case 0:
 			spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, At: at, TaskManager: -1,
 				Detection: Detection(rapid.IntRange(0, 2).Draw(rt, "detection"))})

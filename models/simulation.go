@@ -64,27 +64,27 @@ type Simulation struct {
 	rec *recorder
 
 	// Checkpointing and recovery (nil / unused when checkpointing is off).
-	coord      *coordinator
-	storage    *storage
-	restarter  restarter
-	failRng    *rand.Rand
+	coord       *coordinator
+	storage     *storage
+	restarter   restarter
+	failRng     *rand.Rand
 	regions     []*region // pipelined regions (regions.go)
 	downRegions int       // regions cancelled and not yet deployed again
 	failed      bool      // the restart strategy gave up: the job is FAILED
 	outageOn    []bool    // by index in spec.Failures: an outage in progress
 	outages     int       // outages in progress
 	restarts    int
-	failures    []result.FailureEvent // every failover; a restart's events carry its index
-	injected   []result.InjectedFailureSummary // by index in spec.Failures
-	tmLost     []bool
-	tmBack     []sim.Time  // when a lost TaskManager's replacement is ready
-	tmHow      []Detection // how each lost TaskManager is noticed
-	tmLostAt   []sim.Time  // when each lost TaskManager was lost
-	downSince  sim.Time
-	downtime   sim.Time
-	duplicated int64 // records sinks wrote again after a restore
-	layoutGen  int   // bumped when key layouts change
-	replayed   int64 // records sources read again after a restore
+	failures    []result.FailureEvent           // every failover; a restart's events carry its index
+	injected    []result.InjectedFailureSummary // by index in spec.Failures
+	tmLost      []bool
+	tmBack      []sim.Time  // when a lost TaskManager's replacement is ready
+	tmHow       []Detection // how each lost TaskManager is noticed
+	tmLostAt    []sim.Time  // when each lost TaskManager was lost
+	downSince   sim.Time
+	downtime    sim.Time
+	duplicated  int64 // records sinks wrote again after a restore
+	layoutGen   int   // bumped when key layouts change
+	replayed    int64 // records sources read again after a restore
 
 	trace TraceFunc // nil: off (trace.go)
 }
@@ -93,6 +93,12 @@ type Simulation struct {
 func New(spec Spec) (*Simulation, error) {
 	if spec.Duration <= 0 {
 		return nil, fmt.Errorf("duration must be positive")
+	}
+	for _, f := range spec.Failures {
+		if f.Kind >= FailKafkaOutage && spec.Recovery.Redeploy <= 0 {
+			// A failure that comes back at once would restart forever at one instant.
+			return nil, fmt.Errorf("recovery.redeploy must be positive with a failure that comes back (%s)", f.Kind)
+		}
 	}
 	if spec.Sim.SampleInterval <= 0 {
 		spec.Sim.SampleInterval = 5 * sim.Second

@@ -176,6 +176,10 @@ func (r *run) newPanel(title string, u Unit) *panel {
 		pn.spans = sp
 		pn.notes = append(pn.notes, fmt.Sprintf("spans %d", len(sp.items)))
 	}
+	if sp := r.outages(); len(sp.items) > 0 {
+		p.Add(sp)
+		pn.notes = append(pn.notes, fmt.Sprintf("outages %d", len(sp.items)))
+	}
 	return pn
 }
 
@@ -185,9 +189,13 @@ func (r *run) finish(pn *panel, drew bool) *panel {
 	if !drew {
 		return nil
 	}
-	if m := r.failoverMarkers(); len(m.at) > 0 {
+	if m := r.failoverMarkers(false); len(m.at) > 0 {
 		pn.plot.Add(m)
 		pn.notes = append(pn.notes, fmt.Sprintf("markers failover %d", len(m.at)))
+	}
+	if m := r.failoverMarkers(true); len(m.at) > 0 {
+		pn.plot.Add(m)
+		pn.notes = append(pn.notes, fmt.Sprintf("markers region-failover %d", len(m.at)))
 	}
 	if m := r.restoreMarkers(); len(m.at) > 0 {
 		pn.plot.Add(m)
@@ -196,6 +204,18 @@ func (r *run) finish(pn *panel, drew bool) *panel {
 	timeAxis(pn.plot, r.end) // again: adding data may have stretched it
 	yFromZero(pn.plot)
 	return pn
+}
+
+// outages shades the injected episodes: an external system or the
+// checkpoint storage down or slow.
+func (r *run) outages() *spans {
+	sp := &spans{}
+	for _, f := range r.res.Summary.InjectedFailures {
+		if f.UntilS > f.FromS {
+			sp.items = append(sp.items, span{from: f.FromS, to: f.UntilS, fill: outageFill, label: f.Kind})
+		}
+	}
+	return sp
 }
 
 // phases shades each verdict phase from its start to the next one's.
@@ -216,7 +236,10 @@ func (r *run) phases() *spans {
 
 var (
 	failoverStyle = draw.LineStyle{Color: color.NRGBA{0xb0, 0x00, 0x20, 0xff}, Width: vg.Points(1)}
-	restoreStyle  = draw.LineStyle{Color: color.NRGBA{0x00, 0x80, 0x40, 0xff}, Width: vg.Points(1), Dashes: dashed}
+	// a failover of some pipelined regions: the others kept running
+	regionFailoverStyle = draw.LineStyle{Color: color.NRGBA{0xe0, 0x70, 0x00, 0xff}, Width: vg.Points(1), Dashes: dotted}
+	outageFill          = color.NRGBA{0x60, 0x60, 0x60, 0x30}
+	restoreStyle        = draw.LineStyle{Color: color.NRGBA{0x00, 0x80, 0x40, 0xff}, Width: vg.Points(1), Dashes: dashed}
 )
 
 // maxMarkers is how many failover (or restore) lines a panel draws: about
@@ -236,10 +259,17 @@ func thinMarkers(at []float64) (kept []float64, k int) {
 	return kept, k
 }
 
-func (r *run) failoverMarkers() *markers {
+// failoverMarkers marks the failovers that restarted the whole job
+// (partial false) or only some of its pipelined regions (partial true).
+func (r *run) failoverMarkers(partial bool) *markers {
 	m := &markers{style: failoverStyle}
+	if partial {
+		m.style = regionFailoverStyle
+	}
 	for _, fe := range r.res.Failovers {
-		m.at = append(m.at, fe.At.Seconds())
+		if fe.Partial == partial {
+			m.at = append(m.at, fe.At.Seconds())
+		}
 	}
 	m.total = len(m.at)
 	m.at, m.every = thinMarkers(m.at)
@@ -269,8 +299,18 @@ func (r *run) explain(pn *panel) {
 	if pn.spans != nil {
 		pn.spans.labels = true
 	}
-	if m := r.failoverMarkers(); len(m.at) > 0 {
+	if m := r.failoverMarkers(false); len(m.at) > 0 {
 		pn.legend = append(pn.legend, legendEntry{markerLabel("failover", m), m})
+	}
+	if m := r.failoverMarkers(true); len(m.at) > 0 {
+		pn.legend = append(pn.legend, legendEntry{markerLabel("failover of some regions", m), m})
+	}
+	if sp := r.outages(); len(sp.items) > 0 {
+		for _, it := range sp.items {
+			if !slices.ContainsFunc(pn.legend, func(e legendEntry) bool { return e.name == it.label }) {
+				pn.legend = append(pn.legend, legendEntry{it.label, &spans{items: []span{it}}})
+			}
+		}
 	}
 	if m := r.restoreMarkers(); len(m.at) > 0 {
 		pn.legend = append(pn.legend, legendEntry{markerLabel("restore", m), m})

@@ -37,6 +37,8 @@ func lineStyle(i int) draw.LineStyle {
 
 var dashed = []vg.Length{vg.Points(5), vg.Points(3)}
 
+var dotted = []vg.Length{vg.Points(1), vg.Points(2)}
+
 // dashPatterns tell runs apart where colour cannot: runs whose lines lie on
 // each other, and readers who do not see the colours. The first is solid.
 var dashPatterns = [][]vg.Length{

@@ -47,6 +47,14 @@ func (s *spans) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 }
 
+// Thumbnail draws a legend swatch in the first span's fill.
+func (s *spans) Thumbnail(c *draw.Canvas) {
+	if len(s.items) == 0 {
+		return
+	}
+	c.FillPolygon(s.items[0].fill, []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y}})
+}
+
 // markers draws vertical lines at x positions, e.g. failovers.
 type markers struct {
 	at    []float64

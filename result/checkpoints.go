@@ -69,9 +69,10 @@ type FailureEvent struct {
 	Final    bool     // the restart strategy gave up: the job failed
 	Cause    string   // taskmanager-loss, checkpoint-failures, kafka-outage, sink-outage, poison-record
 	FailedAt sim.Time // when it happened (At minus the detection delay)
-	// Regions are the pipelined regions restarted, by index; Global: every
-	// region, as a global failure does.
+	// Regions are the pipelined regions restarted, by index; Partial: not
+	// all of them; Global: a global failure (every region).
 	Regions      []int
+	Partial      bool
 	Global       bool
 	RestartDelay sim.Time // the restart strategy's delay
 	// RunningAt is when the tasks were deployed again (the job RUNNING, the

@@ -16,7 +16,8 @@ import (
 // be compared later without running them again: summary.json and
 // metrics.csv, and checkpoints.json when checkpoints is not nil. What the
 // files do not hold (the latency histogram, per-subtask checkpoint details)
-// is left empty; failovers are where numRestarts went up.
+// is left empty. Failovers come from summary.json's restarts section; in
+// files from before it, they are where numRestarts went up.
 func ReadResult(summary, metrics, checkpoints io.Reader) (*Result, error) {
 	res := &Result{}
 	if err := json.NewDecoder(summary).Decode(&res.Summary); err != nil {
@@ -29,6 +30,10 @@ func ReadResult(summary, metrics, checkpoints io.Reader) (*Result, error) {
 		if err := res.readCheckpointsJSON(checkpoints); err != nil {
 			return nil, err
 		}
+	}
+	if rs := res.Summary.Restarts; rs != nil {
+		res.Failovers = failoversOf(rs)
+		return res, nil
 	}
 	for _, s := range res.Series {
 		if s.Operator == JobOperator && s.Metric == MetricRestarts {
@@ -127,4 +132,22 @@ func (r *Result) readCheckpointsJSON(in io.Reader) error {
 	}
 	sort.Slice(r.Checkpoints, func(i, j int) bool { return r.Checkpoints[i].ID < r.Checkpoints[j].ID })
 	return nil
+}
+
+// failoversOf rebuilds the failovers from summary.json's restarts section.
+func failoversOf(rs *RestartSummary) []FailureEvent {
+	var out []FailureEvent
+	at := func(s float64) sim.Time { return sim.FromSeconds(max(s, 0)) }
+	for _, f := range rs.Failovers {
+		fe := FailureEvent{At: at(f.DetectedAtS), Reason: f.Reason, Final: f.JobFailed, Cause: f.Cause, FailedAt: at(f.FailedAtS),
+			Regions: f.Regions, Partial: len(f.Regions) < f.RegionsTotal, Global: f.Global, RestartDelay: at(f.RestartDelay)}
+		if f.DownS >= 0 {
+			fe.RunningAt = at(f.DetectedAtS + f.DownS)
+		}
+		if f.DownS >= 0 && f.RestoreS >= 0 {
+			fe.RestoredAt = at(f.DetectedAtS + f.DownS + f.RestoreS)
+		}
+		out = append(out, fe)
+	}
+	return out
 }

@@ -213,6 +213,10 @@ func (d *decoder) builtin(n *yaml.Node, v reflect.Value, path string) {
 		if i, ok := d.integer(n, path, 0, math.MaxInt32); ok {
 			v.SetInt(i)
 		}
+	case reflect.Int64: // a Kafka offset
+		if i, ok := d.integer(n, path, 0, math.MaxInt64); ok {
+			v.SetInt(i)
+		}
 	case reflect.Uint64, reflect.Float64:
 		d.number(n, v, path)
 	case reflect.Bool:

@@ -31,7 +31,8 @@
 //	resolve_graph.go    operators and exchanges: inputs, cycles, forward/rebalance/keyBy, keyed settings
 //	resolve_keys.go     key populations and skew mitigations (hot keys, salting, mini-batch)
 //	resolve_sinks.go    sinks: capacity and latency
-//	resolve_ckpt.go     checkpointing, storage, restart strategy, recovery and failures
+//	resolve_ckpt.go     checkpointing, storage, restart strategy and recovery
+//	resolve_failures.go injected failures: validation and their models.Failure
 //	resolve_bounds.go   bounds on what a run counts (int64 and float64 exactness)
 //	spec.go      the one place a models.Spec is built, from the parts the resolve files return
 //	run.go       Run: simulate a loaded scenario and complete its summary

@@ -91,7 +91,7 @@ func outcomeTable(runs []runResult) table {
 	}
 	t := table{header: []string{"variant", "outcome"}}
 	if ckpt {
-		t.header = append(t.header, "ckpts", "ckpt max", "persisted", "restarts", "down", "dupes")
+		t.header = append(t.header, "ckpts", "ckpt max", "persisted", "restarts", "down", "restore", "dupes")
 	}
 	t.header = append(t.header, "end lag", "p99 lat")
 	if skew {
@@ -113,10 +113,14 @@ func outcomeTable(runs []runResult) table {
 				if c.Completed > 0 {
 					maxDur = human.Seconds(c.DurationS.Max)
 				}
+				restore := 0.0
+				if r := s.Restarts; r != nil {
+					restore = r.RestoreS
+				}
 				row = append(row, fmt.Sprintf("%d/%d", c.Completed, c.Completed+c.Failed), maxDur, human.Bytes(float64(c.PersistedMaxBytes)),
-					fmt.Sprint(c.Restarts), human.Seconds(c.DowntimeS), human.Count(float64(c.Duplicated)))
+					fmt.Sprint(c.Restarts), human.Seconds(c.DowntimeS), human.Seconds(restore), human.Count(float64(c.Duplicated)))
 			} else {
-				row = append(row, "-", "-", "-", "-", "-", "-")
+				row = append(row, "-", "-", "-", "-", "-", "-", "-")
 			}
 		}
 		p99 := "-" // no record reached a sink

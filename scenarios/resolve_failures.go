@@ -1,0 +1,251 @@
+package scenarios
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Injected failures: validation and the models.Failure each becomes.
+
+// detections are the ways a TaskManager loss is noticed ("" is the default).
+var detections = map[string]models.Detection{
+	"": models.DetectProcessExit, "process-exit": models.DetectProcessExit,
+	"unreachable": models.DetectUnreachable, "hang": models.DetectHang,
+}
+
+// taskManagers is how many TaskManagers the job runs on.
+func (r *resolver) taskManagers() int {
+	p := 1
+	for _, n := range r.nodes {
+		p = max(p, n.parallelism)
+	}
+	slots := r.fs.int("taskmanager.numberOfTaskSlots")
+	return (p + slots - 1) / slots
+}
+
+// failures checks the injected failures, one kind per entry.
+func (r *resolver) failures(checkpointing bool) {
+	for i, f := range r.sc.Failures {
+		path := fmt.Sprintf("failures[%d]", i)
+		switch {
+		case f.TaskManagerLoss != nil:
+			r.taskManagerLoss(f.TaskManagerLoss, path+".taskmanager-loss")
+		case f.CheckpointFailure != nil:
+			r.checkpointFailure(f.CheckpointFailure, path+".checkpoint-failure", checkpointing)
+		case f.StorageSlowdown != nil:
+			r.storageEpisode(f.StorageSlowdown, path+".storage-slowdown", checkpointing, true)
+		case f.StorageOutage != nil:
+			r.storageEpisode(f.StorageOutage, path+".storage-outage", checkpointing, false)
+		case f.KafkaOutage != nil:
+			r.systemOutage(f.KafkaOutage, path+".kafka-outage")
+		case f.SinkOutage != nil:
+			r.systemOutage(f.SinkOutage, path+".sink-outage")
+		case f.PoisonRecord != nil:
+			r.poisonRecord(f.PoisonRecord, path+".poison-record")
+		}
+		if (f.KafkaOutage != nil || f.SinkOutage != nil || f.PoisonRecord != nil) && *r.sc.Recovery.Redeploy == 0 {
+			// A failure that comes back at once would restart the job
+			// forever at one instant; Flink's cancel and deploy take time.
+			r.d.at("recovery.redeploy", "must be more than 0s with %s (cancelling and deploying tasks takes time)", path)
+		}
+	}
+}
+
+func (r *resolver) taskManagerLoss(l *TaskManagerLoss, p string) {
+	d, tms := r.d, r.taskManagers()
+	if (l.At == nil) == (l.MTBF == nil) {
+		d.at(p, "needs exactly one of at (one loss) or mtbf (random losses)")
+	}
+	if l.MTBF != nil && *l.MTBF <= 0 {
+		d.at(p+".mtbf", "must be more than 0s")
+	}
+	if l.TaskManager != nil && (*l.TaskManager < 0 || *l.TaskManager >= tms) {
+		d.at(p+".taskmanager", "%d is not a TaskManager of this job (0 to %d)", *l.TaskManager, tms-1)
+	}
+	if _, ok := detections[l.Detection]; !ok {
+		d.at(p+".detection", "%q is not a way a loss is noticed (process-exit, unreachable, hang)", l.Detection)
+	}
+}
+
+func (r *resolver) checkpointFailure(c *CheckpointFailure, p string, checkpointing bool) {
+	d := r.d
+	if !checkpointing {
+		d.at(p, "needs checkpointing: set flink.execution.checkpointing.interval")
+	}
+	if (c.At == nil) == (c.Checkpoint == nil) {
+		d.at(p, "needs exactly one of at (the checkpoint pending then) or checkpoint (its number)")
+	}
+	if c.Checkpoint != nil && *c.Checkpoint < 1 {
+		d.at(p+".checkpoint", "checkpoints are numbered from 1")
+	}
+}
+
+func (r *resolver) storageEpisode(e *StorageEpisode, p string, checkpointing, slowdown bool) {
+	d := r.d
+	if !checkpointing {
+		d.at(p, "needs checkpointing: set flink.execution.checkpointing.interval")
+	}
+	if e.For <= 0 {
+		d.at(p+".for", "must be more than 0s")
+	}
+	if slowdown && (e.Factor == nil || *e.Factor <= 1) {
+		d.at(p+".factor", "needs a factor above 1 (how many times slower)")
+	}
+	if !slowdown && e.Factor != nil {
+		d.at(p+".factor", "an outage moves nothing; factor is for storage-slowdown")
+	}
+}
+
+// systemOutage checks a kafka-outage or sink-outage and fills in
+// fails-after.
+func (r *resolver) systemOutage(o *SystemOutage, p string) {
+	if o.For <= 0 {
+		r.d.at(p+".for", "must be more than 0s")
+	}
+	if o.FailsAfter == nil {
+		o.FailsAfter = ptr(Duration(defaultClientTimeout))
+	}
+}
+
+// defaultClientTimeout is how long a Kafka client waits for a cluster that
+// does not answer before it throws: default.api.timeout.ms (KafkaConsumer's
+// metadata and offset calls) and max.block.ms (KafkaProducer.send waiting
+// for metadata) are both 60000 ms by default (Kafka's ConsumerConfig and
+// ProducerConfig).
+const defaultClientTimeout = 60 * sim.Second
+
+// poisonRecord checks that a poison record's source, partition and offset
+// exist.
+func (r *resolver) poisonRecord(pr *PoisonRecord, p string) {
+	n := r.byName[pr.Source]
+	if n == nil || n.src == nil {
+		var names []string
+		for _, m := range r.nodes {
+			if m.src != nil {
+				names = append(names, m.name)
+			}
+		}
+		r.d.at(p+".source", "%q is not a source of this job (%s)", pr.Source, strings.Join(names, ", "))
+		return
+	}
+	if parts := *n.src.Partitions; pr.Partition < 0 || pr.Partition >= parts {
+		r.d.at(p+".partition", "%d is not a partition of %s's topic (0 to %d)", pr.Partition, pr.Source, parts-1)
+	}
+}
+
+// failureSpecs are the injected failures in the order written.
+func (r *resolver) failureSpecs() []models.Failure {
+	var out []models.Failure
+	for _, f := range r.sc.Failures {
+		switch {
+		case f.TaskManagerLoss != nil:
+			l := f.TaskManagerLoss
+			mf := models.Failure{Kind: models.FailTaskManager, TaskManager: -1}
+			if l.At != nil {
+				mf.At = sim.Time(*l.At)
+			}
+			if l.MTBF != nil {
+				mf.MTBF = sim.Time(*l.MTBF)
+			}
+			if l.TaskManager != nil {
+				mf.TaskManager = *l.TaskManager
+			}
+			mf.Detection = detections[l.Detection]
+			out = append(out, mf)
+		case f.CheckpointFailure != nil:
+			mf := models.Failure{Kind: models.FailCheckpoint}
+			if f.CheckpointFailure.At != nil {
+				mf.At = sim.Time(*f.CheckpointFailure.At)
+			}
+			if f.CheckpointFailure.Checkpoint != nil {
+				mf.Checkpoint = int64(*f.CheckpointFailure.Checkpoint)
+			}
+			out = append(out, mf)
+		case f.StorageSlowdown != nil:
+			e := f.StorageSlowdown
+			out = append(out, models.Failure{Kind: models.FailStorageSlowdown, At: sim.Time(e.At), For: sim.Time(e.For), Factor: *e.Factor})
+		case f.StorageOutage != nil:
+			e := f.StorageOutage
+			out = append(out, models.Failure{Kind: models.FailStorageOutage, At: sim.Time(e.At), For: sim.Time(e.For)})
+		case f.KafkaOutage != nil:
+			o := f.KafkaOutage
+			out = append(out, models.Failure{Kind: models.FailKafkaOutage, At: sim.Time(o.At), For: sim.Time(o.For), FailsAfter: sim.Time(*o.FailsAfter)})
+		case f.SinkOutage != nil:
+			o := f.SinkOutage
+			out = append(out, models.Failure{Kind: models.FailSinkOutage, At: sim.Time(o.At), For: sim.Time(o.For), FailsAfter: sim.Time(*o.FailsAfter)})
+		case f.PoisonRecord != nil:
+			pr := f.PoisonRecord
+			out = append(out, models.Failure{Kind: models.FailPoisonRecord, Source: pr.Source, Partition: pr.Partition, Offset: pr.Offset})
+		}
+	}
+	return out
+}
+
+// checkpointingSpec is the checkpoint coordinator's, state backend's and
+// storage's settings; nil without execution.checkpointing.interval.
+func (r *resolver) checkpointingSpec() *models.Checkpointing {
+	sc, fs := r.sc, r.fs
+	if !fs.has("execution.checkpointing.interval") {
+		return nil
+	}
+	cs, sb := sc.CheckpointStorage, sc.StateBackend
+	c := &models.Checkpointing{
+		Interval:       fs.duration("execution.checkpointing.interval"),
+		Timeout:        fs.duration("execution.checkpointing.timeout"),
+		MinPause:       fs.duration("execution.checkpointing.min-pause"),
+		MaxConcurrent:  fs.int("execution.checkpointing.max-concurrent-checkpoints"),
+		Tolerable:      fs.int("execution.checkpointing.tolerable-failed-checkpoints"),
+		AtLeastOnce:    fs.str("execution.checkpointing.mode") == "AT_LEAST_ONCE",
+		Unaligned:      fs.bool("execution.checkpointing.unaligned.enabled"),
+		AlignedTimeout: fs.duration("execution.checkpointing.aligned-checkpoint-timeout"),
+		Incremental:    fs.bool("execution.checkpointing.incremental"),
+		RocksDB:        fs.str("state.backend.type") == "rocksdb",
+		SyncPhase:      sim.Time(*sb.SyncPhase),
+		LocalRecovery:  fs.bool("execution.state-recovery.from-local"),
+		LocalBackup:    fs.bool("execution.state-recovery.from-local"),
+		LSM:            r.lsmSpec(),
+		Claimed:        fs.str("execution.state-recovery.claim-mode") != "NO_CLAIM",
+		Changelog:      r.changelogSpec(),
+		Storage: models.Storage{
+			Kind: cs.Type, RequestLatency: sim.Time(*cs.RequestLatency), FileSize: int64(*cs.FileSize),
+			TransferThreads: fs.int("state.backend.rocksdb.checkpoint.transfer.thread.num"),
+		},
+	}
+	if fs.has("execution.checkpointing.local-backup.enabled") {
+		c.LocalBackup = fs.bool("execution.checkpointing.local-backup.enabled")
+	}
+	if cs.StreamBandwidth != nil {
+		c.Storage.StreamUpload, c.Storage.StreamDownload = cs.StreamBandwidth.PerSecond, cs.StreamBandwidth.PerSecond
+	}
+	if cs.Throughput != nil {
+		c.Storage.Throughput = cs.Throughput.PerSecond
+	}
+	return c
+}
+
+// lsmSpec is RocksDB's settings and the CPU rates of state.
+func (r *resolver) lsmSpec() models.LSM {
+	l := models.DefaultLSM()
+	sb := r.sc.StateBackend
+	l.WriteBufferSize = r.fs.bytes("state.backend.rocksdb.writebuffer.size")
+	l.BackgroundThreads = r.fs.int("state.backend.rocksdb.thread.num")
+	l.WriteAmplification = *sb.WriteAmplification
+	l.CompactionRate, l.SnapshotRate, l.RestoreRate = sb.CompactionRate.PerSecond, sb.SnapshotRate.PerSecond, sb.RestoreRate.PerSecond
+	return l
+}
+
+// changelogSpec is the changelog state backend's settings, nil when off.
+func (r *resolver) changelogSpec() *models.Changelog {
+	fs := r.fs
+	if !fs.bool("state.changelog.enabled") {
+		return nil
+	}
+	return &models.Changelog{
+		MaterializeInterval: fs.duration("state.changelog.periodic-materialize.interval"),
+		UploadThreads:       fs.int("state.changelog.dstl.dfs.upload.num-threads"),
+		MaxInFlight:         float64(fs.bytes("state.changelog.dstl.dfs.upload.max-in-flight")),
+	}
+}
