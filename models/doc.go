@@ -33,7 +33,7 @@
 //	restore.go      a region's restore ending: rewind, channel state, running
 //	restart.go      restart strategies (fixed, failure-rate, exponential)
 //	faults.go       injected failures, TaskManager losses and their detection
-//	outages.go      failures that come back: external outages, poison records
+//	outages.go      failures that come back: external outages, poison records, overload
 //
 // Around them:
 //

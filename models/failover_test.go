@@ -168,3 +168,33 @@ func TestPoisonRecordEndsTheJob(t *testing.T) {
 		}
 	}
 }
+
+// TestOverloadFailsWhileCatchingUp: an operator that fails above 1500
+// records/s per subtask never fails at the job's 1000/s, but fails in the
+// first second of catching up on a backlog, and again after every restart
+// (the source rewinds to the start: no checkpoint), until fixed-delay's
+// attempts are used up. Input rates are measured every second (the
+// resources' tick, on whole seconds), so failure k+1 is at the first whole
+// second after failure k + restart delay + redeploy.
+func TestOverloadFailsWhileCatchingUp(t *testing.T) {
+	const delay = 2500 * sim.Millisecond
+	overload := Failure{Kind: FailOverload, Operator: "agg", Above: 1500}
+	rs := RestartStrategy{Kind: "fixed-delay", Delay: delay, Attempts: 2}
+	steady := keyedJob(rs, overload)
+	if _, res := runWith(t, steady); len(res.Failovers) != 0 {
+		t.Errorf("at 1000/s: failovers %+v, want none", res.Failovers)
+	}
+	spec := keyedJob(rs, overload)
+	spec.Nodes[0].Kafka.InitialBacklog = 100_000
+	s, res := runWith(t, spec)
+	if len(res.Failovers) != rs.Attempts+1 || !s.failed {
+		t.Fatalf("with a backlog: failovers %+v, want %d and the job failed", res.Failovers, rs.Attempts+1)
+	}
+	want := sim.Second
+	for i, f := range res.Failovers {
+		if f.At != want || f.Cause != CauseOverload {
+			t.Errorf("failure %d at %v (%s), want %v (%s)", i+1, f.At, f.Cause, want, CauseOverload)
+		}
+		want = (f.At + delay + spec.Recovery.Redeploy + sim.Second - 1) / sim.Second * sim.Second
+	}
+}

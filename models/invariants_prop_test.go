@@ -21,7 +21,7 @@ import (
 // timeouts, sync phases, modes, restart strategies, failover strategies
 // (with an optional independent pipeline, more regions), TaskManager
 // losses, checkpoint failures, storage episodes, outages of Kafka or the
-// sinks' system and poison records. -rapid.checks=N runs more.
+// sinks' system, poison records and overloads. -rapid.checks=N runs more.
 func TestInvariantsHoldOnRandomJobs(t *testing.T) {
 	if f := flag.Lookup("rapid.checks"); f != nil && f.Value.String() == f.DefValue {
 		n := "100"
@@ -196,7 +196,10 @@ func randomFaults(rt *rapid.T, spec *Spec) {
 		FailoverStrategy: FailoverStrategy(rapid.IntRange(0, 1).Draw(rt, "failover-strategy"))}
 	for i := rapid.IntRange(0, 3).Draw(rt, "failures"); i > 0; i-- {
 		at := ms(0, int64(spec.Duration/sim.Millisecond), "failure-at")
-		switch rapid.IntRange(0, 8).Draw(rt, "failure-kind") {
+		switch rapid.IntRange(0, 9).Draw(rt, "failure-kind") {
+		case 9:
+			spec.Failures = append(spec.Failures, Failure{Kind: FailOverload, Operator: rapid.SampledFrom([]string{"src", "map", "agg", "out"}).Draw(rt, "overloaded"),
+				Above: rapid.Float64Range(10, 5000).Draw(rt, "overload-above")})
 		case 6, 7:
 			kind := []FailureKind{FailKafkaOutage, FailSinkOutage}[rapid.IntRange(0, 1).Draw(rt, "outage-kind")]
 			spec.Failures = append(spec.Failures, Failure{Kind: kind, At: at, For: ms(1, 20000, "outage-for"), FailsAfter: ms(0, 5000, "fails-after")})

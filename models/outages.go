@@ -18,6 +18,9 @@ import (
 // then, unless the outage is over by that time: its client's request timed
 // out (for Kafka's clients, default.api.timeout.ms and max.block.ms, 60 s).
 // A poison record fails the source task that reads it, every time it does.
+// An overloaded operator fails in a second when a subtask takes in more
+// than its limit (an out-of-memory error under load, which comes back when
+// the job catches up after each restart).
 
 // outageActive reports whether failure i is an outage in progress.
 func (s *Simulation) outageActive(i int) bool {
@@ -116,6 +119,9 @@ func (s *Simulation) taskFailure(st *subtask, arg int64) {
 		}
 		reason = fmt.Sprintf("%s: the sink's system did not answer for %s", st.name(), f.FailsAfter)
 		cause = CauseSinkOutage
+	case FailOverload:
+		reason = fmt.Sprintf("%s: java.lang.OutOfMemoryError: Java heap space (more than %.6g records/s in)", st.name(), f.Above)
+		cause = CauseOverload
 	default:
 		reason = fmt.Sprintf("%s: a poison record at offset %d of partition %d of %s", st.name(), f.Offset, f.Partition, f.Source)
 		cause = CausePoisonRecord
@@ -144,5 +150,51 @@ func (s *Simulation) readPoison(st *subtask, p *kafkaPartition, from int64) {
 	if p.poison >= from && p.poison < p.read {
 		s.injected[p.poisonBy].Due++
 		s.eng.At(s.eng.Now(), evTaskFailure, st.id, stamp(st, int64(p.poisonBy)))
+	}
+}
+
+// overloadWatch follows one overload failure: the operator's position in
+// its task, and each subtask's records in at the last check.
+type overloadWatch struct {
+	failure int
+	rt      *nodeRT
+	last    []int64
+}
+
+// watchOverloads sets up the overload failures.
+func (s *Simulation) watchOverloads() {
+	for i, f := range s.spec.Failures {
+		if f.Kind != FailOverload {
+			continue
+		}
+		for _, rt := range s.nodes {
+			if rt.spec.Name == f.Operator {
+				s.overloads = append(s.overloads, overloadWatch{failure: i, rt: rt, last: make([]int64, len(rt.task.subtasks))})
+			}
+		}
+	}
+}
+
+// overloadPeriod is how often input rates are checked against overload
+// limits: per second, as the limit is given.
+const overloadPeriod = sim.Second
+
+// checkOverloads runs every overloadPeriod: a running subtask that took in
+// more than its operator's limit per second since the last check fails.
+func (s *Simulation) checkOverloads() {
+	span := overloadPeriod.Seconds()
+	for _, w := range s.overloads {
+		for j, st := range w.rt.task.subtasks {
+			in := st.ops[w.rt.pos].in
+			rate := float64(in-w.last[j]) / span
+			w.last[j] = in
+			if rate > s.spec.Failures[w.failure].Above && st.region.state == regionRunning && !st.dead {
+				s.injected[w.failure].Due++
+				s.eng.At(s.eng.Now(), evTaskFailure, st.id, stamp(st, int64(w.failure)))
+			}
+		}
+	}
+	if next := sim.Add(s.eng.Now(), overloadPeriod); next <= s.spec.Duration {
+		s.eng.At(next, evOverloadCheck, 0, 0)
 	}
 }

@@ -34,6 +34,7 @@ const (
 	evCredit                         // credits of a remote channel (Actor) reach the sender
 	evMaterialize                    // a changelog backend's periodic materialization of subtask Actor
 	evTaskFailure                    // subtask Actor fails for injected failure Arg (stamped; outages.go)
+	evOverloadCheck                  // every second: subtasks above an overload failure's rate fail
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -73,6 +74,7 @@ type Simulation struct {
 	failed      bool      // the restart strategy gave up: the job is FAILED
 	outageOn    []bool    // by index in spec.Failures: an outage in progress
 	outages     int       // outages in progress
+	overloads   []overloadWatch
 	restarts    int
 	failures    []result.FailureEvent           // every failover; a restart's events carry its index
 	injected    []result.InjectedFailureSummary // by index in spec.Failures
@@ -123,6 +125,7 @@ func New(spec Spec) (*Simulation, error) {
 	s.injected = make([]result.InjectedFailureSummary, len(spec.Failures))
 	s.outageOn = make([]bool, len(spec.Failures))
 	s.placePoison()
+	s.watchOverloads()
 	for i, f := range spec.Failures {
 		s.injected[i].Kind = f.Kind.String()
 	}
@@ -161,6 +164,9 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 	s.startChangelogs(s.subtasks)
 	s.claimRestoredState()
 	s.scheduleFailures()
+	if len(s.overloads) > 0 {
+		s.eng.At(overloadPeriod, evOverloadCheck, 0, 0)
+	}
 	s.scheduleKeyPhases()
 	s.startDebloating()
 	step := max(s.spec.Duration/200, sim.Second)
@@ -200,6 +206,8 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		s.handleSubtask(ev)
 	case evTaskFailure:
 		s.taskFailure(s.subtasks[ev.Actor], ev.Arg)
+	case evOverloadCheck:
+		s.checkOverloads()
 	case evCkptTrigger:
 		s.coord.onTrigger()
 	case evCkptTimeout:

@@ -333,6 +333,7 @@ const (
 	CauseKafkaOutage  = "kafka-outage"        // a source failed while the Kafka cluster is down
 	CauseSinkOutage   = "sink-outage"         // a sink failed while its external system is down
 	CausePoisonRecord = "poison-record"       // a record that fails the task processing it
+	CauseOverload     = "overload"            // a task that fails above an input rate (an out-of-memory error)
 )
 
 // Recovery holds the times a failover takes besides the restart delay.
@@ -360,10 +361,11 @@ const (
 	FailKafkaOutage                        // the Kafka cluster is down in [At, At+For): sources fail FailsAfter after they start
 	FailSinkOutage                         // the sinks' external system is down in [At, At+For): sinks fail FailsAfter after they start
 	FailPoisonRecord                       // the record at Offset of Source's Partition fails the task that reads it
+	FailOverload                           // a subtask of Operator fails when it takes in more than Above records/s
 )
 
 func (k FailureKind) String() string {
-	return [...]string{"taskmanager-loss", "checkpoint-failure", "storage-slowdown", "storage-outage", "kafka-outage", "sink-outage", "poison-record"}[k]
+	return [...]string{"taskmanager-loss", "checkpoint-failure", "storage-slowdown", "storage-outage", "kafka-outage", "sink-outage", "poison-record", "overload"}[k]
 }
 
 // Failure is one injected failure.
@@ -384,4 +386,9 @@ type Failure struct {
 	Source    string
 	Partition int
 	Offset    int64
+	// Operator and Above: each subtask of the operator fails (an
+	// out-of-memory error) in a second it takes in more than Above
+	// records (overload).
+	Operator string
+	Above    float64
 }

@@ -21,7 +21,7 @@ type Scenario struct {
 	CheckpointStorage *CheckpointStorage `yaml:"checkpoint-storage,omitempty" jsonschema_description:"Where checkpoints go and how fast (with checkpointing on)."`
 	StateBackend      *StateBackend      `yaml:"state-backend,omitempty" jsonschema_description:"How long snapshots take beyond the upload (with checkpointing on)."`
 	Recovery          *RecoverySpec      `yaml:"recovery,omitempty" jsonschema_description:"How long a failover takes beyond the restart delay."`
-	Failures          []FailureSpec      `yaml:"failures,omitempty" jsonschema_description:"Failures to inject: taskmanager-loss, checkpoint-failure, storage-slowdown, storage-outage, kafka-outage, sink-outage, poison-record."`
+	Failures          []FailureSpec      `yaml:"failures,omitempty" jsonschema_description:"Failures to inject: taskmanager-loss, checkpoint-failure, storage-slowdown, storage-outage, kafka-outage, sink-outage, poison-record, overload."`
 	Variants          []Variant          `yaml:"variants,omitempty" jsonschema_description:"Named sets of overrides, run beside the base scenario and compared."`
 	Sweep             *SweepSpec         `yaml:"sweep,omitempty" jsonschema_description:"The grid flinksim sweep runs when no --grid is given."`
 }
@@ -61,6 +61,12 @@ type FailureSpec struct {
 	KafkaOutage       *SystemOutage      `yaml:"kafka-outage,omitempty" jsonschema_description:"The Kafka cluster is down for a while: sources read nothing, and each fails fails-after once it runs, again after every restart, until the outage is over."`
 	SinkOutage        *SystemOutage      `yaml:"sink-outage,omitempty" jsonschema_description:"The sinks' external system (a database, an API, Kafka) is down for a while: writes do not return, and each sink fails fails-after once it runs, again after every restart, until the outage is over."`
 	PoisonRecord      *PoisonRecord      `yaml:"poison-record,omitempty" jsonschema_description:"A record that fails the task that reads it, every time it does: the job restarts, replays and fails again until the restart strategy gives up."`
+	Overload          *Overload          `yaml:"overload,omitempty" jsonschema_description:"An operator whose subtasks fail (an out-of-memory error) in any second they take in more than a rate: it comes back when the job catches up after each restart."`
+}
+
+type Overload struct {
+	Operator string     `yaml:"operator" jsonschema_description:"The operator (its name): a source, an operator or a sink."`
+	Above    *RateValue `yaml:"above" jsonschema_description:"Records per second into one subtask above which it fails, e.g. 50k/s: the rate its numRecordsInPerSecond reached before such failures."`
 }
 
 type SystemOutage struct {

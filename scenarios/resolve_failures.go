@@ -45,8 +45,10 @@ func (r *resolver) failures(checkpointing bool) {
 			r.systemOutage(f.SinkOutage, path+".sink-outage")
 		case f.PoisonRecord != nil:
 			r.poisonRecord(f.PoisonRecord, path+".poison-record")
+		case f.Overload != nil:
+			r.overload(f.Overload, path+".overload")
 		}
-		if (f.KafkaOutage != nil || f.SinkOutage != nil || f.PoisonRecord != nil) && *r.sc.Recovery.Redeploy == 0 {
+		if (f.KafkaOutage != nil || f.SinkOutage != nil || f.PoisonRecord != nil || f.Overload != nil) && *r.sc.Recovery.Redeploy == 0 {
 			// A failure that comes back at once would restart the job
 			// forever at one instant; Flink's cancel and deploy take time.
 			r.d.at("recovery.redeploy", "must be more than 0s with %s (cancelling and deploying tasks takes time)", path)
@@ -107,6 +109,23 @@ func (r *resolver) systemOutage(o *SystemOutage, p string) {
 	}
 	if o.FailsAfter == nil {
 		o.FailsAfter = ptr(Duration(defaultClientTimeout))
+	}
+}
+
+// overload checks that the operator exists and the rate is records.
+func (r *resolver) overload(o *Overload, p string) {
+	if r.byName[o.Operator] == nil {
+		var names []string
+		for _, m := range r.nodes {
+			names = append(names, m.name)
+		}
+		r.d.at(p+".operator", "%q is not an operator of this job (%s)", o.Operator, strings.Join(names, ", "))
+	}
+	switch {
+	case o.Above == nil:
+		r.d.at(p+".above", "is required: the records per second into one subtask above which it fails")
+	case o.Above.Bytes || o.Above.PerSecond <= 0:
+		r.d.at(p+".above", "must be records per second above 0, e.g. 50k/s")
 	}
 }
 
@@ -179,6 +198,8 @@ func (r *resolver) failureSpecs() []models.Failure {
 		case f.PoisonRecord != nil:
 			pr := f.PoisonRecord
 			out = append(out, models.Failure{Kind: models.FailPoisonRecord, Source: pr.Source, Partition: pr.Partition, Offset: pr.Offset})
+		case f.Overload != nil:
+			out = append(out, models.Failure{Kind: models.FailOverload, Operator: f.Overload.Operator, Above: f.Overload.Above.PerSecond})
 		}
 	}
 	return out

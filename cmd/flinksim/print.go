@@ -75,6 +75,8 @@ func summaryLines(res *result.Result) [][2]string {
 				fs = append(fs, fmt.Sprintf("%s from %s to %s failed a task %d times", f.Kind, human.Seconds(f.FromS), human.Seconds(f.UntilS), f.TookEffect))
 			case "poison-record":
 				fs = append(fs, fmt.Sprintf("%s read %d times", f.Kind, f.Due))
+			case "overload":
+				fs = append(fs, fmt.Sprintf("%s above its limit in %d seconds, failed a task %d times", f.Kind, f.Due, f.TookEffect))
 			default:
 				fs = append(fs, fmt.Sprintf("%s %d of %d took effect", f.Kind, f.TookEffect, f.Due))
 			}
