@@ -158,7 +158,11 @@ func (j *judgement) failovers() {
 		if last.Final {
 			j.mark(result.PhaseFailed, last.At.Seconds())
 		}
-		j.down = last.Final || len(res.Restores) == 0 || res.Restores[len(res.Restores)-1].At < last.At
+		restored := len(res.Restores) > 0 && res.Restores[len(res.Restores)-1].At >= last.At
+		if res.Summary.Restarts != nil { // each failover says when its tasks ran again
+			restored = last.RestoredAt > 0
+		}
+		j.down = last.Final || !restored
 	}
 }
 
