@@ -589,3 +589,30 @@ func BenchmarkDashboardPNG(b *testing.B) {
 		}
 	}
 }
+
+// TestDashboardRegionFailoversAndOutages: a failover that restarted only
+// some pipelined regions is a marker of its own (dotted), and an outage
+// is a grey span on every time panel, named once in the legend.
+func TestDashboardRegionFailoversAndOutages(t *testing.T) {
+	res := full()
+	res.Failovers[1].Partial = true
+	res.Summary.InjectedFailures = append(res.Summary.InjectedFailures,
+		result.InjectedFailureSummary{Kind: "kafka-outage", Due: 1, TookEffect: 3, FromS: 100, UntilS: 400})
+	f := Dashboard(res)
+	for _, p := range f.panels {
+		if p.grid != nil {
+			continue
+		}
+		for _, want := range []string{"markers failover 1", "markers region-failover 1", "outages 1"} {
+			if !slices.Contains(p.notes, want) {
+				t.Errorf("%s: lacks %s: %q", p.title, want, p.notes)
+			}
+		}
+	}
+	s := svg(t, f)
+	for _, want := range []string{">failover of some regions<", ">kafka-outage<"} {
+		if strings.Count(s, want) != 1 {
+			t.Errorf("SVG has %d of %s, want 1 (the legend)", strings.Count(s, want), want)
+		}
+	}
+}
