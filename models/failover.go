@@ -45,7 +45,7 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 	s.failures = append(s.failures, ev)
 	s.restarter.notifyFailure(now)
 	if s.trace != nil {
-		s.tracef("FAILOVER of %s: its tasks are cancelled and in-flight data dropped: %s", regionsText(s, rs), reason)
+		s.tracef("FAILOVER of %s: tasks cancelled, in-flight data dropped: %s", regionsText(s, rs), reason)
 	}
 	if s.coord != nil && s.coord.running {
 		s.coord.stop("FailoverRegion is restarting: " + reason)

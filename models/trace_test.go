@@ -133,7 +133,8 @@ func parseJob(d *datadriven.TestData) (Spec, error) {
 //	    [mode=exactly-once|at-least-once] [unaligned=false] [aligned-timeout=0s]
 //	    [upload=SIZE/s per TaskManager] [sync=0s]
 //	restart fixed-delay [delay=10s] [attempts=N]
-//	fail checkpoint=ID
+//	fail checkpoint=ID | fail taskmanager=N at=D (its process exits: noticed at once)
+//	failover strategy=region|full
 func parseJobLine(p *argParser, spec *Spec, cmd string, args []datadriven.CmdArg) {
 	switch cmd {
 	case "source", "operator", "sink":
@@ -179,13 +180,24 @@ func parseJobLine(p *argParser, spec *Spec, cmd string, args []datadriven.CmdArg
 		})
 		spec.Restart = r
 	case "fail":
+		f := Failure{Kind: FailCheckpoint, At: sim.Never}
 		p.each(args, map[string]func(string){
-			"checkpoint": func(v string) {
-				spec.Failures = append(spec.Failures, Failure{Kind: FailCheckpoint, At: sim.Never, Checkpoint: p.int(v)})
+			"checkpoint":  func(v string) { f.Checkpoint = p.int(v) },
+			"taskmanager": func(v string) { f.Kind, f.TaskManager = FailTaskManager, int(p.int(v)) },
+			"at":          func(v string) { f.At = p.duration(v) },
+		})
+		spec.Failures = append(spec.Failures, f)
+	case "failover":
+		p.each(args, map[string]func(string){
+			"strategy": func(v string) {
+				if v != "region" && v != "full" {
+					p.fail("strategy %q (region, full)", v)
+				}
+				spec.Recovery.FailoverStrategy = map[string]FailoverStrategy{"region": FailoverRegion, "full": FailoverFull}[v]
 			},
 		})
 	default:
-		p.fail("unknown line (source, operator, sink, checkpointing, restart, fail)")
+		p.fail("unknown line (source, operator, sink, checkpointing, restart, fail, failover)")
 	}
 }
 
