@@ -51,7 +51,8 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 		s.coord.stop("FailoverRegion is restarting: " + reason)
 	}
 	if !s.restarter.canRestart(now) {
-		s.failed = true
+		s.accountDown(now)
+		s.failed = true // FAILED: terminal, no longer down or restoring
 		s.failures[op].Final = true
 		s.cancel(s.regions, op)
 		if s.trace != nil {
@@ -82,24 +83,40 @@ func regionsText(s *Simulation, rs []*region) string {
 	return fmt.Sprintf("%d of %d pipelined regions", len(rs), len(s.regions))
 }
 
-// setRegionState moves a region on, keeping the job's downtime: the job is
-// down while a region is cancelled and not yet deployed again.
+// setRegionState moves a region on, keeping the job's downtime (some
+// region cancelled and not yet deployed again) and restore time (some
+// region INITIALIZING), each counted once however many regions overlap.
 func (s *Simulation) setRegionState(r *region, to regionState) {
-	now := s.eng.Now()
-	wasDown := s.downRegions > 0
-	if r.state == regionRestarting {
-		s.downRegions--
-	}
-	if to == regionRestarting {
-		s.downRegions++
-	}
+	s.accountDown(s.eng.Now())
+	s.countRegion(r.state, -1)
+	s.countRegion(to, 1)
 	r.state = to
-	switch {
-	case !wasDown && s.downRegions > 0:
-		s.downSince = now
-	case wasDown && s.downRegions == 0:
-		s.downtime += now - s.downSince
+}
+
+// countRegion counts a region into (d = 1) or out of (-1) a state.
+func (s *Simulation) countRegion(st regionState, d int) {
+	switch st {
+	case regionRestarting:
+		if s.downRegions == 0 && d > 0 {
+			s.outageSince = s.eng.Now() // the job leaves RUNNING
+		}
+		s.downRegions += d
+	case regionInitializing:
+		s.initRegions += d
 	}
+}
+
+// accountDown adds the downtime and restore time since the last change.
+func (s *Simulation) accountDown(now sim.Time) {
+	if !s.failed {
+		if s.downRegions > 0 {
+			s.downtime += now - s.downSince
+		}
+		if s.initRegions > 0 {
+			s.restoreTime += now - s.downSince
+		}
+	}
+	s.downSince = now
 }
 
 // cancel cancels the tasks of regions rs for failover op and drops what is
@@ -196,6 +213,15 @@ func (s *Simulation) restart(op int32) {
 	if len(rs) == 0 || s.failed {
 		return
 	}
+	if s.failures[op].Global {
+		s.restartEnumerators() // SchedulerBase.restoreState resets the coordinators
+	}
+	s.eng.At(sim.Add(s.replacedBy(rs), s.spec.Recovery.Redeploy), evDeployed, op, 0)
+}
+
+// replacedBy is when every lost TaskManager of regions rs has its
+// replacement (now, when none is lost).
+func (s *Simulation) replacedBy(rs []*region) sim.Time {
 	at := s.eng.Now()
 	for _, r := range rs {
 		for _, st := range r.subtasks {
@@ -204,7 +230,7 @@ func (s *Simulation) restart(op int32) {
 			}
 		}
 	}
-	s.eng.At(sim.Add(at, s.spec.Recovery.Redeploy), evDeployed, op, 0)
+	return at
 }
 
 // deployed: failover op's tasks are deployed and restore their state
@@ -215,6 +241,12 @@ func (s *Simulation) deployed(op int32) {
 		return
 	}
 	now := s.eng.Now()
+	if at := s.replacedBy(rs); at > now {
+		// A TaskManager was lost while the tasks were being deployed: the
+		// scheduler waits for a slot on its replacement.
+		s.eng.At(sim.Add(at, s.spec.Recovery.Redeploy), evDeployed, op, 0)
+		return
+	}
 	s.failures[op].RunningAt = now
 	p := s.restorePoint()
 	for _, r := range rs {

@@ -68,6 +68,11 @@ func TestRegionFailoverKeepsOtherRegionsRunning(t *testing.T) {
 			if want := loss + max(spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy; f.RunningAt != want || f.At != loss {
 				t.Errorf("noticed at %v, deployed at %v; want %v, %v", f.At, f.RunningAt, loss, want)
 			}
+			rsum := res.Summary.Restarts
+			if rsum.DowntimeS != (f.RunningAt-f.At).Seconds() || rsum.RestoreS != (f.RestoredAt-f.RunningAt).Seconds() {
+				t.Errorf("downtime %gs, restore %gs; want %gs from the failover to the deploy, %gs then restoring",
+					rsum.DowntimeS, rsum.RestoreS, (f.RunningAt - f.At).Seconds(), (f.RestoredAt - f.RunningAt).Seconds())
+			}
 			// b's sink over the outage of a, from the second after the loss
 			// to the second before a runs again: 1000/s, or nothing.
 			from, to := loss.Seconds()+1, f.RunningAt.Seconds()-1
@@ -95,39 +100,66 @@ func keyedJob(rs RestartStrategy, failures ...Failure) Spec {
 	return spec
 }
 
-// TestOutageRestartCount: during an outage [T0, T0+D) a task touching the
-// system fails s after it runs (or after T0, if it was running then); each
-// failure costs the restart delay d and the redeploy R, so the failures
-// come at f1 = T0+s and f(k+1) = f(k)+d+R+s while before T0+D. fixed-delay
-// counts every failure as an attempt (FixedDelayRestartBackoffTimeStrategy:
-// a restart is allowed while failures ≤ attempts): with enough attempts
-// the job restarts once per failure and runs again after the outage; with
-// A fewer, it fails at failure A+1.
+// TestOutageRestartCount: during an outage of the sinks' system [T0,
+// T0+D) each sink task fails s after it runs (or after T0, if it was
+// running then); each failure costs the restart delay d and the redeploy
+// R, so the failures come at f1 = T0+s and f(k+1) = f(k)+d+R+s while before
+// T0+D. fixed-delay counts every failure as an attempt
+// (FixedDelayRestartBackoffTimeStrategy: a restart is allowed while
+// failures ≤ attempts): with enough attempts the job restarts once per
+// failure and runs again after the outage; with A fewer, it fails at
+// failure A+1.
 func TestOutageRestartCount(t *testing.T) {
 	const t0, d, s, delay = 60 * sim.Second, 300 * sim.Second, 20 * sim.Second, sim.Second
-	for _, kind := range []FailureKind{FailKafkaOutage, FailSinkOutage} {
-		outage := Failure{Kind: kind, At: t0, For: d, FailsAfter: s}
-		redeploy := keyedJob(RestartStrategy{}).Recovery.Redeploy
-		var failures []sim.Time
-		for f := t0 + s; f < t0+d; f += delay + redeploy + s {
-			failures = append(failures, f)
+	outage := Failure{Kind: FailSinkOutage, At: t0, For: d, FailsAfter: s}
+	redeploy := keyedJob(RestartStrategy{}).Recovery.Redeploy
+	var failures []sim.Time
+	for f := t0 + s; f < t0+d; f += delay + redeploy + s {
+		failures = append(failures, f)
+	}
+	for _, attempts := range []int{math.MaxInt32, 3} {
+		spec := keyedJob(RestartStrategy{Kind: "fixed-delay", Delay: delay, Attempts: attempts}, outage)
+		checkFailures(t, spec, failures, attempts, CauseSinkOutage, false)
+	}
+}
+
+// TestKafkaOutageFailsTheJobGlobally: Kafka's readers wait out an outage,
+// but the KafkaSource enumerator lists the topic's partitions when it
+// starts and every discovery interval I; the first listing in the outage
+// (at ⌈T0/I⌉·I) times out s later and fails the whole job. A global
+// failover restarts the enumerator when its restart delay d ends, and it
+// lists at once: the next failure comes d+s after the last, whatever the
+// redeploy.
+func TestKafkaOutageFailsTheJobGlobally(t *testing.T) {
+	const t0, d, s, delay, interval = 60 * sim.Second, 300 * sim.Second, 20 * sim.Second, sim.Second, 50 * sim.Second
+	outage := Failure{Kind: FailKafkaOutage, At: t0, For: d, FailsAfter: s}
+	var failures []sim.Time
+	for f := (t0+interval-1)/interval*interval + s; f < t0+d; f += delay + s {
+		failures = append(failures, f)
+	}
+	for _, attempts := range []int{math.MaxInt32, 3} {
+		spec := keyedJob(RestartStrategy{Kind: "fixed-delay", Delay: delay, Attempts: attempts}, outage)
+		spec.Nodes[0].Kafka.DiscoveryInterval = interval
+		checkFailures(t, spec, failures, attempts, CauseKafkaOutage, true)
+	}
+}
+
+// checkFailures runs spec and checks its failovers against the failure
+// times derived, with a fixed-delay strategy of the given attempts.
+func checkFailures(t *testing.T, spec Spec, failures []sim.Time, attempts int, cause string, global bool) {
+	t.Helper()
+	run, res := runWith(t, spec)
+	n := min(len(failures), attempts+1)
+	if len(res.Failovers) != n {
+		t.Fatalf("%s, %d attempts: %d failovers, want %d at %v", cause, attempts, len(res.Failovers), n, failures[:n])
+	}
+	for i, f := range res.Failovers {
+		if f.At != failures[i] || f.Cause != cause || f.Global != global {
+			t.Errorf("%s, %d attempts: failure %d at %v (%s, global %v), want %v", cause, attempts, i+1, f.At, f.Cause, f.Global, failures[i])
 		}
-		for _, attempts := range []int{math.MaxInt32, 3} {
-			spec := keyedJob(RestartStrategy{Kind: "fixed-delay", Delay: delay, Attempts: attempts}, outage)
-			run, res := runWith(t, spec)
-			n := min(len(failures), attempts+1)
-			if len(res.Failovers) != n {
-				t.Fatalf("%s, %d attempts: %d failovers, want %d at %v", kind, attempts, len(res.Failovers), n, failures[:n])
-			}
-			for i, f := range res.Failovers {
-				if f.At != failures[i] {
-					t.Errorf("%s, %d attempts: failure %d at %v, want %v", kind, attempts, i+1, f.At, failures[i])
-				}
-			}
-			if failed := n == attempts+1; run.failed != failed || run.restarts != min(n, attempts) {
-				t.Errorf("%s, %d attempts: failed %v after %d restarts, want %v after %d", kind, attempts, run.failed, run.restarts, failed, min(n, attempts))
-			}
-		}
+	}
+	if failed := n == attempts+1; run.failed != failed || run.restarts != min(n, attempts) {
+		t.Errorf("%s, %d attempts: failed %v after %d restarts, want %v after %d", cause, attempts, run.failed, run.restarts, failed, min(n, attempts))
 	}
 }
 
@@ -165,6 +197,11 @@ func TestPoisonRecordEndsTheJob(t *testing.T) {
 		}
 		if got := res.Failovers[tc.fails-1].At; got < want || got > want+sim.Time(tc.fails)*tol {
 			t.Errorf("%s: the job failed at %v, want %v (+%v per failure)", tc.rs.Kind, got, want, tol)
+		}
+		// Down for a restart delay and a redeploy per restart, and not
+		// after the job FAILED (its downtime gauge reads -1 then).
+		if got, want := res.Summary.Restarts.DowntimeS, (sim.Time(tc.fails-1) * (delay + spec.Recovery.Redeploy)).Seconds(); got != want {
+			t.Errorf("%s: downtime %gs, want %gs", tc.rs.Kind, got, want)
 		}
 	}
 }

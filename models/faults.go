@@ -105,9 +105,11 @@ func (s *Simulation) loseTaskManager(tm int, how Detection) bool {
 		return false
 	}
 	now := s.eng.Now()
+	delay, why := s.detectionDelay(how)
 	s.tmLost[tm] = true
 	s.tmLostAt[tm] = now
-	s.tmBack[tm] = sim.Add(now, s.spec.Recovery.TaskManagerStart)
+	// The resource manager asks for a replacement once the loss is noticed.
+	s.tmBack[tm] = sim.Add(sim.Add(now, delay), s.spec.Recovery.TaskManagerStart)
 	for _, st := range s.subtasks {
 		if st.tm == tm {
 			st.dead = true
@@ -116,9 +118,8 @@ func (s *Simulation) loseTaskManager(tm int, how Detection) bool {
 	}
 	s.storage.cancel(func(t *transfer) bool { return t.st.tm == tm })
 	s.tmHow[tm] = how
-	delay, why := s.detectionDelay(how)
 	if s.trace != nil {
-		s.tracef("TaskManager %d lost (%s): its tasks stop; the JobManager notices %s, a replacement is ready after %s",
+		s.tracef("TaskManager %d lost (%s): its tasks stop; the JobManager notices %s, a replacement is ready %s after that",
 			tm, how, why, s.spec.Recovery.TaskManagerStart)
 	}
 	s.eng.At(sim.Add(now, delay), evDetect, int32(tm), int64(now))

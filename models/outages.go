@@ -11,12 +11,18 @@ import (
 // gone or the restart strategy gives up, so the restart strategy decides
 // how often the job restarts, how long it is down and how much it replays.
 //
-// An outage of the Kafka cluster (kafka-outage) or of the sinks' system
-// (sink-outage): the tasks touching it make no progress (a source reads
-// nothing, a sink's write does not return), and each of them fails
-// fails-after once it runs, or once the outage starts if it was running
-// then, unless the outage is over by that time: its client's request timed
-// out (for Kafka's clients, default.api.timeout.ms and max.block.ms, 60 s).
+// An outage of the Kafka cluster (kafka-outage): sources read nothing, but
+// their readers do not fail (KafkaConsumer.poll returns nothing); the
+// KafkaSource enumerator lists the topic's partitions when it starts and
+// every partition.discovery.interval.ms, and a listing during the outage
+// times out fails-after later (AdminClient's default.api.timeout.ms, 60 s):
+// KafkaSourceEnumerator.checkPartitionChanges throws, and the
+// OperatorCoordinator fails the whole job (a global failover, whatever the
+// failover strategy). A global failover restarts the enumerator, which
+// lists again at once. An outage of the sinks' system (sink-outage): a
+// sink's write does not return, and each sink task fails fails-after once
+// it runs, or once the outage starts if it was running then, unless the
+// outage is over by that time.
 // A poison record fails the source task that reads it, every time it does.
 // An overloaded operator fails in a second when a subtask takes in more
 // than its limit (an out-of-memory error under load, which comes back when
@@ -63,11 +69,65 @@ func (s *Simulation) outageEdge(i int, end bool) {
 		return
 	}
 	s.outages++
+	if s.spec.Failures[i].Kind == FailKafkaOutage {
+		s.armDiscovery(i)
+		return
+	}
 	for _, r := range s.regions {
 		if r.state == regionRunning {
 			s.armOutage(r, i)
 		}
 	}
+}
+
+// armDiscovery schedules the failure of each Kafka source's enumerator at
+// its first partition listing from now on that outage i outlasts.
+func (s *Simulation) armDiscovery(i int) {
+	f := s.spec.Failures[i]
+	now, end := s.eng.Now(), sim.Add(f.At, f.For)
+	for _, rt := range s.nodes {
+		k := rt.spec.Kafka
+		if k == nil {
+			continue
+		}
+		t := s.enumStart
+		if t < now {
+			if k.DiscoveryInterval <= 0 {
+				continue // it listed when it started, before the outage
+			}
+			t = sim.Add(t, sim.Time(int64(now-t+k.DiscoveryInterval-1)/int64(k.DiscoveryInterval))*k.DiscoveryInterval)
+		}
+		if at := sim.Add(t, f.FailsAfter); at < end {
+			s.eng.At(at, evEnumeratorFailure, int32(rt.idx), s.enumGen<<32|int64(i))
+		}
+	}
+}
+
+// restartEnumerators: a global failover resets the operator coordinators;
+// each enumerator starts again and lists its partitions at once.
+func (s *Simulation) restartEnumerators() {
+	s.enumStart = s.eng.Now()
+	s.enumGen++
+	for i, on := range s.outageOn {
+		if on && s.spec.Failures[i].Kind == FailKafkaOutage {
+			s.armDiscovery(i)
+		}
+	}
+}
+
+// enumeratorFailure: source node's partition listing for outage i timed
+// out; the job fails over globally, unless it is restarting globally
+// already (the other sources' enumerators fail at the same moment).
+func (s *Simulation) enumeratorFailure(node int, arg int64) {
+	if arg>>32 != s.enumGen || s.failed || s.downRegions == len(s.regions) {
+		return
+	}
+	i := int(arg & (1<<32 - 1))
+	f := s.spec.Failures[i]
+	s.injected[i].TookEffect++
+	reason := fmt.Sprintf("Global failure triggered by OperatorCoordinator for 'Source: %s': Failed to list subscribed topic partitions "+
+		"(the Kafka cluster did not answer within %s)", s.nodes[node].spec.Name, f.FailsAfter)
+	s.failover(reason, CauseKafkaOutage, s.eng.Now(), nil)
 }
 
 // armOutages arms every outage in progress for region r, which runs again.
@@ -83,6 +143,9 @@ func (s *Simulation) armOutages(r *region) {
 // i, fails-after from now, if that is before the outage ends.
 func (s *Simulation) armOutage(r *region, i int) {
 	f := s.spec.Failures[i]
+	if f.Kind != FailSinkOutage {
+		return // Kafka's readers wait; its enumerator fails (armDiscovery)
+	}
 	at := sim.Add(s.eng.Now(), f.FailsAfter)
 	if at >= sim.Add(f.At, f.For) {
 		return
@@ -107,17 +170,11 @@ func (s *Simulation) taskFailure(st *subtask, arg int64) {
 	now := s.eng.Now()
 	var reason, cause string
 	switch f.Kind {
-	case FailKafkaOutage:
-		if !s.outageActive(i) {
-			return
-		}
-		reason = fmt.Sprintf("%s: org.apache.kafka.common.errors.TimeoutException: the Kafka cluster did not answer for %s", st.name(), f.FailsAfter)
-		cause = CauseKafkaOutage
 	case FailSinkOutage:
 		if !s.outageActive(i) {
 			return
 		}
-		reason = fmt.Sprintf("%s: the sink's system did not answer for %s", st.name(), f.FailsAfter)
+		reason = fmt.Sprintf("%s: its writes to the sink's system did not return within %s", st.name(), f.FailsAfter)
 		cause = CauseSinkOutage
 	case FailOverload:
 		reason = fmt.Sprintf("%s: java.lang.OutOfMemoryError: Java heap space (more than %.6g records/s in)", st.name(), f.Above)

@@ -263,10 +263,15 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 	case result.MetricRestarts:
 		return float64(s.restarts)
 	case result.MetricDowntime:
-		if s.downRegions == 0 {
+		// Flink's gauge: the time elapsed in this outage, 0 while running,
+		// -1 once the job has FAILED (DownTimeGauge's NO_LONGER_RUNNING).
+		switch {
+		case s.failed:
+			return -1
+		case s.downRegions == 0:
 			return 0
 		}
-		return float64(now-s.downSince) / float64(sim.Millisecond)
+		return float64(now-s.outageSince) / float64(sim.Millisecond)
 	}
 	if c == nil {
 		return 0

@@ -34,9 +34,9 @@ func recoveryJob(lambda, mu float64, failAt sim.Time) Spec {
 
 // TestRecoveryAndCatchUp: the TaskManager is lost at T; the JobManager
 // notices after heartbeat.timeout H, waits the restart delay D, redeploys
-// (R) once the replacement TaskManager has started (S), and the operator
-// downloads its 100 MiB at 50 MiB/s: the job runs again at
-// Tr = T + max(H + D, S) + R + 2 s. Sources rewind to the last completed
+// (R) once the replacement TaskManager, asked for when the loss was
+// noticed, has started (S), and the operator downloads its 100 MiB at
+// 50 MiB/s: the job runs again at Tr = T + H + max(D, S) + R + 2 s. Sources rewind to the last completed
 // checkpoint's offsets (taken at its trigger, tk), so the backlog is
 // lambda·(Tr − tk), and the fluid model drains it in backlog/(mu − lambda).
 func TestRecoveryAndCatchUp(t *testing.T) {
@@ -49,7 +49,7 @@ func TestRecoveryAndCatchUp(t *testing.T) {
 	}
 	r := res.Restores[0]
 	rc := spec.Recovery
-	wantTr := failAt + max(rc.HeartbeatTimeout+spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy + 2*sim.Second
+	wantTr := failAt + rc.HeartbeatTimeout + max(spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy + 2*sim.Second
 	if absT(r.At-wantTr) > sim.Millisecond {
 		t.Errorf("restored at %v, want %v", r.At, wantTr)
 	}
@@ -136,9 +136,9 @@ func runWith(t *testing.T, spec Spec) (*Simulation, *result.Result) {
 func TestDuplicatesCountedOnce(t *testing.T) {
 	spec := recoveryJob(1000, 2000, 100*sim.Second)
 	// The first trigger comes 70–80 s after each start: one checkpoint
-	// completes before 100 s, none between the restore at 135 s and 150 s.
+	// completes before 100 s, none between the restore at 155 s and 170 s.
 	spec.Checkpointing.Interval, spec.Checkpointing.MinPause = 80*sim.Second, 70*sim.Second
-	spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, At: 150 * sim.Second, TaskManager: 0, Detection: DetectHang})
+	spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, At: 170 * sim.Second, TaskManager: 0, Detection: DetectHang})
 	s, res := runWith(t, spec)
 	if len(res.Restores) != 2 || res.Restores[0].ID != res.Restores[1].ID {
 		t.Fatalf("restores %+v, want two from the same checkpoint", res.Restores)

@@ -119,7 +119,7 @@ func TestFullRestoreIsDownloadPlusReinsert(t *testing.T) {
 		t.Fatalf("restores %+v, want one", res.Restores)
 	}
 	rc := spec.Recovery
-	want := failAt + max(rc.HeartbeatTimeout+spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy + 3*sim.Second
+	want := failAt + rc.HeartbeatTimeout + max(spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy + 3*sim.Second
 	if got := res.Restores[0].At; absT(got-want) > sim.Millisecond {
 		t.Errorf("restored at %v, want %v", got, want)
 	}
@@ -184,7 +184,7 @@ func TestChangelogRestoreReplaysTheLog(t *testing.T) {
 		}
 	}
 	rc := spec.Recovery
-	deployed := failAt + max(rc.HeartbeatTimeout+spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy
+	deployed := failAt + rc.HeartbeatTimeout + max(spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy
 	replay := 10 * trigger.Seconds() // MiB: a record a tenth of a second
 	want := deployed + sim.FromSeconds(100.0/50+replay*(1.0/50+1.0/100))
 	// a record either side of the barrier: 1 MiB at 1/(1/50 + 1/100) MiB/s

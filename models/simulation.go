@@ -11,30 +11,31 @@ import (
 
 // Event kinds.
 const (
-	evStepDone       sim.Kind = iota // a subtask finished processing a chunk
-	evSourceWake                     // records became readable for an idle source
-	evFlush                          // the output flusher of a subtask fired
-	evSample                         // sample metrics
-	evGather                         // an idle subtask's wait for input is over
-	evSyncDone                       // a subtask's checkpoint sync phase ended
-	evCkptTrigger                    // the periodic checkpoint trigger
-	evCkptTimeout                    // a checkpoint's timeout
-	evCkptComplete                   // a checkpoint's metadata is written
-	evAlignedTimeout                 // aligned-checkpoint-timeout of a checkpoint
-	evStorage                        // checkpoint storage: transfers progressed
-	evRestart                        // the restart delay is over
-	evDeployed                       // the tasks are deployed again
-	evDetect                         // a lost TaskManager is noticed
-	evFailure                        // an injected failure
-	evKeyPhase                       // a key population changes (a hot key comes or goes)
-	evBatchFlush                     // a mini-batch's interval is over
-	evCkptInjected                   // an injected failure fails checkpoint Arg (Actor: the failure)
-	evDebloat                        // buffer debloating recalculates every gate's buffer size
-	evArrive                         // chunks on a remote channel (Actor) reach the receiver
-	evCredit                         // credits of a remote channel (Actor) reach the sender
-	evMaterialize                    // a changelog backend's periodic materialization of subtask Actor
-	evTaskFailure                    // subtask Actor fails for injected failure Arg (stamped; outages.go)
-	evOverloadCheck                  // every second: subtasks above an overload failure's rate fail
+	evStepDone          sim.Kind = iota // a subtask finished processing a chunk
+	evSourceWake                        // records became readable for an idle source
+	evFlush                             // the output flusher of a subtask fired
+	evSample                            // sample metrics
+	evGather                            // an idle subtask's wait for input is over
+	evSyncDone                          // a subtask's checkpoint sync phase ended
+	evCkptTrigger                       // the periodic checkpoint trigger
+	evCkptTimeout                       // a checkpoint's timeout
+	evCkptComplete                      // a checkpoint's metadata is written
+	evAlignedTimeout                    // aligned-checkpoint-timeout of a checkpoint
+	evStorage                           // checkpoint storage: transfers progressed
+	evRestart                           // the restart delay is over
+	evDeployed                          // the tasks are deployed again
+	evDetect                            // a lost TaskManager is noticed
+	evFailure                           // an injected failure
+	evKeyPhase                          // a key population changes (a hot key comes or goes)
+	evBatchFlush                        // a mini-batch's interval is over
+	evCkptInjected                      // an injected failure fails checkpoint Arg (Actor: the failure)
+	evDebloat                           // buffer debloating recalculates every gate's buffer size
+	evArrive                            // chunks on a remote channel (Actor) reach the receiver
+	evCredit                            // credits of a remote channel (Actor) reach the sender
+	evMaterialize                       // a changelog backend's periodic materialization of subtask Actor
+	evTaskFailure                       // subtask Actor fails for injected failure Arg (stamped; outages.go)
+	evOverloadCheck                     // every second: subtasks above an overload failure's rate fail
+	evEnumeratorFailure                 // source node Actor's partition listing timed out (Arg: generation, failure)
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -71,10 +72,13 @@ type Simulation struct {
 	failRng     *rand.Rand
 	regions     []*region // pipelined regions (regions.go)
 	downRegions int       // regions cancelled and not yet deployed again
+	initRegions int       // regions deployed and restoring (INITIALIZING)
 	failed      bool      // the restart strategy gave up: the job is FAILED
 	outageOn    []bool    // by index in spec.Failures: an outage in progress
 	outages     int       // outages in progress
 	overloads   []overloadWatch
+	enumStart   sim.Time // when the Kafka sources' enumerators last started
+	enumGen     int64    // bumped when they restart: their pending failures are void
 	restarts    int
 	failures    []result.FailureEvent           // every failover; a restart's events carry its index
 	injected    []result.InjectedFailureSummary // by index in spec.Failures
@@ -82,11 +86,13 @@ type Simulation struct {
 	tmBack      []sim.Time  // when a lost TaskManager's replacement is ready
 	tmHow       []Detection // how each lost TaskManager is noticed
 	tmLostAt    []sim.Time  // when each lost TaskManager was lost
-	downSince   sim.Time
-	downtime    sim.Time
-	duplicated  int64 // records sinks wrote again after a restore
-	layoutGen   int   // bumped when key layouts change
-	replayed    int64 // records sources read again after a restore
+	downSince   sim.Time    // the last change of downRegions or initRegions
+	outageSince sim.Time    // when downRegions last became positive
+	downtime    sim.Time    // some region down, in all
+	restoreTime sim.Time    // some region restoring, in all
+	duplicated  int64       // records sinks wrote again after a restore
+	layoutGen   int         // bumped when key layouts change
+	replayed    int64       // records sources read again after a restore
 
 	trace TraceFunc // nil: off (trace.go)
 }
@@ -208,6 +214,8 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		s.taskFailure(s.subtasks[ev.Actor], ev.Arg)
 	case evOverloadCheck:
 		s.checkOverloads()
+	case evEnumeratorFailure:
+		s.enumeratorFailure(int(ev.Actor), ev.Arg)
 	case evCkptTrigger:
 		s.coord.onTrigger()
 	case evCkptTimeout:

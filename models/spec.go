@@ -191,6 +191,10 @@ type Kafka struct {
 	Rate           RateProfile
 	Poisson        bool
 	InitialBacklog int64 // records waiting at t=0, spread evenly over partitions
+	// DiscoveryInterval is partition.discovery.interval.ms: the enumerator
+	// lists the topic's partitions when it starts and then this often (0:
+	// only when it starts).
+	DiscoveryInterval sim.Time
 }
 
 // Sink describes the external system a sink writes to.
@@ -358,7 +362,7 @@ const (
 	FailCheckpoint                         // fail a checkpoint: the newest in flight at At (else the next triggered), or the upload of checkpoint ID
 	FailStorageSlowdown                    // storage runs Factor× slower in [At, At+For)
 	FailStorageOutage                      // storage does not move bytes in [At, At+For)
-	FailKafkaOutage                        // the Kafka cluster is down in [At, At+For): sources fail FailsAfter after they start
+	FailKafkaOutage                        // the Kafka cluster is down in [At, At+For): a partition discovery then fails the job FailsAfter later
 	FailSinkOutage                         // the sinks' external system is down in [At, At+For): sinks fail FailsAfter after they start
 	FailPoisonRecord                       // the record at Offset of Source's Partition fails the task that reads it
 	FailOverload                           // a subtask of Operator fails when it takes in more than Above records/s

@@ -158,7 +158,8 @@ func (s *Simulation) restartSummary() *result.RestartSummary {
 	if len(s.failures) == 0 {
 		return nil
 	}
-	rs := &result.RestartSummary{Restarts: s.restarts, DowntimeS: s.downtimeSoFar().Seconds(), Replayed: s.replayed,
+	down, restore := s.downtimeSoFar()
+	rs := &result.RestartSummary{Restarts: s.restarts, DowntimeS: down.Seconds(), RestoreS: restore.Seconds(), Replayed: s.replayed,
 		Duplicated: s.duplicated, JobFailed: s.failed}
 	for _, f := range s.failures {
 		fs := result.FailoverSummary{Cause: f.Cause, Reason: f.Reason, FailedAtS: f.FailedAt.Seconds(), DetectedAtS: f.At.Seconds(),
@@ -169,7 +170,9 @@ func (s *Simulation) restartSummary() *result.RestartSummary {
 		}
 		if f.RestoredAt > 0 {
 			fs.RestoreS = (f.RestoredAt - f.RunningAt).Seconds()
-			rs.RestoreS += fs.RestoreS
+		}
+		if f.Final {
+			fs.RestartDelay = -1 // no restart
 		}
 		rs.Failovers = append(rs.Failovers, fs)
 		k := slices.IndexFunc(rs.ByCause, func(c result.CauseCount) bool { return c.Cause == f.Cause })
@@ -182,12 +185,20 @@ func (s *Simulation) restartSummary() *result.RestartSummary {
 	return rs
 }
 
-// downtimeSoFar is the job's downtime, an outage in progress included.
-func (s *Simulation) downtimeSoFar() sim.Time {
-	if s.downRegions > 0 {
-		return s.downtime + s.eng.Now() - s.downSince
+// downtimeSoFar is the job's downtime and restore time, those in progress
+// included.
+func (s *Simulation) downtimeSoFar() (down, restore sim.Time) {
+	down, restore = s.downtime, s.restoreTime
+	if !s.failed {
+		now := s.eng.Now()
+		if s.downRegions > 0 {
+			down += now - s.downSince
+		}
+		if s.initRegions > 0 {
+			restore += now - s.downSince
+		}
 	}
-	return s.downtime
+	return down, restore
 }
 
 // checkpointSummary builds the checkpoints section from the run's history.
@@ -198,7 +209,9 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 	}
 	cs := &result.CheckpointSummary{IntervalS: s.spec.Checkpointing.Interval.Seconds(), TimeoutS: s.spec.Checkpointing.Timeout.Seconds(), Completed: c.completed,
 		Failed: c.failed, Expired: c.expired, Restarts: s.restarts, Duplicated: s.duplicated,
-		Replayed: s.replayed, DowntimeS: s.downtimeSoFar().Seconds(), JobFailed: s.failed}
+		Replayed: s.replayed, JobFailed: s.failed}
+	down, _ := s.downtimeSoFar()
+	cs.DowntimeS = down.Seconds()
 	var durations []float64
 	for _, h := range c.history {
 		if h.Status == "COMPLETED" {

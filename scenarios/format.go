@@ -131,8 +131,10 @@ type Source struct {
 	Arrivals       string    `yaml:"arrivals,omitempty" jsonschema:"enum=poisson,enum=deterministic" jsonschema_description:"poisson (default) or deterministic (evenly spaced)."`
 	RecordSize     *Size     `yaml:"record-size,omitempty" jsonschema_description:"Bytes per record, e.g. 200B or 1KiB. Default 100B."`
 	InitialBacklog *Count    `yaml:"initial-backlog,omitempty" jsonschema_description:"Records already waiting in the topic at the start, e.g. 10M. Default 0."`
-	Cost           *Dist     `yaml:"cost,omitempty" jsonschema_description:"CPU time to read and deserialize one record. Default 0."`
-	Chaining       *bool     `yaml:"chaining,omitempty" jsonschema_description:"false starts a new chain after nothing; sources are always chain heads. Default true."`
+	// PartitionDiscovery is KafkaSource's partition.discovery.interval.ms.
+	PartitionDiscovery *Duration `yaml:"partition-discovery-interval,omitempty" jsonschema_description:"How often the KafkaSource enumerator lists the topic's partitions (partition.discovery.interval.ms), besides when it starts; 0s: only then. Default 5min (KafkaSourceOptions). A listing while the Kafka cluster is down fails the job globally."`
+	Cost               *Dist     `yaml:"cost,omitempty" jsonschema_description:"CPU time to read and deserialize one record. Default 0."`
+	Chaining           *bool     `yaml:"chaining,omitempty" jsonschema_description:"false starts a new chain after nothing; sources are always chain heads. Default true."`
 }
 
 // Operator is a transformation: map, filter, flatMap, keyed process...

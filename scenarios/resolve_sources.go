@@ -39,6 +39,11 @@ func (r *resolver) source(n *node) {
 	} else if b := float64(*s.InitialBacklog); b != math.Trunc(b) {
 		d.at(n.path+".initial-backlog", "must be a whole number of records")
 	}
+	if s.PartitionDiscovery == nil {
+		// KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL_MS: 5 minutes,
+		// Kafka's metadata.max.age.ms.
+		s.PartitionDiscovery = ptr(Duration(5 * sim.Minute))
+	}
 	if s.Rate == nil {
 		s.Rate = &RateSpec{Constant: &RateValue{}}
 	}
@@ -109,6 +114,7 @@ func kafkaModel(s *Source, dur sim.Time) *models.Kafka {
 	return &models.Kafka{
 		Topic: s.Topic, Partitions: *s.Partitions, Rate: toProfile(s.Rate, dur),
 		Poisson: s.Arrivals == "poisson", InitialBacklog: int64(*s.InitialBacklog),
+		DiscoveryInterval: sim.Time(*s.PartitionDiscovery),
 	}
 }
 
