@@ -134,7 +134,7 @@ var flinkOptions = []flinkOption{
 		Doc: "A TaskManager that hangs (alive, silent) is declared lost after this."},
 	{Key: "heartbeat.interval", Default: "10 s", parse: positiveMs, format: flinkDuration,
 		Doc: "How often the JobManager sends heartbeats to a TaskManager."},
-	{Key: "heartbeat.rpc-failure-threshold", Default: "2", parse: intRange(-1, math.MaxInt32),
+	{Key: "heartbeat.rpc-failure-threshold", Default: "2", parse: rpcFailureThreshold,
 		Doc: "Failed heartbeat RPCs in a row that declare an unreachable TaskManager lost (-1: never; then heartbeat.timeout)."},
 }
 
@@ -251,6 +251,16 @@ func floatBetween(lo, hi float64) func(string) (any, error) {
 		}
 		return v, nil
 	}
+}
+
+// rpcFailureThreshold is above 0, or -1 (off), as HeartbeatManagerImpl
+// requires.
+func rpcFailureThreshold(s string) (any, error) {
+	v, err := intRange(-1, math.MaxInt32)(s)
+	if err == nil && v == 0 {
+		return nil, fmt.Errorf("must be above 0, or -1 to turn the detection of unreachable TaskManagers off")
+	}
+	return v, err
 }
 
 func intRange(lo, hi int) func(string) (any, error) {

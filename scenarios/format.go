@@ -70,15 +70,15 @@ type Overload struct {
 }
 
 type SystemOutage struct {
-	At         Duration  `yaml:"at" jsonschema_description:"When it starts."`
-	For        Duration  `yaml:"for" jsonschema_description:"How long it lasts."`
+	At         *Duration `yaml:"at" jsonschema_description:"When it starts."`
+	For        *Duration `yaml:"for" jsonschema_description:"How long it lasts."`
 	FailsAfter *Duration `yaml:"fails-after,omitempty" jsonschema_description:"How long a task touching the system runs before its client gives up and the task fails. Default 60s: Kafka's clients' default.api.timeout.ms and max.block.ms."`
 }
 
 type PoisonRecord struct {
 	Source    string `yaml:"source" jsonschema_description:"The source (its name) whose topic holds it."`
-	Partition int    `yaml:"partition" jsonschema_description:"The topic partition (0-based)."`
-	Offset    int64  `yaml:"offset" jsonschema_description:"Its offset in the partition (records from 0, an initial backlog's first)."`
+	Partition *int   `yaml:"partition" jsonschema_description:"The topic partition (0-based)."`
+	Offset    *int64 `yaml:"offset" jsonschema_description:"Its offset in the partition (records from 0, an initial backlog's first)."`
 }
 
 type TaskManagerLoss struct {

@@ -87,6 +87,10 @@ func (r *resolver) checkpointing() {
 	if sc.Recovery.Redeploy == nil {
 		sc.Recovery.Redeploy = ptr(Duration(10 * sim.Second))
 	}
+	if to, every := r.fs.duration("heartbeat.timeout"), r.fs.duration("heartbeat.interval"); to < every {
+		// HeartbeatServicesImpl refuses it.
+		r.d.at("flink.heartbeat.timeout", "%s is shorter than heartbeat.interval (%s); Flink requires the timeout to be at least the interval", to, every)
+	}
 	if sc.Recovery.TaskManagerStart == nil {
 		sc.Recovery.TaskManagerStart = ptr(Duration(30 * sim.Second))
 	}

@@ -104,7 +104,13 @@ func (r *resolver) storageEpisode(e *StorageEpisode, p string, checkpointing, sl
 // systemOutage checks a kafka-outage or sink-outage and fills in
 // fails-after.
 func (r *resolver) systemOutage(o *SystemOutage, p string) {
-	if o.For <= 0 {
+	if o.At == nil {
+		r.d.at(p, "needs at: when it starts")
+	}
+	switch {
+	case o.For == nil:
+		r.d.at(p, "needs for: how long it lasts")
+	case *o.For <= 0:
 		r.d.at(p+".for", "must be more than 0s")
 	}
 	if o.FailsAfter == nil {
@@ -114,7 +120,9 @@ func (r *resolver) systemOutage(o *SystemOutage, p string) {
 
 // overload checks that the operator exists and the rate is records.
 func (r *resolver) overload(o *Overload, p string) {
-	if r.byName[o.Operator] == nil {
+	if o.Operator == "" {
+		r.d.at(p, "needs operator: the one that fails")
+	} else if r.byName[o.Operator] == nil {
 		var names []string
 		for _, m := range r.nodes {
 			names = append(names, m.name)
@@ -139,6 +147,10 @@ const defaultClientTimeout = 60 * sim.Second
 // poisonRecord checks that a poison record's source, partition and offset
 // exist.
 func (r *resolver) poisonRecord(pr *PoisonRecord, p string) {
+	if pr.Partition == nil || pr.Offset == nil || pr.Source == "" {
+		r.d.at(p, "needs source, partition and offset: where the record is")
+		return
+	}
 	n := r.byName[pr.Source]
 	if n == nil || n.src == nil {
 		var names []string
@@ -150,8 +162,8 @@ func (r *resolver) poisonRecord(pr *PoisonRecord, p string) {
 		r.d.at(p+".source", "%q is not a source of this job (%s)", pr.Source, strings.Join(names, ", "))
 		return
 	}
-	if parts := *n.src.Partitions; pr.Partition < 0 || pr.Partition >= parts {
-		r.d.at(p+".partition", "%d is not a partition of %s's topic (0 to %d)", pr.Partition, pr.Source, parts-1)
+	if parts := *n.src.Partitions; *pr.Partition >= parts {
+		r.d.at(p+".partition", "%d is not a partition of %s's topic (0 to %d)", *pr.Partition, pr.Source, parts-1)
 	}
 }
 
@@ -191,13 +203,13 @@ func (r *resolver) failureSpecs() []models.Failure {
 			out = append(out, models.Failure{Kind: models.FailStorageOutage, At: sim.Time(e.At), For: sim.Time(e.For)})
 		case f.KafkaOutage != nil:
 			o := f.KafkaOutage
-			out = append(out, models.Failure{Kind: models.FailKafkaOutage, At: sim.Time(o.At), For: sim.Time(o.For), FailsAfter: sim.Time(*o.FailsAfter)})
+			out = append(out, models.Failure{Kind: models.FailKafkaOutage, At: sim.Time(*o.At), For: sim.Time(*o.For), FailsAfter: sim.Time(*o.FailsAfter)})
 		case f.SinkOutage != nil:
 			o := f.SinkOutage
-			out = append(out, models.Failure{Kind: models.FailSinkOutage, At: sim.Time(o.At), For: sim.Time(o.For), FailsAfter: sim.Time(*o.FailsAfter)})
+			out = append(out, models.Failure{Kind: models.FailSinkOutage, At: sim.Time(*o.At), For: sim.Time(*o.For), FailsAfter: sim.Time(*o.FailsAfter)})
 		case f.PoisonRecord != nil:
 			pr := f.PoisonRecord
-			out = append(out, models.Failure{Kind: models.FailPoisonRecord, Source: pr.Source, Partition: pr.Partition, Offset: pr.Offset})
+			out = append(out, models.Failure{Kind: models.FailPoisonRecord, Source: pr.Source, Partition: *pr.Partition, Offset: *pr.Offset})
 		case f.Overload != nil:
 			out = append(out, models.Failure{Kind: models.FailOverload, Operator: f.Overload.Operator, Above: f.Overload.Above.PerSecond})
 		}
