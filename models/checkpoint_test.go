@@ -148,11 +148,11 @@ func TestTimeoutAndTolerableFailures(t *testing.T) {
 	s := runCkpt(t, spec)
 	expectTrace(t, s, row{0, 50, "FAILED"}, row{50, 100, "FAILED"}, row{100, 150, "FAILED"})
 	d := initialDelay(spec)
-	if len(s.failures) == 0 || absT(s.failures[0].At-(d+150*sim.Second)) > 3*spec.Sim.ChunkDelay {
-		t.Fatalf("failovers %+v; want the first at the third expiry, %v", s.failures, d+150*sim.Second)
+	if len(s.failovers()) == 0 || absT(s.failovers()[0].At-(d+150*sim.Second)) > 3*spec.Sim.ChunkDelay {
+		t.Fatalf("failovers %+v; want the first at the third expiry, %v", s.failovers(), d+150*sim.Second)
 	}
-	if !strings.Contains(s.failures[0].Reason, "tolerable failure threshold") {
-		t.Errorf("reason %q", s.failures[0].Reason)
+	if !strings.Contains(s.failovers()[0].Reason, "tolerable failure threshold") {
+		t.Errorf("reason %q", s.failovers()[0].Reason)
 	}
 	// A completion resets the count: 30 s checkpoints with a 50 s timeout
 	// never fail.

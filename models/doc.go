@@ -31,6 +31,7 @@
 //	regions.go      pipelined regions and the failover strategy (region, full)
 //	failover.go     cancel, restart delay, redeploy, restore downloads
 //	restore.go      a region's restore ending: rewind, channel state, running
+//	failures.go     the record of failovers: counted in full, listed up to a bound
 //	restart.go      restart strategies (fixed, failure-rate, exponential)
 //	faults.go       injected failures, TaskManager losses and their detection
 //	outages.go      failures that come back: external outages, poison records, overload

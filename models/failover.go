@@ -37,12 +37,11 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 		return // every task of it is restarting already: nothing to cancel
 	}
 	now := s.eng.Now()
-	op := int32(len(s.failures))
 	ev := result.FailureEvent{At: now, Reason: reason, Cause: cause, FailedAt: failedAt, Global: sts == nil, Partial: len(rs) < len(s.regions)}
 	for _, r := range rs {
 		ev.Regions = append(ev.Regions, int(r.id))
 	}
-	s.failures = append(s.failures, ev)
+	op := s.record(ev)
 	s.restarter.notifyFailure(now)
 	if s.trace != nil {
 		s.tracef("FAILOVER of %s: tasks cancelled, in-flight data dropped: %s", regionsText(s, rs), reason)
@@ -53,7 +52,7 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 	if !s.restarter.canRestart(now) {
 		s.accountDown(now)
 		s.failed = true // FAILED: terminal, no longer down or restoring
-		s.failures[op].Final = true
+		s.failure(op).Final = true
 		s.cancel(s.regions, op)
 		if s.trace != nil {
 			s.tracef("job FAILED: the restart strategy (%s) allows no more restarts", s.spec.Restart.Kind)
@@ -63,7 +62,7 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 	s.cancel(rs, op)
 	s.restarts++
 	delay := s.restarter.backoff(now)
-	s.failures[op].RestartDelay = delay
+	s.failure(op).RestartDelay = delay
 	if s.trace != nil {
 		s.tracef("job RESTARTING: restart %d after the %s restart delay of %s", s.restarts, s.spec.Restart.Kind, durText(delay))
 	}
@@ -213,7 +212,7 @@ func (s *Simulation) restart(op int32) {
 	if len(rs) == 0 || s.failed {
 		return
 	}
-	if s.failures[op].Global {
+	if s.failure(op).Global {
 		s.restartEnumerators() // SchedulerBase.restoreState resets the coordinators
 	}
 	s.eng.At(sim.Add(s.replacedBy(rs), s.spec.Recovery.Redeploy), evDeployed, op, 0)
@@ -247,7 +246,7 @@ func (s *Simulation) deployed(op int32) {
 		s.eng.At(sim.Add(at, s.spec.Recovery.Redeploy), evDeployed, op, 0)
 		return
 	}
-	s.failures[op].RunningAt = now
+	s.failure(op).RunningAt = now
 	p := s.restorePoint()
 	for _, r := range rs {
 		s.setRegionState(r, regionInitializing)

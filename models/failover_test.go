@@ -235,3 +235,24 @@ func TestOverloadFailsWhileCatchingUp(t *testing.T) {
 		want = (f.At + delay + spec.Recovery.Redeploy + sim.Second - 1) / sim.Second * sim.Second
 	}
 }
+
+// TestFailoverStormIsBounded: a storm of failovers (a sink outage that
+// fails each restart a millisecond after it runs) is counted in full, but
+// only the first maxListed and the latest are kept in detail.
+func TestFailoverStormIsBounded(t *testing.T) {
+	spec := keyedJob(RestartStrategy{Kind: "fixed-delay", Attempts: math.MaxInt32},
+		Failure{Kind: FailSinkOutage, At: sim.Second, For: sim.Minute, FailsAfter: sim.Millisecond})
+	spec.Duration = 2 * sim.Minute
+	spec.Recovery.Redeploy = sim.Millisecond
+	s, res := runWith(t, spec)
+	n := int(s.fails.count)
+	rs := res.Summary.Restarts
+	if n <= maxListed || len(res.Failovers) != maxListed+1 || rs.Unlisted != n-maxListed-1 || rs.Restarts != n ||
+		len(rs.ByCause) != 1 || rs.ByCause[0].Count != n {
+		t.Fatalf("%d failovers: %d kept, %d unlisted, %d restarts, by cause %+v; want more than %d, %d kept and the rest unlisted",
+			n, len(res.Failovers), rs.Unlisted, rs.Restarts, rs.ByCause, maxListed, maxListed+1)
+	}
+	if last := res.Failovers[maxListed]; last.At >= spec.Failures[0].At+spec.Failures[0].For || last.At < spec.Failures[0].At+spec.Failures[0].For-10*sim.Millisecond {
+		t.Errorf("the latest kept failover is at %v, want the last one, just before the outage ends", last.At)
+	}
+}

@@ -25,7 +25,7 @@ func (s *Simulation) regionRestored(r *region) {
 		kp.rewind(off)
 	}
 	s.replayed += replayed
-	s.failures[op].Replayed += replayed
+	s.failure(op).Replayed += replayed
 	for _, st := range r.subtasks {
 		s.restoreSubtask(st, p)
 		st.setState(now, stIdle)
@@ -86,7 +86,7 @@ func (s *Simulation) restoreSubtask(st *subtask, p *pendingCheckpoint) {
 // failoverDone: every region failover op restarted runs again.
 func (s *Simulation) failoverDone(op int32, p *pendingCheckpoint) {
 	now := s.eng.Now()
-	f := &s.failures[op]
+	f := s.failure(op)
 	f.RestoredAt = now
 	if s.coord != nil {
 		var id int64

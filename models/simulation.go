@@ -80,7 +80,7 @@ type Simulation struct {
 	enumStart   sim.Time // when the Kafka sources' enumerators last started
 	enumGen     int64    // bumped when they restart: their pending failures are void
 	restarts    int
-	failures    []result.FailureEvent           // every failover; a restart's events carry its index
+	fails       failoverLog                     // every failover (failures.go); a restart's events carry its number
 	injected    []result.InjectedFailureSummary // by index in spec.Failures
 	tmLost      []bool
 	tmBack      []sim.Time  // when a lost TaskManager's replacement is ready

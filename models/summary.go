@@ -1,8 +1,6 @@
 package models
 
 import (
-	"slices"
-
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
@@ -69,7 +67,7 @@ func (r *recorder) result() *result.Result {
 		res.Restores = s.coord.restored
 		res.Summary.Checkpoints = s.checkpointSummary(res)
 	}
-	res.Failovers = s.failures
+	res.Failovers = s.failovers()
 	if len(s.injected) > 0 {
 		res.Summary.InjectedFailures = append([]result.InjectedFailureSummary(nil), s.injected...)
 		for i, f := range s.spec.Failures {
@@ -155,13 +153,15 @@ func (s *Simulation) recordCounts() result.RecordCounts {
 // restartSummary is summary.json's restarts section (nil without a
 // failover).
 func (s *Simulation) restartSummary() *result.RestartSummary {
-	if len(s.failures) == 0 {
+	if s.fails.count == 0 {
 		return nil
 	}
 	down, restore := s.downtimeSoFar()
 	rs := &result.RestartSummary{Restarts: s.restarts, DowntimeS: down.Seconds(), RestoreS: restore.Seconds(), Replayed: s.replayed,
-		Duplicated: s.duplicated, JobFailed: s.failed}
-	for _, f := range s.failures {
+		Duplicated: s.duplicated, JobFailed: s.failed, ByCause: append([]result.CauseCount(nil), s.fails.byCause...)}
+	listed := s.failovers()
+	rs.Unlisted = int(s.fails.count) - len(listed)
+	for _, f := range listed {
 		fs := result.FailoverSummary{Cause: f.Cause, Reason: f.Reason, FailedAtS: f.FailedAt.Seconds(), DetectedAtS: f.At.Seconds(),
 			DetectionDelay: (f.At - f.FailedAt).Seconds(), Regions: f.Regions, RegionsTotal: len(s.regions), Global: f.Global,
 			RestartDelay: f.RestartDelay.Seconds(), DownS: -1, RestoreS: -1, Replayed: f.Replayed, JobFailed: f.Final}
@@ -175,12 +175,6 @@ func (s *Simulation) restartSummary() *result.RestartSummary {
 			fs.RestartDelay = -1 // no restart
 		}
 		rs.Failovers = append(rs.Failovers, fs)
-		k := slices.IndexFunc(rs.ByCause, func(c result.CauseCount) bool { return c.Cause == f.Cause })
-		if k < 0 {
-			k = len(rs.ByCause)
-			rs.ByCause = append(rs.ByCause, result.CauseCount{Cause: f.Cause})
-		}
-		rs.ByCause[k].Count++
 	}
 	return rs
 }

@@ -72,7 +72,10 @@ type RestartSummary struct {
 	Replayed   int64             `json:"records_replayed"`
 	Duplicated int64             `json:"records_duplicated"`
 	JobFailed  bool              `json:"job_failed"` // the restart strategy gave up
-	Failovers  []FailoverSummary `json:"failovers"`
+	// Failovers lists the first 10 000 failovers and the latest; Unlisted
+	// counts those left out between them (a storm of millions).
+	Failovers []FailoverSummary `json:"failovers"`
+	Unlisted  int               `json:"failovers_unlisted,omitempty"`
 }
 
 // CauseCount is how many failovers a cause brought.
