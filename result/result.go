@@ -67,11 +67,11 @@ type RestartSummary struct {
 	// DowntimeS is the time some pipelined region was cancelled and not yet
 	// deployed again; RestoreS the time restarted tasks spent INITIALIZING
 	// (restoring state) after that, summed over failovers.
-	DowntimeS  float64           `json:"downtime_s"`
-	RestoreS   float64           `json:"restore_s"`
-	Replayed   int64             `json:"records_replayed"`
-	Duplicated int64             `json:"records_duplicated"`
-	JobFailed  bool              `json:"job_failed"` // the restart strategy gave up
+	DowntimeS  float64 `json:"downtime_s"`
+	RestoreS   float64 `json:"restore_s"`
+	Replayed   int64   `json:"records_replayed"`
+	Duplicated int64   `json:"records_duplicated"`
+	JobFailed  bool    `json:"job_failed"` // the restart strategy gave up
 	// Failovers lists the first 10 000 failovers and the latest; Unlisted
 	// counts those left out between them (a storm of millions).
 	Failovers []FailoverSummary `json:"failovers"`
