@@ -332,12 +332,12 @@ func (f FailoverStrategy) String() string { return [...]string{"region", "full"}
 
 // Causes of a failover, as result.FailureEvent.Cause names them.
 const (
-	CauseTaskManager  = "taskmanager-loss"    // a lost TaskManager noticed
-	CauseCheckpoints  = "checkpoint-failures" // more failed checkpoints than tolerated: a global failover
-	CauseKafkaOutage  = "kafka-outage"        // a source failed while the Kafka cluster is down
-	CauseSinkOutage   = "sink-outage"         // a sink failed while its external system is down
-	CausePoisonRecord = "poison-record"       // a record that fails the task processing it
-	CauseOverload     = "overload"            // a task that fails above an input rate (an out-of-memory error)
+	CauseTaskManager  = "taskmanager-loss"             // a lost TaskManager noticed
+	CauseCheckpoints  = "tolerable-failed-checkpoints" // more failed checkpoints in a row than tolerated: a global failover
+	CauseKafkaOutage  = "kafka-outage"                 // a source failed while the Kafka cluster is down
+	CauseSinkOutage   = "sink-outage"                  // a sink failed while its external system is down
+	CausePoisonRecord = "poison-record"                // a record that fails the task processing it
+	CauseOverload     = "overload"                     // a task that fails above an input rate (an out-of-memory error)
 )
 
 // Recovery holds the times a failover takes besides the restart delay.

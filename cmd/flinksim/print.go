@@ -72,11 +72,11 @@ func summaryLines(res *result.Result) [][2]string {
 		for _, f := range s.InjectedFailures {
 			switch f.Kind {
 			case "kafka-outage", "sink-outage":
-				fs = append(fs, fmt.Sprintf("%s from %s to %s failed a task %d times", f.Kind, human.Seconds(f.FromS), human.Seconds(f.UntilS), f.TookEffect))
+				fs = append(fs, fmt.Sprintf("%s from %s to %s caused %d failover(s)", f.Kind, human.Seconds(f.FromS), human.Seconds(f.UntilS), f.TookEffect))
 			case "poison-record":
-				fs = append(fs, fmt.Sprintf("%s read %d times", f.Kind, f.Due))
+				fs = append(fs, fmt.Sprintf("%s read %s", f.Kind, times(f.Due)))
 			case "overload":
-				fs = append(fs, fmt.Sprintf("%s above its limit in %d seconds, failed a task %d times", f.Kind, f.Due, f.TookEffect))
+				fs = append(fs, fmt.Sprintf("%s above its limit in %d second(s), caused %d failover(s)", f.Kind, f.Due, f.TookEffect))
 			default:
 				fs = append(fs, fmt.Sprintf("%s %d of %d took effect", f.Kind, f.TookEffect, f.Due))
 			}
@@ -100,6 +100,17 @@ func operatorTable(res *result.Result) table {
 			f(o.MaxSubtaskBackpressuredMsPerS), o.Backpressure, f(o.IdleMsPerS)})
 	}
 	return t
+}
+
+// times says how often: once, twice, n times.
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return fmt.Sprintf("%d times", n)
 }
 
 // restartLine sums up the failovers: how many per cause, how long the job
