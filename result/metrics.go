@@ -31,7 +31,7 @@ const (
 	MetricFailedCkpts      = "numberOfFailedCheckpoints"
 	MetricInProgressCkpts  = "numberOfInProgressCheckpoints"
 	MetricRestarts         = "numRestarts"
-	MetricDowntime         = "downtime"                  // ms of the current outage
+	MetricDowntime         = "downtime"                  // ms of the current outage (some region down); -1 once FAILED
 	MetricAlignment        = "checkpointAlignmentTime"   // ns, last checkpoint
 	MetricStartDelay       = "checkpointStartDelayNanos" // ns, last checkpoint
 )
