@@ -176,7 +176,8 @@ func why(r runResult, o sweep.Outcome) string {
 func outcomeCSV(w io.Writer, runs []runResult) error {
 	cw := csv.NewWriter(w)
 	header := []string{"variant", "outcome", "stable", "checkpoints_completed", "checkpoints_failed", "checkpoint_duration_max_s",
-		"restarts", "lag_end", "latency_p99_s", "task_managers", "upload_bandwidth_bytes_per_s", "max_checkpoint_age_s", "why"}
+		"restarts", "lag_end", "latency_p99_s", "task_managers", "upload_bandwidth_bytes_per_s", "max_checkpoint_age_s", "why",
+		"downtime_s", "restore_s", "records_duplicated", "persisted_max_bytes"}
 	replicas := replicated(runs) > 0
 	if replicas {
 		header = append(header, replicaColumns...)
@@ -189,8 +190,16 @@ func outcomeCSV(w io.Writer, runs []runResult) error {
 		if c := r.res.Summary.Checkpoints; c != nil {
 			age = f(c.MaxCheckpointAgeS)
 		}
+		var down, restore, dupes, persisted float64
+		if rs := r.res.Summary.Restarts; rs != nil {
+			down, restore, dupes = rs.DowntimeS, rs.RestoreS, float64(rs.Duplicated)
+		}
+		if c := r.res.Summary.Checkpoints; c != nil {
+			persisted = float64(c.PersistedMaxBytes)
+		}
 		row := []string{r.name, o.Verdict, strconv.FormatBool(o.Stable), f(o.CheckpointsCompleted), f(o.CheckpointsFailed),
-			f(o.CheckpointDurationMaxS), f(o.Restarts), f(o.LagEnd), f(o.LatencyP99S), f(o.TaskManagers), f(o.UploadBandwidth), age, why}
+			f(o.CheckpointDurationMaxS), f(o.Restarts), f(o.LagEnd), f(o.LatencyP99S), f(o.TaskManagers), f(o.UploadBandwidth), age, why,
+			f(down), f(restore), f(dupes), f(persisted)}
 		if replicas {
 			row = append(row, replicaCells(r)...)
 		}
