@@ -91,6 +91,8 @@ func topologicalOrder(nodes []Node, byName map[string]int) ([]int, error) {
 
 // chain groups nodes into tasks: Flink chains a forward edge between
 // operators of equal parallelism when the downstream one has no other input
+// and neither side disabled chaining: disableChaining() (ChainingStrategy
+// NEVER) chains to neither its input nor its output
 // (StreamingJobGraphGenerator.isChainable, with chaining on).
 func (s *Simulation) chain(order []int, byName map[string]int) {
 	for _, i := range order {
@@ -99,7 +101,7 @@ func (s *Simulation) chain(order []int, byName map[string]int) {
 		chained := -1
 		if s.spec.Chaining && n.Chain && len(n.Inputs) == 1 && n.Inputs[0].Exchange == Forward {
 			j := byName[n.Inputs[0].From]
-			if up := s.nodes[j]; up.spec.Parallelism == n.Parallelism && up.spec.Kind != KindSink && up.spec.MiniBatch == nil {
+			if up := s.nodes[j]; up.spec.Parallelism == n.Parallelism && up.spec.Kind != KindSink && up.spec.MiniBatch == nil && up.spec.Chain {
 				chained = j
 			}
 		}

@@ -8,14 +8,14 @@ import (
 )
 
 // lowRateHop: 20 records/s, one record per chunk, through one network hop
-// (the operator does not chain to the source; the sink chains to it) to a
-// free sink. Nothing queues, so a record's time in the system is its wait for
-// the source task's output flusher.
+// (a rebalance: the operator does not chain to the source; the sink chains
+// to it) to a free sink. Nothing queues, so a record's time in the system is
+// its wait for the source task's output flusher.
 func lowRateHop(timeout sim.Time) Spec {
 	spec := mm1Spec(20, 1e9, 2000*sim.Second, true, 5)
 	spec.Network.BufferTimeout = timeout
 	spec.Nodes[1].Cost = nil
-	spec.Nodes[1].Chain = false
+	spec.Nodes[1].Inputs[0].Exchange = Rebalance
 	return spec
 }
 
@@ -77,13 +77,16 @@ func TestCreditsBoundInFlightBuffers(t *testing.T) {
 }
 
 // TestChainingAndTaskNames: forward edges between equal parallelisms chain;
-// keyBy, rebalance, a parallelism change and disableChaining do not.
+// keyBy, rebalance, a parallelism change and disableChaining do not, and
+// disableChaining (ChainingStrategy.NEVER) keeps the next operator off its
+// chain too.
 func TestChainingAndTaskNames(t *testing.T) {
 	spec := keyedSpec(4, 2, 1000)
 	spec.Nodes = append(spec.Nodes[:2],
 		Node{Name: "map", Kind: KindOperator, Parallelism: 4, Chain: true, RecordSize: 300, Selectivity: 0.5, Inputs: []Input{{From: "agg"}}},
 		Node{Name: "audit", Kind: KindOperator, Parallelism: 4, Chain: false, RecordSize: 300, Selectivity: 1, Inputs: []Input{{From: "map"}}},
-		Node{Name: "out", Kind: KindSink, Parallelism: 2, Chain: true, RecordSize: 300, Sink: &Sink{}, Inputs: []Input{{From: "audit", Exchange: Rebalance}}},
+		Node{Name: "enrich", Kind: KindOperator, Parallelism: 4, Chain: true, RecordSize: 300, Selectivity: 1, Inputs: []Input{{From: "audit"}}},
+		Node{Name: "out", Kind: KindSink, Parallelism: 2, Chain: true, RecordSize: 300, Sink: &Sink{}, Inputs: []Input{{From: "enrich", Exchange: Rebalance}}},
 	)
 	s, err := New(spec)
 	if err != nil {
@@ -93,7 +96,7 @@ func TestChainingAndTaskNames(t *testing.T) {
 	for _, tk := range s.tasks {
 		names = append(names, tk.name)
 	}
-	want := []string{"Source: src", "agg -> map", "audit", "Sink: out"}
+	want := []string{"Source: src", "agg -> map", "audit", "enrich", "Sink: out"}
 	if len(names) != len(want) {
 		t.Fatalf("tasks %q, want %q", names, want)
 	}

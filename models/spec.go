@@ -136,7 +136,8 @@ type Node struct {
 	Parallelism    int
 	MaxParallelism int // key groups for keyed state; resolved (never -1)
 	Inputs         []Input
-	// Chain allows chaining to the input (false is disableChaining()).
+	// Chain allows chaining to the input and of the output (false is
+	// disableChaining(): neither).
 	Chain bool
 	// Cost is the per-record CPU time in seconds (nil: free).
 	Cost sim.Dist

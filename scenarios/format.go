@@ -134,7 +134,7 @@ type Source struct {
 	// PartitionDiscovery is KafkaSource's partition.discovery.interval.ms.
 	PartitionDiscovery *Duration `yaml:"partition-discovery-interval,omitempty" jsonschema_description:"How often the KafkaSource enumerator lists the topic's partitions (partition.discovery.interval.ms), besides when it starts; 0s: only then. Default 5min (KafkaSourceOptions). A listing while the Kafka cluster is down fails the job globally."`
 	Cost               *Dist     `yaml:"cost,omitempty" jsonschema_description:"CPU time to read and deserialize one record. Default 0."`
-	Chaining           *bool     `yaml:"chaining,omitempty" jsonschema_description:"false starts a new chain after nothing; sources are always chain heads. Default true."`
+	Chaining           *bool     `yaml:"chaining,omitempty" jsonschema_description:"false is disableChaining(): nothing chains to the source (it is a chain head anyway). Default true."`
 }
 
 // Operator is a transformation: map, filter, flatMap, keyed process...
@@ -151,7 +151,7 @@ type Operator struct {
 	Keys           *Count   `yaml:"keys,omitempty" jsonschema_description:"Number of distinct keys, uniformly used, e.g. 1M. Required with key-by."`
 	StatePerKey    *Size    `yaml:"state-per-key,omitempty" jsonschema_description:"Keyed state bytes per key held. Default 0."`
 	StateWarm      *bool    `yaml:"state-warm,omitempty" jsonschema_description:"true: every key already has state at the start (restored from a savepoint). Default false: state grows as keys are first seen."`
-	Chaining       *bool    `yaml:"chaining,omitempty" jsonschema_description:"false is disableChaining(): never chain this operator to its input. Default true."`
+	Chaining       *bool    `yaml:"chaining,omitempty" jsonschema_description:"false is disableChaining(): chain this operator neither to its input nor to its output. Default true."`
 
 	KeyType           string             `yaml:"key-type,omitempty" jsonschema:"enum=long,enum=string" jsonschema_description:"long (default): keys are ids 0..keys-1, hashed by Long.hashCode; string: keys are <key-by>-0, <key-by>-1..., hashed by String.hashCode."`
 	KeyDistribution   *KeyDistribution   `yaml:"key-distribution,omitempty" jsonschema_description:"How often each key appears: {zipf: 1.1} or {hot-set: {keys: 1%, share: 80%}}. Default: uniform."`
