@@ -94,7 +94,8 @@ type coordinator struct {
 
 	history                             []*result.CheckpointStats
 	completed, failed, expired, refused int
-	restored                            []result.RestoreStats
+	restored                            []result.RestoreStats // kept (failures.go: noteRestore)
+	restoredN, fromStart                int                   // restores, and those that found no checkpoint
 }
 
 func newCoordinator(s *Simulation, cfg *Checkpointing) *coordinator {

@@ -238,14 +238,20 @@ func TestOverloadFailsWhileCatchingUp(t *testing.T) {
 
 // TestFailoverStormIsBounded: a storm of failovers (a sink outage that
 // fails each restart a millisecond after it runs) is counted in full, but
-// only the first maxListed and the latest are kept in detail.
+// only the first maxListed and the latest are kept in detail, of the
+// failovers and of the restores.
 func TestFailoverStormIsBounded(t *testing.T) {
 	spec := keyedJob(RestartStrategy{Kind: "fixed-delay", Attempts: math.MaxInt32},
 		Failure{Kind: FailSinkOutage, At: sim.Second, For: sim.Minute, FailsAfter: sim.Millisecond})
 	spec.Duration = 2 * sim.Minute
 	spec.Recovery.Redeploy = sim.Millisecond
+	spec.Checkpointing = &Checkpointing{Interval: 10 * sim.Second, Timeout: 10 * sim.Minute, MaxConcurrent: 1,
+		Storage: Storage{FileSize: 1 << 40, TransferThreads: 1}}
 	s, res := runWith(t, spec)
 	n := int(s.fails.count)
+	if len(res.Restores) != maxListed || res.RestoresTotal != n {
+		t.Errorf("%d restores kept of %d, want %d of %d", len(res.Restores), res.RestoresTotal, maxListed, n)
+	}
 	rs := res.Summary.Restarts
 	if n <= maxListed || len(res.Failovers) != maxListed+1 || rs.Unlisted != n-maxListed-1 || rs.Restarts != n ||
 		len(rs.ByCause) != 1 || rs.ByCause[0].Count != n {

@@ -2,10 +2,10 @@ package models
 
 import "github.com/flinksim/flinksim/result"
 
-// The record of failovers: every one is counted (restarts, causes,
-// downtime), the first maxListed in detail, and the latest always, so that
-// a failover storm of millions costs bounded memory and summary.json stays
-// readable.
+// The record of failovers and restores: every one is counted (restarts,
+// causes, downtime), the first maxListed in detail, and the latest always,
+// so that a failover storm of millions costs bounded memory and
+// summary.json stays readable.
 
 // maxListed is how many failovers are kept in detail.
 const maxListed = 10000
@@ -62,4 +62,18 @@ func (s *Simulation) failovers() []result.FailureEvent {
 		out = append(out, l.latest)
 	}
 	return out
+}
+
+// noteRestore records a restore: all are counted, the first maxListed-1
+// and the latest kept.
+func (c *coordinator) noteRestore(r result.RestoreStats) {
+	c.restoredN++
+	if r.ID == 0 {
+		c.fromStart++
+	}
+	if len(c.restored) < maxListed {
+		c.restored = append(c.restored, r)
+	} else {
+		c.restored[len(c.restored)-1] = r
+	}
 }

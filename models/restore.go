@@ -93,7 +93,7 @@ func (s *Simulation) failoverDone(op int32, p *pendingCheckpoint) {
 		if p != nil {
 			id = p.id
 		}
-		s.coord.restored = append(s.coord.restored, result.RestoreStats{ID: id, At: now, Down: now - f.At})
+		s.coord.noteRestore(result.RestoreStats{ID: id, At: now, Down: now - f.At})
 	}
 	if s.trace != nil {
 		s.tracef("failover %d done: down (cancelled until deployed) for %s, then INITIALIZING (restoring) for %s", op+1, f.RunningAt-f.At, now-f.RunningAt)

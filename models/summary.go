@@ -64,7 +64,7 @@ func (r *recorder) result() *result.Result {
 			s.fillStats(p) // in progress at the end
 		}
 		res.Checkpoints = s.coord.history
-		res.Restores = s.coord.restored
+		res.Restores, res.RestoresTotal = s.coord.restored, s.coord.restoredN
 		res.Summary.Checkpoints = s.checkpointSummary(res)
 	}
 	res.Failovers = s.failovers()
@@ -225,11 +225,7 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 	}
 	cs.MaxCheckpointAgeS = max(cs.MaxCheckpointAgeS, (s.spec.Duration - last).Seconds())
 	cs.UploadBandwidth = s.uploadCeiling() * float64(s.totalTMs)
-	for _, r := range c.restored {
-		if r.ID == 0 {
-			cs.RestartsFromStart++
-		}
-	}
+	cs.RestartsFromStart = c.fromStart
 	return cs
 }
 

@@ -151,7 +151,7 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 			out.Counts.InProgress++
 		}
 	}
-	out.Counts.Restored = len(r.Restores)
+	out.Counts.Restored = max(len(r.Restores), r.RestoresTotal)
 	if n := len(r.Restores); n > 0 {
 		last := r.Restores[n-1]
 		out.Latest.Restored = map[string]any{"id": last.ID, "restore_timestamp": ms(last.At),

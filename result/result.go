@@ -15,6 +15,9 @@ type Result struct {
 	Checkpoints []*CheckpointStats
 	Restores    []RestoreStats
 	Failovers   []FailureEvent
+	// RestoresTotal counts every restore; Restores keeps the first 10 000
+	// and the latest (0: all are kept, as in a run read back).
+	RestoresTotal int
 	// Capacity is what the sustainable input rate follows from (nil for a
 	// run read back from its files).
 	Capacity *Capacity
