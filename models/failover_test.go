@@ -142,6 +142,21 @@ func TestKafkaOutageFailsTheJobGlobally(t *testing.T) {
 		spec.Nodes[0].Kafka.DiscoveryInterval = interval
 		checkFailures(t, spec, failures, attempts, CauseKafkaOutage, true)
 	}
+	// A listing fails the job even while a TaskManager loss has every
+	// region restarting: the failures come at the same times, after the
+	// loss's own failover.
+	spec := keyedJob(RestartStrategy{Kind: "fixed-delay", Delay: delay, Attempts: math.MaxInt32}, outage,
+		Failure{Kind: FailTaskManager, At: failures[0] - 5*sim.Second, TaskManager: 0})
+	spec.Nodes[0].Kafka.DiscoveryInterval = interval
+	_, res := runWith(t, spec)
+	if len(res.Failovers) != len(failures)+1 || res.Failovers[0].Cause != CauseTaskManager {
+		t.Fatalf("with a TaskManager loss: %d failovers (first %s), want %d, the loss's first", len(res.Failovers), res.Failovers[0].Cause, len(failures)+1)
+	}
+	for i, f := range res.Failovers[1:] {
+		if f.At != failures[i] || f.Cause != CauseKafkaOutage {
+			t.Errorf("with a TaskManager loss: failure %d at %v (%s), want %v", i+1, f.At, f.Cause, failures[i])
+		}
+	}
 }
 
 // checkFailures runs spec and checks its failovers against the failure

@@ -116,12 +116,15 @@ func (s *Simulation) restartEnumerators() {
 }
 
 // enumeratorFailure: source node's partition listing for outage i timed
-// out; the job fails over globally, unless it is restarting globally
-// already (the other sources' enumerators fail at the same moment).
+// out; the job fails over globally, whatever state its regions are in
+// (a TaskManager loss may have them restarting), once per listing round:
+// the other sources' enumerators, failing at the same moment, are reset by
+// the same restart.
 func (s *Simulation) enumeratorFailure(node int, arg int64) {
-	if arg>>32 != s.enumGen || s.failed || s.downRegions == len(s.regions) {
+	if arg>>32 != s.enumGen || s.failed || s.enumFailedGen == s.enumGen {
 		return
 	}
+	s.enumFailedGen = s.enumGen
 	i := int(arg & (1<<32 - 1))
 	f := s.spec.Failures[i]
 	s.injected[i].TookEffect++

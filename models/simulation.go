@@ -79,20 +79,22 @@ type Simulation struct {
 	overloads   []overloadWatch
 	enumStart   sim.Time // when the Kafka sources' enumerators last started
 	enumGen     int64    // bumped when they restart: their pending failures are void
-	restarts    int
-	fails       failoverLog                     // every failover (failures.go); a restart's events carry its number
-	injected    []result.InjectedFailureSummary // by index in spec.Failures
-	tmLost      []bool
-	tmBack      []sim.Time  // when a lost TaskManager's replacement is ready
-	tmHow       []Detection // how each lost TaskManager is noticed
-	tmLostAt    []sim.Time  // when each lost TaskManager was lost
-	downSince   sim.Time    // the last change of downRegions or initRegions
-	outageSince sim.Time    // when downRegions last became positive
-	downtime    sim.Time    // some region down, in all
-	restoreTime sim.Time    // some region restoring, in all
-	duplicated  int64       // records sinks wrote again after a restore
-	layoutGen   int         // bumped when key layouts change
-	replayed    int64       // records sources read again after a restore
+	// enumFailedGen is the generation whose listing already failed the job.
+	enumFailedGen int64
+	restarts      int
+	fails         failoverLog                     // every failover (failures.go); a restart's events carry its number
+	injected      []result.InjectedFailureSummary // by index in spec.Failures
+	tmLost        []bool
+	tmBack        []sim.Time  // when a lost TaskManager's replacement is ready
+	tmHow         []Detection // how each lost TaskManager is noticed
+	tmLostAt      []sim.Time  // when each lost TaskManager was lost
+	downSince     sim.Time    // the last change of downRegions or initRegions
+	outageSince   sim.Time    // when downRegions last became positive
+	downtime      sim.Time    // some region down, in all
+	restoreTime   sim.Time    // some region restoring, in all
+	duplicated    int64       // records sinks wrote again after a restore
+	layoutGen     int         // bumped when key layouts change
+	replayed      int64       // records sources read again after a restore
 
 	trace TraceFunc // nil: off (trace.go)
 }
@@ -111,7 +113,7 @@ func New(spec Spec) (*Simulation, error) {
 	if spec.Sim.SampleInterval <= 0 {
 		spec.Sim.SampleInterval = 5 * sim.Second
 	}
-	s := &Simulation{spec: spec, eng: sim.NewEngine(), streams: sim.NewStreams(spec.Seed)}
+	s := &Simulation{spec: spec, eng: sim.NewEngine(), streams: sim.NewStreams(spec.Seed), enumFailedGen: -1}
 	nw := spec.Network
 	// A chunk spans at most what a channel can hold; deliver splits it when
 	// credit is short.

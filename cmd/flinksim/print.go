@@ -120,7 +120,7 @@ func restartLine(r *result.RestartSummary) string {
 	for _, c := range r.ByCause {
 		causes = append(causes, fmt.Sprintf("%d %s", c.Count, c.Cause))
 	}
-	line := fmt.Sprintf("%d after %s, down %s in all and restoring %s, %s records replayed, %s written twice by sinks",
+	line := fmt.Sprintf("%d; failovers: %s; down %s in all and restoring %s, %s records replayed, %s written twice by sinks",
 		r.Restarts, strings.Join(causes, ", "), human.Seconds(r.DowntimeS), human.Seconds(r.RestoreS),
 		human.Count(float64(r.Replayed)), human.Count(float64(r.Duplicated)))
 	if r.JobFailed {
