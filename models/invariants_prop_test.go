@@ -202,7 +202,11 @@ func randomFaults(rt *rapid.T, spec *Spec) {
 				Above: rapid.Float64Range(10, 5000).Draw(rt, "overload-above")})
 		case 6, 7:
 			kind := []FailureKind{FailKafkaOutage, FailSinkOutage}[rapid.IntRange(0, 1).Draw(rt, "outage-kind")]
-			spec.Failures = append(spec.Failures, Failure{Kind: kind, At: at, For: ms(1, 20000, "outage-for"), FailsAfter: ms(0, 5000, "fails-after")})
+			lo := int64(0) // a sink's write may fail at once; a partition listing takes time
+			if kind == FailKafkaOutage {
+				lo = 1
+			}
+			spec.Failures = append(spec.Failures, Failure{Kind: kind, At: at, For: ms(1, 20000, "outage-for"), FailsAfter: ms(lo, 5000, "fails-after")})
 		case 8:
 			spec.Failures = append(spec.Failures, Failure{Kind: FailPoisonRecord, Source: "src", Offset: rapid.Int64Range(0, 5000).Draw(rt, "poison-offset")})
 		case 0:

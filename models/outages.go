@@ -6,9 +6,9 @@ import (
 	"github.com/flinksim/flinksim/sim"
 )
 
-// Failures that come back: an external system down for a while, and a
-// poison record. Each fails a task again after every restart until it is
-// gone or the restart strategy gives up, so the restart strategy decides
+// Failures that come back: an external system down for a while, a poison
+// record, an overload. Each fails the job (Kafka) or a task again after
+// every restart until it is gone or the restart strategy gives up, so the restart strategy decides
 // how often the job restarts, how long it is down and how much it replays.
 //
 // An outage of the Kafka cluster (kafka-outage): sources read nothing, but

@@ -109,6 +109,11 @@ func New(spec Spec) (*Simulation, error) {
 			// A failure that comes back at once would restart forever at one instant.
 			return nil, fmt.Errorf("recovery.redeploy must be positive with a failure that comes back (%s)", f.Kind)
 		}
+		if f.Kind == FailKafkaOutage && f.FailsAfter <= 0 {
+			// The restarted enumerator lists at once, before any redeploy:
+			// a listing that fails at once would restart forever.
+			return nil, fmt.Errorf("kafka-outage: fails-after must be positive (a partition listing takes time)")
+		}
 	}
 	if spec.Sim.SampleInterval <= 0 {
 		spec.Sim.SampleInterval = 5 * sim.Second

@@ -58,7 +58,7 @@ type FailureSpec struct {
 	CheckpointFailure *CheckpointFailure `yaml:"checkpoint-failure,omitempty" jsonschema_description:"Fail the upload of a checkpoint: the one pending at a time, or checkpoint number N."`
 	StorageSlowdown   *StorageEpisode    `yaml:"storage-slowdown,omitempty" jsonschema_description:"The checkpoint storage runs factor times slower for a while."`
 	StorageOutage     *StorageEpisode    `yaml:"storage-outage,omitempty" jsonschema_description:"The checkpoint storage moves no bytes for a while."`
-	KafkaOutage       *SystemOutage      `yaml:"kafka-outage,omitempty" jsonschema_description:"The Kafka cluster is down for a while: sources read nothing, and each fails fails-after once it runs, again after every restart, until the outage is over."`
+	KafkaOutage       *SystemOutage      `yaml:"kafka-outage,omitempty" jsonschema_description:"The Kafka cluster is down for a while: sources read nothing and wait; a source enumerator's partition listing during it (at its start and every partition-discovery-interval) fails the whole job fails-after later, again after every global restart, until the outage is over."`
 	SinkOutage        *SystemOutage      `yaml:"sink-outage,omitempty" jsonschema_description:"The sinks' external system (a database, an API, Kafka) is down for a while: writes do not return, and each sink fails fails-after once it runs, again after every restart, until the outage is over."`
 	PoisonRecord      *PoisonRecord      `yaml:"poison-record,omitempty" jsonschema_description:"A record that fails the task that reads it, every time it does: the job restarts, replays and fails again until the restart strategy gives up."`
 	Overload          *Overload          `yaml:"overload,omitempty" jsonschema_description:"An operator whose subtasks fail (an out-of-memory error) in any second they take in more than a rate: it comes back when the job catches up after each restart."`
@@ -72,7 +72,7 @@ type Overload struct {
 type SystemOutage struct {
 	At         *Duration `yaml:"at" jsonschema_description:"When it starts."`
 	For        *Duration `yaml:"for" jsonschema_description:"How long it lasts."`
-	FailsAfter *Duration `yaml:"fails-after,omitempty" jsonschema_description:"How long a task touching the system runs before its client gives up and the task fails. Default 60s: Kafka's clients' default.api.timeout.ms and max.block.ms."`
+	FailsAfter *Duration `yaml:"fails-after,omitempty" jsonschema_description:"How long a call to the system waits before its client gives up: a Kafka partition listing, or a sink's write (then its task fails). Default 60s: Kafka's clients' default.api.timeout.ms and max.block.ms."`
 }
 
 type PoisonRecord struct {

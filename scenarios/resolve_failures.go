@@ -41,6 +41,11 @@ func (r *resolver) failures(checkpointing bool) {
 			r.storageEpisode(f.StorageOutage, path+".storage-outage", checkpointing, false)
 		case f.KafkaOutage != nil:
 			r.systemOutage(f.KafkaOutage, path+".kafka-outage")
+			if fa := f.KafkaOutage.FailsAfter; *fa == 0 {
+				// The restarted enumerator lists at once, before any
+				// redeploy: a listing failing at once would restart forever.
+				r.d.at(path+".kafka-outage.fails-after", "must be more than 0s: a partition listing takes time")
+			}
 		case f.SinkOutage != nil:
 			r.systemOutage(f.SinkOutage, path+".sink-outage")
 		case f.PoisonRecord != nil:
