@@ -30,6 +30,10 @@ type Chunk struct {
 	// data queued before it.
 	Barrier  int32
 	Priority bool
+	// WM is the sender's output watermark when it wrote the records (a
+	// watermark follows the records before it in the same buffers;
+	// watermarks.go); both parts of a split keep it.
+	WM wmark
 }
 
 // Take splits off the first k records (0 < k < c.Records) as a new chunk and
@@ -66,6 +70,7 @@ func (c *Chunk) Absorb(o *Chunk) {
 	c.CreatedHi = max(c.CreatedHi, o.CreatedHi)
 	c.EventLo = min(c.EventLo, o.EventLo)
 	c.EventHi = max(c.EventHi, o.EventHi)
+	c.WM = max(c.WM, o.WM)
 	if c.Partition != o.Partition || c.OffsetHi != o.OffsetLo {
 		c.Partition, c.OffsetLo, c.OffsetHi = -1, 0, 0
 	} else {

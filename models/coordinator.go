@@ -55,8 +55,9 @@ type subtaskSnapshot struct {
 	unaligned   bool
 	headIn      int64 // records its chain head had processed (keyed state, incremental base)
 	stateRecs   []int64
-	sst         float64 // its RocksDB's SST bytes written, after the sync phase's flush
-	replay      float64 // changelog bytes a restore replays on top of the materialized state
+	windows     *windowSnap // a window operator's windows and their timers
+	sst         float64     // its RocksDB's SST bytes written, after the sync phase's flush
+	replay      float64     // changelog bytes a restore replays on top of the materialized state
 	sinkWritten int64
 	stateSize   int64 // full state
 	uploaded    int64 // bytes written by this checkpoint (the delta when incremental)

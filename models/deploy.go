@@ -35,6 +35,7 @@ func (s *Simulation) build() error {
 		s.bufferCapacities(st)
 	}
 	s.deployKafka()
+	s.deployEventTime()
 	s.buildRegions()
 	return nil
 }
@@ -101,7 +102,7 @@ func (s *Simulation) chain(order []int, byName map[string]int) {
 		chained := -1
 		if s.spec.Chaining && n.Chain && len(n.Inputs) == 1 && n.Inputs[0].Exchange == Forward {
 			j := byName[n.Inputs[0].From]
-			if up := s.nodes[j]; up.spec.Parallelism == n.Parallelism && up.spec.Kind != KindSink && up.spec.MiniBatch == nil && up.spec.Chain {
+			if up := s.nodes[j]; up.spec.Parallelism == n.Parallelism && up.spec.Kind != KindSink && up.spec.MiniBatch == nil && up.spec.Window == nil && up.spec.Chain {
 				chained = j
 			}
 		}

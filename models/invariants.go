@@ -118,6 +118,12 @@ func (s *Simulation) checkTask(t *task, fail failf) {
 			if rt.spec.MiniBatch != nil { // what went into batches: aggregated, waiting or lost
 				produced = op.aggregated + op.batch.Records + op.dropped
 			}
+			if o := op.win; o != nil {
+				if o.in != o.placed+o.sideOutput+o.dropped {
+					fail("%s subtask %d: window operator took %d records, %d into windows, %d late", rt.spec.Name, st.index, o.in, o.placed, o.sideOutput+o.dropped)
+				}
+				continue
+			}
 			if rt.spec.Kind == KindOperator && math.Abs(float64(produced)-float64(op.in)*rt.spec.Selectivity) >= 1 {
 				fail("%s subtask %d: %d records out for %d in at selectivity %g", rt.spec.Name, st.index, produced, op.in, rt.spec.Selectivity)
 			}

@@ -14,6 +14,9 @@ type run struct {
 	Lo, Hi sim.Time
 	Ready  sim.Time
 	Offset int64
+	// EvLo and EvHi are when the records were produced: Lo and Hi, except
+	// for what a paused producer held back (eventtime.go).
+	EvLo, EvHi sim.Time
 }
 
 // kafkaPartition is one partition of a source topic. Arrivals are generated
@@ -50,6 +53,12 @@ type kafkaPartition struct {
 	poison   int64 // offset of a record that fails its reader (-1: none; outages.go)
 	poisonBy int   // the injected failure that put it there
 	maxRuns  int
+
+	// event time (nil delays: none; eventtime.go)
+	delays *delays
+	et     splitTime
+	evHi   sim.Time         // the latest production time of the last take
+	pauses []PartitionPause // this partition's pauses, in time order, the past ones removed
 }
 
 func (p *kafkaPartition) lambda(t sim.Time) float64 { return p.share * p.rate.Rate(t) }
@@ -107,6 +116,9 @@ func (p *kafkaPartition) generate() bool {
 		return false
 	}
 	p.carry = 0
+	if p.pausedRun(t1) {
+		return p.hasNext || p.generate()
+	}
 	n, end := int64(1), t1
 	if p.window > 0 {
 		// Gather what else arrives within the chunk delay, up to about a chunk.
@@ -122,22 +134,52 @@ func (p *kafkaPartition) generate() bool {
 			w = max(w, min(behind/256, 10*sim.Second))
 		}
 		end = min(t1+max(w, 1), p.horizon)
-		mu := p.integral(t1, end)
-		if p.poisson {
-			n += sim.Poisson(mu, p.rng)
-		} else {
-			whole := math.Floor(mu)
-			n += int64(whole)
-			p.carry = mu - whole
+		if len(p.pauses) > 0 {
+			end = min(end, p.pauses[0].At)
 		}
+		n += p.count(p.integral(t1, end))
 	}
 	hi := t1
 	if n > 1 {
 		hi = end
 	}
-	p.next = run{N: n, Lo: t1, Hi: hi, Ready: end}
+	p.next = run{N: n, Lo: t1, Hi: hi, Ready: end, EvLo: t1, EvHi: hi}
 	p.hasNext = true
 	p.genTo = end
+	return true
+}
+
+// count is the records of an interval with mean mu after its first: a
+// Poisson count, or the whole records owed.
+func (p *kafkaPartition) count(mu float64) int64 {
+	if p.poisson {
+		return sim.Poisson(mu, p.rng)
+	}
+	whole := math.Floor(mu)
+	p.carry = mu - whole
+	return int64(whole)
+}
+
+// pausedRun: when the next arrival t1 falls in a pause of the partition's
+// producers, what they produce from t1 to the pause's end is appended at
+// its end as one run with its production times (or dropped). It reports
+// whether it took t1.
+func (p *kafkaPartition) pausedRun(t1 sim.Time) bool {
+	for len(p.pauses) > 0 && sim.Add(p.pauses[0].At, p.pauses[0].For) <= t1 {
+		p.pauses = p.pauses[1:] // over before the next arrival: nothing held back
+	}
+	if len(p.pauses) == 0 || t1 < p.pauses[0].At {
+		return false
+	}
+	ps := p.pauses[0]
+	p.pauses = p.pauses[1:]
+	end := sim.Add(ps.At, ps.For)
+	n := 1 + p.count(p.integral(t1, min(end, p.horizon)))
+	p.genTo = min(end, p.horizon)
+	if !ps.Drop {
+		p.next = run{N: n, Lo: end, Hi: end, Ready: end, EvLo: t1, EvHi: end}
+		p.hasNext = true
+	}
 	return true
 }
 
@@ -183,6 +225,7 @@ func (p *kafkaPartition) compact() {
 			a.N += b.N
 			a.Hi = b.Hi
 			a.Ready = b.Ready
+			a.EvLo, a.EvHi = min(a.EvLo, b.EvLo), max(a.EvHi, b.EvHi)
 		}
 		merged.Push(a)
 	}
@@ -210,27 +253,32 @@ func (p *kafkaPartition) prefill(n int64, at sim.Time) {
 	if n <= 0 {
 		return
 	}
-	p.log.Push(run{N: n, Lo: at, Hi: at, Ready: at, Offset: p.appended})
+	p.log.Push(run{N: n, Lo: at, Hi: at, Ready: at, Offset: p.appended, EvLo: at, EvHi: at})
 	p.appended += n
 }
 
 // take reads up to max records at the reader's position into c (appending).
 // It returns the number of records taken.
-func (p *kafkaPartition) take(max int64, recordSize int64, c *Chunk) int64 {
+//
+// With event time, it stops before records produced more than gap away
+// from those c holds, so that a chunk's records lie close in event time.
+func (p *kafkaPartition) take(max int64, recordSize int64, c *Chunk, gap sim.Time) int64 {
 	var got int64
 	for got < max && p.readIdx < p.log.Len() {
 		r := p.log.At(p.readIdx)
 		skip := p.read - r.Offset // records of this run already read
 		k := min(r.N-skip, max-got)
-		lo, hi := r.Lo, r.Hi
-		if r.N > 1 {
-			span := float64(r.Hi - r.Lo)
-			lo = r.Lo + sim.Time(span*float64(skip)/float64(r.N))
-			hi = r.Lo + sim.Time(span*float64(skip+k)/float64(r.N))
+		if p.delays != nil && c.Records > 0 {
+			if lo, _ := spread(r.EvLo, r.EvHi, r.N, skip, 1); lo > c.EventHi+gap || lo < c.EventLo-gap {
+				break
+			}
 		}
+		lo, hi := spread(r.Lo, r.Hi, r.N, skip, k)
+		elo, ehi := spread(r.EvLo, r.EvHi, r.N, skip, k)
+		p.evHi = ehi
 		piece := Chunk{
 			Records: k, Bytes: k * recordSize,
-			CreatedLo: lo, CreatedHi: hi, EventLo: lo, EventHi: hi,
+			CreatedLo: lo, CreatedHi: hi, EventLo: elo, EventHi: ehi,
 			Partition: p.index, OffsetLo: p.read, OffsetHi: p.read + k,
 		}
 		c.Absorb(&piece)
@@ -243,6 +291,16 @@ func (p *kafkaPartition) take(max int64, recordSize int64, c *Chunk) int64 {
 	p.readAll += got
 	p.trim()
 	return got
+}
+
+// spread is the time range of records skip..skip+k of n records spread
+// evenly over [lo, hi].
+func spread(lo, hi sim.Time, n, skip, k int64) (sim.Time, sim.Time) {
+	if n <= 1 {
+		return lo, hi
+	}
+	span := float64(hi - lo)
+	return lo + sim.Time(span*float64(skip)/float64(n)), lo + sim.Time(span*float64(skip+k)/float64(n))
 }
 
 // trim drops runs that are read and no longer needed for replay.

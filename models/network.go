@@ -69,6 +69,7 @@ type channel struct {
 	persist int64
 
 	inflight int64 // records in open and q
+	wm       wmark // the watermark the receiver has taken from this channel
 }
 
 // readable is the number of finished buffers the receiver may read.

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"math"
+
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
@@ -24,12 +26,14 @@ type recorder struct {
 	latAll  *sim.Histogram
 	written int64
 	lagMax  int64
+	// windowPeak is each window operator's largest state over samples.
+	windowPeak map[*nodeRT]float64
 }
 
 type sinkLatency struct{ all, interval *sim.Histogram }
 
 func newRecorder(s *Simulation) *recorder {
-	r := &recorder{s: s, totals: map[*subtask]*[4]sim.Time{}, lat: map[*nodeRT]*sinkLatency{}, latAll: sim.NewHistogram()}
+	r := &recorder{s: s, totals: map[*subtask]*[4]sim.Time{}, lat: map[*nodeRT]*sinkLatency{}, latAll: sim.NewHistogram(), windowPeak: map[*nodeRT]float64{}}
 	for _, st := range s.subtasks {
 		r.totals[st] = &[4]sim.Time{}
 	}
@@ -64,6 +68,7 @@ func newRecorder(s *Simulation) *recorder {
 			if n.Keyed != nil {
 				add(rt, sub, result.MetricStateSize)
 			}
+			add(rt, sub, timeMetrics(rt)...)
 			if s.spec.Checkpointing != nil && sub >= 0 {
 				add(rt, sub, result.MetricAlignment, result.MetricStartDelay)
 			}
@@ -135,6 +140,7 @@ func (r *recorder) sample() {
 	for _, st := range s.subtasks {
 		r.sampleSubtask(st, now, dt, vals)
 	}
+	r.sampleWindows()
 	for i, ref := range r.refs {
 		r.series[i].Values = append(r.series[i].Values, r.value(ref, vals, now))
 	}
@@ -189,7 +195,11 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, vals map
 		}
 		if rt.spec.Keyed != nil {
 			vals[k(result.MetricStateSize)] = rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)
+			if op.win != nil {
+				vals[k(result.MetricStateSize)] += op.win.bytes
+			}
 		}
+		sampleTime(st, op, k, vals, now)
 		vals[k(result.MetricAlignment)] = float64(st.ck.lastAlignment)
 		vals[k(result.MetricStartDelay)] = float64(st.ck.lastStartDelay)
 	}
@@ -212,6 +222,10 @@ func (r *recorder) value(ref seriesRef, vals map[sampleKey]float64, now sim.Time
 		return r.lat[ref.node].interval.Max() * 1000
 	case ref.metric == result.MetricSinkWritten:
 		return r.lat[ref.node].all.Count()
+	case ref.metric == result.MetricInputWatermark || ref.metric == result.MetricOutputWatermark:
+		return r.extreme(ref, vals, math.Min)
+	case ref.metric == result.MetricWatermarkLag:
+		return r.extreme(ref, vals, math.Max)
 	default:
 		p := ref.node.spec.Parallelism
 		sum := 0.0

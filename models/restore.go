@@ -68,7 +68,15 @@ func (s *Simulation) restoreSubtask(st *subtask, p *pendingCheckpoint) {
 		if p != nil && p.subs[st.id].stateRecs != nil {
 			st.ops[pos].stateRecs = p.subs[st.id].stateRecs[pos]
 		}
+		if o := st.ops[pos].win; o != nil {
+			var snap *windowSnap
+			if p != nil {
+				snap = p.subs[st.id].windows
+			}
+			o.restore(snap)
+		}
 	}
+	s.restartWatermarks(st)
 	st.sinkPos = 0
 	if p != nil {
 		st.sinkPos = p.subs[st.id].sinkWritten

@@ -92,6 +92,8 @@ type opState struct {
 	batchCarry float64 // aggregates owed
 	aggregated int64
 	dropped    int64 // batch records lost to failovers
+	// win is a window operator's windows (windows.go)
+	win *windowOp
 }
 
 // subtask is one parallel instance of a task.
@@ -152,6 +154,8 @@ type subtask struct {
 	cpuTime, cpuAtTick float64   // seconds on a core (slowed), so far and at the last sample
 	slow               float64   // how much slower its steps run: its share of its TaskManager (resources.go)
 	lsm                *lsmState // its RocksDB (stateful tasks with state.backend.type: rocksdb)
+	wm                 wmState   // its watermark (watermarks.go)
+	winOut             Chunk     // a window operator's results of the step in progress
 }
 
 // setState switches the time-accounting state (busy / backpressured / idle).

@@ -36,6 +36,7 @@ const (
 	evTaskFailure                       // subtask Actor fails for injected failure Arg (stamped; outages.go)
 	evOverloadCheck                     // every second: subtasks above an overload failure's rate fail
 	evEnumeratorFailure                 // source node Actor's partition listing timed out (Arg: generation, failure)
+	evWatermark                         // pipeline.auto-watermark-interval: readers emit their watermarks
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -77,8 +78,9 @@ type Simulation struct {
 	outageOn    []bool    // by index in spec.Failures: an outage in progress
 	outages     int       // outages in progress
 	overloads   []overloadWatch
-	enumStart   sim.Time // when the Kafka sources' enumerators last started
-	enumGen     int64    // bumped when they restart: their pending failures are void
+	enumStart   sim.Time   // when the Kafka sources' enumerators last started
+	wmSources   []*subtask // readers with event time (eventtime.go)
+	enumGen     int64      // bumped when they restart: their pending failures are void
 	// enumFailedGen is the generation whose listing already failed the job.
 	enumFailedGen int64
 	restarts      int
@@ -182,6 +184,9 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 	}
 	s.scheduleKeyPhases()
 	s.startDebloating()
+	if len(s.wmSources) > 0 {
+		s.eng.At(s.spec.AutoWatermarkInterval, evWatermark, 0, 0)
+	}
 	step := max(s.spec.Duration/200, sim.Second)
 	for t := sim.Time(0); t < s.spec.Duration; {
 		t = min(t+step, s.spec.Duration)
@@ -221,6 +226,8 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		s.taskFailure(s.subtasks[ev.Actor], ev.Arg)
 	case evOverloadCheck:
 		s.checkOverloads()
+	case evWatermark:
+		s.watermarkTick()
 	case evEnumeratorFailure:
 		s.enumeratorFailure(int(ev.Actor), ev.Arg)
 	case evCkptTrigger:

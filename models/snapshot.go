@@ -32,6 +32,9 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 	sub.stateRecs = make([]int64, len(st.ops))
 	for pos, rt := range st.t.nodes {
 		sub.stateRecs[pos] = st.ops[pos].stateRecs
+		if o := st.ops[pos].win; o != nil {
+			sub.windows = o.snapshot()
+		}
 		if rt.spec.Kind == KindSink {
 			sub.sinkWritten = st.sinkPos
 		}
@@ -154,6 +157,11 @@ func (s *Simulation) stateBytes(st *subtask, recs []int64) (full float64) {
 			continue
 		}
 		full += rt.distinctKeys(st.index, recs[pos]) * float64(k.StatePerKey)
+	}
+	for _, op := range st.ops {
+		if op.win != nil {
+			full += op.win.bytes // the windows now (their records or accumulators)
+		}
 	}
 	return full
 }

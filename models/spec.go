@@ -24,6 +24,10 @@ type Spec struct {
 	// snapshots, compaction and restores share (resources.go).
 	TaskManager Resources
 
+	// AutoWatermarkInterval is pipeline.auto-watermark-interval: how often
+	// sources emit their watermarks.
+	AutoWatermarkInterval sim.Time
+
 	Checkpointing *Checkpointing // nil: off
 	Restart       RestartStrategy
 	Recovery      Recovery
@@ -153,6 +157,9 @@ type Node struct {
 	// two-stage aggregation): it emits one record per distinct key of each
 	// batch. The operator ends its chain.
 	MiniBatch *MiniBatch
+	// Window makes a keyed operator an event-time window operator
+	// (spec_time.go); it ends its chain.
+	Window *Window
 }
 
 // MiniBatch is when a pre-aggregating operator emits: after Size records
@@ -196,6 +203,9 @@ type Kafka struct {
 	// lists the topic's partitions when it starts and then this often (0:
 	// only when it starts).
 	DiscoveryInterval sim.Time
+	// EventTime is the records' timestamps and the watermark strategy (nil:
+	// no event time).
+	EventTime *EventTime
 }
 
 // Sink describes the external system a sink writes to.

@@ -52,6 +52,9 @@ func (s *Simulation) tryStart(st *subtask) {
 			return
 		}
 		took, blocked := s.takeInput(st)
+		if !took && !blocked && st.wm.dirty && st.ops[0].win != nil {
+			took, st.cur = true, Chunk{} // the watermark rose without records: fire what is due
+		}
 		if !took {
 			switch {
 			case blocked:
@@ -315,8 +318,13 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 				}
 				return tookBarrier
 			}
+			if st.in.Records > 0 && st.ops[0].win != nil && !s.eventNear(&st.in, c.q.Front()) {
+				g.avail.PushFront(ci) // a step's records lie close in event time (windows.go)
+				return tookNothing
+			}
 			st.nextGate = (st.nextGate + k + 1) % n
 			chunk := c.q.Pop()
+			s.learnWatermark(st, c, chunk.WM)
 			if !c.local {
 				c.delivered--
 			}
@@ -390,7 +398,9 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	for k := 0; k < n && want > 0; k++ {
 		p := st.splits[(st.nextSplit+k)%n]
 		from := p.read
-		want -= p.take(want, head.spec.RecordSize, &st.cur)
+		got := p.take(want, head.spec.RecordSize, &st.cur, s.eventGap())
+		want -= got
+		s.sawRecords(st, p, got, p.evHi)
 		if p.poison >= 0 {
 			s.readPoison(st, p, from)
 		}
@@ -423,12 +433,18 @@ func (s *Simulation) process(st *subtask) sim.Time {
 		case KindSink:
 			io += rt.sinkSeconds(nin)
 			st.nout[pos] = 0
-		default:
+		case KindOperator:
+			if op.win != nil {
+				secs += s.fireSeconds(op, s.assign(st, rt, op.win, nin, &st.cur, st.wm.out))
+				st.nout[pos] = 0
+				continue
+			}
 			sel := rt.spec.Selectivity
 			st.nout[pos] = int64(float64(op.selIn+nin)*sel) - int64(float64(op.selIn)*sel)
 			op.selIn += nin
 		}
 	}
+	secs += s.stepWatermark(st)
 	// Only the CPU work waits for its share of the cores (resources.go).
 	secs *= st.slow
 	st.cpuTime += secs
@@ -465,9 +481,15 @@ func (s *Simulation) finishStep(st *subtask) {
 	if st.lsm != nil {
 		s.put(st, s.stateBytesPut(st))
 	}
+	st.cur.WM = st.wm.out // the watermark follows the records written before it
 	for _, p := range st.parts {
-		if k := st.nout[p.edge.from.pos]; k > 0 && p.edge.from.spec.MiniBatch == nil {
-			s.emit(p, k, &st.cur)
+		from := p.edge.from
+		if k := st.nout[from.pos]; k > 0 && from.spec.MiniBatch == nil {
+			src := &st.cur
+			if from.spec.Window != nil {
+				src = &st.winOut
+			}
+			s.emit(p, k, src)
 		}
 	}
 	if s.spec.Network.BufferTimeout == 0 {

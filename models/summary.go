@@ -78,6 +78,7 @@ func (r *recorder) result() *result.Result {
 		}
 	}
 	res.Summary.Restarts = s.restartSummary()
+	res.Summary.Windows = s.windowSummaries()
 	res.Capacity = capacity
 	return res
 }
@@ -104,50 +105,71 @@ func (s *Simulation) recordCounts() result.RecordCounts {
 		rc.Dropped += st.discarded
 	}
 	for _, rt := range s.nodes {
-		if rt.spec.Kind == KindSink {
-			continue // what it reads is written (Sink)
-		}
-		consumers := int64(len(rt.outs))
-		for _, n := range rt.task.nodes {
-			if n.parent == rt.pos && n != rt {
-				consumers++
-			}
-		}
-		var in, out, passed, aggregated int64
-		for _, st := range rt.task.subtasks {
-			op := &st.ops[rt.pos]
-			in += op.in
-			out += op.out
-			if rt.spec.MiniBatch == nil {
-				passed += op.out
-				continue
-			}
-			// A mini-batch: what selectivity leaves of its input waits in
-			// the batch, was lost from it, or was aggregated.
-			passed += op.aggregated + op.batch.Records + op.dropped
-			aggregated += op.aggregated
-			rc.InFlight += op.batch.Records
-			rc.Dropped += op.dropped
-		}
-		if d := passed - in; d > 0 {
-			rc.Multiplied += d
-		} else {
-			rc.Filtered -= d
-		}
-		// What leaves the operator: its output, or a mini-batch's aggregated
-		// input; each consumer reads its own copy.
-		leaves := out
-		if rt.spec.MiniBatch != nil {
-			leaves = aggregated
-			rc.Merged += consumers*aggregated - out
-		}
-		if consumers == 0 {
-			rc.Filtered += leaves // read by no one
-		} else {
-			rc.FannedOut += (consumers - 1) * leaves
+		if rt.spec.Kind != KindSink { // what a sink reads is written (Sink)
+			s.nodeBalance(rt, &rc)
 		}
 	}
 	return rc
+}
+
+// nodeBalance adds what an operator or source filtered, multiplied,
+// merged, fanned out or found late to rc.
+func (s *Simulation) nodeBalance(rt *nodeRT, rc *result.RecordCounts) {
+	consumers := int64(len(rt.outs))
+	for _, n := range rt.task.nodes {
+		if n.parent == rt.pos && n != rt {
+			consumers++
+		}
+	}
+	var in, out, passed, aggregated int64
+	for _, st := range rt.task.subtasks {
+		op := &st.ops[rt.pos]
+		in += op.in
+		out += op.out
+		if o := op.win; o != nil {
+			// A window operator: its records are late, or taken into
+			// windows whose results it fires.
+			late := o.sideOutput + o.dropped
+			if st.inProcess() > 0 {
+				late -= o.stepLate // its records are still in flight
+			}
+			rc.Late += late
+			passed += op.in
+			aggregated += op.in - late
+			continue
+		}
+		if rt.spec.MiniBatch == nil {
+			passed += op.out
+			continue
+		}
+		// A mini-batch: what selectivity leaves of its input waits in
+		// the batch, was lost from it, or was aggregated.
+		passed += op.aggregated + op.batch.Records + op.dropped
+		aggregated += op.aggregated
+		rc.InFlight += op.batch.Records
+		rc.Dropped += op.dropped
+	}
+	if d := passed - in; d > 0 {
+		rc.Multiplied += d
+	} else {
+		rc.Filtered -= d
+	}
+	// What leaves the operator: its output, or a mini-batch's aggregated
+	// input; each consumer reads its own copy.
+	leaves := out
+	if rt.spec.MiniBatch != nil || rt.spec.Window != nil {
+		leaves = aggregated
+		if d := consumers*aggregated - out; d >= 0 {
+			rc.Merged += d
+		} else {
+			rc.Multiplied -= d // more results than records (sliding windows)
+		}
+	}
+	if consumers == 0 {
+		rc.Filtered += leaves // read by no one
+	} else {
+		rc.FannedOut += (consumers - 1) * leaves
+	}
 }
 
 // restartSummary is summary.json's restarts section (nil without a

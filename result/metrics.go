@@ -34,6 +34,18 @@ const (
 	MetricDowntime         = "downtime"                  // ms of the current outage (some region down); -1 once FAILED
 	MetricAlignment        = "checkpointAlignmentTime"   // ns, last checkpoint
 	MetricStartDelay       = "checkpointStartDelayNanos" // ns, last checkpoint
+	// Event time (MetricNames, WindowOperator). Watermarks are ms of event
+	// time, Long.MIN_VALUE before the first; an operator's is the lowest of
+	// its subtasks', its lag the highest.
+	MetricInputWatermark  = "currentInputWatermark"
+	MetricOutputWatermark = "currentOutputWatermark"
+	MetricWatermarkLag    = "watermarkLag"          // sources: ms from the watermark to now (FLIP-33)
+	MetricLateDropped     = "numLateRecordsDropped" // cumulative
+	// MetricLateSideOutput and MetricOpenWindows are flinksim's: records
+	// sent to a window's late-data side output (cumulative) and windows
+	// holding state (Flink has no metric for either).
+	MetricLateSideOutput = "numLateRecordsSideOutput"
+	MetricOpenWindows    = "openWindows"
 )
 
 // JobOperator is the operator column of job-scope metrics.

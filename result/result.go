@@ -61,6 +61,38 @@ type Summary struct {
 	// Restarts is present when the job failed over: every failover, and
 	// totals.
 	Restarts *RestartSummary `json:"restarts,omitempty"`
+	// Windows has one entry per event-time window operator.
+	Windows []WindowSummary `json:"windows,omitempty"`
+}
+
+// WindowSummary is what an event-time window operator did with its
+// records over the run (replays after restores included). Shares of
+// firings count record-window pairs (a sliding window's record once per
+// window), divided by records × windows per record; late shares are of
+// records.
+type WindowSummary struct {
+	Operator   string  `json:"operator"`
+	Assigner   string  `json:"assigner"` // e.g. "tumbling 1h0m0s"
+	Function   string  `json:"function"` // "process (buffers records)" or "aggregate"
+	LatenessS  float64 `json:"allowed_lateness_s"`
+	RecordsIn  int64   `json:"records_in"`
+	FirstFired float64 `json:"share_first_firing"` // counted in their window's first firing
+	AnyFired   float64 `json:"share_any_firing"`   // in a first firing or a re-firing
+	Pending    float64 `json:"share_pending"`      // in windows that had not fired by the end
+	SideOutput float64 `json:"share_side_output"`
+	Dropped    float64 `json:"share_dropped"` // numLateRecordsDropped / records in
+	// LateSideOutput and LateDropped count the late records.
+	LateSideOutput int64 `json:"late_side_output"`
+	LateDropped    int64 `json:"late_dropped"`
+	Firings        int64 `json:"firings"`   // first firings of a window in a subtask
+	ReFirings      int64 `json:"refirings"` // firings again for a late record within the allowed lateness
+	// ResultLatency is from a window's end (event time) to its first
+	// firing (processing time), in seconds, over first firings.
+	ResultLatency LatencySummary `json:"result_latency_s"`
+	StatePeak     float64        `json:"state_peak_bytes"` // windows' state, summed over subtasks at the sample it peaked
+	StateEnd      float64        `json:"state_end_bytes"`
+	OpenWindows   int            `json:"open_windows_end"`
+	FireCPUS      float64        `json:"fire_cpu_s"` // CPU seconds the window function ran on firings
 }
 
 // RestartSummary is summary.json's "restarts" section.
@@ -116,7 +148,7 @@ type FailoverSummary struct {
 // RecordCounts accounts for every record, so that they balance exactly:
 //
 //	produced + replayed + restored + multiplied + fanned_out
-//	    = source_lag + sink + in_flight + dropped + filtered + merged
+//	    = source_lag + sink + in_flight + dropped + filtered + merged + late
 //
 // Records enter from Kafka (produced; replayed ones are read again after a
 // restore), from unaligned checkpoints' channel state (restored), from
@@ -125,7 +157,10 @@ type FailoverSummary struct {
 // unread, written by a sink (duplicates included), still in the job, lost
 // at a failover (dropped), or consumed by an operator without being emitted:
 // filtered out (selectivity below 1) or merged into aggregates (mini-batch
-// pre-aggregation, the partial stage of salting). Without failovers,
+// pre-aggregation, the partial stage of salting, windows: what a window
+// operator took into its windows minus the results it fired), or late for
+// every window that would hold them (sent to a side output or dropped).
+// Without failovers,
 // aggregation or selectivity, produced = source_lag + sink + in_flight.
 type RecordCounts struct {
 	Produced  int64 `json:"produced"`   // appended to Kafka
@@ -143,6 +178,7 @@ type RecordCounts struct {
 	Multiplied int64 `json:"multiplied"`
 	FannedOut  int64 `json:"fanned_out"`
 	Merged     int64 `json:"merged"`
+	Late       int64 `json:"late"` // window operators: to the side output or dropped as late
 }
 
 type Throughput struct {
@@ -251,5 +287,5 @@ func TotalSeries(res *Result, metric string) []float64 {
 // Balanced checks the identity RecordCounts documents.
 func (rc RecordCounts) Balanced() bool {
 	return rc.Produced+rc.Replayed+rc.Restored+rc.Multiplied+rc.FannedOut ==
-		rc.SourceLag+rc.Sink+rc.InFlight+rc.Dropped+rc.Filtered+rc.Merged
+		rc.SourceLag+rc.Sink+rc.InFlight+rc.Dropped+rc.Filtered+rc.Merged+rc.Late
 }

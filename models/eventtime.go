@@ -1,0 +1,234 @@
+package models
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Event time at the sources. A record appended to Kafka at c has the
+// timestamp c − d: d is drawn from the source's delay, or for events that
+// offline devices held back, from the rest of the offline period (an
+// equilibrium residual). Records are not stamped one by one: a chunk keeps
+// its append times, and what depends on timestamps (a split's largest, the
+// windows a chunk's records go to) uses the delay's distribution.
+//
+// Each split has a WatermarkGenerator (BoundedOutOfOrdernessWatermarks: the
+// largest timestamp − B − 1 ms) and, with withIdleness, an idleness timer
+// (WatermarksWithIdleness). Every pipeline.auto-watermark-interval a reader
+// emits the minimum over its active splits (SourceOperator with its
+// WatermarkOutputMultiplexer), only when it rises; a reader whose splits are
+// all idle, or that has none, is idle (WatermarkStatus.IDLE).
+
+// wmark is a watermark: an event time as an unsigned number in the same
+// order, whose zero value is Long.MIN_VALUE (no watermark yet), so that a
+// zero Chunk carries none.
+type wmark uint64
+
+const noWatermark wmark = 0
+
+func toWM(t sim.Time) wmark    { return wmark(uint64(t) ^ 1<<63) }
+func (w wmark) time() sim.Time { return sim.Time(uint64(w) ^ 1<<63) }
+
+// delays is a source's event-time delay distribution.
+type delays struct {
+	base    sim.Dist // nil: 0
+	share   float64  // of records held back by offline devices
+	offline sim.Dist // offline durations
+}
+
+func newDelays(et *EventTime) *delays {
+	if et == nil {
+		return nil
+	}
+	return &delays{base: et.Delay, share: et.OfflineShare, offline: et.Offline}
+}
+
+// cdf is P(delay ≤ x), x in seconds. An offline device's event waits for
+// the rest of the offline period, beside which the base delay is left out.
+func (d *delays) cdf(x float64) float64 {
+	if x < 0 {
+		return 0
+	}
+	b := 1.0
+	if d.base != nil {
+		b = sim.CDF(d.base, x)
+	}
+	if d.share == 0 {
+		return b
+	}
+	return (1-d.share)*b + d.share*sim.ResidualCDF(d.offline, x)
+}
+
+// minOf draws the smallest delay of k records: the x with
+// P(delay > x)^k = U, found by bisection.
+func (d *delays) minOf(k int64, r *rand.Rand) float64 {
+	u := r.Float64()
+	target := 1 - math.Pow(u, 1/float64(k)) // cdf(x) = 1 − U^(1/k)
+	if d.cdf(0) >= target {
+		return 0
+	}
+	hi := 1e-3
+	for d.cdf(hi) < target {
+		hi *= 2
+		if hi > 1e9 {
+			return hi
+		}
+	}
+	lo := 0.0
+	for hi-lo > 1e-6 && hi-lo > hi*1e-9 {
+		mid := (lo + hi) / 2
+		if d.cdf(mid) >= target {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}
+
+// splitTime is one split's watermark generator and idleness timer.
+type splitTime struct {
+	maxTs      sim.Time // the largest timestamp read
+	seen       bool     // a record was read since the reader started
+	lastRecord sim.Time // when a record was last read (or the reader started)
+	idle       bool
+	rng        *rand.Rand
+}
+
+// sawRecords updates split p's largest timestamp with the k records just
+// read (their append times end at evHi) and wakes it from idleness.
+func (s *Simulation) sawRecords(st *subtask, p *kafkaPartition, k int64, evHi sim.Time) {
+	d := p.delays
+	if d == nil || k == 0 {
+		return
+	}
+	t := &p.et
+	ts := evHi - sim.FromSeconds(d.minOf(k, t.rng))
+	if !t.seen || ts > t.maxTs {
+		t.maxTs = ts
+	}
+	t.seen = true
+	t.lastRecord = s.eng.Now()
+	if t.idle {
+		t.idle = false
+		s.setIdle(st, false)
+	}
+}
+
+// resetSplitTime starts a split's generator afresh (a reader started or
+// restored: watermarks are not part of a checkpoint).
+func (p *kafkaPartition) resetSplitTime(now sim.Time) {
+	p.et.seen, p.et.idle, p.et.lastRecord = false, false, now
+}
+
+// watermarkTick is the periodic emission of every reader's watermark.
+func (s *Simulation) watermarkTick() {
+	now := s.eng.Now()
+	for _, st := range s.wmSources {
+		if st.dead || st.region.state != regionRunning {
+			continue
+		}
+		s.emitSourceWatermark(st, now)
+	}
+	s.eng.After(s.spec.AutoWatermarkInterval, evWatermark, 0, 0)
+}
+
+// emitSourceWatermark marks splits without records for the idleness
+// timeout idle and emits the minimum of the others' watermarks when it
+// rises. A split holding unread records is not idle: its reader is only
+// backpressured (Flink pauses the idleness clock while the source is
+// backpressured).
+func (s *Simulation) emitSourceWatermark(st *subtask, now sim.Time) {
+	et := st.t.nodes[0].spec.Kafka.EventTime
+	m, active := wmark(math.MaxUint64), false
+	for _, p := range st.splits {
+		t := &p.et
+		if et.Idleness > 0 && !t.idle && p.lag() == 0 && now-t.lastRecord >= et.Idleness {
+			t.idle = true
+		}
+		if t.idle {
+			continue
+		}
+		active = true
+		w := noWatermark
+		if t.seen {
+			w = toWM(t.maxTs - et.OutOfOrderness - sim.Millisecond)
+		}
+		m = min(m, w)
+	}
+	if !active {
+		s.setIdle(st, true)
+		return
+	}
+	s.setIdle(st, false)
+	if m > st.wm.out {
+		st.wm.out = m
+	}
+}
+
+// deployEventTime gives each source partition its delays, pauses and
+// random stream, lists the readers that emit watermarks, and gives every
+// window operator subtask its windows (with the delays of the source that
+// feeds it).
+func (s *Simulation) deployEventTime() {
+	for i, kp := range s.kafka {
+		src := s.kafkaOwner[i]
+		et := src.spec.Kafka.EventTime
+		if et == nil {
+			continue
+		}
+		kp.delays = newDelays(et)
+		kp.et.rng = s.streams.Stream(fmt.Sprintf("eventtime/%s/%d", src.spec.Name, kp.index))
+		for _, ps := range et.Pauses {
+			if slices.Contains(ps.Partitions, int(kp.index)) {
+				kp.pauses = append(kp.pauses, ps)
+			}
+		}
+		slices.SortStableFunc(kp.pauses, func(a, b PartitionPause) int { return cmp.Compare(a.At, b.At) })
+	}
+	for _, t := range s.tasks {
+		head := t.nodes[0]
+		if head.spec.Kind == KindSource && head.spec.Kafka != nil && head.spec.Kafka.EventTime != nil {
+			s.wmSources = append(s.wmSources, t.subtasks...)
+		}
+		for pos, rt := range t.nodes {
+			if rt.spec.Window == nil {
+				continue
+			}
+			d := newDelays(eventTimeSource(rt).spec.Kafka.EventTime)
+			for _, st := range t.subtasks {
+				st.ops[pos].win = &windowOp{w: rt.spec.Window, delays: d, recBytes: rt.inRecordSize, latency: sim.NewHistogram(),
+					rng: s.streams.Stream(fmt.Sprintf("windows/%s/%d", rt.spec.Name, st.index))}
+			}
+		}
+	}
+}
+
+// eventTimeSource is the source with event time that feeds rt (the
+// scenario's validation makes it one).
+func eventTimeSource(rt *nodeRT) *nodeRT {
+	if rt.spec.Kind == KindSource {
+		if rt.spec.Kafka != nil && rt.spec.Kafka.EventTime != nil {
+			return rt
+		}
+		return nil
+	}
+	up := []*nodeRT{}
+	if rt.parent >= 0 {
+		up = append(up, rt.task.nodes[rt.parent])
+	}
+	for _, e := range rt.ins {
+		up = append(up, e.from)
+	}
+	for _, u := range up {
+		if src := eventTimeSource(u); src != nil {
+			return src
+		}
+	}
+	return nil
+}

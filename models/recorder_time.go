@@ -1,0 +1,126 @@
+package models
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Event-time metrics: watermarks with Flink's names, per subtask and per
+// operator (the lowest watermark, the highest lag), and a window operator's
+// late records and open windows.
+
+// timeMetrics are the event-time series of node rt.
+func timeMetrics(rt *nodeRT) []string {
+	if eventTimeSource(rt) == nil {
+		return nil
+	}
+	switch {
+	case rt.spec.Kind == KindSource:
+		return []string{result.MetricOutputWatermark, result.MetricWatermarkLag}
+	case rt.spec.Window != nil:
+		return []string{result.MetricInputWatermark, result.MetricOutputWatermark, result.MetricLateDropped, result.MetricLateSideOutput, result.MetricOpenWindows}
+	}
+	return []string{result.MetricInputWatermark, result.MetricOutputWatermark}
+}
+
+// watermarkMs is a watermark as Flink's gauges show it: ms, Long.MIN_VALUE
+// before the first.
+func watermarkMs(w wmark) float64 {
+	if w == noWatermark {
+		return math.MinInt64
+	}
+	return float64(w.time() / sim.Millisecond)
+}
+
+// sampleTime puts a subtask's event-time values into vals. A chain's
+// operators share the task's watermark.
+func sampleTime(st *subtask, op *opState, k func(string) sampleKey, vals map[sampleKey]float64, now sim.Time) {
+	w := watermarkMs(st.wm.out)
+	vals[k(result.MetricInputWatermark)] = w
+	vals[k(result.MetricOutputWatermark)] = w
+	vals[k(result.MetricWatermarkLag)] = float64(now/sim.Millisecond) - w
+	if o := op.win; o != nil {
+		vals[k(result.MetricLateDropped)] = float64(o.dropped)
+		vals[k(result.MetricLateSideOutput)] = float64(o.sideOutput)
+		vals[k(result.MetricOpenWindows)] = float64(len(o.wins))
+	}
+}
+
+// extreme is an operator's lowest (or highest) value over its subtasks.
+func (r *recorder) extreme(ref seriesRef, vals map[sampleKey]float64, pick func(a, b float64) float64) float64 {
+	v := vals[sampleKey{ref.node, 0, ref.metric}]
+	for sub := 1; sub < ref.node.spec.Parallelism; sub++ {
+		v = pick(v, vals[sampleKey{ref.node, sub, ref.metric}])
+	}
+	return v
+}
+
+// windowSummaries is summary.json's windows section.
+func (s *Simulation) windowSummaries() []result.WindowSummary {
+	var out []result.WindowSummary
+	for _, rt := range s.nodes {
+		w := rt.spec.Window
+		if w == nil {
+			continue
+		}
+		ws := result.WindowSummary{Operator: rt.spec.Name, Assigner: fmt.Sprintf("%s %s", w.Kind, w.Size), Function: "aggregate",
+			LatenessS: w.AllowedLateness.Seconds(), StatePeak: s.rec.windowPeak[rt]}
+		if w.Kind == Sliding {
+			ws.Assigner += fmt.Sprintf(" every %s", w.Slide)
+		}
+		if w.Buffering {
+			ws.Function = "process (buffers records)"
+		}
+		lat := sim.NewHistogram()
+		var first, any, placedPending int64
+		for _, st := range rt.task.subtasks {
+			o := st.ops[rt.pos].win
+			ws.RecordsIn += o.in
+			ws.LateSideOutput += o.sideOutput
+			ws.LateDropped += o.dropped
+			ws.Firings += o.fires
+			ws.ReFirings += o.refires
+			ws.StateEnd += o.bytes
+			ws.FireCPUS += o.fireSecs
+			first += o.firstFire
+			any += o.firstFire + o.refired
+			for _, r := range o.wins {
+				if r.records > 0 {
+					ws.OpenWindows++
+					if !r.fired {
+						placedPending += r.records
+					}
+				}
+			}
+			lat.Merge(o.latency)
+		}
+		if ws.RecordsIn > 0 {
+			pairs := float64(ws.RecordsIn * w.Windows())
+			ws.FirstFired, ws.AnyFired, ws.Pending = float64(first)/pairs, float64(any)/pairs, float64(placedPending)/pairs
+			ws.SideOutput = float64(ws.LateSideOutput) / float64(ws.RecordsIn)
+			ws.Dropped = float64(ws.LateDropped) / float64(ws.RecordsIn)
+		}
+		if lat.Count() > 0 {
+			ws.ResultLatency = result.LatencySummary{P50: lat.Quantile(0.5), P99: lat.Quantile(0.99), Max: lat.Max(), Mean: lat.Mean()}
+		}
+		out = append(out, ws)
+	}
+	return out
+}
+
+// sampleWindows keeps each window operator's peak state.
+func (r *recorder) sampleWindows() {
+	for _, rt := range r.s.nodes {
+		if rt.spec.Window == nil {
+			continue
+		}
+		total := 0.0
+		for _, st := range rt.task.subtasks {
+			total += st.ops[rt.pos].win.bytes
+		}
+		r.windowPeak[rt] = max(r.windowPeak[rt], total)
+	}
+}

@@ -1,0 +1,96 @@
+package models
+
+import "github.com/flinksim/flinksim/sim"
+
+// EventTime is a source's event time: how far its records' timestamps trail
+// their append to Kafka, and its WatermarkStrategy. A record appended at c
+// carries the timestamp c − d, d drawn from Delay, or for the OfflineShare
+// of records held back by offline devices, from the rest of an offline
+// period (its equilibrium residual: density S(x)/E[O] for offline durations
+// O with survival function S).
+type EventTime struct {
+	// Delay is the time from an event to its append to Kafka (nil: 0): the
+	// producer's batching, a gateway, the network.
+	Delay sim.Dist
+	// OfflineShare is the share of events produced by devices while they are
+	// offline, which they send when they reconnect (the share of devices
+	// offline at any moment); Offline is how long a device stays offline.
+	OfflineShare float64
+	Offline      sim.Dist
+	// OutOfOrderness is B of WatermarkStrategy.forBoundedOutOfOrderness:
+	// each split's watermark is its largest timestamp − B − 1 ms
+	// (BoundedOutOfOrdernessWatermarks); 0 is forMonotonousTimestamps.
+	OutOfOrderness sim.Time
+	// Idleness is withIdleness: a split without records for this long is
+	// idle and left out of its reader's watermark (0: never;
+	// WatermarksWithIdleness).
+	Idleness sim.Time
+	// Pauses are partitions whose producers stop for a while and send what
+	// they held back when they resume.
+	Pauses []PartitionPause
+}
+
+// PartitionPause: the producers of Partitions append nothing in
+// [At, At+For); the records of that time are appended at its end with
+// their original timestamps (a gateway that buffers), or never (Drop).
+type PartitionPause struct {
+	Partitions []int
+	At, For    sim.Time
+	Drop       bool
+}
+
+// WindowKind is a window assigner.
+type WindowKind uint8
+
+const (
+	// Tumbling windows: TumblingEventTimeWindows.of(size, offset).
+	Tumbling WindowKind = iota
+	// Sliding windows: SlidingEventTimeWindows.of(size, slide, offset);
+	// each record belongs to size/slide windows.
+	Sliding
+)
+
+func (k WindowKind) String() string { return [...]string{"tumbling", "sliding"}[k] }
+
+// Window makes a keyed operator an event-time window operator
+// (WindowOperator with the EventTimeTrigger). Its records go to the windows
+// of their timestamps; a window fires when the operator's watermark reaches
+// its end − 1 ms, for every key at once, and its state is kept until the
+// watermark reaches end − 1 ms + AllowedLateness. A record whose windows
+// are all past that goes to the side output (SideOutput) or is dropped
+// (numLateRecordsDropped). A window operator ends its chain.
+type Window struct {
+	Kind                WindowKind
+	Size, Slide, Offset sim.Time
+	// AllowedLateness is WindowedStream.allowedLateness (default 0).
+	AllowedLateness sim.Time
+	// SideOutput is sideOutputLateData: late records go to a side output
+	// instead of being dropped.
+	SideOutput bool
+	// Buffering: a ProcessWindowFunction, which keeps every record of a
+	// window (ListState); otherwise an AggregateFunction or ReduceFunction,
+	// which keeps one accumulator per key and window.
+	Buffering bool
+	// AccumulatorSize is the bytes of one accumulator (aggregate only).
+	AccumulatorSize int64
+	// FireCost is the CPU time per element the window function handles when
+	// a window fires: each buffered record, or each key's accumulator (nil:
+	// free).
+	FireCost sim.Dist
+}
+
+// Windows returns how many windows each record belongs to.
+func (w *Window) Windows() int64 {
+	if w.Kind == Sliding {
+		return int64(w.Size / w.Slide)
+	}
+	return 1
+}
+
+// step is the window grid's period: the slide, or the size.
+func (w *Window) step() sim.Time {
+	if w.Kind == Sliding {
+		return w.Slide
+	}
+	return w.Size
+}

@@ -1,0 +1,111 @@
+package models
+
+// Watermarks between tasks. A watermark is a stream element serialized into
+// the same buffers as records (RecordWriterOutput.emitWatermark), so it
+// travels behind the records emitted before it: here every chunk carries
+// the sender's output watermark when it was written (Chunk.WM), and a
+// receiver learns it when it takes the chunk, after the records before it.
+// A watermark reaches a channel with that channel's next records.
+//
+// A task's input watermark is the minimum over its active, aligned input
+// channels, forwarded only when it rises (StatusWatermarkValve): a channel
+// whose sender is idle is left out, and one that comes back from idleness
+// with a lower watermark rejoins only once it catches up, so the records it
+// brings meanwhile may be late. A task whose inputs are all idle is idle
+// itself. Idleness travels at once (a status change is rare and has no
+// records to wait behind).
+
+// wmState is a subtask's watermark: what it emits, and whether it is idle.
+type wmState struct {
+	out   wmark // its output watermark (what its chunks carry)
+	idle  bool  // WatermarkStatus.IDLE
+	dirty bool  // an input channel's watermark rose or a sender's status changed
+}
+
+// learnWatermark records that channel c's chunk carried watermark w.
+func (s *Simulation) learnWatermark(st *subtask, c *channel, w wmark) {
+	if w > c.wm {
+		c.wm = w
+		st.wm.dirty = true
+	}
+}
+
+// inputWatermark is the minimum over st's active, aligned input channels,
+// and whether any is active.
+func inputWatermark(st *subtask) (wmark, bool) {
+	m, active := wmark(^uint64(0)), false
+	for _, g := range st.gates {
+		for _, c := range g.ch {
+			if c.src.owner.wm.idle || c.wm < st.wm.out {
+				continue
+			}
+			active = true
+			m = min(m, c.wm)
+		}
+	}
+	return m, active
+}
+
+// advanceWatermark recomputes a non-source subtask's watermark after a
+// step's records; it returns whether it rose.
+func (s *Simulation) advanceWatermark(st *subtask) bool {
+	if !st.wm.dirty || len(st.gates) == 0 {
+		return false
+	}
+	st.wm.dirty = false
+	m, active := inputWatermark(st)
+	if !active || m <= st.wm.out {
+		return false
+	}
+	st.wm.out = m
+	return true
+}
+
+// setIdle changes a subtask's status and passes it on: a receiver all of
+// whose senders are idle is idle; any receiver may now have a higher input
+// watermark (an idle channel no longer holds it back) and is woken to fire
+// what that makes due.
+func (s *Simulation) setIdle(st *subtask, idle bool) {
+	if st.wm.idle == idle {
+		return
+	}
+	st.wm.idle = idle
+	for _, p := range st.parts {
+		for _, c := range p.ch {
+			r := c.dst.owner
+			if r.wm.dirty && r.wm.idle == allInputsIdle(r) {
+				continue // already told
+			}
+			r.wm.dirty = true
+			s.setIdle(r, allInputsIdle(r))
+			s.markReady(r)
+		}
+	}
+}
+
+// allInputsIdle reports whether every sender of st is idle.
+func allInputsIdle(st *subtask) bool {
+	for _, g := range st.gates {
+		for _, c := range g.ch {
+			if !c.src.owner.wm.idle {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// restartWatermarks: a restored subtask starts without a watermark (they
+// are not part of a checkpoint) and so do its splits' generators and its
+// input channels.
+func (s *Simulation) restartWatermarks(st *subtask) {
+	st.wm = wmState{}
+	for _, g := range st.gates {
+		for _, c := range g.ch {
+			c.wm = noWatermark
+		}
+	}
+	for _, p := range st.splits {
+		p.resetSplitTime(s.eng.Now())
+	}
+}

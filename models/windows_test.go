@@ -1,0 +1,84 @@
+package models
+
+import (
+	"math"
+	"testing"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// windowJob is a source with event time, keyed into a window operator,
+// and a sink: rate records/s over partitions, for d.
+func windowJob(rate float64, partitions int, d sim.Time, et EventTime, w Window) Spec {
+	return Spec{
+		Name: "windows", Seed: 1, Duration: d, Network: DefaultNetwork(),
+		SlotsPerTaskManager: 1, Chaining: true, AutoWatermarkInterval: 200 * sim.Millisecond,
+		Sim: Settings{ChunkDelay: 5 * sim.Millisecond, SampleInterval: 10 * sim.Second},
+		Nodes: []Node{
+			{Name: "src", Kind: KindSource, Parallelism: 2, Chain: true, RecordSize: 100,
+				Kafka: &Kafka{Topic: "src", Partitions: partitions, Rate: ConstantRate(rate), Poisson: true, EventTime: &et}},
+			{Name: "win", Kind: KindOperator, Parallelism: 2, MaxParallelism: 128, Chain: true, RecordSize: 100, Selectivity: 1,
+				Inputs: []Input{{From: "src", Exchange: Hash}}, Keyed: &Keyed{Keys: UniformKeys{N: 1000}}, Window: &w},
+			{Name: "out", Kind: KindSink, Parallelism: 2, Chain: true, RecordSize: 100, Inputs: []Input{{From: "win"}}, Sink: &Sink{}},
+		},
+	}
+}
+
+// With a stationary delay, a record is dropped when on arrival the
+// watermark has passed its window's end − 1 ms + lateness L. The watermark
+// is the largest timestamp − bound B − 1 ms, about now − B, but only as
+// fresh as its last periodic emission and the buffer that carried it: up to
+// δ = auto-watermark-interval + buffer timeout + 2 chunk-delays older. A
+// record u before its window's end is dropped when delay > B + L + u + (0
+// to δ); over records spread evenly over a window of size S the dropped
+// share is (1/S)∫₀^S P(delay > B + L + u + δ) du, between its values at δ
+// and at 0, up to binomial noise over the records.
+func TestDroppedShareMatchesTheDelayDistribution(t *testing.T) {
+	ln, _ := sim.LogNormalFromMeanP99(4, 30)
+	for _, tc := range []struct {
+		name  string
+		delay sim.Dist
+	}{
+		{"exponential", sim.Exponential{M: 4}},
+		{"lognormal", ln},
+		{"uniform", sim.Uniform{Lo: 0, Hi: 12}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			et := EventTime{Delay: tc.delay, OutOfOrderness: 2 * sim.Second}
+			w := Window{Kind: Tumbling, Size: 10 * sim.Second, AllowedLateness: sim.Second, Buffering: true}
+			spec := windowJob(2000, 4, 10*sim.Minute, et, w)
+			res := runSpec(t, spec)
+			ws := res.Summary.Windows[0]
+			B, L, S := 2.0, 1.0, 10.0
+			share := func(delta float64) float64 { // (1/S)∫₀^S P(delay > B+L+u+δ) du, midpoint rule
+				const n = 2000
+				sum := 0.0
+				for i := 0; i < n; i++ {
+					u := (float64(i) + 0.5) * S / n
+					sum += 1 - sim.CDF(tc.delay, B+L+u+delta)
+				}
+				return sum / n
+			}
+			// The largest timestamp itself trails now by the smallest
+			// delay of what each split read: with n records per split and
+			// emission, the watermark (the lowest of the 4 splits') trails by
+			// less than q in 99% of the emissions.
+			n := 2000.0 / 4 * spec.AutoWatermarkInterval.Seconds()
+			q := 0.0
+			for step := 64.0; step > 1e-6; step /= 2 {
+				if math.Pow(1-math.Pow(1-sim.CDF(tc.delay, q+step), n), 4) < 0.99 {
+					q += step
+				}
+			}
+			delta := q + (spec.AutoWatermarkInterval + spec.Network.BufferTimeout + 2*spec.Sim.ChunkDelay).Seconds()
+			hi, lo := share(0), share(delta)
+			tol := 5 * math.Sqrt(hi*(1-hi)/float64(ws.RecordsIn))
+			if ws.Dropped < lo-tol || ws.Dropped > hi+tol {
+				t.Fatalf("dropped %.4f of %d records, want between %.4f and %.4f (± %.4f)", ws.Dropped, ws.RecordsIn, lo, hi, tol)
+			}
+			if !res.Summary.Records.Balanced() {
+				t.Fatalf("records do not balance: %+v", res.Summary.Records)
+			}
+		})
+	}
+}
