@@ -116,6 +116,10 @@ func (s *Simulation) sawRecords(st *subtask, p *kafkaPartition, k int64, evHi si
 	t.lastRecord = s.eng.Now()
 	if t.idle {
 		t.idle = false
+		if s.trace != nil {
+			s.tracef("%s: split %d has records again: active; its watermark %s rejoins the reader's minimum only once it is not behind",
+				st.name(), p.index, t.maxTs-st.t.nodes[0].spec.Kafka.EventTime.OutOfOrderness-sim.Millisecond)
+		}
 		s.setIdle(st, false)
 	}
 }
@@ -150,6 +154,9 @@ func (s *Simulation) emitSourceWatermark(st *subtask, now sim.Time) {
 		t := &p.et
 		if et.Idleness > 0 && !t.idle && p.lag() == 0 && now-t.lastRecord >= et.Idleness {
 			t.idle = true
+			if s.trace != nil {
+				s.tracef("%s: split %d had no record for %s (withIdleness): idle, left out of the reader's watermark", st.name(), p.index, now-t.lastRecord)
+			}
 		}
 		if t.idle {
 			continue

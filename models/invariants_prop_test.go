@@ -21,7 +21,9 @@ import (
 // timeouts, sync phases, modes, restart strategies, failover strategies
 // (with an optional independent pipeline, more regions), TaskManager
 // losses, checkpoint failures, storage episodes, outages of Kafka or the
-// sinks' system, poison records and overloads. -rapid.checks=N runs more.
+// sinks' system, poison records and overloads; event time (delays, offline
+// devices, paused partitions, idleness) and a tumbling or sliding window
+// on the keyed operator. -rapid.checks=N runs more.
 func TestInvariantsHoldOnRandomJobs(t *testing.T) {
 	if f := flag.Lookup("rapid.checks"); f != nil && f.Value.String() == f.DefValue {
 		n := "100"
@@ -75,6 +77,8 @@ func randomJob(rt *rapid.T) Spec {
 	size := rapid.Int64Range(10, 40000).Draw(rt, "record-size")
 	cost := sim.Exponential{M: 1 / rate / float64(rapid.IntRange(1, 4).Draw(rt, "headroom")) * float64(p)}
 	spec.Nodes = randomNodes(rt, p, rate, size, cost)
+	spec.AutoWatermarkInterval = ms(1, 1000, "watermark-interval")
+	randomEventTime(rt, spec.Nodes)
 	if rapid.Bool().Draw(rt, "checkpointing") {
 		spec.Checkpointing = randomCheckpointing(rt)
 	}
@@ -223,6 +227,37 @@ func randomFaults(rt *rapid.T, spec *Spec) {
 		default:
 			spec.Failures = append(spec.Failures, Failure{Kind: FailStorageSlowdown, At: at, For: ms(0, 10000, "slowdown"),
 				Factor: rapid.Float64Range(1, 20).Draw(rt, "factor")})
+		}
+	}
+}
+
+// randomEventTime gives the source event time and, perhaps, makes the
+// keyed operator a window operator.
+func randomEventTime(rt *rapid.T, nodes []Node) {
+	ms := func(lo, hi int64, label string) sim.Time { return drawMs(rt, lo, hi, label) }
+	if !rapid.Bool().Draw(rt, "event-time") {
+		return
+	}
+	et := &EventTime{Delay: sim.Exponential{M: ms(0, 5000, "delay").Seconds()}, OutOfOrderness: ms(0, 5000, "bound"),
+		Idleness: ms(0, 5000, "idleness")}
+	if rapid.Bool().Draw(rt, "offline") {
+		et.OfflineShare, et.Offline = rapid.Float64Range(0.001, 0.5).Draw(rt, "offline-share"), sim.Exponential{M: ms(1, 60000, "offline").Seconds()}
+	}
+	if rapid.Bool().Draw(rt, "pause") {
+		et.Pauses = []PartitionPause{{Partitions: []int{0}, At: ms(0, 30000, "pause-at"), For: ms(1, 20000, "pause-for"), Drop: rapid.Bool().Draw(rt, "pause-drop")}}
+	}
+	nodes[0].Kafka.EventTime = et
+	for i := range nodes {
+		if n := &nodes[i]; n.Name == "agg" && n.Keyed.HotPartitioner == nil && rapid.Bool().Draw(rt, "window") {
+			w := &Window{Kind: Tumbling, Size: ms(1, 10000, "window-size"), AllowedLateness: ms(0, 5000, "lateness"),
+				SideOutput: rapid.Bool().Draw(rt, "side-output"), Buffering: rapid.Bool().Draw(rt, "buffering"), AccumulatorSize: 64,
+				FireCost: sim.Exponential{M: 1e-6}}
+			if rapid.Bool().Draw(rt, "sliding") {
+				w.Kind, w.Slide = Sliding, w.Size
+				w.Size *= sim.Time(rapid.IntRange(1, 4).Draw(rt, "windows-per-record"))
+			}
+			w.Offset = sim.Time(rapid.Int64Range(0, int64(w.step())-1).Draw(rt, "offset"))
+			n.Window = w
 		}
 	}
 }

@@ -25,7 +25,7 @@ var updateTraces = flag.Bool("update", false, "rewrite the expected traces in te
 //
 // Commands:
 //
-//	job [seed=1] [duration=1m] [slots=1] [chunk-records=N] [chunk-delay=1ms]
+//	job [seed=1] [duration=1m] [slots=1] [chunk-records=N] [chunk-delay=1ms] [watermark-interval=200ms]
 //	<one line per node and setting, see parseJobLine>
 //	----
 //	ok
@@ -98,17 +98,19 @@ func traceRun(t *testing.T, spec Spec, from sim.Time) string {
 func parseJob(d *datadriven.TestData) (Spec, error) {
 	spec := Spec{
 		Name: "trace", Seed: 1, Duration: sim.Minute, Network: DefaultNetwork(), SlotsPerTaskManager: 1, Chaining: true,
-		Sim:      Settings{ChunkDelay: sim.Millisecond, SampleInterval: sim.Second},
-		Restart:  RestartStrategy{Kind: "none"},
-		Recovery: Recovery{HeartbeatTimeout: 50 * sim.Second, Redeploy: 10 * sim.Second, TaskManagerStart: 30 * sim.Second},
+		Sim:                   Settings{ChunkDelay: sim.Millisecond, SampleInterval: sim.Second},
+		AutoWatermarkInterval: 200 * sim.Millisecond,
+		Restart:               RestartStrategy{Kind: "none"},
+		Recovery:              Recovery{HeartbeatTimeout: 50 * sim.Second, Redeploy: 10 * sim.Second, TaskManagerStart: 30 * sim.Second},
 	}
 	p := &argParser{where: "job"}
 	p.each(d.CmdArgs, map[string]func(string){
-		"seed":          func(v string) { spec.Seed = uint64(p.int(v)) },
-		"duration":      func(v string) { spec.Duration = p.duration(v) },
-		"slots":         func(v string) { spec.SlotsPerTaskManager = int(p.int(v)) },
-		"chunk-records": func(v string) { spec.Sim.ChunkRecords = p.int(v) },
-		"chunk-delay":   func(v string) { spec.Sim.ChunkDelay = p.duration(v) },
+		"seed":               func(v string) { spec.Seed = uint64(p.int(v)) },
+		"duration":           func(v string) { spec.Duration = p.duration(v) },
+		"slots":              func(v string) { spec.SlotsPerTaskManager = int(p.int(v)) },
+		"chunk-records":      func(v string) { spec.Sim.ChunkRecords = p.int(v) },
+		"chunk-delay":        func(v string) { spec.Sim.ChunkDelay = p.duration(v) },
+		"watermark-interval": func(v string) { spec.AutoWatermarkInterval = p.duration(v) },
 	})
 	for i, line := range strings.Split(d.Input, "\n") {
 		cmd, args, err := datadriven.ParseLine(line)
@@ -127,7 +129,9 @@ func parseJob(d *datadriven.TestData) (Spec, error) {
 // parseJobLine reads one line of a job:
 //
 //	source NAME [parallelism=1] [partitions=1] [rate=0] [backlog=0] [record=100B] [cost=0s]
+//	    [delay=D | delay=exp:D] [bound=D] [idleness=D] [pause=PARTITION@AT+FOR] (event time)
 //	operator NAME input=(FROM:rebalance|keyBy|forward, ...) [parallelism=1] [cost=0s] [record=100B] [keys=N state-per-key=SIZE] [chain=true]
+//	    [tumbling=D | sliding=SIZE/SLIDE] [offset=0s] [lateness=0s] [late=drop|side-output] [fire-cost=0s] (a window operator, with keys=)
 //	sink NAME input=FROM [parallelism=1] [record=100B]
 //	checkpointing interval=D [timeout=10m] [min-pause=0s] [max-concurrent=1] [tolerable=0]
 //	    [mode=exactly-once|at-least-once] [unaligned=false] [aligned-timeout=0s]
@@ -216,6 +220,7 @@ func parseNode(p *argParser, cmd, name string, args []datadriven.CmdArg) Node {
 		opts["rate"] = func(v string) { node.Kafka.Rate = ConstantRate(float64(p.int(v))) }
 		opts["backlog"] = func(v string) { node.Kafka.InitialBacklog = p.int(v) }
 		opts["cost"] = func(v string) { node.Cost = sim.Constant{V: p.duration(v).Seconds()} }
+		eventTimeOpts(p, &node, opts)
 	case "operator", "sink":
 		node.Kind = KindOperator
 		if cmd == "sink" {
@@ -228,6 +233,7 @@ func parseNode(p *argParser, cmd, name string, args []datadriven.CmdArg) Node {
 		opts["chain"] = func(v string) { node.Chain = p.bool(v) }
 		opts["keys"] = func(v string) { keyed.Keys, node.Keyed = UniformKeys{N: p.int(v)}, keyed }
 		opts["state-per-key"] = func(v string) { keyed.StatePerKey = p.size(v) }
+		windowOpts(p, &node, opts)
 		for _, a := range args {
 			if a.Key != "input" {
 				continue
@@ -323,4 +329,60 @@ func duration(t *testing.T, d *datadriven.TestData, v string) sim.Time {
 		d.Fatalf(t, "%v", err)
 	}
 	return x
+}
+
+// eventTimeOpts reads a source's event time: delay=D (every record D old)
+// or delay=exp:D (exponential, mean D), bound=, idleness= and
+// pause=PARTITION@AT+FOR (its producers hold back, then send).
+func eventTimeOpts(p *argParser, node *Node, opts map[string]func(string)) {
+	et := func() *EventTime {
+		if node.Kafka.EventTime == nil {
+			node.Kafka.EventTime = &EventTime{}
+		}
+		return node.Kafka.EventTime
+	}
+	opts["delay"] = func(v string) {
+		if m, ok := strings.CutPrefix(v, "exp:"); ok {
+			et().Delay = sim.Exponential{M: p.duration(m).Seconds()}
+			return
+		}
+		et().Delay = sim.Constant{V: p.duration(v).Seconds()}
+	}
+	opts["bound"] = func(v string) { et().OutOfOrderness = p.duration(v) }
+	opts["idleness"] = func(v string) { et().Idleness = p.duration(v) }
+	opts["pause"] = func(v string) {
+		part, rest, ok1 := strings.Cut(v, "@")
+		at, dur, ok2 := strings.Cut(rest, "+")
+		if !ok1 || !ok2 {
+			p.fail("pause %q (PARTITION@AT+FOR)", v)
+			return
+		}
+		et().Pauses = append(et().Pauses, PartitionPause{Partitions: []int{int(p.int(part))}, At: p.duration(at), For: p.duration(dur)})
+	}
+}
+
+// windowOpts reads a window operator: tumbling=SIZE or sliding=SIZE/SLIDE,
+// offset=, lateness=, late=drop|side-output, fire-cost= (a
+// ProcessWindowFunction that buffers its records).
+func windowOpts(p *argParser, node *Node, opts map[string]func(string)) {
+	w := func() *Window {
+		if node.Window == nil {
+			node.Window = &Window{Buffering: true}
+		}
+		return node.Window
+	}
+	opts["tumbling"] = func(v string) { w().Kind, w().Size = Tumbling, p.duration(v) }
+	opts["sliding"] = func(v string) {
+		size, slide, _ := strings.Cut(v, "/")
+		w().Kind, w().Size, w().Slide = Sliding, p.duration(size), p.duration(slide)
+	}
+	opts["offset"] = func(v string) { w().Offset = p.duration(v) }
+	opts["lateness"] = func(v string) { w().AllowedLateness = p.duration(v) }
+	opts["late"] = func(v string) {
+		if v != "drop" && v != "side-output" {
+			p.fail("late %q (drop, side-output)", v)
+		}
+		w().SideOutput = v == "side-output"
+	}
+	opts["fire-cost"] = func(v string) { w().FireCost = sim.Constant{V: p.duration(v).Seconds()} }
 }

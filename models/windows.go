@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -83,6 +84,11 @@ func (w *Window) maxTimestamp(j int64) sim.Time { return w.start(j) + w.Size - s
 // purged.
 func (w *Window) cleanupTime(j int64) sim.Time { return sim.Add(w.maxTimestamp(j), w.AllowedLateness) }
 
+// text is window j as [start, end).
+func (w *Window) text(j int64) string {
+	return fmt.Sprintf("[%s, %s)", w.start(j), w.start(j)+w.Size)
+}
+
 // at returns window j, adding empty windows up to it.
 func (o *windowOp) at(j int64) *winRef {
 	if len(o.wins) == 0 {
@@ -136,10 +142,16 @@ func (s *Simulation) assign(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Ch
 	}
 	o.stepLate = left
 	if left > 0 {
+		to := "dropped (numLateRecordsDropped)"
 		if win.SideOutput {
 			o.sideOutput += left
+			to = "sent to the side output"
 		} else {
 			o.dropped += left
+		}
+		if s.trace != nil {
+			s.tracef("%s: %d record(s) late for every window they belong to (watermark %s ≥ their window's end − 1ms + allowed lateness %s): %s",
+				st.name(), left, w.time(), win.AllowedLateness, to)
 		}
 	}
 	return elements
@@ -182,6 +194,10 @@ func (s *Simulation) addToWindow(st *subtask, rt *nodeRT, o *windowOp, j int64, 
 	if win.Buffering && r.keys > 0 {
 		elements = float64(got) * float64(r.records) / r.keys // the key's records, again
 	}
+	if s.trace != nil {
+		s.tracef("%s: %d record(s) for window %s after the watermark %s passed its end − 1ms, within the allowed lateness: it fires again at once",
+			st.name(), got, win.text(j), w.time())
+	}
 	if !r.fired {
 		r.fired = true
 		o.fires++
@@ -209,7 +225,7 @@ func (s *Simulation) growWindowState(o *windowOp, got int64, newKeys float64) {
 // fireWindows fires every window the watermark w has reached and purges
 // those past their cleanup time. It returns the elements the window
 // function handles.
-func (s *Simulation) fireWindows(o *windowOp, w wmark) float64 {
+func (s *Simulation) fireWindows(st *subtask, o *windowOp, w wmark) float64 {
 	win := o.w
 	now := s.eng.Now()
 	elements := 0.0
@@ -227,6 +243,10 @@ func (s *Simulation) fireWindows(o *windowOp, w wmark) float64 {
 		o.latency.Add(max(0, (now-(win.start(j)+win.Size)).Seconds()), 1)
 		o.firstFire += r.records
 		o.carry += r.keys // one result per key
+		if s.trace != nil {
+			s.tracef("%s: watermark %s ≥ %s, the end − 1ms of window %s: it fires for its %.0f key(s), %d record(s)",
+				st.name(), w.time(), win.maxTimestamp(j), win.text(j), r.keys, r.records)
+		}
 		if win.Buffering {
 			elements += float64(r.records)
 		} else {
@@ -235,6 +255,10 @@ func (s *Simulation) fireWindows(o *windowOp, w wmark) float64 {
 	}
 	for len(o.wins) > 0 && win.cleanupTime(o.first) <= w.time() {
 		r := o.wins[0]
+		if s.trace != nil && r.records > 0 {
+			s.tracef("%s: watermark %s ≥ %s, the cleanup time of window %s (end − 1ms + allowed lateness %s): its state is purged",
+				st.name(), w.time(), win.cleanupTime(o.first), win.text(o.first), win.AllowedLateness)
+		}
 		if win.Buffering {
 			o.bytes -= float64(r.records) * float64(o.recBytes)
 		} else {
@@ -263,7 +287,7 @@ func (s *Simulation) stepWatermark(st *subtask) float64 {
 	}
 	secs := 0.0
 	if rose {
-		secs = s.fireSeconds(op, s.fireWindows(o, st.wm.out))
+		secs = s.fireSeconds(op, s.fireWindows(st, o, st.wm.out))
 	}
 	k := int64(o.carry)
 	o.carry -= float64(k)

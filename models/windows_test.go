@@ -82,3 +82,35 @@ func TestDroppedShareMatchesTheDelayDistribution(t *testing.T) {
 		})
 	}
 }
+
+// A ProcessWindowFunction keeps every record until the watermark passes
+// its window's end − 1 ms + lateness: just before a window is purged the
+// operator holds everything since that window's start, rate × (size +
+// bound + lateness) records (the watermark trails now by the bound), plus
+// up to δ of the watermark's staleness; metrics sampled every second may
+// miss up to a second of it.
+func TestBufferingWindowStatePeak(t *testing.T) {
+	const rate, size = 2000.0, 100.0
+	et := EventTime{OutOfOrderness: 5 * sim.Second}
+	w := Window{Kind: Tumbling, Size: 20 * sim.Second, AllowedLateness: 10 * sim.Second, Buffering: true}
+	spec := windowJob(rate, 4, 5*sim.Minute, et, w)
+	spec.Sim.SampleInterval = sim.Second
+	ws := runSpec(t, spec).Summary.Windows[0]
+	span := (w.Size + et.OutOfOrderness + w.AllowedLateness).Seconds()
+	delta := (spec.AutoWatermarkInterval + spec.Network.BufferTimeout + 2*spec.Sim.ChunkDelay).Seconds()
+	noise := 5 * math.Sqrt(rate*span) * size // Poisson arrivals
+	lo := rate*(span-spec.Sim.SampleInterval.Seconds())*size - noise
+	hi := rate*(span+delta)*size + noise
+	if ws.StatePeak < lo || ws.StatePeak > hi {
+		t.Fatalf("window state peaked at %.0f bytes, want rate × (size + bound + lateness) × record = %.0f, in [%.0f, %.0f]",
+			ws.StatePeak, rate*span*size, lo, hi)
+	}
+	// An AggregateFunction keeps one accumulator per key and window: at
+	// most 1000 keys × the windows alive at once (size + bound + lateness
+	// spans two 20 s windows).
+	w.Buffering, w.AccumulatorSize = false, 64
+	ws = runSpec(t, windowJob(rate, 4, 5*sim.Minute, et, w)).Summary.Windows[0]
+	if maxAgg := 1000.0 * 64 * math.Ceil(span/w.Size.Seconds()); ws.StatePeak <= 0 || ws.StatePeak > maxAgg {
+		t.Fatalf("aggregate window state peaked at %.0f bytes, want above 0 and at most %.0f", ws.StatePeak, maxAgg)
+	}
+}
