@@ -17,6 +17,9 @@
 //	keys.go         key populations over key groups (KeySpace, KeyLayout)
 //	salting.go      salted (key, salt) populations
 //	keyed.go        key-group ranges per subtask, hot-key partitioner
+//	eventtime.go    records' timestamps, split watermarks, idleness, paused producers
+//	watermarks.go   watermarks in the buffers, a task's minimum over its channels
+//	windows.go      event-time windows: assignment, lateness, firing, purging
 //
 // The control plane, in the order a checkpoint passes:
 //
@@ -39,12 +42,14 @@
 // Around them:
 //
 //	spec.go         Spec: the resolved run, every default applied
+//	spec_time.go    the Spec's event time (EventTime) and windows (Window)
 //	rate.go         input rate profiles
 //	chunk.go        Chunk, the unit of records moved, and its ring queue
 //	runtime.go      runtime types: nodes, edges, tasks, subtasks
 //	deploy.go       building the runtime from a Spec, as named steps
 //	simulation.go   Simulation, New, Run and the event dispatch
 //	recorder.go     metrics sampled with Flink's names
+//	recorder_time.go watermark and window metrics, summary.json's windows
 //	summary.go      assembling the result.Result at the end
 //	skew.go         load per keyed subtask, top keys, parallelism limit
 //	capacity.go     work per input record and checkpoint costs (result.Capacity)

@@ -28,6 +28,7 @@
 //	engine.go     Engine: the event heap, timers, Run
 //	rand.go       Streams: named random generators from one seed
 //	dist.go       Dist: work distributions, sums of many draws in one
-//	counts.go     Poisson and binomial counts without allocation
+//	cdf.go        CDF and the equilibrium residual's CDF of a Dist
+//	counts.go     Poisson counts without allocation
 //	histogram.go  Histogram: log-spaced buckets, quantiles
 package sim
