@@ -354,7 +354,7 @@ func (s *Simulation) bufferCapacities(st *subtask) {
 // (KafkaSource's default starting offsets, earliest).
 func (s *Simulation) deployKafka() {
 	spec := &s.spec
-	canFail := spec.Checkpointing != nil || len(spec.Failures) > 0 // read records are kept for replay
+	canFail := spec.Checkpointing != nil || len(spec.Failures) > 0 || s.heapChecked() // read records are kept for replay
 	for _, t := range s.tasks {
 		head := t.nodes[0]
 		if head.spec.Kind != KindSource || head.spec.Kafka == nil {

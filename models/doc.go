@@ -38,6 +38,7 @@
 //	restart.go      restart strategies (fixed, failure-rate, exponential)
 //	faults.go       injected failures, TaskManager losses and their detection
 //	outages.go      failures that come back: external outages, poison records, overload
+//	memory.go       TaskManager memory: the task heap, out-of-memory failures of heap state
 //
 // Around them:
 //

@@ -23,7 +23,7 @@ import (
 // losses, checkpoint failures, storage episodes, outages of Kafka or the
 // sinks' system, poison records and overloads; event time (delays, offline
 // devices, paused partitions, idleness) and a tumbling or sliding window
-// on the keyed operator. -rapid.checks=N runs more.
+// on the keyed operator; state on a small heap (out-of-memory failovers). -rapid.checks=N runs more.
 func TestInvariantsHoldOnRandomJobs(t *testing.T) {
 	if f := flag.Lookup("rapid.checks"); f != nil && f.Value.String() == f.DefValue {
 		n := "100"
@@ -90,6 +90,10 @@ func randomJob(rt *rapid.T) Spec {
 			Network: float64(rapid.Int64Range(1<<20, 1<<31).Draw(rt, "network")),
 			Disk:    float64(rapid.Int64Range(1<<20, 1<<31).Draw(rt, "disk")),
 		}
+	}
+	if rapid.Bool().Draw(rt, "heap") { // state on the heap: out-of-memory failovers
+		spec.HeapState = true
+		spec.TaskManager.TaskHeap = float64(rapid.Int64Range(1<<10, 1<<30).Draw(rt, "task-heap"))
 	}
 	randomFaults(rt, &spec)
 	return spec

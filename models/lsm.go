@@ -152,6 +152,15 @@ func (s *Simulation) stateBytesPut(st *subtask) float64 {
 		if k := rt.spec.Keyed; k != nil {
 			b += float64(st.nin[pos]) * float64(k.StatePerKey)
 		}
+		if w := rt.spec.Window; w != nil {
+			// each record is put into each of its windows: appended to a
+			// ListState, or its accumulator written back
+			per := rt.inRecordSize
+			if !w.Buffering {
+				per = w.AccumulatorSize
+			}
+			b += float64(st.nin[pos]*w.Windows()) * float64(per)
+		}
 	}
 	return b
 }

@@ -45,7 +45,7 @@ func newRecorder(s *Simulation) *recorder {
 	}
 	// Fixed order: job scope, then nodes as declared, aggregate first, then
 	// subtasks.
-	if s.spec.Checkpointing != nil || len(s.spec.Failures) > 0 {
+	if s.spec.Checkpointing != nil || len(s.spec.Failures) > 0 || s.heapChecked() {
 		for _, m := range []string{result.MetricLastCkptDuration, result.MetricLastCkptSize, result.MetricLastCkptFullSize,
 			result.MetricCompletedCkpts, result.MetricFailedCkpts, result.MetricInProgressCkpts, result.MetricRestarts, result.MetricDowntime} {
 			r.refs = append(r.refs, seriesRef{nil, -1, m})

@@ -37,6 +37,7 @@ const (
 	evOverloadCheck                     // every second: subtasks above an overload failure's rate fail
 	evEnumeratorFailure                 // source node Actor's partition listing timed out (Arg: generation, failure)
 	evWatermark                         // pipeline.auto-watermark-interval: readers emit their watermarks
+	evHeapCheck                         // every second: a TaskManager's heap state against its task heap (memory.go)
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -187,6 +188,9 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 	if len(s.wmSources) > 0 {
 		s.eng.At(s.spec.AutoWatermarkInterval, evWatermark, 0, 0)
 	}
+	if s.heapChecked() {
+		s.eng.At(heapCheckPeriod, evHeapCheck, 0, 0)
+	}
 	step := max(s.spec.Duration/200, sim.Second)
 	for t := sim.Time(0); t < s.spec.Duration; {
 		t = min(t+step, s.spec.Duration)
@@ -216,6 +220,18 @@ func (e *InternalError) Error() string {
 	return fmt.Sprintf("internal error at virtual time %s (a bug in flinksim; please report it with the scenario): %v", e.At, e.Value)
 }
 
+// handlePeriodic runs a check or emission that repeats while it is needed.
+func (s *Simulation) handlePeriodic(k sim.Kind) {
+	switch k {
+	case evOverloadCheck:
+		s.checkOverloads()
+	case evWatermark:
+		s.watermarkTick()
+	case evHeapCheck:
+		s.checkHeaps()
+	}
+}
+
 // Handle dispatches one event: to the subtask it concerns, to the
 // checkpoint machinery, or to failover.
 func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
@@ -224,10 +240,8 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		s.handleSubtask(ev)
 	case evTaskFailure:
 		s.taskFailure(s.subtasks[ev.Actor], ev.Arg)
-	case evOverloadCheck:
-		s.checkOverloads()
-	case evWatermark:
-		s.watermarkTick()
+	case evOverloadCheck, evWatermark, evHeapCheck:
+		s.handlePeriodic(ev.Kind)
 	case evEnumeratorFailure:
 		s.enumeratorFailure(int(ev.Actor), ev.Arg)
 	case evCkptTrigger:

@@ -24,6 +24,11 @@ type Spec struct {
 	// snapshots, compaction and restores share (resources.go).
 	TaskManager Resources
 
+	// HeapState: keyed state and windows live on the JVM heap
+	// (state.backend.type: hashmap, Flink's default), bounded by
+	// TaskManager.TaskHeap.
+	HeapState bool
+
 	// AutoWatermarkInterval is pipeline.auto-watermark-interval: how often
 	// sources emit their watermarks.
 	AutoWatermarkInterval sim.Time
@@ -288,6 +293,10 @@ type Resources struct {
 	// Disk is the local disk's bytes/s: RocksDB flushes and compaction,
 	// snapshot reads, restore writes and local copies share it.
 	Disk float64
+	// TaskHeap is the task heap in bytes (Memory.TaskHeapSize): with
+	// HeapState, a TaskManager whose tasks hold more state fails one of
+	// them with an OutOfMemoryError (memory.go).
+	TaskHeap float64
 }
 
 // RestartStrategy is restart-strategy.type and its options.
@@ -349,6 +358,7 @@ const (
 	CauseSinkOutage   = "sink-outage"                  // a sink failed while its external system is down
 	CausePoisonRecord = "poison-record"                // a record that fails the task processing it
 	CauseOverload     = "overload"                     // a task that fails above an input rate (an out-of-memory error)
+	CauseOutOfMemory  = "out-of-memory"                // a TaskManager's heap state beyond its task heap (memory.go)
 )
 
 // Recovery holds the times a failover takes besides the restart delay.

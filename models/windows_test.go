@@ -114,3 +114,55 @@ func TestBufferingWindowStatePeak(t *testing.T) {
 		t.Fatalf("aggregate window state peaked at %.0f bytes, want above 0 and at most %.0f", ws.StatePeak, maxAgg)
 	}
 }
+
+// Flink's documented example (Set up TaskManager Memory, the memory model
+// of the configuration file's template): taskmanager.memory.process.size
+// 1728m leaves 1280 MiB of total Flink memory (192 MiB JVM overhead, its
+// minimum, and 256 MiB metaspace), of which managed 512 MiB, network 128
+// MiB and framework 256 MiB: a task heap of 384 MiB.
+func TestTaskHeapDerivation(t *testing.T) {
+	const mib = 1 << 20
+	for _, tc := range []struct {
+		name string
+		set  func(*Memory)
+		want int64
+		err  bool
+	}{
+		{"process 1728m", func(m *Memory) { m.ProcessSize = 1728 * mib }, 384 * mib, false},
+		// 4 GiB: overhead 429496729 B (0.1), total Flink 3597035111 B,
+		// managed 1438814044 B (0.4), network 359703511 B (0.1), framework 256 MiB
+		{"process 4g", func(m *Memory) { m.ProcessSize = 4096 * mib }, 3597035111 - 1438814044 - 359703511 - 256*mib, false},
+		{"flink size", func(m *Memory) { m.FlinkSize = 1280 * mib }, 384 * mib, false},
+		{"task heap set", func(m *Memory) { m.TaskHeap = 2048 * mib; m.ProcessSize = 1728 * mib }, 2048 * mib, false},
+		{"nothing set", func(*Memory) {}, 0, false},
+		{"too small", func(m *Memory) { m.ProcessSize = 600 * mib }, 0, true},
+	} {
+		m := DefaultMemory()
+		tc.set(&m)
+		got, err := m.TaskHeapSize()
+		if (err != nil) != tc.err || (!tc.err && got != tc.want) {
+			t.Errorf("%s: task heap %d MiB (err %v), want %d MiB (error %v)", tc.name, got>>20, err, tc.want>>20, tc.err)
+		}
+	}
+}
+
+// Window state on the heap beyond the task heap fails the task holding it
+// (OutOfMemoryError), which restores its last checkpoint and grows again.
+func TestHeapStateBeyondTheTaskHeapFails(t *testing.T) {
+	et := EventTime{OutOfOrderness: 5 * sim.Second}
+	w := Window{Kind: Tumbling, Size: 20 * sim.Second, AllowedLateness: 10 * sim.Second, Buffering: true}
+	spec := windowJob(2000, 4, 2*sim.Minute, et, w)
+	spec.HeapState = true
+	spec.Restart = RestartStrategy{Kind: "fixed-delay", Delay: sim.Second, Attempts: 1 << 30}
+	spec.Recovery = Recovery{Redeploy: sim.Second}
+	// each window subtask keeps about 1000 records/s × 35 s × 100 B = 3.5 MB
+	spec.TaskManager.TaskHeap = 2e6
+	res := runSpec(t, spec)
+	if r := res.Summary.Restarts; r == nil || len(r.ByCause) == 0 || r.ByCause[0].Cause != CauseOutOfMemory {
+		t.Fatalf("no out-of-memory failover with 3.5 MB of window state on a 2 MB heap: %+v", res.Summary.Restarts)
+	}
+	spec.TaskManager.TaskHeap = 8e6
+	if r := runSpec(t, spec).Summary.Restarts; r != nil {
+		t.Fatalf("failovers with 3.5 MB of window state on an 8 MB heap: %+v", r)
+	}
+}

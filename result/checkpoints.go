@@ -67,7 +67,7 @@ type FailureEvent struct {
 	At       sim.Time // the failure noticed: the failover starts
 	Reason   string   // Flink's message
 	Final    bool     // the restart strategy gave up: the job failed
-	Cause    string   // taskmanager-loss, tolerable-failed-checkpoints, kafka-outage, sink-outage, poison-record, overload
+	Cause    string   // taskmanager-loss, tolerable-failed-checkpoints, kafka-outage, sink-outage, poison-record, overload, out-of-memory
 	FailedAt sim.Time // when it happened (At minus the detection delay)
 	// Regions are the pipelined regions restarted, by index; Partial: not
 	// all of them; Global: a global failure (every region).

@@ -1,0 +1,139 @@
+package models
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Memory is a TaskManager's memory configuration, Flink's
+// taskmanager.memory.* keys (0: not set). TaskHeap derives the task heap
+// from it as TaskExecutorProcessUtils does.
+type Memory struct {
+	ProcessSize int64 // taskmanager.memory.process.size
+	FlinkSize   int64 // taskmanager.memory.flink.size
+	TaskHeap    int64 // taskmanager.memory.task.heap.size
+	ManagedSize int64 // taskmanager.memory.managed.size
+
+	ManagedFraction  float64 // taskmanager.memory.managed.fraction
+	NetworkFraction  float64 // taskmanager.memory.network.fraction
+	NetworkMin       int64   // taskmanager.memory.network.min
+	NetworkMax       int64   // taskmanager.memory.network.max
+	FrameworkHeap    int64   // taskmanager.memory.framework.heap.size
+	FrameworkOffHeap int64   // taskmanager.memory.framework.off-heap.size
+	TaskOffHeap      int64   // taskmanager.memory.task.off-heap.size
+	Metaspace        int64   // taskmanager.memory.jvm-metaspace.size
+	OverheadFraction float64 // taskmanager.memory.jvm-overhead.fraction
+	OverheadMin      int64   // taskmanager.memory.jvm-overhead.min
+	OverheadMax      int64   // taskmanager.memory.jvm-overhead.max
+}
+
+// DefaultMemory returns Flink's defaults (TaskManagerOptions): managed 0.4
+// of total Flink memory, network 0.1 within [64 MiB, 1 GiB], framework heap
+// and off-heap 128 MiB each, task off-heap 0, metaspace 256 MiB, JVM
+// overhead 0.1 of the process within [192 MiB, 1 GiB]. No size is set, as
+// in Flink, where the configuration file sets one (its template:
+// taskmanager.memory.process.size: 1728m).
+func DefaultMemory() Memory {
+	const mib = 1 << 20
+	return Memory{ManagedFraction: 0.4, NetworkFraction: 0.1, NetworkMin: 64 * mib, NetworkMax: 1024 * mib,
+		FrameworkHeap: 128 * mib, FrameworkOffHeap: 128 * mib, Metaspace: 256 * mib,
+		OverheadFraction: 0.1, OverheadMin: 192 * mib, OverheadMax: 1024 * mib}
+}
+
+// TaskHeapSize is the heap the tasks' objects (a hashmap backend's state
+// among them) may use: taskmanager.memory.task.heap.size when set,
+// otherwise total Flink memory (flink.size, or process.size less the
+// metaspace and the JVM overhead) less the framework's heap and off-heap,
+// the task off-heap, managed and network memory (TaskExecutorProcessUtils,
+// ProcessMemoryUtils). It is 0 when no size is configured, and an error
+// when the parts exceed the whole (as Flink's IllegalConfigurationException).
+func (m Memory) TaskHeapSize() (int64, error) {
+	if m.TaskHeap > 0 {
+		return m.TaskHeap, nil
+	}
+	total := m.FlinkSize
+	if total == 0 && m.ProcessSize > 0 {
+		overhead := clamp(int64(m.OverheadFraction*float64(m.ProcessSize)), m.OverheadMin, m.OverheadMax)
+		total = m.ProcessSize - m.Metaspace - overhead
+		if total <= 0 {
+			return 0, fmt.Errorf("taskmanager.memory.process.size %d MiB is below the JVM metaspace (%d MiB) and overhead (%d MiB)",
+				m.ProcessSize>>20, m.Metaspace>>20, overhead>>20)
+		}
+	}
+	if total == 0 {
+		return 0, nil
+	}
+	managed := m.ManagedSize
+	if managed == 0 {
+		managed = int64(m.ManagedFraction * float64(total))
+	}
+	network := clamp(int64(m.NetworkFraction*float64(total)), m.NetworkMin, m.NetworkMax)
+	heap := total - m.FrameworkHeap - m.FrameworkOffHeap - m.TaskOffHeap - managed - network
+	if heap <= 0 {
+		return 0, fmt.Errorf("framework heap and off-heap (%d + %d MiB), task off-heap (%d MiB), managed (%d MiB) and network memory (%d MiB) leave no task heap in %d MiB of total Flink memory",
+			m.FrameworkHeap>>20, m.FrameworkOffHeap>>20, m.TaskOffHeap>>20, managed>>20, network>>20, total>>20)
+	}
+	return heap, nil
+}
+
+func clamp(v, lo, hi int64) int64 { return max(lo, min(v, hi)) }
+
+// heapCheckPeriod is how often TaskManagers' heap state is compared with
+// their task heap.
+const heapCheckPeriod = sim.Second
+
+// checkHeaps fails, on every TaskManager whose tasks keep more state on the
+// heap (a hashmap backend's keyed state and windows) than its task heap,
+// the subtask holding the most: java.lang.OutOfMemoryError: Java heap space
+// fails the task (taskmanager.jvm-exit-on-oom is false by default), and
+// its region fails over, restores the last checkpoint's state and grows it
+// again.
+func (s *Simulation) checkHeaps() {
+	limit := s.spec.TaskManager.TaskHeap
+	held := make([]float64, s.totalTMs)
+	biggest := make([]*subtask, s.totalTMs)
+	most := make([]float64, s.totalTMs)
+	for _, st := range s.subtasks {
+		if st.dead || st.region.state != regionRunning {
+			continue
+		}
+		b := s.heapState(st)
+		held[st.tm] += b
+		if b > most[st.tm] {
+			most[st.tm], biggest[st.tm] = b, st
+		}
+	}
+	for tm, b := range held {
+		if b > limit && biggest[tm] != nil {
+			st := biggest[tm]
+			reason := fmt.Sprintf("%s: java.lang.OutOfMemoryError: Java heap space (TaskManager %d holds %.0f MiB of state on a %.0f MiB task heap)",
+				st.name(), tm, b/(1<<20), limit/(1<<20))
+			s.failover(reason, CauseOutOfMemory, s.eng.Now(), []*subtask{st})
+		}
+	}
+	if next := sim.Add(s.eng.Now(), heapCheckPeriod); next <= s.spec.Duration {
+		s.eng.At(next, evHeapCheck, 0, 0)
+	}
+}
+
+// heapState is a subtask's state on the heap: its keyed state and windows.
+func (s *Simulation) heapState(st *subtask) float64 {
+	b := 0.0
+	for pos, rt := range st.t.nodes {
+		if k := rt.spec.Keyed; k != nil {
+			b += rt.distinctKeys(st.index, st.ops[pos].stateRecs) * float64(k.StatePerKey)
+		}
+		if o := st.ops[pos].win; o != nil {
+			b += o.bytes
+		}
+	}
+	return b
+}
+
+// heapChecked reports whether state lives on the heap and a task heap is
+// known.
+func (s *Simulation) heapChecked() bool {
+	return s.spec.TaskManager.TaskHeap > 0 && !math.IsInf(s.spec.TaskManager.TaskHeap, 1) && s.spec.HeapState
+}
