@@ -29,6 +29,7 @@ func Dashboard(res *result.Result) *Figure {
 	for _, build := range []func(*run) *panel{
 		(*run).ratePanel, (*run).lagPanel, (*run).latencyPanel,
 		(*run).checkpointPanel, (*run).sizePanel, (*run).statePanel,
+		(*run).watermarkPanel, (*run).latePanel,
 		(*run).busyPanel, (*run).backpressurePanel,
 	} {
 		if pn := build(r); pn != nil {

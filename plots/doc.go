@@ -23,6 +23,7 @@
 //	lines.go      lines and points, with NaN and Inf dropped and long series thinned
 //	spans.go      shaded spans, vertical markers, horizontal rules
 //	dashboard.go  Dashboard: one run
+//	eventtime.go  the dashboard's watermark lag and late records
 //	load.go       the dashboard's load per subtask of keyed operators, as bars
 //	subtasks.go   the dashboard's busy time per subtask, as a heat map
 //	compare.go    Compare: runs over each other

@@ -49,8 +49,12 @@ func summaryLines(res *result.Result) [][2]string {
 	}
 	latency := "no record reached a sink"
 	if s.Records.Sink > 0 {
-		latency = fmt.Sprintf("p50 %s, p99 %s, max %s (record creation to sink)",
-			human.Seconds(s.LatencyS.P50), human.Seconds(s.LatencyS.P99), human.Seconds(s.LatencyS.Max))
+		from := "record creation"
+		if len(s.Windows) > 0 {
+			from = "record creation, or a window's firing,"
+		}
+		latency = fmt.Sprintf("p50 %s, p99 %s, max %s (%s to sink)",
+			human.Seconds(s.LatencyS.P50), human.Seconds(s.LatencyS.P99), human.Seconds(s.LatencyS.Max), from)
 	}
 	lines = append(lines, [2]string{"kafka lag", lag}, [2]string{"latency", latency})
 	b := diagnose.Backpressure(s)
@@ -66,6 +70,9 @@ func summaryLines(res *result.Result) [][2]string {
 	}
 	if r := s.Restarts; r != nil {
 		lines = append(lines, [2]string{"restarts", restartLine(r)})
+	}
+	for _, w := range s.Windows {
+		lines = append(lines, [2]string{"windows", windowLine(w)})
 	}
 	if len(s.InjectedFailures) > 0 {
 		var fs []string
@@ -142,4 +149,17 @@ func checkpointLines(c *result.CheckpointSummary) [][2]string {
 		lines = append(lines, [2]string{"", fmt.Sprintf("%d restart(s) found no completed checkpoint and replayed the input from its beginning", c.RestartsFromStart)})
 	}
 	return lines
+}
+
+// windowLine sums up a window operator: where its records went, how late
+// its results came, and its state.
+func windowLine(w result.WindowSummary) string {
+	pct := func(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
+	line := fmt.Sprintf("%s (%s, %s, allowed lateness %s): %s of records in their window's first firing, %s in any, %s in windows still open",
+		w.Operator, w.Assigner, w.Function, human.Seconds(w.LatenessS), pct(w.FirstFired), pct(w.AnyFired), pct(w.Pending))
+	line += fmt.Sprintf("; late: %s to the side output, %s dropped", pct(w.SideOutput), pct(w.Dropped))
+	if w.Firings > 0 {
+		line += fmt.Sprintf("; results p50 %s, max %s after the window's end", human.Seconds(w.ResultLatency.P50), human.Seconds(w.ResultLatency.Max))
+	}
+	return line + fmt.Sprintf("; state peak %s", human.Bytes(w.StatePeak))
 }

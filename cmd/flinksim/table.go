@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/flinksim/flinksim/internal/human"
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios/sweep"
 )
 
@@ -101,6 +102,10 @@ func outcomeTable(runs []runResult) table {
 	if ckpt {
 		t.header = append(t.header, "upload", "replay")
 	}
+	wins := anyWindows(runs)
+	if wins {
+		t.header = append(t.header, windowHeader...)
+	}
 	t.header = append(t.header, "why")
 	for _, r := range runs {
 		s := r.res.Summary
@@ -147,9 +152,68 @@ func outcomeTable(runs []runResult) table {
 				row = append(row, "-", "-")
 			}
 		}
+		if wins {
+			row = append(row, windowCells(s)...)
+		}
 		t.rows = append(t.rows, append(row, why(r, o)))
 	}
 	return withReplicas(t, runs)
+}
+
+// windowHeader are the comparison's window columns: records dropped and
+// sent to side outputs as late, the median time from a window's end to its
+// first firing, and the windows' largest state.
+var windowHeader = []string{"dropped", "side out", "result p50", "window state"}
+
+// anyWindows reports whether a run has a window operator.
+func anyWindows(runs []runResult) bool {
+	for _, r := range runs {
+		if len(r.res.Summary.Windows) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// windowCells are a run's window columns, over all its window operators
+// (the slowest result, the sum of states).
+func windowCells(s result.Summary) []string {
+	if len(s.Windows) == 0 {
+		return []string{"-", "-", "-", "-"}
+	}
+	var in, dropped, side int64
+	var p50, state float64
+	for _, w := range s.Windows {
+		in += w.RecordsIn
+		dropped += w.LateDropped
+		side += w.LateSideOutput
+		p50 = max(p50, w.ResultLatency.P50)
+		state += w.StatePeak
+	}
+	share := func(n int64) string {
+		if in == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f%%", 100*float64(n)/float64(in))
+	}
+	return []string{share(dropped), share(side), human.Seconds(p50), human.Bytes(state)}
+}
+
+// windowCSV are a run's window numbers in base units: shares of records,
+// seconds and bytes (0 without windows).
+func windowCSV(s result.Summary) (dropped, side, p50, state float64) {
+	var in float64
+	for _, w := range s.Windows {
+		in += float64(w.RecordsIn)
+		dropped += float64(w.LateDropped)
+		side += float64(w.LateSideOutput)
+		p50 = max(p50, w.ResultLatency.P50)
+		state += w.StatePeak
+	}
+	if in > 0 {
+		dropped, side = dropped/in, side/in
+	}
+	return dropped, side, p50, state
 }
 
 // why explains a run's outcome in a sentence.
@@ -177,7 +241,8 @@ func outcomeCSV(w io.Writer, runs []runResult) error {
 	cw := csv.NewWriter(w)
 	header := []string{"variant", "outcome", "stable", "checkpoints_completed", "checkpoints_failed", "checkpoint_duration_max_s",
 		"restarts", "lag_end", "latency_p99_s", "task_managers", "upload_bandwidth_bytes_per_s", "max_checkpoint_age_s", "why",
-		"downtime_s", "restore_s", "records_duplicated", "persisted_max_bytes"}
+		"downtime_s", "restore_s", "records_duplicated", "persisted_max_bytes",
+		"late_dropped_share", "late_side_output_share", "window_result_p50_s", "window_state_peak_bytes"}
 	replicas := replicated(runs) > 0
 	if replicas {
 		header = append(header, replicaColumns...)
@@ -200,6 +265,8 @@ func outcomeCSV(w io.Writer, runs []runResult) error {
 		row := []string{r.name, o.Verdict, strconv.FormatBool(o.Stable), f(o.CheckpointsCompleted), f(o.CheckpointsFailed),
 			f(o.CheckpointDurationMaxS), f(o.Restarts), f(o.LagEnd), f(o.LatencyP99S), f(o.TaskManagers), f(o.UploadBandwidth), age, why,
 			f(down), f(restore), f(dupes), f(persisted)}
+		wd, ws, wl, wst := windowCSV(r.res.Summary)
+		row = append(row, f(wd), f(ws), f(wl), f(wst))
 		if replicas {
 			row = append(row, replicaCells(r)...)
 		}
