@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sort"
 
 	"github.com/flinksim/flinksim/sim"
 )
@@ -39,13 +40,31 @@ type delays struct {
 	base    sim.Dist // nil: 0
 	share   float64  // of records held back by offline devices
 	offline sim.Dist // offline durations
+	// xs and fs tabulate the CDF on a log grid (tableFrom to tableTo
+	// seconds, tablePerDecade points a decade), for minOf's inverse; empty
+	// when the delay is a constant (inverted exactly).
+	xs, fs []float64
 }
+
+const (
+	tableFrom, tableTo = 1e-4, 1e7 // seconds: 0.1 ms (watermarks are in ms) to 4 months
+	tablePerDecade     = 64        // points: within 4% of x, far finer than a delay distribution is known
+)
 
 func newDelays(et *EventTime) *delays {
 	if et == nil {
 		return nil
 	}
-	return &delays{base: et.Delay, share: et.OfflineShare, offline: et.Offline}
+	d := &delays{base: et.Delay, share: et.OfflineShare, offline: et.Offline}
+	if _, constant := d.base.(sim.Constant); !constant || d.share > 0 {
+		n := int(math.Round(math.Log10(tableTo/tableFrom)*tablePerDecade)) + 1
+		d.xs, d.fs = make([]float64, n), make([]float64, n)
+		for i := range n {
+			d.xs[i] = tableFrom * math.Pow(10, float64(i)/tablePerDecade)
+			d.fs[i] = d.cdf(d.xs[i])
+		}
+	}
+	return d
 }
 
 // cdf is P(delay ≤ x), x in seconds. An offline device's event waits for
@@ -64,31 +83,43 @@ func (d *delays) cdf(x float64) float64 {
 	return (1-d.share)*b + d.share*sim.ResidualCDF(d.offline, x)
 }
 
+// cdfTable is cdf from the table, interpolated in log x (exact where there
+// is no table, or outside it).
+func (d *delays) cdfTable(x float64) float64 {
+	if len(d.xs) == 0 || x <= tableFrom || x >= tableTo {
+		return d.cdf(x)
+	}
+	pos := math.Log10(x/tableFrom) * tablePerDecade
+	i := int(pos)
+	if i+1 >= len(d.fs) {
+		return d.fs[len(d.fs)-1]
+	}
+	frac := pos - float64(i)
+	return d.fs[i] + frac*(d.fs[i+1]-d.fs[i])
+}
+
 // minOf draws the smallest delay of k records: the x with
-// P(delay > x)^k = U, found by bisection.
+// P(delay > x)^k = U, by inverting the tabulated CDF (interpolated in log
+// x), or exactly for a constant delay.
 func (d *delays) minOf(k int64, r *rand.Rand) float64 {
 	u := r.Float64()
-	target := 1 - math.Pow(u, 1/float64(k)) // cdf(x) = 1 − U^(1/k)
+	target := -math.Expm1(math.Log(u) / float64(k)) // cdf(x) = 1 − U^(1/k)
 	if d.cdf(0) >= target {
 		return 0
 	}
-	hi := 1e-3
-	for d.cdf(hi) < target {
-		hi *= 2
-		if hi > 1e9 {
-			return hi
-		}
+	if len(d.xs) == 0 {
+		return d.base.(sim.Constant).V
 	}
-	lo := 0.0
-	for hi-lo > 1e-6 && hi-lo > hi*1e-9 {
-		mid := (lo + hi) / 2
-		if d.cdf(mid) >= target {
-			hi = mid
-		} else {
-			lo = mid
-		}
+	i := sort.SearchFloat64s(d.fs, target) // the first grid point with F ≥ target
+	switch {
+	case i == 0:
+		return d.xs[0]
+	case i == len(d.fs):
+		return d.xs[i-1]
 	}
-	return hi
+	f0, f1 := d.fs[i-1], d.fs[i]
+	lx0, lx1 := math.Log(d.xs[i-1]), math.Log(d.xs[i])
+	return math.Exp(lx0 + (lx1-lx0)*(target-f0)/(f1-f0))
 }
 
 // splitTime is one split's watermark generator and idleness timer.

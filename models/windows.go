@@ -170,7 +170,7 @@ func (o *windowOp) slotShare(c *Chunk, a, g sim.Time) float64 {
 	total := 0.0
 	for i := int64(0); i < points; i++ {
 		e := c.EventLo + sim.Time((float64(i)+0.5)/float64(points)*float64(span))
-		total += o.delays.cdf((e - a).Seconds()) - o.delays.cdf((e - a - g).Seconds())
+		total += o.delays.cdfTable((e - a).Seconds()) - o.delays.cdfTable((e - a - g).Seconds())
 	}
 	return math.Max(0, total/float64(points))
 }
@@ -201,7 +201,7 @@ func (s *Simulation) addToWindow(st *subtask, rt *nodeRT, o *windowOp, j int64, 
 	if !r.fired {
 		r.fired = true
 		o.fires++
-		o.latency.Add(max(0, (s.eng.Now()-(win.start(j)+win.Size)).Seconds()), 1)
+		o.latency.Add(max(0, (s.eng.Now()-(win.start(j)+win.Size)).Seconds()), float64(got))
 		o.firstFire += got
 	} else {
 		o.refired += got
@@ -240,7 +240,7 @@ func (s *Simulation) fireWindows(st *subtask, o *windowOp, w wmark) float64 {
 		}
 		r.fired = true
 		o.fires++
-		o.latency.Add(max(0, (now-(win.start(j)+win.Size)).Seconds()), 1)
+		o.latency.Add(max(0, (now-(win.start(j)+win.Size)).Seconds()), float64(r.records))
 		o.firstFire += r.records
 		o.carry += r.keys // one result per key
 		if s.trace != nil {

@@ -87,7 +87,8 @@ type WindowSummary struct {
 	Firings        int64 `json:"firings"`   // first firings of a window in a subtask
 	ReFirings      int64 `json:"refirings"` // firings again for a late record within the allowed lateness
 	// ResultLatency is from a window's end (event time) to its first
-	// firing (processing time), in seconds, over first firings.
+	// firing (processing time), in seconds, over the records counted in
+	// first firings.
 	ResultLatency LatencySummary `json:"result_latency_s"`
 	StatePeak     float64        `json:"state_peak_bytes"` // windows' state, summed over subtasks at the sample it peaked
 	StateEnd      float64        `json:"state_end_bytes"`
