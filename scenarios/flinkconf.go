@@ -40,6 +40,8 @@ var flinkOptions = []flinkOption{
 		Doc: "Number of key groups of keyed operators; -1 applies Flink's rule min(max(roundUpToPowerOfTwo(1.5·p), 128), 32768) per operator."},
 	{Key: "pipeline.operator-chaining.enabled", Deprecated: []string{"pipeline.operator-chaining"}, Default: "true", parse: boolean,
 		Doc: "Chain forward connections between operators of equal parallelism into one task."},
+	{Key: "pipeline.auto-watermark-interval", Default: "200 ms", parse: durationMs, format: flinkDuration,
+		Doc: "How often each source reader with event-time emits its watermark (PipelineOptions); 0 turns periodic watermarks off, which flinksim refuses with event time."},
 	{Key: "taskmanager.numberOfTaskSlots", Default: "1", parse: intRange(1, math.MaxInt32),
 		Doc: "Slots per TaskManager. Slot i runs subtask i of every operator; channels within a TaskManager are local."},
 	{Key: "taskmanager.cpu.cores", Default: "", parse: floatAbove(0),

@@ -132,9 +132,10 @@ type Source struct {
 	RecordSize     *Size     `yaml:"record-size,omitempty" jsonschema_description:"Bytes per record, e.g. 200B or 1KiB. Default 100B."`
 	InitialBacklog *Count    `yaml:"initial-backlog,omitempty" jsonschema_description:"Records already waiting in the topic at the start, e.g. 10M. Default 0."`
 	// PartitionDiscovery is KafkaSource's partition.discovery.interval.ms.
-	PartitionDiscovery *Duration `yaml:"partition-discovery-interval,omitempty" jsonschema_description:"How often the KafkaSource enumerator lists the topic's partitions (partition.discovery.interval.ms), besides when it starts; 0s: only then. Default 5min (KafkaSourceOptions). A listing while the Kafka cluster is down fails the job globally."`
-	Cost               *Dist     `yaml:"cost,omitempty" jsonschema_description:"CPU time to read and deserialize one record. Default 0."`
-	Chaining           *bool     `yaml:"chaining,omitempty" jsonschema_description:"false is disableChaining(): nothing chains to the source (it is a chain head anyway). Default true."`
+	PartitionDiscovery *Duration  `yaml:"partition-discovery-interval,omitempty" jsonschema_description:"How often the KafkaSource enumerator lists the topic's partitions (partition.discovery.interval.ms), besides when it starts; 0s: only then. Default 5min (KafkaSourceOptions). A listing while the Kafka cluster is down fails the job globally."`
+	Cost               *Dist      `yaml:"cost,omitempty" jsonschema_description:"CPU time to read and deserialize one record. Default 0."`
+	Chaining           *bool      `yaml:"chaining,omitempty" jsonschema_description:"false is disableChaining(): nothing chains to the source (it is a chain head anyway). Default true."`
+	EventTime          *EventTime `yaml:"event-time,omitempty" jsonschema_description:"The records' event time and the source's WatermarkStrategy: how far timestamps trail the append to Kafka, devices that go offline, partitions that pause. Left out: no event time (no watermarks)."`
 }
 
 // Operator is a transformation: map, filter, flatMap, keyed process...
@@ -159,6 +160,7 @@ type Operator struct {
 	HotKeyPartitioner *HotKeyPartitioner `yaml:"hot-key-partitioner,omitempty" jsonschema_description:"A custom partitioner that sends known hot keys to every subtask (round-robin) or to the least loaded, instead of keyBy."`
 	Salting           *Salting           `yaml:"salting,omitempty" jsonschema_description:"Two-stage aggregation: a partial stage keyed by (key, salt) in buckets, then a final stage keyed by key (<name>-final)."`
 	MiniBatch         *MiniBatch         `yaml:"mini-batch,omitempty" jsonschema_description:"Local pre-aggregation: fold records per key and emit one per distinct key every size records or allow-latency (on the operator before a keyBy)."`
+	Window            *Window            `yaml:"window,omitempty" jsonschema_description:"Makes this keyed operator an event-time window operator (WindowedStream with the EventTimeTrigger): tumbling or sliding windows that fire when the watermark passes their end, one result per key and window. Needs key-by and exactly one source with event-time upstream; ends its operator chain."`
 }
 
 // KeyDistribution is how often each key appears (one of the fields).
@@ -206,6 +208,53 @@ type MiniBatch struct {
 	AllowLatency *Duration `yaml:"allow-latency,omitempty" jsonschema_description:"The longest a record waits in a batch (table.exec.mini-batch.allow-latency). Default 1s."`
 }
 
+// EventTime is a source's event time and WatermarkStrategy.
+type EventTime struct {
+	Delay     *Dist            `yaml:"delay,omitempty" jsonschema_description:"Time from an event to its append to Kafka (the producer's batching, a gateway, the network): a duration or a distribution, as cost, e.g. {lognormal: {mean: 2s, p99: 20s}}. Default 0s."`
+	Offline   *OfflineDevices  `yaml:"offline,omitempty" jsonschema_description:"Devices that go offline and send the events they held back when they reconnect (their timestamps trail by the rest of the offline period)."`
+	Watermark *Watermark       `yaml:"watermark,omitempty" jsonschema_description:"The WatermarkStrategy: forBoundedOutOfOrderness(out-of-orderness), withIdleness(idleness). Each split has its own generator; a reader emits their minimum every pipeline.auto-watermark-interval."`
+	Pauses    []PartitionPause `yaml:"pauses,omitempty" jsonschema_description:"Partitions whose producers stop for a while and send what they held back when they resume (or lose it)."`
+}
+
+// OfflineDevices: a share of devices is offline at any moment.
+type OfflineDevices struct {
+	Share    *Fraction `yaml:"share" jsonschema_description:"The share of devices offline at any moment, which is the share of events held back, e.g. 2% (more than 0%, less than 100%)."`
+	Duration *Dist     `yaml:"duration" jsonschema_description:"How long a device stays offline: a duration or a distribution, e.g. {lognormal: {mean: 1h, p99: 8h}}."`
+}
+
+// Watermark is a source's WatermarkStrategy.
+type Watermark struct {
+	OutOfOrderness *Duration `yaml:"out-of-orderness,omitempty" jsonschema_description:"B of WatermarkStrategy.forBoundedOutOfOrderness: each split's watermark is its largest timestamp - B - 1ms. Default 0s (forMonotonousTimestamps)."`
+	Idleness       *Duration `yaml:"idleness,omitempty" jsonschema_description:"withIdleness: a split without records for this long is idle and left out of its reader's watermark (above 0s). Default: off."`
+}
+
+// PartitionPause: the producers of some partitions stop for a while.
+type PartitionPause struct {
+	Partitions []int     `yaml:"partitions" jsonschema_description:"The topic partitions (0-based) whose producers pause."`
+	At         *Duration `yaml:"at" jsonschema_description:"When the pause starts."`
+	For        *Duration `yaml:"for" jsonschema_description:"How long it lasts."`
+	Backlog    string    `yaml:"backlog,omitempty" jsonschema:"enum=send,enum=drop" jsonschema_description:"send (default): what the producers held back is appended when they resume, with its original timestamps; drop: it is lost."`
+}
+
+// Window is an event-time window operator: exactly one of tumbling and
+// sliding is set.
+type Window struct {
+	Tumbling        *Duration       `yaml:"tumbling,omitempty" jsonschema_description:"Tumbling windows of this size (TumblingEventTimeWindows), e.g. 1h. Exactly one of tumbling or sliding."`
+	Sliding         *SlidingWindow  `yaml:"sliding,omitempty" jsonschema_description:"Sliding windows (SlidingEventTimeWindows), e.g. {size: 1h, slide: 5m}: each record belongs to size/slide windows."`
+	Offset          *SignedDuration `yaml:"offset,omitempty" jsonschema_description:"Shifts the windows' grid, e.g. -8h for days in UTC+8; may be negative, less than the size (tumbling) or the slide (sliding) either way. Default 0s."`
+	AllowedLateness *Duration       `yaml:"allowed-lateness,omitempty" jsonschema_description:"WindowedStream.allowedLateness: how long past a window's end its state is kept; a record for it meanwhile fires it again. Default 0s."`
+	LateData        string          `yaml:"late-data,omitempty" jsonschema:"enum=drop,enum=side-output" jsonschema_description:"A record whose windows are all past their allowed lateness: drop (default; counted in numLateRecordsDropped) or side-output (sideOutputLateData)."`
+	Function        string          `yaml:"function,omitempty" jsonschema:"enum=process,enum=aggregate" jsonschema_description:"process (default): a ProcessWindowFunction, whose state buffers every record of a window; aggregate: an AggregateFunction or ReduceFunction, one accumulator per key and window."`
+	AccumulatorSize *Size           `yaml:"accumulator-size,omitempty" jsonschema_description:"Bytes of one accumulator, e.g. 64B: required with function: aggregate (it is the job's accumulator type); not with process."`
+	FireCost        *Dist           `yaml:"fire-cost,omitempty" jsonschema_description:"CPU time per element the window function handles when a window fires (each buffered record, or each accumulator). Default: the operator's cost."`
+}
+
+// SlidingWindow is SlidingEventTimeWindows' size and slide.
+type SlidingWindow struct {
+	Size  *Duration `yaml:"size" jsonschema_description:"Length of each window, a multiple of the slide."`
+	Slide *Duration `yaml:"slide" jsonschema_description:"Time from one window's start to the next."`
+}
+
 // Sink writes to an external system.
 type Sink struct {
 	Name               string     `yaml:"name" jsonschema_description:"Operator name."`
@@ -235,6 +284,9 @@ type Simulation struct {
 
 // Duration is a virtual duration written with a unit: 30s, 1h30m, 250ms, 2d.
 type Duration sim.Time
+
+// SignedDuration is a duration that may be negative (a window's offset): -8h.
+type SignedDuration sim.Time
 
 // Size is a number of bytes: 200B, 32kB (32000), 32KiB (32768), 1TiB.
 type Size int64

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/flinksim/flinksim/models"
@@ -75,6 +76,8 @@ func (r *resolver) resolve() {
 		}
 	}
 	r.miniBatchConsumers()
+	r.windowSources()
+	r.watermarkInterval()
 	for _, n := range r.nodes {
 		if n.kind != models.KindSink && n.consumers == 0 && r.byName[n.name] == n {
 			d.at(n.path, "nothing reads %q; connect it to a sink (Flink runs only what reaches a sink)", n.name)
@@ -240,6 +243,24 @@ func (r *resolver) dist(x *Dist, path string) {
 	}
 	if x.Uniform != nil && x.Uniform.Max < x.Uniform.Min {
 		r.d.at(path+".uniform", "max %s is below min %s", FormatDuration(sim.Time(x.Uniform.Max)), FormatDuration(sim.Time(x.Uniform.Min)))
+	}
+}
+
+// enum checks a field with a few allowed values, the first of which a
+// value left out takes; a misspelling is told the closest.
+func (r *resolver) enum(v *string, path string, values ...string) {
+	if *v == "" {
+		*v = values[0]
+		return
+	}
+	if slices.Contains(values, *v) {
+		return
+	}
+	allowed := strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
+	if s, near := closest(*v, values); near {
+		r.d.at(path, "must be %s, not %q; did you mean %q?", allowed, *v, s)
+	} else {
+		r.d.at(path, "must be %s, not %q", allowed, *v)
 	}
 }
 

@@ -105,6 +105,9 @@ func (r *resolver) sourceRecords(n *node, dur sim.Time) float64 {
 // selectivity is responsible when it alone passes the bound, else its
 // inputs (unless one of them is over already).
 func (r *resolver) operatorRecords(n *node, in float64, inputOver bool, dur sim.Time) float64 {
+	if n.op.Window != nil {
+		return r.windowRecords(n, in, inputOver, dur)
+	}
 	sel := *n.op.Selectivity
 	u := in * sel
 	if u > maxRunRecords && !inputOver {

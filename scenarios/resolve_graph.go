@@ -47,6 +47,9 @@ func (r *resolver) consumer(n *node) {
 	if *chaining == nil {
 		*chaining = ptr(true)
 	}
+	if n.op != nil && n.op.Window != nil {
+		r.window(n, keyed)
+	}
 }
 
 // inputs returns the nodes n reads, reporting each input that names no
@@ -190,10 +193,12 @@ func (r *resolver) defaultInput(n *node) []string {
 
 func (r *resolver) operator(n *node, keyed bool) {
 	d, o := r.d, n.op
-	if o.Selectivity == nil {
+	switch {
+	case o.Window != nil: // a window emits when it fires (windowConflicts)
+	case o.Selectivity == nil:
 		o.Selectivity = ptr(1.0)
-	} else if s := *o.Selectivity; s <= 0 || s > 1e6 {
-		d.at(n.path+".selectivity", "must be more than 0 and at most 1e6 (records out per record in), not %g", s)
+	case *o.Selectivity <= 0 || *o.Selectivity > 1e6:
+		d.at(n.path+".selectivity", "must be more than 0 and at most 1e6 (records out per record in), not %g", *o.Selectivity)
 	}
 	if o.RecordSize == nil {
 		o.RecordSize = ptr(Size(n.recordSize))

@@ -24,7 +24,7 @@ func (r *resolver) keys(n *node) {
 	if sl := o.Salting; sl != nil {
 		r.salting(n, sl)
 	}
-	if o.MiniBatch != nil {
+	if o.MiniBatch != nil && o.Window == nil { // with a window, windowConflicts says why
 		r.d.at(n.path+".mini-batch", "pre-aggregates records before a keyBy; on a keyed operator use salting (a partial stage) instead")
 	}
 }

@@ -59,6 +59,7 @@ func (r *resolver) source(n *node) {
 	if s.Chaining == nil {
 		s.Chaining = ptr(true)
 	}
+	r.eventTime(n)
 }
 
 func (r *resolver) rate(x *RateSpec, path string) {
@@ -114,7 +115,7 @@ func kafkaModel(s *Source, dur sim.Time) *models.Kafka {
 	return &models.Kafka{
 		Topic: s.Topic, Partitions: *s.Partitions, Rate: toProfile(s.Rate, dur),
 		Poisson: s.Arrivals == "poisson", InitialBacklog: int64(*s.InitialBacklog),
-		DiscoveryInterval: sim.Time(*s.PartitionDiscovery),
+		DiscoveryInterval: sim.Time(*s.PartitionDiscovery), EventTime: eventTimeModel(s.EventTime),
 	}
 }
 

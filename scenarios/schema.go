@@ -3,6 +3,7 @@ package scenarios
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 
 	"github.com/invopop/jsonschema"
 )
@@ -33,6 +34,10 @@ const durationPattern = `^\s*(0|([0-9]+(\.[0-9]+)?\s*(ns|us|µs|ms|s|sec|secs|se
 
 func (Duration) JSONSchema() *jsonschema.Schema {
 	return stringWithPattern(durationPattern, "A duration with a unit: 250ms, 30s, 1h30m, 1.5h, 2d.")
+}
+
+func (SignedDuration) JSONSchema() *jsonschema.Schema {
+	return stringWithPattern(`^\s*-?`+strings.TrimPrefix(durationPattern, `^\s*`), "A duration with a unit, possibly negative: -8h, 30s, 1h30m.")
 }
 
 func (Size) JSONSchema() *jsonschema.Schema {

@@ -32,7 +32,8 @@ func (r *resolver) spec() models.Spec {
 			Network: sc.Cluster.NetworkBandwidth.PerSecond,
 			Disk:    sc.Cluster.DiskBandwidth.PerSecond,
 		},
-		Chaining: fs.bool("pipeline.operator-chaining.enabled"),
+		Chaining:              fs.bool("pipeline.operator-chaining.enabled"),
+		AutoWatermarkInterval: fs.duration("pipeline.auto-watermark-interval"),
 		Sim: models.Settings{
 			ChunkDelay:     sim.Time(*sc.Simulation.ChunkDelay),
 			SampleInterval: sim.Time(*sc.Simulation.SampleInterval),
@@ -66,7 +67,10 @@ func (r *resolver) modelNodes(dur sim.Time) []models.Node {
 			mn.Chain, mn.Cost, mn.Kafka = *s.Chaining, toDist(s.Cost), kafkaModel(s, dur)
 		case n.op != nil:
 			o := n.op
-			mn.Chain, mn.Cost, mn.Selectivity = *o.Chaining, toDist(o.Cost), *o.Selectivity
+			mn.Chain, mn.Cost, mn.Window = *o.Chaining, toDist(o.Cost), windowModel(o.Window)
+			if o.Selectivity != nil { // a window's is 1: it emits when it fires
+				mn.Selectivity = *o.Selectivity
+			}
 			if mb := o.MiniBatch; mb != nil {
 				mn.MiniBatch = &models.MiniBatch{Size: int64(*mb.Size), Interval: sim.Time(*mb.AllowLatency)}
 			}

@@ -20,6 +20,30 @@ func (x *Duration) parseScalar(s string) error {
 
 func (x Duration) MarshalYAML() (any, error) { return FormatDuration(sim.Time(x)), nil }
 
+func (x *SignedDuration) parseScalar(s string) error {
+	t := strings.TrimSpace(s)
+	neg := strings.HasPrefix(t, "-")
+	d, err := ParseDuration(strings.TrimPrefix(t, "-"), 0)
+	if err != nil && !neg {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("%q is not a duration (examples: -8h, -30m, 30s, 1h30m)", s)
+	}
+	if neg {
+		d = -d
+	}
+	*x = SignedDuration(d)
+	return nil
+}
+
+func (x SignedDuration) MarshalYAML() (any, error) {
+	if x < 0 {
+		return "-" + FormatDuration(-sim.Time(x)), nil
+	}
+	return FormatDuration(sim.Time(x)), nil
+}
+
 func (x *Size) parseScalar(s string) error {
 	b, err := ParseBytes(s)
 	*x = Size(b)

@@ -1,0 +1,291 @@
+package scenarios
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// windowed is a source with event time, keyed into a window operator.
+const windowed = `
+name: windowed
+duration: 5m
+flink:
+  pipeline.auto-watermark-interval: 500ms
+sources:
+  - name: events
+    rate: 2k/s
+    partitions: 4
+    event-time:
+      delay: {lognormal: {mean: 2s, p99: 20s}}
+      offline:
+        share: 2%
+        duration: {lognormal: {mean: 1h, p99: 8h}}
+      watermark:
+        out-of-orderness: 1m
+        idleness: 30s
+      pauses:
+        - {partitions: [3, 1], at: 2m, for: 1m}
+        - {partitions: [0], at: 3m, for: 10s, backlog: drop}
+operators:
+  - name: counts
+    key-by: device
+    keys: 1k
+    cost: 5us
+    window:
+      sliding: {size: 1h, slide: 5m}
+      offset: -1m
+      allowed-lateness: 10m
+      late-data: side-output
+      function: aggregate
+      accumulator-size: 64B
+      fire-cost: 2us
+sinks:
+  - name: out
+`
+
+// TestEventTimeAndWindowSpec: every field of event-time and window reaches
+// the models.Spec, and the resolved scenario loads again to the same one.
+func TestEventTimeAndWindowSpec(t *testing.T) {
+	l, err := Load("windowed.yaml", []byte(windowed), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := l.Spec
+	if sp.AutoWatermarkInterval != 500*sim.Millisecond {
+		t.Errorf("auto-watermark-interval %v, want 500ms", sp.AutoWatermarkInterval)
+	}
+	delay, _ := sim.LogNormalFromMeanP99(2, 20)
+	offline, _ := sim.LogNormalFromMeanP99(3600, 8*3600)
+	wantET := &models.EventTime{Delay: delay, OfflineShare: 0.02, Offline: offline,
+		OutOfOrderness: sim.Minute, Idleness: 30 * sim.Second,
+		Pauses: []models.PartitionPause{
+			{Partitions: []int{3, 1}, At: 2 * sim.Minute, For: sim.Minute},
+			{Partitions: []int{0}, At: 3 * sim.Minute, For: 10 * sim.Second, Drop: true},
+		}}
+	if got := sp.Nodes[0].Kafka.EventTime; !reflect.DeepEqual(got, wantET) {
+		t.Errorf("event time\n got %+v\nwant %+v", got, wantET)
+	}
+	wantW := &models.Window{Kind: models.Sliding, Size: sim.Hour, Slide: 5 * sim.Minute, Offset: -sim.Minute,
+		AllowedLateness: 10 * sim.Minute, SideOutput: true, AccumulatorSize: 64, FireCost: sim.Constant{V: 2e-6}}
+	op := sp.Nodes[1]
+	if !reflect.DeepEqual(op.Window, wantW) {
+		t.Errorf("window\n got %+v\nwant %+v", op.Window, wantW)
+	}
+	if op.Selectivity != 1 || op.Keyed == nil || op.Inputs[0].Exchange != models.Hash {
+		t.Errorf("window operator: selectivity %g, keyed %v, exchange %v; want 1, keyed, keyBy", op.Selectivity, op.Keyed != nil, op.Inputs[0].Exchange)
+	}
+	if sp.Nodes[0].Kafka.EventTime.Pauses[0].Partitions[0] = 9; l.Scenario.Sources[0].EventTime.Pauses[0].Partitions[0] != 3 {
+		t.Error("the model shares the scenario's partitions list")
+	}
+	l, _ = Load("windowed.yaml", []byte(windowed), nil)
+	assertRoundTrip(t, l)
+}
+
+// TestEventTimeAndWindowDefaults: left out, the fields take their
+// defaults, and the resolved scenario shows them.
+func TestEventTimeAndWindowDefaults(t *testing.T) {
+	src := `
+name: defaults
+sources:
+  - name: events
+    rate: 1k/s
+    event-time: {}
+operators:
+  - name: counts
+    key-by: device
+    keys: 1k
+    cost: 3us
+    window: {tumbling: 1h}
+sinks:
+  - name: out
+`
+	l, err := Load("defaults.yaml", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := l.Spec
+	if sp.AutoWatermarkInterval != 200*sim.Millisecond {
+		t.Errorf("auto-watermark-interval %v, want Flink's 200ms", sp.AutoWatermarkInterval)
+	}
+	if got, want := sp.Nodes[0].Kafka.EventTime, (&models.EventTime{}); !reflect.DeepEqual(got, want) {
+		t.Errorf("event time %+v, want %+v", got, want)
+	}
+	want := &models.Window{Kind: models.Tumbling, Size: sim.Hour, Buffering: true, FireCost: sim.Constant{V: 3e-6}}
+	if got := sp.Nodes[1].Window; !reflect.DeepEqual(got, want) {
+		t.Errorf("window %+v, want %+v", got, want)
+	}
+	resolved, err := l.Resolved()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"pipeline.auto-watermark-interval: 200 ms", "event-time:\n      delay: 0s\n      watermark:\n        out-of-orderness: 0s\n",
+		"window:\n      tumbling: 1h\n      offset: 0s\n      allowed-lateness: 0s\n      late-data: drop\n      function: process\n      fire-cost: 3us\n"} {
+		if !strings.Contains(string(resolved), s) {
+			t.Errorf("resolved scenario lacks %q:\n%s", s, resolved)
+		}
+	}
+	if strings.Contains(string(resolved), "selectivity") {
+		t.Errorf("a window operator's resolved scenario has a selectivity:\n%s", resolved)
+	}
+	assertRoundTrip(t, l)
+
+	plain, err := Load("m.yaml", []byte(minimal), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Spec.Nodes[0].Kafka.EventTime != nil || plain.Spec.Nodes[1].Window != nil {
+		t.Error("a scenario without event-time has event time or windows")
+	}
+}
+
+// TestEventTimeSetPaths: --set reaches into event-time and window, adding
+// the blocks it needs.
+func TestEventTimeSetPaths(t *testing.T) {
+	l, err := Load("windowed.yaml", []byte(windowed), []string{
+		"operators.counts.window.allowed-lateness=0s",
+		"operators.counts.window.offset=-2m",
+		"operators.counts.window.late-data=drop",
+		"sources.events.event-time.watermark.idleness=1m",
+		"sources.events.event-time.pauses.1.backlog=send",
+		"sources.events.event-time.offline.share=5%",
+		"flink.pipeline.auto-watermark-interval=1s",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	et, w := l.Spec.Nodes[0].Kafka.EventTime, l.Spec.Nodes[1].Window
+	if w.AllowedLateness != 0 || w.Offset != -2*sim.Minute || w.SideOutput || et.Idleness != sim.Minute || et.Pauses[1].Drop ||
+		et.OfflineShare != 0.05 || l.Spec.AutoWatermarkInterval != sim.Second {
+		t.Errorf("overrides not applied: window %+v, event time %+v, interval %v", w, et, l.Spec.AutoWatermarkInterval)
+	}
+	assertRoundTrip(t, l)
+
+	l, err = Load("m.yaml", []byte(minimal), []string{
+		"sources.clicks.event-time.watermark.idleness=1m",
+		"operators.parse.key-by=user", "operators.parse.keys=1k",
+		"operators.parse.window.tumbling=1m",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if et := l.Spec.Nodes[0].Kafka.EventTime; et == nil || et.Idleness != sim.Minute || l.Spec.Nodes[1].Window == nil {
+		t.Errorf("--set did not add event-time and window: %+v", l.Spec.Nodes[:2])
+	}
+}
+
+// TestEventTimeProblems: each mistake is one problem, at the field, with
+// what is allowed; --set values are reported at the flag.
+func TestEventTimeProblems(t *testing.T) {
+	for _, c := range []struct {
+		sets []string
+		want string
+	}{
+		{[]string{"flink.pipeline.auto-watermark-interval=0"},
+			"--set flink.pipeline.auto-watermark-interval=0: flink.pipeline.auto-watermark-interval: is 0, which turns periodic watermarks off; flinksim needs it above 0 with event time (sources.events.event-time), e.g. 200 ms (Flink's default)"},
+		{[]string{"operators.counts.window.function=process"},
+			"windowed.yaml:32:25: operators.counts.window.accumulator-size: only applies to function: aggregate; a process window function buffers the records themselves"},
+		{[]string{"operators.counts.window.accumulator-size=0B"},
+			"--set operators.counts.window.accumulator-size=0B: operators.counts.window.accumulator-size: must be from 1B to 1GiB, not 0B"},
+		{[]string{"operators.counts.window.function=agg"},
+			"--set operators.counts.window.function=agg: operators.counts.window.function: must be process or aggregate, not \"agg\""},
+		{[]string{"operators.counts.window.late-data=dorp"},
+			"--set operators.counts.window.late-data=dorp: operators.counts.window.late-data: must be drop or side-output, not \"dorp\"; did you mean \"drop\"?"},
+		{[]string{"operators.counts.window.offset=5m"},
+			"--set operators.counts.window.offset=5m: operators.counts.window.offset: 5m is not less than the slide 5m either way: Flink's SlidingEventTimeWindows requires abs(offset) < slide"},
+		{[]string{"operators.counts.window.offset=-1h"},
+			"--set operators.counts.window.offset=-1h: operators.counts.window.offset: -1h is not less than the slide 5m either way: Flink's SlidingEventTimeWindows requires abs(offset) < slide"},
+		{[]string{"operators.counts.window.offset=--1m"},
+			"--set operators.counts.window.offset=--1m: operators.counts.window.offset: \"--1m\" is not a duration (examples: -8h, -30m, 30s, 1h30m)"},
+		{[]string{"operators.counts.window.sliding.slide=7m"},
+			"windowed.yaml:27:23: operators.counts.window.sliding.size: 1h is not a multiple of the slide 7m: flinksim requires it (each record then belongs to size/slide windows)"},
+		{[]string{"operators.counts.selectivity=1"},
+			"--set operators.counts.selectivity=1: operators.counts.selectivity: not allowed with window: a window operator emits its results when its windows fire, one per key and window"},
+		{[]string{"sources.events.event-time.pauses.0.partitions=[4]"},
+			"--set sources.events.event-time.pauses.0.partitions=[4]: sources.events.event-time.pauses[0].partitions[0]: 4 is not a partition of events's topic (0 to 3)"},
+		{[]string{"sources.events.event-time.pauses.0.for=0s"},
+			"--set sources.events.event-time.pauses.0.for=0s: sources.events.event-time.pauses[0].for: must be more than 0s"},
+		{[]string{"sources.events.event-time.offline.share=100%"},
+			"--set sources.events.event-time.offline.share=100%: sources.events.event-time.offline.share: must be more than 0% and less than 100% (the share of devices offline at any moment)"},
+		{[]string{"sources.events.event-time.watermark.idleness=0s"},
+			"--set sources.events.event-time.watermark.idleness=0s: sources.events.event-time.watermark.idleness: must be more than 0s (leave it out for no idleness timeout)"},
+	} {
+		t.Run(strings.Join(c.sets, " "), func(t *testing.T) {
+			_, err := Load("windowed.yaml", []byte(windowed), c.sets)
+			var probs Problems
+			if !errors.As(err, &probs) {
+				t.Fatalf("want Problems, got %v", err)
+			}
+			if got := probs.Error(); got != c.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, c.want)
+			}
+		})
+	}
+}
+
+// TestSchemaHasEventTimeAndWindows: the JSON Schema, derived from the
+// format, describes event-time, window and the watermark interval.
+func TestSchemaHasEventTimeAndWindows(t *testing.T) {
+	raw, err := Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s map[string]any
+	if err := json.Unmarshal(raw, &s); err != nil {
+		t.Fatal(err)
+	}
+	get := func(m any, keys ...string) any {
+		for _, k := range keys {
+			mm, ok := m.(map[string]any)
+			if !ok {
+				return nil
+			}
+			m = mm[k]
+		}
+		return m
+	}
+	item := func(list string) any { return get(s, "properties", list, "items", "properties") }
+	for _, c := range []struct {
+		root any
+		path []string
+	}{
+		{item("sources"), []string{"event-time", "properties", "delay"}},
+		{item("sources"), []string{"event-time", "properties", "offline", "properties", "share"}},
+		{item("sources"), []string{"event-time", "properties", "watermark", "properties", "out-of-orderness"}},
+		{item("sources"), []string{"event-time", "properties", "pauses", "items", "properties", "backlog", "enum"}},
+		{item("operators"), []string{"window", "properties", "sliding", "properties", "slide"}},
+		{item("operators"), []string{"window", "properties", "offset", "pattern"}},
+		{item("operators"), []string{"window", "properties", "late-data", "enum"}},
+		{item("operators"), []string{"window", "properties", "function", "enum"}},
+		{item("operators"), []string{"window", "properties", "accumulator-size"}},
+		{get(s, "properties", "flink", "properties"), []string{"pipeline.auto-watermark-interval", "default"}},
+	} {
+		if get(c.root, c.path...) == nil {
+			t.Errorf("schema lacks %s", strings.Join(c.path, "."))
+		}
+	}
+	if d := get(s, "properties", "flink", "properties", "pipeline.auto-watermark-interval", "default"); d != "200 ms" {
+		t.Errorf("auto-watermark-interval default %v", d)
+	}
+}
+
+// TestWindowedScenarioRuns: the loaded spec runs, and its window operator
+// reports.
+func TestWindowedScenarioRuns(t *testing.T) {
+	if raceDetector {
+		t.Skip("a whole run; make test runs this test without -race")
+	}
+	l, err := Load("windowed.yaml", []byte(windowed), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runLoaded(t, l)
+	if len(res.Summary.Windows) != 1 || res.Summary.Windows[0].RecordsIn == 0 {
+		t.Fatalf("windows summary %+v", res.Summary.Windows)
+	}
+}

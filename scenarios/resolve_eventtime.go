@@ -1,0 +1,130 @@
+package scenarios
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Event time at the sources: how far the records' timestamps trail their
+// append to Kafka, offline devices, the watermark strategy, paused
+// partitions, and the pipeline.auto-watermark-interval they need.
+
+// eventTime checks a source's event-time block and fills in its defaults.
+func (r *resolver) eventTime(n *node) {
+	et := n.src.EventTime
+	if et == nil {
+		return
+	}
+	p := n.path + ".event-time"
+	if et.Delay == nil {
+		et.Delay = &Dist{Constant: ptr(Duration(0))}
+	} else {
+		r.dist(et.Delay, p+".delay")
+	}
+	if et.Offline != nil {
+		r.offline(et.Offline, p+".offline")
+	}
+	if et.Watermark == nil {
+		et.Watermark = &Watermark{}
+	}
+	if wm := et.Watermark; wm.OutOfOrderness == nil {
+		wm.OutOfOrderness = ptr(Duration(0)) // forMonotonousTimestamps
+	}
+	if i := et.Watermark.Idleness; i != nil && *i <= 0 {
+		r.d.at(p+".watermark.idleness", "must be more than 0s (leave it out for no idleness timeout)")
+	}
+	for i := range et.Pauses {
+		r.pause(n, &et.Pauses[i], fmt.Sprintf("%s.pauses[%d]", p, i))
+	}
+}
+
+// offline checks the offline devices: a share strictly between 0 and 1,
+// and offline periods of a positive mean (their residual is the delay).
+func (r *resolver) offline(o *OfflineDevices, p string) {
+	d := r.d
+	switch {
+	case o.Share == nil:
+		d.at(p, "needs share: the share of devices offline at any moment, e.g. 2%%")
+	case *o.Share <= 0 || *o.Share >= 1:
+		d.at(p+".share", "must be more than 0%% and less than 100%% (the share of devices offline at any moment)")
+	}
+	if o.Duration == nil {
+		d.at(p, "needs duration: how long a device stays offline, e.g. {lognormal: {mean: 1h, p99: 8h}}")
+		return
+	}
+	r.dist(o.Duration, p+".duration")
+	if x := toDist(o.Duration); !d.badUnder(p+".duration") && (x == nil || !(x.Mean() > 0)) {
+		d.at(p+".duration", "must be more than 0s on average")
+	}
+}
+
+// pause checks one paused group of partitions and defaults its backlog to
+// send.
+func (r *resolver) pause(n *node, ps *PartitionPause, p string) {
+	d := r.d
+	if len(ps.Partitions) == 0 && !d.badUnder(p+".partitions") {
+		d.at(p, "needs partitions: the topic partitions whose producers pause, e.g. [3]")
+	}
+	seen := map[int]bool{}
+	for j, k := range ps.Partitions {
+		q := fmt.Sprintf("%s.partitions[%d]", p, j)
+		switch {
+		case seen[k]:
+			d.at(q, "partition %d is listed twice", k)
+		case !d.badUnder(n.path+".partitions") && k >= *n.src.Partitions:
+			d.at(q, "%d is not a partition of %s's topic (0 to %d)", k, n.name, *n.src.Partitions-1)
+		}
+		seen[k] = true
+	}
+	if ps.At == nil {
+		d.at(p, "needs at: when the pause starts")
+	}
+	switch {
+	case ps.For == nil:
+		d.at(p, "needs for: how long it lasts")
+	case *ps.For <= 0:
+		d.at(p+".for", "must be more than 0s")
+	}
+	r.enum(&ps.Backlog, p+".backlog", "send", "drop")
+}
+
+// watermarkInterval: sources with event time emit their watermarks every
+// pipeline.auto-watermark-interval; Flink's 0 turns that off.
+func (r *resolver) watermarkInterval() {
+	for _, n := range r.nodes {
+		if n.src == nil || n.src.EventTime == nil {
+			continue
+		}
+		if r.fs.duration("pipeline.auto-watermark-interval") > 0 {
+			return
+		}
+		for _, e := range r.sc.Flink.Entries { // the value as written, or as --set gave it
+			if e.Key == "pipeline.auto-watermark-interval" {
+				r.d.fail(e.Node, e.Path, "is 0, which turns periodic watermarks off; flinksim needs it above 0 with event time (%s.event-time), e.g. 200 ms (Flink's default)", n.path)
+			}
+		}
+		return
+	}
+}
+
+// eventTimeModel is a source's event time in the model (nil: none).
+func eventTimeModel(et *EventTime) *models.EventTime {
+	if et == nil {
+		return nil
+	}
+	m := &models.EventTime{Delay: toDist(et.Delay), OutOfOrderness: sim.Time(*et.Watermark.OutOfOrderness)}
+	if o := et.Offline; o != nil {
+		m.OfflineShare, m.Offline = float64(*o.Share), toDist(o.Duration)
+	}
+	if i := et.Watermark.Idleness; i != nil {
+		m.Idleness = sim.Time(*i)
+	}
+	for _, ps := range et.Pauses {
+		m.Pauses = append(m.Pauses, models.PartitionPause{Partitions: slices.Clone(ps.Partitions),
+			At: sim.Time(*ps.At), For: sim.Time(*ps.For), Drop: ps.Backlog == "drop"})
+	}
+	return m
+}
