@@ -26,13 +26,16 @@ import (
 //     write amplification × its period (a fixed point: a longer upload
 //     makes a longer period and a larger upload). The same limits bound the
 //     rate a backlog drains at, so above them a job never catches up.
+//   - The task heap, with state on the heap: keyed state and accumulators
+//     as held, and what buffering windows keep per record/s of input
+//     (result.HeapCosts) must fit in each TaskManager's task heap.
 //   - Nothing else: restarts from random failures are not counted (see
 //     README).
 
 // Sustainable is the largest constant input rate (records/s) the job keeps
 // up with, and what bounds it: a task (and its busiest subtask when the
 // subtasks' loads differ), slowed by checkpoints when they lower the rate.
-// It is 0 and "" when no task costs anything.
+// It is 0 and "" when no task costs anything and no heap bounds it.
 func Sustainable(c *result.Capacity) (rate float64, bound string) {
 	rate = math.Inf(1)
 	for _, t := range c.Tasks {
@@ -52,6 +55,9 @@ func Sustainable(c *result.Capacity) (rate float64, bound string) {
 				bound += " subtask " + strconv.Itoa(busiest)
 			}
 		}
+	}
+	if r, why := heapBound(c.Heap); r < rate {
+		rate, bound = r, why
 	}
 	if math.IsInf(rate, 1) {
 		return 0, ""
@@ -83,6 +89,28 @@ func Sustainable(c *result.Capacity) (rate float64, bound string) {
 type checkpointLoad struct {
 	c      *result.CheckpointCosts
 	netOut []float64 // per TaskManager: task bytes sent per input record
+}
+
+// heapBound is the input rate at which some TaskManager's heap state
+// reaches its task heap (+Inf when unchecked), and why.
+func heapBound(h *result.HeapCosts) (float64, string) {
+	rate, why := math.Inf(1), ""
+	if h == nil {
+		return rate, why
+	}
+	for tm, l := range h.TaskManagers {
+		r := math.Inf(1)
+		switch {
+		case l.Fixed >= h.TaskHeap:
+			r = 0
+		case l.PerRate > 0:
+			r = (h.TaskHeap - l.Fixed) / l.PerRate
+		}
+		if r < rate {
+			rate, why = r, "TaskManager "+strconv.Itoa(tm)+"'s task heap (state on the heap: an OutOfMemoryError beyond it)"
+		}
+	}
+	return rate, why
 }
 
 // networkBound is the input rate at which some TaskManager's tasks fill

@@ -25,6 +25,9 @@ func (s *Simulation) capacity(w, flows [][]float64) *result.Capacity {
 	}
 	c.Network = s.spec.TaskManager.Network
 	c.NetIn, c.NetOut = s.networkPerRecord(flows)
+	if s.heapChecked() {
+		c.Heap = s.heapCosts(flows)
+	}
 	return c
 }
 

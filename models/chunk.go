@@ -34,6 +34,10 @@ type Chunk struct {
 	// watermark follows the records before it in the same buffers;
 	// watermarks.go); both parts of a split keep it.
 	WM wmark
+	// Exact: the records' timestamps are EventLo..EventHi, with no delay
+	// (a window operator's results); else they trail them by the source's
+	// delay distribution.
+	Exact bool
 }
 
 // Take splits off the first k records (0 < k < c.Records) as a new chunk and
@@ -71,6 +75,7 @@ func (c *Chunk) Absorb(o *Chunk) {
 	c.EventLo = min(c.EventLo, o.EventLo)
 	c.EventHi = max(c.EventHi, o.EventHi)
 	c.WM = max(c.WM, o.WM)
+	c.Exact = c.Exact && o.Exact
 	if c.Partition != o.Partition || c.OffsetHi != o.OffsetLo {
 		c.Partition, c.OffsetLo, c.OffsetHi = -1, 0, 0
 	} else {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -136,4 +137,36 @@ func (s *Simulation) heapState(st *subtask) float64 {
 // known.
 func (s *Simulation) heapChecked() bool {
 	return s.spec.TaskManager.TaskHeap > 0 && !math.IsInf(s.spec.TaskManager.TaskHeap, 1) && s.spec.HeapState
+}
+
+// heapCosts is each TaskManager's heap state for the sustainable rate:
+// keyed state and aggregate windows' accumulators as this run holds them
+// (bounded by the keys), and per record/s of input what buffering windows
+// keep. A tumbling window holds its records until the watermark passes
+// its end − 1 ms + allowed lateness: at its peak, just before a purge,
+// rate × (size + bound + lateness); sliding windows, each record in k of
+// them, hold about rate × (k × (size/2 + bound + lateness) + size/2).
+func (s *Simulation) heapCosts(flows [][]float64) *result.HeapCosts {
+	h := &result.HeapCosts{TaskHeap: s.spec.TaskManager.TaskHeap, TaskManagers: make([]result.HeapLoad, s.totalTMs)}
+	for _, st := range s.subtasks {
+		load := &h.TaskManagers[st.tm]
+		for pos, rt := range st.t.nodes {
+			if k := rt.spec.Keyed; k != nil {
+				load.Fixed += rt.distinctKeys(st.index, st.ops[pos].stateRecs) * float64(k.StatePerKey)
+			}
+			o := st.ops[pos].win
+			if o == nil {
+				continue
+			}
+			if !o.w.Buffering {
+				load.Fixed += o.peak
+				continue
+			}
+			w := o.w
+			bound := eventTimeSource(rt).spec.Kafka.EventTime.OutOfOrderness
+			held := float64(w.Windows())*(w.Size.Seconds()/2+bound.Seconds()+w.AllowedLateness.Seconds()) + w.Size.Seconds()/2
+			load.PerRate += flows[rt.idx][st.index] * float64(o.recBytes) * held
+		}
+	}
+	return h
 }

@@ -277,8 +277,10 @@ func (s *Simulation) barrierReadable(st *subtask) bool {
 	if s.coord == nil {
 		return false
 	}
+	// A readable channel that is not blocked is listed in its gate's avail.
 	for _, g := range st.gates {
-		for _, c := range g.ch {
+		for i := 0; i < g.avail.Len(); i++ {
+			c := g.ch[*g.avail.At(i)]
 			if c.readable() > 0 && c.q.Front().Barrier != 0 && !c.blocked {
 				return true
 			}

@@ -116,11 +116,15 @@ func (s *Simulation) assign(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Ch
 	k := win.Windows()
 	left, mass := n, 1.0
 	elements := 0.0
+	d := o.delays
+	if c.Exact {
+		d = exactTimes // a window operator's results
+	}
 	for b := win.index(c.EventHi); left > 0 && mass > 1e-12; b-- {
 		if w != noWatermark && win.cleanupTime(b) <= w.time() {
 			break // this slot's windows and every older one are purged: the rest is late
 		}
-		p := o.slotShare(c, win.start(b), g)
+		p := slotShare(d, c, win.start(b), g)
 		got := int64(0)
 		if p >= mass {
 			got = left
@@ -157,11 +161,14 @@ func (s *Simulation) assign(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Ch
 	return elements
 }
 
+// exactTimes is the delay of records whose timestamps are known: none.
+var exactTimes = &delays{}
+
 // slotShare is the share of chunk c's records whose timestamps fall in
 // [a, a+g): P(e − a − g < delay ≤ e − a), averaged over production times e
 // spread over the chunk (a few points when it spans more than a sixteenth
 // of g).
-func (o *windowOp) slotShare(c *Chunk, a, g sim.Time) float64 {
+func slotShare(d *delays, c *Chunk, a, g sim.Time) float64 {
 	span := c.EventHi - c.EventLo
 	points := int64(1)
 	if span > g/16 {
@@ -170,7 +177,7 @@ func (o *windowOp) slotShare(c *Chunk, a, g sim.Time) float64 {
 	total := 0.0
 	for i := int64(0); i < points; i++ {
 		e := c.EventLo + sim.Time((float64(i)+0.5)/float64(points)*float64(span))
-		total += o.delays.cdfTable((e - a).Seconds()) - o.delays.cdfTable((e - a - g).Seconds())
+		total += d.cdfTable((e - a).Seconds()) - d.cdfTable((e - a - g).Seconds())
 	}
 	return math.Max(0, total/float64(points))
 }
@@ -293,7 +300,9 @@ func (s *Simulation) stepWatermark(st *subtask) float64 {
 	o.carry -= float64(k)
 	st.nout[pos] = k
 	now := s.eng.Now()
-	st.winOut = Chunk{Records: k, CreatedLo: now, CreatedHi: now, Partition: -1}
+	// Results carry their window's maxTimestamp exactly (at most the
+	// watermark that fired them), and the watermark after them.
+	st.winOut = Chunk{Records: k, CreatedLo: now, CreatedHi: now, Partition: -1, WM: st.wm.out, Exact: true}
 	if st.wm.out != noWatermark {
 		st.winOut.EventLo, st.winOut.EventHi = st.wm.out.time(), st.wm.out.time()
 	}

@@ -166,3 +166,20 @@ func TestHeapStateBeyondTheTaskHeapFails(t *testing.T) {
 		t.Fatalf("failovers with 3.5 MB of window state on an 8 MB heap: %+v", r)
 	}
 }
+
+// A window operator's results carry its watermark and their window's
+// timestamp: a second window operator downstream fires on them.
+func TestWindowsInARow(t *testing.T) {
+	et := EventTime{Delay: sim.Exponential{M: 0.5}, OutOfOrderness: sim.Second}
+	spec := windowJob(2000, 4, 5*sim.Minute, et, Window{Kind: Tumbling, Size: 10 * sim.Second, Buffering: true})
+	out := spec.Nodes[2]
+	spec.Nodes[2] = Node{Name: "win2", Kind: KindOperator, Parallelism: 2, MaxParallelism: 128, Chain: true, RecordSize: 100, Selectivity: 1,
+		Inputs: []Input{{From: "win", Exchange: Hash}}, Keyed: &Keyed{Keys: UniformKeys{N: 1000}},
+		Window: &Window{Kind: Sliding, Size: sim.Minute, Slide: 10 * sim.Second, Buffering: true}}
+	out.Inputs = []Input{{From: "win2"}}
+	spec.Nodes = append(spec.Nodes, out)
+	ws := runSpec(t, spec).Summary.Windows
+	if ws[1].Firings == 0 || ws[1].AnyFired < 0.5 || ws[1].Dropped > 0 {
+		t.Fatalf("the second window operator fired %d windows, %.2f of its records, dropped %.2f: %+v", ws[1].Firings, ws[1].AnyFired, ws[1].Dropped, ws[1])
+	}
+}

@@ -16,6 +16,23 @@ type Capacity struct {
 	// per record of the job's input.
 	Network       float64
 	NetIn, NetOut []float64
+	// Heap is nil unless state lives on the heap and a task heap is known.
+	Heap *HeapCosts
+}
+
+// HeapCosts are what state on the JVM heap needs of each TaskManager's
+// task heap (TaskHeap bytes): Fixed bytes whatever the rate (keyed state
+// and accumulators, bounded by the keys), and PerRate bytes per record/s
+// of the job's input (a buffering window's records, kept for the window's
+// size + the watermark's bound + the allowed lateness).
+type HeapCosts struct {
+	TaskHeap     float64
+	TaskManagers []HeapLoad
+}
+
+// HeapLoad is one TaskManager's heap state.
+type HeapLoad struct {
+	Fixed, PerRate float64
 }
 
 // TaskWork is one task's load per record of the job's input.

@@ -289,3 +289,37 @@ func TestWindowedScenarioRuns(t *testing.T) {
 		t.Fatalf("windows summary %+v", res.Summary.Windows)
 	}
 }
+
+// The task heap derives from taskmanager.memory.* as Flink does (1728m:
+// 384 MiB, Flink's documented example); state on the heap is checked
+// against it unless the backend is rocksdb; parts beyond the whole are a
+// problem at the size key.
+func TestTaskHeapFromFlinkMemoryKeys(t *testing.T) {
+	base := "name: m\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k, input: s}]\nflink:\n"
+	for _, tc := range []struct {
+		flink   string
+		heap    float64
+		onHeap  bool
+		problem string
+	}{
+		{"  taskmanager.memory.process.size: 1728m\n", 384 << 20, true, ""},
+		{"  taskmanager.memory.process.size: 1728m\n  state.backend.type: rocksdb\n", 384 << 20, false, ""},
+		{"  taskmanager.memory.task.heap.size: 2g\n", 2 << 30, true, ""},
+		{"  parallelism.default: 1\n", 0, true, ""},
+		{"  taskmanager.memory.process.size: 600m\n", 0, true, "flink.taskmanager.memory.process.size: framework heap"},
+	} {
+		sc, err := Load("m.yaml", []byte(base+tc.flink), nil)
+		if tc.problem != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.problem) {
+				t.Errorf("%q: want a problem %q, got %v", tc.flink, tc.problem, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tc.flink, err)
+		}
+		if sp := sc.Spec; sp.TaskManager.TaskHeap != tc.heap || sp.HeapState != tc.onHeap {
+			t.Errorf("%q: task heap %.0f (on heap %v), want %.0f (%v)", tc.flink, sp.TaskManager.TaskHeap, sp.HeapState, tc.heap, tc.onHeap)
+		}
+	}
+}

@@ -74,6 +74,32 @@ var flinkOptions = []flinkOption{
 	{Key: "taskmanager.memory.min-segment-size", Default: "256 b", parse: minSegmentSize, format: memory,
 		Doc: "Smallest buffer size debloating may set (at most the segment size)."},
 
+	// TaskManager memory (TaskManagerOptions): the task heap that state on
+	// the heap (state.backend.type: hashmap) must fit in. Without a size,
+	// as in Flink's defaults, the heap is not checked.
+	{Key: "taskmanager.memory.process.size", Default: "", parse: memoryAtLeast(1 << 20), format: memory,
+		Doc: "Total memory of a TaskManager's process (Flink's configuration template: 1728m); flinksim derives its task heap from it as Flink does."},
+	{Key: "taskmanager.memory.flink.size", Default: "", parse: memoryAtLeast(1 << 20), format: memory,
+		Doc: "Total Flink memory of a TaskManager (the process size less JVM metaspace and overhead)."},
+	{Key: "taskmanager.memory.task.heap.size", Default: "", parse: memoryAtLeast(1 << 20), format: memory,
+		Doc: "Task heap of a TaskManager: what its tasks' objects, a hashmap backend's state among them, may use."},
+	{Key: "taskmanager.memory.managed.size", Default: "", parse: memoryAtLeast(0), format: memory,
+		Doc: "Managed memory (RocksDB's block cache and memtables); instead of managed.fraction."},
+	{Key: "taskmanager.memory.managed.fraction", Default: "0.4", parse: floatBetween(0, 0.999),
+		Doc: "Managed memory as a fraction of total Flink memory."},
+	{Key: "taskmanager.memory.network.fraction", Default: "0.1", parse: floatBetween(0, 0.999),
+		Doc: "Network memory as a fraction of total Flink memory, within network.min and network.max."},
+	{Key: "taskmanager.memory.network.min", Default: "64 mb", parse: memoryAtLeast(0), format: memory, Doc: "Least network memory."},
+	{Key: "taskmanager.memory.network.max", Default: "1 gb", parse: memoryAtLeast(0), format: memory, Doc: "Most network memory."},
+	{Key: "taskmanager.memory.framework.heap.size", Default: "128 mb", parse: memoryAtLeast(0), format: memory, Doc: "Heap for Flink's framework."},
+	{Key: "taskmanager.memory.framework.off-heap.size", Default: "128 mb", parse: memoryAtLeast(0), format: memory, Doc: "Off-heap memory for Flink's framework."},
+	{Key: "taskmanager.memory.task.off-heap.size", Default: "0 bytes", parse: memoryAtLeast(0), format: memory, Doc: "Off-heap memory for tasks."},
+	{Key: "taskmanager.memory.jvm-metaspace.size", Default: "256 mb", parse: memoryAtLeast(0), format: memory, Doc: "JVM metaspace."},
+	{Key: "taskmanager.memory.jvm-overhead.fraction", Default: "0.1", parse: floatBetween(0, 0.999),
+		Doc: "JVM overhead as a fraction of the process size, within jvm-overhead.min and jvm-overhead.max."},
+	{Key: "taskmanager.memory.jvm-overhead.min", Default: "192 mb", parse: memoryAtLeast(0), format: memory, Doc: "Least JVM overhead."},
+	{Key: "taskmanager.memory.jvm-overhead.max", Default: "1 gb", parse: memoryAtLeast(0), format: memory, Doc: "Most JVM overhead."},
+
 	// Checkpointing (CheckpointingOptions, Flink 1.20 / 2.x names).
 	{Key: "execution.checkpointing.interval", Default: "", parse: checkpointTime, format: flinkDuration,
 		Doc: "Interval between periodic checkpoints; left out, checkpointing is off."},

@@ -70,7 +70,7 @@ func TestSummaryRecordsBalance(t *testing.T) {
 					}
 					rec := summaryRecords(t, runLoaded(t, l))
 					in := rec["produced"] + rec["replayed"] + rec["restored"] + rec["multiplied"] + rec["fanned_out"]
-					out := rec["source_lag"] + rec["sink"] + rec["in_flight"] + rec["dropped"] + rec["filtered"] + rec["merged"]
+					out := rec["source_lag"] + rec["sink"] + rec["in_flight"] + rec["dropped"] + rec["filtered"] + rec["merged"] + rec["late"]
 					if in != out {
 						t.Errorf("records in %d != out %d: %v", in, out, rec)
 					}
@@ -83,7 +83,7 @@ func TestSummaryRecordsBalance(t *testing.T) {
 			}
 		}
 	}
-	for _, k := range []string{"produced", "replayed", "restored", "multiplied", "source_lag", "sink", "in_flight", "dropped", "filtered", "merged"} {
+	for _, k := range []string{"produced", "replayed", "restored", "multiplied", "source_lag", "sink", "in_flight", "dropped", "filtered", "merged", "late"} {
 		if !seen[k] {
 			t.Errorf("no run has %s above zero: the test does not cover it", k)
 		}

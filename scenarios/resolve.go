@@ -86,6 +86,7 @@ func (r *resolver) resolve() {
 	r.limits()
 	r.bounds()
 	r.network()
+	r.checkMemory()
 	r.checkpointing()
 	r.resolvedFlink()
 }

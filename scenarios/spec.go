@@ -47,6 +47,8 @@ func (r *resolver) spec() models.Spec {
 	if c := sc.Simulation.ChunkRecords; c != nil {
 		spec.Sim.ChunkRecords = int64(*c)
 	}
+	spec.TaskManager.TaskHeap = r.taskHeap()
+	spec.HeapState = fs.str("state.backend.type") != "rocksdb" // hashmap: state on the heap
 	if fs.has("taskmanager.cpu.cores") {
 		spec.TaskManager.Cores = fs.float("taskmanager.cpu.cores")
 	}
