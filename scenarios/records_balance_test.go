@@ -26,7 +26,7 @@ func TestSummaryRecordsBalance(t *testing.T) {
 	// Under the race detector (ten times slower) only these run; they cover
 	// every term.
 	raceRuns := map[string]bool{"backpressure/base/stressed": true, "backpressure-checkpoints/unaligned/stressed": true,
-		"key-skew/pre-aggregation": true}
+		"key-skew/pre-aggregation": true, "late-data/bound-1m-lateness-0": true}
 	sets := map[string][]string{ // operators that filter or multiply
 		"backpressure":             {"operators.parse.selectivity=0.5", "operators.enrich.selectivity=2.5"},
 		"backpressure-scaled-sink": {"operators.parse.selectivity=3"},
