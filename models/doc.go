@@ -19,6 +19,7 @@
 //	keyed.go        key-group ranges per subtask, hot-key partitioner
 //	eventtime.go    records' timestamps, split watermarks, idleness, paused producers
 //	watermarks.go   watermarks in the buffers, a task's minimum over its channels
+//	alignment.go    watermark alignment: a group's readers pause splits that run ahead
 //	windows.go      event-time windows: assignment, lateness, firing, purging
 //
 // The control plane, in the order a checkpoint passes:

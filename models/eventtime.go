@@ -145,6 +145,7 @@ func (s *Simulation) sawRecords(st *subtask, p *kafkaPartition, k int64, evHi si
 	}
 	t.seen = true
 	t.lastRecord = s.eng.Now()
+	st.wm.lastEv, st.wm.emitted = evHi, true
 	if t.idle {
 		t.idle = false
 		if s.trace != nil {
@@ -233,6 +234,10 @@ func (s *Simulation) deployEventTime() {
 		head := t.nodes[0]
 		if head.spec.Kind == KindSource && head.spec.Kafka != nil && head.spec.Kafka.EventTime != nil {
 			s.wmSources = append(s.wmSources, t.subtasks...)
+			for _, st := range t.subtasks {
+				st.wm.delays = newDelays(head.spec.Kafka.EventTime)
+				st.wm.lagRng = s.streams.Stream(fmt.Sprintf("eventlag/%s/%d", head.spec.Name, st.index))
+			}
 		}
 		for pos, rt := range t.nodes {
 			if rt.spec.Window == nil {

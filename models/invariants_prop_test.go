@@ -250,6 +250,9 @@ func randomEventTime(rt *rapid.T, nodes []Node) {
 	if rapid.Bool().Draw(rt, "pause") {
 		et.Pauses = []PartitionPause{{Partitions: []int{0}, At: ms(0, 30000, "pause-at"), For: ms(1, 20000, "pause-for"), Drop: rapid.Bool().Draw(rt, "pause-drop")}}
 	}
+	if rapid.Bool().Draw(rt, "alignment") {
+		et.Alignment = &Alignment{Group: "g", MaxDrift: ms(1, 5000, "max-drift"), UpdateInterval: ms(1, 2000, "update-interval")}
+	}
 	nodes[0].Kafka.EventTime = et
 	for i := range nodes {
 		if n := &nodes[i]; n.Name == "agg" && n.Keyed.HotPartitioner == nil && rapid.Bool().Draw(rt, "window") {

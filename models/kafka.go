@@ -59,6 +59,8 @@ type kafkaPartition struct {
 	et     splitTime
 	evHi   sim.Time         // the latest production time of the last take
 	pauses []PartitionPause // this partition's pauses, in time order, the past ones removed
+	// alignPaused: watermark alignment paused it (alignment.go)
+	alignPaused bool
 }
 
 func (p *kafkaPartition) lambda(t sim.Time) float64 { return p.share * p.rate.Rate(t) }

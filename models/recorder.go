@@ -199,7 +199,7 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, vals map
 				vals[k(result.MetricStateSize)] += op.win.bytes
 			}
 		}
-		sampleTime(st, op, k, vals, now)
+		r.sampleTime(st, op, k, vals, now)
 		vals[k(result.MetricAlignment)] = float64(st.ck.lastAlignment)
 		vals[k(result.MetricStartDelay)] = float64(st.ck.lastStartDelay)
 	}
@@ -224,7 +224,7 @@ func (r *recorder) value(ref seriesRef, vals map[sampleKey]float64, now sim.Time
 		return r.lat[ref.node].all.Count()
 	case ref.metric == result.MetricInputWatermark || ref.metric == result.MetricOutputWatermark:
 		return r.extreme(ref, vals, math.Min)
-	case ref.metric == result.MetricWatermarkLag:
+	case ref.metric == result.MetricWatermarkLag || ref.metric == result.MetricEmitEventTimeLag || ref.metric == result.MetricAlignmentDrift:
 		return r.extreme(ref, vals, math.Max)
 	default:
 		p := ref.node.spec.Parallelism

@@ -19,7 +19,10 @@ func timeMetrics(rt *nodeRT) []string {
 	}
 	switch {
 	case rt.spec.Kind == KindSource:
-		return []string{result.MetricOutputWatermark, result.MetricWatermarkLag}
+		if eventTimeSource(rt).spec.Kafka.EventTime.Alignment != nil {
+			return []string{result.MetricOutputWatermark, result.MetricWatermarkLag, result.MetricEmitEventTimeLag, result.MetricAlignmentDrift}
+		}
+		return []string{result.MetricOutputWatermark, result.MetricWatermarkLag, result.MetricEmitEventTimeLag}
 	case rt.spec.Window != nil:
 		return []string{result.MetricInputWatermark, result.MetricOutputWatermark, result.MetricLateDropped, result.MetricLateSideOutput, result.MetricOpenWindows}
 	}
@@ -37,11 +40,18 @@ func watermarkMs(w wmark) float64 {
 
 // sampleTime puts a subtask's event-time values into vals. A chain's
 // operators share the task's watermark.
-func sampleTime(st *subtask, op *opState, k func(string) sampleKey, vals map[sampleKey]float64, now sim.Time) {
+func (r *recorder) sampleTime(st *subtask, op *opState, k func(string) sampleKey, vals map[sampleKey]float64, now sim.Time) {
 	w := watermarkMs(st.wm.out)
 	vals[k(result.MetricInputWatermark)] = w
 	vals[k(result.MetricOutputWatermark)] = w
 	vals[k(result.MetricWatermarkLag)] = float64(now/sim.Millisecond) - w
+	if st.wm.lagRng != nil && st.wm.emitted {
+		// the last record's timestamp: produced at lastEv, a delay before
+		vals[k(result.MetricEmitEventTimeLag)] = float64((now-st.wm.lastEv)/sim.Millisecond) + 1000*st.wm.delays.minOf(1, st.wm.lagRng)
+	}
+	if d, ok := r.s.alignmentDrift(st); ok {
+		vals[k(result.MetricAlignmentDrift)] = d
+	}
 	if o := op.win; o != nil {
 		vals[k(result.MetricLateDropped)] = float64(o.dropped)
 		vals[k(result.MetricLateSideOutput)] = float64(o.sideOutput)

@@ -38,6 +38,7 @@ const (
 	evEnumeratorFailure                 // source node Actor's partition listing timed out (Arg: generation, failure)
 	evWatermark                         // pipeline.auto-watermark-interval: readers emit their watermarks
 	evHeapCheck                         // every second: a TaskManager's heap state against its task heap (memory.go)
+	evAlignment                         // watermark alignment group Actor's update interval (alignment.go)
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -79,9 +80,10 @@ type Simulation struct {
 	outageOn    []bool    // by index in spec.Failures: an outage in progress
 	outages     int       // outages in progress
 	overloads   []overloadWatch
-	enumStart   sim.Time   // when the Kafka sources' enumerators last started
-	wmSources   []*subtask // readers with event time (eventtime.go)
-	enumGen     int64      // bumped when they restart: their pending failures are void
+	enumStart   sim.Time      // when the Kafka sources' enumerators last started
+	wmSources   []*subtask    // readers with event time (eventtime.go)
+	alignGroups []*alignGroup // watermark alignment groups (alignment.go)
+	enumGen     int64         // bumped when they restart: their pending failures are void
 	// enumFailedGen is the generation whose listing already failed the job.
 	enumFailedGen int64
 	restarts      int
@@ -188,6 +190,7 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 	if len(s.wmSources) > 0 {
 		s.eng.At(s.spec.AutoWatermarkInterval, evWatermark, 0, 0)
 	}
+	s.deployAlignment()
 	if s.heapChecked() {
 		s.eng.At(heapCheckPeriod, evHeapCheck, 0, 0)
 	}
@@ -242,6 +245,8 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		s.taskFailure(s.subtasks[ev.Actor], ev.Arg)
 	case evOverloadCheck, evWatermark, evHeapCheck:
 		s.handlePeriodic(ev.Kind)
+	case evAlignment:
+		s.announceAlignment(int(ev.Actor))
 	case evEnumeratorFailure:
 		s.enumeratorFailure(int(ev.Actor), ev.Arg)
 	case evCkptTrigger:

@@ -28,6 +28,17 @@ type EventTime struct {
 	// Pauses are partitions whose producers stop for a while and send what
 	// they held back when they resume.
 	Pauses []PartitionPause
+	// Alignment is withWatermarkAlignment (nil: off; alignment.go).
+	Alignment *Alignment
+}
+
+// Alignment is WatermarkStrategy.withWatermarkAlignment (FLIP-182): the
+// sources of a Group advance their watermarks at most MaxDrift beyond the
+// group's lowest, announced every UpdateInterval.
+type Alignment struct {
+	Group          string
+	MaxDrift       sim.Time
+	UpdateInterval sim.Time
 }
 
 // PartitionPause: the producers of Partitions append nothing in

@@ -371,6 +371,9 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	oldest := sim.Never
 	for _, p := range st.splits {
 		p.advance(now)
+		if p.alignPaused {
+			continue
+		}
 		available += p.lag()
 		if p.lag() > 0 {
 			oldest = min(oldest, p.log.At(p.readIdx).Ready)
@@ -379,7 +382,9 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	if available == 0 {
 		next := sim.Never
 		for _, p := range st.splits {
-			next = min(next, p.nextReady())
+			if !p.alignPaused {
+				next = min(next, p.nextReady())
+			}
 		}
 		if next != sim.Never {
 			s.eng.Arm(st.wake, max(next, now), evSourceWake, st.id, 0)
@@ -399,6 +404,9 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	n := len(st.splits)
 	for k := 0; k < n && want > 0; k++ {
 		p := st.splits[(st.nextSplit+k)%n]
+		if p.alignPaused {
+			continue
+		}
 		from := p.read
 		got := p.take(want, head.spec.RecordSize, &st.cur, s.eventGap())
 		want -= got

@@ -1,5 +1,11 @@
 package models
 
+import (
+	"math/rand/v2"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
 // Watermarks between tasks. A watermark is a stream element serialized into
 // the same buffers as records (RecordWriterOutput.emitWatermark), so it
 // travels behind the records emitted before it: here every chunk carries
@@ -20,6 +26,13 @@ type wmState struct {
 	out   wmark // its output watermark (what its chunks carry)
 	idle  bool  // WatermarkStatus.IDLE
 	dirty bool  // an input channel's watermark rose or a sender's status changed
+	// A reader's last record read, for currentEmitEventTimeLag: when it was
+	// produced (its timestamp is that less a delay), and a stream to draw
+	// the delay from (recorder_time.go).
+	lastEv  sim.Time
+	emitted bool
+	lagRng  *rand.Rand
+	delays  *delays
 }
 
 // learnWatermark records that channel c's chunk carried watermark w.
@@ -99,7 +112,7 @@ func allInputsIdle(st *subtask) bool {
 // are not part of a checkpoint) and so do its splits' generators and its
 // input channels.
 func (s *Simulation) restartWatermarks(st *subtask) {
-	st.wm = wmState{}
+	st.wm = wmState{lagRng: st.wm.lagRng, delays: st.wm.delays}
 	for _, g := range st.gates {
 		for _, c := range g.ch {
 			c.wm = noWatermark

@@ -183,3 +183,59 @@ func TestWindowsInARow(t *testing.T) {
 		t.Fatalf("the second window operator fired %d windows, %.2f of its records, dropped %.2f: %+v", ws[1].Firings, ws[1].AnyFired, ws[1].Dropped, ws[1])
 	}
 }
+
+// A source's currentEmitEventTimeLag is its last record's delay plus the
+// time since it was read: with every record 2 s old and a reader that
+// keeps up (chunk-delay 5 ms), a little over 2 s.
+func TestEmitEventTimeLag(t *testing.T) {
+	et := EventTime{Delay: sim.Constant{V: 2}, OutOfOrderness: sim.Second}
+	res := runSpec(t, windowJob(2000, 4, sim.Minute, et, Window{Kind: Tumbling, Size: 10 * sim.Second, Buffering: true}))
+	n := 0
+	for _, sr := range res.Series {
+		if sr.Operator != "src" || sr.Metric != "currentEmitEventTimeLag" {
+			continue
+		}
+		for _, v := range sr.Values {
+			n++
+			if v < 2000 || v > 2000+50 {
+				t.Fatalf("subtask %d: currentEmitEventTimeLag %g ms, want 2000 ms and a few more", sr.Subtask, v)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no currentEmitEventTimeLag series")
+	}
+}
+
+// Watermark alignment with a partition whose producers stop, without
+// idleness: its watermark stays, so the other partition's runs ahead of
+// the group's lowest by more than the drift and is paused: it stops being
+// read until the quiet one resumes (split-level alignment with two splits
+// on one reader, reader-level with one split per reader).
+func TestAlignmentPausesSplitsAheadOfAQuietOne(t *testing.T) {
+	for _, readers := range []int{1, 2} {
+		lag := func(align bool) float64 {
+			et := EventTime{Delay: sim.Constant{V: 0.1}, OutOfOrderness: 100 * sim.Millisecond,
+				Pauses: []PartitionPause{{Partitions: []int{1}, At: 5 * sim.Second, For: 10 * sim.Second}}}
+			if align {
+				et.Alignment = &Alignment{Group: "g", MaxDrift: sim.Second, UpdateInterval: sim.Second}
+			}
+			spec := windowJob(1000, 2, 14*sim.Second, et, Window{Kind: Tumbling, Size: sim.Second, Buffering: true})
+			spec.Nodes[0].Parallelism = readers
+			spec.Sim.SampleInterval = sim.Second
+			res := runSpec(t, spec)
+			for _, sr := range res.Series {
+				if sr.Operator == "src" && sr.Subtask == -1 && sr.Metric == "pendingRecords" {
+					return sr.Values[len(sr.Values)-1]
+				}
+			}
+			t.Fatal("no pendingRecords")
+			return 0
+		}
+		// partition 0 (500 records/s) unread from about 1 s after the pause
+		// (the drift) to the end: about 8 s of its records
+		if got, free := lag(true), lag(false); got < 500*6 || got > 500*9 || free > 100 {
+			t.Errorf("%d reader(s): lag at 14 s %.0f with alignment (want about 4000), %.0f without", readers, got, free)
+		}
+	}
+}

@@ -39,8 +39,15 @@ const (
 	// its subtasks', its lag the highest.
 	MetricInputWatermark  = "currentInputWatermark"
 	MetricOutputWatermark = "currentOutputWatermark"
-	MetricWatermarkLag    = "watermarkLag"          // sources: ms from the watermark to now (FLIP-33)
-	MetricLateDropped     = "numLateRecordsDropped" // cumulative
+	MetricWatermarkLag    = "watermarkLag" // sources: ms from the watermark to now (FLIP-33)
+	// MetricEmitEventTimeLag is a source's ms from the timestamp of the last
+	// record it emitted to now (FLIP-33; the record's delay drawn from the
+	// source's distribution).
+	MetricEmitEventTimeLag = "currentEmitEventTimeLag"
+	// MetricAlignmentDrift is a source's watermark less its alignment
+	// group's lowest, in ms (watermark alignment).
+	MetricAlignmentDrift = "watermarkAlignmentDrift"
+	MetricLateDropped    = "numLateRecordsDropped" // cumulative
 	// MetricLateSideOutput and MetricOpenWindows are flinksim's: records
 	// sent to a window's late-data side output (cumulative) and windows
 	// holding state (Flink has no metric for either).

@@ -224,8 +224,16 @@ type OfflineDevices struct {
 
 // Watermark is a source's WatermarkStrategy.
 type Watermark struct {
-	OutOfOrderness *Duration `yaml:"out-of-orderness,omitempty" jsonschema_description:"B of WatermarkStrategy.forBoundedOutOfOrderness: each split's watermark is its largest timestamp - B - 1ms. Default 0s (forMonotonousTimestamps)."`
-	Idleness       *Duration `yaml:"idleness,omitempty" jsonschema_description:"withIdleness: a split without records for this long is idle and left out of its reader's watermark (above 0s). Default: off."`
+	OutOfOrderness *Duration           `yaml:"out-of-orderness,omitempty" jsonschema_description:"B of WatermarkStrategy.forBoundedOutOfOrderness: each split's watermark is its largest timestamp - B - 1ms. Default 0s (forMonotonousTimestamps)."`
+	Idleness       *Duration           `yaml:"idleness,omitempty" jsonschema_description:"withIdleness: a split without records for this long is idle and left out of its reader's watermark (above 0s). Default: off."`
+	Alignment      *WatermarkAlignment `yaml:"alignment,omitempty" jsonschema_description:"withWatermarkAlignment (FLIP-182): the sources of a group keep their watermarks within max-drift of the group's lowest; a split (or a reader with one split) beyond it stops reading until the group catches up. Default: off."`
+}
+
+// WatermarkAlignment is WatermarkStrategy.withWatermarkAlignment.
+type WatermarkAlignment struct {
+	Group          string    `yaml:"group" jsonschema_description:"The alignment group: sources with the same group align with each other."`
+	MaxDrift       *Duration `yaml:"max-drift" jsonschema_description:"maxAllowedWatermarkDrift: how far a source's watermark may run ahead of the group's lowest (above 0s)."`
+	UpdateInterval *Duration `yaml:"update-interval,omitempty" jsonschema_description:"How often the coordinator announces the group's lowest watermark (above 0s). Default 1s (WatermarksWithWatermarkAlignment.DEFAULT_UPDATE_INTERVAL)."`
 }
 
 // PartitionPause: the producers of some partitions stop for a while.

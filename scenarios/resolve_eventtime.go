@@ -36,8 +36,30 @@ func (r *resolver) eventTime(n *node) {
 	if i := et.Watermark.Idleness; i != nil && *i <= 0 {
 		r.d.at(p+".watermark.idleness", "must be more than 0s (leave it out for no idleness timeout)")
 	}
+	if a := et.Watermark.Alignment; a != nil {
+		r.alignment(a, p+".watermark.alignment")
+	}
 	for i := range et.Pauses {
 		r.pause(n, &et.Pauses[i], fmt.Sprintf("%s.pauses[%d]", p, i))
+	}
+}
+
+// alignment checks withWatermarkAlignment's settings and fills in the
+// update interval.
+func (r *resolver) alignment(a *WatermarkAlignment, p string) {
+	d := r.d
+	if a.Group == "" {
+		d.at(p, "needs group: the name of the alignment group, e.g. events")
+	}
+	if a.MaxDrift == nil {
+		d.at(p, "needs max-drift: how far a source's watermark may run ahead of the group's lowest, e.g. 1m")
+	} else if *a.MaxDrift <= 0 {
+		d.at(p+".max-drift", "must be more than 0s")
+	}
+	if a.UpdateInterval == nil {
+		a.UpdateInterval = ptr(Duration(sim.Second)) // WatermarksWithWatermarkAlignment.DEFAULT_UPDATE_INTERVAL
+	} else if *a.UpdateInterval <= 0 {
+		d.at(p+".update-interval", "must be more than 0s")
 	}
 }
 
@@ -121,6 +143,9 @@ func eventTimeModel(et *EventTime) *models.EventTime {
 	}
 	if i := et.Watermark.Idleness; i != nil {
 		m.Idleness = sim.Time(*i)
+	}
+	if a := et.Watermark.Alignment; a != nil {
+		m.Alignment = &models.Alignment{Group: a.Group, MaxDrift: sim.Time(*a.MaxDrift), UpdateInterval: sim.Time(*a.UpdateInterval)}
 	}
 	for _, ps := range et.Pauses {
 		m.Pauses = append(m.Pauses, models.PartitionPause{Partitions: slices.Clone(ps.Partitions),

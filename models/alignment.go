@@ -1,0 +1,102 @@
+package models
+
+import (
+	"slices"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Watermark alignment (FLIP-182, withWatermarkAlignment). Every update
+// interval the SourceCoordinator takes the lowest watermark its group's
+// readers reported (a reader without a watermark yet, or idle, has not
+// reported one) and announces it + the maximum drift
+// (announceCombinedWatermark). A reader with one split whose watermark is
+// beyond that stops reading; one with several pauses the splits whose
+// watermarks are beyond it and resumes them once the group catches up
+// (SourceOperator.checkWatermarkAlignment, checkSplitWatermarkAlignment;
+// the Kafka reader's pauseOrResumeSplits).
+
+// alignGroup is one alignment group's readers and its last announcement.
+type alignGroup struct {
+	a          Alignment
+	readers    []*subtask
+	min        wmark // the group's lowest reported watermark
+	maxAllowed wmark
+}
+
+// deployAlignment gathers the readers of each alignment group, in the
+// order of the job graph.
+func (s *Simulation) deployAlignment() {
+	for _, st := range s.wmSources {
+		a := st.t.nodes[0].spec.Kafka.EventTime.Alignment
+		if a == nil {
+			continue
+		}
+		i := slices.IndexFunc(s.alignGroups, func(g *alignGroup) bool { return g.a.Group == a.Group })
+		if i < 0 {
+			s.alignGroups = append(s.alignGroups, &alignGroup{a: *a, maxAllowed: wmark(^uint64(0))})
+			i = len(s.alignGroups) - 1
+		}
+		s.alignGroups[i].readers = append(s.alignGroups[i].readers, st)
+	}
+	for i, g := range s.alignGroups {
+		s.eng.At(g.a.UpdateInterval, evAlignment, int32(i), 0)
+	}
+}
+
+// announceAlignment computes group i's maximum allowed watermark and
+// pauses or resumes its readers' splits.
+func (s *Simulation) announceAlignment(i int) {
+	g := s.alignGroups[i]
+	m := wmark(^uint64(0))
+	for _, st := range g.readers {
+		if st.dead || st.region.state != regionRunning || st.wm.idle || st.wm.out == noWatermark {
+			continue
+		}
+		m = min(m, st.wm.out)
+	}
+	g.min = m
+	g.maxAllowed = wmark(^uint64(0))
+	if m != wmark(^uint64(0)) {
+		g.maxAllowed = toWM(sim.Add(m.time(), g.a.MaxDrift))
+	}
+	for _, st := range g.readers {
+		changed := false
+		for _, p := range st.splits {
+			w := st.wm.out // one split: the reader stops as a whole
+			if len(st.splits) > 1 {
+				w = splitWatermark(p, st)
+			}
+			paused := w != noWatermark && w > g.maxAllowed
+			changed = changed || paused != p.alignPaused
+			p.alignPaused = paused
+		}
+		if changed {
+			s.markReady(st)
+		}
+	}
+	s.eng.After(g.a.UpdateInterval, evAlignment, int32(i), 0)
+}
+
+// splitWatermark is split p's own watermark (noWatermark before its first
+// record).
+func splitWatermark(p *kafkaPartition, st *subtask) wmark {
+	if !p.et.seen {
+		return noWatermark
+	}
+	return toWM(p.et.maxTs - st.t.nodes[0].spec.Kafka.EventTime.OutOfOrderness - sim.Millisecond)
+}
+
+// alignmentDrift is a reader's watermark less its group's lowest, in ms
+// (watermarkAlignmentDrift), and whether it has one.
+func (s *Simulation) alignmentDrift(st *subtask) (float64, bool) {
+	for _, g := range s.alignGroups {
+		if slices.Contains(g.readers, st) {
+			if st.wm.out == noWatermark || g.min == wmark(^uint64(0)) {
+				return 0, true
+			}
+			return float64((st.wm.out.time() - g.min.time()) / sim.Millisecond), true
+		}
+	}
+	return 0, false
+}
