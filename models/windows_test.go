@@ -34,6 +34,9 @@ func windowJob(rate float64, partitions int, d sim.Time, et EventTime, w Window)
 // share is (1/S)∫₀^S P(delay > B + L + u + δ) du, between its values at δ
 // and at 0, up to binomial noise over the records.
 func TestDroppedShareMatchesTheDelayDistribution(t *testing.T) {
+	if raceEnabled {
+		t.Skip("three whole runs in one goroutine; make test runs it without -race")
+	}
 	ln, _ := sim.LogNormalFromMeanP99(4, 30)
 	for _, tc := range []struct {
 		name  string
@@ -90,6 +93,9 @@ func TestDroppedShareMatchesTheDelayDistribution(t *testing.T) {
 // up to δ of the watermark's staleness; metrics sampled every second may
 // miss up to a second of it.
 func TestBufferingWindowStatePeak(t *testing.T) {
+	if raceEnabled {
+		t.Skip("whole runs in one goroutine; make test runs it without -race")
+	}
 	const rate, size = 2000.0, 100.0
 	et := EventTime{OutOfOrderness: 5 * sim.Second}
 	w := Window{Kind: Tumbling, Size: 20 * sim.Second, AllowedLateness: 10 * sim.Second, Buffering: true}
