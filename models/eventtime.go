@@ -83,21 +83,6 @@ func (d *delays) cdf(x float64) float64 {
 	return (1-d.share)*b + d.share*sim.ResidualCDF(d.offline, x)
 }
 
-// cdfTable is cdf from the table, interpolated in log x (exact where there
-// is no table, or outside it).
-func (d *delays) cdfTable(x float64) float64 {
-	if len(d.xs) == 0 || x <= tableFrom || x >= tableTo {
-		return d.cdf(x)
-	}
-	pos := math.Log10(x/tableFrom) * tablePerDecade
-	i := int(pos)
-	if i+1 >= len(d.fs) {
-		return d.fs[len(d.fs)-1]
-	}
-	frac := pos - float64(i)
-	return d.fs[i] + frac*(d.fs[i+1]-d.fs[i])
-}
-
 // minOf draws the smallest delay of k records: the x with
 // P(delay > x)^k = U, by inverting the tabulated CDF (interpolated in log
 // x), or exactly for a constant delay.

@@ -92,31 +92,69 @@ const heapCheckPeriod = sim.Second
 // its region fails over, restores the last checkpoint's state and grows it
 // again.
 func (s *Simulation) checkHeaps() {
-	limit := s.spec.TaskManager.TaskHeap
-	held := make([]float64, s.totalTMs)
-	biggest := make([]*subtask, s.totalTMs)
-	most := make([]float64, s.totalTMs)
-	for _, st := range s.subtasks {
-		if st.dead || st.region.state != regionRunning {
-			continue
-		}
-		b := s.heapState(st)
-		held[st.tm] += b
-		if b > most[st.tm] {
-			most[st.tm], biggest[st.tm] = b, st
-		}
-	}
-	for tm, b := range held {
-		if b > limit && biggest[tm] != nil {
-			st := biggest[tm]
-			reason := fmt.Sprintf("%s: java.lang.OutOfMemoryError: Java heap space (TaskManager %d holds %.0f MiB of state on a %.0f MiB task heap)",
-				st.name(), tm, b/(1<<20), limit/(1<<20))
-			s.failover(reason, CauseOutOfMemory, s.eng.Now(), []*subtask{st})
-		}
+	for tm := range s.totalTMs {
+		s.checkHeap(tm)
 	}
 	if next := sim.Add(s.eng.Now(), heapCheckPeriod); next <= s.spec.Duration {
 		s.eng.At(next, evHeapCheck, 0, 0)
 	}
+}
+
+// checkHeap fails TaskManager tm's subtask holding the most state when its
+// running subtasks hold more than its task heap.
+func (s *Simulation) checkHeap(tm int) {
+	s.listTaskManagers()
+	limit := s.spec.TaskManager.TaskHeap
+	var held, most float64
+	var biggest *subtask
+	for _, st := range s.tmSubtasks[tm] {
+		if st.dead || st.region.state != regionRunning {
+			continue
+		}
+		b := s.heapState(st)
+		held += b
+		if b > most {
+			most, biggest = b, st
+		}
+	}
+	if held > limit && biggest != nil {
+		reason := fmt.Sprintf("%s: java.lang.OutOfMemoryError: Java heap space (TaskManager %d holds %.0f MiB of state on a %.0f MiB task heap)",
+			biggest.name(), tm, held/(1<<20), limit/(1<<20))
+		s.failover(reason, CauseOutOfMemory, s.eng.Now(), []*subtask{biggest})
+	}
+}
+
+// windowStateGrew: a step put records into st's windows. The JVM fails an
+// allocation the moment the heap is full, not at the next periodic check:
+// a restored job replays minutes of backlog in seconds, so its TaskManager
+// is checked right after the step.
+func (s *Simulation) windowStateGrew(st *subtask) {
+	if !s.heapChecked() {
+		return
+	}
+	s.listTaskManagers()
+	if !s.heapPending[st.tm] {
+		s.heapPending[st.tm] = true
+		s.eng.At(s.eng.Now(), evHeapTM, int32(st.tm), 0)
+	}
+}
+
+// listTaskManagers lists each TaskManager's subtasks, once.
+func (s *Simulation) listTaskManagers() {
+	if s.tmSubtasks != nil {
+		return
+	}
+	s.tmSubtasks = make([][]*subtask, s.totalTMs)
+	s.heapPending = make([]bool, s.totalTMs)
+	for _, st := range s.subtasks {
+		s.tmSubtasks[st.tm] = append(s.tmSubtasks[st.tm], st)
+	}
+}
+
+// heapTM is the check a window step asked for.
+func (s *Simulation) heapTM(tm int) {
+	s.heapPending[tm] = false
+	s.checkHeap(tm)
 }
 
 // heapState is a subtask's state on the heap: its keyed state and windows.

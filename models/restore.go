@@ -74,6 +74,7 @@ func (s *Simulation) restoreSubtask(st *subtask, p *pendingCheckpoint) {
 				snap = p.subs[st.id].windows
 			}
 			o.restore(snap)
+			s.windowStateGrew(st) // restored on the heap: it may not fit
 		}
 	}
 	s.restartWatermarks(st)

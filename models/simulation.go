@@ -39,6 +39,7 @@ const (
 	evWatermark                         // pipeline.auto-watermark-interval: readers emit their watermarks
 	evHeapCheck                         // every second: a TaskManager's heap state against its task heap (memory.go)
 	evAlignment                         // watermark alignment group Actor's update interval (alignment.go)
+	evHeapTM                            // TaskManager Actor's heap state after a window step (memory.go)
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -83,6 +84,8 @@ type Simulation struct {
 	enumStart   sim.Time      // when the Kafka sources' enumerators last started
 	wmSources   []*subtask    // readers with event time (eventtime.go)
 	alignGroups []*alignGroup // watermark alignment groups (alignment.go)
+	tmSubtasks  [][]*subtask  // subtasks per TaskManager, for heap checks (memory.go)
+	heapPending []bool        // per TaskManager: a heap check is scheduled
 	enumGen     int64         // bumped when they restart: their pending failures are void
 	// enumFailedGen is the generation whose listing already failed the job.
 	enumFailedGen int64
@@ -223,15 +226,18 @@ func (e *InternalError) Error() string {
 	return fmt.Sprintf("internal error at virtual time %s (a bug in flinksim; please report it with the scenario): %v", e.At, e.Value)
 }
 
-// handlePeriodic runs a check or emission that repeats while it is needed.
-func (s *Simulation) handlePeriodic(k sim.Kind) {
-	switch k {
+// handlePeriodic runs a check or emission that repeats while it is needed,
+// or a TaskManager's heap check after a window step.
+func (s *Simulation) handlePeriodic(ev sim.Event) {
+	switch ev.Kind {
 	case evOverloadCheck:
 		s.checkOverloads()
 	case evWatermark:
 		s.watermarkTick()
 	case evHeapCheck:
 		s.checkHeaps()
+	case evHeapTM:
+		s.heapTM(int(ev.Actor))
 	}
 }
 
@@ -243,8 +249,8 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		s.handleSubtask(ev)
 	case evTaskFailure:
 		s.taskFailure(s.subtasks[ev.Actor], ev.Arg)
-	case evOverloadCheck, evWatermark, evHeapCheck:
-		s.handlePeriodic(ev.Kind)
+	case evOverloadCheck, evWatermark, evHeapCheck, evHeapTM:
+		s.handlePeriodic(ev)
 	case evAlignment:
 		s.announceAlignment(int(ev.Actor))
 	case evEnumeratorFailure:

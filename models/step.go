@@ -446,6 +446,7 @@ func (s *Simulation) process(st *subtask) sim.Time {
 		case KindOperator:
 			if op.win != nil {
 				secs += s.fireSeconds(op, s.assign(st, rt, op.win, nin, &st.cur, st.wm.out))
+				s.windowStateGrew(st)
 				st.nout[pos] = 0
 				continue
 			}

@@ -177,7 +177,7 @@ func slotShare(d *delays, c *Chunk, a, g sim.Time) float64 {
 	total := 0.0
 	for i := int64(0); i < points; i++ {
 		e := c.EventLo + sim.Time((float64(i)+0.5)/float64(points)*float64(span))
-		total += d.cdfTable((e - a).Seconds()) - d.cdfTable((e - a - g).Seconds())
+		total += d.cdf((e - a).Seconds()) - d.cdf((e - a - g).Seconds())
 	}
 	return math.Max(0, total/float64(points))
 }
