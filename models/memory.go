@@ -82,7 +82,9 @@ func (m Memory) TaskHeapSize() (int64, error) {
 func clamp(v, lo, hi int64) int64 { return max(lo, min(v, hi)) }
 
 // heapCheckPeriod is how often TaskManagers' heap state is compared with
-// their task heap.
+// their task heap besides after every window step and restore: the
+// simulator's own sampling (keyed state grows with new keys, not per step),
+// as for the overload check; not a Flink setting.
 const heapCheckPeriod = sim.Second
 
 // checkHeaps fails, on every TaskManager whose tasks keep more state on the

@@ -51,12 +51,12 @@ type windowOp struct {
 	carry       float64 // results owed (keys are expected counts)
 	// counters over the run, replays included (record-window pairs for
 	// completeness: a sliding window's record counts once per window)
-	in, placed, pairs, firstFire, refired int64
-	sideOutput, dropped                   int64
-	fires, refires                        int64
-	latency                               *sim.Histogram // window end (event time) → its first firing, seconds
-	fireSecs                              float64        // CPU seconds spent firing
-	stepLate                              int64          // late records of the step in progress
+	in, placed, firstFire, refired int64
+	sideOutput, dropped            int64
+	fires, refires                 int64
+	latency                        *sim.Histogram // window end (event time) → its first firing, seconds
+	fireSecs                       float64        // CPU seconds spent firing
+	stepLate                       int64          // late records of the step in progress
 }
 
 // windowStart is TimeWindow.getWindowStartWithOffset: the start of the
@@ -191,7 +191,6 @@ func (s *Simulation) addToWindow(st *subtask, rt *nodeRT, o *windowOp, j int64, 
 	oldKeys := r.keys
 	r.records += got
 	r.keys = rt.distinctKeys(st.index, r.records)
-	o.pairs += got
 	s.growWindowState(o, got, r.keys-oldKeys)
 	if w == noWatermark || win.maxTimestamp(j) > w.time() {
 		return 0
