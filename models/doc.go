@@ -21,6 +21,7 @@
 //	watermarks.go   watermarks in the buffers, a task's minimum over its channels
 //	alignment.go    watermark alignment: a group's readers pause splits that run ahead
 //	windows.go      event-time windows: assignment, lateness, firing, purging
+//	sessions.go     session windows: each record placed by where its session ends
 //
 // The control plane, in the order a checkpoint passes:
 //

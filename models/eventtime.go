@@ -88,7 +88,11 @@ func (d *delays) cdf(x float64) float64 {
 // x), or exactly for a constant delay.
 func (d *delays) minOf(k int64, r *rand.Rand) float64 {
 	u := r.Float64()
-	target := -math.Expm1(math.Log(u) / float64(k)) // cdf(x) = 1 − U^(1/k)
+	return d.quantile(-math.Expm1(math.Log(u) / float64(k))) // cdf(x) = 1 − U^(1/k)
+}
+
+// quantile is the delay x with cdf(x) = target, in seconds.
+func (d *delays) quantile(target float64) float64 {
 	if d.cdf(0) >= target {
 		return 0
 	}
@@ -230,8 +234,12 @@ func (s *Simulation) deployEventTime() {
 			}
 			d := newDelays(eventTimeSource(rt).spec.Kafka.EventTime)
 			for _, st := range t.subtasks {
-				st.ops[pos].win = &windowOp{w: rt.spec.Window, delays: d, recBytes: rt.inRecordSize, latency: sim.NewHistogram(),
+				w := rt.spec.Window
+				st.ops[pos].win = &windowOp{w: w, grid: w.step(), span: w.Size, delays: d, recBytes: rt.inRecordSize, latency: sim.NewHistogram(),
 					rng: s.streams.Stream(fmt.Sprintf("windows/%s/%d", rt.spec.Name, st.index))}
+			}
+			if rt.spec.Window.Kind == Session {
+				s.deploySessions(rt, pos)
 			}
 		}
 	}

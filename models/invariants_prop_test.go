@@ -264,6 +264,9 @@ func randomEventTime(rt *rapid.T, nodes []Node) {
 				w.Size *= sim.Time(rapid.IntRange(1, 4).Draw(rt, "windows-per-record"))
 			}
 			w.Offset = sim.Time(rapid.Int64Range(0, int64(w.step())-1).Draw(rt, "offset"))
+			if rapid.Bool().Draw(rt, "session") {
+				w.Kind, w.Gap, w.Size, w.Slide, w.Offset = Session, ms(1, 10000, "gap"), 0, 0, 0
+			}
 			n.Window = w
 		}
 	}

@@ -55,7 +55,7 @@ func (r *recorder) sampleTime(st *subtask, op *opState, k func(string) sampleKey
 	if o := op.win; o != nil {
 		vals[k(result.MetricLateDropped)] = float64(o.dropped)
 		vals[k(result.MetricLateSideOutput)] = float64(o.sideOutput)
-		vals[k(result.MetricOpenWindows)] = float64(len(o.wins))
+		vals[k(result.MetricOpenWindows)] = o.open()
 	}
 }
 
@@ -86,6 +86,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 		}
 		lat := sim.NewHistogram()
 		var first, any, placedPending int64
+		sessions := 0.0
 		for _, st := range rt.task.subtasks {
 			o := st.ops[rt.pos].win
 			ws.RecordsIn += o.in
@@ -97,15 +98,18 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			ws.FireCPUS += o.fireSecs
 			first += o.firstFire
 			any += o.firstFire + o.refired
+			ws.OpenWindows += int(math.Round(o.open()))
+			sessions += o.sessionsFired
 			for _, r := range o.wins {
-				if r.records > 0 {
-					ws.OpenWindows++
-					if !r.fired {
-						placedPending += r.records
-					}
+				if r.records > 0 && !r.fired {
+					placedPending += r.records
 				}
 			}
 			lat.Merge(o.latency)
+		}
+		if w.Kind == Session {
+			ws.Assigner = fmt.Sprintf("session gap %s", w.Gap)
+			ws.Firings = int64(math.Round(sessions)) // one per key's session
 		}
 		if ws.RecordsIn > 0 {
 			pairs := float64(ws.RecordsIn * w.Windows())

@@ -59,9 +59,12 @@ const (
 	// Sliding windows: SlidingEventTimeWindows.of(size, slide, offset);
 	// each record belongs to size/slide windows.
 	Sliding
+	// Session windows: EventTimeSessionWindows.withGap(gap); a key's
+	// records closer than Gap merge into one window (sessions.go).
+	Session
 )
 
-func (k WindowKind) String() string { return [...]string{"tumbling", "sliding"}[k] }
+func (k WindowKind) String() string { return [...]string{"tumbling", "sliding", "session"}[k] }
 
 // Window makes a keyed operator an event-time window operator
 // (WindowOperator with the EventTimeTrigger). Its records go to the windows
@@ -73,6 +76,13 @@ func (k WindowKind) String() string { return [...]string{"tumbling", "sliding"}[
 type Window struct {
 	Kind                WindowKind
 	Size, Slide, Offset sim.Time
+	// Gap is a session window's gap: a session ends Gap after its key's
+	// last record (Session only; Size, Slide and Offset are then unused).
+	Gap sim.Time
+	// KeyGaps is the shape of the time between one key's consecutive
+	// records, scaled for each key to its mean gap (1/its rate) (Session
+	// only; nil: exponential, each key's records a Poisson stream).
+	KeyGaps sim.Dist
 	// AllowedLateness is WindowedStream.allowedLateness (default 0).
 	AllowedLateness sim.Time
 	// SideOutput is sideOutputLateData: late records go to a side output

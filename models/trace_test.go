@@ -131,7 +131,7 @@ func parseJob(d *datadriven.TestData) (Spec, error) {
 //	source NAME [parallelism=1] [partitions=1] [rate=0] [backlog=0] [record=100B] [cost=0s]
 //	    [delay=D | delay=exp:D] [bound=D] [idleness=D] [pause=PARTITION@AT+FOR] (event time)
 //	operator NAME input=(FROM:rebalance|keyBy|forward, ...) [parallelism=1] [cost=0s] [record=100B] [keys=N state-per-key=SIZE] [chain=true]
-//	    [tumbling=D | sliding=SIZE/SLIDE] [offset=0s] [lateness=0s] [late=drop|side-output] [fire-cost=0s] (a window operator, with keys=)
+//	    [tumbling=D | sliding=SIZE/SLIDE | session=GAP] [offset=0s] [lateness=0s] [late=drop|side-output] [fire-cost=0s] (a window operator, with keys=)
 //	sink NAME input=FROM [parallelism=1] [record=100B]
 //	checkpointing interval=D [timeout=10m] [min-pause=0s] [max-concurrent=1] [tolerable=0]
 //	    [mode=exactly-once|at-least-once] [unaligned=false] [aligned-timeout=0s]
@@ -361,7 +361,8 @@ func eventTimeOpts(p *argParser, node *Node, opts map[string]func(string)) {
 	}
 }
 
-// windowOpts reads a window operator: tumbling=SIZE or sliding=SIZE/SLIDE,
+// windowOpts reads a window operator: tumbling=SIZE, sliding=SIZE/SLIDE or
+// session=GAP,
 // offset=, lateness=, late=drop|side-output, fire-cost= (a
 // ProcessWindowFunction that buffers its records).
 func windowOpts(p *argParser, node *Node, opts map[string]func(string)) {
@@ -376,6 +377,7 @@ func windowOpts(p *argParser, node *Node, opts map[string]func(string)) {
 		size, slide, _ := strings.Cut(v, "/")
 		w().Kind, w().Size, w().Slide = Sliding, p.duration(size), p.duration(slide)
 	}
+	opts["session"] = func(v string) { w().Kind, w().Gap = Session, p.duration(v) }
 	opts["offset"] = func(v string) { w().Offset = p.duration(v) }
 	opts["lateness"] = func(v string) { w().AllowedLateness = p.duration(v) }
 	opts["late"] = func(v string) {

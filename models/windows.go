@@ -40,12 +40,17 @@ type winRef struct {
 
 // windowOp is a window operator subtask's windows and counters.
 type windowOp struct {
-	w        *Window
-	recBytes int64 // bytes of a record it buffers
-	delays   *delays
-	rng      *rand.Rand
-	first    int64 // grid index of wins' first window
-	wins     []winRef
+	w *Window
+	// grid is the slots' width: the slide, the size, or a session slot;
+	// span is a window's length from its slot's start (the size; a
+	// session slot's width)
+	grid, span sim.Time
+	sess       *sessionGrid // session windows' placement (nil: none)
+	recBytes   int64        // bytes of a record it buffers
+	delays     *delays
+	rng        *rand.Rand
+	first      int64 // grid index of wins' first window
+	wins       []winRef
 	// state: bytes held (records or accumulators), and the peak
 	bytes, peak float64
 	carry       float64 // results owed (keys are expected counts)
@@ -54,6 +59,7 @@ type windowOp struct {
 	in, placed, firstFire, refired int64
 	sideOutput, dropped            int64
 	fires, refires                 int64
+	sessionsFired                  float64        // sessions' first firings (session windows)
 	latency                        *sim.Histogram // window end (event time) → its first firing, seconds
 	fireSecs                       float64        // CPU seconds spent firing
 	stepLate                       int64          // late records of the step in progress
@@ -71,22 +77,39 @@ func windowStart(ts, offset, size sim.Time) sim.Time {
 
 // index is the grid index of the slot [offset + j·g, offset + (j+1)·g)
 // holding ts.
-func (w *Window) index(ts sim.Time) int64 {
-	return int64((windowStart(ts, w.Offset, w.step()) - w.Offset) / w.step())
+func (o *windowOp) index(ts sim.Time) int64 {
+	return int64((windowStart(ts, o.w.Offset, o.grid) - o.w.Offset) / o.grid)
 }
 
-func (w *Window) start(j int64) sim.Time { return w.Offset + sim.Time(j)*w.step() }
+func (o *windowOp) start(j int64) sim.Time { return o.w.Offset + sim.Time(j)*o.grid }
+
+// end is window j's end: its start + size, or a session slot's end.
+func (o *windowOp) end(j int64) sim.Time { return o.start(j) + o.span }
 
 // maxTimestamp is window j's end − 1 ms, when it fires.
-func (w *Window) maxTimestamp(j int64) sim.Time { return w.start(j) + w.Size - sim.Millisecond }
+func (o *windowOp) maxTimestamp(j int64) sim.Time { return o.end(j) - sim.Millisecond }
 
 // cleanupTime is window j's maxTimestamp + allowed lateness, when it is
 // purged.
-func (w *Window) cleanupTime(j int64) sim.Time { return sim.Add(w.maxTimestamp(j), w.AllowedLateness) }
+func (o *windowOp) cleanupTime(j int64) sim.Time {
+	return sim.Add(o.maxTimestamp(j), o.w.AllowedLateness)
+}
 
-// text is window j as [start, end).
-func (w *Window) text(j int64) string {
-	return fmt.Sprintf("[%s, %s)", w.start(j), w.start(j)+w.Size)
+// text is window j as [start, end), or the sessions that end in slot j.
+func (o *windowOp) text(j int64) string {
+	if o.sess != nil {
+		return fmt.Sprintf("the sessions ending in [%s, %s)", o.start(j), o.end(j))
+	}
+	return fmt.Sprintf("window [%s, %s)", o.start(j), o.end(j))
+}
+
+// keysText is a window's keys, or a slot's sessions (expected: each record
+// opens one with a probability).
+func (o *windowOp) keysText(keys float64) string {
+	if o.sess != nil {
+		return fmt.Sprintf("%.2f session(s) (expected)", keys)
+	}
+	return fmt.Sprintf("%.0f key(s)", keys)
 }
 
 // at returns window j, adding empty windows up to it.
@@ -110,21 +133,51 @@ func (o *windowOp) at(j int64) *winRef {
 // watermark w. It returns the CPU elements the immediate re-firings
 // handle and the results they emit.
 func (s *Simulation) assign(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Chunk, w wmark) float64 {
-	win := o.w
 	o.in += n
-	g := win.step()
-	k := win.Windows()
-	left, mass := n, 1.0
-	elements := 0.0
 	d := o.delays
 	if c.Exact {
 		d = exactTimes // a window operator's results
 	}
-	for b := win.index(c.EventHi); left > 0 && mass > 1e-12; b-- {
-		if w != noWatermark && win.cleanupTime(b) <= w.time() {
+	var elements float64
+	var late int64
+	if o.sess != nil && n <= sessionOneByOne {
+		elements, late = s.placeSessionRecords(st, rt, o, n, c, d, w)
+	} else {
+		elements, late = s.placeBySlots(st, rt, o, n, c, d, w)
+	}
+	o.stepLate = late
+	if late > 0 {
+		to := "dropped (numLateRecordsDropped)"
+		if o.w.SideOutput {
+			o.sideOutput += late
+			to = "sent to the side output"
+		} else {
+			o.dropped += late
+		}
+		if s.trace != nil {
+			s.tracef("%s: %d record(s) late for every window they belong to (watermark %s ≥ their window's end − 1ms + allowed lateness %s): %s",
+				st.name(), late, w.time(), o.w.AllowedLateness, to)
+		}
+	}
+	return elements
+}
+
+// placeBySlots draws how many of the n records fall in each slot of
+// timestamps, newest first (sequential binomials), and puts them in their
+// windows. It returns the re-firings' elements and the late records.
+func (s *Simulation) placeBySlots(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Chunk, d *delays, w wmark) (elements float64, late int64) {
+	k := o.w.Windows()
+	left, mass := n, 1.0
+	head := o.index(c.EventHi)
+	for b := head; left > 0 && mass > 1e-12; b-- {
+		if w != noWatermark && o.cleanupTime(b+o.sess.reach()) <= w.time() {
 			break // this slot's windows and every older one are purged: the rest is late
 		}
-		p := slotShare(d, c, win.start(b), g)
+		if o.sess != nil && head-b >= sessionHeadSlots {
+			el, l := s.placeSessionTail(st, rt, o, left, c, d, o.start(b+1), w)
+			return elements + el, late + l
+		}
+		p := slotShare(d, c, o.start(b), o.grid)
 		got := int64(0)
 		if p >= mass {
 			got = left
@@ -136,29 +189,34 @@ func (s *Simulation) assign(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Ch
 		if got == 0 {
 			continue
 		}
+		if o.sess != nil {
+			e, l := s.placeSessions(st, rt, o, b, got, w)
+			elements += e
+			late += l
+			continue
+		}
 		o.placed += got // its newest window is not purged
 		for j := b - k + 1; j <= b; j++ {
-			if w != noWatermark && win.cleanupTime(j) <= w.time() {
+			if w != noWatermark && o.cleanupTime(j) <= w.time() {
 				continue // isWindowLate: skipped for this window
 			}
-			elements += s.addToWindow(st, rt, o, j, got, w)
+			elements += s.addToWindow(st, rt, o, j, got, -1, w)
 		}
 	}
-	o.stepLate = left
-	if left > 0 {
-		to := "dropped (numLateRecordsDropped)"
-		if win.SideOutput {
-			o.sideOutput += left
-			to = "sent to the side output"
-		} else {
-			o.dropped += left
-		}
-		if s.trace != nil {
-			s.tracef("%s: %d record(s) late for every window they belong to (watermark %s ≥ their window's end − 1ms + allowed lateness %s): %s",
-				st.name(), left, w.time(), win.AllowedLateness, to)
-		}
+	return elements, late + left
+}
+
+// open is the windows holding state: grid windows, or a session
+// operator's sessions (expected).
+func (o *windowOp) open() float64 {
+	if o.sess == nil {
+		return float64(len(o.wins))
 	}
-	return elements
+	n := 0.0
+	for _, r := range o.wins {
+		n += r.keys
+	}
+	return n
 }
 
 // exactTimes is the delay of records whose timestamps are known: none.
@@ -182,17 +240,23 @@ func slotShare(d *delays, c *Chunk, a, g sim.Time) float64 {
 	return math.Max(0, total/float64(points))
 }
 
-// addToWindow adds got records to window j. A window the watermark has
-// passed fires again at once, once per record (or for the first time, if
-// this is its first record). It returns the elements the firings handle.
-func (s *Simulation) addToWindow(st *subtask, rt *nodeRT, o *windowOp, j int64, got int64, w wmark) float64 {
+// addToWindow adds got records to window j, which are the first records
+// of sessions sessions (< 0: not session windows; its keys are the
+// distinct keys among its records). A window the watermark has passed
+// fires again at once, once per record (or for the first time, if this is
+// its first record). It returns the elements the firings handle.
+func (s *Simulation) addToWindow(st *subtask, rt *nodeRT, o *windowOp, j int64, got int64, sessions float64, w wmark) float64 {
 	win := o.w
 	r := o.at(j)
 	oldKeys := r.keys
 	r.records += got
-	r.keys = rt.distinctKeys(st.index, r.records)
+	if sessions < 0 {
+		r.keys = rt.distinctKeys(st.index, r.records)
+	} else {
+		r.keys += sessions
+	}
 	s.growWindowState(o, got, r.keys-oldKeys)
-	if w == noWatermark || win.maxTimestamp(j) > w.time() {
+	if w == noWatermark || o.maxTimestamp(j) > w.time() {
 		return 0
 	}
 	// Late but within the allowed lateness: the trigger fires at once.
@@ -201,13 +265,14 @@ func (s *Simulation) addToWindow(st *subtask, rt *nodeRT, o *windowOp, j int64, 
 		elements = float64(got) * float64(r.records) / r.keys // the key's records, again
 	}
 	if s.trace != nil {
-		s.tracef("%s: %d record(s) for window %s after the watermark %s passed its end − 1ms, within the allowed lateness: it fires again at once",
-			st.name(), got, win.text(j), w.time())
+		s.tracef("%s: %d record(s) for %s after the watermark %s passed its end − 1ms, within the allowed lateness: it fires again at once",
+			st.name(), got, o.text(j), w.time())
 	}
 	if !r.fired {
 		r.fired = true
 		o.fires++
-		o.latency.Add(max(0, (s.eng.Now()-(win.start(j)+win.Size)).Seconds()), float64(got))
+		o.sessionsFired += r.keys
+		o.latency.Add(max(0, (s.eng.Now()-o.end(j)).Seconds()), float64(got))
 		o.firstFire += got
 	} else {
 		o.refired += got
@@ -237,7 +302,7 @@ func (s *Simulation) fireWindows(st *subtask, o *windowOp, w wmark) float64 {
 	elements := 0.0
 	for i := range o.wins {
 		j := o.first + int64(i)
-		if win.maxTimestamp(j) > w.time() {
+		if o.maxTimestamp(j) > w.time() {
 			break
 		}
 		r := &o.wins[i]
@@ -246,12 +311,13 @@ func (s *Simulation) fireWindows(st *subtask, o *windowOp, w wmark) float64 {
 		}
 		r.fired = true
 		o.fires++
-		o.latency.Add(max(0, (now-(win.start(j)+win.Size)).Seconds()), float64(r.records))
+		o.sessionsFired += r.keys
+		o.latency.Add(max(0, (now-o.end(j)).Seconds()), float64(r.records))
 		o.firstFire += r.records
 		o.carry += r.keys // one result per key
 		if s.trace != nil {
-			s.tracef("%s: watermark %s ≥ %s, the end − 1ms of window %s: it fires for its %.0f key(s), %d record(s)",
-				st.name(), w.time(), win.maxTimestamp(j), win.text(j), r.keys, r.records)
+			s.tracef("%s: watermark %s ≥ %s, the end − 1ms of %s: it fires for its %s, %d record(s)",
+				st.name(), w.time(), o.maxTimestamp(j), o.text(j), o.keysText(r.keys), r.records)
 		}
 		if win.Buffering {
 			elements += float64(r.records)
@@ -259,11 +325,11 @@ func (s *Simulation) fireWindows(st *subtask, o *windowOp, w wmark) float64 {
 			elements += r.keys
 		}
 	}
-	for len(o.wins) > 0 && win.cleanupTime(o.first) <= w.time() {
+	for len(o.wins) > 0 && o.cleanupTime(o.first) <= w.time() {
 		r := o.wins[0]
 		if s.trace != nil && r.records > 0 {
-			s.tracef("%s: watermark %s ≥ %s, the cleanup time of window %s (end − 1ms + allowed lateness %s): its state is purged",
-				st.name(), w.time(), win.cleanupTime(o.first), win.text(o.first), win.AllowedLateness)
+			s.tracef("%s: watermark %s ≥ %s, the cleanup time of %s (end − 1ms + allowed lateness %s): its state is purged",
+				st.name(), w.time(), o.cleanupTime(o.first), o.text(o.first), win.AllowedLateness)
 		}
 		if win.Buffering {
 			o.bytes -= float64(r.records) * float64(o.recBytes)

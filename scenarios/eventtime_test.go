@@ -263,6 +263,8 @@ func TestSchemaHasEventTimeAndWindows(t *testing.T) {
 		{item("operators"), []string{"window", "properties", "late-data", "enum"}},
 		{item("operators"), []string{"window", "properties", "function", "enum"}},
 		{item("operators"), []string{"window", "properties", "accumulator-size"}},
+		{item("operators"), []string{"window", "properties", "session", "properties", "gap"}},
+		{item("operators"), []string{"window", "properties", "session", "properties", "key-gaps", "oneOf"}},
 		{get(s, "properties", "flink", "properties"), []string{"pipeline.auto-watermark-interval", "default"}},
 	} {
 		if get(c.root, c.path...) == nil {
@@ -321,5 +323,70 @@ func TestTaskHeapFromFlinkMemoryKeys(t *testing.T) {
 		if sp := sc.Spec; sp.TaskManager.TaskHeap != tc.heap || sp.HeapState != tc.onHeap {
 			t.Errorf("%q: task heap %.0f (on heap %v), want %.0f (%v)", tc.flink, sp.TaskManager.TaskHeap, sp.HeapState, tc.heap, tc.onHeap)
 		}
+	}
+}
+
+// Session windows load with their gap and the shape of a key's gaps (a
+// mixture: bursts and pauses), resolve back to the same YAML, and run:
+// a session fires per key and merges the records of its bursts.
+func TestSessionScenarioRuns(t *testing.T) {
+	if raceDetector {
+		t.Skip("a whole run; make test runs this test without -race")
+	}
+	const src = `name: sessions
+duration: 10m
+sources:
+  - name: clicks
+    rate: 2k/s
+    event-time:
+      delay: {mixture: [{weight: 0.97, dist: {exponential: 1s}}, {weight: 0.03, dist: {lognormal: {mean: 1m, p99: 10m}}}]}
+      watermark: {out-of-orderness: 5s}
+operators:
+  - name: visits
+    key-by: user
+    keys: 10k
+    window:
+      session:
+        gap: 1m
+        key-gaps: {mixture: [{weight: 0.9, dist: {exponential: 2s}}, {weight: 0.1, dist: {lognormal: {mean: 30m, p99: 5h}}}]}
+      allowed-lateness: 1m
+      late-data: side-output
+sinks:
+  - name: out
+`
+	l, err := Load("sessions.yaml", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := l.Spec.Nodes[1].Window
+	if w.Kind != models.Session || w.Gap != sim.Minute {
+		t.Fatalf("window %+v, want sessions with a 1m gap", w)
+	}
+	if m, ok := w.KeyGaps.(sim.Mixture); !ok || len(m.Parts) != 2 || m.Weights[1] != 0.1 {
+		t.Fatalf("key gaps %#v, want the two-part mixture", w.KeyGaps)
+	}
+	resolved, err := l.Resolved()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Load("resolved.yaml", resolved, nil)
+	if err != nil {
+		t.Fatalf("the resolved scenario does not load: %v\n%s", err, resolved)
+	}
+	if !reflect.DeepEqual(again.Spec.Nodes[1].Window, w) {
+		t.Errorf("resolved window %+v, want %+v", again.Spec.Nodes[1].Window, w)
+	}
+	res := runLoaded(t, l)
+	ws := res.Summary.Windows[0]
+	if ws.Assigner != "session gap 1m0s" || ws.Firings == 0 || ws.RecordsIn == 0 {
+		t.Fatalf("windows summary %+v", ws)
+	}
+	// a key's records come 20 s apart on average (10k keys, 2k/s); with
+	// 90% of the gaps short, sessions hold several records each
+	if perSession := ws.FirstFired * float64(ws.RecordsIn) / float64(ws.Firings); perSession < 2 {
+		t.Errorf("%.2f records a session: bursts should merge", perSession)
+	}
+	if !res.Summary.Records.Balanced() {
+		t.Errorf("records do not balance: %+v", res.Summary.Records)
 	}
 }

@@ -244,17 +244,24 @@ type PartitionPause struct {
 	Backlog    string    `yaml:"backlog,omitempty" jsonschema:"enum=send,enum=drop" jsonschema_description:"send (default): what the producers held back is appended when they resume, with its original timestamps; drop: it is lost."`
 }
 
-// Window is an event-time window operator: exactly one of tumbling and
-// sliding is set.
+// Window is an event-time window operator: exactly one of tumbling,
+// sliding and session is set.
 type Window struct {
-	Tumbling        *Duration       `yaml:"tumbling,omitempty" jsonschema_description:"Tumbling windows of this size (TumblingEventTimeWindows), e.g. 1h. Exactly one of tumbling or sliding."`
+	Tumbling        *Duration       `yaml:"tumbling,omitempty" jsonschema_description:"Tumbling windows of this size (TumblingEventTimeWindows), e.g. 1h. Exactly one of tumbling, sliding or session."`
 	Sliding         *SlidingWindow  `yaml:"sliding,omitempty" jsonschema_description:"Sliding windows (SlidingEventTimeWindows), e.g. {size: 1h, slide: 5m}: each record belongs to size/slide windows."`
-	Offset          *SignedDuration `yaml:"offset,omitempty" jsonschema_description:"Shifts the windows' grid, e.g. -8h for days in UTC+8; may be negative, less than the size (tumbling) or the slide (sliding) either way. Default 0s."`
+	Session         *SessionWindow  `yaml:"session,omitempty" jsonschema_description:"Session windows (EventTimeSessionWindows.withGap), e.g. {gap: 30m}: a key's records less than the gap apart merge into one window, which ends a gap after its last record."`
+	Offset          *SignedDuration `yaml:"offset,omitempty" jsonschema_description:"Shifts the windows' grid, e.g. -8h for days in UTC+8; may be negative, less than the size (tumbling) or the slide (sliding) either way; not with session. Default 0s."`
 	AllowedLateness *Duration       `yaml:"allowed-lateness,omitempty" jsonschema_description:"WindowedStream.allowedLateness: how long past a window's end its state is kept; a record for it meanwhile fires it again. Default 0s."`
 	LateData        string          `yaml:"late-data,omitempty" jsonschema:"enum=drop,enum=side-output" jsonschema_description:"A record whose windows are all past their allowed lateness: drop (default; counted in numLateRecordsDropped) or side-output (sideOutputLateData)."`
 	Function        string          `yaml:"function,omitempty" jsonschema:"enum=process,enum=aggregate" jsonschema_description:"process (default): a ProcessWindowFunction, whose state buffers every record of a window; aggregate: an AggregateFunction or ReduceFunction, one accumulator per key and window."`
 	AccumulatorSize *Size           `yaml:"accumulator-size,omitempty" jsonschema_description:"Bytes of one accumulator, e.g. 64B: required with function: aggregate (it is the job's accumulator type); not with process."`
 	FireCost        *Dist           `yaml:"fire-cost,omitempty" jsonschema_description:"CPU time per element the window function handles when a window fires (each buffered record, or each accumulator). Default: the operator's cost."`
+}
+
+// SessionWindow is EventTimeSessionWindows' gap.
+type SessionWindow struct {
+	Gap     *Duration `yaml:"gap" jsonschema_description:"The session gap: a session ends when its key has no record for this long."`
+	KeyGaps *Dist     `yaml:"key-gaps,omitempty" jsonschema_description:"The shape of the time between one key's consecutive records, scaled for each key to its mean gap (keys ÷ rate for equally frequent keys), e.g. bursts: {mixture: [{weight: 0.9, dist: {exponential: 1s}}, {weight: 0.1, dist: {lognormal: {mean: 1h, p99: 10h}}}]}. Default: exponential (each key's records a Poisson stream)."`
 }
 
 // SlidingWindow is SlidingEventTimeWindows' size and slide.
@@ -314,6 +321,14 @@ type Dist struct {
 	Exponential *Duration      `yaml:"exponential,omitempty" jsonschema_description:"Exponential with this mean."`
 	LogNormal   *LogNormalSpec `yaml:"lognormal,omitempty" jsonschema_description:"Log-normal with a mean and a 99th percentile."`
 	Uniform     *UniformSpec   `yaml:"uniform,omitempty" jsonschema_description:"Uniform between min and max."`
+	Mixture     []MixturePart  `yaml:"mixture,omitempty" jsonschema_description:"A mixture: each part drawn with its weight (the weights add up to 1), e.g. [{weight: 0.97, dist: 2s}, {weight: 0.03, dist: {lognormal: {mean: 2h, p99: 20h}}}]."`
+}
+
+// MixturePart is one part of a mixture: a distribution and how often it is
+// drawn.
+type MixturePart struct {
+	Weight float64 `yaml:"weight" jsonschema_description:"The share of draws from this part, above 0; a mixture's weights add up to 1."`
+	Dist   *Dist   `yaml:"dist" jsonschema_description:"This part's distribution (not itself a mixture)."`
 }
 
 type LogNormalSpec struct {

@@ -77,6 +77,7 @@ func (r *resolver) resolve() {
 	}
 	r.miniBatchConsumers()
 	r.windowSources()
+	r.sessionInputs()
 	r.watermarkInterval()
 	for _, n := range r.nodes {
 		if n.kind != models.KindSink && n.consumers == 0 && r.byName[n.name] == n {
@@ -244,6 +245,33 @@ func (r *resolver) dist(x *Dist, path string) {
 	}
 	if x.Uniform != nil && x.Uniform.Max < x.Uniform.Min {
 		r.d.at(path+".uniform", "max %s is below min %s", FormatDuration(sim.Time(x.Uniform.Max)), FormatDuration(sim.Time(x.Uniform.Min)))
+	}
+	if len(x.Mixture) > 0 {
+		r.mixture(x.Mixture, path+".mixture")
+	}
+}
+
+// mixture checks a mixture's parts: weights above 0 that add up to 1, and
+// a distribution each that is not itself a mixture.
+func (r *resolver) mixture(parts []MixturePart, path string) {
+	sum := 0.0
+	for i, p := range parts {
+		pp := fmt.Sprintf("%s[%d]", path, i)
+		if !(p.Weight > 0 && p.Weight <= 1) {
+			r.d.at(pp+".weight", "must be above 0 and at most 1, not %g", p.Weight)
+		}
+		sum += p.Weight
+		switch {
+		case p.Dist == nil:
+			r.d.at(pp, "needs dist: this part's distribution, e.g. {exponential: 2s}")
+		case len(p.Dist.Mixture) > 0:
+			r.d.at(pp+".dist.mixture", "a mixture's part cannot be a mixture: list its parts in the outer mixture")
+		default:
+			r.dist(p.Dist, pp+".dist")
+		}
+	}
+	if math.Abs(sum-1) > 1e-9 {
+		r.d.at(path, "weights add up to %g; they must add up to 1", sum)
 	}
 }
 

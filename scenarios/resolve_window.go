@@ -71,15 +71,23 @@ func (r *resolver) windowConflicts(n *node, keyed bool) {
 	}
 }
 
-// assigner checks the tumbling or sliding windows and their offset, as
-// TumblingEventTimeWindows and SlidingEventTimeWindows do, and defaults
-// the offset to 0s.
+// assigner checks the tumbling, sliding or session windows and their
+// offset, as TumblingEventTimeWindows, SlidingEventTimeWindows and
+// EventTimeSessionWindows do, and defaults the offset to 0s.
 func (r *resolver) assigner(w *Window, p string) {
 	d := r.d
 	step, unit, assigner := sim.Time(0), "size", "TumblingEventTimeWindows"
+	set := 0
+	for _, ok := range []bool{w.Tumbling != nil, w.Sliding != nil, w.Session != nil} {
+		if ok {
+			set++
+		}
+	}
 	switch {
-	case (w.Tumbling == nil) == (w.Sliding == nil):
-		d.at(p, "needs exactly one of tumbling (a size, e.g. 1h) or sliding ({size: 1h, slide: 5m})")
+	case set != 1:
+		d.at(p, "needs exactly one of tumbling (a size, e.g. 1h), sliding ({size: 1h, slide: 5m}) or session ({gap: 30m})")
+	case w.Session != nil:
+		r.session(w, p)
 	case w.Tumbling != nil:
 		if r.windowLength(sim.Time(*w.Tumbling), p+".tumbling") {
 			step = sim.Time(*w.Tumbling)
@@ -108,6 +116,9 @@ func (r *resolver) assigner(w *Window, p string) {
 			step, unit, assigner = slide, "slide", "SlidingEventTimeWindows"
 		}
 	}
+	if w.Session != nil {
+		return // no offset (checked above)
+	}
 	if w.Offset == nil {
 		w.Offset = ptr(SignedDuration(0))
 	}
@@ -118,6 +129,26 @@ func (r *resolver) assigner(w *Window, p string) {
 	case step > 0 && (off >= step || -off >= step):
 		d.at(p+".offset", "%s is not less than the %s %s either way: Flink's %s requires abs(offset) < %s",
 			formatSigned(off), unit, FormatDuration(step), assigner, unit)
+	}
+}
+
+// session checks session windows (EventTimeSessionWindows): a gap, the
+// shape of each key's gaps, and no offset.
+func (r *resolver) session(w *Window, p string) {
+	d := r.d
+	if w.Session.Gap == nil {
+		d.at(p+".session", "needs gap: how long a key's session lasts without records, e.g. 30m")
+	} else {
+		r.windowLength(sim.Time(*w.Session.Gap), p+".session.gap")
+	}
+	if kg := w.Session.KeyGaps; kg != nil {
+		r.dist(kg, p+".session.key-gaps")
+		if dd := toDist(kg); dd == nil || !(dd.Mean() > 0) {
+			d.at(p+".session.key-gaps", "must have a mean above 0: it is scaled to each key's mean gap")
+		}
+	}
+	if w.Offset != nil {
+		d.at(p+".offset", "not allowed with session: EventTimeSessionWindows has no offset (a session starts at its first record)")
 	}
 }
 
@@ -173,9 +204,41 @@ func (r *resolver) windowSources() {
 	}
 }
 
+// sessionInputs checks what feeds session windows: their keys' rates come
+// from the planned input rate, which a window operator's results or a
+// mini-batch's aggregates do not have.
+func (r *resolver) sessionInputs() {
+	for _, n := range r.nodes {
+		if n.op == nil || n.op.Window == nil || n.op.Window.Session == nil {
+			continue
+		}
+		for _, up := range r.upstream(n) {
+			switch {
+			case up.op == nil:
+			case up.op.Window != nil:
+				r.d.at(n.path+".window.session", "reads the results of the window operator %s: flinksim derives each key's sessions from the planned rate of its records, which window results do not have", up.name)
+			case up.op.MiniBatch != nil:
+				r.d.at(n.path+".window.session", "reads the aggregates of the mini-batch operator %s: flinksim derives each key's sessions from the planned rate of its records, which a mini-batch's output does not have", up.name)
+			}
+		}
+	}
+}
+
 // upstreamSources lists the sources n reads through any path of inputs, in
 // declaration order.
 func (r *resolver) upstreamSources(n *node) []*node {
+	var out []*node
+	for _, m := range r.upstream(n) {
+		if m.src != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// upstream lists the nodes n reads through any path of inputs, in
+// declaration order.
+func (r *resolver) upstream(n *node) []*node {
 	seen := map[*node]bool{}
 	var walk func(m *node)
 	walk = func(m *node) {
@@ -189,7 +252,7 @@ func (r *resolver) upstreamSources(n *node) []*node {
 	walk(n)
 	var out []*node
 	for _, m := range r.nodes {
-		if seen[m] && m.src != nil {
+		if seen[m] {
 			out = append(out, m)
 		}
 	}
@@ -256,12 +319,15 @@ func windowModel(w *Window) *models.Window {
 	if w == nil {
 		return nil
 	}
-	m := &models.Window{Offset: sim.Time(*w.Offset), AllowedLateness: sim.Time(*w.AllowedLateness),
+	m := &models.Window{AllowedLateness: sim.Time(*w.AllowedLateness),
 		SideOutput: w.LateData == "side-output", Buffering: w.Function == "process", FireCost: toDist(w.FireCost)}
-	if w.Tumbling != nil {
-		m.Kind, m.Size = models.Tumbling, sim.Time(*w.Tumbling)
-	} else {
-		m.Kind, m.Size, m.Slide = models.Sliding, sim.Time(*w.Sliding.Size), sim.Time(*w.Sliding.Slide)
+	switch {
+	case w.Session != nil:
+		m.Kind, m.Gap, m.KeyGaps = models.Session, sim.Time(*w.Session.Gap), toDist(w.Session.KeyGaps)
+	case w.Tumbling != nil:
+		m.Kind, m.Size, m.Offset = models.Tumbling, sim.Time(*w.Tumbling), sim.Time(*w.Offset)
+	default:
+		m.Kind, m.Size, m.Slide, m.Offset = models.Sliding, sim.Time(*w.Sliding.Size), sim.Time(*w.Sliding.Slide), sim.Time(*w.Offset)
 	}
 	if w.AccumulatorSize != nil {
 		m.AccumulatorSize = int64(*w.AccumulatorSize)

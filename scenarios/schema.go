@@ -83,8 +83,26 @@ type (
 
 func (Dist) JSONSchema() *jsonschema.Schema {
 	s := oneOfForms(Duration(0).JSONSchema(), &distForms{})
-	s.Description = "A duration (constant) or a distribution: {exponential: 5us}, {lognormal: {mean: 5us, p99: 40us}}, {uniform: {min: 1us, max: 9us}}."
+	s.Description = "A duration (constant) or a distribution: {exponential: 5us}, {lognormal: {mean: 5us, p99: 40us}}, {uniform: {min: 1us, max: 9us}}, {mixture: [{weight: 0.9, dist: 5us}, {weight: 0.1, dist: {exponential: 1ms}}]}."
 	return s
+}
+
+// partForms are the forms of a mixture's part: a Dist's but the mixture
+// (which would make the schema recurse without end).
+type partForms struct {
+	Exponential *Duration      `yaml:"exponential,omitempty"`
+	LogNormal   *LogNormalSpec `yaml:"lognormal,omitempty"`
+	Uniform     *UniformSpec   `yaml:"uniform,omitempty"`
+}
+
+func (MixturePart) JSONSchema() *jsonschema.Schema {
+	props := jsonschema.NewProperties()
+	props.Set("weight", &jsonschema.Schema{Type: "number", ExclusiveMinimum: "0", Maximum: "1",
+		Description: "The share of draws from this part, above 0; a mixture's weights add up to 1."})
+	dist := oneOfForms(Duration(0).JSONSchema(), &partForms{})
+	dist.Description = "This part's distribution: a duration or one form, not itself a mixture."
+	props.Set("dist", dist)
+	return &jsonschema.Schema{Type: "object", Properties: props, Required: []string{"weight", "dist"}, AdditionalProperties: jsonschema.FalseSchema}
 }
 
 func (RateSpec) JSONSchema() *jsonschema.Schema {

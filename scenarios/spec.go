@@ -130,6 +130,16 @@ func toDist(x *Dist) sim.Dist {
 		return d
 	case x.Uniform != nil:
 		return sim.Uniform{Lo: sec(x.Uniform.Min), Hi: sec(x.Uniform.Max)}
+	case len(x.Mixture) > 0:
+		m := sim.Mixture{}
+		for _, p := range x.Mixture {
+			d := toDist(p.Dist)
+			if d == nil {
+				d = sim.Constant{} // a constant 0
+			}
+			m.Weights, m.Parts = append(m.Weights, p.Weight), append(m.Parts, d)
+		}
+		return m
 	}
 	return nil
 }

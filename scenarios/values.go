@@ -78,7 +78,7 @@ func (x *Dist) decodeNode(d *decoder, n *yaml.Node, path string) {
 	if n.Kind == yaml.ScalarNode {
 		x.Constant = new(Duration)
 		if err := x.Constant.parseScalar(n.Value); err != nil {
-			d.fail(n, path, "%v; or give a distribution: {exponential: 5us}, {lognormal: {mean: 5us, p99: 40us}}, {uniform: {min: 1us, max: 9us}}", err)
+			d.fail(n, path, "%v; or give a distribution: {exponential: 5us}, {lognormal: {mean: 5us, p99: 40us}}, {uniform: {min: 1us, max: 9us}}, {mixture: [{weight: 0.9, dist: 5us}, {weight: 0.1, dist: {exponential: 1ms}}]}", err)
 		}
 		return
 	}

@@ -31,6 +31,12 @@ func CDF(d Dist, x float64) float64 {
 			return 0
 		}
 		return (x - d.Lo) / (d.Hi - d.Lo)
+	case Mixture:
+		f := 0.0
+		for i, p := range d.Parts {
+			f += d.Weights[i] * CDF(p, x)
+		}
+		return f
 	}
 	panic("sim: CDF of an unknown distribution")
 }
@@ -48,29 +54,46 @@ func ResidualCDF(d Dist, x float64) float64 {
 		}
 		return 0
 	}
-	var integral float64 // ∫₀ˣ P(X > u) du
+	// ∫₀ˣ P(X > u) du = x·P(X > x) + E[X; X ≤ x], by parts
+	integral := x*(1-CDF(d, x)) + PartialMean(d, x)
+	return math.Min(integral/m, 1)
+}
+
+// PartialMean is E[X; X ≤ x] = ∫₀ˣ u dF(u), the part of the mean below x,
+// in closed form.
+func PartialMean(d Dist, x float64) float64 {
+	if x <= 0 {
+		return 0
+	}
 	switch d := d.(type) {
 	case Constant:
-		integral = math.Min(x, d.V)
-	case Exponential:
-		integral = d.M * -math.Expm1(-x/d.M)
-	case LogNormal:
-		// ∫₀ˣ S(u) du = x·S(x) + ∫₀ˣ u f(u) du, and the partial mean of a
-		// lognormal is E[X]·Φ((ln x − μ − σ²)/σ).
-		phi := func(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
-		z := (math.Log(x) - d.Mu) / d.Sigma
-		integral = x*(1-phi(z)) + m*phi(z-d.Sigma)
-	case Uniform:
-		switch {
-		case x <= d.Lo:
-			integral = x
-		case x >= d.Hi:
-			integral = m
-		default:
-			integral = d.Lo + (x - d.Lo) - (x-d.Lo)*(x-d.Lo)/(2*(d.Hi-d.Lo))
+		if x >= d.V {
+			return d.V
 		}
-	default:
-		panic("sim: ResidualCDF of an unknown distribution")
+		return 0
+	case Exponential:
+		if d.M <= 0 {
+			return 0
+		}
+		return d.M - (x+d.M)*math.Exp(-x/d.M)
+	case LogNormal:
+		// E[X]·Φ((ln x − μ − σ²)/σ)
+		return d.Mean() * 0.5 * math.Erfc(-((math.Log(x)-d.Mu)/d.Sigma-d.Sigma)/math.Sqrt2)
+	case Uniform:
+		hi := math.Min(x, d.Hi)
+		if hi <= d.Lo {
+			return 0
+		}
+		if d.Hi == d.Lo {
+			return d.Lo
+		}
+		return (hi*hi - d.Lo*d.Lo) / (2 * (d.Hi - d.Lo))
+	case Mixture:
+		m := 0.0
+		for i, p := range d.Parts {
+			m += d.Weights[i] * PartialMean(p, x)
+		}
+		return m
 	}
-	return math.Min(integral/m, 1)
+	panic("sim: PartialMean of an unknown distribution")
 }

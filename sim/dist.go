@@ -3,6 +3,8 @@ package sim
 import (
 	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Dist is a distribution of non-negative values (seconds of work, write
@@ -116,4 +118,48 @@ func (d Uniform) SumOf(n int64, r *rand.Rand) float64 {
 	w := d.Hi - d.Lo
 	x := fn*d.Mean() + math.Sqrt(fn/12)*w*r.NormFloat64()
 	return math.Min(math.Max(x, fn*d.Lo), fn*d.Hi)
+}
+
+// Mixture draws from Parts[i] with probability Weights[i] (the weights add
+// up to 1; no part is itself a mixture): say, most events a few seconds
+// late and some hours late. Its n-fold sum splits n among the parts
+// (a multinomial draw) and sums each part's share.
+type Mixture struct {
+	Weights []float64
+	Parts   []Dist
+}
+
+func (d Mixture) Mean() float64 {
+	m := 0.0
+	for i, p := range d.Parts {
+		m += d.Weights[i] * p.Mean()
+	}
+	return m
+}
+
+func (d Mixture) Sample(r *rand.Rand) float64 {
+	u := r.Float64()
+	for i, w := range d.Weights {
+		if u < w || i == len(d.Weights)-1 {
+			return d.Parts[i].Sample(r)
+		}
+		u -= w
+	}
+	return 0
+}
+
+func (d Mixture) SumOf(n int64, r *rand.Rand) float64 {
+	s, left, mass := 0.0, n, 1.0
+	for i, p := range d.Parts {
+		k := left
+		if i < len(d.Parts)-1 && d.Weights[i] < mass {
+			k = int64(distuv.Binomial{N: float64(left), P: math.Min(d.Weights[i]/mass, 1), Src: r}.Rand())
+		}
+		left -= k
+		mass -= d.Weights[i]
+		if k > 0 {
+			s += p.SumOf(k, r)
+		}
+	}
+	return s
 }

@@ -23,6 +23,9 @@ func TestDistMeansAndSums(t *testing.T) {
 		{"exponential", Exponential{5e-6}, 5e-6},
 		{"lognormal", ln, ln.Mean() * math.Sqrt(math.Expm1(ln.Sigma*ln.Sigma))},
 		{"uniform", Uniform{1e-6, 9e-6}, 8e-6 / math.Sqrt(12)},
+		// variance of a mixture: Σ wᵢ(σᵢ² + mᵢ²) − m²
+		{"mixture", Mixture{Weights: []float64{0.7, 0.3}, Parts: []Dist{Exponential{2e-6}, Uniform{1e-6, 9e-6}}},
+			math.Sqrt(0.7*(2*2e-6*2e-6) + 0.3*(64e-12/12+25e-12) - math.Pow(0.7*2e-6+0.3*5e-6, 2))},
 	} {
 		r := NewStreams(1).Stream(c.name)
 		for _, n := range []int64{1, 3, 16, 17, 200} {
