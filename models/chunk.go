@@ -38,6 +38,10 @@ type Chunk struct {
 	// (a window operator's results); else they trail them by the source's
 	// delay distribution.
 	Exact bool
+	// AltShare is the share of the records from partitions with their own
+	// event-time delays (EventTime.PartitionDelays); both parts of a split
+	// keep it.
+	AltShare float64
 }
 
 // Take splits off the first k records (0 < k < c.Records) as a new chunk and
@@ -67,6 +71,9 @@ func (c *Chunk) Absorb(o *Chunk) {
 		*c = *o
 		c.Buffers = b
 		return
+	}
+	if c.AltShare != o.AltShare {
+		c.AltShare = (c.AltShare*float64(c.Records) + o.AltShare*float64(o.Records)) / float64(c.Records+o.Records)
 	}
 	c.Records += o.Records
 	c.Bytes += o.Bytes

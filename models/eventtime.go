@@ -55,7 +55,21 @@ func newDelays(et *EventTime) *delays {
 	if et == nil {
 		return nil
 	}
-	d := &delays{base: et.Delay, share: et.OfflineShare, offline: et.Offline}
+	return newDelaysOf(et.Delay, et.OfflineShare, et.Offline)
+}
+
+// newPartitionDelays is the delays of the partitions of et.PartitionDelays
+// (nil: none).
+func newPartitionDelays(et *EventTime) *delays {
+	if et == nil || et.PartitionDelays == nil {
+		return nil
+	}
+	pd := et.PartitionDelays
+	return newDelaysOf(pd.Delay, pd.OfflineShare, pd.Offline)
+}
+
+func newDelaysOf(base sim.Dist, share float64, offline sim.Dist) *delays {
+	d := &delays{base: base, share: share, offline: offline}
 	if _, constant := d.base.(sim.Constant); !constant || d.share > 0 {
 		n := int(math.Round(math.Log10(tableTo/tableFrom)*tablePerDecade)) + 1
 		d.xs, d.fs = make([]float64, n), make([]float64, n)
@@ -111,6 +125,41 @@ func (d *delays) quantile(target float64) float64 {
 	return math.Exp(lx0 + (lx1-lx0)*(target-f0)/(f1-f0))
 }
 
+// chunkDelays is the delay of a chunk's records: the source's (d[0]), and
+// for the share alt of them their partitions' own (d[1]).
+type chunkDelays struct {
+	d   [2]*delays
+	alt float64
+}
+
+func (m chunkDelays) cdf(x float64) float64 {
+	switch {
+	case m.alt <= 0 || m.d[1] == nil:
+		return m.d[0].cdf(x)
+	case m.alt >= 1:
+		return m.d[1].cdf(x)
+	}
+	return (1-m.alt)*m.d[0].cdf(x) + m.alt*m.d[1].cdf(x)
+}
+
+// pick draws which delays one record has, given that its delay exceeds x
+// seconds (x < 0: any): each in proportion to its share of the records
+// times P(delay > x).
+func (m chunkDelays) pick(x float64, r *rand.Rand) *delays {
+	if m.alt <= 0 || m.d[1] == nil {
+		return m.d[0]
+	}
+	w0, w1 := 1-m.alt, m.alt
+	if x >= 0 {
+		w0 *= 1 - m.d[0].cdf(x)
+		w1 *= 1 - m.d[1].cdf(x)
+	}
+	if w0+w1 <= 0 || r.Float64()*(w0+w1) < w1 {
+		return m.d[1]
+	}
+	return m.d[0]
+}
+
 // splitTime is one split's watermark generator and idleness timer.
 type splitTime struct {
 	maxTs      sim.Time // the largest timestamp read
@@ -134,7 +183,7 @@ func (s *Simulation) sawRecords(st *subtask, p *kafkaPartition, k int64, evHi si
 	}
 	t.seen = true
 	t.lastRecord = s.eng.Now()
-	st.wm.lastEv, st.wm.emitted = evHi, true
+	st.wm.lastEv, st.wm.emitted, st.wm.delays = evHi, true, d
 	if t.idle {
 		t.idle = false
 		if s.trace != nil {
@@ -204,13 +253,22 @@ func (s *Simulation) emitSourceWatermark(st *subtask, now sim.Time) {
 // window operator subtask its windows (with the delays of the source that
 // feeds it).
 func (s *Simulation) deployEventTime() {
+	bySource := map[*nodeRT][2]*delays{} // a source's delays, and its partitions' own
 	for i, kp := range s.kafka {
 		src := s.kafkaOwner[i]
 		et := src.spec.Kafka.EventTime
 		if et == nil {
 			continue
 		}
-		kp.delays = newDelays(et)
+		d, ok := bySource[src]
+		if !ok {
+			d = [2]*delays{newDelays(et), newPartitionDelays(et)}
+			bySource[src] = d
+		}
+		kp.delays = d[0]
+		if et.PartitionDelays.has(int(kp.index)) {
+			kp.delays, kp.altShare = d[1], 1
+		}
 		kp.et.rng = s.streams.Stream(fmt.Sprintf("eventtime/%s/%d", src.spec.Name, kp.index))
 		for _, ps := range et.Pauses {
 			if slices.Contains(ps.Partitions, int(kp.index)) {
@@ -224,7 +282,7 @@ func (s *Simulation) deployEventTime() {
 		if head.spec.Kind == KindSource && head.spec.Kafka != nil && head.spec.Kafka.EventTime != nil {
 			s.wmSources = append(s.wmSources, t.subtasks...)
 			for _, st := range t.subtasks {
-				st.wm.delays = newDelays(head.spec.Kafka.EventTime)
+				st.wm.delays = bySource[head][0]
 				st.wm.lagRng = s.streams.Stream(fmt.Sprintf("eventlag/%s/%d", head.spec.Name, st.index))
 			}
 		}
@@ -232,7 +290,7 @@ func (s *Simulation) deployEventTime() {
 			if rt.spec.Window == nil {
 				continue
 			}
-			d := newDelays(eventTimeSource(rt).spec.Kafka.EventTime)
+			d := bySource[eventTimeSource(rt)]
 			for _, st := range t.subtasks {
 				w := rt.spec.Window
 				st.ops[pos].win = &windowOp{w: w, grid: w.step(), span: w.Size, delays: d, recBytes: rt.inRecordSize, latency: sim.NewHistogram(),

@@ -246,10 +246,10 @@ func (g *sessionGrid) meanEnd(h sim.Time) float64 {
 // time uniform over the chunk's, less a delay drawn from d, and puts it
 // in the slot where its session ends. It returns the re-firings' elements
 // and the late records.
-func (s *Simulation) placeSessionRecords(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Chunk, d *delays, w wmark) (elements float64, late int64) {
+func (s *Simulation) placeSessionRecords(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Chunk, d chunkDelays, w wmark) (elements float64, late int64) {
 	for range n {
 		e := c.EventLo + sim.Time(o.rng.Float64()*float64(c.EventHi-c.EventLo))
-		ts := e - sim.Time(d.minOf(1, o.rng)*float64(sim.Second))
+		ts := e - sim.FromSeconds(d.pick(-1, o.rng).quantile(o.rng.Float64()))
 		el, l := s.placeSessions(st, rt, o, o.index(ts), 1, w)
 		elements += el
 		late += l
@@ -261,12 +261,14 @@ func (s *Simulation) placeSessionRecords(st *subtask, rt *nodeRT, o *windowOp, n
 // before: a production time uniform over the chunk's, and a delay drawn
 // from d beyond what reaches before. It returns the re-firings' elements
 // and the late records.
-func (s *Simulation) placeSessionTail(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Chunk, d *delays, before sim.Time, w wmark) (elements float64, late int64) {
+func (s *Simulation) placeSessionTail(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Chunk, d chunkDelays, before sim.Time, w wmark) (elements float64, late int64) {
 	for range n {
 		e := c.EventLo + sim.Time(o.rng.Float64()*float64(c.EventHi-c.EventLo))
-		p0 := d.cdf((e - before).Seconds())
-		x := d.quantile(p0 + o.rng.Float64()*(1-p0))
-		ts := min(e-sim.Time(x*float64(sim.Second)), before-1)
+		x0 := (e - before).Seconds()
+		dd := d.pick(x0, o.rng)
+		p0 := dd.cdf(x0)
+		x := dd.quantile(p0 + o.rng.Float64()*(1-p0))
+		ts := min(e-sim.FromSeconds(x), before-1)
 		el, l := s.placeSessions(st, rt, o, o.index(ts), 1, w)
 		elements += el
 		late += l

@@ -1,6 +1,10 @@
 package models
 
-import "github.com/flinksim/flinksim/sim"
+import (
+	"slices"
+
+	"github.com/flinksim/flinksim/sim"
+)
 
 // EventTime is a source's event time: how far its records' timestamps trail
 // their append to Kafka, and its WatermarkStrategy. A record appended at c
@@ -28,8 +32,26 @@ type EventTime struct {
 	// Pauses are partitions whose producers stop for a while and send what
 	// they held back when they resume.
 	Pauses []PartitionPause
+	// PartitionDelays gives some partitions their own delay and offline
+	// devices (nil: every partition has the source's).
+	PartitionDelays *PartitionDelays
 	// Alignment is withWatermarkAlignment (nil: off; alignment.go).
 	Alignment *Alignment
+}
+
+// PartitionDelays is the event time of some partitions that differ from
+// the rest of their topic (a gateway, a region, an app version): their
+// records' delay, and their offline devices (as EventTime's).
+type PartitionDelays struct {
+	Partitions   []int
+	Delay        sim.Dist
+	OfflineShare float64
+	Offline      sim.Dist
+}
+
+// has reports whether partition p has these delays.
+func (pd *PartitionDelays) has(p int) bool {
+	return pd != nil && slices.Contains(pd.Partitions, p)
 }
 
 // Alignment is WatermarkStrategy.withWatermarkAlignment (FLIP-182): the

@@ -47,7 +47,7 @@ type windowOp struct {
 	grid, span sim.Time
 	sess       *sessionGrid // session windows' placement (nil: none)
 	recBytes   int64        // bytes of a record it buffers
-	delays     *delays
+	delays     [2]*delays   // the source's, and its partitions' own (eventtime.go)
 	rng        *rand.Rand
 	first      int64 // grid index of wins' first window
 	wins       []winRef
@@ -134,9 +134,9 @@ func (o *windowOp) at(j int64) *winRef {
 // handle and the results they emit.
 func (s *Simulation) assign(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Chunk, w wmark) float64 {
 	o.in += n
-	d := o.delays
+	d := chunkDelays{d: o.delays, alt: c.AltShare}
 	if c.Exact {
-		d = exactTimes // a window operator's results
+		d = chunkDelays{d: [2]*delays{exactTimes}} // a window operator's results
 	}
 	var elements float64
 	var late int64
@@ -165,7 +165,7 @@ func (s *Simulation) assign(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Ch
 // placeBySlots draws how many of the n records fall in each slot of
 // timestamps, newest first (sequential binomials), and puts them in their
 // windows. It returns the re-firings' elements and the late records.
-func (s *Simulation) placeBySlots(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Chunk, d *delays, w wmark) (elements float64, late int64) {
+func (s *Simulation) placeBySlots(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Chunk, d chunkDelays, w wmark) (elements float64, late int64) {
 	k := o.w.Windows()
 	left, mass := n, 1.0
 	head := o.index(c.EventHi)
@@ -226,7 +226,7 @@ var exactTimes = &delays{}
 // [a, a+g): P(e − a − g < delay ≤ e − a), averaged over production times e
 // spread over the chunk (a few points when it spans more than a sixteenth
 // of g).
-func slotShare(d *delays, c *Chunk, a, g sim.Time) float64 {
+func slotShare(d chunkDelays, c *Chunk, a, g sim.Time) float64 {
 	span := c.EventHi - c.EventLo
 	points := int64(1)
 	if span > g/16 {

@@ -38,16 +38,29 @@ func TestDroppedShareMatchesTheDelayDistribution(t *testing.T) {
 		t.Skip("three whole runs in one goroutine; make test runs it without -race")
 	}
 	ln, _ := sim.LogNormalFromMeanP99(4, 30)
+	slow, _ := sim.LogNormalFromMeanP99(8, 60)
 	for _, tc := range []struct {
 		name  string
-		delay sim.Dist
+		delay sim.Dist // of every partition, or of the three fast ones
+		slow  sim.Dist // of partition 3 (nil: as the others)
 	}{
-		{"exponential", sim.Exponential{M: 4}},
-		{"lognormal", ln},
-		{"uniform", sim.Uniform{Lo: 0, Hi: 12}},
+		{"exponential", sim.Exponential{M: 4}, nil},
+		{"lognormal", ln, nil},
+		{"uniform", sim.Uniform{Lo: 0, Hi: 12}, nil},
+		{"mixture", sim.Mixture{Weights: []float64{0.9, 0.1}, Parts: []sim.Dist{sim.Exponential{M: 1}, ln}}, nil},
+		// one partition of four has its own, slower delays: a step's
+		// records mix the partitions, each placed by its own
+		{"partition", sim.Exponential{M: 2}, slow},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			et := EventTime{Delay: tc.delay, OutOfOrderness: 2 * sim.Second}
+			split := []sim.Dist{tc.delay, tc.delay, tc.delay, tc.delay}
+			all := tc.delay // the delay of a record of any partition
+			if tc.slow != nil {
+				et.PartitionDelays = &PartitionDelays{Partitions: []int{3}, Delay: tc.slow}
+				split[3] = tc.slow
+				all = sim.Mixture{Weights: []float64{0.75, 0.25}, Parts: []sim.Dist{tc.delay, tc.slow}}
+			}
 			w := Window{Kind: Tumbling, Size: 10 * sim.Second, AllowedLateness: sim.Second, Buffering: true}
 			spec := windowJob(2000, 4, 10*sim.Minute, et, w)
 			res := runSpec(t, spec)
@@ -58,7 +71,7 @@ func TestDroppedShareMatchesTheDelayDistribution(t *testing.T) {
 				sum := 0.0
 				for i := 0; i < n; i++ {
 					u := (float64(i) + 0.5) * S / n
-					sum += 1 - sim.CDF(tc.delay, B+L+u+delta)
+					sum += 1 - sim.CDF(all, B+L+u+delta)
 				}
 				return sum / n
 			}
@@ -69,7 +82,11 @@ func TestDroppedShareMatchesTheDelayDistribution(t *testing.T) {
 			n := 2000.0 / 4 * spec.AutoWatermarkInterval.Seconds()
 			q := 0.0
 			for step := 64.0; step > 1e-6; step /= 2 {
-				if math.Pow(1-math.Pow(1-sim.CDF(tc.delay, q+step), n), 4) < 0.99 {
+				p := 1.0
+				for _, d := range split {
+					p *= 1 - math.Pow(1-sim.CDF(d, q+step), n)
+				}
+				if p < 0.99 {
 					q += step
 				}
 			}
@@ -243,5 +260,30 @@ func TestAlignmentPausesSplitsAheadOfAQuietOne(t *testing.T) {
 		if got, free := lag(true), lag(false); got < 500*6 || got > 500*9 || free > 100 {
 			t.Errorf("%d reader(s): lag at 14 s %.0f with alignment (want about 4000), %.0f without", readers, got, free)
 		}
+	}
+}
+
+// A partition whose records come 30 s late, beside three whose come in
+// 1 s: each split has its own watermark generator, so the slow split's
+// watermark trails by 30 s + the bound and, as the lowest of the reader's
+// splits and of the window operator's channels, holds every window back.
+// Nothing is late; every window fires 30 s + bound after its end (up to
+// the watermark's staleness δ).
+func TestSlowPartitionHoldsTheWatermark(t *testing.T) {
+	if raceEnabled {
+		t.Skip("a whole run in one goroutine; make test runs it without -race")
+	}
+	et := EventTime{Delay: sim.Constant{V: 1}, OutOfOrderness: 2 * sim.Second,
+		PartitionDelays: &PartitionDelays{Partitions: []int{3}, Delay: sim.Constant{V: 30}}}
+	w := Window{Kind: Tumbling, Size: 10 * sim.Second, Buffering: true}
+	spec := windowJob(2000, 4, 5*sim.Minute, et, w)
+	ws := runSpec(t, spec).Summary.Windows[0]
+	if ws.LateDropped != 0 {
+		t.Errorf("%d records dropped: a split's own watermark covers its records", ws.LateDropped)
+	}
+	delta := (spec.AutoWatermarkInterval + spec.Network.BufferTimeout + 2*spec.Sim.ChunkDelay).Seconds()
+	lo := 30 + et.OutOfOrderness.Seconds()
+	if p := ws.ResultLatency.P50; p < lo || p > lo+delta {
+		t.Errorf("windows fired %.2fs after their end (p50), want the slow partition's 30s + bound %.0fs, up to %.2fs more", p, lo, delta)
 	}
 }

@@ -258,6 +258,7 @@ func TestSchemaHasEventTimeAndWindows(t *testing.T) {
 		{item("sources"), []string{"event-time", "properties", "offline", "properties", "share"}},
 		{item("sources"), []string{"event-time", "properties", "watermark", "properties", "out-of-orderness"}},
 		{item("sources"), []string{"event-time", "properties", "pauses", "items", "properties", "backlog", "enum"}},
+		{item("sources"), []string{"event-time", "properties", "partition-delays", "properties", "partitions"}},
 		{item("operators"), []string{"window", "properties", "sliding", "properties", "slide"}},
 		{item("operators"), []string{"window", "properties", "offset", "pattern"}},
 		{item("operators"), []string{"window", "properties", "late-data", "enum"}},
@@ -388,5 +389,45 @@ sinks:
 	}
 	if !res.Summary.Records.Balanced() {
 		t.Errorf("records do not balance: %+v", res.Summary.Records)
+	}
+}
+
+// Some partitions' own delays reach the model for those partitions only,
+// with their offline devices, and resolve back to the same.
+func TestPartitionDelaysLoad(t *testing.T) {
+	const src = `name: pd
+sources:
+  - name: events
+    rate: 1k/s
+    partitions: 8
+    event-time:
+      delay: 1s
+      partition-delays:
+        partitions: [7, 2]
+        delay: {lognormal: {mean: 30s, p99: 5m}}
+        offline: {share: 5%, duration: 1h}
+sinks:
+  - name: out
+`
+	l, err := Load("pd.yaml", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, _ := sim.LogNormalFromMeanP99(30, 300)
+	want := &models.PartitionDelays{Partitions: []int{7, 2}, Delay: ln, OfflineShare: 0.05, Offline: sim.Constant{V: 3600}}
+	got := l.Spec.Nodes[0].Kafka.EventTime.PartitionDelays
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("partition delays %+v, want %+v", got, want)
+	}
+	resolved, err := l.Resolved()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Load("resolved.yaml", resolved, nil)
+	if err != nil {
+		t.Fatalf("the resolved scenario does not load: %v", err)
+	}
+	if !reflect.DeepEqual(again.Spec.Nodes[0].Kafka.EventTime, l.Spec.Nodes[0].Kafka.EventTime) {
+		t.Errorf("resolved event time %+v, want %+v", again.Spec.Nodes[0].Kafka.EventTime, l.Spec.Nodes[0].Kafka.EventTime)
 	}
 }

@@ -42,6 +42,9 @@ func (r *resolver) eventTime(n *node) {
 	for i := range et.Pauses {
 		r.pause(n, &et.Pauses[i], fmt.Sprintf("%s.pauses[%d]", p, i))
 	}
+	if pd := et.PartitionDelays; pd != nil {
+		r.partitionDelays(n, pd, p+".partition-delays")
+	}
 }
 
 // alignment checks withWatermarkAlignment's settings and fills in the
@@ -87,20 +90,7 @@ func (r *resolver) offline(o *OfflineDevices, p string) {
 // send.
 func (r *resolver) pause(n *node, ps *PartitionPause, p string) {
 	d := r.d
-	if len(ps.Partitions) == 0 && !d.badUnder(p+".partitions") {
-		d.at(p, "needs partitions: the topic partitions whose producers pause, e.g. [3]")
-	}
-	seen := map[int]bool{}
-	for j, k := range ps.Partitions {
-		q := fmt.Sprintf("%s.partitions[%d]", p, j)
-		switch {
-		case seen[k]:
-			d.at(q, "partition %d is listed twice", k)
-		case !d.badUnder(n.path+".partitions") && k >= *n.src.Partitions:
-			d.at(q, "%d is not a partition of %s's topic (0 to %d)", k, n.name, *n.src.Partitions-1)
-		}
-		seen[k] = true
-	}
+	r.partitionList(n, ps.Partitions, p, "the topic partitions whose producers pause, e.g. [3]")
 	if ps.At == nil {
 		d.at(p, "needs at: when the pause starts")
 	}
@@ -111,6 +101,40 @@ func (r *resolver) pause(n *node, ps *PartitionPause, p string) {
 		d.at(p+".for", "must be more than 0s")
 	}
 	r.enum(&ps.Backlog, p+".backlog", "send", "drop")
+}
+
+// partitionList checks a list of n's partitions: some, each once, each
+// in its topic; what says what they are.
+func (r *resolver) partitionList(n *node, parts []int, p, what string) {
+	d := r.d
+	if len(parts) == 0 && !d.badUnder(p+".partitions") {
+		d.at(p, "needs partitions: %s", what)
+	}
+	seen := map[int]bool{}
+	for j, k := range parts {
+		q := fmt.Sprintf("%s.partitions[%d]", p, j)
+		switch {
+		case seen[k]:
+			d.at(q, "partition %d is listed twice", k)
+		case !d.badUnder(n.path+".partitions") && k >= *n.src.Partitions:
+			d.at(q, "%d is not a partition of %s's topic (0 to %d)", k, n.name, *n.src.Partitions-1)
+		}
+		seen[k] = true
+	}
+}
+
+// partitionDelays checks the partitions with their own event time, and
+// defaults their delay to 0s.
+func (r *resolver) partitionDelays(n *node, pd *PartitionDelays, p string) {
+	r.partitionList(n, pd.Partitions, p, "the topic partitions with these delays, e.g. [3]")
+	if pd.Delay == nil {
+		pd.Delay = &Dist{Constant: ptr(Duration(0))}
+	} else {
+		r.dist(pd.Delay, p+".delay")
+	}
+	if pd.Offline != nil {
+		r.offline(pd.Offline, p+".offline")
+	}
 }
 
 // watermarkInterval: sources with event time emit their watermarks every
@@ -150,6 +174,12 @@ func eventTimeModel(et *EventTime) *models.EventTime {
 	for _, ps := range et.Pauses {
 		m.Pauses = append(m.Pauses, models.PartitionPause{Partitions: slices.Clone(ps.Partitions),
 			At: sim.Time(*ps.At), For: sim.Time(*ps.For), Drop: ps.Backlog == "drop"})
+	}
+	if pd := et.PartitionDelays; pd != nil {
+		m.PartitionDelays = &models.PartitionDelays{Partitions: slices.Clone(pd.Partitions), Delay: toDist(pd.Delay)}
+		if o := pd.Offline; o != nil {
+			m.PartitionDelays.OfflineShare, m.PartitionDelays.Offline = float64(*o.Share), toDist(o.Duration)
+		}
 	}
 	return m
 }
