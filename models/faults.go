@@ -117,7 +117,7 @@ func (s *Simulation) loseTaskManager(tm int, how Detection) bool {
 		}
 	}
 	s.storage.cancel(func(t *transfer) bool { return t.st.tm == tm })
-	s.tmHow[tm] = how
+	s.tmHow[tm], s.tmOOM[tm] = how, ""
 	if s.trace != nil {
 		s.tracef("TaskManager %d lost (%s): its tasks stop; the JobManager notices %s, a replacement is ready %s after that",
 			tm, how, why, s.spec.Recovery.TaskManagerStart)
@@ -139,7 +139,11 @@ func (s *Simulation) detected(tm int, lostAt int64) {
 		}
 	}
 	if len(dead) > 0 {
-		s.failover("TaskManager "+strconv.Itoa(tm)+" lost ("+s.tmHow[tm].noticed()+")", CauseTaskManager, s.tmLostAt[tm], dead)
+		reason, cause := "TaskManager "+strconv.Itoa(tm)+" lost ("+s.tmHow[tm].noticed()+")", CauseTaskManager
+		if oom := s.tmOOM[tm]; oom != "" {
+			reason, cause = reason+": its JVM exited on "+oom, CauseOutOfMemory
+		}
+		s.failover(reason, cause, s.tmLostAt[tm], dead)
 	}
 }
 

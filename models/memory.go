@@ -90,9 +90,10 @@ const heapCheckPeriod = sim.Second
 // checkHeaps fails, on every TaskManager whose tasks keep more state on the
 // heap (a hashmap backend's keyed state and windows) than its task heap,
 // the subtask holding the most: java.lang.OutOfMemoryError: Java heap space
-// fails the task (taskmanager.jvm-exit-on-oom is false by default), and
-// its region fails over, restores the last checkpoint's state and grows it
-// again.
+// fails the task (taskmanager.jvm-exit-on-oom is false by default; with
+// true Task.preProcessException halts the TaskManager's JVM, and every
+// task on it is lost), and its region fails over, restores
+// the last checkpoint's state and grows it again.
 func (s *Simulation) checkHeaps() {
 	for tm := range s.totalTMs {
 		s.checkHeap(tm)
@@ -122,6 +123,12 @@ func (s *Simulation) checkHeap(tm int) {
 	if held > limit && biggest != nil {
 		reason := fmt.Sprintf("%s: java.lang.OutOfMemoryError: Java heap space (TaskManager %d holds %.0f MiB of state on a %.0f MiB task heap)",
 			biggest.name(), tm, held/(1<<20), limit/(1<<20))
+		if s.spec.ExitOnOOM { // the process exits: every task on it is lost
+			if s.loseTaskManager(tm, DetectProcessExit) {
+				s.tmOOM[tm] = reason
+			}
+			return
+		}
 		s.failover(reason, CauseOutOfMemory, s.eng.Now(), []*subtask{biggest})
 	}
 }

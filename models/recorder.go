@@ -28,12 +28,15 @@ type recorder struct {
 	lagMax  int64
 	// windowPeak is each window operator's largest state over samples.
 	windowPeak map[*nodeRT]float64
+	// windowLag is each window operator's watermark lag over samples, s.
+	windowLag map[*nodeRT]*sim.Histogram
 }
 
 type sinkLatency struct{ all, interval *sim.Histogram }
 
 func newRecorder(s *Simulation) *recorder {
-	r := &recorder{s: s, totals: map[*subtask]*[4]sim.Time{}, lat: map[*nodeRT]*sinkLatency{}, latAll: sim.NewHistogram(), windowPeak: map[*nodeRT]float64{}}
+	r := &recorder{s: s, totals: map[*subtask]*[4]sim.Time{}, lat: map[*nodeRT]*sinkLatency{}, latAll: sim.NewHistogram(), windowPeak: map[*nodeRT]float64{},
+		windowLag: map[*nodeRT]*sim.Histogram{}}
 	for _, st := range s.subtasks {
 		r.totals[st] = &[4]sim.Time{}
 	}

@@ -120,21 +120,36 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 		if lat.Count() > 0 {
 			ws.ResultLatency = result.LatencySummary{P50: lat.Quantile(0.5), P99: lat.Quantile(0.99), Max: lat.Max(), Mean: lat.Mean()}
 		}
+		if h := s.rec.windowLag[rt]; h != nil {
+			ws.WatermarkLag = result.LatencySummary{P50: h.Quantile(0.5), P99: h.Quantile(0.99), Max: h.Max(), Mean: h.Mean()}
+		}
 		out = append(out, ws)
 	}
 	return out
 }
 
-// sampleWindows keeps each window operator's peak state.
+// sampleWindows keeps each window operator's peak state and its
+// watermark's lag behind processing time.
 func (r *recorder) sampleWindows() {
+	now := r.s.eng.Now()
 	for _, rt := range r.s.nodes {
 		if rt.spec.Window == nil {
 			continue
 		}
 		total := 0.0
+		low := wmark(math.MaxUint64)
 		for _, st := range rt.task.subtasks {
 			total += st.ops[rt.pos].win.bytes
+			low = min(low, st.wm.out)
 		}
 		r.windowPeak[rt] = max(r.windowPeak[rt], total)
+		if low != noWatermark {
+			h := r.windowLag[rt]
+			if h == nil {
+				h = sim.NewHistogram()
+				r.windowLag[rt] = h
+			}
+			h.Add(max(0, (now-low.time()).Seconds()), 1)
+		}
 	}
 }

@@ -95,6 +95,7 @@ type Simulation struct {
 	tmLost        []bool
 	tmBack        []sim.Time  // when a lost TaskManager's replacement is ready
 	tmHow         []Detection // how each lost TaskManager is noticed
+	tmOOM         []string    // why a lost TaskManager's JVM exited on an OutOfMemoryError ("": not that)
 	tmLostAt      []sim.Time  // when each lost TaskManager was lost
 	downSince     sim.Time    // the last change of downRegions or initRegions
 	outageSince   sim.Time    // when downRegions last became positive
@@ -141,6 +142,7 @@ func New(spec Spec) (*Simulation, error) {
 	s.tmLost = make([]bool, s.totalTMs)
 	s.tmBack = make([]sim.Time, s.totalTMs)
 	s.tmHow = make([]Detection, s.totalTMs)
+	s.tmOOM = make([]string, s.totalTMs)
 	s.tmLostAt = make([]sim.Time, s.totalTMs)
 	s.failRng = s.streams.Stream("failures")
 	s.injected = make([]result.InjectedFailureSummary, len(spec.Failures))

@@ -28,6 +28,9 @@ type Spec struct {
 	// (state.backend.type: hashmap, Flink's default), bounded by
 	// TaskManager.TaskHeap.
 	HeapState bool
+	// ExitOnOOM is taskmanager.jvm-exit-on-oom: an OutOfMemoryError kills
+	// its TaskManager's process instead of failing the task (memory.go).
+	ExitOnOOM bool
 
 	// AutoWatermarkInterval is pipeline.auto-watermark-interval: how often
 	// sources emit their watermarks.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/flinksim/flinksim/sim"
@@ -184,6 +185,21 @@ func TestHeapStateBeyondTheTaskHeapFails(t *testing.T) {
 	if r := res.Summary.Restarts; r == nil || len(r.ByCause) == 0 || r.ByCause[0].Cause != CauseOutOfMemory {
 		t.Fatalf("no out-of-memory failover with 3.5 MB of window state on a 2 MB heap: %+v", res.Summary.Restarts)
 	}
+	if f := res.Failovers[0]; !strings.Contains(f.Reason, "java.lang.OutOfMemoryError: Java heap space") || strings.Contains(f.Reason, "lost") {
+		t.Errorf("the task fails by itself (taskmanager.jvm-exit-on-oom: false): %q", f.Reason)
+	}
+	// taskmanager.jvm-exit-on-oom: true halts the TaskManager's JVM: it is
+	// lost, noticed when its connections close, and replaced
+	spec.ExitOnOOM = true
+	spec.Recovery.TaskManagerStart = 5 * sim.Second
+	res = runSpec(t, spec)
+	f := res.Failovers[0]
+	if f.Cause != CauseOutOfMemory || !strings.Contains(f.Reason, "lost (connection unexpectedly closed): its JVM exited on") {
+		t.Errorf("with jvm-exit-on-oom the TaskManager is lost: %s %q", f.Cause, f.Reason)
+	}
+	if f.RunningAt-f.FailedAt < spec.Recovery.TaskManagerStart {
+		t.Errorf("deployed again %s after the failure, want at least the replacement TaskManager's start %s", f.RunningAt-f.FailedAt, spec.Recovery.TaskManagerStart)
+	}
 	spec.TaskManager.TaskHeap = 8e6
 	if r := runSpec(t, spec).Summary.Restarts; r != nil {
 		t.Fatalf("failovers with 3.5 MB of window state on an 8 MB heap: %+v", r)
@@ -285,5 +301,36 @@ func TestSlowPartitionHoldsTheWatermark(t *testing.T) {
 	lo := 30 + et.OutOfOrderness.Seconds()
 	if p := ws.ResultLatency.P50; p < lo || p > lo+delta {
 		t.Errorf("windows fired %.2fs after their end (p50), want the slow partition's 30s + bound %.0fs, up to %.2fs more", p, lo, delta)
+	}
+}
+
+// A partition whose producers pause for 60 s holds every window's
+// watermark (its split's watermark stops) for the pause, less the bound
+// the others' had: the window operator's watermark lag peaks at the pause
+// + bound, within a metric sample (1 s) and the watermark's staleness δ.
+// withIdleness(5 s) leaves it out after 5 s: the lag peaks near 5 s +
+// bound instead.
+func TestQuietPartitionStallsTheWatermark(t *testing.T) {
+	if raceEnabled {
+		t.Skip("whole runs in one goroutine; make test runs it without -race")
+	}
+	for _, idle := range []sim.Time{0, 5 * sim.Second} {
+		et := EventTime{Delay: sim.Constant{V: 0.5}, OutOfOrderness: 2 * sim.Second, Idleness: idle,
+			Pauses: []PartitionPause{{Partitions: []int{0}, At: sim.Minute, For: sim.Minute}}}
+		spec := windowJob(2000, 4, 3*sim.Minute, et, Window{Kind: Tumbling, Size: 10 * sim.Second, Buffering: true})
+		spec.Sim.SampleInterval = sim.Second
+		ws := runSpec(t, spec).Summary.Windows[0]
+		stall := sim.Minute
+		if idle > 0 {
+			stall = idle
+		}
+		want := (stall + et.OutOfOrderness).Seconds() + 0.5
+		delta := (spec.AutoWatermarkInterval + spec.Network.BufferTimeout + 2*spec.Sim.ChunkDelay).Seconds()
+		if m := ws.WatermarkLag.Max; m < want-spec.Sim.SampleInterval.Seconds() || m > want+delta {
+			t.Errorf("idleness %s: watermark lag peaked at %.2fs, want the stall %s + bound + delay = %.2fs (−1 s sample, +%.2fs)", idle, m, stall, want, delta)
+		}
+		if p := ws.WatermarkLag.P50; p < 2.5 || p > 2.5+delta {
+			t.Errorf("idleness %s: watermark lag p50 %.2fs, want bound + delay 2.5s (+%.2fs)", idle, p, delta)
+		}
 	}
 }

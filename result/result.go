@@ -94,6 +94,11 @@ type WindowSummary struct {
 	StateEnd      float64        `json:"state_end_bytes"`
 	OpenWindows   int            `json:"open_windows_end"`
 	FireCPUS      float64        `json:"fire_cpu_s"` // CPU seconds the window function ran on firings
+	// WatermarkLag is processing time less the operator's input watermark
+	// (its lowest subtask's), in seconds, over the metric samples once it
+	// has one: the bound and the delays in its p50, the stall a quiet or
+	// slow partition causes in its max.
+	WatermarkLag LatencySummary `json:"watermark_lag_s"`
 }
 
 // RestartSummary is summary.json's "restarts" section.

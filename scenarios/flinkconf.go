@@ -83,6 +83,9 @@ var flinkOptions = []flinkOption{
 		Doc: "Total Flink memory of a TaskManager (the process size less JVM metaspace and overhead)."},
 	{Key: "taskmanager.memory.task.heap.size", Default: "", parse: memoryAtLeast(1 << 20), format: memory,
 		Doc: "Task heap of a TaskManager: what its tasks' objects, a hashmap backend's state among them, may use."},
+	// TaskManagerOptions.KILL_ON_OUT_OF_MEMORY
+	{Key: "taskmanager.jvm-exit-on-oom", Default: "false", parse: boolean,
+		Doc: "Whether an OutOfMemoryError in a task thread kills the TaskManager (its process exits: every task on it fails, and a replacement starts) instead of failing the task."},
 	{Key: "taskmanager.memory.managed.size", Default: "", parse: memoryAtLeast(0), format: memory,
 		Doc: "Managed memory (RocksDB's block cache and memtables); instead of managed.fraction."},
 	{Key: "taskmanager.memory.managed.fraction", Default: "0.4", parse: floatBetween(0, 0.999),

@@ -49,6 +49,7 @@ func (r *resolver) spec() models.Spec {
 	}
 	spec.TaskManager.TaskHeap = r.taskHeap()
 	spec.HeapState = fs.str("state.backend.type") != "rocksdb" // hashmap: state on the heap
+	spec.ExitOnOOM = fs.bool("taskmanager.jvm-exit-on-oom")
 	if fs.has("taskmanager.cpu.cores") {
 		spec.TaskManager.Cores = fs.float("taskmanager.cpu.cores")
 	}

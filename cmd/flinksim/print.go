@@ -161,5 +161,8 @@ func windowLine(w result.WindowSummary) string {
 	if w.Firings > 0 {
 		line += fmt.Sprintf("; results p50 %s, max %s after the window's end", human.Seconds(w.ResultLatency.P50), human.Seconds(w.ResultLatency.Max))
 	}
+	if w.WatermarkLag.Max > 0 {
+		line += fmt.Sprintf("; watermark lag p50 %s, max %s", human.Seconds(w.WatermarkLag.P50), human.Seconds(w.WatermarkLag.Max))
+	}
 	return line + fmt.Sprintf("; state peak %s", human.Bytes(w.StatePeak))
 }

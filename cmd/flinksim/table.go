@@ -162,8 +162,9 @@ func outcomeTable(runs []runResult) table {
 
 // windowHeader are the comparison's window columns: records dropped and
 // sent to side outputs as late, the median time from a window's end to its
-// first firing, and the windows' largest state.
-var windowHeader = []string{"dropped", "side out", "result p50", "window state"}
+// first firing, the windows' largest state, and the longest the watermark
+// trailed processing time (the stall a quiet or slow partition causes).
+var windowHeader = []string{"dropped", "side out", "result p50", "window state", "wm lag max"}
 
 // anyWindows reports whether a run has a window operator.
 func anyWindows(runs []runResult) bool {
@@ -175,45 +176,41 @@ func anyWindows(runs []runResult) bool {
 	return false
 }
 
-// windowCells are a run's window columns, over all its window operators
-// (the slowest result, the sum of states).
+// windowCells are a run's window columns (windowCSV's, for people).
 func windowCells(s result.Summary) []string {
 	if len(s.Windows) == 0 {
-		return []string{"-", "-", "-", "-"}
+		return []string{"-", "-", "-", "-", "-"}
 	}
-	var in, dropped, side int64
-	var p50, state float64
-	for _, w := range s.Windows {
-		in += w.RecordsIn
-		dropped += w.LateDropped
-		side += w.LateSideOutput
-		p50 = max(p50, w.ResultLatency.P50)
-		state += w.StatePeak
-	}
-	share := func(n int64) string {
-		if in == 0 {
+	w := windowCSV(s)
+	share := func(v float64) string {
+		if w.in == 0 {
 			return "-"
 		}
-		return fmt.Sprintf("%.2f%%", 100*float64(n)/float64(in))
+		return fmt.Sprintf("%.2f%%", 100*v)
 	}
-	return []string{share(dropped), share(side), human.Seconds(p50), human.Bytes(state)}
+	return []string{share(w.dropped), share(w.side), human.Seconds(w.p50), human.Bytes(w.state), human.Seconds(w.lag)}
 }
 
-// windowCSV are a run's window numbers in base units: shares of records,
-// seconds and bytes (0 without windows).
-func windowCSV(s result.Summary) (dropped, side, p50, state float64) {
-	var in float64
-	for _, w := range s.Windows {
-		in += float64(w.RecordsIn)
-		dropped += float64(w.LateDropped)
-		side += float64(w.LateSideOutput)
-		p50 = max(p50, w.ResultLatency.P50)
-		state += w.StatePeak
+// windowStats are a run's window figures over all its window operators:
+// the shares of records dropped and sent to side outputs, the slowest
+// result p50 (s), the sum of state peaks (bytes) and the largest
+// watermark lag (s); in is their records in.
+type windowStats struct{ in, dropped, side, p50, state, lag float64 }
+
+func windowCSV(s result.Summary) windowStats {
+	var w windowStats
+	for _, ws := range s.Windows {
+		w.in += float64(ws.RecordsIn)
+		w.dropped += float64(ws.LateDropped)
+		w.side += float64(ws.LateSideOutput)
+		w.p50 = max(w.p50, ws.ResultLatency.P50)
+		w.state += ws.StatePeak
+		w.lag = max(w.lag, ws.WatermarkLag.Max)
 	}
-	if in > 0 {
-		dropped, side = dropped/in, side/in
+	if w.in > 0 {
+		w.dropped, w.side = w.dropped/w.in, w.side/w.in
 	}
-	return dropped, side, p50, state
+	return w
 }
 
 // why explains a run's outcome in a sentence.
@@ -242,7 +239,7 @@ func outcomeCSV(w io.Writer, runs []runResult) error {
 	header := []string{"variant", "outcome", "stable", "checkpoints_completed", "checkpoints_failed", "checkpoint_duration_max_s",
 		"restarts", "lag_end", "latency_p99_s", "task_managers", "upload_bandwidth_bytes_per_s", "max_checkpoint_age_s", "why",
 		"downtime_s", "restore_s", "records_duplicated", "persisted_max_bytes",
-		"late_dropped_share", "late_side_output_share", "window_result_p50_s", "window_state_peak_bytes"}
+		"late_dropped_share", "late_side_output_share", "window_result_p50_s", "window_state_peak_bytes", "watermark_lag_max_s"}
 	replicas := replicated(runs) > 0
 	if replicas {
 		header = append(header, replicaColumns...)
@@ -265,8 +262,8 @@ func outcomeCSV(w io.Writer, runs []runResult) error {
 		row := []string{r.name, o.Verdict, strconv.FormatBool(o.Stable), f(o.CheckpointsCompleted), f(o.CheckpointsFailed),
 			f(o.CheckpointDurationMaxS), f(o.Restarts), f(o.LagEnd), f(o.LatencyP99S), f(o.TaskManagers), f(o.UploadBandwidth), age, why,
 			f(down), f(restore), f(dupes), f(persisted)}
-		wd, ws, wl, wst := windowCSV(r.res.Summary)
-		row = append(row, f(wd), f(ws), f(wl), f(wst))
+		w := windowCSV(r.res.Summary)
+		row = append(row, f(w.dropped), f(w.side), f(w.p50), f(w.state), f(w.lag))
 		if replicas {
 			row = append(row, replicaCells(r)...)
 		}
