@@ -38,10 +38,10 @@ type Chunk struct {
 	// (a window operator's results); else they trail them by the source's
 	// delay distribution.
 	Exact bool
-	// AltShare is the share of the records from partitions with their own
-	// event-time delays (EventTime.PartitionDelays); both parts of a split
-	// keep it.
-	AltShare float64
+	// Alt is the share of the records from each group of partitions with
+	// their own event-time delays (EventTime.PartitionDelays); the rest
+	// have the source's. Both parts of a split keep it.
+	Alt [MaxDelayGroups]float32
 }
 
 // Take splits off the first k records (0 < k < c.Records) as a new chunk and
@@ -72,8 +72,11 @@ func (c *Chunk) Absorb(o *Chunk) {
 		c.Buffers = b
 		return
 	}
-	if c.AltShare != o.AltShare {
-		c.AltShare = (c.AltShare*float64(c.Records) + o.AltShare*float64(o.Records)) / float64(c.Records+o.Records)
+	if c.Alt != o.Alt {
+		wc, wo := float64(c.Records)/float64(c.Records+o.Records), float64(o.Records)/float64(c.Records+o.Records)
+		for i := range c.Alt {
+			c.Alt[i] = float32(float64(c.Alt[i])*wc + float64(o.Alt[i])*wo)
+		}
 	}
 	c.Records += o.Records
 	c.Bytes += o.Bytes

@@ -58,14 +58,14 @@ func newDelays(et *EventTime) *delays {
 	return newDelaysOf(et.Delay, et.OfflineShare, et.Offline)
 }
 
-// newPartitionDelays is the delays of the partitions of et.PartitionDelays
-// (nil: none).
-func newPartitionDelays(et *EventTime) *delays {
-	if et == nil || et.PartitionDelays == nil {
-		return nil
+// sourceDelays are a source's delays, then each group's of
+// et.PartitionDelays.
+func sourceDelays(et *EventTime) []*delays {
+	d := []*delays{newDelays(et)}
+	for _, pd := range et.PartitionDelays {
+		d = append(d, newDelaysOf(pd.Delay, pd.OfflineShare, pd.Offline))
 	}
-	pd := et.PartitionDelays
-	return newDelaysOf(pd.Delay, pd.OfflineShare, pd.Offline)
+	return d
 }
 
 func newDelaysOf(base sim.Dist, share float64, offline sim.Dist) *delays {
@@ -125,37 +125,61 @@ func (d *delays) quantile(target float64) float64 {
 	return math.Exp(lx0 + (lx1-lx0)*(target-f0)/(f1-f0))
 }
 
-// chunkDelays is the delay of a chunk's records: the source's (d[0]), and
-// for the share alt of them their partitions' own (d[1]).
+// chunkDelays is the delay of a chunk's records: a mixture of the
+// source's (d[0]) and, for the share alt[i] of them, their partition
+// group's (d[i+1]).
 type chunkDelays struct {
-	d   [2]*delays
-	alt float64
+	d   []*delays
+	alt [MaxDelayGroups]float32
+}
+
+// weights are the shares of the records with each of d.
+func (m chunkDelays) weights() (w [1 + MaxDelayGroups]float64) {
+	w[0] = 1
+	for i, a := range m.alt {
+		if a > 0 && i+1 < len(m.d) {
+			w[i+1] = float64(a)
+			w[0] -= float64(a)
+		}
+	}
+	w[0] = max(w[0], 0)
+	return w
 }
 
 func (m chunkDelays) cdf(x float64) float64 {
-	switch {
-	case m.alt <= 0 || m.d[1] == nil:
+	if m.alt == [MaxDelayGroups]float32{} {
 		return m.d[0].cdf(x)
-	case m.alt >= 1:
-		return m.d[1].cdf(x)
 	}
-	return (1-m.alt)*m.d[0].cdf(x) + m.alt*m.d[1].cdf(x)
+	f := 0.0
+	for i, w := range m.weights() {
+		if w > 0 {
+			f += w * m.d[i].cdf(x)
+		}
+	}
+	return f
 }
 
 // pick draws which delays one record has, given that its delay exceeds x
 // seconds (x < 0: any): each in proportion to its share of the records
 // times P(delay > x).
 func (m chunkDelays) pick(x float64, r *rand.Rand) *delays {
-	if m.alt <= 0 || m.d[1] == nil {
+	if m.alt == [MaxDelayGroups]float32{} {
 		return m.d[0]
 	}
-	w0, w1 := 1-m.alt, m.alt
-	if x >= 0 {
-		w0 *= 1 - m.d[0].cdf(x)
-		w1 *= 1 - m.d[1].cdf(x)
+	w := m.weights()
+	total := 0.0
+	for i := range w {
+		if w[i] > 0 && x >= 0 {
+			w[i] *= 1 - m.d[i].cdf(x)
+		}
+		total += w[i]
 	}
-	if w0+w1 <= 0 || r.Float64()*(w0+w1) < w1 {
-		return m.d[1]
+	u := r.Float64() * total
+	for i := range w {
+		if u < w[i] {
+			return m.d[i]
+		}
+		u -= w[i]
 	}
 	return m.d[0]
 }
@@ -253,7 +277,7 @@ func (s *Simulation) emitSourceWatermark(st *subtask, now sim.Time) {
 // window operator subtask its windows (with the delays of the source that
 // feeds it).
 func (s *Simulation) deployEventTime() {
-	bySource := map[*nodeRT][2]*delays{} // a source's delays, and its partitions' own
+	bySource := map[*nodeRT][]*delays{} // a source's delays, and its partition groups' own
 	for i, kp := range s.kafka {
 		src := s.kafkaOwner[i]
 		et := src.spec.Kafka.EventTime
@@ -262,13 +286,11 @@ func (s *Simulation) deployEventTime() {
 		}
 		d, ok := bySource[src]
 		if !ok {
-			d = [2]*delays{newDelays(et), newPartitionDelays(et)}
+			d = sourceDelays(et)
 			bySource[src] = d
 		}
-		kp.delays = d[0]
-		if et.PartitionDelays.has(int(kp.index)) {
-			kp.delays, kp.altShare = d[1], 1
-		}
+		kp.group = et.delayGroup(int(kp.index))
+		kp.delays = d[kp.group]
 		kp.et.rng = s.streams.Stream(fmt.Sprintf("eventtime/%s/%d", src.spec.Name, kp.index))
 		for _, ps := range et.Pauses {
 			if slices.Contains(ps.Partitions, int(kp.index)) {

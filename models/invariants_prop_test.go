@@ -251,8 +251,9 @@ func randomEventTime(rt *rapid.T, nodes []Node) {
 		et.Pauses = []PartitionPause{{Partitions: []int{0}, At: ms(0, 30000, "pause-at"), For: ms(1, 20000, "pause-for"), Drop: rapid.Bool().Draw(rt, "pause-drop")}}
 	}
 	if rapid.Bool().Draw(rt, "partition-delays") {
-		et.PartitionDelays = &PartitionDelays{Partitions: []int{0}, Delay: sim.Mixture{Weights: []float64{0.5, 0.5},
-			Parts: []sim.Dist{sim.Constant{V: ms(0, 20000, "partition-delay").Seconds()}, sim.Exponential{M: 1}}}}
+		et.PartitionDelays = []PartitionDelays{{Partitions: []int{0}, Delay: sim.Mixture{Weights: []float64{0.5, 0.5},
+			Parts: []sim.Dist{sim.Constant{V: ms(0, 20000, "partition-delay").Seconds()}, sim.Exponential{M: 1}}}},
+			{Partitions: []int{1}, Delay: sim.Exponential{M: ms(1, 20000, "partition-delay-2").Seconds()}}}
 	}
 	if rapid.Bool().Draw(rt, "alignment") {
 		et.Alignment = &Alignment{Group: "g", MaxDrift: ms(1, 5000, "max-drift"), UpdateInterval: ms(1, 2000, "update-interval")}

@@ -55,11 +55,11 @@ type kafkaPartition struct {
 	maxRuns  int
 
 	// event time (nil delays: none; eventtime.go)
-	delays   *delays
-	altShare float64 // 1: its delays are EventTime.PartitionDelays
-	et       splitTime
-	evHi     sim.Time         // the latest production time of the last take
-	pauses   []PartitionPause // this partition's pauses, in time order, the past ones removed
+	delays *delays
+	group  int // its group in EventTime.PartitionDelays, from 1 (0: none)
+	et     splitTime
+	evHi   sim.Time         // the latest production time of the last take
+	pauses []PartitionPause // this partition's pauses, in time order, the past ones removed
 	// alignPaused: watermark alignment paused it (alignment.go)
 	alignPaused bool
 }
@@ -282,7 +282,10 @@ func (p *kafkaPartition) take(max int64, recordSize int64, c *Chunk, gap sim.Tim
 		piece := Chunk{
 			Records: k, Bytes: k * recordSize,
 			CreatedLo: lo, CreatedHi: hi, EventLo: elo, EventHi: ehi,
-			Partition: p.index, OffsetLo: p.read, OffsetHi: p.read + k, AltShare: p.altShare,
+			Partition: p.index, OffsetLo: p.read, OffsetHi: p.read + k,
+		}
+		if p.group > 0 {
+			piece.Alt[p.group-1] = 1
 		}
 		c.Absorb(&piece)
 		got += k

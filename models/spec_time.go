@@ -32,9 +32,10 @@ type EventTime struct {
 	// Pauses are partitions whose producers stop for a while and send what
 	// they held back when they resume.
 	Pauses []PartitionPause
-	// PartitionDelays gives some partitions their own delay and offline
-	// devices (nil: every partition has the source's).
-	PartitionDelays *PartitionDelays
+	// PartitionDelays gives groups of partitions (at most
+	// MaxDelayGroups) their own delay and offline devices; the other
+	// partitions have the source's.
+	PartitionDelays []PartitionDelays
 	// Alignment is withWatermarkAlignment (nil: off; alignment.go).
 	Alignment *Alignment
 }
@@ -49,9 +50,19 @@ type PartitionDelays struct {
 	Offline      sim.Dist
 }
 
-// has reports whether partition p has these delays.
-func (pd *PartitionDelays) has(p int) bool {
-	return pd != nil && slices.Contains(pd.Partitions, p)
+// MaxDelayGroups bounds EventTime.PartitionDelays: a chunk carries the
+// share of its records from each group (Chunk.Alt).
+const MaxDelayGroups = 3
+
+// delayGroup is partition p's group in et.PartitionDelays, from 1 (0: the
+// source's delays).
+func (et *EventTime) delayGroup(p int) int {
+	for i, pd := range et.PartitionDelays {
+		if slices.Contains(pd.Partitions, p) {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // Alignment is WatermarkStrategy.withWatermarkAlignment (FLIP-182): the

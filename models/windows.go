@@ -47,7 +47,7 @@ type windowOp struct {
 	grid, span sim.Time
 	sess       *sessionGrid // session windows' placement (nil: none)
 	recBytes   int64        // bytes of a record it buffers
-	delays     [2]*delays   // the source's, and its partitions' own (eventtime.go)
+	delays     []*delays    // the source's, and its partition groups' own (eventtime.go)
 	rng        *rand.Rand
 	first      int64 // grid index of wins' first window
 	wins       []winRef
@@ -134,9 +134,9 @@ func (o *windowOp) at(j int64) *winRef {
 // handle and the results they emit.
 func (s *Simulation) assign(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Chunk, w wmark) float64 {
 	o.in += n
-	d := chunkDelays{d: o.delays, alt: c.AltShare}
+	d := chunkDelays{d: o.delays, alt: c.Alt}
 	if c.Exact {
-		d = chunkDelays{d: [2]*delays{exactTimes}} // a window operator's results
+		d = chunkDelays{d: exactDelays} // a window operator's results
 	}
 	var elements float64
 	var late int64
@@ -221,6 +221,8 @@ func (o *windowOp) open() float64 {
 
 // exactTimes is the delay of records whose timestamps are known: none.
 var exactTimes = &delays{}
+
+var exactDelays = []*delays{exactTimes}
 
 // slotShare is the share of chunk c's records whose timestamps fall in
 // [a, a+g): P(e − a − g < delay ≤ e − a), averaged over production times e

@@ -42,25 +42,28 @@ func TestDroppedShareMatchesTheDelayDistribution(t *testing.T) {
 	slow, _ := sim.LogNormalFromMeanP99(8, 60)
 	for _, tc := range []struct {
 		name  string
-		delay sim.Dist // of every partition, or of the three fast ones
-		slow  sim.Dist // of partition 3 (nil: as the others)
+		delay sim.Dist   // of every partition but those of own
+		own   []sim.Dist // the own delays of partitions 3, 2, ... (groups)
 	}{
 		{"exponential", sim.Exponential{M: 4}, nil},
 		{"lognormal", ln, nil},
 		{"uniform", sim.Uniform{Lo: 0, Hi: 12}, nil},
 		{"mixture", sim.Mixture{Weights: []float64{0.9, 0.1}, Parts: []sim.Dist{sim.Exponential{M: 1}, ln}}, nil},
-		// one partition of four has its own, slower delays: a step's
-		// records mix the partitions, each placed by its own
-		{"partition", sim.Exponential{M: 2}, slow},
+		// partitions with their own, slower delays: a step's records mix
+		// the partitions, each placed by its own
+		{"partition", sim.Exponential{M: 2}, []sim.Dist{slow}},
+		{"partitions", sim.Exponential{M: 2}, []sim.Dist{slow, sim.Uniform{Lo: 0, Hi: 12}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			et := EventTime{Delay: tc.delay, OutOfOrderness: 2 * sim.Second}
 			split := []sim.Dist{tc.delay, tc.delay, tc.delay, tc.delay}
-			all := tc.delay // the delay of a record of any partition
-			if tc.slow != nil {
-				et.PartitionDelays = &PartitionDelays{Partitions: []int{3}, Delay: tc.slow}
-				split[3] = tc.slow
-				all = sim.Mixture{Weights: []float64{0.75, 0.25}, Parts: []sim.Dist{tc.delay, tc.slow}}
+			all := sim.Mixture{} // the delay of a record of any partition: a quarter each
+			for i, d := range tc.own {
+				et.PartitionDelays = append(et.PartitionDelays, PartitionDelays{Partitions: []int{3 - i}, Delay: d})
+				split[3-i] = d
+			}
+			for _, d := range split {
+				all.Weights, all.Parts = append(all.Weights, 0.25), append(all.Parts, d)
 			}
 			w := Window{Kind: Tumbling, Size: 10 * sim.Second, AllowedLateness: sim.Second, Buffering: true}
 			spec := windowJob(2000, 4, 10*sim.Minute, et, w)
@@ -290,7 +293,7 @@ func TestSlowPartitionHoldsTheWatermark(t *testing.T) {
 		t.Skip("a whole run in one goroutine; make test runs it without -race")
 	}
 	et := EventTime{Delay: sim.Constant{V: 1}, OutOfOrderness: 2 * sim.Second,
-		PartitionDelays: &PartitionDelays{Partitions: []int{3}, Delay: sim.Constant{V: 30}}}
+		PartitionDelays: []PartitionDelays{{Partitions: []int{3}, Delay: sim.Constant{V: 30}}}}
 	w := Window{Kind: Tumbling, Size: 10 * sim.Second, Buffering: true}
 	spec := windowJob(2000, 4, 5*sim.Minute, et, w)
 	ws := runSpec(t, spec).Summary.Windows[0]

@@ -258,7 +258,7 @@ func TestSchemaHasEventTimeAndWindows(t *testing.T) {
 		{item("sources"), []string{"event-time", "properties", "offline", "properties", "share"}},
 		{item("sources"), []string{"event-time", "properties", "watermark", "properties", "out-of-orderness"}},
 		{item("sources"), []string{"event-time", "properties", "pauses", "items", "properties", "backlog", "enum"}},
-		{item("sources"), []string{"event-time", "properties", "partition-delays", "properties", "partitions"}},
+		{item("sources"), []string{"event-time", "properties", "partition-delays", "items", "properties", "partitions"}},
 		{item("operators"), []string{"window", "properties", "sliding", "properties", "slide"}},
 		{item("operators"), []string{"window", "properties", "offset", "pattern"}},
 		{item("operators"), []string{"window", "properties", "late-data", "enum"}},
@@ -392,7 +392,7 @@ sinks:
 	}
 }
 
-// Some partitions' own delays reach the model for those partitions only,
+// Groups of partitions' own delays reach the model for those partitions only,
 // with their offline devices, and resolve back to the same.
 func TestPartitionDelaysLoad(t *testing.T) {
 	const src = `name: pd
@@ -403,9 +403,10 @@ sources:
     event-time:
       delay: 1s
       partition-delays:
-        partitions: [7, 2]
-        delay: {lognormal: {mean: 30s, p99: 5m}}
-        offline: {share: 5%, duration: 1h}
+        - partitions: [7, 2]
+          delay: {lognormal: {mean: 30s, p99: 5m}}
+          offline: {share: 5%, duration: 1h}
+        - {partitions: [0], delay: {exponential: 10s}}
 sinks:
   - name: out
 `
@@ -414,7 +415,8 @@ sinks:
 		t.Fatal(err)
 	}
 	ln, _ := sim.LogNormalFromMeanP99(30, 300)
-	want := &models.PartitionDelays{Partitions: []int{7, 2}, Delay: ln, OfflineShare: 0.05, Offline: sim.Constant{V: 3600}}
+	want := []models.PartitionDelays{{Partitions: []int{7, 2}, Delay: ln, OfflineShare: 0.05, Offline: sim.Constant{V: 3600}},
+		{Partitions: []int{0}, Delay: sim.Exponential{M: 10}}}
 	got := l.Spec.Nodes[0].Kafka.EventTime.PartitionDelays
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("partition delays %+v, want %+v", got, want)

@@ -42,9 +42,7 @@ func (r *resolver) eventTime(n *node) {
 	for i := range et.Pauses {
 		r.pause(n, &et.Pauses[i], fmt.Sprintf("%s.pauses[%d]", p, i))
 	}
-	if pd := et.PartitionDelays; pd != nil {
-		r.partitionDelays(n, pd, p+".partition-delays")
-	}
+	r.partitionDelays(n, et.PartitionDelays, p+".partition-delays")
 }
 
 // alignment checks withWatermarkAlignment's settings and fills in the
@@ -114,6 +112,8 @@ func (r *resolver) partitionList(n *node, parts []int, p, what string) {
 	for j, k := range parts {
 		q := fmt.Sprintf("%s.partitions[%d]", p, j)
 		switch {
+		case d.badUnder(q): // not a partition number: told already
+			continue
 		case seen[k]:
 			d.at(q, "partition %d is listed twice", k)
 		case !d.badUnder(n.path+".partitions") && k >= *n.src.Partitions:
@@ -123,17 +123,35 @@ func (r *resolver) partitionList(n *node, parts []int, p, what string) {
 	}
 }
 
-// partitionDelays checks the partitions with their own event time, and
-// defaults their delay to 0s.
-func (r *resolver) partitionDelays(n *node, pd *PartitionDelays, p string) {
-	r.partitionList(n, pd.Partitions, p, "the topic partitions with these delays, e.g. [3]")
-	if pd.Delay == nil {
-		pd.Delay = &Dist{Constant: ptr(Duration(0))}
-	} else {
-		r.dist(pd.Delay, p+".delay")
+// partitionDelays checks the groups of partitions with their own event
+// time (each partition in one group at most), and defaults their delay to
+// 0s.
+func (r *resolver) partitionDelays(n *node, groups []PartitionDelays, p string) {
+	if len(groups) > models.MaxDelayGroups {
+		r.d.at(p, "has %d groups; flinksim handles at most %d (give groups with the same delays one entry)", len(groups), models.MaxDelayGroups)
 	}
-	if pd.Offline != nil {
-		r.offline(pd.Offline, p+".offline")
+	in := map[int]int{}
+	for i := range groups {
+		pd, q := &groups[i], fmt.Sprintf("%s[%d]", p, i)
+		r.partitionList(n, pd.Partitions, q, "the topic partitions with these delays, e.g. [3]")
+		for j, k := range pd.Partitions {
+			pj := fmt.Sprintf("%s.partitions[%d]", q, j)
+			if r.d.badUnder(pj) {
+				continue
+			}
+			if g, ok := in[k]; ok && g != i {
+				r.d.at(pj, "partition %d is already in %s[%d]: a partition has one delay", k, p, g)
+			}
+			in[k] = i
+		}
+		if pd.Delay == nil {
+			pd.Delay = &Dist{Constant: ptr(Duration(0))}
+		} else {
+			r.dist(pd.Delay, q+".delay")
+		}
+		if pd.Offline != nil {
+			r.offline(pd.Offline, q+".offline")
+		}
 	}
 }
 
@@ -175,11 +193,12 @@ func eventTimeModel(et *EventTime) *models.EventTime {
 		m.Pauses = append(m.Pauses, models.PartitionPause{Partitions: slices.Clone(ps.Partitions),
 			At: sim.Time(*ps.At), For: sim.Time(*ps.For), Drop: ps.Backlog == "drop"})
 	}
-	if pd := et.PartitionDelays; pd != nil {
-		m.PartitionDelays = &models.PartitionDelays{Partitions: slices.Clone(pd.Partitions), Delay: toDist(pd.Delay)}
+	for _, pd := range et.PartitionDelays {
+		g := models.PartitionDelays{Partitions: slices.Clone(pd.Partitions), Delay: toDist(pd.Delay)}
 		if o := pd.Offline; o != nil {
-			m.PartitionDelays.OfflineShare, m.PartitionDelays.Offline = float64(*o.Share), toDist(o.Duration)
+			g.OfflineShare, g.Offline = float64(*o.Share), toDist(o.Duration)
 		}
+		m.PartitionDelays = append(m.PartitionDelays, g)
 	}
 	return m
 }
