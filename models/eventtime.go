@@ -269,6 +269,11 @@ func (s *Simulation) emitSourceWatermark(st *subtask, now sim.Time) {
 	s.setIdle(st, false)
 	if m > st.wm.out {
 		st.wm.out = m
+		if s.spec.Network.BufferTimeout == 0 {
+			s.flushAll(st) // flushed after every element
+		} else {
+			s.armFlush(st)
+		}
 	}
 }
 

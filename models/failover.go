@@ -176,7 +176,7 @@ func (s *Simulation) discardSubtask(st *subtask) {
 func (s *Simulation) discardPartition(p *partition) {
 	for _, c := range p.ch {
 		p.edge.discarded += c.inflight
-		c.inflight = 0
+		c.inflight, c.trailWM = 0, noWatermark
 		c.q = ring[Chunk]{}
 		c.open, c.fill, c.flushReq, c.parked = Chunk{}, 0, false, Chunk{}
 		c.delivered, c.sendBuf, c.recvBuf, c.floatHeld, c.transit, c.creditLag = 0, 0, 0, 0, 0, 0

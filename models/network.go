@@ -70,6 +70,11 @@ type channel struct {
 
 	inflight int64 // records in open and q
 	wm       wmark // the watermark the receiver has taken from this channel
+	wmSent   wmark // the highest watermark the sender has put on this channel
+	// trailWM is a watermark written behind the channel's trailLeft
+	// records still to be taken (broadcastWatermark; none: noWatermark)
+	trailWM   wmark
+	trailLeft int64
 }
 
 // readable is the number of finished buffers the receiver may read.
@@ -129,11 +134,14 @@ type gate struct {
 }
 
 // appendRecords writes records into a channel's open buffer, finishing
-// buffers as they fill.
+// buffers as they fill. The piece's watermark follows its last record: a
+// part of it that leaves ahead carries the channel's previous one.
 func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 	p := c.src
 	e := p.edge
 	c.inflight += piece.Records
+	prev := c.wmSent
+	c.wmSent = max(c.wmSent, piece.WM)
 	maxPer := int32(s.spec.Network.MaxBuffersPerChannel)
 	if e.rpb == 0 {
 		// Records larger than a buffer: each spans e.bpr buffers.
@@ -141,6 +149,7 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 			one := piece
 			if piece.Records > 1 {
 				one = piece.Take(1)
+				one.WM = prev
 			} else {
 				piece.Records = 0
 			}
@@ -187,6 +196,7 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 			piece.Records = 0
 		} else {
 			head := piece.Take(n)
+			head.WM = prev
 			c.open.Absorb(&head)
 		}
 		p.addSend(c, int32(extra), maxPer)
@@ -477,6 +487,7 @@ func (s *Simulation) armFlush(st *subtask) {
 // record with a buffer timeout of 0): every channel with records in its open
 // buffer requests a flush, served when the reader reaches them.
 func (s *Simulation) flushAll(st *subtask) {
+	s.broadcastWatermark(st)
 	for _, p := range st.parts {
 		for _, c := range p.ch {
 			undelivered := c.q.Len() > int(c.delivered)

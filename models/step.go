@@ -52,7 +52,7 @@ func (s *Simulation) tryStart(st *subtask) {
 			return
 		}
 		took, blocked := s.takeInput(st)
-		if !took && !blocked && st.wm.dirty && st.ops[0].win != nil {
+		if !took && !blocked && !st.busy && st.in.Records == 0 && st.wm.dirty && st.ops[0].win != nil {
 			took, st.cur = true, Chunk{} // the watermark rose without records: fire what is due
 		}
 		if !took {
@@ -331,6 +331,7 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 				c.delivered--
 			}
 			c.inflight -= chunk.Records
+			s.tookRecords(st, c, chunk.Records)
 			g.edge.consumed += chunk.Records
 			if g.debloat != nil {
 				g.debloat.consumed += chunk.Bytes

@@ -11,7 +11,10 @@ import (
 // travels behind the records emitted before it: here every chunk carries
 // the sender's output watermark when it was written (Chunk.WM), and a
 // receiver learns it when it takes the chunk, after the records before it.
-// A watermark reaches a channel with that channel's next records.
+// A watermark is written to every channel (RecordWriter.broadcastEmit) and
+// leaves with the output flusher, as records do: on a channel without
+// records to carry it, it goes behind those still in flight, or to the
+// receiver at once when none are (broadcastWatermark).
 //
 // A task's input watermark is the minimum over its active, aligned input
 // channels, forwarded only when it rises (StatusWatermarkValve): a channel
@@ -24,6 +27,7 @@ import (
 // wmState is a subtask's watermark: what it emits, and whether it is idle.
 type wmState struct {
 	out   wmark // its output watermark (what its chunks carry)
+	sent  wmark // the highest out put on every output channel (broadcastWatermark)
 	idle  bool  // WatermarkStatus.IDLE
 	dirty bool  // an input channel's watermark rose or a sender's status changed
 	// A reader's last record read, for currentEmitEventTimeLag: when it was
@@ -60,9 +64,11 @@ func inputWatermark(st *subtask) (wmark, bool) {
 }
 
 // advanceWatermark recomputes a non-source subtask's watermark after a
-// step's records; it returns whether it rose.
+// step's records; it returns whether it rose. A watermark comes behind the
+// records taken with it: it applies once the records taken from the
+// channels (st.in) are all processed.
 func (s *Simulation) advanceWatermark(st *subtask) bool {
-	if !st.wm.dirty || len(st.gates) == 0 {
+	if !st.wm.dirty || len(st.gates) == 0 || st.in.Records > 0 {
 		return false
 	}
 	st.wm.dirty = false
@@ -71,7 +77,56 @@ func (s *Simulation) advanceWatermark(st *subtask) bool {
 		return false
 	}
 	st.wm.out = m
+	s.armFlush(st) // the flusher takes it to channels without records
 	return true
+}
+
+// broadcastWatermark puts st's output watermark on every output channel
+// that has not carried it, as the output flusher fires: behind the records
+// the channel holds (its receiver learns it once it has taken them: trail),
+// or, on a channel with none, to its receiver directly (the network's
+// latency is left out). A task in the middle of a step or a record sends it
+// after that.
+func (s *Simulation) broadcastWatermark(st *subtask) {
+	w := st.wm.out
+	if w == noWatermark || w <= st.wm.sent {
+		return
+	}
+	if st.busy || st.stalled > 0 {
+		// its records are not written yet: the task thread emits the
+		// watermark after them
+		s.armFlush(st)
+		return
+	}
+	for _, p := range st.parts {
+		for _, c := range p.ch {
+			if c.wmSent >= w {
+				continue
+			}
+			c.wmSent = w
+			if c.inflight > 0 {
+				c.trailWM, c.trailLeft = w, c.inflight
+				continue
+			}
+			if r := c.dst.owner; !r.dead {
+				s.learnWatermark(r, c, w)
+				s.markReady(r)
+			}
+		}
+	}
+	st.wm.sent = w
+}
+
+// tookRecords: the receiver of channel c took n of its records; a
+// watermark written behind them is now its.
+func (s *Simulation) tookRecords(st *subtask, c *channel, n int64) {
+	if c.trailWM == noWatermark {
+		return
+	}
+	if c.trailLeft -= n; c.trailLeft <= 0 {
+		s.learnWatermark(st, c, c.trailWM)
+		c.trailWM = noWatermark
+	}
 }
 
 // setIdle changes a subtask's status and passes it on: a receiver all of
@@ -115,7 +170,12 @@ func (s *Simulation) restartWatermarks(st *subtask) {
 	st.wm = wmState{lagRng: st.wm.lagRng, delays: st.wm.delays}
 	for _, g := range st.gates {
 		for _, c := range g.ch {
-			c.wm = noWatermark
+			c.wm, c.wmSent, c.trailWM = noWatermark, noWatermark, noWatermark // its sender puts its watermark on it again
+		}
+	}
+	for _, p := range st.parts {
+		for _, c := range p.ch {
+			c.wmSent, c.trailWM = noWatermark, noWatermark
 		}
 	}
 	for _, p := range st.splits {
