@@ -407,6 +407,7 @@ sources:
           delay: {lognormal: {mean: 30s, p99: 5m}}
           offline: {share: 5%, duration: 1h}
         - {partitions: [0], delay: {exponential: 10s}}
+        - {partitions: [5], offline: {share: 1%, duration: 10m}}
 sinks:
   - name: out
 `
@@ -416,7 +417,8 @@ sinks:
 	}
 	ln, _ := sim.LogNormalFromMeanP99(30, 300)
 	want := []models.PartitionDelays{{Partitions: []int{7, 2}, Delay: ln, OfflineShare: 0.05, Offline: sim.Constant{V: 3600}},
-		{Partitions: []int{0}, Delay: sim.Exponential{M: 10}}}
+		{Partitions: []int{0}, Delay: sim.Exponential{M: 10}},
+		{Partitions: []int{5}, Delay: sim.Constant{V: 1}, OfflineShare: 0.01, Offline: sim.Constant{V: 600}}} // the source's delay
 	got := l.Spec.Nodes[0].Kafka.EventTime.PartitionDelays
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("partition delays %+v, want %+v", got, want)

@@ -220,7 +220,7 @@ type EventTime struct {
 // PartitionDelays is the event time of a group of a topic's partitions.
 type PartitionDelays struct {
 	Partitions []int           `yaml:"partitions" jsonschema_description:"The topic partitions (0-based) with these delays."`
-	Delay      *Dist           `yaml:"delay,omitempty" jsonschema_description:"Time from an event to its append to Kafka for these partitions, as the source's delay. Default 0s."`
+	Delay      *Dist           `yaml:"delay,omitempty" jsonschema_description:"Time from an event to its append to Kafka for these partitions, as the source's delay. Default: the source's delay."`
 	Offline    *OfflineDevices `yaml:"offline,omitempty" jsonschema_description:"These partitions' offline devices, as the source's offline."`
 }
 

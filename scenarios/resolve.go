@@ -246,7 +246,10 @@ func (r *resolver) dist(x *Dist, path string) {
 	if x.Uniform != nil && x.Uniform.Max < x.Uniform.Min {
 		r.d.at(path+".uniform", "max %s is below min %s", FormatDuration(sim.Time(x.Uniform.Max)), FormatDuration(sim.Time(x.Uniform.Min)))
 	}
-	if len(x.Mixture) > 0 {
+	switch {
+	case x.Mixture != nil && len(x.Mixture) == 0:
+		r.d.at(path+".mixture", "needs at least one part: [{weight, dist}, ...], e.g. [{weight: 0.9, dist: 2s}, {weight: 0.1, dist: {exponential: 1h}}]")
+	case len(x.Mixture) > 0:
 		r.mixture(x.Mixture, path+".mixture")
 	}
 }
@@ -270,7 +273,7 @@ func (r *resolver) mixture(parts []MixturePart, path string) {
 			r.dist(p.Dist, pp+".dist")
 		}
 	}
-	if math.Abs(sum-1) > 1e-9 {
+	if math.Abs(sum-1) > 1e-5 { // weights written to 6 digits, as 0.333333 three times (the model scales them to 1)
 		r.d.at(path, "weights add up to %g; they must add up to 1", sum)
 	}
 }

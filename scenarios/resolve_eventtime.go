@@ -124,8 +124,8 @@ func (r *resolver) partitionList(n *node, parts []int, p, what string) {
 }
 
 // partitionDelays checks the groups of partitions with their own event
-// time (each partition in one group at most), and defaults their delay to
-// 0s.
+// time (each partition in one group at most), and defaults a group's delay
+// to the source's (a group may differ only in its offline devices).
 func (r *resolver) partitionDelays(n *node, groups []PartitionDelays, p string) {
 	if len(groups) > models.MaxDelayGroups {
 		r.d.at(p, "has %d groups; flinksim handles at most %d (give groups with the same delays one entry)", len(groups), models.MaxDelayGroups)
@@ -145,7 +145,7 @@ func (r *resolver) partitionDelays(n *node, groups []PartitionDelays, p string) 
 			in[k] = i
 		}
 		if pd.Delay == nil {
-			pd.Delay = &Dist{Constant: ptr(Duration(0))}
+			pd.Delay = n.src.EventTime.Delay // resolved already
 		} else {
 			r.dist(pd.Delay, q+".delay")
 		}

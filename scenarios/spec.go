@@ -133,12 +133,16 @@ func toDist(x *Dist) sim.Dist {
 		return sim.Uniform{Lo: sec(x.Uniform.Min), Hi: sec(x.Uniform.Max)}
 	case len(x.Mixture) > 0:
 		m := sim.Mixture{}
+		sum := 0.0
+		for _, p := range x.Mixture {
+			sum += p.Weight
+		}
 		for _, p := range x.Mixture {
 			d := toDist(p.Dist)
 			if d == nil {
 				d = sim.Constant{} // a constant 0
 			}
-			m.Weights, m.Parts = append(m.Weights, p.Weight), append(m.Parts, d)
+			m.Weights, m.Parts = append(m.Weights, p.Weight/sum), append(m.Parts, d) // to add up to 1 exactly
 		}
 		return m
 	}
