@@ -22,6 +22,7 @@
 //	alignment.go    watermark alignment: a group's readers pause splits that run ahead
 //	windows.go      event-time windows: assignment, lateness, firing, purging
 //	sessions.go     session windows: each record placed by where its session ends
+//	sessions_grid.go  session windows: when a record's session ends, per key rate
 //
 // The control plane, in the order a checkpoint passes:
 //

@@ -44,6 +44,7 @@ type delays struct {
 	// seconds, tablePerDecade points a decade), for minOf's inverse; empty
 	// when the delay is a constant (inverted exactly).
 	xs, fs []float64
+	atZero float64 // cdf(0): the records with no delay
 }
 
 const (
@@ -70,6 +71,7 @@ func sourceDelays(et *EventTime) []*delays {
 
 func newDelaysOf(base sim.Dist, share float64, offline sim.Dist) *delays {
 	d := &delays{base: base, share: share, offline: offline}
+	d.atZero = d.cdf(0)
 	if _, constant := d.base.(sim.Constant); !constant || d.share > 0 {
 		n := int(math.Round(math.Log10(tableTo/tableFrom)*tablePerDecade)) + 1
 		d.xs, d.fs = make([]float64, n), make([]float64, n)
@@ -107,7 +109,7 @@ func (d *delays) minOf(k int64, r *rand.Rand) float64 {
 
 // quantile is the delay x with cdf(x) = target, in seconds.
 func (d *delays) quantile(target float64) float64 {
-	if d.cdf(0) >= target {
+	if d.atZero >= target {
 		return 0
 	}
 	if len(d.xs) == 0 {
@@ -120,9 +122,9 @@ func (d *delays) quantile(target float64) float64 {
 	case i == len(d.fs):
 		return d.xs[i-1]
 	}
+	// interpolated linearly between grid points 3.7% apart
 	f0, f1 := d.fs[i-1], d.fs[i]
-	lx0, lx1 := math.Log(d.xs[i-1]), math.Log(d.xs[i])
-	return math.Exp(lx0 + (lx1-lx0)*(target-f0)/(f1-f0))
+	return d.xs[i-1] + (d.xs[i]-d.xs[i-1])*(target-f0)/(f1-f0)
 }
 
 // chunkDelays is the delay of a chunk's records: a mixture of the

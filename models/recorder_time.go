@@ -100,6 +100,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			any += o.firstFire + o.refired
 			ws.OpenWindows += int(math.Round(o.open()))
 			sessions += o.sessionsFired
+			placedPending += o.forever
 			for _, r := range o.wins {
 				if r.records > 0 && !r.fired {
 					placedPending += r.records

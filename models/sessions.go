@@ -1,7 +1,6 @@
 package models
 
 import (
-	"math"
 	"slices"
 
 	"github.com/flinksim/flinksim/sim"
@@ -28,10 +27,13 @@ import (
 // fires when the watermark reaches its end − 1 ms and is purged at that
 // + allowed lateness, and its sessions are its first records. A key
 // whose records never pause for g (μg large) never ends its session: its
-// records stay in the last slot, beyond the run.
+// records stay in state, past the run's end (forever). The job starts with
+// no sessions: a record early in the run whose key's previous gap reaches
+// back before the start opens one too.
 
-// sessionSlots bounds a session grid: its slots cover the run and a gap,
-// no finer than g/sessionSlotsPerGap and the simulator's time resolution.
+// sessionSlots bounds a session grid: its slots cover the keys' sessions
+// (sessionPlan), no finer than g/sessionSlotsPerGap and the simulator's
+// time resolution.
 const (
 	sessionSlots       = 4096
 	sessionSlotsPerGap = 16
@@ -45,202 +47,6 @@ const (
 	// one by one
 	sessionHeadSlots = 64
 )
-
-// sessionGrid places a subtask's records by the end of their session.
-type sessionGrid struct {
-	// pm[m] is the share of the records of a slot of timestamps whose
-	// session ends m slots later; the last entry holds every session that
-	// ends beyond the run.
-	pm  []float64
-	cum []float64 // cumulative pm, for drawing a few records one by one
-	// firsts[m] is the share of those records that are their session's
-	// first: sessions per record.
-	firsts []float64
-	lo, hi int // the first and last m with pm[m] > 0
-}
-
-// reach is the largest slot offset a record's session may end at (0: not
-// sessions).
-func (g *sessionGrid) reach() int64 {
-	if g == nil {
-		return 0
-	}
-	return int64(len(g.pm) - 1)
-}
-
-// sessionSlot is the session grid's slot width for gap g over a run of
-// dur: g/16, no finer than the simulator's time resolution res, and
-// coarser when needed so that sessionSlots slots cover dur + g.
-func sessionSlot(g, res, dur sim.Time) (h sim.Time, slots int) {
-	h = max(g/sessionSlotsPerGap, res, sim.Millisecond)
-	h -= h % sim.Millisecond
-	horizon := dur + g
-	if horizon/h+2 > sessionSlots {
-		h = horizon/(sessionSlots-2) + sim.Millisecond
-		h -= h % sim.Millisecond
-	}
-	return h, int(horizon/h) + 2
-}
-
-// sessionComponent is one key's placement, for a key of rate mu (records
-// a second): pm and the probability q = e^(−μg) that a record is its
-// session's first.
-type sessionComponent struct {
-	pm []float64
-	q  float64
-}
-
-// newSessionComponent computes T = g + S for a key of rate mu, S the sum of
-// the gaps shorter than g that follow a record before the first longer
-// one, on cells of h/8: P(S = iδ) = q·[i=0] + Σⱼ wⱼ·P(S = (i−j)δ), wⱼ the
-// probability that a gap is shorter than g and goes to jδ (split between
-// the cells around it so as to keep its mean). The record's
-// own place in its slot of timestamps is spread evenly over the slot.
-func newSessionComponent(gaps keyGaps, g, h sim.Time, slots int) sessionComponent {
-	gs, delta := g.Seconds(), h.Seconds()/sessionCells
-	q := 1 - gaps.cdf(gs)
-	n := slots * sessionCells
-	pS := make([]float64, n)
-	if q > 1-1e-12 {
-		pS[0] = 1
-	} else {
-		// a gap shorter than g in [jδ, (j+1)δ) goes to jδ and (j+1)δ in
-		// the shares that keep its mean (so that E[S] stays exact)
-		cells := int(math.Ceil(gs / delta))
-		wj := make([]float64, cells+1)
-		for j := range cells {
-			a, b := float64(j)*delta, math.Min(float64(j+1)*delta, gs)
-			p, m := gaps.part(a, b) // P(a ≤ X < b), E[X; a ≤ X < b]
-			up := math.Min(math.Max((m-a*p)/delta, 0), p)
-			wj[j] += p - up
-			wj[j+1] += up
-		}
-		for i := range n {
-			v := 0.0
-			if i == 0 {
-				v = q
-			}
-			for j := 1; j < len(wj) && j <= i; j++ {
-				v += wj[j] * pS[i-j]
-			}
-			pS[i] = v / (1 - wj[0])
-		}
-	}
-	pm := make([]float64, slots)
-	placed := 0.0
-	hs := h.Seconds()
-	for k, p := range pS {
-		if p == 0 {
-			continue
-		}
-		// ts uniform over its slot: ts + T covers [g + kδ, g + kδ + h),
-		// a share f in slot a and the rest in the next
-		lo := gs + float64(k)*delta
-		a := int(lo / hs)
-		f := (float64(a+1)*hs - lo) / hs
-		pm[min(a, slots-1)] += p * f
-		pm[min(a+1, slots-1)] += p * (1 - f)
-		placed += p
-	}
-	pm[slots-1] += math.Max(0, 1-placed) // sessions that outlast the grid
-	return sessionComponent{pm: pm, q: q}
-}
-
-// keyGaps is the time between one key's consecutive records: Shape (nil:
-// exponential, a Poisson stream) scaled to the key's mean gap.
-type keyGaps struct {
-	shape sim.Dist
-	mean  float64 // seconds: 1/the key's rate
-}
-
-// cdf is P(gap ≤ x), x in seconds.
-func (k keyGaps) cdf(x float64) float64 {
-	if k.shape == nil {
-		return -math.Expm1(-x / k.mean)
-	}
-	return sim.CDF(k.shape, x*k.shape.Mean()/k.mean)
-}
-
-// part is P(a ≤ gap < b) and E[gap; a ≤ gap < b], in closed form: for a
-// gap c·Y, E[gap; gap ≤ x] = c·E[Y; Y ≤ x/c].
-func (k keyGaps) part(a, b float64) (p, m float64) {
-	if k.shape == nil {
-		mu := 1 / k.mean
-		ea, eb := math.Exp(-mu*a), math.Exp(-mu*b)
-		return ea - eb, (a+1/mu)*ea - (b+1/mu)*eb
-	}
-	c := k.mean / k.shape.Mean()
-	return k.cdf(b) - k.cdf(a), c * (sim.PartialMean(k.shape, b/c) - sim.PartialMean(k.shape, a/c))
-}
-
-// newSessionGrid mixes the placements of a subtask's keys, each weighted
-// by its share of the subtask's records; rate is the operator's planned
-// input rate (records a second). Components of equal rate are computed
-// once (cache).
-func newSessionGrid(sl *subLayout, rate float64, shape sim.Dist, g, h sim.Time, slots int, cache map[float64]sessionComponent) *sessionGrid {
-	sg := &sessionGrid{pm: make([]float64, slots), firsts: make([]float64, slots)}
-	add := func(weight, share float64) {
-		if weight <= 0 {
-			return
-		}
-		mu := rate * share
-		c, ok := cache[mu]
-		if !ok {
-			c = newSessionComponent(keyGaps{shape: shape, mean: 1 / mu}, g, h, slots)
-			cache[mu] = c
-		}
-		for m, p := range c.pm {
-			sg.pm[m] += weight * p
-			sg.firsts[m] += weight * p * c.q
-		}
-	}
-	if sl.share > 0 {
-		for _, hk := range sl.heavy {
-			add(hk.Share/sl.share, hk.Share)
-		}
-		for _, t := range sl.tiers {
-			if t.keys > 0 {
-				add(t.share/sl.share, t.share/t.keys)
-			}
-		}
-	}
-	total := 0.0
-	for m, p := range sg.pm {
-		if p < 1e-12 { // float dust (a slot of 1e-12 of 2^53 records holds < 0.01)
-			sg.pm[m], p = 0, 0
-		}
-		total += p
-	}
-	if total <= 0 {
-		sg.pm[0], total = 1, 1 // no keys: never used
-	}
-	sg.cum = make([]float64, slots)
-	sum := 0.0
-	for m := range sg.pm {
-		if sg.pm[m] > 0 {
-			sg.firsts[m] /= sg.pm[m]
-		}
-		sg.pm[m] /= total
-		sum += sg.pm[m]
-		sg.cum[m] = sum
-	}
-	sg.lo = slices.IndexFunc(sg.pm, func(p float64) bool { return p > 0 })
-	sg.hi = len(sg.pm) - 1
-	for sg.pm[sg.hi] <= 0 {
-		sg.hi--
-	}
-	return sg
-}
-
-// meanEnd is the mean time from a record's timestamp to its session's end
-// (the last slot counting as its own end), in seconds.
-func (g *sessionGrid) meanEnd(h sim.Time) float64 {
-	m := 0.0
-	for i, p := range g.pm {
-		m += p * (float64(i) + 0.5)
-	}
-	return m * h.Seconds()
-}
 
 // placeSessionRecords stamps each of a step's n records: a production
 // time uniform over the chunk's, less a delay drawn from d, and puts it
@@ -283,14 +89,20 @@ func (s *Simulation) placeSessionTail(st *subtask, rt *nodeRT, o *windowOp, n in
 // and the late records.
 func (s *Simulation) placeSessions(st *subtask, rt *nodeRT, o *windowOp, b, got int64, w wmark) (elements float64, late int64) {
 	g := o.sess
+	opening := g.startAt(b) // first of their key in the run
 	put := func(m int, n int64) {
+		sessions := float64(n) * (g.firsts[m] + opening)
+		if m == g.forever() {
+			s.placeForever(o, n, sessions)
+			return
+		}
 		j := b + int64(m)
 		if w != noWatermark && o.cleanupTime(j) <= w.time() {
 			late += n // its merged session is past its cleanup time (isLate)
 			return
 		}
 		o.placed += n
-		elements += s.addToWindow(st, rt, o, j, n, float64(n)*g.firsts[m], w)
+		elements += s.addToWindow(st, rt, o, j, n, sessions, w)
 	}
 	if got < 16 {
 		var counts [16]int64
@@ -330,6 +142,32 @@ func (s *Simulation) placeSessions(st *subtask, rt *nodeRT, o *windowOp, b, got 
 	return elements, late
 }
 
+// placeForever keeps n records (of sessions sessions) whose sessions end
+// after the run: in state, never fired.
+func (s *Simulation) placeForever(o *windowOp, n int64, sessions float64) {
+	o.placed += n
+	o.forever += n
+	o.foreverSessions += sessions
+	s.growWindowState(o, n, sessions)
+}
+
+// lateOrForever splits records all of whose sessions' slots are purged:
+// those whose sessions end after the run are kept (forever), the rest are
+// late. It returns the late.
+func (s *Simulation) lateOrForever(o *windowOp, n int64) int64 {
+	g := o.sess
+	if g == nil || n == 0 || g.pm[g.forever()] <= 0 {
+		return n
+	}
+	p := g.pm[g.forever()]
+	k := n
+	if p < 1 {
+		k = int64(distuv.Binomial{N: float64(n), P: p, Src: o.rng}.Rand())
+	}
+	s.placeForever(o, k, float64(k)*g.firsts[g.forever()])
+	return n - k
+}
+
 // plannedRate is the records a second the scenario sends into rt: its
 // sources' mean rates over the run, through each operator's selectivity
 // (a window operator's results are not planned: 0).
@@ -359,24 +197,4 @@ func (s *Simulation) plannedOut(rt *nodeRT) float64 {
 		return s.plannedRate(rt) * rt.spec.Selectivity
 	}
 	return s.plannedRate(rt)
-}
-
-// deploySessions gives a session window operator's subtasks their grids,
-// from the key layout at the start (subtasks with the same keys share
-// one).
-func (s *Simulation) deploySessions(rt *nodeRT, pos int) {
-	w := rt.spec.Window
-	h, slots := sessionSlot(w.Gap, s.eventGap(), s.spec.Duration)
-	rate := s.plannedRate(rt)
-	cache := map[float64]sessionComponent{}
-	var prev *sessionGrid
-	for _, st := range rt.task.subtasks {
-		sg := newSessionGrid(&rt.subs[st.index], rate, w.KeyGaps, w.Gap, h, slots, cache)
-		if prev != nil && slices.Equal(prev.pm, sg.pm) && slices.Equal(prev.firsts, sg.firsts) {
-			sg = prev
-		}
-		prev = sg
-		o := st.ops[pos].win
-		o.grid, o.span, o.sess = h, h, sg
-	}
 }

@@ -46,9 +46,8 @@ func TestSessionPlacementMatchesFlinksMerging(t *testing.T) {
 		shape sim.Dist
 	}{{0.03, nil}, {0.1, nil}, {0.3, nil}, {0.1, bursty}, {0.5, bursty}} {
 		mu := tc.mu
-		h, slots := sessionSlot(gap, 200*sim.Millisecond, 2*sim.Hour)
 		kg := keyGaps{shape: tc.shape, mean: 1 / mu}
-		c := newSessionComponent(kg, gap, h, slots)
+		c, h := componentFor(kg, gap, 2*sim.Hour)
 		r := rand.New(rand.NewPCG(1, uint64(mu*1000)))
 		const n = 200000
 		ts := make([]float64, n)
@@ -97,6 +96,13 @@ func TestSessionPlacementMatchesFlinksMerging(t *testing.T) {
 	}
 }
 
+// componentFor is one key's session placement over a run of dur, and the
+// grid's slot width.
+func componentFor(kg keyGaps, gap, dur sim.Time) (sessionComponent, sim.Time) {
+	h, slots, covers := sessionPlan(gap, 200*sim.Millisecond, dur+gap, []float64{kg.support(gap.Seconds())})
+	return newSessionComponent(kg, gap, h, slots, covers), h
+}
+
 func pmAt(pm []float64, m int) float64 {
 	if m < len(pm) {
 		return pm[m]
@@ -113,10 +119,7 @@ func TestSessionMeanEndClosedForm(t *testing.T) {
 	const gap = 30 * sim.Second
 	g := gap.Seconds()
 	for _, mu := range []float64{0.01, 0.05, 0.1, 0.2} {
-		// a day: the sessions that outlast the grid (e^(−43) at μg = 6)
-		// count as ending with it
-		h, slots := sessionSlot(gap, 200*sim.Millisecond, 24*sim.Hour)
-		c := newSessionComponent(keyGaps{mean: 1 / mu}, gap, h, slots)
+		c, h := componentFor(keyGaps{mean: 1 / mu}, gap, 24*sim.Hour)
 		want := (1 - c.q) / (c.q * mu)
 		// meanEnd counts from the slot's start with the record uniform in
 		// it: half a slot more than T
@@ -133,8 +136,7 @@ func TestSessionMeanEndClosedForm(t *testing.T) {
 	shape := sim.Mixture{Weights: []float64{0.9, 0.1}, Parts: []sim.Dist{sim.Exponential{M: 1}, ln}}
 	for _, mean := range []float64{2, 5, 20} {
 		kg := keyGaps{shape: shape, mean: mean}
-		h, slots := sessionSlot(gap, 200*sim.Millisecond, 24*sim.Hour)
-		c := newSessionComponent(kg, gap, h, slots)
+		c, h := componentFor(kg, gap, 24*sim.Hour)
 		const n = 1000000
 		integral := 0.0
 		for i := range n {
@@ -171,11 +173,38 @@ func TestSessionWindowsRun(t *testing.T) {
 	if got, tol := float64(ws.Firings)/fired, 5*math.Sqrt(q*(1-q)/fired); math.Abs(got-q) > tol {
 		t.Errorf("%d sessions fired for %.0f records, %.4f a record; want e^(−μg) = %.4f (± %.4f)", ws.Firings, fired, got, q, tol)
 	}
-	h, _ := sessionSlot(w.Gap, spec.AutoWatermarkInterval, spec.Duration)
+	_, h := componentFor(keyGaps{mean: 0.5}, w.Gap, spec.Duration)
 	delta := spec.AutoWatermarkInterval + spec.Network.BufferTimeout + 2*spec.Sim.ChunkDelay
 	lo, hi := et.OutOfOrderness.Seconds(), (et.OutOfOrderness + delta + h).Seconds()
 	if p := ws.ResultLatency.P50; p < lo || p > hi {
 		t.Errorf("sessions fired %.2fs after their end (p50), want the bound %.1fs plus up to the watermark's staleness and a slot: [%.2f, %.2f]", p, lo, lo, hi)
 	}
 	t.Logf("%+v", ws)
+}
+
+// The job starts with no sessions: a key's first record in the run opens
+// one even when its previous record (before the run) was less than a gap
+// before. With 1000 keys at 0.1 records/s each and a 1-minute gap
+// (μg = 6), nearly every key's session is open at the end: all but those
+// whose last record is more than the gap + bound old, 1 − e^(−μ(g+B)) of
+// them. Sessions are counted in expectation per record placed: the first
+// minute's 6000 records (each opening one with P(ts < gap < g), 0.164 on
+// average) and the ~430 sessions that end in the run (Poisson) make the
+// noise.
+func TestSessionsOpenFromTheStart(t *testing.T) {
+	if raceEnabled {
+		t.Skip("a whole run in one goroutine; make test runs it without -race")
+	}
+	et := EventTime{OutOfOrderness: sim.Second}
+	w := Window{Kind: Session, Gap: sim.Minute, Buffering: true}
+	spec := windowJob(100, 4, 30*sim.Minute, et, w)
+	ws := runSpec(t, spec).Summary.Windows[0]
+	mu, g := 0.1, w.Gap.Seconds()
+	p := -math.Expm1(-mu * (g + et.OutOfOrderness.Seconds()))
+	q := math.Exp(-mu * g)
+	first := (1 - q - mu*g*q) / (mu * g) // mean P(ts < gap < g) over the first minute's records
+	sd := math.Sqrt(first*first*100*g + float64(ws.Firings) + 1000*p*(1-p))
+	if got, want := float64(ws.OpenWindows), 1000*p; math.Abs(got-want) > 5*sd {
+		t.Errorf("%d sessions open at the end, want %.0f ± %.0f (every key opens one at its first record)", ws.OpenWindows, want, 5*sd)
+	}
 }

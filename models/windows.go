@@ -59,10 +59,14 @@ type windowOp struct {
 	in, placed, firstFire, refired int64
 	sideOutput, dropped            int64
 	fires, refires                 int64
-	sessionsFired                  float64        // sessions' first firings (session windows)
-	latency                        *sim.Histogram // window end (event time) → its first firing, seconds
-	fireSecs                       float64        // CPU seconds spent firing
-	stepLate                       int64          // late records of the step in progress
+	sessionsFired                  float64 // sessions' first firings (session windows)
+	// forever: records of sessions that end after the run, and those
+	// sessions (session windows: kept, never fired)
+	forever         int64
+	foreverSessions float64
+	latency         *sim.Histogram // window end (event time) → its first firing, seconds
+	fireSecs        float64        // CPU seconds spent firing
+	stepLate        int64          // late records of the step in progress
 }
 
 // windowStart is TimeWindow.getWindowStartWithOffset: the start of the
@@ -203,6 +207,9 @@ func (s *Simulation) placeBySlots(st *subtask, rt *nodeRT, o *windowOp, n int64,
 			elements += s.addToWindow(st, rt, o, j, got, -1, w)
 		}
 	}
+	if o.sess != nil {
+		left = s.lateOrForever(o, left)
+	}
 	return elements, late + left
 }
 
@@ -212,7 +219,7 @@ func (o *windowOp) open() float64 {
 	if o.sess == nil {
 		return float64(len(o.wins))
 	}
-	n := 0.0
+	n := o.foreverSessions
 	for _, r := range o.wins {
 		n += r.keys
 	}
@@ -341,7 +348,7 @@ func (s *Simulation) fireWindows(st *subtask, o *windowOp, w wmark) float64 {
 		o.wins = o.wins[1:]
 		o.first++
 	}
-	if len(o.wins) == 0 {
+	if len(o.wins) == 0 && o.forever == 0 {
 		o.bytes = 0 // no rounding left behind
 	}
 	return elements
@@ -404,20 +411,23 @@ func (s *Simulation) eventNear(a, b *Chunk) bool {
 // windowSnap is a window operator's windows in a checkpoint (their state
 // and, with fired, their timers).
 type windowSnap struct {
-	first int64
-	wins  []winRef
-	bytes float64
+	first           int64
+	wins            []winRef
+	bytes           float64
+	forever         int64
+	foreverSessions float64
 }
 
 func (o *windowOp) snapshot() *windowSnap {
-	return &windowSnap{first: o.first, wins: slices.Clone(o.wins), bytes: o.bytes}
+	return &windowSnap{first: o.first, wins: slices.Clone(o.wins), bytes: o.bytes, forever: o.forever, foreverSessions: o.foreverSessions}
 }
 
 // restore puts back the windows of a checkpoint (nil: none). Results owed
 // by the failed attempt are lost with it.
 func (o *windowOp) restore(snap *windowSnap) {
-	o.wins, o.first, o.bytes, o.carry = nil, 0, 0, 0
+	o.wins, o.first, o.bytes, o.carry, o.forever, o.foreverSessions = nil, 0, 0, 0, 0, 0
 	if snap != nil {
 		o.wins, o.first, o.bytes = slices.Clone(snap.wins), snap.first, snap.bytes
+		o.forever, o.foreverSessions = snap.forever, snap.foreverSessions
 	}
 }
