@@ -27,14 +27,14 @@ func Bytes(b float64) string {
 // significant digits, so that a small rate never shows as 0.
 func Count(v float64) string {
 	a := math.Abs(v)
-	if a >= 1e18 {
+	if a >= 1e18*0.99995 {
 		return strconv.FormatFloat(v, 'e', 1, 64)
 	}
 	for _, u := range []struct {
 		f float64
 		s string
 	}{{1e15, "P"}, {1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
-		if a >= u.f {
+		if a >= u.f*0.99995 { // what rounds to 1000 of the unit below is 1 of this one
 			return trimZero(fmt.Sprintf("%.1f%s", v/u.f, u.s))
 		}
 	}
