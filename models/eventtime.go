@@ -100,8 +100,8 @@ func (d *delays) cdf(x float64) float64 {
 }
 
 // minOf draws the smallest delay of k records: the x with
-// P(delay > x)^k = U, by inverting the tabulated CDF (interpolated in log
-// x), or exactly for a constant delay.
+// P(delay > x)^k = U, by inverting the tabulated CDF (interpolated
+// linearly between its points), or exactly for a constant delay.
 func (d *delays) minOf(k int64, r *rand.Rand) float64 {
 	u := r.Float64()
 	return d.quantile(-math.Expm1(math.Log(u) / float64(k))) // cdf(x) = 1 − U^(1/k)

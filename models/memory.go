@@ -193,6 +193,10 @@ func (s *Simulation) heapChecked() bool {
 // its end − 1 ms + allowed lateness: at its peak, just before a purge,
 // rate × (size + bound + lateness); sliding windows, each record in k of
 // them, hold about rate × (k × (size/2 + bound + lateness) + size/2).
+// Session windows hold a record from its timestamp to its session's end
+// (the grid's mean, from the planned key rates: at another rate sessions
+// last otherwise, so their bound is linear only near the planned rate),
+// then bound + lateness.
 func (s *Simulation) heapCosts(flows [][]float64) *result.HeapCosts {
 	h := &result.HeapCosts{TaskHeap: s.spec.TaskManager.TaskHeap, TaskManagers: make([]result.HeapLoad, s.totalTMs)}
 	for _, st := range s.subtasks {

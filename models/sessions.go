@@ -15,14 +15,15 @@ import (
 // merged session is past its end − 1 ms + allowed lateness is late.
 //
 // Records are not keyed one by one, so each key's records are taken as a
-// Poisson stream at its share of the operator's planned input rate (heavy
-// keys one by one, the other keys by band: KeyLayout's tiers). For a key of
-// rate μ the gaps between its records are exponential, so, whatever came
-// before, the time T from a record to the end of its session is the gap g
-// plus the sum of the gaps after it until the first one longer than g: a
-// geometric number (success e^(−μg)) of exponentials cut at g. A record is
-// also the first of its session when the gap before it exceeds g, with
-// the same probability, independently of T. So the records of a step are
+// renewal stream at its share of the operator's planned input rate (heavy
+// keys one by one, the other keys by band: KeyLayout's tiers): its gaps
+// are exponential (a Poisson stream) or Window.KeyGaps' shape scaled to
+// the key's mean gap. Whatever came before, the time T from a record to
+// the end of its session is the gap g plus the sum of the gaps after it
+// until the first one longer than g: a geometric number (success
+// q = P(gap > g)) of gaps cut at g (sessions_grid.go). A record is also
+// the first of its session when the gap before it exceeds g, with the
+// same probability, independently of T. So the records of a step are
 // placed by the end of their session, ts + T, on a grid of slots: a slot
 // fires when the watermark reaches its end − 1 ms and is purged at that
 // + allowed lateness, and its sessions are its first records. A key

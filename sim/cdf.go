@@ -32,11 +32,7 @@ func CDF(d Dist, x float64) float64 {
 		}
 		return (x - d.Lo) / (d.Hi - d.Lo)
 	case Mixture:
-		f := 0.0
-		for i, p := range d.Parts {
-			f += d.Weights[i] * CDF(p, x)
-		}
-		return f
+		return d.weighted(func(p Dist) float64 { return CDF(p, x) })
 	}
 	panic("sim: CDF of an unknown distribution")
 }
@@ -89,11 +85,7 @@ func PartialMean(d Dist, x float64) float64 {
 		}
 		return (hi*hi - d.Lo*d.Lo) / (2 * (d.Hi - d.Lo))
 	case Mixture:
-		m := 0.0
-		for i, p := range d.Parts {
-			m += d.Weights[i] * PartialMean(p, x)
-		}
-		return m
+		return d.weighted(func(p Dist) float64 { return PartialMean(p, x) })
 	}
 	panic("sim: PartialMean of an unknown distribution")
 }

@@ -129,12 +129,15 @@ type Mixture struct {
 	Parts   []Dist
 }
 
-func (d Mixture) Mean() float64 {
-	m := 0.0
+func (d Mixture) Mean() float64 { return d.weighted(Dist.Mean) }
+
+// weighted is Σ wᵢ f(partᵢ): a mixture's mean, CDF or partial mean.
+func (d Mixture) weighted(f func(Dist) float64) float64 {
+	v := 0.0
 	for i, p := range d.Parts {
-		m += d.Weights[i] * p.Mean()
+		v += d.Weights[i] * f(p)
 	}
-	return m
+	return v
 }
 
 func (d Mixture) Sample(r *rand.Rand) float64 {
