@@ -58,12 +58,12 @@ type subtaskSnapshot struct {
 	windows     *windowSnap // a window operator's windows and their timers
 	sst         float64     // its RocksDB's SST bytes written, after the sync phase's flush
 	replay      float64     // changelog bytes a restore replays on top of the materialized state
-	sinkWritten int64
-	stateSize   int64 // full state
-	uploaded    int64 // bytes written by this checkpoint (the delta when incremental)
-	stateUp     int64 // of which keyed state (the rest is channel state persisted at the snapshot)
-	persisted   int64 // in-flight bytes persisted (unaligned)
-	processed   int64 // bytes processed during alignment (at-least-once)
+	sinkAt      []int64     // each sink writer's position in its output stream, by chain position (nil: no sink)
+	stateSize   int64       // full state
+	uploaded    int64       // bytes written by this checkpoint (the delta when incremental)
+	stateUp     int64       // of which keyed state (the rest is channel state persisted at the snapshot)
+	persisted   int64       // in-flight bytes persisted (unaligned)
+	processed   int64       // bytes processed during alignment (at-least-once)
 }
 
 type channelState struct {
@@ -230,6 +230,7 @@ func (c *coordinator) ack(st *subtask, id int64) {
 		c.s.tracef("checkpoint %d acknowledged by %s (%d of %d subtasks)", id, st.name(), p.acked, len(p.subs))
 	}
 	if p.acked == len(p.subs) {
+		c.s.lossesAtCheckpoint(id, true)
 		if p.injected > 0 { // no upload ended to fail: the injected failure takes the last acknowledgement
 			c.s.eng.At(now, evCkptInjected, int32(p.injected-1), id)
 			return
@@ -252,6 +253,7 @@ func (c *coordinator) complete(id int64) {
 	for len(c.pending) > 0 && c.pending[0].id < id {
 		c.finish(c.pending[0], false, "Checkpoint has been subsumed.", false)
 	}
+	c.s.lossesAtCheckpoint(id, false)
 	c.s.checkpointCompleted(p)
 	c.decide()
 }

@@ -36,6 +36,7 @@ func (s *Simulation) build() error {
 	}
 	s.deployKafka()
 	s.deployEventTime()
+	s.deploySinkWriters()
 	s.buildRegions()
 	return nil
 }

@@ -12,7 +12,11 @@
 //	exchange.go     forward, rebalance and keyBy routing between tasks
 //	network.go      buffers, credits, output flusher, delivery, release
 //	debloat.go      buffer debloating: buffer sizes from each gate's throughput
-//	sink.go         sink write time, duplicates after a restore
+//	sink.go         sink write time, the sinks' writers deployed
+//	sinkwriter.go   a sink's writer: buffer, flushes, barrier, failover and restore
+//	twophase.go     two-phase commit: transactions, commits, Kafka's timeouts
+//	sinknode.go     a sink's account: visibility, the last stable offset, upserts
+//	fates.go        every record's fate at a sink, by position: seen once, more, never
 //	minibatch.go    mini-batch pre-aggregation and salting's partial stage
 //	keys.go         key populations over key groups (KeySpace, KeyLayout)
 //	salting.go      salted (key, salt) populations
@@ -47,6 +51,7 @@
 //
 //	spec.go         Spec: the resolved run, every default applied
 //	spec_time.go    the Spec's event time (EventTime) and windows (Window)
+//	spec_sink.go    the Spec's delivery guarantees (Delivery, Guarantee, Upsert)
 //	rate.go         input rate profiles
 //	chunk.go        Chunk, the unit of records moved, and its ring queue
 //	runtime.go      runtime types: nodes, edges, tasks, subtasks

@@ -130,6 +130,9 @@ func (s *Simulation) cancel(rs []*region, op int32) {
 		in := func(t *transfer) bool { return t.st.region == r }
 		s.storage.cancel(in)
 		for _, st := range r.subtasks {
+			for _, w := range st.sinks {
+				s.sinkCancelled(w, s.failure(op), s.restorePoint())
+			}
 			s.discardSubtask(st)
 			st.setState(now, stDown)
 			for _, p := range st.parts {

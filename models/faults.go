@@ -17,6 +17,9 @@ func (s *Simulation) scheduleFailures() {
 	for i, f := range s.spec.Failures {
 		switch f.Kind {
 		case FailTaskManager:
+			if f.OnCheckpoint {
+				continue // lossesAtCheckpoint
+			}
 			if f.MTBF > 0 {
 				s.eng.At(sim.FromSeconds(s.failRng.ExpFloat64()*f.MTBF.Seconds()), evFailure, int32(i), 0)
 			} else {
@@ -43,13 +46,7 @@ func (s *Simulation) injectFailure(i int, end int64) {
 	}
 	switch f.Kind {
 	case FailTaskManager:
-		tm := f.TaskManager
-		if tm < 0 {
-			tm = s.failRng.IntN(s.totalTMs)
-		}
-		if s.loseTaskManager(tm, f.Detection) {
-			stats.TookEffect++
-		}
+		s.injectLoss(i)
 		if f.MTBF > 0 {
 			s.eng.At(sim.Add(now, sim.FromSeconds(s.failRng.ExpFloat64()*f.MTBF.Seconds())), evFailure, int32(i), 0)
 		}
@@ -80,6 +77,34 @@ func (s *Simulation) injectFailure(i int, end int64) {
 			factor = 1
 		}
 		s.storage.setFactor(factor)
+	}
+}
+
+// injectLoss loses the TaskManager of injected failure i (one at random
+// unless it names one).
+func (s *Simulation) injectLoss(i int) {
+	f := s.spec.Failures[i]
+	tm := f.TaskManager
+	if tm < 0 {
+		tm = s.failRng.IntN(s.totalTMs)
+	}
+	if s.loseTaskManager(tm, f.Detection) {
+		s.injected[i].TookEffect++
+	}
+}
+
+// lossesAtCheckpoint loses the TaskManagers due when checkpoint id is about
+// to complete (before: its last acknowledgement arrived, the JobManager has
+// not finalized it) or has just completed (no task notified yet).
+func (s *Simulation) lossesAtCheckpoint(id int64, before bool) {
+	for i, f := range s.spec.Failures {
+		if f.Kind != FailTaskManager || !f.OnCheckpoint || f.BeforeCompletion != before || s.injected[i].Due > 0 {
+			continue
+		}
+		if f.AtCheckpoint == id || f.AtCheckpoint == 0 && s.eng.Now() >= f.At {
+			s.injected[i].Due++
+			s.injectLoss(i)
+		}
 	}
 }
 

@@ -119,10 +119,10 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			ws.Dropped = float64(ws.LateDropped) / float64(ws.RecordsIn)
 		}
 		if lat.Count() > 0 {
-			ws.ResultLatency = result.LatencySummary{P50: lat.Quantile(0.5), P99: lat.Quantile(0.99), Max: lat.Max(), Mean: lat.Mean()}
+			ws.ResultLatency = result.LatencyOf(lat)
 		}
 		if h := s.rec.windowLag[rt]; h != nil {
-			ws.WatermarkLag = result.LatencySummary{P50: h.Quantile(0.5), P99: h.Quantile(0.99), Max: h.Max(), Mean: h.Mean()}
+			ws.WatermarkLag = result.LatencyOf(h)
 		}
 		out = append(out, ws)
 	}

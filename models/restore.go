@@ -78,9 +78,8 @@ func (s *Simulation) restoreSubtask(st *subtask, p *pendingCheckpoint) {
 		}
 	}
 	s.restartWatermarks(st)
-	st.sinkPos = 0
-	if p != nil {
-		st.sinkPos = p.subs[st.id].sinkWritten
+	for _, w := range st.sinks {
+		s.sinkRestored(w, p)
 	}
 	if st.lsm != nil {
 		// The restored DB: its files are the checkpoint's, shared with

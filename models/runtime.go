@@ -77,6 +77,7 @@ type heldBuffer struct {
 
 // opState is one operator's counters and random stream inside one subtask.
 type opState struct {
+	sw        *sinkWriter // a sink's writer
 	in, out   int64
 	stateRecs int64 // records that built the keyed state (reset on restore)
 	// selIn counts the records selectivity was applied to, the step in
@@ -140,22 +141,19 @@ type subtask struct {
 	batchTimer sim.Timer  // a mini-batch's allow-latency
 	batchCache batchCache // the last batch's aggregates
 
-	ck            taskCkpt
-	syncing       int64 // the checkpoint whose sync phase is running
-	dead          bool  // its TaskManager is lost
-	region        *region
-	inputChannels int
-	discarded     int64 // records dropped from its input by failovers
-	// Sinks: the position in the subtask's output stream (rewound on a
-	// restore) and the furthest position ever written; writes below it are
-	// duplicates.
-	sinkPos, sinkHigh  int64
-	busyAtTick         sim.Time  // busy time at the resources' last sample
-	cpuTime, cpuAtTick float64   // seconds on a core (slowed), so far and at the last sample
-	slow               float64   // how much slower its steps run: its share of its TaskManager (resources.go)
-	lsm                *lsmState // its RocksDB (stateful tasks with state.backend.type: rocksdb)
-	wm                 wmState   // its watermark (watermarks.go)
-	winOut             Chunk     // a window operator's results of the step in progress
+	ck                 taskCkpt
+	syncing            int64 // the checkpoint whose sync phase is running
+	dead               bool  // its TaskManager is lost
+	region             *region
+	inputChannels      int
+	discarded          int64         // records dropped from its input by failovers
+	sinks              []*sinkWriter // the writers of the sinks in its chain (sinkwriter.go)
+	busyAtTick         sim.Time      // busy time at the resources' last sample
+	cpuTime, cpuAtTick float64       // seconds on a core (slowed), so far and at the last sample
+	slow               float64       // how much slower its steps run: its share of its TaskManager (resources.go)
+	lsm                *lsmState     // its RocksDB (stateful tasks with state.backend.type: rocksdb)
+	wm                 wmState       // its watermark (watermarks.go)
+	winOut             Chunk         // a window operator's results of the step in progress
 }
 
 // setState switches the time-accounting state (busy / backpressured / idle).

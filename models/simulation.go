@@ -40,6 +40,9 @@ const (
 	evHeapCheck                         // every second: a TaskManager's heap state against its task heap (memory.go)
 	evAlignment                         // watermark alignment group Actor's update interval (alignment.go)
 	evHeapTM                            // TaskManager Actor's heap state after a window step (memory.go)
+	evSinkFlush                         // a sink writer's batch interval is over (stamped; sinkwriter.go)
+	evSinkFailure                       // sink subtask Actor fails (Arg: stamped reason; twophase.go)
+	evTxnAbort                          // the Kafka broker aborts transaction Arg of sink subtask Actor if still open (twophase.go)
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -93,17 +96,20 @@ type Simulation struct {
 	fails         failoverLog                     // every failover (failures.go); a restart's events carry its number
 	injected      []result.InjectedFailureSummary // by index in spec.Failures
 	tmLost        []bool
-	tmBack        []sim.Time  // when a lost TaskManager's replacement is ready
-	tmHow         []Detection // how each lost TaskManager is noticed
-	tmOOM         []string    // why a lost TaskManager's JVM exited on an OutOfMemoryError ("": not that)
-	tmLostAt      []sim.Time  // when each lost TaskManager was lost
-	downSince     sim.Time    // the last change of downRegions or initRegions
-	outageSince   sim.Time    // when downRegions last became positive
-	downtime      sim.Time    // some region down, in all
-	restoreTime   sim.Time    // some region restoring, in all
-	duplicated    int64       // records sinks wrote again after a restore
-	layoutGen     int         // bumped when key layouts change
-	replayed      int64       // records sources read again after a restore
+	tmBack        []sim.Time    // when a lost TaskManager's replacement is ready
+	tmHow         []Detection   // how each lost TaskManager is noticed
+	tmOOM         []string      // why a lost TaskManager's JVM exited on an OutOfMemoryError ("": not that)
+	tmLostAt      []sim.Time    // when each lost TaskManager was lost
+	downSince     sim.Time      // the last change of downRegions or initRegions
+	outageSince   sim.Time      // when downRegions last became positive
+	downtime      sim.Time      // some region down, in all
+	restoreTime   sim.Time      // some region restoring, in all
+	sinkNodes     []*sinkNode   // by sink, in the spec's order (sinknode.go)
+	sinkWriters   []*sinkWriter // every sink subtask's writer
+	txnSerial     int64         // the last transaction opened (twophase.go)
+	brokerPhase   sim.Time      // the Kafka broker's abort checks' phase (-1: not drawn yet)
+	layoutGen     int           // bumped when key layouts change
+	replayed      int64         // records sources read again after a restore
 
 	trace TraceFunc // nil: off (trace.go)
 }
@@ -124,10 +130,16 @@ func New(spec Spec) (*Simulation, error) {
 			return nil, fmt.Errorf("kafka-outage: fails-after must be positive (a partition listing takes time)")
 		}
 	}
+	for _, n := range spec.Nodes {
+		if k := n.Sink; k != nil && k.Delivery.Guarantee == ExactlyOnce && k.Delivery.System == SystemKafka &&
+			k.Delivery.TransactionTimeout > k.Delivery.BrokerMaxTimeout && spec.Recovery.Redeploy <= 0 {
+			return nil, fmt.Errorf("recovery.redeploy must be positive when %s fails as it starts (its transaction timeout is above the broker's maximum)", n.Name)
+		}
+	}
 	if spec.Sim.SampleInterval <= 0 {
 		spec.Sim.SampleInterval = 5 * sim.Second
 	}
-	s := &Simulation{spec: spec, eng: sim.NewEngine(), streams: sim.NewStreams(spec.Seed), enumFailedGen: -1}
+	s := &Simulation{spec: spec, eng: sim.NewEngine(), streams: sim.NewStreams(spec.Seed), enumFailedGen: -1, brokerPhase: -1}
 	nw := spec.Network
 	// A chunk spans at most what a channel can hold; deliver splits it when
 	// credit is short.
@@ -186,6 +198,9 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 	s.storage.reschedule() // the resources' first sample
 	s.startChangelogs(s.subtasks)
 	s.claimRestoredState()
+	for _, w := range s.sinkWriters {
+		s.sinkStarted(w)
+	}
 	s.scheduleFailures()
 	if len(s.overloads) > 0 {
 		s.eng.At(overloadPeriod, evOverloadCheck, 0, 0)
@@ -243,20 +258,34 @@ func (s *Simulation) handlePeriodic(ev sim.Event) {
 	}
 }
 
+// handleFailure fails a task (an outage, a poison record, an overload, a
+// sink's transaction or commit), a Kafka transaction on the broker, or a
+// source's enumerator.
+func (s *Simulation) handleFailure(ev sim.Event) {
+	switch ev.Kind {
+	case evTaskFailure:
+		s.taskFailure(s.subtasks[ev.Actor], ev.Arg)
+	case evSinkFailure:
+		s.sinkFailure(s.subtasks[ev.Actor], ev.Arg)
+	case evTxnAbort:
+		s.txnAbort(s.subtasks[ev.Actor], ev.Arg)
+	case evEnumeratorFailure:
+		s.enumeratorFailure(int(ev.Actor), ev.Arg)
+	}
+}
+
 // Handle dispatches one event: to the subtask it concerns, to the
 // checkpoint machinery, or to failover.
 func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 	switch ev.Kind {
-	case evStepDone, evSyncDone, evBatchFlush, evSourceWake, evFlush, evGather:
+	case evStepDone, evSyncDone, evBatchFlush, evSourceWake, evFlush, evGather, evSinkFlush:
 		s.handleSubtask(ev)
-	case evTaskFailure:
-		s.taskFailure(s.subtasks[ev.Actor], ev.Arg)
+	case evTaskFailure, evSinkFailure, evTxnAbort, evEnumeratorFailure:
+		s.handleFailure(ev)
 	case evOverloadCheck, evWatermark, evHeapCheck, evHeapTM:
 		s.handlePeriodic(ev)
 	case evAlignment:
 		s.announceAlignment(int(ev.Actor))
-	case evEnumeratorFailure:
-		s.enumeratorFailure(int(ev.Actor), ev.Arg)
 	case evCkptTrigger:
 		s.coord.onTrigger()
 	case evCkptTimeout:
@@ -328,6 +357,10 @@ func (s *Simulation) handleSubtask(ev sim.Event) {
 	case evBatchFlush:
 		if isCurrent(st, ev.Arg) && !st.dead {
 			s.flushBatch(st)
+		}
+	case evSinkFlush:
+		if slot, ok := current(st, ev.Arg); ok && !st.dead {
+			s.sinkFlush(st.ops[slot].sw)
 		}
 	case evSourceWake:
 		s.markReady(st)

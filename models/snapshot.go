@@ -30,13 +30,13 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 	sub.taken, sub.unaligned = true, unaligned
 	sub.headIn = st.ops[0].in
 	sub.stateRecs = make([]int64, len(st.ops))
-	for pos, rt := range st.t.nodes {
+	for pos := range st.t.nodes {
 		sub.stateRecs[pos] = st.ops[pos].stateRecs
 		if o := st.ops[pos].win; o != nil {
 			sub.windows = o.snapshot()
 		}
-		if rt.spec.Kind == KindSink {
-			sub.sinkWritten = st.sinkPos
+		if w := st.ops[pos].sw; w != nil {
+			s.sinkBarrier(w, p)
 		}
 	}
 	for _, kp := range st.splits {
@@ -195,6 +195,7 @@ func (s *Simulation) uploaded(st *subtask, id int64) {
 // checkpointCompleted: Kafka may drop what is older than the new restore
 // point, and incremental checkpoints build on it.
 func (s *Simulation) checkpointCompleted(p *pendingCheckpoint) {
+	s.sinksCheckpointCompleted(p)
 	for i, kp := range s.kafka {
 		kp.retain(p.offsets[i])
 	}

@@ -227,6 +227,10 @@ type Sink struct {
 	// added to end-to-end latency; writes are pipelined, so it does not limit
 	// throughput.
 	Latency sim.Dist
+	// Delivery is what the sink's writer guarantees and how it batches and
+	// commits (spec_sink.go); its zero value is an at-least-once writer
+	// that sends every write at once.
+	Delivery Delivery
 }
 
 // Checkpointing is Flink's checkpoint configuration and the physics of
@@ -362,6 +366,8 @@ const (
 	CausePoisonRecord = "poison-record"                // a record that fails the task processing it
 	CauseOverload     = "overload"                     // a task that fails above an input rate (an out-of-memory error)
 	CauseOutOfMemory  = "out-of-memory"                // a TaskManager's heap state beyond its task heap (memory.go)
+	CauseTransaction  = "sink-transaction"             // a sink's Kafka transaction refused or aborted by the broker (twophase.go)
+	CauseCommit       = "sink-commit"                  // a sink's commit failed for an unknown reason, or past its attempts (twophase.go)
 )
 
 // Recovery holds the times a failover takes besides the restart delay.
@@ -390,10 +396,11 @@ const (
 	FailSinkOutage                         // the sinks' external system is down in [At, At+For): sinks fail FailsAfter after they start
 	FailPoisonRecord                       // the record at Offset of Source's Partition fails the task that reads it
 	FailOverload                           // a subtask of Operator fails when it takes in more than Above records/s
+	FailCommit                             // the commit of checkpoint Checkpoint's transactions of sink Operator fails
 )
 
 func (k FailureKind) String() string {
-	return [...]string{"taskmanager-loss", "checkpoint-failure", "storage-slowdown", "storage-outage", "kafka-outage", "sink-outage", "poison-record", "overload"}[k]
+	return [...]string{"taskmanager-loss", "checkpoint-failure", "storage-slowdown", "storage-outage", "kafka-outage", "sink-outage", "poison-record", "overload", "commit-failure"}[k]
 }
 
 // Failure is one injected failure.
@@ -419,4 +426,15 @@ type Failure struct {
 	// records (overload).
 	Operator string
 	Above    float64
+	// OnCheckpoint loses the TaskManager as a checkpoint completes: number
+	// AtCheckpoint, or (0) the first to complete at or after At; just
+	// after the JobManager finalizes it, before any task is notified, or
+	// with BeforeCompletion when its last acknowledgement arrives, just
+	// before (taskmanager-loss).
+	OnCheckpoint     bool
+	AtCheckpoint     int64
+	BeforeCompletion bool
+	// KnownReason: the failed commit is signalled with a known reason (the
+	// committable is dropped, the job goes on); else unknown (a failover).
+	KnownReason bool
 }

@@ -486,7 +486,7 @@ func (s *Simulation) finishStep(st *subtask) {
 		op.out += st.nout[pos]
 		if rt.spec.Kind == KindSink && st.nin[pos] > 0 {
 			s.rec.sunk(rt, st, now, st.nin[pos], &st.cur)
-			s.sinkWrote(st, st.nin[pos])
+			s.sinkWrote(op.sw, st.nin[pos], &st.cur)
 			s.countNet(st.tm, resOut, float64(st.nin[pos]*rt.inRecordSize)) // written to the external system
 		}
 	}

@@ -28,7 +28,8 @@ func (r *recorder) result() *result.Result {
 	}
 	sum.Records = s.recordCounts()
 	sum.Throughput = result.Throughput{SourceRPS: float64(read) / dur, SinkRPS: float64(r.written) / dur}
-	sum.LatencyS = result.LatencySummary{P50: r.latAll.Quantile(0.5), P99: r.latAll.Quantile(0.99), Max: r.latAll.Max(), Mean: r.latAll.Mean()}
+	sum.LatencyS = result.LatencyOf(r.latAll)
+	sum.Sinks = s.sinkSummaries()
 	sum.SourceLagMax = r.lagMax
 	for _, rt := range s.nodes {
 		o := result.OperatorSummary{Name: rt.spec.Name, Kind: rt.spec.Kind.String(), Task: rt.task.name, Parallelism: rt.spec.Parallelism}
@@ -180,13 +181,14 @@ func (s *Simulation) restartSummary() *result.RestartSummary {
 	}
 	down, restore := s.downtimeSoFar()
 	rs := &result.RestartSummary{Restarts: s.restarts, DowntimeS: down.Seconds(), RestoreS: restore.Seconds(), Replayed: s.replayed,
-		Duplicated: s.duplicated, JobFailed: s.failed, ByCause: append([]result.CauseCount(nil), s.fails.byCause...)}
+		Duplicated: s.duplicated(), JobFailed: s.failed, ByCause: append([]result.CauseCount(nil), s.fails.byCause...)}
 	listed := s.failovers()
 	rs.Unlisted = int(s.fails.count) - len(listed)
 	for _, f := range listed {
 		fs := result.FailoverSummary{Cause: f.Cause, Reason: f.Reason, FailedAtS: f.FailedAt.Seconds(), DetectedAtS: f.At.Seconds(),
 			DetectionDelay: (f.At - f.FailedAt).Seconds(), Regions: f.Regions, RegionsTotal: len(s.regions), Global: f.Global,
-			RestartDelay: f.RestartDelay.Seconds(), DownS: -1, RestoreS: -1, Replayed: f.Replayed, JobFailed: f.Final}
+			RestartDelay: f.RestartDelay.Seconds(), DownS: -1, RestoreS: -1, Replayed: f.Replayed, JobFailed: f.Final,
+			SinkRewound: f.SinkRewound, SinkExposed: f.SinkExposed, SinkLost: f.SinkLost}
 		if f.RunningAt > 0 {
 			fs.DownS = (f.RunningAt - f.At).Seconds()
 		}
@@ -224,7 +226,7 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 		return nil
 	}
 	cs := &result.CheckpointSummary{IntervalS: s.spec.Checkpointing.Interval.Seconds(), TimeoutS: s.spec.Checkpointing.Timeout.Seconds(), Completed: c.completed,
-		Failed: c.failed, Expired: c.expired, Restarts: s.restarts, Duplicated: s.duplicated,
+		Failed: c.failed, Expired: c.expired, Restarts: s.restarts, Duplicated: s.duplicated(),
 		Replayed: s.replayed, JobFailed: s.failed}
 	down, _ := s.downtimeSoFar()
 	cs.DowntimeS = down.Seconds()

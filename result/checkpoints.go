@@ -80,6 +80,13 @@ type FailureEvent struct {
 	// reached (the run ended, or another failover took over).
 	RunningAt, RestoredAt sim.Time
 	Replayed              int64 // records the restarted sources read again
+	// Where the replay goes at the sinks: SinkRewound records the sinks
+	// had taken since the restored checkpoint and take again; of them,
+	// SinkExposed were already visible to a read_committed reader (they
+	// will be seen twice). SinkLost were still buffered by a writer that
+	// does not flush at a barrier, from before the checkpoint: no replay
+	// brings them back.
+	SinkRewound, SinkExposed, SinkLost int64
 }
 
 // CheckpointSummary is summary.json's "checkpoints" section.

@@ -13,6 +13,7 @@
 //	checkpoints.go  CheckpointStats, RestoreStats, FailureEvent, CheckpointSummary
 //	verdict.go      Verdict and its phases
 //	skew.go         SkewSummary, SubtaskLoad, KeyLoad
+//	sinks.go        SinkSummary: every record's fate at a sink, commits, upserts
 //	capacity.go     Capacity: work per input record and checkpoint costs
 //	write.go        summary.json and metrics.csv
 //	rest.go         checkpoints.json and checkpoint-details.json (Flink's REST shape)

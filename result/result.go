@@ -63,6 +63,8 @@ type Summary struct {
 	Restarts *RestartSummary `json:"restarts,omitempty"`
 	// Windows has one entry per event-time window operator.
 	Windows []WindowSummary `json:"windows,omitempty"`
+	// Sinks has one entry per sink: what became of every record it took.
+	Sinks []SinkSummary `json:"sinks,omitempty"`
 }
 
 // WindowSummary is what an event-time window operator did with its
@@ -149,6 +151,10 @@ type FailoverSummary struct {
 	RestoreS  float64 `json:"restore_s"`
 	Replayed  int64   `json:"records_replayed"` // read again by the restarted sources
 	JobFailed bool    `json:"job_failed"`       // the restart strategy gave up here
+	// Where the replay went at the sinks (FailureEvent.SinkRewound).
+	SinkRewound int64 `json:"records_sink_rewound"`
+	SinkExposed int64 `json:"records_sink_duplicated"`
+	SinkLost    int64 `json:"records_sink_lost"`
 }
 
 // RecordCounts accounts for every record, so that they balance exactly:
@@ -197,6 +203,11 @@ type LatencySummary struct {
 	P99  float64 `json:"p99"`
 	Max  float64 `json:"max"`
 	Mean float64 `json:"mean"`
+}
+
+// LatencyOf summarises a histogram of seconds (zeros when it is empty).
+func LatencyOf(h *sim.Histogram) LatencySummary {
+	return LatencySummary{P50: h.Quantile(0.5), P99: h.Quantile(0.99), Max: h.Max(), Mean: h.Mean()}
 }
 
 // OperatorSummary averages each operator over the run. Time metrics belong to

@@ -62,6 +62,13 @@ type FailureSpec struct {
 	SinkOutage        *SystemOutage      `yaml:"sink-outage,omitempty" jsonschema_description:"The sinks' external system (a database, an API, Kafka) is down for a while: writes do not return, and each sink fails fails-after once it runs, again after every restart, until the outage is over."`
 	PoisonRecord      *PoisonRecord      `yaml:"poison-record,omitempty" jsonschema_description:"A record that fails the task that reads it, every time it does: the job restarts, replays and fails again until the restart strategy gives up."`
 	Overload          *Overload          `yaml:"overload,omitempty" jsonschema_description:"An operator whose subtasks fail (an out-of-memory error) in any second they take in more than a rate: it comes back when the job catches up after each restart."`
+	CommitFailure     *CommitFailure     `yaml:"commit-failure,omitempty" jsonschema_description:"An exactly-once sink's commit of a checkpoint's transaction fails: with a known reason the committable is dropped and the job goes on (its records lost), with an unknown one the task fails and the restored job commits it again."`
+}
+
+type CommitFailure struct {
+	Sink       string `yaml:"sink" jsonschema_description:"The exactly-once sink (its name)."`
+	Checkpoint *int   `yaml:"checkpoint" jsonschema_description:"The checkpoint whose transaction fails to commit (in the sink subtask that commits it first)."`
+	Reason     string `yaml:"reason,omitempty" jsonschema:"enum=known,enum=unknown" jsonschema_description:"known (signalFailedWithKnownReason: dropped, the job goes on) or unknown (signalFailedWithUnknownReason: a failover). Default unknown."`
 }
 
 type Overload struct {
@@ -82,8 +89,10 @@ type PoisonRecord struct {
 }
 
 type TaskManagerLoss struct {
-	At          *Duration `yaml:"at,omitempty" jsonschema_description:"When (with at, one loss)."`
+	At          *Duration `yaml:"at,omitempty" jsonschema_description:"When (with at, one loss); with when, as the first checkpoint from then completes."`
 	MTBF        *Duration `yaml:"mtbf,omitempty" jsonschema_description:"Mean time between losses (random, from its own random stream)."`
+	Checkpoint  *int      `yaml:"checkpoint,omitempty" jsonschema_description:"Lose it as checkpoint number N completes (one loss); when says just before or just after."`
+	When        string    `yaml:"when,omitempty" jsonschema:"enum=after-completion,enum=before-completion" jsonschema_description:"With checkpoint or at: after-completion (default: the JobManager has finalized it, no task is notified yet) or before-completion (its last acknowledgement has arrived, the JobManager has not finalized it)."`
 	TaskManager *int      `yaml:"taskmanager,omitempty" jsonschema_description:"Which TaskManager (0-based; default: one at random)."`
 	Detection   string    `yaml:"detection,omitempty" jsonschema:"enum=process-exit,enum=unreachable,enum=hang" jsonschema_description:"How the loss is noticed: process-exit (default: its connections close, at once), unreachable (heartbeat.rpc-failure-threshold failed heartbeats, one per heartbeat.interval), hang (heartbeat.timeout)."`
 }
@@ -289,6 +298,32 @@ type Sink struct {
 	Latency            *Dist      `yaml:"latency,omitempty" jsonschema_description:"Time from a write until the record is visible, added to end-to-end latency (writes are pipelined). Default 0."`
 	Cost               *Dist      `yaml:"cost,omitempty" jsonschema_description:"CPU time per record in the sink itself. Default 0."`
 	Chaining           *bool      `yaml:"chaining,omitempty" jsonschema_description:"false is disableChaining(). Default true."`
+	System             string     `yaml:"system,omitempty" jsonschema:"enum=generic,enum=kafka,enum=jdbc" jsonschema_description:"What the sink writes to, for its own rules: kafka (KafkaSink: transactions the broker times out, read_committed readers held at the last stable offset), jdbc (JdbcSink: XA transactions, commit attempts) or generic (default)."`
+	Guarantee          string     `yaml:"delivery-guarantee,omitempty" jsonschema:"enum=none,enum=at-least-once,enum=exactly-once" jsonschema_description:"Flink's DeliveryGuarantee: none (the writer does not flush at a checkpoint: what it buffers at a failure is lost), at-least-once (flushed at every checkpoint: records written after it are written again after a restore) or exactly-once (two-phase commit: visible when the checkpoint after them completes). Default: none for kafka (KafkaSinkBuilder), at-least-once otherwise."`
+	BatchSize          *Count     `yaml:"batch-size,omitempty" jsonschema_description:"Records the writer buffers before it sends them. Default: 5000 for jdbc (JdbcExecutionOptions), 1 otherwise (a KafkaProducer with linger.ms 0 sends at once)."`
+	BatchInterval      *Duration  `yaml:"batch-interval,omitempty" jsonschema_description:"The writer also sends a buffer this old (0s: only when full or at a checkpoint). Default 0s (JdbcExecutionOptions' batchIntervalMs)."`
+	Kafka              *KafkaSink `yaml:"kafka,omitempty" jsonschema_description:"An exactly-once KafkaSink's transaction timeouts (system: kafka)."`
+	JDBC               *JDBCSink  `yaml:"jdbc,omitempty" jsonschema_description:"An exactly-once JdbcSink's XA commits (system: jdbc)."`
+	Upsert             *Upsert    `yaml:"upsert,omitempty" jsonschema_description:"The sink upserts each record on a stable key (idempotent writes): records written again overwrite their row. Left out: appends."`
+}
+
+// KafkaSink is an exactly-once KafkaSink's producer and broker settings.
+type KafkaSink struct {
+	TransactionTimeout *Duration `yaml:"transaction-timeout,omitempty" jsonschema_description:"The producer's transaction.timeout.ms: the broker aborts a transaction open longer. Default 1h (KafkaSinkBuilder's DEFAULT_KAFKA_TRANSACTION_TIMEOUT)."`
+	BrokerMaxTimeout   *Duration `yaml:"broker-transaction-max-timeout,omitempty" jsonschema_description:"The broker's transaction.max.timeout.ms: a producer asking for a longer transaction timeout fails to start. Default 15min (Kafka's TransactionStateManagerConfig)."`
+	AbortInterval      *Duration `yaml:"broker-abort-interval,omitempty" jsonschema_description:"The broker's transaction.abort.timed.out.transaction.cleanup.interval.ms: how often it aborts transactions past their timeout. Default 10s (Kafka's TransactionStateManagerConfig)."`
+}
+
+// JDBCSink is an exactly-once JdbcSink's XA settings.
+type JDBCSink struct {
+	MaxCommitAttempts *int `yaml:"max-commit-attempts,omitempty" jsonschema_description:"JdbcExactlyOnceOptions.maxCommitAttempts: checkpoints' notifications that may try an XA commit the database fails before the job fails over. Default 3."`
+}
+
+// Upsert describes idempotent writes on a stable key.
+type Upsert struct {
+	Keys          *Count `yaml:"keys" jsonschema_description:"Distinct rows (primary keys) the records update, taken as equally likely, e.g. 1M."`
+	Deterministic *bool  `yaml:"deterministic,omitempty" jsonschema_description:"A record written again carries the same value (false: e.g. a processing-time column, so a replay changes rows readers saw). Default true."`
+	Versioned     *bool  `yaml:"versioned,omitempty" jsonschema_description:"The upsert keeps the newer version (e.g. WHERE version < new), so a replayed older record does not overwrite it. Default false."`
 }
 
 // Simulation holds the simulator's own knobs.

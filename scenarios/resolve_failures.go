@@ -32,7 +32,7 @@ func (r *resolver) failures(checkpointing bool) {
 		path := fmt.Sprintf("failures[%d]", i)
 		switch {
 		case f.TaskManagerLoss != nil:
-			r.taskManagerLoss(f.TaskManagerLoss, path+".taskmanager-loss")
+			r.taskManagerLoss(f.TaskManagerLoss, path+".taskmanager-loss", checkpointing)
 		case f.CheckpointFailure != nil:
 			r.checkpointFailure(f.CheckpointFailure, path+".checkpoint-failure", checkpointing)
 		case f.StorageSlowdown != nil:
@@ -52,6 +52,8 @@ func (r *resolver) failures(checkpointing bool) {
 			r.poisonRecord(f.PoisonRecord, path+".poison-record")
 		case f.Overload != nil:
 			r.overload(f.Overload, path+".overload")
+		case f.CommitFailure != nil:
+			r.commitFailure(f.CommitFailure, path+".commit-failure", checkpointing)
 		}
 		if (f.KafkaOutage != nil || f.SinkOutage != nil || f.PoisonRecord != nil || f.Overload != nil) && *r.sc.Recovery.Redeploy == 0 {
 			// A failure that comes back at once would restart the job
@@ -59,12 +61,33 @@ func (r *resolver) failures(checkpointing bool) {
 			r.d.at("recovery.redeploy", "must be more than 0s with %s (cancelling and deploying tasks takes time)", path)
 		}
 	}
+	for _, n := range r.nodes {
+		if k := n.sink; k != nil && k.Kafka != nil && k.Kafka.TransactionTimeout != nil && k.Kafka.BrokerMaxTimeout != nil &&
+			*k.Kafka.TransactionTimeout > *k.Kafka.BrokerMaxTimeout && *r.sc.Recovery.Redeploy == 0 {
+			r.d.at("recovery.redeploy", "must be more than 0s while %s's transaction-timeout is above the broker's maximum (it fails as it starts, after every restart)", n.path)
+		}
+	}
 }
 
-func (r *resolver) taskManagerLoss(l *TaskManagerLoss, p string) {
+func (r *resolver) taskManagerLoss(l *TaskManagerLoss, p string, checkpointing bool) {
 	d, tms := r.d, r.taskManagers()
-	if (l.At == nil) == (l.MTBF == nil) {
-		d.at(p, "needs exactly one of at (one loss) or mtbf (random losses)")
+	if n := btoi(l.At != nil) + btoi(l.MTBF != nil) + btoi(l.Checkpoint != nil); n != 1 {
+		d.at(p, "needs exactly one of at (one loss; with when, as the first checkpoint from then completes), mtbf (random losses) or checkpoint (as checkpoint N completes)")
+	}
+	if l.Checkpoint != nil {
+		if !checkpointing {
+			d.at(p+".checkpoint", "needs checkpointing: set flink.execution.checkpointing.interval")
+		} else if *l.Checkpoint < 1 {
+			d.at(p+".checkpoint", "checkpoints are numbered from 1")
+		}
+	}
+	switch {
+	case l.When != "" && l.Checkpoint == nil && l.At == nil:
+		d.at(p+".when", "goes with checkpoint (N) or at (the first checkpoint from then): just before or after it completes")
+	case l.When != "" && l.When != "after-completion" && l.When != "before-completion":
+		d.at(p+".when", "%q is not after-completion or before-completion", l.When)
+	case l.When != "" && !checkpointing:
+		d.at(p+".when", "needs checkpointing: set flink.execution.checkpointing.interval")
 	}
 	if l.MTBF != nil && *l.MTBF <= 0 {
 		d.at(p+".mtbf", "must be more than 0s")
@@ -142,6 +165,45 @@ func (r *resolver) overload(o *Overload, p string) {
 	}
 }
 
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// commitFailure checks that the sink exists and commits transactions.
+func (r *resolver) commitFailure(c *CommitFailure, p string, checkpointing bool) {
+	d := r.d
+	n := r.byName[c.Sink]
+	switch {
+	case c.Sink == "":
+		d.at(p, "needs sink: the exactly-once sink whose commit fails")
+	case n == nil || n.sink == nil:
+		var names []string
+		for _, m := range r.nodes {
+			if m.sink != nil {
+				names = append(names, m.name)
+			}
+		}
+		d.at(p+".sink", "%q is not a sink of this job (%s)", c.Sink, strings.Join(names, ", "))
+	case n.sink.Guarantee != "exactly-once":
+		d.at(p+".sink", "%s is %s: only an exactly-once sink commits", c.Sink, n.sink.Guarantee)
+	}
+	if c.Checkpoint == nil || *c.Checkpoint < 1 {
+		d.at(p+".checkpoint", "is required: the checkpoint (numbered from 1) whose commit fails")
+	}
+	if c.Reason == "" {
+		c.Reason = "unknown"
+	}
+	if c.Reason != "known" && c.Reason != "unknown" {
+		d.at(p+".reason", "%q is not known or unknown", c.Reason)
+	}
+	if !checkpointing { // last: a problem of the whole entry hides those of its fields
+		d.at(p, "needs checkpointing: set flink.execution.checkpointing.interval")
+	}
+}
+
 // defaultClientTimeout is how long a Kafka client waits for a cluster that
 // does not answer before it throws: default.api.timeout.ms (KafkaConsumer's
 // metadata and offset calls) and max.block.ms (KafkaProducer.send waiting
@@ -189,6 +251,12 @@ func (r *resolver) failureSpecs() []models.Failure {
 			if l.TaskManager != nil {
 				mf.TaskManager = *l.TaskManager
 			}
+			if l.Checkpoint != nil || l.When != "" {
+				mf.OnCheckpoint, mf.BeforeCompletion = true, l.When == "before-completion"
+			}
+			if l.Checkpoint != nil {
+				mf.AtCheckpoint = int64(*l.Checkpoint)
+			}
 			mf.Detection = detections[l.Detection]
 			out = append(out, mf)
 		case f.CheckpointFailure != nil:
@@ -217,6 +285,9 @@ func (r *resolver) failureSpecs() []models.Failure {
 			out = append(out, models.Failure{Kind: models.FailPoisonRecord, Source: pr.Source, Partition: *pr.Partition, Offset: *pr.Offset})
 		case f.Overload != nil:
 			out = append(out, models.Failure{Kind: models.FailOverload, Operator: f.Overload.Operator, Above: f.Overload.Above.PerSecond})
+		case f.CommitFailure != nil:
+			c := f.CommitFailure
+			out = append(out, models.Failure{Kind: models.FailCommit, Operator: c.Sink, Checkpoint: int64(*c.Checkpoint), KnownReason: c.Reason == "known"})
 		}
 	}
 	return out

@@ -1,6 +1,30 @@
 package scenarios
 
-import "github.com/flinksim/flinksim/models"
+import (
+	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Sink defaults, from the connectors' sources:
+const (
+	// JdbcExecutionOptions: DEFAULT_SIZE 5000 records, DEFAULT_INTERVAL_MILLIS
+	// 0 (no timed flush).
+	defaultJDBCBatch = 5000
+	// KafkaSinkBuilder.DEFAULT_KAFKA_TRANSACTION_TIMEOUT.
+	defaultTransactionTimeout = sim.Hour
+	// Kafka's TransactionStateManagerConfig: transaction.max.timeout.ms
+	// 900000 and transaction.abort.timed.out.transaction.cleanup.interval.ms
+	// 10000.
+	defaultBrokerMaxTimeout = 15 * sim.Minute
+	defaultAbortInterval    = 10 * sim.Second
+	// JdbcExactlyOnceOptions.DEFAULT_MAX_COMMIT_ATTEMPTS.
+	defaultMaxCommitAttempts = 3
+)
+
+var (
+	sinkSystems = map[string]models.SinkSystem{"generic": models.SystemGeneric, "kafka": models.SystemKafka, "jdbc": models.SystemJDBC}
+	guarantees  = map[string]models.Guarantee{"none": models.NoGuarantee, "at-least-once": models.AtLeastOnce, "exactly-once": models.ExactlyOnce}
+)
 
 func (r *resolver) sink(n *node) {
 	d, s := r.d, n.sink
@@ -19,9 +43,110 @@ func (r *resolver) sink(n *node) {
 		s.Latency = &Dist{Constant: ptr(Duration(0))}
 	}
 	r.dist(s.Latency, n.path+".latency")
+	r.delivery(n)
 }
 
-// sinkModel is a sink's capacity (per subtask) and latency in the model.
+// delivery fills in and checks a sink's guarantee, batching, transactions
+// and upserts.
+func (r *resolver) delivery(n *node) {
+	d, s, p := r.d, n.sink, n.path
+	if s.System == "" {
+		s.System = "generic"
+	}
+	if _, ok := sinkSystems[s.System]; !ok {
+		d.at(p+".system", "%q is not a system flinksim knows (generic, kafka, jdbc)", s.System)
+	}
+	if s.Guarantee == "" {
+		s.Guarantee = "at-least-once"
+		if s.System == "kafka" {
+			s.Guarantee = "none" // KafkaSinkBuilder's default
+		}
+	}
+	g, ok := guarantees[s.Guarantee]
+	switch {
+	case !ok:
+		d.at(p+".delivery-guarantee", "%q is not a delivery guarantee (none, at-least-once, exactly-once)", s.Guarantee)
+	case g == models.NoGuarantee && s.System == "jdbc":
+		d.at(p+".delivery-guarantee", "JdbcSink offers at-least-once and exactly-once, not none; use system: generic for a writer that does not flush at checkpoints")
+	case g == models.ExactlyOnce && !r.fs.has("execution.checkpointing.interval"):
+		d.at(p+".delivery-guarantee", "exactly-once needs checkpointing: its transactions commit when a checkpoint completes; set flink.execution.checkpointing.interval")
+	}
+	if s.BatchSize == nil {
+		s.BatchSize = ptr(Count(1))
+		if s.System == "jdbc" {
+			s.BatchSize = ptr(Count(defaultJDBCBatch))
+		}
+	} else if *s.BatchSize < 1 || *s.BatchSize != Count(int64(*s.BatchSize)) {
+		d.at(p+".batch-size", "must be a whole number of records, at least 1")
+	}
+	if s.BatchInterval == nil {
+		s.BatchInterval = ptr(Duration(0))
+	} else if *s.BatchInterval < 0 {
+		d.at(p+".batch-interval", "must be 0s (no timed flush) or more")
+	}
+	r.kafkaSink(n, g)
+	r.jdbcSink(n, g)
+	if u := s.Upsert; u != nil {
+		if u.Keys == nil || *u.Keys < 1 {
+			d.at(p+".upsert.keys", "is required: the distinct rows the records update, at least 1")
+		}
+		if u.Deterministic == nil {
+			u.Deterministic = ptr(true)
+		}
+		if u.Versioned == nil {
+			u.Versioned = ptr(false)
+		}
+	}
+}
+
+// kafkaSink fills in an exactly-once KafkaSink's timeouts.
+func (r *resolver) kafkaSink(n *node, g models.Guarantee) {
+	s, p := n.sink, n.path+".kafka"
+	if s.System != "kafka" || g != models.ExactlyOnce {
+		if s.Kafka != nil {
+			r.d.at(p, "applies to a KafkaSink with exactly-once (system: kafka, delivery-guarantee: exactly-once): only its transactions time out")
+		}
+		return
+	}
+	if s.Kafka == nil {
+		s.Kafka = &KafkaSink{}
+	}
+	k := s.Kafka
+	for _, f := range []struct {
+		v    **Duration
+		def  sim.Time
+		name string
+	}{{&k.TransactionTimeout, defaultTransactionTimeout, "transaction-timeout"}, {&k.BrokerMaxTimeout, defaultBrokerMaxTimeout, "broker-transaction-max-timeout"},
+		{&k.AbortInterval, defaultAbortInterval, "broker-abort-interval"}} {
+		if *f.v == nil {
+			*f.v = ptr(Duration(f.def))
+		} else if **f.v <= 0 {
+			r.d.at(p+"."+f.name, "must be more than 0s")
+		}
+	}
+}
+
+// jdbcSink fills in an exactly-once JdbcSink's commit attempts.
+func (r *resolver) jdbcSink(n *node, g models.Guarantee) {
+	s, p := n.sink, n.path+".jdbc"
+	if s.System != "jdbc" || g != models.ExactlyOnce {
+		if s.JDBC != nil {
+			r.d.at(p, "applies to a JdbcSink with exactly-once (system: jdbc, delivery-guarantee: exactly-once): only XA commits are attempted again")
+		}
+		return
+	}
+	if s.JDBC == nil {
+		s.JDBC = &JDBCSink{}
+	}
+	if s.JDBC.MaxCommitAttempts == nil {
+		s.JDBC.MaxCommitAttempts = ptr(defaultMaxCommitAttempts)
+	} else if *s.JDBC.MaxCommitAttempts < 1 {
+		r.d.at(p+".max-commit-attempts", "must be at least 1 (JdbcExactlyOnceOptions requires it above 0)")
+	}
+}
+
+// sinkModel is a sink's capacity (per subtask), latency and delivery in the
+// model.
 func sinkModel(s *Sink, parallelism int) *models.Sink {
 	ms := &models.Sink{Latency: toDist(s.Latency)}
 	if c := s.Capacity; c != nil {
@@ -29,6 +154,18 @@ func sinkModel(s *Sink, parallelism int) *models.Sink {
 	}
 	if c := s.CapacityPerSubtask; c != nil {
 		setCapacity(ms, c.PerSecond, c.Bytes)
+	}
+	d := &ms.Delivery
+	d.Guarantee, d.System = guarantees[s.Guarantee], sinkSystems[s.System]
+	d.BatchSize, d.BatchInterval = int64(*s.BatchSize), sim.Time(*s.BatchInterval)
+	if k := s.Kafka; k != nil {
+		d.TransactionTimeout, d.BrokerMaxTimeout, d.AbortInterval = sim.Time(*k.TransactionTimeout), sim.Time(*k.BrokerMaxTimeout), sim.Time(*k.AbortInterval)
+	}
+	if j := s.JDBC; j != nil {
+		d.MaxCommitAttempts = *j.MaxCommitAttempts
+	}
+	if u := s.Upsert; u != nil {
+		d.Upsert = &models.Upsert{Keys: int64(*u.Keys), Deterministic: *u.Deterministic, Versioned: *u.Versioned}
 	}
 	return ms
 }

@@ -16,6 +16,7 @@
 //	list.go      flinksim list, schema and validate
 //	print.go     the human summary of a run
 //	table.go     small tables as aligned text and Markdown; the outcome table of runs, and its CSV
+//	sinks.go     the sinks' lines and columns: records seen more than once, lost, commit latency
 //	outputs.go   output directories: --out checks, staging, atomic files
 //	signals.go   SIGINT and SIGTERM: temporaries removed, a note, exit 128+signal
 package main

@@ -74,6 +74,11 @@ func summaryLines(res *result.Result) [][2]string {
 	for _, w := range s.Windows {
 		lines = append(lines, [2]string{"windows", windowLine(w)})
 	}
+	if deliveryShown(s) {
+		for _, k := range s.Sinks {
+			lines = append(lines, [2]string{"sinks", sinkLine(k)})
+		}
+	}
 	if len(s.InjectedFailures) > 0 {
 		var fs []string
 		for _, f := range s.InjectedFailures {

@@ -83,12 +83,13 @@ func (t table) markdown(w io.Writer) {
 // (TaskManagers, upload bandwidth, and how much a failure could replay);
 // with replicas, how many ended in each outcome.
 func outcomeTable(runs []runResult) table {
-	ckpt, skew := false, false
+	ckpt, skew, sinks := false, false, false
 	for _, r := range runs {
 		ckpt = ckpt || r.res.Summary.Checkpoints != nil
 		for _, sk := range r.res.Summary.Skew {
 			skew = skew || sk.Ratio >= 1.2
 		}
+		sinks = sinks || deliveryShown(r.res.Summary)
 	}
 	t := table{header: []string{"variant", "outcome"}}
 	if ckpt {
@@ -106,6 +107,9 @@ func outcomeTable(runs []runResult) table {
 	if wins {
 		t.header = append(t.header, windowHeader...)
 	}
+	if sinks {
+		t.header = append(t.header, sinkHeader...)
+	}
 	t.header = append(t.header, "why")
 	for _, r := range runs {
 		s := r.res.Summary
@@ -113,20 +117,7 @@ func outcomeTable(runs []runResult) table {
 		row := []string{r.name, o.Verdict}
 		c := s.Checkpoints
 		if ckpt {
-			if c != nil {
-				maxDur := "-" // none completed
-				if c.Completed > 0 {
-					maxDur = human.Seconds(c.DurationS.Max)
-				}
-				restore := 0.0
-				if r := s.Restarts; r != nil {
-					restore = r.RestoreS
-				}
-				row = append(row, fmt.Sprintf("%d/%d", c.Completed, c.Completed+c.Failed), maxDur, human.Bytes(float64(c.PersistedMaxBytes)),
-					fmt.Sprint(c.Restarts), human.Seconds(c.DowntimeS), human.Seconds(restore), human.Count(float64(c.Duplicated)))
-			} else {
-				row = append(row, "-", "-", "-", "-", "-", "-", "-")
-			}
+			row = append(row, checkpointCells(s)...)
 		}
 		p99 := "-" // no record reached a sink
 		if s.Records.Sink > 0 {
@@ -155,9 +146,31 @@ func outcomeTable(runs []runResult) table {
 		if wins {
 			row = append(row, windowCells(s)...)
 		}
+		if sinks {
+			row = append(row, sinkCells(s)...)
+		}
 		t.rows = append(t.rows, append(row, why(r, o)))
 	}
 	return withReplicas(t, runs)
+}
+
+// checkpointCells are a run's checkpoint and restart columns ("-" without
+// checkpointing).
+func checkpointCells(s result.Summary) []string {
+	c := s.Checkpoints
+	if c == nil {
+		return []string{"-", "-", "-", "-", "-", "-", "-"}
+	}
+	maxDur := "-" // none completed
+	if c.Completed > 0 {
+		maxDur = human.Seconds(c.DurationS.Max)
+	}
+	restore := 0.0
+	if r := s.Restarts; r != nil {
+		restore = r.RestoreS
+	}
+	return []string{fmt.Sprintf("%d/%d", c.Completed, c.Completed+c.Failed), maxDur, human.Bytes(float64(c.PersistedMaxBytes)),
+		fmt.Sprint(c.Restarts), human.Seconds(c.DowntimeS), human.Seconds(restore), human.Count(float64(c.Duplicated))}
 }
 
 // windowHeader are the comparison's window columns: records dropped and
@@ -239,7 +252,8 @@ func outcomeCSV(w io.Writer, runs []runResult) error {
 	header := []string{"variant", "outcome", "stable", "checkpoints_completed", "checkpoints_failed", "checkpoint_duration_max_s",
 		"restarts", "lag_end", "latency_p99_s", "task_managers", "upload_bandwidth_bytes_per_s", "max_checkpoint_age_s", "why",
 		"downtime_s", "restore_s", "records_duplicated", "persisted_max_bytes",
-		"late_dropped_share", "late_side_output_share", "window_result_p50_s", "window_state_peak_bytes", "watermark_lag_max_s"}
+		"late_dropped_share", "late_side_output_share", "window_result_p50_s", "window_state_peak_bytes", "watermark_lag_max_s",
+		"records_lost", "commit_latency_p50_s", "commit_latency_max_s"}
 	replicas := replicated(runs) > 0
 	if replicas {
 		header = append(header, replicaColumns...)
@@ -264,6 +278,8 @@ func outcomeCSV(w io.Writer, runs []runResult) error {
 			f(down), f(restore), f(dupes), f(persisted)}
 		w := windowCSV(r.res.Summary)
 		row = append(row, f(w.dropped), f(w.side), f(w.p50), f(w.state), f(w.lag))
+		k := sinkCSV(r.res.Summary)
+		row = append(row, f(k.lost), f(k.p50), f(k.max))
 		if replicas {
 			row = append(row, replicaCells(r)...)
 		}

@@ -1,0 +1,237 @@
+package models
+
+import (
+	"math"
+
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// A sink operator's account over its subtasks: when its records became
+// visible, its commits, and for Kafka the last stable offset. A
+// read_committed consumer reads a partition only up to the first offset of
+// its oldest open transaction (Kafka's last stable offset), and every
+// producer of a KafkaSink writes to every partition (records are spread by
+// key or by the sticky partitioner), so a committed record is visible only
+// once every transaction that began before it was written has been
+// committed or aborted, its own included.
+
+// sinkNode is one sink operator's state over its subtasks.
+type sinkNode struct {
+	rt          *nodeRT
+	d           *Delivery
+	taken, sent int64
+	// commitLat is from the writer taking a record to a read_committed
+	// reader seeing it; visibleLat from the record's creation.
+	commitLat, visibleLat *sim.Histogram
+	cm                    result.Committables
+	// open are the unresolved transactions of all its subtasks (Kafka);
+	// held the committed records above the last stable offset.
+	open []*txn
+	held []writeSeg
+	// upsert: rows diverged and regressed by replays (expected counts).
+	diverged, regressed float64
+}
+
+func newSinkNode(rt *nodeRT, d *Delivery) *sinkNode {
+	return &sinkNode{rt: rt, d: d, commitLat: sim.NewHistogram(), visibleLat: sim.NewHistogram()}
+}
+
+// visible: the records of g become visible to read_committed readers at at.
+func (n *sinkNode) visible(g writeSeg, at sim.Time) {
+	k := float64(g.hi - g.lo)
+	if k <= 0 {
+		return
+	}
+	n.commitLat.AddSpread((at - g.wHi).Seconds(), (at - g.wLo).Seconds(), k)
+	n.visibleLat.AddSpread((at - g.cHi).Seconds(), (at - g.cLo).Seconds(), k)
+}
+
+// opened: transaction t began (its first write).
+func (n *sinkNode) opened(t *txn) {
+	if n.d.System == SystemKafka {
+		n.open = append(n.open, t)
+	}
+}
+
+// resolved: transaction t was committed or aborted at now; the last stable
+// offset may move past records waiting for it.
+func (n *sinkNode) resolved(t *txn, now sim.Time) {
+	if t.seg.hi > t.seg.lo {
+		n.cm.OpenMaxS = max(n.cm.OpenMaxS, (now - t.seg.wLo).Seconds())
+	}
+	for i, o := range n.open {
+		if o == t {
+			n.open = append(n.open[:i], n.open[i+1:]...)
+			break
+		}
+	}
+	lso := n.stableTime()
+	kept := n.held[:0]
+	for _, g := range n.held {
+		n.visible(g.before(lso), now)
+		if g.hi > g.lo {
+			kept = append(kept, g)
+		}
+	}
+	n.held = kept
+}
+
+// stableTime is the first write of the oldest open transaction: records
+// written before it are below the last stable offset.
+func (n *sinkNode) stableTime() sim.Time {
+	t := sim.Time(math.MaxInt64)
+	for _, o := range n.open {
+		t = min(t, o.seg.wLo)
+	}
+	return t
+}
+
+// committed: transaction t was committed at now.
+func (n *sinkNode) committed(t *txn, now sim.Time) {
+	n.resolved(t, now)
+	g := t.seg
+	if n.d.System != SystemKafka {
+		n.visible(g, now)
+		return
+	}
+	n.visible(g.before(n.stableTime()), now)
+	if g.hi > g.lo {
+		n.held = append(n.held, g)
+	}
+}
+
+// upsertReplayed: v records an upsert sink had made visible are written
+// again. Over u.Keys equally likely rows they touch K(1−(1−1/K)^v) rows;
+// a non-deterministic value changes each; a row written at least twice in
+// them goes back to its older version when the replay writes its first
+// again, unless the upsert is versioned.
+func (n *sinkNode) upsertReplayed(u *Upsert, v int64) {
+	if v <= 0 {
+		return
+	}
+	k, fv := float64(u.Keys), float64(v)
+	miss := math.Pow(1-1/k, fv)
+	if !u.Deterministic {
+		n.diverged += k * (1 - miss)
+	}
+	if !u.Versioned {
+		once := fv * math.Pow(1-1/k, fv-1)
+		n.regressed += k*(1-miss) - once
+	}
+}
+
+// summary is the sink's result.SinkSummary over its writers.
+func (n *sinkNode) summary(ws []*sinkWriter) result.SinkSummary {
+	out := result.SinkSummary{Sink: n.rt.spec.Name, Guarantee: n.d.Guarantee.String(), System: n.d.System.String(), Taken: n.taken, Sent: n.sent}
+	var hc, hu []int64
+	for _, w := range ws {
+		h, pending := w.fates(true)
+		hc = addHist(hc, h)
+		out.ReadCommitted.Pending += pending
+		h, pending = w.fates(false)
+		hu = addHist(hu, h)
+		out.ReadUncommitted.Pending += pending
+	}
+	fillView(&out.ReadCommitted, hc)
+	fillView(&out.ReadUncommitted, hu)
+	out.CommitLatency = result.LatencyOf(n.commitLat)
+	out.VisibleLatency = result.LatencyOf(n.visibleLat)
+	if n.d.Guarantee == ExactlyOnce {
+		cm := n.cm
+		for _, w := range ws {
+			for _, t := range w.txns {
+				if t.epoch != 0 {
+					cm.Pending++
+				}
+			}
+		}
+		out.Committables = &cm
+	}
+	if u := n.d.Upsert; u != nil {
+		out.Upsert = &result.UpsertSummary{Keys: u.Keys, Deterministic: u.Deterministic, Versioned: u.Versioned,
+			Rewrites: out.ReadCommitted.ExtraCopies, Diverged: int64(math.Round(n.diverged)), Regressed: int64(math.Round(n.regressed))}
+		out.Upsert.Converges = out.Upsert.Diverged == 0
+	}
+	return out
+}
+
+// fates counts a view's positions by how often they were seen: a position
+// never seen is lost below the frontier and pending above it (returned
+// apart); one seen is counted however far it is.
+func (w *sinkWriter) fates(committed bool) (h []int64, pending int64) {
+	l := &w.uncommitted
+	if committed {
+		l = &w.committed
+	}
+	top := w.top(l)
+	h = l.tally(top)
+	if len(h) > 0 {
+		pending = l.unseen(w.frontier(committed), top)
+		h[0] -= pending
+	}
+	return h, pending
+}
+
+// top is the furthest position the writer took or a view saw.
+func (w *sinkWriter) top(l *fateLedger) int64 {
+	at := max(w.pos, l.base)
+	if k := len(l.segs); k > 0 {
+		at = max(at, l.segs[k-1].end)
+	}
+	return at
+}
+
+func addHist(a, b []int64) []int64 {
+	for len(a) < len(b) {
+		a = append(a, 0)
+	}
+	for i, v := range b {
+		a[i] += v
+	}
+	return a
+}
+
+func fillView(v *result.SinkView, h []int64) {
+	v.Times = h
+	for k, c := range h {
+		v.Records += c
+		switch {
+		case k == 0:
+			v.Lost = c
+		case k == 1:
+			v.Once = c
+		default:
+			v.MoreThanOnce += c
+			v.ExtraCopies += int64(k-1) * c
+		}
+	}
+}
+
+// sinkSummaries is summary.json's sinks section.
+func (s *Simulation) sinkSummaries() []result.SinkSummary {
+	var out []result.SinkSummary
+	for _, n := range s.sinkNodes {
+		var ws []*sinkWriter
+		for _, st := range n.rt.task.subtasks {
+			ws = append(ws, st.ops[n.rt.pos].sw)
+		}
+		out = append(out, n.summary(ws))
+	}
+	return out
+}
+
+// duplicated is the copies of records read_committed readers saw beyond
+// the first, over all sinks.
+func (s *Simulation) duplicated() int64 {
+	var n int64
+	for _, w := range s.sinkWriters {
+		h, _ := w.fates(true)
+		for k, c := range h {
+			if k > 1 {
+				n += int64(k-1) * c
+			}
+		}
+	}
+	return n
+}

@@ -1,0 +1,197 @@
+package models
+
+import (
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// A sink subtask's writer (Flink's SinkWriter): records it takes are
+// buffered and sent to the external system when the buffer holds a batch
+// or is a batch interval old, and (unless its guarantee is none) at every
+// checkpoint barrier: SinkWriter.flush in prepareSnapshotPreBarrier
+// (KafkaWriter.flush flushes unless DeliveryGuarantee.NONE; JdbcWriter
+// always). Sent records are visible to a reader of uncommitted data at
+// once, and to a read_committed reader too unless the sink is exactly-once
+// (twophase.go). A failover drops the buffer: its records before the
+// restored checkpoint's position are lost, the rest are replayed.
+
+// writeSeg is a run of records a sink subtask took: positions [lo, hi),
+// when the task wrote them and when they were created (appended to Kafka).
+// Records are spread evenly over both ranges, as in a chunk.
+type writeSeg struct {
+	lo, hi   int64
+	wLo, wHi sim.Time
+	cLo, cHi sim.Time
+}
+
+func (g *writeSeg) add(n int64, now sim.Time, c *Chunk) {
+	if g.hi == g.lo {
+		g.wLo, g.cLo, g.cHi = now, c.CreatedLo, c.CreatedHi
+	}
+	g.cLo, g.cHi = min(g.cLo, c.CreatedLo), max(g.cHi, c.CreatedHi)
+	g.wHi = now
+	g.hi += n
+}
+
+// before splits off the records written before time t (spread evenly over
+// the write times) and leaves the rest in g.
+func (g *writeSeg) before(t sim.Time) writeSeg {
+	n := g.hi - g.lo
+	if n == 0 || t <= g.wLo {
+		return writeSeg{lo: g.lo, hi: g.lo}
+	}
+	if t > g.wHi {
+		head := *g
+		g.lo = g.hi
+		return head
+	}
+	f := float64(t-g.wLo) / float64(g.wHi-g.wLo)
+	k := min(n-1, int64(f*float64(n)))
+	head := *g
+	head.hi = g.lo + k
+	head.wHi = t
+	g.lo, g.wLo = head.hi, t
+	return head
+}
+
+// sinkWriter is a sink subtask's writer and what became of its records.
+type sinkWriter struct {
+	node *sinkNode
+	d    *Delivery
+	st   *subtask
+	slot int      // its sink's position in the subtask's chain
+	pos  int64    // records taken: the next position (rewound on a restore)
+	sent int64    // positions below it reached the external system
+	buf  writeSeg // [sent, pos): buffered in the writer
+	// flushTimer sends a buffer BatchInterval after its first record.
+	flushTimer sim.Timer
+	// committed and uncommitted count how often each position became
+	// visible to a read_committed reader and to one of uncommitted data.
+	committed, uncommitted fateLedger
+	// txns are the exactly-once writer's unresolved transactions, oldest
+	// first; an open one (not yet prepared) is last (twophase.go).
+	txns []*txn
+	// attempts counts failed XA commit attempts of the oldest prepared
+	// transaction (JdbcExactlyOnceOptions.maxCommitAttempts).
+	attempts int
+}
+
+// batch is the number of records that makes the writer send its buffer.
+func (w *sinkWriter) batch() int64 { return max(1, w.d.BatchSize) }
+
+// sinkWrote: writer w took n records of chunk c.
+func (s *Simulation) sinkWrote(w *sinkWriter, n int64, c *Chunk) {
+	st := w.st
+	now := s.eng.Now()
+	if w.d.Guarantee == ExactlyOnce {
+		s.txnWrite(w, n, now, c)
+	}
+	first := w.pos == w.sent
+	w.buf.add(n, now, c)
+	w.pos += n
+	w.node.taken += n
+	switch {
+	case w.pos-w.sent >= w.batch():
+		s.sinkFlush(w)
+	case first && w.d.BatchInterval > 0:
+		s.eng.Arm(w.flushTimer, sim.Add(now, w.d.BatchInterval), evSinkFlush, st.id, stamp(st, int64(w.slot)))
+	}
+}
+
+// sinkFlush sends writer w's buffer to the external system.
+func (s *Simulation) sinkFlush(w *sinkWriter) {
+	if w.pos == w.sent {
+		return
+	}
+	now := s.eng.Now()
+	w.uncommitted.add(w.sent, w.pos)
+	w.node.sent += w.pos - w.sent
+	if w.d.Guarantee != ExactlyOnce {
+		w.committed.add(w.sent, w.pos)
+		w.node.visible(w.buf, now)
+	}
+	w.sent = w.pos
+	w.buf = writeSeg{lo: w.pos, hi: w.pos}
+	s.eng.Disarm(w.flushTimer)
+}
+
+// sinkBarrier is writer w's part of checkpoint p's sync phase: it flushes
+// (unless none) and prepares its transaction; the checkpoint keeps the
+// stream's position.
+func (s *Simulation) sinkBarrier(w *sinkWriter, p *pendingCheckpoint) {
+	if w.d.Guarantee != NoGuarantee {
+		s.sinkFlush(w)
+	}
+	if w.d.Guarantee == ExactlyOnce {
+		s.txnPrepare(w, p.id)
+	}
+	sub := &p.subs[w.st.id]
+	if sub.sinkAt == nil {
+		sub.sinkAt = make([]int64, len(w.st.ops))
+	}
+	sub.sinkAt[w.slot] = w.pos
+}
+
+// restoredAt is writer w's position in checkpoint p (0 for none).
+func (w *sinkWriter) restoredAt(p *pendingCheckpoint) int64 {
+	if p == nil || p.subs[w.st.id].sinkAt == nil {
+		return 0
+	}
+	return p.subs[w.st.id].sinkAt[w.slot]
+}
+
+// sinkCancelled: writer w's subtask is cancelled by failover f, which
+// restores checkpoint p (nil: none). Its buffer is dropped; what it held of
+// records before p's position is lost, and what it had sent after it is
+// written again.
+func (s *Simulation) sinkCancelled(w *sinkWriter, f *result.FailureEvent, p *pendingCheckpoint) {
+	s.eng.Disarm(w.flushTimer)
+	at := w.restoredAt(p)
+	f.SinkRewound += max(0, w.pos-at)
+	if w.d.Guarantee == ExactlyOnce {
+		return // its transactions wait for the restore (twophase.go)
+	}
+	exposed := max(0, w.sent-at)
+	f.SinkExposed += exposed
+	f.SinkLost += max(0, at-w.sent)
+	if u := w.d.Upsert; u != nil {
+		w.node.upsertReplayed(u, exposed)
+	}
+}
+
+// sinkRestored: writer w starts again from checkpoint p's position.
+func (s *Simulation) sinkRestored(w *sinkWriter, p *pendingCheckpoint) {
+	at := w.restoredAt(p)
+	w.pos, w.sent = at, at
+	w.buf = writeSeg{lo: at, hi: at}
+	if w.d.Guarantee == ExactlyOnce {
+		s.txnRecover(w, p)
+	}
+	s.sinkStarted(w)
+}
+
+// sinksCheckpointCompleted: exactly-once writers commit, and positions no
+// restore can reach again are settled.
+func (s *Simulation) sinksCheckpointCompleted(p *pendingCheckpoint) {
+	for _, w := range s.sinkWriters {
+		if w.d.Guarantee == ExactlyOnce && !w.st.dead && w.st.region.state == regionRunning {
+			s.txnCommitUpTo(w, p.id)
+		}
+		at := w.restoredAt(p)
+		w.committed.settle(min(at, w.frontier(true)))
+		w.uncommitted.settle(min(at, w.frontier(false)))
+	}
+}
+
+// frontier is the position below which a view's fates are decided: the
+// positions above it are buffered or in an unresolved transaction.
+func (w *sinkWriter) frontier(committed bool) int64 {
+	if !committed || w.d.Guarantee != ExactlyOnce {
+		return w.sent
+	}
+	at := w.pos
+	for _, t := range w.txns {
+		at = min(at, t.seg.lo)
+	}
+	return at
+}

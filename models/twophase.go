@@ -1,0 +1,257 @@
+package models
+
+import (
+	"fmt"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Two-phase commit (a Sink V2 sink with DeliveryGuarantee.EXACTLY_ONCE).
+// A subtask's writes go into a transaction opened by its first write after
+// a barrier; the barrier prepares it (SinkWriter.prepareCommit: its
+// committable is stored in the checkpoint); when a checkpoint completes,
+// the committer commits every committable up to it
+// (CommitterOperator.notifyCheckpointComplete), and a restarted job
+// commits those of the checkpoint it restores at once
+// (CommitterOperator.initializeState) and aborts the rest: their records
+// are replayed. A commit ends as CommitRequestImpl says:
+//
+//   - committed: its records are visible to read_committed readers;
+//   - failed with a known reason (KafkaCommitter: ProducerFencedException,
+//     InvalidTxnStateException when the broker aborted the transaction):
+//     the committable is dropped and the job goes on, its records lost;
+//   - failed with an unknown reason: the task fails (a failover), and the
+//     restored job commits it again;
+//   - not possible while the system is down: a Kafka commit blocks until
+//     its client times out and is retried (retryLater), and the task fails
+//     by the outage (outages.go) before the committer gives up; a JDBC XA
+//     commit fails transiently and is tried again at the next
+//     notification, up to JdbcExactlyOnceOptions.maxCommitAttempts, past
+//     which the job fails over (XaGroupOpsImpl.commit).
+//
+// Kafka's broker aborts a transaction open longer than
+// transaction.timeout.ms at its next check for timed-out transactions
+// (every transaction.abort.timed.out.transaction.cleanup.interval.ms,
+// TransactionStateManager). A prepared transaction aborted so is lost
+// when its commit comes; an open one fences its producer, whose next send
+// fails the task (KafkaWriter.checkAsyncException). A producer asking for
+// a timeout above the broker's transaction.max.timeout.ms fails in
+// initTransactions, so the task fails as it starts, every time.
+
+// txn is one sink subtask's transaction.
+type txn struct {
+	serial  int64    // identifies its abort check
+	seg     writeSeg // its records
+	epoch   int64    // the checkpoint whose barrier prepared it; 0: open
+	aborted bool     // the broker aborted it
+}
+
+// txnWrite puts n records of chunk c into st's open transaction, opening
+// one at the first write after a barrier.
+func (s *Simulation) txnWrite(w *sinkWriter, n int64, now sim.Time, c *Chunk) {
+	var t *txn
+	if k := len(w.txns); k > 0 && w.txns[k-1].epoch == 0 && !w.txns[k-1].aborted {
+		t = w.txns[k-1]
+	} else {
+		s.txnSerial++
+		t = &txn{serial: s.txnSerial, seg: writeSeg{lo: w.pos, hi: w.pos}}
+		w.txns = append(w.txns, t)
+		w.node.opened(t)
+		if w.d.System == SystemKafka {
+			s.eng.At(s.brokerAbortAt(sim.Add(now, w.d.TransactionTimeout), w.d.AbortInterval), evTxnAbort, w.st.id, t.serial)
+		}
+	}
+	t.seg.add(n, now, c)
+}
+
+// brokerAbortAt is the broker's first check for timed-out transactions
+// after a transaction times out at t; checks run every interval from a
+// phase drawn once per run (the broker started before the job).
+func (s *Simulation) brokerAbortAt(t, interval sim.Time) sim.Time {
+	if interval <= 0 {
+		return t
+	}
+	if s.brokerPhase < 0 {
+		s.brokerPhase = sim.Time(s.streams.Stream("kafka-broker").Int64N(int64(interval)))
+	}
+	k := (int64(t-s.brokerPhase) + int64(interval) - 1) / int64(interval)
+	return sim.Add(s.brokerPhase, sim.Time(k)*interval)
+}
+
+// txnPrepare: checkpoint id's barrier prepares w's open transaction.
+func (s *Simulation) txnPrepare(w *sinkWriter, id int64) {
+	if k := len(w.txns); k > 0 && w.txns[k-1].epoch == 0 {
+		w.txns[k-1].epoch = id
+		w.node.cm.Total++
+	}
+}
+
+// txnCommitUpTo commits w's prepared transactions of checkpoints up to id,
+// in order; a JDBC XA commit that fails stops the rest
+// (allowOutOfOrderCommits is false by default).
+func (s *Simulation) txnCommitUpTo(w *sinkWriter, id int64) {
+	for len(w.txns) > 0 {
+		t := w.txns[0]
+		if t.epoch == 0 || t.epoch > id || !s.txnCommit(w, t) {
+			return
+		}
+	}
+}
+
+// txnCommit commits w's oldest transaction t and reports whether it is
+// resolved (committed, or dropped with a known reason).
+func (s *Simulation) txnCommit(w *sinkWriter, t *txn) bool {
+	st, n := w.st, w.node
+	now := s.eng.Now()
+	if i := s.commitFailure(n, t.epoch); i >= 0 {
+		s.injected[i].Due++
+		s.injected[i].TookEffect++
+		n.cm.Failed++
+		if s.spec.Failures[i].KnownReason {
+			s.txnDropped(w, t)
+			return true
+		}
+		s.eng.At(now, evSinkFailure, st.id, stamp(st, sinkFailCommitUnknown<<8|int64(w.slot)))
+		return false
+	}
+	if t.aborted {
+		n.cm.Failed++
+		s.txnDropped(w, t)
+		return true
+	}
+	if s.sinkSystemDown() {
+		if w.d.System != SystemJDBC {
+			return false // blocked until the client times out; the outage fails the task
+		}
+		w.attempts++
+		n.cm.Retried++
+		if w.attempts >= w.d.MaxCommitAttempts {
+			s.eng.At(now, evSinkFailure, st.id, stamp(st, sinkFailCommitAttempts<<8|int64(w.slot)))
+		}
+		return false
+	}
+	n.cm.Successful++
+	w.attempts = 0
+	w.txns = w.txns[1:]
+	w.committed.add(t.seg.lo, t.seg.hi)
+	n.committed(t, now)
+	return true
+}
+
+// txnDropped: w's transaction t failed with a known reason; its records
+// are lost.
+func (s *Simulation) txnDropped(w *sinkWriter, t *txn) {
+	w.txns = w.txns[1:]
+	w.attempts = 0
+	w.node.cm.LostRecords += t.seg.hi - t.seg.lo
+	w.node.resolved(t, s.eng.Now())
+}
+
+// txnRecover: writer w starts from checkpoint p (nil: none). The
+// committables p holds are committed at once; every other transaction of
+// the failed attempt is aborted (KafkaSink's abortLingeringTransactions,
+// an XA rollback), its records replayed.
+func (s *Simulation) txnRecover(w *sinkWriter, p *pendingCheckpoint) {
+	now := s.eng.Now()
+	for len(w.txns) > 0 {
+		t := w.txns[0]
+		if p == nil || t.epoch == 0 || t.epoch > p.id {
+			break
+		}
+		if !s.txnCommit(w, t) {
+			return // kept for the next attempt
+		}
+	}
+	for _, t := range w.txns {
+		w.node.resolved(t, now)
+	}
+	w.txns = w.txns[:0]
+	w.attempts = 0
+}
+
+// txnAbort is the broker's check finding transaction serial of subtask st
+// past its timeout: it aborts it.
+func (s *Simulation) txnAbort(st *subtask, serial int64) {
+	for _, w := range st.sinks {
+		for _, t := range w.txns {
+			if t.serial != serial || t.aborted {
+				continue
+			}
+			t.aborted = true
+			w.node.cm.AbortedByBroker++
+			w.node.resolved(t, s.eng.Now())
+			if t.epoch == 0 && !st.dead && st.region.state == regionRunning {
+				s.eng.At(s.eng.Now(), evSinkFailure, st.id, stamp(st, sinkFailFenced<<8|int64(w.slot)))
+			}
+			return
+		}
+	}
+}
+
+// Why a sink task fails (evSinkFailure's stamped argument).
+const (
+	sinkFailTimeout        = iota // transaction.timeout.ms above the broker's maximum
+	sinkFailFenced                // its open transaction was aborted
+	sinkFailCommitUnknown         // a commit failed with an unknown reason
+	sinkFailCommitAttempts        // XA commits failed maxCommitAttempts times
+)
+
+// sinkStarted: a Kafka exactly-once writer asks the broker for its
+// transaction timeout as it starts.
+func (s *Simulation) sinkStarted(w *sinkWriter) {
+	d := w.d
+	if d.Guarantee == ExactlyOnce && d.System == SystemKafka && d.TransactionTimeout > d.BrokerMaxTimeout {
+		s.eng.At(s.eng.Now(), evSinkFailure, w.st.id, stamp(w.st, sinkFailTimeout<<8|int64(w.slot)))
+	}
+}
+
+// sinkFailure fails sink subtask st for a reason and its writer (arg:
+// stamped code<<8 | slot), if it still runs the attempt the failure was
+// for.
+func (s *Simulation) sinkFailure(st *subtask, arg int64) {
+	v, ok := current(st, arg)
+	if !ok || st.dead || st.region.state != regionRunning {
+		return
+	}
+	code, d := v>>8, st.ops[v&0xff].sw.d
+	var reason, cause string
+	switch code {
+	case sinkFailTimeout:
+		reason = fmt.Sprintf("%s: org.apache.kafka.common.KafkaException: Unexpected error in InitProducerIdResponse; The transaction timeout is larger "+
+			"than the maximum value allowed by the broker (as configured by transaction.max.timeout.ms). (transaction.timeout.ms %s, the broker's maximum %s)",
+			st.name(), d.TransactionTimeout, d.BrokerMaxTimeout)
+		cause = CauseTransaction
+	case sinkFailFenced:
+		reason = fmt.Sprintf("%s: java.io.IOException: One or more Kafka Producer send requests have encountered exception "+
+			"(its transaction was open longer than transaction.timeout.ms %s and the broker aborted it)", st.name(), d.TransactionTimeout)
+		cause = CauseTransaction
+	case sinkFailCommitUnknown:
+		reason = st.name() + ": java.lang.IllegalStateException: Failed to commit a committable (an unknown reason)"
+		cause = CauseCommit
+	default:
+		reason = fmt.Sprintf("%s: java.lang.RuntimeException: reached max number of commit attempts (%d) for transactions", st.name(), d.MaxCommitAttempts)
+		cause = CauseCommit
+	}
+	s.failover(reason, cause, s.eng.Now(), []*subtask{st})
+}
+
+// sinkSystemDown reports whether a sink-outage is in progress.
+func (s *Simulation) sinkSystemDown() bool {
+	for i, on := range s.outageOn {
+		if on && s.spec.Failures[i].Kind == FailSinkOutage {
+			return true
+		}
+	}
+	return false
+}
+
+// commitFailure is the index of an injected commit failure of sink node n's
+// transactions of checkpoint epoch not yet taken effect, or -1.
+func (s *Simulation) commitFailure(n *sinkNode, epoch int64) int {
+	for i, f := range s.spec.Failures {
+		if f.Kind == FailCommit && f.Operator == n.rt.spec.Name && f.Checkpoint == epoch && s.injected[i].TookEffect == 0 {
+			return i
+		}
+	}
+	return -1
+}
