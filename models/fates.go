@@ -19,9 +19,10 @@ type fateSeg struct {
 // settled (no restore can reach them again) and tallied in hist by how
 // often they were seen; segs covers [base, the last segment's end).
 type fateLedger struct {
-	base int64
-	segs []fateSeg
-	hist []int64 // hist[k]: settled positions seen k times (0: lost)
+	base    int64
+	segs    []fateSeg
+	hist    []int64 // hist[k]: settled positions seen k times (0: lost)
+	visible int64   // positions made visible, each time (for the invariants)
 }
 
 // add makes positions [lo, hi) visible once more (lo ≥ base).
@@ -32,6 +33,7 @@ func (l *fateLedger) add(lo, hi int64) {
 	if lo < l.base {
 		panic("fateLedger: a settled position made visible again")
 	}
+	l.visible += hi - lo
 	l.extend(hi)
 	l.split(lo)
 	l.split(hi)

@@ -151,6 +151,34 @@ func (s *Simulation) checkSinks(fail failf) {
 	if sunk != s.rec.written {
 		fail("sinks took %d records but wrote %d", sunk, s.rec.written)
 	}
+	for _, w := range s.sinkWriters {
+		s.checkWriter(w, fail)
+	}
+}
+
+// checkWriter: a writer's fates account for every time a record became
+// visible, a read_committed reader saw no more than a reader of
+// uncommitted data, and nothing was visible beyond what it took.
+func (s *Simulation) checkWriter(w *sinkWriter, fail failf) {
+	name := w.st.name()
+	for _, v := range []struct {
+		l    *fateLedger
+		view string
+	}{{&w.committed, "read_committed"}, {&w.uncommitted, "uncommitted"}} {
+		var copies int64
+		for k, c := range v.l.tally(w.top(v.l)) {
+			copies += int64(k) * c
+		}
+		if copies != v.l.visible {
+			fail("%s: a %s reader's fates count %d copies, %d became visible", name, v.view, copies, v.l.visible)
+		}
+	}
+	if w.committed.visible > w.uncommitted.visible {
+		fail("%s: read_committed saw %d copies, more than the %d sent", name, w.committed.visible, w.uncommitted.visible)
+	}
+	if w.sent > w.pos {
+		fail("%s: sent up to position %d, beyond the %d taken", name, w.sent, w.pos)
+	}
 }
 
 func (s *Simulation) checkBuffers(st *subtask, fail failf) {

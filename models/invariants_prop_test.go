@@ -144,11 +144,12 @@ func randomNodes(rt *rapid.T, p int, rate float64, size int64, cost sim.Exponent
 		Node{Name: "agg", Kind: KindOperator, Parallelism: kp, MaxParallelism: 128, Chain: true, RecordSize: size, Selectivity: 1,
 			Cost: cost, Inputs: []Input{{From: into, Exchange: Hash}}, Keyed: keyed},
 		Node{Name: "out", Kind: KindSink, Parallelism: kp, Chain: true, RecordSize: size,
-			Sink:   &Sink{RecordsPerSecond: rate * float64(rapid.IntRange(1, 3).Draw(rt, "sink-headroom")) / 2 / float64(kp)},
+			Sink: &Sink{RecordsPerSecond: rate * float64(rapid.IntRange(1, 3).Draw(rt, "sink-headroom")) / 2 / float64(kp),
+				Delivery: randomDelivery(rt, "out")},
 			Inputs: []Input{{From: "agg"}}})
 	if rapid.Bool().Draw(rt, "fan-out") { // "map" feeds a second sink too
 		nodes = append(nodes, Node{Name: "audit", Kind: KindSink, Parallelism: p, Chain: rapid.Bool().Draw(rt, "audit-chained"),
-			RecordSize: size, Sink: &Sink{}, Inputs: []Input{{From: "map", Exchange: Forward}}})
+			RecordSize: size, Sink: &Sink{Delivery: randomDelivery(rt, "audit")}, Inputs: []Input{{From: "map", Exchange: Forward}}})
 	}
 	if rapid.Bool().Draw(rt, "second-pipeline") { // independent: more pipelined regions
 		p2 := rapid.IntRange(1, 3).Draw(rt, "second-parallelism")
@@ -159,6 +160,21 @@ func randomNodes(rt *rapid.T, p int, rate float64, size int64, cost sim.Exponent
 				Sink: &Sink{}, Inputs: []Input{{From: "src2", Exchange: Forward}}})
 	}
 	return nodes
+}
+
+// randomDelivery draws a sink's guarantee, system, batches, transaction
+// timeouts (a Kafka producer may fail as it starts), commit attempts and
+// upserts.
+func randomDelivery(rt *rapid.T, name string) Delivery {
+	ms := func(lo, hi int64, label string) sim.Time { return drawMs(rt, lo, hi, name+"-"+label) }
+	d := Delivery{Guarantee: Guarantee(rapid.IntRange(0, 2).Draw(rt, name+"-guarantee")), System: SinkSystem(rapid.IntRange(0, 2).Draw(rt, name+"-system")),
+		BatchSize: rapid.Int64Range(1, 1000).Draw(rt, name+"-batch"), BatchInterval: ms(0, 2000, "batch-interval"),
+		TransactionTimeout: ms(1, 60000, "transaction-timeout"), BrokerMaxTimeout: ms(1, 120000, "broker-max"), AbortInterval: ms(0, 10000, "abort-interval"),
+		MaxCommitAttempts: rapid.IntRange(1, 3).Draw(rt, name+"-commit-attempts")}
+	if rapid.Bool().Draw(rt, name+"-upsert") {
+		d.Upsert = &Upsert{Keys: rapid.Int64Range(1, 10000).Draw(rt, name+"-upsert-keys"), Deterministic: rapid.Bool().Draw(rt, name+"-deterministic")}
+	}
+	return d
 }
 
 // randomCheckpointing draws checkpoint settings and storage.
@@ -222,6 +238,12 @@ func randomFaults(rt *rapid.T, spec *Spec) {
 				Detection: Detection(rapid.IntRange(0, 2).Draw(rt, "detection"))})
 		case 1:
 			spec.Failures = append(spec.Failures, Failure{Kind: FailCheckpoint, At: at})
+			if rapid.Bool().Draw(rt, "sink-faults") { // and faults of sinks' commits
+				spec.Failures = append(spec.Failures,
+					Failure{Kind: FailCommit, Operator: "out", Checkpoint: rapid.Int64Range(1, 5).Draw(rt, "commit-failure"), KnownReason: rapid.Bool().Draw(rt, "known")},
+					Failure{Kind: FailTaskManager, OnCheckpoint: true, AtCheckpoint: rapid.Int64Range(0, 5).Draw(rt, "loss-checkpoint"), At: at,
+						TaskManager: -1, BeforeCompletion: rapid.Bool().Draw(rt, "before-completion")})
+			}
 		case 2:
 			spec.Failures = append(spec.Failures, Failure{Kind: FailCheckpoint, Checkpoint: rapid.Int64Range(1, 5).Draw(rt, "failed-checkpoint")})
 		case 3:

@@ -74,6 +74,9 @@ type sinkWriter struct {
 	// attempts counts failed XA commit attempts of the oldest prepared
 	// transaction (JdbcExactlyOnceOptions.maxCommitAttempts).
 	attempts int
+	// refused: its producer fails in initTransactions, so the task fails
+	// as it starts.
+	refused bool
 }
 
 // batch is the number of records that makes the writer send its buffer.

@@ -42,6 +42,9 @@ func (s *Simulation) tryStart(st *subtask) {
 			st.setState(now, stBackPressured)
 			return
 		}
+		if refusedToStart(st) {
+			return // it fails as it initializes (twophase.go: sinkStarted)
+		}
 		if s.outageBlocks(st) {
 			// A source reads nothing; a sink's write does not return.
 			if st.t.nodes[0].spec.Kind == KindSource {

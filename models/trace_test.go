@@ -189,6 +189,13 @@ func parseJobLine(p *argParser, spec *Spec, cmd string, args []datadriven.CmdArg
 			"checkpoint":  func(v string) { f.Checkpoint = p.int(v) },
 			"taskmanager": func(v string) { f.Kind, f.TaskManager = FailTaskManager, int(p.int(v)) },
 			"at":          func(v string) { f.At = p.duration(v) },
+			"on-checkpoint": func(v string) {
+				f.Kind, f.OnCheckpoint, f.AtCheckpoint = FailTaskManager, true, p.int(v)
+			},
+			"before": func(v string) { f.BeforeCompletion = p.bool(v) },
+			"detection": func(v string) {
+				f.Detection = map[string]Detection{"hang": DetectHang, "unreachable": DetectUnreachable}[v]
+			},
 		})
 		spec.Failures = append(spec.Failures, f)
 	case "failover":
@@ -225,6 +232,7 @@ func parseNode(p *argParser, cmd, name string, args []datadriven.CmdArg) Node {
 		node.Kind = KindOperator
 		if cmd == "sink" {
 			node.Kind, node.Sink = KindSink, &Sink{}
+			sinkOpts(p, node.Sink, opts)
 		}
 		node.MaxParallelism = 128 // Flink's default below parallelism 86 (KeyGroupRangeAssignment)
 		keyed := &Keyed{Warm: true}
@@ -256,6 +264,19 @@ func parseNode(p *argParser, cmd, name string, args []datadriven.CmdArg) Node {
 	}
 	p.each(args, opts)
 	return node
+}
+
+// sinkOpts are a sink's delivery: guarantee=exactly-once system=kafka
+// transaction-timeout=30s batch=100 (Kafka's broker defaults otherwise).
+func sinkOpts(p *argParser, k *Sink, opts map[string]func(string)) {
+	d := &k.Delivery
+	d.BrokerMaxTimeout, d.AbortInterval = 15*sim.Minute, 10*sim.Second
+	opts["guarantee"] = func(v string) {
+		d.Guarantee = map[string]Guarantee{"at-least-once": AtLeastOnce, "none": NoGuarantee, "exactly-once": ExactlyOnce}[v]
+	}
+	opts["system"] = func(v string) { d.System = map[string]SinkSystem{"kafka": SystemKafka, "jdbc": SystemJDBC}[v] }
+	opts["transaction-timeout"] = func(v string) { d.TransactionTimeout = p.duration(v) }
+	opts["batch"] = func(v string) { d.BatchSize = p.int(v) }
 }
 
 // argParser reads key=value arguments and collects every problem.

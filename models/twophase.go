@@ -81,8 +81,13 @@ func (s *Simulation) brokerAbortAt(t, interval sim.Time) sim.Time {
 // txnPrepare: checkpoint id's barrier prepares w's open transaction.
 func (s *Simulation) txnPrepare(w *sinkWriter, id int64) {
 	if k := len(w.txns); k > 0 && w.txns[k-1].epoch == 0 {
-		w.txns[k-1].epoch = id
+		t := w.txns[k-1]
+		t.epoch = id
 		w.node.cm.Total++
+		if s.trace != nil {
+			s.tracef("%s prepares its transaction of %d records (open since %s) for checkpoint %d: its committable is in the checkpoint",
+				w.st.name(), t.seg.hi-t.seg.lo, clock(t.seg.wLo), id)
+		}
 	}
 }
 
@@ -116,6 +121,10 @@ func (s *Simulation) txnCommit(w *sinkWriter, t *txn) bool {
 	}
 	if t.aborted {
 		n.cm.Failed++
+		if s.trace != nil {
+			s.tracef("%s cannot commit checkpoint %d's transaction: the broker aborted it (ProducerFencedException, a known reason): the committable is dropped, its %d records lost, and the job goes on",
+				st.name(), t.epoch, t.seg.hi-t.seg.lo)
+		}
 		s.txnDropped(w, t)
 		return true
 	}
@@ -131,6 +140,10 @@ func (s *Simulation) txnCommit(w *sinkWriter, t *txn) bool {
 		return false
 	}
 	n.cm.Successful++
+	if s.trace != nil {
+		s.tracef("%s commits checkpoint %d's transaction: %d records visible to read_committed readers, %s after its first write",
+			st.name(), t.epoch, t.seg.hi-t.seg.lo, durText(now-t.seg.wLo))
+	}
 	w.attempts = 0
 	w.txns = w.txns[1:]
 	w.committed.add(t.seg.lo, t.seg.hi)
@@ -163,6 +176,9 @@ func (s *Simulation) txnRecover(w *sinkWriter, p *pendingCheckpoint) {
 		}
 	}
 	for _, t := range w.txns {
+		if s.trace != nil && !t.aborted {
+			s.tracef("%s aborts the failed attempt's transaction of %d records: they are read again", w.st.name(), t.seg.hi-t.seg.lo)
+		}
 		w.node.resolved(t, now)
 	}
 	w.txns = w.txns[:0]
@@ -179,6 +195,14 @@ func (s *Simulation) txnAbort(st *subtask, serial int64) {
 			}
 			t.aborted = true
 			w.node.cm.AbortedByBroker++
+			if s.trace != nil {
+				which := fmt.Sprintf("transaction of checkpoint %d", t.epoch)
+				if t.epoch == 0 {
+					which = "open transaction"
+				}
+				s.tracef("the Kafka broker aborts %s's %s (%d records): open since %s, past transaction.timeout.ms %s",
+					st.name(), which, t.seg.hi-t.seg.lo, clock(t.seg.wLo), w.d.TransactionTimeout)
+			}
 			w.node.resolved(t, s.eng.Now())
 			if t.epoch == 0 && !st.dead && st.region.state == regionRunning {
 				s.eng.At(s.eng.Now(), evSinkFailure, st.id, stamp(st, sinkFailFenced<<8|int64(w.slot)))
@@ -200,9 +224,21 @@ const (
 // transaction timeout as it starts.
 func (s *Simulation) sinkStarted(w *sinkWriter) {
 	d := w.d
-	if d.Guarantee == ExactlyOnce && d.System == SystemKafka && d.TransactionTimeout > d.BrokerMaxTimeout {
+	w.refused = d.Guarantee == ExactlyOnce && d.System == SystemKafka && d.TransactionTimeout > d.BrokerMaxTimeout
+	if w.refused {
 		s.eng.At(s.eng.Now(), evSinkFailure, w.st.id, stamp(w.st, sinkFailTimeout<<8|int64(w.slot)))
 	}
+}
+
+// refusedToStart reports whether a writer of st fails as it initializes,
+// before the task processes anything.
+func refusedToStart(st *subtask) bool {
+	for _, w := range st.sinks {
+		if w.refused {
+			return true
+		}
+	}
+	return false
 }
 
 // sinkFailure fails sink subtask st for a reason and its writer (arg:

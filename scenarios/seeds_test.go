@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -108,6 +109,19 @@ func TestDeathSpiralOutcomesHoldWithinMargins(t *testing.T) {
 
 // outcomes runs every variant with each row's sets, two at a time, and
 // returns the verdicts: outcome[row][variant].
+// outcomeWithSinks is a run's verdict and, for each sink with a delivery of
+// its own (a system, a guarantee or upserts), whether a read_committed
+// reader lost records or saw some twice: a lesson of sink-exactly-once.
+func outcomeWithSinks(s result.Summary) string {
+	out := s.Verdict.Outcome
+	for _, k := range s.Sinks {
+		if k.System != "generic" || k.Guarantee != "at-least-once" || k.Upsert != nil {
+			out += fmt.Sprintf("; %s lost %t, duplicated %t", k.Sink, k.ReadCommitted.Lost > 0, k.ReadCommitted.ExtraCopies > 0)
+		}
+	}
+	return out
+}
+
 func outcomes(t *testing.T, b BuiltIn, variants []string, runs [][][]string) [][]string {
 	t.Helper()
 	outcome := make([][]string, len(runs))
@@ -127,7 +141,7 @@ func outcomes(t *testing.T, b BuiltIn, variants []string, runs [][][]string) [][
 					return fmt.Errorf("%s %v: %w", v, runs[k][i], err)
 				}
 				mu.Lock()
-				outcome[k][i] = res.Summary.Verdict.Outcome
+				outcome[k][i] = outcomeWithSinks(res.Summary)
 				mu.Unlock()
 				return nil
 			})

@@ -1,0 +1,351 @@
+package models
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// sinkJob is a source chained to a sink, 2 subtasks on 2 TaskManagers (one
+// slot each), checkpointing every 10 s; d is the sink's delivery.
+func sinkJob(d Delivery, rate float64) Spec {
+	return Spec{
+		Name: "sinks", Seed: 3, Duration: 150 * sim.Second, Network: DefaultNetwork(), SlotsPerTaskManager: 1, Chaining: true,
+		Sim: Settings{ChunkRecords: 100, ChunkDelay: 10 * sim.Millisecond, SampleInterval: sim.Second},
+		Nodes: []Node{
+			{Name: "src", Kind: KindSource, Parallelism: 2, Chain: true, RecordSize: 100,
+				Kafka: &Kafka{Topic: "t", Partitions: 2, Rate: ConstantRate(rate)}},
+			{Name: "out", Kind: KindSink, Parallelism: 2, Chain: true, RecordSize: 100, Sink: &Sink{Delivery: d},
+				Inputs: []Input{{From: "src", Exchange: Forward}}},
+		},
+		Checkpointing: &Checkpointing{Interval: 10 * sim.Second, Timeout: 10 * sim.Minute, MaxConcurrent: 1,
+			Storage: Storage{StreamUpload: 100 << 20, StreamDownload: 100 << 20, FileSize: 1 << 40, TransferThreads: 1}},
+		Restart:  RestartStrategy{Kind: "fixed-delay", Delay: sim.Second, Attempts: 10},
+		Recovery: Recovery{HeartbeatTimeout: 20 * sim.Second, Redeploy: sim.Second, TaskManagerStart: 5 * sim.Second},
+	}
+}
+
+// kafkaEOS is an exactly-once KafkaSink with transaction timeout tt and the
+// broker's defaults.
+func kafkaEOS(tt sim.Time) Delivery {
+	return Delivery{Guarantee: ExactlyOnce, System: SystemKafka, BatchSize: 1, TransactionTimeout: tt,
+		BrokerMaxTimeout: 15 * sim.Minute, AbortInterval: 10 * sim.Second}
+}
+
+// keepCheckpoints runs spec and returns, besides the result, every
+// checkpoint the run triggered (their snapshots hold each writer's
+// position at its barrier).
+func keepCheckpoints(t *testing.T, spec Spec) (*Simulation, *result.Result, map[int64]*pendingCheckpoint) {
+	t.Helper()
+	s, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := map[int64]*pendingCheckpoint{}
+	s.SetTrace(func(sim.Time, string) {
+		for _, p := range s.coord.pending {
+			ps[p.id] = p
+		}
+	})
+	res, err := s.Run(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, res, ps
+}
+
+func sinkOf(t *testing.T, res *result.Result) result.SinkSummary {
+	t.Helper()
+	if len(res.Summary.Sinks) != 1 {
+		t.Fatalf("sinks %+v, want one", res.Summary.Sinks)
+	}
+	return res.Summary.Sinks[0]
+}
+
+// TestDuplicatesAreRecordsWrittenSinceTheCheckpoint: a TaskManager dies
+// (noticed at once); its region restores the last completed checkpoint,
+// and its source reads again from the checkpoint's offsets. In a source
+// chained to its sink, every record read was written except those of the
+// step in progress when it died, so the records a reader sees twice are
+// exactly those replayed less those dropped with the step: an at-least-once
+// writer sent them all, an exactly-once one committed none (a reader of
+// uncommitted data saw them twice all the same).
+func TestDuplicatesAreRecordsWrittenSinceTheCheckpoint(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		d    Delivery
+	}{
+		{"at-least-once", Delivery{Guarantee: AtLeastOnce}},
+		{"none, unbuffered", Delivery{Guarantee: NoGuarantee}},
+		{"exactly-once", kafkaEOS(15 * sim.Minute)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			spec := sinkJob(c.d, 2000)
+			spec.Failures = []Failure{{Kind: FailTaskManager, At: 73*sim.Second + 3*sim.Millisecond, TaskManager: 1}}
+			s, res := runWith(t, spec)
+			var written int64
+			for _, st := range s.subtasks {
+				written -= st.discarded
+			}
+			for _, f := range s.failovers() {
+				written += f.Replayed
+			}
+			if written <= 0 {
+				t.Fatalf("nothing written since the checkpoint (replayed %d)", s.replayed)
+			}
+			k := sinkOf(t, res)
+			want := written
+			if c.d.Guarantee == ExactlyOnce {
+				want = 0
+			}
+			if got := k.ReadCommitted.ExtraCopies; got != want || k.ReadCommitted.MoreThanOnce != want || res.Summary.Restarts.Duplicated != want {
+				t.Errorf("read_committed saw %d extra copies (%d records more than once, restarts %d), want %d",
+					got, k.ReadCommitted.MoreThanOnce, res.Summary.Restarts.Duplicated, want)
+			}
+			if got := k.ReadUncommitted.ExtraCopies; got != written {
+				t.Errorf("a reader of uncommitted data saw %d extra copies, want %d", got, written)
+			}
+			if k.ReadCommitted.Lost != 0 || k.ReadUncommitted.Lost != 0 {
+				t.Errorf("lost %d / %d, want none", k.ReadCommitted.Lost, k.ReadUncommitted.Lost)
+			}
+			f := res.Summary.Restarts.Failovers[0]
+			if f.SinkRewound != written || f.SinkExposed != want {
+				t.Errorf("failover: sinks rewound %d, duplicated %d; want %d, %d", f.SinkRewound, f.SinkExposed, written, want)
+			}
+		})
+	}
+}
+
+// lossAfterCheckpoint loses TaskManager 1 as checkpoint 5 completes (the
+// JobManager has finalized it; no task has committed), noticed after
+// heartbeat.timeout.
+var lossAfterCheckpoint = Failure{Kind: FailTaskManager, OnCheckpoint: true, AtCheckpoint: 5, TaskManager: 1, Detection: DetectHang}
+
+// TestTwoPhaseCommitRecoveryWithinTimeout: the transactions the lost
+// TaskManager's subtask prepared for checkpoint 5 are committed by the
+// restored job (CommitterOperator.initializeState), well within the
+// 15-minute timeout: no record is seen twice or lost by a read_committed
+// reader.
+func TestTwoPhaseCommitRecoveryWithinTimeout(t *testing.T) {
+	spec := sinkJob(kafkaEOS(15*sim.Minute), 2000)
+	spec.Failures = []Failure{lossAfterCheckpoint}
+	_, res := runWith(t, spec)
+	k := sinkOf(t, res)
+	if c := k.ReadCommitted; c.ExtraCopies != 0 || c.Lost != 0 || c.Once == 0 {
+		t.Errorf("read_committed %+v, want every record once", c)
+	}
+	m := k.Committables
+	if m.Failed != 0 || m.AbortedByBroker != 0 || m.Successful != m.Total-m.Pending {
+		t.Errorf("committables %+v, want every prepared one committed", m)
+	}
+	if res.Summary.Restarts == nil || res.Summary.Restarts.Restarts != 1 {
+		t.Fatalf("restarts %+v, want one", res.Summary.Restarts)
+	}
+}
+
+// TestTwoPhaseCommitPastTimeoutLosesTransactions: with a 30 s transaction
+// timeout, the dead subtask's transaction of checkpoint 5 (open from its
+// barrier of checkpoint 4) is older than that by the time the restored job
+// commits it: heartbeat.timeout alone is 20 s after an interval of 10 s.
+// The broker aborted it; the commit fails with a known reason and its
+// records are lost: exactly the records the subtask wrote between the
+// barriers of checkpoints 4 and 5.
+func TestTwoPhaseCommitPastTimeoutLosesTransactions(t *testing.T) {
+	spec := sinkJob(kafkaEOS(30*sim.Second), 2000)
+	spec.Failures = []Failure{lossAfterCheckpoint}
+	s, res, ps := keepCheckpoints(t, spec)
+	var want int64
+	for _, w := range s.sinkWriters {
+		if w.st.tm == 1 {
+			want += w.restoredAt(ps[5]) - w.restoredAt(ps[4])
+		}
+	}
+	k := sinkOf(t, res)
+	if want <= 0 || k.ReadCommitted.Lost != want || k.Committables.LostRecords != want {
+		t.Errorf("lost %d (in aborted transactions %d), want the %d records between the barriers", k.ReadCommitted.Lost, k.Committables.LostRecords, want)
+	}
+	if k.Committables.Failed != 1 || k.ReadCommitted.ExtraCopies != 0 {
+		t.Errorf("committables %+v, extra copies %d: want one failed commit, no duplicate", k.Committables, k.ReadCommitted.ExtraCopies)
+	}
+	if r := res.Summary.Restarts; r == nil || r.Restarts != 1 {
+		t.Errorf("restarts %+v: a known reason must not fail the job over again", r)
+	}
+}
+
+// TestTwoPhaseCommitVisibility: without failures a record is visible once
+// the first checkpoint whose barrier follows it completes. Records arrive
+// evenly, so they wait half an interval for the barrier on average and a
+// whole one at most, then the checkpoint's duration (here mostly the
+// JobManager writing its metadata, 1.5 s).
+func TestTwoPhaseCommitVisibility(t *testing.T) {
+	spec := sinkJob(Delivery{Guarantee: ExactlyOnce, BatchSize: 1}, 2000)
+	spec.Checkpointing.Storage.RequestLatency = 1500 * sim.Millisecond
+	_, res := runWith(t, spec)
+	k := sinkOf(t, res)
+	c := spec.Checkpointing.Interval.Seconds()
+	var sum, lo, hi float64
+	n := 0
+	lo = math.Inf(1)
+	for _, h := range res.Checkpoints {
+		if h.Status == "COMPLETED" {
+			d := h.Duration.Seconds()
+			sum, lo, hi, n = sum+d, min(lo, d), max(hi, d), n+1
+		}
+	}
+	if n < 10 {
+		t.Fatalf("%d checkpoints completed", n)
+	}
+	// A step's records wait together: a chunk's delay of spread.
+	slack := 2 * spec.Sim.ChunkDelay.Seconds()
+	if got, want := k.CommitLatency.Mean, c/2+sum/float64(n); math.Abs(got-want) > 0.02*c+slack {
+		t.Errorf("mean commit latency %.3fs, want interval/2 + mean duration = %.3fs", got, want)
+	}
+	// The histogram keeps a transaction's records as eight points, the
+	// last at 1/16 of its spread (an interval) from the oldest.
+	if got := k.CommitLatency.Max; got < c*15/16+lo-slack || got > c+hi+slack {
+		t.Errorf("max commit latency %.3fs, want interval + a checkpoint's duration, in [%.3f, %.3f]", got, c*15/16+lo, c+hi)
+	}
+	if k.ReadCommitted.Pending <= 0 {
+		t.Errorf("nothing pending at the end: the open transaction is not committed yet")
+	}
+}
+
+// TestKafkaTimeoutAboveBrokerMaximum: KafkaSink's default
+// transaction.timeout.ms (1 h) against the broker's
+// transaction.max.timeout.ms (15 min): each producer fails in
+// initTransactions as its task starts, every restart, until the restart
+// strategy gives up. Nothing is written.
+func TestKafkaTimeoutAboveBrokerMaximum(t *testing.T) {
+	spec := sinkJob(kafkaEOS(sim.Hour), 2000)
+	_, res := runWith(t, spec)
+	r := res.Summary.Restarts
+	// Each region's failure is a restart.
+	if r == nil || !r.JobFailed || r.Restarts != spec.Restart.Attempts {
+		t.Fatalf("restarts %+v, want the job FAILED after %d restarts", r, spec.Restart.Attempts)
+	}
+	for _, f := range r.Failovers {
+		if f.Cause != CauseTransaction || !strings.Contains(f.Reason, "The transaction timeout is larger than the maximum value allowed by the broker") {
+			t.Errorf("failover %s: %s", f.Cause, f.Reason)
+		}
+	}
+	if k := sinkOf(t, res); k.ReadCommitted.Once != 0 || k.Sent != 0 {
+		t.Errorf("%+v: want nothing written", k)
+	}
+}
+
+// TestNoneLosesBufferedRecords: a writer without a flush at barriers sends
+// only full batches of B records; records it still buffers when it dies,
+// of those before the restored checkpoint's position P, are lost: with
+// the stream's end at E when it died, the batches sent end at B⌊E/B⌋, so
+// max(0, P − B⌊E/B⌋) are lost. Record by record, so batches end exactly
+// at multiples of B.
+func TestNoneLosesBufferedRecords(t *testing.T) {
+	const batch = 500
+	spec := sinkJob(Delivery{Guarantee: NoGuarantee, BatchSize: batch}, 100)
+	spec.Sim.ChunkRecords = 1
+	spec.Failures = []Failure{{Kind: FailTaskManager, OnCheckpoint: true, AtCheckpoint: 5, TaskManager: 1}}
+	s, res, ps := keepCheckpoints(t, spec)
+	f := res.Summary.Restarts.Failovers[0]
+	var want int64
+	for _, w := range s.sinkWriters {
+		if w.st.tm == 1 {
+			p := w.restoredAt(ps[5])
+			end := p + f.SinkRewound
+			want += max(0, p-batch*(end/batch))
+		}
+	}
+	k := sinkOf(t, res)
+	if want == 0 {
+		t.Fatalf("the test needs a buffer holding records before the checkpoint (rewound %d)", f.SinkRewound)
+	}
+	if k.ReadCommitted.Lost != want || f.SinkLost != want {
+		t.Errorf("lost %d (failover: %d), want %d", k.ReadCommitted.Lost, f.SinkLost, want)
+	}
+}
+
+// TestCommitFailures: a commit failing with a known reason drops its
+// committable, its records lost, and the job goes on; with an unknown one
+// the task fails, and the restored job commits it again: nothing lost.
+func TestCommitFailures(t *testing.T) {
+	for _, known := range []bool{true, false} {
+		spec := sinkJob(Delivery{Guarantee: ExactlyOnce, BatchSize: 1}, 2000)
+		spec.Failures = []Failure{{Kind: FailCommit, Operator: "out", Checkpoint: 3, KnownReason: known}}
+		s, res, ps := keepCheckpoints(t, spec)
+		k := sinkOf(t, res)
+		if !known {
+			r := res.Summary.Restarts
+			if r == nil || r.Restarts != 1 || r.Failovers[0].Cause != CauseCommit || k.ReadCommitted.Lost != 0 || k.ReadCommitted.ExtraCopies != 0 {
+				t.Errorf("unknown reason: restarts %+v, read_committed %+v: want one failover, nothing lost or seen twice", r, k.ReadCommitted)
+			}
+			continue
+		}
+		// The first subtask to commit checkpoint 3 is subtask 0.
+		w := s.sinkWriters[0]
+		want := w.restoredAt(ps[3]) - w.restoredAt(ps[2])
+		if res.Summary.Restarts != nil || k.ReadCommitted.Lost != want || k.Committables.Failed != 1 {
+			t.Errorf("known reason: restarts %+v, lost %d, committables %+v: want no failover and %d lost", res.Summary.Restarts, k.ReadCommitted.Lost, k.Committables, want)
+		}
+	}
+}
+
+// TestReadCommittedWaitsForOlderTransactions: Kafka's last stable offset.
+// Transaction 2 began (12 s) after transaction 1 (10 s) and commits first
+// (40 s): a read_committed reader sees none of it until transaction 1
+// commits (50 s), then both.
+func TestReadCommittedWaitsForOlderTransactions(t *testing.T) {
+	n := newSinkNode(nil, &Delivery{System: SystemKafka})
+	t1 := &txn{seg: writeSeg{lo: 0, hi: 100, wLo: 10 * sim.Second, wHi: 20 * sim.Second}}
+	t2 := &txn{seg: writeSeg{lo: 0, hi: 100, wLo: 12 * sim.Second, wHi: 30 * sim.Second}}
+	n.opened(t1)
+	n.opened(t2)
+	n.committed(t2, 40*sim.Second)
+	if c := n.commitLat.Count(); c != 0 {
+		t.Fatalf("%v records visible while an older transaction is open", c)
+	}
+	n.committed(t1, 50*sim.Second)
+	// t1 waited 30..40 s, t2 20..38 s: means 35 and 29.
+	if c, m := n.commitLat.Count(), n.commitLat.Mean(); c != 200 || math.Abs(m-32) > 1e-9 {
+		t.Errorf("%v records visible, mean latency %v; want 200 and 32 s", c, m)
+	}
+	if n.cm.OpenMaxS != 40 {
+		t.Errorf("longest open transaction %v s, want 40", n.cm.OpenMaxS)
+	}
+}
+
+// TestUpsertReplayAgainstSampling: v records written again over K equally
+// likely rows touch K(1−(1−1/K)^v) rows, of which those written at least
+// twice go back to an older version; the closed forms against draws.
+func TestUpsertReplayAgainstSampling(t *testing.T) {
+	const k, v, trials = 1000, 1500, 2000
+	rng := rand.New(rand.NewPCG(7, 8))
+	var touched, twice float64
+	seen := make([]int, k)
+	for range trials {
+		clear(seen)
+		for range v {
+			seen[rng.IntN(k)]++
+		}
+		for _, c := range seen {
+			if c > 0 {
+				touched++
+			}
+			if c > 1 {
+				twice++
+			}
+		}
+	}
+	n := newSinkNode(nil, &Delivery{})
+	n.upsertReplayed(&Upsert{Keys: k}, v)
+	// Each mean over trials: its standard error is below √(k/trials).
+	tol := 4 * math.Sqrt(k/float64(trials))
+	if got := touched / trials; math.Abs(got-n.diverged) > tol {
+		t.Errorf("rows touched: sampled %.1f, closed form %.1f", got, n.diverged)
+	}
+	if got := twice / trials; math.Abs(got-n.regressed) > tol {
+		t.Errorf("rows written twice: sampled %.1f, closed form %.1f", got, n.regressed)
+	}
+}
