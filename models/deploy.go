@@ -356,6 +356,9 @@ func (s *Simulation) bufferCapacities(st *subtask) {
 func (s *Simulation) deployKafka() {
 	spec := &s.spec
 	canFail := spec.Checkpointing != nil || len(spec.Failures) > 0 || s.heapChecked() // read records are kept for replay
+	for _, n := range spec.Nodes {
+		canFail = canFail || n.Sink != nil && n.Sink.Delivery.Guarantee == ExactlyOnce // its transactions can time out
+	}
 	for _, t := range s.tasks {
 		head := t.nodes[0]
 		if head.spec.Kind != KindSource || head.spec.Kafka == nil {

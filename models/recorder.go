@@ -77,7 +77,10 @@ func newRecorder(s *Simulation) *recorder {
 			}
 		}
 		if n.Kind == KindSink {
-			add(rt, -1, result.MetricLatencyP50, result.MetricLatencyP99, result.MetricLatencyMax, result.MetricSinkWritten)
+			add(rt, -1, result.MetricLatencyP50, result.MetricLatencyP99, result.MetricLatencyMax, result.MetricSinkWritten, result.MetricRecordsSend)
+			if n.Sink != nil && n.Sink.Delivery.Guarantee == ExactlyOnce {
+				add(rt, -1, result.MetricPendingCommittables, result.MetricFailedCommittables)
+			}
 			r.lat[rt] = &sinkLatency{all: sim.NewHistogram(), interval: sim.NewHistogram()}
 		}
 	}
@@ -225,6 +228,8 @@ func (r *recorder) value(ref seriesRef, vals map[sampleKey]float64, now sim.Time
 		return r.lat[ref.node].interval.Max() * 1000
 	case ref.metric == result.MetricSinkWritten:
 		return r.lat[ref.node].all.Count()
+	case ref.metric == result.MetricRecordsSend || ref.metric == result.MetricPendingCommittables || ref.metric == result.MetricFailedCommittables:
+		return ref.node.sinkAcct.metric(ref.metric)
 	case ref.metric == result.MetricInputWatermark || ref.metric == result.MetricOutputWatermark:
 		return r.extreme(ref, vals, math.Min)
 	case ref.metric == result.MetricWatermarkLag || ref.metric == result.MetricEmitEventTimeLag || ref.metric == result.MetricAlignmentDrift:

@@ -27,7 +27,7 @@ func (s *Simulation) regionRestored(r *region) {
 	s.replayed += replayed
 	s.failure(op).Replayed += replayed
 	for _, st := range r.subtasks {
-		s.restoreSubtask(st, p)
+		s.restoreSubtask(st, p, s.failure(op))
 		st.setState(now, stIdle)
 	}
 	if p != nil {
@@ -61,8 +61,8 @@ func (s *Simulation) regionRestored(r *region) {
 }
 
 // restoreSubtask gives a subtask checkpoint p's state (nil: empty) and
-// output position.
-func (s *Simulation) restoreSubtask(st *subtask, p *pendingCheckpoint) {
+// output position, for failover f.
+func (s *Simulation) restoreSubtask(st *subtask, p *pendingCheckpoint, f *result.FailureEvent) {
 	for pos := range st.ops {
 		st.ops[pos].stateRecs = 0
 		if p != nil && p.subs[st.id].stateRecs != nil {
@@ -79,7 +79,7 @@ func (s *Simulation) restoreSubtask(st *subtask, p *pendingCheckpoint) {
 	}
 	s.restartWatermarks(st)
 	for _, w := range st.sinks {
-		s.sinkRestored(w, p)
+		s.sinkRestored(w, p, f)
 	}
 	if st.lsm != nil {
 		// The restored DB: its files are the checkpoint's, shared with

@@ -16,8 +16,9 @@ type nodeRT struct {
 	outs   []*edge
 	ins    []*edge
 
-	inRecordSize     int64   // bytes of each record this node receives
-	gain             float64 // records this node emits per record into its chain\'s head
+	inRecordSize     int64     // bytes of each record this node receives
+	gain             float64   // records this node emits per record into its chain\'s head
+	sinkAcct         *sinkNode // a sink's account (sinknode.go)
 	sinkSecPerRecord float64
 	sinkSecPerByte   float64
 

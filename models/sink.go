@@ -35,6 +35,7 @@ func (s *Simulation) deploySinkWriters() {
 			d = &rt.spec.Sink.Delivery
 		}
 		n := newSinkNode(rt, d)
+		rt.sinkAcct = n
 		s.sinkNodes = append(s.sinkNodes, n)
 		for _, st := range rt.task.subtasks {
 			w := &sinkWriter{node: n, d: d, st: st, slot: rt.pos, flushTimer: s.eng.NewTimer()}

@@ -29,9 +29,11 @@ type sinkNode struct {
 	// held the committed records above the last stable offset.
 	open []*txn
 	held []writeSeg
-	// upsert: rows diverged and regressed by replays (expected counts).
-	diverged, regressed float64
 }
+
+// uniformPoints is how many points a run of records made visible at once
+// adds to the latency histograms: quantiles within 1/128 of its spread.
+const uniformPoints = 64
 
 func newSinkNode(rt *nodeRT, d *Delivery) *sinkNode {
 	return &sinkNode{rt: rt, d: d, commitLat: sim.NewHistogram(), visibleLat: sim.NewHistogram()}
@@ -43,8 +45,10 @@ func (n *sinkNode) visible(g writeSeg, at sim.Time) {
 	if k <= 0 {
 		return
 	}
-	n.commitLat.AddSpread((at - g.wHi).Seconds(), (at - g.wLo).Seconds(), k)
-	n.visibleLat.AddSpread((at - g.cHi).Seconds(), (at - g.cLo).Seconds(), k)
+	// A batch or transaction spans up to an interval: finer than a chunk's
+	// eight points, with its true extremes.
+	n.commitLat.AddUniform((at - g.wHi).Seconds(), (at - g.wLo).Seconds(), k, uniformPoints)
+	n.visibleLat.AddUniform((at - g.cHi).Seconds(), (at - g.cLo).Seconds(), k, uniformPoints)
 }
 
 // opened: transaction t began (its first write).
@@ -57,6 +61,10 @@ func (n *sinkNode) opened(t *txn) {
 // resolved: transaction t was committed or aborted at now; the last stable
 // offset may move past records waiting for it.
 func (n *sinkNode) resolved(t *txn, now sim.Time) {
+	if t.ended {
+		return // the broker aborted it already
+	}
+	t.ended = true
 	if t.seg.hi > t.seg.lo {
 		n.cm.OpenMaxS = max(n.cm.OpenMaxS, (now - t.seg.wLo).Seconds())
 	}
@@ -101,24 +109,55 @@ func (n *sinkNode) committed(t *txn, now sim.Time) {
 	}
 }
 
-// upsertReplayed: v records an upsert sink had made visible are written
-// again. Over u.Keys equally likely rows they touch K(1−(1−1/K)^v) rows;
-// a non-deterministic value changes each; a row written at least twice in
-// them goes back to its older version when the replay writes its first
-// again, unless the upsert is versioned.
-func (n *sinkNode) upsertReplayed(u *Upsert, v int64) {
+// metric is one of the sink's writer and committer metrics.
+func (n *sinkNode) metric(name string) float64 {
+	switch name {
+	case result.MetricRecordsSend:
+		return float64(n.sent)
+	case result.MetricFailedCommittables:
+		return float64(n.cm.Failed)
+	}
+	var pending int
+	for _, st := range n.rt.task.subtasks {
+		for _, t := range st.ops[n.rt.pos].sw.txns {
+			if t.epoch != 0 {
+				pending++
+			}
+		}
+	}
+	return float64(pending)
+}
+
+// upsertRows are the rows one writer of an upsert sink writes: the sink's
+// keys shared by its subtasks (records are routed to them by key), taken as
+// equally likely.
+func (w *sinkWriter) upsertRows() float64 {
+	return max(1, float64(w.d.Upsert.Keys)/float64(w.node.rt.spec.Parallelism))
+}
+
+// upsertReplayed: v records writer w had made visible are written again.
+// Over its K equally likely rows a row escapes them with probability
+// (1−1/K)^v; a non-deterministic value changes every row they touch; a row
+// written at least twice among them (probability 1 − (1−1/K)^v −
+// (v/K)(1−1/K)^(v−1)) goes back to its older version when the replay
+// writes its first again. Over failovers the probabilities that a row was
+// never touched, or never went back, multiply (kept as logarithms), so the
+// rows counted are distinct rows, at most K.
+func (w *sinkWriter) upsertReplayed(v int64) {
 	if v <= 0 {
 		return
 	}
-	k, fv := float64(u.Keys), float64(v)
-	miss := math.Pow(1-1/k, fv)
-	if !u.Deterministic {
-		n.diverged += k * (1 - miss)
+	k, fv := w.upsertRows(), float64(v)
+	if k <= 1 { // one row: touched, and gone back when written twice
+		w.upsertUntouched = math.Inf(-1)
+		if v > 1 {
+			w.upsertKept = math.Inf(-1)
+		}
+		return
 	}
-	if !u.Versioned {
-		once := fv * math.Pow(1-1/k, fv-1)
-		n.regressed += k*(1-miss) - once
-	}
+	w.upsertUntouched += fv * math.Log1p(-1/k)
+	twice := 1 - math.Pow(1-1/k, fv) - fv/k*math.Pow(1-1/k, fv-1)
+	w.upsertKept += math.Log1p(-min(twice, 1))
 }
 
 // summary is the sink's result.SinkSummary over its writers.
@@ -149,8 +188,18 @@ func (n *sinkNode) summary(ws []*sinkWriter) result.SinkSummary {
 		out.Committables = &cm
 	}
 	if u := n.d.Upsert; u != nil {
+		var diverged, regressed float64
+		for _, w := range ws {
+			k := w.upsertRows()
+			if !u.Deterministic {
+				diverged += k * -math.Expm1(w.upsertUntouched)
+			}
+			if !u.Versioned {
+				regressed += k * -math.Expm1(w.upsertKept)
+			}
+		}
 		out.Upsert = &result.UpsertSummary{Keys: u.Keys, Deterministic: u.Deterministic, Versioned: u.Versioned,
-			Rewrites: out.ReadCommitted.ExtraCopies, Diverged: int64(math.Round(n.diverged)), Regressed: int64(math.Round(n.regressed))}
+			Rewrites: out.ReadCommitted.ExtraCopies, Diverged: int64(math.Round(diverged)), Regressed: int64(math.Round(regressed))}
 		out.Upsert.Converges = out.Upsert.Diverged == 0
 	}
 	return out
@@ -193,7 +242,7 @@ func addHist(a, b []int64) []int64 {
 }
 
 func fillView(v *result.SinkView, h []int64) {
-	v.Times = h
+	v.Times = append([]int64{}, h...) // [] rather than null when nothing was taken
 	for k, c := range h {
 		v.Records += c
 		switch {

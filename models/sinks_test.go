@@ -338,14 +338,92 @@ func TestUpsertReplayAgainstSampling(t *testing.T) {
 			}
 		}
 	}
-	n := newSinkNode(nil, &Delivery{})
-	n.upsertReplayed(&Upsert{Keys: k}, v)
+	d := &Delivery{Upsert: &Upsert{Keys: k}}
+	w := &sinkWriter{d: d, node: newSinkNode(&nodeRT{spec: &Node{Parallelism: 1}}, d)}
+	w.upsertReplayed(v)
+	diverged, regressed := k*-math.Expm1(w.upsertUntouched), k*-math.Expm1(w.upsertKept)
 	// Each mean over trials: its standard error is below √(k/trials).
 	tol := 4 * math.Sqrt(k/float64(trials))
-	if got := touched / trials; math.Abs(got-n.diverged) > tol {
-		t.Errorf("rows touched: sampled %.1f, closed form %.1f", got, n.diverged)
+	if got := touched / trials; math.Abs(got-diverged) > tol {
+		t.Errorf("rows touched: sampled %.1f, closed form %.1f", got, diverged)
 	}
-	if got := twice / trials; math.Abs(got-n.regressed) > tol {
-		t.Errorf("rows written twice: sampled %.1f, closed form %.1f", got, n.regressed)
+	if got := twice / trials; math.Abs(got-regressed) > tol {
+		t.Errorf("rows written twice: sampled %.1f, closed form %.1f", got, regressed)
+	}
+}
+
+// TestSlowCheckpointPastTimeoutLosesPreparedTransactions: the checkpoint
+// storage stops for 25 s just after a checkpoint starts, so it completes
+// 25 s late (its keyed state uploads then). Its prepared transactions,
+// open since the barrier before (10 s earlier), are then past the 30 s
+// transaction timeout: the broker has aborted them (it checks every
+// millisecond here) and their commits fail with a known reason. The
+// transactions opened at its barrier are 25 s old, within the timeout:
+// nothing fails, and the job runs on without those records.
+func TestSlowCheckpointPastTimeoutLosesPreparedTransactions(t *testing.T) {
+	d := kafkaEOS(30 * sim.Second)
+	d.AbortInterval = sim.Millisecond
+	spec := sinkJob(d, 2000)
+	// A keyed operator with 100 MiB of state before the sink: its uploads
+	// wait for the storage.
+	spec.Nodes = append(spec.Nodes[:1], Node{Name: "agg", Kind: KindOperator, Parallelism: 2, MaxParallelism: 128, Chain: true, RecordSize: 100,
+		Selectivity: 1, Inputs: []Input{{From: "src", Exchange: Hash}}, Keyed: &Keyed{Keys: UniformKeys{N: 100}, StatePerKey: 1 << 20, Warm: true}},
+		spec.Nodes[1])
+	spec.Nodes[2].Inputs = []Input{{From: "agg", Exchange: Forward}}
+	// Checkpoint 6 is triggered at 56.244 s with this seed.
+	spec.Failures = []Failure{{Kind: FailStorageOutage, At: 56*sim.Second + 500*sim.Millisecond, For: 25 * sim.Second}}
+	s, res, ps := keepCheckpoints(t, spec)
+	var stuck int64
+	for i, h := range res.Checkpoints {
+		if h.Status == "COMPLETED" && h.Duration > 20*sim.Second {
+			stuck = h.ID
+			if life := h.Trigger + h.Duration - res.Checkpoints[i-1].Trigger; life <= d.TransactionTimeout || h.Duration >= d.TransactionTimeout {
+				t.Fatalf("checkpoint %d took %s, its prepared transactions lived %s: the test needs them past the %s timeout, and not the next ones",
+					h.ID, h.Duration, life, d.TransactionTimeout)
+			}
+		}
+	}
+	if stuck == 0 {
+		t.Fatal("no checkpoint waited for the storage")
+	}
+	var want int64
+	for _, w := range s.sinkWriters {
+		want += w.restoredAt(ps[stuck]) - w.restoredAt(ps[stuck-1])
+	}
+	k := sinkOf(t, res)
+	if res.Summary.Restarts != nil || k.ReadCommitted.Lost != want || k.Committables.AbortedByBroker != 2 {
+		t.Errorf("restarts %+v, lost %d, committables %+v: want no failover, checkpoint %d's %d records lost", res.Summary.Restarts,
+			k.ReadCommitted.Lost, k.Committables, stuck, want)
+	}
+}
+
+// TestXACommitWhileTheDatabaseIsDown: the database is down for 40 s when
+// the restored job commits the transactions of the checkpoint it restores.
+// An XA commit that fails transiently is tried again at the next
+// checkpoint's notification (XaGroupOpsImpl.commit), up to
+// maxCommitAttempts: with 10 (more than the outage's checkpoints) it waits
+// for the database and commits once it is back; with 1 the restore fails
+// over each time, until the database is back. Either way nothing is lost or
+// seen twice.
+func TestXACommitWhileTheDatabaseIsDown(t *testing.T) {
+	for _, attempts := range []int{10, 1} {
+		d := Delivery{Guarantee: ExactlyOnce, System: SystemJDBC, BatchSize: 1, MaxCommitAttempts: attempts}
+		spec := sinkJob(d, 2000)
+		spec.Failures = []Failure{lossAfterCheckpoint,
+			{Kind: FailSinkOutage, At: 50 * sim.Second, For: 40 * sim.Second, FailsAfter: 60 * sim.Second}}
+		_, res := runWith(t, spec)
+		k := sinkOf(t, res)
+		commitFailovers := 0
+		for _, f := range res.Summary.Restarts.Failovers {
+			if f.Cause == CauseCommit {
+				commitFailovers++
+			}
+		}
+		if (attempts == 1) != (commitFailovers > 0) {
+			t.Errorf("max-commit-attempts %d: %d failovers for commits", attempts, commitFailovers)
+		}
+		if c := k.ReadCommitted; c.Lost != 0 || c.ExtraCopies != 0 || k.Committables.Retried == 0 {
+			t.Errorf("max-commit-attempts %d: read_committed %+v, committables %+v: want retried commits, nothing lost or seen twice", attempts, c, k.Committables)
+		}
 	}
 }

@@ -77,6 +77,12 @@ type sinkWriter struct {
 	// refused: its producer fails in initTransactions, so the task fails
 	// as it starts.
 	refused bool
+	// lastCommitted is the checkpoint of its last committed transaction.
+	lastCommitted int64
+	// An upsert sink's rows, over its replays: the logarithms of the
+	// chances that a row was never written again, and never went back to
+	// an older version (sinknode.go: upsertReplayed).
+	upsertUntouched, upsertKept float64
 }
 
 // batch is the number of records that makes the writer send its buffer.
@@ -157,18 +163,19 @@ func (s *Simulation) sinkCancelled(w *sinkWriter, f *result.FailureEvent, p *pen
 	exposed := max(0, w.sent-at)
 	f.SinkExposed += exposed
 	f.SinkLost += max(0, at-w.sent)
-	if u := w.d.Upsert; u != nil {
-		w.node.upsertReplayed(u, exposed)
+	if w.d.Upsert != nil {
+		w.upsertReplayed(exposed)
 	}
 }
 
-// sinkRestored: writer w starts again from checkpoint p's position.
-func (s *Simulation) sinkRestored(w *sinkWriter, p *pendingCheckpoint) {
+// sinkRestored: writer w starts again from checkpoint p's position, for
+// failover f.
+func (s *Simulation) sinkRestored(w *sinkWriter, p *pendingCheckpoint, f *result.FailureEvent) {
 	at := w.restoredAt(p)
 	w.pos, w.sent = at, at
 	w.buf = writeSeg{lo: at, hi: at}
 	if w.d.Guarantee == ExactlyOnce {
-		s.txnRecover(w, p)
+		s.txnRecover(w, p, f)
 	}
 	s.sinkStarted(w)
 }

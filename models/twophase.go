@@ -3,6 +3,7 @@ package models
 import (
 	"fmt"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -44,6 +45,7 @@ type txn struct {
 	seg     writeSeg // its records
 	epoch   int64    // the checkpoint whose barrier prepared it; 0: open
 	aborted bool     // the broker aborted it
+	ended   bool     // committed or aborted: it no longer holds the last stable offset
 }
 
 // txnWrite puts n records of chunk c into st's open transaction, opening
@@ -135,6 +137,7 @@ func (s *Simulation) txnCommit(w *sinkWriter, t *txn) bool {
 		w.attempts++
 		n.cm.Retried++
 		if w.attempts >= w.d.MaxCommitAttempts {
+			n.cm.Failed++
 			s.eng.At(now, evSinkFailure, st.id, stamp(st, sinkFailCommitAttempts<<8|int64(w.slot)))
 		}
 		return false
@@ -145,6 +148,7 @@ func (s *Simulation) txnCommit(w *sinkWriter, t *txn) bool {
 			st.name(), t.epoch, t.seg.hi-t.seg.lo, durText(now-t.seg.wLo))
 	}
 	w.attempts = 0
+	w.lastCommitted = t.epoch
 	w.txns = w.txns[1:]
 	w.committed.add(t.seg.lo, t.seg.hi)
 	n.committed(t, now)
@@ -164,8 +168,18 @@ func (s *Simulation) txnDropped(w *sinkWriter, t *txn) {
 // committables p holds are committed at once; every other transaction of
 // the failed attempt is aborted (KafkaSink's abortLingeringTransactions,
 // an XA rollback), its records replayed.
-func (s *Simulation) txnRecover(w *sinkWriter, p *pendingCheckpoint) {
+func (s *Simulation) txnRecover(w *sinkWriter, p *pendingCheckpoint, f *result.FailureEvent) {
 	now := s.eng.Now()
+	lost := w.node.cm.LostRecords
+	defer func() { f.SinkLost += w.node.cm.LostRecords - lost }()
+	// XA commit attempts start again from the restored state's count; the
+	// committable's first try comes now.
+	w.attempts = 0
+	if p != nil && w.lastCommitted == p.id {
+		// The checkpoint holds its committable, committed when it completed:
+		// the restored committer finds it so (signalAlreadyCommitted).
+		w.node.cm.AlreadyCommitted++
+	}
 	for len(w.txns) > 0 {
 		t := w.txns[0]
 		if p == nil || t.epoch == 0 || t.epoch > p.id {
@@ -176,7 +190,7 @@ func (s *Simulation) txnRecover(w *sinkWriter, p *pendingCheckpoint) {
 		}
 	}
 	for _, t := range w.txns {
-		if s.trace != nil && !t.aborted {
+		if s.trace != nil && !t.ended {
 			s.tracef("%s aborts the failed attempt's transaction of %d records: they are read again", w.st.name(), t.seg.hi-t.seg.lo)
 		}
 		w.node.resolved(t, now)

@@ -17,6 +17,13 @@ const (
 	MetricLatencyP99    = "e2eLatencyP99Ms"
 	MetricLatencyMax    = "e2eLatencyMaxMs"
 	MetricSinkWritten   = "numRecordsWritten" // cumulative records written by the sink
+	// A sink's writer and committer (SinkWriterMetricGroup,
+	// SinkCommitterMetricGroup): records sent to the external system
+	// (cumulative), committables prepared and not yet committed (gauge),
+	// committables failed (cumulative; exactly-once sinks only).
+	MetricRecordsSend         = "numRecordsSend"
+	MetricPendingCommittables = "pendingCommittables"
+	MetricFailedCommittables  = "failedCommittables"
 	// MetricProduced is records produced to a source's topic per second (the
 	// rate profile's mean over the interval), as the Kafka broker's topic
 	// meter counts them (BrokerTopicMetrics MessagesInPerSec): not a Flink

@@ -58,10 +58,15 @@ type Committables struct {
 	Retried          int64 `json:"retriedCommittables"`
 	Pending          int64 `json:"pendingCommittables"` // at the end
 	// AbortedByBroker counts Kafka transactions the broker aborted past
-	// transaction.timeout.ms; LostRecords the records of those that were
-	// to be committed (their commit failed with a known reason).
+	// transaction.timeout.ms; LostRecords the records of commits that
+	// failed with a known reason (the broker had aborted the transaction,
+	// or an injected commit-failure): dropped, never visible. A commit
+	// that failed for an unknown reason is committed again by the
+	// restored job: it counts as failed and as successful. Committables of
+	// a checkpoint that did not complete, aborted when the job restores an
+	// older one, are in no outcome (as in Flink).
 	AbortedByBroker int64 `json:"transactions_aborted_by_broker"`
-	LostRecords     int64 `json:"records_lost_in_aborted_transactions"`
+	LostRecords     int64 `json:"records_lost_in_failed_commits"`
 	// OpenMaxS is the longest a transaction stayed open (first write to
 	// commit or abort): a Kafka transaction holds read_committed readers
 	// of its partitions at its first offset that long.

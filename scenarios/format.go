@@ -302,8 +302,8 @@ type Sink struct {
 	Guarantee          string     `yaml:"delivery-guarantee,omitempty" jsonschema:"enum=none,enum=at-least-once,enum=exactly-once" jsonschema_description:"Flink's DeliveryGuarantee: none (the writer does not flush at a checkpoint: what it buffers at a failure is lost), at-least-once (flushed at every checkpoint: records written after it are written again after a restore) or exactly-once (two-phase commit: visible when the checkpoint after them completes). Default: none for kafka (KafkaSinkBuilder), at-least-once otherwise."`
 	BatchSize          *Count     `yaml:"batch-size,omitempty" jsonschema_description:"Records the writer buffers before it sends them. Default: 5000 for jdbc (JdbcExecutionOptions), 1 otherwise (a KafkaProducer with linger.ms 0 sends at once)."`
 	BatchInterval      *Duration  `yaml:"batch-interval,omitempty" jsonschema_description:"The writer also sends a buffer this old (0s: only when full or at a checkpoint). Default 0s (JdbcExecutionOptions' batchIntervalMs)."`
-	Kafka              *KafkaSink `yaml:"kafka,omitempty" jsonschema_description:"An exactly-once KafkaSink's transaction timeouts (system: kafka)."`
-	JDBC               *JDBCSink  `yaml:"jdbc,omitempty" jsonschema_description:"An exactly-once JdbcSink's XA commits (system: jdbc)."`
+	Kafka              *KafkaSink `yaml:"kafka,omitempty" jsonschema_description:"A KafkaSink's transaction timeouts (system: kafka; they matter with exactly-once)."`
+	JDBC               *JDBCSink  `yaml:"jdbc,omitempty" jsonschema_description:"A JdbcSink's XA commits (system: jdbc; they matter with exactly-once)."`
 	Upsert             *Upsert    `yaml:"upsert,omitempty" jsonschema_description:"The sink upserts each record on a stable key (idempotent writes): records written again overwrite their row. Left out: appends."`
 }
 
@@ -316,7 +316,7 @@ type KafkaSink struct {
 
 // JDBCSink is an exactly-once JdbcSink's XA settings.
 type JDBCSink struct {
-	MaxCommitAttempts *int `yaml:"max-commit-attempts,omitempty" jsonschema_description:"JdbcExactlyOnceOptions.maxCommitAttempts: checkpoints' notifications that may try an XA commit the database fails before the job fails over. Default 3."`
+	MaxCommitAttempts *int `yaml:"max-commit-attempts,omitempty" jsonschema:"minimum=1" jsonschema_description:"JdbcExactlyOnceOptions.maxCommitAttempts: checkpoints' notifications that may try an XA commit the database fails before the job fails over. Default 3."`
 }
 
 // Upsert describes idempotent writes on a stable key.

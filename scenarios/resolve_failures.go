@@ -62,7 +62,7 @@ func (r *resolver) failures(checkpointing bool) {
 		}
 	}
 	for _, n := range r.nodes {
-		if k := n.sink; k != nil && k.Kafka != nil && k.Kafka.TransactionTimeout != nil && k.Kafka.BrokerMaxTimeout != nil &&
+		if k := n.sink; k != nil && k.Guarantee == "exactly-once" && k.Kafka != nil && k.Kafka.TransactionTimeout != nil && k.Kafka.BrokerMaxTimeout != nil &&
 			*k.Kafka.TransactionTimeout > *k.Kafka.BrokerMaxTimeout && *r.sc.Recovery.Redeploy == 0 {
 			r.d.at("recovery.redeploy", "must be more than 0s while %s's transaction-timeout is above the broker's maximum (it fails as it starts, after every restart)", n.path)
 		}
@@ -190,8 +190,11 @@ func (r *resolver) commitFailure(c *CommitFailure, p string, checkpointing bool)
 	case n.sink.Guarantee != "exactly-once":
 		d.at(p+".sink", "%s is %s: only an exactly-once sink commits", c.Sink, n.sink.Guarantee)
 	}
-	if c.Checkpoint == nil || *c.Checkpoint < 1 {
+	switch {
+	case c.Checkpoint == nil:
 		d.at(p+".checkpoint", "is required: the checkpoint (numbered from 1) whose commit fails")
+	case *c.Checkpoint < 1:
+		d.at(p+".checkpoint", "checkpoints are numbered from 1")
 	}
 	if c.Reason == "" {
 		c.Reason = "unknown"

@@ -84,11 +84,14 @@ func (r *resolver) delivery(n *node) {
 	} else if *s.BatchInterval < 0 {
 		d.at(p+".batch-interval", "must be 0s (no timed flush) or more")
 	}
-	r.kafkaSink(n, g)
-	r.jdbcSink(n, g)
+	r.kafkaSink(n)
+	r.jdbcSink(n)
 	if u := s.Upsert; u != nil {
-		if u.Keys == nil || *u.Keys < 1 {
-			d.at(p+".upsert.keys", "is required: the distinct rows the records update, at least 1")
+		switch {
+		case u.Keys == nil:
+			d.at(p+".upsert.keys", "is required: the distinct rows the records update")
+		case *u.Keys < 1 || *u.Keys != Count(int64(*u.Keys)):
+			d.at(p+".upsert.keys", "must be a whole number of rows, at least 1")
 		}
 		if u.Deterministic == nil {
 			u.Deterministic = ptr(true)
@@ -99,12 +102,14 @@ func (r *resolver) delivery(n *node) {
 	}
 }
 
-// kafkaSink fills in an exactly-once KafkaSink's timeouts.
-func (r *resolver) kafkaSink(n *node, g models.Guarantee) {
+// kafkaSink fills in a KafkaSink's transaction timeouts (used with
+// exactly-once only: without transactions Kafka ignores them, so a variant
+// may change the guarantee alone).
+func (r *resolver) kafkaSink(n *node) {
 	s, p := n.sink, n.path+".kafka"
-	if s.System != "kafka" || g != models.ExactlyOnce {
-		if s.Kafka != nil {
-			r.d.at(p, "applies to a KafkaSink with exactly-once (system: kafka, delivery-guarantee: exactly-once): only its transactions time out")
+	if s.System != "kafka" {
+		if _, known := sinkSystems[s.System]; known && s.Kafka != nil {
+			r.d.at(p, "applies to a KafkaSink (system: kafka), not to a %s sink", s.System)
 		}
 		return
 	}
@@ -126,12 +131,13 @@ func (r *resolver) kafkaSink(n *node, g models.Guarantee) {
 	}
 }
 
-// jdbcSink fills in an exactly-once JdbcSink's commit attempts.
-func (r *resolver) jdbcSink(n *node, g models.Guarantee) {
+// jdbcSink fills in a JdbcSink's XA commit attempts (used with
+// exactly-once only).
+func (r *resolver) jdbcSink(n *node) {
 	s, p := n.sink, n.path+".jdbc"
-	if s.System != "jdbc" || g != models.ExactlyOnce {
-		if s.JDBC != nil {
-			r.d.at(p, "applies to a JdbcSink with exactly-once (system: jdbc, delivery-guarantee: exactly-once): only XA commits are attempted again")
+	if s.System != "jdbc" {
+		if _, known := sinkSystems[s.System]; known && s.JDBC != nil {
+			r.d.at(p, "applies to a JdbcSink (system: jdbc), not to a %s sink", s.System)
 		}
 		return
 	}

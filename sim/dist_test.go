@@ -133,3 +133,16 @@ func TestPoissonMeanAndVariance(t *testing.T) {
 		t.Fatal("Poisson(0) != 0")
 	}
 }
+
+// AddUniform keeps the range's ends as the minimum and maximum, the exact
+// mean, and quantiles within half a slice.
+func TestHistogramAddUniform(t *testing.T) {
+	h := NewHistogram()
+	h.AddUniform(10, 70, 1000, 64)
+	if h.Min() != 10 || h.Max() != 70 || math.Abs(h.Mean()-40) > 1e-9 {
+		t.Errorf("min %v max %v mean %v, want 10, 70, 40", h.Min(), h.Max(), h.Mean())
+	}
+	if q := h.Quantile(0.5); math.Abs(q-40) > 60.0/64 {
+		t.Errorf("median %v, want 40 within a slice", q)
+	}
+}

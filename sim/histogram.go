@@ -59,12 +59,28 @@ func (h *Histogram) Add(v, w float64) {
 // AddSpread records weight w spread evenly over [lo, hi], as at most eight
 // points at the midpoints of equal slices (one point per unit of weight when w
 // is smaller). A chunk of one record is therefore exactly one point.
-func (h *Histogram) AddSpread(lo, hi, w float64) {
+func (h *Histogram) AddSpread(lo, hi, w float64) { h.AddSpreadN(lo, hi, w, 8) }
+
+// AddUniform records weight w spread evenly over [lo, hi] as n points at
+// the midpoints of equal slices (fewer when w is smaller), and [lo, hi] as
+// the range seen: the minimum and maximum are its ends, and the mean is
+// exact. For spreads wide against the values' resolution (a transaction's
+// records, written over a checkpoint interval).
+func (h *Histogram) AddUniform(lo, hi, w float64, n int) {
+	if w <= 0 {
+		return
+	}
+	h.AddSpreadN(lo, hi, w, n)
+	h.min, h.max = math.Min(h.min, lo), math.Max(h.max, hi)
+}
+
+// AddSpreadN is AddSpread with at most n points.
+func (h *Histogram) AddSpreadN(lo, hi, w float64, n int) {
 	if hi <= lo || w <= 1 {
 		h.Add((lo+hi)/2, w)
 		return
 	}
-	k := math.Min(8, math.Ceil(w))
+	k := math.Min(float64(n), math.Ceil(w))
 	step := (hi - lo) / k
 	for i := 0.0; i < k; i++ {
 		h.Add(lo+(i+0.5)*step, w/k)
@@ -80,6 +96,14 @@ func (h *Histogram) Mean() float64 {
 		return 0
 	}
 	return h.sum / h.n
+}
+
+// Min is the smallest value added, or 0 when empty.
+func (h *Histogram) Min() float64 {
+	if h.n == 0 {
+		return 0
+	}
+	return h.min
 }
 
 // Max is the largest value added, or 0 when empty.

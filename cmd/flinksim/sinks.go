@@ -28,11 +28,14 @@ func sinkLine(k result.SinkSummary) string {
 	if u.ExtraCopies != c.ExtraCopies || u.Lost != c.Lost {
 		line += fmt.Sprintf("; a reader of uncommitted data saw %s extra copies, lost %s", n(u.ExtraCopies), n(u.Lost))
 	}
-	line += fmt.Sprintf("; visible p50 %s, max %s after the writer took them", human.Seconds(k.CommitLatency.P50), human.Seconds(k.CommitLatency.Max))
+	line += fmt.Sprintf("; commit latency (taken by the writer to seen by read_committed) p50 %s, max %s", human.Seconds(k.CommitLatency.P50), human.Seconds(k.CommitLatency.Max))
 	if m := k.Committables; m != nil {
 		line += fmt.Sprintf("; %d commits, %d failed", m.Successful, m.Failed)
+		if m.LostRecords > 0 {
+			line += fmt.Sprintf(", dropping %s records", n(m.LostRecords))
+		}
 		if m.AbortedByBroker > 0 {
-			line += fmt.Sprintf(" (%d transactions aborted by the broker past transaction.timeout.ms, %s records)", m.AbortedByBroker, n(m.LostRecords))
+			line += fmt.Sprintf("; %d transactions aborted by the broker past transaction.timeout.ms", m.AbortedByBroker)
 		}
 	}
 	if up := k.Upsert; up != nil {
