@@ -257,6 +257,12 @@ func why(res *result.Result, v result.Verdict, endLag, growth, rate float64) str
 		}
 		parts = append(parts, l)
 	}
+	for _, k := range res.Summary.Sinks {
+		// A job can run on, healthy, while its sink drops records.
+		if k.ReadCommitted.Lost > 0 {
+			parts = append(parts, fmt.Sprintf("%s lost %s records", k.Sink, fmtCount(float64(k.ReadCommitted.Lost))))
+		}
+	}
 	return strings.Join(parts, "; ")
 }
 

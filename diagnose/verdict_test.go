@@ -45,6 +45,11 @@ func TestJudge(t *testing.T) {
 	}{
 		{"keeps up", func(float64) float64 { return 50 }, nil, result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input"},
 		{"keeps up, checkpointing", func(float64) float64 { return 50 }, ckpt, result.PhaseStable, "stable@0", "checkpoints took at most 1.0s against a 10s interval"},
+		// Healthy, but a sink dropped records: the job runs on, and says so.
+		{"a sink lost records", func(float64) float64 { return 50 }, func(r *result.Result) {
+			ckpt(r)
+			r.Summary.Sinks = []result.SinkSummary{{Sink: "topic", ReadCommitted: result.SinkView{Lost: 599575}}}
+		}, result.PhaseStable, "stable@0", "of input; topic lost 599.6k records"},
 		// Under the 60 s limit at the end, but growing 500/s: behind, with
 		// checkpointing or without (the plan answer of issue 8 item 5).
 		{"growing under the limit", func(t float64) float64 { return 500 * t }, nil, result.PhaseOverload, "stable@0, overload@2", "growing 500 records/s"},

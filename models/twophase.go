@@ -48,11 +48,12 @@ type txn struct {
 	ended   bool     // committed or aborted: it no longer holds the last stable offset
 }
 
-// txnWrite puts n records of chunk c into st's open transaction, opening
-// one at the first write after a barrier.
+// txnWrite puts n records of chunk c into w's open transaction, opening
+// one at the first write after a barrier. (Writes into an open transaction
+// the broker aborted fail the task: they are read again after the restore.)
 func (s *Simulation) txnWrite(w *sinkWriter, n int64, now sim.Time, c *Chunk) {
 	var t *txn
-	if k := len(w.txns); k > 0 && w.txns[k-1].epoch == 0 && !w.txns[k-1].aborted {
+	if k := len(w.txns); k > 0 && w.txns[k-1].epoch == 0 {
 		t = w.txns[k-1]
 	} else {
 		s.txnSerial++
