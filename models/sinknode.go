@@ -39,11 +39,15 @@ func newSinkNode(rt *nodeRT, d *Delivery) *sinkNode {
 	return &sinkNode{rt: rt, d: d, commitLat: sim.NewHistogram(), visibleLat: sim.NewHistogram()}
 }
 
-// visible: the records of g become visible to read_committed readers at at.
+// visible: the records of g become visible to read_committed readers at
+// at, plus the system's own latency (its mean: the sink's latency).
 func (n *sinkNode) visible(g writeSeg, at sim.Time) {
 	k := float64(g.hi - g.lo)
 	if k <= 0 {
 		return
+	}
+	if sk := n.rt.spec.Sink; sk != nil && sk.Latency != nil {
+		at = sim.Add(at, sim.FromSeconds(sk.Latency.Mean()))
 	}
 	// A batch or transaction spans up to an interval: finer than a chunk's
 	// eight points, with its true extremes.

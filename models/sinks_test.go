@@ -29,6 +29,17 @@ func sinkJob(d Delivery, rate float64) Spec {
 	}
 }
 
+// keyedSinkJob is sinkJob with a keyed operator (100 keys of perKey bytes)
+// before the sink, chained to it.
+func keyedSinkJob(d Delivery, rate float64, perKey int64) Spec {
+	spec := sinkJob(d, rate)
+	spec.Nodes = append(spec.Nodes[:1], Node{Name: "agg", Kind: KindOperator, Parallelism: 2, MaxParallelism: 128, Chain: true, RecordSize: 100,
+		Selectivity: 1, Inputs: []Input{{From: "src", Exchange: Hash}}, Keyed: &Keyed{Keys: UniformKeys{N: 100}, StatePerKey: perKey, Warm: true}},
+		spec.Nodes[1])
+	spec.Nodes[2].Inputs = []Input{{From: "agg", Exchange: Forward}}
+	return spec
+}
+
 // kafkaEOS is an exactly-once KafkaSink with transaction timeout tt and the
 // broker's defaults.
 func kafkaEOS(tt sim.Time) Delivery {
@@ -297,7 +308,7 @@ func TestCommitFailures(t *testing.T) {
 // (40 s): a read_committed reader sees none of it until transaction 1
 // commits (50 s), then both.
 func TestReadCommittedWaitsForOlderTransactions(t *testing.T) {
-	n := newSinkNode(nil, &Delivery{System: SystemKafka})
+	n := newSinkNode(&nodeRT{spec: &Node{}}, &Delivery{System: SystemKafka})
 	t1 := &txn{seg: writeSeg{lo: 0, hi: 100, wLo: 10 * sim.Second, wHi: 20 * sim.Second}}
 	t2 := &txn{seg: writeSeg{lo: 0, hi: 100, wLo: 12 * sim.Second, wHi: 30 * sim.Second}}
 	n.opened(t1)
@@ -363,13 +374,9 @@ func TestUpsertReplayAgainstSampling(t *testing.T) {
 func TestSlowCheckpointPastTimeoutLosesPreparedTransactions(t *testing.T) {
 	d := kafkaEOS(30 * sim.Second)
 	d.AbortInterval = sim.Millisecond
-	spec := sinkJob(d, 2000)
 	// A keyed operator with 100 MiB of state before the sink: its uploads
 	// wait for the storage.
-	spec.Nodes = append(spec.Nodes[:1], Node{Name: "agg", Kind: KindOperator, Parallelism: 2, MaxParallelism: 128, Chain: true, RecordSize: 100,
-		Selectivity: 1, Inputs: []Input{{From: "src", Exchange: Hash}}, Keyed: &Keyed{Keys: UniformKeys{N: 100}, StatePerKey: 1 << 20, Warm: true}},
-		spec.Nodes[1])
-	spec.Nodes[2].Inputs = []Input{{From: "agg", Exchange: Forward}}
+	spec := keyedSinkJob(d, 2000, 1<<20)
 	// Checkpoint 6 is triggered at 56.244 s with this seed.
 	spec.Failures = []Failure{{Kind: FailStorageOutage, At: 56*sim.Second + 500*sim.Millisecond, For: 25 * sim.Second}}
 	s, res, ps := keepCheckpoints(t, spec)
@@ -424,6 +431,29 @@ func TestXACommitWhileTheDatabaseIsDown(t *testing.T) {
 		}
 		if c := k.ReadCommitted; c.Lost != 0 || c.ExtraCopies != 0 || k.Committables.Retried == 0 {
 			t.Errorf("max-commit-attempts %d: read_committed %+v, committables %+v: want retried commits, nothing lost or seen twice", attempts, c, k.Committables)
+		}
+	}
+}
+
+// TestRecoveryWhileTheSystemIsDown: a checkpoint completes just after the
+// sink's system goes down, so its commits wait; the outage then fails the
+// sinks (fails-after 20 s) and the restored job cannot commit either. The
+// restored checkpoint's committables wait for the next notification, and
+// every other transaction of the failed attempt is aborted: once the
+// system is back, every record is seen once.
+func TestRecoveryWhileTheSystemIsDown(t *testing.T) {
+	for _, d := range []Delivery{kafkaEOS(15 * sim.Minute), {Guarantee: ExactlyOnce, System: SystemJDBC, BatchSize: 1, MaxCommitAttempts: 10}} {
+		spec := keyedSinkJob(d, 2000, 100)
+		spec.Duration = 4 * sim.Minute
+		spec.Checkpointing.Storage.RequestLatency = sim.Second // checkpoint 4 triggers at 36.234 s, completes at 37.234 s
+		spec.Failures = []Failure{{Kind: FailSinkOutage, At: 36*sim.Second + 500*sim.Millisecond, For: 60 * sim.Second, FailsAfter: 20 * sim.Second}}
+		_, res := runWith(t, spec)
+		k := sinkOf(t, res)
+		if r := res.Summary.Restarts; r == nil || r.Restarts == 0 {
+			t.Fatalf("%s: no failover", d.System)
+		}
+		if c := k.ReadCommitted; c.ExtraCopies != 0 || c.Lost != 0 || c.Once == 0 {
+			t.Errorf("%s: read_committed %+v: want every record once", d.System, c)
 		}
 	}
 }

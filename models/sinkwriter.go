@@ -155,6 +155,9 @@ func (w *sinkWriter) restoredAt(p *pendingCheckpoint) int64 {
 // written again.
 func (s *Simulation) sinkCancelled(w *sinkWriter, f *result.FailureEvent, p *pendingCheckpoint) {
 	s.eng.Disarm(w.flushTimer)
+	if s.failed {
+		return // FAILED: nothing is taken again; what it holds stays pending
+	}
 	at := w.restoredAt(p)
 	f.SinkRewound += max(0, w.pos-at)
 	if w.d.Guarantee == ExactlyOnce {

@@ -156,11 +156,12 @@ func (s *Simulation) nodeBalance(rt *nodeRT, rc *result.RecordCounts) {
 		rc.Filtered -= d
 	}
 	// What leaves the operator: its output, or a mini-batch's aggregated
-	// input; each consumer reads its own copy.
+	// input; each consumer reads its own copy (of the input taken into
+	// aggregates, and of each result: out counts a result once).
 	leaves := out
 	if rt.spec.MiniBatch != nil || rt.spec.Window != nil {
 		leaves = aggregated
-		if d := consumers*aggregated - out; d >= 0 {
+		if d := consumers * (aggregated - out); d >= 0 {
 			rc.Merged += d
 		} else {
 			rc.Multiplied -= d // more results than records (sliding windows)

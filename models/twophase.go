@@ -165,39 +165,41 @@ func (s *Simulation) txnDropped(w *sinkWriter, t *txn) {
 	w.node.resolved(t, s.eng.Now())
 }
 
-// txnRecover: writer w starts from checkpoint p (nil: none). The
-// committables p holds are committed at once; every other transaction of
-// the failed attempt is aborted (KafkaSink's abortLingeringTransactions,
-// an XA rollback), its records replayed.
+// txnRecover: writer w starts from checkpoint p (nil: none) for failover
+// f. Every transaction of the failed attempt that p does not hold is
+// aborted (KafkaSink's abortLingeringTransactions, an XA rollback): its
+// records are read again. The committables p holds are committed at once
+// (CommitterOperator.initializeState), in order; one that cannot be
+// committed yet (its system is down) stays with those after it for the
+// next checkpoint's notification.
 func (s *Simulation) txnRecover(w *sinkWriter, p *pendingCheckpoint, f *result.FailureEvent) {
 	now := s.eng.Now()
 	lost := w.node.cm.LostRecords
 	defer func() { f.SinkLost += w.node.cm.LostRecords - lost }()
-	// XA commit attempts start again from the restored state's count; the
-	// committable's first try comes now.
-	w.attempts = 0
 	if p != nil && w.lastCommitted == p.id {
 		// The checkpoint holds its committable, committed when it completed:
 		// the restored committer finds it so (signalAlreadyCommitted).
 		w.node.cm.AlreadyCommitted++
 	}
-	for len(w.txns) > 0 {
-		t := w.txns[0]
-		if p == nil || t.epoch == 0 || t.epoch > p.id {
-			break
-		}
-		if !s.txnCommit(w, t) {
-			return // kept for the next attempt
-		}
-	}
+	held := w.txns[:0]
 	for _, t := range w.txns {
+		if p != nil && t.epoch != 0 && t.epoch <= p.id {
+			held = append(held, t)
+			continue
+		}
 		if s.trace != nil && !t.ended {
 			s.tracef("%s aborts the failed attempt's transaction of %d records: they are read again", w.st.name(), t.seg.hi-t.seg.lo)
 		}
 		w.node.resolved(t, now)
 	}
-	w.txns = w.txns[:0]
+	clear(w.txns[len(held):])
+	w.txns = held
+	// XA commit attempts start again from the restored state's count; the
+	// committable's first try comes now.
 	w.attempts = 0
+	if p != nil {
+		s.txnCommitUpTo(w, p.id)
+	}
 }
 
 // txnAbort is the broker's check finding transaction serial of subtask st

@@ -337,3 +337,20 @@ func TestQuietPartitionStallsTheWatermark(t *testing.T) {
 		}
 	}
 }
+
+// A window operator read by two sinks: each gets every result, and the
+// records balance (a result was counted once for both).
+func TestWindowResultsToTwoSinks(t *testing.T) {
+	et := EventTime{Delay: sim.Exponential{M: 0.5}, OutOfOrderness: sim.Second}
+	spec := windowJob(2000, 4, 2*sim.Minute, et, Window{Kind: Tumbling, Size: 10 * sim.Second})
+	spec.Nodes = append(spec.Nodes, Node{Name: "out2", Kind: KindSink, Parallelism: 2, Chain: true, RecordSize: 100,
+		Inputs: []Input{{From: "win"}}, Sink: &Sink{}})
+	res := runSpec(t, spec)
+	if rc := res.Summary.Records; !rc.Balanced() {
+		t.Errorf("records do not balance: %+v", rc)
+	}
+	ops := res.Summary.Operators
+	if in1, in2 := ops[2].RecordsIn, ops[3].RecordsIn; in1 == 0 || in1 != in2 {
+		t.Errorf("the sinks took %d and %d results, want the same, more than 0", in1, in2)
+	}
+}

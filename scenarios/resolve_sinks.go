@@ -70,6 +70,11 @@ func (r *resolver) delivery(n *node) {
 		d.at(p+".delivery-guarantee", "JdbcSink offers at-least-once and exactly-once, not none; use system: generic for a writer that does not flush at checkpoints")
 	case g == models.ExactlyOnce && !r.fs.has("execution.checkpointing.interval"):
 		d.at(p+".delivery-guarantee", "exactly-once needs checkpointing: its transactions commit when a checkpoint completes; set flink.execution.checkpointing.interval")
+	case g == models.ExactlyOnce && r.fs.str("execution.checkpointing.mode") == "AT_LEAST_ONCE":
+		// Without alignment, records after a barrier enter the snapshot's
+		// transaction and are read again after a restore: duplicates that
+		// flinksim's count by position does not see.
+		d.at(p+".delivery-guarantee", "exactly-once with flink.execution.checkpointing.mode AT_LEAST_ONCE gives at-least-once (records after a barrier join the transaction before it and are replayed), which flinksim does not count; use EXACTLY_ONCE checkpoints or delivery-guarantee: at-least-once")
 	}
 	if s.BatchSize == nil {
 		s.BatchSize = ptr(Count(1))
