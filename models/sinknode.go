@@ -31,9 +31,16 @@ type sinkNode struct {
 	held []writeSeg
 }
 
-// uniformPoints is how many points a run of records made visible at once
-// adds to the latency histograms: quantiles within 1/128 of its spread.
-const uniformPoints = 64
+// points is how many points a run of records made visible at once adds to
+// the latency histograms, for a spread of d: quantiles within 1/128 of a
+// spread of a second or more (a transaction's interval), and within 1/16
+// of a shorter one (a chunk's), as sim.Histogram.AddSpread.
+func points(d sim.Time) int {
+	if d >= sim.Second {
+		return 64
+	}
+	return 8
+}
 
 func newSinkNode(rt *nodeRT, d *Delivery) *sinkNode {
 	return &sinkNode{rt: rt, d: d, commitLat: sim.NewHistogram(), visibleLat: sim.NewHistogram()}
@@ -51,8 +58,8 @@ func (n *sinkNode) visible(g writeSeg, at sim.Time) {
 	}
 	// A batch or transaction spans up to an interval: finer than a chunk's
 	// eight points, with its true extremes.
-	n.commitLat.AddUniform((at - g.wHi).Seconds(), (at - g.wLo).Seconds(), k, uniformPoints)
-	n.visibleLat.AddUniform((at - g.cHi).Seconds(), (at - g.cLo).Seconds(), k, uniformPoints)
+	n.commitLat.AddUniform((at - g.wHi).Seconds(), (at - g.wLo).Seconds(), k, points(g.wHi-g.wLo))
+	n.visibleLat.AddUniform((at - g.cHi).Seconds(), (at - g.cLo).Seconds(), k, points(g.cHi-g.cLo))
 }
 
 // opened: transaction t began (its first write).
