@@ -190,6 +190,7 @@ func (s *Simulation) emitBarriers(st *subtask, p *pendingCheckpoint, unaligned b
 				s.finishOpen(c)
 			}
 			c.q.Push(barrierChunk(p.id, false))
+			part.mark(c)
 			s.finished(c)
 		}
 	}
@@ -250,6 +251,7 @@ func (s *Simulation) overtake(c *channel, p *pendingCheckpoint, pos int) {
 		}
 	}
 	c.q.PushFront(barrierChunk(p.id, true))
+	c.src.mark(c)
 	if !c.local {
 		c.delivered++
 	}

@@ -123,6 +123,8 @@ func (s *Simulation) announceBufferSize(g *gate, size int64) {
 	rpb := min(e.rpb, max(1, size/max(e.recordSize, 1)))
 	for _, c := range g.ch {
 		c.rpb = rpb
+		c.src.setMinRPB()
+		c.src.touch(c)
 		s.bufferCapacities(c.src.owner)
 		s.markReady(c.src.owner)
 	}

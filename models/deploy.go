@@ -301,7 +301,7 @@ func (s *Simulation) deployPartitions() {
 			} else {
 				dests = e.to.task.subtasks
 			}
-			p := &partition{owner: st, edge: e, pool: int32(len(dests)*nw.BuffersPerChannel + nw.FloatingPerGate)}
+			p := &partition{owner: st, edge: e, pool: int32(len(dests)*nw.BuffersPerChannel + nw.FloatingPerGate), maxPer: int32(nw.MaxBuffersPerChannel)}
 			if e.exchange == Rebalance {
 				// RebalancePartitioner starts at a random channel.
 				p.rr = s.streams.Stream(fmt.Sprintf("rebalance/%s/%d", e.from.spec.Name, st.index)).IntN(len(dests))
@@ -309,6 +309,7 @@ func (s *Simulation) deployPartitions() {
 			if e.exchange == Hash {
 				p.carry = make([]float64, len(dests))
 				p.scratch = make([]int64, len(dests))
+				p.heap = make([]int32, len(dests))
 			}
 			for k, d := range dests {
 				g := d.gates[e.gateIdx]
@@ -321,6 +322,8 @@ func (s *Simulation) deployPartitions() {
 				g.ch = append(g.ch, c)
 				p.ch = append(p.ch, c)
 			}
+			p.setMinRPB()
+			p.pending = make([]uint64, (len(p.ch)+63)/64)
 			st.parts = append(st.parts, p)
 		}
 	}
@@ -334,7 +337,7 @@ func (s *Simulation) bufferCapacities(st *subtask) {
 	st.outputCapacity = math.MaxInt64
 	for _, p := range st.parts {
 		if g := p.edge.from.gain; g > 0 {
-			st.outputCapacity = min(st.outputCapacity, int64(float64(int64(p.pool)*max(p.minRPB(), 1))/g))
+			st.outputCapacity = min(st.outputCapacity, int64(float64(int64(p.pool)*max(p.minRPB, 1))/g))
 		}
 	}
 	st.inputChannels, st.inputCapacity = 0, 0

@@ -72,7 +72,7 @@ func (s *Simulation) splitByKey(p *partition, k int64) {
 	if p.batchWeights != nil {
 		w = p.batchWeights
 	}
-	apportion(k, w, p.carry, out)
+	apportion(k, w, p.carry, out, p.heap)
 }
 
 // apportion divides k records among destinations in proportion to weights,
@@ -80,8 +80,9 @@ func (s *Simulation) splitByKey(p *partition, k int64) {
 // many calls every destination gets its share to within two records (what
 // it is owed stays in (-1, 2): a record handed out beyond the floors leaves
 // more than -1, one taken back when the floors exceed k less than 2). No
-// count is negative and the counts sum to k.
-func apportion(k int64, weights, carry []float64, out []int64) {
+// count is negative and the counts sum to k. heap is scratch of at least
+// len(weights) entries.
+func apportion(k int64, weights, carry []float64, out []int64, heap []int32) {
 	var assigned int64
 	for i, w := range weights {
 		x := carry[i] + float64(k)*w
@@ -93,18 +94,17 @@ func apportion(k int64, weights, carry []float64, out []int64) {
 		carry[i] = x - float64(n)
 		assigned += n
 	}
-	// Hand out the rest to the destinations owed most; take back any excess
-	// (possible only through rounding) from those owed least.
-	for ; assigned < k; assigned++ {
-		best := 0
-		for i := range carry {
-			if carry[i] > carry[best] {
-				best = i
-			}
+	// Hand out the rest, one record at a time, to the destination owed most
+	// (the first of equals), which then owes one less.
+	if r := k - assigned; r > 0 {
+		h := carryHeap{carry: carry, idx: heap[:len(carry)]}
+		if r > maxTopR || !h.handTop(int(r), out) {
+			h.handByHeap(int(r), out)
 		}
-		out[best]++
-		carry[best]--
+		assigned = k
 	}
+	// Take back any excess (possible only through rounding) from those owed
+	// least.
 	for ; assigned > k; assigned-- {
 		worst := -1
 		for i := range carry {
@@ -114,5 +114,94 @@ func apportion(k int64, weights, carry []float64, out []int64) {
 		}
 		out[worst]--
 		carry[worst]++
+	}
+}
+
+// carryHeap orders destinations by carry, largest first, the lower index
+// first among equals.
+type carryHeap struct {
+	carry []float64
+	idx   []int32
+}
+
+func (h carryHeap) before(a, b int32) bool {
+	ca, cb := h.carry[a], h.carry[b]
+	return ca > cb || ca == cb && a < b
+}
+
+// maxTopR is the most records handTop hands out; more go through the heap.
+const maxTopR = 64
+
+// handTop hands one record each to the r destinations owed most, found in
+// one pass. It is what handing them out one at a time does when the r-th
+// is owed nothing negative: every carry is below 1, so one that received a
+// record owes less than 0 afterwards and none is picked twice. It reports
+// false, having changed nothing, when that does not hold.
+func (h carryHeap) handTop(r int, out []int64) bool {
+	if r > len(h.carry) {
+		return false
+	}
+	top := h.idx[:0] // the best so far, best first
+	for i := range h.carry {
+		j := int32(i)
+		if len(top) == r && !h.before(j, top[r-1]) {
+			continue
+		}
+		if len(top) < r {
+			top = append(top, j)
+		}
+		at := len(top) - 1
+		for ; at > 0 && h.before(j, top[at-1]); at-- {
+			top[at] = top[at-1]
+		}
+		top[at] = j
+	}
+	if h.carry[top[r-1]] < 0 {
+		return false
+	}
+	for _, j := range top {
+		out[j]++
+		h.carry[j]--
+	}
+	return true
+}
+
+// handByHeap hands out r records one at a time from a max-heap of the
+// carries.
+func (h carryHeap) handByHeap(r int, out []int64) {
+	h.init()
+	for ; r > 0; r-- {
+		best := h.idx[0]
+		out[best]++
+		h.carry[best]--
+		h.down(0)
+	}
+}
+
+func (h carryHeap) init() {
+	for i := range h.idx {
+		h.idx[i] = int32(i)
+	}
+	for i := len(h.idx)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+func (h carryHeap) down(i int) {
+	n := len(h.idx)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && h.before(h.idx[r], h.idx[l]) {
+			m = r
+		}
+		if !h.before(h.idx[m], h.idx[i]) {
+			return
+		}
+		h.idx[i], h.idx[m] = h.idx[m], h.idx[i]
+		i = m
 	}
 }

@@ -167,7 +167,8 @@ func (s *Simulation) discardSubtask(st *subtask) {
 		st.ops[i].batch = Chunk{}
 	}
 	s.eng.Disarm(st.batchTimer)
-	st.busy, st.syncing, st.ready = false, 0, false
+	st.setBusy(false)
+	st.syncing, st.ready = 0, false
 	st.ck = taskCkpt{baseRecs: st.ck.baseRecs, baseSST: st.ck.baseSST, hasBase: st.ck.hasBase}
 	s.eng.Disarm(st.wake)
 	s.eng.Disarm(st.gather)
@@ -187,6 +188,9 @@ func (s *Simulation) discardPartition(p *partition) {
 		c.barrierSeen, c.persist = 0, 0
 	}
 	p.used, p.full = 0, 0
+	if p.tree != nil {
+		p.tree.gen = -1 // rebuilt at the next room
+	}
 }
 
 func (s *Simulation) restorePoint() *pendingCheckpoint {

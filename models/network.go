@@ -1,6 +1,10 @@
 package models
 
-import "github.com/flinksim/flinksim/sim"
+import (
+	"math/bits"
+
+	"github.com/flinksim/flinksim/sim"
+)
 
 // Flink's network stack at buffer granularity, with credit-based flow control
 // (Flink ≥ 1.5):
@@ -68,7 +72,8 @@ type channel struct {
 	// that reaches the receiver is persisted until it does (0: none).
 	persist int64
 
-	inflight int64 // records in open and q
+	inflight    int64 // records in open and q
+	openCounted int64 // openSpace as last counted in src.openSum
 	wm       wmark // the watermark the receiver has taken from this channel
 	wmSent   wmark // the highest watermark the sender has put on this channel
 	// trailWM is a watermark written behind the channel's trailLeft
@@ -94,13 +99,27 @@ type partition struct {
 	used  int32 // Σ ch.sendBuf
 	full  int32 // subpartitions at or above max-buffers-per-channel
 
+	maxPer int32 // max-buffers-per-channel
+	minRPB int64 // the fewest records a buffer of its channels holds
+	// tree and openSum keep room's parts as channels change (room.go).
+	tree    *roomTree
+	openSum int64
+
 	rr    int       // rebalance: last channel sent to
 	carry []float64 // keyBy: records owed to each subpartition
 	// batchWeights, while a mini-batch is emitted, are the shares of its
 	// aggregates per subpartition (its keys, not the stream's).
 	batchWeights []float64
 	scratch      []int64
+	heap         []int32 // apportion's scratch
+	// pending has a bit per channel that may hold records or buffers not
+	// yet at the receiver (set as they are written, cleared lazily by
+	// flushAll), so the flusher visits only those.
+	pending []uint64
 }
+
+// mark notes that c may hold something for the flusher.
+func (p *partition) mark(c *channel) { p.pending[c.sub>>6] |= 1 << (c.sub & 63) }
 
 func (p *partition) available() bool { return p.used < p.pool && p.full == 0 }
 
@@ -116,6 +135,7 @@ func (p *partition) addSend(c *channel, d int32, maxPer int32) {
 			p.full--
 		}
 	}
+	p.touch(c)
 }
 
 // gate is a receiver subtask's input for one job edge.
@@ -139,6 +159,7 @@ type gate struct {
 func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 	p := c.src
 	e := p.edge
+	p.mark(c)
 	c.inflight += piece.Records
 	prev := c.wmSent
 	c.wmSent = max(c.wmSent, piece.WM)
@@ -180,6 +201,7 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 		if piece.Records < space {
 			c.fill += piece.Records
 			c.open.Absorb(&piece)
+			p.touch(c)
 			return
 		}
 		// The open buffer is full and leaves, together with the whole buffers
@@ -214,6 +236,7 @@ func (s *Simulation) finishOpen(c *channel) {
 		c.open.Buffers = 1
 	}
 	c.fill = 0
+	c.src.touch(c)
 	if c.open.Records == 0 {
 		c.open = Chunk{}
 		if c.local && c.q.Len() > 0 && c.q.Back().Barrier == 0 && c.q.Back().Buffers == 0 {
@@ -489,19 +512,24 @@ func (s *Simulation) armFlush(st *subtask) {
 func (s *Simulation) flushAll(st *subtask) {
 	s.broadcastWatermark(st)
 	for _, p := range st.parts {
-		for _, c := range p.ch {
-			undelivered := c.q.Len() > int(c.delivered)
-			if c.local {
-				undelivered = c.q.Len() > 0
-			}
-			if c.open.Records == 0 && !undelivered {
-				continue
-			}
-			c.flushReq = true
-			if c.local {
-				s.sliceLocal(c)
-			} else {
-				s.deliver(c)
+		for w, word := range p.pending {
+			for ; word != 0; word &= word - 1 {
+				b := bits.TrailingZeros64(word)
+				c := p.ch[w<<6|b]
+				undelivered := c.q.Len() > int(c.delivered)
+				if c.local {
+					undelivered = c.q.Len() > 0
+				}
+				if c.open.Records == 0 && !undelivered {
+					p.pending[w] &^= 1 << b
+					continue
+				}
+				c.flushReq = true
+				if c.local {
+					s.sliceLocal(c)
+				} else {
+					s.deliver(c)
+				}
 			}
 		}
 	}

@@ -116,5 +116,6 @@ func (s *Simulation) restoreChannel(c *channel, ch Chunk) {
 	c.src.addSend(c, ch.Buffers, int32(s.spec.Network.MaxBuffersPerChannel))
 	c.inflight += ch.Records
 	c.q.Push(ch)
+	c.src.mark(c)
 	s.finished(c)
 }

@@ -57,6 +57,7 @@ type task struct {
 	name     string
 	nodes    []*nodeRT
 	subtasks []*subtask
+	blocked  int32 // subtasks that send nothing (subtask.sendsNothing)
 }
 
 type taskState uint8
@@ -162,8 +163,32 @@ func (st *subtask) setState(now sim.Time, s taskState) {
 	if st.state == s {
 		return
 	}
+	was := st.sendsNothing()
 	st.acc[st.state] += now - st.since
 	st.state, st.since = s, now
+	st.countBlocked(was)
+}
+
+// setBusy marks the subtask in a step or a sync phase (busy) or not.
+func (st *subtask) setBusy(b bool) {
+	was := st.sendsNothing()
+	st.busy = b
+	st.countBlocked(was)
+}
+
+// sendsNothing: backpressured between steps, so its receivers should not
+// wait for more of its output (upstreamBlocked).
+func (st *subtask) sendsNothing() bool { return st.state == stBackPressured && !st.busy }
+
+// countBlocked keeps the task's count of subtasks that send nothing.
+func (st *subtask) countBlocked(was bool) {
+	if is := st.sendsNothing(); is != was {
+		if is {
+			st.t.blocked++
+		} else {
+			st.t.blocked--
+		}
+	}
 }
 
 // inProcess is the records of the step in progress. A subtask in its

@@ -349,7 +349,8 @@ func (s *Simulation) handleSubtask(ev sim.Event) {
 		if !ok || st.dead || st.syncing != id {
 			return
 		}
-		st.busy, st.syncing = false, 0
+		st.setBusy(false)
+		st.syncing = 0
 		if p := s.coord.find(id); p != nil {
 			s.afterSync(st, p)
 		}

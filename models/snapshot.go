@@ -90,7 +90,7 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 		sub.sst = st.lsm.sst
 	}
 	if d > 0 {
-		st.busy = true
+		st.setBusy(true)
 		st.syncing = p.id
 		st.setState(now, stBusy)
 		s.eng.After(d, evSyncDone, st.id, stamp(st, p.id))

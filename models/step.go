@@ -68,7 +68,7 @@ func (s *Simulation) tryStart(st *subtask) {
 			return
 		}
 		st.setState(now, stBusy)
-		st.busy = true
+		st.setBusy(true)
 		d := s.process(st)
 		if d > 0 {
 			s.eng.After(d, evStepDone, st.id, stamp(st, 0))
@@ -84,63 +84,17 @@ func (s *Simulation) tryStart(st *subtask) {
 // max-buffers-per-channel, converted back through the chain's selectivities.
 func (s *Simulation) outputRoom(st *subtask) int64 {
 	room := math.Inf(1)
-	maxPer := int32(s.spec.Network.MaxBuffersPerChannel)
 	for _, p := range st.parts {
 		g := p.edge.from.gain
 		if g <= 0 {
 			continue
 		}
-		room = min(room, p.room(maxPer)/g)
+		room = min(room, p.room(s.layoutGen)/g)
 	}
 	if room >= math.MaxInt64/2 {
 		return math.MaxInt64
 	}
 	return max(1, int64(room))
-}
-
-// room is the number of records this partition can take before it blocks:
-// the space left in open buffers plus free buffers at each channel's buffer
-// size (the smallest, for the pool shared by all).
-func (p *partition) room(maxPer int32) float64 {
-	e := p.edge
-	free := float64(p.pool - p.used)
-	if e.rpb == 0 {
-		return max(free/float64(e.bpr), 1)
-	}
-	openSpace := func(c *channel) float64 {
-		if c.fill > 0 {
-			return max(float64(c.rpb-c.fill), 0)
-		}
-		return 0
-	}
-	if len(p.ch) == 1 {
-		c := p.ch[0]
-		return openSpace(c) + min(free, float64(maxPer-c.sendBuf))*float64(c.rpb)
-	}
-	pool := free * float64(p.minRPB())
-	perChannel := math.MaxFloat64
-	w := 1 / float64(len(p.ch))
-	for j, c := range p.ch {
-		open := openSpace(c)
-		pool += open
-		if p.edge.weights != nil {
-			w = p.edge.weights[j]
-		}
-		if w > 0 {
-			perChannel = min(perChannel, (open+float64(maxPer-c.sendBuf)*float64(c.rpb))/w)
-		}
-	}
-	return min(pool, perChannel)
-}
-
-// minRPB is the fewest records a buffer of any of the partition's channels
-// holds.
-func (p *partition) minRPB() int64 {
-	m := p.ch[0].rpb
-	for _, c := range p.ch[1:] {
-		m = min(m, c.rpb)
-	}
-	return m
 }
 
 // takeInput puts the next records to process into st.cur: as many as the
@@ -230,11 +184,19 @@ func (s *Simulation) stepTarget(st *subtask) int64 {
 }
 
 // upstreamBlocked reports whether a sender feeding st is backpressured: it
-// cannot send more, so waiting for a fuller chunk would only stall.
+// cannot send more, so waiting for a fuller chunk would only stall. A gate
+// of any exchange but forward reads every subtask of the sending task, so
+// the task's count answers without a scan of its channels.
 func upstreamBlocked(st *subtask) bool {
 	for _, g := range st.gates {
+		if g.edge.exchange != Forward {
+			if g.edge.from.task.blocked > 0 {
+				return true
+			}
+			continue
+		}
 		for _, c := range g.ch {
-			if o := c.src.owner; o.state == stBackPressured && !o.busy {
+			if c.src.owner.sendsNothing() {
 				return true
 			}
 		}
@@ -475,7 +437,7 @@ func (s *Simulation) process(st *subtask) sim.Time {
 // records sink latency.
 func (s *Simulation) finishStep(st *subtask) {
 	now := s.eng.Now()
-	st.busy = false
+	st.setBusy(false)
 	for pos, rt := range st.t.nodes {
 		op := &st.ops[pos]
 		op.in += st.nin[pos]

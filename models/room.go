@@ -1,0 +1,121 @@
+package models
+
+import "math"
+
+// The room of a partition (how many records its writer may take before it
+// would block, partition.room) kept up to date as channels change, so that
+// a step's check costs O(log P) rather than a scan of P channels: the sum
+// of the open buffers' free space, and a min-tree over the channels of
+// each one's room divided by its share of the traffic. A channel's entry
+// is refreshed whenever its fill, sender-side buffers or buffer size change
+// (partition.touch); a change of the key layout rebuilds the tree.
+
+// roomTree is a min segment tree over a partition's channels.
+type roomTree struct {
+	size int       // leaves, a power of two ≥ the channels
+	v    []float64 // v[1] is the minimum; leaves at size+i
+	gen  int       // the key layout the leaves were computed with
+}
+
+// set puts channel i's value and updates the minima above it.
+func (t *roomTree) set(i int, x float64) {
+	k := t.size + i
+	t.v[k] = x
+	for k > 1 {
+		k >>= 1
+		t.v[k] = min(t.v[2*k], t.v[2*k+1])
+	}
+}
+
+// openSpace is the free space of c's open buffer (0 without one).
+func openSpace(c *channel) int64 {
+	if c.fill > 0 {
+		return max(c.rpb-c.fill, 0)
+	}
+	return 0
+}
+
+// channelRoom is what c can take before it reaches max-buffers-per-channel,
+// divided by its share of the partition's records (+Inf, left out of the
+// minimum, for a channel that gets none).
+func (p *partition) channelRoom(c *channel, maxPer int32) float64 {
+	w := 1 / float64(len(p.ch))
+	if p.edge.weights != nil {
+		w = p.edge.weights[c.sub]
+	}
+	if w <= 0 {
+		return math.MaxFloat64
+	}
+	return (float64(openSpace(c)) + float64(maxPer-c.sendBuf)*float64(c.rpb)) / w
+}
+
+// touch refreshes c's entries after its fill, sendBuf or rpb changed.
+func (p *partition) touch(c *channel) {
+	t := p.tree
+	if t == nil {
+		return
+	}
+	o := openSpace(c)
+	p.openSum += o - c.openCounted
+	c.openCounted = o
+	t.set(int(c.sub), p.channelRoom(c, p.maxPer))
+}
+
+// rebuild computes every channel's entries afresh (at the first use, and
+// after the key layout changed).
+func (p *partition) rebuild(gen int) {
+	t := p.tree
+	if t == nil {
+		size := 1
+		for size < len(p.ch) {
+			size <<= 1
+		}
+		t = &roomTree{size: size, v: make([]float64, 2*size)}
+		p.tree = t
+	}
+	clear(t.v)
+	for i := range t.v {
+		t.v[i] = math.MaxFloat64
+	}
+	p.openSum = 0
+	for _, c := range p.ch {
+		c.openCounted = openSpace(c)
+		p.openSum += c.openCounted
+		t.v[t.size+int(c.sub)] = p.channelRoom(c, p.maxPer)
+	}
+	for k := t.size - 1; k >= 1; k-- {
+		t.v[k] = min(t.v[2*k], t.v[2*k+1])
+	}
+	t.gen = gen
+}
+
+// room is the number of records this partition can take before it blocks:
+// the space left in open buffers plus free buffers at each channel's buffer
+// size (the smallest, for the pool shared by all), and no more than any
+// channel can take before it reaches max-buffers-per-channel, at its share.
+func (p *partition) room(gen int) float64 {
+	e := p.edge
+	free := float64(p.pool - p.used)
+	if e.rpb == 0 {
+		return max(free/float64(e.bpr), 1)
+	}
+	if len(p.ch) == 1 {
+		c := p.ch[0]
+		return float64(openSpace(c)) + min(free, float64(p.maxPer-c.sendBuf))*float64(c.rpb)
+	}
+	if p.tree == nil || p.tree.gen != gen {
+		p.rebuild(gen)
+	}
+	pool := free*float64(p.minRPB) + float64(p.openSum)
+	return min(pool, p.tree.v[1])
+}
+
+// setMinRPB recomputes the fewest records a buffer of any of the
+// partition's channels holds (after buffer debloating resized them).
+func (p *partition) setMinRPB() {
+	m := p.ch[0].rpb
+	for _, c := range p.ch[1:] {
+		m = min(m, c.rpb)
+	}
+	p.minRPB = m
+}
