@@ -180,6 +180,7 @@ func (c *coordinator) begin() {
 	c.nextID++
 	p.stats = &result.CheckpointStats{ID: p.id, Status: "IN_PROGRESS", Trigger: now, NumSubtasks: len(s.subtasks)}
 	c.history = append(c.history, p.stats)
+	c.forgetDetails()
 	c.pending = append(c.pending, p)
 	if s.trace != nil {
 		s.tracef("checkpoint %d triggered (%d of max-concurrent %d pending); it expires at %s (timeout %s)",

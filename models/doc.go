@@ -11,6 +11,7 @@
 //	step.go         a subtask's step: take input, run the chain, finish
 //	exchange.go     forward, rebalance and keyBy routing between tasks
 //	network.go      buffers, credits, output flusher, delivery, release
+//	room.go         a partition's room kept as channels change (O(log P) per step)
 //	debloat.go      buffer debloating: buffer sizes from each gate's throughput
 //	sink.go         sink write time, the sinks' writers deployed
 //	sinkwriter.go   a sink's writer: buffer, flushes, barrier, failover and restore
@@ -59,6 +60,7 @@
 //	simulation.go   Simulation, New, Run and the event dispatch
 //	recorder.go     metrics sampled with Flink's names
 //	recorder_time.go watermark and window metrics, summary.json's windows
+//	recorder_bound.go bounded samples (pairs merge past 4096) and checkpoint details
 //	summary.go      assembling the result.Result at the end
 //	skew.go         load per keyed subtask, top keys, parallelism limit
 //	capacity.go     work per input record and checkpoint costs (result.Capacity)

@@ -74,8 +74,8 @@ type channel struct {
 
 	inflight    int64 // records in open and q
 	openCounted int64 // openSpace as last counted in src.openSum
-	wm       wmark // the watermark the receiver has taken from this channel
-	wmSent   wmark // the highest watermark the sender has put on this channel
+	wm          wmark // the watermark the receiver has taken from this channel
+	wmSent      wmark // the highest watermark the sender has put on this channel
 	// trailWM is a watermark written behind the channel's trailLeft
 	// records still to be taken (broadcastWatermark; none: noWatermark)
 	trailWM   wmark

@@ -16,11 +16,17 @@ type seriesRef struct {
 
 // recorder samples metrics every Settings.SampleInterval.
 type recorder struct {
-	s       *Simulation
-	last    sim.Time
-	times   []float64
-	refs    []seriesRef
-	series  []result.Series
+	s      *Simulation
+	last   sim.Time
+	times  []float64
+	refs   []seriesRef
+	series []result.Series
+	rules  []mergeRule // per series: how coarsen merges its samples
+	// interval is the sample interval now: the spec's, doubled by every
+	// coarsen.
+	interval sim.Time
+	// vals holds one sample's per-subtask values, cleared and reused.
+	vals    map[sampleKey]float64
 	totals  map[*subtask]*[4]sim.Time // whole-run time per state
 	lat     map[*nodeRT]*sinkLatency
 	latAll  *sim.Histogram
@@ -36,7 +42,8 @@ type sinkLatency struct{ all, interval *sim.Histogram }
 
 func newRecorder(s *Simulation) *recorder {
 	r := &recorder{s: s, totals: map[*subtask]*[4]sim.Time{}, lat: map[*nodeRT]*sinkLatency{}, latAll: sim.NewHistogram(), windowPeak: map[*nodeRT]float64{},
-		windowLag: map[*nodeRT]*sim.Histogram{}}
+		windowLag: map[*nodeRT]*sim.Histogram{}, interval: s.spec.Sim.SampleInterval, vals: map[sampleKey]float64{}}
+	defer r.preallocate()
 	for _, st := range s.subtasks {
 		r.totals[st] = &[4]sim.Time{}
 	}
@@ -85,6 +92,18 @@ func newRecorder(s *Simulation) *recorder {
 		}
 	}
 	return r
+}
+
+// preallocate gives every series its whole capacity at once (sampleCap),
+// and records each one's merge rule.
+func (r *recorder) preallocate() {
+	n := sampleCap(&r.s.spec)
+	r.times = make([]float64, 0, n)
+	r.rules = make([]mergeRule, len(r.series))
+	for i := range r.series {
+		r.series[i].Values = make([]float64, 0, n)
+		r.rules[i] = ruleOf(r.series[i].Metric)
+	}
 }
 
 // busySoFar is a subtask's busy time from the start to now.
@@ -142,7 +161,8 @@ func (r *recorder) sample() {
 	}
 	r.lagMax = max(r.lagMax, lag)
 	// Per-subtask values first, so aggregates can be computed from them.
-	vals := make(map[sampleKey]float64, len(r.refs))
+	vals := r.vals
+	clear(vals)
 	for _, st := range s.subtasks {
 		r.sampleSubtask(st, now, dt, vals)
 	}
@@ -154,6 +174,7 @@ func (r *recorder) sample() {
 		l.interval.Reset()
 	}
 	r.last = now
+	r.coarsen() // before the next sample is scheduled: it comes at the new interval
 }
 
 // sampleKey names a per-subtask value of one sample.

@@ -326,7 +326,7 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		}
 	case evSample:
 		s.rec.sample()
-		if next := sim.Add(e.Now(), s.spec.Sim.SampleInterval); next <= s.spec.Duration {
+		if next, ok := s.rec.nextSample(e.Now()); ok {
 			e.At(next, evSample, 0, 0)
 		}
 	}

@@ -140,3 +140,14 @@ const (
 	FailureExpired  = "Checkpoint expired before completing."
 	FailureInjected = "An asynchronous checkpoint upload failed (injected)."
 )
+
+// Detailed reports whether the checkpoint still has its per-subtask
+// details: a long run keeps them for its latest 256 checkpoints only.
+func (c *CheckpointStats) Detailed() bool {
+	for _, t := range c.Tasks {
+		if t.NumSubtasks > 0 && t.Subtasks == nil {
+			return false
+		}
+	}
+	return true
+}

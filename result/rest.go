@@ -189,6 +189,9 @@ func (r *Result) WriteCheckpointDetailsJSON(w io.Writer) error {
 		Checkpoints []entry `json:"checkpoints"`
 	}{Checkpoints: []entry{}}
 	for _, c := range r.Checkpoints {
+		if !c.Detailed() {
+			continue // an old checkpoint of a long run: like Flink's REST past its history, no details
+		}
 		e := entry{ID: c.ID, Tasks: map[string]any{}}
 		for _, t := range c.Tasks {
 			var subs []map[string]any

@@ -1,0 +1,94 @@
+package models
+
+import (
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Bounded memory in virtual time: a long run keeps at most maxSamples
+// samples per series. When a series is full, adjacent samples merge in
+// pairs and the sample interval doubles from then on, so a day at 5 s
+// samples ends with samples 40 s apart and the same memory as a few hours.
+// Every built-in scenario stays below the bound (its samples are exact).
+
+// maxSamples is the most samples a series keeps (even: pairs merge).
+const maxSamples = 4096
+
+// maxDetailed is how many of the latest checkpoints keep their per-subtask
+// details (checkpoint-details.json); older ones keep their per-task totals.
+// Flink's REST keeps fewer: web.checkpoints.history, 10 by default
+// (CheckpointStatsTracker).
+const maxDetailed = 256
+
+// sampleCap is the capacity each series is given at the start: the run's
+// samples, or the bound.
+func sampleCap(spec *Spec) int {
+	n := int64(spec.Duration/spec.Sim.SampleInterval) + 1
+	return int(min(n, maxSamples))
+}
+
+// mergeRule is how two adjacent samples of a metric become one.
+type mergeRule uint8
+
+const (
+	mergeLast mergeRule = iota // a gauge or a cumulative count: its value at the later time
+	mergeMean                  // a rate or a share of time over the interval: equal intervals average
+	mergeMax                   // a latency quantile of the interval: the merged one lies between the two, the larger is kept
+)
+
+func ruleOf(metric string) mergeRule {
+	switch metric {
+	case result.MetricRecordsIn, result.MetricRecordsOut, result.MetricBusy, result.MetricBackPressured,
+		result.MetricIdle, result.MetricProduced:
+		return mergeMean
+	case result.MetricLatencyP50, result.MetricLatencyP99, result.MetricLatencyMax:
+		return mergeMax
+	}
+	return mergeLast
+}
+
+// coarsen merges every pair of samples once the series are full, and
+// doubles the sample interval.
+func (r *recorder) coarsen() {
+	if len(r.times) < maxSamples {
+		return
+	}
+	half := len(r.times) / 2
+	for i := 0; i < half; i++ {
+		r.times[i] = r.times[2*i+1]
+	}
+	r.times = r.times[:half]
+	for k := range r.series {
+		v := r.series[k].Values
+		rule := r.rules[k]
+		for i := 0; i < half; i++ {
+			a, b := v[2*i], v[2*i+1]
+			switch rule {
+			case mergeMean:
+				v[i] = (a + b) / 2
+			case mergeMax:
+				v[i] = max(a, b)
+			default:
+				v[i] = b
+			}
+		}
+		r.series[k].Values = v[:half]
+	}
+	r.interval *= 2
+}
+
+// nextSample is when the next sample is taken (never past the end).
+func (r *recorder) nextSample(now sim.Time) (sim.Time, bool) {
+	next := sim.Add(now, r.interval)
+	return next, next <= r.s.spec.Duration
+}
+
+// forgetDetails drops the per-subtask details of checkpoints older than the
+// latest maxDetailed (their per-task totals stay).
+func (c *coordinator) forgetDetails() {
+	if n := len(c.history) - maxDetailed - 1; n >= 0 {
+		for i := range c.history[n].Tasks {
+			c.history[n].Tasks[i].Subtasks = nil
+		}
+	}
+}
