@@ -12,6 +12,7 @@
 //	exchange.go     forward, rebalance and keyBy routing between tasks
 //	network.go      buffers, credits, output flusher, delivery, release
 //	room.go         a partition's room kept as channels change (O(log P) per step)
+//	resolution.go   a source's step follows its rate (records per chunk-delay)
 //	debloat.go      buffer debloating: buffer sizes from each gate's throughput
 //	sink.go         sink write time, the sinks' writers deployed
 //	sinkwriter.go   a sink's writer: buffer, flushes, barrier, failover and restore

@@ -332,7 +332,7 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	now := s.eng.Now()
 	head := st.t.nodes[0]
-	target := s.chunkRecords(head)
+	target := s.readTarget(st, now)
 	var available int64
 	oldest := sim.Never
 	for _, p := range st.splits {
