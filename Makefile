@@ -46,6 +46,9 @@ bench:
 	$(GO) test -run '^$$' -bench 'DeathSpiral' -benchtime 2x ./cmd/flinksim
 	$(GO) test -run '^$$' -bench 'Sweep100' -benchtime 1x -timeout 30m ./cmd/flinksim
 	$(GO) test -run '^$$' -bench 'Dashboard' ./plots
+	$(GO) test -run '^$$' -bench 'WideKeyBy|Rate' -benchtime 1x -timeout 30m ./scenarios
+	$(GO) test -run '^$$' -bench 'DeathSpiralP50Day' -benchtime 1x -timeout 30m ./scenarios
+	$(GO) test -run '^$$' -bench 'MM1CLI' -benchtime 3x ./cmd/flinksim
 
 # Fuzz the scenario loader (not part of make test).
 fuzz:
