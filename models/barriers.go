@@ -164,6 +164,7 @@ func (s *Simulation) handlePriority(st *subtask) {
 			continue // already read in order
 		}
 		b := c.q.Pop()
+		st.barriersQueued--
 		if !c.local {
 			c.delivered--
 		}
@@ -190,6 +191,7 @@ func (s *Simulation) emitBarriers(st *subtask, p *pendingCheckpoint, unaligned b
 				s.finishOpen(c)
 			}
 			c.q.Push(barrierChunk(p.id, false))
+			c.dst.owner.barriersQueued++
 			part.mark(c)
 			s.finished(c)
 		}
@@ -243,6 +245,7 @@ func (s *Simulation) overtake(c *channel, p *pendingCheckpoint, pos int) {
 	}
 	if pos >= 0 {
 		c.q.RemoveAt(pos)
+		c.dst.owner.barriersQueued--
 		if !c.local && pos < int(c.delivered) {
 			if pos >= int(c.delivered-c.transit) {
 				c.transit-- // the barrier was on the wire: it is replaced by the priority one
@@ -251,6 +254,7 @@ func (s *Simulation) overtake(c *channel, p *pendingCheckpoint, pos int) {
 		}
 	}
 	c.q.PushFront(barrierChunk(p.id, true))
+	c.dst.owner.barriersQueued++
 	c.src.mark(c)
 	if !c.local {
 		c.delivered++

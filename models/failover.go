@@ -181,6 +181,11 @@ func (s *Simulation) discardPartition(p *partition) {
 	for _, c := range p.ch {
 		p.edge.discarded += c.inflight
 		c.inflight, c.trailWM = 0, noWatermark
+		for i := 0; i < c.q.Len(); i++ {
+			if c.q.At(i).Barrier != 0 {
+				c.dst.owner.barriersQueued--
+			}
+		}
 		c.q = ring[Chunk]{}
 		c.open, c.fill, c.flushReq, c.parked = Chunk{}, 0, false, Chunk{}
 		c.delivered, c.sendBuf, c.recvBuf, c.floatHeld, c.transit, c.creditLag = 0, 0, 0, 0, 0, 0

@@ -74,6 +74,7 @@ type channel struct {
 
 	inflight    int64 // records in open and q
 	openCounted int64 // openSpace as last counted in src.openSum
+	roomDirty   bool  // listed in src.dirty
 	wm          wmark // the watermark the receiver has taken from this channel
 	wmSent      wmark // the highest watermark the sender has put on this channel
 	// trailWM is a watermark written behind the channel's trailLeft
@@ -104,6 +105,7 @@ type partition struct {
 	// tree and openSum keep room's parts as channels change (room.go).
 	tree    *roomTree
 	openSum int64
+	dirty   []int32 // channels touched since the last room
 
 	rr    int       // rebalance: last channel sent to
 	carry []float64 // keyBy: records owed to each subpartition

@@ -17,13 +17,21 @@ type roomTree struct {
 	gen  int       // the key layout the leaves were computed with
 }
 
-// set puts channel i's value and updates the minima above it.
+// set puts channel i's value and updates the minima above it, up to the
+// first that does not change.
 func (t *roomTree) set(i int, x float64) {
 	k := t.size + i
+	if t.v[k] == x {
+		return
+	}
 	t.v[k] = x
 	for k > 1 {
 		k >>= 1
-		t.v[k] = min(t.v[2*k], t.v[2*k+1])
+		m := min(t.v[2*k], t.v[2*k+1])
+		if t.v[k] == m {
+			return
+		}
+		t.v[k] = m
 	}
 }
 
@@ -49,16 +57,28 @@ func (p *partition) channelRoom(c *channel, maxPer int32) float64 {
 	return (float64(openSpace(c)) + float64(maxPer-c.sendBuf)*float64(c.rpb)) / w
 }
 
-// touch refreshes c's entries after its fill, sendBuf or rpb changed.
+// touch notes that c's fill, sendBuf or rpb changed: its entries are
+// refreshed at the next room (a step changes a channel many times).
 func (p *partition) touch(c *channel) {
-	t := p.tree
-	if t == nil {
+	if p.tree == nil || c.roomDirty {
 		return
 	}
-	o := openSpace(c)
-	p.openSum += o - c.openCounted
-	c.openCounted = o
-	t.set(int(c.sub), p.channelRoom(c, p.maxPer))
+	c.roomDirty = true
+	p.dirty = append(p.dirty, c.sub)
+}
+
+// refresh brings the touched channels' entries up to date.
+func (p *partition) refresh() {
+	t := p.tree
+	for _, i := range p.dirty {
+		c := p.ch[i]
+		c.roomDirty = false
+		o := openSpace(c)
+		p.openSum += o - c.openCounted
+		c.openCounted = o
+		t.set(int(i), p.channelRoom(c, p.maxPer))
+	}
+	p.dirty = p.dirty[:0]
 }
 
 // rebuild computes every channel's entries afresh (at the first use, and
@@ -78,7 +98,9 @@ func (p *partition) rebuild(gen int) {
 		t.v[i] = math.MaxFloat64
 	}
 	p.openSum = 0
+	p.dirty = p.dirty[:0]
 	for _, c := range p.ch {
+		c.roomDirty = false
 		c.openCounted = openSpace(c)
 		p.openSum += c.openCounted
 		t.v[t.size+int(c.sub)] = p.channelRoom(c, p.maxPer)
@@ -106,6 +128,7 @@ func (p *partition) room(gen int) float64 {
 	if p.tree == nil || p.tree.gen != gen {
 		p.rebuild(gen)
 	}
+	p.refresh()
 	pool := free*float64(p.minRPB) + float64(p.openSum)
 	return min(pool, p.tree.v[1])
 }

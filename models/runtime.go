@@ -115,6 +115,9 @@ type subtask struct {
 	acc   [4]sim.Time // time per state since the last sample
 
 	busy bool
+	// barriersQueued counts barriers in the queues of its input channels
+	// (barrierReadable looks only when there is one).
+	barriersQueued int32
 	// stalled counts output channels with parked records: the task is
 	// blocked in the middle of a record, waiting for a buffer.
 	stalled int

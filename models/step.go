@@ -239,7 +239,7 @@ const (
 // barrierReadable reports whether a barrier waits at the head of a
 // readable channel (it is handled at once, not gathered).
 func (s *Simulation) barrierReadable(st *subtask) bool {
-	if s.coord == nil {
+	if s.coord == nil || st.barriersQueued == 0 {
 		return false
 	}
 	// A readable channel that is not blocked is listed in its gate's avail.
@@ -274,6 +274,7 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 					return tookNothing
 				}
 				b := c.q.Pop()
+				st.barriersQueued--
 				if !c.local {
 					c.delivered--
 				}
