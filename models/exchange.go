@@ -1,5 +1,7 @@
 package models
 
+import "math"
+
 // Exchanges between tasks, as Flink's StreamPartitioners route records:
 // forward (ForwardPartitioner) keeps the subtask, rebalance
 // (RebalancePartitioner) deals round-robin, keyBy (KeyGroupStreamPartitioner)
@@ -27,23 +29,26 @@ func (s *Simulation) emit(p *partition, k int64, src *Chunk) {
 			if (i-int64(p.rr)-1+2*n)%n < rest {
 				c++
 			}
-			s.appendPart(p.ch[i], piece, c)
+			s.appendPart(p.ch[i], &piece, c)
 		}
 		p.rr = int((int64(p.rr) + rest) % n)
 	case Hash:
 		s.splitByKey(p, k)
 		for i, c := range p.scratch {
-			s.appendPart(p.ch[i], piece, c)
+			if c != 0 { // most are when the chunk is small: no call, no copy
+				s.appendPart(p.ch[i], &piece, c)
+			}
 		}
 	}
 }
 
 // appendPart appends c of the piece's records to a channel; a part of a
 // chunk loses its single-partition offsets.
-func (s *Simulation) appendPart(ch *channel, piece Chunk, c int64) {
+func (s *Simulation) appendPart(ch *channel, src *Chunk, c int64) {
 	if c == 0 {
 		return
 	}
+	piece := *src
 	if c != piece.Records {
 		piece.Partition, piece.OffsetLo, piece.OffsetHi = -1, 0, 0
 	}
@@ -142,9 +147,12 @@ func (h carryHeap) handTop(r int, out []int64) bool {
 		return false
 	}
 	top := h.idx[:0] // the best so far, best first
-	for i := range h.carry {
+	// Indices come in order, so a later one is before the r-th only when
+	// its carry is strictly larger: one comparison with a cached value.
+	last := math.Inf(-1)
+	for i, c := range h.carry {
 		j := int32(i)
-		if len(top) == r && !h.before(j, top[r-1]) {
+		if len(top) == r && c <= last {
 			continue
 		}
 		if len(top) < r {
@@ -155,6 +163,9 @@ func (h carryHeap) handTop(r int, out []int64) bool {
 			top[at] = top[at-1]
 		}
 		top[at] = j
+		if len(top) == r {
+			last = h.carry[top[r-1]]
+		}
 	}
 	if h.carry[top[r-1]] < 0 {
 		return false
