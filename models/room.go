@@ -125,12 +125,31 @@ func (p *partition) room(gen int) float64 {
 		c := p.ch[0]
 		return float64(openSpace(c)) + min(free, float64(p.maxPer-c.sendBuf))*float64(c.rpb)
 	}
+	if len(p.ch) <= scanChannels {
+		return p.roomByScan(free)
+	}
 	if p.tree == nil || p.tree.gen != gen {
 		p.rebuild(gen)
 	}
 	p.refresh()
 	pool := free*float64(p.minRPB) + float64(p.openSum)
 	return min(pool, p.tree.v[1])
+}
+
+// scanChannels is the most channels whose room is found by a scan: for so
+// few, keeping the tree costs more than it saves (measured on the
+// wide-keyBy benchmarks). Both give the same value.
+const scanChannels = 16
+
+// roomByScan is room over the channels one by one.
+func (p *partition) roomByScan(free float64) float64 {
+	pool := free * float64(p.minRPB)
+	perChannel := math.MaxFloat64
+	for _, c := range p.ch {
+		pool += float64(openSpace(c))
+		perChannel = min(perChannel, p.channelRoom(c, p.maxPer))
+	}
+	return min(pool, perChannel)
 }
 
 // setMinRPB recomputes the fewest records a buffer of any of the
