@@ -48,7 +48,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'Dashboard' ./plots
 	$(GO) test -run '^$$' -bench 'WideKeyBy|Rate' -benchtime 1x -timeout 30m ./scenarios
 	$(GO) test -run '^$$' -bench 'DeathSpiralP50Day' -benchtime 1x -timeout 30m ./scenarios
-	$(GO) test -run '^$$' -bench 'MM1CLI' -benchtime 3x ./cmd/flinksim
+	$(GO) test -run '^$$' -bench 'MM1CLI' -benchtime 1x ./cmd/flinksim
 
 # Fuzz the scenario loader (not part of make test).
 fuzz:
