@@ -12,6 +12,7 @@ type seriesRef struct {
 	node   *nodeRT
 	sub    int // -1: aggregate
 	metric string
+	id     int // valID(metric)
 }
 
 // recorder samples metrics every Settings.SampleInterval.
@@ -26,7 +27,7 @@ type recorder struct {
 	// coarsen.
 	interval sim.Time
 	// vals holds one sample's per-subtask values, cleared and reused.
-	vals    map[sampleKey]float64
+	vals    sampleVals
 	totals  map[*subtask]*[4]sim.Time // whole-run time per state
 	lat     map[*nodeRT]*sinkLatency
 	latAll  *sim.Histogram
@@ -42,14 +43,15 @@ type sinkLatency struct{ all, interval *sim.Histogram }
 
 func newRecorder(s *Simulation) *recorder {
 	r := &recorder{s: s, totals: map[*subtask]*[4]sim.Time{}, lat: map[*nodeRT]*sinkLatency{}, latAll: sim.NewHistogram(), windowPeak: map[*nodeRT]float64{},
-		windowLag: map[*nodeRT]*sim.Histogram{}, interval: s.spec.Sim.SampleInterval, vals: map[sampleKey]float64{}}
+		windowLag: map[*nodeRT]*sim.Histogram{}, interval: s.spec.Sim.SampleInterval}
+	r.vals = newSampleVals(s.nodes)
 	defer r.preallocate()
 	for _, st := range s.subtasks {
 		r.totals[st] = &[4]sim.Time{}
 	}
 	add := func(rt *nodeRT, sub int, metrics ...string) {
 		for _, m := range metrics {
-			r.refs = append(r.refs, seriesRef{rt, sub, m})
+			r.refs = append(r.refs, seriesRef{rt, sub, m, valID(m)})
 			r.series = append(r.series, result.Series{Operator: rt.spec.Name, Subtask: sub, Metric: m})
 		}
 	}
@@ -58,7 +60,7 @@ func newRecorder(s *Simulation) *recorder {
 	if s.spec.Checkpointing != nil || len(s.spec.Failures) > 0 || s.heapChecked() {
 		for _, m := range []string{result.MetricLastCkptDuration, result.MetricLastCkptSize, result.MetricLastCkptFullSize,
 			result.MetricCompletedCkpts, result.MetricFailedCkpts, result.MetricInProgressCkpts, result.MetricRestarts, result.MetricDowntime} {
-			r.refs = append(r.refs, seriesRef{nil, -1, m})
+			r.refs = append(r.refs, seriesRef{nil, -1, m, -1})
 			r.series = append(r.series, result.Series{Operator: result.JobOperator, Subtask: -1, Metric: m})
 		}
 	}
@@ -161,8 +163,8 @@ func (r *recorder) sample() {
 	}
 	r.lagMax = max(r.lagMax, lag)
 	// Per-subtask values first, so aggregates can be computed from them.
-	vals := r.vals
-	clear(vals)
+	vals := &r.vals
+	clear(vals.v)
 	for _, st := range s.subtasks {
 		r.sampleSubtask(st, now, dt, vals)
 	}
@@ -177,17 +179,10 @@ func (r *recorder) sample() {
 	r.coarsen() // before the next sample is scheduled: it comes at the new interval
 }
 
-// sampleKey names a per-subtask value of one sample.
-type sampleKey struct {
-	rt  *nodeRT
-	sub int
-	m   string
-}
-
 // sampleSubtask closes a subtask's interval of dt seconds ending now: its
 // busy, backpressured and idle time, pool usage, Kafka lag, rates and
 // state, into vals.
-func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, vals map[sampleKey]float64) {
+func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *sampleVals) {
 	st.acc[st.state] += now - st.since
 	st.since = now
 	tot := r.totals[st]
@@ -210,37 +205,38 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, vals map
 	perSecProduced := produced / dt
 	for pos, rt := range st.t.nodes {
 		op := &st.ops[pos]
-		k := func(m string) sampleKey { return sampleKey{rt, st.index, m} }
-		vals[k(result.MetricRecordsIn)] = float64(op.in-op.sampledIn) / dt
-		vals[k(result.MetricRecordsOut)] = float64(op.out-op.sampledOut) / dt
+		k := func(id int) int { return sv.at(rt, st.index, id) }
+		vals := sv.v
+		vals[k(vIn)] = float64(op.in-op.sampledIn) / dt
+		vals[k(vOut)] = float64(op.out-op.sampledOut) / dt
 		op.sampledIn, op.sampledOut = op.in, op.out
-		vals[k(result.MetricBusy)], vals[k(result.MetricBackPressured)], vals[k(result.MetricIdle)] = busy, bp, idle
-		vals[k(result.MetricInPool)], vals[k(result.MetricOutPool)] = inPool, outPool
+		vals[k(vBusy)], vals[k(vBackPressured)], vals[k(vIdle)] = busy, bp, idle
+		vals[k(vInPool)], vals[k(vOutPool)] = inPool, outPool
 		if rt.spec.Kind == KindSource {
-			vals[k(result.MetricPending)], vals[k(result.MetricLagMax)] = float64(pending), float64(lagMax)
-			vals[k(result.MetricProduced)] = perSecProduced
+			vals[k(vPending)], vals[k(vLagMax)] = float64(pending), float64(lagMax)
+			vals[k(vProduced)] = perSecProduced
 		}
 		if rt.spec.Keyed != nil {
-			vals[k(result.MetricStateSize)] = rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)
+			vals[k(vStateSize)] = rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)
 			if op.win != nil {
-				vals[k(result.MetricStateSize)] += op.win.bytes
+				vals[k(vStateSize)] += op.win.bytes
 			}
 		}
 		r.sampleTime(st, op, k, vals, now)
-		vals[k(result.MetricAlignment)] = float64(st.ck.lastAlignment)
-		vals[k(result.MetricStartDelay)] = float64(st.ck.lastStartDelay)
+		vals[k(vAlignment)] = float64(st.ck.lastAlignment)
+		vals[k(vStartDelay)] = float64(st.ck.lastStartDelay)
 	}
 }
 
 // value is a series' value in this sample: a job metric, a subtask's
 // value, a sink's latency, or the operator's sum (mean for times and
 // usage) over its subtasks.
-func (r *recorder) value(ref seriesRef, vals map[sampleKey]float64, now sim.Time) float64 {
+func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 {
 	switch {
 	case ref.node == nil:
 		return r.jobMetric(ref.metric, now)
 	case ref.sub >= 0:
-		return vals[sampleKey{ref.node, ref.sub, ref.metric}]
+		return vals.get(ref.node, ref.sub, ref.id)
 	case ref.metric == result.MetricLatencyP50:
 		return r.lat[ref.node].interval.Quantile(0.5) * 1000
 	case ref.metric == result.MetricLatencyP99:
@@ -259,7 +255,7 @@ func (r *recorder) value(ref seriesRef, vals map[sampleKey]float64, now sim.Time
 		p := ref.node.spec.Parallelism
 		sum := 0.0
 		for sub := 0; sub < p; sub++ {
-			sum += vals[sampleKey{ref.node, sub, ref.metric}]
+			sum += vals.get(ref.node, sub, ref.id)
 		}
 		if aggregateIsMean(ref.metric) {
 			sum /= float64(p)

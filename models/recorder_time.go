@@ -40,30 +40,30 @@ func watermarkMs(w wmark) float64 {
 
 // sampleTime puts a subtask's event-time values into vals. A chain's
 // operators share the task's watermark.
-func (r *recorder) sampleTime(st *subtask, op *opState, k func(string) sampleKey, vals map[sampleKey]float64, now sim.Time) {
+func (r *recorder) sampleTime(st *subtask, op *opState, k func(int) int, vals []float64, now sim.Time) {
 	w := watermarkMs(st.wm.out)
-	vals[k(result.MetricInputWatermark)] = w
-	vals[k(result.MetricOutputWatermark)] = w
-	vals[k(result.MetricWatermarkLag)] = float64(now/sim.Millisecond) - w
+	vals[k(vInputWM)] = w
+	vals[k(vOutputWM)] = w
+	vals[k(vWMLag)] = float64(now/sim.Millisecond) - w
 	if st.wm.lagRng != nil && st.wm.emitted {
 		// the last record's timestamp: produced at lastEv, a delay before
-		vals[k(result.MetricEmitEventTimeLag)] = float64((now-st.wm.lastEv)/sim.Millisecond) + 1000*st.wm.delays.minOf(1, st.wm.lagRng)
+		vals[k(vEmitLag)] = float64((now-st.wm.lastEv)/sim.Millisecond) + 1000*st.wm.delays.minOf(1, st.wm.lagRng)
 	}
 	if d, ok := r.s.alignmentDrift(st); ok {
-		vals[k(result.MetricAlignmentDrift)] = d
+		vals[k(vDrift)] = d
 	}
 	if o := op.win; o != nil {
-		vals[k(result.MetricLateDropped)] = float64(o.dropped)
-		vals[k(result.MetricLateSideOutput)] = float64(o.sideOutput)
-		vals[k(result.MetricOpenWindows)] = o.open()
+		vals[k(vLateDropped)] = float64(o.dropped)
+		vals[k(vLateSideOutput)] = float64(o.sideOutput)
+		vals[k(vOpenWindows)] = o.open()
 	}
 }
 
 // extreme is an operator's lowest (or highest) value over its subtasks.
-func (r *recorder) extreme(ref seriesRef, vals map[sampleKey]float64, pick func(a, b float64) float64) float64 {
-	v := vals[sampleKey{ref.node, 0, ref.metric}]
+func (r *recorder) extreme(ref seriesRef, vals *sampleVals, pick func(a, b float64) float64) float64 {
+	v := vals.get(ref.node, 0, ref.id)
 	for sub := 1; sub < ref.node.spec.Parallelism; sub++ {
-		v = pick(v, vals[sampleKey{ref.node, sub, ref.metric}])
+		v = pick(v, vals.get(ref.node, sub, ref.id))
 	}
 	return v
 }
