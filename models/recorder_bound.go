@@ -54,10 +54,7 @@ func (r *recorder) coarsen() {
 		return
 	}
 	half := len(r.times) / 2
-	for i := 0; i < half; i++ {
-		r.times[i] = r.times[2*i+1]
-	}
-	r.times = r.times[:half]
+	t := r.times
 	for k := range r.series {
 		v := r.series[k].Values
 		rule := r.rules[k]
@@ -65,7 +62,7 @@ func (r *recorder) coarsen() {
 			a, b := v[2*i], v[2*i+1]
 			switch rule {
 			case mergeMean:
-				v[i] = (a + b) / 2
+				v[i] = meanOver(t, 2*i, a, b)
 			case mergeMax:
 				v[i] = max(a, b)
 			default:
@@ -74,7 +71,27 @@ func (r *recorder) coarsen() {
 		}
 		r.series[k].Values = v[:half]
 	}
+	for i := 0; i < half; i++ {
+		t[i] = t[2*i+1]
+	}
+	r.times = t[:half]
 	r.interval *= 2
+}
+
+// meanOver averages the values a and b of samples j and j+1 over their
+// intervals (ending at t[j] and t[j+1]; the first starts at 0): equal
+// intervals give (a+b)/2, and the last sample of a run, cut short at its
+// end, weighs less.
+func meanOver(t []float64, j int, a, b float64) float64 {
+	start := 0.0
+	if j > 0 {
+		start = t[j-1]
+	}
+	da, db := t[j]-start, t[j+1]-t[j]
+	if da == db || da+db <= 0 {
+		return (a + b) / 2
+	}
+	return (a*da + b*db) / (da + db)
 }
 
 // nextSample is when the next sample is taken (never past the end).

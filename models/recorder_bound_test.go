@@ -61,6 +61,42 @@ func TestLongRunKeepsBoundedSamples(t *testing.T) {
 	}
 }
 
+// A run that ends between sample times takes a last, shorter sample; when
+// that one fills the series, its merge with the full interval before it
+// weighs each by its length, so the rates still add up.
+func TestMergedShortLastSampleAddsUp(t *testing.T) {
+	singleGoroutine(t)
+	spec := mm1Spec(800, 1000, 0, true, 3)
+	spec.Sim.ChunkRecords = 64
+	spec.Sim.ChunkDelay = 5 * sim.Millisecond
+	spec.Sim.SampleInterval = 50 * sim.Millisecond
+	spec.Duration = sim.Time(maxSamples-1)*spec.Sim.SampleInterval + spec.Sim.SampleInterval/10
+	res := runSpec(t, spec)
+	if n := len(res.Times); n != maxSamples/2 {
+		t.Fatalf("%d samples, want %d (the last one filled the series)", n, maxSamples/2)
+	}
+	var in []float64
+	for _, s := range res.Series {
+		if s.Operator == "out" && s.Subtask == -1 && s.Metric == result.MetricRecordsIn {
+			in = s.Values
+		}
+	}
+	sum, prev := 0.0, 0.0
+	for i, v := range in {
+		sum += v * (res.Times[i] - prev)
+		prev = res.Times[i]
+	}
+	var want int64
+	for _, o := range res.Summary.Operators {
+		if o.Name == "out" {
+			want = o.RecordsIn
+		}
+	}
+	if math.Abs(sum-float64(want)) > 1e-6*float64(want) {
+		t.Errorf("records in from the merged rates %.1f, counted %d", sum, want)
+	}
+}
+
 // Checkpoints older than the latest maxDetailed lose their per-subtask
 // details (checkpoint-details.json leaves them out) and keep their totals.
 func TestOldCheckpointsForgetSubtaskDetails(t *testing.T) {

@@ -170,7 +170,7 @@ func (r *resolver) simulation() {
 	case si > dur && dur > 0:
 		d.at("simulation.sample-interval", "%s is longer than the duration %s", FormatDuration(si), FormatDuration(dur))
 	case dur > 0 && dur/si > maxSamples:
-		d.at("simulation.sample-interval", "%s gives %d samples over %s; at most %d are kept (use a longer interval)", FormatDuration(si), dur/si, FormatDuration(dur), maxSamples)
+		d.at("simulation.sample-interval", "%s gives %d samples over %s; at most %d are taken (a run keeps at most 4096 per metric, merging neighbours past that): use a longer interval", FormatDuration(si), dur/si, FormatDuration(dur), maxSamples)
 	}
 }
 
