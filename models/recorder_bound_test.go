@@ -41,21 +41,9 @@ func TestLongRunKeepsBoundedSamples(t *testing.T) {
 	if len(in) != len(res.Times) || len(written) != len(res.Times) {
 		t.Fatalf("series of %d and %d values for %d samples", len(in), len(written), len(res.Times))
 	}
-	sum := 0.0
-	for _, v := range in {
-		sum += v * step
-	}
-	var want int64
-	for _, o := range res.Summary.Operators {
-		if o.Name == "out" {
-			want = o.RecordsIn
-		}
-	}
 	// The last sample is at the end of the run, so nothing is left out;
 	// the rates are exact ratios of counts, so only rounding remains.
-	if math.Abs(sum-float64(want)) > 1e-6*float64(want) {
-		t.Errorf("records in from the merged rates %.1f, counted %d", sum, want)
-	}
+	want := checkRatesAddUp(t, res, in)
 	if got := written[len(written)-1]; got != float64(want) {
 		t.Errorf("numRecordsWritten ends at %g, the sink took %d", got, want)
 	}
@@ -81,6 +69,13 @@ func TestMergedShortLastSampleAddsUp(t *testing.T) {
 			in = s.Values
 		}
 	}
+	checkRatesAddUp(t, res, in)
+}
+
+// checkRatesAddUp: the sink's numRecordsInPerSecond times each sample's
+// interval sums to the records the sink took (returned).
+func checkRatesAddUp(t *testing.T, res *result.Result, in []float64) int64 {
+	t.Helper()
 	sum, prev := 0.0, 0.0
 	for i, v := range in {
 		sum += v * (res.Times[i] - prev)
@@ -95,6 +90,7 @@ func TestMergedShortLastSampleAddsUp(t *testing.T) {
 	if math.Abs(sum-float64(want)) > 1e-6*float64(want) {
 		t.Errorf("records in from the merged rates %.1f, counted %d", sum, want)
 	}
+	return want
 }
 
 // Checkpoints older than the latest maxDetailed lose their per-subtask

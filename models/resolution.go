@@ -64,7 +64,7 @@ func chainSeconds(t *task) float64 {
 // runRecords is how many records a Kafka partition's run of arrivals
 // gathers at most (within a chunk-delay): chunk-records when set, else no
 // bound, so that a run spans the chunk-delay whatever the rate.
-func (s *Simulation) runRecords(src *nodeRT) int64 {
+func (s *Simulation) runRecords() int64 {
 	if s.spec.Sim.ChunkRecords > 0 {
 		return s.spec.Sim.ChunkRecords
 	}

@@ -8,7 +8,8 @@ import "math"
 // of the open buffers' free space, and a min-tree over the channels of
 // each one's room divided by its share of the traffic. A channel's entry
 // is refreshed whenever its fill, sender-side buffers or buffer size change
-// (partition.touch); a change of the key layout rebuilds the tree.
+// (partition.touch); a change of the key layout rebuilds the tree. A
+// partition of at most scanChannels channels is scanned instead.
 
 // roomTree is a min segment tree over a partition's channels.
 type roomTree struct {
@@ -93,7 +94,6 @@ func (p *partition) rebuild(gen int) {
 		t = &roomTree{size: size, v: make([]float64, 2*size)}
 		p.tree = t
 	}
-	clear(t.v)
 	for i := range t.v {
 		t.v[i] = math.MaxFloat64
 	}
