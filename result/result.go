@@ -49,8 +49,12 @@ type Summary struct {
 	// Skew describes each keyed operator's load over its subtasks.
 	Skew []SkewSummary `json:"skew,omitempty"`
 	// NotModelledFlinkKeys lists keys of the scenario's flink: block that
-	// flinksim ignores.
+	// flinksim ignores though they would change the result in Flink.
 	NotModelledFlinkKeys []string `json:"not_modelled_flink_keys,omitempty"`
+	// InertFlinkKeys lists keys of the flink: block that flinksim ignores
+	// because they cannot change a simulation (addresses, ports, security,
+	// web, directories).
+	InertFlinkKeys []string `json:"inert_flink_keys,omitempty"`
 	// InvariantViolation is set when the run broke the simulator's own
 	// bookkeeping (a bug in flinksim): what was violated. The rest of the
 	// summary is what the run produced anyway.

@@ -15,14 +15,16 @@ import (
 // unknown field, wrong type and bad value becomes a Problem with its file
 // position and field path, and decoding goes on so that all are reported.
 type decoder struct {
-	file    string
-	probs   Problems
-	nodes   map[string]*yaml.Node // field path → node, for later semantic errors
-	bad     map[string]bool       // paths whose value failed to decode
-	badIn   map[string]bool       // paths with a failure at or below them
-	origin  map[*yaml.Node]string // nodes that came from --set, with their flag
-	budget  int                   // nodes left to visit (guards against alias bombs)
-	dropped int                   // problems beyond maxProblems, not kept
+	file  string
+	probs Problems
+	// warnings are accepted input worth a look, reported but not fatal.
+	warnings Problems
+	nodes    map[string]*yaml.Node // field path → node, for later semantic errors
+	bad      map[string]bool       // paths whose value failed to decode
+	badIn    map[string]bool       // paths with a failure at or below them
+	origin   map[*yaml.Node]string // nodes that came from --set, with their flag
+	budget   int                   // nodes left to visit (guards against alias bombs)
+	dropped  int                   // problems beyond maxProblems, not kept
 }
 
 // scalarValue is implemented by leaf types written as one scalar (units).
@@ -52,7 +54,21 @@ func (d *decoder) fail(n *yaml.Node, path, format string, a ...any) {
 		d.dropped++
 		return
 	}
-	p := Problem{File: d.file, Path: path, Msg: fmt.Sprintf(format, a...)}
+	d.probs = append(d.probs, d.problemAt(n, path, fmt.Sprintf(format, a...)))
+}
+
+// warn records what is accepted but worth a look (a key Flink ignores, a
+// setting flinksim does not model), in the same form as a problem.
+func (d *decoder) warn(n *yaml.Node, path, format string, a ...any) {
+	if len(d.warnings) < maxProblems {
+		d.warnings = append(d.warnings, d.problemAt(n, path, fmt.Sprintf(format, a...)))
+	}
+}
+
+// problemAt places msg at node n: its line and column in the file, or the
+// flag it came from.
+func (d *decoder) problemAt(n *yaml.Node, path, msg string) Problem {
+	p := Problem{File: d.file, Path: path, Msg: msg}
 	if n != nil {
 		if o, ok := d.origin[n]; ok {
 			p.File, p.Line, p.Col = o, 0, 0
@@ -63,7 +79,7 @@ func (d *decoder) fail(n *yaml.Node, path, format string, a ...any) {
 			p.Line, p.Col = n.Line, n.Column
 		}
 	}
-	d.probs = append(d.probs, p)
+	return p
 }
 
 // markBad records that path failed, for it and all its parents.

@@ -11,8 +11,12 @@
 // The flink: block takes Flink's own configuration keys, flat or nested as in
 // Flink's config.yaml. Keys flinksim models (flinkconf.go) are parsed with
 // Flink's rules and defaults (sizes are binary there: 32kb = 32768 bytes; a
-// bare duration is milliseconds). Other real Flink keys (flinkkeys.txt) are
-// listed as not modelled; any other key is an error suggesting the closest.
+// bare duration is milliseconds). Of several entries for one option, the one
+// Flink reads counts and the others are warned of; a what-if replaces the
+// option however the file spells it. Other real Flink keys (flinkkeys.txt,
+// and the plugins' families) are listed as not modelled, apart from those
+// that cannot change a simulation (addresses, ports, security), kept quietly;
+// any other key is an error suggesting the closest.
 //
 // Files:
 //
@@ -21,6 +25,9 @@
 //	decode.go    strict yaml.Node → struct decoding with positions
 //	values.go    unit types and one-of shapes (distributions, rate profiles)
 //	flinkconf.go Flink configuration keys: modelled options and known keys
+//	flinkvalues.go  Flink's value grammars: TimeUtils durations, Java numbers, state backend names
+//	flinkprecedence.go  which entry of one option Flink reads; what-ifs replacing the file's
+//	flinkinert.go   unmodelled keys that cannot change a simulation, and plugin key families
 //	load.go      Load, --set overrides, the resolved output
 //	yamlerr.go   YAML syntax errors in a user's words, at the offending character
 //	problems.go  Problem and Problems: positioned errors, reported all at once

@@ -6,7 +6,6 @@ import (
 	"math"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -169,218 +168,6 @@ var flinkOptions = []flinkOption{
 		Doc: "Failed heartbeat RPCs in a row that declare an unreachable TaskManager lost (-1: never; then heartbeat.timeout)."},
 }
 
-func durationMs(s string) (any, error) { return parseFlinkDuration(s) }
-
-func positiveMs(s string) (any, error) {
-	d, err := parseFlinkDuration(s)
-	if err == nil && d <= 0 {
-		return nil, fmt.Errorf("%q must be more than 0", s)
-	}
-	return d, err
-}
-
-// checkpointTime is a checkpoint interval or timeout: at least 10 ms
-// (CheckpointCoordinatorConfiguration's MINIMAL_CHECKPOINT_TIME).
-func checkpointTime(s string) (any, error) {
-	d, err := parseFlinkDuration(s)
-	if err != nil {
-		return nil, err
-	}
-	if d < 10*sim.Millisecond {
-		return nil, fmt.Errorf("%q is below Flink's minimum of 10 ms", s)
-	}
-	return d, nil
-}
-
-// flinkForever is what a Flink duration longer than sim.Time can hold
-// becomes: more than any run (366d at most), so it never elapses in one, and
-// small enough that adding it to any time of a run cannot overflow.
-const flinkForever = sim.Never / 2
-
-var flinkDurationForm = regexp.MustCompile(`^(\d+)\s*([a-zA-Zµ]*)$`)
-
-// parseFlinkDuration reads a duration as Flink's TimeUtils.parseDuration: a
-// bare number is milliseconds, and any whole number a Java long holds is
-// accepted in any unit (Long.MAX_VALUE ms is a common "never"); what is longer
-// than sim.Time holds is flinkForever.
-func parseFlinkDuration(s string) (sim.Time, error) {
-	d, err := ParseDuration(s, sim.Millisecond)
-	if err == nil {
-		return d, nil
-	}
-	m := flinkDurationForm.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
-		return 0, err
-	}
-	if _, perr := strconv.ParseInt(m[1], 10, 64); perr != nil {
-		return 0, fmt.Errorf("%q is too large: Flink reads durations as a Java long (at most %d)", s, int64(math.MaxInt64))
-	}
-	if _, known := durationUnits[strings.ToLower(m[2])]; !known && m[2] != "" {
-		return 0, err
-	}
-	return flinkForever, nil
-}
-
-func enum(values ...string) func(string) (any, error) {
-	return func(s string) (any, error) {
-		for _, v := range values {
-			if strings.EqualFold(s, v) {
-				return v, nil
-			}
-		}
-		return nil, fmt.Errorf("%q is not one of %s", s, strings.Join(values, ", "))
-	}
-}
-
-func stateBackend(s string) (any, error) {
-	switch strings.ToLower(s) {
-	case "hashmap", "filesystem", "jobmanager":
-		return "hashmap", nil
-	case "rocksdb", "forst":
-		return "rocksdb", nil
-	}
-	return nil, fmt.Errorf("%q is not a state backend flinksim models (hashmap, rocksdb)", s)
-}
-
-func claimMode(s string) (any, error) {
-	switch u := strings.ToUpper(s); u {
-	case "CLAIM", "NO_CLAIM", "LEGACY":
-		return u, nil
-	}
-	return nil, fmt.Errorf("%q is not a restore mode (CLAIM, NO_CLAIM, LEGACY)", s)
-}
-
-func restartKind(s string) (any, error) {
-	switch strings.ToLower(s) {
-	case "none", "off", "disable":
-		return "none", nil
-	case "fixed-delay", "fixeddelay":
-		return "fixed-delay", nil
-	case "failure-rate", "failurerate":
-		return "failure-rate", nil
-	case "exponential-delay", "exponentialdelay":
-		return "exponential-delay", nil
-	}
-	return nil, fmt.Errorf("%q is not a restart strategy (none, fixed-delay, failure-rate, exponential-delay)", s)
-}
-
-func floatAbove(lo float64) func(string) (any, error) {
-	return func(s string) (any, error) {
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || v <= lo || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("%q must be a number above %g", s, lo)
-		}
-		return v, nil
-	}
-}
-
-func floatBetween(lo, hi float64) func(string) (any, error) {
-	return func(s string) (any, error) {
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || v < lo || v > hi {
-			return nil, fmt.Errorf("%q must be a number from %g to %g", s, lo, hi)
-		}
-		return v, nil
-	}
-}
-
-// rpcFailureThreshold is above 0, or -1 (off), as HeartbeatManagerImpl
-// requires.
-func rpcFailureThreshold(s string) (any, error) {
-	v, err := intRange(-1, math.MaxInt32)(s)
-	if err == nil && v == 0 {
-		return nil, fmt.Errorf("must be above 0, or -1 to turn the detection of unreachable TaskManagers off")
-	}
-	return v, err
-}
-
-func intRange(lo, hi int) func(string) (any, error) {
-	return func(s string) (any, error) {
-		v, err := strconv.Atoi(s)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a whole number", s)
-		}
-		if v < lo || v > hi {
-			return nil, fmt.Errorf("%d is out of range (%d to %d)", v, lo, hi)
-		}
-		return v, nil
-	}
-}
-
-func maxParallelism(s string) (any, error) {
-	v, err := strconv.Atoi(s)
-	if err != nil {
-		return nil, fmt.Errorf("%q is not a whole number", s)
-	}
-	if v != -1 && (v < 1 || v > partitioning.MaxMaxParallelism) {
-		return nil, fmt.Errorf("%d is out of range (-1 for Flink's default rule, or 1 to %d)", v, partitioning.MaxMaxParallelism)
-	}
-	return v, nil
-}
-
-func boolean(s string) (any, error) {
-	switch strings.ToLower(s) {
-	case "true":
-		return true, nil
-	case "false":
-		return false, nil
-	}
-	return nil, fmt.Errorf("%q is not true or false", s)
-}
-
-func memoryAtLeast(lo int64) func(string) (any, error) {
-	return func(s string) (any, error) {
-		v, err := ParseFlinkMemory(s)
-		if err != nil {
-			return nil, err
-		}
-		if v < lo {
-			return nil, fmt.Errorf("%s must be at least %s", s, FormatFlinkMemory(lo))
-		}
-		return v, nil
-	}
-}
-
-func segmentSize(s string) (any, error) {
-	v, err := ParseFlinkMemory(s)
-	if err != nil {
-		return nil, err
-	}
-	if v < 4096 || v&(v-1) != 0 || v > 1<<30 {
-		return nil, fmt.Errorf("%s must be a power of two from 4 kb to 1 gb", s)
-	}
-	return v, nil
-}
-
-// minSegmentSize is taskmanager.memory.min-segment-size: a size of at
-// least one byte (Flink checks it against the segment size, as resolve
-// does).
-func minSegmentSize(s string) (any, error) {
-	v, err := ParseFlinkMemory(s)
-	if err != nil {
-		return nil, err
-	}
-	if v < 1 {
-		return nil, fmt.Errorf("%s must be at least 1 b", s)
-	}
-	return v, nil
-}
-
-func bufferTimeout(s string) (any, error) {
-	t := strings.TrimSpace(s)
-	if t == "-1" || strings.HasPrefix(t, "-1 ") || strings.HasPrefix(t, "-1m") {
-		return sim.Time(-1), nil
-	}
-	d, err := parseFlinkDuration(t)
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
-}
-
-func memory(v any) string        { return FormatFlinkMemory(v.(int64)) }
-func flinkDuration(v any) string { return FormatFlinkDuration(v.(sim.Time)) }
-
 //go:embed flinkkeys.txt
 var flinkKeysText string
 
@@ -445,21 +232,22 @@ func (f flinkSettings) str(key string) string        { v, _ := f.values[key].(st
 func (f flinkSettings) float(key string) float64     { return f.values[key].(float64) }
 func (f flinkSettings) has(key string) bool          { _, ok := f.values[key]; return ok }
 
-// resolveFlink checks the flink: block. Modelled keys are parsed (a key given
-// under both its name and an old name is an error); keys Flink has but
+// resolveFlink checks the flink: block. Modelled keys are parsed (of several
+// entries for one option, the one Flink reads counts: see flinkRead); keys Flink has but
 // flinksim does not model are returned as notModelled; anything else is an
-// error that suggests the closest known key.
-func resolveFlink(d *decoder, cfg FlinkConfig) (flinkSettings, []string) {
-	fs := flinkSettings{values: map[string]any{}, given: map[string]bool{}}
-	setBy := map[string]string{}
-	var notModelled []string
-	for _, e := range cfg.Entries {
+// error that suggests the closest known key. Of the keys not modelled, those
+// that cannot change a simulation (flinkKeyInert) are returned as inert.
+func resolveFlink(d *decoder, cfg *FlinkConfig) (fs flinkSettings, notModelled, inert []string) {
+	fs = flinkSettings{values: map[string]any{}, given: map[string]bool{}}
+	lost := flinkRead(cfg.Entries)
+	var read []FlinkEntry
+	for i, e := range cfg.Entries {
+		if lost[i] >= 0 {
+			warnFlinkLost(d, e, cfg.Entries[lost[i]])
+			continue
+		}
+		read = append(read, e)
 		if o, ok := optionByKey[e.Key]; ok {
-			if first, dup := setBy[o.Key]; dup {
-				d.fail(e.Node, e.Path, "sets %s, already set by %s", o.Key, first)
-				continue
-			}
-			setBy[o.Key] = e.Key
 			fs.given[o.Key] = true
 			if e.Value == "" {
 				d.fail(e.Node, e.Path, "needs a single value (Flink's default is %s)", o.Default)
@@ -473,8 +261,12 @@ func resolveFlink(d *decoder, cfg FlinkConfig) (flinkSettings, []string) {
 			fs.values[o.Key] = v
 			continue
 		}
-		if knownFlinkKey(e.Key) {
-			notModelled = append(notModelled, e.Key)
+		if knownFlinkKey(e.Key) || flinkPluginFamily(e.Key) {
+			if flinkKeyInert(e.Key) {
+				inert = append(inert, e.Key)
+			} else {
+				notModelled = append(notModelled, e.Key)
+			}
 			continue
 		}
 		if len(d.probs) >= maxProblems {
@@ -487,6 +279,7 @@ func resolveFlink(d *decoder, cfg FlinkConfig) (flinkSettings, []string) {
 			d.fail(d.nodes[e.Path], e.Path, "unknown Flink configuration key (not in Flink 1.20/2.x's documented options)")
 		}
 	}
+	cfg.Entries = read // what resolved.yaml keeps: the entries Flink reads
 	for _, o := range flinkOptions {
 		if _, ok := fs.values[o.Key]; !ok && o.Default != "" {
 			v, err := o.parse(o.Default)
@@ -496,7 +289,7 @@ func resolveFlink(d *decoder, cfg FlinkConfig) (flinkSettings, []string) {
 			fs.values[o.Key] = v
 		}
 	}
-	return fs, notModelled
+	return fs, notModelled, inert
 }
 
 var allFlinkKeyNames = sync.OnceValue(func() []string {

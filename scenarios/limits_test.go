@@ -27,7 +27,10 @@ func TestFlinkJavaRanges(t *testing.T) {
 		{"flink.taskmanager.numberOfTaskSlots=" + maxInt, ""},
 		{"flink.execution.checkpointing.timeout=" + maxLong, ""},
 		{"flink.execution.checkpointing.timeout=" + maxLong + " ms", ""},
-		{"flink.restart-strategy.fixed-delay.delay=" + maxLong + "d", ""},
+		{"flink.restart-strategy.fixed-delay.delay=" + maxLong + "s", ""},
+		// java.time.Duration holds a long of seconds: Long.MAX_VALUE days
+		// overflow it, and TimeUtils fails.
+		{"flink.restart-strategy.fixed-delay.delay=" + maxLong + "d", `--set flink.restart-strategy.fixed-delay.delay=9223372036854775807d: flink.restart-strategy.fixed-delay.delay: "9223372036854775807d" is too large: Flink's Duration holds at most 9223372036854775807 seconds`},
 		{"flink.heartbeat.timeout=9223372036854775808", `--set flink.heartbeat.timeout=9223372036854775808: flink.heartbeat.timeout: "9223372036854775808" is too large: Flink reads durations as a Java long (at most 9223372036854775807)`},
 	} {
 		t.Run(c.set, func(t *testing.T) {

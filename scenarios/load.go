@@ -43,8 +43,14 @@ type Loaded struct {
 	// writes it as YAML that loads again to the same run.
 	Scenario Scenario
 	// NotModelled lists the Flink keys of the flink: block that flinksim does
-	// not model (they are ignored).
-	NotModelled []string
+	// not model and that would change the result in Flink (they are ignored:
+	// say so). InertFlinkKeys lists those that cannot change a simulation
+	// (addresses, ports, security, web, directories): ignored quietly.
+	NotModelled    []string
+	InertFlinkKeys []string
+	// Warnings are accepted input worth a look: an entry of the flink: block
+	// that Flink does not read because another sets the same option.
+	Warnings Problems
 	// Spec is the run the scenario describes.
 	Spec models.Spec
 	// Variants are the scenario's named variants (empty for a variant itself).
@@ -225,7 +231,8 @@ func load(file string, data []byte, sets []string, variant string) (*Loaded, err
 	if len(d.probs) > 0 {
 		return nil, d.problems()
 	}
-	l := &Loaded{Scenario: sc, NotModelled: r.notModelled, Spec: r.spec(), Variants: sc.Variants, Variant: variant}
+	l := &Loaded{Scenario: sc, NotModelled: r.notModelled, InertFlinkKeys: r.inert, Warnings: d.warnings,
+		Spec: r.spec(), Variants: sc.Variants, Variant: variant}
 	l.Scenario.Variants = nil // written to resolved.yaml without them: one run per file
 	if variant != "" {
 		l.Spec.Name += "/" + variant
@@ -368,6 +375,7 @@ func setPath(d *decoder, root *yaml.Node, key string, value *yaml.Node, origin s
 	var segs []string
 	if rest, isFlink := strings.CutPrefix(key, "flink."); isFlink {
 		segs = []string{"flink", rest}
+		dropFlinkOption(mappingValue(d, root, "flink"), rest)
 	} else {
 		segs = strings.Split(key, ".")
 	}
@@ -392,6 +400,16 @@ func setPath(d *decoder, root *yaml.Node, key string, value *yaml.Node, origin s
 			return
 		}
 	}
+}
+
+// mappingValue is the value of key in mapping m, aliases resolved, or nil.
+func mappingValue(d *decoder, m *yaml.Node, key string) *yaml.Node {
+	for j := 0; j+1 < len(m.Content); j += 2 {
+		if m.Content[j].Value == key {
+			return d.resolve(m.Content[j+1])
+		}
+	}
+	return nil
 }
 
 // setter is one override being put in the YAML tree.
@@ -485,7 +503,10 @@ func (l *Loaded) Resolved() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("# Resolved by flinksim: every default filled in. Loads again to the same run.\n")
 	if len(l.NotModelled) > 0 {
-		b.WriteString("# Flink keys kept but not modelled: " + strings.Join(l.NotModelled, ", ") + "\n")
+		b.WriteString("# Flink keys kept but not modelled (they would change the result): " + strings.Join(l.NotModelled, ", ") + "\n")
+	}
+	if len(l.InertFlinkKeys) > 0 {
+		b.WriteString("# Flink keys kept that cannot change a simulation: " + strings.Join(l.InertFlinkKeys, ", ") + "\n")
 	}
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)

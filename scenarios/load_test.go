@@ -154,6 +154,7 @@ flink:
   execution.buffer-timeout: -1
   rest.port: 8081
   metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+  pipeline.object-reuse: true
 sources:
   - {name: clicks, rate: 10k/s}
 sinks:
@@ -166,7 +167,10 @@ sinks:
 	if l.Spec.SlotsPerTaskManager != 4 || l.Spec.Network.MaxBuffersPerChannel != 20 || l.Spec.Chaining || l.Spec.Network.BufferTimeout >= 0 {
 		t.Errorf("nested/deprecated keys not applied: %+v", l.Spec)
 	}
-	if want := []string{"rest.port", "metrics.reporter.prom.factory.class"}; !reflect.DeepEqual(l.NotModelled, want) {
+	if want := []string{"rest.port", "metrics.reporter.prom.factory.class"}; !reflect.DeepEqual(l.InertFlinkKeys, want) {
+		t.Errorf("inert %v, want %v", l.InertFlinkKeys, want)
+	}
+	if want := []string{"pipeline.object-reuse"}; !reflect.DeepEqual(l.NotModelled, want) {
 		t.Errorf("not modelled %v, want %v", l.NotModelled, want)
 	}
 	assertRoundTrip(t, l)

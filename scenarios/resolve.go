@@ -42,7 +42,8 @@ type resolver struct {
 	d           *decoder
 	sc          *Scenario
 	fs          flinkSettings
-	notModelled []string
+	notModelled []string // Flink keys not modelled that would change the result
+	inert       []string // Flink keys not modelled that cannot
 	nodes       []*node
 	byName      map[string]*node
 }
@@ -51,7 +52,7 @@ func ptr[T any](v T) *T { return &v }
 
 func (r *resolver) resolve() {
 	d, sc := r.d, r.sc
-	r.fs, r.notModelled = resolveFlink(d, sc.Flink)
+	r.fs, r.notModelled, r.inert = resolveFlink(d, &sc.Flink)
 	if strings.TrimSpace(sc.Name) == "" {
 		d.at("name", "is required (a short name for the scenario)")
 	}

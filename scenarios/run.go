@@ -33,6 +33,7 @@ func Run(l *Loaded, progress func(now sim.Time)) (*result.Result, error) {
 		res.Summary.Engine.EventsPerS = float64(res.Summary.Engine.Events) / wall
 	}
 	res.Summary.NotModelledFlinkKeys = l.NotModelled
+	res.Summary.InertFlinkKeys = l.InertFlinkKeys
 	diagnose.Complete(res)
 	return res, err
 }

@@ -280,7 +280,7 @@ func FormatFlinkDuration(d sim.Time) string {
 	for _, u := range []struct {
 		unit sim.Time
 		name string
-	}{{sim.Day, "d"}, {sim.Hour, "h"}, {sim.Minute, "min"}, {sim.Second, "s"}, {sim.Millisecond, "ms"}, {sim.Microsecond, "us"}} {
+	}{{sim.Day, "d"}, {sim.Hour, "h"}, {sim.Minute, "min"}, {sim.Second, "s"}, {sim.Millisecond, "ms"}, {sim.Microsecond, "µs"}} {
 		if d != 0 && d%u.unit == 0 {
 			return strconv.FormatInt(int64(d/u.unit), 10) + " " + u.name
 		}

@@ -164,7 +164,7 @@ func readRuns(runs []runResult, arg string, o compareOptions) error {
 // makeRuns simulates the runs (after the work estimate) and writes each
 // one's outputs in dir/<variant>/.
 func makeRuns(dir string, runs []runResult, base *scenarios.Loaded, file string, data []byte, o compareOptions, stderr io.Writer) error {
-	reportNotModelled(stderr, base.NotModelled)
+	reportFlinkConfig(stderr, base)
 	if err := checkWork(runs, o.runOptions, reloader(file, data, o.runOptions), stderr); err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func newValidateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			reportNotModelled(cmd.ErrOrStderr(), l.NotModelled)
+			reportFlinkConfig(cmd.ErrOrStderr(), l)
 			if len(l.Variants) > 0 {
 				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (and %d variants)\n", name, len(l.Variants))
 			} else {

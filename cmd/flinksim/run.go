@@ -128,7 +128,7 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stage.Abort()
-	reportNotModelled(stderr, base.NotModelled)
+	reportFlinkConfig(stderr, base)
 	if err := checkWork(runs, o, reloader(file, data, o), stderr); err != nil {
 		return err
 	}
@@ -215,12 +215,19 @@ func writeDashboard(dir string, res *result.Result) error {
 	return plots.WriteIndex(filepath.Join(dir, "index.html"), page)
 }
 
-func reportNotModelled(w io.Writer, keys []string) {
-	if len(keys) == 0 {
+// reportFlinkConfig warns of what the flink: block sets that the run will
+// not do: entries Flink does not read (another sets the same option), and
+// keys that would change the result but are not modelled. Keys that cannot
+// change a simulation (addresses, ports, security) are left to summary.json.
+func reportFlinkConfig(w io.Writer, l *scenarios.Loaded) {
+	for _, p := range l.Warnings {
+		fmt.Fprintf(w, "flinksim: warning: %s\n", p)
+	}
+	if len(l.NotModelled) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "flinksim: %d Flink key(s) not modelled, ignored:", len(keys))
-	for _, k := range keys {
+	fmt.Fprintf(w, "flinksim: warning: %d Flink key(s) would change the result but are not modelled; this run ignores them:", len(l.NotModelled))
+	for _, k := range l.NotModelled {
 		fmt.Fprint(w, " "+k)
 	}
 	fmt.Fprintln(w)

@@ -1,0 +1,88 @@
+package scenarios
+
+import "strings"
+
+// Flink keys flinksim does not model fall in two kinds. Some cannot change
+// what a simulation shows: where processes listen and how they authenticate,
+// where files, logs and archives go, the web UI, the deployment's plumbing.
+// Those are kept quietly. The others would change the result (a scheduler, a
+// memory budget, a batching option, the autoscaler): a run that ignores them
+// says so in a warning.
+
+// inertFlinkPrefixes are key families that cannot affect a simulation, from
+// Flink's option classes (RestOptions, WebOptions, SecurityOptions,
+// AkkaOptions/RpcOptions, BlobServerOptions, HistoryServerOptions,
+// HighAvailabilityOptions, KubernetesConfigOptions, YarnConfigOptions,
+// MetricOptions' reporters, QueryableStateOptions, CoreOptions' directories
+// and class loading, JobManagerOptions' addresses, archive and process
+// memory, CheckpointingOptions' directories and retention) and its plugins'
+// (the S3, GCS, Azure and OSS file systems: credentials, endpoints). The
+// Kubernetes operator's own keys are here too, but for the autoscaler's.
+var inertFlinkPrefixes = []string{
+	"$internal.", "akka.", "pekko.", "blob.", "historyserver.", "high-availability.", "zookeeper.",
+	"rest.", "web.", "security.", "ssl.", "metrics.", "queryable-state.", "sql-gateway.",
+	"kubernetes.", "yarn.", "mesos.", "env.", "log.", "plugin.", "classloader.", "client.",
+	"s3.", "s3a.", "presto.s3.", "gs.", "fs.", "azure.", "oss.",
+	"jobmanager.rpc.", "jobmanager.archive.", "jobmanager.memory.", "jobmanager.web.",
+	"jobmanager.bind-host", "jobmanager.resource-id", "taskmanager.bind-host", "taskmanager.host",
+	"taskmanager.rpc.", "taskmanager.resource-id", "taskmanager.registration.", "taskmanager.log.",
+	"state.checkpoints.dir", "state.savepoints.dir", "state.checkpoints.num-retained",
+	"execution.checkpointing.dir", "execution.checkpointing.savepoint-dir",
+	"execution.checkpointing.num-retained", "execution.checkpointing.externalized-checkpoint-retention",
+	"execution.checkpointing.create-subdir", "execution.target", "execution.attached",
+	"execution.shutdown-on-attached-exit", "execution.savepoint.", "execution.state-recovery.path",
+	"pipeline.name", "pipeline.jars", "pipeline.classpaths", "pipeline.global-job-parameters",
+	"pipeline.cached-files", "pipeline.registered-", "pipeline.default-kryo-serializers",
+	"pipeline.generic-types", "pipeline.serialization-config", "io.tmp.dirs", "process.",
+	"cluster.uncaught-exception-handling", "cluster.processes.halt-on-fatal-error",
+}
+
+// effectiveFlinkPrefixes are keys inside those families that do change a
+// result: the Kubernetes operator's autoscaler (it rescales the job), and the
+// CPU a container gets on Kubernetes or YARN (KubernetesConfigOptions
+// TASK_MANAGER_CPU, YarnConfigOptions VCORES), which bounds the task threads
+// as taskmanager.cpu.cores does.
+var effectiveFlinkPrefixes = []string{"job.autoscaler.", "kubernetes.operator.job.autoscaler.",
+	"kubernetes.taskmanager.cpu", "yarn.containers.vcores"}
+
+// inertFlinkSuffixes mark addresses and ports in any family.
+var inertFlinkSuffixes = []string{".port", ".ports", ".address", ".bind-address", ".bind-host", ".hostname", ".host"}
+
+// flinkKeyInert tells whether a key flinksim does not model cannot change a
+// simulation's result.
+func flinkKeyInert(k string) bool {
+	for _, p := range effectiveFlinkPrefixes {
+		if strings.HasPrefix(k, p) {
+			return false
+		}
+	}
+	for _, p := range inertFlinkPrefixes {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	for _, s := range inertFlinkSuffixes {
+		if strings.HasSuffix(k, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// flinkPluginFamily tells whether a key belongs to a family whose keys come
+// from outside Flink's own option classes and cannot all be listed: the file
+// system plugins (flink-s3-fs-hadoop/presto pass s3.*, fs.s3a.* and
+// presto.s3.* on to Hadoop or Presto; flink-gs-fs-hadoop gs.* and fs.gs.*;
+// flink-azure-fs-hadoop fs.azure.*; flink-oss-fs-hadoop fs.oss.*), the
+// Kubernetes operator (kubernetes.operator.*, job.autoscaler.*), YARN's
+// (yarn.*, as YarnConfigOptions and Hadoop's yarn-site keys) and Flink's
+// internal keys ($internal.*).
+func flinkPluginFamily(k string) bool {
+	for _, p := range []string{"s3.", "s3a.", "fs.s3.", "fs.s3a.", "presto.s3.", "gs.", "fs.gs.", "fs.azure.", "fs.oss.",
+		"kubernetes.operator.", "job.autoscaler.", "yarn.", "$internal."} {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,116 @@
+package scenarios
+
+import (
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Which value of the flink: block counts when several entries set one option,
+// as Flink decides it, and how a what-if (--set, a variant, a sweep or plan
+// point) replaces what the file says.
+
+// canonicalFlinkKey is the option an entry sets: a modelled option's name for
+// its own key or any of its older names, else the key as written.
+func canonicalFlinkKey(k string) string {
+	if o, ok := optionByKey[k]; ok {
+		return o.Key
+	}
+	return k
+}
+
+// flinkRead picks, for every option the block sets more than once, the entry
+// Flink reads and marks the others lost (lost[i] is the entry that wins over
+// entry i, or -1). Configuration.getOptional looks up an option's own key
+// first, then its deprecated keys (ConfigOption.fallbackKeys) in the order
+// they were declared; among entries under one name the later one counts, as
+// GlobalConfiguration's loading overwrites a key it reads again (flat and
+// nested spellings of one key flatten to the same name).
+func flinkRead(entries []FlinkEntry) (lost []int) {
+	lost = make([]int, len(entries))
+	winner := map[string]int{} // canonical key → the entry read so far
+	for i, e := range entries {
+		lost[i] = -1
+		c := canonicalFlinkKey(e.Key)
+		w, seen := winner[c]
+		if !seen {
+			winner[c] = i
+			continue
+		}
+		if flinkKeyRank(c, e.Key) <= flinkKeyRank(c, entries[w].Key) {
+			lost[w], winner[c] = i, i
+		} else {
+			lost[i] = w
+		}
+	}
+	// An entry that lost to one that later lost too names the final winner.
+	for i := range lost {
+		for lost[i] >= 0 && lost[lost[i]] >= 0 {
+			lost[i] = lost[lost[i]]
+		}
+	}
+	return lost
+}
+
+// flinkKeyRank orders the names of one option as Flink looks them up: its
+// own key (0), then each deprecated key in declaration order.
+func flinkKeyRank(canonical, key string) int {
+	if key == canonical {
+		return 0
+	}
+	if o, ok := optionByKey[canonical]; ok {
+		for i, d := range o.Deprecated {
+			if d == key {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+// warnFlinkLost tells that entry e is not read, and which entry is.
+func warnFlinkLost(d *decoder, e, won FlinkEntry) {
+	where := "below"
+	if won.Node != nil && won.Node.Line > 0 {
+		if o, ok := d.origin[won.Node]; ok {
+			where = "by " + o
+		} else {
+			where = fmt.Sprintf("at line %d", won.Node.Line)
+		}
+	}
+	if won.Key == e.Key {
+		d.warn(e.Node, e.Path, "ignored: set again %s, and Flink keeps the later value", where)
+		return
+	}
+	d.warn(e.Node, e.Path, "ignored: %s is set too (%s), and Flink reads it first", won.Key, where)
+}
+
+// dropFlinkOption removes from the flink: block every entry, flat or nested,
+// that sets the option key names (under any of its names), so that a what-if
+// setting key replaces what the file says however the file spells it. Nested
+// mappings reached through an alias are left alone: they may be shared.
+func dropFlinkOption(block *yaml.Node, key string) {
+	if block == nil || block.Kind != yaml.MappingNode {
+		return
+	}
+	want := canonicalFlinkKey(key)
+	var walk func(m *yaml.Node, prefix string)
+	walk = func(m *yaml.Node, prefix string) {
+		kept := m.Content[:0]
+		for j := 0; j+1 < len(m.Content); j += 2 {
+			k, v := m.Content[j], m.Content[j+1]
+			full := k.Value
+			if prefix != "" {
+				full = prefix + "." + full
+			}
+			if v.Kind == yaml.MappingNode {
+				walk(v, full)
+			} else if canonicalFlinkKey(full) == want {
+				continue
+			}
+			kept = append(kept, k, v)
+		}
+		m.Content = kept
+	}
+	walk(block, "")
+}

@@ -1,0 +1,214 @@
+package scenarios
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// withFlinkBlock is a small scenario whose flink: block is conf (a Flink
+// configuration file's text), indented under it.
+func withFlinkBlock(conf string) []byte {
+	var b strings.Builder
+	b.WriteString("name: real\nduration: 1m\nflink:\n")
+	for _, line := range strings.Split(strings.TrimRight(conf, "\n"), "\n") {
+		b.WriteString("  " + line + "\n")
+	}
+	b.WriteString(`sources:
+  - {name: clicks, rate: 10k/s}
+operators:
+  - {name: enrich, key-by: user_id, keys: 1k, cost: 10us}
+sinks:
+  - {name: out}
+variants:
+  - name: faster-checkpoints
+    set: {flink.execution.checkpointing.interval: 20s, flink.parallelism.default: 3}
+`)
+	return []byte(b.String())
+}
+
+// TestRealFlinkConfigurationsLoad: Flink's own configuration templates and
+// the Kubernetes operator's example (testdata/flink-configs, see its README)
+// load under a scenario's flink: block, and every what-if (a --set, a
+// variant) on keys they set, nested or flat, under old or new names,
+// replaces their value.
+func TestRealFlinkConfigurationsLoad(t *testing.T) {
+	for _, c := range []struct {
+		file        string
+		notModelled []string // keys that would change the result, warned of
+	}{
+		{"flink-2x-config.yaml", nil},
+		{"flink-1.17-flink-conf.yaml", nil},
+		{"k8s-operator-autoscaling.yaml", []string{
+			"kubernetes.operator.job.autoscaler.enabled", "kubernetes.operator.job.autoscaler.stabilization.interval",
+			"kubernetes.operator.job.autoscaler.metrics.window", "jobmanager.scheduler",
+			"kubernetes.operator.job.autoscaler.target.utilization.boundary"}},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			conf, err := os.ReadFile(filepath.Join("testdata", "flink-configs", c.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			data := withFlinkBlock(string(conf))
+			l, err := Load(c.file, data, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(l.NotModelled, c.notModelled) || len(l.Warnings) != 0 {
+				t.Errorf("not modelled %q, warnings %v; want %q and none", l.NotModelled, l.Warnings, c.notModelled)
+			}
+			if len(l.InertFlinkKeys) == 0 {
+				t.Error("no inert keys listed: each file sets addresses or directories")
+			}
+			sets := []string{
+				"flink.parallelism.default=5",                    // nested in the 2.x file
+				"flink.execution.checkpointing.interval=30s",     // flat in 1.17's
+				"flink.execution.checkpointing.unaligned=true",   // an old name over a new one
+				"flink.state.backend.incremental=false",          // 1.17 writes the old name
+				"flink.taskmanager.numberOfTaskSlots=2",          // nested, flat, quoted
+				"flink.state.backend.type=rocksdb",               // over hashmap
+				"flink.execution.checkpointing.incremental=true", // the new name over the old
+				"flink.pipeline.max-parallelism=128",             // over the operator's "24"
+				"flink.restart-strategy.type=exponential-delay",  // absent everywhere
+				"flink.jobmanager.memory.process.size=2g",        // inert, nested in 2.x
+				"flink.taskmanager.memory.process.size=4096m",    // nested in 2.x, flat in 1.17
+				"flink.execution.checkpointing.timeout=5 min",    // flat in 1.17
+			}
+			l, err = Load(c.file, data, sets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(l.Warnings) != 0 {
+				t.Errorf("a what-if warned: %v", l.Warnings)
+			}
+			sp := l.Spec
+			if sp.Nodes[0].Parallelism != 5 || sp.SlotsPerTaskManager != 2 || sp.Nodes[1].MaxParallelism != 128 {
+				t.Errorf("parallelism %d, slots %d, max parallelism %d; want 5, 2, 128", sp.Nodes[0].Parallelism, sp.SlotsPerTaskManager, sp.Nodes[1].MaxParallelism)
+			}
+			ck := sp.Checkpointing
+			if ck == nil || ck.Interval != 30*sim.Second || ck.Timeout != 5*sim.Minute || !ck.Unaligned || !ck.Incremental {
+				t.Errorf("checkpointing %+v: want every 30s, 5 min timeout, unaligned, incremental", ck)
+			}
+			v, err := LoadVariant(c.file, data, nil, "faster-checkpoints")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Spec.Checkpointing == nil || v.Spec.Checkpointing.Interval != 20*sim.Second || v.Spec.Nodes[0].Parallelism != 3 {
+				t.Errorf("the variant did not replace the file's values: %+v", v.Spec.Checkpointing)
+			}
+		})
+	}
+}
+
+// TestFlinkReadsOneEntryPerOption: of several entries for one option, the
+// one Flink's Configuration reads counts, and the others are warned of: the
+// option's own key over a deprecated one, whatever the order; the later of
+// two entries under one name (flat and nested spell the same key).
+func TestFlinkReadsOneEntryPerOption(t *testing.T) {
+	for _, c := range []struct {
+		name, block string
+		slots       int
+		warning     string
+	}{
+		{"new name first", "taskmanager.numberOfTaskSlots: 3\nexecution.buffer-timeout.interval: 20ms\nexecution.buffer-timeout: 50ms",
+			3, "x.yaml:6:29: flink.execution.buffer-timeout: ignored: execution.buffer-timeout.interval is set too (at line 5), and Flink reads it first"},
+		{"new name last", "execution.buffer-timeout: 50ms\nexecution.buffer-timeout.interval: 20ms",
+			1, "x.yaml:4:29: flink.execution.buffer-timeout: ignored: execution.buffer-timeout.interval is set too (at line 5), and Flink reads it first"},
+		{"flat then nested", "taskmanager.numberOfTaskSlots: 3\ntaskmanager:\n  numberOfTaskSlots: 2\nexecution.buffer-timeout.interval: 20ms",
+			2, "x.yaml:4:34: flink.taskmanager.numberOfTaskSlots: ignored: set again at line 6, and Flink keeps the later value"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			data := withFlinkBlock(c.block)
+			l, err := Load("x.yaml", data, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.Spec.Network.BufferTimeout != 20*sim.Millisecond || l.Spec.SlotsPerTaskManager != c.slots {
+				t.Errorf("buffer timeout %v, slots %d; want 20ms, %d", l.Spec.Network.BufferTimeout, l.Spec.SlotsPerTaskManager, c.slots)
+			}
+			if len(l.Warnings) != 1 || l.Warnings[0].String() != c.warning {
+				t.Errorf("warnings %v\nwant %s", l.Warnings, c.warning)
+			}
+			assertRoundTrip(t, l)
+		})
+	}
+}
+
+// TestFlinkValuesParseAsFlink: the flink: block takes what Flink's parsers
+// take and refuses what they refuse.
+func TestFlinkValuesParseAsFlink(t *testing.T) {
+	for _, c := range []struct {
+		set, want string // want "": accepted
+	}{
+		{"restart-strategy.exponential-delay.backoff-multiplier=2.0f", ""}, // Double.parseDouble's suffix
+		{"restart-strategy.exponential-delay.backoff-multiplier=2.5D", ""},
+		{"restart-strategy.exponential-delay.backoff-multiplier=1e1", ""},
+		{"restart-strategy.exponential-delay.backoff-multiplier=NaN", `"NaN" must be a number above 1`},
+		{"restart-strategy.exponential-delay.backoff-multiplier=2,5", `"2,5" must be a number above 1`},
+		{"restart-strategy.exponential-delay.backoff-multiplier=inf", `"inf" must be a number above 1`},
+		{"restart-strategy.exponential-delay.jitter-factor=0x1p-2", `"0x1p-2" must be a number from 0 to 1`},
+		{"restart-strategy.fixed-delay.attempts=2147483647", ""},
+		{"restart-strategy.fixed-delay.delay=1 m", ""}, // TimeUtils: m is minutes
+		{"restart-strategy.fixed-delay.delay=3 MIN", ""},
+		{"restart-strategy.fixed-delay.delay=10 µs", ""},
+		{"restart-strategy.fixed-delay.delay=1.5 min", `"1.5 min": Flink knows no time unit ".5 min"`},
+		{"restart-strategy.fixed-delay.delay=1h30m", `"1h30m": Flink knows no time unit "h30m"`},
+		{"restart-strategy.fixed-delay.delay=2 w", `"2 w": Flink knows no time unit "w"`},
+		{"restart-strategy.fixed-delay.delay=10 us", `"10 us": Flink knows no time unit "us"`},
+		{"state.backend.type=org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackendFactory", ""},
+		{"state.backend.type=org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackendFactory", ""},
+		{"state.backend.type=org.apache.flink.runtime.state.hashmap.HashMapStateBackendFactory", ""},
+		{"state.backend.type=ROCKSDB", ""},
+		{"state.backend.type=com.example.MyBackendFactory", `"com.example.MyBackendFactory" is a state backend factory flinksim does not know`},
+	} {
+		t.Run(c.set, func(t *testing.T) {
+			sets := []string{"flink." + c.set, "flink.execution.checkpointing.interval=1min", "flink.restart-strategy.type=fixed-delay"}
+			l, err := Load("m.yaml", []byte(minimal), sets)
+			if c.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				assertRoundTrip(t, l)
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("got %v\nwant it to say %s", err, c.want)
+			}
+		})
+	}
+}
+
+// TestFlinkKeyFamilies: keys of Flink's plugins and of the Kubernetes
+// operator load; those that cannot change a simulation are kept quietly,
+// the others are listed as not modelled.
+func TestFlinkKeyFamilies(t *testing.T) {
+	block := `s3.access-key: minio
+fs.s3a.connection.maximum: "100"
+fs.azure.account.key.acct.blob.core.windows.net: secret
+gs.writer.chunk.size: 8mb
+presto.s3.ssl.enabled: "false"
+kubernetes.operator.periodic.savepoint.interval: 6h
+yarn.classpath.include-user-jar: DISABLED
+$internal.pipeline.job-id: 0123
+job.autoscaler.enabled: "true"
+execution.checkpointing.interval-during-backlog: 5min
+table.exec.mini-batch.enabled: "true"
+state.backend.rocksdb.memory.managed: "false"
+pipeline.object-reuse: "true"`
+	l, err := Load("f.yaml", withFlinkBlock(block), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inert := []string{"s3.access-key", "fs.s3a.connection.maximum", "fs.azure.account.key.acct.blob.core.windows.net",
+		"gs.writer.chunk.size", "presto.s3.ssl.enabled", "kubernetes.operator.periodic.savepoint.interval",
+		"yarn.classpath.include-user-jar", "$internal.pipeline.job-id"}
+	effective := []string{"job.autoscaler.enabled", "execution.checkpointing.interval-during-backlog",
+		"table.exec.mini-batch.enabled", "state.backend.rocksdb.memory.managed", "pipeline.object-reuse"}
+	if !reflect.DeepEqual(l.InertFlinkKeys, inert) || !reflect.DeepEqual(l.NotModelled, effective) {
+		t.Errorf("inert %q\nnot modelled %q\nwant %q\nand %q", l.InertFlinkKeys, l.NotModelled, inert, effective)
+	}
+}

@@ -1,0 +1,302 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/flinksim/flinksim/models/partitioning"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// Values of the flink: block, read as Flink's own parsers read them: the
+// grammar Flink accepts, and nothing more (TimeUtils for durations,
+// MemorySize for sizes, Integer.parseInt and Double.parseDouble behind
+// ConfigurationUtils' conversions, StateBackendLoader's names).
+
+func durationMs(s string) (any, error) { return parseFlinkDuration(s) }
+
+func positiveMs(s string) (any, error) {
+	d, err := parseFlinkDuration(s)
+	if err == nil && d <= 0 {
+		return nil, fmt.Errorf("%q must be more than 0", s)
+	}
+	return d, err
+}
+
+// checkpointTime is a checkpoint interval or timeout: at least 10 ms
+// (CheckpointCoordinatorConfiguration's MINIMAL_CHECKPOINT_TIME).
+func checkpointTime(s string) (any, error) {
+	d, err := parseFlinkDuration(s)
+	if err != nil {
+		return nil, err
+	}
+	if d < 10*sim.Millisecond {
+		return nil, fmt.Errorf("%q is below Flink's minimum of 10 ms", s)
+	}
+	return d, nil
+}
+
+// flinkForever is what a Flink duration longer than sim.Time can hold
+// becomes: more than any run (366d at most), so it never elapses in one, and
+// small enough that adding it to any time of a run cannot overflow.
+const flinkForever = sim.Never / 2
+
+// flinkTimeUnits are TimeUtils' unit labels (its TimeUnit enum: each unit's
+// singular label, and the plural with an "s" for the long ones), in
+// nanoseconds and seconds. Nothing else: not "us", "w" or "mins".
+var flinkTimeUnits = map[string]struct{ ns, s int64 }{
+	"d": {int64(sim.Day), 86400}, "day": {int64(sim.Day), 86400}, "days": {int64(sim.Day), 86400},
+	"h": {int64(sim.Hour), 3600}, "hour": {int64(sim.Hour), 3600}, "hours": {int64(sim.Hour), 3600},
+	"min": {int64(sim.Minute), 60}, "m": {int64(sim.Minute), 60}, "minute": {int64(sim.Minute), 60}, "minutes": {int64(sim.Minute), 60},
+	"s": {int64(sim.Second), 1}, "sec": {int64(sim.Second), 1}, "secs": {int64(sim.Second), 1},
+	"second": {int64(sim.Second), 1}, "seconds": {int64(sim.Second), 1},
+	"ms": {int64(sim.Millisecond), 0}, "milli": {int64(sim.Millisecond), 0}, "millis": {int64(sim.Millisecond), 0},
+	"millisecond": {int64(sim.Millisecond), 0}, "milliseconds": {int64(sim.Millisecond), 0},
+	"µs": {int64(sim.Microsecond), 0}, "micro": {int64(sim.Microsecond), 0}, "micros": {int64(sim.Microsecond), 0},
+	"microsecond": {int64(sim.Microsecond), 0}, "microseconds": {int64(sim.Microsecond), 0},
+	"ns": {1, 0}, "nano": {1, 0}, "nanos": {1, 0}, "nanosecond": {1, 0}, "nanoseconds": {1, 0},
+}
+
+// parseFlinkDuration reads a duration as Flink's TimeUtils.parseDuration
+// does: leading ASCII digits (a Java long), then at most one unit label,
+// spaces allowed around it; no unit is milliseconds. "1.5 min", "1h30m" and
+// "2 w" are refused, as Flink refuses them. A whole number of days, hours,
+// minutes or seconds must fit java.time.Duration's seconds (a long); what is
+// longer than sim.Time holds (Long.MAX_VALUE ms is a common "never") becomes
+// flinkForever.
+func parseFlinkDuration(s string) (sim.Time, error) {
+	t := strings.TrimSpace(s)
+	i := 0
+	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	if i == 0 {
+		return 0, fmt.Errorf("%q is not a Flink duration: a whole number and one unit (ms if none: d, h, min or m, s, ms, µs, ns, or their long names)", s)
+	}
+	n, err := strconv.ParseInt(t[:i], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is too large: Flink reads durations as a Java long (at most %d)", s, int64(math.MaxInt64))
+	}
+	label := strings.ToLower(strings.TrimSpace(t[i:]))
+	u, ok := flinkTimeUnits[label]
+	if label == "" {
+		u, ok = flinkTimeUnits["ms"], true
+	}
+	if !ok {
+		return 0, fmt.Errorf("%q: Flink knows no time unit %q (d, h, min or m, s, ms, µs, ns, or their long names; one unit, a whole number)", s, label)
+	}
+	if u.s > 0 && n > math.MaxInt64/u.s {
+		return 0, fmt.Errorf("%q is too large: Flink's Duration holds at most %d seconds", s, int64(math.MaxInt64))
+	}
+	if n > int64(flinkForever)/u.ns {
+		return flinkForever, nil
+	}
+	return sim.Time(n * u.ns), nil
+}
+
+func enum(values ...string) func(string) (any, error) {
+	return func(s string) (any, error) {
+		for _, v := range values {
+			if strings.EqualFold(s, v) {
+				return v, nil
+			}
+		}
+		return nil, fmt.Errorf("%q is not one of %s", s, strings.Join(values, ", "))
+	}
+}
+
+// stateBackend reads state.backend.type as StateBackendLoader does: a
+// shortcut name (any case) or a factory class name. jobmanager and
+// filesystem are Flink 1.x's names of the heap backend; forst (ForSt, a
+// RocksDB fork) is modelled as rocksdb.
+func stateBackend(s string) (any, error) {
+	switch strings.ToLower(s) {
+	case "hashmap", "filesystem", "jobmanager":
+		return "hashmap", nil
+	case "rocksdb", "forst":
+		return "rocksdb", nil
+	}
+	if b, ok := stateBackendFactories[s]; ok {
+		return b, nil
+	}
+	if strings.Contains(s, ".") {
+		return nil, fmt.Errorf("%q is a state backend factory flinksim does not know; it models hashmap and rocksdb (and Flink's factory classes for them)", s)
+	}
+	return nil, fmt.Errorf("%q is not a state backend flinksim models (hashmap, rocksdb)", s)
+}
+
+// stateBackendFactories are Flink's own StateBackendFactory classes, by the
+// backend flinksim models them as (StateBackendLoader's ROCKSDB and FORST
+// factory names in 1.x and 2.x packages, the hashmap backend's, and 1.x's
+// legacy memory and filesystem backends, which keep state on the heap).
+var stateBackendFactories = map[string]string{
+	"org.apache.flink.runtime.state.hashmap.HashMapStateBackendFactory":           "hashmap",
+	"org.apache.flink.runtime.state.memory.MemoryStateBackendFactory":             "hashmap",
+	"org.apache.flink.runtime.state.filesystem.FsStateBackendFactory":             "hashmap",
+	"org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackendFactory": "rocksdb",
+	"org.apache.flink.contrib.streaming.state.RocksDBStateBackendFactory":         "rocksdb",
+	"org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackendFactory":           "rocksdb",
+	"org.apache.flink.state.forst.ForStStateBackendFactory":                       "rocksdb",
+}
+
+func claimMode(s string) (any, error) {
+	switch u := strings.ToUpper(s); u {
+	case "CLAIM", "NO_CLAIM", "LEGACY":
+		return u, nil
+	}
+	return nil, fmt.Errorf("%q is not a restore mode (CLAIM, NO_CLAIM, LEGACY)", s)
+}
+
+func restartKind(s string) (any, error) {
+	switch strings.ToLower(s) {
+	case "none", "off", "disable":
+		return "none", nil
+	case "fixed-delay", "fixeddelay":
+		return "fixed-delay", nil
+	case "failure-rate", "failurerate":
+		return "failure-rate", nil
+	case "exponential-delay", "exponentialdelay":
+		return "exponential-delay", nil
+	}
+	return nil, fmt.Errorf("%q is not a restart strategy (none, fixed-delay, failure-rate, exponential-delay)", s)
+}
+
+// javaDouble reads a number as Java's Double.parseDouble does (behind
+// ConfigurationUtils.convertToDouble): surrounding spaces, a sign, decimal
+// digits with a point and an exponent, and a float or double suffix ("2.0f",
+// "1e3d"); NaN and Infinity as Java spells them.
+func javaDouble(s string) (float64, bool) {
+	t := strings.TrimSpace(s)
+	if !javaDoubleForm.MatchString(t) {
+		return 0, false
+	}
+	t = strings.TrimRight(t, "fFdD")
+	if strings.HasSuffix(t, "NaN") {
+		return math.NaN(), true
+	}
+	v, err := strconv.ParseFloat(t, 64) // Go reads "Infinity" too
+	return v, err == nil || errors.Is(err, strconv.ErrRange)
+}
+
+var javaDoubleForm = regexp.MustCompile(`^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?)$`)
+
+func floatAbove(lo float64) func(string) (any, error) {
+	return func(s string) (any, error) {
+		v, ok := javaDouble(s)
+		if !ok || math.IsNaN(v) || v <= lo || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%q must be a number above %g", s, lo)
+		}
+		return v, nil
+	}
+}
+
+func floatBetween(lo, hi float64) func(string) (any, error) {
+	return func(s string) (any, error) {
+		v, ok := javaDouble(s)
+		if !ok || math.IsNaN(v) || v < lo || v > hi {
+			return nil, fmt.Errorf("%q must be a number from %g to %g", s, lo, hi)
+		}
+		return v, nil
+	}
+}
+
+// rpcFailureThreshold is above 0, or -1 (off), as HeartbeatManagerImpl
+// requires.
+func rpcFailureThreshold(s string) (any, error) {
+	v, err := intRange(-1, math.MaxInt32)(s)
+	if err == nil && v == 0 {
+		return nil, fmt.Errorf("must be above 0, or -1 to turn the detection of unreachable TaskManagers off")
+	}
+	return v, err
+}
+
+func intRange(lo, hi int) func(string) (any, error) {
+	return func(s string) (any, error) {
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a whole number", s)
+		}
+		if v < lo || v > hi {
+			return nil, fmt.Errorf("%d is out of range (%d to %d)", v, lo, hi)
+		}
+		return v, nil
+	}
+}
+
+func maxParallelism(s string) (any, error) {
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a whole number", s)
+	}
+	if v != -1 && (v < 1 || v > partitioning.MaxMaxParallelism) {
+		return nil, fmt.Errorf("%d is out of range (-1 for Flink's default rule, or 1 to %d)", v, partitioning.MaxMaxParallelism)
+	}
+	return v, nil
+}
+
+func boolean(s string) (any, error) {
+	switch strings.ToLower(s) {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return nil, fmt.Errorf("%q is not true or false", s)
+}
+
+func memoryAtLeast(lo int64) func(string) (any, error) {
+	return func(s string) (any, error) {
+		v, err := ParseFlinkMemory(s)
+		if err != nil {
+			return nil, err
+		}
+		if v < lo {
+			return nil, fmt.Errorf("%s must be at least %s", s, FormatFlinkMemory(lo))
+		}
+		return v, nil
+	}
+}
+
+func segmentSize(s string) (any, error) {
+	v, err := ParseFlinkMemory(s)
+	if err != nil {
+		return nil, err
+	}
+	if v < 4096 || v&(v-1) != 0 || v > 1<<30 {
+		return nil, fmt.Errorf("%s must be a power of two from 4 kb to 1 gb", s)
+	}
+	return v, nil
+}
+
+// minSegmentSize is taskmanager.memory.min-segment-size: a size of at
+// least one byte (Flink checks it against the segment size, as resolve
+// does).
+func minSegmentSize(s string) (any, error) {
+	v, err := ParseFlinkMemory(s)
+	if err != nil {
+		return nil, err
+	}
+	if v < 1 {
+		return nil, fmt.Errorf("%s must be at least 1 b", s)
+	}
+	return v, nil
+}
+
+func bufferTimeout(s string) (any, error) {
+	t := strings.TrimSpace(s)
+	if t == "-1" || strings.HasPrefix(t, "-1 ") || strings.HasPrefix(t, "-1m") {
+		return sim.Time(-1), nil
+	}
+	d, err := parseFlinkDuration(t)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func memory(v any) string        { return FormatFlinkMemory(v.(int64)) }
+func flinkDuration(v any) string { return FormatFlinkDuration(v.(sim.Time)) }
