@@ -346,8 +346,15 @@ func (s *Simulation) bufferCapacities(st *subtask) {
 			g.capacity = g.remote*int32(nw.BuffersPerChannel) + int32(nw.FloatingPerGate)
 		}
 		st.inputChannels += len(g.ch)
-		local := int64(len(g.ch)) - int64(g.remote)
-		buffers := int64(g.capacity) + local*int64(nw.MaxBuffersPerChannel)
+		// A local channel reads the upstream subpartition's buffers: at most
+		// max-buffers-per-channel of them, and no more than its pool and
+		// overdraft hold (the cap may be Integer.MAX_VALUE: no cap).
+		buffers := int64(g.capacity)
+		for _, c := range g.ch {
+			if c.local {
+				buffers += min(int64(nw.MaxBuffersPerChannel), int64(c.src.pool)+int64(nw.OverdraftPerGate))
+			}
+		}
 		st.inputCapacity += buffers * max(g.ch[0].rpb, 1)
 	}
 }

@@ -31,14 +31,15 @@ type Memory struct {
 }
 
 // DefaultMemory returns Flink's defaults (TaskManagerOptions): managed 0.4
-// of total Flink memory, network 0.1 within [64 MiB, 1 GiB], framework heap
+// of total Flink memory, network 0.1 of it, at least 64 MiB (no upper bound
+// since 1.17, FLINK-30469; 1 GiB before), framework heap
 // and off-heap 128 MiB each, task off-heap 0, metaspace 256 MiB, JVM
 // overhead 0.1 of the process within [192 MiB, 1 GiB]. No size is set, as
 // in Flink, where the configuration file sets one (its template:
 // taskmanager.memory.process.size: 1728m).
 func DefaultMemory() Memory {
 	const mib = 1 << 20
-	return Memory{ManagedFraction: 0.4, NetworkFraction: 0.1, NetworkMin: 64 * mib, NetworkMax: 1024 * mib,
+	return Memory{ManagedFraction: 0.4, NetworkFraction: 0.1, NetworkMin: 64 * mib, NetworkMax: math.MaxInt64,
 		FrameworkHeap: 128 * mib, FrameworkOffHeap: 128 * mib, Metaspace: 256 * mib,
 		OverheadFraction: 0.1, OverheadMin: 192 * mib, OverheadMax: 1024 * mib}
 }

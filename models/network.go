@@ -545,7 +545,7 @@ func (s *Simulation) flushAll(st *subtask) {
 // in the middle of one: elsewhere a step's records are written as Flink
 // writes them one by one, each after the availability check.
 func (s *Simulation) outOfBuffers(p *partition, n int32) bool {
-	return p.used+n > p.pool+int32(s.spec.Network.OverdraftPerGate)
+	return int64(p.used)+int64(n) > int64(p.pool)+int64(s.spec.Network.OverdraftPerGate)
 }
 
 // park keeps what the writer could not write: the task blocks in the middle

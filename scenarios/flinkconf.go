@@ -29,9 +29,10 @@ type flinkOption struct {
 // Integer.MAX_VALUE, e.g. CheckpointFailureManager's
 // UNLIMITED_TOLERABLE_FAILURE_NUMBER and the old fixed-delay.attempts
 // default, and Durations (durationType) up to Long.MAX_VALUE ms. Narrower:
-// parallelism (KeyGroupRangeAssignment's 32768 bound), and the network buffer
-// counts, which size memory (at most 65536 buffers of a segment each per
-// channel; Flink fails at deployment for want of network memory long before).
+// parallelism (KeyGroupRangeAssignment's 32768 bound), and the two network
+// buffer counts that size memory (bufferCount). The caps on buffers in use,
+// max-buffers-per-channel and max-overdraft-buffers-per-gate, take any int
+// (Integer.MAX_VALUE: no cap).
 var flinkOptions = []flinkOption{
 	{Key: "parallelism.default", Default: "1", parse: intRange(1, partitioning.MaxMaxParallelism),
 		Doc: "Parallelism of every operator that does not set its own."},
@@ -47,13 +48,13 @@ var flinkOptions = []flinkOption{
 		Doc: "Cores of a TaskManager, shared by its task threads (one core each at most), snapshots, compaction and restores (default: the number of slots, TaskExecutorProcessUtils)."},
 	{Key: "taskmanager.memory.segment-size", Default: "32 kb", parse: segmentSize, format: memory,
 		Doc: "Size of a network buffer (a power of two, at least 4 kb)."},
-	{Key: "taskmanager.network.memory.buffers-per-channel", Default: "2", parse: intRange(0, 1<<16),
+	{Key: "taskmanager.network.memory.buffers-per-channel", Default: "2", parse: bufferCount(0),
 		Doc: "Exclusive buffers per remote input channel (the channel's credits)."},
-	{Key: "taskmanager.network.memory.floating-buffers-per-gate", Default: "8", parse: intRange(1, 1<<16),
+	{Key: "taskmanager.network.memory.floating-buffers-per-gate", Default: "8", parse: bufferCount(1),
 		Doc: "Floating buffers per input gate, lent to channels with a backlog."},
-	{Key: "taskmanager.network.memory.max-buffers-per-channel", Default: "10", parse: intRange(1, 1<<16),
+	{Key: "taskmanager.network.memory.max-buffers-per-channel", Default: "10", parse: intRange(1, math.MaxInt32),
 		Doc: "Most buffers one output subpartition may hold; a writer whose subpartition reaches it is backpressured."},
-	{Key: "taskmanager.network.memory.max-overdraft-buffers-per-gate", Default: "5", parse: intRange(0, 1<<16),
+	{Key: "taskmanager.network.memory.max-overdraft-buffers-per-gate", Default: "5", parse: intRange(0, math.MaxInt32),
 		Doc: "Buffers a task may take beyond its output pool to finish the record it is in; with none it blocks mid-record (FLIP-227)."},
 	{Key: "execution.buffer-timeout.interval", Deprecated: []string{"execution.buffer-timeout"}, Default: "100 ms", parse: bufferTimeout, format: flinkDuration,
 		Doc: "How often the output flusher sends partly filled buffers; 0 flushes after every record; -1 (old key) flushes only full buffers."},
@@ -92,7 +93,8 @@ var flinkOptions = []flinkOption{
 	{Key: "taskmanager.memory.network.fraction", Default: "0.1", parse: floatBetween(0, 0.999),
 		Doc: "Network memory as a fraction of total Flink memory, within network.min and network.max."},
 	{Key: "taskmanager.memory.network.min", Default: "64 mb", parse: memoryAtLeast(0), format: memory, Doc: "Least network memory."},
-	{Key: "taskmanager.memory.network.max", Default: "1 gb", parse: memoryAtLeast(0), format: memory, Doc: "Most network memory."},
+	{Key: "taskmanager.memory.network.max", Default: "9223372036854775807 bytes", parse: memoryAtLeast(0), format: memory,
+		Doc: "Most network memory (unbounded since 1.17, FLINK-30469; 1 gb before)."},
 	{Key: "taskmanager.memory.framework.heap.size", Default: "128 mb", parse: memoryAtLeast(0), format: memory, Doc: "Heap for Flink's framework."},
 	{Key: "taskmanager.memory.framework.off-heap.size", Default: "128 mb", parse: memoryAtLeast(0), format: memory, Doc: "Off-heap memory for Flink's framework."},
 	{Key: "taskmanager.memory.task.off-heap.size", Default: "0 bytes", parse: memoryAtLeast(0), format: memory, Doc: "Off-heap memory for tasks."},
@@ -237,13 +239,23 @@ func (f flinkSettings) has(key string) bool          { _, ok := f.values[key]; r
 // flinksim does not model are returned as notModelled; anything else is an
 // error that suggests the closest known key. Of the keys not modelled, those
 // that cannot change a simulation (flinkKeyInert) are returned as inert.
-func resolveFlink(d *decoder, cfg *FlinkConfig) (fs flinkSettings, notModelled, inert []string) {
+func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkSettings, notModelled, inert []string) {
 	fs = flinkSettings{values: map[string]any{}, given: map[string]bool{}}
-	lost := flinkRead(cfg.Entries)
+	var known []FlinkEntry // the entries under names the release reads
+	for _, e := range cfg.Entries {
+		if o, ok := optionByKey[e.Key]; ok {
+			if reads, why := release.readsName(o, e.Key); !reads {
+				d.warn(e.Node, e.Path, "ignored: %s", why)
+				continue
+			}
+		}
+		known = append(known, e)
+	}
+	lost := flinkRead(known)
 	var read []FlinkEntry
-	for i, e := range cfg.Entries {
+	for i, e := range known {
 		if lost[i] >= 0 {
-			warnFlinkLost(d, e, cfg.Entries[lost[i]])
+			warnFlinkLost(d, e, known[lost[i]])
 			continue
 		}
 		read = append(read, e)
@@ -280,9 +292,10 @@ func resolveFlink(d *decoder, cfg *FlinkConfig) (fs flinkSettings, notModelled, 
 		}
 	}
 	cfg.Entries = read // what resolved.yaml keeps: the entries Flink reads
-	for _, o := range flinkOptions {
+	for i := range flinkOptions {
+		o := &flinkOptions[i]
 		if _, ok := fs.values[o.Key]; !ok && o.Default != "" {
-			v, err := o.parse(o.Default)
+			v, err := o.parse(defaultIn(o, release))
 			if err != nil {
 				panic("scenarios: bad default for " + o.Key)
 			}

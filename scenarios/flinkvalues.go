@@ -227,6 +227,22 @@ func intRange(lo, hi int) func(string) (any, error) {
 	}
 }
 
+// bufferCount is a number of network buffers that Flink reserves at
+// deployment (exclusive per channel, floating per gate): past 65536 a
+// channel or gate alone needs more network memory than a TaskManager can
+// have (65536 × the 4 kb least segment is 256 mb, over network.min and far
+// over any gate's share), and Flink fails with "Insufficient number of
+// network buffers" (NetworkBufferPool).
+func bufferCount(lo int) func(string) (any, error) {
+	return func(s string) (any, error) {
+		v, err := intRange(lo, math.MaxInt32)(s)
+		if err == nil && v.(int) > 1<<16 {
+			return nil, fmt.Errorf("%s buffers would need more network memory than a TaskManager has: Flink fails at deployment with \"Insufficient number of network buffers\" (flinksim takes %d to 65536)", s, lo)
+		}
+		return v, err
+	}
+}
+
 func maxParallelism(s string) (any, error) {
 	v, err := strconv.Atoi(s)
 	if err != nil {

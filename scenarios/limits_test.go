@@ -25,6 +25,9 @@ func TestFlinkJavaRanges(t *testing.T) {
 		{"flink.execution.checkpointing.max-concurrent-checkpoints=" + maxInt, ""},
 		{"flink.state.backend.rocksdb.checkpoint.transfer.thread.num=" + maxInt, ""},
 		{"flink.taskmanager.numberOfTaskSlots=" + maxInt, ""},
+		{"flink.taskmanager.network.memory.max-buffers-per-channel=" + maxInt, ""}, // no cap
+		{"flink.taskmanager.network.memory.max-overdraft-buffers-per-gate=" + maxInt, ""},
+		{"flink.taskmanager.network.memory.buffers-per-channel=" + maxInt, `--set flink.taskmanager.network.memory.buffers-per-channel=2147483647: flink.taskmanager.network.memory.buffers-per-channel: 2147483647 buffers would need more network memory than a TaskManager has: Flink fails at deployment with "Insufficient number of network buffers" (flinksim takes 0 to 65536)`},
 		{"flink.execution.checkpointing.timeout=" + maxLong, ""},
 		{"flink.execution.checkpointing.timeout=" + maxLong + " ms", ""},
 		{"flink.restart-strategy.fixed-delay.delay=" + maxLong + "s", ""},

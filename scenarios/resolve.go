@@ -44,6 +44,7 @@ type resolver struct {
 	fs          flinkSettings
 	notModelled []string // Flink keys not modelled that would change the result
 	inert       []string // Flink keys not modelled that cannot
+	release     flinkRelease
 	nodes       []*node
 	byName      map[string]*node
 }
@@ -52,7 +53,8 @@ func ptr[T any](v T) *T { return &v }
 
 func (r *resolver) resolve() {
 	d, sc := r.d, r.sc
-	r.fs, r.notModelled, r.inert = resolveFlink(d, &sc.Flink)
+	r.release = r.resolveFlinkVersion()
+	r.fs, r.notModelled, r.inert = resolveFlink(d, &sc.Flink, r.release)
 	if strings.TrimSpace(sc.Name) == "" {
 		d.at("name", "is required (a short name for the scenario)")
 	}
@@ -320,14 +322,17 @@ func (r *resolver) limits() {
 	}
 }
 
-// resolvedFlink rewrites the flink: block with every modelled key under its
-// current name and its effective value, followed by the unmodelled keys.
+// resolvedFlink rewrites the flink: block with every modelled key under the
+// name the scenario's Flink release reads and its effective value, followed
+// by the unmodelled keys.
 func (r *resolver) resolvedFlink() {
 	var entries []FlinkEntry
 	for i := range flinkOptions {
 		o := &flinkOptions[i]
 		if v, ok := r.fs.values[o.Key]; ok {
-			entries = append(entries, FlinkEntry{Key: o.Key, Value: formatFlink(o, v)})
+			if name := r.release.nameIn(o); name != "" { // else fixed inside Flink
+				entries = append(entries, FlinkEntry{Key: name, Value: formatFlink(o, v)})
+			}
 		}
 	}
 	for _, e := range r.sc.Flink.Entries {

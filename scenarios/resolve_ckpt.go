@@ -3,6 +3,7 @@ package scenarios
 import (
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/sim"
+	"math"
 )
 
 // storagePreset is what a checkpoint storage type means before any field is
@@ -36,12 +37,7 @@ func (r *resolver) checkpointing() {
 	d, sc, fs := r.d, r.sc, r.fs
 	on := fs.has("execution.checkpointing.interval")
 	if !fs.has("restart-strategy.type") {
-		// Flink 1.19+: exponential-delay when checkpointing is on, else none.
-		if on {
-			fs.values["restart-strategy.type"] = "exponential-delay"
-		} else {
-			fs.values["restart-strategy.type"] = "none"
-		}
+		r.defaultRestartStrategy(on)
 	}
 	if !on {
 		// Checked all the same, so that every problem is reported at once;
@@ -146,6 +142,30 @@ func (r *resolver) stateBackend() {
 	r.byteRate(&sb.CompactionRate, def.CompactionRate, "state-backend.compaction-rate", " per core", "100MB/s")
 	r.byteRate(&sb.SnapshotRate, def.SnapshotRate, "state-backend.snapshot-rate", " per core", "200MB/s")
 	r.byteRate(&sb.RestoreRate, def.RestoreRate, "state-backend.restore-rate", " per core", "100MB/s")
+}
+
+// defaultRestartStrategy is the strategy of a job that sets none
+// (RestartBackoffTimeStrategyFactoryLoader): none without checkpointing; with
+// it, exponential-delay on its configured keys since 1.19 (FLIP-364), and
+// before, fixed-delay with DEFAULT_RESTART_ATTEMPTS (Integer.MAX_VALUE) and
+// DEFAULT_RESTART_DELAY (1 s), whatever the fixed-delay keys say.
+func (r *resolver) defaultRestartStrategy(checkpointing bool) {
+	fs := r.fs
+	switch {
+	case !checkpointing:
+		fs.values["restart-strategy.type"] = "none"
+	case !r.release.before("1.19"):
+		fs.values["restart-strategy.type"] = "exponential-delay"
+	default:
+		fs.values["restart-strategy.type"] = "fixed-delay"
+		for _, k := range []string{"restart-strategy.fixed-delay.attempts", "restart-strategy.fixed-delay.delay"} {
+			if fs.given[k] {
+				r.d.warn(r.d.nodes["flink."+k], "flink."+k, "ignored: with checkpointing and no restart-strategy.type, Flink %s restarts with fixed-delay, %d attempts, 1 s apart; set restart-strategy.type: fixed-delay to use it", r.release, math.MaxInt32)
+			}
+		}
+		fs.values["restart-strategy.fixed-delay.attempts"] = math.MaxInt32
+		fs.values["restart-strategy.fixed-delay.delay"] = sim.Second
+	}
 }
 
 // restartSpec is the restart strategy from Flink's restart-strategy.* keys.

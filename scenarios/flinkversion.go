@@ -1,0 +1,156 @@
+package scenarios
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// A scenario's flink-version selects the defaults that changed between Flink
+// releases and the key names a release reads. Without one, Flink 1.20 (the
+// LTS release flinksim's defaults are taken from) applies.
+
+// flinkVersions are the releases flinksim knows, oldest first.
+var flinkVersions = []string{"1.15", "1.16", "1.17", "1.18", "1.19", "1.20", "2.0", "2.1", "2.2", "2.3"}
+
+// defaultFlinkVersion is the release a scenario without flink-version runs.
+const defaultFlinkVersion = "1.20"
+
+// flinkRelease is an index into flinkVersions.
+type flinkRelease int
+
+func (f flinkRelease) String() string { return flinkVersions[f] }
+
+// before tells whether release f is older than version v (one of flinkVersions).
+func (f flinkRelease) before(v string) bool {
+	r, err := parseFlinkVersion(v)
+	if err != nil {
+		panic("scenarios: unknown Flink version " + v)
+	}
+	return f < r
+}
+
+// parseFlinkVersion reads "1.18" or "1.18.1" (a patch release has its minor
+// release's defaults).
+func parseFlinkVersion(s string) (flinkRelease, error) {
+	t := strings.TrimSpace(s)
+	parts := strings.Split(t, ".")
+	if len(parts) == 3 {
+		if _, err := strconv.ParseUint(parts[2], 10, 32); err == nil {
+			t = parts[0] + "." + parts[1]
+		}
+	}
+	for i, v := range flinkVersions {
+		if t == v {
+			return flinkRelease(i), nil
+		}
+	}
+	return 0, fmt.Errorf("%q is not a Flink release flinksim knows (%s; quote it, e.g. \"1.20\", so YAML keeps the 0)",
+		s, strings.Join(flinkVersions, ", "))
+}
+
+// versionDefaults are modelled options' values in the releases from `from`
+// up to (not including) `until` ("" for no bound) where they differ from
+// flinkOptions' (1.20's):
+//   - FLIP-364 (1.19, FLINK-33735, RestartStrategyOptions): exponential-delay's
+//     backoff-multiplier went from 2.0 to 1.5 and its max-backoff from 5 min
+//     to 1 min.
+//   - FLINK-30469 (1.17): taskmanager.memory.network.max went from 1g to
+//     Long#MAX_VALUE.
+//   - Overdraft buffers came with FLIP-227 in 1.16 (FLINK-26762): none before.
+//   - Flink 2.0 removed the four network buffer counts (release notes, "List
+//     of removed configuration options", after their deprecation in 1.20 by
+//     FLINK-35461): 2.x fixes them in NettyShuffleEnvironmentConfiguration.
+//     Exclusive 2, floating 8 and 10 per subpartition are 1.20's defaults; the
+//     overdraft of 20 is as a reading of 2.3.0's source reports it
+//     (NettyShuffleEnvironmentConfiguration.java:401), not checked here.
+var versionDefaults = []struct{ key, from, until, value string }{
+	{"restart-strategy.exponential-delay.backoff-multiplier", "", "1.19", "2.0"},
+	{"restart-strategy.exponential-delay.max-backoff", "", "1.19", "5 min"},
+	{"taskmanager.memory.network.max", "", "1.17", "1 gb"},
+	{"taskmanager.network.memory.max-overdraft-buffers-per-gate", "", "1.16", "0"},
+	{"taskmanager.network.memory.max-overdraft-buffers-per-gate", "2.0", "", "20"},
+}
+
+// keySince is the release that introduced a modelled option's current name;
+// an older release reads only its older names (flinkOptions' Deprecated).
+// Options not listed have had their name in every release flinksim knows.
+// Sources: FLINK-29372 (1.17, "Add suffix to all options that conflict with
+// YAML"), FLINK-31996 and FLINK-32023 (1.18), FLINK-34255, FLINK-34454 and
+// FLINK-34458 (1.20, FLIP-406's renames), FLIP-227 (1.16).
+var keySince = map[string]string{
+	"restart-strategy.type":                                     "1.17",
+	"state.backend.type":                                        "1.17",
+	"execution.checkpointing.unaligned.enabled":                 "1.17",
+	"pipeline.operator-chaining.enabled":                        "1.18",
+	"execution.buffer-timeout.interval":                         "1.18",
+	"execution.buffer-timeout.enabled":                          "1.18",
+	"execution.checkpointing.incremental":                       "1.20",
+	"execution.state-recovery.from-local":                       "1.20",
+	"execution.state-recovery.claim-mode":                       "1.20",
+	"execution.checkpointing.local-backup.enabled":              "1.20",
+	"state.changelog.enabled":                                   "1.20",
+	"state.changelog.periodic-materialize.interval":             "1.20",
+	"state.changelog.dstl.dfs.upload.num-threads":               "1.20",
+	"state.changelog.dstl.dfs.upload.max-in-flight":             "1.20",
+	"taskmanager.network.memory.max-overdraft-buffers-per-gate": "1.16",
+}
+
+// removedIn are modelled options a release no longer reads under any name.
+var removedIn = map[string]string{
+	"taskmanager.network.memory.buffers-per-channel":            "2.0",
+	"taskmanager.network.memory.floating-buffers-per-gate":      "2.0",
+	"taskmanager.network.memory.max-buffers-per-channel":        "2.0",
+	"taskmanager.network.memory.max-overdraft-buffers-per-gate": "2.0",
+}
+
+// readsName tells whether release f reads option o under name (o.Key or
+// one of its older names), and if not, why.
+func (f flinkRelease) readsName(o *flinkOption, name string) (bool, string) {
+	if r, ok := removedIn[o.Key]; ok && !f.before(r) {
+		return false, fmt.Sprintf("Flink %s removed this option and Flink %s does not read it (its value is fixed inside Flink)", r, f)
+	}
+	if since := keySince[o.Key]; name == o.Key && since != "" && f.before(since) {
+		if len(o.Deprecated) == 0 {
+			return false, fmt.Sprintf("Flink %s does not have this option (it came in %s)", f, since)
+		}
+		return false, fmt.Sprintf("Flink %s does not know this name (it came in %s); it reads %s", f, since, o.Deprecated[0])
+	}
+	return true, ""
+}
+
+// nameIn is the name under which release f reads option o, "" for none.
+func (f flinkRelease) nameIn(o *flinkOption) string {
+	for _, n := range append([]string{o.Key}, o.Deprecated...) {
+		if ok, _ := f.readsName(o, n); ok {
+			return n
+		}
+	}
+	return ""
+}
+
+// defaultIn is option o's default in release f.
+func defaultIn(o *flinkOption, f flinkRelease) string {
+	for _, d := range versionDefaults {
+		if d.key == o.Key && (d.from == "" || !f.before(d.from)) && (d.until == "" || f.before(d.until)) {
+			return d.value
+		}
+	}
+	return o.Default
+}
+
+// resolveFlinkVersion reads the scenario's flink-version (1.20 when left
+// out) and writes it back as Flink names it, for resolved.yaml.
+func (r *resolver) resolveFlinkVersion() flinkRelease {
+	def, _ := parseFlinkVersion(defaultFlinkVersion)
+	if r.sc.FlinkVersion == "" {
+		return def // resolved.yaml leaves it out too: the default
+	}
+	f, err := parseFlinkVersion(r.sc.FlinkVersion)
+	if err != nil {
+		r.d.at("flink-version", "%v", err)
+		return def
+	}
+	r.sc.FlinkVersion = f.String()
+	return f
+}

@@ -1,0 +1,139 @@
+package scenarios
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// TestFlinkVersionDefaults: flink-version selects the restart defaults that
+// FLIP-364 changed in 1.19; without it the latest release's apply.
+func TestFlinkVersionDefaults(t *testing.T) {
+	ckpt := "flink.execution.checkpointing.interval=1min"
+	for _, c := range []struct {
+		name       string
+		sets       []string
+		kind       string
+		attempts   int
+		delay      sim.Time
+		multiplier float64
+		maxBackoff sim.Time
+		warning    string
+	}{
+		{name: "latest", sets: []string{ckpt}, kind: "exponential-delay", multiplier: 1.5, maxBackoff: sim.Minute},
+		{name: "1.19", sets: []string{ckpt, "flink-version=1.19"}, kind: "exponential-delay", multiplier: 1.5, maxBackoff: sim.Minute},
+		{name: "1.18: unlimited fixed-delay", sets: []string{ckpt, "flink-version=1.18"}, kind: "fixed-delay", attempts: math.MaxInt32, delay: sim.Second},
+		{name: "1.18.2 is 1.18", sets: []string{ckpt, "flink-version=1.18.2"}, kind: "fixed-delay", attempts: math.MaxInt32, delay: sim.Second},
+		{name: "1.18: exponential's old defaults", sets: []string{ckpt, "flink-version=1.18", "flink.restart-strategy.type=exponential-delay"},
+			kind: "exponential-delay", multiplier: 2, maxBackoff: 5 * sim.Minute},
+		{name: "1.18: fixed-delay keys without a type", sets: []string{ckpt, "flink-version=1.15", "flink.restart-strategy.fixed-delay.attempts=3"},
+			kind: "fixed-delay", attempts: math.MaxInt32, delay: sim.Second,
+			warning: "--set flink.restart-strategy.fixed-delay.attempts=3: flink.restart-strategy.fixed-delay.attempts: ignored: with checkpointing and no restart-strategy.type, Flink 1.15 restarts with fixed-delay, 2147483647 attempts, 1 s apart"},
+		{name: "1.18: a type uses the keys", sets: []string{ckpt, "flink-version=1.18", "flink.restart-strategy.type=fixed-delay", "flink.restart-strategy.fixed-delay.attempts=3"},
+			kind: "fixed-delay", attempts: 3, delay: sim.Second},
+		{name: "1.18 without checkpointing", sets: []string{"flink-version=1.18"}, kind: "none"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			l, err := Load("m.yaml", []byte(minimal), c.sets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs := l.Spec.Restart
+			if rs.Kind != c.kind {
+				t.Fatalf("restart strategy %q, want %q", rs.Kind, c.kind)
+			}
+			switch c.kind {
+			case "fixed-delay":
+				if rs.Attempts != c.attempts || rs.Delay != c.delay {
+					t.Errorf("attempts %d, delay %v; want %d, %v", rs.Attempts, rs.Delay, c.attempts, c.delay)
+				}
+			case "exponential-delay":
+				if rs.Multiplier != c.multiplier || rs.MaxBackoff != c.maxBackoff {
+					t.Errorf("multiplier %g, max backoff %v; want %g, %v", rs.Multiplier, rs.MaxBackoff, c.multiplier, c.maxBackoff)
+				}
+			}
+			got := ""
+			if len(l.Warnings) > 0 {
+				got = l.Warnings[0].String()
+			}
+			if !strings.HasPrefix(got, c.warning) || (c.warning == "") != (len(l.Warnings) == 0) {
+				t.Errorf("warnings %v, want %q", l.Warnings, c.warning)
+			}
+			assertRoundTrip(t, l)
+		})
+	}
+}
+
+func TestFlinkVersionRefused(t *testing.T) {
+	for _, v := range []string{"1.2", "3.0", "1.14", "latest", "1.18.x"} {
+		_, err := Load("m.yaml", []byte(minimal), []string{"flink-version=" + v})
+		if err == nil || !strings.Contains(err.Error(), "is not a Flink release flinksim knows (1.15, ") {
+			t.Errorf("flink-version %s: %v", v, err)
+		}
+	}
+}
+
+// TestFlinkVersionKeyNames: a release reads the names it has. A name that
+// came later, or an option Flink removed, is warned of and not read;
+// resolved.yaml writes each option under the name the release reads.
+func TestFlinkVersionKeyNames(t *testing.T) {
+	rocks := []string{"flink.execution.checkpointing.interval=1min", "flink.state.backend.type=rocksdb"}
+	for _, c := range []struct {
+		name    string
+		sets    []string
+		check   func(l *Loaded) bool
+		warning string
+	}{
+		{"1.17 does not read the 1.20 name", append(rocks, "flink-version=1.17", "flink.execution.checkpointing.incremental=true"),
+			func(l *Loaded) bool { return !l.Spec.Checkpointing.Incremental },
+			"flink.execution.checkpointing.incremental: ignored: Flink 1.17 does not know this name (it came in 1.20); it reads state.backend.incremental"},
+		{"1.17 reads the old name", append(rocks, "flink-version=1.17", "flink.state.backend.incremental=true"),
+			func(l *Loaded) bool { return l.Spec.Checkpointing.Incremental }, ""},
+		{"1.20 reads both", append(rocks, "flink.state.backend.incremental=true"),
+			func(l *Loaded) bool { return l.Spec.Checkpointing.Incremental }, ""},
+		{"2.0 removed the buffer counts", []string{"flink-version=2.0", "flink.taskmanager.network.memory.max-buffers-per-channel=40"},
+			func(l *Loaded) bool {
+				nw := l.Spec.Network
+				return nw.MaxBuffersPerChannel == 10 && nw.BuffersPerChannel == 2 && nw.FloatingPerGate == 8 && nw.OverdraftPerGate == 20
+			},
+			"flink.taskmanager.network.memory.max-buffers-per-channel: ignored: Flink 2.0 removed this option and Flink 2.0 does not read it"},
+		{"1.20 reads them", []string{"flink.taskmanager.network.memory.max-buffers-per-channel=40"},
+			func(l *Loaded) bool { return l.Spec.Network.MaxBuffersPerChannel == 40 && l.Spec.Network.OverdraftPerGate == 5 }, ""},
+		{"1.15 has no overdraft", []string{"flink-version=1.15", "flink.taskmanager.network.memory.max-overdraft-buffers-per-gate=7"},
+			func(l *Loaded) bool { return l.Spec.Network.OverdraftPerGate == 0 },
+			"flink.taskmanager.network.memory.max-overdraft-buffers-per-gate: ignored: Flink 1.15 does not have this option (it came in 1.16)"},
+		{"1.16: network memory at most 1 gb", []string{"flink-version=1.16", "flink.taskmanager.memory.process.size=64g"},
+			func(l *Loaded) bool { return l.Spec.TaskManager.TaskHeap == taskHeapWithNetworkMax(t, 1<<30) }, ""},
+		{"1.17: network memory unbounded", []string{"flink-version=1.17", "flink.taskmanager.memory.process.size=64g"},
+			func(l *Loaded) bool { return l.Spec.TaskManager.TaskHeap == taskHeapWithNetworkMax(t, math.MaxInt64) }, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			l, err := Load("m.yaml", []byte(minimal), c.sets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !c.check(l) {
+				t.Errorf("not applied as the release reads it: %+v", l.Spec.Network)
+			}
+			if (c.warning == "") != (len(l.Warnings) == 0) || c.warning != "" && !strings.Contains(l.Warnings[0].String(), c.warning) {
+				t.Errorf("warnings %v, want %q", l.Warnings, c.warning)
+			}
+			assertRoundTrip(t, l)
+		})
+	}
+}
+
+// taskHeapWithNetworkMax is the task heap of a 64g TaskManager with Flink's
+// other memory defaults and network memory capped at max.
+func taskHeapWithNetworkMax(t *testing.T, max int64) float64 {
+	m := models.DefaultMemory()
+	m.ProcessSize, m.NetworkMax = 64<<30, max
+	h, err := m.TaskHeapSize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return float64(h)
+}
