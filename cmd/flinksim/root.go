@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -85,9 +86,38 @@ names. Write a scenario in YAML (or use a built-in one: flinksim list) and run i
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	// --version without cobra's -v shorthand (-v is --verbose).
+	root.Version = version(debug.ReadBuildInfo())
+	root.SetVersionTemplate("flinksim {{.Version}}\n")
+	root.Flags().Bool("version", false, "print the version and the commit flinksim was built from")
+	// With Args set, cobra leaves an unknown command to it (a usage error,
+	// exit 2) instead of failing in Find with a plain error; the root then
+	// needs a RunE, or cobra would print the help before checking Args.
+	root.Args = unknownCommand
+	root.SuggestionsMinimumDistance = 2
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return checkOverrideFlags(cmd) }
 	root.AddCommand(newRunCmd(), newCompareCmd(), newSweepCmd(), newPlanCmd(), newValidateCmd(), newListCmd(), newSchemaCmd())
 	return root
+}
+
+// unknownCommand refuses arguments to the root: the first is a command
+// that does not exist.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	msg := fmt.Sprintf("unknown command %q", args[0])
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf("; did you mean %q?", s[0])
+	}
+	return usageError{fmt.Errorf("%s (commands: %s; flinksim --help for more)", msg, strings.Join(names, ", "))}
 }
 
 // loadScenario reads a scenario (a file or a built-in name) and loads it

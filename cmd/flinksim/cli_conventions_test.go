@@ -1,0 +1,61 @@
+package main
+
+import (
+	"runtime/debug"
+	"strings"
+	"testing"
+)
+
+// TestVersion: --version names the module version and the commit, and says
+// so when the binary carries no VCS information (as under go test).
+func TestVersion(t *testing.T) {
+	code, out, errs := cli(t, "--version")
+	if code != exitOK || !strings.HasPrefix(out, "flinksim ") || errs != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	for _, c := range []struct {
+		info *debug.BuildInfo
+		ok   bool
+		want string
+	}{
+		{nil, false, "(devel) (unknown commit; unknown Go)"},
+		{&debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "(devel)"}}, true, "(devel) (unknown commit; go1.26.0)"},
+		{&debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "v1.2.0"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "abc123"}, {Key: "vcs.modified", Value: "false"}}}, true, "v1.2.0 (commit abc123; go1.26.0)"},
+		{&debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "v0.0.0-20260101000000-abc123+dirty"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "abc123"}, {Key: "vcs.modified", Value: "true"}}}, true, "v0.0.0-20260101000000-abc123+dirty (commit abc123, modified; go1.26.0)"},
+	} {
+		if got := version(c.info, c.ok); got != c.want {
+			t.Errorf("version(%+v) = %q, want %q", c.info, got, c.want)
+		}
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && out != "flinksim "+version(info, ok)+"\n" {
+		t.Errorf("--version prints %q", out)
+	}
+}
+
+// TestUsageErrorsExitTwo: an unknown command or flag is a usage error like
+// any other: one line, exit 2.
+func TestUsageErrorsExitTwo(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"frobnicate"}, "flinksim: unknown command \"frobnicate\" (commands: "},
+		{[]string{"rnu", "backpressure"}, "flinksim: unknown command \"rnu\"; did you mean \"run\"? (commands: "},
+		{[]string{"--frobnicate"}, "flinksim: unknown flag: --frobnicate\n"},
+		{[]string{"run", "--version", "backpressure"}, "flinksim: unknown flag: --version\n"},
+		{[]string{"sweep", "plan", "backpressure", "--frobnicate"}, "flinksim: unknown flag: --frobnicate\n"},
+		{[]string{"list", "-x"}, "flinksim: unknown shorthand flag: 'x' in -x\n"},
+		{[]string{"list", "extra"}, "flinksim: expects no arguments\n"},
+	} {
+		code, out, errs := cli(t, c.args...)
+		if code != exitScenario || out != "" || !strings.HasPrefix(errs, c.want) || strings.Count(errs, "\n") != 1 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", c.args, code, out, errs, c.want)
+		}
+	}
+	// No arguments at all is a request for help.
+	if code, out, _ := cli(t); code != exitOK || !strings.Contains(out, "Usage:") {
+		t.Errorf("no arguments: exit %d, stdout %q", code, out)
+	}
+}
