@@ -130,12 +130,17 @@ func loadScenario(arg string, sets []string) (file string, data []byte, l *scena
 	return file, data, l, err
 }
 
+// stdinName names standard input in problems ("<stdin>:3:5: ..."), as
+// compilers do: it cannot be taken for a file name.
+const stdinName = "<stdin>"
+
 // readScenario reads a scenario file ("-" is standard input), or a built-in
-// scenario by name.
+// scenario by name. Standard input is read as a file is, up to
+// scenarios.MaxFileSize and one byte more, however much is piped in.
 func readScenario(arg string) (name string, data []byte, err error) {
 	if arg == "-" {
 		data, err = scenarios.Read(os.Stdin)
-		return "stdin", data, err
+		return stdinName, data, err
 	}
 	if st, statErr := os.Stat(arg); statErr == nil && !st.IsDir() {
 		if data, err = scenarios.ReadFile(arg); err != nil {
