@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -57,5 +59,44 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 	// No arguments at all is a request for help.
 	if code, out, _ := cli(t); code != exitOK || !strings.Contains(out, "Usage:") {
 		t.Errorf("no arguments: exit %d, stdout %q", code, out)
+	}
+}
+
+// TestRunExpect: --expect fails a run (exit 3, one line) whose outcome is
+// not the one expected, after writing its outputs; with variants every run
+// must meet it and each that does not is named; an unknown outcome is a
+// usage error before anything runs.
+func TestRunExpect(t *testing.T) {
+	dir := t.TempDir()
+	run := func(out string, args ...string) (int, string, string) {
+		return cli(t, append([]string{"run", "--duration", "20s", "--no-plots", "--out", filepath.Join(dir, out)}, args...)...)
+	}
+	if code, _, errs := run("ok", "testdata/tiny.yaml", "--expect", "stable"); code != exitOK || errs != "" {
+		t.Errorf("--expect stable: exit %d, stderr %q", code, errs)
+	}
+	code, out, errs := run("unmet", "testdata/tiny.yaml", "--expect", "overload")
+	if code != exitUnmet || errs != "flinksim: outcome is stable, expected overload\n" || !strings.Contains(out, "verdict      stable") {
+		t.Errorf("--expect overload: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "unmet", "summary.json")); err != nil {
+		t.Errorf("a run not as expected keeps its outputs: %v", err)
+	}
+	tiny, err := os.ReadFile("testdata/tiny.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	variants := filepath.Join(dir, "variants.yaml")
+	os.WriteFile(variants, append(tiny, "variants:\n  - {name: slow, set: {sinks.db.capacity: 5k/s}}\n"...), 0o644)
+	code, _, errs = run("variants", variants, "--expect", "stable")
+	if code != exitUnmet || errs != "flinksim: slow: outcome is overload, expected stable\n" {
+		t.Errorf("variants: exit %d, stderr %q", code, errs)
+	}
+	code, _, errs = run("bad", "testdata/tiny.yaml", "--expect", "healthy")
+	want := "flinksim: --expect \"healthy\": not an outcome; use stable, overload, failover, timeouts, \"failover loop\" or failed\n"
+	if code != exitScenario || errs != want {
+		t.Errorf("--expect healthy: exit %d, stderr %q, want %q", code, errs, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "bad")); err == nil {
+		t.Error("a usage error wrote outputs")
 	}
 }

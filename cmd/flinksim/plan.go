@@ -79,7 +79,7 @@ func runPlan(arg string, o planOptions, stdout, stderr io.Writer) error {
 	}
 	printPlan(stdout, s, answer, probes, o)
 	if answer == "" {
-		return exitStatus(exitNoAnswer)
+		return exitStatus(exitUnmet)
 	}
 	return nil
 }

@@ -19,7 +19,7 @@ const (
 	exitOK       = 0
 	exitFailure  = 1 // the run itself failed (I/O, a simulator bug)
 	exitScenario = 2 // bad input: the scenario, a flag or an argument
-	exitNoAnswer = 3 // plan: no value in the range meets the conditions
+	exitUnmet    = 3 // not what was asked: plan's conditions met by no value, run --expect's outcome not reached
 )
 
 // exitStatus ends a command with a code other than 0 after it has said
