@@ -80,6 +80,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Long: `flinksim replays what a Flink job would do under load, in seconds: backpressure
 from slow sinks and more, with Flink's configuration keys, defaults and metric
 names. Write a scenario in YAML (or use a built-in one: flinksim list) and run it.`,
+		Example: `  flinksim list
+  flinksim run backpressure --out out
+  flinksim run --help`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

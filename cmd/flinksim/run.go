@@ -81,6 +81,11 @@ repeat it to run several.
 The outputs are one set: they replace --out as a whole when every run is
 done, so --out shows the previous set or the new one, never a mix. --out
 must be new or hold only flinksim's outputs.`,
+		Example: `  flinksim run backpressure --out out
+  flinksim run backpressure --duration 1h --seed 7 --set sinks.jdbc.capacity=100k/s --out scaled
+  flinksim run checkpoint-death-spiral --variant base --variant changelog -j 2 --out spiral
+  flinksim run - --out again < out/scenario.resolved.yaml
+  flinksim run backpressure-scaled-sink --expect stable --no-plots --out ci`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.jobs < 0 {
