@@ -100,3 +100,41 @@ func TestRunExpect(t *testing.T) {
 		t.Error("a usage error wrote outputs")
 	}
 }
+
+// TestQuietAndVerbose: -q leaves out notes (a Flink key not modelled, the
+// work estimate) but never problems; -v prints the estimate however short;
+// both at once is a usage error.
+func TestQuietAndVerbose(t *testing.T) {
+	dir := t.TempDir()
+	tiny, err := os.ReadFile("testdata/tiny.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nm := filepath.Join(dir, "nm.yaml")
+	os.WriteFile(nm, append(tiny, "flink:\n  rest.port: 8081\n"...), 0o644)
+	const note = "flinksim: 1 Flink key(s) not modelled, ignored: rest.port\n"
+	out := func(name string) string { return filepath.Join(dir, name) }
+	for _, c := range []struct {
+		args       []string
+		want, lack string
+	}{
+		{[]string{"validate", nm}, note, ""},
+		{[]string{"validate", "-q", nm}, "", note},
+		{[]string{"run", nm, "--duration", "10s", "--no-plots", "--out", out("a")}, note, "this will take"},
+		{[]string{"run", "--quiet", nm, "--duration", "10s", "--no-plots", "--out", out("b"), "-v=false"}, "", note},
+		{[]string{"-v", "run", nm, "--duration", "10s", "--no-plots", "--out", out("c")}, "flinksim: this will take about ", ""},
+		{[]string{"sweep", "-v", "testdata/tiny.yaml", "--grid", "sinks.db.capacity=5k/s,20k/s", "--duration", "10s", "--no-plots", "--out", out("d")}, "flinksim: this sweep is 2 runs, about ", ""},
+		{[]string{"sweep", "-q", "testdata/tiny.yaml", "--grid", "sinks.db.capacity=5k/s,20k/s", "--duration", "10s", "--no-plots", "--out", out("e")}, "", "this sweep"},
+	} {
+		code, _, errs := cli(t, c.args...)
+		if code != exitOK || !strings.Contains(errs, c.want) || c.want == "" && errs != "" || c.lack != "" && strings.Contains(errs, c.lack) {
+			t.Errorf("%v: exit %d, stderr %q; want %q", c.args, code, errs, c.want)
+		}
+	}
+	if code, _, errs := cli(t, "validate", "-q", "testdata/no-such.yaml"); code != exitScenario || !strings.Contains(errs, "no such file") {
+		t.Errorf("-q hid a problem: exit %d, stderr %q", code, errs)
+	}
+	if code, _, errs := cli(t, "run", "-q", "-v", nm); code != exitScenario || errs != "flinksim: --quiet and --verbose: give one or the other\n" {
+		t.Errorf("-q -v: exit %d, stderr %q", code, errs)
+	}
+}

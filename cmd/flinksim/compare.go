@@ -56,7 +56,7 @@ same --duration and --set, makes one again).`,
   flinksim run checkpoint-death-spiral --out runs && flinksim compare checkpoint-death-spiral --from runs --out charts`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.progress = isTerminal(cmd.ErrOrStderr())
+			o.chatter(cmd)
 			return runCompare(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -167,7 +167,7 @@ func readRuns(runs []runResult, arg string, o compareOptions) error {
 // makeRuns simulates the runs (after the work estimate) and writes each
 // one's outputs in dir/<variant>/.
 func makeRuns(dir string, runs []runResult, base *scenarios.Loaded, file string, data []byte, o compareOptions, stderr io.Writer) error {
-	reportNotModelled(stderr, base.NotModelled)
+	reportNotModelled(o.notes(stderr), base.NotModelled)
 	if err := checkWork(runs, o.runOptions, reloader(file, data, o.runOptions), stderr); err != nil {
 		return err
 	}

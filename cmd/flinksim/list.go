@@ -67,7 +67,9 @@ func newValidateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			reportNotModelled(cmd.ErrOrStderr(), l.NotModelled)
+			if quiet, _ := chattiness(cmd); !quiet {
+				reportNotModelled(cmd.ErrOrStderr(), l.NotModelled)
+			}
 			if len(l.Variants) > 0 {
 				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (and %d variants)\n", name, len(l.Variants))
 			} else {

@@ -40,6 +40,7 @@ Outcomes: ` + strings.Join(sweep.OutcomeNames(), ", ") + `.`,
   flinksim plan checkpoint-death-spiral --target flink.execution.checkpointing.interval=30s..10min --largest --for 'checkpoint_duration_max_s<=60'`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.chatter(cmd)
 			return runPlan(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}

@@ -99,9 +99,23 @@ names. Write a scenario in YAML (or use a built-in one: flinksim list) and run i
 	root.Args = unknownCommand
 	root.SuggestionsMinimumDistance = 2
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return checkOverrideFlags(cmd) }
+	root.PersistentFlags().BoolP("quiet", "q", false, "no progress or notes on stderr (problems and warnings still)")
+	root.PersistentFlags().BoolP("verbose", "v", false, "more notes on stderr: the work estimate however short")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if q, v := chattiness(cmd); q && v {
+			return usageError{fmt.Errorf("--quiet and --verbose: give one or the other")}
+		}
+		return checkOverrideFlags(cmd)
+	}
 	root.AddCommand(newRunCmd(), newCompareCmd(), newSweepCmd(), newPlanCmd(), newValidateCmd(), newListCmd(), newSchemaCmd())
 	return root
+}
+
+// chattiness is -q and -v, the root's flags.
+func chattiness(cmd *cobra.Command) (quiet, verbose bool) {
+	quiet, _ = cmd.Flags().GetBool("quiet")
+	verbose, _ = cmd.Flags().GetBool("verbose")
+	return quiet, verbose
 }
 
 // unknownCommand refuses arguments to the root: the first is a command

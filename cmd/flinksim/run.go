@@ -34,6 +34,25 @@ type runOptions struct {
 	maxMemory string
 	// expect is run --expect: the outcome every run must end in ("": any).
 	expect string
+	// quiet and verbose are -q and -v: no notes or progress on stderr, or
+	// the work estimate however short.
+	quiet, verbose bool
+}
+
+// chatter reads -q and -v (the root's) into o, and shows progress only on
+// a terminal and without -q.
+func (o *runOptions) chatter(cmd *cobra.Command) {
+	o.quiet, o.verbose = chattiness(cmd)
+	o.progress = !o.quiet && isTerminal(cmd.ErrOrStderr())
+}
+
+// notes is where notes go (keys not modelled, estimates, resuming): stderr,
+// or nowhere with -q. Problems and warnings always go to stderr.
+func (o runOptions) notes(stderr io.Writer) io.Writer {
+	if o.quiet {
+		return io.Discard
+	}
+	return stderr
 }
 
 // allSets is --seed, --duration and --set as overrides; the first two are
@@ -94,7 +113,7 @@ must be new or hold only flinksim's outputs.`,
 			if err := checkExpect(o.expect); err != nil {
 				return err
 			}
-			o.progress = isTerminal(cmd.ErrOrStderr())
+			o.chatter(cmd)
 			return runScenario(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -185,7 +204,7 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stage.Abort()
-	reportNotModelled(stderr, base.NotModelled)
+	reportNotModelled(o.notes(stderr), base.NotModelled)
 	if err := checkWork(runs, o, reloader(file, data, o), stderr); err != nil {
 		return err
 	}

@@ -66,6 +66,7 @@ runs asks first (--yes starts it without asking).`,
   flinksim sweep backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --shard 0/2 --out sweep`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.chatter(cmd)
 			return runSweep(args[0], o, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -264,7 +265,7 @@ func runSweep(arg string, o sweepOptions, stdin io.Reader, stdout, stderr io.Wri
 	pending := points
 	if len(done) > 0 {
 		pending = notDone(points, done)
-		fmt.Fprintf(stderr, "flinksim: resuming: %d of %d runs already done (kept in %s)\n", len(done), len(points), journal.Path)
+		fmt.Fprintf(o.notes(stderr), "flinksim: resuming: %d of %d runs already done (kept in %s)\n", len(done), len(points), journal.Path)
 	}
 	// The size first (a count), then every point's values (loading each
 	// takes a while on a huge grid).
@@ -278,7 +279,7 @@ func runSweep(arg string, o sweepOptions, stdin io.Reader, stdout, stderr io.Wri
 	setInterruptNote(fmt.Sprintf("; finished runs are kept in %s: the same command resumes the sweep", journal.Path))
 	defer setInterruptNote("")
 	r.Finished = journal.Append
-	recs, err := runPoints(r, pending, stderr)
+	recs, err := runPoints(r, pending, o.progress, stderr)
 	if err != nil {
 		return err
 	}
@@ -348,10 +349,10 @@ func notDone(points []sweep.Point, done []sweep.Record) []sweep.Point {
 	return pending
 }
 
-// runPoints runs the points, with a progress bar on a terminal.
-func runPoints(r *sweep.Runner, pending []sweep.Point, stderr io.Writer) ([]sweep.Record, error) {
+// runPoints runs the points, with a progress bar if progress.
+func runPoints(r *sweep.Runner, pending []sweep.Point, progress bool, stderr io.Writer) ([]sweep.Record, error) {
 	var bar *progressbar.ProgressBar
-	if isTerminal(stderr) && len(pending) > 0 {
+	if progress && len(pending) > 0 {
 		bar = progressbar.NewOptions(len(pending), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("sweep"),
 			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
 		r.Progress = func(done, total int) { bar.Set(done) }
