@@ -138,3 +138,15 @@ func TestQuietAndVerbose(t *testing.T) {
 		t.Errorf("-q -v: exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestHelpOnUnknownCommand: help on a command that does not exist is the
+// same usage error as the command itself.
+func TestHelpOnUnknownCommand(t *testing.T) {
+	code, out, errs := cli(t, "help", "rnu")
+	if code != exitScenario || out != "" || !strings.HasPrefix(errs, "flinksim: unknown command \"rnu\"; did you mean \"run\"?") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if code, out, _ := cli(t, "help", "sweep", "merge"); code != exitOK || !strings.Contains(out, "flinksim sweep merge SCENARIO") {
+		t.Errorf("help sweep merge: exit %d, stdout %q", code, out)
+	}
+}

@@ -108,7 +108,39 @@ names. Write a scenario in YAML (or use a built-in one: flinksim list) and run i
 		return checkOverrideFlags(cmd)
 	}
 	root.AddCommand(newRunCmd(), newCompareCmd(), newSweepCmd(), newPlanCmd(), newValidateCmd(), newListCmd(), newSchemaCmd())
+	initCobraCommands(root)
 	return root
+}
+
+// initCobraCommands makes cobra's own commands, help and completion, now
+// rather than in Execute, to give them examples as every command has, and
+// to make help on an unknown command the usage error that the command is.
+func initCobraCommands(root *cobra.Command) {
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	shells := map[string]string{
+		"bash":       "  flinksim completion bash > ~/.local/share/bash-completion/completions/flinksim",
+		"zsh":        `  flinksim completion zsh > "${fpath[1]}/_flinksim"`,
+		"fish":       "  flinksim completion fish > ~/.config/fish/completions/flinksim.fish",
+		"powershell": "  flinksim completion powershell | Out-String | Invoke-Expression",
+	}
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "help":
+			c.Example = "  flinksim help run\n  flinksim help sweep merge"
+			c.Args = func(_ *cobra.Command, args []string) error {
+				if found, rest, err := root.Find(args); err == nil && found == root {
+					return unknownCommand(root, rest)
+				}
+				return nil
+			}
+		case "completion":
+			c.Example = shells["bash"]
+			for _, sh := range c.Commands() {
+				sh.Example = shells[sh.Name()]
+			}
+		}
+	}
 }
 
 // chattiness is -q and -v, the root's flags.
