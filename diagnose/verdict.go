@@ -170,7 +170,7 @@ func (j *judgement) failovers() {
 // worst.
 func (j *judgement) phases() result.Verdict {
 	v := result.Verdict{Outcome: result.PhaseStable}
-	for _, p := range []string{result.PhaseStable, result.PhaseOverload, result.PhaseFailover, result.PhaseTimeouts, result.PhaseFailoverLoop, result.PhaseFailed} {
+	for _, p := range result.Outcomes() {
 		if t, ok := j.began[p]; ok {
 			v.Phases = append(v.Phases, result.Phase{Phase: p, StartS: t})
 			v.Outcome = p

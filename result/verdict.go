@@ -26,3 +26,8 @@ const (
 	// was healthy again; it is never an outcome.
 	PhaseRecovered = "recovered"
 )
+
+// Outcomes are the outcomes a verdict can have, best first.
+func Outcomes() []string {
+	return []string{PhaseStable, PhaseOverload, PhaseFailover, PhaseTimeouts, PhaseFailoverLoop, PhaseFailed}
+}

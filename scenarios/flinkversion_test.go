@@ -101,7 +101,9 @@ func TestFlinkVersionKeyNames(t *testing.T) {
 			},
 			"flink.taskmanager.network.memory.max-buffers-per-channel: ignored: Flink 2.0 removed this option and Flink 2.0 does not read it"},
 		{"1.20 reads them", []string{"flink.taskmanager.network.memory.max-buffers-per-channel=40"},
-			func(l *Loaded) bool { return l.Spec.Network.MaxBuffersPerChannel == 40 && l.Spec.Network.OverdraftPerGate == 5 }, ""},
+			func(l *Loaded) bool {
+				return l.Spec.Network.MaxBuffersPerChannel == 40 && l.Spec.Network.OverdraftPerGate == 5
+			}, ""},
 		{"1.15 has no overdraft", []string{"flink-version=1.15", "flink.taskmanager.network.memory.max-overdraft-buffers-per-gate=7"},
 			func(l *Loaded) bool { return l.Spec.Network.OverdraftPerGate == 0 },
 			"flink.taskmanager.network.memory.max-overdraft-buffers-per-gate: ignored: Flink 1.15 does not have this option (it came in 1.16)"},

@@ -154,8 +154,8 @@ func TestPlanProbesBothEnds(t *testing.T) {
 	}
 	// tiny's input is 10k/s: no capacity up to 5k/s keeps up.
 	code, out, _ = cli(t, "plan", "testdata/tiny.yaml", "--duration", "30s", "--target", "sinks.db.capacity=1k/s..5k/s", "--for", "stable")
-	if code != exitNoAnswer || !strings.Contains(out, "no sinks.db.capacity in 1k/s..5k/s meets stable") {
-		t.Errorf("no answer: code %d, want %d: %s", code, exitNoAnswer, out)
+	if code != exitUnmet || !strings.Contains(out, "no sinks.db.capacity in 1k/s..5k/s meets stable") {
+		t.Errorf("no answer: code %d, want %d: %s", code, exitUnmet, out)
 	}
 	for _, bad := range []string{"stable<=1", "stable==1", "stable>0"} {
 		if code, _, errs := cli(t, "plan", "testdata/tiny.yaml", "--target", "sinks.db.capacity=1k/s..5k/s", "--for", bad); code != 2 || !strings.Contains(errs, "write stable") {

@@ -51,9 +51,12 @@ chance. The other columns, the charts and DIR/<variant>/ are replica 0's;
 the other replicas' outputs are not written: replicas.csv lists every
 replica's seed and outcome (flinksim run --variant NAME --seed SEED, with the
 same --duration and --set, makes one again).`,
+		Example: `  flinksim compare checkpoint-death-spiral --out spiral
+  flinksim compare checkpoint-death-spiral --variant base --variant changelog --replicas 5 --out spiral-5
+  flinksim run checkpoint-death-spiral --out runs && flinksim compare checkpoint-death-spiral --from runs --out charts`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.progress = isTerminal(cmd.ErrOrStderr())
+			o.chatter(cmd)
 			return runCompare(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}

@@ -4,7 +4,8 @@
 // Files:
 //
 //	main.go      the entry point: memory limit, signals, exit code
-//	root.go      the root command, exit codes, reading a scenario argument
+//	root.go      the root command, exit codes, unknown commands, reading a scenario argument
+//	version.go   --version: the module version and commit from the build information
 //	run.go       flinksim run: one scenario (or its variants), its outputs and dashboard
 //	variants.go  a scenario's variants: planned, run in parallel, printed side by side
 //	compare.go   flinksim compare: runs made now or read back, drawn over each other

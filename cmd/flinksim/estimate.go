@@ -202,9 +202,9 @@ func checkWork(runs []runResult, o runOptions, reload func(name string) (*scenar
 	}
 	perS := wall / l.Spec.Duration.Seconds()
 	eta := time.Duration(perS * virtual / float64(min(jobs, total)) * float64(time.Second))
-	if eta >= etaThreshold {
+	if eta >= etaThreshold || o.verbose {
 		f := models.EstimateFootprint(l.Spec)
-		fmt.Fprintf(stderr, "flinksim: this will take about %s (%s virtual in %d run(s), %s network channels and %s to %s of memory per run; measured on the first %s of %s); Ctrl-C stops it\n",
+		fmt.Fprintf(o.notes(stderr), "flinksim: this will take about %s (%s virtual in %d run(s), %s network channels and %s to %s of memory per run; measured on the first %s of %s); Ctrl-C stops it\n",
 			human.Seconds(eta.Seconds()), human.Seconds(virtual), total, human.Count(float64(f.Channels)), human.Bytes(float64(f.MinBytes)), human.Bytes(float64(f.Bytes)),
 			human.Seconds(min(l.Spec.Duration/probeShare, maxProbe).Seconds()), runs[0].name)
 	}
@@ -262,8 +262,8 @@ func checkSweepWork(r *sweep.Runner, points []sweep.Point, o sweepOptions, stdin
 		}
 		return nil
 	}
-	if eta >= etaThreshold {
-		fmt.Fprintf(stderr, "flinksim: this sweep is %s; Ctrl-C stops it, and the same command resumes it\n", what)
+	if eta >= etaThreshold || o.verbose {
+		fmt.Fprintf(o.notes(stderr), "flinksim: this sweep is %s; Ctrl-C stops it, and the same command resumes it\n", what)
 	}
 	return nil
 }

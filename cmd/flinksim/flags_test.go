@@ -2,6 +2,8 @@ package main
 
 import (
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -30,14 +32,14 @@ func TestOverrideFlagsNamedAsFlags(t *testing.T) {
 	}
 }
 
-// TestScenarioFromStdin: "-" reads the scenario from standard input, bounded
-// like a file.
-func TestScenarioFromStdin(t *testing.T) {
+// withStdin makes os.Stdin read content for the rest of the test.
+func withStdin(t *testing.T, content string) {
+	t.Helper()
 	f, err := os.CreateTemp(t.TempDir(), "stdin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.WriteString("name: piped\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: o, input: s}]\n"); err != nil {
+	if _, err := f.WriteString(content); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.Seek(0, 0); err != nil {
@@ -45,9 +47,59 @@ func TestScenarioFromStdin(t *testing.T) {
 	}
 	old := os.Stdin
 	os.Stdin = f
-	defer func() { os.Stdin = old }()
+	t.Cleanup(func() { os.Stdin = old; f.Close() })
+}
+
+// TestScenarioFromStdin: "-" reads the scenario from standard input, named
+// <stdin> in problems, bounded like a file.
+func TestScenarioFromStdin(t *testing.T) {
+	withStdin(t, "name: piped\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: o, input: s}]\n")
 	code, stdout, stderr := cli(t, "validate", "-")
-	if code != exitOK || stdout != "stdin: ok\n" {
+	if code != exitOK || stdout != "<stdin>: ok\n" {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	tiny, err := os.ReadFile("testdata/tiny.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withStdin(t, string(tiny))
+	dir := filepath.Join(t.TempDir(), "out")
+	if code, stdout, stderr := cli(t, "run", "-", "--duration", "10s", "--no-plots", "--out", dir); code != exitOK || !strings.Contains(stdout, "tiny") {
+		t.Fatalf("run -: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "summary.json")); err != nil {
+		t.Error(err)
+	}
+	for _, args := range [][]string{{"validate", "-"}, {"run", "-", "--out", t.TempDir()}} {
+		withStdin(t, "name: bad\nsources:\n  - {name: s, rate: fast}\nsinks:\n  - {name: o, input: s}\n")
+		code, _, stderr := cli(t, args...)
+		if code != exitScenario || !strings.HasPrefix(stderr, "<stdin>:3:21: sources.s.rate: ") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and <stdin>:3:21: sources.s.rate: ...", args, code, stderr)
+		}
+	}
+}
+
+// TestStdinIsBounded: an endless standard input is read up to the size
+// limit and refused, never held in memory whole.
+func TestStdinIsBounded(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { // writes until the read end is closed
+		buf := make([]byte, 64<<10)
+		for {
+			if _, err := w.Write(buf); err != nil {
+				w.Close()
+				return
+			}
+		}
+	}()
+	old := os.Stdin
+	os.Stdin = r
+	defer func() { os.Stdin = old; r.Close() }()
+	code, _, stderr := cli(t, "validate", "-")
+	if code != exitScenario || !strings.HasPrefix(stderr, "<stdin>: the input is larger than 4 MiB") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }

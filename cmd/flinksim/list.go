@@ -12,7 +12,9 @@ func newListCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
 		Short: "List the built-in scenarios, one per line",
-		Args:  exactArgs(0, "no arguments"),
+		Example: `  flinksim list
+  flinksim list | cut -d' ' -f1`,
+		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			w := 0
 			for _, b := range scenarios.Library() {
@@ -33,7 +35,8 @@ func newSchemaCmd() *cobra.Command {
 		Long: `Print a JSON Schema (draft-07) of the scenario format. Editors with a YAML
 language server validate and complete scenario files with it, e.g. with a
 first line "# yaml-language-server: $schema=flinksim.schema.json".`,
-		Args: exactArgs(0, "no arguments"),
+		Example: `  flinksim schema > flinksim.schema.json`,
+		Args:    exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			b, err := scenarios.Schema()
 			if err != nil {
@@ -50,7 +53,11 @@ func newValidateCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "validate SCENARIO",
 		Short: "Check a scenario (a file or a built-in name) and report every problem",
-		Args:  exactArgs(1, "one scenario: a file or a built-in name"),
+		Example: `  flinksim validate backpressure
+  flinksim validate backpressure --set sinks.jdbc.capacity=100k/s
+  flinksim validate out/scenario.resolved.yaml
+  flinksim validate - < out/scenario.resolved.yaml`,
+		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name, data, err := readScenario(args[0])
 			if err != nil {

@@ -31,16 +31,16 @@ value of --target in its range for which every --for condition holds in every
 replica (or, with --largest, the largest value, e.g. of the checkpoint
 interval). Both ends of the range are tried first; between them, outcomes
 are assumed to change steadily with the value. When no value meets the
-conditions, plan says so and exits with code 3.
-
-Examples:
-  flinksim plan backpressure --target sinks.jdbc.capacity=10k/s..200k/s --for stable
-  flinksim plan checkpoint-death-spiral --target flink.parallelism.default=8..32 --for stable --for latency_p99_s<=60
-  flinksim plan checkpoint-death-spiral --target flink.execution.checkpointing.interval=30s..10min --largest --for checkpoint_duration_max_s<=60
+conditions, plan says so and exits with code 3. Quote a condition with < or >
+for the shell.
 
 Outcomes: ` + strings.Join(sweep.OutcomeNames(), ", ") + `.`,
+		Example: `  flinksim plan backpressure --target sinks.jdbc.capacity=10k/s..200k/s --for stable
+  flinksim plan checkpoint-death-spiral --target flink.parallelism.default=8..32 --for stable --for 'latency_p99_s<=60'
+  flinksim plan checkpoint-death-spiral --target flink.execution.checkpointing.interval=30s..10min --largest --for 'checkpoint_duration_max_s<=60'`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.chatter(cmd)
 			return runPlan(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -79,7 +79,7 @@ func runPlan(arg string, o planOptions, stdout, stderr io.Writer) error {
 	}
 	printPlan(stdout, s, answer, probes, o)
 	if answer == "" {
-		return exitStatus(exitNoAnswer)
+		return exitStatus(exitUnmet)
 	}
 	return nil
 }

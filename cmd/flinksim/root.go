@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,7 +19,7 @@ const (
 	exitOK       = 0
 	exitFailure  = 1 // the run itself failed (I/O, a simulator bug)
 	exitScenario = 2 // bad input: the scenario, a flag or an argument
-	exitNoAnswer = 3 // plan: no value in the range meets the conditions
+	exitUnmet    = 3 // not what was asked: plan's conditions met by no value, run --expect's outcome not reached
 )
 
 // exitStatus ends a command with a code other than 0 after it has said
@@ -79,15 +80,93 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Long: `flinksim replays what a Flink job would do under load, in seconds: backpressure
 from slow sinks and more, with Flink's configuration keys, defaults and metric
 names. Write a scenario in YAML (or use a built-in one: flinksim list) and run it.`,
+		Example: `  flinksim list
+  flinksim run backpressure --out out
+  flinksim run --help`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return checkOverrideFlags(cmd) }
+	// --version without cobra's -v shorthand (-v is --verbose).
+	root.Version = version(debug.ReadBuildInfo())
+	root.SetVersionTemplate("flinksim {{.Version}}\n")
+	root.Flags().Bool("version", false, "print the version and the commit flinksim was built from")
+	// With Args set, cobra leaves an unknown command to it (a usage error,
+	// exit 2) instead of failing in Find with a plain error; the root then
+	// needs a RunE, or cobra would print the help before checking Args.
+	root.Args = unknownCommand
+	root.SuggestionsMinimumDistance = 2
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	root.PersistentFlags().BoolP("quiet", "q", false, "no progress or notes on stderr (problems and warnings still)")
+	root.PersistentFlags().BoolP("verbose", "v", false, "more notes on stderr: the work estimate however short")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if q, v := chattiness(cmd); q && v {
+			return usageError{fmt.Errorf("--quiet and --verbose: give one or the other")}
+		}
+		return checkOverrideFlags(cmd)
+	}
 	root.AddCommand(newRunCmd(), newCompareCmd(), newSweepCmd(), newPlanCmd(), newValidateCmd(), newListCmd(), newSchemaCmd())
+	initCobraCommands(root)
 	return root
+}
+
+// initCobraCommands makes cobra's own commands, help and completion, now
+// rather than in Execute, to give them examples as every command has, and
+// to make help on an unknown command the usage error that the command is.
+func initCobraCommands(root *cobra.Command) {
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	shells := map[string]string{
+		"bash":       "  flinksim completion bash > ~/.local/share/bash-completion/completions/flinksim",
+		"zsh":        `  flinksim completion zsh > "${fpath[1]}/_flinksim"`,
+		"fish":       "  flinksim completion fish > ~/.config/fish/completions/flinksim.fish",
+		"powershell": "  flinksim completion powershell | Out-String | Invoke-Expression",
+	}
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "help":
+			c.Example = "  flinksim help run\n  flinksim help sweep merge"
+			c.Args = func(_ *cobra.Command, args []string) error {
+				if found, rest, err := root.Find(args); err == nil && found == root {
+					return unknownCommand(root, rest)
+				}
+				return nil
+			}
+		case "completion":
+			c.Example = shells["bash"]
+			for _, sh := range c.Commands() {
+				sh.Example = shells[sh.Name()]
+			}
+		}
+	}
+}
+
+// chattiness is -q and -v, the root's flags.
+func chattiness(cmd *cobra.Command) (quiet, verbose bool) {
+	quiet, _ = cmd.Flags().GetBool("quiet")
+	verbose, _ = cmd.Flags().GetBool("verbose")
+	return quiet, verbose
+}
+
+// unknownCommand refuses arguments to the root: the first is a command
+// that does not exist.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	msg := fmt.Sprintf("unknown command %q", args[0])
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf("; did you mean %q?", s[0])
+	}
+	return usageError{fmt.Errorf("%s (commands: %s; flinksim --help for more)", msg, strings.Join(names, ", "))}
 }
 
 // loadScenario reads a scenario (a file or a built-in name) and loads it
@@ -100,12 +179,17 @@ func loadScenario(arg string, sets []string) (file string, data []byte, l *scena
 	return file, data, l, err
 }
 
+// stdinName names standard input in problems ("<stdin>:3:5: ..."), as
+// compilers do: it cannot be taken for a file name.
+const stdinName = "<stdin>"
+
 // readScenario reads a scenario file ("-" is standard input), or a built-in
-// scenario by name.
+// scenario by name. Standard input is read as a file is, up to
+// scenarios.MaxFileSize and one byte more, however much is piped in.
 func readScenario(arg string) (name string, data []byte, err error) {
 	if arg == "-" {
 		data, err = scenarios.Read(os.Stdin)
-		return "stdin", data, err
+		return stdinName, data, err
 	}
 	if st, statErr := os.Stat(arg); statErr == nil && !st.IsDir() {
 		if data, err = scenarios.ReadFile(arg); err != nil {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -30,6 +32,27 @@ type runOptions struct {
 	progress bool
 	// maxMemory is --max-memory ("": the kernel's MemAvailable).
 	maxMemory string
+	// expect is run --expect: the outcome every run must end in ("": any).
+	expect string
+	// quiet and verbose are -q and -v: no notes or progress on stderr, or
+	// the work estimate however short.
+	quiet, verbose bool
+}
+
+// chatter reads -q and -v (the root's) into o, and shows progress only on
+// a terminal and without -q.
+func (o *runOptions) chatter(cmd *cobra.Command) {
+	o.quiet, o.verbose = chattiness(cmd)
+	o.progress = !o.quiet && isTerminal(cmd.ErrOrStderr())
+}
+
+// notes is where notes go (keys not modelled, estimates, resuming): stderr,
+// or nowhere with -q. Problems and warnings always go to stderr.
+func (o runOptions) notes(stderr io.Writer) io.Writer {
+	if o.quiet {
+		return io.Discard
+	}
+	return stderr
 }
 
 // allSets is --seed, --duration and --set as overrides; the first two are
@@ -77,12 +100,20 @@ repeat it to run several.
 The outputs are one set: they replace --out as a whole when every run is
 done, so --out shows the previous set or the new one, never a mix. --out
 must be new or hold only flinksim's outputs.`,
+		Example: `  flinksim run backpressure --out out
+  flinksim run backpressure --duration 1h --seed 7 --set sinks.jdbc.capacity=100k/s --out scaled
+  flinksim run checkpoint-death-spiral --variant base --variant changelog -j 2 --out spiral
+  flinksim run - --out again < out/scenario.resolved.yaml
+  flinksim run backpressure-scaled-sink --expect stable --no-plots --out ci`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.jobs < 0 {
 				return usageError{fmt.Errorf("--jobs %d: must be 0 (one per core) or more", o.jobs)}
 			}
-			o.progress = isTerminal(cmd.ErrOrStderr())
+			if err := checkExpect(o.expect); err != nil {
+				return err
+			}
+			o.chatter(cmd)
 			return runScenario(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -95,7 +126,52 @@ must be new or hold only flinksim's outputs.`,
 	f.BoolVar(&o.noPlots, "no-plots", false, "skip the dashboard (dashboard.svg, dashboard.png, index.html)")
 	maxMemoryFlag(c, &o.maxMemory)
 	f.StringArrayVar(&o.variants, "variant", nil, "run only this variant (\"base\" for the scenario as written; repeatable)")
+	f.StringVar(&o.expect, "expect", "", "exit with code 3 unless every run ends in this outcome: "+outcomeList())
 	return c
+}
+
+// outcomeList is the outcomes --expect takes, quoted where they hold a space.
+func outcomeList() string {
+	var names []string
+	for _, o := range result.Outcomes() {
+		if strings.Contains(o, " ") {
+			o = strconv.Quote(o)
+		}
+		names = append(names, o)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+func checkExpect(want string) error {
+	if want == "" || slices.Contains(result.Outcomes(), want) {
+		return nil
+	}
+	return usageError{fmt.Errorf("--expect %q: not an outcome; use %s", want, outcomeList())}
+}
+
+// expected reports each run whose outcome is not --expect's, naming the
+// variant when there are several, and fails with exitUnmet if there is one.
+func expected(runs []runResult, want string, named bool, stderr io.Writer) error {
+	if want == "" {
+		return nil
+	}
+	unmet := false
+	for _, r := range runs {
+		got := r.res.Summary.Verdict.Outcome
+		if got == want {
+			continue
+		}
+		unmet = true
+		if named {
+			fmt.Fprintf(stderr, "flinksim: %s: outcome is %s, expected %s\n", r.name, got, want)
+		} else {
+			fmt.Fprintf(stderr, "flinksim: outcome is %s, expected %s\n", got, want)
+		}
+	}
+	if unmet {
+		return exitStatus(exitUnmet)
+	}
+	return nil
 }
 
 func maxMemoryFlag(c *cobra.Command, v *string) {
@@ -160,7 +236,7 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 	}
 	if single {
 		printSummary(stdout, runs[0].res, o.out)
-		return nil
+		return expected(runs, o.expect, false, stderr)
 	}
 	for _, r := range runs {
 		fmt.Fprintf(stdout, "== %s: %s\n", r.name, r.description)
@@ -169,7 +245,7 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 	if len(runs) > 1 {
 		printComparison(stdout, runs, o.out)
 	}
-	return nil
+	return expected(runs, o.expect, true, stderr)
 }
 
 // writeOutputs writes every output file atomically, and unless noPlots the

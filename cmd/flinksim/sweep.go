@@ -61,8 +61,12 @@ DIR/shard-i-of-n.jsonl.partial); an interrupted sweep started again with the
 same scenario and flags skips the runs kept there, and the finished outputs
 are the same bytes as an uninterrupted sweep's. A sweep of more than 10,000
 runs asks first (--yes starts it without asking).`,
+		Example: `  flinksim sweep backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --out sweep
+  flinksim sweep backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --grid flink.parallelism.default=2,4,8 --replicas 3 --out sweep
+  flinksim sweep backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --shard 0/2 --out sweep`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.chatter(cmd)
 			return runSweep(args[0], o, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -85,7 +89,9 @@ func newSweepPlanCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "plan SCENARIO",
 		Short: "List the points of a sweep: index, key, replica, seed (and shard with --shards)",
-		Args:  exactArgs(1, "one scenario: a file or a built-in name"),
+		Example: `  flinksim sweep plan backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --replicas 3
+  flinksim sweep plan backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --shards 4`,
+		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, plan, err := loadPlan(args[0], o)
 			if err != nil {
@@ -117,6 +123,8 @@ duplicates (a retried worker may write twice) are dropped, records of another
 plan are refused, and missing points are named (exit code 1, after writing
 what there is). Give the same scenario, --grid, --replicas, --seed and --set
 as the sweep.`,
+		Example: `  flinksim sweep merge backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --out sweep
+  flinksim sweep merge backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --out sweep sweep/shard-0-of-2.jsonl sweep/shard-1-of-2.jsonl`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) < 1 {
 				return usageError{fmt.Errorf("expects a scenario and, optionally, shard files")}
@@ -257,7 +265,7 @@ func runSweep(arg string, o sweepOptions, stdin io.Reader, stdout, stderr io.Wri
 	pending := points
 	if len(done) > 0 {
 		pending = notDone(points, done)
-		fmt.Fprintf(stderr, "flinksim: resuming: %d of %d runs already done (kept in %s)\n", len(done), len(points), journal.Path)
+		fmt.Fprintf(o.notes(stderr), "flinksim: resuming: %d of %d runs already done (kept in %s)\n", len(done), len(points), journal.Path)
 	}
 	// The size first (a count), then every point's values (loading each
 	// takes a while on a huge grid).
@@ -271,7 +279,7 @@ func runSweep(arg string, o sweepOptions, stdin io.Reader, stdout, stderr io.Wri
 	setInterruptNote(fmt.Sprintf("; finished runs are kept in %s: the same command resumes the sweep", journal.Path))
 	defer setInterruptNote("")
 	r.Finished = journal.Append
-	recs, err := runPoints(r, pending, stderr)
+	recs, err := runPoints(r, pending, o.progress, stderr)
 	if err != nil {
 		return err
 	}
@@ -341,10 +349,10 @@ func notDone(points []sweep.Point, done []sweep.Record) []sweep.Point {
 	return pending
 }
 
-// runPoints runs the points, with a progress bar on a terminal.
-func runPoints(r *sweep.Runner, pending []sweep.Point, stderr io.Writer) ([]sweep.Record, error) {
+// runPoints runs the points, with a progress bar if progress.
+func runPoints(r *sweep.Runner, pending []sweep.Point, progress bool, stderr io.Writer) ([]sweep.Record, error) {
 	var bar *progressbar.ProgressBar
-	if isTerminal(stderr) && len(pending) > 0 {
+	if progress && len(pending) > 0 {
 		bar = progressbar.NewOptions(len(pending), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("sweep"),
 			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
 		r.Progress = func(done, total int) { bar.Set(done) }

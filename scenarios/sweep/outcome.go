@@ -114,8 +114,7 @@ type VerdictCount struct {
 type Tally []VerdictCount
 
 // verdictOrder ranks the outcomes a verdict can have, best first.
-var verdictOrder = []string{result.PhaseStable, result.PhaseOverload, result.PhaseFailover,
-	result.PhaseTimeouts, result.PhaseFailoverLoop, result.PhaseFailed}
+var verdictOrder = result.Outcomes()
 
 // TallyVerdicts counts verdicts: the outcomes in verdictOrder, then any
 // other (an empty one, from a record written before verdicts, as
