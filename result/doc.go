@@ -17,6 +17,7 @@
 //	capacity.go     Capacity: work per input record and checkpoint costs
 //	write.go        summary.json and metrics.csv
 //	rest.go         checkpoints.json and checkpoint-details.json (Flink's REST shape)
+//	starttime.go    --start-time: the wall time of virtual time 0, for timestamps
 //	read.go         ReadResult: a Result from its files
 //	dir.go          the run directory: WriteDir, ReadDir
 package result

@@ -25,8 +25,12 @@ type Result struct {
 
 // Summary is summary.json: a contract for scripts. Fields are only ever added.
 type Summary struct {
-	Scenario         string            `json:"scenario"`
-	Seed             uint64            `json:"seed"`
+	Scenario string `json:"scenario"`
+	Seed     uint64 `json:"seed"`
+	// StartTime is the wall time of virtual time 0 (RFC 3339, from run's
+	// --start-time): the REST-shaped files' and the OpenMetrics file's
+	// timestamps count from it. Empty (files from before it): the Unix epoch.
+	StartTime        string            `json:"start_time,omitempty"`
 	VirtualDurationS float64           `json:"virtual_duration_s"`
 	WallS            float64           `json:"wall_s"`
 	Records          RecordCounts      `json:"records"`

@@ -53,6 +53,9 @@ replica's seed and outcome (flinksim run --variant NAME --seed SEED, with the
 same --duration and --set, makes one again).`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.parseStart(); err != nil {
+				return err
+			}
 			o.progress = isTerminal(cmd.ErrOrStderr())
 			return runCompare(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
@@ -68,6 +71,7 @@ same --duration and --set, makes one again).`,
 	f.StringArrayVar(&o.sets, "set", nil, "override a field: dotted.path=value (repeatable)")
 	f.BoolVar(&o.noPlots, "no-plots", false, "write the tables only")
 	maxMemoryFlag(c, &o.maxMemory)
+	startTimeFlag(c, &o.startTime)
 	return c
 }
 
@@ -172,7 +176,7 @@ func makeRuns(dir string, runs []runResult, base *scenarios.Loaded, file string,
 		return err
 	}
 	for _, r := range runs {
-		if err := writeOutputs(filepath.Join(dir, r.name), r.loaded, r.res, o.noPlots); err != nil {
+		if err := writeOutputs(filepath.Join(dir, r.name), r.loaded, r.res, o.start, o.noPlots); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -30,6 +31,27 @@ type runOptions struct {
 	progress bool
 	// maxMemory is --max-memory ("": the kernel's MemAvailable).
 	maxMemory string
+	// startTime is --start-time, the wall time of virtual time 0; start is
+	// it parsed (parseStart).
+	startTime string
+	start     time.Time
+}
+
+// startTimeFlag is --start-time: the wall time of virtual time 0, fixed by
+// default (result.DefaultStartTime) so that a seed gives the same bytes.
+func startTimeFlag(c *cobra.Command, v *string) {
+	c.Flags().StringVar(v, "start-time", result.FormatStartTime(result.DefaultStartTime),
+		"wall time of virtual time 0 (RFC 3339) for the timestamps in checkpoints.json and metrics.om.txt")
+}
+
+// parseStart reads --start-time into o.start, or says what is wrong.
+func (o *runOptions) parseStart() error {
+	t, err := result.ParseStartTime(strings.TrimSpace(o.startTime))
+	if err != nil {
+		return usageError{fmt.Errorf("--start-time: %q is not an RFC 3339 time; give e.g. --start-time 2026-01-01T00:00:00Z", o.startTime)}
+	}
+	o.start = t
+	return nil
 }
 
 // allSets is --seed, --duration and --set as overrides; the first two are
@@ -82,6 +104,9 @@ must be new or hold only flinksim's outputs.`,
 			if o.jobs < 0 {
 				return usageError{fmt.Errorf("--jobs %d: must be 0 (one per core) or more", o.jobs)}
 			}
+			if err := o.parseStart(); err != nil {
+				return err
+			}
 			o.progress = isTerminal(cmd.ErrOrStderr())
 			return runScenario(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
@@ -94,6 +119,7 @@ must be new or hold only flinksim's outputs.`,
 	f.IntVarP(&o.jobs, "jobs", "j", 0, "runs at once (default: one per core); results do not depend on it")
 	f.BoolVar(&o.noPlots, "no-plots", false, "skip the dashboard (dashboard.svg, dashboard.png, index.html)")
 	maxMemoryFlag(c, &o.maxMemory)
+	startTimeFlag(c, &o.startTime)
 	f.StringArrayVar(&o.variants, "variant", nil, "run only this variant (\"base\" for the scenario as written; repeatable)")
 	return c
 }
@@ -147,7 +173,7 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 		if r.res == nil {
 			continue
 		}
-		if err := writeOutputs(dir, r.loaded, r.res, o.noPlots); err != nil {
+		if err := writeOutputs(dir, r.loaded, r.res, o.start, o.noPlots); err != nil {
 			return errors.Join(runErr, err)
 		}
 	}
@@ -173,8 +199,9 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 }
 
 // writeOutputs writes every output file atomically, and unless noPlots the
-// dashboard and index.html.
-func writeOutputs(dir string, l *scenarios.Loaded, res *result.Result, noPlots bool) error {
+// dashboard and index.html; start is the wall time of virtual time 0.
+func writeOutputs(dir string, l *scenarios.Loaded, res *result.Result, start time.Time, noPlots bool) error {
+	res.Summary.StartTime = result.FormatStartTime(start)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
