@@ -20,14 +20,14 @@ const (
 )
 
 // WriteDir writes the run's files into dir, each through
-// internal/atomicfile: summary.json and metrics.csv, and with checkpointing
+// internal/atomicfile: summary.json, metrics.csv and metrics.om.txt, and with checkpointing
 // checkpoints.json and checkpoint-details.json. The caller stages dir, so
 // that the set with the other outputs appears at once.
 func (r *Result) WriteDir(dir string) error {
 	files := []struct {
 		name  string
 		write func(io.Writer) error
-	}{{FileSummary, r.WriteSummaryJSON}, {FileMetrics, r.WriteMetricsCSV}}
+	}{{FileSummary, r.WriteSummaryJSON}, {FileMetrics, r.WriteMetricsCSV}, {FileOpenMetrics, r.WriteOpenMetrics}}
 	if r.Summary.Checkpoints != nil {
 		files = append(files, []struct {
 			name  string

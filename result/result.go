@@ -21,6 +21,10 @@ type Result struct {
 	// Capacity is what the sustainable input rate follows from (nil for a
 	// run read back from its files).
 	Capacity *Capacity
+	// SlotsPerTaskManager places subtask i on TaskManager i / slots, as
+	// flinksim deploys them (the OpenMetrics file's tm_id; 0 for a run read
+	// back from its files: no tm_id).
+	SlotsPerTaskManager int
 }
 
 // Summary is summary.json: a contract for scripts. Fields are only ever added.

@@ -85,7 +85,7 @@ func TestRunWritesOutputs(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if strings.Join(names, " ") != "dashboard.png dashboard.svg index.html metrics.csv scenario.resolved.yaml summary.json" {
+	if strings.Join(names, " ") != "dashboard.png dashboard.svg index.html metrics.csv metrics.om.txt scenario.resolved.yaml summary.json" {
 		t.Fatalf("outputs %v (temporary files left behind?)", names)
 	}
 	page, _ := os.ReadFile(filepath.Join(dir, "index.html"))
@@ -99,8 +99,8 @@ func TestRunWritesOutputs(t *testing.T) {
 	if code, _, errs := cli(t, "run", "backpressure", "--duration", "1m", "--no-plots", "--out", bare); code != 0 {
 		t.Fatal(errs)
 	}
-	if entries, _ := os.ReadDir(bare); len(entries) != 3 {
-		t.Errorf("--no-plots wrote %d files, want 3", len(entries))
+	if entries, _ := os.ReadDir(bare); len(entries) != 4 {
+		t.Errorf("--no-plots wrote %d files, want 4", len(entries))
 	}
 	// summary.json carries the contract's fields.
 	var sum map[string]any
@@ -146,7 +146,7 @@ func TestSameSeedSameBytes(t *testing.T) {
 		}
 	}
 	wall := regexp.MustCompile(`"(wall_s|events_per_s)": [0-9.e+-]+`)
-	for _, f := range []string{"metrics.csv", "scenario.resolved.yaml", "summary.json"} {
+	for _, f := range []string{"metrics.csv", "metrics.om.txt", "scenario.resolved.yaml", "summary.json"} {
 		x, _ := os.ReadFile(filepath.Join(a, f))
 		y, _ := os.ReadFile(filepath.Join(b, f))
 		x, y = wall.ReplaceAll(x, nil), wall.ReplaceAll(y, nil)

@@ -86,6 +86,9 @@ func newRunCmd() *cobra.Command {
 		Long: `Run a scenario and print a short summary. Writes, into --out:
   summary.json             the run in numbers (a stable contract for scripts)
   metrics.csv              every metric over time: time_s,operator,subtask,metric,value
+  metrics.om.txt           the same in OpenMetrics text, named as Flink's PrometheusReporter
+                           names them, timestamps from --start-time (load into Prometheus:
+                           promtool tsdb create-blocks-from openmetrics metrics.om.txt DIR)
   scenario.resolved.yaml   the scenario with every default filled in (loads again)
   checkpoints.json         with checkpointing on: Flink's REST /jobs/:id/checkpoints shape
   checkpoint-details.json  per checkpoint and vertex, each subtask's part (REST .../subtasks/:vertexid)
