@@ -59,7 +59,8 @@ func (r *recorder) result() *result.Result {
 	w := s.work(flows)
 	sum.Skew = s.skewSummaries(flows, w)
 	capacity := s.capacity(w, flows)
-	res := &result.Result{Summary: sum, Times: r.times, Series: r.series, Latency: r.latAll}
+	res := &result.Result{Summary: sum, Times: r.times, Series: r.series, Latency: r.latAll,
+		SlotsPerTaskManager: max(s.spec.SlotsPerTaskManager, 1)}
 	if s.coord != nil {
 		for _, p := range s.coord.pending {
 			s.fillStats(p) // in progress at the end

@@ -1,6 +1,7 @@
 // Package result holds what a run produced, in the shapes users read: the
 // Result with its Summary (summary.json, a contract for scripts), metric
-// series with Flink's metric names (metrics.csv), checkpoint statistics in
+// series with Flink's metric names (metrics.csv, and metrics.om.txt as
+// Prometheus would have scraped them), checkpoint statistics in
 // Flink's REST shape (checkpoints.json, checkpoint-details.json), and the
 // verdict, skew and capacity types. It owns the run directory: WriteDir
 // writes it and ReadDir reads it back, so a run read from disk is the same
@@ -16,7 +17,10 @@
 //	sinks.go        SinkSummary: every record's fate at a sink, commits, upserts
 //	capacity.go     Capacity: work per input record and checkpoint costs
 //	write.go        summary.json and metrics.csv
+//	prometheus.go   Prometheus names and labels, as Flink's PrometheusReporter gives them
+//	openmetrics.go  metrics.om.txt: the series in the OpenMetrics text format, timestamped
 //	rest.go         checkpoints.json and checkpoint-details.json (Flink's REST shape)
+//	starttime.go    --start-time: the wall time of virtual time 0, for timestamps
 //	read.go         ReadResult: a Result from its files
 //	dir.go          the run directory: WriteDir, ReadDir
 package result

@@ -124,9 +124,10 @@ func (r *Result) readCheckpointsJSON(in io.Reader) error {
 	if err := json.NewDecoder(in).Decode(&doc); err != nil {
 		return fmt.Errorf("checkpoints.json: %v", err)
 	}
+	start := r.startMs() // timestamps are Unix ms: virtual time from the summary's start
 	for _, h := range doc.History {
 		r.Checkpoints = append(r.Checkpoints, &CheckpointStats{ID: h.ID, Status: h.Status,
-			Trigger: sim.Time(h.Trigger) * sim.Millisecond, LatestAck: sim.Time(h.LatestAck) * sim.Millisecond,
+			Trigger: sim.Time(h.Trigger-start) * sim.Millisecond, LatestAck: sim.Time(h.LatestAck-start) * sim.Millisecond,
 			Duration: sim.Time(h.Duration) * sim.Millisecond, StateSize: h.StateSize, Checkpointed: h.Checkpointed,
 			Unaligned: h.Type == "UNALIGNED_CHECKPOINT"})
 	}

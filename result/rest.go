@@ -13,9 +13,9 @@ import (
 
 // checkpoints.json: the run's checkpoints in the shape of Flink's REST
 // response GET /jobs/:jobid/checkpoints (CheckpointingStatistics), so that
-// tools reading Flink's API can read a simulated run. Timestamps are
-// milliseconds of virtual time since the run started; durations are
-// milliseconds; sizes bytes. Job vertex IDs are derived from the task names.
+// tools reading Flink's API can read a simulated run. Timestamps are Unix
+// milliseconds, virtual time from the summary's StartTime (run's
+// --start-time); durations are milliseconds; sizes bytes. Job vertex IDs are derived from the task names.
 
 type restCheckpoints struct {
 	Counts  restCounts           `json:"counts"`
@@ -60,7 +60,9 @@ func VertexID(name string) string {
 	return fmt.Sprintf("%016x%016x", a.Sum64(), b.Sum64())
 }
 
-func restCheckpoint(c *CheckpointStats) map[string]any {
+// restCheckpoint is one checkpoint's entry; start is the Unix ms of
+// virtual time 0.
+func restCheckpoint(c *CheckpointStats, start int64) map[string]any {
 	class := map[string]string{"COMPLETED": "completed", "FAILED": "failed"}[c.Status]
 	if class == "" {
 		class = "in_progress"
@@ -73,7 +75,7 @@ func restCheckpoint(c *CheckpointStats) map[string]any {
 	for _, t := range c.Tasks {
 		status := c.Status
 		tasks[VertexID(t.Name)] = map[string]any{
-			"id": c.ID, "status": status, "latest_ack_timestamp": ms(t.LatestAck),
+			"id": c.ID, "status": status, "latest_ack_timestamp": start + ms(t.LatestAck),
 			"checkpointed_size": t.Checkpointed, "state_size": t.StateSize,
 			"end_to_end_duration": max(0, ms(t.LatestAck-c.Trigger)), "alignment_buffered": 0,
 			"processed_data": t.ProcessedData, "persisted_data": t.PersistedData,
@@ -82,7 +84,7 @@ func restCheckpoint(c *CheckpointStats) map[string]any {
 	}
 	m := map[string]any{
 		"className": class, "id": c.ID, "status": c.Status, "is_savepoint": false, "savepointFormat": nil,
-		"trigger_timestamp": ms(c.Trigger), "latest_ack_timestamp": ms(c.LatestAck),
+		"trigger_timestamp": start + ms(c.Trigger), "latest_ack_timestamp": start + ms(c.LatestAck),
 		"checkpointed_size": c.Checkpointed, "state_size": c.StateSize, "end_to_end_duration": ms(c.Duration),
 		"alignment_buffered": 0, "processed_data": c.ProcessedData, "persisted_data": c.PersistedData,
 		"num_subtasks": c.NumSubtasks, "num_acknowledged_subtasks": c.NumAcked, "checkpoint_type": kind,
@@ -93,7 +95,7 @@ func restCheckpoint(c *CheckpointStats) map[string]any {
 		m["external_path"] = fmt.Sprintf("flinksim://checkpoints/chk-%d", c.ID)
 		m["discarded"] = false
 	case "FAILED":
-		m["failure_timestamp"] = ms(c.Failure)
+		m["failure_timestamp"] = start + ms(c.Failure)
 		m["failure_message"] = c.FailureMessage
 	}
 	return m
@@ -131,6 +133,7 @@ func restSummary(xs []int64) restStats {
 // is off).
 func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 	out := restCheckpoints{Summary: map[string]restStats{}, History: []map[string]any{}}
+	start := r.startMs()
 	var size, state, dur, processed, persisted, zero []int64
 	for _, c := range r.Checkpoints {
 		out.Counts.Total++
@@ -143,10 +146,10 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 			processed = append(processed, c.ProcessedData)
 			persisted = append(persisted, c.PersistedData)
 			zero = append(zero, 0)
-			out.Latest.Completed = restCheckpoint(c)
+			out.Latest.Completed = restCheckpoint(c, start)
 		case "FAILED":
 			out.Counts.Failed++
-			out.Latest.Failed = restCheckpoint(c)
+			out.Latest.Failed = restCheckpoint(c, start)
 		default:
 			out.Counts.InProgress++
 		}
@@ -154,7 +157,7 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 	out.Counts.Restored = max(len(r.Restores), r.RestoresTotal)
 	if n := len(r.Restores); n > 0 {
 		last := r.Restores[n-1]
-		out.Latest.Restored = map[string]any{"id": last.ID, "restore_timestamp": ms(last.At),
+		out.Latest.Restored = map[string]any{"id": last.ID, "restore_timestamp": r.wallMs(last.At),
 			"is_savepoint": false, "external_path": fmt.Sprintf("flinksim://checkpoints/chk-%d", last.ID)}
 	}
 	out.Summary["checkpointed_size"] = restSummary(size)
@@ -164,7 +167,7 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 	out.Summary["processed_data"] = restSummary(processed)
 	out.Summary["persisted_data"] = restSummary(persisted)
 	for i := len(r.Checkpoints) - 1; i >= 0; i-- { // newest first, as Flink lists them
-		out.History = append(out.History, restCheckpoint(r.Checkpoints[i]))
+		out.History = append(out.History, restCheckpoint(r.Checkpoints[i], start))
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
@@ -188,6 +191,7 @@ func (r *Result) WriteCheckpointDetailsJSON(w io.Writer) error {
 	out := struct {
 		Checkpoints []entry `json:"checkpoints"`
 	}{Checkpoints: []entry{}}
+	start := r.startMs()
 	for _, c := range r.Checkpoints {
 		if !c.Detailed() {
 			continue // an old checkpoint of a long run: like Flink's REST past its history, no details
@@ -199,7 +203,7 @@ func (r *Result) WriteCheckpointDetailsJSON(w io.Writer) error {
 				m := map[string]any{"index": st.Index, "status": "pending_or_failed", "clazz": "pending"}
 				if st.Acked {
 					m = map[string]any{"index": st.Index, "status": "completed", "clazz": "completed",
-						"ack_timestamp": ms(st.Ack), "end_to_end_duration": max(0, ms(st.Ack-c.Trigger)),
+						"ack_timestamp": start + ms(st.Ack), "end_to_end_duration": max(0, ms(st.Ack-c.Trigger)),
 						"state_size": st.StateSize, "checkpointed_size": st.Uploaded,
 						"checkpoint":  map[string]int64{"sync": ms(st.Sync), "async": ms(st.Async)},
 						"alignment":   map[string]int64{"buffered": 0, "processed": st.Processed, "persisted": st.Persisted, "duration": ms(st.Alignment)},
@@ -208,7 +212,7 @@ func (r *Result) WriteCheckpointDetailsJSON(w io.Writer) error {
 				subs = append(subs, m)
 			}
 			e.Tasks[VertexID(t.Name)] = map[string]any{"id": c.ID, "status": c.Status, "name": t.Name,
-				"latest_ack_timestamp": ms(t.LatestAck), "checkpointed_size": t.Checkpointed, "state_size": t.StateSize,
+				"latest_ack_timestamp": start + ms(t.LatestAck), "checkpointed_size": t.Checkpointed, "state_size": t.StateSize,
 				"end_to_end_duration": max(0, ms(t.LatestAck-c.Trigger)), "alignment_buffered": 0,
 				"processed_data": t.ProcessedData, "persisted_data": t.PersistedData,
 				"num_subtasks": t.NumSubtasks, "num_acknowledged_subtasks": t.NumAcked, "subtasks": subs}

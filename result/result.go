@@ -21,12 +21,20 @@ type Result struct {
 	// Capacity is what the sustainable input rate follows from (nil for a
 	// run read back from its files).
 	Capacity *Capacity
+	// SlotsPerTaskManager places subtask i on TaskManager i / slots, as
+	// flinksim deploys them (the OpenMetrics file's tm_id; 0 for a run read
+	// back from its files: no tm_id).
+	SlotsPerTaskManager int
 }
 
 // Summary is summary.json: a contract for scripts. Fields are only ever added.
 type Summary struct {
-	Scenario         string            `json:"scenario"`
-	Seed             uint64            `json:"seed"`
+	Scenario string `json:"scenario"`
+	Seed     uint64 `json:"seed"`
+	// StartTime is the wall time of virtual time 0 (RFC 3339, from run's
+	// --start-time): the REST-shaped files' and the OpenMetrics file's
+	// timestamps count from it. Empty (files from before it): the Unix epoch.
+	StartTime        string            `json:"start_time,omitempty"`
 	VirtualDurationS float64           `json:"virtual_duration_s"`
 	WallS            float64           `json:"wall_s"`
 	Records          RecordCounts      `json:"records"`

@@ -56,6 +56,9 @@ same --duration and --set, makes one again).`,
   flinksim run checkpoint-death-spiral --out runs && flinksim compare checkpoint-death-spiral --from runs --out charts`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.parseStart(); err != nil {
+				return err
+			}
 			o.chatter(cmd)
 			return runCompare(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
@@ -71,6 +74,7 @@ same --duration and --set, makes one again).`,
 	f.StringArrayVar(&o.sets, "set", nil, "override a field: dotted.path=value (repeatable)")
 	f.BoolVar(&o.noPlots, "no-plots", false, "write the tables only")
 	maxMemoryFlag(c, &o.maxMemory)
+	timeFlags(c, &o.runOptions)
 	return c
 }
 
@@ -175,7 +179,7 @@ func makeRuns(dir string, runs []runResult, base *scenarios.Loaded, file string,
 		return err
 	}
 	for _, r := range runs {
-		if err := writeOutputs(filepath.Join(dir, r.name), r.loaded, r.res, o.noPlots); err != nil {
+		if err := writeOutputs(filepath.Join(dir, r.name), r.loaded, r.res, o.runOptions); err != nil {
 			return err
 		}
 	}

@@ -14,7 +14,7 @@ import (
 // into its variant subdirectories): run, compare and sweep outputs, sweep
 // journals, shard files.
 var outputNames = []string{
-	"summary.json", "metrics.csv", "scenario.resolved.yaml", "checkpoints.json", "checkpoint-details.json",
+	"summary.json", "metrics.csv", "metrics.om.txt", "scenario.resolved.yaml", "checkpoints.json", "checkpoint-details.json",
 	"dashboard.svg", "dashboard.png", "index.html",
 	"compare.md", "compare.csv", "replicas.csv", "compare.svg", "compare.png",
 	"points.jsonl", "points.jsonl.partial", "sweep-*.svg", "sweep-*.png",

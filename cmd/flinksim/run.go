@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -37,6 +38,13 @@ type runOptions struct {
 	// quiet and verbose are -q and -v: no notes or progress on stderr, or
 	// the work estimate however short.
 	quiet, verbose bool
+	// startTime is --start-time, the wall time of virtual time 0; start is
+	// it parsed (parseStart).
+	startTime string
+	start     time.Time
+	// openMetrics is --openmetrics: also write metrics.om.txt (it repeats
+	// every label on every sample: several times metrics.csv's size).
+	openMetrics bool
 }
 
 // chatter reads -q and -v (the root's) into o, and shows progress only on
@@ -53,6 +61,26 @@ func (o runOptions) notes(stderr io.Writer) io.Writer {
 		return io.Discard
 	}
 	return stderr
+}
+
+// timeFlags are --start-time, the wall time of virtual time 0, fixed by
+// default (result.DefaultStartTime) so that a seed gives the same bytes, and
+// --openmetrics.
+func timeFlags(c *cobra.Command, o *runOptions) {
+	c.Flags().StringVar(&o.startTime, "start-time", result.FormatStartTime(result.DefaultStartTime),
+		"wall time of virtual time 0 (RFC 3339) for the timestamps in checkpoints.json and metrics.om.txt")
+	c.Flags().BoolVar(&o.openMetrics, "openmetrics", false,
+		"also write metrics.om.txt: the metrics in OpenMetrics text, named as Flink's PrometheusReporter names them")
+}
+
+// parseStart reads --start-time into o.start, or says what is wrong.
+func (o *runOptions) parseStart() error {
+	t, err := result.ParseStartTime(strings.TrimSpace(o.startTime))
+	if err != nil {
+		return usageError{fmt.Errorf("--start-time: %q is not an RFC 3339 time; give e.g. --start-time 2026-01-01T00:00:00Z", o.startTime)}
+	}
+	o.start = t
+	return nil
 }
 
 // allSets is --seed, --duration and --set as overrides; the first two are
@@ -87,6 +115,9 @@ func newRunCmd() *cobra.Command {
 		Long: `Run a scenario and print a short summary. Writes, into --out:
   summary.json             the run in numbers (a stable contract for scripts)
   metrics.csv              every metric over time: time_s,operator,subtask,metric,value
+  metrics.om.txt           with --openmetrics: the same in OpenMetrics text, named as Flink's PrometheusReporter
+                           names them, timestamps from --start-time (load into Prometheus:
+                           promtool tsdb create-blocks-from openmetrics metrics.om.txt DIR)
   scenario.resolved.yaml   the scenario with every default filled in (loads again)
   checkpoints.json         with checkpointing on: Flink's REST /jobs/:id/checkpoints shape
   checkpoint-details.json  per checkpoint and vertex, each subtask's part (REST .../subtasks/:vertexid)
@@ -113,6 +144,9 @@ must be new or hold only flinksim's outputs.`,
 			if err := checkExpect(o.expect); err != nil {
 				return err
 			}
+			if err := o.parseStart(); err != nil {
+				return err
+			}
 			o.chatter(cmd)
 			return runScenario(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
@@ -125,6 +159,7 @@ must be new or hold only flinksim's outputs.`,
 	f.IntVarP(&o.jobs, "jobs", "j", 0, "runs at once (default: one per core); results do not depend on it")
 	f.BoolVar(&o.noPlots, "no-plots", false, "skip the dashboard (dashboard.svg, dashboard.png, index.html)")
 	maxMemoryFlag(c, &o.maxMemory)
+	timeFlags(c, &o)
 	f.StringArrayVar(&o.variants, "variant", nil, "run only this variant (\"base\" for the scenario as written; repeatable)")
 	f.StringVar(&o.expect, "expect", "", "exit with code 3 unless every run ends in this outcome: "+outcomeList())
 	return c
@@ -223,7 +258,7 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 		if r.res == nil {
 			continue
 		}
-		if err := writeOutputs(dir, r.loaded, r.res, o.noPlots); err != nil {
+		if err := writeOutputs(dir, r.loaded, r.res, o); err != nil {
 			return errors.Join(runErr, err)
 		}
 	}
@@ -248,9 +283,11 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 	return expected(runs, o.expect, true, stderr)
 }
 
-// writeOutputs writes every output file atomically, and unless noPlots the
-// dashboard and index.html.
-func writeOutputs(dir string, l *scenarios.Loaded, res *result.Result, noPlots bool) error {
+// writeOutputs writes every output file atomically, metrics.om.txt with
+// --openmetrics, and unless --no-plots the dashboard and index.html; o.start
+// is the wall time of virtual time 0.
+func writeOutputs(dir string, l *scenarios.Loaded, res *result.Result, o runOptions) error {
+	res.Summary.StartTime = result.FormatStartTime(o.start)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -261,10 +298,15 @@ func writeOutputs(dir string, l *scenarios.Loaded, res *result.Result, noPlots b
 	if err := res.WriteDir(dir); err != nil {
 		return err
 	}
+	if o.openMetrics {
+		if err := writeFile(filepath.Join(dir, result.FileOpenMetrics), res.WriteOpenMetrics); err != nil {
+			return err
+		}
+	}
 	if err := writeFile(filepath.Join(dir, "scenario.resolved.yaml"), func(w io.Writer) error { _, err := w.Write(resolved); return err }); err != nil {
 		return err
 	}
-	if noPlots {
+	if o.noPlots {
 		return nil
 	}
 	return writeDashboard(dir, res)

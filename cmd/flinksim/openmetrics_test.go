@@ -1,0 +1,127 @@
+package main
+
+import (
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flinksim/flinksim/result"
+)
+
+// promtool is Prometheus' promtool, or the test is skipped (it fails in CI,
+// CI=true, which installs it: .ci/run).
+func promtool(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("promtool")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("promtool is not on PATH (CI installs the Debian package prometheus: .ci/run)")
+		}
+		t.Skip("promtool is not on PATH (apt-get install prometheus)")
+	}
+	return p
+}
+
+var dumpLine = regexp.MustCompile(`^\{.*\} (\S+) (\d+)$`)
+
+// TestOpenMetricsLoadsIntoPrometheus: the metrics.om.txt of a run with
+// --openmetrics backfills
+// into a Prometheus TSDB (promtool tsdb create-blocks-from openmetrics), and
+// series read back from the blocks (promtool tsdb dump --match) hold the
+// values and times the run recorded in metrics.csv, at --start-time.
+func TestOpenMetricsLoadsIntoPrometheus(t *testing.T) {
+	tool := promtool(t)
+	t.Parallel() // a whole run in its own directory
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "--variant", "base", "--duration", "2m", "--no-plots",
+		"--openmetrics", "--start-time", "2030-06-01T12:00:00+02:00", "--out", out)
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	dir := filepath.Join(out, "base")
+	res, err := result.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "tsdb")
+	if b, err := exec.Command(tool, "tsdb", "create-blocks-from", "openmetrics", filepath.Join(dir, result.FileOpenMetrics), db).CombinedOutput(); err != nil {
+		t.Fatalf("create-blocks-from openmetrics: %v\n%s", err, b)
+	}
+	if err := os.MkdirAll(filepath.Join(db, "wal"), 0o755); err != nil { // dump opens the blocks as a database
+		t.Fatal(err)
+	}
+	start := time.Date(2030, 6, 1, 10, 0, 0, 0, time.UTC).UnixMilli()
+	for _, c := range []struct {
+		match      string
+		op, metric string
+		sub        int
+	}{
+		{`{__name__="flink_taskmanager_job_task_operator_numRecordsInPerSecond",operator_name="count",subtask_index="1"}`,
+			"count", result.MetricRecordsIn, 1},
+		{`{__name__="flink_taskmanager_job_task_backPressuredTimeMsPerSecond",task_name="Source:_events",subtask_index="0"}`,
+			"events", result.MetricBackPressured, 0},
+		{`{__name__="flink_jobmanager_job_lastCheckpointDuration",job_name="ckpt_variants"}`,
+			result.JobOperator, result.MetricLastCkptDuration, -1},
+	} {
+		var want []float64
+		for _, s := range res.Series {
+			if s.Operator == c.op && s.Metric == c.metric && s.Subtask == c.sub {
+				want = s.Values
+			}
+		}
+		b, err := exec.Command(tool, "tsdb", "dump", "--match", c.match, db).Output()
+		if err != nil {
+			t.Fatalf("dump %s: %v", c.match, err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		if len(want) == 0 || len(lines) != len(want) {
+			t.Fatalf("%s: %d samples in the TSDB, %d recorded", c.match, len(lines), len(want))
+		}
+		for i, l := range lines {
+			m := dumpLine.FindStringSubmatch(l)
+			if m == nil {
+				t.Fatalf("%s: unexpected dump line %q", c.match, l)
+			}
+			v, _ := strconv.ParseFloat(m[1], 64)
+			ts, _ := strconv.ParseInt(m[2], 10, 64)
+			wantTS := start + int64(math.Round(res.Times[i]*1000))
+			// metrics.csv keeps 10 significant digits
+			if math.Abs(v-want[i]) > 1e-9*math.Abs(want[i]) || ts != wantTS {
+				t.Errorf("%s sample %d: %v at %d, recorded %v at %d", c.match, i, v, ts, want[i], wantTS)
+			}
+		}
+	}
+}
+
+// TestOpenMetricsOnlyWhenAsked: metrics.om.txt is written with --openmetrics
+// only (it is several times metrics.csv's size), and the same seed gives
+// the same bytes.
+func TestOpenMetricsOnlyWhenAsked(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name string
+		args []string
+		want bool
+	}{{"plain", nil, false}, {"a", []string{"--openmetrics"}, true}, {"b", []string{"--openmetrics"}, true}} {
+		out := filepath.Join(dir, c.name)
+		args := append([]string{"run", "testdata/tiny.yaml", "--duration", "20s", "--no-plots", "--out", out}, c.args...)
+		if code, _, errs := cli(t, args...); code != 0 {
+			t.Fatal(errs)
+		}
+		_, err := os.Stat(filepath.Join(out, result.FileOpenMetrics))
+		if (err == nil) != c.want {
+			t.Errorf("%v: metrics.om.txt written: %v, want %v", c.args, err == nil, c.want)
+		}
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "a", result.FileOpenMetrics))
+	b, _ := os.ReadFile(filepath.Join(dir, "b", result.FileOpenMetrics))
+	if len(a) == 0 || string(a) != string(b) {
+		t.Errorf("two runs of one seed wrote different OpenMetrics (%d and %d bytes)", len(a), len(b))
+	}
+}

@@ -1,0 +1,158 @@
+package result
+
+import (
+	"bytes"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// omResult is a small run: a source task, and a task of an operator
+// chained with a sink, two subtasks each, one slot per TaskManager.
+func omResult() *Result {
+	r := &Result{Times: []float64{5, 10, 15}, SlotsPerTaskManager: 1}
+	r.Summary.Scenario = "om test"
+	r.Summary.StartTime = "2026-01-01T00:00:00Z"
+	r.Summary.Operators = []OperatorSummary{
+		{Name: "clicks", Kind: "source", Task: "Source: clicks", Parallelism: 2},
+		{Name: "enrich", Kind: "operator", Task: "enrich -> Sink: out", Parallelism: 2},
+		{Name: "out", Kind: "sink", Task: "enrich -> Sink: out", Parallelism: 2},
+	}
+	add := func(op string, sub int, metric string, base float64) {
+		r.Series = append(r.Series, Series{Operator: op, Subtask: sub, Metric: metric, Values: []float64{base, base + 1, base + 2}})
+	}
+	add(JobOperator, -1, MetricLastCkptDuration, 100)
+	for _, op := range []string{"clicks", "enrich", "out"} {
+		for sub := -1; sub < 2; sub++ {
+			add(op, sub, MetricRecordsIn, 1000*float64(sub+2))
+			add(op, sub, MetricBackPressured, 10*float64(sub+2))
+		}
+	}
+	add("clicks", 0, MetricPending, 7)
+	add("clicks", 0, MetricLagMax, 3)
+	add("out", -1, MetricLatencyP99, 40)
+	return r
+}
+
+func writeOM(t *testing.T, r *Result) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := r.WriteOpenMetrics(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestOpenMetricsNamesAsFlinksPrometheusReporter: names and labels as
+// AbstractPrometheusReporter gives them; task metrics once per task;
+// flinksim's own metrics under flinksim_; an operator's aggregate of
+// subtask series left to Prometheus.
+func TestOpenMetricsNamesAsFlinksPrometheusReporter(t *testing.T) {
+	out := writeOM(t, omResult())
+	for _, want := range []string{
+		`# HELP flink_jobmanager_job_lastCheckpointDuration lastCheckpointDuration (scope: jobmanager_job)`,
+		`flink_jobmanager_job_lastCheckpointDuration{job_id="` + VertexID("job om test") + `",job_name="om_test"} 101.0 1.76722561e+09`,
+		`flink_taskmanager_job_task_operator_numRecordsInPerSecond{job_id="` + VertexID("job om test") + `",job_name="om_test",operator_id="` +
+			VertexID("operator clicks") + `",operator_name="Source:_clicks",subtask_index="1",task_id="` + VertexID("Source: clicks") +
+			`",task_name="Source:_clicks",tm_id="taskmanager_1"} 3000.0 1.767225605e+09`,
+		`flink_taskmanager_job_task_backPressuredTimeMsPerSecond{job_id="` + VertexID("job om test") + `",job_name="om_test",subtask_index="0",task_id="` +
+			VertexID("enrich -> Sink: out") + `",task_name="enrich____Sink:_out",tm_id="taskmanager_0"} 22.0 1.767225615e+09`,
+		`flink_taskmanager_job_task_operator_KafkaSourceReader_KafkaConsumer_records_lag_max{`,
+		`flink_taskmanager_job_task_operator_pendingRecords{`,
+		`flinksim_taskmanager_job_task_operator_e2eLatencyP99Ms{job_id="` + VertexID("job om test") + `",job_name="om_test",operator_id="` +
+			VertexID("operator out") + `",operator_name="Sink:_out",task_id="` + VertexID("enrich -> Sink: out") + `",task_name="enrich____Sink:_out"} 40.0 1.767225605e+09`,
+	} {
+		if !strings.Contains(out, want+"\n") && !strings.Contains(out, want) {
+			t.Errorf("lacks\n%s\nin\n%s", want, out)
+		}
+	}
+	count := func(prefix string) int { return strings.Count(out, "\n"+prefix) }
+	// 2 tasks × 2 subtasks × 3 samples, though 3 operators record it.
+	if n := count("flink_taskmanager_job_task_backPressuredTimeMsPerSecond{"); n != 12 {
+		t.Errorf("%d backpressure samples, want 12 (once per task and subtask)", n)
+	}
+	// 3 operators × 2 subtasks × 3 samples: no operator aggregate.
+	if n := count("flink_taskmanager_job_task_operator_numRecordsInPerSecond{"); n != 18 {
+		t.Errorf("%d numRecordsIn samples, want 18 (per operator and subtask)", n)
+	}
+	if strings.Contains(out, "flink_taskmanager_job_task_operator_e2eLatency") || strings.Contains(out, "flink_taskmanager_job_task_e2e") {
+		t.Error("flinksim's latency passes as a Flink metric")
+	}
+	checkOpenMetricsStructure(t, out)
+	if again := writeOM(t, omResult()); again != out {
+		t.Error("two writes of the same result differ")
+	}
+}
+
+var omSample = regexp.MustCompile(`^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+) (\S+)$`)
+
+// checkOpenMetricsStructure checks what OpenMetrics asks of a file with
+// timestamps (and Prometheus' backfill reads): every family has HELP and
+// TYPE before its samples and appears once, a series' samples are together
+// with timestamps rising, the file ends with "# EOF".
+func checkOpenMetricsStructure(t *testing.T, out string) {
+	t.Helper()
+	if !strings.HasSuffix(out, "\n# EOF\n") {
+		t.Fatalf("does not end with # EOF: %q", out[max(0, len(out)-40):])
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n# EOF\n"), "\n")
+	typed := map[string]bool{}
+	seenSeries := map[string]bool{}
+	family, series := "", ""
+	last := -1.0
+	for i, l := range lines {
+		if f, ok := strings.CutPrefix(l, "# TYPE "); ok {
+			name, typ, _ := strings.Cut(f, " ")
+			if typed[name] || typ != "gauge" {
+				t.Fatalf("line %d: %q: a family again, or not a gauge", i+1, l)
+			}
+			if !strings.HasPrefix(lines[i-1], "# HELP "+name+" ") {
+				t.Errorf("line %d: TYPE without HELP", i+1)
+			}
+			typed[name], family = true, name
+			continue
+		}
+		if strings.HasPrefix(l, "# HELP ") {
+			continue
+		}
+		m := omSample.FindStringSubmatch(l)
+		if m == nil {
+			t.Fatalf("line %d: not a sample: %q", i+1, l)
+		}
+		if m[1] != family {
+			t.Fatalf("line %d: %s outside its family %s", i+1, m[1], family)
+		}
+		ts, err := strconv.ParseFloat(m[4], 64)
+		if _, err2 := strconv.ParseFloat(m[3], 64); err != nil || err2 != nil {
+			t.Fatalf("line %d: bad value or timestamp: %q", i+1, l)
+		}
+		if id := m[1] + m[2]; id != series {
+			if seenSeries[id] {
+				t.Fatalf("line %d: series %s again, apart from its samples", i+1, id)
+			}
+			seenSeries[id], series, last = true, id, -1
+		}
+		if ts <= last {
+			t.Fatalf("line %d: timestamp %v after %v", i+1, ts, last)
+		}
+		last = ts
+	}
+	if len(typed) == 0 {
+		t.Fatal("no families")
+	}
+}
+
+// TestOpenMetricsStartTime: timestamps count from the summary's start, and
+// from the epoch without one.
+func TestOpenMetricsStartTime(t *testing.T) {
+	r := omResult()
+	r.Summary.StartTime = "2030-06-01T10:00:00.25Z"
+	if out := writeOM(t, r); !strings.Contains(out, "} 100.0 1.90653840525e+09\n") {
+		t.Errorf("start 2030-06-01T10:00:00.25Z: first sample at 5 s not at 1906538405.25:\n%s", out[:min(len(out), 400)])
+	}
+	r.Summary.StartTime = ""
+	if out := writeOM(t, r); !strings.Contains(out, "} 100.0 5.0\n") {
+		t.Errorf("no start: first sample not at 5 s:\n%s", out[:min(len(out), 400)])
+	}
+}

@@ -1,0 +1,42 @@
+package result
+
+import (
+	"time"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// DefaultStartTime is the wall time of virtual time 0 unless run's
+// --start-time says otherwise: a fixed instant, never the wall clock, so
+// that a seed gives the same bytes on every machine and day.
+var DefaultStartTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// ParseStartTime reads a --start-time value (RFC 3339, e.g.
+// 2026-01-01T00:00:00Z or with an offset, +01:00), as Summary.StartTime
+// holds it.
+func ParseStartTime(s string) (time.Time, error) {
+	return time.Parse(time.RFC3339Nano, s)
+}
+
+// FormatStartTime is the Summary.StartTime of t: RFC 3339 in UTC.
+func FormatStartTime(t time.Time) string {
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// startMs is the Unix time in milliseconds of virtual time 0: the
+// summary's StartTime, or 0 (the epoch) without one (or an unreadable one,
+// which ParseStartTime refused before any run).
+func (r *Result) startMs() int64 {
+	if r.Summary.StartTime == "" {
+		return 0
+	}
+	t, err := ParseStartTime(r.Summary.StartTime)
+	if err != nil {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// wallMs is virtual time t as a Unix timestamp in milliseconds, as Flink's
+// REST API gives timestamps.
+func (r *Result) wallMs(t sim.Time) int64 { return r.startMs() + ms(t) }
