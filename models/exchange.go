@@ -12,6 +12,7 @@ import "math"
 func (s *Simulation) emit(p *partition, k int64, src *Chunk) {
 	e := p.edge
 	e.emitted += k
+	p.owner.bytesOut += k * e.recordSize
 	piece := *src
 	piece.Records, piece.Bytes = k, k*e.recordSize
 	if k != src.Records {

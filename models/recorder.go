@@ -28,7 +28,7 @@ type recorder struct {
 	interval sim.Time
 	// vals holds one sample's per-subtask values, cleared and reused.
 	vals    sampleVals
-	totals  map[*subtask]*[4]sim.Time // whole-run time per state
+	totals  map[*subtask]*[nStates]sim.Time // whole-run time per state
 	lat     map[*nodeRT]*sinkLatency
 	latAll  *sim.Histogram
 	written int64
@@ -42,12 +42,12 @@ type recorder struct {
 type sinkLatency struct{ all, interval *sim.Histogram }
 
 func newRecorder(s *Simulation) *recorder {
-	r := &recorder{s: s, totals: map[*subtask]*[4]sim.Time{}, lat: map[*nodeRT]*sinkLatency{}, latAll: sim.NewHistogram(), windowPeak: map[*nodeRT]float64{},
+	r := &recorder{s: s, totals: map[*subtask]*[nStates]sim.Time{}, lat: map[*nodeRT]*sinkLatency{}, latAll: sim.NewHistogram(), windowPeak: map[*nodeRT]float64{},
 		windowLag: map[*nodeRT]*sim.Histogram{}, interval: s.spec.Sim.SampleInterval}
 	r.vals = newSampleVals(s.nodes)
 	defer r.preallocate()
 	for _, st := range s.subtasks {
-		r.totals[st] = &[4]sim.Time{}
+		r.totals[st] = &[nStates]sim.Time{}
 	}
 	add := func(rt *nodeRT, sub int, metrics ...string) {
 		for _, m := range metrics {
@@ -59,7 +59,7 @@ func newRecorder(s *Simulation) *recorder {
 	// subtasks.
 	if s.spec.Checkpointing != nil || len(s.spec.Failures) > 0 || s.heapChecked() {
 		for _, m := range []string{result.MetricLastCkptDuration, result.MetricLastCkptSize, result.MetricLastCkptFullSize,
-			result.MetricCompletedCkpts, result.MetricFailedCkpts, result.MetricInProgressCkpts, result.MetricRestarts, result.MetricDowntime} {
+			result.MetricLastCompletedCkptID, result.MetricCompletedCkpts, result.MetricFailedCkpts, result.MetricInProgressCkpts, result.MetricRestarts, result.MetricDowntime} {
 			r.refs = append(r.refs, seriesRef{nil, -1, m, -1})
 			r.series = append(r.series, result.Series{Operator: result.JobOperator, Subtask: -1, Metric: m})
 		}
@@ -67,12 +67,13 @@ func newRecorder(s *Simulation) *recorder {
 	for _, rt := range s.nodes {
 		n := rt.spec
 		for sub := -1; sub < n.Parallelism; sub++ {
-			add(rt, sub, result.MetricRecordsIn, result.MetricRecordsOut, result.MetricBusy, result.MetricBackPressured, result.MetricIdle)
+			add(rt, sub, result.MetricRecordsIn, result.MetricRecordsOut, result.MetricBusy, result.MetricBackPressured, result.MetricIdle,
+				result.MetricSoftBackPressured, result.MetricHardBackPressured, result.MetricIsBackPressured)
 			if len(rt.task.nodes[0].ins) > 0 {
-				add(rt, sub, result.MetricInPool)
+				add(rt, sub, result.MetricInPool, result.MetricBytesIn)
 			}
 			if hasOutputs(rt.task) {
-				add(rt, sub, result.MetricOutPool)
+				add(rt, sub, result.MetricOutPool, result.MetricBytesOut)
 			}
 			if n.Kind == KindSource {
 				add(rt, sub, result.MetricPending, result.MetricLagMax, result.MetricProduced)
@@ -186,8 +187,9 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 	st.acc[st.state] += now - st.since
 	st.since = now
 	tot := r.totals[st]
-	ms := func(i int) float64 { return float64(st.acc[i]) / float64(sim.Millisecond) / dt }
-	busy, bp, idle := ms(int(stBusy)), ms(int(stBackPressured)), ms(int(stIdle))
+	ms := func(t sim.Time) float64 { return float64(t) / float64(sim.Millisecond) / dt }
+	busy, idle := ms(st.acc[stBusy]), ms(st.acc[stIdle])
+	bp, soft, hard := ms(st.acc[stBackPressured]+st.acc[stHardBackPressured]), ms(st.acc[stBackPressured]), ms(st.acc[stHardBackPressured])
 	for i := range st.acc {
 		tot[i] += st.acc[i]
 		st.acc[i] = 0
@@ -203,6 +205,8 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 		produced += kp.integral(r.last, now)
 	}
 	perSecProduced := produced / dt
+	bytesIn, bytesOut := float64(st.bytesIn-st.sampledBytesIn)/dt, float64(st.bytesOut-st.sampledBytesOut)/dt
+	st.sampledBytesIn, st.sampledBytesOut = st.bytesIn, st.bytesOut
 	for pos, rt := range st.t.nodes {
 		op := &st.ops[pos]
 		k := func(id int) int { return sv.at(rt, st.index, id) }
@@ -211,6 +215,9 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 		vals[k(vOut)] = float64(op.out-op.sampledOut) / dt
 		op.sampledIn, op.sampledOut = op.in, op.out
 		vals[k(vBusy)], vals[k(vBackPressured)], vals[k(vIdle)] = busy, bp, idle
+		vals[k(vSoftBackPressured)], vals[k(vHardBackPressured)] = soft, hard
+		vals[k(vIsBackPressured)] = b2f(st.state.backPressured())
+		vals[k(vBytesIn)], vals[k(vBytesOut)] = bytesIn, bytesOut
 		vals[k(vInPool)], vals[k(vOutPool)] = inPool, outPool
 		if rt.spec.Kind == KindSource {
 			vals[k(vPending)], vals[k(vLagMax)] = float64(pending), float64(lagMax)
@@ -249,7 +256,8 @@ func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 
 		return ref.node.sinkAcct.metric(ref.metric)
 	case ref.metric == result.MetricInputWatermark || ref.metric == result.MetricOutputWatermark:
 		return r.extreme(ref, vals, math.Min)
-	case ref.metric == result.MetricWatermarkLag || ref.metric == result.MetricEmitEventTimeLag || ref.metric == result.MetricAlignmentDrift:
+	case ref.metric == result.MetricWatermarkLag || ref.metric == result.MetricEmitEventTimeLag || ref.metric == result.MetricFetchEventTimeLag ||
+		ref.metric == result.MetricAlignmentDrift:
 		return r.extreme(ref, vals, math.Max)
 	default:
 		p := ref.node.spec.Parallelism
@@ -266,7 +274,8 @@ func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 
 
 func aggregateIsMean(metric string) bool {
 	switch metric {
-	case result.MetricBusy, result.MetricBackPressured, result.MetricIdle, result.MetricInPool, result.MetricOutPool:
+	case result.MetricBusy, result.MetricBackPressured, result.MetricIdle, result.MetricInPool, result.MetricOutPool,
+		result.MetricSoftBackPressured, result.MetricHardBackPressured, result.MetricIsBackPressured:
 		return true
 	}
 	return false
@@ -313,6 +322,9 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 		return float64(now-s.outageSince) / float64(sim.Millisecond)
 	}
 	if c == nil {
+		if m == result.MetricLastCompletedCkptID {
+			return -1
+		}
 		return 0
 	}
 	var last *result.CheckpointStats
@@ -331,9 +343,14 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 		return float64(len(c.pending))
 	}
 	if last == nil {
+		if m == result.MetricLastCompletedCkptID {
+			return -1
+		}
 		return 0
 	}
 	switch m {
+	case result.MetricLastCompletedCkptID:
+		return float64(last.ID)
 	case result.MetricLastCkptDuration:
 		return float64(last.Duration) / float64(sim.Millisecond)
 	case result.MetricLastCkptSize:

@@ -39,7 +39,8 @@ const (
 func ruleOf(metric string) mergeRule {
 	switch metric {
 	case result.MetricRecordsIn, result.MetricRecordsOut, result.MetricBusy, result.MetricBackPressured,
-		result.MetricIdle, result.MetricProduced:
+		result.MetricIdle, result.MetricProduced, result.MetricSoftBackPressured, result.MetricHardBackPressured,
+		result.MetricBytesIn, result.MetricBytesOut:
 		return mergeMean
 	case result.MetricLatencyP50, result.MetricLatencyP99, result.MetricLatencyMax:
 		return mergeMax

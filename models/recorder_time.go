@@ -20,9 +20,9 @@ func timeMetrics(rt *nodeRT) []string {
 	switch {
 	case rt.spec.Kind == KindSource:
 		if eventTimeSource(rt).spec.Kafka.EventTime.Alignment != nil {
-			return []string{result.MetricOutputWatermark, result.MetricWatermarkLag, result.MetricEmitEventTimeLag, result.MetricAlignmentDrift}
+			return []string{result.MetricOutputWatermark, result.MetricWatermarkLag, result.MetricEmitEventTimeLag, result.MetricFetchEventTimeLag, result.MetricAlignmentDrift}
 		}
-		return []string{result.MetricOutputWatermark, result.MetricWatermarkLag, result.MetricEmitEventTimeLag}
+		return []string{result.MetricOutputWatermark, result.MetricWatermarkLag, result.MetricEmitEventTimeLag, result.MetricFetchEventTimeLag}
 	case rt.spec.Window != nil:
 		return []string{result.MetricInputWatermark, result.MetricOutputWatermark, result.MetricLateDropped, result.MetricLateSideOutput, result.MetricOpenWindows}
 	}
@@ -48,6 +48,7 @@ func (r *recorder) sampleTime(st *subtask, op *opState, k func(int) int, vals []
 	if st.wm.lagRng != nil && st.wm.emitted {
 		// the last record's timestamp: produced at lastEv, a delay before
 		vals[k(vEmitLag)] = float64((now-st.wm.lastEv)/sim.Millisecond) + 1000*st.wm.delays.minOf(1, st.wm.lagRng)
+		vals[k(vFetchLag)] = vals[k(vEmitLag)] // fetched and emitted in one step
 	}
 	if d, ok := r.s.alignmentDrift(st); ok {
 		vals[k(vDrift)] = d

@@ -29,6 +29,12 @@ const (
 	vOpenWindows
 	vAlignment
 	vStartDelay
+	vSoftBackPressured
+	vHardBackPressured
+	vIsBackPressured
+	vBytesIn
+	vBytesOut
+	vFetchLag
 	nVals
 )
 
@@ -40,6 +46,8 @@ var valNames = [nVals]string{
 	result.MetricWatermarkLag, result.MetricEmitEventTimeLag, result.MetricAlignmentDrift,
 	result.MetricLateDropped, result.MetricLateSideOutput, result.MetricOpenWindows,
 	result.MetricAlignment, result.MetricStartDelay,
+	result.MetricSoftBackPressured, result.MetricHardBackPressured, result.MetricIsBackPressured,
+	result.MetricBytesIn, result.MetricBytesOut, result.MetricFetchEventTimeLag,
 }
 
 // valID is a metric's id (-1: not a per-subtask sampled metric).
@@ -78,4 +86,12 @@ func (sv *sampleVals) get(rt *nodeRT, sub, id int) float64 {
 		return 0
 	}
 	return sv.v[sv.at(rt, sub, id)]
+}
+
+// b2f is a gauge's 1 or 0.
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

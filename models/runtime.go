@@ -64,10 +64,22 @@ type taskState uint8
 
 const (
 	stBusy taskState = iota
+	// stBackPressured is soft backpressure: the output is not available, so
+	// the task starts no record, yet it still reads barriers and timers.
 	stBackPressured
 	stIdle
 	stDown // cancelled, restarting, or on a lost TaskManager (not reported)
+	// stHardBackPressured: blocked in the middle of a record, waiting for a
+	// buffer (requestBufferBuilderBlocking); it takes nothing, not even a
+	// barrier. Flink's soft and hard backpressured times
+	// (softBackPressuredTimeMsPerSecond, hardBackPressuredTimeMsPerSecond,
+	// TaskIOMetricGroup) add up to backPressuredTimeMsPerSecond.
+	stHardBackPressured
+	nStates
 )
+
+// backPressured is either kind of backpressure.
+func (s taskState) backPressured() bool { return s == stBackPressured || s == stHardBackPressured }
 
 // heldBuffer is input buffers a subtask holds until it has deserialized
 // their records: b buffers of channel c holding records not yet taken.
@@ -112,7 +124,7 @@ type subtask struct {
 
 	state taskState
 	since sim.Time
-	acc   [4]sim.Time // time per state since the last sample
+	acc   [nStates]sim.Time // time per state since the last sample
 
 	busy bool
 	// barriersQueued counts barriers in the queues of its input channels
@@ -133,8 +145,13 @@ type subtask struct {
 	gather         sim.Timer // an idle subtask's wait for a chunk's worth of input
 	gathered       bool      // the wait is over: take whatever is readable
 	nin, nout      []int64
-	nextGate       int
-	ready          bool
+	// bytesIn and bytesOut count what the task read from its input channels
+	// and wrote to its output channels (numBytesIn, numBytesOut); sampled*
+	// are their values at the last sample.
+	bytesIn, bytesOut               int64
+	sampledBytesIn, sampledBytesOut int64
+	nextGate                        int
+	ready                           bool
 
 	// sources
 	splits    []*kafkaPartition
@@ -181,7 +198,7 @@ func (st *subtask) setBusy(b bool) {
 
 // sendsNothing: backpressured between steps, so its receivers should not
 // wait for more of its output (upstreamBlocked).
-func (st *subtask) sendsNothing() bool { return st.state == stBackPressured && !st.busy }
+func (st *subtask) sendsNothing() bool { return st.state.backPressured() && !st.busy }
 
 // countBlocked keeps the task's count of subtasks that send nothing.
 func (st *subtask) countBlocked(was bool) {

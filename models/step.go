@@ -24,7 +24,7 @@ func (s *Simulation) tryStart(st *subtask) {
 		return
 	}
 	if st.stalled > 0 && !s.unpark(st) {
-		st.setState(now, stBackPressured) // blocked mid-record: no input, no barrier
+		st.setState(now, stHardBackPressured) // blocked mid-record: no input, no barrier
 		return
 	}
 	if !st.busy {
@@ -299,6 +299,7 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 			c.inflight -= chunk.Records
 			s.tookRecords(st, c, chunk.Records)
 			g.edge.consumed += chunk.Records
+			st.bytesIn += chunk.Bytes
 			if g.debloat != nil {
 				g.debloat.consumed += chunk.Bytes
 			}

@@ -1,22 +1,37 @@
 package result
 
-// Metric names, as Flink spells them (docs/ops/metrics.md). The latency and
-// state metrics have no Flink equivalent of the same meaning and say so.
+// Metric names, as Flink spells them (docs/ops/metrics.md). flinksim's own
+// measures, which Flink has no metric for, carry OwnPrefix: they are never
+// passed off as Flink's.
 const (
 	MetricRecordsIn     = "numRecordsInPerSecond"
 	MetricRecordsOut    = "numRecordsOutPerSecond"
 	MetricBusy          = "busyTimeMsPerSecond"
 	MetricBackPressured = "backPressuredTimeMsPerSecond"
 	MetricIdle          = "idleTimeMsPerSecond"
-	MetricInPool        = "inPoolUsage"
-	MetricOutPool       = "outPoolUsage"
-	MetricPending       = "pendingRecords"
-	MetricLagMax        = "records-lag-max"
-	MetricStateSize     = "stateSizeBytes"  // keyed state held (keys × state per key)
-	MetricLatencyP50    = "e2eLatencyP50Ms" // record creation → visible in the sink
-	MetricLatencyP99    = "e2eLatencyP99Ms"
-	MetricLatencyMax    = "e2eLatencyMaxMs"
-	MetricSinkWritten   = "numRecordsWritten" // cumulative records written by the sink
+	// Soft and hard backpressure (TaskIOMetricGroup, since 1.15): soft, the
+	// output is not available and the task waits, still taking barriers;
+	// hard, it is blocked in the middle of a record on a buffer. They add up
+	// to backPressuredTimeMsPerSecond. isBackPressured is the task's state at
+	// the sample (1 or 0).
+	MetricSoftBackPressured = "softBackPressuredTimeMsPerSecond"
+	MetricHardBackPressured = "hardBackPressuredTimeMsPerSecond"
+	MetricIsBackPressured   = "isBackPressured"
+	// Bytes a task reads from its input channels and writes to its output
+	// channels, local and remote (TaskIOMetricGroup numBytesIn/numBytesOut):
+	// records times their serialized size. A source reads no channel, a
+	// sink writes none.
+	MetricBytesIn     = "numBytesInPerSecond"
+	MetricBytesOut    = "numBytesOutPerSecond"
+	MetricInPool      = "inPoolUsage"
+	MetricOutPool     = "outPoolUsage"
+	MetricPending     = "pendingRecords"
+	MetricLagMax      = "records-lag-max"
+	MetricStateSize   = OwnPrefix + "stateSizeBytes"  // keyed state held (keys × state per key, and windows' contents); Flink has RocksDB's native estimates only
+	MetricLatencyP50  = OwnPrefix + "e2eLatencyP50Ms" // record creation → visible in the sink
+	MetricLatencyP99  = OwnPrefix + "e2eLatencyP99Ms"
+	MetricLatencyMax  = OwnPrefix + "e2eLatencyMaxMs"
+	MetricSinkWritten = OwnPrefix + "numRecordsVisible" // cumulative records visible in the sink's system (written, or committed with exactly-once)
 	// A sink's writer and committer (SinkWriterMetricGroup,
 	// SinkCommitterMetricGroup): records sent to the external system
 	// (cumulative), committables prepared and not yet committed (gauge),
@@ -58,9 +73,20 @@ const (
 	// MetricLateSideOutput and MetricOpenWindows are flinksim's: records
 	// sent to a window's late-data side output (cumulative) and windows
 	// holding state (Flink has no metric for either).
-	MetricLateSideOutput = "numLateRecordsSideOutput"
-	MetricOpenWindows    = "openWindows"
+	MetricLateSideOutput = OwnPrefix + "numLateRecordsSideOutput"
+	MetricOpenWindows    = OwnPrefix + "openWindows"
+	// MetricFetchEventTimeLag is a source's ms from the timestamp of the last
+	// record it fetched to now (FLIP-33's currentFetchEventTimeLag). A reader
+	// fetches and emits a record in one step here, so it equals
+	// currentEmitEventTimeLag.
+	MetricFetchEventTimeLag = "currentFetchEventTimeLag"
+	// MetricLastCompletedCkptID is the id of the latest completed checkpoint
+	// (CheckpointStatsTracker's lastCompletedCheckpointId; -1 before one).
+	MetricLastCompletedCkptID = "lastCompletedCheckpointId"
 )
+
+// OwnPrefix marks a metric that is flinksim's, not Flink's.
+const OwnPrefix = "flinksim."
 
 // JobOperator is the operator column of job-scope metrics.
 const JobOperator = "job"

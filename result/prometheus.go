@@ -54,28 +54,34 @@ type promMetric struct {
 // operator); records, watermarks and source metrics the operator's.
 // A metric missing here is taken as flinksim's own, at operator scope.
 var promMetrics = map[string]promMetric{
-	MetricRecordsIn:     {scope: scopeOperator},
-	MetricRecordsOut:    {scope: scopeOperator},
-	MetricBusy:          {scope: scopeTask},
-	MetricBackPressured: {scope: scopeTask},
-	MetricIdle:          {scope: scopeTask},
-	MetricInPool:        {scope: scopeTask, group: "Shuffle.Netty.Input.Buffers"},
-	MetricOutPool:       {scope: scopeTask, group: "Shuffle.Netty.Output.Buffers"},
-	MetricPending:       {scope: scopeOperator},
-	MetricLagMax:        {scope: scopeOperator, group: "KafkaSourceReader.KafkaConsumer"},
-	MetricProduced:      {scope: scopeOperator, own: true},
-	MetricStateSize:     {scope: scopeOperator, own: true},
-	MetricAlignment:     {scope: scopeTask},
-	MetricStartDelay:    {scope: scopeTask},
+	MetricRecordsIn:         {scope: scopeOperator},
+	MetricRecordsOut:        {scope: scopeOperator},
+	MetricBusy:              {scope: scopeTask},
+	MetricBackPressured:     {scope: scopeTask},
+	MetricIdle:              {scope: scopeTask},
+	MetricSoftBackPressured: {scope: scopeTask},
+	MetricHardBackPressured: {scope: scopeTask},
+	MetricIsBackPressured:   {scope: scopeTask},
+	MetricBytesIn:           {scope: scopeTask},
+	MetricBytesOut:          {scope: scopeTask},
+	MetricInPool:            {scope: scopeTask, group: "Shuffle.Netty.Input.Buffers"},
+	MetricOutPool:           {scope: scopeTask, group: "Shuffle.Netty.Output.Buffers"},
+	MetricPending:           {scope: scopeOperator},
+	MetricLagMax:            {scope: scopeOperator, group: "KafkaSourceReader.KafkaConsumer"},
+	MetricProduced:          {scope: scopeOperator, own: true},
+	MetricStateSize:         {scope: scopeOperator, own: true},
+	MetricAlignment:         {scope: scopeTask},
+	MetricStartDelay:        {scope: scopeTask},
 
-	MetricInputWatermark:   {scope: scopeOperator},
-	MetricOutputWatermark:  {scope: scopeOperator},
-	MetricWatermarkLag:     {scope: scopeOperator},
-	MetricEmitEventTimeLag: {scope: scopeOperator},
-	MetricAlignmentDrift:   {scope: scopeOperator},
-	MetricLateDropped:      {scope: scopeOperator},
-	MetricLateSideOutput:   {scope: scopeOperator, own: true},
-	MetricOpenWindows:      {scope: scopeOperator, own: true},
+	MetricInputWatermark:    {scope: scopeOperator},
+	MetricOutputWatermark:   {scope: scopeOperator},
+	MetricWatermarkLag:      {scope: scopeOperator},
+	MetricEmitEventTimeLag:  {scope: scopeOperator},
+	MetricFetchEventTimeLag: {scope: scopeOperator},
+	MetricAlignmentDrift:    {scope: scopeOperator},
+	MetricLateDropped:       {scope: scopeOperator},
+	MetricLateSideOutput:    {scope: scopeOperator, own: true},
+	MetricOpenWindows:       {scope: scopeOperator, own: true},
 
 	MetricLatencyP50:          {scope: scopeOperatorSum, own: true},
 	MetricLatencyP99:          {scope: scopeOperatorSum, own: true},
@@ -85,14 +91,15 @@ var promMetrics = map[string]promMetric{
 	MetricPendingCommittables: {scope: scopeOperatorSum, own: true},
 	MetricFailedCommittables:  {scope: scopeOperatorSum, own: true},
 
-	MetricLastCkptDuration: {scope: scopeJob},
-	MetricLastCkptSize:     {scope: scopeJob},
-	MetricLastCkptFullSize: {scope: scopeJob},
-	MetricCompletedCkpts:   {scope: scopeJob},
-	MetricFailedCkpts:      {scope: scopeJob},
-	MetricInProgressCkpts:  {scope: scopeJob},
-	MetricRestarts:         {scope: scopeJob},
-	MetricDowntime:         {scope: scopeJob},
+	MetricLastCkptDuration:    {scope: scopeJob},
+	MetricLastCkptSize:        {scope: scopeJob},
+	MetricLastCkptFullSize:    {scope: scopeJob},
+	MetricLastCompletedCkptID: {scope: scopeJob},
+	MetricCompletedCkpts:      {scope: scopeJob},
+	MetricFailedCkpts:         {scope: scopeJob},
+	MetricInProgressCkpts:     {scope: scopeJob},
+	MetricRestarts:            {scope: scopeJob},
+	MetricDowntime:            {scope: scopeJob},
 }
 
 // promMetricOf is where metric is registered (flinksim's own, at operator
@@ -124,7 +131,7 @@ func (m promMetric) name(metric string) string {
 	if m.group != "" {
 		scope += "_" + filterChars(m.group)
 	}
-	return prefix + scope + "_" + filterChars(metric)
+	return prefix + scope + "_" + filterChars(strings.TrimPrefix(metric, OwnPrefix))
 }
 
 // help is the reporter's help string: "NAME (scope: SCOPE)", with what
@@ -134,7 +141,7 @@ func (m promMetric) help(metric string) string {
 	if m.group != "" {
 		scope += "_" + filterChars(m.group)
 	}
-	h := metric + " (scope: " + scope + ")"
+	h := strings.TrimPrefix(metric, OwnPrefix) + " (scope: " + scope + ")"
 	switch {
 	case m.scope == scopeOperatorSum:
 		return h + "; flinksim's, over the operator as a whole (all its subtasks), not a Flink metric"

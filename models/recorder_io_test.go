@@ -1,0 +1,116 @@
+package models
+
+import (
+	"math"
+	"testing"
+
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// fanOutSpec is TestOverdraftLetsAFanOutReachItsBarrier's job: a flatMap
+// emits 100 records of 1 KB per input record into a sink that writes 10
+// records/s, with the given overdraft buffers.
+func fanOutSpec(overdraft int) Spec {
+	spec := backpressuredSink(100 * sim.Millisecond)
+	spec.Network.OverdraftPerGate = overdraft
+	spec.Duration = 100 * sim.Second
+	spec.Nodes[0].RecordSize = 100
+	spec.Nodes = []Node{spec.Nodes[0],
+		{Name: "flatMap", Kind: KindOperator, Parallelism: 1, Chain: true, RecordSize: 1000, Selectivity: 100, Inputs: []Input{{From: "src"}}},
+		spec.Nodes[1]}
+	spec.Nodes[2].Inputs = []Input{{From: "flatMap", Exchange: Rebalance}}
+	spec.Checkpointing.Interval = 7 * sim.Second
+	spec.Sim.ChunkRecords = 1
+	return spec
+}
+
+// seriesOf is the values of one operator's subtask's metric.
+func seriesOf(t *testing.T, res *result.Result, op string, sub int, metric string) []float64 {
+	t.Helper()
+	for _, s := range res.Series {
+		if s.Operator == op && s.Subtask == sub && s.Metric == metric {
+			return s.Values
+		}
+	}
+	t.Fatalf("no series %s[%d] %s", op, sub, metric)
+	return nil
+}
+
+// TestBackPressureSoftAndHard: Flink splits a task's backpressured time
+// into soft (its output is not available, it waits and still takes
+// barriers) and hard (blocked in the middle of a record on a buffer,
+// requestBufferBuilderBlocking); the two add up to backPressuredTime. A
+// fan-out that needs 3 to 4 buffers per record blocks mid-record without
+// overdraft buffers (hard) and never with Flink's 5 (soft only).
+// isBackPressured is 1 at a sample that ends a wholly backpressured second.
+func TestBackPressureSoftAndHard(t *testing.T) {
+	singleGoroutine(t)
+	for _, c := range []struct {
+		overdraft int
+		hard      bool
+	}{{0, true}, {5, false}} {
+		res := runSpec(t, fanOutSpec(c.overdraft))
+		bp := seriesOf(t, res, "flatMap", 0, result.MetricBackPressured)
+		soft := seriesOf(t, res, "flatMap", 0, result.MetricSoftBackPressured)
+		hard := seriesOf(t, res, "flatMap", 0, result.MetricHardBackPressured)
+		is := seriesOf(t, res, "flatMap", 0, result.MetricIsBackPressured)
+		var hardTotal float64
+		for i := range bp {
+			if math.Abs(soft[i]+hard[i]-bp[i]) > 1e-9*max(1, bp[i]) {
+				t.Fatalf("overdraft %d, sample %d: soft %g + hard %g ≠ backpressured %g", c.overdraft, i, soft[i], hard[i], bp[i])
+			}
+			if bp[i] == 1000 && is[i] != 1 {
+				t.Errorf("overdraft %d, sample %d: a wholly backpressured second, isBackPressured %g", c.overdraft, i, is[i])
+			}
+			hardTotal += hard[i]
+		}
+		if (hardTotal > 0) != c.hard {
+			t.Errorf("overdraft %d: hard backpressure %g ms in all, want some: %v", c.overdraft, hardTotal, c.hard)
+		}
+	}
+}
+
+// TestBytesAndLastCheckpointID: numBytesOutPerSecond times each sample's
+// interval adds up to the records the task wrote times their size, and
+// numBytesInPerSecond at the receiver to no more than that;
+// lastCompletedCheckpointId is -1 before the first completed checkpoint
+// and the newest completed one's id at the end.
+func TestBytesAndLastCheckpointID(t *testing.T) {
+	singleGoroutine(t)
+	spec := fanOutSpec(5)
+	res := runSpec(t, spec)
+	out := seriesOf(t, res, "flatMap", 0, result.MetricBytesOut)
+	in := seriesOf(t, res, "out", 0, result.MetricBytesIn)
+	var sentBytes, readBytes, prev float64
+	for i, at := range res.Times {
+		sentBytes += out[i] * (at - prev)
+		readBytes += in[i] * (at - prev)
+		prev = at
+	}
+	var written int64
+	for _, o := range res.Summary.Operators {
+		if o.Name == "flatMap" {
+			written = o.RecordsOut
+		}
+	}
+	if want := float64(written * spec.Nodes[1].RecordSize); math.Abs(sentBytes-want) > 1e-6*want || want == 0 {
+		t.Errorf("numBytesOut adds up to %.0f bytes, the task wrote %.0f", sentBytes, want)
+	}
+	if readBytes > sentBytes+1e-6*sentBytes || readBytes == 0 {
+		t.Errorf("the sink read %.0f bytes of %.0f sent", readBytes, sentBytes)
+	}
+	id := seriesOf(t, res, result.JobOperator, -1, result.MetricLastCompletedCkptID)
+	if id[0] != -1 {
+		t.Errorf("lastCompletedCheckpointId %g at %gs, before the first checkpoint at 7s; want -1", id[0], res.Times[0])
+	}
+	var last int64 = -1
+	for _, c := range res.Checkpoints {
+		if c.Status == "COMPLETED" {
+			last = c.ID
+		}
+	}
+	if got := id[len(id)-1]; got != float64(last) || last < 0 {
+		t.Errorf("lastCompletedCheckpointId ends at %g, the last completed checkpoint is %d", got, last)
+	}
+}
