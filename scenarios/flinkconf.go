@@ -327,3 +327,13 @@ func formatFlink(o *flinkOption, v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// ModelledFlinkKeys lists the Flink keys flinksim models, under the names
+// Flink 1.20 and 2.x read (their older names aside).
+func ModelledFlinkKeys() []string {
+	keys := make([]string, len(flinkOptions))
+	for i, o := range flinkOptions {
+		keys[i] = o.Key
+	}
+	return keys
+}

@@ -69,6 +69,9 @@ func flinkKeyInert(k string) bool {
 	return false
 }
 
+var flinkPluginPrefixes = []string{"s3.", "s3a.", "fs.s3.", "fs.s3a.", "presto.s3.", "gs.", "fs.gs.", "fs.azure.", "fs.oss.",
+	"kubernetes.operator.", "job.autoscaler.", "yarn.", "$internal."}
+
 // flinkPluginFamily tells whether a key belongs to a family whose keys come
 // from outside Flink's own option classes and cannot all be listed: the file
 // system plugins (flink-s3-fs-hadoop/presto pass s3.*, fs.s3a.* and
@@ -78,8 +81,7 @@ func flinkKeyInert(k string) bool {
 // (yarn.*, as YarnConfigOptions and Hadoop's yarn-site keys) and Flink's
 // internal keys ($internal.*).
 func flinkPluginFamily(k string) bool {
-	for _, p := range []string{"s3.", "s3a.", "fs.s3.", "fs.s3a.", "presto.s3.", "gs.", "fs.gs.", "fs.azure.", "fs.oss.",
-		"kubernetes.operator.", "job.autoscaler.", "yarn.", "$internal."} {
+	for _, p := range flinkPluginPrefixes {
 		if strings.HasPrefix(k, p) {
 			return true
 		}

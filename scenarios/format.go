@@ -95,7 +95,7 @@ type TaskManagerLoss struct {
 	MTBF        *Duration `yaml:"mtbf,omitempty" jsonschema_description:"Mean time between losses (random, from its own random stream)."`
 	Checkpoint  *int      `yaml:"checkpoint,omitempty" jsonschema_description:"Lose it as checkpoint number N completes (one loss); when says just before or just after."`
 	When        string    `yaml:"when,omitempty" jsonschema:"enum=after-completion,enum=before-completion" jsonschema_description:"With checkpoint or at: after-completion (default: the JobManager has finalized it, no task is notified yet) or before-completion (its last acknowledgement has arrived, the JobManager has not finalized it)."`
-	TaskManager *int      `yaml:"taskmanager,omitempty" jsonschema_description:"Which TaskManager (0-based; default: one at random)."`
+	TaskManager *int      `yaml:"taskmanager,omitempty" jsonschema:"minimum=0" jsonschema_description:"Which TaskManager (0-based; default: one at random)."`
 	Detection   string    `yaml:"detection,omitempty" jsonschema:"enum=process-exit,enum=unreachable,enum=hang" jsonschema_description:"How the loss is noticed: process-exit (default: its connections close, at once), unreachable (heartbeat.rpc-failure-threshold failed heartbeats, one per heartbeat.interval), hang (heartbeat.timeout)."`
 }
 
@@ -113,7 +113,7 @@ type StorageEpisode struct {
 // SweepSpec is a sweep's grid, as flinksim sweep's flags give it.
 type SweepSpec struct {
 	Grid     []string `yaml:"grid" jsonschema_description:"Axes, each key=v1,v2,... or key=lo..hi/n (n values from lo to hi), with the dotted keys of --set."`
-	Replicas *int     `yaml:"replicas,omitempty" jsonschema_description:"Runs per point, each with its own seed. Default 1."`
+	Replicas *int     `yaml:"replicas,omitempty" jsonschema:"minimum=1" jsonschema_description:"Runs per point, each with its own seed. Default 1."`
 }
 
 // Variant is a named set of overrides, with the same dotted keys as --set.
@@ -136,8 +136,8 @@ type Source struct {
 	Name           string    `yaml:"name" jsonschema_description:"Operator name."`
 	Kind           string    `yaml:"kind,omitempty" jsonschema:"enum=kafka" jsonschema_description:"Source kind; only kafka today."`
 	Topic          string    `yaml:"topic,omitempty" jsonschema_description:"Topic name; it decides which reader owns partition 0 (KafkaSourceEnumerator). Default: the source's name."`
-	Partitions     *int      `yaml:"partitions,omitempty" jsonschema_description:"Number of topic partitions. Default: the source's parallelism."`
-	Parallelism    *int      `yaml:"parallelism,omitempty" jsonschema_description:"Source parallelism. Default: parallelism.default."`
+	Partitions     *int      `yaml:"partitions,omitempty" jsonschema:"minimum=1,maximum=100000" jsonschema_description:"Number of topic partitions. Default: the source's parallelism."`
+	Parallelism    *int      `yaml:"parallelism,omitempty" jsonschema:"minimum=1,maximum=32768" jsonschema_description:"Source parallelism. Default: parallelism.default."`
 	Rate           *RateSpec `yaml:"rate,omitempty" jsonschema_description:"Records produced into the topic per second: a rate such as 100k/s, or a profile (steps, ramp, periodic, bursts). Default 0/s (only the initial backlog)."`
 	Arrivals       string    `yaml:"arrivals,omitempty" jsonschema:"enum=poisson,enum=deterministic" jsonschema_description:"poisson (default) or deterministic (evenly spaced)."`
 	RecordSize     *Size     `yaml:"record-size,omitempty" jsonschema_description:"Bytes per record, e.g. 200B or 1KiB. Default 100B."`
@@ -154,8 +154,8 @@ type Operator struct {
 	Name           string   `yaml:"name" jsonschema_description:"Operator name."`
 	Input          Inputs   `yaml:"input,omitempty" jsonschema_description:"Name of the node (or list of nodes) this operator reads. Default: the previous node."`
 	Exchange       string   `yaml:"exchange,omitempty" jsonschema:"enum=forward,enum=rebalance,enum=keyBy" jsonschema_description:"How records reach this operator: forward, rebalance or keyBy. Default: keyBy with key-by; otherwise forward at equal parallelism and rebalance otherwise (Flink's default)."`
-	Parallelism    *int     `yaml:"parallelism,omitempty" jsonschema_description:"Default: parallelism.default."`
-	MaxParallelism *int     `yaml:"max-parallelism,omitempty" jsonschema_description:"Number of key groups. Default: pipeline.max-parallelism, or Flink's rule from the parallelism when that is unset."`
+	Parallelism    *int     `yaml:"parallelism,omitempty" jsonschema:"minimum=1,maximum=32768" jsonschema_description:"Default: parallelism.default."`
+	MaxParallelism *int     `yaml:"max-parallelism,omitempty" jsonschema:"minimum=1,maximum=32768" jsonschema_description:"Number of key groups. Default: pipeline.max-parallelism, or Flink's rule from the parallelism when that is unset."`
 	Cost           *Dist    `yaml:"cost,omitempty" jsonschema_description:"CPU time per record: 5us, or {exponential: 5us}, {lognormal: {mean: 5us, p99: 40us}}, {uniform: {min: 1us, max: 9us}}. Default 0."`
 	Selectivity    *float64 `yaml:"selectivity,omitempty" jsonschema_description:"Records out per record in: 0.1 for a filter, 3 for a flatMap. Default 1."`
 	RecordSize     *Size    `yaml:"record-size,omitempty" jsonschema_description:"Bytes per output record. Default: the input's."`
@@ -198,18 +198,18 @@ type HotKeySpec struct {
 // HotKeyPartitioner spreads known hot keys over the subtasks.
 type HotKeyPartitioner struct {
 	Keys     []string `yaml:"keys,omitempty" jsonschema_description:"Named hot keys."`
-	Top      *int     `yaml:"top,omitempty" jsonschema_description:"Also the N most frequent keys (as a job that counts its keys would find them)."`
+	Top      *int     `yaml:"top,omitempty" jsonschema:"maximum=1000" jsonschema_description:"Also the N most frequent keys (as a job that counts its keys would find them)."`
 	Strategy string   `yaml:"strategy,omitempty" jsonschema:"enum=round-robin,enum=least-loaded" jsonschema_description:"round-robin (default): every subtask gets an equal part; least-loaded: the least loaded subtasks take them."`
 }
 
 // Salting is a two-stage aggregation on salted keys.
 type Salting struct {
-	Buckets          int       `yaml:"buckets" jsonschema_description:"Salt values per key (k): a hot key's records spread over k keys."`
+	Buckets          int       `yaml:"buckets" jsonschema:"minimum=2,maximum=1024" jsonschema_description:"Salt values per key (k): a hot key's records spread over k keys."`
 	Keys             string    `yaml:"keys,omitempty" jsonschema:"enum=all,enum=hot" jsonschema_description:"all (default): every key is salted; hot: only keys with at least hot-share of the records."`
 	HotShare         *Fraction `yaml:"hot-share,omitempty" jsonschema_description:"With keys: hot, the smallest share of a salted key. Default 0.1%."`
 	EmitInterval     *Duration `yaml:"emit-interval,omitempty" jsonschema_description:"The partial stage emits one record per salted key seen, every interval (a window or timer). Default 1s."`
 	FinalCost        *Dist     `yaml:"final-cost,omitempty" jsonschema_description:"Cost per record of the final stage. Default: the operator's cost."`
-	FinalParallelism *int      `yaml:"final-parallelism,omitempty" jsonschema_description:"Default: the operator's parallelism."`
+	FinalParallelism *int      `yaml:"final-parallelism,omitempty" jsonschema:"minimum=1,maximum=32768" jsonschema_description:"Default: the operator's parallelism."`
 }
 
 // MiniBatch is local pre-aggregation before a keyBy (Flink SQL's
@@ -294,7 +294,7 @@ type Sink struct {
 	Name               string     `yaml:"name" jsonschema_description:"Operator name."`
 	Input              Inputs     `yaml:"input,omitempty" jsonschema_description:"Node this sink reads. Default: the last operator."`
 	Exchange           string     `yaml:"exchange,omitempty" jsonschema:"enum=forward,enum=rebalance,enum=keyBy" jsonschema_description:"Default: forward at equal parallelism, rebalance otherwise."`
-	Parallelism        *int       `yaml:"parallelism,omitempty" jsonschema_description:"Default: parallelism.default."`
+	Parallelism        *int       `yaml:"parallelism,omitempty" jsonschema:"minimum=1,maximum=32768" jsonschema_description:"Default: parallelism.default."`
 	Capacity           *RateValue `yaml:"capacity,omitempty" jsonschema_description:"What the external system accepts in total, shared evenly by the sink's subtasks: records (50k/s) or bytes (50MB/s). Default: unlimited."`
 	CapacityPerSubtask *RateValue `yaml:"capacity-per-subtask,omitempty" jsonschema_description:"What each sink subtask can write (instead of capacity): records or bytes per second."`
 	Latency            *Dist      `yaml:"latency,omitempty" jsonschema_description:"Time from a write until the record is visible, added to end-to-end latency (writes are pipelined). Default 0."`

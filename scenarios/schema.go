@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"encoding/json"
-	"reflect"
 	"strings"
 
 	"github.com/invopop/jsonschema"
@@ -19,6 +18,7 @@ func reflector() *jsonschema.Reflector {
 // from the format's Go types so that the two cannot drift apart.
 func Schema() ([]byte, error) {
 	s := reflector().Reflect(&Scenario{})
+	loosen(s)
 	s.Version = draft07
 	s.ID = "https://flinksim.dev/scenario.schema.json"
 	s.Title = "flinksim scenario"
@@ -32,12 +32,21 @@ func stringWithPattern(pattern, desc string) *jsonschema.Schema {
 
 const durationPattern = `^\s*(0|([0-9]+(\.[0-9]+)?\s*(ns|us|µs|ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)\s*)+)$`
 
+// orZero is a duration's schema: a string with a unit, or a bare 0 (the
+// only number the loader takes without one). minimum and maximum apply to
+// numbers only, pattern to strings only.
+func orZero(s *jsonschema.Schema) *jsonschema.Schema {
+	s.Type = ""
+	s.Minimum, s.Maximum = "0", "0"
+	return withTypes(s, "string", "integer")
+}
+
 func (Duration) JSONSchema() *jsonschema.Schema {
-	return stringWithPattern(durationPattern, "A duration with a unit: 250ms, 30s, 1h30m, 1.5h, 2d.")
+	return orZero(stringWithPattern(durationPattern, "A duration with a unit: 250ms, 30s, 1h30m, 1.5h, 2d; or 0."))
 }
 
 func (SignedDuration) JSONSchema() *jsonschema.Schema {
-	return stringWithPattern(`^\s*-?`+strings.TrimPrefix(durationPattern, `^\s*`), "A duration with a unit, possibly negative: -8h, 30s, 1h30m.")
+	return orZero(stringWithPattern(`^\s*-?`+strings.TrimPrefix(durationPattern, `^\s*`), "A duration with a unit, possibly negative: -8h, 30s, 1h30m; or 0."))
 }
 
 func (Size) JSONSchema() *jsonschema.Schema {
@@ -111,49 +120,6 @@ func (RateSpec) JSONSchema() *jsonschema.Schema {
 	return s
 }
 
-// JSONSchema lists the modelled Flink keys, with their defaults; other keys
-// are allowed (they are reported as not modelled, or as unknown).
-func (FlinkConfig) JSONSchema() *jsonschema.Schema {
-	props := jsonschema.NewProperties()
-	for _, o := range flinkOptions {
-		p := &jsonschema.Schema{Description: o.Doc}
-		if o.Default != "" {
-			p.Description += " Flink's default: " + o.Default + "."
-		}
-		v, _ := o.parse(o.Default)
-		if v == nil {
-			v, _ = o.parse("1") // the kind of value a key without a default takes
-		}
-		if v == nil {
-			v = ""
-		}
-		switch reflect.TypeOf(v).Kind() {
-		case reflect.Bool:
-			p.Type, p.Default = "boolean", v
-		case reflect.Int:
-			p.Type, p.Default = "integer", v
-		case reflect.Float64:
-			p.Type, p.Default = "number", v
-		case reflect.String:
-			p.Type = "string"
-			if o.Default != "" {
-				p.Default = v
-			}
-		default: // sizes and durations: "32 kb", "100 ms", or a bare number (bytes, ms)
-			p.OneOf = []*jsonschema.Schema{{Type: "string"}, {Type: "integer"}}
-			if o.Default != "" {
-				p.Default = o.Default
-			}
-		}
-		props.Set(o.Key, p)
-		for _, d := range o.Deprecated {
-			props.Set(d, &jsonschema.Schema{Type: p.Type, OneOf: p.OneOf, Description: "Deprecated name of " + o.Key + "."})
-		}
-	}
-	return &jsonschema.Schema{Type: "object", Properties: props, AdditionalProperties: jsonschema.TrueSchema,
-		Description: "Flink configuration keys, as in Flink's configuration file."}
-}
-
 func (VariantSet) JSONSchema() *jsonschema.Schema {
 	return &jsonschema.Schema{Type: "object", AdditionalProperties: jsonschema.TrueSchema,
 		Description: "dotted.path: value overrides, as --set takes them (e.g. flink.execution.checkpointing.interval: 3min)."}
@@ -164,4 +130,53 @@ func (Fraction) JSONSchema() *jsonschema.Schema {
 		{Type: "number", Minimum: "0", Maximum: "1"},
 		stringWithPattern(`^\s*[0-9]+(\.[0-9]+)?\s*%\s*$`, "A share: 20% or 0.2."),
 	}}
+}
+
+// withTypes gives s several JSON types ("type": [...]): invopop's Schema
+// holds one, so the list goes in Extras, written in its place.
+func withTypes(s *jsonschema.Schema, types ...string) *jsonschema.Schema {
+	s.Type = ""
+	if s.Extras == nil {
+		s.Extras = map[string]any{}
+	}
+	s.Extras["type"] = types
+	return s
+}
+
+// Patterns of the numbers the loader also takes quoted: it reads a
+// scalar's text, whatever YAML's tag ("4" as the Kubernetes operator
+// writes it, as well as 4).
+const (
+	intText   = `^\s*[+-]?[0-9][0-9_]*\s*$`
+	floatText = `^\s*[+-]?([0-9][0-9_]*(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$`
+)
+
+// loosen makes the reflected schema take what the loader takes beyond the
+// Go types: whole numbers and numbers written as quoted text, and free text
+// written as a number or true/false (a name 7, a hot key 42). Booleans stay
+// booleans: the loader takes true and false only unquoted.
+func loosen(s *jsonschema.Schema) {
+	if s == nil {
+		return
+	}
+	switch {
+	case s.Type == "integer":
+		s.Pattern = intText
+		withTypes(s, "integer", "string")
+	case s.Type == "number":
+		s.Pattern = floatText
+		withTypes(s, "number", "string")
+	case s.Type == "string" && s.Enum == nil && s.Pattern == "":
+		withTypes(s, "string", "number", "boolean")
+	}
+	// Not into oneOf: those are the forms of a type with its own schema
+	// (Count's number or text), which must stay apart.
+	for _, sub := range append(append([]*jsonschema.Schema{s.Items, s.AdditionalProperties}, s.AnyOf...), s.AllOf...) {
+		loosen(sub)
+	}
+	if s.Properties != nil {
+		for p := s.Properties.Oldest(); p != nil; p = p.Next() {
+			loosen(p.Value)
+		}
+	}
 }

@@ -75,6 +75,7 @@ same --duration and --set, makes one again).`,
 	f.BoolVar(&o.noPlots, "no-plots", false, "write the tables only")
 	maxMemoryFlag(c, &o.maxMemory)
 	timeFlags(c, &o.runOptions)
+	outputFlag(c, &o.output)
 	return c
 }
 
@@ -83,6 +84,9 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 		return usageError{fmt.Errorf("--jobs %d: must be 0 (one per core) or more", o.jobs)}
 	}
 	if err := checkReplicas(o.replicas); err != nil {
+		return err
+	}
+	if err := checkOutput(o.output); err != nil {
 		return err
 	}
 	if o.replicas > 1 && o.from != "" {
@@ -135,6 +139,9 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 	}
 	if err := stage.Commit(); err != nil {
 		return err
+	}
+	if o.output == formatJSON {
+		return printCompareJSON(stdout, base.Scenario.Name, o.out, files, runs)
 	}
 	t.text(stdout)
 	if line := stableLine(runs); line != "" {

@@ -15,9 +15,12 @@
 //	plan.go      flinksim plan: bisection for the smallest (or largest) value that meets conditions
 //	estimate.go  work estimates before anything runs: memory, a short probe of wall time
 //	list.go      flinksim list, schema and validate
+//	jsonout.go   -o json: the documents run, validate, list and compare print for scripts
+//	completion.go  dynamic shell completion: scenarios, variants, --set keys, outcomes
 //	print.go     the human summary of a run
 //	table.go     small tables as aligned text and Markdown; the outcome table of runs, and its CSV
 //	sinks.go     the sinks' lines and columns: records seen more than once, lost, commit latency
 //	outputs.go   output directories: --out checks, staging, atomic files
+//	progress.go  the one progress bar (share done, ETA) of run, compare and sweep, on a terminal
 //	signals.go   SIGINT and SIGTERM: temporaries removed, a note, exit 128+signal
 package main

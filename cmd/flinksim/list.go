@@ -9,13 +9,21 @@ import (
 )
 
 func newListCmd() *cobra.Command {
-	return &cobra.Command{
+	var output string
+	c := &cobra.Command{
 		Use:   "list",
 		Short: "List the built-in scenarios, one per line",
 		Example: `  flinksim list
-  flinksim list | cut -d' ' -f1`,
+  flinksim list | cut -d' ' -f1
+  flinksim list -o json`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkOutput(output); err != nil {
+				return err
+			}
+			if output == formatJSON {
+				return printListJSON(cmd.OutOrStdout())
+			}
 			w := 0
 			for _, b := range scenarios.Library() {
 				w = max(w, len(b.Name))
@@ -26,6 +34,8 @@ func newListCmd() *cobra.Command {
 			return nil
 		},
 	}
+	outputFlag(c, &output)
+	return c
 }
 
 func newSchemaCmd() *cobra.Command {
@@ -50,20 +60,28 @@ first line "# yaml-language-server: $schema=flinksim.schema.json".`,
 
 func newValidateCmd() *cobra.Command {
 	var sets []string
+	var output string
 	c := &cobra.Command{
 		Use:   "validate SCENARIO",
 		Short: "Check a scenario (a file or a built-in name) and report every problem",
 		Example: `  flinksim validate backpressure
   flinksim validate backpressure --set sinks.jdbc.capacity=100k/s
   flinksim validate out/scenario.resolved.yaml
-  flinksim validate - < out/scenario.resolved.yaml`,
+  flinksim validate - < out/scenario.resolved.yaml
+  flinksim validate backpressure -o json`,
 		Args: exactArgs(1, "one scenario: a file or a built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(output); err != nil {
+				return err
+			}
 			name, data, err := readScenario(args[0])
 			if err != nil {
 				return err
 			}
 			l, err := scenarios.Load(name, data, sets)
+			if output == formatJSON {
+				return validateAsJSON(cmd, name, data, l, err)
+			}
 			if err != nil {
 				return err
 			}
@@ -77,5 +95,27 @@ func newValidateCmd() *cobra.Command {
 		},
 	}
 	c.Flags().StringArrayVar(&sets, "set", nil, "override a field: dotted.path=value (repeatable)")
+	outputFlag(c, &output)
 	return c
+}
+
+// validateAsJSON prints validate -o json: the JSON document, problems or
+// not; with problems it exits 2 after a count of them on stderr. An error
+// that is not the scenario's problems (a file too large) is returned as it is.
+func validateAsJSON(cmd *cobra.Command, name string, data []byte, l *scenarios.Loaded, err error) error {
+	probs, isProblems := err.(scenarios.Problems)
+	if err != nil && !isProblems {
+		return err
+	}
+	if l != nil {
+		reportFlinkConfig(cmd.ErrOrStderr(), l)
+	}
+	if err := printValidateJSON(cmd.OutOrStdout(), name, data, l, probs); err != nil {
+		return err
+	}
+	if len(probs) > 0 {
+		fmt.Fprintf(cmd.ErrOrStderr(), "flinksim: %d problem(s) in the scenario\n", len(probs))
+		return exitStatus(exitScenario)
+	}
+	return nil
 }

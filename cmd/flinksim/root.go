@@ -109,6 +109,7 @@ names. Write a scenario in YAML (or use a built-in one: flinksim list) and run i
 	}
 	root.AddCommand(newRunCmd(), newCompareCmd(), newSweepCmd(), newPlanCmd(), newValidateCmd(), newListCmd(), newSchemaCmd())
 	initCobraCommands(root)
+	registerCompletions(root)
 	return root
 }
 

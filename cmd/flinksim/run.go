@@ -45,6 +45,8 @@ type runOptions struct {
 	// openMetrics is --openmetrics: also write metrics.om.txt (it repeats
 	// every label on every sample: several times metrics.csv's size).
 	openMetrics bool
+	// output is -o/--output: text or json on stdout.
+	output string
 }
 
 // chatter reads -q and -v (the root's) into o, and shows progress only on
@@ -144,6 +146,9 @@ must be new or hold only flinksim's outputs.`,
 			if err := checkExpect(o.expect); err != nil {
 				return err
 			}
+			if err := checkOutput(o.output); err != nil {
+				return err
+			}
 			if err := o.parseStart(); err != nil {
 				return err
 			}
@@ -162,6 +167,7 @@ must be new or hold only flinksim's outputs.`,
 	timeFlags(c, &o)
 	f.StringArrayVar(&o.variants, "variant", nil, "run only this variant (\"base\" for the scenario as written; repeatable)")
 	f.StringVar(&o.expect, "expect", "", "exit with code 3 unless every run ends in this outcome: "+outcomeList())
+	outputFlag(c, &o.output)
 	return c
 }
 
@@ -268,6 +274,12 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 	if runErr != nil {
 		fmt.Fprintf(stderr, "flinksim: outputs up to the violation in %s\n", o.out)
 		return runErr
+	}
+	if o.output == formatJSON {
+		if err := printRunsJSON(stdout, runs, single, o.out); err != nil {
+			return err
+		}
+		return expected(runs, o.expect, !single, stderr)
 	}
 	if single {
 		printSummary(stdout, runs[0].res, o.out)

@@ -353,8 +353,7 @@ func notDone(points []sweep.Point, done []sweep.Record) []sweep.Point {
 func runPoints(r *sweep.Runner, pending []sweep.Point, progress bool, stderr io.Writer) ([]sweep.Record, error) {
 	var bar *progressbar.ProgressBar
 	if progress && len(pending) > 0 {
-		bar = progressbar.NewOptions(len(pending), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("sweep"),
-			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
+		bar = newBar(stderr, int64(len(pending)), "sweep", progressbar.OptionShowCount())
 		r.Progress = func(done, total int) { bar.Set(done) }
 	}
 	recs, err := r.Run(pending)

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
-	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -126,49 +124,6 @@ func describe(base *scenarios.Loaded, name string) string {
 		}
 	}
 	return "the scenario as written"
-}
-
-// progress shows the virtual time reached by the runs on a terminal.
-type progress struct {
-	mu    sync.Mutex
-	w     io.Writer
-	on    bool
-	at    []sim.Time
-	total sim.Time
-	last  time.Time
-}
-
-func newProgress(on bool, w io.Writer, durations []sim.Time) *progress {
-	p := &progress{w: w, on: on, at: make([]sim.Time, len(durations))}
-	for _, d := range durations {
-		p.total += d
-	}
-	return p
-}
-
-func (p *progress) set(i int, t sim.Time) {
-	if !p.on {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.at[i] = t
-	if time.Since(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = time.Now()
-	var done sim.Time
-	for _, a := range p.at {
-		done += a
-	}
-	pct := 100 * float64(done) / float64(max(p.total, 1))
-	fmt.Fprintf(p.w, "\r%3.0f%% of %s virtual time across %d run(s)", pct, p.total, len(p.at))
-}
-
-func (p *progress) done() {
-	if p.on {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
 }
 
 // printComparison prints the side-by-side table of the runs.

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/scenarios"
+)
+
+// jsonDoc decodes stdout as exactly one JSON document into v.
+func jsonDoc(t *testing.T, out string, v any) {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, out)
+	}
+	if dec.More() {
+		t.Fatalf("stdout holds more than one JSON document:\n%s", out)
+	}
+}
+
+// TestOutputFlagRefusesUnknownFormats: a bad -o is a usage error on every
+// command that takes it, before anything runs.
+func TestOutputFlagRefusesUnknownFormats(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"list", "-o", "yaml"},
+		{"validate", "backpressure", "--output", "JSON "},
+		{"run", "testdata/tiny.yaml", "-o", "csv", "--out", filepath.Join(dir, "a")},
+		{"compare", "testdata/ckpt-variants.yaml", "-o", "", "--out", filepath.Join(dir, "b")},
+	} {
+		code, out, errs := cli(t, args...)
+		if code != exitScenario || out != "" || !strings.HasPrefix(errs, "flinksim: --output: ") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and --output: ...", args, code, out, errs)
+		}
+	}
+	if entries(t, dir) != nil {
+		t.Error("a bad --output wrote outputs")
+	}
+}
+
+func TestListJSON(t *testing.T) {
+	code, out, _ := cli(t, "list", "-o", "json")
+	var got []struct {
+		Name, Description string
+		Variants          []struct{ Name, Description string }
+	}
+	jsonDoc(t, out, &got)
+	lib := scenarios.Library()
+	if code != 0 || len(got) != len(lib) {
+		t.Fatalf("exit %d, %d scenarios, want %d", code, len(got), len(lib))
+	}
+	variants := 0
+	for i, b := range lib {
+		if got[i].Name != b.Name || got[i].Description != b.Description {
+			t.Errorf("entry %d: %+v, want %s", i, got[i], b.Name)
+		}
+		l, err := scenarios.Load(b.Name, b.Data, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got[i].Variants) != len(l.Variants) {
+			t.Errorf("%s: %d variants, want %d", b.Name, len(got[i].Variants), len(l.Variants))
+		}
+		for k, v := range l.Variants {
+			if k < len(got[i].Variants) && (got[i].Variants[k].Name != v.Name || got[i].Variants[k].Description != v.Description) {
+				t.Errorf("%s: variant %d is %+v, want %s", b.Name, k, got[i].Variants[k], v.Name)
+			}
+		}
+		variants += len(l.Variants)
+	}
+	if variants == 0 {
+		t.Error("no built-in scenario has variants: the test shows nothing")
+	}
+	if code, text, _ := cli(t, "list"); code != 0 || strings.HasPrefix(text, "[") {
+		t.Errorf("list without -o is not text: %q", text)
+	}
+}
+
+// validateDoc is validate -o json's document.
+type validateDoc struct {
+	File                 string
+	OK                   bool
+	Variants             []string
+	Problems, Warnings   []map[string]any
+	NotModelledFlinkKeys []string `json:"not_modelled_flink_keys"`
+	InertFlinkKeys       []string `json:"inert_flink_keys"`
+}
+
+func TestValidateJSON(t *testing.T) {
+	dir := t.TempDir()
+	tiny, err := os.ReadFile("testdata/tiny.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	warned := filepath.Join(dir, "warned.yaml")
+	os.WriteFile(warned, append(tiny, "flink:\n  pipeline.object-reuse: true\n  rest.port: 8081\n  state.backend: rocksdb\n  state.backend.type: hashmap\n"...), 0o644)
+	type doc = validateDoc
+	code, out, _ := cli(t, "validate", warned, "-o", "json")
+	var v doc
+	jsonDoc(t, out, &v)
+	if code != 0 || !v.OK || v.File != warned || len(v.Problems) != 0 || len(v.Warnings) != 1 ||
+		!reflect.DeepEqual(v.NotModelledFlinkKeys, []string{"pipeline.object-reuse"}) || !reflect.DeepEqual(v.InertFlinkKeys, []string{"rest.port"}) {
+		t.Errorf("exit %d: %+v", code, v)
+	}
+	if len(v.Warnings) == 1 && (v.Warnings[0]["path"] != "flink.state.backend" || v.Warnings[0]["line"] == json.Number("0")) {
+		t.Errorf("warning: %v", v.Warnings[0])
+	}
+
+	code, out, _ = cli(t, "validate", "testdata/ckpt-variants.yaml", "--output=json")
+	v = doc{}
+	jsonDoc(t, out, &v)
+	if code != 0 || !v.OK || len(v.Variants) != 2 || v.Variants[0] != "incremental" {
+		t.Errorf("variants: exit %d: %+v", code, v)
+	}
+}
+
+// TestValidateJSONProblems: with problems the document is printed, with
+// each problem's place, and validate exits 2.
+func TestValidateJSONProblems(t *testing.T) {
+	dir := t.TempDir()
+	var v validateDoc
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("name: bad\nsources:\n  - {name: s, rate: fast}\nsinks:\n  - {name: out, capacity: 0/s}\n"), 0o644)
+	code, out, errs := cli(t, "validate", bad, "-o", "json")
+	jsonDoc(t, out, &v)
+	if code != exitScenario || v.OK || len(v.Problems) != 2 || errs != "flinksim: 2 problem(s) in the scenario\n" {
+		t.Fatalf("problems: exit %d, stderr %q: %+v", code, errs, v)
+	}
+	p := v.Problems[0]
+	if p["file"] != bad || p["line"] != json.Number("3") || p["col"] == json.Number("0") || p["path"] != "sources.s.rate" || p["message"] == "" {
+		t.Errorf("problem: %v", p)
+	}
+	if code, out, errs := cli(t, "validate", filepath.Join(dir, "none.yaml"), "-o", "json"); code != exitScenario || out != "" || errs == "" {
+		t.Errorf("missing file: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+func TestRunJSON(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	code, out, errs := cli(t, "run", "testdata/tiny.yaml", "--duration", "20s", "--no-plots", "-o", "json", "--out", filepath.Join(dir, "one"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var s result.Summary
+	jsonDoc(t, out, &s)
+	written, err := result.ReadDir(filepath.Join(dir, "one"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(s, written.Summary) {
+		t.Errorf("printed summary differs from summary.json:\n%s", out)
+	}
+
+	code, out, errs = cli(t, "run", "testdata/ckpt-variants.yaml", "--duration", "30s", "--no-plots", "-o", "json", "--out", filepath.Join(dir, "v"), "--expect", "stable")
+	if code != 0 && code != exitUnmet {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var runs struct {
+		Runs []struct {
+			Variant, Description, Dir string
+			Summary                   result.Summary
+		}
+	}
+	jsonDoc(t, out, &runs)
+	if len(runs.Runs) != 3 || runs.Runs[0].Variant != "base" || runs.Runs[1].Variant != "incremental" {
+		t.Fatalf("runs: %+v", runs)
+	}
+	for _, r := range runs.Runs {
+		got, err := result.ReadDir(r.Dir)
+		if err != nil || got.Summary.Scenario != r.Summary.Scenario || got.Summary.Records != r.Summary.Records {
+			t.Errorf("%s: %v; printed %+v", r.Variant, err, r.Summary.Records)
+		}
+	}
+}
+
+func TestCompareJSON(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	code, out, errs := cli(t, "compare", "testdata/ckpt-variants.yaml", "--duration", "30s", "--no-plots", "-o", "json", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var c struct {
+		Scenario, Dir string
+		Files         []string
+		Rows          []map[string]any
+	}
+	jsonDoc(t, out, &c)
+	if c.Scenario != "ckpt-variants" || c.Dir != dir || !reflect.DeepEqual(c.Files, []string{"compare.md", "compare.csv"}) || len(c.Rows) != 3 {
+		t.Fatalf("%+v", c)
+	}
+	rows := readCSV(t, filepath.Join(dir, "compare.csv"))
+	for i, r := range c.Rows {
+		if len(r) != len(rows[0]) || r["variant"] != rows[i+1][0] || r["outcome"] != rows[i+1][1] {
+			t.Errorf("row %d: %v, want %v", i, r, rows[i+1])
+		}
+		if _, ok := r["stable"].(bool); !ok {
+			t.Errorf("row %d: stable is %T", i, r["stable"])
+		}
+		if _, ok := r["lag_end"].(json.Number); !ok {
+			t.Errorf("row %d: lag_end is %T", i, r["lag_end"])
+		}
+	}
+}

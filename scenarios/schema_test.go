@@ -1,0 +1,179 @@
+package scenarios
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"go.yaml.in/yaml/v3"
+)
+
+// compiledSchema compiles Schema() with a validator of its own.
+func compiledSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	raw, err := Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("scenario.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile("scenario.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// asJSON reads YAML as a validator sees it: the JSON an editor's YAML
+// language server makes of it.
+func asJSON(t *testing.T, data []byte) any {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// TestSchemaAcceptsEveryBuiltIn: the built-in scenarios, which load, are
+// valid to the schema; so are the real Flink configurations under a
+// scenario's flink: block (flat, nested, and every value quoted as the
+// Kubernetes operator writes them), which load too.
+func TestSchemaAcceptsEveryBuiltIn(t *testing.T) {
+	s := compiledSchema(t)
+	for _, b := range Library() {
+		if err := s.Validate(asJSON(t, b.Data)); err != nil {
+			t.Errorf("%s: %v", b.Name, err)
+		}
+	}
+	files, _ := filepath.Glob("testdata/flink-configs/*.yaml")
+	if len(files) < 3 {
+		t.Fatalf("flink configs: %v", files)
+	}
+	for _, f := range files {
+		cfg, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := "name: x\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\nflink:\n  " + strings.ReplaceAll(string(cfg), "\n", "\n  ") + "\n"
+		if _, err := Load(f, []byte(sc), nil); err != nil {
+			t.Fatalf("%s does not load: %v", f, err)
+		}
+		if err := s.Validate(asJSON(t, []byte(sc))); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+// TestSchemaAsTheLoader: each scenario is valid to the schema exactly when
+// it loads: quoted numbers, bare 0 and bare milliseconds taken, misspelled
+// keys, bad enums and values below a minimum flagged.
+func TestSchemaAsTheLoader(t *testing.T) {
+	s := compiledSchema(t)
+	const base = "name: x\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\n"
+	for _, c := range []struct {
+		extra string
+		valid bool
+	}{
+		{"flink: {parallelism.default: \"4\", taskmanager.numberOfTaskSlots: 2}", true},
+		{"flink: {execution.checkpointing.interval: 60000, execution.checkpointing.mode: at_least_once}", true},
+		{"flink: {execution.checkpointing.unaligned: \"TRUE\", state.backend: RocksDB}", true},
+		{"flink: {taskmanager: {numberOfTaskSlots: 2}, restart-strategy: {type: fixed-delay}}", true},
+		{"flink: {pipeline.object-reuse: true, rest.port: 8081, metrics.reporter.prom.factory.class: x}", true},
+		{"flink: {s3.access-key: k, kubernetes.operator.job.autoscaler.enabled: \"true\"}", true},
+		{"seed: \"7\"\nrecovery: {redeploy: 0}\noperators: [{name: o, parallelism: \"2\", selectivity: \"0.5\"}]", true},
+		{"operators: [{name: o, key-by: u, keys: 10, hot-keys: [{key: 42, share: 1%}]}]", true},
+		{"flink: {execution.checkpointing.intervall: 1min}", false},
+		{"flink: {parallelism.defualt: 4}", false},
+		{"flink: {execution.checkpointing.mode: EXACTLY_TWICE}", false},
+		{"flink: {state.backend.type: leveldb}", false},
+		{"flink: {restart-strategy.type: sometimes}", false},
+		{"flink: {parallelism.default: 0}", false},
+		{"flink: {parallelism.default: four}", false},
+		{"operators: [{name: o, exchange: shuffle}]", false},
+		{"operators: [{name: o, parallelism: 0}]", false},
+		{"checkpoint-storage: {type: ftp}", false},
+		{"duration: 10", false},
+	} {
+		sc := base + c.extra + "\n"
+		_, loadErr := Load("x.yaml", []byte(sc), nil)
+		err := s.Validate(asJSON(t, []byte(sc)))
+		if (loadErr == nil) != c.valid {
+			t.Errorf("%s: the loader says %v", c.extra, loadErr)
+		}
+		if (err == nil) != c.valid {
+			t.Errorf("%s: the schema says %v, want valid %v", c.extra, err, c.valid)
+		}
+	}
+}
+
+// TestSchemaFlinkKeys: every modelled key and older name is described,
+// the older ones marked deprecated; enums offer the values.
+func TestSchemaFlinkKeys(t *testing.T) {
+	raw, err := Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Properties struct {
+			Flink struct {
+				Properties map[string]map[string]any
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		t.Fatal(err)
+	}
+	props := s.Properties.Flink.Properties
+	deprecated := func(p map[string]any) bool {
+		if p["deprecated"] == true {
+			return true
+		}
+		for _, alt := range asList(p["anyOf"]) { // also a prefix of nested keys
+			if m, ok := alt.(map[string]any); ok && m["deprecated"] == true {
+				return true
+			}
+		}
+		return false
+	}
+	for _, o := range flinkOptions {
+		if p := props[o.Key]; p == nil || deprecated(p) {
+			t.Errorf("%s: %v", o.Key, p)
+		}
+		for _, d := range o.Deprecated {
+			if p := props[d]; p == nil || !deprecated(p) {
+				t.Errorf("%s (deprecated name of %s): %v", d, o.Key, p)
+			}
+		}
+	}
+	for key, e := range flinkEnums {
+		for _, v := range append(append(e.offer, e.aliases...), e.classes...) {
+			if _, err := optionByKey[key].parse(v); err != nil {
+				t.Errorf("%s: %s offered but refused: %v", key, v, err)
+			}
+		}
+	}
+	if b, _ := json.Marshal(props["execution.checkpointing.mode"]); !strings.Contains(string(b), `"enum":["EXACTLY_ONCE","AT_LEAST_ONCE"]`) {
+		t.Errorf("mode: %s", b)
+	}
+}
+
+func asList(v any) []any { l, _ := v.([]any); return l }
