@@ -264,10 +264,15 @@ func (s *Simulation) fillStats(p *pendingCheckpoint) {
 		ts := result.TaskCheckpointStats{Name: t.name, NumSubtasks: len(t.subtasks)}
 		for _, sub := range t.subtasks {
 			ss := p.subs[sub.id]
-			if ss.acked {
-				ts.NumAcked++
-				ts.LatestAck = max(ts.LatestAck, ss.ack)
+			if !ss.acked {
+				// Flink's TaskStateStats and PendingCheckpointStats sum the
+				// subtasks that reported (acknowledged) only: a failed or
+				// in-progress checkpoint counts none of the rest.
+				ts.Subtasks = append(ts.Subtasks, result.SubtaskCheckpointStats{Index: sub.index})
+				continue
 			}
+			ts.NumAcked++
+			ts.LatestAck = max(ts.LatestAck, ss.ack)
 			// Flink counts channel state in a subtask's state size
 			// (OperatorSubtaskState sums keyed, operator, input channel and
 			// result subpartition state).
