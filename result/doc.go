@@ -19,7 +19,8 @@
 //	write.go        summary.json and metrics.csv
 //	prometheus.go   Prometheus names and labels, as Flink's PrometheusReporter gives them
 //	openmetrics.go  metrics.om.txt: the series in the OpenMetrics text format, timestamped
-//	rest.go         checkpoints.json and checkpoint-details.json (Flink's REST shape)
+//	rest.go         checkpoints.json (Flink's REST shape: GET /jobs/:jobid/checkpoints)
+//	restdetails.go  checkpoint-details.json (.../checkpoints/details/:id/subtasks/:vertexid, with the task summary)
 //	starttime.go    --start-time: the wall time of virtual time 0, for timestamps
 //	read.go         ReadResult: a Result from its files
 //	dir.go          the run directory: WriteDir, ReadDir

@@ -54,6 +54,10 @@ func checkpointsOf(t *testing.T, r *Result) map[string]any {
 	return restJSON(t, r, func(r *Result, b *bytes.Buffer) error { return r.WriteCheckpointsJSON(b) })
 }
 
+func detailsOf(t *testing.T, r *Result) map[string]any {
+	return restJSON(t, r, func(r *Result, b *bytes.Buffer) error { return r.WriteCheckpointDetailsJSON(b) })
+}
+
 // sqlgwCheckpoint is checkpoint 1 of the captured Flink 1.17 job: its
 // Kafka writer vertex (570f7071...) acknowledged 335 ms after the trigger
 // (sync 12 ms, async 11 ms, start delay 274 ms, 571 bytes), the whole
@@ -70,6 +74,31 @@ func sqlgwCheckpoint() *Result {
 	r.Summary.StartTime = FormatStartTime(time.UnixMilli(1680228526399))
 	r.Summary.Checkpoints = &CheckpointSummary{}
 	return r
+}
+
+// TestSubtaskDetailsMatchFlink: the capture's
+// /jobs/:jobid/checkpoints/details/1/subtasks/570f7071... (a Flink 1.17
+// history server archive) is what checkpoint-details.json writes for the
+// same acknowledgement, to the byte's meaning: the task's totals, its
+// summary (min/max/avg over the acknowledged subtasks, percentiles "NaN"
+// as TaskStateStatsSummary keeps no histogram, alignment.buffered zeros),
+// and the subtask with its "className" discriminator. Only our "name" is
+// extra.
+func TestSubtaskDetailsMatchFlink(t *testing.T) {
+	want := decode(t, realJobs(t, sqlgw+"checkpoints.details.1.subtasks.570f7071.json"))
+	det := detailsOf(t, sqlgwCheckpoint())
+	tasks := det["checkpoints"].([]any)[0].(map[string]any)["tasks"].(map[string]any)
+	if len(tasks) != 1 {
+		t.Fatalf("%d tasks", len(tasks))
+	}
+	for _, got := range tasks {
+		delete(got.(map[string]any), "name")
+		if !reflect.DeepEqual(got, want) {
+			g, _ := json.MarshalIndent(got, "", " ")
+			w, _ := json.MarshalIndent(want, "", " ")
+			t.Errorf("details:\n%s\nwant (captured):\n%s", g, w)
+		}
+	}
 }
 
 // TestCheckpointEntryKeysMatchFlink: a checkpoints.json history entry has
@@ -108,8 +137,10 @@ func keys(m map[string]any) []string {
 // once some acknowledged, a checkpoint in progress is the latest
 // acknowledgement less the trigger (PendingCheckpointStats does not
 // override getEndToEndDuration), and a failed one lasts to its failure
-// (FailedCheckpointStats). Read back, -1 is no acknowledgement and no
-// duration.
+// (FailedCheckpointStats). Unacknowledged subtasks are "pending" with
+// status "pending_or_failed" (PendingSubtaskCheckpointStatistics), and the
+// task summary counts none of them. Read back, -1 is no acknowledgement and
+// no duration.
 func TestPendingAndFailedAsFlink(t *testing.T) {
 	s := sim.Second
 	pendingTask := func(acked bool) TaskCheckpointStats {
@@ -142,6 +173,25 @@ func TestPendingAndFailedAsFlink(t *testing.T) {
 			t.Errorf("checkpoint %v: %v ack %v e2e %v, task ack %v e2e %v; want %+v", h["id"], h["className"], h["latest_ack_timestamp"],
 				h["end_to_end_duration"], task["latest_ack_timestamp"], task["end_to_end_duration"], w)
 		}
+	}
+	det := detailsOf(t, r)["checkpoints"].([]any)
+	task := det[2].(map[string]any)["tasks"].(map[string]any)[VertexID("op")].(map[string]any)
+	subs := task["subtasks"].([]any)
+	if p := subs[0].(map[string]any); p["className"] != "pending" || p["status"] != "pending_or_failed" || len(p) != 3 {
+		t.Errorf("unacknowledged subtask %v", p)
+	}
+	if c := subs[1].(map[string]any); c["className"] != "completed" || c["status"] != "completed" || c["end_to_end_duration"] != 3000.0 {
+		t.Errorf("acknowledged subtask %v", c)
+	}
+	sum := task["summary"].(map[string]any)
+	if st := sum["state_size"].(map[string]any); st["min"] != 100.0 || st["avg"] != 100.0 || st["p50"] != "NaN" {
+		t.Errorf("summary.state_size %v: want the one acknowledged subtask's 100 bytes", st)
+	}
+	if e := sum["end_to_end_duration"].(map[string]any); e["min"] != 3000.0 || e["max"] != 3000.0 {
+		t.Errorf("summary.end_to_end_duration %v", e)
+	}
+	if e := det[1].(map[string]any)["tasks"].(map[string]any)[VertexID("op")].(map[string]any)["summary"].(map[string]any)["end_to_end_duration"].(map[string]any); e["min"] != 0.0 || e["max"] != 0.0 || e["p99"] != "NaN" {
+		t.Errorf("no acknowledgement: summary.end_to_end_duration %v, want 0s (StatsSummary with no value)", e)
 	}
 	var b bytes.Buffer
 	r.WriteCheckpointsJSON(&b)
