@@ -1,6 +1,11 @@
 package models
 
 import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -74,5 +79,43 @@ func checkAckedSums(t *testing.T, c *result.CheckpointStats) {
 	}
 	if acked != c.NumAcked || state != c.StateSize || written != c.Checkpointed || processed != c.ProcessedData || persisted != c.PersistedData {
 		t.Errorf("checkpoint %d: acked %d state %d checkpointed %d; its acknowledged subtasks: %d, %d, %d", c.ID, c.NumAcked, c.StateSize, c.Checkpointed, acked, state, written)
+	}
+}
+
+// TestCheckpointConfigAsFlink: the configuration of the captured Flink 1.17
+// job (realjobs historyserver-40coderplus-sqlgw, checkpoints.config.json:
+// exactly-once, 10 s interval, 10 min timeout, 500 ms min pause, hashmap
+// state backend, no changelog) gives the captured response, field for
+// field; other settings change the fields Flink derives from them.
+func TestCheckpointConfigAsFlink(t *testing.T) {
+	k := &Checkpointing{Interval: 10 * sim.Second, Timeout: 10 * sim.Minute, MinPause: 500 * sim.Millisecond, MaxConcurrent: 1}
+	var got bytes.Buffer
+	if err := (&result.Result{CheckpointConfig: checkpointConfig(k)}).WriteCheckpointConfigJSON(&got); err != nil {
+		t.Fatal(err)
+	}
+	dir := os.Getenv("FLINKSIM_REALJOBS")
+	if dir == "" {
+		dir = "/work/shared/reference/realjobs"
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "historyserver-40coderplus-sqlgw/endpoints/checkpoints.config.json"))
+	if err != nil {
+		t.Skipf("no capture: %v", err)
+	}
+	var g, w map[string]any
+	if err := json.Unmarshal(got.Bytes(), &g); err != nil {
+		t.Fatal(err)
+	}
+	json.Unmarshal(raw, &w)
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("checkpoint-config.json\n%s\nwant (captured)\n%s", got.Bytes(), raw)
+	}
+	cl := DefaultChangelog()
+	cl.MaterializeInterval = 3 * sim.Minute
+	k = &Checkpointing{Interval: sim.Minute, Timeout: 5 * sim.Minute, MaxConcurrent: 1, Tolerable: 3, AtLeastOnce: true,
+		Unaligned: true, AlignedTimeout: 30 * sim.Second, RocksDB: true, Changelog: &cl}
+	c := checkpointConfig(k)
+	if c.Mode != "at_least_once" || c.StateBackend != "EmbeddedRocksDBStateBackend" || !c.Unaligned || c.AlignedTimeout != 30000 ||
+		c.Tolerable != 3 || !c.Changelog || c.Materialization != 180000 || c.ChangelogStorage != "filesystem" || c.Interval != 60000 {
+		t.Errorf("config %+v", c)
 	}
 }
