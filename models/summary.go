@@ -69,6 +69,7 @@ func (r *recorder) result() *result.Result {
 		res.Checkpoints = s.coord.history
 		res.Restores, res.RestoresTotal = s.coord.restored, s.coord.restoredN
 		res.Summary.Checkpoints = s.checkpointSummary(res)
+		res.CheckpointConfig = checkpointConfig(s.spec.Checkpointing)
 	}
 	res.Failovers = s.failovers()
 	if len(s.injected) > 0 {
@@ -256,6 +257,33 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 	return cs
 }
 
+// checkpointConfig is the checkpointing configuration as Flink's
+// CheckpointConfigHandler reports it (/jobs/:jobid/checkpoints/config).
+// What flinksim does not model is Flink's default: checkpoints not
+// retained after the job (externalized-checkpoint-retention
+// NO_EXTERNALIZED_CHECKPOINTS), checkpoints after tasks finish, the
+// changelog's in-memory storage unless it is on (flinksim's changelog
+// writes to the checkpoint storage's file system).
+func checkpointConfig(k *Checkpointing) *result.CheckpointConfig {
+	msOf := func(t sim.Time) int64 { return int64(t / sim.Millisecond) }
+	cc := &result.CheckpointConfig{Mode: "exactly_once", Interval: msOf(k.Interval), Timeout: msOf(k.Timeout),
+		MinPause: msOf(k.MinPause), MaxConcurrent: int64(k.MaxConcurrent), StateBackend: "HashMapStateBackend",
+		CheckpointStorage: "FileSystemCheckpointStorage", Unaligned: k.Unaligned, Tolerable: k.Tolerable,
+		AlignedTimeout: msOf(k.AlignedTimeout), AfterTasksFinish: true,
+		Materialization: msOf(DefaultChangelog().MaterializeInterval), ChangelogStorage: "memory"}
+	cc.Externalization.DeleteOnCancellation = true
+	if k.AtLeastOnce {
+		cc.Mode = "at_least_once"
+	}
+	if k.RocksDB {
+		cc.StateBackend = "EmbeddedRocksDBStateBackend"
+	}
+	if k.Changelog != nil {
+		cc.Changelog, cc.Materialization, cc.ChangelogStorage = true, msOf(k.Changelog.MaterializeInterval), "filesystem"
+	}
+	return cc
+}
+
 // fillStats copies a pending checkpoint's per-subtask data into its stats.
 func (s *Simulation) fillStats(p *pendingCheckpoint) {
 	st := p.stats
@@ -265,10 +293,15 @@ func (s *Simulation) fillStats(p *pendingCheckpoint) {
 		ts := result.TaskCheckpointStats{Name: t.name, NumSubtasks: len(t.subtasks)}
 		for _, sub := range t.subtasks {
 			ss := p.subs[sub.id]
-			if ss.acked {
-				ts.NumAcked++
-				ts.LatestAck = max(ts.LatestAck, ss.ack)
+			if !ss.acked {
+				// Flink's TaskStateStats and PendingCheckpointStats sum the
+				// subtasks that reported (acknowledged) only: a failed or
+				// in-progress checkpoint counts none of the rest.
+				ts.Subtasks = append(ts.Subtasks, result.SubtaskCheckpointStats{Index: sub.index})
+				continue
 			}
+			ts.NumAcked++
+			ts.LatestAck = max(ts.LatestAck, ss.ack)
 			// Flink counts channel state in a subtask's state size
 			// (OperatorSubtaskState sums keyed, operator, input channel and
 			// result subpartition state).

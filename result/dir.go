@@ -17,11 +17,12 @@ const (
 	FileMetrics           = "metrics.csv"
 	FileCheckpoints       = "checkpoints.json"        // with checkpointing
 	FileCheckpointDetails = "checkpoint-details.json" // with checkpointing
+	FileCheckpointConfig  = "checkpoint-config.json"  // with checkpointing
 )
 
 // WriteDir writes the run's files into dir, each through
 // internal/atomicfile: summary.json and metrics.csv, and with checkpointing
-// checkpoints.json and checkpoint-details.json. The caller stages dir, so
+// checkpoints.json, checkpoint-details.json and checkpoint-config.json. The caller stages dir, so
 // that the set with the other outputs appears at once.
 func (r *Result) WriteDir(dir string) error {
 	files := []struct {
@@ -33,6 +34,12 @@ func (r *Result) WriteDir(dir string) error {
 			name  string
 			write func(io.Writer) error
 		}{{FileCheckpoints, r.WriteCheckpointsJSON}, {FileCheckpointDetails, r.WriteCheckpointDetailsJSON}}...)
+		if r.CheckpointConfig != nil {
+			files = append(files, struct {
+				name  string
+				write func(io.Writer) error
+			}{FileCheckpointConfig, r.WriteCheckpointConfigJSON})
+		}
 	}
 	for _, f := range files {
 		if err := atomicfile.WriteFile(filepath.Join(dir, f.name), f.write); err != nil {

@@ -1,13 +1,14 @@
 // Package result holds what a run produced, in the shapes users read: the
 // Result with its Summary (summary.json, a contract for scripts), metric
 // series with Flink's metric names (metrics.csv, and metrics.om.txt as
-// Prometheus would have scraped them), checkpoint statistics in
-// Flink's REST shape (checkpoints.json, checkpoint-details.json), and the
-// verdict, skew and capacity types. It owns the run directory: WriteDir
-// writes it and ReadDir reads it back, so a run read from disk is the same
-// value as one just simulated (less the latency histogram and per-subtask
-// checkpoint details). It knows nothing of how a run is simulated: models
-// fills it, diagnose judges it, plots draws it.
+// Prometheus would have scraped them), checkpoint statistics and
+// configuration in Flink's REST shape (checkpoints.json,
+// checkpoint-details.json, checkpoint-config.json), and the verdict, skew
+// and capacity types. It owns the run directory: WriteDir writes it and
+// ReadDir reads it back, so a run read from disk is the same value as one
+// just simulated (less the latency histogram, per-subtask checkpoint
+// details and the checkpoint configuration). It knows nothing of how a run
+// is simulated: models fills it, diagnose judges it, plots draws it.
 //
 //	result.go       Result, Summary and its sections, the record balance
 //	metrics.go      metric names and Series
@@ -19,7 +20,9 @@
 //	write.go        summary.json and metrics.csv
 //	prometheus.go   Prometheus names and labels, as Flink's PrometheusReporter gives them
 //	openmetrics.go  metrics.om.txt: the series in the OpenMetrics text format, timestamped
-//	rest.go         checkpoints.json and checkpoint-details.json (Flink's REST shape)
+//	rest.go         checkpoints.json (Flink's REST shape: GET /jobs/:jobid/checkpoints)
+//	restdetails.go  checkpoint-details.json (.../checkpoints/details/:id/subtasks/:vertexid, with the task summary)
+//	restconfig.go   checkpoint-config.json (.../checkpoints/config: CheckpointConfigInfo)
 //	starttime.go    --start-time: the wall time of virtual time 0, for timestamps
 //	read.go         ReadResult: a Result from its files
 //	dir.go          the run directory: WriteDir, ReadDir

@@ -126,10 +126,15 @@ func (r *Result) readCheckpointsJSON(in io.Reader) error {
 	}
 	start := r.startMs() // timestamps are Unix ms: virtual time from the summary's start
 	for _, h := range doc.History {
-		r.Checkpoints = append(r.Checkpoints, &CheckpointStats{ID: h.ID, Status: h.Status,
-			Trigger: sim.Time(h.Trigger-start) * sim.Millisecond, LatestAck: sim.Time(h.LatestAck-start) * sim.Millisecond,
-			Duration: sim.Time(h.Duration) * sim.Millisecond, StateSize: h.StateSize, Checkpointed: h.Checkpointed,
-			Unaligned: h.Type == "UNALIGNED_CHECKPOINT"})
+		c := &CheckpointStats{ID: h.ID, Status: h.Status, Trigger: sim.Time(h.Trigger-start) * sim.Millisecond,
+			StateSize: h.StateSize, Checkpointed: h.Checkpointed, Unaligned: h.Type == "UNALIGNED_CHECKPOINT"}
+		if h.LatestAck >= 0 { // -1: none acknowledged
+			c.LatestAck = sim.Time(h.LatestAck-start) * sim.Millisecond
+		}
+		if h.Status != "IN_PROGRESS" && h.Duration >= 0 { // in progress: not ended (Duration 0)
+			c.Duration = sim.Time(h.Duration) * sim.Millisecond
+		}
+		r.Checkpoints = append(r.Checkpoints, c)
 	}
 	sort.Slice(r.Checkpoints, func(i, j int) bool { return r.Checkpoints[i].ID < r.Checkpoints[j].ID })
 	return nil

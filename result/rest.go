@@ -72,20 +72,17 @@ func restCheckpoint(c *CheckpointStats, start int64) map[string]any {
 		kind = "UNALIGNED_CHECKPOINT"
 	}
 	tasks := map[string]any{}
-	for _, t := range c.Tasks {
-		status := c.Status
-		tasks[VertexID(t.Name)] = map[string]any{
-			"id": c.ID, "status": status, "latest_ack_timestamp": start + ms(t.LatestAck),
-			"checkpointed_size": t.Checkpointed, "state_size": t.StateSize,
-			"end_to_end_duration": max(0, ms(t.LatestAck-c.Trigger)), "alignment_buffered": 0,
-			"processed_data": t.ProcessedData, "persisted_data": t.PersistedData,
-			"num_subtasks": t.NumSubtasks, "num_acknowledged_subtasks": t.NumAcked,
-		}
+	for i := range c.Tasks {
+		tasks[VertexID(c.Tasks[i].Name)] = restTask(c, &c.Tasks[i], start)
+	}
+	duration := ms(c.Duration) // completed: to completion; failed: to the failure (FailedCheckpointStats)
+	if c.Status == "IN_PROGRESS" {
+		duration = sinceTrigger(c.NumAcked, c.LatestAck, c.Trigger) // PendingCheckpointStats: to the latest acknowledgement
 	}
 	m := map[string]any{
 		"className": class, "id": c.ID, "status": c.Status, "is_savepoint": false, "savepointFormat": nil,
-		"trigger_timestamp": start + ms(c.Trigger), "latest_ack_timestamp": start + ms(c.LatestAck),
-		"checkpointed_size": c.Checkpointed, "state_size": c.StateSize, "end_to_end_duration": ms(c.Duration),
+		"trigger_timestamp": start + ms(c.Trigger), "latest_ack_timestamp": latestAck(c.NumAcked, c.LatestAck, start),
+		"checkpointed_size": c.Checkpointed, "state_size": c.StateSize, "end_to_end_duration": duration,
 		"alignment_buffered": 0, "processed_data": c.ProcessedData, "persisted_data": c.PersistedData,
 		"num_subtasks": c.NumSubtasks, "num_acknowledged_subtasks": c.NumAcked, "checkpoint_type": kind,
 		"tasks": tasks,
@@ -99,6 +96,42 @@ func restCheckpoint(c *CheckpointStats, start int64) map[string]any {
 		m["failure_message"] = c.FailureMessage
 	}
 	return m
+}
+
+// restTask is a job vertex's part of a checkpoint, as Flink's
+// TaskCheckpointStatistics gives it (TaskStateStats: its acknowledged
+// subtasks' sums).
+func restTask(c *CheckpointStats, t *TaskCheckpointStats, start int64) map[string]any {
+	return map[string]any{
+		"id": c.ID, "status": c.Status, "latest_ack_timestamp": latestAck(t.NumAcked, t.LatestAck, start),
+		"checkpointed_size": t.Checkpointed, "state_size": t.StateSize,
+		"end_to_end_duration": sinceTrigger(t.NumAcked, t.LatestAck, c.Trigger), "alignment_buffered": 0,
+		"processed_data": t.ProcessedData, "persisted_data": t.PersistedData,
+		"num_subtasks": t.NumSubtasks, "num_acknowledged_subtasks": t.NumAcked,
+	}
+}
+
+// latestAck is Flink's latest_ack_timestamp: the latest acknowledgement's
+// Unix ms, or -1 while no subtask has acknowledged
+// (AbstractCheckpointStats.getLatestAckTimestamp,
+// TaskStateStats.getLatestAckTimestamp).
+func latestAck(acked int, at sim.Time, start int64) int64 {
+	if acked == 0 {
+		return -1
+	}
+	return start + ms(at)
+}
+
+// sinceTrigger is Flink's end_to_end_duration of a task, or of a checkpoint
+// in progress: from the trigger to the latest acknowledgement, in whole
+// milliseconds as the two timestamps are, or -1 while no subtask has
+// acknowledged (AbstractCheckpointStats.getEndToEndDuration,
+// TaskStateStats.getEndToEndDuration).
+func sinceTrigger(acked int, ack, trigger sim.Time) int64 {
+	if acked == 0 {
+		return -1
+	}
+	return max(0, ms(ack)-ms(trigger))
 }
 
 func restSummary(xs []int64) restStats {
@@ -168,56 +201,6 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 	out.Summary["persisted_data"] = restSummary(persisted)
 	for i := len(r.Checkpoints) - 1; i >= 0; i-- { // newest first, as Flink lists them
 		out.History = append(out.History, restCheckpoint(r.Checkpoints[i], start))
-	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
-}
-
-// WriteCheckpointDetailsJSON writes checkpoint-details.json: for every
-// checkpoint, what Flink's REST API returns for
-// GET /jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid,
-// keyed by vertex ID: each subtask's acknowledgement, sizes, sync and async
-// durations, alignment and start delay. Skew shows here: the subtask that
-// acknowledges last sets the checkpoint's duration.
-func (r *Result) WriteCheckpointDetailsJSON(w io.Writer) error {
-	type entry struct {
-		ID    int64          `json:"id"`
-		Tasks map[string]any `json:"tasks"`
-	}
-	out := struct {
-		Checkpoints []entry `json:"checkpoints"`
-	}{Checkpoints: []entry{}}
-	start := r.startMs()
-	for _, c := range r.Checkpoints {
-		if !c.Detailed() {
-			continue // an old checkpoint of a long run: like Flink's REST past its history, no details
-		}
-		e := entry{ID: c.ID, Tasks: map[string]any{}}
-		for _, t := range c.Tasks {
-			var subs []map[string]any
-			for _, st := range t.Subtasks {
-				m := map[string]any{"index": st.Index, "status": "pending_or_failed", "clazz": "pending"}
-				if st.Acked {
-					m = map[string]any{"index": st.Index, "status": "completed", "clazz": "completed",
-						"ack_timestamp": start + ms(st.Ack), "end_to_end_duration": max(0, ms(st.Ack-c.Trigger)),
-						"state_size": st.StateSize, "checkpointed_size": st.Uploaded,
-						"checkpoint":  map[string]int64{"sync": ms(st.Sync), "async": ms(st.Async)},
-						"alignment":   map[string]int64{"buffered": 0, "processed": st.Processed, "persisted": st.Persisted, "duration": ms(st.Alignment)},
-						"start_delay": ms(st.StartDelay), "unaligned_checkpoint": st.Unaligned, "aborted": false}
-				}
-				subs = append(subs, m)
-			}
-			e.Tasks[VertexID(t.Name)] = map[string]any{"id": c.ID, "status": c.Status, "name": t.Name,
-				"latest_ack_timestamp": start + ms(t.LatestAck), "checkpointed_size": t.Checkpointed, "state_size": t.StateSize,
-				"end_to_end_duration": max(0, ms(t.LatestAck-c.Trigger)), "alignment_buffered": 0,
-				"processed_data": t.ProcessedData, "persisted_data": t.PersistedData,
-				"num_subtasks": t.NumSubtasks, "num_acknowledged_subtasks": t.NumAcked, "subtasks": subs}
-		}
-		out.Checkpoints = append(out.Checkpoints, e)
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

@@ -18,6 +18,9 @@ type Result struct {
 	// RestoresTotal counts every restore; Restores keeps the first 10 000
 	// and the latest (0: all are kept, as in a run read back).
 	RestoresTotal int
+	// CheckpointConfig is the checkpointing configuration in Flink's REST
+	// shape (nil without checkpointing, and for a run read back).
+	CheckpointConfig *CheckpointConfig
 	// Capacity is what the sustainable input rate follows from (nil for a
 	// run read back from its files).
 	Capacity *Capacity

@@ -1,0 +1,215 @@
+package result
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// realJobs is the folder of captured Flink REST responses
+// (/work/shared/reference/realjobs, see its INDEX.md); FLINKSIM_REALJOBS
+// moves it. The tests that compare with a capture skip without it.
+func realJobs(t *testing.T, rel string) []byte {
+	t.Helper()
+	dir := os.Getenv("FLINKSIM_REALJOBS")
+	if dir == "" {
+		dir = "/work/shared/reference/realjobs"
+	}
+	b, err := os.ReadFile(filepath.Join(dir, rel))
+	if err != nil {
+		t.Skipf("no capture: %v", err)
+	}
+	return b
+}
+
+const sqlgw = "historyserver-40coderplus-sqlgw/endpoints/"
+
+func decode(t *testing.T, b []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func restJSON(t *testing.T, r *Result, write func(*Result, *bytes.Buffer) error) map[string]any {
+	t.Helper()
+	var b bytes.Buffer
+	if err := write(r, &b); err != nil {
+		t.Fatal(err)
+	}
+	return decode(t, b.Bytes())
+}
+
+func checkpointsOf(t *testing.T, r *Result) map[string]any {
+	return restJSON(t, r, func(r *Result, b *bytes.Buffer) error { return r.WriteCheckpointsJSON(b) })
+}
+
+func detailsOf(t *testing.T, r *Result) map[string]any {
+	return restJSON(t, r, func(r *Result, b *bytes.Buffer) error { return r.WriteCheckpointDetailsJSON(b) })
+}
+
+// sqlgwCheckpoint is checkpoint 1 of the captured Flink 1.17 job: its
+// Kafka writer vertex (570f7071...) acknowledged 335 ms after the trigger
+// (sync 12 ms, async 11 ms, start delay 274 ms, 571 bytes), the whole
+// checkpoint 352 ms after it.
+func sqlgwCheckpoint() *Result {
+	ms := sim.Millisecond
+	sub := SubtaskCheckpointStats{Index: 0, Acked: true, Ack: 335 * ms, Sync: 12 * ms, Async: 11 * ms, StartDelay: 274 * ms,
+		StateSize: 571, Uploaded: 571}
+	task := TaskCheckpointStats{Name: "kafka_table[4]: Writer -> Committer", NumSubtasks: 1, NumAcked: 1, LatestAck: 335 * ms,
+		StateSize: 571, Checkpointed: 571, Subtasks: []SubtaskCheckpointStats{sub}}
+	c := &CheckpointStats{ID: 1, Status: "COMPLETED", Trigger: 0, LatestAck: 335 * ms, Duration: 352 * ms, NumSubtasks: 1, NumAcked: 1,
+		StateSize: 571, Checkpointed: 571, Tasks: []TaskCheckpointStats{task}}
+	r := &Result{Checkpoints: []*CheckpointStats{c}}
+	r.Summary.StartTime = FormatStartTime(time.UnixMilli(1680228526399))
+	r.Summary.Checkpoints = &CheckpointSummary{}
+	return r
+}
+
+// TestSubtaskDetailsMatchFlink: the capture's
+// /jobs/:jobid/checkpoints/details/1/subtasks/570f7071... (a Flink 1.17
+// history server archive) is what checkpoint-details.json writes for the
+// same acknowledgement, to the byte's meaning: the task's totals, its
+// summary (min/max/avg over the acknowledged subtasks, percentiles "NaN"
+// as TaskStateStatsSummary keeps no histogram, alignment.buffered zeros),
+// and the subtask with its "className" discriminator. Only our "name" is
+// extra.
+func TestSubtaskDetailsMatchFlink(t *testing.T) {
+	want := decode(t, realJobs(t, sqlgw+"checkpoints.details.1.subtasks.570f7071.json"))
+	det := detailsOf(t, sqlgwCheckpoint())
+	tasks := det["checkpoints"].([]any)[0].(map[string]any)["tasks"].(map[string]any)
+	if len(tasks) != 1 {
+		t.Fatalf("%d tasks", len(tasks))
+	}
+	for _, got := range tasks {
+		delete(got.(map[string]any), "name")
+		if !reflect.DeepEqual(got, want) {
+			g, _ := json.MarshalIndent(got, "", " ")
+			w, _ := json.MarshalIndent(want, "", " ")
+			t.Errorf("details:\n%s\nwant (captured):\n%s", g, w)
+		}
+	}
+}
+
+// TestCheckpointEntryKeysMatchFlink: a checkpoints.json history entry has
+// the captured entry's fields, discriminator "className" with Flink's
+// lowercase value among them.
+func TestCheckpointEntryKeysMatchFlink(t *testing.T) {
+	capture := decode(t, realJobs(t, sqlgw+"checkpoints.json"))
+	want := capture["history"].([]any)[0].(map[string]any)
+	got := checkpointsOf(t, sqlgwCheckpoint())["history"].([]any)[0].(map[string]any)
+	if k, w := keys(got), keys(want); !reflect.DeepEqual(k, w) {
+		t.Errorf("history entry keys %v, want (captured) %v", k, w)
+	}
+	if got["className"] != want["className"] || got["className"] != "completed" {
+		t.Errorf("className %v, captured %v", got["className"], want["className"])
+	}
+	for _, task := range got["tasks"].(map[string]any) {
+		task := task.(map[string]any)
+		if task["latest_ack_timestamp"].(float64)-got["trigger_timestamp"].(float64) != task["end_to_end_duration"].(float64) {
+			t.Errorf("task %v: end_to_end_duration is not latest_ack_timestamp - trigger_timestamp", task)
+		}
+	}
+}
+
+func keys(m map[string]any) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// TestPendingAndFailedAsFlink: with no subtask acknowledged, Flink reports
+// latest_ack_timestamp -1 and (for a checkpoint in progress, and for every
+// task) end_to_end_duration -1 (AbstractCheckpointStats, TaskStateStats);
+// once some acknowledged, a checkpoint in progress is the latest
+// acknowledgement less the trigger (PendingCheckpointStats does not
+// override getEndToEndDuration), and a failed one lasts to its failure
+// (FailedCheckpointStats). Unacknowledged subtasks are "pending" with
+// status "pending_or_failed" (PendingSubtaskCheckpointStatistics), and the
+// task summary counts none of them. Read back, -1 is no acknowledgement and
+// no duration.
+func TestPendingAndFailedAsFlink(t *testing.T) {
+	s := sim.Second
+	pendingTask := func(acked bool) TaskCheckpointStats {
+		t := TaskCheckpointStats{Name: "op", NumSubtasks: 2, Subtasks: []SubtaskCheckpointStats{{Index: 0}, {Index: 1}}}
+		if acked {
+			t.NumAcked, t.LatestAck, t.StateSize = 1, 13*s, 100
+			t.Subtasks[1] = SubtaskCheckpointStats{Index: 1, Acked: true, Ack: 13 * s, StateSize: 100, Uploaded: 100}
+		}
+		return t
+	}
+	r := &Result{Checkpoints: []*CheckpointStats{
+		{ID: 1, Status: "FAILED", Trigger: 10 * s, Failure: 70 * s, Duration: 60 * s, NumSubtasks: 2, FailureMessage: FailureExpired,
+			Tasks: []TaskCheckpointStats{pendingTask(false)}},
+		{ID: 2, Status: "IN_PROGRESS", Trigger: 80 * s, NumSubtasks: 2, Tasks: []TaskCheckpointStats{pendingTask(false)}},
+		{ID: 3, Status: "IN_PROGRESS", Trigger: 10 * s, LatestAck: 13 * s, NumSubtasks: 2, NumAcked: 1, StateSize: 100,
+			Tasks: []TaskCheckpointStats{pendingTask(true)}},
+	}}
+	r.Summary.Checkpoints = &CheckpointSummary{}
+	hist := checkpointsOf(t, r)["history"].([]any) // newest first
+	want := []struct {
+		class            string
+		ack, e2e         float64
+		taskAck, taskE2E float64
+	}{{"in_progress", 13000, 3000, 13000, 3000}, {"in_progress", -1, -1, -1, -1}, {"failed", -1, 60000, -1, -1}}
+	for i, w := range want {
+		h := hist[i].(map[string]any)
+		task := h["tasks"].(map[string]any)[VertexID("op")].(map[string]any)
+		if h["className"] != w.class || h["latest_ack_timestamp"] != w.ack || h["end_to_end_duration"] != w.e2e ||
+			task["latest_ack_timestamp"] != w.taskAck || task["end_to_end_duration"] != w.taskE2E {
+			t.Errorf("checkpoint %v: %v ack %v e2e %v, task ack %v e2e %v; want %+v", h["id"], h["className"], h["latest_ack_timestamp"],
+				h["end_to_end_duration"], task["latest_ack_timestamp"], task["end_to_end_duration"], w)
+		}
+	}
+	checkPendingDetails(t, r)
+	var b bytes.Buffer
+	r.WriteCheckpointsJSON(&b)
+	back := &Result{}
+	if err := back.readCheckpointsJSON(strings.NewReader(b.String())); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range back.Checkpoints {
+		if o := r.Checkpoints[i]; c.LatestAck != o.LatestAck || c.Duration != o.Duration {
+			t.Errorf("checkpoint %d read back: ack %v duration %v, written %v %v", c.ID, c.LatestAck, c.Duration, o.LatestAck, o.Duration)
+		}
+	}
+}
+
+// checkPendingDetails checks checkpoint-details.json of
+// TestPendingAndFailedAsFlink's checkpoints: pending subtasks, and a
+// summary over the acknowledged one only.
+func checkPendingDetails(t *testing.T, r *Result) {
+	t.Helper()
+	det := detailsOf(t, r)["checkpoints"].([]any)
+	task := det[2].(map[string]any)["tasks"].(map[string]any)[VertexID("op")].(map[string]any)
+	subs := task["subtasks"].([]any)
+	if p := subs[0].(map[string]any); p["className"] != "pending" || p["status"] != "pending_or_failed" || len(p) != 3 {
+		t.Errorf("unacknowledged subtask %v", p)
+	}
+	if c := subs[1].(map[string]any); c["className"] != "completed" || c["status"] != "completed" || c["end_to_end_duration"] != 3000.0 {
+		t.Errorf("acknowledged subtask %v", c)
+	}
+	sum := task["summary"].(map[string]any)
+	if st := sum["state_size"].(map[string]any); st["min"] != 100.0 || st["avg"] != 100.0 || st["p50"] != "NaN" {
+		t.Errorf("summary.state_size %v: want the one acknowledged subtask's 100 bytes", st)
+	}
+	if e := sum["end_to_end_duration"].(map[string]any); e["min"] != 3000.0 || e["max"] != 3000.0 {
+		t.Errorf("summary.end_to_end_duration %v", e)
+	}
+	if e := det[1].(map[string]any)["tasks"].(map[string]any)[VertexID("op")].(map[string]any)["summary"].(map[string]any)["end_to_end_duration"].(map[string]any); e["min"] != 0.0 || e["max"] != 0.0 || e["p99"] != "NaN" {
+		t.Errorf("no acknowledgement: summary.end_to_end_duration %v, want 0s (StatsSummary with no value)", e)
+	}
+}
