@@ -19,12 +19,19 @@ type decoder struct {
 	probs Problems
 	// warnings are accepted input worth a look, reported but not fatal.
 	warnings Problems
-	nodes    map[string]*yaml.Node // field path → node, for later semantic errors
-	bad      map[string]bool       // paths whose value failed to decode
-	badIn    map[string]bool       // paths with a failure at or below them
-	origin   map[*yaml.Node]string // nodes that came from --set, with their flag
-	budget   int                   // nodes left to visit (guards against alias bombs)
-	dropped  int                   // problems beyond maxProblems, not kept
+	// whatIf are the Flink options a what-if (--set, a variant, a sweep or
+	// plan point) sets, by their current name: the entry is the user's
+	// value for the option, under whichever name the release reads.
+	whatIf map[string]bool
+	// repeatsOK lets a mapping repeat a key (the flink: block: Flink reads
+	// the later value, see flinkRead).
+	repeatsOK bool
+	nodes     map[string]*yaml.Node // field path → node, for later semantic errors
+	bad       map[string]bool       // paths whose value failed to decode
+	badIn     map[string]bool       // paths with a failure at or below them
+	origin    map[*yaml.Node]string // nodes that came from --set, with their flag
+	budget    int                   // nodes left to visit (guards against alias bombs)
+	dropped   int                   // problems beyond maxProblems, not kept
 }
 
 // scalarValue is implemented by leaf types written as one scalar (units).
@@ -368,7 +375,7 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 			}
 			continue
 		}
-		if first, dup := seen[k.Value]; dup {
+		if first, dup := seen[k.Value]; dup && !d.repeatsOK {
 			d.fail(k, join(path, k.Value), "is set twice (first on line %d)", out[first].key.Line)
 			continue
 		}

@@ -57,7 +57,7 @@ var flinkOptions = []flinkOption{
 	{Key: "taskmanager.network.memory.max-overdraft-buffers-per-gate", Default: "5", parse: intRange(0, math.MaxInt32),
 		Doc: "Buffers a task may take beyond its output pool to finish the record it is in; with none it blocks mid-record (FLIP-227)."},
 	{Key: "execution.buffer-timeout.interval", Deprecated: []string{"execution.buffer-timeout"}, Default: "100 ms", parse: bufferTimeout, format: flinkDuration,
-		Doc: "How often the output flusher sends partly filled buffers; 0 flushes after every record; -1 (old key) flushes only full buffers."},
+		Doc: "How often the output flusher sends partly filled buffers; 0 flushes after every record (execution.buffer-timeout.enabled: false flushes only full buffers)."},
 	{Key: "execution.buffer-timeout.enabled", Default: "true", parse: boolean,
 		Doc: "false: send buffers only when full."},
 	// Buffer debloating (FLIP-183; TaskManagerOptions BUFFER_DEBLOAT_*).
@@ -88,9 +88,9 @@ var flinkOptions = []flinkOption{
 		Doc: "Whether an OutOfMemoryError in a task thread kills the TaskManager (its process exits: every task on it fails, and a replacement starts) instead of failing the task."},
 	{Key: "taskmanager.memory.managed.size", Default: "", parse: memoryAtLeast(0), format: memory,
 		Doc: "Managed memory (RocksDB's block cache and memtables); instead of managed.fraction."},
-	{Key: "taskmanager.memory.managed.fraction", Default: "0.4", parse: floatBetween(0, 0.999),
+	{Key: "taskmanager.memory.managed.fraction", Default: "0.4", parse: fraction,
 		Doc: "Managed memory as a fraction of total Flink memory."},
-	{Key: "taskmanager.memory.network.fraction", Default: "0.1", parse: floatBetween(0, 0.999),
+	{Key: "taskmanager.memory.network.fraction", Default: "0.1", parse: fraction,
 		Doc: "Network memory as a fraction of total Flink memory, within network.min and network.max."},
 	{Key: "taskmanager.memory.network.min", Default: "64 mb", parse: memoryAtLeast(0), format: memory, Doc: "Least network memory."},
 	{Key: "taskmanager.memory.network.max", Default: "9223372036854775807 bytes", parse: memoryAtLeast(0), format: memory,
@@ -99,7 +99,7 @@ var flinkOptions = []flinkOption{
 	{Key: "taskmanager.memory.framework.off-heap.size", Default: "128 mb", parse: memoryAtLeast(0), format: memory, Doc: "Off-heap memory for Flink's framework."},
 	{Key: "taskmanager.memory.task.off-heap.size", Default: "0 bytes", parse: memoryAtLeast(0), format: memory, Doc: "Off-heap memory for tasks."},
 	{Key: "taskmanager.memory.jvm-metaspace.size", Default: "256 mb", parse: memoryAtLeast(0), format: memory, Doc: "JVM metaspace."},
-	{Key: "taskmanager.memory.jvm-overhead.fraction", Default: "0.1", parse: floatBetween(0, 0.999),
+	{Key: "taskmanager.memory.jvm-overhead.fraction", Default: "0.1", parse: fraction,
 		Doc: "JVM overhead as a fraction of the process size, within jvm-overhead.min and jvm-overhead.max."},
 	{Key: "taskmanager.memory.jvm-overhead.min", Default: "192 mb", parse: memoryAtLeast(0), format: memory, Doc: "Least JVM overhead."},
 	{Key: "taskmanager.memory.jvm-overhead.max", Default: "1 gb", parse: memoryAtLeast(0), format: memory, Doc: "Most JVM overhead."},
@@ -222,8 +222,18 @@ func knownFlinkKey(k string) bool {
 
 // flinkSettings are the modelled keys' effective values.
 type flinkSettings struct {
-	values map[string]any  // canonical key → parsed value
-	given  map[string]bool // canonical keys the scenario wrote, valid or not
+	values map[string]any    // canonical key → parsed value
+	given  map[string]bool   // canonical keys the scenario wrote, valid or not
+	paths  map[string]string // canonical key → the field path as written (old name, nested)
+}
+
+// at is the field path under which the scenario set key, for messages at
+// the entry as written ("flink." and the key when it is not written).
+func (f flinkSettings) at(key string) string {
+	if p, ok := f.paths[key]; ok {
+		return p
+	}
+	return "flink." + key
 }
 
 func (f flinkSettings) int(key string) int           { return f.values[key].(int) }
@@ -240,11 +250,14 @@ func (f flinkSettings) has(key string) bool          { _, ok := f.values[key]; r
 // error that suggests the closest known key. Of the keys not modelled, those
 // that cannot change a simulation (flinkKeyInert) are returned as inert.
 func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkSettings, notModelled, inert []string) {
-	fs = flinkSettings{values: map[string]any{}, given: map[string]bool{}}
+	fs = flinkSettings{values: map[string]any{}, given: map[string]bool{}, paths: map[string]string{}}
 	var known []FlinkEntry // the entries under names the release reads
 	for _, e := range cfg.Entries {
 		if o, ok := optionByKey[e.Key]; ok {
-			if reads, why := release.readsName(o, e.Key); !reads {
+			// A what-if sets the option under whichever name the release
+			// reads; a file's entry under a name it does not know is
+			// ignored, as that Flink ignores it.
+			if reads, why := release.readsName(o, e.Key); !reads && !(d.whatIf[o.Key] && release.nameIn(o) != "") {
 				d.warn(e.Node, e.Path, "ignored: %s", why)
 				continue
 			}
@@ -261,6 +274,7 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 		read = append(read, e)
 		if o, ok := optionByKey[e.Key]; ok {
 			fs.given[o.Key] = true
+			fs.paths[o.Key] = e.Path
 			if e.Value == "" {
 				d.fail(e.Node, e.Path, "needs a single value (Flink's default is %s)", o.Default)
 				continue

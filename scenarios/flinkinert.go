@@ -19,7 +19,9 @@ import "strings"
 // (the S3, GCS, Azure and OSS file systems: credentials, endpoints). The
 // Kubernetes operator's own keys are here too, but for the autoscaler's.
 var inertFlinkPrefixes = []string{
-	"$internal.", "akka.", "pekko.", "blob.", "historyserver.", "high-availability.", "zookeeper.",
+	"$internal.", "akka.", "pekko.", "blob.", "historyserver.", "high-availability", "zookeeper.",
+	"query.", "jobstore.", "sql-client.", "taskmanager.debug.memory.", "state.backend.rocksdb.log.",
+	"slow-task-detector.", // speculative execution's, which streaming jobs do not use
 	"rest.", "web.", "security.", "ssl.", "metrics.", "queryable-state.", "sql-gateway.",
 	"kubernetes.", "yarn.", "mesos.", "env.", "log.", "plugin.", "classloader.", "client.",
 	"s3.", "s3a.", "presto.s3.", "gs.", "fs.", "azure.", "oss.",
@@ -30,7 +32,7 @@ var inertFlinkPrefixes = []string{
 	"execution.checkpointing.dir", "execution.checkpointing.savepoint-dir",
 	"execution.checkpointing.num-retained", "execution.checkpointing.externalized-checkpoint-retention",
 	"execution.checkpointing.create-subdir", "execution.target", "execution.attached",
-	"execution.shutdown-on-attached-exit", "execution.savepoint.", "execution.state-recovery.path",
+	"execution.shutdown-on-attached-exit",
 	"pipeline.name", "pipeline.jars", "pipeline.classpaths", "pipeline.global-job-parameters",
 	"pipeline.cached-files", "pipeline.registered-", "pipeline.default-kryo-serializers",
 	"pipeline.generic-types", "pipeline.serialization-config", "io.tmp.dirs", "process.",

@@ -212,3 +212,17 @@ pipeline.object-reuse: "true"`
 		t.Errorf("inert %q\nnot modelled %q\nwant %q\nand %q", l.InertFlinkKeys, l.NotModelled, inert, effective)
 	}
 }
+
+// TestFlinkKeyRepeated: a key written twice at one level, as a
+// flink-conf.yaml with appended lines (Docker's FLINK_PROPERTIES) has it,
+// takes the later value, as GlobalConfiguration does, with a warning.
+func TestFlinkKeyRepeated(t *testing.T) {
+	l, err := Load("r.yaml", withFlinkBlock("parallelism.default: 2\nparallelism.default: 4"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := l.Spec.Nodes[0].Parallelism; p != 4 || len(l.Warnings) != 1 ||
+		l.Warnings[0].String() != "r.yaml:4:24: flink.parallelism.default: ignored: set again at line 5, and Flink keeps the later value" {
+		t.Errorf("parallelism %d, warnings %v", p, l.Warnings)
+	}
+}

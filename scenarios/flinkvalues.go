@@ -46,19 +46,16 @@ func checkpointTime(s string) (any, error) {
 const flinkForever = sim.Never / 2
 
 // flinkTimeUnits are TimeUtils' unit labels (its TimeUnit enum: each unit's
-// singular label, and the plural with an "s" for the long ones), in
-// nanoseconds and seconds. Nothing else: not "us", "w" or "mins".
-var flinkTimeUnits = map[string]struct{ ns, s int64 }{
-	"d": {int64(sim.Day), 86400}, "day": {int64(sim.Day), 86400}, "days": {int64(sim.Day), 86400},
-	"h": {int64(sim.Hour), 3600}, "hour": {int64(sim.Hour), 3600}, "hours": {int64(sim.Hour), 3600},
-	"min": {int64(sim.Minute), 60}, "m": {int64(sim.Minute), 60}, "minute": {int64(sim.Minute), 60}, "minutes": {int64(sim.Minute), 60},
-	"s": {int64(sim.Second), 1}, "sec": {int64(sim.Second), 1}, "secs": {int64(sim.Second), 1},
-	"second": {int64(sim.Second), 1}, "seconds": {int64(sim.Second), 1},
-	"ms": {int64(sim.Millisecond), 0}, "milli": {int64(sim.Millisecond), 0}, "millis": {int64(sim.Millisecond), 0},
-	"millisecond": {int64(sim.Millisecond), 0}, "milliseconds": {int64(sim.Millisecond), 0},
-	"µs": {int64(sim.Microsecond), 0}, "micro": {int64(sim.Microsecond), 0}, "micros": {int64(sim.Microsecond), 0},
-	"microsecond": {int64(sim.Microsecond), 0}, "microseconds": {int64(sim.Microsecond), 0},
-	"ns": {1, 0}, "nano": {1, 0}, "nanos": {1, 0}, "nanosecond": {1, 0}, "nanoseconds": {1, 0},
+// singular label, and the plural with an "s" for the long ones). Nothing
+// else: not "us", "w" or "mins".
+var flinkTimeUnits = map[string]sim.Time{
+	"d": sim.Day, "day": sim.Day, "days": sim.Day,
+	"h": sim.Hour, "hour": sim.Hour, "hours": sim.Hour,
+	"min": sim.Minute, "m": sim.Minute, "minute": sim.Minute, "minutes": sim.Minute,
+	"s": sim.Second, "sec": sim.Second, "secs": sim.Second, "second": sim.Second, "seconds": sim.Second,
+	"ms": sim.Millisecond, "milli": sim.Millisecond, "millis": sim.Millisecond, "millisecond": sim.Millisecond, "milliseconds": sim.Millisecond,
+	"µs": sim.Microsecond, "micro": sim.Microsecond, "micros": sim.Microsecond, "microsecond": sim.Microsecond, "microseconds": sim.Microsecond,
+	"ns": sim.Nanosecond, "nano": sim.Nanosecond, "nanos": sim.Nanosecond, "nanosecond": sim.Nanosecond, "nanoseconds": sim.Nanosecond,
 }
 
 // parseFlinkDuration reads a duration as Flink's TimeUtils.parseDuration
@@ -84,18 +81,20 @@ func parseFlinkDuration(s string) (sim.Time, error) {
 	label := strings.ToLower(strings.TrimSpace(t[i:]))
 	u, ok := flinkTimeUnits[label]
 	if label == "" {
-		u, ok = flinkTimeUnits["ms"], true
+		u, ok = sim.Millisecond, true
 	}
 	if !ok {
 		return 0, fmt.Errorf("%q: Flink knows no time unit %q (d, h, min or m, s, ms, µs, ns, or their long names; one unit, a whole number)", s, label)
 	}
-	if u.s > 0 && n > math.MaxInt64/u.s {
-		return 0, fmt.Errorf("%q is too large: Flink's Duration holds at most %d seconds", s, int64(math.MaxInt64))
+	if msPer := int64(u / sim.Millisecond); msPer > 0 && n > math.MaxInt64/msPer {
+		// java.time.Duration.toMillis, which Flink's users of a duration
+		// call, overflows (ArithmeticException).
+		return 0, fmt.Errorf("%q is too large: Flink reads a duration as milliseconds in a Java long (at most %d ms)", s, int64(math.MaxInt64))
 	}
-	if n > int64(flinkForever)/u.ns {
+	if n > int64(flinkForever/u) {
 		return flinkForever, nil
 	}
-	return sim.Time(n * u.ns), nil
+	return sim.Time(n) * u, nil
 }
 
 func enum(values ...string) func(string) (any, error) {
@@ -204,6 +203,16 @@ func floatBetween(lo, hi float64) func(string) (any, error) {
 	}
 }
 
+// fraction is a memory fraction: at least 0 and below 1, as
+// TaskExecutorProcessUtils checks it.
+func fraction(s string) (any, error) {
+	v, ok := javaDouble(s)
+	if !ok || math.IsNaN(v) || v < 0 || v >= 1 {
+		return nil, fmt.Errorf("%q must be a fraction from 0 up to (not including) 1", s)
+	}
+	return v, nil
+}
+
 // rpcFailureThreshold is above 0, or -1 (off), as HeartbeatManagerImpl
 // requires.
 func rpcFailureThreshold(s string) (any, error) {
@@ -302,16 +311,15 @@ func minSegmentSize(s string) (any, error) {
 	return v, nil
 }
 
+// bufferTimeout is a duration like any: TimeUtils reads no sign, so the "-1"
+// the API takes (setBufferTimeout(-1): flush only full buffers) fails as a
+// configuration value (FLINK-32023); execution.buffer-timeout.enabled: false
+// (1.18+) says it.
 func bufferTimeout(s string) (any, error) {
-	t := strings.TrimSpace(s)
-	if t == "-1" || strings.HasPrefix(t, "-1 ") || strings.HasPrefix(t, "-1m") {
-		return sim.Time(-1), nil
+	if strings.HasPrefix(strings.TrimSpace(s), "-") {
+		return nil, fmt.Errorf("%q: Flink reads durations without a sign, and fails on it; to flush only full buffers, set execution.buffer-timeout.enabled: false (Flink 1.18 and later)", s)
 	}
-	d, err := parseFlinkDuration(t)
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
+	return parseFlinkDuration(s)
 }
 
 func memory(v any) string        { return FormatFlinkMemory(v.(int64)) }

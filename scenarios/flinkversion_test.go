@@ -87,7 +87,7 @@ func TestFlinkVersionKeyNames(t *testing.T) {
 		check   func(l *Loaded) bool
 		warning string
 	}{
-		{"1.17 does not read the 1.20 name", append(rocks, "flink-version=1.17", "flink.execution.checkpointing.incremental=true"),
+		{"1.17 does not read the 1.20 name in a file", append(rocks, "flink-version=1.17", "flink.x=file:execution.checkpointing.incremental: true"),
 			func(l *Loaded) bool { return !l.Spec.Checkpointing.Incremental },
 			"flink.execution.checkpointing.incremental: ignored: Flink 1.17 does not know this name (it came in 1.20); it reads state.backend.incremental"},
 		{"1.17 reads the old name", append(rocks, "flink-version=1.17", "flink.state.backend.incremental=true"),
@@ -113,7 +113,13 @@ func TestFlinkVersionKeyNames(t *testing.T) {
 			func(l *Loaded) bool { return l.Spec.TaskManager.TaskHeap == taskHeapWithNetworkMax(t, math.MaxInt64) }, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			l, err := Load("m.yaml", []byte(minimal), c.sets)
+			data, sets := minimal, c.sets
+			if last := sets[len(sets)-1]; strings.HasPrefix(last, "flink.x=file:") {
+				// the entry is the file's, not a what-if's
+				data += "flink:\n  " + strings.TrimPrefix(last, "flink.x=file:") + "\n"
+				sets = sets[:len(sets)-1]
+			}
+			l, err := Load("m.yaml", []byte(data), sets)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -138,4 +144,27 @@ func taskHeapWithNetworkMax(t *testing.T, max int64) float64 {
 		t.Fatal(err)
 	}
 	return float64(h)
+}
+
+// TestWhatIfUnderAnyNameOnAnOlderRelease: a what-if written with an
+// option's current name sets the option on a release that reads only its
+// older name; the file's entry under that name is replaced, not lost.
+func TestWhatIfUnderAnyNameOnAnOlderRelease(t *testing.T) {
+	base := []string{"flink-version=1.17", "flink.execution.checkpointing.interval=1min", "flink.state.backend=rocksdb",
+		"flink.state.backend.incremental=true"}
+	for _, v := range []string{"true", "false"} {
+		l, err := Load("m.yaml", []byte(minimal), append(base, "flink.execution.checkpointing.incremental="+v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := l.Spec.Checkpointing.Incremental; got != (v == "true") || len(l.Warnings) != 0 {
+			t.Errorf("--set incremental=%s on 1.17: incremental %v, warnings %v", v, got, l.Warnings)
+		}
+		assertRoundTrip(t, l)
+	}
+	// An option the release does not have at all is still ignored.
+	l, err := Load("m.yaml", []byte(minimal), []string{"flink-version=1.15", "flink.taskmanager.network.memory.max-overdraft-buffers-per-gate=7"})
+	if err != nil || l.Spec.Network.OverdraftPerGate != 0 || len(l.Warnings) != 1 {
+		t.Errorf("overdraft on 1.15: %v, %d, %v", err, l.Spec.Network.OverdraftPerGate, l.Warnings)
+	}
 }

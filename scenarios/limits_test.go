@@ -30,10 +30,9 @@ func TestFlinkJavaRanges(t *testing.T) {
 		{"flink.taskmanager.network.memory.buffers-per-channel=" + maxInt, `--set flink.taskmanager.network.memory.buffers-per-channel=2147483647: flink.taskmanager.network.memory.buffers-per-channel: 2147483647 buffers would need more network memory than a TaskManager has: Flink fails at deployment with "Insufficient number of network buffers" (flinksim takes 0 to 65536)`},
 		{"flink.execution.checkpointing.timeout=" + maxLong, ""},
 		{"flink.execution.checkpointing.timeout=" + maxLong + " ms", ""},
-		{"flink.restart-strategy.fixed-delay.delay=" + maxLong + "s", ""},
-		// java.time.Duration holds a long of seconds: Long.MAX_VALUE days
-		// overflow it, and TimeUtils fails.
-		{"flink.restart-strategy.fixed-delay.delay=" + maxLong + "d", `--set flink.restart-strategy.fixed-delay.delay=9223372036854775807d: flink.restart-strategy.fixed-delay.delay: "9223372036854775807d" is too large: Flink's Duration holds at most 9223372036854775807 seconds`},
+		{"flink.restart-strategy.fixed-delay.delay=106751991167 d", ""}, // just under Long.MAX_VALUE ms
+		// Duration.toMillis overflows past Long.MAX_VALUE ms.
+		{"flink.restart-strategy.fixed-delay.delay=" + maxLong + "s", `--set flink.restart-strategy.fixed-delay.delay=9223372036854775807s: flink.restart-strategy.fixed-delay.delay: "9223372036854775807s" is too large: Flink reads a duration as milliseconds in a Java long (at most 9223372036854775807 ms)`},
 		{"flink.heartbeat.timeout=9223372036854775808", `--set flink.heartbeat.timeout=9223372036854775808: flink.heartbeat.timeout: "9223372036854775808" is too large: Flink reads durations as a Java long (at most 9223372036854775807)`},
 	} {
 		t.Run(c.set, func(t *testing.T) {

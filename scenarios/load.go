@@ -376,6 +376,10 @@ func setPath(d *decoder, root *yaml.Node, key string, value *yaml.Node, origin s
 	if rest, isFlink := strings.CutPrefix(key, "flink."); isFlink {
 		segs = []string{"flink", rest}
 		dropFlinkOption(mappingValue(d, root, "flink"), rest)
+		if d.whatIf == nil {
+			d.whatIf = map[string]bool{}
+		}
+		d.whatIf[canonicalFlinkKey(rest)] = true
 	} else {
 		segs = strings.Split(key, ".")
 	}

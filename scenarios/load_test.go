@@ -151,7 +151,7 @@ flink:
       memory:
         max-buffers-per-channel: 20
   pipeline.operator-chaining: false
-  execution.buffer-timeout: -1
+  execution.buffer-timeout.enabled: false
   rest.port: 8081
   metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
   pipeline.object-reuse: true

@@ -99,7 +99,7 @@ func (r *resolver) resolve() {
 func (r *resolver) network() {
 	fs := r.fs
 	if fs.bytes("taskmanager.memory.min-segment-size") > fs.bytes("taskmanager.memory.segment-size") {
-		r.d.at("flink.taskmanager.memory.min-segment-size", "must be at most taskmanager.memory.segment-size (%s), not %s",
+		r.d.at(r.fs.at("taskmanager.memory.min-segment-size"), "must be at most taskmanager.memory.segment-size (%s), not %s",
 			FormatFlinkMemory(fs.bytes("taskmanager.memory.segment-size")), FormatFlinkMemory(fs.bytes("taskmanager.memory.min-segment-size")))
 	}
 }

@@ -57,22 +57,27 @@ func (r *resolver) checkpointing() {
 			}
 		}
 	} else {
+		if k := "execution.checkpointing.unaligned.enabled"; fs.bool(k) && fs.str("execution.checkpointing.mode") != "EXACTLY_ONCE" {
+			// StreamingJobGraphGenerator.preValidate logs it and turns
+			// unaligned checkpoints off.
+			d.warn(d.nodes[fs.at(k)], fs.at(k), "ignored: unaligned checkpoints can only be used with checkpointing mode EXACTLY_ONCE, so Flink turns them off")
+			fs.values[k] = false
+		}
 		if fs.bool("execution.checkpointing.unaligned.enabled") {
-			if fs.str("execution.checkpointing.mode") != "EXACTLY_ONCE" {
-				d.at("flink.execution.checkpointing.unaligned.enabled", "unaligned checkpoints need execution.checkpointing.mode EXACTLY_ONCE")
-			}
 			if fs.int("execution.checkpointing.max-concurrent-checkpoints") != 1 {
-				d.at("flink.execution.checkpointing.unaligned.enabled", "unaligned checkpoints need execution.checkpointing.max-concurrent-checkpoints 1")
+				d.at(r.fs.at("execution.checkpointing.unaligned.enabled"), "unaligned checkpoints need execution.checkpointing.max-concurrent-checkpoints 1")
 			}
 		}
 		if fs.bool("state.changelog.enabled") && fs.str("state.backend.type") != "rocksdb" {
-			d.at("flink.state.changelog.enabled", "flinksim simulates the changelog backend over rocksdb only (state.backend.type: rocksdb)")
+			d.at(r.fs.at("state.changelog.enabled"), "flinksim simulates the changelog backend over rocksdb only (state.backend.type: rocksdb)")
 		}
 		if fs.bool("state.changelog.enabled") && fs.duration("state.changelog.periodic-materialize.interval") <= 0 {
-			d.at("flink.state.changelog.periodic-materialize.interval", "must be more than 0s (flinksim does not simulate a changelog that is never materialized)")
+			d.at(r.fs.at("state.changelog.periodic-materialize.interval"), "must be more than 0s (flinksim does not simulate a changelog that is never materialized)")
 		}
-		if fs.bool("execution.checkpointing.incremental") && fs.str("state.backend.type") != "rocksdb" {
-			d.at("flink.execution.checkpointing.incremental", "incremental checkpoints need state.backend.type: rocksdb")
+		if k := "execution.checkpointing.incremental"; fs.bool(k) && fs.str("state.backend.type") != "rocksdb" {
+			// HashMapStateBackend takes full snapshots whatever the key says.
+			d.warn(d.nodes[fs.at(k)], fs.at(k), "ignored: the hashmap state backend takes full snapshots; incremental checkpoints need state.backend.type: rocksdb")
+			fs.values[k] = false
 		}
 		r.storage()
 		r.stateBackend()
@@ -85,7 +90,7 @@ func (r *resolver) checkpointing() {
 	}
 	if to, every := r.fs.duration("heartbeat.timeout"), r.fs.duration("heartbeat.interval"); to < every {
 		// HeartbeatServicesImpl refuses it.
-		r.d.at("flink.heartbeat.timeout", "%s is shorter than heartbeat.interval (%s); Flink requires the timeout to be at least the interval", to, every)
+		r.d.at(r.fs.at("heartbeat.timeout"), "%s is shorter than heartbeat.interval (%s); Flink requires the timeout to be at least the interval", to, every)
 	}
 	if sc.Recovery.TaskManagerStart == nil {
 		sc.Recovery.TaskManagerStart = ptr(Duration(30 * sim.Second))
@@ -160,7 +165,7 @@ func (r *resolver) defaultRestartStrategy(checkpointing bool) {
 		fs.values["restart-strategy.type"] = "fixed-delay"
 		for _, k := range []string{"restart-strategy.fixed-delay.attempts", "restart-strategy.fixed-delay.delay"} {
 			if fs.given[k] {
-				r.d.warn(r.d.nodes["flink."+k], "flink."+k, "ignored: with checkpointing and no restart-strategy.type, Flink %s restarts with fixed-delay, %d attempts, 1 s apart; set restart-strategy.type: fixed-delay to use it", r.release, math.MaxInt32)
+				r.d.warn(r.d.nodes[r.fs.at(k)], r.fs.at(k), "ignored: with checkpointing and no restart-strategy.type, Flink %s restarts with fixed-delay, %d attempts, 1 s apart; set restart-strategy.type: fixed-delay to use it", r.release, math.MaxInt32)
 			}
 		}
 		fs.values["restart-strategy.fixed-delay.attempts"] = math.MaxInt32

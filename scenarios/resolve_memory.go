@@ -35,7 +35,7 @@ func (r *resolver) checkMemory() {
 	if _, err := r.memory().TaskHeapSize(); err != nil {
 		for _, k := range memoryKeys {
 			if r.fs.has(k) {
-				r.d.at("flink."+k, "%v", err)
+				r.d.at(r.fs.at(k), "%v", err)
 				return
 			}
 		}

@@ -164,6 +164,8 @@ func (x *FlinkConfig) decodeNode(d *decoder, n *yaml.Node, path string) {
 		return
 	}
 	x.Entries = nil
+	d.repeatsOK = true
+	defer func() { d.repeatsOK = false }()
 	inside := map[*yaml.Node]bool{} // the mappings being walked, against an alias to one of them
 	var walk func(n *yaml.Node, prefix string)
 	walk = func(n *yaml.Node, prefix string) {
