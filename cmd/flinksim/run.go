@@ -312,17 +312,24 @@ func writeOutputs(dir string, l *scenarios.Loaded, res *result.Result, o runOpti
 	return writeDashboard(dir, res)
 }
 
-// writeDashboard writes dashboard.svg and .png and index.html: the summary
-// tables and the dashboard on one self-contained page.
+// writeDashboard writes dashboard.svg and .png and index.html: the verdict,
+// the summary tables, the job graph, the checkpoints (with checkpointing)
+// and the dashboard on one self-contained page.
 func writeDashboard(dir string, res *result.Result) error {
 	s := res.Summary
-	page := plots.Page{Title: s.Scenario, Notes: []string{fmt.Sprintf("%s virtual, seed %d.", human.Seconds(s.VirtualDurationS), s.Seed)}}
+	page := plots.Page{Title: s.Scenario, Verdict: &s.Verdict,
+		Notes: []string{fmt.Sprintf("%s virtual, seed %d.", human.Seconds(s.VirtualDurationS), s.Seed)}}
 	run := plots.Table{Caption: "the run", Header: []string{"", ""}}
 	for _, l := range summaryLines(res) {
 		run.Rows = append(run.Rows, []string{l[0], l[1]})
 	}
 	ops := operatorTable(res)
 	page.Tables = []plots.Table{run, {Caption: "operators (ms/s: busy, backpressured, idle)", Header: ops.header, Rows: ops.rows}}
+	if g := plots.JobGraph(res); g != "" {
+		page.Sections = append(page.Sections, plots.Section{ID: "job-graph", Title: "Job graph", SVG: g,
+			Notes: []string{"Each task (chained operators) with its parallelism, coloured by the busy and backpressured time of its busiest and most backpressured subtask over the whole run; edges name how records are shipped."}})
+	}
+	page.Sections = append(page.Sections, plots.CheckpointSections(res)...)
 	fig := plots.Dashboard(res)
 	if !fig.Empty() {
 		if err := fig.WriteFiles(dir, "dashboard"); err != nil {
