@@ -262,6 +262,11 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 			return errors.Join(runErr, err)
 		}
 	}
+	if !single && !o.noPlots {
+		if err := writeRunsIndex(stage.Dir, base.Scenario.Name, written(runs)); err != nil {
+			return errors.Join(runErr, err)
+		}
+	}
 	if err := stage.Commit(); err != nil {
 		return errors.Join(runErr, err)
 	}
