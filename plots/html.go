@@ -73,11 +73,13 @@ func WriteIndex(path string, p Page) error {
 		RunRows []runRow
 		Class   string
 		Phases  string
+		Lines   bool // some run has a line swatch
 	}{Page: p}
 	for _, r := range p.Runs {
 		row := runRow{RunLink: r}
 		if r.Style >= 0 {
 			row.Swatch = runSwatch(r.Style)
+			data.Lines = true
 		}
 		data.RunRows = append(data.RunRows, row)
 	}
@@ -165,9 +167,9 @@ td.outcome { font-weight: bold; }
 {{end}}{{range .Notes}}<p>{{.}}</p>
 {{end}}{{if .RunRows}}<table id="runs">
 <caption>runs</caption>
-<thead><tr><th>run</th><th>outcome</th><th>why</th><th>line</th><th>page</th></tr></thead>
+<thead><tr><th>run</th><th>outcome</th><th>why</th>{{if .Lines}}<th>line</th>{{end}}<th>page</th></tr></thead>
 <tbody>
-{{range .RunRows}}<tr><td title="{{.Description}}">{{.Name}}</td><td class="outcome">{{.Outcome}}</td><td style="text-align:left">{{.Why}}</td><td>{{.Swatch}}</td><td>{{if .Href}}<a href="{{.Href}}">{{.Href}}</a>{{end}}</td></tr>
+{{range .RunRows}}<tr><td title="{{.Description}}">{{.Name}}</td><td class="outcome">{{.Outcome}}</td><td style="text-align:left">{{.Why}}</td>{{if $.Lines}}<td>{{.Swatch}}</td>{{end}}<td>{{if .Href}}<a href="{{.Href}}">{{.Href}}</a>{{end}}</td></tr>
 {{end}}</tbody>
 </table>
 {{end}}{{range .Tables}}<table>

@@ -214,7 +214,7 @@ func writeComparison(dir string, base *scenarios.Loaded, runs []runResult, t tab
 	}
 	fig := plots.Compare(pr)
 	page := plots.Page{Title: base.Scenario.Name + ": variants compared", Runs: runLinks(runs, href, true),
-		Tables: []plots.Table{{Header: t.header, Rows: t.rows}}}
+		Tables: []plots.Table{pageTable(t, "outcomes")}}
 	for _, r := range runs {
 		page.Notes = append(page.Notes, r.name+": "+r.description)
 	}

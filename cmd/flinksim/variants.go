@@ -14,6 +14,7 @@ import (
 	"github.com/flinksim/flinksim/plots"
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios"
+	"github.com/flinksim/flinksim/scenarios/sweep"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -196,7 +197,7 @@ func runLinks(runs []runResult, href func(name string) string, styled bool) []pl
 	for i, r := range runs {
 		l := plots.RunLink{Name: r.name, Description: r.description, Href: href(r.name), Style: -1}
 		if r.res != nil {
-			l.Outcome, l.Why = r.res.Summary.Verdict.Outcome, r.res.Summary.Verdict.Why
+			l.Outcome, l.Why = r.res.Summary.Verdict.Outcome, why(r, sweep.OutcomeOf(r.res))
 		}
 		if styled {
 			l.Style = i
@@ -212,7 +213,7 @@ func writeRunsIndex(dir, scenario string, runs []runResult) error {
 	t := outcomeTable(runs)
 	page := plots.Page{Title: fmt.Sprintf("%s: %d runs", scenario, len(runs)),
 		Runs:   runLinks(runs, func(name string) string { return name + "/index.html" }, false),
-		Tables: []plots.Table{{Caption: "outcomes", Header: t.header, Rows: t.rows}},
+		Tables: []plots.Table{pageTable(t, "outcomes")},
 		Notes:  []string{"Each run's page has its verdict, job graph, checkpoints and dashboard; flinksim compare draws them over each other."}}
 	for _, r := range runs {
 		page.Notes = append(page.Notes, r.name+": "+r.description)
@@ -231,4 +232,18 @@ func written(runs []runResult) []runResult {
 		}
 	}
 	return out
+}
+
+// pageTable is the outcome table for a page that lists the runs above it:
+// without its last column, why, which the runs list shows.
+func pageTable(t table, caption string) plots.Table {
+	pt := plots.Table{Caption: caption, Header: t.header, Rows: t.rows}
+	if n := len(t.header); n > 0 && t.header[n-1] == "why" {
+		pt.Header = t.header[:n-1]
+		pt.Rows = nil
+		for _, r := range t.rows {
+			pt.Rows = append(pt.Rows, r[:min(len(r), n-1)])
+		}
+	}
+	return pt
 }
