@@ -122,9 +122,11 @@ func newRunCmd() *cobra.Command {
   checkpoints.json         with checkpointing on: Flink's REST /jobs/:id/checkpoints shape
   checkpoint-details.json  per checkpoint and vertex, each subtask's part (REST .../subtasks/:vertexid)
   dashboard.svg, .png      rates, lag, latency, checkpoints, state, busy time per subtask
-  index.html               the summary and the dashboard on one self-contained page
+  index.html               one self-contained page: the verdict, the summary, the job graph,
+                           the checkpoints (as Flink's web UI shows them) and the dashboard
 A scenario with variants runs the base and every variant in parallel (one per
 core, same random streams) into DIR/<variant>/ and prints a comparison table;
+DIR/index.html links each run's page with its outcome;
 --variant NAME runs only that one ("base" for the scenario as written);
 repeat it to run several.
 
