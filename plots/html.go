@@ -86,7 +86,10 @@ func WriteIndex(path string, p Page) error {
 	if v := p.Verdict; v != nil {
 		data.Class = verdictClass(v.Outcome)
 		var ph []string
-		for _, x := range v.Phases {
+		for i, x := range v.Phases {
+			if i+1 < len(v.Phases) && v.Phases[i+1].StartS <= x.StartS {
+				continue // over as it began: the next phase says what the run did
+			}
 			ph = append(ph, x.Phase+" from "+Format(UnitSeconds, x.StartS))
 		}
 		data.Phases = strings.Join(ph, ", then ")

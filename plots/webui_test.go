@@ -163,3 +163,15 @@ func TestWriteIndexWebUI(t *testing.T) {
 		t.Errorf("%d SVGs, want 3 (job graph, breakdown, one swatch)", n)
 	}
 }
+
+func TestVerdictPhasesSkipInstant(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "index.html")
+	v := &result.Verdict{Outcome: "overload", Phases: []result.Phase{{Phase: "stable"}, {Phase: "overload"}, {Phase: "recovered", StartS: 90}}}
+	if err := WriteIndex(path, Page{Title: "t", Verdict: v}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), `<div class="phases">overload from 0 s, then recovered from 90 s</div>`) {
+		t.Errorf("phases: %s", b)
+	}
+}
