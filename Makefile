@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/flinksim
 
-.PHONY: all build run test test-outcomes lint bench fuzz clean
+.PHONY: all build run test test-outcomes lint bench fuzz screenshots clean
 
 all: build
 
@@ -49,6 +49,27 @@ bench:
 	$(GO) test -run '^$$' -bench 'WideKeyBy|Rate' -benchtime 1x -timeout 30m ./scenarios
 	$(GO) test -run '^$$' -bench 'DeathSpiralP50Day' -benchtime 1x -timeout 30m ./scenarios
 	$(GO) test -run '^$$' -bench 'MM1CLI' -benchtime 1x ./cmd/flinksim
+
+# PNGs of the pages, for a person to look at (needs chromium, chromium-browser
+# or google-chrome): a single run, a run of several variants (its index.html
+# and two variants' pages), their comparison and a sweep, made into
+# out/pages/, shot into out/screenshots/ (1280 px wide, the page's first
+# 4000 px).
+BROWSER ?= $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
+SHOTS := backpressure/index variants/index variants/base/index variants/unaligned/index compare/index sweep/index
+screenshots: build
+	@[ -n "$(BROWSER)" ] || { echo "no chromium on PATH (apt-get install chromium)"; exit 1; }
+	rm -rf out/pages out/screenshots
+	mkdir -p out/pages out/screenshots
+	./$(BIN) run backpressure -q --out out/pages/backpressure
+	./$(BIN) run backpressure-checkpoints -q --duration 10m --out out/pages/variants
+	./$(BIN) compare backpressure-checkpoints -q --duration 10m --from out/pages/variants --out out/pages/compare
+	./$(BIN) sweep backpressure -q --duration 2m --grid sinks.jdbc.capacity=40k/s,80k/s,120k/s --grid sources.clicks.partitions=4,8 --out out/pages/sweep
+	@for p in $(SHOTS); do \
+	  "$(BROWSER)" --headless --disable-gpu --no-sandbox --hide-scrollbars --window-size=1280,4000 \
+	    --screenshot="$(CURDIR)/out/screenshots/$$(echo $$p | tr / -).png" "file://$(CURDIR)/out/pages/$$p.html" 2>/dev/null || exit 1; \
+	done
+	@ls out/screenshots
 
 # Fuzz the scenario loader (not part of make test).
 fuzz:

@@ -30,6 +30,7 @@ func (r *recorder) result() *result.Result {
 	sum.Throughput = result.Throughput{SourceRPS: float64(read) / dur, SinkRPS: float64(r.written) / dur}
 	sum.LatencyS = result.LatencyOf(r.latAll)
 	sum.Sinks = s.sinkSummaries()
+	sum.Plan = s.plan()
 	sum.SourceLagMax = r.lagMax
 	for _, rt := range s.nodes {
 		o := result.OperatorSummary{Name: rt.spec.Name, Kind: rt.spec.Kind.String(), Task: rt.task.name, Parallelism: rt.spec.Parallelism}
@@ -323,4 +324,26 @@ func (s *Simulation) fillStats(p *pendingCheckpoint) {
 		st.ProcessedData += ts.ProcessedData
 		st.Tasks = append(st.Tasks, ts)
 	}
+}
+
+// plan is the job graph as Flink's REST /jobs/:id/plan gives it: a node per
+// task, its inputs the network edges into the task's operators, each named
+// by its partitioner (keyBy with a custom partitioner for hot keys: CUSTOM).
+func (s *Simulation) plan() *result.Plan {
+	p := &result.Plan{}
+	for _, t := range s.tasks {
+		n := result.PlanNode{ID: result.VertexID(t.name), Description: t.name, Parallelism: len(t.subtasks)}
+		for _, rt := range t.nodes {
+			for _, e := range rt.ins {
+				ship := [...]string{result.ShipForward, result.ShipRebalance, result.ShipHash}[e.exchange]
+				if e.exchange == Hash && rt.spec.Keyed != nil && rt.spec.Keyed.HotPartitioner != nil {
+					ship = result.ShipCustom
+				}
+				n.Inputs = append(n.Inputs, result.PlanInput{Num: len(n.Inputs), ID: result.VertexID(e.from.task.name),
+					ShipStrategy: ship, Exchange: "pipelined_bounded"})
+			}
+		}
+		p.Nodes = append(p.Nodes, n)
+	}
+	return p
 }

@@ -7,7 +7,8 @@
 // a strip on the right. A Figure draws as SVG or PNG with gonum/plot, whose
 // fonts are built in, so output does not depend on the machine's fonts; the
 // same input gives the same bytes. WriteIndex puts tables and inline SVGs
-// into one self-contained HTML page.
+// into one self-contained HTML page. What gonum/plot does not draw (the job
+// graph, a checkpoint's per-subtask breakdown) is SVG written here.
 //
 // Charts are read by people who did not write them: a checkpoint that did
 // not complete is never drawn as a duration (failed ones are crosses when
@@ -29,7 +30,10 @@
 //	compare.go    Compare: runs over each other
 //	sweep.go      Line: an outcome over one swept parameter
 //	heatmap.go    Heatmap: an outcome over two; the vector cell plotter and colour bar
-//	html.go       WriteIndex
+//	html.go       WriteIndex: Page, its verdict, runs, sections and figures
+//	svg.go        hand-written SVG helpers: text, colours, a run's line swatch
+//	jobgraph.go   JobGraph: the job graph as Flink's web UI draws it
+//	checkpoints.go CheckpointSections: Flink's Checkpoints tab (summary, history, slowest)
 //
 // gonum/plot panics on some inputs (NaN data, an empty colour range, log
 // axes with values <= 0, mismatched alignments). Builders here drop bad

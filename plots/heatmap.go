@@ -61,7 +61,7 @@ func Heatmap(g Grid) *Figure {
 	}
 	title := g.Outcome
 	if g.XParam != "" || g.YParam != "" {
-		title = fmt.Sprintf("%s over %s × %s", g.Outcome, g.XParam, g.YParam)
+		title = fmt.Sprintf("%s over %s × %s", g.ZUnit.Label(g.Outcome), g.XParam, g.YParam)
 	}
 	p := newPlot(title)
 	p.Add(cl)
@@ -70,7 +70,7 @@ func Heatmap(g Grid) *Figure {
 		p.Add(b)
 		notes = append(notes, fmt.Sprintf("boundary segments %d", len(b.segs)))
 	}
-	p.X.Label.Text, p.Y.Label.Text = g.XParam, g.YParam
+	p.X.Label.Text, p.Y.Label.Text = g.XUnit.Label(g.XParam), g.YUnit.Label(g.YParam)
 	p.X.Tick.Marker = valueTicks(g.X, g.XUnit, 15)
 	p.Y.Tick.Marker = valueTicks(g.Y, g.YUnit, 20)
 	p.X.Min, p.X.Max = -0.5, float64(nx)-0.5

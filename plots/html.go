@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"strings"
+
+	"github.com/flinksim/flinksim/result"
 )
 
 // Table is a table of already formatted cells (see Format).
@@ -19,13 +22,37 @@ type NamedFigure struct {
 	Figure *Figure
 }
 
-// Page is the content of an index.html: a title, paragraphs, tables and
-// figures, in that order.
+// Page is the content of an index.html: a title, the verdict, paragraphs,
+// runs, tables, sections and figures, in that order.
 type Page struct {
-	Title   string
-	Notes   []string
-	Tables  []Table
-	Figures []NamedFigure
+	Title string
+	// Verdict, when set, is shown first and prominently: the outcome, why,
+	// and the phases.
+	Verdict  *result.Verdict
+	Notes    []string
+	Runs     []RunLink
+	Tables   []Table
+	Sections []Section
+	Figures  []NamedFigure
+}
+
+// RunLink is one run of several (a variant): its name and outcome, a link
+// to its own page (Href, relative; "" for none) and, when the page draws
+// runs over each other, its line (Style: the run's index in Compare; -1
+// for none).
+type RunLink struct {
+	Name, Description, Outcome, Why, Href string
+	Style                                 int
+}
+
+// Section is a part of a page with an id to link to (#checkpoints): a
+// heading, paragraphs, tables, then a drawing (SVG, from this package's
+// builders, its texts escaped).
+type Section struct {
+	ID, Title string
+	Notes     []string
+	Tables    []Table
+	SVG       template.HTML
 }
 
 // WriteIndex writes a self-contained HTML page to path (a temporary name,
@@ -36,10 +63,37 @@ func WriteIndex(path string, p Page) error {
 		Title string
 		SVG   template.HTML
 	}
+	type runRow struct {
+		RunLink
+		Swatch template.HTML
+	}
 	data := struct {
 		Page
-		Inline []fig
+		Inline  []fig
+		RunRows []runRow
+		Class   string
+		Phases  string
+		Lines   bool // some run has a line swatch
 	}{Page: p}
+	for _, r := range p.Runs {
+		row := runRow{RunLink: r}
+		if r.Style >= 0 {
+			row.Swatch = runSwatch(r.Style)
+			data.Lines = true
+		}
+		data.RunRows = append(data.RunRows, row)
+	}
+	if v := p.Verdict; v != nil {
+		data.Class = verdictClass(v.Outcome)
+		var ph []string
+		for i, x := range v.Phases {
+			if i+1 < len(v.Phases) && v.Phases[i+1].StartS <= x.StartS {
+				continue // over as it began: the next phase says what the run did
+			}
+			ph = append(ph, x.Phase+" from "+Format(UnitSeconds, x.StartS))
+		}
+		data.Phases = strings.Join(ph, ", then ")
+	}
 	for _, nf := range p.Figures {
 		if nf.Figure == nil {
 			continue
@@ -62,6 +116,21 @@ func WriteIndex(path string, p Page) error {
 	return writeAtomic(path, buf.Bytes())
 }
 
+// verdictClass is the verdict box's colour: stable green, a job that
+// keeps running but falls behind or fails checkpoints amber, one that
+// fails over or failed red.
+func verdictClass(outcome string) string {
+	switch outcome {
+	case result.PhaseStable:
+		return "ok"
+	case result.PhaseOverload, result.PhaseTimeouts:
+		return "warn"
+	case "":
+		return "none"
+	}
+	return "bad"
+}
+
 var indexTemplate = template.Must(template.New("index").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -75,16 +144,46 @@ h2 { font-size: 1.15em; margin-top: 1.6em; }
 table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
 caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.8em; text-align: right; }
+section td { white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 th { background: #f4f4f4; }
 figure { margin: 1em 0; }
-figure svg { max-width: 100%; height: auto; }
+figure svg, section svg { max-width: 100%; height: auto; }
 /* Arial has Liberation Sans's metrics, for readers without the font. */
-figure svg text { font-family: "Liberation Sans", Arial, Helvetica, sans-serif !important; }
+figure svg text, section svg text { font-family: "Liberation Sans", Arial, Helvetica, sans-serif !important; }
+.verdict { border-left: 0.5em solid; padding: 0.6em 1em; margin: 1em 0; font-size: 1.05em; }
+.verdict .outcome { font-size: 1.5em; font-weight: bold; text-transform: uppercase; margin-right: 0.5em; }
+.verdict.ok { border-color: #009e73; background: #e6f5f0; }
+.verdict.warn { border-color: #e69f00; background: #fdf3e0; }
+.verdict.bad { border-color: #d55e00; background: #fbe9e0; }
+.verdict.none { border-color: #999; background: #f4f4f4; }
+.verdict .phases { font-size: 0.9em; color: #444; margin-top: 0.3em; }
+td.outcome { font-weight: bold; }
 </style>
 </head>
 <body>
 <h1>{{.Title}}</h1>
+{{with .Verdict}}<div class="verdict {{$.Class}}" id="verdict">
+<span class="outcome">{{if .Outcome}}{{.Outcome}}{{else}}no verdict{{end}}</span>{{.Why}}
+{{- if $.Phases}}<div class="phases">{{$.Phases}}</div>{{end}}
+</div>
+{{end}}{{range .Notes}}<p>{{.}}</p>
+{{end}}{{if .RunRows}}<table id="runs">
+<caption>runs</caption>
+<thead><tr><th>run</th><th>outcome</th><th>why</th>{{if .Lines}}<th>line</th>{{end}}<th>page</th></tr></thead>
+<tbody>
+{{range .RunRows}}<tr><td title="{{.Description}}">{{.Name}}</td><td class="outcome">{{.Outcome}}</td><td style="text-align:left">{{.Why}}</td>{{if $.Lines}}<td>{{.Swatch}}</td>{{end}}<td>{{if .Href}}<a href="{{.Href}}">{{.Href}}</a>{{end}}</td></tr>
+{{end}}</tbody>
+</table>
+{{end}}{{range .Tables}}<table>
+{{- if .Caption}}<caption>{{.Caption}}</caption>{{end}}
+<thead><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr></thead>
+<tbody>
+{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</tbody>
+</table>
+{{end}}{{range .Sections}}<section id="{{.ID}}">
+<h2>{{.Title}}</h2>
 {{range .Notes}}<p>{{.}}</p>
 {{end}}{{range .Tables}}<table>
 {{- if .Caption}}<caption>{{.Caption}}</caption>{{end}}
@@ -93,6 +192,7 @@ figure svg text { font-family: "Liberation Sans", Arial, Helvetica, sans-serif !
 {{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
 {{end}}</tbody>
 </table>
+{{end}}{{.SVG}}</section>
 {{end}}{{range .Inline}}<figure>
 {{- if .Title}}<h2>{{.Title}}</h2>{{end}}
 {{.SVG}}</figure>

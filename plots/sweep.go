@@ -62,7 +62,7 @@ func Line(b Band) *Figure {
 	pn.notes = append(pn.notes, fmt.Sprintf("band %d", len(xs)))
 	pn.addLine("mean", xs, means, lineStyle(0))
 	pn.addPoints("", xs, means, draw.GlyphStyle{Color: palette[0], Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}})
-	p.X.Label.Text, p.Y.Label.Text = b.Param, b.Outcome
+	p.X.Label.Text, p.Y.Label.Text = b.XUnit.Label(b.Param), b.YUnit.Label(b.Outcome)
 	p.X.Tick.Marker, p.Y.Tick.Marker = b.XUnit, b.YUnit
 	xlo, xhi := xs[0], xs[len(xs)-1]
 	if xlo == xhi { // one point: give it a neighbourhood

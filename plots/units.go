@@ -22,6 +22,16 @@ const (
 	UnitMillis               // a duration given in milliseconds, printed as UnitSeconds
 )
 
+// Label is an axis title with the unit's name: "sinks.jdbc.capacity
+// (records/s)"; the ticks print each value in its scale (k, M, ms, min).
+func (u Unit) Label(name string) string {
+	unit := [...]string{"", "count", "records/s", "bytes", "bytes/s", "duration", "duration"}
+	if int(u) < 0 || int(u) >= len(unit) || unit[u] == "" {
+		return name
+	}
+	return name + " (" + unit[u] + ")"
+}
+
 // scale is one way to print a unit: the value divided by div, then suffix.
 // A scale is chosen when the magnitude is at least from.
 type scale struct {

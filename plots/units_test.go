@@ -99,3 +99,14 @@ func TestTicks(t *testing.T) {
 		t.Errorf("whole ticks %q", got)
 	}
 }
+
+func TestUnitLabel(t *testing.T) {
+	for _, c := range []struct {
+		u    Unit
+		want string
+	}{{UnitNone, "x"}, {UnitRate, "x (records/s)"}, {UnitBytes, "x (bytes)"}, {UnitSeconds, "x (duration)"}, {Unit(99), "x"}} {
+		if got := c.u.Label("x"); got != c.want {
+			t.Errorf("%d.Label = %q, want %q", c.u, got, c.want)
+		}
+	}
+}

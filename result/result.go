@@ -80,6 +80,9 @@ type Summary struct {
 	Windows []WindowSummary `json:"windows,omitempty"`
 	// Sinks has one entry per sink: what became of every record it took.
 	Sinks []SinkSummary `json:"sinks,omitempty"`
+	// Plan is the job graph: tasks, their parallelism and the ship
+	// strategies between them (absent in files from before it).
+	Plan *Plan `json:"plan,omitempty"`
 }
 
 // WindowSummary is what an event-time window operator did with its

@@ -67,8 +67,13 @@ func drawSweep(dir string, plan *sweep.Plan, recs []sweep.Record, outcomes []str
 			return "", usageError{fmt.Errorf("--outcome %v", err)}
 		}
 	}
-	page := plots.Page{Title: "sweep", Notes: []string{fmt.Sprintf("%d runs: %d points × %d replicas; seeds derived from %d.",
-		len(recs), len(plan.Points)/plan.Replicas, plan.Replicas, plan.Seed)}}
+	var keys []string
+	for _, ax := range plan.Axes {
+		keys = append(keys, ax.Key)
+	}
+	page := plots.Page{Title: strings.TrimPrefix(plan.Scenario+": sweep of "+strings.Join(keys, " × "), ": "),
+		Notes: []string{fmt.Sprintf("Scenario %s: %d runs: %d points × %d replicas; seeds derived from %d.",
+			plan.Scenario, len(recs), len(plan.Points)/plan.Replicas, plan.Replicas, plan.Seed)}}
 	var files []string
 	if len(plan.Axes) > 2 {
 		page.Notes = append(page.Notes, "More than two axes: no charts; points.jsonl holds every run.")

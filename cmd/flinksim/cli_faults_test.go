@@ -96,14 +96,14 @@ func TestOutputsAreOneSet(t *testing.T) {
 	if code, _, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "--duration", "1m", "--out", dir); code != 0 {
 		t.Fatal(errs)
 	}
-	if got := strings.Join(entries(t, dir), " "); got != "base incremental unaligned" {
+	if got := strings.Join(entries(t, dir), " "); got != "base incremental index.html unaligned" {
 		t.Fatalf("outputs %q", got)
 	}
 	if code, _, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "--variant", "incremental", "--duration", "1m", "--no-plots", "--out", dir); code != 0 {
 		t.Fatal(errs)
 	}
 	if got := strings.Join(entries(t, dir), " "); got != "incremental" {
-		t.Errorf("after a run of one variant: %q, want incremental alone", got)
+		t.Errorf("after a run of one variant with --no-plots: %q, want incremental alone (no index.html)", got)
 	}
 	if got := strings.Join(entries(t, filepath.Join(dir, "incremental")), " "); strings.Contains(got, "dashboard") {
 		t.Errorf("a --no-plots run kept the previous dashboard: %q", got)

@@ -133,7 +133,7 @@ func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
 		}
 	}
 	t := outcomeTable(runs)
-	files, err := writeComparison(stage.Dir, base, runs, t, o.noPlots)
+	files, err := writeComparison(stage.Dir, base, runs, t, o.noPlots, pageHref(o))
 	if err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func makeRuns(dir string, runs []runResult, base *scenarios.Loaded, file string,
 // writeComparison writes the outcome table (compare.md, compare.csv) and,
 // with plots, the runs over each other and index.html; it returns the
 // files written.
-func writeComparison(dir string, base *scenarios.Loaded, runs []runResult, t table, noPlots bool) ([]string, error) {
+func writeComparison(dir string, base *scenarios.Loaded, runs []runResult, t table, noPlots bool, href func(string) string) ([]string, error) {
 	var md bytes.Buffer
 	t.markdown(&md)
 	files := []string{"compare.md", "compare.csv"}
@@ -220,7 +220,8 @@ func writeComparison(dir string, base *scenarios.Loaded, runs []runResult, t tab
 		pr = append(pr, plots.Run{Name: r.name, Result: r.res})
 	}
 	fig := plots.Compare(pr)
-	page := plots.Page{Title: base.Scenario.Name + ": variants compared", Tables: []plots.Table{{Header: t.header, Rows: t.rows}}}
+	page := plots.Page{Title: base.Scenario.Name + ": variants compared", Runs: runLinks(runs, href, true),
+		Tables: []plots.Table{pageTable(t, "outcomes")}}
 	for _, r := range runs {
 		page.Notes = append(page.Notes, r.name+": "+r.description)
 	}
@@ -236,6 +237,27 @@ func writeComparison(dir string, base *scenarios.Loaded, runs []runResult, t tab
 		return nil, err
 	}
 	return append(files, "index.html"), nil
+}
+
+// pageHref is where the compare page links a variant's page: beside it in
+// OUT/<variant>/, or in --from's, relative to --out, when it is there.
+func pageHref(o compareOptions) func(string) string {
+	if o.from == "" || sameDir(o.from, o.out) {
+		return func(name string) string { return name + "/index.html" }
+	}
+	return func(name string) string {
+		page := filepath.Join(o.from, name, "index.html")
+		if _, err := os.Stat(page); err != nil {
+			return ""
+		}
+		abs, err1 := filepath.Abs(page)
+		out, err2 := filepath.Abs(o.out)
+		rel, err3 := filepath.Rel(out, abs)
+		if err1 != nil || err2 != nil || err3 != nil {
+			return ""
+		}
+		return filepath.ToSlash(rel)
+	}
 }
 
 // compareNames are the files compare writes beside the runs.

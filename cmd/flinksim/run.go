@@ -125,9 +125,11 @@ func newRunCmd() *cobra.Command {
   checkpoint-details.json  per checkpoint and vertex, its summary and each subtask's part (REST .../subtasks/:vertexid)
   checkpoint-config.json   with checkpointing on: the configuration, as REST /jobs/:id/checkpoints/config gives it
   dashboard.svg, .png      rates, lag, latency, checkpoints, state, busy time per subtask
-  index.html               the summary and the dashboard on one self-contained page
+  index.html               one self-contained page: the verdict, the summary, the job graph,
+                           the checkpoints (as Flink's web UI shows them) and the dashboard
 A scenario with variants runs the base and every variant in parallel (one per
 core, same random streams) into DIR/<variant>/ and prints a comparison table;
+DIR/index.html links each run's page with its outcome;
 --variant NAME runs only that one ("base" for the scenario as written);
 repeat it to run several.
 
@@ -269,6 +271,11 @@ func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
 			return errors.Join(runErr, err)
 		}
 	}
+	if !single && !o.noPlots {
+		if err := writeRunsIndex(stage.Dir, base.Scenario.Name, written(runs)); err != nil {
+			return errors.Join(runErr, err)
+		}
+	}
 	if err := stage.Commit(); err != nil {
 		return errors.Join(runErr, err)
 	}
@@ -325,17 +332,24 @@ func writeOutputs(dir string, l *scenarios.Loaded, res *result.Result, o runOpti
 	return writeDashboard(dir, res)
 }
 
-// writeDashboard writes dashboard.svg and .png and index.html: the summary
-// tables and the dashboard on one self-contained page.
+// writeDashboard writes dashboard.svg and .png and index.html: the verdict,
+// the summary tables, the job graph, the checkpoints (with checkpointing)
+// and the dashboard on one self-contained page.
 func writeDashboard(dir string, res *result.Result) error {
 	s := res.Summary
-	page := plots.Page{Title: s.Scenario, Notes: []string{fmt.Sprintf("%s virtual, seed %d.", human.Seconds(s.VirtualDurationS), s.Seed)}}
+	page := plots.Page{Title: s.Scenario, Verdict: &s.Verdict,
+		Notes: []string{fmt.Sprintf("%s virtual, seed %d.", human.Seconds(s.VirtualDurationS), s.Seed)}}
 	run := plots.Table{Caption: "the run", Header: []string{"", ""}}
 	for _, l := range summaryLines(res) {
 		run.Rows = append(run.Rows, []string{l[0], l[1]})
 	}
 	ops := operatorTable(res)
 	page.Tables = []plots.Table{run, {Caption: "operators (ms/s: busy, backpressured, idle)", Header: ops.header, Rows: ops.rows}}
+	if g := plots.JobGraph(res); g != "" {
+		page.Sections = append(page.Sections, plots.Section{ID: "job-graph", Title: "Job graph", SVG: g,
+			Notes: []string{"Each task (chained operators) with its parallelism, coloured by the busy and backpressured time of its busiest and most backpressured subtask over the whole run; edges name how records are shipped."}})
+	}
+	page.Sections = append(page.Sections, plots.CheckpointSections(res)...)
 	fig := plots.Dashboard(res)
 	if !fig.Empty() {
 		if err := fig.WriteFiles(dir, "dashboard"); err != nil {

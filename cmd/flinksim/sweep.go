@@ -179,6 +179,7 @@ func loadPlan(arg string, o sweepOptions) (*sweep.Runner, *sweep.Plan, error) {
 	if err != nil {
 		return nil, nil, usageError{err}
 	}
+	plan.Scenario = base.Scenario.Name
 	r := &sweep.Runner{File: file, Data: data, Sets: o.allSets(), Plan: plan, Jobs: o.jobs}
 	return r, plan, nil
 }

@@ -9,8 +9,10 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/flinksim/flinksim/plots"
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios"
+	"github.com/flinksim/flinksim/scenarios/sweep"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -140,4 +142,63 @@ func printComparison(w io.Writer, runs []runResult, dir string) {
 		}
 	}
 	fmt.Fprintf(w, "outputs in %s/<variant>/\n", filepath.Clean(dir))
+}
+
+// runLinks are the runs for a page: each one's outcome and why, a link to
+// its page (href gives it; "" for none) and, when styled, its line in the
+// comparison chart.
+func runLinks(runs []runResult, href func(name string) string, styled bool) []plots.RunLink {
+	var links []plots.RunLink
+	for i, r := range runs {
+		l := plots.RunLink{Name: r.name, Description: r.description, Href: href(r.name), Style: -1}
+		if r.res != nil {
+			l.Outcome, l.Why = r.res.Summary.Verdict.Outcome, why(r, sweep.OutcomeOf(r.res))
+		}
+		if styled {
+			l.Style = i
+		}
+		links = append(links, l)
+	}
+	return links
+}
+
+// writeRunsIndex writes dir/index.html for a run of several variants: each
+// one's outcome with a link to its page, and the outcome table.
+func writeRunsIndex(dir, scenario string, runs []runResult) error {
+	t := outcomeTable(runs)
+	page := plots.Page{Title: fmt.Sprintf("%s: %d runs", scenario, len(runs)),
+		Runs:   runLinks(runs, func(name string) string { return name + "/index.html" }, false),
+		Tables: []plots.Table{pageTable(t, "outcomes")},
+		Notes:  []string{"Each run's page has its verdict, job graph, checkpoints and dashboard; flinksim compare draws them over each other."}}
+	for _, r := range runs {
+		page.Notes = append(page.Notes, r.name+": "+r.description)
+	}
+	page.Notes = append(page.Notes, t.notes...)
+	return plots.WriteIndex(filepath.Join(dir, "index.html"), page)
+}
+
+// written are the runs that have results (a run stopped by another's
+// invariant violation has none).
+func written(runs []runResult) []runResult {
+	var out []runResult
+	for _, r := range runs {
+		if r.res != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// pageTable is the outcome table for a page that lists the runs above it:
+// without its last column, why, which the runs list shows.
+func pageTable(t table, caption string) plots.Table {
+	pt := plots.Table{Caption: caption, Header: t.header, Rows: t.rows}
+	if n := len(t.header); n > 0 && t.header[n-1] == "why" {
+		pt.Header = t.header[:n-1]
+		pt.Rows = nil
+		for _, r := range t.rows {
+			pt.Rows = append(pt.Rows, r[:min(len(r), n-1)])
+		}
+	}
+	return pt
 }

@@ -38,6 +38,8 @@ type Plan struct {
 	Replicas int
 	Seed     uint64 // the scenario's
 	Points   []Point
+	// Scenario is the scenario's name, for titles ("" when not known).
+	Scenario string
 }
 
 // NewPlan is the product of the axes (the first varies slowest), each point

@@ -1,0 +1,177 @@
+package plots
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// webRun is a source -> keyed -> sink job: the source idle, the keyed
+// task fully busy, the sink fully backpressured (names with markup), and
+// n checkpoints, the last in progress, every 7th failed, each with
+// per-subtask details on par subtasks per task.
+func webRun(n, par int) *result.Result {
+	res := &result.Result{}
+	s := &res.Summary
+	s.Scenario, s.VirtualDurationS = "web <ui>", float64(n)*60+30
+	s.Verdict = result.Verdict{Outcome: result.PhaseOverload, Why: "lag <grows>", Phases: []result.Phase{{Phase: "stable"}, {Phase: "overload", StartS: 600}}}
+	tasks := []string{"Source: kafka -> parse", "count <keyed>", "Sink: jdbc"}
+	busy := []float64{0, 1000, 0}
+	bp := []float64{0, 0, 1000}
+	s.Plan = &result.Plan{}
+	for i, tk := range tasks {
+		node := result.PlanNode{ID: result.VertexID(tk), Description: tk, Parallelism: par}
+		if i > 0 {
+			ship := []string{"", result.ShipHash, result.ShipForward}[i]
+			node.Inputs = []result.PlanInput{{ID: result.VertexID(tasks[i-1]), ShipStrategy: ship, Exchange: "pipelined_bounded"}}
+		}
+		s.Plan.Nodes = append(s.Plan.Nodes, node)
+		s.Operators = append(s.Operators, result.OperatorSummary{Name: fmt.Sprint("op", i), Task: tk, Parallelism: par,
+			MaxSubtaskBusyMsPerS: busy[i], MaxSubtaskBackpressuredMsPerS: bp[i]})
+	}
+	s.Checkpoints = &result.CheckpointSummary{IntervalS: 60, TimeoutS: 600}
+	for i := range n {
+		c := &result.CheckpointStats{ID: int64(i + 1), Status: "COMPLETED", Trigger: sim.FromSeconds(float64(i)*60 + 10),
+			Duration: sim.FromSeconds(float64(5 + i%10)), NumSubtasks: 3 * par, NumAcked: 3 * par,
+			StateSize: int64(1e9), Checkpointed: int64(1e8 * (i%4 + 1)), ProcessedData: 1000, PersistedData: 0}
+		switch {
+		case i == n-1:
+			c.Status, c.Duration, c.NumAcked = "IN_PROGRESS", 0, par
+		case i%7 == 6:
+			c.Status, c.FailureMessage = "FAILED", result.FailureExpired
+		}
+		for _, tk := range tasks {
+			ts := result.TaskCheckpointStats{Name: tk, NumSubtasks: par, NumAcked: par, LatestAck: c.Trigger + c.Duration}
+			for k := range par {
+				ts.Subtasks = append(ts.Subtasks, result.SubtaskCheckpointStats{Index: k, Acked: true, Ack: c.Trigger + c.Duration - sim.Time(k),
+					StartDelay: sim.FromSeconds(1), Alignment: sim.FromSeconds(0.5), Sync: sim.FromSeconds(0.1), Async: sim.FromSeconds(2)})
+			}
+			c.Tasks = append(c.Tasks, ts)
+		}
+		res.Checkpoints = append(res.Checkpoints, c)
+	}
+	return res
+}
+
+// wellFormed fails unless s parses as XML.
+func wellFormed(t *testing.T, what, s string) {
+	t.Helper()
+	d := xml.NewDecoder(strings.NewReader(s))
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatalf("%s is not well-formed XML: %v", what, err)
+		}
+	}
+}
+
+func TestJobGraph(t *testing.T) {
+	g := string(JobGraph(webRun(3, 2)))
+	wellFormed(t, "job graph", g)
+	if n := strings.Count(g, `class="vertex"`); n != 3 {
+		t.Errorf("%d vertices, want 3", n)
+	}
+	for _, want := range []string{
+		">HASH</text>", ">FORWARD</text>", "Parallelism: 2", "count &lt;keyed&gt;",
+		`fill="#5db1ff" stroke="#1890ff"`, // the idle source, Flink's default blue
+		`fill="#ee6464" stroke="#ee2222"`, // the busy task, red
+		`fill="#888888" stroke="#000000"`, // the backpressured sink, grey
+		"Busy (max): 100%", "Backpressured (max): 100%",
+	} {
+		if !strings.Contains(g, want) {
+			t.Errorf("job graph lacks %q", want)
+		}
+	}
+	if JobGraph(&result.Result{}) != "" {
+		t.Error("a result without a plan drew a job graph")
+	}
+}
+
+func TestWrapName(t *testing.T) {
+	got := wrapName("Source: events -> parse -> filter -> enrich with a very long name indeed", 20, 2)
+	if len(got) != 2 || !strings.HasSuffix(got[1], "…") {
+		t.Errorf("wrapName = %q", got)
+	}
+}
+
+func TestCheckpointSections(t *testing.T) {
+	secs := CheckpointSections(webRun(120, 40))
+	if len(secs) != 2 || secs[0].ID != "checkpoints" || secs[1].ID != "checkpoint-breakdown" {
+		t.Fatalf("sections %+v", secs)
+	}
+	sum, hist := secs[0].Tables[0], secs[0].Tables[1]
+	if !strings.Contains(sum.Caption, "completed") || len(sum.Rows) != 5 || sum.Header[1] != "minimum" {
+		t.Errorf("summary %+v", sum)
+	}
+	if got := sum.Rows[0]; got[1] != "5 s" || got[6] != "14 s" {
+		t.Errorf("end-to-end row %q: want min 5 s and max 14 s", got)
+	}
+	if len(hist.Rows) != HistoryRows || hist.Rows[0][0] != "120" || !strings.Contains(hist.Caption, "latest 50 of 120") {
+		t.Errorf("history: %d rows, first %q, caption %q", len(hist.Rows), hist.Rows[0], hist.Caption)
+	}
+	if hist.Rows[0][1] != "IN_PROGRESS" || !strings.HasSuffix(hist.Rows[0][5], "(so far)") {
+		t.Errorf("newest row %q", hist.Rows[0])
+	}
+	b := secs[1]
+	if !strings.Contains(b.Title, "Slowest checkpoint: 10 ") {
+		t.Errorf("breakdown title %q: want checkpoint 10 (the first of the slowest completed)", b.Title)
+	}
+	wellFormed(t, "breakdown", string(b.SVG))
+	if n := strings.Count(string(b.SVG), "<title>async:"); n != breakdownRows {
+		t.Errorf("%d subtask bars, want %d (of 120)", n, breakdownRows)
+	}
+	if !strings.Contains(strings.Join(b.Notes, " "), "96 subtasks that acknowledged last of 120") {
+		t.Errorf("notes %q", b.Notes)
+	}
+	if CheckpointSections(&result.Result{}) != nil {
+		t.Error("sections without checkpointing")
+	}
+}
+
+func TestWriteIndexWebUI(t *testing.T) {
+	res := webRun(12, 2)
+	path := filepath.Join(t.TempDir(), "index.html")
+	p := Page{Title: "t", Verdict: &res.Summary.Verdict,
+		Runs:     []RunLink{{Name: "base", Outcome: "stable", Href: "base/index.html", Style: 1}, {Name: "b", Style: -1}},
+		Sections: append([]Section{{ID: "job-graph", Title: "Job graph", SVG: JobGraph(res)}}, CheckpointSections(res)...)}
+	if err := WriteIndex(path, p); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	s := string(b)
+	for _, want := range []string{
+		`<div class="verdict warn" id="verdict">`, `<span class="outcome">overload</span>lag &lt;grows&gt;`,
+		"stable from 0 s, then overload from 10 min",
+		`<section id="job-graph">`, `<section id="checkpoints">`, `<section id="checkpoint-breakdown">`,
+		`<a href="base/index.html">`, `stroke-dasharray=`,
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("index.html lacks %q", want)
+		}
+	}
+	if n := strings.Count(s, "<svg"); n != 3 {
+		t.Errorf("%d SVGs, want 3 (job graph, breakdown, one swatch)", n)
+	}
+}
+
+func TestVerdictPhasesSkipInstant(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "index.html")
+	v := &result.Verdict{Outcome: "overload", Phases: []result.Phase{{Phase: "stable"}, {Phase: "overload"}, {Phase: "recovered", StartS: 90}}}
+	if err := WriteIndex(path, Page{Title: "t", Verdict: v}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), `<div class="phases">overload from 0 s, then recovered from 90 s</div>`) {
+		t.Errorf("phases: %s", b)
+	}
+}
