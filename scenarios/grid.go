@@ -64,11 +64,11 @@ func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 	if err != nil || n < 2 || n > maxAxisValues {
 		return Axis{}, fmt.Errorf("%s: %q is not a number of values from 2 to %d", key, nstr, maxAxisValues)
 	}
-	a, ka, err := ParseQuantity(strings.TrimSpace(lo))
+	a, ka, err := ParseQuantityFor(key, strings.TrimSpace(lo))
 	if err != nil {
 		return Axis{}, fmt.Errorf("%s: %v", key, err)
 	}
-	b, kb, err := ParseQuantity(hi)
+	b, kb, err := ParseQuantityFor(key, hi)
 	if err != nil {
 		return Axis{}, fmt.Errorf("%s: %v", key, err)
 	}
@@ -89,7 +89,7 @@ func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 			continue // integers closer than one apart
 		}
 		ax.Nums = append(ax.Nums, v)
-		ax.Values = append(ax.Values, FormatQuantity(v, ka))
+		ax.Values = append(ax.Values, FormatQuantityFor(key, v, ka))
 	}
 	return ax, nil
 }
@@ -99,9 +99,12 @@ func listAxis(key, spec string) (Axis, error) {
 	ax := Axis{Key: key}
 	for _, v := range strings.Split(spec, ",") {
 		v = strings.TrimSpace(v)
-		x, k, err := ParseQuantity(v)
+		x, k, err := ParseQuantityFor(key, v)
 		if err != nil {
-			return Axis{}, fmt.Errorf("%s: %v", key, err)
+			if cerr := choiceValue(key, v); cerr != nil {
+				return Axis{}, fmt.Errorf("%s: %v", key, err)
+			}
+			x, k = float64(len(ax.Values)), QChoice // true/false, an enum's value
 		}
 		if len(ax.Values) > 0 && k != ax.Kind {
 			return Axis{}, fmt.Errorf("%s: %q is not the same kind of value as %q", key, v, ax.Values[0])

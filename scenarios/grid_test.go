@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -52,6 +53,41 @@ func TestParseGrid(t *testing.T) {
 	} {
 		if _, err := ParseGrid(c.in); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want %q", c.in, err, c.want)
+		}
+	}
+}
+
+// TestGridFlinkUnits: an axis over a flink.* key takes Flink's units and
+// writes the values it spaces out in them, so that the key's own parser
+// reads each point; a list may take true/false or an enum's values.
+func TestGridFlinkUnits(t *testing.T) {
+	for _, c := range []struct {
+		grid   string
+		values []string
+		kind   Quantity
+	}{
+		{"flink.taskmanager.memory.process.size=1gb..4gb/4", []string{"1 gb", "2 gb", "3 gb", "4 gb"}, QBytes},
+		{"flink.taskmanager.memory.segment-size=4kb,32kb", []string{"4kb", "32kb"}, QBytes},
+		{"flink.execution.checkpointing.timeout=1 min..10 min/4", []string{"1 min", "4 min", "7 min", "10 min"}, QDuration},
+		{"flink.execution.checkpointing.unaligned.enabled=true,false", []string{"true", "false"}, QChoice},
+		{"flink.state.backend.type=hashmap,rocksdb", []string{"hashmap", "rocksdb"}, QChoice},
+	} {
+		ax, err := ParseGrid(c.grid)
+		if err != nil {
+			t.Fatalf("%s: %v", c.grid, err)
+		}
+		if !reflect.DeepEqual(ax.Values, c.values) || ax.Kind != c.kind {
+			t.Errorf("%s: %q of kind %d, want %q of %d", c.grid, ax.Values, ax.Kind, c.values, c.kind)
+		}
+		for _, v := range ax.Values {
+			if _, err := Load("m.yaml", []byte(minimal), []string{"flink.execution.checkpointing.interval=1min", ax.Key + "=" + v}); err != nil {
+				t.Errorf("%s=%s does not load: %v", ax.Key, v, err)
+			}
+		}
+	}
+	for _, bad := range []string{"flink.state.backend.type=hashmap,floppy", "flink.taskmanager.memory.process.size=1.5gb,2gb", "flink.execution.checkpointing.timeout=1.5 min,2 min"} {
+		if _, err := ParseGrid(bad); err == nil {
+			t.Errorf("%s: accepted", bad)
 		}
 	}
 }

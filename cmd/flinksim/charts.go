@@ -180,6 +180,10 @@ func pointsTable(plan *sweep.Plan, recs []sweep.Record, outcomes []string) plots
 	for i, s := range base {
 		var row []string
 		for k, ax := range plan.Axes {
+			if ax.Kind == scenarios.QChoice { // true/false, an enum: the value itself
+				row = append(row, ax.Values[int(s.Nums[k])])
+				continue
+			}
 			row = append(row, plots.Format(axisUnit(ax.Kind), s.Nums[k]))
 		}
 		stable := "no"

@@ -139,11 +139,11 @@ func (s Search) Run(r *Runner, seed uint64) (answer string, probes []Probe, err 
 
 // span parses the range: both ends in one kind of unit, low to high.
 func (s Search) span() (lo, hi float64, kind scenarios.Quantity, err error) {
-	lo, kind, err = scenarios.ParseQuantity(s.Lo)
+	lo, kind, err = scenarios.ParseQuantityFor(s.Key, s.Lo)
 	if err != nil {
 		return 0, 0, kind, fmt.Errorf("%s: %v", s.Key, err)
 	}
-	hi, kind2, err := scenarios.ParseQuantity(s.Hi)
+	hi, kind2, err := scenarios.ParseQuantityFor(s.Key, s.Hi)
 	if err != nil {
 		return 0, 0, kind, fmt.Errorf("%s: %v", s.Key, err)
 	}
@@ -186,7 +186,7 @@ type prober struct {
 func (p *prober) probe(v float64, written string) (bool, error) {
 	s, r := p.s, p.r
 	if written == "" {
-		written = scenarios.FormatQuantity(v, p.kind)
+		written = scenarios.FormatQuantityFor(p.s.Key, v, p.kind)
 	}
 	ax := scenarios.Axis{Key: s.Key, Values: []string{written}, Nums: []float64{v}, Kind: p.kind}
 	plan, err := NewPlan([]scenarios.Axis{ax}, max(s.Replicas, 1), p.seed)

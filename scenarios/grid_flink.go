@@ -1,0 +1,73 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// A sweep axis or plan range over a flink.* key takes values as Flink
+// writes them: a size in MemorySize's units (1gb, 512m: binary), a
+// duration in TimeUtils' (30 s, 5 min), true/false or one of an enum's
+// values; the values it probes are written back the same way.
+
+// QChoice is an axis of values without order (true/false, an enum): a list
+// only, drawn at positions 0, 1, ... in the order given.
+const QChoice Quantity = QByteRate + 1
+
+// flinkAxisOption is the modelled option a flink.* key sets, or nil.
+func flinkAxisOption(key string) *flinkOption {
+	if rest, ok := strings.CutPrefix(key, "flink."); ok {
+		return optionByKey[rest]
+	}
+	return nil
+}
+
+func sameFunc(a, b func(any) string) bool {
+	return a != nil && reflect.ValueOf(a).Pointer() == reflect.ValueOf(b).Pointer()
+}
+
+// ParseQuantityFor reads a value of key's axis: Flink's units for a
+// modelled memory size or duration key, else ParseQuantity's.
+func ParseQuantityFor(key, s string) (float64, Quantity, error) {
+	o := flinkAxisOption(key)
+	switch {
+	case o != nil && sameFunc(o.format, memory):
+		v, err := ParseFlinkMemory(s)
+		return float64(v), QBytes, err
+	case o != nil && sameFunc(o.format, flinkDuration):
+		d, err := parseFlinkDuration(s)
+		return d.Seconds(), QDuration, err
+	}
+	return ParseQuantity(s)
+}
+
+// FormatQuantityFor writes a value of key's axis as ParseQuantityFor
+// reads it.
+func FormatQuantityFor(key string, v float64, k Quantity) string {
+	o := flinkAxisOption(key)
+	switch {
+	case o != nil && k == QBytes && sameFunc(o.format, memory):
+		return FormatFlinkMemory(int64(math.Round(v)))
+	case o != nil && k == QDuration && sameFunc(o.format, flinkDuration):
+		return FormatFlinkDuration(sim.FromSeconds(v))
+	}
+	return FormatQuantity(v, k)
+}
+
+// choiceValue reads one value of a list over a modelled flink.* key that is
+// neither a number nor a quantity (true/false, an enum), checked by the
+// option's own parser.
+func choiceValue(key, s string) error {
+	o := flinkAxisOption(key)
+	if o == nil {
+		return fmt.Errorf("%q is not a number, count, duration, size or rate", s)
+	}
+	if _, err := o.parse(s); err != nil {
+		return err
+	}
+	return nil
+}
