@@ -253,6 +253,12 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 	fs = flinkSettings{values: map[string]any{}, given: map[string]bool{}, paths: map[string]string{}}
 	var known []FlinkEntry // the entries under names the release reads
 	for _, e := range cfg.Entries {
+		if e.Nested && release.before("1.19") {
+			// GlobalConfiguration.loadYAMLResource reads flink-conf.yaml line
+			// by line, "key: value"; config.yaml (FLIP-366) came in 1.19.
+			d.warn(e.Node, e.Path, "ignored: Flink %s reads flink-conf.yaml line by line and knows no nested keys (config.yaml came in 1.19); write it flat", release)
+			continue
+		}
 		if o, ok := optionByKey[e.Key]; ok {
 			// A what-if sets the option under whichever name the release
 			// reads; a file's entry under a name it does not know is

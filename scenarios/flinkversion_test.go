@@ -168,3 +168,22 @@ func TestWhatIfUnderAnyNameOnAnOlderRelease(t *testing.T) {
 		t.Errorf("overdraft on 1.15: %v, %d, %v", err, l.Spec.Network.OverdraftPerGate, l.Warnings)
 	}
 }
+
+// TestNestedKeysBefore119: before 1.19 Flink reads flink-conf.yaml line by
+// line, so a nested key is warned of and not read; from 1.19 config.yaml
+// reads it.
+func TestNestedKeysBefore119(t *testing.T) {
+	data := minimal + "flink:\n  taskmanager:\n    numberOfTaskSlots: 4\n"
+	for _, c := range []struct {
+		version string
+		slots   int
+	}{{"1.18", 1}, {"1.19", 4}} {
+		l, err := Load("m.yaml", []byte(data), []string{"flink-version=" + c.version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Spec.SlotsPerTaskManager != c.slots || (c.slots == 1) != (len(l.Warnings) == 1) {
+			t.Errorf("%s: %d slots, warnings %v; want %d", c.version, l.Spec.SlotsPerTaskManager, l.Warnings, c.slots)
+		}
+	}
+}

@@ -156,6 +156,9 @@ type FlinkEntry struct {
 	Value string     // scalar value; "" for lists and maps
 	Node  *yaml.Node // the value as written
 	Path  string
+	// Nested: written inside a mapping (taskmanager: {numberOfTaskSlots: 4}),
+	// which only config.yaml's parser (Flink 1.19 and later) reads.
+	Nested bool
 }
 
 func (x *FlinkConfig) decodeNode(d *decoder, n *yaml.Node, path string) {
@@ -187,7 +190,7 @@ func (x *FlinkConfig) decodeNode(d *decoder, n *yaml.Node, path string) {
 				walk(v, key)
 				continue
 			}
-			e := FlinkEntry{Key: key, Node: v, Path: p}
+			e := FlinkEntry{Key: key, Node: v, Path: p, Nested: prefix != ""}
 			if v != nil && v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
 				e.Value = strings.TrimSpace(v.Value)
 			}
