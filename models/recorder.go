@@ -55,6 +55,14 @@ func newRecorder(s *Simulation) *recorder {
 			r.series = append(r.series, result.Series{Operator: rt.spec.Name, Subtask: sub, Metric: m})
 		}
 	}
+	// Task metrics (TaskMetricGroup, TaskIOMetricGroup) once per task, under
+	// its name, read at its first operator: chained operators share them.
+	addTask := func(rt *nodeRT, sub int, metrics ...string) {
+		for _, m := range metrics {
+			r.refs = append(r.refs, seriesRef{rt, sub, m, valID(m)})
+			r.series = append(r.series, result.Series{Operator: rt.task.name, Subtask: sub, Metric: m})
+		}
+	}
 	// Fixed order: job scope, then nodes as declared, aggregate first, then
 	// subtasks.
 	if s.spec.Checkpointing != nil || len(s.spec.Failures) > 0 || s.heapChecked() {
@@ -67,13 +75,19 @@ func newRecorder(s *Simulation) *recorder {
 	for _, rt := range s.nodes {
 		n := rt.spec
 		for sub := -1; sub < n.Parallelism; sub++ {
-			add(rt, sub, result.MetricRecordsIn, result.MetricRecordsOut, result.MetricBusy, result.MetricBackPressured, result.MetricIdle,
-				result.MetricSoftBackPressured, result.MetricHardBackPressured, result.MetricIsBackPressured)
-			if len(rt.task.nodes[0].ins) > 0 {
-				add(rt, sub, result.MetricInPool, result.MetricBytesIn)
-			}
-			if hasOutputs(rt.task) {
-				add(rt, sub, result.MetricOutPool, result.MetricBytesOut)
+			add(rt, sub, result.MetricRecordsIn, result.MetricRecordsOut)
+			if head := rt.task.nodes[0] == rt; head {
+				addTask(rt, sub, result.MetricBusy, result.MetricBackPressured, result.MetricIdle,
+					result.MetricSoftBackPressured, result.MetricHardBackPressured, result.MetricIsBackPressured)
+				if len(rt.ins) > 0 {
+					addTask(rt, sub, result.MetricInPool, result.MetricBytesIn)
+				}
+				if hasOutputs(rt.task) {
+					addTask(rt, sub, result.MetricOutPool, result.MetricBytesOut)
+				}
+				if s.spec.Checkpointing != nil && sub >= 0 {
+					addTask(rt, sub, result.MetricAlignment, result.MetricStartDelay)
+				}
 			}
 			if n.Kind == KindSource {
 				add(rt, sub, result.MetricPending, result.MetricLagMax, result.MetricProduced)
@@ -82,9 +96,6 @@ func newRecorder(s *Simulation) *recorder {
 				add(rt, sub, result.MetricStateSize)
 			}
 			add(rt, sub, timeMetrics(rt)...)
-			if s.spec.Checkpointing != nil && sub >= 0 {
-				add(rt, sub, result.MetricAlignment, result.MetricStartDelay)
-			}
 		}
 		if n.Kind == KindSink {
 			add(rt, -1, result.MetricLatencyP50, result.MetricLatencyP99, result.MetricLatencyMax, result.MetricSinkWritten, result.MetricRecordsSend)
@@ -322,10 +333,7 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 		return float64(now-s.outageSince) / float64(sim.Millisecond)
 	}
 	if c == nil {
-		if m == result.MetricLastCompletedCkptID {
-			return -1
-		}
-		return 0
+		return noneYet(m)
 	}
 	var last *result.CheckpointStats
 	for i := len(c.history) - 1; i >= 0; i-- {
@@ -343,10 +351,7 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 		return float64(len(c.pending))
 	}
 	if last == nil {
-		if m == result.MetricLastCompletedCkptID {
-			return -1
-		}
-		return 0
+		return noneYet(m)
 	}
 	switch m {
 	case result.MetricLastCompletedCkptID:
@@ -357,6 +362,18 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 		return float64(last.Checkpointed)
 	case result.MetricLastCkptFullSize:
 		return float64(last.StateSize)
+	}
+	return 0
+}
+
+// noneYet is a job metric's value before any checkpoint completed: the
+// latest completed checkpoint's gauges (CheckpointStatsTracker:
+// lastCheckpointDuration, lastCheckpointSize, lastCheckpointFullSize,
+// lastCompletedCheckpointId) are -1 until one has; counts are 0.
+func noneYet(m string) float64 {
+	switch m {
+	case result.MetricLastCkptDuration, result.MetricLastCkptSize, result.MetricLastCkptFullSize, result.MetricLastCompletedCkptID:
+		return -1
 	}
 	return 0
 }

@@ -25,7 +25,20 @@ func fanOutSpec(overdraft int) Spec {
 	return spec
 }
 
-// seriesOf is the values of one operator's subtask's metric.
+// taskOf is the name of operator op's task, under which its task metrics
+// are recorded.
+func taskOf(t *testing.T, res *result.Result, op string) string {
+	t.Helper()
+	for _, o := range res.Summary.Operators {
+		if o.Name == op {
+			return o.Task
+		}
+	}
+	t.Fatalf("no operator %s", op)
+	return ""
+}
+
+// seriesOf is the values of one operator's (or task's) subtask's metric.
 func seriesOf(t *testing.T, res *result.Result, op string, sub int, metric string) []float64 {
 	t.Helper()
 	for _, s := range res.Series {
@@ -51,10 +64,11 @@ func TestBackPressureSoftAndHard(t *testing.T) {
 		hard      bool
 	}{{0, true}, {5, false}} {
 		res := runSpec(t, fanOutSpec(c.overdraft))
-		bp := seriesOf(t, res, "flatMap", 0, result.MetricBackPressured)
-		soft := seriesOf(t, res, "flatMap", 0, result.MetricSoftBackPressured)
-		hard := seriesOf(t, res, "flatMap", 0, result.MetricHardBackPressured)
-		is := seriesOf(t, res, "flatMap", 0, result.MetricIsBackPressured)
+		task := taskOf(t, res, "flatMap")
+		bp := seriesOf(t, res, task, 0, result.MetricBackPressured)
+		soft := seriesOf(t, res, task, 0, result.MetricSoftBackPressured)
+		hard := seriesOf(t, res, task, 0, result.MetricHardBackPressured)
+		is := seriesOf(t, res, task, 0, result.MetricIsBackPressured)
 		var hardTotal float64
 		for i := range bp {
 			if math.Abs(soft[i]+hard[i]-bp[i]) > 1e-9*max(1, bp[i]) {
@@ -74,14 +88,14 @@ func TestBackPressureSoftAndHard(t *testing.T) {
 // TestBytesAndLastCheckpointID: numBytesOutPerSecond times each sample's
 // interval adds up to the records the task wrote times their size, and
 // numBytesInPerSecond at the receiver to no more than that;
-// lastCompletedCheckpointId is -1 before the first completed checkpoint
+// lastCompletedCheckpointId (with the other last* gauges) is -1 before the first completed checkpoint
 // and the newest completed one's id at the end.
 func TestBytesAndLastCheckpointID(t *testing.T) {
 	singleGoroutine(t)
 	spec := fanOutSpec(5)
 	res := runSpec(t, spec)
-	out := seriesOf(t, res, "flatMap", 0, result.MetricBytesOut)
-	in := seriesOf(t, res, "out", 0, result.MetricBytesIn)
+	out := seriesOf(t, res, taskOf(t, res, "flatMap"), 0, result.MetricBytesOut)
+	in := seriesOf(t, res, taskOf(t, res, "out"), 0, result.MetricBytesIn)
 	var sentBytes, readBytes, prev float64
 	for i, at := range res.Times {
 		sentBytes += out[i] * (at - prev)

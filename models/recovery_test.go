@@ -82,7 +82,7 @@ func TestRecoveryAndCatchUp(t *testing.T) {
 	want := r.At.Seconds() + backlog/(mu-lambda)
 	var busy []float64
 	for _, se := range res.Series {
-		if se.Operator == "agg" && se.Metric == result.MetricBusy && se.Subtask < 0 {
+		if se.Operator == taskOf(t, res, "agg") && se.Metric == result.MetricBusy && se.Subtask < 0 {
 			busy = se.Values
 		}
 	}

@@ -111,13 +111,18 @@ type opPar struct {
 	p    int
 }
 
-// operatorParallelism lists operators with parallelism > 0, from the
-// summary, or from the series when a hand-built result has no summary.
+// operatorParallelism lists the tasks (busy time is a task metric, under
+// the task's name) with parallelism > 0, from the summary, or from the
+// series when a hand-built result has no summary.
 func (r *run) operatorParallelism() []opPar {
 	var ops []opPar
 	for _, o := range r.res.Summary.Operators {
-		if o.Parallelism > 0 {
-			ops = append(ops, opPar{o.Name, o.Parallelism})
+		name := o.Task
+		if name == "" {
+			name = o.Name
+		}
+		if o.Parallelism > 0 && !slices.ContainsFunc(ops, func(p opPar) bool { return p.name == name }) {
+			ops = append(ops, opPar{name, o.Parallelism})
 		}
 	}
 	if len(r.res.Summary.Operators) > 0 {

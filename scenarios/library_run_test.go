@@ -127,7 +127,7 @@ func TestBackpressureScenario(t *testing.T) {
 		if o.Backpressure != "HIGH" {
 			t.Errorf("%s: backpressure %s (max subtask %.0f ms/s), want HIGH", c.name, o.Backpressure, o.MaxSubtaskBackpressuredMsPerS)
 		}
-		if u := maxSubtaskMean(t, res, c.name, o.Parallelism, result.MetricOutPool); u < c.minPool {
+		if u := maxSubtaskMean(t, res, o.Task, o.Parallelism, result.MetricOutPool); u < c.minPool {
 			t.Errorf("%s: outPoolUsage %.2f on its fullest subtask, want at least %.2f", c.name, u, c.minPool)
 		}
 	}
