@@ -122,7 +122,7 @@ func (p *kafkaPartition) generate() bool {
 	if p.pausedRun(t1) {
 		return p.hasNext || p.generate()
 	}
-	n, end := int64(1), t1
+	n, end, ready := int64(1), t1, t1
 	if p.window > 0 {
 		// Gather what else arrives within the chunk delay, up to about a chunk.
 		w := p.window
@@ -141,12 +141,21 @@ func (p *kafkaPartition) generate() bool {
 			end = min(end, p.pauses[0].At)
 		}
 		n += p.count(p.integral(t1, end))
+		// A run is readable (and counted as produced) once its window has
+		// passed. The run the end of the simulation cuts short is still
+		// being gathered then, like any run at a sample: it is never
+		// produced, so the lag at the end is measured as at any sample, not
+		// with up to a window's records that no reader could have read.
+		ready = end
+		if t1+max(w, 1) > p.horizon {
+			ready = sim.Add(t1, max(w, 1))
+		}
 	}
 	hi := t1
 	if n > 1 {
 		hi = end
 	}
-	p.next = run{N: n, Lo: t1, Hi: hi, Ready: end, EvLo: t1, EvHi: hi}
+	p.next = run{N: n, Lo: t1, Hi: hi, Ready: ready, EvLo: t1, EvHi: hi}
 	p.hasNext = true
 	p.genTo = end
 	return true

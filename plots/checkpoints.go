@@ -41,7 +41,7 @@ func CheckpointSections(res *result.Result) []Section {
 	}
 	cs := res.Summary.Checkpoints
 	sec.Notes = append(sec.Notes, fmt.Sprintf("Triggered %d: completed %d, failed %d (%d expired), in progress at the end %d; restored %d times. Interval %s, timeout %s.",
-		len(res.Checkpoints), counts["COMPLETED"], counts["FAILED"], cs.Expired, counts["IN_PROGRESS"], cs.Restarts,
+		len(res.Checkpoints), counts["COMPLETED"], counts["FAILED"], cs.Expired, counts["IN_PROGRESS"], res.RestoreCount(),
 		Format(UnitSeconds, cs.IntervalS), Format(UnitSeconds, cs.TimeoutS)))
 	if len(done) > 0 {
 		sec.Tables = append(sec.Tables, checkpointSummary(done))

@@ -187,7 +187,7 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 			out.Counts.InProgress++
 		}
 	}
-	out.Counts.Restored = max(len(r.Restores), r.RestoresTotal)
+	out.Counts.Restored = r.RestoreCount()
 	if n := len(r.Restores); n > 0 {
 		last := r.Restores[n-1]
 		out.Latest.Restored = map[string]any{"id": last.ID, "restore_timestamp": r.wallMs(last.At),

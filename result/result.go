@@ -324,3 +324,7 @@ func (rc RecordCounts) Balanced() bool {
 	return rc.Produced+rc.Replayed+rc.Restored+rc.Multiplied+rc.FannedOut ==
 		rc.SourceLag+rc.Sink+rc.InFlight+rc.Dropped+rc.Filtered+rc.Merged+rc.Late
 }
+
+// RestoreCount is how many times the job restored a checkpoint (REST's
+// counts.restored): every restore, also past the ones Restores keeps.
+func (r *Result) RestoreCount() int { return max(len(r.Restores), r.RestoresTotal) }

@@ -1,6 +1,8 @@
 package result
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/flinksim/flinksim/sim"
@@ -12,10 +14,16 @@ import (
 var DefaultStartTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // ParseStartTime reads a --start-time value (RFC 3339, e.g.
-// 2026-01-01T00:00:00Z or with an offset, +01:00), as Summary.StartTime
-// holds it.
+// 2026-01-01T00:00:00Z or with an offset, +01:00; RFC 3339 allows t and z
+// in lower case), as Summary.StartTime holds it. It is at the Unix epoch or
+// later: Flink's timestamps and Prometheus' are milliseconds since then, and
+// a block of samples before it does not load.
 func ParseStartTime(s string) (time.Time, error) {
-	return time.Parse(time.RFC3339Nano, s)
+	t, err := time.Parse(time.RFC3339Nano, strings.ToUpper(s))
+	if err == nil && t.Before(time.Unix(0, 0)) {
+		return t, fmt.Errorf("%s is before the Unix epoch (1970-01-01T00:00:00Z)", s)
+	}
+	return t, err
 }
 
 // FormatStartTime is the Summary.StartTime of t: RFC 3339 in UTC.

@@ -78,7 +78,10 @@ func timeFlags(c *cobra.Command, o *runOptions) {
 // parseStart reads --start-time into o.start, or says what is wrong.
 func (o *runOptions) parseStart() error {
 	t, err := result.ParseStartTime(strings.TrimSpace(o.startTime))
-	if err != nil {
+	switch {
+	case err != nil && !t.IsZero():
+		return usageError{fmt.Errorf("--start-time: %v; give a time from 1970 on, e.g. --start-time 2026-01-01T00:00:00Z", err)}
+	case err != nil:
 		return usageError{fmt.Errorf("--start-time: %q is not an RFC 3339 time; give e.g. --start-time 2026-01-01T00:00:00Z", o.startTime)}
 	}
 	o.start = t

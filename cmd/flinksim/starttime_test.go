@@ -12,10 +12,11 @@ import (
 	"github.com/flinksim/flinksim/result"
 )
 
-// TestStartTimeRefusesBadValues: --start-time takes RFC 3339 only, and
-// says so at the flag (exit 2) before anything runs.
+// TestStartTimeRefusesBadValues: --start-time takes RFC 3339 only, from the
+// Unix epoch on (Flink's and Prometheus' timestamps count from it), and says
+// so at the flag (exit 2) before anything runs.
 func TestStartTimeRefusesBadValues(t *testing.T) {
-	for _, v := range []string{"", "tomorrow", "2026-01-01", "2026-01-01 00:00:00", "1767225600"} {
+	for _, v := range []string{"", "tomorrow", "2026-01-01", "2026-01-01 00:00:00", "1767225600", "0001-01-01T00:00:00Z", "1969-12-31T23:59:30Z"} {
 		for _, cmd := range []string{"run", "compare"} {
 			dir := filepath.Join(t.TempDir(), "out")
 			code, _, stderr := cli(t, cmd, "testdata/tiny.yaml", "--out", dir, "--start-time", v)
@@ -91,5 +92,13 @@ func TestStartTimeShiftsTimestampsOnly(t *testing.T) {
 	y, _ := os.ReadFile(filepath.Join(b, "metrics.csv"))
 	if !bytes.Equal(x, y) {
 		t.Error("metrics.csv depends on --start-time")
+	}
+}
+
+// TestStartTimeLowerCase: RFC 3339 allows t and z in lower case.
+func TestStartTimeLowerCase(t *testing.T) {
+	got, err := result.ParseStartTime("2025-06-01t12:00:00z")
+	if want := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC); err != nil || !got.Equal(want) {
+		t.Errorf("got %v, %v; want %v", got, err, want)
 	}
 }
