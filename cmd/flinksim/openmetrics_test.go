@@ -49,6 +49,7 @@ func TestOpenMetricsLoadsIntoPrometheus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkMetricsLint(t, tool, filepath.Join(dir, result.FileOpenMetrics))
 	db := filepath.Join(t.TempDir(), "tsdb")
 	if b, err := exec.Command(tool, "tsdb", "create-blocks-from", "openmetrics", filepath.Join(dir, result.FileOpenMetrics), db).CombinedOutput(); err != nil {
 		t.Fatalf("create-blocks-from openmetrics: %v\n%s", err, b)
@@ -65,7 +66,7 @@ func TestOpenMetricsLoadsIntoPrometheus(t *testing.T) {
 		{`{__name__="flink_taskmanager_job_task_operator_numRecordsInPerSecond",operator_name="count",subtask_index="1"}`,
 			"count", result.MetricRecordsIn, 1},
 		{`{__name__="flink_taskmanager_job_task_backPressuredTimeMsPerSecond",task_name="Source:_events",subtask_index="0"}`,
-			"events", result.MetricBackPressured, 0},
+			"Source: events", result.MetricBackPressured, 0}, // a task metric, under the task's name
 		{`{__name__="flink_jobmanager_job_lastCheckpointDuration",job_name="ckpt_variants"}`,
 			result.JobOperator, result.MetricLastCkptDuration, -1},
 	} {
@@ -123,5 +124,36 @@ func TestOpenMetricsOnlyWhenAsked(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(dir, "b", result.FileOpenMetrics))
 	if len(a) == 0 || string(a) != string(b) {
 		t.Errorf("two runs of one seed wrote different OpenMetrics (%d and %d bytes)", len(a), len(b))
+	}
+}
+
+// samplesTimestamp is a sample line's OpenMetrics timestamp (seconds).
+var samplesTimestamp = regexp.MustCompile(`^([^#].*) (\S+) (\S+)$`)
+
+// checkMetricsLint runs promtool check metrics (promlint) on the file. It
+// reads the classic text format, so the timestamps and "# EOF" are left
+// out first. The one finding allowed is camelCase names: Flink's
+// PrometheusReporter names its metrics so (numRecordsInPerSecond), as a
+// scrape of a real job shows.
+func checkMetricsLint(t *testing.T, tool, file string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, l := range strings.Split(string(data), "\n") {
+		if l == "# EOF" {
+			continue
+		}
+		text.WriteString(samplesTimestamp.ReplaceAllString(l, "$1 $2") + "\n")
+	}
+	cmd := exec.Command(tool, "check", "metrics")
+	cmd.Stdin = strings.NewReader(text.String())
+	out, _ := cmd.CombinedOutput()
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if l != "" && !strings.HasSuffix(l, "metric names should be written in 'snake_case' not 'camelCase'") {
+			t.Errorf("promtool check metrics: %s", l)
+		}
 	}
 }
