@@ -75,7 +75,10 @@ sinks:
 	}
 	res := runLoaded(t, l)
 	rec := res.Summary.Records
-	if p := float64(rec.Produced); rec.Produced <= 0 || math.Abs(p-under*dur) > 1e-3*under*dur {
+	// The Kafka run the end of the run cuts short is not produced (kafka.go):
+	// at most a window, which for a reader this far behind is at most 1/256
+	// of its lag, itself less than the run's input.
+	if p := float64(rec.Produced); rec.Produced <= 0 || math.Abs(p-under*dur) > under*dur/256 {
 		t.Errorf("produced %d, want about %g", rec.Produced, under*dur)
 	}
 	if rec.Sink <= 0 || rec.Sink > 11000 || rec.SourceLag <= 0 || rec.InFlight < 0 {
