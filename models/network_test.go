@@ -302,6 +302,25 @@ func TestTandemThroughput(t *testing.T) {
 	}
 }
 
+// fanOutSpec is a flatMap that emits 100 records of 1 KB per input record
+// into a sink that writes 10 records/s, with the given overdraft buffers:
+// the edge to the sink is all-to-all (unaligned barriers may overtake), and
+// the run goes record by record (the sink reads a priority barrier after its
+// current record), with a checkpoint every 7 s.
+func fanOutSpec(overdraft int) Spec {
+	spec := backpressuredSink(100 * sim.Millisecond)
+	spec.Network.OverdraftPerGate = overdraft
+	spec.Duration = 100 * sim.Second
+	spec.Nodes[0].RecordSize = 100
+	spec.Nodes = []Node{spec.Nodes[0],
+		{Name: "flatMap", Kind: KindOperator, Parallelism: 1, Chain: true, RecordSize: 1000, Selectivity: 100, Inputs: []Input{{From: "src"}}},
+		spec.Nodes[1]}
+	spec.Nodes[2].Inputs = []Input{{From: "flatMap", Exchange: Rebalance}}
+	spec.Checkpointing.Interval = 7 * sim.Second
+	spec.Sim.ChunkRecords = 1
+	return spec
+}
+
 // TestOverdraftLetsAFanOutReachItsBarrier: a flatMap emits 100 records of
 // 1 KB per input record (3 to 4 buffers of 32 KiB) into a sink that writes
 // 10 records/s. Under backpressure the task starts a record when one buffer
@@ -314,17 +333,9 @@ func TestTandemThroughput(t *testing.T) {
 // at least half a buffer's drain over the run's 27 checkpoints.
 func TestOverdraftLetsAFanOutReachItsBarrier(t *testing.T) {
 	durations := func(overdraft int) []float64 {
-		spec := backpressuredSink(100 * sim.Millisecond)
-		spec.Network.OverdraftPerGate = overdraft
+		spec := fanOutSpec(overdraft)
 		spec.Duration = 200 * sim.Second
-		spec.Nodes[0].RecordSize = 100
-		spec.Nodes = []Node{spec.Nodes[0],
-			{Name: "flatMap", Kind: KindOperator, Parallelism: 1, Chain: true, RecordSize: 1000, Selectivity: 100, Inputs: []Input{{From: "src"}}},
-			spec.Nodes[1]}
-		spec.Nodes[2].Inputs = []Input{{From: "flatMap", Exchange: Rebalance}} // all-to-all: unaligned barriers may overtake
 		spec.Checkpointing.Unaligned = true
-		spec.Checkpointing.Interval = 7 * sim.Second
-		spec.Sim.ChunkRecords = 1 // record by record: the sink reads a priority barrier after its current record
 		res := runSpec(t, spec)
 		var ds []float64
 		for _, c := range res.Checkpoints[1:] {

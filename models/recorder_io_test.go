@@ -5,25 +5,7 @@ import (
 	"testing"
 
 	"github.com/flinksim/flinksim/result"
-	"github.com/flinksim/flinksim/sim"
 )
-
-// fanOutSpec is TestOverdraftLetsAFanOutReachItsBarrier's job: a flatMap
-// emits 100 records of 1 KB per input record into a sink that writes 10
-// records/s, with the given overdraft buffers.
-func fanOutSpec(overdraft int) Spec {
-	spec := backpressuredSink(100 * sim.Millisecond)
-	spec.Network.OverdraftPerGate = overdraft
-	spec.Duration = 100 * sim.Second
-	spec.Nodes[0].RecordSize = 100
-	spec.Nodes = []Node{spec.Nodes[0],
-		{Name: "flatMap", Kind: KindOperator, Parallelism: 1, Chain: true, RecordSize: 1000, Selectivity: 100, Inputs: []Input{{From: "src"}}},
-		spec.Nodes[1]}
-	spec.Nodes[2].Inputs = []Input{{From: "flatMap", Exchange: Rebalance}}
-	spec.Checkpointing.Interval = 7 * sim.Second
-	spec.Sim.ChunkRecords = 1
-	return spec
-}
 
 // taskOf is the name of operator op's task, under which its task metrics
 // are recorded.

@@ -175,27 +175,20 @@ td.outcome { font-weight: bold; }
 {{range .RunRows}}<tr><td title="{{.Description}}">{{.Name}}</td><td class="outcome">{{.Outcome}}</td><td style="text-align:left">{{.Why}}</td>{{if $.Lines}}<td>{{.Swatch}}</td>{{end}}<td>{{if .Href}}<a href="{{.Href}}">{{.Href}}</a>{{end}}</td></tr>
 {{end}}</tbody>
 </table>
-{{end}}{{range .Tables}}<table>
-{{- if .Caption}}<caption>{{.Caption}}</caption>{{end}}
-<thead><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr></thead>
-<tbody>
-{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
-{{end}}</tbody>
-</table>
-{{end}}{{range .Sections}}<section id="{{.ID}}">
+{{end}}{{range .Tables}}{{template "table" .}}{{end}}{{range .Sections}}<section id="{{.ID}}">
 <h2>{{.Title}}</h2>
 {{range .Notes}}<p>{{.}}</p>
-{{end}}{{range .Tables}}<table>
-{{- if .Caption}}<caption>{{.Caption}}</caption>{{end}}
-<thead><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr></thead>
-<tbody>
-{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
-{{end}}</tbody>
-</table>
-{{end}}{{.SVG}}</section>
+{{end}}{{range .Tables}}{{template "table" .}}{{end}}{{.SVG}}</section>
 {{end}}{{range .Inline}}<figure>
 {{- if .Title}}<h2>{{.Title}}</h2>{{end}}
 {{.SVG}}</figure>
 {{end}}</body>
 </html>
-`))
+{{define "table"}}<table>
+{{- if .Caption}}<caption>{{.Caption}}</caption>{{end}}
+<thead><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr></thead>
+<tbody>
+{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</tbody>
+</table>
+{{end}}`))

@@ -164,8 +164,9 @@ func restartKind(s string) (any, error) {
 	return nil, fmt.Errorf("%q is not a restart strategy (none, fixed-delay, failure-rate, exponential-delay)", s)
 }
 
-// javaDouble reads a number as Java's Double.parseDouble does (behind
-// ConfigurationUtils.convertToDouble): surrounding spaces, a sign, decimal
+// javaDouble reads a number as Java's Double.parseDouble does (what
+// ConfigurationUtils converts a double option's text with): surrounding
+// spaces, a sign, decimal
 // digits with a point and an exponent, and a float or double suffix ("2.0f",
 // "1e3d"); NaN and Infinity as Java spells them.
 func javaDouble(s string) (float64, bool) {
