@@ -459,7 +459,9 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 			continue
 		}
 		if !ok {
-			if s, near := closest(name, fi.names); near {
+			if k, flink := flinkKeyOutside(path, kv.key, kv.val); flink {
+				d.fail(kv.key, join(path, name), "unknown field; %s is a Flink option: it goes under flink: (flink.%s)", k, k)
+			} else if s, near := closest(name, fi.names); near {
 				d.fail(kv.key, join(path, name), "unknown field; did you mean %q?", s)
 			} else {
 				d.fail(kv.key, join(path, name), "unknown field (allowed here: %s)", strings.Join(fi.names, ", "))
@@ -468,6 +470,20 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 		}
 		d.value(kv.val, v.Field(i), join(path, name))
 	}
+}
+
+// flinkKeyOutside reports a Flink option written at the top level (or in a
+// --set without its "flink." prefix): the dotted key its first leaf spells.
+func flinkKeyOutside(path string, key, val *yaml.Node) (string, bool) {
+	if path != "" {
+		return "", false
+	}
+	k := key.Value
+	for val.Kind == yaml.MappingNode && len(val.Content) >= 2 {
+		k += "." + val.Content[0].Value
+		val = val.Content[1]
+	}
+	return k, knownFlinkKey(k)
 }
 
 // oneOf checks that exactly one of a one-of struct's fields is set.

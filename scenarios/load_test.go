@@ -131,8 +131,10 @@ func TestSetOverrides(t *testing.T) {
 	}
 	assertRoundTrip(t, l)
 
-	_, err = Load("m.yaml", []byte(minimal), []string{"sinks.nope.capacity=1k/s", "sinks.out.capacity=fast", "operators.parse.cots=1us", "novalue"})
-	want := `--set novalue: must be key=value, e.g. --set sinks.jdbc.capacity=100k/s
+	_, err = Load("m.yaml", []byte(minimal), []string{"sinks.nope.capacity=1k/s", "sinks.out.capacity=fast", "operators.parse.cots=1us", "novalue",
+		"execution.checkpointing.interval=1m"})
+	want := `--set execution.checkpointing.interval=1m: execution: unknown field; execution.checkpointing.interval is a Flink option: it goes under flink: (flink.execution.checkpointing.interval)
+--set novalue: must be key=value, e.g. --set sinks.jdbc.capacity=100k/s
 --set operators.parse.cots=1us: operators.parse.cots: unknown field; did you mean "cost"?
 --set sinks.nope.capacity=1k/s: sinks.nope: no list item has this name or index (items: out)
 --set sinks.out.capacity=fast: sinks.out.capacity: "fast" has no time unit; write e.g. 100k/s or 50MB/s`
