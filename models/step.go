@@ -355,7 +355,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 			}
 		}
 		if next != sim.Never {
-			s.eng.Arm(st.wake, max(next, now), evSourceWake, st.id, 0)
+			s.eng.Arm(st.wake, s.idleWake(st, max(next, now)), evSourceWake, st.id, 0)
 		}
 		return false, false
 	}
@@ -386,6 +386,34 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	st.nextSplit = (st.nextSplit + 1) % n
 	s.countNet(st.tm, resIn, float64(st.cur.Bytes)) // read from Kafka over the network
 	return st.cur.Records > 0, false
+}
+
+// idleWake is when an idle source with nothing readable looks again, the
+// next run of its splits becoming readable at next: then, or chunk-delay
+// later when what becomes readable at next is less than it would read at
+// once (fewer than readTarget, and room for them), since it would only wait
+// for its oldest record to have waited chunk-delay (readKafka). Skipping the
+// wake that would only wait changes nothing: the runs are generated in the
+// same order either way, before the read.
+func (s *Simulation) idleWake(st *subtask, next sim.Time) sim.Time {
+	cd := s.spec.Sim.ChunkDelay
+	if cd <= 0 || next <= s.eng.Now() {
+		return next
+	}
+	var due int64
+	for _, p := range st.splits {
+		if p.window <= 0 {
+			return next // runs without a window can become readable together
+		}
+		if !p.alignPaused && p.nextReady() == next {
+			due += p.next.N
+		}
+	}
+	target := s.readTarget(st, next)
+	if target <= 1 || due >= min(target, s.outputRoom(st)) {
+		return next
+	}
+	return sim.Add(next, cd)
 }
 
 // process runs the chunk through the task's chain and returns the CPU time.
