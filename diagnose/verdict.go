@@ -70,7 +70,7 @@ func Judge(res *result.Result) result.Verdict {
 // when each phase began.
 type judgement struct {
 	res        *result.Result
-	dur, rate  float64 // virtual seconds; mean input records/s
+	dur, rate  float64 // virtual seconds; mean arrivals records/s (the initial backlog left out)
 	lagLimit   float64 // records: lagLimitS of input
 	lag        []float64
 	endLag     float64
@@ -84,7 +84,7 @@ func newJudgement(res *result.Result) *judgement {
 	s := res.Summary
 	j := &judgement{res: res, dur: s.VirtualDurationS, began: map[string]float64{result.PhaseStable: 0}}
 	if j.dur > 0 {
-		j.rate = float64(s.Records.Produced) / j.dur
+		j.rate = float64(s.Records.Produced-s.Records.Backlog) / j.dur // arrivals: the backlog is not input per second
 	}
 	j.lagLimit = lagLimitS * j.rate
 	j.lag = result.TotalSeries(res, result.MetricPending)

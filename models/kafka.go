@@ -46,6 +46,7 @@ type kafkaPartition struct {
 	log      ring[run]
 	readIdx  int   // index in log of the run holding offset read
 	appended int64 // records readable (ready) so far: the end offset
+	backlog  int64 // of appended, the initial backlog (prefill)
 	read     int64 // the reader's position (offset of the next record)
 	readAll  int64 // records read in all, replays included
 	retained int64 // offset from which read records are kept for replay
@@ -267,6 +268,7 @@ func (p *kafkaPartition) prefill(n int64, at sim.Time) {
 	}
 	p.log.Push(run{N: n, Lo: at, Hi: at, Ready: at, Offset: p.appended, EvLo: at, EvHi: at})
 	p.appended += n
+	p.backlog += n
 }
 
 // take reads up to max records at the reader's position into c (appending).

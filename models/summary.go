@@ -94,6 +94,7 @@ func (s *Simulation) recordCounts() result.RecordCounts {
 	rc := result.RecordCounts{Sink: s.rec.written, Replayed: s.replayed}
 	for _, kp := range s.kafka {
 		rc.Produced += kp.appended
+		rc.Backlog += kp.backlog
 		rc.SourceLag += kp.lag()
 	}
 	for _, e := range s.edges {

@@ -194,6 +194,7 @@ type FailoverSummary struct {
 // aggregation or selectivity, produced = source_lag + sink + in_flight.
 type RecordCounts struct {
 	Produced  int64 `json:"produced"`   // appended to Kafka
+	Backlog   int64 `json:"backlog"`    // of produced, in Kafka at the start (initial-backlog)
 	Sink      int64 `json:"sink"`       // written by the sinks
 	InFlight  int64 `json:"in_flight"`  // in network buffers, being processed, or waiting in mini-batches
 	SourceLag int64 `json:"source_lag"` // in Kafka, not yet read
