@@ -94,7 +94,8 @@ func (c *Chunk) Absorb(o *Chunk) {
 }
 
 // ring is a growable FIFO queue that reuses its storage, so steady-state
-// queueing allocates nothing.
+// queueing allocates nothing. Its capacity is a power of two (grow doubles
+// from 8), so an index wraps with a mask, not a division.
 type ring[T any] struct {
 	buf  []T
 	head int
@@ -107,7 +108,7 @@ func (r *ring[T]) Push(v T) {
 	if r.n == len(r.buf) {
 		r.grow()
 	}
-	r.buf[(r.head+r.n)%len(r.buf)] = v
+	r.buf[(r.head+r.n)&(len(r.buf)-1)] = v
 	r.n++
 }
 
@@ -116,7 +117,7 @@ func (r *ring[T]) PushFront(v T) {
 	if r.n == len(r.buf) {
 		r.grow()
 	}
-	r.head = (r.head - 1 + len(r.buf)) % len(r.buf)
+	r.head = (r.head - 1) & (len(r.buf) - 1)
 	r.buf[r.head] = v
 	r.n++
 }
@@ -124,13 +125,13 @@ func (r *ring[T]) PushFront(v T) {
 func (r *ring[T]) grow() {
 	nb := make([]T, max(8, 2*len(r.buf)))
 	for i := 0; i < r.n; i++ {
-		nb[i] = r.buf[(r.head+i)%len(r.buf)]
+		nb[i] = r.buf[(r.head+i)&(len(r.buf)-1)]
 	}
 	r.buf, r.head = nb, 0
 }
 
 // At returns a pointer to the i-th element from the head.
-func (r *ring[T]) At(i int) *T { return &r.buf[(r.head+i)%len(r.buf)] }
+func (r *ring[T]) At(i int) *T { return &r.buf[(r.head+i)&(len(r.buf)-1)] }
 
 // InsertAt puts v at index i, shifting the elements from i on back by one;
 // it costs O(i).
@@ -160,7 +161,7 @@ func (r *ring[T]) Pop() T {
 	v := r.buf[r.head]
 	var zero T
 	r.buf[r.head] = zero
-	r.head = (r.head + 1) % len(r.buf)
+	r.head = (r.head + 1) & (len(r.buf) - 1)
 	r.n--
 	return v
 }
