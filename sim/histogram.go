@@ -71,15 +71,22 @@ func (h *Histogram) AddUniform(lo, hi, w float64, n int) {
 		return
 	}
 	h.AddSpreadN(lo, hi, w, n)
-	h.min, h.max = math.Min(h.min, lo), math.Max(h.max, hi)
+	// The built-in min and max treat NaN and signed zeros as math.Min and
+	// math.Max do, without a call.
+	h.min, h.max = min(h.min, lo), max(h.max, hi)
 }
 
-// AddSpreadN is AddSpread with at most n points.
+// AddSpreadN is AddSpread with at most n points. A single point (a chunk
+// of one record) is added inline; spreads go through addSpread.
 func (h *Histogram) AddSpreadN(lo, hi, w float64, n int) {
 	if hi <= lo || w <= 1 {
 		h.Add((lo+hi)/2, w)
 		return
 	}
+	h.addSpread(lo, hi, w, n)
+}
+
+func (h *Histogram) addSpread(lo, hi, w float64, n int) {
 	k := math.Min(float64(n), math.Ceil(w))
 	step := (hi - lo) / k
 	for i := 0.0; i < k; i++ {
