@@ -102,7 +102,8 @@ func newRecorder(s *Simulation) *recorder {
 			if n.Sink != nil && n.Sink.Delivery.Guarantee == ExactlyOnce {
 				add(rt, -1, result.MetricPendingCommittables, result.MetricFailedCommittables)
 			}
-			r.lat[rt] = &sinkLatency{all: sim.NewHistogram(), interval: sim.NewHistogram()}
+			rt.lat = &sinkLatency{all: sim.NewHistogram(), interval: sim.NewHistogram()}
+			r.lat[rt] = rt.lat
 		}
 	}
 	return r
@@ -151,10 +152,8 @@ func (r *recorder) sunk(rt *nodeRT, st *subtask, now sim.Time, n int64, c *Chunk
 	}
 	lo := (visible - c.CreatedHi).Seconds()
 	hi := (visible - c.CreatedLo).Seconds()
-	l := r.lat[rt]
-	l.all.AddSpread(lo, hi, float64(n))
-	l.interval.AddSpread(lo, hi, float64(n))
-	r.latAll.AddSpread(lo, hi, float64(n))
+	l := rt.lat
+	sim.AddSpreadEach(lo, hi, float64(n), l.all, l.interval, r.latAll)
 	r.written += n
 }
 

@@ -15,6 +15,10 @@ type nodeRT struct {
 	parent int // chain parent's position; -1 for the chain head
 	outs   []*edge
 	ins    []*edge
+	// cost is the spec's cost per record, nil when it is none or a
+	// constant 0 (nothing to draw or add, step after step)
+	cost sim.Dist
+	lat  *sinkLatency // a sink's latency histograms (recorder.go)
 
 	inRecordSize     int64     // bytes of each record this node receives
 	gain             float64   // records this node emits per record into its chain\'s head

@@ -402,8 +402,8 @@ func (s *Simulation) process(st *subtask) sim.Time {
 			continue
 		}
 		op := &st.ops[pos]
-		if rt.spec.Cost != nil {
-			secs += rt.spec.Cost.SumOf(nin, op.rng)
+		if rt.cost != nil {
+			secs += rt.cost.SumOf(nin, op.rng)
 		}
 		switch rt.spec.Kind {
 		case KindSource:

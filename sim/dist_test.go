@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"reflect"
 	"sort"
 	"testing"
 )
@@ -107,6 +108,31 @@ func TestHistogramSpreadAndMerge(t *testing.T) {
 	h.Reset()
 	if h.Count() != 0 || h.Quantile(0.5) != 0 {
 		t.Fatal("reset")
+	}
+}
+
+// AddSpreadEach leaves each histogram as AddSpread does: single points
+// (one record, or none spread), spreads, and weights of zero.
+func TestHistogramAddSpreadEach(t *testing.T) {
+	cases := [][3]float64{{0.5, 0.5, 1}, {0.2, 0.7, 1}, {0.7, 0.2, 3}, {0.1, 0.9, 40}, {0.3, 0.4, 0}, {0, 0, 0.5}, {-1, 2, 5}}
+	for _, c := range cases {
+		a, b := NewHistogram(), NewHistogram()
+		x, y := NewHistogram(), NewHistogram()
+		for i := 0; i < 3; i++ {
+			a.AddSpread(c[0], c[1], c[2])
+			b.AddSpread(c[0]*2, c[1]*2, c[2])
+			AddSpreadEach(c[0], c[1], c[2], x)
+			AddSpreadEach(c[0]*2, c[1]*2, c[2], y)
+		}
+		if !reflect.DeepEqual(a, x) || !reflect.DeepEqual(b, y) {
+			t.Fatalf("AddSpreadEach(%v) differs from AddSpread", c)
+		}
+		one, z1, z2 := NewHistogram(), NewHistogram(), NewHistogram()
+		one.AddSpread(c[0], c[1], c[2])
+		AddSpreadEach(c[0], c[1], c[2], z1, z2)
+		if !reflect.DeepEqual(z1, one) || !reflect.DeepEqual(z2, one) {
+			t.Fatalf("AddSpreadEach(%v) to two histograms", c)
+		}
 	}
 }
 
