@@ -355,7 +355,7 @@ func writeDashboard(dir string, res *result.Result) error {
 	page.Sections = append(page.Sections, plots.CheckpointSections(res)...)
 	fig := plots.Dashboard(res)
 	if !fig.Empty() {
-		if err := fig.WriteFiles(dir, "dashboard"); err != nil {
+		if err := fig.WriteFiles(dir, "dashboard", plots.Dashboard(res)); err != nil {
 			return err
 		}
 		page.Figures = []plots.NamedFigure{{Title: "dashboard", Figure: fig}}
