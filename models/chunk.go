@@ -112,6 +112,17 @@ func (r *ring[T]) Push(v T) {
 	r.n++
 }
 
+// PushSlot appends an element and returns it to be filled in place: a
+// large element passed to Push is spilled and copied 16 bytes at a time,
+// which stalls on stores just made 8 bytes at a time.
+func (r *ring[T]) PushSlot() *T {
+	if r.n == len(r.buf) {
+		r.grow()
+	}
+	r.n++
+	return &r.buf[(r.head+r.n-1)&(len(r.buf)-1)]
+}
+
 // PushFront puts v at the head (for events that overtake queued data).
 func (r *ring[T]) PushFront(v T) {
 	if r.n == len(r.buf) {

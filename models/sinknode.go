@@ -47,8 +47,10 @@ func newSinkNode(rt *nodeRT, d *Delivery) *sinkNode {
 }
 
 // visible: the records of g become visible to read_committed readers at
-// at, plus the system's own latency (its mean: the sink's latency).
-func (n *sinkNode) visible(g writeSeg, at sim.Time) {
+// at, plus the system's own latency (its mean: the sink's latency). g is
+// read in place: a copy of a segment a writer has just added to stalls on
+// the store buffer, once per record in exact mode.
+func (n *sinkNode) visible(g *writeSeg, at sim.Time) {
 	k := float64(g.hi - g.lo)
 	if k <= 0 {
 		return
@@ -88,7 +90,8 @@ func (n *sinkNode) resolved(t *txn, now sim.Time) {
 	lso := n.stableTime()
 	kept := n.held[:0]
 	for _, g := range n.held {
-		n.visible(g.before(lso), now)
+		h := g.before(lso)
+		n.visible(&h, now)
 		if g.hi > g.lo {
 			kept = append(kept, g)
 		}
@@ -111,10 +114,11 @@ func (n *sinkNode) committed(t *txn, now sim.Time) {
 	n.resolved(t, now)
 	g := t.seg
 	if n.d.System != SystemKafka {
-		n.visible(g, now)
+		n.visible(&g, now)
 		return
 	}
-	n.visible(g.before(n.stableTime()), now)
+	h := g.before(n.stableTime())
+	n.visible(&h, now)
 	if g.hi > g.lo {
 		n.held = append(n.held, g)
 	}
