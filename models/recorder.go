@@ -147,11 +147,14 @@ func hasOutputs(t *task) bool {
 // sunk records n records of chunk c written by sink rt at now.
 func (r *recorder) sunk(rt *nodeRT, st *subtask, now sim.Time, n int64, c *Chunk) {
 	visible := now
-	if d := rt.spec.Sink; d != nil && d.Latency != nil {
-		visible = sim.Add(visible, sim.FromSeconds(d.Latency.Sample(st.ops[rt.pos].rng)))
+	if d := rt.sinkDelay; d != nil {
+		visible = sim.Add(visible, sim.FromSeconds(d.Sample(st.ops[rt.pos].rng)))
 	}
 	lo := (visible - c.CreatedHi).Seconds()
-	hi := (visible - c.CreatedLo).Seconds()
+	hi := lo // one record, or records created at once: one division
+	if c.CreatedLo != c.CreatedHi {
+		hi = (visible - c.CreatedLo).Seconds()
+	}
 	l := rt.lat
 	sim.AddSpreadEach(lo, hi, float64(n), l.all, l.interval, r.latAll)
 	r.written += n

@@ -19,6 +19,9 @@ type nodeRT struct {
 	// constant 0 (nothing to draw or add, step after step)
 	cost sim.Dist
 	lat  *sinkLatency // a sink's latency histograms (recorder.go)
+	// sinkDelay is a sink's latency (the system's own, from a write to
+	// visible), nil when none or a constant 0, as cost
+	sinkDelay sim.Dist
 
 	inRecordSize     int64     // bytes of each record this node receives
 	gain             float64   // records this node emits per record into its chain\'s head
@@ -184,9 +187,15 @@ type subtask struct {
 
 // setState switches the time-accounting state (busy / backpressured / idle).
 func (st *subtask) setState(now sim.Time, s taskState) {
-	if st.state == s {
-		return
+	if st.state != s { // inlined: most steps leave it as it is
+		st.switchState(now, s)
 	}
+}
+
+// switchState is kept out of line so that setState's check stays inlined.
+//
+//go:noinline
+func (st *subtask) switchState(now sim.Time, s taskState) {
 	was := st.sendsNothing()
 	st.acc[st.state] += now - st.since
 	st.state, st.since = s, now

@@ -55,13 +55,25 @@ func (n *sinkNode) visible(g *writeSeg, at sim.Time) {
 	if k <= 0 {
 		return
 	}
-	if sk := n.rt.spec.Sink; sk != nil && sk.Latency != nil {
-		at = sim.Add(at, sim.FromSeconds(sk.Latency.Mean()))
+	if d := n.rt.sinkDelay; d != nil {
+		at = sim.Add(at, sim.FromSeconds(d.Mean()))
 	}
 	// A batch or transaction spans up to an interval: finer than a chunk's
 	// eight points, with its true extremes.
-	n.commitLat.AddUniform((at - g.wHi).Seconds(), (at - g.wLo).Seconds(), k, points(g.wHi-g.wLo))
-	n.visibleLat.AddUniform((at - g.cHi).Seconds(), (at - g.cLo).Seconds(), k, points(g.cHi-g.cLo))
+	lo, hi := since(at, g.wHi, g.wLo)
+	n.commitLat.AddUniform(lo, hi, k, points(g.wHi-g.wLo))
+	lo, hi = since(at, g.cHi, g.cLo)
+	n.visibleLat.AddUniform(lo, hi, k, points(g.cHi-g.cLo))
+}
+
+// since is the seconds from hi and from lo to at: one division when the
+// two coincide (a record written alone).
+func since(at, hi, lo sim.Time) (float64, float64) {
+	a := (at - hi).Seconds()
+	if hi == lo {
+		return a, a
+	}
+	return a, (at - lo).Seconds()
 }
 
 // opened: transaction t began (its first write).
