@@ -172,3 +172,22 @@ func TestHistogramAddUniform(t *testing.T) {
 		t.Errorf("median %v, want 40 within a slice", q)
 	}
 }
+
+// AddUniform of a single value leaves the range as taking it into the
+// minimum and the maximum would, signed zeros and NaN included.
+func TestHistogramAddUniformPoint(t *testing.T) {
+	vals := []float64{0.5, 0.25, 2, math.Copysign(0, -1), 0, 1e-12, 3}
+	for i := range vals {
+		h := NewHistogram()
+		for _, v := range vals[i:] {
+			h.AddUniform(v, v, 1, 8)
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, v := range vals[i:] {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		if math.Float64bits(h.min) != math.Float64bits(lo) || math.Float64bits(h.max) != math.Float64bits(hi) {
+			t.Errorf("from %d: range %v..%v, want %v..%v", i, h.min, h.max, lo, hi)
+		}
+	}
+}

@@ -105,6 +105,9 @@ func (h *Histogram) AddUniform(lo, hi, w float64, n int) {
 	}
 	if hi <= lo || w <= 1 {
 		h.Add((lo+hi)/2, w) // AddSpreadN's single point
+		if lo == hi && lo != 0 {
+			return // Add has taken lo as the minimum and maximum (a zero may differ in sign)
+		}
 	} else {
 		h.addSpread(lo, hi, w, n)
 	}
