@@ -94,7 +94,8 @@ func (c *Chunk) Absorb(o *Chunk) {
 }
 
 // ring is a growable FIFO queue that reuses its storage, so steady-state
-// queueing allocates nothing.
+// queueing allocates nothing. Its capacity is a power of two (grow doubles
+// from 8), so an index wraps with a mask, not a division.
 type ring[T any] struct {
 	buf  []T
 	head int
@@ -107,8 +108,19 @@ func (r *ring[T]) Push(v T) {
 	if r.n == len(r.buf) {
 		r.grow()
 	}
-	r.buf[(r.head+r.n)%len(r.buf)] = v
+	r.buf[(r.head+r.n)&(len(r.buf)-1)] = v
 	r.n++
+}
+
+// PushSlot appends an element and returns it to be filled in place: a
+// large element passed to Push is spilled and copied 16 bytes at a time,
+// which stalls on stores just made 8 bytes at a time.
+func (r *ring[T]) PushSlot() *T {
+	if r.n == len(r.buf) {
+		r.grow()
+	}
+	r.n++
+	return &r.buf[(r.head+r.n-1)&(len(r.buf)-1)]
 }
 
 // PushFront puts v at the head (for events that overtake queued data).
@@ -116,7 +128,7 @@ func (r *ring[T]) PushFront(v T) {
 	if r.n == len(r.buf) {
 		r.grow()
 	}
-	r.head = (r.head - 1 + len(r.buf)) % len(r.buf)
+	r.head = (r.head - 1) & (len(r.buf) - 1)
 	r.buf[r.head] = v
 	r.n++
 }
@@ -124,13 +136,13 @@ func (r *ring[T]) PushFront(v T) {
 func (r *ring[T]) grow() {
 	nb := make([]T, max(8, 2*len(r.buf)))
 	for i := 0; i < r.n; i++ {
-		nb[i] = r.buf[(r.head+i)%len(r.buf)]
+		nb[i] = r.buf[(r.head+i)&(len(r.buf)-1)]
 	}
 	r.buf, r.head = nb, 0
 }
 
 // At returns a pointer to the i-th element from the head.
-func (r *ring[T]) At(i int) *T { return &r.buf[(r.head+i)%len(r.buf)] }
+func (r *ring[T]) At(i int) *T { return &r.buf[(r.head+i)&(len(r.buf)-1)] }
 
 // InsertAt puts v at index i, shifting the elements from i on back by one;
 // it costs O(i).
@@ -160,7 +172,7 @@ func (r *ring[T]) Pop() T {
 	v := r.buf[r.head]
 	var zero T
 	r.buf[r.head] = zero
-	r.head = (r.head + 1) % len(r.buf)
+	r.head = (r.head + 1) & (len(r.buf) - 1)
 	r.n--
 	return v
 }

@@ -50,9 +50,22 @@ func (s *Simulation) deployNodes() (map[string]int, error) {
 			return nil, fmt.Errorf("duplicate node name %q", n.Name)
 		}
 		byName[n.Name] = i
-		s.nodes = append(s.nodes, &nodeRT{spec: n, idx: i, parent: -1})
+		rt := &nodeRT{spec: n, idx: i, parent: -1, cost: drawnCost(n.Cost)}
+		if n.Sink != nil {
+			rt.sinkDelay = drawnCost(n.Sink.Latency)
+		}
+		s.nodes = append(s.nodes, rt)
 	}
 	return byName, nil
+}
+
+// drawnCost is a node's cost (or a sink's latency) as a step draws it:
+// nil for a constant 0, which adds nothing and draws no random numbers.
+func drawnCost(d sim.Dist) sim.Dist {
+	if c, ok := d.(sim.Constant); ok && c.V == 0 {
+		return nil
+	}
+	return d
 }
 
 // topologicalOrder orders the nodes so that every node follows its inputs,

@@ -198,10 +198,13 @@ type splitTime struct {
 // sawRecords updates split p's largest timestamp with the k records just
 // read (their append times end at evHi) and wakes it from idleness.
 func (s *Simulation) sawRecords(st *subtask, p *kafkaPartition, k int64, evHi sim.Time) {
-	d := p.delays
-	if d == nil || k == 0 {
-		return
+	if p.delays != nil && k != 0 { // inlined: without event time, nothing to do
+		s.sawTimed(st, p, k, evHi)
 	}
+}
+
+func (s *Simulation) sawTimed(st *subtask, p *kafkaPartition, k int64, evHi sim.Time) {
+	d := p.delays
 	t := &p.et
 	ts := evHi - sim.FromSeconds(d.minOf(k, t.rng))
 	if !t.seen || ts > t.maxTs {

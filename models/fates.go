@@ -34,6 +34,23 @@ func (l *fateLedger) add(lo, hi int64) {
 		panic("fateLedger: a settled position made visible again")
 	}
 	l.visible += hi - lo
+	if l.top() == lo {
+		// Past every position seen (a writer sending its next records): what
+		// the general path below leaves, without its scans, as segs are
+		// always merged.
+		if k := len(l.segs); k > 0 && l.segs[k-1].n == 1 {
+			l.segs[k-1].end = hi
+		} else {
+			l.segs = append(l.segs, fateSeg{end: hi, n: 1})
+		}
+		return
+	}
+	l.addAnywhere(lo, hi)
+}
+
+// addAnywhere is add for any range: it splits the segments at lo and hi,
+// counts the ones between and merges neighbours seen equally often.
+func (l *fateLedger) addAnywhere(lo, hi int64) {
 	l.extend(hi)
 	l.split(lo)
 	l.split(hi)
@@ -47,13 +64,17 @@ func (l *fateLedger) add(lo, hi int64) {
 	l.merge()
 }
 
+// top is the end of the positions the ledger covers.
+func (l *fateLedger) top() int64 {
+	if k := len(l.segs); k > 0 {
+		return l.segs[k-1].end
+	}
+	return l.base
+}
+
 // extend covers positions up to hi, unseen so far.
 func (l *fateLedger) extend(hi int64) {
-	top := l.base
-	if k := len(l.segs); k > 0 {
-		top = l.segs[k-1].end
-	}
-	if hi > top {
+	if hi > l.top() {
 		l.segs = append(l.segs, fateSeg{end: hi})
 	}
 }

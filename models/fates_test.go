@@ -64,3 +64,34 @@ func TestFateLedgerMatchesCounts(t *testing.T) {
 		}
 	}
 }
+
+// add's shortcut for a range past every position seen leaves the same
+// segments as the general path, among random ranges and settling.
+func TestFateLedgerAppendShortcut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := 0; trial < 500; trial++ {
+		var fast, slow fateLedger
+		for op := 0; op < 40; op++ {
+			top := fast.top()
+			switch rng.IntN(4) {
+			case 0, 1: // the next records, past the top
+				hi := top + 1 + rng.Int64N(5)
+				fast.add(top, hi)
+				slow.visible += hi - top
+				slow.addAnywhere(top, hi)
+			case 2:
+				lo := fast.base + rng.Int64N(top-fast.base+1)
+				hi := lo + 1 + rng.Int64N(5)
+				fast.add(lo, hi)
+				slow.add(lo, hi)
+			case 3:
+				at := fast.base + rng.Int64N(top-fast.base+1)
+				fast.settle(at)
+				slow.settle(at)
+			}
+			if !slices.Equal(fast.segs, slow.segs) || fast.base != slow.base || !slices.Equal(fast.hist, slow.hist) || fast.visible != slow.visible {
+				t.Fatalf("trial %d op %d: shortcut %+v, general %+v", trial, op, fast, slow)
+			}
+		}
+	}
+}

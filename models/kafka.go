@@ -156,7 +156,10 @@ func (p *kafkaPartition) generate() bool {
 	if n > 1 {
 		hi = end
 	}
-	p.next = run{N: n, Lo: t1, Hi: hi, Ready: ready, EvLo: t1, EvHi: hi}
+	// Field by field, as advance copies it (a whole-run store and load
+	// stall on the store buffer, once per record in exact mode).
+	nx := &p.next
+	nx.N, nx.Lo, nx.Hi, nx.Ready, nx.Offset, nx.EvLo, nx.EvHi = n, t1, hi, ready, 0, t1, hi
 	p.hasNext = true
 	p.genTo = end
 	return true
@@ -206,8 +209,13 @@ func (p *kafkaPartition) advance(now sim.Time) {
 		if p.next.Ready > now {
 			return
 		}
-		p.next.Offset = p.appended
-		p.log.Push(p.next)
+		nx := &p.next
+		nx.Offset = p.appended
+		// Field by field: copying the whole run loads 16 bytes at a time
+		// what was just stored 8 at a time, which the CPU cannot forward
+		// from its store buffer (a stall per record in exact mode).
+		r := p.log.PushSlot()
+		r.N, r.Lo, r.Hi, r.Ready, r.Offset, r.EvLo, r.EvHi = nx.N, nx.Lo, nx.Hi, nx.Ready, nx.Offset, nx.EvLo, nx.EvHi
 		p.appended += p.next.N
 		p.hasNext = false
 		if p.log.Len() >= p.maxRuns { // before the ring would grow
@@ -290,15 +298,29 @@ func (p *kafkaPartition) take(max int64, recordSize int64, c *Chunk, gap sim.Tim
 		lo, hi := spread(r.Lo, r.Hi, r.N, skip, k)
 		elo, ehi := spread(r.EvLo, r.EvHi, r.N, skip, k)
 		p.evHi = ehi
-		piece := Chunk{
-			Records: k, Bytes: k * recordSize,
-			CreatedLo: lo, CreatedHi: hi, EventLo: elo, EventHi: ehi,
-			Partition: p.index, OffsetLo: p.read, OffsetHi: p.read + k,
+		if c.Records == 0 {
+			// Absorb of the first piece, written in place: copying a piece
+			// just built field by field stalls on the store buffer, once
+			// per record in exact mode.
+			b := c.Buffers
+			*c = Chunk{}
+			c.Records, c.Bytes, c.Buffers = k, k*recordSize, b
+			c.CreatedLo, c.CreatedHi, c.EventLo, c.EventHi = lo, hi, elo, ehi
+			c.Partition, c.OffsetLo, c.OffsetHi = p.index, p.read, p.read+k
+			if p.group > 0 {
+				c.Alt[p.group-1] = 1
+			}
+		} else {
+			piece := Chunk{
+				Records: k, Bytes: k * recordSize,
+				CreatedLo: lo, CreatedHi: hi, EventLo: elo, EventHi: ehi,
+				Partition: p.index, OffsetLo: p.read, OffsetHi: p.read + k,
+			}
+			if p.group > 0 {
+				piece.Alt[p.group-1] = 1
+			}
+			c.Absorb(&piece)
 		}
-		if p.group > 0 {
-			piece.Alt[p.group-1] = 1
-		}
-		c.Absorb(&piece)
 		got += k
 		p.read += k
 		if p.read == r.Offset+r.N {

@@ -102,7 +102,8 @@ func newRecorder(s *Simulation) *recorder {
 			if n.Sink != nil && n.Sink.Delivery.Guarantee == ExactlyOnce {
 				add(rt, -1, result.MetricPendingCommittables, result.MetricFailedCommittables)
 			}
-			r.lat[rt] = &sinkLatency{all: sim.NewHistogram(), interval: sim.NewHistogram()}
+			rt.lat = &sinkLatency{all: sim.NewHistogram(), interval: sim.NewHistogram()}
+			r.lat[rt] = rt.lat
 		}
 	}
 	return r
@@ -146,15 +147,16 @@ func hasOutputs(t *task) bool {
 // sunk records n records of chunk c written by sink rt at now.
 func (r *recorder) sunk(rt *nodeRT, st *subtask, now sim.Time, n int64, c *Chunk) {
 	visible := now
-	if d := rt.spec.Sink; d != nil && d.Latency != nil {
-		visible = sim.Add(visible, sim.FromSeconds(d.Latency.Sample(st.ops[rt.pos].rng)))
+	if d := rt.sinkDelay; d != nil {
+		visible = sim.Add(visible, sim.FromSeconds(d.Sample(st.ops[rt.pos].rng)))
 	}
 	lo := (visible - c.CreatedHi).Seconds()
-	hi := (visible - c.CreatedLo).Seconds()
-	l := r.lat[rt]
-	l.all.AddSpread(lo, hi, float64(n))
-	l.interval.AddSpread(lo, hi, float64(n))
-	r.latAll.AddSpread(lo, hi, float64(n))
+	hi := lo // one record, or records created at once: one division
+	if c.CreatedLo != c.CreatedHi {
+		hi = (visible - c.CreatedLo).Seconds()
+	}
+	l := rt.lat
+	sim.AddSpreadEach(lo, hi, float64(n), l.all, l.interval, r.latAll)
 	r.written += n
 }
 

@@ -22,10 +22,14 @@ import (
 // step is not longer than the resolution), and no fewer than a network
 // buffer holds.
 func (s *Simulation) readTarget(st *subtask, now sim.Time) int64 {
-	c := s.chunkRecords(st.t.nodes[0])
-	if s.spec.Sim.ChunkRecords > 0 {
-		return c
+	if c := s.spec.Sim.ChunkRecords; c > 0 {
+		return c // chunkRecords: inlined, at every step
 	}
+	return s.readDue(st, now)
+}
+
+func (s *Simulation) readDue(st *subtask, now sim.Time) int64 {
+	c := s.chunkRecords(st.t.nodes[0])
 	cd := s.spec.Sim.ChunkDelay
 	due := 0.0
 	end := sim.Add(now, cd)

@@ -15,6 +15,13 @@ type nodeRT struct {
 	parent int // chain parent's position; -1 for the chain head
 	outs   []*edge
 	ins    []*edge
+	// cost is the spec's cost per record, nil when it is none or a
+	// constant 0 (nothing to draw or add, step after step)
+	cost sim.Dist
+	lat  *sinkLatency // a sink's latency histograms (recorder.go)
+	// sinkDelay is a sink's latency (the system's own, from a write to
+	// visible), nil when none or a constant 0, as cost
+	sinkDelay sim.Dist
 
 	inRecordSize     int64     // bytes of each record this node receives
 	gain             float64   // records this node emits per record into its chain\'s head
@@ -180,9 +187,15 @@ type subtask struct {
 
 // setState switches the time-accounting state (busy / backpressured / idle).
 func (st *subtask) setState(now sim.Time, s taskState) {
-	if st.state == s {
-		return
+	if st.state != s { // inlined: most steps leave it as it is
+		st.switchState(now, s)
 	}
+}
+
+// switchState is kept out of line so that setState's check stays inlined.
+//
+//go:noinline
+func (st *subtask) switchState(now sim.Time, s taskState) {
 	was := st.sendsNothing()
 	st.acc[st.state] += now - st.since
 	st.state, st.since = s, now

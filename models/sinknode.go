@@ -47,19 +47,33 @@ func newSinkNode(rt *nodeRT, d *Delivery) *sinkNode {
 }
 
 // visible: the records of g become visible to read_committed readers at
-// at, plus the system's own latency (its mean: the sink's latency).
-func (n *sinkNode) visible(g writeSeg, at sim.Time) {
+// at, plus the system's own latency (its mean: the sink's latency). g is
+// read in place: a copy of a segment a writer has just added to stalls on
+// the store buffer, once per record in exact mode.
+func (n *sinkNode) visible(g *writeSeg, at sim.Time) {
 	k := float64(g.hi - g.lo)
 	if k <= 0 {
 		return
 	}
-	if sk := n.rt.spec.Sink; sk != nil && sk.Latency != nil {
-		at = sim.Add(at, sim.FromSeconds(sk.Latency.Mean()))
+	if d := n.rt.sinkDelay; d != nil {
+		at = sim.Add(at, sim.FromSeconds(d.Mean()))
 	}
 	// A batch or transaction spans up to an interval: finer than a chunk's
 	// eight points, with its true extremes.
-	n.commitLat.AddUniform((at - g.wHi).Seconds(), (at - g.wLo).Seconds(), k, points(g.wHi-g.wLo))
-	n.visibleLat.AddUniform((at - g.cHi).Seconds(), (at - g.cLo).Seconds(), k, points(g.cHi-g.cLo))
+	lo, hi := since(at, g.wHi, g.wLo)
+	n.commitLat.AddUniform(lo, hi, k, points(g.wHi-g.wLo))
+	lo, hi = since(at, g.cHi, g.cLo)
+	n.visibleLat.AddUniform(lo, hi, k, points(g.cHi-g.cLo))
+}
+
+// since is the seconds from hi and from lo to at: one division when the
+// two coincide (a record written alone).
+func since(at, hi, lo sim.Time) (float64, float64) {
+	a := (at - hi).Seconds()
+	if hi == lo {
+		return a, a
+	}
+	return a, (at - lo).Seconds()
 }
 
 // opened: transaction t began (its first write).
@@ -88,7 +102,8 @@ func (n *sinkNode) resolved(t *txn, now sim.Time) {
 	lso := n.stableTime()
 	kept := n.held[:0]
 	for _, g := range n.held {
-		n.visible(g.before(lso), now)
+		h := g.before(lso)
+		n.visible(&h, now)
 		if g.hi > g.lo {
 			kept = append(kept, g)
 		}
@@ -111,10 +126,11 @@ func (n *sinkNode) committed(t *txn, now sim.Time) {
 	n.resolved(t, now)
 	g := t.seg
 	if n.d.System != SystemKafka {
-		n.visible(g, now)
+		n.visible(&g, now)
 		return
 	}
-	n.visible(g.before(n.stableTime()), now)
+	h := g.before(n.stableTime())
+	n.visible(&h, now)
 	if g.hi > g.lo {
 		n.held = append(n.held, g)
 	}

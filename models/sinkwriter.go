@@ -117,7 +117,7 @@ func (s *Simulation) sinkFlush(w *sinkWriter) {
 	w.node.sent += w.pos - w.sent
 	if w.d.Guarantee != ExactlyOnce {
 		w.committed.add(w.sent, w.pos)
-		w.node.visible(w.buf, now)
+		w.node.visible(&w.buf, now)
 	}
 	w.sent = w.pos
 	w.buf = writeSeg{lo: w.pos, hi: w.pos}

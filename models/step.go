@@ -83,6 +83,13 @@ func (s *Simulation) tryStart(st *subtask) {
 // buffers plus the free pool buffers, capped per subpartition by
 // max-buffers-per-channel, converted back through the chain's selectivities.
 func (s *Simulation) outputRoom(st *subtask) int64 {
+	if len(st.parts) == 0 {
+		return math.MaxInt64 // a chain that ends in sinks: inlined
+	}
+	return s.partsRoom(st)
+}
+
+func (s *Simulation) partsRoom(st *subtask) int64 {
 	room := math.Inf(1)
 	for _, p := range st.parts {
 		g := p.edge.from.gain
@@ -159,8 +166,12 @@ func (s *Simulation) recycle(st *subtask, n int64) {
 // it: a quarter of a chunk, and at most a quarter of what the outputs hold.
 func (s *Simulation) minStep(st *subtask) int64 {
 	if s.spec.Sim.ChunkRecords == 1 {
-		return 1
+		return 1 // exact mode, at every step: inlined
 	}
+	return s.minChunkStep(st)
+}
+
+func (s *Simulation) minChunkStep(st *subtask) int64 {
 	var target int64
 	if len(st.splits) > 0 {
 		target = s.chunkRecords(st.t.nodes[0])
@@ -430,8 +441,8 @@ func (s *Simulation) process(st *subtask) sim.Time {
 			continue
 		}
 		op := &st.ops[pos]
-		if rt.spec.Cost != nil {
-			secs += rt.spec.Cost.SumOf(nin, op.rng)
+		if rt.cost != nil {
+			secs += rt.cost.SumOf(nin, op.rng)
 		}
 		switch rt.spec.Kind {
 		case KindSource:
@@ -507,11 +518,17 @@ func (s *Simulation) finishStep(st *subtask) {
 
 // takePendingTrigger lets a source take a checkpoint trigger that came
 // during its step, once the step's output is all written.
+// The check is inlined where it is made twice a step; taking it is not.
 func (s *Simulation) takePendingTrigger(st *subtask) {
-	if id := st.ck.trigger; id != 0 && st.stalled == 0 {
-		st.ck.trigger = 0
-		if p := s.coord.find(id); p != nil {
-			s.sourceSnapshot(st, p)
-		}
+	if st.ck.trigger != 0 && st.stalled == 0 {
+		s.takeTrigger(st)
+	}
+}
+
+func (s *Simulation) takeTrigger(st *subtask) {
+	id := st.ck.trigger
+	st.ck.trigger = 0
+	if p := s.coord.find(id); p != nil {
+		s.sourceSnapshot(st, p)
 	}
 }

@@ -35,7 +35,8 @@ func ExampleDashboard() {
 		panic(err)
 	}
 	fmt.Println(f.Empty(), bytes.Contains(svg, []byte("Kafka lag")), bytes.Contains(svg, []byte("Checkpoint duration")))
-	// f.WriteFiles(dir, "dashboard") writes dashboard.svg and dashboard.png.
+	// f.WriteFiles(dir, "dashboard", plots.Dashboard(res)) writes
+	// dashboard.svg, and dashboard.png drawn from the twin at the same time.
 
 	fmt.Println(plots.Dashboard(&result.Result{}).Empty())
 	// Output:

@@ -23,6 +23,9 @@ import (
 type Figure struct {
 	title  string
 	panels []*panel
+	// svg is what WriteFiles wrote to name.svg, inlined by WriteIndex
+	// rather than drawn again.
+	svg []byte
 }
 
 // panel is one plot of a figure. Its legend and colour bar are drawn in a
@@ -133,19 +136,42 @@ func (f *Figure) PNG() ([]byte, error) {
 
 // WriteFiles writes dir/name.svg and dir/name.png, each to a temporary name
 // in dir then renamed, so an interrupted run leaves nothing half-written.
-func (f *Figure) WriteFiles(dir, name string) error {
+// twin, unless nil, is a second figure built from the same data: the PNG
+// (the slow one, rasterized) is drawn from it on a goroutine of its own
+// while f draws the SVG. Drawing settles a plot's axes in place, so a
+// figure is never drawn by two goroutines at once; a fresh figure draws
+// the same bytes as one drawn before (TestDeterministic).
+func (f *Figure) WriteFiles(dir, name string, twin *Figure) error {
+	type drawn struct {
+		png []byte
+		err error
+	}
+	var pngDone chan drawn
+	if twin != nil {
+		pngDone = make(chan drawn, 1)
+		go func() {
+			png, err := twin.PNG()
+			pngDone <- drawn{png, err}
+		}()
+	}
 	svg, err := f.SVG()
+	if err == nil {
+		f.svg = svg
+		err = writeAtomic(filepath.Join(dir, name+".svg"), svg)
+	}
+	var png drawn
+	if twin != nil {
+		png = <-pngDone // waited for even after an error: no drawing outlives the call
+	} else if err == nil {
+		png.png, png.err = f.PNG()
+	}
 	if err != nil {
 		return err
 	}
-	png, err := f.PNG()
-	if err != nil {
-		return err
+	if png.err != nil {
+		return png.err
 	}
-	if err := writeAtomic(filepath.Join(dir, name+".svg"), svg); err != nil {
-		return err
-	}
-	return writeAtomic(filepath.Join(dir, name+".png"), png)
+	return writeAtomic(filepath.Join(dir, name+".png"), png.png)
 }
 
 // writeAtomic writes data through internal/atomicfile: a reader sees the

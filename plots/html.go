@@ -98,9 +98,12 @@ func WriteIndex(path string, p Page) error {
 		if nf.Figure == nil {
 			continue
 		}
-		svg, err := nf.Figure.SVG()
-		if err != nil {
-			return fmt.Errorf("plots: figure %q: %w", nf.Title, err)
+		svg := nf.Figure.svg // as WriteFiles wrote it
+		if svg == nil {
+			var err error
+			if svg, err = nf.Figure.SVG(); err != nil {
+				return fmt.Errorf("plots: figure %q: %w", nf.Title, err)
+			}
 		}
 		// Drop the XML prologue: inside HTML the <svg> element stands alone.
 		if i := bytes.Index(svg, []byte("<svg")); i > 0 {

@@ -468,8 +468,11 @@ func TestLine(t *testing.T) {
 func TestWriteFiles(t *testing.T) {
 	dir := t.TempDir()
 	// A small figure: rasterising a whole dashboard is slow under -race.
-	f := Line(Band{X: []float64{1, 2}, Mean: []float64{3, 4}, Min: []float64{2, 3}, Max: []float64{4, 5}})
-	if err := f.WriteFiles(dir, "dashboard"); err != nil {
+	band := func() *Figure {
+		return Line(Band{X: []float64{1, 2}, Mean: []float64{3, 4}, Min: []float64{2, 3}, Max: []float64{4, 5}})
+	}
+	f := band()
+	if err := f.WriteFiles(dir, "dashboard", band()); err != nil {
 		t.Fatal(err)
 	}
 	if got := dirNames(t, dir); !slices.Equal(got, []string{"dashboard.png", "dashboard.svg"}) {
@@ -483,7 +486,20 @@ func TestWriteFiles(t *testing.T) {
 	if want := svg(t, f); string(svgBytes) != want {
 		t.Error("dashboard.svg differs from SVG()")
 	}
-	if err := f.WriteFiles(filepath.Join(dir, "missing"), "x"); err == nil {
+	// Without a twin, one figure draws both, one after the other: the
+	// same bytes.
+	alone := t.TempDir()
+	if err := band().WriteFiles(alone, "dashboard", nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"dashboard.png", "dashboard.svg"} {
+		a, _ := os.ReadFile(filepath.Join(dir, name))
+		b, _ := os.ReadFile(filepath.Join(alone, name))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s drawn from a twin differs from one drawn by the figure itself", name)
+		}
+	}
+	if err := f.WriteFiles(filepath.Join(dir, "missing"), "x", band()); err == nil {
 		t.Error("writing into a missing directory succeeded")
 	}
 	if got := dirNames(t, dir); len(got) != 2 {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"reflect"
 	"sort"
 	"testing"
 )
@@ -110,6 +111,31 @@ func TestHistogramSpreadAndMerge(t *testing.T) {
 	}
 }
 
+// AddSpreadEach leaves each histogram as AddSpread does: single points
+// (one record, or none spread), spreads, and weights of zero.
+func TestHistogramAddSpreadEach(t *testing.T) {
+	cases := [][3]float64{{0.5, 0.5, 1}, {0.2, 0.7, 1}, {0.7, 0.2, 3}, {0.1, 0.9, 40}, {0.3, 0.4, 0}, {0, 0, 0.5}, {-1, 2, 5}}
+	for _, c := range cases {
+		a, b := NewHistogram(), NewHistogram()
+		x, y := NewHistogram(), NewHistogram()
+		for i := 0; i < 3; i++ {
+			a.AddSpread(c[0], c[1], c[2])
+			b.AddSpread(c[0]*2, c[1]*2, c[2])
+			AddSpreadEach(c[0], c[1], c[2], x)
+			AddSpreadEach(c[0]*2, c[1]*2, c[2], y)
+		}
+		if !reflect.DeepEqual(a, x) || !reflect.DeepEqual(b, y) {
+			t.Fatalf("AddSpreadEach(%v) differs from AddSpread", c)
+		}
+		one, z1, z2 := NewHistogram(), NewHistogram(), NewHistogram()
+		one.AddSpread(c[0], c[1], c[2])
+		AddSpreadEach(c[0], c[1], c[2], z1, z2)
+		if !reflect.DeepEqual(z1, one) || !reflect.DeepEqual(z2, one) {
+			t.Fatalf("AddSpreadEach(%v) to two histograms", c)
+		}
+	}
+}
+
 func TestPoissonMeanAndVariance(t *testing.T) {
 	r := NewStreams(5).Stream("poisson")
 	for _, mu := range []float64{0.3, 4, 9.9, 10, 37, 1000} {
@@ -144,5 +170,24 @@ func TestHistogramAddUniform(t *testing.T) {
 	}
 	if q := h.Quantile(0.5); math.Abs(q-40) > 60.0/64 {
 		t.Errorf("median %v, want 40 within a slice", q)
+	}
+}
+
+// AddUniform of a single value leaves the range as taking it into the
+// minimum and the maximum would, signed zeros and NaN included.
+func TestHistogramAddUniformPoint(t *testing.T) {
+	vals := []float64{0.5, 0.25, 2, math.Copysign(0, -1), 0, 1e-12, 3}
+	for i := range vals {
+		h := NewHistogram()
+		for _, v := range vals[i:] {
+			h.AddUniform(v, v, 1, 8)
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, v := range vals[i:] {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		if math.Float64bits(h.min) != math.Float64bits(lo) || math.Float64bits(h.max) != math.Float64bits(hi) {
+			t.Errorf("from %d: range %v..%v, want %v..%v", i, h.min, h.max, lo, hi)
+		}
 	}
 }

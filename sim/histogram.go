@@ -56,10 +56,43 @@ func (h *Histogram) Add(v, w float64) {
 	}
 }
 
+// addAt is Add of a positive weight to v's bucket b (Add spells it out
+// to stay within the inliner's budget).
+func (h *Histogram) addAt(b int, v, w float64) {
+	h.w[b] += w
+	h.n += w
+	h.sum += v * w
+	if v < h.min {
+		h.min = v
+	}
+	if v > h.max {
+		h.max = v
+	}
+}
+
 // AddSpread records weight w spread evenly over [lo, hi], as at most eight
 // points at the midpoints of equal slices (one point per unit of weight when w
 // is smaller). A chunk of one record is therefore exactly one point.
 func (h *Histogram) AddSpread(lo, hi, w float64) { h.AddSpreadN(lo, hi, w, 8) }
+
+// AddSpreadEach is AddSpread to each of hs, the same values in the same
+// order; a single point's bucket is found once for all of them.
+func AddSpreadEach(lo, hi, w float64, hs ...*Histogram) {
+	if hi <= lo || w <= 1 {
+		if w <= 0 {
+			return
+		}
+		v := (lo + hi) / 2
+		b := histBucket(v)
+		for _, h := range hs {
+			h.addAt(b, v, w)
+		}
+		return
+	}
+	for _, h := range hs {
+		h.addSpread(lo, hi, w, 8)
+	}
+}
 
 // AddUniform records weight w spread evenly over [lo, hi] as n points at
 // the midpoints of equal slices (fewer when w is smaller), and [lo, hi] as
@@ -70,16 +103,30 @@ func (h *Histogram) AddUniform(lo, hi, w float64, n int) {
 	if w <= 0 {
 		return
 	}
-	h.AddSpreadN(lo, hi, w, n)
-	h.min, h.max = math.Min(h.min, lo), math.Max(h.max, hi)
+	if hi <= lo || w <= 1 {
+		h.Add((lo+hi)/2, w) // AddSpreadN's single point
+		if lo == hi && lo != 0 {
+			return // Add has taken lo as the minimum and maximum (a zero may differ in sign)
+		}
+	} else {
+		h.addSpread(lo, hi, w, n)
+	}
+	// The built-in min and max treat NaN and signed zeros as math.Min and
+	// math.Max do, without a call.
+	h.min, h.max = min(h.min, lo), max(h.max, hi)
 }
 
-// AddSpreadN is AddSpread with at most n points.
+// AddSpreadN is AddSpread with at most n points. A single point (a chunk
+// of one record) is added inline; spreads go through addSpread.
 func (h *Histogram) AddSpreadN(lo, hi, w float64, n int) {
 	if hi <= lo || w <= 1 {
 		h.Add((lo+hi)/2, w)
 		return
 	}
+	h.addSpread(lo, hi, w, n)
+}
+
+func (h *Histogram) addSpread(lo, hi, w float64, n int) {
 	k := math.Min(float64(n), math.Ceil(w))
 	step := (hi - lo) / k
 	for i := 0.0; i < k; i++ {

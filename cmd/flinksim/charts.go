@@ -83,12 +83,14 @@ func drawSweep(dir string, plan *sweep.Plan, recs []sweep.Record, outcomes []str
 		if err != nil {
 			return "", err
 		}
-		var fig *plots.Figure
+		// Each figure twice: one draws the SVG, its twin the PNG at the
+		// same time (plots.Figure.WriteFiles).
+		var fig, twin *plots.Figure
 		switch len(plan.Axes) {
 		case 1:
-			fig = plots.Line(band(plan, st, o))
+			fig, twin = plots.Line(band(plan, st, o)), plots.Line(band(plan, st, o))
 		case 2:
-			fig = plots.Heatmap(grid(plan, st, o))
+			fig, twin = plots.Heatmap(grid(plan, st, o)), plots.Heatmap(grid(plan, st, o))
 		default:
 			continue
 		}
@@ -96,7 +98,7 @@ func drawSweep(dir string, plan *sweep.Plan, recs []sweep.Record, outcomes []str
 			continue
 		}
 		name := "sweep-" + o
-		if err := fig.WriteFiles(dir, name); err != nil {
+		if err := fig.WriteFiles(dir, name, twin); err != nil {
 			return "", err
 		}
 		files = append(files, name+".svg", name+".png")

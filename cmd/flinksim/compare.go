@@ -227,7 +227,7 @@ func writeComparison(dir string, base *scenarios.Loaded, runs []runResult, t tab
 	}
 	page.Notes = append(page.Notes, t.notes...)
 	if !fig.Empty() {
-		if err := fig.WriteFiles(dir, "compare"); err != nil {
+		if err := fig.WriteFiles(dir, "compare", plots.Compare(pr)); err != nil {
 			return nil, err
 		}
 		page.Figures = append(page.Figures, plots.NamedFigure{Title: "variants over each other", Figure: fig})

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/term"
 
 	"github.com/flinksim/flinksim/internal/human"
@@ -318,21 +319,28 @@ func writeOutputs(dir string, l *scenarios.Loaded, res *result.Result, o runOpti
 	if err != nil {
 		return err
 	}
+	// The dashboard (rasterizing its PNG is the slow part) is drawn while
+	// the result's files are written: other files, and res is only read.
+	var g errgroup.Group
+	if !o.noPlots {
+		g.Go(func() error { return writeDashboard(dir, res) })
+	}
+	g.Go(func() error { return writeResultFiles(dir, res, resolved, o.openMetrics) })
+	return g.Wait()
+}
+
+// writeResultFiles writes the result's files (result.WriteDir),
+// metrics.om.txt with --openmetrics, and scenario.resolved.yaml.
+func writeResultFiles(dir string, res *result.Result, resolved []byte, openMetrics bool) error {
 	if err := res.WriteDir(dir); err != nil {
 		return err
 	}
-	if o.openMetrics {
+	if openMetrics {
 		if err := writeFile(filepath.Join(dir, result.FileOpenMetrics), res.WriteOpenMetrics); err != nil {
 			return err
 		}
 	}
-	if err := writeFile(filepath.Join(dir, "scenario.resolved.yaml"), func(w io.Writer) error { _, err := w.Write(resolved); return err }); err != nil {
-		return err
-	}
-	if o.noPlots {
-		return nil
-	}
-	return writeDashboard(dir, res)
+	return writeFile(filepath.Join(dir, "scenario.resolved.yaml"), func(w io.Writer) error { _, err := w.Write(resolved); return err })
 }
 
 // writeDashboard writes dashboard.svg and .png and index.html: the verdict,
@@ -355,7 +363,7 @@ func writeDashboard(dir string, res *result.Result) error {
 	page.Sections = append(page.Sections, plots.CheckpointSections(res)...)
 	fig := plots.Dashboard(res)
 	if !fig.Empty() {
-		if err := fig.WriteFiles(dir, "dashboard"); err != nil {
+		if err := fig.WriteFiles(dir, "dashboard", plots.Dashboard(res)); err != nil {
 			return err
 		}
 		page.Figures = []plots.NamedFigure{{Title: "dashboard", Figure: fig}}
