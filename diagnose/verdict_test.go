@@ -44,9 +44,7 @@ func TestJudge(t *testing.T) {
 		why     string // a part of why
 	}{
 		{"keeps up", func(float64) float64 { return 50 }, nil, result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input"},
-		// An initial backlog is not input per second: of 160k produced, 60k
-		// were there at the start, so 70k left at the end is 70 s of the
-		// 1000 records/s that arrived, over the limit.
+		// Of 160k produced, 60k were there at the start: 70k left is 70 s of the 1000/s that arrived.
 		{"backlog left", func(float64) float64 { return 70_000 }, func(r *result.Result) {
 			r.Summary.Records.Produced, r.Summary.Records.Backlog = 160_000, 60_000
 		}, result.PhaseOverload, "stable@0, overload@0", "Kafka lag at the end 70s of input"},
