@@ -68,7 +68,7 @@ func (r *recorder) result() *result.Result {
 			s.fillStats(p) // in progress at the end
 		}
 		res.Checkpoints = s.coord.history
-		res.Restores, res.RestoresTotal = s.coord.restored, s.coord.restoredN
+		res.Restores, res.RestoresTotal, res.RestoresFromStart = s.coord.restored, s.coord.restoredN, s.coord.fromStart
 		res.Summary.Checkpoints = s.checkpointSummary(res)
 		res.CheckpointConfig = checkpointConfig(s.spec.Checkpointing)
 	}

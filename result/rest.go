@@ -188,10 +188,12 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 		}
 	}
 	out.Counts.Restored = r.RestoreCount()
-	if n := len(r.Restores); n > 0 {
-		last := r.Restores[n-1]
-		out.Latest.Restored = map[string]any{"id": last.ID, "restore_timestamp": r.wallMs(last.At),
-			"is_savepoint": false, "external_path": fmt.Sprintf("flinksim://checkpoints/chk-%d", last.ID)}
+	for i := len(r.Restores) - 1; i >= 0; i-- {
+		if last := r.Restores[i]; last.ID != 0 { // a restart from the start restored nothing
+			out.Latest.Restored = map[string]any{"id": last.ID, "restore_timestamp": r.wallMs(last.At),
+				"is_savepoint": false, "external_path": fmt.Sprintf("flinksim://checkpoints/chk-%d", last.ID)}
+			break
+		}
 	}
 	out.Summary["checkpointed_size"] = restSummary(size)
 	out.Summary["state_size"] = restSummary(state)

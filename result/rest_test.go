@@ -213,3 +213,38 @@ func checkPendingDetails(t *testing.T, r *Result) {
 		t.Errorf("no acknowledgement: summary.end_to_end_duration %v, want 0s (StatsSummary with no value)", e)
 	}
 }
+
+// TestRestoreFromStartIsNoRestore: a restart that found no completed
+// checkpoint restored nothing, as Flink reports only a checkpoint's restore
+// (CheckpointStatsTracker.reportRestoredCheckpoint): counts.restored counts
+// the restores of checkpoints, and latest.restored is the latest of them,
+// or null.
+func TestRestoreFromStartIsNoRestore(t *testing.T) {
+	s := sim.Second
+	for _, c := range []struct {
+		restores []RestoreStats
+		total    int
+		latest   any // the latest restored id, or nil
+	}{
+		{[]RestoreStats{{ID: 0, At: 10 * s}}, 0, nil},
+		{[]RestoreStats{{ID: 0, At: 10 * s}, {ID: 4, At: 50 * s}, {ID: 0, At: 90 * s}}, 1, 4.0},
+	} {
+		r := &Result{Restores: c.restores, RestoresTotal: len(c.restores)}
+		for _, rs := range c.restores {
+			if rs.ID == 0 {
+				r.RestoresFromStart++
+			}
+		}
+		r.Summary.Checkpoints = &CheckpointSummary{}
+		got := checkpointsOf(t, r)
+		counts := got["counts"].(map[string]any)
+		latest := got["latest"].(map[string]any)["restored"]
+		var id any
+		if latest != nil {
+			id = latest.(map[string]any)["id"]
+		}
+		if counts["restored"] != float64(c.total) || id != c.latest {
+			t.Errorf("restores %v: counts.restored %v, latest.restored %v; want %d, id %v", c.restores, counts["restored"], latest, c.total, c.latest)
+		}
+	}
+}

@@ -18,6 +18,11 @@ type Result struct {
 	// RestoresTotal counts every restore; Restores keeps the first 10 000
 	// and the latest (0: all are kept, as in a run read back).
 	RestoresTotal int
+	// RestoresFromStart counts the restores that found no completed
+	// checkpoint: the job read again from its sources' start. Flink reports
+	// no restore for them (CheckpointStatsTracker.reportRestoredCheckpoint is
+	// called only with a checkpoint).
+	RestoresFromStart int
 	// CheckpointConfig is the checkpointing configuration in Flink's REST
 	// shape (nil without checkpointing, and for a run read back).
 	CheckpointConfig *CheckpointConfig
@@ -327,5 +332,17 @@ func (rc RecordCounts) Balanced() bool {
 }
 
 // RestoreCount is how many times the job restored a checkpoint (REST's
-// counts.restored): every restore, also past the ones Restores keeps.
-func (r *Result) RestoreCount() int { return max(len(r.Restores), r.RestoresTotal) }
+// counts.restored): every restore of a checkpoint, also past the ones
+// Restores keeps; a restart that found none restored nothing.
+func (r *Result) RestoreCount() int {
+	if r.RestoresTotal > 0 {
+		return r.RestoresTotal - r.RestoresFromStart
+	}
+	n := 0
+	for _, rs := range r.Restores {
+		if rs.ID != 0 {
+			n++
+		}
+	}
+	return n
+}
