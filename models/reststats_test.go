@@ -118,4 +118,15 @@ func TestCheckpointConfigAsFlink(t *testing.T) {
 		c.Tolerable != 3 || !c.Changelog || c.Materialization != 180000 || c.ChangelogStorage != "filesystem" || c.Interval != 60000 {
 		t.Errorf("config %+v", c)
 	}
+	// CheckpointConfigHandler: enabled unless never retained, deleted on
+	// cancellation unless retained then.
+	for _, r := range []struct {
+		retention        string
+		enabled, deleted bool
+	}{{"NO_EXTERNALIZED_CHECKPOINTS", false, true}, {"DELETE_ON_CANCELLATION", true, true}, {"RETAIN_ON_CANCELLATION", true, false}} {
+		e := checkpointConfig(&Checkpointing{Interval: sim.Minute, Retention: r.retention}).Externalization
+		if e.Enabled != r.enabled || e.DeleteOnCancellation != r.deleted {
+			t.Errorf("%s: externalization %+v, want enabled %v, delete_on_cancellation %v", r.retention, e, r.enabled, r.deleted)
+		}
+	}
 }

@@ -241,8 +241,14 @@ type Checkpointing struct {
 	MinPause      sim.Time // execution.checkpointing.min-pause (0)
 	MaxConcurrent int      // execution.checkpointing.max-concurrent-checkpoints (1)
 	Tolerable     int      // execution.checkpointing.tolerable-failed-checkpoints (0)
-	AtLeastOnce   bool     // execution.checkpointing.mode: AT_LEAST_ONCE
-	Unaligned     bool     // execution.checkpointing.unaligned.enabled
+	NumRetained   int      // execution.checkpointing.num-retained (1): completed checkpoints kept
+	// Retention is execution.checkpointing.externalized-checkpoint-retention
+	// (NO_EXTERNALIZED_CHECKPOINTS, DELETE_ON_CANCELLATION,
+	// RETAIN_ON_CANCELLATION): reported, not simulated (a run never ends
+	// the job).
+	Retention   string
+	AtLeastOnce bool // execution.checkpointing.mode: AT_LEAST_ONCE
+	Unaligned   bool // execution.checkpointing.unaligned.enabled
 	// AlignedTimeout is execution.checkpointing.aligned-checkpoint-timeout:
 	// with Unaligned, checkpoints start aligned and switch to unaligned after
 	// it (0: unaligned from the start).

@@ -261,11 +261,13 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 
 // checkpointConfig is the checkpointing configuration as Flink's
 // CheckpointConfigHandler reports it (/jobs/:jobid/checkpoints/config).
-// What flinksim does not model is Flink's default: checkpoints not
-// retained after the job (externalized-checkpoint-retention
-// NO_EXTERNALIZED_CHECKPOINTS), checkpoints after tasks finish, the
-// changelog's in-memory storage unless it is on (flinksim's changelog
-// writes to the checkpoint storage's file system).
+// Externalization follows the retention as CheckpointConfigHandler
+// reports it: enabled unless NO_EXTERNALIZED_CHECKPOINTS
+// (CheckpointRetentionPolicy NEVER_RETAIN_AFTER_TERMINATION), deleted on
+// cancellation unless RETAIN_ON_CANCELLATION. What flinksim does not model
+// is Flink's default: checkpoints after tasks finish, the changelog's
+// in-memory storage unless it is on (flinksim's changelog writes to the
+// checkpoint storage's file system).
 func checkpointConfig(k *Checkpointing) *result.CheckpointConfig {
 	msOf := func(t sim.Time) int64 { return int64(t / sim.Millisecond) }
 	cc := &result.CheckpointConfig{Mode: "exactly_once", Interval: msOf(k.Interval), Timeout: msOf(k.Timeout),
@@ -273,7 +275,9 @@ func checkpointConfig(k *Checkpointing) *result.CheckpointConfig {
 		CheckpointStorage: "FileSystemCheckpointStorage", Unaligned: k.Unaligned, Tolerable: k.Tolerable,
 		AlignedTimeout: msOf(k.AlignedTimeout), AfterTasksFinish: true,
 		Materialization: msOf(DefaultChangelog().MaterializeInterval), ChangelogStorage: "memory"}
-	cc.Externalization.DeleteOnCancellation = true
+	cc.Externalization.Enabled = k.Retention != "" && k.Retention != "NO_EXTERNALIZED_CHECKPOINTS"
+	cc.Externalization.DeleteOnCancellation = k.Retention != "RETAIN_ON_CANCELLATION"
+	cc.NumRetained = max(k.NumRetained, 1)
 	if k.AtLeastOnce {
 		cc.Mode = "at_least_once"
 	}

@@ -162,6 +162,25 @@ func restSummary(xs []int64) restStats {
 		P50: q(0.5), P90: q(0.9), P95: q(0.95), P99: q(0.99), P999: q(0.999)}
 }
 
+// markDiscarded sets discarded on the completed checkpoints of history
+// (newest first) past the num-retained newest, as the completed checkpoint
+// store discards a checkpoint once it is subsumed
+// (DefaultCompletedCheckpointStore.addCheckpointAndSubsumeOldestOne). The
+// latest completed entry is the same checkpoint as history's first, which
+// is kept. Without the setting (a run read back) nothing is marked.
+func (r *Result) markDiscarded(history []map[string]any) {
+	if r.CheckpointConfig == nil || r.CheckpointConfig.NumRetained < 1 {
+		return
+	}
+	kept := 0
+	for _, h := range history {
+		if _, completed := h["discarded"]; completed {
+			h["discarded"] = kept >= r.CheckpointConfig.NumRetained
+			kept++
+		}
+	}
+}
+
 // WriteCheckpointsJSON writes checkpoints.json (nothing when checkpointing
 // is off).
 func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
@@ -204,6 +223,7 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 	for i := len(r.Checkpoints) - 1; i >= 0; i-- { // newest first, as Flink lists them
 		out.History = append(out.History, restCheckpoint(r.Checkpoints[i], start))
 	}
+	r.markDiscarded(out.History)
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return err

@@ -248,3 +248,22 @@ func TestRestoreFromStartIsNoRestore(t *testing.T) {
 		}
 	}
 }
+
+// TestDiscardedPastNumRetained: of the completed checkpoints, all but the
+// num-retained newest are discarded, as the completed checkpoint store
+// subsumes them; failed ones carry no discarded flag.
+func TestDiscardedPastNumRetained(t *testing.T) {
+	s := sim.Second
+	r := &Result{CheckpointConfig: &CheckpointConfig{NumRetained: 2}}
+	for id, status := range []string{"COMPLETED", "COMPLETED", "FAILED", "COMPLETED", "COMPLETED"} {
+		r.Checkpoints = append(r.Checkpoints, &CheckpointStats{ID: int64(id + 1), Status: status, Trigger: sim.Time(id) * 10 * s, Duration: s})
+	}
+	r.Summary.Checkpoints = &CheckpointSummary{}
+	want := map[float64]any{5: false, 4: false, 3: nil, 2: true, 1: true}
+	for _, h := range checkpointsOf(t, r)["history"].([]any) {
+		e := h.(map[string]any)
+		if e["discarded"] != want[e["id"].(float64)] {
+			t.Errorf("checkpoint %v: discarded %v, want %v", e["id"], e["discarded"], want[e["id"].(float64)])
+		}
+	}
+}

@@ -32,6 +32,10 @@ type CheckpointConfig struct {
 	Changelog         bool   `json:"state_changelog_enabled"`
 	Materialization   int64  `json:"changelog_periodic_materialization_interval"`
 	ChangelogStorage  string `json:"changelog_storage"` // memory, filesystem
+	// NumRetained is execution.checkpointing.num-retained: the completed
+	// checkpoints kept, newest first; older ones are discarded
+	// (checkpoints.json's discarded). Not part of Flink's reply.
+	NumRetained int `json:"-"`
 }
 
 // WriteCheckpointConfigJSON writes checkpoint-config.json.

@@ -86,6 +86,7 @@ var keySince = map[string]string{
 	"execution.buffer-timeout.interval":                         "1.18",
 	"execution.buffer-timeout.enabled":                          "1.18",
 	"execution.checkpointing.incremental":                       "1.20",
+	"execution.checkpointing.num-retained":                      "1.20",
 	"execution.state-recovery.from-local":                       "1.20",
 	"execution.state-recovery.claim-mode":                       "1.20",
 	"execution.checkpointing.local-backup.enabled":              "1.20",

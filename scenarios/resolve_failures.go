@@ -310,6 +310,8 @@ func (r *resolver) checkpointingSpec() *models.Checkpointing {
 		MinPause:       fs.duration("execution.checkpointing.min-pause"),
 		MaxConcurrent:  fs.int("execution.checkpointing.max-concurrent-checkpoints"),
 		Tolerable:      fs.int("execution.checkpointing.tolerable-failed-checkpoints"),
+		NumRetained:    fs.int("execution.checkpointing.num-retained"),
+		Retention:      fs.str("execution.checkpointing.externalized-checkpoint-retention"),
 		AtLeastOnce:    fs.str("execution.checkpointing.mode") == "AT_LEAST_ONCE",
 		Unaligned:      fs.bool("execution.checkpointing.unaligned.enabled"),
 		AlignedTimeout: fs.duration("execution.checkpointing.aligned-checkpoint-timeout"),
