@@ -119,7 +119,7 @@ var flinkOptions = []flinkOption{
 		Doc: "Completed checkpoints kept (CheckpointingOptions.MAX_RETAINED_CHECKPOINTS); an older one is discarded once subsumed (checkpoints.json's discarded)."},
 	{Key: "execution.checkpointing.externalized-checkpoint-retention", Default: "NO_EXTERNALIZED_CHECKPOINTS",
 		parse: enum("NO_EXTERNALIZED_CHECKPOINTS", "DELETE_ON_CANCELLATION", "RETAIN_ON_CANCELLATION"),
-		Doc: "Whether checkpoints outlive the job (ExternalizedCheckpointRetention); reported in checkpoint-config.json's externalization."},
+		Doc:   "Whether checkpoints outlive the job (ExternalizedCheckpointRetention); reported in checkpoint-config.json's externalization."},
 	{Key: "execution.checkpointing.mode", Default: "EXACTLY_ONCE", parse: enum("EXACTLY_ONCE", "AT_LEAST_ONCE"),
 		Doc: "EXACTLY_ONCE aligns barriers; AT_LEAST_ONCE does not block channels."},
 	{Key: "execution.checkpointing.unaligned.enabled", Deprecated: []string{"execution.checkpointing.unaligned"}, Default: "false", parse: boolean,
