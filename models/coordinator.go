@@ -293,21 +293,25 @@ func (c *coordinator) finish(p *pendingCheckpoint, ok bool, reason string, count
 	}
 	c.s.fillStats(p)
 	if ok {
+		// Flink's end-to-end duration stops at the latest acknowledgement
+		// (AbstractCheckpointStats.getEndToEndDuration): the metadata
+		// written after it counts towards the completion, not the duration.
 		p.stats.Status = "COMPLETED"
-		p.stats.Duration = now - p.trigger
+		p.stats.Duration = p.stats.LatestAck - p.trigger
+		p.stats.Completed = now
 		c.completed++
 	} else {
 		p.stats.Status = "FAILED"
 		p.stats.Failure = now
 		p.stats.FailureMessage = reason
-		p.stats.Duration = now - p.trigger
+		p.stats.Duration = now - p.trigger // FailedCheckpointStats: to the failure
 		c.failed++
 		if reason == result.FailureExpired {
 			c.expired++
 		}
 	}
 	if c.s.trace != nil {
-		c.s.tracef("checkpoint %d %s after %s%s", p.id, p.stats.Status, durText(p.stats.Duration), traceReason(reason, counted))
+		c.s.tracef("checkpoint %d %s after %s%s", p.id, p.stats.Status, durText(now-p.trigger), traceReason(reason, counted))
 	}
 	if !ok {
 		c.s.abortCheckpoint(p)

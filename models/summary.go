@@ -238,7 +238,7 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 	var durations []float64
 	for _, h := range c.history {
 		if h.Status == "COMPLETED" {
-			durations = append(durations, h.Duration.Seconds())
+			durations = append(durations, (h.Completed - h.Trigger).Seconds()) // to completion: flinksim's own
 			cs.SizeMaxBytes = max(cs.SizeMaxBytes, h.Checkpointed)
 			cs.FullSizeMax = max(cs.FullSizeMax, h.StateSize)
 			cs.PersistedMaxBytes = max(cs.PersistedMaxBytes, h.PersistedData)
@@ -248,7 +248,7 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 	var last sim.Time
 	for _, h := range c.history {
 		if h.Status == "COMPLETED" {
-			cs.MaxCheckpointAgeS = max(cs.MaxCheckpointAgeS, (h.Trigger + h.Duration - last).Seconds())
+			cs.MaxCheckpointAgeS = max(cs.MaxCheckpointAgeS, (h.Completed - last).Seconds())
 			last = h.Trigger
 		}
 	}

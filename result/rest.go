@@ -72,14 +72,10 @@ func restCheckpoint(c *CheckpointStats, start int64) map[string]any {
 	if c.Unaligned {
 		kind = "UNALIGNED_CHECKPOINT"
 	}
-	duration := ms(c.Duration) // completed: to completion; failed: to the failure (FailedCheckpointStats)
-	if c.Status == "IN_PROGRESS" {
-		duration = sinceTrigger(c.NumAcked, c.LatestAck, c.Trigger) // PendingCheckpointStats: to the latest acknowledgement
-	}
 	m := map[string]any{
 		"className": class, "id": c.ID, "status": c.Status, "is_savepoint": false, "savepointFormat": nil,
 		"trigger_timestamp": start + ms(c.Trigger), "latest_ack_timestamp": latestAck(c.NumAcked, c.LatestAck, start),
-		"checkpointed_size": c.Checkpointed, "state_size": c.StateSize, "end_to_end_duration": duration,
+		"checkpointed_size": c.Checkpointed, "state_size": c.StateSize, "end_to_end_duration": c.EndToEndMs(),
 		"alignment_buffered": 0, "processed_data": c.ProcessedData, "persisted_data": c.PersistedData,
 		"num_subtasks": c.NumSubtasks, "num_acknowledged_subtasks": c.NumAcked, "checkpoint_type": kind,
 		// CheckpointingStatisticsHandler builds latest and history entries
@@ -176,7 +172,7 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 			out.Counts.Completed++
 			size = append(size, c.Checkpointed)
 			state = append(state, c.StateSize)
-			dur = append(dur, ms(c.Duration))
+			dur = append(dur, c.EndToEndMs()) // CompletedCheckpointStatsSummary: getEndToEndDuration
 			processed = append(processed, c.ProcessedData)
 			persisted = append(persisted, c.PersistedData)
 			zero = append(zero, 0)

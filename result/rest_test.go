@@ -60,15 +60,15 @@ func detailsOf(t *testing.T, r *Result) map[string]any {
 
 // sqlgwCheckpoint is checkpoint 1 of the captured Flink 1.17 job: its
 // Kafka writer vertex (570f7071...) acknowledged 335 ms after the trigger
-// (sync 12 ms, async 11 ms, start delay 274 ms, 571 bytes), the whole
-// checkpoint 352 ms after it.
+// (sync 12 ms, async 11 ms, start delay 274 ms, 571 bytes), the other
+// vertex last, 352 ms after it: the checkpoint's latest acknowledgement.
 func sqlgwCheckpoint() *Result {
 	ms := sim.Millisecond
 	sub := SubtaskCheckpointStats{Index: 0, Acked: true, Ack: 335 * ms, Sync: 12 * ms, Async: 11 * ms, StartDelay: 274 * ms,
 		StateSize: 571, Uploaded: 571}
 	task := TaskCheckpointStats{Name: "kafka_table[4]: Writer -> Committer", NumSubtasks: 1, NumAcked: 1, LatestAck: 335 * ms,
 		StateSize: 571, Checkpointed: 571, Subtasks: []SubtaskCheckpointStats{sub}}
-	c := &CheckpointStats{ID: 1, Status: "COMPLETED", Trigger: 0, LatestAck: 335 * ms, Duration: 352 * ms, NumSubtasks: 1, NumAcked: 1,
+	c := &CheckpointStats{ID: 1, Status: "COMPLETED", Trigger: 0, LatestAck: 352 * ms, Duration: 352 * ms, NumSubtasks: 1, NumAcked: 1,
 		StateSize: 571, Checkpointed: 571, Tasks: []TaskCheckpointStats{task}}
 	r := &Result{Checkpoints: []*CheckpointStats{c}}
 	r.Summary.StartTime = FormatStartTime(time.UnixMilli(1680228526399))
@@ -226,5 +226,43 @@ func checkPendingDetails(t *testing.T, r *Result) {
 	}
 	if e := det[1].(map[string]any)["tasks"].(map[string]any)[VertexID("op")].(map[string]any)["summary"].(map[string]any)["end_to_end_duration"].(map[string]any); e["min"] != 0.0 || e["max"] != 0.0 || e["p99"] != "NaN" {
 		t.Errorf("no acknowledgement: summary.end_to_end_duration %v, want 0s (StatsSummary with no value)", e)
+	}
+}
+
+// TestEndToEndDurationIsLatestAckLessTrigger: in every captured
+// checkpoints.json entry a completed checkpoint's end_to_end_duration is
+// its latest_ack_timestamp less its trigger_timestamp
+// (AbstractCheckpointStats.getEndToEndDuration): the JobManager's
+// metadata write after the last acknowledgement is not in it. A checkpoint
+// that completed 100 ms after its last acknowledgement, with timestamps
+// off the millisecond, is written the same way, in the entry, latest and
+// the summary.
+func TestEndToEndDurationIsLatestAckLessTrigger(t *testing.T) {
+	for _, f := range []string{sqlgw + "checkpoints.json", "k8s-operator-statemachine/checkpoints.flink1.15.history.json"} {
+		for _, e := range decode(t, realJobs(t, f))["history"].([]any) {
+			e := e.(map[string]any)
+			if e["status"] != "COMPLETED" {
+				continue
+			}
+			if e["end_to_end_duration"].(float64) != e["latest_ack_timestamp"].(float64)-e["trigger_timestamp"].(float64) {
+				t.Errorf("%s: checkpoint %v: end_to_end_duration %v is not latest_ack_timestamp - trigger_timestamp", f, e["id"], e["end_to_end_duration"])
+			}
+		}
+	}
+	us := sim.Microsecond
+	trigger, ack := 10_000_700*us, 12_345_600*us
+	c := &CheckpointStats{ID: 7, Status: "COMPLETED", Trigger: trigger, LatestAck: ack, Duration: ack - trigger,
+		Completed: ack + 100*sim.Millisecond, NumSubtasks: 1, NumAcked: 1}
+	r := &Result{Checkpoints: []*CheckpointStats{c}}
+	r.Summary.Checkpoints = &CheckpointSummary{}
+	doc := checkpointsOf(t, r)
+	for _, e := range []map[string]any{doc["history"].([]any)[0].(map[string]any), doc["latest"].(map[string]any)["completed"].(map[string]any)} {
+		if got, want := e["end_to_end_duration"].(float64), e["latest_ack_timestamp"].(float64)-e["trigger_timestamp"].(float64); got != want {
+			t.Errorf("end_to_end_duration %v, want latest_ack_timestamp - trigger_timestamp = %v", got, want)
+		}
+	}
+	want := float64(int64(ack/sim.Millisecond) - int64(trigger/sim.Millisecond))
+	if got := doc["summary"].(map[string]any)["end_to_end_duration"].(map[string]any)["max"]; got != want {
+		t.Errorf("summary end_to_end_duration max %v, want %v", got, want)
 	}
 }
