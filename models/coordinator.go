@@ -59,7 +59,8 @@ type subtaskSnapshot struct {
 	sst         float64     // its RocksDB's SST bytes written, after the sync phase's flush
 	replay      float64     // changelog bytes a restore replays on top of the materialized state
 	sinkAt      []int64     // each sink writer's position in its output stream, by chain position (nil: no sink)
-	stateSize   int64       // full state
+	stateSize   int64       // full keyed state (and windows)
+	opState     int64       // operator state: a Kafka reader's splits (sourcestate.go), written whole every time
 	uploaded    int64       // bytes written by this checkpoint (the delta when incremental)
 	stateUp     int64       // of which keyed state (the rest is channel state persisted at the snapshot)
 	persisted   int64       // in-flight bytes persisted (unaligned)

@@ -307,8 +307,9 @@ func (s *Simulation) fillStats(p *pendingCheckpoint) {
 			// (OperatorSubtaskState sums keyed, operator, input channel and
 			// result subpartition state).
 			// Channel state persisted after the snapshot (barriers overtaking
-			// at the aligned-checkpoint timeout) is written too.
-			stateSize, written := ss.stateSize+ss.persisted, ss.stateUp+ss.persisted
+			// at the aligned-checkpoint timeout) is written too, and operator
+			// state (a Kafka reader's splits) whole every time.
+			stateSize, written := ss.stateSize+ss.persisted+ss.opState, ss.stateUp+ss.persisted+ss.opState
 			ts.StateSize += stateSize
 			ts.Checkpointed += written
 			ts.PersistedData += ss.persisted
