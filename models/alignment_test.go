@@ -103,10 +103,11 @@ func TestBarrierAlignment(t *testing.T) {
 			if tc.persisted >= 0 && h.PersistedData != tc.persisted {
 				t.Errorf("persisted %d bytes, want %d", h.PersistedData, tc.persisted)
 			}
-			// The job is stateless: its state is the channel state alone,
-			// which Flink counts in the state and checkpointed sizes.
-			if h.StateSize != h.PersistedData || h.Checkpointed != h.PersistedData {
-				t.Errorf("state size %d, checkpointed %d; want the persisted %d", h.StateSize, h.Checkpointed, h.PersistedData)
+			// The job has no keyed state: its state is the channel state,
+			// which Flink counts in the state and checkpointed sizes, and its
+			// Kafka readers' splits.
+			if want := h.PersistedData + readerStateOf(spec); h.StateSize != want || h.Checkpointed != want {
+				t.Errorf("state size %d, checkpointed %d; want the persisted %d and the readers' %d", h.StateSize, h.Checkpointed, h.PersistedData, readerStateOf(spec))
 			}
 			if tc.name == "aligned-timeout" && (!h.Unaligned || h.PersistedData <= 0 || h.PersistedData >= queued*seg) {
 				t.Errorf("after the aligned timeout: unaligned %v, persisted %d; want unaligned, 0 < persisted < %d",

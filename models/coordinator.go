@@ -59,7 +59,8 @@ type subtaskSnapshot struct {
 	sst         float64     // its RocksDB's SST bytes written, after the sync phase's flush
 	replay      float64     // changelog bytes a restore replays on top of the materialized state
 	sinkAt      []int64     // each sink writer's position in its output stream, by chain position (nil: no sink)
-	stateSize   int64       // full state
+	stateSize   int64       // full keyed state (and windows)
+	opState     int64       // operator state: a Kafka reader's splits (sourcestate.go), written whole every time
 	uploaded    int64       // bytes written by this checkpoint (the delta when incremental)
 	stateUp     int64       // of which keyed state (the rest is channel state persisted at the snapshot)
 	persisted   int64       // in-flight bytes persisted (unaligned)
@@ -293,21 +294,25 @@ func (c *coordinator) finish(p *pendingCheckpoint, ok bool, reason string, count
 	}
 	c.s.fillStats(p)
 	if ok {
+		// Flink's end-to-end duration stops at the latest acknowledgement
+		// (AbstractCheckpointStats.getEndToEndDuration): the metadata
+		// written after it counts towards the completion, not the duration.
 		p.stats.Status = "COMPLETED"
-		p.stats.Duration = now - p.trigger
+		p.stats.Duration = p.stats.LatestAck - p.trigger
+		p.stats.Completed = now
 		c.completed++
 	} else {
 		p.stats.Status = "FAILED"
 		p.stats.Failure = now
 		p.stats.FailureMessage = reason
-		p.stats.Duration = now - p.trigger
+		p.stats.Duration = now - p.trigger // FailedCheckpointStats: to the failure
 		c.failed++
 		if reason == result.FailureExpired {
 			c.expired++
 		}
 	}
 	if c.s.trace != nil {
-		c.s.tracef("checkpoint %d %s after %s%s", p.id, p.stats.Status, durText(p.stats.Duration), traceReason(reason, counted))
+		c.s.tracef("checkpoint %d %s after %s%s", p.id, p.stats.Status, durText(now-p.trigger), traceReason(reason, counted))
 	}
 	if !ok {
 		c.s.abortCheckpoint(p)

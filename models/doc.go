@@ -35,6 +35,7 @@
 //	coordinator.go  trigger rules, expiry, tolerable failures, completion
 //	barriers.go     barriers in the channels: alignment, unaligned overtaking
 //	snapshot.go     sync phase, async upload, acknowledgement
+//	sourcestate.go  a Kafka source reader's operator state: its splits, serialized
 //	storage.go      uploads, downloads and compaction as flows
 //	resources.go    a TaskManager's cores, network and disk; task threads' claims
 //	share.go        max-min fair sharing of resources among claims

@@ -298,7 +298,7 @@ func (s *Simulation) deployed(op int32) {
 func (s *Simulation) restoreCheckpoint(r *region, p *pendingCheckpoint) {
 	for _, st := range r.subtasks {
 		sub := p.subs[st.id]
-		if sub.stateSize == 0 {
+		if sub.stateSize+sub.opFile() == 0 { // operator state inlined in the metadata comes with the deployment
 			continue
 		}
 		local := s.localCopy(st)
@@ -311,7 +311,7 @@ func (s *Simulation) restoreCheckpoint(r *region, p *pendingCheckpoint) {
 			// RocksDB opens its local checkpoint directory
 		default:
 			r.restoring++
-			t := s.storage.startDownload(st, p.id, float64(sub.stateSize), !s.incremental(), local)
+			t := s.storage.startDownload(st, p.id, float64(sub.stateSize+sub.opFile()), !s.incremental(), local)
 			t.replay = sub.replay
 		}
 	}

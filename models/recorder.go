@@ -359,7 +359,7 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 	case result.MetricLastCompletedCkptID:
 		return float64(last.ID)
 	case result.MetricLastCkptDuration:
-		return float64(last.Duration) / float64(sim.Millisecond)
+		return float64(last.EndToEndMs()) // CheckpointStatsTracker: the latest completed checkpoint's getEndToEndDuration, in ms
 	case result.MetricLastCkptSize:
 		return float64(last.Checkpointed)
 	case result.MetricLastCkptFullSize:

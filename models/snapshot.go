@@ -117,6 +117,7 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 	sub.sync = now - sub.syncStart
 	full := s.stateBytes(st, sub.stateRecs)
 	sub.stateSize = int64(full)
+	sub.opState = s.readerState(st)
 	up := full
 	incremental := s.incremental()
 	transfer := -1.0 // bytes to upload now, when not what the checkpoint holds
@@ -136,7 +137,7 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 	if transfer < 0 {
 		transfer = up
 	}
-	transfer += float64(sub.persisted)
+	transfer += float64(sub.persisted + sub.opFile()) // operator state inlined in the metadata is not uploaded
 	if s.trace != nil && sub.uploaded > 0 {
 		s.tracef("%s async phase of checkpoint %d: uploads %s (keyed state %s, in-flight data %s)",
 			st.name(), p.id, bytesText(int64(transfer)), bytesText(sub.stateUp), bytesText(sub.persisted))

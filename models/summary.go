@@ -239,7 +239,7 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 	var durations []float64
 	for _, h := range c.history {
 		if h.Status == "COMPLETED" {
-			durations = append(durations, h.Duration.Seconds())
+			durations = append(durations, (h.Completed - h.Trigger).Seconds()) // to completion: flinksim's own
 			cs.SizeMaxBytes = max(cs.SizeMaxBytes, h.Checkpointed)
 			cs.FullSizeMax = max(cs.FullSizeMax, h.StateSize)
 			cs.PersistedMaxBytes = max(cs.PersistedMaxBytes, h.PersistedData)
@@ -249,7 +249,7 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 	var last sim.Time
 	for _, h := range c.history {
 		if h.Status == "COMPLETED" {
-			cs.MaxCheckpointAgeS = max(cs.MaxCheckpointAgeS, (h.Trigger + h.Duration - last).Seconds())
+			cs.MaxCheckpointAgeS = max(cs.MaxCheckpointAgeS, (h.Completed - last).Seconds())
 			last = h.Trigger
 		}
 	}
@@ -312,8 +312,9 @@ func (s *Simulation) fillStats(p *pendingCheckpoint) {
 			// (OperatorSubtaskState sums keyed, operator, input channel and
 			// result subpartition state).
 			// Channel state persisted after the snapshot (barriers overtaking
-			// at the aligned-checkpoint timeout) is written too.
-			stateSize, written := ss.stateSize+ss.persisted, ss.stateUp+ss.persisted
+			// at the aligned-checkpoint timeout) is written too, and operator
+			// state (a Kafka reader's splits) whole every time.
+			stateSize, written := ss.stateSize+ss.persisted+ss.opState, ss.stateUp+ss.persisted+ss.opState
 			ts.StateSize += stateSize
 			ts.Checkpointed += written
 			ts.PersistedData += ss.persisted

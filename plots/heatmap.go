@@ -16,6 +16,10 @@ type Grid struct {
 	XParam, YParam, Outcome string // axis labels and the title
 	XUnit, YUnit, ZUnit     Unit
 	X, Y                    []float64 // sorted, distinct
+	// XNames and YNames, for a parameter of values without order
+	// (true/false, an enum), name its values: X (or Y) holds their indexes
+	// into the names, and the ticks read the names.
+	XNames, YNames []string
 	// Z[i][j] is the outcome at (X[j], Y[i]); NaN (or a missing entry)
 	// is a point not run, drawn grey.
 	Z [][]float64
@@ -71,8 +75,8 @@ func Heatmap(g Grid) *Figure {
 		notes = append(notes, fmt.Sprintf("boundary segments %d", len(b.segs)))
 	}
 	p.X.Label.Text, p.Y.Label.Text = g.XUnit.Label(g.XParam), g.YUnit.Label(g.YParam)
-	p.X.Tick.Marker = valueTicks(g.X, g.XUnit, 15)
-	p.Y.Tick.Marker = valueTicks(g.Y, g.YUnit, 20)
+	p.X.Tick.Marker = valueTicks(g.X, g.XNames, g.XUnit, 15)
+	p.Y.Tick.Marker = valueTicks(g.Y, g.YNames, g.YUnit, 20)
 	p.X.Min, p.X.Max = -0.5, float64(nx)-0.5
 	p.Y.Min, p.Y.Max = -0.5, float64(ny)-0.5
 	pn := &panel{plot: p, grid: cl, bar: &colorBar{ramp: sweepRamp, lo: lo, hi: hi, unit: g.ZUnit},
@@ -94,14 +98,15 @@ func indexEdges(n int) []float64 {
 	return e
 }
 
-// valueTicks labels cell i with vals[i], at most max labels.
-func valueTicks(vals []float64, u Unit, most int) plot.ConstantTicks {
+// valueTicks labels cell i with vals[i] (its name, with names), at most
+// max labels.
+func valueTicks(vals []float64, names []string, u Unit, most int) plot.ConstantTicks {
 	every := max(1, (len(vals)+most-1)/most)
 	var t plot.ConstantTicks
 	for i, v := range vals {
 		label := ""
 		if i%every == 0 {
-			label = Format(u, v)
+			label = nameOf(names, v, u)
 		}
 		t = append(t, plot.Tick{Value: float64(i), Label: label})
 	}

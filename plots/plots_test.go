@@ -10,12 +10,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
+	"gonum.org/v1/plot"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -629,6 +631,38 @@ func TestDashboardRegionFailoversAndOutages(t *testing.T) {
 	for _, want := range []string{">failover of some regions<", ">kafka-outage<"} {
 		if strings.Count(s, want) != 1 {
 			t.Errorf("SVG has %d of %s, want 1 (the legend)", strings.Count(s, want), want)
+		}
+	}
+}
+
+// TestChoiceAxesNameTheirValues: a swept parameter of values without order
+// (true/false, an enum) has its values' indexes for numbers; the line's and
+// the heat map's ticks sit on those indexes and read the values, not 0, 1.
+func TestChoiceAxesNameTheirValues(t *testing.T) {
+	names := []string{"true", "false"}
+	want := plot.ConstantTicks{{Value: 0, Label: "true"}, {Value: 1, Label: "false"}}
+	line := Line(Band{Param: "flink.execution.checkpointing.unaligned.enabled", Outcome: "lag_end", YUnit: UnitCount,
+		X: []float64{0, 1}, Mean: []float64{5, 7}, Min: []float64{5, 7}, Max: []float64{5, 7}, XNames: names})
+	x := line.panels[0].plot.X
+	if got := x.Tick.Marker.Ticks(x.Min, x.Max); !reflect.DeepEqual(got, []plot.Tick(want)) || x.Min != -0.5 || x.Max != 1.5 {
+		t.Errorf("line ticks %v over %v..%v, want %v over -0.5..1.5", got, x.Min, x.Max, want)
+	}
+	enum := []string{"hashmap", "rocksdb"}
+	heat := Heatmap(Grid{XParam: "flink.state.backend.type", YParam: "flink.execution.checkpointing.unaligned.enabled", Outcome: "lag_end",
+		X: []float64{0, 1}, Y: []float64{0, 1}, Z: [][]float64{{1, 2}, {3, 4}}, XNames: enum, YNames: names})
+	hp := heat.panels[0].plot
+	wantX := plot.ConstantTicks{{Value: 0, Label: "hashmap"}, {Value: 1, Label: "rocksdb"}}
+	if got := hp.X.Tick.Marker.Ticks(hp.X.Min, hp.X.Max); !reflect.DeepEqual(got, []plot.Tick(wantX)) {
+		t.Errorf("heat map x ticks %v, want %v", got, wantX)
+	}
+	if got := hp.Y.Tick.Marker.Ticks(hp.Y.Min, hp.Y.Max); !reflect.DeepEqual(got, []plot.Tick(want)) {
+		t.Errorf("heat map y ticks %v, want %v", got, want)
+	}
+	for _, s := range []string{svg(t, line), svg(t, heat)} {
+		for _, v := range []string{">true<", ">false<"} {
+			if !strings.Contains(s, v) {
+				t.Errorf("SVG lacks the tick %s", v)
+			}
 		}
 	}
 }

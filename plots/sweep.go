@@ -18,6 +18,10 @@ type Band struct {
 	Param, Outcome    string // axis labels, e.g. "sinks.jdbc.capacity", "latency_p99_s"
 	XUnit, YUnit      Unit
 	X, Mean, Min, Max []float64 // sorted by X
+	// XNames, for a parameter of values without order (true/false, an
+	// enum), name the values: X holds their indexes into XNames, and the
+	// ticks read the names.
+	XNames []string
 }
 
 // Line draws the mean as a line with points, over a translucent band from
@@ -73,6 +77,10 @@ func Line(b Band) *Figure {
 		xlo, xhi = xlo-d, xhi+d
 	}
 	p.X.Min, p.X.Max = xlo, xhi
+	if len(b.XNames) > 0 { // a value per index, half a step of room either side
+		p.X.Tick.Marker = nameTicks(b.XNames, xs)
+		p.X.Min, p.X.Max = xs[0]-0.5, xs[len(xs)-1]+0.5
+	}
 	ylo, yhi := slices.Min(lo), slices.Max(hi)
 	if ylo >= 0 {
 		ylo = 0 // read magnitudes from zero when all values are positive
@@ -112,4 +120,22 @@ func (b *rangeBand) Plot(c draw.Canvas, p *plot.Plot) {
 // Thumbnail is a filled box in the legend.
 func (b *rangeBand) Thumbnail(c *draw.Canvas) {
 	c.FillPolygon(b.fill, []vg.Point{c.Min, {X: c.Max.X, Y: c.Min.Y}, c.Max, {X: c.Min.X, Y: c.Max.Y}})
+}
+
+// nameTicks labels the indexes at hand with their names (an index without
+// a name keeps its number).
+func nameTicks(names []string, at []float64) plot.ConstantTicks {
+	var t plot.ConstantTicks
+	for _, x := range slices.Compact(slices.Clone(at)) {
+		t = append(t, plot.Tick{Value: x, Label: nameOf(names, x, UnitNone)})
+	}
+	return t
+}
+
+// nameOf is the name of index x, or x in unit u when names has none for it.
+func nameOf(names []string, x float64, u Unit) string {
+	if i := int(x); float64(i) == x && i >= 0 && i < len(names) {
+		return names[i]
+	}
+	return Format(u, x)
 }

@@ -14,15 +14,24 @@ type CheckpointStats struct {
 	LatestAck      sim.Time
 	Failure        sim.Time
 	FailureMessage string
-	Duration       sim.Time // end-to-end: trigger to last ack (completion) or failure
-	NumSubtasks    int
-	NumAcked       int
-	Unaligned      bool
-	StateSize      int64 // full size
-	Checkpointed   int64 // written by this checkpoint
-	ProcessedData  int64
-	PersistedData  int64
-	Tasks          []TaskCheckpointStats
+	// Duration is Flink's end-to-end duration: from the trigger to the
+	// latest acknowledgement (completed; AbstractCheckpointStats
+	// .getEndToEndDuration, which CompletedCheckpointStats keeps) or to
+	// the failure (FailedCheckpointStats); 0 while in progress.
+	Duration sim.Time
+	// Completed is when the coordinator completed the checkpoint: after
+	// its last acknowledgement, once the JobManager wrote its metadata.
+	// flinksim's own (Flink's REST has no completion time): 0 unless
+	// completed, and not read back from checkpoints.json.
+	Completed     sim.Time
+	NumSubtasks   int
+	NumAcked      int
+	Unaligned     bool
+	StateSize     int64 // full size
+	Checkpointed  int64 // written by this checkpoint
+	ProcessedData int64
+	PersistedData int64
+	Tasks         []TaskCheckpointStats
 }
 
 // TaskCheckpointStats is one job vertex's part of a checkpoint.
@@ -52,6 +61,21 @@ type SubtaskCheckpointStats struct {
 	Uploaded   int64
 	Persisted  int64
 	Processed  int64
+}
+
+// EndToEndMs is Flink's end_to_end_duration of the checkpoint in
+// milliseconds, the difference of two timestamps in whole milliseconds as
+// Flink takes it: in progress, the latest acknowledgement less the trigger,
+// -1 while none acknowledged (PendingCheckpointStats keeps
+// AbstractCheckpointStats.getEndToEndDuration); completed or failed, the
+// end of Duration less the trigger (at least 0). The lastCheckpointDuration
+// gauge is this of the latest completed checkpoint
+// (CheckpointStatsTracker's LatestCompletedCheckpointDurationGauge).
+func (c *CheckpointStats) EndToEndMs() int64 {
+	if c.Status == "IN_PROGRESS" {
+		return sinceTrigger(c.NumAcked, c.LatestAck, c.Trigger)
+	}
+	return max(0, ms(c.Trigger+c.Duration)-ms(c.Trigger))
 }
 
 // RestoreStats is one restore from a checkpoint (ID 0: none had completed).
@@ -91,13 +115,17 @@ type FailureEvent struct {
 
 // CheckpointSummary is summary.json's "checkpoints" section.
 type CheckpointSummary struct {
-	IntervalS    float64   `json:"interval_s"`
-	TimeoutS     float64   `json:"timeout_s"`
-	Completed    int       `json:"completed"`
-	Failed       int       `json:"failed"`
-	Expired      int       `json:"expired"`
-	Restarts     int       `json:"restarts"`
-	DurationS    Quantiles `json:"duration_s"` // completed checkpoints
+	IntervalS float64 `json:"interval_s"`
+	TimeoutS  float64 `json:"timeout_s"`
+	Completed int     `json:"completed"`
+	Failed    int     `json:"failed"`
+	Expired   int     `json:"expired"`
+	Restarts  int     `json:"restarts"`
+	// DurationS is over completed checkpoints, from the trigger to the
+	// completion (the metadata written): flinksim's own measure, longer
+	// than Flink's end_to_end_duration (to the latest acknowledgement) by
+	// the metadata write.
+	DurationS    Quantiles `json:"duration_s"`
 	SizeMaxBytes int64     `json:"size_max_bytes"`
 	FullSizeMax  int64     `json:"full_size_max_bytes"`
 	// PersistedMaxBytes is the most in-flight data a completed checkpoint

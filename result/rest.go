@@ -60,7 +60,8 @@ func VertexID(name string) string {
 	return fmt.Sprintf("%016x%016x", a.Sum64(), b.Sum64())
 }
 
-// restCheckpoint is one checkpoint's entry; start is the Unix ms of
+// restCheckpoint is one checkpoint's entry in latest or history, as
+// CheckpointingStatisticsHandler writes it; start is the Unix ms of
 // virtual time 0.
 func restCheckpoint(c *CheckpointStats, start int64) map[string]any {
 	class := map[string]string{"COMPLETED": "completed", "FAILED": "failed"}[c.Status]
@@ -71,21 +72,17 @@ func restCheckpoint(c *CheckpointStats, start int64) map[string]any {
 	if c.Unaligned {
 		kind = "UNALIGNED_CHECKPOINT"
 	}
-	tasks := map[string]any{}
-	for i := range c.Tasks {
-		tasks[VertexID(c.Tasks[i].Name)] = restTask(c, &c.Tasks[i], start)
-	}
-	duration := ms(c.Duration) // completed: to completion; failed: to the failure (FailedCheckpointStats)
-	if c.Status == "IN_PROGRESS" {
-		duration = sinceTrigger(c.NumAcked, c.LatestAck, c.Trigger) // PendingCheckpointStats: to the latest acknowledgement
-	}
 	m := map[string]any{
 		"className": class, "id": c.ID, "status": c.Status, "is_savepoint": false, "savepointFormat": nil,
 		"trigger_timestamp": start + ms(c.Trigger), "latest_ack_timestamp": latestAck(c.NumAcked, c.LatestAck, start),
-		"checkpointed_size": c.Checkpointed, "state_size": c.StateSize, "end_to_end_duration": duration,
+		"checkpointed_size": c.Checkpointed, "state_size": c.StateSize, "end_to_end_duration": c.EndToEndMs(),
 		"alignment_buffered": 0, "processed_data": c.ProcessedData, "persisted_data": c.PersistedData,
 		"num_subtasks": c.NumSubtasks, "num_acknowledged_subtasks": c.NumAcked, "checkpoint_type": kind,
-		"tasks": tasks,
+		// CheckpointingStatisticsHandler builds latest and history entries
+		// with CheckpointStatistics.generateCheckpointStatistics(stats,
+		// false): no task statistics, an empty map (the per-vertex figures
+		// are checkpoint-details.json's, as the details endpoints give them).
+		"tasks": map[string]any{},
 	}
 	switch c.Status {
 	case "COMPLETED":
@@ -194,7 +191,7 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 			out.Counts.Completed++
 			size = append(size, c.Checkpointed)
 			state = append(state, c.StateSize)
-			dur = append(dur, ms(c.Duration))
+			dur = append(dur, c.EndToEndMs()) // CompletedCheckpointStatsSummary: getEndToEndDuration
 			processed = append(processed, c.ProcessedData)
 			persisted = append(persisted, c.PersistedData)
 			zero = append(zero, 0)

@@ -60,15 +60,15 @@ func detailsOf(t *testing.T, r *Result) map[string]any {
 
 // sqlgwCheckpoint is checkpoint 1 of the captured Flink 1.17 job: its
 // Kafka writer vertex (570f7071...) acknowledged 335 ms after the trigger
-// (sync 12 ms, async 11 ms, start delay 274 ms, 571 bytes), the whole
-// checkpoint 352 ms after it.
+// (sync 12 ms, async 11 ms, start delay 274 ms, 571 bytes), the other
+// vertex last, 352 ms after it: the checkpoint's latest acknowledgement.
 func sqlgwCheckpoint() *Result {
 	ms := sim.Millisecond
 	sub := SubtaskCheckpointStats{Index: 0, Acked: true, Ack: 335 * ms, Sync: 12 * ms, Async: 11 * ms, StartDelay: 274 * ms,
 		StateSize: 571, Uploaded: 571}
 	task := TaskCheckpointStats{Name: "kafka_table[4]: Writer -> Committer", NumSubtasks: 1, NumAcked: 1, LatestAck: 335 * ms,
 		StateSize: 571, Checkpointed: 571, Subtasks: []SubtaskCheckpointStats{sub}}
-	c := &CheckpointStats{ID: 1, Status: "COMPLETED", Trigger: 0, LatestAck: 335 * ms, Duration: 352 * ms, NumSubtasks: 1, NumAcked: 1,
+	c := &CheckpointStats{ID: 1, Status: "COMPLETED", Trigger: 0, LatestAck: 352 * ms, Duration: 352 * ms, NumSubtasks: 1, NumAcked: 1,
 		StateSize: 571, Checkpointed: 571, Tasks: []TaskCheckpointStats{task}}
 	r := &Result{Checkpoints: []*CheckpointStats{c}}
 	r.Summary.StartTime = FormatStartTime(time.UnixMilli(1680228526399))
@@ -103,20 +103,34 @@ func TestSubtaskDetailsMatchFlink(t *testing.T) {
 
 // TestCheckpointEntryKeysMatchFlink: a checkpoints.json history entry has
 // the captured entry's fields, discriminator "className" with Flink's
-// lowercase value among them.
+// lowercase value among them. Its "tasks" is empty in history and latest
+// alike, as in every captured entry (CheckpointingStatisticsHandler asks
+// generateCheckpointStatistics for no task statistics); the vertex's
+// figures are in checkpoint-details.json, its end_to_end_duration its
+// latest acknowledgement less the trigger.
 func TestCheckpointEntryKeysMatchFlink(t *testing.T) {
 	capture := decode(t, realJobs(t, sqlgw+"checkpoints.json"))
 	want := capture["history"].([]any)[0].(map[string]any)
-	got := checkpointsOf(t, sqlgwCheckpoint())["history"].([]any)[0].(map[string]any)
+	doc := checkpointsOf(t, sqlgwCheckpoint())
+	got := doc["history"].([]any)[0].(map[string]any)
 	if k, w := keys(got), keys(want); !reflect.DeepEqual(k, w) {
 		t.Errorf("history entry keys %v, want (captured) %v", k, w)
 	}
 	if got["className"] != want["className"] || got["className"] != "completed" {
 		t.Errorf("className %v, captured %v", got["className"], want["className"])
 	}
-	for _, task := range got["tasks"].(map[string]any) {
+	entries := map[string]any{"history": got, "latest": doc["latest"].(map[string]any)["completed"]}
+	captured := map[string]any{"history": want, "latest": capture["latest"].(map[string]any)["completed"]}
+	for k, e := range entries {
+		tasks, capturedTasks := e.(map[string]any)["tasks"], captured[k].(map[string]any)["tasks"]
+		if !reflect.DeepEqual(tasks, map[string]any{}) || !reflect.DeepEqual(tasks, capturedTasks) {
+			t.Errorf("%s entry tasks %v, captured %v", k, tasks, capturedTasks)
+		}
+	}
+	trigger := got["trigger_timestamp"].(float64)
+	for _, task := range detailsOf(t, sqlgwCheckpoint())["checkpoints"].([]any)[0].(map[string]any)["tasks"].(map[string]any) {
 		task := task.(map[string]any)
-		if task["latest_ack_timestamp"].(float64)-got["trigger_timestamp"].(float64) != task["end_to_end_duration"].(float64) {
+		if task["latest_ack_timestamp"].(float64)-trigger != task["end_to_end_duration"].(float64) {
 			t.Errorf("task %v: end_to_end_duration is not latest_ack_timestamp - trigger_timestamp", task)
 		}
 	}
@@ -160,6 +174,7 @@ func TestPendingAndFailedAsFlink(t *testing.T) {
 	}}
 	r.Summary.Checkpoints = &CheckpointSummary{}
 	hist := checkpointsOf(t, r)["history"].([]any) // newest first
+	det := detailsOf(t, r)["checkpoints"].([]any)  // oldest first
 	want := []struct {
 		class            string
 		ack, e2e         float64
@@ -167,7 +182,7 @@ func TestPendingAndFailedAsFlink(t *testing.T) {
 	}{{"in_progress", 13000, 3000, 13000, 3000}, {"in_progress", -1, -1, -1, -1}, {"failed", -1, 60000, -1, -1}}
 	for i, w := range want {
 		h := hist[i].(map[string]any)
-		task := h["tasks"].(map[string]any)[VertexID("op")].(map[string]any)
+		task := det[len(det)-1-i].(map[string]any)["tasks"].(map[string]any)[VertexID("op")].(map[string]any)
 		if h["className"] != w.class || h["latest_ack_timestamp"] != w.ack || h["end_to_end_duration"] != w.e2e ||
 			task["latest_ack_timestamp"] != w.taskAck || task["end_to_end_duration"] != w.taskE2E {
 			t.Errorf("checkpoint %v: %v ack %v e2e %v, task ack %v e2e %v; want %+v", h["id"], h["className"], h["latest_ack_timestamp"],
@@ -265,5 +280,43 @@ func TestDiscardedPastNumRetained(t *testing.T) {
 		if e["discarded"] != want[e["id"].(float64)] {
 			t.Errorf("checkpoint %v: discarded %v, want %v", e["id"], e["discarded"], want[e["id"].(float64)])
 		}
+	}
+}
+
+// TestEndToEndDurationIsLatestAckLessTrigger: in every captured
+// checkpoints.json entry a completed checkpoint's end_to_end_duration is
+// its latest_ack_timestamp less its trigger_timestamp
+// (AbstractCheckpointStats.getEndToEndDuration): the JobManager's
+// metadata write after the last acknowledgement is not in it. A checkpoint
+// that completed 100 ms after its last acknowledgement, with timestamps
+// off the millisecond, is written the same way, in the entry, latest and
+// the summary.
+func TestEndToEndDurationIsLatestAckLessTrigger(t *testing.T) {
+	for _, f := range []string{sqlgw + "checkpoints.json", "k8s-operator-statemachine/checkpoints.flink1.15.history.json"} {
+		for _, e := range decode(t, realJobs(t, f))["history"].([]any) {
+			e := e.(map[string]any)
+			if e["status"] != "COMPLETED" {
+				continue
+			}
+			if e["end_to_end_duration"].(float64) != e["latest_ack_timestamp"].(float64)-e["trigger_timestamp"].(float64) {
+				t.Errorf("%s: checkpoint %v: end_to_end_duration %v is not latest_ack_timestamp - trigger_timestamp", f, e["id"], e["end_to_end_duration"])
+			}
+		}
+	}
+	us := sim.Microsecond
+	trigger, ack := 10_000_700*us, 12_345_600*us
+	c := &CheckpointStats{ID: 7, Status: "COMPLETED", Trigger: trigger, LatestAck: ack, Duration: ack - trigger,
+		Completed: ack + 100*sim.Millisecond, NumSubtasks: 1, NumAcked: 1}
+	r := &Result{Checkpoints: []*CheckpointStats{c}}
+	r.Summary.Checkpoints = &CheckpointSummary{}
+	doc := checkpointsOf(t, r)
+	for _, e := range []map[string]any{doc["history"].([]any)[0].(map[string]any), doc["latest"].(map[string]any)["completed"].(map[string]any)} {
+		if got, want := e["end_to_end_duration"].(float64), e["latest_ack_timestamp"].(float64)-e["trigger_timestamp"].(float64); got != want {
+			t.Errorf("end_to_end_duration %v, want latest_ack_timestamp - trigger_timestamp = %v", got, want)
+		}
+	}
+	want := float64(int64(ack/sim.Millisecond) - int64(trigger/sim.Millisecond))
+	if got := doc["summary"].(map[string]any)["end_to_end_duration"].(map[string]any)["max"]; got != want {
+		t.Errorf("summary end_to_end_duration max %v, want %v", got, want)
 	}
 }

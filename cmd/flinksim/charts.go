@@ -114,7 +114,7 @@ func drawSweep(dir string, plan *sweep.Plan, recs []sweep.Record, outcomes []str
 
 func band(plan *sweep.Plan, st []sweep.Stats, outcome string) plots.Band {
 	ax := plan.Axes[0]
-	b := plots.Band{Param: ax.Key, Outcome: outcome, XUnit: axisUnit(ax.Kind), YUnit: outcomeUnit(outcome)}
+	b := plots.Band{Param: ax.Key, Outcome: outcome, XUnit: axisUnit(ax.Kind), YUnit: outcomeUnit(outcome), XNames: choiceNames(ax)}
 	for _, s := range st {
 		if s.N == 0 {
 			continue
@@ -129,7 +129,7 @@ func grid(plan *sweep.Plan, st []sweep.Stats, outcome string) plots.Grid {
 	ax, ay := plan.Axes[0], plan.Axes[1]
 	xs, ys := sortedDistinct(ax.Nums), sortedDistinct(ay.Nums)
 	g := plots.Grid{XParam: ax.Key, YParam: ay.Key, Outcome: outcome, XUnit: axisUnit(ax.Kind), YUnit: axisUnit(ay.Kind),
-		ZUnit: outcomeUnit(outcome), X: xs, Y: ys}
+		ZUnit: outcomeUnit(outcome), X: xs, Y: ys, XNames: choiceNames(ax), YNames: choiceNames(ay)}
 	nan := math.NaN
 	for range ys {
 		row := make([]float64, len(xs))
@@ -148,6 +148,15 @@ func grid(plan *sweep.Plan, st []sweep.Stats, outcome string) plots.Grid {
 		g.Stable[i][j] = s.Stable
 	}
 	return g
+}
+
+// choiceNames are the values of an axis without order (true/false, an
+// enum), whose numbers are their indexes; nil for any other axis.
+func choiceNames(ax scenarios.Axis) []string {
+	if ax.Kind != scenarios.QChoice {
+		return nil
+	}
+	return ax.Values
 }
 
 func sortedDistinct(v []float64) []float64 {

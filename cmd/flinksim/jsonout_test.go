@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -208,5 +209,51 @@ func TestCompareJSON(t *testing.T) {
 		if _, ok := r["lag_end"].(json.Number); !ok {
 			t.Errorf("row %d: lag_end is %T", i, r["lag_end"])
 		}
+	}
+}
+
+// TestCompareCellsThatDoNotApply: compare.csv leaves a cell empty, and
+// compare -o json gives null, where the text table prints "-": the
+// checkpoint columns of a run without checkpointing (the slowest checkpoint
+// also of one where none completed), the p99 latency when no record reached
+// a sink, the window columns without windows (the late shares also when
+// the windows took no record), the sink columns without sinks (the commit
+// latencies also when no record was seen). Restarts apply to every run.
+func TestCompareCellsThatDoNotApply(t *testing.T) {
+	bare := &result.Result{Summary: result.Summary{Verdict: result.Verdict{Outcome: "stable"},
+		Restarts: &result.RestartSummary{Restarts: 2, DowntimeS: 5}}}
+	idle := &result.Result{Summary: result.Summary{Verdict: result.Verdict{Outcome: "timeouts"},
+		Checkpoints: &result.CheckpointSummary{Failed: 3, Restarts: 1}, Windows: []result.WindowSummary{{}}, Sinks: []result.SinkSummary{{}}}}
+	full := &result.Result{Summary: result.Summary{Verdict: result.Verdict{Outcome: "stable"},
+		Checkpoints: &result.CheckpointSummary{Completed: 4, DurationS: result.Quantiles{Max: 1.5}, MaxCheckpointAgeS: 30},
+		Windows:     []result.WindowSummary{{RecordsIn: 100, LateDropped: 5}},
+		Sinks:       []result.SinkSummary{{ReadCommitted: result.SinkView{Once: 10}}}}}
+	full.Summary.Records.Sink = 10
+	runs := []runResult{{name: "bare", res: bare}, {name: "idle", res: idle}, {name: "full", res: full}}
+	var b strings.Builder
+	if err := printCompareJSON(&b, "s", "d", nil, runs); err != nil {
+		t.Fatal(err)
+	}
+	var c struct{ Rows []map[string]any }
+	jsonDoc(t, b.String(), &c)
+	ckpt := []string{"checkpoints_completed", "checkpoints_failed", "checkpoint_duration_max_s", "upload_bandwidth_bytes_per_s",
+		"max_checkpoint_age_s", "persisted_max_bytes"}
+	windows := []string{"late_dropped_share", "late_side_output_share", "window_result_p50_s", "window_state_peak_bytes", "watermark_lag_max_s"}
+	sinks := []string{"records_lost", "commit_latency_p50_s", "commit_latency_max_s"}
+	null := map[string][]string{
+		"bare": append(append(append([]string{"latency_p99_s"}, ckpt...), windows...), sinks...),
+		"idle": {"checkpoint_duration_max_s", "latency_p99_s", "late_dropped_share", "late_side_output_share", "commit_latency_p50_s", "commit_latency_max_s"},
+		"full": nil,
+	}
+	for _, row := range c.Rows {
+		name := row["variant"].(string)
+		for col, v := range row {
+			if want := slices.Contains(null[name], col); (v == nil) != want {
+				t.Errorf("%s: %s is %v, want null: %v", name, col, v, want)
+			}
+		}
+	}
+	if got := c.Rows[0]["restarts"]; got != json.Number("2") {
+		t.Errorf("bare: restarts %v, want its 2 restarts without checkpointing", got)
 	}
 }

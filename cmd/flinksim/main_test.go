@@ -431,3 +431,27 @@ func TestCompare(t *testing.T) {
 		t.Errorf("no variants: code %d, %q", code, errs)
 	}
 }
+
+// TestSweepChoiceAxesNamed: a sweep over true/false and an enum draws its
+// heat maps with the values as tick labels, in the order given.
+func TestSweepChoiceAxesNamed(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errs := cli(t, "sweep", "testdata/tiny.yaml", "--duration", "20s", "--out", dir,
+		"--grid", "flink.pipeline.operator-chaining.enabled=false,true", "--grid", "flink.state.backend.type=rocksdb,hashmap")
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, errs)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "sweep-lag_end.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for _, v := range []string{">false<", ">true<", ">rocksdb<", ">hashmap<"} {
+		if !strings.Contains(s, v) {
+			t.Errorf("sweep-lag_end.svg lacks the tick %s", v)
+		}
+	}
+	if strings.Index(s, ">false<") > strings.Index(s, ">true<") {
+		t.Error("the values are not drawn in the order given")
+	}
+}

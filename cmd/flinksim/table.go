@@ -259,27 +259,8 @@ func outcomeCSV(w io.Writer, runs []runResult) error {
 		header = append(header, replicaColumns...)
 	}
 	cw.Write(header)
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
 	for _, r := range runs {
-		o := sweep.OutcomeOf(r.res)
-		age, why := "", r.res.Summary.Verdict.Why
-		if c := r.res.Summary.Checkpoints; c != nil {
-			age = f(c.MaxCheckpointAgeS)
-		}
-		var down, restore, dupes, persisted float64
-		if rs := r.res.Summary.Restarts; rs != nil {
-			down, restore, dupes = rs.DowntimeS, rs.RestoreS, float64(rs.Duplicated)
-		}
-		if c := r.res.Summary.Checkpoints; c != nil {
-			persisted = float64(c.PersistedMaxBytes)
-		}
-		row := []string{r.name, o.Verdict, strconv.FormatBool(o.Stable), f(o.CheckpointsCompleted), f(o.CheckpointsFailed),
-			f(o.CheckpointDurationMaxS), f(o.Restarts), f(o.LagEnd), f(o.LatencyP99S), f(o.TaskManagers), f(o.UploadBandwidth), age, why,
-			f(down), f(restore), f(dupes), f(persisted)}
-		w := windowCSV(r.res.Summary)
-		row = append(row, f(w.dropped), f(w.side), f(w.p50), f(w.state), f(w.lag))
-		k := sinkCSV(r.res.Summary)
-		row = append(row, f(k.lost), f(k.p50), f(k.max))
+		row := outcomeRow(r)
 		if replicas {
 			row = append(row, replicaCells(r)...)
 		}
@@ -287,6 +268,52 @@ func outcomeCSV(w io.Writer, runs []runResult) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvNum is a number in compare.csv.
+func csvNum(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
+
+// csvIf is v when the column applies to the run, else an empty cell
+// (null in compare -o json), where the text table prints "-": a quantity
+// the run does not have is not 0.
+func csvIf(applies bool, v float64) string {
+	if !applies {
+		return ""
+	}
+	return csvNum(v)
+}
+
+// outcomeRow is a run's compare.csv row, without replica columns. Empty:
+// the checkpoint columns without checkpointing (the slowest checkpoint
+// also when none completed), the p99 latency when no record reached a
+// sink, the window columns without a window operator (the late shares
+// also when none took a record), the sink columns without sinks (the
+// commit latencies also when a read_committed reader saw no record).
+func outcomeRow(r runResult) []string {
+	s := r.res.Summary
+	o := sweep.OutcomeOf(r.res)
+	c, f := s.Checkpoints, csvNum
+	ckpt := c != nil
+	var age, persisted float64
+	if ckpt {
+		age, persisted = c.MaxCheckpointAgeS, float64(c.PersistedMaxBytes)
+	}
+	restarts := o.Restarts
+	var down, restore, dupes float64
+	if rs := s.Restarts; rs != nil {
+		down, restore, dupes = rs.DowntimeS, rs.RestoreS, float64(rs.Duplicated)
+		if !ckpt {
+			restarts = float64(rs.Restarts) // a job restarts without checkpointing too, from the start
+		}
+	}
+	row := []string{r.name, o.Verdict, strconv.FormatBool(o.Stable), csvIf(ckpt, o.CheckpointsCompleted), csvIf(ckpt, o.CheckpointsFailed),
+		csvIf(ckpt && c.Completed > 0, o.CheckpointDurationMaxS), f(restarts), f(o.LagEnd), csvIf(s.Records.Sink > 0, o.LatencyP99S),
+		f(o.TaskManagers), csvIf(ckpt, o.UploadBandwidth), csvIf(ckpt, age), s.Verdict.Why,
+		f(down), f(restore), f(dupes), csvIf(ckpt, persisted)}
+	wins, w := len(s.Windows) > 0, windowCSV(s)
+	row = append(row, csvIf(wins && w.in > 0, w.dropped), csvIf(wins && w.in > 0, w.side), csvIf(wins, w.p50), csvIf(wins, w.state), csvIf(wins, w.lag))
+	sinks, k := len(s.Sinks) > 0, sinkCSV(s)
+	return append(row, csvIf(sinks, k.lost), csvIf(sinks && k.seen > 0, k.p50), csvIf(sinks && k.seen > 0, k.max))
 }
 
 // stableNames lists the runs that stayed stable.
