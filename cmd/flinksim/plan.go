@@ -165,10 +165,15 @@ func printPlan(stdout io.Writer, s sweep.Search, answer string, probes []sweep.P
 	t.text(stdout)
 }
 
-// worst is the replica value furthest from meeting the condition.
+// worst is the replica value furthest from meeting the condition: "-"
+// when a replica has none (no checkpoint completed, nothing reached a
+// sink).
 func worst(recs []sweep.Record, c sweep.Condition) string {
 	var w float64
 	for i, r := range recs {
+		if r.Outcome.Missing(c.Outcome) {
+			return "-"
+		}
 		v, _ := r.Outcome.Get(c.Outcome)
 		if i == 0 || (c.Op[0] == '<' && v > w) || (c.Op[0] != '<' && v < w) {
 			w = v

@@ -49,8 +49,13 @@ func (c Condition) String() string {
 	return c.Outcome + c.Op + strconv.FormatFloat(c.Value, 'g', -1, 64)
 }
 
-// Holds reports whether the outcome meets the condition.
+// Holds reports whether the outcome meets the condition; a condition on a
+// value the run does not have (Outcome.Missing: no checkpoint completed, no
+// record reached a sink) does not hold.
 func (c Condition) Holds(o Outcome) bool {
+	if o.Missing(c.Outcome) {
+		return false
+	}
 	v, _ := o.Get(c.Outcome)
 	switch c.Op {
 	case "<=":

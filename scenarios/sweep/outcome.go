@@ -93,6 +93,19 @@ func (o Outcome) Get(name string) (float64, error) {
 	return f(&o), nil
 }
 
+// Missing reports an outcome the run has no value for, where its field
+// holds 0: a checkpoint duration when no checkpoint completed, a latency
+// when no record reached a sink. A condition on it does not hold.
+func (o Outcome) Missing(name string) bool {
+	switch name {
+	case "checkpoint_duration_p99_s", "checkpoint_duration_max_s":
+		return o.CheckpointsCompleted == 0
+	case "latency_p50_s", "latency_p99_s", "latency_max_s":
+		return o.SinkRPS == 0
+	}
+	return false
+}
+
 // OutcomeNames lists the numeric outcomes, sorted.
 func OutcomeNames() []string {
 	names := make([]string, 0, len(outcomeFields))

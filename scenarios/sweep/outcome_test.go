@@ -56,3 +56,30 @@ func TestSummariseTalliesReplicas(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 }
+
+// TestConditionOnMissingValueFails: a run in which no checkpoint completed
+// has no checkpoint duration, and one whose sinks got nothing no latency;
+// a condition on either does not hold, whatever the bound, rather than
+// reading the field's 0 as a fast checkpoint or a short latency.
+func TestConditionOnMissingValueFails(t *testing.T) {
+	for _, c := range []struct {
+		cond string
+		o    Outcome
+		want bool
+	}{
+		{"checkpoint_duration_max_s<=30", Outcome{CheckpointsFailed: 16}, false},
+		{"checkpoint_duration_max_s<=30", Outcome{CheckpointsCompleted: 3, CheckpointDurationMaxS: 12}, true},
+		{"checkpoint_duration_p99_s>=0", Outcome{}, false},
+		{"latency_p99_s<=5", Outcome{SourceRPS: 100}, false},
+		{"latency_p99_s<=5", Outcome{SourceRPS: 100, SinkRPS: 100, LatencyP99S: 0.2}, true},
+		{"lag_end<=0", Outcome{}, true}, // always defined: no lag is 0
+	} {
+		cond, err := ParseCondition(c.cond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cond.Holds(c.o); got != c.want {
+			t.Errorf("%s on %+v: holds %v, want %v", c.cond, c.o, got, c.want)
+		}
+	}
+}
