@@ -312,8 +312,12 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 		}
 		if s, near := closest(e.Key, allFlinkKeyNames()); near {
 			d.fail(d.nodes[e.Path], e.Path, "unknown Flink configuration key; did you mean %q?", s)
+		} else if ns, flinks := flinkNamespace(e.Key); flinks {
+			d.fail(d.nodes[e.Path], e.Path, "unknown Flink configuration key (not in Flink 1.20/2.x's documented options under %s.)", ns)
 		} else {
-			d.fail(d.nodes[e.Path], e.Path, "unknown Flink configuration key (not in Flink 1.20/2.x's documented options)")
+			// Flink's Configuration keeps any key; the job's code may read it.
+			d.warn(d.nodes[e.Path], e.Path, "ignored: no Flink option starts with %s.; Flink keeps the key in the job's configuration for user code to read", ns)
+			inert = append(inert, e.Key)
 		}
 	}
 	cfg.Entries = read // what resolved.yaml keeps: the entries Flink reads
@@ -341,6 +345,27 @@ var allFlinkKeyNames = sync.OnceValue(func() []string {
 	sort.Strings(names)
 	return names
 })
+
+// flinkNamespaces are the first segments of Flink's option keys and of
+// its plugins' key families (execution, taskmanager, s3, ...).
+var flinkNamespaces = sync.OnceValue(func() map[string]bool {
+	ns := map[string]bool{}
+	for _, k := range allFlinkKeyNames() {
+		ns[strings.SplitN(k, ".", 2)[0]] = true
+	}
+	for _, p := range flinkPluginPrefixes {
+		ns[strings.SplitN(p, ".", 2)[0]] = true
+	}
+	return ns
+})
+
+// flinkNamespace is key's first segment and whether Flink's options use
+// it: an unknown key there is a mistake, one elsewhere is an
+// application's own.
+func flinkNamespace(key string) (string, bool) {
+	ns := strings.SplitN(key, ".", 2)[0]
+	return ns, flinkNamespaces()[ns]
+}
 
 // formatFlink prints a modelled key's value the way Flink writes it.
 func formatFlink(o *flinkOption, v any) string {

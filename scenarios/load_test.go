@@ -230,3 +230,25 @@ func TestHostileInputIsCheap(t *testing.T) {
 		t.Fatalf("want %d problems and a stop notice, got %d", maxProblems+1, len(probs))
 	}
 }
+
+// TestApplicationKeysInFlinkBlock: Flink's Configuration keeps any key,
+// and a job's code may read its own (myapp.input.topic); such a key, under
+// no prefix of Flink's options, loads with a warning and is listed with
+// the inert keys. Under a prefix of Flink's, an unknown key is a mistake.
+func TestApplicationKeysInFlinkBlock(t *testing.T) {
+	const sc = "name: x\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\nflink:\n  myapp.input.topic: orders\n  kafka: {bootstrap.servers: \"k:9092\"}\n"
+	l, err := Load("x.yaml", []byte(sc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"myapp.input.topic", "kafka.bootstrap.servers"}; !reflect.DeepEqual(l.InertFlinkKeys, want) {
+		t.Errorf("inert %v, want %v", l.InertFlinkKeys, want)
+	}
+	if len(l.Warnings) != 2 || !strings.Contains(l.Warnings[0].String(), "x.yaml:5:3: flink.myapp.input.topic: ignored: no Flink option starts with myapp.") {
+		t.Errorf("warnings %q", l.Warnings)
+	}
+	_, err = Load("x.yaml", []byte(strings.Replace(sc, "myapp.input.topic", "taskmanager.input.topic", 1)), nil)
+	if err == nil || !strings.Contains(err.Error(), "flink.taskmanager.input.topic: unknown Flink configuration key") {
+		t.Errorf("an unknown key under taskmanager.: %v", err)
+	}
+}

@@ -101,7 +101,9 @@ func TestSchemaAsTheLoader(t *testing.T) {
 		{"flink: {s3.access-key: k, kubernetes.operator.job.autoscaler.enabled: \"true\"}", true},
 		{"seed: \"7\"\nrecovery: {redeploy: 0}\noperators: [{name: o, parallelism: \"2\", selectivity: \"0.5\"}]", true},
 		{"operators: [{name: o, key-by: u, keys: 10, hot-keys: [{key: 42, share: 1%}]}]", true},
+		{"flink: {myapp.input.topic: orders, kafka.bootstrap.servers: \"k:9092\", myapp: {retries: 3}}", true},
 		{"flink: {execution.checkpointing.intervall: 1min}", false},
+		{"flink: {taskmanager.foo.bar: 1}", false},
 		{"flink: {parallelism.defualt: 4}", false},
 		{"flink: {execution.checkpointing.mode: EXACTLY_TWICE}", false},
 		{"flink: {state.backend.type: leveldb}", false},
@@ -122,6 +124,12 @@ func TestSchemaAsTheLoader(t *testing.T) {
 		if (err == nil) != c.valid {
 			t.Errorf("%s: the schema says %v, want valid %v", c.extra, err, c.valid)
 		}
+	}
+	// A misspelled prefix reads to the schema as an application's own key;
+	// the loader finds the Flink key it is close to.
+	_, err := Load("x.yaml", []byte(base+"flink: {excution.checkpointing.interval: 1min}\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), `did you mean "execution.checkpointing.interval"`) {
+		t.Errorf("a misspelled prefix: %v", err)
 	}
 }
 

@@ -165,10 +165,38 @@ func (FlinkConfig) JSONSchema() *jsonschema.Schema {
 	for _, p := range flinkPluginPrefixes {
 		families["^"+regexp.QuoteMeta(p)] = &jsonschema.Schema{Description: "A plugin's or the Kubernetes operator's keys; not modelled."}
 	}
-	s := &jsonschema.Schema{Type: "object", Properties: props, PatternProperties: families, AdditionalProperties: jsonschema.FalseSchema,
-		Description: "Flink configuration keys, as in Flink's configuration file: flat dotted keys, or nested maps under their prefixes (whose contents the schema does not check). A key Flink does not have is an error; one flinksim does not model is ignored."}
+	s := &jsonschema.Schema{Type: "object", Properties: props, PatternProperties: families,
+		AdditionalProperties: &jsonschema.Schema{Description: "Not a Flink option: Flink keeps it for user code to read; ignored, with a warning."},
+		Description: "Flink configuration keys, as in Flink's configuration file: flat dotted keys, or nested maps under their prefixes (whose contents the schema does not check). " +
+			"A key Flink does not have under one of its prefixes (execution., taskmanager., ...) is an error; one flinksim does not model is ignored; an application's own key (myapp.topic) is ignored with a warning."}
 	nestedPrefixes(s)
+	s.PropertyNames = flinkKeyNames(s)
 	return s
+}
+
+// flinkKeyNames accepts a key of the schema's, of its families, or one
+// outside Flink's prefixes (an application's own, which the loader warns
+// of): a name under a Flink prefix that Flink does not have is refused.
+func flinkKeyNames(s *jsonschema.Schema) *jsonschema.Schema {
+	var known []any
+	for p := s.Properties.Oldest(); p != nil; p = p.Next() {
+		known = append(known, p.Key)
+	}
+	var ns []string
+	for n := range flinkNamespaces() {
+		ns = append(ns, regexp.QuoteMeta(n))
+	}
+	sort.Strings(ns)
+	alts := []*jsonschema.Schema{{Enum: known}, {Not: &jsonschema.Schema{Pattern: "^(" + strings.Join(ns, "|") + ")\\."}}}
+	var fams []string
+	for f := range s.PatternProperties {
+		fams = append(fams, f)
+	}
+	sort.Strings(fams)
+	for _, f := range fams {
+		alts = append(alts, &jsonschema.Schema{Pattern: f})
+	}
+	return &jsonschema.Schema{AnyOf: alts}
 }
 
 // nestedPrefixes lets every dotted prefix of a key hold a nested map
