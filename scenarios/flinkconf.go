@@ -295,6 +295,14 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 				d.fail(e.Node, e.Path, "%v", err)
 				continue
 			}
+			if o.Key == "state.backend.type" && isForSt(e.Value) {
+				if release.before("2.0") {
+					d.fail(e.Node, e.Path, "%q: the ForSt state backend came in Flink 2.0; Flink %s has no such backend (hashmap, rocksdb)", e.Value, release)
+					continue
+				}
+				// ForStOptions.PRIMARY_DIRECTORY: by default its SST files live in the checkpoint directory.
+				d.warn(e.Node, e.Path, "ForSt is modelled as RocksDB, its local-disk fork: state kept on remote storage (state.backend.forst.primary-dir) is not modelled")
+			}
 			fs.values[o.Key] = v
 			continue
 		}

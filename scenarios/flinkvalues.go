@@ -128,6 +128,12 @@ func stateBackend(s string) (any, error) {
 	return nil, fmt.Errorf("%q is not a state backend flinksim models (hashmap, rocksdb)", s)
 }
 
+// isForSt: state.backend.type names ForSt (Flink 2.0's
+// ForStStateBackendFactory), by shortcut or factory class.
+func isForSt(s string) bool {
+	return strings.EqualFold(s, "forst") || s == "org.apache.flink.state.forst.ForStStateBackendFactory"
+}
+
 // stateBackendFactories are Flink's own StateBackendFactory classes, by the
 // backend flinksim models them as (StateBackendLoader's ROCKSDB and FORST
 // factory names in 1.x and 2.x packages, the hashmap backend's, and 1.x's

@@ -252,3 +252,25 @@ func TestApplicationKeysInFlinkBlock(t *testing.T) {
 		t.Errorf("an unknown key under taskmanager.: %v", err)
 	}
 }
+
+// TestForStByRelease: state.backend.type forst (ForStStateBackendFactory)
+// exists from Flink 2.0; before, Flink finds no such backend. From 2.0 it
+// is modelled as RocksDB, with a warning that its remote primary storage
+// is not.
+func TestForStByRelease(t *testing.T) {
+	const sc = "name: x\nflink-version: \"%s\"\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\nflink: {state.backend.type: %s}\n"
+	for _, c := range []struct{ release, backend, want string }{
+		{"1.20", "forst", "the ForSt state backend came in Flink 2.0"},
+		{"2.0", "ForSt", "ForSt is modelled as RocksDB"},
+		{"2.3", "org.apache.flink.state.forst.ForStStateBackendFactory", "ForSt is modelled as RocksDB"},
+	} {
+		l, err := Load("x.yaml", []byte(fmt.Sprintf(sc, c.release, c.backend)), nil)
+		got := fmt.Sprint(err)
+		if err == nil {
+			got = fmt.Sprint(l.Warnings)
+		}
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%s on %s: %s, want %q", c.backend, c.release, got, c.want)
+		}
+	}
+}
