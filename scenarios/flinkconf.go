@@ -295,13 +295,8 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 				d.fail(e.Node, e.Path, "%v", err)
 				continue
 			}
-			if o.Key == "state.backend.type" && isForSt(e.Value) {
-				if release.before("2.0") {
-					d.fail(e.Node, e.Path, "%q: the ForSt state backend came in Flink 2.0; Flink %s has no such backend (hashmap, rocksdb)", e.Value, release)
-					continue
-				}
-				// ForStOptions.PRIMARY_DIRECTORY: by default its SST files live in the checkpoint directory.
-				d.warn(e.Node, e.Path, "ForSt is modelled as RocksDB, its local-disk fork: state kept on remote storage (state.backend.forst.primary-dir) is not modelled")
+			if o.Key == "state.backend.type" && !forStIn(d, e, release) {
+				continue
 			}
 			fs.values[o.Key] = v
 			continue
@@ -314,17 +309,7 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 			}
 			continue
 		}
-		if len(d.probs) >= maxProblems {
-			d.dropped++ // not shown: spare the search for the closest key
-			continue
-		}
-		if s, near := closest(e.Key, allFlinkKeyNames()); near {
-			d.fail(d.nodes[e.Path], e.Path, "unknown Flink configuration key; did you mean %q?", s)
-		} else if ns, flinks := flinkNamespace(e.Key); flinks {
-			d.fail(d.nodes[e.Path], e.Path, "unknown Flink configuration key (not in Flink 1.20/2.x's documented options under %s.)", ns)
-		} else {
-			// Flink's Configuration keeps any key; the job's code may read it.
-			d.warn(d.nodes[e.Path], e.Path, "ignored: no Flink option starts with %s.; Flink keeps the key in the job's configuration for user code to read", ns)
+		if unknownFlinkKey(d, e) {
 			inert = append(inert, e.Key)
 		}
 	}
@@ -353,6 +338,43 @@ var allFlinkKeyNames = sync.OnceValue(func() []string {
 	sort.Strings(names)
 	return names
 })
+
+// unknownFlinkKey reports a key Flink does not have: an error when it is
+// close to one of Flink's keys or under a prefix of Flink's options; else
+// (an application's own key, which Flink's Configuration keeps for user
+// code) a warning, and it reports true: the key is inert.
+func unknownFlinkKey(d *decoder, e FlinkEntry) bool {
+	if len(d.probs) >= maxProblems {
+		d.dropped++ // not shown: spare the search for the closest key
+		return false
+	}
+	if s, near := closest(e.Key, allFlinkKeyNames()); near {
+		d.fail(d.nodes[e.Path], e.Path, "unknown Flink configuration key; did you mean %q?", s)
+	} else if ns, flinks := flinkNamespace(e.Key); flinks {
+		d.fail(d.nodes[e.Path], e.Path, "unknown Flink configuration key (not in Flink 1.20/2.x's documented options under %s.)", ns)
+	} else {
+		d.warn(d.nodes[e.Path], e.Path, "ignored: no Flink option starts with %s.; Flink keeps the key in the job's configuration for user code to read", ns)
+		return true
+	}
+	return false
+}
+
+// forStIn checks a state.backend.type entry naming ForSt against the
+// release: an error before 2.0, where Flink has no such backend, else a
+// warning that it is modelled as RocksDB. It reports whether the entry
+// stands.
+func forStIn(d *decoder, e FlinkEntry, release flinkRelease) bool {
+	if !isForSt(e.Value) {
+		return true
+	}
+	if release.before("2.0") {
+		d.fail(e.Node, e.Path, "%q: the ForSt state backend came in Flink 2.0; Flink %s has no such backend (hashmap, rocksdb)", e.Value, release)
+		return false
+	}
+	// ForStOptions.PRIMARY_DIRECTORY: by default its SST files live in the checkpoint directory.
+	d.warn(e.Node, e.Path, "ForSt is modelled as RocksDB, its local-disk fork: state kept on remote storage (state.backend.forst.primary-dir) is not modelled")
+	return true
+}
 
 // flinkNamespaces are the first segments of Flink's option keys and of
 // its plugins' key families (execution, taskmanager, s3, ...).
