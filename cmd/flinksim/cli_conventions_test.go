@@ -50,6 +50,8 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"sweep", "plan", "backpressure", "--frobnicate"}, "flinksim: unknown flag: --frobnicate\n"},
 		{[]string{"list", "-x"}, "flinksim: unknown shorthand flag: 'x' in -x\n"},
 		{[]string{"list", "extra"}, "flinksim: expects no arguments\n"},
+		{[]string{"completion", "tcsh"}, "flinksim: no completion for shell \"tcsh\" (bash, zsh, fish, powershell)\n"},
+		{[]string{"validate", "testdata"}, "flinksim: testdata: is a directory; give a scenario file"},
 	} {
 		code, out, errs := cli(t, c.args...)
 		if code != exitScenario || out != "" || !strings.HasPrefix(errs, c.want) || strings.Count(errs, "\n") != 1 {

@@ -137,6 +137,13 @@ func initCobraCommands(root *cobra.Command) {
 			}
 		case "completion":
 			c.Example = shells["bash"]
+			c.Args = cobra.ArbitraryArgs
+			c.RunE = func(cmd *cobra.Command, args []string) error { // a shell cobra has no script for
+				if len(args) > 0 {
+					return usageError{fmt.Errorf("no completion for shell %q (bash, zsh, fish, powershell)", args[0])}
+				}
+				return cmd.Help()
+			}
 			for _, sh := range c.Commands() {
 				sh.Example = shells[sh.Name()]
 			}
@@ -192,7 +199,10 @@ func readScenario(arg string) (name string, data []byte, err error) {
 		data, err = scenarios.Read(os.Stdin)
 		return stdinName, data, err
 	}
-	if st, statErr := os.Stat(arg); statErr == nil && !st.IsDir() {
+	if st, statErr := os.Stat(arg); statErr == nil {
+		if st.IsDir() {
+			return "", nil, usageError{fmt.Errorf("%s: is a directory; give a scenario file (.yaml), - for standard input, or a built-in scenario's name", arg)}
+		}
 		if data, err = scenarios.ReadFile(arg); err != nil {
 			return "", nil, usageError{err}
 		}
