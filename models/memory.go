@@ -56,6 +56,11 @@ func (m Memory) TaskHeapSize() (int64, error) {
 		return m.TaskHeap, nil
 	}
 	total := m.FlinkSize
+	if total > 0 && m.ProcessSize > 0 {
+		if err := m.overheadBetween(); err != nil {
+			return 0, err
+		}
+	}
 	if total == 0 && m.ProcessSize > 0 {
 		overhead := clamp(int64(m.OverheadFraction*float64(m.ProcessSize)), m.OverheadMin, m.OverheadMax)
 		total = m.ProcessSize - m.Metaspace - overhead
@@ -79,6 +84,27 @@ func (m Memory) TaskHeapSize() (int64, error) {
 	}
 	return heap, nil
 }
+
+// overheadBetween checks a process size and a total Flink memory set
+// together: the JVM overhead is what is left of the process after the
+// Flink memory and the metaspace, and it must lie within jvm-overhead.min
+// and .max (ProcessMemoryUtils.deriveJvmOverheadFromTotalFlinkMemoryAndOtherComponents
+// and sanityCheckJvmOverhead, IllegalConfigurationException in Flink).
+func (m Memory) overheadBetween() error {
+	overhead := m.ProcessSize - m.FlinkSize - m.Metaspace
+	if overhead < 0 {
+		return fmt.Errorf("taskmanager.memory.process.size %s is less than taskmanager.memory.flink.size %s and the JVM metaspace %s together",
+			mib(m.ProcessSize), mib(m.FlinkSize), mib(m.Metaspace))
+	}
+	if overhead < m.OverheadMin || overhead > m.OverheadMax {
+		return fmt.Errorf("the JVM overhead left by taskmanager.memory.process.size %s less taskmanager.memory.flink.size %s and the JVM metaspace %s is %s, outside jvm-overhead.min %s and jvm-overhead.max %s",
+			mib(m.ProcessSize), mib(m.FlinkSize), mib(m.Metaspace), mib(overhead), mib(m.OverheadMin), mib(m.OverheadMax))
+	}
+	return nil
+}
+
+// mib prints a byte count in MiB, as Flink's configuration writes sizes.
+func mib(b int64) string { return fmt.Sprintf("%dm", b>>20) }
 
 func clamp(v, lo, hi int64) int64 { return max(lo, min(v, hi)) }
 

@@ -163,6 +163,14 @@ func TestTaskHeapDerivation(t *testing.T) {
 		{"task heap set", func(m *Memory) { m.TaskHeap = 2048 * mib; m.ProcessSize = 1728 * mib }, 2048 * mib, false},
 		{"nothing set", func(*Memory) {}, 0, false},
 		{"too small", func(m *Memory) { m.ProcessSize = 600 * mib }, 0, true},
+		// Both sizes: the overhead is what is left, 1728 - 1280 - 256 = 192
+		// MiB, its minimum; 4 GiB would leave 2.5 GiB, above its 1 GiB
+		// maximum, and 1600m a 64 MiB overhead, below its minimum (Flink's
+		// sanityCheckJvmOverhead); 1400m cannot hold the two together.
+		{"both sizes", func(m *Memory) { m.ProcessSize, m.FlinkSize = 1728*mib, 1280*mib }, 384 * mib, false},
+		{"overhead above max", func(m *Memory) { m.ProcessSize, m.FlinkSize = 4096*mib, 1280*mib }, 0, true},
+		{"overhead below min", func(m *Memory) { m.ProcessSize, m.FlinkSize = 1600*mib, 1280*mib }, 0, true},
+		{"process below flink", func(m *Memory) { m.ProcessSize, m.FlinkSize = 1400*mib, 1280*mib }, 0, true},
 	} {
 		m := DefaultMemory()
 		tc.set(&m)

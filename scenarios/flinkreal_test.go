@@ -76,6 +76,7 @@ func TestRealFlinkConfigurationsLoad(t *testing.T) {
 				"flink.restart-strategy.type=exponential-delay",  // absent everywhere
 				"flink.jobmanager.memory.process.size=2g",        // inert, nested in 2.x
 				"flink.taskmanager.memory.process.size=4096m",    // nested in 2.x, flat in 1.17
+				"flink.taskmanager.memory.flink.size=3200m",      // 1.17 sets 1280m: a 640m JVM overhead
 				"flink.execution.checkpointing.timeout=5 min",    // flat in 1.17
 			}
 			l, err = Load(c.file, data, sets)
@@ -224,5 +225,24 @@ func TestFlinkKeyRepeated(t *testing.T) {
 	if p := l.Spec.Nodes[0].Parallelism; p != 4 || len(l.Warnings) != 1 ||
 		l.Warnings[0].String() != "r.yaml:4:24: flink.parallelism.default: ignored: set again at line 5, and Flink keeps the later value" {
 		t.Errorf("parallelism %d, warnings %v", p, l.Warnings)
+	}
+}
+
+// Flink's 1.17 template sets both taskmanager.memory.process.size (1728m)
+// and flink.size (1280m): the JVM overhead is what is left, 192 MiB. A
+// process size of 4g over it leaves 2.5 GiB of overhead, above the 1 GiB
+// maximum, which Flink refuses (ProcessMemoryUtils.sanityCheckJvmOverhead).
+func TestProcessAndFlinkSizeTogether(t *testing.T) {
+	conf, err := os.ReadFile(filepath.Join("testdata", "flink-configs", "flink-1.17-flink-conf.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := withFlinkBlock(string(conf))
+	if _, err := Load("t.yaml", data, nil); err != nil {
+		t.Fatalf("the template as it is: %v", err)
+	}
+	_, err = Load("t.yaml", data, []string{"flink.taskmanager.memory.process.size=4g"})
+	if err == nil || !strings.Contains(err.Error(), "JVM overhead") || !strings.Contains(err.Error(), "2560m") {
+		t.Errorf("process size 4g with flink size 1280m: %v, want the 2560m JVM overhead refused", err)
 	}
 }
