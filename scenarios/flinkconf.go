@@ -140,6 +140,11 @@ var flinkOptions = []flinkOption{
 		Doc: "Threads per stateful operator that upload and download state files."},
 	{Key: "state.changelog.enabled", Deprecated: []string{"state.backend.changelog.enabled"}, Default: "false", parse: boolean,
 		Doc: "The changelog state backend (FLIP-158): state changes upload continuously, a checkpoint waits for the tail, the backend materializes in the background."},
+	// StateChangelogOptions.STATE_CHANGE_LOG_STORAGE: memory by default
+	// (InMemoryStateChangelogStorage, for tests); read in any case
+	// (StateChangelogStorageLoader lower-cases it).
+	{Key: "state.changelog.storage", Deprecated: []string{"state.backend.changelog.storage"}, Default: "memory", parse: enum("memory", "filesystem"),
+		Doc: "Where the changelog backend keeps its log: filesystem (the durable log, uploaded as it grows) or memory (Flink's default, for tests)."},
 	{Key: "state.changelog.periodic-materialize.interval", Deprecated: []string{"state.backend.changelog.periodic-materialize.interval"}, Default: "10 min", parse: durationMs, format: flinkDuration,
 		Doc: "How often the changelog backend materializes its state (the log before it is truncated)."},
 	{Key: "state.changelog.dstl.dfs.upload.num-threads", Deprecated: []string{"dstl.dfs.upload.num-threads"}, Default: "5", parse: intRange(1, 1<<10),

@@ -246,3 +246,35 @@ func TestProcessAndFlinkSizeTogether(t *testing.T) {
 		t.Errorf("process size 4g with flink size 1280m: %v, want the 2560m JVM overhead refused", err)
 	}
 }
+
+// The changelog backend is modelled over its durable log only: Flink's
+// default storage, memory (InMemoryStateChangelogStorage, for tests),
+// is refused at the key that asks for it, or at state.changelog.enabled
+// when it is the default; the storage name is read in any case
+// (StateChangelogStorageLoader lower-cases it) and under its old name.
+func TestChangelogStorage(t *testing.T) {
+	on := []string{"flink.execution.checkpointing.interval=1min", "flink.state.backend.type=rocksdb", "flink.state.changelog.enabled=true"}
+	for _, c := range []struct {
+		set  []string
+		want string // "": accepted
+	}{
+		{nil, "=true: flink.state.changelog.enabled: the changelog backend keeps its log in the TaskManager's memory"},
+		{[]string{"flink.state.changelog.storage=memory"}, "=memory: flink.state.changelog.storage: the changelog backend keeps its log"},
+		{[]string{"flink.state.changelog.storage=filesystem"}, ""},
+		{[]string{"flink.state.changelog.storage=FileSystem"}, ""},
+		{[]string{"flink.state.backend.changelog.storage=filesystem"}, ""},
+		{[]string{"flink.state.changelog.storage=s3"}, `"s3" is not one of memory, filesystem`},
+	} {
+		_, err := Load("m.yaml", []byte(minimal), append(append([]string{}, on...), c.set...))
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%v: %v", c.set, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%v: got %v\nwant it to say %s", c.set, err, c.want)
+		}
+	}
+	// Without the changelog, the storage is not read.
+	if _, err := Load("m.yaml", []byte(minimal), []string{"flink.state.changelog.storage=memory"}); err != nil {
+		t.Error(err)
+	}
+}

@@ -91,6 +91,7 @@ var keySince = map[string]string{
 	"execution.state-recovery.claim-mode":                       "1.20",
 	"execution.checkpointing.local-backup.enabled":              "1.20",
 	"state.changelog.enabled":                                   "1.20",
+	"state.changelog.storage":                                   "1.20",
 	"state.changelog.periodic-materialize.interval":             "1.20",
 	"state.changelog.dstl.dfs.upload.num-threads":               "1.20",
 	"state.changelog.dstl.dfs.upload.max-in-flight":             "1.20",

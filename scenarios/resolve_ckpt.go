@@ -71,6 +71,13 @@ func (r *resolver) checkpointing() {
 		if fs.bool("state.changelog.enabled") && fs.str("state.backend.type") != "rocksdb" {
 			d.at(r.fs.at("state.changelog.enabled"), "flinksim simulates the changelog backend over rocksdb only (state.backend.type: rocksdb)")
 		}
+		if k := "state.changelog.storage"; fs.bool("state.changelog.enabled") && fs.str(k) != "filesystem" {
+			at := fs.at(k)
+			if !fs.given[k] {
+				at = fs.at("state.changelog.enabled")
+			}
+			d.at(at, "the changelog backend keeps its log in the TaskManager's memory with state.changelog.storage: memory (Flink's default, InMemoryStateChangelogStorage, meant for tests); flinksim models the durable log only: set state.changelog.storage: filesystem")
+		}
 		if fs.bool("state.changelog.enabled") && fs.duration("state.changelog.periodic-materialize.interval") <= 0 {
 			d.at(r.fs.at("state.changelog.periodic-materialize.interval"), "must be more than 0s (flinksim does not simulate a changelog that is never materialized)")
 		}
