@@ -1,6 +1,7 @@
 package result
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -21,10 +22,14 @@ var DefaultStartTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 func ParseStartTime(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, strings.ToUpper(s))
 	if err == nil && t.Before(time.Unix(0, 0)) {
-		return t, fmt.Errorf("%s is before the Unix epoch (1970-01-01T00:00:00Z)", s)
+		return t, fmt.Errorf("%s is %w", s, ErrBeforeEpoch)
 	}
 	return t, err
 }
+
+// ErrBeforeEpoch is ParseStartTime's error for a well-formed time before
+// 1970: Flink's timestamps are milliseconds since the epoch, from 0.
+var ErrBeforeEpoch = errors.New("before the Unix epoch (1970-01-01T00:00:00Z)")
 
 // FormatStartTime is the Summary.StartTime of t: RFC 3339 in UTC.
 func FormatStartTime(t time.Time) string {

@@ -293,6 +293,21 @@ func (d *decoder) spend(n *yaml.Node, path string) bool {
 	return true
 }
 
+// spendAll counts every value inside a list against the budget (a list
+// under flink: is kept as written, not decoded); false once it is spent.
+func (d *decoder) spendAll(n *yaml.Node, path string) bool {
+	for _, c := range n.Content {
+		c = d.resolve(c)
+		if c == nil {
+			continue
+		}
+		if !d.spend(c, path) || !d.spendAll(c, path) {
+			return false
+		}
+	}
+	return true
+}
+
 func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) (int64, bool) {
 	if n.Kind != yaml.ScalarNode {
 		d.fail(n, path, "must be a whole number, not %s", describe(n))

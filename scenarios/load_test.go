@@ -219,6 +219,17 @@ func TestHostileInputIsCheap(t *testing.T) {
 	if err == nil || time.Since(start) > 5*time.Second {
 		t.Fatalf("alias bomb: err=%v after %v", err, time.Since(start))
 	}
+	// A list under flink: is kept as written, not decoded, and counts
+	// against the same budget, each value and each use of an alias.
+	for name, list := range map[string]string{
+		"long": "[" + strings.Repeat("a,", maxNodes) + "a]",
+		"self": "&l [*l]",
+	} {
+		doc := "name: x\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\nflink:\n  pipeline.jars: " + list + "\n"
+		if _, err := Load("x.yaml", []byte(doc), nil); err == nil || !strings.Contains(err.Error(), "flink.pipeline.jars: the document has more than") {
+			t.Errorf("%s list under flink: %v", name, err)
+		}
+	}
 	var many strings.Builder
 	many.WriteString("name: many\nsources:\n")
 	for i := 0; i < 5000; i++ {
@@ -272,5 +283,16 @@ func TestForStByRelease(t *testing.T) {
 		if !strings.Contains(got, c.want) {
 			t.Errorf("%s on %s: %s, want %q", c.backend, c.release, got, c.want)
 		}
+	}
+}
+
+// A refused name is reported once: an input naming it gets no second
+// message, and the message says which letters a name may hold.
+func TestRefusedNameReportedOnce(t *testing.T) {
+	doc := "name: x\nsources: [{name: clïcks, rate: 1k/s}]\noperators: [{name: parse, input: clïcks}]\nsinks: [{name: k}]\n"
+	_, err := Load("x.yaml", []byte(doc), nil)
+	var probs Problems
+	if !errors.As(err, &probs) || len(probs) != 1 || !strings.Contains(probs[0].Msg, "ASCII letters") {
+		t.Fatalf("got %v, want one problem naming ASCII letters", err)
 	}
 }

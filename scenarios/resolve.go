@@ -47,6 +47,7 @@ type resolver struct {
 	release     flinkRelease
 	nodes       []*node
 	byName      map[string]*node
+	refused     map[string]bool // names already reported as invalid
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -185,7 +186,11 @@ func (r *resolver) collect() {
 		if n.name == "" {
 			d.at(n.path, "name is required")
 		} else if !simpleName.MatchString(n.name) {
-			d.at(n.path+".name", "%q may hold only letters, digits, _ and -", n.name)
+			if r.refused == nil {
+				r.refused = map[string]bool{}
+			}
+			r.refused[n.name] = true
+			d.at(n.path+".name", "%q may hold only ASCII letters and digits, _ and - (it names files and columns)", n.name)
 		} else if prev, dup := r.byName[n.name]; dup {
 			d.at(n.path+".name", "%q is already the name of %s", n.name, prev.path)
 		} else {

@@ -86,6 +86,9 @@ func (r *resolver) inputs(n *node) []*node {
 // unknownInput reports an input that names no node, with the closest name
 // or the list of names.
 func (r *resolver) unknownInput(n *node, name string) {
+	if r.refused[name] {
+		return // the node's name is refused already: no second message
+	}
 	names := make([]string, 0, len(r.byName))
 	for k := range r.byName {
 		names = append(names, k)
@@ -93,8 +96,10 @@ func (r *resolver) unknownInput(n *node, name string) {
 	sort.Strings(names)
 	if s, near := closest(name, names); near {
 		r.d.at(n.path+".input", "no node is named %q; did you mean %q?", name, s)
-	} else {
+	} else if len(names) > 0 {
 		r.d.at(n.path+".input", "no node is named %q (nodes: %s)", name, strings.Join(names, ", "))
+	} else {
+		r.d.at(n.path+".input", "no node is named %q", name)
 	}
 }
 

@@ -82,7 +82,7 @@ func ParseDuration(s string, bareUnit sim.Time) (sim.Time, error) {
 		}
 		total += d
 		if total < 0 || total >= sim.Never/2 {
-			return 0, fmt.Errorf("%q is too long", s)
+			return 0, fmt.Errorf("%q is too long (at most 53375d, the simulator's clock)", s)
 		}
 		rest = strings.TrimLeft(rest[j:], " ")
 	}
@@ -92,7 +92,7 @@ func ParseDuration(s string, bareUnit sim.Time) (sim.Time, error) {
 func scaleDuration(v float64, unit sim.Time, s string) (sim.Time, error) {
 	ns := v * float64(unit)
 	if math.IsInf(ns, 0) || math.IsNaN(ns) || ns >= float64(sim.Never/2) {
-		return 0, fmt.Errorf("%q is too long", s)
+		return 0, fmt.Errorf("%q is too long (at most 53375d, the simulator's clock)", s)
 	}
 	return sim.Time(math.Round(ns)), nil
 }
@@ -123,7 +123,7 @@ func ParseBytes(s string) (int64, error) {
 	v, err := humanize.ParseBytes(in)
 	if err != nil || v > math.MaxInt64/4 {
 		if err != nil && strings.Contains(err.Error(), "too large") || v > math.MaxInt64/4 {
-			return 0, fmt.Errorf("%q is too large", s)
+			return 0, fmt.Errorf("%q is too large (at most 2EiB)", s)
 		}
 		return 0, fmt.Errorf("%q is not a size (examples: 200B, 32kB = 32000, 32KiB = 32768, 1.5GB, 1TiB)", s)
 	}
@@ -161,7 +161,10 @@ func ParseCount(s string) (float64, error) {
 	}
 	v, err := strconv.ParseFloat(in, 64)
 	if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-		return 0, fmt.Errorf("%q is too large", s)
+		if v == 0 {
+			return 0, fmt.Errorf("%q is too small to be told from 0", s)
+		}
+		return 0, fmt.Errorf("%q is too large (at most 1e18)", s)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a number (examples: 1000000, 1e6, 100k, 1.5M)", s)
@@ -169,7 +172,7 @@ func ParseCount(s string) (float64, error) {
 	v *= mult
 	switch {
 	case math.IsInf(v, 0) || math.IsNaN(v) || math.Abs(v) > 1e18:
-		return 0, fmt.Errorf("%q is too large", s)
+		return 0, fmt.Errorf("%q is too large (at most 1e18)", s)
 	case v < 0:
 		return 0, fmt.Errorf("%q is negative", s)
 	}
@@ -257,7 +260,7 @@ func ParseFlinkMemory(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a Flink memory size (a whole number and b, kb, mb, gb or tb; all binary)", s)
 	}
 	if n > math.MaxInt64/unit {
-		return 0, fmt.Errorf("%q is too large", s)
+		return 0, fmt.Errorf("%q is too large (Flink's sizes are at most 8388607 tb)", s)
 	}
 	return n * unit, nil
 }

@@ -190,6 +190,9 @@ func (x *FlinkConfig) decodeNode(d *decoder, n *yaml.Node, path string) {
 				walk(v, key)
 				continue
 			}
+			if v != nil && v.Kind == yaml.SequenceNode && !d.spendAll(v, p) {
+				return // past the document's budget of values: reported once
+			}
 			e := FlinkEntry{Key: key, Node: v, Path: p, Nested: prefix != ""}
 			if v != nil && v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
 				e.Value = strings.TrimSpace(v.Value)

@@ -80,7 +80,7 @@ func timeFlags(c *cobra.Command, o *runOptions) {
 func (o *runOptions) parseStart() error {
 	t, err := result.ParseStartTime(strings.TrimSpace(o.startTime))
 	switch {
-	case err != nil && !t.IsZero():
+	case errors.Is(err, result.ErrBeforeEpoch):
 		return usageError{fmt.Errorf("--start-time: %v; give a time from 1970 on, e.g. --start-time 2026-01-01T00:00:00Z", err)}
 	case err != nil:
 		return usageError{fmt.Errorf("--start-time: %q is not an RFC 3339 time; give e.g. --start-time 2026-01-01T00:00:00Z", o.startTime)}

@@ -23,6 +23,11 @@ func TestStartTimeRefusesBadValues(t *testing.T) {
 			if code != exitScenario || !strings.HasPrefix(stderr, "flinksim: --start-time: ") {
 				t.Errorf("%s --start-time %q: exit %d, stderr %q; want 2 and a --start-time: message", cmd, v, code, stderr)
 			}
+			// A well-formed time is refused for being before 1970, not
+			// as malformed (year 1 is Go's zero time).
+			if early := strings.HasPrefix(v, "0001") || strings.HasPrefix(v, "1969"); early != strings.Contains(stderr, "before the Unix epoch") {
+				t.Errorf("%s --start-time %q: %q", cmd, v, stderr)
+			}
 			if _, err := os.Stat(dir); err == nil {
 				t.Errorf("%s --start-time %q wrote outputs", cmd, v)
 			}
