@@ -119,10 +119,12 @@ func newSweepMergeCmd() *cobra.Command {
 		Use:   "merge SCENARIO [SHARD_FILE ...]",
 		Short: "Join shard files (default DIR/shard-*.jsonl) into DIR/points.jsonl and draw the charts",
 		Long: `Join the shard files of a sweep run with --shard: records are put in plan order,
-duplicates (a retried worker may write twice) are dropped, records of another
-plan are refused, and missing points are named (exit code 1, after writing
-what there is). Give the same scenario, --grid, --replicas, --seed and --set
-as the sweep.`,
+duplicates (a retried worker may write twice) are dropped, and a shard file
+of another plan (each record names its plan: the scenario, --set, --seed,
+--duration, --grid and --replicas it ran with) is refused (exit code 2).
+Missing points are named (exit code 1) and nothing is written: a partial
+points.jsonl would read as a finished sweep. Give the same scenario,
+--grid, --replicas, --seed, --duration and --set as the sweep.`,
 		Example: `  flinksim sweep merge backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --out sweep
   flinksim sweep merge backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --out sweep sweep/shard-0-of-2.jsonl sweep/shard-1-of-2.jsonl`,
 		Args: func(_ *cobra.Command, args []string) error {
@@ -286,6 +288,7 @@ func runSweep(arg string, o sweepOptions, stdin io.Reader, stdout, stderr io.Wri
 	}
 	recs = sweep.InPlanOrder(points, append(done, recs...))
 	if shards > 0 {
+		r.Stamp(recs)
 		if err := writeFile(path, func(w io.Writer) error { return sweep.WriteJSONL(w, recs) }); err != nil {
 			return err
 		}
@@ -368,7 +371,7 @@ func mergeSweep(arg string, files []string, o sweepOptions, stdout, stderr io.Wr
 	if err := checkOutcomes(o.outcomes); err != nil {
 		return err
 	}
-	_, plan, err := loadPlan(arg, o)
+	r, plan, err := loadPlan(arg, o)
 	if err != nil {
 		return err
 	}
@@ -382,18 +385,9 @@ func mergeSweep(arg string, files []string, o sweepOptions, stdout, stderr io.Wr
 			return usageError{fmt.Errorf("no shard files in %s (shard-i-of-n.jsonl); name them as arguments", o.out)}
 		}
 	}
-	var all []sweep.Record
-	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			return usageError{err}
-		}
-		recs, err := sweep.ReadJSONL(fh, f)
-		fh.Close()
-		if err != nil {
-			return usageError{err}
-		}
-		all = append(all, recs...)
+	all, err := readShards(files, r.Fingerprint())
+	if err != nil {
+		return err
 	}
 	merged, missing, err := plan.Merge(all)
 	if err != nil {
@@ -409,6 +403,31 @@ func mergeSweep(arg string, files []string, o sweepOptions, stdout, stderr io.Wr
 		return fmt.Errorf("%d of %d runs missing from %d shard file(s), nothing written: %s", len(missing), len(plan.Points), len(files), strings.Join(names, "; "))
 	}
 	return finishSweep(plan, merged, o, stdout)
+}
+
+// readShards reads the records of shard files, all of which must be of the
+// plan fp; what is wrong with any of them is reported for all at once.
+func readShards(files []string, fp string) ([]sweep.Record, error) {
+	var all []sweep.Record
+	var bad []string
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			bad = append(bad, err.Error())
+			continue
+		}
+		recs, err := sweep.ReadShard(fh, f, fp)
+		fh.Close()
+		if err != nil {
+			bad = append(bad, err.Error())
+			continue
+		}
+		all = append(all, recs...)
+	}
+	if len(bad) > 0 {
+		return nil, usageError{fmt.Errorf("%d of %d shard file(s) cannot be merged, nothing written:\n%s", len(bad), len(files), strings.Join(bad, "\n"))}
+	}
+	return all, nil
 }
 
 // finishSweep writes points.jsonl and the charts as one set that replaces
