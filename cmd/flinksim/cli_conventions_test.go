@@ -94,7 +94,7 @@ func TestRunExpect(t *testing.T) {
 		t.Errorf("variants: exit %d, stderr %q", code, errs)
 	}
 	code, _, errs = run("bad", "testdata/tiny.yaml", "--expect", "healthy")
-	want := "flinksim: --expect \"healthy\": not an outcome; use stable, overload, failover, timeouts, \"failover loop\" or failed\n"
+	want := "--expect: \"healthy\" is not an outcome; use stable, overload, failover, timeouts, \"failover loop\" or failed\nflinksim: 1 problem(s) in the flags\n"
 	if code != exitScenario || errs != want {
 		t.Errorf("--expect healthy: exit %d, stderr %q, want %q", code, errs, want)
 	}
@@ -137,7 +137,7 @@ func TestQuietAndVerbose(t *testing.T) {
 	if code, _, errs := cli(t, "validate", "-q", "testdata/no-such.yaml"); code != exitScenario || !strings.Contains(errs, "no such file") {
 		t.Errorf("-q hid a problem: exit %d, stderr %q", code, errs)
 	}
-	if code, _, errs := cli(t, "run", "-q", "-v", nm); code != exitScenario || errs != "flinksim: --quiet and --verbose: give one or the other\n" {
+	if code, _, errs := cli(t, "run", "-q", "-v", nm); code != exitScenario || errs != "--quiet: cannot go with --verbose: give one or the other\nflinksim: 1 problem(s) in the flags\n" {
 		t.Errorf("-q -v: exit %d, stderr %q", code, errs)
 	}
 }

@@ -54,13 +54,19 @@ same --duration and --set, makes one again).`,
 		Example: `  flinksim compare checkpoint-death-spiral --out spiral
   flinksim compare checkpoint-death-spiral --variant base --variant changelog --replicas 5 --out spiral-5
   flinksim run checkpoint-death-spiral --out runs && flinksim compare checkpoint-death-spiral --from runs --out charts`,
-		Args: exactArgs(1, "one scenario: a file or a built-in name"),
+		Args:        exactArgs(1, "one scenario: a file or a built-in name"),
+		Annotations: map[string]string{collectsFlags: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.parseStart(); err != nil {
-				return err
+			fc := newFlagCheck(cmd)
+			fc.add(checkJobs(o.jobs))
+			fc.add(checkReplicas(o.replicas))
+			fc.add(checkOutput(o.output))
+			fc.add(o.parseStart())
+			if o.from != "" {
+				fc.add(checkFromFlags(cmd, o))
 			}
 			o.chatter(cmd)
-			return runCompare(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runCompare(args[0], o, fc, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := c.Flags()
@@ -79,20 +85,31 @@ same --duration and --set, makes one again).`,
 	return c
 }
 
-func runCompare(arg string, o compareOptions, stdout, stderr io.Writer) error {
-	if o.jobs < 0 {
-		return usageError{fmt.Errorf("--jobs %d: must be 0 (one per core) or more", o.jobs)}
+// checkFromFlags refuses, with --from, the flags that only runs made now
+// use: compare reads the runs as they were written.
+func checkFromFlags(cmd *cobra.Command, o compareOptions) error {
+	var probs scenarios.Problems
+	if o.replicas > 1 {
+		probs = append(probs, scenarios.Problem{File: "--replicas", Msg: fmt.Sprintf("%d replicas are runs made now, and --from reads one run per variant: leave out --from or --replicas", o.replicas)})
 	}
-	if err := checkReplicas(o.replicas); err != nil {
-		return err
+	for _, f := range []struct{ name, why string }{
+		{"openmetrics", "metrics.om.txt is written with a run: flinksim run --openmetrics"},
+		{"start-time", "their files keep the --start-time they were made with"},
+		{"jobs", "no run is made"},
+		{"max-memory", "no run is made"},
+	} {
+		if cmd.Flags().Changed(f.name) {
+			probs = append(probs, scenarios.Problem{File: "--" + f.name, Msg: "not with --from, which reads runs already made: " + f.why})
+		}
 	}
-	if err := checkOutput(o.output); err != nil {
-		return err
+	if len(probs) == 0 {
+		return nil
 	}
-	if o.replicas > 1 && o.from != "" {
-		return usageError{fmt.Errorf("--replicas: %d replicas are runs made now, and --from reads one run per variant: leave out --from or --replicas", o.replicas)}
-	}
-	file, data, base, err := loadScenario(arg, o.allSets())
+	return probs
+}
+
+func runCompare(arg string, o compareOptions, fc *flagCheck, stdout, stderr io.Writer) error {
+	file, data, base, err := fc.load(arg, o.allSets())
 	if err != nil {
 		return err
 	}

@@ -129,7 +129,7 @@ func checkExample(args []string) (string, error) {
 	if err := c.ValidateArgs(c.Flags().Args()); err != nil {
 		return c.CommandPath(), err
 	}
-	if err := checkOverrideFlags(c); err != nil {
+	if err := commonFlagProblems(c); err != nil {
 		return c.CommandPath(), err
 	}
 	if v, err := c.Flags().GetString("expect"); err == nil {
@@ -171,7 +171,7 @@ func checkExampleScenario(c *cobra.Command) error {
 // both ends of plan's --target range, with the example's conditions.
 func checkExampleAxes(c *cobra.Command, arg string, sets []string) error {
 	if grids, err := c.Flags().GetStringArray("grid"); err == nil && len(grids) > 0 {
-		r, plan, err := loadPlan(arg, sweepOptions{runOptions: runOptions{sets: sets}, grids: grids})
+		r, plan, err := loadPlan(arg, sweepOptions{runOptions: runOptions{sets: sets}, grids: grids}, nil, nil)
 		if err != nil {
 			return err
 		}

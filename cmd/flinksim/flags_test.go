@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,12 +16,12 @@ func TestOverrideFlagsNamedAsFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--duration", "0"}, "--duration: must be more than 0s and at most 366d, not 0s\nflinksim: 1 problem(s) in the scenario\n"},
-		{[]string{"--duration", "5x"}, "--duration: \"5x\": unknown unit \"x\" (use ns, us, ms, s, m or min, h, d, w)\nflinksim: 1 problem(s) in the scenario\n"},
-		{[]string{"--duration", ""}, "flinksim: --duration: is empty; give a value, e.g. --duration 30m\n"},
-		{[]string{"--seed", " "}, "flinksim: --seed: is empty; give a value, e.g. --seed 7\n"},
-		{[]string{"--seed", "x"}, "--seed: must be a whole number from 0 to 18446744073709551615, not \"x\"\nflinksim: 1 problem(s) in the scenario\n"},
-		{[]string{"--set", "duration=0"}, "--set duration=0: duration: must be more than 0s and at most 366d, not 0s\nflinksim: 1 problem(s) in the scenario\n"},
+		{[]string{"--duration", "0"}, "--duration: must be more than 0s and at most 366d, not 0s\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--duration", "5x"}, "--duration: \"5x\": unknown unit \"x\" (use ns, us, ms, s, m or min, h, d, w)\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--duration", ""}, "--duration: is empty; give a value, e.g. --duration 30m\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--seed", " "}, "--seed: is empty; give a value, e.g. --seed 7\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--seed", "x"}, "--seed: must be a whole number from 0 to 18446744073709551615, not \"x\"\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--set", "duration=0"}, "--set duration=0: duration: must be more than 0s and at most 366d, not 0s\nflinksim: 1 problem(s) in the flags\n"},
 	} {
 		for _, cmd := range []string{"run", "compare"} {
 			args := append([]string{cmd, "backpressure", "--out", t.TempDir()}, c.args...)
@@ -101,5 +102,87 @@ func TestStdinIsBounded(t *testing.T) {
 	code, _, stderr := cli(t, "validate", "-")
 	if code != exitScenario || !strings.HasPrefix(stderr, "<stdin>: the input is larger than 4 MiB") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestFlagProblemsReportedTogether: every problem with the flags (and with
+// the overrides, which the scenario's load checks) is reported at once, one
+// line each at its flag, with a count (exit 2), before anything runs; a
+// sweep checks every value of every --grid at --grid, and refuses a key
+// both swept and set.
+func TestFlagProblemsReportedTogether(t *testing.T) {
+	tiny, grid := "testdata/tiny.yaml", "sinks.db.capacity=5k/s,20k/s"
+	for _, c := range []struct {
+		args  []string
+		lines []string // each line's start, in order; the count follows
+		where string
+	}{
+		{[]string{"run", tiny, "--expect", "bogus", "-o", "yaml", "--duration", "-1m"},
+			[]string{`--expect: "bogus" is not an outcome`, `--output: "yaml" is not a format`, `--duration: "-1m" is negative`}, "the flags"},
+		{[]string{"run", tiny, "-j", "-3", "--seed", "", "--start-time", "x", "--set", "sinks.db.capacity=fast"},
+			[]string{"--seed: is empty", "--jobs: -3: must be 0", `--start-time: "x" is not an RFC 3339 time`, "--set sinks.db.capacity=fast: sinks.db.capacity: "}, "the flags"},
+		{[]string{"run", "no-such-scenario", "--expect", "bogus"},
+			[]string{`--expect: "bogus"`, `flinksim: no built-in scenario "no-such-scenario"`}, "the flags and the arguments"},
+		{[]string{"compare", "testdata/ckpt-variants.yaml", "-j", "-1", "--replicas", "0", "-o", "csv"},
+			[]string{"--jobs: -1", "--replicas: 0: must be from 1", `--output: "csv"`}, "the flags"},
+		{[]string{"compare", "testdata/ckpt-variants.yaml", "--from", "runs", "--openmetrics", "--start-time", "2026-01-01T00:00:00Z", "-j", "2", "--max-memory", "1GB"},
+			[]string{"--openmetrics: not with --from, which reads runs already made: metrics.om.txt is written with a run",
+				"--start-time: not with --from", "--jobs: not with --from", "--max-memory: not with --from"}, "the flags"},
+		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..5k/s", "--replicas", "0", "--for", "x<=abc", "--for", "stable<=1", "--duration", "-5m", "-j", "-1"},
+			[]string{"--jobs: -1", "--replicas: 0: must be at least 1", `--for: no outcome "x"`, `--for: "stable<=1": stable is yes or no`, `--duration: "-5m" is negative`}, "the flags"},
+		{[]string{"plan", tiny},
+			[]string{`--target: "": want key=lo..hi`, "--for: none given"}, "the flags"},
+		{[]string{"sweep", tiny, "--grid", "a", "--grid", "b=1..2", "--grid", "flink.parallelism.default=2,0", "-j", "-2", "--outcome", "speed", "--shard", "2/2"},
+			[]string{"--jobs: -2", `--outcome: no outcome "speed"`, `--shard: "2/2": want i/n`, `--grid: "a": want key=v1,v2,...`, `--grid: b: range "1..2" needs a number of values`,
+				"--grid: flink.parallelism.default=0: flink.parallelism.default: 0 is out of range"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", "foo=1,2"},
+			[]string{"--grid: foo=1: foo: unknown field"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", "flink.parallelism.default=0,2,-4"},
+			[]string{"--grid: flink.parallelism.default=0: flink.parallelism.default: 0 is out of range", "--grid: flink.parallelism.default=-4: flink.parallelism.default: -4 is out of range"}, "the flags"},
+		{[]string{"sweep", tiny, "--grid", "flink.parallelism.default=2,4", "--set", "flink.parallelism.default=8", "--grid", "duration=1m,2m", "--duration", "5m"},
+			[]string{"--grid: duration: swept, and set by --duration: a key is either swept or set",
+				"--grid: flink.parallelism.default: swept, and set by --set flink.parallelism.default=8: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", grid, "--shards", "-1", "--replicas", "-2"},
+			[]string{"--shards: -1: must be 1 or more", "--replicas: -2"}, "the flags"},
+		{[]string{"sweep", "merge", tiny, "--grid", "flink.parallelism.default=0,1", "--outcome", "speed"},
+			[]string{`--outcome: no outcome "speed"`, "--grid: flink.parallelism.default=0: flink.parallelism.default: 0 is out of range"}, "the flags"},
+	} {
+		out := filepath.Join(t.TempDir(), "out")
+		args := c.args
+		if args[0] != "plan" && (args[0] != "sweep" || args[1] != "plan") {
+			args = append(args, "--out", out)
+		}
+		code, stdout, stderr := cli(t, args...)
+		lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+		ok := code == exitScenario && stdout == "" && len(lines) == len(c.lines)+1
+		for i, want := range c.lines {
+			ok = ok && strings.HasPrefix(lines[i], want)
+		}
+		trailer := fmt.Sprintf("flinksim: %d problem(s) in %s", len(c.lines), c.where)
+		if !ok || lines[len(lines)-1] != trailer {
+			t.Errorf("%v: exit %d, stdout %q, stderr:\n%s\nwant exit 2 and lines starting:\n%s\n%s", c.args, code, stdout, stderr, strings.Join(c.lines, "\n"), trailer)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%v: wrote %s", c.args, out)
+		}
+	}
+}
+
+// TestSweepOfVariantsSaysSo: a sweep runs a scenario's base only, and says
+// so on stderr when the scenario has variants (not with -q).
+func TestSweepOfVariantsSaysSo(t *testing.T) {
+	note := "flinksim: note: ckpt-variants has variants (incremental, unaligned); a sweep runs the scenario as written (its base) only"
+	for _, c := range []struct {
+		args []string
+		note bool
+	}{
+		{[]string{"sweep", "plan", "testdata/ckpt-variants.yaml", "--grid", "sources.events.rate=10k/s,20k/s"}, true},
+		{[]string{"sweep", "plan", "-q", "testdata/ckpt-variants.yaml", "--grid", "sources.events.rate=10k/s,20k/s"}, false},
+		{[]string{"sweep", "plan", "testdata/tiny.yaml", "--grid", "sources.events.rate=10k/s,20k/s"}, false},
+	} {
+		code, stdout, stderr := cli(t, c.args...)
+		if code != exitOK || strings.Count(stdout, "\n") != 2 || strings.HasPrefix(stderr, note) != c.note || !c.note && stderr != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want the note: %v", c.args, code, stdout, stderr, c.note)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"math"
 	"path/filepath"
@@ -35,7 +34,7 @@ func checkOutput(format string) error {
 	if format == formatText || format == formatJSON {
 		return nil
 	}
-	return usageError{fmt.Errorf("--output: %q is not a format; use text or json", format)}
+	return flagError("output", "%q is not a format; use text or json", format)
 }
 
 // writeJSON writes v as one indented JSON document.

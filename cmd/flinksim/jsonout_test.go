@@ -37,7 +37,7 @@ func TestOutputFlagRefusesUnknownFormats(t *testing.T) {
 		{"compare", "testdata/ckpt-variants.yaml", "-o", "", "--out", filepath.Join(dir, "b")},
 	} {
 		code, out, errs := cli(t, args...)
-		if code != exitScenario || out != "" || !strings.HasPrefix(errs, "flinksim: --output: ") {
+		if code != exitScenario || out != "" || !strings.HasPrefix(errs, "--output: ") || !strings.HasSuffix(errs, "\nflinksim: 1 problem(s) in the flags\n") {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and --output: ...", args, code, out, errs)
 		}
 	}

@@ -38,10 +38,11 @@ Outcomes: ` + strings.Join(sweep.OutcomeNames(), ", ") + `.`,
 		Example: `  flinksim plan backpressure --target sinks.jdbc.capacity=10k/s..200k/s --for stable
   flinksim plan checkpoint-death-spiral --target flink.parallelism.default=8..32 --for stable --for 'latency_p99_s<=60'
   flinksim plan checkpoint-death-spiral --target flink.execution.checkpointing.interval=30s..10min --largest --for 'checkpoint_duration_max_s<=60'`,
-		Args: exactArgs(1, "one scenario: a file or a built-in name"),
+		Args:        exactArgs(1, "one scenario: a file or a built-in name"),
+		Annotations: map[string]string{collectsFlags: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.chatter(cmd)
-			return runPlan(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runPlan(args[0], o, newFlagCheck(cmd), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := c.Flags()
@@ -57,12 +58,11 @@ Outcomes: ` + strings.Join(sweep.OutcomeNames(), ", ") + `.`,
 	return c
 }
 
-func runPlan(arg string, o planOptions, stdout, stderr io.Writer) error {
+func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer) error {
+	fc.add(checkJobs(o.jobs))
 	s, err := planSearch(o)
-	if err != nil {
-		return err
-	}
-	file, data, base, err := loadScenario(arg, o.allSets())
+	fc.add(err)
+	file, data, base, err := fc.load(arg, o.allSets())
 	if err != nil {
 		return err
 	}
@@ -85,26 +85,30 @@ func runPlan(arg string, o planOptions, stdout, stderr io.Writer) error {
 }
 
 // planSearch reads the search from --target, --for, --largest and
-// --replicas.
+// --replicas; what is wrong with them is reported all at once.
 func planSearch(o planOptions) (sweep.Search, error) {
+	fc := &flagCheck{}
 	key, rng, ok := strings.Cut(o.target, "=")
 	lo, hi, isRange := strings.Cut(rng, "..")
 	if !ok || !isRange || strings.TrimSpace(key) == "" {
-		return sweep.Search{}, usageError{fmt.Errorf("--target %q: want key=lo..hi, e.g. flink.parallelism.default=1..64", o.target)}
+		fc.addf("target", "%q: want key=lo..hi, e.g. flink.parallelism.default=1..64", o.target)
 	}
 	if len(o.conds) == 0 {
-		return sweep.Search{}, usageError{fmt.Errorf("give at least one --for condition, e.g. --for stable or --for latency_p99_s<=5")}
+		fc.addf("for", "none given: give at least one condition, e.g. --for stable or --for latency_p99_s<=5")
 	}
 	if o.replicas < 1 {
-		return sweep.Search{}, usageError{fmt.Errorf("--replicas %d: must be at least 1", o.replicas)}
+		fc.addf("replicas", "%d: must be at least 1", o.replicas)
 	}
 	var conds []sweep.Condition
 	for _, s := range o.conds {
 		c, err := sweep.ParseCondition(s)
 		if err != nil {
-			return sweep.Search{}, usageError{fmt.Errorf("--for %v", err)}
+			fc.addf("for", "%v", err)
 		}
 		conds = append(conds, c)
+	}
+	if !fc.ok() {
+		return sweep.Search{}, fc.probs
 	}
 	return sweep.Search{Key: strings.TrimSpace(key), Lo: strings.TrimSpace(lo), Hi: strings.TrimSpace(hi), Largest: o.largest,
 		Conditions: conds, Replicas: o.replicas}, nil

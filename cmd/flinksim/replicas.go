@@ -38,7 +38,7 @@ func tallyCell(t sweep.Tally) string {
 // sweep.MaxPoints.
 func checkReplicas(n int) error {
 	if n < 1 || n > sweep.MaxPoints {
-		return usageError{fmt.Errorf("--replicas %d: must be from 1 to %d", n, sweep.MaxPoints)}
+		return flagError("replicas", "%d: must be from 1 to %d", n, sweep.MaxPoints)
 	}
 	return nil
 }

@@ -109,7 +109,7 @@ func TestReplicasFlagRange(t *testing.T) {
 				continue // the sweep: block's, or 1
 			}
 			code, _, errs := cli(t, append(cmd, "--replicas", fmt.Sprint(n), "--out", filepath.Join(t.TempDir(), "out"))...)
-			want := fmt.Sprintf("--replicas %d: must be from 1 to %d", n, sweep.MaxPoints)
+			want := fmt.Sprintf("--replicas: %d: must be from 1 to %d\n", n, sweep.MaxPoints)
 			if code != 2 || !strings.Contains(errs, want) {
 				t.Errorf("%s --replicas %d: code %d, %q; want 2 and %q", cmd[0], n, code, errs, want)
 			}
@@ -306,7 +306,7 @@ func TestCompareReplicas(t *testing.T) {
 		t.Error("--replicas 1 wrote replicas.csv")
 	}
 	code, _, errs := cli(t, "compare", file, "--replicas", "2", "--from", plain, "--out", t.TempDir())
-	if code != 2 || !strings.HasPrefix(errs, "flinksim: --replicas: ") {
+	if code != 2 || !strings.HasPrefix(errs, "--replicas: ") {
 		t.Errorf("--from with --replicas 2: code %d, %q", code, errs)
 	}
 	// A replicated compare read back names replica 0's seed.

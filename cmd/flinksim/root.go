@@ -58,7 +58,7 @@ func execute(args []string, stdout, stderr io.Writer) (code int) {
 		return int(status)
 	case errors.As(err, &probs):
 		fmt.Fprintln(stderr, probs.Error())
-		fmt.Fprintf(stderr, "flinksim: %d problem(s) in the scenario\n", len(probs))
+		fmt.Fprintln(stderr, problemsTrailer(probs))
 		return exitScenario
 	case errors.As(err, &ue):
 		fmt.Fprintln(stderr, "flinksim:", ue.Error())
@@ -102,10 +102,10 @@ names. Write a scenario in YAML (or use a built-in one: flinksim list) and run i
 	root.PersistentFlags().BoolP("quiet", "q", false, "no progress or notes on stderr (problems and warnings still)")
 	root.PersistentFlags().BoolP("verbose", "v", false, "more notes on stderr: the work estimate however short")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
-		if q, v := chattiness(cmd); q && v {
-			return usageError{fmt.Errorf("--quiet and --verbose: give one or the other")}
+		if cmd.Annotations[collectsFlags] != "" {
+			return nil // with the command's own flags
 		}
-		return checkOverrideFlags(cmd)
+		return commonFlagProblems(cmd)
 	}
 	root.AddCommand(newRunCmd(), newCompareCmd(), newSweepCmd(), newPlanCmd(), newValidateCmd(), newListCmd(), newSchemaCmd())
 	initCobraCommands(root)

@@ -81,36 +81,26 @@ func (o *runOptions) parseStart() error {
 	t, err := result.ParseStartTime(strings.TrimSpace(o.startTime))
 	switch {
 	case errors.Is(err, result.ErrBeforeEpoch):
-		return usageError{fmt.Errorf("--start-time: %v; give a time from 1970 on, e.g. --start-time 2026-01-01T00:00:00Z", err)}
+		return flagError("start-time", "%v; give a time from 1970 on, e.g. --start-time 2026-01-01T00:00:00Z", err)
 	case err != nil:
-		return usageError{fmt.Errorf("--start-time: %q is not an RFC 3339 time; give e.g. --start-time 2026-01-01T00:00:00Z", o.startTime)}
+		return flagError("start-time", "%q is not an RFC 3339 time; give e.g. --start-time 2026-01-01T00:00:00Z", o.startTime)
 	}
 	o.start = t
 	return nil
 }
 
 // allSets is --seed, --duration and --set as overrides; the first two are
-// passed as "--flag=value", so that problems name the flag.
+// passed as "--flag=value", so that problems name the flag (given blank,
+// they are refused as empty: commonFlagProblems).
 func (o runOptions) allSets() []string {
 	var all []string
-	if o.seed != "" {
+	if strings.TrimSpace(o.seed) != "" {
 		all = append(all, "--seed="+o.seed)
 	}
-	if o.duration != "" {
+	if strings.TrimSpace(o.duration) != "" {
 		all = append(all, "--duration="+o.duration)
 	}
 	return append(all, o.sets...)
-}
-
-// checkOverrideFlags refuses a --seed or --duration given empty, which would
-// otherwise leave the scenario's value silently in place.
-func checkOverrideFlags(cmd *cobra.Command) error {
-	for _, f := range []struct{ name, example string }{{"seed", "7"}, {"duration", "30m"}} {
-		if fl := cmd.Flags().Lookup(f.name); fl != nil && fl.Changed && strings.TrimSpace(fl.Value.String()) == "" {
-			return usageError{fmt.Errorf("--%s: is empty; give a value, e.g. --%s %s", f.name, f.name, f.example)}
-		}
-	}
-	return nil
 }
 
 func newRunCmd() *cobra.Command {
@@ -145,22 +135,16 @@ must be new or hold only flinksim's outputs.`,
   flinksim run checkpoint-death-spiral --variant base --variant changelog -j 2 --out spiral
   flinksim run - --out again < out/scenario.resolved.yaml
   flinksim run backpressure-scaled-sink --expect stable --no-plots --out ci`,
-		Args: exactArgs(1, "one scenario: a file or a built-in name"),
+		Args:        exactArgs(1, "one scenario: a file or a built-in name"),
+		Annotations: map[string]string{collectsFlags: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if o.jobs < 0 {
-				return usageError{fmt.Errorf("--jobs %d: must be 0 (one per core) or more", o.jobs)}
-			}
-			if err := checkExpect(o.expect); err != nil {
-				return err
-			}
-			if err := checkOutput(o.output); err != nil {
-				return err
-			}
-			if err := o.parseStart(); err != nil {
-				return err
-			}
+			fc := newFlagCheck(cmd)
+			fc.add(checkJobs(o.jobs))
+			fc.add(checkExpect(o.expect))
+			fc.add(checkOutput(o.output))
+			fc.add(o.parseStart())
 			o.chatter(cmd)
-			return runScenario(args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runScenario(args[0], o, fc, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := c.Flags()
@@ -194,7 +178,7 @@ func checkExpect(want string) error {
 	if want == "" || slices.Contains(result.Outcomes(), want) {
 		return nil
 	}
-	return usageError{fmt.Errorf("--expect %q: not an outcome; use %s", want, outcomeList())}
+	return flagError("expect", "%q is not an outcome; use %s", want, outcomeList())
 }
 
 // expected reports each run whose outcome is not --expect's, naming the
@@ -238,8 +222,8 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-func runScenario(arg string, o runOptions, stdout, stderr io.Writer) error {
-	file, data, base, err := loadScenario(arg, o.allSets())
+func runScenario(arg string, o runOptions, fc *flagCheck, stdout, stderr io.Writer) error {
+	file, data, base, err := fc.load(arg, o.allSets())
 	if err != nil {
 		return err
 	}

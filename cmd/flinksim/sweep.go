@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,14 +62,16 @@ Each finished run is kept at once in DIR/points.jsonl.partial (or
 DIR/shard-i-of-n.jsonl.partial); an interrupted sweep started again with the
 same scenario and flags skips the runs kept there, and the finished outputs
 are the same bytes as an uninterrupted sweep's. A sweep of more than 10,000
-runs asks first (--yes starts it without asking).`,
+runs asks first (--yes starts it without asking). A scenario's variants are
+not swept, only its base (a note says so): give a variant's settings as --set.`,
 		Example: `  flinksim sweep backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --out sweep
   flinksim sweep backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --grid flink.parallelism.default=2,4,8 --replicas 3 --out sweep
   flinksim sweep backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --shard 0/2 --out sweep`,
-		Args: exactArgs(1, "one scenario: a file or a built-in name"),
+		Args:        exactArgs(1, "one scenario: a file or a built-in name"),
+		Annotations: map[string]string{collectsFlags: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.chatter(cmd)
-			return runSweep(args[0], o, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runSweep(args[0], o, newFlagCheck(cmd), cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	o.gridFlags(c)
@@ -91,9 +95,15 @@ func newSweepPlanCmd() *cobra.Command {
 		Short: "List the points of a sweep: index, key, replica, seed (and shard with --shards)",
 		Example: `  flinksim sweep plan backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --replicas 3
   flinksim sweep plan backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --shards 4`,
-		Args: exactArgs(1, "one scenario: a file or a built-in name"),
+		Args:        exactArgs(1, "one scenario: a file or a built-in name"),
+		Annotations: map[string]string{collectsFlags: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, plan, err := loadPlan(args[0], o)
+			o.chatter(cmd)
+			fc := newFlagCheck(cmd)
+			if o.shards < 0 {
+				fc.addf("shards", "%d: must be 1 or more", o.shards)
+			}
+			_, plan, err := loadPlan(args[0], o, fc, o.notes(cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}
@@ -119,10 +129,12 @@ func newSweepMergeCmd() *cobra.Command {
 		Use:   "merge SCENARIO [SHARD_FILE ...]",
 		Short: "Join shard files (default DIR/shard-*.jsonl) into DIR/points.jsonl and draw the charts",
 		Long: `Join the shard files of a sweep run with --shard: records are put in plan order,
-duplicates (a retried worker may write twice) are dropped, records of another
-plan are refused, and missing points are named (exit code 1, after writing
-what there is). Give the same scenario, --grid, --replicas, --seed and --set
-as the sweep.`,
+duplicates (a retried worker may write twice) are dropped, and a shard file
+of another plan (each record names its plan: the scenario, --set, --seed,
+--duration, --grid and --replicas it ran with) is refused (exit code 2).
+Missing points are named (exit code 1) and nothing is written: a partial
+points.jsonl would read as a finished sweep. Give the same scenario,
+--grid, --replicas, --seed, --duration and --set as the sweep.`,
 		Example: `  flinksim sweep merge backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --out sweep
   flinksim sweep merge backpressure --grid sinks.jdbc.capacity=20k/s..200k/s/10 --out sweep sweep/shard-0-of-2.jsonl sweep/shard-1-of-2.jsonl`,
 		Args: func(_ *cobra.Command, args []string) error {
@@ -131,8 +143,9 @@ as the sweep.`,
 			}
 			return nil
 		},
+		Annotations: map[string]string{collectsFlags: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return mergeSweep(args[0], args[1:], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return mergeSweep(args[0], args[1:], o, newFlagCheck(cmd), cmd.OutOrStdout())
 		},
 	}
 	o.gridFlags(c)
@@ -143,45 +156,138 @@ as the sweep.`,
 	return c
 }
 
-// loadPlan reads the scenario and builds the sweep's plan.
-func loadPlan(arg string, o sweepOptions) (*sweep.Runner, *sweep.Plan, error) {
+// loadPlan reads the scenario and builds the sweep's plan. The problems of
+// the flags (those fc holds, --replicas, every --grid and each of its
+// values), and of the scenario, are reported together. notes (nil: none)
+// is told when the scenario has variants, which a sweep does not run.
+func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes io.Writer) (*sweep.Runner, *sweep.Plan, error) {
+	if fc == nil {
+		fc = &flagCheck{}
+	}
+	if o.replicas != 0 {
+		fc.add(checkReplicas(o.replicas))
+	}
+	var axes []scenarios.Axis
+	for _, g := range o.grids {
+		ax, err := scenarios.ParseGrid(g)
+		if err != nil {
+			fc.addf("grid", "%v", err)
+			continue
+		}
+		axes = append(axes, ax)
+	}
+	fc.add(sweptAndSet(axes, o.allSets(), ""))
 	file, data, base, err := loadScenario(arg, o.allSets())
-	if err != nil {
+	if err == nil {
+		fc.add(checkGridValues(file, data, o.allSets(), axes))
+	}
+	if err := fc.join(err); err != nil {
 		return nil, nil, err
 	}
-	grids, replicas := o.grids, o.replicas
+	replicas := max(o.replicas, 1)
 	if sw := base.Scenario.Sweep; sw != nil {
-		if len(grids) == 0 {
-			grids = sw.Grid
+		if len(o.grids) == 0 {
+			if axes, err = blockAxes(sw.Grid, o.allSets()); err != nil {
+				return nil, nil, err
+			}
 		}
-		if replicas == 0 {
+		if o.replicas == 0 {
 			replicas = *sw.Replicas
 		}
 	}
-	if len(grids) == 0 {
+	if len(axes) == 0 {
 		return nil, nil, usageError{fmt.Errorf("nothing to sweep: give --grid key=v1,v2,... or key=lo..hi/n, or a sweep: block in the scenario")}
-	}
-	if replicas == 0 {
-		replicas = 1
-	}
-	if err := checkReplicas(replicas); err != nil {
-		return nil, nil, err
-	}
-	var axes []scenarios.Axis
-	for _, g := range grids {
-		ax, err := scenarios.ParseGrid(g)
-		if err != nil {
-			return nil, nil, usageError{fmt.Errorf("--grid %v", err)}
-		}
-		axes = append(axes, ax)
 	}
 	plan, err := sweep.NewPlan(axes, replicas, base.Spec.Seed)
 	if err != nil {
 		return nil, nil, usageError{err}
 	}
 	plan.Scenario = base.Scenario.Name
+	if len(base.Variants) > 0 && notes != nil {
+		var names []string
+		for _, v := range base.Variants {
+			names = append(names, v.Name)
+		}
+		fmt.Fprintf(notes, "flinksim: note: %s has variants (%s); a sweep runs the scenario as written (its base) only: to sweep a variant, give its settings as --set\n",
+			base.Scenario.Name, strings.Join(names, ", "))
+	}
 	r := &sweep.Runner{File: file, Data: data, Sets: o.allSets(), Plan: plan, Jobs: o.jobs}
 	return r, plan, nil
+}
+
+// blockAxes reads the axes of the scenario's sweep: block (the load has
+// checked them), which --set must not set too.
+func blockAxes(grid []string, sets []string) ([]scenarios.Axis, error) {
+	var axes []scenarios.Axis
+	for _, g := range grid {
+		ax, err := scenarios.ParseGrid(g)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("sweep.grid: %v", err)}
+		}
+		axes = append(axes, ax)
+	}
+	return axes, sweptAndSet(axes, sets, "the scenario's sweep: block")
+}
+
+// sweptAndSet refuses a key that is both swept and set (by --set, --seed or
+// --duration): each point's value would silently replace the one set. by
+// names the sweep: block when the axes are its ("": --grid).
+func sweptAndSet(axes []scenarios.Axis, sets []string, by string) error {
+	var probs scenarios.Problems
+	for _, s := range sets {
+		k, _, _ := strings.Cut(s, "=")
+		origin := "--set " + s
+		if flag, isFlag := strings.CutPrefix(k, "--"); isFlag {
+			origin, k = k, flag
+		}
+		for _, ax := range axes {
+			if ax.Key != strings.TrimSpace(k) {
+				continue
+			}
+			if by == "" {
+				probs = append(probs, scenarios.Problem{File: "--grid", Msg: fmt.Sprintf("%s: swept, and set by %s: a key is either swept or set; leave out one of them", ax.Key, origin)})
+			} else {
+				probs = append(probs, scenarios.Problem{File: origin, Msg: fmt.Sprintf("%s is swept by %s: a key is either swept or set; leave out the flag, or sweep other keys with --grid", ax.Key, by)})
+			}
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return probs
+}
+
+// checkGridValues loads the scenario with each value of each --grid axis
+// alone, so that a key that does not exist or a value its field refuses is
+// reported at --grid, every such value (a problem the same for every value,
+// a key that does not exist, once), before any run.
+func checkGridValues(file string, data []byte, sets []string, axes []scenarios.Axis) error {
+	var probs scenarios.Problems
+	for _, ax := range axes {
+		seen := map[string]bool{}
+		for _, v := range ax.Values {
+			set := ax.Key + "=" + v
+			_, err := scenarios.LoadVariant(file, data, append(slices.Clip(sets), set), scenarios.BaseName)
+			var p scenarios.Problems
+			if err != nil && !errors.As(err, &p) {
+				return err
+			}
+			for _, q := range p {
+				what := q.String()
+				if q.File == "--set "+set {
+					what = strings.TrimPrefix(what, q.File+": ")
+				}
+				if !seen[what] {
+					seen[what] = true
+					probs = append(probs, scenarios.Problem{File: "--grid", Msg: set + ": " + what})
+				}
+			}
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return probs
 }
 
 // shardFromEnv reads the shard index of a Kubernetes Indexed Job or a Slurm
@@ -205,35 +311,30 @@ func shardFromEnv(n int) (int, error) {
 		}
 		return i - lo, nil
 	}
-	return 0, usageError{fmt.Errorf("--shards %d needs JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm); or give --shard i/n", n)}
+	return 0, flagError("shards", "%d needs JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm); or give --shard i/n", n)
 }
 
 func shardFile(dir string, i, n int) string {
 	return filepath.Join(dir, fmt.Sprintf("shard-%d-of-%d.jsonl", i, n))
 }
 
-// checkOutcomes checks --outcome before any run.
+// checkOutcomes checks every --outcome before any run.
 func checkOutcomes(outcomes []string) error {
+	fc := &flagCheck{}
 	for _, o := range outcomes {
 		if _, err := (sweep.Outcome{}).Get(o); err != nil {
-			return usageError{fmt.Errorf("--outcome %v", err)}
+			fc.addf("outcome", "%v", err)
 		}
 	}
-	return nil
+	return fc.join(nil)
 }
 
-func runSweep(arg string, o sweepOptions, stdin io.Reader, stdout, stderr io.Writer) error {
-	if o.jobs < 0 {
-		return usageError{fmt.Errorf("--jobs %d: must be 0 (one per core) or more", o.jobs)}
-	}
-	if err := checkOutcomes(o.outcomes); err != nil {
-		return err
-	}
-	r, plan, err := loadPlan(arg, o)
-	if err != nil {
-		return err
-	}
+func runSweep(arg string, o sweepOptions, fc *flagCheck, stdin io.Reader, stdout, stderr io.Writer) error {
+	fc.add(checkJobs(o.jobs))
+	fc.add(checkOutcomes(o.outcomes))
 	shard, shards, err := sweepShard(o)
+	fc.add(err)
+	r, plan, err := loadPlan(arg, o, fc, o.notes(stderr))
 	if err != nil {
 		return err
 	}
@@ -286,6 +387,7 @@ func runSweep(arg string, o sweepOptions, stdin io.Reader, stdout, stderr io.Wri
 	}
 	recs = sweep.InPlanOrder(points, append(done, recs...))
 	if shards > 0 {
+		r.Stamp(recs)
 		if err := writeFile(path, func(w io.Writer) error { return sweep.WriteJSONL(w, recs) }); err != nil {
 			return err
 		}
@@ -319,11 +421,13 @@ func sweepOut(dir string, shard, shards int) (path string, created bool, err err
 // index from the environment; shards 0 runs the whole plan.
 func sweepShard(o sweepOptions) (shard, shards int, err error) {
 	switch {
+	case o.shards < 0:
+		return 0, 0, flagError("shards", "%d: must be 1 or more", o.shards)
 	case o.shard != "" && o.shards > 0:
-		return 0, 0, usageError{fmt.Errorf("give --shard i/n or --shards n, not both")}
+		return 0, 0, flagError("shard", "cannot go with --shards: give --shard i/n or --shards n, not both")
 	case o.shard != "":
 		if shard, shards, err = sweep.ParseShard(o.shard); err != nil {
-			return 0, 0, usageError{err}
+			return 0, 0, flagError("shard", "%v", err)
 		}
 	case o.shards > 0:
 		shards = o.shards
@@ -364,11 +468,9 @@ func runPoints(r *sweep.Runner, pending []sweep.Point, progress bool, stderr io.
 	return recs, err
 }
 
-func mergeSweep(arg string, files []string, o sweepOptions, stdout, stderr io.Writer) error {
-	if err := checkOutcomes(o.outcomes); err != nil {
-		return err
-	}
-	_, plan, err := loadPlan(arg, o)
+func mergeSweep(arg string, files []string, o sweepOptions, fc *flagCheck, stdout io.Writer) error {
+	fc.add(checkOutcomes(o.outcomes))
+	r, plan, err := loadPlan(arg, o, fc, nil)
 	if err != nil {
 		return err
 	}
@@ -382,18 +484,9 @@ func mergeSweep(arg string, files []string, o sweepOptions, stdout, stderr io.Wr
 			return usageError{fmt.Errorf("no shard files in %s (shard-i-of-n.jsonl); name them as arguments", o.out)}
 		}
 	}
-	var all []sweep.Record
-	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			return usageError{err}
-		}
-		recs, err := sweep.ReadJSONL(fh, f)
-		fh.Close()
-		if err != nil {
-			return usageError{err}
-		}
-		all = append(all, recs...)
+	all, err := readShards(files, r.Fingerprint())
+	if err != nil {
+		return err
 	}
 	merged, missing, err := plan.Merge(all)
 	if err != nil {
@@ -409,6 +502,31 @@ func mergeSweep(arg string, files []string, o sweepOptions, stdout, stderr io.Wr
 		return fmt.Errorf("%d of %d runs missing from %d shard file(s), nothing written: %s", len(missing), len(plan.Points), len(files), strings.Join(names, "; "))
 	}
 	return finishSweep(plan, merged, o, stdout)
+}
+
+// readShards reads the records of shard files, all of which must be of the
+// plan fp; what is wrong with any of them is reported for all at once.
+func readShards(files []string, fp string) ([]sweep.Record, error) {
+	var all []sweep.Record
+	var bad []string
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			bad = append(bad, err.Error())
+			continue
+		}
+		recs, err := sweep.ReadShard(fh, f, fp)
+		fh.Close()
+		if err != nil {
+			bad = append(bad, err.Error())
+			continue
+		}
+		all = append(all, recs...)
+	}
+	if len(bad) > 0 {
+		return nil, usageError{fmt.Errorf("%d of %d shard file(s) cannot be merged, nothing written:\n%s", len(bad), len(files), strings.Join(bad, "\n"))}
+	}
+	return all, nil
 }
 
 // finishSweep writes points.jsonl and the charts as one set that replaces

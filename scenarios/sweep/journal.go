@@ -29,7 +29,8 @@ type journalHeader struct {
 }
 
 // Fingerprint identifies what a sweep's records depend on: the scenario's
-// bytes, the overrides, the axes, the replicas and the seed.
+// bytes, the overrides, the axes, the replicas and the seed. A journal's
+// first line and every record of a shard file carry it.
 func (r *Runner) Fingerprint() string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%d\n%s\n", len(r.Data), r.Data)
@@ -133,6 +134,15 @@ func (j *Journal) Append(rec Record) error {
 		}
 		return j.f.Sync()
 	})
+}
+
+// Stamp marks records with the runner's plan (Fingerprint), for a shard
+// file that ReadShard reads back.
+func (r *Runner) Stamp(recs []Record) {
+	fp := r.Fingerprint()
+	for i := range recs {
+		recs[i].Plan = fp
+	}
 }
 
 // Close closes the journal, keeping it.

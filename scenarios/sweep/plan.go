@@ -124,7 +124,7 @@ func ParseShard(s string) (i, n int, err error) {
 	i, err1 := strconv.Atoi(strings.TrimSpace(a))
 	n, err2 := strconv.Atoi(strings.TrimSpace(b))
 	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
-		return 0, 0, fmt.Errorf("shard %q: want i/n with 0 ≤ i < n, e.g. 0/4", s)
+		return 0, 0, fmt.Errorf("%q: want i/n with 0 ≤ i < n, e.g. 0/4", s)
 	}
 	return i, n, nil
 }

@@ -17,6 +17,10 @@ type Record struct {
 	Replica int                `json:"replica"`
 	Seed    uint64             `json:"seed"`
 	Outcome Outcome            `json:"outcome"`
+	// Plan is the fingerprint of the sweep's plan (Runner.Fingerprint) in
+	// a shard file's records, so that a merge refuses another plan's; it
+	// is not in points.jsonl.
+	Plan string `json:"plan,omitempty"`
 }
 
 func (p *Plan) record(pt Point, o Outcome) Record {
@@ -62,6 +66,37 @@ func ReadJSONL(r io.Reader, name string) ([]Record, error) {
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	return recs, nil
+}
+
+// ReadShard reads a shard file's records (name labels errors), each of
+// which must carry the plan's fingerprint fp (Runner.Fingerprint); they are
+// returned without it. Records of another plan, or of none, are an error
+// that names the file.
+func ReadShard(r io.Reader, name, fp string) ([]Record, error) {
+	recs, err := ReadJSONL(r, name)
+	if err != nil {
+		return nil, err
+	}
+	other, none, plan := 0, 0, ""
+	for i := range recs {
+		switch recs[i].Plan {
+		case fp:
+		case "":
+			none++
+		default:
+			other++
+			plan = recs[i].Plan
+		}
+		recs[i].Plan = ""
+	}
+	switch {
+	case other > 0:
+		return nil, fmt.Errorf("%s: %d of %d records are of another sweep's plan (%s; this one is %s): it ran with another scenario, --set, --seed, --duration, --grid or --replicas; merge with the flags it ran with, or run the shard again",
+			name, other, len(recs), plan, fp)
+	case none > 0:
+		return nil, fmt.Errorf("%s: %d of %d records do not name their sweep's plan (a shard file of an older flinksim, or not a shard file), so they cannot be told from another plan's: run the shard again", name, none, len(recs))
 	}
 	return recs, nil
 }
