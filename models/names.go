@@ -93,3 +93,29 @@ func (o *opNode) chainedName() string {
 	}
 	return o.name + " -> (" + strings.Join(outs, ", ") + ")"
 }
+
+// treeDescription is the description of the job vertex headed by o, as
+// StreamingJobGraphGenerator.setVertexDescription builds it in
+// pipeline.vertex-description-mode TREE, Flink's default
+// (buildTreeDescription): a line per operator, each operator's description
+// (its name, unless the job sets one) under the operator it is chained to,
+// "+- " before the last of an operator's outputs and ":- " before the
+// others, their own outputs indented under them by "   " or ":  ".
+func (o *opNode) treeDescription() string {
+	var b strings.Builder
+	o.tree(&b, "", "")
+	return b.String()
+}
+
+// tree writes o's line after lead, then its outputs' lines, each indented
+// by indent.
+func (o *opNode) tree(b *strings.Builder, lead, indent string) {
+	b.WriteString(lead + o.name + "\n")
+	for i, c := range o.outs {
+		if i == len(o.outs)-1 {
+			c.tree(b, indent+"+- ", indent+"   ")
+		} else {
+			c.tree(b, indent+":- ", indent+":  ")
+		}
+	}
+}

@@ -341,7 +341,8 @@ func (s *Simulation) fillStats(p *pendingCheckpoint) {
 func (s *Simulation) plan() *result.Plan {
 	p := &result.Plan{}
 	for _, t := range s.tasks {
-		n := result.PlanNode{ID: result.VertexID(t.name), Description: t.name, Parallelism: len(t.subtasks)}
+		desc := result.PlanDescription(chainTree(t, 0).treeDescription())
+		n := result.PlanNode{ID: result.VertexID(t.name), Description: desc, Parallelism: len(t.subtasks)}
 		for _, rt := range t.nodes {
 			for _, e := range rt.ins {
 				ship := [...]string{result.ShipForward, result.ShipRebalance, result.ShipHash}[e.exchange]

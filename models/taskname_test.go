@@ -1,6 +1,10 @@
 package models
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/flinksim/flinksim/result"
+)
 
 // TestChainedNames: a task is named as StreamingJobGraphGenerator's
 // createChainedName names a job vertex: an operator, " -> " and the chain
@@ -49,6 +53,53 @@ func TestChainedNames(t *testing.T) {
 		}
 		if got := chainTree(tk, 0).chainedName(); got != c.want {
 			t.Errorf("%s: got %q, want %q", c.what, got, c.want)
+		}
+	}
+}
+
+// TestPlanDescriptions: a plan node's description is its operators as
+// StreamingJobGraphGenerator describes a job vertex in TREE mode, Flink's
+// default, escaped as JsonPlanGenerator writes it: a line per operator,
+// "<br/>" after each, an operator chained to another under it with "+- "
+// (the last of its outputs) or ":- " (the others), deeper ones indented by
+// "   " below a last output and ":  " below the others. The first two are
+// what a Flink 1.17 history server archive shows (realjobs); the names'
+// HTML characters are escaped (escapeHtml4).
+func TestPlanDescriptions(t *testing.T) {
+	kafka := &Sink{Delivery: Delivery{System: SystemKafka, Guarantee: ExactlyOnce}}
+	generic := &Sink{}
+	node := func(name string, kind NodeKind, parent int, sink *Sink) *nodeRT {
+		return &nodeRT{spec: &Node{Name: name, Kind: kind, Sink: sink, Chain: true}, parent: parent}
+	}
+	for _, c := range []struct {
+		what  string
+		nodes []*nodeRT
+		want  string
+	}{
+		{"a Kafka exactly-once sink alone: its writer, its committer chained to it",
+			[]*nodeRT{node("kafka_table[4]", KindSink, -1, kafka)},
+			"kafka_table[4]: Writer<br/>+- kafka_table[4]: Committer<br/>"},
+		{"a legacy sink (SinkFunction) chained to an operator",
+			[]*nodeRT{node("Flat Map", KindOperator, -1, nil), node("Print to Std. Out", KindSink, 0, generic)},
+			"Flat Map<br/>+- Sink: Print to Std. Out<br/>"},
+		{"a source alone", []*nodeRT{node("orders", KindSource, -1, nil)}, "Source: orders<br/>"},
+		{"a chain with two sinks: the first output ':- ', the last '+- ', the committer under its writer",
+			[]*nodeRT{node("totals", KindOperator, -1, nil), node("db", KindSink, 0, generic), node("topic", KindSink, 0, kafka)},
+			"totals<br/>:- Sink: db<br/>+- topic: Writer<br/>   +- topic: Committer<br/>"},
+		{"a Sink V2 sink on the first branch: its committer indented by ':  '",
+			[]*nodeRT{node("totals", KindOperator, -1, nil), node("topic", KindSink, 0, kafka), node("db", KindSink, 0, generic)},
+			"totals<br/>:- topic: Writer<br/>:  +- topic: Committer<br/>+- Sink: db<br/>"},
+		{"a straight chain: each operator one level deeper",
+			[]*nodeRT{node("in", KindSource, -1, nil), node("parse", KindOperator, 0, nil), node("out", KindSink, 1, generic)},
+			"Source: in<br/>+- parse<br/>   +- Sink: out<br/>"},
+		{"names with HTML's characters", []*nodeRT{node(`a<b> & "c"`, KindOperator, -1, nil), node(`x\y`, KindSink, 0, generic)},
+			"a&lt;b&gt; &amp; &quot;c&quot;<br/>+- Sink: x&#92;y<br/>"},
+	} {
+		for _, rt := range c.nodes {
+			rt.ops = operatorNames(rt.spec, true)
+		}
+		if got := result.PlanDescription(chainTree(&task{nodes: c.nodes}, 0).treeDescription()); got != c.want {
+			t.Errorf("%s:\n got %q\nwant %q", c.what, got, c.want)
 		}
 	}
 }
