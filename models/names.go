@@ -1,6 +1,10 @@
 package models
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/flinksim/flinksim/result"
+)
 
 // Flink names the operators of its stream graph and each job vertex after
 // the operators chained into it. flinksim names its operators and tasks
@@ -49,6 +53,16 @@ func (s *Simulation) nameTasks() {
 	}
 }
 
+// description is task t's description in the plan, in the job's
+// pipeline.vertex-description-mode (StreamingJobGraphGenerator
+// .setVertexDescription), as JsonPlanGenerator writes it.
+func (s *Simulation) description(t *task) string {
+	if s.spec.CascadingDescription {
+		return result.PlanDescription(chainTree(t, 0).cascade(" , "))
+	}
+	return result.PlanDescription(chainTree(t, 0).treeDescription())
+}
+
 // opNode is an operator of a task and the operators chained to its output,
 // in the order the job graph declares them.
 type opNode struct {
@@ -81,17 +95,25 @@ func chainTree(t *task, pos int) *opNode {
 // then " -> " and the name of the chain it feeds, or " -> (a, b)" when it
 // feeds several.
 func (o *opNode) chainedName() string {
+	return o.cascade(", ")
+}
+
+// cascade is o's operators on one line: o, " -> " and the chain it feeds,
+// or " -> (" and the chains it feeds joined by sep and ")". The description
+// in pipeline.vertex-description-mode CASCADING (buildCascadingDescription)
+// joins them by " , ".
+func (o *opNode) cascade(sep string) string {
 	switch len(o.outs) {
 	case 0:
 		return o.name
 	case 1:
-		return o.name + " -> " + o.outs[0].chainedName()
+		return o.name + " -> " + o.outs[0].cascade(sep)
 	}
 	outs := make([]string, len(o.outs))
 	for i, c := range o.outs {
-		outs[i] = c.chainedName()
+		outs[i] = c.cascade(sep)
 	}
-	return o.name + " -> (" + strings.Join(outs, ", ") + ")"
+	return o.name + " -> (" + strings.Join(outs, sep) + ")"
 }
 
 // treeDescription is the description of the job vertex headed by o, as

@@ -341,8 +341,7 @@ func (s *Simulation) fillStats(p *pendingCheckpoint) {
 func (s *Simulation) plan() *result.Plan {
 	p := &result.Plan{}
 	for _, t := range s.tasks {
-		desc := result.PlanDescription(chainTree(t, 0).treeDescription())
-		n := result.PlanNode{ID: result.VertexID(t.name), Description: desc, Parallelism: len(t.subtasks)}
+		n := result.PlanNode{ID: result.VertexID(t.name), Description: s.description(t), Parallelism: len(t.subtasks)}
 		for _, rt := range t.nodes {
 			for _, e := range rt.ins {
 				ship := [...]string{result.ShipForward, result.ShipRebalance, result.ShipHash}[e.exchange]

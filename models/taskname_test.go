@@ -103,3 +103,30 @@ func TestPlanDescriptions(t *testing.T) {
 		}
 	}
 }
+
+// TestCascadingDescriptions: with pipeline.vertex-description-mode
+// CASCADING a description is one line, as buildCascadingDescription writes
+// it: the task name's shape, but the chains an operator feeds joined by
+// " , "; escaped for the plan as in TREE mode.
+func TestCascadingDescriptions(t *testing.T) {
+	kafka := &Sink{Delivery: Delivery{System: SystemKafka, Guarantee: ExactlyOnce}}
+	nodes := []*nodeRT{
+		{spec: &Node{Name: "totals", Kind: KindOperator, Chain: true}, parent: -1},
+		{spec: &Node{Name: "db", Kind: KindSink, Sink: &Sink{}, Chain: true}, parent: 0},
+		{spec: &Node{Name: "topic", Kind: KindSink, Sink: kafka, Chain: true}, parent: 0},
+	}
+	tk := &task{nodes: nodes}
+	for _, rt := range nodes {
+		rt.ops = operatorNames(rt.spec, true)
+		rt.task = tk
+	}
+	s := &Simulation{spec: Spec{CascadingDescription: true}}
+	want := "totals -&gt; (Sink: db , topic: Writer -&gt; topic: Committer)"
+	if got := s.description(tk); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	s.spec.CascadingDescription = false
+	if got, want := s.description(tk), "totals<br/>:- Sink: db<br/>+- topic: Writer<br/>   +- topic: Committer<br/>"; got != want {
+		t.Errorf("TREE: got %q, want %q", got, want)
+	}
+}

@@ -304,3 +304,27 @@ func TestKafkaCommitterUnchainedWarns(t *testing.T) {
 		}
 	}
 }
+
+// TestVertexDescriptionMode: pipeline.vertex-description-mode is TREE
+// unless set to CASCADING, in any case, as Flink reads an enum.
+func TestVertexDescriptionMode(t *testing.T) {
+	for _, c := range []struct {
+		sets []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"flink.pipeline.vertex-description-mode=cascading"}, true},
+		{[]string{"flink.pipeline.vertex-description-mode=TREE"}, false},
+	} {
+		l, err := Load("m.yaml", []byte(minimal), c.sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Spec.CascadingDescription != c.want || len(l.Warnings) != 0 {
+			t.Errorf("%v: cascading %v, warnings %v", c.sets, l.Spec.CascadingDescription, l.Warnings)
+		}
+	}
+	if _, err := Load("m.yaml", []byte(minimal), []string{"flink.pipeline.vertex-description-mode=flat"}); err == nil {
+		t.Error("a mode Flink does not have was accepted")
+	}
+}
