@@ -3,7 +3,6 @@ package models
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/flinksim/flinksim/models/partitioning"
 	"github.com/flinksim/flinksim/sim"
@@ -132,40 +131,6 @@ func (s *Simulation) chain(order []int, byName map[string]int) {
 			up.task.nodes = append(up.task.nodes, rt)
 		}
 	}
-}
-
-// nameTasks names each task as StreamingJobGraphGenerator.createChainedName
-// does: an operator, then " -> " and the name of the chain it feeds, or
-// " -> (a, b)" when it feeds several; sources and sinks prefixed.
-func (s *Simulation) nameTasks() {
-	for _, t := range s.tasks {
-		t.name = chainedName(t, 0)
-	}
-}
-
-// chainedName is the name of the part of task t's chain from node pos on.
-func chainedName(t *task, pos int) string {
-	rt := t.nodes[pos]
-	name := rt.spec.Name
-	switch rt.spec.Kind {
-	case KindSource:
-		name = "Source: " + name
-	case KindSink:
-		name = "Sink: " + name
-	}
-	var outs []string
-	for k, c := range t.nodes {
-		if k > pos && c.parent == pos {
-			outs = append(outs, chainedName(t, k))
-		}
-	}
-	switch len(outs) {
-	case 0:
-		return name
-	case 1:
-		return name + " -> " + outs[0]
-	}
-	return name + " -> (" + strings.Join(outs, ", ") + ")"
 }
 
 // chainGains gives every chained node its records out per record into its

@@ -9,6 +9,7 @@ import (
 // nodeRT is a node's static runtime information.
 type nodeRT struct {
 	spec   *Node
+	ops    []string // its operators' names, as Flink gives them (names.go)
 	idx    int
 	task   *task
 	pos    int // position in the task's chain

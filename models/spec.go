@@ -17,8 +17,11 @@ type Spec struct {
 	SlotsPerTaskManager int
 	// Chaining is pipeline.operator-chaining.enabled.
 	Chaining bool
-	Nodes    []Node
-	Sim      Settings
+	// CascadingDescription is pipeline.vertex-description-mode CASCADING:
+	// the plan describes a task's operators on one line (names.go).
+	CascadingDescription bool
+	Nodes                []Node
+	Sim                  Settings
 
 	// TaskManager is each TaskManager's machine: what its task threads,
 	// snapshots, compaction and restores share (resources.go).

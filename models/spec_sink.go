@@ -43,6 +43,21 @@ func (k SinkSystem) String() string {
 	return [...]string{"generic", "kafka", "jdbc"}[k]
 }
 
+// sinkV2 tells whether system k's connector is a Sink V2 sink with a
+// committer (DataStream.sinkTo; Flink expands it into a writer and a
+// committer operator), rather than a SinkFunction (DataStream.addSink; one
+// operator). Kafka's KafkaSink is TwoPhaseCommittingStatefulSink, a
+// SupportsCommitter, whatever its delivery guarantee: it always has its
+// KafkaCommitter. JDBC's JdbcSink.sink and JdbcSink.exactlyOnceSink build
+// SinkFunctions (GenericJdbcSinkFunction, JdbcXaSinkFunction, which commits
+// its XA transactions itself on notifyCheckpointComplete), as does the JDBC
+// table sink (JdbcDynamicTableSink's SinkFunctionProvider); the connector's
+// newer Sink V2 JdbcSink (JdbcSink.builder()) is not what system: jdbc
+// models. A generic sink is taken as a SinkFunction.
+func (k SinkSystem) sinkV2() bool {
+	return k == SystemKafka
+}
+
 // Delivery is how a sink's writer sends, flushes and commits its records.
 type Delivery struct {
 	Guarantee Guarantee

@@ -33,7 +33,10 @@ func (r *recorder) result() *result.Result {
 	sum.Plan = s.plan()
 	sum.SourceLagMax = r.lagMax
 	for _, rt := range s.nodes {
-		o := result.OperatorSummary{Name: rt.spec.Name, Kind: rt.spec.Kind.String(), Task: rt.task.name, Parallelism: rt.spec.Parallelism}
+		o := result.OperatorSummary{Name: rt.spec.Name, Kind: rt.spec.Kind.String(), FlinkName: rt.ops[0], Task: rt.task.name, Parallelism: rt.spec.Parallelism}
+		if len(rt.ops) > 1 {
+			o.Committer = rt.ops[1]
+		}
 		for _, st := range rt.task.subtasks {
 			tot := r.totals[st]
 			ms := func(t sim.Time) float64 { return float64(t) / float64(sim.Millisecond) / dur }
@@ -338,7 +341,7 @@ func (s *Simulation) fillStats(p *pendingCheckpoint) {
 func (s *Simulation) plan() *result.Plan {
 	p := &result.Plan{}
 	for _, t := range s.tasks {
-		n := result.PlanNode{ID: result.VertexID(t.name), Description: t.name, Parallelism: len(t.subtasks)}
+		n := result.PlanNode{ID: result.VertexID(t.name), Description: s.description(t), Parallelism: len(t.subtasks)}
 		for _, rt := range t.nodes {
 			for _, e := range rt.ins {
 				ship := [...]string{result.ShipForward, result.ShipRebalance, result.ShipHash}[e.exchange]

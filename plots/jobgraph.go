@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"html"
 	"html/template"
 	"image/color"
 	"math"
@@ -39,12 +40,14 @@ type vertex struct {
 	rank, slot  int     // column (longest path from a source) and row in it
 	x, y        float64 // top left
 	known       bool    // busy and backpressured time are known
+	task        string  // the task's name
 	name        []string
 	parallelism int
 }
 
 // JobGraph draws the run's job graph as Flink's web UI does: a box per task
-// with its name and parallelism, coloured by its busy and backpressured
+// with its name (the UI's node shows the vertex's name once it has the job's
+// details, its plan description before) and parallelism, coloured by its busy and backpressured
 // time over the run (the busiest and most backpressured subtask's, as the
 // UI's "Busy (max)" and "Backpressured (max)"), left to right along the
 // edges, each edge labelled with its ship strategy. Empty without a plan
@@ -89,14 +92,15 @@ func layoutPlan(res *result.Result) []*vertex {
 	var vs []*vertex
 	index := map[string]int{}
 	for i, n := range nodes {
-		v := &vertex{node: n, parallelism: n.Parallelism, name: wrapName(n.Description, jgNameChars, 2)}
+		v := &vertex{node: n, parallelism: n.Parallelism, task: descriptionText(n.Description, " ")}
 		for _, o := range res.Summary.Operators {
-			if o.Task == n.Description {
-				v.known = true
+			if result.VertexID(o.Task) == n.ID {
+				v.known, v.task = true, o.Task
 				v.busy = max(v.busy, o.MaxSubtaskBusyMsPerS)
 				v.bp = max(v.bp, o.MaxSubtaskBackpressuredMsPerS)
 			}
 		}
+		v.name = wrapName(v.task, jgNameChars, 2)
 		vs = append(vs, v)
 		index[n.ID] = i
 	}
@@ -122,6 +126,14 @@ func layoutPlan(res *result.Result) []*vertex {
 		v.y = jgMargin + float64(v.slot)*(jgBoxH+jgGapY)
 	}
 	return vs
+}
+
+// descriptionText is a plan description as text, lines joined by sep: its
+// "<br/>" line breaks and HTML entities read back (as the web UI's
+// decodeHTML reads them).
+func descriptionText(desc, sep string) string {
+	lines := strings.Split(strings.TrimSuffix(desc, "<br/>"), "<br/>")
+	return html.UnescapeString(strings.Join(lines, sep))
 }
 
 // wrapName breaks a task name into at most lines lines of about width
@@ -165,8 +177,8 @@ func jobVertex(b *strings.Builder, v *vertex) {
 		fill = blend(blend(nodeIdle, nodeBusy, v.busy/1000), nodeBackpressured, v.bp/1000)
 		stroke = blend(blend(borderIdle, borderBusy, v.busy/1000), borderBackpress, v.bp/1000)
 	}
-	fmt.Fprintf(b, `<g class="vertex" data-task="%s">`, template.HTMLEscapeString(v.node.Description))
-	fmt.Fprintf(b, `<title>%s</title>`, template.HTMLEscapeString(v.node.Description))
+	fmt.Fprintf(b, `<g class="vertex" data-task="%s">`, template.HTMLEscapeString(v.task))
+	fmt.Fprintf(b, `<title>%s</title>`, template.HTMLEscapeString(descriptionText(v.node.Description, "\n")))
 	fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.0f" height="%.0f" rx="4" fill="%s" stroke="%s" stroke-width="2"/>`+"\n",
 		v.x, v.y, jgBoxW, jgBoxH, hex(fill), hex(stroke))
 	y := v.y + 18

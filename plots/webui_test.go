@@ -23,11 +23,12 @@ func webRun(n, par int) *result.Result {
 	s.Scenario, s.VirtualDurationS = "web <ui>", float64(n)*60+30
 	s.Verdict = result.Verdict{Outcome: result.PhaseOverload, Why: "lag <grows>", Phases: []result.Phase{{Phase: "stable"}, {Phase: "overload", StartS: 600}}}
 	tasks := []string{"Source: kafka -> parse", "count <keyed>", "Sink: jdbc"}
+	descs := []string{"Source: kafka<br/>+- parse<br/>", "count &lt;keyed&gt;<br/>", "Sink: jdbc<br/>"}
 	busy := []float64{0, 1000, 0}
 	bp := []float64{0, 0, 1000}
 	s.Plan = &result.Plan{}
 	for i, tk := range tasks {
-		node := result.PlanNode{ID: result.VertexID(tk), Description: tk, Parallelism: par}
+		node := result.PlanNode{ID: result.VertexID(tk), Description: descs[i], Parallelism: par}
 		if i > 0 {
 			ship := []string{"", result.ShipHash, result.ShipForward}[i]
 			node.Inputs = []result.PlanInput{{ID: result.VertexID(tasks[i-1]), ShipStrategy: ship, Exchange: "pipelined_bounded"}}
@@ -83,6 +84,8 @@ func TestJobGraph(t *testing.T) {
 	}
 	for _, want := range []string{
 		">HASH</text>", ">FORWARD</text>", "Parallelism: 2", "count &lt;keyed&gt;",
+		// a box shows the task's name, its tooltip the plan's description
+		`data-task="Source: kafka -&gt; parse"><title>Source: kafka` + "\n" + `+- parse</title>`, ">Source: kafka -&gt; parse</text>",
 		`fill="#5db1ff" stroke="#1890ff"`, // the idle source, Flink's default blue
 		`fill="#ee6464" stroke="#ee2222"`, // the busy task, red
 		`fill="#888888" stroke="#000000"`, // the backpressured sink, grey

@@ -14,7 +14,7 @@
 //	metrics.go      metric names and Series
 //	checkpoints.go  CheckpointStats, RestoreStats, FailureEvent, CheckpointSummary
 //	verdict.go      Verdict and its phases
-//	plan.go         Plan: the job graph in Flink's REST /jobs/:id/plan shape
+//	plan.go         Plan: the job graph in Flink's REST /jobs/:id/plan shape; PlanDescription, a description as JsonPlanGenerator writes it
 //	skew.go         SkewSummary, SubtaskLoad, KeyLoad
 //	sinks.go        SinkSummary: every record's fate at a sink, commits, upserts
 //	capacity.go     Capacity: work per input record and checkpoint costs

@@ -156,3 +156,47 @@ func TestOpenMetricsStartTime(t *testing.T) {
 		t.Errorf("no start: first sample not at 5 s:\n%s", out[:min(len(out), 400)])
 	}
 }
+
+// TestOpenMetricsSinkOperatorNames: operator_name is the name Flink gives
+// the operator that registers the metric. A SinkFunction's metrics are
+// "Sink: NAME"'s; a Sink V2 sink's (a KafkaSink) are its writer's
+// ("NAME: Writer", SinkWriterMetricGroup: numRecordsSend), but for its
+// committer's ("NAME: Committer", SinkCommitterMetricGroup:
+// pendingCommittables, failedCommittables); a summary written before
+// operators had their Flink names gives a sink "Sink: NAME".
+func TestOpenMetricsSinkOperatorNames(t *testing.T) {
+	task := "totals -> (Sink: db, topic: Writer -> topic: Committer)"
+	r := &Result{Times: []float64{5}}
+	r.Summary.Scenario = "sinks"
+	r.Summary.Operators = []OperatorSummary{
+		{Name: "totals", Kind: "operator", FlinkName: "totals", Task: task},
+		{Name: "db", Kind: "sink", FlinkName: "Sink: db", Task: task},
+		{Name: "topic", Kind: "sink", FlinkName: "topic: Writer", Committer: "topic: Committer", Task: task},
+		{Name: "old", Kind: "sink", Task: "Sink: old"},
+	}
+	for _, op := range []string{"db", "topic", "old"} {
+		for _, m := range []string{MetricRecordsSend, MetricPendingCommittables, MetricFailedCommittables} {
+			r.Series = append(r.Series, Series{Operator: op, Subtask: -1, Metric: m, Values: []float64{1}})
+		}
+	}
+	out := writeOM(t, r)
+	for _, c := range []struct{ metric, op, name string }{
+		{"numRecordsSend", "db", "Sink:_db"},
+		{"pendingCommittables", "db", "Sink:_db"},
+		{"numRecordsSend", "topic", "topic:_Writer"},
+		{"pendingCommittables", "topic", "topic:_Committer"},
+		{"failedCommittables", "topic", "topic:_Committer"},
+		{"numRecordsSend", "old", "Sink:_old"},
+	} {
+		id := VertexID("operator " + c.op)
+		if c.name == "topic:_Committer" {
+			id = VertexID("operator topic: Committer")
+		}
+		want := `flinksim_taskmanager_job_task_operator_` + c.metric + `{job_id="` + VertexID("job sinks") + `",job_name="sinks",operator_id="` +
+			id + `",operator_name="` + c.name + `"`
+		if !strings.Contains(out, want) {
+			t.Errorf("%s of %s: lacks\n%s\nin\n%s", c.metric, c.op, want, out)
+		}
+	}
+	checkOpenMetricsStructure(t, out)
+}

@@ -174,16 +174,21 @@ func newPromJob(r *Result) promJob {
 	return j
 }
 
-// flinkOperatorName is an operator's name as Flink's metrics give it (a
-// source's "Source: NAME", a sink's "Sink: NAME", as in task names).
-func flinkOperatorName(o OperatorSummary) string {
-	switch o.Kind {
-	case "source":
-		return "Source: " + o.Name
-	case "sink":
-		return "Sink: " + o.Name
+// committerMetrics are the metrics of a sink's committer
+// (SinkCommitterMetricGroup, which CommitterOperator registers in its own
+// operator group); a sink's other metrics are its writer's
+// (SinkWriterMetricGroup).
+var committerMetrics = map[string]bool{MetricPendingCommittables: true, MetricFailedCommittables: true}
+
+// operatorLabels are the operator_name and operator_id of series s of
+// operator o: a Sink V2 sink's committer metrics are its committer's, the
+// rest its writer's.
+func operatorLabels(o OperatorSummary, s Series) []promLabel {
+	name, id := o.OperatorName(), VertexID("operator "+o.Name)
+	if o.Committer != "" && committerMetrics[s.Metric] {
+		name, id = o.Committer, VertexID("operator "+o.Committer)
 	}
-	return o.Name
+	return []promLabel{{"operator_id", id}, {"operator_name", name}}
 }
 
 // labels is a series' label set, sorted by name: the variables of its
@@ -199,7 +204,7 @@ func (j promJob) labels(m promMetric, s Series) []promLabel {
 		o = OperatorSummary{Name: s.Operator, Task: s.Operator}
 	}
 	if m.scope == scopeOperator || m.scope == scopeOperatorSum {
-		ls = append(ls, promLabel{"operator_id", VertexID("operator " + o.Name)}, promLabel{"operator_name", flinkOperatorName(o)})
+		ls = append(ls, operatorLabels(o, s)...)
 	}
 	if m.scope != scopeOperatorSum && s.Subtask >= 0 {
 		ls = append(ls, promLabel{"subtask_index", strconv.Itoa(s.Subtask)})

@@ -2,6 +2,7 @@ package result
 
 import (
 	"bufio"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -64,8 +65,8 @@ func (r *Result) readMetricsCSV(in io.Reader) error {
 			}
 			continue
 		}
-		f := strings.Split(sc.Text(), ",")
-		if len(f) != 5 {
+		f, err := csvFields(sc.Text())
+		if err != nil || len(f) != 5 {
 			return fmt.Errorf("metrics.csv:%d: want 5 columns", line)
 		}
 		t, err1 := strconv.ParseFloat(f[0], 64)
@@ -156,4 +157,14 @@ func failoversOf(rs *RestartSummary) []FailureEvent {
 		out = append(out, fe)
 	}
 	return out
+}
+
+// csvFields splits a line of metrics.csv into its fields: at commas, or as
+// encoding/csv reads a line with a quoted field (an operator or task name
+// with a comma).
+func csvFields(line string) ([]string, error) {
+	if !strings.Contains(line, `"`) {
+		return strings.Split(line, ","), nil
+	}
+	return csv.NewReader(strings.NewReader(line)).Read()
 }

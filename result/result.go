@@ -237,8 +237,16 @@ func LatencyOf(h *sim.Histogram) LatencySummary {
 // OperatorSummary averages each operator over the run. Time metrics belong to
 // the task (chain) the operator runs in, as in Flink.
 type OperatorSummary struct {
-	Name                 string  `json:"name"`
-	Kind                 string  `json:"kind"`
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+	// FlinkName is the operator's name as Flink gives it (its metrics'
+	// operator_name, its part of the task name): "Source: clicks", "parse",
+	// a SinkFunction's "Sink: jdbc", a Sink V2 sink's writer "orders-topic:
+	// Writer". Empty in a summary written before it (OperatorName).
+	FlinkName string `json:"flink_name,omitempty"`
+	// Committer is a Sink V2 sink's committer operator chained to its
+	// writer ("orders-topic: Committer"), empty for any other operator.
+	Committer            string  `json:"committer,omitempty"`
 	Task                 string  `json:"task"`
 	Parallelism          int     `json:"parallelism"`
 	RecordsIn            int64   `json:"records_in"`
@@ -252,6 +260,21 @@ type OperatorSummary struct {
 	MaxSubtaskBackpressuredMsPerS float64 `json:"max_subtask_backpressured_ms_per_s"`
 	Backpressure                  string  `json:"backpressure"` // OK, LOW or HIGH, graded as Flink's UI does
 	StateBytes                    float64 `json:"state_bytes,omitempty"`
+}
+
+// OperatorName is the operator's name as Flink gives it: FlinkName, or in
+// a summary written before it, the name its kind gave then (a source's
+// "Source: NAME", a sink's "Sink: NAME", an operator's NAME).
+func (o OperatorSummary) OperatorName() string {
+	switch {
+	case o.FlinkName != "":
+		return o.FlinkName
+	case o.Kind == "source":
+		return "Source: " + o.Name
+	case o.Kind == "sink":
+		return "Sink: " + o.Name
+	}
+	return o.Name
 }
 
 type EngineSummary struct {

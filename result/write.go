@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"strconv"
+	"strings"
 )
 
 // WriteSummaryJSON writes summary.json.
@@ -21,17 +22,22 @@ func (r *Result) WriteSummaryJSON(w io.Writer) error {
 // columns time_s,operator,subtask,metric,value. The subtask is empty for a
 // whole operator. Rows are ordered by time, then as the series are declared,
 // and numbers are printed in their shortest exact form, so equal runs give
-// equal bytes.
+// equal bytes. A name with a comma or a quote (a task feeding several
+// chained operators, "a -> (b, c)") is quoted as RFC 4180 quotes a field.
 func (r *Result) WriteMetricsCSV(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	bw.WriteString("time_s,operator,subtask,metric,value\n")
 	buf := make([]byte, 0, 128)
+	ops := make([]string, len(r.Series))
+	for k, s := range r.Series {
+		ops[k] = csvField(s.Operator)
+	}
 	for i, t := range r.Times {
-		for _, s := range r.Series {
+		for k, s := range r.Series {
 			buf = buf[:0]
 			buf = strconv.AppendFloat(buf, t, 'f', -1, 64)
 			buf = append(buf, ',')
-			buf = append(buf, s.Operator...)
+			buf = append(buf, ops[k]...)
 			buf = append(buf, ',')
 			if s.Subtask >= 0 {
 				buf = strconv.AppendInt(buf, int64(s.Subtask), 10)
@@ -47,4 +53,13 @@ func (r *Result) WriteMetricsCSV(w io.Writer) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// csvField is s as a CSV field: quoted, its quotes doubled, when it holds a
+// comma, a quote or a line break (RFC 4180), else as it is.
+func csvField(s string) string {
+	if !strings.ContainsAny(s, ",\"\r\n") {
+		return s
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }

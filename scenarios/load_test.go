@@ -296,3 +296,57 @@ func TestRefusedNameReportedOnce(t *testing.T) {
 		t.Fatalf("got %v, want one problem naming ASCII letters", err)
 	}
 }
+
+// TestKafkaCommitterUnchainedWarns: a KafkaSink's committer chains to its
+// writer only with chaining on for the sink and the job; off, Flink runs it
+// as a job vertex of its own, which flinksim does not simulate, and says so.
+// A SinkFunction (jdbc, generic) has no committer to leave out.
+func TestKafkaCommitterUnchainedWarns(t *testing.T) {
+	for _, c := range []struct {
+		sets []string
+		want string
+	}{
+		{[]string{"sinks.out.system=kafka"}, ""},
+		{[]string{"sinks.out.system=kafka", "sinks.out.chaining=false"},
+			"--set sinks.out.chaining=false: sinks.out.chaining: the KafkaSink out's committer (out: Committer) runs unchained, as a job vertex of its own, which flinksim does not simulate: its task is the writer's (out: Writer) alone"},
+		{[]string{"sinks.out.system=kafka", "flink.pipeline.operator-chaining.enabled=false"},
+			"--set flink.pipeline.operator-chaining.enabled=false: flink.pipeline.operator-chaining.enabled: the KafkaSink out's committer (out: Committer) runs unchained, as a job vertex of its own, which flinksim does not simulate: its task is the writer's (out: Writer) alone"},
+		{[]string{"sinks.out.system=jdbc", "sinks.out.chaining=false"}, ""},
+	} {
+		l, err := Load("m.yaml", []byte(minimal), c.sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		if len(l.Warnings) > 0 {
+			got = l.Warnings[0].String()
+		}
+		if len(l.Warnings) > 1 || got != c.want {
+			t.Errorf("%v: warnings %v\nwant %q", c.sets, l.Warnings, c.want)
+		}
+	}
+}
+
+// TestVertexDescriptionMode: pipeline.vertex-description-mode is TREE
+// unless set to CASCADING, in any case, as Flink reads an enum.
+func TestVertexDescriptionMode(t *testing.T) {
+	for _, c := range []struct {
+		sets []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"flink.pipeline.vertex-description-mode=cascading"}, true},
+		{[]string{"flink.pipeline.vertex-description-mode=TREE"}, false},
+	} {
+		l, err := Load("m.yaml", []byte(minimal), c.sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Spec.CascadingDescription != c.want || len(l.Warnings) != 0 {
+			t.Errorf("%v: cascading %v, warnings %v", c.sets, l.Spec.CascadingDescription, l.Warnings)
+		}
+	}
+	if _, err := Load("m.yaml", []byte(minimal), []string{"flink.pipeline.vertex-description-mode=flat"}); err == nil {
+		t.Error("a mode Flink does not have was accepted")
+	}
+}

@@ -47,6 +47,9 @@ func (r *resolver) consumer(n *node) {
 	if *chaining == nil {
 		*chaining = ptr(true)
 	}
+	if n.sink != nil {
+		r.unchainedCommitter(n)
+	}
 	if n.op != nil && n.op.Window != nil {
 		r.window(n, keyed)
 	}

@@ -107,6 +107,28 @@ func (r *resolver) delivery(n *node) {
 	}
 }
 
+// unchainedCommitter warns of a KafkaSink whose committer Flink runs as a
+// job vertex of its own. A KafkaSink is a Sink V2 sink with a committer
+// (SupportsCommitter): SinkTransformationTranslator adds "NAME: Writer" and
+// "NAME: Committer", which chain when chaining is on for the sink and the
+// job. Off, the committer is a vertex flinksim does not simulate.
+func (r *resolver) unchainedCommitter(n *node) {
+	const k = "pipeline.operator-chaining.enabled"
+	var path string
+	switch {
+	case n.sink.System != "kafka":
+		return
+	case !*n.sink.Chaining:
+		path = n.path + ".chaining"
+	case !r.fs.bool(k):
+		path = r.fs.at(k)
+	default:
+		return
+	}
+	r.d.warn(r.d.nodes[path], path, "the KafkaSink %s's committer (%s: Committer) runs unchained, as a job vertex of its own, which flinksim does not simulate: its task is the writer's (%s: Writer) alone",
+		n.name, n.name, n.name)
+}
+
 // kafkaSink fills in a KafkaSink's transaction timeouts (used with
 // exactly-once only: without transactions Kafka ignores them, so a variant
 // may change the guarantee alone).

@@ -33,6 +33,7 @@ func (r *resolver) spec() models.Spec {
 			Disk:    sc.Cluster.DiskBandwidth.PerSecond,
 		},
 		Chaining:              fs.bool("pipeline.operator-chaining.enabled"),
+		CascadingDescription:  fs.str("pipeline.vertex-description-mode") == "CASCADING",
 		AutoWatermarkInterval: fs.duration("pipeline.auto-watermark-interval"),
 		Sim: models.Settings{
 			ChunkDelay:     sim.Time(*sc.Simulation.ChunkDelay),
