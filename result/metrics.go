@@ -57,8 +57,9 @@ const (
 	MetricAlignment        = "checkpointAlignmentTime"   // ns, last checkpoint
 	MetricStartDelay       = "checkpointStartDelayNanos" // ns, last checkpoint
 	// Event time (MetricNames, WindowOperator). Watermarks are ms of event
-	// time, Long.MIN_VALUE before the first; an operator's is the lowest of
-	// its subtasks', its lag the highest.
+	// time, Long.MIN_VALUE before the first (WatermarkGauge); an operator's
+	// is the lowest of its subtasks', its lag the highest. A Series holds
+	// virtual ms; the files give Unix ms (starttime.go).
 	MetricInputWatermark  = "currentInputWatermark"
 	MetricOutputWatermark = "currentOutputWatermark"
 	MetricWatermarkLag    = "watermarkLag" // sources: ms from the watermark to now (FLIP-33)
