@@ -249,8 +249,9 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 }
 
 // value is a series' value in this sample: a job metric, a subtask's
-// value, a sink's latency, or the operator's sum (mean for times and
-// usage) over its subtasks.
+// value, a sink's latency, or the operator's aggregate over its subtasks:
+// the sum of rates, counts, pending records and sizes, the mean of times
+// and usage, the lowest watermark, the highest lag (records-lag-max too).
 func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 {
 	switch {
 	case ref.node == nil:
@@ -270,7 +271,11 @@ func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 
 	case ref.metric == result.MetricInputWatermark || ref.metric == result.MetricOutputWatermark:
 		return r.extreme(ref, vals, math.Min)
 	case ref.metric == result.MetricWatermarkLag || ref.metric == result.MetricEmitEventTimeLag || ref.metric == result.MetricFetchEventTimeLag ||
-		ref.metric == result.MetricAlignmentDrift:
+		ref.metric == result.MetricAlignmentDrift || ref.metric == result.MetricLagMax:
+		// records-lag-max is the largest lag of any partition (Kafka's
+		// FetchManagerMetrics, a Max over partitions): the operator's, the largest
+		// of its subtasks', as the web UI's max aggregate over subtasks
+		// (AggregatingSubtasksMetricsHandler) gives it, not their sum
 		return r.extreme(ref, vals, math.Max)
 	default:
 		p := ref.node.spec.Parallelism

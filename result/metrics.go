@@ -93,7 +93,10 @@ const OwnPrefix = "flinksim."
 const JobOperator = "job"
 
 // Series is one metric of one operator over time. Subtask is -1 for the
-// operator as a whole (sums for rates and sizes, means for time and usage).
+// operator as a whole, one of the aggregates Flink's web UI offers over
+// subtasks (AggregatingSubtasksMetricsHandler: min, max, avg, sum): sums
+// for rates, counts, pendingRecords and sizes, means for time and usage,
+// the lowest watermark, the highest lag and records-lag-max.
 type Series struct {
 	Operator string
 	Subtask  int
