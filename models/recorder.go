@@ -96,9 +96,13 @@ func newRecorder(s *Simulation) *recorder {
 				add(rt, sub, result.MetricStateSize)
 			}
 			add(rt, sub, timeMetrics(rt)...)
+			if n.Kind == KindSink {
+				// the writer's counter (SinkWriterMetricGroup), per subtask
+				add(rt, sub, result.MetricRecordsSend)
+			}
 		}
 		if n.Kind == KindSink {
-			add(rt, -1, result.MetricLatencyP50, result.MetricLatencyP99, result.MetricLatencyMax, result.MetricSinkWritten, result.MetricRecordsSend)
+			add(rt, -1, result.MetricLatencyP50, result.MetricLatencyP99, result.MetricLatencyMax, result.MetricSinkWritten)
 			if n.Sink != nil && n.Sink.Delivery.Guarantee == ExactlyOnce {
 				add(rt, -1, result.MetricPendingCommittables, result.MetricFailedCommittables)
 			}
@@ -243,6 +247,9 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 			}
 		}
 		r.sampleTime(st, op, k, vals, now)
+		if op.sw != nil {
+			vals[k(vRecordsSend)] = float64(op.sw.sentTotal)
+		}
 		vals[k(vAlignment)] = float64(st.ck.lastAlignment)
 		vals[k(vStartDelay)] = float64(st.ck.lastStartDelay)
 	}
@@ -266,7 +273,7 @@ func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 
 		return r.lat[ref.node].interval.Max() * 1000
 	case ref.metric == result.MetricSinkWritten:
 		return r.lat[ref.node].all.Count()
-	case ref.metric == result.MetricRecordsSend || ref.metric == result.MetricPendingCommittables || ref.metric == result.MetricFailedCommittables:
+	case ref.metric == result.MetricPendingCommittables || ref.metric == result.MetricFailedCommittables:
 		return ref.node.sinkAcct.metric(ref.metric)
 	case ref.metric == result.MetricInputWatermark || ref.metric == result.MetricOutputWatermark:
 		return r.extreme(ref, vals, math.Min)

@@ -115,10 +115,12 @@ func TestBytesAndLastCheckpointID(t *testing.T) {
 // TestOperatorAggregates: an operator's row (subtask -1) aggregates its
 // subtasks as Flink's web UI offers: records-lag-max, the largest lag of
 // any partition, is the largest subtask's, not their sum; pendingRecords
-// and rates their sum; busy time their mean.
+// and rates their sum; busy time their mean. A sink writer's
+// numRecordsSend is recorded per subtask (SinkWriterMetricGroup), its
+// operator row their sum, at the end the sink's records sent.
 func TestOperatorAggregates(t *testing.T) {
 	singleGoroutine(t)
-	spec := keyedSpec(2, 1, 1000)
+	spec := keyedSpec(2, 2, 1000)
 	spec.Duration = 20 * sim.Second
 	res := runSpec(t, spec)
 	for _, m := range []struct {
@@ -128,14 +130,22 @@ func TestOperatorAggregates(t *testing.T) {
 		{result.MetricLagMax, math.Max},
 		{result.MetricPending, func(a, b float64) float64 { return a + b }},
 		{result.MetricRecordsOut, func(a, b float64) float64 { return a + b }},
+		{result.MetricRecordsSend, func(a, b float64) float64 { return a + b }},
 	} {
-		op := seriesOf(t, res, "src", -1, m.metric)
-		a, b := seriesOf(t, res, "src", 0, m.metric), seriesOf(t, res, "src", 1, m.metric)
+		node := "src"
+		if m.metric == result.MetricRecordsSend {
+			node = "out"
+		}
+		op := seriesOf(t, res, node, -1, m.metric)
+		a, b := seriesOf(t, res, node, 0, m.metric), seriesOf(t, res, node, 1, m.metric)
 		for i := range op {
 			if want := m.agg(a[i], b[i]); math.Abs(op[i]-want) > 1e-9*max(1, want) {
 				t.Fatalf("%s sample %d: operator %g, subtasks %g and %g, want %g", m.metric, i, op[i], a[i], b[i], want)
 			}
 		}
+	}
+	if sent := seriesOf(t, res, "out", -1, result.MetricRecordsSend); sent[len(sent)-1] != float64(res.Summary.Sinks[0].Sent) || sent[len(sent)-1] == 0 {
+		t.Errorf("numRecordsSend ends at %g, the sink sent %d", sent[len(sent)-1], res.Summary.Sinks[0].Sent)
 	}
 	lag := seriesOf(t, res, "src", -1, result.MetricLagMax)
 	if lag[len(lag)-1] == 0 {

@@ -3,6 +3,7 @@ package result
 import (
 	"strconv"
 	"strings"
+	"unicode/utf16"
 )
 
 // Prometheus names for the run's metrics, as Flink's PrometheusReporter
@@ -80,14 +81,16 @@ var promMetrics = map[string]promMetric{
 	MetricFetchEventTimeLag: {scope: scopeOperator},
 	MetricAlignmentDrift:    {scope: scopeOperator},
 	MetricLateDropped:       {scope: scopeOperator},
-	MetricLateSideOutput:    {scope: scopeOperator, own: true},
-	MetricOpenWindows:       {scope: scopeOperator, own: true},
+	// a sink writer's counter, registered in its operator's group
+	// (InternalSinkWriterMetricGroup)
+	MetricRecordsSend:    {scope: scopeOperator},
+	MetricLateSideOutput: {scope: scopeOperator, own: true},
+	MetricOpenWindows:    {scope: scopeOperator, own: true},
 
 	MetricLatencyP50:          {scope: scopeOperatorSum, own: true},
 	MetricLatencyP99:          {scope: scopeOperatorSum, own: true},
 	MetricLatencyMax:          {scope: scopeOperatorSum, own: true},
 	MetricSinkWritten:         {scope: scopeOperatorSum, own: true},
-	MetricRecordsSend:         {scope: scopeOperatorSum, own: true},
 	MetricPendingCommittables: {scope: scopeOperatorSum, own: true},
 	MetricFailedCommittables:  {scope: scopeOperatorSum, own: true},
 
@@ -186,6 +189,28 @@ func flinkOperatorName(o OperatorSummary) string {
 	return o.Name
 }
 
+// operatorNameMax is TaskMetricGroup.METRICS_OPERATOR_NAME_MAX_LENGTH:
+// getOrAddOperator cuts a longer operator name to its first 80 characters
+// (Java chars, UTF-16 units) for the operator's metric group, and logs a
+// warning on the TaskManager.
+const operatorNameMax = 80
+
+// truncateOperatorName is an operator's name as its metric group holds it.
+func truncateOperatorName(name string) string {
+	n := 0
+	for i, r := range name {
+		w := utf16.RuneLen(r)
+		if w < 0 {
+			w = 1 // invalid UTF-8 decodes to U+FFFD, one char
+		}
+		if n+w > operatorNameMax {
+			return name[:i]
+		}
+		n += w
+	}
+	return name
+}
+
 // labels is a series' label set, sorted by name: the variables of its
 // scope (ScopeFormats: JobManagerJobScopeFormat, TaskScopeFormat,
 // OperatorScopeFormat).
@@ -199,7 +224,7 @@ func (j promJob) labels(m promMetric, s Series) []promLabel {
 		o = OperatorSummary{Name: s.Operator, Task: s.Operator}
 	}
 	if m.scope == scopeOperator || m.scope == scopeOperatorSum {
-		ls = append(ls, promLabel{"operator_id", VertexID("operator " + o.Name)}, promLabel{"operator_name", flinkOperatorName(o)})
+		ls = append(ls, promLabel{"operator_id", VertexID("operator " + o.Name)}, promLabel{"operator_name", truncateOperatorName(flinkOperatorName(o))})
 	}
 	if m.scope != scopeOperatorSum && s.Subtask >= 0 {
 		ls = append(ls, promLabel{"subtask_index", strconv.Itoa(s.Subtask)})
