@@ -96,9 +96,13 @@ func newRecorder(s *Simulation) *recorder {
 				add(rt, sub, result.MetricStateSize)
 			}
 			add(rt, sub, timeMetrics(rt)...)
+			if n.Kind == KindSink {
+				// the writer's counter (SinkWriterMetricGroup), per subtask
+				add(rt, sub, result.MetricRecordsSend)
+			}
 		}
 		if n.Kind == KindSink {
-			add(rt, -1, result.MetricLatencyP50, result.MetricLatencyP99, result.MetricLatencyMax, result.MetricSinkWritten, result.MetricRecordsSend)
+			add(rt, -1, result.MetricLatencyP50, result.MetricLatencyP99, result.MetricLatencyMax, result.MetricSinkWritten)
 			if n.Sink != nil && n.Sink.Delivery.Guarantee == ExactlyOnce {
 				add(rt, -1, result.MetricPendingCommittables, result.MetricFailedCommittables)
 			}
@@ -243,14 +247,18 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 			}
 		}
 		r.sampleTime(st, op, k, vals, now)
+		if op.sw != nil {
+			vals[k(vRecordsSend)] = float64(op.sw.sentTotal)
+		}
 		vals[k(vAlignment)] = float64(st.ck.lastAlignment)
 		vals[k(vStartDelay)] = float64(st.ck.lastStartDelay)
 	}
 }
 
 // value is a series' value in this sample: a job metric, a subtask's
-// value, a sink's latency, or the operator's sum (mean for times and
-// usage) over its subtasks.
+// value, a sink's latency, or the operator's aggregate over its subtasks:
+// the sum of rates, counts, pending records and sizes, the mean of times
+// and usage, the lowest watermark, the highest lag (records-lag-max too).
 func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 {
 	switch {
 	case ref.node == nil:
@@ -265,12 +273,16 @@ func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 
 		return r.lat[ref.node].interval.Max() * 1000
 	case ref.metric == result.MetricSinkWritten:
 		return r.lat[ref.node].all.Count()
-	case ref.metric == result.MetricRecordsSend || ref.metric == result.MetricPendingCommittables || ref.metric == result.MetricFailedCommittables:
+	case ref.metric == result.MetricPendingCommittables || ref.metric == result.MetricFailedCommittables:
 		return ref.node.sinkAcct.metric(ref.metric)
 	case ref.metric == result.MetricInputWatermark || ref.metric == result.MetricOutputWatermark:
 		return r.extreme(ref, vals, math.Min)
 	case ref.metric == result.MetricWatermarkLag || ref.metric == result.MetricEmitEventTimeLag || ref.metric == result.MetricFetchEventTimeLag ||
-		ref.metric == result.MetricAlignmentDrift:
+		ref.metric == result.MetricAlignmentDrift || ref.metric == result.MetricLagMax:
+		// records-lag-max is the largest lag of any partition (Kafka's
+		// FetchManagerMetrics, a Max over partitions): the operator's, the largest
+		// of its subtasks', as the web UI's max aggregate over subtasks
+		// (AggregatingSubtasksMetricsHandler) gives it, not their sum
 		return r.extreme(ref, vals, math.Max)
 	default:
 		p := ref.node.spec.Parallelism

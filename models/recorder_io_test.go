@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
 )
 
 // taskOf is the name of operator op's task, under which its task metrics
@@ -108,5 +109,54 @@ func TestBytesAndLastCheckpointID(t *testing.T) {
 	}
 	if got := id[len(id)-1]; got != float64(last) || last < 0 {
 		t.Errorf("lastCompletedCheckpointId ends at %g, the last completed checkpoint is %d", got, last)
+	}
+}
+
+// TestOperatorAggregates: an operator's row (subtask -1) aggregates its
+// subtasks as Flink's web UI offers: records-lag-max, the largest lag of
+// any partition, is the largest subtask's, not their sum; pendingRecords
+// and rates their sum; busy time their mean. A sink writer's
+// numRecordsSend is recorded per subtask (SinkWriterMetricGroup), its
+// operator row their sum, at the end the sink's records sent.
+func TestOperatorAggregates(t *testing.T) {
+	singleGoroutine(t)
+	spec := keyedSpec(2, 2, 1000)
+	spec.Duration = 20 * sim.Second
+	res := runSpec(t, spec)
+	for _, m := range []struct {
+		metric string
+		agg    func(a, b float64) float64
+	}{
+		{result.MetricLagMax, math.Max},
+		{result.MetricPending, func(a, b float64) float64 { return a + b }},
+		{result.MetricRecordsOut, func(a, b float64) float64 { return a + b }},
+		{result.MetricRecordsSend, func(a, b float64) float64 { return a + b }},
+	} {
+		node := "src"
+		if m.metric == result.MetricRecordsSend {
+			node = "out"
+		}
+		op := seriesOf(t, res, node, -1, m.metric)
+		a, b := seriesOf(t, res, node, 0, m.metric), seriesOf(t, res, node, 1, m.metric)
+		for i := range op {
+			if want := m.agg(a[i], b[i]); math.Abs(op[i]-want) > 1e-9*max(1, want) {
+				t.Fatalf("%s sample %d: operator %g, subtasks %g and %g, want %g", m.metric, i, op[i], a[i], b[i], want)
+			}
+		}
+	}
+	if sent := seriesOf(t, res, "out", -1, result.MetricRecordsSend); sent[len(sent)-1] != float64(res.Summary.Sinks[0].Sent) || sent[len(sent)-1] == 0 {
+		t.Errorf("numRecordsSend ends at %g, the sink sent %d", sent[len(sent)-1], res.Summary.Sinks[0].Sent)
+	}
+	lag := seriesOf(t, res, "src", -1, result.MetricLagMax)
+	if lag[len(lag)-1] == 0 {
+		t.Error("no lag: the test shows nothing")
+	}
+	task := taskOf(t, res, "src")
+	busy := seriesOf(t, res, task, -1, result.MetricBusy)
+	a, b := seriesOf(t, res, task, 0, result.MetricBusy), seriesOf(t, res, task, 1, result.MetricBusy)
+	for i := range busy {
+		if math.Abs(busy[i]-(a[i]+b[i])/2) > 1e-9*max(1, busy[i]) {
+			t.Fatalf("busy sample %d: task %g, subtasks %g and %g, want their mean", i, busy[i], a[i], b[i])
+		}
 	}
 }

@@ -35,6 +35,7 @@ const (
 	vBytesIn
 	vBytesOut
 	vFetchLag
+	vRecordsSend
 	nVals
 )
 
@@ -47,7 +48,7 @@ var valNames = [nVals]string{
 	result.MetricLateDropped, result.MetricLateSideOutput, result.MetricOpenWindows,
 	result.MetricAlignment, result.MetricStartDelay,
 	result.MetricSoftBackPressured, result.MetricHardBackPressured, result.MetricIsBackPressured,
-	result.MetricBytesIn, result.MetricBytesOut, result.MetricFetchEventTimeLag,
+	result.MetricBytesIn, result.MetricBytesOut, result.MetricFetchEventTimeLag, result.MetricRecordsSend,
 }
 
 // valID is a metric's id (-1: not a per-subtask sampled metric).

@@ -136,11 +136,10 @@ func (n *sinkNode) committed(t *txn, now sim.Time) {
 	}
 }
 
-// metric is one of the sink's writer and committer metrics.
+// metric is one of the sink's committer metrics (pendingCommittables,
+// failedCommittables), over its subtasks.
 func (n *sinkNode) metric(name string) float64 {
 	switch name {
-	case result.MetricRecordsSend:
-		return float64(n.sent)
 	case result.MetricFailedCommittables:
 		return float64(n.cm.Failed)
 	}

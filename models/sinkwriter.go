@@ -59,10 +59,13 @@ type sinkWriter struct {
 	node *sinkNode
 	d    *Delivery
 	st   *subtask
-	slot int      // its sink's position in the subtask's chain
-	pos  int64    // records taken: the next position (rewound on a restore)
-	sent int64    // positions below it reached the external system
-	buf  writeSeg // [sent, pos): buffered in the writer
+	slot int   // its sink's position in the subtask's chain
+	pos  int64 // records taken: the next position (rewound on a restore)
+	sent int64 // positions below it reached the external system
+	// sentTotal is its numRecordsSend: records it sent to the external
+	// system, a counter that goes on over restores (SinkWriterMetricGroup).
+	sentTotal int64
+	buf       writeSeg // [sent, pos): buffered in the writer
 	// flushTimer sends a buffer BatchInterval after its first record.
 	flushTimer sim.Timer
 	// committed and uncommitted count how often each position became
@@ -115,6 +118,7 @@ func (s *Simulation) sinkFlush(w *sinkWriter) {
 	now := s.eng.Now()
 	w.uncommitted.add(w.sent, w.pos)
 	w.node.sent += w.pos - w.sent
+	w.sentTotal += w.pos - w.sent
 	if w.d.Guarantee != ExactlyOnce {
 		w.committed.add(w.sent, w.pos)
 		w.node.visible(&w.buf, now)

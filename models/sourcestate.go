@@ -10,7 +10,8 @@ import "unicode/utf16"
 // byte arrays with BytePrimitiveArraySerializer) through
 // SimpleVersionedListState, which stores each split as the byte array
 // SimpleVersionedSerialization.writeVersionAndSerialize makes: the split
-// serializer's version (an int), then the split's bytes.
+// serializer's version (an int), the split's length (an int), then the
+// split's bytes.
 // KafkaPartitionSplitSerializer (flink-connector-kafka, version 0) writes
 // a split with a DataOutputStream: the topic (writeUTF: a 2-byte length
 // and the name in modified UTF-8), the partition (an int), the starting
@@ -48,10 +49,12 @@ func kafkaSplitBytes(topic string) int64 {
 }
 
 // kafkaReaderStateBytes is a Kafka source subtask's operator state with
-// splits of topic assigned: per split, the list element's length and the
-// serializer's version ahead of the split's bytes.
+// splits of topic assigned: per split, the list element's length
+// (BytePrimitiveArraySerializer), then the serializer's version and the
+// split's length (SimpleVersionedSerialization) ahead of the split's bytes:
+// 4 + 8 + 28 = 40 bytes for a topic of 6 ASCII characters.
 func kafkaReaderStateBytes(topic string, splits int) int64 {
-	return int64(splits) * (javaInt + javaInt + kafkaSplitBytes(topic))
+	return int64(splits) * (javaInt + 2*javaInt + kafkaSplitBytes(topic))
 }
 
 // modifiedUTF8Len is the length of s in Java's modified UTF-8, as

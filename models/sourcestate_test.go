@@ -22,8 +22,9 @@ func TestModifiedUTF8(t *testing.T) {
 // TestKafkaReaderStateInCheckpoints: each Kafka source subtask's part of a
 // checkpoint is its splits as KafkaPartitionSplitSerializer writes them
 // (writeUTF topic, int partition, two long offsets) inside
-// SimpleVersionedListState's framing (an int version) in the operator
-// list state (an int length per element), counted whole in both the state
+// SimpleVersionedListState's framing (writeVersionAndSerialize's int
+// version and int length) in the operator list state (an int length per
+// element, BytePrimitiveArraySerializer), counted whole in both the state
 // size and the checkpointed size; splits go to readers as
 // KafkaSourceEnumerator assigns them. Below the inline threshold it costs
 // no upload: the source acknowledges as without it.
@@ -39,7 +40,7 @@ func TestKafkaReaderStateInCheckpoints(t *testing.T) {
 	for p := range partitions {
 		splits[partitioning.KafkaSplitOwner(topic, p, readers)]++
 	}
-	perSplit := int64(4 + 4 + (2 + 7 + 2) + 4 + 8 + 8) // element length, version; "clicks-" and é, partition, offsets
+	perSplit := int64(4 + 4 + 4 + (2 + 7 + 2) + 4 + 8 + 8) // element length, version, split length; "clicks-" and é, partition, offsets
 	completed, sources := 0, 0
 	for _, c := range res.Checkpoints {
 		if c.Status != "COMPLETED" {
@@ -78,7 +79,7 @@ func TestKafkaReaderStateAboveInlineThreshold(t *testing.T) {
 	spec := ckptJob(30*sim.Second, 10)
 	spec.Duration = 2 * sim.Minute
 	spec.Nodes[0].Kafka.Topic, spec.Nodes[0].Kafka.Partitions = "t", partitions
-	want := int64(partitions * (4 + 4 + (2 + 1) + 4 + 8 + 8))
+	want := int64(partitions * (4 + 4 + 4 + (2 + 1) + 4 + 8 + 8)) // element length, version, split length; topic, partition, offsets
 	if want <= dataInlineThreshold {
 		t.Fatalf("%d bytes: not above the threshold", want)
 	}

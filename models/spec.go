@@ -245,6 +245,7 @@ type Checkpointing struct {
 	MaxConcurrent int      // execution.checkpointing.max-concurrent-checkpoints (1)
 	Tolerable     int      // execution.checkpointing.tolerable-failed-checkpoints (0)
 	NumRetained   int      // execution.checkpointing.num-retained (1): completed checkpoints kept
+	HistorySize   int      // web.checkpoints.history (10): checkpoints in REST's history
 	// Retention is execution.checkpointing.externalized-checkpoint-retention
 	// (NO_EXTERNALIZED_CHECKPOINTS, DELETE_ON_CANCELLATION,
 	// RETAIN_ON_CANCELLATION): reported, not simulated (a run never ends

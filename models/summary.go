@@ -281,6 +281,7 @@ func checkpointConfig(k *Checkpointing) *result.CheckpointConfig {
 	cc.Externalization.Enabled = k.Retention != "" && k.Retention != "NO_EXTERNALIZED_CHECKPOINTS"
 	cc.Externalization.DeleteOnCancellation = k.Retention != "RETAIN_ON_CANCELLATION"
 	cc.NumRetained = max(k.NumRetained, 1)
+	cc.HistorySize = k.HistorySize
 	if k.AtLeastOnce {
 		cc.Mode = "at_least_once"
 	}

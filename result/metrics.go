@@ -57,8 +57,9 @@ const (
 	MetricAlignment        = "checkpointAlignmentTime"   // ns, last checkpoint
 	MetricStartDelay       = "checkpointStartDelayNanos" // ns, last checkpoint
 	// Event time (MetricNames, WindowOperator). Watermarks are ms of event
-	// time, Long.MIN_VALUE before the first; an operator's is the lowest of
-	// its subtasks', its lag the highest.
+	// time, Long.MIN_VALUE before the first (WatermarkGauge); an operator's
+	// is the lowest of its subtasks', its lag the highest. A Series holds
+	// virtual ms; the files give Unix ms (starttime.go).
 	MetricInputWatermark  = "currentInputWatermark"
 	MetricOutputWatermark = "currentOutputWatermark"
 	MetricWatermarkLag    = "watermarkLag" // sources: ms from the watermark to now (FLIP-33)
@@ -92,7 +93,10 @@ const OwnPrefix = "flinksim."
 const JobOperator = "job"
 
 // Series is one metric of one operator over time. Subtask is -1 for the
-// operator as a whole (sums for rates and sizes, means for time and usage).
+// operator as a whole, one of the aggregates Flink's web UI offers over
+// subtasks (AggregatingSubtasksMetricsHandler: min, max, avg, sum): sums
+// for rates, counts, pendingRecords and sizes, means for time and usage,
+// the lowest watermark, the highest lag and records-lag-max.
 type Series struct {
 	Operator string
 	Subtask  int

@@ -39,6 +39,12 @@ func (r *Result) WriteOpenMetrics(w io.Writer) error {
 			continue
 		}
 		ps := promSeries{family: m.name(s.Metric), values: s.Values}
+		if isWatermark(s.Metric) {
+			ps.values = make([]float64, len(s.Values))
+			for i, v := range s.Values {
+				ps.values[i] = r.fileValue(s.Metric, v)
+			}
+		}
 		for _, l := range job.labels(m, s) {
 			ps.labels = append(ps.labels, &dto.LabelPair{Name: &l.name, Value: &l.value})
 			ps.key += l.value + "\x00"

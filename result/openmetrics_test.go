@@ -176,7 +176,11 @@ func TestOpenMetricsSinkOperatorNames(t *testing.T) {
 	}
 	for _, op := range []string{"db", "topic", "old"} {
 		for _, m := range []string{MetricRecordsSend, MetricPendingCommittables, MetricFailedCommittables} {
-			r.Series = append(r.Series, Series{Operator: op, Subtask: -1, Metric: m, Values: []float64{1}})
+			sub := -1
+			if m == MetricRecordsSend {
+				sub = 0 // Flink's, per subtask
+			}
+			r.Series = append(r.Series, Series{Operator: op, Subtask: sub, Metric: m, Values: []float64{1}})
 		}
 	}
 	out := writeOM(t, r)
@@ -192,11 +196,53 @@ func TestOpenMetricsSinkOperatorNames(t *testing.T) {
 		if c.name == "topic:_Committer" {
 			id = VertexID("operator topic: Committer")
 		}
-		want := `flinksim_taskmanager_job_task_operator_` + c.metric + `{job_id="` + VertexID("job sinks") + `",job_name="sinks",operator_id="` +
+		prefix := "flinksim_"
+		if c.metric == "numRecordsSend" {
+			prefix = "flink_"
+		}
+		want := prefix + `taskmanager_job_task_operator_` + c.metric + `{job_id="` + VertexID("job sinks") + `",job_name="sinks",operator_id="` +
 			id + `",operator_name="` + c.name + `"`
 		if !strings.Contains(out, want) {
 			t.Errorf("%s of %s: lacks\n%s\nin\n%s", c.metric, c.op, want, out)
 		}
 	}
 	checkOpenMetricsStructure(t, out)
+}
+
+// TestOpenMetricsSinkWriterAndLongNames: a sink writer's numRecordsSend is
+// Flink's (InternalSinkWriterMetricGroup registers it in the operator's
+// group): flink_..._operator_numRecordsSend per subtask, with its
+// subtask_index and tm_id, no operator sum. An operator name over 80
+// characters is cut to 80 as TaskMetricGroup.getOrAddOperator cuts it.
+func TestOpenMetricsSinkWriterAndLongNames(t *testing.T) {
+	r := omResult()
+	long := strings.Repeat("enrich-", 12) // 84 characters
+	r.Summary.Operators[1].Name = long
+	for i := range r.Series {
+		if r.Series[i].Operator == "enrich" {
+			r.Series[i].Operator = long
+		}
+	}
+	for sub := -1; sub < 2; sub++ {
+		r.Series = append(r.Series, Series{Operator: "out", Subtask: sub, Metric: MetricRecordsSend, Values: []float64{1, 2, 3}})
+	}
+	out := writeOM(t, r)
+	if strings.Contains(out, "flinksim_taskmanager_job_task_operator_numRecordsSend") {
+		t.Error("numRecordsSend passes as flinksim's own")
+	}
+	if n := strings.Count(out, "\nflink_taskmanager_job_task_operator_numRecordsSend{"); n != 6 {
+		t.Errorf("%d numRecordsSend samples, want 6 (2 subtasks × 3 samples, no operator sum)", n)
+	}
+	for _, want := range []string{
+		`# HELP flink_taskmanager_job_task_operator_numRecordsSend numRecordsSend (scope: taskmanager_job_task_operator)` + "\n",
+		`operator_name="Sink:_out",subtask_index="1",task_id="`,
+		`operator_name="` + filterChars(long[:80]) + `",subtask_index="0"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q", want)
+		}
+	}
+	if strings.Contains(out, filterChars(long[:81])) {
+		t.Error("an operator name over 80 characters is not cut")
+	}
 }

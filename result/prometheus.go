@@ -3,6 +3,7 @@ package result
 import (
 	"strconv"
 	"strings"
+	"unicode/utf16"
 )
 
 // Prometheus names for the run's metrics, as Flink's PrometheusReporter
@@ -80,14 +81,16 @@ var promMetrics = map[string]promMetric{
 	MetricFetchEventTimeLag: {scope: scopeOperator},
 	MetricAlignmentDrift:    {scope: scopeOperator},
 	MetricLateDropped:       {scope: scopeOperator},
-	MetricLateSideOutput:    {scope: scopeOperator, own: true},
-	MetricOpenWindows:       {scope: scopeOperator, own: true},
+	// a sink writer's counter, registered in its operator's group
+	// (InternalSinkWriterMetricGroup)
+	MetricRecordsSend:    {scope: scopeOperator},
+	MetricLateSideOutput: {scope: scopeOperator, own: true},
+	MetricOpenWindows:    {scope: scopeOperator, own: true},
 
 	MetricLatencyP50:          {scope: scopeOperatorSum, own: true},
 	MetricLatencyP99:          {scope: scopeOperatorSum, own: true},
 	MetricLatencyMax:          {scope: scopeOperatorSum, own: true},
 	MetricSinkWritten:         {scope: scopeOperatorSum, own: true},
-	MetricRecordsSend:         {scope: scopeOperatorSum, own: true},
 	MetricPendingCommittables: {scope: scopeOperatorSum, own: true},
 	MetricFailedCommittables:  {scope: scopeOperatorSum, own: true},
 
@@ -188,7 +191,29 @@ func operatorLabels(o OperatorSummary, s Series) []promLabel {
 	if o.Committer != "" && committerMetrics[s.Metric] {
 		name, id = o.Committer, VertexID("operator "+o.Committer)
 	}
-	return []promLabel{{"operator_id", id}, {"operator_name", name}}
+	return []promLabel{{"operator_id", id}, {"operator_name", truncateOperatorName(name)}}
+}
+
+// operatorNameMax is TaskMetricGroup.METRICS_OPERATOR_NAME_MAX_LENGTH:
+// getOrAddOperator cuts a longer operator name to its first 80 characters
+// (Java chars, UTF-16 units) for the operator's metric group, and logs a
+// warning on the TaskManager.
+const operatorNameMax = 80
+
+// truncateOperatorName is an operator's name as its metric group holds it.
+func truncateOperatorName(name string) string {
+	n := 0
+	for i, r := range name {
+		w := utf16.RuneLen(r)
+		if w < 0 {
+			w = 1 // invalid UTF-8 decodes to U+FFFD, one char
+		}
+		if n+w > operatorNameMax {
+			return name[:i]
+		}
+		n += w
+	}
+	return name
 }
 
 // labels is a series' label set, sorted by name: the variables of its

@@ -96,7 +96,7 @@ func (r *Result) readMetricsCSV(in io.Reader) error {
 		for len(s.Values) < len(r.Times)-1 {
 			s.Values = append(s.Values, 0) // a series that starts late
 		}
-		s.Values = append(s.Values, v)
+		s.Values = append(s.Values, r.runValue(f[3], v))
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("metrics.csv: %v", err)

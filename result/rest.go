@@ -221,6 +221,13 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 		out.History = append(out.History, restCheckpoint(r.Checkpoints[i], start))
 	}
 	r.markDiscarded(out.History)
+	if c := r.CheckpointConfig; c != nil && len(out.History) > c.HistorySize {
+		// CheckpointStatsHistory keeps the latest web.checkpoints.history
+		// checkpoints, whatever their status; the counts and the summary
+		// (CheckpointStatsCounts, CompletedCheckpointStatsSummary) go on
+		// over every one
+		out.History = out.History[:c.HistorySize]
+	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return err

@@ -269,7 +269,7 @@ func TestRestoreFromStartIsNoRestore(t *testing.T) {
 // subsumes them; failed ones carry no discarded flag.
 func TestDiscardedPastNumRetained(t *testing.T) {
 	s := sim.Second
-	r := &Result{CheckpointConfig: &CheckpointConfig{NumRetained: 2}}
+	r := &Result{CheckpointConfig: &CheckpointConfig{NumRetained: 2, HistorySize: 10}}
 	for id, status := range []string{"COMPLETED", "COMPLETED", "FAILED", "COMPLETED", "COMPLETED"} {
 		r.Checkpoints = append(r.Checkpoints, &CheckpointStats{ID: int64(id + 1), Status: status, Trigger: sim.Time(id) * 10 * s, Duration: s})
 	}
@@ -318,5 +318,45 @@ func TestEndToEndDurationIsLatestAckLessTrigger(t *testing.T) {
 	want := float64(int64(ack/sim.Millisecond) - int64(trigger/sim.Millisecond))
 	if got := doc["summary"].(map[string]any)["end_to_end_duration"].(map[string]any)["max"]; got != want {
 		t.Errorf("summary end_to_end_duration max %v, want %v", got, want)
+	}
+}
+
+// TestHistoryBoundedAsFlink: checkpoints.json's history lists the latest
+// web.checkpoints.history checkpoints, newest first, whatever their
+// status (CheckpointStatsHistory), as the captured 1.15 job's 10 of its 79;
+// counts and the summary cover every checkpoint; 0 keeps none.
+func TestHistoryBoundedAsFlink(t *testing.T) {
+	capture := decode(t, realJobs(t, "k8s-operator-statemachine/checkpoints.flink1.15.history.json"))
+	if n, total := len(capture["history"].([]any)), capture["counts"].(map[string]any)["total"].(float64); n != 10 || total <= 10 {
+		t.Fatalf("the capture has %d history entries of %v checkpoints; the test expects Flink's default 10 of more", n, total)
+	}
+	s := sim.Second
+	for _, size := range []int{10, 3, 0} {
+		r := &Result{CheckpointConfig: &CheckpointConfig{NumRetained: 1, HistorySize: size}}
+		for id := range 15 {
+			status := "COMPLETED"
+			if id%4 == 3 {
+				status = "FAILED"
+			}
+			r.Checkpoints = append(r.Checkpoints, &CheckpointStats{ID: int64(id + 1), Status: status, Trigger: sim.Time(id) * 10 * s, Duration: s})
+		}
+		r.Summary.Checkpoints = &CheckpointSummary{}
+		doc := checkpointsOf(t, r)
+		h := doc["history"].([]any)
+		if len(h) != size {
+			t.Fatalf("web.checkpoints.history %d: %d entries", size, len(h))
+		}
+		for i, e := range h {
+			if id := e.(map[string]any)["id"].(float64); id != float64(15-i) {
+				t.Errorf("web.checkpoints.history %d: entry %d is checkpoint %v, want %d (newest first)", size, i, id, 15-i)
+			}
+		}
+		counts := doc["counts"].(map[string]any)
+		if counts["total"] != 15.0 || counts["completed"] != 12.0 || counts["failed"] != 3.0 {
+			t.Errorf("web.checkpoints.history %d: counts %v, want every checkpoint (15: 12 completed, 3 failed)", size, counts)
+		}
+		if latest := doc["latest"].(map[string]any)["completed"].(map[string]any); latest["id"] != 15.0 {
+			t.Errorf("web.checkpoints.history %d: latest completed %v, want 15", size, latest["id"])
+		}
 	}
 }

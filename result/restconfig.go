@@ -36,6 +36,10 @@ type CheckpointConfig struct {
 	// checkpoints kept, newest first; older ones are discarded
 	// (checkpoints.json's discarded). Not part of Flink's reply.
 	NumRetained int `json:"-"`
+	// HistorySize is web.checkpoints.history (WebOptions, 10 by default):
+	// how many of the latest checkpoints checkpoints.json's history lists
+	// (CheckpointStatsHistory). Not part of Flink's reply.
+	HistorySize int `json:"-"`
 }
 
 // WriteCheckpointConfigJSON writes checkpoint-config.json.

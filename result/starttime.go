@@ -3,6 +3,7 @@ package result
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -53,3 +54,34 @@ func (r *Result) startMs() int64 {
 // wallMs is virtual time t as a Unix timestamp in milliseconds, as Flink's
 // REST API gives timestamps.
 func (r *Result) wallMs(t sim.Time) int64 { return r.startMs() + ms(t) }
+
+// Watermarks in the files. A run holds a watermark as flinksim's event
+// time: ms of virtual time, the instant a record was produced, less its
+// delay. Flink's gauges (WatermarkGauge, and MinWatermarkGauge over two
+// inputs) report the watermark itself, an event-time timestamp: with a
+// Kafka source, the records' timestamps, Unix ms. The files give Flink's
+// value (virtual time from the summary's StartTime, as checkpoints.json
+// gives timestamps) and reading them back takes it off again, so a run
+// read back draws the same. Long.MIN_VALUE, which WatermarkGauge reports
+// before the first watermark, stays Long.MIN_VALUE.
+
+// isWatermark says whether metric's values are watermarks.
+func isWatermark(metric string) bool {
+	return metric == MetricInputWatermark || metric == MetricOutputWatermark
+}
+
+// fileValue is value v of metric as the files give it.
+func (r *Result) fileValue(metric string, v float64) float64 {
+	if !isWatermark(metric) || v <= math.MinInt64 {
+		return v
+	}
+	return v + float64(r.startMs())
+}
+
+// runValue is value v of metric as a file gave it, as the run holds it.
+func (r *Result) runValue(metric string, v float64) float64 {
+	if !isWatermark(metric) || v <= math.MinInt64 {
+		return v
+	}
+	return v - float64(r.startMs())
+}

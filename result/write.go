@@ -21,9 +21,10 @@ func (r *Result) WriteSummaryJSON(w io.Writer) error {
 // WriteMetricsCSV writes metrics.csv in tidy form: one row per sample, with
 // columns time_s,operator,subtask,metric,value. The subtask is empty for a
 // whole operator. Rows are ordered by time, then as the series are declared,
-// and numbers are printed in their shortest exact form, so equal runs give
-// equal bytes. A name with a comma or a quote (a task feeding several
-// chained operators, "a -> (b, c)") is quoted as RFC 4180 quotes a field.
+// and numbers are printed with 10 significant digits (watermarks, Unix ms,
+// whole), so equal runs give equal bytes. A name with a comma or a quote (a
+// task feeding several chained operators, "a -> (b, c)") is quoted as RFC
+// 4180 quotes a field.
 func (r *Result) WriteMetricsCSV(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	bw.WriteString("time_s,operator,subtask,metric,value\n")
@@ -45,7 +46,12 @@ func (r *Result) WriteMetricsCSV(w io.Writer) error {
 			buf = append(buf, ',')
 			buf = append(buf, s.Metric...)
 			buf = append(buf, ',')
-			buf = strconv.AppendFloat(buf, s.Values[i], 'g', 10, 64)
+			if isWatermark(s.Metric) {
+				// whole ms, every digit: a Unix ms timestamp has 13
+				buf = strconv.AppendFloat(buf, r.fileValue(s.Metric, s.Values[i]), 'f', 0, 64)
+			} else {
+				buf = strconv.AppendFloat(buf, s.Values[i], 'g', 10, 64)
+			}
 			buf = append(buf, '\n')
 			if _, err := bw.Write(buf); err != nil {
 				return err

@@ -119,6 +119,11 @@ var flinkOptions = []flinkOption{
 		Doc: "Consecutive failed checkpoints tolerated; one more fails the job over."},
 	{Key: "execution.checkpointing.num-retained", Deprecated: []string{"state.checkpoints.num-retained"}, Default: "1", parse: intRange(1, math.MaxInt32),
 		Doc: "Completed checkpoints kept (CheckpointingOptions.MAX_RETAINED_CHECKPOINTS); an older one is discarded once subsumed (checkpoints.json's discarded)."},
+	// WebOptions.CHECKPOINTS_HISTORY_SIZE: CheckpointStatsTracker refuses a
+	// negative size ("Negative number of remembered checkpoints"); 0 keeps
+	// no history (CheckpointStatsHistory).
+	{Key: "web.checkpoints.history", Deprecated: []string{"jobmanager.web.checkpoints.history"}, Default: "10", parse: intRange(0, math.MaxInt32),
+		Doc: "Checkpoints the JobManager remembers for REST's history (checkpoints.json's history, newest first); counts and summary cover every checkpoint."},
 	{Key: "execution.checkpointing.externalized-checkpoint-retention", Default: "NO_EXTERNALIZED_CHECKPOINTS",
 		parse: enum("NO_EXTERNALIZED_CHECKPOINTS", "DELETE_ON_CANCELLATION", "RETAIN_ON_CANCELLATION"),
 		Doc:   "Whether checkpoints outlive the job (ExternalizedCheckpointRetention); reported in checkpoint-config.json's externalization."},

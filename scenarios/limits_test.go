@@ -25,6 +25,8 @@ func TestFlinkJavaRanges(t *testing.T) {
 		{"flink.execution.checkpointing.max-concurrent-checkpoints=" + maxInt, ""},
 		{"flink.state.backend.rocksdb.checkpoint.transfer.thread.num=" + maxInt, ""},
 		{"flink.taskmanager.numberOfTaskSlots=" + maxInt, ""},
+		{"flink.web.checkpoints.history=" + maxInt, ""},
+		{"flink.web.checkpoints.history=-1", "--set flink.web.checkpoints.history=-1: flink.web.checkpoints.history: -1 is out of range (0 to 2147483647)"},
 		{"flink.taskmanager.network.memory.max-buffers-per-channel=" + maxInt, ""}, // no cap
 		{"flink.taskmanager.network.memory.max-overdraft-buffers-per-gate=" + maxInt, ""},
 		{"flink.taskmanager.network.memory.buffers-per-channel=" + maxInt, `--set flink.taskmanager.network.memory.buffers-per-channel=2147483647: flink.taskmanager.network.memory.buffers-per-channel: 2147483647 buffers would need more network memory than a TaskManager has: Flink fails at deployment with "Insufficient number of network buffers" (flinksim takes 0 to 65536)`},
@@ -113,5 +115,32 @@ func TestReadIsBounded(t *testing.T) {
 	exact, err := Read(strings.NewReader(minimal))
 	if err != nil || string(exact) != minimal {
 		t.Fatalf("a small input reads back as %q, %v", exact, err)
+	}
+}
+
+// TestWebCheckpointsHistory: web.checkpoints.history is modelled, not kept
+// as an inert web.* key: Flink's 10 without it (WebOptions), its old name
+// jobmanager.web.checkpoints.history read too, 0 allowed.
+func TestWebCheckpointsHistory(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		want int
+	}{
+		{"", 10},
+		{"flink:\n  web.checkpoints.history: 0\n", 0},
+		{"flink:\n  jobmanager.web.checkpoints.history: 25\n", 25},
+	} {
+		l, err := Load("h.yaml", []byte(minimal+c.file), []string{"flink.execution.checkpointing.interval=1min"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := l.Spec.Checkpointing.HistorySize; got != c.want {
+			t.Errorf("%q: history size %d, want %d", c.file, got, c.want)
+		}
+		for _, k := range l.InertFlinkKeys {
+			if strings.Contains(k, "checkpoints.history") {
+				t.Errorf("%q: %s listed as inert", c.file, k)
+			}
+		}
 	}
 }

@@ -311,6 +311,7 @@ func (r *resolver) checkpointingSpec() *models.Checkpointing {
 		MaxConcurrent:  fs.int("execution.checkpointing.max-concurrent-checkpoints"),
 		Tolerable:      fs.int("execution.checkpointing.tolerable-failed-checkpoints"),
 		NumRetained:    fs.int("execution.checkpointing.num-retained"),
+		HistorySize:    fs.int("web.checkpoints.history"),
 		Retention:      fs.str("execution.checkpointing.externalized-checkpoint-retention"),
 		AtLeastOnce:    fs.str("execution.checkpointing.mode") == "AT_LEAST_ONCE",
 		Unaligned:      fs.bool("execution.checkpointing.unaligned.enabled"),

@@ -224,8 +224,9 @@ func TestVariantsAndCheckpointsJSON(t *testing.T) {
 }
 
 // checkCheckpointsREST checks that checkpoints.json has the shape of Flink's
-// GET /jobs/:jobid/checkpoints, and returns how many checkpoints its
-// history lists.
+// GET /jobs/:jobid/checkpoints, with the latest 10 in its history, and
+// returns how many checkpoints it counts (checkpoint-details.json keeps
+// up to 256).
 func checkCheckpointsREST(t *testing.T, path string) int {
 	t.Helper()
 	var ck map[string]any
@@ -264,7 +265,12 @@ func checkCheckpointsREST(t *testing.T, path string) int {
 	if hist[0].(map[string]any)["id"].(float64) < hist[len(hist)-1].(map[string]any)["id"].(float64) {
 		t.Error("history is not newest first")
 	}
-	return len(hist)
+	// The latest web.checkpoints.history (10), the counts over every one.
+	total := int(counts["total"].(float64))
+	if len(hist) != min(total, 10) {
+		t.Errorf("history of %d entries, %d checkpoints: want the latest 10", len(hist), total)
+	}
+	return total
 }
 
 // checkCheckpointDetails checks that checkpoint-details.json holds, per
