@@ -18,12 +18,14 @@ const (
 	FileCheckpoints       = "checkpoints.json"        // with checkpointing
 	FileCheckpointDetails = "checkpoint-details.json" // with checkpointing
 	FileCheckpointConfig  = "checkpoint-config.json"  // with checkpointing
+	FileCheckpointHistory = "checkpoint-history.json" // with checkpointing: every checkpoint, read back
 )
 
 // WriteDir writes the run's files into dir, each through
 // internal/atomicfile: summary.json and metrics.csv, and with checkpointing
-// checkpoints.json, checkpoint-details.json and checkpoint-config.json. The caller stages dir, so
-// that the set with the other outputs appears at once.
+// checkpoints.json, checkpoint-history.json, checkpoint-details.json and
+// checkpoint-config.json. The caller stages dir, so that the set with the
+// other outputs appears at once.
 func (r *Result) WriteDir(dir string) error {
 	files := []struct {
 		name  string
@@ -33,7 +35,8 @@ func (r *Result) WriteDir(dir string) error {
 		files = append(files, []struct {
 			name  string
 			write func(io.Writer) error
-		}{{FileCheckpoints, r.WriteCheckpointsJSON}, {FileCheckpointDetails, r.WriteCheckpointDetailsJSON}}...)
+		}{{FileCheckpoints, r.WriteCheckpointsJSON}, {FileCheckpointHistory, r.WriteCheckpointHistoryJSON},
+			{FileCheckpointDetails, r.WriteCheckpointDetailsJSON}}...)
 		if r.CheckpointConfig != nil {
 			files = append(files, struct {
 				name  string
@@ -51,7 +54,9 @@ func (r *Result) WriteDir(dir string) error {
 
 // ReadDir reads back a run WriteDir wrote (see ReadResult for what the
 // files do not hold). A missing summary.json or metrics.csv is an error
-// that matches fs.ErrNotExist; checkpoints.json is read when present.
+// that matches fs.ErrNotExist; the checkpoints are read from
+// checkpoint-history.json, or checkpoints.json (its latest only) in a
+// directory written before it, when present.
 func ReadDir(dir string) (*Result, error) {
 	sum, err := os.Open(filepath.Join(dir, FileSummary))
 	if err != nil {
@@ -64,7 +69,10 @@ func ReadDir(dir string) (*Result, error) {
 	}
 	defer csv.Close()
 	var ckr io.Reader
-	ck, err := os.Open(filepath.Join(dir, FileCheckpoints))
+	ck, err := os.Open(filepath.Join(dir, FileCheckpointHistory))
+	if errors.Is(err, fs.ErrNotExist) {
+		ck, err = os.Open(filepath.Join(dir, FileCheckpoints))
+	}
 	switch {
 	case err == nil:
 		defer ck.Close()

@@ -178,6 +178,34 @@ func (r *Result) markDiscarded(history []map[string]any) {
 	}
 }
 
+// restHistory is every checkpoint as checkpoints.json's history lists
+// them, newest first.
+func (r *Result) restHistory() []map[string]any {
+	start := r.startMs()
+	h := make([]map[string]any, 0, len(r.Checkpoints))
+	for i := len(r.Checkpoints) - 1; i >= 0; i-- { // newest first, as Flink lists them
+		h = append(h, restCheckpoint(r.Checkpoints[i], start))
+	}
+	r.markDiscarded(h)
+	return h
+}
+
+// WriteCheckpointHistoryJSON writes checkpoint-history.json: every
+// checkpoint of the run, in checkpoints.json's shape ({"history": [...]},
+// newest first), where Flink's history keeps only the latest
+// web.checkpoints.history. It is what a run read back draws its
+// checkpoints from.
+func (r *Result) WriteCheckpointHistoryJSON(w io.Writer) error {
+	b, err := json.MarshalIndent(struct {
+		History []map[string]any `json:"history"`
+	}{r.restHistory()}, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
 // WriteCheckpointsJSON writes checkpoints.json (nothing when checkpointing
 // is off).
 func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
@@ -217,10 +245,7 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 	out.Summary["alignment_buffered"] = restSummary(zero)
 	out.Summary["processed_data"] = restSummary(processed)
 	out.Summary["persisted_data"] = restSummary(persisted)
-	for i := len(r.Checkpoints) - 1; i >= 0; i-- { // newest first, as Flink lists them
-		out.History = append(out.History, restCheckpoint(r.Checkpoints[i], start))
-	}
-	r.markDiscarded(out.History)
+	out.History = r.restHistory()
 	if c := r.CheckpointConfig; c != nil && len(out.History) > c.HistorySize {
 		// CheckpointStatsHistory keeps the latest web.checkpoints.history
 		// checkpoints, whatever their status; the counts and the summary

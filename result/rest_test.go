@@ -358,5 +358,19 @@ func TestHistoryBoundedAsFlink(t *testing.T) {
 		if latest := doc["latest"].(map[string]any)["completed"].(map[string]any); latest["id"] != 15.0 {
 			t.Errorf("web.checkpoints.history %d: latest completed %v, want 15", size, latest["id"])
 		}
+		// A run read back has every checkpoint (checkpoint-history.json),
+		// not the latest the history keeps.
+		r.Times = []float64{5}
+		dir := t.TempDir()
+		if err := r.WriteDir(dir); err != nil {
+			t.Fatal(err)
+		}
+		back, err := ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(back.Checkpoints) != 15 || back.Checkpoints[0].ID != 1 {
+			t.Errorf("web.checkpoints.history %d: %d checkpoints read back, want all 15 from the first", size, len(back.Checkpoints))
+		}
 	}
 }

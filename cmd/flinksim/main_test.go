@@ -203,7 +203,7 @@ func TestVariantsAndCheckpointsJSON(t *testing.T) {
 	}
 	wall := regexp.MustCompile(`"(wall_s|events_per_s)": [0-9.e+-]+`)
 	for _, v := range []string{"base", "incremental", "unaligned"} {
-		for _, f := range []string{"summary.json", "metrics.csv", "checkpoints.json", "checkpoint-details.json", "checkpoint-config.json", "scenario.resolved.yaml"} {
+		for _, f := range []string{"summary.json", "metrics.csv", "checkpoints.json", "checkpoint-history.json", "checkpoint-details.json", "checkpoint-config.json", "scenario.resolved.yaml"} {
 			x, err := os.ReadFile(filepath.Join(a, v, f))
 			if err != nil {
 				t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 // journals, shard files.
 var outputNames = []string{
 	"summary.json", "metrics.csv", "metrics.om.txt", "scenario.resolved.yaml", "checkpoints.json", "checkpoint-details.json",
-	"checkpoint-config.json",
+	"checkpoint-config.json", "checkpoint-history.json",
 	"dashboard.svg", "dashboard.png", "index.html",
 	"compare.md", "compare.csv", "replicas.csv", "compare.svg", "compare.png",
 	"points.jsonl", "points.jsonl.partial", "sweep-*.svg", "sweep-*.png",
