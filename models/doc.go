@@ -70,7 +70,7 @@
 //	netload.go      network bytes per input record, per TaskManager
 //	invariants.go   conservation of records and buffers, checked after every run
 //	trace.go        the trace hook: a line per step of a checkpoint (testdata/trace)
-//	estimate.go     memory footprint of a Spec before building it
+//	estimate.go     memory footprint of a Spec before building it (channels, subtasks, samples, Kafka logs)
 //
 // Flink's arithmetic (hash codes, key groups, split assignment) is in
 // models/partitioning.
