@@ -75,3 +75,33 @@ func EstimateFootprint(spec Spec) Footprint {
 		f.Subtasks*f.Samples*FootprintPerSubtaskSample
 	return f
 }
+
+// NetworkFill is how full the network is: the buffers its records in
+// flight fill (whole or in part, at each channel's records per buffer)
+// over the buffers there are (senders' pools, receivers' exclusive and
+// floating), for work estimates: a job whose channels are still filling (a
+// keyBy of 64 × 64 channels behind a slow sink does for its first minute)
+// has not reached the pace of the rest of its run. 0 for a job without
+// exchanges.
+func (s *Simulation) NetworkFill() float64 {
+	var held, pool float64
+	for _, st := range s.subtasks {
+		for _, p := range st.parts {
+			pool += float64(p.pool)
+			for _, c := range p.ch {
+				if c.rpb > 0 {
+					held += float64(c.inflight) / float64(c.rpb)
+				} else {
+					held += float64(c.inflight) * float64(p.edge.bpr)
+				}
+			}
+		}
+		for _, g := range st.gates {
+			pool += float64(g.capacity)
+		}
+	}
+	if pool == 0 {
+		return 0
+	}
+	return held / pool
+}
