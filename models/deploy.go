@@ -373,7 +373,7 @@ func (s *Simulation) deployKafka() {
 				gidx: len(s.kafka), keepRead: canFail, index: int32(pi), rate: k.Rate, share: 1 / float64(k.Partitions), poisson: k.Poisson,
 				rng:   s.streams.Stream(fmt.Sprintf("arrivals/%s/%d", head.spec.Name, pi)),
 				chunk: s.runRecords(), horizon: spec.Duration,
-				maxRuns: max(256, (1<<18)/k.Partitions), poison: -1,
+				maxRuns: kafkaMaxRuns(k.Partitions), poison: -1,
 			}
 			if s.chunkRecords(head) > 1 {
 				kp.window = spec.Sim.ChunkDelay

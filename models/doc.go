@@ -60,7 +60,7 @@
 //	runtime.go      runtime types: nodes, edges, tasks, subtasks
 //	deploy.go       building the runtime from a Spec, as named steps
 //	names.go        operator and task names as Flink gives them: sources, SinkFunctions, Sink V2 writers and committers
-//	simulation.go   Simulation, New, Run and the event dispatch
+//	simulation.go   Simulation, New, Run (and RunPrefix, a run's start for the work probe) and the event dispatch
 //	recorder.go     metrics sampled with Flink's names
 //	recorder_time.go watermark and window metrics, summary.json's windows
 //	recorder_bound.go bounded samples (pairs merge past 4096) and checkpoint details
@@ -71,7 +71,7 @@
 //	netload.go      network bytes per input record, per TaskManager
 //	invariants.go   conservation of records and buffers, checked after every run
 //	trace.go        the trace hook: a line per step of a checkpoint (testdata/trace)
-//	estimate.go     memory footprint of a Spec before building it
+//	estimate.go     memory footprint of a Spec before building it (channels, subtasks, samples, Kafka logs); how full the network is, for the work probe
 //
 // Flink's arithmetic (hash codes, key groups, split assignment) is in
 // models/partitioning.

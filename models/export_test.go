@@ -1,4 +1,9 @@
 package models
 
+import "unsafe"
+
 // SingleGoroutine is singleGoroutine for the models_test package.
 var SingleGoroutine = singleGoroutine
+
+// KafkaRunSize is the size of a run of records in a Kafka log.
+const KafkaRunSize = unsafe.Sizeof(run{})

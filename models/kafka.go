@@ -224,6 +224,11 @@ func (p *kafkaPartition) advance(now sim.Time) {
 	}
 }
 
+// kafkaMaxRuns is the most runs a partition's log holds before it merges
+// neighbours: 2^18 runs for a source's partitions together, at least 256
+// each.
+func kafkaMaxRuns(partitions int) int { return max(256, (1<<18)/max(partitions, 1)) }
+
 // nextReady is when the next run becomes readable (sim.Never if none).
 func (p *kafkaPartition) nextReady() sim.Time {
 	if p.lag() > 0 {

@@ -187,6 +187,40 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 			res, err = nil, &InternalError{Value: r, At: s.eng.Now(), Stack: debug.Stack()}
 		}
 	}()
+	s.start()
+	s.advance(max(s.spec.Duration/200, sim.Second), func(now sim.Time) bool {
+		if progress != nil {
+			progress(now)
+		}
+		return true
+	})
+	if err := s.checkInvariants(); err != nil {
+		// The outputs of a run that breaks an invariant help to find the bug.
+		res := s.rec.result()
+		res.Summary.InvariantViolation = err.Error()
+		return res, err
+	}
+	return s.rec.result(), nil
+}
+
+// RunPrefix simulates the start of the run, exactly as Run would, in steps
+// of step virtual time for as long as more (called after each step with the
+// virtual time reached) says so, at most the whole duration. It is for
+// estimates of the work a run will be, which must see the run's own first
+// events; the simulation gives no results and cannot go on after it.
+func (s *Simulation) RunPrefix(step sim.Time, more func(now sim.Time) bool) (reached sim.Time, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &InternalError{Value: r, At: s.eng.Now(), Stack: debug.Stack()}
+		}
+	}()
+	s.start()
+	return s.advance(max(step, sim.Nanosecond), more), nil
+}
+
+// start puts the job in motion at time 0: tasks ready, the first samples,
+// checkpoints, failures and periodic checks scheduled.
+func (s *Simulation) start() {
 	for _, st := range s.subtasks {
 		s.markReady(st)
 	}
@@ -214,21 +248,20 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 	if s.heapChecked() {
 		s.eng.At(heapCheckPeriod, evHeapCheck, 0, 0)
 	}
-	step := max(s.spec.Duration/200, sim.Second)
-	for t := sim.Time(0); t < s.spec.Duration; {
+}
+
+// advance runs the events up to the duration in steps, while more says to
+// go on after each; it returns the virtual time reached.
+func (s *Simulation) advance(step sim.Time, more func(now sim.Time) bool) sim.Time {
+	t := sim.Time(0)
+	for t < s.spec.Duration {
 		t = min(t+step, s.spec.Duration)
 		s.eng.Run(t, s)
-		if progress != nil {
-			progress(t)
+		if !more(t) {
+			break
 		}
 	}
-	if err := s.checkInvariants(); err != nil {
-		// The outputs of a run that breaks an invariant help to find the bug.
-		res := s.rec.result()
-		res.Summary.InvariantViolation = err.Error()
-		return res, err
-	}
-	return s.rec.result(), nil
+	return t
 }
 
 // InternalError is a bug in the simulator caught during a run (a panic),

@@ -12,7 +12,9 @@
 //
 // Charts are read by people who did not write them: a checkpoint that did
 // not complete is never drawn as a duration (failed ones are crosses when
-// they failed, one in progress at the end a triangle at its age); markers
+// they failed, one in progress at the end a triangle at its age), nor a
+// sweep point whose runs have no value as 0 (a gap, and the legend says
+// why); markers
 // differ from rules in shape and colour; runs compared differ in dash
 // pattern as well as colour, and the legend names equal ones; heat map rows
 // are labelled operator[subtask] at intervals a reader can count from.
@@ -29,8 +31,8 @@
 //	load.go       the dashboard's load per subtask of keyed operators, as bars
 //	subtasks.go   the dashboard's busy time per subtask, as a heat map
 //	compare.go    Compare: runs over each other
-//	sweep.go      Line: an outcome over one swept parameter
-//	heatmap.go    Heatmap: an outcome over two; the vector cell plotter and colour bar
+//	sweep.go      Line: an outcome over one swept parameter, gaps where runs have no value
+//	heatmap.go    Heatmap: an outcome over two, cells without a value crossed out; the vector cell plotter and colour bar
 //	html.go       WriteIndex: Page, its verdict, runs, sections and figures
 //	svg.go        hand-written SVG helpers: text, colours, a run's line swatch
 //	jobgraph.go   JobGraph: the job graph as Flink's web UI draws it

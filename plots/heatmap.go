@@ -23,6 +23,12 @@ type Grid struct {
 	// Z[i][j] is the outcome at (X[j], Y[i]); NaN (or a missing entry)
 	// is a point not run, drawn grey.
 	Z [][]float64
+	// Missing[i][j] counts the replicas of a cell that have no value for
+	// the outcome (Band.Missing): a NaN cell with some is a run without a
+	// value, grey and crossed out; a cell with a value from some replicas
+	// only is marked with a ring. Why says why, for the legend.
+	Missing [][]int
+	Why     string
 	// Stable, when not nil, marks the stable cells; the boundary between
 	// stable and unstable cells is drawn as a thick line.
 	Stable [][]bool
@@ -85,8 +91,73 @@ func Heatmap(g Grid) *Figure {
 	if len(notes) > 0 {
 		pn.legend = []legendEntry{{"stable boundary", &rule{style: boundaryStyle}}}
 	}
+	if nv := missingCells(g, z); len(nv.none)+len(nv.some) > 0 {
+		p.Add(nv)
+		if len(nv.none) > 0 {
+			pn.legend = append(pn.legend, legendEntry{noValueLabel(g.Why), &missingMarks{none: [][2]int{{0, 0}}}})
+			pn.notes = append(pn.notes, fmt.Sprintf("no value %d", len(nv.none)))
+		}
+		if len(nv.some) > 0 {
+			pn.legend = append(pn.legend, legendEntry{"some replicas without a value", &missingMarks{some: [][2]int{{0, 0}}}})
+			pn.notes = append(pn.notes, fmt.Sprintf("partly missing %d", len(nv.some)))
+		}
+	}
 	f.add(pn)
 	return f
+}
+
+// missingCells finds the cells (row, column) run without a value in any
+// replica and those with a value from some replicas only.
+func missingCells(g Grid, z [][]float64) *missingMarks {
+	m := &missingMarks{}
+	for i := range min(len(g.Missing), len(z)) {
+		for j := range min(len(g.Missing[i]), len(z[i])) {
+			switch {
+			case g.Missing[i][j] <= 0:
+			case math.IsNaN(z[i][j]):
+				m.none = append(m.none, [2]int{i, j})
+			default:
+				m.some = append(m.some, [2]int{i, j})
+			}
+		}
+	}
+	return m
+}
+
+// missingMarks crosses out the cells without a value and puts a ring in
+// the corner of those with a value from some replicas only (cells are one
+// unit wide, centred on their indexes).
+type missingMarks struct{ none, some [][2]int }
+
+var missingStyle = draw.LineStyle{Color: color.Gray{Y: 0x70}, Width: vg.Points(1)}
+
+func (m *missingMarks) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for _, rc := range m.none {
+		x, y := float64(rc[1]), float64(rc[0])
+		x0, x1, y0, y1 := trX(x-0.5), trX(x+0.5), trY(y-0.5), trY(y+0.5)
+		c.StrokeLine2(missingStyle, x0, y0, x1, y1)
+		c.StrokeLine2(missingStyle, x0, y1, x1, y0)
+	}
+	for _, rc := range m.some {
+		x, y := float64(rc[1]), float64(rc[0])
+		r := min(trX(x+0.5)-trX(x-0.5), trY(y+0.5)-trY(y-0.5)) / 8
+		pt := vg.Point{X: trX(x+0.5) - 1.5*r, Y: trY(y+0.5) - 1.5*r}
+		c.DrawGlyph(draw.GlyphStyle{Color: missingStyle.Color, Radius: r, Shape: draw.RingGlyph{}}, pt)
+	}
+}
+
+// Thumbnail draws a crossed grey box, or a ring, in a legend.
+func (m *missingMarks) Thumbnail(c *draw.Canvas) {
+	if len(m.none) > 0 {
+		c.FillPolygon(nanColor, []vg.Point{c.Min, {X: c.Max.X, Y: c.Min.Y}, c.Max, {X: c.Min.X, Y: c.Max.Y}})
+		c.StrokeLine2(missingStyle, c.Min.X, c.Min.Y, c.Max.X, c.Max.Y)
+		c.StrokeLine2(missingStyle, c.Min.X, c.Max.Y, c.Max.X, c.Min.Y)
+		return
+	}
+	r := min(c.Max.X-c.Min.X, c.Max.Y-c.Min.Y) / 3
+	c.DrawGlyph(draw.GlyphStyle{Color: missingStyle.Color, Radius: r, Shape: draw.RingGlyph{}},
+		vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: (c.Min.Y + c.Max.Y) / 2})
 }
 
 // indexEdges are the edges of n unit cells centred on 0, 1, ... n-1.

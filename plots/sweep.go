@@ -22,20 +22,40 @@ type Band struct {
 	// enum), name the values: X holds their indexes into XNames, and the
 	// ticks read the names.
 	XNames []string
+	// Missing counts, per point, the replicas that have no value for the
+	// outcome (a checkpoint duration where none completed): the mean, min
+	// and max are the other replicas'. A point none of whose replicas has
+	// one (Mean NaN, Missing above 0) is a gap in the line, marked by a
+	// dashed grey rule; one with a value from some replicas only is a
+	// hollow point. Why says why a run has none, for the legend.
+	Missing []int
+	Why     string
 }
 
-// Line draws the mean as a line with points, over a translucent band from
-// Min to Max. Points with a non-finite X or Mean are left out; a band edge
-// that is missing falls back to the mean. No points is an empty figure.
-func Line(b Band) *Figure {
-	f := &Figure{}
-	type point struct{ x, mean, lo, hi float64 }
-	var pts []point
+// bandPoint is a point of a Band as drawn.
+type bandPoint struct {
+	x, mean, lo, hi float64
+	partial         bool // some replicas had no value
+}
+
+// bandPoints splits b into the points with a value and the x of those
+// without one in any replica (gaps), each sorted by x.
+func bandPoints(b Band) (pts []bandPoint, gaps []float64) {
 	for i, x := range b.X {
-		if i >= len(b.Mean) || !finite(x) || !finite(b.Mean[i]) {
+		if !finite(x) {
 			continue
 		}
-		pt := point{x, b.Mean[i], b.Mean[i], b.Mean[i]}
+		missing := 0
+		if i < len(b.Missing) {
+			missing = b.Missing[i]
+		}
+		if i >= len(b.Mean) || !finite(b.Mean[i]) {
+			if missing > 0 {
+				gaps = append(gaps, x)
+			}
+			continue
+		}
+		pt := bandPoint{x, b.Mean[i], b.Mean[i], b.Mean[i], missing > 0}
 		if i < len(b.Min) && finite(b.Min[i]) {
 			pt.lo = min(b.Min[i], pt.mean)
 		}
@@ -44,15 +64,38 @@ func Line(b Band) *Figure {
 		}
 		pts = append(pts, pt)
 	}
+	// Sorted by contract; sorting again keeps the band a simple polygon.
+	slices.SortStableFunc(pts, func(a, b bandPoint) int { return cmp.Compare(a.x, b.x) })
+	slices.Sort(gaps)
+	return pts, gaps
+}
+
+// segments splits sorted points where a gap lies between two of them.
+func segments(pts []bandPoint, gaps []float64) [][]bandPoint {
+	var segs [][]bandPoint
+	start, g := 0, 0
+	for i := 1; i <= len(pts); i++ {
+		for g < len(gaps) && i < len(pts) && gaps[g] <= pts[i-1].x {
+			g++
+		}
+		if i == len(pts) || (g < len(gaps) && gaps[g] < pts[i].x) {
+			segs = append(segs, pts[start:i])
+			start = i
+		}
+	}
+	return segs
+}
+
+// Line draws the mean as a line with points, over a translucent band from
+// Min to Max. Points with a non-finite X are left out, and so are those
+// with a non-finite Mean, which break the line when they are missing values
+// (Band.Missing); a band edge that is missing falls back to the mean. No
+// point with a value is an empty figure.
+func Line(b Band) *Figure {
+	f := &Figure{}
+	pts, gaps := bandPoints(b)
 	if len(pts) == 0 {
 		return f
-	}
-	// Sorted by contract; sorting again keeps the band a simple polygon.
-	slices.SortStableFunc(pts, func(a, b point) int { return cmp.Compare(a.x, b.x) })
-	xs, means := make([]float64, len(pts)), make([]float64, len(pts))
-	lo, hi := make([]float64, len(pts)), make([]float64, len(pts))
-	for i, pt := range pts {
-		xs[i], means[i], lo[i], hi[i] = pt.x, pt.mean, pt.lo, pt.hi
 	}
 	title := b.Outcome
 	if b.Param != "" {
@@ -60,27 +103,45 @@ func Line(b Band) *Figure {
 	}
 	pn := &panel{plot: newPlot(title), height: 3 * vg.Inch}
 	p := pn.plot
-	rg := &rangeBand{xs: xs, lo: lo, hi: hi, fill: color.NRGBA{R: 0x00, G: 0x72, B: 0xb2, A: 0x40}}
-	p.Add(rg)
-	pn.legend = append(pn.legend, legendEntry{"min–max over replicas", rg})
-	pn.notes = append(pn.notes, fmt.Sprintf("band %d", len(xs)))
-	pn.addLine("mean", xs, means, lineStyle(0))
-	pn.addPoints("", xs, means, draw.GlyphStyle{Color: palette[0], Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}})
+	fill := color.NRGBA{R: 0x00, G: 0x72, B: 0xb2, A: 0x40}
+	var xs, whole, partial, lo, hi []float64
+	segs := segments(pts, gaps)
+	for k, seg := range segs {
+		sx, means := make([]float64, len(seg)), make([]float64, len(seg))
+		rg := &rangeBand{fill: fill}
+		for i, pt := range seg {
+			sx[i], means[i] = pt.x, pt.mean
+			rg.xs, rg.lo, rg.hi = append(rg.xs, pt.x), append(rg.lo, pt.lo), append(rg.hi, pt.hi)
+		}
+		p.Add(rg)
+		name := ""
+		if k == 0 {
+			pn.legend = append(pn.legend, legendEntry{"min–max over replicas", rg})
+			name = "mean"
+		}
+		pn.addLine(name, sx, means, lineStyle(0))
+		xs, lo, hi = append(xs, sx...), append(lo, rg.lo...), append(hi, rg.hi...)
+	}
+	var wx, px []float64
+	for _, pt := range pts {
+		if pt.partial {
+			px, partial = append(px, pt.x), append(partial, pt.mean)
+		} else {
+			wx, whole = append(wx, pt.x), append(whole, pt.mean)
+		}
+	}
+	pn.notes = append(pn.notes, fmt.Sprintf("band %d", len(xs)), fmt.Sprintf("segments %d", len(segs)))
+	pn.addPoints("", wx, whole, draw.GlyphStyle{Color: palette[0], Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}})
+	pn.addPoints("mean of the replicas with a value", px, partial, draw.GlyphStyle{Color: palette[0], Radius: vg.Points(3), Shape: draw.RingGlyph{}})
+	if len(gaps) > 0 {
+		m := &markers{at: gaps, style: draw.LineStyle{Color: palette[7], Width: vg.Points(1.2), Dashes: dashed}}
+		p.Add(m)
+		pn.legend = append(pn.legend, legendEntry{noValueLabel(b.Why), m})
+		pn.notes = append(pn.notes, fmt.Sprintf("no value %d", len(gaps)))
+	}
 	p.X.Label.Text, p.Y.Label.Text = b.XUnit.Label(b.Param), b.YUnit.Label(b.Outcome)
 	p.X.Tick.Marker, p.Y.Tick.Marker = b.XUnit, b.YUnit
-	xlo, xhi := xs[0], xs[len(xs)-1]
-	if xlo == xhi { // one point: give it a neighbourhood
-		d := math.Abs(xlo) * 0.5
-		if d == 0 {
-			d = 1
-		}
-		xlo, xhi = xlo-d, xhi+d
-	}
-	p.X.Min, p.X.Max = xlo, xhi
-	if len(b.XNames) > 0 { // a value per index, half a step of room either side
-		p.X.Tick.Marker = nameTicks(b.XNames, xs)
-		p.X.Min, p.X.Max = xs[0]-0.5, xs[len(xs)-1]+0.5
-	}
+	lineXRange(p, b.XNames, append(slices.Clone(xs), gaps...))
 	ylo, yhi := slices.Min(lo), slices.Max(hi)
 	if ylo >= 0 {
 		ylo = 0 // read magnitudes from zero when all values are positive
@@ -93,8 +154,36 @@ func Line(b Band) *Figure {
 	return f
 }
 
-// rangeBand fills between lo and hi along xs; a single point is drawn as
-// a thick vertical bar, since a polygon of one x has no area.
+// noValueLabel is the legend of a point without a value in any replica.
+func noValueLabel(why string) string {
+	if why == "" {
+		return "no value"
+	}
+	return "no value: " + why
+}
+
+// lineXRange fits the x axis to xs (the points and the gaps), with names
+// for a parameter of values without order.
+func lineXRange(p *plot.Plot, names []string, xs []float64) {
+	slices.Sort(xs)
+	xlo, xhi := xs[0], xs[len(xs)-1]
+	if xlo == xhi { // one point: give it a neighbourhood
+		d := math.Abs(xlo) * 0.5
+		if d == 0 {
+			d = 1
+		}
+		xlo, xhi = xlo-d, xhi+d
+	}
+	p.X.Min, p.X.Max = xlo, xhi
+	if len(names) > 0 { // a value per index, half a step of room either side
+		p.X.Tick.Marker = nameTicks(names, xs)
+		p.X.Min, p.X.Max = xs[0]-0.5, xs[len(xs)-1]+0.5
+	}
+}
+
+// rangeBand fills between lo and hi along xs (one segment of a line); a
+// single point is drawn as a thick vertical bar, since a polygon of one x
+// has no area.
 type rangeBand struct {
 	xs, lo, hi []float64
 	fill       color.NRGBA

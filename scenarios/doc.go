@@ -45,6 +45,7 @@
 //	resolve_sinks.go    sinks: capacity and latency
 //	resolve_ckpt.go     checkpointing, storage, restart strategy and recovery
 //	resolve_memory.go   TaskManager memory: the task heap that heap state must fit in
+//	resolve_cpu.go      TaskManager cores: taskmanager.cpu.cores, else Kubernetes' or YARN's fallback, else the slots
 //	resolve_failures.go injected failures: validation and their models.Failure
 //	resolve_bounds.go   bounds on what a run counts (int64 and float64 exactness)
 //	spec.go      the one place a models.Spec is built, from the parts the resolve files return

@@ -47,7 +47,19 @@ var flinkOptions = []flinkOption{
 	{Key: "taskmanager.numberOfTaskSlots", Default: "1", parse: intRange(1, math.MaxInt32),
 		Doc: "Slots per TaskManager. Slot i runs subtask i of every operator; channels within a TaskManager are local."},
 	{Key: "taskmanager.cpu.cores", Default: "", parse: floatAbove(0),
-		Doc: "Cores of a TaskManager, shared by its task threads (one core each at most), snapshots, compaction and restores (default: the number of slots, TaskExecutorProcessUtils)."},
+		Doc: "Cores of a TaskManager, shared by its task threads (one core each at most), snapshots, compaction and restores (default: on Kubernetes kubernetes.taskmanager.cpu.amount, on YARN yarn.containers.vcores, else the number of slots, TaskExecutorProcessUtils)."},
+	// A TaskManager's cores on Kubernetes and YARN, where taskmanager.cpu.cores
+	// is not set (resolve_cpu.go). Their defaults are Flink's -1 (and 1.0 for
+	// the limit factor), applied in code: written out, they would say where
+	// the job runs.
+	{Key: "execution.target", Default: "", parse: enum(executionTargets...),
+		Doc: "Where the job runs (DeploymentOptions.TARGET): kubernetes-session or kubernetes-application read kubernetes.taskmanager.cpu.*, yarn-per-job (before 2.0), yarn-session or yarn-application read yarn.containers.vcores, local reads neither; left out or remote, the keys set say which."},
+	{Key: "kubernetes.taskmanager.cpu.amount", Deprecated: []string{"kubernetes.taskmanager.cpu"}, Default: "", parse: anyDouble, format: javaDoubleText,
+		Doc: "A TaskManager pod's CPU request on Kubernetes, its cores unless taskmanager.cpu.cores is set (KubernetesConfigOptions.TASK_MANAGER_CPU; Flink's default -1.0: 0 or less means the number of slots)."},
+	{Key: "kubernetes.taskmanager.cpu.limit-factor", Default: "", parse: anyDouble, format: javaDoubleText,
+		Doc: "A TaskManager pod's CPU limit as a multiple of its request, at least 1 (Flink's default 1.0); above 1 the pod may use idle cores of its node, which flinksim does not model: a TaskManager has its request."},
+	{Key: "yarn.containers.vcores", Default: "", parse: intRange(math.MinInt32, math.MaxInt32),
+		Doc: "A TaskManager container's vcores on YARN, its cores unless taskmanager.cpu.cores is set, rounded up to a whole vcore (YarnConfigOptions.VCORES; Flink's default -1: 0 or less means the number of slots)."},
 	{Key: "taskmanager.memory.segment-size", Default: "32 kb", parse: segmentSize, format: memory,
 		Doc: "Size of a network buffer (a power of two, at least 4 kb)."},
 	{Key: "taskmanager.network.memory.buffers-per-channel", Default: "2", parse: bufferCount(0),

@@ -30,7 +30,7 @@ var inertFlinkPrefixes = []string{
 	"taskmanager.rpc.", "taskmanager.resource-id", "taskmanager.registration.", "taskmanager.log.",
 	"state.checkpoints.dir", "state.savepoints.dir",
 	"execution.checkpointing.dir", "execution.checkpointing.savepoint-dir",
-	"execution.checkpointing.create-subdir", "execution.target", "execution.attached",
+	"execution.checkpointing.create-subdir", "execution.attached",
 	"execution.shutdown-on-attached-exit",
 	"pipeline.name", "pipeline.jars", "pipeline.classpaths", "pipeline.global-job-parameters",
 	"pipeline.cached-files", "pipeline.registered-", "pipeline.default-kryo-serializers",
@@ -39,12 +39,10 @@ var inertFlinkPrefixes = []string{
 }
 
 // effectiveFlinkPrefixes are keys inside those families that do change a
-// result: the Kubernetes operator's autoscaler (it rescales the job), and the
-// CPU a container gets on Kubernetes or YARN (KubernetesConfigOptions
-// TASK_MANAGER_CPU, YarnConfigOptions VCORES), which bounds the task threads
-// as taskmanager.cpu.cores does.
-var effectiveFlinkPrefixes = []string{"job.autoscaler.", "kubernetes.operator.job.autoscaler.",
-	"kubernetes.taskmanager.cpu", "yarn.containers.vcores"}
+// result: the Kubernetes operator's autoscaler (it rescales the job). The
+// CPU a container gets on Kubernetes or YARN is modelled (flinkOptions,
+// resolve_cpu.go).
+var effectiveFlinkPrefixes = []string{"job.autoscaler.", "kubernetes.operator.job.autoscaler."}
 
 // inertFlinkSuffixes mark addresses and ports in any family.
 var inertFlinkSuffixes = []string{".port", ".ports", ".address", ".bind-address", ".bind-host", ".hostname", ".host"}

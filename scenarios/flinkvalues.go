@@ -190,6 +190,30 @@ func javaDouble(s string) (float64, bool) {
 
 var javaDoubleForm = regexp.MustCompile(`^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?)$`)
 
+// anyDouble is any number Java's Double.parseDouble reads (a doubleType
+// option's value as Flink's Configuration converts it); what the number
+// means is checked where it is used.
+func anyDouble(s string) (any, error) {
+	v, ok := javaDouble(s)
+	if !ok {
+		return nil, fmt.Errorf("%q is not a number", s)
+	}
+	return v, nil
+}
+
+// javaDoubleText writes a number so that Java's Double.parseDouble (and
+// anyDouble) reads it back: infinities as Java spells them.
+func javaDoubleText(v any) string {
+	f, _ := v.(float64)
+	switch {
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
 func floatAbove(lo float64) func(string) (any, error) {
 	return func(s string) (any, error) {
 		v, ok := javaDouble(s)

@@ -80,6 +80,7 @@ var versionDefaults = []struct{ key, from, until, value string }{
 // FLINK-34458 (1.20, FLIP-406's renames), FLIP-227 (1.16).
 var keySince = map[string]string{
 	"restart-strategy.type":                                     "1.17",
+	"kubernetes.taskmanager.cpu.amount":                         "1.17",
 	"state.backend.type":                                        "1.17",
 	"execution.checkpointing.unaligned.enabled":                 "1.17",
 	"pipeline.operator-chaining.enabled":                        "1.18",

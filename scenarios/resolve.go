@@ -45,6 +45,7 @@ type resolver struct {
 	notModelled []string // Flink keys not modelled that would change the result
 	inert       []string // Flink keys not modelled that cannot
 	release     flinkRelease
+	cores       float64 // a TaskManager's (taskManagerCores)
 	nodes       []*node
 	byName      map[string]*node
 	refused     map[string]bool // names already reported as invalid
@@ -92,6 +93,7 @@ func (r *resolver) resolve() {
 	r.bounds()
 	r.network()
 	r.checkMemory()
+	r.cores = r.taskManagerCores()
 	r.checkpointing()
 	r.resolvedFlink()
 }

@@ -30,6 +30,7 @@ type flinkEnum struct {
 var flinkEnums = map[string]flinkEnum{
 	"execution.checkpointing.mode":           {offer: []string{"EXACTLY_ONCE", "AT_LEAST_ONCE"}},
 	"pipeline.vertex-description-mode":       {offer: []string{"TREE", "CASCADING"}},
+	"execution.target":                       {offer: executionTargets},
 	"jobmanager.execution.failover-strategy": {offer: []string{"region", "full"}},
 	"execution.state-recovery.claim-mode":    {offer: []string{"NO_CLAIM", "CLAIM", "LEGACY"}},
 	"state.backend.type": {offer: []string{"hashmap", "rocksdb"}, aliases: []string{"filesystem", "jobmanager", "forst"},

@@ -28,7 +28,7 @@ func (r *resolver) spec() models.Spec {
 		},
 		SlotsPerTaskManager: fs.int("taskmanager.numberOfTaskSlots"),
 		TaskManager: models.Resources{
-			Cores:   float64(fs.int("taskmanager.numberOfTaskSlots")),
+			Cores:   r.cores, // taskmanager.cpu.cores, or as Kubernetes or YARN derive it (resolve_cpu.go)
 			Network: sc.Cluster.NetworkBandwidth.PerSecond,
 			Disk:    sc.Cluster.DiskBandwidth.PerSecond,
 		},
@@ -51,9 +51,6 @@ func (r *resolver) spec() models.Spec {
 	spec.TaskManager.TaskHeap = r.taskHeap()
 	spec.HeapState = fs.str("state.backend.type") != "rocksdb" // hashmap: state on the heap
 	spec.ExitOnOOM = fs.bool("taskmanager.jvm-exit-on-oom")
-	if fs.has("taskmanager.cpu.cores") {
-		spec.TaskManager.Cores = fs.float("taskmanager.cpu.cores")
-	}
 	return spec
 }
 

@@ -95,6 +95,9 @@ func drawSweep(dir string, plan *sweep.Plan, recs []sweep.Record, outcomes []str
 			continue
 		}
 		if fig.Empty() {
+			if why := sweep.WhyMissing(o); why != "" && len(plan.Axes) <= 2 && allNoValue(st) {
+				page.Notes = append(page.Notes, fmt.Sprintf("%s: no chart, no run has a value (%s).", o, why))
+			}
 			continue
 		}
 		name := "sweep-" + o
@@ -112,15 +115,30 @@ func drawSweep(dir string, plan *sweep.Plan, recs []sweep.Record, outcomes []str
 	return strings.Join(files, ", "), nil
 }
 
+// allNoValue says no point that ran has a value for the outcome.
+func allNoValue(st []sweep.Stats) bool {
+	for _, s := range st {
+		if s.N > 0 && !s.NoValue() {
+			return false
+		}
+	}
+	return true
+}
+
+// band is an outcome over one axis. A run without a value for it
+// (sweep.Outcome.Missing) counts in no mean: a point without one in any
+// replica is a gap in the line, never a 0.
 func band(plan *sweep.Plan, st []sweep.Stats, outcome string) plots.Band {
 	ax := plan.Axes[0]
-	b := plots.Band{Param: ax.Key, Outcome: outcome, XUnit: axisUnit(ax.Kind), YUnit: outcomeUnit(outcome), XNames: choiceNames(ax)}
+	b := plots.Band{Param: ax.Key, Outcome: outcome, XUnit: axisUnit(ax.Kind), YUnit: outcomeUnit(outcome), XNames: choiceNames(ax),
+		Why: sweep.WhyMissing(outcome)}
 	for _, s := range st {
 		if s.N == 0 {
 			continue
 		}
 		b.X = append(b.X, s.Nums[0])
 		b.Mean, b.Min, b.Max = append(b.Mean, s.Mean), append(b.Min, s.Min), append(b.Max, s.Max)
+		b.Missing = append(b.Missing, s.Missing)
 	}
 	return b
 }
@@ -129,7 +147,7 @@ func grid(plan *sweep.Plan, st []sweep.Stats, outcome string) plots.Grid {
 	ax, ay := plan.Axes[0], plan.Axes[1]
 	xs, ys := sortedDistinct(ax.Nums), sortedDistinct(ay.Nums)
 	g := plots.Grid{XParam: ax.Key, YParam: ay.Key, Outcome: outcome, XUnit: axisUnit(ax.Kind), YUnit: axisUnit(ay.Kind),
-		ZUnit: outcomeUnit(outcome), X: xs, Y: ys, XNames: choiceNames(ax), YNames: choiceNames(ay)}
+		ZUnit: outcomeUnit(outcome), X: xs, Y: ys, XNames: choiceNames(ax), YNames: choiceNames(ay), Why: sweep.WhyMissing(outcome)}
 	nan := math.NaN
 	for range ys {
 		row := make([]float64, len(xs))
@@ -138,14 +156,16 @@ func grid(plan *sweep.Plan, st []sweep.Stats, outcome string) plots.Grid {
 		}
 		g.Z = append(g.Z, row)
 		g.Stable = append(g.Stable, make([]bool, len(xs)))
+		g.Missing = append(g.Missing, make([]int, len(xs)))
 	}
 	for _, s := range st {
 		if s.N == 0 {
 			continue
 		}
 		j, i := slices.Index(xs, s.Nums[0]), slices.Index(ys, s.Nums[1])
-		g.Z[i][j] = s.Mean
+		g.Z[i][j] = s.Mean // NaN without a value in any replica
 		g.Stable[i][j] = s.Stable
+		g.Missing[i][j] = s.Missing
 	}
 	return g
 }
@@ -165,11 +185,25 @@ func sortedDistinct(v []float64) []float64 {
 	return slices.Compact(out)
 }
 
+// meanCell is a point's mean of outcome o in the points table: "-" when no
+// replica has a value (as compare and sweep plan print one), the mean of
+// those that have one and how many when some have none.
+func meanCell(o string, s sweep.Stats) string {
+	switch {
+	case s.N == 0 || s.NoValue():
+		return "-"
+	case s.Missing > 0:
+		return fmt.Sprintf("%s (%d of %d runs)", plots.Format(outcomeUnit(o), s.Mean), s.N-s.Missing, s.N)
+	}
+	return plots.Format(outcomeUnit(o), s.Mean)
+}
+
 // pointsTable lists each point: its settings, how many runs, whether all were
 // stable, with replicas how many ended in each outcome (MIXED when they
-// differ), and the mean of each charted outcome.
+// differ), and the mean of each charted outcome over the runs that have a
+// value for it.
 func pointsTable(plan *sweep.Plan, recs []sweep.Record, outcomes []string) plots.Table {
-	t := plots.Table{Caption: "points (mean over replicas)"}
+	t := plots.Table{Caption: "points (mean over the replicas that have a value; -: none has one)"}
 	for _, ax := range plan.Axes {
 		t.Header = append(t.Header, ax.Key)
 	}
@@ -206,8 +240,7 @@ func pointsTable(plan *sweep.Plan, recs []sweep.Record, outcomes []string) plots
 			row = append(row, tallyCell(s.Tally))
 		}
 		for k, st := range stats {
-			o := t.Header[first+k]
-			row = append(row, plots.Format(outcomeUnit(o), st[i].Mean))
+			row = append(row, meanCell(t.Header[first+k], st[i]))
 		}
 		t.Rows = append(t.Rows, row)
 	}

@@ -14,7 +14,8 @@
 //	charts.go    a sweep's charts and table: units of axes and outcomes, bands and grids
 //	replicas.go  replicas: --replicas checked, how many ended in each outcome, MIXED where they differ
 //	plan.go      flinksim plan: bisection for the smallest (or largest) value that meets conditions
-//	estimate.go  work estimates before anything runs: memory, a short probe of wall time
+//	estimate.go  work estimates before anything runs: memory, and the wall time a probe predicts
+//	probe.go     the probe: the run's start simulated apart, its events and wall time extrapolated past the start
 //	list.go      flinksim list, schema and validate
 //	jsonout.go   -o json: the documents run, validate, list and compare print for scripts
 //	completion.go  dynamic shell completion: scenarios, variants, --set keys, outcomes

@@ -16,13 +16,13 @@ import (
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/scenarios"
 	"github.com/flinksim/flinksim/scenarios/sweep"
-	"github.com/flinksim/flinksim/sim"
 )
 
 // Work estimates, before anything runs: memory from the job's shape
 // (models.EstimateFootprint), refused when it cannot fit; wall time from a
-// short probe, printed when it is over a minute. The probe is a separate
-// simulation of a freshly loaded spec, so it changes no result.
+// probe of the run's start (probe.go), printed when it is over a minute.
+// The probe is a separate simulation of a freshly loaded spec, so it
+// changes no result.
 
 // etaThreshold is the wall time from which the estimate is printed (a
 // variable for tests).
@@ -31,13 +31,6 @@ var etaThreshold = time.Minute
 // confirmRuns is the size of a sweep that needs --yes (or a "y" on a
 // terminal) before it starts.
 const confirmRuns = 10_000
-
-// probeShare is the share of virtual time the probe simulates, up to
-// maxProbe.
-const (
-	probeShare = 100
-	maxProbe   = 10 * sim.Minute
-)
 
 // applyMemoryLimit, set by main, makes the garbage collector work harder
 // near the limit rather than pass it (the heap may otherwise grow to twice
@@ -117,56 +110,6 @@ func checkMemory(specs []models.Spec, names []string, jobs int, flag string, std
 	return nil
 }
 
-// probeWall simulates the first d of spec apart from any run and returns
-// the wall seconds it took (building excluded).
-func probeWall(spec models.Spec, d sim.Time) (float64, error) {
-	spec.Duration = max(d, sim.Millisecond)
-	s, err := models.New(spec)
-	if err != nil {
-		return 0, err
-	}
-	start := time.Now()
-	if _, err := s.Run(nil); err != nil {
-		return 0, err
-	}
-	wall := time.Since(start).Seconds()
-	s = nil
-	runtime.GC() // free the probe before the run builds its own
-	return wall, nil
-}
-
-// probe estimates the wall seconds spec's run takes from the first 1/probeShare
-// of its virtual time. When that says more than half the threshold, a
-// second probe of half as much separates the start (a job filling its
-// channels) from the rate at which the rest goes.
-func probe(spec models.Spec) (float64, error) {
-	full := spec.Duration
-	share := full / probeShare
-	// A long run's 1% is itself long (3.7 virtual days of a year): the
-	// probe takes at most maxProbe of virtual time, and scales up.
-	if share > maxProbe {
-		share = maxProbe
-	}
-	w1, err := probeWall(spec, share)
-	if err != nil {
-		return 0, err
-	}
-	estimate := w1 * full.Seconds() / share.Seconds()
-	if share < full/probeShare {
-		return estimate, nil
-	}
-	if estimate < etaThreshold.Seconds()/2 {
-		return estimate, nil
-	}
-	half := full / (2 * probeShare)
-	w0, err := probeWall(spec, half)
-	if err != nil || w1 <= w0 {
-		return estimate, err
-	}
-	perVirtual := (w1 - w0) / (full/probeShare - half).Seconds()
-	return w0 + perVirtual*(full-half).Seconds(), nil
-}
-
 // checkWork checks the memory of the runs (and their replicas) and prints
 // the time they will take when it is over a minute. reload gives a fresh spec of a run for
 // the probe.
@@ -196,17 +139,17 @@ func checkWork(runs []runResult, o runOptions, reload func(name string) (*scenar
 	if err != nil {
 		return err
 	}
-	wall, err := probe(l.Spec)
+	times := virtual / l.Spec.Duration.Seconds() / float64(min(jobs, total))
+	est, err := probeRun(l.Spec, defaultProbe, o.verbose, times)
 	if err != nil {
 		return nil // the run itself reports it
 	}
-	perS := wall / l.Spec.Duration.Seconds()
-	eta := time.Duration(perS * virtual / float64(min(jobs, total)) * float64(time.Second))
+	eta := time.Duration(est.wall() * times * float64(time.Second))
 	if eta >= etaThreshold || o.verbose {
 		f := models.EstimateFootprint(l.Spec)
-		fmt.Fprintf(o.notes(stderr), "flinksim: this will take about %s (%s virtual in %d run(s), %s network channels and %s to %s of memory per run; measured on the first %s of %s); Ctrl-C stops it\n",
+		fmt.Fprintf(o.notes(stderr), "flinksim: this will take about %s (%s virtual in %d run(s), %s network channels and %s to %s of memory per run; %s events a run, from the first %s of %s); Ctrl-C stops it\n",
 			human.Seconds(eta.Seconds()), human.Seconds(virtual), total, human.Count(float64(f.Channels)), human.Bytes(float64(f.MinBytes)), human.Bytes(float64(f.Bytes)),
-			human.Seconds(min(l.Spec.Duration/probeShare, maxProbe).Seconds()), runs[0].name)
+			human.Count(est.events), human.Seconds(est.probed.Seconds()), runs[0].name)
 	}
 	return nil
 }
@@ -237,19 +180,20 @@ func checkSweepWork(r *sweep.Runner, points []sweep.Point, o sweepOptions, stdin
 		return err
 	}
 	var perRun float64
+	times := float64(len(points)) / float64(min(jobs, len(points)))
 	for _, pt := range []sweep.Point{points[0], points[len(points)-1]} {
 		l, err := r.Load(pt)
 		if err != nil {
 			return err
 		}
-		wall, err := probe(l.Spec)
+		est, err := probeRun(l.Spec, defaultProbe, o.verbose, times)
 		if err != nil {
 			return nil // the run itself reports it
 		}
-		perRun = max(perRun, wall)
+		perRun = max(perRun, est.wall())
 	}
-	eta := time.Duration(perRun * float64(len(points)) / float64(min(jobs, len(points))) * float64(time.Second))
-	what := fmt.Sprintf("%s runs, about %s on %d core(s) (measured on 1%% of the first and last point's virtual time)",
+	eta := time.Duration(perRun * times * float64(time.Second))
+	what := fmt.Sprintf("%s runs, about %s on %d core(s) (from probes of the first and last point's start)",
 		human.Count(float64(len(points))), human.Seconds(eta.Seconds()), min(jobs, len(points)))
 	if len(points) > confirmRuns && !o.yes {
 		if !isTerminal(stderr) || !isTerminalReader(stdin) {

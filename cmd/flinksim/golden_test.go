@@ -93,9 +93,11 @@ func checkGolden(t *testing.T, name, got string) {
 }
 
 // builtIn is what `flinksim run NAME` printed (in a directory of its own,
-// outputs in out/) and the digests of its outputs.
+// outputs in out/), the digests of its outputs, and the events its base
+// run took (summary.json's engine.events).
 type builtIn struct {
 	stdout, stderr, digests string
+	events                  uint64
 }
 
 var (
@@ -132,9 +134,30 @@ func builtInRun(t *testing.T, name string) *builtIn {
 	// summary is an output.
 	printed := wallClock.ReplaceAllString(stdout, "virtual in _s")
 	d := digests(t, filepath.Join(dir, "out")) + fmt.Sprintf("stdout %d %x\n", len(printed), sha256.Sum256([]byte(printed)))
-	r := &builtIn{stdout: stdout, stderr: stderr, digests: d}
+	r := &builtIn{stdout: stdout, stderr: stderr, digests: d, events: baseEvents(t, filepath.Join(dir, "out"))}
 	builtInRuns[name] = r
 	return r
+}
+
+// baseEvents reads the events of the base run under dir (dir/summary.json,
+// or dir/base/summary.json for a scenario with variants).
+func baseEvents(t *testing.T, dir string) uint64 {
+	t.Helper()
+	for _, f := range []string{"summary.json", filepath.Join("base", "summary.json")} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			continue
+		}
+		var sum struct {
+			Engine struct{ Events uint64 } `json:"engine"`
+		}
+		if err := json.Unmarshal(b, &sum); err != nil {
+			t.Fatal(err)
+		}
+		return sum.Engine.Events
+	}
+	t.Fatalf("no summary.json of the base run in %s", dir)
+	return 0
 }
 
 // digests lists "path size sha256" for every compared file under dir.

@@ -106,6 +106,18 @@ func (o Outcome) Missing(name string) bool {
 	return false
 }
 
+// WhyMissing is why a run has no value for the outcome, for charts and
+// tables ("" for an outcome every run has).
+func WhyMissing(name string) string {
+	switch name {
+	case "checkpoint_duration_p99_s", "checkpoint_duration_max_s":
+		return "no checkpoint completed"
+	case "latency_p50_s", "latency_p99_s", "latency_max_s":
+		return "no record reached a sink"
+	}
+	return ""
+}
+
 // OutcomeNames lists the numeric outcomes, sorted.
 func OutcomeNames() []string {
 	names := make([]string, 0, len(outcomeFields))

@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"math"
 	"testing"
 
 	"github.com/flinksim/flinksim/result"
@@ -81,5 +82,29 @@ func TestConditionOnMissingValueFails(t *testing.T) {
 		if got := cond.Holds(c.o); got != c.want {
 			t.Errorf("%s on %+v: holds %v, want %v", c.cond, c.o, got, c.want)
 		}
+	}
+}
+
+// TestSummariseLeavesMissingValuesOut: the mean, min and max of an outcome
+// are over the replicas that have a value; a point where none has one has
+// NaN, not 0, and every point counts its replicas without one.
+func TestSummariseLeavesMissingValuesOut(t *testing.T) {
+	p := &Plan{Replicas: 2, Points: []Point{{Key: "a", Replica: 0}, {Key: "a", Replica: 1}, {Key: "b", Replica: 0}, {Key: "b", Replica: 1}}}
+	rec := func(key string, completed, maxS float64) Record {
+		return Record{Key: key, Outcome: Outcome{CheckpointsCompleted: completed, CheckpointDurationMaxS: maxS}}
+	}
+	st, err := p.Summarise([]Record{rec("a", 0, 0), rec("a", 4, 12), rec("b", 0, 0), rec("b", 0, 0)}, "checkpoint_duration_max_s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := st[0], st[1]
+	if a.N != 2 || a.Missing != 1 || a.Mean != 12 || a.Min != 12 || a.Max != 12 || a.NoValue() {
+		t.Errorf("a: %+v, want the one replica with a value, 12 s", a)
+	}
+	if b.N != 2 || b.Missing != 2 || !math.IsNaN(b.Mean) || !math.IsNaN(b.Min) || !b.NoValue() {
+		t.Errorf("b: %+v, want NaN and no value", b)
+	}
+	if WhyMissing("checkpoint_duration_max_s") != "no checkpoint completed" || WhyMissing("lag_end") != "" {
+		t.Error("WhyMissing")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 )
 
@@ -134,15 +135,23 @@ func id(key string, replica int) string { return key + "#" + strconv.Itoa(replic
 
 // Stats summarises an outcome over replicas, per distinct key, in plan order.
 type Stats struct {
-	Key            string
-	Nums           []float64 // axis values
+	Key  string
+	Nums []float64 // axis values
+	// Mean, Min and Max are over the replicas that have a value
+	// (Outcome.Missing): NaN when none has (no checkpoint completed in any,
+	// nothing reached a sink), never 0.
 	Mean, Min, Max float64
-	Stable         bool // every replica stable
-	N              int
+	Stable         bool  // every replica stable
+	N              int   // replicas run
+	Missing        int   // of them, those without a value
 	Tally          Tally // how many replicas ended in each verdict
 }
 
-// Summarise groups records by key (in plan order) and reduces outcome.
+// NoValue says no replica of the point has a value for the outcome.
+func (s Stats) NoValue() bool { return s.N > 0 && s.Missing == s.N }
+
+// Summarise groups records by key (in plan order) and reduces outcome over
+// the replicas that have a value for it (Stats.Missing counts the others).
 func (p *Plan) Summarise(recs []Record, outcome string) ([]Stats, error) {
 	index := map[string]int{}
 	var out []Stats
@@ -164,21 +173,29 @@ func (p *Plan) Summarise(recs []Record, outcome string) ([]Stats, error) {
 			return nil, err
 		}
 		s := &out[i]
-		if s.N == 0 || v < s.Min {
-			s.Min = v
-		}
-		if s.N == 0 || v > s.Max {
-			s.Max = v
-		}
-		s.Mean += v
 		s.N++
 		s.Stable = s.Stable && r.Outcome.Stable
 		verdicts[i] = append(verdicts[i], r.Outcome.Verdict)
+		if r.Outcome.Missing(outcome) {
+			s.Missing++
+			continue
+		}
+		if valued := s.N - s.Missing; valued == 1 || v < s.Min {
+			s.Min = v
+		}
+		if valued := s.N - s.Missing; valued == 1 || v > s.Max {
+			s.Max = v
+		}
+		s.Mean += v
 	}
 	for i := range out {
-		out[i].Tally = TallyVerdicts(verdicts[i])
-		if out[i].N > 0 {
-			out[i].Mean /= float64(out[i].N)
+		s := &out[i]
+		s.Tally = TallyVerdicts(verdicts[i])
+		switch valued := s.N - s.Missing; {
+		case valued > 0:
+			s.Mean /= float64(valued)
+		case s.N > 0: // runs, none with a value
+			s.Mean, s.Min, s.Max = math.NaN(), math.NaN(), math.NaN()
 		}
 	}
 	return out, nil
