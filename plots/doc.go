@@ -22,8 +22,7 @@
 // Files, one concern each:
 //
 //	units.go      Unit: human numbers (100k/s, 1.5 GB, 5 min) and round ticks
-//	figure.go     Figure: layout, SVG, files (the PNG from a twin, beside the SVG), atomically
-//	png.go        PNG: the panels rasterized at once, each on its own band
+//	figure.go     Figure: layout, SVG, PNG (from a twin, beside the SVG), atomic files
 //	lines.go      lines and points, with NaN and Inf dropped and long series thinned
 //	spans.go      shaded spans, vertical markers, horizontal rules
 //	dashboard.go  Dashboard: one run

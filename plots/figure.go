@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
@@ -119,6 +120,20 @@ func (f *Figure) SVG() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// PNG draws the figure as a PNG image of the same size as the SVG.
+func (f *Figure) PNG() ([]byte, error) {
+	w, h := f.size()
+	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pngDPI))
+	if err := f.draw(draw.New(c)); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
 // WriteFiles writes dir/name.svg and dir/name.png, each to a temporary name
 // in dir then renamed, so an interrupted run leaves nothing half-written.
 // twin, unless nil, is a second figure built from the same data: the PNG
@@ -172,29 +187,11 @@ func writeAtomic(path string, data []byte) error {
 // cannot draw; the builders guard against every case we know, and this
 // turns anything left into an error rather than a crashed run.
 func (f *Figure) draw(c draw.Canvas) (err error) {
-	defer f.recovered(&err)
-	rows, ok := f.drawFrame(c)
-	if !ok {
-		return nil
-	}
-	al := f.align(rows)
-	for i, p := range f.panels {
-		p.draw(c, rows[i], al)
-	}
-	return nil
-}
-
-// recovered turns a panic of gonum/plot into the error *err.
-func (f *Figure) recovered(err *error) {
-	if r := recover(); r != nil {
-		*err = fmt.Errorf("plots: drawing %q: %v", f.title, r)
-	}
-}
-
-// drawFrame paints the background and the title, and gives each panel's
-// rectangle on c, top to bottom; false when there is no panel (a "no
-// data" note is drawn).
-func (f *Figure) drawFrame(c draw.Canvas) ([]draw.Canvas, bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("plots: drawing %q: %v", f.title, r)
+		}
+	}()
 	c.SetColor(color.White)
 	c.Fill(c.Rectangle.Path())
 	if f.Empty() {
@@ -202,7 +199,7 @@ func (f *Figure) drawFrame(c draw.Canvas) ([]draw.Canvas, bool) {
 		st.Font = font.From(sans, 12)
 		st.XAlign, st.YAlign = draw.XCenter, draw.YCenter
 		c.FillText(st, c.Center(), "no data")
-		return nil, false
+		return nil
 	}
 	top := c.Max.Y
 	if f.title != "" {
@@ -221,43 +218,32 @@ func (f *Figure) drawFrame(c draw.Canvas) ([]draw.Canvas, bool) {
 		}}
 		top -= p.height
 	}
-	return rows, true
-}
-
-// alignment is how far every panel's data area starts from the left of
-// its row and ends from the right: the widest axis and strip, so that the
-// data areas line up.
-type alignment struct{ left, right, strip vg.Length }
-
-func (f *Figure) align(rows []draw.Canvas) alignment {
-	al := alignment{strip: f.stripWidth()}
+	// Align the data areas: pad each panel on the left to the widest axis.
+	var left, right vg.Length
 	for i, p := range f.panels {
 		d := p.plot.DataCanvas(rows[i])
-		al.left = max(al.left, d.Min.X-rows[i].Min.X)
-		al.right = max(al.right, rows[i].Max.X-d.Max.X)
+		left = max(left, d.Min.X-rows[i].Min.X)
+		right = max(right, rows[i].Max.X-d.Max.X)
 	}
-	return al
-}
-
-// draw draws the panel in row, a rectangle of c, with its legend and
-// colour bar in the strip to the right of its data area.
-func (p *panel) draw(c, row draw.Canvas, al alignment) {
-	d := p.plot.DataCanvas(row)
-	rc := draw.Crop(row, al.left-(d.Min.X-row.Min.X), -(al.right - (row.Max.X - d.Max.X)), 0, 0)
-	p.plot.Draw(rc)
-	d = p.plot.DataCanvas(rc)
-	side := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
-		Min: vg.Point{X: c.Max.X - al.strip + margin, Y: d.Min.Y},
-		Max: vg.Point{X: c.Max.X, Y: d.Max.Y},
-	}}
-	if len(p.legend) > 0 {
-		l := legendOf(fitLegend(p.legend, side.Max.Y-side.Min.Y))
-		l.Draw(side)
-		side.Max.Y -= l.Rectangle(side).Size().Y + 8 // a colour bar goes below
+	for i, p := range f.panels {
+		d := p.plot.DataCanvas(rows[i])
+		rc := draw.Crop(rows[i], left-(d.Min.X-rows[i].Min.X), -(right - (rows[i].Max.X - d.Max.X)), 0, 0)
+		p.plot.Draw(rc)
+		d = p.plot.DataCanvas(rc)
+		side := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+			Min: vg.Point{X: c.Max.X - strip + margin, Y: d.Min.Y},
+			Max: vg.Point{X: c.Max.X, Y: d.Max.Y},
+		}}
+		if len(p.legend) > 0 {
+			l := legendOf(fitLegend(p.legend, side.Max.Y-side.Min.Y))
+			l.Draw(side)
+			side.Max.Y -= l.Rectangle(side).Size().Y + 8 // a colour bar goes below
+		}
+		if p.bar != nil && side.Max.Y-side.Min.Y > 20 {
+			p.bar.draw(side)
+		}
 	}
-	if p.bar != nil && side.Max.Y-side.Min.Y > 20 {
-		p.bar.draw(side)
-	}
+	return nil
 }
 
 // stripWidth is the width of the right-hand strip: room for the widest
