@@ -34,7 +34,7 @@ func (r *Result) WriteOpenMetrics(w io.Writer) error {
 	help := map[string]string{}
 	var series []promSeries
 	for _, s := range r.Series {
-		m := promMetricOf(s.Metric)
+		m := job.metricOf(s)
 		if !job.exported(m, s) {
 			continue
 		}

@@ -196,9 +196,9 @@ func TestOpenMetricsSinkOperatorNames(t *testing.T) {
 		if c.name == "topic:_Committer" {
 			id = VertexID("operator topic: Committer")
 		}
-		prefix := "flinksim_"
-		if c.metric == "numRecordsSend" {
-			prefix = "flink_"
+		prefix := "flinksim_" // a SinkFunction has no numRecordsSend of Flink's
+		if c.metric == "numRecordsSend" && c.op == "topic" {
+			prefix = "flink_" // a Sink V2 writer's (InternalSinkWriterMetricGroup)
 		}
 		want := prefix + `taskmanager_job_task_operator_` + c.metric + `{job_id="` + VertexID("job sinks") + `",job_name="sinks",operator_id="` +
 			id + `",operator_name="` + c.name + `"`
@@ -223,6 +223,7 @@ func TestOpenMetricsSinkWriterAndLongNames(t *testing.T) {
 			r.Series[i].Operator = long
 		}
 	}
+	r.Summary.Operators[2].FlinkName, r.Summary.Operators[2].Committer = "out: Writer", "out: Committer" // a KafkaSink
 	for sub := -1; sub < 2; sub++ {
 		r.Series = append(r.Series, Series{Operator: "out", Subtask: sub, Metric: MetricRecordsSend, Values: []float64{1, 2, 3}})
 	}
@@ -235,7 +236,7 @@ func TestOpenMetricsSinkWriterAndLongNames(t *testing.T) {
 	}
 	for _, want := range []string{
 		`# HELP flink_taskmanager_job_task_operator_numRecordsSend numRecordsSend (scope: taskmanager_job_task_operator)` + "\n",
-		`operator_name="Sink:_out",subtask_index="1",task_id="`,
+		`operator_name="out:_Writer",subtask_index="1",task_id="`,
 		`operator_name="` + filterChars(long[:80]) + `",subtask_index="0"`,
 	} {
 		if !strings.Contains(out, want) {

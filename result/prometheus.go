@@ -114,6 +114,19 @@ func promMetricOf(metric string) promMetric {
 	return promMetric{scope: scopeOperator, own: true}
 }
 
+// metricOf is where series s is registered: as promMetricOf says, but a
+// sink's numRecordsSend is Flink's only for a Sink V2 sink, whose writer
+// (SinkWriterOperator) registers InternalSinkWriterMetricGroup; a
+// SinkFunction (jdbc, generic) has no such metric, so its count is
+// flinksim's own.
+func (j promJob) metricOf(s Series) promMetric {
+	m := promMetricOf(s.Metric)
+	if s.Metric == MetricRecordsSend && j.ops[s.Operator].Committer == "" {
+		m.own = true
+	}
+	return m
+}
+
 // filterChars is AbstractPrometheusReporter.replaceInvalidChars.
 func filterChars(s string) string {
 	return strings.Map(func(r rune) rune {

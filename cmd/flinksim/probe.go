@@ -95,7 +95,7 @@ func probeRun(spec models.Spec, lim probeLimits, shown bool, times float64) (wor
 		if est.settled {
 			settled = est
 		}
-		next *= 2
+		next = min(next*2, max(d/4, first)) // the last doubling ends at a quarter of the run
 		return !lim.enough(est, samples[len(samples)-1].wall, shown || est.wall()*times >= etaThreshold.Seconds()/4, d)
 	})
 	s = nil

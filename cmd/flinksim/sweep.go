@@ -25,8 +25,10 @@ type sweepOptions struct {
 	replicas int
 	shard    string
 	shards   int
-	outcomes []string
-	yes      bool // start a sweep of more than confirmRuns runs without asking
+	// shardsSet: --shards was given (0 is then refused, not the default)
+	shardsSet bool
+	outcomes  []string
+	yes       bool // start a sweep of more than confirmRuns runs without asking
 }
 
 func (o *sweepOptions) gridFlags(c *cobra.Command) {
@@ -71,6 +73,7 @@ not swept, only its base (a note says so): give a variant's settings as --set.`,
 		Annotations: map[string]string{collectsFlags: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.chatter(cmd)
+			o.shardsSet = cmd.Flags().Changed("shards")
 			return runSweep(args[0], o, newFlagCheck(cmd), cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -80,7 +83,7 @@ not swept, only its base (a note says so): give a variant's settings as --set.`,
 	f.IntVarP(&o.jobs, "jobs", "j", 0, "runs at once (default: one per core); results do not depend on it")
 	f.StringVar(&o.shard, "shard", "", "run only slice i of n (0-based), e.g. 3/10")
 	f.IntVar(&o.shards, "shards", 0, "run the slice given by JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, of this many")
-	f.StringArrayVar(&o.outcomes, "outcome", nil, "outcome to chart (repeatable; default: stable, latency_p99_s, lag_end, sink_rps and checkpoint_duration_max_s with checkpointing)")
+	f.StringArrayVar(&o.outcomes, "outcome", nil, "outcome to chart (repeatable; default: stable, latency_p99_s, lag_end, sink_rps, and checkpoint_duration_max_s and restarts when some run completed or failed a checkpoint)")
 	f.BoolVar(&o.noPlots, "no-plots", false, "write points.jsonl only")
 	f.BoolVar(&o.yes, "yes", false, "start a sweep of more than 10,000 runs without asking")
 	maxMemoryFlag(c, &o.maxMemory)
@@ -100,7 +103,7 @@ func newSweepPlanCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.chatter(cmd)
 			fc := newFlagCheck(cmd)
-			if o.shards < 0 {
+			if o.shards < 0 || o.shards == 0 && cmd.Flags().Changed("shards") {
 				fc.addf("shards", "%d: must be 1 or more", o.shards)
 			}
 			_, plan, err := loadPlan(args[0], o, fc, o.notes(cmd.ErrOrStderr()))
@@ -421,7 +424,7 @@ func sweepOut(dir string, shard, shards int) (path string, created bool, err err
 // index from the environment; shards 0 runs the whole plan.
 func sweepShard(o sweepOptions) (shard, shards int, err error) {
 	switch {
-	case o.shards < 0:
+	case o.shards < 0 || o.shards == 0 && o.shardsSet:
 		return 0, 0, flagError("shards", "%d: must be 1 or more", o.shards)
 	case o.shard != "" && o.shards > 0:
 		return 0, 0, flagError("shard", "cannot go with --shards: give --shard i/n or --shards n, not both")
