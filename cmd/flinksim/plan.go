@@ -62,8 +62,12 @@ func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer)
 	fc.add(checkJobs(o.jobs))
 	s, err := planSearch(o)
 	fc.add(err)
-	file, data, base, err := fc.load(arg, o.allSets())
-	if err != nil {
+	file, data, base, err := loadScenario(arg, o.allSets())
+	if err == nil && s.Key != "" {
+		// the range's ends, at --target (the scenario's own problems first)
+		fc.add(checkValues("--target", file, data, o.allSets(), []scenarios.Axis{{Key: s.Key, Values: []string{s.Lo, s.Hi}}}))
+	}
+	if err := fc.join(err); err != nil {
 		return err
 	}
 	if err := planMemory(file, data, s, o, stderr); err != nil {

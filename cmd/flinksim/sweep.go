@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
@@ -170,16 +169,19 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes io.Writer) (*swee
 	if o.replicas != 0 {
 		fc.add(checkReplicas(o.replicas))
 	}
-	var axes []scenarios.Axis
+	var axes, keys []scenarios.Axis // keys: also the axes whose values are refused
 	for _, g := range o.grids {
 		ax, err := scenarios.ParseGrid(g)
 		if err != nil {
 			fc.addf("grid", "%v", err)
+			if k, _, ok := strings.Cut(g, "="); ok {
+				keys = append(keys, scenarios.Axis{Key: strings.TrimSpace(k)})
+			}
 			continue
 		}
 		axes = append(axes, ax)
 	}
-	fc.add(sweptAndSet(axes, o.allSets(), ""))
+	fc.add(sweptAndSet(append(keys, axes...), o.allSets(), ""))
 	file, data, base, err := loadScenario(arg, o.allSets())
 	if err == nil {
 		fc.add(checkGridValues(file, data, o.allSets(), axes))
@@ -265,6 +267,12 @@ func sweptAndSet(axes []scenarios.Axis, sets []string, by string) error {
 // reported at --grid, every such value (a problem the same for every value,
 // a key that does not exist, once), before any run.
 func checkGridValues(file string, data []byte, sets []string, axes []scenarios.Axis) error {
+	return checkValues("--grid", file, data, sets, axes)
+}
+
+// checkValues is checkGridValues for the values of any flag (plan's
+// --target bounds too), reported at flag.
+func checkValues(flag, file string, data []byte, sets []string, axes []scenarios.Axis) error {
 	var probs scenarios.Problems
 	for _, ax := range axes {
 		seen := map[string]bool{}
@@ -282,7 +290,7 @@ func checkGridValues(file string, data []byte, sets []string, axes []scenarios.A
 				}
 				if !seen[what] {
 					seen[what] = true
-					probs = append(probs, scenarios.Problem{File: "--grid", Msg: set + ": " + what})
+					probs = append(probs, scenarios.Problem{File: flag, Msg: set + ": " + what})
 				}
 			}
 		}
@@ -291,30 +299,6 @@ func checkGridValues(file string, data []byte, sets []string, axes []scenarios.A
 		return nil
 	}
 	return probs
-}
-
-// shardFromEnv reads the shard index of a Kubernetes Indexed Job or a Slurm
-// array task.
-func shardFromEnv(n int) (int, error) {
-	if v, ok := os.LookupEnv("JOB_COMPLETION_INDEX"); ok {
-		i, err := strconv.Atoi(v)
-		if err != nil || i < 0 || i >= n {
-			return 0, usageError{fmt.Errorf("JOB_COMPLETION_INDEX=%q is not a shard of %d", v, n)}
-		}
-		return i, nil
-	}
-	if v, ok := os.LookupEnv("SLURM_ARRAY_TASK_ID"); ok {
-		i, err := strconv.Atoi(v)
-		lo := 0
-		if m, ok := os.LookupEnv("SLURM_ARRAY_TASK_MIN"); ok {
-			lo, _ = strconv.Atoi(m)
-		}
-		if err != nil || i-lo < 0 || i-lo >= n {
-			return 0, usageError{fmt.Errorf("SLURM_ARRAY_TASK_ID=%q (min %d) is not a shard of %d", v, lo, n)}
-		}
-		return i - lo, nil
-	}
-	return 0, flagError("shards", "%d needs JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm); or give --shard i/n", n)
 }
 
 func shardFile(dir string, i, n int) string {
@@ -418,27 +402,6 @@ func sweepOut(dir string, shard, shards int) (path string, created bool, err err
 		path = shardFile(dir, shard, shards)
 	}
 	return path, created, nil
-}
-
-// sweepShard is the slice to run: from --shard i/n, or --shards n with the
-// index from the environment; shards 0 runs the whole plan.
-func sweepShard(o sweepOptions) (shard, shards int, err error) {
-	switch {
-	case o.shards < 0 || o.shards == 0 && o.shardsSet:
-		return 0, 0, flagError("shards", "%d: must be 1 or more", o.shards)
-	case o.shard != "" && o.shards > 0:
-		return 0, 0, flagError("shard", "cannot go with --shards: give --shard i/n or --shards n, not both")
-	case o.shard != "":
-		if shard, shards, err = sweep.ParseShard(o.shard); err != nil {
-			return 0, 0, flagError("shard", "%v", err)
-		}
-	case o.shards > 0:
-		shards = o.shards
-		if shard, err = shardFromEnv(shards); err != nil {
-			return 0, 0, err
-		}
-	}
-	return shard, shards, nil
 }
 
 // notDone is the points of a resumed sweep whose runs the journal does not
