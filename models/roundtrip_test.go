@@ -19,7 +19,7 @@ func TestReadResultRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.WriteMetricsCSV(&csv)
-	if err := res.WriteCheckpointsJSON(&ck); err != nil {
+	if err := res.WriteCheckpointHistoryJSON(&ck); err != nil { // every checkpoint, as ReadDir reads them
 		t.Fatal(err)
 	}
 	got, err := result.ReadResult(bytes.NewReader(sum.Bytes()), bytes.NewReader(csv.Bytes()), bytes.NewReader(ck.Bytes()))
