@@ -7,45 +7,51 @@ import (
 )
 
 // TestChainedNames: a task is named as StreamingJobGraphGenerator's
+// The sinks and chained nodes the naming tests build jobs from: a Kafka
+// sink (Sink V2), a JDBC and a generic one (SinkFunctions).
+var (
+	kafkaSink   = &Sink{Delivery: Delivery{System: SystemKafka, Guarantee: ExactlyOnce}}
+	jdbcSink    = &Sink{Delivery: Delivery{System: SystemJDBC, Guarantee: ExactlyOnce}}
+	genericSink = &Sink{}
+)
+
+func chainNode(name string, kind NodeKind, parent int, sink *Sink) *nodeRT {
+	return &nodeRT{spec: &Node{Name: name, Kind: kind, Sink: sink, Chain: true}, parent: parent}
+}
+
 // createChainedName names a job vertex: an operator, " -> " and the chain
 // it feeds, or " -> (a, b)" when it feeds several, recursively; each
 // operator by the name Flink gives it (operatorNames): a source's
 // "Source: NAME", a SinkFunction's "Sink: NAME", a Sink V2 sink's
 // "NAME: Writer" and its committer's "NAME: Committer".
 func TestChainedNames(t *testing.T) {
-	kafka := &Sink{Delivery: Delivery{System: SystemKafka, Guarantee: ExactlyOnce}}
-	jdbc := &Sink{Delivery: Delivery{System: SystemJDBC, Guarantee: ExactlyOnce}}
-	generic := &Sink{}
-	node := func(name string, kind NodeKind, parent int, sink *Sink) *nodeRT {
-		return &nodeRT{spec: &Node{Name: name, Kind: kind, Sink: sink, Chain: true}, parent: parent}
-	}
 	for _, c := range []struct {
 		what     string
 		nodes    []*nodeRT
 		chaining bool
 		want     string
 	}{
-		{"a source alone", []*nodeRT{node("src", KindSource, -1, nil)}, true, "Source: src"},
+		{"a source alone", []*nodeRT{chainNode("src", KindSource, -1, nil)}, true, "Source: src"},
 		{"a legacy sink (SinkFunction) chained to its input",
-			[]*nodeRT{node("src", KindSource, -1, nil), node("parse", KindOperator, 0, nil), node("out", KindSink, 1, generic)}, true,
+			[]*nodeRT{chainNode("src", KindSource, -1, nil), chainNode("parse", KindOperator, 0, nil), chainNode("out", KindSink, 1, genericSink)}, true,
 			"Source: src -> parse -> Sink: out"},
 		{"JdbcSink.exactlyOnceSink is a SinkFunction (JdbcXaSinkFunction)",
-			[]*nodeRT{node("db", KindSink, -1, jdbc)}, true, "Sink: db"},
+			[]*nodeRT{chainNode("db", KindSink, -1, jdbcSink)}, true, "Sink: db"},
 		{"a Kafka exactly-once sink: its writer, its committer chained after it",
-			[]*nodeRT{node("totals", KindOperator, -1, nil), node("topic", KindSink, 0, kafka)}, true,
+			[]*nodeRT{chainNode("totals", KindOperator, -1, nil), chainNode("topic", KindSink, 0, kafkaSink)}, true,
 			"totals -> topic: Writer -> topic: Committer"},
 		{"a KafkaSink has its committer whatever its guarantee",
-			[]*nodeRT{node("topic", KindSink, -1, &Sink{Delivery: Delivery{System: SystemKafka, Guarantee: NoGuarantee}})}, true,
+			[]*nodeRT{chainNode("topic", KindSink, -1, &Sink{Delivery: Delivery{System: SystemKafka, Guarantee: NoGuarantee}})}, true,
 			"topic: Writer -> topic: Committer"},
 		{"a chain feeding two sinks, one legacy, one Sink V2",
-			[]*nodeRT{node("totals", KindOperator, -1, nil), node("db", KindSink, 0, jdbc), node("topic", KindSink, 0, kafka)}, true,
+			[]*nodeRT{chainNode("totals", KindOperator, -1, nil), chainNode("db", KindSink, 0, jdbcSink), chainNode("topic", KindSink, 0, kafkaSink)}, true,
 			"totals -> (Sink: db, topic: Writer -> topic: Committer)"},
 		{"two branches of a chain",
-			[]*nodeRT{node("src", KindSource, -1, nil), node("a", KindOperator, 0, nil), node("x", KindSink, 1, generic),
-				node("b", KindOperator, 0, nil), node("y", KindSink, 3, kafka)}, true,
+			[]*nodeRT{chainNode("src", KindSource, -1, nil), chainNode("a", KindOperator, 0, nil), chainNode("x", KindSink, 1, genericSink),
+				chainNode("b", KindOperator, 0, nil), chainNode("y", KindSink, 3, kafkaSink)}, true,
 			"Source: src -> (a -> Sink: x, b -> y: Writer -> y: Committer)"},
 		{"operator chaining off: the committer is a vertex of its own, not simulated",
-			[]*nodeRT{node("topic", KindSink, -1, kafka)}, false, "topic: Writer"},
+			[]*nodeRT{chainNode("topic", KindSink, -1, kafkaSink)}, false, "topic: Writer"},
 	} {
 		tk := &task{nodes: c.nodes}
 		for _, rt := range c.nodes {
@@ -66,33 +72,28 @@ func TestChainedNames(t *testing.T) {
 // what a Flink 1.17 history server archive shows (realjobs); the names'
 // HTML characters are escaped (escapeHtml4).
 func TestPlanDescriptions(t *testing.T) {
-	kafka := &Sink{Delivery: Delivery{System: SystemKafka, Guarantee: ExactlyOnce}}
-	generic := &Sink{}
-	node := func(name string, kind NodeKind, parent int, sink *Sink) *nodeRT {
-		return &nodeRT{spec: &Node{Name: name, Kind: kind, Sink: sink, Chain: true}, parent: parent}
-	}
 	for _, c := range []struct {
 		what  string
 		nodes []*nodeRT
 		want  string
 	}{
 		{"a Kafka exactly-once sink alone: its writer, its committer chained to it",
-			[]*nodeRT{node("kafka_table[4]", KindSink, -1, kafka)},
+			[]*nodeRT{chainNode("kafka_table[4]", KindSink, -1, kafkaSink)},
 			"kafka_table[4]: Writer<br/>+- kafka_table[4]: Committer<br/>"},
 		{"a legacy sink (SinkFunction) chained to an operator",
-			[]*nodeRT{node("Flat Map", KindOperator, -1, nil), node("Print to Std. Out", KindSink, 0, generic)},
+			[]*nodeRT{chainNode("Flat Map", KindOperator, -1, nil), chainNode("Print to Std. Out", KindSink, 0, genericSink)},
 			"Flat Map<br/>+- Sink: Print to Std. Out<br/>"},
-		{"a source alone", []*nodeRT{node("orders", KindSource, -1, nil)}, "Source: orders<br/>"},
+		{"a source alone", []*nodeRT{chainNode("orders", KindSource, -1, nil)}, "Source: orders<br/>"},
 		{"a chain with two sinks: the first output ':- ', the last '+- ', the committer under its writer",
-			[]*nodeRT{node("totals", KindOperator, -1, nil), node("db", KindSink, 0, generic), node("topic", KindSink, 0, kafka)},
+			[]*nodeRT{chainNode("totals", KindOperator, -1, nil), chainNode("db", KindSink, 0, genericSink), chainNode("topic", KindSink, 0, kafkaSink)},
 			"totals<br/>:- Sink: db<br/>+- topic: Writer<br/>   +- topic: Committer<br/>"},
 		{"a Sink V2 sink on the first branch: its committer indented by ':  '",
-			[]*nodeRT{node("totals", KindOperator, -1, nil), node("topic", KindSink, 0, kafka), node("db", KindSink, 0, generic)},
+			[]*nodeRT{chainNode("totals", KindOperator, -1, nil), chainNode("topic", KindSink, 0, kafkaSink), chainNode("db", KindSink, 0, genericSink)},
 			"totals<br/>:- topic: Writer<br/>:  +- topic: Committer<br/>+- Sink: db<br/>"},
 		{"a straight chain: each operator one level deeper",
-			[]*nodeRT{node("in", KindSource, -1, nil), node("parse", KindOperator, 0, nil), node("out", KindSink, 1, generic)},
+			[]*nodeRT{chainNode("in", KindSource, -1, nil), chainNode("parse", KindOperator, 0, nil), chainNode("out", KindSink, 1, genericSink)},
 			"Source: in<br/>+- parse<br/>   +- Sink: out<br/>"},
-		{"names with HTML's characters", []*nodeRT{node(`a<b> & "c"`, KindOperator, -1, nil), node(`x\y`, KindSink, 0, generic)},
+		{"names with HTML's characters", []*nodeRT{chainNode(`a<b> & "c"`, KindOperator, -1, nil), chainNode(`x\y`, KindSink, 0, genericSink)},
 			"a&lt;b&gt; &amp; &quot;c&quot;<br/>+- Sink: x&#92;y<br/>"},
 	} {
 		for _, rt := range c.nodes {
@@ -109,11 +110,11 @@ func TestPlanDescriptions(t *testing.T) {
 // it: the task name's shape, but the chains an operator feeds joined by
 // " , "; escaped for the plan as in TREE mode.
 func TestCascadingDescriptions(t *testing.T) {
-	kafka := &Sink{Delivery: Delivery{System: SystemKafka, Guarantee: ExactlyOnce}}
+	kafkaSink := &Sink{Delivery: Delivery{System: SystemKafka, Guarantee: ExactlyOnce}}
 	nodes := []*nodeRT{
 		{spec: &Node{Name: "totals", Kind: KindOperator, Chain: true}, parent: -1},
 		{spec: &Node{Name: "db", Kind: KindSink, Sink: &Sink{}, Chain: true}, parent: 0},
-		{spec: &Node{Name: "topic", Kind: KindSink, Sink: kafka, Chain: true}, parent: 0},
+		{spec: &Node{Name: "topic", Kind: KindSink, Sink: kafkaSink, Chain: true}, parent: 0},
 	}
 	tk := &task{nodes: nodes}
 	for _, rt := range nodes {

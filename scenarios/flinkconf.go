@@ -40,7 +40,7 @@ var flinkOptions = []flinkOption{
 		Doc: "Number of key groups of keyed operators; -1 applies Flink's rule min(max(roundUpToPowerOfTwo(1.5·p), 128), 32768) per operator."},
 	{Key: "pipeline.operator-chaining.enabled", Deprecated: []string{"pipeline.operator-chaining"}, Default: "true", parse: boolean,
 		Doc: "Chain forward connections between operators of equal parallelism into one task."},
-	{Key: "pipeline.vertex-description-mode", Default: "TREE", parse: enum("TREE", "CASCADING"),
+	{Key: "pipeline.vertex-description-mode", Default: "TREE", parse: enum("TREE", "CASCADING"), // PipelineOptions.VERTEX_DESCRIPTION_MODE (TREE)
 		Doc: "How the plan describes a job vertex's operators (summary.json's plan): TREE, a line per operator under the one it is chained to; CASCADING, one line, a -> (b , c)."},
 	{Key: "pipeline.auto-watermark-interval", Default: "200 ms", parse: durationMs, format: flinkDuration,
 		Doc: "How often each source reader with event-time emits its watermark (PipelineOptions); 0 turns periodic watermarks off, which flinksim refuses with event time."},
