@@ -124,7 +124,7 @@ func (f *Figure) SVG() ([]byte, error) {
 func (f *Figure) PNG() ([]byte, error) {
 	w, h := f.size()
 	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pngDPI))
-	if err := f.draw(draw.New(c)); err != nil {
+	if err := f.draw(draw.New(newRasterCanvas(c))); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
