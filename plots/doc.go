@@ -23,7 +23,7 @@
 //
 //	units.go      Unit: human numbers (100k/s, 1.5 GB, 5 min) and round ticks
 //	figure.go     Figure: layout, SVG, PNG (from a twin, beside the SVG), atomic files
-//	raster.go     the PNG canvas: long solid lines stroked in pieces (one stroke is n² in freetype)
+//	raster.go     the PNG canvas: no copy of its blank image, long solid lines stroked in pieces (one stroke is n² in freetype)
 //	lines.go      lines and points, with NaN and Inf dropped and long series thinned
 //	spans.go      shaded spans, vertical markers, horizontal rules
 //	dashboard.go  Dashboard: one run

@@ -1,9 +1,25 @@
 package plots
 
 import (
+	"image"
+
+	"git.sr.ht/~sbinet/gg"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/vgimg"
 )
+
+// newPNGCanvas is vgimg.NewWith(UseWH(w, h), UseDPI(pngDPI)) without its
+// copy of the blank image (gg.NewContextForImage copies any image it is
+// given; 5 MB for the dashboard): the context draws on the image itself,
+// set up as NewWith sets up its own.
+func newPNGCanvas(w, h vg.Length) *vgimg.Canvas {
+	px := func(l vg.Length) int { return int(l/vg.Inch*pngDPI + 0.5) }
+	img := image.NewRGBA(image.Rect(0, 0, px(w), px(h)))
+	ctx := gg.NewContextForRGBA(img)
+	ctx.SetLineCapButt()
+	ctx.InvertY()
+	return vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(pngDPI))
+}
 
 // strokePiece is the most segments of a solid polyline stroked at once on
 // the PNG canvas. gonum's PNG canvas rasterizes with freetype's Rasterizer,

@@ -96,3 +96,27 @@ func TestRasterCanvasStrokesInPieces(t *testing.T) {
 		t.Errorf("dashed: %d pixels differ, want the line stroked whole", n)
 	}
 }
+
+// newPNGCanvas draws what vgimg.NewWith's canvas of the same size draws.
+func TestPNGCanvasIsVgimgsWithoutTheCopy(t *testing.T) {
+	w, h := vg.Length(300), vg.Length(150)
+	ours := newPNGCanvas(w, h)
+	theirs := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pngDPI))
+	for _, c := range []vg.Canvas{ours, theirs} {
+		c.SetLineWidth(2)
+		c.Stroke(zigzag(40))
+		var box vg.Path
+		box.Move(vg.Point{X: 20, Y: 60})
+		box.Line(vg.Point{X: 120, Y: 60})
+		box.Line(vg.Point{X: 120, Y: 140})
+		box.Close()
+		c.Fill(box)
+	}
+	a, b := ours.Image().(*image.RGBA), theirs.Image().(*image.RGBA)
+	if a.Bounds() != b.Bounds() {
+		t.Fatalf("image %v, want vgimg's %v", a.Bounds(), b.Bounds())
+	}
+	if n := differing(a, b); n != 0 {
+		t.Errorf("%d pixels differ from vgimg's canvas", n)
+	}
+}
