@@ -111,7 +111,7 @@ func TestStdinIsBounded(t *testing.T) {
 // sweep checks every value of every --grid at --grid, and refuses a key
 // both swept and set.
 func TestFlagProblemsReportedTogether(t *testing.T) {
-	tiny, grid := "testdata/tiny.yaml", "sinks.db.capacity=5k/s,20k/s"
+	tiny, broken, grid := "testdata/tiny.yaml", "testdata/tiny-broken.yaml", "sinks.db.capacity=5k/s,20k/s"
 	for _, c := range []struct {
 		args  []string
 		lines []string // each line's start, in order; the count follows
@@ -134,6 +134,12 @@ func TestFlagProblemsReportedTogether(t *testing.T) {
 			[]string{"--jobs: -1", `--target: sinks.db.capacity=zz: sinks.db.capacity: "zz"`}, "the flags"},
 		{[]string{"plan", tiny},
 			[]string{`--target: "": want key=lo..hi`, "--for: none given"}, "the flags"},
+		// a scenario that does not load: the bounds are still checked, and
+		// its own problem is reported once, as its own
+		{[]string{"plan", broken, "--target", "sinks.db.capacity=zz..5k/s", "--for", "stable"},
+			[]string{`--target: sinks.db.capacity=zz: sinks.db.capacity: "zz"`, "testdata/tiny-broken.yaml:7:32: sources.events.partitions: must be from 1"}, "the flags and the scenario"},
+		{[]string{"sweep", broken, "--grid", "flink.parallelism.default=2,0"},
+			[]string{"--grid: flink.parallelism.default=0: flink.parallelism.default: 0 is out of range", "testdata/tiny-broken.yaml:7:32: sources.events.partitions: must be from 1"}, "the flags and the scenario"},
 		{[]string{"sweep", tiny, "--grid", "a", "--grid", "b=1..2", "--grid", "flink.parallelism.default=2,0", "-j", "-2", "--outcome", "speed", "--shard", "2/2"},
 			[]string{"--jobs: -2", `--outcome: no outcome "speed"`, `--shard: "2/2": want i/n`, `--grid: "a": want key=v1,v2,...`, `--grid: b: range "1..2" needs a number of values`,
 				"--grid: flink.parallelism.default=0: flink.parallelism.default: 0 is out of range"}, "the flags"},

@@ -63,9 +63,9 @@ func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer)
 	s, err := planSearch(o)
 	fc.add(err)
 	file, data, base, err := loadScenario(arg, o.allSets())
-	if err == nil && s.Key != "" {
-		// the range's ends, at --target (the scenario's own problems first)
-		fc.add(checkValues("--target", file, data, o.allSets(), []scenarios.Axis{{Key: s.Key, Values: []string{s.Lo, s.Hi}}}))
+	if data != nil && s.Key != "" {
+		// the range's ends, at --target (the scenario's own problems once, as its own)
+		fc.add(checkValues("--target", file, data, o.allSets(), []scenarios.Axis{{Key: s.Key, Values: []string{s.Lo, s.Hi}}}, err))
 	}
 	if err := fc.join(err); err != nil {
 		return err

@@ -183,8 +183,8 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes io.Writer) (*swee
 	}
 	fc.add(sweptAndSet(append(keys, axes...), o.allSets(), ""))
 	file, data, base, err := loadScenario(arg, o.allSets())
-	if err == nil {
-		fc.add(checkGridValues(file, data, o.allSets(), axes))
+	if data != nil {
+		fc.add(checkGridValues(file, data, o.allSets(), axes, err))
 	}
 	if err := fc.join(err); err != nil {
 		return nil, nil, err
@@ -265,14 +265,25 @@ func sweptAndSet(axes []scenarios.Axis, sets []string, by string) error {
 // checkGridValues loads the scenario with each value of each --grid axis
 // alone, so that a key that does not exist or a value its field refuses is
 // reported at --grid, every such value (a problem the same for every value,
-// a key that does not exist, once), before any run.
-func checkGridValues(file string, data []byte, sets []string, axes []scenarios.Axis) error {
-	return checkValues("--grid", file, data, sets, axes)
+// a key that does not exist, once), before any run. baseErr is what loading
+// the scenario without them reported: those problems are the scenario's,
+// reported once as such, and the values are still checked beside them.
+func checkGridValues(file string, data []byte, sets []string, axes []scenarios.Axis, baseErr error) error {
+	return checkValues("--grid", file, data, sets, axes, baseErr)
 }
 
 // checkValues is checkGridValues for the values of any flag (plan's
 // --target bounds too), reported at flag.
-func checkValues(flag, file string, data []byte, sets []string, axes []scenarios.Axis) error {
+func checkValues(flag, file string, data []byte, sets []string, axes []scenarios.Axis, baseErr error) error {
+	known := map[string]bool{} // the scenario's own problems
+	var bp scenarios.Problems
+	if errors.As(baseErr, &bp) {
+		for _, q := range bp {
+			known[q.String()] = true
+		}
+	} else if baseErr != nil {
+		return nil // not a scenario's problems (it could not be read): nothing to check against
+	}
 	var probs scenarios.Problems
 	for _, ax := range axes {
 		seen := map[string]bool{}
@@ -285,6 +296,9 @@ func checkValues(flag, file string, data []byte, sets []string, axes []scenarios
 			}
 			for _, q := range p {
 				what := q.String()
+				if known[what] {
+					continue
+				}
 				if q.File == "--set "+set {
 					what = strings.TrimPrefix(what, q.File+": ")
 				}
