@@ -112,11 +112,17 @@ func TestCheckpointConfigAsFlink(t *testing.T) {
 	cl := DefaultChangelog()
 	cl.MaterializeInterval = 3 * sim.Minute
 	k = &Checkpointing{Interval: sim.Minute, Timeout: 5 * sim.Minute, MaxConcurrent: 1, Tolerable: 3, AtLeastOnce: true,
-		Unaligned: true, AlignedTimeout: 30 * sim.Second, RocksDB: true, Changelog: &cl}
+		Unaligned: true, AlignedTimeout: 30 * sim.Second, RocksDB: true, Changelog: &cl, ChangelogStorage: "filesystem", MaterializeInterval: 3 * sim.Minute}
 	c := checkpointConfig(k)
 	if c.Mode != "at_least_once" || c.StateBackend != "EmbeddedRocksDBStateBackend" || !c.Unaligned || c.AlignedTimeout != 30000 ||
 		c.Tolerable != 3 || !c.Changelog || c.Materialization != 180000 || c.ChangelogStorage != "filesystem" || c.Interval != 60000 {
 		t.Errorf("config %+v", c)
+	}
+	// the changelog off: its storage and interval as configured
+	if c := checkpointConfig(&Checkpointing{Interval: sim.Minute, ChangelogStorage: "filesystem", MaterializeInterval: 5 * sim.Minute}); c.Changelog ||
+		c.ChangelogStorage != "filesystem" || c.Materialization != 300000 {
+		t.Errorf("changelog off, configured: state_changelog_enabled %v, changelog_storage %q, interval %d ms; want false, filesystem, 300000",
+			c.Changelog, c.ChangelogStorage, c.Materialization)
 	}
 	// CheckpointConfigHandler: enabled unless never retained, deleted on
 	// cancellation unless retained then.

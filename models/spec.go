@@ -279,7 +279,14 @@ type Checkpointing struct {
 	// Changelog is the changelog state backend (state.changelog.enabled);
 	// nil when off (changelog.go).
 	Changelog *Changelog
-	Storage   Storage
+	// ChangelogStorage and MaterializeInterval are state.changelog.storage
+	// (memory) and state.changelog.periodic-materialize.interval (10 min)
+	// as configured, reported whether the changelog is on or not, as Flink
+	// reports them (DefaultExecutionGraphBuilder hands CheckpointConfigHandler
+	// the configured storage); empty or 0: the defaults. Changelog is what runs.
+	ChangelogStorage    string
+	MaterializeInterval sim.Time
+	Storage             Storage
 }
 
 // Storage is the checkpoint storage (S3, GCS, HDFS, ...) as the job sees it.

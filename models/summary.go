@@ -268,9 +268,8 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 // reports it: enabled unless NO_EXTERNALIZED_CHECKPOINTS
 // (CheckpointRetentionPolicy NEVER_RETAIN_AFTER_TERMINATION), deleted on
 // cancellation unless RETAIN_ON_CANCELLATION. What flinksim does not model
-// is Flink's default: checkpoints after tasks finish, the changelog's
-// in-memory storage unless it is on (flinksim's changelog writes to the
-// checkpoint storage's file system).
+// is Flink's default: checkpoints after tasks finish. The changelog's
+// storage and materialization interval are the configured ones, on or off.
 func checkpointConfig(k *Checkpointing) *result.CheckpointConfig {
 	msOf := func(t sim.Time) int64 { return int64(t / sim.Millisecond) }
 	cc := &result.CheckpointConfig{Mode: "exactly_once", Interval: msOf(k.Interval), Timeout: msOf(k.Timeout),
@@ -278,6 +277,12 @@ func checkpointConfig(k *Checkpointing) *result.CheckpointConfig {
 		CheckpointStorage: "FileSystemCheckpointStorage", Unaligned: k.Unaligned, Tolerable: k.Tolerable,
 		AlignedTimeout: msOf(k.AlignedTimeout), AfterTasksFinish: true,
 		Materialization: msOf(DefaultChangelog().MaterializeInterval), ChangelogStorage: "memory"}
+	if k.ChangelogStorage != "" {
+		cc.ChangelogStorage = k.ChangelogStorage
+	}
+	if k.MaterializeInterval > 0 {
+		cc.Materialization = msOf(k.MaterializeInterval)
+	}
 	cc.Externalization.Enabled = k.Retention != "" && k.Retention != "NO_EXTERNALIZED_CHECKPOINTS"
 	cc.Externalization.DeleteOnCancellation = k.Retention != "RETAIN_ON_CANCELLATION"
 	cc.NumRetained = max(k.NumRetained, 1)
@@ -289,7 +294,7 @@ func checkpointConfig(k *Checkpointing) *result.CheckpointConfig {
 		cc.StateBackend = "EmbeddedRocksDBStateBackend"
 	}
 	if k.Changelog != nil {
-		cc.Changelog, cc.Materialization, cc.ChangelogStorage = true, msOf(k.Changelog.MaterializeInterval), "filesystem"
+		cc.Changelog, cc.Materialization = true, msOf(k.Changelog.MaterializeInterval)
 	}
 	return cc
 }

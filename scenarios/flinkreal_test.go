@@ -273,8 +273,18 @@ func TestChangelogStorage(t *testing.T) {
 			t.Errorf("%v: got %v\nwant it to say %s", c.set, err, c.want)
 		}
 	}
-	// Without the changelog, the storage is not read.
+	// Without the changelog, memory is not refused; the storage and the
+	// materialization interval are still reported as configured, as
+	// DefaultExecutionGraphBuilder hands them to CheckpointConfigHandler.
 	if _, err := Load("m.yaml", []byte(minimal), []string{"flink.state.changelog.storage=memory"}); err != nil {
 		t.Error(err)
+	}
+	l, err := Load("m.yaml", []byte(minimal), []string{"flink.execution.checkpointing.interval=1min",
+		"flink.state.changelog.storage=filesystem", "flink.state.changelog.periodic-materialize.interval=5min"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := l.Spec.Checkpointing; k.Changelog != nil || k.ChangelogStorage != "filesystem" || k.MaterializeInterval != 5*sim.Minute {
+		t.Errorf("changelog off: changelog %v, storage %q, materialization %v; want off, filesystem, 5min", k.Changelog, k.ChangelogStorage, k.MaterializeInterval)
 	}
 }

@@ -324,6 +324,9 @@ func (r *resolver) checkpointingSpec() *models.Checkpointing {
 		LSM:            r.lsmSpec(),
 		Claimed:        fs.str("execution.state-recovery.claim-mode") != "NO_CLAIM",
 		Changelog:      r.changelogSpec(),
+		// reported as configured, on or off (checkpoint-config.json)
+		ChangelogStorage:    fs.str("state.changelog.storage"),
+		MaterializeInterval: fs.duration("state.changelog.periodic-materialize.interval"),
 		Storage: models.Storage{
 			Kind: cs.Type, RequestLatency: sim.Time(*cs.RequestLatency), FileSize: int64(*cs.FileSize),
 			TransferThreads: fs.int("state.backend.rocksdb.checkpoint.transfer.thread.num"),
