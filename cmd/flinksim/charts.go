@@ -44,11 +44,13 @@ func outcomeUnit(name string) plots.Unit {
 	return plots.UnitNone
 }
 
-// defaultOutcomes are charted when --outcome is not given.
+// defaultOutcomes are charted when --outcome is not given: the checkpoint
+// ones when some run checkpointed, even if none completed a checkpoint (the
+// page then says so, rather than leaving the chart out unexplained).
 func defaultOutcomes(recs []sweep.Record) []string {
 	out := []string{"stable", "latency_p99_s", "lag_end", "sink_rps"}
 	for _, r := range recs {
-		if r.Outcome.CheckpointsCompleted+r.Outcome.CheckpointsFailed > 0 {
+		if r.Outcome.Checkpointing || r.Outcome.CheckpointsCompleted+r.Outcome.CheckpointsFailed > 0 {
 			return append(out, "checkpoint_duration_max_s", "restarts")
 		}
 	}

@@ -82,7 +82,7 @@ not swept, only its base (a note says so): give a variant's settings as --set.`,
 	f.IntVarP(&o.jobs, "jobs", "j", 0, "runs at once (default: one per core); results do not depend on it")
 	f.StringVar(&o.shard, "shard", "", "run only slice i of n (0-based), e.g. 3/10")
 	f.IntVar(&o.shards, "shards", 0, "run the slice given by JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, of this many")
-	f.StringArrayVar(&o.outcomes, "outcome", nil, "outcome to chart (repeatable; default: stable, latency_p99_s, lag_end, sink_rps, and checkpoint_duration_max_s and restarts when some run completed or failed a checkpoint)")
+	f.StringArrayVar(&o.outcomes, "outcome", nil, "outcome to chart (repeatable; default: stable, latency_p99_s, lag_end, sink_rps, and checkpoint_duration_max_s and restarts when some run had checkpointing on)")
 	f.BoolVar(&o.noPlots, "no-plots", false, "write points.jsonl only")
 	f.BoolVar(&o.yes, "yes", false, "start a sweep of more than 10,000 runs without asking")
 	maxMemoryFlag(c, &o.maxMemory)

@@ -66,3 +66,37 @@ func TestSweepChartsLeaveMissingValuesOut(t *testing.T) {
 		t.Error("index.html does not say why latency has no chart")
 	}
 }
+
+// TestSweepChartsCheckpointOutcomesWhenCheckpointing: by default a sweep
+// charts the checkpoint outcomes when its runs checkpoint, even when none
+// completed or failed one (a job too slow for the interval, a run shorter
+// than it): the page says there is no chart and why, rather than leaving it
+// out unexplained. Without checkpointing they are not charted.
+func TestSweepChartsCheckpointOutcomesWhenCheckpointing(t *testing.T) {
+	ax, err := scenarios.ParseGrid("sinks.db.capacity=1k/s,2k/s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := sweep.NewPlan([]scenarios.Axis{ax}, 1, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, on := range []bool{true, false} {
+		var recs []sweep.Record
+		for _, pt := range plan.Points {
+			o := sweep.Outcome{Verdict: "stable", Stable: true, Checkpointing: on, SinkRPS: 1000}
+			recs = append(recs, sweep.Record{Key: pt.Key, Replica: pt.Replica, Outcome: o})
+		}
+		if got := strings.Join(defaultOutcomes(recs), " "); strings.Contains(got, "checkpoint_duration_max_s") != on {
+			t.Errorf("checkpointing %v: default outcomes %s", on, got)
+		}
+		dir := t.TempDir()
+		if _, err := drawSweep(dir, plan, recs, nil); err != nil {
+			t.Fatal(err)
+		}
+		page, _ := os.ReadFile(filepath.Join(dir, "index.html"))
+		if note := "checkpoint_duration_max_s: no chart, no run has a value (no checkpoint completed)."; strings.Contains(string(page), note) != on {
+			t.Errorf("checkpointing %v: index.html says %q: %v", on, note, !on)
+		}
+	}
+}

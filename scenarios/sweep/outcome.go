@@ -29,6 +29,9 @@ type Outcome struct {
 	TaskManagers    float64 `json:"task_managers"`
 	UploadBandwidth float64 `json:"upload_bandwidth_bytes_per_s,omitempty"` // all TaskManagers'
 
+	// Checkpointing: the run had checkpointing on (its checkpoint outcomes
+	// are charted by default, with gaps where none completed).
+	Checkpointing          bool    `json:"checkpointing,omitempty"`
 	CheckpointsCompleted   float64 `json:"checkpoints_completed,omitempty"`
 	CheckpointsFailed      float64 `json:"checkpoints_failed,omitempty"`
 	CheckpointDurationP99S float64 `json:"checkpoint_duration_p99_s,omitempty"`
@@ -49,6 +52,7 @@ func OutcomeOf(res *result.Result) Outcome {
 		o.MaxBusyMsPerS = max(o.MaxBusyMsPerS, op.MaxSubtaskBusyMsPerS)
 	}
 	if c := s.Checkpoints; c != nil {
+		o.Checkpointing = true
 		o.UploadBandwidth = c.UploadBandwidth
 		o.CheckpointsCompleted, o.CheckpointsFailed = float64(c.Completed), float64(c.Failed)
 		o.CheckpointDurationP99S, o.CheckpointDurationMaxS = c.DurationS.P99, c.DurationS.Max
