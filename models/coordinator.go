@@ -64,7 +64,7 @@ type subtaskSnapshot struct {
 	uploaded    int64       // bytes written by this checkpoint (the delta when incremental)
 	stateUp     int64       // of which keyed state (the rest is channel state persisted at the snapshot)
 	persisted   int64       // in-flight bytes persisted (unaligned)
-	processed   int64       // bytes processed during alignment (at-least-once)
+	processed   int64       // bytes read between its first barrier and its last
 }
 
 type channelState struct {

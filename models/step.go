@@ -321,9 +321,14 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 			if c.local {
 				s.sliceLocal(c) // the reader reached the open buffer
 			}
-			if s.spec.Checkpointing != nil && s.spec.Checkpointing.AtLeastOnce && st.ck.got > 0 && !st.ck.inputDone {
+			// Bytes read between the first barrier and the last count as
+			// processed during alignment, in every mode: aligned exactly-once
+			// reads the channels whose barrier is still to come
+			// (CheckpointBarrierHandler.addProcessedBytes while
+			// isDuringAlignment, from CheckpointedInputGate.pollNext).
+			if st.ck.got > 0 && !st.ck.inputDone && s.spec.Checkpointing != nil {
 				if p := s.coord.find(st.ck.id); p != nil {
-					p.subs[st.id].processed += chunk.Bytes // processed during alignment
+					p.subs[st.id].processed += chunk.Bytes
 				}
 			}
 			st.in.Absorb(&chunk)
