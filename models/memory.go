@@ -55,6 +55,44 @@ func (m Memory) TaskHeapSize() (int64, error) {
 	if m.TaskHeap > 0 {
 		return m.TaskHeap, nil
 	}
+	total, err := m.totalFlink()
+	if total == 0 || err != nil {
+		return 0, err
+	}
+	managed := m.ManagedSize
+	if managed == 0 {
+		managed = int64(m.ManagedFraction * float64(total))
+	}
+	network := m.network(total)
+	heap := total - m.FrameworkHeap - m.FrameworkOffHeap - m.TaskOffHeap - managed - network
+	if heap <= 0 {
+		return 0, fmt.Errorf("framework heap and off-heap (%d + %d MiB), task off-heap (%d MiB), managed (%d MiB) and network memory (%d MiB) leave no task heap in %d MiB of total Flink memory",
+			m.FrameworkHeap>>20, m.FrameworkOffHeap>>20, m.TaskOffHeap>>20, managed>>20, network>>20, total>>20)
+	}
+	return heap, nil
+}
+
+// NetworkSize is a TaskManager's network memory in bytes: the network
+// fraction of total Flink memory within network.min and .max
+// (TaskExecutorProcessUtils, NetworkBufferCalculationResult), or their
+// value when they are equal; 0 when neither says (no size configured).
+func (m Memory) NetworkSize() int64 {
+	if total, err := m.totalFlink(); total > 0 && err == nil {
+		return m.network(total)
+	}
+	if m.NetworkMin == m.NetworkMax {
+		return m.NetworkMin
+	}
+	return 0
+}
+
+func (m Memory) network(total int64) int64 {
+	return clamp(int64(m.NetworkFraction*float64(total)), m.NetworkMin, m.NetworkMax)
+}
+
+// totalFlink is total Flink memory: flink.size, or process.size less the
+// metaspace and the JVM overhead; 0 when neither is set.
+func (m Memory) totalFlink() (int64, error) {
 	total := m.FlinkSize
 	if total > 0 && m.ProcessSize > 0 {
 		if err := m.overheadBetween(); err != nil {
@@ -69,20 +107,7 @@ func (m Memory) TaskHeapSize() (int64, error) {
 				m.ProcessSize>>20, m.Metaspace>>20, overhead>>20)
 		}
 	}
-	if total == 0 {
-		return 0, nil
-	}
-	managed := m.ManagedSize
-	if managed == 0 {
-		managed = int64(m.ManagedFraction * float64(total))
-	}
-	network := clamp(int64(m.NetworkFraction*float64(total)), m.NetworkMin, m.NetworkMax)
-	heap := total - m.FrameworkHeap - m.FrameworkOffHeap - m.TaskOffHeap - managed - network
-	if heap <= 0 {
-		return 0, fmt.Errorf("framework heap and off-heap (%d + %d MiB), task off-heap (%d MiB), managed (%d MiB) and network memory (%d MiB) leave no task heap in %d MiB of total Flink memory",
-			m.FrameworkHeap>>20, m.FrameworkOffHeap>>20, m.TaskOffHeap>>20, managed>>20, network>>20, total>>20)
-	}
-	return heap, nil
+	return total, nil
 }
 
 // overheadBetween checks a process size and a total Flink memory set

@@ -288,3 +288,39 @@ func TestChangelogStorage(t *testing.T) {
 		t.Errorf("changelog off: changelog %v, storage %q, materialization %v; want off, filesystem, 5min", k.Changelog, k.ChangelogStorage, k.MaterializeInterval)
 	}
 }
+
+// TestInsufficientNetworkBuffers: a job whose tasks need more network
+// buffers on a TaskManager than its network memory holds is refused, as
+// Flink's NetworkBufferPool fails its deployment: keyBy and rebalance at
+// parallelism 128, 8 slots per TaskManager, need 5920 buffers of 32 KiB
+// each on every TaskManager (models' TestRequiredNetworkBuffers); 64 MiB
+// hold 2048, and 1728m of process 4096 (a tenth of 1280 MiB of Flink
+// memory); 4g of process hold 10977. Without a size nothing is checked.
+func TestInsufficientNetworkBuffers(t *testing.T) {
+	const job = `name: netmem
+duration: 1m
+flink: {parallelism.default: 128, taskmanager.numberOfTaskSlots: 8}
+sources: [{name: clicks, kind: kafka, partitions: 128, rate: 10k/s, record-size: 200B}]
+operators: [{name: enrich, key-by: user_id, keys: 1M, cost: 5us}]
+sinks: [{name: out, exchange: rebalance}]
+`
+	for _, c := range []struct {
+		sets []string
+		want string // "": accepted
+	}{
+		{[]string{"flink.taskmanager.memory.process.size=1728m", "flink.taskmanager.memory.network.max=64mb"},
+			"flink.taskmanager.memory.network.max: Flink cannot deploy this job: TaskManager 0's tasks need 5920 network buffers (result partitions 2064, a buffer per subpartition and one more each; input gates 3856, one floating and 2 per remote channel each), and its 64 mb of network memory holds 2048 of 32 kb"},
+		{[]string{"flink.taskmanager.memory.process.size=1728m"}, "flink.taskmanager.memory.process.size: Flink cannot deploy this job: TaskManager 0's tasks need 5920 network buffers"},
+		{[]string{"flink.taskmanager.memory.process.size=4g"}, ""},
+		{nil, ""},
+		{[]string{"flink.taskmanager.memory.process.size=1728m", "flink.taskmanager.numberOfTaskSlots=2"}, ""},
+	} {
+		_, err := Load("netmem.yaml", []byte(job), c.sets)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%v: %v", c.sets, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%v: got %v\nwant it to say %s", c.sets, err, c.want)
+		}
+	}
+}

@@ -231,8 +231,12 @@ func load(file string, data []byte, sets []string, variant string) (*Loaded, err
 	if len(d.probs) > 0 {
 		return nil, d.problems()
 	}
+	spec := r.spec()
+	if r.checkNetworkBuffers(spec); len(d.probs) > 0 {
+		return nil, d.problems()
+	}
 	l := &Loaded{Scenario: sc, NotModelled: r.notModelled, InertFlinkKeys: r.inert, Warnings: d.warnings,
-		Spec: r.spec(), Variants: sc.Variants, Variant: variant}
+		Spec: spec, Variants: sc.Variants, Variant: variant}
 	l.Scenario.Variants = nil // written to resolved.yaml without them: one run per file
 	if variant != "" {
 		l.Spec.Name += "/" + variant

@@ -47,3 +47,46 @@ func (r *resolver) taskHeap() float64 {
 	h, _ := r.memory().TaskHeapSize()
 	return float64(h)
 }
+
+// networkKeys are the keys the network memory derives from, the most
+// specific first: a shortfall of network buffers is reported at the first
+// one the scenario gives.
+var networkKeys = []string{"taskmanager.memory.network.max", "taskmanager.memory.network.min", "taskmanager.memory.network.fraction",
+	"taskmanager.memory.process.size", "taskmanager.memory.flink.size", "taskmanager.network.memory.buffers-per-channel",
+	"taskmanager.numberOfTaskSlots", "parallelism.default"}
+
+// checkNetworkBuffers refuses a job whose tasks need more network buffers
+// on a TaskManager than its network memory holds: Flink fails their
+// deployment with "Insufficient number of network buffers"
+// (NetworkBufferPool; models.RequiredNetworkBuffers says what each task
+// takes). Without a memory size configured there is nothing to check.
+func (r *resolver) checkNetworkBuffers(spec models.Spec) {
+	network, seg := r.memory().NetworkSize(), spec.Network.SegmentSize
+	if network <= 0 || seg <= 0 {
+		return
+	}
+	need, err := models.RequiredNetworkBuffers(spec)
+	if err != nil {
+		return // the run reports it
+	}
+	have := network / seg
+	worst := -1
+	for i, tm := range need {
+		if tm.Required > have && (worst < 0 || tm.Required > need[worst].Required) {
+			worst = i
+		}
+	}
+	if worst < 0 {
+		return
+	}
+	at := r.fs.at("parallelism.default")
+	for _, k := range networkKeys {
+		if r.fs.given[k] {
+			at = r.fs.at(k)
+			break
+		}
+	}
+	tm := need[worst]
+	r.d.at(at, "Flink cannot deploy this job: TaskManager %d's tasks need %d network buffers (result partitions %d, a buffer per subpartition and one more each; input gates %d, one floating and %d per remote channel each), and its %s of network memory holds %d of %s; Flink fails with \"Insufficient number of network buffers\" (NetworkBufferPool). Give it more network memory (taskmanager.memory.network.fraction, .min, .max, or a larger process size), or fewer slots per TaskManager, a lower parallelism or fewer buffers-per-channel",
+		tm.TaskManager, tm.Required, tm.Partitions, tm.Gates, spec.Network.BuffersPerChannel, FormatFlinkMemory(network), have, FormatFlinkMemory(seg))
+}

@@ -1,0 +1,85 @@
+package models
+
+import "fmt"
+
+// Network buffers a TaskManager must have to deploy its tasks. Flink's
+// NetworkBufferPool holds network memory / segment size buffers and refuses
+// a pool or channel whose required buffers exceed what is left, failing the
+// task's deployment with "Insufficient number of network buffers: required
+// N, but only M available":
+//
+//   - a pipelined result partition requires one buffer per subpartition and
+//     one more (NettyShuffleUtils.getMinMaxNetworkBuffersPerResultPartition);
+//   - a streaming input gate requires one floating buffer
+//     (InputGateSpecUtils.createGateBuffersSpec: n × buffers-per-channel + 1
+//     expected, all channels' exclusive buffers taken out), reserved first
+//     (SingleInputGate.setupChannels), and every remote channel its
+//     buffers-per-channel exclusive buffers (RemoteRecoveredInputChannel,
+//     RemoteInputChannel); a local channel reads the sender's buffers and
+//     takes none.
+//
+// Tasks are placed as deploySubtasks places them: subtask i of every task
+// on TaskManager i / slots (slot sharing).
+
+// NetworkBuffers is what one TaskManager's tasks require.
+type NetworkBuffers struct {
+	TaskManager int
+	Required    int64 // buffers: the partitions' and gates' together
+	Partitions  int64 // of them, the result partitions' (subpartitions + 1 each)
+	Gates       int64 // of them, the input gates' (1 + buffers-per-channel per remote channel each)
+}
+
+// RequiredNetworkBuffers is, per TaskManager, the network buffers its tasks
+// require at deployment. It errs as New does on a job graph it cannot
+// build (a cycle, a duplicate name).
+func RequiredNetworkBuffers(spec Spec) ([]NetworkBuffers, error) {
+	s := &Simulation{spec: spec}
+	byName, err := s.deployNodes()
+	if err != nil {
+		return nil, err
+	}
+	order, err := topologicalOrder(s.spec.Nodes, byName)
+	if err != nil {
+		return nil, err
+	}
+	s.chain(order, byName)
+	slots := max(spec.SlotsPerTaskManager, 1)
+	tms := 0
+	for _, n := range spec.Nodes {
+		tms = max(tms, (n.Parallelism+slots-1)/slots)
+	}
+	out := make([]NetworkBuffers, tms)
+	for i := range out {
+		out[i].TaskManager = i
+	}
+	for _, rt := range s.nodes {
+		if rt.parent >= 0 {
+			continue // chained: its input is no exchange
+		}
+		down := rt.spec.Parallelism
+		for _, in := range rt.spec.Inputs {
+			up := s.nodes[byName[in.From]].spec.Parallelism
+			if in.Exchange == Forward && up != down {
+				return nil, fmt.Errorf("forward edge %s -> %s needs equal parallelism (%d vs %d)", in.From, rt.spec.Name, up, down)
+			}
+			subpartitions := int64(down)
+			if in.Exchange == Forward {
+				subpartitions = 1
+			}
+			for i := range up {
+				out[i/slots].Partitions += subpartitions + 1
+			}
+			for j := range down {
+				remote := 0
+				if in.Exchange != Forward { // forward: the same index, the same TaskManager
+					remote = up - min(up, (j/slots+1)*slots) + min(up, j/slots*slots)
+				}
+				out[j/slots].Gates += 1 + int64(remote)*int64(spec.Network.BuffersPerChannel)
+			}
+		}
+	}
+	for i := range out {
+		out[i].Required = out[i].Partitions + out[i].Gates
+	}
+	return out, nil
+}

@@ -1,0 +1,86 @@
+package models
+
+import "testing"
+
+// TestRequiredNetworkBuffers follows Flink's deployment-time reservations
+// per TaskManager (subtask i on TaskManager i / slots): a result partition
+// takes one buffer per subpartition and one more; an input gate one
+// floating buffer and buffers-per-channel (2) per remote channel; a
+// chained edge takes nothing, a forward one that is not chained one
+// subpartition and one local channel.
+func TestRequiredNetworkBuffers(t *testing.T) {
+	node := func(name string, kind NodeKind, p int, chain bool, in ...Input) Node {
+		return Node{Name: name, Kind: kind, Parallelism: p, Chain: chain, Inputs: in}
+	}
+	keyBy := func(p int) []Node {
+		return []Node{node("src", KindSource, p, true), node("agg", KindOperator, p, true, Input{From: "src", Exchange: Hash}),
+			node("out", KindSink, p, true, Input{From: "agg", Exchange: Rebalance})}
+	}
+	for _, c := range []struct {
+		name  string
+		nodes []Node
+		slots int
+		chain bool
+		want  []NetworkBuffers
+	}{
+		// 128 subtasks, 8 per TaskManager: two all-to-all exchanges, so each
+		// TaskManager's 8 senders per exchange take 128 + 1, and its 8
+		// receivers per exchange 1 + 2 × 120 remote channels.
+		{"keyBy 128 on 16 TaskManagers", keyBy(128), 8, true,
+			[]NetworkBuffers{{0, 2*8*129 + 2*8*241, 2 * 8 * 129, 2 * 8 * 241}}},
+		// 10 subtasks, 4 per TaskManager: the last holds subtasks 8 and 9,
+		// whose receivers have 8 remote channels each.
+		{"keyBy 10 on 3 TaskManagers", keyBy(10), 4, true,
+			[]NetworkBuffers{{0, 2*4*11 + 2*4*13, 2 * 4 * 11, 2 * 4 * 13}, {1, 2*4*11 + 2*4*13, 2 * 4 * 11, 2 * 4 * 13}, {2, 2*2*11 + 2*2*17, 2 * 2 * 11, 2 * 2 * 17}}},
+		{"forward, chained", []Node{node("src", KindSource, 4, true), node("out", KindSink, 4, true, Input{From: "src"})}, 4, true,
+			[]NetworkBuffers{{0, 0, 0, 0}}},
+		{"forward, chaining off", []Node{node("src", KindSource, 4, true), node("out", KindSink, 4, true, Input{From: "src"})}, 4, false,
+			[]NetworkBuffers{{0, 4*2 + 4*1, 4 * 2, 4 * 1}}},
+	} {
+		spec := Spec{Nodes: c.nodes, SlotsPerTaskManager: c.slots, Chaining: c.chain, Network: DefaultNetwork()}
+		got, err := RequiredNetworkBuffers(spec)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(c.want) == 1 && len(got) > 1 { // every TaskManager alike
+			for _, g := range got[1:] {
+				if g.Required != got[0].Required {
+					t.Errorf("%s: TaskManager %d needs %d, TaskManager 0 %d; want them alike", c.name, g.TaskManager, g.Required, got[0].Required)
+				}
+			}
+			got = got[:1]
+		}
+		if len(got) != len(c.want) {
+			t.Fatalf("%s: %d TaskManagers, want %d", c.name, len(got), len(c.want))
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Errorf("%s: TaskManager %d: %+v, want %+v", c.name, i, got[i], c.want[i])
+			}
+		}
+	}
+}
+
+// TestNetworkSize: the network fraction of total Flink memory within min
+// and max (1728m of process: 1280 MiB of Flink memory, a tenth of it), a
+// fixed size when min and max agree, nothing without a size.
+func TestNetworkSize(t *testing.T) {
+	const mib = 1 << 20
+	m := DefaultMemory()
+	if got := m.NetworkSize(); got != 0 {
+		t.Errorf("no size configured: %d, want 0", got)
+	}
+	m.ProcessSize = 1728 * mib
+	if got, want := m.NetworkSize(), int64(0.1*float64(1280*mib)); got != want {
+		t.Errorf("process 1728m: %d, want %d", got, want)
+	}
+	m.NetworkMax = 64 * mib
+	if got := m.NetworkSize(); got != 64*mib {
+		t.Errorf("network.max 64m: %d, want %d", got, 64*mib)
+	}
+	m = DefaultMemory()
+	m.NetworkMax = 64 * mib
+	if got := m.NetworkSize(); got != 64*mib {
+		t.Errorf("network min = max = 64m, no size: %d, want %d", got, 64*mib)
+	}
+}
