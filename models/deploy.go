@@ -37,6 +37,7 @@ func (s *Simulation) build() error {
 	s.deployKafka()
 	s.deployEventTime()
 	s.deploySinkWriters()
+	s.stepCaps()
 	s.buildRegions()
 	return nil
 }

@@ -13,6 +13,8 @@ import (
 // 10M records/s steps every chunk-delay as one at 100k/s does, and
 // latency is measured to about chunk-delay either way. With chunk-records
 // set, a step is at most that many records, and chunk-records: 1 is exact.
+// Either way a step takes at most what its chain processes in one sample
+// interval (stepCaps).
 
 // readTarget is how many records source subtask st reads at most in one
 // step at now: chunk-records when set; else the records its splits
@@ -40,7 +42,22 @@ func (s *Simulation) readDue(st *subtask, now sim.Time) int64 {
 	if sec := chainSeconds(st.t); sec > 0 {
 		due = min(due, cd.Seconds()/sec)
 	}
-	return max(c, int64(due))
+	return min(max(c, int64(due)), st.t.stepCap)
+}
+
+// stepCaps bounds every task's steps by what its chain processes in one
+// sample interval at its mean costs: a step's records count when it ends,
+// so a slow chain (a sink at a few records per second, whose network
+// buffer of records would take minutes) shows its progress in every
+// sample, as Flink's per-record counters do, rather than a buffer's worth
+// minutes apart. chunk-records: 1 is exact anyway.
+func (s *Simulation) stepCaps() {
+	for _, t := range s.tasks {
+		t.stepCap = math.MaxInt64
+		if sec := chainSeconds(t); sec > 0 && s.spec.Sim.SampleInterval > 0 {
+			t.stepCap = max(1, int64(s.spec.Sim.SampleInterval.Seconds()/sec))
+		}
+	}
 }
 
 // chainSeconds is the mean processing time of one record into task t's

@@ -66,6 +66,7 @@ type task struct {
 	nodes    []*nodeRT
 	subtasks []*subtask
 	blocked  int32 // subtasks that send nothing (subtask.sendsNothing)
+	stepCap  int64 // the most records a step takes (resolution.go's stepCaps)
 }
 
 type taskState uint8

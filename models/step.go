@@ -123,6 +123,7 @@ func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
 	if limit < s.minStep(st) && st.in.Records > limit {
 		return false, true
 	}
+	limit = min(limit, st.t.stepCap) // a slow chain's step spans at most a sample interval
 	if st.in.Records <= limit {
 		st.cur = st.in
 		st.in.Records = 0
