@@ -59,6 +59,8 @@ same --duration and --set, makes one again).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fc := newFlagCheck(cmd)
 			fc.add(checkJobs(o.jobs))
+			fc.add(checkMaxMemory(o.maxMemory))
+			fc.add(o.setTwice())
 			fc.add(checkReplicas(o.replicas))
 			fc.add(checkOutput(o.output))
 			fc.add(o.parseStart())
