@@ -237,6 +237,20 @@ var optionByKey = func() map[string]*flinkOption {
 	return m
 }()
 
+// emptyFlinkValue says that an entry of o needs a value, and what o allows
+// (its parser's word on an empty one) and does without one.
+func emptyFlinkValue(o *flinkOption) string {
+	allowed := "a value"
+	if _, err := o.parse(""); err != nil {
+		allowed = strings.TrimPrefix(err.Error(), `"" `)
+	}
+	def := "Flink's default is " + o.Default
+	if o.Default == "" {
+		def = "Flink's default is to leave it unset"
+	}
+	return fmt.Sprintf("needs a single value, and an empty one %s; or leave the key out (%s)", allowed, def)
+}
+
 func knownFlinkKey(k string) bool {
 	if flinkKeys[k] {
 		return true
@@ -311,7 +325,7 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 			fs.given[o.Key] = true
 			fs.paths[o.Key] = e.Path
 			if e.Value == "" {
-				d.fail(e.Node, e.Path, "needs a single value (Flink's default is %s)", o.Default)
+				d.fail(e.Node, e.Path, "%s", emptyFlinkValue(o))
 				continue
 			}
 			v, err := o.parse(e.Value)

@@ -102,6 +102,9 @@ func listAxis(key, spec string) (Axis, error) {
 		x, k, err := ParseQuantityFor(key, v)
 		if err != nil {
 			if cerr := choiceValue(key, v); cerr != nil {
+				if flinkAxisOption(key) != nil {
+					err = cerr // the option's own: what it allows
+				}
 				return Axis{}, fmt.Errorf("%s: %v", key, err)
 			}
 			x, k = float64(len(ax.Values)), QChoice // true/false, an enum's value

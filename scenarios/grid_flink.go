@@ -26,6 +26,17 @@ func flinkAxisOption(key string) *flinkOption {
 	return nil
 }
 
+// CanonicalKey is a --set or --grid key with the older (deprecated) name of
+// a modelled flink.* option replaced by its current one, as the loader
+// reads it, so that two names of one option compare equal.
+func CanonicalKey(key string) string {
+	key = strings.TrimSpace(key)
+	if o := flinkAxisOption(key); o != nil {
+		return "flink." + o.Key
+	}
+	return key
+}
+
 func sameFunc(a, b func(any) string) bool {
 	return a != nil && reflect.ValueOf(a).Pointer() == reflect.ValueOf(b).Pointer()
 }

@@ -49,10 +49,29 @@ func TestParseGrid(t *testing.T) {
 		{"k=30s,5", "not the same kind"},
 		{"k=1,1", "appears twice"},
 		{"k=fast,slow", "is not a number, count, duration, size or rate"},
+		{"flink.state.backend.type=hashmap,rocks", `"rocks" is not a state backend flinksim models (hashmap, rocksdb)`},
+		{"flink.execution.checkpointing.mode=EXACTLY_ONCE,once", `"once" is not one of EXACTLY_ONCE, AT_LEAST_ONCE`},
 		{"k=1,,2", "empty value"},
 	} {
 		if _, err := ParseGrid(c.in); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want %q", c.in, err, c.want)
+		}
+	}
+}
+
+// TestCanonicalKey: a Flink key's older name is the same key as its
+// current one; other keys are kept as written.
+func TestCanonicalKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"flink.execution.checkpointing.unaligned":         "flink.execution.checkpointing.unaligned.enabled",
+		"flink.execution.checkpointing.unaligned.enabled": "flink.execution.checkpointing.unaligned.enabled",
+		" flink.state.backend ":                           "flink.state.backend.type",
+		"flink.no.such.key":                               "flink.no.such.key",
+		"sinks.db.capacity":                               "sinks.db.capacity",
+		"execution.checkpointing.unaligned":               "execution.checkpointing.unaligned",
+	} {
+		if got := CanonicalKey(in); got != want {
+			t.Errorf("CanonicalKey(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -59,6 +59,8 @@ same --duration and --set, makes one again).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fc := newFlagCheck(cmd)
 			fc.add(checkJobs(o.jobs))
+			fc.add(checkMaxMemory(o.maxMemory))
+			fc.add(o.setTwice())
 			fc.add(checkReplicas(o.replicas))
 			fc.add(checkOutput(o.output))
 			fc.add(o.parseStart())
@@ -260,7 +262,7 @@ func writeComparison(dir string, base *scenarios.Loaded, runs []runResult, t tab
 // OUT/<variant>/, or in --from's, relative to --out, when it is there.
 func pageHref(o compareOptions) func(string) string {
 	if o.from == "" || sameDir(o.from, o.out) {
-		return func(name string) string { return name + "/index.html" }
+		return func(name string) string { return hrefOf(name + "/index.html") }
 	}
 	return func(name string) string {
 		page := filepath.Join(o.from, name, "index.html")
@@ -273,7 +275,7 @@ func pageHref(o compareOptions) func(string) string {
 		if err1 != nil || err2 != nil || err3 != nil {
 			return ""
 		}
-		return filepath.ToSlash(rel)
+		return hrefOf(filepath.ToSlash(rel))
 	}
 }
 

@@ -38,15 +38,33 @@ const confirmRuns = 10_000
 // it nil: the limit is the process's, not a command's.
 var applyMemoryLimit func(int64)
 
+// parseMaxMemory reads --max-memory, a size above 0.
+func parseMaxMemory(flag string) (int64, error) {
+	v, k, err := scenarios.ParseQuantity(strings.TrimSpace(flag))
+	if err != nil || k != scenarios.QBytes || v < 1 {
+		return 0, flagError("max-memory", "%q is not a size above 0; give one, e.g. 8GB or 16GiB", flag)
+	}
+	return int64(v), nil
+}
+
+// checkMaxMemory checks --max-memory, when given, before anything runs.
+func checkMaxMemory(flag string) error {
+	if flag == "" {
+		return nil
+	}
+	_, err := parseMaxMemory(flag)
+	return err
+}
+
 // memoryLimit is --max-memory, or the kernel's MemAvailable; 0 when neither
 // is known (no check).
 func memoryLimit(flag string) (int64, string, error) {
 	if flag != "" {
-		v, k, err := scenarios.ParseQuantity(flag)
-		if err != nil || k != scenarios.QBytes || v <= 0 {
-			return 0, "", usageError{fmt.Errorf("--max-memory %q: want a size, e.g. 8GB or 16GiB", flag)}
+		v, err := parseMaxMemory(flag)
+		if err != nil {
+			return 0, "", err
 		}
-		return int64(v), "--max-memory", nil
+		return v, "--max-memory", nil
 	}
 	f, err := os.Open("/proc/meminfo")
 	if err != nil {

@@ -129,7 +129,7 @@ func checkExample(args []string) (string, error) {
 	if err := c.ValidateArgs(c.Flags().Args()); err != nil {
 		return c.CommandPath(), err
 	}
-	if err := commonFlagProblems(c); err != nil {
+	if err := newFlagCheck(c).join(nil); err != nil {
 		return c.CommandPath(), err
 	}
 	if v, err := c.Flags().GetString("expect"); err == nil {

@@ -3,9 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/flinksim/flinksim/scenarios"
 )
@@ -28,14 +31,104 @@ const commandArg = "flinksim"
 // flagCheck is every problem found in a command's flags so far.
 type flagCheck struct {
 	probs scenarios.Problems
+	// unparsed are the flags whose value did not parse ("--jobs"): their
+	// problem is that, and the checks of the value left in place are not
+	// reported.
+	unparsed map[string]bool
 }
 
-// newFlagCheck starts with the problems of the root's flags and of an
-// empty --seed or --duration.
+// newFlagCheck starts with the problems of the values that did not parse,
+// of the root's flags and of an empty --seed or --duration.
 func newFlagCheck(cmd *cobra.Command) *flagCheck {
-	fc := &flagCheck{}
+	fc := &flagCheck{unparsed: map[string]bool{}}
+	probs := parseProblems(cmd)
+	for _, p := range probs {
+		fc.unparsed[p.File] = true
+	}
+	fc.probs = probs
 	fc.add(commonFlagProblems(cmd))
 	return fc
+}
+
+// lenientValue is a flag's value that pflag would refuse, stopping at the
+// first bad one (a whole number, true or false): it keeps the problem and
+// the flag's value as it was, and parsing goes on, so that the command
+// reports it with every other problem.
+type lenientValue struct {
+	pflag.Value
+	name    string
+	problem string
+	seq     *int // the order of problems on the command line, shared
+	at      int
+}
+
+func (v *lenientValue) Set(s string) error {
+	if err := v.Value.Set(s); err != nil {
+		*v.seq++
+		v.problem, v.at = badValue(v.name, v.Value.Type(), s, err), *v.seq
+	}
+	return nil
+}
+
+// badValue says what is wrong with s, a value pflag refused for --name, a
+// flag of type typ, and what is allowed.
+func badValue(name, typ, s string, err error) string {
+	var ne *strconv.NumError
+	outOfRange := errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange)
+	switch {
+	case typ == "bool":
+		return fmt.Sprintf("%q is not true or false: give --%s (true) or --%s=false", s, name, name)
+	case strings.HasPrefix(typ, "int") && outOfRange:
+		return fmt.Sprintf("%q is out of range: give a whole number, e.g. --%s 2", s, name)
+	case strings.HasPrefix(typ, "int"):
+		return fmt.Sprintf("%q is not a whole number: give one, e.g. --%s 2", s, name)
+	case strings.HasPrefix(typ, "uint"):
+		return fmt.Sprintf("%q is not a whole number from 0 up: give one, e.g. --%s 2", s, name)
+	case strings.HasPrefix(typ, "float"):
+		return fmt.Sprintf("%q is not a number: give one, e.g. --%s 1.5", s, name)
+	}
+	return fmt.Sprintf("%q: %v", s, err)
+}
+
+// lenientFlags makes every flag of cmd and its subcommands whose value can
+// fail to parse a lenientValue.
+func lenientFlags(cmd *cobra.Command) {
+	seq := new(int)
+	var walk func(c *cobra.Command)
+	wrap := func(f *pflag.Flag) {
+		switch f.Value.(type) {
+		case *lenientValue, pflag.SliceValue:
+			return
+		}
+		if t := f.Value.Type(); t != "string" {
+			f.Value = &lenientValue{Value: f.Value, name: f.Name, seq: seq}
+		}
+	}
+	walk = func(c *cobra.Command) {
+		c.Flags().VisitAll(wrap)
+		c.PersistentFlags().VisitAll(wrap)
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(cmd)
+}
+
+// parseProblems are the values of cmd's flags that did not parse, in the
+// order given.
+func parseProblems(cmd *cobra.Command) scenarios.Problems {
+	var bad []*lenientValue
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if v, ok := f.Value.(*lenientValue); ok && v.problem != "" {
+			bad = append(bad, v)
+		}
+	})
+	sort.Slice(bad, func(i, j int) bool { return bad[i].at < bad[j].at })
+	var probs scenarios.Problems
+	for _, v := range bad {
+		probs = append(probs, scenarios.Problem{File: "--" + v.name, Msg: v.problem})
+	}
+	return probs
 }
 
 // flagError is a problem with a flag, as an error: "--flag: msg".
@@ -50,7 +143,11 @@ func (fc *flagCheck) add(err error) {
 	switch {
 	case err == nil:
 	case errors.As(err, &probs):
-		fc.probs = append(fc.probs, probs...)
+		for _, p := range probs {
+			if !fc.unparsed[p.File] {
+				fc.probs = append(fc.probs, p)
+			}
+		}
 	default:
 		var ue usageError
 		if errors.As(err, &ue) {

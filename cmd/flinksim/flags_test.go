@@ -105,16 +105,17 @@ func TestStdinIsBounded(t *testing.T) {
 	}
 }
 
-// TestFlagProblemsReportedTogether: every problem with the flags (and with
-// the overrides, which the scenario's load checks) is reported at once, one
-// line each at its flag, with a count (exit 2), before anything runs; a
-// sweep checks every value of every --grid at --grid, and refuses a key
-// both swept and set.
-func TestFlagProblemsReportedTogether(t *testing.T) {
+// flagProblemCases are TestFlagProblemsReportedTogether's commands, each
+// with its lines' starts, in order (the count follows), and where they are.
+var flagProblemCases = func() []struct {
+	args  []string
+	lines []string
+	where string
+} {
 	tiny, broken, grid := "testdata/tiny.yaml", "testdata/tiny-broken.yaml", "sinks.db.capacity=5k/s,20k/s"
-	for _, c := range []struct {
+	return []struct {
 		args  []string
-		lines []string // each line's start, in order; the count follows
+		lines []string
 		where string
 	}{
 		{[]string{"run", tiny, "--expect", "bogus", "-o", "yaml", "--duration", "-1m"},
@@ -160,12 +161,50 @@ func TestFlagProblemsReportedTogether(t *testing.T) {
 				"--grid: flink.parallelism.default: swept, and set by --set flink.parallelism.default=8: a key is either swept or set"}, "the flags"},
 		{[]string{"sweep", "plan", tiny, "--grid", grid, "--shards", "-1", "--replicas", "-2"},
 			[]string{"--shards: -1: must be 1 or more", "--replicas: -2"}, "the flags"},
+		// values pflag cannot parse are reported with the rest, at their
+		// flag, in the order given, and only once
+		{[]string{"run", tiny, "--duration", "5x", "--max-memory", "abc", "--seed", "x"},
+			[]string{`--max-memory: "abc" is not a size above 0; give one, e.g. 8GB`, `--duration: "5x": unknown unit`, `--seed: must be a whole number`}, "the flags"},
+		{[]string{"run", tiny, "-j", "abc", "--openmetrics=maybe", "--expect", "bogus", "-q=x"},
+			[]string{`--jobs: "abc" is not a whole number: give one, e.g. --jobs 2`, `--openmetrics: "maybe" is not true or false: give --openmetrics (true) or --openmetrics=false`,
+				`--quiet: "x" is not true or false`, `--expect: "bogus" is not an outcome`}, "the flags"},
+		{[]string{"compare", "testdata/ckpt-variants.yaml", "--replicas", "1.5", "-j", "99999999999999999999", "--from", "runs", "--no-plots=no"},
+			[]string{`--replicas: "1.5" is not a whole number`, `--jobs: "99999999999999999999" is out of range`, `--no-plots: "no" is not true or false`}, "the flags"},
+		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1..x", "--for", "bad<<", "--duration", "5x", "--replicas", "x"},
+			[]string{`--replicas: "x" is not a whole number`, `--for: no outcome "bad"`, `--target: sinks.db.capacity=1: sinks.db.capacity: "1" has no time unit`,
+				`--target: sinks.db.capacity=x: sinks.db.capacity: "x" has no time unit`, `--duration: "5x": unknown unit`}, "the flags"},
+		{[]string{"sweep", tiny, "--grid", grid, "--shards", "abc", "--replicas", "2.5", "--max-memory", "-1GB"},
+			[]string{`--shards: "abc" is not a whole number`, `--replicas: "2.5" is not a whole number`, `--max-memory: "-1GB" is not a size above 0`}, "the flags"},
+		{[]string{"list", "-q=x", "--verbose=y"},
+			[]string{`--quiet: "x" is not true or false`, `--verbose: "y" is not true or false`}, "the flags"},
+		// --duration or --seed and --set of the same: one would silently win
+		{[]string{"run", tiny, "--set", "duration=3m", "--duration", "1m", "--set", "seed=4", "--seed", "9"},
+			[]string{"--duration: 1m, and --set duration=3m: give the duration once", "--seed: 9, and --set seed=4: give the seed once"}, "the flags"},
+		{[]string{"compare", "testdata/ckpt-variants.yaml", "--seed", "9", "--set", "seed=4"},
+			[]string{"--seed: 9, and --set seed=4: give the seed once"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", grid, "--duration", "1m", "--set", "duration=2m"},
+			[]string{"--duration: 1m, and --set duration=2m: give the duration once"}, "the flags"},
+		// a Flink key swept and set under its older name is one key
+		{[]string{"sweep", tiny, "--grid", "flink.execution.checkpointing.unaligned=true,false", "--set", "flink.execution.checkpointing.unaligned.enabled=false"},
+			[]string{"--grid: flink.execution.checkpointing.unaligned: swept, and set by --set flink.execution.checkpointing.unaligned.enabled=false: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", "flink.state.backend.type=hashmap,rocks", "--set", "flink.state.backend=rocksdb"},
+			[]string{`--grid: flink.state.backend.type: "rocks" is not a state backend flinksim models (hashmap, rocksdb)`,
+				"--grid: flink.state.backend.type: swept, and set by --set flink.state.backend=rocksdb"}, "the flags"},
 		{[]string{"sweep", "merge", tiny, "--grid", "flink.parallelism.default=0,1", "--outcome", "speed"},
 			[]string{`--outcome: no outcome "speed"`, "--grid: flink.parallelism.default=0: flink.parallelism.default: 0 is out of range"}, "the flags"},
-	} {
+	}
+}()
+
+// TestFlagProblemsReportedTogether: every problem with the flags (and with
+// the overrides, which the scenario's load checks) is reported at once, one
+// line each at its flag, with a count (exit 2), before anything runs; a
+// sweep checks every value of every --grid at --grid, and refuses a key
+// both swept and set.
+func TestFlagProblemsReportedTogether(t *testing.T) {
+	for _, c := range flagProblemCases {
 		out := filepath.Join(t.TempDir(), "out")
 		args := c.args
-		if args[0] != "plan" && (args[0] != "sweep" || args[1] != "plan") {
+		if args[0] != "plan" && args[0] != "list" && (args[0] != "sweep" || args[1] != "plan") {
 			args = append(args, "--out", out)
 		}
 		code, stdout, stderr := cli(t, args...)

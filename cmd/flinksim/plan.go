@@ -60,6 +60,8 @@ Outcomes: ` + strings.Join(sweep.OutcomeNames(), ", ") + `.`,
 
 func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer) error {
 	fc.add(checkJobs(o.jobs))
+	fc.add(checkMaxMemory(o.maxMemory))
+	fc.add(o.setTwice())
 	s, err := planSearch(o)
 	fc.add(err)
 	file, data, base, err := loadScenario(arg, o.allSets())
@@ -89,12 +91,14 @@ func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer)
 }
 
 // planSearch reads the search from --target, --for, --largest and
-// --replicas; what is wrong with them is reported all at once.
+// --replicas; what is wrong with them is reported all at once, and the
+// search's key and range are returned with it when --target is well-formed.
 func planSearch(o planOptions) (sweep.Search, error) {
 	fc := &flagCheck{}
 	key, rng, ok := strings.Cut(o.target, "=")
 	lo, hi, isRange := strings.Cut(rng, "..")
-	if !ok || !isRange || strings.TrimSpace(key) == "" {
+	badTarget := !ok || !isRange || strings.TrimSpace(key) == ""
+	if badTarget {
 		fc.addf("target", "%q: want key=lo..hi, e.g. flink.parallelism.default=1..64", o.target)
 	}
 	if len(o.conds) == 0 {
@@ -111,11 +115,13 @@ func planSearch(o planOptions) (sweep.Search, error) {
 		}
 		conds = append(conds, c)
 	}
-	if !fc.ok() {
-		return sweep.Search{}, fc.probs
+	var s sweep.Search
+	if !badTarget {
+		// the range, even beside other problems: its bounds are checked too
+		s = sweep.Search{Key: strings.TrimSpace(key), Lo: strings.TrimSpace(lo), Hi: strings.TrimSpace(hi)}
 	}
-	return sweep.Search{Key: strings.TrimSpace(key), Lo: strings.TrimSpace(lo), Hi: strings.TrimSpace(hi), Largest: o.largest,
-		Conditions: conds, Replicas: o.replicas}, nil
+	s.Largest, s.Conditions, s.Replicas = o.largest, conds, o.replicas
+	return s, fc.join(nil)
 }
 
 // planMemory checks the memory of the runs at both ends of the range,

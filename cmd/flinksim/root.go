@@ -105,11 +105,12 @@ names. Write a scenario in YAML (or use a built-in one: flinksim list) and run i
 		if cmd.Annotations[collectsFlags] != "" {
 			return nil // with the command's own flags
 		}
-		return commonFlagProblems(cmd)
+		return newFlagCheck(cmd).join(nil)
 	}
 	root.AddCommand(newRunCmd(), newCompareCmd(), newSweepCmd(), newPlanCmd(), newValidateCmd(), newListCmd(), newSchemaCmd())
 	initCobraCommands(root)
 	registerCompletions(root)
+	lenientFlags(root)
 	return root
 }
 

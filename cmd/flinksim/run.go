@@ -103,6 +103,21 @@ func (o runOptions) allSets() []string {
 	return append(all, o.sets...)
 }
 
+// setTwice refuses --duration with --set duration=..., and --seed with
+// --set seed=...: the one given last would silently replace the other.
+func (o runOptions) setTwice() error {
+	fc := &flagCheck{}
+	for _, s := range o.sets {
+		k, _, _ := strings.Cut(s, "=")
+		for _, f := range []struct{ name, value string }{{"seed", o.seed}, {"duration", o.duration}} {
+			if strings.TrimSpace(k) == f.name && strings.TrimSpace(f.value) != "" {
+				fc.addf(f.name, "%s, and --set %s: give the %s once, with one of them", f.value, s, f.name)
+			}
+		}
+	}
+	return fc.join(nil)
+}
+
 func newRunCmd() *cobra.Command {
 	var o runOptions
 	c := &cobra.Command{
@@ -141,6 +156,8 @@ must be new or hold only flinksim's outputs.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fc := newFlagCheck(cmd)
 			fc.add(checkJobs(o.jobs))
+			fc.add(checkMaxMemory(o.maxMemory))
+			fc.add(o.setTwice())
 			fc.add(checkExpect(o.expect))
 			fc.add(checkOutput(o.output))
 			fc.add(o.parseStart())

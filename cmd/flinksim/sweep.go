@@ -169,6 +169,7 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes io.Writer) (*swee
 	if o.replicas != 0 {
 		fc.add(checkReplicas(o.replicas))
 	}
+	fc.add(o.setTwice())
 	var axes, keys []scenarios.Axis // keys: also the axes whose values are refused
 	for _, g := range o.grids {
 		ax, err := scenarios.ParseGrid(g)
@@ -235,7 +236,8 @@ func blockAxes(grid []string, sets []string) ([]scenarios.Axis, error) {
 }
 
 // sweptAndSet refuses a key that is both swept and set (by --set, --seed or
-// --duration): each point's value would silently replace the one set. by
+// --duration), under any of its names: each point's value would silently
+// replace the one set. by
 // names the sweep: block when the axes are its ("": --grid).
 func sweptAndSet(axes []scenarios.Axis, sets []string, by string) error {
 	var probs scenarios.Problems
@@ -246,8 +248,8 @@ func sweptAndSet(axes []scenarios.Axis, sets []string, by string) error {
 			origin, k = k, flag
 		}
 		for _, ax := range axes {
-			if ax.Key != strings.TrimSpace(k) {
-				continue
+			if scenarios.CanonicalKey(ax.Key) != scenarios.CanonicalKey(k) {
+				continue // an older name of a Flink key is the same key
 			}
 			if by == "" {
 				probs = append(probs, scenarios.Problem{File: "--grid", Msg: fmt.Sprintf("%s: swept, and set by %s: a key is either swept or set; leave out one of them", ax.Key, origin)})
@@ -332,6 +334,7 @@ func checkOutcomes(outcomes []string) error {
 
 func runSweep(arg string, o sweepOptions, fc *flagCheck, stdin io.Reader, stdout, stderr io.Writer) error {
 	fc.add(checkJobs(o.jobs))
+	fc.add(checkMaxMemory(o.maxMemory))
 	fc.add(checkOutcomes(o.outcomes))
 	shard, shards, err := sweepShard(o)
 	fc.add(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -162,12 +163,27 @@ func runLinks(runs []runResult, href func(name string) string, styled bool) []pl
 	return links
 }
 
+// hrefOf is a relative link to rel (a slash-separated path), each segment
+// escaped, so that a directory named with '#', '?', '%' or a space is
+// linked, not cut short or read as a query; a first segment with ':' is
+// led by "./", not to read as a URL's scheme.
+func hrefOf(rel string) string {
+	segs := strings.Split(rel, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	if strings.Contains(segs[0], ":") {
+		segs = append([]string{"."}, segs...)
+	}
+	return strings.Join(segs, "/")
+}
+
 // writeRunsIndex writes dir/index.html for a run of several variants: each
 // one's outcome with a link to its page, and the outcome table.
 func writeRunsIndex(dir, scenario string, runs []runResult) error {
 	t := outcomeTable(runs)
 	page := plots.Page{Title: fmt.Sprintf("%s: %d runs", scenario, len(runs)),
-		Runs:   runLinks(runs, func(name string) string { return name + "/index.html" }, false),
+		Runs:   runLinks(runs, func(name string) string { return hrefOf(name + "/index.html") }, false),
 		Tables: []plots.Table{pageTable(t, "outcomes")},
 		Notes:  []string{"Each run's page has its verdict, job graph, checkpoints and dashboard; flinksim compare draws them over each other."}}
 	for _, r := range runs {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sync"
 )
 
@@ -104,6 +105,9 @@ type Staging struct {
 	// old are the entries of the previous set, removed then.
 	inPlace bool
 	old     []string
+	// lock is held on Dir while the set is staged: a staging directory no
+	// process holds is a killed run's, which the next Stage removes.
+	lock *os.File
 }
 
 // forceInPlace makes Stage stage inside dir, as for a mount point (tests).
@@ -128,7 +132,7 @@ func Stage(dir string) (*Staging, error) {
 	if forceInPlace || isMountPoint(dir) {
 		return stageInside(dir)
 	}
-	tmp, err := created(func() (string, error) { return os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*") })
+	tmp, lock, err := stageBeside(parent, filepath.Base(dir))
 	if err != nil {
 		if st, statErr := os.Stat(dir); statErr == nil && st.IsDir() {
 			if in, inErr := stageInside(dir); inErr == nil {
@@ -137,12 +141,58 @@ func Stage(dir string) (*Staging, error) {
 		}
 		return nil, err
 	}
+	st := &Staging{Dir: tmp, target: dir, lock: lock}
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		os.Remove(tmp)
-		unregister(tmp)
+		st.Abort()
 		return nil, err
 	}
-	return &Staging{Dir: tmp, target: dir}, nil
+	return st, nil
+}
+
+// stageBeside creates the staging directory .<base>.tmp-<digits> in
+// parent and locks it, after removing the stale ones of base: those of a
+// killed run, which no process holds. The lock on parent makes removing
+// and creating-and-locking one step to every other flinksim staging there,
+// so a run's directory is never taken for stale between the two. Only
+// base's own names are matched (not .<base>.tmp-1.tmp-2, out "<base>.tmp-1"'s).
+func stageBeside(parent, base string) (tmp string, lock *os.File, err error) {
+	if p, ok := lockDir(parent, false); ok {
+		defer p.Close()
+		removeStale(parent, base)
+	}
+	tmp, err = created(func() (string, error) { return os.MkdirTemp(parent, "."+base+".tmp-*") })
+	if err == nil {
+		lock, _ = lockDir(tmp, true)
+	}
+	return tmp, lock, err
+}
+
+// removeStale removes parent's staging directories of base that no process
+// holds (see stageBeside); where directories cannot be locked, none.
+func removeStale(parent, base string) {
+	stale := regexp.MustCompile("^" + regexp.QuoteMeta("."+base+".tmp-") + "[0-9]+$")
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !stale.MatchString(e.Name()) {
+			continue
+		}
+		path := filepath.Join(parent, e.Name())
+		if f, free := lockDir(path, true); free {
+			os.RemoveAll(path)
+			f.Close()
+		}
+	}
+}
+
+// release lets go of the lock on the staging directory.
+func (s *Staging) release() {
+	if s.lock != nil {
+		s.lock.Close()
+		s.lock = nil
+	}
 }
 
 func stageInside(dir string) (*Staging, error) {
@@ -253,6 +303,7 @@ func (s *Staging) Commit() error {
 	// interruption from here on removes it too.
 	os.RemoveAll(s.Dir)
 	unregister(s.Dir)
+	s.release()
 	return nil
 }
 
@@ -265,6 +316,7 @@ func (s *Staging) Abort() {
 	s.done = true
 	os.RemoveAll(s.Dir)
 	unregister(s.Dir)
+	s.release()
 }
 
 // moveIn replaces the previous set inside target by the staged one, entry

@@ -107,3 +107,70 @@ func TestAbortAndInterrupt(t *testing.T) {
 	}
 	delete(temps, st.Dir)
 }
+
+// TestStageRemovesStaleTemporaries: a killed run's staging directory
+// beside dir (.<dir>.tmp-<digits>, held by no process) is removed by the
+// next Stage of dir; one a live run holds, those of other directories and
+// names not of this form stay.
+func TestStageRemovesStaleTemporaries(t *testing.T) {
+	if _, ok := lockDir(t.TempDir(), true); !ok {
+		t.Skip("no directory locks here")
+	}
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "out")
+	mk := func(name string) string {
+		p := filepath.Join(parent, name)
+		if err := os.MkdirAll(filepath.Join(p, "sub"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, c := range []struct {
+		name  string
+		stays bool
+		held  bool
+	}{
+		{".out.tmp-123", false, false},       // a killed run's
+		{".out.tmp-456", true, true},         // a live run's
+		{".other.tmp-789", true, false},      // another --out's
+		{".out.tmp-1.tmp-5", true, false},    // --out out.tmp-1's
+		{".out.tmp-abc", true, false},        // not flinksim's naming
+		{".out.tmp-", true, false},           // not flinksim's naming
+		{".out.tmp-12.partial", true, false}, // not flinksim's naming
+		{"out.tmp-7", true, false},           // not hidden: not a temporary
+	} {
+		p := mk(c.name)
+		if c.held {
+			f, ok := lockDir(p, true)
+			if !ok {
+				t.Fatal("cannot lock", p)
+			}
+			defer f.Close()
+		}
+		defer func() {
+			_, err := os.Stat(p)
+			if stays := err == nil; stays != c.stays {
+				t.Errorf("%s: stays %v, want %v", c.name, stays, c.stays)
+			}
+		}()
+	}
+	st, err := Stage(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a second Stage of dir while the first is staged: the first is held
+	st2, err := Stage(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(st.Dir); err != nil {
+		t.Errorf("a live staging directory was removed: %v", err)
+	}
+	st2.Abort()
+	if err := os.WriteFile(filepath.Join(st.Dir, "a"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -7,7 +7,9 @@
 // written into a temporary sibling directory (Stage) and swapped in with one
 // rename (Commit). Every temporary is registered while it exists;
 // RemoveTemporaries, called on SIGINT or SIGTERM, removes them all and
-// keeps any swap from starting or half-finishing.
+// keeps any swap from starting or half-finishing. A staging directory left
+// by a killed process (held by none) is removed by the next Stage of the
+// same directory.
 //
 //	atomicfile.go   WriteFile, Stage, Commit, Critical, RemoveTemporaries
 //	swap.go         the swap by two renames, where one exchange is not available
@@ -15,4 +17,6 @@
 //	swap_other.go   other systems: the two renames
 //	device_unix.go  mount points: a directory on another device than its parent
 //	device_other.go other systems: no mount point detection
+//	lock_unix.go    flock on a staging directory: a killed run's is removed by the next Stage
+//	lock_other.go   other systems: no locks, so no staging directory is taken for stale
 package atomicfile

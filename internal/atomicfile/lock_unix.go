@@ -1,0 +1,27 @@
+//go:build unix
+
+package atomicfile
+
+import (
+	"os"
+	"syscall"
+)
+
+// lockDir takes an exclusive flock on the directory path (waiting for it,
+// or with nowait failing when another holds it); close the file to let go.
+// It fails where the file system has no such locks.
+func lockDir(path string, nowait bool) (*os.File, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false
+	}
+	how := syscall.LOCK_EX
+	if nowait {
+		how |= syscall.LOCK_NB
+	}
+	if err := syscall.Flock(int(f.Fd()), how); err != nil {
+		f.Close()
+		return nil, false
+	}
+	return f, true
+}
