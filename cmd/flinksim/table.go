@@ -298,16 +298,12 @@ func outcomeRow(r runResult) []string {
 	if ckpt {
 		age, persisted = c.MaxCheckpointAgeS, float64(c.PersistedMaxBytes)
 	}
-	restarts := o.Restarts
 	var down, restore, dupes float64
 	if rs := s.Restarts; rs != nil {
 		down, restore, dupes = rs.DowntimeS, rs.RestoreS, float64(rs.Duplicated)
-		if !ckpt {
-			restarts = float64(rs.Restarts) // a job restarts without checkpointing too, from the start
-		}
 	}
 	row := []string{r.name, o.Verdict, strconv.FormatBool(o.Stable), csvIf(ckpt, o.CheckpointsCompleted), csvIf(ckpt, o.CheckpointsFailed),
-		csvIf(ckpt && c.Completed > 0, o.CheckpointDurationMaxS), f(restarts), f(o.LagEnd), csvIf(s.Records.Sink > 0, o.LatencyP99S),
+		csvIf(ckpt && c.Completed > 0, o.CheckpointDurationMaxS), f(o.Restarts), f(o.LagEnd), csvIf(s.Records.Sink > 0, o.LatencyP99S),
 		f(o.TaskManagers), csvIf(ckpt, o.UploadBandwidth), csvIf(ckpt, age), s.Verdict.Why,
 		f(down), f(restore), f(dupes), csvIf(ckpt, persisted)}
 	wins, w := len(s.Windows) > 0, windowCSV(s)
