@@ -24,6 +24,9 @@ func ReadResult(summary, metrics, checkpoints io.Reader) (*Result, error) {
 	if err := json.NewDecoder(summary).Decode(&res.Summary); err != nil {
 		return nil, fmt.Errorf("summary.json: %v", err)
 	}
+	if res.Summary.Records.Sink == 0 {
+		res.Summary.LatencyS.None = true // a file from before null latencies holds zeros
+	}
 	if err := res.readMetricsCSV(metrics); err != nil {
 		return nil, err
 	}

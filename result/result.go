@@ -1,6 +1,10 @@
 package result
 
-import "github.com/flinksim/flinksim/sim"
+import (
+	"encoding/json"
+
+	"github.com/flinksim/flinksim/sim"
+)
 
 // Result is everything a run produced. Plots and reports read only this.
 type Result struct {
@@ -47,7 +51,7 @@ type Summary struct {
 	WallS            float64           `json:"wall_s"`
 	Records          RecordCounts      `json:"records"`
 	Throughput       Throughput        `json:"throughput"`
-	LatencyS         LatencySummary    `json:"latency_s"`
+	LatencyS         SinkLatency       `json:"latency_s"`
 	SourceLagMax     int64             `json:"source_lag_max"`
 	Operators        []OperatorSummary `json:"operators"`
 	Engine           EngineSummary     `json:"engine"`
@@ -227,6 +231,50 @@ type LatencySummary struct {
 	P99  float64 `json:"p99"`
 	Max  float64 `json:"max"`
 	Mean float64 `json:"mean"`
+}
+
+// SinkLatency is summary.json's latency_s: from a record's creation to its
+// sink, over the records that reached one. None: no record did
+// (records.sink is 0), and summary.json writes its quantiles as null, not
+// 0, as compare's JSON does (0 is a value: a record can take no time).
+type SinkLatency struct {
+	LatencySummary
+	None bool `json:"-"`
+}
+
+// sinkLatencyJSON is SinkLatency as summary.json holds it.
+type sinkLatencyJSON struct {
+	P50  *float64 `json:"p50"`
+	P99  *float64 `json:"p99"`
+	Max  *float64 `json:"max"`
+	Mean *float64 `json:"mean"`
+}
+
+// MarshalJSON writes the quantiles, or null ones when None.
+func (l SinkLatency) MarshalJSON() ([]byte, error) {
+	if l.None {
+		return json.Marshal(sinkLatencyJSON{})
+	}
+	return json.Marshal(l.LatencySummary)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes: None when every quantile is
+// null. (A file from before it has zeros; ReadResult sets None from its
+// records.sink.)
+func (l *SinkLatency) UnmarshalJSON(b []byte) error {
+	var j sinkLatencyJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	val := func(p *float64) float64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	}
+	*l = SinkLatency{LatencySummary: LatencySummary{P50: val(j.P50), P99: val(j.P99), Max: val(j.Max), Mean: val(j.Mean)},
+		None: j.P50 == nil && j.P99 == nil && j.Max == nil && j.Mean == nil}
+	return nil
 }
 
 // LatencyOf summarises a histogram of seconds (zeros when it is empty).

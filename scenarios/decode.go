@@ -253,7 +253,12 @@ func (d *decoder) builtin(n *yaml.Node, v reflect.Value, path string) {
 	}
 }
 
-// number decodes a uint64 (a seed) or a float64.
+// MaxSeed is the largest seed: 2^53-1, the largest integer a JSON reader
+// that holds numbers as float64 (jq, JavaScript, Grafana) keeps exact, so
+// that a seed read back from summary.json or points.jsonl reruns the run.
+const MaxSeed = 1<<53 - 1
+
+// number decodes a uint64 (a seed, at most MaxSeed) or a float64.
 func (d *decoder) number(n *yaml.Node, v reflect.Value, path string) {
 	if v.Kind() == reflect.Uint64 {
 		if n.Kind != yaml.ScalarNode {
@@ -261,8 +266,8 @@ func (d *decoder) number(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		u, err := strconv.ParseUint(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
-		if err != nil {
-			d.fail(n, path, "must be a whole number from 0 to %d, not %s", uint64(math.MaxUint64), describe(n))
+		if err != nil || u > MaxSeed {
+			d.fail(n, path, "must be a whole number, 0 or more and at most %d so that JSON readers keep it exact, not %s", uint64(MaxSeed), describe(n))
 			return
 		}
 		v.SetUint(u)

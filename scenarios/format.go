@@ -10,7 +10,7 @@ type Scenario struct {
 	Name        string    `yaml:"name" jsonschema_description:"Name of the scenario (used in outputs)."`
 	Description string    `yaml:"description,omitempty" jsonschema_description:"What the scenario models and what to look for."`
 	Duration    *Duration `yaml:"duration,omitempty" jsonschema_description:"Virtual time to simulate, e.g. 30m or 2h. Default 10m."`
-	Seed        *uint64   `yaml:"seed,omitempty" jsonschema_description:"Seed of every random stream. Default 1."`
+	Seed        *uint64   `yaml:"seed,omitempty" jsonschema:"maximum=9007199254740991" jsonschema_description:"Seed of every random stream, at most 2^53-1 (9007199254740991) so that JSON readers keep it exact. Default 1."`
 	// FlinkVersion is the Flink release whose defaults and key names apply.
 	FlinkVersion string      `yaml:"flink-version,omitempty" jsonschema:"enum=1.15,enum=1.16,enum=1.17,enum=1.18,enum=1.19,enum=1.20,enum=2.0,enum=2.1,enum=2.2,enum=2.3" jsonschema_description:"The Flink release (1.15 to 2.3) whose defaults apply where they changed (the restart strategy with checkpointing before 1.19, exponential-delay's multiplier and cap, network memory's cap before 1.17, no overdraft before 1.16, the network buffer counts fixed in 2.x) and whose key names it reads. Default: 1.20."`
 	Flink        FlinkConfig `yaml:"flink,omitempty" jsonschema_description:"Flink configuration keys as in the Flink configuration file (flat dotted keys or nested maps); Flink's defaults apply to keys left out. Keys flinksim does not model are listed once and ignored."`

@@ -166,17 +166,34 @@ func (r *resolver) simulation() {
 	} else if cd := sim.Time(*s.ChunkDelay); cd > sim.Second {
 		d.at("simulation.chunk-delay", "must be at most 1s (it adds to latency), not %s", FormatDuration(cd))
 	}
-	if s.SampleInterval == nil {
+	r.sampleInterval()
+}
+
+// sampleInterval checks simulation.sample-interval against the duration.
+// A problem is reported where the user wrote its cause: at the interval
+// when they set it, else at the duration (the default interval is written
+// nowhere), saying what is allowed.
+func (r *resolver) sampleInterval() {
+	d, sc := r.d, r.sc
+	s := sc.Simulation
+	given := s.SampleInterval != nil
+	if !given {
 		s.SampleInterval = ptr(Duration(defaultSample))
 	}
 	si, dur := sim.Time(*s.SampleInterval), sim.Time(*sc.Duration)
+	// the shortest interval that takes at most maxSamples, in whole seconds
+	least := FormatDuration((dur/maxSamples + sim.Second - 1) / sim.Second * sim.Second)
 	switch {
 	case si <= 0:
 		d.at("simulation.sample-interval", "must be more than 0s")
+	case si > dur && dur > 0 && given:
+		d.at("simulation.sample-interval", "%s is longer than the duration %s: set it to at most the duration, or run longer", FormatDuration(si), FormatDuration(dur))
 	case si > dur && dur > 0:
-		d.at("simulation.sample-interval", "%s is longer than the duration %s", FormatDuration(si), FormatDuration(dur))
+		d.at("duration", "%s is shorter than simulation.sample-interval (%s, the default): set simulation.sample-interval to at most the duration, or run longer", FormatDuration(dur), FormatDuration(si))
+	case dur > 0 && dur/si > maxSamples && given:
+		d.at("simulation.sample-interval", "%s gives %d samples over %s; at most %d are taken (a run keeps at most 4096 per metric, merging neighbours past that): use an interval of at least %s", FormatDuration(si), dur/si, FormatDuration(dur), maxSamples, least)
 	case dur > 0 && dur/si > maxSamples:
-		d.at("simulation.sample-interval", "%s gives %d samples over %s; at most %d are taken (a run keeps at most 4096 per metric, merging neighbours past that): use a longer interval", FormatDuration(si), dur/si, FormatDuration(dur), maxSamples)
+		d.at("duration", "%s gives %d samples of simulation.sample-interval (%s, the default); at most %d are taken (a run keeps at most 4096 per metric, merging neighbours past that): set simulation.sample-interval to at least %s, or run shorter", FormatDuration(dur), dur/si, FormatDuration(si), maxSamples, least)
 	}
 }
 

@@ -18,9 +18,12 @@ func TestOverrideFlagsNamedAsFlags(t *testing.T) {
 	}{
 		{[]string{"--duration", "0"}, "--duration: must be more than 0s and at most 366d, not 0s\nflinksim: 1 problem(s) in the flags\n"},
 		{[]string{"--duration", "5x"}, "--duration: \"5x\": unknown unit \"x\" (use ns, us, ms, s, m or min, h, d, w)\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--duration", "1s"}, "--duration: 1s is shorter than simulation.sample-interval (5s, the default): set simulation.sample-interval to at most the duration, or run longer\nflinksim: 1 problem(s) in the flags\n"},
 		{[]string{"--duration", ""}, "--duration: is empty; give a value, e.g. --duration 30m\nflinksim: 1 problem(s) in the flags\n"},
 		{[]string{"--seed", " "}, "--seed: is empty; give a value, e.g. --seed 7\nflinksim: 1 problem(s) in the flags\n"},
-		{[]string{"--seed", "x"}, "--seed: must be a whole number from 0 to 18446744073709551615, not \"x\"\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--seed", "x"}, "--seed: must be a whole number, 0 or more and at most 9007199254740991 so that JSON readers keep it exact, not \"x\"\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--seed", "9007199254740992"}, "--seed: must be a whole number, 0 or more and at most 9007199254740991 so that JSON readers keep it exact, not \"9007199254740992\"\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--seed", "13061913804637609277"}, "--seed: must be a whole number, 0 or more and at most 9007199254740991 so that JSON readers keep it exact, not \"13061913804637609277\"\nflinksim: 1 problem(s) in the flags\n"},
 		{[]string{"--set", "duration=0"}, "--set duration=0: duration: must be more than 0s and at most 366d, not 0s\nflinksim: 1 problem(s) in the flags\n"},
 	} {
 		for _, cmd := range []string{"run", "compare"} {

@@ -218,16 +218,19 @@ func TestCompareJSON(t *testing.T) {
 // also of one where none completed), the p99 latency when no record reached
 // a sink, the window columns without windows (the late shares also when
 // the windows took no record), the sink columns without sinks (the commit
-// latencies also when no record was seen). Restarts apply to every run.
+// latencies also when no record was seen), the sustainable input rate when
+// nothing bounds it, the skew without a keyed operator. Restarts apply to
+// every run.
 func TestCompareCellsThatDoNotApply(t *testing.T) {
 	bare := &result.Result{Summary: result.Summary{Verdict: result.Verdict{Outcome: "stable"},
 		Restarts: &result.RestartSummary{Restarts: 2, DowntimeS: 5}}}
 	idle := &result.Result{Summary: result.Summary{Verdict: result.Verdict{Outcome: "timeouts"},
 		Checkpoints: &result.CheckpointSummary{Failed: 3, Restarts: 1}, Windows: []result.WindowSummary{{}}, Sinks: []result.SinkSummary{{}}}}
 	full := &result.Result{Summary: result.Summary{Verdict: result.Verdict{Outcome: "stable"},
-		Checkpoints: &result.CheckpointSummary{Completed: 4, DurationS: result.Quantiles{Max: 1.5}, MaxCheckpointAgeS: 30},
-		Windows:     []result.WindowSummary{{RecordsIn: 100, LateDropped: 5}},
-		Sinks:       []result.SinkSummary{{ReadCommitted: result.SinkView{Once: 10}}}}}
+		Checkpoints:         &result.CheckpointSummary{Completed: 4, DurationS: result.Quantiles{Max: 1.5}, MaxCheckpointAgeS: 30},
+		Windows:             []result.WindowSummary{{RecordsIn: 100, LateDropped: 5}},
+		Sinks:               []result.SinkSummary{{ReadCommitted: result.SinkView{Once: 10}}},
+		SustainableInputRPS: 50000, Skew: []result.SkewSummary{{Ratio: 1.1}, {Ratio: 2.5}}}}
 	full.Summary.Records.Sink = 10
 	runs := []runResult{{name: "bare", res: bare}, {name: "idle", res: idle}, {name: "full", res: full}}
 	var b strings.Builder
@@ -241,8 +244,9 @@ func TestCompareCellsThatDoNotApply(t *testing.T) {
 	windows := []string{"late_dropped_share", "late_side_output_share", "window_result_p50_s", "window_state_peak_bytes", "watermark_lag_max_s"}
 	sinks := []string{"records_lost", "commit_latency_p50_s", "commit_latency_max_s"}
 	null := map[string][]string{
-		"bare": append(append(append([]string{"latency_p99_s"}, ckpt...), windows...), sinks...),
-		"idle": {"checkpoint_duration_max_s", "latency_p99_s", "late_dropped_share", "late_side_output_share", "commit_latency_p50_s", "commit_latency_max_s"},
+		"bare": append(append(append([]string{"latency_p99_s", "sustainable_input_rps", "skew"}, ckpt...), windows...), sinks...),
+		"idle": {"checkpoint_duration_max_s", "latency_p99_s", "late_dropped_share", "late_side_output_share", "commit_latency_p50_s", "commit_latency_max_s",
+			"sustainable_input_rps", "skew"},
 		"full": nil,
 	}
 	for _, row := range c.Rows {
@@ -255,5 +259,10 @@ func TestCompareCellsThatDoNotApply(t *testing.T) {
 	}
 	if got := c.Rows[0]["restarts"]; got != json.Number("2") {
 		t.Errorf("bare: restarts %v, want its 2 restarts without checkpointing", got)
+	}
+	// The columns the text table and compare.md show are in it too: the
+	// sustainable input rate, and the most skewed keyed operator's ratio.
+	if got := c.Rows[2]; got["sustainable_input_rps"] != json.Number("50000") || got["skew"] != json.Number("2.5") {
+		t.Errorf("full: sustainable_input_rps %v, skew %v; want 50000 and 2.5", got["sustainable_input_rps"], got["skew"])
 	}
 }

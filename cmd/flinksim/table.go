@@ -125,11 +125,7 @@ func outcomeTable(runs []runResult) table {
 		}
 		row = append(row, human.Count(float64(s.Records.SourceLag)), p99)
 		if skew {
-			ratio := 1.0
-			for _, sk := range s.Skew {
-				ratio = max(ratio, sk.Ratio)
-			}
-			row = append(row, fmt.Sprintf("%.2f×", ratio))
+			row = append(row, fmt.Sprintf("%.2f×", skewRatio(s)))
 		}
 		sustainable := "-" // nothing bounds it (no costs)
 		if s.SustainableInputRPS > 0 {
@@ -253,7 +249,7 @@ func outcomeCSV(w io.Writer, runs []runResult) error {
 		"restarts", "lag_end", "latency_p99_s", "task_managers", "upload_bandwidth_bytes_per_s", "max_checkpoint_age_s", "why",
 		"downtime_s", "restore_s", "records_duplicated", "persisted_max_bytes",
 		"late_dropped_share", "late_side_output_share", "window_result_p50_s", "window_state_peak_bytes", "watermark_lag_max_s",
-		"records_lost", "commit_latency_p50_s", "commit_latency_max_s"}
+		"records_lost", "commit_latency_p50_s", "commit_latency_max_s", "sustainable_input_rps", "skew"}
 	replicas := replicated(runs) > 0
 	if replicas {
 		header = append(header, replicaColumns...)
@@ -288,7 +284,9 @@ func csvIf(applies bool, v float64) string {
 // also when none completed), the p99 latency when no record reached a
 // sink, the window columns without a window operator (the late shares
 // also when none took a record), the sink columns without sinks (the
-// commit latencies also when a read_committed reader saw no record).
+// commit latencies also when a read_committed reader saw no record), the
+// sustainable input rate when nothing bounds it, the skew without a keyed
+// operator.
 func outcomeRow(r runResult) []string {
 	s := r.res.Summary
 	o := sweep.OutcomeOf(r.res)
@@ -298,22 +296,29 @@ func outcomeRow(r runResult) []string {
 	if ckpt {
 		age, persisted = c.MaxCheckpointAgeS, float64(c.PersistedMaxBytes)
 	}
-	restarts := o.Restarts
 	var down, restore, dupes float64
 	if rs := s.Restarts; rs != nil {
 		down, restore, dupes = rs.DowntimeS, rs.RestoreS, float64(rs.Duplicated)
-		if !ckpt {
-			restarts = float64(rs.Restarts) // a job restarts without checkpointing too, from the start
-		}
 	}
 	row := []string{r.name, o.Verdict, strconv.FormatBool(o.Stable), csvIf(ckpt, o.CheckpointsCompleted), csvIf(ckpt, o.CheckpointsFailed),
-		csvIf(ckpt && c.Completed > 0, o.CheckpointDurationMaxS), f(restarts), f(o.LagEnd), csvIf(s.Records.Sink > 0, o.LatencyP99S),
+		csvIf(ckpt && c.Completed > 0, o.CheckpointDurationMaxS), f(o.Restarts), f(o.LagEnd), csvIf(s.Records.Sink > 0, o.LatencyP99S),
 		f(o.TaskManagers), csvIf(ckpt, o.UploadBandwidth), csvIf(ckpt, age), s.Verdict.Why,
 		f(down), f(restore), f(dupes), csvIf(ckpt, persisted)}
 	wins, w := len(s.Windows) > 0, windowCSV(s)
 	row = append(row, csvIf(wins && w.in > 0, w.dropped), csvIf(wins && w.in > 0, w.side), csvIf(wins, w.p50), csvIf(wins, w.state), csvIf(wins, w.lag))
 	sinks, k := len(s.Sinks) > 0, sinkCSV(s)
-	return append(row, csvIf(sinks, k.lost), csvIf(sinks && k.seen > 0, k.p50), csvIf(sinks && k.seen > 0, k.max))
+	row = append(row, csvIf(sinks, k.lost), csvIf(sinks && k.seen > 0, k.p50), csvIf(sinks && k.seen > 0, k.max))
+	return append(row, csvIf(s.SustainableInputRPS > 0, s.SustainableInputRPS), csvIf(len(s.Skew) > 0, skewRatio(s)))
+}
+
+// skewRatio is the most skewed keyed operator's ratio: its busiest
+// subtask's records over the mean (1 is even).
+func skewRatio(s result.Summary) float64 {
+	ratio := 1.0
+	for _, sk := range s.Skew {
+		ratio = max(ratio, sk.Ratio)
+	}
+	return ratio
 }
 
 // stableNames lists the runs that stayed stable.

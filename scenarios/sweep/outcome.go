@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -32,11 +33,50 @@ type Outcome struct {
 	// Checkpointing: the run had checkpointing on (its checkpoint outcomes
 	// are charted by default, with gaps where none completed).
 	Checkpointing          bool    `json:"checkpointing,omitempty"`
-	CheckpointsCompleted   float64 `json:"checkpoints_completed,omitempty"`
-	CheckpointsFailed      float64 `json:"checkpoints_failed,omitempty"`
+	CheckpointsCompleted   float64 `json:"checkpoints_completed"`
+	CheckpointsFailed      float64 `json:"checkpoints_failed"`
 	CheckpointDurationP99S float64 `json:"checkpoint_duration_p99_s,omitempty"`
 	CheckpointDurationMaxS float64 `json:"checkpoint_duration_max_s,omitempty"`
-	Restarts               float64 `json:"restarts,omitempty"`
+	Restarts               float64 `json:"restarts"` // with or without checkpointing
+}
+
+// outcomeJSON is Outcome as points.jsonl holds it, field for field: the
+// latencies are null when no record reached a sink (Missing), not 0. A
+// record written before, with 0 there, reads back the same: Missing says
+// it has no value.
+type outcomeJSON struct {
+	Stable                 bool     `json:"stable"`
+	Verdict                string   `json:"verdict"`
+	SourceRPS              float64  `json:"source_rps"`
+	SinkRPS                float64  `json:"sink_rps"`
+	LatencyP50S            *float64 `json:"latency_p50_s"`
+	LatencyP99S            *float64 `json:"latency_p99_s"`
+	LatencyMaxS            *float64 `json:"latency_max_s"`
+	LagEnd                 float64  `json:"lag_end"`
+	LagMax                 float64  `json:"lag_max"`
+	MaxBusyMsPerS          float64  `json:"max_busy_ms_per_s"`
+	TaskManagers           float64  `json:"task_managers"`
+	UploadBandwidth        float64  `json:"upload_bandwidth_bytes_per_s,omitempty"`
+	Checkpointing          bool     `json:"checkpointing,omitempty"`
+	CheckpointsCompleted   float64  `json:"checkpoints_completed"`
+	CheckpointsFailed      float64  `json:"checkpoints_failed"`
+	CheckpointDurationP99S float64  `json:"checkpoint_duration_p99_s,omitempty"`
+	CheckpointDurationMaxS float64  `json:"checkpoint_duration_max_s,omitempty"`
+	Restarts               float64  `json:"restarts"`
+}
+
+// MarshalJSON writes the outcome as outcomeJSON: null latencies where no
+// record reached a sink.
+func (o Outcome) MarshalJSON() ([]byte, error) {
+	j := outcomeJSON{Stable: o.Stable, Verdict: o.Verdict, SourceRPS: o.SourceRPS, SinkRPS: o.SinkRPS,
+		LagEnd: o.LagEnd, LagMax: o.LagMax, MaxBusyMsPerS: o.MaxBusyMsPerS, TaskManagers: o.TaskManagers,
+		UploadBandwidth: o.UploadBandwidth, Checkpointing: o.Checkpointing,
+		CheckpointsCompleted: o.CheckpointsCompleted, CheckpointsFailed: o.CheckpointsFailed,
+		CheckpointDurationP99S: o.CheckpointDurationP99S, CheckpointDurationMaxS: o.CheckpointDurationMaxS, Restarts: o.Restarts}
+	if !o.Missing("latency_p99_s") {
+		j.LatencyP50S, j.LatencyP99S, j.LatencyMaxS = &o.LatencyP50S, &o.LatencyP99S, &o.LatencyMaxS
+	}
+	return json.Marshal(j)
 }
 
 // OutcomeOf summarises a run.
@@ -57,6 +97,8 @@ func OutcomeOf(res *result.Result) Outcome {
 		o.CheckpointsCompleted, o.CheckpointsFailed = float64(c.Completed), float64(c.Failed)
 		o.CheckpointDurationP99S, o.CheckpointDurationMaxS = c.DurationS.P99, c.DurationS.Max
 		o.Restarts = float64(c.Restarts)
+	} else if rs := s.Restarts; rs != nil {
+		o.Restarts = float64(rs.Restarts) // a job restarts without checkpointing too, from the start
 	}
 	o.Verdict = s.Verdict.Outcome
 	o.Stable = s.Verdict.Outcome == result.PhaseStable
@@ -98,8 +140,9 @@ func (o Outcome) Get(name string) (float64, error) {
 }
 
 // Missing reports an outcome the run has no value for, where its field
-// holds 0: a checkpoint duration when no checkpoint completed, a latency
-// when no record reached a sink. A condition on it does not hold.
+// holds 0 (and points.jsonl null or nothing): a checkpoint duration when
+// no checkpoint completed, a latency when no record reached a sink. A
+// condition on it does not hold.
 func (o Outcome) Missing(name string) bool {
 	switch name {
 	case "checkpoint_duration_p99_s", "checkpoint_duration_max_s":

@@ -1,7 +1,11 @@
 package sweep
 
 import (
+	"encoding/json"
 	"math"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/flinksim/flinksim/result"
@@ -106,5 +110,53 @@ func TestSummariseLeavesMissingValuesOut(t *testing.T) {
 	}
 	if WhyMissing("checkpoint_duration_max_s") != "no checkpoint completed" || WhyMissing("lag_end") != "" {
 		t.Error("WhyMissing")
+	}
+}
+
+// TestOutcomeJSONSaysNoValueAsNull: in points.jsonl a latency is null
+// exactly when no record reached a sink (0 is a value), the counts are
+// written even when 0, every field of Outcome is written under its name,
+// and a line of either form (older ones wrote 0 latencies and left zero
+// counts out) reads back as the same outcome.
+func TestOutcomeJSONSaysNoValueAsNull(t *testing.T) {
+	for _, c := range []struct {
+		o    Outcome
+		want string
+	}{
+		{Outcome{Verdict: "overload", SourceRPS: 100, LagEnd: 5000, TaskManagers: 1},
+			`{"stable":false,"verdict":"overload","source_rps":100,"sink_rps":0,"latency_p50_s":null,"latency_p99_s":null,"latency_max_s":null,"lag_end":5000,"lag_max":0,"max_busy_ms_per_s":0,"task_managers":1,"checkpoints_completed":0,"checkpoints_failed":0,"restarts":0}`},
+		{Outcome{Stable: true, Verdict: "stable", SourceRPS: 100, SinkRPS: 100, LatencyP50S: 0, LatencyP99S: 0.002, LatencyMaxS: 0.01, TaskManagers: 1, Checkpointing: true, CheckpointsCompleted: 3, CheckpointDurationP99S: 1, CheckpointDurationMaxS: 2},
+			`{"stable":true,"verdict":"stable","source_rps":100,"sink_rps":100,"latency_p50_s":0,"latency_p99_s":0.002,"latency_max_s":0.01,"lag_end":0,"lag_max":0,"max_busy_ms_per_s":0,"task_managers":1,"checkpointing":true,"checkpoints_completed":3,"checkpoints_failed":0,"checkpoint_duration_p99_s":1,"checkpoint_duration_max_s":2,"restarts":0}`},
+	} {
+		b, err := json.Marshal(c.o)
+		if err != nil || string(b) != c.want {
+			t.Errorf("%+v:\n%s (%v)\nwant\n%s", c.o, b, err, c.want)
+		}
+		var back Outcome
+		if err := json.Unmarshal(b, &back); err != nil || back != c.o {
+			t.Errorf("%s read back as %+v (%v)", b, back, err)
+		}
+	}
+	old := `{"stable":false,"verdict":"overload","source_rps":100,"sink_rps":0,"latency_p50_s":0,"latency_p99_s":0,"latency_max_s":0,"lag_end":5000,"lag_max":0,"max_busy_ms_per_s":0,"task_managers":1}`
+	var o Outcome
+	if err := json.Unmarshal([]byte(old), &o); err != nil || o != (Outcome{Verdict: "overload", SourceRPS: 100, LagEnd: 5000, TaskManagers: 1}) || !o.Missing("latency_p99_s") {
+		t.Errorf("an older line read as %+v (%v)", o, err)
+	}
+	// outcomeJSON mirrors Outcome: the same names in the same order.
+	names := func(v any) []string {
+		var n []string
+		for f := range reflect.TypeOf(v).Fields() {
+			n = append(n, f.Tag.Get("json"))
+		}
+		return n
+	}
+	strip := func(n []string) []string {
+		for i := range n {
+			n[i], _, _ = strings.Cut(n[i], ",")
+		}
+		return n
+	}
+	if a, b := strip(names(Outcome{})), strip(names(outcomeJSON{})); !slices.Equal(a, b) {
+		t.Errorf("outcomeJSON's fields %q differ from Outcome's %q", b, a)
 	}
 }

@@ -93,9 +93,11 @@ func NewPlan(axes []scenarios.Axis, replicas int, seed uint64) (*Plan, error) {
 }
 
 // PointSeed derives a run's seed from the scenario's seed, the point's key
-// and the replica.
+// and the replica. It is from 1 to scenarios.MaxSeed, so that JSON readers
+// (points.jsonl, compare -o json) keep it exact and it can be given back as
+// --seed.
 func PointSeed(seed uint64, key string, replica int) uint64 {
-	return sim.DeriveSeed(seed, "sweep", key, strconv.Itoa(replica))
+	return 1 + sim.DeriveSeed(seed, "sweep", key, strconv.Itoa(replica))%scenarios.MaxSeed
 }
 
 // Shard is the slice of the plan that shard i of n (0-based) runs. Points are

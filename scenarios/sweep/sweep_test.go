@@ -64,6 +64,22 @@ func TestPlanOrderKeysAndSeeds(t *testing.T) {
 	}
 }
 
+// TestPointSeedsStayExactInJSON: a derived seed is from 1 to 2^53-1, so
+// that every JSON reader (jq, JavaScript, Grafana: float64) reads back the
+// seed points.jsonl and compare -o json write, and it runs the same again.
+func TestPointSeedsStayExactInJSON(t *testing.T) {
+	for _, seed := range []uint64{0, 1, 7, scenarios.MaxSeed} {
+		for _, key := range []string{"", "sinks.jdbc.capacity=20k/s,flink.parallelism.default=2", "replica"} {
+			for r := range 200 {
+				s := PointSeed(seed, key, r)
+				if s < 1 || s > scenarios.MaxSeed || uint64(float64(s)) != s {
+					t.Fatalf("PointSeed(%d, %q, %d) = %d: not from 1 to 2^53-1", seed, key, r, s)
+				}
+			}
+		}
+	}
+}
+
 func TestShardsPartitionThePlan(t *testing.T) {
 	p, _ := NewPlan(axes(t, "sinks.db.capacity=1k/s..20k/s/20", "flink.parallelism.default=1..4/4"), 3, 1)
 	for n := 1; n <= 7; n++ {
