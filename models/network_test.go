@@ -170,13 +170,15 @@ func TestRebalanceIsRoundRobin(t *testing.T) {
 
 // backpressuredSink is a Kafka source with a backlog writing 1 KB records
 // to a sink that writes 10 records/s, not chained, parallelism 1 (so the
-// channel is local), with aligned checkpoints.
+// channel is local), with aligned checkpoints. Samples are 5 s apart, so
+// a step of the sink may take a whole buffer (32 records, 3.2 s; a step
+// spans at most a sample interval).
 func backpressuredSink(timeout sim.Time) Spec {
 	nw := DefaultNetwork()
 	nw.BufferTimeout = timeout
 	return Spec{
 		Name: "bp", Seed: 1, Duration: 400 * sim.Second, Network: nw, SlotsPerTaskManager: 1, Chaining: true,
-		Sim: Settings{SampleInterval: sim.Second},
+		Sim: Settings{SampleInterval: 5 * sim.Second},
 		Nodes: []Node{
 			{Name: "src", Kind: KindSource, Parallelism: 1, Chain: true, RecordSize: 1000,
 				Kafka: &Kafka{Topic: "t", Partitions: 1, Rate: ConstantRate(1000)}},
