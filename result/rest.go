@@ -19,7 +19,7 @@ import (
 
 type restCheckpoints struct {
 	Counts  restCounts           `json:"counts"`
-	Summary map[string]restStats `json:"summary"`
+	Summary map[string]statsDto `json:"summary"`
 	Latest  restLatest           `json:"latest"`
 	History []map[string]any     `json:"history"`
 }
@@ -30,17 +30,6 @@ type restCounts struct {
 	InProgress int `json:"in_progress"`
 	Completed  int `json:"completed"`
 	Failed     int `json:"failed"`
-}
-
-type restStats struct {
-	Min  int64   `json:"min"`
-	Max  int64   `json:"max"`
-	Avg  int64   `json:"avg"`
-	P50  float64 `json:"p50"`
-	P90  float64 `json:"p90"`
-	P95  float64 `json:"p95"`
-	P99  float64 `json:"p99"`
-	P999 float64 `json:"p999"`
 }
 
 type restLatest struct {
@@ -131,9 +120,14 @@ func sinceTrigger(acked int, ack, trigger sim.Time) int64 {
 	return max(0, ms(ack)-ms(trigger))
 }
 
-func restSummary(xs []int64) restStats {
+// restSummary is the job's summary of one figure over its completed
+// checkpoints (CompletedCheckpointStatsSummary's StatsSummary, StatsSummaryDto).
+func restSummary(xs []int64) statsDto {
 	if len(xs) == 0 {
-		return restStats{}
+		// no completed checkpoint: StatsSummary's min, max and avg are 0,
+		// and its histogram, empty, gives NaN for every quantile
+		// (StatsSummarySnapshot.getQuantile, Commons Math's Percentile)
+		return statsDto{P50: nan, P90: nan, P95: nan, P99: nan, P999: nan}
 	}
 	s := append([]int64(nil), xs...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
@@ -155,7 +149,7 @@ func restSummary(xs []int64) restStats {
 		d := pos - lo
 		return float64(s[int(lo)-1]) + d*float64(s[int(lo)]-s[int(lo)-1])
 	}
-	return restStats{Min: s[0], Max: s[len(s)-1], Avg: int64(sum / float64(len(s))),
+	return statsDto{Min: s[0], Max: s[len(s)-1], Avg: int64(sum / float64(len(s))),
 		P50: q(0.5), P90: q(0.9), P95: q(0.95), P99: q(0.99), P999: q(0.999)}
 }
 
@@ -209,7 +203,7 @@ func (r *Result) WriteCheckpointHistoryJSON(w io.Writer) error {
 // WriteCheckpointsJSON writes checkpoints.json (nothing when checkpointing
 // is off).
 func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
-	out := restCheckpoints{Summary: map[string]restStats{}, History: []map[string]any{}}
+	out := restCheckpoints{Summary: map[string]statsDto{}, History: []map[string]any{}}
 	start := r.startMs()
 	var size, state, dur, processed, persisted, zero []int64
 	for _, c := range r.Checkpoints {

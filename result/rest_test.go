@@ -190,6 +190,14 @@ func TestPendingAndFailedAsFlink(t *testing.T) {
 		}
 	}
 	checkPendingDetails(t, r)
+	// No completed checkpoint: the job's summary is StatsSummary's with no
+	// value, min, max and avg 0 and every quantile NaN from its empty
+	// histogram (StatsSummarySnapshot.getQuantile).
+	for name, v := range checkpointsOf(t, r)["summary"].(map[string]any) {
+		if st := v.(map[string]any); st["min"] != 0.0 || st["avg"] != 0.0 || st["p50"] != "NaN" || st["p999"] != "NaN" {
+			t.Errorf("summary.%s %v, want min and avg 0 and NaN quantiles", name, st)
+		}
+	}
 	var b bytes.Buffer
 	r.WriteCheckpointsJSON(&b)
 	back := &Result{}
