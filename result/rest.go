@@ -18,10 +18,10 @@ import (
 // --start-time); durations are milliseconds; sizes bytes. Job vertex IDs are derived from the task names.
 
 type restCheckpoints struct {
-	Counts  restCounts           `json:"counts"`
+	Counts  restCounts          `json:"counts"`
 	Summary map[string]statsDto `json:"summary"`
-	Latest  restLatest           `json:"latest"`
-	History []map[string]any     `json:"history"`
+	Latest  restLatest          `json:"latest"`
+	History []map[string]any    `json:"history"`
 }
 
 type restCounts struct {
