@@ -247,6 +247,12 @@ func (f *Figure) draw(c draw.Canvas) (err error) {
 	return nil
 }
 
+// svgFontSlack widens the legend strip beyond the legend's width in
+// Liberation Sans, the font gonum measures text with: a browser without
+// it draws an SVG's text in its default sans serif, DejaVu Sans on most
+// Linux systems, about 12 % wider, and the SVG cuts what passes its edge.
+const svgFontSlack = 1.15
+
 // stripWidth is the width of the right-hand strip: room for the widest
 // legend or colour bar.
 func (f *Figure) stripWidth() vg.Length {
@@ -254,7 +260,7 @@ func (f *Figure) stripWidth() vg.Length {
 	for _, p := range f.panels {
 		if len(p.legend) > 0 {
 			l := legendOf(p.legend)
-			w = max(w, l.Rectangle(draw.Canvas{}).Size().X+2*margin)
+			w = max(w, l.Rectangle(draw.Canvas{}).Size().X*svgFontSlack+2*margin)
 		}
 		if p.bar != nil {
 			w = max(w, p.bar.width()+2*margin)
