@@ -119,11 +119,10 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			ws.SideOutput = float64(ws.LateSideOutput) / float64(ws.RecordsIn)
 			ws.Dropped = float64(ws.LateDropped) / float64(ws.RecordsIn)
 		}
-		if lat.Count() > 0 {
-			ws.ResultLatency = result.LatencyOf(lat)
-		}
-		if h := s.rec.windowLag[rt]; h != nil {
-			ws.WatermarkLag = result.LatencyOf(h)
+		ws.ResultLatency = result.OptionalLatency{LatencySummary: result.LatencyOf(lat), None: lat.Count() == 0}
+		ws.WatermarkLag.None = true
+		if h := s.rec.windowLag[rt]; h != nil && h.Count() > 0 {
+			ws.WatermarkLag = result.OptionalLatency{LatencySummary: result.LatencyOf(h)}
 		}
 		out = append(out, ws)
 	}

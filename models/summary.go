@@ -28,7 +28,7 @@ func (r *recorder) result() *result.Result {
 	}
 	sum.Records = s.recordCounts()
 	sum.Throughput = result.Throughput{SourceRPS: float64(read) / dur, SinkRPS: float64(r.written) / dur}
-	sum.LatencyS = result.SinkLatency{LatencySummary: result.LatencyOf(r.latAll), None: r.written == 0}
+	sum.LatencyS = result.OptionalLatency{LatencySummary: result.LatencyOf(r.latAll), None: r.written == 0}
 	sum.Sinks = s.sinkSummaries()
 	sum.Plan = s.plan()
 	sum.SourceLagMax = r.lagMax

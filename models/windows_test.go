@@ -362,3 +362,23 @@ func TestWindowResultsToTwoSinks(t *testing.T) {
 		t.Errorf("the sinks took %d and %d results, want the same, more than 0", in1, in2)
 	}
 }
+
+// A window operator whose windows never fire has no result latency (null
+// in summary.json, not 0 s), while its watermark lag, sampled, has one;
+// one whose windows fire has both.
+func TestWindowLatencyNoneUntilAWindowFires(t *testing.T) {
+	// no delay: no record's event time falls before the run's start, in a
+	// window that ends at once
+	et := EventTime{Delay: sim.Constant{V: 0}, OutOfOrderness: sim.Second}
+	for _, c := range []struct {
+		size  sim.Time
+		fires bool
+	}{{sim.Hour, false}, {10 * sim.Second, true}} {
+		ws := runSpec(t, windowJob(2000, 4, sim.Minute, et, Window{Kind: Tumbling, Size: c.size})).Summary.Windows[0]
+		if (ws.Firings > 0) != c.fires || ws.ResultLatency.None == c.fires || ws.WatermarkLag.None {
+			t.Errorf("windows of %v: %d firings, result latency none %v, watermark lag none %v; want firings %v, latency none %v, a lag",
+				c.size, ws.Firings, ws.ResultLatency.None, ws.WatermarkLag.None, c.fires, !c.fires)
+		}
+	}
+}
+

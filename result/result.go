@@ -51,7 +51,7 @@ type Summary struct {
 	WallS            float64           `json:"wall_s"`
 	Records          RecordCounts      `json:"records"`
 	Throughput       Throughput        `json:"throughput"`
-	LatencyS         SinkLatency       `json:"latency_s"`
+	LatencyS         OptionalLatency   `json:"latency_s"`
 	SourceLagMax     int64             `json:"source_lag_max"`
 	Operators        []OperatorSummary `json:"operators"`
 	Engine           EngineSummary     `json:"engine"`
@@ -118,16 +118,16 @@ type WindowSummary struct {
 	// ResultLatency is from a window's end (event time) to its first
 	// firing (processing time), in seconds, over the records counted in
 	// first firings.
-	ResultLatency LatencySummary `json:"result_latency_s"`
-	StatePeak     float64        `json:"state_peak_bytes"` // windows' state, summed over subtasks at the sample it peaked
-	StateEnd      float64        `json:"state_end_bytes"`
-	OpenWindows   int            `json:"open_windows_end"`
-	FireCPUS      float64        `json:"fire_cpu_s"` // CPU seconds the window function ran on firings
+	ResultLatency OptionalLatency `json:"result_latency_s"`
+	StatePeak     float64         `json:"state_peak_bytes"` // windows' state, summed over subtasks at the sample it peaked
+	StateEnd      float64         `json:"state_end_bytes"`
+	OpenWindows   int             `json:"open_windows_end"`
+	FireCPUS      float64         `json:"fire_cpu_s"` // CPU seconds the window function ran on firings
 	// WatermarkLag is processing time less the operator's input watermark
 	// (its lowest subtask's), in seconds, over the metric samples once it
 	// has one: the bound and the delays in its p50, the stall a quiet or
 	// slow partition causes in its max.
-	WatermarkLag LatencySummary `json:"watermark_lag_s"`
+	WatermarkLag OptionalLatency `json:"watermark_lag_s"`
 }
 
 // RestartSummary is summary.json's "restarts" section.
@@ -233,17 +233,19 @@ type LatencySummary struct {
 	Mean float64 `json:"mean"`
 }
 
-// SinkLatency is summary.json's latency_s: from a record's creation to its
-// sink, over the records that reached one. None: no record did
-// (records.sink is 0), and summary.json writes its quantiles as null, not
-// 0, as compare's JSON does (0 is a value: a record can take no time).
-type SinkLatency struct {
+// OptionalLatency is a latency summary that may have nothing to summarise:
+// summary.json's latency_s (from a record's creation to its sink; None when
+// no record reached one, records.sink 0), a window's result_latency_s
+// (None when no window fired) and watermark_lag_s (None before it had a
+// watermark). None is written as null quantiles, not 0, as compare's JSON
+// does (0 is a value: a record can take no time).
+type OptionalLatency struct {
 	LatencySummary
 	None bool `json:"-"`
 }
 
-// sinkLatencyJSON is SinkLatency as summary.json holds it.
-type sinkLatencyJSON struct {
+// optionalLatencyJSON is OptionalLatency as summary.json holds it.
+type optionalLatencyJSON struct {
 	P50  *float64 `json:"p50"`
 	P99  *float64 `json:"p99"`
 	Max  *float64 `json:"max"`
@@ -251,9 +253,9 @@ type sinkLatencyJSON struct {
 }
 
 // MarshalJSON writes the quantiles, or null ones when None.
-func (l SinkLatency) MarshalJSON() ([]byte, error) {
+func (l OptionalLatency) MarshalJSON() ([]byte, error) {
 	if l.None {
-		return json.Marshal(sinkLatencyJSON{})
+		return json.Marshal(optionalLatencyJSON{})
 	}
 	return json.Marshal(l.LatencySummary)
 }
@@ -261,8 +263,8 @@ func (l SinkLatency) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes: None when every quantile is
 // null. (A file from before it has zeros; ReadResult sets None from its
 // records.sink.)
-func (l *SinkLatency) UnmarshalJSON(b []byte) error {
-	var j sinkLatencyJSON
+func (l *OptionalLatency) UnmarshalJSON(b []byte) error {
+	var j optionalLatencyJSON
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
@@ -272,7 +274,7 @@ func (l *SinkLatency) UnmarshalJSON(b []byte) error {
 		}
 		return *p
 	}
-	*l = SinkLatency{LatencySummary: LatencySummary{P50: val(j.P50), P99: val(j.P99), Max: val(j.Max), Mean: val(j.Mean)},
+	*l = OptionalLatency{LatencySummary: LatencySummary{P50: val(j.P50), P99: val(j.P99), Max: val(j.Max), Mean: val(j.Mean)},
 		None: j.P50 == nil && j.P99 == nil && j.Max == nil && j.Mean == nil}
 	return nil
 }

@@ -42,24 +42,24 @@ func TestMetricsCSVQuotesNames(t *testing.T) {
 	}
 }
 
-// TestSinkLatencyNullWhenNoRecordReachedASink: summary.json's latency_s
+// TestOptionalLatencyNullWhenNoRecordReachedASink: summary.json's latency_s
 // quantiles are null when no record reached a sink (not 0, which is a
 // value), and read back as none; an older file's zeros with records.sink
 // 0 read back as none too, and zeros with records at the sink stay zeros.
-func TestSinkLatencyNullWhenNoRecordReachedASink(t *testing.T) {
+func TestOptionalLatencyNullWhenNoRecordReachedASink(t *testing.T) {
 	for _, c := range []struct {
 		name, summary string
-		want          SinkLatency
+		want          OptionalLatency
 		writes        string // latency_s as summary.json writes it back
 	}{
 		{"none", `{"records": {"sink": 0}, "latency_s": {"p50": null, "p99": null, "max": null, "mean": null}}`,
-			SinkLatency{None: true}, `"latency_s":{"p50":null,"p99":null,"max":null,"mean":null}`},
+			OptionalLatency{None: true}, `"latency_s":{"p50":null,"p99":null,"max":null,"mean":null}`},
 		{"older file, none", `{"records": {"sink": 0}, "latency_s": {"p50": 0, "p99": 0, "max": 0, "mean": 0}}`,
-			SinkLatency{None: true}, `"latency_s":{"p50":null,"p99":null,"max":null,"mean":null}`},
+			OptionalLatency{None: true}, `"latency_s":{"p50":null,"p99":null,"max":null,"mean":null}`},
 		{"no time at all", `{"records": {"sink": 5}, "latency_s": {"p50": 0, "p99": 0, "max": 0, "mean": 0}}`,
-			SinkLatency{}, `"latency_s":{"p50":0,"p99":0,"max":0,"mean":0}`},
+			OptionalLatency{}, `"latency_s":{"p50":0,"p99":0,"max":0,"mean":0}`},
 		{"some", `{"records": {"sink": 5}, "latency_s": {"p50": 0.1, "p99": 0.5, "max": 2, "mean": 0.2}}`,
-			SinkLatency{LatencySummary: LatencySummary{P50: 0.1, P99: 0.5, Max: 2, Mean: 0.2}}, `"latency_s":{"p50":0.1,"p99":0.5,"max":2,"mean":0.2}`},
+			OptionalLatency{LatencySummary: LatencySummary{P50: 0.1, P99: 0.5, Max: 2, Mean: 0.2}}, `"latency_s":{"p50":0.1,"p99":0.5,"max":2,"mean":0.2}`},
 	} {
 		r, err := ReadResult(strings.NewReader(c.summary), strings.NewReader("time_s,operator,subtask,metric,value\n"), nil)
 		if err != nil {
