@@ -381,4 +381,3 @@ func TestWindowLatencyNoneUntilAWindowFires(t *testing.T) {
 		}
 	}
 }
-
