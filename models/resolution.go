@@ -25,7 +25,7 @@ import (
 // buffer holds.
 func (s *Simulation) readTarget(st *subtask, now sim.Time) int64 {
 	if c := s.spec.Sim.ChunkRecords; c > 0 {
-		return c // chunkRecords: inlined, at every step
+		return min(c, st.t.stepCap) // chunkRecords: inlined, at every step
 	}
 	return s.readDue(st, now)
 }

@@ -15,3 +15,28 @@ func TestSlowSinkShowsProgress(t *testing.T) {
 		t.Errorf("the sink wrote %d records, want %d to %d", got, full-step, full)
 	}
 }
+
+// TestSlowChainStepsWithChunkRecords: chunk-records sets a step's records,
+// and still a step spans at most a sample interval: a source chained to a
+// 50 ms operator reads 5 s of its work (100 records) a step, not 500 (25
+// s), and the unchained sink gets 20 records/s all along: 2400 in 2
+// minutes, less at most a step under way and one behind it.
+func TestSlowChainStepsWithChunkRecords(t *testing.T) {
+	const job = `name: chain
+duration: 2m
+flink: {parallelism.default: 1}
+sources: [{name: src, partitions: 1, rate: 100/s, record-size: 200B}]
+operators: [{name: slow, cost: 50ms}]
+sinks: [{name: out, chaining: false}]
+simulation: {chunk-records: 500}
+`
+	l, err := Load("chain.yaml", []byte(job), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runLoaded(t, l)
+	const full, step = 2400, 100
+	if got := res.Summary.Records.Sink; got < full-2*step || got > full {
+		t.Errorf("the sink wrote %d records, want %d to %d", got, full-2*step, full)
+	}
+}
