@@ -72,15 +72,32 @@ func (m Memory) TaskHeapSize() (int64, error) {
 	return heap, nil
 }
 
-// NetworkSize is a TaskManager's network memory in bytes: the network
-// fraction of total Flink memory within network.min and .max
-// (TaskExecutorProcessUtils, NetworkBufferCalculationResult), or their
-// value when they are equal; 0 when neither says (no size configured).
+// NetworkSize is a TaskManager's network memory in bytes, as
+// TaskExecutorFlinkMemoryUtils derives it: with the task heap set and a
+// total size, what total Flink memory leaves after the heaps, the
+// off-heaps and managed memory; with the task heap and managed memory set
+// and no total, their sum with the framework's and the task off-heap
+// times fraction / (1 - fraction), within network.min and .max; else the
+// network fraction of total Flink memory within them, or their value when
+// they are equal. 0 when none of these says (no size configured).
 func (m Memory) NetworkSize() int64 {
-	if total, err := m.totalFlink(); total > 0 && err == nil {
-		return m.network(total)
+	total, err := m.totalFlink()
+	if err != nil {
+		return 0
 	}
-	if m.NetworkMin == m.NetworkMax {
+	switch {
+	case m.TaskHeap > 0 && total > 0:
+		managed := m.ManagedSize
+		if managed == 0 {
+			managed = int64(m.ManagedFraction * float64(total))
+		}
+		return max(0, total-m.FrameworkHeap-m.FrameworkOffHeap-m.TaskHeap-m.TaskOffHeap-managed)
+	case m.TaskHeap > 0 && m.ManagedSize > 0:
+		rest := m.FrameworkHeap + m.FrameworkOffHeap + m.TaskHeap + m.TaskOffHeap + m.ManagedSize
+		return clamp(int64(float64(rest)*m.NetworkFraction/(1-m.NetworkFraction)), m.NetworkMin, m.NetworkMax)
+	case total > 0:
+		return m.network(total)
+	case m.NetworkMin == m.NetworkMax:
 		return m.NetworkMin
 	}
 	return 0

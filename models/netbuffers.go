@@ -10,13 +10,12 @@ import "fmt"
 //
 //   - a pipelined result partition requires one buffer per subpartition and
 //     one more (NettyShuffleUtils.getMinMaxNetworkBuffersPerResultPartition);
-//   - a streaming input gate requires one floating buffer
-//     (InputGateSpecUtils.createGateBuffersSpec: n × buffers-per-channel + 1
-//     expected, all channels' exclusive buffers taken out), reserved first
-//     (SingleInputGate.setupChannels), and every remote channel its
-//     buffers-per-channel exclusive buffers (RemoteRecoveredInputChannel,
-//     RemoteInputChannel); a local channel reads the sender's buffers and
-//     takes none.
+//   - a streaming input gate requires its floating pool's least, reserved
+//     first (SingleInputGate.setupChannels), and every remote channel its
+//     exclusive buffers (RemoteRecoveredInputChannel, RemoteInputChannel);
+//     a local channel reads the sender's buffers and takes none. By
+//     default that is one floating buffer and buffers-per-channel per remote
+//     channel (gateBuffers).
 //
 // Tasks are placed as deploySubtasks places them: subtask i of every task
 // on TaskManager i / slots (slot sharing).
@@ -26,7 +25,24 @@ type NetworkBuffers struct {
 	TaskManager int
 	Required    int64 // buffers: the partitions' and gates' together
 	Partitions  int64 // of them, the result partitions' (subpartitions + 1 each)
-	Gates       int64 // of them, the input gates' (1 + buffers-per-channel per remote channel each)
+	Gates       int64 // of them, the input gates' (floating, and exclusive per remote channel)
+}
+
+// gateBuffers is what an input gate of n channels requires: its floating
+// pool's least and each remote channel's exclusive buffers. A gate
+// requires n × buffers-per-channel + 1 buffers, at most
+// read-buffer.required-per-gate.max; its channels' exclusive buffers are
+// what that leaves after one floating buffer, shared out, at most
+// buffers-per-channel each; the rest of the requirement floats
+// (InputGateSpecUtils.createGateBuffersSpec).
+func gateBuffers(n int, nw Network) (floating, exclusive int64) {
+	bpc := int64(nw.BuffersPerChannel)
+	required := int64(n)*bpc + 1
+	if m := int64(nw.MaxRequiredPerGate); m > 0 {
+		required = min(required, m)
+	}
+	exclusive = min(bpc, (required-1)/int64(n))
+	return required - exclusive*int64(n), exclusive
 }
 
 // RequiredNetworkBuffers is, per TaskManager, the network buffers its tasks
@@ -69,12 +85,17 @@ func RequiredNetworkBuffers(spec Spec) ([]NetworkBuffers, error) {
 			for i := range up {
 				out[i/slots].Partitions += subpartitions + 1
 			}
+			channels := up
+			if in.Exchange == Forward {
+				channels = 1
+			}
+			floating, exclusive := gateBuffers(channels, spec.Network)
 			for j := range down {
 				remote := 0
 				if in.Exchange != Forward { // forward: the same index, the same TaskManager
 					remote = up - min(up, (j/slots+1)*slots) + min(up, j/slots*slots)
 				}
-				out[j/slots].Gates += 1 + int64(remote)*int64(spec.Network.BuffersPerChannel)
+				out[j/slots].Gates += floating + int64(remote)*exclusive
 			}
 		}
 	}

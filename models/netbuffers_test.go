@@ -7,7 +7,8 @@ import "testing"
 // takes one buffer per subpartition and one more; an input gate one
 // floating buffer and buffers-per-channel (2) per remote channel; a
 // chained edge takes nothing, a forward one that is not chained one
-// subpartition and one local channel.
+// subpartition and one local channel; read-buffer.required-per-gate.max
+// lowers a gate's requirement, its channels' exclusive buffers first.
 func TestRequiredNetworkBuffers(t *testing.T) {
 	node := func(name string, kind NodeKind, p int, chain bool, in ...Input) Node {
 		return Node{Name: name, Kind: kind, Parallelism: p, Chain: chain, Inputs: in}
@@ -22,22 +23,34 @@ func TestRequiredNetworkBuffers(t *testing.T) {
 		slots int
 		chain bool
 		want  []NetworkBuffers
+		// read-buffer.required-per-gate.max (0: unset)
+		maxReq int
 	}{
 		// 128 subtasks, 8 per TaskManager: two all-to-all exchanges, so each
 		// TaskManager's 8 senders per exchange take 128 + 1, and its 8
 		// receivers per exchange 1 + 2 × 120 remote channels.
 		{"keyBy 128 on 16 TaskManagers", keyBy(128), 8, true,
-			[]NetworkBuffers{{0, 2*8*129 + 2*8*241, 2 * 8 * 129, 2 * 8 * 241}}},
+			[]NetworkBuffers{{0, 2*8*129 + 2*8*241, 2 * 8 * 129, 2 * 8 * 241}}, 0},
 		// 10 subtasks, 4 per TaskManager: the last holds subtasks 8 and 9,
 		// whose receivers have 8 remote channels each.
 		{"keyBy 10 on 3 TaskManagers", keyBy(10), 4, true,
-			[]NetworkBuffers{{0, 2*4*11 + 2*4*13, 2 * 4 * 11, 2 * 4 * 13}, {1, 2*4*11 + 2*4*13, 2 * 4 * 11, 2 * 4 * 13}, {2, 2*2*11 + 2*2*17, 2 * 2 * 11, 2 * 2 * 17}}},
+			[]NetworkBuffers{{0, 2*4*11 + 2*4*13, 2 * 4 * 11, 2 * 4 * 13}, {1, 2*4*11 + 2*4*13, 2 * 4 * 11, 2 * 4 * 13}, {2, 2*2*11 + 2*2*17, 2 * 2 * 11, 2 * 2 * 17}}, 0},
 		{"forward, chained", []Node{node("src", KindSource, 4, true), node("out", KindSink, 4, true, Input{From: "src"})}, 4, true,
-			[]NetworkBuffers{{0, 0, 0, 0}}},
+			[]NetworkBuffers{{0, 0, 0, 0}}, 0},
 		{"forward, chaining off", []Node{node("src", KindSource, 4, true), node("out", KindSink, 4, true, Input{From: "src"})}, 4, false,
-			[]NetworkBuffers{{0, 4*2 + 4*1, 4 * 2, 4 * 1}}},
+			[]NetworkBuffers{{0, 4*2 + 4*1, 4 * 2, 4 * 1}}, 0},
+		// a gate of 10 channels requires at most 5 buffers: none exclusive
+		// ((5 - 1) / 10), all 5 floating
+		{"keyBy 10, at most 5 per gate", keyBy(10), 1, true,
+			[]NetworkBuffers{{0, 2*11 + 2*5, 2 * 11, 2 * 5}}, 5},
+		// at most 15: one exclusive per channel ((15 - 1) / 10), 5 floating,
+		// and the 9 remote channels' exclusive ones
+		{"keyBy 10, at most 15 per gate", keyBy(10), 1, true,
+			[]NetworkBuffers{{0, 2*11 + 2*(5+9), 2 * 11, 2 * (5 + 9)}}, 15},
 	} {
-		spec := Spec{Nodes: c.nodes, SlotsPerTaskManager: c.slots, Chaining: c.chain, Network: DefaultNetwork()}
+		nw := DefaultNetwork()
+		nw.MaxRequiredPerGate = c.maxReq
+		spec := Spec{Nodes: c.nodes, SlotsPerTaskManager: c.slots, Chaining: c.chain, Network: nw}
 		got, err := RequiredNetworkBuffers(spec)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
@@ -63,7 +76,8 @@ func TestRequiredNetworkBuffers(t *testing.T) {
 
 // TestNetworkSize: the network fraction of total Flink memory within min
 // and max (1728m of process: 1280 MiB of Flink memory, a tenth of it), a
-// fixed size when min and max agree, nothing without a size.
+// fixed size when min and max agree, nothing without a size; with the task
+// heap set, what is left (TaskExecutorFlinkMemoryUtils).
 func TestNetworkSize(t *testing.T) {
 	const mib = 1 << 20
 	m := DefaultMemory()
@@ -82,5 +96,18 @@ func TestNetworkSize(t *testing.T) {
 	m.NetworkMax = 64 * mib
 	if got := m.NetworkSize(); got != 64*mib {
 		t.Errorf("network min = max = 64m, no size: %d, want %d", got, 64*mib)
+	}
+	// the task heap set: network memory is what the rest leaves of 4g of
+	// Flink memory (4096 - 128 - 128 - 512 - 512 MiB), or with no total
+	// the rest (1280 MiB) times 0.1 / 0.9
+	m = DefaultMemory()
+	m.FlinkSize, m.TaskHeap, m.ManagedSize = 4096*mib, 512*mib, 512*mib
+	if got := m.NetworkSize(); got != 2816*mib {
+		t.Errorf("flink.size 4g, task heap and managed 512m: %d MiB, want 2816", got/mib)
+	}
+	m.FlinkSize = 0
+	rest := float64(1280 * mib)
+	if got, want := m.NetworkSize(), int64(rest*0.1/0.9); got != want {
+		t.Errorf("task heap and managed 512m, no total: %d, want %d", got, want)
 	}
 }

@@ -47,10 +47,13 @@ type Spec struct {
 
 // Network holds Flink's network-stack settings.
 type Network struct {
-	SegmentSize          int64 // taskmanager.memory.segment-size (bytes)
-	BuffersPerChannel    int   // taskmanager.network.memory.buffers-per-channel (exclusive, per remote input channel)
-	FloatingPerGate      int   // taskmanager.network.memory.floating-buffers-per-gate
-	MaxBuffersPerChannel int   // taskmanager.network.memory.max-buffers-per-channel (per output subpartition)
+	SegmentSize       int64 // taskmanager.memory.segment-size (bytes)
+	BuffersPerChannel int   // taskmanager.network.memory.buffers-per-channel (exclusive, per remote input channel)
+	// MaxRequiredPerGate is taskmanager.network.memory.read-buffer.required-per-gate.max
+	// (0: unset, no bound for streaming): counted in RequiredNetworkBuffers only.
+	MaxRequiredPerGate   int
+	FloatingPerGate      int // taskmanager.network.memory.floating-buffers-per-gate
+	MaxBuffersPerChannel int // taskmanager.network.memory.max-buffers-per-channel (per output subpartition)
 	// OverdraftPerGate is taskmanager.network.memory.max-overdraft-buffers-per-gate
 	// (FLIP-227, Flink 1.16+): buffers a task may take beyond its output pool
 	// to finish the record it is in; with none left it blocks mid-record.

@@ -68,6 +68,8 @@ var flinkOptions = []flinkOption{
 		Doc: "Floating buffers per input gate, lent to channels with a backlog."},
 	{Key: "taskmanager.network.memory.max-buffers-per-channel", Default: "10", parse: intRange(1, math.MaxInt32),
 		Doc: "Most buffers one output subpartition may hold; a writer whose subpartition reaches it is backpressured."},
+	{Key: "taskmanager.network.memory.read-buffer.required-per-gate.max", Default: "", parse: intRange(1, math.MaxInt32),
+		Doc: "Most buffers an input gate requires at deployment (FLINK-30473; unset: no bound for streaming): below channels × buffers-per-channel + 1 its channels get fewer exclusive buffers and the rest float. Counted in the deployment check; the simulated credits keep buffers-per-channel exclusive buffers per channel."},
 	{Key: "taskmanager.network.memory.max-overdraft-buffers-per-gate", Default: "5", parse: intRange(0, math.MaxInt32),
 		Doc: "Buffers a task may take beyond its output pool to finish the record it is in; with none it blocks mid-record (FLIP-227)."},
 	{Key: "execution.buffer-timeout.interval", Deprecated: []string{"execution.buffer-timeout"}, Default: "100 ms", parse: bufferTimeout, format: flinkDuration,
@@ -286,6 +288,14 @@ func (f flinkSettings) duration(key string) sim.Time { return f.values[key].(sim
 func (f flinkSettings) str(key string) string        { v, _ := f.values[key].(string); return v }
 func (f flinkSettings) float(key string) float64     { return f.values[key].(float64) }
 func (f flinkSettings) has(key string) bool          { _, ok := f.values[key]; return ok }
+
+// intOr is key's int value, or or when it has none (a key without a default).
+func (f flinkSettings) intOr(key string, or int) int {
+	if v, ok := f.values[key].(int); ok {
+		return v
+	}
+	return or
+}
 
 // resolveFlink checks the flink: block. Modelled keys are parsed (of several
 // entries for one option, the one Flink reads counts: see flinkRead); keys Flink has but

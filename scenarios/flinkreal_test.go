@@ -309,7 +309,10 @@ sinks: [{name: out, exchange: rebalance}]
 		want string // "": accepted
 	}{
 		{[]string{"flink.taskmanager.memory.process.size=1728m", "flink.taskmanager.memory.network.max=64mb"},
-			"flink.taskmanager.memory.network.max: Flink cannot deploy this job: TaskManager 0's tasks need 5920 network buffers (result partitions 2064, a buffer per subpartition and one more each; input gates 3856, one floating and 2 per remote channel each), and its 64 mb of network memory holds 2048 of 32 kb"},
+			"flink.taskmanager.memory.network.max: Flink cannot deploy this job: TaskManager 0's tasks need 5920 network buffers (result partitions 2064, a buffer per subpartition and one more each; input gates 3856, floating and exclusive per remote channel), and its 64.0 MiB of network memory holds 2048 of 32 kb"},
+		// at most 100 buffers a gate: each gate of 128 channels 100 floating
+		// ones and no exclusive ones, 2064 + 16 × 100 of 4096
+		{[]string{"flink.taskmanager.memory.process.size=1728m", "flink.taskmanager.network.memory.read-buffer.required-per-gate.max=100"}, ""},
 		{[]string{"flink.taskmanager.memory.process.size=1728m"}, "flink.taskmanager.memory.process.size: Flink cannot deploy this job: TaskManager 0's tasks need 5920 network buffers"},
 		{[]string{"flink.taskmanager.memory.process.size=4g"}, ""},
 		{nil, ""},

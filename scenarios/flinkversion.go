@@ -97,6 +97,8 @@ var keySince = map[string]string{
 	"state.changelog.dstl.dfs.upload.num-threads":               "1.20",
 	"state.changelog.dstl.dfs.upload.max-in-flight":             "1.20",
 	"taskmanager.network.memory.max-overdraft-buffers-per-gate": "1.16",
+	// NettyShuffleEnvironmentOptions.NETWORK_READ_MAX_REQUIRED_BUFFERS_PER_GATE (FLINK-30473)
+	"taskmanager.network.memory.read-buffer.required-per-gate.max": "1.17",
 }
 
 // removedIn are modelled options a release no longer reads under any name.

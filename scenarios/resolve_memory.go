@@ -52,7 +52,8 @@ func (r *resolver) taskHeap() float64 {
 // specific first: a shortfall of network buffers is reported at the first
 // one the scenario gives.
 var networkKeys = []string{"taskmanager.memory.network.max", "taskmanager.memory.network.min", "taskmanager.memory.network.fraction",
-	"taskmanager.memory.process.size", "taskmanager.memory.flink.size", "taskmanager.network.memory.buffers-per-channel",
+	"taskmanager.memory.task.heap.size", "taskmanager.memory.flink.size", "taskmanager.memory.process.size",
+	"taskmanager.network.memory.read-buffer.required-per-gate.max", "taskmanager.network.memory.buffers-per-channel",
 	"taskmanager.numberOfTaskSlots", "parallelism.default"}
 
 // checkNetworkBuffers refuses a job whose tasks need more network buffers
@@ -87,6 +88,6 @@ func (r *resolver) checkNetworkBuffers(spec models.Spec) {
 		}
 	}
 	tm := need[worst]
-	r.d.at(at, "Flink cannot deploy this job: TaskManager %d's tasks need %d network buffers (result partitions %d, a buffer per subpartition and one more each; input gates %d, one floating and %d per remote channel each), and its %s of network memory holds %d of %s; Flink fails with \"Insufficient number of network buffers\" (NetworkBufferPool). Give it more network memory (taskmanager.memory.network.fraction, .min, .max, or a larger process size), or fewer slots per TaskManager, a lower parallelism or fewer buffers-per-channel",
-		tm.TaskManager, tm.Required, tm.Partitions, tm.Gates, spec.Network.BuffersPerChannel, FormatFlinkMemory(network), have, FormatFlinkMemory(seg))
+	r.d.at(at, "Flink cannot deploy this job: TaskManager %d's tasks need %d network buffers (result partitions %d, a buffer per subpartition and one more each; input gates %d, floating and exclusive per remote channel), and its %.1f MiB of network memory holds %d of %s; Flink fails with \"Insufficient number of network buffers\" (NetworkBufferPool). Give it more network memory (taskmanager.memory.network.fraction, .min, .max, or a larger size), bound each gate's buffers (taskmanager.network.memory.read-buffer.required-per-gate.max), or use fewer slots per TaskManager, a lower parallelism or fewer buffers-per-channel",
+		tm.TaskManager, tm.Required, tm.Partitions, tm.Gates, float64(network)/(1<<20), have, FormatFlinkMemory(seg))
 }

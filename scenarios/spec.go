@@ -19,6 +19,7 @@ func (r *resolver) spec() models.Spec {
 		Network: models.Network{
 			SegmentSize:          fs.bytes("taskmanager.memory.segment-size"),
 			BuffersPerChannel:    fs.int("taskmanager.network.memory.buffers-per-channel"),
+			MaxRequiredPerGate:   fs.intOr("taskmanager.network.memory.read-buffer.required-per-gate.max", 0),
 			FloatingPerGate:      fs.int("taskmanager.network.memory.floating-buffers-per-gate"),
 			MaxBuffersPerChannel: fs.int("taskmanager.network.memory.max-buffers-per-channel"),
 			OverdraftPerGate:     fs.int("taskmanager.network.memory.max-overdraft-buffers-per-gate"),
