@@ -17,14 +17,7 @@ import (
 // some replicas have a value), the chart's legend says why; an outcome no
 // run has gets a note instead of a chart.
 func TestSweepChartsLeaveMissingValuesOut(t *testing.T) {
-	ax, err := scenarios.ParseGrid("sinks.db.capacity=1k/s,2k/s,3k/s")
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := sweep.NewPlan([]scenarios.Axis{ax}, 2, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := oneAxisPlan(t, "sinks.db.capacity=1k/s,2k/s,3k/s", 2)
 	// Point 0: both replicas complete checkpoints (10 s, 20 s); point 1:
 	// none does; point 2: one does (30 s). No record reaches a sink anywhere.
 	durations := [][]float64{{10, 20}, {0, 0}, {30, 0}}
@@ -73,14 +66,7 @@ func TestSweepChartsLeaveMissingValuesOut(t *testing.T) {
 // than it): the page says there is no chart and why, rather than leaving it
 // out unexplained. Without checkpointing they are not charted.
 func TestSweepChartsCheckpointOutcomesWhenCheckpointing(t *testing.T) {
-	ax, err := scenarios.ParseGrid("sinks.db.capacity=1k/s,2k/s")
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := sweep.NewPlan([]scenarios.Axis{ax}, 1, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := oneAxisPlan(t, "sinks.db.capacity=1k/s,2k/s", 1)
 	for _, on := range []bool{true, false} {
 		var recs []sweep.Record
 		for _, pt := range plan.Points {
@@ -99,4 +85,18 @@ func TestSweepChartsCheckpointOutcomesWhenCheckpointing(t *testing.T) {
 			t.Errorf("checkpointing %v: index.html says %q: %v", on, note, !on)
 		}
 	}
+}
+
+// oneAxisPlan is the plan of a sweep over one --grid axis, seed 7.
+func oneAxisPlan(t *testing.T, grid string, replicas int) *sweep.Plan {
+	t.Helper()
+	ax, err := scenarios.ParseGrid(grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := sweep.NewPlan([]scenarios.Axis{ax}, replicas, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }
