@@ -172,19 +172,21 @@ type subtask struct {
 	batchTimer sim.Timer  // a mini-batch's allow-latency
 	batchCache batchCache // the last batch's aggregates
 
-	ck                 taskCkpt
-	syncing            int64 // the checkpoint whose sync phase is running
-	dead               bool  // its TaskManager is lost
-	region             *region
-	inputChannels      int
-	discarded          int64         // records dropped from its input by failovers
-	sinks              []*sinkWriter // the writers of the sinks in its chain (sinkwriter.go)
-	busyAtTick         sim.Time      // busy time at the resources' last sample
-	cpuTime, cpuAtTick float64       // seconds on a core (slowed), so far and at the last sample
-	slow               float64       // how much slower its steps run: its share of its TaskManager (resources.go)
-	lsm                *lsmState     // its RocksDB (stateful tasks with state.backend.type: rocksdb)
-	wm                 wmState       // its watermark (watermarks.go)
-	winOut             Chunk         // a window operator's results of the step in progress
+	ck            taskCkpt
+	syncing       int64 // the checkpoint whose sync phase is running
+	dead          bool  // its TaskManager is lost
+	region        *region
+	inputChannels int
+	discarded     int64         // records dropped from its input by failovers
+	sinks         []*sinkWriter // the writers of the sinks in its chain (sinkwriter.go)
+	// refusesStart: a writer of its chain fails as it initializes (twophase.go's sinkStarted)
+	refusesStart       bool
+	busyAtTick         sim.Time  // busy time at the resources' last sample
+	cpuTime, cpuAtTick float64   // seconds on a core (slowed), so far and at the last sample
+	slow               float64   // how much slower its steps run: its share of its TaskManager (resources.go)
+	lsm                *lsmState // its RocksDB (stateful tasks with state.backend.type: rocksdb)
+	wm                 wmState   // its watermark (watermarks.go)
+	winOut             Chunk     // a window operator's results of the step in progress
 }
 
 // setState switches the time-accounting state (busy / backpressured / idle).

@@ -387,8 +387,14 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	want := min(target, limit)
 	st.cur = Chunk{}
 	n := len(st.splits)
+	// Round robin from nextSplit, wrapping without a division: a step reads
+	// one record in exact mode, so this loop runs once per record.
+	i := st.nextSplit
 	for k := 0; k < n && want > 0; k++ {
-		p := st.splits[(st.nextSplit+k)%n]
+		p := st.splits[i]
+		if i++; i == n {
+			i = 0
+		}
 		if p.alignPaused {
 			continue
 		}
@@ -400,7 +406,9 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 			s.readPoison(st, p, from)
 		}
 	}
-	st.nextSplit = (st.nextSplit + 1) % n
+	if st.nextSplit++; st.nextSplit == n {
+		st.nextSplit = 0
+	}
 	s.countNet(st.tm, resIn, float64(st.cur.Bytes)) // read from Kafka over the network
 	return st.cur.Records > 0, false
 }

@@ -243,20 +243,15 @@ func (s *Simulation) sinkStarted(w *sinkWriter) {
 	d := w.d
 	w.refused = d.Guarantee == ExactlyOnce && d.System == SystemKafka && d.TransactionTimeout > d.BrokerMaxTimeout
 	if w.refused {
+		w.st.refusesStart = true // from the configuration: the same on every start
 		s.eng.At(s.eng.Now(), evSinkFailure, w.st.id, stamp(w.st, sinkFailTimeout<<8|int64(w.slot)))
 	}
 }
 
 // refusedToStart reports whether a writer of st fails as it initializes,
-// before the task processes anything.
-func refusedToStart(st *subtask) bool {
-	for _, w := range st.sinks {
-		if w.refused {
-			return true
-		}
-	}
-	return false
-}
+// before the task processes anything (asked at every step, so kept as a
+// flag).
+func refusedToStart(st *subtask) bool { return st.refusesStart }
 
 // sinkFailure fails sink subtask st for a reason and its writer (arg:
 // stamped code<<8 | slot), if it still runs the attempt the failure was
