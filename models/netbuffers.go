@@ -19,6 +19,20 @@ import "fmt"
 //
 // Tasks are placed as deploySubtasks places them: subtask i of every task
 // on TaskManager i / slots (slot sharing).
+//
+// The count is the same in every release flinksim knows, checked in Flink's
+// sources for pipelined streaming exchanges: a partition's least is
+// subpartitions + 1 throughout (NettyShuffleUtils, ResultPartitionFactory);
+// before 1.17 a gate's floating pool least is 1 and every remote channel
+// takes buffers-per-channel (NettyShuffleUtils.getMinMaxFloatingBuffersPerInputGate,
+// SingleInputGateFactory); from 1.17 (FLINK-30473) InputGateSpecUtils as
+// gateBuffers has it, the same in 1.18 to 1.20 and in 2.x's
+// SingleInputGateFactory, where NettyShuffleEnvironmentConfiguration fixes
+// 2 exclusive and 8 floating and still reads read-buffer.required-per-gate.max.
+// A master change of the 1.20 cycle that made a gate's own pool require
+// n × buffers-per-channel + 1 (GateBuffersSpec min and expected) shipped in
+// no release. What differs by release is only which keys it reads
+// (scenarios/flinkversion.go).
 
 // NetworkBuffers is what one TaskManager's tasks require.
 type NetworkBuffers struct {

@@ -317,6 +317,20 @@ sinks: [{name: out, exchange: rebalance}]
 		{[]string{"flink.taskmanager.memory.process.size=4g"}, ""},
 		{nil, ""},
 		{[]string{"flink.taskmanager.memory.process.size=1728m", "flink.taskmanager.numberOfTaskSlots=2"}, ""},
+		// The rule per release (the Flink sources read are named in
+		// models/netbuffers.go). 1.16 has no read-buffer.required-per-gate.max
+		// (it came in 1.17): every gate 1 floating + 2 × 120 remote
+		// channels as above, 5920 of 4096.
+		{[]string{"flink-version=1.16", "flink.taskmanager.memory.process.size=1728m", "flink.taskmanager.network.memory.read-buffer.required-per-gate.max=100"},
+			"Flink cannot deploy this job: TaskManager 0's tasks need 5920 network buffers"},
+		// 2.0 still reads it: 2064 + 16 × 100 as in 1.20.
+		{[]string{"flink-version=2.0", "flink.taskmanager.memory.process.size=1728m", "flink.taskmanager.network.memory.read-buffer.required-per-gate.max=100"}, ""},
+		// buffers-per-channel 0: 1.20 reserves no exclusive buffers, a gate
+		// its 1 floating one: 2064 + 16 × 1 = 2080 of 4096. 2.0 removed the
+		// option and fixes 2 (NettyShuffleEnvironmentConfiguration): 5920.
+		{[]string{"flink-version=1.20", "flink.taskmanager.memory.process.size=1728m", "flink.taskmanager.network.memory.buffers-per-channel=0"}, ""},
+		{[]string{"flink-version=2.0", "flink.taskmanager.memory.process.size=1728m", "flink.taskmanager.network.memory.buffers-per-channel=0"},
+			"Flink cannot deploy this job: TaskManager 0's tasks need 5920 network buffers"},
 	} {
 		_, err := Load("netmem.yaml", []byte(job), c.sets)
 		switch {

@@ -62,8 +62,8 @@ func parseFlinkVersion(s string) (flinkRelease, error) {
 //     of removed configuration options", after their deprecation in 1.20 by
 //     FLINK-35461): 2.x fixes them in NettyShuffleEnvironmentConfiguration.
 //     Exclusive 2, floating 8 and 10 per subpartition are 1.20's defaults; the
-//     overdraft of 20 is as a reading of 2.3.0's source reports it
-//     (NettyShuffleEnvironmentConfiguration.java:401), not checked here.
+//     overdraft is 20 (NettyShuffleEnvironmentConfiguration.fromConfiguration
+//     in a 2.x source read for the network buffer check: 2, 8, 10 and 20).
 var versionDefaults = []struct{ key, from, until, value string }{
 	{"restart-strategy.exponential-delay.backoff-multiplier", "", "1.19", "2.0"},
 	{"restart-strategy.exponential-delay.max-backoff", "", "1.19", "5 min"},
