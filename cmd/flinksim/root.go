@@ -109,6 +109,7 @@ names. Write a scenario in YAML (or use a built-in one: flinksim list) and run i
 	}
 	root.AddCommand(newRunCmd(), newCompareCmd(), newSweepCmd(), newPlanCmd(), newValidateCmd(), newListCmd(), newSchemaCmd())
 	initCobraCommands(root)
+	argsWithFlags(root)
 	registerCompletions(root)
 	lenientFlags(root)
 	return root
@@ -149,6 +150,23 @@ func initCobraCommands(root *cobra.Command) {
 				sh.Example = shells[sh.Name()]
 			}
 		}
+	}
+}
+
+// argsWithFlags makes the check of the arguments of c and its subcommands
+// report the problems of their flags with its own: cobra checks the
+// arguments before any hook runs.
+func argsWithFlags(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return newFlagCheck(cmd).join(err)
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		argsWithFlags(sub)
 	}
 }
 
