@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -45,8 +46,9 @@ func execute(args []string, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 	root := newRoot(stdout, stderr)
+	args, argProbs := preParse(root, args)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(withArgProblems(context.Background(), argProbs))
 	if err == nil {
 		return exitOK
 	}
