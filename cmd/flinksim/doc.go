@@ -6,6 +6,7 @@
 //	main.go      the entry point: memory limit, signals, exit code
 //	root.go      the root command, exit codes, unknown commands, reading a scenario argument
 //	flagcheck.go  every problem with a command's flags, collected and reported with the scenario's
+//	argscan.go   flags pflag would stop at (unknown, no value), found and taken out before cobra parses
 //	version.go   --version: the module version and commit from the build information
 //	run.go       flinksim run: one scenario (or its variants), its outputs and dashboard
 //	variants.go  a scenario's variants: planned, run in parallel, printed side by side

@@ -16,7 +16,10 @@ import (
 // Flags are checked all at once: a command collects every problem with its
 // flags in a flagCheck, one line each ("--flag: what is wrong and what is
 // allowed"), loads the scenario with the overrides, and reports both
-// together (exit code 2), so that a user fixes them in one go.
+// together (exit code 2), so that a user fixes them in one go. A value
+// pflag cannot parse is kept by the flag's own Value (lenientValue); a
+// flag pflag would stop at, an unknown one, is taken out of the arguments
+// before it parses (argscan.go).
 
 // collectsFlags marks a command that checks the flags the root's
 // PersistentPreRunE would (-q with -v, an empty --seed or --duration) with
@@ -37,15 +40,17 @@ type flagCheck struct {
 	unparsed map[string]bool
 }
 
-// newFlagCheck starts with the problems of the values that did not parse,
-// of the root's flags and of an empty --seed or --duration.
+// newFlagCheck starts with the problems of the flags pflag could not
+// parse (unknown ones, values that did not parse), of the root's flags and
+// of an empty --seed or --duration.
 func newFlagCheck(cmd *cobra.Command) *flagCheck {
 	fc := &flagCheck{unparsed: map[string]bool{}}
-	probs := parseProblems(cmd)
-	for _, p := range probs {
-		fc.unparsed[p.File] = true
+	for _, p := range parseProblems(cmd) {
+		if p.flag != "" {
+			fc.unparsed["--"+p.flag] = true
+		}
+		fc.probs = append(fc.probs, p.Problem)
 	}
-	fc.probs = probs
 	fc.add(commonFlagProblems(cmd))
 	return fc
 }
@@ -58,13 +63,13 @@ type lenientValue struct {
 	pflag.Value
 	name    string
 	problem string
-	seq     *int // the order of problems on the command line, shared
-	at      int
+	seq     *int // how many values of lenient flags were set so far, shared
+	at      int  // the problem's place on the command line: seq
 }
 
 func (v *lenientValue) Set(s string) error {
+	*v.seq++
 	if err := v.Value.Set(s); err != nil {
-		*v.seq++
 		v.problem, v.at = badValue(v.name, v.Value.Type(), s, err), *v.seq
 	}
 	return nil
@@ -114,20 +119,17 @@ func lenientFlags(cmd *cobra.Command) {
 	walk(cmd)
 }
 
-// parseProblems are the values of cmd's flags that did not parse, in the
-// order given.
-func parseProblems(cmd *cobra.Command) scenarios.Problems {
-	var bad []*lenientValue
+// parseProblems are the problems of cmd's flags that pflag could not
+// parse, in the order given: those preParse found in the arguments
+// (unknown flags) and the values that did not parse.
+func parseProblems(cmd *cobra.Command) []argProblem {
+	probs := append([]argProblem(nil), argProblemsOf(cmd)...)
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if v, ok := f.Value.(*lenientValue); ok && v.problem != "" {
-			bad = append(bad, v)
+			probs = append(probs, argProblem{Problem: scenarios.Problem{File: "--" + v.name, Msg: v.problem}, at: 2 * v.at, flag: v.name})
 		}
 	})
-	sort.Slice(bad, func(i, j int) bool { return bad[i].at < bad[j].at })
-	var probs scenarios.Problems
-	for _, v := range bad {
-		probs = append(probs, scenarios.Problem{File: "--" + v.name, Msg: v.problem})
-	}
+	sort.SliceStable(probs, func(i, j int) bool { return probs[i].at < probs[j].at })
 	return probs
 }
 
@@ -216,7 +218,7 @@ func problemsTrailer(probs scenarios.Problems) string {
 	var flags, args, scenario int
 	for _, p := range probs {
 		switch {
-		case strings.HasPrefix(p.File, "--"):
+		case strings.HasPrefix(p.File, "-"): // --flag, or -f as typed
 			flags++
 		case p.File == commandArg:
 			args++

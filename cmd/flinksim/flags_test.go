@@ -180,6 +180,9 @@ var flagProblemCases = func() []struct {
 			[]string{`--shards: "abc" is not a whole number`, `--replicas: "2.5" is not a whole number`, `--max-memory: "-1GB" is not a size above 0`}, "the flags"},
 		{[]string{"list", "-q=x", "--verbose=y"},
 			[]string{`--quiet: "x" is not true or false`, `--verbose: "y" is not true or false`}, "the flags"},
+		// cobra checks the arguments first: their problems come with the flags'
+		{[]string{"list", "extra", "-q=x"},
+			[]string{`--quiet: "x" is not true or false`, "flinksim: expects no arguments"}, "the flags and the arguments"},
 		// --duration or --seed and --set of the same: one would silently win
 		{[]string{"run", tiny, "--set", "duration=3m", "--duration", "1m", "--set", "seed=4", "--seed", "9"},
 			[]string{"--duration: 1m, and --set duration=3m: give the duration once", "--seed: 9, and --set seed=4: give the seed once"}, "the flags"},

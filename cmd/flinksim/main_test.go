@@ -54,7 +54,7 @@ func TestBadInputExitsTwoWithPositions(t *testing.T) {
 		{[]string{"run", "no-such-scenario"}, "no built-in scenario"},
 		{[]string{"run", "backpresure"}, `did you mean "backpressure"`},
 		{[]string{"run"}, "expects one scenario"},
-		{[]string{"run", "backpressure", "--frobnicate"}, "unknown flag"},
+		{[]string{"run", "backpressure", "--frobnicate"}, "--frobnicate: unknown flag"},
 		{[]string{"run", "backpressure", "--set", "sinks.jdbc.capacity=fast"}, "--set sinks.jdbc.capacity=fast: sinks.jdbc.capacity:"},
 		{[]string{"run", "backpressure", "--duration", "10"}, `duration: "10" has no unit`},
 		{[]string{"validate", bad}, "bad.yaml:3:"},

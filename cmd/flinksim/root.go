@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -45,8 +46,9 @@ func execute(args []string, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 	root := newRoot(stdout, stderr)
+	args, argProbs := preParse(root, args)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(withArgProblems(context.Background(), argProbs))
 	if err == nil {
 		return exitOK
 	}
@@ -109,6 +111,7 @@ names. Write a scenario in YAML (or use a built-in one: flinksim list) and run i
 	}
 	root.AddCommand(newRunCmd(), newCompareCmd(), newSweepCmd(), newPlanCmd(), newValidateCmd(), newListCmd(), newSchemaCmd())
 	initCobraCommands(root)
+	argsWithFlags(root)
 	registerCompletions(root)
 	lenientFlags(root)
 	return root
@@ -149,6 +152,23 @@ func initCobraCommands(root *cobra.Command) {
 				sh.Example = shells[sh.Name()]
 			}
 		}
+	}
+}
+
+// argsWithFlags makes the check of the arguments of c and its subcommands
+// report the problems of their flags with its own: cobra checks the
+// arguments before any hook runs.
+func argsWithFlags(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return newFlagCheck(cmd).join(err)
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		argsWithFlags(sub)
 	}
 }
 

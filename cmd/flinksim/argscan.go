@@ -1,0 +1,273 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/flinksim/flinksim/scenarios"
+)
+
+// pflag stops at the first flag it cannot parse at all: an unknown --flag
+// or -f, a flag given last without its value, a token such as ---x. Such
+// flags are found before cobra runs (scanFlags, following pflag's rules on
+// the command that will run), taken out of the arguments (the token only:
+// what follows an unknown flag is not taken for its value, as nothing says
+// whether it takes one), and handed to the command in its context, so that
+// newFlagCheck reports them with every other problem, in the order given.
+
+// argProblem is a problem found in the arguments before cobra parses them.
+type argProblem struct {
+	scenarios.Problem
+	// at orders it among the values that did not parse (lenientValue.at):
+	// 2k+1 when k values of lenient flags come before it.
+	at int
+	// flag is the name of a flag given without its value: its problem is
+	// that, as for a value that did not parse.
+	flag string
+}
+
+type argProblemsKey struct{}
+
+// withArgProblems is ctx carrying probs to the command (argProblemsOf).
+func withArgProblems(ctx context.Context, probs []argProblem) context.Context {
+	return context.WithValue(ctx, argProblemsKey{}, probs)
+}
+
+// argProblemsOf is what preParse found in the arguments of cmd's run.
+func argProblemsOf(cmd *cobra.Command) []argProblem {
+	if ctx := cmd.Context(); ctx != nil {
+		probs, _ := ctx.Value(argProblemsKey{}).([]argProblem)
+		return probs
+	}
+	return nil
+}
+
+// preParse takes out of args the flags pflag would stop at, for the
+// command cobra will run with the rest, and returns their problems. Shell
+// completion (__complete) and a command that parses its own flags get args
+// as they are.
+func preParse(root *cobra.Command, args []string) ([]string, []argProblem) {
+	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		return args, nil
+	}
+	clean, probs := args, []argProblem(nil)
+	cmd, _, err := root.Find(args)
+	// An unknown flag can hide a command name from Find ("--frobnicate
+	// run" reads as a flag and its value): find it again without them.
+	for range 3 {
+		if err != nil || cmd.DisableFlagParsing {
+			return args, nil
+		}
+		clean, probs = scanFlags(cmd, args)
+		var next *cobra.Command
+		if next, _, err = root.Find(clean); err != nil || next == cmd {
+			break
+		}
+		cmd = next
+	}
+	return clean, probs
+}
+
+// flagScan is scanFlags' state.
+type flagScan struct {
+	cmd   *cobra.Command
+	flags *pflag.FlagSet
+	clean []string
+	probs []argProblem
+	// values is how many values of lenient flags (lenientValue) pflag
+	// will have set so far: each lenient flag's occurrence sets one.
+	values int
+}
+
+// scanFlags reads args as pflag will for cmd (its flags, those it
+// inherits, --help), keeping every argument but the flags it would stop
+// at, whose problems it returns. After "--" every argument is kept.
+func scanFlags(cmd *cobra.Command, args []string) ([]string, []argProblem) {
+	cmd.InitDefaultHelpFlag() // as cobra does before parsing; it merges the inherited flags
+	sc := &flagScan{cmd: cmd, flags: cmd.Flags()}
+	for i := 0; i < len(args); i++ {
+		s := args[i]
+		switch {
+		case s == "--":
+			return append(sc.clean, args[i:]...), sc.probs
+		case len(s) < 2 || s[0] != '-':
+			sc.clean = append(sc.clean, s)
+		case s[1] == '-':
+			i = sc.long(args, i)
+		default:
+			i = sc.short(args, i)
+		}
+	}
+	return sc.clean, sc.probs
+}
+
+// long reads args[i], a --flag, --flag=value or --flag value, and returns
+// the index of the last argument it took.
+func (sc *flagScan) long(args []string, i int) int {
+	s := args[i]
+	name, _, hasValue := strings.Cut(s[2:], "=")
+	if name == "" || name[0] == '-' {
+		sc.problem(s, "", "bad flag syntax: a flag is --name or -n (an argument that starts with - goes after --)")
+		return i
+	}
+	f := sc.flags.Lookup(name)
+	if f == nil {
+		sc.problem("--"+name, "", "unknown flag; "+sc.longHint(name))
+		return i
+	}
+	if hasValue || f.NoOptDefVal != "" {
+		sc.took(f, s)
+		return i
+	}
+	if i+1 == len(args) {
+		sc.noValue(f)
+		return i
+	}
+	sc.took(f, s, args[i+1])
+	return i + 1
+}
+
+// short reads args[i], one or more shorthands (-q, -qv, -j2, -j=2, -j 2),
+// keeps those known and returns the index of the last argument it took.
+func (sc *flagScan) short(args []string, i int) int {
+	s := args[i]
+	if strings.HasPrefix(s, "-test.") { // pflag leaves go test's flags alone
+		sc.clean = append(sc.clean, s)
+		return i
+	}
+	if name, _, _ := strings.Cut(s[1:], "="); len(name) > 1 && sc.flags.Lookup(name) != nil { // -seed
+		sc.problem(s, "", fmt.Sprintf("unknown shorthand flag; did you mean --%s?", name))
+		return i
+	}
+	kept, takeNext := "-", false
+	for rest := s[1:]; rest != ""; {
+		_, size := utf8.DecodeRuneInString(rest)
+		c := rest[:size]
+		rest = rest[size:]
+		var f *pflag.Flag
+		if size == 1 {
+			f = sc.flags.ShorthandLookup(c)
+		}
+		switch {
+		case f == nil:
+			sc.unknownShort(c, s)
+			if strings.HasPrefix(rest, "=") { // -z=value
+				rest = ""
+			}
+			continue
+		case strings.HasPrefix(rest, "="), f.NoOptDefVal == "" && rest != "": // -j=2, -j2
+			kept, rest = kept+c+rest, ""
+		case f.NoOptDefVal != "": // -q
+			kept += c
+		case i+1 < len(args): // -j 2
+			kept, takeNext = kept+c, true
+		default:
+			sc.noValue(f)
+			continue
+		}
+		sc.count(f)
+	}
+	if kept != "-" {
+		sc.clean = append(sc.clean, kept)
+	}
+	if takeNext {
+		sc.clean = append(sc.clean, args[i+1])
+		i++
+	}
+	return i
+}
+
+// took keeps the arguments of a known flag, f, and counts its value.
+func (sc *flagScan) took(f *pflag.Flag, args ...string) {
+	sc.clean = append(sc.clean, args...)
+	sc.count(f)
+}
+
+// count counts f's value if it is a lenient flag's.
+func (sc *flagScan) count(f *pflag.Flag) {
+	if _, ok := f.Value.(*lenientValue); ok {
+		sc.values++
+	}
+}
+
+// problem adds a problem at file (a flag as typed): flag names a known
+// flag whose value is missing.
+func (sc *flagScan) problem(file, flag, msg string) {
+	sc.probs = append(sc.probs, argProblem{Problem: scenarios.Problem{File: file, Msg: msg}, at: 2*sc.values + 1, flag: flag})
+}
+
+// noValue: f is given last, without the value it takes.
+func (sc *flagScan) noValue(f *pflag.Flag) {
+	sc.problem("--"+f.Name, f.Name, fmt.Sprintf("needs a value and none follows it; give one after it (see %s --help)", sc.cmd.CommandPath()))
+}
+
+// unknownShort: c is not a shorthand of the command's flags; s is the
+// argument it is in.
+func (sc *flagScan) unknownShort(c, s string) {
+	in := ""
+	if s != "-"+c {
+		in = " in " + s
+	}
+	var shorts []string
+	sc.flags.VisitAll(func(f *pflag.Flag) {
+		if f.Shorthand != "" && !f.Hidden {
+			shorts = append(shorts, "-"+f.Shorthand)
+		}
+	})
+	sort.Strings(shorts)
+	sc.problem("-"+c, "", fmt.Sprintf("unknown shorthand flag%s; the shorthands are %s", in, strings.Join(shorts, ", ")))
+}
+
+// longHint is what is allowed instead of --name, an unknown flag: the
+// flag of an enclosing command (--version on a subcommand), the closest
+// of the command's flags (edit distance at most 2), or its help.
+func (sc *flagScan) longHint(name string) string {
+	for p := sc.cmd.Parent(); p != nil; p = p.Parent() {
+		if p.LocalNonPersistentFlags().Lookup(name) != nil {
+			return fmt.Sprintf("it is a flag of %s, not of %s: %s --%s", p.CommandPath(), sc.cmd.CommandPath(), p.CommandPath(), name)
+		}
+	}
+	if len(name) == 1 && sc.flags.ShorthandLookup(name) != nil {
+		return fmt.Sprintf("did you mean -%s?", name)
+	}
+	best, bestD := "", 3
+	sc.flags.VisitAll(func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
+		if d := editDistance(name, f.Name); d < bestD && d < len(name) {
+			best, bestD = f.Name, d
+		}
+	})
+	if best != "" {
+		return fmt.Sprintf("did you mean --%s?", best)
+	}
+	return fmt.Sprintf("see %s --help", sc.cmd.CommandPath())
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
