@@ -16,9 +16,9 @@ import (
 // pflag stops at the first flag it cannot parse at all: an unknown --flag
 // or -f, a flag given last without its value, a token such as ---x. Such
 // flags are found before cobra runs (scanFlags, following pflag's rules on
-// the command that will run), taken out of the arguments (the token only:
-// what follows an unknown flag is not taken for its value, as nothing says
-// whether it takes one), and handed to the command in its context, so that
+// the command that will run), taken out of the arguments (the token only,
+// unless it is a misspelling of a flag that takes a value: what follows
+// it is then its value), and handed to the command in its context, so that
 // newFlagCheck reports them with every other problem, in the order given.
 
 // argProblem is a problem found in the arguments before cobra parses them.
@@ -118,7 +118,14 @@ func (sc *flagScan) long(args []string, i int) int {
 	}
 	f := sc.flags.Lookup(name)
 	if f == nil {
-		sc.problem("--"+name, "", "unknown flag; "+sc.longHint(name))
+		hint, like := sc.longHint(name)
+		// A misspelling of a flag that takes a value ("--duratoin 5m")
+		// takes the value too, or it would read as one more argument.
+		if like != nil && like.NoOptDefVal == "" && !hasValue && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+			sc.problem("--"+name, "", fmt.Sprintf("unknown flag; %s (%q taken as its value)", hint, args[i+1]))
+			return i + 1
+		}
+		sc.problem("--"+name, "", "unknown flag; "+hint)
 		return i
 	}
 	if hasValue || f.NoOptDefVal != "" {
@@ -226,29 +233,32 @@ func (sc *flagScan) unknownShort(c, s string) {
 
 // longHint is what is allowed instead of --name, an unknown flag: the
 // flag of an enclosing command (--version on a subcommand), the closest
-// of the command's flags (edit distance at most 2), or its help.
-func (sc *flagScan) longHint(name string) string {
+// of the command's flags (edit distance at most 2, returned as like), or
+// its help.
+func (sc *flagScan) longHint(name string) (hint string, like *pflag.Flag) {
 	for p := sc.cmd.Parent(); p != nil; p = p.Parent() {
 		if p.LocalNonPersistentFlags().Lookup(name) != nil {
-			return fmt.Sprintf("it is a flag of %s, not of %s: %s --%s", p.CommandPath(), sc.cmd.CommandPath(), p.CommandPath(), name)
+			return fmt.Sprintf("it is a flag of %s, not of %s: %s --%s", p.CommandPath(), sc.cmd.CommandPath(), p.CommandPath(), name), nil
 		}
 	}
-	if len(name) == 1 && sc.flags.ShorthandLookup(name) != nil {
-		return fmt.Sprintf("did you mean -%s?", name)
+	if len(name) == 1 {
+		if f := sc.flags.ShorthandLookup(name); f != nil {
+			return fmt.Sprintf("did you mean -%s?", name), f
+		}
 	}
-	best, bestD := "", 3
+	bestD := 3
 	sc.flags.VisitAll(func(f *pflag.Flag) {
 		if f.Hidden {
 			return
 		}
 		if d := editDistance(name, f.Name); d < bestD && d < len(name) {
-			best, bestD = f.Name, d
+			like, bestD = f, d
 		}
 	})
-	if best != "" {
-		return fmt.Sprintf("did you mean --%s?", best)
+	if like != nil {
+		return fmt.Sprintf("did you mean --%s?", like.Name), like
 	}
-	return fmt.Sprintf("see %s --help", sc.cmd.CommandPath())
+	return fmt.Sprintf("see %s --help", sc.cmd.CommandPath()), nil
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.

@@ -30,6 +30,9 @@ func TestUnknownFlagsReportedWithTheRest(t *testing.T) {
 		{[]string{"run", tiny, "--sed", "--openmetrics=maybe", "--j=2", "--version"},
 			"--sed: unknown flag; did you mean --seed?\n--openmetrics: \"maybe\" is not true or false: give --openmetrics (true) or --openmetrics=false\n" +
 				"--j: unknown flag; did you mean -j?\n--version: unknown flag; it is a flag of flinksim, not of flinksim run: flinksim --version\nflinksim: 4 problem(s) in the flags\n"},
+		// a misspelt flag that takes a value takes the next argument too
+		{[]string{"run", tiny, "--duratoin", "5m", "--seed", "x"},
+			"--duratoin: unknown flag; did you mean --duration? (\"5m\" taken as its value)\n" + seedX + "flinksim: 2 problem(s) in the flags\n"},
 		// shorthands: alone, in a group, with a value; -seed for --seed
 		{[]string{"run", tiny, "-z", "-qyj", "2", "-x=1", "-seed=4"},
 			"-z: unknown shorthand flag; the shorthands are -h, -j, -o, -q, -v\n-y: unknown shorthand flag in -qyj; the shorthands are -h, -j, -o, -q, -v\n" +
