@@ -77,7 +77,8 @@ var versionDefaults = []struct{ key, from, until, value string }{
 // Options not listed have had their name in every release flinksim knows.
 // Sources: FLINK-29372 (1.17, "Add suffix to all options that conflict with
 // YAML"), FLINK-31996 and FLINK-32023 (1.18), FLINK-34255, FLINK-34454 and
-// FLINK-34458 (1.20, FLIP-406's renames), FLIP-227 (1.16).
+// FLINK-34458 (1.20, FLIP-406's renames), FLIP-227 (1.16), FLINK-32895
+// (1.19).
 var keySince = map[string]string{
 	"restart-strategy.type":                                     "1.17",
 	"kubernetes.taskmanager.cpu.amount":                         "1.17",
@@ -97,6 +98,9 @@ var keySince = map[string]string{
 	"state.changelog.dstl.dfs.upload.num-threads":               "1.20",
 	"state.changelog.dstl.dfs.upload.max-in-flight":             "1.20",
 	"taskmanager.network.memory.max-overdraft-buffers-per-gate": "1.16",
+	// RestartStrategyOptions, FLIP-364's max attempts (FLINK-32895, 1.19):
+	// before, exponential-delay restarts without end
+	"restart-strategy.exponential-delay.attempts-before-reset-backoff": "1.19",
 	// NettyShuffleEnvironmentOptions.NETWORK_READ_MAX_REQUIRED_BUFFERS_PER_GATE (FLINK-30473)
 	"taskmanager.network.memory.read-buffer.required-per-gate.max": "1.17",
 }

@@ -99,6 +99,7 @@ func (r *resolver) checkpointing() {
 		// HeartbeatServicesImpl refuses it.
 		r.d.at(r.fs.at("heartbeat.timeout"), "%s is shorter than heartbeat.interval (%s); Flink requires the timeout to be at least the interval", to, every)
 	}
+	r.checkBackoff()
 	if sc.Recovery.TaskManagerStart == nil {
 		sc.Recovery.TaskManagerStart = ptr(Duration(30 * sim.Second))
 	}
@@ -216,4 +217,22 @@ func (r *resolver) recoverySpec() models.Recovery {
 		Redeploy:            sim.Time(*r.sc.Recovery.Redeploy),
 		TaskManagerStart:    sim.Time(*r.sc.Recovery.TaskManagerStart),
 	}
+}
+
+// checkBackoff refuses an exponential-delay initial backoff above the
+// maximum, as ExponentialDelayRestartBackoffTimeStrategy's constructor does
+// ("Initial backoff cannot be higher than maximum backoff."): the job does
+// not start.
+func (r *resolver) checkBackoff() {
+	fs := r.fs
+	const initial, maxB = "restart-strategy.exponential-delay.initial-backoff", "restart-strategy.exponential-delay.max-backoff"
+	if fs.str("restart-strategy.type") != "exponential-delay" || fs.duration(initial) <= fs.duration(maxB) {
+		return
+	}
+	k := initial
+	if !fs.given[k] {
+		k = maxB
+	}
+	r.d.at(fs.at(k), "initial-backoff (%s) is more than max-backoff (%s); Flink refuses it (ExponentialDelayRestartBackoffTimeStrategy: the initial backoff cannot be higher than the maximum)",
+		FormatDuration(fs.duration(initial)), FormatDuration(fs.duration(maxB)))
 }
