@@ -39,10 +39,25 @@ var inertFlinkPrefixes = []string{
 }
 
 // effectiveFlinkPrefixes are keys inside those families that do change a
-// result: the Kubernetes operator's autoscaler (it rescales the job). The
-// CPU a container gets on Kubernetes or YARN is modelled (flinkOptions,
+// result: the Kubernetes operator's autoscaler (it rescales the job); the
+// file systems' connection pools, upload threads and part sizes, which
+// bound how fast checkpoints and file sinks upload (the S3 plugins' s3.*
+// keys are passed on as fs.s3a.* to Hadoop's S3A, whose
+// fs.s3a.connection.maximum, fs.s3a.threads.max and fs.s3a.multipart.size
+// they set; flink-s3-fs-base's s3.upload.* size the recoverable writer's
+// parts and concurrent uploads; Presto's presto.s3.max-connections;
+// flink-gs-fs-hadoop's gs.writer.chunk.size); and latency tracking
+// (MetricOptions.LATENCY_INTERVAL: markers through every operator, which
+// Flink's docs warn "can significantly impact the performance"). The CPU a
+// container gets on Kubernetes or YARN is modelled (flinkOptions,
 // resolve_cpu.go).
-var effectiveFlinkPrefixes = []string{"job.autoscaler.", "kubernetes.operator.job.autoscaler."}
+var effectiveFlinkPrefixes = []string{
+	"job.autoscaler.", "kubernetes.operator.job.autoscaler.",
+	"s3.upload.", "s3.connection.maximum", "s3.threads.", "s3.multipart.", "s3.fast.upload", "s3.max.total.tasks",
+	"fs.s3a.connection.maximum", "fs.s3a.threads.", "fs.s3a.multipart.", "fs.s3a.fast.upload", "fs.s3a.max.total.tasks",
+	"presto.s3.max-connections", "presto.s3.multipart.", "gs.writer.chunk.size", "fs.gs.outputstream.upload.",
+	"metrics.latency.interval",
+}
 
 // inertFlinkSuffixes mark addresses and ports in any family.
 var inertFlinkSuffixes = []string{".port", ".ports", ".address", ".bind-address", ".bind-host", ".hostname", ".host"}

@@ -199,16 +199,20 @@ job.autoscaler.enabled: "true"
 execution.checkpointing.interval-during-backlog: 5min
 table.exec.mini-batch.enabled: "true"
 state.backend.rocksdb.memory.managed: "false"
-pipeline.object-reuse: "true"`
+pipeline.object-reuse: "true"
+metrics.latency.interval: "1000"
+metrics.reporter.prom.port: "9249"`
 	l, err := Load("f.yaml", withFlinkBlock(block), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	inert := []string{"s3.access-key", "fs.s3a.connection.maximum", "fs.azure.account.key.acct.blob.core.windows.net",
-		"gs.writer.chunk.size", "presto.s3.ssl.enabled", "kubernetes.operator.periodic.savepoint.interval",
-		"yarn.classpath.include-user-jar", "$internal.pipeline.job-id"}
-	effective := []string{"job.autoscaler.enabled", "execution.checkpointing.interval-during-backlog",
-		"table.exec.mini-batch.enabled", "state.backend.rocksdb.memory.managed", "pipeline.object-reuse"}
+	inert := []string{"s3.access-key", "fs.azure.account.key.acct.blob.core.windows.net",
+		"presto.s3.ssl.enabled", "kubernetes.operator.periodic.savepoint.interval",
+		"yarn.classpath.include-user-jar", "$internal.pipeline.job-id", "metrics.reporter.prom.port"}
+	// a file system's connections and upload parts bound its uploads;
+	// latency markers cost every operator time
+	effective := []string{"fs.s3a.connection.maximum", "gs.writer.chunk.size", "job.autoscaler.enabled", "execution.checkpointing.interval-during-backlog",
+		"table.exec.mini-batch.enabled", "state.backend.rocksdb.memory.managed", "pipeline.object-reuse", "metrics.latency.interval"}
 	if !reflect.DeepEqual(l.InertFlinkKeys, inert) || !reflect.DeepEqual(l.NotModelled, effective) {
 		t.Errorf("inert %q\nnot modelled %q\nwant %q\nand %q", l.InertFlinkKeys, l.NotModelled, inert, effective)
 	}
