@@ -343,7 +343,7 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 				d.fail(e.Node, e.Path, "%v", err)
 				continue
 			}
-			if o.Key == "state.backend.type" && !forStIn(d, e, release) {
+			if o.Key == "state.backend.type" && !backendIn(d, e, release) {
 				continue
 			}
 			fs.values[o.Key] = v
@@ -405,6 +405,31 @@ func unknownFlinkKey(d *decoder, e FlinkEntry) bool {
 		return true
 	}
 	return false
+}
+
+// backendIn checks a state.backend.type entry against the release: ForSt
+// (forStIn), and the legacy names of the heap backend (StateBackendLoader
+// in 1.x): filesystem is the hashmap backend under its old name, and
+// jobmanager the MemoryStateBackend, heap state whose checkpoints go to
+// the JobManager's memory, at most 5 MB a state (its
+// DEFAULT_MAX_STATE_SIZE), which flinksim does not model. Flink 2.0
+// removed both (FLINK-36323): a job naming them does not start.
+func backendIn(d *decoder, e FlinkEntry, release flinkRelease) bool {
+	legacy := ""
+	switch {
+	case strings.EqualFold(e.Value, "jobmanager"), e.Value == "org.apache.flink.runtime.state.memory.MemoryStateBackendFactory":
+		legacy = "MemoryStateBackend"
+	case strings.EqualFold(e.Value, "filesystem"), e.Value == "org.apache.flink.runtime.state.filesystem.FsStateBackendFactory":
+		legacy = "FsStateBackend"
+	}
+	switch {
+	case legacy != "" && !release.before("2.0"):
+		d.fail(e.Node, e.Path, "%q: Flink 2.0 removed the %s (FLINK-36323), and Flink %s cannot find this state backend: use hashmap (or rocksdb)", e.Value, legacy, release)
+		return false
+	case legacy == "MemoryStateBackend":
+		d.warn(e.Node, e.Path, "modelled as hashmap with checkpoints to the file system: Flink %s's MemoryStateBackend keeps checkpoints in the JobManager's memory, at most 5 MB a state, which is not modelled", release)
+	}
+	return forStIn(d, e, release)
 }
 
 // forStIn checks a state.backend.type entry naming ForSt against the

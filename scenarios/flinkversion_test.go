@@ -114,6 +114,11 @@ func TestFlinkVersionKeyNames(t *testing.T) {
 		{"1.19 stops after the attempts", []string{"flink-version=1.19", "flink.restart-strategy.type=exponential-delay",
 			"flink.restart-strategy.exponential-delay.attempts-before-reset-backoff=1"},
 			func(l *Loaded) bool { return l.Spec.Restart.AttemptsBeforeReset == 1 }, ""},
+		{"1.18: jobmanager is the heap backend, its JobManager storage not modelled", []string{"flink-version=1.18", "flink.state.backend.type=jobmanager"},
+			func(l *Loaded) bool { return l.Spec.Checkpointing == nil || !l.Spec.Checkpointing.RocksDB },
+			"flink.state.backend.type: modelled as hashmap with checkpoints to the file system: Flink 1.18's MemoryStateBackend keeps checkpoints in the JobManager's memory"},
+		{"1.18: filesystem is hashmap's old name", []string{"flink-version=1.18", "flink.state.backend.type=filesystem"},
+			func(l *Loaded) bool { return l.Spec.Checkpointing == nil || !l.Spec.Checkpointing.RocksDB }, ""},
 		{"1.16: network memory at most 1 gb", []string{"flink-version=1.16", "flink.taskmanager.memory.process.size=64g"},
 			func(l *Loaded) bool { return l.Spec.TaskManager.TaskHeap == taskHeapWithNetworkMax(t, 1<<30) }, ""},
 		{"1.17: network memory unbounded", []string{"flink-version=1.17", "flink.taskmanager.memory.process.size=64g"},
@@ -191,6 +196,18 @@ func TestNestedKeysBefore119(t *testing.T) {
 		}
 		if l.Spec.SlotsPerTaskManager != c.slots || (c.slots == 1) != (len(l.Warnings) == 1) {
 			t.Errorf("%s: %d slots, warnings %v; want %d", c.version, l.Spec.SlotsPerTaskManager, l.Warnings, c.slots)
+		}
+	}
+}
+
+// TestLegacyBackendsRemovedIn2: Flink 2.0 removed the MemoryStateBackend
+// and FsStateBackend (FLINK-36323); StateBackendLoader then takes their
+// names for factory classes it cannot find, and the job does not start.
+func TestLegacyBackendsRemovedIn2(t *testing.T) {
+	for _, b := range []string{"jobmanager", "FileSystem", "org.apache.flink.runtime.state.memory.MemoryStateBackendFactory"} {
+		_, err := Load("m.yaml", []byte(minimal), []string{"flink-version=2.0", "flink.state.backend.type=" + b})
+		if err == nil || !strings.Contains(err.Error(), "Flink 2.0 removed the") {
+			t.Errorf("%s on 2.0: %v, want refused", b, err)
 		}
 	}
 }
