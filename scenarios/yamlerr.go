@@ -103,6 +103,7 @@ var syntaxRules = []syntaxRule{
 	{prefix("found unexpected end of stream"), unclosedQuote},
 	{prefix("found unknown escape character"), unknownEscape},
 	{prefix("unknown anchor"), unknownAnchor},
+	{prefix("did not find expected alphabetic or numeric character"), badAnchorName},
 	{prefix("control characters are not allowed"), controlCharacter},
 	{func(msg string) bool { return strings.Contains(msg, "UTF-8") || strings.Contains(msg, "Unicode") }, notUTF8},
 	{prefix("did not find expected key"), misalignedKey},
@@ -198,6 +199,22 @@ func unknownAnchor(t yamlText, msg string, _ int) (Problem, bool) {
 	return Problem{}, false
 }
 
+// badAnchorName: a value that starts with * or & reads as an alias or an
+// anchor, whose name must follow; the parser notices at the line after.
+func badAnchorName(t yamlText, _ string, hint int) (Problem, bool) {
+	for i := max(hint-2, 0); i < len(t.lines); i++ {
+		if loc := anchorStart.FindStringSubmatchIndex(t.lines[i]); loc != nil {
+			c := t.lines[i][loc[2]:loc[3]]
+			what := "an alias (a reference to an anchor &name)"
+			if c == "&" {
+				what = "an anchor (&name)"
+			}
+			return t.at(i+1, t.col(i+1, loc[2]), "%s starts %s in YAML; put the value in quotes, e.g. \"%s...\"", c, what, c), true
+		}
+	}
+	return Problem{}, false
+}
+
 func controlCharacter(t yamlText, _ string, _ int) (Problem, bool) {
 	for i, l := range t.lines {
 		for j, c := range l {
@@ -270,8 +287,11 @@ func yamlVersion(t yamlText, _ string, _ int) (Problem, bool) {
 }
 
 var (
-	// reservedStart: @ and ` cannot start a plain value.
-	reservedStart = regexp.MustCompile("(?:^|[\\s\\[\\]{},:-])([@`])")
+	// reservedStart: @, ` and % (a directive) cannot start a plain value.
+	reservedStart = regexp.MustCompile("(?:^|[\\s\\[\\]{},:-])([@`%])")
+	// anchorStart: * (an alias) or & (an anchor) starting a value, with a
+	// character no anchor name holds after it (a Flink filter: *:*:*).
+	anchorStart = regexp.MustCompile(`(?:^|[\s\[{,]|: |- )([*&])(?:[^\w\s-]|$)`)
 	// mappingColon: a ':' that separates a key from its value.
 	mappingColon = regexp.MustCompile(`:(?:\s|$)`)
 	// openQuote: a quote that starts a value.

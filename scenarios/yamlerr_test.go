@@ -20,6 +20,10 @@ func TestYAMLSyntaxInUsersWords(t *testing.T) {
 		{"name: x\nsources: [ {name: a}\nsinks: []\n", "s.yaml:2:10: the [ opened here is not closed: a ] or a ',' between items is missing"},
 		{"name: x\nseed: *y\n", "s.yaml:2:7: *y refers to no anchor; define &y before it"},
 		{"name: @x\n", "s.yaml:1:7: @ cannot start a value in YAML (it is reserved); put the value in quotes, e.g. \"@...\""},
+		{"flink:\n  env.log.dir: %LOG%\n", "s.yaml:2:16: % cannot start a value in YAML (it is reserved); put the value in quotes, e.g. \"%...\""},
+		// a Flink metric filter: the parser notices at the next line
+		{"flink:\n  metrics.reporter.prom.filter.includes: *:numRecords*\n  parallelism.default: 2\n",
+			"s.yaml:2:42: * starts an alias (a reference to an anchor &name) in YAML; put the value in quotes, e.g. \"*...\""},
 		{"name: x\nkey\nseed: 1\n", "s.yaml:2:1: \"key\" needs a ':' after it (key: value)"},
 		{"name: x\nsources: - a\n", "s.yaml:2:10: a list item (- ) cannot follow a key on the same line; start the list on the next line, indented"},
 		{"name: x\ndescription: \"a\\qb\"\n", "s.yaml:2:16: \\q is not an escape in a double-quoted value; write \\\\ for a backslash, or use single quotes"},
