@@ -15,9 +15,14 @@ import (
 // and fed 1.1× does not (tested on every built-in scenario).
 //
 // The smallest of these limits wins:
-//   - CPU: subtask j of a task needs w_j seconds of work per record of
-//     input. The job saturates when R·w_j = 1 for its busiest subtask, or
+//   - Task threads: subtask j of a task keeps its thread busy w_j seconds
+//     per record of input (CPU work and a sink's waiting on its external
+//     system). The job saturates when R·w_j = 1 for its busiest subtask, or
 //     sooner when a stateful task also pauses for sync phases.
+//   - Cores: a TaskManager's task threads share its C cores by their CPU
+//     work alone (models/resources.go; a sink's waiting takes no core).
+//     With c_j the CPU seconds per record of input of subtask j on it, the
+//     job saturates when R·Σ c_j = C for some TaskManager.
 //   - Checkpoints, at the processing rate R, per TaskManager: the cores its
 //     task threads, RocksDB compaction and full-snapshot serialization
 //     need; its disk (flushes, compaction, snapshot reads); its network
@@ -61,6 +66,9 @@ func Sustainable(c *result.Capacity) (rate float64, bound string) {
 	}
 	if math.IsInf(rate, 1) {
 		return 0, ""
+	}
+	if r := coresBound(c); r < rate {
+		rate, bound = r, "a TaskManager's cores (its task threads)"
 	}
 	if r := networkBound(c); r < rate {
 		rate, bound = r, "a TaskManager's network (Kafka reads, shuffles, sink writes)"
@@ -113,6 +121,21 @@ func heapBound(h *result.HeapCosts) (float64, string) {
 	return rate, why
 }
 
+// coresBound is the input rate at which some TaskManager's task threads
+// need all its cores (+Inf when unlimited): C / Σ c_j.
+func coresBound(c *result.Capacity) float64 {
+	rate := math.Inf(1)
+	if c.Cores <= 0 {
+		return rate
+	}
+	for _, per := range c.CPU {
+		if per > 0 {
+			rate = min(rate, c.Cores/per)
+		}
+	}
+	return rate
+}
+
 // networkBound is the input rate at which some TaskManager's tasks fill
 // its network, in or out (+Inf when unlimited).
 func networkBound(c *result.Capacity) float64 {
@@ -148,8 +171,10 @@ func (ck *checkpointLoad) limit(r float64) string {
 		if i < len(ck.netOut) {
 			net = r * ck.netOut[i] // the tasks' own sends share it with uploads
 		}
-		for _, w := range tm.WorkS {
-			cpu += r * w / (1 - pause)
+		for k, w := range tm.WorkS {
+			if k < len(tm.CPUS) {
+				cpu += r * tm.CPUS[k] / (1 - pause) // its CPU work, not a sink's waiting
+			}
 			if r*w/(1-pause) >= 1 {
 				return "sync phases leave too little time to process"
 			}

@@ -14,14 +14,18 @@ import (
 // selectivity multiplies, and mini-batch outputs per input follow this
 // run's batches.
 
-// capacity assembles the run's result.Capacity.
-func (s *Simulation) capacity(w, flows [][]float64) *result.Capacity {
-	c := &result.Capacity{}
+// capacity assembles the run's result.Capacity from each subtask's thread
+// time w and CPU time cpu per input record (work).
+func (s *Simulation) capacity(w, cpu, flows [][]float64) *result.Capacity {
+	c := &result.Capacity{Cores: s.spec.TaskManager.Cores, CPU: make([]float64, s.totalTMs)}
 	for ti, t := range s.tasks {
 		c.Tasks = append(c.Tasks, result.TaskWork{Task: t.name, WorkS: w[ti]})
+		for j, sub := range t.subtasks {
+			c.CPU[sub.tm] += cpu[ti][j] // its threads share its cores (resources.go)
+		}
 	}
 	if s.coord != nil {
-		c.Checkpoints = s.checkpointCosts(w, flows)
+		c.Checkpoints = s.checkpointCosts(w, cpu, flows)
 	}
 	c.Network = s.spec.TaskManager.Network
 	c.NetIn, c.NetOut = s.networkPerRecord(flows)
@@ -149,32 +153,36 @@ func exchangeFlow(e *edge, up, f []float64) {
 	}
 }
 
-// work is, per task and subtask, the seconds of processing one record of
-// input costs that subtask (mean costs and sink write time).
-func (s *Simulation) work(flows [][]float64) [][]float64 {
-	w := make([][]float64, len(s.tasks))
+// work is, per task and subtask, the seconds one record of input keeps
+// that subtask's thread busy (w: mean costs and sink write time), and of
+// them its CPU work (cpu: the mean costs). A sink's wait on its external
+// system occupies its thread but no core, as process() charges it
+// (step.go): only CPU work shares the TaskManager's cores.
+func (s *Simulation) work(flows [][]float64) (w, cpu [][]float64) {
+	w, cpu = make([][]float64, len(s.tasks)), make([][]float64, len(s.tasks))
 	for ti, t := range s.tasks {
-		w[ti] = make([]float64, len(t.subtasks))
+		w[ti], cpu[ti] = make([]float64, len(t.subtasks)), make([]float64, len(t.subtasks))
 		for _, rt := range t.nodes {
-			sec := 0.0
+			sec, wait := 0.0, 0.0
 			if rt.spec.Cost != nil {
-				sec += rt.spec.Cost.Mean()
+				sec = rt.spec.Cost.Mean()
 			}
 			if rt.spec.Kind == KindSink {
-				sec += rt.sinkSeconds(1)
+				wait = rt.sinkSeconds(1)
 			}
 			for j := range w[ti] {
-				w[ti][j] += flows[rt.idx][j] * sec
+				w[ti][j] += flows[rt.idx][j] * (sec + wait)
+				cpu[ti][j] += flows[rt.idx][j] * sec
 			}
 		}
 	}
-	return w
+	return w, cpu
 }
 
 // checkpointCosts is what periodic checkpoints cost, per TaskManager: the
 // settings and sizes behind the mechanisms of resources.go, storage.go,
 // lsm.go and snapshot.go.
-func (s *Simulation) checkpointCosts(w [][]float64, flows [][]float64) *result.CheckpointCosts {
+func (s *Simulation) checkpointCosts(w, cpu, flows [][]float64) *result.CheckpointCosts {
 	c := s.spec.Checkpointing
 	st := c.Storage
 	tm := s.spec.TaskManager
@@ -194,7 +202,7 @@ func (s *Simulation) checkpointCosts(w [][]float64, flows [][]float64) *result.C
 	for ti, t := range s.tasks {
 		for j, sub := range t.subtasks {
 			m := &ck.TaskManagers[sub.tm]
-			m.WorkS = append(m.WorkS, w[ti][j])
+			m.WorkS, m.CPUS = append(m.WorkS, w[ti][j]), append(m.CPUS, cpu[ti][j])
 			if !t.stateful() {
 				continue
 			}

@@ -61,9 +61,9 @@ func (r *recorder) result() *result.Result {
 		sum.Operators = append(sum.Operators, o)
 	}
 	flows := s.flows()
-	w := s.work(flows)
+	w, cpu := s.work(flows)
 	sum.Skew = s.skewSummaries(flows, w)
-	capacity := s.capacity(w, flows)
+	capacity := s.capacity(w, cpu, flows)
 	res := &result.Result{Summary: sum, Times: r.times, Series: r.series, Latency: r.latAll,
 		SlotsPerTaskManager: max(s.spec.SlotsPerTaskManager, 1)}
 	if s.coord != nil {

@@ -8,6 +8,12 @@ package result
 // the rate its summary.json recorded.
 type Capacity struct {
 	Tasks []TaskWork
+	// Cores is a TaskManager's cores (0: unlimited), and CPU, per
+	// TaskManager, the CPU seconds its task threads need per record of the
+	// job's input: their chained operators' mean costs, not a sink's wait
+	// on its external system, which occupies a thread but no core.
+	Cores float64
+	CPU   []float64
 	// Checkpoints is nil without checkpointing.
 	Checkpoints *CheckpointCosts
 	// Network is a TaskManager's network bytes/s each way (0: unlimited);
@@ -39,9 +45,9 @@ type HeapLoad struct {
 type TaskWork struct {
 	Task string
 	// WorkS is, per subtask, the seconds of processing one record of the
-	// job's input (all sources together) costs it: its chained operators'
-	// mean costs and sink write time, times the records that reach it per
-	// input record through the exchanges.
+	// job's input (all sources together) costs its thread: its chained
+	// operators' mean costs (CPU) and sink write time (waiting), times the
+	// records that reach it per input record through the exchanges.
 	WorkS []float64
 }
 
@@ -77,8 +83,9 @@ type CheckpointCosts struct {
 
 // TaskManagerCheckpoint is one TaskManager's load per record of input.
 type TaskManagerCheckpoint struct {
-	// WorkS is each task thread's seconds of work per input record.
-	WorkS []float64
+	// WorkS is each task thread's seconds of work per input record (CPU
+	// and a sink's waiting), and CPUS of them its CPU work alone.
+	WorkS, CPUS []float64
 	// Stateful lists its subtasks with keyed state: bytes put per input
 	// record and full state bytes.
 	Stateful []StatefulSubtask

@@ -221,3 +221,82 @@ func refusedToStart(spec models.Spec) bool {
 	}
 	return false
 }
+
+// TestCoresBoundConfirmed: a TaskManager's task threads share its cores by
+// their CPU work (models/resources.go), with or without checkpointing, and
+// a sink's waiting on its database occupies its thread but no core. One
+// TaskManager of 2 slots runs parallelism 2: "Source: clicks -> parse"
+// (30 us a record) and "enrich -> Sink: jdbc" (30 us, and the sink waits
+// 1/25k s a record per subtask at 50k/s), each subtask half the input. The
+// rate is derived by hand, and fed 0.9× of it the job ends healthy, 1.1×
+// not.
+func TestCoresBoundConfirmed(t *testing.T) {
+	wholeRun(t)
+	const yaml = `name: cores-bound
+duration: 3m
+seed: 1
+flink:
+  parallelism.default: 2
+  taskmanager.numberOfTaskSlots: 2
+sources:
+  - name: clicks
+    kind: kafka
+    partitions: 8
+    rate: 25k/s
+    record-size: 200B
+operators:
+  - name: parse
+    cost: 30us
+  - name: enrich
+    key-by: user_id
+    keys: 100k
+    cost: 30us
+    state-per-key: 200B
+sinks:
+  - name: jdbc
+    capacity: 50k/s
+    latency: 2ms
+`
+	for _, c := range []struct {
+		name string
+		sets []string
+		want float64
+	}{
+		// 2 cores (one per slot), the sink 500k/s (2 us of waiting per
+		// input record): 4 threads' CPU 2·15 + 2·15 = 60 us per record
+		// from 2 cores, 2 / 60 us; the threads alone: 1 / 17 us
+		{"cores bind", []string{"sinks.jdbc.capacity=500k/s"}, 2 / 60e-6},
+		// 1 core, checkpointing: the threads' CPU 60 us per record from
+		// 1 core, 1 / 60 us; counting the sink's 2·20 us of waiting as
+		// CPU would say 1 / 100 us
+		{"checkpointing, a sink's waiting is no CPU", []string{"flink.taskmanager.cpu.cores=1",
+			"flink.execution.checkpointing.interval=1min"}, 1 / 60e-6},
+		// 2 cores: 2 / 60 us; an enrich -> Sink: jdbc thread is busy
+		// 0.5·(30 + 40) = 35 us a record, 1 / 35 us
+		{"the sink's thread binds", nil, 1 / 35e-6},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			load := func(extra ...string) *Loaded {
+				l, err := Load("cores-bound.yaml", []byte(yaml), append(append([]string(nil), c.sets...), extra...))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return l
+			}
+			res := runLoaded(t, load())
+			rate := res.Summary.SustainableInputRPS
+			if !within(rate, c.want, 0.02) {
+				t.Fatalf("sustainable %.0f/s (%s), want %.0f/s", rate, res.Summary.Bottleneck, c.want)
+			}
+			for _, f := range []struct {
+				factor  float64
+				healthy bool
+			}{{0.9, true}, {1.1, false}} {
+				got := runLoaded(t, load(fmt.Sprintf("sources.clicks.rate=%.6g/s", f.factor*rate))).Summary.Verdict
+				if (got.Outcome == result.PhaseStable) != f.healthy {
+					t.Errorf("at %.1f× the sustainable %.0f/s (%s): %s: %s", f.factor, rate, res.Summary.Bottleneck, got.Outcome, got.Why)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,114 @@
+package diagnose
+
+import (
+	"math"
+	"testing"
+
+	"github.com/flinksim/flinksim/result"
+)
+
+// us is a microsecond in seconds.
+const us = 1e-6
+
+// TestSustainableCoresAndThreads derives the rate by hand for a job of
+// parallelism 2 on TaskManagers of 2 slots: "Source: clicks -> parse"
+// (parse 30 us a record) and "enrich -> Sink: jdbc" (enrich 30 us, the sink
+// waiting 1/(its capacity per subtask) on its database), each subtask
+// getting half the input. A subtask's thread is busy for its CPU work and
+// the sink's waiting; a TaskManager's cores are shared by the CPU work
+// alone (models/resources.go).
+func TestSustainableCoresAndThreads(t *testing.T) {
+	// the TaskManager's threads: parse 15 us each, enrich 15 us of CPU
+	// each and the sink's waiting
+	ckpt := func(cores, wait float64) *result.CheckpointCosts {
+		return &result.CheckpointCosts{IntervalS: 60, TimeoutS: 600, Cores: cores,
+			TaskManagers: []result.TaskManagerCheckpoint{{WorkS: []float64{15 * us, 15 * us, 15*us + wait, 15*us + wait},
+				CPUS: []float64{15 * us, 15 * us, 15 * us, 15 * us}}}}
+	}
+	for _, c := range []struct {
+		name  string
+		c     result.Capacity
+		want  float64
+		bound string
+	}{{
+		// sink 500k/s (4 us a record per subtask): the threads need
+		// 15 us and 0.5·(30+4) = 17 us, but the one TaskManager's 4
+		// threads need 2·15 + 2·15 = 60 us of CPU per record from 2
+		// cores: 2 / 60 us = 33.3k/s (the threads alone would allow
+		// 1/17 us = 58.8k/s)
+		name: "no checkpointing, cores bind",
+		c: result.Capacity{Cores: 2, CPU: []float64{60 * us}, Tasks: []result.TaskWork{
+			{Task: "Source: clicks -> parse", WorkS: []float64{15 * us, 15 * us}},
+			{Task: "enrich -> Sink: jdbc", WorkS: []float64{17 * us, 17 * us}}}},
+		want: 2 / (60 * us), bound: "a TaskManager's cores (its task threads)",
+	}, {
+		// sink 50k/s (40 us a record per subtask), 1 core, checkpoints
+		// every minute: the threads need 15 us and 0.5·(30+40) = 35 us,
+		// the cores 60 us of CPU (the sink's 2·20 us of waiting takes no
+		// core): 1 / 60 us = 16.7k/s, not 1 / (60+40) us = 10k/s
+		name: "checkpointing, a sink's waiting is no CPU",
+		c: result.Capacity{Cores: 1, CPU: []float64{60 * us}, Tasks: []result.TaskWork{
+			{Task: "Source: clicks -> parse", WorkS: []float64{15 * us, 15 * us}},
+			{Task: "enrich -> Sink: jdbc", WorkS: []float64{35 * us, 35 * us}}},
+			Checkpoints: ckpt(1, 20*us)},
+		want: 1 / (60 * us), bound: "a TaskManager's cores (its task threads)",
+	}, {
+		// the same with 2 cores: 2 / 60 us = 33.3k/s, but a sink subtask's
+		// thread is busy 35 us a record: 1 / 35 us = 28.6k/s
+		name: "the sink's thread binds",
+		c: result.Capacity{Cores: 2, CPU: []float64{60 * us}, Tasks: []result.TaskWork{
+			{Task: "Source: clicks -> parse", WorkS: []float64{15 * us, 15 * us}},
+			{Task: "enrich -> Sink: jdbc", WorkS: []float64{35 * us, 35 * us}}},
+			Checkpoints: ckpt(2, 20*us)},
+		want: 1 / (35 * us), bound: "enrich -> Sink: jdbc",
+	}, {
+		// parallelism 4 on two TaskManagers of 2 slots, enrich's key
+		// groups uneven (0.3, 0.3 on TaskManager 0; 0.2, 0.2 on 1), no
+		// sink wait: TaskManager 0 needs 2·0.25·30 + 2·0.3·30 = 33 us of
+		// CPU from 2 cores, 2 / 33 us = 60.6k/s; the busiest thread 9 us
+		name: "the busiest TaskManager's cores",
+		c: result.Capacity{Cores: 2, CPU: []float64{33 * us, 27 * us}, Tasks: []result.TaskWork{
+			{Task: "Source: clicks -> parse", WorkS: []float64{7.5 * us, 7.5 * us, 7.5 * us, 7.5 * us}},
+			{Task: "enrich -> Sink: jdbc", WorkS: []float64{9 * us, 9 * us, 6 * us, 6 * us}}}},
+		want: 2 / (33 * us), bound: "a TaskManager's cores (its task threads)",
+	}, {
+		// cores unlimited (0): the busiest thread, 1 / 17 us
+		name: "unlimited cores",
+		c: result.Capacity{CPU: []float64{60 * us}, Tasks: []result.TaskWork{
+			{Task: "Source: clicks -> parse", WorkS: []float64{15 * us, 15 * us}},
+			{Task: "enrich -> Sink: jdbc", WorkS: []float64{17 * us, 17 * us}}}},
+		want: 1 / (17 * us), bound: "enrich -> Sink: jdbc",
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			rate, bound := Sustainable(&c.c)
+			if math.Abs(rate-c.want) > 1e-6*c.want || bound != c.bound {
+				t.Errorf("Sustainable = %.1f/s, %q; want %.1f/s, %q", rate, bound, c.want, c.bound)
+			}
+		})
+	}
+}
+
+// TestSustainableCheckpointCoresCountCPUOnly: with checkpointing, RocksDB's
+// compaction shares the cores with the task threads' CPU work, not with a
+// sink's waiting. One TaskManager of 1 core, its threads 60 us of CPU and
+// 2·20 us of sink waiting per record; one stateful subtask puts 100 B a
+// record, write amplification 3, compaction 10 MB per core-second:
+// compaction needs r·100·2 / 10e6 = r·20 us, so r·(60+20) us = 1 core at
+// 12.5k/s (counting the waiting: r·120 us, 8.3k/s).
+func TestSustainableCheckpointCoresCountCPUOnly(t *testing.T) {
+	c := result.Capacity{Cores: 1, CPU: []float64{60 * us}, Tasks: []result.TaskWork{
+		{Task: "Source: clicks -> parse", WorkS: []float64{15 * us, 15 * us}},
+		{Task: "enrich -> Sink: jdbc", WorkS: []float64{35 * us, 35 * us}}},
+		Checkpoints: &result.CheckpointCosts{IntervalS: 60, TimeoutS: 600, Cores: 1, Incremental: true, RocksDB: true,
+			WriteAmplification: 3, CompactionThreads: 1, CompactionRate: 10e6, Claimed: true,
+			TaskManagers: []result.TaskManagerCheckpoint{{WorkS: []float64{15 * us, 15 * us, 35 * us, 35 * us},
+				CPUS:     []float64{15 * us, 15 * us, 15 * us, 15 * us},
+				Stateful: []result.StatefulSubtask{{PutBytes: 100, FullBytes: 1e6}}}}}}
+	rate, bound := Sustainable(&c)
+	if want := 1 / (80 * us); math.Abs(rate-want) > 1e-6*want {
+		t.Errorf("Sustainable = %.1f/s (%s); want %.1f/s", rate, bound, want)
+	}
+	if want := "a TaskManager's cores (its task threads) while checkpointing (a TaskManager's cores: task threads, compaction and snapshots)"; bound != want {
+		t.Errorf("bound %q, want %q", bound, want)
+	}
+}
