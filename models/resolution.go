@@ -51,11 +51,20 @@ func (s *Simulation) readDue(st *subtask, now sim.Time) int64 {
 // buffer of records would take minutes) shows its progress in every
 // sample, as Flink's per-record counters do, rather than a buffer's worth
 // minutes apart. chunk-records: 1 is exact anyway.
+//
+// With unaligned checkpoints a step spans at most chunk-delay (or one
+// record): a task takes a priority barrier between two records, as
+// StreamTaskNetworkInput.emitNext returns to the mailbox after each, so
+// the barrier's start delay is at most a record's time, not a step's.
 func (s *Simulation) stepCaps() {
+	span := s.spec.Sim.SampleInterval
+	if c := s.spec.Checkpointing; c != nil && c.Unaligned {
+		span = min(span, s.spec.Sim.ChunkDelay)
+	}
 	for _, t := range s.tasks {
 		t.stepCap = math.MaxInt64
 		if sec := chainSeconds(t); sec > 0 && s.spec.Sim.SampleInterval > 0 {
-			t.stepCap = max(1, int64(s.spec.Sim.SampleInterval.Seconds()/sec))
+			t.stepCap = max(1, int64(span.Seconds()/sec))
 		}
 	}
 }
