@@ -66,7 +66,7 @@ func checkpointSummary(done []*result.CheckpointStats) Table {
 		unit Unit
 		of   func(c *result.CheckpointStats) float64
 	}{
-		{"end to end duration", UnitSeconds, func(c *result.CheckpointStats) float64 { return c.Duration.Seconds() }},
+		{"end to end duration", UnitSeconds, func(c *result.CheckpointStats) float64 { return float64(c.EndToEndMs()) / 1000 }},
 		{"checkpointed data size", UnitBytes, func(c *result.CheckpointStats) float64 { return float64(c.Checkpointed) }},
 		{"full checkpoint data size", UnitBytes, func(c *result.CheckpointStats) float64 { return float64(c.StateSize) }},
 		{"processed in-flight data", UnitBytes, func(c *result.CheckpointStats) float64 { return float64(c.ProcessedData) }},
@@ -80,8 +80,8 @@ func checkpointSummary(done []*result.CheckpointStats) Table {
 		}
 		slices.Sort(xs)
 		row := []string{m.name, Format(m.unit, xs[0]), Format(m.unit, sum/float64(len(xs)))}
-		for _, q := range []float64{0.5, 0.9, 0.99} {
-			row = append(row, Format(m.unit, xs[int(q*float64(len(xs)-1)+0.5)]))
+		for _, q := range []float64{0.5, 0.9, 0.99} { // as checkpoints.json's summary has them
+			row = append(row, Format(m.unit, result.FlinkQuantile(xs, q)))
 		}
 		t.Rows = append(t.Rows, append(row, Format(m.unit, xs[len(xs)-1])))
 	}

@@ -178,3 +178,22 @@ func TestVerdictPhasesSkipInstant(t *testing.T) {
 		t.Errorf("phases: %s", b)
 	}
 }
+
+// TestCheckpointSummaryAsFlink: the page's summary takes Flink's
+// percentiles (Commons Math's default, at position p·(n+1), interpolated)
+// of the end-to-end durations in whole milliseconds, as checkpoints.json's
+// summary does. For 1, 2, 4 and 8 s: p50 at position 2.5, halfway from
+// 2 s to 4 s, 3 s; p90 at 4.5, past the last, 8 s; the average 3.75 s.
+func TestCheckpointSummaryAsFlink(t *testing.T) {
+	var done []*result.CheckpointStats
+	for i, d := range []float64{1, 2, 4, 8} {
+		done = append(done, &result.CheckpointStats{ID: int64(i + 1), Status: "COMPLETED",
+			Trigger: sim.FromSeconds(float64(i) * 60), Duration: sim.FromSeconds(d)})
+	}
+	row := checkpointSummary(done).Rows[0]
+	want := []string{"end to end duration", Format(UnitSeconds, 1), Format(UnitSeconds, 3.75),
+		Format(UnitSeconds, 3), Format(UnitSeconds, 8), Format(UnitSeconds, 8), Format(UnitSeconds, 8)}
+	if strings.Join(row, "|") != strings.Join(want, "|") {
+		t.Errorf("summary row %q, want %q", row, want)
+	}
+}

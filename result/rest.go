@@ -120,6 +120,23 @@ func sinceTrigger(acked int, ack, trigger sim.Time) int64 {
 	return max(0, ms(ack)-ms(trigger))
 }
 
+// FlinkQuantile is the p quantile (0 < p < 1) of sorted, non-empty xs
+// as Flink's checkpoint summaries estimate it: DescriptiveStatisticsHistogram's
+// Apache Commons Math Percentile, whose default (R-6-like) interpolates at
+// position p·(n+1).
+func FlinkQuantile(xs []float64, p float64) float64 {
+	pos := p * float64(len(xs)+1)
+	switch {
+	case pos < 1:
+		return xs[0]
+	case pos >= float64(len(xs)):
+		return xs[len(xs)-1]
+	}
+	lo := math.Floor(pos)
+	d := pos - lo
+	return xs[int(lo)-1] + d*(xs[int(lo)]-xs[int(lo)-1])
+}
+
 // restSummary is the job's summary of one figure over its completed
 // checkpoints (CompletedCheckpointStatsSummary's StatsSummary, StatsSummaryDto).
 func restSummary(xs []int64) statsDto {
@@ -135,20 +152,11 @@ func restSummary(xs []int64) statsDto {
 	for _, x := range s {
 		sum += float64(x)
 	}
-	q := func(p float64) float64 {
-		// the quantile estimate Flink's DescriptiveStatisticsHistogram uses
-		// (Apache Commons Math's default, R-6-like): position p·(n+1)
-		pos := p * float64(len(s)+1)
-		switch {
-		case pos < 1:
-			return float64(s[0])
-		case pos >= float64(len(s)):
-			return float64(s[len(s)-1])
-		}
-		lo := math.Floor(pos)
-		d := pos - lo
-		return float64(s[int(lo)-1]) + d*float64(s[int(lo)]-s[int(lo)-1])
+	fs := make([]float64, len(s))
+	for i, x := range s {
+		fs[i] = float64(x)
 	}
+	q := func(p float64) float64 { return FlinkQuantile(fs, p) }
 	return statsDto{Min: s[0], Max: s[len(s)-1], Avg: int64(sum / float64(len(s))),
 		P50: q(0.5), P90: q(0.9), P95: q(0.95), P99: q(0.99), P999: q(0.999)}
 }
