@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
 )
 
 // The end of a region's restore: its tasks have their state, its sources
@@ -101,7 +102,7 @@ func (s *Simulation) failoverDone(op int32, p *pendingCheckpoint) {
 		if p != nil {
 			id = p.id
 		}
-		s.coord.noteRestore(result.RestoreStats{ID: id, At: now, Down: now - f.At})
+		s.coord.noteRestore(result.RestoreStats{ID: id, At: now, Down: now - f.At, StateAt: sim.Add(f.At, f.RestartDelay)})
 	}
 	if s.trace != nil {
 		s.tracef("failover %d done: down (cancelled until deployed) for %s, then INITIALIZING (restoring) for %s", op+1, f.RunningAt-f.At, now-f.RunningAt)

@@ -81,8 +81,14 @@ func (c *CheckpointStats) EndToEndMs() int64 {
 // RestoreStats is one restore from a checkpoint (ID 0: none had completed).
 type RestoreStats struct {
 	ID   int64
-	At   sim.Time
+	At   sim.Time // the restored tasks all running again
 	Down sim.Time // how long the job was down
+	// StateAt is when the checkpoint coordinator restored the checkpoint
+	// to the tasks: as the restart delay ends, before they are deployed
+	// (DefaultScheduler.restartTasks calls
+	// CheckpointCoordinator.restoreLatestCheckpointedStateToSubtasks, which
+	// stamps the restore): REST's restore_timestamp. 0: At.
+	StateAt sim.Time
 }
 
 // FailureEvent is one failover: a failure noticed, the pipelined regions it

@@ -236,7 +236,11 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 	out.Counts.Restored = r.RestoreCount()
 	for i := len(r.Restores) - 1; i >= 0; i-- {
 		if last := r.Restores[i]; last.ID != 0 { // a restart from the start restored nothing
-			out.Latest.Restored = map[string]any{"id": last.ID, "restore_timestamp": r.wallMs(last.At),
+			at := last.StateAt
+			if at == 0 {
+				at = last.At
+			}
+			out.Latest.Restored = map[string]any{"id": last.ID, "restore_timestamp": r.wallMs(at),
 				"is_savepoint": false, "external_path": fmt.Sprintf("flinksim://checkpoints/chk-%d", last.ID)}
 			break
 		}

@@ -382,3 +382,17 @@ func TestHistoryBoundedAsFlink(t *testing.T) {
 		}
 	}
 }
+
+// TestRestoreTimestampAtRestartNotRunning: restore_timestamp is when the
+// coordinator restored the checkpoint to the tasks, as the restart delay
+// ends (DefaultScheduler.restartTasks), not when the redeployed tasks run
+// again after waiting for slots and restoring.
+func TestRestoreTimestampAtRestartNotRunning(t *testing.T) {
+	s := sim.Second
+	r := &Result{Restores: []RestoreStats{{ID: 4, At: 341 * s, Down: 40 * s, StateAt: 301 * s}}, RestoresTotal: 1}
+	r.Summary.Checkpoints = &CheckpointSummary{}
+	got := checkpointsOf(t, r)["latest"].(map[string]any)["restored"].(map[string]any)["restore_timestamp"]
+	if want := float64(r.wallMs(301 * s)); got != want || want == float64(r.wallMs(341*s)) {
+		t.Errorf("restore_timestamp %v, want %v (the restart at 301 s, not running again at 341 s)", got, want)
+	}
+}
