@@ -141,7 +141,7 @@ type Source struct {
 	Rate           *RateSpec `yaml:"rate,omitempty" jsonschema_description:"Records produced into the topic per second: a rate such as 100k/s, or a profile (steps, ramp, periodic, bursts). Default 0/s (only the initial backlog)."`
 	Arrivals       string    `yaml:"arrivals,omitempty" jsonschema:"enum=poisson,enum=deterministic" jsonschema_description:"poisson (default) or deterministic (evenly spaced)."`
 	RecordSize     *Size     `yaml:"record-size,omitempty" jsonschema_description:"Bytes per record, e.g. 200B or 1KiB. Default 100B."`
-	InitialBacklog *Count    `yaml:"initial-backlog,omitempty" jsonschema_description:"Records already waiting in the topic at the start, e.g. 10M. Default 0."`
+	InitialBacklog *Count    `yaml:"initial-backlog,omitempty" jsonschema_description:"Records already waiting in the topic at the start, e.g. 10M; they count as created at the start (latency and event time run from there). Default 0."`
 	// PartitionDiscovery is KafkaSource's partition.discovery.interval.ms.
 	PartitionDiscovery *Duration  `yaml:"partition-discovery-interval,omitempty" jsonschema_description:"How often the KafkaSource enumerator lists the topic's partitions (partition.discovery.interval.ms), besides when it starts; 0s: only then. Default 5min (KafkaSourceOptions). A listing while the Kafka cluster is down fails the job globally."`
 	Cost               *Dist      `yaml:"cost,omitempty" jsonschema_description:"CPU time to read and deserialize one record. Default 0."`
