@@ -85,8 +85,12 @@ func Heatmap(g Grid) *Figure {
 	p.Y.Tick.Marker = valueTicks(g.Y, g.YNames, g.YUnit, 20)
 	p.X.Min, p.X.Max = -0.5, float64(nx)-0.5
 	p.Y.Min, p.Y.Max = -0.5, float64(ny)-0.5
+	// Tall enough for the rotated y-axis label (a Flink key is long:
+	// flink.execution.checkpointing.interval), which would otherwise squash
+	// the cells into a strip.
+	labelRoom := p.Y.Label.TextStyle.Width(p.Y.Label.Text) + 1.2*vg.Inch
 	pn := &panel{plot: p, grid: cl, bar: &colorBar{ramp: sweepRamp, lo: lo, hi: hi, unit: g.ZUnit},
-		height: min(max(panelHeight, vg.Length(ny)*0.35*vg.Inch+vg.Inch), 8*vg.Inch),
+		height: min(max(panelHeight, vg.Length(ny)*0.35*vg.Inch+vg.Inch, labelRoom), 8*vg.Inch),
 		notes:  append([]string{fmt.Sprintf("cells %dx%d", ny, nx)}, notes...)}
 	if len(notes) > 0 {
 		pn.legend = []legendEntry{{"stable boundary", &rule{style: boundaryStyle}}}

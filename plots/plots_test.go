@@ -18,6 +18,7 @@ import (
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -381,6 +382,19 @@ func TestHeatmap(t *testing.T) {
 	}
 	if !strings.Contains(s, "#D9D9D9") {
 		t.Error("the missing cell is not grey")
+	}
+}
+
+// TestHeatmapTallEnoughForTheYLabel: a long y-axis key (a Flink key)
+// makes the heat map as tall as its rotated label, rather than squashing
+// the cells into a strip below it.
+func TestHeatmapTallEnoughForTheYLabel(t *testing.T) {
+	g := Grid{XParam: "sinks.jdbc.capacity", YParam: "flink.execution.checkpointing.interval", Outcome: "lag_max",
+		XUnit: UnitRate, YUnit: UnitSeconds, ZUnit: UnitCount,
+		X: []float64{1e4, 2e4}, Y: []float64{10, 20, 30}, Z: [][]float64{{1, 2}, {3, 4}, {5, 6}}}
+	p := Heatmap(g).panels[0]
+	if w := p.plot.Y.Label.TextStyle.Width(p.plot.Y.Label.Text); p.height < w+vg.Inch {
+		t.Errorf("height %v for a y label %v long", p.height, w)
 	}
 }
 
