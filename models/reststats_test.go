@@ -88,7 +88,7 @@ func checkAckedSums(t *testing.T, c *result.CheckpointStats) {
 // state backend, no changelog) gives the captured response, field for
 // field; other settings change the fields Flink derives from them.
 func TestCheckpointConfigAsFlink(t *testing.T) {
-	k := &Checkpointing{Interval: 10 * sim.Second, Timeout: 10 * sim.Minute, MinPause: 500 * sim.Millisecond, MaxConcurrent: 1}
+	k := &Checkpointing{Interval: 10 * sim.Second, Timeout: 10 * sim.Minute, MinPause: 500 * sim.Millisecond, MaxConcurrent: 1, AfterTasksFinish: true}
 	var got bytes.Buffer
 	if err := (&result.Result{CheckpointConfig: checkpointConfig(k)}).WriteCheckpointConfigJSON(&got); err != nil {
 		t.Fatal(err)

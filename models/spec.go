@@ -260,8 +260,11 @@ type Checkpointing struct {
 	// with Unaligned, checkpoints start aligned and switch to unaligned after
 	// it (0: unaligned from the start).
 	AlignedTimeout sim.Time
-	Incremental    bool // execution.checkpointing.incremental (RocksDB only)
-	RocksDB        bool // state.backend.type: rocksdb (else hashmap)
+	// AfterTasksFinish is execution.checkpointing.checkpoints-after-tasks-finish
+	// (true), reported in checkpoint-config.json: no task finishes here.
+	AfterTasksFinish bool
+	Incremental      bool // execution.checkpointing.incremental (RocksDB only)
+	RocksDB          bool // state.backend.type: rocksdb (else hashmap)
 	// SyncPhase is how long a stateful task pauses to snapshot (RocksDB:
 	// flush the memtable and hard-link the SST files).
 	SyncPhase sim.Time

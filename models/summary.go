@@ -267,15 +267,15 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 // Externalization follows the retention as CheckpointConfigHandler
 // reports it: enabled unless NO_EXTERNALIZED_CHECKPOINTS
 // (CheckpointRetentionPolicy NEVER_RETAIN_AFTER_TERMINATION), deleted on
-// cancellation unless RETAIN_ON_CANCELLATION. What flinksim does not model
-// is Flink's default: checkpoints after tasks finish. The changelog's
+// cancellation unless RETAIN_ON_CANCELLATION. Checkpoints after tasks
+// finish are as configured (no task finishes here). The changelog's
 // storage and materialization interval are the configured ones, on or off.
 func checkpointConfig(k *Checkpointing) *result.CheckpointConfig {
 	msOf := func(t sim.Time) int64 { return int64(t / sim.Millisecond) }
 	cc := &result.CheckpointConfig{Mode: "exactly_once", Interval: msOf(k.Interval), Timeout: msOf(k.Timeout),
 		MinPause: msOf(k.MinPause), MaxConcurrent: int64(k.MaxConcurrent), StateBackend: "HashMapStateBackend",
 		CheckpointStorage: "FileSystemCheckpointStorage", Unaligned: k.Unaligned, Tolerable: k.Tolerable,
-		AlignedTimeout: msOf(k.AlignedTimeout), AfterTasksFinish: true,
+		AlignedTimeout: msOf(k.AlignedTimeout), AfterTasksFinish: k.AfterTasksFinish,
 		Materialization: msOf(DefaultChangelog().MaterializeInterval), ChangelogStorage: "memory"}
 	if k.ChangelogStorage != "" {
 		cc.ChangelogStorage = k.ChangelogStorage

@@ -145,6 +145,12 @@ var flinkOptions = []flinkOption{
 		Doc: "EXACTLY_ONCE aligns barriers; AT_LEAST_ONCE does not block channels."},
 	{Key: "execution.checkpointing.unaligned.enabled", Deprecated: []string{"execution.checkpointing.unaligned"}, Default: "false", parse: boolean,
 		Doc: "Unaligned checkpoints: barriers overtake in-flight data, which is persisted."},
+	// CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH (FLIP-147):
+	// read for checkpoint-config.json only, as flinksim's sources never
+	// finish.
+	{Key: "execution.checkpointing.checkpoints-after-tasks-finish", Deprecated: []string{"execution.checkpointing.checkpoints-after-tasks-finish.enabled"},
+		Default: "true", parse: boolean,
+		Doc: "Checkpoints go on once some tasks have finished; flinksim's sources never finish, so it shows in checkpoint-config.json only."},
 	{Key: "execution.checkpointing.aligned-checkpoint-timeout", Deprecated: []string{"execution.checkpointing.alignment-timeout"}, Default: "0 s", parse: durationMs, format: flinkDuration,
 		Doc: "With unaligned checkpoints: start aligned, switch to unaligned after this (0: always unaligned)."},
 	{Key: "execution.checkpointing.incremental", Deprecated: []string{"state.backend.incremental"}, Default: "false", parse: boolean,
