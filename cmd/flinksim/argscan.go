@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -121,7 +122,7 @@ func (sc *flagScan) long(args []string, i int) int {
 		hint, like := sc.longHint(name)
 		// A misspelling of a flag that takes a value ("--duratoin 5m")
 		// takes the value too, or it would read as one more argument.
-		if like != nil && like.NoOptDefVal == "" && !hasValue && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+		if like != nil && like.NoOptDefVal == "" && !hasValue && i+1 < len(args) && looksLikeValue(args[i+1]) {
 			sc.problem("--"+name, "", fmt.Sprintf("unknown flag; %s (%q taken as its value)", hint, args[i+1]))
 			return i + 1
 		}
@@ -188,6 +189,20 @@ func (sc *flagScan) short(args []string, i int) int {
 		i++
 	}
 	return i
+}
+
+// looksLikeValue: s is not a flag (or is a negative number, -5, which a
+// flag that takes a value takes as pflag does); "-" is the scenario from
+// stdin.
+func looksLikeValue(s string) bool {
+	if s == "-" {
+		return false
+	}
+	if !strings.HasPrefix(s, "-") {
+		return true
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }
 
 // took keeps the arguments of a known flag, f, and counts its value.

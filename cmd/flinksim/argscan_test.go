@@ -33,6 +33,8 @@ func TestUnknownFlagsReportedWithTheRest(t *testing.T) {
 		// a misspelt flag that takes a value takes the next argument too
 		{[]string{"run", tiny, "--duratoin", "5m", "--seed", "x"},
 			"--duratoin: unknown flag; did you mean --duration? (\"5m\" taken as its value)\n" + seedX + "flinksim: 2 problem(s) in the flags\n"},
+		{[]string{"run", tiny, "--sed", "-5"},
+			"--sed: unknown flag; did you mean --seed? (\"-5\" taken as its value)\nflinksim: 1 problem(s) in the flags\n"},
 		// shorthands: alone, in a group, with a value; -seed for --seed
 		{[]string{"run", tiny, "-z", "-qyj", "2", "-x=1", "-seed=4"},
 			"-z: unknown shorthand flag; the shorthands are -h, -j, -o, -q, -v\n-y: unknown shorthand flag in -qyj; the shorthands are -h, -j, -o, -q, -v\n" +

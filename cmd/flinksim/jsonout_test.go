@@ -141,6 +141,18 @@ func TestValidateJSONProblems(t *testing.T) {
 	if code, out, errs := cli(t, "validate", filepath.Join(dir, "none.yaml"), "-o", "json"); code != exitScenario || out != "" || errs == "" {
 		t.Errorf("missing file: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
+	// an unknown flag comes first, with the scenario's problems, in the
+	// document as on stderr
+	v = validateDoc{}
+	code, out, errs = cli(t, "validate", bad, "--bogus", "-o", "json")
+	jsonDoc(t, out, &v)
+	if code != exitScenario || len(v.Problems) != 3 || v.Problems[0]["file"] != "--bogus" || errs != "flinksim: 3 problem(s) in the flags and the scenario\n" {
+		t.Errorf("unknown flag: exit %d, stderr %q: %+v", code, errs, v)
+	}
+	code, _, errs = cli(t, "validate", bad, "--bogus")
+	if code != exitScenario || !strings.HasPrefix(errs, "--bogus: unknown flag") || !strings.HasSuffix(errs, "flinksim: 3 problem(s) in the flags and the scenario\n") {
+		t.Errorf("unknown flag, text: exit %d, stderr %q", code, errs)
+	}
 }
 
 func TestRunJSON(t *testing.T) {

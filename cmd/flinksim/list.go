@@ -69,20 +69,23 @@ func newValidateCmd() *cobra.Command {
   flinksim validate out/scenario.resolved.yaml
   flinksim validate - < out/scenario.resolved.yaml
   flinksim validate backpressure -o json`,
-		Args: exactArgs(1, "one scenario: a file or a built-in name"),
+		Args:        exactArgs(1, "one scenario: a file or a built-in name"),
+		Annotations: map[string]string{collectsFlags: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(output); err != nil {
-				return err
-			}
+			// The flags' problems (an unknown flag, -q=maybe) come with the
+			// scenario's, in the JSON document too.
+			fc := newFlagCheck(cmd)
+			outErr := checkOutput(output)
+			fc.add(outErr)
 			name, data, err := readScenario(args[0])
 			if err != nil {
-				return err
+				return fc.join(err)
 			}
 			l, err := scenarios.Load(name, data, sets)
-			if output == formatJSON {
-				return validateAsJSON(cmd, name, data, l, err)
+			if output == formatJSON && outErr == nil {
+				return validateAsJSON(cmd, name, data, l, fc.join(err))
 			}
-			if err != nil {
+			if err = fc.join(err); err != nil {
 				return err
 			}
 			reportFlinkConfig(cmd.ErrOrStderr(), l)
@@ -114,7 +117,7 @@ func validateAsJSON(cmd *cobra.Command, name string, data []byte, l *scenarios.L
 		return err
 	}
 	if len(probs) > 0 {
-		fmt.Fprintf(cmd.ErrOrStderr(), "flinksim: %d problem(s) in the scenario\n", len(probs))
+		fmt.Fprintln(cmd.ErrOrStderr(), problemsTrailer(probs))
 		return exitStatus(exitScenario)
 	}
 	return nil
