@@ -3,6 +3,7 @@ package diagnose
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/flinksim/flinksim/result"
 )
@@ -89,7 +90,11 @@ func Sustainable(c *result.Capacity) (rate float64, bound string) {
 			hi = mid
 		}
 	}
-	return lo, bound + " while checkpointing (" + ck.limit(hi) + ")"
+	lim := ck.limit(hi)
+	if cores := "a TaskManager's cores"; strings.HasPrefix(bound, cores) && strings.HasPrefix(lim, cores) {
+		return lo, lim + ", while checkpointing" // the same resource: said once
+	}
+	return lo, bound + " while checkpointing (" + lim + ")"
 }
 
 // checkpointLoad is the steady state of periodic checkpoints at a constant

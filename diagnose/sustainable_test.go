@@ -108,7 +108,7 @@ func TestSustainableCheckpointCoresCountCPUOnly(t *testing.T) {
 	if want := 1 / (80 * us); math.Abs(rate-want) > 1e-6*want {
 		t.Errorf("Sustainable = %.1f/s (%s); want %.1f/s", rate, bound, want)
 	}
-	if want := "a TaskManager's cores (its task threads) while checkpointing (a TaskManager's cores: task threads, compaction and snapshots)"; bound != want {
+	if want := "a TaskManager's cores: task threads, compaction and snapshots, while checkpointing"; bound != want {
 		t.Errorf("bound %q, want %q", bound, want)
 	}
 }
