@@ -279,8 +279,11 @@ func applyVariant(d *decoder, root *yaml.Node, name string) bool {
 			}
 		}
 		names = append(names, vname)
-		if vname != name || set == nil || set.Kind != yaml.MappingNode {
+		if vname != name {
 			continue
+		}
+		if set == nil || set.Kind != yaml.MappingNode {
+			return true // nothing to apply: the decoder reports what is wrong with it
 		}
 		for k := 0; k+1 < len(set.Content); k += 2 {
 			key := set.Content[k]
