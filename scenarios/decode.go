@@ -481,7 +481,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 		if !ok {
 			if k, flink := flinkKeyOutside(path, kv.key, kv.val); flink {
 				d.fail(kv.key, join(path, name), "unknown field; %s is a Flink option: it goes under flink: (flink.%s)", k, k)
-			} else if s, near := closest(name, fi.names); near {
+			} else if s, near := Closest(name, fi.names); near {
 				d.fail(kv.key, join(path, name), "unknown field; did you mean %q?", s)
 			} else {
 				d.fail(kv.key, join(path, name), "unknown field (allowed here: %s)", strings.Join(fi.names, ", "))

@@ -402,7 +402,7 @@ func unknownFlinkKey(d *decoder, e FlinkEntry) bool {
 		d.dropped++ // not shown: spare the search for the closest key
 		return false
 	}
-	if s, near := closest(e.Key, allFlinkKeyNames()); near {
+	if s, near := Closest(e.Key, allFlinkKeyNames()); near {
 		d.fail(d.nodes[e.Path], e.Path, "unknown Flink configuration key; did you mean %q?", s)
 	} else if ns, flinks := flinkNamespace(e.Key); flinks {
 		d.fail(d.nodes[e.Path], e.Path, "unknown Flink configuration key (not in Flink 1.20/2.x's documented options under %s.)", ns)

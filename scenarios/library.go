@@ -50,7 +50,7 @@ func LookupBuiltIn(name string) (BuiltIn, error) {
 		}
 		names = append(names, b.Name)
 	}
-	if s, near := closest(name, names); near {
+	if s, near := Closest(name, names); near {
 		return BuiltIn{}, fmt.Errorf("no built-in scenario %q; did you mean %q? (flinksim list shows them all)", name, s)
 	}
 	return BuiltIn{}, fmt.Errorf("no built-in scenario %q and no such file (built-in: %s)", name, strings.Join(names, ", "))

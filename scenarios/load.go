@@ -291,7 +291,7 @@ func applyVariant(d *decoder, root *yaml.Node, name string) bool {
 		}
 		return true
 	}
-	if s, near := closest(name, names); near {
+	if s, near := Closest(name, names); near {
 		d.fail(nil, "", "no variant %q; did you mean %q?", name, s)
 	} else {
 		d.fail(nil, "", "no variant %q (variants: %s, and %s for the base)", name, strings.Join(names, ", "), BaseName)

@@ -60,9 +60,10 @@ func (ps Problems) sort() Problems {
 	return out
 }
 
-// closest returns the option nearest to s by edit distance, if it is near
-// enough to be a likely misspelling.
-func closest(s string, options []string) (string, bool) {
+// Closest returns the option nearest to s by edit distance, if it is near
+// enough to be a likely misspelling (case aside; a swap of neighbours is
+// one edit): for "did you mean" hints, here and in the CLI.
+func Closest(s string, options []string) (string, bool) {
 	limit := max(2, len(s)/5)
 	best, bestD := "", limit+1
 	for _, o := range options {

@@ -319,7 +319,7 @@ func (r *resolver) enum(v *string, path string, values ...string) {
 		return
 	}
 	allowed := strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
-	if s, near := closest(*v, values); near {
+	if s, near := Closest(*v, values); near {
 		r.d.at(path, "must be %s, not %q; did you mean %q?", allowed, *v, s)
 	} else {
 		r.d.at(path, "must be %s, not %q", allowed, *v)

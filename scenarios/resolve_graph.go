@@ -97,7 +97,7 @@ func (r *resolver) unknownInput(n *node, name string) {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	if s, near := closest(name, names); near {
+	if s, near := Closest(name, names); near {
 		r.d.at(n.path+".input", "no node is named %q; did you mean %q?", name, s)
 	} else if len(names) > 0 {
 		r.d.at(n.path+".input", "no node is named %q (nodes: %s)", name, strings.Join(names, ", "))

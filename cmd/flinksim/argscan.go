@@ -248,7 +248,7 @@ func (sc *flagScan) unknownShort(c, s string) {
 
 // longHint is what is allowed instead of --name, an unknown flag: the
 // flag of an enclosing command (--version on a subcommand), the closest
-// of the command's flags (edit distance at most 2, returned as like), or
+// of the command's flags (scenarios.Closest, returned as like), or
 // its help.
 func (sc *flagScan) longHint(name string) (hint string, like *pflag.Flag) {
 	for p := sc.cmd.Parent(); p != nil; p = p.Parent() {
@@ -261,38 +261,14 @@ func (sc *flagScan) longHint(name string) (hint string, like *pflag.Flag) {
 			return fmt.Sprintf("did you mean -%s?", name), f
 		}
 	}
-	bestD := 3
+	var names []string
 	sc.flags.VisitAll(func(f *pflag.Flag) {
-		if f.Hidden {
-			return
-		}
-		if d := editDistance(name, f.Name); d < bestD && d < len(name) {
-			like, bestD = f, d
+		if !f.Hidden {
+			names = append(names, f.Name)
 		}
 	})
-	if like != nil {
-		return fmt.Sprintf("did you mean --%s?", like.Name), like
+	if best, ok := scenarios.Closest(name, names); ok {
+		return fmt.Sprintf("did you mean --%s?", best), sc.flags.Lookup(best)
 	}
 	return fmt.Sprintf("see %s --help", sc.cmd.CommandPath()), nil
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

@@ -104,14 +104,3 @@ func TestScanFlags(t *testing.T) {
 		t.Errorf("run --fro completes to %q", names)
 	}
 }
-
-func TestEditDistance(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		d    int
-	}{{"", "", 0}, {"seed", "seed", 0}, {"sed", "seed", 1}, {"gird", "grid", 2}, {"version", "verbose", 4}, {"", "out", 3}} {
-		if got := editDistance(c.a, c.b); got != c.d {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
-		}
-	}
-}

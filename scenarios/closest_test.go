@@ -1,0 +1,22 @@
+package scenarios
+
+import "testing"
+
+// TestClosest: the edit distance behind "did you mean" hints (a swap of
+// neighbours is one edit, case aside), and the suggestions it allows.
+func TestClosest(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		d    int
+	}{{"", "", 0}, {"seed", "seed", 0}, {"sed", "seed", 1}, {"gird", "grid", 1}, {"version", "verbose", 4}, {"", "out", 3}} {
+		if got := editDistance(c.a, c.b); got != c.d {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
+		}
+	}
+	flags := []string{"duration", "grid", "jobs", "out", "seed", "set", "verbose", "version"}
+	for _, c := range []struct{ s, want string }{{"sed", "seed"}, {"gird", "grid"}, {"duratoin", "duration"}, {"frobnicate", ""}, {"x", ""}} {
+		if got, ok := Closest(c.s, flags); got != c.want || ok != (c.want != "") {
+			t.Errorf("Closest(%q) = %q, %v; want %q", c.s, got, ok, c.want)
+		}
+	}
+}
