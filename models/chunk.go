@@ -134,7 +134,7 @@ func (r *ring[T]) PushFront(v T) {
 }
 
 func (r *ring[T]) grow() {
-	nb := make([]T, max(8, 2*len(r.buf)))
+	nb := make([]T, max(2, 2*len(r.buf)))
 	for i := 0; i < r.n; i++ {
 		nb[i] = r.buf[(r.head+i)&(len(r.buf)-1)]
 	}

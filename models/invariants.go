@@ -81,7 +81,7 @@ func (s *Simulation) checkEdge(e *edge, fail failf) {
 				continue
 			}
 			for _, c := range p.ch {
-				n := c.open.Records + c.parked.Records
+				n := c.open.Records + c.parkedRecords()
 				for j := 0; j < c.q.Len(); j++ {
 					n += c.q.At(j).Records
 				}

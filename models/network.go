@@ -52,8 +52,9 @@ type channel struct {
 	flushReq bool
 	// parked is output the writer could not get a buffer for in the middle
 	// of a step (its pool and overdraft used up): the task is blocked until
-	// it is written.
-	parked Chunk
+	// it is written. Rare, so kept out of line (nil: none): the channel's
+	// fields touched for every buffer stay in fewer cache lines.
+	parked *Chunk
 
 	delivered int32 // remote: finished chunks sent to the receiver (the last `transit` still on the wire)
 	transit   int32 // remote: sent chunks that have not arrived yet (network latency)
@@ -81,6 +82,14 @@ type channel struct {
 	// records still to be taken (broadcastWatermark; none: noWatermark)
 	trailWM   wmark
 	trailLeft int64
+}
+
+// parkedRecords is the number of records parked on the channel.
+func (c *channel) parkedRecords() int64 {
+	if c.parked == nil {
+		return 0
+	}
+	return c.parked.Records
 }
 
 // readable is the number of finished buffers the receiver may read.
@@ -552,7 +561,8 @@ func (s *Simulation) outOfBuffers(p *partition, n int32) bool {
 // of its record until buffers are recycled (requestBufferBuilderBlocking),
 // and takes no input and no barrier meanwhile.
 func (s *Simulation) park(c *channel, piece *Chunk) {
-	if c.parked.Records == 0 {
+	if c.parked == nil {
+		c.parked = new(Chunk)
 		c.src.owner.stalled++
 	}
 	c.parked.Absorb(piece)
@@ -564,11 +574,11 @@ func (s *Simulation) park(c *channel, piece *Chunk) {
 func (s *Simulation) unpark(st *subtask) bool {
 	for _, p := range st.parts {
 		for _, c := range p.ch {
-			if c.parked.Records == 0 || s.outOfBuffers(p, 1) {
+			if c.parked == nil || s.outOfBuffers(p, 1) {
 				continue
 			}
-			piece := c.parked
-			c.parked = Chunk{}
+			piece := *c.parked
+			c.parked = nil
 			st.stalled--
 			c.inflight -= piece.Records // appendRecords counts them again
 			s.appendRecords(c, piece)
