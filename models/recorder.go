@@ -110,6 +110,13 @@ func newRecorder(s *Simulation) *recorder {
 			r.lat[rt] = rt.lat
 		}
 	}
+	if len(r.lat) == 1 {
+		// One sink: the job's latency is the sink's; one histogram takes
+		// both (sunk adds to it once).
+		for _, l := range r.lat {
+			r.latAll = l.all
+		}
+	}
 	return r
 }
 
@@ -160,7 +167,11 @@ func (r *recorder) sunk(rt *nodeRT, st *subtask, now sim.Time, n int64, c *Chunk
 		hi = (visible - c.CreatedLo).Seconds()
 	}
 	l := rt.lat
-	sim.AddSpreadEach(lo, hi, float64(n), l.all, l.interval, r.latAll)
+	if l.all == r.latAll {
+		sim.AddSpreadEach(lo, hi, float64(n), l.all, l.interval)
+	} else {
+		sim.AddSpreadEach(lo, hi, float64(n), l.all, l.interval, r.latAll)
+	}
 	r.written += n
 }
 
