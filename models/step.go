@@ -55,8 +55,15 @@ func (s *Simulation) tryStart(st *subtask) {
 			return
 		}
 		took, blocked := s.takeInput(st)
-		if !took && !blocked && !st.busy && st.in.Records == 0 && st.wm.dirty && st.ops[0].win != nil {
-			took, st.cur = true, Chunk{} // the watermark rose without records: fire what is due
+		if !took && !blocked && !st.busy && st.in.Records == 0 && st.wm.dirty {
+			if st.ops[0].win != nil {
+				took, st.cur = true, Chunk{} // the watermark rose without records: fire what is due
+			} else {
+				// A watermark alone is still processed and forwarded
+				// (AbstractStreamOperator.processWatermark emits it), with
+				// no records to wait for.
+				s.advanceWatermark(st)
+			}
 		}
 		if !took {
 			switch {

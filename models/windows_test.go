@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -378,6 +379,29 @@ func TestWindowLatencyNoneUntilAWindowFires(t *testing.T) {
 		if (ws.Firings > 0) != c.fires || ws.ResultLatency.None == c.fires || ws.WatermarkLag.None {
 			t.Errorf("windows of %v: %d firings, result latency none %v, watermark lag none %v; want firings %v, latency none %v, a lag",
 				c.size, ws.Firings, ws.ResultLatency.None, ws.WatermarkLag.None, c.fires, !c.fires)
+		}
+	}
+}
+
+// A window operator forwards every watermark, not only those that fire a
+// window (AbstractStreamOperator.processWatermark emits it after the
+// timers it triggers): a sink in its own task, reading ten-second windows'
+// results, has at every sample the window operator's output watermark of
+// at most one flush and one watermark emission before, not the one that
+// came with the last results, up to a window older.
+func TestWatermarkPassesAWindowWithoutResults(t *testing.T) {
+	singleGoroutine(t)
+	et := EventTime{Delay: sim.Constant{V: 0.5}, OutOfOrderness: sim.Second}
+	spec := windowJob(2000, 4, 2*sim.Minute, et, Window{Kind: Tumbling, Size: 10 * sim.Second})
+	spec.Sim.SampleInterval = sim.Second
+	spec.Nodes[2].Chain = false
+	res := runSpec(t, spec)
+	won := seriesOf(t, res, "win", 0, result.MetricOutputWatermark)
+	sin := seriesOf(t, res, "out", 0, result.MetricInputWatermark)
+	slack := (spec.Network.BufferTimeout + spec.AutoWatermarkInterval).Seconds() * 1000
+	for i := 20; i < len(won); i++ {
+		if gap := won[i] - sin[i]; gap > slack {
+			t.Fatalf("sample %d: the sink's input watermark is %.0f ms behind the window operator's output (want at most %.0f ms)", i, gap, slack)
 		}
 	}
 }
