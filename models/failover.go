@@ -262,6 +262,9 @@ func (s *Simulation) deployed(op int32) {
 	p := s.restorePoint()
 	for _, r := range rs {
 		s.setRegionState(r, regionInitializing)
+		for _, st := range r.subtasks {
+			st.setState(now, stInitializing)
+		}
 		s.resetDebloating(r) // new tasks start at the full buffer size
 		r.restoring = 0
 		if p == nil {

@@ -132,7 +132,22 @@ func (r *recorder) preallocate() {
 	}
 }
 
-// busySoFar is a subtask's busy time from the start to now.
+// perSecondUp converts a time in a state to ms per second of the time the
+// subtask was deployed, of the dt seconds of times: Flink's task metrics
+// exist only while the task does, so busy, idle and backpressured add up
+// to 1000 whenever it ran at all (and a restarted task's come from its
+// new metric group alone). An interval wholly down gives 0.
+func perSecondUp(times [nStates]sim.Time, dt float64) func(sim.Time) float64 {
+	up := dt - times[stDown].Seconds()
+	if up <= 0 {
+		return func(sim.Time) float64 { return 0 }
+	}
+	return func(t sim.Time) float64 { return float64(t) / float64(sim.Millisecond) / up }
+}
+
+// busySoFar is a subtask's busy time from the start to now: what its
+// thread worked on records, timers and snapshots (the CPU claims of
+// resources.go), not the restore of an initializing task.
 func (r *recorder) busySoFar(st *subtask, now sim.Time) sim.Time {
 	return r.stateSoFar(st, stBusy, now)
 }
@@ -215,8 +230,8 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 	st.acc[st.state] += now - st.since
 	st.since = now
 	tot := r.totals[st]
-	ms := func(t sim.Time) float64 { return float64(t) / float64(sim.Millisecond) / dt }
-	busy, idle := ms(st.acc[stBusy]), ms(st.acc[stIdle])
+	ms := perSecondUp(st.acc, dt)
+	busy, idle := ms(st.acc[stBusy]+st.acc[stInitializing]), ms(st.acc[stIdle])
 	bp, soft, hard := ms(st.acc[stBackPressured]+st.acc[stHardBackPressured]), ms(st.acc[stBackPressured]), ms(st.acc[stHardBackPressured])
 	for i := range st.acc {
 		tot[i] += st.acc[i]

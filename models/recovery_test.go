@@ -212,3 +212,50 @@ func TestDetectionDelays(t *testing.T) {
 		})
 	}
 }
+
+// TestRestoringTaskIsBusy: a task restoring its state is INITIALIZING; its
+// idle and backpressure timers do not run yet, so Flink reports it busy
+// 1000 ms/s (TaskIOMetricGroup.getBusyTimePerSecond: 1000 − idle −
+// backpressured). While no task is deployed there is nothing to report
+// (0 here), and the run's busy, backpressured and idle times are per
+// second of the time the task was deployed, so they add up to 1000.
+func TestRestoringTaskIsBusy(t *testing.T) {
+	const failAt = 100 * sim.Second
+	spec := recoveryJob(1000, 2000, failAt)
+	_, res := runWith(t, spec)
+	if len(res.Restores) != 1 {
+		t.Fatalf("restores %+v, want one", res.Restores)
+	}
+	rc := spec.Recovery
+	deployed := failAt + rc.HeartbeatTimeout + max(spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy
+	restored := res.Restores[0].At // 100 MiB at 50 MiB/s: 2 s later
+	task := taskOf(t, res, "agg")
+	busy := seriesOf(t, res, task, 0, result.MetricBusy)
+	idle := seriesOf(t, res, task, 0, result.MetricIdle)
+	bp := seriesOf(t, res, task, 0, result.MetricBackPressured)
+	dt := spec.Sim.SampleInterval.Seconds()
+	var initializing, down int
+	for i, ts := range res.Times {
+		from := ts - dt // the sample covers (from, ts]
+		switch {
+		case from >= deployed.Seconds() && ts <= restored.Seconds():
+			initializing++
+			if busy[i] != 1000 || idle[i] != 0 || bp[i] != 0 {
+				t.Errorf("restoring at %.2fs: busy %.0f, idle %.0f, backpressured %.0f ms/s; want 1000, 0, 0", ts, busy[i], idle[i], bp[i])
+			}
+		case from >= failAt.Seconds() && ts <= deployed.Seconds():
+			down++
+			if busy[i]+idle[i]+bp[i] != 0 {
+				t.Errorf("not deployed at %.2fs: busy %.0f, idle %.0f, backpressured %.0f ms/s; want nothing", ts, busy[i], idle[i], bp[i])
+			}
+		}
+	}
+	if initializing < 4 || down < 100 {
+		t.Fatalf("%d samples while restoring, %d while down: the scenario no longer shows them", initializing, down)
+	}
+	for _, o := range res.Summary.Operators {
+		if sum := o.BusyMsPerS + o.IdleMsPerS + o.BackpressuredMsPerS; math.Abs(sum-1000) > 1e-6 {
+			t.Errorf("%s: busy %.1f + idle %.1f + backpressured %.1f = %.1f ms/s over the time deployed, want 1000", o.Name, o.BusyMsPerS, o.IdleMsPerS, o.BackpressuredMsPerS, sum)
+		}
+	}
+}

@@ -84,6 +84,11 @@ const (
 	// (softBackPressuredTimeMsPerSecond, hardBackPressuredTimeMsPerSecond,
 	// TaskIOMetricGroup) add up to backPressuredTimeMsPerSecond.
 	stHardBackPressured
+	// stInitializing: deployed, restoring its state (Flink's INITIALIZING).
+	// Its idle and backpressure timers are not running yet, so Flink
+	// reports it busy (TaskIOMetricGroup.getBusyTimePerSecond: 1000 − idle
+	// − backpressured), though the work is downloads, not records.
+	stInitializing
 	nStates
 )
 

@@ -39,12 +39,13 @@ func (r *recorder) result() *result.Result {
 		}
 		for _, st := range rt.task.subtasks {
 			tot := r.totals[st]
-			ms := func(t sim.Time) float64 { return float64(t) / float64(sim.Millisecond) / dur }
+			ms := perSecondUp(*tot, dur)
 			bp := ms(tot[stBackPressured] + tot[stHardBackPressured])
-			o.BusyMsPerS += ms(tot[stBusy])
+			busy := ms(tot[stBusy] + tot[stInitializing])
+			o.BusyMsPerS += busy
 			o.BackpressuredMsPerS += bp
 			o.IdleMsPerS += ms(tot[stIdle])
-			o.MaxSubtaskBusyMsPerS = max(o.MaxSubtaskBusyMsPerS, ms(tot[stBusy]))
+			o.MaxSubtaskBusyMsPerS = max(o.MaxSubtaskBusyMsPerS, busy)
 			o.MaxSubtaskBackpressuredMsPerS = max(o.MaxSubtaskBackpressuredMsPerS, bp)
 			op := st.ops[rt.pos]
 			o.RecordsIn += op.in
