@@ -83,9 +83,7 @@ type judgement struct {
 func newJudgement(res *result.Result) *judgement {
 	s := res.Summary
 	j := &judgement{res: res, dur: s.VirtualDurationS, began: map[string]float64{result.PhaseStable: 0}}
-	if j.dur > 0 {
-		j.rate = float64(s.Records.Produced-s.Records.Backlog) / j.dur // arrivals: the backlog is not input per second
-	}
+	j.rate = inputRate(s)
 	j.lagLimit = lagLimitS * j.rate
 	j.lag = result.TotalSeries(res, result.MetricPending)
 	if len(j.lag) > 0 {
