@@ -240,7 +240,7 @@ func why(res *result.Result, v result.Verdict, endLag, growth, rate float64) str
 		case completed == 0:
 			parts = append(parts, "no checkpoint completed")
 		case slowest > overloadFactor*c.IntervalS:
-			parts = append(parts, fmt.Sprintf("checkpoints took up to %s, over twice the %s interval", fmtSec(slowest), fmtSec(c.IntervalS)))
+			parts = append(parts, fmt.Sprintf("checkpoints took up to %s, %s the %s interval", fmtSec(slowest), times(slowest/c.IntervalS), fmtSec(c.IntervalS)))
 		default:
 			parts = append(parts, fmt.Sprintf("checkpoints took at most %s against a %s interval", fmtSec(slowest), fmtSec(c.IntervalS)))
 		}

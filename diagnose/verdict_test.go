@@ -90,6 +90,12 @@ func TestJudge(t *testing.T) {
 			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(10)}, {At: sim.FromSeconds(20), Final: true}}
 			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(15)}}
 		}, result.PhaseFailed, "stable@0, failover@10, failover loop@20, failed@20", "the restart strategy gave up at 20s"},
+		// A checkpoint of 8.6 min against a 30 s interval: 17× it, not
+		// "over twice".
+		{"slow checkpoints", func(float64) float64 { return 0 }, func(r *result.Result) {
+			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 30, TimeoutS: 600}
+			r.Checkpoints = []*result.CheckpointStats{{Status: "COMPLETED", Trigger: sim.FromSeconds(10), Duration: sim.FromSeconds(516)}}
+		}, result.PhaseStable, "stable@0", "checkpoints took up to 8.6min, 17× the 30s interval"},
 		{"no checkpoint completed", func(float64) float64 { return 0 }, func(r *result.Result) {
 			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
 		}, result.PhaseStable, "stable@0", "no checkpoint completed"},
