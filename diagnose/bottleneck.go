@@ -17,7 +17,8 @@ const busyLimit = 900
 // reads the web UI: the operators whose busiest subtask works nearly all
 // the time, and those graded HIGH or LOW backpressured (Flink's grading of
 // backPressuredTimeMsPerSecond). A busy operator with backpressure
-// upstream is the bottleneck.
+// upstream is the bottleneck; busy operators without any are compared
+// with the job's sustainable input rate (load).
 func Backpressure(s result.Summary) string {
 	var busy, high, low []string
 	for _, o := range s.Operators {
@@ -36,7 +37,7 @@ func Backpressure(s result.Summary) string {
 	case len(busy) > 0 && len(high)+len(low) > 0:
 		parts = append(parts, fmt.Sprintf("busy: %s (the bottleneck)", strings.Join(busy, ", ")))
 	case len(busy) > 0:
-		parts = append(parts, fmt.Sprintf("busy: %s, at the edge of its capacity", strings.Join(busy, ", ")))
+		parts = append(parts, "busy: "+strings.Join(busy, ", ")+load(s))
 	}
 	if len(high) > 0 {
 		parts = append(parts, "backpressured (HIGH): "+strings.Join(high, ", "))
@@ -49,6 +50,47 @@ func Backpressure(s result.Summary) string {
 		b = "no operator is busy or backpressured"
 	}
 	return b
+}
+
+// load says, for a busy job that nothing backpressures, how its input
+// compares with what it can process (its sustainable input rate): at the
+// edge of its capacity within the rate's resolution, overloaded above it.
+// "" when either is unknown.
+func load(s result.Summary) string {
+	in := inputRate(s)
+	if in <= 0 || s.SustainableInputRPS <= 0 {
+		return ""
+	}
+	r := in / s.SustainableInputRPS
+	of := fmt.Sprintf("input %s what it can process (%s/s against %s/s)", times(r), human.Count(in), human.Count(s.SustainableInputRPS))
+	switch {
+	case r > 1+resolution:
+		return ", overloaded: " + of
+	case r >= 1-resolution:
+		return ", at the edge of its capacity: " + of
+	}
+	return ", with " + of
+}
+
+// inputRate is a run's mean arrivals in records/s, the initial backlog
+// left out (it is not input per second).
+func inputRate(s result.Summary) float64 {
+	if s.VirtualDurationS <= 0 {
+		return 0
+	}
+	return float64(s.Records.Produced-s.Records.Backlog) / s.VirtualDurationS
+}
+
+// times prints a ratio as a multiple to two significant figures: 0.94×,
+// 2.0×, 17×.
+func times(r float64) string {
+	switch {
+	case r >= 9.95:
+		return fmt.Sprintf("%.0f×", r)
+	case r >= 0.995:
+		return fmt.Sprintf("%.1f×", r)
+	}
+	return fmt.Sprintf("%.2f×", r)
 }
 
 // Skew names, for each skewed keyed operator (its busiest subtask, or its

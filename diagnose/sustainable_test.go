@@ -112,3 +112,52 @@ func TestSustainableCheckpointCoresCountCPUOnly(t *testing.T) {
 		t.Errorf("bound %q, want %q", bound, want)
 	}
 }
+
+// TestSustainableCheckpointReason: checkpoints are named as what bounds the
+// rate only when they lower it by more than its resolution (10%); the rate
+// counts their cost either way. One task "Source: events -> work -> Sink:
+// out" at parallelism 2, 12 us a record (work 10 us, the sink 2 us), its
+// subtasks taking 51% and 49% of the input, one per TaskManager, cores
+// unlimited: the busiest thread allows 1 / (0.51·12 us) = 163.4k/s.
+func TestSustainableCheckpointReason(t *testing.T) {
+	const task = "Source: events -> work -> Sink: out"
+	job := func(work0, work1, syncS, intervalS float64) result.Capacity {
+		return result.Capacity{CPU: []float64{work0, work1}, Tasks: []result.TaskWork{{Task: task, WorkS: []float64{work0, work1}}},
+			Checkpoints: &result.CheckpointCosts{IntervalS: intervalS, TimeoutS: 600, SyncS: syncS,
+				TaskManagers: []result.TaskManagerCheckpoint{{WorkS: []float64{work0}, CPUS: []float64{work0}},
+					{WorkS: []float64{work1}, CPUS: []float64{work1}}}}}
+	}
+	for _, c := range []struct {
+		name  string
+		c     result.Capacity
+		want  float64
+		bound string
+	}{{
+		// a 10 ms sync phase every 10 s takes 0.1% of the thread:
+		// 0.999 / 6.12 us = 163.2k/s, and the thread bounds it
+		name: "a short sync phase",
+		c:    job(0.51*12*us, 0.49*12*us, 0.01, 10),
+		want: 0.999 / (0.51 * 12 * us), bound: task + " subtask 0",
+	}, {
+		// an API of 3 calls/s per connection, 16 connections: 1/48 s of
+		// a sink thread per input record; 10 ms every minute is 0.02%
+		name: "a sink bound by its API",
+		c: result.Capacity{CPU: []float64{0}, Tasks: []result.TaskWork{{Task: "Sink: api", WorkS: []float64{1.0 / 48}}},
+			Checkpoints: &result.CheckpointCosts{IntervalS: 60, TimeoutS: 600, SyncS: 0.01,
+				TaskManagers: []result.TaskManagerCheckpoint{{WorkS: []float64{1.0 / 48}, CPUS: []float64{0}}}}},
+		want: 48 * (1 - 0.01/60), bound: "Sink: api",
+	}, {
+		// a 2 s sync phase every 10 s takes 20% of the thread:
+		// 0.8 / 6.12 us = 130.7k/s, and the sync phases bound it
+		name: "a long sync phase",
+		c:    job(0.51*12*us, 0.49*12*us, 2, 10),
+		want: 0.8 / (0.51 * 12 * us), bound: task + " subtask 0 while checkpointing (sync phases leave too little time to process)",
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			rate, bound := Sustainable(&c.c)
+			if math.Abs(rate-c.want) > 1e-6*c.want || bound != c.bound {
+				t.Errorf("Sustainable = %.1f/s, %q; want %.1f/s, %q", rate, bound, c.want, c.bound)
+			}
+		})
+	}
+}

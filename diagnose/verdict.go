@@ -2,12 +2,11 @@ package diagnose
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/result"
-	"github.com/flinksim/flinksim/sim"
 )
 
 // Healthy-run thresholds, one definition for every job, checkpointing or not.
@@ -83,9 +82,7 @@ type judgement struct {
 func newJudgement(res *result.Result) *judgement {
 	s := res.Summary
 	j := &judgement{res: res, dur: s.VirtualDurationS, began: map[string]float64{result.PhaseStable: 0}}
-	if j.dur > 0 {
-		j.rate = float64(s.Records.Produced-s.Records.Backlog) / j.dur // arrivals: the backlog is not input per second
-	}
+	j.rate = inputRate(s)
 	j.lagLimit = lagLimitS * j.rate
 	j.lag = result.TotalSeries(res, result.MetricPending)
 	if len(j.lag) > 0 {
@@ -216,7 +213,7 @@ func why(res *result.Result, v result.Verdict, endLag, growth, rate float64) str
 		slowest = maxDur
 	}
 	for _, p := range v.Phases {
-		at := fmtSec(p.StartS)
+		at := human.Seconds(p.StartS)
 		switch p.Phase {
 		case result.PhaseOverload:
 			if p.StartS == 0 {
@@ -228,9 +225,9 @@ func why(res *result.Result, v result.Verdict, endLag, growth, rate float64) str
 				parts = append(parts, "a failover at "+at)
 			}
 		case result.PhaseTimeouts:
-			parts = append(parts, fmt.Sprintf("checkpoints expired (timeout %s) from %s", fmtSec(c.TimeoutS), at))
+			parts = append(parts, fmt.Sprintf("checkpoints expired (timeout %s) from %s", human.Seconds(c.TimeoutS), at))
 		case result.PhaseFailoverLoop:
-			parts = append(parts, fmt.Sprintf("%d failovers, the first at %s", len(res.Failovers), fmtSec(res.Failovers[0].At.Seconds())))
+			parts = append(parts, fmt.Sprintf("%d failovers, the first at %s", len(res.Failovers), human.Seconds(res.Failovers[0].At.Seconds())))
 		case result.PhaseFailed:
 			parts = append(parts, "the restart strategy gave up at "+at+": the job failed")
 		case result.PhaseRecovered:
@@ -242,60 +239,26 @@ func why(res *result.Result, v result.Verdict, endLag, growth, rate float64) str
 		case completed == 0:
 			parts = append(parts, "no checkpoint completed")
 		case slowest > overloadFactor*c.IntervalS:
-			parts = append(parts, fmt.Sprintf("checkpoints took up to %s, over twice the %s interval", fmtSec(slowest), fmtSec(c.IntervalS)))
+			parts = append(parts, fmt.Sprintf("checkpoints' end-to-end duration up to %s, %s the %s interval", human.Seconds(slowest), times(slowest/c.IntervalS), human.Seconds(c.IntervalS)))
 		default:
-			parts = append(parts, fmt.Sprintf("checkpoints took at most %s against a %s interval", fmtSec(slowest), fmtSec(c.IntervalS)))
+			parts = append(parts, fmt.Sprintf("checkpoints' end-to-end duration at most %s against a %s interval", human.Seconds(slowest), human.Seconds(c.IntervalS)))
 		}
 	}
 	if rate > 0 {
-		l := fmt.Sprintf("Kafka lag at the end %s of input", fmtSec(endLag/rate))
+		l := fmt.Sprintf("Kafka lag at the end %s of input", human.Seconds(endLag/rate))
 		switch {
 		case growth > growthLimit*rate:
-			l += fmt.Sprintf(", growing %s records/s", fmtCount(growth))
+			l += fmt.Sprintf(", growing %s records/s", human.Count(growth))
 		case growth < -growthLimit*rate && endLag > rate:
-			l += fmt.Sprintf(", draining %s records/s", fmtCount(-growth))
+			l += fmt.Sprintf(", draining %s records/s", human.Count(-growth))
 		}
 		parts = append(parts, l)
 	}
 	for _, k := range res.Summary.Sinks {
 		// A job can run on, healthy, while its sink drops records.
 		if k.ReadCommitted.Lost > 0 {
-			parts = append(parts, fmt.Sprintf("%s lost %s records", k.Sink, fmtCount(float64(k.ReadCommitted.Lost))))
+			parts = append(parts, fmt.Sprintf("%s lost %s records", k.Sink, human.Count(float64(k.ReadCommitted.Lost))))
 		}
 	}
 	return strings.Join(parts, "; ")
-}
-
-// fmtSec prints seconds to about two significant figures.
-func fmtSec(sec float64) string { return fmtDur(sim.FromSeconds(sec)) }
-
-// fmtCount prints a count with k, M, G, T suffixes.
-func fmtCount(v float64) string {
-	for _, u := range []struct {
-		f float64
-		s string
-	}{{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
-		if math.Abs(v) >= u.f {
-			return strings.TrimSuffix(fmt.Sprintf("%.1f", v/u.f), ".0") + u.s
-		}
-	}
-	return fmt.Sprintf("%.0f", v)
-}
-
-// fmtDur prints a duration to about two significant figures.
-func fmtDur(d sim.Time) string {
-	sec := d.Seconds()
-	switch {
-	case sec >= 3600:
-		return fmt.Sprintf("%.1fh", sec/3600)
-	case sec >= 600:
-		return fmt.Sprintf("%.0fmin", sec/60)
-	case sec >= 120:
-		return strings.TrimSuffix(fmt.Sprintf("%.1f", sec/60), ".0") + "min"
-	case sec >= 10:
-		return fmt.Sprintf("%.0fs", sec)
-	case sec >= 1:
-		return fmt.Sprintf("%.1fs", sec)
-	}
-	return fmt.Sprintf("%.0fms", sec*1000)
 }

@@ -44,11 +44,11 @@ func TestJudge(t *testing.T) {
 		why     string // a part of why
 	}{
 		{"keeps up", func(float64) float64 { return 50 }, nil, result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input"},
-		// Of 160k produced, 60k were there at the start: 70k left is 70 s of the 1000/s that arrived.
+		// Of 160k produced, 60k were there at the start: 70k left is 70 s (1.2min) of the 1000/s that arrived.
 		{"backlog left", func(float64) float64 { return 70_000 }, func(r *result.Result) {
 			r.Summary.Records.Produced, r.Summary.Records.Backlog = 160_000, 60_000
-		}, result.PhaseOverload, "stable@0, overload@0", "Kafka lag at the end 70s of input"},
-		{"keeps up, checkpointing", func(float64) float64 { return 50 }, ckpt, result.PhaseStable, "stable@0", "checkpoints took at most 1.0s against a 10s interval"},
+		}, result.PhaseOverload, "stable@0, overload@0", "Kafka lag at the end 1.2min of input"},
+		{"keeps up, checkpointing", func(float64) float64 { return 50 }, ckpt, result.PhaseStable, "stable@0", "checkpoints' end-to-end duration at most 1s against a 10s interval"},
 		// Healthy, but a sink dropped records: the job runs on, and says so.
 		{"a sink lost records", func(float64) float64 { return 50 }, func(r *result.Result) {
 			ckpt(r)
@@ -73,7 +73,7 @@ func TestJudge(t *testing.T) {
 				return 90000 - 4500*(t-50)
 			}
 			return 0
-		}, ckpt, result.PhaseStable, "stable@0, overload@20, recovered@70", "behind its input from 20s; recovered at 70s; checkpoints took at most 1.0s against a 10s interval; Kafka lag at the end 0ms of input"},
+		}, ckpt, result.PhaseStable, "stable@0, overload@20, recovered@70", "behind its input from 20s; recovered at 1.2min; checkpoints' end-to-end duration at most 1s against a 10s interval; Kafka lag at the end 0s of input"},
 		{"failover loop", func(t float64) float64 { return 2000 * t }, func(r *result.Result) {
 			ckpt(r)
 			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(53)}, {At: sim.FromSeconds(66)}, {At: sim.FromSeconds(80)}}
@@ -81,7 +81,7 @@ func TestJudge(t *testing.T) {
 		}, result.PhaseFailoverLoop, "stable@0, overload@0, failover@53, failover loop@66", "3 failovers, the first at 53s"},
 		{"down at the end", func(float64) float64 { return 0 }, func(r *result.Result) {
 			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(99)}}
-		}, result.PhaseFailover, "stable@0, failover@99", "a failover at 99s"},
+		}, result.PhaseFailover, "stable@0, failover@99", "a failover at 1.6min"},
 		{"one failover, recovered", func(float64) float64 { return 0 }, func(r *result.Result) {
 			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(30)}}
 			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(40)}}
@@ -105,5 +105,27 @@ func TestJudge(t *testing.T) {
 				t.Errorf("got %s [%s] %q\nwant %s [%s] containing %q", v.Outcome, got, v.Why, c.outcome, c.phases, c.why)
 			}
 		})
+	}
+}
+
+// TestJudgeSlowCheckpoints: checkpoints over twice the interval say by how
+// much, from the slowest end-to-end duration: 8.6 min against a 30 s
+// interval is 17× it, not "over twice"; 25 s against 10 s is 2.5×.
+func TestJudgeSlowCheckpoints(t *testing.T) {
+	for _, c := range []struct {
+		interval, slowest float64
+		want              string
+	}{
+		{30, 516, "checkpoints' end-to-end duration up to 8.6min, 17× the 30s interval"},
+		{10, 25, "checkpoints' end-to-end duration up to 25s, 2.5× the 10s interval"},
+		{10, 15, "checkpoints' end-to-end duration at most 15s against a 10s interval"},
+	} {
+		v := judged(func(float64) float64 { return 0 }, func(r *result.Result) {
+			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: c.interval, TimeoutS: 600}
+			r.Checkpoints = []*result.CheckpointStats{{Status: "COMPLETED", Trigger: sim.FromSeconds(10), Duration: sim.FromSeconds(c.slowest)}}
+		})
+		if !strings.Contains(v.Why, c.want) {
+			t.Errorf("%gs against %gs: %q, want it to contain %q", c.slowest, c.interval, v.Why, c.want)
+		}
 	}
 }

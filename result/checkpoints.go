@@ -167,6 +167,20 @@ func QuantilesOf(xs []float64) Quantiles {
 	return Quantiles{P50: at(0.5), P99: at(0.99), Max: sorted[len(sorted)-1]}
 }
 
+// EndToEnd is Flink's end-to-end duration (seconds) over the completed
+// checkpoints, from the trigger to the latest acknowledgement, as the web
+// UI and REST show it: CheckpointSummary.DurationS without the
+// JobManager's metadata write.
+func EndToEnd(cps []*CheckpointStats) Quantiles {
+	var xs []float64
+	for _, c := range cps {
+		if c.Status == "COMPLETED" {
+			xs = append(xs, c.Duration.Seconds())
+		}
+	}
+	return QuantilesOf(xs)
+}
+
 // Failure messages of failed checkpoints, as Flink's CheckpointFailureReason
 // words them (CHECKPOINT_EXPIRED; an injected upload failure stands for
 // CHECKPOINT_ASYNC_EXCEPTION).

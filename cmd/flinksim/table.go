@@ -117,7 +117,7 @@ func outcomeTable(runs []runResult) table {
 		row := []string{r.name, o.Verdict}
 		c := s.Checkpoints
 		if ckpt {
-			row = append(row, checkpointCells(s)...)
+			row = append(row, checkpointCells(r.res)...)
 		}
 		p99 := "-" // no record reached a sink
 		if s.Records.Sink > 0 {
@@ -151,15 +151,17 @@ func outcomeTable(runs []runResult) table {
 }
 
 // checkpointCells are a run's checkpoint and restart columns ("-" without
-// checkpointing).
-func checkpointCells(s result.Summary) []string {
+// checkpointing); ckpt max is Flink's end-to-end duration, as the verdict
+// in the same row says it.
+func checkpointCells(res *result.Result) []string {
+	s := res.Summary
 	c := s.Checkpoints
 	if c == nil {
 		return []string{"-", "-", "-", "-", "-", "-", "-"}
 	}
 	maxDur := "-" // none completed
 	if c.Completed > 0 {
-		maxDur = human.Seconds(c.DurationS.Max)
+		maxDur = human.Seconds(result.EndToEnd(res.Checkpoints).Max)
 	}
 	restore := 0.0
 	if r := s.Restarts; r != nil {

@@ -138,6 +138,7 @@ func printComparison(w io.Writer, runs []runResult, dir string) {
 	}
 	for _, r := range runs {
 		if r.res.Summary.Checkpoints != nil {
+			fmt.Fprintln(w, "ckpt max: the longest end-to-end duration (trigger to last acknowledgement, as Flink's web UI shows it)")
 			fmt.Fprintln(w, "replay: the longest the job went without a newer completed checkpoint (what a failure could replay)")
 			break
 		}
