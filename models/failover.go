@@ -130,6 +130,7 @@ func (s *Simulation) cancel(rs []*region, op int32) {
 		in := func(t *transfer) bool { return t.st.region == r }
 		s.storage.cancel(in)
 		for _, st := range r.subtasks {
+			st.restoring = false // its downloads are cancelled
 			for _, w := range st.sinks {
 				s.sinkCancelled(w, s.failure(op), s.restorePoint())
 			}
@@ -276,6 +277,9 @@ func (s *Simulation) deployed(op int32) {
 		// ones have been replaced.
 		for _, st := range r.subtasks {
 			st.dead = false
+			if !st.restoring {
+				s.subtaskRestored(st) // nothing to download
+			}
 		}
 	}
 	s.clearReplacedTaskManagers()
@@ -309,11 +313,13 @@ func (s *Simulation) restoreCheckpoint(r *region, p *pendingCheckpoint) {
 		case local && s.incremental() && sub.replay > 0:
 			// RocksDB opens its local copy; the log is downloaded and replayed
 			r.restoring++
+			st.restoring = true
 			s.storage.startDownload(st, p.id, sub.replay, true, false)
 		case local && s.incremental():
 			// RocksDB opens its local checkpoint directory
 		default:
 			r.restoring++
+			st.restoring = true
 			t := s.storage.startDownload(st, p.id, float64(sub.stateSize+sub.opFile()), !s.incremental(), local)
 			t.replay = sub.replay
 		}
@@ -347,6 +353,7 @@ func (s *Simulation) restoreSavepoint(r *region) {
 	for _, st := range r.subtasks {
 		if b := s.initialState(st); b > 0 {
 			r.restoring++
+			st.restoring = true
 			s.storage.startDownload(st, 0, b, !(c.Claimed && s.incremental()), false)
 		}
 	}

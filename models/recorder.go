@@ -231,6 +231,7 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 	st.since = now
 	tot := r.totals[st]
 	ms := perSecondUp(st.acc, dt)
+	deployed := b2f(dt > st.acc[stDown].Seconds())
 	busy, idle := ms(st.acc[stBusy]+st.acc[stInitializing]), ms(st.acc[stIdle])
 	bp, soft, hard := ms(st.acc[stBackPressured]+st.acc[stHardBackPressured]), ms(st.acc[stBackPressured]), ms(st.acc[stHardBackPressured])
 	for i := range st.acc {
@@ -258,6 +259,7 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 		vals[k(vOut)] = float64(op.out-op.sampledOut) / dt
 		op.sampledIn, op.sampledOut = op.in, op.out
 		vals[k(vBusy)], vals[k(vBackPressured)], vals[k(vIdle)] = busy, bp, idle
+		vals[k(vDeployed)] = deployed
 		vals[k(vSoftBackPressured)], vals[k(vHardBackPressured)] = soft, hard
 		vals[k(vIsBackPressured)] = b2f(st.state.backPressured())
 		vals[k(vBytesIn)], vals[k(vBytesOut)] = bytesIn, bytesOut
@@ -310,14 +312,25 @@ func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 
 		// of its subtasks', as the web UI's max aggregate over subtasks
 		// (AggregatingSubtasksMetricsHandler) gives it, not their sum
 		return r.extreme(ref, vals, math.Max)
-	default:
-		p := ref.node.spec.Parallelism
-		sum := 0.0
-		for sub := 0; sub < p; sub++ {
-			sum += vals.get(ref.node, sub, ref.id)
+	case aggregateIsMean(ref.metric):
+		// the mean over the subtasks that report: those deployed during
+		// the sample (AggregatingSubtasksMetricsHandler averages the
+		// metrics it has)
+		sum, n := 0.0, 0.0
+		for sub := 0; sub < ref.node.spec.Parallelism; sub++ {
+			if d := vals.get(ref.node, sub, vDeployed); d > 0 {
+				sum += vals.get(ref.node, sub, ref.id)
+				n++
+			}
 		}
-		if aggregateIsMean(ref.metric) {
-			sum /= float64(p)
+		if n == 0 {
+			return 0
+		}
+		return sum / n
+	default:
+		sum := 0.0
+		for sub := 0; sub < ref.node.spec.Parallelism; sub++ {
+			sum += vals.get(ref.node, sub, ref.id)
 		}
 		return sum
 	}

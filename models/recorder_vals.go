@@ -36,6 +36,7 @@ const (
 	vBytesOut
 	vFetchLag
 	vRecordsSend
+	vDeployed // 1 when the subtask was deployed during the sample (no metric: what aggregates average over)
 	nVals
 )
 
@@ -49,6 +50,7 @@ var valNames = [nVals]string{
 	result.MetricAlignment, result.MetricStartDelay,
 	result.MetricSoftBackPressured, result.MetricHardBackPressured, result.MetricIsBackPressured,
 	result.MetricBytesIn, result.MetricBytesOut, result.MetricFetchEventTimeLag, result.MetricRecordsSend,
+	"(deployed)",
 }
 
 // valID is a metric's id (-1: not a per-subtask sampled metric).

@@ -259,3 +259,72 @@ func TestRestoringTaskIsBusy(t *testing.T) {
 		}
 	}
 }
+
+// TestAggregateOverDeployedSubtasks: an operator's own row (no subtask)
+// averages its subtasks' times as Flink's web UI does
+// (AggregatingSubtasksMetricsHandler), over those that report: while one
+// of two forward pipelines restarts, the other's times are the
+// operator's, so busy, idle and backpressured still add up to 1000.
+func TestAggregateOverDeployedSubtasks(t *testing.T) {
+	spec := recoveryJob(1000, 2000, 100*sim.Second)
+	for i := range spec.Nodes {
+		spec.Nodes[i].Parallelism = 2
+		for j := range spec.Nodes[i].Inputs {
+			spec.Nodes[i].Inputs[j].Exchange = Forward
+		}
+	}
+	spec.Nodes[0].Kafka.Partitions = 2
+	_, res := runWith(t, spec)
+	task := taskOf(t, res, "agg")
+	busy := seriesOf(t, res, task, -1, result.MetricBusy)
+	idle := seriesOf(t, res, task, -1, result.MetricIdle)
+	bp := seriesOf(t, res, task, -1, result.MetricBackPressured)
+	down := seriesOf(t, res, task, 0, result.MetricIdle)
+	var partly int
+	for i, ts := range res.Times {
+		if sum := busy[i] + idle[i] + bp[i]; math.Abs(sum-1000) > 1e-6 {
+			t.Fatalf("at %.2fs: busy %.1f + idle %.1f + backpressured %.1f = %.1f ms/s over the deployed subtasks, want 1000", ts, busy[i], idle[i], bp[i], sum)
+		}
+		if ts > 110 && ts < 150 && down[i] == 0 {
+			partly++
+		}
+	}
+	if partly == 0 {
+		t.Fatal("subtask 0 was never down: the scenario no longer shows a partial restart")
+	}
+}
+
+// TestSourceWithoutStateLeavesInitializing: each Flink task leaves
+// INITIALIZING after its own restore (Task.restoreAndInvoke); a source
+// whose only state is inlined in the checkpoint's metadata has nothing to
+// download, so while the keyed operator in its own task downloads its
+// 100 MiB it runs, its output not yet requested: backpressured, not busy.
+func TestSourceWithoutStateLeavesInitializing(t *testing.T) {
+	const failAt = 100 * sim.Second
+	spec := recoveryJob(1000, 2000, failAt)
+	spec.Nodes[1].Chain = false // the keyed operator in a task of its own
+	_, res := runWith(t, spec)
+	if len(res.Restores) != 1 {
+		t.Fatalf("restores %+v, want one", res.Restores)
+	}
+	rc := spec.Recovery
+	deployed := failAt + rc.HeartbeatTimeout + max(spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy
+	restored := res.Restores[0].At
+	src := taskOf(t, res, "src")
+	busy := seriesOf(t, res, src, 0, result.MetricBusy)
+	bp := seriesOf(t, res, src, 0, result.MetricBackPressured)
+	aggBusy := seriesOf(t, res, taskOf(t, res, "agg"), 0, result.MetricBusy)
+	dt := spec.Sim.SampleInterval.Seconds()
+	n := 0
+	for i, ts := range res.Times {
+		if ts-dt >= deployed.Seconds() && ts <= restored.Seconds() {
+			n++
+			if busy[i] != 0 || bp[i] != 1000 || aggBusy[i] != 1000 {
+				t.Errorf("at %.2fs: the source busy %.0f, backpressured %.0f, the restoring operator busy %.0f ms/s; want 0, 1000, 1000", ts, busy[i], bp[i], aggBusy[i])
+			}
+		}
+	}
+	if n < 4 {
+		t.Fatalf("%d samples while the operator restores", n)
+	}
+}

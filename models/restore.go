@@ -10,6 +10,21 @@ import (
 // The end of a region's restore: its tasks have their state, its sources
 // rewind, and it runs again (Flink's INITIALIZING → RUNNING).
 
+// subtaskRestored: st has its state and, as each Flink task leaves
+// INITIALIZING after its own restore (Task.restoreAndInvoke), is RUNNING
+// while others of its region still restore: a source reads until its
+// output buffers, not yet requested downstream, are full, and is
+// backpressured; a task with inputs waits for them, idle. (Here neither
+// takes records until its region runs.)
+func (s *Simulation) subtaskRestored(st *subtask) {
+	st.restoring = false
+	if len(st.gates) == 0 && len(st.parts) > 0 {
+		st.setState(s.eng.Now(), stBackPressured)
+	} else {
+		st.setState(s.eng.Now(), stIdle)
+	}
+}
+
 // regionRestored: every subtask of r has its state; its sources rewind and
 // it runs.
 func (s *Simulation) regionRestored(r *region) {

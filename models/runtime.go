@@ -138,7 +138,10 @@ type subtask struct {
 
 	state taskState
 	since sim.Time
-	acc   [nStates]sim.Time // time per state since the last sample
+	// restoring: deployed and downloading its state (INITIALIZING); the
+	// region runs once none of its subtasks is (restore.go)
+	restoring bool
+	acc       [nStates]sim.Time // time per state since the last sample
 
 	busy bool
 	// barriersQueued counts barriers in the queues of its input channels

@@ -326,6 +326,7 @@ func (s *Simulation) transferDone(t *transfer) {
 		}
 		r := t.st.region
 		r.restoring--
+		s.subtaskRestored(t.st)
 		if r.restoring == 0 && r.state == regionInitializing {
 			s.regionRestored(r)
 		}
