@@ -28,7 +28,11 @@ func sinkLine(k result.SinkSummary) string {
 	if u.ExtraCopies != c.ExtraCopies || u.Lost != c.Lost {
 		line += fmt.Sprintf("; a reader of uncommitted data saw %s extra copies, lost %s", n(u.ExtraCopies), n(u.Lost))
 	}
-	line += fmt.Sprintf("; commit latency (taken by the writer to seen by read_committed) p50 %s, max %s", human.Seconds(k.CommitLatency.P50), human.Seconds(k.CommitLatency.Max))
+	if c.Once+c.MoreThanOnce == 0 {
+		line += "; no commit latency (read_committed saw no record)"
+	} else {
+		line += fmt.Sprintf("; commit latency (taken by the writer to seen by read_committed) p50 %s, max %s", human.Seconds(k.CommitLatency.P50), human.Seconds(k.CommitLatency.Max))
+	}
 	if m := k.Committables; m != nil {
 		line += fmt.Sprintf("; %d commits, %d failed", m.Successful, m.Failed)
 		if m.LostRecords > 0 {
