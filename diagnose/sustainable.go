@@ -183,13 +183,16 @@ func (ck *checkpointLoad) limit(r float64) string {
 	if why := ck.changelog(r); why != "" {
 		return why
 	}
-	pause := c.SyncS / period
 	for i, tm := range c.TaskManagers {
 		var cpu, disk, net float64
 		if i < len(ck.netOut) {
 			net = r * ck.netOut[i] // the tasks' own sends share it with uploads
 		}
 		for k, w := range tm.WorkS {
+			pause := 0.0 // a task without keyed state does not pause
+			if k < len(tm.SyncS) {
+				pause = tm.SyncS[k] / period
+			}
 			if k < len(tm.CPUS) {
 				cpu += r * tm.CPUS[k] / (1 - pause) // its CPU work, not a sink's waiting
 			}
@@ -240,7 +243,7 @@ func (ck *checkpointLoad) period(r float64) (float64, bool) {
 	c := ck.c
 	period := c.IntervalS
 	for range 200 {
-		dur := c.SyncS + ck.uploadTime(func(ss result.StatefulSubtask) float64 { return ck.upload(r, ss, period) })
+		dur := ck.syncS() + ck.uploadTime(func(ss result.StatefulSubtask) float64 { return ck.upload(r, ss, period) })
 		if dur >= c.TimeoutS {
 			return 0, false
 		}
@@ -251,6 +254,18 @@ func (ck *checkpointLoad) period(r float64) (float64, bool) {
 		period = next
 	}
 	return 0, false
+}
+
+// syncS is a checkpoint's sync phase: the longest pause of a task thread
+// (0 when no task has keyed state).
+func (ck *checkpointLoad) syncS() float64 {
+	longest := 0.0
+	for _, tm := range ck.c.TaskManagers {
+		for _, d := range tm.SyncS {
+			longest = max(longest, d)
+		}
+	}
+	return longest
 }
 
 // changelog: the log's uploads keep up with what the subtasks write.
@@ -276,7 +291,7 @@ func (ck *checkpointLoad) firstFull() string {
 	if !c.Incremental || c.ChangelogStreams > 0 || c.Claimed {
 		return ""
 	}
-	if c.SyncS+ck.uploadTime(func(ss result.StatefulSubtask) float64 { return ss.FullBytes }) >= c.TimeoutS {
+	if ck.syncS()+ck.uploadTime(func(ss result.StatefulSubtask) float64 { return ss.FullBytes }) >= c.TimeoutS {
 		return "the first, full checkpoint would exceed the timeout"
 	}
 	return ""

@@ -123,9 +123,9 @@ func TestSustainableCheckpointReason(t *testing.T) {
 	const task = "Source: events -> work -> Sink: out"
 	job := func(work0, work1, syncS, intervalS float64) result.Capacity {
 		return result.Capacity{CPU: []float64{work0, work1}, Tasks: []result.TaskWork{{Task: task, WorkS: []float64{work0, work1}}},
-			Checkpoints: &result.CheckpointCosts{IntervalS: intervalS, TimeoutS: 600, SyncS: syncS,
-				TaskManagers: []result.TaskManagerCheckpoint{{WorkS: []float64{work0}, CPUS: []float64{work0}},
-					{WorkS: []float64{work1}, CPUS: []float64{work1}}}}}
+			Checkpoints: &result.CheckpointCosts{IntervalS: intervalS, TimeoutS: 600,
+				TaskManagers: []result.TaskManagerCheckpoint{{WorkS: []float64{work0}, CPUS: []float64{work0}, SyncS: []float64{syncS}},
+					{WorkS: []float64{work1}, CPUS: []float64{work1}, SyncS: []float64{syncS}}}}}
 	}
 	for _, c := range []struct {
 		name  string
@@ -143,8 +143,8 @@ func TestSustainableCheckpointReason(t *testing.T) {
 		// a sink thread per input record; 10 ms every minute is 0.02%
 		name: "a sink bound by its API",
 		c: result.Capacity{CPU: []float64{0}, Tasks: []result.TaskWork{{Task: "Sink: api", WorkS: []float64{1.0 / 48}}},
-			Checkpoints: &result.CheckpointCosts{IntervalS: 60, TimeoutS: 600, SyncS: 0.01,
-				TaskManagers: []result.TaskManagerCheckpoint{{WorkS: []float64{1.0 / 48}, CPUS: []float64{0}}}}},
+			Checkpoints: &result.CheckpointCosts{IntervalS: 60, TimeoutS: 600,
+				TaskManagers: []result.TaskManagerCheckpoint{{WorkS: []float64{1.0 / 48}, CPUS: []float64{0}, SyncS: []float64{0.01}}}}},
 		want: 48 * (1 - 0.01/60), bound: "Sink: api",
 	}, {
 		// a 2 s sync phase every 10 s takes 20% of the thread:
@@ -152,6 +152,13 @@ func TestSustainableCheckpointReason(t *testing.T) {
 		name: "a long sync phase",
 		c:    job(0.51*12*us, 0.49*12*us, 2, 10),
 		want: 0.8 / (0.51 * 12 * us), bound: task + " subtask 0 while checkpointing (sync phases leave too little time to process)",
+	}, {
+		// a task without keyed state takes its snapshot without pausing
+		// (models/snapshot.go: syncDuration), so models gives its thread
+		// no sync phase: the thread alone bounds it
+		name: "no keyed state, no sync phase",
+		c:    job(0.51*12*us, 0.49*12*us, 0, 10),
+		want: 1 / (0.51 * 12 * us), bound: task + " subtask 0",
 	}} {
 		t.Run(c.name, func(t *testing.T) {
 			rate, bound := Sustainable(&c.c)

@@ -201,16 +201,15 @@ func why(res *result.Result, v result.Verdict, endLag, growth, rate float64) str
 	s := res.Summary
 	c := s.Checkpoints
 	var parts []string
-	var maxDur, slowest float64
+	var slowest float64
 	completed := 0
 	for _, h := range res.Checkpoints {
 		if h.Status == "COMPLETED" {
 			completed++
-			maxDur = max(maxDur, h.Duration.Seconds())
 		}
 	}
 	if c != nil {
-		slowest = maxDur
+		slowest = result.EndToEnd(res.Checkpoints).Max // as checkpoints.json's summary gives it
 	}
 	for _, p := range v.Phases {
 		at := human.Seconds(p.StartS)

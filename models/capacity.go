@@ -187,7 +187,7 @@ func (s *Simulation) checkpointCosts(w, cpu, flows [][]float64) *result.Checkpoi
 	st := c.Storage
 	tm := s.spec.TaskManager
 	ck := &result.CheckpointCosts{
-		IntervalS: c.Interval.Seconds(), MinPauseS: c.MinPause.Seconds(), TimeoutS: c.Timeout.Seconds(), SyncS: c.SyncPhase.Seconds(),
+		IntervalS: c.Interval.Seconds(), MinPauseS: c.MinPause.Seconds(), TimeoutS: c.Timeout.Seconds(),
 		StreamUpload: st.StreamUpload, Throughput: st.Throughput, RequestLatencyS: st.RequestLatency.Seconds(),
 		FileSize: float64(st.FileSize), TransferThreads: st.TransferThreads,
 		Incremental: s.incremental(), RocksDB: c.RocksDB, LocalBackup: c.LocalBackup, Claimed: c.Claimed,
@@ -203,6 +203,7 @@ func (s *Simulation) checkpointCosts(w, cpu, flows [][]float64) *result.Checkpoi
 		for j, sub := range t.subtasks {
 			m := &ck.TaskManagers[sub.tm]
 			m.WorkS, m.CPUS = append(m.WorkS, w[ti][j]), append(m.CPUS, cpu[ti][j])
+			m.SyncS = append(m.SyncS, s.syncDuration(t).Seconds()) // as snapshot.go pauses it
 			if !t.stateful() {
 				continue
 			}

@@ -82,7 +82,7 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 		s.traceSnapshot(st, p, unaligned)
 	}
 	sub.syncStart = now
-	d := s.syncDuration(st)
+	d := s.syncDuration(st.t)
 	if st.t.stateful() {
 		d += s.syncFlush(st) // even with no other pause
 	}
@@ -99,15 +99,14 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 	s.afterSync(st, p)
 }
 
-// syncDuration is how long the subtask pauses for its sync phase: only
-// tasks with keyed state have one.
-func (s *Simulation) syncDuration(st *subtask) sim.Time {
-	for _, rt := range st.t.nodes {
-		if rt.spec.Keyed != nil && rt.spec.Keyed.StatePerKey > 0 {
-			return s.spec.Checkpointing.SyncPhase
-		}
+// syncDuration is how long a subtask of task t pauses for its sync phase,
+// besides RocksDB's memtable flush: only tasks with keyed state have one.
+// The capacity's checkpoint costs (capacity.go) take the same pause.
+func (s *Simulation) syncDuration(t *task) sim.Time {
+	if !t.stateful() {
+		return 0
 	}
-	return 0
+	return s.spec.Checkpointing.SyncPhase
 }
 
 // afterSync starts the async phase: the upload.

@@ -152,7 +152,7 @@ func (s *Simulation) traceSnapshot(st *subtask, p *pendingCheckpoint, unaligned 
 		in = ", persisted " + bytesText(sub.persisted) + " of in-flight data so far"
 	}
 	sync := "no sync phase"
-	if d := s.syncDuration(st); d > 0 {
+	if d := s.syncDuration(st.t); d > 0 {
 		sync = "sync phase " + d.String()
 	}
 	s.tracef("%s takes checkpoint %d (%sstart delay %s): %s, %s%s; %s", st.name(), p.id, mode, durText(sub.startDelay), what, sends, in, sync)

@@ -55,7 +55,7 @@ type TaskWork struct {
 // job: Flink's checkpoint configuration, the TaskManagers' resources, the
 // storage's physics, RocksDB's, and per TaskManager its stateful subtasks.
 type CheckpointCosts struct {
-	IntervalS, MinPauseS, TimeoutS, SyncS float64
+	IntervalS, MinPauseS, TimeoutS float64
 	// StreamUpload is one connection's bytes/s and Throughput the
 	// storage's in all (0: unlimited); RequestLatencyS is paid per file,
 	// FileSize bytes each, TransferThreads at a time.
@@ -84,8 +84,10 @@ type CheckpointCosts struct {
 // TaskManagerCheckpoint is one TaskManager's load per record of input.
 type TaskManagerCheckpoint struct {
 	// WorkS is each task thread's seconds of work per input record (CPU
-	// and a sink's waiting), and CPUS of them its CPU work alone.
-	WorkS, CPUS []float64
+	// and a sink's waiting), and CPUS of them its CPU work alone; SyncS is
+	// each one's sync phase, the seconds it pauses per checkpoint (0 for a
+	// task without keyed state, which takes its snapshot without pausing).
+	WorkS, CPUS, SyncS []float64
 	// Stateful lists its subtasks with keyed state: bytes put per input
 	// record and full state bytes.
 	Stateful []StatefulSubtask

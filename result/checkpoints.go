@@ -169,16 +169,19 @@ func QuantilesOf(xs []float64) Quantiles {
 
 // EndToEnd is Flink's end-to-end duration (seconds) over the completed
 // checkpoints, from the trigger to the latest acknowledgement, as the web
-// UI and REST show it: CheckpointSummary.DurationS without the
-// JobManager's metadata write.
+// UI and REST show it: exactly checkpoints.json's summary of
+// end_to_end_duration (CompletedCheckpointStatsSummary: whole ms,
+// FlinkQuantile's p50 and p99, and the max), in seconds; zero without a
+// completed checkpoint. Unlike CheckpointSummary.DurationS it leaves out
+// the JobManager's metadata write. The printed summary, compare's ckpt max,
+// a sweep's checkpoint_duration outcomes and the verdict all read it.
 func EndToEnd(cps []*CheckpointStats) Quantiles {
-	var xs []float64
-	for _, c := range cps {
-		if c.Status == "COMPLETED" {
-			xs = append(xs, c.Duration.Seconds())
-		}
+	s := endToEndSummary(cps)
+	p50, ok := s.P50.(float64)
+	if !ok {
+		return Quantiles{} // no completed checkpoint: Flink's quantiles are NaN
 	}
-	return QuantilesOf(xs)
+	return Quantiles{P50: p50 / 1000, P99: s.P99.(float64) / 1000, Max: float64(s.Max) / 1000}
 }
 
 // Failure messages of failed checkpoints, as Flink's CheckpointFailureReason

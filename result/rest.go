@@ -137,6 +137,19 @@ func FlinkQuantile(xs []float64, p float64) float64 {
 	return xs[int(lo)-1] + d*(xs[int(lo)]-xs[int(lo)-1])
 }
 
+// endToEndSummary is the job's summary of the completed checkpoints'
+// end-to-end durations in ms (CompletedCheckpointStatsSummary, over
+// getEndToEndDuration): checkpoints.json's, and EndToEnd's in seconds.
+func endToEndSummary(cps []*CheckpointStats) statsDto {
+	var dur []int64
+	for _, c := range cps {
+		if c.Status == "COMPLETED" {
+			dur = append(dur, c.EndToEndMs())
+		}
+	}
+	return restSummary(dur)
+}
+
 // restSummary is the job's summary of one figure over its completed
 // checkpoints (CompletedCheckpointStatsSummary's StatsSummary, StatsSummaryDto).
 func restSummary(xs []int64) statsDto {
@@ -213,7 +226,7 @@ func (r *Result) WriteCheckpointHistoryJSON(w io.Writer) error {
 func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 	out := restCheckpoints{Summary: map[string]statsDto{}, History: []map[string]any{}}
 	start := r.startMs()
-	var size, state, dur, processed, persisted, zero []int64
+	var size, state, processed, persisted, zero []int64
 	for _, c := range r.Checkpoints {
 		out.Counts.Total++
 		switch c.Status {
@@ -221,7 +234,6 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 			out.Counts.Completed++
 			size = append(size, c.Checkpointed)
 			state = append(state, c.StateSize)
-			dur = append(dur, c.EndToEndMs()) // CompletedCheckpointStatsSummary: getEndToEndDuration
 			processed = append(processed, c.ProcessedData)
 			persisted = append(persisted, c.PersistedData)
 			zero = append(zero, 0)
@@ -247,7 +259,7 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 	}
 	out.Summary["checkpointed_size"] = restSummary(size)
 	out.Summary["state_size"] = restSummary(state)
-	out.Summary["end_to_end_duration"] = restSummary(dur)
+	out.Summary["end_to_end_duration"] = endToEndSummary(r.Checkpoints)
 	out.Summary["alignment_buffered"] = restSummary(zero)
 	out.Summary["processed_data"] = restSummary(processed)
 	out.Summary["persisted_data"] = restSummary(persisted)

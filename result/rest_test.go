@@ -396,3 +396,45 @@ func TestRestoreTimestampAtRestartNotRunning(t *testing.T) {
 		t.Errorf("restore_timestamp %v, want %v (the restart at 301 s, not running again at 341 s)", got, want)
 	}
 }
+
+// TestEndToEndIsCheckpointsJSONSummary: EndToEnd, which the printed
+// summary, compare and the verdict give, is checkpoints.json's summary of
+// end_to_end_duration in seconds, over the completed checkpoints only: the
+// same whole milliseconds and FlinkQuantile's interpolation. 100 completed
+// checkpoints of 1 s to 1.1 s and one of 2 min, triggered at fractions of a
+// millisecond, and a failed one of 10 min that no figure counts: the p99
+// is at position 0.99 × 102 = 100.98, between the 100th (1.1 s in whole
+// milliseconds) and the 2 min one, where the rank nearest 99% would say
+// 1.1 s.
+func TestEndToEndIsCheckpointsJSONSummary(t *testing.T) {
+	r := &Result{}
+	for i := range 101 {
+		d := sim.Second + sim.Time(i)*sim.Millisecond + 400*sim.Microsecond
+		if i == 100 {
+			d = 2 * sim.Minute
+		}
+		trigger := sim.Time(i)*10*sim.Second + 700*sim.Microsecond
+		r.Checkpoints = append(r.Checkpoints, &CheckpointStats{ID: int64(i + 1), Status: "COMPLETED", Trigger: trigger,
+			LatestAck: trigger + d, Duration: d, Completed: trigger + d + 100*sim.Millisecond})
+	}
+	r.Checkpoints = append(r.Checkpoints, &CheckpointStats{ID: 102, Status: "FAILED", Trigger: 1100 * sim.Second,
+		Failure: 1700 * sim.Second, Duration: 10 * sim.Minute, FailureMessage: FailureExpired})
+	r.Summary.Checkpoints = &CheckpointSummary{}
+	js := checkpointsOf(t, r)["summary"].(map[string]any)["end_to_end_duration"].(map[string]any)
+	got := EndToEnd(r.Checkpoints)
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{{"p50", got.P50, js["p50"].(float64) / 1000}, {"p99", got.P99, js["p99"].(float64) / 1000},
+		{"max", got.Max, js["max"].(float64) / 1000}} {
+		if c.got != c.want {
+			t.Errorf("EndToEnd %s %v s, checkpoints.json's summary %v s", c.name, c.got, c.want)
+		}
+	}
+	if want := 1.1 + 0.98*(120-1.1); got.P99 < want-1e-9 || got.P99 > want+1e-9 || got.Max != 120 {
+		t.Errorf("EndToEnd %+v, want p99 %v (interpolated) and max 120", got, want)
+	}
+	if (EndToEnd(r.Checkpoints[101:]) != Quantiles{}) {
+		t.Errorf("EndToEnd without a completed checkpoint %+v, want zeros", EndToEnd(r.Checkpoints[101:]))
+	}
+}

@@ -31,7 +31,10 @@ type Outcome struct {
 	UploadBandwidth float64 `json:"upload_bandwidth_bytes_per_s,omitempty"` // all TaskManagers'
 
 	// Checkpointing: the run had checkpointing on (its checkpoint outcomes
-	// are charted by default, with gaps where none completed).
+	// are charted by default, with gaps where none completed). The
+	// durations are Flink's end-to-end duration of the completed
+	// checkpoints, p99 and max of checkpoints.json's summary
+	// (result.EndToEnd), in seconds.
 	Checkpointing          bool    `json:"checkpointing,omitempty"`
 	CheckpointsCompleted   float64 `json:"checkpoints_completed"`
 	CheckpointsFailed      float64 `json:"checkpoints_failed"`
@@ -95,7 +98,8 @@ func OutcomeOf(res *result.Result) Outcome {
 		o.Checkpointing = true
 		o.UploadBandwidth = c.UploadBandwidth
 		o.CheckpointsCompleted, o.CheckpointsFailed = float64(c.Completed), float64(c.Failed)
-		o.CheckpointDurationP99S, o.CheckpointDurationMaxS = c.DurationS.P99, c.DurationS.Max
+		e2e := result.EndToEnd(res.Checkpoints) // checkpoints.json's end_to_end_duration
+		o.CheckpointDurationP99S, o.CheckpointDurationMaxS = e2e.P99, e2e.Max
 		o.Restarts = float64(c.Restarts)
 	} else if rs := s.Restarts; rs != nil {
 		o.Restarts = float64(rs.Restarts) // a job restarts without checkpointing too, from the start
