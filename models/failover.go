@@ -131,6 +131,10 @@ func (s *Simulation) cancel(rs []*region, op int32) {
 		s.storage.cancel(in)
 		for _, st := range r.subtasks {
 			st.restoring = false // its downloads are cancelled
+			// the task that comes back has no watermark until one arrives
+			// (watermarks are not part of a checkpoint): its gauges read
+			// Long.MIN_VALUE meanwhile, as a new WatermarkGauge does
+			st.wm = wmState{lagRng: st.wm.lagRng, delays: st.wm.delays}
 			for _, w := range st.sinks {
 				s.sinkCancelled(w, s.failure(op), s.restorePoint())
 			}

@@ -328,3 +328,37 @@ func TestSourceWithoutStateLeavesInitializing(t *testing.T) {
 		t.Fatalf("%d samples while the operator restores", n)
 	}
 }
+
+// TestRestartedTaskHasNoWatermark: watermarks are not part of a
+// checkpoint; from its cancellation until a watermark reaches it again the
+// restarted task's gauge reads Long.MIN_VALUE, as a new WatermarkGauge
+// does, not the watermark the cancelled task had.
+func TestRestartedTaskHasNoWatermark(t *testing.T) {
+	const failAt = 100 * sim.Second
+	spec := recoveryJob(1000, 2000, failAt)
+	spec.AutoWatermarkInterval = 200 * sim.Millisecond
+	spec.Nodes[0].Kafka.EventTime = &EventTime{Delay: sim.Constant{V: 0.5}, OutOfOrderness: sim.Second}
+	_, res := runWith(t, spec)
+	if len(res.Restores) != 1 {
+		t.Fatalf("restores %+v, want one", res.Restores)
+	}
+	cancelled := failAt + spec.Recovery.HeartbeatTimeout
+	restored := res.Restores[0].At
+	wm := seriesOf(t, res, "agg", 0, result.MetricOutputWatermark)
+	dt := spec.Sim.SampleInterval.Seconds()
+	n := 0
+	for i, ts := range res.Times {
+		switch {
+		case ts-dt >= cancelled.Seconds() && ts <= restored.Seconds():
+			n++
+			if wm[i] != math.MinInt64 {
+				t.Fatalf("at %.2fs, between the cancellation and the restore, the watermark gauge reads %.0f, want Long.MIN_VALUE", ts, wm[i])
+			}
+		case ts > restored.Seconds()+5 && wm[i] == math.MinInt64:
+			t.Fatalf("at %.2fs, 5 s after the restore, still no watermark", ts)
+		}
+	}
+	if n < 100 {
+		t.Fatalf("%d samples between the cancellation and the restore", n)
+	}
+}
