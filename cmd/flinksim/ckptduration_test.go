@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -81,15 +80,7 @@ func TestCompareCheckpointMaxIsEndToEnd(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(out, "compare.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, filepath.Join(out, "compare.csv"))
 	col := -1
 	for i, h := range rows[0] {
 		if h == "checkpoint_duration_max_s" {
