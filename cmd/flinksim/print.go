@@ -164,6 +164,9 @@ func windowLine(w result.WindowSummary) string {
 	pct := func(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
 	line := fmt.Sprintf("%s (%s, %s, allowed lateness %s): %s of records in their window's first firing, %s in any, %s in windows still open",
 		w.Operator, w.Assigner, w.Function, human.Seconds(w.LatenessS), pct(w.FirstFired), pct(w.AnyFired), pct(w.Pending))
+	if w.RolledBack != 0 {
+		line += fmt.Sprintf(", %s in windows a failover rolled back (read again)", pct(w.RolledBack))
+	}
 	line += fmt.Sprintf("; late: %s to the side output, %s dropped", pct(w.SideOutput), pct(w.Dropped))
 	if w.Firings > 0 {
 		line += fmt.Sprintf("; results p50 %s, max %s after the window's end", human.Seconds(w.ResultLatency.P50), human.Seconds(w.ResultLatency.Max))
