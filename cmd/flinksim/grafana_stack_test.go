@@ -61,21 +61,6 @@ type dashboardFile struct {
 	} `json:"panels"`
 }
 
-// prometheusBinary is the Prometheus server, or the test is skipped (it
-// fails in CI, CI=true, whose .ci/run installs the Debian package
-// prometheus, which has both promtool and the server).
-func prometheusBinary(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("prometheus")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("prometheus is not on PATH (CI installs the Debian package prometheus: .ci/run)")
-		}
-		t.Skip("prometheus is not on PATH (apt-get install prometheus)")
-	}
-	return p
-}
-
 // TestGrafanaStackServesTheDashboard: a run's metrics.om.txt, backfilled as
 // compose.yaml's backfill service does and served by Prometheus started
 // with the prometheus service's flags and prometheus.yml, answers every
@@ -83,7 +68,7 @@ func prometheusBinary(t *testing.T) string {
 // default time range (which starts at the default --start-time); the job
 // variable's query finds the run's job.
 func TestGrafanaStackServesTheDashboard(t *testing.T) {
-	tool, server := promtool(t), prometheusBinary(t)
+	tool, server := promtool(t), ciTool(t, "prometheus")
 	t.Parallel() // a whole run in its own directory
 	var compose composeFile
 	readYAML(t, filepath.Join(grafanaDir, "compose.yaml"), &compose)

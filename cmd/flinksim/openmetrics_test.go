@@ -14,16 +14,23 @@ import (
 	"github.com/flinksim/flinksim/result"
 )
 
-// promtool is Prometheus' promtool, or the test is skipped (it fails in CI,
-// CI=true, which installs it: .ci/run).
+// promtool is Prometheus' promtool (ciTool).
 func promtool(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("promtool")
+	return ciTool(t, "promtool")
+}
+
+// ciTool is the path of a program of the Debian package prometheus, or the
+// test is skipped without it; in CI (CI=true), whose .ci/run installs the
+// package, it fails instead.
+func ciTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
 	if err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatal("promtool is not on PATH (CI installs the Debian package prometheus: .ci/run)")
+			t.Fatalf("%s is not on PATH (CI installs the Debian package prometheus: .ci/run)", name)
 		}
-		t.Skip("promtool is not on PATH (apt-get install prometheus)")
+		t.Skipf("%s is not on PATH (apt-get install prometheus)", name)
 	}
 	return p
 }
