@@ -96,9 +96,16 @@ func downstreamCause(s result.Summary) string {
 			}
 		}
 	}
+	// A backpressured task that feeds several (a branch, two sinks) is held
+	// back by the one that cannot keep up, not by a sibling that idles:
+	// only candidates at least half as busy as the busiest one are named.
+	top := 0.0
+	for id := range causes {
+		top = max(top, tasks[id].busy)
+	}
 	var named []string
 	for _, name := range order {
-		if id := result.VertexID(name); causes[id] {
+		if id := result.VertexID(name); causes[id] && tasks[id].busy >= top/2 {
 			named = append(named, fmt.Sprintf("%s (not backpressured; its busiest subtask busy %.0f ms/s)", name, tasks[id].busy))
 		}
 	}

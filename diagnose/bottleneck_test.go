@@ -68,6 +68,10 @@ func TestBackpressureNamesTheTaskDownstream(t *testing.T) {
 	}{
 		{"with the job graph", plan, "backpressured (HIGH): src; backpressured (LOW): enrich; the cause is downstream of them: Sink: db (not backpressured; its busiest subtask busy 640 ms/s)"},
 		{"without", nil, "backpressured (HIGH): src; backpressured (LOW): enrich"},
+		// enrich also feeds other, which idles: db holds it back, not other.
+		{"a branch", &result.Plan{Nodes: []result.PlanNode{node("Source: src"), node("enrich", "Source: src"),
+			node("Sink: db", "enrich"), node("other", "enrich")}},
+			"backpressured (HIGH): src; backpressured (LOW): enrich; the cause is downstream of them: Sink: db (not backpressured; its busiest subtask busy 640 ms/s)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := Backpressure(result.Summary{Operators: ops, Plan: c.plan}); got != c.want {
