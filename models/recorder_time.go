@@ -86,7 +86,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			ws.Function = "process (buffers records)"
 		}
 		lat := sim.NewHistogram()
-		var first, any, placedPending, rolled int64
+		var first, any, placedPending, rolled, reopened int64
 		sessions := 0.0
 		for _, st := range rt.task.subtasks {
 			o := st.ops[rt.pos].win
@@ -100,6 +100,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			first += o.firstFire
 			any += o.firstFire + o.refired
 			rolled += o.rolledBack
+			reopened += o.reopened
 			ws.OpenWindows += int(math.Round(o.open()))
 			sessions += o.sessionsFired
 			placedPending += o.forever
@@ -117,7 +118,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 		if ws.RecordsIn > 0 {
 			pairs := float64(ws.RecordsIn * w.Windows())
 			ws.FirstFired, ws.AnyFired, ws.Pending = float64(first)/pairs, float64(any)/pairs, float64(placedPending)/pairs
-			ws.RolledBack = float64(rolled) / pairs
+			ws.RolledBack, ws.FiredAgain = float64(rolled)/pairs, float64(reopened)/pairs
 			ws.SideOutput = float64(ws.LateSideOutput) / float64(ws.RecordsIn)
 			ws.Dropped = float64(ws.LateDropped) / float64(ws.RecordsIn)
 		}

@@ -58,13 +58,14 @@ type windowOp struct {
 	// completeness: a sliding window's record counts once per window)
 	in, placed, firstFire, refired int64
 	sideOutput, dropped            int64
-	// rolledBack: pairs of windows a restore discarded, net of the ones it
-	// put back unfired (a window that fired after the checkpoint is open
-	// again and fires a second time): placed pairs are then firstFire +
-	// refired + rolledBack + those unfired at the end
-	rolledBack     int64
-	fires, refires int64
-	sessionsFired  float64 // sessions' first firings (session windows)
+	// rolledBack: pairs in windows a restore discarded before they fired
+	// (their records are read again); reopened: pairs a restore put back
+	// unfired in windows that had fired after the checkpoint (they fire,
+	// and count in firstFire, a second time). Placed pairs are then
+	// firstFire + refired − reopened + rolledBack + those unfired at the end
+	rolledBack, reopened int64
+	fires, refires       int64
+	sessionsFired        float64 // sessions' first firings (session windows)
 	// forever: records of sessions that end after the run, and those
 	// sessions (session windows: kept, never fired)
 	forever         int64
@@ -431,12 +432,35 @@ func (o *windowOp) snapshot() *windowSnap {
 // by the failed attempt are lost with it.
 func (o *windowOp) restore(snap *windowSnap) {
 	before := o.unfired()
-	defer func() { o.rolledBack += before - o.unfired() }()
+	reopened := o.reopenedBy(snap)
+	defer func() {
+		o.reopened += reopened
+		o.rolledBack += before - (o.unfired() - reopened)
+	}()
 	o.wins, o.first, o.bytes, o.carry, o.forever, o.foreverSessions = nil, 0, 0, 0, 0, 0
 	if snap != nil {
 		o.wins, o.first, o.bytes = slices.Clone(snap.wins), snap.first, snap.bytes
 		o.forever, o.foreverSessions = snap.forever, snap.foreverSessions
 	}
+}
+
+// reopenedBy counts the pairs of snap's unfired windows that have fired
+// since (fired, or purged after firing): restored, they fire again.
+func (o *windowOp) reopenedBy(snap *windowSnap) int64 {
+	if snap == nil {
+		return 0
+	}
+	var n int64
+	for i, r := range snap.wins {
+		if r.fired || r.records == 0 {
+			continue
+		}
+		j := snap.first + int64(i)
+		if j < o.first || (j < o.first+int64(len(o.wins)) && o.wins[j-o.first].fired) {
+			n += r.records
+		}
+	}
+	return n
 }
 
 // unfired counts the pairs in windows that have not fired (sessions kept

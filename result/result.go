@@ -110,9 +110,12 @@ type WindowSummary struct {
 	Pending    float64 `json:"share_pending"`      // in windows that had not fired by the end
 	// RolledBack is the share in windows a failover's restore discarded
 	// before they fired (their records were read again, and counted again
-	// in RecordsIn), net of windows it reopened that had fired after the
-	// checkpoint (they fire, and count, twice).
+	// in RecordsIn).
 	RolledBack float64 `json:"share_rolled_back"`
+	// FiredAgain is the share in windows a restore put back unfired that
+	// had fired after the checkpoint: they fire again, and count twice in
+	// FirstFired and AnyFired.
+	FiredAgain float64 `json:"share_fired_again_after_restore"`
 	SideOutput float64 `json:"share_side_output"`
 	Dropped    float64 `json:"share_dropped"` // numLateRecordsDropped / records in
 	// LateSideOutput and LateDropped count the late records.

@@ -103,7 +103,10 @@ func windowSharesBalance(t *testing.T, ws []result.WindowSummary) {
 		if !strings.HasPrefix(w.Assigner, "tumbling") || w.RecordsIn == 0 {
 			continue
 		}
-		sum := w.AnyFired + w.Pending + w.RolledBack + w.SideOutput + w.Dropped
+		if w.RolledBack < 0 || w.FiredAgain < 0 {
+			t.Errorf("%s: a negative share: rolled back %v, fired again %v", w.Operator, w.RolledBack, w.FiredAgain)
+		}
+		sum := w.AnyFired - w.FiredAgain + w.Pending + w.RolledBack + w.SideOutput + w.Dropped
 		if math.Abs(sum-1) > 1e-9 {
 			t.Errorf("%s: shares add up to %v, not 1: %+v", w.Operator, sum, w)
 		}

@@ -183,6 +183,9 @@ func windowLine(w result.WindowSummary) string {
 	if w.RolledBack != 0 {
 		line += fmt.Sprintf(", %s in windows a failover rolled back (read again)", pct(w.RolledBack))
 	}
+	if w.FiredAgain != 0 {
+		line += fmt.Sprintf(", %s fired again after a restore reopened their window (counted twice in the firings)", pct(w.FiredAgain))
+	}
 	line += fmt.Sprintf("; late: %s to the side output, %s dropped", pct(w.SideOutput), pct(w.Dropped))
 	if w.Firings > 0 {
 		line += fmt.Sprintf("; results p50 %s, max %s after the window's end", human.Seconds(w.ResultLatency.P50), human.Seconds(w.ResultLatency.Max))
