@@ -160,7 +160,7 @@ func runCompare(arg string, o compareOptions, fc *flagCheck, stdout, stderr io.W
 		return err
 	}
 	if o.output == formatJSON {
-		return printCompareJSON(stdout, base.Scenario.Name, o.out, files, runs)
+		return printCompareJSON(stdout, runs[0].loaded.Scenario.Name, o.out, files, runs)
 	}
 	t.text(stdout)
 	if line := stableLine(runs); line != "" {
@@ -197,7 +197,7 @@ func readRuns(runs []runResult, arg string, o compareOptions) error {
 // makeRuns simulates the runs (after the work estimate) and writes each
 // one's outputs in dir/<variant>/.
 func makeRuns(dir string, runs []runResult, base *scenarios.Loaded, file string, data []byte, o compareOptions, stderr io.Writer) error {
-	reportFlinkConfig(stderr, runs[0].loaded)
+	reportRunsFlinkConfig(stderr, runs)
 	if err := checkWork(runs, o.runOptions, reloader(file, data, o.runOptions), stderr); err != nil {
 		return err
 	}
@@ -239,7 +239,7 @@ func writeComparison(dir string, base *scenarios.Loaded, runs []runResult, t tab
 		pr = append(pr, plots.Run{Name: r.name, Result: r.res})
 	}
 	fig := plots.Compare(pr)
-	page := plots.Page{Title: base.Scenario.Name + ": variants compared", Runs: runLinks(runs, href, true),
+	page := plots.Page{Title: runs[0].loaded.Scenario.Name + ": variants compared", Runs: runLinks(runs, href, true),
 		Tables: []plots.Table{pageTable(t, "outcomes")}}
 	for _, r := range runs {
 		page.Notes = append(page.Notes, r.name+": "+r.description)

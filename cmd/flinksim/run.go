@@ -254,7 +254,7 @@ func runScenario(arg string, o runOptions, fc *flagCheck, stdout, stderr io.Writ
 		return err
 	}
 	defer stage.Abort()
-	reportFlinkConfig(stderr, runs[0].loaded)
+	reportRunsFlinkConfig(stderr, runs)
 	if err := checkWork(runs, o, reloader(file, data, o), stderr); err != nil {
 		return err
 	}
@@ -278,7 +278,7 @@ func runScenario(arg string, o runOptions, fc *flagCheck, stdout, stderr io.Writ
 		}
 	}
 	if !single && !o.noPlots {
-		if err := writeRunsIndex(stage.Dir, base.Scenario.Name, written(runs)); err != nil {
+		if err := writeRunsIndex(stage.Dir, runs[0].loaded.Scenario.Name, written(runs)); err != nil {
 			return errors.Join(runErr, err)
 		}
 	}
@@ -378,15 +378,44 @@ func writeDashboard(dir string, res *result.Result) error {
 // keys that would change the result but are not modelled. Keys that cannot
 // change a simulation (addresses, ports, security) are left to summary.json.
 func reportFlinkConfig(w io.Writer, l *scenarios.Loaded) {
+	for _, m := range flinkConfigWarnings(l) {
+		fmt.Fprintf(w, "flinksim: warning: %s\n", m)
+	}
+}
+
+// flinkConfigWarnings are reportFlinkConfig's messages.
+func flinkConfigWarnings(l *scenarios.Loaded) []string {
+	var ms []string
 	for _, p := range l.Warnings {
-		fmt.Fprintf(w, "flinksim: warning: %s\n", p)
+		ms = append(ms, fmt.Sprint(p))
 	}
-	if len(l.NotModelled) == 0 {
-		return
+	if len(l.NotModelled) > 0 {
+		ms = append(ms, fmt.Sprintf("%d Flink key(s) would change the result but are not modelled; this run ignores them: %s",
+			len(l.NotModelled), strings.Join(l.NotModelled, " ")))
 	}
-	fmt.Fprintf(w, "flinksim: warning: %d Flink key(s) would change the result but are not modelled; this run ignores them:", len(l.NotModelled))
-	for _, k := range l.NotModelled {
-		fmt.Fprint(w, " "+k)
+	return ms
+}
+
+// reportRunsFlinkConfig is reportFlinkConfig for the runs made: a warning
+// every run has is printed once, one that only some have (a variant's own
+// flink: keys) once for each, after its name.
+func reportRunsFlinkConfig(w io.Writer, runs []runResult) {
+	count := map[string]int{}
+	for _, r := range runs {
+		for _, m := range flinkConfigWarnings(r.loaded) {
+			count[m]++
+		}
 	}
-	fmt.Fprintln(w)
+	for _, m := range flinkConfigWarnings(runs[0].loaded) {
+		if count[m] == len(runs) {
+			fmt.Fprintf(w, "flinksim: warning: %s\n", m)
+		}
+	}
+	for _, r := range runs {
+		for _, m := range flinkConfigWarnings(r.loaded) {
+			if count[m] < len(runs) {
+				fmt.Fprintf(w, "flinksim: warning: %s: %s\n", r.name, m)
+			}
+		}
+	}
 }

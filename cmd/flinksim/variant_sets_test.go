@@ -1,0 +1,44 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestVariantSetsNameAndWarnings: run/compare --variant X --set k=v, where
+// k=v breaks the base (not made): the comparison is named as --set names
+// it (it was the file's name: the base as written), and a variant's own
+// Flink key that is not modelled is warned of whichever --variant comes
+// first (only the first run's were).
+func TestVariantSetsNameAndWarnings(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "hb.yaml")
+	os.WriteFile(file, []byte(`name: hb
+duration: 10s
+sources:
+  - {name: events, partitions: 1, rate: 1k/s}
+sinks:
+  - {name: db, capacity: 2k/s}
+variants:
+  - {name: quick, set: {flink.heartbeat.interval: 2s}}
+  - {name: reuse, set: {flink.heartbeat.interval: 3s, flink.pipeline.object-reuse: "true"}}
+`), 0o644)
+	code, out, errs := cli(t, "compare", file, "--variant", "quick", "--variant", "reuse", "--set", "name=renamed",
+		"--set", "flink.heartbeat.timeout=5s", "--no-plots", "-o", "json", "--out", filepath.Join(dir, "out"))
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc struct {
+		Scenario string `json:"scenario"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.Scenario != "renamed" {
+		t.Errorf("scenario %q (%v), want renamed", doc.Scenario, err)
+	}
+	const warning = "flinksim: warning: reuse: 1 Flink key(s) would change the result but are not modelled; this run ignores them: pipeline.object-reuse\n"
+	if !strings.Contains(errs, warning) {
+		t.Errorf("stderr %q, want %q", errs, warning)
+	}
+}
