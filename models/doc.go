@@ -16,7 +16,7 @@
 //	debloat.go      buffer debloating: buffer sizes from each gate's throughput
 //	sink.go         sink write time, the sinks' writers deployed
 //	sinkwriter.go   a sink's writer: buffer, flushes, barrier, failover and restore
-//	twophase.go     two-phase commit: transactions, commits, Kafka's timeouts
+//	twophase.go     two-phase commit: transactions, commits and their committer counts, Kafka's timeouts
 //	sinknode.go     a sink's account: visibility, the last stable offset, upserts
 //	fates.go        every record's fate at a sink, by position: seen once, more, never
 //	minibatch.go    mini-batch pre-aggregation and salting's partial stage

@@ -211,3 +211,18 @@ func TestLegacyBackendsRemovedIn2(t *testing.T) {
 		}
 	}
 }
+
+// TestFlinkVersionCommitterMetrics: a sink's committer metrics
+// (SinkCommitterMetricGroup, FLIP-371, FLINK-25857) came in Flink 1.19:
+// an older release's run records none.
+func TestFlinkVersionCommitterMetrics(t *testing.T) {
+	for v, none := range map[string]bool{"1.15": true, "1.18": true, "1.18.1": true, "1.19": false, "1.20": false, "2.0": false} {
+		l, err := Load("m.yaml", []byte(minimal), []string{"flink-version=" + v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Spec.NoSinkCommitterMetrics != none {
+			t.Errorf("Flink %s: NoSinkCommitterMetrics %v, want %v", v, l.Spec.NoSinkCommitterMetrics, none)
+		}
+	}
+}
