@@ -67,7 +67,11 @@ type committerCounts struct {
 
 // pendingCommittables is the committer's pendingCommittables gauge: the
 // committables it received and has not yet committed or failed
-// (CommittableCollector's pending requests, over its checkpoints).
+// (CommittableCollector's pending requests, over its checkpoints). As
+// FLINK-25857 first added it, CheckpointCommittableManagerImpl.commit set
+// the gauge at every commit to that checkpoint's pending requests, and the
+// metric group kept the first registration (a name collision, logged);
+// flinksim reports the collector's count, as later releases register it.
 func (w *sinkWriter) pendingCommittables() int64 {
 	var n int64
 	for _, t := range w.txns {
