@@ -49,7 +49,7 @@
 //	faults.go       injected failures, TaskManager losses and their detection
 //	outages.go      failures that come back: external outages, poison records, overload
 //	memory.go       TaskManager memory: the task heap, out-of-memory failures of heap state
-//	netbuffers.go   the network buffers a TaskManager's tasks require at deployment
+//	netbuffers.go   the network buffers a TaskManager's tasks require at deployment, and each input gate's exclusive and floating buffers (GateBuffersSpec)
 //
 // Around them:
 //

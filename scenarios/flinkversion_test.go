@@ -226,3 +226,24 @@ func TestFlinkVersionCommitterMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestFlinkVersionRequiredPerGateMax: read-buffer.required-per-gate.max
+// came in 1.17 (FLINK-30473): 1.16 does not read it (warned), a later
+// release gives it to the simulated gates (GateBuffersSpec), with no
+// warning.
+func TestFlinkVersionRequiredPerGateMax(t *testing.T) {
+	const k = "taskmanager.network.memory.read-buffer.required-per-gate.max"
+	for v, want := range map[string]int{"1.16": 0, "1.17": 100, "1.20": 100, "2.0": 100} {
+		l, err := Load("m.yaml", []byte(minimal), []string{"flink-version=" + v, "flink." + k + "=100"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := false
+		for _, w := range l.Warnings {
+			warned = warned || strings.Contains(w.String(), k)
+		}
+		if l.Spec.Network.MaxRequiredPerGate != want || warned != (want == 0) {
+			t.Errorf("Flink %s: MaxRequiredPerGate %d, warned %v; want %d, warned %v", v, l.Spec.Network.MaxRequiredPerGate, warned, want, want == 0)
+		}
+	}
+}
