@@ -99,7 +99,7 @@ func newRecorder(s *Simulation) *recorder {
 			if n.Kind == KindSink {
 				// the writer's counter (SinkWriterMetricGroup), per subtask
 				add(rt, sub, result.MetricRecordsSend)
-				if s.committerMetrics(rt) {
+				if s.recordsCommitter(rt) {
 					add(rt, sub, committerMetrics[:]...)
 				}
 			}
@@ -341,7 +341,7 @@ var committerMetrics = [...]string{result.MetricTotalCommittables, result.Metric
 	result.MetricAlreadyCommittedCommittables, result.MetricFailedCommittables, result.MetricRetriedCommittables,
 	result.MetricPendingCommittables}
 
-// committerMetrics says whether sink rt records its committer's metrics
+// recordsCommitter says whether sink rt records its committer's metrics
 // per subtask: an exactly-once sink, whose committables a committer
 // commits, in a Flink release that has them (1.19+: FLIP-371). Another
 // guarantee prepares no committable (a KafkaSink's committer, which Flink
@@ -349,7 +349,7 @@ var committerMetrics = [...]string{result.MetricTotalCommittables, result.Metric
 // its committer operator's ("NAME: Committer"); for a SinkFunction (a JDBC
 // XA sink), which has no committer operator and no such metric group in
 // Flink, flinksim counts them alike, as it counts numRecordsSend.
-func (s *Simulation) committerMetrics(rt *nodeRT) bool {
+func (s *Simulation) recordsCommitter(rt *nodeRT) bool {
 	return rt.spec.Sink != nil && rt.spec.Sink.Delivery.Guarantee == ExactlyOnce && !s.spec.NoSinkCommitterMetrics
 }
 
