@@ -18,7 +18,9 @@ const busyLimit = 900
 // the time, and those graded HIGH or LOW backpressured (Flink's grading of
 // backPressuredTimeMsPerSecond). A busy operator with backpressure
 // upstream is the bottleneck; busy operators without any are compared
-// with the job's sustainable input rate (load).
+// with the job's sustainable input rate (load); backpressure without a
+// busy operator names the task downstream that is not backpressured
+// (downstreamCause).
 func Backpressure(s result.Summary) string {
 	var busy, high, low []string
 	for _, o := range s.Operators {
@@ -45,11 +47,65 @@ func Backpressure(s result.Summary) string {
 	if len(low) > 0 {
 		parts = append(parts, "backpressured (LOW): "+strings.Join(low, ", "))
 	}
+	if len(busy) == 0 && len(high)+len(low) > 0 {
+		if c := downstreamCause(s); c != "" {
+			parts = append(parts, c)
+		}
+	}
 	b := strings.Join(parts, "; ")
 	if b == "" {
 		b = "no operator is busy or backpressured"
 	}
 	return b
+}
+
+// downstreamCause names, when tasks are backpressured but no subtask is
+// busy, where to look as Flink's backpressure guide says: a backpressured
+// task cannot hand its output on, so the cause is a task downstream of it
+// that is not backpressured itself (the job graph's edges, Summary.Plan),
+// with its busiest subtask's busy time. "" without a job graph or when
+// every downstream task is backpressured too.
+func downstreamCause(s result.Summary) string {
+	if s.Plan == nil {
+		return ""
+	}
+	type task struct {
+		backpressured bool
+		busy          float64
+	}
+	tasks := map[string]*task{}
+	var order []string // tasks in the summary's order: deterministic output
+	for _, o := range s.Operators {
+		t := tasks[result.VertexID(o.Task)]
+		if t == nil {
+			t = &task{}
+			tasks[result.VertexID(o.Task)] = t
+			order = append(order, o.Task)
+		}
+		t.backpressured = t.backpressured || o.Backpressure == "HIGH" || o.Backpressure == "LOW"
+		t.busy = max(t.busy, o.MaxSubtaskBusyMsPerS)
+	}
+	causes := map[string]bool{}
+	for _, n := range s.Plan.Nodes {
+		if t := tasks[n.ID]; t == nil || t.backpressured {
+			continue
+		}
+		for _, in := range n.Inputs {
+			if up := tasks[in.ID]; up != nil && up.backpressured {
+				causes[n.ID] = true
+			}
+		}
+	}
+	var named []string
+	for _, name := range order {
+		if id := result.VertexID(name); causes[id] {
+			named = append(named, fmt.Sprintf("%s (not backpressured; its busiest subtask busy %.0f ms/s)", name, tasks[id].busy))
+		}
+	}
+	if len(named) == 0 {
+		return ""
+	}
+	return "the cause is downstream of them: " + strings.Join(named, ", ")
 }
 
 // load says, for a busy job that nothing backpressures, how its input

@@ -39,3 +39,40 @@ func TestBackpressureLoad(t *testing.T) {
 		})
 	}
 }
+
+// TestBackpressureNamesTheTaskDownstream: with tasks backpressured and no
+// subtask busy past busyLimit, the cause named is the first task
+// downstream of a backpressured one that is not backpressured itself (as
+// Flink's backpressure guide reads the web UI), with its busiest subtask's
+// busy time; a task downstream of none, and a backpressured one, are not.
+func TestBackpressureNamesTheTaskDownstream(t *testing.T) {
+	ops := []result.OperatorSummary{
+		{Name: "src", Task: "Source: src", Backpressure: "HIGH"},
+		{Name: "enrich", Task: "enrich", Backpressure: "LOW", MaxSubtaskBusyMsPerS: 300},
+		{Name: "db", Task: "Sink: db", MaxSubtaskBusyMsPerS: 640},
+		{Name: "other", Task: "other", MaxSubtaskBusyMsPerS: 10},
+	}
+	node := func(task string, inputs ...string) result.PlanNode {
+		n := result.PlanNode{ID: result.VertexID(task)}
+		for _, in := range inputs {
+			n.Inputs = append(n.Inputs, result.PlanInput{ID: result.VertexID(in)})
+		}
+		return n
+	}
+	plan := &result.Plan{Nodes: []result.PlanNode{node("Source: src"), node("enrich", "Source: src"),
+		node("Sink: db", "enrich"), node("other")}}
+	for _, c := range []struct {
+		name string
+		plan *result.Plan
+		want string
+	}{
+		{"with the job graph", plan, "backpressured (HIGH): src; backpressured (LOW): enrich; the cause is downstream of them: Sink: db (not backpressured; its busiest subtask busy 640 ms/s)"},
+		{"without", nil, "backpressured (HIGH): src; backpressured (LOW): enrich"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := Backpressure(result.Summary{Operators: ops, Plan: c.plan}); got != c.want {
+				t.Errorf("Backpressure = %q\nwant           %q", got, c.want)
+			}
+		})
+	}
+}

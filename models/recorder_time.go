@@ -86,7 +86,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			ws.Function = "process (buffers records)"
 		}
 		lat := sim.NewHistogram()
-		var first, any, placedPending int64
+		var first, any, placedPending, rolled int64
 		sessions := 0.0
 		for _, st := range rt.task.subtasks {
 			o := st.ops[rt.pos].win
@@ -99,6 +99,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			ws.FireCPUS += o.fireSecs
 			first += o.firstFire
 			any += o.firstFire + o.refired
+			rolled += o.rolledBack
 			ws.OpenWindows += int(math.Round(o.open()))
 			sessions += o.sessionsFired
 			placedPending += o.forever
@@ -116,6 +117,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 		if ws.RecordsIn > 0 {
 			pairs := float64(ws.RecordsIn * w.Windows())
 			ws.FirstFired, ws.AnyFired, ws.Pending = float64(first)/pairs, float64(any)/pairs, float64(placedPending)/pairs
+			ws.RolledBack = float64(rolled) / pairs
 			ws.SideOutput = float64(ws.LateSideOutput) / float64(ws.RecordsIn)
 			ws.Dropped = float64(ws.LateDropped) / float64(ws.RecordsIn)
 		}

@@ -58,8 +58,13 @@ type windowOp struct {
 	// completeness: a sliding window's record counts once per window)
 	in, placed, firstFire, refired int64
 	sideOutput, dropped            int64
-	fires, refires                 int64
-	sessionsFired                  float64 // sessions' first firings (session windows)
+	// rolledBack: pairs of windows a restore discarded, net of the ones it
+	// put back unfired (a window that fired after the checkpoint is open
+	// again and fires a second time): placed pairs are then firstFire +
+	// refired + rolledBack + those unfired at the end
+	rolledBack     int64
+	fires, refires int64
+	sessionsFired  float64 // sessions' first firings (session windows)
 	// forever: records of sessions that end after the run, and those
 	// sessions (session windows: kept, never fired)
 	forever         int64
@@ -425,9 +430,23 @@ func (o *windowOp) snapshot() *windowSnap {
 // restore puts back the windows of a checkpoint (nil: none). Results owed
 // by the failed attempt are lost with it.
 func (o *windowOp) restore(snap *windowSnap) {
+	before := o.unfired()
+	defer func() { o.rolledBack += before - o.unfired() }()
 	o.wins, o.first, o.bytes, o.carry, o.forever, o.foreverSessions = nil, 0, 0, 0, 0, 0
 	if snap != nil {
 		o.wins, o.first, o.bytes = slices.Clone(snap.wins), snap.first, snap.bytes
 		o.forever, o.foreverSessions = snap.forever, snap.foreverSessions
 	}
+}
+
+// unfired counts the pairs in windows that have not fired (sessions kept
+// past the run's end included).
+func (o *windowOp) unfired() int64 {
+	n := o.forever
+	for _, r := range o.wins {
+		if !r.fired {
+			n += r.records
+		}
+	}
+	return n
 }

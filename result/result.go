@@ -108,6 +108,11 @@ type WindowSummary struct {
 	FirstFired float64 `json:"share_first_firing"` // counted in their window's first firing
 	AnyFired   float64 `json:"share_any_firing"`   // in a first firing or a re-firing
 	Pending    float64 `json:"share_pending"`      // in windows that had not fired by the end
+	// RolledBack is the share in windows a failover's restore discarded
+	// before they fired (their records were read again, and counted again
+	// in RecordsIn), net of windows it reopened that had fired after the
+	// checkpoint (they fire, and count, twice).
+	RolledBack float64 `json:"share_rolled_back"`
 	SideOutput float64 `json:"share_side_output"`
 	Dropped    float64 `json:"share_dropped"` // numLateRecordsDropped / records in
 	// LateSideOutput and LateDropped count the late records.

@@ -67,7 +67,19 @@ const BaseName = "base"
 // everything, every variant included. On failure the error is Problems,
 // listing every problem found.
 func Load(file string, data []byte, sets []string) (*Loaded, error) {
-	l, err := load(file, data, sets, "")
+	return LoadRuns(file, data, sets, nil)
+}
+
+// LoadRuns is Load for a run of some of the scenario's runs (run and
+// compare --variant; BaseName is the base, nil every run). The runs made
+// are checked with the overrides; a run not made is checked with them too,
+// but where only the overrides break it (it loads as written) that is no
+// problem: --variant X --set k=v applies k=v to X alone, and k may be a
+// setting only X allows. The Loaded returned is the base's, as written when
+// the overrides break it and it is not made.
+func LoadRuns(file string, data []byte, sets []string, runs []string) (*Loaded, error) {
+	made := func(name string) bool { return runs == nil || slices.Contains(runs, name) }
+	l, err := loadRun(file, data, sets, "", made(BaseName))
 	var probs Problems
 	if err != nil {
 		p, ok := err.(Problems)
@@ -82,7 +94,7 @@ func Load(file string, data []byte, sets []string) (*Loaded, error) {
 	// Each variant is checked with its overrides applied, even when the base
 	// has problems, so that all are reported at once (repeats are dropped).
 	for _, name := range variantNames(file, data) {
-		if _, err := load(file, data, sets, name); err != nil {
+		if _, err := loadRun(file, data, sets, name, made(name)); err != nil {
 			p, _ := err.(Problems)
 			probs = append(probs, p...)
 		}
@@ -92,6 +104,19 @@ func Load(file string, data []byte, sets []string) (*Loaded, error) {
 		return nil, probs.sort()
 	}
 	return l, nil
+}
+
+// loadRun loads one run (variant "" is the base) with the overrides; one
+// that is not made and loads as written is taken as written.
+func loadRun(file string, data []byte, sets []string, variant string, made bool) (*Loaded, error) {
+	l, err := load(file, data, sets, variant)
+	if err == nil || made || len(sets) == 0 {
+		return l, err
+	}
+	if w, werr := load(file, data, nil, variant); werr == nil {
+		return w, nil
+	}
+	return l, err
 }
 
 // checkSweep applies the lowest and highest value of each sweep axis, so that

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -68,7 +69,9 @@ func TestSummaryRecordsBalance(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					rec := summaryRecords(t, runLoaded(t, l))
+					res := runLoaded(t, l)
+					windowSharesBalance(t, res.Summary.Windows)
+					rec := summaryRecords(t, res)
 					in := rec["produced"] + rec["replayed"] + rec["restored"] + rec["multiplied"] + rec["fanned_out"]
 					out := rec["source_lag"] + rec["sink"] + rec["in_flight"] + rec["dropped"] + rec["filtered"] + rec["merged"] + rec["late"]
 					if in != out {
@@ -86,6 +89,23 @@ func TestSummaryRecordsBalance(t *testing.T) {
 	for _, k := range []string{"produced", "replayed", "restored", "multiplied", "source_lag", "sink", "in_flight", "dropped", "filtered", "merged", "late"} {
 		if !seen[k] {
 			t.Errorf("no run has %s above zero: the test does not cover it", k)
+		}
+	}
+}
+
+// windowSharesBalance: a tumbling window operator's record shares account
+// for every record it read, replays included: fired (first or again),
+// pending in windows still open, rolled back by a failover, late to the
+// side output or dropped add up to 1 (a record is in one window, or late).
+func windowSharesBalance(t *testing.T, ws []result.WindowSummary) {
+	t.Helper()
+	for _, w := range ws {
+		if !strings.HasPrefix(w.Assigner, "tumbling") || w.RecordsIn == 0 {
+			continue
+		}
+		sum := w.AnyFired + w.Pending + w.RolledBack + w.SideOutput + w.Dropped
+		if math.Abs(sum-1) > 1e-9 {
+			t.Errorf("%s: shares add up to %v, not 1: %+v", w.Operator, sum, w)
 		}
 	}
 }

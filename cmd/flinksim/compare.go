@@ -111,7 +111,7 @@ func checkFromFlags(cmd *cobra.Command, o compareOptions) error {
 }
 
 func runCompare(arg string, o compareOptions, fc *flagCheck, stdout, stderr io.Writer) error {
-	file, data, base, err := fc.load(arg, o.allSets())
+	file, data, base, err := fc.load(arg, o.allSets(), o.variants)
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func readRuns(runs []runResult, arg string, o compareOptions) error {
 // makeRuns simulates the runs (after the work estimate) and writes each
 // one's outputs in dir/<variant>/.
 func makeRuns(dir string, runs []runResult, base *scenarios.Loaded, file string, data []byte, o compareOptions, stderr io.Writer) error {
-	reportFlinkConfig(stderr, base)
+	reportFlinkConfig(stderr, runs[0].loaded)
 	if err := checkWork(runs, o.runOptions, reloader(file, data, o.runOptions), stderr); err != nil {
 		return err
 	}

@@ -176,10 +176,10 @@ func (fc *flagCheck) join(err error) error {
 	return fc.probs
 }
 
-// load reads and loads the scenario with the overrides (loadScenario); its
-// problems come with the flags'.
-func (fc *flagCheck) load(arg string, sets []string) (file string, data []byte, l *scenarios.Loaded, err error) {
-	file, data, l, err = loadScenario(arg, sets)
+// load reads and loads the scenario with the overrides for the runs named
+// (loadRuns; nil for every run); its problems come with the flags'.
+func (fc *flagCheck) load(arg string, sets, runs []string) (file string, data []byte, l *scenarios.Loaded, err error) {
+	file, data, l, err = loadRuns(arg, sets, runs)
 	if err = fc.join(err); err != nil {
 		return "", nil, nil, err
 	}

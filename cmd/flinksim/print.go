@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/flinksim/flinksim/diagnose"
@@ -25,6 +26,9 @@ func printSummary(w io.Writer, res *result.Result, dir string) {
 	fmt.Fprintf(w, "  %s\n", "time per second in ms (mean over subtasks, and the max subtask):")
 	for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
 		fmt.Fprintf(w, "  %s\n", l)
+	}
+	if slices.ContainsFunc(s.Operators, neverRan) {
+		fmt.Fprintf(w, "  %s\n", "-: the task never ran (each deployment failed at once), so it has no task metrics")
 	}
 	for _, l := range lines[3:] {
 		if l[0] == "" {
@@ -107,11 +111,23 @@ func operatorTable(res *result.Result) table {
 		if len(task) > 40 {
 			task = task[:37] + "..."
 		}
+		if neverRan(o) {
+			t.rows = append(t.rows, []string{o.Name, task, "-", "-", "-", "-", "-", "-"})
+			continue
+		}
 		f := func(v float64) string { return fmt.Sprintf("%.0f", v) }
 		t.rows = append(t.rows, []string{o.Name, task, f(o.BusyMsPerS), f(o.MaxSubtaskBusyMsPerS), f(o.BackpressuredMsPerS),
 			f(o.MaxSubtaskBackpressuredMsPerS), o.Backpressure, f(o.IdleMsPerS)})
 	}
 	return t
+}
+
+// neverRan tells an operator whose task was never deployed for any time
+// (every attempt failed as it was deployed): busy, backpressured and idle
+// add up to 1000 ms/s over the time a task ran, and Flink has no task
+// metrics for one that did not, so its row shows "-", not zeros.
+func neverRan(o result.OperatorSummary) bool {
+	return o.BusyMsPerS+o.BackpressuredMsPerS+o.IdleMsPerS == 0
 }
 
 // times says how often: once, twice, n times.
@@ -164,6 +180,9 @@ func windowLine(w result.WindowSummary) string {
 	pct := func(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
 	line := fmt.Sprintf("%s (%s, %s, allowed lateness %s): %s of records in their window's first firing, %s in any, %s in windows still open",
 		w.Operator, w.Assigner, w.Function, human.Seconds(w.LatenessS), pct(w.FirstFired), pct(w.AnyFired), pct(w.Pending))
+	if w.RolledBack != 0 {
+		line += fmt.Sprintf(", %s in windows a failover rolled back (read again)", pct(w.RolledBack))
+	}
 	line += fmt.Sprintf("; late: %s to the side output, %s dropped", pct(w.SideOutput), pct(w.Dropped))
 	if w.Firings > 0 {
 		line += fmt.Sprintf("; results p50 %s, max %s after the window's end", human.Seconds(w.ResultLatency.P50), human.Seconds(w.ResultLatency.Max))

@@ -48,3 +48,26 @@ func TestSummaryTextMatchesNumbers(t *testing.T) {
 		t.Errorf("no completed checkpoint:\n%s", b.String())
 	}
 }
+
+// TestOperatorTableTaskThatNeverRan: busy, backpressured and idle add up to
+// 1000 ms/s of the time a task ran; a task that never ran (every deployment
+// failed at once) has no task metrics in Flink, so its row shows "-", not
+// zeros that read as an idle task. One that ran shows its numbers.
+func TestOperatorTableTaskThatNeverRan(t *testing.T) {
+	res := &result.Result{Summary: result.Summary{Operators: []result.OperatorSummary{
+		{Name: "src", Task: "Source: src", Backpressure: "OK"},
+		{Name: "db", Task: "Sink: db", BusyMsPerS: 250, MaxSubtaskBusyMsPerS: 250, IdleMsPerS: 750, Backpressure: "OK"},
+	}}}
+	rows := operatorTable(res).rows
+	if got := strings.Join(rows[0], " "); got != "src Source: src - - - - - -" {
+		t.Errorf("never ran: %q", got)
+	}
+	if got := strings.Join(rows[1], " "); got != "db Sink: db 250 250 0 0 OK 750" {
+		t.Errorf("ran: %q", got)
+	}
+	var b strings.Builder
+	printSummary(&b, res, "out")
+	if !strings.Contains(b.String(), "-: the task never ran") {
+		t.Errorf("no note for the dashes:\n%s", b.String())
+	}
+}

@@ -201,10 +201,17 @@ func unknownCommand(cmd *cobra.Command, args []string) error {
 // loadScenario reads a scenario (a file or a built-in name) and loads it
 // with the overrides, checking every variant.
 func loadScenario(arg string, sets []string) (file string, data []byte, l *scenarios.Loaded, err error) {
+	return loadRuns(arg, sets, nil)
+}
+
+// loadRuns is loadScenario for a run of the named runs only (--variant; nil
+// for every run): the overrides need only suit the runs made
+// (scenarios.LoadRuns).
+func loadRuns(arg string, sets, runs []string) (file string, data []byte, l *scenarios.Loaded, err error) {
 	if file, data, err = readScenario(arg); err != nil {
 		return "", nil, nil, err
 	}
-	l, err = scenarios.Load(file, data, sets)
+	l, err = scenarios.LoadRuns(file, data, sets, runs)
 	return file, data, l, err
 }
 

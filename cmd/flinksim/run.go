@@ -241,7 +241,7 @@ func isTerminal(w io.Writer) bool {
 }
 
 func runScenario(arg string, o runOptions, fc *flagCheck, stdout, stderr io.Writer) error {
-	file, data, base, err := fc.load(arg, o.allSets())
+	file, data, base, err := fc.load(arg, o.allSets(), o.variants)
 	if err != nil {
 		return err
 	}
@@ -254,7 +254,7 @@ func runScenario(arg string, o runOptions, fc *flagCheck, stdout, stderr io.Writ
 		return err
 	}
 	defer stage.Abort()
-	reportFlinkConfig(stderr, base)
+	reportFlinkConfig(stderr, runs[0].loaded)
 	if err := checkWork(runs, o, reloader(file, data, o), stderr); err != nil {
 		return err
 	}

@@ -1,0 +1,51 @@
+package scenarios
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestLoadRunsAppliesSetsToTheRunsMade: --variant X --set k=v applies k=v
+// to X alone. Here heartbeat.timeout 5s is valid only with the variant's
+// 2s heartbeat.interval (Flink's default interval is 10s, and the timeout
+// may not be shorter: HeartbeatServices), so it is refused for the base and
+// taken for the variant; a run not made that is broken as written is still
+// reported.
+func TestLoadRunsAppliesSetsToTheRunsMade(t *testing.T) {
+	const file = `name: hb
+sources:
+  - {name: events, partitions: 1, rate: 1k/s}
+sinks:
+  - {name: db, capacity: 2k/s}
+variants:
+  - {name: quick, set: {flink.heartbeat.interval: 2s}}
+`
+	sets := []string{"flink.heartbeat.timeout=5s"}
+	for _, c := range []struct {
+		name    string
+		data    string
+		runs    []string
+		problem string // "" for a load
+	}{
+		{"every run", file, nil, "5s is shorter than heartbeat.interval (10s)"},
+		{"the base", file, []string{BaseName}, "5s is shorter than heartbeat.interval (10s)"},
+		{"the variant", file, []string{"quick"}, ""},
+		{"the variant, the base broken as written", strings.Replace(file, "capacity: 2k/s", "capacity: -1", 1), []string{"quick"}, "capacity"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			l, err := LoadRuns("hb.yaml", []byte(c.data), sets, c.runs)
+			if c.problem == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				if l.Variant != "" || len(l.Variants) != 1 {
+					t.Errorf("want the base with its one variant, got variant %q and %d variants", l.Variant, len(l.Variants))
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.problem) {
+				t.Errorf("want a problem with %q, got %v", c.problem, err)
+			}
+		})
+	}
+}
