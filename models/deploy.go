@@ -31,6 +31,7 @@ func (s *Simulation) build() error {
 	s.deploySubtasks()
 	s.deployGates()
 	s.deployPartitions()
+	s.sizeGates()
 	for _, st := range s.subtasks {
 		s.bufferCapacities(st)
 	}
@@ -337,7 +338,7 @@ func (s *Simulation) bufferCapacities(st *subtask) {
 	st.inputChannels, st.inputCapacity = 0, 0
 	for _, g := range st.gates {
 		if g.remote > 0 {
-			g.capacity = g.remote*int32(nw.BuffersPerChannel) + int32(nw.FloatingPerGate)
+			g.capacity = g.remote*g.exclusive + g.floating
 		}
 		st.inputChannels += len(g.ch)
 		// A local channel reads the upstream subpartition's buffers: at most

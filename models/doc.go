@@ -16,7 +16,7 @@
 //	debloat.go      buffer debloating: buffer sizes from each gate's throughput
 //	sink.go         sink write time, the sinks' writers deployed
 //	sinkwriter.go   a sink's writer: buffer, flushes, barrier, failover and restore
-//	twophase.go     two-phase commit: transactions, commits, Kafka's timeouts
+//	twophase.go     two-phase commit: transactions, commits and their committer counts, Kafka's timeouts
 //	sinknode.go     a sink's account: visibility, the last stable offset, upserts
 //	fates.go        every record's fate at a sink, by position: seen once, more, never
 //	minibatch.go    mini-batch pre-aggregation and salting's partial stage
@@ -49,7 +49,7 @@
 //	faults.go       injected failures, TaskManager losses and their detection
 //	outages.go      failures that come back: external outages, poison records, overload
 //	memory.go       TaskManager memory: the task heap, out-of-memory failures of heap state
-//	netbuffers.go   the network buffers a TaskManager's tasks require at deployment
+//	netbuffers.go   the network buffers a TaskManager's tasks require at deployment, and each input gate's exclusive and floating buffers (GateBuffersSpec)
 //
 // Around them:
 //

@@ -211,9 +211,9 @@ func (s *Simulation) checkBuffers(st *subtask, fail failf) {
 				held += c.recvBuf
 			}
 		}
-		if f != g.floatUsed || g.floatUsed > int32(s.spec.Network.FloatingPerGate) || held != g.remoteHeld {
+		if f != g.floatUsed || g.floatUsed > g.floating || held != g.remoteHeld {
 			fail("gate of %s[%d]: floating used %d (channels %d, max %d), remote held %d (counter %d)",
-				g.edge.to.spec.Name, st.index, g.floatUsed, f, s.spec.Network.FloatingPerGate, held, g.remoteHeld)
+				g.edge.to.spec.Name, st.index, g.floatUsed, f, g.floating, held, g.remoteHeld)
 		}
 	}
 }

@@ -15,7 +15,8 @@ import "fmt"
 //     exclusive buffers (RemoteRecoveredInputChannel, RemoteInputChannel);
 //     a local channel reads the sender's buffers and takes none. By
 //     default that is one floating buffer and buffers-per-channel per remote
-//     channel (gateBuffers).
+//     channel (gateBuffers); the simulated gates have the same exclusive
+//     buffers and floating pools (sizeGates).
 //
 // Tasks are placed as deploySubtasks places them: subtask i of every task
 // on TaskManager i / slots (slot sharing).
@@ -42,21 +43,47 @@ type NetworkBuffers struct {
 	Gates       int64 // of them, the input gates' (floating, and exclusive per remote channel)
 }
 
-// gateBuffers is what an input gate of n channels requires: its floating
-// pool's least and each remote channel's exclusive buffers. A gate
-// requires n × buffers-per-channel + 1 buffers, at most
-// read-buffer.required-per-gate.max; its channels' exclusive buffers are
-// what that leaves after one floating buffer, shared out, at most
-// buffers-per-channel each; the rest of the requirement floats
-// (InputGateSpecUtils.createGateBuffersSpec).
-func gateBuffers(n int, nw Network) (floating, exclusive int64) {
-	bpc := int64(nw.BuffersPerChannel)
-	required := int64(n)*bpc + 1
+// gateSpec is an input gate's buffers (Flink's GateBuffersSpec): each
+// channel's exclusive buffers, and the floating pool's least (required at
+// deployment) and size.
+type gateSpec struct {
+	exclusive, requiredFloating, totalFloating int64
+}
+
+// gateBuffers is the spec of a streaming input gate of n channels, local
+// ones included, as InputGateSpecUtils.createGateBuffersSpec makes it
+// (Flink 1.17+, FLINK-30473; 2.x's SingleInputGateFactory calls the same):
+// the gate requires n × buffers-per-channel + 1 buffers, at most
+// read-buffer.required-per-gate.max (unset, no bound for a pipelined
+// exchange); each channel's exclusive buffers are what that leaves after
+// one floating buffer, shared out, at most buffers-per-channel; the
+// floating pool requires the rest of the requirement and holds at most
+// the gate's target, n × buffers-per-channel + floating-buffers-per-gate,
+// less the exclusive buffers (n of them per channel, though a local
+// channel takes none). Without the bound, every channel has
+// buffers-per-channel and the pool 1 to floating-buffers-per-gate, as
+// before 1.17, which has no bound.
+func gateBuffers(n int, nw Network) gateSpec {
+	bpc, channels := int64(nw.BuffersPerChannel), int64(max(n, 1))
+	required := channels*bpc + 1
 	if m := int64(nw.MaxRequiredPerGate); m > 0 {
 		required = min(required, m)
 	}
-	exclusive = min(bpc, (required-1)/int64(n))
-	return required - exclusive*int64(n), exclusive
+	excl := min(bpc, (required-1)/channels)
+	return gateSpec{exclusive: excl, requiredFloating: required - excl*channels,
+		totalFloating: channels*bpc + int64(nw.FloatingPerGate) - excl*channels}
+}
+
+// sizeGates gives every input gate its exclusive buffers per remote
+// channel and its floating pool (gateBuffers), once its channels are
+// known.
+func (s *Simulation) sizeGates() {
+	for _, st := range s.subtasks {
+		for _, g := range st.gates {
+			gs := gateBuffers(len(g.ch), s.spec.Network)
+			g.exclusive, g.floating = int32(gs.exclusive), int32(gs.totalFloating)
+		}
+	}
 }
 
 // RequiredNetworkBuffers is, per TaskManager, the network buffers its tasks
@@ -103,13 +130,13 @@ func RequiredNetworkBuffers(spec Spec) ([]NetworkBuffers, error) {
 			if in.Exchange == Forward {
 				channels = 1
 			}
-			floating, exclusive := gateBuffers(channels, spec.Network)
+			gs := gateBuffers(channels, spec.Network)
 			for j := range down {
 				remote := 0
 				if in.Exchange != Forward { // forward: the same index, the same TaskManager
 					remote = up - min(up, (j/slots+1)*slots) + min(up, j/slots*slots)
 				}
-				out[j/slots].Gates += floating + int64(remote)*exclusive
+				out[j/slots].Gates += gs.requiredFloating + int64(remote)*gs.exclusive
 			}
 		}
 	}

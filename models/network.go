@@ -159,9 +159,14 @@ type gate struct {
 	floatUsed  int32
 	remote     int32        // number of remote channels
 	remoteHeld int32        // Σ recvBuf over remote channels
-	capacity   int32        // remote × buffers-per-channel + floating (0 without remote channels)
+	capacity   int32        // remote × exclusive + floating (0 without remote channels)
 	debloat    *debloatGate // nil unless buffer debloating is on
 	floatLag   int32        // floating buffers returned whose credit is still on its way
+	// exclusive is each remote channel's exclusive buffers and floating the
+	// floating pool's size (GateBuffersSpec: buffers-per-channel and
+	// floating-buffers-per-gate, unless read-buffer.required-per-gate.max
+	// takes from the one to give to the other; netbuffers.go).
+	exclusive, floating int32
 }
 
 // appendRecords writes records into a channel's open buffer, finishing
@@ -354,8 +359,8 @@ func (s *Simulation) deliver(c *channel) {
 // credit announcement is still on its way to the sender.
 func (s *Simulation) credits(c *channel) (excl, floating int32) {
 	g := c.dst
-	excl = max(int32(s.spec.Network.BuffersPerChannel)-(c.recvBuf-c.floatHeld)-c.creditLag, 0)
-	floating = int32(s.spec.Network.FloatingPerGate) - g.floatUsed - g.floatLag
+	excl = max(g.exclusive-(c.recvBuf-c.floatHeld)-c.creditLag, 0)
+	floating = g.floating - g.floatUsed - g.floatLag
 	return excl, floating
 }
 
@@ -393,7 +398,7 @@ func (s *Simulation) creditArrives(c *channel, e, f int32) {
 // serveWaiters hands freed floating buffers to the channels waiting for
 // one, each once, in FIFO order.
 func (s *Simulation) serveWaiters(g *gate) {
-	for n := g.waiters.Len(); n > 0 && g.floatUsed+g.floatLag < int32(s.spec.Network.FloatingPerGate); n-- {
+	for n := g.waiters.Len(); n > 0 && g.floatUsed+g.floatLag < g.floating; n-- {
 		w := g.ch[g.waiters.Pop()]
 		w.waiting = false
 		s.deliver(w)

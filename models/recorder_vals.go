@@ -36,6 +36,12 @@ const (
 	vBytesOut
 	vFetchLag
 	vRecordsSend
+	vTotalCommittables
+	vSuccessfulCommittables
+	vAlreadyCommittedCommittables
+	vFailedCommittables
+	vRetriedCommittables
+	vPendingCommittables
 	vDeployed // 1 when the subtask was deployed during the sample (no metric: what aggregates average over)
 	nVals
 )
@@ -50,6 +56,8 @@ var valNames = [nVals]string{
 	result.MetricAlignment, result.MetricStartDelay,
 	result.MetricSoftBackPressured, result.MetricHardBackPressured, result.MetricIsBackPressured,
 	result.MetricBytesIn, result.MetricBytesOut, result.MetricFetchEventTimeLag, result.MetricRecordsSend,
+	result.MetricTotalCommittables, result.MetricSuccessfulCommittables, result.MetricAlreadyCommittedCommittables,
+	result.MetricFailedCommittables, result.MetricRetriedCommittables, result.MetricPendingCommittables,
 	"(deployed)",
 }
 

@@ -24,7 +24,10 @@ type sinkNode struct {
 	// commitLat is from the writer taking a record to a read_committed
 	// reader seeing it; visibleLat from the record's creation.
 	commitLat, visibleLat *sim.Histogram
-	cm                    result.Committables
+	// cm counts what became of its committables that Flink has no metric
+	// for (aborted by the broker, records lost, a transaction's longest
+	// life); the committer's counters are its writers' (sinkWriter.cm).
+	cm result.Committables
 	// open are the unresolved transactions of all its subtasks (Kafka);
 	// held the committed records above the last stable offset.
 	open []*txn
@@ -136,24 +139,6 @@ func (n *sinkNode) committed(t *txn, now sim.Time) {
 	}
 }
 
-// metric is one of the sink's committer metrics (pendingCommittables,
-// failedCommittables), over its subtasks.
-func (n *sinkNode) metric(name string) float64 {
-	switch name {
-	case result.MetricFailedCommittables:
-		return float64(n.cm.Failed)
-	}
-	var pending int
-	for _, st := range n.rt.task.subtasks {
-		for _, t := range st.ops[n.rt.pos].sw.txns {
-			if t.epoch != 0 {
-				pending++
-			}
-		}
-	}
-	return float64(pending)
-}
-
 // upsertRows are the rows one writer of an upsert sink writes: the sink's
 // keys shared by its subtasks (records are routed to them by key), taken as
 // equally likely.
@@ -203,13 +188,15 @@ func (n *sinkNode) summary(ws []*sinkWriter) result.SinkSummary {
 	out.CommitLatency = result.LatencyOf(n.commitLat)
 	out.VisibleLatency = result.LatencyOf(n.visibleLat)
 	if n.d.Guarantee == ExactlyOnce {
-		cm := n.cm
+		cm := n.cm // the committables' fates that are flinksim's
 		for _, w := range ws {
-			for _, t := range w.txns {
-				if t.epoch != 0 {
-					cm.Pending++
-				}
-			}
+			c := w.cm
+			cm.Total += c.total
+			cm.Successful += c.successful
+			cm.AlreadyCommitted += c.alreadyCommitted
+			cm.Failed += c.failed
+			cm.Retried += c.retried
+			cm.Pending += w.pendingCommittables()
 		}
 		out.Committables = &cm
 	}

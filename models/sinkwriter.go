@@ -82,6 +82,8 @@ type sinkWriter struct {
 	refused bool
 	// lastCommitted is the checkpoint of its last committed transaction.
 	lastCommitted int64
+	// cm are its committer's counters (twophase.go).
+	cm committerCounts
 	// An upsert sink's rows, over its replays: the logarithms of the
 	// chances that a row was never written again, and never went back to
 	// an older version (sinknode.go: upsertReplayed).

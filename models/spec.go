@@ -35,6 +35,11 @@ type Spec struct {
 	// its TaskManager's process instead of failing the task (memory.go).
 	ExitOnOOM bool
 
+	// NoSinkCommitterMetrics: the Flink release has no committer metrics
+	// (SinkCommitterMetricGroup came in 1.19, FLIP-371), so no sink records
+	// them.
+	NoSinkCommitterMetrics bool
+
 	// AutoWatermarkInterval is pipeline.auto-watermark-interval: how often
 	// sources emit their watermarks.
 	AutoWatermarkInterval sim.Time

@@ -48,6 +48,40 @@ type txn struct {
 	ended   bool     // committed or aborted: it no longer holds the last stable offset
 }
 
+// committerCounts are the counters of a sink subtask's committer, as
+// Flink 1.19+ counts them in the committer operator's
+// SinkCommitterMetricGroup (FLIP-371, FLINK-25857; CommitRequestImpl and
+// SubtaskCommittableManager): total, a committable the committer received
+// (the writer's, prepared at the barrier); successful, one committed
+// without a signal from the Committer (CommitRequestImpl
+// .setCommittedIfNoError); alreadyCommitted, one signalled as committed
+// before (signalAlreadyCommitted: here the restored checkpoint's own,
+// committed when it completed); failed, one signalled failed with a known
+// or an unknown reason; retried, a retryLater (here a JDBC XA commit
+// refused while the database is down). Like numRecordsSend they go on
+// over restores (flinksim has no task attempts; Flink's start again in the
+// new attempt's metric group).
+type committerCounts struct {
+	total, successful, alreadyCommitted, failed, retried int64
+}
+
+// pendingCommittables is the committer's pendingCommittables gauge: the
+// committables it received and has not yet committed or failed
+// (CommittableCollector's pending requests, over its checkpoints). As
+// FLINK-25857 first added it, CheckpointCommittableManagerImpl.commit set
+// the gauge at every commit to that checkpoint's pending requests, and the
+// metric group kept the first registration (a name collision, logged);
+// flinksim reports the collector's count, as later releases register it.
+func (w *sinkWriter) pendingCommittables() int64 {
+	var n int64
+	for _, t := range w.txns {
+		if t.epoch != 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // txnWrite puts n records of chunk c into w's open transaction, opening
 // one at the first write after a barrier. (Writes into an open transaction
 // the broker aborted fail the task: they are read again after the restore.)
@@ -86,7 +120,7 @@ func (s *Simulation) txnPrepare(w *sinkWriter, id int64) {
 	if k := len(w.txns); k > 0 && w.txns[k-1].epoch == 0 {
 		t := w.txns[k-1]
 		t.epoch = id
-		w.node.cm.Total++
+		w.cm.total++ // the committer receives it (SubtaskCommittableManager.add)
 		if s.trace != nil {
 			s.tracef("%s prepares its transaction of %d records (open since %s) for checkpoint %d: its committable is in the checkpoint",
 				w.st.name(), t.seg.hi-t.seg.lo, clock(t.seg.wLo), id)
@@ -114,7 +148,7 @@ func (s *Simulation) txnCommit(w *sinkWriter, t *txn) bool {
 	if i := s.commitFailure(n, t.epoch); i >= 0 {
 		s.injected[i].Due++
 		s.injected[i].TookEffect++
-		n.cm.Failed++
+		w.cm.failed++
 		if s.spec.Failures[i].KnownReason {
 			s.txnDropped(w, t)
 			return true
@@ -123,7 +157,7 @@ func (s *Simulation) txnCommit(w *sinkWriter, t *txn) bool {
 		return false
 	}
 	if t.aborted {
-		n.cm.Failed++
+		w.cm.failed++
 		if s.trace != nil {
 			s.tracef("%s cannot commit checkpoint %d's transaction: the broker aborted it (ProducerFencedException, a known reason): the committable is dropped, its %d records lost, and the job goes on",
 				st.name(), t.epoch, t.seg.hi-t.seg.lo)
@@ -136,14 +170,14 @@ func (s *Simulation) txnCommit(w *sinkWriter, t *txn) bool {
 			return false // blocked until the client times out; the outage fails the task
 		}
 		w.attempts++
-		n.cm.Retried++
+		w.cm.retried++
 		if w.attempts >= w.d.MaxCommitAttempts {
-			n.cm.Failed++
+			w.cm.failed++
 			s.eng.At(now, evSinkFailure, st.id, stamp(st, sinkFailCommitAttempts<<8|int64(w.slot)))
 		}
 		return false
 	}
-	n.cm.Successful++
+	w.cm.successful++
 	if s.trace != nil {
 		s.tracef("%s commits checkpoint %d's transaction: %d records visible to read_committed readers, %s after its first write",
 			st.name(), t.epoch, t.seg.hi-t.seg.lo, durText(now-t.seg.wLo))
@@ -179,7 +213,7 @@ func (s *Simulation) txnRecover(w *sinkWriter, p *pendingCheckpoint, f *result.F
 	if p != nil && w.lastCommitted == p.id {
 		// The checkpoint holds its committable, committed when it completed:
 		// the restored committer finds it so (signalAlreadyCommitted).
-		w.node.cm.AlreadyCommitted++
+		w.cm.alreadyCommitted++
 	}
 	held := w.txns[:0]
 	for _, t := range w.txns {

@@ -32,13 +32,21 @@ const (
 	MetricLatencyP99  = OwnPrefix + "e2eLatencyP99Ms"
 	MetricLatencyMax  = OwnPrefix + "e2eLatencyMaxMs"
 	MetricSinkWritten = OwnPrefix + "numRecordsVisible" // cumulative records visible in the sink's system (written, or committed with exactly-once)
-	// A sink's writer and committer (SinkWriterMetricGroup,
-	// SinkCommitterMetricGroup): records sent to the external system
-	// (cumulative), committables prepared and not yet committed (gauge),
-	// committables failed (cumulative; exactly-once sinks only).
-	MetricRecordsSend         = "numRecordsSend"
-	MetricPendingCommittables = "pendingCommittables"
-	MetricFailedCommittables  = "failedCommittables"
+	// A sink's writer (SinkWriterMetricGroup): records sent to the
+	// external system (cumulative).
+	MetricRecordsSend = "numRecordsSend"
+	// A sink's committer, per subtask (SinkCommitterMetricGroup, Flink
+	// 1.19+: InternalSinkCommitterMetricGroup registers them in the
+	// committer operator's group; exactly-once sinks only): committables
+	// received, committed, found already committed, failed and retried
+	// (counters), and those received and not yet committed or failed (a
+	// gauge).
+	MetricTotalCommittables            = "totalCommittables"
+	MetricSuccessfulCommittables       = "successfulCommittables"
+	MetricAlreadyCommittedCommittables = "alreadyCommittedCommittables"
+	MetricFailedCommittables           = "failedCommittables"
+	MetricRetriedCommittables          = "retriedCommittables"
+	MetricPendingCommittables          = "pendingCommittables"
 	// MetricProduced is records produced to a source's topic per second (the
 	// rate profile's mean over the interval), as the Kafka broker's topic
 	// meter counts them (BrokerTopicMetrics MessagesInPerSec): not a Flink

@@ -159,11 +159,13 @@ func TestOpenMetricsStartTime(t *testing.T) {
 
 // TestOpenMetricsSinkOperatorNames: operator_name is the name Flink gives
 // the operator that registers the metric. A SinkFunction's metrics are
-// "Sink: NAME"'s; a Sink V2 sink's (a KafkaSink) are its writer's
-// ("NAME: Writer", SinkWriterMetricGroup: numRecordsSend), but for its
-// committer's ("NAME: Committer", SinkCommitterMetricGroup:
-// pendingCommittables, failedCommittables); a summary written before
-// operators had their Flink names gives a sink "Sink: NAME".
+// "Sink: NAME"'s, and flinksim's own (it has neither a writer's nor a
+// committer's metric group); a Sink V2 sink's (a KafkaSink) are its
+// writer's ("NAME: Writer", SinkWriterMetricGroup: numRecordsSend), but for
+// its committer's ("NAME: Committer", SinkCommitterMetricGroup:
+// pendingCommittables, failedCommittables, ...), all Flink's, per subtask;
+// a summary written before operators had their Flink names gives a sink
+// "Sink: NAME".
 func TestOpenMetricsSinkOperatorNames(t *testing.T) {
 	task := "totals -> (Sink: db, topic: Writer -> topic: Committer)"
 	r := &Result{Times: []float64{5}}
@@ -176,11 +178,7 @@ func TestOpenMetricsSinkOperatorNames(t *testing.T) {
 	}
 	for _, op := range []string{"db", "topic", "old"} {
 		for _, m := range []string{MetricRecordsSend, MetricPendingCommittables, MetricFailedCommittables} {
-			sub := -1
-			if m == MetricRecordsSend {
-				sub = 0 // Flink's, per subtask
-			}
-			r.Series = append(r.Series, Series{Operator: op, Subtask: sub, Metric: m, Values: []float64{1}})
+			r.Series = append(r.Series, Series{Operator: op, Subtask: 0, Metric: m, Values: []float64{1}})
 		}
 	}
 	out := writeOM(t, r)
@@ -196,12 +194,14 @@ func TestOpenMetricsSinkOperatorNames(t *testing.T) {
 		if c.name == "topic:_Committer" {
 			id = VertexID("operator topic: Committer")
 		}
-		prefix := "flinksim_" // a SinkFunction has no numRecordsSend of Flink's
-		if c.metric == "numRecordsSend" && c.op == "topic" {
-			prefix = "flink_" // a Sink V2 writer's (InternalSinkWriterMetricGroup)
+		prefix := "flinksim_" // a SinkFunction has no writer's or committer's metrics of Flink's
+		if c.op == "topic" {
+			// a Sink V2 writer's and committer's (InternalSinkWriterMetricGroup,
+			// InternalSinkCommitterMetricGroup)
+			prefix = "flink_"
 		}
 		want := prefix + `taskmanager_job_task_operator_` + c.metric + `{job_id="` + VertexID("job sinks") + `",job_name="sinks",operator_id="` +
-			id + `",operator_name="` + c.name + `"`
+			id + `",operator_name="` + c.name + `",subtask_index="0"`
 		if !strings.Contains(out, want) {
 			t.Errorf("%s of %s: lacks\n%s\nin\n%s", c.metric, c.op, want, out)
 		}

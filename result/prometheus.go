@@ -16,7 +16,8 @@ import (
 // Flink reports every metric as a gauge, help "NAME (scope: SCOPE)".
 //
 // Metrics that are flinksim's own (end-to-end latency, state size, the Kafka
-// broker's MessagesInPerSec, sums over a sink's subtasks) must not pass as
+// broker's MessagesInPerSec, sums over a sink's subtasks, a SinkFunction's
+// numRecordsSend and committables) must not pass as
 // Flink's: they get the prefix "flinksim_" instead, with the same scopes
 // and labels. Labels Flink adds that a simulation has no value for are left
 // out: host, task_attempt_id and task_attempt_num (in Flink a restarted
@@ -82,17 +83,22 @@ var promMetrics = map[string]promMetric{
 	MetricAlignmentDrift:    {scope: scopeOperator},
 	MetricLateDropped:       {scope: scopeOperator},
 	// a sink writer's counter, registered in its operator's group
-	// (InternalSinkWriterMetricGroup)
-	MetricRecordsSend:    {scope: scopeOperator},
-	MetricLateSideOutput: {scope: scopeOperator, own: true},
-	MetricOpenWindows:    {scope: scopeOperator, own: true},
+	// (InternalSinkWriterMetricGroup), and its committer's
+	// (InternalSinkCommitterMetricGroup, in the committer operator's)
+	MetricRecordsSend:                  {scope: scopeOperator},
+	MetricTotalCommittables:            {scope: scopeOperator},
+	MetricSuccessfulCommittables:       {scope: scopeOperator},
+	MetricAlreadyCommittedCommittables: {scope: scopeOperator},
+	MetricFailedCommittables:           {scope: scopeOperator},
+	MetricRetriedCommittables:          {scope: scopeOperator},
+	MetricPendingCommittables:          {scope: scopeOperator},
+	MetricLateSideOutput:               {scope: scopeOperator, own: true},
+	MetricOpenWindows:                  {scope: scopeOperator, own: true},
 
-	MetricLatencyP50:          {scope: scopeOperatorSum, own: true},
-	MetricLatencyP99:          {scope: scopeOperatorSum, own: true},
-	MetricLatencyMax:          {scope: scopeOperatorSum, own: true},
-	MetricSinkWritten:         {scope: scopeOperatorSum, own: true},
-	MetricPendingCommittables: {scope: scopeOperatorSum, own: true},
-	MetricFailedCommittables:  {scope: scopeOperatorSum, own: true},
+	MetricLatencyP50:  {scope: scopeOperatorSum, own: true},
+	MetricLatencyP99:  {scope: scopeOperatorSum, own: true},
+	MetricLatencyMax:  {scope: scopeOperatorSum, own: true},
+	MetricSinkWritten: {scope: scopeOperatorSum, own: true},
 
 	MetricLastCkptDuration:    {scope: scopeJob},
 	MetricLastCkptSize:        {scope: scopeJob},
@@ -116,12 +122,15 @@ func promMetricOf(metric string) promMetric {
 
 // metricOf is where series s is registered: as promMetricOf says, but a
 // sink's numRecordsSend is Flink's only for a Sink V2 sink, whose writer
-// (SinkWriterOperator) registers InternalSinkWriterMetricGroup; a
-// SinkFunction (jdbc, generic) has no such metric, so its count is
-// flinksim's own.
+// (SinkWriterOperator) registers InternalSinkWriterMetricGroup, and its
+// committer metrics only for one whose committer operator
+// (CommitterOperator) is chained to the writer and registers
+// InternalSinkCommitterMetricGroup; a SinkFunction (jdbc, generic) has
+// neither, so its counts are flinksim's own (and an unchained committer
+// is not simulated).
 func (j promJob) metricOf(s Series) promMetric {
 	m := promMetricOf(s.Metric)
-	if s.Metric == MetricRecordsSend && j.ops[s.Operator].Committer == "" {
+	if (s.Metric == MetricRecordsSend || committerMetrics[s.Metric]) && j.ops[s.Operator].Committer == "" {
 		m.own = true
 	}
 	return m
@@ -194,7 +203,9 @@ func newPromJob(r *Result) promJob {
 // (SinkCommitterMetricGroup, which CommitterOperator registers in its own
 // operator group); a sink's other metrics are its writer's
 // (SinkWriterMetricGroup).
-var committerMetrics = map[string]bool{MetricPendingCommittables: true, MetricFailedCommittables: true}
+var committerMetrics = map[string]bool{MetricTotalCommittables: true, MetricSuccessfulCommittables: true,
+	MetricAlreadyCommittedCommittables: true, MetricFailedCommittables: true, MetricRetriedCommittables: true,
+	MetricPendingCommittables: true}
 
 // operatorLabels are the operator_name and operator_id of series s of
 // operator o: a Sink V2 sink's committer metrics are its committer's, the

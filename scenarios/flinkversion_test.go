@@ -211,3 +211,39 @@ func TestLegacyBackendsRemovedIn2(t *testing.T) {
 		}
 	}
 }
+
+// TestFlinkVersionCommitterMetrics: a sink's committer metrics
+// (SinkCommitterMetricGroup, FLIP-371, FLINK-25857) came in Flink 1.19:
+// an older release's run records none.
+func TestFlinkVersionCommitterMetrics(t *testing.T) {
+	for v, none := range map[string]bool{"1.15": true, "1.18": true, "1.18.1": true, "1.19": false, "1.20": false, "2.0": false} {
+		l, err := Load("m.yaml", []byte(minimal), []string{"flink-version=" + v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Spec.NoSinkCommitterMetrics != none {
+			t.Errorf("Flink %s: NoSinkCommitterMetrics %v, want %v", v, l.Spec.NoSinkCommitterMetrics, none)
+		}
+	}
+}
+
+// TestFlinkVersionRequiredPerGateMax: read-buffer.required-per-gate.max
+// came in 1.17 (FLINK-30473): 1.16 does not read it (warned), a later
+// release gives it to the simulated gates (GateBuffersSpec), with no
+// warning.
+func TestFlinkVersionRequiredPerGateMax(t *testing.T) {
+	const k = "taskmanager.network.memory.read-buffer.required-per-gate.max"
+	for v, want := range map[string]int{"1.16": 0, "1.17": 100, "1.20": 100, "2.0": 100} {
+		l, err := Load("m.yaml", []byte(minimal), []string{"flink-version=" + v, "flink." + k + "=100"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := false
+		for _, w := range l.Warnings {
+			warned = warned || strings.Contains(w.String(), k)
+		}
+		if l.Spec.Network.MaxRequiredPerGate != want || warned != (want == 0) {
+			t.Errorf("Flink %s: MaxRequiredPerGate %d, warned %v; want %d, warned %v", v, l.Spec.Network.MaxRequiredPerGate, warned, want, want == 0)
+		}
+	}
+}

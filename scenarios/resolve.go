@@ -105,9 +105,6 @@ func (r *resolver) network() {
 		r.d.at(r.fs.at("taskmanager.memory.min-segment-size"), "must be at most taskmanager.memory.segment-size (%s), not %s",
 			FormatFlinkMemory(fs.bytes("taskmanager.memory.segment-size")), FormatFlinkMemory(fs.bytes("taskmanager.memory.min-segment-size")))
 	}
-	if k := "taskmanager.network.memory.read-buffer.required-per-gate.max"; fs.given[k] {
-		r.d.warn(r.d.nodes[fs.at(k)], fs.at(k), "counted in the deployment check of network buffers only: the simulated gates keep buffers-per-channel exclusive buffers per remote channel, where Flink gives a gate's channels fewer and floats the rest")
-	}
 }
 
 // defaultRoundTrip: a round trip within a data centre, 500 µs in "Latency

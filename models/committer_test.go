@@ -1,0 +1,101 @@
+package models
+
+import (
+	"testing"
+
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// TestCommitterMetricsPerSubtask: an exactly-once KafkaSink's committer
+// subtask receives one committable per checkpoint from its writer (the
+// transaction prepared at the barrier: SubtaskCommittableManager.add
+// counts totalCommittables) and commits it when the checkpoint completes
+// (CommitterOperator.notifyCheckpointComplete; CommitRequestImpl
+// .setCommittedIfNoError counts successfulCommittables). Without failures,
+// at every sample each subtask has committed one committable per completed
+// checkpoint, holds at most max-concurrent (1) more pending, and has none
+// failed, retried or already committed; the operator's series is the sum
+// of its subtasks', and summary.json's committables the subtasks' last
+// values.
+func TestCommitterMetricsPerSubtask(t *testing.T) {
+	_, res := runWith(t, sinkJob(kafkaEOS(15*sim.Minute), 2000))
+	completed := seriesOf(t, res, result.JobOperator, -1, result.MetricCompletedCkpts)
+	if completed[len(completed)-1] < 10 {
+		t.Fatalf("%v checkpoints completed, want over 10", completed[len(completed)-1])
+	}
+	sum := map[string]float64{}
+	for sub := 0; sub < 2; sub++ {
+		total := seriesOf(t, res, "out", sub, result.MetricTotalCommittables)
+		ok := seriesOf(t, res, "out", sub, result.MetricSuccessfulCommittables)
+		pending := seriesOf(t, res, "out", sub, result.MetricPendingCommittables)
+		for i := range completed {
+			if ok[i] != completed[i] || total[i] != ok[i]+pending[i] || pending[i] > 1 {
+				t.Fatalf("subtask %d, sample %d: total %v, successful %v, pending %v with %v checkpoints completed: want successful = completed, total = successful + pending, pending ≤ 1",
+					sub, i, total[i], ok[i], pending[i], completed[i])
+			}
+		}
+		for _, m := range committerMetrics {
+			v := seriesOf(t, res, "out", sub, m)
+			sum[m] += v[len(v)-1]
+			if m == result.MetricFailedCommittables || m == result.MetricRetriedCommittables || m == result.MetricAlreadyCommittedCommittables {
+				if v[len(v)-1] != 0 {
+					t.Errorf("subtask %d: %s %v, want 0 without failures", sub, m, v[len(v)-1])
+				}
+			}
+		}
+	}
+	cm := sinkOf(t, res).Committables
+	for m, want := range map[string]int64{result.MetricTotalCommittables: cm.Total, result.MetricSuccessfulCommittables: cm.Successful,
+		result.MetricAlreadyCommittedCommittables: cm.AlreadyCommitted, result.MetricFailedCommittables: cm.Failed,
+		result.MetricRetriedCommittables: cm.Retried, result.MetricPendingCommittables: cm.Pending} {
+		agg := seriesOf(t, res, "out", -1, m)
+		if agg[len(agg)-1] != sum[m] || sum[m] != float64(want) {
+			t.Errorf("%s: operator %v, subtasks' sum %v, summary %d: want all equal", m, agg[len(agg)-1], sum[m], want)
+		}
+	}
+}
+
+// TestCommitterMetricsAlreadyCommitted: a TaskManager dies after its
+// subtask committed the latest completed checkpoint's committable; the
+// restored committer finds that committable in the checkpoint's state and
+// commits it again, which finds it committed (signalAlreadyCommitted:
+// alreadyCommittedCommittables) at the restored subtask only. The other
+// subtask (a region of its own: the job is forward only) goes on.
+func TestCommitterMetricsAlreadyCommitted(t *testing.T) {
+	spec := sinkJob(kafkaEOS(15*sim.Minute), 2000)
+	spec.Failures = []Failure{{Kind: FailTaskManager, At: 73*sim.Second + 3*sim.Millisecond, TaskManager: 1}}
+	s, res := runWith(t, spec)
+	for _, w := range s.sinkWriters {
+		want := 0.0
+		if w.st.tm == 1 {
+			want = 1
+		}
+		v := seriesOf(t, res, "out", w.st.index, result.MetricAlreadyCommittedCommittables)
+		if v[len(v)-1] != want {
+			t.Errorf("subtask %d on TaskManager %d: alreadyCommittedCommittables %v, want %v", w.st.index, w.st.tm, v[len(v)-1], want)
+		}
+	}
+}
+
+// TestCommitterMetricsOnlyWhereFlinkHasThem: an at-least-once sink
+// prepares no committable, and Flink before 1.19 has no committer metrics
+// (SinkCommitterMetricGroup came with FLIP-371): neither records them; the
+// summary still counts the commits.
+func TestCommitterMetricsOnlyWhereFlinkHasThem(t *testing.T) {
+	old := sinkJob(kafkaEOS(15*sim.Minute), 2000)
+	old.NoSinkCommitterMetrics = true
+	for name, spec := range map[string]Spec{"at-least-once": sinkJob(Delivery{Guarantee: AtLeastOnce, System: SystemKafka}, 2000), "Flink 1.18": old} {
+		_, res := runWith(t, spec)
+		for _, s := range res.Series {
+			for _, m := range committerMetrics {
+				if s.Metric == m {
+					t.Errorf("%s: series %s[%d] %s", name, s.Operator, s.Subtask, m)
+				}
+			}
+		}
+		if k := sinkOf(t, res); (k.Committables != nil) != (name == "Flink 1.18") {
+			t.Errorf("%s: committables %+v", name, k.Committables)
+		}
+	}
+}
