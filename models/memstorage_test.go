@@ -68,3 +68,32 @@ func TestJobManagerStorageStateLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestJobManagerStorageIncrementalFiles: with incremental RocksDB
+// checkpoints each SST file is a state handle of its own
+// (RocksDBStateUploader writes every file through the stream factory), so
+// what counts against the limit is the largest file, not the subtask's
+// state: 8000 KiB of state in 4 MiB files completes, in one file it fails.
+func TestJobManagerStorageIncrementalFiles(t *testing.T) {
+	const limit = 5 << 20
+	for _, c := range []struct {
+		fileSize int64
+		fails    bool
+	}{{4 << 20, false}, {64 << 20, true}} {
+		spec := ckptJob(30*sim.Second, 1)
+		spec.Duration = 90 * sim.Second
+		spec.Nodes[1].Keyed.StatePerKey = 8 << 10 // × 1000 keys: 8000 KiB
+		k := spec.Checkpointing
+		k.Incremental, k.RocksDB = true, true
+		k.LSM = LSM{WriteBufferSize: 16 << 20, WriteAmplification: 4}
+		k.Storage.FileSize = c.fileSize
+		k.MaxStateSize, k.StorageClass, k.MetadataInMemory = limit, "JobManagerCheckpointStorage", true
+		k.Tolerable = 100
+		s := runCkpt(t, spec)
+		first := s.coord.history[0] // the first uploads every file: the whole state
+		if got := first.Status == "FAILED"; got != c.fails {
+			t.Errorf("files of %d B, largest min(state, file size) = %d B against %d: first checkpoint %s, want failed %v",
+				c.fileSize, min(8000<<10, c.fileSize), limit, first.Status, c.fails)
+		}
+	}
+}

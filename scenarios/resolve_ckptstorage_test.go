@@ -1,8 +1,12 @@
 package scenarios
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/result"
 )
 
 // TestCheckpointStorage: where checkpoints go, as CheckpointStorageLoader
@@ -55,5 +59,57 @@ func TestCheckpointStorage(t *testing.T) {
 			}
 			assertRoundTrip(t, l)
 		})
+	}
+}
+
+// TestJobManagerStorageRun: a scenario with state.checkpoint-storage:
+// jobmanager whose one keyed subtask holds more than 5 MiB fails its
+// checkpoints with Flink's reason, counted towards
+// tolerable-failed-checkpoints, and writes checkpoint-config.json with
+// JobManagerCheckpointStorage.
+func TestJobManagerStorageRun(t *testing.T) {
+	const keys, perKey = 8000, 1000 // 8 MB in one subtask, once every key was seen
+	data := fmt.Sprintf(`name: jm
+duration: 3min
+flink:
+  state.checkpoint-storage: jobmanager
+  execution.checkpointing.interval: 20s
+  execution.checkpointing.tolerable-failed-checkpoints: 1
+sources:
+  - {name: clicks, kind: kafka, partitions: 1, rate: 1k/s, record-size: 100B}
+operators:
+  - {name: agg, key-by: user_id, keys: %d, cost: 1us, state-per-key: %dB, state-warm: true}
+sinks:
+  - {name: out, capacity: 100k/s}
+`, keys, perKey)
+	l, err := Load("jm.yaml", []byte(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(l, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := res.WriteCheckpointConfigJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"checkpoint_storage": "JobManagerCheckpointStorage"`) {
+		t.Errorf("checkpoint-config.json:\n%s\nwant checkpoint_storage JobManagerCheckpointStorage", b.String())
+	}
+	failed, counted := 0, 0
+	for _, c := range res.Checkpoints {
+		if c.Status == "FAILED" && c.FailureMessage == result.FailureAsync {
+			failed++
+		}
+	}
+	for _, f := range res.Failovers {
+		if f.Cause == models.CauseCheckpoints && strings.Contains(f.Reason, result.FailureAsync) {
+			counted++
+		}
+	}
+	if keys*perKey > 5<<20 && (failed < 2 || counted == 0) {
+		t.Errorf("%d checkpoints failed with %q, %d failovers for too many failed checkpoints; want the state over 5 MiB to fail them and fail the job over",
+			failed, result.FailureAsync, counted)
 	}
 }
