@@ -199,6 +199,11 @@ func (s *Simulation) checkpointCosts(w, cpu, flows [][]float64) *result.Checkpoi
 	if c.Changelog != nil {
 		ck.ChangelogStreams = float64(max(c.Changelog.UploadThreads, 1))
 	}
+	if c.MaxStateSize > 0 {
+		// To the JobManager's memory (memstorage.go): no storage connection,
+		// throughput or file request bounds the async phase.
+		ck.StreamUpload, ck.Throughput, ck.RequestLatencyS = 0, 0, 0
+	}
 	for ti, t := range s.tasks {
 		for j, sub := range t.subtasks {
 			m := &ck.TaskManagers[sub.tm]
@@ -232,7 +237,7 @@ func (s *Simulation) uploadCeiling() float64 {
 	}
 	streams /= float64(s.totalTMs)
 	ceiling := math.Inf(1)
-	if st.StreamUpload > 0 && streams > 0 {
+	if st.StreamUpload > 0 && streams > 0 && s.spec.Checkpointing.MaxStateSize == 0 {
 		ceiling = streams * st.StreamUpload
 	}
 	if n := s.spec.TaskManager.Network; n > 0 {

@@ -62,6 +62,7 @@ type subtaskSnapshot struct {
 	stateSize   int64       // full keyed state (and windows)
 	opState     int64       // operator state: a Kafka reader's splits (sourcestate.go), written whole every time
 	uploaded    int64       // bytes written by this checkpoint (the delta when incremental)
+	tooLarge    int64       // with JobManager storage, its state handle over the limit (memstorage.go); 0: none
 	stateUp     int64       // of which keyed state (the rest is channel state persisted at the snapshot)
 	persisted   int64       // in-flight bytes persisted (unaligned)
 	processed   int64       // bytes read between its first barrier and its last
@@ -237,7 +238,7 @@ func (c *coordinator) ack(st *subtask, id int64) {
 			c.s.eng.At(now, evCkptInjected, int32(p.injected-1), id)
 			return
 		}
-		c.s.eng.At(sim.Add(now, c.cfg.Storage.RequestLatency), evCkptComplete, 0, id)
+		c.s.eng.At(sim.Add(now, metadataWrite(c.cfg)), evCkptComplete, 0, id)
 	}
 }
 

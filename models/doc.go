@@ -37,6 +37,7 @@
 //	snapshot.go     sync phase, async upload, acknowledgement
 //	sourcestate.go  a Kafka source reader's operator state: its splits, serialized
 //	storage.go      uploads, downloads and compaction as flows
+//	memstorage.go   checkpoints to the JobManager's memory: the state handle limit, the decline
 //	resources.go    a TaskManager's cores, network and disk; task threads' claims
 //	share.go        max-min fair sharing of resources among claims
 //	lsm.go          RocksDB's LSM tree: memtable, flushes, compaction, stalls

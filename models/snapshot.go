@@ -133,6 +133,7 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 	}
 	sub.stateUp = int64(up)
 	sub.uploaded = sub.stateUp + sub.persisted
+	s.checkHandles(st, sub, up, incremental)
 	if transfer < 0 {
 		transfer = up
 	}
@@ -182,6 +183,9 @@ func (s *Simulation) uploaded(st *subtask, id int64) {
 	}
 	sub := &p.subs[st.id]
 	sub.async = s.eng.Now() - sub.syncStart - sub.sync
+	if s.declineTooLarge(st, p) {
+		return
+	}
 	if st.ck.id != id || st.ck.inputDone {
 		s.coord.ack(st, id)
 		return

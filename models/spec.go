@@ -298,6 +298,22 @@ type Checkpointing struct {
 	ChangelogStorage    string
 	MaterializeInterval sim.Time
 	Storage             Storage
+	// StorageClass is the checkpoint storage as REST's checkpoint config
+	// names it (DefaultExecutionGraph: the class's simple name):
+	// FileSystemCheckpointStorage (""), JobManagerCheckpointStorage, or
+	// Flink 1.x's MemoryStateBackend, a legacy state backend that is its own
+	// storage (CheckpointStorageLoader.load).
+	StorageClass string
+	// MaxStateSize is, with checkpoints to the JobManager's memory, the
+	// most bytes one state handle may hold (JobManagerCheckpointStorage's
+	// maxStateSize, DEFAULT_MAX_STATE_SIZE 5 MiB); 0 for a file system
+	// (memstorage.go).
+	MaxStateSize int64
+	// MetadataInMemory: with JobManager storage and no checkpoint
+	// directory the metadata stays in the JobManager's memory
+	// (MemoryBackendCheckpointStorageAccess): completing a checkpoint
+	// writes nothing.
+	MetadataInMemory bool
 }
 
 // Storage is the checkpoint storage (S3, GCS, HDFS, ...) as the job sees it.

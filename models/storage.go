@@ -83,7 +83,13 @@ func (g *storage) startUpload(st *subtask, ckpt int64, bytes float64, full bool)
 	if g.s.spec.Checkpointing.RocksDB {
 		t.disk++ // read from the local RocksDB
 	}
-	g.start(t, bytes, g.requestRounds(bytes, full))
+	rounds := g.requestRounds(bytes, full)
+	if g.s.spec.Checkpointing.MaxStateSize > 0 {
+		// To the JobManager with the acknowledgement (memstorage.go): no
+		// connection to the storage, no file requested.
+		t.streams, rounds = 0, 0
+	}
+	g.start(t, bytes, rounds)
 }
 
 // startDownload begins subtask st's restore of bytes from checkpoint ckpt:

@@ -294,6 +294,14 @@ func checkpointConfig(k *Checkpointing) *result.CheckpointConfig {
 	if k.RocksDB {
 		cc.StateBackend = "EmbeddedRocksDBStateBackend"
 	}
+	if k.StorageClass != "" {
+		cc.CheckpointStorage = k.StorageClass
+	}
+	if k.StorageClass == "MemoryStateBackend" {
+		// Flink 1.x's legacy backend is the state backend and the storage
+		// (CheckpointStorageLoader.load); REST names both by class.
+		cc.StateBackend = k.StorageClass
+	}
 	if k.Changelog != nil {
 		cc.Changelog, cc.Materialization = true, msOf(k.Changelog.MaterializeInterval)
 	}

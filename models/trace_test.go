@@ -165,6 +165,10 @@ func parseJobLine(p *argParser, spec *Spec, cmd string, args []datadriven.CmdArg
 			"unaligned":       func(v string) { c.Unaligned = p.bool(v) },
 			"aligned-timeout": func(v string) { c.AlignedTimeout = p.duration(v) },
 			"sync":            func(v string) { c.SyncPhase = p.duration(v) },
+			// checkpoints to the JobManager's memory with this limit per state handle
+			"jobmanager-storage": func(v string) {
+				c.MaxStateSize, c.StorageClass, c.MetadataInMemory = p.size(v), "JobManagerCheckpointStorage", true
+			},
 			"upload": func(v string) {
 				bw := float64(p.size(strings.TrimSuffix(v, "/s")))
 				// the TaskManager's network: its uploads share it

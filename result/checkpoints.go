@@ -185,10 +185,12 @@ func EndToEnd(cps []*CheckpointStats) Quantiles {
 }
 
 // Failure messages of failed checkpoints, as Flink's CheckpointFailureReason
-// words them (CHECKPOINT_EXPIRED; an injected upload failure stands for
-// CHECKPOINT_ASYNC_EXCEPTION).
+// words them (CHECKPOINT_EXPIRED; CHECKPOINT_ASYNC_EXCEPTION, the message
+// FailedCheckpointStats takes from the declining task's CheckpointException;
+// an injected upload failure stands for CHECKPOINT_ASYNC_EXCEPTION too).
 const (
 	FailureExpired  = "Checkpoint expired before completing."
+	FailureAsync    = "Asynchronous task checkpoint failed."
 	FailureInjected = "An asynchronous checkpoint upload failed (injected)."
 )
 

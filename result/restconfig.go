@@ -24,7 +24,7 @@ type CheckpointConfig struct {
 		DeleteOnCancellation bool `json:"delete_on_cancellation"`
 	} `json:"externalization"`
 	StateBackend      string `json:"state_backend"`      // HashMapStateBackend, EmbeddedRocksDBStateBackend
-	CheckpointStorage string `json:"checkpoint_storage"` // FileSystemCheckpointStorage
+	CheckpointStorage string `json:"checkpoint_storage"` // FileSystemCheckpointStorage, JobManagerCheckpointStorage, MemoryStateBackend
 	Unaligned         bool   `json:"unaligned_checkpoints"`
 	Tolerable         int    `json:"tolerable_failed_checkpoints"`
 	AlignedTimeout    int64  `json:"aligned_checkpoint_timeout"`

@@ -157,6 +157,12 @@ var flinkOptions = []flinkOption{
 		Doc: "Upload only what changed since the last completed checkpoint (RocksDB)."},
 	{Key: "state.backend.type", Deprecated: []string{"state.backend"}, Default: "hashmap", parse: stateBackend,
 		Doc: "hashmap (heap) or rocksdb."},
+	// CheckpointingOptions.CHECKPOINT_STORAGE, no default: without it
+	// CheckpointStorageLoader takes FileSystemCheckpointStorage when a
+	// checkpoint directory is set, else JobManagerCheckpointStorage
+	// (resolve_ckptstorage.go).
+	{Key: "execution.checkpointing.storage", Deprecated: []string{"state.checkpoint-storage"}, Default: "", parse: checkpointStorage,
+		Doc: "Where checkpoints go: jobmanager (JobManagerCheckpointStorage: the JobManager's memory, at most checkpoint-storage.max-state-size, 5 MiB, a state) or filesystem (FileSystemCheckpointStorage, needs execution.checkpointing.dir); left out, flinksim takes the file system the checkpoint-storage block describes."},
 	{Key: "execution.state-recovery.from-local", Deprecated: []string{"state.backend.local-recovery"}, Default: "false", parse: boolean,
 		Doc: "Restore from a local copy on TaskManagers that survived."},
 	{Key: "execution.state-recovery.claim-mode", Deprecated: []string{"execution.savepoint-restore-mode"}, Default: "NO_CLAIM", parse: claimMode,
@@ -418,8 +424,8 @@ func unknownFlinkKey(d *decoder, e FlinkEntry) bool {
 // in 1.x): filesystem is the hashmap backend under its old name, and
 // jobmanager the MemoryStateBackend, heap state whose checkpoints go to
 // the JobManager's memory, at most 5 MB a state (its
-// DEFAULT_MAX_STATE_SIZE), which flinksim does not model. Flink 2.0
-// removed both (FLINK-36323): a job naming them does not start.
+// DEFAULT_MAX_STATE_SIZE; resolve_ckptstorage.go). Flink 2.0 removed both
+// (FLINK-36323): a job naming them does not start.
 func backendIn(d *decoder, e FlinkEntry, release flinkRelease) bool {
 	legacy := ""
 	switch {
@@ -430,10 +436,8 @@ func backendIn(d *decoder, e FlinkEntry, release flinkRelease) bool {
 	}
 	switch {
 	case legacy != "" && !release.before("2.0"):
-		d.fail(e.Node, e.Path, "%q: Flink 2.0 removed the %s (FLINK-36323), and Flink %s cannot find this state backend: use hashmap (or rocksdb)", e.Value, legacy, release)
+		d.fail(e.Node, e.Path, "%q: Flink 2.0 removed the %s (FLINK-36323), and Flink %s cannot find this state backend: use hashmap (or rocksdb), with execution.checkpointing.storage: jobmanager for checkpoints to the JobManager's memory", e.Value, legacy, release)
 		return false
-	case legacy == "MemoryStateBackend":
-		d.warn(e.Node, e.Path, "modelled as hashmap with checkpoints to the file system: Flink %s's MemoryStateBackend keeps checkpoints in the JobManager's memory, at most 5 MB a state, which is not modelled", release)
 	}
 	return forStIn(d, e, release)
 }

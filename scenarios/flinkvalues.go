@@ -114,8 +114,10 @@ func enum(values ...string) func(string) (any, error) {
 // RocksDB fork) is modelled as rocksdb.
 func stateBackend(s string) (any, error) {
 	switch strings.ToLower(s) {
-	case "hashmap", "filesystem", "jobmanager":
+	case "hashmap", "filesystem":
 		return "hashmap", nil
+	case "jobmanager":
+		return "jobmanager", nil // the MemoryStateBackend: heap state, checkpoints to the JobManager
 	case "rocksdb", "forst":
 		return "rocksdb", nil
 	}
@@ -140,12 +142,34 @@ func isForSt(s string) bool {
 // legacy memory and filesystem backends, which keep state on the heap).
 var stateBackendFactories = map[string]string{
 	"org.apache.flink.runtime.state.hashmap.HashMapStateBackendFactory":           "hashmap",
-	"org.apache.flink.runtime.state.memory.MemoryStateBackendFactory":             "hashmap",
+	"org.apache.flink.runtime.state.memory.MemoryStateBackendFactory":             "jobmanager",
 	"org.apache.flink.runtime.state.filesystem.FsStateBackendFactory":             "hashmap",
 	"org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackendFactory": "rocksdb",
 	"org.apache.flink.contrib.streaming.state.RocksDBStateBackendFactory":         "rocksdb",
 	"org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackendFactory":           "rocksdb",
 	"org.apache.flink.state.forst.ForStStateBackendFactory":                       "rocksdb",
+}
+
+// checkpointStorage reads execution.checkpointing.storage as
+// CheckpointStorageLoader.fromConfig does: a shortcut name in any case
+// (jobmanager, filesystem) or a CheckpointStorageFactory class name, of
+// which flinksim knows Flink's own two.
+func checkpointStorage(s string) (any, error) {
+	switch strings.ToLower(s) {
+	case "jobmanager", "filesystem":
+		return strings.ToLower(s), nil
+	}
+	if c, ok := checkpointStorageFactories[s]; ok {
+		return c, nil
+	}
+	return nil, fmt.Errorf("%q is not a checkpoint storage flinksim models (jobmanager, filesystem, or their factory classes)", s)
+}
+
+// checkpointStorageFactories are Flink's CheckpointStorageFactory classes
+// (flink-runtime's state.storage package), by their shortcut.
+var checkpointStorageFactories = map[string]string{
+	"org.apache.flink.runtime.state.storage.JobManagerCheckpointStorageFactory": "jobmanager",
+	"org.apache.flink.runtime.state.storage.FileSystemCheckpointStorageFactory": "filesystem",
 }
 
 func claimMode(s string) (any, error) {

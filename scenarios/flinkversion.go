@@ -88,6 +88,7 @@ var keySince = map[string]string{
 	"execution.buffer-timeout.interval":                         "1.18",
 	"execution.buffer-timeout.enabled":                          "1.18",
 	"execution.checkpointing.incremental":                       "1.20",
+	"execution.checkpointing.storage":                           "1.20", // FLINK-34482
 	"execution.checkpointing.checkpoints-after-tasks-finish":    "1.20",
 	"execution.checkpointing.num-retained":                      "1.20",
 	"execution.state-recovery.from-local":                       "1.20",

@@ -114,9 +114,12 @@ func TestFlinkVersionKeyNames(t *testing.T) {
 		{"1.19 stops after the attempts", []string{"flink-version=1.19", "flink.restart-strategy.type=exponential-delay",
 			"flink.restart-strategy.exponential-delay.attempts-before-reset-backoff=1"},
 			func(l *Loaded) bool { return l.Spec.Restart.AttemptsBeforeReset == 1 }, ""},
-		{"1.18: jobmanager is the heap backend, its JobManager storage not modelled", []string{"flink-version=1.18", "flink.state.backend.type=jobmanager"},
-			func(l *Loaded) bool { return l.Spec.Checkpointing == nil || !l.Spec.Checkpointing.RocksDB },
-			"flink.state.backend.type: modelled as hashmap with checkpoints to the file system: Flink 1.18's MemoryStateBackend keeps checkpoints in the JobManager's memory"},
+		{"1.18: jobmanager is the MemoryStateBackend, heap state checkpointed to the JobManager", []string{"flink-version=1.18", "flink.state.backend.type=jobmanager",
+			"flink.execution.checkpointing.interval=1min"},
+			func(l *Loaded) bool {
+				c := l.Spec.Checkpointing
+				return l.Spec.HeapState && !c.RocksDB && c.StorageClass == "MemoryStateBackend" && c.MaxStateSize == 5<<20
+			}, ""},
 		{"1.18: filesystem is hashmap's old name", []string{"flink-version=1.18", "flink.state.backend.type=filesystem"},
 			func(l *Loaded) bool { return l.Spec.Checkpointing == nil || !l.Spec.Checkpointing.RocksDB }, ""},
 		{"1.16: network memory at most 1 gb", []string{"flink-version=1.16", "flink.taskmanager.memory.process.size=64g"},

@@ -36,6 +36,7 @@ type CheckpointStorage struct {
 	Throughput      *RateValue `yaml:"throughput,omitempty" jsonschema_description:"Aggregate bytes per second of the storage, shared by all transfers at once (leave out for unlimited)."`
 	RequestLatency  *Duration  `yaml:"request-latency,omitempty" jsonschema_description:"Latency of one request (per file, before its bytes flow)."`
 	FileSize        *Size      `yaml:"file-size,omitempty" jsonschema_description:"Size of the state files transferred (RocksDB SST files). Default 64MiB (state.backend.rocksdb.compaction.level.target-file-size-base)."`
+	MaxStateSize    *Size      `yaml:"max-state-size,omitempty" jsonschema_description:"With flink.execution.checkpointing.storage: jobmanager (or 1.x's state.backend.type: jobmanager), the most one state handle may hold: the maxStateSize your job passes to new JobManagerCheckpointStorage(maxStateSize), which no Flink key sets. Default 5MiB (DEFAULT_MAX_STATE_SIZE)."`
 }
 
 // StateBackend holds the snapshot physics beyond Flink's keys.

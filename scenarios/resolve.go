@@ -49,6 +49,7 @@ type resolver struct {
 	nodes       []*node
 	byName      map[string]*node
 	refused     map[string]bool // names already reported as invalid
+	ckpt        ckptStorage     // where checkpoints go (resolve_ckptstorage.go)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -88,6 +88,7 @@ func (r *resolver) checkpointing() {
 		}
 		r.storage()
 		r.stateBackend()
+		r.ckpt = r.checkpointStorage()
 	}
 	if sc.Recovery == nil {
 		sc.Recovery = &RecoverySpec{}
@@ -131,6 +132,7 @@ func (r *resolver) storage() {
 	} else if *cs.FileSize < 1 {
 		d.at("checkpoint-storage.file-size", "must be at least 1B")
 	}
+	r.checkMaxStateSize()
 }
 
 func (r *resolver) stateBackend() {

@@ -332,6 +332,7 @@ func (r *resolver) checkpointingSpec() *models.Checkpointing {
 			Kind: cs.Type, RequestLatency: sim.Time(*cs.RequestLatency), FileSize: int64(*cs.FileSize),
 			TransferThreads: fs.int("state.backend.rocksdb.checkpoint.transfer.thread.num"),
 		},
+		StorageClass: r.ckpt.class, MaxStateSize: r.ckpt.maxState, MetadataInMemory: r.ckpt.metadataInMemory,
 	}
 	if fs.has("execution.checkpointing.local-backup.enabled") {
 		c.LocalBackup = fs.bool("execution.checkpointing.local-backup.enabled")

@@ -35,6 +35,9 @@ var flinkEnums = map[string]flinkEnum{
 	"execution.state-recovery.claim-mode":    {offer: []string{"NO_CLAIM", "CLAIM", "LEGACY"}},
 	"state.backend.type": {offer: []string{"hashmap", "rocksdb"}, aliases: []string{"filesystem", "jobmanager", "forst"},
 		classes: stateBackendClasses()},
+	"execution.checkpointing.storage": {offer: []string{"jobmanager", "filesystem"}, classes: []string{
+		"org.apache.flink.runtime.state.storage.FileSystemCheckpointStorageFactory",
+		"org.apache.flink.runtime.state.storage.JobManagerCheckpointStorageFactory"}},
 	"restart-strategy.type": {offer: []string{"none", "fixed-delay", "failure-rate", "exponential-delay"},
 		aliases: []string{"off", "disable", "fixeddelay", "failurerate", "exponentialdelay"}},
 }

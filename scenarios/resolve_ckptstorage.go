@@ -1,0 +1,94 @@
+package scenarios
+
+import (
+	"math"
+	"slices"
+)
+
+// Where checkpoints go, as Flink's CheckpointStorageLoader.load picks the
+// checkpoint storage:
+//
+//  1. A legacy state backend that is its own storage wins: Flink 1.x's
+//     MemoryStateBackend (state.backend.type: jobmanager; StateBackendLoader
+//     creates it, FLINK-36323 removed it in 2.0). The storage key is then
+//     ignored, with a warning.
+//  2. Else execution.checkpointing.storage (state.checkpoint-storage before
+//     1.20, FLINK-34482): jobmanager is JobManagerCheckpointStorage,
+//     filesystem FileSystemCheckpointStorage, which needs a checkpoint
+//     directory (FileSystemCheckpointStorage.createFromConfig refuses to
+//     start without one; FLINK-34483 documents the combinations).
+//  3. Else createDefaultCheckpointStorage: FileSystemCheckpointStorage when
+//     a checkpoint directory is set, JobManagerCheckpointStorage otherwise.
+//     flinksim takes its checkpoint-storage block for that directory: a
+//     scenario that sets neither the key nor a directory runs with
+//     FileSystemCheckpointStorage, as before this was modelled; set the key
+//     to jobmanager for the JobManager's memory.
+//
+// JobManagerCheckpointStorage (and the MemoryStateBackend) take their max
+// state size only in their constructor: createFromConfig uses
+// DEFAULT_MAX_STATE_SIZE, 5 MiB, and no key sets it, so
+// checkpoint-storage.max-state-size stands for the job's code, a Java int
+// above 0 (the constructor's checkArgument). With a checkpoint directory
+// the JobManager writes the metadata there
+// (MemoryBackendCheckpointStorageAccess, persistent metadata); without,
+// it keeps it in memory. JobManagerCheckpointStorage is still in Flink 2.x
+// (flink-runtime's state.storage package, the storage key's jobmanager
+// shortcut).
+
+// defaultMaxStateSize is JobManagerCheckpointStorage.DEFAULT_MAX_STATE_SIZE
+// (MemoryStateBackend's is the same): 5 MiB.
+const defaultMaxStateSize = 5 << 20
+
+// checkpointDirKeys are CheckpointingOptions.CHECKPOINTS_DIRECTORY's names
+// (execution.checkpointing.dir from 1.20, state.checkpoints.dir before).
+var checkpointDirKeys = []string{"execution.checkpointing.dir", "state.checkpoints.dir"}
+
+// ckptStorage is the checkpoint storage a job with checkpointing gets.
+type ckptStorage struct {
+	class            string // as REST names it; "" is FileSystemCheckpointStorage
+	maxState         int64  // bytes per state handle in the JobManager's memory; 0: a file system
+	metadataInMemory bool
+}
+
+// checkpointStorage resolves the checkpoint storage (with checkpointing on)
+// and reports what Flink would refuse.
+func (r *resolver) checkpointStorage() ckptStorage {
+	d, fs := r.d, r.fs
+	const key = "execution.checkpointing.storage"
+	dir := slices.ContainsFunc(r.inert, func(k string) bool { return slices.Contains(checkpointDirKeys, k) })
+	var cs ckptStorage
+	switch {
+	case fs.str("state.backend.type") == "jobmanager":
+		cs.class = "MemoryStateBackend"
+		if fs.has(key) {
+			d.warn(d.nodes[fs.at(key)], fs.at(key), "ignored: the MemoryStateBackend (state.backend.type: jobmanager) is its own checkpoint storage and takes precedence (CheckpointStorageLoader)")
+		}
+	case fs.str(key) == "jobmanager":
+		cs.class = "JobManagerCheckpointStorage"
+	case fs.str(key) == "filesystem" && !dir:
+		d.at(fs.at(key), "filesystem checkpoint storage needs a checkpoint directory: set execution.checkpointing.dir (state.checkpoints.dir before 1.20), or Flink's FileSystemCheckpointStorage does not start")
+	}
+	sc := r.sc.CheckpointStorage
+	if cs.class == "" {
+		if sc.MaxStateSize != nil {
+			d.at("checkpoint-storage.max-state-size", "applies only to checkpoints in the JobManager's memory: set flink.execution.checkpointing.storage: jobmanager, or leave it out")
+		}
+		return cs
+	}
+	cs.maxState, cs.metadataInMemory = defaultMaxStateSize, !dir
+	if sc.MaxStateSize != nil {
+		cs.maxState = int64(*sc.MaxStateSize)
+	}
+	if fs.bool("state.changelog.enabled") {
+		d.at(fs.at("state.changelog.enabled"), "flinksim does not model the changelog backend with checkpoints in the JobManager's memory (%s): use execution.checkpointing.storage: filesystem", cs.class)
+	}
+	return cs
+}
+
+// checkMaxStateSize refuses a checkpoint-storage.max-state-size that is
+// not a Java int above 0, as JobManagerCheckpointStorage's constructor does.
+func (r *resolver) checkMaxStateSize() {
+	if m := r.sc.CheckpointStorage.MaxStateSize; m != nil && (*m < 1 || *m > math.MaxInt32) {
+		r.d.at("checkpoint-storage.max-state-size", "must be from 1B to 2147483647B (JobManagerCheckpointStorage takes an int above 0), not %dB", int64(*m))
+	}
+}
