@@ -183,7 +183,7 @@ func (r *recorder) sunk(rt *nodeRT, st *subtask, now sim.Time, n int64, c *Chunk
 	}
 	l := rt.lat
 	if l.all == r.latAll {
-		sim.AddSpreadEach(lo, hi, float64(n), l.all, l.interval)
+		sim.AddSpreadPair(lo, hi, float64(n), l.all, l.interval)
 	} else {
 		sim.AddSpreadEach(lo, hi, float64(n), l.all, l.interval, r.latAll)
 	}

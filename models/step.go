@@ -451,35 +451,40 @@ func (s *Simulation) idleWake(st *subtask, next sim.Time) sim.Time {
 // process runs the chunk through the task's chain and returns the CPU time.
 func (s *Simulation) process(st *subtask) sim.Time {
 	secs, io := 0.0, 0.0 // CPU work, and time waiting on the sink's system
-	for pos, rt := range st.t.nodes {
+	// The chain's slices in locals, cut to its length: the compiler would
+	// reload each from st, and check its bounds, at every use (this loop
+	// runs once per record in exact mode).
+	nodes := st.t.nodes
+	ins, outs, ops := st.nin[:len(nodes)], st.nout[:len(nodes)], st.ops[:len(nodes)]
+	for pos, rt := range nodes {
 		nin := st.cur.Records
 		if pos > 0 {
-			nin = st.nout[rt.parent]
+			nin = outs[rt.parent]
 		}
-		st.nin[pos] = nin
+		ins[pos] = nin
 		if nin == 0 {
-			st.nout[pos] = 0
+			outs[pos] = 0
 			continue
 		}
-		op := &st.ops[pos]
+		op := &ops[pos]
 		if rt.cost != nil {
 			secs += rt.cost.SumOf(nin, op.rng)
 		}
 		switch rt.spec.Kind {
 		case KindSource:
-			st.nout[pos] = nin
+			outs[pos] = nin
 		case KindSink:
 			io += rt.sinkSeconds(nin)
-			st.nout[pos] = 0
+			outs[pos] = 0
 		case KindOperator:
 			if op.win != nil {
 				secs += s.fireSeconds(op, s.assign(st, rt, op.win, nin, &st.cur, st.wm.out))
 				s.windowStateGrew(st)
-				st.nout[pos] = 0
+				outs[pos] = 0
 				continue
 			}
 			sel := rt.spec.Selectivity
-			st.nout[pos] = int64(float64(op.selIn+nin)*sel) - int64(float64(op.selIn)*sel)
+			outs[pos] = int64(float64(op.selIn+nin)*sel) - int64(float64(op.selIn)*sel)
 			op.selIn += nin
 		}
 	}
@@ -500,21 +505,23 @@ func (s *Simulation) process(st *subtask) sim.Time {
 func (s *Simulation) finishStep(st *subtask) {
 	now := s.eng.Now()
 	st.setBusy(false)
-	for pos, rt := range st.t.nodes {
-		op := &st.ops[pos]
-		op.in += st.nin[pos]
+	nodes := st.t.nodes // in locals, as in process
+	ins, outs, ops := st.nin[:len(nodes)], st.nout[:len(nodes)], st.ops[:len(nodes)]
+	for pos, rt := range nodes {
+		op, nin := &ops[pos], ins[pos]
+		op.in += nin
 		if rt.spec.Keyed != nil {
-			op.stateRecs += st.nin[pos]
+			op.stateRecs += nin
 		}
 		if rt.spec.MiniBatch != nil {
-			s.batchIn(st, pos, st.nout[pos])
+			s.batchIn(st, pos, outs[pos])
 			continue
 		}
-		op.out += st.nout[pos]
-		if rt.spec.Kind == KindSink && st.nin[pos] > 0 {
-			s.rec.sunk(rt, st, now, st.nin[pos], &st.cur)
-			s.sinkWrote(op.sw, st.nin[pos], &st.cur)
-			s.countNet(st.tm, resOut, float64(st.nin[pos]*rt.inRecordSize)) // written to the external system
+		op.out += outs[pos]
+		if rt.spec.Kind == KindSink && nin > 0 {
+			s.rec.sunk(rt, st, now, nin, &st.cur)
+			s.sinkWrote(op.sw, nin, &st.cur)
+			s.countNet(st.tm, resOut, float64(nin*rt.inRecordSize)) // written to the external system
 		}
 	}
 	if st.lsm != nil {

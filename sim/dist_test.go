@@ -133,6 +133,11 @@ func TestHistogramAddSpreadEach(t *testing.T) {
 		if !reflect.DeepEqual(z1, one) || !reflect.DeepEqual(z2, one) {
 			t.Fatalf("AddSpreadEach(%v) to two histograms", c)
 		}
+		p1, p2 := NewHistogram(), NewHistogram()
+		AddSpreadPair(c[0], c[1], c[2], p1, p2)
+		if !reflect.DeepEqual(p1, one) || !reflect.DeepEqual(p2, one) {
+			t.Fatalf("AddSpreadPair(%v) differs from AddSpreadEach", c)
+		}
 	}
 }
 

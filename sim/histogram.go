@@ -94,6 +94,24 @@ func AddSpreadEach(lo, hi, w float64, hs ...*Histogram) {
 	}
 }
 
+// AddSpreadPair is AddSpreadEach(lo, hi, w, a, b) without the variadic
+// slice and its loop: a sink's latency goes to two histograms on every
+// write, once per record in exact mode.
+func AddSpreadPair(lo, hi, w float64, a, b *Histogram) {
+	if hi <= lo || w <= 1 {
+		if w <= 0 {
+			return
+		}
+		v := (lo + hi) / 2
+		k := histBucket(v)
+		a.addAt(k, v, w)
+		b.addAt(k, v, w)
+		return
+	}
+	a.addSpread(lo, hi, w, 8)
+	b.addSpread(lo, hi, w, 8)
+}
+
 // AddUniform records weight w spread evenly over [lo, hi] as n points at
 // the midpoints of equal slices (fewer when w is smaller), and [lo, hi] as
 // the range seen: the minimum and maximum are its ends, and the mean is
