@@ -28,7 +28,7 @@ func printSummary(w io.Writer, res *result.Result, dir string) {
 		fmt.Fprintf(w, "  %s\n", l)
 	}
 	if slices.ContainsFunc(s.Operators, neverRan) {
-		fmt.Fprintf(w, "  %s\n", "-: the task never ran (each deployment failed at once), so it has no task metrics")
+		fmt.Fprintf(w, "  %s\n", "-: the task failed as it was deployed, every time, so it ran for no time and has no task metrics")
 	}
 	for _, l := range lines[3:] {
 		if l[0] == "" {
@@ -122,10 +122,11 @@ func operatorTable(res *result.Result) table {
 	return t
 }
 
-// neverRan tells an operator whose task was never deployed for any time
-// (every attempt failed as it was deployed): busy, backpressured and idle
-// add up to 1000 ms/s over the time a task ran, and Flink has no task
-// metrics for one that did not, so its row shows "-", not zeros.
+// neverRan tells an operator whose task was deployed for no time (every
+// attempt failed as it was deployed, though a source may have read its
+// first records at that instant): busy, backpressured and idle add up to
+// 1000 ms/s over the time a task ran, and Flink has no task metrics for
+// one that did not, so its row shows "-", not zeros.
 func neverRan(o result.OperatorSummary) bool {
 	return o.BusyMsPerS+o.BackpressuredMsPerS+o.IdleMsPerS == 0
 }
