@@ -180,8 +180,8 @@ func checkGrafanaWiring(t *testing.T, compose composeFile, dash dashboardFile) {
 		t.Fatalf("%d data sources, want 1", len(ds.Datasources))
 	}
 	u, err := url.Parse(ds.Datasources[0].URL)
-	if err != nil || u.Hostname() != "prometheus" || !containsPrefix(compose.Services["prometheus"].Ports, u.Port()+":") {
-		t.Errorf("the data source %q is not compose.yaml's prometheus service at a port it publishes %v", ds.Datasources[0].URL, compose.Services["prometheus"].Ports)
+	if listen := prometheusListenPort(compose.Services["prometheus"].Command); err != nil || u.Hostname() != "prometheus" || u.Port() != listen {
+		t.Errorf("the data source %q is not compose.yaml's prometheus service at the port it listens on in its container (%s)", ds.Datasources[0].URL, listen)
 	}
 	for _, p := range dash.Panels {
 		if p.Datasource.UID != ds.Datasources[0].UID {
@@ -199,6 +199,20 @@ func checkGrafanaWiring(t *testing.T, compose composeFile, dash dashboardFile) {
 	if len(prov.Providers) != 1 || !containsPrefix(compose.Services["grafana"].Volumes, "./dashboards:"+prov.Providers[0].Options.Path) {
 		t.Errorf("the dashboard provider reads %+v, compose.yaml mounts %v", prov.Providers, compose.Services["grafana"].Volumes)
 	}
+}
+
+// prometheusListenPort is the port Prometheus listens on inside its
+// container, which is where Grafana reaches it on compose's network (a
+// ports: mapping only publishes it on the host): --web.listen-address, or
+// Prometheus's default 0.0.0.0:9090 (cmd/prometheus/main.go).
+func prometheusListenPort(command []string) string {
+	addr := "0.0.0.0:9090"
+	for _, a := range command {
+		if v, ok := strings.CutPrefix(a, "--web.listen-address="); ok {
+			addr = v
+		}
+	}
+	return addr[strings.LastIndex(addr, ":")+1:]
 }
 
 func containsPrefix(list []string, prefix string) bool {
