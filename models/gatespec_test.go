@@ -1,11 +1,6 @@
 package models
 
-import (
-	"math"
-	"testing"
-
-	"github.com/flinksim/flinksim/sim"
-)
+import "testing"
 
 // TestGateBuffersSpec: an input gate's buffers as Flink 1.17+'s
 // InputGateSpecUtils.createGateBuffersSpec gives them. A gate of n
@@ -37,40 +32,6 @@ func TestGateBuffersSpec(t *testing.T) {
 				t.Fatalf("at most %d: gate of agg[%d]: %d channels (%d remote), %d exclusive, %d floating, capacity %d; want 10 (9), %d, %d, %d",
 					c.maxReq, st.index, len(g.ch), g.remote, g.exclusive, g.floating, g.capacity, c.exclusive, c.floating, 9*c.exclusive+c.floating)
 			}
-		}
-	}
-}
-
-// TestRequiredPerGateMaxFloatsCredits: a remote channel whose sender
-// always has data moves a credit's worth of buffers per round trip, its
-// exclusive buffers and what the gate's floating pool lends it
-// (TestCreditsBoundARemoteChannel). With read-buffer.required-per-gate.max
-// 1, a gate of 2 channels (one local, one remote) keeps no exclusive
-// buffer ((1 − 1) / 2) and floats 2 × 2 + 8 = 12: the one remote channel's
-// credit is 12 instead of 2 + 8, and the sink's throughput grows with it.
-func TestRequiredPerGateMaxFloatsCredits(t *testing.T) {
-	for _, c := range []struct {
-		maxReq  int
-		credits float64
-	}{{0, 10}, {1, 12}} {
-		nw := DefaultNetwork()
-		nw.Latency = 5 * sim.Millisecond
-		nw.MaxRequiredPerGate = c.maxReq
-		seg := nw.SegmentSize
-		spec := Spec{
-			Name: "credits", Seed: 2, Duration: 20 * sim.Second, Network: nw, SlotsPerTaskManager: 1, Chaining: true,
-			Sim: Settings{SampleInterval: sim.Second},
-			Nodes: []Node{
-				{Name: "src", Kind: KindSource, Parallelism: 2, Chain: true, RecordSize: seg,
-					Kafka: &Kafka{Topic: "t", Partitions: 2, Rate: ConstantRate(0), InitialBacklog: 1e9}},
-				{Name: "out", Kind: KindSink, Parallelism: 2, Chain: false, RecordSize: seg, Sink: &Sink{},
-					Inputs: []Input{{From: "src", Exchange: Rebalance}}},
-			},
-		}
-		want := 4 * c.credits / (2 * nw.Latency.Seconds())
-		got := runSpec(t, spec).Summary.Throughput.SinkRPS
-		if math.Abs(got-want)/want > 0.05 {
-			t.Errorf("at most %d a gate: sink throughput %.0f/s, want 4·%g/(2L) = %.0f/s", c.maxReq, got, c.credits, want)
 		}
 	}
 }

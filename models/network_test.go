@@ -373,25 +373,36 @@ func TestOverdraftLetsAFanOutReachItsBarrier(t *testing.T) {
 // trip 2L. Two sources rebalance records of one buffer each over a local
 // and a remote channel to a sink that costs nothing; each source writes
 // its channels in turn, so it runs at twice its remote channel's bound, and
-// the job at 4·C/(2L).
+// the job at 4·C/(2L). With read-buffer.required-per-gate.max 1, a gate of
+// 2 channels (one local, one remote) keeps no exclusive buffer ((1 − 1) / 2)
+// and floats 2 × 2 + 8 = 12 (InputGateSpecUtils): the remote channel's
+// credit is 12 instead of 2 + 8, and the sink's throughput grows with it.
 func TestCreditsBoundARemoteChannel(t *testing.T) {
-	nw := DefaultNetwork()
-	nw.Latency = 5 * sim.Millisecond
-	seg := nw.SegmentSize
-	spec := Spec{
-		Name: "credits", Seed: 2, Duration: 20 * sim.Second, Network: nw, SlotsPerTaskManager: 1, Chaining: true,
-		Sim: Settings{SampleInterval: sim.Second},
-		Nodes: []Node{
-			{Name: "src", Kind: KindSource, Parallelism: 2, Chain: true, RecordSize: seg,
-				Kafka: &Kafka{Topic: "t", Partitions: 2, Rate: ConstantRate(0), InitialBacklog: 1e9}},
-			{Name: "out", Kind: KindSink, Parallelism: 2, Chain: false, RecordSize: seg, Sink: &Sink{},
-				Inputs: []Input{{From: "src", Exchange: Rebalance}}},
-		},
-	}
-	credits := float64(nw.BuffersPerChannel + nw.FloatingPerGate)
-	want := 4 * credits / (2 * nw.Latency.Seconds())
-	got := runSpec(t, spec).Summary.Throughput.SinkRPS
-	if math.Abs(got-want)/want > 0.05 {
-		t.Errorf("sink throughput %.0f/s, want 4·C/(2L) = %.0f/s", got, want)
+	for _, c := range []struct {
+		maxReq  int
+		credits float64
+	}{{0, 10}, {1, 12}} {
+		nw := DefaultNetwork()
+		nw.Latency = 5 * sim.Millisecond
+		nw.MaxRequiredPerGate = c.maxReq
+		seg := nw.SegmentSize
+		spec := Spec{
+			Name: "credits", Seed: 2, Duration: 20 * sim.Second, Network: nw, SlotsPerTaskManager: 1, Chaining: true,
+			Sim: Settings{SampleInterval: sim.Second},
+			Nodes: []Node{
+				{Name: "src", Kind: KindSource, Parallelism: 2, Chain: true, RecordSize: seg,
+					Kafka: &Kafka{Topic: "t", Partitions: 2, Rate: ConstantRate(0), InitialBacklog: 1e9}},
+				{Name: "out", Kind: KindSink, Parallelism: 2, Chain: false, RecordSize: seg, Sink: &Sink{},
+					Inputs: []Input{{From: "src", Exchange: Rebalance}}},
+			},
+		}
+		if c.maxReq == 0 && c.credits != float64(nw.BuffersPerChannel+nw.FloatingPerGate) {
+			t.Fatalf("the default credit is %d + %d, not %g", nw.BuffersPerChannel, nw.FloatingPerGate, c.credits)
+		}
+		want := 4 * c.credits / (2 * nw.Latency.Seconds())
+		got := runSpec(t, spec).Summary.Throughput.SinkRPS
+		if math.Abs(got-want)/want > 0.05 {
+			t.Errorf("required-per-gate.max %d: sink throughput %.0f/s, want 4·%g/(2L) = %.0f/s", c.maxReq, got, c.credits, want)
+		}
 	}
 }
