@@ -154,7 +154,7 @@ func checkExampleScenario(c *cobra.Command) error {
 		}
 	}
 	more, _ := c.Flags().GetStringArray("set")
-	_, _, l, err := loadScenario(pos[0], append(sets, more...))
+	_, _, l, err := loadRuns(pos[0], append(sets, more...), nil)
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func checkExampleAxes(c *cobra.Command, arg string, sets []string) error {
 		return err
 	}
 	for _, v := range []string{s.Lo, s.Hi} {
-		if _, _, _, err := loadScenario(arg, append(sets, s.Key+"="+v)); err != nil {
+		if _, _, _, err := loadRuns(arg, append(sets, s.Key+"="+v), nil); err != nil {
 			return err
 		}
 	}

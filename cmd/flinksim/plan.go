@@ -64,7 +64,7 @@ func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer)
 	fc.add(o.setTwice())
 	s, err := planSearch(o)
 	fc.add(err)
-	file, data, base, err := loadScenario(arg, o.allSets())
+	file, data, base, err := loadBase(arg, o.allSets())
 	if data != nil && s.Key != "" {
 		// the range's ends, at --target (the scenario's own problems once, as its own)
 		fc.add(checkValues("--target", file, data, o.allSets(), []scenarios.Axis{{Key: s.Key, Values: []string{s.Lo, s.Hi}}}, err))

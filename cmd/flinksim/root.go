@@ -198,10 +198,12 @@ func unknownCommand(cmd *cobra.Command, args []string) error {
 	return usageError{fmt.Errorf("%s (commands: %s; flinksim --help for more)", msg, strings.Join(names, ", "))}
 }
 
-// loadScenario reads a scenario (a file or a built-in name) and loads it
-// with the overrides, checking every variant.
-func loadScenario(arg string, sets []string) (file string, data []byte, l *scenarios.Loaded, err error) {
-	return loadRuns(arg, sets, nil)
+// loadBase reads a scenario (a file or a built-in name) for sweep and plan,
+// which run its base alone: the base is loaded with the overrides, and a
+// variant that only the overrides break is taken as written, as with
+// run --variant base (scenarios.LoadRuns).
+func loadBase(arg string, sets []string) (file string, data []byte, l *scenarios.Loaded, err error) {
+	return loadRuns(arg, sets, []string{scenarios.BaseName})
 }
 
 // loadRuns is loadScenario for a run of the named runs only (--variant; nil

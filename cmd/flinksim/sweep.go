@@ -183,7 +183,7 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes io.Writer) (*swee
 		axes = append(axes, ax)
 	}
 	fc.add(sweptAndSet(append(keys, axes...), o.allSets(), ""))
-	file, data, base, err := loadScenario(arg, o.allSets())
+	file, data, base, err := loadBase(arg, o.allSets())
 	if data != nil {
 		fc.add(checkGridValues(file, data, o.allSets(), axes, err))
 	}

@@ -42,3 +42,37 @@ variants:
 		t.Errorf("stderr %q, want %q", errs, warning)
 	}
 }
+
+// TestSweepAndPlanSetTheBaseAlone: sweep and plan run a scenario's base
+// alone, so a --set that breaks only a variant (a heartbeat timeout
+// shorter than the variant's interval, which Flink refuses:
+// HeartbeatServices) does not refuse them, as run --variant base does not.
+func TestSweepAndPlanSetTheBaseAlone(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "hb.yaml")
+	os.WriteFile(file, []byte(`name: hb
+duration: 5s
+sources:
+  - {name: events, partitions: 1, rate: 1k/s}
+sinks:
+  - {name: db, capacity: 2k/s}
+variants:
+  - {name: slow, set: {flink.heartbeat.interval: 20s}}
+`), 0o644)
+	set := "flink.heartbeat.timeout=15s"
+	for _, args := range [][]string{
+		{"run", file, "--variant", "base", "--set", set, "--no-plots"},
+		{"sweep", file, "--set", set, "--grid", "sinks.db.capacity=3k/s", "--yes", "--no-plots"},
+		{"plan", file, "--set", set, "--target", "sinks.db.capacity=2k/s..3k/s", "--for", "stable"},
+	} {
+		if args[0] != "plan" { // plan writes nothing
+			args = append(args, "--out", filepath.Join(dir, args[0]))
+		}
+		if code, _, errs := cli(t, args...); code != 0 {
+			t.Errorf("%s: exit %d\n%s", args[0], code, errs)
+		}
+	}
+	if code, _, errs := cli(t, "run", file, "--set", set, "--out", filepath.Join(dir, "all")); code != 2 || !strings.Contains(errs, "heartbeat.interval (20s)") {
+		t.Errorf("run with every variant: exit %d, want 2 for the variant's interval\n%s", code, errs)
+	}
+}
