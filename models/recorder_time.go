@@ -117,6 +117,9 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 		}
 		if ws.RecordsIn > 0 {
 			pairs := float64(ws.RecordsIn * w.Windows())
+			// A window a restore reopened after it fired fires again: its
+			// pairs count once in the firing shares, and in FiredAgain.
+			first, any = first-reopened, any-reopened
 			ws.FirstFired, ws.AnyFired, ws.Pending = float64(first)/pairs, float64(any)/pairs, float64(placedPending)/pairs
 			ws.RolledBack, ws.FiredAgain = float64(rolled)/pairs, float64(reopened)/pairs
 			ws.SideOutput = float64(ws.LateSideOutput) / float64(ws.RecordsIn)

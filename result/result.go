@@ -113,8 +113,8 @@ type WindowSummary struct {
 	// in RecordsIn).
 	RolledBack float64 `json:"share_rolled_back"`
 	// FiredAgain is the share in windows a restore put back unfired that
-	// had fired after the checkpoint: they fire again, and count twice in
-	// FirstFired and AnyFired.
+	// had fired after the checkpoint: they fire again (FirstFired and
+	// AnyFired count a window's first firing once).
 	FiredAgain float64 `json:"share_fired_again_after_restore"`
 	SideOutput float64 `json:"share_side_output"`
 	Dropped    float64 `json:"share_dropped"` // numLateRecordsDropped / records in

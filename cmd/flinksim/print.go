@@ -185,7 +185,7 @@ func windowLine(w result.WindowSummary) string {
 		line += fmt.Sprintf(", %s in windows a failover rolled back (read again)", pct(w.RolledBack))
 	}
 	if w.FiredAgain != 0 {
-		line += fmt.Sprintf(", %s fired again after a restore reopened their window (counted twice in the firings)", pct(w.FiredAgain))
+		line += fmt.Sprintf(", %s fired a second time after a restore reopened their window", pct(w.FiredAgain))
 	}
 	line += fmt.Sprintf("; late: %s to the side output, %s dropped", pct(w.SideOutput), pct(w.Dropped))
 	if w.Firings > 0 {
