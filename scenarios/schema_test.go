@@ -196,3 +196,21 @@ func TestSchemaFlinkKeys(t *testing.T) {
 }
 
 func asList(v any) []any { l, _ := v.([]any); return l }
+
+// TestRequiredPerGateDoc: the schema's description of
+// read-buffer.required-per-gate.max says what the model does with it: the
+// simulated gates run with GateBuffersSpec's exclusive buffers and
+// floating pool (models' TestRequiredPerGateMaxFloatsCredits), not
+// buffers-per-channel exclusive buffers per channel.
+func TestRequiredPerGateDoc(t *testing.T) {
+	for _, o := range flinkOptions {
+		if o.Key != "taskmanager.network.memory.read-buffer.required-per-gate.max" {
+			continue
+		}
+		if strings.Contains(o.Doc, "keep buffers-per-channel exclusive") || !strings.Contains(o.Doc, "simulated gates run with") {
+			t.Errorf("%s: %q", o.Key, o.Doc)
+		}
+		return
+	}
+	t.Fatal("read-buffer.required-per-gate.max is not a modelled option")
+}
