@@ -56,24 +56,33 @@ func TestCommitterMetricsPerSubtask(t *testing.T) {
 	}
 }
 
-// TestCommitterMetricsAlreadyCommitted: a TaskManager dies after its
-// subtask committed the latest completed checkpoint's committable; the
+// TestCommitterMetricsRestoredCommitIsSuccessful: a TaskManager dies after
+// its subtask committed the latest completed checkpoint's committable; the
 // restored committer finds that committable in the checkpoint's state and
-// commits it again, which finds it committed (signalAlreadyCommitted:
-// alreadyCommittedCommittables) at the restored subtask only. The other
-// subtask (a region of its own: the job is forward only) goes on.
-func TestCommitterMetricsAlreadyCommitted(t *testing.T) {
+// commits it again. KafkaCommitter's second commit of a committed
+// transaction succeeds (no signalAlreadyCommitted), so Flink counts it in
+// successfulCommittables, not in totalCommittables (restored requests are
+// not received again) nor in alreadyCommittedCommittables: the restored
+// subtask has one successful commit more than it received less those
+// pending; the other subtask (a region of its own: the job is forward
+// only) goes on with as many as it received.
+func TestCommitterMetricsRestoredCommitIsSuccessful(t *testing.T) {
 	spec := sinkJob(kafkaEOS(15*sim.Minute), 2000)
 	spec.Failures = []Failure{{Kind: FailTaskManager, At: 73*sim.Second + 3*sim.Millisecond, TaskManager: 1}}
 	s, res := runWith(t, spec)
 	for _, w := range s.sinkWriters {
+		last := func(m string) float64 {
+			v := seriesOf(t, res, "out", w.st.index, m)
+			return v[len(v)-1]
+		}
 		want := 0.0
 		if w.st.tm == 1 {
 			want = 1
 		}
-		v := seriesOf(t, res, "out", w.st.index, result.MetricAlreadyCommittedCommittables)
-		if v[len(v)-1] != want {
-			t.Errorf("subtask %d on TaskManager %d: alreadyCommittedCommittables %v, want %v", w.st.index, w.st.tm, v[len(v)-1], want)
+		total, ok, pending := last(result.MetricTotalCommittables), last(result.MetricSuccessfulCommittables), last(result.MetricPendingCommittables)
+		if already := last(result.MetricAlreadyCommittedCommittables); already != 0 || ok-(total-pending) != want {
+			t.Errorf("subtask %d on TaskManager %d: successful %v, total %v, pending %v, alreadyCommitted %v: want successful = total - pending + %v, alreadyCommitted 0",
+				w.st.index, w.st.tm, ok, total, pending, already, want)
 		}
 	}
 }

@@ -54,13 +54,21 @@ type txn struct {
 // SubtaskCommittableManager): total, a committable the committer received
 // (the writer's, prepared at the barrier); successful, one committed
 // without a signal from the Committer (CommitRequestImpl
-// .setCommittedIfNoError); alreadyCommitted, one signalled as committed
-// before (signalAlreadyCommitted: here the restored checkpoint's own,
-// committed when it completed); failed, one signalled failed with a known
+// .setCommittedIfNoError); alreadyCommitted, one the Committer signals as
+// committed before (signalAlreadyCommitted), which neither modelled
+// committer does, so it stays 0; failed, one signalled failed with a known
 // or an unknown reason; retried, a retryLater (here a JDBC XA commit
-// refused while the database is down). Like numRecordsSend they go on
-// over restores (flinksim has no task attempts; Flink's start again in the
-// new attempt's metric group).
+// refused while the database is down). A restored checkpoint's own
+// committable, committed when it completed, is committed again by the
+// restored committer and counts as successful, not as received: the
+// restored requests are not added (CommittableCollectorSerializer builds
+// them; SubtaskCommittableManager.add counts total), and the commit
+// succeeds (KafkaCommitter: a second commit of a committed transaction
+// raises nothing, "it does not appear on double commits"; the JDBC
+// connector's XaTransaction.commit ignores a restored XID the database no
+// longer knows), so successful may exceed total. Like numRecordsSend they
+// go on over restores (flinksim has no task attempts; Flink's start again
+// in the new attempt's metric group).
 type committerCounts struct {
 	total, successful, alreadyCommitted, failed, retried int64
 }
@@ -212,8 +220,9 @@ func (s *Simulation) txnRecover(w *sinkWriter, p *pendingCheckpoint, f *result.F
 	defer func() { f.SinkLost += w.node.cm.LostRecords - lost }()
 	if p != nil && w.lastCommitted == p.id {
 		// The checkpoint holds its committable, committed when it completed:
-		// the restored committer finds it so (signalAlreadyCommitted).
-		w.cm.alreadyCommitted++
+		// the restored committer commits it again, which succeeds
+		// (committerCounts).
+		w.cm.successful++
 	}
 	held := w.txns[:0]
 	for _, t := range w.txns {

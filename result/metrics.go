@@ -38,7 +38,8 @@ const (
 	// A sink's committer, per subtask (SinkCommitterMetricGroup, Flink
 	// 1.19+: InternalSinkCommitterMetricGroup registers them in the
 	// committer operator's group; exactly-once sinks only): committables
-	// received, committed, found already committed, failed and retried
+	// received, committed, signalled already committed (0 for the modelled
+	// Kafka and JDBC committers, which never signal it), failed and retried
 	// (counters), and those received and not yet committed or failed (a
 	// gauge).
 	MetricTotalCommittables            = "totalCommittables"

@@ -69,7 +69,7 @@ var flinkOptions = []flinkOption{
 	{Key: "taskmanager.network.memory.max-buffers-per-channel", Default: "10", parse: intRange(1, math.MaxInt32),
 		Doc: "Most buffers one output subpartition may hold; a writer whose subpartition reaches it is backpressured."},
 	{Key: "taskmanager.network.memory.read-buffer.required-per-gate.max", Default: "", parse: intRange(1, math.MaxInt32),
-		Doc: "Most buffers an input gate requires at deployment (FLINK-30473; unset: no bound for streaming): below channels × buffers-per-channel + 1 its channels get fewer exclusive buffers and the rest float. Counted in the deployment check; the simulated credits keep buffers-per-channel exclusive buffers per channel."},
+		Doc: "Most buffers an input gate requires at deployment (FLINK-30473; unset: no bound for streaming): below channels × buffers-per-channel + 1 its channels get fewer exclusive buffers and the rest float. Counted in the deployment check, and the simulated gates run with these exclusive buffers and floating pool (GateBuffersSpec)."},
 	{Key: "taskmanager.network.memory.max-overdraft-buffers-per-gate", Default: "5", parse: intRange(0, math.MaxInt32),
 		Doc: "Buffers a task may take beyond its output pool to finish the record it is in; with none it blocks mid-record (FLIP-227)."},
 	{Key: "execution.buffer-timeout.interval", Deprecated: []string{"execution.buffer-timeout"}, Default: "100 ms", parse: bufferTimeout, format: flinkDuration,

@@ -345,3 +345,29 @@ sinks: [{name: out, exchange: rebalance}]
 		}
 	}
 }
+
+// TestInsufficientNetworkBuffersAdvice: the refusal offers only the keys
+// the release reads: Flink 1.16 has no
+// read-buffer.required-per-gate.max (it came in 1.17), and 2.0 removed
+// buffers-per-channel.
+func TestInsufficientNetworkBuffersAdvice(t *testing.T) {
+	const job = `name: netmem
+duration: 1m
+flink: {parallelism.default: 128, taskmanager.numberOfTaskSlots: 8, taskmanager.memory.process.size: 1728m}
+sources: [{name: clicks, kind: kafka, partitions: 128, rate: 10k/s, record-size: 200B}]
+operators: [{name: enrich, key-by: user_id, keys: 1M, cost: 5us}]
+sinks: [{name: out, exchange: rebalance}]
+`
+	const gate, perChannel = "read-buffer.required-per-gate.max", "buffers-per-channel"
+	for version, offers := range map[string][]bool{"1.16": {false, true}, "1.20": {true, true}, "2.0": {true, false}} {
+		_, err := Load("netmem.yaml", []byte(job), []string{"flink-version=" + version})
+		if err == nil || !strings.Contains(err.Error(), "Insufficient number of network buffers") {
+			t.Fatalf("Flink %s: %v, want the job refused", version, err)
+		}
+		for i, key := range []string{gate, perChannel} {
+			if strings.Contains(err.Error(), key) != offers[i] {
+				t.Errorf("Flink %s: offers %s: %v, want %v: %v", version, key, !offers[i], offers[i], err)
+			}
+		}
+	}
+}

@@ -88,6 +88,22 @@ func (r *resolver) checkNetworkBuffers(spec models.Spec) {
 		}
 	}
 	tm := need[worst]
-	r.d.at(at, "Flink cannot deploy this job: TaskManager %d's tasks need %d network buffers (result partitions %d, a buffer per subpartition and one more each; input gates %d, floating and exclusive per remote channel), and its %.1f MiB of network memory holds %d of %s; Flink fails with \"Insufficient number of network buffers\" (NetworkBufferPool). Give it more network memory (taskmanager.memory.network.fraction, .min, .max, or a larger size), bound each gate's buffers (taskmanager.network.memory.read-buffer.required-per-gate.max), or use fewer slots per TaskManager, a lower parallelism or fewer buffers-per-channel",
-		tm.TaskManager, tm.Required, tm.Partitions, tm.Gates, float64(network)/(1<<20), have, FormatFlinkMemory(seg))
+	r.d.at(at, "Flink cannot deploy this job: TaskManager %d's tasks need %d network buffers (result partitions %d, a buffer per subpartition and one more each; input gates %d, floating and exclusive per remote channel), and its %.1f MiB of network memory holds %d of %s; Flink fails with \"Insufficient number of network buffers\" (NetworkBufferPool). %s",
+		tm.TaskManager, tm.Required, tm.Partitions, tm.Gates, float64(network)/(1<<20), have, FormatFlinkMemory(seg), r.networkAdvice())
+}
+
+// networkAdvice is what may give a TaskManager's tasks their network
+// buffers, with only the keys this release reads (flinkversion.go):
+// read-buffer.required-per-gate.max from 1.17, buffers-per-channel before
+// 2.0.
+func (r *resolver) networkAdvice() string {
+	a := "Give it more network memory (taskmanager.memory.network.fraction, .min, .max, or a larger size), "
+	if !r.release.before(keySince["taskmanager.network.memory.read-buffer.required-per-gate.max"]) {
+		a += "bound each gate's buffers (taskmanager.network.memory.read-buffer.required-per-gate.max), "
+	}
+	a += "or use fewer slots per TaskManager"
+	if r.release.before(removedIn["taskmanager.network.memory.buffers-per-channel"]) {
+		return a + ", a lower parallelism or fewer buffers-per-channel"
+	}
+	return a + " or a lower parallelism"
 }

@@ -180,3 +180,16 @@ func loosen(s *jsonschema.Schema) {
 		}
 	}
 }
+
+// JSONSchemaExtend bounds max-state-size as the loader does
+// (checkMaxStateSize): JobManagerCheckpointStorage takes a Java int above
+// 0, so 1 to 2147483647 bytes; written with a unit, at least one digit
+// that is not 0 (the upper bound is the loader's to check).
+func (CheckpointStorage) JSONSchemaExtend(s *jsonschema.Schema) {
+	p, ok := s.Properties.Get("max-state-size")
+	if !ok || len(p.OneOf) != 2 {
+		return
+	}
+	p.OneOf[0].Minimum, p.OneOf[0].Maximum = "1", "2147483647"
+	p.OneOf[1].Pattern = `^\s*([0-9]*[1-9][0-9]*(\.[0-9]+)?|[0-9]+\.[0-9]*[1-9][0-9]*)\s*([kKMGTPE]i?)?[bB]?\s*$`
+}

@@ -83,6 +83,10 @@ func TestSchemaAcceptsEveryBuiltIn(t *testing.T) {
 	}
 }
 
+// jmStorage checkpoints to the JobManager's memory, before a
+// checkpoint-storage block.
+const jmStorage = "flink: {execution.checkpointing.interval: 1min, execution.checkpointing.storage: jobmanager}\ncheckpoint-storage: "
+
 // TestSchemaAsTheLoader: each scenario is valid to the schema exactly when
 // it loads: quoted numbers, bare 0 and bare milliseconds taken, misspelled
 // keys, bad enums and values below a minimum flagged.
@@ -114,6 +118,13 @@ func TestSchemaAsTheLoader(t *testing.T) {
 		{"operators: [{name: o, parallelism: 0}]", false},
 		{"checkpoint-storage: {type: ftp}", false},
 		{"duration: 10", false},
+		{jmStorage + "{max-state-size: 5MiB}", true},
+		{jmStorage + "{max-state-size: 2147483647}", true},
+		{jmStorage + "{max-state-size: 0.5KiB}", true},
+		{jmStorage + "{max-state-size: 0}", false},
+		{jmStorage + "{max-state-size: 0B}", false},
+		{jmStorage + "{max-state-size: 0.0 MiB}", false},
+		{jmStorage + "{max-state-size: 2147483648}", false},
 	} {
 		sc := base + c.extra + "\n"
 		_, loadErr := Load("x.yaml", []byte(sc), nil)
@@ -185,3 +196,21 @@ func TestSchemaFlinkKeys(t *testing.T) {
 }
 
 func asList(v any) []any { l, _ := v.([]any); return l }
+
+// TestRequiredPerGateDoc: the schema's description of
+// read-buffer.required-per-gate.max says what the model does with it: the
+// simulated gates run with GateBuffersSpec's exclusive buffers and
+// floating pool (models' TestRequiredPerGateMaxFloatsCredits), not
+// buffers-per-channel exclusive buffers per channel.
+func TestRequiredPerGateDoc(t *testing.T) {
+	for _, o := range flinkOptions {
+		if o.Key != "taskmanager.network.memory.read-buffer.required-per-gate.max" {
+			continue
+		}
+		if strings.Contains(o.Doc, "keep buffers-per-channel exclusive") || !strings.Contains(o.Doc, "simulated gates run with") {
+			t.Errorf("%s: %q", o.Key, o.Doc)
+		}
+		return
+	}
+	t.Fatal("read-buffer.required-per-gate.max is not a modelled option")
+}

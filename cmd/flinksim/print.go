@@ -71,6 +71,9 @@ func summaryLines(res *result.Result) [][2]string {
 	}
 	if c := s.Checkpoints; c != nil {
 		lines = append(lines, checkpointLines(c, result.EndToEnd(res.Checkpoints))...)
+		if l := declinedLine(res); l != "" {
+			lines = append(lines, [2]string{"", l})
+		}
 	}
 	if r := s.Restarts; r != nil {
 		lines = append(lines, [2]string{"restarts", restartLine(r)})
@@ -173,6 +176,28 @@ func checkpointLines(c *result.CheckpointSummary, e2e result.Quantiles) [][2]str
 		lines = append(lines, [2]string{"", fmt.Sprintf("%d restart(s) found no completed checkpoint and replayed the input from its beginning", c.RestartsFromStart)})
 	}
 	return lines
+}
+
+// declinedLine says why checkpoints failed whose async phase a task
+// declined (CHECKPOINT_ASYNC_EXCEPTION): in flinksim, a state handle over
+// the JobManager storage's max-state-size (memstorage.go), which Flink
+// reports only in the TaskManager's log; "" when none did.
+func declinedLine(res *result.Result) string {
+	n := 0
+	for _, h := range res.Checkpoints {
+		if h.FailureMessage == result.FailureAsync {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	storage := "the checkpoint storage"
+	if cc := res.CheckpointConfig; cc != nil && cc.CheckpointStorage != "" {
+		storage = cc.CheckpointStorage
+	}
+	return fmt.Sprintf("%d failed with %q: a subtask's state handle was larger than %s allows (checkpoint-storage.max-state-size; Flink's TaskManager logs \"Size of the state is larger than the maximum permitted memory-backed state\"); checkpoint-details.json's state_size is what each subtask would hand over",
+		n, result.FailureAsync, storage)
 }
 
 // windowLine sums up a window operator: where its records went, how late

@@ -71,3 +71,33 @@ func TestOperatorTableTaskThatNeverRan(t *testing.T) {
 		t.Errorf("no note for the dashes:\n%s", b.String())
 	}
 }
+
+// TestDeclinedCheckpointsSayWhy: checkpoints a task declined as its async
+// phase failed (a state handle over the JobManager storage's
+// max-state-size) are named with Flink's failure message and the cause,
+// which Flink leaves to the TaskManager's log; a run without them has no
+// such line.
+func TestDeclinedCheckpointsSayWhy(t *testing.T) {
+	res := &result.Result{
+		Summary:          result.Summary{Checkpoints: &result.CheckpointSummary{Completed: 1, Failed: 2}},
+		CheckpointConfig: &result.CheckpointConfig{CheckpointStorage: "JobManagerCheckpointStorage"},
+		Checkpoints: []*result.CheckpointStats{{Status: "COMPLETED"}, {Status: "FAILED", FailureMessage: result.FailureAsync},
+			{Status: "FAILED", FailureMessage: result.FailureExpired}, {Status: "FAILED", FailureMessage: result.FailureAsync}},
+	}
+	text := func(r *result.Result) string {
+		var b strings.Builder
+		for _, l := range summaryLines(r) {
+			b.WriteString(l[1] + "\n")
+		}
+		return b.String()
+	}
+	got := text(res)
+	if !strings.Contains(got, `2 failed with "Asynchronous task checkpoint failed.": a subtask's state handle was larger than JobManagerCheckpointStorage allows (checkpoint-storage.max-state-size`) {
+		t.Errorf("declined checkpoints:\n%s", got)
+	}
+	res.Checkpoints = res.Checkpoints[:3:3]
+	res.Checkpoints[1].FailureMessage = result.FailureExpired
+	if got := text(res); strings.Contains(got, "state handle") {
+		t.Errorf("no declined checkpoint:\n%s", got)
+	}
+}
