@@ -200,7 +200,7 @@ func asList(v any) []any { l, _ := v.([]any); return l }
 // TestRequiredPerGateDoc: the schema's description of
 // read-buffer.required-per-gate.max says what the model does with it: the
 // simulated gates run with GateBuffersSpec's exclusive buffers and
-// floating pool (models' TestRequiredPerGateMaxFloatsCredits), not
+// floating pool (models' TestCreditsBoundARemoteChannel), not
 // buffers-per-channel exclusive buffers per channel.
 func TestRequiredPerGateDoc(t *testing.T) {
 	for _, o := range flinkOptions {
