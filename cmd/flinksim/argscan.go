@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sort"
@@ -120,6 +121,14 @@ func (sc *flagScan) long(args []string, i int) int {
 	f := sc.flags.Lookup(name)
 	if f == nil {
 		hint, like := sc.longHint(name)
+		if like == nil && !hasValue && i+1 < len(args) && looksLikeValue(args[i+1]) {
+			// a flag of another command that takes a value ("plan
+			// --output json") takes it too
+			if g, _ := sc.elsewhere(name, ""); g != nil && g.NoOptDefVal == "" {
+				sc.problem("--"+name, "", fmt.Sprintf("unknown flag; %s (%q taken as its value)", hint, args[i+1]))
+				return i + 1
+			}
+		}
 		// A misspelling of a flag that takes a value ("--duratoin 5m")
 		// takes the value too, or it would read as one more argument.
 		if like != nil && like.NoOptDefVal == "" && !hasValue && i+1 < len(args) && looksLikeValue(args[i+1]) {
@@ -164,7 +173,15 @@ func (sc *flagScan) short(args []string, i int) int {
 		}
 		switch {
 		case f == nil:
-			sc.unknownShort(c, s)
+			g, _ := sc.elsewhere("", c)
+			if g != nil && g.NoOptDefVal == "" && rest == "" && i+1 < len(args) && looksLikeValue(args[i+1]) {
+				// a shorthand of another command that takes a value
+				// ("plan -o json") takes it too
+				sc.unknownShort(c, s, args[i+1])
+				i++
+				continue
+			}
+			sc.unknownShort(c, s, "")
 			if strings.HasPrefix(rest, "=") { // -z=value
 				rest = ""
 			}
@@ -230,11 +247,18 @@ func (sc *flagScan) noValue(f *pflag.Flag) {
 }
 
 // unknownShort: c is not a shorthand of the command's flags; s is the
-// argument it is in.
-func (sc *flagScan) unknownShort(c, s string) {
+// argument it is in; value, if not "", the next argument, taken as its
+// value (it is a shorthand of another command that takes one).
+func (sc *flagScan) unknownShort(c, s, value string) {
 	in := ""
 	if s != "-"+c {
 		in = " in " + s
+	}
+	if g, where := sc.elsewhere("", c); g != nil {
+		in += fmt.Sprintf("; %s has no -%s (--%s), a flag of %s", sc.cmd.CommandPath(), c, g.Name, where)
+		if value != "" {
+			in += fmt.Sprintf(" (%q taken as its value)", value)
+		}
 	}
 	var shorts []string
 	sc.flags.VisitAll(func(f *pflag.Flag) {
@@ -261,6 +285,9 @@ func (sc *flagScan) longHint(name string) (hint string, like *pflag.Flag) {
 			return fmt.Sprintf("did you mean -%s?", name), f
 		}
 	}
+	if f, where := sc.elsewhere(name, ""); f != nil {
+		return fmt.Sprintf("%s has no --%s, a flag of %s", sc.cmd.CommandPath(), name, where), nil
+	}
 	var names []string
 	sc.flags.VisitAll(func(f *pflag.Flag) {
 		if !f.Hidden {
@@ -271,4 +298,37 @@ func (sc *flagScan) longHint(name string) (hint string, like *pflag.Flag) {
 		return fmt.Sprintf("did you mean --%s?", best), sc.flags.Lookup(best)
 	}
 	return fmt.Sprintf("see %s --help", sc.cmd.CommandPath()), nil
+}
+
+// elsewhere finds a flag the command does not have, by its name or its
+// shorthand, among the other commands' (-o, --output: run, validate, list
+// and compare have it, plan and sweep do not), and names those commands.
+func (sc *flagScan) elsewhere(name, short string) (*pflag.Flag, string) {
+	var found *pflag.Flag
+	var where []string
+	var visit func(c *cobra.Command)
+	visit = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			if sub != sc.cmd && !sub.Hidden {
+				f := sub.LocalFlags().Lookup(name)
+				if short != "" {
+					f = sub.LocalFlags().ShorthandLookup(short)
+				}
+				if f != nil && !f.Hidden {
+					found = cmp.Or(found, f)
+					where = append(where, strings.TrimPrefix(sub.CommandPath(), sc.cmd.Root().Name()+" "))
+				}
+			}
+			visit(sub)
+		}
+	}
+	visit(sc.cmd.Root())
+	root := sc.cmd.Root().Name() + " "
+	switch len(where) {
+	case 0:
+		return nil, ""
+	case 1:
+		return found, root + where[0]
+	}
+	return found, root + strings.Join(where[:len(where)-1], ", ") + " and " + where[len(where)-1]
 }

@@ -39,6 +39,12 @@ func TestUnknownFlagsReportedWithTheRest(t *testing.T) {
 		{[]string{"run", tiny, "-z", "-qyj", "2", "-x=1", "-seed=4"},
 			"-z: unknown shorthand flag; the shorthands are -h, -j, -o, -q, -v\n-y: unknown shorthand flag in -qyj; the shorthands are -h, -j, -o, -q, -v\n" +
 				"-x: unknown shorthand flag in -x=1; the shorthands are -h, -j, -o, -q, -v\n-seed=4: unknown shorthand flag; did you mean --seed?\nflinksim: 4 problem(s) in the flags\n"},
+		// a flag of other commands (-o json, which plan and sweep do not
+		// have) takes its value: the scenario is not read as a second one
+		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..5k/s", "--for", "stable", "-o", "json"},
+			"-o: unknown shorthand flag; flinksim plan has no -o (--output), a flag of flinksim compare, list, run and validate (\"json\" taken as its value); the shorthands are -h, -j, -q, -v\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"sweep", "plan", tiny, "--grid", grid, "--output", "json"},
+			"--output: unknown flag; flinksim sweep plan has no --output, a flag of flinksim compare, list, run and validate (\"json\" taken as its value)\nflinksim: 1 problem(s) in the flags\n"},
 		// a nested command, and the root's persistent -q
 		{[]string{"sweep", "plan", tiny, "--grid", grid, "--frobnicate", "--shards", "abc", "-q=x", "--gird=" + grid},
 			"--frobnicate: " + planHelp + "--shards: \"abc\" is not a whole number: give one, e.g. --shards 2\n--quiet: \"x\" is not true or false: give --quiet (true) or --quiet=false\n" +
