@@ -300,7 +300,11 @@ func intRange(lo, hi int) func(string) (any, error) {
 func bufferCount(lo int) func(string) (any, error) {
 	return func(s string) (any, error) {
 		v, err := intRange(lo, math.MaxInt32)(s)
-		if err == nil && v.(int) > 1<<16 {
+		switch {
+		case err != nil && strings.Contains(err.Error(), "out of range"):
+			// below lo: the range is flinksim's, as above it
+			return nil, fmt.Errorf("%s is out of range (%d to 65536)", strings.TrimSpace(s), lo)
+		case err == nil && v.(int) > 1<<16:
 			return nil, fmt.Errorf("%s buffers would need more network memory than a TaskManager has: Flink fails at deployment with \"Insufficient number of network buffers\" (flinksim takes %d to 65536)", s, lo)
 		}
 		return v, err

@@ -30,6 +30,9 @@ func TestFlinkJavaRanges(t *testing.T) {
 		{"flink.taskmanager.network.memory.max-buffers-per-channel=" + maxInt, ""}, // no cap
 		{"flink.taskmanager.network.memory.max-overdraft-buffers-per-gate=" + maxInt, ""},
 		{"flink.taskmanager.network.memory.buffers-per-channel=" + maxInt, `--set flink.taskmanager.network.memory.buffers-per-channel=2147483647: flink.taskmanager.network.memory.buffers-per-channel: 2147483647 buffers would need more network memory than a TaskManager has: Flink fails at deployment with "Insufficient number of network buffers" (flinksim takes 0 to 65536)`},
+		// below the range, the same range is named
+		{"flink.taskmanager.network.memory.buffers-per-channel=-1", "--set flink.taskmanager.network.memory.buffers-per-channel=-1: flink.taskmanager.network.memory.buffers-per-channel: -1 is out of range (0 to 65536)"},
+		{"flink.taskmanager.network.memory.floating-buffers-per-gate=0", "--set flink.taskmanager.network.memory.floating-buffers-per-gate=0: flink.taskmanager.network.memory.floating-buffers-per-gate: 0 is out of range (1 to 65536)"},
 		{"flink.execution.checkpointing.timeout=" + maxLong, ""},
 		{"flink.execution.checkpointing.timeout=" + maxLong + " ms", ""},
 		{"flink.restart-strategy.fixed-delay.delay=106751991167 d", ""}, // just under Long.MAX_VALUE ms
