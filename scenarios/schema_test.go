@@ -114,6 +114,16 @@ func TestSchemaAsTheLoader(t *testing.T) {
 		{"flink: {restart-strategy.type: sometimes}", false},
 		{"flink: {parallelism.default: 0}", false},
 		{"flink: {parallelism.default: four}", false},
+		// Java's numbers: no digit separators, a double's f or d suffix;
+		// flinksim's bounds on network buffers and parallelism
+		{"flink: {parallelism.default: \"1_0\"}", false},
+		{"flink: {restart-strategy.exponential-delay.backoff-multiplier: \"1_5\"}", false},
+		{"flink: {restart-strategy.exponential-delay.backoff-multiplier: \" 2.0f\"}", true},
+		{"flink: {taskmanager.network.memory.buffers-per-channel: 65536}", true},
+		{"flink: {taskmanager.network.memory.buffers-per-channel: 65537}", false},
+		{"flink: {parallelism.default: 32768}", true},
+		{"flink: {parallelism.default: 32769}", false},
+		{"flink: {taskmanager.numberOfTaskSlots: 2147483647}", true},
 		{"operators: [{name: o, exchange: shuffle}]", false},
 		{"operators: [{name: o, parallelism: 0}]", false},
 		{"checkpoint-storage: {type: ftp}", false},

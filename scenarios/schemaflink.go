@@ -95,18 +95,19 @@ func flinkValueSchema(o *flinkOption) *jsonschema.Schema {
 		s.Pattern = "^\\s*(" + anyCase([]string{"true", "false"}) + ")\\s*$"
 		return withTypes(s, "boolean", "string")
 	case int:
-		s.Pattern = intText
+		s.Pattern = flinkIntText
 		for _, lo := range []int{math.MinInt32, -1, 0, 1} {
 			if _, err := o.parse(strconv.Itoa(lo)); err == nil {
 				if lo > math.MinInt32 {
 					s.Minimum = json.Number(strconv.Itoa(lo))
 				}
+				s.Maximum = flinkIntMax(o, lo)
 				break
 			}
 		}
 		return withTypes(s, "integer", "string")
 	case float64:
-		s.Pattern = floatText
+		s.Pattern = flinkFloatText
 		return withTypes(s, "number", "string")
 	}
 	// Sizes and durations: "32 kb", "100 ms", or a bare number (bytes, ms).
@@ -237,4 +238,31 @@ func nestedPrefixes(s *jsonschema.Schema) {
 			props.Set(pre, obj)
 		}
 	}
+}
+
+// Patterns of a Flink option's numbers as text, as the loader reads them
+// (Integer.parseInt and Double.parseDouble after trimming, javaDouble):
+// no digit separators ("1_000" is YAML's, not Java's), and a double may
+// end in Java's float or double suffix ("2.0f").
+const (
+	flinkIntText   = `^\s*[+-]?[0-9]+\s*$`
+	flinkFloatText = `^\s*[+-]?(NaN|Infinity|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[fFdD]?)\s*$`
+)
+
+// flinkIntMax is the largest whole number o takes, from lo (one it takes)
+// up: "" when it is Java's Integer.MAX_VALUE, the type's own bound; else
+// flinksim's (65536 network buffers, 32768 subtasks).
+func flinkIntMax(o *flinkOption, lo int) json.Number {
+	if _, err := o.parse(strconv.Itoa(math.MaxInt32)); err == nil {
+		return ""
+	}
+	hi := math.MaxInt32 // lo is taken, hi is not
+	for hi-lo > 1 {
+		if mid := lo + (hi-lo)/2; func() bool { _, err := o.parse(strconv.Itoa(mid)); return err == nil }() {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return json.Number(strconv.Itoa(lo))
 }
