@@ -110,3 +110,14 @@ func TestGridFlinkUnits(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepBlockSweptTwice: a sweep: block that sweeps one Flink option
+// under its two names is refused, as one key swept twice: each point
+// would set it twice, one value silently replacing the other.
+func TestSweepBlockSweptTwice(t *testing.T) {
+	sc := minimal + "sweep: {grid: [\"flink.state.backend.incremental=true,false\", \"flink.execution.checkpointing.incremental=true\"]}\n"
+	_, err := Load("m.yaml", []byte(sc), nil)
+	if err == nil || !strings.Contains(err.Error(), "sweep.grid[1]: flink.execution.checkpointing.incremental is swept twice") {
+		t.Errorf("got %v", err)
+	}
+}

@@ -386,10 +386,11 @@ func (r *resolver) sweep() {
 			r.d.at(path, "%v", err)
 			continue
 		}
-		if seen[ax.Key] {
+		k := CanonicalKey(ax.Key) // an older name of a Flink option is the same option
+		if seen[k] {
 			r.d.at(path, "%s is swept twice", ax.Key)
 		}
-		seen[ax.Key] = true
+		seen[k] = true
 	}
 	if sw.Replicas == nil {
 		sw.Replicas = ptr(1)

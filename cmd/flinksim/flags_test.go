@@ -196,6 +196,13 @@ var flagProblemCases = func() []struct {
 		{[]string{"sweep", "plan", tiny, "--grid", "flink.state.backend.type=hashmap,rocks", "--set", "flink.state.backend=rocksdb"},
 			[]string{`--grid: flink.state.backend.type: "rocks" is not a state backend flinksim models (hashmap, rocksdb)`,
 				"--grid: flink.state.backend.type: swept, and set by --set flink.state.backend=rocksdb"}, "the flags"},
+		// a key swept twice, under one name or two (each point would set
+		// it twice), reported with the rest
+		{[]string{"sweep", "plan", tiny, "--grid", "flink.state.backend.incremental=true,false", "--grid", "flink.execution.checkpointing.incremental=true", "--duration", "x"},
+			[]string{"--grid: flink.execution.checkpointing.incremental: swept twice, also as flink.state.backend.incremental, the same Flink option's other name; give its values in one --grid",
+				`--duration: "x" is not a duration`}, "the flags"},
+		{[]string{"sweep", tiny, "--grid", "flink.parallelism.default=1,2", "--grid", "flink.parallelism.default=4"},
+			[]string{"--grid: flink.parallelism.default: swept twice; give its values in one --grid"}, "the flags"},
 		{[]string{"sweep", "merge", tiny, "--grid", "flink.parallelism.default=0,1", "--outcome", "speed"},
 			[]string{`--outcome: no outcome "speed"`, "--grid: flink.parallelism.default=0: flink.parallelism.default: 0 is out of range"}, "the flags"},
 	}

@@ -182,6 +182,7 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes io.Writer) (*swee
 		}
 		axes = append(axes, ax)
 	}
+	fc.add(sweptTwice(append(keys, axes...)))
 	fc.add(sweptAndSet(append(keys, axes...), o.allSets(), ""))
 	file, data, base, err := loadBase(arg, o.allSets())
 	if data != nil {
@@ -233,6 +234,30 @@ func blockAxes(grid []string, sets []string) ([]scenarios.Axis, error) {
 		axes = append(axes, ax)
 	}
 	return axes, sweptAndSet(axes, sets, "the scenario's sweep: block")
+}
+
+// sweptTwice refuses a key given to two --grid, under any of its names (a
+// Flink option's older name is the same option): each point would set it
+// twice, one value silently replacing the other.
+func sweptTwice(axes []scenarios.Axis) error {
+	var probs scenarios.Problems
+	first := map[string]string{}
+	for _, ax := range axes {
+		k := scenarios.CanonicalKey(ax.Key)
+		prev, seen := first[k]
+		switch {
+		case !seen:
+			first[k] = ax.Key
+		case prev == ax.Key:
+			probs = append(probs, scenarios.Problem{File: "--grid", Msg: fmt.Sprintf("%s: swept twice; give its values in one --grid", ax.Key)})
+		default:
+			probs = append(probs, scenarios.Problem{File: "--grid", Msg: fmt.Sprintf("%s: swept twice, also as %s, the same Flink option's other name; give its values in one --grid", ax.Key, prev)})
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return probs
 }
 
 // sweptAndSet refuses a key that is both swept and set (by --set, --seed or

@@ -54,10 +54,11 @@ func NewPlan(axes []scenarios.Axis, replicas int, seed uint64) (*Plan, error) {
 	total := replicas
 	seen := map[string]bool{}
 	for _, ax := range axes {
-		if seen[ax.Key] {
+		k := scenarios.CanonicalKey(ax.Key) // a Flink option's older name is the same option
+		if seen[k] {
 			return nil, fmt.Errorf("%s is swept twice", ax.Key)
 		}
-		seen[ax.Key] = true
+		seen[k] = true
 		total *= len(ax.Values)
 		if total > MaxPoints {
 			return nil, fmt.Errorf("more than %d runs in the sweep", MaxPoints)
