@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -154,7 +155,9 @@ func TestPlanProbesBothEnds(t *testing.T) {
 	}
 	// tiny's input is 10k/s: no capacity up to 5k/s keeps up.
 	code, out, _ = cli(t, "plan", "testdata/tiny.yaml", "--duration", "30s", "--target", "sinks.db.capacity=1k/s..5k/s", "--for", "stable")
-	if code != exitUnmet || !strings.Contains(out, "no sinks.db.capacity in 1k/s..5k/s meets stable") {
+	// the probe table names each run's outcome, as the verdict does
+	if code != exitUnmet || !strings.Contains(out, "no sinks.db.capacity in 1k/s..5k/s meets stable") ||
+		!regexp.MustCompile(`(?m)^sinks\.db\.capacity +meets +outcome \(worst\)\n5k/s +no +overload\n`).MatchString(out) {
 		t.Errorf("no answer: code %d, want %d: %s", code, exitUnmet, out)
 	}
 	for _, bad := range []string{"stable<=1", "stable==1", "stable>0"} {

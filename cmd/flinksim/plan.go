@@ -1,14 +1,17 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios"
 	"github.com/flinksim/flinksim/scenarios/sweep"
 )
@@ -164,6 +167,10 @@ func printPlan(stdout io.Writer, s sweep.Search, answer string, probes []sweep.P
 	fmt.Fprintf(stdout, "%d value(s) tried, %d run(s) each:\n", len(probes), o.replicas)
 	t := table{header: []string{s.Key, "meets"}}
 	for _, c := range s.Conditions {
+		if c.Outcome == "stable" {
+			t.header = append(t.header, "outcome (worst)")
+			continue
+		}
 		t.header = append(t.header, c.Outcome+" (worst)")
 	}
 	for _, p := range probes {
@@ -181,8 +188,24 @@ func printPlan(stdout io.Writer, s sweep.Search, answer string, probes []sweep.P
 
 // worst is the replica value furthest from meeting the condition: "-"
 // when a replica has none (no checkpoint completed, nothing reached a
-// sink).
+// sink); for stable, the worst replica's outcome (the verdict's, in
+// the order of --expect's outcomes: stable, overload, failover, ...).
 func worst(recs []sweep.Record, c sweep.Condition) string {
+	if c.Outcome == "stable" {
+		rank := func(v string) int { // an outcome not known (an older points.jsonl's) last
+			if i := slices.Index(result.Outcomes(), v); i >= 0 {
+				return i
+			}
+			return len(result.Outcomes())
+		}
+		w := result.PhaseStable
+		for _, r := range recs {
+			if v := cmp.Or(r.Outcome.Verdict, "not stable"); !r.Outcome.Stable && rank(v) >= rank(w) {
+				w = v
+			}
+		}
+		return w
+	}
 	var w float64
 	for i, r := range recs {
 		if r.Outcome.Missing(c.Outcome) {
@@ -192,12 +215,6 @@ func worst(recs []sweep.Record, c sweep.Condition) string {
 		if i == 0 || (c.Op[0] == '<' && v > w) || (c.Op[0] != '<' && v < w) {
 			w = v
 		}
-	}
-	if c.Outcome == "stable" {
-		if w == 1 {
-			return "stable"
-		}
-		return "unstable"
 	}
 	return fmt.Sprintf("%.4g", w)
 }
