@@ -105,7 +105,7 @@ func checkpointHistory(res *result.Result) Table {
 		if c == nil {
 			continue
 		}
-		dur := Format(UnitSeconds, c.Duration.Seconds())
+		dur := Format(UnitSeconds, float64(c.EndToEndMs())/1000) // whole ms, as checkpoints.json
 		if c.Status == "IN_PROGRESS" {
 			dur = Format(UnitSeconds, end-c.Trigger.Seconds()) + " (so far)"
 		}
@@ -170,7 +170,7 @@ func slowestBreakdown(res *result.Result) *Section {
 	if c == nil {
 		return nil
 	}
-	took := Format(UnitSeconds, c.Duration.Seconds())
+	took := Format(UnitSeconds, float64(c.EndToEndMs())/1000)
 	if c.Status == "IN_PROGRESS" {
 		took = "in progress at the end, for " + Format(UnitSeconds, newRun(res).end-c.Trigger.Seconds())
 	}
@@ -184,7 +184,7 @@ func slowestBreakdown(res *result.Result) *Section {
 	for _, tk := range c.Tasks {
 		e2e, ack := "n/a", "n/a"
 		if tk.NumAcked > 0 {
-			e2e, ack = Format(UnitSeconds, (tk.LatestAck-c.Trigger).Seconds()), Format(UnitSeconds, tk.LatestAck.Seconds())
+			e2e, ack = Format(UnitSeconds, result.SinceTriggerS(tk.LatestAck, c.Trigger)), Format(UnitSeconds, tk.LatestAck.Seconds())
 		}
 		t.Rows = append(t.Rows, []string{tk.Name, fmt.Sprintf("%d/%d", tk.NumAcked, tk.NumSubtasks), ack, e2e,
 			Format(UnitBytes, float64(tk.Checkpointed)), Format(UnitBytes, float64(tk.StateSize)),
@@ -285,7 +285,7 @@ func breakdownSVG(bars []subtaskBar) string {
 			w := p.of(b.s).Seconds() * scale
 			if w > 0 {
 				fmt.Fprintf(&s, `<rect x="%.2f" y="%.1f" width="%.2f" height="%.1f" fill="%s"><title>%s: %s</title></rect>`+"\n",
-					x, y+2, w, bdRowH-4, p.color, p.name, Format(UnitSeconds, p.of(b.s).Seconds()))
+					x, y+2, w, bdRowH-4, p.color, p.name, Format(UnitSeconds, result.FlinkMsS(p.of(b.s))))
 			}
 			x += w
 		}

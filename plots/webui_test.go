@@ -197,3 +197,34 @@ func TestCheckpointSummaryAsFlink(t *testing.T) {
 		t.Errorf("summary row %q, want %q", row, want)
 	}
 }
+
+// TestCheckpointPageAsREST: the history, the slowest checkpoint's title,
+// its per-task end-to-end durations and its subtasks' parts are what
+// checkpoints.json and checkpoint-details.json hold: whole milliseconds of
+// each timestamp, as Flink's REST gives them (252.6 ms from a trigger at
+// 1000.9 ms is 1253 − 1000 = 253 ms there, never 252.6 rounded).
+func TestCheckpointPageAsREST(t *testing.T) {
+	res := webRun(2, 1)
+	c := res.Checkpoints[0]
+	c.Trigger, c.Duration = sim.FromSeconds(1.0009), sim.FromSeconds(0.2522)
+	for i := range c.Tasks {
+		tk := &c.Tasks[i]
+		tk.LatestAck = c.Trigger + c.Duration
+		tk.Subtasks[0].Ack, tk.Subtasks[0].StartDelay = tk.LatestAck, sim.FromSeconds(0.0026)
+	}
+	secs := CheckpointSections(res)
+	hist := secs[0].Tables[1]
+	if got, want := hist.Rows[1][5], Format(UnitSeconds, 0.253); got != want || c.EndToEndMs() != 253 {
+		t.Errorf("history: %q, want %q (checkpoints.json: %d ms)", got, want, c.EndToEndMs())
+	}
+	b := secs[1]
+	if want := "(completed, " + Format(UnitSeconds, 0.253) + ")"; !strings.HasSuffix(b.Title, want) {
+		t.Errorf("title %q, want it to end %q", b.Title, want)
+	}
+	if got := b.Tables[0].Rows[0][3]; got != Format(UnitSeconds, 0.253) {
+		t.Errorf("per task: %q", got)
+	}
+	if want := "start delay: " + Format(UnitSeconds, 0.002) + "<"; !strings.Contains(string(b.SVG), want) {
+		t.Errorf("subtask bar: want %q in %s", want, b.SVG)
+	}
+}

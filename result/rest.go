@@ -41,6 +41,18 @@ type restLatest struct {
 
 func ms(t sim.Time) int64 { return int64(t / sim.Millisecond) }
 
+// SinceTriggerS is Flink's end-to-end duration from a checkpoint's
+// trigger to an acknowledgement at ack (a task's latest, a subtask's), in
+// seconds: whole milliseconds of each timestamp, as REST gives it
+// (checkpoint-details.json), for a page that shows it.
+func SinceTriggerS(ack, trigger sim.Time) float64 {
+	return float64(max(0, ms(ack)-ms(trigger))) / 1000
+}
+
+// FlinkMsS is a duration as REST gives a subtask's parts of a checkpoint
+// (start delay, alignment, sync, async): whole milliseconds, in seconds.
+func FlinkMsS(t sim.Time) float64 { return float64(ms(t)) / 1000 }
+
 // VertexID is a stable 32-hex-digit job vertex ID for a task name.
 func VertexID(name string) string {
 	a, b := fnv.New64a(), fnv.New64()
