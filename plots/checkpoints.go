@@ -131,6 +131,15 @@ func startTime(res *result.Result) time.Time {
 	return t
 }
 
+// e2eMs is a completed or failed checkpoint's end-to-end duration as
+// checkpoints.json gives it (whole ms), 0 while in progress.
+func e2eMs(c *result.CheckpointStats) int64 {
+	if c.Status == "IN_PROGRESS" {
+		return 0
+	}
+	return c.EndToEndMs()
+}
+
 // slowest is the completed checkpoint with per-subtask details that took
 // longest (the slowest with details of any status when none completed).
 func slowest(res *result.Result) *result.CheckpointStats {
@@ -140,7 +149,7 @@ func slowest(res *result.Result) *result.CheckpointStats {
 			if c == nil || len(c.Tasks) == 0 || !c.Detailed() || (completed && c.Status != "COMPLETED") {
 				continue
 			}
-			if best == nil || c.Duration > best.Duration {
+			if best == nil || e2eMs(c) > e2eMs(best) {
 				best = c
 			}
 		}
