@@ -52,12 +52,15 @@ func DefaultMemory() Memory {
 // ProcessMemoryUtils). It is 0 when no size is configured, and an error
 // when the parts exceed the whole (as Flink's IllegalConfigurationException).
 func (m Memory) TaskHeapSize() (int64, error) {
-	if m.TaskHeap > 0 {
-		return m.TaskHeap, nil
-	}
 	total, err := m.totalFlink()
-	if total == 0 || err != nil {
+	if err != nil {
 		return 0, err
+	}
+	if m.TaskHeap > 0 {
+		return m.TaskHeap, m.heapFits(total)
+	}
+	if total == 0 {
+		return 0, nil
 	}
 	managed := m.ManagedSize
 	if managed == 0 {
@@ -70,6 +73,37 @@ func (m Memory) TaskHeapSize() (int64, error) {
 			m.FrameworkHeap>>20, m.FrameworkOffHeap>>20, m.TaskOffHeap>>20, managed>>20, network>>20, total>>20)
 	}
 	return heap, nil
+}
+
+// heapFits checks an explicit task heap against total Flink memory (0:
+// none configured, nothing to check), as TaskExecutorFlinkMemoryUtils does
+// when both are set: the heaps, the off-heaps and managed memory must fit
+// in it, and the network memory is what they leave, which must lie within
+// network.min and .max (IllegalConfigurationException in Flink).
+func (m Memory) heapFits(total int64) error {
+	if total == 0 {
+		return nil
+	}
+	managed := m.ManagedSize
+	if managed == 0 {
+		managed = int64(m.ManagedFraction * float64(total))
+	}
+	rest := m.FrameworkHeap + m.FrameworkOffHeap + m.TaskHeap + m.TaskOffHeap + managed
+	if rest > total {
+		return fmt.Errorf("framework heap and off-heap (%s + %s), task heap (%s), task off-heap (%s) and managed memory (%s) exceed total Flink memory (%s)",
+			mib(m.FrameworkHeap), mib(m.FrameworkOffHeap), mib(m.TaskHeap), mib(m.TaskOffHeap), mib(managed), mib(total))
+	}
+	bound := ""
+	switch network := total - rest; {
+	case network < m.NetworkMin:
+		bound = "below taskmanager.memory.network.min " + mib(m.NetworkMin)
+	case network > m.NetworkMax:
+		bound = "above taskmanager.memory.network.max " + mib(m.NetworkMax)
+	default:
+		return nil
+	}
+	return fmt.Errorf("with the task heap set, the network memory is what total Flink memory (%s) leaves after the heaps, the off-heaps and managed memory (%s), %s: %s",
+		mib(total), mib(rest), mib(total-rest), bound)
 }
 
 // NetworkSize is a TaskManager's network memory in bytes, as

@@ -161,7 +161,15 @@ func TestTaskHeapDerivation(t *testing.T) {
 		// managed 1438814044 B (0.4), network 359703511 B (0.1), framework 256 MiB
 		{"process 4g", func(m *Memory) { m.ProcessSize = 4096 * mib }, 3597035111 - 1438814044 - 359703511 - 256*mib, false},
 		{"flink size", func(m *Memory) { m.FlinkSize = 1280 * mib }, 384 * mib, false},
-		{"task heap set", func(m *Memory) { m.TaskHeap = 2048 * mib; m.ProcessSize = 1728 * mib }, 2048 * mib, false},
+		// With a total, an explicit task heap leaves the network memory
+		// what the rest leaves (TaskExecutorFlinkMemoryUtils
+		// .deriveFromTotalFlinkMemory): 1280 - 256 - 384 - 512 = 128 MiB;
+		// a heap of 2 GiB exceeds the 1280 MiB total, and one of 500 MiB
+		// leaves 12 MiB, below network.min's 64: Flink refuses both.
+		{"task heap set", func(m *Memory) { m.TaskHeap = 384 * mib; m.ProcessSize = 1728 * mib }, 384 * mib, false},
+		{"task heap alone", func(m *Memory) { m.TaskHeap = 2048 * mib }, 2048 * mib, false},
+		{"task heap over the total", func(m *Memory) { m.TaskHeap = 2048 * mib; m.ProcessSize = 1728 * mib }, 0, true},
+		{"task heap leaves too little network", func(m *Memory) { m.TaskHeap = 500 * mib; m.FlinkSize = 1280 * mib }, 0, true},
 		{"nothing set", func(*Memory) {}, 0, false},
 		{"too small", func(m *Memory) { m.ProcessSize = 600 * mib }, 0, true},
 		// Both sizes: the overhead is what is left, 1728 - 1280 - 256 = 192

@@ -308,6 +308,11 @@ func TestTaskHeapFromFlinkMemoryKeys(t *testing.T) {
 		{"  taskmanager.memory.process.size: 1728m\n", 384 << 20, true, ""},
 		{"  taskmanager.memory.process.size: 1728m\n  state.backend.type: rocksdb\n", 384 << 20, false, ""},
 		{"  taskmanager.memory.task.heap.size: 2g\n", 2 << 30, true, ""},
+		// with a total, the task heap must fit in it (Flink's
+		// IllegalConfigurationException)
+		{"  taskmanager.memory.process.size: 1728m\n  taskmanager.memory.task.heap.size: 2g\n", 0, true,
+			"flink.taskmanager.memory.task.heap.size: framework heap and off-heap (128m + 128m), task heap (2048m), task off-heap (0m) and managed memory (512m) exceed total Flink memory (1280m)"},
+		{"  taskmanager.memory.process.size: 1728m\n  taskmanager.memory.task.heap.size: 384m\n", 384 << 20, true, ""},
 		{"  parallelism.default: 1\n", 0, true, ""},
 		{"  taskmanager.memory.process.size: 600m\n", 0, true, "flink.taskmanager.memory.process.size: framework heap"},
 	} {
