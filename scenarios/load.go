@@ -79,7 +79,7 @@ func Load(file string, data []byte, sets []string) (*Loaded, error) {
 // the overrides break it and it is not made.
 func LoadRuns(file string, data []byte, sets []string, runs []string) (*Loaded, error) {
 	made := func(name string) bool { return runs == nil || slices.Contains(runs, name) }
-	l, err := loadRun(file, data, sets, "", made(BaseName))
+	l, err := loadRun(file, data, sets, variantRef{at: -1}, made(BaseName))
 	var probs Problems
 	if err != nil {
 		p, ok := err.(Problems)
@@ -93,8 +93,8 @@ func LoadRuns(file string, data []byte, sets []string, runs []string) (*Loaded, 
 	}
 	// Each variant is checked with its overrides applied, even when the base
 	// has problems, so that all are reported at once (repeats are dropped).
-	for _, name := range variantNames(file, data) {
-		if _, err := loadRun(file, data, sets, name, made(name)); err != nil {
+	for _, v := range variantNames(file, data) {
+		if _, err := loadRun(file, data, sets, v, v.name != "" && made(v.name)); err != nil {
 			p, _ := err.(Problems)
 			probs = append(probs, p...)
 		}
@@ -106,14 +106,15 @@ func LoadRuns(file string, data []byte, sets []string, runs []string) (*Loaded, 
 	return l, nil
 }
 
-// loadRun loads one run (variant "" is the base) with the overrides; one
-// that is not made and loads as written is taken as written.
-func loadRun(file string, data []byte, sets []string, variant string, made bool) (*Loaded, error) {
-	l, err := load(file, data, sets, variant)
+// loadRun loads one run (the zero variantRef is the base) with the
+// overrides; one that is not made and loads as written is taken as
+// written.
+func loadRun(file string, data []byte, sets []string, v variantRef, made bool) (*Loaded, error) {
+	l, err := loadRef(file, data, sets, v)
 	if err == nil || made || len(sets) == 0 {
 		return l, err
 	}
-	if w, werr := load(file, data, nil, variant); werr == nil {
+	if w, werr := loadRef(file, data, nil, v); werr == nil {
 		return w, nil
 	}
 	return l, err
@@ -183,15 +184,26 @@ func sweepItems(data []byte) []*yaml.Node {
 	return items
 }
 
-// variantNames lists the variants' names that can be loaded on their own:
-// simple, unique and not the base's (the base load reports the others).
-func variantNames(file string, data []byte) []string {
+// variantRef names a variant to load: by its name, or (at >= 0) by its
+// place in the list, for one whose name cannot select it (not simple, the
+// base's, or two variants'), so that its overrides are checked all the
+// same. The zero name with at -1 is the base.
+type variantRef struct {
+	name string
+	at   int
+}
+
+// variantNames lists the variants: by name those that can be loaded by it
+// (simple, unique and not the base's), the others by their place (the
+// base load reports their names).
+func variantNames(file string, data []byte) []variantRef {
 	d := newDecoder(file)
 	root := parseYAML(d, data)
 	if root == nil {
 		return nil
 	}
 	var names []string
+	var at []int
 	seen := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if root.Content[i].Value != "variants" {
@@ -201,7 +213,7 @@ func variantNames(file string, data []byte) []string {
 		if list == nil || list.Kind != yaml.SequenceNode {
 			return nil
 		}
-		for _, item := range list.Content {
+		for j, item := range list.Content {
 			item = d.resolve(item)
 			if item == nil || item.Kind != yaml.MappingNode {
 				continue
@@ -210,14 +222,19 @@ func variantNames(file string, data []byte) []string {
 				if item.Content[k].Value == "name" {
 					n := item.Content[k+1].Value
 					seen[n]++
-					if seen[n] == 1 && simpleName.MatchString(n) && n != BaseName {
-						names = append(names, n)
-					}
+					names, at = append(names, n), append(at, j)
 				}
 			}
 		}
 	}
-	return slices.DeleteFunc(names, func(n string) bool { return seen[n] > 1 })
+	refs := make([]variantRef, len(names))
+	for i, n := range names {
+		refs[i] = variantRef{name: n, at: -1}
+		if seen[n] > 1 || !simpleName.MatchString(n) || n == BaseName {
+			refs[i] = variantRef{at: at[i]}
+		}
+	}
+	return refs
 }
 
 // LoadVariant loads the scenario with variant name's overrides applied
@@ -230,14 +247,20 @@ func LoadVariant(file string, data []byte, sets []string, name string) (*Loaded,
 }
 
 func load(file string, data []byte, sets []string, variant string) (*Loaded, error) {
+	return loadRef(file, data, sets, variantRef{name: variant, at: -1})
+}
+
+// loadRef loads the base or variant v with the overrides.
+func loadRef(file string, data []byte, sets []string, v variantRef) (*Loaded, error) {
+	variant := v.name
 	d := newDecoder(file)
 	root := parseYAML(d, data)
 	if root == nil {
 		return nil, d.problems()
 	}
 	d.nodes[""] = root
-	if variant != "" {
-		if !applyVariant(d, root, variant) {
+	if variant != "" || v.at >= 0 {
+		if !applyVariant(d, root, v) {
 			return nil, d.problems()
 		}
 	}
@@ -272,7 +295,8 @@ func load(file string, data []byte, sets []string, variant string) (*Loaded, err
 
 // applyVariant applies a variant's overrides to the tree and removes the
 // variants list, so the result is a plain scenario.
-func applyVariant(d *decoder, root *yaml.Node, name string) bool {
+func applyVariant(d *decoder, root *yaml.Node, v variantRef) bool {
+	name := v.name
 	var list *yaml.Node
 	keep := root.Content[:0:0]
 	for i := 0; i+1 < len(root.Content); i += 2 {
@@ -288,7 +312,7 @@ func applyVariant(d *decoder, root *yaml.Node, name string) bool {
 		return false
 	}
 	var names []string
-	for _, item := range list.Content {
+	for j, item := range list.Content {
 		item = d.resolve(item)
 		if item == nil || item.Kind != yaml.MappingNode {
 			continue
@@ -304,7 +328,7 @@ func applyVariant(d *decoder, root *yaml.Node, name string) bool {
 			}
 		}
 		names = append(names, vname)
-		if vname != name {
+		if j != v.at && (v.at >= 0 || vname != name) {
 			continue
 		}
 		if set == nil || set.Kind != yaml.MappingNode {

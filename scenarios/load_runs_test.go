@@ -49,3 +49,34 @@ variants:
 		})
 	}
 }
+
+// TestVariantsNamedWrongAreChecked: a variant whose name cannot select it
+// (two variants' name, not a simple name, the base's) still has its
+// overrides checked, with every other problem at once.
+func TestVariantsNamedWrongAreChecked(t *testing.T) {
+	const file = `name: v
+sources: [{name: s, rate: 1k/s}]
+sinks: [{name: k}]
+variants:
+  - name: a
+    set: {sinks.k.capacity: fast}
+  - name: a
+    set: {sinks.k.latency: slow}
+  - name: my variant
+    set: {flink.parallelism.default: 0}
+  - name: base
+    set: {flink.execution.checkpointing.timout: 1min}
+`
+	_, err := Load("v.yaml", []byte(file), nil)
+	got := ""
+	if err != nil {
+		got = err.Error()
+	}
+	for _, want := range []string{`v.yaml:6:29: sinks.k.capacity: "fast"`, `v.yaml:8:28: sinks.k.latency: "slow"`,
+		"v.yaml:10:38: flink.parallelism.default: 0 is out of range", "v.yaml:12:11: flink.execution.checkpointing.timout: unknown Flink configuration key",
+		`v.yaml:7:11: variants.a.name: "a" names two variants`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("want %q in:\n%s", want, got)
+		}
+	}
+}
