@@ -25,6 +25,7 @@
 //	figure.go     Figure: layout, SVG, PNG (from a twin, beside the SVG), atomic files
 //	raster.go     the PNG canvas: no copy of its blank image, long solid lines stroked in pieces (one stroke is n² in freetype)
 //	lines.go      lines and points, with NaN and Inf dropped and long series thinned
+//	glyphs.go     a line's glyph boxes: only the points that can pad the plot
 //	spans.go      shaded spans, vertical markers, horizontal rules
 //	dashboard.go  Dashboard: one run
 //	eventtime.go  the dashboard's watermark lag and late records
