@@ -1,6 +1,8 @@
 package plots
 
 import (
+	"math"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -21,30 +23,25 @@ const edgeTolerance = 1e-9
 
 // GlyphBoxes implements plot.GlyphBoxer.
 func (l edgeLine) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
-	n := l.XYs.Len()
-	norm := func(i int) (x, y float64, in bool) {
-		x, y = l.XY(i)
+	// The points normalized once; those plot.GlyphBoxes would drop as NaN.
+	pts := make([]vg.Point, l.XYs.Len())
+	loX, hiX, loY, hiY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for i := range pts {
+		x, y := l.XY(i)
 		x, y = p.X.Norm(x), p.Y.Norm(y)
-		return x, y, x >= 0 && x <= 1 && y >= 0 && y <= 1 // what plot.GlyphBoxes keeps
-	}
-	var loX, hiX, loY, hiY float64
-	found := false
-	for i := range n {
-		x, y, in := norm(i)
-		switch {
-		case !in:
-		case !found:
-			loX, hiX, loY, hiY, found = x, x, y, y, true
-		default:
+		if x >= 0 && x <= 1 && y >= 0 && y <= 1 { // what plot.GlyphBoxes keeps
 			loX, hiX, loY, hiY = min(loX, x), max(hiX, x), min(loY, y), max(hiY, y)
+		} else {
+			x, y = math.NaN(), math.NaN() // never near an extreme
 		}
+		pts[i] = vg.Point{X: vg.Length(x), Y: vg.Length(y)}
 	}
 	r := 0.5 * l.LineStyle.Width
 	rect := vg.Rectangle{Min: vg.Point{X: -r, Y: -r}, Max: vg.Point{X: r, Y: r}}
 	var bs []plot.GlyphBox
-	for i := 0; i < n && found; i++ {
-		x, y, in := norm(i)
-		if in && (x <= loX+edgeTolerance || x >= hiX-edgeTolerance || y <= loY+edgeTolerance || y >= hiY-edgeTolerance) {
+	for _, pt := range pts {
+		x, y := float64(pt.X), float64(pt.Y)
+		if x <= loX+edgeTolerance || x >= hiX-edgeTolerance || y <= loY+edgeTolerance || y >= hiY-edgeTolerance {
 			bs = append(bs, plot.GlyphBox{X: x, Y: y, Rectangle: rect})
 		}
 	}
