@@ -164,7 +164,7 @@ func (s *Simulation) checkWriter(w *sinkWriter, fail failf) {
 	for _, v := range []struct {
 		l    *fateLedger
 		view string
-	}{{&w.committed, "read_committed"}, {&w.uncommitted, "uncommitted"}} {
+	}{{w.readCommitted(), "read_committed"}, {&w.uncommitted, "uncommitted"}} {
 		var copies int64
 		for k, c := range v.l.tally(w.top(v.l)) {
 			copies += int64(k) * c
@@ -173,8 +173,8 @@ func (s *Simulation) checkWriter(w *sinkWriter, fail failf) {
 			fail("%s: a %s reader's fates count %d copies, %d became visible", name, v.view, copies, v.l.visible)
 		}
 	}
-	if w.committed.visible > w.uncommitted.visible {
-		fail("%s: read_committed saw %d copies, more than the %d sent", name, w.committed.visible, w.uncommitted.visible)
+	if c := w.readCommitted(); c.visible > w.uncommitted.visible {
+		fail("%s: read_committed saw %d copies, more than the %d sent", name, c.visible, w.uncommitted.visible)
 	}
 	if w.sent > w.pos {
 		fail("%s: sent up to position %d, beyond the %d taken", name, w.sent, w.pos)

@@ -147,7 +147,7 @@ func TestDuplicatesCountedOnce(t *testing.T) {
 	distinct := int64(0)
 	for _, st := range s.subtasks {
 		for _, w := range st.sinks {
-			distinct += w.top(&w.committed)
+			distinct += w.top(w.readCommitted())
 		}
 	}
 	if s.duplicated() != written-distinct {

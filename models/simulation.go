@@ -67,6 +67,11 @@ type Simulation struct {
 
 	readyQ []int32
 
+	// reached is the virtual time simulated so far (started: the job is in
+	// motion), so that Run goes on where RunPrefix stopped.
+	reached sim.Time
+	started bool
+
 	// maxChunkBuffers is the most buffers one chunk in a channel may span.
 	maxChunkBuffers int32
 
@@ -177,10 +182,11 @@ func New(spec Spec) (*Simulation, error) {
 // Engine exposes the event engine (for progress reporting).
 func (s *Simulation) Engine() *sim.Engine { return s.eng }
 
-// Run simulates the whole duration and returns the results. progress, if not
-// nil, is called every few virtual minutes with the virtual time reached. A
-// run that breaks an invariant returns its results with an error wrapping
-// ErrInvariant; other errors come with no results.
+// Run simulates the whole duration (the rest of it after RunPrefix) and
+// returns the results. progress, if not nil, is called every few virtual
+// minutes with the virtual time reached. A run that breaks an invariant
+// returns its results with an error wrapping ErrInvariant; other errors come
+// with no results.
 func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -207,7 +213,8 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 // of step virtual time for as long as more (called after each step with the
 // virtual time reached) says so, at most the whole duration. It is for
 // estimates of the work a run will be, which must see the run's own first
-// events; the simulation gives no results and cannot go on after it.
+// events; Run may go on from where it stopped (the steps only say when
+// more is asked: the events are the same). After an error it cannot.
 func (s *Simulation) RunPrefix(step sim.Time, more func(now sim.Time) bool) (reached sim.Time, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -221,6 +228,10 @@ func (s *Simulation) RunPrefix(step sim.Time, more func(now sim.Time) bool) (rea
 // start puts the job in motion at time 0: tasks ready, the first samples,
 // checkpoints, failures and periodic checks scheduled.
 func (s *Simulation) start() {
+	if s.started {
+		return
+	}
+	s.started = true
 	for _, st := range s.subtasks {
 		s.markReady(st)
 	}
@@ -250,18 +261,18 @@ func (s *Simulation) start() {
 	}
 }
 
-// advance runs the events up to the duration in steps, while more says to
-// go on after each; it returns the virtual time reached.
+// advance runs the events from the time reached up to the duration in
+// steps, while more says to go on after each; it returns the virtual time
+// reached.
 func (s *Simulation) advance(step sim.Time, more func(now sim.Time) bool) sim.Time {
-	t := sim.Time(0)
-	for t < s.spec.Duration {
-		t = min(t+step, s.spec.Duration)
-		s.eng.Run(t, s)
-		if !more(t) {
+	for s.reached < s.spec.Duration {
+		s.reached = min(s.reached+step, s.spec.Duration)
+		s.eng.Run(s.reached, s)
+		if !more(s.reached) {
 			break
 		}
 	}
-	return t
+	return s.reached
 }
 
 // InternalError is a bug in the simulator caught during a run (a panic),

@@ -224,7 +224,7 @@ func (n *sinkNode) summary(ws []*sinkWriter) result.SinkSummary {
 func (w *sinkWriter) fates(committed bool) (h []int64, pending int64) {
 	l := &w.uncommitted
 	if committed {
-		l = &w.committed
+		l = w.readCommitted()
 	}
 	top := w.top(l)
 	h = l.tally(top)

@@ -69,7 +69,8 @@ type sinkWriter struct {
 	// flushTimer sends a buffer BatchInterval after its first record.
 	flushTimer sim.Timer
 	// committed and uncommitted count how often each position became
-	// visible to a read_committed reader and to one of uncommitted data.
+	// visible to a read_committed reader and to one of uncommitted data
+	// (committed only for exactly-once: readCommitted).
 	committed, uncommitted fateLedger
 	// txns are the exactly-once writer's unresolved transactions, oldest
 	// first; an open one (not yet prepared) is last (twophase.go).
@@ -118,11 +119,10 @@ func (s *Simulation) sinkFlush(w *sinkWriter) {
 		return
 	}
 	now := s.eng.Now()
-	w.uncommitted.add(w.sent, w.pos)
+	w.uncommitted.add(w.sent, w.pos) // and to read_committed readers unless exactly-once
 	w.node.sent += w.pos - w.sent
 	w.sentTotal += w.pos - w.sent
 	if w.d.Guarantee != ExactlyOnce {
-		w.committed.add(w.sent, w.pos)
 		w.node.visible(&w.buf, now)
 	}
 	w.sent = w.pos
@@ -197,9 +197,22 @@ func (s *Simulation) sinksCheckpointCompleted(p *pendingCheckpoint) {
 			s.txnCommitUpTo(w, p.id)
 		}
 		at := w.restoredAt(p)
-		w.committed.settle(min(at, w.frontier(true)))
+		if w.d.Guarantee == ExactlyOnce {
+			w.committed.settle(min(at, w.frontier(true)))
+		}
 		w.uncommitted.settle(min(at, w.frontier(false)))
 	}
+}
+
+// readCommitted is the ledger of what read_committed readers saw. A sink
+// that is not exactly-once makes what it sends visible to both readers at
+// once, so its uncommitted ledger serves both (one ledger to keep, once
+// per record in exact mode).
+func (w *sinkWriter) readCommitted() *fateLedger {
+	if w.d.Guarantee != ExactlyOnce {
+		return &w.uncommitted
+	}
+	return &w.committed
 }
 
 // frontier is the position below which a view's fates are decided: the

@@ -24,7 +24,9 @@
 //	units.go      Unit: human numbers (100k/s, 1.5 GB, 5 min) and round ticks
 //	figure.go     Figure: layout, SVG, PNG (from a twin, beside the SVG), atomic files
 //	raster.go     the PNG canvas: no copy of its blank image, long solid lines stroked in pieces (one stroke is n² in freetype)
+//	whitefill.go  the PNG canvas skips a white fill over pixels all white already (it would change none)
 //	lines.go      lines and points, with NaN and Inf dropped and long series thinned
+//	glyphs.go     a line's glyph boxes: only the points that can pad the plot
 //	spans.go      shaded spans, vertical markers, horizontal rules
 //	dashboard.go  Dashboard: one run
 //	eventtime.go  the dashboard's watermark lag and late records

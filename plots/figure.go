@@ -3,6 +3,7 @@ package plots
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"image/color"
 	"image/png"
 	"io"
@@ -123,8 +124,10 @@ func (f *Figure) SVG() ([]byte, error) {
 // PNG draws the figure as a PNG image of the same size as the SVG.
 func (f *Figure) PNG() ([]byte, error) {
 	w, h := f.size()
-	c := newPNGCanvas(w, h)
-	if err := f.draw(draw.New(newRasterCanvas(c))); err != nil {
+	c, ctx := newPNGCanvas(w, h)
+	rc := newRasterCanvas(c)
+	rc.white = newWhiteFills(c.Image().(*image.RGBA), ctx)
+	if err := f.draw(draw.New(rc)); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer

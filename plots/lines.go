@@ -110,7 +110,7 @@ func (pn *panel) addLine(name string, xs, ys []float64, st draw.LineStyle) bool 
 		return false
 	}
 	l := &plotter.Line{XYs: pts, LineStyle: st}
-	pn.plot.Add(l)
+	pn.plot.Add(edgeLine{l})
 	if len(pts) == 1 { // a line of one point draws nothing: show a dot
 		pn.plot.Add(&plotter.Scatter{XYs: pts, GlyphStyle: draw.GlyphStyle{Color: st.Color, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}})
 	}

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"image"
+	"image/color"
 
 	"git.sr.ht/~sbinet/gg"
 	"gonum.org/v1/plot/vg"
@@ -11,14 +12,14 @@ import (
 // newPNGCanvas is vgimg.NewWith(UseWH(w, h), UseDPI(pngDPI)) without its
 // copy of the blank image (gg.NewContextForImage copies any image it is
 // given; 5 MB for the dashboard): the context draws on the image itself,
-// set up as NewWith sets up its own.
-func newPNGCanvas(w, h vg.Length) *vgimg.Canvas {
+// set up as NewWith sets up its own. It returns the context too.
+func newPNGCanvas(w, h vg.Length) (*vgimg.Canvas, *gg.Context) {
 	px := func(l vg.Length) int { return int(l/vg.Inch*pngDPI + 0.5) }
 	img := image.NewRGBA(image.Rect(0, 0, px(w), px(h)))
 	ctx := gg.NewContextForRGBA(img)
 	ctx.SetLineCapButt()
 	ctx.InvertY()
-	return vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(pngDPI))
+	return vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(pngDPI)), ctx
 }
 
 // strokePiece is the most segments of a solid polyline stroked at once on
@@ -36,7 +37,8 @@ const strokePiece = 64
 // not restart at every piece.
 type rasterCanvas struct {
 	*vgimg.Canvas
-	dashed []bool // per Push level: whether the current line is dashed
+	dashed []bool      // per Push level: whether the current line is dashed
+	white  *whiteFills // nil: every fill is painted
 }
 
 func newRasterCanvas(c *vgimg.Canvas) *rasterCanvas {
@@ -50,12 +52,33 @@ func (c *rasterCanvas) SetLineDash(ds []vg.Length, offs vg.Length) {
 
 func (c *rasterCanvas) Push() {
 	c.dashed = append(c.dashed, c.dashed[len(c.dashed)-1])
+	if c.white != nil {
+		c.white.push()
+	}
 	c.Canvas.Push()
 }
 
 func (c *rasterCanvas) Pop() {
 	c.dashed = c.dashed[:len(c.dashed)-1]
+	if c.white != nil {
+		c.white.pop()
+	}
 	c.Canvas.Pop()
+}
+
+func (c *rasterCanvas) SetColor(clr color.Color) {
+	if c.white != nil {
+		c.white.setColor(clr)
+	}
+	c.Canvas.SetColor(clr)
+}
+
+// Fill fills p, unless that would change no pixel (whitefill.go).
+func (c *rasterCanvas) Fill(p vg.Path) {
+	if c.white != nil && c.white.skip(p, c.DPI()) {
+		return
+	}
+	c.Canvas.Fill(p)
 }
 
 // Stroke strokes p, in pieces when it is a long solid polyline: one move

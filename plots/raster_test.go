@@ -100,7 +100,7 @@ func TestRasterCanvasStrokesInPieces(t *testing.T) {
 // newPNGCanvas draws what vgimg.NewWith's canvas of the same size draws.
 func TestPNGCanvasIsVgimgsWithoutTheCopy(t *testing.T) {
 	w, h := vg.Length(300), vg.Length(150)
-	ours := newPNGCanvas(w, h)
+	ours, _ := newPNGCanvas(w, h)
 	theirs := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pngDPI))
 	for _, c := range []vg.Canvas{ours, theirs} {
 		c.SetLineWidth(2)

@@ -33,10 +33,11 @@ func (r *Result) WriteMetricsCSV(w io.Writer) error {
 	for k, s := range r.Series {
 		ops[k] = csvField(s.Operator)
 	}
+	var at []byte // the time, formatted once for all its rows
 	for i, t := range r.Times {
+		at = strconv.AppendFloat(at[:0], t, 'f', -1, 64)
 		for k, s := range r.Series {
-			buf = buf[:0]
-			buf = strconv.AppendFloat(buf, t, 'f', -1, 64)
+			buf = append(buf[:0], at...)
 			buf = append(buf, ',')
 			buf = append(buf, ops[k]...)
 			buf = append(buf, ',')

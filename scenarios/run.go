@@ -22,7 +22,14 @@ func Run(l *Loaded, progress func(now sim.Time)) (*result.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
+	return Continue(l, s, 0, progress)
+}
+
+// Continue is Run of s, a simulation of l whose start may have been
+// simulated already (models.Simulation.RunPrefix, the work probe's) in
+// spent wall time, which the summary's wall time includes.
+func Continue(l *Loaded, s *models.Simulation, spent time.Duration, progress func(now sim.Time)) (*result.Result, error) {
+	start := time.Now().Add(-spent)
 	res, err := s.Run(progress)
 	if res == nil {
 		return nil, err

@@ -100,7 +100,7 @@ func TestEstimatePrintedAndHarmless(t *testing.T) {
 		return buf.Bytes()
 	}
 	before := run()
-	if _, err := probeRun(l.Spec, defaultProbe, true, 1); err != nil {
+	if _, _, err := probeRun(l.Spec, defaultProbe, true, 1); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(before, run()) {

@@ -158,9 +158,14 @@ func checkWork(runs []runResult, o runOptions, reload func(name string) (*scenar
 		return err
 	}
 	times := virtual / l.Spec.Duration.Seconds() / float64(min(jobs, total))
-	est, err := probeRun(l.Spec, defaultProbe, o.verbose, times)
+	est, started, err := probeRun(l.Spec, defaultProbe, o.verbose, times)
 	if err != nil {
 		return nil // the run itself reports it
+	}
+	if len(runs[0].seeds) == 0 {
+		runs[0].started = started // the probe's spec is the run's (replicas have seeds of their own)
+	} else {
+		runtime.GC() // free the probe before the runs build their own
 	}
 	eta := time.Duration(est.wall() * times * float64(time.Second))
 	if eta >= etaThreshold || o.verbose {
@@ -204,7 +209,8 @@ func checkSweepWork(r *sweep.Runner, points []sweep.Point, o sweepOptions, stdin
 		if err != nil {
 			return err
 		}
-		est, err := probeRun(l.Spec, defaultProbe, o.verbose, times)
+		est, _, err := probeRun(l.Spec, defaultProbe, o.verbose, times)
+		runtime.GC() // free the probe before the next one, or a point, builds its own
 		if err != nil {
 			return nil // the run itself reports it
 		}

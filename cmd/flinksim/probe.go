@@ -2,7 +2,6 @@ package main
 
 import (
 	"math"
-	"runtime"
 	"time"
 
 	"github.com/flinksim/flinksim/models"
@@ -71,15 +70,26 @@ type workEstimate struct {
 // wall is the predicted wall seconds of the run.
 func (w workEstimate) wall() float64 { return w.events * w.perEvent }
 
+// startedRun is the probe's simulation and the wall time it took: the
+// start of the run itself (RunPrefix simulates it exactly as Run would), so
+// the run goes on from it (scenarios.Continue) rather than simulating its
+// start again.
+type startedRun struct {
+	s     *models.Simulation
+	spent time.Duration
+}
+
 // probeRun simulates the start of spec's run apart from any run, within
 // lim, and predicts the run. times is how many such runs one after another
 // the estimate is for (a sweep's points over its cores); shown (the
 // estimate will be printed whatever it says) makes the probe run
 // lim.minWall at least, as does an estimate of etaThreshold/4 or more.
-func probeRun(spec models.Spec, lim probeLimits, shown bool, times float64) (workEstimate, error) {
+// It returns the run's start (nil after an error); a caller that drops it
+// collects it (runtime.GC) before a run builds its own.
+func probeRun(spec models.Spec, lim probeLimits, shown bool, times float64) (workEstimate, *startedRun, error) {
 	s, err := models.New(spec)
 	if err != nil {
-		return workEstimate{}, err
+		return workEstimate{}, nil, err
 	}
 	d := spec.Duration
 	first := max(min(d/probeShare, maxProbe), sim.Nanosecond)
@@ -98,15 +108,17 @@ func probeRun(spec models.Spec, lim probeLimits, shown bool, times float64) (wor
 		next = min(next*2, max(d/4, first)) // the last doubling ends at a quarter of the run
 		return !lim.enough(est, samples[len(samples)-1].wall, shown || est.wall()*times >= etaThreshold.Seconds()/4, d)
 	})
-	s = nil
-	runtime.GC() // free the probe before the run builds its own
+	spent := time.Since(start)
 	// A probe that ran on past a settled rate for its wall per event (or
 	// to its limits) may end in a burst the rest of the run does not
 	// have: the events are those the settled rate predicted.
 	if !est.settled && settled.settled {
 		est.events, est.settled = settled.events, true
 	}
-	return est, err
+	if err != nil {
+		return est, nil, err
+	}
+	return est, &startedRun{s, spent}, nil
 }
 
 // enough says the probe can stop: the whole run or a quarter of it done,

@@ -24,7 +24,7 @@ func TestProbePredictsEvents(t *testing.T) {
 	}
 	check := func(name string, spec models.Spec, actual uint64) {
 		t.Helper()
-		est, err := probeRun(spec, noWallLimit, false, 1)
+		est, _, err := probeRun(spec, noWallLimit, false, 1)
 		if err != nil {
 			t.Fatal(err)
 		}

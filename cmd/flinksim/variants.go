@@ -27,6 +27,19 @@ type runResult struct {
 	seeds    []uint64
 	reload   func(seed uint64) (*scenarios.Loaded, error)
 	verdicts []string
+	// started is the run's start, simulated by the work estimate's probe
+	// (nil: none).
+	started *startedRun
+}
+
+// simulate makes the run (its replica 0), on from the start the probe
+// simulated if there is one.
+func (r *runResult) simulate(at func(sim.Time)) (*result.Result, error) {
+	if p := r.started; p != nil {
+		r.started = nil
+		return scenarios.Continue(r.loaded, p.s, p.spent, at)
+	}
+	return scenarios.Run(r.loaded, at)
 }
 
 // replicas is how many times the run is made.
@@ -99,7 +112,7 @@ func runAll(runs []runResult, o runOptions, stderr io.Writer) error {
 			if j.replica > 0 {
 				return runReplica(r, j.replica, at)
 			}
-			res, err := scenarios.Run(r.loaded, at)
+			res, err := r.simulate(at)
 			if res == nil {
 				return fmt.Errorf("%s: %w", r.name, err)
 			}
