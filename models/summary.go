@@ -32,35 +32,7 @@ func (r *recorder) result() *result.Result {
 	sum.Sinks = s.sinkSummaries()
 	sum.Plan = s.plan()
 	sum.SourceLagMax = r.lagMax
-	for _, rt := range s.nodes {
-		o := result.OperatorSummary{Name: rt.spec.Name, Kind: rt.spec.Kind.String(), FlinkName: rt.ops[0], Task: rt.task.name, Parallelism: rt.spec.Parallelism}
-		if len(rt.ops) > 1 {
-			o.Committer = rt.ops[1]
-		}
-		for _, st := range rt.task.subtasks {
-			tot := r.totals[st]
-			ms := perSecondUp(*tot, dur)
-			bp := ms(tot[stBackPressured] + tot[stHardBackPressured])
-			busy := ms(tot[stBusy] + tot[stInitializing])
-			o.BusyMsPerS += busy
-			o.BackpressuredMsPerS += bp
-			o.IdleMsPerS += ms(tot[stIdle])
-			o.MaxSubtaskBusyMsPerS = max(o.MaxSubtaskBusyMsPerS, busy)
-			o.MaxSubtaskBackpressuredMsPerS = max(o.MaxSubtaskBackpressuredMsPerS, bp)
-			op := st.ops[rt.pos]
-			o.RecordsIn += op.in
-			o.RecordsOut += op.out
-			if rt.spec.Keyed != nil {
-				o.StateBytes += rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)
-			}
-		}
-		p := float64(len(rt.task.subtasks))
-		o.BusyMsPerS /= p
-		o.BackpressuredMsPerS /= p
-		o.IdleMsPerS /= p
-		o.Backpressure = result.BackpressureStatus(o.MaxSubtaskBackpressuredMsPerS)
-		sum.Operators = append(sum.Operators, o)
-	}
+	sum.Operators = r.operatorSummaries(dur)
 	flows := s.flows()
 	w, cpu := s.work(flows)
 	sum.Skew = s.skewSummaries(flows, w)
@@ -90,6 +62,48 @@ func (r *recorder) result() *result.Result {
 	res.Summary.Windows = s.windowSummaries()
 	res.Capacity = capacity
 	return res
+}
+
+// operatorSummaries averages each operator's task metrics over the time its
+// subtasks were deployed, and grades its backpressure.
+func (r *recorder) operatorSummaries(dur float64) []result.OperatorSummary {
+	var ops []result.OperatorSummary
+	for _, rt := range r.s.nodes {
+		o := result.OperatorSummary{Name: rt.spec.Name, Kind: rt.spec.Kind.String(), FlinkName: rt.ops[0], Task: rt.task.name, Parallelism: rt.spec.Parallelism}
+		if len(rt.ops) > 1 {
+			o.Committer = rt.ops[1]
+		}
+		ran := false
+		for _, st := range rt.task.subtasks {
+			tot := r.totals[st]
+			ran = ran || dur > tot[stDown].Seconds()
+			ms := perSecondUp(*tot, dur)
+			bp := ms(tot[stBackPressured] + tot[stHardBackPressured])
+			busy := ms(tot[stBusy] + tot[stInitializing])
+			o.BusyMsPerS += busy
+			o.BackpressuredMsPerS += bp
+			o.IdleMsPerS += ms(tot[stIdle])
+			o.MaxSubtaskBusyMsPerS = max(o.MaxSubtaskBusyMsPerS, busy)
+			o.MaxSubtaskBackpressuredMsPerS = max(o.MaxSubtaskBackpressuredMsPerS, bp)
+			op := st.ops[rt.pos]
+			o.RecordsIn += op.in
+			o.RecordsOut += op.out
+			if rt.spec.Keyed != nil {
+				o.StateBytes += rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)
+			}
+		}
+		p := float64(len(rt.task.subtasks))
+		o.BusyMsPerS /= p
+		o.BackpressuredMsPerS /= p
+		o.IdleMsPerS /= p
+		o.Backpressure = result.BackpressureStatus(o.MaxSubtaskBackpressuredMsPerS)
+		if !ran {
+			// No task metrics, no backpressure level (OperatorSummary.NeverRan).
+			o.NeverRan, o.Backpressure = true, ""
+		}
+		ops = append(ops, o)
+	}
+	return ops
 }
 
 // recordCounts accounts for every record of the run (RecordCounts documents

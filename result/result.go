@@ -317,7 +317,59 @@ type OperatorSummary struct {
 	// its most backpressured subtask.
 	MaxSubtaskBackpressuredMsPerS float64 `json:"max_subtask_backpressured_ms_per_s"`
 	Backpressure                  string  `json:"backpressure"` // OK, LOW or HIGH, graded as Flink's UI does
-	StateBytes                    float64 `json:"state_bytes,omitempty"`
+	// NeverRan is set for an operator whose task was deployed for no time:
+	// every attempt failed as it was deployed (though a source may have
+	// read its first records at that instant). Flink has no task metrics
+	// for it, and its REST backpressure endpoint answers with no
+	// backpressure level (JobVertexBackPressureHandler: no TaskMetricStore,
+	// JobVertexBackPressureInfo.deprecated(), whose backpressure-level is
+	// null and left out), so summary.json writes the five time metrics and
+	// backpressure as null, not as zeros and an "OK" (MarshalJSON).
+	NeverRan   bool    `json:"never_ran,omitempty"`
+	StateBytes float64 `json:"state_bytes,omitempty"`
+}
+
+// operatorJSON is OperatorSummary as summary.json writes it, the task
+// metrics as pointers so that a task that never ran has null ones. Its
+// fields are OperatorSummary's, in the same order with the same tags
+// (TestOperatorJSONMirrorsSummary).
+type operatorJSON struct {
+	Name                          string   `json:"name"`
+	Kind                          string   `json:"kind"`
+	FlinkName                     string   `json:"flink_name,omitempty"`
+	Committer                     string   `json:"committer,omitempty"`
+	Task                          string   `json:"task"`
+	Parallelism                   int      `json:"parallelism"`
+	RecordsIn                     int64    `json:"records_in"`
+	RecordsOut                    int64    `json:"records_out"`
+	BusyMsPerS                    *float64 `json:"busy_ms_per_s"`
+	BackpressuredMsPerS           *float64 `json:"backpressured_ms_per_s"`
+	IdleMsPerS                    *float64 `json:"idle_ms_per_s"`
+	MaxSubtaskBusyMsPerS          *float64 `json:"max_subtask_busy_ms_per_s"`
+	MaxSubtaskBackpressuredMsPerS *float64 `json:"max_subtask_backpressured_ms_per_s"`
+	Backpressure                  *string  `json:"backpressure"`
+	NeverRan                      bool     `json:"never_ran,omitempty"`
+	StateBytes                    float64  `json:"state_bytes,omitempty"`
+}
+
+// MarshalJSON writes the operator with null task metrics and backpressure
+// when it never ran (NeverRan), else as they are.
+func (o OperatorSummary) MarshalJSON() ([]byte, error) {
+	j := operatorJSON{Name: o.Name, Kind: o.Kind, FlinkName: o.FlinkName, Committer: o.Committer, Task: o.Task,
+		Parallelism: o.Parallelism, RecordsIn: o.RecordsIn, RecordsOut: o.RecordsOut, NeverRan: o.NeverRan, StateBytes: o.StateBytes}
+	if !o.NeverRan {
+		j.BusyMsPerS, j.BackpressuredMsPerS, j.IdleMsPerS = &o.BusyMsPerS, &o.BackpressuredMsPerS, &o.IdleMsPerS
+		j.MaxSubtaskBusyMsPerS, j.MaxSubtaskBackpressuredMsPerS = &o.MaxSubtaskBusyMsPerS, &o.MaxSubtaskBackpressuredMsPerS
+		j.Backpressure = &o.Backpressure
+	}
+	return json.Marshal(j)
+}
+
+// Ran tells whether the operator's task ran for any time, and so has task
+// metrics: not NeverRan, nor (in a summary written before that field) all
+// three times 0, as they add up to 1000 ms/s over the time a task ran.
+func (o OperatorSummary) Ran() bool {
+	return !o.NeverRan && o.BusyMsPerS+o.BackpressuredMsPerS+o.IdleMsPerS != 0
 }
 
 // OperatorName is the operator's name as Flink gives it: FlinkName, or in

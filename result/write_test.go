@@ -2,6 +2,8 @@ package result
 
 import (
 	"bytes"
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -75,5 +77,39 @@ func TestOptionalLatencyNullWhenNoRecordReachedASink(t *testing.T) {
 		if got := strings.Join(strings.Fields(b.String()), ""); !strings.Contains(got, c.writes) {
 			t.Errorf("%s: summary.json written as %s, want %s in it", c.name, got, c.writes)
 		}
+	}
+}
+
+// TestOperatorJSONMirrorsSummary: summary.json writes an operator through
+// operatorJSON, which must have OperatorSummary's fields, tags and order; a
+// task that ran is written with its numbers, one that never ran with null
+// task metrics and backpressure and never_ran.
+func TestOperatorJSONMirrorsSummary(t *testing.T) {
+	a, b := reflect.TypeFor[OperatorSummary](), reflect.TypeFor[operatorJSON]()
+	if a.NumField() != b.NumField() {
+		t.Fatalf("OperatorSummary has %d fields, operatorJSON %d", a.NumField(), b.NumField())
+	}
+	for i := range a.NumField() {
+		if fa, fb := a.Field(i), b.Field(i); fa.Name != fb.Name || fa.Tag != fb.Tag {
+			t.Errorf("field %d: %s %q against %s %q", i, fa.Name, fa.Tag, fb.Name, fb.Tag)
+		}
+	}
+	ran, err := json.Marshal(OperatorSummary{Name: "db", Task: "Sink: db", BusyMsPerS: 250, IdleMsPerS: 750, Backpressure: "OK"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"name":"db","kind":"","task":"Sink: db","parallelism":0,"records_in":0,"records_out":0,"busy_ms_per_s":250,"backpressured_ms_per_s":0,"idle_ms_per_s":750,"max_subtask_busy_ms_per_s":0,"max_subtask_backpressured_ms_per_s":0,"backpressure":"OK"}`; string(ran) != want {
+		t.Errorf("ran:\n%s\nwant\n%s", ran, want)
+	}
+	never, err := json.Marshal(OperatorSummary{Name: "db", Task: "Sink: db", NeverRan: true, RecordsIn: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"name":"db","kind":"","task":"Sink: db","parallelism":0,"records_in":3,"records_out":0,"busy_ms_per_s":null,"backpressured_ms_per_s":null,"idle_ms_per_s":null,"max_subtask_busy_ms_per_s":null,"max_subtask_backpressured_ms_per_s":null,"backpressure":null,"never_ran":true}`; string(never) != want {
+		t.Errorf("never ran:\n%s\nwant\n%s", never, want)
+	}
+	var back OperatorSummary
+	if err := json.Unmarshal(never, &back); err != nil || back.Ran() || !back.NeverRan || back.RecordsIn != 3 {
+		t.Errorf("read back: %+v, %v", back, err)
 	}
 }

@@ -278,3 +278,58 @@ func TestCompareCellsThatDoNotApply(t *testing.T) {
 		t.Errorf("full: sustainable_input_rps %v, skew %v; want 50000 and 2.5", got["sustainable_input_rps"], got["skew"])
 	}
 }
+
+// TestRunJSONTaskThatNeverRan: a task that failed as it was deployed, every
+// time (sink-exactly-once's kafka-default-timeouts), has no task metrics,
+// as in Flink, whose REST gives its vertex no backpressure level: the
+// printed table shows "-", and summary.json and -o json write its time
+// metrics and backpressure as null with never_ran, not 0/0/0 and "OK".
+func TestRunJSONTaskThatNeverRan(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "out")
+	code, out, errs := cli(t, "run", "sink-exactly-once", "--variant", "kafka-default-timeouts", "--no-plots", "-o", "json", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc struct {
+		Runs []struct {
+			Summary struct {
+				Operators []map[string]any
+			}
+		}
+	}
+	jsonDoc(t, out, &doc)
+	file, err := os.ReadFile(filepath.Join(dir, "kafka-default-timeouts", "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var written struct{ Operators []map[string]any }
+	if err := json.Unmarshal(file, &written); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Runs) != 1 || len(doc.Runs[0].Summary.Operators) == 0 {
+		t.Fatalf("runs: %s", out)
+	}
+	for name, ops := range map[string][]map[string]any{"-o json": doc.Runs[0].Summary.Operators, "summary.json": written.Operators} {
+		for _, o := range ops {
+			if o["never_ran"] != true {
+				t.Errorf("%s: %v: never_ran %v, want true", name, o["name"], o["never_ran"])
+			}
+			for _, k := range []string{"busy_ms_per_s", "backpressured_ms_per_s", "idle_ms_per_s",
+				"max_subtask_busy_ms_per_s", "max_subtask_backpressured_ms_per_s", "backpressure"} {
+				if v, ok := o[k]; !ok || v != nil {
+					t.Errorf("%s: %v: %s = %v (present %v), want null", name, o["name"], k, v, ok)
+				}
+			}
+		}
+	}
+	back, err := result.ReadDir(filepath.Join(dir, "kafka-default-timeouts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range back.Summary.Operators {
+		if o.Ran() {
+			t.Errorf("%s read back as a task that ran: %+v", o.Name, o)
+		}
+	}
+}

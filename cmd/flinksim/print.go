@@ -127,11 +127,10 @@ func operatorTable(res *result.Result) table {
 
 // neverRan tells an operator whose task was deployed for no time (every
 // attempt failed as it was deployed, though a source may have read its
-// first records at that instant): busy, backpressured and idle add up to
-// 1000 ms/s over the time a task ran, and Flink has no task metrics for
-// one that did not, so its row shows "-", not zeros.
+// first records at that instant): Flink has no task metrics for it, so its
+// row shows "-", not zeros, as summary.json writes null (OperatorSummary.Ran).
 func neverRan(o result.OperatorSummary) bool {
-	return o.BusyMsPerS+o.BackpressuredMsPerS+o.IdleMsPerS == 0
+	return !o.Ran()
 }
 
 // times says how often: once, twice, n times.
