@@ -86,7 +86,7 @@ func LoadRuns(file string, data []byte, sets []string, runs []string) (*Loaded, 
 		if !ok {
 			return nil, err
 		}
-		if len(p) > maxProblems {
+		if len(p.Errors()) > maxProblems {
 			return nil, err // already cut off: the variants would only add more
 		}
 		probs = append(probs, p...)
@@ -270,18 +270,18 @@ func loadRef(file string, data []byte, sets []string, v variantRef) (*Loaded, er
 	var sc Scenario
 	d.value(root, reflect.ValueOf(&sc).Elem(), "")
 	if d.budget < 0 || len(d.probs) > 0 && len(sc.Sources) == 0 && len(sc.Sinks) == 0 {
-		return nil, d.problems()
+		return nil, withWarnings(d.problems(), d.warnings, nil)
 	}
 	r := resolver{d: d, sc: &sc}
 	r.resolve()
 	r.variants()
 	r.sweep()
 	if len(d.probs) > 0 {
-		return nil, d.problems()
+		return nil, withWarnings(d.problems(), d.warnings, r.notModelled)
 	}
 	spec := r.spec()
 	if r.checkNetworkBuffers(spec); len(d.probs) > 0 {
-		return nil, d.problems()
+		return nil, withWarnings(d.problems(), d.warnings, r.notModelled)
 	}
 	l := &Loaded{Scenario: sc, NotModelled: r.notModelled, InertFlinkKeys: r.inert, Warnings: d.warnings,
 		Spec: spec, Variants: sc.Variants, Variant: variant}

@@ -12,9 +12,16 @@ type Problem struct {
 	Line, Col int
 	Path      string // dotted field path, as --set takes it
 	Msg       string
+	// Warning marks accepted input worth a look (Loaded.Warnings), not a
+	// problem: a scenario with problems carries its warnings among them, so
+	// that every problem and every warning is reported at once.
+	Warning bool
 }
 
 func (p Problem) String() string {
+	if p.File == "" && p.Path == "" {
+		return p.Msg // a warning about the whole run (NotModelledWarning)
+	}
 	loc := p.File
 	if p.Line > 0 {
 		loc += fmt.Sprintf(":%d:%d", p.Line, p.Col)
@@ -28,18 +35,77 @@ func (p Problem) String() string {
 // Problems is every problem found in a scenario; it is an error.
 type Problems []Problem
 
+// Error lists the problems, then the warnings, one a line ("warning: ...").
 func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.String()
+	var lines []string
+	for _, p := range ps.Errors() {
+		lines = append(lines, p.String())
+	}
+	for _, p := range ps.Warnings() {
+		lines = append(lines, "warning: "+p.String())
 	}
 	return strings.Join(lines, "\n")
 }
 
-// sort orders problems by file position, then path, and drops exact repeats.
+// Errors are the problems that are not warnings.
+func (ps Problems) Errors() Problems {
+	return ps.filter(false)
+}
+
+// Warnings are the warnings among the problems.
+func (ps Problems) Warnings() Problems {
+	return ps.filter(true)
+}
+
+func (ps Problems) filter(warning bool) Problems {
+	var out Problems
+	for _, p := range ps {
+		if p.Warning == warning {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// NotModelledWarning is the warning for Flink keys that would change the
+// result but are not modelled (Loaded.NotModelled), "" for none.
+func NotModelledWarning(keys []string) string {
+	if len(keys) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d Flink key(s) would change the result but are not modelled; this run ignores them: %s",
+		len(keys), strings.Join(keys, " "))
+}
+
+// withWarnings is the error of a scenario with problems: the problems, and
+// the warnings found with them (warn, and the keys not modelled), marked.
+func withWarnings(probs, warnings Problems, notModelled []string) Problems {
+	out := append(Problems(nil), probs...)
+	for _, w := range warnings {
+		w.Warning = true
+		out = append(out, w)
+	}
+	if m := NotModelledWarning(notModelled); m != "" {
+		out = append(out, Problem{Msg: m, Warning: true})
+	}
+	return out
+}
+
+// AllWarnings are the warnings of a scenario that loaded, as Problems marked
+// Warning (its Warnings, then its keys not modelled): what is reported with
+// the problems of flags given with it.
+func (l *Loaded) AllWarnings() Problems {
+	return withWarnings(nil, l.Warnings, l.NotModelled)
+}
+
+// sort orders problems by file position, then path, and drops exact repeats
+// (a warning the base and each variant have is one).
 func (ps Problems) sort() Problems {
 	sort.SliceStable(ps, func(i, j int) bool {
 		a, b := ps[i], ps[j]
+		if (a.File == "") != (b.File == "") {
+			return b.File == "" // one about the whole run (NotModelledWarning) last
+		}
 		if a.File != b.File {
 			return a.File < b.File
 		}
@@ -52,8 +118,10 @@ func (ps Problems) sort() Problems {
 		return a.Path < b.Path
 	})
 	out := ps[:0]
-	for i, p := range ps {
-		if i == 0 || p != ps[i-1] {
+	seen := map[Problem]bool{}
+	for _, p := range ps {
+		if !seen[p] {
+			seen[p] = true
 			out = append(out, p)
 		}
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -134,7 +136,7 @@ func TestQuietAndVerbose(t *testing.T) {
 	if code, _, errs := cli(t, "validate", "-q", "testdata/no-such.yaml"); code != exitScenario || !strings.Contains(errs, "no such file") {
 		t.Errorf("-q hid a problem: exit %d, stderr %q", code, errs)
 	}
-	if code, _, errs := cli(t, "run", "-q", "-v", nm); code != exitScenario || errs != "--quiet: cannot go with --verbose: give one or the other\nflinksim: 1 problem(s) in the flags\n" {
+	if code, _, errs := cli(t, "run", "-q", "-v", nm); code != exitScenario || errs != warning+"--quiet: cannot go with --verbose: give one or the other\nflinksim: 1 problem(s) in the flags\n" {
 		t.Errorf("-q -v: exit %d, stderr %q", code, errs)
 	}
 }
@@ -148,5 +150,50 @@ func TestHelpOnUnknownCommand(t *testing.T) {
 	}
 	if code, out, _ := cli(t, "help", "sweep", "merge"); code != exitOK || !strings.Contains(out, "flinksim sweep merge SCENARIO") {
 		t.Errorf("help sweep merge: exit %d, stdout %q", code, out)
+	}
+}
+
+// TestWarningsComeWithProblems: a scenario with problems still reports its
+// warnings (an entry Flink does not read, keys not modelled), all at once in
+// the file:line:col: path form, before the problems and their count; the
+// exit code stays 2, and validate -o json lists them under warnings. Flags'
+// problems with a scenario that loads bring its warnings too.
+func TestWarningsComeWithProblems(t *testing.T) {
+	dir := t.TempDir()
+	tiny, err := os.ReadFile("testdata/tiny.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flink := "flink:\n  pipeline.object-reuse: true\n  execution.buffer-timeout: 10ms\n  execution.buffer-timeout.interval: 20ms\n"
+	good := filepath.Join(dir, "good.yaml")
+	os.WriteFile(good, append(append([]byte(nil), tiny...), flink...), 0o644)
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, append(append([]byte(nil), tiny...), (flink+"  parallelism.default: zero\n")...), 0o644)
+	lines := bytes.Count(tiny, []byte("\n"))
+	ignored := fmt.Sprintf("flinksim: warning: %s:%d:29: flink.execution.buffer-timeout: ignored: execution.buffer-timeout.interval is set too (at line %d), and Flink reads it first\n", bad, lines+3, lines+4)
+	notModelled := "flinksim: warning: 1 Flink key(s) would change the result but are not modelled; this run ignores them: pipeline.object-reuse\n"
+	problem := fmt.Sprintf("%s:%d:24: flink.parallelism.default: \"zero\" is not a whole number\n", bad, lines+5)
+	want := ignored + notModelled + problem + "flinksim: 1 problem(s) in the scenario\n"
+	for _, args := range [][]string{
+		{"validate", bad},
+		{"run", bad, "--out", filepath.Join(dir, "o")},
+	} {
+		if code, _, errs := cli(t, args...); code != exitScenario || errs != want {
+			t.Errorf("%v: exit %d, stderr\n%s\nwant\n%s", args, code, errs, want)
+		}
+	}
+	code, out, _ := cli(t, "validate", bad, "-o", "json")
+	var v struct {
+		OK                 bool
+		Problems, Warnings []struct{ Message string }
+	}
+	jsonDoc(t, out, &v)
+	if code != exitScenario || v.OK || len(v.Problems) != 1 || len(v.Warnings) != 2 {
+		t.Errorf("validate -o json: exit %d, %s", code, out)
+	}
+	code, _, errs := cli(t, "run", good, "--jobs", "x", "--out", filepath.Join(dir, "p"))
+	if code != exitScenario || !strings.Contains(errs, notModelled) || !strings.Contains(errs, "flink.execution.buffer-timeout: ignored") ||
+		!strings.HasSuffix(errs, "flinksim: 1 problem(s) in the flags\n") {
+		t.Errorf("a flag's problem with a scenario that loads: exit %d, stderr\n%s", code, errs)
 	}
 }

@@ -162,8 +162,8 @@ func (fc *flagCheck) add(err error) {
 // addf adds a problem with --flag.
 func (fc *flagCheck) addf(flag, format string, a ...any) { fc.add(flagError(flag, format, a...)) }
 
-// ok says whether no problem was found.
-func (fc *flagCheck) ok() bool { return len(fc.probs) == 0 }
+// ok says whether no problem was found (warnings are none).
+func (fc *flagCheck) ok() bool { return len(fc.probs.Errors()) == 0 }
 
 // join returns err (the scenario's problems, or any error) with the flags'
 // problems before it: err itself when the flags have none, nil when
@@ -180,6 +180,9 @@ func (fc *flagCheck) join(err error) error {
 // (loadRuns; nil for every run); its problems come with the flags'.
 func (fc *flagCheck) load(arg string, sets, runs []string) (file string, data []byte, l *scenarios.Loaded, err error) {
 	file, data, l, err = loadRuns(arg, sets, runs)
+	if err == nil && !fc.ok() {
+		err = l.AllWarnings() // the scenario loaded: its warnings come with the flags' problems
+	}
 	if err = fc.join(err); err != nil {
 		return "", nil, nil, err
 	}
@@ -213,10 +216,10 @@ func checkJobs(jobs int) error {
 }
 
 // problemsTrailer is the line after a list of problems: how many, and
-// where: the flags, the arguments, the scenario.
+// where: the flags, the arguments, the scenario (warnings are not counted).
 func problemsTrailer(probs scenarios.Problems) string {
 	var flags, args, scenario int
-	for _, p := range probs {
+	for _, p := range probs.Errors() {
 		switch {
 		case strings.HasPrefix(p.File, "-"): // --flag, or -f as typed
 			flags++
@@ -235,5 +238,5 @@ func problemsTrailer(probs scenarios.Problems) string {
 			where = append(where, w.name)
 		}
 	}
-	return fmt.Sprintf("flinksim: %d problem(s) in %s", len(probs), strings.Join(where, " and "))
+	return fmt.Sprintf("flinksim: %d problem(s) in %s", flags+args+scenario, strings.Join(where, " and "))
 }

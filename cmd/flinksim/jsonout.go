@@ -105,8 +105,8 @@ type validateJSON struct {
 // printValidateJSON prints the result of loading a scenario: l when it
 // loaded, or its problems.
 func printValidateJSON(w io.Writer, file string, data []byte, l *scenarios.Loaded, probs scenarios.Problems) error {
-	v := validateJSON{File: file, OK: len(probs) == 0, Variants: []string{}, Problems: problemsJSON(probs),
-		Warnings: []problemJSON{}, NotModelled: []string{}, Inert: []string{}}
+	v := validateJSON{File: file, OK: len(probs.Errors()) == 0, Variants: []string{}, Problems: problemsJSON(probs.Errors()),
+		Warnings: problemsJSON(probs.Warnings()), NotModelled: []string{}, Inert: []string{}}
 	for _, vi := range variantsOf(data) {
 		v.Variants = append(v.Variants, vi.Name)
 	}

@@ -85,6 +85,9 @@ func newValidateCmd() *cobra.Command {
 			if output == formatJSON && outErr == nil {
 				return validateAsJSON(cmd, name, data, l, fc.join(err))
 			}
+			if err == nil && !fc.ok() {
+				err = l.AllWarnings() // reported with the flags' problems
+			}
 			if err = fc.join(err); err != nil {
 				return err
 			}

@@ -59,7 +59,12 @@ func execute(args []string, stdout, stderr io.Writer) (code int) {
 	case errors.As(err, &status):
 		return int(status)
 	case errors.As(err, &probs):
-		fmt.Fprintln(stderr, probs.Error())
+		// The warnings first, as a scenario that loads prints them, then the
+		// problems and their count: every one at once.
+		for _, w := range probs.Warnings() {
+			fmt.Fprintf(stderr, "flinksim: warning: %s\n", w)
+		}
+		fmt.Fprintln(stderr, probs.Errors().Error())
 		fmt.Fprintln(stderr, problemsTrailer(probs))
 		return exitScenario
 	case errors.As(err, &ue):

@@ -389,9 +389,8 @@ func flinkConfigWarnings(l *scenarios.Loaded) []string {
 	for _, p := range l.Warnings {
 		ms = append(ms, fmt.Sprint(p))
 	}
-	if len(l.NotModelled) > 0 {
-		ms = append(ms, fmt.Sprintf("%d Flink key(s) would change the result but are not modelled; this run ignores them: %s",
-			len(l.NotModelled), strings.Join(l.NotModelled, " ")))
+	if m := scenarios.NotModelledWarning(l.NotModelled); m != "" {
+		ms = append(ms, m)
 	}
 	return ms
 }
