@@ -28,13 +28,16 @@ const (
 // read back from disk), with one definition of healthy for every job:
 // at the end the job runs, its Kafka lag holds at most 60 s of input and
 // does not grow by more than 1% of the input rate over the second half of
-// the run, and in the last quarter of the run no checkpoint expired and no
-// failover happened.
+// the run, in the last quarter of the run no checkpoint expired and no
+// failover happened, and with checkpointing at least one checkpoint
+// completed.
 //
 // Phases: overload begins when the lag first exceeds 60 s of input while
 // growing (or, for a job that ends behind, when it last held under a second
 // of input); failover at the first failover; timeouts at the first expired
-// checkpoint; a failover loop at the second failover; failed when the
+// checkpoint; never checkpointed at the first trigger of a run whose
+// checkpoints never completed (no recovery from it); a failover loop at
+// the second failover; failed when the
 // restart strategy gave up. The outcome is
 // the worst phase reached, or stable when the job ends healthy; a job that
 // went through worse phases and ends healthy gets a "recovered" phase at the
@@ -44,6 +47,7 @@ const (
 func Judge(res *result.Result) result.Verdict {
 	j := newJudgement(res)
 	j.checkpointFailures()
+	j.neverCheckpointed()
 	j.overload()
 	j.failovers()
 	growth := res.LagGrowth()
@@ -54,7 +58,7 @@ func Judge(res *result.Result) result.Verdict {
 		}
 	}
 	v := j.phases()
-	if v.Outcome != result.PhaseStable && !behind && !j.down && !j.failedLate {
+	if v.Outcome != result.PhaseStable && !behind && !j.down && !j.failedLate && !j.noCheckpoint {
 		v.Outcome = result.PhaseStable
 		v.Phases = append(v.Phases, result.Phase{Phase: result.PhaseRecovered, StartS: j.recovered()})
 	}
@@ -77,6 +81,8 @@ type judgement struct {
 	lastBad    float64 // when trouble (a failed checkpoint, a failover) last happened
 	failedLate bool    // an expiry or a failover in the last quarter
 	down       bool    // restarting or failed at the end
+	// noCheckpoint: checkpointing is on and no checkpoint completed.
+	noCheckpoint bool
 }
 
 func newJudgement(res *result.Result) *judgement {
@@ -111,6 +117,29 @@ func (j *judgement) checkpointFailures() {
 		j.lastBad = max(j.lastBad, at)
 		j.failedLate = j.failedLate || (at > j.dur*3/4 && h.FailureMessage == result.FailureExpired)
 	}
+}
+
+// neverCheckpointed: with checkpointing on, a run in which no checkpoint
+// completed is not healthy, whatever its lag: a failure would restart it
+// from where it started and replay everything since, and nothing shows
+// that its checkpoints can complete (Flink's numberOfCompletedCheckpoints
+// stays 0). The phase begins at the first trigger (the start when none
+// came), and the job cannot recover from it within the run.
+func (j *judgement) neverCheckpointed() {
+	if c := j.res.Summary.Checkpoints; c == nil || c.Completed > 0 {
+		return
+	}
+	at := -1.0
+	for _, h := range j.res.Checkpoints {
+		if h.Status == "COMPLETED" {
+			return
+		}
+		if at < 0 {
+			at = h.Trigger.Seconds()
+		}
+	}
+	j.noCheckpoint = true
+	j.mark(result.PhaseNeverCheckpointed, max(at, 0))
 }
 
 // caughtUp is the last sample time, at or before sample i, at which the
@@ -210,6 +239,7 @@ func why(res *result.Result, v result.Verdict, endLag, growth, rate float64) str
 	}
 	if c != nil {
 		slowest = result.EndToEnd(res.Checkpoints).Max // as checkpoints.json's summary gives it
+		completed = max(completed, c.Completed)        // a summary read back without its history
 	}
 	for _, p := range v.Phases {
 		at := human.Seconds(p.StartS)

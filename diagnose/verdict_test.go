@@ -90,9 +90,53 @@ func TestJudge(t *testing.T) {
 			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(10)}, {At: sim.FromSeconds(20), Final: true}}
 			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(15)}}
 		}, result.PhaseFailed, "stable@0, failover@10, failover loop@20, failed@20", "the restart strategy gave up at 20s"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v := judged(c.lag, c.edit)
+			var ph []string
+			for _, p := range v.Phases {
+				ph = append(ph, fmt.Sprintf("%s@%g", p.Phase, p.StartS))
+			}
+			got := strings.Join(ph, ", ")
+			if v.Outcome != c.outcome || got != c.phases || !strings.Contains(v.Why, c.why) {
+				t.Errorf("got %s [%s] %q\nwant %s [%s] containing %q", v.Outcome, got, v.Why, c.outcome, c.phases, c.why)
+			}
+		})
+	}
+}
+
+// TestJudgeNeverCheckpointed: with checkpointing on, a run in which no
+// checkpoint completed is never stable, however small its lag.
+func TestJudgeNeverCheckpointed(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		lag     func(float64) float64
+		edit    func(*result.Result)
+		outcome string
+		phases  string // phase@start_s, in order
+		why     string // a part of why
+	}{
+		// Checkpointing on and no checkpoint completed: not stable, however
+		// small the lag; from the first trigger (the start when none came).
 		{"no checkpoint completed", func(float64) float64 { return 0 }, func(r *result.Result) {
 			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
-		}, result.PhaseStable, "stable@0", "no checkpoint completed"},
+		}, result.PhaseNeverCheckpointed, "stable@0, never checkpointed@0", "no checkpoint completed"},
+		{"one checkpoint in progress from 7s to the end", func(float64) float64 { return 50 }, func(r *result.Result) {
+			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
+			r.Checkpoints = []*result.CheckpointStats{{Status: "IN_PROGRESS", Trigger: sim.FromSeconds(7)}}
+		}, result.PhaseNeverCheckpointed, "stable@0, never checkpointed@7", "no checkpoint completed"},
+		// A failover it recovered from does not make it stable when no
+		// checkpoint ever completed: the worst phase stands.
+		{"one failover, no checkpoint", func(float64) float64 { return 0 }, func(r *result.Result) {
+			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
+			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(30)}}
+			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(40)}}
+		}, result.PhaseFailover, "stable@0, never checkpointed@0, failover@30", "no checkpoint completed"},
+		// Checkpoints that completed, read back from a summary without their
+		// history: not never checkpointed.
+		{"completed in the summary alone", func(float64) float64 { return 0 }, func(r *result.Result) {
+			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600, Completed: 9}
+		}, result.PhaseStable, "stable@0", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			v := judged(c.lag, c.edit)

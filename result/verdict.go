@@ -3,7 +3,7 @@ package result
 // Verdict says how the job fared: each phase it went through and when it
 // began, the outcome, and why in one sentence.
 type Verdict struct {
-	Outcome string  `json:"outcome"` // stable, overload, failover, timeouts, failover loop, failed
+	Outcome string  `json:"outcome"` // stable, overload, never checkpointed, failover, timeouts, failover loop, failed
 	Phases  []Phase `json:"phases"`
 	Why     string  `json:"why"`
 }
@@ -16,12 +16,17 @@ type Phase struct {
 
 // Verdict phases, from best to worst.
 const (
-	PhaseStable       = "stable"
-	PhaseOverload     = "overload"
-	PhaseFailover     = "failover"
-	PhaseTimeouts     = "timeouts"
-	PhaseFailoverLoop = "failover loop"
-	PhaseFailed       = "failed"
+	PhaseStable   = "stable"
+	PhaseOverload = "overload"
+	// PhaseNeverCheckpointed: checkpointing is on and no checkpoint
+	// completed in the run, so a failure would replay the job's input from
+	// its start (CheckpointCoordinator's numberOfCompletedCheckpoints stays
+	// 0, lastCompletedCheckpointId -1).
+	PhaseNeverCheckpointed = "never checkpointed"
+	PhaseFailover          = "failover"
+	PhaseTimeouts          = "timeouts"
+	PhaseFailoverLoop      = "failover loop"
+	PhaseFailed            = "failed"
 	// PhaseRecovered marks when a job that went through worse phases
 	// was healthy again; it is never an outcome.
 	PhaseRecovered = "recovered"
@@ -29,5 +34,5 @@ const (
 
 // Outcomes are the outcomes a verdict can have, best first.
 func Outcomes() []string {
-	return []string{PhaseStable, PhaseOverload, PhaseFailover, PhaseTimeouts, PhaseFailoverLoop, PhaseFailed}
+	return []string{PhaseStable, PhaseOverload, PhaseNeverCheckpointed, PhaseFailover, PhaseTimeouts, PhaseFailoverLoop, PhaseFailed}
 }

@@ -23,8 +23,8 @@ func TestTallyVerdicts(t *testing.T) {
 		{[]string{"stable"}, "stable 1/1", false},
 		{[]string{"stable", "stable", "stable"}, "stable 3/3", false},
 		{[]string{"failover", "stable", "failover", "stable", "stable"}, "stable 3/5, failover 2/5", true},
-		{[]string{"failed", "failover loop", "timeouts", "failover", "overload", "stable"},
-			"stable 1/6, overload 1/6, failover 1/6, timeouts 1/6, failover loop 1/6, failed 1/6", true},
+		{[]string{"failed", "failover loop", "timeouts", "failover", "never checkpointed", "overload", "stable"},
+			"stable 1/7, overload 1/7, never checkpointed 1/7, failover 1/7, timeouts 1/7, failover loop 1/7, failed 1/7", true},
 		{[]string{"zzz", "", "overload", "aaa"}, "overload 1/4, aaa 1/4, unknown 1/4, zzz 1/4", true},
 		{[]string{"timeouts", "timeouts"}, "timeouts 2/2", false},
 	} {
@@ -37,7 +37,7 @@ func TestTallyVerdicts(t *testing.T) {
 		}
 	}
 	// Every outcome a verdict can have is ranked.
-	if len(verdictOrder) != 6 || verdictOrder[0] != result.PhaseStable || verdictOrder[5] != result.PhaseFailed {
+	if len(verdictOrder) != 7 || verdictOrder[0] != result.PhaseStable || verdictOrder[6] != result.PhaseFailed {
 		t.Errorf("verdict order %q", verdictOrder)
 	}
 }
