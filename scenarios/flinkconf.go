@@ -328,7 +328,15 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 			// A what-if sets the option under whichever name the release
 			// reads; a file's entry under a name it does not know is
 			// ignored, as that Flink ignores it.
-			if reads, why := release.readsName(o, e.Key); !reads && !(d.whatIf[o.Key] && release.nameIn(o) != "") {
+			reads, why := release.readsName(o, e.Key)
+			switch name := release.nameIn(o); {
+			case reads:
+			case d.whatIf[o.Key] && name != "":
+				// Applied, but said: a configuration of that release with
+				// this name would not set the option.
+				d.warn(e.Node, e.Path, "%s: this what-if sets the option, as %s (scenario.resolved.yaml writes it so); written under this name, Flink %s would ignore it",
+					why, name, release)
+			default:
 				d.warn(e.Node, e.Path, "ignored: %s", why)
 				continue
 			}

@@ -90,6 +90,11 @@ func TestFlinkVersionKeyNames(t *testing.T) {
 		{"1.17 does not read the 1.20 name in a file", append(rocks, "flink-version=1.17", "flink.x=file:execution.checkpointing.incremental: true"),
 			func(l *Loaded) bool { return !l.Spec.Checkpointing.Incremental },
 			"flink.execution.checkpointing.incremental: ignored: Flink 1.17 does not know this name (it came in 1.20); it reads state.backend.incremental"},
+		// A what-if under the 1.20 name sets the option as 1.17 names it, and
+		// says that a 1.17 configuration with that name would not.
+		{"1.17, a what-if under the 1.20 name", append(rocks, "flink-version=1.17", "flink.execution.checkpointing.incremental=true"),
+			func(l *Loaded) bool { return l.Spec.Checkpointing.Incremental },
+			"--set flink.execution.checkpointing.incremental=true: flink.execution.checkpointing.incremental: Flink 1.17 does not know this name (it came in 1.20); it reads state.backend.incremental: this what-if sets the option, as state.backend.incremental (scenario.resolved.yaml writes it so); written under this name, Flink 1.17 would ignore it"},
 		{"1.17 reads the old name", append(rocks, "flink-version=1.17", "flink.state.backend.incremental=true"),
 			func(l *Loaded) bool { return l.Spec.Checkpointing.Incremental }, ""},
 		{"1.20 reads both", append(rocks, "flink.state.backend.incremental=true"),
@@ -163,7 +168,8 @@ func taskHeapWithNetworkMax(t *testing.T, max int64) float64 {
 
 // TestWhatIfUnderAnyNameOnAnOlderRelease: a what-if written with an
 // option's current name sets the option on a release that reads only its
-// older name; the file's entry under that name is replaced, not lost.
+// older name, with a warning that such a configuration of that release
+// would not; the file's entry under that name is replaced, not lost.
 func TestWhatIfUnderAnyNameOnAnOlderRelease(t *testing.T) {
 	base := []string{"flink-version=1.17", "flink.execution.checkpointing.interval=1min", "flink.state.backend=rocksdb",
 		"flink.state.backend.incremental=true"}
@@ -172,7 +178,8 @@ func TestWhatIfUnderAnyNameOnAnOlderRelease(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := l.Spec.Checkpointing.Incremental; got != (v == "true") || len(l.Warnings) != 0 {
+		if got := l.Spec.Checkpointing.Incremental; got != (v == "true") || len(l.Warnings) != 1 ||
+			!strings.Contains(l.Warnings[0].Msg, "Flink 1.17 does not know this name (it came in 1.20); it reads state.backend.incremental: this what-if sets the option") {
 			t.Errorf("--set incremental=%s on 1.17: incremental %v, warnings %v", v, got, l.Warnings)
 		}
 		assertRoundTrip(t, l)
