@@ -203,6 +203,17 @@ var flagProblemCases = func() []struct {
 				`--duration: "x" is not a duration`}, "the flags"},
 		{[]string{"sweep", tiny, "--grid", "flink.parallelism.default=1,2", "--grid", "flink.parallelism.default=4"},
 			[]string{"--grid: flink.parallelism.default: swept twice; give its values in one --grid"}, "the flags"},
+		// a key given to two --set, under one name or two: the later would
+		// silently replace the earlier (validate, run, compare, sweep, plan)
+		{[]string{"run", tiny, "--set", "flink.state.backend.incremental=true", "--set", "flink.execution.checkpointing.incremental=false", "--set", "seed=3", "--set", "seed=4"},
+			[]string{"--set: flink.execution.checkpointing.incremental=false: set twice, also as flink.state.backend.incremental=true, the same Flink option's other name; give it once",
+				"--set: seed: set twice (3, then 4); give it once"}, "the flags"},
+		{[]string{"compare", "testdata/ckpt-variants.yaml", "--set", "flink.parallelism.default=2", "--set", "flink.parallelism.default=2"},
+			[]string{"--set: flink.parallelism.default: set twice (2, then 2); give it once"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", grid, "--set", "duration=1m", "--set", "duration=2m"},
+			[]string{"--set: duration: set twice (1m, then 2m); give it once"}, "the flags"},
+		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..20k/s", "--for", "stable", "--set", "seed=1", "--set", "seed=2"},
+			[]string{"--set: seed: set twice (1, then 2); give it once"}, "the flags"},
 		{[]string{"sweep", "merge", tiny, "--grid", "flink.parallelism.default=0,1", "--outcome", "speed"},
 			[]string{`--outcome: no outcome "speed"`, "--grid: flink.parallelism.default=0: flink.parallelism.default: 0 is out of range"}, "the flags"},
 	}
@@ -252,5 +263,14 @@ func TestSweepOfVariantsSaysSo(t *testing.T) {
 		if code != exitOK || strings.Count(stdout, "\n") != 2 || strings.HasPrefix(stderr, note) != c.note || !c.note && stderr != "" {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want the note: %v", c.args, code, stdout, stderr, c.note)
 		}
+	}
+}
+
+// TestValidateSetTwice: validate refuses a key given to two --set, as the
+// commands that run do (the later would silently replace the earlier).
+func TestValidateSetTwice(t *testing.T) {
+	code, _, errs := cli(t, "validate", "testdata/tiny.yaml", "--set", "sinks.db.capacity=1k/s", "--set", "sinks.db.capacity=2k/s")
+	if want := "--set: sinks.db.capacity: set twice (1k/s, then 2k/s); give it once\nflinksim: 1 problem(s) in the flags\n"; code != exitScenario || errs != want {
+		t.Errorf("exit %d, stderr %q, want %q", code, errs, want)
 	}
 }

@@ -77,6 +77,7 @@ func newValidateCmd() *cobra.Command {
 			fc := newFlagCheck(cmd)
 			outErr := checkOutput(output)
 			fc.add(outErr)
+			fc.add(setKeyTwice(sets))
 			name, data, err := readScenario(args[0])
 			if err != nil {
 				return fc.join(err)

@@ -104,9 +104,11 @@ func (o runOptions) allSets() []string {
 }
 
 // setTwice refuses --duration with --set duration=..., and --seed with
-// --set seed=...: the one given last would silently replace the other.
+// --set seed=..., and a key given to two --set (setKeyTwice): the one given
+// last would silently replace the other.
 func (o runOptions) setTwice() error {
 	fc := &flagCheck{}
+	fc.add(setKeyTwice(o.sets))
 	for _, s := range o.sets {
 		k, _, _ := strings.Cut(s, "=")
 		for _, f := range []struct{ name, value string }{{"seed", o.seed}, {"duration", o.duration}} {
@@ -116,6 +118,35 @@ func (o runOptions) setTwice() error {
 		}
 	}
 	return fc.join(nil)
+}
+
+// setKeyTwice refuses a key given to two --set, under any of its names (a
+// Flink option's older name is the same option, as sweep's --grid counts
+// it): the later would silently replace the earlier.
+func setKeyTwice(sets []string) error {
+	var probs scenarios.Problems
+	first := map[string]string{}
+	for _, s := range sets {
+		k, _, _ := strings.Cut(s, "=")
+		k = strings.TrimSpace(k)
+		c := scenarios.CanonicalKey(k)
+		prev, seen := first[c]
+		switch {
+		case k == "":
+		case !seen:
+			first[c] = s
+		case strings.TrimSpace(strings.SplitN(prev, "=", 2)[0]) == k:
+			_, was, _ := strings.Cut(prev, "=")
+			_, now, _ := strings.Cut(s, "=")
+			probs = append(probs, scenarios.Problem{File: "--set", Msg: fmt.Sprintf("%s: set twice (%s, then %s); give it once", k, was, now)})
+		default:
+			probs = append(probs, scenarios.Problem{File: "--set", Msg: fmt.Sprintf("%s: set twice, also as %s, the same Flink option's other name; give it once", s, prev)})
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return probs
 }
 
 func newRunCmd() *cobra.Command {
