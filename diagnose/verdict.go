@@ -120,23 +120,39 @@ func (j *judgement) checkpointFailures() {
 }
 
 // neverCheckpointed: with checkpointing on, a run in which no checkpoint
-// completed is not healthy, whatever its lag: a failure would restart it
-// from where it started and replay everything since, and nothing shows
-// that its checkpoints can complete (Flink's numberOfCompletedCheckpoints
-// stays 0). The phase begins at the first trigger (the start when none
-// came), and the job cannot recover from it within the run.
+// completed though one had the chance is not healthy, whatever its lag: a
+// failure would restart it from where it started and replay everything
+// since, and nothing shows that its checkpoints can complete (Flink's
+// numberOfCompletedCheckpoints stays 0). The chance: a checkpoint failed,
+// or one has been in progress for longer than the interval at the end. A
+// run that ended before its first trigger (CheckpointCoordinator's first
+// comes after a random initial delay up to the interval), or with its
+// first checkpoint younger than the interval, says nothing of its
+// checkpoints and is judged without them. The phase begins at the first
+// trigger (the start when none is in the history, a summary read back
+// with failures alone), and the job cannot recover from it within the
+// run.
 func (j *judgement) neverCheckpointed() {
-	if c := j.res.Summary.Checkpoints; c == nil || c.Completed > 0 {
+	c := j.res.Summary.Checkpoints
+	if c == nil || c.Completed > 0 {
 		return
 	}
-	at := -1.0
+	at, chance := -1.0, c.Failed > 0
 	for _, h := range j.res.Checkpoints {
-		if h.Status == "COMPLETED" {
+		switch {
+		case h.Status == "COMPLETED":
 			return
+		case h.Status == "FAILED":
+			chance = true
+		case j.dur-h.Trigger.Seconds() > c.IntervalS: // in progress longer than the interval
+			chance = true
 		}
 		if at < 0 {
 			at = h.Trigger.Seconds()
 		}
+	}
+	if !chance {
+		return
 	}
 	j.noCheckpoint = true
 	j.mark(result.PhaseNeverCheckpointed, max(at, 0))
@@ -265,6 +281,14 @@ func why(res *result.Result, v result.Verdict, endLag, growth, rate float64) str
 	}
 	if c != nil {
 		switch {
+		case completed == 0 && len(res.Checkpoints) == 0 && c.Failed == 0 && s.VirtualDurationS <= c.IntervalS:
+			parts = append(parts, fmt.Sprintf("the run ended before the first checkpoint's trigger (interval %s)", human.Seconds(c.IntervalS)))
+		case completed == 0 && len(res.Checkpoints) == 0 && c.Failed == 0:
+			// CheckpointCoordinator triggers only with every task running
+			// (DefaultCheckpointPlanCalculator: NOT_ALL_REQUIRED_TASKS_RUNNING).
+			parts = append(parts, "no checkpoint triggered: the job never had all its tasks running")
+		case completed == 0 && !hasPhase(v, result.PhaseNeverCheckpointed):
+			parts = append(parts, fmt.Sprintf("no checkpoint completed yet: the first is in progress, younger than the %s interval", human.Seconds(c.IntervalS)))
 		case completed == 0:
 			parts = append(parts, "no checkpoint completed")
 		case slowest > overloadFactor*c.IntervalS:
@@ -290,4 +314,14 @@ func why(res *result.Result, v result.Verdict, endLag, growth, rate float64) str
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// hasPhase: whether the verdict went through phase.
+func hasPhase(v result.Verdict, phase string) bool {
+	for _, p := range v.Phases {
+		if p.Phase == phase {
+			return true
+		}
+	}
+	return false
 }

@@ -116,22 +116,39 @@ func TestJudgeNeverCheckpointed(t *testing.T) {
 		phases  string // phase@start_s, in order
 		why     string // a part of why
 	}{
-		// Checkpointing on and no checkpoint completed: not stable, however
-		// small the lag; from the first trigger (the start when none came).
-		{"no checkpoint completed", func(float64) float64 { return 0 }, func(r *result.Result) {
-			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
+		// Checkpointing on and no checkpoint completed though one had the
+		// chance: not stable, however small the lag; from the first trigger
+		// (the start when the history is not at hand).
+		{"failed checkpoints in the summary alone", func(float64) float64 { return 0 }, func(r *result.Result) {
+			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600, Failed: 3}
 		}, result.PhaseNeverCheckpointed, "stable@0, never checkpointed@0", "no checkpoint completed"},
 		{"one checkpoint in progress from 7s to the end", func(float64) float64 { return 50 }, func(r *result.Result) {
 			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
 			r.Checkpoints = []*result.CheckpointStats{{Status: "IN_PROGRESS", Trigger: sim.FromSeconds(7)}}
 		}, result.PhaseNeverCheckpointed, "stable@0, never checkpointed@7", "no checkpoint completed"},
+		// No chance: a run that ended before its first trigger, or whose
+		// first checkpoint is younger than the interval (95 s of 100 s,
+		// interval 10 s), is judged without its checkpoints.
+		{"no checkpoint triggered", func(float64) float64 { return 0 }, func(r *result.Result) {
+			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 200, TimeoutS: 600}
+		}, result.PhaseStable, "stable@0", "the run ended before the first checkpoint's trigger (interval 3.3min)"},
+		// A run long enough for a trigger that saw none: its tasks never
+		// all ran (CheckpointCoordinator aborts the trigger otherwise).
+		{"tasks never all running", func(float64) float64 { return 0 }, func(r *result.Result) {
+			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
+		}, result.PhaseStable, "stable@0", "no checkpoint triggered: the job never had all its tasks running"},
+		{"the first checkpoint younger than the interval", func(float64) float64 { return 0 }, func(r *result.Result) {
+			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
+			r.Checkpoints = []*result.CheckpointStats{{Status: "IN_PROGRESS", Trigger: sim.FromSeconds(95)}}
+		}, result.PhaseStable, "stable@0", "no checkpoint completed yet: the first is in progress, younger than the 10s interval"},
 		// A failover it recovered from does not make it stable when no
 		// checkpoint ever completed: the worst phase stands.
 		{"one failover, no checkpoint", func(float64) float64 { return 0 }, func(r *result.Result) {
 			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
+			r.Checkpoints = []*result.CheckpointStats{{Status: "FAILED", Trigger: sim.FromSeconds(5), Failure: sim.FromSeconds(30)}}
 			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(30)}}
 			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(40)}}
-		}, result.PhaseFailover, "stable@0, never checkpointed@0, failover@30", "no checkpoint completed"},
+		}, result.PhaseFailover, "stable@0, never checkpointed@5, failover@30", "no checkpoint completed"},
 		// Checkpoints that completed, read back from a summary without their
 		// history: not never checkpointed.
 		{"completed in the summary alone", func(float64) float64 { return 0 }, func(r *result.Result) {
