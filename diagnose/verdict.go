@@ -280,22 +280,7 @@ func why(res *result.Result, v result.Verdict, endLag, growth, rate float64) str
 		}
 	}
 	if c != nil {
-		switch {
-		case completed == 0 && len(res.Checkpoints) == 0 && c.Failed == 0 && s.VirtualDurationS <= c.IntervalS:
-			parts = append(parts, fmt.Sprintf("the run ended before the first checkpoint's trigger (interval %s)", human.Seconds(c.IntervalS)))
-		case completed == 0 && len(res.Checkpoints) == 0 && c.Failed == 0:
-			// CheckpointCoordinator triggers only with every task running
-			// (DefaultCheckpointPlanCalculator: NOT_ALL_REQUIRED_TASKS_RUNNING).
-			parts = append(parts, "no checkpoint triggered: the job never had all its tasks running")
-		case completed == 0 && !hasPhase(v, result.PhaseNeverCheckpointed):
-			parts = append(parts, fmt.Sprintf("no checkpoint completed yet: the first is in progress, younger than the %s interval", human.Seconds(c.IntervalS)))
-		case completed == 0:
-			parts = append(parts, "no checkpoint completed")
-		case slowest > overloadFactor*c.IntervalS:
-			parts = append(parts, fmt.Sprintf("checkpoints' end-to-end duration up to %s, %s the %s interval", human.Seconds(slowest), times(slowest/c.IntervalS), human.Seconds(c.IntervalS)))
-		default:
-			parts = append(parts, fmt.Sprintf("checkpoints' end-to-end duration at most %s against a %s interval", human.Seconds(slowest), human.Seconds(c.IntervalS)))
-		}
+		parts = append(parts, checkpointsWhy(res, v, completed, slowest))
 	}
 	if rate > 0 {
 		l := fmt.Sprintf("Kafka lag at the end %s of input", human.Seconds(endLag/rate))
@@ -324,4 +309,26 @@ func hasPhase(v result.Verdict, phase string) bool {
 		}
 	}
 	return false
+}
+
+// checkpointsWhy is the verdict's clause on checkpoints: how long they took
+// against the interval, or why none completed.
+func checkpointsWhy(res *result.Result, v result.Verdict, completed int, slowest float64) string {
+	c := res.Summary.Checkpoints
+	switch {
+	case completed == 0 && len(res.Checkpoints) == 0 && c.Failed == 0 && res.Summary.VirtualDurationS <= c.IntervalS:
+		return fmt.Sprintf("the run ended before the first checkpoint's trigger (interval %s)", human.Seconds(c.IntervalS))
+	case completed == 0 && len(res.Checkpoints) == 0 && c.Failed == 0:
+		// CheckpointCoordinator triggers only with every task running
+		// (DefaultCheckpointPlanCalculator: NOT_ALL_REQUIRED_TASKS_RUNNING).
+		return "no checkpoint triggered: the job never had all its tasks running"
+	case completed == 0 && !hasPhase(v, result.PhaseNeverCheckpointed):
+		return fmt.Sprintf("no checkpoint completed yet: the first is in progress, younger than the %s interval", human.Seconds(c.IntervalS))
+	case completed == 0:
+		return "no checkpoint completed"
+	case slowest > overloadFactor*c.IntervalS:
+		return fmt.Sprintf("checkpoints' end-to-end duration up to %s, %s the %s interval", human.Seconds(slowest), times(slowest/c.IntervalS), human.Seconds(c.IntervalS))
+	default:
+		return fmt.Sprintf("checkpoints' end-to-end duration at most %s against a %s interval", human.Seconds(slowest), human.Seconds(c.IntervalS))
+	}
 }
