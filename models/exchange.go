@@ -34,7 +34,14 @@ func (s *Simulation) emit(p *partition, k int64, src *Chunk) {
 		}
 		p.rr = int((int64(p.rr) + rest) % n)
 	case Hash:
-		s.splitByKey(p, k)
+		if s.splitByKey(p, k) { // the destinations it reached, in order
+			for _, i := range p.even.touched {
+				c := p.scratch[i]
+				p.scratch[i] = 0
+				s.appendPart(p.ch[i], &piece, c)
+			}
+			return
+		}
 		for i, c := range p.scratch {
 			if c != 0 { // most are when the chunk is small: no call, no copy
 				s.appendPart(p.ch[i], &piece, c)
@@ -60,25 +67,45 @@ func (s *Simulation) appendPart(ch *channel, src *Chunk, c int64) {
 // splitByKey divides k records among the subpartitions of a keyBy. In exact
 // mode (one record per chunk) each record draws its key, as in Flink; chunks
 // are split in proportion to the key-group weights, with a carry per
-// subpartition so that no record is lost or invented over time.
-func (s *Simulation) splitByKey(p *partition, k int64) {
+// subpartition so that no record is lost or invented over time. It reports
+// true when the counts are in p.scratch only at p.even.touched (evensplit.go),
+// false when p.scratch holds them all.
+func (s *Simulation) splitByKey(p *partition, k int64) bool {
 	e := p.edge
 	out := p.scratch
+	if p.even != nil && (p.batchWeights != nil || p.even.gen != s.layoutGen) {
+		p.even.materialize(p.carry) // the weights changed: back to apportion's form
+		p.even = nil
+	}
+	exact := s.spec.Sim.ChunkRecords == 1
+	if p.even == nil && p.batchWeights == nil && !exact && p.evenTried != s.layoutGen+1 {
+		p.evenTried = s.layoutGen + 1
+		p.even = newEvenSplit(e.weights, p.carry, s.layoutGen)
+		clear(out) // the lazy form's counts start from zero
+	}
+	if p.even != nil {
+		if p.even.split(k, out) {
+			return true
+		}
+		p.even.materialize(p.carry)
+		p.even = nil
+	}
 	clear(out)
-	if s.spec.Sim.ChunkRecords == 1 && p.batchWeights == nil && e.to.spec.Keyed.HotPartitioner == nil {
+	if exact && p.batchWeights == nil && e.to.spec.Keyed.HotPartitioner == nil {
 		rng := p.owner.ops[e.from.pos].rng
 		n := len(out)
 		for i := int64(0); i < k; i++ {
 			kg := e.to.layout.SampleKeyGroup(rng)
 			out[kg*n/e.mp]++
 		}
-		return
+		return false
 	}
 	w := e.weights
 	if p.batchWeights != nil {
 		w = p.batchWeights
 	}
 	apportion(k, w, p.carry, out, p.heap)
+	return false
 }
 
 // apportion divides k records among destinations in proportion to weights,

@@ -1,0 +1,169 @@
+package models
+
+import "math"
+
+// The keyBy split (KeyGroupStreamPartitioner's routing, in expectation:
+// exchange.go's apportion) when every subpartition has the same weight 1/D
+// with D a power of two: keys equally likely over the key groups and
+// parallelism and max parallelism powers of two (each subtask owns
+// max-parallelism/parallelism key groups). apportion's arithmetic is then
+// exact, its carries all multiples of 1/D, so it can be done in integers
+// (units of 1/D) and lazily: a call adds k/D to every carry, the same for
+// all, so the carries' order does not change and each is kept as carry·D
+// less the records split so far, in a max-heap by (carry, lower index
+// first). A chunk of k records then costs the destinations it reaches,
+// O(log P) each, rather than a pass over all P subpartitions: at P = 256 a
+// source step of a few records went through 256 weights. The counts and
+// carries are apportion's bit for bit (TestEvenSplitMatchesApportion).
+
+// evenSplit is a keyBy partition's carries in this form.
+type evenSplit struct {
+	d    int64       // 1/weight
+	t    int64       // records split since the heap was built
+	heap []evenEntry // max-heap by (e, lower index first)
+	gen  int         // the key layout it was built for (Simulation.layoutGen)
+	// touched is the destinations the last call gave records to, in
+	// increasing order, their counts in the partition's scratch.
+	touched []int32
+}
+
+// evenEntry is a destination: e is its carry·D less t.
+type evenEntry struct {
+	e int64
+	i int32
+}
+
+// evenRebase is how large t grows before it is folded into the entries.
+const evenRebase = 1 << 40
+
+func (a evenEntry) before(b evenEntry) bool { return a.e > b.e || a.e == b.e && a.i < b.i }
+
+// newEvenSplit builds the lazy form of a partition's carries, or returns
+// nil when its weights are not all 1/D for a power of two D, or a carry is
+// not a multiple of 1/D.
+func newEvenSplit(weights, carry []float64, gen int) *evenSplit {
+	if len(weights) == 0 || len(weights) != len(carry) {
+		return nil
+	}
+	w := weights[0]
+	if w <= 0 || w > 1 {
+		return nil
+	}
+	frac, exp := math.Frexp(w) // w = frac·2^exp; a power of two has frac 0.5
+	if frac != 0.5 || exp < -30 {
+		return nil
+	}
+	d := int64(1) << uint(1-exp)
+	for _, x := range weights {
+		if x != w {
+			return nil
+		}
+	}
+	es := &evenSplit{d: d, gen: gen, heap: make([]evenEntry, len(carry))}
+	for i, c := range carry {
+		u := c * float64(d) // exact: a power of two
+		if u != math.Trunc(u) || math.Abs(u) >= 1<<40 {
+			return nil
+		}
+		es.heap[i] = evenEntry{e: int64(u), i: int32(i)}
+	}
+	es.heapify()
+	return es
+}
+
+// materialize writes the carries back as apportion keeps them.
+func (es *evenSplit) materialize(carry []float64) {
+	for _, en := range es.heap {
+		carry[en.i] = float64(en.e+es.t) / float64(es.d)
+	}
+}
+
+// split is apportion(k, ...) on the lazy carries: the counts go to out at
+// the destinations listed in touched (out is zero elsewhere, and the caller
+// zeroes what it reads). It reports false, having changed nothing, when
+// apportion would take back an excess (its floors exceeding k), which it
+// leaves to apportion.
+func (es *evenSplit) split(k int64, out []int64) bool {
+	es.touched = es.touched[:0]
+	if k <= 0 {
+		return true
+	}
+	t := es.t + k // carry·D + k = e + t now: every destination owes k/D more
+	h := es.heap
+	if h[0].e+t >= es.d { // some floors
+		if es.floors(0, t) > k {
+			return false
+		}
+		for h[0].e+t >= es.d {
+			n := (h[0].e + t) / es.d
+			es.give(h[0].i, n, out)
+			h[0].e -= n * es.d
+			es.down(0)
+		}
+	}
+	var assigned int64
+	for _, i := range es.touched {
+		assigned += out[i]
+	}
+	// The rest one at a time to the destination owed most, the first of
+	// equals (apportion's handTop and handByHeap).
+	for r := k - assigned; r > 0; r-- {
+		es.give(h[0].i, 1, out)
+		h[0].e -= es.d
+		es.down(0)
+	}
+	es.t = t
+	if es.t > evenRebase {
+		for j := range h {
+			h[j].e += es.t
+		}
+		es.t = 0
+	}
+	return true
+}
+
+// floors is the sum of the floors owed at heap position j and below it
+// (only destinations owed a whole record or more: their subtrees).
+func (es *evenSplit) floors(j int, t int64) int64 {
+	if j >= len(es.heap) || es.heap[j].e+t < es.d {
+		return 0
+	}
+	return (es.heap[j].e+t)/es.d + es.floors(2*j+1, t) + es.floors(2*j+2, t)
+}
+
+// give adds n records for destination i, keeping touched in order.
+func (es *evenSplit) give(i int32, n int64, out []int64) {
+	if out[i] == 0 {
+		es.touched = append(es.touched, i)
+		for j := len(es.touched) - 1; j > 0 && es.touched[j-1] > i; j-- {
+			es.touched[j], es.touched[j-1] = es.touched[j-1], es.touched[j]
+		}
+	}
+	out[i] += n
+}
+
+func (es *evenSplit) heapify() {
+	for j := len(es.heap)/2 - 1; j >= 0; j-- {
+		es.down(j)
+	}
+}
+
+func (es *evenSplit) down(j int) {
+	h := es.heap
+	n := len(h)
+	for {
+		l := 2*j + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && h[r].before(h[l]) {
+			m = r
+		}
+		if !h[m].before(h[j]) {
+			return
+		}
+		h[j], h[m] = h[m], h[j]
+		j = m
+	}
+}
