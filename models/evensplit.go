@@ -1,6 +1,9 @@
 package models
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // The keyBy split (KeyGroupStreamPartitioner's routing, in expectation:
 // exchange.go's apportion) when every subpartition has the same weight 1/D
@@ -15,13 +18,21 @@ import "math"
 // O(log P) each, rather than a pass over all P subpartitions: at P = 256 a
 // source step of a few records went through 256 weights. The counts and
 // carries are apportion's bit for bit (TestEvenSplitMatchesApportion).
+//
+// Starting from equal carries, the destination given a record falls to the
+// end of that order (its carry drops by 1, below every other), so the
+// split deals round-robin: while that holds, the heap is kept as a sorted
+// ring and a record costs a rotation; the first time it does not, the ring
+// becomes a heap.
 
 // evenSplit is a keyBy partition's carries in this form.
 type evenSplit struct {
 	d    int64       // 1/weight
 	t    int64       // records split since the heap was built
-	heap []evenEntry // max-heap by (e, lower index first)
-	gen  int         // the key layout it was built for (Simulation.layoutGen)
+	heap []evenEntry // max-heap by (e, lower index first), or while ring that order from head on
+	ring bool
+	head int
+	gen  int // the key layout it was built for (Simulation.layoutGen)
 	// touched is the destinations the last call gave records to, in
 	// increasing order, their counts in the partition's scratch.
 	touched []int32
@@ -67,7 +78,13 @@ func newEvenSplit(weights, carry []float64, gen int) *evenSplit {
 		}
 		es.heap[i] = evenEntry{e: int64(u), i: int32(i)}
 	}
-	es.heapify()
+	slices.SortFunc(es.heap, func(a, b evenEntry) int {
+		if a.before(b) {
+			return -1
+		}
+		return 1 // no two are equal: their indices differ
+	})
+	es.ring = true
 	return es
 }
 
@@ -88,17 +105,16 @@ func (es *evenSplit) split(k int64, out []int64) bool {
 	if k <= 0 {
 		return true
 	}
-	t := es.t + k // carry·D + k = e + t now: every destination owes k/D more
-	h := es.heap
-	if h[0].e+t >= es.d { // some floors
-		if es.floors(0, t) > k {
+	t := es.t + k                         // carry·D + k = e + t now: every destination owes k/D more
+	if top := es.top(); top.e+t >= es.d { // some floors
+		if es.floorSum(t) > k {
 			return false
 		}
-		for h[0].e+t >= es.d {
-			n := (h[0].e + t) / es.d
-			es.give(h[0].i, n, out)
-			h[0].e -= n * es.d
-			es.down(0)
+		for top.e+t >= es.d {
+			n := (top.e + t) / es.d
+			es.give(top.i, n, out)
+			es.replaceTop(top.e - n*es.d)
+			top = es.top()
 		}
 	}
 	var assigned int64
@@ -108,22 +124,74 @@ func (es *evenSplit) split(k int64, out []int64) bool {
 	// The rest one at a time to the destination owed most, the first of
 	// equals (apportion's handTop and handByHeap).
 	for r := k - assigned; r > 0; r-- {
-		es.give(h[0].i, 1, out)
-		h[0].e -= es.d
-		es.down(0)
+		top := es.top()
+		es.give(top.i, 1, out)
+		es.replaceTop(top.e - es.d)
 	}
 	es.t = t
 	if es.t > evenRebase {
-		for j := range h {
-			h[j].e += es.t
+		for j := range es.heap {
+			es.heap[j].e += es.t
 		}
 		es.t = 0
 	}
 	return true
 }
 
-// floors is the sum of the floors owed at heap position j and below it
-// (only destinations owed a whole record or more: their subtrees).
+// top is the destination owed most.
+func (es *evenSplit) top() evenEntry {
+	if es.ring {
+		return es.heap[es.head]
+	}
+	return es.heap[0]
+}
+
+// replaceTop gives the destination owed most the carry e (lower): to the
+// ring's end when that keeps its order, else into the heap.
+func (es *evenSplit) replaceTop(e int64) {
+	h := es.heap
+	if es.ring {
+		n := len(h)
+		nw := evenEntry{e: e, i: h[es.head].i}
+		if n == 1 || h[(es.head+n-1)%n].before(nw) {
+			h[es.head] = nw
+			if es.head++; es.head == n {
+				es.head = 0
+			}
+			return
+		}
+		es.toHeap()
+	}
+	h[0].e = e
+	es.down(0)
+}
+
+// toHeap turns the ring into the heap: in order from head, it is one
+// (parents come before their children).
+func (es *evenSplit) toHeap() {
+	h := es.heap
+	copy(h, append(h[es.head:len(h):len(h)], h[:es.head]...))
+	es.ring, es.head = false, 0
+}
+
+// floorSum is the sum of the floors owed (destinations owed a whole record
+// or more: the ring's first, the heap's top subtrees).
+func (es *evenSplit) floorSum(t int64) int64 {
+	if !es.ring {
+		return es.floors(0, t)
+	}
+	var sum int64
+	for j, n := 0, len(es.heap); j < n; j++ {
+		x := es.heap[(es.head+j)%n].e + t
+		if x < es.d {
+			break
+		}
+		sum += x / es.d
+	}
+	return sum
+}
+
+// floors is the sum of the floors owed at heap position j and below it.
 func (es *evenSplit) floors(j int, t int64) int64 {
 	if j >= len(es.heap) || es.heap[j].e+t < es.d {
 		return 0
@@ -140,12 +208,6 @@ func (es *evenSplit) give(i int32, n int64, out []int64) {
 		}
 	}
 	out[i] += n
-}
-
-func (es *evenSplit) heapify() {
-	for j := len(es.heap)/2 - 1; j >= 0; j-- {
-		es.down(j)
-	}
 }
 
 func (es *evenSplit) down(j int) {

@@ -8,7 +8,8 @@ import (
 )
 
 // The lazy even split gives apportion's counts and carries bit for bit,
-// ties included, over any sequence of chunks, from carries apportion left;
+// ties included, over any sequence of chunks, from carries apportion left,
+// as a ring (becoming a heap when its order breaks) or a heap;
 // it declines (changing nothing) only where apportion takes back an excess.
 func TestEvenSplitMatchesApportion(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
@@ -22,6 +23,7 @@ func TestEvenSplitMatchesApportion(t *testing.T) {
 		heap := make([]int32, n)
 		chunks := rapid.SliceOfN(rapid.Int64Range(0, 3*int64(n)), 1, 60).Draw(t, "chunks")
 		before := rapid.IntRange(0, len(chunks)).Draw(t, "chunks before the lazy form")
+		asHeap := rapid.Bool().Draw(t, "as a heap from the start")
 		var es *evenSplit
 		for j, k := range chunks {
 			apportion(k, weights, c1, o1, heap)
@@ -32,6 +34,9 @@ func TestEvenSplitMatchesApportion(t *testing.T) {
 			if es == nil {
 				if es = newEvenSplit(weights, c2, 0); es == nil {
 					t.Fatalf("carries %v not taken", c2)
+				}
+				if asHeap {
+					es.toHeap()
 				}
 			}
 			clear(o2)
