@@ -24,6 +24,13 @@ import (
 // split deals round-robin: while that holds, the heap is kept as a sorted
 // ring and a record costs a rotation; the first time it does not, the ring
 // becomes a heap.
+//
+// Only chunks small against P are split so (evenSmall): a chunk of many
+// records floors most carries, and apportion's one pass over the weights
+// is then cheaper than a heap's (at P = 16 a step of a few hundred records
+// took three times as long). Splitting goes back to apportion's carries,
+// written out exactly, for a large chunk, a new key layout or a
+// mini-batch's weights (TestSplitByKeySwitchesForms).
 
 // evenSplit is a keyBy partition's carries in this form.
 type evenSplit struct {
@@ -36,7 +43,22 @@ type evenSplit struct {
 	// touched is the destinations the last call gave records to, in
 	// increasing order, their counts in the partition's scratch.
 	touched []int32
+	// active: the partition's carries are here, not in its carry slice.
+	active bool
+	// small counts the chunks in a row small enough for this form while
+	// it is not active; refused is 1 + the key layout whose weights or
+	// carries it refused.
+	small, refused int
 }
+
+// A chunk of k records is split here when k·evenSmall is below the
+// subpartitions (else apportion's pass costs no more), and the form is
+// built after evenAfter such chunks in a row (so that a run of large and
+// small chunks does not rebuild it at each).
+const (
+	evenSmall = 16
+	evenAfter = 4
+)
 
 // evenEntry is a destination: e is its carry·D less t.
 type evenEntry struct {
@@ -49,43 +71,43 @@ const evenRebase = 1 << 40
 
 func (a evenEntry) before(b evenEntry) bool { return a.e > b.e || a.e == b.e && a.i < b.i }
 
-// newEvenSplit builds the lazy form of a partition's carries, or returns
-// nil when its weights are not all 1/D for a power of two D, or a carry is
-// not a multiple of 1/D.
-func newEvenSplit(weights, carry []float64, gen int) *evenSplit {
+// build makes the lazy form of a partition's carries, and reports false
+// when its weights are not all 1/D for a power of two D, or a carry is not
+// a multiple of 1/D.
+func (es *evenSplit) build(weights, carry []float64, gen int) bool {
 	if len(weights) == 0 || len(weights) != len(carry) {
-		return nil
+		return false
 	}
 	w := weights[0]
 	if w <= 0 || w > 1 {
-		return nil
+		return false
 	}
 	frac, exp := math.Frexp(w) // w = frac·2^exp; a power of two has frac 0.5
 	if frac != 0.5 || exp < -30 {
-		return nil
+		return false
 	}
 	d := int64(1) << uint(1-exp)
 	for _, x := range weights {
 		if x != w {
-			return nil
+			return false
 		}
 	}
-	es := &evenSplit{d: d, gen: gen, heap: make([]evenEntry, len(carry))}
+	h := es.heap[:0]
 	for i, c := range carry {
 		u := c * float64(d) // exact: a power of two
 		if u != math.Trunc(u) || math.Abs(u) >= 1<<40 {
-			return nil
+			return false
 		}
-		es.heap[i] = evenEntry{e: int64(u), i: int32(i)}
+		h = append(h, evenEntry{e: int64(u), i: int32(i)})
 	}
-	slices.SortFunc(es.heap, func(a, b evenEntry) int {
+	slices.SortFunc(h, func(a, b evenEntry) int {
 		if a.before(b) {
 			return -1
 		}
 		return 1 // no two are equal: their indices differ
 	})
-	es.ring = true
-	return es
+	*es = evenSplit{d: d, gen: gen, heap: h, ring: true, active: true, touched: es.touched[:0]}
+	return true
 }
 
 // materialize writes the carries back as apportion keeps them.

@@ -73,22 +73,13 @@ func (s *Simulation) appendPart(ch *channel, src *Chunk, c int64) {
 func (s *Simulation) splitByKey(p *partition, k int64) bool {
 	e := p.edge
 	out := p.scratch
-	if p.even != nil && (p.batchWeights != nil || p.even.gen != s.layoutGen) {
-		p.even.materialize(p.carry) // the weights changed: back to apportion's form
-		p.even = nil
-	}
 	exact := s.spec.Sim.ChunkRecords == 1
-	if p.even == nil && p.batchWeights == nil && !exact && p.evenTried != s.layoutGen+1 {
-		p.evenTried = s.layoutGen + 1
-		p.even = newEvenSplit(e.weights, p.carry, s.layoutGen)
-		clear(out) // the lazy form's counts start from zero
-	}
-	if p.even != nil {
+	if s.evenSplitOn(p, k, exact) {
 		if p.even.split(k, out) {
 			return true
 		}
-		p.even.materialize(p.carry)
-		p.even = nil
+		p.even.materialize(p.carry) // an excess to take back: apportion's
+		p.even.active = false
 	}
 	clear(out)
 	if exact && p.batchWeights == nil && e.to.spec.Keyed.HotPartitioner == nil {
@@ -106,6 +97,38 @@ func (s *Simulation) splitByKey(p *partition, k int64) bool {
 	}
 	apportion(k, w, p.carry, out, p.heap)
 	return false
+}
+
+// evenSplitOn reports whether p's keyBy split is done in the lazy form
+// (evensplit.go), switching between it and apportion's carries as the
+// weights and the chunk's size call for.
+func (s *Simulation) evenSplitOn(p *partition, k int64, exact bool) bool {
+	es := p.even
+	small := !exact && p.batchWeights == nil && k*evenSmall < int64(len(p.carry))
+	if es != nil && es.active && (!small || es.gen != s.layoutGen) {
+		es.materialize(p.carry) // the weights changed, or a chunk worth apportion's pass
+		es.active = false
+	}
+	if !small {
+		if es != nil {
+			es.small = 0
+		}
+		return false
+	}
+	if es == nil {
+		es = &evenSplit{}
+		p.even = es
+	}
+	if !es.active && es.refused != s.layoutGen+1 {
+		if es.small++; es.small >= evenAfter {
+			if es.build(p.edge.weights, p.carry, s.layoutGen) {
+				clear(p.scratch) // the lazy form's counts start from zero
+			} else {
+				es.refused = s.layoutGen + 1
+			}
+		}
+	}
+	return es.active
 }
 
 // apportion divides k records among destinations in proportion to weights,
