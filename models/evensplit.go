@@ -27,8 +27,8 @@ import (
 //
 // Only chunks small against P are split so (evenSmall): a chunk of many
 // records floors most carries, and apportion's one pass over the weights
-// is then cheaper than a heap's (at P = 16 a step of a few hundred records
-// took three times as long). Splitting goes back to apportion's carries,
+// is then cheaper than a heap's (at P = 16, steps of a hundred records or
+// more made the whole job about twice as slow). Splitting goes back to apportion's carries,
 // written out exactly, for a large chunk, a new key layout or a
 // mini-batch's weights (TestSplitByKeySwitchesForms).
 
