@@ -10,6 +10,7 @@
 //	kafka.go        Kafka partitions: lazy arrivals, lag, retention, rewind
 //	step.go         a subtask's step: take input, run the chain, finish
 //	exchange.go     forward, rebalance and keyBy routing between tasks
+//	evensplit.go    the keyBy split when all weights are 1/D (D a power of two), lazily in integers
 //	network.go      buffers, credits, output flusher, delivery, release
 //	room.go         a partition's room kept as channels change (O(log P) per step)
 //	resolution.go   a source's step follows its rate (records per chunk-delay)

@@ -34,7 +34,14 @@ func (s *Simulation) emit(p *partition, k int64, src *Chunk) {
 		}
 		p.rr = int((int64(p.rr) + rest) % n)
 	case Hash:
-		s.splitByKey(p, k)
+		if s.splitByKey(p, k) { // the destinations it reached, in order
+			for _, i := range p.even.touched {
+				c := p.scratch[i]
+				p.scratch[i] = 0
+				s.appendPart(p.ch[i], &piece, c)
+			}
+			return
+		}
 		for i, c := range p.scratch {
 			if c != 0 { // most are when the chunk is small: no call, no copy
 				s.appendPart(p.ch[i], &piece, c)
@@ -60,25 +67,68 @@ func (s *Simulation) appendPart(ch *channel, src *Chunk, c int64) {
 // splitByKey divides k records among the subpartitions of a keyBy. In exact
 // mode (one record per chunk) each record draws its key, as in Flink; chunks
 // are split in proportion to the key-group weights, with a carry per
-// subpartition so that no record is lost or invented over time.
-func (s *Simulation) splitByKey(p *partition, k int64) {
+// subpartition so that no record is lost or invented over time. It reports
+// true when the counts are in p.scratch only at p.even.touched (evensplit.go),
+// false when p.scratch holds them all.
+func (s *Simulation) splitByKey(p *partition, k int64) bool {
 	e := p.edge
 	out := p.scratch
+	exact := s.spec.Sim.ChunkRecords == 1
+	if s.evenSplitOn(p, k, exact) {
+		if p.even.split(k, out) {
+			return true
+		}
+		p.even.materialize(p.carry) // an excess to take back: apportion's
+		p.even.active = false
+	}
 	clear(out)
-	if s.spec.Sim.ChunkRecords == 1 && p.batchWeights == nil && e.to.spec.Keyed.HotPartitioner == nil {
+	if exact && p.batchWeights == nil && e.to.spec.Keyed.HotPartitioner == nil {
 		rng := p.owner.ops[e.from.pos].rng
 		n := len(out)
 		for i := int64(0); i < k; i++ {
 			kg := e.to.layout.SampleKeyGroup(rng)
 			out[kg*n/e.mp]++
 		}
-		return
+		return false
 	}
 	w := e.weights
 	if p.batchWeights != nil {
 		w = p.batchWeights
 	}
 	apportion(k, w, p.carry, out, p.heap)
+	return false
+}
+
+// evenSplitOn reports whether p's keyBy split is done in the lazy form
+// (evensplit.go), switching between it and apportion's carries as the
+// weights and the chunk's size call for.
+func (s *Simulation) evenSplitOn(p *partition, k int64, exact bool) bool {
+	es := p.even
+	small := !exact && p.batchWeights == nil && k*evenSmall < int64(len(p.carry))
+	if es != nil && es.active && (!small || es.gen != s.layoutGen) {
+		es.materialize(p.carry) // the weights changed, or a chunk worth apportion's pass
+		es.active = false
+	}
+	if !small {
+		if es != nil {
+			es.small = 0
+		}
+		return false
+	}
+	if es == nil {
+		es = &evenSplit{}
+		p.even = es
+	}
+	if !es.active && es.refused != s.layoutGen+1 {
+		if es.small++; es.small >= evenAfter {
+			if es.build(p.edge.weights, p.carry, s.layoutGen) {
+				clear(p.scratch) // the lazy form's counts start from zero
+			} else {
+				es.refused = s.layoutGen + 1
+			}
+		}
+	}
+	return es.active
 }
 
 // apportion divides k records among destinations in proportion to weights,

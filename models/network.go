@@ -123,6 +123,9 @@ type partition struct {
 	batchWeights []float64
 	scratch      []int64
 	heap         []int32 // apportion's scratch
+	// even is carry in a lazy form when the weights and chunks allow it
+	// (evensplit.go; carry is stale while it is active).
+	even *evenSplit
 	// pending has a bit per channel that may hold records or buffers not
 	// yet at the receiver (set as they are written, cleared lazily by
 	// flushAll), so the flusher visits only those.
