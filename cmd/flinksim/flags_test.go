@@ -138,6 +138,9 @@ var flagProblemCases = func() []struct {
 			[]string{"--jobs: -1", `--target: sinks.db.capacity=zz: sinks.db.capacity: "zz"`}, "the flags"},
 		{[]string{"plan", tiny},
 			[]string{`--target: "": want key=lo..hi`, "--for: none given"}, "the flags"},
+		// ends that read but run the wrong way: a problem of the flag, with the rest
+		{[]string{"plan", tiny, "--target", "sinks.db.capacity=5k/s..1k/s", "--for", "stable", "-j", "-1"},
+			[]string{"--jobs: -1", "--target: sinks.db.capacity: range 5k/s..1k/s must go from low to high"}, "the flags"},
 		// a scenario that does not load: the bounds are still checked, and
 		// its own problem is reported once, as its own
 		{[]string{"plan", broken, "--target", "sinks.db.capacity=zz..5k/s", "--for", "stable"},

@@ -122,6 +122,13 @@ func planSearch(o planOptions) (sweep.Search, error) {
 	if !badTarget {
 		// the range, even beside other problems: its bounds are checked too
 		s = sweep.Search{Key: strings.TrimSpace(key), Lo: strings.TrimSpace(lo), Hi: strings.TrimSpace(hi)}
+		_, _, errLo := scenarios.ParseQuantityFor(s.Key, s.Lo)
+		_, _, errHi := scenarios.ParseQuantityFor(s.Key, s.Hi)
+		if _, _, _, err := s.Span(); err != nil && errLo == nil && errHi == nil {
+			// ends that read, in the wrong order or kinds (what does not
+			// read is the field's to say, at the range's ends)
+			fc.addf("target", "%v", err)
+		}
 	}
 	s.Largest, s.Conditions, s.Replicas = o.largest, conds, o.replicas
 	return s, fc.join(nil)
