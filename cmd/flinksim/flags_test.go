@@ -181,6 +181,11 @@ var flagProblemCases = func() []struct {
 				`--target: sinks.db.capacity=x: sinks.db.capacity: "x" has no time unit`, `--duration: "5x": unknown unit`}, "the flags"},
 		{[]string{"sweep", tiny, "--grid", grid, "--shards", "abc", "--replicas", "2.5", "--max-memory", "-1GB"},
 			[]string{`--shards: "abc" is not a whole number`, `--replicas: "2.5" is not a whole number`, `--max-memory: "-1GB" is not a size above 0`}, "the flags"},
+		// the root's own, every argument a flag taken out before cobra parses
+		{[]string{"--versoin"}, []string{"--versoin: unknown flag; did you mean --version?"}, "the flags"},
+		{[]string{"-x"}, []string{"-x: unknown shorthand flag"}, "the flags"},
+		{[]string{"--help=x"}, []string{`--help: "x" is not true or false`}, "the flags"},
+		{[]string{"run", tiny, "--help=maybe"}, []string{`--help: "maybe" is not true or false`}, "the flags"},
 		{[]string{"list", "-q=x", "--verbose=y"},
 			[]string{`--quiet: "x" is not true or false`, `--verbose: "y" is not true or false`}, "the flags"},
 		// cobra checks the arguments first: their problems come with the flags'
@@ -231,7 +236,7 @@ func TestFlagProblemsReportedTogether(t *testing.T) {
 	for _, c := range flagProblemCases {
 		out := filepath.Join(t.TempDir(), "out")
 		args := c.args
-		if args[0] != "plan" && args[0] != "list" && (args[0] != "sweep" || args[1] != "plan") {
+		if args[0] != "plan" && args[0] != "list" && !strings.HasPrefix(args[0], "-") && (args[0] != "sweep" || args[1] != "plan") {
 			args = append(args, "--out", out)
 		}
 		code, stdout, stderr := cli(t, args...)
