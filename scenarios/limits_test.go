@@ -38,6 +38,11 @@ func TestFlinkJavaRanges(t *testing.T) {
 		{"flink.restart-strategy.fixed-delay.delay=106751991167 d", ""}, // just under Long.MAX_VALUE ms
 		// Duration.toMillis overflows past Long.MAX_VALUE ms.
 		{"flink.restart-strategy.fixed-delay.delay=" + maxLong + "s", `--set flink.restart-strategy.fixed-delay.delay=9223372036854775807s: flink.restart-strategy.fixed-delay.delay: "9223372036854775807s" is too large: Flink reads a duration as milliseconds in a Java long (at most 9223372036854775807 ms)`},
+		// MemorySize.parse: a Java long of bytes, and one of its units
+		{"flink.taskmanager.memory.process.size=9223372036854775807", ""},
+		{"flink.taskmanager.memory.process.size=99999999999999999999", `--set flink.taskmanager.memory.process.size=99999999999999999999: flink.taskmanager.memory.process.size: "99999999999999999999" is too large (Flink's sizes are at most 8388607 tb)`},
+		{"flink.taskmanager.memory.process.size=8388608 tb", `--set flink.taskmanager.memory.process.size=8388608 tb: flink.taskmanager.memory.process.size: "8388608 tb" is too large (Flink's sizes are at most 8388607 tb)`},
+		{"flink.taskmanager.memory.process.size=1.5g", `--set flink.taskmanager.memory.process.size=1.5g: flink.taskmanager.memory.process.size: "1.5g": Flink knows no memory unit ".5g" (b, kb, mb, gb or tb, all binary, or k, m, g, t, or their long names; one unit, a whole number)`},
 		{"flink.heartbeat.timeout=9223372036854775808", `--set flink.heartbeat.timeout=9223372036854775808: flink.heartbeat.timeout: "9223372036854775808" is too large: Flink reads durations as a Java long (at most 9223372036854775807)`},
 	} {
 		t.Run(c.set, func(t *testing.T) {

@@ -255,11 +255,13 @@ func ParseFlinkMemory(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a Flink memory size (a whole number and b, kb, mb, gb or tb; all binary)", s)
 	}
 	n, err := strconv.ParseInt(in[:i], 10, 64)
-	unit, ok := flinkMemoryUnits[strings.ToLower(strings.TrimSpace(in[i:]))]
-	if err != nil || !ok {
-		return 0, fmt.Errorf("%q is not a Flink memory size (a whole number and b, kb, mb, gb or tb; all binary)", s)
-	}
-	if n > math.MaxInt64/unit {
+	label := strings.ToLower(strings.TrimSpace(in[i:]))
+	unit, ok := flinkMemoryUnits[label]
+	switch {
+	case !ok:
+		return 0, fmt.Errorf("%q: Flink knows no memory unit %q (b, kb, mb, gb or tb, all binary, or k, m, g, t, or their long names; one unit, a whole number)", s, label)
+	case err != nil || n > math.MaxInt64/unit:
+		// MemorySize.parse: "cannot be represented as 64bit number"
 		return 0, fmt.Errorf("%q is too large (Flink's sizes are at most 8388607 tb)", s)
 	}
 	return n * unit, nil
