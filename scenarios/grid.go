@@ -104,7 +104,7 @@ func listAxis(key, spec string) (Axis, error) {
 		x, k, err := ParseQuantityFor(key, v)
 		if err != nil {
 			if cerr := choiceValue(key, v); cerr != nil {
-				if flinkAxisOption(key) != nil {
+				if flinkAxisOption(key) != nil || key == "flink-version" {
 					err = cerr // the option's own: what it allows
 				}
 				return Axis{}, fmt.Errorf("%s: %v", key, err)

@@ -102,6 +102,8 @@ func TestGridFlinkUnits(t *testing.T) {
 		{"flink.execution.checkpointing.timeout=1 min..10 min/4", []string{"1 min", "4 min", "7 min", "10 min"}, QDuration},
 		{"flink.execution.checkpointing.unaligned.enabled=true,false", []string{"true", "false"}, QChoice},
 		{"flink.state.backend.type=hashmap,rocksdb", []string{"hashmap", "rocksdb"}, QChoice},
+		// releases are choices: 1.20 is not 1.2, and 2.0 does not come after 1.20 by value
+		{"flink-version=1.18,1.20,2.0", []string{"1.18", "1.20", "2.0"}, QChoice},
 	} {
 		ax, err := ParseGrid(c.grid)
 		if err != nil {
@@ -116,7 +118,7 @@ func TestGridFlinkUnits(t *testing.T) {
 			}
 		}
 	}
-	for _, bad := range []string{"flink.state.backend.type=hashmap,floppy", "flink.taskmanager.memory.process.size=1.5gb,2gb", "flink.execution.checkpointing.timeout=1.5 min,2 min"} {
+	for _, bad := range []string{"flink-version=1.18..1.20/3", "flink-version=1.18,1.21", "flink.state.backend.type=hashmap,floppy", "flink.taskmanager.memory.process.size=1.5gb,2gb", "flink.execution.checkpointing.timeout=1.5 min,2 min"} {
 		if _, err := ParseGrid(bad); err == nil {
 			t.Errorf("%s: accepted", bad)
 		}

@@ -144,6 +144,11 @@ var flagProblemCases = func() []struct {
 			[]string{"--jobs: -1", `--target: sinks.db.capacity=zz: sinks.db.capacity: "zz"`}, "the flags"},
 		{[]string{"plan", tiny},
 			[]string{`--target: "": want key=lo..hi`, "--for: none given"}, "the flags"},
+		// values without order: a problem of the flag, not the search's
+		{[]string{"plan", tiny, "--target", "flink-version=1.15..2.0", "--for", "stable"},
+			[]string{"--target: flink-version: 1.15..2.0: values without order"}, "the flags"},
+		{[]string{"plan", tiny, "--target", "flink.state.backend.type=hashmap..rocksdb", "--for", "stable"},
+			[]string{"--target: flink.state.backend.type: hashmap..rocksdb: values without order"}, "the flags"},
 		// ends that read but run the wrong way: a problem of the flag, with the rest
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=5k/s..1k/s", "--for", "stable", "-j", "-1"},
 			[]string{"--jobs: -1", "--target: sinks.db.capacity: range 5k/s..1k/s must go from low to high"}, "the flags"},
