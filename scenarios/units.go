@@ -82,17 +82,26 @@ func ParseDuration(s string, bareUnit sim.Time) (sim.Time, error) {
 		}
 		total += d
 		if total < 0 || total >= sim.Never/2 {
-			return 0, fmt.Errorf("%q is too long (at most 53375d, the simulator's clock)", s)
+			return 0, durationTooLong(s)
 		}
 		rest = strings.TrimLeft(rest[j:], " ")
 	}
 	return total, nil
 }
 
+// durationTooLong is ParseDuration's error for a duration longer than the
+// simulator's clock holds; a field with a bound of its own names that one
+// instead (errors.As).
+type durationTooLong string
+
+func (s durationTooLong) Error() string {
+	return fmt.Sprintf("%q is too long (at most 53375d, the simulator's clock)", string(s))
+}
+
 func scaleDuration(v float64, unit sim.Time, s string) (sim.Time, error) {
 	ns := v * float64(unit)
 	if math.IsInf(ns, 0) || math.IsNaN(ns) || ns >= float64(sim.Never/2) {
-		return 0, fmt.Errorf("%q is too long (at most 53375d, the simulator's clock)", s)
+		return 0, durationTooLong(s)
 	}
 	return sim.Time(math.Round(ns)), nil
 }

@@ -17,6 +17,9 @@ func TestOverrideFlagsNamedAsFlags(t *testing.T) {
 		want string
 	}{
 		{[]string{"--duration", "0"}, "--duration: must be more than 0s and at most 366d, not 0s\nflinksim: 1 problem(s) in the flags\n"},
+		// past the simulator's clock too: the run's bound is the one to name
+		{[]string{"--duration", "99999999d"}, "--duration: must be more than 0s and at most 366d, not 99999999d\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--set", "duration=60000d"}, "--set duration=60000d: duration: must be more than 0s and at most 366d, not 60000d\nflinksim: 1 problem(s) in the flags\n"},
 		{[]string{"--duration", "5x"}, "--duration: \"5x\": unknown unit \"x\" (use ns, us, ms, s, m or min, h, d, w)\nflinksim: 1 problem(s) in the flags\n"},
 		{[]string{"--duration", "1s"}, "--duration: 1s is shorter than simulation.sample-interval (5s, the default): set simulation.sample-interval to at most the duration, or run longer\nflinksim: 1 problem(s) in the flags\n"},
 		{[]string{"--duration", ""}, "--duration: is empty; give a value, e.g. --duration 30m\nflinksim: 1 problem(s) in the flags\n"},
