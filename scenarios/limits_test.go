@@ -152,3 +152,35 @@ func TestWebCheckpointsHistory(t *testing.T) {
 		}
 	}
 }
+
+// TestJobSizeLimitsNameTheParallelism: a job too large to simulate is
+// refused at the parallelism that makes it so (its own field, or
+// flink.parallelism.default, however it was set), not at the file's start.
+func TestJobSizeLimitsNameTheParallelism(t *testing.T) {
+	const four = `
+name: m
+sources:
+  - {name: clicks, rate: 10k/s}
+operators:
+  - {name: a, cost: 5us}
+  - {name: b, cost: 5us, chaining: false}
+sinks:
+  - {name: out, capacity: 5k/s}
+`
+	for _, c := range []struct {
+		sets []string
+		want string
+	}{
+		{[]string{"flink.parallelism.default=30000"},
+			"--set flink.parallelism.default=30000: flink.parallelism.default: the job has 120000 subtasks; flinksim simulates at most 100000 (clicks runs 30000)"},
+		{[]string{"operators.b.parallelism=32768", "flink.parallelism.default=30000"},
+			"--set operators.b.parallelism=32768: operators.b.parallelism: the job has 122768 subtasks; flinksim simulates at most 100000 (b runs 32768)"},
+		{[]string{"flink.parallelism.default=5000", "operators.b.exchange=rebalance"},
+			"--set flink.parallelism.default=5000: flink.parallelism.default: the job has 25010000 network channels; flinksim simulates at most 20000000 (lower the parallelism of all-to-all exchanges: b runs 5000)"},
+	} {
+		_, err := Load("m.yaml", []byte(four), c.sets)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%v: got %v\nwant %s", c.sets, err, c.want)
+		}
+	}
+}
