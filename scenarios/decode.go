@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -205,6 +206,12 @@ func (d *decoder) custom(n *yaml.Node, v reflect.Value, path string) bool {
 			return true
 		}
 		if err := x.parseScalar(n.Value); err != nil {
+			var long durationTooLong
+			if path == "duration" && errors.As(err, &long) {
+				// the run's own bound, not the clock's (resolve checks the rest)
+				d.fail(n, path, "must be more than 0s and at most %s, not %s", FormatDuration(maxDuration), strings.TrimSpace(n.Value))
+				return true
+			}
 			d.fail(n, path, "%v", err)
 		}
 		return true

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/flinksim/flinksim/models/partitioning"
 	"github.com/flinksim/flinksim/sim"
 )
@@ -253,14 +255,17 @@ var optionByKey = func() map[string]*flinkOption {
 
 // emptyFlinkValue says that an entry of o needs a value, and what o allows
 // (its parser's word on an empty one) and does without one.
-func emptyFlinkValue(o *flinkOption) string {
-	allowed := "a value"
-	if _, err := o.parse(""); err != nil {
-		allowed = strings.TrimPrefix(err.Error(), `"" `)
-	}
+func emptyFlinkValue(o *flinkOption, n *yaml.Node) string {
 	def := "Flink's default is " + o.Default
 	if o.Default == "" {
 		def = "Flink's default is to leave it unset"
+	}
+	if n != nil && n.Kind == yaml.SequenceNode {
+		return fmt.Sprintf("needs a single value, not a list; or leave the key out (%s)", def)
+	}
+	allowed := "a value"
+	if _, err := o.parse(""); err != nil {
+		allowed = strings.TrimPrefix(err.Error(), `"" `)
 	}
 	return fmt.Sprintf("needs a single value, and an empty one %s; or leave the key out (%s)", allowed, def)
 }
@@ -355,7 +360,7 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 			fs.given[o.Key] = true
 			fs.paths[o.Key] = e.Path
 			if e.Value == "" {
-				d.fail(e.Node, e.Path, "%s", emptyFlinkValue(o))
+				d.fail(e.Node, e.Path, "%s", emptyFlinkValue(o, e.Node))
 				continue
 			}
 			v, err := o.parse(e.Value)

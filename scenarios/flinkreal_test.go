@@ -165,6 +165,9 @@ func TestFlinkValuesParseAsFlink(t *testing.T) {
 		{"state.backend.type=org.apache.flink.runtime.state.hashmap.HashMapStateBackendFactory", ""},
 		{"state.backend.type=ROCKSDB", ""},
 		{"state.backend.type=com.example.MyBackendFactory", `"com.example.MyBackendFactory" is a state backend factory flinksim does not know`},
+		// a list is not one value (and not an empty one)
+		{"parallelism.default=[4]", "flink.parallelism.default: needs a single value, not a list; or leave the key out (Flink's default is 1)"},
+		{"parallelism.default=", "flink.parallelism.default: needs a single value, and an empty one is not a whole number"},
 	} {
 		t.Run(c.set, func(t *testing.T) {
 			sets := []string{"flink." + c.set, "flink.execution.checkpointing.interval=1min", "flink.restart-strategy.type=fixed-delay"}

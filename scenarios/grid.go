@@ -72,24 +72,25 @@ func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 	if err != nil {
 		return Axis{}, fmt.Errorf("%s: %v", key, err)
 	}
-	if ka != kb {
+	k, ok := CommonKind([]float64{a, b}, []Quantity{ka, kb})
+	if !ok {
 		return Axis{}, fmt.Errorf("%s: %q and %q are not the same kind of value", key, lo, hi)
 	}
 	if b <= a {
 		return Axis{}, fmt.Errorf("%s: range %q must go from low to high", key, spec)
 	}
-	ax.Kind = ka
-	integral := ka == QPlain && a == math.Trunc(a) && b == math.Trunc(b)
-	for k := 0; k < n; k++ {
-		v := a + (b-a)*float64(k)/float64(n-1)
+	ax.Kind = k
+	integral := k == QPlain && a == math.Trunc(a) && b == math.Trunc(b)
+	for j := 0; j < n; j++ {
+		v := a + (b-a)*float64(j)/float64(n-1)
 		if integral {
 			v = math.Round(v)
 		}
-		if k > 0 && v == ax.Nums[len(ax.Nums)-1] {
+		if j > 0 && v == ax.Nums[len(ax.Nums)-1] {
 			continue // integers closer than one apart
 		}
 		ax.Nums = append(ax.Nums, v)
-		ax.Values = append(ax.Values, FormatQuantityFor(key, v, ka))
+		ax.Values = append(ax.Values, FormatQuantityFor(key, v, k))
 	}
 	return ax, nil
 }
@@ -97,27 +98,30 @@ func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 // listAxis reads v1,v2,...: values as written, of one kind, each once.
 func listAxis(key, spec string) (Axis, error) {
 	ax := Axis{Key: key}
+	var kinds []Quantity
 	for _, v := range strings.Split(spec, ",") {
 		v = strings.TrimSpace(v)
 		x, k, err := ParseQuantityFor(key, v)
 		if err != nil {
 			if cerr := choiceValue(key, v); cerr != nil {
-				if flinkAxisOption(key) != nil {
+				if flinkAxisOption(key) != nil || key == "flink-version" {
 					err = cerr // the option's own: what it allows
 				}
 				return Axis{}, fmt.Errorf("%s: %v", key, err)
 			}
 			x, k = float64(len(ax.Values)), QChoice // true/false, an enum's value
 		}
-		if len(ax.Values) > 0 && k != ax.Kind {
+		common, ok := CommonKind(append(ax.Nums, x), append(kinds, k))
+		if !ok {
 			return Axis{}, fmt.Errorf("%s: %q is not the same kind of value as %q", key, v, ax.Values[0])
 		}
+		ax.Kind = common
 		for _, seen := range ax.Values {
 			if seen == v {
 				return Axis{}, fmt.Errorf("%s: %q appears twice", key, v)
 			}
 		}
-		ax.Kind = k
+		kinds = append(kinds, k)
 		ax.Values = append(ax.Values, v)
 		ax.Nums = append(ax.Nums, x)
 		if len(ax.Values) > maxAxisValues {
@@ -125,6 +129,45 @@ func listAxis(key, spec string) (Axis, error) {
 		}
 	}
 	return ax, nil
+}
+
+// CommonKind is the kind of unit the values of one axis or range share
+// (nums in base units, kinds as ParseQuantityFor read each): their own when
+// they agree; else the kind with a unit when every other value is a plain
+// number a field of that kind reads too, as the loader reads it (a count,
+// 1000 beside 2k; a size in bare bytes, 200 beside 1kB; a duration's bare
+// 0, 0 beside 5us). A rate always takes its unit.
+func CommonKind(nums []float64, kinds []Quantity) (Quantity, bool) {
+	k := QPlain
+	for _, q := range kinds {
+		if q != QPlain {
+			if k != QPlain && q != k {
+				return 0, false
+			}
+			k = q
+		}
+	}
+	for i, q := range kinds {
+		if q == QPlain && !plainReadsAs(nums[i], k) {
+			return 0, false
+		}
+	}
+	return k, true
+}
+
+// plainReadsAs tells whether a plain number is a value of kind k's fields.
+func plainReadsAs(v float64, k Quantity) bool {
+	switch k {
+	case QPlain:
+		return true
+	case QCount:
+		return v >= 0
+	case QBytes:
+		return v >= 0 && v == math.Trunc(v)
+	case QDuration:
+		return v == 0
+	}
+	return false
 }
 
 // ParseQuantity reads a value in any of the scenario's units and returns it

@@ -18,6 +18,15 @@ import (
 // only, drawn at positions 0, 1, ... in the order given.
 const QChoice Quantity = QByteRate + 1
 
+// IsChoice tells whether s is a value of key's that is not a number (a
+// release, true/false, an enum's value): a list takes it, a range does not.
+func IsChoice(key, s string) bool {
+	if _, _, err := ParseQuantityFor(key, s); err == nil {
+		return false
+	}
+	return choiceValue(key, s) == nil
+}
+
 // flinkAxisOption is the modelled option a flink.* key sets, or nil.
 func flinkAxisOption(key string) *flinkOption {
 	if rest, ok := strings.CutPrefix(key, "flink."); ok {
@@ -46,6 +55,9 @@ func sameFunc(a, b func(any) string) bool {
 func ParseQuantityFor(key, s string) (float64, Quantity, error) {
 	o := flinkAxisOption(key)
 	switch {
+	case strings.TrimSpace(key) == "flink-version":
+		// "1.20" is not 1.2: releases are choices, listed
+		return 0, QChoice, fmt.Errorf("%q is a Flink release, not a number: list releases, e.g. flink-version=1.18,1.20", s)
 	case o != nil && sameFunc(o.format, memory):
 		v, err := ParseFlinkMemory(s)
 		return float64(v), QBytes, err
@@ -71,8 +83,12 @@ func FormatQuantityFor(key string, v float64, k Quantity) string {
 
 // choiceValue reads one value of a list over a modelled flink.* key that is
 // neither a number nor a quantity (true/false, an enum), checked by the
-// option's own parser.
+// option's own parser, or over flink-version (a release).
 func choiceValue(key, s string) error {
+	if strings.TrimSpace(key) == "flink-version" {
+		_, err := parseFlinkVersion(s)
+		return err
+	}
 	o := flinkAxisOption(key)
 	if o == nil {
 		return fmt.Errorf("%q is not a number, count, duration, size or rate", s)

@@ -38,6 +38,11 @@ func TestFlinkJavaRanges(t *testing.T) {
 		{"flink.restart-strategy.fixed-delay.delay=106751991167 d", ""}, // just under Long.MAX_VALUE ms
 		// Duration.toMillis overflows past Long.MAX_VALUE ms.
 		{"flink.restart-strategy.fixed-delay.delay=" + maxLong + "s", `--set flink.restart-strategy.fixed-delay.delay=9223372036854775807s: flink.restart-strategy.fixed-delay.delay: "9223372036854775807s" is too large: Flink reads a duration as milliseconds in a Java long (at most 9223372036854775807 ms)`},
+		// MemorySize.parse: a Java long of bytes, and one of its units
+		{"flink.taskmanager.memory.process.size=9223372036854775807", ""},
+		{"flink.taskmanager.memory.process.size=99999999999999999999", `--set flink.taskmanager.memory.process.size=99999999999999999999: flink.taskmanager.memory.process.size: "99999999999999999999" is too large (Flink's sizes are at most 8388607 tb)`},
+		{"flink.taskmanager.memory.process.size=8388608 tb", `--set flink.taskmanager.memory.process.size=8388608 tb: flink.taskmanager.memory.process.size: "8388608 tb" is too large (Flink's sizes are at most 8388607 tb)`},
+		{"flink.taskmanager.memory.process.size=1.5g", `--set flink.taskmanager.memory.process.size=1.5g: flink.taskmanager.memory.process.size: "1.5g": Flink knows no memory unit ".5g" (b, kb, mb, gb or tb, all binary, or k, m, g, t, or their long names; one unit, a whole number)`},
 		{"flink.heartbeat.timeout=9223372036854775808", `--set flink.heartbeat.timeout=9223372036854775808: flink.heartbeat.timeout: "9223372036854775808" is too large: Flink reads durations as a Java long (at most 9223372036854775807)`},
 	} {
 		t.Run(c.set, func(t *testing.T) {
@@ -144,6 +149,38 @@ func TestWebCheckpointsHistory(t *testing.T) {
 			if strings.Contains(k, "checkpoints.history") {
 				t.Errorf("%q: %s listed as inert", c.file, k)
 			}
+		}
+	}
+}
+
+// TestJobSizeLimitsNameTheParallelism: a job too large to simulate is
+// refused at the parallelism that makes it so (its own field, or
+// flink.parallelism.default, however it was set), not at the file's start.
+func TestJobSizeLimitsNameTheParallelism(t *testing.T) {
+	const four = `
+name: m
+sources:
+  - {name: clicks, rate: 10k/s}
+operators:
+  - {name: a, cost: 5us}
+  - {name: b, cost: 5us, chaining: false}
+sinks:
+  - {name: out, capacity: 5k/s}
+`
+	for _, c := range []struct {
+		sets []string
+		want string
+	}{
+		{[]string{"flink.parallelism.default=30000"},
+			"--set flink.parallelism.default=30000: flink.parallelism.default: the job has 120000 subtasks; flinksim simulates at most 100000 (clicks runs 30000)"},
+		{[]string{"operators.b.parallelism=32768", "flink.parallelism.default=30000"},
+			"--set operators.b.parallelism=32768: operators.b.parallelism: the job has 122768 subtasks; flinksim simulates at most 100000 (b runs 32768)"},
+		{[]string{"flink.parallelism.default=5000", "operators.b.exchange=rebalance"},
+			"--set flink.parallelism.default=5000: flink.parallelism.default: the job has 25010000 network channels; flinksim simulates at most 20000000 (lower the parallelism of all-to-all exchanges: b runs 5000)"},
+	} {
+		_, err := Load("m.yaml", []byte(four), c.sets)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%v: got %v\nwant %s", c.sets, err, c.want)
 		}
 	}
 }

@@ -334,8 +334,17 @@ func applyVariant(d *decoder, root *yaml.Node, v variantRef) bool {
 		if set == nil || set.Kind != yaml.MappingNode {
 			return true // nothing to apply: the decoder reports what is wrong with it
 		}
+		seen := map[string]*yaml.Node{}
 		for k := 0; k+1 < len(set.Content); k += 2 {
 			key := set.Content[k]
+			c := CanonicalKey(key.Value)
+			if prev := seen[c]; prev != nil && prev.Value != key.Value {
+				// as --set refuses it: which name wins would be the order's
+				d.fail(key, "variants."+vname+".set."+key.Value, "sets the Flink option %s, already set as %s (line %d), its other name; give it once",
+					c[len("flink."):], prev.Value, prev.Line)
+				continue
+			}
+			seen[c] = key
 			setPath(d, root, key.Value, set.Content[k+1], "", key)
 		}
 		return true

@@ -80,3 +80,28 @@ variants:
 		}
 	}
 }
+
+// TestVariantSetsOneOptionTwice: a variant that sets one Flink option under
+// both its names is refused, as --set refuses it: which value wins would
+// be the order the names are written in.
+func TestVariantSetsOneOptionTwice(t *testing.T) {
+	for _, c := range []struct{ set, want string }{
+		{"{flink.state.backend.incremental: true, flink.execution.checkpointing.incremental: false}",
+			"v.yaml:6:50: variants.a.set.flink.execution.checkpointing.incremental: sets the Flink option execution.checkpointing.incremental, already set as flink.state.backend.incremental (line 6), its other name; give it once"},
+		{"{flink.execution.checkpointing.unaligned.enabled: true, flink.execution.checkpointing.unaligned: false}",
+			"v.yaml:6:66: variants.a.set.flink.execution.checkpointing.unaligned: sets the Flink option execution.checkpointing.unaligned.enabled, already set as flink.execution.checkpointing.unaligned.enabled (line 6), its other name; give it once"},
+		{"{flink.execution.checkpointing.incremental: true, duration: 5m}", ""},
+	} {
+		file := "name: v\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\nvariants:\n  - name: a\n    set: " + c.set + "\n"
+		_, err := Load("v.yaml", []byte(file), nil)
+		if c.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", c.set, err)
+			}
+			continue
+		}
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%s: got %v\nwant %s", c.set, err, c.want)
+		}
+	}
+}

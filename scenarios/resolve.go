@@ -32,7 +32,8 @@ type node struct {
 	op          *Operator
 	sink        *Sink
 	parallelism int
-	recordSize  int64 // output record size
+	parPath     string // where its parallelism is set: its own field or flink.parallelism.default
+	recordSize  int64  // output record size
 	inputs      []string
 	exchange    string // as written or resolved
 	consumers   int
@@ -324,26 +325,50 @@ func (r *resolver) enum(v *string, path string, values ...string) {
 	}
 }
 
-// limits refuses jobs too large to simulate in memory.
+// nodeParallelism resolves n's parallelism (p as written, at path) and
+// notes where it is set.
+func (r *resolver) nodeParallelism(n *node, p *int, path string) {
+	n.parallelism, n.parPath = r.parallelism(p, path), path
+	if p == nil {
+		n.parPath = "flink.parallelism.default"
+	}
+}
+
+// limits refuses jobs too large to simulate in memory, at the parallelism
+// that contributes most: the largest, and the larger end of the exchange
+// with the most channels.
 func (r *resolver) limits() {
 	subtasks, channels := 0, 0
+	var widest, widestEdge *node
+	edgeMax := 0
 	for _, n := range r.nodes {
 		subtasks += n.parallelism
+		if widest == nil || n.parallelism > widest.parallelism {
+			widest = n
+		}
 		for _, in := range n.inputs {
-			if up, ok := r.byName[in]; ok {
-				if n.exchange == "forward" {
-					channels += n.parallelism
-				} else {
-					channels += up.parallelism * n.parallelism
+			up, ok := r.byName[in]
+			if !ok {
+				continue
+			}
+			c := n.parallelism
+			if n.exchange != "forward" {
+				c = up.parallelism * n.parallelism
+			}
+			channels += c
+			if c > edgeMax {
+				edgeMax, widestEdge = c, n
+				if up.parallelism > n.parallelism {
+					widestEdge = up
 				}
 			}
 		}
 	}
 	if subtasks > maxSubtasks {
-		r.d.at("", "the job has %d subtasks; flinksim simulates at most %d", subtasks, maxSubtasks)
+		r.d.at(widest.parPath, "the job has %d subtasks; flinksim simulates at most %d (%s runs %d)", subtasks, maxSubtasks, widest.name, widest.parallelism)
 	}
 	if channels > maxChannels {
-		r.d.at("", "the job has %d network channels; flinksim simulates at most %d (lower the parallelism of all-to-all exchanges)", channels, maxChannels)
+		r.d.at(widestEdge.parPath, "the job has %d network channels; flinksim simulates at most %d (lower the parallelism of all-to-all exchanges: %s runs %d)", channels, maxChannels, widestEdge.name, widestEdge.parallelism)
 	}
 }
 

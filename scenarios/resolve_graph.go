@@ -20,7 +20,7 @@ func (r *resolver) consumer(n *node) {
 	} else {
 		par, chaining, cost = n.sink.Parallelism, &n.sink.Chaining, &n.sink.Cost
 	}
-	n.parallelism = r.parallelism(par, n.path+".parallelism")
+	r.nodeParallelism(n, par, n.path+".parallelism")
 	if len(n.inputs) == 0 {
 		n.inputs = r.defaultInput(n)
 	}

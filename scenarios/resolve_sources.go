@@ -18,7 +18,7 @@ func (r *resolver) source(n *node) {
 	if s.Topic == "" {
 		s.Topic = s.Name
 	}
-	n.parallelism = r.parallelism(s.Parallelism, n.path+".parallelism")
+	r.nodeParallelism(n, s.Parallelism, n.path+".parallelism")
 	s.Parallelism = ptr(n.parallelism)
 	if s.Partitions == nil {
 		s.Partitions = ptr(n.parallelism)

@@ -2,6 +2,8 @@ package scenarios
 
 import (
 	"encoding/json"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/invopop/jsonschema"
@@ -19,6 +21,9 @@ func reflector() *jsonschema.Reflector {
 func Schema() ([]byte, error) {
 	s := reflector().Reflect(&Scenario{})
 	loosen(s)
+	if v, ok := s.Properties.Get("flink-version"); ok {
+		s.Properties.Set("flink-version", flinkVersionSchema(v.Description))
+	}
 	s.Version = draft07
 	s.ID = "https://flinksim.dev/scenario.schema.json"
 	s.Title = "flinksim scenario"
@@ -129,6 +134,27 @@ func (Fraction) JSONSchema() *jsonschema.Schema {
 	return &jsonschema.Schema{OneOf: []*jsonschema.Schema{
 		{Type: "number", Minimum: "0", Maximum: "1"},
 		stringWithPattern(`^\s*[0-9]+(\.[0-9]+)?\s*%\s*$`, "A share: 20% or 0.2."),
+	}}
+}
+
+// flinkVersionSchema takes what parseFlinkVersion takes: a release as text
+// (offered as an enum), a patch release of one ("1.20.1"), and a release
+// written unquoted, which YAML reads as a number (2.0; 1.20 reaches the
+// schema as 1.2, and the loader reads its text).
+func flinkVersionSchema(desc string) *jsonschema.Schema {
+	var names, nums []any
+	var alts []string
+	for _, v := range flinkVersions {
+		names = append(names, v)
+		f, _ := strconv.ParseFloat(v, 64)
+		nums = append(nums, f)
+		alts = append(alts, regexp.QuoteMeta(v))
+	}
+	patch := `^\s*(` + strings.Join(alts, "|") + `)\.[0-9]+\s*$`
+	return &jsonschema.Schema{Description: desc, AnyOf: []*jsonschema.Schema{
+		{Type: "string", Enum: names},
+		stringWithPattern(patch, "A patch release: its minor release's defaults."),
+		{Type: "number", Enum: nums},
 	}}
 }
 

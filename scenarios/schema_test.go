@@ -124,6 +124,13 @@ func TestSchemaAsTheLoader(t *testing.T) {
 		{"flink: {parallelism.default: 32768}", true},
 		{"flink: {parallelism.default: 32769}", false},
 		{"flink: {taskmanager.numberOfTaskSlots: 2147483647}", true},
+		// flink-version as the loader reads it: a patch release, unquoted
+		{"flink-version: \"1.20.1\"", true},
+		{"flink-version: 1.18.2", true},
+		{"flink-version: 2.0", true},
+		{"flink-version: 1.19", true},
+		{"flink-version: \"1.14\"", false},
+		{"flink-version: \"1.20.x\"", false},
 		{"operators: [{name: o, exchange: shuffle}]", false},
 		{"operators: [{name: o, parallelism: 0}]", false},
 		{"checkpoint-storage: {type: ftp}", false},

@@ -82,17 +82,26 @@ func ParseDuration(s string, bareUnit sim.Time) (sim.Time, error) {
 		}
 		total += d
 		if total < 0 || total >= sim.Never/2 {
-			return 0, fmt.Errorf("%q is too long (at most 53375d, the simulator's clock)", s)
+			return 0, durationTooLong(s)
 		}
 		rest = strings.TrimLeft(rest[j:], " ")
 	}
 	return total, nil
 }
 
+// durationTooLong is ParseDuration's error for a duration longer than the
+// simulator's clock holds; a field with a bound of its own names that one
+// instead (errors.As).
+type durationTooLong string
+
+func (s durationTooLong) Error() string {
+	return fmt.Sprintf("%q is too long (at most 53375d, the simulator's clock)", string(s))
+}
+
 func scaleDuration(v float64, unit sim.Time, s string) (sim.Time, error) {
 	ns := v * float64(unit)
 	if math.IsInf(ns, 0) || math.IsNaN(ns) || ns >= float64(sim.Never/2) {
-		return 0, fmt.Errorf("%q is too long (at most 53375d, the simulator's clock)", s)
+		return 0, durationTooLong(s)
 	}
 	return sim.Time(math.Round(ns)), nil
 }
@@ -255,11 +264,13 @@ func ParseFlinkMemory(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a Flink memory size (a whole number and b, kb, mb, gb or tb; all binary)", s)
 	}
 	n, err := strconv.ParseInt(in[:i], 10, 64)
-	unit, ok := flinkMemoryUnits[strings.ToLower(strings.TrimSpace(in[i:]))]
-	if err != nil || !ok {
-		return 0, fmt.Errorf("%q is not a Flink memory size (a whole number and b, kb, mb, gb or tb; all binary)", s)
-	}
-	if n > math.MaxInt64/unit {
+	label := strings.ToLower(strings.TrimSpace(in[i:]))
+	unit, ok := flinkMemoryUnits[label]
+	switch {
+	case !ok:
+		return 0, fmt.Errorf("%q: Flink knows no memory unit %q (b, kb, mb, gb or tb, all binary, or k, m, g, t, or their long names; one unit, a whole number)", s, label)
+	case err != nil || n > math.MaxInt64/unit:
+		// MemorySize.parse: "cannot be represented as 64bit number"
 		return 0, fmt.Errorf("%q is too large (Flink's sizes are at most 8388607 tb)", s)
 	}
 	return n * unit, nil

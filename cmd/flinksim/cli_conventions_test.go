@@ -63,6 +63,28 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 	}
 }
 
+// TestRootUnknownFlag: a command line of flags only, each taken out before
+// cobra parses ("flinksim --versoin"), is reported as any command's
+// unknown flag is, not by pflag reading os.Args again (cobra's fallback for
+// no arguments), as the binary's os.Args hold them.
+func TestRootUnknownFlag(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--versoin"}, "--versoin: unknown flag; did you mean --version?\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"-x"}, "-x: unknown shorthand flag; the shorthands are -h, -q, -v\nflinksim: 1 problem(s) in the flags\n"},
+	} {
+		old := os.Args
+		os.Args = append([]string{"flinksim"}, c.args...)
+		code, out, errs := cli(t, c.args...)
+		os.Args = old
+		if code != exitScenario || out != "" || errs != c.want {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", c.args, code, out, errs, c.want)
+		}
+	}
+}
+
 // TestRunExpect: --expect fails a run (exit 3, one line) whose outcome is
 // not the one expected, after writing its outputs; with variants every run
 // must meet it and each that does not is named; an unknown outcome is a

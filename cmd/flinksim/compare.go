@@ -122,7 +122,7 @@ func runCompare(arg string, o compareOptions, fc *flagCheck, stdout, stderr io.W
 	}
 	if len(runs) < 2 {
 		if len(base.Variants) > 0 {
-			return usageError{fmt.Errorf("--variant: names one run; compare needs two or more, e.g. --variant base --variant %s", base.Variants[0].Name)}
+			return flagError("variant", "names one run; compare needs two or more, e.g. --variant base --variant %s", base.Variants[0].Name)
 		}
 		return usageError{fmt.Errorf("nothing to compare: %s has no variants (add a variants: block)", arg)}
 	}

@@ -122,9 +122,12 @@ func checkExample(args []string) (string, error) {
 		return "", err
 	}
 	if err := c.ParseFlags(rest); errors.Is(err, pflag.ErrHelp) {
-		return c.CommandPath(), nil // --help is cobra's, added when it runs
+		return c.CommandPath(), nil
 	} else if err != nil {
 		return c.CommandPath(), err
+	}
+	if help, _ := c.Flags().GetBool("help"); help {
+		return c.CommandPath(), nil // cobra's --help (made with the root, lenientFlags)
 	}
 	if err := c.ValidateArgs(c.Flags().Args()); err != nil {
 		return c.CommandPath(), err

@@ -110,6 +110,7 @@ func lenientFlags(cmd *cobra.Command) {
 		}
 	}
 	walk = func(c *cobra.Command) {
+		c.InitDefaultHelpFlag() // as cobra makes it before parsing: --help=x is a bad value too
 		c.Flags().VisitAll(wrap)
 		c.PersistentFlags().VisitAll(wrap)
 		for _, sub := range c.Commands() {

@@ -17,6 +17,9 @@ func TestOverrideFlagsNamedAsFlags(t *testing.T) {
 		want string
 	}{
 		{[]string{"--duration", "0"}, "--duration: must be more than 0s and at most 366d, not 0s\nflinksim: 1 problem(s) in the flags\n"},
+		// past the simulator's clock too: the run's bound is the one to name
+		{[]string{"--duration", "99999999d"}, "--duration: must be more than 0s and at most 366d, not 99999999d\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--set", "duration=60000d"}, "--set duration=60000d: duration: must be more than 0s and at most 366d, not 60000d\nflinksim: 1 problem(s) in the flags\n"},
 		{[]string{"--duration", "5x"}, "--duration: \"5x\": unknown unit \"x\" (use ns, us, ms, s, m or min, h, d, w)\nflinksim: 1 problem(s) in the flags\n"},
 		{[]string{"--duration", "1s"}, "--duration: 1s is shorter than simulation.sample-interval (5s, the default): set simulation.sample-interval to at most the duration, or run longer\nflinksim: 1 problem(s) in the flags\n"},
 		{[]string{"--duration", ""}, "--duration: is empty; give a value, e.g. --duration 30m\nflinksim: 1 problem(s) in the flags\n"},
@@ -127,6 +130,12 @@ var flagProblemCases = func() []struct {
 			[]string{"--seed: is empty", "--jobs: -3: must be 0", `--start-time: "x" is not an RFC 3339 time`, "--set sinks.db.capacity=fast: sinks.db.capacity: "}, "the flags"},
 		{[]string{"run", "no-such-scenario", "--expect", "bogus"},
 			[]string{`--expect: "bogus"`, `flinksim: no built-in scenario "no-such-scenario"`}, "the flags and the arguments"},
+		{[]string{"run", "testdata/ckpt-variants.yaml", "--variant", "incremental", "--variant", "incremental"},
+			[]string{"--variant: incremental: given twice; give each once"}, "the flags"},
+		{[]string{"compare", "testdata/ckpt-variants.yaml", "--replicas", "400000"},
+			[]string{"--replicas: 400000: must be from 1 to 333333 with 3 runs to compare"}, "the flags"},
+		{[]string{"compare", "testdata/ckpt-variants.yaml", "--variant", "unaligned"},
+			[]string{"--variant: names one run; compare needs two or more, e.g. --variant base --variant incremental"}, "the flags"},
 		{[]string{"compare", "testdata/ckpt-variants.yaml", "-j", "-1", "--replicas", "0", "-o", "csv"},
 			[]string{"--jobs: -1", "--replicas: 0: must be from 1", `--output: "csv"`}, "the flags"},
 		{[]string{"compare", "testdata/ckpt-variants.yaml", "--from", "runs", "--openmetrics", "--start-time", "2026-01-01T00:00:00Z", "-j", "2", "--max-memory", "1GB"},
@@ -138,6 +147,14 @@ var flagProblemCases = func() []struct {
 			[]string{"--jobs: -1", `--target: sinks.db.capacity=zz: sinks.db.capacity: "zz"`}, "the flags"},
 		{[]string{"plan", tiny},
 			[]string{`--target: "": want key=lo..hi`, "--for: none given"}, "the flags"},
+		// values without order: a problem of the flag, not the search's
+		{[]string{"plan", tiny, "--target", "flink-version=1.15..2.0", "--for", "stable"},
+			[]string{"--target: flink-version: 1.15..2.0: values without order"}, "the flags"},
+		{[]string{"plan", tiny, "--target", "flink.state.backend.type=hashmap..rocksdb", "--for", "stable"},
+			[]string{"--target: flink.state.backend.type: hashmap..rocksdb: values without order"}, "the flags"},
+		// ends that read but run the wrong way: a problem of the flag, with the rest
+		{[]string{"plan", tiny, "--target", "sinks.db.capacity=5k/s..1k/s", "--for", "stable", "-j", "-1"},
+			[]string{"--jobs: -1", "--target: sinks.db.capacity: range 5k/s..1k/s must go from low to high"}, "the flags"},
 		// a scenario that does not load: the bounds are still checked, and
 		// its own problem is reported once, as its own
 		{[]string{"plan", broken, "--target", "sinks.db.capacity=zz..5k/s", "--for", "stable"},
@@ -178,6 +195,11 @@ var flagProblemCases = func() []struct {
 				`--target: sinks.db.capacity=x: sinks.db.capacity: "x" has no time unit`, `--duration: "5x": unknown unit`}, "the flags"},
 		{[]string{"sweep", tiny, "--grid", grid, "--shards", "abc", "--replicas", "2.5", "--max-memory", "-1GB"},
 			[]string{`--shards: "abc" is not a whole number`, `--replicas: "2.5" is not a whole number`, `--max-memory: "-1GB" is not a size above 0`}, "the flags"},
+		// the root's own, every argument a flag taken out before cobra parses
+		{[]string{"--versoin"}, []string{"--versoin: unknown flag; did you mean --version?"}, "the flags"},
+		{[]string{"-x"}, []string{"-x: unknown shorthand flag"}, "the flags"},
+		{[]string{"--help=x"}, []string{`--help: "x" is not true or false`}, "the flags"},
+		{[]string{"run", tiny, "--help=maybe"}, []string{`--help: "maybe" is not true or false`}, "the flags"},
 		{[]string{"list", "-q=x", "--verbose=y"},
 			[]string{`--quiet: "x" is not true or false`, `--verbose: "y" is not true or false`}, "the flags"},
 		// cobra checks the arguments first: their problems come with the flags'
@@ -228,7 +250,7 @@ func TestFlagProblemsReportedTogether(t *testing.T) {
 	for _, c := range flagProblemCases {
 		out := filepath.Join(t.TempDir(), "out")
 		args := c.args
-		if args[0] != "plan" && args[0] != "list" && (args[0] != "sweep" || args[1] != "plan") {
+		if args[0] != "plan" && args[0] != "list" && !strings.HasPrefix(args[0], "-") && (args[0] != "sweep" || args[1] != "plan") {
 			args = append(args, "--out", out)
 		}
 		code, stdout, stderr := cli(t, args...)

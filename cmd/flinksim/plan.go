@@ -122,6 +122,18 @@ func planSearch(o planOptions) (sweep.Search, error) {
 	if !badTarget {
 		// the range, even beside other problems: its bounds are checked too
 		s = sweep.Search{Key: strings.TrimSpace(key), Lo: strings.TrimSpace(lo), Hi: strings.TrimSpace(hi)}
+		_, _, errLo := scenarios.ParseQuantityFor(s.Key, s.Lo)
+		_, _, errHi := scenarios.ParseQuantityFor(s.Key, s.Hi)
+		_, _, _, err := s.Span()
+		switch {
+		case err != nil && errLo == nil && errHi == nil:
+			// ends that read, in the wrong order or kinds (what does not
+			// read is the field's to say, at the range's ends)
+			fc.addf("target", "%v", err)
+		case scenarios.IsChoice(s.Key, s.Lo) || scenarios.IsChoice(s.Key, s.Hi):
+			fc.addf("target", "%s: %s..%s: values without order (a release, true/false, an enum), and plan bisects a range of numbers: try them with sweep --grid %s=%s,%s",
+				s.Key, s.Lo, s.Hi, s.Key, s.Lo, s.Hi)
+		}
 	}
 	s.Largest, s.Conditions, s.Replicas = o.largest, conds, o.replicas
 	return s, fc.join(nil)

@@ -81,8 +81,8 @@ const replicaKey = ""
 // with its seed (its outputs are the ones written).
 func replicate(runs []runResult, n int, file string, data []byte, o runOptions) error {
 	if n*len(runs) > sweep.MaxPoints {
-		return usageError{fmt.Errorf("--replicas %d: must be from 1 to %d with %d runs to compare (at most %d runs in all)",
-			n, sweep.MaxPoints/len(runs), len(runs), sweep.MaxPoints)}
+		return flagError("replicas", "%d: must be from 1 to %d with %d runs to compare (at most %d runs in all)",
+			n, sweep.MaxPoints/len(runs), len(runs), sweep.MaxPoints)
 	}
 	for i := range runs {
 		r := &runs[i]

@@ -47,6 +47,11 @@ func execute(args []string, stdout, stderr io.Writer) (code int) {
 	}()
 	root := newRoot(stdout, stderr)
 	args, argProbs := preParse(root, args)
+	if args == nil {
+		// every argument was a flag preParse took out ("flinksim
+		// --versoin"): cobra reads os.Args for nil arguments
+		args = []string{}
+	}
 	root.SetArgs(args)
 	err := root.ExecuteContext(withArgProblems(context.Background(), argProbs))
 	if err == nil {

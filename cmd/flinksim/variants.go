@@ -60,7 +60,7 @@ func planRuns(base *scenarios.Loaded, file string, data []byte, o runOptions) ([
 	var probs scenarios.Problems
 	for _, name := range names {
 		if seen[name] {
-			return nil, usageError{fmt.Errorf("--variant %s: given twice", name)}
+			return nil, flagError("variant", "%s: given twice; give each once", name)
 		}
 		seen[name] = true
 		l, err := scenarios.LoadVariant(file, data, o.allSets(), name)

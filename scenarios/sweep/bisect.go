@@ -96,7 +96,7 @@ const maxProbes = 24
 // probe's). It returns the answer ("" when no value in the range meets the
 // conditions) and every probe in the order tried.
 func (s Search) Run(r *Runner, seed uint64) (answer string, probes []Probe, err error) {
-	lo, hi, kind, err := s.span()
+	lo, hi, kind, err := s.Span()
 	if err != nil {
 		return "", nil, err
 	}
@@ -142,8 +142,8 @@ func (s Search) Run(r *Runner, seed uint64) (answer string, probes []Probe, err 
 	return answer, p.probes, nil
 }
 
-// span parses the range: both ends in one kind of unit, low to high.
-func (s Search) span() (lo, hi float64, kind scenarios.Quantity, err error) {
+// Span parses the range: both ends in one kind of unit, low to high.
+func (s Search) Span() (lo, hi float64, kind scenarios.Quantity, err error) {
 	lo, kind, err = scenarios.ParseQuantityFor(s.Key, s.Lo)
 	if err != nil {
 		return 0, 0, kind, fmt.Errorf("%s: %v", s.Key, err)
@@ -152,7 +152,8 @@ func (s Search) span() (lo, hi float64, kind scenarios.Quantity, err error) {
 	if err != nil {
 		return 0, 0, kind, fmt.Errorf("%s: %v", s.Key, err)
 	}
-	if kind != kind2 || hi <= lo {
+	kind, same := scenarios.CommonKind([]float64{lo, hi}, []scenarios.Quantity{kind, kind2})
+	if !same || hi <= lo {
 		return 0, 0, kind, fmt.Errorf("%s: range %s..%s must go from low to high in one kind of unit", s.Key, s.Lo, s.Hi)
 	}
 	return lo, hi, kind, nil
