@@ -35,14 +35,7 @@ func TestJudge(t *testing.T) {
 			r.Checkpoints = append(r.Checkpoints, &result.CheckpointStats{Status: "COMPLETED", Trigger: sim.FromSeconds(at), Duration: sim.Second})
 		}
 	}
-	for _, c := range []struct {
-		name    string
-		lag     func(float64) float64
-		edit    func(*result.Result)
-		outcome string
-		phases  string // phase@start_s, in order
-		why     string // a part of why
-	}{
+	checkJudged(t, []judgeCase{
 		{"keeps up", func(float64) float64 { return 50 }, nil, result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input"},
 		// Of 160k produced, 60k were there at the start: 70k left is 70 s (1.2min) of the 1000/s that arrived.
 		{"backlog left", func(float64) float64 { return 70_000 }, func(r *result.Result) {
@@ -90,32 +83,13 @@ func TestJudge(t *testing.T) {
 			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(10)}, {At: sim.FromSeconds(20), Final: true}}
 			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(15)}}
 		}, result.PhaseFailed, "stable@0, failover@10, failover loop@20, failed@20", "the restart strategy gave up at 20s"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			v := judged(c.lag, c.edit)
-			var ph []string
-			for _, p := range v.Phases {
-				ph = append(ph, fmt.Sprintf("%s@%g", p.Phase, p.StartS))
-			}
-			got := strings.Join(ph, ", ")
-			if v.Outcome != c.outcome || got != c.phases || !strings.Contains(v.Why, c.why) {
-				t.Errorf("got %s [%s] %q\nwant %s [%s] containing %q", v.Outcome, got, v.Why, c.outcome, c.phases, c.why)
-			}
-		})
-	}
+	})
 }
 
 // TestJudgeNeverCheckpointed: with checkpointing on, a run in which no
 // checkpoint completed is never stable, however small its lag.
 func TestJudgeNeverCheckpointed(t *testing.T) {
-	for _, c := range []struct {
-		name    string
-		lag     func(float64) float64
-		edit    func(*result.Result)
-		outcome string
-		phases  string // phase@start_s, in order
-		why     string // a part of why
-	}{
+	checkJudged(t, []judgeCase{
 		// Checkpointing on and no checkpoint completed though one had the
 		// chance: not stable, however small the lag; from the first trigger
 		// (the start when the history is not at hand).
@@ -154,19 +128,7 @@ func TestJudgeNeverCheckpointed(t *testing.T) {
 		{"completed in the summary alone", func(float64) float64 { return 0 }, func(r *result.Result) {
 			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600, Completed: 9}
 		}, result.PhaseStable, "stable@0", ""},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			v := judged(c.lag, c.edit)
-			var ph []string
-			for _, p := range v.Phases {
-				ph = append(ph, fmt.Sprintf("%s@%g", p.Phase, p.StartS))
-			}
-			got := strings.Join(ph, ", ")
-			if v.Outcome != c.outcome || got != c.phases || !strings.Contains(v.Why, c.why) {
-				t.Errorf("got %s [%s] %q\nwant %s [%s] containing %q", v.Outcome, got, v.Why, c.outcome, c.phases, c.why)
-			}
-		})
-	}
+	})
 }
 
 // TestJudgeSlowCheckpoints: checkpoints over twice the interval say by how
@@ -188,5 +150,33 @@ func TestJudgeSlowCheckpoints(t *testing.T) {
 		if !strings.Contains(v.Why, c.want) {
 			t.Errorf("%gs against %gs: %q, want it to contain %q", c.slowest, c.interval, v.Why, c.want)
 		}
+	}
+}
+
+// judgeCase is a run for Judge: its lag over 100 s, an edit of the rest,
+// and the verdict expected.
+type judgeCase struct {
+	name    string
+	lag     func(float64) float64
+	edit    func(*result.Result)
+	outcome string
+	phases  string // phase@start_s, in order
+	why     string // a part of why
+}
+
+// checkJudged judges each case as a subtest.
+func checkJudged(t *testing.T, cases []judgeCase) {
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := judged(c.lag, c.edit)
+			var ph []string
+			for _, p := range v.Phases {
+				ph = append(ph, fmt.Sprintf("%s@%g", p.Phase, p.StartS))
+			}
+			got := strings.Join(ph, ", ")
+			if v.Outcome != c.outcome || got != c.phases || !strings.Contains(v.Why, c.why) {
+				t.Errorf("got %s [%s] %q\nwant %s [%s] containing %q", v.Outcome, got, v.Why, c.outcome, c.phases, c.why)
+			}
+		})
 	}
 }
