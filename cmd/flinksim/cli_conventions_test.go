@@ -49,6 +49,9 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"frobnicate"}, "flinksim: unknown command \"frobnicate\" (commands: "},
 		{[]string{"rnu", "backpressure"}, "flinksim: unknown command \"rnu\"; did you mean \"run\"? (commands: "},
 		{[]string{"list", "extra"}, "flinksim: expects no arguments\n"},
+		// --version takes no arguments: cobra's own Version would print it and
+		// ignore "extra"
+		{[]string{"--version", "extra"}, "flinksim: unknown command \"extra\" (commands: "},
 		{[]string{"completion", "tcsh"}, "flinksim: no completion for shell \"tcsh\" (bash, zsh, fish, powershell)\n"},
 		{[]string{"validate", "testdata"}, "flinksim: testdata: is a directory; give a scenario file"},
 	} {

@@ -101,16 +101,22 @@ names. Write a scenario in YAML (or use a built-in one: flinksim list) and run i
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	// --version without cobra's -v shorthand (-v is --verbose).
-	root.Version = version(debug.ReadBuildInfo())
-	root.SetVersionTemplate("flinksim {{.Version}}\n")
+	// --version without cobra's -v shorthand (-v is --verbose), answered
+	// by the root's RunE rather than cobra's Version: cobra prints that
+	// before it checks the arguments, so "--version extra" would pass.
 	root.Flags().Bool("version", false, "print the version and the commit flinksim was built from")
 	// With Args set, cobra leaves an unknown command to it (a usage error,
 	// exit 2) instead of failing in Find with a plain error; the root then
 	// needs a RunE, or cobra would print the help before checking Args.
 	root.Args = unknownCommand
 	root.SuggestionsMinimumDistance = 2
-	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		if v, _ := cmd.Flags().GetBool("version"); v {
+			fmt.Fprintln(cmd.OutOrStdout(), "flinksim", version(debug.ReadBuildInfo()))
+			return nil
+		}
+		return cmd.Help()
+	}
 	root.PersistentFlags().BoolP("quiet", "q", false, "no progress or notes on stderr (problems and warnings still)")
 	root.PersistentFlags().BoolP("verbose", "v", false, "more notes on stderr: the work estimate however short")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
