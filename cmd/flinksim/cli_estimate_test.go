@@ -124,3 +124,17 @@ func TestHugeSweepAsks(t *testing.T) {
 		t.Errorf("a refused sweep left %s: %v", dir, entries(t, dir))
 	}
 }
+
+// TestHugeCompareAsks: a compare of more than 10,000 runs (variants times
+// replicas) is refused as a sweep is, without --yes and no terminal to ask
+// on, naming its size and the flags that make fewer; it leaves no outputs.
+func TestHugeCompareAsks(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cmp")
+	code, _, errs := cli(t, "compare", "testdata/ckpt-variants.yaml", "--variant", "base", "--variant", "unaligned", "--replicas", "5001", "--out", dir)
+	if code != 2 || !strings.Contains(errs, "this compare starts 10k runs") || !strings.Contains(errs, "give --yes to start it, or fewer --replicas or --variant") {
+		t.Errorf("code %d, %q", code, errs)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("a refused compare left %s: %v", dir, entries(t, dir))
+	}
+}

@@ -24,7 +24,9 @@ import (
 type compareOptions struct {
 	runOptions
 	from     string
-	replicas int // runs of each variant, each with its own seed
+	replicas int       // runs of each variant, each with its own seed
+	yes      bool      // start more than confirmRuns runs without asking
+	stdin    io.Reader // where the question before many runs is answered
 }
 
 func newCompareCmd() *cobra.Command {
@@ -47,7 +49,8 @@ its own seed, derived from the scenario's seed and the replica as sweep
 derives a point's (replica 0 included), the same for every variant; the
 table gains a column of how many replicas ended in each outcome ("stable
 6/10, failover 4/10"), marked MIXED when they differ: the result hinges on
-chance. The other columns, the charts and DIR/<variant>/ are replica 0's;
+chance. More than 10,000 runs in all ask first (--yes starts them without
+asking). The other columns, the charts and DIR/<variant>/ are replica 0's;
 the other replicas' outputs are not written: replicas.csv lists every
 replica's seed and outcome (flinksim run --variant NAME --seed SEED, with the
 same --duration and --set, makes one again).`,
@@ -68,6 +71,7 @@ same --duration and --set, makes one again).`,
 				fc.add(checkFromFlags(cmd, o))
 			}
 			o.chatter(cmd)
+			o.stdin = cmd.InOrStdin()
 			return runCompare(args[0], o, fc, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -77,6 +81,7 @@ same --duration and --set, makes one again).`,
 	f.StringArrayVar(&o.variants, "variant", nil, "compare only these (repeatable; \"base\" for the scenario as written)")
 	f.IntVarP(&o.jobs, "jobs", "j", 0, "runs at once (default: one per core); results do not depend on it")
 	f.IntVar(&o.replicas, "replicas", 1, "runs of each variant, each with a seed of its own, counted by outcome (outputs: replica 0's)")
+	f.BoolVar(&o.yes, "yes", false, "start more than 10,000 runs (variants times replicas) without asking")
 	f.StringVar(&o.seed, "seed", "", "seed of the random streams")
 	f.StringVar(&o.duration, "duration", "", "virtual time to simulate")
 	f.StringArrayVar(&o.sets, "set", nil, "override a field: dotted.path=value (repeatable)")
@@ -99,6 +104,7 @@ func checkFromFlags(cmd *cobra.Command, o compareOptions) error {
 		{"start-time", "their files keep the --start-time they were made with"},
 		{"jobs", "no run is made"},
 		{"max-memory", "no run is made"},
+		{"yes", "no run is made"},
 	} {
 		if cmd.Flags().Changed(f.name) {
 			probs = append(probs, scenarios.Problem{File: "--" + f.name, Msg: "not with --from, which reads runs already made: " + f.why})
@@ -198,7 +204,8 @@ func readRuns(runs []runResult, arg string, o compareOptions) error {
 // one's outputs in dir/<variant>/.
 func makeRuns(dir string, runs []runResult, base *scenarios.Loaded, file string, data []byte, o compareOptions, stderr io.Writer) error {
 	reportRunsFlinkConfig(stderr, runs)
-	if err := checkWork(runs, o.runOptions, reloader(file, data, o.runOptions), stderr); err != nil {
+	confirm := confirmStart("compare", "fewer --replicas or --variant", o.yes, o.stdin, stderr)
+	if err := checkWork(runs, o.runOptions, reloader(file, data, o.runOptions), confirm, stderr); err != nil {
 		return err
 	}
 	if err := runAll(runs, o.runOptions, stderr); err != nil {

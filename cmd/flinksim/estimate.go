@@ -28,9 +28,32 @@ import (
 // variable for tests).
 var etaThreshold = time.Minute
 
-// confirmRuns is the size of a sweep that needs --yes (or a "y" on a
-// terminal) before it starts.
+// confirmRuns is the size of a sweep or a compare that needs --yes (or a
+// "y" on a terminal) before it starts.
 const confirmRuns = 10_000
+
+// confirmFunc asks before n runs, described by what, start (confirmStart).
+type confirmFunc func(n int, what string) error
+
+// confirmStart is the confirmFunc of command name: above confirmRuns runs,
+// without --yes, it asks on a terminal and is a usage error elsewhere,
+// which says to give --yes or fewer (the flags that make fewer runs).
+func confirmStart(name, fewer string, yes bool, stdin io.Reader, stderr io.Writer) confirmFunc {
+	return func(n int, what string) error {
+		if n <= confirmRuns || yes {
+			return nil
+		}
+		if !isTerminal(stderr) || !isTerminalReader(stdin) {
+			return usageError{fmt.Errorf("this %s starts %s: give --yes to start it, or %s", name, what, fewer)}
+		}
+		fmt.Fprintf(stderr, "flinksim: this %s starts %s. Start it? [y/N] ", name, what)
+		answer, _ := bufio.NewReader(stdin).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			return usageError{fmt.Errorf("%s not started", name)}
+		}
+		return nil
+	}
+}
 
 // applyMemoryLimit, set by main, makes the garbage collector work harder
 // near the limit rather than pass it (the heap may otherwise grow to twice
@@ -128,10 +151,11 @@ func checkMemory(specs []models.Spec, names []string, jobs int, flag string, std
 	return nil
 }
 
-// checkWork checks the memory of the runs (and their replicas) and prints
-// the time they will take when it is over a minute. reload gives a fresh spec of a run for
+// checkWork checks the memory of the runs (and their replicas), prints
+// the time they will take when it is over a minute, and asks confirm
+// (nil: never) before they start. reload gives a fresh spec of a run for
 // the probe.
-func checkWork(runs []runResult, o runOptions, reload func(name string) (*scenarios.Loaded, error), stderr io.Writer) error {
+func checkWork(runs []runResult, o runOptions, reload func(name string) (*scenarios.Loaded, error), confirm confirmFunc, stderr io.Writer) error {
 	jobs := o.jobs
 	if jobs == 0 {
 		jobs = runtime.GOMAXPROCS(0)
@@ -168,6 +192,13 @@ func checkWork(runs []runResult, o runOptions, reload func(name string) (*scenar
 		runtime.GC() // free the probe before the runs build their own
 	}
 	eta := time.Duration(est.wall() * times * float64(time.Second))
+	if confirm != nil && total > confirmRuns {
+		what := fmt.Sprintf("%s runs, about %s on %d core(s) (from a probe of %s's start)",
+			human.Count(float64(total)), human.Seconds(eta.Seconds()), min(jobs, total), runs[0].name)
+		if err := confirm(total, what); err != nil {
+			return err
+		}
+	}
 	if eta >= etaThreshold || o.verbose {
 		f := models.EstimateFootprint(l.Spec)
 		fmt.Fprintf(o.notes(stderr), "flinksim: this will take about %s (%s virtual in %d run(s), %s network channels and %s to %s of memory per run; %s events a run, from the first %s of %s); Ctrl-C stops it\n",
@@ -220,15 +251,7 @@ func checkSweepWork(r *sweep.Runner, points []sweep.Point, o sweepOptions, stdin
 	what := fmt.Sprintf("%s runs, about %s on %d core(s) (from probes of the first and last point's start)",
 		human.Count(float64(len(points))), human.Seconds(eta.Seconds()), min(jobs, len(points)))
 	if len(points) > confirmRuns && !o.yes {
-		if !isTerminal(stderr) || !isTerminalReader(stdin) {
-			return usageError{fmt.Errorf("this sweep starts %s: give --yes to start it, or fewer --grid values or --replicas", what)}
-		}
-		fmt.Fprintf(stderr, "flinksim: this sweep starts %s. Start it? [y/N] ", what)
-		answer, _ := bufio.NewReader(stdin).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-			return usageError{fmt.Errorf("sweep not started")}
-		}
-		return nil
+		return confirmStart("sweep", "fewer --grid values or --replicas", o.yes, stdin, stderr)(len(points), what)
 	}
 	if eta >= etaThreshold || o.verbose {
 		fmt.Fprintf(o.notes(stderr), "flinksim: this sweep is %s; Ctrl-C stops it, and the same command resumes it\n", what)

@@ -286,7 +286,7 @@ func runScenario(arg string, o runOptions, fc *flagCheck, stdout, stderr io.Writ
 	}
 	defer stage.Abort()
 	reportRunsFlinkConfig(stderr, runs)
-	if err := checkWork(runs, o, reloader(file, data, o), stderr); err != nil {
+	if err := checkWork(runs, o, reloader(file, data, o), nil, stderr); err != nil {
 		return err
 	}
 	// A run that broke a simulator invariant (a bug) still has its results,
