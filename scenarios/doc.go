@@ -33,6 +33,7 @@
 //	yamlerr.go   YAML syntax errors in a user's words, at the offending character
 //	problems.go  Problem and Problems: positioned errors, reported all at once
 //	grid.go      sweep axes (key=v1,v2 or key=lo..hi/n) and quantities
+//	grid_integers.go  which fields take whole numbers (a range over them is rounded)
 //	grid_flink.go  axes over flink.* keys in Flink's units (MemorySize, TimeUtils), true/false and enums
 //	schema.go    the JSON Schema derived from format.go, taking quoted numbers as the loader does
 //	schemaflink.go the flink: block's schema: modelled keys typed, enums, deprecated names, other Flink keys and families

@@ -52,7 +52,8 @@ func ParseGrid(s string) (Axis, error) {
 }
 
 // rangeAxis reads lo..hi/n (rest is hi/n): n values evenly spaced, rounded
-// when lo and hi are plain integers, duplicates dropped.
+// when lo and hi are plain integers and the field takes whole numbers
+// (TakesIntegers); n more than the whole numbers from lo to hi is refused.
 func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 	ax := Axis{Key: key}
 	i := strings.LastIndex(rest, "/")
@@ -80,14 +81,15 @@ func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 		return Axis{}, fmt.Errorf("%s: range %q must go from low to high", key, spec)
 	}
 	ax.Kind = k
-	integral := k == QPlain && a == math.Trunc(a) && b == math.Trunc(b)
+	integral := k == QPlain && a == math.Trunc(a) && b == math.Trunc(b) && TakesIntegers(key)
+	if integral && float64(n) > b-a+1 {
+		return Axis{}, fmt.Errorf("%s: range %q asks for %d values, but %s takes whole numbers and %s..%s holds %d: give /%d or fewer",
+			key, spec, n, key, FormatQuantity(a, k), FormatQuantity(b, k), int(b-a+1), int(b-a+1))
+	}
 	for j := 0; j < n; j++ {
 		v := a + (b-a)*float64(j)/float64(n-1)
 		if integral {
-			v = math.Round(v)
-		}
-		if j > 0 && v == ax.Nums[len(ax.Nums)-1] {
-			continue // integers closer than one apart
+			v = math.Round(v) // distinct: the values are at least one apart
 		}
 		ax.Nums = append(ax.Nums, v)
 		ax.Values = append(ax.Values, FormatQuantityFor(key, v, k))

@@ -13,7 +13,13 @@ func TestParseGrid(t *testing.T) {
 	}{
 		{"flink.parallelism.default=2,4,8", "flink.parallelism.default", "2 4 8", QPlain},
 		{"flink.parallelism.default=1..16/4", "flink.parallelism.default", "1 6 11 16", QPlain},
-		{"flink.parallelism.default=1..3/5", "flink.parallelism.default", "1 2 3", QPlain}, // integers closer than one apart merge
+		{"flink.parallelism.default=1..4/3", "flink.parallelism.default", "1 3 4", QPlain}, // rounded: the field takes whole numbers
+		{"operators.enrich.parallelism=1..4/3", "operators.enrich.parallelism", "1 3 4", QPlain},
+		{"operators.enrich.keys=1..4/3", "operators.enrich.keys", "1 3 4", QPlain}, // a count is whole too
+		// a field of fractions is not rounded, whole ends or not
+		{"operators.parse.selectivity=0..2/5", "operators.parse.selectivity", "0 0.5 1 1.5 2", QPlain},
+		{"operators.enrich.key-distribution.zipf=1..2/3", "operators.enrich.key-distribution.zipf", "1 1.5 2", QPlain},
+		{"flink.kubernetes.taskmanager.cpu.amount=1..2/3", "flink.kubernetes.taskmanager.cpu.amount", "1 1.5 2", QPlain},
 		{"sinks.jdbc.capacity=10k/s..100k/s/10", "sinks.jdbc.capacity", "10k/s 20k/s 30k/s 40k/s 50k/s 60k/s 70k/s 80k/s 90k/s 100k/s", QRate},
 		{"sinks.jdbc.capacity = 20k/s, 1M/min", "sinks.jdbc.capacity", "20k/s 1M/min", QRate},
 		{"checkpoint-storage.stream-bandwidth=100MB/s..400MB/s/4", "checkpoint-storage.stream-bandwidth", "100MB/s 200MB/s 300MB/s 400MB/s", QByteRate},
@@ -60,6 +66,9 @@ func TestParseGrid(t *testing.T) {
 		{"k=5..30s/3", "not the same kind"}, // only 0 is a duration without unit
 		{"flink.execution.checkpointing.incremental=true,0", "not the same kind"},
 		{"k=1,1", "appears twice"},
+		// more values than whole numbers in the range: refused, not merged
+		{"flink.parallelism.default=1..3/5", `asks for 5 values, but flink.parallelism.default takes whole numbers and 1..3 holds 3: give /3 or fewer`},
+		{"sources.clicks.partitions=1..3/5", "holds 3: give /3 or fewer"},
 		{"k=fast,slow", "is not a number, count, duration, size or rate"},
 		{"flink.state.backend.type=hashmap,rocks", `"rocks" is not a state backend flinksim models (hashmap, rocksdb)`},
 		{"flink.execution.checkpointing.mode=EXACTLY_ONCE,once", `"once" is not one of EXACTLY_ONCE, AT_LEAST_ONCE`},
@@ -133,5 +142,27 @@ func TestSweepBlockSweptTwice(t *testing.T) {
 	_, err := Load("m.yaml", []byte(sc), nil)
 	if err == nil || !strings.Contains(err.Error(), "sweep.grid[1]: flink.execution.checkpointing.incremental is swept twice") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestTakesIntegers: the fields a range of plain numbers is rounded for.
+func TestTakesIntegers(t *testing.T) {
+	for key, want := range map[string]bool{
+		"operators.enrich.parallelism":                               true,
+		"operators.0.parallelism":                                    true, // a list item by index
+		"sources.clicks.partitions":                                  true,
+		"operators.enrich.keys":                                      true, // a Count: the loader wants it whole
+		"flink.parallelism.default":                                  true,
+		"flink.execution.checkpointing.tolerable-failed-checkpoints": true,
+		"operators.parse.selectivity":                                false,
+		"operators.enrich.key-distribution.zipf":                     false,
+		"flink.kubernetes.taskmanager.cpu.amount":                    false, // a double
+		"sinks.jdbc.capacity":                                        false, // a rate
+		"no.such.field":                                              false,
+		"operators":                                                  false,
+	} {
+		if got := TakesIntegers(key); got != want {
+			t.Errorf("TakesIntegers(%q) = %v, want %v", key, got, want)
+		}
 	}
 }

@@ -100,7 +100,7 @@ func (s Search) Run(r *Runner, seed uint64) (answer string, probes []Probe, err 
 	if err != nil {
 		return "", nil, err
 	}
-	integer := kind == scenarios.QPlain && lo == math.Trunc(lo) && hi == math.Trunc(hi)
+	integer := s.integral(lo, hi, kind)
 	p := &prober{s: s, r: r, seed: seed, kind: kind}
 	// good is the end of the range expected to meet the conditions.
 	good, bad, goodW, badW := hi, lo, s.Hi, s.Lo
@@ -157,6 +157,13 @@ func (s Search) Span() (lo, hi float64, kind scenarios.Quantity, err error) {
 		return 0, 0, kind, fmt.Errorf("%s: range %s..%s must go from low to high in one kind of unit", s.Key, s.Lo, s.Hi)
 	}
 	return lo, hi, kind, nil
+}
+
+// integral tells whether the search probes whole numbers only: a range of
+// plain whole numbers over a field that takes them (a parallelism, not a
+// Zipf exponent: scenarios.TakesIntegers).
+func (s Search) integral(lo, hi float64, kind scenarios.Quantity) bool {
+	return kind == scenarios.QPlain && lo == math.Trunc(lo) && hi == math.Trunc(hi) && scenarios.TakesIntegers(s.Key)
 }
 
 // midpoint is the next value to probe between good and bad: an integer

@@ -226,3 +226,27 @@ func TestSearchFindsTheCapacityThreshold(t *testing.T) {
 		t.Errorf("stable reads back as %s", c)
 	}
 }
+
+// TestSearchProbesWholeNumbersOnlyWhereTheFieldTakesThem: plan bisects a
+// parallelism over integers, a Zipf exponent over fractions though its
+// ends are whole.
+func TestSearchProbesWholeNumbersOnlyWhereTheFieldTakesThem(t *testing.T) {
+	for _, c := range []struct {
+		key, lo, hi string
+		want        bool
+	}{
+		{"operators.count.parallelism", "1", "8", true},
+		{"operators.count.key-distribution.zipf", "1", "2", false},
+		{"operators.count.parallelism", "1.5", "8", false}, // the loader judges 1.5
+		{"sinks.db.capacity", "1k/s", "4k/s", false},
+	} {
+		s := Search{Key: c.key, Lo: c.lo, Hi: c.hi}
+		lo, hi, kind, err := s.Span()
+		if err != nil {
+			t.Fatalf("%s: %v", c.key, err)
+		}
+		if got := s.integral(lo, hi, kind); got != c.want {
+			t.Errorf("%s=%s..%s: integral %v, want %v", c.key, c.lo, c.hi, got, c.want)
+		}
+	}
+}
