@@ -31,6 +31,7 @@ type decoder struct {
 	bad       map[string]bool       // paths whose value failed to decode
 	badIn     map[string]bool       // paths with a failure at or below them
 	origin    map[*yaml.Node]string // nodes that came from --set, with their flag
+	variant   variantSpan           // the variant's set: block applied, if any
 	budget    int                   // nodes left to visit (guards against alias bombs)
 	dropped   int                   // problems beyond maxProblems, not kept
 }
@@ -85,6 +86,7 @@ func (d *decoder) problemAt(n *yaml.Node, path, msg string) Problem {
 			}
 		} else {
 			p.Line, p.Col = n.Line, n.Column
+			p.Path = d.variant.path(p.Line, p.Col, p.Path)
 		}
 	}
 	return p

@@ -31,6 +31,7 @@
 //	flinkversion.go flink-version: defaults that changed between releases, the key names each reads
 //	load.go      Load, --set overrides, the resolved output
 //	yamlerr.go   YAML syntax errors in a user's words, at the offending character
+//	variantspan.go  a variant's problems at the variant's path (variants.NAME.set.KEY)
 //	problems.go  Problem and Problems: positioned errors, reported all at once
 //	grid.go      sweep axes (key=v1,v2 or key=lo..hi/n) and quantities
 //	grid_integers.go  which fields take whole numbers (a range over them is rounded)

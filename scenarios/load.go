@@ -334,6 +334,11 @@ func applyVariant(d *decoder, root *yaml.Node, v variantRef) bool {
 		if set == nil || set.Kind != yaml.MappingNode {
 			return true // nothing to apply: the decoder reports what is wrong with it
 		}
+		prefix := "variants." + vname + ".set."
+		if v.at >= 0 {
+			prefix = fmt.Sprintf("variants[%d].set.", j) // no name that selects it alone
+		}
+		d.variant = newVariantSpan(set, prefix)
 		seen := map[string]*yaml.Node{}
 		for k := 0; k+1 < len(set.Content); k += 2 {
 			key := set.Content[k]

@@ -72,11 +72,49 @@ variants:
 	if err != nil {
 		got = err.Error()
 	}
-	for _, want := range []string{`v.yaml:6:29: sinks.k.capacity: "fast"`, `v.yaml:8:28: sinks.k.latency: "slow"`,
-		"v.yaml:10:38: flink.parallelism.default: 0 is out of range", "v.yaml:12:11: flink.execution.checkpointing.timout: unknown Flink configuration key",
+	// A problem in a variant's overrides is at the variant's path: by index
+	// where no name selects the variant alone.
+	for _, want := range []string{`v.yaml:6:29: variants[0].set.sinks.k.capacity: "fast"`, `v.yaml:8:28: variants[1].set.sinks.k.latency: "slow"`,
+		"v.yaml:10:38: variants[2].set.flink.parallelism.default: 0 is out of range", "v.yaml:12:11: variants[3].set.flink.execution.checkpointing.timout: unknown Flink configuration key",
 		`v.yaml:7:11: variants.a.name: "a" names two variants`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("want %q in:\n%s", want, got)
+		}
+	}
+}
+
+// TestVariantProblemsAtTheVariantsPath: a problem in a variant's set:
+// block, flat or nested, names the variant in its path; one in the base
+// seen by the variant's load keeps the base's path (and is reported once).
+func TestVariantProblemsAtTheVariantsPath(t *testing.T) {
+	const file = `name: v
+sources: [{name: s, rate: 1k/s}]
+sinks: [{name: k, capacity: -1}]
+variants:
+  - name: fast
+    set:
+      sinks.k.capcity: 2k/s
+  - name: nested
+    set:
+      sinks:
+        - {name: k, latency: slow}
+`
+	_, err := Load("v.yaml", []byte(file), nil)
+	if err == nil {
+		t.Fatal("loaded")
+	}
+	want := []string{
+		`v.yaml:3:29: sinks.k.capacity: `,
+		`v.yaml:7:7: variants.fast.set.sinks.k.capcity: unknown field; did you mean "capacity"?`,
+		`v.yaml:11:30: variants.nested.set.sinks.k.latency: "slow" is not a duration`,
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%v", len(lines), len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("problem %d: %q, want it to start with %q", i, lines[i], w)
 		}
 	}
 }

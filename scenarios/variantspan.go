@@ -1,0 +1,51 @@
+package scenarios
+
+import (
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// variantSpan places the problems of a variant's overrides: one found at a
+// node inside the variant's set: block (its line and column within the
+// block's first and last node) gets the variant's path before its own, as
+// "variants.fast.set.sinks.out.capacity", so that its path names where in
+// the file it is, as every other problem's does. Problems at the base's
+// nodes keep their paths.
+type variantSpan struct {
+	prefix              string // "variants.<name>.set.", "" for no variant
+	fromLine, fromCol   int
+	untilLine, untilCol int
+}
+
+// newVariantSpan spans the set: mapping of a variant, prefix its path.
+func newVariantSpan(set *yaml.Node, prefix string) variantSpan {
+	s := variantSpan{prefix: prefix, fromLine: set.Line, fromCol: set.Column, untilLine: set.Line, untilCol: set.Column}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Line > s.untilLine || n.Line == s.untilLine && n.Column > s.untilCol {
+			s.untilLine, s.untilCol = n.Line, n.Column
+		}
+		if n.Kind == yaml.AliasNode {
+			return // the anchor's nodes are elsewhere in the file
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(set)
+	return s
+}
+
+// path is the path of a problem at line:col with path p.
+func (s variantSpan) path(line, col int, p string) string {
+	if s.prefix == "" || p == "" || strings.HasPrefix(p, "variants.") {
+		return p
+	}
+	after := line > s.fromLine || line == s.fromLine && col >= s.fromCol
+	before := line < s.untilLine || line == s.untilLine && col <= s.untilCol
+	if after && before {
+		return s.prefix + p
+	}
+	return p
+}
