@@ -115,6 +115,25 @@ var removedIn = map[string]string{
 	"taskmanager.network.memory.max-overdraft-buffers-per-gate": "2.0",
 }
 
+// Older names in 2.x: every 2.x release still reads each older name in
+// flinkOptions' Deprecated, so no release here takes one away. Flink 2.0
+// removed deprecated options (release notes, "List of removed configuration
+// options"), not the deprecated keys of the options it kept: 2.x's
+// CheckpointingOptions (storage, num-retained, incremental,
+// unaligned.enabled, aligned-checkpoint-timeout,
+// checkpoints-after-tasks-finish, and local-backup.enabled, which also takes
+// state.backend.local-recovery), StateBackendOptions, StateRecoveryOptions,
+// RestartStrategyOptions, PipelineOptions, ExecutionOptions, WebOptions and
+// StateChangelogOptions still declare them withDeprecatedKeys, and its
+// Configuration still looks them up after the key (getRawValueFromOption).
+// The list's state.backend.type and state.backend.local-recovery were
+// CheckpointingOptions' deprecated STATE_BACKEND and LOCAL_RECOVERY: the keys
+// live on, in StateBackendOptions.STATE_BACKEND and as
+// StateRecoveryOptions.LOCAL_RECOVERY's older name. No 2.x source of
+// KubernetesConfigOptions (kubernetes.taskmanager.cpu) or
+// FsStateChangelogOptions (dstl.dfs.upload.*) was found: those names are
+// read as 1.20 reads them. TestOlderNamesIn2x holds each name to this.
+
 // readsName tells whether release f reads option o under name (o.Key or
 // one of its older names), and if not, why.
 func (f flinkRelease) readsName(o *flinkOption, name string) (bool, string) {

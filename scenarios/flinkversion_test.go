@@ -257,3 +257,103 @@ func TestFlinkVersionRequiredPerGateMax(t *testing.T) {
 		}
 	}
 }
+
+// olderNames2x is every older name of a modelled option with the 2.x class
+// that still declares it (withDeprecatedKeys; flinkversion.go), "" where no
+// 2.x source was found and it is read as in 1.20, a value other than
+// Flink's default, and the entries the value needs to matter.
+var olderNames2x = []struct{ name, class, value, with string }{
+	{"pipeline.operator-chaining", "PipelineOptions", "false", ""},
+	{"kubernetes.taskmanager.cpu", "", "3.0", ""},
+	{"execution.buffer-timeout", "ExecutionOptions", "50 ms", ""},
+	{"state.checkpoints.num-retained", "CheckpointingOptions", "3", ""},
+	{"jobmanager.web.checkpoints.history", "WebOptions", "20", ""},
+	{"execution.checkpointing.unaligned", "CheckpointingOptions", "true", ""},
+	{"execution.checkpointing.checkpoints-after-tasks-finish.enabled", "CheckpointingOptions", "false", ""},
+	{"execution.checkpointing.alignment-timeout", "CheckpointingOptions", "2 s", ""},
+	{"state.backend.incremental", "CheckpointingOptions", "true", "state.backend.type: rocksdb"},
+	{"state.backend", "StateBackendOptions", "rocksdb", ""},
+	{"state.checkpoint-storage", "CheckpointingOptions", "jobmanager", ""},
+	{"state.backend.local-recovery", "StateRecoveryOptions", "true", ""},
+	{"execution.savepoint-restore-mode", "StateRecoveryOptions", "CLAIM", ""},
+	{"state.backend.changelog.enabled", "StateChangelogOptions", "true", "state.backend.type: rocksdb, state.changelog.storage: filesystem"},
+	{"state.backend.changelog.storage", "StateChangelogOptions", "filesystem", "state.backend.type: rocksdb, state.changelog.enabled: true"},
+	{"state.backend.changelog.periodic-materialize.interval", "StateChangelogOptions", "5 min", changelog},
+	{"dstl.dfs.upload.num-threads", "", "3", changelog},
+	{"dstl.dfs.upload.max-in-flight", "", "50 mb", changelog},
+	{"restart-strategy", "RestartStrategyOptions", "none", ""},
+}
+
+const changelog = "state.backend.type: rocksdb, state.changelog.enabled: true, state.changelog.storage: filesystem"
+
+// TestOlderNamesIn2x: Flink 2.0 removed deprecated options, not the older
+// names of the options it kept (flinkversion.go). Each older name is read
+// by 1.20 and by every 2.x release as its option's key is, with no warning
+// the key does not get; scenario.resolved.yaml writes the key. Every older
+// name of flinkOptions is listed in olderNames2x, so a new one is checked
+// against a 2.x source too.
+func TestOlderNamesIn2x(t *testing.T) {
+	listed := map[string]bool{}
+	for _, c := range olderNames2x {
+		listed[c.name] = true
+	}
+	for _, o := range flinkOptions {
+		for _, d := range o.Deprecated {
+			if !listed[d] {
+				t.Errorf("%s, an older name of %s, is not in olderNames2x: does a 2.x source still declare it?", d, o.Key)
+			}
+		}
+	}
+	const base = minimal + "flink:\n  execution.checkpointing.interval: 1 min\n"
+	// load loads the base with the entries; a scenario that does not load
+	// is nil, and only the one without the value may be refused.
+	load := func(v, with, entry string) (*Loaded, string, []string) {
+		t.Helper()
+		for _, w := range strings.Split(with, ", ") {
+			if w != "" {
+				entry = "  " + w + "\n" + entry
+			}
+		}
+		l, err := Load("m.yaml", []byte(base+entry), []string{"flink-version=" + v})
+		if err != nil {
+			return nil, err.Error(), nil
+		}
+		r, err := l.Resolved()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ws []string
+		for _, w := range l.Warnings {
+			ws = append(ws, w.String())
+		}
+		return l, string(r), ws
+	}
+	for _, c := range olderNames2x {
+		o := optionByKey[c.name]
+		for _, v := range []string{"1.20", "2.0", "2.1", "2.2", "2.3"} {
+			f, _ := parseFlinkVersion(v)
+			if ok, why := f.readsName(o, c.name); !ok || f.nameIn(o) != o.Key {
+				t.Errorf("Flink %s (%s): reads %s %v (%s), names the option %s; want read, %s", v, c.class, c.name, ok, why, f.nameIn(o), o.Key)
+				continue
+			}
+			old, oldYAML, oldWarn := load(v, c.with, "  "+c.name+": "+c.value+"\n")
+			cur, curYAML, curWarn := load(v, c.with, "  "+o.Key+": "+c.value+"\n")
+			_, defYAML, _ := load(v, c.with, "")
+			if old == nil || cur == nil {
+				t.Fatalf("Flink %s: %s: %s\n%s", v, c.name, oldYAML, curYAML)
+			}
+			for i := range oldWarn {
+				oldWarn[i] = strings.ReplaceAll(oldWarn[i], "flink."+c.name+":", "flink."+o.Key+":")
+			}
+			switch {
+			case oldYAML != curYAML:
+				t.Errorf("Flink %s: %s: %s is not read as %s:\n%s---\n%s", v, c.name, c.value, o.Key, oldYAML, curYAML)
+			case oldYAML == defYAML:
+				t.Errorf("Flink %s: %s: %s changes nothing: the test's value is the default", v, c.name, c.value)
+			case strings.Join(oldWarn, "\n") != strings.Join(curWarn, "\n"):
+				t.Errorf("Flink %s: %s warned of %q; under %s %q", v, c.name, oldWarn, o.Key, curWarn)
+			}
+			assertRoundTrip(t, old)
+		}
+	}
+}
