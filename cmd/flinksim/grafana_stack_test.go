@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,6 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
+	"github.com/grafana/grafana-foundation-sdk/go/cog/plugins"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
+	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/flinksim/flinksim/result"
@@ -306,5 +312,54 @@ func promGet(t *testing.T, u string, v any) {
 	defer r.Body.Close()
 	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
 		t.Fatalf("%s: %v", u, err)
+	}
+}
+
+// TestDashboardFollowsGrafanasSchema: the dashboard decodes strictly into
+// the types Grafana publishes for its dashboard schema (the Grafana
+// Foundation SDK, generated from Grafana's own schemas): no field missing
+// that the schema requires, none it does not know, every panel a
+// timeseries with its options and Prometheus queries, and every value
+// within the schema's constraints. Grafana itself is not run here.
+func TestDashboardFollowsGrafanasSchema(t *testing.T) {
+	plugins.RegisterDefaultPlugins()
+	raw, err := os.ReadFile(filepath.Join(grafanaDir, "dashboards", "flinksim.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d dashboard.Dashboard
+	// The SDK returns its error list typed even when it is empty.
+	failed := func(err error) bool {
+		var list cog.BuildErrors
+		return err != nil && (!errors.As(err, &list) || len(list) > 0)
+	}
+	if err := d.UnmarshalJSONStrict(raw); failed(err) {
+		t.Fatalf("not Grafana's dashboard schema:\n%v", err)
+	}
+	// The strict decoding keeps no panel (v0.0.22's PanelOrRowPanel takes
+	// its panel's empty error list for an error): the panels are read again.
+	d = dashboard.Dashboard{}
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Validate(); failed(err) {
+		t.Fatalf("outside the schema's constraints:\n%v", err)
+	}
+	if len(d.Panels) == 0 {
+		t.Fatal("no panels")
+	}
+	for i, p := range d.Panels {
+		if p.Panel == nil || p.Panel.Type != "timeseries" {
+			t.Errorf("panel %d: not a timeseries panel", i)
+			continue
+		}
+		if _, ok := p.Panel.Options.(*timeseries.Options); !ok {
+			t.Errorf("panel %d (%s): options of type %T, not the timeseries plugin's", i, *p.Panel.Title, p.Panel.Options)
+		}
+		for j, q := range p.Panel.Targets {
+			if _, ok := q.(*prometheus.Dataquery); !ok {
+				t.Errorf("panel %d (%s) target %d: a %T, not a Prometheus query", i, *p.Panel.Title, j, q)
+			}
+		}
 	}
 }
