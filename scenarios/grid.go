@@ -83,8 +83,8 @@ func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 	ax.Kind = k
 	integral := k == QPlain && a == math.Trunc(a) && b == math.Trunc(b) && TakesIntegers(key)
 	if integral && float64(n) > b-a+1 {
-		return Axis{}, fmt.Errorf("%s: range %q asks for %d values, but %s takes whole numbers and %s..%s holds %d: give /%d or fewer",
-			key, spec, n, key, FormatQuantity(a, k), FormatQuantity(b, k), int(b-a+1), int(b-a+1))
+		return Axis{}, fmt.Errorf("%s: range %q asks for %d values, but the field takes whole numbers and %s..%s holds %d: give /%d or fewer",
+			key, spec, n, FormatQuantity(a, k), FormatQuantity(b, k), int(b-a+1), int(b-a+1))
 	}
 	for j := 0; j < n; j++ {
 		v := a + (b-a)*float64(j)/float64(n-1)

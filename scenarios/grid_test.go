@@ -67,7 +67,7 @@ func TestParseGrid(t *testing.T) {
 		{"flink.execution.checkpointing.incremental=true,0", "not the same kind"},
 		{"k=1,1", "appears twice"},
 		// more values than whole numbers in the range: refused, not merged
-		{"flink.parallelism.default=1..3/5", `asks for 5 values, but flink.parallelism.default takes whole numbers and 1..3 holds 3: give /3 or fewer`},
+		{"flink.parallelism.default=1..3/5", `asks for 5 values, but the field takes whole numbers and 1..3 holds 3: give /3 or fewer`},
 		{"sources.clicks.partitions=1..3/5", "holds 3: give /3 or fewer"},
 		{"k=fast,slow", "is not a number, count, duration, size or rate"},
 		{"flink.state.backend.type=hashmap,rocks", `"rocks" is not a state backend flinksim models (hashmap, rocksdb)`},
