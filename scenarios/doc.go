@@ -28,6 +28,7 @@
 //	flinkvalues.go  Flink's value grammars: TimeUtils durations, Java numbers, state backend names
 //	flinkprecedence.go  which entry of one option Flink reads; what-ifs replacing the file's
 //	flinkinert.go   unmodelled keys that cannot change a simulation, and plugin key families
+//	flinkkeytypes.go  flinkkeys.txt's lines: Flink's keys and the types Flink's docs give them
 //	flinkversion.go flink-version: defaults that changed between releases, the key names each reads
 //	load.go      Load, --set overrides, the resolved output
 //	yamlerr.go   YAML syntax errors in a user's words, at the offending character

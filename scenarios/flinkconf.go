@@ -223,16 +223,12 @@ var flinkKeysText string
 var flinkKeys, flinkKeyPatterns = func() (map[string]bool, []*regexp.Regexp) {
 	exact := map[string]bool{}
 	var pats []*regexp.Regexp
-	for _, line := range strings.Split(flinkKeysText, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
+	for _, l := range flinkKeyLines {
+		if !strings.ContainsAny(l.name, "<#") {
+			exact[l.name] = true
 			continue
 		}
-		if !strings.ContainsAny(line, "<#") {
-			exact[line] = true
-			continue
-		}
-		parts := regexp.MustCompile(`<[^>]+>|#`).Split(line, -1)
+		parts := regexp.MustCompile(`<[^>]+>|#`).Split(l.name, -1)
 		for i := range parts {
 			parts[i] = regexp.QuoteMeta(parts[i])
 		}

@@ -1,0 +1,102 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// flinkkeys.txt names every Flink key flinksim knows of and, beside a
+// name, the type Flink's generated docs tables give it (Integer, Long,
+// Boolean, Float, Double, Duration, MemorySize, Enum and its values), read
+// here with how Flink converts a value of each type
+// (ConfigurationUtils.convertValue).
+
+// flinkKeyLine is one line of flinkkeys.txt: a key or a placeholder
+// pattern, and the type Flink's tables give it (nil: any value).
+type flinkKeyLine struct {
+	name string
+	typ  *flinkKeyType
+}
+
+// flinkKeyType is a key's type: the kinds Flink's tables name for it (more
+// than one where releases differ; a value one of them reads is taken) and,
+// for an Enum, its possible values (none: any).
+type flinkKeyType struct {
+	kinds  []string
+	values []string
+}
+
+// flinkKeyLines are flinkkeys.txt's lines, comments left out.
+var flinkKeyLines = func() []flinkKeyLine {
+	var out []flinkKeyLine
+	for _, line := range strings.Split(flinkKeysText, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		l := flinkKeyLine{name: f[0]}
+		if len(f) > 1 {
+			kinds := strings.Split(f[1], "|")
+			for _, k := range kinds {
+				if flinkKinds[k].parse == nil {
+					panic("scenarios: flinkkeys.txt: unknown type " + k + " of " + f[0])
+				}
+			}
+			l.typ = &flinkKeyType{kinds: kinds, values: f[2:]}
+		}
+		out = append(out, l)
+	}
+	return out
+}()
+
+// flinkKeyTypes are the exact keys' types (placeholder patterns are not
+// typed: a more general pattern matches the same keys).
+var flinkKeyTypes = func() map[string]*flinkKeyType {
+	m := map[string]*flinkKeyType{}
+	for _, l := range flinkKeyLines {
+		if l.typ != nil && !strings.ContainsAny(l.name, "<#") {
+			m[l.name] = l.typ
+		}
+	}
+	return m
+}()
+
+// flinkKind is one of the Type column's types: how Flink converts a value
+// (nil error: taken) and what it takes, for a message.
+type flinkKind struct {
+	article string
+	parse   func(s string) error
+	takes   string
+}
+
+var flinkKinds = map[string]flinkKind{
+	// Integer.parseInt and Long.parseLong: a sign and decimal digits.
+	"Integer": {"an", javaWhole(32), fmt.Sprintf("a whole number from %d to %d", math.MinInt32, math.MaxInt32)},
+	"Long":    {"a", javaWhole(64), fmt.Sprintf("a whole number from %d to %d", int64(math.MinInt64), int64(math.MaxInt64))},
+	"Boolean": {"a", func(s string) error { _, err := boolean(s); return err }, "true or false, in any case"},
+	// Float.parseFloat and Double.parseDouble read the same text.
+	"Float":  {"a", javaNumber, "a number as Java writes it (0.5, 1e3, 2.0f)"},
+	"Double": {"a", javaNumber, "a number as Java writes it (0.5, 1e3, 2.0d)"},
+	"Duration": {"a", func(s string) error { _, err := parseFlinkDuration(s); return err },
+		"a whole number and one time unit, ms if none (d, h, min or m, s, ms, µs, ns, or their long names)"},
+	"MemorySize": {"a", func(s string) error { _, err := ParseFlinkMemory(s); return err },
+		"a whole number and one unit, bytes if none (b, kb, mb, gb, tb, all binary, or k, m, g, t, or their long names)"},
+	// Enum: checked against the key's values, if its line lists them.
+	"Enum": {"an", func(string) error { return nil }, ""},
+}
+
+func javaWhole(bits int) func(string) error {
+	return func(s string) error {
+		_, err := strconv.ParseInt(s, 10, bits)
+		return err
+	}
+}
+
+func javaNumber(s string) error {
+	if _, ok := javaDouble(s); !ok {
+		return fmt.Errorf("%q is not a number", s)
+	}
+	return nil
+}
