@@ -16,7 +16,9 @@
 // option however the file spells it. Other real Flink keys (flinkkeys.txt,
 // and the plugins' families) are listed as not modelled, apart from those
 // that cannot change a simulation (addresses, ports, security), kept quietly;
-// any other key is an error suggesting the closest.
+// their values are checked by the type Flink's docs give them (rest.port: abc
+// is an error, as Flink refuses it); any other key is an error suggesting
+// the closest.
 //
 // Files:
 //
@@ -28,6 +30,7 @@
 //	flinkvalues.go  Flink's value grammars: TimeUtils durations, Java numbers, state backend names
 //	flinkprecedence.go  which entry of one option Flink reads; what-ifs replacing the file's
 //	flinkinert.go   unmodelled keys that cannot change a simulation, and plugin key families
+//	flinkkeytypes.go  flinkkeys.txt's lines and types: unmodelled keys' values checked as Flink's ConfigurationUtils converts them
 //	flinkversion.go flink-version: defaults that changed between releases, the key names each reads
 //	load.go      Load, --set overrides, the resolved output
 //	yamlerr.go   YAML syntax errors in a user's words, at the offending character

@@ -223,16 +223,12 @@ var flinkKeysText string
 var flinkKeys, flinkKeyPatterns = func() (map[string]bool, []*regexp.Regexp) {
 	exact := map[string]bool{}
 	var pats []*regexp.Regexp
-	for _, line := range strings.Split(flinkKeysText, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
+	for _, l := range flinkKeyLines {
+		if !strings.ContainsAny(l.name, "<#") {
+			exact[l.name] = true
 			continue
 		}
-		if !strings.ContainsAny(line, "<#") {
-			exact[line] = true
-			continue
-		}
-		parts := regexp.MustCompile(`<[^>]+>|#`).Split(line, -1)
+		parts := regexp.MustCompile(`<[^>]+>|#`).Split(l.name, -1)
 		for i := range parts {
 			parts[i] = regexp.QuoteMeta(parts[i])
 		}
@@ -316,7 +312,8 @@ func (f flinkSettings) intOr(key string, or int) int {
 
 // resolveFlink checks the flink: block. Modelled keys are parsed (of several
 // entries for one option, the one Flink reads counts: see flinkRead); keys Flink has but
-// flinksim does not model are returned as notModelled; anything else is an
+// flinksim does not model are returned as notModelled, their values checked
+// by the type Flink gives them (checkUnmodelledValue); anything else is an
 // error that suggests the closest known key. Of the keys not modelled, those
 // that cannot change a simulation (flinkKeyInert) are returned as inert.
 func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkSettings, notModelled, inert []string) {
@@ -374,17 +371,7 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 			fs.values[o.Key] = v
 			continue
 		}
-		if knownFlinkKey(e.Key) || flinkPluginFamily(e.Key) {
-			if flinkKeyInert(e.Key) {
-				inert = append(inert, e.Key)
-			} else {
-				notModelled = append(notModelled, e.Key)
-			}
-			continue
-		}
-		if unknownFlinkKey(d, e) {
-			inert = append(inert, e.Key)
-		}
+		unmodelledEntry(d, e, &notModelled, &inert)
 	}
 	cfg.Entries = read // what resolved.yaml keeps: the entries Flink reads
 	for i := range flinkOptions {
@@ -398,6 +385,24 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 		}
 	}
 	return fs, notModelled, inert
+}
+
+// unmodelledEntry sorts an entry of a key flinksim does not model: a key
+// of Flink's (its value checked by its type) into notModelled or inert, an
+// application's own into inert, anything else a problem.
+func unmodelledEntry(d *decoder, e FlinkEntry, notModelled, inert *[]string) {
+	switch {
+	case knownFlinkKey(e.Key) || flinkPluginFamily(e.Key):
+		switch {
+		case !checkUnmodelledValue(d, e):
+		case flinkKeyInert(e.Key):
+			*inert = append(*inert, e.Key)
+		default:
+			*notModelled = append(*notModelled, e.Key)
+		}
+	case unknownFlinkKey(d, e):
+		*inert = append(*inert, e.Key)
+	}
 }
 
 var allFlinkKeyNames = sync.OnceValue(func() []string {

@@ -213,10 +213,8 @@ func nestedPrefixes(s *jsonschema.Schema) {
 	for p := props.Oldest(); p != nil; p = p.Next() {
 		names = append(names, p.Key)
 	}
-	for _, line := range strings.Split(flinkKeysText, "\n") {
-		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-			names = append(names, line)
-		}
+	for _, l := range flinkKeyLines {
+		names = append(names, l.name)
 	}
 	for _, p := range flinkPluginPrefixes {
 		names = append(names, p+"x")

@@ -1,0 +1,132 @@
+package scenarios
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// loadProblems loads data and returns its problems' text ("" when it
+// loads), failing the test on any other error.
+func loadProblems(t *testing.T, data []byte, sets []string, variant string) string {
+	t.Helper()
+	var err error
+	if variant != "" {
+		_, err = LoadVariant("x.yaml", data, sets, variant)
+	} else {
+		_, err = Load("x.yaml", data, sets)
+	}
+	if err == nil {
+		return ""
+	}
+	var probs Problems
+	if !errors.As(err, &probs) {
+		t.Fatalf("want Problems, got %v", err)
+	}
+	return probs.Error()
+}
+
+// TestUnmodelledKeyValues: a key flinksim does not model takes the values
+// Flink's ConfigurationUtils converts for its type, and no other, reported
+// at the entry as a modelled option's bad value is.
+func TestUnmodelledKeyValues(t *testing.T) {
+	for _, c := range []struct {
+		entry string
+		want  string // "" loads; else a part of the problem
+	}{
+		{"rest.port: abc", `x.yaml:4:14: flink.rest.port: "abc" is not an Integer, as Flink reads rest.port: a whole number from -2147483648 to 2147483647`},
+		{"rest.port: 2147483648", `"2147483648" is not an Integer`},
+		{"rest.port: 8081.0", `"8081.0" is not an Integer`},
+		{"rest.port: 8081", ""},
+		{`rest.port: "8081"`, ""},
+		{"rest.port: +8081", ""}, // Integer.parseInt takes a sign
+		{"rest.port: -2147483648", ""},
+		{`rest.port: ""`, ""}, // empty: Flink's default
+		{"rest.port: [8081, 8082]", "flink.rest.port: needs a single value, not a list: Flink reads rest.port as Integer"},
+		{"rest:\n  port: abc", `x.yaml:5:11: flink.rest.port: "abc" is not an Integer`},
+		{"table.exec.mini-batch.size: 9223372036854775807", ""},
+		{"table.exec.mini-batch.size: 9223372036854775808", `is not a Long, as Flink reads table.exec.mini-batch.size: a whole number from -9223372036854775808 to 9223372036854775807`},
+		{"rest.flamegraph.enabled: yes", `"yes" is not a Boolean, as Flink reads rest.flamegraph.enabled: true or false, in any case`},
+		{"rest.flamegraph.enabled: TRUE", ""},
+		{"rest.flamegraph.enabled: False", ""},
+		{"resourcemanager.start-worker.max-failure-rate: 2.5", ""},
+		{"resourcemanager.start-worker.max-failure-rate: 1e3", ""},
+		{"resourcemanager.start-worker.max-failure-rate: 2.0d", ""},
+		{"resourcemanager.start-worker.max-failure-rate: 1.5x", `"1.5x" is not a Double`},
+		{"jobmanager.memory.jvm-overhead.fraction: 0.2f", ""},
+		{"jobmanager.memory.jvm-overhead.fraction: a fifth", `"a fifth" is not a Float`},
+		{"rest.retry.delay: 1h30m", `"1h30m" is not a Duration, as Flink reads rest.retry.delay: a whole number and one time unit`},
+		{"rest.retry.delay: 1.5 min", `"1.5 min" is not a Duration`},
+		{"rest.retry.delay: -1 s", `"-1 s" is not a Duration`},
+		{"rest.retry.delay: 99999999999999999999 ms", `as Flink reads rest.retry.delay: it is too large`},
+		{"rest.retry.delay: 30 s", ""},
+		{"rest.retry.delay: 500", ""}, // milliseconds
+		{"rest.retry.delay: 2 MIN", ""},
+		{"jobmanager.memory.process.size: 1600m", ""},
+		{"jobmanager.memory.process.size: 2 gb", ""},
+		{"jobmanager.memory.process.size: 1073741824", ""},
+		{"jobmanager.memory.process.size: 1.5g", `"1.5g" is not a MemorySize, as Flink reads jobmanager.memory.process.size`},
+		{"jobmanager.memory.process.size: 2 zb", `"2 zb" is not a MemorySize`},
+		{"execution.runtime-mode: batch", ""}, // convertToEnum ignores case
+		{"execution.runtime-mode: sometimes", `"sometimes" is not an Enum, as Flink reads execution.runtime-mode: one of AUTOMATIC, BATCH, STREAMING, in any case`},
+		// A 1.x Long of milliseconds that 2.0 made a Duration: either form.
+		{"slot.idle.timeout: 50000", ""},
+		{"slot.idle.timeout: 50 s", ""},
+		{"slot.idle.timeout: -1", ""},
+		{"slot.idle.timeout: soon", `"soon" is not a Duration or a Long, as Flink reads slot.idle.timeout`},
+		// No type: a String, or a type not established.
+		{"rest.address: anything at all", ""},
+		{"rest.bind-port: 50100-50200", ""},
+		{"blob.client.socket.timeout: 5 min", ""},
+	} {
+		t.Run(c.entry, func(t *testing.T) {
+			got := loadProblems(t, withFlinkBlock(c.entry), nil, "")
+			if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+				t.Errorf("got %q\nwant %q", got, c.want)
+			}
+		})
+	}
+}
+
+// TestUnmodelledKeyValuesInWhatIfs: a --set and a variant's set: are
+// checked as the file is, reported where they are written.
+func TestUnmodelledKeyValuesInWhatIfs(t *testing.T) {
+	data := withFlinkBlock("rest.port: 8081")
+	if got := loadProblems(t, data, []string{"flink.rest.port=abc"}, ""); got != `--set flink.rest.port=abc: flink.rest.port: "abc" is not an Integer, as Flink reads rest.port: a whole number from -2147483648 to 2147483647` {
+		t.Errorf("--set: got %q", got)
+	}
+	if got := loadProblems(t, data, []string{"flink.rest.port=9091"}, ""); got != "" {
+		t.Errorf("--set of a good value: %s", got)
+	}
+	bad := []byte(strings.Replace(string(data), "flink.parallelism.default: 3}", "flink.parallelism.default: 3, flink.web.timeout: forever}", 1))
+	if got := loadProblems(t, bad, nil, "faster-checkpoints"); !strings.Contains(got, `x.yaml:13:105: flink.web.timeout: "forever" is not a Duration or a Long, as Flink reads web.timeout`) {
+		t.Errorf("variant: got %q", got)
+	}
+}
+
+// TestFlinkKeysTypes: flinkkeys.txt's types are the Type column's, on
+// exact names, Enum values only on an Enum; and most keys have one.
+func TestFlinkKeysTypes(t *testing.T) {
+	seen := map[string]bool{}
+	for _, l := range flinkKeyLines {
+		if seen[l.name] {
+			t.Errorf("%s listed twice", l.name)
+		}
+		seen[l.name] = true
+		if l.typ == nil {
+			continue
+		}
+		if strings.ContainsAny(l.name, "<#") {
+			t.Errorf("%s: a placeholder pattern is not typed (a more general one matches the same keys)", l.name)
+		}
+		if len(l.typ.values) > 0 && (len(l.typ.kinds) != 1 || l.typ.kinds[0] != "Enum") {
+			t.Errorf("%s: values %v on %v", l.name, l.typ.values, l.typ.kinds)
+		}
+	}
+	if len(flinkKeyTypes) < 500 {
+		t.Errorf("%d keys typed; flinkkeys.txt gives types to over 500", len(flinkKeyTypes))
+	}
+	if len(flinkKeys)+len(flinkKeyPatterns) != len(flinkKeyLines) {
+		t.Errorf("%d names and %d patterns from %d lines", len(flinkKeys), len(flinkKeyPatterns), len(flinkKeyLines))
+	}
+}
