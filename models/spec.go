@@ -314,6 +314,10 @@ type Checkpointing struct {
 	// (MemoryBackendCheckpointStorageAccess): completing a checkpoint
 	// writes nothing.
 	MetadataInMemory bool
+	// Directory is the checkpoint directory as configured
+	// (execution.checkpointing.dir), "" for none: completed checkpoints'
+	// external paths are in it.
+	Directory string
 }
 
 // Storage is the checkpoint storage (S3, GCS, HDFS, ...) as the job sees it.

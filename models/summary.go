@@ -308,6 +308,7 @@ func checkpointConfig(k *Checkpointing) *result.CheckpointConfig {
 	if k.RocksDB {
 		cc.StateBackend = "EmbeddedRocksDBStateBackend"
 	}
+	cc.Directory, cc.MetadataInMemory = k.Directory, k.MetadataInMemory
 	if k.StorageClass != "" {
 		cc.CheckpointStorage = k.StorageClass
 	}

@@ -64,7 +64,7 @@ func VertexID(name string) string {
 // restCheckpoint is one checkpoint's entry in latest or history, as
 // CheckpointingStatisticsHandler writes it; start is the Unix ms of
 // virtual time 0.
-func restCheckpoint(c *CheckpointStats, start int64) map[string]any {
+func restCheckpoint(c *CheckpointStats, start int64, path func(id int64) string) map[string]any {
 	class := map[string]string{"COMPLETED": "completed", "FAILED": "failed"}[c.Status]
 	if class == "" {
 		class = "in_progress"
@@ -87,7 +87,7 @@ func restCheckpoint(c *CheckpointStats, start int64) map[string]any {
 	}
 	switch c.Status {
 	case "COMPLETED":
-		m["external_path"] = fmt.Sprintf("flinksim://checkpoints/chk-%d", c.ID)
+		m["external_path"] = path(c.ID)
 		m["discarded"] = false
 	case "FAILED":
 		m["failure_timestamp"] = start + ms(c.Failure)
@@ -205,13 +205,35 @@ func (r *Result) markDiscarded(history []map[string]any) {
 	}
 }
 
+// externalPath is a completed checkpoint's external pointer, as Flink's
+// REST gives it: with a checkpoint directory, the checkpoint's own
+// directory in it, <dir>/<job id>/chk-<id> (AbstractFsCheckpointStorageAccess
+// puts a job's checkpoints under its id, FsCheckpointStorageLocation each
+// in chk-<id>; the job id is the one metrics.om.txt labels it with); with
+// the metadata in the JobManager's memory,
+// NonPersistentMetadataCheckpointStorageLocation.EXTERNAL_POINTER. A
+// scenario whose checkpoint-storage: block stands for an unnamed directory
+// gets flinksim://checkpoints in its place.
+func (r *Result) externalPath(id int64) string {
+	dir := "flinksim://checkpoints"
+	if cc := r.CheckpointConfig; cc != nil {
+		if cc.MetadataInMemory {
+			return "<checkpoint-not-externally-addressable>"
+		}
+		if cc.Directory != "" {
+			return fmt.Sprintf("%s/%s/chk-%d", cc.Directory, VertexID("job "+r.Summary.Scenario), id)
+		}
+	}
+	return fmt.Sprintf("%s/chk-%d", dir, id)
+}
+
 // restHistory is every checkpoint as checkpoints.json's history lists
 // them, newest first.
 func (r *Result) restHistory() []map[string]any {
 	start := r.startMs()
 	h := make([]map[string]any, 0, len(r.Checkpoints))
 	for i := len(r.Checkpoints) - 1; i >= 0; i-- { // newest first, as Flink lists them
-		h = append(h, restCheckpoint(r.Checkpoints[i], start))
+		h = append(h, restCheckpoint(r.Checkpoints[i], start, r.externalPath))
 	}
 	r.markDiscarded(h)
 	return h
@@ -223,14 +245,19 @@ func (r *Result) restHistory() []map[string]any {
 // web.checkpoints.history. It is what a run read back draws its
 // checkpoints from.
 func (r *Result) WriteCheckpointHistoryJSON(w io.Writer) error {
-	b, err := json.MarshalIndent(struct {
+	return writeRESTJSON(w, struct {
 		History []map[string]any `json:"history"`
-	}{r.restHistory()}, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
+	}{r.restHistory()})
+}
+
+// writeRESTJSON writes v indented, as Flink's REST (Jackson) writes text:
+// "<" and ">" as themselves (an external pointer such as
+// "<checkpoint-not-externally-addressable>"), not as Go's \u003c.
+func writeRESTJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // WriteCheckpointsJSON writes checkpoints.json (nothing when checkpointing
@@ -249,10 +276,10 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 			processed = append(processed, c.ProcessedData)
 			persisted = append(persisted, c.PersistedData)
 			zero = append(zero, 0)
-			out.Latest.Completed = restCheckpoint(c, start)
+			out.Latest.Completed = restCheckpoint(c, start, r.externalPath)
 		case "FAILED":
 			out.Counts.Failed++
-			out.Latest.Failed = restCheckpoint(c, start)
+			out.Latest.Failed = restCheckpoint(c, start, r.externalPath)
 		default:
 			out.Counts.InProgress++
 		}
@@ -265,7 +292,7 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 				at = last.At
 			}
 			out.Latest.Restored = map[string]any{"id": last.ID, "restore_timestamp": r.wallMs(at),
-				"is_savepoint": false, "external_path": fmt.Sprintf("flinksim://checkpoints/chk-%d", last.ID)}
+				"is_savepoint": false, "external_path": r.externalPath(last.ID)}
 			break
 		}
 	}
@@ -283,10 +310,5 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 		// over every one
 		out.History = out.History[:c.HistorySize]
 	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
+	return writeRESTJSON(w, out)
 }

@@ -438,3 +438,36 @@ func TestEndToEndIsCheckpointsJSONSummary(t *testing.T) {
 		t.Errorf("EndToEnd without a completed checkpoint %+v, want zeros", EndToEnd(r.Checkpoints[101:]))
 	}
 }
+
+// TestExternalPathAsFlink: a completed checkpoint's external_path is its
+// directory under the configured checkpoint directory and the job's id, as
+// the captured 1.17 job's (hdfs://.../checkpoints/<job id>/chk-4); with the
+// metadata in the JobManager's memory it is Flink's
+// "<checkpoint-not-externally-addressable>", written as Jackson writes it.
+func TestExternalPathAsFlink(t *testing.T) {
+	job := VertexID("job j")
+	for _, c := range []struct {
+		cc   CheckpointConfig
+		want string
+	}{
+		{CheckpointConfig{Directory: "hdfs://nn:8020/flink-checkpoints"}, "hdfs://nn:8020/flink-checkpoints/" + job + "/chk-1"},
+		{CheckpointConfig{CheckpointStorage: "JobManagerCheckpointStorage", MetadataInMemory: true}, "<checkpoint-not-externally-addressable>"},
+		{CheckpointConfig{CheckpointStorage: "JobManagerCheckpointStorage", Directory: "s3://b/c"}, "s3://b/c/" + job + "/chk-1"},
+		{CheckpointConfig{}, "flinksim://checkpoints/chk-1"}, // the checkpoint-storage: block's unnamed directory
+	} {
+		cc := c.cc
+		cc.NumRetained, cc.HistorySize = 1, 10
+		r := &Result{CheckpointConfig: &cc}
+		r.Summary.Scenario = "j"
+		r.Checkpoints = []*CheckpointStats{{ID: 1, Status: "COMPLETED", Duration: sim.Second}}
+		r.Restores = []RestoreStats{{ID: 1, At: 5 * sim.Second}}
+		r.Summary.Checkpoints = &CheckpointSummary{}
+		var b bytes.Buffer
+		if err := r.WriteCheckpointsJSON(&b); err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(b.String(), `"external_path": "`+c.want+`"`); n != 3 { // history, latest completed, latest restored
+			t.Errorf("%+v: external_path %q found %d times, want 3 in:\n%s", c.cc, c.want, n, b.String())
+		}
+	}
+}

@@ -25,13 +25,18 @@ type CheckpointConfig struct {
 	} `json:"externalization"`
 	StateBackend      string `json:"state_backend"`      // HashMapStateBackend, EmbeddedRocksDBStateBackend
 	CheckpointStorage string `json:"checkpoint_storage"` // FileSystemCheckpointStorage, JobManagerCheckpointStorage, MemoryStateBackend
-	Unaligned         bool   `json:"unaligned_checkpoints"`
-	Tolerable         int    `json:"tolerable_failed_checkpoints"`
-	AlignedTimeout    int64  `json:"aligned_checkpoint_timeout"`
-	AfterTasksFinish  bool   `json:"checkpoints_after_tasks_finish"`
-	Changelog         bool   `json:"state_changelog_enabled"`
-	Materialization   int64  `json:"changelog_periodic_materialization_interval"`
-	ChangelogStorage  string `json:"changelog_storage"` // memory, filesystem
+	// Directory and MetadataInMemory place completed checkpoints'
+	// external paths (checkpoints.json); Flink's config handler reports
+	// neither.
+	Directory        string `json:"-"`
+	MetadataInMemory bool   `json:"-"`
+	Unaligned        bool   `json:"unaligned_checkpoints"`
+	Tolerable        int    `json:"tolerable_failed_checkpoints"`
+	AlignedTimeout   int64  `json:"aligned_checkpoint_timeout"`
+	AfterTasksFinish bool   `json:"checkpoints_after_tasks_finish"`
+	Changelog        bool   `json:"state_changelog_enabled"`
+	Materialization  int64  `json:"changelog_periodic_materialization_interval"`
+	ChangelogStorage string `json:"changelog_storage"` // memory, filesystem
 	// NumRetained is execution.checkpointing.num-retained: the completed
 	// checkpoints kept, newest first; older ones are discarded
 	// (checkpoints.json's discarded). Not part of Flink's reply.

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"math"
 	"slices"
+	"strings"
 )
 
 // Where checkpoints go, as Flink's CheckpointStorageLoader.load picks the
@@ -48,6 +49,29 @@ type ckptStorage struct {
 	class            string // as REST names it; "" is FileSystemCheckpointStorage
 	maxState         int64  // bytes per state handle in the JobManager's memory; 0: a file system
 	metadataInMemory bool
+	dir              string // the checkpoint directory as configured, "" for none
+}
+
+// checkpointDir is the checkpoint directory the flink: block sets, as
+// CheckpointingOptions.CHECKPOINTS_DIRECTORY reads it: its own key
+// (execution.checkpointing.dir, from 1.20) before its older name
+// (state.checkpoints.dir), the later entry of one name; a trailing slash
+// dropped, as Flink's Path drops it.
+func (r *resolver) checkpointDir() string {
+	var own, old string
+	for _, e := range r.sc.Flink.Entries {
+		switch e.Key {
+		case checkpointDirKeys[0]:
+			own = e.Value
+		case checkpointDirKeys[1]:
+			old = e.Value
+		}
+	}
+	dir := old
+	if own != "" && (old == "" || !r.release.before("1.20")) {
+		dir = own
+	}
+	return strings.TrimRight(dir, "/")
 }
 
 // checkpointStorage resolves the checkpoint storage (with checkpointing on)
@@ -56,7 +80,7 @@ func (r *resolver) checkpointStorage() ckptStorage {
 	d, fs := r.d, r.fs
 	const key = "execution.checkpointing.storage"
 	dir := slices.ContainsFunc(r.inert, func(k string) bool { return slices.Contains(checkpointDirKeys, k) })
-	var cs ckptStorage
+	cs := ckptStorage{dir: r.checkpointDir()}
 	switch {
 	case fs.str("state.backend.type") == "jobmanager":
 		cs.class = "MemoryStateBackend"
