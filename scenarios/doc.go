@@ -41,6 +41,7 @@
 //	grid_flink.go  axes over flink.* keys in Flink's units (MemorySize, TimeUtils), true/false and enums
 //	schema.go    the JSON Schema derived from format.go, taking quoted numbers as the loader does
 //	schemaflink.go the flink: block's schema: modelled keys typed, enums, deprecated names, other Flink keys and families
+//	resolve_resolution.go a warning when a buffer timeout given is within chunked mode's latency resolution
 //	resolve.go   the resolver: top-level defaults, node names, limits, variants and sweep blocks
 //	resolve_sources.go  Kafka sources: partitions, arrivals, rate profiles
 //	resolve_graph.go    operators and exchanges: inputs, cycles, forward/rebalance/keyBy, keyed settings

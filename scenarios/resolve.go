@@ -97,6 +97,7 @@ func (r *resolver) resolve() {
 	r.checkMemory()
 	r.cores = r.taskManagerCores()
 	r.checkpointing()
+	r.warnLatencyResolution()
 	r.resolvedFlink()
 }
 
