@@ -66,6 +66,7 @@ same --duration and --set, makes one again).`,
 			fc.add(o.setTwice())
 			fc.add(checkReplicas(o.replicas))
 			fc.add(checkOutput(o.output))
+			fc.add(checkRunOutFlag(o.out))
 			fc.add(o.parseStart())
 			if o.from != "" {
 				fc.add(checkFromFlags(cmd, o))

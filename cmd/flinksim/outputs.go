@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -71,20 +70,20 @@ func checkOut(dir string) error {
 	case os.IsNotExist(err):
 		return nil
 	case err != nil:
-		return usageError{fmt.Errorf("--out %s: %v", dir, err)}
+		return flagError("out", "%s: %v", dir, err)
 	case !st.IsDir():
-		return usageError{fmt.Errorf("--out %s: is a file, not a directory", dir)}
+		return flagError("out", "%s: is a file, not a directory", dir)
 	}
 	foreign, err := foreignFiles(dir, 1)
 	if err != nil {
-		return usageError{fmt.Errorf("--out %s: %v", dir, err)}
+		return flagError("out", "%s: %v", dir, err)
 	}
 	if len(foreign) > 0 {
 		if len(foreign) > 5 {
 			foreign = append(foreign[:5], "...")
 		}
-		return usageError{fmt.Errorf("--out %s holds files flinksim did not write (%s): its outputs replace the directory as a whole, so give a new or empty directory",
-			dir, strings.Join(foreign, ", "))}
+		return flagError("out", "%s holds files flinksim did not write (%s): its outputs replace the directory as a whole, so give a new or empty directory",
+			dir, strings.Join(foreign, ", "))
 	}
 	return nil
 }
@@ -98,7 +97,7 @@ func stageOut(dir string) (*atomicfile.Staging, error) {
 	}
 	st, err := atomicfile.Stage(dir)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("--out %s: cannot write there: %v", dir, unwrapPath(err))}
+		return nil, flagError("out", "%s: cannot write there: %v", dir, unwrapPath(err))
 	}
 	return st, nil
 }
@@ -109,11 +108,11 @@ func writableDir(dir string) error {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return usageError{fmt.Errorf("--out %s: cannot write there: %v", dir, unwrapPath(err))}
+		return flagError("out", "%s: cannot write there: %v", dir, unwrapPath(err))
 	}
 	f, err := os.CreateTemp(dir, ".flinksim-check.tmp-*")
 	if err != nil {
-		return usageError{fmt.Errorf("--out %s: cannot write there: %v", dir, unwrapPath(err))}
+		return flagError("out", "%s: cannot write there: %v", dir, unwrapPath(err))
 	}
 	f.Close()
 	return os.Remove(f.Name())
@@ -138,23 +137,32 @@ func writeFile(path string, write func(io.Writer) error) error {
 // sweep), which a run's set would delete.
 func checkRunOut(dir string) error {
 	if strings.TrimSpace(dir) == "" {
-		return usageError{fmt.Errorf("--out: is empty; give a directory, e.g. --out out")}
+		return flagError("out", "is empty; give a directory, e.g. --out out")
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return usageError{fmt.Errorf("--out %s: %v", dir, err)}
+		return flagError("out", "%s: %v", dir, err)
 	}
 	if wd, err := os.Getwd(); err == nil {
 		if rel, err := filepath.Rel(abs, wd); err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
-			return usageError{fmt.Errorf("--out %s: is the current directory or holds it: a run's outputs replace --out as a whole; give a directory of its own, e.g. --out out", dir)}
+			return flagError("out", "%s: is the current directory or holds it: a run's outputs replace --out as a whole; give a directory of its own, e.g. --out out", dir)
 		}
 	}
 	for _, pattern := range []string{"points.jsonl", "points.jsonl.partial", "shard-*-of-*.jsonl", "shard-*-of-*.jsonl.partial"} {
 		if m, _ := filepath.Glob(filepath.Join(dir, pattern)); len(m) > 0 {
-			return usageError{fmt.Errorf("--out %s: holds a sweep's records (%s), which a run's outputs would replace: give another directory", dir, filepath.Base(m[0]))}
+			return flagError("out", "%s: holds a sweep's records (%s), which a run's outputs would replace: give another directory", dir, filepath.Base(m[0]))
 		}
 	}
 	return nil
+}
+
+// checkRunOutFlag is every check of run's and compare's --out before they
+// load anything, so that its problem is reported with the other flags'.
+func checkRunOutFlag(dir string) error {
+	if err := checkRunOut(dir); err != nil {
+		return err
+	}
+	return checkOut(dir)
 }
 
 // stageRunOut is stageOut for run and compare, after checkRunOut.

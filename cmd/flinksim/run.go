@@ -191,6 +191,7 @@ must be new or hold only flinksim's outputs.`,
 			fc.add(o.setTwice())
 			fc.add(checkExpect(o.expect))
 			fc.add(checkOutput(o.output))
+			fc.add(checkRunOutFlag(o.out))
 			fc.add(o.parseStart())
 			o.chatter(cmd)
 			return runScenario(args[0], o, fc, cmd.OutOrStdout(), cmd.ErrOrStderr())

@@ -30,3 +30,18 @@ func TestRunOutRefused(t *testing.T) {
 		t.Errorf("the sweep's journal is gone: %v", err)
 	}
 }
+
+// TestOutProblemWithTheOtherFlags: a --out that run or compare would
+// refuse is a flag problem, reported with the other flags' at once, as
+// "--out: ...", and counted with them.
+func TestOutProblemWithTheOtherFlags(t *testing.T) {
+	mine := t.TempDir()
+	os.WriteFile(filepath.Join(mine, "notes.txt"), []byte("keep me"), 0o644)
+	for _, args := range [][]string{{"run", "backpressure"}, {"compare", "testdata/ckpt-variants.yaml"}} {
+		code, _, errs := cli(t, append(args, "--out", mine, "--duration", "abc")...)
+		if code != 2 || !strings.Contains(errs, "--out: "+mine+" holds files flinksim did not write (notes.txt)") ||
+			!strings.Contains(errs, `--duration: "abc" is not a duration`) || !strings.Contains(errs, "flinksim: 2 problem(s) in the flags") {
+			t.Errorf("%s: code %d, stderr %q", args[0], code, errs)
+		}
+	}
+}
