@@ -45,7 +45,7 @@ func TestUserErrorsBeforeSimulating(t *testing.T) {
 		want string
 	}{
 		{[]string{"compare", "backpressure", "--out", filepath.Join(dir, "c")}, "nothing to compare"},
-		{[]string{"run", "backpressure", "--out", "/proc/forbidden"}, "--out /proc/forbidden: cannot write there"},
+		{[]string{"run", "backpressure", "--out", "/proc/forbidden"}, "--out: /proc/forbidden: cannot write there"},
 		{[]string{"run", "backpressure", "--out", file}, "is a file, not a directory"},
 		{[]string{"run", "backpressure", "--out", mine}, "notes.txt"},
 		{[]string{"compare", "testdata/ckpt-variants.yaml", "--out", mine}, "notes.txt"},
