@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -128,6 +129,11 @@ func (sc *flagScan) long(args []string, i int) int {
 				sc.problem("--"+name, "", fmt.Sprintf("unknown flag; %s (%q taken as its value)", hint, args[i+1]))
 				return i + 1
 			}
+		}
+		if like == nil && !hasValue {
+			// a misspelling of another command's flag ("validate
+			// --duratoin 5m", close to run's --duration)
+			hint, like = sc.misspeltElsewhere(name, hint)
 		}
 		// A misspelling of a flag that takes a value ("--duratoin 5m")
 		// takes the value too, or it would read as one more argument.
@@ -331,4 +337,36 @@ func (sc *flagScan) elsewhere(name, short string) (*pflag.Flag, string) {
 		return found, root + where[0]
 	}
 	return found, root + strings.Join(where[:len(where)-1], ", ") + " and " + where[len(where)-1]
+}
+
+// misspeltElsewhere finds, for an unknown --name close to no flag of the
+// command, the closest flag of another command (scenarios.Closest), and
+// returns the hint naming it and the commands that have it; else hint and
+// nil.
+func (sc *flagScan) misspeltElsewhere(name, hint string) (string, *pflag.Flag) {
+	var names []string
+	var visit func(c *cobra.Command)
+	visit = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			if sub != sc.cmd && !sub.Hidden {
+				sub.LocalFlags().VisitAll(func(f *pflag.Flag) {
+					if !f.Hidden && !slices.Contains(names, f.Name) {
+						names = append(names, f.Name)
+					}
+				})
+			}
+			visit(sub)
+		}
+	}
+	visit(sc.cmd.Root())
+	sort.Strings(names) // Closest's ties go to the first: not to the order commands were added
+	best, ok := scenarios.Closest(name, names)
+	if !ok {
+		return hint, nil
+	}
+	f, where := sc.elsewhere(best, "")
+	if f == nil {
+		return hint, nil
+	}
+	return fmt.Sprintf("%s has no --%s, and --%s is a flag of %s", sc.cmd.CommandPath(), name, best, where), f
 }

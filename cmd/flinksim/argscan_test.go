@@ -35,6 +35,12 @@ func TestUnknownFlagsReportedWithTheRest(t *testing.T) {
 			"--duratoin: unknown flag; did you mean --duration? (\"5m\" taken as its value)\n" + seedX + "flinksim: 2 problem(s) in the flags\n"},
 		{[]string{"run", tiny, "--sed", "-5"},
 			"--sed: unknown flag; did you mean --seed? (\"-5\" taken as its value)\nflinksim: 1 problem(s) in the flags\n"},
+		// and so does a misspelling of another command's flag: the value is
+		// not read as one more argument
+		{[]string{"validate", tiny, "--duratoin", "5m"},
+			"--duratoin: unknown flag; flinksim validate has no --duratoin, and --duration is a flag of flinksim compare, plan, run, sweep, sweep merge and sweep plan (\"5m\" taken as its value)\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"list", "--sed", "1"},
+			"--sed: unknown flag; flinksim list has no --sed, and --seed is a flag of flinksim compare, plan, run, sweep, sweep merge and sweep plan (\"1\" taken as its value)\nflinksim: 1 problem(s) in the flags\n"},
 		// shorthands: alone, in a group, with a value; -seed for --seed
 		{[]string{"run", tiny, "-z", "-qyj", "2", "-x=1", "-seed=4"},
 			"-z: unknown shorthand flag; the shorthands are -h, -j, -o, -q, -v\n-y: unknown shorthand flag in -qyj; the shorthands are -h, -j, -o, -q, -v\n" +
