@@ -518,3 +518,24 @@ func ModelledFlinkKeys() []string {
 	}
 	return keys
 }
+
+// ModelledFlinkKeysIn lists the modelled Flink keys under the names
+// release version ("1.17", "" for the default) reads, leaving out the
+// options it does not have or no longer reads; an unknown version gives
+// ModelledFlinkKeys.
+func ModelledFlinkKeysIn(version string) []string {
+	if version == "" {
+		version = defaultFlinkVersion
+	}
+	f, err := parseFlinkVersion(version)
+	if err != nil {
+		return ModelledFlinkKeys()
+	}
+	var keys []string
+	for i := range flinkOptions {
+		if name := f.nameIn(&flinkOptions[i]); name != "" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
+}

@@ -138,15 +138,17 @@ func completeSetKeys(_ *cobra.Command, args []string, toComplete string) ([]cobr
 }
 
 // setKeys lists the dotted keys --set takes for a scenario (data may be
-// nil: then the fields of the scenario and the Flink keys).
+// nil: then the fields of the scenario and the Flink keys), the Flink keys
+// under the names the scenario's flink-version reads.
 func setKeys(data []byte) []string {
 	var keys []string
 	for _, k := range fieldPaths(reflect.TypeFor[scenarios.Scenario](), "") {
-		if !strings.HasPrefix(k, "flink") {
+		if k != "flink" && !strings.HasPrefix(k, "flink.") {
 			keys = append(keys, k)
 		}
 	}
 	var s struct {
+		FlinkVersion              string `yaml:"flink-version"`
 		Sources, Operators, Sinks []struct {
 			Name string `yaml:"name"`
 		}
@@ -169,7 +171,8 @@ func setKeys(data []byte) []string {
 			}
 		}
 	}
-	for _, k := range scenarios.ModelledFlinkKeys() {
+	// under the names the scenario's flink-version reads
+	for _, k := range scenarios.ModelledFlinkKeysIn(s.FlinkVersion) {
 		keys = append(keys, "flink."+k)
 	}
 	return keys

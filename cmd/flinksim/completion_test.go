@@ -155,3 +155,26 @@ func TestCompleteInOtherDirectory(t *testing.T) {
 		t.Errorf("--set from %s: %v", f, got)
 	}
 }
+
+// TestCompleteSetKeysOfTheRelease: --set offers a modelled Flink key under
+// the name the scenario's flink-version reads: 1.17 reads
+// state.backend.incremental, not 1.20's execution.checkpointing.incremental,
+// and has no exponential-delay attempts-before-reset-backoff (1.19).
+func TestCompleteSetKeysOfTheRelease(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "v117.yaml")
+	os.WriteFile(file, []byte("name: v\nflink-version: \"1.17\"\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\n"), 0o644)
+	got, _ := complete(t, "run", file, "--set", "flink.")
+	for _, want := range []string{"flink.state.backend.incremental=", "flink.execution.checkpointing.interval="} {
+		if !slices.Contains(got, want) {
+			t.Errorf("1.17: no %s", want)
+		}
+	}
+	for _, not := range []string{"flink.execution.checkpointing.incremental=", "flink.restart-strategy.exponential-delay.attempts-before-reset-backoff="} {
+		if slices.Contains(got, not) {
+			t.Errorf("1.17: offers %s", not)
+		}
+	}
+	if got, _ := complete(t, "run", "testdata/tiny.yaml", "--set", "flink.execution.checkpointing.inc"); !slices.Equal(got, []string{"flink.execution.checkpointing.incremental="}) {
+		t.Errorf("1.20: %v", got)
+	}
+}
