@@ -339,18 +339,10 @@ func applyVariant(d *decoder, root *yaml.Node, v variantRef) bool {
 			prefix = fmt.Sprintf("variants[%d].set.", j) // no name that selects it alone
 		}
 		d.variant = newVariantSpan(set, prefix)
-		seen := map[string]*yaml.Node{}
+		seen := whatIfSeen{} // as --set refuses a key set twice: which wins would be the order's
 		for k := 0; k+1 < len(set.Content); k += 2 {
 			key := set.Content[k]
-			c := CanonicalKey(key.Value)
-			if prev := seen[c]; prev != nil && prev.Value != key.Value {
-				// as --set refuses it: which name wins would be the order's
-				d.fail(key, "variants."+vname+".set."+key.Value, "sets the Flink option %s, already set as %s (line %d), its other name; give it once",
-					c[len("flink."):], prev.Value, prev.Line)
-				continue
-			}
-			seen[c] = key
-			setPath(d, root, key.Value, set.Content[k+1], "", key)
+			setWhatIf(d, root, key.Value, set.Content[k+1], setter{d: d, at: key}, seen, k)
 		}
 		return true
 	}
@@ -434,12 +426,13 @@ func applySet(d *decoder, root *yaml.Node, i int, s string) {
 		}
 	}
 	mark(value)
-	setPath(d, root, key, value, origin, nil)
+	setWhatIf(d, root, key, value, setter{d: d, origin: origin}, whatIfSeen{}, 0)
 }
 
 // setPath puts value at a dotted path: segments are mapping keys; list items
 // are addressed by name or index; after "flink." the rest is one Flink key.
 // Problems are reported at the origin flag, or at node at (a variant's key).
+// A what-if's mapping is merged first (setWhatIf), so value is put whole.
 func setPath(d *decoder, root *yaml.Node, key string, value *yaml.Node, origin string, at *yaml.Node) {
 	st := setter{d: d, value: value, origin: origin, at: at}
 	var segs []string

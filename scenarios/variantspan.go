@@ -42,10 +42,15 @@ func (s variantSpan) path(line, col int, p string) string {
 	if s.prefix == "" || p == "" || strings.HasPrefix(p, "variants.") {
 		return p
 	}
-	after := line > s.fromLine || line == s.fromLine && col >= s.fromCol
-	before := line < s.untilLine || line == s.untilLine && col <= s.untilCol
-	if after && before {
+	if s.contains(line, col) {
 		return s.prefix + p
 	}
 	return p
+}
+
+// contains reports whether line:col is inside the set: block.
+func (s variantSpan) contains(line, col int) bool {
+	after := line > s.fromLine || line == s.fromLine && col >= s.fromCol
+	before := line < s.untilLine || line == s.untilLine && col <= s.untilCol
+	return s.prefix != "" && after && before
 }

@@ -1,0 +1,319 @@
+package scenarios
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// A what-if (--set, a variant's set:) whose value is a mapping merges into
+// what the scenario has there: each of its keys is set as if given as its
+// own dotted what-if, recursively, so that set: {flink: {a.b: 1}} is
+// flink.a.b: 1 and operators.parse: {cost: 5us} is operators.parse.cost: 5us.
+// A list given for sources, operators or sinks changes the items it names
+// (name: ...), each of its other keys set one by one; it adds none, as
+// sinks.new.capacity adds none. Merging stops at a field that is one value
+// (a unit, a distribution, a rate profile, inputs, a list of values): a
+// value given there replaces the scenario's whole.
+
+// whatIfSeen records the keys a variant (or one --set) sets, by their
+// canonical name, to refuse one set twice.
+type whatIfSeen map[string]seenWhatIf
+
+type seenWhatIf struct {
+	key   string     // the dotted key as the what-if spells it
+	at    *yaml.Node // where (nil for --set)
+	entry int        // which of the variant's entries set it
+	flat  bool       // given as a flat dotted key, not inside a value
+}
+
+// setWhatIf applies the what-if key: value, entry the variant's entry it is
+// (0 for --set); st says where it comes from.
+func setWhatIf(d *decoder, root *yaml.Node, key string, value *yaml.Node, st setter, seen whatIfSeen, entry int) {
+	x := merger{d: d, root: root, origin: st.origin, seen: seen, entry: entry, top: key}
+	x.merge(key, typeAt(key), value, st.at)
+}
+
+// merger expands one what-if into the flat what-ifs it stands for.
+type merger struct {
+	d      *decoder
+	root   *yaml.Node
+	origin string
+	seen   whatIfSeen
+	entry  int
+	top    string // the what-if's own key
+}
+
+var (
+	scenarioType    = reflect.TypeOf(Scenario{})
+	flinkConfigType = reflect.TypeOf(FlinkConfig{})
+	scalarValueType = reflect.TypeOf((*scalarValue)(nil)).Elem()
+	nodeValueType   = reflect.TypeOf((*nodeValue)(nil)).Elem()
+)
+
+// oneValueStructs are structs without a decoder of their own that are one
+// value all the same: a key distribution is one of its forms, checked when
+// resolved, and a form given replaces the other.
+var oneValueStructs = map[reflect.Type]bool{reflect.TypeOf(KeyDistribution{}): true}
+
+// merge sets value at key, t the type of the field there (nil: unknown,
+// the decoder reports it), at the variant's node it comes from.
+func (x *merger) merge(key string, t reflect.Type, value, at *yaml.Node) {
+	n := x.d.resolve(value)
+	switch {
+	case n == nil:
+	case t == flinkConfigType && n.Kind == yaml.MappingNode:
+		// a nested Flink key joins with dots, as the flink: block reads it;
+		// each is one flat what-if, replacing the option however it is spelled
+		for _, kv := range x.d.pairs(n, key) {
+			x.merge(key+"."+kv.key.Value, t, kv.val, x.inner(at, kv.key))
+		}
+		return
+	case n.Kind == yaml.MappingNode && (mergesInto(t) || namedItems(t)):
+		want := yaml.MappingNode // a struct's fields, or a list's items by name
+		if namedItems(t) {
+			want = yaml.SequenceNode
+		}
+		tree, ok := lookup(x.d, x.root, key)
+		if !ok || tree != nil && tree.Kind != want || tree == nil && len(n.Content) == 0 {
+			break // nothing to merge into: set it whole
+		}
+		for _, kv := range x.d.pairs(n, key) {
+			x.merge(key+"."+kv.key.Value, typeBelow(t, kv.key.Value), kv.val, x.inner(at, kv.key))
+		}
+		return
+	case n.Kind == yaml.SequenceNode && namedItems(t):
+		if tree, ok := lookup(x.d, x.root, key); ok && (tree == nil || tree.Kind == yaml.SequenceNode) {
+			x.items(key, t, n, tree, at)
+			return
+		}
+	}
+	if x.twice(key, at) {
+		return
+	}
+	setPath(x.d, x.root, key, value, x.origin, at)
+}
+
+// items merges each item of list n into the item of list tree (nil: none)
+// of the same name.
+func (x *merger) items(key string, t reflect.Type, n, tree, at *yaml.Node) {
+	var names []string
+	if tree != nil {
+		for _, it := range tree.Content {
+			names = append(names, itemName(x.d, it))
+		}
+	}
+	elem := typeBelow(t, "0")
+	for i, it := range n.Content {
+		p := fmt.Sprintf("%s[%d]", key, i)
+		item := x.d.resolve(it)
+		itemAt := x.inner(at, it)
+		if item == nil || item.Kind != yaml.MappingNode {
+			x.problem(itemAt, p, "must be a mapping that names the item it changes (name: ...)")
+			continue
+		}
+		pairs := x.d.pairs(item, p)
+		var name *yaml.Node
+		for _, kv := range pairs {
+			if kv.key.Value == "name" {
+				name = x.d.resolve(kv.val)
+			}
+		}
+		if name == nil || name.Kind != yaml.ScalarNode {
+			x.problem(itemAt, p, "names no item: a list in a what-if changes the items it names (name: ...), key by key")
+			continue
+		}
+		idx := -1
+		for j, nm := range names {
+			if nm == name.Value {
+				idx = j
+			}
+		}
+		if idx < 0 {
+			x.problem(x.inner(at, name), key+"."+name.Value, unknownItem(names))
+			continue
+		}
+		seg := name.Value
+		if !simpleName.MatchString(seg) {
+			seg = strconv.Itoa(idx)
+		}
+		for _, kv := range pairs {
+			if kv.key.Value != "name" {
+				x.merge(key+"."+seg+"."+kv.key.Value, typeBelow(elem, kv.key.Value), kv.val, x.inner(at, kv.key))
+			}
+		}
+	}
+}
+
+func unknownItem(names []string) string {
+	have := "there are none"
+	if len(names) > 0 {
+		have = "items: " + strings.Join(names, ", ")
+	}
+	return "no list item has this name (" + have + "); a list in a what-if changes the items it names, key by key, and adds none"
+}
+
+// itemName is the name: of a list item ("" if it has none).
+func itemName(d *decoder, it *yaml.Node) string {
+	it = d.resolve(it)
+	if it == nil || it.Kind != yaml.MappingNode {
+		return ""
+	}
+	if v := mappingValue(d, it, "name"); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value
+	}
+	return ""
+}
+
+// inner is where a part of a variant's value is reported: at its own node
+// when it is written in the variant's set: block, else (through an alias)
+// at the variant's node. A --set (at nil) is reported at the flag.
+func (x *merger) inner(at, n *yaml.Node) *yaml.Node {
+	if at == nil || !x.d.variant.contains(n.Line, n.Column) {
+		return at
+	}
+	return n
+}
+
+func (x *merger) problem(at *yaml.Node, path, msg string) {
+	setter{d: x.d, origin: x.origin, at: at}.problem(path, msg)
+}
+
+// twice refuses a key the variant (or the --set) already sets, under this
+// name or (a Flink option) another: which value won would be the order they
+// are written in. Two flat entries of one name are the set: block's repeated
+// key, which its decoding reports.
+func (x *merger) twice(key string, at *yaml.Node) bool {
+	c := CanonicalKey(key)
+	flat := key == x.top
+	prev, ok := x.seen[c]
+	if !ok || prev.key == key && prev.flat && flat && prev.entry != x.entry {
+		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat}
+		return false
+	}
+	where := ""
+	if prev.at != nil && prev.at.Line > 0 {
+		where = fmt.Sprintf(" (line %d)", prev.at.Line)
+	}
+	if prev.key != key {
+		x.problem(at, key, fmt.Sprintf("sets the Flink option %s, already set as %s%s, its other name; give it once",
+			c[len("flink."):], prev.key, where))
+	} else {
+		x.problem(at, key, "is set twice"+where+"; give it once")
+	}
+	return true
+}
+
+// lookup finds the node at a dotted path in the tree without changing it:
+// nil with ok when a mapping on the way lacks a key (setting the path adds
+// it), not ok when the path cannot be set (a list item that does not
+// exist, a single value on the way): setting it reports why.
+func lookup(d *decoder, root *yaml.Node, key string) (n *yaml.Node, ok bool) {
+	n = root
+	for _, seg := range strings.Split(key, ".") {
+		switch {
+		case n == nil:
+			return nil, true
+		case n.Kind == yaml.MappingNode:
+			var next *yaml.Node
+			for j := 0; j+1 < len(n.Content); j += 2 {
+				if n.Content[j].Value == seg {
+					next = n.Content[j+1]
+				}
+			}
+			n = d.resolve(next)
+		case n.Kind == yaml.SequenceNode:
+			idx := -1
+			for j, it := range n.Content {
+				if itemPath("", j, d.resolve(it)) == seg {
+					idx = j
+				}
+			}
+			if v, err := strconv.Atoi(seg); idx < 0 && err == nil && v >= 0 && v < len(n.Content) {
+				idx = v
+			}
+			if idx < 0 {
+				return nil, false
+			}
+			n = d.resolve(n.Content[idx])
+		default:
+			return nil, false
+		}
+	}
+	return n, true
+}
+
+// typeAt is the type of the field a dotted what-if key sets (nil: no such
+// field); everything under flink. is the flink: block's.
+func typeAt(key string) reflect.Type {
+	if key == "flink" || strings.HasPrefix(key, "flink.") {
+		return flinkConfigType
+	}
+	return typeBelow(scenarioType, key)
+}
+
+// typeBelow is the type at the dotted path below a field of type t: a
+// struct's fields by their YAML names, a list's items by name or index.
+func typeBelow(t reflect.Type, path string) reflect.Type {
+	for _, seg := range strings.Split(path, ".") {
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch {
+		case t == nil:
+			return nil
+		case t == flinkConfigType:
+			return t
+		case t.Kind() == reflect.Struct:
+			i, ok := fieldsOf(t).index[seg]
+			if !ok {
+				return nil
+			}
+			t = t.Field(i).Type
+		case t.Kind() == reflect.Slice:
+			t = t.Elem()
+		default:
+			return nil
+		}
+	}
+	return t
+}
+
+// oneValue reports a type written as one value, however many parts it
+// has: it decodes itself (units, distributions, rate profiles, inputs), or
+// is one of its forms.
+func oneValue(t reflect.Type) bool {
+	p := reflect.PointerTo(t)
+	return p.Implements(scalarValueType) || p.Implements(nodeValueType) || oneValueStructs[t]
+}
+
+// mergesInto reports a struct whose fields a mapping sets one by one.
+func mergesInto(t reflect.Type) bool {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t != nil && t.Kind() == reflect.Struct && !oneValue(t)
+}
+
+// namedItems reports a list whose items have a name: (sources, operators,
+// sinks): a list given there changes the items it names.
+func namedItems(t reflect.Type) bool {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Slice || oneValue(t) {
+		return false
+	}
+	e := t.Elem()
+	for e.Kind() == reflect.Pointer {
+		e = e.Elem()
+	}
+	if e.Kind() != reflect.Struct || oneValue(e) {
+		return false
+	}
+	_, ok := fieldsOf(e).index["name"]
+	return ok
+}

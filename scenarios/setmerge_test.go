@@ -1,0 +1,183 @@
+package scenarios
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// mergeBase writes its flink: block flat and nested, and has fields beside
+// each one the tests below set, which must stay as written.
+const mergeBase = `name: m
+flink:
+  parallelism.default: 2
+  taskmanager:
+    numberOfTaskSlots: 2
+    memory:
+      process.size: 2g
+  taskmanager.cpu.cores: 2
+  execution.checkpointing.interval: 1min
+  state.backend.type: rocksdb
+  state.backend.incremental: true
+sources:
+  - name: clicks
+    partitions: 8
+    rate: 10k/s
+    record-size: 300B
+    event-time:
+      delay: 1s
+      watermark: {out-of-orderness: 5s}
+operators:
+  - {name: parse, cost: {exponential: 3us}, selectivity: 0.5, record-size: 200B}
+  - {name: agg, key-by: user, keys: 1k, key-distribution: {zipf: 1.1}, state-per-key: 100B}
+sinks:
+  - {name: out, capacity: 5k/s, latency: 2ms, system: kafka, kafka: {transaction-timeout: 30min}}
+failures:
+  - storage-slowdown: {at: 1m, for: 1m, factor: 2}
+`
+
+// mergeCases: a what-if written nested and the flat what-ifs it stands for.
+var mergeCases = []struct{ name, nested, flat string }{
+	{"flink block", "flink: {execution.checkpointing.interval: 10s}",
+		"flink.execution.checkpointing.interval: 10s"},
+	{"flink sub-block", "flink.taskmanager: {numberOfTaskSlots: 4}",
+		"flink.taskmanager.numberOfTaskSlots: 4"},
+	{"flink nested twice", "flink: {taskmanager: {numberOfTaskSlots: 4, memory: {managed.fraction: 0.2}}, parallelism.default: 4}",
+		"{flink.taskmanager.numberOfTaskSlots: 4, flink.taskmanager.memory.managed.fraction: 0.2, flink.parallelism.default: 4}"},
+	{"flink option's other name", "flink: {execution.checkpointing.incremental: false}",
+		"flink.execution.checkpointing.incremental: false"},
+	{"sink by list", "sinks: [{name: out, latency: 5ms}]", "sinks.out.latency: 5ms"},
+	{"source by list", "sources: [{name: clicks, rate: 20k/s}]", "sources.clicks.rate: 20k/s"},
+	{"operators by list", "operators: [{name: agg, keys: 2k}, {name: parse, cost: 5us}]",
+		"{operators.agg.keys: 2k, operators.parse.cost: 5us}"},
+	{"item by mapping", "operators.parse: {cost: 5us}", "operators.parse.cost: 5us"},
+	{"list by mapping", "operators: {parse: {selectivity: 2}}", "operators.parse.selectivity: 2"},
+	{"nested struct", "sources.clicks: {event-time: {watermark: {idleness: 1m}}}",
+		"sources.clicks.event-time.watermark.idleness: 1m"},
+	{"struct in a list item", "sinks: [{name: out, kafka: {broker-abort-interval: 5s}}]",
+		"sinks.out.kafka.broker-abort-interval: 5s"},
+	{"dotted key inside", "sinks.out: {kafka.broker-abort-interval: 5s}",
+		"sinks.out.kafka.broker-abort-interval: 5s"},
+	{"new struct", "sinks.out: {upsert: {keys: 1M}}", "sinks.out.upsert.keys: 1M"},
+	// one value: what is given replaces the whole
+	{"distribution replaces", "operators: [{name: parse, cost: {lognormal: {mean: 5us, p99: 40us}}}]",
+		"operators.parse.cost: {lognormal: {mean: 5us, p99: 40us}}"},
+	{"duration over a distribution", "operators.parse: {cost: 4us}", "operators.parse.cost: 4us"},
+	{"rate profile replaces", "sources: [{name: clicks, rate: {ramp: {from: 1k/s, to: 9k/s, over: 1m}}}]",
+		"sources.clicks.rate: {ramp: {from: 1k/s, to: 9k/s, over: 1m}}"},
+	{"key distribution replaces", "operators.agg: {key-distribution: {hot-set: {keys: 1%, share: 80%}}}",
+		"operators.agg.key-distribution: {hot-set: {keys: 1%, share: 80%}}"},
+	{"list of values replaces", "failures: [{storage-outage: {at: 2m, for: 30s}}]",
+		"failures: [{storage-outage: {at: 2m, for: 30s}}]"},
+}
+
+// TestNestedWhatIfMerges: a mapping given to a what-if (a variant's set:
+// or --set) sets only the keys it writes, exactly as the flat what-ifs it
+// stands for; a distribution, a rate profile or a list of values replaces.
+func TestNestedWhatIfMerges(t *testing.T) {
+	var file strings.Builder
+	file.WriteString(mergeBase + "variants:\n")
+	for i, c := range mergeCases {
+		file.WriteString("  - {name: nested" + itoa(i) + ", set: {" + c.nested + "}}\n")
+		flat := c.flat
+		if !strings.HasPrefix(flat, "{") {
+			flat = "{" + flat + "}"
+		}
+		file.WriteString("  - {name: flat" + itoa(i) + ", set: " + flat + "}\n")
+	}
+	data := []byte(file.String())
+	if _, err := Load("m.yaml", data, nil); err != nil {
+		t.Fatal(err)
+	}
+	base := resolved(t, data, nil, "")
+	for i, c := range mergeCases {
+		t.Run(c.name, func(t *testing.T) {
+			nested := resolved(t, data, nil, "nested"+itoa(i))
+			flat := resolved(t, data, nil, "flat"+itoa(i))
+			if !bytes.Equal(nested, flat) {
+				t.Errorf("set: {%s} differs from %s:\n%s\n---\n%s", c.nested, c.flat, nested, flat)
+			}
+			if bytes.Equal(nested, base) {
+				t.Errorf("set: {%s} changed nothing", c.nested)
+			}
+			// --set takes the same value as a variant
+			key, val, _ := strings.Cut(c.nested, ": ")
+			set := resolved(t, []byte(mergeBase), []string{key + "=" + val}, "")
+			if !bytes.Equal(set, flat) {
+				t.Errorf("--set %s=%s differs from %s:\n%s\n---\n%s", key, val, c.flat, set, flat)
+			}
+		})
+	}
+	// what the base writes and no what-if names stays
+	for _, v := range []string{"nested" + itoa(0), "nested" + itoa(1), "nested" + itoa(4), "nested" + itoa(5)} {
+		out := string(resolved(t, data, nil, v))
+		for _, keep := range []string{"parallelism.default: 2\n", "taskmanager.memory.process.size: 2 gb", "taskmanager.cpu.cores: 2\n",
+			"execution.checkpointing.incremental: true", "state.backend.type: rocksdb", "capacity: 5k/s", "partitions: 8",
+			"record-size: 300B", "out-of-orderness: 5s", "transaction-timeout: 30m"} {
+			if !strings.Contains(out, keep) {
+				t.Errorf("%s: %q is gone:\n%s", v, keep, out)
+			}
+		}
+	}
+}
+
+func itoa(i int) string { return string(rune('a' + i)) }
+
+func resolved(t *testing.T, data []byte, sets []string, variant string) []byte {
+	t.Helper()
+	l, err := LoadVariant("m.yaml", data, sets, variant)
+	if err != nil {
+		t.Fatalf("%s %v: %v", variant, sets, err)
+	}
+	out, err := l.Resolved()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestNestedWhatIfProblems: a list item a what-if names that the scenario
+// does not have is refused (a what-if changes items, as sinks.new.capacity
+// does, and adds none), and so is one key set twice in one variant; each
+// at the what-if's own place.
+func TestNestedWhatIfProblems(t *testing.T) {
+	for _, c := range []struct{ set, want string }{
+		{"{sinks: [{name: audit, capacity: 1k/s}]}",
+			"v.yaml:6:26: variants.a.set.sinks.audit: no list item has this name (items: k); a list in a what-if changes the items it names, key by key, and adds none"},
+		{"{operators: [{name: parse, cost: 1us}]}",
+			"v.yaml:6:30: variants.a.set.operators.parse: no list item has this name (there are none); a list in a what-if changes the items it names, key by key, and adds none"},
+		{"{sinks: [{capacity: 1k/s}]}",
+			"v.yaml:6:19: variants.a.set.sinks[0]: names no item: a list in a what-if changes the items it names (name: ...), key by key"},
+		{"{sinks: [k]}",
+			"v.yaml:6:19: variants.a.set.sinks[0]: must be a mapping that names the item it changes (name: ...)"},
+		{"{sinks.k: {capasity: 1k/s}}",
+			`v.yaml:6:21: variants.a.set.sinks.k.capasity: unknown field; did you mean "capacity"?`},
+		{"{sinks.k: {capacity: 1k/s}, sinks.k.capacity: 2k/s}",
+			"v.yaml:6:38: variants.a.set.sinks.k.capacity: is set twice (line 6); give it once"},
+		{"{sinks.k: {capacity: 1k/s, capacity: 2k/s}}",
+			"v.yaml:6:37: variants.a.set.sinks.k.capacity: is set twice (first on line 6)"},
+		{"{flink: {state.backend.incremental: true}, flink.execution.checkpointing.incremental: false}",
+			"v.yaml:6:53: variants.a.set.flink.execution.checkpointing.incremental: sets the Flink option execution.checkpointing.incremental, already set as flink.state.backend.incremental (line 6), its other name; give it once"},
+		{"{flink: {taskmanager.numberOfTaskSlots: 2, taskmanager: {numberOfTaskSlots: 3}}}",
+			"v.yaml:6:67: variants.a.set.flink.taskmanager.numberOfTaskSlots: is set twice (line 6); give it once"},
+	} {
+		file := "name: v\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\nvariants:\n  - name: a\n    set: " + c.set + "\n"
+		_, err := Load("v.yaml", []byte(file), nil)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%s: got %v\nwant %s", c.set, err, c.want)
+		}
+	}
+	for _, c := range []struct{ set, want string }{
+		{"sinks=[{name: audit, capacity: 1k/s}]",
+			"--set sinks=[{name: audit, capacity: 1k/s}]: sinks.audit: no list item has this name (items: out); a list in a what-if changes the items it names, key by key, and adds none"},
+		{"sinks={audit: {capacity: 1k/s}}",
+			"--set sinks={audit: {capacity: 1k/s}}: sinks.audit: no list item has this name or index (items: out)"},
+		{"flink={taskmanager.numberOfTaskSlots: 2, taskmanager: {numberOfTaskSlots: 3}}",
+			"--set flink={taskmanager.numberOfTaskSlots: 2, taskmanager: {numberOfTaskSlots: 3}}: flink.taskmanager.numberOfTaskSlots: is set twice; give it once"},
+	} {
+		_, err := Load("m.yaml", []byte(minimal), []string{c.set})
+		if err == nil || err.Error() != c.want {
+			t.Errorf("--set %s: got %v\nwant %s", c.set, err, c.want)
+		}
+	}
+}
