@@ -19,10 +19,10 @@ import (
 //     start without one; FLINK-34483 documents the combinations).
 //  3. Else createDefaultCheckpointStorage: FileSystemCheckpointStorage when
 //     a checkpoint directory is set, JobManagerCheckpointStorage otherwise.
-//     flinksim takes its checkpoint-storage block for that directory: a
-//     scenario that sets neither the key nor a directory runs with
-//     FileSystemCheckpointStorage, as before this was modelled; set the key
-//     to jobmanager for the JobManager's memory.
+//     flinksim's checkpoint-storage block describes a directory's store, so
+//     it counts as one too; a scenario with neither the block nor a
+//     directory key gets the JobManager's memory, as Flink gives it, with a
+//     warning (it is rarely what a production job means).
 //
 // JobManagerCheckpointStorage (and the MemoryStateBackend) take their max
 // state size only in their constructor: createFromConfig uses
@@ -52,12 +52,19 @@ type ckptStorage struct {
 
 // checkpointStorage resolves the checkpoint storage (with checkpointing on)
 // and reports what Flink would refuse.
-func (r *resolver) checkpointStorage() ckptStorage {
+// block tells whether the scenario has a checkpoint-storage: block.
+func (r *resolver) checkpointStorage(block bool) ckptStorage {
 	d, fs := r.d, r.fs
 	const key = "execution.checkpointing.storage"
 	dir := slices.ContainsFunc(r.inert, func(k string) bool { return slices.Contains(checkpointDirKeys, k) })
 	var cs ckptStorage
 	switch {
+	case !fs.has(key) && !dir && !block && fs.str("state.backend.type") != "jobmanager":
+		cs.class = "JobManagerCheckpointStorage"
+		fs.values[key] = "jobmanager" // written so in the resolved scenario, which then needs no default
+		at := fs.at("execution.checkpointing.interval")
+		d.warn(d.nodes[at], at, "checkpoints go to the JobManager's memory (JobManagerCheckpointStorage, at most %s per state handle): no checkpoint directory is set, and Flink falls back to it (CheckpointStorageLoader.createDefaultCheckpointStorage); set flink.execution.checkpointing.dir (state.checkpoints.dir before 1.20) or a checkpoint-storage: block for a file system's, or execution.checkpointing.storage: jobmanager to keep this without the warning",
+			FormatBytes(defaultMaxStateSize))
 	case fs.str("state.backend.type") == "jobmanager":
 		cs.class = "MemoryStateBackend"
 		if fs.has(key) {

@@ -24,7 +24,15 @@ func TestCheckpointStorage(t *testing.T) {
 		inMemory bool
 		warning  string
 	}{
-		{"default: the checkpoint-storage block's file system", "", nil, "", 0, false, ""},
+		// Neither a directory nor a checkpoint-storage: block: Flink falls
+		// back to the JobManager's memory (createDefaultCheckpointStorage),
+		// and says nothing; flinksim warns.
+		{"no directory: the JobManager's memory", "", nil, "JobManagerCheckpointStorage", 5 << 20, true,
+			"checkpoints go to the JobManager's memory (JobManagerCheckpointStorage, at most 5MiB per state handle): no checkpoint directory is set"},
+		{"no directory, 1.17", "", []string{"flink-version=1.17"}, "JobManagerCheckpointStorage", 5 << 20, true, "no checkpoint directory is set"},
+		{"a directory: its file system", "", []string{"flink.execution.checkpointing.dir=s3://b/c"}, "", 0, false, ""},
+		{"a directory under its old name", "", []string{"flink.state.checkpoints.dir=s3://b/c"}, "", 0, false, ""},
+		{"the checkpoint-storage block stands for a directory", "", []string{"checkpoint-storage.type=gcs"}, "", 0, false, ""},
 		{"jobmanager", "", []string{"flink.execution.checkpointing.storage=jobmanager"}, "JobManagerCheckpointStorage", 5 << 20, true, ""},
 		{"any case, old name", "", []string{"flink.state.checkpoint-storage=JobManager"}, "JobManagerCheckpointStorage", 5 << 20, true, ""},
 		{"factory class", "", []string{"flink.execution.checkpointing.storage=org.apache.flink.runtime.state.storage.JobManagerCheckpointStorageFactory"},
@@ -34,7 +42,8 @@ func TestCheckpointStorage(t *testing.T) {
 		{"the job's own max state size", "", []string{"flink.execution.checkpointing.storage=jobmanager", "checkpoint-storage.max-state-size=10MiB"},
 			"JobManagerCheckpointStorage", 10 << 20, true, ""},
 		{"still in 2.x", "", []string{"flink-version=2.1", "flink.execution.checkpointing.storage=jobmanager"}, "JobManagerCheckpointStorage", 5 << 20, true, ""},
-		{"1.18 reads the old name only", "execution.checkpointing.storage: jobmanager", []string{"flink-version=1.18"}, "", 0, false,
+		// ignored, so the JobManager's memory again, for want of a directory
+		{"1.18 reads the old name only", "execution.checkpointing.storage: jobmanager", []string{"flink-version=1.18"}, "JobManagerCheckpointStorage", 5 << 20, true,
 			"Flink 1.18 does not know this name (it came in 1.20); it reads state.checkpoint-storage"},
 		{"1.18 old name", "state.checkpoint-storage: jobmanager", []string{"flink-version=1.18"}, "JobManagerCheckpointStorage", 5 << 20, true, ""},
 		{"filesystem with a directory", "", []string{"flink.execution.checkpointing.storage=filesystem", "flink.execution.checkpointing.dir=s3://b/c"}, "", 0, false, ""},
