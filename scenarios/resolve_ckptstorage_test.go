@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -77,23 +76,89 @@ func TestCheckpointStorage(t *testing.T) {
 // tolerable-failed-checkpoints, and writes checkpoint-config.json with
 // JobManagerCheckpointStorage.
 func TestJobManagerStorageRun(t *testing.T) {
-	const keys, perKey = 8000, 1000 // 8 MB in one subtask, once every key was seen
-	data := fmt.Sprintf(`name: jm
+	l, err := Load("jm.yaml", jmJob("  state.checkpoint-storage: jobmanager\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Warnings) != 0 {
+		t.Errorf("warnings %v, want none: the storage is asked for", l.Warnings)
+	}
+	checkStateTooLarge(t, l)
+}
+
+// TestJobManagerFallbackRun: the same job with neither the storage key nor
+// a checkpoint directory (nor a checkpoint-storage: block) gets the
+// JobManager's memory as Flink falls back to it, with a warning, and fails
+// its checkpoints so. Its scenario.resolved.yaml says
+// execution.checkpointing.storage: jobmanager (state.checkpoint-storage
+// before 1.20), so that it loads again to the same storage with no warning.
+func TestJobManagerFallbackRun(t *testing.T) {
+	l, err := Load("jm.yaml", jmJob(""), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Warnings) != 1 || !strings.Contains(l.Warnings[0].String(), "jm.yaml:4:3: flink.execution.checkpointing.interval: checkpoints go to the JobManager's memory") {
+		t.Errorf("warnings %v, want the fallback to the JobManager's memory, at the interval", l.Warnings)
+	}
+	checkStateTooLarge(t, l)
+	for _, c := range []struct{ version, entry string }{
+		{"", "execution.checkpointing.storage: jobmanager\n"},
+		{"1.18", "state.checkpoint-storage: jobmanager\n"},
+	} {
+		var sets []string
+		if c.version != "" {
+			sets = []string{"flink-version=" + c.version}
+		}
+		l, err := Load("jm.yaml", jmJob(""), sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := l.Resolved()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(r), "\n  "+c.entry) {
+			t.Errorf("Flink %q: scenario.resolved.yaml does not write %q:\n%s", c.version, c.entry, r)
+		}
+		again, err := Load("resolved.yaml", r, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := again.Spec.Checkpointing
+		if len(again.Warnings) != 0 || k.StorageClass != "JobManagerCheckpointStorage" || k.MaxStateSize != 5<<20 || !k.MetadataInMemory {
+			t.Errorf("Flink %q: reloaded, storage %q, max state %d, metadata in memory %v, warnings %v; want JobManagerCheckpointStorage, 5 MiB, in memory, none",
+				c.version, k.StorageClass, k.MaxStateSize, k.MetadataInMemory, again.Warnings)
+		}
+		assertRoundTrip(t, l)
+	}
+}
+
+// jmJob is a job whose one keyed subtask holds 8 MB once every key was
+// seen, checkpointing every 20 s with one failed checkpoint tolerated;
+// storage is more flink: entries.
+func jmJob(storage string) []byte {
+	return []byte(`name: jm
 duration: 3min
 flink:
-  state.checkpoint-storage: jobmanager
-  execution.checkpointing.interval: 20s
+` + storage + `  execution.checkpointing.interval: 20s
   execution.checkpointing.tolerable-failed-checkpoints: 1
 sources:
   - {name: clicks, kind: kafka, partitions: 1, rate: 1k/s, record-size: 100B}
 operators:
-  - {name: agg, key-by: user_id, keys: %d, cost: 1us, state-per-key: %dB, state-warm: true}
+  - {name: agg, key-by: user_id, keys: 8000, cost: 1us, state-per-key: 1000B, state-warm: true}
 sinks:
   - {name: out, capacity: 100k/s}
-`, keys, perKey)
-	l, err := Load("jm.yaml", []byte(data), nil)
-	if err != nil {
-		t.Fatal(err)
+`)
+}
+
+// checkStateTooLarge runs jmJob's scenario l and checks that, with its
+// checkpoints in the JobManager's memory, they fail with Flink's reason
+// and fail the job over, and checkpoint-config.json names
+// JobManagerCheckpointStorage.
+func checkStateTooLarge(t *testing.T, l *Loaded) {
+	t.Helper()
+	if l.Spec.Checkpointing.MaxStateSize != 5<<20 {
+		t.Fatalf("max state size %d, want 5 MiB (under the 8 MB the job holds)", l.Spec.Checkpointing.MaxStateSize)
 	}
 	res, err := Run(l, nil)
 	if err != nil {
@@ -117,7 +182,7 @@ sinks:
 			counted++
 		}
 	}
-	if keys*perKey > 5<<20 && (failed < 2 || counted == 0) {
+	if failed < 2 || counted == 0 {
 		t.Errorf("%d checkpoints failed with %q, %d failovers for too many failed checkpoints; want the state over 5 MiB to fail them and fail the job over",
 			failed, result.FailureAsync, counted)
 	}
