@@ -1,9 +1,6 @@
 package scenarios
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // Where checkpoints go, as Flink's CheckpointStorageLoader.load picks the
 // checkpoint storage:
@@ -39,9 +36,26 @@ import (
 // (MemoryStateBackend's is the same): 5 MiB.
 const defaultMaxStateSize = 5 << 20
 
-// checkpointDirKeys are CheckpointingOptions.CHECKPOINTS_DIRECTORY's names
-// (execution.checkpointing.dir from 1.20, state.checkpoints.dir before).
-var checkpointDirKeys = []string{"execution.checkpointing.dir", "state.checkpoints.dir"}
+// checkpointDir tells whether a checkpoint directory is set under a name
+// the release reads: CheckpointingOptions.CHECKPOINTS_DIRECTORY is
+// state.checkpoints.dir before 1.20, execution.checkpointing.dir from 1.20
+// with state.checkpoints.dir its older name. Before 1.20 the new name is
+// not read (as a file's entry or a what-if), with a warning.
+func (r *resolver) checkpointDir() bool {
+	dir := false
+	for _, e := range r.sc.Flink.Entries {
+		switch {
+		case e.Key == "state.checkpoints.dir":
+			dir = true
+		case e.Key != "execution.checkpointing.dir":
+		case r.release.before("1.20"):
+			r.d.warn(e.Node, e.Path, "ignored: Flink %s does not know this name (it came in 1.20); it reads state.checkpoints.dir", r.release)
+		default:
+			dir = true
+		}
+	}
+	return dir
+}
 
 // ckptStorage is the checkpoint storage a job with checkpointing gets.
 type ckptStorage struct {
@@ -56,7 +70,7 @@ type ckptStorage struct {
 func (r *resolver) checkpointStorage(block bool) ckptStorage {
 	d, fs := r.d, r.fs
 	const key = "execution.checkpointing.storage"
-	dir := slices.ContainsFunc(r.inert, func(k string) bool { return slices.Contains(checkpointDirKeys, k) })
+	dir := r.checkpointDir()
 	var cs ckptStorage
 	switch {
 	case !fs.has(key) && !dir && !block && fs.str("state.backend.type") != "jobmanager":
