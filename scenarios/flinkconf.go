@@ -164,7 +164,7 @@ var flinkOptions = []flinkOption{
 	// checkpoint directory is set, else JobManagerCheckpointStorage
 	// (resolve_ckptstorage.go).
 	{Key: "execution.checkpointing.storage", Deprecated: []string{"state.checkpoint-storage"}, Default: "", parse: checkpointStorage,
-		Doc: "Where checkpoints go: jobmanager (JobManagerCheckpointStorage: the JobManager's memory, at most checkpoint-storage.max-state-size, 5 MiB, a state) or filesystem (FileSystemCheckpointStorage, needs execution.checkpointing.dir); left out, flinksim takes the file system the checkpoint-storage block describes."},
+		Doc: "Where checkpoints go: jobmanager (JobManagerCheckpointStorage: the JobManager's memory, at most checkpoint-storage.max-state-size, 5 MiB, a state) or filesystem (FileSystemCheckpointStorage, needs execution.checkpointing.dir); left out, the file system of a checkpoint directory (execution.checkpointing.dir, or the checkpoint-storage block), else the JobManager's memory, as Flink falls back to it (flinksim warns)."},
 	{Key: "execution.state-recovery.from-local", Deprecated: []string{"state.backend.local-recovery"}, Default: "false", parse: boolean,
 		Doc: "Restore from a local copy on TaskManagers that survived."},
 	{Key: "execution.state-recovery.claim-mode", Deprecated: []string{"execution.savepoint-restore-mode"}, Default: "NO_CLAIM", parse: claimMode,

@@ -26,7 +26,7 @@ sinks:
   - {name: out}
 variants:
   - name: faster-checkpoints
-    set: {flink.execution.checkpointing.interval: 20s, flink.parallelism.default: 3}
+    set: {flink.execution.checkpointing.interval: 20s, flink.execution.checkpointing.dir: "s3://bucket/checkpoints", flink.parallelism.default: 3}
 `)
 	return []byte(b.String())
 }
@@ -78,6 +78,7 @@ func TestRealFlinkConfigurationsLoad(t *testing.T) {
 				"flink.taskmanager.memory.process.size=4096m",    // nested in 2.x, flat in 1.17
 				"flink.taskmanager.memory.flink.size=3200m",      // 1.17 sets 1280m: a 640m JVM overhead
 				"flink.execution.checkpointing.timeout=5 min",    // flat in 1.17
+				ckptDir, // the 2.x file has none; the new name over the others' old one
 			}
 			l, err = Load(c.file, data, sets)
 			if err != nil {
@@ -170,7 +171,7 @@ func TestFlinkValuesParseAsFlink(t *testing.T) {
 		{"parallelism.default=", "flink.parallelism.default: needs a single value, and an empty one is not a whole number"},
 	} {
 		t.Run(c.set, func(t *testing.T) {
-			sets := []string{"flink." + c.set, "flink.execution.checkpointing.interval=1min", "flink.restart-strategy.type=fixed-delay"}
+			sets := []string{"flink." + c.set, "flink.execution.checkpointing.interval=1min", ckptDir, "flink.restart-strategy.type=fixed-delay"}
 			l, err := Load("m.yaml", []byte(minimal), sets)
 			if c.want == "" {
 				if err != nil {
@@ -260,7 +261,7 @@ func TestProcessAndFlinkSizeTogether(t *testing.T) {
 // when it is the default; the storage name is read in any case
 // (StateChangelogStorageLoader lower-cases it) and under its old name.
 func TestChangelogStorage(t *testing.T) {
-	on := []string{"flink.execution.checkpointing.interval=1min", "flink.state.backend.type=rocksdb", "flink.state.changelog.enabled=true"}
+	on := []string{"flink.execution.checkpointing.interval=1min", ckptDir, "flink.state.backend.type=rocksdb", "flink.state.changelog.enabled=true"}
 	for _, c := range []struct {
 		set  []string
 		want string // "": accepted
@@ -286,7 +287,7 @@ func TestChangelogStorage(t *testing.T) {
 	if _, err := Load("m.yaml", []byte(minimal), []string{"flink.state.changelog.storage=memory"}); err != nil {
 		t.Error(err)
 	}
-	l, err := Load("m.yaml", []byte(minimal), []string{"flink.execution.checkpointing.interval=1min",
+	l, err := Load("m.yaml", []byte(minimal), []string{"flink.execution.checkpointing.interval=1min", ckptDir,
 		"flink.state.changelog.storage=filesystem", "flink.state.changelog.periodic-materialize.interval=5min"})
 	if err != nil {
 		t.Fatal(err)

@@ -37,7 +37,9 @@ func TestFlinkVersionDefaults(t *testing.T) {
 		{name: "1.18 without checkpointing", sets: []string{"flink-version=1.18"}, kind: "none"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			l, err := Load("m.yaml", []byte(minimal), c.sets)
+			// a checkpoint directory, as a job that checkpoints has (read
+			// only with checkpointing)
+			l, err := Load("m.yaml", []byte(minimal), append([]string{ckptDirAnyRelease}, c.sets...))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +82,7 @@ func TestFlinkVersionRefused(t *testing.T) {
 // came later, or an option Flink removed, is warned of and not read;
 // resolved.yaml writes each option under the name the release reads.
 func TestFlinkVersionKeyNames(t *testing.T) {
-	rocks := []string{"flink.execution.checkpointing.interval=1min", "flink.state.backend.type=rocksdb"}
+	rocks := []string{"flink.execution.checkpointing.interval=1min", ckptDirAnyRelease, "flink.state.backend.type=rocksdb"}
 	for _, c := range []struct {
 		name    string
 		sets    []string
@@ -171,7 +173,7 @@ func taskHeapWithNetworkMax(t *testing.T, max int64) float64 {
 // older name, with a warning that such a configuration of that release
 // would not; the file's entry under that name is replaced, not lost.
 func TestWhatIfUnderAnyNameOnAnOlderRelease(t *testing.T) {
-	base := []string{"flink-version=1.17", "flink.execution.checkpointing.interval=1min", "flink.state.backend=rocksdb",
+	base := []string{"flink-version=1.17", "flink.execution.checkpointing.interval=1min", ckptDirAnyRelease, "flink.state.backend=rocksdb",
 		"flink.state.backend.incremental=true"}
 	for _, v := range []string{"true", "false"} {
 		l, err := Load("m.yaml", []byte(minimal), append(base, "flink.execution.checkpointing.incremental="+v))
@@ -304,7 +306,10 @@ func TestOlderNamesIn2x(t *testing.T) {
 			}
 		}
 	}
-	const base = minimal + "flink:\n  execution.checkpointing.interval: 1 min\n"
+	// With a checkpoint directory: without one the JobManager's memory is
+	// the default storage, and state.checkpoint-storage: jobmanager would
+	// change nothing.
+	const base = minimal + "flink:\n  execution.checkpointing.interval: 1 min\n  execution.checkpointing.dir: s3://bucket/checkpoints\n"
 	// load loads the base with the entries; a scenario that does not load
 	// is nil, and only the one without the value may be refused.
 	load := func(v, with, entry string) (*Loaded, string, []string) {

@@ -46,7 +46,7 @@ func TestFlinkJavaRanges(t *testing.T) {
 		{"flink.heartbeat.timeout=9223372036854775808", `--set flink.heartbeat.timeout=9223372036854775808: flink.heartbeat.timeout: "9223372036854775808" is too large: Flink reads durations as a Java long (at most 9223372036854775807)`},
 	} {
 		t.Run(c.set, func(t *testing.T) {
-			sets := []string{c.set, "flink.execution.checkpointing.interval=1min", "flink.restart-strategy.type=fixed-delay"}
+			sets := []string{c.set, "flink.execution.checkpointing.interval=1min", ckptDir, "flink.restart-strategy.type=fixed-delay"}
 			l, err := Load("m.yaml", []byte(minimal), sets)
 			if c.want == "" {
 				if err != nil {
@@ -138,7 +138,7 @@ func TestWebCheckpointsHistory(t *testing.T) {
 		{"flink:\n  web.checkpoints.history: 0\n", 0},
 		{"flink:\n  jobmanager.web.checkpoints.history: 25\n", 25},
 	} {
-		l, err := Load("h.yaml", []byte(minimal+c.file), []string{"flink.execution.checkpointing.interval=1min"})
+		l, err := Load("h.yaml", []byte(minimal+c.file), []string{"flink.execution.checkpointing.interval=1min", ckptDir})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -53,6 +53,9 @@ func TestBrokenScenarios(t *testing.T) {
 
 // TestLibraryLoadsAndRoundTrips: every built-in scenario loads, and its
 // resolved form loads again to the same Spec and the same resolved text.
+// None, nor any variant, checkpoints to the JobManager's memory: those
+// with checkpointing have a checkpoint-storage: block, as a job has a
+// checkpoint directory.
 func TestLibraryLoadsAndRoundTrips(t *testing.T) {
 	if len(Library()) < 2 {
 		t.Fatal("the library is empty")
@@ -67,6 +70,19 @@ func TestLibraryLoadsAndRoundTrips(t *testing.T) {
 				t.Fatal(err)
 			}
 			assertRoundTrip(t, l)
+			names := []string{BaseName}
+			for _, v := range l.Scenario.Variants {
+				names = append(names, v.Name)
+			}
+			for _, v := range names {
+				lv, err := LoadVariant(b.Name, b.Data, nil, v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if k := lv.Spec.Checkpointing; k != nil && k.StorageClass != "" {
+					t.Errorf("%s: checkpoints go to %s, want a file system's (a checkpoint-storage: block)", v, k.StorageClass)
+				}
+			}
 		})
 	}
 }
@@ -102,6 +118,18 @@ operators:
 sinks:
   - {name: out, capacity: 5k/s}
 `
+
+// ckptDir is the checkpoint directory a job that checkpoints sets, on a file
+// system, for the tests that turn checkpointing on to check something else
+// than where checkpoints go: without one (or a checkpoint-storage: block),
+// Flink falls back to the JobManager's memory, with a warning
+// (resolve_ckptstorage.go). ckptDirAnyRelease names it as releases before
+// 1.20 read it (state.checkpoints.dir, still read as an older name by 1.20
+// and 2.x), for tests over several releases.
+const (
+	ckptDir           = "flink.execution.checkpointing.dir=s3://bucket/checkpoints"
+	ckptDirAnyRelease = "flink.state.checkpoints.dir=s3://bucket/checkpoints"
+)
 
 func TestSetOverrides(t *testing.T) {
 	l, err := Load("m.yaml", []byte(minimal), []string{

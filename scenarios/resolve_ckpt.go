@@ -86,9 +86,10 @@ func (r *resolver) checkpointing() {
 			d.warn(d.nodes[fs.at(k)], fs.at(k), "ignored: the hashmap state backend takes full snapshots; incremental checkpoints need state.backend.type: rocksdb")
 			fs.values[k] = false
 		}
+		block := sc.CheckpointStorage != nil // before storage() fills in its defaults
 		r.storage()
 		r.stateBackend()
-		r.ckpt = r.checkpointStorage()
+		r.ckpt = r.checkpointStorage(block)
 	}
 	if sc.Recovery == nil {
 		sc.Recovery = &RecoverySpec{}

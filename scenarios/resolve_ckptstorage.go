@@ -1,8 +1,8 @@
 package scenarios
 
 import (
+	"cmp"
 	"math"
-	"slices"
 	"strings"
 )
 
@@ -20,10 +20,10 @@ import (
 //     start without one; FLINK-34483 documents the combinations).
 //  3. Else createDefaultCheckpointStorage: FileSystemCheckpointStorage when
 //     a checkpoint directory is set, JobManagerCheckpointStorage otherwise.
-//     flinksim takes its checkpoint-storage block for that directory: a
-//     scenario that sets neither the key nor a directory runs with
-//     FileSystemCheckpointStorage, as before this was modelled; set the key
-//     to jobmanager for the JobManager's memory.
+//     flinksim's checkpoint-storage block describes a directory's store, so
+//     it counts as one too; a scenario with neither the block nor a
+//     directory key gets the JobManager's memory, as Flink gives it, with a
+//     warning (it is rarely what a production job means).
 //
 // JobManagerCheckpointStorage (and the MemoryStateBackend) take their max
 // state size only in their constructor: createFromConfig uses
@@ -40,10 +40,6 @@ import (
 // (MemoryStateBackend's is the same): 5 MiB.
 const defaultMaxStateSize = 5 << 20
 
-// checkpointDirKeys are CheckpointingOptions.CHECKPOINTS_DIRECTORY's names
-// (execution.checkpointing.dir from 1.20, state.checkpoints.dir before).
-var checkpointDirKeys = []string{"execution.checkpointing.dir", "state.checkpoints.dir"}
-
 // ckptStorage is the checkpoint storage a job with checkpointing gets.
 type ckptStorage struct {
 	class            string // as REST names it; "" is FileSystemCheckpointStorage
@@ -52,36 +48,44 @@ type ckptStorage struct {
 	dir              string // the checkpoint directory as configured, "" for none
 }
 
-// checkpointDir is the checkpoint directory the flink: block sets, as
-// CheckpointingOptions.CHECKPOINTS_DIRECTORY reads it: its own key
-// (execution.checkpointing.dir, from 1.20) before its older name
-// (state.checkpoints.dir), the later entry of one name; a trailing slash
-// dropped, as Flink's Path drops it.
+// checkpointDir is the checkpoint directory the flink: block sets under a
+// name the release reads, "" for none: CheckpointingOptions.
+// CHECKPOINTS_DIRECTORY is state.checkpoints.dir before 1.20,
+// execution.checkpointing.dir from 1.20 with state.checkpoints.dir its
+// older name, read after it; the later entry of one name counts. Before
+// 1.20 the new name is not read (as a file's entry or a what-if), with a
+// warning. A trailing slash is dropped, as Flink's Path drops it.
 func (r *resolver) checkpointDir() string {
 	var own, old string
 	for _, e := range r.sc.Flink.Entries {
-		switch e.Key {
-		case checkpointDirKeys[0]:
-			own = e.Value
-		case checkpointDirKeys[1]:
+		switch {
+		case e.Key == "state.checkpoints.dir":
 			old = e.Value
+		case e.Key != "execution.checkpointing.dir":
+		case r.release.before("1.20"):
+			r.d.warn(e.Node, e.Path, "ignored: Flink %s does not know this name (it came in 1.20); it reads state.checkpoints.dir", r.release)
+		default:
+			own = e.Value
 		}
 	}
-	dir := old
-	if own != "" && (old == "" || !r.release.before("1.20")) {
-		dir = own
-	}
-	return strings.TrimRight(dir, "/")
+	return strings.TrimRight(cmp.Or(own, old), "/")
 }
 
 // checkpointStorage resolves the checkpoint storage (with checkpointing on)
 // and reports what Flink would refuse.
-func (r *resolver) checkpointStorage() ckptStorage {
+// block tells whether the scenario has a checkpoint-storage: block.
+func (r *resolver) checkpointStorage(block bool) ckptStorage {
 	d, fs := r.d, r.fs
 	const key = "execution.checkpointing.storage"
-	dir := slices.ContainsFunc(r.inert, func(k string) bool { return slices.Contains(checkpointDirKeys, k) })
 	cs := ckptStorage{dir: r.checkpointDir()}
+	dir := cs.dir != ""
 	switch {
+	case !fs.has(key) && !dir && !block && fs.str("state.backend.type") != "jobmanager":
+		cs.class = "JobManagerCheckpointStorage"
+		fs.values[key] = "jobmanager" // written so in the resolved scenario, which then needs no default
+		at := fs.at("execution.checkpointing.interval")
+		d.warn(d.nodes[at], at, "checkpoints go to the JobManager's memory (JobManagerCheckpointStorage, at most %s per state handle): no checkpoint directory is set, and Flink falls back to it (CheckpointStorageLoader.createDefaultCheckpointStorage); set flink.execution.checkpointing.dir (state.checkpoints.dir before 1.20) or a checkpoint-storage: block for a file system's, or execution.checkpointing.storage: jobmanager to keep this without the warning",
+			FormatBytes(defaultMaxStateSize))
 	case fs.str("state.backend.type") == "jobmanager":
 		cs.class = "MemoryStateBackend"
 		if fs.has(key) {

@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -24,7 +23,23 @@ func TestCheckpointStorage(t *testing.T) {
 		inMemory bool
 		warning  string
 	}{
-		{"default: the checkpoint-storage block's file system", "", nil, "", 0, false, ""},
+		// Neither a directory nor a checkpoint-storage: block: Flink falls
+		// back to the JobManager's memory (createDefaultCheckpointStorage),
+		// and says nothing; flinksim warns.
+		{"no directory: the JobManager's memory", "", nil, "JobManagerCheckpointStorage", 5 << 20, true,
+			"checkpoints go to the JobManager's memory (JobManagerCheckpointStorage, at most 5MiB per state handle): no checkpoint directory is set"},
+		{"no directory, 1.17", "", []string{"flink-version=1.17"}, "JobManagerCheckpointStorage", 5 << 20, true, "no checkpoint directory is set"},
+		{"a directory: its file system", "", []string{"flink.execution.checkpointing.dir=s3://b/c"}, "", 0, false, ""},
+		{"a directory under its old name", "", []string{"flink.state.checkpoints.dir=s3://b/c"}, "", 0, false, ""},
+		{"the checkpoint-storage block stands for a directory", "", []string{"checkpoint-storage.type=gcs"}, "", 0, false, ""},
+		// 1.20 renamed the directory: an older release reads only the old name
+		{"1.19 does not read the 1.20 name of the directory", "execution.checkpointing.dir: s3://b/c", []string{"flink-version=1.19"},
+			"JobManagerCheckpointStorage", 5 << 20, true,
+			"m.yaml:10:32: flink.execution.checkpointing.dir: ignored: Flink 1.19 does not know this name (it came in 1.20); it reads state.checkpoints.dir"},
+		{"nor as a what-if", "", []string{"flink-version=1.17", "flink.execution.checkpointing.dir=s3://b/c"}, "JobManagerCheckpointStorage", 5 << 20, true,
+			"--set flink.execution.checkpointing.dir=s3://b/c: flink.execution.checkpointing.dir: ignored: Flink 1.17 does not know this name"},
+		{"1.17 reads the old name", "", []string{"flink-version=1.17", "flink.state.checkpoints.dir=s3://b/c"}, "", 0, false, ""},
+		{"2.0 reads both", "", []string{"flink-version=2.0", "flink.state.checkpoints.dir=s3://b/c"}, "", 0, false, ""},
 		{"jobmanager", "", []string{"flink.execution.checkpointing.storage=jobmanager"}, "JobManagerCheckpointStorage", 5 << 20, true, ""},
 		{"any case, old name", "", []string{"flink.state.checkpoint-storage=JobManager"}, "JobManagerCheckpointStorage", 5 << 20, true, ""},
 		{"factory class", "", []string{"flink.execution.checkpointing.storage=org.apache.flink.runtime.state.storage.JobManagerCheckpointStorageFactory"},
@@ -34,7 +49,8 @@ func TestCheckpointStorage(t *testing.T) {
 		{"the job's own max state size", "", []string{"flink.execution.checkpointing.storage=jobmanager", "checkpoint-storage.max-state-size=10MiB"},
 			"JobManagerCheckpointStorage", 10 << 20, true, ""},
 		{"still in 2.x", "", []string{"flink-version=2.1", "flink.execution.checkpointing.storage=jobmanager"}, "JobManagerCheckpointStorage", 5 << 20, true, ""},
-		{"1.18 reads the old name only", "execution.checkpointing.storage: jobmanager", []string{"flink-version=1.18"}, "", 0, false,
+		// ignored, so the JobManager's memory again, for want of a directory
+		{"1.18 reads the old name only", "execution.checkpointing.storage: jobmanager", []string{"flink-version=1.18"}, "JobManagerCheckpointStorage", 5 << 20, true,
 			"Flink 1.18 does not know this name (it came in 1.20); it reads state.checkpoint-storage"},
 		{"1.18 old name", "state.checkpoint-storage: jobmanager", []string{"flink-version=1.18"}, "JobManagerCheckpointStorage", 5 << 20, true, ""},
 		{"filesystem with a directory", "", []string{"flink.execution.checkpointing.storage=filesystem", "flink.execution.checkpointing.dir=s3://b/c"}, "", 0, false, ""},
@@ -68,23 +84,89 @@ func TestCheckpointStorage(t *testing.T) {
 // tolerable-failed-checkpoints, and writes checkpoint-config.json with
 // JobManagerCheckpointStorage.
 func TestJobManagerStorageRun(t *testing.T) {
-	const keys, perKey = 8000, 1000 // 8 MB in one subtask, once every key was seen
-	data := fmt.Sprintf(`name: jm
+	l, err := Load("jm.yaml", jmJob("  state.checkpoint-storage: jobmanager\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Warnings) != 0 {
+		t.Errorf("warnings %v, want none: the storage is asked for", l.Warnings)
+	}
+	checkStateTooLarge(t, l)
+}
+
+// TestJobManagerFallbackRun: the same job with neither the storage key nor
+// a checkpoint directory (nor a checkpoint-storage: block) gets the
+// JobManager's memory as Flink falls back to it, with a warning, and fails
+// its checkpoints so. Its scenario.resolved.yaml says
+// execution.checkpointing.storage: jobmanager (state.checkpoint-storage
+// before 1.20), so that it loads again to the same storage with no warning.
+func TestJobManagerFallbackRun(t *testing.T) {
+	l, err := Load("jm.yaml", jmJob(""), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Warnings) != 1 || !strings.Contains(l.Warnings[0].String(), "jm.yaml:4:3: flink.execution.checkpointing.interval: checkpoints go to the JobManager's memory") {
+		t.Errorf("warnings %v, want the fallback to the JobManager's memory, at the interval", l.Warnings)
+	}
+	checkStateTooLarge(t, l)
+	for _, c := range []struct{ version, entry string }{
+		{"", "execution.checkpointing.storage: jobmanager\n"},
+		{"1.18", "state.checkpoint-storage: jobmanager\n"},
+	} {
+		var sets []string
+		if c.version != "" {
+			sets = []string{"flink-version=" + c.version}
+		}
+		l, err := Load("jm.yaml", jmJob(""), sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := l.Resolved()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(r), "\n  "+c.entry) {
+			t.Errorf("Flink %q: scenario.resolved.yaml does not write %q:\n%s", c.version, c.entry, r)
+		}
+		again, err := Load("resolved.yaml", r, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := again.Spec.Checkpointing
+		if len(again.Warnings) != 0 || k.StorageClass != "JobManagerCheckpointStorage" || k.MaxStateSize != 5<<20 || !k.MetadataInMemory {
+			t.Errorf("Flink %q: reloaded, storage %q, max state %d, metadata in memory %v, warnings %v; want JobManagerCheckpointStorage, 5 MiB, in memory, none",
+				c.version, k.StorageClass, k.MaxStateSize, k.MetadataInMemory, again.Warnings)
+		}
+		assertRoundTrip(t, l)
+	}
+}
+
+// jmJob is a job whose one keyed subtask holds 8 MB once every key was
+// seen, checkpointing every 20 s with one failed checkpoint tolerated;
+// storage is more flink: entries.
+func jmJob(storage string) []byte {
+	return []byte(`name: jm
 duration: 3min
 flink:
-  state.checkpoint-storage: jobmanager
-  execution.checkpointing.interval: 20s
+` + storage + `  execution.checkpointing.interval: 20s
   execution.checkpointing.tolerable-failed-checkpoints: 1
 sources:
   - {name: clicks, kind: kafka, partitions: 1, rate: 1k/s, record-size: 100B}
 operators:
-  - {name: agg, key-by: user_id, keys: %d, cost: 1us, state-per-key: %dB, state-warm: true}
+  - {name: agg, key-by: user_id, keys: 8000, cost: 1us, state-per-key: 1000B, state-warm: true}
 sinks:
   - {name: out, capacity: 100k/s}
-`, keys, perKey)
-	l, err := Load("jm.yaml", []byte(data), nil)
-	if err != nil {
-		t.Fatal(err)
+`)
+}
+
+// checkStateTooLarge runs jmJob's scenario l and checks that, with its
+// checkpoints in the JobManager's memory, they fail with Flink's reason
+// and fail the job over, and checkpoint-config.json names
+// JobManagerCheckpointStorage.
+func checkStateTooLarge(t *testing.T, l *Loaded) {
+	t.Helper()
+	if l.Spec.Checkpointing.MaxStateSize != 5<<20 {
+		t.Fatalf("max state size %d, want 5 MiB (under the 8 MB the job holds)", l.Spec.Checkpointing.MaxStateSize)
 	}
 	res, err := Run(l, nil)
 	if err != nil {
@@ -108,7 +190,7 @@ sinks:
 			counted++
 		}
 	}
-	if keys*perKey > 5<<20 && (failed < 2 || counted == 0) {
+	if failed < 2 || counted == 0 {
 		t.Errorf("%d checkpoints failed with %q, %d failovers for too many failed checkpoints; want the state over 5 MiB to fail them and fail the job over",
 			failed, result.FailureAsync, counted)
 	}

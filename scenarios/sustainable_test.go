@@ -118,15 +118,12 @@ func sourceShare(res *result.Result, spec models.Spec, name string) float64 {
 // 8 item 5: with checkpointing a lag still under a minute of input but
 // growing 50k/s was called stable).
 func TestHealthyWithAndWithoutCheckpointing(t *testing.T) {
-	for _, ckpt := range []string{"", "flink.execution.checkpointing.interval=30s"} {
+	for _, ckpt := range [][]string{nil, {"flink.execution.checkpointing.interval=30s", ckptDir}} {
 		for _, c := range []struct {
 			sink    string
 			healthy bool
 		}{{"50k/s", false}, {"101k/s", true}} {
-			sets := []string{"duration=2m", "sinks.jdbc.capacity=" + c.sink}
-			if ckpt != "" {
-				sets = append(sets, ckpt)
-			}
+			sets := append([]string{"duration=2m", "sinks.jdbc.capacity=" + c.sink}, ckpt...)
 			v := runBuiltIn(t, "backpressure", sets...).Summary.Verdict
 			if (v.Outcome == result.PhaseStable) != c.healthy {
 				t.Errorf("%v: %s: %s", sets, v.Outcome, v.Why)
@@ -157,6 +154,7 @@ flink:
   parallelism.default: 2
   taskmanager.memory.task.heap.size: 64mb
   execution.checkpointing.interval: 30s
+  execution.checkpointing.dir: s3://bucket/checkpoints
 sources:
   - name: events
     partitions: 4
@@ -271,7 +269,7 @@ sinks:
 		// 1 core, 1 / 60 us; counting the sink's 2·20 us of waiting as
 		// CPU would say 1 / 100 us
 		{"checkpointing, a sink's waiting is no CPU", []string{"flink.taskmanager.cpu.cores=1",
-			"flink.execution.checkpointing.interval=1min"}, 1 / 60e-6},
+			"flink.execution.checkpointing.interval=1min", ckptDir}, 1 / 60e-6},
 		// 2 cores: 2 / 60 us; an enrich -> Sink: jdbc thread is busy
 		// 0.5·(30 + 40) = 35 us a record, 1 / 35 us
 		{"the sink's thread binds", nil, 1 / 35e-6},
@@ -328,7 +326,7 @@ operators:
 sinks:
   - name: out
 `
-	checkpointing := []string{"flink.execution.checkpointing.interval=10s", "state-backend.sync-phase=3s"}
+	checkpointing := []string{"flink.execution.checkpointing.interval=10s", ckptDir, "state-backend.sync-phase=3s"}
 	keyed := []string{"operators.work.key-by=user", "operators.work.keys=100k", "operators.work.state-per-key=100B"}
 	sustainable := func(sets ...string) (float64, string) {
 		l, err := Load("sync-phase.yaml", []byte(yaml), sets)

@@ -22,6 +22,7 @@ flink:
   parallelism.default: 2
   execution.checkpointing.interval: 30s
   execution.checkpointing.unaligned.enabled: true
+  execution.checkpointing.dir: s3://bucket/checkpoints
 sources:
   - {name: events, kind: kafka, partitions: 2, rate: 100/s, record-size: 1kB}
 sinks:

@@ -15,6 +15,7 @@ duration: 30m
 flink:
   parallelism.default: 2
   execution.checkpointing.interval: 9min
+  execution.checkpointing.dir: s3://bucket/checkpoints
 sources:
   - name: ev
     partitions: 2
