@@ -21,8 +21,8 @@ run: build
 # without the detector only (the CLI's tests run simulations concurrently,
 # -j and sweeps, under it).
 test: lint
-	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/models$$')
-	$(GO) test -count=1 ./models ./scenarios ./cmd/flinksim
+	$(GO) test -race -count=1 -timeout 30m $$($(GO) list ./... | grep -v '/models$$')
+	$(GO) test -count=1 -timeout 30m ./models ./scenarios ./cmd/flinksim
 
 # The lessons' robustness (CI runs it after make test; several minutes):
 # every built-in scenario and variant ends the same on seeds 1 to 10, the
