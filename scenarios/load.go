@@ -56,6 +56,9 @@ type Loaded struct {
 	Variants []Variant
 	// Variant is the name of the variant loaded ("" for the base scenario).
 	Variant string
+	// VariantWarnings are the warnings of each variant LoadRuns loaded with
+	// the base (the runs it makes), in the file's order: see RunsWarnings.
+	VariantWarnings []RunWarnings
 }
 
 // BaseName is the name under which the base scenario runs beside variants.

@@ -29,16 +29,31 @@ func LoadRuns(file string, data []byte, sets []string, runs []string) (*Loaded, 
 		probs = append(probs, p...)
 	}
 	// Each variant is checked with its overrides applied, even when the base
-	// has problems, so that all are reported at once (repeats are dropped).
+	// has problems, so that all are reported at once (repeats are dropped);
+	// the warnings of those made are kept, for the base's Loaded or with
+	// the problems.
+	var runsWarned []RunWarnings
+	if l != nil {
+		runsWarned = append(runsWarned, RunWarnings{Name: BaseName, Warnings: l.Warnings, NotModelled: l.NotModelled})
+	}
 	for _, v := range variantNames(file, data) {
-		if _, err := loadRun(file, data, sets, v, v.name != "" && made(v.name)); err != nil {
+		isMade := v.name != "" && made(v.name)
+		vl, err := loadRun(file, data, sets, v, isMade)
+		if err != nil {
 			p, _ := err.(Problems)
 			probs = append(probs, p...)
+			continue
+		}
+		if isMade {
+			runsWarned = append(runsWarned, RunWarnings{Name: v.name, Warnings: vl.Warnings, NotModelled: vl.NotModelled})
 		}
 	}
 	probs = append(probs, checkSweep(file, data, sets)...)
 	if len(probs) > 0 {
-		return nil, probs.sort()
+		return nil, append(probs, allWarnings(runsWarned)...).sort()
+	}
+	if len(runsWarned) > 1 {
+		l.VariantWarnings = runsWarned[1:]
 	}
 	return l, nil
 }
