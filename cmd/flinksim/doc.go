@@ -21,6 +21,7 @@
 //	list.go      flinksim list, schema and validate
 //	jsonout.go   -o json: the documents run, validate, list and compare print for scripts
 //	completion.go  dynamic shell completion: scenarios, variants, --set keys, outcomes
+//	warnings.go  the scenario's warnings: every run's, each once, whatever -q says
 //	print.go     the human summary of a run
 //	table.go     small tables as aligned text and Markdown; the outcome table of runs, and its CSV
 //	sinks.go     the sinks' lines and columns: records seen more than once, lost, commit latency

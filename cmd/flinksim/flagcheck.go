@@ -181,13 +181,20 @@ func (fc *flagCheck) join(err error) error {
 // (loadRuns; nil for every run); its problems come with the flags'.
 func (fc *flagCheck) load(arg string, sets, runs []string) (file string, data []byte, l *scenarios.Loaded, err error) {
 	file, data, l, err = loadRuns(arg, sets, runs)
-	if err == nil && !fc.ok() {
-		err = l.AllWarnings() // the scenario loaded: its warnings come with the flags' problems
-	}
-	if err = fc.join(err); err != nil {
+	if err = fc.joinLoaded(l, err); err != nil {
 		return "", nil, nil, err
 	}
 	return file, data, l, nil
+}
+
+// joinLoaded is join for a scenario loaded as l (or not: err): when it
+// loaded and the flags have problems, its warnings (its variants' too)
+// come with them.
+func (fc *flagCheck) joinLoaded(l *scenarios.Loaded, err error) error {
+	if err == nil && !fc.ok() {
+		err = l.AllWarnings()
+	}
+	return fc.join(err)
 }
 
 // commonFlagProblems: -q with -v, and a --seed or --duration given empty,
