@@ -34,6 +34,7 @@
 //	flinkversion.go flink-version: defaults that changed between releases, the key names each reads
 //	load.go      Load, --set overrides, the resolved output
 //	setmerge.go  a what-if's mapping merged key by key (flink: keys joined with dots, list items by name); a single value (a distribution) replaced whole
+//	loadruns.go  LoadRuns: the base and every variant checked, their warnings gathered; the sweep: block's values tried
 //	yamlerr.go   YAML syntax errors in a user's words, at the offending character
 //	variantspan.go  a variant's problems at the variant's path (variants.NAME.set.KEY)
 //	problems.go  Problem and Problems: positioned errors, reported all at once

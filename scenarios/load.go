@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -57,6 +56,9 @@ type Loaded struct {
 	Variants []Variant
 	// Variant is the name of the variant loaded ("" for the base scenario).
 	Variant string
+	// VariantWarnings are the warnings of each variant LoadRuns loaded with
+	// the base (the runs it makes), in the file's order: see RunsWarnings.
+	VariantWarnings []RunWarnings
 }
 
 // BaseName is the name under which the base scenario runs beside variants.
@@ -68,173 +70,6 @@ const BaseName = "base"
 // listing every problem found.
 func Load(file string, data []byte, sets []string) (*Loaded, error) {
 	return LoadRuns(file, data, sets, nil)
-}
-
-// LoadRuns is Load for a run of some of the scenario's runs (run and
-// compare --variant; BaseName is the base, nil every run). The runs made
-// are checked with the overrides; a run not made is checked with them too,
-// but where only the overrides break it (it loads as written) that is no
-// problem: --variant X --set k=v applies k=v to X alone, and k may be a
-// setting only X allows. The Loaded returned is the base's, as written when
-// the overrides break it and it is not made.
-func LoadRuns(file string, data []byte, sets []string, runs []string) (*Loaded, error) {
-	made := func(name string) bool { return runs == nil || slices.Contains(runs, name) }
-	l, err := loadRun(file, data, sets, variantRef{at: -1}, made(BaseName))
-	var probs Problems
-	if err != nil {
-		p, ok := err.(Problems)
-		if !ok {
-			return nil, err
-		}
-		if len(p.Errors()) > maxProblems {
-			return nil, err // already cut off: the variants would only add more
-		}
-		probs = append(probs, p...)
-	}
-	// Each variant is checked with its overrides applied, even when the base
-	// has problems, so that all are reported at once (repeats are dropped).
-	for _, v := range variantNames(file, data) {
-		if _, err := loadRun(file, data, sets, v, v.name != "" && made(v.name)); err != nil {
-			p, _ := err.(Problems)
-			probs = append(probs, p...)
-		}
-	}
-	probs = append(probs, checkSweep(file, data, sets)...)
-	if len(probs) > 0 {
-		return nil, probs.sort()
-	}
-	return l, nil
-}
-
-// loadRun loads one run (the zero variantRef is the base) with the
-// overrides; one that is not made and loads as written is taken as
-// written.
-func loadRun(file string, data []byte, sets []string, v variantRef, made bool) (*Loaded, error) {
-	l, err := loadRef(file, data, sets, v)
-	if err == nil || made || len(sets) == 0 {
-		return l, err
-	}
-	if w, werr := loadRef(file, data, nil, v); werr == nil {
-		return w, nil
-	}
-	return l, err
-}
-
-// checkSweep applies the lowest and highest value of each sweep axis, so that
-// a key that does not exist or a value the field refuses is reported before
-// a sweep starts, at the axis in the file.
-func checkSweep(file string, data []byte, sets []string) Problems {
-	var probs Problems
-	for i, item := range sweepItems(data) {
-		ax, err := ParseGrid(item.Value)
-		if err != nil {
-			continue // reported by the load
-		}
-		for _, v := range []string{ax.Values[0], ax.Values[len(ax.Values)-1]} {
-			set := ax.Key + "=" + v
-			_, err := load(file, data, append(slices.Clip(sets), set), "")
-			p, _ := err.(Problems)
-			failed := false
-			for _, q := range p {
-				if q.File != "--set "+set {
-					continue
-				}
-				failed = true
-				at := Problem{File: file, Line: item.Line, Col: item.Column, Path: fmt.Sprintf("sweep.grid[%d]", i), Msg: set + ": " + q.Msg}
-				if q.Path != "" {
-					at.Msg = set + ": " + q.Path + ": " + q.Msg
-				}
-				probs = append(probs, at)
-			}
-			if failed {
-				break // one value is enough to show what is wrong
-			}
-		}
-	}
-	return probs
-}
-
-// sweepItems returns the items of sweep.grid in the file.
-func sweepItems(data []byte) []*yaml.Node {
-	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
-		return nil
-	}
-	find := func(m *yaml.Node, key string) *yaml.Node {
-		if m == nil || m.Kind != yaml.MappingNode {
-			return nil
-		}
-		for k := 0; k+1 < len(m.Content); k += 2 {
-			if m.Content[k].Value == key {
-				return m.Content[k+1]
-			}
-		}
-		return nil
-	}
-	grid := find(find(doc.Content[0], "sweep"), "grid")
-	if grid == nil || grid.Kind != yaml.SequenceNode {
-		return nil
-	}
-	var items []*yaml.Node
-	for _, it := range grid.Content {
-		if it.Kind == yaml.ScalarNode {
-			items = append(items, it)
-		}
-	}
-	return items
-}
-
-// variantRef names a variant to load: by its name, or (at >= 0) by its
-// place in the list, for one whose name cannot select it (not simple, the
-// base's, or two variants'), so that its overrides are checked all the
-// same. The zero name with at -1 is the base.
-type variantRef struct {
-	name string
-	at   int
-}
-
-// variantNames lists the variants: by name those that can be loaded by it
-// (simple, unique and not the base's), the others by their place (the
-// base load reports their names).
-func variantNames(file string, data []byte) []variantRef {
-	d := newDecoder(file)
-	root := parseYAML(d, data)
-	if root == nil {
-		return nil
-	}
-	var names []string
-	var at []int
-	seen := map[string]int{}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value != "variants" {
-			continue
-		}
-		list := d.resolve(root.Content[i+1])
-		if list == nil || list.Kind != yaml.SequenceNode {
-			return nil
-		}
-		for j, item := range list.Content {
-			item = d.resolve(item)
-			if item == nil || item.Kind != yaml.MappingNode {
-				continue
-			}
-			for k := 0; k+1 < len(item.Content); k += 2 {
-				if item.Content[k].Value == "name" {
-					n := item.Content[k+1].Value
-					seen[n]++
-					names, at = append(names, n), append(at, j)
-				}
-			}
-		}
-	}
-	refs := make([]variantRef, len(names))
-	for i, n := range names {
-		refs[i] = variantRef{name: n, at: -1}
-		if seen[n] > 1 || !simpleName.MatchString(n) || n == BaseName {
-			refs[i] = variantRef{at: at[i]}
-		}
-	}
-	return refs
 }
 
 // LoadVariant loads the scenario with variant name's overrides applied

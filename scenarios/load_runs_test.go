@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -141,5 +143,62 @@ func TestVariantSetsOneOptionTwice(t *testing.T) {
 		if err == nil || err.Error() != c.want {
 			t.Errorf("%s: got %v\nwant %s", c.set, err, c.want)
 		}
+	}
+}
+
+// TestLoadRunsKeepsTheVariantsWarnings: the warnings of each variant loaded
+// (a name its flink-version does not know, at the variant's path; a key
+// not modelled) are kept with the base's, each once, in file order; only
+// for the runs made; and with the problems when another run has some.
+func TestLoadRunsKeepsTheVariantsWarnings(t *testing.T) {
+	const file = `name: w
+flink-version: "1.17"
+flink: {pipeline.object-reuse: true}
+sources: [{name: s, rate: 1k/s}]
+sinks: [{name: k}]
+variants:
+  - {name: incr, set: {flink.execution.checkpointing.incremental: true}}
+  - {name: sched, set: {flink.jobmanager.scheduler: adaptive}}
+  - {name: both, set: {flink.jobmanager.scheduler: adaptive, flink.execution.checkpointing.incremental: true}}
+`
+	l, err := Load("w.yaml", []byte(file), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, v := range l.VariantWarnings {
+		names = append(names, v.Name)
+	}
+	if strings.Join(names, " ") != "incr sched both" || len(l.Warnings) != 0 {
+		t.Fatalf("variants' warnings: %v, the base's: %v", names, l.Warnings)
+	}
+	var paths []string
+	for _, w := range l.RunsWarnings() {
+		paths = append(paths, fmt.Sprintf("%d:%d %s", w.Line, w.Col, w.Path))
+	}
+	const incr = "variants.incr.set.flink.execution.checkpointing.incremental"
+	const both = "variants.both.set.flink.execution.checkpointing.incremental"
+	if want := []string{"7:67 " + incr, "9:105 " + both}; !slices.Equal(paths, want) {
+		t.Errorf("RunsWarnings at %q, want %q", paths, want)
+	}
+	if got := l.RunsNotModelled(); !slices.Equal(got, []string{"pipeline.object-reuse", "jobmanager.scheduler"}) {
+		t.Errorf("RunsNotModelled %q", got)
+	}
+	all := l.AllWarnings().Error()
+	for _, want := range []string{"warning: w.yaml:7:67: " + incr, "warning: 1 Flink key(s) would change",
+		"warning: variants.sched: 2 Flink key(s) would change the result but are not modelled; this run ignores them: pipeline.object-reuse jobmanager.scheduler"} {
+		if strings.Count(all, want) != 1 {
+			t.Errorf("AllWarnings lack %q once:\n%s", want, all)
+		}
+	}
+
+	// the runs made alone: the base's
+	if l, err := LoadRuns("w.yaml", []byte(file), nil, []string{BaseName}); err != nil || len(l.VariantWarnings) != 0 {
+		t.Errorf("the base alone: %v, %+v", err, l)
+	}
+	// with a problem (another variant's), every run's warnings come with it
+	_, err = Load("w.yaml", []byte(file+"  - {name: bad, set: {sinks.k.capacity: -1}}\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "warning: w.yaml:7:67: "+incr) || !strings.Contains(err.Error(), "variants.bad.set.sinks.k.capacity") {
+		t.Errorf("with a problem: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -19,8 +20,11 @@ type Problem struct {
 }
 
 func (p Problem) String() string {
-	if p.File == "" && p.Path == "" {
-		return p.Msg // a warning about the whole run (NotModelledWarning)
+	if p.File == "" {
+		if p.Path == "" {
+			return p.Msg // a warning about the whole run (NotModelledWarning)
+		}
+		return p.Path + ": " + p.Msg // about a whole variant: "variants.fast: ..."
 	}
 	loc := p.File
 	if p.Line > 0 {
@@ -91,11 +95,92 @@ func withWarnings(probs, warnings Problems, notModelled []string) Problems {
 	return out
 }
 
+// RunWarnings are the warnings of one run of a scenario, its base or a
+// variant: its Loaded's Warnings and NotModelled.
+type RunWarnings struct {
+	Name        string // the variant's name, BaseName for the base
+	Warnings    Problems
+	NotModelled []string
+}
+
 // AllWarnings are the warnings of a scenario that loaded, as Problems marked
-// Warning (its Warnings, then its keys not modelled): what is reported with
+// Warning: RunsWarnings, then its keys not modelled as one warning and
+// each variant's that are others as one at the variant's path
+// ("variants.fast: 1 Flink key(s) ..."). They are what is reported with
 // the problems of flags given with it.
 func (l *Loaded) AllWarnings() Problems {
-	return withWarnings(nil, l.Warnings, l.NotModelled)
+	return allWarnings(l.runs())
+}
+
+// RunsWarnings are the scenario's Warnings, then those of its variants
+// (VariantWarnings) that it has not, in file order, each once. A warning
+// at a variant's own line has the variant's path ("variants.fast.set.
+// flink.…"); one at the base's line that only the variant's overrides bring
+// (a flink-version that ignores a key the base sets) has the base's.
+func (l *Loaded) RunsWarnings() Problems {
+	return runsWarnings(l.runs())
+}
+
+// RunsNotModelled are NotModelled, then the keys of the variants'
+// (VariantWarnings) that are not among them.
+func (l *Loaded) RunsNotModelled() []string {
+	var keys []string
+	for _, r := range l.runs() {
+		for _, k := range r.NotModelled {
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	return keys
+}
+
+// runs are the warnings of the base, then of each variant loaded with it.
+func (l *Loaded) runs() []RunWarnings {
+	base := RunWarnings{Name: BaseName, Warnings: l.Warnings, NotModelled: l.NotModelled}
+	return append([]RunWarnings{base}, l.VariantWarnings...)
+}
+
+// runsWarnings are the first run's warnings, then the others' that it has
+// not, in file order, each once (RunsWarnings).
+func runsWarnings(runs []RunWarnings) Problems {
+	if len(runs) == 0 {
+		return nil
+	}
+	out := append(Problems(nil), runs[0].Warnings...)
+	var more Problems
+	for _, r := range runs[1:] {
+		for _, w := range r.Warnings {
+			if !slices.Contains(out, w) {
+				more = append(more, w)
+			}
+		}
+	}
+	return append(out, more.sort()...)
+}
+
+// allWarnings are the runs' warnings as Problems marked Warning
+// (AllWarnings): runsWarnings, then the keys not modelled, the base's as
+// one warning, a variant's that are others as one at its path.
+func allWarnings(runs []RunWarnings) Problems {
+	out := withWarnings(nil, runsWarnings(runs), nil)
+	var base []string
+	for _, r := range runs {
+		if r.Name == BaseName {
+			base = r.NotModelled
+		}
+	}
+	for _, r := range runs {
+		m := NotModelledWarning(r.NotModelled)
+		switch {
+		case m == "":
+		case r.Name == BaseName:
+			out = append(out, Problem{Msg: m, Warning: true})
+		case !slices.Equal(r.NotModelled, base):
+			out = append(out, Problem{Path: "variants." + r.Name, Msg: m, Warning: true})
+		}
+	}
+	return out
 }
 
 // sort orders problems by file position, then path, and drops exact repeats

@@ -184,7 +184,7 @@ func TestSweepResumes(t *testing.T) {
 
 	dir := t.TempDir()
 	o := sweepOptions{grids: []string{"sinks.db.capacity=5k/s..20k/s/4", "sources.events.partitions=1,2"}, replicas: 2}
-	r, plan, err := loadPlan("testdata/tiny.yaml", o, nil, nil)
+	r, plan, _, err := loadPlan("testdata/tiny.yaml", o, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestSweepResumes(t *testing.T) {
 	// A journal of another plan (other --grid values) is refused, kept.
 	other := t.TempDir()
 	o.grids[0] = "sinks.db.capacity=1k/s,2k/s"
-	r, plan, _ = loadPlan("testdata/tiny.yaml", o, nil, nil)
+	r, plan, _, _ = loadPlan("testdata/tiny.yaml", o, nil, nil, nil)
 	j, _, _ = sweep.OpenJournal(filepath.Join(other, "points.jsonl.partial"), r, plan.Points)
 	j.Close()
 	code, _, errs = cli(t, append([]string{"sweep", "--no-plots", "--out", other}, sweepArgs...)...)

@@ -5,7 +5,7 @@
 //
 //	main.go      the entry point: memory limit, signals, exit code
 //	root.go      the root command, exit codes, unknown commands, reading a scenario argument
-//	flagcheck.go  every problem with a command's flags, collected and reported with the scenario's
+//	flagcheck.go  every problem with a command's flags, collected and reported with the scenario's; --grid and --target values loaded
 //	argscan.go   flags pflag would stop at (unknown, no value), found and taken out before cobra parses
 //	version.go   --version: the module version and commit from the build information
 //	run.go       flinksim run: one scenario (or its variants), its outputs and dashboard
@@ -21,6 +21,7 @@
 //	list.go      flinksim list, schema and validate
 //	jsonout.go   -o json: the documents run, validate, list and compare print for scripts
 //	completion.go  dynamic shell completion: scenarios, variants, --set keys, outcomes
+//	warnings.go  the scenario's warnings: every run's, a sweep's points', plan's values', each once, whatever -q says
 //	print.go     the human summary of a run
 //	table.go     small tables as aligned text and Markdown; the outcome table of runs, and its CSV
 //	sinks.go     the sinks' lines and columns: records seen more than once, lost, commit latency

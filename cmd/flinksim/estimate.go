@@ -142,7 +142,7 @@ func checkMemory(specs []models.Spec, names []string, jobs int, flag string, std
 			human.Bytes(float64(need)), more, human.Bytes(float64(limit)), source, why)}
 	}
 	if most > limit {
-		fmt.Fprintf(stderr, "flinksim: warning: needs %s to %s of memory%s (the more, the fuller its network channels), and %s is available (%s): %s\n",
+		warnf(stderr, "needs %s to %s of memory%s (the more, the fuller its network channels), and %s is available (%s): %s",
 			human.Bytes(float64(need)), human.Bytes(float64(most)), more, human.Bytes(float64(limit)), source, why)
 	}
 	if applyMemoryLimit != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -181,13 +182,20 @@ func (fc *flagCheck) join(err error) error {
 // (loadRuns; nil for every run); its problems come with the flags'.
 func (fc *flagCheck) load(arg string, sets, runs []string) (file string, data []byte, l *scenarios.Loaded, err error) {
 	file, data, l, err = loadRuns(arg, sets, runs)
-	if err == nil && !fc.ok() {
-		err = l.AllWarnings() // the scenario loaded: its warnings come with the flags' problems
-	}
-	if err = fc.join(err); err != nil {
+	if err = fc.joinLoaded(l, err); err != nil {
 		return "", nil, nil, err
 	}
 	return file, data, l, nil
+}
+
+// joinLoaded is join for a scenario loaded as l (or not: err): when it
+// loaded and the flags have problems, its warnings (its variants' too)
+// come with them.
+func (fc *flagCheck) joinLoaded(l *scenarios.Loaded, err error) error {
+	if err == nil && !fc.ok() {
+		err = l.AllWarnings()
+	}
+	return fc.join(err)
 }
 
 // commonFlagProblems: -q with -v, and a --seed or --duration given empty,
@@ -240,4 +248,57 @@ func problemsTrailer(probs scenarios.Problems) string {
 		}
 	}
 	return fmt.Sprintf("flinksim: %d problem(s) in %s", flags+args+scenario, strings.Join(where, " and "))
+}
+
+// checkGridValues loads the scenario with each value of each --grid axis
+// alone, so that a key that does not exist or a value its field refuses is
+// reported at --grid, every such value (a problem the same for every value,
+// a key that does not exist, once), before any run. baseErr is what loading
+// the scenario without them reported: those problems are the scenario's,
+// reported once as such, and the values are still checked beside them.
+func checkGridValues(file string, data []byte, sets []string, axes []scenarios.Axis, baseErr error) error {
+	return checkValues("--grid", file, data, sets, axes, baseErr)
+}
+
+// checkValues is checkGridValues for the values of any flag (plan's
+// --target bounds too), reported at flag.
+func checkValues(flag, file string, data []byte, sets []string, axes []scenarios.Axis, baseErr error) error {
+	known := map[string]bool{} // the scenario's own problems
+	var bp scenarios.Problems
+	if errors.As(baseErr, &bp) {
+		for _, q := range bp {
+			known[q.String()] = true
+		}
+	} else if baseErr != nil {
+		return nil // not a scenario's problems (it could not be read): nothing to check against
+	}
+	var probs scenarios.Problems
+	for _, ax := range axes {
+		seen := map[string]bool{}
+		for _, v := range ax.Values {
+			set := ax.Key + "=" + v
+			_, err := scenarios.LoadVariant(file, data, append(slices.Clip(sets), set), scenarios.BaseName)
+			var p scenarios.Problems
+			if err != nil && !errors.As(err, &p) {
+				return err
+			}
+			for _, q := range p {
+				what := q.String()
+				if known[what] {
+					continue
+				}
+				if q.File == "--set "+set {
+					what = strings.TrimPrefix(what, q.File+": ")
+				}
+				if !seen[what] {
+					seen[what] = true
+					probs = append(probs, scenarios.Problem{File: flag, Msg: set + ": " + what})
+				}
+			}
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return probs
 }

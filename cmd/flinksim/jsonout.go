@@ -111,8 +111,8 @@ func printValidateJSON(w io.Writer, file string, data []byte, l *scenarios.Loade
 		v.Variants = append(v.Variants, vi.Name)
 	}
 	if l != nil {
-		v.Warnings = problemsJSON(l.Warnings)
-		v.NotModelled = append(v.NotModelled, l.NotModelled...)
+		v.Warnings = problemsJSON(l.RunsWarnings()) // the variants' too
+		v.NotModelled = append(v.NotModelled, l.RunsNotModelled()...)
 		v.Inert = append(v.Inert, l.InertFlinkKeys...)
 	}
 	return writeJSON(w, v)

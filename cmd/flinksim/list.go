@@ -86,13 +86,10 @@ func newValidateCmd() *cobra.Command {
 			if output == formatJSON && outErr == nil {
 				return validateAsJSON(cmd, name, data, l, fc.join(err))
 			}
-			if err == nil && !fc.ok() {
-				err = l.AllWarnings() // reported with the flags' problems
-			}
-			if err = fc.join(err); err != nil {
+			if err = fc.joinLoaded(l, err); err != nil {
 				return err
 			}
-			reportFlinkConfig(cmd.ErrOrStderr(), l)
+			reportScenarioWarnings(cmd.ErrOrStderr(), l)
 			if len(l.Variants) > 0 {
 				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (and %d variants)\n", name, len(l.Variants))
 			} else {
@@ -115,7 +112,7 @@ func validateAsJSON(cmd *cobra.Command, name string, data []byte, l *scenarios.L
 		return err
 	}
 	if l != nil {
-		reportFlinkConfig(cmd.ErrOrStderr(), l)
+		reportScenarioWarnings(cmd.ErrOrStderr(), l)
 	}
 	if err := printValidateJSON(cmd.OutOrStdout(), name, data, l, probs); err != nil {
 		return err

@@ -72,14 +72,19 @@ func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer)
 		// the range's ends, at --target (the scenario's own problems once, as its own)
 		fc.add(checkValues("--target", file, data, o.allSets(), []scenarios.Axis{{Key: s.Key, Values: []string{s.Lo, s.Hi}}}, err))
 	}
-	if err := fc.join(err); err != nil {
+	if err := fc.joinLoaded(base, err); err != nil {
 		return err
 	}
+	reportScenarioWarnings(stderr, base)
 	if err := planMemory(file, data, s, o, stderr); err != nil {
 		return err
 	}
 	r := &sweep.Runner{File: file, Data: data, Sets: o.allSets(), Jobs: o.jobs}
+	// The warnings of the values tried that the base has not, once each.
+	tried := newPointWarnings("--target", "values tried", base)
+	r.Checked = tried.checked(r)
 	answer, probes, err := s.Run(r, base.Spec.Seed)
+	tried.print(stderr)
 	if err != nil {
 		if _, isProblems := err.(scenarios.Problems); !isProblems && len(probes) == 0 {
 			return usageError{err}

@@ -67,7 +67,7 @@ func execute(args []string, stdout, stderr io.Writer) (code int) {
 		// The warnings first, as a scenario that loads prints them, then the
 		// problems and their count: every one at once.
 		for _, w := range probs.Warnings() {
-			fmt.Fprintf(stderr, "flinksim: warning: %s\n", w)
+			warnf(stderr, "%s", w)
 		}
 		fmt.Fprintln(stderr, probs.Errors().Error())
 		fmt.Fprintln(stderr, problemsTrailer(probs))

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 
@@ -28,6 +26,15 @@ type sweepOptions struct {
 	shardsSet bool
 	outcomes  []string
 	yes       bool // start a sweep of more than confirmRuns runs without asking
+}
+
+// gridFlag names where the axes come from, in the warnings of a point's
+// settings: --grid, or the scenario's sweep: block.
+func (o sweepOptions) gridFlag() string {
+	if len(o.grids) == 0 {
+		return "sweep.grid"
+	}
+	return "--grid"
 }
 
 func (o *sweepOptions) gridFlags(c *cobra.Command) {
@@ -105,8 +112,11 @@ func newSweepPlanCmd() *cobra.Command {
 			if o.shards < 0 || o.shards == 0 && cmd.Flags().Changed("shards") {
 				fc.addf("shards", "%d: must be 1 or more", o.shards)
 			}
-			_, plan, err := loadPlan(args[0], o, fc, o.notes(cmd.ErrOrStderr()))
+			r, plan, base, err := loadPlan(args[0], o, fc, o.notes(cmd.ErrOrStderr()), cmd.ErrOrStderr())
 			if err != nil {
+				return err
+			}
+			if err := valueWarnings(r, base, o.gridFlag(), cmd.ErrOrStderr()); err != nil {
 				return err
 			}
 			w := cmd.OutOrStdout()
@@ -147,7 +157,7 @@ points.jsonl would read as a finished sweep. Give the same scenario,
 		},
 		Annotations: map[string]string{collectsFlags: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return mergeSweep(args[0], args[1:], o, newFlagCheck(cmd), cmd.OutOrStdout())
+			return mergeSweep(args[0], args[1:], o, newFlagCheck(cmd), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	o.gridFlags(c)
@@ -161,8 +171,9 @@ points.jsonl would read as a finished sweep. Give the same scenario,
 // loadPlan reads the scenario and builds the sweep's plan. The problems of
 // the flags (those fc holds, --replicas, every --grid and each of its
 // values), and of the scenario, are reported together. notes (nil: none)
-// is told when the scenario has variants, which a sweep does not run.
-func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes io.Writer) (*sweep.Runner, *sweep.Plan, error) {
+// is told when the scenario has variants, which a sweep does not run;
+// warnings (nil: none) has the base's warnings.
+func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writer) (*sweep.Runner, *sweep.Plan, *scenarios.Loaded, error) {
 	if fc == nil {
 		fc = &flagCheck{}
 	}
@@ -188,14 +199,17 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes io.Writer) (*swee
 	if data != nil {
 		fc.add(checkGridValues(file, data, o.allSets(), axes, err))
 	}
-	if err := fc.join(err); err != nil {
-		return nil, nil, err
+	if err := fc.joinLoaded(base, err); err != nil {
+		return nil, nil, nil, err
+	}
+	if warnings != nil {
+		reportScenarioWarnings(warnings, base)
 	}
 	replicas := max(o.replicas, 1)
 	if sw := base.Scenario.Sweep; sw != nil {
 		if len(o.grids) == 0 {
 			if axes, err = blockAxes(sw.Grid, o.allSets()); err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 		}
 		if o.replicas == 0 {
@@ -203,11 +217,11 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes io.Writer) (*swee
 		}
 	}
 	if len(axes) == 0 {
-		return nil, nil, usageError{fmt.Errorf("nothing to sweep: give --grid key=v1,v2,... or key=lo..hi/n, or a sweep: block in the scenario")}
+		return nil, nil, nil, usageError{fmt.Errorf("nothing to sweep: give --grid key=v1,v2,... or key=lo..hi/n, or a sweep: block in the scenario")}
 	}
 	plan, err := sweep.NewPlan(axes, replicas, base.Spec.Seed)
 	if err != nil {
-		return nil, nil, usageError{err}
+		return nil, nil, nil, usageError{err}
 	}
 	plan.Scenario = base.Scenario.Name
 	if len(base.Variants) > 0 && notes != nil {
@@ -219,7 +233,7 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes io.Writer) (*swee
 			base.Scenario.Name, strings.Join(names, ", "))
 	}
 	r := &sweep.Runner{File: file, Data: data, Sets: o.allSets(), Plan: plan, Jobs: o.jobs}
-	return r, plan, nil
+	return r, plan, base, nil
 }
 
 // blockAxes reads the axes of the scenario's sweep: block (the load has
@@ -289,59 +303,6 @@ func sweptAndSet(axes []scenarios.Axis, sets []string, by string) error {
 	return probs
 }
 
-// checkGridValues loads the scenario with each value of each --grid axis
-// alone, so that a key that does not exist or a value its field refuses is
-// reported at --grid, every such value (a problem the same for every value,
-// a key that does not exist, once), before any run. baseErr is what loading
-// the scenario without them reported: those problems are the scenario's,
-// reported once as such, and the values are still checked beside them.
-func checkGridValues(file string, data []byte, sets []string, axes []scenarios.Axis, baseErr error) error {
-	return checkValues("--grid", file, data, sets, axes, baseErr)
-}
-
-// checkValues is checkGridValues for the values of any flag (plan's
-// --target bounds too), reported at flag.
-func checkValues(flag, file string, data []byte, sets []string, axes []scenarios.Axis, baseErr error) error {
-	known := map[string]bool{} // the scenario's own problems
-	var bp scenarios.Problems
-	if errors.As(baseErr, &bp) {
-		for _, q := range bp {
-			known[q.String()] = true
-		}
-	} else if baseErr != nil {
-		return nil // not a scenario's problems (it could not be read): nothing to check against
-	}
-	var probs scenarios.Problems
-	for _, ax := range axes {
-		seen := map[string]bool{}
-		for _, v := range ax.Values {
-			set := ax.Key + "=" + v
-			_, err := scenarios.LoadVariant(file, data, append(slices.Clip(sets), set), scenarios.BaseName)
-			var p scenarios.Problems
-			if err != nil && !errors.As(err, &p) {
-				return err
-			}
-			for _, q := range p {
-				what := q.String()
-				if known[what] {
-					continue
-				}
-				if q.File == "--set "+set {
-					what = strings.TrimPrefix(what, q.File+": ")
-				}
-				if !seen[what] {
-					seen[what] = true
-					probs = append(probs, scenarios.Problem{File: flag, Msg: set + ": " + what})
-				}
-			}
-		}
-	}
-	if len(probs) == 0 {
-		return nil
-	}
-	return probs
-}
-
 func shardFile(dir string, i, n int) string {
 	return filepath.Join(dir, fmt.Sprintf("shard-%d-of-%d.jsonl", i, n))
 }
@@ -363,7 +324,7 @@ func runSweep(arg string, o sweepOptions, fc *flagCheck, stdin io.Reader, stdout
 	fc.add(checkOutcomes(o.outcomes))
 	shard, shards, err := sweepShard(o)
 	fc.add(err)
-	r, plan, err := loadPlan(arg, o, fc, o.notes(stderr))
+	r, plan, base, err := loadPlan(arg, o, fc, o.notes(stderr), stderr)
 	if err != nil {
 		return err
 	}
@@ -403,7 +364,12 @@ func runSweep(arg string, o sweepOptions, fc *flagCheck, stdin io.Reader, stdout
 	if err := checkSweepWork(r, pending, o, stdin, stderr); err != nil {
 		return err
 	}
-	if err := r.Check(pending); err != nil {
+	// Every point loaded: the warnings only some have, before any run.
+	warned := newPointWarnings(o.gridFlag(), "points", base)
+	r.Checked = warned.checked(r)
+	err = r.Check(pending)
+	warned.print(stderr)
+	if err != nil {
 		return err
 	}
 	started = true
@@ -476,9 +442,9 @@ func runPoints(r *sweep.Runner, pending []sweep.Point, progress bool, stderr io.
 	return recs, err
 }
 
-func mergeSweep(arg string, files []string, o sweepOptions, fc *flagCheck, stdout io.Writer) error {
+func mergeSweep(arg string, files []string, o sweepOptions, fc *flagCheck, stdout, stderr io.Writer) error {
 	fc.add(checkOutcomes(o.outcomes))
-	r, plan, err := loadPlan(arg, o, fc, nil)
+	r, plan, _, err := loadPlan(arg, o, fc, nil, stderr)
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,10 @@ type Runner struct {
 	// done (from one goroutine at a time), e.g. to keep it in a Journal; an
 	// error stops the sweep.
 	Finished func(Record) error
+	// Checked, if set, is called by Check with each point it loads (one
+	// replica of each) and its scenario, e.g. to gather the points'
+	// warnings.
+	Checked func(Point, *scenarios.Loaded)
 }
 
 // Check loads every point without running it, so that a value a field
@@ -37,12 +41,17 @@ func (r *Runner) Check(points []Point) error {
 			continue
 		}
 		seen[pt.Key] = true
-		if _, err := r.load(pt); err != nil {
+		l, err := r.load(pt)
+		if err != nil {
 			var p scenarios.Problems
 			if !errors.As(err, &p) {
 				return err
 			}
 			probs = append(probs, p...)
+			continue
+		}
+		if r.Checked != nil {
+			r.Checked(pt, l)
 		}
 	}
 	if len(probs) > 0 {

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// writeScenario writes a scenario file in a directory of its own.
+func writeScenario(t *testing.T, name, data string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// warningLines are the lines of stderr that are warnings.
+func warningLines(stderr string) []string {
+	var ws []string
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(l, "flinksim: warning: ") {
+			ws = append(ws, l)
+		}
+	}
+	return ws
+}
+
+const schedulerWarning = "flinksim: warning: 1 Flink key(s) would change the result but are not modelled; this run ignores them: jobmanager.scheduler"
+
+// TestScenarioWarningsOnEveryCommand: the warnings of a scenario (here a
+// Flink key that is not modelled) are printed, once, by every command that
+// loads it, with -q too: sweep, sweep plan, plan and sweep merge printed
+// none.
+func TestScenarioWarningsOnEveryCommand(t *testing.T) {
+	tiny, err := os.ReadFile("testdata/tiny.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched := writeScenario(t, "sched.yaml", string(tiny)+"flink:\n  jobmanager.scheduler: adaptive\n")
+	out := filepath.Join(t.TempDir(), "out")
+	grid := "flink.parallelism.default=1,2"
+	for _, args := range [][]string{
+		{"validate", sched},
+		{"validate", sched, "-o", "json"},
+		{"run", sched, "-q", "--duration", "10s", "--out", out},
+		{"sweep", sched, "-q", "--duration", "10s", "--grid", grid, "--out", out},
+		{"sweep", "plan", sched, "-q", "--grid", grid},
+		{"sweep", sched, "-q", "--duration", "10s", "--grid", grid, "--shard", "0/1", "--out", out},
+		{"sweep", "merge", sched, "-q", "--duration", "10s", "--grid", grid, "--no-plots", "--out", out},
+		{"plan", sched, "-q", "--duration", "10s", "--target", "sinks.db.capacity=5k/s..20k/s", "--for", "stable"},
+		// with a bad flag, the warnings come with its problem
+		{"sweep", "plan", sched, "--grid", grid, "--replicas", "-1"},
+		{"plan", sched, "--target", "sinks.db.capacity=5k/s..20k/s", "--for", "stable", "-j", "-1"},
+	} {
+		code, stdout, stderr := cli(t, args...)
+		if code != exitOK && !slices.Contains(args, "-1") {
+			t.Errorf("%v: exit %d: %s", args, code, stderr)
+		}
+		if got := warningLines(stderr); !reflect.DeepEqual(got, []string{schedulerWarning}) {
+			t.Errorf("%v: warnings %q, want %q once", args, got, schedulerWarning)
+		}
+		if slices.Contains(args, "json") {
+			var v validateDoc
+			jsonDoc(t, stdout, &v)
+			if !reflect.DeepEqual(v.NotModelledFlinkKeys, []string{"jobmanager.scheduler"}) {
+				t.Errorf("%v: not_modelled_flink_keys %q", args, v.NotModelledFlinkKeys)
+			}
+		}
+	}
+}
+
+// restartScenario sets restart-strategy.type, a name Flink 1.15 and 1.16
+// do not know: there the job restarts without end.
+const restartScenario = `name: restart
+duration: 10s
+seed: 7
+flink:
+  execution.checkpointing.interval: 5s
+  restart-strategy.type: fixed-delay
+sources:
+  - {name: events, partitions: 2, rate: 10k/s}
+sinks:
+  - {name: db, capacity: 20k/s}
+`
+
+// TestSweepPointWarnings: a warning only some points of a sweep have (the
+// flink-version of a --grid ignores a key the scenario sets) is printed
+// once, before the runs, with the points it applies to, not once per run;
+// one at a point's own setting names its --grid. sweep plan, which loads
+// each --grid value alone, says which values bring it.
+func TestSweepPointWarnings(t *testing.T) {
+	restart := writeScenario(t, "restart.yaml", restartScenario)
+	ignored := "restart.yaml:6:26: flink.restart-strategy.type: ignored: Flink 1.15 does not know this name"
+	for _, c := range []struct {
+		args []string
+		want string // the prefix of the one warning
+	}{
+		{[]string{"sweep", restart, "--grid", "flink-version=1.15,2.0", "--replicas", "2"},
+			"flinksim: warning: flink-version=1.15 (1 of 2 points): " + filepath.Dir(restart) + "/" + ignored},
+		{[]string{"sweep", restart, "--grid", "flink.parallelism.default=1,2", "--grid", "flink-version=1.15,2.0"},
+			"flinksim: warning: flink-version=1.15 (2 of 4 points): " + filepath.Dir(restart) + "/" + ignored},
+		{[]string{"sweep", "plan", restart, "--grid", "flink.parallelism.default=1,2", "--grid", "flink-version=1.15,2.0"},
+			"flinksim: warning: flink-version=1.15 (1 of 4 grid values): " + filepath.Dir(restart) + "/" + ignored},
+		{[]string{"sweep", "testdata/tiny.yaml", "--set", "flink-version=1.15", "--grid", "flink.restart-strategy.type=fixed-delay"},
+			"flinksim: warning: all 1 points: --grid flink.restart-strategy.type=fixed-delay: flink.restart-strategy.type: Flink 1.15 does not know this name"},
+	} {
+		args := append(c.args, "-q")
+		if c.args[1] != "plan" { // sweep plan writes nothing
+			args = append(args, "--out", filepath.Join(t.TempDir(), "out"))
+		}
+		code, _, stderr := cli(t, args...)
+		got := warningLines(stderr)
+		if code != exitOK || len(got) != 1 || !strings.HasPrefix(got[0], c.want) {
+			t.Errorf("%v: exit %d, warnings:\n%s\nwant one starting\n%s", c.args, code, strings.Join(got, "\n"), c.want)
+		}
+	}
+}
+
+// TestPlanTriedValuesWarnings: plan prints the warnings of the values it
+// tries that the base has not, once each, with the values.
+func TestPlanTriedValuesWarnings(t *testing.T) {
+	code, _, stderr := cli(t, "plan", "testdata/tiny.yaml", "-q", "--duration", "10s",
+		"--target", "flink.metrics.latency.interval=1s..10s", "--for", "stable")
+	want := []string{"flinksim: warning: all 2 values tried: 1 Flink key(s) would change the result but are not modelled; this run ignores them: metrics.latency.interval"}
+	if got := warningLines(stderr); code != exitOK || !reflect.DeepEqual(got, want) {
+		t.Errorf("exit %d, warnings %q, want %q", code, got, want)
+	}
+}
+
+// variantsScenario is a 1.17 scenario whose variants set a key 1.17 does
+// not know (and the hashmap backend ignores) and one not modelled.
+const variantsScenario = `name: v117
+duration: 10s
+seed: 7
+flink-version: "1.17"
+flink:
+  execution.checkpointing.interval: 5s
+  pipeline.object-reuse: true
+sources:
+  - {name: events, partitions: 2, rate: 10k/s}
+sinks:
+  - {name: db, capacity: 20k/s}
+variants:
+  - name: incr
+    set: {flink.execution.checkpointing.incremental: true}
+  - name: sched
+    set: {flink.jobmanager.scheduler: adaptive}
+`
+
+// TestValidateVariantWarnings: validate, the full check, prints the
+// warnings of the variants as run prints them (run's own: each once), and
+// its JSON has them: the warnings at the variant's path, the keys not
+// modelled of every run.
+func TestValidateVariantWarnings(t *testing.T) {
+	path := writeScenario(t, "v117.yaml", variantsScenario)
+	incr := "v117.yaml:14:11: variants.incr.set.flink.execution.checkpointing.incremental: ignored: the hashmap state backend takes full snapshots"
+	code, _, stderr := cli(t, "validate", path, "-q")
+	text := warningLines(stderr)
+	has := func(ws []string, prefix, part string) bool {
+		n := 0
+		for _, w := range ws {
+			if strings.HasPrefix(w, prefix) && strings.Contains(w, part) {
+				n++
+			}
+		}
+		return n == 1
+	}
+	if code != exitOK || len(text) != 5 || !has(text, "flinksim: warning: incr: ", incr) ||
+		!has(text, "flinksim: warning: base: 1 Flink key(s)", "this run ignores them: pipeline.object-reuse") ||
+		!has(text, "flinksim: warning: incr: 1 Flink key(s)", "this run ignores them: pipeline.object-reuse") ||
+		!has(text, "flinksim: warning: sched: 2 Flink key(s)", "this run ignores them: pipeline.object-reuse jobmanager.scheduler") {
+		t.Errorf("validate: exit %d, warnings:\n%s", code, strings.Join(text, "\n"))
+	}
+
+	code, out, stderr := cli(t, "validate", path, "-o", "json")
+	var v validateDoc
+	jsonDoc(t, out, &v)
+	var paths []string
+	for _, w := range v.Warnings {
+		paths = append(paths, w["path"].(string))
+	}
+	if code != exitOK || !reflect.DeepEqual(warningLines(stderr), text) || !slices.Contains(paths, "variants.incr.set.flink.execution.checkpointing.incremental") ||
+		!reflect.DeepEqual(v.NotModelledFlinkKeys, []string{"pipeline.object-reuse", "jobmanager.scheduler"}) {
+		t.Errorf("validate -o json: exit %d, warnings %q, not modelled %q, stderr:\n%s", code, paths, v.NotModelledFlinkKeys, stderr)
+	}
+
+	// run prints the same warnings, each once (it loads every variant
+	// again to run it)
+	code, _, stderr = cli(t, "run", path, "-q", "--out", filepath.Join(t.TempDir(), "out"))
+	if got := warningLines(stderr); code != exitOK || !reflect.DeepEqual(got, text) {
+		t.Errorf("run: exit %d, warnings:\n%s\nwant validate's:\n%s", code, strings.Join(got, "\n"), strings.Join(text, "\n"))
+	}
+
+	// with a bad flag, every run's warnings come with its problem
+	code, _, stderr = cli(t, "validate", path, "--bogus")
+	if got := warningLines(stderr); code != exitScenario || len(got) != 4 || !has(got, "flinksim: warning: "+filepath.Dir(path)+"/", incr) ||
+		!has(got, "flinksim: warning: variants.sched: 2 Flink key(s)", "jobmanager.scheduler") {
+		t.Errorf("validate --bogus: exit %d, stderr:\n%s", code, stderr)
+	}
+}
