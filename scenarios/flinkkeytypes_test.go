@@ -99,7 +99,7 @@ func TestUnmodelledKeyValuesInWhatIfs(t *testing.T) {
 		t.Errorf("--set of a good value: %s", got)
 	}
 	bad := []byte(strings.Replace(string(data), "flink.parallelism.default: 3}", "flink.parallelism.default: 3, flink.web.timeout: forever}", 1))
-	if got := loadProblems(t, bad, nil, "faster-checkpoints"); !strings.Contains(got, `x.yaml:13:105: variants.faster-checkpoints.set.flink.web.timeout: "forever" is not a Duration or a Long, as Flink reads web.timeout`) {
+	if got := loadProblems(t, bad, nil, "faster-checkpoints"); !strings.Contains(got, `x.yaml:13:167: variants.faster-checkpoints.set.flink.web.timeout: "forever" is not a Duration or a Long, as Flink reads web.timeout`) {
 		t.Errorf("variant: got %q", got)
 	}
 }

@@ -86,6 +86,7 @@ sources:
   - {name: events, partitions: 2, rate: 10k/s}
 sinks:
   - {name: db, capacity: 20k/s}
+checkpoint-storage: {type: s3}
 `
 
 // TestSweepPointWarnings: a warning only some points of a sweep have (the
@@ -150,6 +151,7 @@ variants:
     set: {flink.execution.checkpointing.incremental: true}
   - name: sched
     set: {flink.jobmanager.scheduler: adaptive}
+checkpoint-storage: {type: s3}
 `
 
 // TestValidateVariantWarnings: validate, the full check, prints the
