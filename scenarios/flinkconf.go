@@ -94,18 +94,20 @@ var flinkOptions = []flinkOption{
 
 	// TaskManager memory (TaskManagerOptions): the task heap that state on
 	// the heap (state.backend.type: hashmap) must fit in. Without a size,
-	// as in Flink's defaults, the heap is not checked.
+	// as in Flink's defaults, the heap is not checked; the task heap or
+	// managed size without the other and without a total is refused
+	// (resolve_memory.go, as ProcessMemoryUtils refuses it).
 	{Key: "taskmanager.memory.process.size", Default: "", parse: memoryAtLeast(1 << 20), format: memory,
 		Doc: "Total memory of a TaskManager's process (Flink's configuration template: 1728m); flinksim derives its task heap from it as Flink does."},
 	{Key: "taskmanager.memory.flink.size", Default: "", parse: memoryAtLeast(1 << 20), format: memory,
 		Doc: "Total Flink memory of a TaskManager (the process size less JVM metaspace and overhead)."},
 	{Key: "taskmanager.memory.task.heap.size", Default: "", parse: memoryAtLeast(1 << 20), format: memory,
-		Doc: "Task heap of a TaskManager: what its tasks' objects, a hashmap backend's state among them, may use."},
+		Doc: "Task heap of a TaskManager: what its tasks' objects, a hashmap backend's state among them, may use. Without a total size Flink needs managed.size set too (ProcessMemoryUtils)."},
 	// TaskManagerOptions.KILL_ON_OUT_OF_MEMORY
 	{Key: "taskmanager.jvm-exit-on-oom", Default: "false", parse: boolean,
 		Doc: "Whether an OutOfMemoryError in a task thread kills the TaskManager (its process exits: every task on it fails, and a replacement starts) instead of failing the task."},
 	{Key: "taskmanager.memory.managed.size", Default: "", parse: memoryAtLeast(0), format: memory,
-		Doc: "Managed memory (RocksDB's block cache and memtables); instead of managed.fraction."},
+		Doc: "Managed memory (RocksDB's block cache and memtables); instead of managed.fraction. Without a total size Flink needs task.heap.size set too (ProcessMemoryUtils)."},
 	{Key: "taskmanager.memory.managed.fraction", Default: "0.4", parse: fraction,
 		Doc: "Managed memory as a fraction of total Flink memory."},
 	{Key: "taskmanager.memory.network.fraction", Default: "0.1", parse: fraction,
