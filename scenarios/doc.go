@@ -49,7 +49,7 @@
 //	resolve_window.go     event-time window operators: assigners, lateness, window function, their event-time source
 //	resolve_sinks.go    sinks: capacity and latency
 //	resolve_ckpt.go     checkpointing, storage, restart strategy and recovery
-//	resolve_ckptstorage.go  the checkpoint storage: the JobManager's memory or a file system, the max state size
+//	resolve_ckptstorage.go  the checkpoint storage: the JobManager's memory or a file system, the max state size, a file system's inline threshold
 //	resolve_memory.go   TaskManager memory: the task heap that heap state must fit in
 //	resolve_cpu.go      TaskManager cores: taskmanager.cpu.cores, else Kubernetes' or YARN's fallback, else the slots
 //	resolve_failures.go injected failures: validation and their models.Failure

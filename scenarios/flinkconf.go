@@ -24,6 +24,10 @@ type flinkOption struct {
 	Doc        string
 	parse      func(s string) (any, error)
 	format     func(v any) string
+	// writtenIfSet: scenario.resolved.yaml lists the option only when the
+	// scenario sets it (modelled after the others; its default written
+	// into every resolved file would change them all).
+	writtenIfSet bool
 }
 
 // flinkOptions lists every modelled key (Flink 1.20 / 2.x names and defaults).
@@ -167,6 +171,11 @@ var flinkOptions = []flinkOption{
 	// (resolve_ckptstorage.go).
 	{Key: "execution.checkpointing.storage", Deprecated: []string{"state.checkpoint-storage"}, Default: "", parse: checkpointStorage,
 		Doc: "Where checkpoints go: jobmanager (JobManagerCheckpointStorage: the JobManager's memory, at most checkpoint-storage.max-state-size, 5 MiB, a state) or filesystem (FileSystemCheckpointStorage, needs execution.checkpointing.dir); left out, flinksim takes the file system the checkpoint-storage block describes."},
+	// CheckpointingOptions.FS_SMALL_FILE_THRESHOLD: read by
+	// FileSystemCheckpointStorage only, at most 1 mb (resolve_ckptstorage.go).
+	{Key: "execution.checkpointing.data-inline-threshold", Deprecated: []string{"state.storage.fs.memory-threshold", "state.backend.fs.memory-threshold"},
+		Default: "20 kb", parse: memoryAtLeast(0), format: memory, writtenIfSet: true,
+		Doc: "A subtask's state stream of at most this size goes inside the checkpoint's metadata instead of a file of its own: no upload, no download at a restore (a Kafka reader's splits among them). At most 1 mb: above, FileSystemCheckpointStorage ignores it and keeps 20 kb; checkpoints to the JobManager's memory do not read it."},
 	{Key: "execution.state-recovery.from-local", Deprecated: []string{"state.backend.local-recovery"}, Default: "false", parse: boolean,
 		Doc: "Restore from a local copy on TaskManagers that survived."},
 	{Key: "execution.state-recovery.claim-mode", Deprecated: []string{"execution.savepoint-restore-mode"}, Default: "NO_CLAIM", parse: claimMode,

@@ -3,6 +3,8 @@ package scenarios
 import (
 	"math"
 	"slices"
+
+	"github.com/flinksim/flinksim/models"
 )
 
 // Where checkpoints go, as Flink's CheckpointStorageLoader.load picks the
@@ -48,6 +50,7 @@ type ckptStorage struct {
 	class            string // as REST names it; "" is FileSystemCheckpointStorage
 	maxState         int64  // bytes per state handle in the JobManager's memory; 0: a file system
 	metadataInMemory bool
+	inline           *int64 // a file system's inline threshold; nil: the default (the JobManager's memory does not read it)
 }
 
 // checkpointStorage resolves the checkpoint storage (with checkpointing on)
@@ -73,6 +76,7 @@ func (r *resolver) checkpointStorage() ckptStorage {
 		if sc.MaxStateSize != nil {
 			d.at("checkpoint-storage.max-state-size", "applies only to checkpoints in the JobManager's memory: set flink.execution.checkpointing.storage: jobmanager, or leave it out")
 		}
+		cs.inline = r.inlineThreshold()
 		return cs
 	}
 	cs.maxState, cs.metadataInMemory = defaultMaxStateSize, !dir
@@ -91,4 +95,24 @@ func (r *resolver) checkMaxStateSize() {
 	if m := r.sc.CheckpointStorage.MaxStateSize; m != nil && (*m < 1 || *m > math.MaxInt32) {
 		r.d.at("checkpoint-storage.max-state-size", "must be from 1B to 2147483647B (JobManagerCheckpointStorage takes an int above 0), not %dB", int64(*m))
 	}
+}
+
+// maxInlineThreshold is FileSystemCheckpointStorage's
+// MAX_FILE_STATE_THRESHOLD: 1 MiB.
+const maxInlineThreshold = 1 << 20
+
+// inlineThreshold is execution.checkpointing.data-inline-threshold as
+// FileSystemCheckpointStorage takes it (its configure, through
+// getValidFileStateThreshold): from 0 to 1 mb; above, Flink logs "Ignoring
+// invalid file size threshold value" and keeps the default, 20 kb.
+func (r *resolver) inlineThreshold() *int64 {
+	const key = "execution.checkpointing.data-inline-threshold"
+	v := r.fs.bytes(key)
+	if v > maxInlineThreshold {
+		at := r.fs.at(key)
+		r.d.warn(r.d.nodes[at], at, "ignored: %s is above 1 mb, the most FileSystemCheckpointStorage takes; Flink logs \"Ignoring invalid file size threshold value\" and keeps the default, %s",
+			FormatFlinkMemory(v), FormatFlinkMemory(models.DefaultInlineThreshold))
+		v = models.DefaultInlineThreshold
+	}
+	return &v
 }

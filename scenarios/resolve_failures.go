@@ -333,6 +333,7 @@ func (r *resolver) checkpointingSpec() *models.Checkpointing {
 			TransferThreads: fs.int("state.backend.rocksdb.checkpoint.transfer.thread.num"),
 		},
 		StorageClass: r.ckpt.class, MaxStateSize: r.ckpt.maxState, MetadataInMemory: r.ckpt.metadataInMemory,
+		InlineThreshold: r.ckpt.inline,
 	}
 	if fs.has("execution.checkpointing.local-backup.enabled") {
 		c.LocalBackup = fs.bool("execution.checkpointing.local-backup.enabled")
