@@ -36,7 +36,7 @@
 //	coordinator.go  trigger rules, expiry, tolerable failures, completion
 //	barriers.go     barriers in the channels: alignment, unaligned overtaking
 //	snapshot.go     sync phase, async upload, acknowledgement
-//	sourcestate.go  a Kafka source reader's operator state: its splits, serialized
+//	sourcestate.go  a Kafka source reader's operator state: its splits, serialized, and the inline threshold under which they stay in the metadata
 //	storage.go      uploads, downloads and compaction as flows
 //	memstorage.go   checkpoints to the JobManager's memory: the state handle limit, the decline
 //	resources.go    a TaskManager's cores, network and disk; task threads' claims

@@ -309,7 +309,7 @@ func (s *Simulation) deployed(op int32) {
 func (s *Simulation) restoreCheckpoint(r *region, p *pendingCheckpoint) {
 	for _, st := range r.subtasks {
 		sub := p.subs[st.id]
-		if sub.stateSize+sub.opFile() == 0 { // operator state inlined in the metadata comes with the deployment
+		if sub.stateSize+s.opFile(&sub) == 0 { // operator state inlined in the metadata comes with the deployment
 			continue
 		}
 		local := s.localCopy(st)
@@ -324,7 +324,7 @@ func (s *Simulation) restoreCheckpoint(r *region, p *pendingCheckpoint) {
 		default:
 			r.restoring++
 			st.restoring = true
-			t := s.storage.startDownload(st, p.id, float64(sub.stateSize+sub.opFile()), !s.incremental(), local)
+			t := s.storage.startDownload(st, p.id, float64(sub.stateSize+s.opFile(&sub)), !s.incremental(), local)
 			t.replay = sub.replay
 		}
 	}

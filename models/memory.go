@@ -16,6 +16,10 @@ type Memory struct {
 	FlinkSize   int64 // taskmanager.memory.flink.size
 	TaskHeap    int64 // taskmanager.memory.task.heap.size
 	ManagedSize int64 // taskmanager.memory.managed.size
+	// ManagedSet: managed.size is set, 0 included (a hashmap backend's
+	// TaskManager may set it so); unset, managed memory is
+	// ManagedFraction of total Flink memory.
+	ManagedSet bool
 
 	ManagedFraction  float64 // taskmanager.memory.managed.fraction
 	NetworkFraction  float64 // taskmanager.memory.network.fraction
@@ -62,10 +66,7 @@ func (m Memory) TaskHeapSize() (int64, error) {
 	if total == 0 {
 		return 0, nil
 	}
-	managed := m.ManagedSize
-	if managed == 0 {
-		managed = int64(m.ManagedFraction * float64(total))
-	}
+	managed := m.managed(total)
 	network := m.network(total)
 	heap := total - m.FrameworkHeap - m.FrameworkOffHeap - m.TaskOffHeap - managed - network
 	if heap <= 0 {
@@ -84,10 +85,7 @@ func (m Memory) heapFits(total int64) error {
 	if total == 0 {
 		return nil
 	}
-	managed := m.ManagedSize
-	if managed == 0 {
-		managed = int64(m.ManagedFraction * float64(total))
-	}
+	managed := m.managed(total)
 	rest := m.FrameworkHeap + m.FrameworkOffHeap + m.TaskHeap + m.TaskOffHeap + managed
 	if rest > total {
 		return fmt.Errorf("framework heap and off-heap (%s + %s), task heap (%s), task off-heap (%s) and managed memory (%s) exceed total Flink memory (%s)",
@@ -121,12 +119,8 @@ func (m Memory) NetworkSize() int64 {
 	}
 	switch {
 	case m.TaskHeap > 0 && total > 0:
-		managed := m.ManagedSize
-		if managed == 0 {
-			managed = int64(m.ManagedFraction * float64(total))
-		}
-		return max(0, total-m.FrameworkHeap-m.FrameworkOffHeap-m.TaskHeap-m.TaskOffHeap-managed)
-	case m.TaskHeap > 0 && m.ManagedSize > 0:
+		return max(0, total-m.FrameworkHeap-m.FrameworkOffHeap-m.TaskHeap-m.TaskOffHeap-m.managed(total))
+	case m.TaskHeap > 0 && (m.ManagedSize > 0 || m.ManagedSet):
 		rest := m.FrameworkHeap + m.FrameworkOffHeap + m.TaskHeap + m.TaskOffHeap + m.ManagedSize
 		return clamp(int64(float64(rest)*m.NetworkFraction/(1-m.NetworkFraction)), m.NetworkMin, m.NetworkMax)
 	case total > 0:
@@ -135,6 +129,15 @@ func (m Memory) NetworkSize() int64 {
 		return m.NetworkMin
 	}
 	return 0
+}
+
+// managed is managed memory: managed.size when set, else the managed
+// fraction of total Flink memory.
+func (m Memory) managed(total int64) int64 {
+	if m.ManagedSize > 0 || m.ManagedSet {
+		return m.ManagedSize
+	}
+	return int64(m.ManagedFraction * float64(total))
 }
 
 func (m Memory) network(total int64) int64 {

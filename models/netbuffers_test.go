@@ -110,4 +110,25 @@ func TestNetworkSize(t *testing.T) {
 	if got, want := m.NetworkSize(), int64(rest*0.1/0.9); got != want {
 		t.Errorf("task heap and managed 512m, no total: %d, want %d", got, want)
 	}
+	// managed.size 0 is set (ManagedSet): with the task heap it is the
+	// fine-grained configuration, its network memory the rest (768 MiB)
+	// times 0.1 / 0.9, within network.min (64 MiB); with a total, no
+	// managed memory is taken from it
+	m.ManagedSize, m.ManagedSet = 0, true
+	rest = float64(768 * mib)
+	if got, want := m.NetworkSize(), int64(rest*0.1/0.9); got != want {
+		t.Errorf("task heap 512m, managed 0, no total: %d, want %d", got, want)
+	}
+	m.FlinkSize = 4096 * mib
+	if got := m.NetworkSize(); got != 3328*mib {
+		t.Errorf("flink.size 4g, task heap 512m, managed 0: %d MiB, want 3328", got/mib)
+	}
+	if h, err := m.TaskHeapSize(); err != nil || h != 512*mib {
+		t.Errorf("flink.size 4g, task heap 512m, managed 0: task heap %d MiB (%v), want 512", h/mib, err)
+	}
+	m.TaskHeap = 0 // derived: no managed fraction is taken
+	total := float64(4096 * mib)
+	if h, err := m.TaskHeapSize(); err != nil || h != 4096*mib-256*mib-int64(0.1*total) {
+		t.Errorf("flink.size 4g, managed 0: task heap %d (%v), want %d", h, err, 4096*mib-256*mib-int64(0.1*total))
+	}
 }

@@ -137,7 +137,7 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 	if transfer < 0 {
 		transfer = up
 	}
-	transfer += float64(sub.persisted + sub.opFile()) // operator state inlined in the metadata is not uploaded
+	transfer += float64(sub.persisted + s.opFile(sub)) // operator state inlined in the metadata is not uploaded
 	if s.trace != nil && sub.uploaded > 0 {
 		s.tracef("%s async phase of checkpoint %d: uploads %s (keyed state %s, in-flight data %s)",
 			st.name(), p.id, bytesText(int64(transfer)), bytesText(sub.stateUp), bytesText(sub.persisted))

@@ -34,12 +34,24 @@ const (
 	javaLong  = 8
 )
 
-// dataInlineThreshold is execution.checkpointing.data-inline-threshold's
-// default (state.storage.fs.memory-threshold, 20 KB):
+// DefaultInlineThreshold is execution.checkpointing.data-inline-threshold's
+// default (CheckpointingOptions.FS_SMALL_FILE_THRESHOLD, 20 kb; named
+// state.storage.fs.memory-threshold before 1.20):
 // FsCheckpointStreamFactory's state stream of at most that many bytes
-// becomes a ByteStreamStateHandle inside the checkpoint's metadata, not a
-// file, so it is neither uploaded on its own nor downloaded at a restore.
-const dataInlineThreshold = 20 << 10
+// (FsCheckpointStateOutputStream.closeAndGetHandle) becomes a
+// ByteStreamStateHandle inside the checkpoint's metadata, not a file, so it
+// is neither uploaded on its own nor downloaded at a restore.
+// Checkpointing.InlineThreshold sets another.
+const DefaultInlineThreshold = 20 << 10
+
+// inlineThreshold is the largest state stream the checkpoint's metadata
+// holds (Checkpointing.InlineThreshold, by default DefaultInlineThreshold).
+func (s *Simulation) inlineThreshold() int64 {
+	if t := s.spec.Checkpointing.InlineThreshold; t != nil {
+		return *t
+	}
+	return DefaultInlineThreshold
+}
 
 // kafkaSplitBytes is one KafkaPartitionSplit as
 // KafkaPartitionSplitSerializer writes it: topic, partition, starting and
@@ -86,10 +98,10 @@ func (s *Simulation) readerState(st *subtask) int64 {
 	return kafkaReaderStateBytes(head.spec.Kafka.Topic, len(st.splits))
 }
 
-// opFile is the operator state a snapshot writes to a file of its own:
+// opFile is the operator state snapshot sub writes to a file of its own:
 // none when it is inlined in the checkpoint's metadata.
-func (sub *subtaskSnapshot) opFile() int64 {
-	if sub.opState > dataInlineThreshold {
+func (s *Simulation) opFile(sub *subtaskSnapshot) int64 {
+	if sub.opState > s.inlineThreshold() {
 		return sub.opState
 	}
 	return 0

@@ -80,7 +80,7 @@ func TestKafkaReaderStateAboveInlineThreshold(t *testing.T) {
 	spec.Duration = 2 * sim.Minute
 	spec.Nodes[0].Kafka.Topic, spec.Nodes[0].Kafka.Partitions = "t", partitions
 	want := int64(partitions * (4 + 4 + 4 + (2 + 1) + 4 + 8 + 8)) // element length, version, split length; topic, partition, offsets
-	if want <= dataInlineThreshold {
+	if want <= DefaultInlineThreshold {
 		t.Fatalf("%d bytes: not above the threshold", want)
 	}
 	_, res := runWith(t, spec)

@@ -309,6 +309,12 @@ type Checkpointing struct {
 	// maxStateSize, DEFAULT_MAX_STATE_SIZE 5 MiB); 0 for a file system
 	// (memstorage.go).
 	MaxStateSize int64
+	// InlineThreshold is execution.checkpointing.data-inline-threshold
+	// (state.storage.fs.memory-threshold before 1.20) in bytes: a subtask's
+	// state stream of at most this many bytes goes inside the checkpoint's
+	// metadata, not to a file of its own (sourcestate.go); nil for Flink's
+	// default, DefaultInlineThreshold. FileSystemCheckpointStorage reads it.
+	InlineThreshold *int64
 	// MetadataInMemory: with JobManager storage and no checkpoint
 	// directory the metadata stays in the JobManager's memory
 	// (MemoryBackendCheckpointStorageAccess): completing a checkpoint

@@ -242,7 +242,12 @@ func (d *decoder) builtin(n *yaml.Node, v reflect.Value, path string) {
 		}
 		v.SetString(n.Value)
 	case reflect.Int:
-		if i, ok := d.integer(n, path, 0, math.MaxInt32); ok {
+		// Any whole number an int holds, negative ones included: each
+		// field's range is the resolver's to check, in the field's own
+		// words, so that -1 and 0 are told the same range (partitions
+		// "must be from 1 to 100000", a partition "is not a partition of
+		// clicks's topic (0 to 7)").
+		if i, ok := d.integer(n, path, math.MinInt, math.MaxInt); ok {
 			v.SetInt(i)
 		}
 	case reflect.Int64: // a Kafka offset
@@ -335,7 +340,11 @@ func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) (int64, bool)
 	}
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			d.fail(n, path, "%s is too large (at most %d)", n.Value, hi)
+			if strings.HasPrefix(strings.TrimSpace(n.Value), "-") {
+				d.fail(n, path, "%s is too small (at least %d)", n.Value, lo)
+			} else {
+				d.fail(n, path, "%s is too large (at most %d)", n.Value, hi)
+			}
 		} else {
 			d.fail(n, path, "must be a whole number, not %s", describe(n))
 		}

@@ -24,7 +24,7 @@
 //
 //	format.go    the YAML structs (the format's single source of truth; the JSON Schema is derived from them)
 //	units.go     durations, sizes, counts and rates in human units
-//	decode.go    strict yaml.Node → struct decoding with positions
+//	decode.go    strict yaml.Node → struct decoding with positions; an int field's range is the resolver's to tell
 //	values.go    unit types and one-of shapes (distributions, rate profiles)
 //	flinkconf.go Flink configuration keys: modelled options and known keys
 //	flinkvalues.go  Flink's value grammars: TimeUtils durations, Java numbers, state backend names
@@ -52,7 +52,7 @@
 //	resolve_window.go     event-time window operators: assigners, lateness, window function, their event-time source
 //	resolve_sinks.go    sinks: capacity and latency
 //	resolve_ckpt.go     checkpointing, storage, restart strategy and recovery
-//	resolve_ckptstorage.go  the checkpoint storage: the JobManager's memory (asked for, or without a directory) or a file system, the max state size
+//	resolve_ckptstorage.go  the checkpoint storage: the JobManager's memory (asked for, or without a directory) or a file system, the max state size, a file system's inline threshold
 //	resolve_memory.go   TaskManager memory: the task heap that heap state must fit in
 //	resolve_cpu.go      TaskManager cores: taskmanager.cpu.cores, else Kubernetes' or YARN's fallback, else the slots
 //	resolve_failures.go injected failures: validation and their models.Failure

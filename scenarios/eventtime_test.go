@@ -307,7 +307,11 @@ func TestTaskHeapFromFlinkMemoryKeys(t *testing.T) {
 	}{
 		{"  taskmanager.memory.process.size: 1728m\n", 384 << 20, true, ""},
 		{"  taskmanager.memory.process.size: 1728m\n  state.backend.type: rocksdb\n", 384 << 20, false, ""},
-		{"  taskmanager.memory.task.heap.size: 2g\n", 2 << 30, true, ""},
+		// the task heap alone is refused, as Flink refuses it; with
+		// managed memory (none for a hashmap backend) it is the heap
+		{"  taskmanager.memory.task.heap.size: 2g\n", 0, true,
+			"flink.taskmanager.memory.task.heap.size: is set without taskmanager.memory.managed.size and without a total size"},
+		{"  taskmanager.memory.task.heap.size: 2g\n  taskmanager.memory.managed.size: 0\n", 2 << 30, true, ""},
 		// with a total, the task heap must fit in it (Flink's
 		// IllegalConfigurationException)
 		{"  taskmanager.memory.process.size: 1728m\n  taskmanager.memory.task.heap.size: 2g\n", 0, true,

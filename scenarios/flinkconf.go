@@ -24,6 +24,10 @@ type flinkOption struct {
 	Doc        string
 	parse      func(s string) (any, error)
 	format     func(v any) string
+	// writtenIfSet: scenario.resolved.yaml lists the option only when the
+	// scenario sets it (modelled after the others; its default written
+	// into every resolved file would change them all).
+	writtenIfSet bool
 }
 
 // flinkOptions lists every modelled key (Flink 1.20 / 2.x names and defaults).
@@ -94,18 +98,20 @@ var flinkOptions = []flinkOption{
 
 	// TaskManager memory (TaskManagerOptions): the task heap that state on
 	// the heap (state.backend.type: hashmap) must fit in. Without a size,
-	// as in Flink's defaults, the heap is not checked.
+	// as in Flink's defaults, the heap is not checked; the task heap or
+	// managed size without the other and without a total is refused
+	// (resolve_memory.go, as ProcessMemoryUtils refuses it).
 	{Key: "taskmanager.memory.process.size", Default: "", parse: memoryAtLeast(1 << 20), format: memory,
 		Doc: "Total memory of a TaskManager's process (Flink's configuration template: 1728m); flinksim derives its task heap from it as Flink does."},
 	{Key: "taskmanager.memory.flink.size", Default: "", parse: memoryAtLeast(1 << 20), format: memory,
 		Doc: "Total Flink memory of a TaskManager (the process size less JVM metaspace and overhead)."},
 	{Key: "taskmanager.memory.task.heap.size", Default: "", parse: memoryAtLeast(1 << 20), format: memory,
-		Doc: "Task heap of a TaskManager: what its tasks' objects, a hashmap backend's state among them, may use."},
+		Doc: "Task heap of a TaskManager: what its tasks' objects, a hashmap backend's state among them, may use. Without a total size Flink needs managed.size set too (ProcessMemoryUtils)."},
 	// TaskManagerOptions.KILL_ON_OUT_OF_MEMORY
 	{Key: "taskmanager.jvm-exit-on-oom", Default: "false", parse: boolean,
 		Doc: "Whether an OutOfMemoryError in a task thread kills the TaskManager (its process exits: every task on it fails, and a replacement starts) instead of failing the task."},
 	{Key: "taskmanager.memory.managed.size", Default: "", parse: memoryAtLeast(0), format: memory,
-		Doc: "Managed memory (RocksDB's block cache and memtables); instead of managed.fraction."},
+		Doc: "Managed memory (RocksDB's block cache and memtables); instead of managed.fraction. Without a total size Flink needs task.heap.size set too (ProcessMemoryUtils)."},
 	{Key: "taskmanager.memory.managed.fraction", Default: "0.4", parse: fraction,
 		Doc: "Managed memory as a fraction of total Flink memory."},
 	{Key: "taskmanager.memory.network.fraction", Default: "0.1", parse: fraction,
@@ -165,6 +171,11 @@ var flinkOptions = []flinkOption{
 	// (resolve_ckptstorage.go).
 	{Key: "execution.checkpointing.storage", Deprecated: []string{"state.checkpoint-storage"}, Default: "", parse: checkpointStorage,
 		Doc: "Where checkpoints go: jobmanager (JobManagerCheckpointStorage: the JobManager's memory, at most checkpoint-storage.max-state-size, 5 MiB, a state) or filesystem (FileSystemCheckpointStorage, needs execution.checkpointing.dir); left out, the file system of a checkpoint directory (execution.checkpointing.dir, or the checkpoint-storage block), else the JobManager's memory, as Flink falls back to it (flinksim warns)."},
+	// CheckpointingOptions.FS_SMALL_FILE_THRESHOLD: read by
+	// FileSystemCheckpointStorage only, at most 1 mb (resolve_ckptstorage.go).
+	{Key: "execution.checkpointing.data-inline-threshold", Deprecated: []string{"state.storage.fs.memory-threshold", "state.backend.fs.memory-threshold"},
+		Default: "20 kb", parse: memoryAtLeast(0), format: memory, writtenIfSet: true,
+		Doc: "A subtask's state stream of at most this size goes inside the checkpoint's metadata instead of a file of its own: no upload, no download at a restore (a Kafka reader's splits among them). At most 1 mb: above, FileSystemCheckpointStorage ignores it and keeps 20 kb; checkpoints to the JobManager's memory do not read it."},
 	{Key: "execution.state-recovery.from-local", Deprecated: []string{"state.backend.local-recovery"}, Default: "false", parse: boolean,
 		Doc: "Restore from a local copy on TaskManagers that survived."},
 	{Key: "execution.state-recovery.claim-mode", Deprecated: []string{"execution.savepoint-restore-mode"}, Default: "NO_CLAIM", parse: claimMode,

@@ -89,6 +89,7 @@ var keySince = map[string]string{
 	"execution.buffer-timeout.enabled":                          "1.18",
 	"execution.checkpointing.incremental":                       "1.20",
 	"execution.checkpointing.storage":                           "1.20", // FLINK-34482
+	"execution.checkpointing.data-inline-threshold":             "1.20",
 	"execution.checkpointing.checkpoints-after-tasks-finish":    "1.20",
 	"execution.checkpointing.num-retained":                      "1.20",
 	"execution.state-recovery.from-local":                       "1.20",
@@ -131,8 +132,11 @@ var removedIn = map[string]string{
 // live on, in StateBackendOptions.STATE_BACKEND and as
 // StateRecoveryOptions.LOCAL_RECOVERY's older name. No 2.x source of
 // KubernetesConfigOptions (kubernetes.taskmanager.cpu) or
-// FsStateChangelogOptions (dstl.dfs.upload.*) was found: those names are
-// read as 1.20 reads them. TestOlderNamesIn2x holds each name to this.
+// FsStateChangelogOptions (dstl.dfs.upload.*), nor of CheckpointingOptions'
+// FS_SMALL_FILE_THRESHOLD (1.20: execution.checkpointing.data-inline-threshold,
+// with state.storage.fs.memory-threshold and state.backend.fs.memory-threshold
+// as older names), was found: those names are read as 1.20 reads them.
+// TestOlderNamesIn2x holds each name to this.
 
 // readsName tells whether release f reads option o under name (o.Key or
 // one of its older names), and if not, why.

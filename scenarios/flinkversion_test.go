@@ -276,6 +276,10 @@ var olderNames2x = []struct{ name, class, value, with string }{
 	{"state.backend.incremental", "CheckpointingOptions", "true", "state.backend.type: rocksdb"},
 	{"state.backend", "StateBackendOptions", "rocksdb", ""},
 	{"state.checkpoint-storage", "CheckpointingOptions", "jobmanager", ""},
+	// 1.20's CheckpointingOptions.FS_SMALL_FILE_THRESHOLD declares both; no
+	// 2.x source of it was found
+	{"state.storage.fs.memory-threshold", "", "100 kb", ""},
+	{"state.backend.fs.memory-threshold", "", "100 kb", ""},
 	{"state.backend.local-recovery", "StateRecoveryOptions", "true", ""},
 	{"execution.savepoint-restore-mode", "StateRecoveryOptions", "CLAIM", ""},
 	{"state.backend.changelog.enabled", "StateChangelogOptions", "true", "state.backend.type: rocksdb, state.changelog.storage: filesystem"},

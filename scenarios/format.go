@@ -70,7 +70,7 @@ type FailureSpec struct {
 
 type CommitFailure struct {
 	Sink       string `yaml:"sink" jsonschema_description:"The exactly-once sink (its name)."`
-	Checkpoint *int   `yaml:"checkpoint" jsonschema_description:"The checkpoint whose transaction fails to commit (in the sink subtask that commits it first)."`
+	Checkpoint *int   `yaml:"checkpoint" jsonschema:"minimum=1" jsonschema_description:"The checkpoint whose transaction fails to commit (in the sink subtask that commits it first)."`
 	Reason     string `yaml:"reason,omitempty" jsonschema:"enum=known,enum=unknown" jsonschema_description:"known (signalFailedWithKnownReason: dropped, the job goes on) or unknown (signalFailedWithUnknownReason: a failover). Default unknown."`
 }
 
@@ -87,14 +87,14 @@ type SystemOutage struct {
 
 type PoisonRecord struct {
 	Source    string `yaml:"source" jsonschema_description:"The source (its name) whose topic holds it."`
-	Partition *int   `yaml:"partition" jsonschema_description:"The topic partition (0-based)."`
+	Partition *int   `yaml:"partition" jsonschema:"minimum=0" jsonschema_description:"The topic partition (0-based)."`
 	Offset    *int64 `yaml:"offset" jsonschema_description:"Its offset in the partition (records from 0, an initial backlog's first)."`
 }
 
 type TaskManagerLoss struct {
 	At          *Duration `yaml:"at,omitempty" jsonschema_description:"When (with at, one loss); with when, as the first checkpoint from then completes."`
 	MTBF        *Duration `yaml:"mtbf,omitempty" jsonschema_description:"Mean time between losses (random, from its own random stream)."`
-	Checkpoint  *int      `yaml:"checkpoint,omitempty" jsonschema_description:"Lose it as checkpoint number N completes (one loss); when says just before or just after."`
+	Checkpoint  *int      `yaml:"checkpoint,omitempty" jsonschema:"minimum=1" jsonschema_description:"Lose it as checkpoint number N completes (one loss); when says just before or just after."`
 	When        string    `yaml:"when,omitempty" jsonschema:"enum=after-completion,enum=before-completion" jsonschema_description:"With checkpoint or at: after-completion (default: the JobManager has finalized it, no task is notified yet) or before-completion (its last acknowledgement has arrived, the JobManager has not finalized it)."`
 	TaskManager *int      `yaml:"taskmanager,omitempty" jsonschema:"minimum=0" jsonschema_description:"Which TaskManager (0-based; default: one at random)."`
 	Detection   string    `yaml:"detection,omitempty" jsonschema:"enum=process-exit,enum=unreachable,enum=hang" jsonschema_description:"How the loss is noticed: process-exit (default: its connections close, at once), unreachable (heartbeat.rpc-failure-threshold failed heartbeats, one per heartbeat.interval), hang (heartbeat.timeout)."`
@@ -102,7 +102,7 @@ type TaskManagerLoss struct {
 
 type CheckpointFailure struct {
 	At         *Duration `yaml:"at,omitempty" jsonschema_description:"Fail the checkpoint pending at this time."`
-	Checkpoint *int      `yaml:"checkpoint,omitempty" jsonschema_description:"Fail the upload of checkpoint number N."`
+	Checkpoint *int      `yaml:"checkpoint,omitempty" jsonschema:"minimum=1" jsonschema_description:"Fail the upload of checkpoint number N."`
 }
 
 type StorageEpisode struct {
@@ -199,7 +199,7 @@ type HotKeySpec struct {
 // HotKeyPartitioner spreads known hot keys over the subtasks.
 type HotKeyPartitioner struct {
 	Keys     []string `yaml:"keys,omitempty" jsonschema_description:"Named hot keys."`
-	Top      *int     `yaml:"top,omitempty" jsonschema:"maximum=1000" jsonschema_description:"Also the N most frequent keys (as a job that counts its keys would find them)."`
+	Top      *int     `yaml:"top,omitempty" jsonschema:"minimum=0,maximum=1000" jsonschema_description:"Also the N most frequent keys (as a job that counts its keys would find them)."`
 	Strategy string   `yaml:"strategy,omitempty" jsonschema:"enum=round-robin,enum=least-loaded" jsonschema_description:"round-robin (default): every subtask gets an equal part; least-loaded: the least loaded subtasks take them."`
 }
 

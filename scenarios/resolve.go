@@ -374,13 +374,14 @@ func (r *resolver) limits() {
 }
 
 // resolvedFlink rewrites the flink: block with every modelled key under the
-// name the scenario's Flink release reads and its effective value, followed
-// by the unmodelled keys.
+// name the scenario's Flink release reads and its effective value (one
+// writtenIfSet only when the scenario sets it), followed by the unmodelled
+// keys.
 func (r *resolver) resolvedFlink() {
 	var entries []FlinkEntry
 	for i := range flinkOptions {
 		o := &flinkOptions[i]
-		if v, ok := r.fs.values[o.Key]; ok {
+		if v, ok := r.fs.values[o.Key]; ok && (!o.writtenIfSet || r.fs.given[o.Key]) {
 			if name := r.release.nameIn(o); name != "" { // else fixed inside Flink
 				entries = append(entries, FlinkEntry{Key: name, Value: formatFlink(o, v)})
 			}

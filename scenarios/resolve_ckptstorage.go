@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"strings"
+
+	"github.com/flinksim/flinksim/models"
 )
 
 // Where checkpoints go, as Flink's CheckpointStorageLoader.load picks the
@@ -46,6 +48,7 @@ type ckptStorage struct {
 	maxState         int64  // bytes per state handle in the JobManager's memory; 0: a file system
 	metadataInMemory bool
 	dir              string // the checkpoint directory as configured, "" for none
+	inline           *int64 // a file system's inline threshold; nil: the default (the JobManager's memory does not read it)
 }
 
 // checkpointDir is the checkpoint directory the flink: block sets under a
@@ -101,6 +104,7 @@ func (r *resolver) checkpointStorage(block bool) ckptStorage {
 		if sc.MaxStateSize != nil {
 			d.at("checkpoint-storage.max-state-size", "applies only to checkpoints in the JobManager's memory: set flink.execution.checkpointing.storage: jobmanager, or leave it out")
 		}
+		cs.inline = r.inlineThreshold()
 		return cs
 	}
 	cs.maxState, cs.metadataInMemory = defaultMaxStateSize, !dir
@@ -119,4 +123,24 @@ func (r *resolver) checkMaxStateSize() {
 	if m := r.sc.CheckpointStorage.MaxStateSize; m != nil && (*m < 1 || *m > math.MaxInt32) {
 		r.d.at("checkpoint-storage.max-state-size", "must be from 1B to 2147483647B (JobManagerCheckpointStorage takes an int above 0), not %dB", int64(*m))
 	}
+}
+
+// maxInlineThreshold is FileSystemCheckpointStorage's
+// MAX_FILE_STATE_THRESHOLD: 1 MiB.
+const maxInlineThreshold = 1 << 20
+
+// inlineThreshold is execution.checkpointing.data-inline-threshold as
+// FileSystemCheckpointStorage takes it (its configure, through
+// getValidFileStateThreshold): from 0 to 1 mb; above, Flink logs "Ignoring
+// invalid file size threshold value" and keeps the default, 20 kb.
+func (r *resolver) inlineThreshold() *int64 {
+	const key = "execution.checkpointing.data-inline-threshold"
+	v := r.fs.bytes(key)
+	if v > maxInlineThreshold {
+		at := r.fs.at(key)
+		r.d.warn(r.d.nodes[at], at, "ignored: %s is above 1 mb, the most FileSystemCheckpointStorage takes; Flink logs \"Ignoring invalid file size threshold value\" and keeps the default, %s",
+			FormatFlinkMemory(v), FormatFlinkMemory(models.DefaultInlineThreshold))
+		v = models.DefaultInlineThreshold
+	}
+	return &v
 }

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -193,5 +194,132 @@ func checkStateTooLarge(t *testing.T, l *Loaded) {
 	if failed < 2 || counted == 0 {
 		t.Errorf("%d checkpoints failed with %q, %d failovers for too many failed checkpoints; want the state over 5 MiB to fail them and fail the job over",
 			failed, result.FailureAsync, counted)
+	}
+}
+
+// TestInlineThresholdOption: execution.checkpointing.data-inline-threshold
+// (CheckpointingOptions.FS_SMALL_FILE_THRESHOLD) under its names and
+// releases, as FileSystemCheckpointStorage takes it: a MemorySize from 0
+// to 1 mb; above, Flink logs that it ignores it and keeps 20 kb. The
+// JobManager's memory does not read it (nil: the default).
+func TestInlineThresholdOption(t *testing.T) {
+	const kb = 1 << 10
+	for _, c := range []struct {
+		file      string // a flink: entry written in the file
+		sets      []string
+		threshold int64 // -1: nil
+		warning   string
+		problem   string
+	}{
+		{"", nil, 20 * kb, "", ""},
+		{"execution.checkpointing.data-inline-threshold: 100 kb", nil, 100 * kb, "", ""},
+		{"state.storage.fs.memory-threshold: 100kb", []string{"flink-version=1.19"}, 100 * kb, "", ""},
+		{"state.backend.fs.memory-threshold: 64 kb", []string{"flink-version=1.15"}, 64 * kb, "", ""},
+		{"state.storage.fs.memory-threshold: 100kb", []string{"flink-version=2.1"}, 100 * kb, "", ""},
+		{"execution.checkpointing.data-inline-threshold: 100 kb", []string{"flink-version=1.19"}, 20 * kb, "Flink 1.19 does not know this name (it came in 1.20); it reads state.storage.fs.memory-threshold", ""},
+		{"execution.checkpointing.data-inline-threshold: 0", nil, 0, "", ""},
+		{"execution.checkpointing.data-inline-threshold: 1 mb", nil, 1 << 20, "", ""},
+		{"execution.checkpointing.data-inline-threshold: 1025 kb", nil, 20 * kb,
+			`ignored: 1025 kb is above 1 mb, the most FileSystemCheckpointStorage takes; Flink logs "Ignoring invalid file size threshold value" and keeps the default, 20 kb`, ""},
+		{"", []string{"flink.execution.checkpointing.data-inline-threshold=2mb"}, 20 * kb, "ignored: 2 mb is above 1 mb", ""},
+		{"", []string{"flink.execution.checkpointing.data-inline-threshold=1.5kb"}, 0, "", `"1.5kb": Flink knows no memory unit`},
+		{"execution.checkpointing.data-inline-threshold: 100 kb", []string{"flink.execution.checkpointing.storage=jobmanager"}, -1, "", ""},
+	} {
+		t.Run(c.file+strings.Join(c.sets, " "), func(t *testing.T) {
+			data := minimal + "checkpoint-storage: {type: s3}\n" // a file system's directory
+			if c.file != "" {
+				data += "flink:\n  " + c.file + "\n"
+			}
+			l, err := Load("m.yaml", []byte(data), append([]string{"flink.execution.checkpointing.interval=1min"}, c.sets...))
+			if c.problem != "" {
+				if err == nil || !strings.Contains(err.Error(), c.problem) {
+					t.Fatalf("got %v, want a problem %q", err, c.problem)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := int64(-1)
+			if p := l.Spec.Checkpointing.InlineThreshold; p != nil {
+				got = *p
+			}
+			if got != c.threshold {
+				t.Errorf("threshold %d, want %d", got, c.threshold)
+			}
+			if (c.warning == "") != (len(l.Warnings) == 0) || c.warning != "" && !strings.Contains(l.Warnings[0].String(), c.warning) {
+				t.Errorf("warnings %v, want %q", l.Warnings, c.warning)
+			}
+			if slices.Contains(l.NotModelled, "execution.checkpointing.data-inline-threshold") {
+				t.Error("listed as not modelled")
+			}
+			// scenario.resolved.yaml writes it under the release's name
+			// when the scenario sets it, and only then
+			resolved, err := l.Resolved()
+			if err != nil {
+				t.Fatal(err)
+			}
+			set := c.file != "" && !strings.Contains(c.warning, "does not know this name") || strings.Contains(strings.Join(c.sets, " "), "threshold")
+			if written := strings.Contains(string(resolved), "memory-threshold:") || strings.Contains(string(resolved), "data-inline-threshold:"); written != set {
+				t.Errorf("resolved.yaml lists the threshold: %v, want %v:\n%s", written, set, resolved)
+			}
+			assertRoundTrip(t, l)
+		})
+	}
+}
+
+// TestInlineThresholdRun: a Kafka reader's 40 kB of splits (1000
+// partitions of a topic named clicks, 40 bytes each) go inside the
+// checkpoint's metadata under a 100 kb threshold (no upload: the async
+// phase takes no time) and to a file of their own under 20 kb, the
+// default (uploaded: it takes time).
+func TestInlineThresholdRun(t *testing.T) {
+	wholeRun(t)
+	const scenario = `name: inline
+duration: 30s
+flink: {execution.checkpointing.interval: 5s}
+sources:
+  - {name: clicks, partitions: 1000, parallelism: 1, rate: 100/s}
+sinks:
+  - {name: out, input: clicks, capacity: 100k/s}
+checkpoint-storage: {type: s3}
+`
+	for _, c := range []struct {
+		threshold string
+		inlined   bool
+	}{{"100 kb", true}, {"20 kb", false}, {"", false}, {"40000 b", true}, {"39999 b", false}} {
+		t.Run(c.threshold, func(t *testing.T) {
+			var sets []string
+			if c.threshold != "" {
+				sets = []string{"flink.execution.checkpointing.data-inline-threshold=" + c.threshold}
+			}
+			l, err := Load("inline.yaml", []byte(scenario), sets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(l, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, ck := range res.Checkpoints {
+				if ck.Status != "COMPLETED" {
+					continue
+				}
+				for _, task := range ck.Tasks {
+					sub := task.Subtasks[0]
+					if !strings.Contains(task.Name, "clicks") || sub.StateSize != 40000 {
+						t.Fatalf("checkpoint %d, %s: state %d, want the source's 40000 bytes of splits", ck.ID, task.Name, sub.StateSize)
+					}
+					n++
+					if inlined := sub.Async == 0; inlined != c.inlined {
+						t.Errorf("checkpoint %d: async phase %v, want inlined %v", ck.ID, sub.Async, c.inlined)
+					}
+				}
+			}
+			if n == 0 {
+				t.Fatal("no completed checkpoint")
+			}
+		})
 	}
 }

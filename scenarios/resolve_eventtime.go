@@ -116,7 +116,7 @@ func (r *resolver) partitionList(n *node, parts []int, p, what string) {
 			continue
 		case seen[k]:
 			d.at(q, "partition %d is listed twice", k)
-		case !d.badUnder(n.path+".partitions") && k >= *n.src.Partitions:
+		case !d.badUnder(n.path+".partitions") && (k < 0 || k >= *n.src.Partitions):
 			d.at(q, "%d is not a partition of %s's topic (0 to %d)", k, n.name, *n.src.Partitions-1)
 		}
 		seen[k] = true

@@ -232,7 +232,7 @@ func (r *resolver) poisonRecord(pr *PoisonRecord, p string) {
 		r.d.at(p+".source", "%q is not a source of this job (%s)", pr.Source, strings.Join(names, ", "))
 		return
 	}
-	if parts := *n.src.Partitions; *pr.Partition >= parts {
+	if parts := *n.src.Partitions; !r.d.badUnder(n.path+".partitions") && (*pr.Partition < 0 || *pr.Partition >= parts) {
 		r.d.at(p+".partition", "%d is not a partition of %s's topic (0 to %d)", *pr.Partition, pr.Source, parts-1)
 	}
 }
@@ -333,7 +333,7 @@ func (r *resolver) checkpointingSpec() *models.Checkpointing {
 			TransferThreads: fs.int("state.backend.rocksdb.checkpoint.transfer.thread.num"),
 		},
 		StorageClass: r.ckpt.class, MaxStateSize: r.ckpt.maxState, MetadataInMemory: r.ckpt.metadataInMemory,
-		Directory: r.ckpt.dir,
+		Directory: r.ckpt.dir, InlineThreshold: r.ckpt.inline,
 	}
 	if fs.has("execution.checkpointing.local-backup.enabled") {
 		c.LocalBackup = fs.bool("execution.checkpointing.local-backup.enabled")

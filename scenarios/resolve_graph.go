@@ -232,7 +232,9 @@ func (r *resolver) operator(n *node, keyed bool) {
 		if o.MaxParallelism != nil {
 			mp, where = *o.MaxParallelism, n.path+".max-parallelism"
 		}
-		if mp == -1 {
+		if mp == -1 && o.MaxParallelism == nil {
+			// pipeline.max-parallelism's -1 is Flink's rule; an operator's
+			// own is 1 to 32768 (Transformation.setMaxParallelism)
 			mp = partitioning.DefaultMaxParallelism(n.parallelism)
 		}
 		if err := partitioning.CheckMaxParallelism(n.parallelism, mp); err != nil {

@@ -25,13 +25,22 @@ func (r *resolver) memory() models.Memory {
 		return 0
 	}
 	m.ProcessSize, m.FlinkSize, m.TaskHeap = get("taskmanager.memory.process.size"), get("taskmanager.memory.flink.size"), get("taskmanager.memory.task.heap.size")
-	m.ManagedSize = get("taskmanager.memory.managed.size")
+	m.ManagedSize, m.ManagedSet = get("taskmanager.memory.managed.size"), fs.has("taskmanager.memory.managed.size")
 	return m
 }
 
+// fineGrainedKeys are the two sizes Flink derives a TaskManager's memory
+// from when no total is set (TaskExecutorProcessUtils' required
+// fine-grained options): both, or a total, must be set.
+var fineGrainedKeys = []string{"taskmanager.memory.task.heap.size", "taskmanager.memory.managed.size"}
+
 // checkMemory reports memory settings that leave no task heap, at the size
-// key given (IllegalConfigurationException in Flink).
+// key given (IllegalConfigurationException in Flink), and fine-grained
+// sizes without a total (checkMemorySizes).
 func (r *resolver) checkMemory() {
+	if !r.checkMemorySizes() {
+		return
+	}
 	if _, err := r.memory().TaskHeapSize(); err != nil {
 		for _, k := range memoryKeys {
 			if r.fs.has(k) {
@@ -40,6 +49,30 @@ func (r *resolver) checkMemory() {
 			}
 		}
 	}
+}
+
+// checkMemorySizes refuses a task heap or managed size set without the
+// other and without a total: ProcessMemoryUtils.memoryProcessSpecFromConfig
+// derives the TaskManager's memory from the task heap and managed memory
+// both set, else from taskmanager.memory.flink.size, else from
+// taskmanager.memory.process.size, and fails with an
+// IllegalConfigurationException when none of these is configured
+// (failBecauseRequiredOptionsNotConfigured). With no memory size at all
+// flinksim checks nothing: Flink's configuration file sets one (its
+// template: process.size 1728m). False when refused.
+func (r *resolver) checkMemorySizes() bool {
+	given := r.fs.given // written, valid or not: a bad value is told already
+	heap, managed := given[fineGrainedKeys[0]], given[fineGrainedKeys[1]]
+	if heap == managed || given["taskmanager.memory.flink.size"] || given["taskmanager.memory.process.size"] {
+		return true
+	}
+	set, missing, hint := fineGrainedKeys[0], fineGrainedKeys[1], " (0 for a hashmap backend, which uses no managed memory)"
+	if managed {
+		set, missing, hint = missing, set, ""
+	}
+	r.d.at(r.fs.at(set), "is set without %s and without a total size: Flink derives a TaskManager's memory from the task heap and managed memory both (%s and %s), or from the total Flink memory (taskmanager.memory.flink.size), or from the total process memory (taskmanager.memory.process.size), and refuses to start it with none of these (IllegalConfigurationException: \"Either required fine-grained memory (...), or Total Flink Memory size (...), or Total Process Memory size (...) need to be configured explicitly\", ProcessMemoryUtils). Set %s too%s, or one of the total sizes",
+		missing, fineGrainedKeys[0], fineGrainedKeys[1], missing, hint)
+	return false
 }
 
 // taskHeap is the task heap in bytes (0: no size configured, not checked).

@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"math"
+
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/sim"
 )
@@ -173,8 +175,9 @@ func (r *resolver) jdbcSink(n *node) {
 	}
 	if s.JDBC.MaxCommitAttempts == nil {
 		s.JDBC.MaxCommitAttempts = ptr(defaultMaxCommitAttempts)
-	} else if *s.JDBC.MaxCommitAttempts < 1 {
-		r.d.at(p+".max-commit-attempts", "must be at least 1 (JdbcExactlyOnceOptions requires it above 0)")
+	} else if m := *s.JDBC.MaxCommitAttempts; m < 1 || m > math.MaxInt32 {
+		// JdbcExactlyOnceOptions: an int, checkArgument(maxCommitAttempts > 0)
+		r.d.at(p+".max-commit-attempts", "must be from 1 to 2147483647 (JdbcExactlyOnceOptions takes an int above 0), not %d", m)
 	}
 }
 

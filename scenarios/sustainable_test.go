@@ -153,6 +153,7 @@ duration: 6m
 flink:
   parallelism.default: 2
   taskmanager.memory.task.heap.size: 64mb
+  taskmanager.memory.managed.size: 0     # Flink needs it with the task heap; the hashmap backend uses none
   execution.checkpointing.interval: 30s
   execution.checkpointing.dir: s3://bucket/checkpoints
 sources:

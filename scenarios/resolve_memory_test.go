@@ -1,0 +1,83 @@
+package scenarios
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestMemoryNeedsASizeSet: Flink derives a TaskManager's memory from the
+// task heap and managed memory both set, or from a total (flink.size or
+// process.size), and refuses the task heap or managed memory without the
+// other and without a total (ProcessMemoryUtils.memoryProcessSpecFromConfig,
+// failBecauseRequiredOptionsNotConfigured). The problem is at the key set,
+// names what to set, and comes alone (no second problem about the heap).
+// With no memory key at all flinksim checks nothing, as before.
+func TestMemoryNeedsASizeSet(t *testing.T) {
+	const heap, managed = "taskmanager.memory.task.heap.size", "taskmanager.memory.managed.size"
+	for _, c := range []struct {
+		flink string
+		want  string // "": loads
+	}{
+		{"{taskmanager.memory.task.heap.size: 1g}",
+			"m.yaml:9:9: flink.taskmanager.memory.task.heap.size: is set without " + managed + " and without a total size"},
+		{"{taskmanager.memory.managed.size: 512m}",
+			"m.yaml:9:9: flink.taskmanager.memory.managed.size: is set without " + heap + " and without a total size"},
+		// nested, as Flink's config.yaml writes it: the problem is at the key as written
+		{"{taskmanager: {memory: {task: {heap: {size: 1g}}}}}", "flink.taskmanager.memory.task.heap.size: is set without " + managed},
+		{"{taskmanager.memory.task.heap.size: 1g, taskmanager.memory.managed.size: 0}", ""},
+		{"{taskmanager.memory.task.heap.size: 1g, taskmanager.memory.managed.size: 512m}", ""},
+		{"{taskmanager.memory.task.heap.size: 256m, taskmanager.memory.flink.size: 1280m}", ""},
+		{"{taskmanager.memory.task.heap.size: 256m, taskmanager.memory.process.size: 1728m}", ""},
+		{"{taskmanager.memory.managed.size: 256m, taskmanager.memory.process.size: 1728m}", ""},
+		{"{taskmanager.memory.process.size: 1728m}", ""},
+		{"{taskmanager.memory.network.min: 128m}", ""}, // no size: not checked
+		{"{parallelism.default: 1}", ""},
+		// a bad value is told once, not again as missing
+		{"{taskmanager.memory.task.heap.size: 1.5g, taskmanager.memory.managed.size: 0}", `"1.5g": Flink knows no memory unit`},
+	} {
+		t.Run(c.flink, func(t *testing.T) {
+			_, err := Load("m.yaml", []byte(minimal+"flink: "+c.flink+"\n"), nil)
+			if c.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var probs Problems
+			if !errors.As(err, &probs) || len(probs) != 1 || !strings.Contains(probs.Error(), c.want) {
+				t.Fatalf("got %v\nwant one problem with %q", err, c.want)
+			}
+			if strings.Contains(c.want, "without a total size") {
+				for _, k := range []string{heap + " and " + managed, "taskmanager.memory.flink.size", "taskmanager.memory.process.size", "ProcessMemoryUtils"} {
+					if !strings.Contains(probs.Error(), k) {
+						t.Errorf("the problem does not name %s: %v", k, probs)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestMemoryRuleKeepsRealConfigsLoading: the Flink configurations engineers
+// write (Flink's templates, the Kubernetes operator's example, which sets
+// no memory key: the operator sets the process size from the deployment's
+// resources) and the built-in scenarios load with the rule in place.
+func TestMemoryRuleKeepsRealConfigsLoading(t *testing.T) {
+	for _, f := range []string{"flink-2x-config.yaml", "flink-1.17-flink-conf.yaml", "k8s-operator-autoscaling.yaml"} {
+		conf, err := os.ReadFile(filepath.Join("testdata", "flink-configs", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(f, withFlinkBlock(string(conf)), nil); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	for _, b := range Library() {
+		if _, err := Load(b.Name, b.Data, nil); err != nil {
+			t.Errorf("built-in %s: %v", b.Name, err)
+		}
+	}
+}
