@@ -16,8 +16,8 @@ import (
 //
 // The values of Flink keys flinksim does not model are checked as Flink
 // converts them when the option is read: ConfigurationUtils.convertValue
-// (convertToInt, convertToLong, convertToBoolean, convertToFloat,
-// convertToDouble, convertToDuration, convertToMemorySize, convertToEnum),
+// (its convertTo methods for Int, Long, Boolean, Float, Double, Duration,
+// MemorySize and Enum),
 // by the type flinkkeys.txt gives the key. Flink reads the text of a flat
 // flink-conf.yaml line, and a config.yaml scalar as YAML, then the same
 // conversion; the loader hands over the text as written, trimmed, as it
