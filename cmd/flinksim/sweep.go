@@ -116,7 +116,7 @@ func newSweepPlanCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := valueWarnings(r, base, o.gridFlag(), cmd.ErrOrStderr()); err != nil {
+			if err := planWarnings(r, plan, base, o.gridFlag(), cmd.ErrOrStderr(), o.notes(cmd.ErrOrStderr())); err != nil {
 				return err
 			}
 			w := cmd.OutOrStdout()
@@ -367,7 +367,7 @@ func runSweep(arg string, o sweepOptions, fc *flagCheck, stdin io.Reader, stdout
 	// Every point loaded: the warnings only some have, before any run.
 	warned := newPointWarnings(o.gridFlag(), "points", base)
 	r.Checked = warned.checked(r)
-	err = r.Check(pending)
+	err = gridProblems(r.Check(pending), r.Plan.Axes, o.gridFlag())
 	warned.print(stderr)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -17,7 +18,8 @@ import (
 // whatever -q says: run and compare each run's, validate the base's and
 // each variant's as run would print them; sweep, sweep plan, sweep merge
 // and plan the base's, then those the base has not that sweep's points
-// have (sweep plan: each --grid value alone; plan: the values it tries),
+// have (sweep plan: each point, or above confirmRuns each --grid value
+// alone; plan: the values it tries),
 // once each with the points they apply to.
 
 // warnf prints one warning on w: "flinksim: warning: ...".
@@ -143,9 +145,51 @@ func (t *pointWarnings) checked(r *sweep.Runner) func(sweep.Point, *scenarios.Lo
 	}
 }
 
+// planWarnings prints the warnings of the points of sweep plan's plan
+// that the base has not, once each with the points they apply to, and
+// returns their problems (a combination of values the scenario refuses),
+// as sweep would before running. Above confirmRuns distinct points, which
+// would take a while to load (a grid may have a million), it loads each
+// value alone instead (valueWarnings) and says so: a warning or problem
+// only a combination brings then shows at sweep.
+// The note goes to notes (-q: none).
+func planWarnings(r *sweep.Runner, plan *sweep.Plan, base *scenarios.Loaded, flag string, w, notes io.Writer) error {
+	keys := map[string]bool{}
+	for _, pt := range plan.Points {
+		keys[pt.Key] = true
+	}
+	if n := len(keys); n > confirmRuns {
+		fmt.Fprintf(notes, "flinksim: note: warnings are from each %s value alone, not from each of the %d points (more than %d to load); a warning or problem only a combination of values brings shows at sweep, which loads every point before running\n", flag, n, confirmRuns)
+		return valueWarnings(r, base, flag, w)
+	}
+	t := newPointWarnings(flag, "points", base)
+	r.Checked = t.checked(r)
+	err := r.Check(plan.Points)
+	t.print(w)
+	return gridProblems(err, r.Plan.Axes, flag)
+}
+
+// gridProblems names a problem of a point at one of its own settings by
+// where the setting came from (--grid key=value), not --set as it was
+// applied. err, when not scenarios.Problems, is returned as it is.
+func gridProblems(err error, axes []scenarios.Axis, flag string) error {
+	var ps scenarios.Problems
+	if !errors.As(err, &ps) {
+		return err
+	}
+	for i, p := range ps {
+		set, ok := strings.CutPrefix(p.File, "--set ")
+		for _, ax := range axes {
+			if ok && strings.HasPrefix(set, ax.Key+"=") {
+				ps[i].File = flag + " " + set
+			}
+		}
+	}
+	return ps
+}
+
 // valueWarnings prints the warnings of each value of r's axes, loaded
-// alone, that the base has not (sweep plan's: it loads no point, of which
-// a grid may have a million), once each with the values that bring them.
+// alone, that the base has not, once each with the values that bring them.
 func valueWarnings(r *sweep.Runner, base *scenarios.Loaded, flag string, w io.Writer) error {
 	t := newPointWarnings(flag, "grid values", base)
 	for _, ax := range r.Plan.Axes {
@@ -162,8 +206,9 @@ func valueWarnings(r *sweep.Runner, base *scenarios.Loaded, flag string, w io.Wr
 }
 
 // add takes the warnings of one point, its settings keys=values, loaded as
-// l. A warning at a setting of the point's says so (--grid key=value), not
-// --set as it was applied.
+// l. A warning at a setting of the point's says so (--grid key), not --set
+// as it was applied, and without the value, which the points it is printed
+// with name: the same warning at every value of a key is one.
 func (t *pointWarnings) add(keys, values []string, l *scenarios.Loaded) {
 	pt := warnedPoint{keys, values}
 	t.pts = append(t.pts, pt)
@@ -172,7 +217,7 @@ func (t *pointWarnings) add(keys, values []string, l *scenarios.Loaded) {
 		set := strings.TrimPrefix(w.File, "--set ")
 		for j, k := range keys {
 			if w.File != set && set == k+"="+values[j] {
-				ws[i].File = t.flag + " " + set
+				ws[i].File = t.flag + " " + k
 			}
 		}
 	}
@@ -206,7 +251,7 @@ func (t *pointWarnings) where(at []int) string {
 	first := t.pts[at[0]]
 	for i, k := range first.keys {
 		if vals, ok := t.valuesOf(at, i, k); ok {
-			return k + "=" + strings.Join(vals, " or ") + count
+			return k + "=" + orList(vals, 5) + count
 		}
 	}
 	var labels []string
@@ -240,4 +285,13 @@ func (t *pointWarnings) valuesOf(at []int, i int, k string) (vals []string, ok b
 		}
 	}
 	return vals, with == len(at)
+}
+
+// orList joins vals with "or", the first up to most and how many more:
+// "1s or 2s or 3s", "1s or 2s or 3s or 4s or 5s or 95 more".
+func orList(vals []string, most int) string {
+	if len(vals) <= most {
+		return strings.Join(vals, " or ")
+	}
+	return strings.Join(vals[:most], " or ") + fmt.Sprintf(" or %d more", len(vals)-most)
 }

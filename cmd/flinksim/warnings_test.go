@@ -106,9 +106,16 @@ func TestSweepPointWarnings(t *testing.T) {
 		{[]string{"sweep", restart, "--grid", "flink.parallelism.default=1,2", "--grid", "flink-version=1.15,2.0"},
 			"flinksim: warning: flink-version=1.15 (2 of 4 points): " + filepath.Dir(restart) + "/" + ignored},
 		{[]string{"sweep", "plan", restart, "--grid", "flink.parallelism.default=1,2", "--grid", "flink-version=1.15,2.0"},
-			"flinksim: warning: flink-version=1.15 (1 of 4 grid values): " + filepath.Dir(restart) + "/" + ignored},
+			"flinksim: warning: flink-version=1.15 (2 of 4 points): " + filepath.Dir(restart) + "/" + ignored},
 		{[]string{"sweep", "testdata/tiny.yaml", "--set", "flink-version=1.15", "--grid", "flink.restart-strategy.type=fixed-delay"},
-			"flinksim: warning: all 1 points: --grid flink.restart-strategy.type=fixed-delay: flink.restart-strategy.type: Flink 1.15 does not know this name"},
+			"flinksim: warning: all 1 points: --grid flink.restart-strategy.type: flink.restart-strategy.type: Flink 1.15 does not know this name"},
+		// only the combination of two values brings it: neither alone
+		{[]string{"sweep", "plan", "testdata/tiny.yaml", "--grid", "flink-version=1.15,2.0", "--grid", "flink.restart-strategy.type=fixed-delay,none"},
+			"flinksim: warning: flink-version=1.15 (2 of 4 points): --grid flink.restart-strategy.type: flink.restart-strategy.type: Flink 1.15 does not know this name"},
+		// the same warning at every value of a key is one, the values cut short
+		{[]string{"sweep", "plan", "testdata/tiny.yaml", "--set", "flink-version=1.15", "--grid", "flink.restart-strategy.type=fixed-delay,none,failure-rate,exponential-delay,disable,off",
+			"--grid", "flink.parallelism.default=1,2"},
+			"flinksim: warning: all 12 points: --grid flink.restart-strategy.type: flink.restart-strategy.type: Flink 1.15 does not know this name"},
 	} {
 		args := append(c.args, "-q")
 		if c.args[1] != "plan" { // sweep plan writes nothing
@@ -118,6 +125,36 @@ func TestSweepPointWarnings(t *testing.T) {
 		got := warningLines(stderr)
 		if code != exitOK || len(got) != 1 || !strings.HasPrefix(got[0], c.want) {
 			t.Errorf("%v: exit %d, warnings:\n%s\nwant one starting\n%s", c.args, code, strings.Join(got, "\n"), c.want)
+		}
+	}
+}
+
+// TestSweepPlanManyPointsWarnings: above confirmRuns points sweep plan
+// loads each --grid value alone, says so, and names the values that bring
+// a warning, a few and how many more.
+func TestSweepPlanManyPointsWarnings(t *testing.T) {
+	code, _, stderr := cli(t, "sweep", "plan", "testdata/tiny.yaml", "--set", "flink-version=1.15",
+		"--grid", "flink.restart-strategy.exponential-delay.attempts-before-reset-backoff=1..101/101", "--grid", "flink.parallelism.default=1..100/100")
+	note := "flinksim: note: warnings are from each --grid value alone, not from each of the 10100 points (more than 10000 to load)"
+	want := "flinksim: warning: flink.restart-strategy.exponential-delay.attempts-before-reset-backoff=1 or 2 or 3 or 4 or 5 or 96 more (101 of 201 grid values): --grid flink.restart-strategy.exponential-delay.attempts-before-reset-backoff: "
+	got := warningLines(stderr)
+	if code != exitOK || !strings.Contains(stderr, note) || len(got) != 1 || !strings.HasPrefix(got[0], want) {
+		t.Errorf("exit %d, stderr:\n%s\nwant the note %q and one warning starting %q", code, stderr, note, want)
+	}
+}
+
+// TestSweepPlanRefusedCombination: sweep plan, like sweep, refuses a
+// combination of --grid values the scenario refuses (each value alone is
+// fine: 1g with the default network memory, 300m in 4g), exit 2, the
+// problem at the --grid value that brings it.
+func TestSweepPlanRefusedCombination(t *testing.T) {
+	want := "--grid flink.taskmanager.memory.process.size=1g: flink.taskmanager.memory.process.size: "
+	for _, cmd := range [][]string{{"sweep", "plan"}, {"sweep", "--out", filepath.Join(t.TempDir(), "out")}} {
+		args := append(cmd, "testdata/tiny.yaml", "-q",
+			"--grid", "flink.taskmanager.memory.process.size=1g,4g", "--grid", "flink.taskmanager.memory.network.min=64m,300m")
+		code, stdout, stderr := cli(t, args...)
+		if code != exitScenario || stdout != "" || !strings.HasPrefix(stderr, want) || !strings.Contains(stderr, "leave no task heap") {
+			t.Errorf("%v: exit %d, stdout %q, stderr:\n%s\nwant exit %d and a problem starting %q", cmd, code, stdout, stderr, exitScenario, want)
 		}
 	}
 }
