@@ -26,6 +26,10 @@ type debloatGate struct {
 	consumed  int64    // bytes the task took from the gate since the last period
 	idleAt    sim.Time // the task's idle time at the last period
 	rate      float64  // last throughput (bytes/s), kept when no time was measured
+	// toConsume is the estimated time to consume the buffers in use at the
+	// last recalculation, in ms (BufferDebloater's
+	// lastEstimatedTimeToConsumeBuffers: 0 until the first).
+	toConsume int64
 }
 
 // startDebloating arms the first period; a no-op when debloating is off.
@@ -102,6 +106,9 @@ func (s *Simulation) debloatGate(g *gate, d *Debloat, idle sim.Time) {
 	db.ema += 2 / float64(d.Samples+1) * (desired - db.ema)
 	db.ema = math.Max(minSize, math.Min(db.ema, maxSize))
 	size := int64(math.Round(db.ema))
+	// BufferDebloater.recalculateBufferSize: the new size times the buffers
+	// in use over the throughput, in whole ms, announced or not
+	db.toConsume = size * int64(inUse) * 1000 / max(1, int64(db.rate))
 	if size == db.announced {
 		return
 	}

@@ -2,8 +2,10 @@ package models
 
 import (
 	"math"
+	"strings"
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -38,12 +40,7 @@ func TestDebloatConverges(t *testing.T) {
 	s, _ := runWith(t, spec)
 	for _, st := range s.subtasks {
 		for _, g := range st.gates {
-			inUse := 0
-			for _, c := range g.ch {
-				for j := 0; j < c.q.Len(); j++ {
-					inUse += int(c.q.At(j).Buffers)
-				}
-			}
+			inUse := gateInUse(g)
 			want := rate * float64(spec.Nodes[1].RecordSize) * d.Target.Seconds() / float64(max(inUse, 1))
 			got := float64(g.debloat.announced)
 			t.Logf("%s[%d]: %.0f B announced, %.0f B wanted, %d in use", st.t.name, st.index, got, want, inUse)
@@ -68,6 +65,125 @@ func TestDebloatShortensAlignedCheckpoints(t *testing.T) {
 			if d := c.Duration.Seconds(); c.Status != "COMPLETED" || d > 3*target || d < target/2 {
 				t.Errorf("parallelism %d: checkpoint %d %s in %.2fs, want about the %gs target", p, c.ID, c.Status, d, target)
 			}
+		}
+	}
+}
+
+// gateInUse is the buffers a gate's channels hold now (what
+// SingleInputGate.getBuffersInUseCount counts).
+func gateInUse(g *gate) int {
+	n := 0
+	for _, c := range g.ch {
+		for j := 0; j < c.q.Len(); j++ {
+			n += int(c.q.At(j).Buffers)
+		}
+	}
+	return n
+}
+
+// bounds is the least and the greatest of vs.
+func bounds(vs []float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, v := range vs {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	return lo, hi
+}
+
+// TestDebloatMetricsFollowFlinksFormula: in a steady backpressured run the
+// recorded Shuffle.Netty.Input.0.debloatedBufferSize is Flink's
+// (BufferDebloater, BufferSizeEMA): the gate's throughput × target ÷ the
+// buffers in use, within [min-segment-size, segment size], give or take
+// what the threshold lets an announced size lag the smoothed one, and what
+// the throughput itself varies over the steady half of the run (the
+// recorded numBytesInPerSecond's range: the sink is never idle, so the
+// debloater's throughput, per time not idle, is the same rate). The
+// estimated time to consume is the smoothed size × those buffers ÷ the
+// throughput: about the target. The task's own estimatedTimeToConsumeBuffersMs
+// is its one gate's.
+func TestDebloatMetricsFollowFlinksFormula(t *testing.T) {
+	singleGoroutine(t)
+	spec := debloated(2, 100) // 100 records/s of 1 KB per sink subtask
+	spec.Duration = 200 * sim.Second
+	d := spec.Network.Debloat
+	s, res := runWith(t, spec)
+	task := taskOf(t, res, "out")
+	thr := float64(d.ThresholdPercent) / 100
+	for _, st := range s.subtasks {
+		if st.t.name != task {
+			continue
+		}
+		n := len(res.Times)
+		bytesIn := seriesOf(t, res, task, st.index, result.MetricBytesIn)[n/2:]
+		size := seriesOf(t, res, task, st.index, result.InputGateMetric(0, result.MetricDebloatedBufferSize))
+		toConsume := seriesOf(t, res, task, st.index, result.InputGateMetric(0, result.MetricEstimatedTimeToConsume))
+		taskToConsume := seriesOf(t, res, task, st.index, result.MetricEstimatedTimeToConsume)
+		rlo, rhi := bounds(bytesIn)
+		inUse := float64(max(gateInUse(st.gates[0]), 1))
+		clamp := func(v float64) float64 {
+			return math.Max(float64(d.MinSegmentSize), math.Min(v, float64(spec.Network.SegmentSize)))
+		}
+		want := (rlo + rhi) / 2 * d.Target.Seconds() / inUse
+		lo, hi := clamp(rlo*d.Target.Seconds()/inUse/(1+thr)), clamp(rhi*d.Target.Seconds()/inUse/(1-thr))
+		got := size[n-1]
+		t.Logf("%s[%d]: %.0f B recorded; %.0f to %.0f B/s × %gs / %.0f buffers = %.0f B, allowed [%.0f, %.0f]; %g ms to consume",
+			task, st.index, got, rlo, rhi, d.Target.Seconds(), inUse, want, lo, hi, toConsume[n-1])
+		if got < lo || got > hi {
+			t.Errorf("%s[%d]: debloatedBufferSize %.0f B, want %.0f B within [%.0f, %.0f]", task, st.index, got, want, lo, hi)
+		}
+		// the smoothed size is within the threshold of the announced one
+		tlo := got * (1 - thr) * inUse * 1000 / rhi
+		thi := got * (1 + thr) * inUse * 1000 / rlo
+		if ms := toConsume[n-1]; ms < math.Floor(tlo) || ms > math.Ceil(thi) || ms != math.Trunc(ms) {
+			t.Errorf("%s[%d]: estimatedTimeToConsumeBuffersMs %g, want whole ms within [%.0f, %.0f] (about the %gs target)",
+				task, st.index, ms, tlo, thi, d.Target.Seconds())
+		}
+		if got != float64(st.gates[0].debloat.announced) {
+			t.Errorf("%s[%d]: recorded %.0f B, the gate announced %d B", task, st.index, got, st.gates[0].debloat.announced)
+		}
+		for i := n / 2; i < n; i++ {
+			if taskToConsume[i] != toConsume[i] {
+				t.Fatalf("sample %d: the task's time to consume %g ms, its one gate's %g ms", i, taskToConsume[i], toConsume[i])
+			}
+		}
+	}
+}
+
+// TestDebloatMetricsOnlyWhenOn: without debloating Flink registers neither
+// gauge (SingleInputGateFactory creates no BufferDebloater,
+// NettyShuffleEnvironment no TimeToConsumeGauge), so no series names them;
+// with it, every task has its estimatedTimeToConsumeBuffersMs, a source,
+// without input gates, Long.MIN_VALUE (TimeToConsumeGauge's start), and
+// each input gate its two gauges, the size within [min-segment-size,
+// segment size].
+func TestDebloatMetricsOnlyWhenOn(t *testing.T) {
+	off := backpressuredSink(100 * sim.Millisecond)
+	off.Duration = 30 * sim.Second
+	for _, s := range runSpec(t, off).Series {
+		if strings.Contains(s.Metric, result.MetricDebloatedBufferSize) || strings.Contains(s.Metric, result.MetricEstimatedTimeToConsume) {
+			t.Errorf("debloating off, yet %s %s[%d]", s.Metric, s.Operator, s.Subtask)
+		}
+	}
+	on := debloated(2, 10)
+	on.Duration = 30 * sim.Second
+	res := runSpec(t, on)
+	src, sink := taskOf(t, res, "src"), taskOf(t, res, "out")
+	for sub := -1; sub < 2; sub++ {
+		for _, v := range seriesOf(t, res, src, sub, result.MetricEstimatedTimeToConsume) {
+			if v != math.MinInt64 {
+				t.Fatalf("%s[%d]: estimatedTimeToConsumeBuffersMs %g, want Long.MIN_VALUE (no input gate)", src, sub, v)
+			}
+		}
+		for _, v := range seriesOf(t, res, sink, sub, result.InputGateMetric(0, result.MetricDebloatedBufferSize)) {
+			if v < float64(on.Network.Debloat.MinSegmentSize) || v > float64(on.Network.SegmentSize) {
+				t.Fatalf("%s[%d]: debloatedBufferSize %g out of [%d, %d]", sink, sub, v, on.Network.Debloat.MinSegmentSize, on.Network.SegmentSize)
+			}
+		}
+		seriesOf(t, res, sink, sub, result.InputGateMetric(0, result.MetricEstimatedTimeToConsume))
+	}
+	for _, s := range res.Series {
+		if strings.Contains(s.Metric, "Shuffle.Netty.Input.1.") || (s.Operator == src && strings.HasPrefix(s.Metric, "Shuffle.")) {
+			t.Errorf("a gate that does not exist: %s %s[%d]", s.Metric, s.Operator, s.Subtask)
 		}
 	}
 }

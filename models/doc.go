@@ -68,6 +68,7 @@
 //	recorder_time.go watermark and window metrics, summary.json's windows
 //	recorder_bound.go bounded samples (pairs merge past 4096) and checkpoint details
 //	recorder_vals.go one sample's per-subtask values, a flat slice by metric id
+//	recorder_debloat.go buffer debloating's gauges per task and input gate, when it is on
 //	summary.go      assembling the result.Result at the end
 //	skew.go         load per keyed subtask, top keys, parallelism limit
 //	capacity.go     work per input record and checkpoint costs (result.Capacity)

@@ -13,6 +13,10 @@ type seriesRef struct {
 	sub    int // -1: aggregate
 	metric string
 	id     int // valID(metric)
+	// debloat and gate: which of buffer debloating's gauges, of which
+	// input gate (recorder_debloat.go)
+	debloat debloatGauge
+	gate    int
 }
 
 // recorder samples metrics every Settings.SampleInterval.
@@ -51,7 +55,7 @@ func newRecorder(s *Simulation) *recorder {
 	}
 	add := func(rt *nodeRT, sub int, metrics ...string) {
 		for _, m := range metrics {
-			r.refs = append(r.refs, seriesRef{rt, sub, m, valID(m)})
+			r.refs = append(r.refs, seriesRef{node: rt, sub: sub, metric: m, id: valID(m)})
 			r.series = append(r.series, result.Series{Operator: rt.spec.Name, Subtask: sub, Metric: m})
 		}
 	}
@@ -59,7 +63,7 @@ func newRecorder(s *Simulation) *recorder {
 	// its name, read at its first operator: chained operators share them.
 	addTask := func(rt *nodeRT, sub int, metrics ...string) {
 		for _, m := range metrics {
-			r.refs = append(r.refs, seriesRef{rt, sub, m, valID(m)})
+			r.refs = append(r.refs, seriesRef{node: rt, sub: sub, metric: m, id: valID(m)})
 			r.series = append(r.series, result.Series{Operator: rt.task.name, Subtask: sub, Metric: m})
 		}
 	}
@@ -68,7 +72,7 @@ func newRecorder(s *Simulation) *recorder {
 	if s.spec.Checkpointing != nil || len(s.spec.Failures) > 0 || s.heapChecked() {
 		for _, m := range []string{result.MetricLastCkptDuration, result.MetricLastCkptSize, result.MetricLastCkptFullSize,
 			result.MetricLastCompletedCkptID, result.MetricCompletedCkpts, result.MetricFailedCkpts, result.MetricInProgressCkpts, result.MetricRestarts, result.MetricDowntime} {
-			r.refs = append(r.refs, seriesRef{nil, -1, m, -1})
+			r.refs = append(r.refs, seriesRef{sub: -1, metric: m, id: -1})
 			r.series = append(r.series, result.Series{Operator: result.JobOperator, Subtask: -1, Metric: m})
 		}
 	}
@@ -82,6 +86,7 @@ func newRecorder(s *Simulation) *recorder {
 				if len(rt.ins) > 0 {
 					addTask(rt, sub, result.MetricInPool, result.MetricBytesIn)
 				}
+				r.addDebloatSeries(rt, sub)
 				if hasOutputs(rt.task) {
 					addTask(rt, sub, result.MetricOutPool, result.MetricBytesOut)
 				}
@@ -292,6 +297,8 @@ func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 
 	switch {
 	case ref.node == nil:
 		return r.jobMetric(ref.metric, now)
+	case ref.debloat != notDebloat:
+		return r.debloatValue(ref, vals)
 	case ref.sub >= 0:
 		return vals.get(ref.node, ref.sub, ref.id)
 	case ref.metric == result.MetricLatencyP50:

@@ -1,5 +1,10 @@
 package result
 
+import (
+	"strconv"
+	"strings"
+)
+
 // Metric names, as Flink spells them (docs/ops/metrics.md). flinksim's own
 // measures, which Flink has no metric for, carry OwnPrefix: they are never
 // passed off as Flink's.
@@ -93,7 +98,48 @@ const (
 	// MetricLastCompletedCkptID is the id of the latest completed checkpoint
 	// (CheckpointStatsTracker's lastCompletedCheckpointId; -1 before one).
 	MetricLastCompletedCkptID = "lastCompletedCheckpointId"
+	// Buffer debloating's gauges (MetricNames DEBLOATED_BUFFER_SIZE and
+	// ESTIMATED_TIME_TO_CONSUME_BUFFERS), registered only with
+	// taskmanager.network.memory.buffer-debloat.enabled. Since Flink 1.15
+	// (FLINK-24189, debloating per gate) SingleInputGateFactory registers
+	// both per input gate, in the task's Shuffle.Netty.Input.<gate index>
+	// group: a series names them with InputGateMetric. The buffer size (bytes)
+	// is the size last announced to the gate's senders
+	// (BufferDebloater.getLastBufferSize); the time (ms) is the smoothed
+	// size × the buffers in use ÷ the throughput at the last
+	// recalculation. NettyShuffleEnvironment also registers
+	// estimatedTimeToConsumeBuffersMs on the task itself, the largest of its
+	// gates' (TimeToConsumeGauge; Long.MIN_VALUE for a task without gates).
+	MetricDebloatedBufferSize    = "debloatedBufferSize"
+	MetricEstimatedTimeToConsume = "estimatedTimeToConsumeBuffersMs"
 )
+
+// inputGateGroup is the group of an input gate's metrics below the task
+// (SingleInputGateFactory: the task's Shuffle.Netty.Input group, then one
+// named by the gate's index).
+const inputGateGroup = "Shuffle.Netty.Input."
+
+// InputGateMetric is the series name of metric in input gate gate's group:
+// its identifier below the task, as Flink's REST API lists a subtask's
+// metrics ("Shuffle.Netty.Input.0.debloatedBufferSize").
+func InputGateMetric(gate int, metric string) string {
+	return inputGateGroup + strconv.Itoa(gate) + "." + metric
+}
+
+// splitInputGateMetric undoes InputGateMetric: the group
+// ("Shuffle.Netty.Input.0") and the metric's own name; ok false for a
+// series name that is not an input gate's.
+func splitInputGateMetric(name string) (group, metric string, ok bool) {
+	rest, found := strings.CutPrefix(name, inputGateGroup)
+	if !found {
+		return "", "", false
+	}
+	idx, metric, found := strings.Cut(rest, ".")
+	if !found || idx == "" || strings.Trim(idx, "0123456789") != "" || metric == "" {
+		return "", "", false
+	}
+	return inputGateGroup + idx, metric, true
+}
 
 // OwnPrefix marks a metric that is flinksim's, not Flink's.
 const OwnPrefix = "flinksim."

@@ -247,3 +247,63 @@ func TestOpenMetricsSinkWriterAndLongNames(t *testing.T) {
 		t.Error("an operator name over 80 characters is not cut")
 	}
 }
+
+// TestOpenMetricsDebloatingPerGate: buffer debloating's gauges as
+// PrometheusReporter names them: an input gate's in the task's
+// Shuffle.Netty.Input.<gate index> group, the index part of the name and
+// no label (SingleInputGateFactory adds the group by name), the task's
+// largest time in the task's scope; task labels only, once per task and
+// subtask, no aggregate.
+func TestOpenMetricsDebloatingPerGate(t *testing.T) {
+	r := omResult()
+	add := func(metric string, sub int, v float64) {
+		r.Series = append(r.Series, Series{Operator: "enrich -> Sink: out", Subtask: sub, Metric: metric, Values: []float64{v, v, v}})
+	}
+	for sub := -1; sub < 2; sub++ {
+		add(MetricEstimatedTimeToConsume, sub, 1200)
+		add(InputGateMetric(0, MetricDebloatedBufferSize), sub, 4894)
+		add(InputGateMetric(0, MetricEstimatedTimeToConsume), sub, 1023)
+		add(InputGateMetric(1, MetricDebloatedBufferSize), sub, 32768)
+		add(InputGateMetric(1, MetricEstimatedTimeToConsume), sub, 1200)
+	}
+	out := writeOM(t, r)
+	labels := `{job_id="` + VertexID("job om test") + `",job_name="om_test",subtask_index="1",task_id="` +
+		VertexID("enrich -> Sink: out") + `",task_name="enrich____Sink:_out",tm_id="taskmanager_1"}`
+	for _, want := range []string{
+		"# HELP flink_taskmanager_job_task_Shuffle_Netty_Input_0_debloatedBufferSize debloatedBufferSize (scope: taskmanager_job_task_Shuffle_Netty_Input_0)\n" +
+			"# TYPE flink_taskmanager_job_task_Shuffle_Netty_Input_0_debloatedBufferSize gauge\n",
+		"flink_taskmanager_job_task_Shuffle_Netty_Input_0_debloatedBufferSize" + labels + " 4894.0 1.767225605e+09\n",
+		"flink_taskmanager_job_task_Shuffle_Netty_Input_0_estimatedTimeToConsumeBuffersMs" + labels + " 1023.0 1.767225605e+09\n",
+		"flink_taskmanager_job_task_Shuffle_Netty_Input_1_debloatedBufferSize" + labels + " 32768.0 1.767225605e+09\n",
+		"# HELP flink_taskmanager_job_task_estimatedTimeToConsumeBuffersMs estimatedTimeToConsumeBuffersMs (scope: taskmanager_job_task)\n",
+		"flink_taskmanager_job_task_estimatedTimeToConsumeBuffersMs" + labels + " 1200.0 1.767225605e+09\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks\n%s\nin\n%s", want, out)
+		}
+	}
+	// 2 subtasks × 3 samples each: the task's aggregate is not exported
+	if n := strings.Count(out, "\nflink_taskmanager_job_task_Shuffle_Netty_Input_1_estimatedTimeToConsumeBuffersMs{"); n != 6 {
+		t.Errorf("%d samples of gate 1's time, want 6", n)
+	}
+	checkOpenMetricsStructure(t, out)
+}
+
+// TestInputGateMetricNames: a gate's series name is its identifier below
+// the task, and only such a name is taken apart as one.
+func TestInputGateMetricNames(t *testing.T) {
+	if got := InputGateMetric(3, MetricDebloatedBufferSize); got != "Shuffle.Netty.Input.3.debloatedBufferSize" {
+		t.Errorf("InputGateMetric: %q", got)
+	}
+	for name, want := range map[string]string{
+		"Shuffle.Netty.Input.12.estimatedTimeToConsumeBuffersMs": "Shuffle.Netty.Input.12",
+		"Shuffle.Netty.Input.Buffers.inPoolUsage":                "",
+		"Shuffle.Netty.Input.1":                                  "",
+		"Shuffle.Netty.Input..debloatedBufferSize":               "",
+		MetricEstimatedTimeToConsume:                             "",
+	} {
+		if group, _, ok := splitInputGateMetric(name); group != want || ok != (want != "") {
+			t.Errorf("%q: group %q (%v), want %q", name, group, ok, want)
+		}
+	}
+}

@@ -74,6 +74,9 @@ var promMetrics = map[string]promMetric{
 	MetricStateSize:         {scope: scopeOperator, own: true},
 	MetricAlignment:         {scope: scopeTask},
 	MetricStartDelay:        {scope: scopeTask},
+	// the task's largest over its gates (NettyShuffleEnvironment); the
+	// per-gate gauges are found by promMetricOf
+	MetricEstimatedTimeToConsume: {scope: scopeTask},
 
 	MetricInputWatermark:    {scope: scopeOperator},
 	MetricOutputWatermark:   {scope: scopeOperator},
@@ -114,6 +117,12 @@ var promMetrics = map[string]promMetric{
 // promMetricOf is where metric is registered (flinksim's own, at operator
 // scope, when the table does not know it).
 func promMetricOf(metric string) promMetric {
+	if group, name, ok := splitInputGateMetric(metric); ok &&
+		(name == MetricDebloatedBufferSize || name == MetricEstimatedTimeToConsume) {
+		// an input gate's debloating gauges, in the task's
+		// Shuffle.Netty.Input.<gate index> group (SingleInputGateFactory)
+		return promMetric{scope: scopeTask, group: group}
+	}
 	if m, ok := promMetrics[metric]; ok {
 		return m
 	}
@@ -156,7 +165,16 @@ func (m promMetric) name(metric string) string {
 	if m.group != "" {
 		scope += "_" + filterChars(m.group)
 	}
-	return prefix + scope + "_" + filterChars(strings.TrimPrefix(metric, OwnPrefix))
+	return prefix + scope + "_" + filterChars(m.short(metric))
+}
+
+// short is a metric's own name: without OwnPrefix, and without its group
+// where the series name holds it (an input gate's, InputGateMetric).
+func (m promMetric) short(metric string) string {
+	if m.group != "" {
+		metric = strings.TrimPrefix(metric, m.group+".")
+	}
+	return strings.TrimPrefix(metric, OwnPrefix)
 }
 
 // help is the reporter's help string: "NAME (scope: SCOPE)", with what
@@ -166,7 +184,7 @@ func (m promMetric) help(metric string) string {
 	if m.group != "" {
 		scope += "_" + filterChars(m.group)
 	}
-	h := strings.TrimPrefix(metric, OwnPrefix) + " (scope: " + scope + ")"
+	h := m.short(metric) + " (scope: " + scope + ")"
 	switch {
 	case m.scope == scopeOperatorSum:
 		return h + "; flinksim's, over the operator as a whole (all its subtasks), not a Flink metric"

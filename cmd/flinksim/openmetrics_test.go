@@ -164,3 +164,70 @@ func checkMetricsLint(t *testing.T, tool, file string) {
 		}
 	}
 }
+
+// TestDebloatingMetricsInOutputs: a run with buffer debloating
+// (backpressure-checkpoints' debloating variant) writes its gauges to
+// metrics.csv under the identifiers Flink lists below a task
+// (Shuffle.Netty.Input.0.debloatedBufferSize) and to metrics.om.txt as
+// PrometheusReporter names them, with the task's labels and the same
+// values; a run without debloating has neither.
+func TestDebloatingMetricsInOutputs(t *testing.T) {
+	t.Parallel() // whole runs in their own directories
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, errs := cli(t, "run", "backpressure-checkpoints", "--variant", "debloating", "--variant", "base", "--duration", "30s", "--no-plots",
+		"--openmetrics", "--out", out)
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	for _, c := range []struct {
+		variant, metric, family string
+	}{
+		{"debloating", result.InputGateMetric(0, result.MetricDebloatedBufferSize),
+			"flink_taskmanager_job_task_Shuffle_Netty_Input_0_debloatedBufferSize"},
+		{"debloating", result.InputGateMetric(0, result.MetricEstimatedTimeToConsume),
+			"flink_taskmanager_job_task_Shuffle_Netty_Input_0_estimatedTimeToConsumeBuffersMs"},
+		{"debloating", result.MetricEstimatedTimeToConsume, "flink_taskmanager_job_task_estimatedTimeToConsumeBuffersMs"},
+	} {
+		dir := filepath.Join(out, c.variant)
+		res, err := result.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []float64
+		for _, s := range res.Series {
+			if s.Operator == "Sink: api" && s.Subtask == 3 && s.Metric == c.metric {
+				want = s.Values
+			}
+		}
+		om, err := os.ReadFile(filepath.Join(dir, result.FileOpenMetrics))
+		if err != nil {
+			t.Fatal(err)
+		}
+		prefix := c.family + `{job_id="` + result.VertexID("job "+res.Summary.Scenario) + `",job_name="backpressure_checkpoints_debloating",` +
+			`subtask_index="3",task_id="` + result.VertexID("Sink: api") + `",task_name="Sink:_api",tm_id="taskmanager_0"} `
+		var got []float64
+		for _, l := range strings.Split(string(om), "\n") {
+			if rest, ok := strings.CutPrefix(l, prefix); ok {
+				v, _ := strconv.ParseFloat(strings.Fields(rest)[0], 64)
+				got = append(got, v)
+			}
+		}
+		if len(want) == 0 || len(got) != len(want) {
+			t.Fatalf("%s: %d samples of %s[3] in metrics.csv, %d of %s... in metrics.om.txt", c.variant, len(want), c.metric, len(got), prefix)
+		}
+		for i := range want {
+			if math.Abs(got[i]-want[i]) > 1e-9*math.Abs(want[i]) { // metrics.csv keeps 10 significant digits
+				t.Errorf("%s sample %d: %v in metrics.om.txt, %v in metrics.csv", c.family, i, got[i], want[i])
+			}
+		}
+	}
+	for _, f := range []string{"metrics.csv", result.FileOpenMetrics} {
+		b, err := os.ReadFile(filepath.Join(out, "base", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), result.MetricDebloatedBufferSize) || strings.Contains(string(b), result.MetricEstimatedTimeToConsume) {
+			t.Errorf("base (no debloating): %s names debloating's gauges", f)
+		}
+	}
+}
