@@ -80,6 +80,17 @@ func (r *resolver) checkpointDir() string {
 	return strings.TrimRight(cmp.Or(got...), "/")
 }
 
+// checkpointDirKey is the checkpoint directory's key in the scenario's
+// release: CheckpointingOptions.CHECKPOINTS_DIRECTORY is
+// execution.checkpointing.dir from 1.20 (FLIP-406's renames),
+// state.checkpoints.dir before.
+func (r *resolver) checkpointDirKey() string {
+	if r.release.before("1.20") {
+		return "state.checkpoints.dir"
+	}
+	return "execution.checkpointing.dir"
+}
+
 // checkpointStorage resolves the checkpoint storage (with checkpointing on)
 // and reports what Flink would refuse.
 // block tells whether the scenario has a checkpoint-storage: block.
@@ -93,8 +104,8 @@ func (r *resolver) checkpointStorage(block bool) ckptStorage {
 		cs.class = "JobManagerCheckpointStorage"
 		fs.values[key] = "jobmanager" // written so in the resolved scenario, which then needs no default
 		at := fs.at("execution.checkpointing.interval")
-		d.warn(d.nodes[at], at, "checkpoints go to the JobManager's memory (JobManagerCheckpointStorage, at most %s per state handle): no checkpoint directory is set, and Flink falls back to it (CheckpointStorageLoader.createDefaultCheckpointStorage); set flink.execution.checkpointing.dir (state.checkpoints.dir before 1.20) or a checkpoint-storage: block for a file system's, or execution.checkpointing.storage: jobmanager to keep this without the warning",
-			FormatBytes(defaultMaxStateSize))
+		d.warn(d.nodes[at], at, "checkpoints go to the JobManager's memory (JobManagerCheckpointStorage, at most %s per state handle): no checkpoint directory is set, and Flink falls back to it (CheckpointStorageLoader.createDefaultCheckpointStorage); set flink.%s or a checkpoint-storage: block for a file system's, or %s: jobmanager to keep this without the warning",
+			FormatBytes(defaultMaxStateSize), r.checkpointDirKey(), r.release.nameIn(optionByKey[key]))
 	case fs.str("state.backend.type") == "jobmanager":
 		cs.class = "MemoryStateBackend"
 		if fs.has(key) {

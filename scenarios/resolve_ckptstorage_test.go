@@ -142,6 +142,47 @@ func TestJobManagerFallbackRun(t *testing.T) {
 	}
 }
 
+// TestJobManagerFallbackWarningNames: the fallback warning names the keys
+// the scenario's release reads: the checkpoint directory
+// (CheckpointingOptions.CHECKPOINTS_DIRECTORY, state.checkpoints.dir
+// before 1.20) and the storage (CHECKPOINT_STORAGE, state.checkpoint-storage
+// before 1.20, FLINK-34482), and scenario.resolved.yaml writes the storage
+// under that name too.
+func TestJobManagerFallbackWarningNames(t *testing.T) {
+	const head = "m.yaml:10:3: flink.execution.checkpointing.interval: checkpoints go to the JobManager's memory (JobManagerCheckpointStorage, at most 5MiB per state handle): no checkpoint directory is set, and Flink falls back to it (CheckpointStorageLoader.createDefaultCheckpointStorage); "
+	for _, c := range []struct{ version, tail, entry string }{
+		{"1.15", "set flink.state.checkpoints.dir or a checkpoint-storage: block for a file system's, or state.checkpoint-storage: jobmanager to keep this without the warning",
+			"state.checkpoint-storage: jobmanager"},
+		{"1.19", "set flink.state.checkpoints.dir or a checkpoint-storage: block for a file system's, or state.checkpoint-storage: jobmanager to keep this without the warning",
+			"state.checkpoint-storage: jobmanager"},
+		{"", "set flink.execution.checkpointing.dir or a checkpoint-storage: block for a file system's, or execution.checkpointing.storage: jobmanager to keep this without the warning",
+			"execution.checkpointing.storage: jobmanager"},
+		{"2.0", "set flink.execution.checkpointing.dir or a checkpoint-storage: block for a file system's, or execution.checkpointing.storage: jobmanager to keep this without the warning",
+			"execution.checkpointing.storage: jobmanager"},
+	} {
+		t.Run("flink "+c.version, func(t *testing.T) {
+			var sets []string
+			if c.version != "" {
+				sets = []string{"flink-version=" + c.version}
+			}
+			l, err := Load("m.yaml", []byte(minimal+"flink:\n  execution.checkpointing.interval: 1 min\n"), sets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(l.Warnings) != 1 || l.Warnings[0].String() != head+c.tail {
+				t.Errorf("warnings %v\nwant %s", l.Warnings, head+c.tail)
+			}
+			r, err := l.Resolved()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(r), "\n  "+c.entry+"\n") {
+				t.Errorf("scenario.resolved.yaml does not write %q:\n%s", c.entry, r)
+			}
+		})
+	}
+}
+
 // jmJob is a job whose one keyed subtask holds 8 MB once every key was
 // seen, checkpointing every 20 s with one failed checkpoint tolerated;
 // storage is more flink: entries.
