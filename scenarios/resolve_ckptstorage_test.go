@@ -364,3 +364,46 @@ checkpoint-storage: {type: s3}
 		})
 	}
 }
+
+// TestStorageEpisodesNeedAStore: storage-slowdown and storage-outage act on
+// a remote checkpoint store; with checkpoints in the JobManager's memory
+// (the fallback, the storage key's jobmanager, or 1.x's MemoryStateBackend)
+// there is none, and they are refused at the failure; with a file system's
+// store (a directory, or a checkpoint-storage: block) they load.
+func TestStorageEpisodesNeedAStore(t *testing.T) {
+	const refused = "checkpoints go to the JobManager's memory (JobManagerCheckpointStorage), so there is no remote checkpoint store to slow down or stop; allowed with a file system checkpoint store (checkpoint-storage: block or a checkpoint directory"
+	on := "flink.execution.checkpointing.interval=1min"
+	for _, c := range []struct {
+		name    string
+		failure string
+		sets    []string
+		want    string // "" loads
+	}{
+		{"outage, fallback", "storage-outage: {at: 1m, for: 30s}", nil,
+			"m.yaml:10:21: failures[0].storage-outage: " + refused + ")"},
+		{"slowdown, fallback", "storage-slowdown: {at: 1m, for: 30s, factor: 2}", nil,
+			"m.yaml:10:23: failures[0].storage-slowdown: " + refused + ")"},
+		{"slowdown, jobmanager asked for", "storage-slowdown: {at: 1m, for: 30s, factor: 2}",
+			[]string{"flink.execution.checkpointing.storage=jobmanager", "flink.execution.checkpointing.dir=s3://b/c"},
+			"m.yaml:10:23: failures[0].storage-slowdown: " + refused + ", and execution.checkpointing.storage filesystem or left out)"},
+		{"outage, jobmanager asked for, 1.18", "storage-outage: {at: 1m, for: 30s}",
+			[]string{"flink-version=1.18", "flink.state.checkpoint-storage=jobmanager", "checkpoint-storage.type=s3"},
+			"m.yaml:10:21: failures[0].storage-outage: " + refused + ", and state.checkpoint-storage filesystem or left out)"},
+		{"outage, MemoryStateBackend", "storage-outage: {at: 1m, for: 30s}",
+			[]string{"flink-version=1.16", "flink.state.backend=jobmanager", "flink.state.checkpoints.dir=s3://b/c"},
+			"m.yaml:10:21: failures[0].storage-outage: checkpoints go to the JobManager's memory (MemoryStateBackend), so there is no remote checkpoint store to slow down or stop; allowed with a file system checkpoint store (checkpoint-storage: block or a checkpoint directory, and state.backend hashmap or rocksdb)"},
+		{"outage, a directory", "storage-outage: {at: 1m, for: 30s}", []string{"flink.execution.checkpointing.dir=s3://b/c"}, ""},
+		{"slowdown, a block", "storage-slowdown: {at: 1m, for: 30s, factor: 2}", []string{"checkpoint-storage.type=hdfs"}, ""},
+		{"slowdown, the oldest directory name", "storage-slowdown: {at: 1m, for: 30s, factor: 2}", []string{"flink.state.backend.fs.checkpointdir=s3://b/c"}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load("m.yaml", []byte(minimal+"failures:\n  - "+c.failure+"\n"), append([]string{on}, c.sets...))
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Errorf("got %v\nwant %s", err, c.want)
+			}
+		})
+	}
+}

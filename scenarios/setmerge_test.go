@@ -17,6 +17,7 @@ flink:
       process.size: 2g
   taskmanager.cpu.cores: 2
   execution.checkpointing.interval: 1min
+  execution.checkpointing.dir: s3://bucket/checkpoints
   state.backend.type: rocksdb
   state.backend.incremental: true
 sources:
