@@ -28,7 +28,7 @@ var inertFlinkPrefixes = []string{
 	"jobmanager.rpc.", "jobmanager.archive.", "jobmanager.memory.", "jobmanager.web.",
 	"jobmanager.bind-host", "jobmanager.resource-id", "taskmanager.bind-host", "taskmanager.host",
 	"taskmanager.rpc.", "taskmanager.resource-id", "taskmanager.registration.", "taskmanager.log.",
-	"state.checkpoints.dir", "state.savepoints.dir",
+	"state.checkpoints.dir", "state.backend.fs.checkpointdir", "state.savepoints.dir",
 	"execution.checkpointing.dir", "execution.checkpointing.savepoint-dir",
 	"execution.checkpointing.create-subdir", "execution.attached",
 	"execution.shutdown-on-attached-exit",

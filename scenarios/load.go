@@ -99,8 +99,9 @@ func loadRef(file string, data []byte, sets []string, v variantRef) (*Loaded, er
 			return nil, d.problems()
 		}
 	}
+	seen := whatIfSeen{} // across the --set: one key in two is refused, nested or flat
 	for i, s := range sets {
-		applySet(d, root, i+1, s)
+		applySet(d, root, i+1, s, seen)
 	}
 	var sc Scenario
 	d.value(root, reflect.ValueOf(&sc).Elem(), "")
@@ -237,7 +238,7 @@ func parseYAML(d *decoder, data []byte) *yaml.Node {
 // An override written "--flag=value" (as the CLI passes --seed and
 // --duration) sets the field named by the flag, and its problems are
 // reported at the flag: "--duration: ...".
-func applySet(d *decoder, root *yaml.Node, i int, s string) {
+func applySet(d *decoder, root *yaml.Node, i int, s string, seen whatIfSeen) {
 	origin := fmt.Sprintf("--set %s", s)
 	key, val, ok := strings.Cut(s, "=")
 	if flag, isFlag := strings.CutPrefix(key, "--"); isFlag && ok {
@@ -261,7 +262,7 @@ func applySet(d *decoder, root *yaml.Node, i int, s string) {
 		}
 	}
 	mark(value)
-	setWhatIf(d, root, key, value, setter{d: d, origin: origin}, whatIfSeen{}, 0)
+	setWhatIf(d, root, key, value, setter{d: d, origin: origin}, seen, i)
 }
 
 // setPath puts value at a dotted path: segments are mapping keys; list items

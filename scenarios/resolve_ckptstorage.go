@@ -3,6 +3,7 @@ package scenarios
 import (
 	"cmp"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/flinksim/flinksim/models"
@@ -53,25 +54,41 @@ type ckptStorage struct {
 
 // checkpointDir is the checkpoint directory the flink: block sets under a
 // name the release reads, "" for none: CheckpointingOptions.
-// CHECKPOINTS_DIRECTORY is state.checkpoints.dir before 1.20,
-// execution.checkpointing.dir from 1.20 with state.checkpoints.dir its
-// older name, read after it; the later entry of one name counts. Before
-// 1.20 the new name is not read (as a file's entry or a what-if), with a
-// warning. A trailing slash is dropped, as Flink's Path drops it.
+// CHECKPOINTS_DIRECTORY is state.checkpoints.dir before 1.20, with
+// state.backend.fs.checkpointdir its deprecated key (1.15 to 1.19's
+// CheckpointingOptions), and execution.checkpointing.dir from 1.20, with
+// state.checkpoints.dir and state.backend.fs.checkpointdir its deprecated
+// keys, in that order (1.20's and 2.x's CheckpointingOptions). Flink reads
+// the first name set in that order (Configuration looks up an option's
+// key, then its deprecated keys as declared); the later entry of one name
+// counts. Before 1.20 the new name is not read (as a file's entry or a
+// what-if), with a warning. A trailing slash is dropped, as Flink's Path
+// drops it.
 func (r *resolver) checkpointDir() string {
-	var own, old string
+	names := []string{"execution.checkpointing.dir", "state.checkpoints.dir", "state.backend.fs.checkpointdir"}
+	got := make([]string, len(names))
 	for _, e := range r.sc.Flink.Entries {
+		i := slices.Index(names, e.Key)
 		switch {
-		case e.Key == "state.checkpoints.dir":
-			old = e.Value
-		case e.Key != "execution.checkpointing.dir":
-		case r.release.before("1.20"):
+		case i < 0:
+		case i == 0 && r.release.before("1.20"):
 			r.d.warn(e.Node, e.Path, "ignored: Flink %s does not know this name (it came in 1.20); it reads state.checkpoints.dir", r.release)
 		default:
-			own = e.Value
+			got[i] = e.Value
 		}
 	}
-	return strings.TrimRight(cmp.Or(own, old), "/")
+	return strings.TrimRight(cmp.Or(got...), "/")
+}
+
+// checkpointDirKey is the checkpoint directory's key in the scenario's
+// release: CheckpointingOptions.CHECKPOINTS_DIRECTORY is
+// execution.checkpointing.dir from 1.20 (FLIP-406's renames),
+// state.checkpoints.dir before.
+func (r *resolver) checkpointDirKey() string {
+	if r.release.before("1.20") {
+		return "state.checkpoints.dir"
+	}
+	return "execution.checkpointing.dir"
 }
 
 // checkpointStorage resolves the checkpoint storage (with checkpointing on)
@@ -87,8 +104,8 @@ func (r *resolver) checkpointStorage(block bool) ckptStorage {
 		cs.class = "JobManagerCheckpointStorage"
 		fs.values[key] = "jobmanager" // written so in the resolved scenario, which then needs no default
 		at := fs.at("execution.checkpointing.interval")
-		d.warn(d.nodes[at], at, "checkpoints go to the JobManager's memory (JobManagerCheckpointStorage, at most %s per state handle): no checkpoint directory is set, and Flink falls back to it (CheckpointStorageLoader.createDefaultCheckpointStorage); set flink.execution.checkpointing.dir (state.checkpoints.dir before 1.20) or a checkpoint-storage: block for a file system's, or execution.checkpointing.storage: jobmanager to keep this without the warning",
-			FormatBytes(defaultMaxStateSize))
+		d.warn(d.nodes[at], at, "checkpoints go to the JobManager's memory (JobManagerCheckpointStorage, at most %s per state handle): no checkpoint directory is set, and Flink falls back to it (CheckpointStorageLoader.createDefaultCheckpointStorage); set flink.%s or a checkpoint-storage: block for a file system's, or %s: jobmanager to keep this without the warning",
+			FormatBytes(defaultMaxStateSize), r.checkpointDirKey(), r.release.nameIn(optionByKey[key]))
 	case fs.str("state.backend.type") == "jobmanager":
 		cs.class = "MemoryStateBackend"
 		if fs.has(key) {

@@ -142,6 +142,47 @@ func TestJobManagerFallbackRun(t *testing.T) {
 	}
 }
 
+// TestJobManagerFallbackWarningNames: the fallback warning names the keys
+// the scenario's release reads: the checkpoint directory
+// (CheckpointingOptions.CHECKPOINTS_DIRECTORY, state.checkpoints.dir
+// before 1.20) and the storage (CHECKPOINT_STORAGE, state.checkpoint-storage
+// before 1.20, FLINK-34482), and scenario.resolved.yaml writes the storage
+// under that name too.
+func TestJobManagerFallbackWarningNames(t *testing.T) {
+	const head = "m.yaml:10:3: flink.execution.checkpointing.interval: checkpoints go to the JobManager's memory (JobManagerCheckpointStorage, at most 5MiB per state handle): no checkpoint directory is set, and Flink falls back to it (CheckpointStorageLoader.createDefaultCheckpointStorage); "
+	for _, c := range []struct{ version, tail, entry string }{
+		{"1.15", "set flink.state.checkpoints.dir or a checkpoint-storage: block for a file system's, or state.checkpoint-storage: jobmanager to keep this without the warning",
+			"state.checkpoint-storage: jobmanager"},
+		{"1.19", "set flink.state.checkpoints.dir or a checkpoint-storage: block for a file system's, or state.checkpoint-storage: jobmanager to keep this without the warning",
+			"state.checkpoint-storage: jobmanager"},
+		{"", "set flink.execution.checkpointing.dir or a checkpoint-storage: block for a file system's, or execution.checkpointing.storage: jobmanager to keep this without the warning",
+			"execution.checkpointing.storage: jobmanager"},
+		{"2.0", "set flink.execution.checkpointing.dir or a checkpoint-storage: block for a file system's, or execution.checkpointing.storage: jobmanager to keep this without the warning",
+			"execution.checkpointing.storage: jobmanager"},
+	} {
+		t.Run("flink "+c.version, func(t *testing.T) {
+			var sets []string
+			if c.version != "" {
+				sets = []string{"flink-version=" + c.version}
+			}
+			l, err := Load("m.yaml", []byte(minimal+"flink:\n  execution.checkpointing.interval: 1 min\n"), sets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(l.Warnings) != 1 || l.Warnings[0].String() != head+c.tail {
+				t.Errorf("warnings %v\nwant %s", l.Warnings, head+c.tail)
+			}
+			r, err := l.Resolved()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(r), "\n  "+c.entry+"\n") {
+				t.Errorf("scenario.resolved.yaml does not write %q:\n%s", c.entry, r)
+			}
+		})
+	}
+}
+
 // jmJob is a job whose one keyed subtask holds 8 MB once every key was
 // seen, checkpointing every 20 s with one failed checkpoint tolerated;
 // storage is more flink: entries.
@@ -319,6 +360,49 @@ checkpoint-storage: {type: s3}
 			}
 			if n == 0 {
 				t.Fatal("no completed checkpoint")
+			}
+		})
+	}
+}
+
+// TestStorageEpisodesNeedAStore: storage-slowdown and storage-outage act on
+// a remote checkpoint store; with checkpoints in the JobManager's memory
+// (the fallback, the storage key's jobmanager, or 1.x's MemoryStateBackend)
+// there is none, and they are refused at the failure; with a file system's
+// store (a directory, or a checkpoint-storage: block) they load.
+func TestStorageEpisodesNeedAStore(t *testing.T) {
+	const refused = "checkpoints go to the JobManager's memory (JobManagerCheckpointStorage), so there is no remote checkpoint store to slow down or stop; allowed with a file system checkpoint store (checkpoint-storage: block or a checkpoint directory"
+	on := "flink.execution.checkpointing.interval=1min"
+	for _, c := range []struct {
+		name    string
+		failure string
+		sets    []string
+		want    string // "" loads
+	}{
+		{"outage, fallback", "storage-outage: {at: 1m, for: 30s}", nil,
+			"m.yaml:10:21: failures[0].storage-outage: " + refused + ")"},
+		{"slowdown, fallback", "storage-slowdown: {at: 1m, for: 30s, factor: 2}", nil,
+			"m.yaml:10:23: failures[0].storage-slowdown: " + refused + ")"},
+		{"slowdown, jobmanager asked for", "storage-slowdown: {at: 1m, for: 30s, factor: 2}",
+			[]string{"flink.execution.checkpointing.storage=jobmanager", "flink.execution.checkpointing.dir=s3://b/c"},
+			"m.yaml:10:23: failures[0].storage-slowdown: " + refused + ", and execution.checkpointing.storage filesystem or left out)"},
+		{"outage, jobmanager asked for, 1.18", "storage-outage: {at: 1m, for: 30s}",
+			[]string{"flink-version=1.18", "flink.state.checkpoint-storage=jobmanager", "checkpoint-storage.type=s3"},
+			"m.yaml:10:21: failures[0].storage-outage: " + refused + ", and state.checkpoint-storage filesystem or left out)"},
+		{"outage, MemoryStateBackend", "storage-outage: {at: 1m, for: 30s}",
+			[]string{"flink-version=1.16", "flink.state.backend=jobmanager", "flink.state.checkpoints.dir=s3://b/c"},
+			"m.yaml:10:21: failures[0].storage-outage: checkpoints go to the JobManager's memory (MemoryStateBackend), so there is no remote checkpoint store to slow down or stop; allowed with a file system checkpoint store (checkpoint-storage: block or a checkpoint directory, and state.backend hashmap or rocksdb)"},
+		{"outage, a directory", "storage-outage: {at: 1m, for: 30s}", []string{"flink.execution.checkpointing.dir=s3://b/c"}, ""},
+		{"slowdown, a block", "storage-slowdown: {at: 1m, for: 30s, factor: 2}", []string{"checkpoint-storage.type=hdfs"}, ""},
+		{"slowdown, the oldest directory name", "storage-slowdown: {at: 1m, for: 30s, factor: 2}", []string{"flink.state.backend.fs.checkpointdir=s3://b/c"}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load("m.yaml", []byte(minimal+"failures:\n  - "+c.failure+"\n"), append([]string{on}, c.sets...))
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Errorf("got %v\nwant %s", err, c.want)
 			}
 		})
 	}

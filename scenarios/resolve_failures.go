@@ -117,6 +117,8 @@ func (r *resolver) storageEpisode(e *StorageEpisode, p string, checkpointing, sl
 	d := r.d
 	if !checkpointing {
 		d.at(p, "needs checkpointing: set flink.execution.checkpointing.interval")
+	} else if r.ckpt.maxState > 0 {
+		r.noRemoteStore(p)
 	}
 	if e.For <= 0 {
 		d.at(p+".for", "must be more than 0s")
@@ -127,6 +129,27 @@ func (r *resolver) storageEpisode(e *StorageEpisode, p string, checkpointing, sl
 	if !slowdown && e.Factor != nil {
 		d.at(p+".factor", "an outage moves nothing; factor is for storage-slowdown")
 	}
+}
+
+// noRemoteStore refuses a storage episode at p when checkpoints go to the
+// JobManager's memory (JobManagerCheckpointStorage, or 1.x's
+// MemoryStateBackend): each state handle goes to the JobManager with the
+// task's acknowledgement (MemCheckpointStreamFactory), and without a
+// directory the metadata stays there too, so no remote store is there to
+// slow down or stop. flinksim's episodes scale the store's connections and
+// throughput; with the JobManager's memory a snapshot claims neither
+// (models/storage.go, memstorage.go), and only a restore's download would
+// be slowed, from a store the job does not use.
+func (r *resolver) noRemoteStore(p string) {
+	fix := ""
+	switch {
+	case r.ckpt.class == "MemoryStateBackend":
+		fix = fmt.Sprintf(", and %s hashmap or rocksdb", r.release.nameIn(optionByKey["state.backend.type"]))
+	case r.fs.given["execution.checkpointing.storage"]:
+		fix = fmt.Sprintf(", and %s filesystem or left out", r.release.nameIn(optionByKey["execution.checkpointing.storage"]))
+	}
+	r.d.at(p, "checkpoints go to the JobManager's memory (%s), so there is no remote checkpoint store to slow down or stop; allowed with a file system checkpoint store (checkpoint-storage: block or a checkpoint directory%s)",
+		r.ckpt.class, fix)
 }
 
 // systemOutage checks a kafka-outage or sink-outage and fills in

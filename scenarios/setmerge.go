@@ -19,15 +19,17 @@ import (
 // (a unit, a distribution, a rate profile, inputs, a list of values): a
 // value given there replaces the scenario's whole.
 
-// whatIfSeen records the keys a variant (or one --set) sets, by their
+// whatIfSeen records the keys a variant (or the --set) sets, by their
 // canonical name, to refuse one set twice.
 type whatIfSeen map[string]seenWhatIf
 
 type seenWhatIf struct {
 	key   string     // the dotted key as the what-if spells it
 	at    *yaml.Node // where (nil for --set)
-	entry int        // which of the variant's entries set it
+	entry int        // which of the variant's entries (or which --set, from 1) set it
 	flat  bool       // given as a flat dotted key, not inside a value
+	value string     // the value, as the what-if writes it
+	top   string     // the what-if's own key (canonical)
 }
 
 // setWhatIf applies the what-if key: value, entry the variant's entry it is
@@ -91,7 +93,7 @@ func (x *merger) merge(key string, t reflect.Type, value, at *yaml.Node) {
 			return
 		}
 	}
-	if x.twice(key, at) {
+	if x.twice(key, n, at) {
 		return
 	}
 	setPath(x.d, x.root, key, value, x.origin, at)
@@ -185,14 +187,25 @@ func (x *merger) problem(at *yaml.Node, path, msg string) {
 // twice refuses a key the variant (or the --set) already sets, under this
 // name or (a Flink option) another: which value won would be the order they
 // are written in. Two flat entries of one name are the set: block's repeated
-// key, which its decoding reports.
-func (x *merger) twice(key string, at *yaml.Node) bool {
-	c := CanonicalKey(key)
+// key, which its decoding reports; two --set of one key (under any of its
+// names) are the flags' to refuse (the CLI's setKeyTwice, which compares
+// what comes before the =), and two --set that reach one key from different
+// keys (one writes it inside a value) are refused here, as those are.
+func (x *merger) twice(key string, value, at *yaml.Node) bool {
+	c, top := CanonicalKey(key), CanonicalKey(x.top)
 	flat := key == x.top
 	prev, ok := x.seen[c]
-	if !ok || prev.key == key && prev.flat && flat && prev.entry != x.entry {
-		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat}
+	again := ok && prev.entry != x.entry
+	switch {
+	case !ok, again && prev.flat && flat && prev.key == key, again && x.origin != "" && prev.top == top:
+		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat, value: whatIfText(value), top: top}
 		return false
+	case again && x.origin != "" && prev.key == key:
+		x.d.probs = append(x.d.probs, SetTwice(key, prev.value, whatIfText(value)))
+		return true
+	case again && x.origin != "":
+		x.d.probs = append(x.d.probs, SetUnderBothNames(key+"="+whatIfText(value), prev.key+"="+prev.value))
+		return true
 	}
 	where := ""
 	if prev.at != nil && prev.at.Line > 0 {
@@ -205,6 +218,37 @@ func (x *merger) twice(key string, at *yaml.Node) bool {
 		x.problem(at, key, "is set twice"+where+"; give it once")
 	}
 	return true
+}
+
+// SetTwice is the problem of two --set given for one key, key=was first,
+// then key=now. The CLI's flag check and the loader (for a key one of them
+// writes inside a value) both report it so.
+func SetTwice(key, was, now string) Problem {
+	return Problem{File: "--set", Msg: fmt.Sprintf("%s: set twice (%s, then %s); give it once", key, was, now)}
+}
+
+// SetUnderBothNames is the problem of two --set given for one Flink option
+// under its two names: set after prev (each key=value).
+func SetUnderBothNames(set, prev string) Problem {
+	return Problem{File: "--set", Msg: fmt.Sprintf("%s: set twice, also as %s, the same Flink option's other name; give it once", set, prev)}
+}
+
+// whatIfText is a what-if's value as one line: a scalar as written, a
+// mapping or list in flow style.
+func whatIfText(n *yaml.Node) string {
+	switch {
+	case n == nil:
+		return ""
+	case n.Kind == yaml.ScalarNode:
+		return n.Value
+	}
+	c := *n
+	c.Style |= yaml.FlowStyle
+	b, err := yaml.Marshal(&c)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
 }
 
 // lookup finds the node at a dotted path in the tree without changing it:

@@ -17,6 +17,7 @@ flink:
       process.size: 2g
   taskmanager.cpu.cores: 2
   execution.checkpointing.interval: 1min
+  execution.checkpointing.dir: s3://bucket/checkpoints
   state.backend.type: rocksdb
   state.backend.incremental: true
 sources:
@@ -178,6 +179,52 @@ func TestNestedWhatIfProblems(t *testing.T) {
 		_, err := Load("m.yaml", []byte(minimal), []string{c.set})
 		if err == nil || err.Error() != c.want {
 			t.Errorf("--set %s: got %v\nwant %s", c.set, err, c.want)
+		}
+	}
+}
+
+// TestNestedAndFlatSetTwice: two --set that reach one key, one of them
+// writing it inside a value (a nested flink: key, a list item by name, an
+// item's or struct's mapping), are refused as the CLI refuses two flat
+// --set of one key (SetTwice), with both values; under a Flink option's
+// two names, as the CLI refuses those (SetUnderBothNames). Two --set of
+// one key before the = are the CLI's flag check's to refuse, not the
+// loader's: it would say it twice.
+func TestNestedAndFlatSetTwice(t *testing.T) {
+	for _, c := range []struct {
+		sets []string
+		want string // "" loads
+	}{
+		{[]string{"flink={execution.checkpointing.interval: 10s}", "flink.execution.checkpointing.interval=20s"},
+			"--set: flink.execution.checkpointing.interval: set twice (10s, then 20s); give it once"},
+		{[]string{"flink.taskmanager.numberOfTaskSlots=4", "flink.taskmanager={numberOfTaskSlots: 2}"},
+			"--set: flink.taskmanager.numberOfTaskSlots: set twice (4, then 2); give it once"},
+		{[]string{"sinks=[{name: out, latency: 5ms}]", "sinks.out.latency=6ms"},
+			"--set: sinks.out.latency: set twice (5ms, then 6ms); give it once"},
+		{[]string{"sinks.out.latency=6ms", "sinks=[{name: out, latency: 5ms}]"},
+			"--set: sinks.out.latency: set twice (6ms, then 5ms); give it once"},
+		{[]string{"operators.agg={keys: 2k}", "operators.agg.keys=3k"},
+			"--set: operators.agg.keys: set twice (2k, then 3k); give it once"},
+		{[]string{"sources.clicks={event-time: {watermark: {idleness: 1m}}}", "sources.clicks.event-time.watermark.idleness=2m"},
+			"--set: sources.clicks.event-time.watermark.idleness: set twice (1m, then 2m); give it once"},
+		{[]string{"operators=[{name: parse, cost: {lognormal: {mean: 5us, p99: 40us}}}]", "operators.parse.cost=4us"},
+			"--set: operators.parse.cost: set twice ({lognormal: {mean: 5us, p99: 40us}}, then 4us); give it once"},
+		{[]string{"flink={state.backend.incremental: true}", "flink.execution.checkpointing.incremental=false"},
+			"--set: flink.execution.checkpointing.incremental=false: set twice, also as flink.state.backend.incremental=true, the same Flink option's other name; give it once"},
+		// different keys, nested and flat: nothing twice
+		{[]string{"flink={parallelism.default: 4}", "flink.taskmanager.numberOfTaskSlots=4"}, ""},
+		{[]string{"sinks=[{name: out, latency: 5ms}]", "sinks.out.capacity=6k/s"}, ""},
+		// the CLI's (setKeyTwice): one key before the =
+		{[]string{"sinks.out.latency=5ms", "sinks.out.latency=6ms"}, ""},
+		{[]string{"flink={parallelism.default: 4}", "flink={parallelism.default: 2}"}, ""},
+	} {
+		_, err := Load("m.yaml", []byte(mergeBase), c.sets)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != c.want {
+			t.Errorf("%v: got %q\nwant %q", c.sets, got, c.want)
 		}
 	}
 }

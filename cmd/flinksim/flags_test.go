@@ -289,10 +289,29 @@ func TestSweepOfVariantsSaysSo(t *testing.T) {
 }
 
 // TestValidateSetTwice: validate refuses a key given to two --set, as the
-// commands that run do (the later would silently replace the earlier).
+// commands that run do (the later would silently replace the earlier),
+// flat or one of them inside a value (a nested flink: key, a list item by
+// name, an item's mapping), with the same problem.
 func TestValidateSetTwice(t *testing.T) {
-	code, _, errs := cli(t, "validate", "testdata/tiny.yaml", "--set", "sinks.db.capacity=1k/s", "--set", "sinks.db.capacity=2k/s")
-	if want := "--set: sinks.db.capacity: set twice (1k/s, then 2k/s); give it once\nflinksim: 1 problem(s) in the flags\n"; code != exitScenario || errs != want {
-		t.Errorf("exit %d, stderr %q, want %q", code, errs, want)
+	for _, c := range []struct {
+		sets []string
+		want string
+	}{
+		{[]string{"sinks.db.capacity=1k/s", "sinks.db.capacity=2k/s"}, "--set: sinks.db.capacity: set twice (1k/s, then 2k/s); give it once"},
+		{[]string{"flink={parallelism.default: 2}", "flink.parallelism.default=3"}, "--set: flink.parallelism.default: set twice (2, then 3); give it once"},
+		{[]string{"flink.parallelism.default=3", "flink.parallelism={default: 2}"}, "--set: flink.parallelism.default: set twice (3, then 2); give it once"},
+		{[]string{"sinks=[{name: db, latency: 5ms}]", "sinks.db.latency=6ms"}, "--set: sinks.db.latency: set twice (5ms, then 6ms); give it once"},
+		{[]string{"sinks.db.capacity=1k/s", "sinks.db={capacity: 2k/s}"}, "--set: sinks.db.capacity: set twice (1k/s, then 2k/s); give it once"},
+		{[]string{"flink={state.backend.incremental: true}", "flink.execution.checkpointing.incremental=false"},
+			"--set: flink.execution.checkpointing.incremental=false: set twice, also as flink.state.backend.incremental=true, the same Flink option's other name; give it once"},
+	} {
+		args := []string{"validate", "testdata/tiny.yaml"}
+		for _, s := range c.sets {
+			args = append(args, "--set", s)
+		}
+		code, _, errs := cli(t, args...)
+		if want := c.want + "\nflinksim: 1 problem(s) in the flags\n"; code != exitScenario || errs != want {
+			t.Errorf("%v: exit %d, stderr %q, want %q", c.sets, code, errs, want)
+		}
 	}
 }

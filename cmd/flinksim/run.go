@@ -138,9 +138,9 @@ func setKeyTwice(sets []string) error {
 		case strings.TrimSpace(strings.SplitN(prev, "=", 2)[0]) == k:
 			_, was, _ := strings.Cut(prev, "=")
 			_, now, _ := strings.Cut(s, "=")
-			probs = append(probs, scenarios.Problem{File: "--set", Msg: fmt.Sprintf("%s: set twice (%s, then %s); give it once", k, was, now)})
+			probs = append(probs, scenarios.SetTwice(k, was, now))
 		default:
-			probs = append(probs, scenarios.Problem{File: "--set", Msg: fmt.Sprintf("%s: set twice, also as %s, the same Flink option's other name; give it once", s, prev)})
+			probs = append(probs, scenarios.SetUnderBothNames(s, prev))
 		}
 	}
 	if len(probs) == 0 {
