@@ -189,15 +189,16 @@ func (x *merger) problem(at *yaml.Node, path, msg string) {
 // are written in. Two flat entries of one name are the set: block's repeated
 // key, which its decoding reports; two --set of one key (under any of its
 // names) are the flags' to refuse (the CLI's setKeyTwice, which compares
-// what comes before the =), and two --set that reach one key from different
-// keys (one writes it inside a value) are refused here, as those are.
+// what comes before the =), and two --set that reach one key otherwise (one
+// writes it inside a value, or both do: flink={a: 1} twice) are refused
+// here, as those are.
 func (x *merger) twice(key string, value, at *yaml.Node) bool {
 	c, top := CanonicalKey(key), CanonicalKey(x.top)
 	flat := key == x.top
 	prev, ok := x.seen[c]
 	again := ok && prev.entry != x.entry
 	switch {
-	case !ok, again && prev.flat && flat && prev.key == key, again && x.origin != "" && prev.top == top:
+	case !ok, again && prev.flat && flat && prev.key == key, again && x.origin != "" && prev.top == top && prev.flat && flat:
 		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat, value: whatIfText(value), top: top}
 		return false
 	case again && x.origin != "" && prev.key == key:
@@ -225,6 +226,17 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 // writes inside a value) both report it so.
 func SetTwice(key, was, now string) Problem {
 	return Problem{File: "--set", Msg: fmt.Sprintf("%s: set twice (%s, then %s); give it once", key, was, now)}
+}
+
+// IsCollection reports whether a --set value is a YAML mapping or list
+// (flink={a: 1}, sinks=[...]), which merges key by key, item by item.
+func IsCollection(value string) bool {
+	var n yaml.Node
+	if yaml.Unmarshal([]byte(value), &n) != nil || len(n.Content) == 0 {
+		return false
+	}
+	k := n.Content[0].Kind
+	return k == yaml.MappingNode || k == yaml.SequenceNode
 }
 
 // SetUnderBothNames is the problem of two --set given for one Flink option

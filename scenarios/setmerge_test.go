@@ -187,8 +187,8 @@ func TestNestedWhatIfProblems(t *testing.T) {
 // writing it inside a value (a nested flink: key, a list item by name, an
 // item's or struct's mapping), are refused as the CLI refuses two flat
 // --set of one key (SetTwice), with both values; under a Flink option's
-// two names, as the CLI refuses those (SetUnderBothNames). Two --set of
-// one key before the = are the CLI's flag check's to refuse, not the
+// two names, as the CLI refuses those (SetUnderBothNames). Two flat --set
+// of one key before the = are the CLI's flag check's to refuse, not the
 // loader's: it would say it twice.
 func TestNestedAndFlatSetTwice(t *testing.T) {
 	for _, c := range []struct {
@@ -214,9 +214,12 @@ func TestNestedAndFlatSetTwice(t *testing.T) {
 		// different keys, nested and flat: nothing twice
 		{[]string{"flink={parallelism.default: 4}", "flink.taskmanager.numberOfTaskSlots=4"}, ""},
 		{[]string{"sinks=[{name: out, latency: 5ms}]", "sinks.out.capacity=6k/s"}, ""},
-		// the CLI's (setKeyTwice): one key before the =
+		// the CLI's (setKeyTwice): one flat key before the =
 		{[]string{"sinks.out.latency=5ms", "sinks.out.latency=6ms"}, ""},
-		{[]string{"flink={parallelism.default: 4}", "flink={parallelism.default: 2}"}, ""},
+		// two values of one key merge: the loader's when they reach one key
+		{[]string{"flink={parallelism.default: 4}", "flink={parallelism.default: 2}"},
+			"--set: flink.parallelism.default: set twice (4, then 2); give it once"},
+		{[]string{"flink={parallelism.default: 4}", "flink={taskmanager.numberOfTaskSlots: 2}"}, ""},
 	} {
 		_, err := Load("m.yaml", []byte(mergeBase), c.sets)
 		got := ""

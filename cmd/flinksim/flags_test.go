@@ -293,6 +293,12 @@ func TestSweepOfVariantsSaysSo(t *testing.T) {
 // flat or one of them inside a value (a nested flink: key, a list item by
 // name, an item's mapping), with the same problem.
 func TestValidateSetTwice(t *testing.T) {
+	// two that write a mapping or a list merge when they reach different keys
+	code, _, errs := cli(t, "validate", "testdata/tiny.yaml", "-q", "--set", "flink={parallelism.default: 2}", "--set", "flink={pipeline.max-parallelism: 256}",
+		"--set", "sinks=[{name: db, latency: 5ms}]", "--set", "sinks=[{name: db, capacity: 1k/s}]")
+	if code != exitOK {
+		t.Errorf("two nested --set of different keys: exit %d: %s", code, errs)
+	}
 	for _, c := range []struct {
 		sets []string
 		want string
@@ -302,6 +308,8 @@ func TestValidateSetTwice(t *testing.T) {
 		{[]string{"flink.parallelism.default=3", "flink.parallelism={default: 2}"}, "--set: flink.parallelism.default: set twice (3, then 2); give it once"},
 		{[]string{"sinks=[{name: db, latency: 5ms}]", "sinks.db.latency=6ms"}, "--set: sinks.db.latency: set twice (5ms, then 6ms); give it once"},
 		{[]string{"sinks.db.capacity=1k/s", "sinks.db={capacity: 2k/s}"}, "--set: sinks.db.capacity: set twice (1k/s, then 2k/s); give it once"},
+		{[]string{"flink={parallelism.default: 2}", "flink={parallelism.default: 3}"}, "--set: flink.parallelism.default: set twice (2, then 3); give it once"},
+		{[]string{"sinks=[{name: db, latency: 5ms}]", "sinks=[{name: db, latency: 6ms}]"}, "--set: sinks.db.latency: set twice (5ms, then 6ms); give it once"},
 		{[]string{"flink={state.backend.incremental: true}", "flink.execution.checkpointing.incremental=false"},
 			"--set: flink.execution.checkpointing.incremental=false: set twice, also as flink.state.backend.incremental=true, the same Flink option's other name; give it once"},
 	} {

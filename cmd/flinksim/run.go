@@ -122,23 +122,25 @@ func (o runOptions) setTwice() error {
 
 // setKeyTwice refuses a key given to two --set, under any of its names (a
 // Flink option's older name is the same option, as sweep's --grid counts
-// it): the later would silently replace the earlier.
+// it): the later would silently replace the earlier. Two that write a
+// mapping or a list (flink={...}) merge key by key; the loader refuses
+// them when they reach one key.
 func setKeyTwice(sets []string) error {
 	var probs scenarios.Problems
 	first := map[string]string{}
 	for _, s := range sets {
-		k, _, _ := strings.Cut(s, "=")
+		k, v, _ := strings.Cut(s, "=")
 		k = strings.TrimSpace(k)
 		c := scenarios.CanonicalKey(k)
 		prev, seen := first[c]
+		_, was, _ := strings.Cut(prev, "=")
 		switch {
 		case k == "":
+		case seen && (scenarios.IsCollection(v) || scenarios.IsCollection(was)):
 		case !seen:
 			first[c] = s
 		case strings.TrimSpace(strings.SplitN(prev, "=", 2)[0]) == k:
-			_, was, _ := strings.Cut(prev, "=")
-			_, now, _ := strings.Cut(s, "=")
-			probs = append(probs, scenarios.SetTwice(k, was, now))
+			probs = append(probs, scenarios.SetTwice(k, was, v))
 		default:
 			probs = append(probs, scenarios.SetUnderBothNames(s, prev))
 		}
