@@ -6,37 +6,52 @@ import (
 )
 
 // TestCheckpointDirectory: the directory completed checkpoints' external
-// paths are in, as CheckpointingOptions.CHECKPOINTS_DIRECTORY reads it:
-// from 1.20 its own key before its older names, before 1.20 the older
-// names; state.checkpoints.dir before state.backend.fs.checkpointdir, its
-// deprecated key in every release.
+// paths are in, as CheckpointingOptions.CHECKPOINTS_DIRECTORY reads a
+// configuration file: from 1.20 its own key before its older names, before
+// 1.20 the older names; state.checkpoints.dir before
+// state.backend.fs.checkpointdir, its deprecated key in every release. A
+// what-if (--set) sets the option under whichever name, as any option's.
 func TestCheckpointDirectory(t *testing.T) {
 	for _, c := range []struct {
-		name string
-		sets []string
-		want string
+		name    string
+		version string
+		flink   []string // the file's flink: entries
+		sets    []string
+		want    string
 	}{
-		{"none", nil, ""},
-		{"1.20's key", []string{"flink.execution.checkpointing.dir=s3://b/new/"}, "s3://b/new"},
-		{"the older name", []string{"flink.state.checkpoints.dir=hdfs://nn/old"}, "hdfs://nn/old"},
-		{"both: 1.20 reads its own key", []string{"flink.state.checkpoints.dir=hdfs://nn/old", "flink.execution.checkpointing.dir=s3://b/new"}, "s3://b/new"},
-		{"both: 1.18 reads the older name", []string{"flink-version=1.18", "flink.state.checkpoints.dir=hdfs://nn/old", "flink.execution.checkpointing.dir=s3://b/new"}, "hdfs://nn/old"},
-		{"the oldest name", []string{"flink.state.backend.fs.checkpointdir=hdfs://nn/oldest/"}, "hdfs://nn/oldest"},
-		{"the oldest name, 1.15", []string{"flink-version=1.15", "flink.state.backend.fs.checkpointdir=hdfs://nn/oldest"}, "hdfs://nn/oldest"},
-		{"the oldest name, 2.3", []string{"flink-version=2.3", "flink.state.backend.fs.checkpointdir=hdfs://nn/oldest"}, "hdfs://nn/oldest"},
-		{"older before oldest", []string{"flink.state.backend.fs.checkpointdir=hdfs://nn/oldest", "flink.state.checkpoints.dir=hdfs://nn/old"}, "hdfs://nn/old"},
-		{"older before oldest, 1.17", []string{"flink-version=1.17", "flink.state.checkpoints.dir=hdfs://nn/old", "flink.state.backend.fs.checkpointdir=hdfs://nn/oldest"}, "hdfs://nn/old"},
-		{"own key before oldest, 2.0", []string{"flink-version=2.0", "flink.state.backend.fs.checkpointdir=hdfs://nn/oldest", "flink.execution.checkpointing.dir=s3://b/new"}, "s3://b/new"},
-		{"1.19 reads the oldest, not 1.20's", []string{"flink-version=1.19", "flink.execution.checkpointing.dir=s3://b/new", "flink.state.backend.fs.checkpointdir=hdfs://nn/oldest"}, "hdfs://nn/oldest"},
+		{"none", "", nil, nil, ""},
+		{"1.20's key", "", []string{"execution.checkpointing.dir: s3://b/new/"}, nil, "s3://b/new"},
+		{"the older name", "", []string{"state.checkpoints.dir: hdfs://nn/old"}, nil, "hdfs://nn/old"},
+		{"both: 1.20 reads its own key", "", []string{"state.checkpoints.dir: hdfs://nn/old", "execution.checkpointing.dir: s3://b/new"}, nil, "s3://b/new"},
+		{"both: 1.18 reads the older name", "1.18", []string{"state.checkpoints.dir: hdfs://nn/old", "execution.checkpointing.dir: s3://b/new"}, nil, "hdfs://nn/old"},
+		{"the oldest name", "", []string{"state.backend.fs.checkpointdir: hdfs://nn/oldest/"}, nil, "hdfs://nn/oldest"},
+		{"the oldest name, 1.15", "1.15", []string{"state.backend.fs.checkpointdir: hdfs://nn/oldest"}, nil, "hdfs://nn/oldest"},
+		{"the oldest name, 2.3", "2.3", []string{"state.backend.fs.checkpointdir: hdfs://nn/oldest"}, nil, "hdfs://nn/oldest"},
+		{"older before oldest", "", []string{"state.backend.fs.checkpointdir: hdfs://nn/oldest", "state.checkpoints.dir: hdfs://nn/old"}, nil, "hdfs://nn/old"},
+		{"older before oldest, 1.17", "1.17", []string{"state.checkpoints.dir: hdfs://nn/old", "state.backend.fs.checkpointdir: hdfs://nn/oldest"}, nil, "hdfs://nn/old"},
+		{"own key before oldest, 2.0", "2.0", []string{"state.backend.fs.checkpointdir: hdfs://nn/oldest", "execution.checkpointing.dir: s3://b/new"}, nil, "s3://b/new"},
+		{"1.19 reads the oldest, not 1.20's", "1.19", []string{"execution.checkpointing.dir: s3://b/new", "state.backend.fs.checkpointdir: hdfs://nn/oldest"}, nil, "hdfs://nn/oldest"},
+		{"a what-if over the file's older name", "", []string{"state.checkpoints.dir: hdfs://nn/old"}, []string{"flink.execution.checkpointing.dir=s3://b/new"}, "s3://b/new"},
+		{"a what-if under 1.20's name in 1.17", "1.17", []string{"state.checkpoints.dir: hdfs://nn/old"}, []string{"flink.execution.checkpointing.dir=s3://b/new"}, "s3://b/new"},
+		{"a what-if under the oldest name", "", []string{"execution.checkpointing.dir: s3://b/new"}, []string{"flink.state.backend.fs.checkpointdir=hdfs://nn/oldest"}, "hdfs://nn/oldest"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			sets := append([]string{"flink.execution.checkpointing.interval=1min", "checkpoint-storage.type=s3"}, c.sets...)
-			l, err := Load("m.yaml", []byte(minimal), sets)
+			data := minimal + "flink:\n  execution.checkpointing.interval: 1 min\n"
+			for _, e := range c.flink {
+				data += "  " + e + "\n"
+			}
+			if c.version != "" {
+				data += "flink-version: \"" + c.version + "\"\n"
+			}
+			l, err := Load("m.yaml", []byte(data), c.sets)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got := l.Spec.Checkpointing.Directory; got != c.want {
 				t.Errorf("directory %q, want %q", got, c.want)
+			}
+			if slices.Contains(l.InertFlinkKeys, "execution.checkpointing.dir") || slices.Contains(l.InertFlinkKeys, "state.checkpoints.dir") || len(l.NotModelled) > 0 {
+				t.Errorf("inert %v, not modelled %v: the directory is modelled", l.InertFlinkKeys, l.NotModelled)
 			}
 		})
 	}

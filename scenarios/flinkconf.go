@@ -171,6 +171,14 @@ var flinkOptions = []flinkOption{
 	// (resolve_ckptstorage.go).
 	{Key: "execution.checkpointing.storage", Deprecated: []string{"state.checkpoint-storage"}, Default: "", parse: checkpointStorage,
 		Doc: "Where checkpoints go: jobmanager (JobManagerCheckpointStorage: the JobManager's memory, at most checkpoint-storage.max-state-size, 5 MiB, a state) or filesystem (FileSystemCheckpointStorage, needs execution.checkpointing.dir); left out, the file system of a checkpoint directory (execution.checkpointing.dir, or the checkpoint-storage block), else the JobManager's memory, as Flink falls back to it (flinksim warns)."},
+	// CheckpointingOptions.CHECKPOINTS_DIRECTORY, no default: with it and no
+	// storage set, FileSystemCheckpointStorage (CheckpointStorageLoader),
+	// its path the checkpoints' external_path; without, the JobManager's
+	// memory (resolve_ckptstorage.go). Its name came in 1.20 (FLIP-406);
+	// state.checkpoints.dir and state.backend.fs.checkpointdir are its
+	// deprecated keys, read in that order, in every release flinksim knows.
+	{Key: "execution.checkpointing.dir", Deprecated: []string{"state.checkpoints.dir", "state.backend.fs.checkpointdir"}, Default: "", parse: checkpointDirectory,
+		Doc: "The checkpoint directory (a file system URI: s3://bucket/path, hdfs://..., file:///...): checkpoints go to its file system (FileSystemCheckpointStorage) unless execution.checkpointing.storage says otherwise; left out (and no checkpoint-storage block), to the JobManager's memory."},
 	// CheckpointingOptions.FS_SMALL_FILE_THRESHOLD: read by
 	// FileSystemCheckpointStorage only, at most 1 mb (resolve_ckptstorage.go).
 	{Key: "execution.checkpointing.data-inline-threshold", Deprecated: []string{"state.storage.fs.memory-threshold", "state.backend.fs.memory-threshold"},

@@ -15,7 +15,8 @@ import "strings"
 // HighAvailabilityOptions, KubernetesConfigOptions, YarnConfigOptions,
 // MetricOptions' reporters, QueryableStateOptions, CoreOptions' directories
 // and class loading, JobManagerOptions' addresses, archive and process
-// memory, CheckpointingOptions' directories and retention) and its plugins'
+// memory, CheckpointingOptions' savepoint directory and retention; the
+// checkpoint directory is modelled) and its plugins'
 // (the S3, GCS, Azure and OSS file systems: credentials, endpoints). The
 // Kubernetes operator's own keys are here too, but for the autoscaler's.
 var inertFlinkPrefixes = []string{
@@ -28,8 +29,7 @@ var inertFlinkPrefixes = []string{
 	"jobmanager.rpc.", "jobmanager.archive.", "jobmanager.memory.", "jobmanager.web.",
 	"jobmanager.bind-host", "jobmanager.resource-id", "taskmanager.bind-host", "taskmanager.host",
 	"taskmanager.rpc.", "taskmanager.resource-id", "taskmanager.registration.", "taskmanager.log.",
-	"state.checkpoints.dir", "state.backend.fs.checkpointdir", "state.savepoints.dir",
-	"execution.checkpointing.dir", "execution.checkpointing.savepoint-dir",
+	"state.savepoints.dir", "execution.checkpointing.savepoint-dir",
 	"execution.checkpointing.create-subdir", "execution.attached",
 	"execution.shutdown-on-attached-exit",
 	"pipeline.name", "pipeline.jars", "pipeline.classpaths", "pipeline.global-job-parameters",

@@ -154,6 +154,15 @@ var stateBackendFactories = map[string]string{
 // CheckpointStorageLoader.fromConfig does: a shortcut name in any case
 // (jobmanager, filesystem) or a CheckpointStorageFactory class name, of
 // which flinksim knows Flink's own two.
+// checkpointDirectory is a checkpoint directory, its trailing slash
+// dropped as Flink's Path drops it.
+func checkpointDirectory(s string) (any, error) {
+	if d := strings.TrimRight(s, "/"); d != "" {
+		return d, nil
+	}
+	return nil, fmt.Errorf("%q is not a directory: give a file system URI such as s3://bucket/checkpoints", s)
+}
+
 func checkpointStorage(s string) (any, error) {
 	switch strings.ToLower(s) {
 	case "jobmanager", "filesystem":

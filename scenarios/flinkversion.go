@@ -89,6 +89,7 @@ var keySince = map[string]string{
 	"execution.buffer-timeout.enabled":                          "1.18",
 	"execution.checkpointing.incremental":                       "1.20",
 	"execution.checkpointing.storage":                           "1.20", // FLINK-34482
+	"execution.checkpointing.dir":                               "1.20", // FLIP-406
 	"execution.checkpointing.data-inline-threshold":             "1.20",
 	"execution.checkpointing.checkpoints-after-tasks-finish":    "1.20",
 	"execution.checkpointing.num-retained":                      "1.20",

@@ -276,6 +276,8 @@ var olderNames2x = []struct{ name, class, value, with string }{
 	{"state.backend.incremental", "CheckpointingOptions", "true", "state.backend.type: rocksdb"},
 	{"state.backend", "StateBackendOptions", "rocksdb", ""},
 	{"state.checkpoint-storage", "CheckpointingOptions", "jobmanager", ""},
+	{"state.checkpoints.dir", "CheckpointingOptions", "s3://b/c", ""},
+	{"state.backend.fs.checkpointdir", "CheckpointingOptions", "s3://b/c", ""},
 	// 1.20's CheckpointingOptions.FS_SMALL_FILE_THRESHOLD declares both; no
 	// 2.x source of it was found
 	{"state.storage.fs.memory-threshold", "", "100 kb", ""},
@@ -310,10 +312,11 @@ func TestOlderNamesIn2x(t *testing.T) {
 			}
 		}
 	}
-	// With a checkpoint directory: without one the JobManager's memory is
-	// the default storage, and state.checkpoint-storage: jobmanager would
-	// change nothing.
-	const base = minimal + "flink:\n  execution.checkpointing.interval: 1 min\n  execution.checkpointing.dir: s3://bucket/checkpoints\n"
+	// With a checkpoint store: without one the JobManager's memory is the
+	// default storage, and state.checkpoint-storage: jobmanager would
+	// change nothing. A block, not a directory, which the older names of
+	// the directory would lose to.
+	const base = minimal + "checkpoint-storage: {type: s3}\nflink:\n  execution.checkpointing.interval: 1 min\n"
 	// load loads the base with the entries; a scenario that does not load
 	// is nil, and only the one without the value may be refused.
 	load := func(v, with, entry string) (*Loaded, string, []string) {

@@ -1,10 +1,7 @@
 package scenarios
 
 import (
-	"cmp"
 	"math"
-	"slices"
-	"strings"
 
 	"github.com/flinksim/flinksim/models"
 )
@@ -52,32 +49,16 @@ type ckptStorage struct {
 	inline           *int64 // a file system's inline threshold; nil: the default (the JobManager's memory does not read it)
 }
 
-// checkpointDir is the checkpoint directory the flink: block sets under a
-// name the release reads, "" for none: CheckpointingOptions.
-// CHECKPOINTS_DIRECTORY is state.checkpoints.dir before 1.20, with
-// state.backend.fs.checkpointdir its deprecated key (1.15 to 1.19's
-// CheckpointingOptions), and execution.checkpointing.dir from 1.20, with
-// state.checkpoints.dir and state.backend.fs.checkpointdir its deprecated
-// keys, in that order (1.20's and 2.x's CheckpointingOptions). Flink reads
-// the first name set in that order (Configuration looks up an option's
-// key, then its deprecated keys as declared); the later entry of one name
-// counts. Before 1.20 the new name is not read (as a file's entry or a
-// what-if), with a warning. A trailing slash is dropped, as Flink's Path
-// drops it.
+// checkpointDir is the checkpoint directory the flink: block sets, "" for
+// none: the option execution.checkpointing.dir (flinkOptions), which
+// resolveFlink reads under the names the release knows, the first of Flink's
+// order that is set (CheckpointingOptions.CHECKPOINTS_DIRECTORY: 1.20's and
+// 2.x's key, then its deprecated state.checkpoints.dir and
+// state.backend.fs.checkpointdir; before 1.20 the old two only), others
+// set warned as ignored.
 func (r *resolver) checkpointDir() string {
-	names := []string{"execution.checkpointing.dir", "state.checkpoints.dir", "state.backend.fs.checkpointdir"}
-	got := make([]string, len(names))
-	for _, e := range r.sc.Flink.Entries {
-		i := slices.Index(names, e.Key)
-		switch {
-		case i < 0:
-		case i == 0 && r.release.before("1.20"):
-			r.d.warn(e.Node, e.Path, "ignored: Flink %s does not know this name (it came in 1.20); it reads state.checkpoints.dir", r.release)
-		default:
-			got[i] = e.Value
-		}
-	}
-	return strings.TrimRight(cmp.Or(got...), "/")
+	d, _ := r.fs.values["execution.checkpointing.dir"].(string)
+	return d
 }
 
 // checkpointDirKey is the checkpoint directory's key in the scenario's

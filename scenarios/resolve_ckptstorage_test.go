@@ -37,8 +37,9 @@ func TestCheckpointStorage(t *testing.T) {
 		{"1.19 does not read the 1.20 name of the directory", "execution.checkpointing.dir: s3://b/c", []string{"flink-version=1.19"},
 			"JobManagerCheckpointStorage", 5 << 20, true,
 			"m.yaml:10:32: flink.execution.checkpointing.dir: ignored: Flink 1.19 does not know this name (it came in 1.20); it reads state.checkpoints.dir"},
-		{"nor as a what-if", "", []string{"flink-version=1.17", "flink.execution.checkpointing.dir=s3://b/c"}, "JobManagerCheckpointStorage", 5 << 20, true,
-			"--set flink.execution.checkpointing.dir=s3://b/c: flink.execution.checkpointing.dir: ignored: Flink 1.17 does not know this name"},
+		// a what-if sets the option under the name the release reads, as any option's
+		{"a what-if under 1.20's name", "", []string{"flink-version=1.17", "flink.execution.checkpointing.dir=s3://b/c"}, "", 0, false,
+			"--set flink.execution.checkpointing.dir=s3://b/c: flink.execution.checkpointing.dir: Flink 1.17 does not know this name (it came in 1.20); it reads state.checkpoints.dir: this what-if sets the option, as state.checkpoints.dir"},
 		{"1.17 reads the old name", "", []string{"flink-version=1.17", "flink.state.checkpoints.dir=s3://b/c"}, "", 0, false, ""},
 		{"2.0 reads both", "", []string{"flink-version=2.0", "flink.state.checkpoints.dir=s3://b/c"}, "", 0, false, ""},
 		{"jobmanager", "", []string{"flink.execution.checkpointing.storage=jobmanager"}, "JobManagerCheckpointStorage", 5 << 20, true, ""},
