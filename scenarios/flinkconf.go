@@ -342,7 +342,7 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 		if e.Nested && release.before("1.19") {
 			// GlobalConfiguration.loadYAMLResource reads flink-conf.yaml line
 			// by line, "key: value"; config.yaml (FLIP-366) came in 1.19.
-			d.warn(e.Node, e.Path, "ignored: Flink %s reads flink-conf.yaml line by line and knows no nested keys (config.yaml came in 1.19); write it flat", release)
+			d.warn(d.keyNode(e), e.Path, "ignored: Flink %s reads flink-conf.yaml line by line and knows no nested keys (config.yaml came in 1.19); write it flat", release)
 			continue
 		}
 		if o, ok := optionByKey[e.Key]; ok {
@@ -358,7 +358,7 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 				d.warn(e.Node, e.Path, "%s: this what-if sets the option, as %s (scenario.resolved.yaml writes it so); written under this name, Flink %s would ignore it",
 					why, name, release)
 			default:
-				d.warn(e.Node, e.Path, "ignored: %s", why)
+				d.warn(d.keyNode(e), e.Path, "ignored: %s", why)
 				continue
 			}
 		}

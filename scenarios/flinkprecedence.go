@@ -68,6 +68,21 @@ func flinkKeyRank(canonical, key string) int {
 	return 0
 }
 
+// keyNode is where a warning about entry e's name points: the key as the
+// file writes it (line:col of the key, not of its value), or the value
+// where no key was written (a what-if, whose flag names it).
+func (d *decoder) keyNode(e FlinkEntry) *yaml.Node {
+	if _, whatIf := d.origin[e.Node]; whatIf || e.Node == nil {
+		return e.Node
+	}
+	if k := e.KeyNode; k != nil && k.Line > 0 {
+		if _, whatIf := d.origin[k]; !whatIf {
+			return k
+		}
+	}
+	return e.Node
+}
+
 // warnFlinkLost tells that entry e is not read, and which entry is.
 func warnFlinkLost(d *decoder, e, won FlinkEntry) {
 	where := "below"
@@ -79,10 +94,10 @@ func warnFlinkLost(d *decoder, e, won FlinkEntry) {
 		}
 	}
 	if won.Key == e.Key {
-		d.warn(e.Node, e.Path, "ignored: set again %s, and Flink keeps the later value", where)
+		d.warn(d.keyNode(e), e.Path, "ignored: set again %s, and Flink keeps the later value", where)
 		return
 	}
-	d.warn(e.Node, e.Path, "ignored: %s is set too (%s), and Flink reads it first", won.Key, where)
+	d.warn(d.keyNode(e), e.Path, "ignored: %s is set too (%s), and Flink reads it first", won.Key, where)
 }
 
 // dropFlinkOption removes from the flink: block every entry, flat or nested,

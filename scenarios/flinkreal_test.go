@@ -117,11 +117,11 @@ func TestFlinkReadsOneEntryPerOption(t *testing.T) {
 		warning     string
 	}{
 		{"new name first", "taskmanager.numberOfTaskSlots: 3\nexecution.buffer-timeout.interval: 20ms\nexecution.buffer-timeout: 50ms",
-			3, "x.yaml:6:29: flink.execution.buffer-timeout: ignored: execution.buffer-timeout.interval is set too (at line 5), and Flink reads it first"},
+			3, "x.yaml:6:3: flink.execution.buffer-timeout: ignored: execution.buffer-timeout.interval is set too (at line 5), and Flink reads it first"},
 		{"new name last", "execution.buffer-timeout: 50ms\nexecution.buffer-timeout.interval: 20ms",
-			1, "x.yaml:4:29: flink.execution.buffer-timeout: ignored: execution.buffer-timeout.interval is set too (at line 5), and Flink reads it first"},
+			1, "x.yaml:4:3: flink.execution.buffer-timeout: ignored: execution.buffer-timeout.interval is set too (at line 5), and Flink reads it first"},
 		{"flat then nested", "taskmanager.numberOfTaskSlots: 3\ntaskmanager:\n  numberOfTaskSlots: 2\nexecution.buffer-timeout.interval: 20ms",
-			2, "x.yaml:4:34: flink.taskmanager.numberOfTaskSlots: ignored: set again at line 6, and Flink keeps the later value"},
+			2, "x.yaml:4:3: flink.taskmanager.numberOfTaskSlots: ignored: set again at line 6, and Flink keeps the later value"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			data := withFlinkBlock(c.block)
@@ -231,7 +231,7 @@ func TestFlinkKeyRepeated(t *testing.T) {
 		t.Fatal(err)
 	}
 	if p := l.Spec.Nodes[0].Parallelism; p != 4 || len(l.Warnings) != 1 ||
-		l.Warnings[0].String() != "r.yaml:4:24: flink.parallelism.default: ignored: set again at line 5, and Flink keeps the later value" {
+		l.Warnings[0].String() != "r.yaml:4:3: flink.parallelism.default: ignored: set again at line 5, and Flink keeps the later value" {
 		t.Errorf("parallelism %d, warnings %v", p, l.Warnings)
 	}
 }

@@ -36,7 +36,7 @@ func TestCheckpointStorage(t *testing.T) {
 		// 1.20 renamed the directory: an older release reads only the old name
 		{"1.19 does not read the 1.20 name of the directory", "execution.checkpointing.dir: s3://b/c", []string{"flink-version=1.19"},
 			"JobManagerCheckpointStorage", 5 << 20, true,
-			"m.yaml:10:32: flink.execution.checkpointing.dir: ignored: Flink 1.19 does not know this name (it came in 1.20); it reads state.checkpoints.dir"},
+			"m.yaml:10:3: flink.execution.checkpointing.dir: ignored: Flink 1.19 does not know this name (it came in 1.20); it reads state.checkpoints.dir"},
 		// a what-if sets the option under the name the release reads, as any option's
 		{"a what-if under 1.20's name", "", []string{"flink-version=1.17", "flink.execution.checkpointing.dir=s3://b/c"}, "", 0, false,
 			"--set flink.execution.checkpointing.dir=s3://b/c: flink.execution.checkpointing.dir: Flink 1.17 does not know this name (it came in 1.20); it reads state.checkpoints.dir: this what-if sets the option, as state.checkpoints.dir"},

@@ -155,7 +155,10 @@ type FlinkEntry struct {
 	Key   string
 	Value string     // scalar value; "" for lists and maps
 	Node  *yaml.Node // the value as written
-	Path  string
+	// KeyNode is the key as written (nil where none is: a what-if's), where
+	// a problem with the name points.
+	KeyNode *yaml.Node
+	Path    string
 	// Nested: written inside a mapping (taskmanager: {numberOfTaskSlots: 4}),
 	// which only config.yaml's parser (Flink 1.19 and later) reads.
 	Nested bool
@@ -193,7 +196,7 @@ func (x *FlinkConfig) decodeNode(d *decoder, n *yaml.Node, path string) {
 			if v != nil && v.Kind == yaml.SequenceNode && !d.spendAll(v, p) {
 				return // past the document's budget of values: reported once
 			}
-			e := FlinkEntry{Key: key, Node: v, Path: p, Nested: prefix != ""}
+			e := FlinkEntry{Key: key, Node: v, KeyNode: kv.key, Path: p, Nested: prefix != ""}
 			if v != nil && v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
 				e.Value = strings.TrimSpace(v.Value)
 			}

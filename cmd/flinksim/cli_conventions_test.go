@@ -195,7 +195,7 @@ func TestWarningsComeWithProblems(t *testing.T) {
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, append(append([]byte(nil), tiny...), (flink+"  parallelism.default: zero\n")...), 0o644)
 	lines := bytes.Count(tiny, []byte("\n"))
-	ignored := fmt.Sprintf("flinksim: warning: %s:%d:29: flink.execution.buffer-timeout: ignored: execution.buffer-timeout.interval is set too (at line %d), and Flink reads it first\n", bad, lines+3, lines+4)
+	ignored := fmt.Sprintf("flinksim: warning: %s:%d:3: flink.execution.buffer-timeout: ignored: execution.buffer-timeout.interval is set too (at line %d), and Flink reads it first\n", bad, lines+3, lines+4)
 	notModelled := "flinksim: warning: 1 Flink key(s) would change the result but are not modelled; this run ignores them: pipeline.object-reuse\n"
 	problem := fmt.Sprintf("%s:%d:24: flink.parallelism.default: \"zero\" is not a whole number\n", bad, lines+5)
 	want := ignored + notModelled + problem + "flinksim: 1 problem(s) in the scenario\n"

@@ -96,7 +96,7 @@ checkpoint-storage: {type: s3}
 // each --grid value alone, says which values bring it.
 func TestSweepPointWarnings(t *testing.T) {
 	restart := writeScenario(t, "restart.yaml", restartScenario)
-	ignored := "restart.yaml:6:26: flink.restart-strategy.type: ignored: Flink 1.15 does not know this name"
+	ignored := "restart.yaml:6:3: flink.restart-strategy.type: ignored: Flink 1.15 does not know this name"
 	for _, c := range []struct {
 		args []string
 		want string // the prefix of the one warning
