@@ -390,7 +390,7 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 			fs.values[o.Key] = v
 			continue
 		}
-		unmodelledEntry(d, e, &notModelled, &inert)
+		unmodelledEntry(d, e, release, &notModelled, &inert)
 	}
 	cfg.Entries = read // what resolved.yaml keeps: the entries Flink reads
 	for i := range flinkOptions {
@@ -409,11 +409,11 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 // unmodelledEntry sorts an entry of a key flinksim does not model: a key
 // of Flink's (its value checked by its type) into notModelled or inert, an
 // application's own into inert, anything else a problem.
-func unmodelledEntry(d *decoder, e FlinkEntry, notModelled, inert *[]string) {
+func unmodelledEntry(d *decoder, e FlinkEntry, release flinkRelease, notModelled, inert *[]string) {
 	switch {
 	case knownFlinkKey(e.Key) || flinkPluginFamily(e.Key):
 		switch {
-		case !checkUnmodelledValue(d, e):
+		case !checkUnmodelledValue(d, e, release):
 		case flinkKeyInert(e.Key):
 			*inert = append(*inert, e.Key)
 		default:

@@ -120,14 +120,15 @@ func javaNumber(s string) error {
 var tooLarge = regexp.MustCompile(`^".*" is (too large.*)$`)
 
 // checkFlinkValue checks a value of a key flinksim does not model against
-// the key's type: nil if Flink would read it (or the key has no type).
-func checkFlinkValue(key, s string) error {
+// the key's type in release f: nil if Flink would read it (or the key has
+// no type).
+func checkFlinkValue(key, s string, f flinkRelease) error {
 	t := flinkKeyTypes[key]
 	if t == nil {
 		return nil
 	}
 	var names, takes []string
-	for _, k := range t.kinds {
+	for _, k := range t.kindsIn(f) {
 		kind := flinkKinds[k]
 		err := kind.parse(s)
 		if k == "Enum" {
@@ -146,7 +147,19 @@ func checkFlinkValue(key, s string) error {
 			takes = append(takes, kind.takes)
 		}
 	}
-	return fmt.Errorf("%q is not %s, as Flink reads %s: %s", s, strings.Join(names, " or "), key, strings.Join(takes, "; or "))
+	return fmt.Errorf("%q is not %s, as Flink %s reads %s: %s", s, strings.Join(names, " or "), f, key, strings.Join(takes, "; or "))
+}
+
+// kindsIn is the type release f gives the key: of two (2.x's, then 1.x's:
+// a Long of milliseconds that 2.0 made a Duration), the one f declares.
+func (t *flinkKeyType) kindsIn(f flinkRelease) []string {
+	if len(t.kinds) != 2 {
+		return t.kinds
+	}
+	if f.before("2.0") {
+		return t.kinds[1:]
+	}
+	return t.kinds[:1]
 }
 
 // enumValue: convertToEnum compares the names in upper case (any value
@@ -166,7 +179,7 @@ func enumValue(values []string, s string) error {
 // checkUnmodelledValue reports an entry of a key flinksim does not model
 // whose value Flink could not read by the key's type: a problem at the
 // entry, as a modelled option's. It reports whether the entry stands.
-func checkUnmodelledValue(d *decoder, e FlinkEntry) bool {
+func checkUnmodelledValue(d *decoder, e FlinkEntry, f flinkRelease) bool {
 	t := flinkKeyTypes[e.Key]
 	if t == nil {
 		return true
@@ -174,13 +187,13 @@ func checkUnmodelledValue(d *decoder, e FlinkEntry) bool {
 	if e.Node != nil && e.Node.Kind == yaml.SequenceNode {
 		// ConfigurationUtils converts the list's text, which no number,
 		// flag, duration or size reads.
-		d.fail(e.Node, e.Path, "needs a single value, not a list: Flink reads %s as %s", e.Key, strings.Join(t.kinds, " or "))
+		d.fail(e.Node, e.Path, "needs a single value, not a list: Flink %s reads %s as %s", f, e.Key, strings.Join(t.kindsIn(f), " or "))
 		return false
 	}
 	if e.Value == "" {
 		return true
 	}
-	if err := checkFlinkValue(e.Key, e.Value); err != nil {
+	if err := checkFlinkValue(e.Key, e.Value, f); err != nil {
 		d.fail(e.Node, e.Path, "%v", err)
 		return false
 	}

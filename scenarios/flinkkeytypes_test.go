@@ -34,7 +34,7 @@ func TestUnmodelledKeyValues(t *testing.T) {
 		entry string
 		want  string // "" loads; else a part of the problem
 	}{
-		{"rest.port: abc", `x.yaml:4:14: flink.rest.port: "abc" is not an Integer, as Flink reads rest.port: a whole number from -2147483648 to 2147483647`},
+		{"rest.port: abc", `x.yaml:4:14: flink.rest.port: "abc" is not an Integer, as Flink 1.20 reads rest.port: a whole number from -2147483648 to 2147483647`},
 		{"rest.port: 2147483648", `"2147483648" is not an Integer`},
 		{"rest.port: 8081.0", `"8081.0" is not an Integer`},
 		{"rest.port: 8081", ""},
@@ -42,11 +42,11 @@ func TestUnmodelledKeyValues(t *testing.T) {
 		{"rest.port: +8081", ""}, // Integer.parseInt takes a sign
 		{"rest.port: -2147483648", ""},
 		{`rest.port: ""`, ""}, // empty: Flink's default
-		{"rest.port: [8081, 8082]", "flink.rest.port: needs a single value, not a list: Flink reads rest.port as Integer"},
+		{"rest.port: [8081, 8082]", "flink.rest.port: needs a single value, not a list: Flink 1.20 reads rest.port as Integer"},
 		{"rest:\n  port: abc", `x.yaml:5:11: flink.rest.port: "abc" is not an Integer`},
 		{"table.exec.mini-batch.size: 9223372036854775807", ""},
-		{"table.exec.mini-batch.size: 9223372036854775808", `is not a Long, as Flink reads table.exec.mini-batch.size: a whole number from -9223372036854775808 to 9223372036854775807`},
-		{"rest.flamegraph.enabled: yes", `"yes" is not a Boolean, as Flink reads rest.flamegraph.enabled: true or false, in any case`},
+		{"table.exec.mini-batch.size: 9223372036854775808", `is not a Long, as Flink 1.20 reads table.exec.mini-batch.size: a whole number from -9223372036854775808 to 9223372036854775807`},
+		{"rest.flamegraph.enabled: yes", `"yes" is not a Boolean, as Flink 1.20 reads rest.flamegraph.enabled: true or false, in any case`},
 		{"rest.flamegraph.enabled: TRUE", ""},
 		{"rest.flamegraph.enabled: False", ""},
 		{"resourcemanager.start-worker.max-failure-rate: 2.5", ""},
@@ -55,25 +55,27 @@ func TestUnmodelledKeyValues(t *testing.T) {
 		{"resourcemanager.start-worker.max-failure-rate: 1.5x", `"1.5x" is not a Double`},
 		{"jobmanager.memory.jvm-overhead.fraction: 0.2f", ""},
 		{"jobmanager.memory.jvm-overhead.fraction: a fifth", `"a fifth" is not a Float`},
-		{"rest.retry.delay: 1h30m", `"1h30m" is not a Duration, as Flink reads rest.retry.delay: a whole number and one time unit`},
+		{"rest.retry.delay: 1h30m", `"1h30m" is not a Duration, as Flink 1.20 reads rest.retry.delay: a whole number and one time unit`},
 		{"rest.retry.delay: 1.5 min", `"1.5 min" is not a Duration`},
 		{"rest.retry.delay: -1 s", `"-1 s" is not a Duration`},
-		{"rest.retry.delay: 99999999999999999999 ms", `as Flink reads rest.retry.delay: it is too large`},
+		{"rest.retry.delay: 99999999999999999999 ms", `as Flink 1.20 reads rest.retry.delay: it is too large`},
 		{"rest.retry.delay: 30 s", ""},
 		{"rest.retry.delay: 500", ""}, // milliseconds
 		{"rest.retry.delay: 2 MIN", ""},
 		{"jobmanager.memory.process.size: 1600m", ""},
 		{"jobmanager.memory.process.size: 2 gb", ""},
 		{"jobmanager.memory.process.size: 1073741824", ""},
-		{"jobmanager.memory.process.size: 1.5g", `"1.5g" is not a MemorySize, as Flink reads jobmanager.memory.process.size`},
+		{"jobmanager.memory.process.size: 1.5g", `"1.5g" is not a MemorySize, as Flink 1.20 reads jobmanager.memory.process.size`},
 		{"jobmanager.memory.process.size: 2 zb", `"2 zb" is not a MemorySize`},
 		{"execution.runtime-mode: batch", ""}, // convertToEnum ignores case
-		{"execution.runtime-mode: sometimes", `"sometimes" is not an Enum, as Flink reads execution.runtime-mode: one of AUTOMATIC, BATCH, STREAMING, in any case`},
-		// A 1.x Long of milliseconds that 2.0 made a Duration: either form.
+		{"execution.runtime-mode: sometimes", `"sometimes" is not an Enum, as Flink 1.20 reads execution.runtime-mode: one of AUTOMATIC, BATCH, STREAMING, in any case`},
+		// A 1.x Long of milliseconds that 2.0 made a Duration: 1.20 (the
+		// default release) reads a Long, 2.0 a Duration, which takes bare
+		// milliseconds too but nothing negative.
 		{"slot.idle.timeout: 50000", ""},
-		{"slot.idle.timeout: 50 s", ""},
+		{"slot.idle.timeout: 50 s", `"50 s" is not a Long, as Flink 1.20 reads slot.idle.timeout: a whole number`},
 		{"slot.idle.timeout: -1", ""},
-		{"slot.idle.timeout: soon", `"soon" is not a Duration or a Long, as Flink reads slot.idle.timeout`},
+		{"slot.idle.timeout: soon", `"soon" is not a Long, as Flink 1.20 reads slot.idle.timeout`},
 		// No type: a String, or a type not established.
 		{"rest.address: anything at all", ""},
 		{"rest.bind-port: 50100-50200", ""},
@@ -88,18 +90,38 @@ func TestUnmodelledKeyValues(t *testing.T) {
 	}
 }
 
+// TestUnmodelledKeyTypeByRelease: a key whose type changed between
+// releases (a 1.x Long of milliseconds that 2.0 made a Duration) is read by
+// the scenario's flink-version's type.
+func TestUnmodelledKeyTypeByRelease(t *testing.T) {
+	for _, c := range []struct {
+		version, value, want string // want: "" loads
+	}{
+		{"2.0", "50 s", ""},
+		{"2.0", "50000", ""}, // a Duration takes bare milliseconds
+		{"2.1", "-1", `"-1" is not a Duration, as Flink 2.1 reads task.cancellation.interval`},
+		{"1.17", "50 s", `"50 s" is not a Long, as Flink 1.17 reads task.cancellation.interval`},
+		{"1.17", "-1", ""},
+	} {
+		got := loadProblems(t, withFlinkBlock("task.cancellation.interval: "+c.value), []string{"flink-version=" + c.version}, "")
+		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+			t.Errorf("%s, %s: got %q\nwant %q", c.version, c.value, got, c.want)
+		}
+	}
+}
+
 // TestUnmodelledKeyValuesInWhatIfs: a --set and a variant's set: are
 // checked as the file is, reported where they are written.
 func TestUnmodelledKeyValuesInWhatIfs(t *testing.T) {
 	data := withFlinkBlock("rest.port: 8081")
-	if got := loadProblems(t, data, []string{"flink.rest.port=abc"}, ""); got != `--set flink.rest.port=abc: flink.rest.port: "abc" is not an Integer, as Flink reads rest.port: a whole number from -2147483648 to 2147483647` {
+	if got := loadProblems(t, data, []string{"flink.rest.port=abc"}, ""); got != `--set flink.rest.port=abc: flink.rest.port: "abc" is not an Integer, as Flink 1.20 reads rest.port: a whole number from -2147483648 to 2147483647` {
 		t.Errorf("--set: got %q", got)
 	}
 	if got := loadProblems(t, data, []string{"flink.rest.port=9091"}, ""); got != "" {
 		t.Errorf("--set of a good value: %s", got)
 	}
 	bad := []byte(strings.Replace(string(data), "flink.parallelism.default: 3}", "flink.parallelism.default: 3, flink.web.timeout: forever}", 1))
-	if got := loadProblems(t, bad, nil, "faster-checkpoints"); !strings.Contains(got, `x.yaml:13:167: variants.faster-checkpoints.set.flink.web.timeout: "forever" is not a Duration or a Long, as Flink reads web.timeout`) {
+	if got := loadProblems(t, bad, nil, "faster-checkpoints"); !strings.Contains(got, `x.yaml:13:167: variants.faster-checkpoints.set.flink.web.timeout: "forever" is not a Long, as Flink 1.20 reads web.timeout`) {
 		t.Errorf("variant: got %q", got)
 	}
 }
