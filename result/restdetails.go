@@ -125,7 +125,10 @@ func restSubtask(st *SubtaskCheckpointStats, trigger sim.Time, start int64) map[
 // keyed by vertex ID: the vertex's totals and summary, and each subtask's
 // acknowledgement, sizes, sync and async durations, alignment and start
 // delay. Skew shows here: the subtask that acknowledges last sets the
-// checkpoint's duration.
+// checkpoint's duration. A vertex's entry has only the fields of Flink's
+// TaskCheckpointStatisticsWithSubtaskDetails, no name: as with Flink, the
+// vertex ID is named by the job's plan (summary.json's plan, each node's
+// id and description).
 func (r *Result) WriteCheckpointDetailsJSON(w io.Writer) error {
 	type entry struct {
 		ID    int64          `json:"id"`
@@ -147,7 +150,7 @@ func (r *Result) WriteCheckpointDetailsJSON(w io.Writer) error {
 				subs = append(subs, restSubtask(&t.Subtasks[j], c.Trigger, start))
 			}
 			m := restTask(c, t, start)
-			m["name"], m["summary"], m["subtasks"] = t.Name, restTaskSummary(c, t, start), subs
+			m["summary"], m["subtasks"] = restTaskSummary(c, t, start), subs
 			e.Tasks[VertexID(t.Name)] = m
 		}
 		out.Checkpoints = append(out.Checkpoints, e)
