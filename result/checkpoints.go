@@ -1,6 +1,7 @@
 package result
 
 import (
+	"math"
 	"sort"
 
 	"github.com/flinksim/flinksim/sim"
@@ -177,11 +178,10 @@ func QuantilesOf(xs []float64) Quantiles {
 // a sweep's checkpoint_duration outcomes and the verdict all read it.
 func EndToEnd(cps []*CheckpointStats) Quantiles {
 	s := endToEndSummary(cps)
-	p50, ok := s.P50.(float64)
-	if !ok {
+	if math.IsNaN(float64(s.P50)) {
 		return Quantiles{} // no completed checkpoint: Flink's quantiles are NaN
 	}
-	return Quantiles{P50: p50 / 1000, P99: s.P99.(float64) / 1000, Max: float64(s.Max) / 1000}
+	return Quantiles{P50: float64(s.P50) / 1000, P99: float64(s.P99) / 1000, Max: float64(s.Max) / 1000}
 }
 
 // Failure messages of failed checkpoints, as Flink's CheckpointFailureReason

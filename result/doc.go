@@ -24,6 +24,7 @@
 //	rest.go         checkpoints.json (Flink's REST shape: GET /jobs/:jobid/checkpoints)
 //	restdetails.go  checkpoint-details.json (.../checkpoints/details/:id/subtasks/:vertexid, with the task summary)
 //	restconfig.go   checkpoint-config.json (.../checkpoints/config: CheckpointConfigInfo)
+//	javajson.go     jdouble: a Java double as Flink's REST (Jackson) writes it
 //	starttime.go    --start-time: the wall time of virtual time 0, for timestamps and watermarks
 //	read.go         ReadResult: a Result from its files
 //	dir.go          the run directory: WriteDir, ReadDir

@@ -181,7 +181,7 @@ func restSummary(xs []int64) statsDto {
 	for i, x := range s {
 		fs[i] = float64(x)
 	}
-	q := func(p float64) float64 { return FlinkQuantile(fs, p) }
+	q := func(p float64) jdouble { return jdouble(FlinkQuantile(fs, p)) }
 	return statsDto{Min: s[0], Max: s[len(s)-1], Avg: int64(sum / float64(len(s))),
 		P50: q(0.5), P90: q(0.9), P95: q(0.95), P99: q(0.99), P999: q(0.999)}
 }

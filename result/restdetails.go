@@ -3,6 +3,7 @@ package result
 import (
 	"encoding/json"
 	"io"
+	"math"
 
 	"github.com/flinksim/flinksim/sim"
 )
@@ -13,17 +14,19 @@ import (
 // (TaskCheckpointStatisticsWithSubtaskDetails): the vertex's totals, a
 // summary over its acknowledged subtasks, and each subtask.
 
-// statsDto is Flink's StatsSummaryDto. A percentile is a float64, or "NaN"
-// as Jackson writes Double.NaN.
+// statsDto is Flink's StatsSummaryDto: min, max and avg are Java longs,
+// the percentiles p50 to p999 Java doubles, each written in its type's
+// JSON form (a jdouble always with a fraction or an exponent, "NaN" as
+// Jackson quotes Double.NaN).
 type statsDto struct {
-	Min  int64 `json:"min"`
-	Max  int64 `json:"max"`
-	Avg  int64 `json:"avg"`
-	P50  any   `json:"p50"`
-	P90  any   `json:"p90"`
-	P95  any   `json:"p95"`
-	P99  any   `json:"p99"`
-	P999 any   `json:"p999"`
+	Min  int64   `json:"min"`
+	Max  int64   `json:"max"`
+	Avg  int64   `json:"avg"`
+	P50  jdouble `json:"p50"`
+	P90  jdouble `json:"p90"`
+	P95  jdouble `json:"p95"`
+	P99  jdouble `json:"p99"`
+	P999 jdouble `json:"p999"`
 }
 
 // taskSummary is TaskCheckpointStatisticsWithSubtaskDetails.Summary.
@@ -44,8 +47,8 @@ type taskSummary struct {
 	StartDelay statsDto `json:"start_delay"`
 }
 
-// nan is how Flink's REST API writes a percentile it has no histogram for.
-const nan = "NaN"
+// nan is a percentile Flink has no histogram for (REST writes "NaN").
+var nan = jdouble(math.NaN())
 
 // minMaxAvg is the StatsSummaryDto of one of TaskStateStatsSummary's
 // StatsSummary: min, max and avg (sum/count, 0 with no value) of the values
@@ -94,7 +97,7 @@ func restTaskSummary(c *CheckpointStats, t *TaskCheckpointStats, start int64) ta
 	s.EndToEnd = minMaxAvg(ack)
 	s.EndToEnd.Min, s.EndToEnd.Max, s.EndToEnd.Avg = max(0, s.EndToEnd.Min-trigger), max(0, s.EndToEnd.Max-trigger), max(0, s.EndToEnd.Avg-trigger)
 	s.Duration.Sync, s.Duration.Async = minMaxAvg(sync), minMaxAvg(async)
-	s.Alignment.Buffered = statsDto{P50: 0.0, P90: 0.0, P95: 0.0, P99: 0.0, P999: 0.0}
+	s.Alignment.Buffered = statsDto{}
 	s.Alignment.Processed, s.Alignment.Persisted = minMaxAvg(processed), minMaxAvg(persisted)
 	s.Alignment.Duration = minMaxAvg(align)
 	s.StartDelay = minMaxAvg(delay)
@@ -122,7 +125,10 @@ func restSubtask(st *SubtaskCheckpointStats, trigger sim.Time, start int64) map[
 // keyed by vertex ID: the vertex's totals and summary, and each subtask's
 // acknowledgement, sizes, sync and async durations, alignment and start
 // delay. Skew shows here: the subtask that acknowledges last sets the
-// checkpoint's duration.
+// checkpoint's duration. A vertex's entry has only the fields of Flink's
+// TaskCheckpointStatisticsWithSubtaskDetails, no name: as with Flink, the
+// vertex ID is named by the job's plan (summary.json's plan, each node's
+// id and description).
 func (r *Result) WriteCheckpointDetailsJSON(w io.Writer) error {
 	type entry struct {
 		ID    int64          `json:"id"`
@@ -144,7 +150,7 @@ func (r *Result) WriteCheckpointDetailsJSON(w io.Writer) error {
 				subs = append(subs, restSubtask(&t.Subtasks[j], c.Trigger, start))
 			}
 			m := restTask(c, t, start)
-			m["name"], m["summary"], m["subtasks"] = t.Name, restTaskSummary(c, t, start), subs
+			m["summary"], m["subtasks"] = restTaskSummary(c, t, start), subs
 			e.Tasks[VertexID(t.Name)] = m
 		}
 		out.Checkpoints = append(out.Checkpoints, e)

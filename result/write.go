@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -21,8 +22,8 @@ func (r *Result) WriteSummaryJSON(w io.Writer) error {
 // WriteMetricsCSV writes metrics.csv in tidy form: one row per sample, with
 // columns time_s,operator,subtask,metric,value. The subtask is empty for a
 // whole operator. Rows are ordered by time, then as the series are declared,
-// and numbers are printed with 10 significant digits (watermarks, Unix ms,
-// whole), so equal runs give equal bytes. A name with a comma or a quote (a
+// so equal runs give equal bytes; a value is exact (appendValue; watermarks,
+// Unix ms, whole). A name with a comma or a quote (a
 // task feeding several chained operators, "a -> (b, c)") is quoted as RFC
 // 4180 quotes a field.
 func (r *Result) WriteMetricsCSV(w io.Writer) error {
@@ -51,7 +52,7 @@ func (r *Result) WriteMetricsCSV(w io.Writer) error {
 				// whole ms, every digit: a Unix ms timestamp has 13
 				buf = strconv.AppendFloat(buf, r.fileValue(s.Metric, s.Values[i]), 'f', 0, 64)
 			} else {
-				buf = strconv.AppendFloat(buf, s.Values[i], 'g', 10, 64)
+				buf = appendValue(buf, s.Values[i])
 			}
 			buf = append(buf, '\n')
 			if _, err := bw.Write(buf); err != nil {
@@ -60,6 +61,27 @@ func (r *Result) WriteMetricsCSV(w io.Writer) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// maxExactInt is 2^53: every integer up to it is a float64 of its own.
+const maxExactInt = 1 << 53
+
+// appendValue appends v as metrics.csv writes a value: an integral value
+// below 2^53 (a count, a size, a long gauge such as
+// checkpointStartDelayNanos) as an integer, every digit, and so
+// Long.MIN_VALUE (a gauge's "no value", -9223372036854775808); any other the
+// shortest text that reads back as v, plain from 10^-4 (0.925,
+// 68.00399999999999), else with an exponent (1.5e-07, and 1e+18 past 2^53,
+// where not every integer is a float64). The file is exact: ReadDir reads
+// back the very values the run held, as metrics.om.txt's encoder writes them.
+func appendValue(buf []byte, v float64) []byte {
+	switch a := math.Abs(v); {
+	case a < maxExactInt && v == math.Trunc(v), v == math.MinInt64:
+		return strconv.AppendInt(buf, int64(v), 10)
+	case a >= 1e-4 && a < maxExactInt:
+		return strconv.AppendFloat(buf, v, 'f', -1, 64)
+	}
+	return strconv.AppendFloat(buf, v, 'g', -1, 64)
 }
 
 // csvField is s as a CSV field: quoted, its quotes doubled, when it holds a

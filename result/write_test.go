@@ -3,6 +3,7 @@ package result
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -111,5 +112,50 @@ func TestOperatorJSONMirrorsSummary(t *testing.T) {
 	var back OperatorSummary
 	if err := json.Unmarshal(never, &back); err != nil || back.Ran() || !back.NeverRan || back.RecordsIn != 3 {
 		t.Errorf("read back: %+v, %v", back, err)
+	}
+}
+
+// TestMetricsCSVValuesExact: metrics.csv writes an integral value below
+// 2^53 (Flink's long gauges: checkpointStartDelayNanos, sizes, ids) as an
+// integer with every digit, where 10 significant digits wrote
+// 594995878312 ns as 5.949958783e+11; any other value as the shortest text
+// that reads back as it. Each reads back as the very value written.
+func TestMetricsCSVValuesExact(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		want string
+	}{
+		{594995878312, "594995878312"},
+		{1<<53 - 1, "9007199254740991"},
+		{-1, "-1"},
+		{0, "0"},
+		{math.Copysign(0, -1), "0"},
+		{78297803, "78297803"},
+		{0.925, "0.925"},
+		{853.09071735, "853.09071735"},
+		{68.00399999999999, "68.00399999999999"},
+		{45006235.31869658, "45006235.31869658"},
+		{1.5e-7, "1.5e-07"},
+		{1 << 60, "1.152921504606847e+18"},
+		{math.MinInt64, "-9223372036854775808"},
+		{math.NaN(), "NaN"},
+		{math.Inf(1), "+Inf"},
+	} {
+		r := &Result{Times: []float64{5}, Series: []Series{{Operator: "op", Subtask: 0, Metric: MetricStartDelay, Values: []float64{c.v}}}}
+		var b bytes.Buffer
+		if err := r.WriteMetricsCSV(&b); err != nil {
+			t.Fatal(err)
+		}
+		line := strings.Split(b.String(), "\n")[1]
+		if want := "5,op,0," + MetricStartDelay + "," + c.want; line != want {
+			t.Errorf("%v: %q, want %q", c.v, line, want)
+		}
+		got := &Result{}
+		if err := got.readMetricsCSV(bytes.NewReader(b.Bytes())); err != nil {
+			t.Fatal(err)
+		}
+		if back := got.Series[0].Values[0]; back != c.v && !(math.IsNaN(back) && math.IsNaN(c.v)) {
+			t.Errorf("%v read back as %v", c.v, back)
+		}
 	}
 }

@@ -99,8 +99,8 @@ func TestOpenMetricsLoadsIntoPrometheus(t *testing.T) {
 			v, _ := strconv.ParseFloat(m[1], 64)
 			ts, _ := strconv.ParseInt(m[2], 10, 64)
 			wantTS := start + int64(math.Round(res.Times[i]*1000))
-			// metrics.csv keeps 10 significant digits
-			if math.Abs(v-want[i]) > 1e-9*math.Abs(want[i]) || ts != wantTS {
+			// metrics.csv and metrics.om.txt are exact: the very value
+			if v != want[i] || ts != wantTS {
 				t.Errorf("%s sample %d: %v at %d, recorded %v at %d", c.match, i, v, ts, want[i], wantTS)
 			}
 		}
@@ -216,7 +216,7 @@ func TestDebloatingMetricsInOutputs(t *testing.T) {
 			t.Fatalf("%s: %d samples of %s[3] in metrics.csv, %d of %s... in metrics.om.txt", c.variant, len(want), c.metric, len(got), prefix)
 		}
 		for i := range want {
-			if math.Abs(got[i]-want[i]) > 1e-9*math.Abs(want[i]) { // metrics.csv keeps 10 significant digits
+			if got[i] != want[i] { // both files are exact
 				t.Errorf("%s sample %d: %v in metrics.om.txt, %v in metrics.csv", c.family, i, got[i], want[i])
 			}
 		}
