@@ -70,7 +70,8 @@ func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer)
 	file, data, base, err := loadBase(arg, o.allSets())
 	if data != nil && s.Key != "" {
 		// the range's ends, at --target (the scenario's own problems once, as its own)
-		fc.add(checkValues("--target", file, data, o.allSets(), []scenarios.Axis{{Key: s.Key, Values: []string{s.Lo, s.Hi}}}, err))
+		fc.add(checkValues("--target", file, data, o.allSets(), []scenarios.Axis{{Key: s.Key, Values: []string{s.Lo, s.Hi}}},
+			[]string{strings.TrimSpace(o.target)}, err))
 	}
 	if err := fc.joinLoaded(base, err); err != nil {
 		return err

@@ -182,6 +182,7 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 	}
 	fc.add(o.setTwice())
 	var axes, keys []scenarios.Axis // keys: also the axes whose values are refused
+	var given []string              // each axis's --grid as written
 	for _, g := range o.grids {
 		ax, err := scenarios.ParseGrid(g)
 		if err != nil {
@@ -191,13 +192,13 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 			}
 			continue
 		}
-		axes = append(axes, ax)
+		axes, given = append(axes, ax), append(given, strings.TrimSpace(g))
 	}
 	fc.add(sweptTwice(append(keys, axes...)))
 	fc.add(sweptAndSet(append(keys, axes...), o.allSets(), ""))
 	file, data, base, err := loadBase(arg, o.allSets())
 	if data != nil {
-		fc.add(checkGridValues(file, data, o.allSets(), axes, err))
+		fc.add(checkGridValues(file, data, o.allSets(), axes, given, err))
 	}
 	if err := fc.joinLoaded(base, err); err != nil {
 		return nil, nil, nil, err
