@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
@@ -40,8 +41,8 @@ func CheckpointSections(res *result.Result) []Section {
 		}
 	}
 	cs := res.Summary.Checkpoints
-	sec.Notes = append(sec.Notes, fmt.Sprintf("Triggered %d: completed %d, failed %d (%d expired), in progress at the end %d; restored %d times. Interval %s, timeout %s.",
-		len(res.Checkpoints), counts["COMPLETED"], counts["FAILED"], cs.Expired, counts["IN_PROGRESS"], res.RestoreCount(),
+	sec.Notes = append(sec.Notes, fmt.Sprintf("Triggered %d: completed %d, failed %d (%d expired), in progress at the end %d; restored %s. Interval %s, timeout %s.",
+		len(res.Checkpoints), counts["COMPLETED"], counts["FAILED"], cs.Expired, counts["IN_PROGRESS"], human.Plural(res.RestoreCount(), "time"),
 		Format(UnitSeconds, cs.IntervalS), Format(UnitSeconds, cs.TimeoutS)),
 		"Sizes as Flink's web UI prints them: 1 KB is 1024 bytes, 1 MB 1024 KB (the charts' kB and MB are 1000 and 1000 kB).")
 	if len(done) > 0 {
@@ -60,7 +61,7 @@ func CheckpointSections(res *result.Result) []Section {
 // checkpointSummary is Flink's "Checkpoint Summary": a row per measure
 // over the completed checkpoints.
 func checkpointSummary(done []*result.CheckpointStats) Table {
-	t := Table{Caption: fmt.Sprintf("summary of the %d completed checkpoints", len(done)),
+	t := Table{Caption: fmt.Sprintf("summary of the %s", human.Plural(len(done), "completed checkpoint")),
 		Header: []string{"", "minimum", "average", "p50", "p90", "p99", "maximum"}}
 	for _, m := range []struct {
 		name string
@@ -107,7 +108,7 @@ func sizeOr(u Unit, v float64) string {
 func checkpointHistory(res *result.Result) Table {
 	cks := res.Checkpoints
 	first := max(0, len(cks)-HistoryRows)
-	caption := fmt.Sprintf("history: all %d checkpoints, newest first", len(cks))
+	caption := fmt.Sprintf("history: all %s, newest first", human.Plural(len(cks), "checkpoint"))
 	if first > 0 {
 		caption = fmt.Sprintf("history: the latest %d of %d checkpoints, newest first", len(cks)-first, len(cks))
 	}
