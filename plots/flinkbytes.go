@@ -16,7 +16,7 @@ var flinkByteUnits = [...]string{"B", "KB", "MB", "GB", "TB", "PB", "EB"}
 // flink-runtime-web/web-dashboard/src/app/share/pipes/humanize-bytes.pipe.ts),
 // re-implemented here rather than copied:
 //
-//   - a negative or missing value is "-";
+//   - a negative or missing value is "-" (an infinite one too);
 //   - below 1000 bytes, the number itself: "999 B";
 //   - from 1000 on, in the smallest power of 1024 (KB first) under which the
 //     value is less than 1000 units: below one unit with two decimals (1000 B
@@ -27,8 +27,8 @@ var flinkByteUnits = [...]string{"B", "KB", "MB", "GB", "TB", "PB", "EB"}
 // a value that rounds to 1000 units prints in exponent form ("1.00e+3 KB",
 // for 1,023,489 to 1,023,999 bytes), as the dashboard shows it.
 func FlinkBytes(v float64) string {
-	if math.IsNaN(v) || v < 0 {
-		return "-"
+	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		return "-" // no size (the dashboard's would not end on an infinite one)
 	}
 	if v < 1000 {
 		return strconv.FormatFloat(v, 'f', -1, 64) + " B"
