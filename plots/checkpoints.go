@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
@@ -40,9 +41,10 @@ func CheckpointSections(res *result.Result) []Section {
 		}
 	}
 	cs := res.Summary.Checkpoints
-	sec.Notes = append(sec.Notes, fmt.Sprintf("Triggered %d: completed %d, failed %d (%d expired), in progress at the end %d; restored %d times. Interval %s, timeout %s.",
-		len(res.Checkpoints), counts["COMPLETED"], counts["FAILED"], cs.Expired, counts["IN_PROGRESS"], res.RestoreCount(),
-		Format(UnitSeconds, cs.IntervalS), Format(UnitSeconds, cs.TimeoutS)))
+	sec.Notes = append(sec.Notes, fmt.Sprintf("Triggered %d: completed %d, failed %d (%d expired), in progress at the end %d; restored %s. Interval %s, timeout %s.",
+		len(res.Checkpoints), counts["COMPLETED"], counts["FAILED"], cs.Expired, counts["IN_PROGRESS"], human.Plural(res.RestoreCount(), "time"),
+		Format(UnitSeconds, cs.IntervalS), Format(UnitSeconds, cs.TimeoutS)),
+		"Sizes as Flink's web UI prints them: 1 KB is 1024 bytes, 1 MB 1024 KB (the charts' kB and MB are 1000 and 1000 kB).")
 	if len(done) > 0 {
 		sec.Tables = append(sec.Tables, checkpointSummary(done))
 	}
@@ -59,7 +61,7 @@ func CheckpointSections(res *result.Result) []Section {
 // checkpointSummary is Flink's "Checkpoint Summary": a row per measure
 // over the completed checkpoints.
 func checkpointSummary(done []*result.CheckpointStats) Table {
-	t := Table{Caption: fmt.Sprintf("summary of the %d completed checkpoints", len(done)),
+	t := Table{Caption: fmt.Sprintf("summary of the %s", human.Plural(len(done), "completed checkpoint")),
 		Header: []string{"", "minimum", "average", "p50", "p90", "p99", "maximum"}}
 	for _, m := range []struct {
 		name string
@@ -79,13 +81,26 @@ func checkpointSummary(done []*result.CheckpointStats) Table {
 			sum += xs[i]
 		}
 		slices.Sort(xs)
-		row := []string{m.name, Format(m.unit, xs[0]), Format(m.unit, sum/float64(len(xs)))}
-		for _, q := range []float64{0.5, 0.9, 0.99} { // as checkpoints.json's summary has them
-			row = append(row, Format(m.unit, result.FlinkQuantile(xs, q)))
+		avg := sum / float64(len(xs))
+		if m.unit == UnitBytes {
+			avg = math.Floor(avg) // whole bytes, as REST's avg (a long)
 		}
-		t.Rows = append(t.Rows, append(row, Format(m.unit, xs[len(xs)-1])))
+		row := []string{m.name, sizeOr(m.unit, xs[0]), sizeOr(m.unit, avg)}
+		for _, q := range []float64{0.5, 0.9, 0.99} { // as checkpoints.json's summary has them
+			row = append(row, sizeOr(m.unit, result.FlinkQuantile(xs, q)))
+		}
+		t.Rows = append(t.Rows, append(row, sizeOr(m.unit, xs[len(xs)-1])))
 	}
 	return t
+}
+
+// sizeOr prints a size as Flink's web UI does (FlinkBytes), anything
+// else in its unit.
+func sizeOr(u Unit, v float64) string {
+	if u == UnitBytes {
+		return FlinkBytes(v)
+	}
+	return Format(u, v)
 }
 
 // checkpointHistory is Flink's "History": the latest HistoryRows
@@ -93,7 +108,7 @@ func checkpointSummary(done []*result.CheckpointStats) Table {
 func checkpointHistory(res *result.Result) Table {
 	cks := res.Checkpoints
 	first := max(0, len(cks)-HistoryRows)
-	caption := fmt.Sprintf("history: all %d checkpoints, newest first", len(cks))
+	caption := fmt.Sprintf("history: all %s, newest first", human.Plural(len(cks), "checkpoint"))
 	if first > 0 {
 		caption = fmt.Sprintf("history: the latest %d of %d checkpoints, newest first", len(cks)-first, len(cks))
 	}
@@ -115,8 +130,8 @@ func checkpointHistory(res *result.Result) Table {
 		}
 		t.Rows = append(t.Rows, []string{fmt.Sprint(c.ID), c.Status, fmt.Sprintf("%d/%d", c.NumAcked, c.NumSubtasks),
 			start.Add(time.Duration(c.Trigger)).UTC().Format("15:04:05.000"), Format(UnitSeconds, c.Trigger.Seconds()), dur,
-			Format(UnitBytes, float64(c.Checkpointed)), Format(UnitBytes, float64(c.StateSize)),
-			Format(UnitBytes, float64(c.ProcessedData)), Format(UnitBytes, float64(c.PersistedData)), kind, c.FailureMessage})
+			FlinkBytes(float64(c.Checkpointed)), FlinkBytes(float64(c.StateSize)),
+			FlinkBytes(float64(c.ProcessedData)), FlinkBytes(float64(c.PersistedData)), kind, c.FailureMessage})
 	}
 	return t
 }
@@ -196,8 +211,8 @@ func slowestBreakdown(res *result.Result) *Section {
 			e2e, ack = Format(UnitSeconds, result.SinceTriggerS(tk.LatestAck, c.Trigger)), Format(UnitSeconds, tk.LatestAck.Seconds())
 		}
 		t.Rows = append(t.Rows, []string{tk.Name, fmt.Sprintf("%d/%d", tk.NumAcked, tk.NumSubtasks), ack, e2e,
-			Format(UnitBytes, float64(tk.Checkpointed)), Format(UnitBytes, float64(tk.StateSize)),
-			Format(UnitBytes, float64(tk.ProcessedData)), Format(UnitBytes, float64(tk.PersistedData))})
+			FlinkBytes(float64(tk.Checkpointed)), FlinkBytes(float64(tk.StateSize)),
+			FlinkBytes(float64(tk.ProcessedData)), FlinkBytes(float64(tk.PersistedData))})
 		for _, s := range tk.Subtasks {
 			b := subtaskBar{label: fmt.Sprintf("%s[%d]", tk.Name, s.Index), s: s}
 			if s.Acked {

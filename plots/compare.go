@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/result"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -41,7 +42,7 @@ func Compare(runs []Run) *Figure {
 	if len(rs) == 0 {
 		return f
 	}
-	f.title = fmt.Sprintf("Comparison of %d runs", len(rs))
+	f.title = "Comparison of " + human.Plural(len(rs), "run")
 	for _, m := range compareMetrics {
 		if pn := comparePanel(m, rs, names, end); pn != nil {
 			f.add(pn)

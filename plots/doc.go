@@ -39,6 +39,7 @@
 //	svg.go        hand-written SVG helpers: text, colours, a run's line swatch
 //	jobgraph.go   JobGraph: the job graph as Flink's web UI draws it
 //	checkpoints.go CheckpointSections: Flink's Checkpoints tab (summary, history, slowest)
+//	flinkbytes.go FlinkBytes: sizes as Flink's web dashboard prints them (977 KB)
 //
 // gonum/plot panics on some inputs (NaN data, an empty colour range, log
 // axes with values <= 0, mismatched alignments). Builders here drop bad

@@ -144,7 +144,9 @@ var indexTemplate = template.Must(template.New("index").Parse(`<!DOCTYPE html>
 body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; margin: 1.5em auto; max-width: 76em; padding: 0 1em; color: #222; }
 h1 { font-size: 1.5em; }
 h2 { font-size: 1.15em; margin-top: 1.6em; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
+table { border-collapse: collapse; margin: 0; font-size: 0.9em; }
+/* A table wider than the page scrolls in its own box, not the page. */
+.scroll { overflow-x: auto; margin: 1em 0; }
 caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.8em; text-align: right; }
 section td { white-space: nowrap; }
@@ -171,13 +173,13 @@ td.outcome { font-weight: bold; }
 {{- if $.Phases}}<div class="phases">{{$.Phases}}</div>{{end}}
 </div>
 {{end}}{{range .Notes}}<p>{{.}}</p>
-{{end}}{{if .RunRows}}<table id="runs">
+{{end}}{{if .RunRows}}<div class="scroll"><table id="runs">
 <caption>runs</caption>
 <thead><tr><th>run</th><th>outcome</th><th>why</th>{{if .Lines}}<th>line</th>{{end}}<th>page</th></tr></thead>
 <tbody>
 {{range .RunRows}}<tr><td title="{{.Description}}">{{.Name}}</td><td class="outcome">{{.Outcome}}</td><td style="text-align:left">{{.Why}}</td>{{if $.Lines}}<td>{{.Swatch}}</td>{{end}}<td>{{if .Href}}<a href="{{.Href}}">{{.Href}}</a>{{end}}</td></tr>
 {{end}}</tbody>
-</table>
+</table></div>
 {{end}}{{range .Tables}}{{template "table" .}}{{end}}{{range .Sections}}<section id="{{.ID}}">
 <h2>{{.Title}}</h2>
 {{range .Notes}}<p>{{.}}</p>
@@ -187,11 +189,11 @@ td.outcome { font-weight: bold; }
 {{.SVG}}</figure>
 {{end}}</body>
 </html>
-{{define "table"}}<table>
+{{define "table"}}<div class="scroll"><table>
 {{- if .Caption}}<caption>{{.Caption}}</caption>{{end}}
 <thead><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>
 {{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
 {{end}}</tbody>
-</table>
+</table></div>
 {{end}}`))

@@ -16,7 +16,7 @@ const (
 	UnitNone     Unit = iota // plain numbers: 12, 0.35
 	UnitCount                // 950, 100k, 1.5M
 	UnitRate                 // per second: 100k/s
-	UnitBytes                // SI bytes: 512 B, 1.5 GB
+	UnitBytes                // SI bytes: 512 B, 1.5 GB (FlinkBytes prints Flink's UI's)
 	UnitByteRate             // 1.5 GB/s
 	UnitSeconds              // a duration in seconds: 250 ms, 30 s, 5 min, 2 h
 	UnitMillis               // a duration given in milliseconds, printed as UnitSeconds

@@ -21,6 +21,8 @@ func reflector() *jsonschema.Reflector {
 func Schema() ([]byte, error) {
 	s := reflector().Reflect(&Scenario{})
 	loosen(s)
+	// more than 0s (and at most 366d, the loader's to check)
+	positiveDurations(s, "duration")
 	if v, ok := s.Properties.Get("flink-version"); ok {
 		s.Properties.Set("flink-version", flinkVersionSchema(v.Description))
 	}
@@ -35,7 +37,41 @@ func stringWithPattern(pattern, desc string) *jsonschema.Schema {
 	return &jsonschema.Schema{Type: "string", Pattern: pattern, Description: desc}
 }
 
-const durationPattern = `^\s*(0|([0-9]+(\.[0-9]+)?\s*(ns|us|µs|ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)\s*)+)$`
+// durationUnitsRE are the units a duration takes (durationUnits).
+const durationUnitsRE = `(ns|us|µs|ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)`
+
+const durationPattern = `^\s*(0|([0-9]+(\.[0-9]+)?\s*` + durationUnitsRE + `\s*)+)$`
+
+// positiveDuration is the schema of a duration the loader takes above 0s
+// only ("must be more than 0s"): a string with a unit, not a bare 0 and
+// not every part 0 (0s, 0m0s, 0.0h).
+func positiveDuration(desc string) *jsonschema.Schema {
+	s := stringWithPattern(`^\s*([0-9]+(\.[0-9]+)?\s*`+durationUnitsRE+`\s*)+$`, desc)
+	s.Not = &jsonschema.Schema{Pattern: `^\s*(0+(\.0+)?\s*` + durationUnitsRE + `\s*)+$`}
+	return s
+}
+
+// positiveDurations gives the properties names of s, durations the loader
+// takes above 0s only, positiveDuration's schema, their descriptions kept.
+func positiveDurations(s *jsonschema.Schema, names ...string) {
+	for _, name := range names {
+		if p, ok := s.Properties.Get(name); ok {
+			s.Properties.Set(name, positiveDuration(p.Description))
+		}
+	}
+}
+
+// The durations the loader refuses at 0s (resolve's "must be more than
+// 0s"), bounded so in the schema too.
+func (Simulation) JSONSchemaExtend(s *jsonschema.Schema)     { positiveDurations(s, "sample-interval") }
+func (SystemOutage) JSONSchemaExtend(s *jsonschema.Schema)   { positiveDurations(s, "for") }
+func (StorageEpisode) JSONSchemaExtend(s *jsonschema.Schema) { positiveDurations(s, "for") }
+func (PartitionPause) JSONSchemaExtend(s *jsonschema.Schema) { positiveDurations(s, "for") }
+func (Watermark) JSONSchemaExtend(s *jsonschema.Schema)      { positiveDurations(s, "idleness") }
+func (BurstsSpec) JSONSchemaExtend(s *jsonschema.Schema)     { positiveDurations(s, "every", "duration") }
+func (WatermarkAlignment) JSONSchemaExtend(s *jsonschema.Schema) {
+	positiveDurations(s, "max-drift", "update-interval")
+}
 
 // orZero is a duration's schema: a string with a unit, or a bare 0 (the
 // only number the loader takes without one). minimum and maximum apply to

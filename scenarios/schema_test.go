@@ -135,6 +135,14 @@ func TestSchemaAsTheLoader(t *testing.T) {
 		{"operators: [{name: o, parallelism: 0}]", false},
 		{"checkpoint-storage: {type: ftp}", false},
 		{"duration: 10", false},
+		// durations the loader takes above 0s only
+		{"duration: 0", false},
+		{"duration: 0s", false},
+		{"duration: \"0m 0.0s\"", false},
+		{"duration: 0h30m", true},
+		{"simulation: {sample-interval: 0}", false},
+		{"simulation: {sample-interval: 00s}", false},
+		{"simulation: {sample-interval: 0.5s}", true},
 		{jmStorage + "{max-state-size: 5MiB}", true},
 		{jmStorage + "{max-state-size: 2147483647}", true},
 		{jmStorage + "{max-state-size: 0.5KiB}", true},
@@ -158,6 +166,25 @@ func TestSchemaAsTheLoader(t *testing.T) {
 	_, err := Load("x.yaml", []byte(base+"flink: {excution.checkpointing.interval: 1min}\n"), nil)
 	if err == nil || !strings.Contains(err.Error(), `did you mean "execution.checkpointing.interval"`) {
 		t.Errorf("a misspelled prefix: %v", err)
+	}
+}
+
+// TestSchemaPositiveDurations: a source's idleness and bursts, like the
+// top-level duration, are valid to the schema above 0s only, as the loader
+// takes them.
+func TestSchemaPositiveDurations(t *testing.T) {
+	s := compiledSchema(t)
+	for src, valid := range map[string]bool{
+		"rate: 1k/s, event-time: {watermark: {idleness: 0s}}": false, "rate: 1k/s, event-time: {watermark: {idleness: 0}}": false,
+		"rate: 1k/s, event-time: {watermark: {idleness: 1s}}":               true,
+		"rate: {bursts: {base: 1k/s, rate: 2k/s, every: 1m, duration: 0s}}": false,
+		"rate: {bursts: {base: 1k/s, rate: 2k/s, every: 1m, duration: 5s}}": true,
+	} {
+		sc := "name: x\nsources: [{name: s, " + src + "}]\nsinks: [{name: k}]\n"
+		_, loadErr := Load("x.yaml", []byte(sc), nil)
+		if err := s.Validate(asJSON(t, []byte(sc))); (err == nil) != valid || (loadErr == nil) != valid {
+			t.Errorf("%s: the schema says %v, the loader %v; want valid %v", src, err, loadErr, valid)
+		}
 	}
 }
 

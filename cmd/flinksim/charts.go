@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/plots"
 	"github.com/flinksim/flinksim/scenarios"
 	"github.com/flinksim/flinksim/scenarios/sweep"
@@ -74,8 +75,8 @@ func drawSweep(dir string, plan *sweep.Plan, recs []sweep.Record, outcomes []str
 		keys = append(keys, ax.Key)
 	}
 	page := plots.Page{Title: strings.TrimPrefix(plan.Scenario+": sweep of "+strings.Join(keys, " × "), ": "),
-		Notes: []string{fmt.Sprintf("Scenario %s: %d runs: %d points × %d replicas; seeds derived from %d.",
-			plan.Scenario, len(recs), len(plan.Points)/plan.Replicas, plan.Replicas, plan.Seed)}}
+		Notes: []string{fmt.Sprintf("Scenario %s: %s: %s × %s; seeds derived from %d.",
+			plan.Scenario, human.Plural(len(recs), "run"), human.Plural(len(plan.Points)/plan.Replicas, "point"), human.Plural(plan.Replicas, "replica"), plan.Seed)}}
 	var files []string
 	if len(plan.Axes) > 2 {
 		page.Notes = append(page.Notes, "More than two axes: no charts; points.jsonl holds every run.")
@@ -195,7 +196,7 @@ func meanCell(o string, s sweep.Stats) string {
 	case s.N == 0 || s.NoValue():
 		return "-"
 	case s.Missing > 0:
-		return fmt.Sprintf("%s (%d of %d runs)", plots.Format(outcomeUnit(o), s.Mean), s.N-s.Missing, s.N)
+		return fmt.Sprintf("%s (%d of %s)", plots.Format(outcomeUnit(o), s.Mean), s.N-s.Missing, human.Plural(s.N, "run"))
 	}
 	return plots.Format(outcomeUnit(o), s.Mean)
 }

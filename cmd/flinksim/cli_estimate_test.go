@@ -76,7 +76,7 @@ func TestEstimatePrintedAndHarmless(t *testing.T) {
 	defer func(was time.Duration) { etaThreshold = was }(etaThreshold)
 	etaThreshold = 0
 	code, _, errs = cli(t, "run", "backpressure", "--duration", "3m", "--no-plots", "--out", b)
-	if code != 0 || !regexp.MustCompile(`this will take about \S+ \(3min virtual in 1 run\(s\), 24 network channels`).MatchString(errs) {
+	if code != 0 || !regexp.MustCompile(`this will take about \S+ \(3min virtual in 1 run, 24 network channels`).MatchString(errs) {
 		t.Fatalf("code %d, %q", code, errs)
 	}
 	wall := regexp.MustCompile(`"(wall_s|events_per_s)": [0-9.e+-]+`)

@@ -201,8 +201,8 @@ func checkWork(runs []runResult, o runOptions, reload func(name string) (*scenar
 	}
 	if eta >= etaThreshold || o.verbose {
 		f := models.EstimateFootprint(l.Spec)
-		fmt.Fprintf(o.notes(stderr), "flinksim: this will take about %s (%s virtual in %d run(s), %s network channels and %s to %s of memory per run; %s events a run, from the first %s of %s); Ctrl-C stops it\n",
-			human.Seconds(eta.Seconds()), human.Seconds(virtual), total, human.Count(float64(f.Channels)), human.Bytes(float64(f.MinBytes)), human.Bytes(float64(f.Bytes)),
+		fmt.Fprintf(o.notes(stderr), "flinksim: this will take about %s (%s virtual in %s, %s network channels and %s to %s of memory per run; %s events a run, from the first %s of %s); Ctrl-C stops it\n",
+			human.Seconds(eta.Seconds()), human.Seconds(virtual), human.Plural(total, "run"), human.Count(float64(f.Channels)), human.Bytes(float64(f.MinBytes)), human.Bytes(float64(f.Bytes)),
 			human.Count(est.events), human.Seconds(est.probed.Seconds()), runs[0].name)
 	}
 	return nil

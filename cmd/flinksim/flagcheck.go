@@ -256,13 +256,18 @@ func problemsTrailer(probs scenarios.Problems) string {
 // a key that does not exist, once), before any run. baseErr is what loading
 // the scenario without them reported: those problems are the scenario's,
 // reported once as such, and the values are still checked beside them.
-func checkGridValues(file string, data []byte, sets []string, axes []scenarios.Axis, baseErr error) error {
-	return checkValues("--grid", file, data, sets, axes, baseErr)
+// given is each axis's --grid as written.
+func checkGridValues(file string, data []byte, sets []string, axes []scenarios.Axis, given []string, baseErr error) error {
+	return checkValues("--grid", file, data, sets, axes, given, baseErr)
 }
 
 // checkValues is checkGridValues for the values of any flag (plan's
-// --target bounds too), reported at flag.
-func checkValues(flag, file string, data []byte, sets []string, axes []scenarios.Axis, baseErr error) error {
+// --target bounds too), reported at flag. A problem is cited with what the
+// user wrote: the axis's argument as given (given[i]) when every value has
+// it (an unknown key: --target x=1..2, not x=1), key=value for a value the
+// argument names, and the argument with the value for one it does not (a
+// range's inner value: "a=-2..2/3 (its value 0)").
+func checkValues(flag, file string, data []byte, sets []string, axes []scenarios.Axis, given []string, baseErr error) error {
 	known := map[string]bool{} // the scenario's own problems
 	var bp scenarios.Problems
 	if errors.As(baseErr, &bp) {
@@ -273,26 +278,25 @@ func checkValues(flag, file string, data []byte, sets []string, axes []scenarios
 		return nil // not a scenario's problems (it could not be read): nothing to check against
 	}
 	var probs scenarios.Problems
-	for _, ax := range axes {
-		seen := map[string]bool{}
-		for _, v := range ax.Values {
-			set := ax.Key + "=" + v
-			_, err := scenarios.LoadVariant(file, data, append(slices.Clip(sets), set), scenarios.BaseName)
-			var p scenarios.Problems
-			if err != nil && !errors.As(err, &p) {
+	for i, ax := range axes {
+		per := make([][]string, len(ax.Values))
+		every := map[string]int{} // how many values have each problem
+		for j, v := range ax.Values {
+			whats, err := valueProblems(file, data, sets, ax.Key+"="+v, known)
+			if err != nil {
 				return err
 			}
-			for _, q := range p {
-				what := q.String()
-				if known[what] {
-					continue
-				}
-				if q.File == "--set "+set {
-					what = strings.TrimPrefix(what, q.File+": ")
-				}
+			per[j] = whats
+			for _, w := range whats {
+				every[w]++
+			}
+		}
+		seen := map[string]bool{}
+		for j, v := range ax.Values {
+			for _, what := range per[j] {
 				if !seen[what] {
 					seen[what] = true
-					probs = append(probs, scenarios.Problem{File: flag, Msg: set + ": " + what})
+					probs = append(probs, scenarios.Problem{File: flag, Msg: valueCited(ax.Key, v, given[i], every[what] == len(ax.Values)) + ": " + what})
 				}
 			}
 		}
@@ -301,4 +305,50 @@ func checkValues(flag, file string, data []byte, sets []string, axes []scenarios
 		return nil
 	}
 	return probs
+}
+
+// valueProblems are the problems, each once, of loading the scenario with
+// set (key=value) besides sets, less the scenario's own (known).
+func valueProblems(file string, data []byte, sets []string, set string, known map[string]bool) ([]string, error) {
+	_, err := scenarios.LoadVariant(file, data, append(slices.Clip(sets), set), scenarios.BaseName)
+	var p scenarios.Problems
+	if err != nil && !errors.As(err, &p) {
+		return nil, err
+	}
+	var whats []string
+	for _, q := range p {
+		what := q.String()
+		if known[what] {
+			continue
+		}
+		if q.File == "--set "+set {
+			what = strings.TrimPrefix(what, q.File+": ")
+		}
+		if !slices.Contains(whats, what) {
+			whats = append(whats, what)
+		}
+	}
+	return whats, nil
+}
+
+// valueCited is how a problem of value v of key's axis, given as the
+// argument given, names it: the argument when every value has the
+// problem, key=v when the argument writes v (a list's value, a range's
+// end), else the argument and v.
+func valueCited(key, v, given string, everyValue bool) string {
+	if everyValue {
+		return given
+	}
+	_, spec, _ := strings.Cut(given, "=")
+	written := strings.Split(spec, ",")
+	if lo, rest, isRange := strings.Cut(spec, ".."); isRange {
+		hi, _, _ := strings.Cut(rest, "/")
+		written = []string{lo, hi}
+	}
+	for _, w := range written {
+		if strings.TrimSpace(w) == v {
+			return key + "=" + v
+		}
+	}
+	return given + " (its value " + v + ")"
 }

@@ -173,7 +173,14 @@ var flagProblemCases = func() []struct {
 		{[]string{"sweep", "plan", tiny, "--grid", grid, "--shards", "0"},
 			[]string{"--shards: 0: must be 1 or more"}, "the flags"},
 		{[]string{"sweep", "plan", tiny, "--grid", "foo=1,2"},
-			[]string{"--grid: foo=1: foo: unknown field"}, "the flags"},
+			[]string{"--grid: foo=1,2: foo: unknown field"}, "the flags"},
+		// a problem every value has cites the argument as given, never a
+		// value the user did not write; one value's, the value
+		{[]string{"plan", tiny, "--target", "x=1..2", "--for", "stable"},
+			[]string{"--target: x=1..2: x: unknown field"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", "flink.parallelism.default=-2..2/3"},
+			[]string{"--grid: flink.parallelism.default=-2: flink.parallelism.default: -2 is out of range",
+				"--grid: flink.parallelism.default=-2..2/3 (its value 0): flink.parallelism.default: 0 is out of range"}, "the flags"},
 		{[]string{"sweep", "plan", tiny, "--grid", "flink.parallelism.default=0,2,-4"},
 			[]string{"--grid: flink.parallelism.default=0: flink.parallelism.default: 0 is out of range", "--grid: flink.parallelism.default=-4: flink.parallelism.default: -4 is out of range"}, "the flags"},
 		{[]string{"sweep", tiny, "--grid", "flink.parallelism.default=2,4", "--set", "flink.parallelism.default=8", "--grid", "duration=1m,2m", "--duration", "5m"},

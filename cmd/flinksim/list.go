@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/scenarios"
 )
 
@@ -91,7 +92,7 @@ func newValidateCmd() *cobra.Command {
 			}
 			reportScenarioWarnings(cmd.ErrOrStderr(), l)
 			if len(l.Variants) > 0 {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (and %d variants)\n", name, len(l.Variants))
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (and %s)\n", name, human.Plural(len(l.Variants), "variant"))
 			} else {
 				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", name)
 			}

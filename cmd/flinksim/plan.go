@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios"
@@ -70,7 +71,8 @@ func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer)
 	file, data, base, err := loadBase(arg, o.allSets())
 	if data != nil && s.Key != "" {
 		// the range's ends, at --target (the scenario's own problems once, as its own)
-		fc.add(checkValues("--target", file, data, o.allSets(), []scenarios.Axis{{Key: s.Key, Values: []string{s.Lo, s.Hi}}}, err))
+		fc.add(checkValues("--target", file, data, o.allSets(), []scenarios.Axis{{Key: s.Key, Values: []string{s.Lo, s.Hi}}},
+			[]string{strings.TrimSpace(o.target)}, err))
 	}
 	if err := fc.joinLoaded(base, err); err != nil {
 		return err
@@ -81,7 +83,7 @@ func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer)
 	}
 	r := &sweep.Runner{File: file, Data: data, Sets: o.allSets(), Jobs: o.jobs}
 	// The warnings of the values tried that the base has not, once each.
-	tried := newPointWarnings("--target", "values tried", base)
+	tried := newPointWarnings("--target", "value tried", "values tried", base)
 	r.Checked = tried.checked(r)
 	answer, probes, err := s.Run(r, base.Spec.Seed)
 	tried.print(stderr)
@@ -181,7 +183,7 @@ func printPlan(stdout io.Writer, s sweep.Search, answer string, probes []sweep.P
 	default:
 		fmt.Fprintf(stdout, "%s %s = %s meets %s\n", want, s.Key, answer, strings.Join(names, " and "))
 	}
-	fmt.Fprintf(stdout, "%d value(s) tried, %d run(s) each:\n", len(probes), o.replicas)
+	fmt.Fprintf(stdout, "%s tried, %s each:\n", human.Plural(len(probes), "value"), human.Plural(o.replicas, "run"))
 	t := table{header: []string{s.Key, "meets"}}
 	for _, c := range s.Conditions {
 		if c.Outcome == "stable" {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -42,9 +43,9 @@ func newProgress(on bool, w io.Writer, durations []sim.Time) *progress {
 	for _, d := range durations {
 		total += d
 	}
-	desc := fmt.Sprintf("%s virtual", total)
+	desc := human.Seconds(total.Seconds()) + " virtual" // 20min, as every other output prints it
 	if len(durations) > 1 {
-		desc = fmt.Sprintf("%d runs, %s virtual", len(durations), total)
+		desc = fmt.Sprintf("%d runs, %s", len(durations), desc)
 	}
 	return &progress{bar: newBar(w, max(int64(total/progressStep), 1), desc), at: make([]sim.Time, len(durations))}
 }

@@ -19,7 +19,7 @@ func TestProgressBar(t *testing.T) {
 	p.set(0, 10*sim.Minute)
 	p.set(1, 0)
 	shown := b.String()
-	if !strings.Contains(shown, "2 runs, 20m0s virtual") || !strings.Contains(shown, " 50% |") || !strings.Contains(shown, ":") {
+	if !strings.Contains(shown, "2 runs, 20min virtual") || !strings.Contains(shown, " 50% |") || !strings.Contains(shown, ":") {
 		t.Errorf("progress shown: %q", shown)
 	}
 	p.done()

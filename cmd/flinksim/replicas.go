@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios"
 	"github.com/flinksim/flinksim/scenarios/sweep"
@@ -56,10 +57,10 @@ func printMixed(w io.Writer, stats []sweep.Stats, replicas int) {
 		}
 	}
 	if len(knife) == 0 {
-		fmt.Fprintf(w, "every point ended the same in all %d replicas\n", replicas)
+		fmt.Fprintf(w, "every point ended the same in all %s\n", human.Plural(replicas, "replica"))
 		return
 	}
-	fmt.Fprintf(w, "%s: %d of %d points; outcome differs between seeds: the result hinges on chance\n", mixed, len(knife), len(stats))
+	fmt.Fprintf(w, "%s: %d of %s; outcome differs between seeds: the result hinges on chance\n", mixed, len(knife), human.Plural(len(stats), "point"))
 	for i, s := range knife {
 		if i == maxMixedShown {
 			fmt.Fprintf(w, "  ... and %d more (points.jsonl has every run)\n", len(knife)-maxMixedShown)
@@ -81,8 +82,8 @@ const replicaKey = ""
 // with its seed (its outputs are the ones written).
 func replicate(runs []runResult, n int, file string, data []byte, o runOptions) error {
 	if n*len(runs) > sweep.MaxPoints {
-		return flagError("replicas", "%d: must be from 1 to %d with %d runs to compare (at most %d runs in all)",
-			n, sweep.MaxPoints/len(runs), len(runs), sweep.MaxPoints)
+		return flagError("replicas", "%d: must be from 1 to %d with %s to compare (at most %d runs in all)",
+			n, sweep.MaxPoints/len(runs), human.Plural(len(runs), "run"), sweep.MaxPoints)
 	}
 	for i := range runs {
 		r := &runs[i]
@@ -147,7 +148,7 @@ func withReplicas(t table, runs []runResult) table {
 	if anyMixed {
 		t.notes = append(t.notes, mixedNote+".")
 	}
-	t.notes = append(t.notes, fmt.Sprintf("replicas: how many of each variant's %d runs ended in each outcome; seeds derived as sweep derives them, listed in replicas.csv.", n))
+	t.notes = append(t.notes, fmt.Sprintf("replicas: how many of each variant's %s ended in each outcome; seeds derived as sweep derives them, listed in replicas.csv.", human.Plural(n, "run")))
 	which := "replica 0"
 	if oneSeed {
 		which = fmt.Sprintf("replica 0 (seed %d)", seed0)
@@ -199,5 +200,5 @@ func stableLine(runs []runResult) string {
 	if len(names) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("stable in all %d replicas: %s", n, strings.Join(names, ", "))
+	return fmt.Sprintf("stable in all %s: %s", human.Plural(n, "replica"), strings.Join(names, ", "))
 }

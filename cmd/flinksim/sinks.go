@@ -34,12 +34,12 @@ func sinkLine(k result.SinkSummary) string {
 		line += fmt.Sprintf("; commit latency (taken by the writer to seen by read_committed) p50 %s, max %s", human.Seconds(k.CommitLatency.P50), human.Seconds(k.CommitLatency.Max))
 	}
 	if m := k.Committables; m != nil {
-		line += fmt.Sprintf("; %d commits, %d failed", m.Successful, m.Failed)
+		line += fmt.Sprintf("; %s, %d failed", human.Plural(int(m.Successful), "commit"), m.Failed)
 		if m.LostRecords > 0 {
 			line += fmt.Sprintf(", dropping %s records", n(m.LostRecords))
 		}
 		if m.AbortedByBroker > 0 {
-			line += fmt.Sprintf("; %d transactions aborted by the broker past transaction.timeout.ms", m.AbortedByBroker)
+			line += fmt.Sprintf("; %s aborted by the broker past transaction.timeout.ms", human.Plural(int(m.AbortedByBroker), "transaction"))
 		}
 	}
 	if up := k.Upsert; up != nil {

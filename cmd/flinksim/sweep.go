@@ -11,6 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/scenarios"
 	"github.com/flinksim/flinksim/scenarios/sweep"
 )
@@ -182,6 +183,7 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 	}
 	fc.add(o.setTwice())
 	var axes, keys []scenarios.Axis // keys: also the axes whose values are refused
+	var given []string              // each axis's --grid as written
 	for _, g := range o.grids {
 		ax, err := scenarios.ParseGrid(g)
 		if err != nil {
@@ -191,13 +193,13 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 			}
 			continue
 		}
-		axes = append(axes, ax)
+		axes, given = append(axes, ax), append(given, strings.TrimSpace(g))
 	}
 	fc.add(sweptTwice(append(keys, axes...)))
 	fc.add(sweptAndSet(append(keys, axes...), o.allSets(), ""))
 	file, data, base, err := loadBase(arg, o.allSets())
 	if data != nil {
-		fc.add(checkGridValues(file, data, o.allSets(), axes, err))
+		fc.add(checkGridValues(file, data, o.allSets(), axes, given, err))
 	}
 	if err := fc.joinLoaded(base, err); err != nil {
 		return nil, nil, nil, err
@@ -357,7 +359,7 @@ func runSweep(arg string, o sweepOptions, fc *flagCheck, stdin io.Reader, stdout
 	pending := points
 	if len(done) > 0 {
 		pending = notDone(points, done)
-		fmt.Fprintf(o.notes(stderr), "flinksim: resuming: %d of %d runs already done (kept in %s)\n", len(done), len(points), journal.Path)
+		fmt.Fprintf(o.notes(stderr), "flinksim: resuming: %d of %s already done (kept in %s)\n", len(done), human.Plural(len(points), "run"), journal.Path)
 	}
 	// The size first (a count), then every point's values (loading each
 	// takes a while on a huge grid).
@@ -365,7 +367,7 @@ func runSweep(arg string, o sweepOptions, fc *flagCheck, stdin io.Reader, stdout
 		return err
 	}
 	// Every point loaded: the warnings only some have, before any run.
-	warned := newPointWarnings(o.gridFlag(), "points", base)
+	warned := newPointWarnings(o.gridFlag(), "point", "points", base)
 	r.Checked = warned.checked(r)
 	err = gridProblems(r.Check(pending), r.Plan.Axes, o.gridFlag())
 	warned.print(stderr)
@@ -389,7 +391,7 @@ func runSweep(arg string, o sweepOptions, fc *flagCheck, stdin io.Reader, stdout
 		if err := journal.Remove(); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "shard %d/%d: %d of %d runs, in %s\n", shard, shards, len(points), len(plan.Points), path)
+		fmt.Fprintf(stdout, "shard %d/%d: %d of %s, in %s\n", shard, shards, len(points), human.Plural(len(plan.Points), "run"), path)
 		return nil
 	}
 	// The journal is in the directory the finished set replaces.
@@ -473,7 +475,7 @@ func mergeSweep(arg string, files []string, o sweepOptions, fc *flagCheck, stdou
 		for _, pt := range missing {
 			names = append(names, fmt.Sprintf("%s replica %d", pt.Key, pt.Replica))
 		}
-		return fmt.Errorf("%d of %d runs missing from %d shard file(s), nothing written: %s", len(missing), len(plan.Points), len(files), strings.Join(names, "; "))
+		return fmt.Errorf("%d of %s missing from %d shard file(s), nothing written: %s", len(missing), human.Plural(len(plan.Points), "run"), len(files), strings.Join(names, "; "))
 	}
 	return finishSweep(plan, merged, o, stdout)
 }
@@ -543,8 +545,8 @@ func finishSweep(plan *sweep.Plan, recs []sweep.Record, o sweepOptions, stdout i
 			n++
 		}
 	}
-	fmt.Fprintf(stdout, "sweep: %d runs (%d points × %d replicas); %d of %d points stable in every replica\n",
-		len(recs), len(stable), plan.Replicas, n, len(stable))
+	fmt.Fprintf(stdout, "sweep: %s (%s × %s); %d of %s stable in every replica\n",
+		human.Plural(len(recs), "run"), human.Plural(len(stable), "point"), human.Plural(plan.Replicas, "replica"), n, human.Plural(len(stable), "point"))
 	if plan.Replicas > 1 {
 		printMixed(stdout, stable, plan.Replicas)
 	}

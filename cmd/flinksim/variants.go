@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/plots"
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios"
@@ -196,7 +197,7 @@ func hrefOf(rel string) string {
 // one's outcome with a link to its page, and the outcome table.
 func writeRunsIndex(dir, scenario string, runs []runResult) error {
 	t := outcomeTable(runs)
-	page := plots.Page{Title: fmt.Sprintf("%s: %d runs", scenario, len(runs)),
+	page := plots.Page{Title: scenario + ": " + human.Plural(len(runs), "run"),
 		Runs:   runLinks(runs, func(name string) string { return hrefOf(name + "/index.html") }, false),
 		Tables: []plots.Table{pageTable(t, "outcomes")},
 		Notes:  []string{"Each run's page has its verdict, job graph, checkpoints and dashboard; flinksim compare draws them over each other."}}

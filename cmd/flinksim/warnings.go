@@ -108,6 +108,7 @@ func reportScenarioWarnings(w io.Writer, l *scenarios.Loaded) {
 type pointWarnings struct {
 	flag string          // where the points' settings come from: --grid, --target
 	noun string          // what the points are: "points", "values tried"
+	one  string          // one of them: "point", "value tried"
 	base map[string]bool // the base's messages
 	pts  []warnedPoint
 	msgs []string         // in the order first seen
@@ -125,8 +126,8 @@ func (p warnedPoint) label() string {
 	return strings.Join(parts, ",")
 }
 
-func newPointWarnings(flag, noun string, base *scenarios.Loaded) *pointWarnings {
-	t := &pointWarnings{flag: flag, noun: noun, base: map[string]bool{}, at: map[string][]int{}}
+func newPointWarnings(flag, one, noun string, base *scenarios.Loaded) *pointWarnings {
+	t := &pointWarnings{flag: flag, noun: noun, one: one, base: map[string]bool{}, at: map[string][]int{}}
 	for _, m := range flinkConfigWarnings(base) {
 		t.base[m] = true
 	}
@@ -162,7 +163,7 @@ func planWarnings(r *sweep.Runner, plan *sweep.Plan, base *scenarios.Loaded, fla
 		fmt.Fprintf(notes, "flinksim: note: warnings are from each %s value alone, not from each of the %d points (more than %d to load); a warning or problem only a combination of values brings shows at sweep, which loads every point before running\n", flag, n, confirmRuns)
 		return valueWarnings(r, base, flag, w)
 	}
-	t := newPointWarnings(flag, "points", base)
+	t := newPointWarnings(flag, "point", "points", base)
 	r.Checked = t.checked(r)
 	err := r.Check(plan.Points)
 	t.print(w)
@@ -191,7 +192,7 @@ func gridProblems(err error, axes []scenarios.Axis, flag string) error {
 // valueWarnings prints the warnings of each value of r's axes, loaded
 // alone, that the base has not, once each with the values that bring them.
 func valueWarnings(r *sweep.Runner, base *scenarios.Loaded, flag string, w io.Writer) error {
-	t := newPointWarnings(flag, "grid values", base)
+	t := newPointWarnings(flag, "grid value", "grid values", base)
 	for _, ax := range r.Plan.Axes {
 		for _, v := range ax.Values {
 			l, err := scenarios.LoadVariant(r.File, r.Data, append(slices.Clip(r.Sets), ax.Key+"="+v), scenarios.BaseName)
@@ -244,7 +245,10 @@ func (t *pointWarnings) print(w io.Writer) {
 // points)"); else up to three, and how many more.
 func (t *pointWarnings) where(at []int) string {
 	n, total := len(at), len(t.pts)
-	if n == total {
+	switch {
+	case n == total && total == 1:
+		return "the only " + t.one // not "all 1 points"
+	case n == total:
 		return fmt.Sprintf("all %d %s", total, t.noun)
 	}
 	count := fmt.Sprintf(" (%d of %d %s)", n, total, t.noun)

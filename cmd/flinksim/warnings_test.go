@@ -108,7 +108,7 @@ func TestSweepPointWarnings(t *testing.T) {
 		{[]string{"sweep", "plan", restart, "--grid", "flink.parallelism.default=1,2", "--grid", "flink-version=1.15,2.0"},
 			"flinksim: warning: flink-version=1.15 (2 of 4 points): " + filepath.Dir(restart) + "/" + ignored},
 		{[]string{"sweep", "testdata/tiny.yaml", "--set", "flink-version=1.15", "--grid", "flink.restart-strategy.type=fixed-delay"},
-			"flinksim: warning: all 1 points: --grid flink.restart-strategy.type: flink.restart-strategy.type: Flink 1.15 does not know this name"},
+			"flinksim: warning: the only point: --grid flink.restart-strategy.type: flink.restart-strategy.type: Flink 1.15 does not know this name"},
 		// only the combination of two values brings it: neither alone
 		{[]string{"sweep", "plan", "testdata/tiny.yaml", "--grid", "flink-version=1.15,2.0", "--grid", "flink.restart-strategy.type=fixed-delay,none"},
 			"flinksim: warning: flink-version=1.15 (2 of 4 points): --grid flink.restart-strategy.type: flink.restart-strategy.type: Flink 1.15 does not know this name"},

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/flinksim/flinksim/plots"
 )
 
 // webPages runs the checkpointed test scenario's base and variants into a
@@ -87,9 +90,16 @@ func browser(t *testing.T) string {
 // INFO:CONSOLE lines with --enable-logging=stderr).
 func render(t *testing.T, chrome, path string) (dom string, console []string) {
 	t.Helper()
+	return renderAt(t, chrome, path)
+}
+
+// renderAt is render with more of the browser's flags (a window size).
+func renderAt(t *testing.T, chrome, path string, flags ...string) (dom string, console []string) {
+	t.Helper()
 	abs, _ := filepath.Abs(path)
-	cmd := exec.Command(chrome, "--headless", "--disable-gpu", "--no-sandbox", "--no-first-run",
-		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--v=0", "--dump-dom", "file://"+abs)
+	args := append([]string{"--headless", "--disable-gpu", "--no-sandbox", "--no-first-run",
+		"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--v=0"}, flags...)
+	cmd := exec.Command(chrome, append(args, "--dump-dom", "file://"+abs)...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -138,6 +148,41 @@ func TestPagesInBrowser(t *testing.T) {
 		}
 		if p != "index.html" && strings.Count(d, `class="vertex"`) < 2 {
 			t.Errorf("%s: the job graph has fewer than two tasks", p)
+		}
+	}
+}
+
+// overflowProbe, added at a page's end, logs an error to the console when
+// the page is wider than the window: something runs off its right edge
+// instead of scrolling in its own box.
+const overflowProbe = `<script>addEventListener("load", () => {
+const w = document.documentElement.scrollWidth;
+if (w > innerWidth) console.error("overflow: the page is " + w + " px wide in a window of " + innerWidth);
+});</script>`
+
+// TestPagesFitTheWindow renders the pages of a run of several variants in
+// a window 1400 px wide: none is wider than the window (a wide table, the
+// outcomes of many variants, scrolls within its own box).
+func TestPagesFitTheWindow(t *testing.T) {
+	chrome := browser(t)
+	out := webPages(t)
+	// and an outcomes table as wide as many variants' columns make it
+	wide := plots.Table{Caption: "outcomes"}
+	for i := range 30 {
+		wide.Header = append(wide.Header, fmt.Sprintf("outcome column %d", i))
+	}
+	wide.Rows = [][]string{wide.Header}
+	if err := plots.WriteIndex(filepath.Join(out, "wide.html"), plots.Page{Title: "wide", Tables: []plots.Table{wide}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"index.html", "base/index.html", "wide.html"} {
+		probe := filepath.Join(out, filepath.Dir(p), "probe.html")
+		if err := os.WriteFile(probe, []byte(readPage(t, filepath.Join(out, p))+overflowProbe), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, console := renderAt(t, chrome, probe, "--window-size=1400,900")
+		for _, l := range console {
+			t.Errorf("%s at 1400 px: %s", p, l)
 		}
 	}
 }

@@ -69,3 +69,13 @@ func Seconds(sec float64) string {
 	}
 	return trimZero(fmt.Sprintf("%.0f", sec*1e6)) + "µs"
 }
+
+// Plural prints a count with its noun, plural unless the count is 1:
+// Plural(1, "run") is "1 run", Plural(3, "run") "3 runs". The noun's
+// plural is its singular with an s.
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
