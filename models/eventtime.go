@@ -23,7 +23,10 @@ import (
 // (WatermarksWithIdleness). Every pipeline.auto-watermark-interval a reader
 // emits the minimum over its active splits (SourceOperator with its
 // WatermarkOutputMultiplexer), only when it rises; a reader whose splits are
-// all idle, or that has none, is idle (WatermarkStatus.IDLE).
+// all idle is idle (WatermarkStatus.IDLE). A reader with no split (more
+// readers than partitions) emits no watermark and is not idle, so the tasks
+// downstream wait for it forever, unless withIdleness idles it
+// (emitSourceWatermark).
 
 // wmark is a watermark: an event time as an unsigned number in the same
 // order, whose zero value is Long.MIN_VALUE (no watermark yet), so that a
@@ -248,6 +251,18 @@ func (s *Simulation) watermarkTick() {
 // backpressured).
 func (s *Simulation) emitSourceWatermark(st *subtask, now sim.Time) {
 	et := st.t.nodes[0].spec.Kafka.EventTime
+	if len(st.splits) == 0 {
+		// CombinedWatermarkStatus.updateCombinedWatermark with no partial
+		// watermark changes nothing: no watermark, not idle; the channels
+		// from this reader hold Long.MIN_VALUE downstream ("The Kafka Source
+		// does not go automatically in an idle state if the parallelism is
+		// higher than the number of partitions", the Kafka connector's docs).
+		// withIdleness idles it: the main output's generator
+		// (ProgressiveTimestampsAndWatermarks.createMainOutput,
+		// WatermarksWithIdleness) sees no record for the timeout.
+		s.setIdle(st, et.Idleness > 0 && now-st.wm.started >= et.Idleness)
+		return
+	}
 	m, active := wmark(math.MaxUint64), false
 	for _, p := range st.splits {
 		t := &p.et

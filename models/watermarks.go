@@ -30,6 +30,9 @@ type wmState struct {
 	sent  wmark // the highest out put on every output channel (broadcastWatermark)
 	idle  bool  // WatermarkStatus.IDLE
 	dirty bool  // an input channel's watermark rose or a sender's status changed
+	// started is when a reader started (its main output's idleness timer
+	// counts from it: emitSourceWatermark).
+	started sim.Time
 	// A reader's last record read, for currentEmitEventTimeLag: when it was
 	// produced (its timestamp is that less a delay), and a stream to draw
 	// the delay from (recorder_time.go).
@@ -167,7 +170,7 @@ func allInputsIdle(st *subtask) bool {
 // are not part of a checkpoint) and so do its splits' generators and its
 // input channels.
 func (s *Simulation) restartWatermarks(st *subtask) {
-	st.wm = wmState{lagRng: st.wm.lagRng, delays: st.wm.delays}
+	st.wm = wmState{lagRng: st.wm.lagRng, delays: st.wm.delays, started: s.eng.Now()}
 	for _, g := range st.gates {
 		for _, c := range g.ch {
 			c.wm, c.wmSent, c.trailWM = noWatermark, noWatermark, noWatermark // its sender puts its watermark on it again

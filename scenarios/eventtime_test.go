@@ -444,3 +444,55 @@ sinks:
 		t.Errorf("resolved event time %+v, want %+v", again.Spec.Nodes[0].Kafka.EventTime, l.Spec.Nodes[0].Kafka.EventTime)
 	}
 }
+
+// readersBeyondPartitions is an event-time job whose Kafka source has 4
+// readers and 2 partitions: two readers get no partition.
+const readersBeyondPartitions = `name: no-split
+duration: 1m
+seed: 1
+flink:
+  parallelism.default: 4
+sources:
+  - name: ev
+    partitions: 2
+    rate: 1k/s
+    event-time:
+      watermark: {out-of-orderness: 5s}
+operators:
+  - {name: win, key-by: k, keys: 1000, cost: 10us, window: {tumbling: 10s}}
+sinks:
+  - {name: out}
+`
+
+// TestReadersWithoutSplitHoldWatermarks: a Kafka reader with no partition
+// emits no watermark and is never idle (CombinedWatermarkStatus without a
+// partial watermark), so the window operator's input watermark stays at
+// Long.MIN_VALUE and no window fires; loading says so. withIdleness idles
+// the reader after the timeout, and the windows fire.
+func TestReadersWithoutSplitHoldWatermarks(t *testing.T) {
+	if raceDetector {
+		t.Skip("whole runs; make test runs this test without -race")
+	}
+	for _, c := range []struct {
+		sets  []string
+		warn  bool
+		fires bool
+	}{
+		{nil, true, false},
+		{[]string{"sources.ev.event-time.watermark.idleness=5s"}, false, true},
+		{[]string{"flink.parallelism.default=2"}, false, true},
+	} {
+		l, err := Load("no-split.yaml", []byte(readersBeyondPartitions), c.sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := len(l.Warnings) == 1 && strings.Contains(l.Warnings[0].String(), "2 of the source's 4 readers get no partition (2 partitions)")
+		if warned != c.warn {
+			t.Errorf("%v: warnings %v, want the readers' warning: %v", c.sets, l.Warnings, c.warn)
+		}
+		ws := runLoaded(t, l).Summary.Windows[0]
+		if fired := ws.Firings > 0; fired != c.fires || ws.RecordsIn == 0 {
+			t.Errorf("%v: %d records in, %d firings; want firings: %v", c.sets, ws.RecordsIn, ws.Firings, c.fires)
+		}
+	}
+}

@@ -39,10 +39,28 @@ func (r *resolver) eventTime(n *node) {
 	if a := et.Watermark.Alignment; a != nil {
 		r.alignment(a, p+".watermark.alignment")
 	}
+	r.readersWithoutSplit(n, p)
 	for i := range et.Pauses {
 		r.pause(n, &et.Pauses[i], fmt.Sprintf("%s.pauses[%d]", p, i))
 	}
 	r.partitionDelays(n, et.PartitionDelays, p+".partition-delays")
+}
+
+// readersWithoutSplit warns of a Kafka source with more readers than
+// partitions and no idleness timeout: KafkaSourceEnumerator gives each
+// partition one reader, so the others read none, emit no watermark and are
+// never idle (CombinedWatermarkStatus with no split), and every event-time
+// operator downstream waits at Long.MIN_VALUE: its windows never fire. The
+// Kafka connector's docs ("Idleness"): the source "does not go
+// automatically in an idle state if the parallelism is higher than the
+// number of partitions".
+func (r *resolver) readersWithoutSplit(n *node, p string) {
+	parts := n.src.Partitions
+	if parts == nil || *parts >= n.parallelism || n.src.EventTime.Watermark.Idleness != nil {
+		return
+	}
+	r.d.warn(r.d.nodes[p], p, "%d of the source's %d readers get no partition (%d partitions): they emit no watermark and are never idle, so every event-time operator downstream waits and its windows never fire, as in Flink, whose Kafka source does not go idle by itself; set %s.watermark.idleness, or parallelism %d",
+		n.parallelism-*parts, n.parallelism, *parts, p, *parts)
 }
 
 // alignment checks withWatermarkAlignment's settings and fills in the
