@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -287,6 +288,10 @@ func why(res *result.Result, v result.Verdict, endLag, growth, rate float64) str
 		switch {
 		case growth > growthLimit*rate:
 			l += fmt.Sprintf(", growing %s records/s", human.Count(growth))
+		case growth > 3*growthNoise(res, rate):
+			// stable, yet falling behind: said, so that a capacity that
+			// meets stable is not read as one that keeps up
+			l += fmt.Sprintf(", growing %s records/s (%.2f%% of input, under the %g%% a stable job may grow by)", human.Count(growth), 100*growth/rate, 100*growthLimit)
 		case growth < -growthLimit*rate && endLag > rate:
 			l += fmt.Sprintf(", draining %s records/s", human.Count(-growth))
 		}
@@ -331,4 +336,21 @@ func checkpointsWhy(res *result.Result, v result.Verdict, completed int, slowest
 	default:
 		return fmt.Sprintf("checkpoints' end-to-end duration at most %s against a %s interval", human.Seconds(slowest), human.Seconds(c.IntervalS))
 	}
+}
+
+// growthNoise is the standard deviation of LagGrowth for a job that keeps
+// up exactly with Poisson input at rate: over the second half of the run,
+// h seconds, the arrivals' count varies by sqrt(rate × h), so the growth by
+// sqrt(rate / h). A growth above three of it is the job falling behind, not
+// the input's noise.
+func growthNoise(res *result.Result, rate float64) float64 {
+	n := len(res.Times)
+	if n < 4 {
+		return math.Inf(1)
+	}
+	h := res.Times[n-1] - res.Times[n/2]
+	if h <= 0 {
+		return math.Inf(1)
+	}
+	return math.Sqrt(rate / h)
 }
