@@ -14,6 +14,9 @@ import (
 // behind full buffers, reading the channels whose barrier is still to
 // come. A subtask that did not align counts nothing.
 func TestProcessedDuringAlignment(t *testing.T) {
+	if raceDetector {
+		t.Skip("a whole run on one goroutine; make test runs this test without -race")
+	}
 	res := runBuiltIn(t, "backpressure-checkpoints")
 	var long, counted int
 	for _, c := range res.Checkpoints {

@@ -118,6 +118,9 @@ func sourceShare(res *result.Result, spec models.Spec, name string) float64 {
 // 8 item 5: with checkpointing a lag still under a minute of input but
 // growing 50k/s was called stable).
 func TestHealthyWithAndWithoutCheckpointing(t *testing.T) {
+	if raceDetector {
+		t.Skip("whole runs on one goroutine; make test runs this test without -race")
+	}
 	for _, ckpt := range [][]string{nil, {"flink.execution.checkpointing.interval=30s", ckptDir}} {
 		for _, c := range []struct {
 			sink    string
@@ -310,6 +313,9 @@ sinks:
 // about 0.7× its rate without checkpointing (its TaskManager's cores,
 // which RocksDB's compaction shares, bind just below).
 func TestSyncPhasePausesStatefulTasksOnly(t *testing.T) {
+	if raceDetector {
+		t.Skip("a whole run on one goroutine; make test runs this test without -race")
+	}
 	const yaml = `name: sync-phase
 duration: 2m
 seed: 1

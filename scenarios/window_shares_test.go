@@ -10,6 +10,9 @@ import "testing"
 // (they were above 100 % when the second firing counted again) and in
 // share_fired_again_after_restore; the shares still add up to 1.
 func TestWindowSharesWithAReopenedWindow(t *testing.T) {
+	if raceDetector {
+		t.Skip("whole runs on one goroutine; make test runs this test without -race")
+	}
 	const file = `name: win
 duration: 30m
 flink:

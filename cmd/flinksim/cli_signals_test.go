@@ -73,6 +73,9 @@ func interrupt(t *testing.T, sig syscall.Signal, delay time.Duration, ready func
 // or the new one, whole, and no temporary file or directory; the exit code
 // is 128 + the signal.
 func TestInterruptedRunKeepsOneSet(t *testing.T) {
+	if raceDetector {
+		t.Skip("signals a binary built without the detector, which finds nothing in this process; make test runs this test without -race")
+	}
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "out")
 	bin := binary(t)
@@ -127,6 +130,9 @@ func TestInterruptedRunKeepsOneSet(t *testing.T) {
 // them; the same command finishes it with the bytes of an uninterrupted
 // sweep, running only the rest.
 func TestInterruptedSweepResumes(t *testing.T) {
+	if raceDetector {
+		t.Skip("signals a binary built without the detector, which finds nothing in this process; make test runs this test without -race")
+	}
 	bin := binary(t)
 	args := append([]string{"sweep", "--no-plots", "-j", "1", "--duration", "20m"}, sweepArgs...)
 	whole := t.TempDir()

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -33,6 +35,7 @@ func TestGoldenBuiltIns(t *testing.T) {
 	}
 	for _, b := range scenarios.Library() {
 		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel() // each run in a process and directory of its own
 			checkGolden(t, b.Name, builtInRun(t, b.Name).digests)
 		})
 	}
@@ -100,33 +103,66 @@ type builtIn struct {
 	events                  uint64
 }
 
-var (
-	builtInMu   sync.Mutex
-	builtInRuns = map[string]*builtIn{}
-)
+// builtInOnce holds one built-in's run, made once for all tests that look
+// at it; run stays nil if making it failed.
+type builtInOnce struct {
+	once sync.Once
+	run  *builtIn
+}
 
-// builtInRun runs a built-in scenario once for all tests that look at it.
+var builtInRuns sync.Map // name -> *builtInOnce
+
+// asCLI, set in a test binary's environment, makes it the CLI (TestMain):
+// builtInRun runs `flinksim run NAME` in a process of its own, in a
+// directory of its own, so that built-ins run in parallel (a process has
+// one working directory).
+const asCLI = "FLINKSIM_TEST_AS_CLI"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(asCLI) == "1" {
+		os.Exit(execute(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// builtInRun runs a built-in scenario once for all tests that look at it:
+// `flinksim run NAME` (this test binary as the CLI, calling execute as cli
+// does) in a temporary directory, outputs in its out/.
 func builtInRun(t *testing.T, name string) *builtIn {
 	t.Helper()
-	builtInMu.Lock()
-	defer builtInMu.Unlock()
-	if r, ok := builtInRuns[name]; ok {
-		return r
+	v, _ := builtInRuns.LoadOrStore(name, &builtInOnce{})
+	o := v.(*builtInOnce)
+	o.once.Do(func() { o.run = runBuiltIn(t, name) })
+	if o.run == nil {
+		t.Fatalf("run %s failed (see the test that ran it)", name)
 	}
+	return o.run
+}
+
+func runBuiltIn(t *testing.T, name string) *builtIn {
+	t.Helper()
 	dir, err := os.MkdirTemp("", "flinksim-builtin-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	prev, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
+	cmd := exec.Command(os.Args[0], "run", name)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), asCLI+"=1")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	code := 0
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			t.Fatalf("run %s: %v", name, err)
+		}
+		code = ee.ExitCode()
 	}
-	if err := os.Chdir(dir); err != nil { // no test here runs in parallel
-		t.Fatal(err)
+	stdout, stderr := out.String(), errb.String()
+	if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic:") {
+		t.Fatalf("stack trace on stderr:\n%s", stderr)
 	}
-	defer os.Chdir(prev)
-	code, stdout, stderr := cli(t, "run", name)
 	if code != 0 {
 		t.Fatalf("run %s: code %d: %s", name, code, stderr)
 	}
@@ -134,9 +170,7 @@ func builtInRun(t *testing.T, name string) *builtIn {
 	// summary is an output.
 	printed := wallClock.ReplaceAllString(stdout, "virtual in _s")
 	d := digests(t, filepath.Join(dir, "out")) + fmt.Sprintf("stdout %d %x\n", len(printed), sha256.Sum256([]byte(printed)))
-	r := &builtIn{stdout: stdout, stderr: stderr, digests: d, events: baseEvents(t, filepath.Join(dir, "out"))}
-	builtInRuns[name] = r
-	return r
+	return &builtIn{stdout: stdout, stderr: stderr, digests: d, events: baseEvents(t, filepath.Join(dir, "out"))}
 }
 
 // baseEvents reads the events of the base run under dir (dir/summary.json,

@@ -140,6 +140,9 @@ func TestRunWritesOutputs(t *testing.T) {
 // (charts, drawn from these files, are left out: the golden set covers
 // them).
 func TestSameSeedSameBytes(t *testing.T) {
+	if raceDetector {
+		t.Skip("whole runs without plots, on one goroutine; make test runs this test without -race")
+	}
 	t.Parallel() // whole runs in their own directories
 	a, b := t.TempDir(), t.TempDir()
 	for _, dir := range []string{a, b} {

@@ -40,6 +40,9 @@ func TestStartTimeRefusesBadValues(t *testing.T) {
 // else the run produced; reading either run back gives the same
 // checkpoints in virtual time.
 func TestStartTimeShiftsTimestampsOnly(t *testing.T) {
+	if raceDetector {
+		t.Skip("whole runs of one variant without plots, on one goroutine; make test runs this test without -race")
+	}
 	t.Parallel() // whole runs in their own directories
 	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
 	args := []string{"run", "testdata/ckpt-variants.yaml", "--variant", "base", "--duration", "2m", "--no-plots"}
