@@ -34,9 +34,10 @@ type decoder struct {
 	variant   variantSpan           // the variant's set: block applied, if any
 	budget    int                   // nodes left to visit (guards against alias bombs)
 	dropped   int                   // problems beyond maxProblems, not kept
-	// overflow are the int fields written beyond an int64, by path: they
-	// decode as the nearest int64 for the resolver to tell the field's
-	// range, and its problem shows the value as written.
+	// overflow are the values beyond their type's range, by path: an int
+	// field written beyond an int64, a negative duration. They decode as
+	// the nearest value the type holds for the resolver to tell the
+	// field's own range, and its problem shows the value as written.
 	overflow map[string]overflowed
 }
 
@@ -221,6 +222,11 @@ func (d *decoder) custom(n *yaml.Node, v reflect.Value, path string) bool {
 			if path == "duration" && errors.As(err, &long) {
 				// the run's own bound, not the clock's (resolve checks the rest)
 				d.fail(n, path, "must be more than 0s and at most %s, not %s", FormatDuration(maxDuration), strings.TrimSpace(n.Value))
+				return true
+			}
+			var neg durationNegative
+			if _, ok := x.(*Duration); ok && errors.As(err, &neg) {
+				d.negativeDuration(n, path, err)
 				return true
 			}
 			d.fail(n, path, "%v", err)

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -9,12 +10,14 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// overflowed is a whole number beyond an int64: its text as written, and
-// the int64 it decoded as.
+// overflowed is a value beyond its type's range: the words of the value
+// it decoded as (sat) in a problem at its path are replaced by those of
+// the value as written (text); left is the problem if the resolver takes
+// the value.
 type overflowed struct {
-	n    *yaml.Node
-	text string
-	sat  string
+	n         *yaml.Node
+	text, sat string
+	left      string
 }
 
 // beyondInt64 decodes a whole number written beyond an int64 (sat: the
@@ -30,13 +33,35 @@ func (d *decoder) beyondInt64(n *yaml.Node, path string, sat, lo, hi int64) (int
 	if d.overflow == nil {
 		d.overflow = map[string]overflowed{}
 	}
-	d.overflow[path] = overflowed{n: n, text: text, sat: strconv.FormatInt(sat, 10)}
+	left := fmt.Sprintf("%s is too large (at most %d)", text, int64(math.MaxInt64))
+	if strings.HasPrefix(text, "-") {
+		left = fmt.Sprintf("%s is too small (at least %d)", text, int64(math.MinInt64))
+	}
+	d.overflow[path] = overflowed{n: n, text: text, sat: strconv.FormatInt(sat, 10), left: left}
 	return sat, true
 }
 
-// unreportedOverflows reports the whole numbers beyond an int64 that the
-// resolver took (a checkpoint number, which has no upper bound) as too
-// large for the field.
+// negativeDuration decodes a negative duration as 0s, so that a field that
+// must be more than 0s is told so, with the value as written ("must be more
+// than 0s and at most 366d, not -5m"); a field that takes 0s and tells a
+// range of its own asks negative. Any other is told err (durations are at
+// least 0).
+func (d *decoder) negativeDuration(n *yaml.Node, path string, err error) {
+	if d.overflow == nil {
+		d.overflow = map[string]overflowed{}
+	}
+	d.overflow[path] = overflowed{n: n, text: "not " + strings.TrimSpace(n.Value), sat: "not 0s", left: err.Error()}
+}
+
+// negative: the duration at path was written below 0s (and decoded as 0s).
+func (d *decoder) negative(path string) bool {
+	o, ok := d.overflow[path]
+	return ok && o.sat == "not 0s"
+}
+
+// unreportedOverflows reports the values beyond their type that the
+// resolver took: a whole number beyond an int64 where a checkpoint number
+// (no upper bound) is, a negative duration where 0s is allowed.
 func (d *decoder) unreportedOverflows() {
 	paths := make([]string, 0, len(d.overflow))
 	for p := range d.overflow {
@@ -46,10 +71,6 @@ func (d *decoder) unreportedOverflows() {
 	for _, p := range paths {
 		o := d.overflow[p]
 		delete(d.overflow, p)
-		if strings.HasPrefix(o.text, "-") {
-			d.fail(o.n, p, "%s is too small (at least %d)", o.text, int64(math.MinInt64))
-		} else {
-			d.fail(o.n, p, "%s is too large (at most %d)", o.text, int64(math.MaxInt64))
-		}
+		d.fail(o.n, p, "%s", o.left)
 	}
 }
