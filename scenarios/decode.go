@@ -34,6 +34,11 @@ type decoder struct {
 	variant   variantSpan           // the variant's set: block applied, if any
 	budget    int                   // nodes left to visit (guards against alias bombs)
 	dropped   int                   // problems beyond maxProblems, not kept
+	// overflow are the values beyond their type's range, by path: an int
+	// field written beyond an int64, a negative duration. They decode as
+	// the nearest value the type holds for the resolver to tell the
+	// field's own range, and its problem shows the value as written.
+	overflow map[string]overflowed
 }
 
 // scalarValue is implemented by leaf types written as one scalar (units).
@@ -59,11 +64,16 @@ const (
 // fail records a problem at node n (nil: at the file's start).
 func (d *decoder) fail(n *yaml.Node, path, format string, a ...any) {
 	d.markBad(path)
+	msg := fmt.Sprintf(format, a...)
+	if o, ok := d.overflow[path]; ok { // the value as written, not as decoded
+		msg = strings.ReplaceAll(msg, o.sat, o.text)
+		delete(d.overflow, path)
+	}
 	if len(d.probs) >= maxProblems {
 		d.dropped++
 		return
 	}
-	d.probs = append(d.probs, d.problemAt(n, path, fmt.Sprintf(format, a...)))
+	d.probs = append(d.probs, d.problemAt(n, path, msg))
 }
 
 // warn records what is accepted but worth a look (a key Flink ignores, a
@@ -214,6 +224,11 @@ func (d *decoder) custom(n *yaml.Node, v reflect.Value, path string) bool {
 				d.fail(n, path, "must be more than 0s and at most %s, not %s", FormatDuration(maxDuration), strings.TrimSpace(n.Value))
 				return true
 			}
+			var neg durationNegative
+			if _, ok := x.(*Duration); ok && errors.As(err, &neg) {
+				d.negativeDuration(n, path, err)
+				return true
+			}
 			d.fail(n, path, "%v", err)
 		}
 		return true
@@ -340,14 +355,9 @@ func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) (int64, bool)
 	}
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			if strings.HasPrefix(strings.TrimSpace(n.Value), "-") {
-				d.fail(n, path, "%s is too small (at least %d)", n.Value, lo)
-			} else {
-				d.fail(n, path, "%s is too large (at most %d)", n.Value, hi)
-			}
-		} else {
-			d.fail(n, path, "must be a whole number, not %s", describe(n))
+			return d.beyondInt64(n, path, i, lo, hi)
 		}
+		d.fail(n, path, "must be a whole number, not %s", describe(n))
 		return 0, false
 	}
 	if i < lo || i > hi {

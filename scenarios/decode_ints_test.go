@@ -112,6 +112,34 @@ func TestIntFieldRanges(t *testing.T) {
 	}
 }
 
+// TestIntFieldRangesBeyondInt64: a whole number beyond an int64, above
+// or below, is told the field's own range in the same words as any other
+// value out of it, with the value as written (not "is too large (at most
+// 9223372036854775807)"); a checkpoint number, which has no upper bound,
+// is too large.
+func TestIntFieldRangesBeyondInt64(t *testing.T) {
+	const huge = "99999999999999999999"
+	for _, c := range intBoundCases {
+		for _, v := range []string{"-" + huge, huge} {
+			t.Run(c.field+"="+v, func(t *testing.T) {
+				_, err := Load("m.yaml", []byte(intScenario(strings.ReplaceAll(c.yaml, "%d", v), 0)), nil)
+				want := strings.ReplaceAll(c.want, "%d", v)
+				if strings.HasSuffix(c.want, "numbered from 1") && v == huge {
+					want = huge + " is too large (at most 9223372036854775807)"
+				}
+				var probs Problems
+				if !errors.As(err, &probs) || len(probs) != 1 || !strings.Contains(probs.Error(), want) {
+					t.Fatalf("got %v\nwant one problem: %s", err, want)
+				}
+			})
+		}
+	}
+	_, err := Load("m.yaml", []byte(minimal), []string{"sources.clicks.partitions=" + huge})
+	if want := "--set sources.clicks.partitions=" + huge + ": sources.clicks.partitions: must be from 1 to 100000, not " + huge; err == nil || err.Error() != want {
+		t.Errorf("--set: got %v\nwant %s", err, want)
+	}
+}
+
 // TestNegativeIntSet: a what-if gives a negative value the field's range,
 // as the value 0 gets it.
 func TestNegativeIntSet(t *testing.T) {

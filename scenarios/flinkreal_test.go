@@ -187,6 +187,32 @@ func TestFlinkValuesParseAsFlink(t *testing.T) {
 	}
 }
 
+// TestFlinkIntBeyondLong: an all-digit value of a Flink whole-number key
+// too big for any int (Integer.parseInt's NumberFormatException) is told
+// the key's range, as a value just past it is, above it as below.
+func TestFlinkIntBeyondLong(t *testing.T) {
+	const huge = "99999999999999999999"
+	for _, c := range []struct{ set, want string }{
+		{"parallelism.default=40000", "40000 is out of range (1 to 32768)"},
+		{"parallelism.default=" + huge, huge + " is out of range (1 to 32768)"},
+		{"parallelism.default=-" + huge, "-" + huge + " is out of range (1 to 32768)"},
+		{"taskmanager.numberOfTaskSlots=3000000000", "3000000000 is out of range (1 to 2147483647)"},
+		{"taskmanager.numberOfTaskSlots=" + huge, huge + " is out of range (1 to 2147483647)"},
+		{"pipeline.max-parallelism=" + huge, huge + " is out of range (-1 for Flink's default rule, or 1 to 32768)"},
+		{"pipeline.max-parallelism=-" + huge, "-" + huge + " is out of range (-1 for Flink's default rule, or 1 to 32768)"},
+		{"taskmanager.network.memory.floating-buffers-per-gate=" + huge, huge + " is out of range (1 to 65536)"},
+		{"heartbeat.rpc-failure-threshold=" + huge, huge + " is out of range (-1 to 2147483647)"},
+	} {
+		t.Run(c.set, func(t *testing.T) {
+			_, err := Load("m.yaml", []byte(minimal), []string{"flink." + c.set})
+			key, _, _ := strings.Cut(c.set, "=")
+			if want := "flink." + key + ": " + c.want; err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("got %v\nwant it to say %s", err, want)
+			}
+		})
+	}
+}
+
 // TestFlinkKeyFamilies: keys of Flink's plugins and of the Kubernetes
 // operator load; those that cannot change a simulation are kept quietly,
 // the others are listed as not modelled.

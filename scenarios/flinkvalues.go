@@ -290,6 +290,11 @@ func rpcFailureThreshold(s string) (any, error) {
 func intRange(lo, hi int) func(string) (any, error) {
 	return func(s string) (any, error) {
 		v, err := strconv.Atoi(s)
+		if errors.Is(err, strconv.ErrRange) {
+			// all digits, beyond any int: Integer.parseInt's
+			// NumberFormatException, told the range as a smaller value is
+			return nil, fmt.Errorf("%s is out of range (%d to %d)", s, lo, hi)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%q is not a whole number", s)
 		}
@@ -322,11 +327,11 @@ func bufferCount(lo int) func(string) (any, error) {
 
 func maxParallelism(s string) (any, error) {
 	v, err := strconv.Atoi(s)
-	if err != nil {
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return nil, fmt.Errorf("%q is not a whole number", s)
 	}
-	if v != -1 && (v < 1 || v > partitioning.MaxMaxParallelism) {
-		return nil, fmt.Errorf("%d is out of range (-1 for Flink's default rule, or 1 to %d)", v, partitioning.MaxMaxParallelism)
+	if err != nil || v != -1 && (v < 1 || v > partitioning.MaxMaxParallelism) {
+		return nil, fmt.Errorf("%s is out of range (-1 for Flink's default rule, or 1 to %d)", s, partitioning.MaxMaxParallelism)
 	}
 	return v, nil
 }

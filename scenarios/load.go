@@ -106,13 +106,14 @@ func loadRef(file string, data []byte, sets []string, v variantRef) (*Loaded, er
 	var sc Scenario
 	d.value(root, reflect.ValueOf(&sc).Elem(), "")
 	if d.budget < 0 || len(d.probs) > 0 && len(sc.Sources) == 0 && len(sc.Sinks) == 0 {
+		d.unreportedOverflows()
 		return nil, withWarnings(d.problems(), d.warnings, nil)
 	}
 	r := resolver{d: d, sc: &sc}
 	r.resolve()
 	r.variants()
 	r.sweep()
-	if len(d.probs) > 0 {
+	if d.unreportedOverflows(); len(d.probs) > 0 {
 		return nil, withWarnings(d.problems(), d.warnings, r.notModelled)
 	}
 	spec := r.spec()

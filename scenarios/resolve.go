@@ -148,7 +148,7 @@ func (r *resolver) cluster() {
 	r.byteRate(&c.DiskBandwidth, defaultDiskBandwidth, "cluster.disk-bandwidth", "", "500MB/s")
 	if c.NetworkRoundTrip == nil {
 		c.NetworkRoundTrip = ptr(Duration(defaultRoundTrip))
-	} else if rt := sim.Time(*c.NetworkRoundTrip); rt < 0 || rt > sim.Second {
+	} else if rt := sim.Time(*c.NetworkRoundTrip); rt < 0 || rt > sim.Second || r.d.negative("cluster.network-round-trip") {
 		r.d.at("cluster.network-round-trip", "must be from 0s to 1s, not %s", FormatDuration(rt))
 	}
 }
@@ -166,8 +166,8 @@ func (r *resolver) simulation() {
 	}
 	if s.ChunkDelay == nil {
 		s.ChunkDelay = ptr(Duration(defaultChunkDelay))
-	} else if cd := sim.Time(*s.ChunkDelay); cd > sim.Second {
-		d.at("simulation.chunk-delay", "must be at most 1s (it adds to latency), not %s", FormatDuration(cd))
+	} else if cd := sim.Time(*s.ChunkDelay); cd > sim.Second || d.negative("simulation.chunk-delay") {
+		d.at("simulation.chunk-delay", "must be from 0s to 1s (it adds to latency), not %s", FormatDuration(cd))
 	}
 	r.sampleInterval()
 }

@@ -55,7 +55,7 @@ func (r *resolver) failures(checkpointing bool) {
 		case f.CommitFailure != nil:
 			r.commitFailure(f.CommitFailure, path+".commit-failure", checkpointing)
 		}
-		if (f.KafkaOutage != nil || f.SinkOutage != nil || f.PoisonRecord != nil || f.Overload != nil) && *r.sc.Recovery.Redeploy == 0 {
+		if (f.KafkaOutage != nil || f.SinkOutage != nil || f.PoisonRecord != nil || f.Overload != nil) && r.redeployAtOnce() {
 			// A failure that comes back at once would restart the job
 			// forever at one instant; Flink's cancel and deploy take time.
 			r.d.at("recovery.redeploy", "must be more than 0s with %s (cancelling and deploying tasks takes time)", path)
@@ -63,7 +63,7 @@ func (r *resolver) failures(checkpointing bool) {
 	}
 	for _, n := range r.nodes {
 		if k := n.sink; k != nil && k.Guarantee == "exactly-once" && k.Kafka != nil && k.Kafka.TransactionTimeout != nil && k.Kafka.BrokerMaxTimeout != nil &&
-			*k.Kafka.TransactionTimeout > *k.Kafka.BrokerMaxTimeout && *r.sc.Recovery.Redeploy == 0 {
+			*k.Kafka.TransactionTimeout > *k.Kafka.BrokerMaxTimeout && r.redeployAtOnce() {
 			r.d.at("recovery.redeploy", "must be more than 0s while %s's transaction-timeout is above the broker's maximum (it fails as it starts, after every restart)", n.path)
 		}
 	}
@@ -392,4 +392,10 @@ func (r *resolver) changelogSpec() *models.Changelog {
 		UploadThreads:       fs.int("state.changelog.dstl.dfs.upload.num-threads"),
 		MaxInFlight:         float64(fs.bytes("state.changelog.dstl.dfs.upload.max-in-flight")),
 	}
+}
+
+// redeployAtOnce: recovery.redeploy is 0s as written (a negative one is
+// told that durations are at least 0).
+func (r *resolver) redeployAtOnce() bool {
+	return *r.sc.Recovery.Redeploy == 0 && !r.d.negative("recovery.redeploy")
 }

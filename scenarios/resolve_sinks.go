@@ -88,8 +88,8 @@ func (r *resolver) delivery(n *node) {
 	}
 	if s.BatchInterval == nil {
 		s.BatchInterval = ptr(Duration(0))
-	} else if *s.BatchInterval < 0 {
-		d.at(p+".batch-interval", "must be 0s (no timed flush) or more")
+	} else if *s.BatchInterval < 0 || d.negative(p+".batch-interval") {
+		d.at(p+".batch-interval", "must be 0s (no timed flush) or more, not %s", FormatDuration(sim.Time(*s.BatchInterval)))
 	}
 	r.kafkaSink(n)
 	r.jdbcSink(n)

@@ -39,7 +39,7 @@ func ParseDuration(s string, bareUnit sim.Time) (sim.Time, error) {
 		return 0, fmt.Errorf("empty duration")
 	}
 	if strings.HasPrefix(in, "-") {
-		return 0, fmt.Errorf("%q is negative; durations must be at least 0", s)
+		return 0, durationNegative(s)
 	}
 	if v, err := strconv.ParseFloat(in, 64); err == nil {
 		switch {
@@ -87,6 +87,14 @@ func ParseDuration(s string, bareUnit sim.Time) (sim.Time, error) {
 		rest = strings.TrimLeft(rest[j:], " ")
 	}
 	return total, nil
+}
+
+// durationNegative is ParseDuration's error for a negative duration; a
+// field with a range of its own tells that one instead (errors.As).
+type durationNegative string
+
+func (s durationNegative) Error() string {
+	return fmt.Sprintf("%q is negative; durations must be at least 0", string(s))
 }
 
 // durationTooLong is ParseDuration's error for a duration longer than the

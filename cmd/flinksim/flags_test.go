@@ -28,6 +28,9 @@ func TestOverrideFlagsNamedAsFlags(t *testing.T) {
 		{[]string{"--seed", "9007199254740992"}, "--seed: must be a whole number, 0 or more and at most 9007199254740991 so that JSON readers keep it exact, not \"9007199254740992\"\nflinksim: 1 problem(s) in the flags\n"},
 		{[]string{"--seed", "13061913804637609277"}, "--seed: must be a whole number, 0 or more and at most 9007199254740991 so that JSON readers keep it exact, not \"13061913804637609277\"\nflinksim: 1 problem(s) in the flags\n"},
 		{[]string{"--set", "duration=0"}, "--set duration=0: duration: must be more than 0s and at most 366d, not 0s\nflinksim: 1 problem(s) in the flags\n"},
+		// below it as above: the field's range, not that durations are at least 0
+		{[]string{"--duration", "-1m"}, "--duration: must be more than 0s and at most 366d, not -1m\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--set", "duration=-5m"}, "--set duration=-5m: duration: must be more than 0s and at most 366d, not -5m\nflinksim: 1 problem(s) in the flags\n"},
 	} {
 		for _, cmd := range []string{"run", "compare"} {
 			args := append([]string{cmd, "backpressure", "--out", t.TempDir()}, c.args...)
@@ -125,7 +128,7 @@ var flagProblemCases = func() []struct {
 		where string
 	}{
 		{[]string{"run", tiny, "--expect", "bogus", "-o", "yaml", "--duration", "-1m"},
-			[]string{`--expect: "bogus" is not an outcome`, `--output: "yaml" is not a format`, `--duration: "-1m" is negative`}, "the flags"},
+			[]string{`--expect: "bogus" is not an outcome`, `--output: "yaml" is not a format`, `--duration: must be more than 0s and at most 366d, not -1m`}, "the flags"},
 		{[]string{"run", tiny, "-j", "-3", "--seed", "", "--start-time", "x", "--set", "sinks.db.capacity=fast"},
 			[]string{"--seed: is empty", "--jobs: -3: must be 0", `--start-time: "x" is not an RFC 3339 time`, "--set sinks.db.capacity=fast: sinks.db.capacity: "}, "the flags"},
 		{[]string{"run", "no-such-scenario", "--expect", "bogus"},
@@ -142,7 +145,7 @@ var flagProblemCases = func() []struct {
 			[]string{"--openmetrics: not with --from, which reads runs already made: metrics.om.txt is written with a run",
 				"--start-time: not with --from", "--jobs: not with --from", "--max-memory: not with --from"}, "the flags"},
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..5k/s", "--replicas", "0", "--for", "x<=abc", "--for", "stable<=1", "--duration", "-5m", "-j", "-1"},
-			[]string{"--jobs: -1", "--replicas: 0: must be at least 1", `--for: no outcome "x"`, `--for: "stable<=1": stable is yes or no`, `--duration: "-5m" is negative`}, "the flags"},
+			[]string{"--jobs: -1", "--replicas: 0: must be at least 1", `--for: no outcome "x"`, `--for: "stable<=1": stable is yes or no`, `--duration: must be more than 0s and at most 366d, not -5m`}, "the flags"},
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=zz..5k/s", "--for", "stable", "-j", "-1"},
 			[]string{"--jobs: -1", `--target: sinks.db.capacity=zz: sinks.db.capacity: "zz"`}, "the flags"},
 		{[]string{"plan", tiny},

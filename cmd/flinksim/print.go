@@ -70,7 +70,7 @@ func summaryLines(res *result.Result) [][2]string {
 		lines = append(lines, [2]string{"sustainable", l})
 	}
 	if c := s.Checkpoints; c != nil {
-		lines = append(lines, checkpointLines(c, result.EndToEnd(res.Checkpoints))...)
+		lines = append(lines, checkpointLines(c, result.EndToEnd(res.Checkpoints), inProgress(res))...)
 		if l := declinedLine(res); l != "" {
 			lines = append(lines, [2]string{"", l})
 		}
@@ -163,8 +163,14 @@ func restartLine(r *result.RestartSummary) string {
 // checkpointLines are the checkpoint lines of the summary: Flink's
 // end-to-end duration (e2e, as the verdict says it), and when they
 // completed, the JobManager's metadata written (summary.json's duration_s).
-func checkpointLines(c *result.CheckpointSummary, e2e result.Quantiles) [][2]string {
+func checkpointLines(c *result.CheckpointSummary, e2e result.Quantiles, running pending) [][2]string {
 	line := fmt.Sprintf("%d completed, %d failed (%d expired)", c.Completed, c.Failed, c.Expired)
+	if running.n > 0 {
+		line += fmt.Sprintf(", %d in progress (for %s)", running.n, human.Seconds(running.longestS))
+		if running.n > 1 {
+			line = strings.Replace(line, "(for ", "(the oldest for ", 1)
+		}
+	}
 	if c.Completed > 0 {
 		line += fmt.Sprintf("; end-to-end duration p50 %s, p99 %s, max %s against a %s interval, complete after at most %s incl. the metadata write; size up to %s",
 			human.Seconds(e2e.P50), human.Seconds(e2e.P99), human.Seconds(e2e.Max), human.Seconds(c.IntervalS),
@@ -175,6 +181,25 @@ func checkpointLines(c *result.CheckpointSummary, e2e result.Quantiles) [][2]str
 		lines = append(lines, [2]string{"", fmt.Sprintf("%d restart(s) found no completed checkpoint and replayed the input from its beginning", c.RestartsFromStart)})
 	}
 	return lines
+}
+
+// pending are the checkpoints still in progress as the run ended
+// (checkpoints.json's in_progress: neither completed nor failed), and how
+// long the oldest had run.
+type pending struct {
+	n        int
+	longestS float64
+}
+
+func inProgress(res *result.Result) pending {
+	var p pending
+	for _, c := range res.Checkpoints {
+		if c.Status != "COMPLETED" && c.Status != "FAILED" {
+			p.n++
+			p.longestS = max(p.longestS, res.Summary.VirtualDurationS-c.Trigger.Seconds())
+		}
+	}
+	return p
 }
 
 // declinedLine says why checkpoints failed whose async phase a task

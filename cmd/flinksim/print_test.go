@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
 )
 
 // TestSummaryTextMatchesNumbers: the printed lines say what the numbers
@@ -99,5 +100,37 @@ func TestDeclinedCheckpointsSayWhy(t *testing.T) {
 	res.Checkpoints[1].FailureMessage = result.FailureExpired
 	if got := text(res); strings.Contains(got, "state handle") {
 		t.Errorf("no declined checkpoint:\n%s", got)
+	}
+}
+
+// TestCheckpointsInProgressShown: a checkpoint still in progress as the run
+// ends (checkpoints.json's in_progress) is counted in the summary's
+// checkpoint line with how long it had run, and in the table's ckpts
+// column, so that "never checkpointed" has a visible cause; none in
+// progress, nothing is added.
+func TestCheckpointsInProgressShown(t *testing.T) {
+	for _, c := range []struct {
+		ckpts      []*result.CheckpointStats
+		line, cell string
+	}{
+		{nil, "0 completed, 0 failed (0 expired)\n", "0/0"},
+		{[]*result.CheckpointStats{{Status: "IN_PROGRESS", Trigger: 9 * sim.Second}},
+			"0 completed, 0 failed (0 expired), 1 in progress (for 1.9min)\n", "0/0+1"},
+		{[]*result.CheckpointStats{{Status: "IN_PROGRESS", Trigger: 9 * sim.Second}, {Status: "IN_PROGRESS", Trigger: 60 * sim.Second}},
+			"0 completed, 0 failed (0 expired), 2 in progress (the oldest for 1.9min)\n", "0/0+2"},
+	} {
+		res := &result.Result{Summary: result.Summary{VirtualDurationS: 120, Checkpoints: &result.CheckpointSummary{}}, Checkpoints: c.ckpts}
+		var b strings.Builder
+		for _, l := range summaryLines(res) {
+			if l[0] == "checkpoints" {
+				b.WriteString(l[1] + "\n")
+			}
+		}
+		if b.String() != c.line {
+			t.Errorf("got %q, want %q", b.String(), c.line)
+		}
+		if got := checkpointCells(res)[0]; got != c.cell {
+			t.Errorf("ckpts %q, want %q", got, c.cell)
+		}
 	}
 }

@@ -167,7 +167,11 @@ func checkpointCells(res *result.Result) []string {
 	if r := s.Restarts; r != nil {
 		restore = r.RestoreS
 	}
-	return []string{fmt.Sprintf("%d/%d", c.Completed, c.Completed+c.Failed), maxDur, human.Bytes(float64(c.PersistedMaxBytes)),
+	ckpts := fmt.Sprintf("%d/%d", c.Completed, c.Completed+c.Failed)
+	if p := inProgress(res); p.n > 0 {
+		ckpts += fmt.Sprintf("+%d", p.n) // still in progress at the end
+	}
+	return []string{ckpts, maxDur, human.Bytes(float64(c.PersistedMaxBytes)),
 		fmt.Sprint(c.Restarts), human.Seconds(c.DowntimeS), human.Seconds(restore), human.Count(float64(c.Duplicated))}
 }
 

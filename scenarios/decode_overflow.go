@@ -1,0 +1,76 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// overflowed is a value beyond its type's range: the words of the value
+// it decoded as (sat) in a problem at its path are replaced by those of
+// the value as written (text); left is the problem if the resolver takes
+// the value.
+type overflowed struct {
+	n         *yaml.Node
+	text, sat string
+	left      string
+}
+
+// beyondInt64 decodes a whole number written beyond an int64 (sat: the
+// nearest one). An int field (lo math.MinInt) takes sat, so that the
+// resolver tells the field's own range, as for any other value out of it,
+// with the value as written; another field is told its range here.
+func (d *decoder) beyondInt64(n *yaml.Node, path string, sat, lo, hi int64) (int64, bool) {
+	text := strings.TrimSpace(n.Value)
+	if lo != math.MinInt64 {
+		d.fail(n, path, "%s is out of range (%d to %d)", text, lo, hi)
+		return 0, false
+	}
+	if d.overflow == nil {
+		d.overflow = map[string]overflowed{}
+	}
+	left := fmt.Sprintf("%s is too large (at most %d)", text, int64(math.MaxInt64))
+	if strings.HasPrefix(text, "-") {
+		left = fmt.Sprintf("%s is too small (at least %d)", text, int64(math.MinInt64))
+	}
+	d.overflow[path] = overflowed{n: n, text: text, sat: strconv.FormatInt(sat, 10), left: left}
+	return sat, true
+}
+
+// negativeDuration decodes a negative duration as 0s, so that a field that
+// must be more than 0s is told so, with the value as written ("must be more
+// than 0s and at most 366d, not -5m"); a field that takes 0s and tells a
+// range of its own asks negative. Any other is told err (durations are at
+// least 0).
+func (d *decoder) negativeDuration(n *yaml.Node, path string, err error) {
+	if d.overflow == nil {
+		d.overflow = map[string]overflowed{}
+	}
+	d.overflow[path] = overflowed{n: n, text: "not " + strings.TrimSpace(n.Value), sat: "not 0s", left: err.Error()}
+}
+
+// negative: the duration at path was written below 0s (and decoded as 0s).
+func (d *decoder) negative(path string) bool {
+	o, ok := d.overflow[path]
+	return ok && o.sat == "not 0s"
+}
+
+// unreportedOverflows reports the values beyond their type that the
+// resolver took: a whole number beyond an int64 where a checkpoint number
+// (no upper bound) is, a negative duration where 0s is allowed.
+func (d *decoder) unreportedOverflows() {
+	paths := make([]string, 0, len(d.overflow))
+	for p := range d.overflow {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		o := d.overflow[p]
+		delete(d.overflow, p)
+		d.fail(o.n, p, "%s", o.left)
+	}
+}
