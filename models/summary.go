@@ -274,6 +274,7 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 	cs.MaxCheckpointAgeS = max(cs.MaxCheckpointAgeS, (s.spec.Duration - last).Seconds())
 	cs.UploadBandwidth = s.uploadCeiling() * float64(s.totalTMs)
 	cs.RestartsFromStart = c.fromStart
+	cs.InProgress, cs.InProgressOldestAgeS = result.InProgressAtEnd(c.history, s.spec.Duration.Seconds())
 	return cs
 }
 

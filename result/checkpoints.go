@@ -127,7 +127,14 @@ type CheckpointSummary struct {
 	Completed int     `json:"completed"`
 	Failed    int     `json:"failed"`
 	Expired   int     `json:"expired"`
-	Restarts  int     `json:"restarts"`
+	// InProgress are the checkpoints neither completed nor failed as the
+	// run ended (checkpoints.json's counts.in_progress, Flink's REST
+	// counts.in_progress), and InProgressOldestAgeS how long the oldest of
+	// them had run by then (0 with none): what the printed summary says as
+	// "1 in progress (for 1.9min)" and the ckpts column as "+1".
+	InProgress           int     `json:"in_progress"`
+	InProgressOldestAgeS float64 `json:"in_progress_oldest_age_s"`
+	Restarts             int     `json:"restarts"`
 	// DurationS is over completed checkpoints, from the trigger to the
 	// completion (the metadata written): flinksim's own measure, longer
 	// than Flink's end_to_end_duration (to the latest acknowledgement) by
@@ -149,6 +156,21 @@ type CheckpointSummary struct {
 	UploadBandwidth float64 `json:"upload_bandwidth_bytes_per_s"`
 	JobFailed       bool    `json:"job_failed"`
 	Verdict         Verdict `json:"verdict"`
+}
+
+// InProgressAtEnd counts the checkpoints still in progress as a run ended
+// at endS seconds of virtual time (neither completed nor failed:
+// checkpoints.json's counts.in_progress) and how long the oldest of them
+// had run by then (0 with none). summary.json's in_progress fields, the
+// printed summary's checkpoint line and compare's ckpts column all read it.
+func InProgressAtEnd(cps []*CheckpointStats, endS float64) (n int, oldestS float64) {
+	for _, c := range cps {
+		if c.Status != "COMPLETED" && c.Status != "FAILED" {
+			n++
+			oldestS = max(oldestS, endS-c.Trigger.Seconds())
+		}
+	}
+	return n, oldestS
 }
 
 // Quantiles summarises a distribution.

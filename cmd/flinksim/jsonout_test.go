@@ -2,13 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios"
 )
@@ -224,6 +227,65 @@ func TestCompareJSON(t *testing.T) {
 	}
 }
 
+// TestJSONCountsCheckpointsInProgress: run -o json (summary.json) counts
+// the checkpoints still in progress at the end and the oldest's age, as
+// the printed summary says them ("1 in progress (for 6.1s)"), and compare
+// -o json (compare.csv) has the ckpts column's "+1" as
+// checkpoints_in_progress; 0 when none is.
+func TestJSONCountsCheckpointsInProgress(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		duration string
+		n        int
+		text     string // the printed checkpoint line's in-progress clause
+	}{
+		{"45s", 0, ""},
+		{"1m", 1, ", 1 in progress (for 6.1s)"},
+		{"3m", 1, ", 1 in progress (for 3s)"},
+	} {
+		dir := filepath.Join(t.TempDir(), "out")
+		args := []string{"run", "testdata/ckpt-variants.yaml", "--variant", "base", "--duration", c.duration, "--no-plots", "--out", dir}
+		code, out, errs := cli(t, append(args, "-o", "json")...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.duration, code, errs)
+		}
+		var doc struct {
+			Runs []struct {
+				Summary struct {
+					Checkpoints map[string]any
+				}
+			}
+		}
+		jsonDoc(t, out, &doc)
+		ck := doc.Runs[0].Summary.Checkpoints
+		num, _ := ck["in_progress_oldest_age_s"].(json.Number)
+		age, _ := num.Float64()
+		if ck["in_progress"] != json.Number(fmt.Sprint(c.n)) || (c.n == 0) != (age == 0) {
+			t.Errorf("%s: in_progress %v, in_progress_oldest_age_s %v; want %d", c.duration, ck["in_progress"], ck["in_progress_oldest_age_s"], c.n)
+		}
+		if c.n > 0 && c.text != fmt.Sprintf(", %d in progress (for %s)", c.n, human.Seconds(age)) {
+			t.Errorf("%s: oldest %gs, the text says %q", c.duration, age, c.text)
+		}
+		_, text, _ := cli(t, args...)
+		if line := regexp.MustCompile(`checkpoints +\d+ completed, \d+ failed \(\d+ expired\)([^;]*);`).FindStringSubmatch(text); line == nil || line[1] != c.text {
+			t.Errorf("%s: printed %v, want %q", c.duration, line, c.text)
+		}
+		res, err := result.ReadDir(filepath.Join(dir, "base"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := printCompareJSON(&b, "s", "d", nil, []runResult{{name: "base", res: res}}); err != nil {
+			t.Fatal(err)
+		}
+		var cmp struct{ Rows []map[string]any }
+		jsonDoc(t, b.String(), &cmp)
+		if got := cmp.Rows[0]["checkpoints_in_progress"]; got != json.Number(fmt.Sprint(c.n)) {
+			t.Errorf("%s: compare's checkpoints_in_progress %v, want %d", c.duration, got, c.n)
+		}
+	}
+}
+
 // TestCompareCellsThatDoNotApply: compare.csv leaves a cell empty, and
 // compare -o json gives null, where the text table prints "-": the
 // checkpoint columns of a run without checkpointing (the slowest checkpoint
@@ -252,7 +314,7 @@ func TestCompareCellsThatDoNotApply(t *testing.T) {
 	var c struct{ Rows []map[string]any }
 	jsonDoc(t, b.String(), &c)
 	ckpt := []string{"checkpoints_completed", "checkpoints_failed", "checkpoint_duration_max_s", "upload_bandwidth_bytes_per_s",
-		"max_checkpoint_age_s", "persisted_max_bytes"}
+		"max_checkpoint_age_s", "persisted_max_bytes", "checkpoints_in_progress"}
 	windows := []string{"late_dropped_share", "late_side_output_share", "window_result_p50_s", "window_state_peak_bytes", "watermark_lag_max_s"}
 	sinks := []string{"records_lost", "commit_latency_p50_s", "commit_latency_max_s"}
 	null := map[string][]string{

@@ -191,14 +191,12 @@ type pending struct {
 	longestS float64
 }
 
+// inProgress reads them from the run's checkpoints, as summary.json's
+// in_progress fields count them (result.InProgressAtEnd), so that a run
+// read back from files written before those fields shows them too.
 func inProgress(res *result.Result) pending {
 	var p pending
-	for _, c := range res.Checkpoints {
-		if c.Status != "COMPLETED" && c.Status != "FAILED" {
-			p.n++
-			p.longestS = max(p.longestS, res.Summary.VirtualDurationS-c.Trigger.Seconds())
-		}
-	}
+	p.n, p.longestS = result.InProgressAtEnd(res.Checkpoints, res.Summary.VirtualDurationS)
 	return p
 }
 

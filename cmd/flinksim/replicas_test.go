@@ -211,10 +211,10 @@ func TestCompareTableWithReplicas(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines = strings.Split(strings.TrimSpace(csvb.String()), "\n")
-	if !strings.HasSuffix(lines[0], ",why,downtime_s,restore_s,records_duplicated,persisted_max_bytes,late_dropped_share,late_side_output_share,window_result_p50_s,window_state_peak_bytes,watermark_lag_max_s,records_lost,commit_latency_p50_s,commit_latency_max_s,sustainable_input_rps,skew,seed,replicas,outcomes,mixed") ||
+	if !strings.HasSuffix(lines[0], ",why,downtime_s,restore_s,records_duplicated,persisted_max_bytes,late_dropped_share,late_side_output_share,window_result_p50_s,window_state_peak_bytes,watermark_lag_max_s,records_lost,commit_latency_p50_s,commit_latency_max_s,sustainable_input_rps,skew,checkpoints_in_progress,seed,replicas,outcomes,mixed") ||
 		// no checkpointing, windows or sinks: their cells are empty, the
 		// restarts' apply (0)
-		!strings.HasSuffix(lines[2], fmt.Sprintf(",because,0,0,0,,,,,,,,,,,,%d,3,\"stable 1/3, failover 2/3\",true", runs[1].seeds[0])) {
+		!strings.HasSuffix(lines[2], fmt.Sprintf(",because,0,0,0,,,,,,,,,,,,,%d,3,\"stable 1/3, failover 2/3\",true", runs[1].seeds[0])) {
 		t.Errorf("compare.csv:\n%s", csvb.String())
 	}
 	// Without replicas: no column, no note.

@@ -255,7 +255,7 @@ func outcomeCSV(w io.Writer, runs []runResult) error {
 		"restarts", "lag_end", "latency_p99_s", "task_managers", "upload_bandwidth_bytes_per_s", "max_checkpoint_age_s", "why",
 		"downtime_s", "restore_s", "records_duplicated", "persisted_max_bytes",
 		"late_dropped_share", "late_side_output_share", "window_result_p50_s", "window_state_peak_bytes", "watermark_lag_max_s",
-		"records_lost", "commit_latency_p50_s", "commit_latency_max_s", "sustainable_input_rps", "skew"}
+		"records_lost", "commit_latency_p50_s", "commit_latency_max_s", "sustainable_input_rps", "skew", "checkpoints_in_progress"}
 	replicas := replicated(runs) > 0
 	if replicas {
 		header = append(header, replicaColumns...)
@@ -292,7 +292,8 @@ func csvIf(applies bool, v float64) string {
 // also when none took a record), the sink columns without sinks (the
 // commit latencies also when a read_committed reader saw no record), the
 // sustainable input rate when nothing bounds it, the skew without a keyed
-// operator.
+// operator. checkpoints_in_progress is the ckpts column's "+N": the
+// checkpoints still in progress at the end (summary.json's in_progress).
 func outcomeRow(r runResult) []string {
 	s := r.res.Summary
 	o := sweep.OutcomeOf(r.res)
@@ -314,7 +315,8 @@ func outcomeRow(r runResult) []string {
 	row = append(row, csvIf(wins && w.in > 0, w.dropped), csvIf(wins && w.in > 0, w.side), csvIf(wins, w.p50), csvIf(wins, w.state), csvIf(wins, w.lag))
 	sinks, k := len(s.Sinks) > 0, sinkCSV(s)
 	row = append(row, csvIf(sinks, k.lost), csvIf(sinks && k.seen > 0, k.p50), csvIf(sinks && k.seen > 0, k.max))
-	return append(row, csvIf(s.SustainableInputRPS > 0, s.SustainableInputRPS), csvIf(len(s.Skew) > 0, skewRatio(s)))
+	return append(row, csvIf(s.SustainableInputRPS > 0, s.SustainableInputRPS), csvIf(len(s.Skew) > 0, skewRatio(s)),
+		csvIf(ckpt, float64(inProgress(r.res).n)))
 }
 
 // skewRatio is the most skewed keyed operator's ratio: its busiest
