@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -366,8 +365,6 @@ func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) (int64, bool)
 	}
 	return i, true
 }
-
-var simpleName = regexp.MustCompile(`^[A-Za-z0-9_\-]+$`)
 
 // itemPath names a list item by its name field when it has a simple one, so
 // paths read like the --set keys that address them.

@@ -7,7 +7,7 @@ import (
 // Scenario is the YAML format of a scenario file. Pointer fields are optional
 // and take a default when left out; the defaults are filled in by Resolve.
 type Scenario struct {
-	Name        string    `yaml:"name" jsonschema_description:"Name of the scenario (used in outputs)."`
+	Name        string    `yaml:"name" jsonschema:"maxLength=255" jsonschema_description:"Name of the scenario (used in outputs)."`
 	Description string    `yaml:"description,omitempty" jsonschema_description:"What the scenario models and what to look for."`
 	Duration    *Duration `yaml:"duration,omitempty" jsonschema_description:"Virtual time to simulate, e.g. 30m or 2h. Default 10m."`
 	Seed        *uint64   `yaml:"seed,omitempty" jsonschema:"maximum=9007199254740991" jsonschema_description:"Seed of every random stream, at most 2^53-1 (9007199254740991) so that JSON readers keep it exact. Default 1."`
@@ -119,7 +119,7 @@ type SweepSpec struct {
 
 // Variant is a named set of overrides, with the same dotted keys as --set.
 type Variant struct {
-	Name        string     `yaml:"name" jsonschema_description:"Name (its outputs go to DIR/<name>/)."`
+	Name        string     `yaml:"name" jsonschema:"maxLength=255" jsonschema_description:"Name (its outputs go to DIR/<name>/)."`
 	Description string     `yaml:"description,omitempty" jsonschema_description:"What it changes and why, for the comparison table."`
 	Set         VariantSet `yaml:"set" jsonschema_description:"Overrides: dotted.path: value, as --set takes them."`
 }
@@ -134,7 +134,7 @@ type Fraction float64
 
 // Source is a Kafka source.
 type Source struct {
-	Name           string    `yaml:"name" jsonschema_description:"Operator name."`
+	Name           string    `yaml:"name" jsonschema:"maxLength=255" jsonschema_description:"Operator name."`
 	Kind           string    `yaml:"kind,omitempty" jsonschema:"enum=kafka" jsonschema_description:"Source kind; only kafka today."`
 	Topic          string    `yaml:"topic,omitempty" jsonschema_description:"Topic name; it decides which reader owns partition 0 (KafkaSourceEnumerator). Default: the source's name."`
 	Partitions     *int      `yaml:"partitions,omitempty" jsonschema:"minimum=1,maximum=100000" jsonschema_description:"Number of topic partitions. Default: the source's parallelism."`
@@ -152,7 +152,7 @@ type Source struct {
 
 // Operator is a transformation: map, filter, flatMap, keyed process...
 type Operator struct {
-	Name           string   `yaml:"name" jsonschema_description:"Operator name."`
+	Name           string   `yaml:"name" jsonschema:"maxLength=255" jsonschema_description:"Operator name."`
 	Input          Inputs   `yaml:"input,omitempty" jsonschema_description:"Name of the node (or list of nodes) this operator reads. Default: the previous node."`
 	Exchange       string   `yaml:"exchange,omitempty" jsonschema:"enum=forward,enum=rebalance,enum=keyBy" jsonschema_description:"How records reach this operator: forward, rebalance or keyBy. Default: keyBy with key-by; otherwise forward at equal parallelism and rebalance otherwise (Flink's default)."`
 	Parallelism    *int     `yaml:"parallelism,omitempty" jsonschema:"minimum=1,maximum=32768" jsonschema_description:"Default: parallelism.default."`
@@ -292,7 +292,7 @@ type SlidingWindow struct {
 
 // Sink writes to an external system.
 type Sink struct {
-	Name               string     `yaml:"name" jsonschema_description:"Operator name."`
+	Name               string     `yaml:"name" jsonschema:"maxLength=255" jsonschema_description:"Operator name."`
 	Input              Inputs     `yaml:"input,omitempty" jsonschema_description:"Node this sink reads. Default: the last operator."`
 	Exchange           string     `yaml:"exchange,omitempty" jsonschema:"enum=forward,enum=rebalance,enum=keyBy" jsonschema_description:"Default: forward at equal parallelism, rebalance otherwise."`
 	Parallelism        *int       `yaml:"parallelism,omitempty" jsonschema:"minimum=1,maximum=32768" jsonschema_description:"Default: parallelism.default."`

@@ -334,6 +334,49 @@ func TestRefusedNameReportedOnce(t *testing.T) {
 	}
 }
 
+// TestNamesBounded: every name is at most 255 bytes (a variant's names its
+// run's directory, and a file name is at most 255 bytes on Linux and
+// macOS), and the scenario's, printed on one line and as the pages' title,
+// holds no control character; a / in it names no directory and is taken.
+// Each refusal is one problem at the name, with the project's position and
+// path, and never repeats a long name whole.
+func TestNamesBounded(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("x", n) }
+	const rest = "sources: [{name: %s, rate: 1k/s}]\nsinks: [{name: k}]\nvariants: [{name: %s, set: {seed: 2}}]\n"
+	doc := func(name, node, variant string) string {
+		return fmt.Sprintf("name: %s\n"+rest, name, node, variant)
+	}
+	for _, c := range []struct {
+		what, doc, want string // want: the one problem, "" for none
+	}{
+		{"names of 255 bytes", doc(long(255), long(255), long(255)), ""},
+		{"a scenario name with / and spaces", doc(`"a/b c: <d> & e"`, "s", "v"), ""},
+		{"a scenario name of 256 bytes", doc(long(256), "s", "v"),
+			`x.yaml:1:7: name: "xxxxxxxxxxxxxxxxxxxx…" is 256 bytes long; a name takes at most 255 (it is printed and titles the pages, and every metric sample of metrics.om.txt carries it as job_name)`},
+		{"a scenario name of 200,000 bytes", doc(long(200000), "s", "v"), "is 200000 bytes long; a name takes at most 255"},
+		{"a newline", doc(`"two\nlines"`, "s", "v"),
+			`x.yaml:1:7: name: "two\nlines" holds a control character (U+000A); the name is printed on one line and titles the pages: use letters, digits, spaces and punctuation`},
+		{"a tab", doc(`"a\tb"`, "s", "v"), `name: "a\tb" holds a control character (U+0009)`},
+		{"an escape sequence", doc(`"red\e[31m"`, "s", "v"), `name: "red\x1b[31m" holds a control character (U+001B)`},
+		{"a node name of 256 bytes", doc("x", long(256), "v"), `x.yaml:2:18: sources[0].name: "xxxxxxxxxxxxxxxxxxxx…" is 256 bytes long; a name takes at most 255`},
+		{"a variant name of 256 bytes", doc("x", "s", long(256)),
+			`x.yaml:4:19: variants[0].name: "xxxxxxxxxxxxxxxxxxxx…" is 256 bytes long; a name takes at most 255 (it names the variant's directory, DIR/<name>/, and a file name is at most 255 bytes on Linux and macOS)`},
+	} {
+		_, err := Load("x.yaml", []byte(c.doc), nil)
+		var probs Problems
+		errors.As(err, &probs)
+		probs = probs.Errors()
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", c.what, err)
+		case c.want != "" && (len(probs) != 1 || !strings.Contains(probs[0].String(), c.want)):
+			t.Errorf("%s: got %v, want one problem with %q", c.what, err, c.want)
+		case c.want != "" && len(probs[0].String()) > 500:
+			t.Errorf("%s: the problem repeats the name: %d bytes", c.what, len(probs[0].String()))
+		}
+	}
+}
+
 // TestKafkaCommitterUnchainedWarns: a KafkaSink's committer chains to its
 // writer only with chaining on for the sink and the job; off, Flink runs it
 // as a job vertex of its own, which flinksim does not simulate, and says so.

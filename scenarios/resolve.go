@@ -59,9 +59,7 @@ func (r *resolver) resolve() {
 	d, sc := r.d, r.sc
 	r.release = r.resolveFlinkVersion()
 	r.fs, r.notModelled, r.inert = resolveFlink(d, &sc.Flink, r.release)
-	if strings.TrimSpace(sc.Name) == "" {
-		d.at("name", "is required (a short name for the scenario)")
-	}
+	r.scenarioName()
 	if sc.Duration == nil {
 		sc.Duration = ptr(Duration(defaultDuration))
 	}
@@ -212,7 +210,11 @@ func (r *resolver) collect() {
 				r.refused = map[string]bool{}
 			}
 			r.refused[n.name] = true
-			d.at(n.path+".name", "%q may hold only ASCII letters and digits, _ and - (it names files and columns)", n.name)
+			if len(n.name) > maxNameBytes {
+				d.at(n.path+".name", "%s", tooLong(n.name, "it names the node's metrics, on every row of metrics.csv and every sample of metrics.om.txt"))
+			} else {
+				d.at(n.path+".name", "%q may hold only ASCII letters and digits, _ and - (it names files and columns)", n.name)
+			}
 		} else if prev, dup := r.byName[n.name]; dup {
 			d.at(n.path+".name", "%q is already the name of %s", n.name, prev.path)
 		} else {
@@ -436,6 +438,8 @@ func (r *resolver) variants() {
 	for i, v := range r.sc.Variants {
 		path := r.itemPath("variants", i, v.Name)
 		switch {
+		case len(v.Name) > maxNameBytes:
+			r.d.at(path+".name", "%s", tooLong(v.Name, "it names the variant's directory, DIR/<name>/, and a file name is at most 255 bytes on Linux and macOS"))
 		case !simpleName.MatchString(v.Name):
 			r.d.at(path+".name", "%q must be a simple name (letters, digits, _ and -): outputs go to DIR/<name>/", v.Name)
 		case v.Name == BaseName:

@@ -39,6 +39,8 @@ func TestBadInputExitsTwoWithPositions(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("name: bad\nsources:\n  - {name: s, rate: fast}\nsinks:\n  - {name: out, capacity: 0/s}\n"), 0o644)
+	long := filepath.Join(dir, "long.yaml") // a name over 255 bytes
+	os.WriteFile(long, []byte("name: "+strings.Repeat("x", 200000)+"\nsources: [{name: s}]\nsinks: [{name: out}]\n"), 0o644)
 	code, _, errs := cli(t, "run", bad, "--out", dir)
 	if code != 2 {
 		t.Fatalf("code %d, want 2", code)
@@ -58,6 +60,7 @@ func TestBadInputExitsTwoWithPositions(t *testing.T) {
 		{[]string{"run", "backpressure", "--set", "sinks.jdbc.capacity=fast"}, "--set sinks.jdbc.capacity=fast: sinks.jdbc.capacity:"},
 		{[]string{"run", "backpressure", "--duration", "10"}, `duration: "10" has no unit`},
 		{[]string{"validate", bad}, "bad.yaml:3:"},
+		{[]string{"run", long, "--out", filepath.Join(dir, "long")}, "long.yaml:1:7: name: \"xxxxxxxxxxxxxxxxxxxx…\" is 200000 bytes long; a name takes at most 255"},
 	} {
 		code, _, errs := cli(t, c.args...)
 		if code != 2 || !strings.Contains(errs, c.want) {
