@@ -145,7 +145,7 @@ func outcomeTable(runs []runResult) table {
 		if sinks {
 			row = append(row, sinkCells(s)...)
 		}
-		t.rows = append(t.rows, append(row, why(r, o)))
+		t.rows = append(t.rows, append(row, why(s)))
 	}
 	return withReplicas(t, runs)
 }
@@ -228,9 +228,12 @@ func windowCSV(s result.Summary) windowStats {
 	return w
 }
 
-// why explains a run's outcome in a sentence.
-func why(r runResult, o sweep.Outcome) string {
-	s := r.res.Summary
+// why explains a run's outcome in a sentence: the verdict's why, and
+// without checkpointing what bounds the job and a hottest key that alone
+// allows little more. It is the why of every form of the comparison (the
+// text table and compare.md, compare.csv and compare -o json, the pages'
+// run lists), so that they always agree.
+func why(s result.Summary) string {
 	if s.Checkpoints != nil {
 		return s.Verdict.Why
 	}
@@ -309,7 +312,7 @@ func outcomeRow(r runResult) []string {
 	}
 	row := []string{r.name, o.Verdict, strconv.FormatBool(o.Stable), csvIf(ckpt, o.CheckpointsCompleted), csvIf(ckpt, o.CheckpointsFailed),
 		csvIf(ckpt && c.Completed > 0, o.CheckpointDurationMaxS), f(o.Restarts), f(o.LagEnd), csvIf(s.Records.Sink > 0, o.LatencyP99S),
-		f(o.TaskManagers), csvIf(ckpt, o.UploadBandwidth), csvIf(ckpt, age), s.Verdict.Why,
+		f(o.TaskManagers), csvIf(ckpt, o.UploadBandwidth), csvIf(ckpt, age), why(s),
 		f(down), f(restore), f(dupes), csvIf(ckpt, persisted)}
 	wins, w := len(s.Windows) > 0, windowCSV(s)
 	row = append(row, csvIf(wins && w.in > 0, w.dropped), csvIf(wins && w.in > 0, w.side), csvIf(wins, w.p50), csvIf(wins, w.state), csvIf(wins, w.lag))

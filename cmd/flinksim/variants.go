@@ -14,7 +14,6 @@ import (
 	"github.com/flinksim/flinksim/plots"
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios"
-	"github.com/flinksim/flinksim/scenarios/sweep"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -168,7 +167,7 @@ func runLinks(runs []runResult, href func(name string) string, styled bool) []pl
 	for i, r := range runs {
 		l := plots.RunLink{Name: r.name, Description: r.description, Href: href(r.name), Style: -1}
 		if r.res != nil {
-			l.Outcome, l.Why = r.res.Summary.Verdict.Outcome, why(r, sweep.OutcomeOf(r.res))
+			l.Outcome, l.Why = r.res.Summary.Verdict.Outcome, why(r.res.Summary)
 		}
 		if styled {
 			l.Style = i
