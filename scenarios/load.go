@@ -105,7 +105,14 @@ func loadRef(file string, data []byte, sets []string, v variantRef) (*Loaded, er
 	}
 	var sc Scenario
 	d.value(root, reflect.ValueOf(&sc).Elem(), "")
-	if d.budget < 0 || len(d.probs) > 0 && len(sc.Sources) == 0 && len(sc.Sinks) == 0 {
+	// A file whose decoding failed and that has neither sources nor sinks
+	// is not a scenario (junk, another YAML file): what it lacks is not
+	// listed. A second document is no such failure: the first is checked.
+	failed := len(d.probs)
+	if d.secondDocument {
+		failed--
+	}
+	if d.budget < 0 || failed > 0 && len(sc.Sources) == 0 && len(sc.Sinks) == 0 {
 		d.unreportedOverflows()
 		return nil, withWarnings(d.problems(), d.warnings, nil)
 	}
@@ -214,12 +221,14 @@ func parseYAML(d *decoder, data []byte) *yaml.Node {
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		line := 0
-		if err == nil {
-			line = extra.Line
+		// Reported with the first document's problems, which are still
+		// checked, so that one pass shows them all.
+		line := extra.Line
+		if err != nil { // what follows does not parse: at its marker
+			line = documentMarker(data, doc.Line)
 		}
 		d.probs = append(d.probs, Problem{File: d.file, Line: max(line, 1), Col: 1, Msg: "a scenario file holds one YAML document; remove the --- and what follows"})
-		return nil
+		d.secondDocument = true
 	}
 	root := d.resolve(&doc)
 	if root == nil || root.Kind != yaml.MappingNode {
@@ -231,6 +240,19 @@ func parseYAML(d *decoder, data []byte) *yaml.Node {
 		return nil
 	}
 	return root
+}
+
+// documentMarker is the line of the first document marker (--- or ...
+// at the start of a line) after line from, where a second document
+// begins; 0 when there is none.
+func documentMarker(data []byte, from int) int {
+	for i, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimRight(l, "\r")
+		if i+1 > from && (strings.HasPrefix(l, "---") || strings.HasPrefix(l, "...")) && (len(l) == 3 || l[3] == ' ' || l[3] == '\t') {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // applySet applies one --set path=value to the YAML tree before decoding, so

@@ -377,6 +377,48 @@ func TestNamesBounded(t *testing.T) {
 	}
 }
 
+// TestSecondDocumentWithTheFirstsProblems: a file with a second YAML
+// document reports it with every problem of the first document, which is
+// still checked, in file:line:col order; a second document that does not
+// parse is reported at its marker, and a third adds nothing. A first
+// document with no problem still fails on the second alone.
+func TestSecondDocumentWithTheFirstsProblems(t *testing.T) {
+	const extra = "a scenario file holds one YAML document; remove the --- and what follows"
+	first := "name: one\nsources: [{name: s, rate: fast}]\nsinks: [{name: k, capacity: 0/s}]\n"
+	for _, c := range []struct {
+		what, doc string
+		want      []string
+	}{
+		{"problems in the first", first + "---\nname: two\n", []string{
+			`x.yaml:2:27: sources.s.rate: "fast" has no time unit; write e.g. 100k/s or 50MB/s; or give a profile: steps, ramp, periodic or bursts`,
+			"x.yaml:3:29: sinks.k.capacity: must be more than 0/s; leave it out for an unlimited sink",
+			"x.yaml:4:1: " + extra}},
+		{"a first with a marker", "---\n" + first + "---\nname: two\n", []string{
+			`x.yaml:3:27: sources.s.rate: "fast" has no time unit`, "x.yaml:4:29: sinks.k.capacity: must be more than 0/s", "x.yaml:5:1: " + extra}},
+		{"a second that does not parse", first + "\n--- # more\nname: [\n", []string{
+			`x.yaml:2:27: sources.s.rate: "fast"`, "x.yaml:3:29: sinks.k.capacity:", "x.yaml:5:1: " + extra}},
+		{"three documents", first + "---\nname: two\n---\nname: three\n", []string{
+			`x.yaml:2:27: sources.s.rate: "fast"`, "x.yaml:3:29: sinks.k.capacity:", "x.yaml:4:1: " + extra}},
+		{"a first that lacks sources and sinks", "name: one\n---\nname: two\n", []string{
+			"x.yaml:1:1: sinks: a scenario needs at least one sink", "x.yaml:1:1: sources: a scenario needs at least one source", "x.yaml:2:1: " + extra}},
+		{"a first without problems", "name: one\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\n---\n", []string{"x.yaml:4:1: " + extra}},
+		{"variants", first + "variants: [{name: a, set: {seed: 2}}, {name: b, set: {seed: 3}}]\n---\nname: two\n", []string{
+			`x.yaml:2:27: sources.s.rate: "fast"`, "x.yaml:3:29: sinks.k.capacity:", "x.yaml:5:1: " + extra}},
+	} {
+		_, err := Load("x.yaml", []byte(c.doc), nil)
+		var probs Problems
+		errors.As(err, &probs)
+		probs = probs.Errors()
+		ok := len(probs) == len(c.want)
+		for i := 0; ok && i < len(probs); i++ {
+			ok = strings.HasPrefix(probs[i].String(), c.want[i])
+		}
+		if !ok {
+			t.Errorf("%s: got\n%v\nwant\n%s", c.what, err, strings.Join(c.want, "\n"))
+		}
+	}
+}
+
 // TestKafkaCommitterUnchainedWarns: a KafkaSink's committer chains to its
 // writer only with chaining on for the sink and the job; off, Flink runs it
 // as a job vertex of its own, which flinksim does not simulate, and says so.
