@@ -36,5 +36,5 @@ sinks:
 	// not modelled: [pipeline.object-reuse] inert: [jobmanager.rpc.address]
 	// --set sinks.out.capacity=fast: sinks.out.capacity: "fast" has no time unit; write e.g. 100k/s or 50MB/s
 	// --set sources.clicks.partitons=4: sources.clicks.partitons: unknown field; did you mean "partitions"?
-	// warning: 1 Flink key(s) would change the result but are not modelled; this run ignores them: pipeline.object-reuse
+	// warning: 1 Flink key would change the result but is not modelled; this run ignores it: pipeline.object-reuse
 }

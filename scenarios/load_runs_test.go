@@ -185,8 +185,8 @@ variants:
 		t.Errorf("RunsNotModelled %q", got)
 	}
 	all := l.AllWarnings().Error()
-	for _, want := range []string{"warning: w.yaml:7:67: " + incr, "warning: 1 Flink key(s) would change",
-		"warning: variants.sched: 2 Flink key(s) would change the result but are not modelled; this run ignores them: pipeline.object-reuse jobmanager.scheduler"} {
+	for _, want := range []string{"warning: w.yaml:7:67: " + incr, "warning: 1 Flink key would change",
+		"warning: variants.sched: 2 Flink keys would change the result but are not modelled; this run ignores them: pipeline.object-reuse jobmanager.scheduler"} {
 		if strings.Count(all, want) != 1 {
 			t.Errorf("AllWarnings lack %q once:\n%s", want, all)
 		}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/flinksim/flinksim/internal/human"
 )
 
 // Problem is one thing wrong with a scenario, located in its file.
@@ -77,8 +79,11 @@ func NotModelledWarning(keys []string) string {
 	if len(keys) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d Flink key(s) would change the result but are not modelled; this run ignores them: %s",
-		len(keys), strings.Join(keys, " "))
+	if len(keys) == 1 {
+		return "1 Flink key would change the result but is not modelled; this run ignores it: " + keys[0]
+	}
+	return fmt.Sprintf("%s would change the result but are not modelled; this run ignores them: %s",
+		human.Plural(len(keys), "Flink key"), strings.Join(keys, " "))
 }
 
 // withWarnings is the error of a scenario with problems: the problems, and
@@ -106,7 +111,7 @@ type RunWarnings struct {
 // AllWarnings are the warnings of a scenario that loaded, as Problems marked
 // Warning: RunsWarnings, then its keys not modelled as one warning and
 // each variant's that are others as one at the variant's path
-// ("variants.fast: 1 Flink key(s) ..."). They are what is reported with
+// ("variants.fast: 2 Flink keys ..."). They are what is reported with
 // the problems of flags given with it.
 func (l *Loaded) AllWarnings() Problems {
 	return allWarnings(l.runs())

@@ -25,48 +25,48 @@ func TestUnknownFlagsReportedWithTheRest(t *testing.T) {
 		// an unknown flag, a bad value, a second unknown flag, in the
 		// order given, then the command's own checks
 		{[]string{"run", tiny, "--frobnicate", "-j", "abc", "--bogus=1", "--seed", "x"},
-			"--frobnicate: " + runHelp + "--jobs: \"abc\" is not a whole number: give one, e.g. --jobs 2\n--bogus: " + runHelp + seedX + "flinksim: 4 problem(s) in the flags\n"},
-		{[]string{"run", "--frobnicate", tiny, "--seed", "x"}, "--frobnicate: " + runHelp + seedX + "flinksim: 2 problem(s) in the flags\n"},
+			"--frobnicate: " + runHelp + "--jobs: \"abc\" is not a whole number: give one, e.g. --jobs 2\n--bogus: " + runHelp + seedX + "flinksim: 4 problems in the flags\n"},
+		{[]string{"run", "--frobnicate", tiny, "--seed", "x"}, "--frobnicate: " + runHelp + seedX + "flinksim: 2 problems in the flags\n"},
 		{[]string{"run", tiny, "--sed", "--openmetrics=maybe", "--j=2", "--version"},
 			"--sed: unknown flag; did you mean --seed?\n--openmetrics: \"maybe\" is not true or false: give --openmetrics (true) or --openmetrics=false\n" +
-				"--j: unknown flag; did you mean -j?\n--version: unknown flag; it is a flag of flinksim, not of flinksim run: flinksim --version\nflinksim: 4 problem(s) in the flags\n"},
+				"--j: unknown flag; did you mean -j?\n--version: unknown flag; it is a flag of flinksim, not of flinksim run: flinksim --version\nflinksim: 4 problems in the flags\n"},
 		// a misspelt flag that takes a value takes the next argument too
 		{[]string{"run", tiny, "--duratoin", "5m", "--seed", "x"},
-			"--duratoin: unknown flag; did you mean --duration? (\"5m\" taken as its value)\n" + seedX + "flinksim: 2 problem(s) in the flags\n"},
+			"--duratoin: unknown flag; did you mean --duration? (\"5m\" taken as its value)\n" + seedX + "flinksim: 2 problems in the flags\n"},
 		{[]string{"run", tiny, "--sed", "-5"},
-			"--sed: unknown flag; did you mean --seed? (\"-5\" taken as its value)\nflinksim: 1 problem(s) in the flags\n"},
+			"--sed: unknown flag; did you mean --seed? (\"-5\" taken as its value)\nflinksim: 1 problem in the flags\n"},
 		// and so does a misspelling of another command's flag: the value is
 		// not read as one more argument
 		{[]string{"validate", tiny, "--duratoin", "5m"},
-			"--duratoin: unknown flag; flinksim validate has no --duratoin, and --duration is a flag of flinksim compare, plan, run, sweep, sweep merge and sweep plan (\"5m\" taken as its value)\nflinksim: 1 problem(s) in the flags\n"},
+			"--duratoin: unknown flag; flinksim validate has no --duratoin, and --duration is a flag of flinksim compare, plan, run, sweep, sweep merge and sweep plan (\"5m\" taken as its value)\nflinksim: 1 problem in the flags\n"},
 		{[]string{"list", "--sed", "1"},
-			"--sed: unknown flag; flinksim list has no --sed, and --seed is a flag of flinksim compare, plan, run, sweep, sweep merge and sweep plan (\"1\" taken as its value)\nflinksim: 1 problem(s) in the flags\n"},
+			"--sed: unknown flag; flinksim list has no --sed, and --seed is a flag of flinksim compare, plan, run, sweep, sweep merge and sweep plan (\"1\" taken as its value)\nflinksim: 1 problem in the flags\n"},
 		// shorthands: alone, in a group, with a value; -seed for --seed
 		{[]string{"run", tiny, "-z", "-qyj", "2", "-x=1", "-seed=4"},
 			"-z: unknown shorthand flag; the shorthands are -h, -j, -o, -q, -v\n-y: unknown shorthand flag in -qyj; the shorthands are -h, -j, -o, -q, -v\n" +
-				"-x: unknown shorthand flag in -x=1; the shorthands are -h, -j, -o, -q, -v\n-seed=4: unknown shorthand flag; did you mean --seed?\nflinksim: 4 problem(s) in the flags\n"},
+				"-x: unknown shorthand flag in -x=1; the shorthands are -h, -j, -o, -q, -v\n-seed=4: unknown shorthand flag; did you mean --seed?\nflinksim: 4 problems in the flags\n"},
 		// a flag of other commands (-o json, which plan and sweep do not
 		// have) takes its value: the scenario is not read as a second one
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..5k/s", "--for", "stable", "-o", "json"},
-			"-o: unknown shorthand flag; flinksim plan has no -o (--output), a flag of flinksim compare, list, run and validate (\"json\" taken as its value); the shorthands are -h, -j, -q, -v\nflinksim: 1 problem(s) in the flags\n"},
+			"-o: unknown shorthand flag; flinksim plan has no -o (--output), a flag of flinksim compare, list, run and validate (\"json\" taken as its value); the shorthands are -h, -j, -q, -v\nflinksim: 1 problem in the flags\n"},
 		{[]string{"sweep", "plan", tiny, "--grid", grid, "--output", "json"},
-			"--output: unknown flag; flinksim sweep plan has no --output, a flag of flinksim compare, list, run and validate (\"json\" taken as its value)\nflinksim: 1 problem(s) in the flags\n"},
+			"--output: unknown flag; flinksim sweep plan has no --output, a flag of flinksim compare, list, run and validate (\"json\" taken as its value)\nflinksim: 1 problem in the flags\n"},
 		// a nested command, and the root's persistent -q
 		{[]string{"sweep", "plan", tiny, "--grid", grid, "--frobnicate", "--shards", "abc", "-q=x", "--gird=" + grid},
 			"--frobnicate: " + planHelp + "--shards: \"abc\" is not a whole number: give one, e.g. --shards 2\n--quiet: \"x\" is not true or false: give --quiet (true) or --quiet=false\n" +
-				"--gird: unknown flag; did you mean --grid?\nflinksim: 4 problem(s) in the flags\n"},
-		{[]string{"sweep", "plan", "backpressure", "--frobnicate"}, "--frobnicate: " + planHelp + "flinksim: 1 problem(s) in the flags\n"},
+				"--gird: unknown flag; did you mean --grid?\nflinksim: 4 problems in the flags\n"},
+		{[]string{"sweep", "plan", "backpressure", "--frobnicate"}, "--frobnicate: " + planHelp + "flinksim: 1 problem in the flags\n"},
 		{[]string{"-q=maybe", "list", "-qz", "--verbose=y"},
 			"--quiet: \"maybe\" is not true or false: give --quiet (true) or --quiet=false\n-z: unknown shorthand flag in -qz; the shorthands are -h, -o, -q, -v\n" +
-				"--verbose: \"y\" is not true or false: give --verbose (true) or --verbose=false\nflinksim: 3 problem(s) in the flags\n"},
-		{[]string{"--frobnicate"}, "--frobnicate: unknown flag; see flinksim --help\nflinksim: 1 problem(s) in the flags\n"},
+				"--verbose: \"y\" is not true or false: give --verbose (true) or --verbose=false\nflinksim: 3 problems in the flags\n"},
+		{[]string{"--frobnicate"}, "--frobnicate: unknown flag; see flinksim --help\nflinksim: 1 problem in the flags\n"},
 		// with the problems of the arguments, which cobra checks first
-		{[]string{"run", "--frobnicate"}, "--frobnicate: " + runHelp + "flinksim: expects one scenario: a file or a built-in name\nflinksim: 2 problem(s) in the flags and the arguments\n"},
+		{[]string{"run", "--frobnicate"}, "--frobnicate: " + runHelp + "flinksim: expects one scenario: a file or a built-in name\nflinksim: 2 problems in the flags and the arguments\n"},
 		{[]string{"rnu", "--frobnicate", "backpressure"}, "--frobnicate: unknown flag; see flinksim --help\nflinksim: unknown command \"rnu\"; did you mean \"run\"? (commands: "},
 		// a flag last without its value; its own checks are not repeated
-		{[]string{"run", tiny, "--frobnicate", "--seed"}, "--frobnicate: " + runHelp + "--seed: needs a value and none follows it; give one after it (see flinksim run --help)\nflinksim: 2 problem(s) in the flags\n"},
-		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..5k/s", "--for", "stable", "-qj"}, "--jobs: needs a value and none follows it; give one after it (see flinksim plan --help)\nflinksim: 1 problem(s) in the flags\n"},
-		{[]string{"list", "---x"}, "---x: bad flag syntax: a flag is --name or -n (an argument that starts with - goes after --)\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"run", tiny, "--frobnicate", "--seed"}, "--frobnicate: " + runHelp + "--seed: needs a value and none follows it; give one after it (see flinksim run --help)\nflinksim: 2 problems in the flags\n"},
+		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..5k/s", "--for", "stable", "-qj"}, "--jobs: needs a value and none follows it; give one after it (see flinksim plan --help)\nflinksim: 1 problem in the flags\n"},
+		{[]string{"list", "---x"}, "---x: bad flag syntax: a flag is --name or -n (an argument that starts with - goes after --)\nflinksim: 1 problem in the flags\n"},
 	} {
 		out := filepath.Join(t.TempDir(), "out")
 		args := c.args

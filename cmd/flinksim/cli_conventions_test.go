@@ -75,8 +75,8 @@ func TestRootUnknownFlag(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--versoin"}, "--versoin: unknown flag; did you mean --version?\nflinksim: 1 problem(s) in the flags\n"},
-		{[]string{"-x"}, "-x: unknown shorthand flag; the shorthands are -h, -q, -v\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--versoin"}, "--versoin: unknown flag; did you mean --version?\nflinksim: 1 problem in the flags\n"},
+		{[]string{"-x"}, "-x: unknown shorthand flag; the shorthands are -h, -q, -v\nflinksim: 1 problem in the flags\n"},
 	} {
 		old := os.Args
 		os.Args = append([]string{"flinksim"}, c.args...)
@@ -118,7 +118,7 @@ func TestRunExpect(t *testing.T) {
 		t.Errorf("variants: exit %d, stderr %q", code, errs)
 	}
 	code, _, errs = run("bad", "testdata/tiny.yaml", "--expect", "healthy")
-	want := "--expect: \"healthy\" is not an outcome; use stable, overload, \"never checkpointed\", failover, timeouts, \"failover loop\" or failed\nflinksim: 1 problem(s) in the flags\n"
+	want := "--expect: \"healthy\" is not an outcome; use stable, overload, \"never checkpointed\", failover, timeouts, \"failover loop\" or failed\nflinksim: 1 problem in the flags\n"
 	if code != exitScenario || errs != want {
 		t.Errorf("--expect healthy: exit %d, stderr %q, want %q", code, errs, want)
 	}
@@ -139,7 +139,7 @@ func TestQuietAndVerbose(t *testing.T) {
 	}
 	nm := filepath.Join(dir, "nm.yaml")
 	os.WriteFile(nm, append(tiny, "flink:\n  pipeline.object-reuse: true\n"...), 0o644)
-	const warning = "flinksim: warning: 1 Flink key(s) would change the result but are not modelled; this run ignores them: pipeline.object-reuse\n"
+	const warning = "flinksim: warning: 1 Flink key would change the result but is not modelled; this run ignores it: pipeline.object-reuse\n"
 	out := func(name string) string { return filepath.Join(dir, name) }
 	for _, c := range []struct {
 		args       []string
@@ -161,7 +161,7 @@ func TestQuietAndVerbose(t *testing.T) {
 	if code, _, errs := cli(t, "validate", "-q", "testdata/no-such.yaml"); code != exitScenario || !strings.Contains(errs, "no such file") {
 		t.Errorf("-q hid a problem: exit %d, stderr %q", code, errs)
 	}
-	if code, _, errs := cli(t, "run", "-q", "-v", nm); code != exitScenario || errs != warning+"--quiet: cannot go with --verbose: give one or the other\nflinksim: 1 problem(s) in the flags\n" {
+	if code, _, errs := cli(t, "run", "-q", "-v", nm); code != exitScenario || errs != warning+"--quiet: cannot go with --verbose: give one or the other\nflinksim: 1 problem in the flags\n" {
 		t.Errorf("-q -v: exit %d, stderr %q", code, errs)
 	}
 }
@@ -196,9 +196,9 @@ func TestWarningsComeWithProblems(t *testing.T) {
 	os.WriteFile(bad, append(append([]byte(nil), tiny...), (flink+"  parallelism.default: zero\n")...), 0o644)
 	lines := bytes.Count(tiny, []byte("\n"))
 	ignored := fmt.Sprintf("flinksim: warning: %s:%d:3: flink.execution.buffer-timeout: ignored: execution.buffer-timeout.interval is set too (at line %d), and Flink reads it first\n", bad, lines+3, lines+4)
-	notModelled := "flinksim: warning: 1 Flink key(s) would change the result but are not modelled; this run ignores them: pipeline.object-reuse\n"
+	notModelled := "flinksim: warning: 1 Flink key would change the result but is not modelled; this run ignores it: pipeline.object-reuse\n"
 	problem := fmt.Sprintf("%s:%d:24: flink.parallelism.default: \"zero\" is not a whole number\n", bad, lines+5)
-	want := ignored + notModelled + problem + "flinksim: 1 problem(s) in the scenario\n"
+	want := ignored + notModelled + problem + "flinksim: 1 problem in the scenario\n"
 	for _, args := range [][]string{
 		{"validate", bad},
 		{"run", bad, "--out", filepath.Join(dir, "o")},
@@ -218,7 +218,7 @@ func TestWarningsComeWithProblems(t *testing.T) {
 	}
 	code, _, errs := cli(t, "run", good, "--jobs", "x", "--out", filepath.Join(dir, "p"))
 	if code != exitScenario || !strings.Contains(errs, notModelled) || !strings.Contains(errs, "flink.execution.buffer-timeout: ignored") ||
-		!strings.HasSuffix(errs, "flinksim: 1 problem(s) in the flags\n") {
+		!strings.HasSuffix(errs, "flinksim: 1 problem in the flags\n") {
 		t.Errorf("a flag's problem with a scenario that loads: exit %d, stderr\n%s", code, errs)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/scenarios"
 )
 
@@ -247,7 +248,7 @@ func problemsTrailer(probs scenarios.Problems) string {
 			where = append(where, w.name)
 		}
 	}
-	return fmt.Sprintf("flinksim: %d problem(s) in %s", flags+args+scenario, strings.Join(where, " and "))
+	return fmt.Sprintf("flinksim: %s in %s", human.Plural(flags+args+scenario, "problem"), strings.Join(where, " and "))
 }
 
 // checkGridValues loads the scenario with each value of each --grid axis

@@ -16,21 +16,21 @@ func TestOverrideFlagsNamedAsFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--duration", "0"}, "--duration: must be more than 0s and at most 366d, not 0s\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--duration", "0"}, "--duration: must be more than 0s and at most 366d, not 0s\nflinksim: 1 problem in the flags\n"},
 		// past the simulator's clock too: the run's bound is the one to name
-		{[]string{"--duration", "99999999d"}, "--duration: must be more than 0s and at most 366d, not 99999999d\nflinksim: 1 problem(s) in the flags\n"},
-		{[]string{"--set", "duration=60000d"}, "--set duration=60000d: duration: must be more than 0s and at most 366d, not 60000d\nflinksim: 1 problem(s) in the flags\n"},
-		{[]string{"--duration", "5x"}, "--duration: \"5x\": unknown unit \"x\" (use ns, us, ms, s, m or min, h, d, w)\nflinksim: 1 problem(s) in the flags\n"},
-		{[]string{"--duration", "1s"}, "--duration: 1s is shorter than simulation.sample-interval (5s, the default): set simulation.sample-interval to at most the duration, or run longer\nflinksim: 1 problem(s) in the flags\n"},
-		{[]string{"--duration", ""}, "--duration: is empty; give a value, e.g. --duration 30m\nflinksim: 1 problem(s) in the flags\n"},
-		{[]string{"--seed", " "}, "--seed: is empty; give a value, e.g. --seed 7\nflinksim: 1 problem(s) in the flags\n"},
-		{[]string{"--seed", "x"}, "--seed: must be a whole number, 0 or more and at most 9007199254740991 so that JSON readers keep it exact, not \"x\"\nflinksim: 1 problem(s) in the flags\n"},
-		{[]string{"--seed", "9007199254740992"}, "--seed: must be a whole number, 0 or more and at most 9007199254740991 so that JSON readers keep it exact, not \"9007199254740992\"\nflinksim: 1 problem(s) in the flags\n"},
-		{[]string{"--seed", "13061913804637609277"}, "--seed: must be a whole number, 0 or more and at most 9007199254740991 so that JSON readers keep it exact, not \"13061913804637609277\"\nflinksim: 1 problem(s) in the flags\n"},
-		{[]string{"--set", "duration=0"}, "--set duration=0: duration: must be more than 0s and at most 366d, not 0s\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--duration", "99999999d"}, "--duration: must be more than 0s and at most 366d, not 99999999d\nflinksim: 1 problem in the flags\n"},
+		{[]string{"--set", "duration=60000d"}, "--set duration=60000d: duration: must be more than 0s and at most 366d, not 60000d\nflinksim: 1 problem in the flags\n"},
+		{[]string{"--duration", "5x"}, "--duration: \"5x\": unknown unit \"x\" (use ns, us, ms, s, m or min, h, d, w)\nflinksim: 1 problem in the flags\n"},
+		{[]string{"--duration", "1s"}, "--duration: 1s is shorter than simulation.sample-interval (5s, the default): set simulation.sample-interval to at most the duration, or run longer\nflinksim: 1 problem in the flags\n"},
+		{[]string{"--duration", ""}, "--duration: is empty; give a value, e.g. --duration 30m\nflinksim: 1 problem in the flags\n"},
+		{[]string{"--seed", " "}, "--seed: is empty; give a value, e.g. --seed 7\nflinksim: 1 problem in the flags\n"},
+		{[]string{"--seed", "x"}, "--seed: must be a whole number, 0 or more and at most 9007199254740991 so that JSON readers keep it exact, not \"x\"\nflinksim: 1 problem in the flags\n"},
+		{[]string{"--seed", "9007199254740992"}, "--seed: must be a whole number, 0 or more and at most 9007199254740991 so that JSON readers keep it exact, not \"9007199254740992\"\nflinksim: 1 problem in the flags\n"},
+		{[]string{"--seed", "13061913804637609277"}, "--seed: must be a whole number, 0 or more and at most 9007199254740991 so that JSON readers keep it exact, not \"13061913804637609277\"\nflinksim: 1 problem in the flags\n"},
+		{[]string{"--set", "duration=0"}, "--set duration=0: duration: must be more than 0s and at most 366d, not 0s\nflinksim: 1 problem in the flags\n"},
 		// below it as above: the field's range, not that durations are at least 0
-		{[]string{"--duration", "-1m"}, "--duration: must be more than 0s and at most 366d, not -1m\nflinksim: 1 problem(s) in the flags\n"},
-		{[]string{"--set", "duration=-5m"}, "--set duration=-5m: duration: must be more than 0s and at most 366d, not -5m\nflinksim: 1 problem(s) in the flags\n"},
+		{[]string{"--duration", "-1m"}, "--duration: must be more than 0s and at most 366d, not -1m\nflinksim: 1 problem in the flags\n"},
+		{[]string{"--set", "duration=-5m"}, "--set duration=-5m: duration: must be more than 0s and at most 366d, not -5m\nflinksim: 1 problem in the flags\n"},
 	} {
 		for _, cmd := range []string{"run", "compare"} {
 			args := append([]string{cmd, "backpressure", "--out", t.TempDir()}, c.args...)
@@ -269,7 +269,11 @@ func TestFlagProblemsReportedTogether(t *testing.T) {
 		for i, want := range c.lines {
 			ok = ok && strings.HasPrefix(lines[i], want)
 		}
-		trailer := fmt.Sprintf("flinksim: %d problem(s) in %s", len(c.lines), c.where)
+		noun := "problems"
+		if len(c.lines) == 1 {
+			noun = "problem"
+		}
+		trailer := fmt.Sprintf("flinksim: %d %s in %s", len(c.lines), noun, c.where)
 		if !ok || lines[len(lines)-1] != trailer {
 			t.Errorf("%v: exit %d, stdout %q, stderr:\n%s\nwant exit 2 and lines starting:\n%s\n%s", c.args, code, stdout, stderr, strings.Join(c.lines, "\n"), trailer)
 		}
@@ -328,7 +332,7 @@ func TestValidateSetTwice(t *testing.T) {
 			args = append(args, "--set", s)
 		}
 		code, _, errs := cli(t, args...)
-		if want := c.want + "\nflinksim: 1 problem(s) in the flags\n"; code != exitScenario || errs != want {
+		if want := c.want + "\nflinksim: 1 problem in the flags\n"; code != exitScenario || errs != want {
 			t.Errorf("%v: exit %d, stderr %q, want %q", c.sets, code, errs, want)
 		}
 	}

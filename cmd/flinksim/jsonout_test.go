@@ -40,7 +40,7 @@ func TestOutputFlagRefusesUnknownFormats(t *testing.T) {
 		{"compare", "testdata/ckpt-variants.yaml", "-o", "", "--out", filepath.Join(dir, "b")},
 	} {
 		code, out, errs := cli(t, args...)
-		if code != exitScenario || out != "" || !strings.HasPrefix(errs, "--output: ") || !strings.HasSuffix(errs, "\nflinksim: 1 problem(s) in the flags\n") {
+		if code != exitScenario || out != "" || !strings.HasPrefix(errs, "--output: ") || !strings.HasSuffix(errs, "\nflinksim: 1 problem in the flags\n") {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and --output: ...", args, code, out, errs)
 		}
 	}
@@ -134,7 +134,7 @@ func TestValidateJSONProblems(t *testing.T) {
 	os.WriteFile(bad, []byte("name: bad\nsources:\n  - {name: s, rate: fast}\nsinks:\n  - {name: out, capacity: 0/s}\n"), 0o644)
 	code, out, errs := cli(t, "validate", bad, "-o", "json")
 	jsonDoc(t, out, &v)
-	if code != exitScenario || v.OK || len(v.Problems) != 2 || errs != "flinksim: 2 problem(s) in the scenario\n" {
+	if code != exitScenario || v.OK || len(v.Problems) != 2 || errs != "flinksim: 2 problems in the scenario\n" {
 		t.Fatalf("problems: exit %d, stderr %q: %+v", code, errs, v)
 	}
 	p := v.Problems[0]
@@ -149,11 +149,11 @@ func TestValidateJSONProblems(t *testing.T) {
 	v = validateDoc{}
 	code, out, errs = cli(t, "validate", bad, "--bogus", "-o", "json")
 	jsonDoc(t, out, &v)
-	if code != exitScenario || len(v.Problems) != 3 || v.Problems[0]["file"] != "--bogus" || errs != "flinksim: 3 problem(s) in the flags and the scenario\n" {
+	if code != exitScenario || len(v.Problems) != 3 || v.Problems[0]["file"] != "--bogus" || errs != "flinksim: 3 problems in the flags and the scenario\n" {
 		t.Errorf("unknown flag: exit %d, stderr %q: %+v", code, errs, v)
 	}
 	code, _, errs = cli(t, "validate", bad, "--bogus")
-	if code != exitScenario || !strings.HasPrefix(errs, "--bogus: unknown flag") || !strings.HasSuffix(errs, "flinksim: 3 problem(s) in the flags and the scenario\n") {
+	if code != exitScenario || !strings.HasPrefix(errs, "--bogus: unknown flag") || !strings.HasSuffix(errs, "flinksim: 3 problems in the flags and the scenario\n") {
 		t.Errorf("unknown flag, text: exit %d, stderr %q", code, errs)
 	}
 }

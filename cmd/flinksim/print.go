@@ -91,11 +91,11 @@ func summaryLines(res *result.Result) [][2]string {
 		for _, f := range s.InjectedFailures {
 			switch f.Kind {
 			case "kafka-outage", "sink-outage":
-				fs = append(fs, fmt.Sprintf("%s from %s to %s caused %d failover(s)", f.Kind, human.Seconds(f.FromS), human.Seconds(f.UntilS), f.TookEffect))
+				fs = append(fs, fmt.Sprintf("%s from %s to %s caused %s", f.Kind, human.Seconds(f.FromS), human.Seconds(f.UntilS), human.Plural(f.TookEffect, "failover")))
 			case "poison-record":
 				fs = append(fs, fmt.Sprintf("%s read %s", f.Kind, times(f.Due)))
 			case "overload":
-				fs = append(fs, fmt.Sprintf("%s above its limit in %d second(s), caused %d failover(s)", f.Kind, f.Due, f.TookEffect))
+				fs = append(fs, fmt.Sprintf("%s above its limit in %s, caused %s", f.Kind, human.Plural(f.Due, "second"), human.Plural(f.TookEffect, "failover")))
 			default:
 				fs = append(fs, fmt.Sprintf("%s %d of %d took effect", f.Kind, f.TookEffect, f.Due))
 			}
@@ -178,7 +178,7 @@ func checkpointLines(c *result.CheckpointSummary, e2e result.Quantiles, running 
 	}
 	lines := [][2]string{{"checkpoints", line}}
 	if c.RestartsFromStart > 0 {
-		lines = append(lines, [2]string{"", fmt.Sprintf("%d restart(s) found no completed checkpoint and replayed the input from its beginning", c.RestartsFromStart)})
+		lines = append(lines, [2]string{"", human.Plural(c.RestartsFromStart, "restart") + " found no completed checkpoint and replayed the input from its beginning"})
 	}
 	return lines
 }

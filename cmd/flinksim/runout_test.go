@@ -40,7 +40,7 @@ func TestOutProblemWithTheOtherFlags(t *testing.T) {
 	for _, args := range [][]string{{"run", "backpressure"}, {"compare", "testdata/ckpt-variants.yaml"}} {
 		code, _, errs := cli(t, append(args, "--out", mine, "--duration", "abc")...)
 		if code != 2 || !strings.Contains(errs, "--out: "+mine+" holds files flinksim did not write (notes.txt)") ||
-			!strings.Contains(errs, `--duration: "abc" is not a duration`) || !strings.Contains(errs, "flinksim: 2 problem(s) in the flags") {
+			!strings.Contains(errs, `--duration: "abc" is not a duration`) || !strings.Contains(errs, "flinksim: 2 problems in the flags") {
 			t.Errorf("%s: code %d, stderr %q", args[0], code, errs)
 		}
 	}

@@ -20,7 +20,7 @@ func TestStartTimeRefusesBadValues(t *testing.T) {
 		for _, cmd := range []string{"run", "compare"} {
 			dir := filepath.Join(t.TempDir(), "out")
 			code, _, stderr := cli(t, cmd, "testdata/tiny.yaml", "--out", dir, "--start-time", v)
-			if code != exitScenario || !strings.HasPrefix(stderr, "--start-time: ") || !strings.HasSuffix(stderr, "\nflinksim: 1 problem(s) in the flags\n") {
+			if code != exitScenario || !strings.HasPrefix(stderr, "--start-time: ") || !strings.HasSuffix(stderr, "\nflinksim: 1 problem in the flags\n") {
 				t.Errorf("%s --start-time %q: exit %d, stderr %q; want 2 and a --start-time: message", cmd, v, code, stderr)
 			}
 			// A well-formed time is refused for being before 1970, not

@@ -475,7 +475,7 @@ func mergeSweep(arg string, files []string, o sweepOptions, fc *flagCheck, stdou
 		for _, pt := range missing {
 			names = append(names, fmt.Sprintf("%s replica %d", pt.Key, pt.Replica))
 		}
-		return fmt.Errorf("%d of %s missing from %d shard file(s), nothing written: %s", len(missing), human.Plural(len(plan.Points), "run"), len(files), strings.Join(names, "; "))
+		return fmt.Errorf("%d of %s missing from %s, nothing written: %s", len(missing), human.Plural(len(plan.Points), "run"), human.Plural(len(files), "shard file"), strings.Join(names, "; "))
 	}
 	return finishSweep(plan, merged, o, stdout)
 }
@@ -500,7 +500,7 @@ func readShards(files []string, fp string) ([]sweep.Record, error) {
 		all = append(all, recs...)
 	}
 	if len(bad) > 0 {
-		return nil, usageError{fmt.Errorf("%d of %d shard file(s) cannot be merged, nothing written:\n%s", len(bad), len(files), strings.Join(bad, "\n"))}
+		return nil, usageError{fmt.Errorf("%d of %s cannot be merged, nothing written:\n%s", len(bad), human.Plural(len(files), "shard file"), strings.Join(bad, "\n"))}
 	}
 	return all, nil
 }

@@ -37,7 +37,7 @@ variants:
 	if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.Scenario != "renamed" {
 		t.Errorf("scenario %q (%v), want renamed", doc.Scenario, err)
 	}
-	const warning = "flinksim: warning: reuse: 1 Flink key(s) would change the result but are not modelled; this run ignores them: pipeline.object-reuse\n"
+	const warning = "flinksim: warning: reuse: 1 Flink key would change the result but is not modelled; this run ignores it: pipeline.object-reuse\n"
 	if !strings.Contains(errs, warning) {
 		t.Errorf("stderr %q, want %q", errs, warning)
 	}

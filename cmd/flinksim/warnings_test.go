@@ -30,7 +30,7 @@ func warningLines(stderr string) []string {
 	return ws
 }
 
-const schedulerWarning = "flinksim: warning: 1 Flink key(s) would change the result but are not modelled; this run ignores them: jobmanager.scheduler"
+const schedulerWarning = "flinksim: warning: 1 Flink key would change the result but is not modelled; this run ignores it: jobmanager.scheduler"
 
 // TestScenarioWarningsOnEveryCommand: the warnings of a scenario (here a
 // Flink key that is not modelled) are printed, once, by every command that
@@ -164,7 +164,7 @@ func TestSweepPlanRefusedCombination(t *testing.T) {
 func TestPlanTriedValuesWarnings(t *testing.T) {
 	code, _, stderr := cli(t, "plan", "testdata/tiny.yaml", "-q", "--duration", "10s",
 		"--target", "flink.metrics.latency.interval=1s..10s", "--for", "stable")
-	want := []string{"flinksim: warning: all 2 values tried: 1 Flink key(s) would change the result but are not modelled; this run ignores them: metrics.latency.interval"}
+	want := []string{"flinksim: warning: all 2 values tried: 1 Flink key would change the result but is not modelled; this run ignores it: metrics.latency.interval"}
 	if got := warningLines(stderr); code != exitOK || !reflect.DeepEqual(got, want) {
 		t.Errorf("exit %d, warnings %q, want %q", code, got, want)
 	}
@@ -210,9 +210,9 @@ func TestValidateVariantWarnings(t *testing.T) {
 		return n == 1
 	}
 	if code != exitOK || len(text) != 5 || !has(text, "flinksim: warning: incr: ", incr) ||
-		!has(text, "flinksim: warning: base: 1 Flink key(s)", "this run ignores them: pipeline.object-reuse") ||
-		!has(text, "flinksim: warning: incr: 1 Flink key(s)", "this run ignores them: pipeline.object-reuse") ||
-		!has(text, "flinksim: warning: sched: 2 Flink key(s)", "this run ignores them: pipeline.object-reuse jobmanager.scheduler") {
+		!has(text, "flinksim: warning: base: 1 Flink key", "this run ignores it: pipeline.object-reuse") ||
+		!has(text, "flinksim: warning: incr: 1 Flink key", "this run ignores it: pipeline.object-reuse") ||
+		!has(text, "flinksim: warning: sched: 2 Flink keys", "this run ignores them: pipeline.object-reuse jobmanager.scheduler") {
 		t.Errorf("validate: exit %d, warnings:\n%s", code, strings.Join(text, "\n"))
 	}
 
@@ -238,7 +238,7 @@ func TestValidateVariantWarnings(t *testing.T) {
 	// with a bad flag, every run's warnings come with its problem
 	code, _, stderr = cli(t, "validate", path, "--bogus")
 	if got := warningLines(stderr); code != exitScenario || len(got) != 4 || !has(got, "flinksim: warning: "+filepath.Dir(path)+"/", incr) ||
-		!has(got, "flinksim: warning: variants.sched: 2 Flink key(s)", "jobmanager.scheduler") {
+		!has(got, "flinksim: warning: variants.sched: 2 Flink keys", "jobmanager.scheduler") {
 		t.Errorf("validate --bogus: exit %d, stderr:\n%s", code, stderr)
 	}
 }
