@@ -19,7 +19,8 @@ import (
 // (PipelinedSubpartition's buffer size), so fewer bytes wait ahead of a
 // barrier and unaligned checkpoints persist less.
 //
-// Where a gate starts differs by release. Before 2.0 its BufferDebloater
+// Where a gate starts, and how BufferSizeEMA keeps the smoothed size
+// (bufferSizeEMA), differ by release. Before 2.0 its BufferDebloater
 // and BufferSizeEMA start at the segment size, and its senders' subpartitions
 // at no bound (a whole segment). From 2.0 (FLINK-36556) both start at
 // taskmanager.memory.starting-segment-size (BufferDebloatConfiguration's
@@ -162,7 +163,7 @@ func (d *Debloat) recalculate(db *debloatGate, seg int64, inUse int) (size int64
 	inUse = max(inUse, 1)
 	thr := max(int64(db.rate), 0)
 	total := thr * int64(d.Target/sim.Millisecond) / 1000
-	db.ema = bufferSizeEMA(db.ema, total, inUse, float64(d.MinSegmentSize), float64(seg), d.Samples)
+	db.ema = bufferSizeEMA(db.ema, total, inUse, float64(d.MinSegmentSize), float64(seg), d.Samples, d.FractionalEMA)
 	size = int64(math.Round(db.ema))
 	db.toConsume = size * int64(inUse) * 1000 / max(1, thr)
 	if size == db.announced {
@@ -179,11 +180,26 @@ func (d *Debloat) recalculate(db *debloatGate, seg int64, inUse int) (size int64
 // bufferSizeEMA is BufferSizeEMA.calculateBufferSize: the instant size,
 // total bytes over the buffers in use but at most twice the last size (so
 // that it grows as fast as it shrinks), moved towards by alpha =
-// 2 / (samples + 1), and kept within [lo, hi]. Flink keeps the result as a
-// double and reports it rounded (Math.round).
-func bufferSizeEMA(last float64, total int64, buffers int, lo, hi float64, samples int) float64 {
+// 2 / (samples + 1), and kept within [lo, hi].
+//
+// From Flink 2.0 (fractional; FLINK-36555, "guarantee buffer grows even
+// with very small alpha") the size is kept as a double, the instant size
+// a double quotient, and the result reported rounded (Math.round). Before,
+// BufferSizeEMA kept an int: the instant size is a whole quotient, and
+// each step's new size is truncated to whole bytes (Java's compound
+// assignment to an int), so a step of less than a byte is lost: a size
+// below the instant one stops growing once alpha × the gap is under 1 B
+// (with the default 20 samples, within 10.5 B of it), while one above it
+// still shrinks by at least a byte a step.
+func bufferSizeEMA(last float64, total int64, buffers int, lo, hi float64, samples int, fractional bool) float64 {
+	alpha := 2 / float64(samples+1)
+	if !fractional {
+		desired := math.Min(float64(total/int64(buffers)), 2*last)
+		last = math.Trunc(last + alpha*(desired-last))
+		return math.Max(lo, math.Min(last, hi))
+	}
 	desired := math.Min(float64(total)/float64(buffers), 2*last)
-	last += 2 / float64(samples+1) * (desired - last)
+	last += alpha * (desired - last)
 	return math.Max(lo, math.Min(last, hi))
 }
 

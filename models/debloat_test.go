@@ -40,7 +40,7 @@ func TestDebloatConverges(t *testing.T) {
 		spec := debloated(2, rate)
 		spec.Duration = 200 * sim.Second
 		d := spec.Network.Debloat
-		d.StartingSegmentSize = start
+		d.StartingSegmentSize, d.FractionalEMA = start, start > 0
 		s, _ := runWith(t, spec)
 		for _, st := range s.subtasks {
 			for _, g := range st.gates {
@@ -71,7 +71,7 @@ func TestDebloatStartsAtStartingSize(t *testing.T) {
 	for _, start := range []int64{0, 1024} {
 		spec := debloated(2, 100)
 		d := spec.Network.Debloat
-		d.StartingSegmentSize = start
+		d.StartingSegmentSize, d.FractionalEMA = start, start > 0
 		s := mustNew(t, spec)
 		if _, err := s.RunPrefix(sim.Millisecond, func(now sim.Time) bool { return now < sim.Millisecond }); err != nil {
 			t.Fatal(err)

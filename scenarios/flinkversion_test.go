@@ -373,8 +373,9 @@ func TestOlderNamesIn2x(t *testing.T) {
 
 // TestFlinkVersionStartingSegmentSize: taskmanager.memory.starting-segment-size
 // came in 2.0 (FLINK-36556): 1.20 does not read it (warned) and starts a
-// debloating gate at the segment size; 2.0 starts it at the option's
-// value, 1 kb by default; debloating off, no gate has a debloater. A 2.x
+// debloating gate at the segment size, its smoothed size in whole bytes;
+// 2.0 starts it at the option's value, 1 kb by default, and keeps the
+// smoothed size fractional (FLINK-36555); debloating off, no gate has a debloater. A 2.x
 // TaskManager does not start unless min-segment-size <= it <= segment-size
 // (BufferDebloatConfiguration), debloating on or not.
 func TestFlinkVersionStartingSegmentSize(t *testing.T) {
@@ -410,8 +411,8 @@ func TestFlinkVersionStartingSegmentSize(t *testing.T) {
 				t.Fatal(err)
 			}
 			switch d := l.Spec.Network.Debloat; {
-			case c.start < 0 && d != nil, c.start >= 0 && (d == nil || d.StartingSegmentSize != c.start):
-				t.Errorf("debloating %+v, want a starting size of %d", d, c.start)
+			case c.start < 0 && d != nil, c.start >= 0 && (d == nil || d.StartingSegmentSize != c.start || d.FractionalEMA != (c.start > 0)):
+				t.Errorf("debloating %+v, want a starting size of %d and a fractional EMA from 2.0", d, c.start)
 			}
 			if (c.warn == "") != (len(l.Warnings) == 0) || c.warn != "" && !strings.Contains(l.Warnings[0].String(), c.warn) {
 				t.Errorf("warnings %v, want %q", l.Warnings, c.warn)

@@ -163,8 +163,9 @@ func (r *resolver) debloatSpec() *models.Debloat {
 		ThresholdPercent: fs.int("taskmanager.network.memory.buffer-debloat.threshold-percentages"),
 		MinSegmentSize:   fs.bytes("taskmanager.memory.min-segment-size"),
 	}
-	if !r.release.before("2.0") { // FLINK-36556: before 2.0, the segment size
+	if !r.release.before("2.0") { // FLINK-36556 and FLINK-36555: before 2.0, the segment size, in whole bytes
 		d.StartingSegmentSize = fs.bytes("taskmanager.memory.starting-segment-size")
+		d.FractionalEMA = true
 	}
 	return d
 }
