@@ -246,3 +246,31 @@ func TestDebloatMetricsOnlyWhenOn(t *testing.T) {
 		}
 	}
 }
+
+// TestDebloatResetStartsAgain: a redeployed region's gates start over as
+// new tasks do (resetDebloating): at the segment size before Flink 2.0, at
+// the starting size from 2.0, their senders told so.
+func TestDebloatResetStartsAgain(t *testing.T) {
+	for _, start := range []int64{0, 1024} {
+		spec := debloated(2, 100)
+		d := spec.Network.Debloat
+		d.StartingSegmentSize, d.FractionalEMA = start, start > 0
+		s := mustNew(t, spec)
+		if _, err := s.RunPrefix(sim.Second, func(now sim.Time) bool { return now < 30*sim.Second }); err != nil {
+			t.Fatal(err)
+		}
+		want := cmp.Or(start, spec.Network.SegmentSize)
+		for _, r := range s.regions {
+			s.resetDebloating(r)
+		}
+		for _, st := range s.subtasks {
+			for _, g := range st.gates {
+				rpb := min(g.edge.rpb, want/spec.Nodes[1].RecordSize)
+				if g.debloat.announced != want || g.debloat.ema != float64(want) || g.ch[0].rpb != rpb {
+					t.Errorf("start %d: %s[%d] after a reset: %+v, %d records per buffer; want %d B, %d records per buffer",
+						start, st.t.name, st.index, g.debloat, g.ch[0].rpb, want, rpb)
+				}
+			}
+		}
+	}
+}
