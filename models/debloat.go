@@ -18,6 +18,16 @@ import (
 // reached a bound. Senders then finish buffers at the announced size
 // (PipelinedSubpartition's buffer size), so fewer bytes wait ahead of a
 // barrier and unaligned checkpoints persist less.
+//
+// Where a gate starts, and how BufferSizeEMA keeps the smoothed size
+// (bufferSizeEMA), differ by release. Before 2.0 its BufferDebloater
+// and BufferSizeEMA start at the segment size, and its senders' subpartitions
+// at no bound (a whole segment). From 2.0 (FLINK-36556) both start at
+// taskmanager.memory.starting-segment-size (BufferDebloatConfiguration's
+// starting size; NettyShuffleEnvironmentConfiguration gives it to
+// ResultPartitionFactory, whose PipelinedSubpartitions start there, when
+// debloating is on): buffers are small from the first record, and grow,
+// at most doubling the instant size per period, as the throughput asks.
 
 // debloatGate is a gate's debloater state.
 type debloatGate struct {
@@ -32,36 +42,64 @@ type debloatGate struct {
 	toConsume int64
 }
 
+// debloatStart is the buffer size a gate's debloater and its senders start
+// at: the starting size from Flink 2.0, else the segment size.
+func (s *Simulation) debloatStart() int64 {
+	if d := s.spec.Network.Debloat; d != nil && d.StartingSegmentSize > 0 {
+		return d.StartingSegmentSize
+	}
+	return s.spec.Network.SegmentSize
+}
+
+// armDebloaters gives every input gate its debloater, at the start size,
+// and tells its senders that size; a no-op when debloating is off or a
+// gate already has one. From 2.0 it runs before the first records (the
+// subpartitions are created at the starting size), before 2.0 with the
+// first period's arming (startDebloating).
+func (s *Simulation) armDebloaters() {
+	if s.spec.Network.Debloat == nil {
+		return
+	}
+	start := s.debloatStart()
+	for _, st := range s.subtasks {
+		for _, g := range st.gates {
+			if g.debloat != nil {
+				continue
+			}
+			g.debloat = &debloatGate{ema: float64(start), announced: start}
+			if start != s.spec.Network.SegmentSize {
+				s.announceBufferSize(g, start)
+			}
+		}
+	}
+}
+
 // startDebloating arms the first period; a no-op when debloating is off.
 func (s *Simulation) startDebloating() {
 	d := s.spec.Network.Debloat
 	if d == nil || d.Period <= 0 {
 		return
 	}
-	for _, st := range s.subtasks {
-		for _, g := range st.gates {
-			g.debloat = &debloatGate{ema: float64(s.spec.Network.SegmentSize), announced: s.spec.Network.SegmentSize}
-		}
-	}
+	s.armDebloaters()
 	s.eng.At(d.Period, evDebloat, 0, 0)
 }
 
 // resetDebloating puts the gates of a redeployed region's tasks back to
-// the full segment size, as new tasks start.
+// the start size (debloatStart), as new tasks start.
 func (s *Simulation) resetDebloating(r *region) {
 	if s.spec.Network.Debloat == nil {
 		return
 	}
-	seg := s.spec.Network.SegmentSize
+	start := s.debloatStart()
 	for _, st := range r.subtasks {
 		for _, g := range st.gates {
 			if g.debloat == nil {
 				continue
 			}
-			if g.debloat.announced != seg {
-				s.announceBufferSize(g, seg)
+			if g.debloat.announced != start {
+				s.announceBufferSize(g, start)
 			}
-			*g.debloat = debloatGate{ema: float64(seg), announced: seg, idleAt: s.rec.stateSoFar(st, stIdle, s.eng.Now())}
+			*g.debloat = debloatGate{ema: float64(start), announced: start, idleAt: s.rec.stateSoFar(st, stIdle, s.eng.Now())}
 		}
 	}
 }
@@ -94,30 +132,75 @@ func (s *Simulation) debloatGate(g *gate, d *Debloat, idle sim.Time) {
 		db.rate = float64(db.consumed) / measured
 	}
 	db.consumed = 0
-	inUse := 0
+	if size, ok := d.recalculate(db, s.spec.Network.SegmentSize, gateInUse(g)); ok {
+		s.announceBufferSize(g, size)
+	}
+}
+
+// gateInUse is the buffers a gate's channels hold now (what
+// SingleInputGate.getBuffersInUseCount counts).
+func gateInUse(g *gate) int {
+	n := 0
 	for _, c := range g.ch {
 		for j := 0; j < c.q.Len(); j++ {
-			inUse += int(c.q.At(j).Buffers)
+			n += int(c.q.At(j).Buffers)
 		}
 	}
+	return n
+}
+
+// recalculate is BufferDebloater.recalculateBufferSize: from the gate's
+// throughput (whole bytes/s, as ThroughputCalculator gives it) and its
+// buffers in use (at least 1), the total the buffers should hold,
+// throughput × target in whole bytes, smoothed into a new size
+// (bufferSizeEMA); the time to consume is that size times the buffers over
+// the throughput, in whole ms, announced or not. The size is announced
+// (ok) unless it equals the last announced one, or is strictly between the
+// bounds and moved by less than the threshold (BufferDebloater.skipUpdate,
+// FLINK-24690's rule: less than last × threshold-percentages / 100, in
+// whole bytes).
+func (d *Debloat) recalculate(db *debloatGate, seg int64, inUse int) (size int64, ok bool) {
 	inUse = max(inUse, 1)
-	maxSize, minSize := float64(s.spec.Network.SegmentSize), float64(d.MinSegmentSize)
-	desired := math.Min(math.Floor(db.rate)*d.Target.Seconds()/float64(inUse), 2*db.ema)
-	db.ema += 2 / float64(d.Samples+1) * (desired - db.ema)
-	db.ema = math.Max(minSize, math.Min(db.ema, maxSize))
-	size := int64(math.Round(db.ema))
-	// BufferDebloater.recalculateBufferSize: the new size times the buffers
-	// in use over the throughput, in whole ms, announced or not
-	db.toConsume = size * int64(inUse) * 1000 / max(1, int64(db.rate))
+	thr := max(int64(db.rate), 0)
+	total := thr * int64(d.Target/sim.Millisecond) / 1000
+	db.ema = bufferSizeEMA(db.ema, total, inUse, float64(d.MinSegmentSize), float64(seg), d.Samples, d.FractionalEMA)
+	size = int64(math.Round(db.ema))
+	db.toConsume = size * int64(inUse) * 1000 / max(1, thr)
 	if size == db.announced {
-		return
+		return 0, false
 	}
-	if size > d.MinSegmentSize && size < s.spec.Network.SegmentSize &&
+	if size > d.MinSegmentSize && size < seg &&
 		abs64(size-db.announced) < int64(float64(db.announced)*float64(d.ThresholdPercent)/100) {
-		return
+		return 0, false
 	}
 	db.announced = size
-	s.announceBufferSize(g, size)
+	return size, true
+}
+
+// bufferSizeEMA is BufferSizeEMA.calculateBufferSize: the instant size,
+// total bytes over the buffers in use but at most twice the last size (so
+// that it grows as fast as it shrinks), moved towards by alpha =
+// 2 / (samples + 1), and kept within [lo, hi].
+//
+// From Flink 2.0 (fractional; FLINK-36555, "guarantee buffer grows even
+// with very small alpha") the size is kept as a double, the instant size
+// a double quotient, and the result reported rounded (Math.round). Before,
+// BufferSizeEMA kept an int: the instant size is a whole quotient, and
+// each step's new size is truncated to whole bytes (Java's compound
+// assignment to an int), so a step of less than a byte is lost: a size
+// below the instant one stops growing once alpha × the gap is under 1 B
+// (with the default 20 samples, within 10.5 B of it), while one above it
+// still shrinks by at least a byte a step.
+func bufferSizeEMA(last float64, total int64, buffers int, lo, hi float64, samples int, fractional bool) float64 {
+	alpha := 2 / float64(samples+1)
+	if !fractional {
+		desired := math.Min(float64(total/int64(buffers)), 2*last)
+		last = math.Trunc(last + alpha*(desired-last))
+		return math.Max(lo, math.Min(last, hi))
+	}
+	desired := math.Min(float64(total)/float64(buffers), 2*last)
+	last += alpha * (desired - last)
+	return math.Max(lo, math.Min(last, hi))
 }
 
 // announceBufferSize tells a gate's senders to finish buffers at size bytes:

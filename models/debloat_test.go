@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"math"
 	"strings"
 	"testing"
@@ -30,23 +31,93 @@ func debloated(p int, rate float64) Spec {
 
 // TestDebloatConverges: under a steady rate each gate's announced buffer
 // size settles at throughput × target / buffers in use (BufferDebloater),
-// within the 25 % an announcement must move by.
+// within the 25 % an announcement must move by, whether it starts at the
+// segment size (before Flink 2.0) or at the starting size (2.0+).
 func TestDebloatConverges(t *testing.T) {
 	singleGoroutine(t)
-	const rate = 100.0 // records/s of 1 KB: 100 kB/s per sink subtask
-	spec := debloated(2, rate)
-	spec.Duration = 200 * sim.Second
-	d := spec.Network.Debloat
-	s, _ := runWith(t, spec)
-	for _, st := range s.subtasks {
-		for _, g := range st.gates {
-			inUse := gateInUse(g)
-			want := rate * float64(spec.Nodes[1].RecordSize) * d.Target.Seconds() / float64(max(inUse, 1))
-			got := float64(g.debloat.announced)
-			t.Logf("%s[%d]: %.0f B announced, %.0f B wanted, %d in use", st.t.name, st.index, got, want, inUse)
-			if math.Abs(got-want)/want > float64(d.ThresholdPercent)/100 {
-				t.Errorf("%s[%d]: buffer size %.0f B, want %.0f B (throughput × target / %d buffers in use)",
-					st.t.name, st.index, got, want, inUse)
+	for _, start := range []int64{0, 1024} {
+		const rate = 100.0 // records/s of 1 KB: 100 kB/s per sink subtask
+		spec := debloated(2, rate)
+		spec.Duration = 200 * sim.Second
+		d := spec.Network.Debloat
+		d.StartingSegmentSize, d.FractionalEMA = start, start > 0
+		s, _ := runWith(t, spec)
+		for _, st := range s.subtasks {
+			for _, g := range st.gates {
+				inUse := gateInUse(g)
+				want := rate * float64(spec.Nodes[1].RecordSize) * d.Target.Seconds() / float64(max(inUse, 1))
+				got := float64(g.debloat.announced)
+				t.Logf("start %d: %s[%d]: %.0f B announced, %.0f B wanted, %d in use", start, st.t.name, st.index, got, want, inUse)
+				if math.Abs(got-want)/want > float64(d.ThresholdPercent)/100 {
+					t.Errorf("start %d: %s[%d]: buffer size %.0f B, want %.0f B (throughput × target / %d buffers in use)",
+						start, st.t.name, st.index, got, want, inUse)
+				}
+			}
+		}
+	}
+}
+
+// TestDebloatStartsAtStartingSize: from Flink 2.0 a debloating gate and
+// its senders start at taskmanager.memory.starting-segment-size (1 KB:
+// one record of 1000 B per buffer from the first record on), and the
+// gauge reads it before any recalculation. While the instant size
+// (throughput × target / buffers in use) is at least twice the smoothed
+// one, BufferSizeEMA's step is capped at doubling: the size grows by
+// 1 + alpha per period, alpha = 2/(samples+1), and is first announced once
+// it has moved by the threshold: 1024 × (1 + 2/21)^k for the least k with
+// a move of 25 % (256 B), k = 3, at 600 ms. Before 2.0 the gate starts at
+// the segment size.
+func TestDebloatStartsAtStartingSize(t *testing.T) {
+	for _, start := range []int64{0, 1024} {
+		spec := debloated(2, 100)
+		d := spec.Network.Debloat
+		d.StartingSegmentSize, d.FractionalEMA = start, start > 0
+		s := mustNew(t, spec)
+		if _, err := s.RunPrefix(sim.Millisecond, func(now sim.Time) bool { return now < sim.Millisecond }); err != nil {
+			t.Fatal(err)
+		}
+		wantStart := cmp.Or(start, spec.Network.SegmentSize)
+		for _, st := range s.subtasks {
+			for _, g := range st.gates {
+				rpb := min(g.edge.rpb, wantStart/spec.Nodes[1].RecordSize)
+				if g.debloat == nil || g.debloat.announced != wantStart || g.ch[0].rpb != rpb {
+					t.Fatalf("start %d: %s[%d] at 1 ms: %+v, %d records per buffer; want %d B, %d records per buffer",
+						start, st.t.name, st.index, g.debloat, g.ch[0].rpb, wantStart, rpb)
+				}
+				ref := seriesRef{debloat: gateBufferSize, gate: 0}
+				if v := s.rec.debloatGaugeOf(st, ref); v != float64(wantStart) {
+					t.Errorf("start %d: debloatedBufferSize %g before the first period, want %d", start, v, wantStart)
+				}
+			}
+		}
+		if start == 0 {
+			continue
+		}
+		alpha := 2 / float64(d.Samples+1)
+		k, size := 0, float64(start)
+		for math.Round(size)-float64(start) < float64(start)*float64(d.ThresholdPercent)/100 {
+			k, size = k+1, size*(1+alpha)
+		}
+		at := sim.Time(k) * d.Period
+		if _, err := s.RunPrefix(sim.Millisecond, func(now sim.Time) bool { return now < at-sim.Millisecond }); err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range s.subtasks {
+			for _, g := range st.gates {
+				if g.debloat.announced != start {
+					t.Errorf("%s[%d]: announced %d B before %v, want still %d", st.t.name, st.index, g.debloat.announced, at, start)
+				}
+			}
+		}
+		if _, err := s.RunPrefix(sim.Millisecond, func(now sim.Time) bool { return now < at+sim.Millisecond }); err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range s.subtasks {
+			for _, g := range st.gates {
+				t.Logf("%s[%d]: %d B announced at %v (period %d), %g B closed form, %d in use", st.t.name, st.index, g.debloat.announced, at, k, math.Round(size), gateInUse(g))
+				if g.debloat.announced != int64(math.Round(size)) {
+					t.Errorf("%s[%d]: announced %d B at %v, want %g B (1024 × (1 + %.4f)^%d)", st.t.name, st.index, g.debloat.announced, at, math.Round(size), alpha, k)
+				}
 			}
 		}
 	}
@@ -67,18 +138,6 @@ func TestDebloatShortensAlignedCheckpoints(t *testing.T) {
 			}
 		}
 	}
-}
-
-// gateInUse is the buffers a gate's channels hold now (what
-// SingleInputGate.getBuffersInUseCount counts).
-func gateInUse(g *gate) int {
-	n := 0
-	for _, c := range g.ch {
-		for j := 0; j < c.q.Len(); j++ {
-			n += int(c.q.At(j).Buffers)
-		}
-	}
-	return n
 }
 
 // bounds is the least and the greatest of vs.
@@ -184,6 +243,34 @@ func TestDebloatMetricsOnlyWhenOn(t *testing.T) {
 	for _, s := range res.Series {
 		if strings.Contains(s.Metric, "Shuffle.Netty.Input.1.") || (s.Operator == src && strings.HasPrefix(s.Metric, "Shuffle.")) {
 			t.Errorf("a gate that does not exist: %s %s[%d]", s.Metric, s.Operator, s.Subtask)
+		}
+	}
+}
+
+// TestDebloatResetStartsAgain: a redeployed region's gates start over as
+// new tasks do (resetDebloating): at the segment size before Flink 2.0, at
+// the starting size from 2.0, their senders told so.
+func TestDebloatResetStartsAgain(t *testing.T) {
+	for _, start := range []int64{0, 1024} {
+		spec := debloated(2, 100)
+		d := spec.Network.Debloat
+		d.StartingSegmentSize, d.FractionalEMA = start, start > 0
+		s := mustNew(t, spec)
+		if _, err := s.RunPrefix(sim.Second, func(now sim.Time) bool { return now < 30*sim.Second }); err != nil {
+			t.Fatal(err)
+		}
+		want := cmp.Or(start, spec.Network.SegmentSize)
+		for _, r := range s.regions {
+			s.resetDebloating(r)
+		}
+		for _, st := range s.subtasks {
+			for _, g := range st.gates {
+				rpb := min(g.edge.rpb, want/spec.Nodes[1].RecordSize)
+				if g.debloat.announced != want || g.debloat.ema != float64(want) || g.ch[0].rpb != rpb {
+					t.Errorf("start %d: %s[%d] after a reset: %+v, %d records per buffer; want %d B, %d records per buffer",
+						start, st.t.name, st.index, g.debloat, g.ch[0].rpb, want, rpb)
+				}
+			}
 		}
 	}
 }

@@ -76,16 +76,15 @@ func (r *recorder) debloatValue(ref seriesRef, vals *sampleVals) float64 {
 }
 
 // debloatGaugeOf is one subtask's gauge now. A gate without debloater
-// state (none armed) reads as a new BufferDebloater: the full segment
-// size, no time estimated yet.
+// state (none armed) reads as a new BufferDebloater: its start size (the
+// segment size, from 2.0 the starting size), no time estimated yet.
 func (r *recorder) debloatGaugeOf(st *subtask, ref seriesRef) float64 {
-	seg := r.s.spec.Network.SegmentSize
 	switch ref.debloat {
 	case gateBufferSize:
 		if db := st.gates[ref.gate].debloat; db != nil {
 			return float64(db.announced)
 		}
-		return float64(seg)
+		return float64(r.s.debloatStart())
 	case gateTimeToConsume:
 		if db := st.gates[ref.gate].debloat; db != nil {
 			return float64(db.toConsume)

@@ -232,6 +232,9 @@ func (s *Simulation) start() {
 		return
 	}
 	s.started = true
+	if d := s.spec.Network.Debloat; d != nil && d.StartingSegmentSize > 0 {
+		s.armDebloaters() // Flink 2.0+: senders start at the starting size
+	}
 	for _, st := range s.subtasks {
 		s.markReady(st)
 	}

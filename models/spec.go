@@ -84,6 +84,16 @@ type Debloat struct {
 	Samples          int      // taskmanager.network.memory.buffer-debloat.samples
 	ThresholdPercent int      // taskmanager.network.memory.buffer-debloat.threshold-percentages
 	MinSegmentSize   int64    // taskmanager.memory.min-segment-size (bytes)
+	// StartingSegmentSize is the buffer size a gate's debloater and its
+	// senders start at, taskmanager.memory.starting-segment-size (bytes;
+	// Flink 2.0+, FLINK-36556; TaskManagerOptions.STARTING_MEMORY_SEGMENT_SIZE,
+	// default 1024). 0, as before 2.0: the segment size.
+	StartingSegmentSize int64
+	// FractionalEMA: BufferSizeEMA keeps the smoothed size as a double and
+	// rounds it (Flink 2.0+, FLINK-36555); false, as before 2.0: in whole
+	// bytes, each step truncated, so it stops growing within
+	// (Samples+1)/2 bytes below the instant size.
+	FractionalEMA bool
 }
 
 // DefaultDebloat returns Flink's defaults for buffer debloating

@@ -95,6 +95,12 @@ var flinkOptions = []flinkOption{
 		Doc: "A new buffer size is announced only when it differs from the last by this many percent."},
 	{Key: "taskmanager.memory.min-segment-size", Default: "256 b", parse: minSegmentSize, format: memory,
 		Doc: "Smallest buffer size debloating may set (at most the segment size)."},
+	// TaskManagerOptions.STARTING_MEMORY_SEGMENT_SIZE, a MemorySize of 1024
+	// bytes by default (Flink 2.0+, FLINK-36556; keySince): read into
+	// BufferDebloatConfiguration whether or not debloating is on, which
+	// requires min-segment-size <= it <= segment-size (resolve.go).
+	{Key: "taskmanager.memory.starting-segment-size", Default: "1 kb", parse: minSegmentSize, format: memory,
+		Doc: "Buffer size a debloating gate and its senders start at, before the first throughput is measured (Flink 2.0+; before, the segment size)."},
 
 	// TaskManager memory (TaskManagerOptions): the task heap that state on
 	// the heap (state.backend.type: hashmap) must fit in. Without a size,

@@ -370,9 +370,9 @@ func segmentSize(s string) (any, error) {
 	return v, nil
 }
 
-// minSegmentSize is taskmanager.memory.min-segment-size: a size of at
-// least one byte (Flink checks it against the segment size, as resolve
-// does).
+// minSegmentSize is taskmanager.memory.min-segment-size, and 2.x's
+// starting-segment-size: a size of at least one byte (Flink checks them
+// against the segment size, as resolve does).
 func minSegmentSize(s string) (any, error) {
 	v, err := ParseFlinkMemory(s)
 	if err != nil {

@@ -107,6 +107,9 @@ var keySince = map[string]string{
 	"restart-strategy.exponential-delay.attempts-before-reset-backoff": "1.19",
 	// NettyShuffleEnvironmentOptions.NETWORK_READ_MAX_REQUIRED_BUFFERS_PER_GATE (FLINK-30473)
 	"taskmanager.network.memory.read-buffer.required-per-gate.max": "1.17",
+	// TaskManagerOptions.STARTING_MEMORY_SEGMENT_SIZE (FLINK-36556, apache/flink
+	// PR 25574, merged for 2.0): 1.19's BufferDebloater has no starting size
+	"taskmanager.memory.starting-segment-size": "2.0",
 }
 
 // removedIn are modelled options a release no longer reads under any name.

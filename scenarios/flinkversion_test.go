@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -366,6 +367,62 @@ func TestOlderNamesIn2x(t *testing.T) {
 				t.Errorf("Flink %s: %s warned of %q; under %s %q", v, c.name, oldWarn, o.Key, curWarn)
 			}
 			assertRoundTrip(t, old)
+		}
+	}
+}
+
+// TestFlinkVersionStartingSegmentSize: taskmanager.memory.starting-segment-size
+// came in 2.0 (FLINK-36556): 1.20 does not read it (warned) and starts a
+// debloating gate at the segment size, its smoothed size in whole bytes;
+// 2.0 starts it at the option's value, 1 kb by default, and keeps the
+// smoothed size fractional (FLINK-36555); debloating off, no gate has a debloater. A 2.x
+// TaskManager does not start unless min-segment-size <= it <= segment-size
+// (BufferDebloatConfiguration), debloating on or not.
+func TestFlinkVersionStartingSegmentSize(t *testing.T) {
+	const on = "flink.taskmanager.network.memory.buffer-debloat.enabled=true"
+	for _, c := range []struct {
+		name  string
+		sets  []string
+		start int64 // -1: no debloating
+		warn  string
+		err   string
+	}{
+		{"1.20: the segment size", []string{on}, 0, "", ""},
+		{"1.20 has no starting size", []string{on, "flink.taskmanager.memory.starting-segment-size=4kb"}, 0,
+			"flink.taskmanager.memory.starting-segment-size: ignored: Flink 1.20 does not have this option (it came in 2.0)", ""},
+		{"2.0: 1 kb", []string{"flink-version=2.0", on}, 1024, "", ""},
+		{"2.1: as set", []string{"flink-version=2.1", on, "flink.taskmanager.memory.starting-segment-size=4kb"}, 4096, "", ""},
+		{"2.0 without debloating", []string{"flink-version=2.0"}, -1, "", ""},
+		{"2.0: below the minimum", []string{"flink-version=2.0", "flink.taskmanager.memory.min-segment-size=2kb"}, -1, "",
+			"flink.taskmanager.memory.starting-segment-size: 1 kb (its default): Flink 2.0's TaskManagers do not start unless taskmanager.memory.min-segment-size (2 kb) <= taskmanager.memory.starting-segment-size <= taskmanager.memory.segment-size (32 kb)"},
+		{"2.0: above the segment size", []string{"flink-version=2.0", on, "flink.taskmanager.memory.starting-segment-size=64kb"}, -1, "",
+			"taskmanager.memory.starting-segment-size <= taskmanager.memory.segment-size (32 kb)"},
+		{"1.20 does not check it", []string{"flink.taskmanager.memory.min-segment-size=2kb"}, -1, "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			l, err := Load("m.yaml", []byte(minimal), c.sets)
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("error %v, want %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch d := l.Spec.Network.Debloat; {
+			case c.start < 0 && d != nil, c.start >= 0 && (d == nil || d.StartingSegmentSize != c.start || d.FractionalEMA != (c.start > 0)):
+				t.Errorf("debloating %+v, want a starting size of %d and a fractional EMA from 2.0", d, c.start)
+			}
+			if (c.warn == "") != (len(l.Warnings) == 0) || c.warn != "" && !strings.Contains(l.Warnings[0].String(), c.warn) {
+				t.Errorf("warnings %v, want %q", l.Warnings, c.warn)
+			}
+			assertRoundTrip(t, l)
+		})
+	}
+	for v, has := range map[string]bool{"1.20": false, "2.0": true} {
+		if got := slices.Contains(ModelledFlinkKeysIn(v), "taskmanager.memory.starting-segment-size"); got != has {
+			t.Errorf("Flink %s: starting-segment-size modelled %v, want %v", v, got, has)
 		}
 	}
 }

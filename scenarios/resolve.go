@@ -99,12 +99,30 @@ func (r *resolver) resolve() {
 	r.resolvedFlink()
 }
 
-// network checks the network settings against each other.
+// network checks the network settings against each other. From 2.0,
+// BufferDebloatConfiguration also requires min-segment-size <= starting-segment-size
+// <= segment-size, debloating on or not (NettyShuffleEnvironmentConfiguration
+// reads it at every TaskManager's start, which fails otherwise).
 func (r *resolver) network() {
 	fs := r.fs
-	if fs.bytes("taskmanager.memory.min-segment-size") > fs.bytes("taskmanager.memory.segment-size") {
+	seg, lo := fs.bytes("taskmanager.memory.segment-size"), fs.bytes("taskmanager.memory.min-segment-size")
+	if lo > seg {
 		r.d.at(r.fs.at("taskmanager.memory.min-segment-size"), "must be at most taskmanager.memory.segment-size (%s), not %s",
-			FormatFlinkMemory(fs.bytes("taskmanager.memory.segment-size")), FormatFlinkMemory(fs.bytes("taskmanager.memory.min-segment-size")))
+			FormatFlinkMemory(seg), FormatFlinkMemory(lo))
+		return
+	}
+	if r.release.before("2.0") {
+		return
+	}
+	const key = "taskmanager.memory.starting-segment-size"
+	if start := fs.bytes(key); start < lo || start > seg {
+		given := FormatFlinkMemory(start)
+		if !fs.given[key] {
+			given += " (its default)"
+		}
+		r.d.at(r.fs.at(key),
+			"%s: Flink %s's TaskManagers do not start unless taskmanager.memory.min-segment-size (%s) <= %s <= taskmanager.memory.segment-size (%s), debloating or not (BufferDebloatConfiguration)",
+			given, r.release, FormatFlinkMemory(lo), key, FormatFlinkMemory(seg))
 	}
 }
 

@@ -156,11 +156,16 @@ func (r *resolver) debloatSpec() *models.Debloat {
 	if !fs.bool("taskmanager.network.memory.buffer-debloat.enabled") {
 		return nil
 	}
-	return &models.Debloat{
+	d := &models.Debloat{
 		Target:           fs.duration("taskmanager.network.memory.buffer-debloat.target"),
 		Period:           fs.duration("taskmanager.network.memory.buffer-debloat.period"),
 		Samples:          fs.int("taskmanager.network.memory.buffer-debloat.samples"),
 		ThresholdPercent: fs.int("taskmanager.network.memory.buffer-debloat.threshold-percentages"),
 		MinSegmentSize:   fs.bytes("taskmanager.memory.min-segment-size"),
 	}
+	if !r.release.before("2.0") { // FLINK-36556 and FLINK-36555: before 2.0, the segment size, in whole bytes
+		d.StartingSegmentSize = fs.bytes("taskmanager.memory.starting-segment-size")
+		d.FractionalEMA = true
+	}
+	return d
 }
