@@ -191,6 +191,9 @@ func (s *Simulation) checkBuffers(st *subtask, fail failf) {
 		if used != p.used {
 			fail("partition %s[%d]: pool use %d, channels hold %d", p.edge.from.spec.Name, st.index, p.used, used)
 		}
+		if lim := max(int64(p.pool)+int64(s.spec.Network.OverdraftPerGate), int64(p.edge.bpr)); int64(p.peak) > lim {
+			fail("partition %s[%d]: %d buffers in use at once, beyond the pool's %d and %d overdraft buffers", p.edge.from.spec.Name, st.index, p.peak, p.pool, s.spec.Network.OverdraftPerGate)
+		}
 	}
 	var readable int64
 	for _, g := range st.gates {

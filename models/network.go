@@ -107,6 +107,7 @@ type partition struct {
 	ch    []*channel
 	pool  int32 // buffers in the local pool
 	used  int32 // Σ ch.sendBuf
+	peak  int32 // the most used at once (checked against pool + overdraft)
 	full  int32 // subpartitions at or above max-buffers-per-channel
 
 	maxPer int32 // max-buffers-per-channel
@@ -142,6 +143,7 @@ func (p *partition) addSend(c *channel, d int32, maxPer int32) {
 	was := c.sendBuf >= maxPer
 	c.sendBuf += d
 	p.used += d
+	p.peak = max(p.peak, p.used)
 	if is := c.sendBuf >= maxPer; is != was {
 		if is {
 			p.full++
@@ -184,8 +186,15 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 	c.wmSent = max(c.wmSent, piece.WM)
 	maxPer := int32(s.spec.Network.MaxBuffersPerChannel)
 	if e.rpb == 0 {
-		// Records larger than a buffer: each spans e.bpr buffers.
+		// Records larger than a buffer: each spans e.bpr buffers, taken
+		// while the pool and its overdraft have them (or, for a record
+		// larger than both, while nothing else is held: Flink streams its
+		// buffers out as they fill, here sent as one chunk).
 		for piece.Records > 0 {
+			if p.used > 0 && s.outOfBuffers(p, e.bpr) {
+				s.park(c, &piece)
+				return
+			}
 			one := piece
 			if piece.Records > 1 {
 				one = piece.Take(1)
@@ -202,7 +211,7 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 	}
 	for piece.Records > 0 {
 		if c.fill == 0 {
-			if e.multiBuffer && s.outOfBuffers(p, 1) {
+			if s.outOfBuffers(p, 1) {
 				s.park(c, &piece)
 				return
 			}
@@ -228,9 +237,9 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 		// Flink sends every full buffer at once, and one chunk for several
 		// keeps the event count independent of the data rate.
 		extra := min((piece.Records-space)/c.rpb, int64(s.maxChunkBuffers-1))
-		if e.multiBuffer { // what the pool and overdraft can give
-			extra = min(extra, max(0, int64(p.pool)+int64(s.spec.Network.OverdraftPerGate)-int64(p.used)))
-		}
+		// No more than the pool and its overdraft can give: a step sized by
+		// room may still need a buffer more per channel it reaches.
+		extra = min(extra, max(0, int64(p.pool)+int64(s.spec.Network.OverdraftPerGate)-int64(p.used)))
 		n := space + extra*c.rpb
 		if n == piece.Records {
 			c.open.Absorb(&piece)
@@ -552,45 +561,4 @@ func (s *Simulation) flushAll(st *subtask) {
 			}
 		}
 	}
-}
-
-// outOfBuffers: the writer of p cannot get n more buffers, its pool and
-// its overdraft buffers (max-overdraft-buffers-per-gate) all in use
-// (LocalBufferPool). A new record is not started while the pool is full
-// (partition.available); this is the middle of one. Only an edge whose
-// records need more than a buffer per record read (a fan-out) can run out
-// in the middle of one: elsewhere a step's records are written as Flink
-// writes them one by one, each after the availability check.
-func (s *Simulation) outOfBuffers(p *partition, n int32) bool {
-	return int64(p.used)+int64(n) > int64(p.pool)+int64(s.spec.Network.OverdraftPerGate)
-}
-
-// park keeps what the writer could not write: the task blocks in the middle
-// of its record until buffers are recycled (requestBufferBuilderBlocking),
-// and takes no input and no barrier meanwhile.
-func (s *Simulation) park(c *channel, piece *Chunk) {
-	if c.parked == nil {
-		c.parked = new(Chunk)
-		c.src.owner.stalled++
-	}
-	c.parked.Absorb(piece)
-	piece.Records = 0
-}
-
-// unpark writes a blocked task's parked output as buffers come back, and
-// reports whether the task is free again.
-func (s *Simulation) unpark(st *subtask) bool {
-	for _, p := range st.parts {
-		for _, c := range p.ch {
-			if c.parked == nil || s.outOfBuffers(p, 1) {
-				continue
-			}
-			piece := *c.parked
-			c.parked = nil
-			st.stalled--
-			c.inflight -= piece.Records // appendRecords counts them again
-			s.appendRecords(c, piece)
-		}
-	}
-	return st.stalled == 0
 }

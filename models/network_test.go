@@ -56,8 +56,8 @@ func TestCreditsBoundInFlightBuffers(t *testing.T) {
 					t.Errorf("%s[%d]->%d holds %d buffers at the sender", p.edge.from.spec.Name, st.index, c.sub, c.sendBuf)
 				}
 			}
-			if p.used > p.pool+int32(len(p.ch)) {
-				t.Errorf("pool of %s[%d]: %d used of %d", p.edge.from.spec.Name, st.index, p.used, p.pool)
+			if p.peak > p.pool+int32(nw.OverdraftPerGate) {
+				t.Errorf("pool of %s[%d]: %d used at once of %d", p.edge.from.spec.Name, st.index, p.peak, p.pool)
 			}
 		}
 		for _, g := range st.gates {
@@ -73,6 +73,39 @@ func TestCreditsBoundInFlightBuffers(t *testing.T) {
 	}
 	if bp := res.Summary.Operators[1].Backpressure; bp != "HIGH" {
 		t.Errorf("agg is %s backpressured; the test needs a slow sink", bp)
+	}
+}
+
+// TestOutputPoolStaysWithinItsSize: a writer takes buffers from its
+// LocalBufferPool until it is unavailable, and a record it is in the middle
+// of may take up to max-overdraft-buffers-per-gate more; never more. A keyBy
+// (or a rebalance) to 16 subtasks has a pool of 16 × 2 + 8 = 40 buffers
+// (NettyShuffleUtils' max for a pipelined partition), so outPoolUsage peaks
+// at (40 + 5) / 40 at most, however a chunked step spreads over the
+// channels. The slow sink backpressures agg until its pool runs out.
+func TestOutputPoolStaysWithinItsSize(t *testing.T) {
+	for _, chunk := range []int64{0, 1} {
+		spec := keyedSpec(16, 16, 100000)
+		spec.Sim.ChunkRecords = chunk
+		spec.Nodes[0].Kafka.Rate = ConstantRate(40000)
+		spec.Duration = 20 * sim.Second
+		s, _ := runWith(t, spec)
+		nw := spec.Network
+		exhausted := false
+		for _, st := range s.subtasks {
+			for _, p := range st.parts {
+				if want := int32(len(p.ch)*nw.BuffersPerChannel + nw.FloatingPerGate); p.pool != want {
+					t.Fatalf("pool of %s[%d]: %d buffers, want %d", p.edge.from.spec.Name, st.index, p.pool, want)
+				}
+				if lim := p.pool + int32(nw.OverdraftPerGate); p.peak > lim {
+					t.Errorf("chunk-records %d: %s[%d] used %d buffers at once, beyond its pool and overdraft (%d)", chunk, p.edge.from.spec.Name, st.index, p.peak, lim)
+				}
+				exhausted = exhausted || p.peak >= p.pool
+			}
+		}
+		if !exhausted {
+			t.Errorf("chunk-records %d: no pool ran out; the test needs backpressure", chunk)
+		}
 	}
 }
 

@@ -129,8 +129,15 @@ func (s *Simulation) restoreChannel(c *channel, ch Chunk) {
 	e := c.src.edge
 	e.restored += ch.Records
 	ch.Buffers = int32(max(1, (ch.Bytes+s.spec.Network.SegmentSize-1)/s.spec.Network.SegmentSize))
-	c.src.addSend(c, ch.Buffers, int32(s.spec.Network.MaxBuffersPerChannel))
 	c.inflight += ch.Records
+	if c.parked != nil || s.outOfBuffers(c.src, ch.Buffers) {
+		// Flink writes recovered output state into buffers of the pool,
+		// waiting for them (ResultSubpartitionRecoveredStateHandler's
+		// requestBufferBuilderBlocking): the rest waits, the task blocked.
+		s.park(c, &ch)
+		return
+	}
+	c.src.addSend(c, ch.Buffers, int32(s.spec.Network.MaxBuffersPerChannel))
 	c.q.Push(ch)
 	c.src.mark(c)
 	s.finished(c)

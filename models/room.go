@@ -161,3 +161,63 @@ func (p *partition) setMinRPB() {
 	}
 	p.minRPB = m
 }
+
+// fitPool is the most records, up to n, that the partition's channels
+// certainly take with its free buffers: room counts the pool's space in
+// records, but every channel a step reaches may open a buffer for a few
+// of them. Flink's writer stops at the record where the pool runs out
+// (RecordWriter waits for LocalBufferPool's availability between records),
+// so a step takes no more. n is kept without a look at the channels when
+// it could not need more buffers than are free even if every channel it
+// reached opened one more, or when n ≤ free (a record smaller than a
+// buffer opens at most one). Else the most that fit is searched for
+// between free (which fits) and n (which does not) by halving, to within
+// 1/32 of the answer: a few passes over the channels.
+func (p *partition) fitPool(n float64) float64 {
+	free := float64(p.pool - p.used)
+	if p.edge.rpb == 0 || n <= max(free, 1) || n/float64(p.minRPB)+min(float64(len(p.ch)), n) <= free {
+		return n
+	}
+	lo, hi := math.Floor(max(free, 1)), math.Floor(n)
+	if p.buffersFor(int64(hi)) <= free {
+		return hi
+	}
+	for range fitPasses {
+		if hi-lo <= max(1, lo/32) {
+			break
+		}
+		m := math.Floor((lo + hi) / 2)
+		if p.buffersFor(int64(m)) <= free {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// fitPasses bounds fitPool's halvings (2^-16 of the range at most).
+const fitPasses = 16
+
+// buffersFor is at least the number of new buffers n records take when
+// spread over the channels by their weights: a channel's share is at most
+// two records above its weight (apportion's carry), and what exceeds its
+// open buffer's space takes whole buffers. No more than n: a record smaller
+// than a buffer opens at most one.
+func (p *partition) buffersFor(n int64) float64 {
+	var need int64
+	for _, c := range p.ch {
+		w := 1 / float64(len(p.ch))
+		if p.edge.weights != nil {
+			w = p.edge.weights[c.sub]
+		}
+		if w <= 0 {
+			continue
+		}
+		share := min(n, int64(math.Ceil(float64(n)*w))+2)
+		if over := share - openSpace(c); over > 0 {
+			need += (over + c.rpb - 1) / c.rpb
+		}
+	}
+	return float64(min(need, n))
+}

@@ -85,28 +85,35 @@ func (s *Simulation) tryStart(st *subtask) {
 	}
 }
 
-// outputRoom is how many records the chain's head may take before one of
-// its outputs would need a buffer it cannot get: the space left in open
-// buffers plus the free pool buffers, capped per subpartition by
-// max-buffers-per-channel, converted back through the chain's selectivities.
-func (s *Simulation) outputRoom(st *subtask) int64 {
+// outputRoom is how many records, up to want, the chain's head may take
+// before one of its outputs would need a buffer it cannot get: the space
+// left in open buffers plus the free pool buffers, capped per subpartition
+// by max-buffers-per-channel, converted back through the chain's
+// selectivities. fitRoom then bounds the step actually taken.
+func (s *Simulation) outputRoom(st *subtask, want int64) int64 {
 	if len(st.parts) == 0 {
-		return math.MaxInt64 // a chain that ends in sinks: inlined
+		return want // a chain that ends in sinks: inlined
 	}
-	return s.partsRoom(st)
+	room := float64(want)
+	for _, p := range st.parts {
+		if g := p.edge.from.gain; g > 0 {
+			room = min(room, p.room(s.layoutGen)/g)
+		}
+	}
+	return max(1, int64(room))
 }
 
-func (s *Simulation) partsRoom(st *subtask) int64 {
-	room := math.Inf(1)
-	for _, p := range st.parts {
-		g := p.edge.from.gain
-		if g <= 0 {
-			continue
-		}
-		room = min(room, p.room(s.layoutGen)/g)
+// fitRoom bounds a step of n records to what the outputs' free buffers
+// certainly hold (fitPool); a step of one record opens one buffer at most.
+func (s *Simulation) fitRoom(st *subtask, n int64) int64 {
+	if n <= 1 {
+		return n
 	}
-	if room >= math.MaxInt64/2 {
-		return math.MaxInt64
+	room := float64(n)
+	for _, p := range st.parts {
+		if g := p.edge.from.gain; g > 0 {
+			room = min(room, p.fitPool(math.Floor(room*g))/g)
+		}
 	}
 	return max(1, int64(room))
 }
@@ -123,14 +130,15 @@ func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
 	if st.in.Records == 0 && !s.gatherInput(st) {
 		return false, false
 	}
-	limit := s.outputRoom(st)
-	if s.spec.Sim.ChunkRecords == 1 {
-		limit = 1 // exact mode: one record per step, as Flink processes them
+	limit := int64(1) // exact mode: one record per step, as Flink processes them
+	if s.spec.Sim.ChunkRecords != 1 {
+		limit = s.outputRoom(st, st.in.Records)
+		if limit < s.minStep(st) && st.in.Records > limit {
+			return false, true
+		}
+		// a slow chain's step spans at most a sample interval
+		limit = s.fitRoom(st, min(limit, st.t.stepCap))
 	}
-	if limit < s.minStep(st) && st.in.Records > limit {
-		return false, true
-	}
-	limit = min(limit, st.t.stepCap) // a slow chain's step spans at most a sample interval
 	if st.in.Records <= limit {
 		st.cur = st.in
 		st.in.Records = 0
@@ -383,7 +391,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		}
 		return false, false
 	}
-	limit := s.outputRoom(st)
+	limit := s.outputRoom(st, target)
 	if limit < s.minStep(st) && available > limit {
 		return false, true
 	}
@@ -391,7 +399,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		s.eng.Arm(st.wake, sim.Add(oldest, s.spec.Sim.ChunkDelay), evSourceWake, st.id, 0)
 		return false, false
 	}
-	want := min(target, limit)
+	want := s.fitRoom(st, min(target, limit, available))
 	st.cur = Chunk{}
 	n := len(st.splits)
 	// Round robin from nextSplit, wrapping without a division: a step reads
@@ -442,7 +450,7 @@ func (s *Simulation) idleWake(st *subtask, next sim.Time) sim.Time {
 		}
 	}
 	target := s.readTarget(st, next)
-	if target <= 1 || due >= min(target, s.outputRoom(st)) {
+	if target <= 1 || due >= s.outputRoom(st, target) {
 		return next
 	}
 	return sim.Add(next, cd)
