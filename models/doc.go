@@ -49,6 +49,7 @@
 //	restore.go      a region's restore ending: rewind, channel state, running
 //	failures.go     the record of failovers: counted in full, listed up to a bound
 //	restart.go      restart strategies (fixed, failure-rate, exponential)
+//	restart_legacy.go exponential-delay before FLIP-364 (Flink 1.18 and older)
 //	faults.go       injected failures, TaskManager losses and their detection
 //	outages.go      failures that come back: external outages, poison records, overload
 //	memory.go       TaskManager memory: the task heap, out-of-memory failures of heap state

@@ -23,6 +23,9 @@ func newRestarter(rs RestartStrategy, rng *rand.Rand) restarter {
 	case "failure-rate":
 		return &failureRate{delay: rs.Delay, max: rs.MaxFailuresPerInterval, interval: rs.FailureRateInterval}
 	case "exponential-delay":
+		if rs.BeforeFLIP364 {
+			return &exponentialDelayBefore119{cfg: rs, rng: rng}
+		}
 		return &exponentialDelay{cfg: rs, rng: rng, next: math.MinInt32}
 	}
 	return noRestart{}

@@ -38,6 +38,71 @@ func TestExponentialDelayBackoffs(t *testing.T) {
 	}
 }
 
+// TestExponentialDelayBefore119: Flink 1.18's
+// ExponentialDelayRestartBackoffTimeStrategy counts every failure, a second
+// one during a pending restart too (no merging before FLIP-364), resets when
+// the threshold plus the current backoff passed, and jitters around the
+// capped backoff, so that at max-backoff no delay exceeds it and about half
+// fall below it.
+func TestExponentialDelayBefore119(t *testing.T) {
+	rs := RestartStrategy{Kind: "exponential-delay", InitialBackoff: sim.Second, MaxBackoff: sim.Minute,
+		Multiplier: 2, ResetThreshold: sim.Hour, BeforeFLIP364: true}
+	steps := []struct {
+		gap  sim.Time // since the previous failure
+		want sim.Time // the backoff, ms
+	}{
+		{10 * sim.Minute, 1000}, // the first failure: the initial backoff
+		{10 * sim.Minute, 2000},
+		{500 * sim.Millisecond, 4000}, // during the pending restart: counted
+		{10 * sim.Minute, 8000},
+		{10 * sim.Minute, 16000},
+		{10 * sim.Minute, 32000},
+		{10 * sim.Minute, 60000}, // 64 s capped
+		{10 * sim.Minute, 60000},
+		{sim.Hour + sim.Minute - 1, 60000},
+		{sim.Hour + sim.Minute, 1000}, // threshold plus the current backoff: reset
+	}
+	r := newRestarter(rs, sim.NewStreams(1).Stream("restart"))
+	now := sim.Time(0)
+	for i, c := range steps {
+		now += c.gap
+		r.notifyFailure(now)
+		if !r.canRestart(now) {
+			t.Fatalf("failure %d refused", i)
+		}
+		if got := r.backoff(now); got != c.want*sim.Millisecond {
+			t.Errorf("failure %d: backoff %v, want %v", i, got, c.want*sim.Millisecond)
+		}
+	}
+	rs.Jitter = 0.1
+	r = newRestarter(rs, sim.NewStreams(3).Stream("restart"))
+	below := 0
+	const n = 200
+	for i := 0; i < n; i++ {
+		now += sim.Minute
+		r.notifyFailure(now)
+		b := r.backoff(now)
+		if i < 7 {
+			continue // still growing to the cap
+		}
+		if b > sim.Minute || b < 54*sim.Second {
+			t.Fatalf("failure %d at the cap: %v outside [54s, 60s]", i, b)
+		}
+		if b < sim.Minute {
+			below++
+		}
+	}
+	// Each draw at the cap is below it with p = 6000/12001 ≈ 1/2 (the
+	// jitter is uniform in [-6000, 6000] ms around 60 s): within 4 standard
+	// deviations of the binomial. FLIP-364's strategy draws around the
+	// uncapped backoff and would give 60 s every time.
+	m := float64(n - 7)
+	p := 6000.0 / 12001
+	if sd := math.Sqrt(m * p * (1 - p)); math.Abs(float64(below)-m*p) > 4*sd {
+		t.Errorf("%d of %d delays at the cap below it, want about %.0f ± %.0f", below, n-7, m*p, 4*sd)
+	}
+}
+
 func TestExponentialDelayJitterStaysInRange(t *testing.T) {
 	rs := RestartStrategy{Kind: "exponential-delay", InitialBackoff: sim.Second, MaxBackoff: sim.Minute,
 		Multiplier: 2, ResetThreshold: sim.Hour, Jitter: 0.1}

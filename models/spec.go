@@ -377,6 +377,10 @@ type RestartStrategy struct {
 	InitialBackoff, MaxBackoff, ResetThreshold sim.Time
 	Multiplier, Jitter                         float64
 	AttemptsBeforeReset                        int
+	// BeforeFLIP364: Flink 1.18 or older, whose exponential-delay counts
+	// every failure and jitters around the capped backoff
+	// (restart_legacy.go); FLIP-364 (1.19) changed both.
+	BeforeFLIP364 bool
 	// fixed-delay and failure-rate
 	Delay    sim.Time
 	Attempts int // fixed-delay

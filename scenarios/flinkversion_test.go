@@ -117,11 +117,13 @@ func TestFlinkVersionKeyNames(t *testing.T) {
 			"flink.taskmanager.network.memory.max-overdraft-buffers-per-gate: ignored: Flink 1.15 does not have this option (it came in 1.16)"},
 		{"1.18 restarts exponential-delay without end", []string{"flink-version=1.18", "flink.restart-strategy.type=exponential-delay",
 			"flink.restart-strategy.exponential-delay.attempts-before-reset-backoff=1"},
-			func(l *Loaded) bool { return l.Spec.Restart.AttemptsBeforeReset == math.MaxInt32 },
+			func(l *Loaded) bool {
+				return l.Spec.Restart.AttemptsBeforeReset == math.MaxInt32 && l.Spec.Restart.BeforeFLIP364
+			},
 			"flink.restart-strategy.exponential-delay.attempts-before-reset-backoff: ignored: Flink 1.18 does not have this option (it came in 1.19)"},
 		{"1.19 stops after the attempts", []string{"flink-version=1.19", "flink.restart-strategy.type=exponential-delay",
 			"flink.restart-strategy.exponential-delay.attempts-before-reset-backoff=1"},
-			func(l *Loaded) bool { return l.Spec.Restart.AttemptsBeforeReset == 1 }, ""},
+			func(l *Loaded) bool { return l.Spec.Restart.AttemptsBeforeReset == 1 && !l.Spec.Restart.BeforeFLIP364 }, ""},
 		{"1.18: jobmanager is the MemoryStateBackend, heap state checkpointed to the JobManager", []string{"flink-version=1.18", "flink.state.backend.type=jobmanager",
 			"flink.execution.checkpointing.interval=1min"},
 			func(l *Loaded) bool {

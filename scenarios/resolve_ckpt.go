@@ -199,6 +199,7 @@ func (r *resolver) restartSpec() models.RestartStrategy {
 		Attempts:               fs.int("restart-strategy.fixed-delay.attempts"),
 		MaxFailuresPerInterval: fs.int("restart-strategy.failure-rate.max-failures-per-interval"),
 		FailureRateInterval:    fs.duration("restart-strategy.failure-rate.failure-rate-interval"),
+		BeforeFLIP364:          r.release.before("1.19"),
 	}
 	if rs.Kind == "failure-rate" {
 		rs.Delay = fs.duration("restart-strategy.failure-rate.delay")

@@ -1,0 +1,48 @@
+package models
+
+import (
+	"math/rand/v2"
+
+	"github.com/flinksim/flinksim/sim"
+)
+
+// exponentialDelayBefore119 is exponential-delay before FLIP-364 (Flink 1.18
+// and older, ExponentialDelayRestartBackoffTimeStrategy): every failure
+// counts, none merges into a pending restart; a failure resets the backoff
+// to the initial one when reset-backoff-threshold plus the current backoff
+// passed since the previous failure (the first always does: Flink measures
+// from the epoch), else multiplies it (a long, truncated) unless it reached
+// max-backoff, capped there. The jitter is drawn around that capped backoff
+// and the sum capped again, so at the cap a delay lies in
+// [max − jitter·max, max]. It allows every restart.
+type exponentialDelayBefore119 struct {
+	cfg  RestartStrategy
+	rng  *rand.Rand
+	cur  int64    // the current backoff, ms
+	last sim.Time // the previous failure
+	seen bool
+}
+
+func (x *exponentialDelayBefore119) notifyFailure(now sim.Time) {
+	initial, maxB := int64(x.cfg.InitialBackoff/sim.Millisecond), int64(x.cfg.MaxBackoff/sim.Millisecond)
+	if !x.seen || sim.Add(now, -x.last) >= sim.Add(x.cfg.ResetThreshold, sim.Time(x.cur)*sim.Millisecond) {
+		x.cur = initial
+	} else {
+		if x.cur < maxB {
+			x.cur = saturatedInt64(float64(x.cur) * x.cfg.Multiplier)
+		}
+		x.cur = max(initial, min(x.cur, maxB))
+	}
+	x.last, x.seen = now, true
+}
+
+func (x *exponentialDelayBefore119) canRestart(sim.Time) bool { return true }
+
+func (x *exponentialDelayBefore119) backoff(sim.Time) sim.Time {
+	var jitter int64
+	if x.cfg.Jitter > 0 {
+		off := saturatedInt64(float64(x.cur) * x.cfg.Jitter)
+		jitter = int64(x.rng.Uint64N(2*uint64(off)+1) - uint64(off))
+	}
+	return sim.Time(min(x.cur+jitter, int64(x.cfg.MaxBackoff/sim.Millisecond))) * sim.Millisecond
+}
