@@ -30,10 +30,10 @@
 //	spans.go      shaded spans, vertical markers, horizontal rules
 //	dashboard.go  Dashboard: one run
 //	eventtime.go  the dashboard's watermark lag and late records
-//	load.go       the dashboard's load per subtask of keyed operators, as bars
+//	load.go       the dashboard's load per subtask of keyed operators, as bars each inside its slot of the axis
 //	subtasks.go   the dashboard's busy time per subtask, as a heat map
 //	compare.go    Compare: runs over each other
-//	sweep.go      Line: an outcome over one swept parameter, gaps where runs have no value
+//	sweep.go      Line: an outcome over one swept parameter, gaps where runs have no value, room at the ends for a lone point's band
 //	heatmap.go    Heatmap: an outcome over two, cells without a value crossed out; the vector cell plotter and colour bar
 //	html.go       WriteIndex: Page, its verdict, runs, sections and figures
 //	svg.go        hand-written SVG helpers: text, colours, a run's line swatch

@@ -46,17 +46,17 @@ func (r *run) loadPanels() []*panel {
 				normal[j] = v
 			}
 		}
-		w := vg.Length(600) / vg.Length(len(rates)+1)
 		for _, b := range []struct {
 			vals  plotter.Values
 			color color.Color
 			name  string
 		}{{normal, loadColor, "subtask"}, {hot, hotColor, "over 1.5× the mean"}} {
-			bars, err := plotter.NewBarChart(b.vals, min(w*0.8, vg.Points(12)))
+			bc, err := plotter.NewBarChart(b.vals, vg.Points(maxBarWidth))
 			if err != nil {
 				continue
 			}
-			bars.Color, bars.LineStyle.Width = b.color, 0
+			bc.Color, bc.LineStyle.Width = b.color, 0
+			bars := slotBars{bc}
 			p.Add(bars)
 			pn.legend = append(pn.legend, legendEntry{b.name, bars})
 		}
@@ -67,6 +67,36 @@ func (r *run) loadPanels() []*panel {
 	}
 	return out
 }
+
+// slotBars draw a bar per subtask, each inside its slot: subtask i owns
+// [i-0.5, i+0.5] of the x axis, the data range spans every slot (not only
+// the bars' centres, as gonum's BarChart does) and a bar is 0.8 of a slot
+// wide as drawn, at most maxBarWidth. So the first and last bars lie
+// wholly inside the data area, however wide the panel comes out and however
+// many subtasks there are; a BarChart of a fixed width, ranged over its
+// centres, had half of each outer bar outside the axes (its glyph boxes
+// pad the canvas, not the axis range).
+type slotBars struct{ *plotter.BarChart }
+
+const maxBarWidth = 12 // points
+
+// Plot implements plot.Plotter, with the width fitted to the slots drawn.
+func (b slotBars) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	bc := *b.BarChart // a copy: drawing leaves the plot as it was
+	bc.Width = min(0.8*(trX(1)-trX(0)), vg.Points(maxBarWidth))
+	bc.Plot(c, p)
+}
+
+// DataRange implements plot.DataRanger: half a slot beyond the outer bars.
+func (b slotBars) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax, ymin, ymax = b.BarChart.DataRange()
+	return xmin - 0.5, xmax + 0.5, ymin, ymax
+}
+
+// GlyphBoxes implements plot.GlyphBoxer: none, the bars stay within the
+// data range, so there is nothing to pad for.
+func (b slotBars) GlyphBoxes(*plot.Plot) []plot.GlyphBox { return nil }
 
 // mean is a series' average over the run (NaN-free).
 func (r *run) mean(op string, sub int, metric string) float64 {

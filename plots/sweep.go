@@ -104,9 +104,12 @@ func Line(b Band) *Figure {
 	pn := &panel{plot: newPlot(title), height: 3 * vg.Inch}
 	p := pn.plot
 	fill := color.NRGBA{R: 0x00, G: 0x72, B: 0xb2, A: 0x40}
-	var xs, whole, partial, lo, hi []float64
+	var xs, whole, partial, lo, hi, isolated []float64
 	segs := segments(pts, gaps)
 	for k, seg := range segs {
+		if len(seg) == 1 {
+			isolated = append(isolated, seg[0].x)
+		}
 		sx, means := make([]float64, len(seg)), make([]float64, len(seg))
 		rg := &rangeBand{fill: fill}
 		for i, pt := range seg {
@@ -141,7 +144,7 @@ func Line(b Band) *Figure {
 	}
 	p.X.Label.Text, p.Y.Label.Text = b.XUnit.Label(b.Param), b.YUnit.Label(b.Outcome)
 	p.X.Tick.Marker, p.Y.Tick.Marker = b.XUnit, b.YUnit
-	lineXRange(p, b.XNames, append(slices.Clone(xs), gaps...))
+	lineXRange(p, b.XNames, append(slices.Clone(xs), gaps...), isolated)
 	ylo, yhi := slices.Min(lo), slices.Max(hi)
 	if ylo >= 0 {
 		ylo = 0 // read magnitudes from zero when all values are positive
@@ -162,9 +165,18 @@ func noValueLabel(why string) string {
 	return "no value: " + why
 }
 
-// lineXRange fits the x axis to xs (the points and the gaps), with names
-// for a parameter of values without order.
-func lineXRange(p *plot.Plot, names []string, xs []float64) {
+// edgeRoom is the room, as a fraction of the x range, left beyond an
+// isolated point (a segment of one) at an end of a numeric x axis: its
+// min–max band is a bar 8 points wide (rangeBand), centred on the point,
+// and would otherwise stick half out of the data area. 2.5% leaves the
+// bar's 4 points in a data area 170 points wide or more (a sweep's is
+// about 450).
+const edgeRoom = 0.025
+
+// lineXRange fits the x axis to xs (the points and the gaps), with room
+// for the bar of an isolated point at either end, and with names for a
+// parameter of values without order.
+func lineXRange(p *plot.Plot, names []string, xs, isolated []float64) {
 	slices.Sort(xs)
 	xlo, xhi := xs[0], xs[len(xs)-1]
 	if xlo == xhi { // one point: give it a neighbourhood
@@ -173,6 +185,14 @@ func lineXRange(p *plot.Plot, names []string, xs []float64) {
 			d = 1
 		}
 		xlo, xhi = xlo-d, xhi+d
+	} else {
+		room := edgeRoom * (xhi - xlo)
+		if slices.Contains(isolated, xlo) {
+			xlo -= room
+		}
+		if slices.Contains(isolated, xhi) {
+			xhi += room
+		}
 	}
 	p.X.Min, p.X.Max = xlo, xhi
 	if len(names) > 0 { // a value per index, half a step of room either side
