@@ -12,7 +12,8 @@ import (
 // run (the window LagGrowth judges the lag's growth over) while no record
 // reached any sink in it has stopped producing output, however small its
 // lag: no output, from the last sample at which a record reached a sink
-// (the start when none ever did). A summary without sink operators (numbers
+// (the start when none ever did). Judged only for a job that is otherwise
+// stable: any other phase names the trouble more precisely. A summary without sink operators (numbers
 // taken from elsewhere) says nothing of the output and is judged without it.
 func (j *judgement) noOutput() {
 	read, written, last, ok := outputFlow(j.res)

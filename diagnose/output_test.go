@@ -90,8 +90,8 @@ func TestJudgeNoOutput(t *testing.T) {
 				}
 			}
 		}), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input"},
-		// Behind as well: overload, the more precise, wins; the why says both.
-		{"behind and silent", func(t float64) float64 { return 2000 * t }, flow(none, nil), result.PhaseOverload, "stable@0, no output@0, overload@0", "no record reached a sink"},
+		// Behind as well: overload, the more precise, is the verdict alone.
+		{"behind and silent", func(t float64) float64 { return 2000 * t }, flow(none, nil), result.PhaseOverload, "stable@0, overload@0", "Kafka lag at the end"},
 		// Read back without series: the operators' totals over the run.
 		{"summary alone", keepsUp, flow(none, func(r *result.Result) {
 			r.Series = r.Series[:1]

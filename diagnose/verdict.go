@@ -40,7 +40,7 @@ const (
 // checkpoint; never checkpointed at the first trigger of a run whose
 // checkpoints never completed (no recovery from it); a failover loop at
 // the second failover; failed when the
-// restart strategy gave up; no output (ranked just above stable) when the
+// restart strategy gave up; no output (judged when no other phase is) when the
 // sources read records over the second half of the run and none reached a
 // sink, from the last sample at which one did. The outcome is
 // the worst phase reached, or stable when the job ends healthy; a job that
@@ -54,13 +54,15 @@ func Judge(res *result.Result) result.Verdict {
 	j.neverCheckpointed()
 	j.overload()
 	j.failovers()
-	j.noOutput()
 	growth := res.LagGrowth()
 	behind := j.endLag > j.lagLimit || growth > growthLimit*j.rate
 	if behind {
 		if _, ok := j.began[result.PhaseOverload]; !ok {
 			j.mark(result.PhaseOverload, j.caughtUp(len(j.lag)-1)) // a short run: behind, under the limit
 		}
+	}
+	if len(j.began) == 1 { // stable so far: a silent job is judged by its output
+		j.noOutput()
 	}
 	v := j.phases()
 	if v.Outcome != result.PhaseStable && !behind && !j.down && !j.failedLate && !j.noCheckpoint && !j.silent {

@@ -20,8 +20,8 @@ const (
 	// PhaseNoOutput: the sources read records over the second half of the
 	// run and none reached a sink (windows waiting for a watermark,
 	// everything filtered): the job keeps up, yet its output has stopped.
-	// It ranks just above stable, so that any other phase, which names the
-	// trouble more precisely, wins.
+	// It is judged only for a job that went through no other phase (each
+	// names the trouble more precisely), so it ranks just above stable.
 	PhaseNoOutput = "no output"
 	PhaseOverload = "overload"
 	// PhaseNeverCheckpointed: checkpointing is on and no checkpoint
