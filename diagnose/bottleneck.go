@@ -158,11 +158,12 @@ func times(r float64) string {
 
 // Skew names, for each skewed keyed operator (its busiest subtask, or its
 // key groups' shares, 1.2× the mean or more), its hot subtasks and keys,
-// and what the skew allows: one sentence each.
+// and what the skew allows: one sentence each; none for an operator no
+// record reached (a summary written before such operators were left out).
 func Skew(s result.Summary) []string {
 	var lines []string
 	for _, sk := range s.Skew {
-		if sk.Ratio < 1.2 && sk.ExpectedRatio < 1.2 {
+		if sk.Ratio < 1.2 && sk.ExpectedRatio < 1.2 || len(sk.HotSubtasks) == 0 { // none: no record reached it
 			continue
 		}
 		lines = append(lines, skewOf(sk))

@@ -30,8 +30,9 @@ const (
 // at the end the job runs, its Kafka lag holds at most 60 s of input and
 // does not grow by more than 1% of the input rate over the second half of
 // the run, in the last quarter of the run no checkpoint expired and no
-// failover happened, and with checkpointing at least one checkpoint
-// completed.
+// failover happened, with checkpointing at least one checkpoint
+// completed, and when its sources read records over the second half of the
+// run, some of them reached a sink.
 //
 // Phases: overload begins when the lag first exceeds 60 s of input while
 // growing (or, for a job that ends behind, when it last held under a second
@@ -39,7 +40,9 @@ const (
 // checkpoint; never checkpointed at the first trigger of a run whose
 // checkpoints never completed (no recovery from it); a failover loop at
 // the second failover; failed when the
-// restart strategy gave up. The outcome is
+// restart strategy gave up; no output (judged when no other phase is) when the
+// sources read records over the second half of the run and none reached a
+// sink, from the last sample at which one did. The outcome is
 // the worst phase reached, or stable when the job ends healthy; a job that
 // went through worse phases and ends healthy gets a "recovered" phase at the
 // first sample after its last failure and restore at which its lag had
@@ -58,12 +61,18 @@ func Judge(res *result.Result) result.Verdict {
 			j.mark(result.PhaseOverload, j.caughtUp(len(j.lag)-1)) // a short run: behind, under the limit
 		}
 	}
+	if len(j.began) == 1 { // stable so far: a silent job is judged by its output
+		j.noOutput()
+	}
 	v := j.phases()
-	if v.Outcome != result.PhaseStable && !behind && !j.down && !j.failedLate && !j.noCheckpoint {
+	if v.Outcome != result.PhaseStable && !behind && !j.down && !j.failedLate && !j.noCheckpoint && !j.silent {
 		v.Outcome = result.PhaseStable
 		v.Phases = append(v.Phases, result.Phase{Phase: result.PhaseRecovered, StartS: j.recovered()})
 	}
 	v.Why = why(res, v, j.endLag, growth, j.rate)
+	if j.silent {
+		v.Why = noOutputWhy(res, j.began[result.PhaseNoOutput], j.silentRead) + "; " + v.Why
+	}
 	if j.down && !res.Failovers[len(res.Failovers)-1].Final {
 		v.Why = "restarting at the end; " + v.Why
 	}
@@ -84,6 +93,10 @@ type judgement struct {
 	down       bool    // restarting or failed at the end
 	// noCheckpoint: checkpointing is on and no checkpoint completed.
 	noCheckpoint bool
+	// silent: the sources read silentRead records over the second half of
+	// the run and none reached a sink (see noOutput).
+	silent     bool
+	silentRead float64
 }
 
 func newJudgement(res *result.Result) *judgement {

@@ -11,8 +11,9 @@ import (
 
 const topKeys = 10
 
-// skewSummaries describes every keyed operator at a chain's head; w is
-// work's per-task seconds of work per input record, flows what flows gives.
+// skewSummaries describes every keyed operator at a chain's head that
+// received records; w is work's per-task seconds of work per input record,
+// flows what flows gives.
 func (s *Simulation) skewSummaries(flows, w [][]float64) (out []result.SkewSummary) {
 	for ti, t := range s.tasks {
 		head := t.nodes[0]
@@ -27,7 +28,11 @@ func (s *Simulation) skewSummaries(flows, w [][]float64) (out []result.SkewSumma
 		for _, v := range w[ti] {
 			maxW = max(maxW, v)
 		}
-		out = append(out, s.skewOf(head, maxW, total))
+		// An operator no record reached has no load to describe: left out
+		// (no busiest subtask, no hot subtasks), not a ratio of 0.
+		if sk := s.skewOf(head, maxW, total); len(sk.HotSubtasks) > 0 {
+			out = append(out, sk)
+		}
 	}
 	return out
 }

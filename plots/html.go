@@ -120,13 +120,13 @@ func WriteIndex(path string, p Page) error {
 }
 
 // verdictClass is the verdict box's colour: stable green, a job that
-// keeps running but falls behind, fails checkpoints or never completes one
-// amber, one that fails over or failed red.
+// keeps running but writes nothing, falls behind, fails checkpoints or
+// never completes one amber, one that fails over or failed red.
 func verdictClass(outcome string) string {
 	switch outcome {
 	case result.PhaseStable:
 		return "ok"
-	case result.PhaseOverload, result.PhaseNeverCheckpointed, result.PhaseTimeouts:
+	case result.PhaseNoOutput, result.PhaseOverload, result.PhaseNeverCheckpointed, result.PhaseTimeouts:
 		return "warn"
 	case "":
 		return "none"

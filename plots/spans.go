@@ -111,7 +111,7 @@ func phaseFill(phase string) color.NRGBA {
 	switch phase {
 	case result.PhaseStable, result.PhaseRecovered:
 		return color.NRGBA{R: 0x4c, G: 0xaf, B: 0x50, A: 0x20}
-	case result.PhaseOverload:
+	case result.PhaseNoOutput, result.PhaseOverload:
 		return color.NRGBA{R: 0xff, G: 0xd0, B: 0x00, A: 0x48}
 	case result.PhaseNeverCheckpointed:
 		return color.NRGBA{R: 0xff, G: 0xc0, B: 0x20, A: 0x48}

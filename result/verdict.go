@@ -3,7 +3,7 @@ package result
 // Verdict says how the job fared: each phase it went through and when it
 // began, the outcome, and why in one sentence.
 type Verdict struct {
-	Outcome string  `json:"outcome"` // stable, overload, never checkpointed, failover, timeouts, failover loop, failed
+	Outcome string  `json:"outcome"` // stable, no output, overload, never checkpointed, failover, timeouts, failover loop, failed
 	Phases  []Phase `json:"phases"`
 	Why     string  `json:"why"`
 }
@@ -16,7 +16,13 @@ type Phase struct {
 
 // Verdict phases, from best to worst.
 const (
-	PhaseStable   = "stable"
+	PhaseStable = "stable"
+	// PhaseNoOutput: the sources read records over the second half of the
+	// run and none reached a sink (windows waiting for a watermark,
+	// everything filtered): the job keeps up, yet its output has stopped.
+	// It is judged only for a job that went through no other phase (each
+	// names the trouble more precisely), so it ranks just above stable.
+	PhaseNoOutput = "no output"
 	PhaseOverload = "overload"
 	// PhaseNeverCheckpointed: checkpointing is on and no checkpoint
 	// completed in the run, so a failure would replay the job's input from
@@ -34,5 +40,5 @@ const (
 
 // Outcomes are the outcomes a verdict can have, best first.
 func Outcomes() []string {
-	return []string{PhaseStable, PhaseOverload, PhaseNeverCheckpointed, PhaseFailover, PhaseTimeouts, PhaseFailoverLoop, PhaseFailed}
+	return []string{PhaseStable, PhaseNoOutput, PhaseOverload, PhaseNeverCheckpointed, PhaseFailover, PhaseTimeouts, PhaseFailoverLoop, PhaseFailed}
 }

@@ -118,7 +118,7 @@ func TestRunExpect(t *testing.T) {
 		t.Errorf("variants: exit %d, stderr %q", code, errs)
 	}
 	code, _, errs = run("bad", "testdata/tiny.yaml", "--expect", "healthy")
-	want := "--expect: \"healthy\" is not an outcome; use stable, overload, \"never checkpointed\", failover, timeouts, \"failover loop\" or failed\nflinksim: 1 problem in the flags\n"
+	want := "--expect: \"healthy\" is not an outcome; use stable, \"no output\", overload, \"never checkpointed\", failover, timeouts, \"failover loop\" or failed\nflinksim: 1 problem in the flags\n"
 	if code != exitScenario || errs != want {
 		t.Errorf("--expect healthy: exit %d, stderr %q, want %q", code, errs, want)
 	}

@@ -208,7 +208,7 @@ func printPlan(stdout io.Writer, s sweep.Search, answer string, probes []sweep.P
 // worst is the replica value furthest from meeting the condition: "-"
 // when a replica has none (no checkpoint completed, nothing reached a
 // sink); for stable, the worst replica's outcome (the verdict's, in
-// the order of --expect's outcomes: stable, overload, failover, ...).
+// the order of --expect's outcomes: stable, no output, overload, ...).
 func worst(recs []sweep.Record, c sweep.Condition) string {
 	if c.Outcome == "stable" {
 		rank := func(v string) int { // an outcome not known (an older points.jsonl's) last

@@ -16,7 +16,7 @@ type Outcome struct {
 	// Stable: the run's verdict (diagnose.Judge, one definition for every
 	// job) is stable.
 	Stable  bool   `json:"stable"`
-	Verdict string `json:"verdict"` // stable, overload, never checkpointed, failover, timeouts, failover loop, failed
+	Verdict string `json:"verdict"` // stable, no output, overload, never checkpointed, failover, timeouts, failover loop, failed
 
 	SourceRPS     float64 `json:"source_rps"`
 	SinkRPS       float64 `json:"sink_rps"`

@@ -1,0 +1,123 @@
+package diagnose
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/flinksim/flinksim/result"
+)
+
+// flow gives judged's run a source ev (parallelism 6, 1000 records/s,
+// readers 4 and 5 reading nothing), an operator win and a sink out, whose
+// records in per second are sink(t).
+func flow(sink func(t float64) float64, edit func(*result.Result)) func(*result.Result) {
+	return func(r *result.Result) {
+		r.Summary.Operators = []result.OperatorSummary{
+			{Name: "ev", Kind: "source", Parallelism: 6, RecordsIn: 100_000, RecordsOut: 100_000},
+			{Name: "win", Kind: "operator", Parallelism: 6, RecordsIn: 100_000},
+			{Name: "out", Kind: "sink", Parallelism: 6},
+		}
+		src := result.Series{Operator: "ev", Subtask: -1, Metric: result.MetricRecordsOut}
+		out := result.Series{Operator: "out", Subtask: -1, Metric: result.MetricRecordsIn}
+		for _, t := range r.Times {
+			src.Values = append(src.Values, 1000)
+			out.Values = append(out.Values, sink(t))
+		}
+		r.Series = append(r.Series, src, out)
+		for j := 0; j < 6; j++ {
+			s := result.Series{Operator: "ev", Subtask: j, Metric: result.MetricRecordsOut, Values: make([]float64, len(r.Times))}
+			if j < 4 {
+				for i := range s.Values {
+					s.Values[i] = 250
+				}
+			}
+			r.Series = append(r.Series, s)
+		}
+		for _, s := range r.Series {
+			if s.Operator == "out" && s.Subtask < 0 {
+				var total float64
+				for _, v := range s.Values {
+					total += v
+				}
+				r.Summary.Operators[2].RecordsIn = int64(total)
+				r.Summary.Operators[1].RecordsOut = int64(total)
+			}
+		}
+		if edit != nil {
+			edit(r)
+		}
+	}
+}
+
+// TestJudgeNoOutput: a run whose sources read records over its second half
+// while no record reached a sink is not stable, however small its lag
+// (sink 0/s, "no record reached a sink", yet verdict stable): no output,
+// from the last sample a record reached a sink, with the cause it can see.
+func TestJudgeNoOutput(t *testing.T) {
+	keepsUp := func(float64) float64 { return 50 }
+	none := func(float64) float64 { return 0 }
+	windows := func(fired int64) func(*result.Result) {
+		return func(r *result.Result) {
+			r.Summary.Windows = []result.WindowSummary{{Operator: "win", RecordsIn: 100_000, Firings: fired}}
+		}
+	}
+	checkJudged(t, []judgeCase{
+		{"writes throughout", keepsUp, flow(func(float64) float64 { return 900 }, nil), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input"},
+		// Windows of a minute fire once in the second half: output there, stable.
+		{"one firing in the second half", keepsUp, flow(func(t float64) float64 {
+			if t == 60 {
+				return 50_000
+			}
+			return 0
+		}, windows(1)), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input"},
+		// The user's run: readers without a partition hold every window back.
+		{"windows waiting for a watermark", keepsUp, flow(none, windows(0)), result.PhaseNoOutput, "stable@0, no output@0",
+			"no record reached a sink over the second half of the run, though the sources read 49k records: win's windows never fired (no watermark passed their end); 2 of ev's 6 readers read no record (no partition)"},
+		{"everything filtered", keepsUp, flow(none, nil), result.PhaseNoOutput, "stable@0, no output@0", "win emitted none of the 100k records it read"},
+		{"output stopped at 30s", keepsUp, flow(func(t float64) float64 {
+			if t <= 30 {
+				return 900
+			}
+			return 0
+		}, nil), result.PhaseNoOutput, "stable@0, no output@30", "no record reached a sink over the second half of the run, the last at 30s"},
+		// Nothing read in the second half: nothing to write, stable.
+		{"sources stopped too", keepsUp, flow(none, func(r *result.Result) {
+			for i := range r.Series {
+				if r.Series[i].Operator == "ev" {
+					for k := 50; k < len(r.Series[i].Values); k++ {
+						r.Series[i].Values[k] = 0
+					}
+				}
+			}
+		}), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input"},
+		// Behind as well: overload, the more precise, is the verdict alone.
+		{"behind and silent", func(t float64) float64 { return 2000 * t }, flow(none, nil), result.PhaseOverload, "stable@0, overload@0", "Kafka lag at the end"},
+		// Read back without series: the operators' totals over the run.
+		{"summary alone", keepsUp, flow(none, func(r *result.Result) {
+			r.Series = r.Series[:1]
+		}), result.PhaseNoOutput, "stable@0, no output@0", "though the sources read 100k records"},
+	})
+}
+
+// TestSkewWithoutRecords: a keyed operator no record reached has no skew
+// line (it read "busiest subtask 0.00× the mean; hot subtasks " before).
+func TestSkewWithoutRecords(t *testing.T) {
+	hot := []result.SubtaskLoad{{Subtask: 2, Share: 1, RecordsIn: 36, KeyGroups: "64-95"}}
+	for _, c := range []struct {
+		name string
+		sk   result.SkewSummary
+		want string
+	}{
+		{"no records", result.SkewSummary{Operator: "k", Parallelism: 4, ExpectedRatio: 4}, ""},
+		{"one hot subtask", result.SkewSummary{Operator: "k", Parallelism: 4, Ratio: 4, ExpectedRatio: 4, HotSubtasks: hot},
+			"k: busiest subtask 4.00× the mean; hot subtasks 2 (100.0%, key groups 64-95)"},
+		{"even", result.SkewSummary{Operator: "k", Parallelism: 4, Ratio: 1, ExpectedRatio: 1, HotSubtasks: hot}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := strings.Join(Skew(result.Summary{Skew: []result.SkewSummary{c.sk}}), "\n")
+			if got != c.want {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+}
