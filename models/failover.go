@@ -96,9 +96,6 @@ func (s *Simulation) setRegionState(r *region, to regionState) {
 func (s *Simulation) countRegion(st regionState, d int) {
 	switch st {
 	case regionRestarting:
-		if s.downRegions == 0 && d > 0 {
-			s.outageSince = s.eng.Now() // the job leaves RUNNING
-		}
 		s.downRegions += d
 	case regionInitializing:
 		s.initRegions += d

@@ -91,7 +91,7 @@ func newRecorder(s *Simulation) *recorder {
 					addTask(rt, sub, result.MetricOutPool, result.MetricBytesOut)
 				}
 				if s.spec.Checkpointing != nil && sub >= 0 {
-					addTask(rt, sub, result.MetricAlignment, result.MetricStartDelay)
+					addTask(rt, sub, checkpointGauges(rt)...)
 				}
 			}
 			if n.Kind == KindSource {
@@ -405,6 +405,32 @@ func poolUsage(st *subtask) (in, out float64) {
 	return in, out
 }
 
+// checkpointGauges are the checkpoint gauges of the task headed by rt:
+// checkpointAlignmentTime only where a barrier handler reads network inputs
+// (InputProcessorUtil's registerCheckpointMetrics), so not in a source
+// task, chained or not; checkpointStartDelayNanos in every task, as
+// SourceStreamTask and SourceOperatorStreamTask register their own.
+func checkpointGauges(head *nodeRT) []string {
+	if len(head.ins) > 0 {
+		return []string{result.MetricAlignment, result.MetricStartDelay}
+	}
+	return []string{result.MetricStartDelay}
+}
+
+// downtimeGauge is Flink's DownTimeGauge, whole ms: -1 once the job is in a
+// terminal status (FAILED), 0 unless the job's FAILING timestamp is later
+// than its RUNNING one. Flink's DefaultScheduler restarts a region and a
+// global failover alike by RUNNING -> RESTARTING -> RUNNING
+// (addVerticesToRestartPending), never through FAILING, which only failJob
+// enters on the way to FAILED; flinksim's job goes FAILED at once, so the
+// gauge reads 0 through every restart and -1 after the last.
+func downtimeGauge(failed bool) float64 {
+	if failed {
+		return -1
+	}
+	return 0
+}
+
 // jobMetric is a job-scope metric now.
 func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 	s := r.s
@@ -413,15 +439,7 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 	case result.MetricRestarts:
 		return float64(s.restarts)
 	case result.MetricDowntime:
-		// Flink's gauge: the time elapsed in this outage, 0 while running,
-		// -1 once the job has FAILED (DownTimeGauge's NO_LONGER_RUNNING).
-		switch {
-		case s.failed:
-			return -1
-		case s.downRegions == 0:
-			return 0
-		}
-		return float64(now-s.outageSince) / float64(sim.Millisecond)
+		return downtimeGauge(s.failed)
 	}
 	if c == nil {
 		return noneYet(m)

@@ -106,7 +106,6 @@ type Simulation struct {
 	tmOOM         []string      // why a lost TaskManager's JVM exited on an OutOfMemoryError ("": not that)
 	tmLostAt      []sim.Time    // when each lost TaskManager was lost
 	downSince     sim.Time      // the last change of downRegions or initRegions
-	outageSince   sim.Time      // when downRegions last became positive
 	downtime      sim.Time      // some region down, in all
 	restoreTime   sim.Time      // some region restoring, in all
 	sinkNodes     []*sinkNode   // by sink, in the spec's order (sinknode.go)

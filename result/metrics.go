@@ -67,7 +67,7 @@ const (
 	MetricFailedCkpts      = "numberOfFailedCheckpoints"
 	MetricInProgressCkpts  = "numberOfInProgressCheckpoints"
 	MetricRestarts         = "numRestarts"
-	MetricDowntime         = "downtime"                  // ms of the current outage (some region down); -1 once FAILED
+	MetricDowntime         = "downtime"                  // Flink's DownTimeGauge: 0 through restarts (RESTARTING, not FAILING), -1 once FAILED
 	MetricAlignment        = "checkpointAlignmentTime"   // ns, last checkpoint
 	MetricStartDelay       = "checkpointStartDelayNanos" // ns, last checkpoint
 	// Event time (MetricNames, WindowOperator). Watermarks are ms of event
