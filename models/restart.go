@@ -94,20 +94,25 @@ func (x *exponentialDelay) notifyFailure(now sim.Time) {
 	ms := func(t sim.Time) int64 { return int64(t / sim.Millisecond) }
 	initial, maxB := ms(x.cfg.InitialBackoff), ms(x.cfg.MaxBackoff)
 	cur := saturatedInt64(float64(initial) * math.Pow(x.cfg.Multiplier, float64(x.attempt)))
-	var jitter int64
-	if x.cfg.Jitter > 0 {
-		off := saturatedInt64(float64(cur) * x.cfg.Jitter)
-		// Uniform in [−off, off]: 2·off+1 values fit a uint64 for any off,
-		// and the draw equals Int64N's where that does not overflow.
-		jitter = int64(x.rng.Uint64N(2*uint64(off)+1) - uint64(off))
-	}
-	b := max(initial, min(saturatedAdd(cur, jitter), maxB))
+	b := max(initial, min(saturatedAdd(cur, drawJitter(x.rng, cur, x.cfg.Jitter)), maxB))
 	d := sim.Never
 	if b < int64(sim.Never/sim.Millisecond) {
 		d = sim.Time(b) * sim.Millisecond
 	}
 	x.next = sim.Add(now, d)
 	x.attempt = min(x.attempt+1, math.MaxInt32)
+}
+
+// drawJitter is exponential-delay's jitter: uniform in [−off, off] ms with
+// off = backoff × factor truncated, as ThreadLocalRandom.nextLong(−off,
+// off+1) draws it; 0 without jitter. 2·off+1 values fit a uint64 for any
+// off, and the draw equals Int64N's where that does not overflow.
+func drawJitter(rng *rand.Rand, backoff int64, factor float64) int64 {
+	if factor <= 0 {
+		return 0
+	}
+	off := saturatedInt64(float64(backoff) * factor)
+	return int64(rng.Uint64N(2*uint64(off)+1) - uint64(off))
 }
 
 // saturatedInt64 converts a non-negative float to int64 as Java's (long)

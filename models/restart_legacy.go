@@ -39,10 +39,6 @@ func (x *exponentialDelayBefore119) notifyFailure(now sim.Time) {
 func (x *exponentialDelayBefore119) canRestart(sim.Time) bool { return true }
 
 func (x *exponentialDelayBefore119) backoff(sim.Time) sim.Time {
-	var jitter int64
-	if x.cfg.Jitter > 0 {
-		off := saturatedInt64(float64(x.cur) * x.cfg.Jitter)
-		jitter = int64(x.rng.Uint64N(2*uint64(off)+1) - uint64(off))
-	}
-	return sim.Time(min(x.cur+jitter, int64(x.cfg.MaxBackoff/sim.Millisecond))) * sim.Millisecond
+	b := saturatedAdd(x.cur, drawJitter(x.rng, x.cur, x.cfg.Jitter))
+	return sim.Time(min(b, int64(x.cfg.MaxBackoff/sim.Millisecond))) * sim.Millisecond
 }
