@@ -100,6 +100,9 @@ func (s *Simulation) outputRoom(st *subtask, want int64) int64 {
 			room = min(room, p.room(s.layoutGen)/g)
 		}
 	}
+	if room >= math.MaxInt64/2 {
+		return math.MaxInt64
+	}
 	return max(1, int64(room))
 }
 
@@ -391,7 +394,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		}
 		return false, false
 	}
-	limit := s.outputRoom(st, target)
+	limit := s.outputRoom(st, math.MaxInt64) // not target: a step may be below a quarter chunk
 	if limit < s.minStep(st) && available > limit {
 		return false, true
 	}
