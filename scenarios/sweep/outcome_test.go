@@ -37,7 +37,7 @@ func TestTallyVerdicts(t *testing.T) {
 		}
 	}
 	// Every outcome a verdict can have is ranked.
-	if len(verdictOrder) != 7 || verdictOrder[0] != result.PhaseStable || verdictOrder[6] != result.PhaseFailed {
+	if len(verdictOrder) != 8 || verdictOrder[0] != result.PhaseStable || verdictOrder[7] != result.PhaseFailed {
 		t.Errorf("verdict order %q", verdictOrder)
 	}
 }
