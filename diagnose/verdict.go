@@ -39,7 +39,8 @@ const (
 // of input); failover at the first failover; timeouts at the first expired
 // checkpoint; never checkpointed at the first trigger of a run whose
 // checkpoints never completed (no recovery from it); a failover loop at
-// the second failover; failed when the
+// the first failover that repeats the previous one's cause before the job
+// had caught up from it (loop); failed when the
 // restart strategy gave up; no output (judged when no other phase is) when the
 // sources read records over the second half of the run and none reached a
 // sink, from the last sample at which one did. The outcome is
@@ -195,7 +196,7 @@ func (j *judgement) overload() {
 	}
 }
 
-// failovers: a failover, a loop from the second, failed when the restart
+// failovers: a failover, a loop when one comes back (loop), failed when the restart
 // strategy gave up; down when the job is not running at the end.
 func (j *judgement) failovers() {
 	res := j.res
@@ -206,8 +207,8 @@ func (j *judgement) failovers() {
 	if len(res.Failovers) >= 1 {
 		j.mark(result.PhaseFailover, res.Failovers[0].At.Seconds())
 	}
-	if len(res.Failovers) >= 2 {
-		j.mark(result.PhaseFailoverLoop, res.Failovers[1].At.Seconds())
+	if at, ok := j.loop(); ok {
+		j.mark(result.PhaseFailoverLoop, at)
 	}
 	if n := len(res.Failovers); n > 0 {
 		last := res.Failovers[n-1]
@@ -220,6 +221,74 @@ func (j *judgement) failovers() {
 		}
 		j.down = last.Final || !restored
 	}
+}
+
+// loop finds the first failover that repeats the previous one's cause
+// before the job had recovered from it: the same failure came back while
+// the job was still restarting, restoring or catching up, so each restart
+// starts over from about where the last one did (a poison record read
+// again, an outage still on, checkpoints that keep failing). Two failures
+// of the same kind an hour apart, with the job caught up in between, are
+// two failovers, not a loop; nor are two of different causes.
+func (j *judgement) loop() (float64, bool) {
+	fs := j.res.Failovers
+	for i := 1; i < len(fs); i++ {
+		if fs[i].Cause == fs[i-1].Cause && !j.caughtUpBetween(fs[i-1], fs[i].At.Seconds()) {
+			return fs[i].At.Seconds(), true
+		}
+	}
+	return 0, false
+}
+
+// caughtUpBetween says whether the job, after failover f, ran again,
+// completed a checkpoint (when it checkpoints) and drained its lag before
+// until: at some sample from when its tasks all ran again to until, the
+// lag held at most a second of input or what it held
+// before the failure (a job already behind need only get back to where
+// it was).
+func (j *judgement) caughtUpBetween(f result.FailureEvent, until float64) bool {
+	ran := f.RestoredAt.Seconds()
+	if f.RestoredAt == 0 { // read back without the restarts section: the restore after it
+		ran = math.Inf(1)
+		for _, r := range j.res.Restores {
+			if r.At >= f.At {
+				ran = r.At.Seconds()
+				break
+			}
+		}
+	}
+	if !j.checkpointedBetween(ran, until) {
+		return false
+	}
+	before := 0.0
+	for i, t := range j.res.Times {
+		if i >= len(j.lag) {
+			break
+		}
+		if t <= f.At.Seconds() {
+			before = j.lag[i]
+		}
+		if t >= ran && t < until && j.lag[i] <= max(j.rate, before) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkpointedBetween says whether a checkpoint completed from from to
+// until, when the run checkpoints and its history is at hand: a job
+// restarted from the checkpoint it restored last time has not moved on,
+// whatever its lag.
+func (j *judgement) checkpointedBetween(from, until float64) bool {
+	if j.res.Summary.Checkpoints == nil || len(j.res.Checkpoints) == 0 {
+		return true
+	}
+	for _, h := range j.res.Checkpoints {
+		if at := (h.Trigger + h.Duration).Seconds(); h.Status == "COMPLETED" && at >= from && at < until {
+			return true
+		}
+	}
+	return false
 }
 
 // phases lists the phases in the order they began; the outcome is the
@@ -280,8 +349,10 @@ func why(res *result.Result, v result.Verdict, endLag, growth, rate float64) str
 			}
 			parts = append(parts, "behind its input from "+at)
 		case result.PhaseFailover:
-			if len(res.Failovers) == 1 {
+			if n := len(res.Failovers); n == 1 {
 				parts = append(parts, "a failover at "+at)
+			} else if !hasPhase(v, result.PhaseFailoverLoop) {
+				parts = append(parts, fmt.Sprintf("%d failovers, the first at %s, the last at %s", n, at, human.Seconds(res.Failovers[n-1].At.Seconds())))
 			}
 		case result.PhaseTimeouts:
 			parts = append(parts, fmt.Sprintf("checkpoints expired (timeout %s) from %s", human.Seconds(c.TimeoutS), at))

@@ -25,32 +25,51 @@ func judged(lag func(t float64) float64, edit func(*result.Result)) result.Verdi
 	return Judge(res)
 }
 
+// ckpt10s: checkpointing every 10 s, each checkpoint completing after 1 s.
+func ckpt10s(r *result.Result) {
+	r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
+	for at := 0.0; at < 100; at += 10 {
+		r.Checkpoints = append(r.Checkpoints, &result.CheckpointStats{Status: "COMPLETED", Trigger: sim.FromSeconds(at), Duration: sim.Second})
+	}
+}
+
+// lagAfter is the lag of a job with 1000 records/s of input that fails at
+// each of at: it grows for the 5 s of the restart and drains in the 5 s
+// after.
+func lagAfter(at ...float64) func(float64) float64 {
+	return func(t float64) float64 {
+		for _, a := range at {
+			switch {
+			case t > a && t <= a+5:
+				return 1000 * (t - a)
+			case t > a+5 && t < a+10:
+				return 1000 * (a + 10 - t)
+			}
+		}
+		return 0
+	}
+}
+
 // TestJudge: one definition of healthy, checkpointing or not (issue 8,
 // items 5 and 6). The limits: 60 s of input (60k records here) at the end,
 // growth of 1% of the input rate (10/s) over the second half.
 func TestJudge(t *testing.T) {
-	ckpt := func(r *result.Result) {
-		r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
-		for at := 0.0; at < 100; at += 10 {
-			r.Checkpoints = append(r.Checkpoints, &result.CheckpointStats{Status: "COMPLETED", Trigger: sim.FromSeconds(at), Duration: sim.Second})
-		}
-	}
 	checkJudged(t, []judgeCase{
 		{"keeps up", func(float64) float64 { return 50 }, nil, result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input"},
 		// Of 160k produced, 60k were there at the start: 70k left is 70 s (1.2min) of the 1000/s that arrived.
 		{"backlog left", func(float64) float64 { return 70_000 }, func(r *result.Result) {
 			r.Summary.Records.Produced, r.Summary.Records.Backlog = 160_000, 60_000
 		}, result.PhaseOverload, "stable@0, overload@0", "Kafka lag at the end 1.2min of input"},
-		{"keeps up, checkpointing", func(float64) float64 { return 50 }, ckpt, result.PhaseStable, "stable@0", "checkpoints' end-to-end duration at most 1s against a 10s interval"},
+		{"keeps up, checkpointing", func(float64) float64 { return 50 }, ckpt10s, result.PhaseStable, "stable@0", "checkpoints' end-to-end duration at most 1s against a 10s interval"},
 		// Healthy, but a sink dropped records: the job runs on, and says so.
 		{"a sink lost records", func(float64) float64 { return 50 }, func(r *result.Result) {
-			ckpt(r)
+			ckpt10s(r)
 			r.Summary.Sinks = []result.SinkSummary{{Sink: "topic", ReadCommitted: result.SinkView{Lost: 599575}}}
 		}, result.PhaseStable, "stable@0", "of input; topic lost 599.6k records"},
 		// Under the 60 s limit at the end, but growing 500/s: behind, with
 		// checkpointing or without (the plan answer of issue 8 item 5).
 		{"growing under the limit", func(t float64) float64 { return 500 * t }, nil, result.PhaseOverload, "stable@0, overload@2", "growing 500 records/s"},
-		{"growing under the limit, checkpointing", func(t float64) float64 { return 500 * t }, ckpt, result.PhaseOverload, "stable@0, overload@2", "growing 500 records/s"},
+		{"growing under the limit, checkpointing", func(t float64) float64 { return 500 * t }, ckpt10s, result.PhaseOverload, "stable@0, overload@2", "growing 500 records/s"},
 		// Growing at 0.5% of the input and far under the limit: healthy;
 		// over 100 s that is within the input's noise (3 × sqrt(1000/50 s)
 		// = 13/s), so not said.
@@ -76,9 +95,16 @@ func TestJudge(t *testing.T) {
 				return 90000 - 4500*(t-50)
 			}
 			return 0
-		}, ckpt, result.PhaseStable, "stable@0, overload@20, recovered@70", "behind its input from 20s; recovered at 1.2min; checkpoints' end-to-end duration at most 1s against a 10s interval; Kafka lag at the end 0s of input"},
+		}, ckpt10s, result.PhaseStable, "stable@0, overload@20, recovered@70", "behind its input from 20s; recovered at 1.2min; checkpoints' end-to-end duration at most 1s against a 10s interval; Kafka lag at the end 0s of input"},
+	})
+}
+
+// TestJudgeFailovers: a failover, a loop when the same failure comes back
+// before the job caught up, failed when the restart strategy gave up.
+func TestJudgeFailovers(t *testing.T) {
+	checkJudged(t, []judgeCase{
 		{"failover loop", func(t float64) float64 { return 2000 * t }, func(r *result.Result) {
-			ckpt(r)
+			ckpt10s(r)
 			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(53)}, {At: sim.FromSeconds(66)}, {At: sim.FromSeconds(80)}}
 			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(60)}, {At: sim.FromSeconds(70)}, {At: sim.FromSeconds(90)}}
 		}, result.PhaseFailoverLoop, "stable@0, overload@0, failover@53, failover loop@66", "3 failovers, the first at 53s"},
@@ -92,7 +118,34 @@ func TestJudge(t *testing.T) {
 		{"failed", func(float64) float64 { return 0 }, func(r *result.Result) {
 			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(10)}, {At: sim.FromSeconds(20), Final: true}}
 			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(15)}}
-		}, result.PhaseFailed, "stable@0, failover@10, failover loop@20, failed@20", "the restart strategy gave up at 20s"},
+		}, result.PhaseFailed, "stable@0, failover@10, failed@20", "the restart strategy gave up at 20s"}, // caught up at 15 s: no loop
+		// A loop needs the same failure back before the job caught up. The
+		// lag (1000 records/s of input) grows for the 5 s of each restart
+		// and drains in the 5 s after (lagAfter): a second of input left 9 s
+		// after the failure.
+		{"the same failure back after the job caught up", lagAfter(20, 60), func(r *result.Result) {
+			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(20), Cause: "taskmanager-loss", RestoredAt: sim.FromSeconds(25)},
+				{At: sim.FromSeconds(60), Cause: "taskmanager-loss", RestoredAt: sim.FromSeconds(65)}}
+			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(25)}, {At: sim.FromSeconds(65)}}
+		}, result.PhaseStable, "stable@0, failover@20, recovered@69", "2 failovers, the first at 20s, the last at 1min"},
+		{"the same failure back before the job caught up", lagAfter(80), func(r *result.Result) {
+			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(80), Cause: "poison-record", RestoredAt: sim.FromSeconds(85)},
+				{At: sim.FromSeconds(83), Cause: "poison-record", RestoredAt: sim.FromSeconds(88)}}
+		}, result.PhaseFailoverLoop, "stable@0, failover@80, failover loop@83", "2 failovers, the first at 1.3min"},
+		// No lag to drain, but no checkpoint completed (each at 1 s past a
+		// multiple of 10 s) from the restore at 62 s to the next failure
+		// at 70 s: restarted from the same checkpoint, the job has not
+		// moved on.
+		{"the same failure back before a checkpoint completed", func(float64) float64 { return 0 }, func(r *result.Result) {
+			ckpt10s(r)
+			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(60), Cause: "poison-record", RestoredAt: sim.FromSeconds(62)},
+				{At: sim.FromSeconds(70), Cause: "poison-record", RestoredAt: sim.FromSeconds(72)}}
+			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(62)}, {At: sim.FromSeconds(72)}}
+		}, result.PhaseStable, "stable@0, failover@60, failover loop@70, recovered@72", "2 failovers, the first at 1min"},
+		{"another failure before the job caught up", lagAfter(80), func(r *result.Result) {
+			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(80), Cause: "taskmanager-loss", RestoredAt: sim.FromSeconds(85)},
+				{At: sim.FromSeconds(83), Cause: "kafka-outage", RestoredAt: sim.FromSeconds(88)}}
+		}, result.PhaseFailover, "stable@0, failover@80", "2 failovers, the first at 1.3min, the last at 1.4min"},
 	})
 }
 
