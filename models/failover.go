@@ -176,6 +176,7 @@ func (s *Simulation) discardSubtask(st *subtask) {
 	s.eng.Disarm(st.gather)
 	s.eng.Disarm(st.flush)
 	st.gathered = false
+	st.poisoned = false
 }
 
 // discardPartition empties a sender's channels.

@@ -277,3 +277,44 @@ func TestFailoverStormIsBounded(t *testing.T) {
 		t.Errorf("the latest kept failover is at %v, want the last one, just before the outage ends", last.At)
 	}
 }
+
+// TestPoisonRecordFailsAfterTheRecordsBeforeIt: a reader hands a fetch's
+// records one by one to the deserializer, and the task fails when it
+// reaches the poison record, after every record before it was emitted. A
+// source chained to its sink reads a backlog from offset 0, each record
+// costing the chain cs + ck of CPU: with no checkpoint and no restart
+// allowed, the job fails at o·(cs + ck), when the reader reaches offset
+// o, and the sink has written exactly the o records before it. The offset
+// is not a multiple of the chain's step, so a step holds records on both
+// sides of it.
+func TestPoisonRecordFailsAfterTheRecordsBeforeIt(t *testing.T) {
+	const offset, cs, ck = 5051, 3 * sim.Microsecond, 2 * sim.Microsecond
+	spec := graphSpec([]graphNode{{"src", 1, nil}, {"out", 1, []string{"src:f"}}})
+	spec.Duration = sim.Minute
+	spec.Restart = RestartStrategy{Kind: "fixed-delay", Delay: sim.Second, Attempts: 0}
+	spec.Recovery = keyedJob(spec.Restart).Recovery
+	spec.Nodes[0].Kafka.InitialBacklog = 100_000
+	spec.Nodes[0].Cost = sim.Constant{V: cs.Seconds()}
+	spec.Nodes[1].Cost = sim.Constant{V: ck.Seconds()}
+	spec.Failures = []Failure{{Kind: FailPoisonRecord, Source: "src", Partition: 0, Offset: offset}}
+	if step := spec.Sim.ChunkRecords; offset%step == 0 {
+		t.Fatalf("offset %d is a multiple of the step of %d records", offset, step)
+	}
+	s, res := runWith(t, spec)
+	if len(res.Failovers) != 1 || !s.failed || res.Failovers[0].Cause != CausePoisonRecord {
+		t.Fatalf("failovers %+v, want one poison-record failure that fails the job", res.Failovers)
+	}
+	// Each step's CPU time is rounded to the nanosecond.
+	want := sim.Time(offset) * (cs + ck)
+	if got := res.Failovers[0].At; got < want-sim.Microsecond || got > want+sim.Microsecond {
+		t.Errorf("the reader reached the poison record at %v, want %v", got, want)
+	}
+	for _, op := range res.Summary.Operators {
+		if op.Name == "out" && op.RecordsIn != offset {
+			t.Errorf("the sink wrote %d records, want the %d before the poison record", op.RecordsIn, offset)
+		}
+	}
+	if in := res.Summary.InjectedFailures; len(in) != 1 || in[0].Due != 1 || in[0].TookEffect != 1 {
+		t.Errorf("injected failures %+v, want the poison record due once and taking effect once", in)
+	}
+}

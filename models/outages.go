@@ -23,7 +23,8 @@ import (
 // sink's write does not return, and each sink task fails fails-after once
 // it runs, or once the outage starts if it was running then, unless the
 // outage is over by that time.
-// A poison record fails the source task that reads it, every time it does.
+// A poison record fails the source task whose reader reaches it, every
+// time it does, once the records before it were emitted (readSplits).
 // An overloaded operator fails in a second when a subtask takes in more
 // than its limit (an out-of-memory error under load, which comes back when
 // the job catches up after each restart).
@@ -204,13 +205,26 @@ func (s *Simulation) placePoison() {
 	}
 }
 
-// readPoison: source subtask st has just read offsets [from, p.read) of
-// p; a poison record among them fails it (at once, as an event).
-func (s *Simulation) readPoison(st *subtask, p *kafkaPartition, from int64) {
-	if p.poison >= from && p.poison < p.read {
-		s.injected[p.poisonBy].Due++
-		s.eng.At(s.eng.Now(), evTaskFailure, st.id, stamp(st, int64(p.poisonBy)))
+// readPoison: source subtask st's reader has reached a poison record of
+// one of its splits (readSplits) and throws: the task fails at once, as an
+// event, and reads nothing more until the failover cancels it.
+func (s *Simulation) readPoison(st *subtask) {
+	p := st.splits[st.nextSplit]
+	st.poisoned = true
+	s.injected[p.poisonBy].Due++
+	s.eng.At(s.eng.Now(), evTaskFailure, st.id, stamp(st, int64(p.poisonBy)))
+}
+
+// atPoison reports whether source subtask st's reader is at a poison
+// record it can read: it reads it next, without waiting for more records
+// to fill a chunk.
+func (st *subtask) atPoison() bool {
+	for _, p := range st.splits {
+		if p.read == p.poison && p.lag() > 0 && !p.alignPaused {
+			return true
+		}
 	}
+	return false
 }
 
 // overloadWatch follows one overload failure: the operator's position in

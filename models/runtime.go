@@ -174,6 +174,7 @@ type subtask struct {
 	splits    []*kafkaPartition
 	nextSplit int
 	wake      sim.Timer
+	poisoned  bool // its reader threw at a poison record; cleared when cancelled
 
 	flush      sim.Timer
 	flushPhase sim.Time

@@ -367,8 +367,10 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 // subtask's partitions, round-robin. With less than a chunk readable, an idle
 // source waits until its oldest readable record has waited chunk-delay.
 func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
+	if st.poisoned {
+		return false, false // its reader threw at a poison record: it fails
+	}
 	now := s.eng.Now()
-	head := st.t.nodes[0]
 	target := s.readTarget(st, now)
 	var available int64
 	oldest := sim.Never
@@ -398,37 +400,58 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	if limit < s.minStep(st) && available > limit {
 		return false, true
 	}
-	if available < min(target, limit) && sim.Add(oldest, s.spec.Sim.ChunkDelay) > now && target > 1 {
+	if available < min(target, limit) && sim.Add(oldest, s.spec.Sim.ChunkDelay) > now && target > 1 && !st.atPoison() {
 		s.eng.Arm(st.wake, sim.Add(oldest, s.spec.Sim.ChunkDelay), evSourceWake, st.id, 0)
 		return false, false
 	}
-	want := s.fitRoom(st, min(target, limit, available))
 	st.cur = Chunk{}
+	if s.readSplits(st, s.fitRoom(st, min(target, limit, available))) && st.cur.Records == 0 {
+		s.readPoison(st) // the next record is a poison record: the reader throws
+		return false, false
+	}
+	s.countNet(st.tm, resIn, float64(st.cur.Bytes)) // read from Kafka over the network
+	return st.cur.Records > 0, false
+}
+
+// readSplits reads up to want records into st.cur from the subtask's
+// splits, round robin from nextSplit. A reader stops at a poison record it
+// can read: the records before it are this step's, and it reports
+// reaching it; the next step starts at its split, where the reader fails
+// before it reads another (Flink's SourceReaderBase hands a fetch's records
+// one by one to KafkaRecordEmitter, whose deserializer throws at it, in the
+// task's thread, after the records before it were emitted).
+func (s *Simulation) readSplits(st *subtask, want int64) (poisoned bool) {
+	head := st.t.nodes[0]
 	n := len(st.splits)
 	// Round robin from nextSplit, wrapping without a division: a step reads
 	// one record in exact mode, so this loop runs once per record.
 	i := st.nextSplit
 	for k := 0; k < n && want > 0; k++ {
-		p := st.splits[i]
+		p, at := st.splits[i], i
 		if i++; i == n {
 			i = 0
 		}
 		if p.alignPaused {
 			continue
 		}
-		from := p.read
-		got := p.take(want, head.spec.RecordSize, &st.cur, s.eventGap())
-		want -= got
-		s.sawRecords(st, p, got, p.evHi)
-		if p.poison >= 0 {
-			s.readPoison(st, p, from)
+		lim := want
+		if p.poison >= p.read {
+			lim = min(want, p.poison-p.read)
+		}
+		if lim > 0 {
+			got := p.take(lim, head.spec.RecordSize, &st.cur, s.eventGap())
+			want -= got
+			s.sawRecords(st, p, got, p.evHi)
+		}
+		if p.read == p.poison && p.lag() > 0 {
+			st.nextSplit = at
+			return true
 		}
 	}
 	if st.nextSplit++; st.nextSplit == n {
 		st.nextSplit = 0
 	}
-	s.countNet(st.tm, resIn, float64(st.cur.Bytes)) // read from Kafka over the network
-	return st.cur.Records > 0, false
+	return false
 }
 
 // idleWake is when an idle source with nothing readable looks again, the

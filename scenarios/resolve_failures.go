@@ -258,6 +258,13 @@ func (r *resolver) poisonRecord(pr *PoisonRecord, p string) {
 	if parts := *n.src.Partitions; !r.d.badUnder(n.path+".partitions") && (*pr.Partition < 0 || *pr.Partition >= parts) {
 		r.d.at(p+".partition", "%d is not a partition of %s's topic (0 to %d)", *pr.Partition, pr.Source, parts-1)
 	}
+	if c := n.src.Cost; !r.d.badUnder(p) && (c == nil || (c.Constant != nil && *c.Constant == 0)) {
+		// The reader meets the record again in each replay: what the job
+		// processes before it fails depends on how fast it reads.
+		r.d.warn(r.d.nodes[p], p, "%s reads at no cost (its cost is 0s): after each restart it reads the replay up to this record as fast as the network buffers below it take it, "+
+			"at once where they hold it all, and the sinks write twice only what the job processed while it waited for buffers; "+
+			"set %s.cost to the deserializer's CPU time per record (the source task's busy time per record it reads)", pr.Source, n.path)
+	}
 }
 
 // failureSpecs are the injected failures in the order written.
