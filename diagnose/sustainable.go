@@ -205,12 +205,12 @@ func (ck *checkpointLoad) limit(r float64) string {
 			if c.ChangelogStreams > 0 {
 				// the log as it is written, and materializations of what
 				// RocksDB wrote (at most the state per materialization)
-				up = r * ss.PutBytes * (1 + c.WriteAmplification) * period
+				up = r * ss.PutBytes * (1 + ck.amplification(r, ss, period)) * period
 			}
 			net += up / period
 			if c.RocksDB {
 				put := r * ss.PutBytes
-				more := put * math.Max(c.WriteAmplification-1, 0)
+				more := put * math.Max(ck.amplification(r, ss, period)-1, 0)
 				if more >= c.CompactionThreads*c.CompactionRate {
 					return "RocksDB compaction falls behind its writes"
 				}
@@ -297,6 +297,26 @@ func (ck *checkpointLoad) firstFull() string {
 	return ""
 }
 
+// amplification is the SST bytes RocksDB writes per byte put into a
+// subtask's state at processing rate r: its flushes, of a full memtable or
+// of what a checkpoint period put (each checkpoint's sync phase flushes
+// the memtable), and the compaction each calls for (result.Leveled).
+func (ck *checkpointLoad) amplification(r float64, ss result.StatefulSubtask, period float64) float64 {
+	c := ck.c
+	file := r * ss.PutBytes * period
+	if c.WriteBufferSize > 0 {
+		file = min(file, c.WriteBufferSize)
+	}
+	l := c.Leveled
+	if l.WriteAmplification == 0 { // costs without levels: the ratio alone
+		l.WriteAmplification = c.WriteAmplification
+	}
+	if file <= 0 {
+		return l.WriteAmplification
+	}
+	return 1 + l.Compaction(file, ss.FullBytes)/file
+}
+
 // upload is what a subtask uploads per checkpoint at processing rate r:
 // with the changelog backend, the tail (about nothing at a steady rate).
 func (ck *checkpointLoad) upload(r float64, ss result.StatefulSubtask, period float64) float64 {
@@ -306,7 +326,7 @@ func (ck *checkpointLoad) upload(r float64, ss result.StatefulSubtask, period fl
 	}
 	if c.Incremental {
 		// what its period wrote that is still live: at most the state
-		return min(r*ss.PutBytes*c.WriteAmplification*period, ss.FullBytes)
+		return min(r*ss.PutBytes*ck.amplification(r, ss, period)*period, ss.FullBytes)
 	}
 	return ss.FullBytes
 }

@@ -168,3 +168,29 @@ func TestSustainableCheckpointReason(t *testing.T) {
 		})
 	}
 }
+
+// TestSustainableSmallStateCompactsLess: the same TaskManager with
+// RocksDB's level sizes (result.Leveled): a 1 MB state within level 1
+// is rewritten once per 4 flushed write buffers, so each 64 MiB file
+// flushed costs its own bytes and a quarter of the state in compaction,
+// 1 + 250 kB / 64 MiB bytes per byte put rather than write amplification
+// 10's 9: r·(60 us + 100·(1 + 250e3/2^26) / 10e6 s) = 1 core. A period's
+// puts (r·100 B·60 s) fill the write buffer there, so files are whole.
+func TestSustainableSmallStateCompactsLess(t *testing.T) {
+	const wb = 64 << 20
+	c := result.Capacity{Cores: 1, CPU: []float64{60 * us}, Tasks: []result.TaskWork{
+		{Task: "Source: clicks -> parse", WorkS: []float64{15 * us, 15 * us}},
+		{Task: "enrich -> Sink: jdbc", WorkS: []float64{35 * us, 35 * us}}},
+		Checkpoints: &result.CheckpointCosts{IntervalS: 60, TimeoutS: 600, Cores: 1, Incremental: true, RocksDB: true,
+			WriteAmplification: 10, CompactionThreads: 1, CompactionRate: 10e6, Claimed: true,
+			Leveled:         result.Leveled{WriteAmplification: 10, LevelBase: 256 << 20, LevelMultiplier: 10, L0CompactionFiles: 4},
+			WriteBufferSize: wb,
+			TaskManagers: []result.TaskManagerCheckpoint{{WorkS: []float64{15 * us, 15 * us, 35 * us, 35 * us},
+				CPUS:     []float64{15 * us, 15 * us, 15 * us, 15 * us},
+				Stateful: []result.StatefulSubtask{{PutBytes: 100, FullBytes: 1e6}}}}}}
+	rate, bound := Sustainable(&c)
+	want := 1 / (60*us + 100*(1+1e6/4/wb)/10e6)
+	if math.Abs(rate-want) > 1e-6*want || rate*100*60 < wb {
+		t.Errorf("Sustainable = %.1f/s (%s); want %.1f/s", rate, bound, want)
+	}
+}

@@ -194,6 +194,7 @@ func (s *Simulation) checkpointCosts(w, cpu, flows [][]float64) *result.Checkpoi
 		Cores: tm.Cores, Network: tm.Network, Disk: tm.Disk,
 		WriteAmplification: c.LSM.WriteAmplification, CompactionThreads: float64(max(c.LSM.BackgroundThreads, 1)),
 		CompactionRate: c.LSM.CompactionRate, SnapshotRate: c.LSM.SnapshotRate,
+		Leveled: c.LSM.leveled(), WriteBufferSize: float64(c.LSM.WriteBufferSize),
 		TaskManagers: make([]result.TaskManagerCheckpoint, s.totalTMs),
 	}
 	if c.Changelog != nil {

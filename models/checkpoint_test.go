@@ -245,6 +245,43 @@ func TestIncrementalUploadsWhatRocksDBWrote(t *testing.T) {
 	}
 }
 
+// TestIncrementalSmallStateFillsLevelOne: a state within RocksDB's level 1
+// (max_bytes_for_level_base 256 MiB) cannot be rewritten write
+// amplification - 1 times per byte put: leveled compaction merges each
+// level0_file_num_compaction_trigger (4) level-0 files with all of level
+// 1, and there is no deeper level. An interval's puts stay in the
+// memtable (64 MiB), so each checkpoint's sync phase flushes them as one
+// level-0 file of b bytes, which compaction writes again with a quarter
+// of the state: the checkpoint uploads b + b + state/4, a fraction of the
+// state, where write amplification 10 would have every interval rewrite
+// all of it (10 b > state) and every checkpoint upload the full state.
+func TestIncrementalSmallStateFillsLevelOne(t *testing.T) {
+	const keys, perKey, rate, interval = 1000.0, 100 << 10, 5.0, 30.0
+	state := keys * perKey // 100 MiB
+	spec := ckptJob(interval*sim.Second, 10)
+	spec.Nodes[1].Keyed = &Keyed{Keys: UniformKeys{N: keys}, StatePerKey: perKey, Warm: true}
+	spec.Nodes[0].Kafka.Rate = ConstantRate(rate)
+	spec.Checkpointing.Incremental, spec.Checkpointing.RocksDB = true, true
+	spec.Checkpointing.LSM = DefaultLSM()
+	lsm := spec.Checkpointing.LSM
+	b := rate * interval * perKey // 15 MiB a checkpoint period, below the write buffer
+	if b >= float64(lsm.WriteBufferSize) || state >= float64(lsm.LevelBase) || lsm.WriteAmplification*b <= state {
+		t.Fatalf("the case needs b %.0f below the write buffer, the state %.0f within level 1, and 10 b above the state", b, state)
+	}
+	want := b + math.Min(b*(lsm.WriteAmplification-1), b+state/float64(lsm.L0CompactionFiles))
+	s := runCkpt(t, spec)
+	reader := readerStateOf(spec)
+	h := s.coord.history
+	// From the third: the second also holds the compaction of the first
+	// one's level-0 file, which held less than a period's puts.
+	for _, c := range h[2:7] {
+		// records between two snapshots: the period's, within one record
+		if got := float64(c.Checkpointed - reader); math.Abs(got-want) > 2*perKey*lsm.WriteAmplification {
+			t.Errorf("checkpoint %d uploaded %.0f of a %.0f state, want %.0f (the period's level-0 file, and compaction's: it again and a quarter of level 1)", c.ID, got, state, want)
+		}
+	}
+}
+
 // TestUnalignedRestoreIsExactlyOnce: two sources (one busy at every
 // trigger: its records cost time) feed a relay that feeds a keyed operator
 // through keyBy behind a slow sink, with unaligned checkpoints; a TaskManager is lost

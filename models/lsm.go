@@ -3,6 +3,7 @@ package models
 import (
 	"math"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -10,7 +11,8 @@ import (
 // puts the key's value (state-per-key bytes) into the memtable; a full
 // memtable (state.backend.rocksdb.writebuffer.size) is flushed to a level-0
 // SST file, and leveled compaction then rewrites what was flushed, in all
-// WriteAmplification bytes of SST files per byte put. Compaction is a
+// WriteAmplification bytes of SST files per byte put, or fewer where the
+// subtask's state fills too few levels for that (result.Leveled). Compaction is a
 // background flow on the TaskManager (CPU and disk, at most
 // state.backend.rocksdb.thread.num cores); the SST files it and the flushes
 // create since the last confirmed checkpoint are what an incremental
@@ -26,9 +28,18 @@ type LSM struct {
 	WriteBufferSize    int64   // state.backend.rocksdb.writebuffer.size (bytes)
 	BackgroundThreads  int     // state.backend.rocksdb.thread.num: flush and compaction jobs per stateful operator
 	WriteAmplification float64 // SST bytes written per byte put: flush and compaction (leveled)
-	L0SlowdownFiles    int     // level0_slowdown_writes_trigger
-	L0StopFiles        int     // level0_stop_writes_trigger
-	DelayedWriteRate   float64 // bytes/s a slowed-down DB accepts (delayed_write_rate)
+	// LevelBase is max_bytes_for_level_base, the size of level 1, and
+	// LevelMultiplier max_bytes_for_level_multiplier, each deeper level's
+	// size over the one above; L0CompactionFiles is
+	// level0_file_num_compaction_trigger, the level-0 files that start a
+	// compaction into level 1. They bound the write amplification of a
+	// state too small to fill the levels it presumes (result.Leveled).
+	LevelBase         int64
+	LevelMultiplier   float64
+	L0CompactionFiles int
+	L0SlowdownFiles   int     // level0_slowdown_writes_trigger
+	L0StopFiles       int     // level0_stop_writes_trigger
+	DelayedWriteRate  float64 // bytes/s a slowed-down DB accepts (delayed_write_rate)
 	// CompactionRate, SnapshotRate and RestoreRate are bytes one core
 	// compacts, serializes into a full snapshot, or re-inserts from a full
 	// snapshot per second.
@@ -42,15 +53,27 @@ type LSM struct {
 // without a rate limiter). Write amplification 10 is the order of leveled
 // compaction over a few levels (max_bytes_for_level_multiplier 10: what
 // enters a level is rewritten with the overlapping part of the next); the
-// RocksDB Tuning Guide shows how to read yours (rocksdb.stats, W-Amp). The
+// RocksDB Tuning Guide shows how to read yours (rocksdb.stats, W-Amp).
+// Level sizes: Flink's RocksDBConfigurableOptions MAX_SIZE_LEVEL_BASE
+// (state.backend.rocksdb.compaction.level.max-size-level-base, 256 MB) with
+// USE_DYNAMIC_LEVEL_SIZE false, and RocksDB's advanced_options.h
+// (max_bytes_for_level_multiplier 10, level0_file_num_compaction_trigger
+// 4). The
 // CPU rates are orders of magnitude of one core with Snappy (RocksDB's
 // default compression in Flink's COMPRESSION_PER_LEVEL): measure yours from
 // rocksdb.stats' Comp(sec) and Write(GB), and from a savepoint's size over
 // its restore time.
 func DefaultLSM() LSM {
 	return LSM{WriteBufferSize: 64 << 20, BackgroundThreads: 2, WriteAmplification: 10,
+		LevelBase: 256 << 20, LevelMultiplier: 10, L0CompactionFiles: 4,
 		L0SlowdownFiles: 20, L0StopFiles: 36, DelayedWriteRate: 16 << 20,
 		CompactionRate: 100e6, SnapshotRate: 200e6, RestoreRate: 100e6}
+}
+
+// leveled is the compaction a flush calls for (result.Leveled).
+func (c LSM) leveled() result.Leveled {
+	return result.Leveled{WriteAmplification: c.WriteAmplification, LevelBase: float64(c.LevelBase),
+		LevelMultiplier: c.LevelMultiplier, L0CompactionFiles: float64(c.L0CompactionFiles)}
 }
 
 // lsmState is one stateful subtask's RocksDB.
@@ -58,6 +81,7 @@ type lsmState struct {
 	mem     float64   // bytes in the memtable
 	sst     float64   // SST bytes written so far (flushes and compaction output)
 	compact *transfer // compaction still to do (remaining bytes), nil when none
+	l0      float64   // flushed bytes whose compaction is still to do: level 0
 	stall   stallKind
 	log     *changelogState // the changelog backend's log, when enabled
 }
@@ -105,10 +129,11 @@ func (s *Simulation) flush(st *subtask, bytes float64) {
 	}
 	l.mem -= bytes
 	l.sst += bytes
-	more := bytes * (s.spec.Checkpointing.LSM.WriteAmplification - 1)
+	more := s.spec.Checkpointing.LSM.leveled().Compaction(bytes, s.heapState(st))
 	if more <= 0 {
 		return
 	}
+	l.l0 += bytes
 	g := s.storage
 	g.advance(s.eng.Now())
 	if l.compact == nil {
@@ -120,18 +145,26 @@ func (s *Simulation) flush(st *subtask, bytes float64) {
 	g.rearm() // the shares are the same: only the work left changed
 }
 
-// compacted counts compaction progress as new SST files.
-func (l *lsmState) compacted(bytes float64) { l.sst += bytes }
+// compacted counts compaction progress as new SST files; level 0 drains
+// in proportion (remaining is what is left after bytes).
+func (l *lsmState) compacted(bytes, remaining float64) {
+	l.sst += bytes
+	if remaining <= 0 {
+		l.l0 = 0
+		return
+	}
+	l.l0 *= remaining / (remaining + bytes)
+}
 
 // level0Files is the number of level-0 files compaction has not merged:
 // the flushed bytes behind its remaining work, in write buffers.
 func (s *Simulation) level0Files(st *subtask) float64 {
 	l := st.lsm
 	c := s.spec.Checkpointing.LSM
-	if l == nil || l.compact == nil || c.WriteAmplification <= 1 || c.WriteBufferSize <= 0 {
+	if l == nil || l.compact == nil || c.WriteBufferSize <= 0 {
 		return 0
 	}
-	return l.compact.remaining / (c.WriteAmplification - 1) / float64(c.WriteBufferSize)
+	return l.l0 / float64(c.WriteBufferSize)
 }
 
 // stateful: the task holds keyed state.
@@ -203,8 +236,9 @@ func (s *Simulation) blockedWrites(st *subtask) sim.Time {
 	}
 	wait := 0.0
 	c := s.spec.Checkpointing.LSM
-	if l.stall == stopWrites && l.compact != nil {
-		excess := (s.level0Files(st) - float64(c.L0StopFiles) + 1) * float64(c.WriteBufferSize) * (c.WriteAmplification - 1)
+	if l.stall == stopWrites && l.compact != nil && l.l0 > 0 {
+		// the compaction behind the level-0 bytes past the trigger
+		excess := (s.level0Files(st) - float64(c.L0StopFiles) + 1) * float64(c.WriteBufferSize) * l.compact.remaining / l.l0
 		wait = waitFor(excess, l.compact.rate)
 	}
 	if s.changelogBlocked(st) {

@@ -200,7 +200,7 @@ func (g *storage) cancel(drop func(*transfer) bool) {
 		switch {
 		case l == nil:
 		case t.kind == compaction:
-			l.compact = nil
+			l.compact, l.l0 = nil, 0
 		case t.kind == changelogUpload && l.log != nil:
 			l.log.flow = nil
 		case t.kind == materialization && l.log != nil:
@@ -243,7 +243,7 @@ func (g *storage) advance(now sim.Time) {
 				moved := math.Min(t.rate*dt, t.remaining)
 				t.remaining -= moved
 				if t.kind == compaction {
-					t.st.lsm.compacted(moved)
+					t.st.lsm.compacted(moved, t.remaining)
 				}
 			}
 		}
@@ -317,7 +317,7 @@ func (g *storage) rearm() {
 func (s *Simulation) transferDone(t *transfer) {
 	switch t.kind {
 	case compaction:
-		t.st.lsm.compact = nil
+		t.st.lsm.compact, t.st.lsm.l0 = nil, 0
 		s.updateStall(t.st)
 		return
 	case materialization:

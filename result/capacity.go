@@ -74,6 +74,10 @@ type CheckpointCosts struct {
 	// and bytes per core-second compacted and serialized.
 	WriteAmplification, CompactionThreads, CompactionRate, SnapshotRate float64
 	LocalBackup                                                         bool
+	// Leveled is the compaction a flush calls for, and WriteBufferSize the
+	// bytes of a full memtable (state.backend.rocksdb.writebuffer.size).
+	Leveled         Leveled
+	WriteBufferSize float64
 	// ChangelogStreams is the changelog backend's upload threads (0: off):
 	// it uploads every byte put as it comes, and checkpoints wait only for
 	// the tail; its materializations upload what RocksDB wrote.

@@ -18,6 +18,7 @@
 //	skew.go         SkewSummary, SubtaskLoad, KeyLoad
 //	sinks.go        SinkSummary: every record's fate at a sink, commits, upserts
 //	capacity.go     Capacity: work per input record and checkpoint costs
+//	leveled.go      Leveled: RocksDB's compaction bytes per flush, bounded by the levels a state fills
 //	write.go        summary.json and metrics.csv
 //	prometheus.go   Prometheus names and labels, as Flink's PrometheusReporter gives them
 //	openmetrics.go  metrics.om.txt: the series in the OpenMetrics text format, timestamped

@@ -28,7 +28,8 @@
 //	decode_overflow.go a whole number beyond an int64: the field's own range, with the value as written
 //	values.go    unit types and one-of shapes (distributions, rate profiles)
 //	flinkconf.go Flink configuration keys: modelled options and known keys
-//	flinkvalues.go  Flink's value grammars: TimeUtils durations, Java numbers, state backend names
+//	flinkvalues.go  Flink's value grammars: TimeUtils durations, Java numbers
+//	flinkbackend.go state.backend.type: the shortcuts and factory classes each release's StateBackendLoader knows
 //	flinkprecedence.go  which entry of one option Flink reads; what-ifs replacing the file's
 //	flinkinert.go   unmodelled keys that cannot change a simulation, and plugin key families
 //	flinkkeytypes.go  flinkkeys.txt's lines and types: unmodelled keys' values checked as Flink's ConfigurationUtils converts them

@@ -308,6 +308,10 @@ type flinkSettings struct {
 	values map[string]any    // canonical key → parsed value
 	given  map[string]bool   // canonical keys the scenario wrote, valid or not
 	paths  map[string]string // canonical key → the field path as written (old name, nested)
+	// refused are the canonical keys whose value the scenario wrote was
+	// refused: their default stands in, and a check that reads them would
+	// judge a setting the scenario did not make.
+	refused map[string]bool
 }
 
 // at is the field path under which the scenario set key, for messages at
@@ -342,7 +346,7 @@ func (f flinkSettings) intOr(key string, or int) int {
 // error that suggests the closest known key. Of the keys not modelled, those
 // that cannot change a simulation (flinkKeyInert) are returned as inert.
 func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkSettings, notModelled, inert []string) {
-	fs = flinkSettings{values: map[string]any{}, given: map[string]bool{}, paths: map[string]string{}}
+	fs = flinkSettings{values: map[string]any{}, given: map[string]bool{}, paths: map[string]string{}, refused: map[string]bool{}}
 	var known []FlinkEntry // the entries under names the release reads
 	for _, e := range cfg.Entries {
 		if e.Nested && release.before("1.19") {
@@ -383,14 +387,21 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 			fs.paths[o.Key] = e.Path
 			if e.Value == "" {
 				d.fail(e.Node, e.Path, "%s", emptyFlinkValue(o, e.Node))
+				fs.refused[o.Key] = true
+				continue
+			}
+			if o.Key == "state.backend.type" {
+				if b, ok := stateBackendIn(d, e, release); ok {
+					fs.values[o.Key] = b
+				} else {
+					fs.refused[o.Key] = true
+				}
 				continue
 			}
 			v, err := o.parse(e.Value)
 			if err != nil {
 				d.fail(e.Node, e.Path, "%v", err)
-				continue
-			}
-			if o.Key == "state.backend.type" && !backendIn(d, e, release) {
+				fs.refused[o.Key] = true
 				continue
 			}
 			fs.values[o.Key] = v
@@ -460,46 +471,6 @@ func unknownFlinkKey(d *decoder, e FlinkEntry) bool {
 		return true
 	}
 	return false
-}
-
-// backendIn checks a state.backend.type entry against the release: ForSt
-// (forStIn), and the legacy names of the heap backend (StateBackendLoader
-// in 1.x): filesystem is the hashmap backend under its old name, and
-// jobmanager the MemoryStateBackend, heap state whose checkpoints go to
-// the JobManager's memory, at most 5 MB a state (its
-// DEFAULT_MAX_STATE_SIZE; resolve_ckptstorage.go). Flink 2.0 removed both
-// (FLINK-36323): a job naming them does not start.
-func backendIn(d *decoder, e FlinkEntry, release flinkRelease) bool {
-	legacy := ""
-	switch {
-	case strings.EqualFold(e.Value, "jobmanager"), e.Value == "org.apache.flink.runtime.state.memory.MemoryStateBackendFactory":
-		legacy = "MemoryStateBackend"
-	case strings.EqualFold(e.Value, "filesystem"), e.Value == "org.apache.flink.runtime.state.filesystem.FsStateBackendFactory":
-		legacy = "FsStateBackend"
-	}
-	switch {
-	case legacy != "" && !release.before("2.0"):
-		d.fail(e.Node, e.Path, "%q: Flink 2.0 removed the %s (FLINK-36323), and Flink %s cannot find this state backend: use hashmap (or rocksdb), with execution.checkpointing.storage: jobmanager for checkpoints to the JobManager's memory", e.Value, legacy, release)
-		return false
-	}
-	return forStIn(d, e, release)
-}
-
-// forStIn checks a state.backend.type entry naming ForSt against the
-// release: an error before 2.0, where Flink has no such backend, else a
-// warning that it is modelled as RocksDB. It reports whether the entry
-// stands.
-func forStIn(d *decoder, e FlinkEntry, release flinkRelease) bool {
-	if !isForSt(e.Value) {
-		return true
-	}
-	if release.before("2.0") {
-		d.fail(e.Node, e.Path, "%q: the ForSt state backend came in Flink 2.0; Flink %s has no such backend (hashmap, rocksdb)", e.Value, release)
-		return false
-	}
-	// ForStOptions.PRIMARY_DIRECTORY: by default its SST files live in the checkpoint directory.
-	d.warn(e.Node, e.Path, "ForSt is modelled as RocksDB, its local-disk fork: state kept on remote storage (state.backend.forst.primary-dir) is not modelled")
-	return true
 }
 
 // flinkNamespaces are the first segments of Flink's option keys and of

@@ -161,11 +161,11 @@ func TestFlinkValuesParseAsFlink(t *testing.T) {
 		{"restart-strategy.fixed-delay.delay=1h30m", `"1h30m": Flink knows no time unit "h30m"`},
 		{"restart-strategy.fixed-delay.delay=2 w", `"2 w": Flink knows no time unit "w"`},
 		{"restart-strategy.fixed-delay.delay=10 us", `"10 us": Flink knows no time unit "us"`},
-		{"state.backend.type=org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackendFactory", ""},
+		{"state.backend.type=org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackendFactory", "the RocksDB classes moved to this package in Flink 2.0"},
 		{"state.backend.type=org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackendFactory", ""},
 		{"state.backend.type=org.apache.flink.runtime.state.hashmap.HashMapStateBackendFactory", ""},
 		{"state.backend.type=ROCKSDB", ""},
-		{"state.backend.type=com.example.MyBackendFactory", `"com.example.MyBackendFactory" is a state backend factory flinksim does not know`},
+		{"state.backend.type=com.example.MyBackendFactory", `"com.example.MyBackendFactory" is not one of Flink's state backend factories`},
 		// a list is not one value (and not an empty one)
 		{"parallelism.default=[4]", "flink.parallelism.default: needs a single value, not a list; or leave the key out (Flink's default is 1)"},
 		{"parallelism.default=", "flink.parallelism.default: needs a single value, and an empty one is not a whole number"},

@@ -108,48 +108,6 @@ func enum(values ...string) func(string) (any, error) {
 	}
 }
 
-// stateBackend reads state.backend.type as StateBackendLoader does: a
-// shortcut name (any case) or a factory class name. jobmanager and
-// filesystem are Flink 1.x's names of the heap backend; forst (ForSt, a
-// RocksDB fork) is modelled as rocksdb.
-func stateBackend(s string) (any, error) {
-	switch strings.ToLower(s) {
-	case "hashmap", "filesystem":
-		return "hashmap", nil
-	case "jobmanager":
-		return "jobmanager", nil // the MemoryStateBackend: heap state, checkpoints to the JobManager
-	case "rocksdb", "forst":
-		return "rocksdb", nil
-	}
-	if b, ok := stateBackendFactories[s]; ok {
-		return b, nil
-	}
-	if strings.Contains(s, ".") {
-		return nil, fmt.Errorf("%q is a state backend factory flinksim does not know; it models hashmap and rocksdb (and Flink's factory classes for them)", s)
-	}
-	return nil, fmt.Errorf("%q is not a state backend flinksim models (hashmap, rocksdb)", s)
-}
-
-// isForSt: state.backend.type names ForSt (Flink 2.0's
-// ForStStateBackendFactory), by shortcut or factory class.
-func isForSt(s string) bool {
-	return strings.EqualFold(s, "forst") || s == "org.apache.flink.state.forst.ForStStateBackendFactory"
-}
-
-// stateBackendFactories are Flink's own StateBackendFactory classes, by the
-// backend flinksim models them as (StateBackendLoader's ROCKSDB and FORST
-// factory names in 1.x and 2.x packages, the hashmap backend's, and 1.x's
-// legacy memory and filesystem backends, which keep state on the heap).
-var stateBackendFactories = map[string]string{
-	"org.apache.flink.runtime.state.hashmap.HashMapStateBackendFactory":           "hashmap",
-	"org.apache.flink.runtime.state.memory.MemoryStateBackendFactory":             "jobmanager",
-	"org.apache.flink.runtime.state.filesystem.FsStateBackendFactory":             "hashmap",
-	"org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackendFactory": "rocksdb",
-	"org.apache.flink.contrib.streaming.state.RocksDBStateBackendFactory":         "rocksdb",
-	"org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackendFactory":           "rocksdb",
-	"org.apache.flink.state.forst.ForStStateBackendFactory":                       "rocksdb",
-}
-
 // checkpointStorage reads execution.checkpointing.storage as
 // CheckpointStorageLoader.fromConfig does: a shortcut name in any case
 // (jobmanager, filesystem) or a CheckpointStorageFactory class name, of

@@ -42,7 +42,7 @@ type CheckpointStorage struct {
 // StateBackend holds the snapshot physics beyond Flink's keys.
 type StateBackend struct {
 	SyncPhase          *Duration  `yaml:"sync-phase,omitempty" jsonschema_description:"How long a stateful task pauses to snapshot, besides RocksDB's memtable flush (written at the disk's bandwidth). Default 100ms for rocksdb, 10ms for hashmap."`
-	WriteAmplification *float64   `yaml:"write-amplification,omitempty" jsonschema_description:"RocksDB: SST bytes written (flushes and compaction) per byte of state put; an incremental checkpoint uploads them. Default 10."`
+	WriteAmplification *float64   `yaml:"write-amplification,omitempty" jsonschema_description:"RocksDB: SST bytes written (flushes and compaction) per byte of state put; an incremental checkpoint uploads them. Default 10; a state too small to fill that many levels (level 1 of 256 MB, each deeper 10 times larger) is written less."`
 	CompactionRate     *RateValue `yaml:"compaction-rate,omitempty" jsonschema_description:"RocksDB: bytes one core compacts per second. Default 100MB/s."`
 	SnapshotRate       *RateValue `yaml:"snapshot-rate,omitempty" jsonschema_description:"Bytes of state one core serializes into a full snapshot per second. Default 200MB/s."`
 	RestoreRate        *RateValue `yaml:"restore-rate,omitempty" jsonschema_description:"Bytes of state one core re-inserts per second when restoring a full snapshot. Default 100MB/s."`
@@ -158,7 +158,7 @@ type Operator struct {
 	Parallelism    *int     `yaml:"parallelism,omitempty" jsonschema:"minimum=1,maximum=32768" jsonschema_description:"Default: parallelism.default."`
 	MaxParallelism *int     `yaml:"max-parallelism,omitempty" jsonschema:"minimum=1,maximum=32768" jsonschema_description:"Number of key groups. Default: pipeline.max-parallelism, or Flink's rule from the parallelism when that is unset."`
 	Cost           *Dist    `yaml:"cost,omitempty" jsonschema_description:"CPU time per record: 5us, or {exponential: 5us}, {lognormal: {mean: 5us, p99: 40us}}, {uniform: {min: 1us, max: 9us}}. Default 0."`
-	Selectivity    *float64 `yaml:"selectivity,omitempty" jsonschema_description:"Records out per record in: 0.1 for a filter, 3 for a flatMap. Default 1."`
+	Selectivity    *float64 `yaml:"selectivity,omitempty" jsonschema:"minimum=0,maximum=1000000" jsonschema_description:"Records out per record in, from 0 to 1e6: 0.1 for a filter, 0 for one that drops every record, 3 for a flatMap. Default 1."`
 	RecordSize     *Size    `yaml:"record-size,omitempty" jsonschema_description:"Bytes per output record. Default: the input's."`
 	KeyBy          string   `yaml:"key-by,omitempty" jsonschema_description:"Name of the key this operator is keyed by (e.g. user_id); makes the input a keyBy exchange."`
 	Keys           *Count   `yaml:"keys,omitempty" jsonschema_description:"Number of distinct keys, uniformly used, e.g. 1M. Required with key-by."`

@@ -70,7 +70,7 @@ func TestParseGrid(t *testing.T) {
 		{"flink.parallelism.default=1..3/5", `asks for 5 values, but the field takes whole numbers and 1..3 holds 3: give /3 or fewer`},
 		{"sources.clicks.partitions=1..3/5", "holds 3: give /3 or fewer"},
 		{"k=fast,slow", "is not a number, count, duration, size or rate"},
-		{"flink.state.backend.type=hashmap,rocks", `"rocks" is not a state backend flinksim models (hashmap, rocksdb)`},
+		{"flink.state.backend.type=hashmap,rocks", `"rocks" is not a state backend flinksim models`},
 		{"flink.execution.checkpointing.mode=EXACTLY_ONCE,once", `"once" is not one of EXACTLY_ONCE, AT_LEAST_ONCE`},
 		{"k=1,,2", "empty value"},
 	} {

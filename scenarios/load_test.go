@@ -472,3 +472,48 @@ func TestVertexDescriptionMode(t *testing.T) {
 		t.Error("a mode Flink does not have was accepted")
 	}
 }
+
+// TestStateBackendNamesByRelease: state.backend.type takes the names
+// StateBackendLoader knows in the scenario's release: a factory class maps
+// to the backend it makes; a name no Flink knows, or one of another
+// release, is one problem at the entry, saying what the release takes,
+// and no other key is judged by the default standing in for it (no
+// warning that incremental checkpoints need rocksdb, no changelog error).
+func TestStateBackendNamesByRelease(t *testing.T) {
+	const sc = "name: x\nflink-version: \"%s\"\nsources: [{name: s, rate: 1k/s}]\n" +
+		"operators: [{name: o, key-by: u, keys: 10, state-per-key: 1KB}]\nsinks: [{name: k}]\n" +
+		"flink:\n  execution.checkpointing.interval: 1min\n  execution.checkpointing.dir: file:///tmp/ck\n" +
+		"  execution.checkpointing.incremental: true\n  state.changelog.enabled: true\n  state.changelog.storage: filesystem\n" +
+		"  state.backend.type: %s\n"
+	const rocks1, rocks2 = "org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackendFactory", "org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackendFactory"
+	for _, c := range []struct{ release, value, problem string }{
+		{"1.20", rocks1, ""},
+		{"2.0", rocks1, ""}, // deprecated, kept by FLINK-4602
+		{"2.0", rocks2, ""},
+		{"1.20", "org.apache.flink.contrib.streaming.state.RocksDBStateBackendFactory", ""},
+		{"1.20", rocks2, `"` + rocks2 + `": the RocksDB classes moved to this package in Flink 2.0 (FLINK-4602); Flink 1.20 cannot find this factory; Flink 1.20's are hashmap, rocksdb (any case), or a factory class: org.apache.flink.runtime.state.hashmap.HashMapStateBackendFactory, ` + rocks1},
+		{"2.1", "org.apache.flink.contrib.streaming.state.RocksDBStateBackendFactory", "Flink 2.0 removed the RocksDBStateBackend (FLINK-36323)"},
+		{"1.20", "com.example.MyBackendFactory", `"com.example.MyBackendFactory" is not one of Flink's state backend factories, and flinksim cannot model a backend of the job's own; Flink 1.20's are hashmap, rocksdb (any case), or a factory class: org.apache.flink.runtime.state.hashmap.HashMapStateBackendFactory, ` + rocks1},
+		{"2.0", "com.example.MyBackendFactory", "Flink 2.0's are hashmap, rocksdb, forst (any case), or a factory class: org.apache.flink.runtime.state.hashmap.HashMapStateBackendFactory, " + rocks2 + ", org.apache.flink.state.forst.ForStStateBackendFactory"},
+		{"1.20", "leveldb", `"leveldb" is not a state backend flinksim models (Flink takes it for a factory class name, and finds none); Flink 1.20's are hashmap, rocksdb`},
+	} {
+		l, err := Load("x.yaml", []byte(fmt.Sprintf(sc, c.release, c.value)), nil)
+		if c.problem == "" {
+			if err != nil {
+				t.Errorf("%s on %s: %v", c.value, c.release, err)
+			} else if l.Spec.HeapState || !l.Spec.Checkpointing.Incremental {
+				t.Errorf("%s on %s: heap state %v, incremental %v; want RocksDB's incremental checkpoints", c.value, c.release, l.Spec.HeapState, l.Spec.Checkpointing.Incremental)
+			}
+			continue
+		}
+		var probs Problems
+		if !errors.As(err, &probs) || len(probs) != 1 || probs[0].Warning || probs[0].Path != "flink.state.backend.type" || !strings.Contains(probs[0].Msg, c.problem) {
+			t.Errorf("%s on %s: %v\nwant only flink.state.backend.type: ...%s", c.value, c.release, err, c.problem)
+		}
+	}
+	// A heap backend's factory is the hashmap backend: its warning stands.
+	l, err := Load("x.yaml", []byte(fmt.Sprintf(strings.Replace(sc, "  state.changelog.enabled: true\n", "", 1), "1.20", "org.apache.flink.runtime.state.hashmap.HashMapStateBackendFactory")), nil)
+	if err != nil || !l.Spec.HeapState || !strings.Contains(fmt.Sprint(l.Warnings), "the hashmap state backend takes full snapshots") {
+		t.Errorf("HashMapStateBackendFactory: %v, warnings %v", err, l)
+	}
+}

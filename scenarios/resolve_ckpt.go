@@ -68,24 +68,7 @@ func (r *resolver) checkpointing() {
 				d.at(r.fs.at("execution.checkpointing.unaligned.enabled"), "unaligned checkpoints need execution.checkpointing.max-concurrent-checkpoints 1")
 			}
 		}
-		if fs.bool("state.changelog.enabled") && fs.str("state.backend.type") != "rocksdb" {
-			d.at(r.fs.at("state.changelog.enabled"), "flinksim simulates the changelog backend over rocksdb only (state.backend.type: rocksdb)")
-		}
-		if k := "state.changelog.storage"; fs.bool("state.changelog.enabled") && fs.str(k) != "filesystem" {
-			at := fs.at(k)
-			if !fs.given[k] {
-				at = fs.at("state.changelog.enabled")
-			}
-			d.at(at, "the changelog backend keeps its log in the TaskManager's memory with state.changelog.storage: memory (Flink's default, InMemoryStateChangelogStorage, meant for tests); flinksim models the durable log only: set state.changelog.storage: filesystem")
-		}
-		if fs.bool("state.changelog.enabled") && fs.duration("state.changelog.periodic-materialize.interval") <= 0 {
-			d.at(r.fs.at("state.changelog.periodic-materialize.interval"), "must be more than 0s (flinksim does not simulate a changelog that is never materialized)")
-		}
-		if k := "execution.checkpointing.incremental"; fs.bool(k) && fs.str("state.backend.type") != "rocksdb" {
-			// HashMapStateBackend takes full snapshots whatever the key says.
-			d.warn(d.nodes[fs.at(k)], fs.at(k), "ignored: the hashmap state backend takes full snapshots; incremental checkpoints need state.backend.type: rocksdb")
-			fs.values[k] = false
-		}
+		r.stateBackendKeys()
 		block := sc.CheckpointStorage != nil // before storage() fills in its defaults
 		r.storage()
 		r.stateBackend()
@@ -106,6 +89,33 @@ func (r *resolver) checkpointing() {
 		sc.Recovery.TaskManagerStart = ptr(Duration(30 * sim.Second))
 	}
 	r.failures(on)
+}
+
+// stateBackendKeys checks the keys that need the RocksDB backend (the
+// changelog, incremental checkpoints) and the changelog's own.
+func (r *resolver) stateBackendKeys() {
+	d, fs := r.d, r.fs
+	// A refused state.backend.type is reported as such: the default
+	// standing in for it is no backend to judge other keys by.
+	backendSet := !fs.refused["state.backend.type"]
+	if fs.bool("state.changelog.enabled") && backendSet && fs.str("state.backend.type") != "rocksdb" {
+		d.at(r.fs.at("state.changelog.enabled"), "flinksim simulates the changelog backend over rocksdb only (state.backend.type: rocksdb)")
+	}
+	if k := "state.changelog.storage"; fs.bool("state.changelog.enabled") && fs.str(k) != "filesystem" {
+		at := fs.at(k)
+		if !fs.given[k] {
+			at = fs.at("state.changelog.enabled")
+		}
+		d.at(at, "the changelog backend keeps its log in the TaskManager's memory with state.changelog.storage: memory (Flink's default, InMemoryStateChangelogStorage, meant for tests); flinksim models the durable log only: set state.changelog.storage: filesystem")
+	}
+	if fs.bool("state.changelog.enabled") && fs.duration("state.changelog.periodic-materialize.interval") <= 0 {
+		d.at(r.fs.at("state.changelog.periodic-materialize.interval"), "must be more than 0s (flinksim does not simulate a changelog that is never materialized)")
+	}
+	if k := "execution.checkpointing.incremental"; fs.bool(k) && backendSet && fs.str("state.backend.type") != "rocksdb" {
+		// HashMapStateBackend takes full snapshots whatever the key says.
+		d.warn(d.nodes[fs.at(k)], fs.at(k), "ignored: the hashmap state backend takes full snapshots; incremental checkpoints need state.backend.type: rocksdb")
+		fs.values[k] = false
+	}
 }
 
 func (r *resolver) storage() {

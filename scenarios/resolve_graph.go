@@ -205,8 +205,8 @@ func (r *resolver) operator(n *node, keyed bool) {
 	case o.Window != nil: // a window emits when it fires (windowConflicts)
 	case o.Selectivity == nil:
 		o.Selectivity = ptr(1.0)
-	case *o.Selectivity <= 0 || *o.Selectivity > 1e6:
-		d.at(n.path+".selectivity", "must be more than 0 and at most 1e6 (records out per record in), not %g", *o.Selectivity)
+	case *o.Selectivity < 0 || *o.Selectivity > 1e6:
+		d.at(n.path+".selectivity", "must be from 0 (a filter that drops every record) to 1e6 (records out per record in), not %g", *o.Selectivity)
 	}
 	if o.RecordSize == nil {
 		o.RecordSize = ptr(Size(n.recordSize))

@@ -169,6 +169,19 @@ func TestSchemaAsTheLoader(t *testing.T) {
 	}
 }
 
+// TestSchemaSelectivity: an operator's selectivity is valid to the schema
+// from 0 (a filter that drops every record) to 1e6, as the loader takes it.
+func TestSchemaSelectivity(t *testing.T) {
+	s := compiledSchema(t)
+	for sel, valid := range map[string]bool{"0": true, "0.0": true, "1e6": true, "-0.5": false, "-1e-9": false, "1000001": false} {
+		sc := "name: x\nsources: [{name: s, rate: 1k/s}]\noperators: [{name: o, selectivity: " + sel + "}]\nsinks: [{name: k}]\n"
+		_, loadErr := Load("x.yaml", []byte(sc), nil)
+		if err := s.Validate(asJSON(t, []byte(sc))); (err == nil) != valid || (loadErr == nil) != valid {
+			t.Errorf("selectivity %s: the schema says %v, the loader %v; want valid %v", sel, err, loadErr, valid)
+		}
+	}
+}
+
 // TestSchemaPositiveDurations: a source's idleness and bursts, like the
 // top-level duration, are valid to the schema above 0s only, as the loader
 // takes them.

@@ -44,8 +44,10 @@ var flinkEnums = map[string]flinkEnum{
 
 func stateBackendClasses() []string {
 	var out []string
-	for c := range stateBackendFactories {
-		out = append(out, c)
+	for _, n := range stateBackendNames {
+		if !isShortcut(n.name) {
+			out = append(out, n.name)
+		}
 	}
 	sort.Strings(out)
 	return out

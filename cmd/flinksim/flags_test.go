@@ -226,7 +226,7 @@ var flagProblemCases = func() []struct {
 		{[]string{"sweep", tiny, "--grid", "flink.execution.checkpointing.unaligned=true,false", "--set", "flink.execution.checkpointing.unaligned.enabled=false"},
 			[]string{"--grid: flink.execution.checkpointing.unaligned: swept, and set by --set flink.execution.checkpointing.unaligned.enabled=false: a key is either swept or set"}, "the flags"},
 		{[]string{"sweep", "plan", tiny, "--grid", "flink.state.backend.type=hashmap,rocks", "--set", "flink.state.backend=rocksdb"},
-			[]string{`--grid: flink.state.backend.type: "rocks" is not a state backend flinksim models (hashmap, rocksdb)`,
+			[]string{`--grid: flink.state.backend.type: "rocks" is not a state backend flinksim models (Flink takes it for a factory class name, and finds none); flinksim models Flink's own: hashmap or rocksdb (any case; forst from Flink 2.0), or the factory class of one`,
 				"--grid: flink.state.backend.type: swept, and set by --set flink.state.backend=rocksdb"}, "the flags"},
 		// a key swept twice, under one name or two (each point would set
 		// it twice), reported with the rest

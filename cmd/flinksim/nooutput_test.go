@@ -2,10 +2,17 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/flinksim/flinksim/internal/human"
+	"github.com/flinksim/flinksim/result"
 )
 
 // TestRunNoOutput: a job whose sources read while nothing reaches a sink
@@ -80,5 +87,123 @@ simulation: {sample-interval: 1s}
 				t.Errorf("summary.json's skew: %v", sk)
 			}
 		})
+	}
+}
+
+// everythingFiltered is a job whose filter drops every record
+// (selectivity: 0) before a keyed operator with state, an event-time
+// window and a sink.
+const everythingFiltered = `name: everything-filtered
+duration: 2m
+flink:
+  parallelism.default: 2
+  state.backend.type: rocksdb
+  execution.checkpointing.incremental: true
+  execution.checkpointing.dir: file:///tmp/ck
+sources:
+  - {name: ev, kind: kafka, partitions: 4, rate: 2k/s, record-size: 200B,
+     event-time: {delay: 1s, watermark: {out-of-orderness: 5s}}}
+operators:
+  - {name: drop, cost: 5us, selectivity: 0}
+  - {name: agg, key-by: user, keys: 10k, cost: 20us, state-per-key: 100B}
+  - {name: win, key-by: user, keys: 10k, cost: 5us,
+     window: {tumbling: 10s, function: aggregate, accumulator-size: 64B}}
+sinks: [{name: out, capacity-per-subtask: 1k/s}]
+`
+
+// TestEverythingFiltered: a filter of selectivity 0 loads and runs. Every
+// record it reads counts as filtered, nothing reaches the tasks after it
+// (idle the whole run without checkpointing), the verdict is no output
+// naming the filter, the window line says no record reached it, and with
+// checkpoints, exactly-once and every output written no value is NaN or
+// infinite; but the percentiles Flink's REST gives as "NaN" in a task's
+// checkpoint summary, which has no histogram (result/restdetails.go).
+func TestEverythingFiltered(t *testing.T) {
+	dir := t.TempDir()
+	sc := filepath.Join(dir, "filtered.yaml")
+	if err := os.WriteFile(sc, []byte(everythingFiltered), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	idle := filepath.Join(dir, "idle")
+	if code, _, stderr := cli(t, "run", sc, "-q", "--no-plots", "--out", idle); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, o := range readSummary(t, idle).Operators {
+		if o.Name != "ev" && o.Name != "drop" && (o.RecordsIn != 0 || o.BusyMsPerS != 0 || o.BackpressuredMsPerS != 0 || o.IdleMsPerS != 1000) {
+			t.Errorf("%s read %d records, busy %g, backpressured %g, idle %g ms/s; want none and idle 1000", o.Name, o.RecordsIn, o.BusyMsPerS, o.BackpressuredMsPerS, o.IdleMsPerS)
+		}
+	}
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := cli(t, "run", sc, "-q", "--openmetrics", "--out", out, "--expect", "stable",
+		"--set", "flink.execution.checkpointing.interval=20s", "--set", "sinks.out.delivery-guarantee=exactly-once")
+	if code != exitUnmet {
+		t.Fatalf("exit %d, want %d: %s", code, exitUnmet, stderr)
+	}
+	s := readSummary(t, out)
+	var drop int64
+	for _, o := range s.Operators {
+		if o.Name == "drop" {
+			drop = o.RecordsIn
+		}
+	}
+	why := fmt.Sprintf("drop emitted none of the %s records it read", human.Count(float64(drop)))
+	if s.Verdict.Outcome != "no output" || !strings.Contains(s.Verdict.Why, why) || !strings.Contains(stdout, why) {
+		t.Errorf("verdict %q: %q; want no output, with %q", s.Verdict.Outcome, s.Verdict.Why, why)
+	}
+	if drop == 0 || s.Records.Filtered != drop || s.Records.Sink != 0 {
+		t.Errorf("drop read %d, filtered %d, sink %d; want every record read filtered", drop, s.Records.Filtered, s.Records.Sink)
+	}
+	if !strings.Contains(stdout, "win (tumbling 10s, aggregate, allowed lateness 0s): no record reached it;") {
+		t.Errorf("the window line:\n%s", stdout)
+	}
+	noNaNOrInf(t, out)
+}
+
+// readSummary reads a run's summary.json.
+func readSummary(t *testing.T, dir string) result.Summary {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s result.Summary
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// noNaNOrInf: no file of a run holds a NaN or an infinity, but the
+// percentiles of a task's checkpoint summary in checkpoint-details.json;
+// every value of metrics.csv is a finite number.
+func noNaNOrInf(t *testing.T, dir string) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	flinkNaN := regexp.MustCompile(`"p(50|90|95|99|999)": "NaN"`)
+	bad := regexp.MustCompile(`\bNaN\b|\bInf(inity)?\b`)
+	for _, f := range files {
+		if strings.HasSuffix(f, ".png") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(b)
+		if filepath.Base(f) == "checkpoint-details.json" {
+			text = flinkNaN.ReplaceAllString(text, "")
+		}
+		if m := bad.FindString(text); m != "" {
+			t.Errorf("%s holds %s", filepath.Base(f), m)
+		}
+		if filepath.Base(f) != "metrics.csv" {
+			continue
+		}
+		for _, line := range strings.Split(strings.TrimSpace(text), "\n")[1:] {
+			v := line[strings.LastIndex(line, ",")+1:]
+			if x, err := strconv.ParseFloat(v, 64); err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				t.Errorf("metrics.csv: %s", line)
+			}
+		}
 	}
 }

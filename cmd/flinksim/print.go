@@ -225,9 +225,26 @@ func declinedLine(res *result.Result) string {
 // windowLine sums up a window operator: where its records went, how late
 // its results came, and its state.
 func windowLine(w result.WindowSummary) string {
+	line := fmt.Sprintf("%s (%s, %s, allowed lateness %s): ", w.Operator, w.Assigner, w.Function, human.Seconds(w.LatenessS))
+	if w.RecordsIn == 0 {
+		// no shares of no records (everything filtered upstream, or not
+		// yet read)
+		line += "no record reached it"
+	} else {
+		line += windowShares(w)
+	}
+	if w.WatermarkLag.Max > 0 {
+		line += fmt.Sprintf("; watermark lag p50 %s, max %s", human.Seconds(w.WatermarkLag.P50), human.Seconds(w.WatermarkLag.Max))
+	}
+	return line + fmt.Sprintf("; state peak %s", human.Bytes(w.StatePeak))
+}
+
+// windowShares is where a window operator's records went, and how late
+// its results came.
+func windowShares(w result.WindowSummary) string {
 	pct := func(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
-	line := fmt.Sprintf("%s (%s, %s, allowed lateness %s): %s of records in their window's first firing, %s in any, %s in windows still open",
-		w.Operator, w.Assigner, w.Function, human.Seconds(w.LatenessS), pct(w.FirstFired), pct(w.AnyFired), pct(w.Pending))
+	line := fmt.Sprintf("%s of records in their window's first firing, %s in any, %s in windows still open",
+		pct(w.FirstFired), pct(w.AnyFired), pct(w.Pending))
 	if w.RolledBack != 0 {
 		line += fmt.Sprintf(", %s in windows a failover rolled back (read again)", pct(w.RolledBack))
 	}
@@ -238,8 +255,5 @@ func windowLine(w result.WindowSummary) string {
 	if w.Firings > 0 {
 		line += fmt.Sprintf("; results p50 %s, max %s after the window's end", human.Seconds(w.ResultLatency.P50), human.Seconds(w.ResultLatency.Max))
 	}
-	if w.WatermarkLag.Max > 0 {
-		line += fmt.Sprintf("; watermark lag p50 %s, max %s", human.Seconds(w.WatermarkLag.P50), human.Seconds(w.WatermarkLag.Max))
-	}
-	return line + fmt.Sprintf("; state peak %s", human.Bytes(w.StatePeak))
+	return line
 }
