@@ -19,10 +19,15 @@ run: build
 # nothing there and slows it tenfold, so those tests skip under -race. The
 # models package starts no goroutine, in its code or its tests, so it runs
 # without the detector only (the CLI's tests run simulations concurrently,
-# -j and sweeps, under it).
+# -j and sweeps, under it). The two go test commands run at once: each
+# leaves a core idle at times (the CLI's tests run one after another, some
+# waiting on signals), and together they keep both busy; each prints a
+# package's result as it ends, and make fails if either does.
 test: lint
-	$(GO) test -race -count=1 -timeout 30m $$($(GO) list ./... | grep -v '/models$$')
-	$(GO) test -count=1 -timeout 30m ./models ./scenarios ./cmd/flinksim
+	@$(GO) test -race -count=1 -timeout 30m $$($(GO) list ./... | grep -v '/models$$') & race=$$!; \
+	$(GO) test -count=1 -timeout 30m ./models ./scenarios ./cmd/flinksim; plain=$$?; \
+	wait $$race; raced=$$?; \
+	[ $$plain = 0 ] && [ $$raced = 0 ] || { echo "make test: go test -race exit $$raced, go test exit $$plain"; exit 1; }
 
 # The lessons' robustness (CI runs it after make test; several minutes):
 # every built-in scenario and variant ends the same on seeds 1 to 10, the
