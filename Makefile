@@ -17,15 +17,16 @@ run: build
 # whose tests make whole built-in runs (the README's examples among them) or
 # long single runs without it: a run is one goroutine, the detector finds
 # nothing there and slows it tenfold, so those tests skip under -race. The
-# models package starts no goroutine, in its code or its tests, so it runs
-# without the detector only (the CLI's tests run simulations concurrently,
-# -j and sweeps, under it). The two go test commands run at once: each
+# models, scenarios and sim packages start no goroutine in their code, so
+# they run without the detector only (their tests' parallel runs share no
+# state the CLI's do not: the CLI's tests run simulations concurrently, -j
+# and sweeps, under it). The two go test commands run at once: each
 # leaves a core idle at times (the CLI's tests run one after another, some
 # waiting on signals), and together they keep both busy; each prints a
 # package's result as it ends, and make fails if either does.
 test: lint
-	@$(GO) test -race -count=1 -timeout 30m $$($(GO) list ./... | grep -v '/models$$') & race=$$!; \
-	$(GO) test -count=1 -timeout 30m ./models ./scenarios ./cmd/flinksim; plain=$$?; \
+	@$(GO) test -race -count=1 -timeout 30m $$($(GO) list ./... | grep -v -e '/models$$' -e '/scenarios$$' -e '/sim$$') & race=$$!; \
+	$(GO) test -count=1 -timeout 30m ./models ./scenarios ./sim ./cmd/flinksim; plain=$$?; \
 	wait $$race; raced=$$?; \
 	[ $$plain = 0 ] && [ $$raced = 0 ] || { echo "make test: go test -race exit $$raced, go test exit $$plain"; exit 1; }
 

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios"
 )
 
@@ -101,6 +102,7 @@ func checkGolden(t *testing.T, name, got string) {
 type builtIn struct {
 	stdout, stderr, digests string
 	events                  uint64
+	out                     string // its output directory
 }
 
 // builtInOnce holds one built-in's run, made once for all tests that look
@@ -110,7 +112,10 @@ type builtInOnce struct {
 	run  *builtIn
 }
 
-var builtInRuns sync.Map // name -> *builtInOnce
+var (
+	builtInRuns sync.Map // name -> *builtInOnce
+	builtInDirs sync.Map // the runs' temporary directories, removed by TestMain
+)
 
 // asCLI, set in a test binary's environment, makes it the CLI (TestMain):
 // builtInRun runs `flinksim run NAME` in a process of its own, in a
@@ -122,7 +127,12 @@ func TestMain(m *testing.M) {
 	if os.Getenv(asCLI) == "1" {
 		os.Exit(execute(os.Args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	builtInDirs.Range(func(dir, _ any) bool {
+		os.RemoveAll(dir.(string))
+		return true
+	})
+	os.Exit(code)
 }
 
 // builtInRun runs a built-in scenario once for all tests that look at it:
@@ -145,7 +155,7 @@ func runBuiltIn(t *testing.T, name string) *builtIn {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
+	builtInDirs.Store(dir, true) // kept for builtInResult until the tests end (TestMain)
 	cmd := exec.Command(os.Args[0], "run", name)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), asCLI+"=1")
@@ -170,7 +180,19 @@ func runBuiltIn(t *testing.T, name string) *builtIn {
 	// summary is an output.
 	printed := wallClock.ReplaceAllString(stdout, "virtual in _s")
 	d := digests(t, filepath.Join(dir, "out")) + fmt.Sprintf("stdout %d %x\n", len(printed), sha256.Sum256([]byte(printed)))
-	return &builtIn{stdout: stdout, stderr: stderr, digests: d, events: baseEvents(t, filepath.Join(dir, "out"))}
+	return &builtIn{stdout: stdout, stderr: stderr, digests: d, events: baseEvents(t, filepath.Join(dir, "out")), out: filepath.Join(dir, "out")}
+}
+
+// builtInResult reads back one run of a built-in (variant "base" for the
+// base of a scenario with variants, "" for one without), from the run
+// builtInRun made once for every test.
+func builtInResult(t *testing.T, name, variant string) *result.Result {
+	t.Helper()
+	res, err := result.ReadDir(filepath.Join(builtInRun(t, name).out, variant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 // baseEvents reads the events of the base run under dir (dir/summary.json,

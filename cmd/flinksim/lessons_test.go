@@ -1,0 +1,90 @@
+package main
+
+import (
+	"math"
+	"testing"
+
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/scenarios"
+)
+
+// TestKeySkewLesson checks the built-in key-skew, from the run
+// TestGoldenBuiltIns made (builtInRun): the case: two bots of 4% each on 50
+// subtasks that handle 16.7k events/s each (60 µs) bound the whole job.
+// What the job sustains is the hot subtask's capacity over its share:
+// 1/60µs ÷ (4% + its key groups' part of the other 92%); the simulated
+// throughput must match it. Salting, pre-aggregation and the hot-key
+// partitioner relieve the hot subtasks; more parallelism cannot, since the
+// hottest key alone allows 16.7k/s ÷ 4% = 417k/s < 500k/s at any parallelism.
+func TestKeySkewLesson(t *testing.T) {
+	if raceDetector {
+		t.Skip("whole runs; make test runs this test without -race")
+	}
+	run := func(variant string) *result.Result { return builtInResult(t, "key-skew", variant) }
+	res := run(scenarios.BaseName)
+	s := res.Summary
+	sk := s.Skew[0]
+	capacity := 1 / 60e-6
+	if len(sk.TopKeys) < 2 || sk.TopKeys[0].Key != "bot-1" || sk.TopKeys[1].Key != "bot-2" {
+		t.Fatalf("top keys %+v, want bot-1 and bot-2 first", sk.TopKeys)
+	}
+	hot := map[int]bool{sk.TopKeys[0].Subtask: true, sk.TopKeys[1].Subtask: true}
+	if len(hot) != 2 {
+		t.Fatalf("the bots share a subtask: %+v", sk.TopKeys[:2])
+	}
+	for _, h := range sk.HotSubtasks {
+		if !hot[h.Subtask] {
+			t.Errorf("hot subtask %d is not a bot's", h.Subtask)
+		}
+	}
+	if !hot[sk.HotSubtasks[0].Subtask] || sk.Ratio < 2 {
+		t.Errorf("busiest subtask %d at %.2f× the mean; want a bot's subtask at over 2×", sk.HotSubtasks[0].Subtask, sk.Ratio)
+	}
+	// Once both bots are there, the job runs at what the hotter subtask allows.
+	out := seriesOf(t, res, "store", -1, result.MetricRecordsIn)
+	var tail []float64
+	for i, ts := range res.Times {
+		if ts > res.Times[len(res.Times)-1]*0.75 {
+			tail = append(tail, out[i])
+		}
+	}
+	mean := 0.0
+	for _, v := range tail {
+		mean += v / float64(len(tail))
+	}
+	if !within(mean, s.SustainableInputRPS, 0.03) {
+		t.Errorf("the job writes %.0f/s at the end; the hot subtask's capacity over its share gives %.0f/s", mean, s.SustainableInputRPS)
+	}
+	if !within(sk.HottestKeyBoundRPS, capacity/0.04, 1e-3) || sk.ParallelismLimit != 25 {
+		t.Errorf("hottest key bound %.0f/s, parallelism limit %d; want %.0f/s and 25", sk.HottestKeyBoundRPS, sk.ParallelismLimit, capacity/0.04)
+	}
+	if s.Records.SourceLag < int64(100e3*res.Times[len(res.Times)-1]) {
+		t.Errorf("lag %d: the base run should fall behind by about 200k/s", s.Records.SourceLag)
+	}
+	for _, v := range []struct {
+		name   string
+		stable bool
+	}{{"salting", true}, {"pre-aggregation", true}, {"hot-key-partitioner", true}, {"more-parallelism", false}} {
+		t.Run(v.name, func(t *testing.T) {
+			growth := run(v.name).LagGrowth()
+			if stable := growth < 0.01*500e3; stable != v.stable {
+				t.Errorf("lag grows %.0f/s; want stable %v", growth, v.stable)
+			}
+		})
+	}
+}
+
+// seriesOf is the values of operator op's metric, of subtask sub (-1: the
+// operator's total).
+func seriesOf(t *testing.T, res *result.Result, op string, sub int, metric string) []float64 {
+	t.Helper()
+	for _, s := range res.Series {
+		if s.Operator == op && s.Subtask == sub && s.Metric == metric {
+			return s.Values
+		}
+	}
+	t.Fatalf("no series %s[%d] %s", op, sub, metric)
+	return nil
+}
+
+func within(got, want, rel float64) bool { return math.Abs(got-want) <= rel*want }
