@@ -12,7 +12,8 @@ import (
 
 // flinkkeys.txt names every Flink key flinksim knows of and, beside a
 // name, the type Flink's generated docs tables give it (Integer, Long,
-// Boolean, Float, Double, Duration, MemorySize, Enum and its values).
+// Boolean, Float, Double, Duration, MemorySize, Enum and its values, or
+// String, List or Map, which take any value).
 //
 // The values of Flink keys flinksim does not model are checked as Flink
 // converts them when the option is read: ConfigurationUtils.convertValue
@@ -22,9 +23,10 @@ import (
 // flink-conf.yaml line, and a config.yaml scalar as YAML, then the same
 // conversion; the loader hands over the text as written, trimmed, as it
 // does for the modelled options (so 0x1F, which config.yaml's YAML reads as
-// 31, is refused as flink-conf.yaml refuses it). A key without a type
-// (String, List, Map, a placeholder pattern, or not established) takes any
-// value, and so does an empty one (Flink's default applies).
+// 31, is refused as flink-conf.yaml refuses it). A String, List or Map key
+// takes any value (a list or a map in config.yaml too), and so does a key
+// without a type (a <name> pattern, or a type not established) and an
+// empty value (Flink's default applies).
 
 // flinkKeyLine is one line of flinkkeys.txt: a key or a placeholder
 // pattern, and the type Flink's tables give it (nil: any value).
@@ -77,27 +79,37 @@ var flinkKeyTypes = func() map[string]*flinkKeyType {
 }()
 
 // flinkKind is one of the Type column's types: how Flink converts a value
-// (nil error: taken) and what it takes, for a message.
+// (nil error: taken) and what it takes, for a message; any: every value is
+// taken (String, List, Map).
 type flinkKind struct {
 	article string
 	parse   func(s string) error
 	takes   string
+	any     bool
 }
+
+// anyValue: a String, List or Map option reads any text (a list's or a
+// map's items are split by Flink's own rules, which flinksim leaves).
+func anyValue(string) error { return nil }
 
 var flinkKinds = map[string]flinkKind{
 	// Integer.parseInt and Long.parseLong: a sign and decimal digits.
-	"Integer": {"an", javaWhole(32), fmt.Sprintf("a whole number from %d to %d", math.MinInt32, math.MaxInt32)},
-	"Long":    {"a", javaWhole(64), fmt.Sprintf("a whole number from %d to %d", int64(math.MinInt64), int64(math.MaxInt64))},
-	"Boolean": {"a", func(s string) error { _, err := boolean(s); return err }, "true or false, in any case"},
+	"Integer": {"an", javaWhole(32), fmt.Sprintf("a whole number from %d to %d", math.MinInt32, math.MaxInt32), false},
+	"Long":    {"a", javaWhole(64), fmt.Sprintf("a whole number from %d to %d", int64(math.MinInt64), int64(math.MaxInt64)), false},
+	"Boolean": {"a", func(s string) error { _, err := boolean(s); return err }, "true or false, in any case", false},
 	// Float.parseFloat and Double.parseDouble read the same text.
-	"Float":  {"a", javaNumber, "a number as Java writes it (0.5, 1e3, 2.0f)"},
-	"Double": {"a", javaNumber, "a number as Java writes it (0.5, 1e3, 2.0d)"},
+	"Float":  {"a", javaNumber, "a number as Java writes it (0.5, 1e3, 2.0f)", false},
+	"Double": {"a", javaNumber, "a number as Java writes it (0.5, 1e3, 2.0d)", false},
 	"Duration": {"a", func(s string) error { _, err := parseFlinkDuration(s); return err },
-		"a whole number and one time unit, ms if none (d, h, min or m, s, ms, µs, ns, or their long names)"},
+		"a whole number and one time unit, ms if none (d, h, min or m, s, ms, µs, ns, or their long names)", false},
 	"MemorySize": {"a", func(s string) error { _, err := ParseFlinkMemory(s); return err },
-		"a whole number and one unit, bytes if none (b, kb, mb, gb, tb, all binary, or k, m, g, t, or their long names)"},
+		"a whole number and one unit, bytes if none (b, kb, mb, gb, tb, all binary, or k, m, g, t, or their long names)", false},
 	// Enum: checked against the key's values, if its line lists them.
-	"Enum": {"an", func(string) error { return nil }, ""},
+	"Enum": {"an", func(string) error { return nil }, "", false},
+	// The Type column's String, List<...> and Map: any value.
+	"String": {"a", anyValue, "any text", true},
+	"List":   {"a", anyValue, "any text", true},
+	"Map":    {"a", anyValue, "any text", true},
 }
 
 func javaWhole(bits int) func(string) error {
@@ -162,6 +174,16 @@ func (t *flinkKeyType) kindsIn(f flinkRelease) []string {
 	return t.kinds[:1]
 }
 
+// takesAny: release f reads the key as a String, List or Map.
+func (t *flinkKeyType) takesAny(f flinkRelease) bool {
+	for _, k := range t.kindsIn(f) {
+		if flinkKinds[k].any {
+			return true
+		}
+	}
+	return false
+}
+
 // enumValue: convertToEnum compares the names in upper case (any value
 // when the key's line lists none).
 func enumValue(values []string, s string) error {
@@ -181,7 +203,7 @@ func enumValue(values []string, s string) error {
 // entry, as a modelled option's. It reports whether the entry stands.
 func checkUnmodelledValue(d *decoder, e FlinkEntry, f flinkRelease) bool {
 	t := flinkKeyTypes[e.Key]
-	if t == nil {
+	if t == nil || t.takesAny(f) {
 		return true
 	}
 	if e.Node != nil && e.Node.Kind == yaml.SequenceNode {
