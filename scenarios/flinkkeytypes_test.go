@@ -76,9 +76,20 @@ func TestUnmodelledKeyValues(t *testing.T) {
 		{"slot.idle.timeout: 50 s", `"50 s" is not a Long, as Flink 1.20 reads slot.idle.timeout: a whole number`},
 		{"slot.idle.timeout: -1", ""},
 		{"slot.idle.timeout: soon", `"soon" is not a Long, as Flink 1.20 reads slot.idle.timeout`},
-		// No type: a String, or a type not established.
+		// A key typed from Flink's Options classes and tables.
+		{"kubernetes.decorator.hadoop-conf-mount.enabled: yes", `"yes" is not a Boolean, as Flink 1.20 reads kubernetes.decorator.hadoop-conf-mount.enabled: true or false, in any case`},
+		{"kubernetes.decorator.hadoop-conf-mount.enabled: false", ""},
+		{"state.backend.rocksdb.log.max-file-size: 25 megs", `"25 megs" is not a MemorySize, as Flink 1.20 reads state.backend.rocksdb.log.max-file-size`},
+		{"state.backend.rocksdb.log.max-file-size: 25mb", ""},
+		{"web.backpressure.num-samples: many", `"many" is not an Integer, as Flink 1.20 reads web.backpressure.num-samples`},
+		{"web.backpressure.num-samples: 100", ""},
+		// String, List and Map: any value, a YAML list too.
 		{"rest.address: anything at all", ""},
 		{"rest.bind-port: 50100-50200", ""},
+		{"blob.server.port: 50100-50200,50300", ""},
+		{"yarn.ship-files: [conf, lib/extra.jar]", ""},
+		{"kubernetes.jobmanager.labels: env:prod,team:data", ""},
+		// No type: a type not established.
 		{"blob.client.socket.timeout: 5 min", ""},
 	} {
 		t.Run(c.entry, func(t *testing.T) {
@@ -104,6 +115,25 @@ func TestUnmodelledKeyTypeByRelease(t *testing.T) {
 		{"1.17", "-1", ""},
 	} {
 		got := loadProblems(t, withFlinkBlock("task.cancellation.interval: "+c.value), []string{"flink-version=" + c.version}, "")
+		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+			t.Errorf("%s, %s: got %q\nwant %q", c.version, c.value, got, c.want)
+		}
+	}
+}
+
+// TestUnmodelledStringByRelease: a 1.x String that 2.x reads as a Duration
+// (akka.ask.timeout, through pekko.ask.timeout) takes any value before 2.0
+// and a Duration from 2.0.
+func TestUnmodelledStringByRelease(t *testing.T) {
+	for _, c := range []struct {
+		version, value, want string // want: "" loads
+	}{
+		{"1.17", "soon", ""},
+		{"1.17", "10 s", ""},
+		{"2.0", "10 s", ""},
+		{"2.0", "soon", `"soon" is not a Duration, as Flink 2.0 reads akka.ask.timeout`},
+	} {
+		got := loadProblems(t, withFlinkBlock("akka.ask.timeout: "+c.value), []string{"flink-version=" + c.version}, "")
 		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
 			t.Errorf("%s, %s: got %q\nwant %q", c.version, c.value, got, c.want)
 		}
