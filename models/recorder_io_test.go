@@ -24,10 +24,8 @@ func taskOf(t *testing.T, res *result.Result, op string) string {
 // seriesOf is the values of one operator's (or task's) subtask's metric.
 func seriesOf(t *testing.T, res *result.Result, op string, sub int, metric string) []float64 {
 	t.Helper()
-	for _, s := range res.Series {
-		if s.Operator == op && s.Subtask == sub && s.Metric == metric {
-			return s.Values
-		}
+	if v, ok := res.Values(op, sub, metric); ok {
+		return v
 	}
 	t.Fatalf("no series %s[%d] %s", op, sub, metric)
 	return nil

@@ -158,3 +158,15 @@ type Series struct {
 	Metric   string
 	Values   []float64
 }
+
+// Values is the series of operator op's metric for subtask sub (-1: the
+// operator's total), one value per entry of Times; false when the run has
+// none.
+func (r *Result) Values(op string, sub int, metric string) ([]float64, bool) {
+	for _, s := range r.Series {
+		if s.Operator == op && s.Subtask == sub && s.Metric == metric {
+			return s.Values, true
+		}
+	}
+	return nil, false
+}

@@ -81,10 +81,8 @@ func operator(t *testing.T, res *result.Result, name string) result.OperatorSumm
 // series returns one metric of one operator (subtask -1: the whole operator).
 func series(t *testing.T, res *result.Result, op string, sub int, metric string) []float64 {
 	t.Helper()
-	for _, s := range res.Series {
-		if s.Operator == op && s.Subtask == sub && s.Metric == metric {
-			return s.Values
-		}
+	if v, ok := res.Values(op, sub, metric); ok {
+		return v
 	}
 	t.Fatalf("no series %s[%d] %s", op, sub, metric)
 	return nil
