@@ -60,21 +60,50 @@ func newFlagCheck(cmd *cobra.Command) *flagCheck {
 // lenientValue is a flag's value that pflag would refuse, stopping at the
 // first bad one (a whole number, true or false): it keeps the problem and
 // the flag's value as it was, and parsing goes on, so that the command
-// reports it with every other problem.
+// reports it with every other problem. It also keeps the values a flag
+// of one value was given: pflag keeps the last, so "--expect overload
+// --expect stable" would check stable without a word; two different
+// values are a problem, as a field --set twice is.
 type lenientValue struct {
 	pflag.Value
 	name    string
 	problem string
-	seq     *int // how many values of lenient flags were set so far, shared
-	at      int  // the problem's place on the command line: seq
+	seq     *int     // how many values of lenient flags were set so far, shared
+	at      int      // the problem's place on the command line: seq
+	given   []string // the values given, in order
+	last    int      // the last value's place on the command line: seq
 }
 
 func (v *lenientValue) Set(s string) error {
 	*v.seq++
-	if err := v.Value.Set(s); err != nil {
+	v.given, v.last = append(v.given, s), *v.seq
+	if err := v.Value.Set(s); err != nil && v.problem == "" {
 		v.problem, v.at = badValue(v.name, v.Value.Type(), s, err), *v.seq
 	}
 	return nil
+}
+
+// problemOf is the problem with v's values, and its place on the command
+// line: a value that did not parse, or else different values (at the last).
+func (v *lenientValue) problemOf() (string, int) {
+	if v.problem != "" {
+		return v.problem, v.at
+	}
+	for _, s := range v.given[min(1, len(v.given)):] {
+		if s != v.given[0] {
+			return fmt.Sprintf("given %d times, as %s; it takes one value: give it once", len(v.given), quoteAll(v.given)), v.last
+		}
+	}
+	return "", 0
+}
+
+// quoteAll is the values quoted and joined for a message: "a", then "b".
+func quoteAll(values []string) string {
+	q := make([]string, len(values))
+	for i, s := range values {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", then ")
 }
 
 // badValue says what is wrong with s, a value pflag refused for --name, a
@@ -97,8 +126,8 @@ func badValue(name, typ, s string, err error) string {
 	return fmt.Sprintf("%q: %v", s, err)
 }
 
-// lenientFlags makes every flag of cmd and its subcommands whose value can
-// fail to parse a lenientValue.
+// lenientFlags makes every flag of cmd and its subcommands that takes one
+// value (not a repeatable one such as --set) a lenientValue.
 func lenientFlags(cmd *cobra.Command) {
 	seq := new(int)
 	var walk func(c *cobra.Command)
@@ -107,9 +136,7 @@ func lenientFlags(cmd *cobra.Command) {
 		case *lenientValue, pflag.SliceValue:
 			return
 		}
-		if t := f.Value.Type(); t != "string" {
-			f.Value = &lenientValue{Value: f.Value, name: f.Name, seq: seq}
-		}
+		f.Value = &lenientValue{Value: f.Value, name: f.Name, seq: seq}
 	}
 	walk = func(c *cobra.Command) {
 		c.InitDefaultHelpFlag() // as cobra makes it before parsing: --help=x is a bad value too
@@ -128,8 +155,10 @@ func lenientFlags(cmd *cobra.Command) {
 func parseProblems(cmd *cobra.Command) []argProblem {
 	probs := append([]argProblem(nil), argProblemsOf(cmd)...)
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		if v, ok := f.Value.(*lenientValue); ok && v.problem != "" {
-			probs = append(probs, argProblem{Problem: scenarios.Problem{File: "--" + v.name, Msg: v.problem}, at: 2 * v.at, flag: v.name})
+		if v, ok := f.Value.(*lenientValue); ok {
+			if msg, at := v.problemOf(); msg != "" {
+				probs = append(probs, argProblem{Problem: scenarios.Problem{File: "--" + v.name, Msg: msg}, at: 2 * at, flag: v.name})
+			}
 		}
 	})
 	sort.SliceStable(probs, func(i, j int) bool { return probs[i].at < probs[j].at })

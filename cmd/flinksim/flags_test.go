@@ -215,6 +215,11 @@ var flagProblemCases = func() []struct {
 		// cobra checks the arguments first: their problems come with the flags'
 		{[]string{"list", "extra", "-q=x"},
 			[]string{`--quiet: "x" is not true or false`, "flinksim: expects no arguments"}, "the flags and the arguments"},
+		// a flag of one value given twice, differently: pflag would keep
+		// the last without a word (the same value twice is taken)
+		{[]string{"run", tiny, "--expect", "overload", "--expect", "stable", "--seed", "1", "--seed", "1", "-j", "1", "-j", "2", "-j", "3"},
+			[]string{`--expect: given 2 times, as "overload", then "stable"; it takes one value: give it once`,
+				`--jobs: given 3 times, as "1", then "2", then "3"; it takes one value: give it once`}, "the flags"},
 		// --duration or --seed and --set of the same: one would silently win
 		{[]string{"run", tiny, "--set", "duration=3m", "--duration", "1m", "--set", "seed=4", "--seed", "9"},
 			[]string{"--duration: 1m, and --set duration=3m: give the duration once", "--seed: 9, and --set seed=4: give the seed once"}, "the flags"},
