@@ -274,10 +274,13 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 			vals[k(vProduced)] = perSecProduced
 		}
 		if rt.spec.Keyed != nil {
-			vals[k(vStateSize)] = rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)
+			// whole bytes: the expected distinct keys are a mean, the state
+			// a size (written as an integer, as every size is)
+			size := rt.distinctKeys(st.index, op.stateRecs) * float64(rt.spec.Keyed.StatePerKey)
 			if op.win != nil {
-				vals[k(vStateSize)] += op.win.bytes
+				size += op.win.bytes
 			}
+			vals[k(vStateSize)] = math.Round(size)
 		}
 		r.sampleTime(st, op, k, vals, now)
 		if op.sw != nil {
@@ -292,7 +295,8 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 // value is a series' value in this sample: a job metric, a subtask's
 // value, a sink's latency, or the operator's aggregate over its subtasks:
 // the sum of rates, counts, pending records and sizes, the mean of times
-// and usage, the lowest watermark, the highest lag (records-lag-max too).
+// and usage, the lowest watermark, the highest lag (records-lag-max too),
+// isBackPressured when any subtask is.
 func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 {
 	switch {
 	case ref.node == nil:
@@ -317,6 +321,12 @@ func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 
 		// FetchManagerMetrics, a Max over partitions): the operator's, the largest
 		// of its subtasks', as the web UI's max aggregate over subtasks
 		// (AggregatingSubtasksMetricsHandler) gives it, not their sum
+		return r.extreme(ref, vals, math.Max)
+	case ref.metric == result.MetricIsBackPressured:
+		// a Boolean gauge (TaskIOMetricGroup): the task's is 1 when any
+		// subtask's is, as the web UI marks a vertex by its most
+		// backpressured subtask (JobVertexBackPressureHandler); a mean
+		// would be no state at all
 		return r.extreme(ref, vals, math.Max)
 	case aggregateIsMean(ref.metric):
 		// the mean over the subtasks that report: those deployed during
@@ -377,7 +387,7 @@ func committerVals(w *sinkWriter, k func(int) int, vals []float64) {
 func aggregateIsMean(metric string) bool {
 	switch metric {
 	case result.MetricBusy, result.MetricBackPressured, result.MetricIdle, result.MetricInPool, result.MetricOutPool,
-		result.MetricSoftBackPressured, result.MetricHardBackPressured, result.MetricIsBackPressured:
+		result.MetricSoftBackPressured, result.MetricHardBackPressured:
 		return true
 	}
 	return false

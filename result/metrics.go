@@ -151,7 +151,8 @@ const JobOperator = "job"
 // operator as a whole, one of the aggregates Flink's web UI offers over
 // subtasks (AggregatingSubtasksMetricsHandler: min, max, avg, sum): sums
 // for rates, counts, pendingRecords and sizes, means for time and usage,
-// the lowest watermark, the highest lag and records-lag-max.
+// the lowest watermark, the highest lag and records-lag-max, and
+// isBackPressured when any subtask is (the largest).
 type Series struct {
 	Operator string
 	Subtask  int

@@ -86,3 +86,71 @@ func seriesOf(t *testing.T, res *result.Result, op string, sub int, metric strin
 }
 
 func within(got, want, rel float64) bool { return math.Abs(got-want) <= rel*want }
+
+// TestIsBackPressuredTaskRow: isBackPressured is a Boolean gauge; a
+// task's own row (metrics.csv's empty subtask) is 1 when any of its
+// subtasks' is, as the web UI grades a vertex by its most backpressured
+// subtask (JobVertexBackPressureHandler), never a fraction. Read from the
+// golden runs of key-skew, where only some subtasks are backpressured at
+// times, so a mean would differ.
+func TestIsBackPressuredTaskRow(t *testing.T) {
+	if raceDetector {
+		t.Skip("whole runs; make test runs this test without -race")
+	}
+	res := builtInResult(t, "key-skew", scenarios.BaseName)
+	mixed := 0
+	for _, s := range res.Series {
+		if s.Metric != result.MetricIsBackPressured || s.Subtask != -1 {
+			continue
+		}
+		for i, v := range s.Values {
+			want, ones, n := 0.0, 0, 0
+			for ; ; n++ {
+				vs, ok := res.Values(s.Operator, n, s.Metric)
+				if !ok {
+					break
+				}
+				want = max(want, vs[i])
+				if vs[i] == 1 {
+					ones++
+				}
+			}
+			if ones > 0 && ones < n {
+				mixed++
+			}
+			if v != want {
+				t.Fatalf("%s at sample %d: isBackPressured %g, want %g (the largest of its subtasks')", s.Operator, i, v, want)
+			}
+		}
+	}
+	if mixed == 0 {
+		t.Fatal("no sample with some subtasks backpressured and others not: the test cannot tell a mean from the largest")
+	}
+}
+
+// TestStateSizeWholeBytes: flinksim.stateSizeBytes is a size, written in
+// whole bytes as every size is, though the distinct keys it counts are an
+// expectation.
+func TestStateSizeWholeBytes(t *testing.T) {
+	if raceDetector {
+		t.Skip("whole runs; make test runs this test without -race")
+	}
+	res := builtInResult(t, "key-skew", scenarios.BaseName)
+	n := 0
+	for _, s := range res.Series {
+		if s.Metric != result.MetricStateSize {
+			continue
+		}
+		for i, v := range s.Values {
+			if v != math.Trunc(v) {
+				t.Fatalf("%s[%d] at sample %d: %s %v is not whole bytes", s.Operator, s.Subtask, i, s.Metric, v)
+			}
+			if v > 0 {
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no state held: nothing checked")
+	}
+}
