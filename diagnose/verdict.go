@@ -3,6 +3,7 @@ package diagnose
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -70,7 +71,13 @@ func Judge(res *result.Result) result.Verdict {
 		v.Outcome = result.PhaseStable
 		v.Phases = append(v.Phases, result.Phase{Phase: result.PhaseRecovered, StartS: j.recovered()})
 	}
-	v.Why = why(res, v, j.endLag, growth, j.rate)
+	since := ""
+	if g, at, ok := j.growthWhileDown(); ok {
+		// a failed job falls behind from its failure, at its whole
+		// input rate: the second half's slope would mix in the time it ran
+		growth, since = g, " since the failure at "+human.Seconds(at)
+	}
+	v.Why = why(res, v, j.endLag, growth, j.rate, since)
 	if j.silent {
 		v.Why = noOutputWhy(res, j.began[result.PhaseNoOutput], j.silentRead) + "; " + v.Why
 	}
@@ -78,6 +85,25 @@ func Judge(res *result.Result) result.Verdict {
 		v.Why = "restarting at the end; " + v.Why
 	}
 	return v
+}
+
+// growthWhileDown is the slope (records/s) of the lag from the first
+// sample after the job failed (the restart strategy gave up) to the end,
+// and when it failed, where that falls after the middle of the run (else
+// the second half, LagGrowth's window, is all down time already) with two
+// samples after it. A job still restarting is left to LagGrowth: each
+// restore rewinds its offsets to the checkpoint, a jump that is no rate.
+func (j *judgement) growthWhileDown() (float64, float64, bool) {
+	times, n := j.res.Times, len(j.lag)
+	if len(j.res.Failovers) == 0 || !j.res.Failovers[len(j.res.Failovers)-1].Final || n < 4 {
+		return 0, 0, false
+	}
+	at := j.res.Failovers[len(j.res.Failovers)-1].At.Seconds()
+	a, _ := slices.BinarySearch(times, at)
+	if a >= n-1 || times[a] <= times[n/2] {
+		return 0, 0, false
+	}
+	return (j.lag[n-1] - j.lag[a]) / (times[n-1] - times[a]), at, true
 }
 
 // judgement is Judge's working state: the run's input rate and lag, and
@@ -325,7 +351,7 @@ func (j *judgement) recovered() float64 {
 }
 
 // why says in a sentence what the verdict rests on, with the numbers.
-func why(res *result.Result, v result.Verdict, endLag, growth, rate float64) string {
+func why(res *result.Result, v result.Verdict, endLag, growth, rate float64, since string) string {
 	s := res.Summary
 	c := s.Checkpoints
 	var parts []string
@@ -371,7 +397,7 @@ func why(res *result.Result, v result.Verdict, endLag, growth, rate float64) str
 		l := fmt.Sprintf("Kafka lag at the end %s of input", human.Seconds(endLag/rate))
 		switch {
 		case growth > growthLimit*rate:
-			l += fmt.Sprintf(", growing %s records/s", human.Count(growth))
+			l += fmt.Sprintf(", growing %s records/s%s", human.Count(growth), since)
 		case growth > 3*growthNoise(res, rate):
 			// stable, yet falling behind: said, so that a capacity that
 			// meets stable is not read as one that keeps up

@@ -119,6 +119,11 @@ func TestJudgeFailovers(t *testing.T) {
 			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(10)}, {At: sim.FromSeconds(20), Final: true}}
 			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(15)}}
 		}, result.PhaseFailed, "stable@0, failover@10, failed@20", "the restart strategy gave up at 20s"}, // caught up at 15 s: no loop
+		// Failed at 70 s, it falls behind at its whole input rate from then
+		// on (1000/s), not at the second half's slope (30k over 49 s).
+		{"failed after the middle", func(t float64) float64 { return 1000 * max(0, t-70) }, func(r *result.Result) {
+			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(70), Final: true}}
+		}, result.PhaseFailed, "stable@0, failover@70, failed@70, overload@71", "growing 1k records/s since the failure at 1.2min"},
 		// A loop needs the same failure back before the job caught up. The
 		// lag (1000 records/s of input) grows for the 5 s of each restart
 		// and drains in the 5 s after (lagAfter): a second of input left 9 s
