@@ -41,6 +41,10 @@ type flinkKeyLine struct {
 type flinkKeyType struct {
 	kinds  []string
 	values []string
+	// since is the release from which the first of two kinds applies:
+	// 2.0, or the release a "@" after it names (Duration@1.20: FLINK-35359
+	// made these Longs Durations in 1.20).
+	since string
 }
 
 // flinkKeyLines are flinkkeys.txt's lines, comments left out.
@@ -54,12 +58,16 @@ var flinkKeyLines = func() []flinkKeyLine {
 		l := flinkKeyLine{name: f[0]}
 		if len(f) > 1 {
 			kinds := strings.Split(f[1], "|")
+			since := "2.0"
+			if k, r, ok := strings.Cut(kinds[0], "@"); ok && len(kinds) == 2 {
+				kinds[0], since = k, r
+			}
 			for _, k := range kinds {
 				if flinkKinds[k].parse == nil {
 					panic("scenarios: flinkkeys.txt: unknown type " + k + " of " + f[0])
 				}
 			}
-			l.typ = &flinkKeyType{kinds: kinds, values: f[2:]}
+			l.typ = &flinkKeyType{kinds: kinds, values: f[2:], since: since}
 		}
 		out = append(out, l)
 	}
@@ -162,13 +170,14 @@ func checkFlinkValue(key, s string, f flinkRelease) error {
 	return fmt.Errorf("%q is not %s, as Flink %s reads %s: %s", s, strings.Join(names, " or "), f, key, strings.Join(takes, "; or "))
 }
 
-// kindsIn is the type release f gives the key: of two (2.x's, then 1.x's:
-// a Long of milliseconds that 2.0 made a Duration), the one f declares.
+// kindsIn is the type release f gives the key: of two (the newer's, then
+// the older's: a Long of milliseconds that 2.0, or 1.20, made a Duration),
+// the one f declares.
 func (t *flinkKeyType) kindsIn(f flinkRelease) []string {
 	if len(t.kinds) != 2 {
 		return t.kinds
 	}
-	if f.before("2.0") {
+	if f.before(t.since) {
 		return t.kinds[1:]
 	}
 	return t.kinds[:1]

@@ -72,10 +72,15 @@ func TestUnmodelledKeyValues(t *testing.T) {
 		// A 1.x Long of milliseconds that 2.0 made a Duration: 1.20 (the
 		// default release) reads a Long, 2.0 a Duration, which takes bare
 		// milliseconds too but nothing negative.
+		{"timerservice.exceptional.shutdown.timeout: 50000", ""},
+		{"timerservice.exceptional.shutdown.timeout: 50 s", `"50 s" is not a Long, as Flink 1.20 reads timerservice.exceptional.shutdown.timeout: a whole number`},
+		{"timerservice.exceptional.shutdown.timeout: -1", ""},
+		// One that 1.20 made a Duration already (FLINK-35359's release
+		// notes): 1.20 reads 50 s.
 		{"slot.idle.timeout: 50000", ""},
-		{"slot.idle.timeout: 50 s", `"50 s" is not a Long, as Flink 1.20 reads slot.idle.timeout: a whole number`},
-		{"slot.idle.timeout: -1", ""},
-		{"slot.idle.timeout: soon", `"soon" is not a Long, as Flink 1.20 reads slot.idle.timeout`},
+		{"slot.idle.timeout: 50 s", ""},
+		{"slot.idle.timeout: -1", `"-1" is not a Duration, as Flink 1.20 reads slot.idle.timeout`},
+		{"slot.idle.timeout: soon", `"soon" is not a Duration, as Flink 1.20 reads slot.idle.timeout`},
 		// A key typed from Flink's Options classes and tables.
 		{"kubernetes.decorator.hadoop-conf-mount.enabled: yes", `"yes" is not a Boolean, as Flink 1.20 reads kubernetes.decorator.hadoop-conf-mount.enabled: true or false, in any case`},
 		{"kubernetes.decorator.hadoop-conf-mount.enabled: false", ""},
@@ -102,7 +107,7 @@ func TestUnmodelledKeyValues(t *testing.T) {
 }
 
 // TestUnmodelledKeyTypeByRelease: a key whose type changed between
-// releases (a 1.x Long of milliseconds that 2.0 made a Duration) is read by
+// releases (a 1.x Long of milliseconds that 1.20 made a Duration) is read by
 // the scenario's flink-version's type.
 func TestUnmodelledKeyTypeByRelease(t *testing.T) {
 	for _, c := range []struct {
@@ -111,6 +116,8 @@ func TestUnmodelledKeyTypeByRelease(t *testing.T) {
 		{"2.0", "50 s", ""},
 		{"2.0", "50000", ""}, // a Duration takes bare milliseconds
 		{"2.1", "-1", `"-1" is not a Duration, as Flink 2.1 reads task.cancellation.interval`},
+		{"1.20", "50 s", ""}, // made a Duration in 1.20 (FLINK-35359)
+		{"1.19", "50 s", `"50 s" is not a Long, as Flink 1.19 reads task.cancellation.interval`},
 		{"1.17", "50 s", `"50 s" is not a Long, as Flink 1.17 reads task.cancellation.interval`},
 		{"1.17", "-1", ""},
 	} {
@@ -151,7 +158,7 @@ func TestUnmodelledKeyValuesInWhatIfs(t *testing.T) {
 		t.Errorf("--set of a good value: %s", got)
 	}
 	bad := []byte(strings.Replace(string(data), "flink.parallelism.default: 3}", "flink.parallelism.default: 3, flink.web.timeout: forever}", 1))
-	if got := loadProblems(t, bad, nil, "faster-checkpoints"); !strings.Contains(got, `x.yaml:13:167: variants.faster-checkpoints.set.flink.web.timeout: "forever" is not a Long, as Flink 1.20 reads web.timeout`) {
+	if got := loadProblems(t, bad, nil, "faster-checkpoints"); !strings.Contains(got, `x.yaml:13:167: variants.faster-checkpoints.set.flink.web.timeout: "forever" is not a Duration, as Flink 1.20 reads web.timeout`) {
 		t.Errorf("variant: got %q", got)
 	}
 }
