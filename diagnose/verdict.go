@@ -328,6 +328,9 @@ func (j *judgement) phases() result.Verdict {
 		}
 	}
 	sort.SliceStable(v.Phases, func(a, b int) bool { return v.Phases[a].StartS < v.Phases[b].StartS })
+	if len(v.Phases) > 1 && v.Phases[1].StartS == v.Phases[0].StartS {
+		v.Phases = v.Phases[1:] // stable for no time: from the start in another phase
+	}
 	return v
 }
 

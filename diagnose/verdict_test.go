@@ -59,7 +59,7 @@ func TestJudge(t *testing.T) {
 		// Of 160k produced, 60k were there at the start: 70k left is 70 s (1.2min) of the 1000/s that arrived.
 		{"backlog left", func(float64) float64 { return 70_000 }, func(r *result.Result) {
 			r.Summary.Records.Produced, r.Summary.Records.Backlog = 160_000, 60_000
-		}, result.PhaseOverload, "stable@0, overload@0", "Kafka lag at the end 1.2min of input"},
+		}, result.PhaseOverload, "overload@0", "Kafka lag at the end 1.2min of input"},
 		{"keeps up, checkpointing", func(float64) float64 { return 50 }, ckpt10s, result.PhaseStable, "stable@0", "checkpoints' end-to-end duration at most 1s against a 10s interval"},
 		// Healthy, but a sink dropped records: the job runs on, and says so.
 		{"a sink lost records", func(float64) float64 { return 50 }, func(r *result.Result) {
@@ -107,7 +107,7 @@ func TestJudgeFailovers(t *testing.T) {
 			ckpt10s(r)
 			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(53)}, {At: sim.FromSeconds(66)}, {At: sim.FromSeconds(80)}}
 			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(60)}, {At: sim.FromSeconds(70)}, {At: sim.FromSeconds(90)}}
-		}, result.PhaseFailoverLoop, "stable@0, overload@0, failover@53, failover loop@66", "3 failovers, the first at 53s"},
+		}, result.PhaseFailoverLoop, "overload@0, failover@53, failover loop@66", "3 failovers, the first at 53s"},
 		{"down at the end", func(float64) float64 { return 0 }, func(r *result.Result) {
 			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(99)}}
 		}, result.PhaseFailover, "stable@0, failover@99", "a failover at 1.6min"},
@@ -163,7 +163,7 @@ func TestJudgeNeverCheckpointed(t *testing.T) {
 		// (the start when the history is not at hand).
 		{"failed checkpoints in the summary alone", func(float64) float64 { return 0 }, func(r *result.Result) {
 			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600, Failed: 3}
-		}, result.PhaseNeverCheckpointed, "stable@0, never checkpointed@0", "no checkpoint completed"},
+		}, result.PhaseNeverCheckpointed, "never checkpointed@0", "no checkpoint completed"},
 		{"one checkpoint in progress from 7s to the end", func(float64) float64 { return 50 }, func(r *result.Result) {
 			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
 			r.Checkpoints = []*result.CheckpointStats{{Status: "IN_PROGRESS", Trigger: sim.FromSeconds(7)}}

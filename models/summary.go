@@ -56,6 +56,10 @@ func (r *recorder) result() *result.Result {
 				res.Summary.InjectedFailures[i].FromS = f.At.Seconds()
 				res.Summary.InjectedFailures[i].UntilS = sim.Add(f.At, f.For).Seconds()
 			}
+			if f.OnCheckpoint {
+				in := &res.Summary.InjectedFailures[i]
+				in.OnCheckpoint, in.AtCheckpoint, in.AtS = true, f.AtCheckpoint, f.At.Seconds()
+			}
 		}
 	}
 	res.Summary.Restarts = s.restartSummary()

@@ -409,6 +409,12 @@ type InjectedFailureSummary struct {
 	// from the start.
 	FromS  float64 `json:"from_s,omitempty"`
 	UntilS float64 `json:"until_s,omitempty"`
+	// OnCheckpoint marks a failure tied to a checkpoint's completion:
+	// checkpoint AtCheckpoint, or (0) the first to complete from AtS
+	// seconds; one that never completes leaves it never due.
+	OnCheckpoint bool    `json:"on_checkpoint,omitempty"`
+	AtCheckpoint int64   `json:"at_checkpoint,omitempty"`
+	AtS          float64 `json:"at_s,omitempty"`
 }
 
 // Backpressure status as Flink's web UI grades backPressuredTimeMsPerSecond:

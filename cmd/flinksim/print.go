@@ -97,7 +97,7 @@ func summaryLines(res *result.Result) [][2]string {
 			case "overload":
 				fs = append(fs, fmt.Sprintf("%s above its limit in %s, caused %s", f.Kind, human.Plural(f.Due, "second"), human.Plural(f.TookEffect, "failover")))
 			default:
-				fs = append(fs, fmt.Sprintf("%s %d of %d took effect", f.Kind, f.TookEffect, f.Due))
+				fs = append(fs, injectedLine(f))
 			}
 		}
 		lines = append(lines, [2]string{"failures", strings.Join(fs, "; ")})
@@ -256,4 +256,18 @@ func windowShares(w result.WindowSummary) string {
 		line += fmt.Sprintf("; results p50 %s, max %s after the window's end", human.Seconds(w.ResultLatency.P50), human.Seconds(w.ResultLatency.Max))
 	}
 	return line
+}
+
+// injectedLine is how often injected failure f came due and took effect;
+// one that never came due says what it waited for.
+func injectedLine(f result.InjectedFailureSummary) string {
+	switch {
+	case f.Due == 0 && f.OnCheckpoint && f.AtCheckpoint > 0:
+		return fmt.Sprintf("%s never came due: it waits for checkpoint %d to complete, which it never did", f.Kind, f.AtCheckpoint)
+	case f.Due == 0 && f.OnCheckpoint:
+		return fmt.Sprintf("%s never came due: it waits for a checkpoint to complete from %s, and none did", f.Kind, human.Seconds(f.AtS))
+	case f.Due == 0:
+		return fmt.Sprintf("%s never came due in the run", f.Kind)
+	}
+	return fmt.Sprintf("%s %d of %d took effect", f.Kind, f.TookEffect, f.Due)
 }

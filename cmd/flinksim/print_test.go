@@ -134,3 +134,24 @@ func TestCheckpointsInProgressShown(t *testing.T) {
 		}
 	}
 }
+
+// TestInjectedLine: an injected failure says how often it came due and
+// took effect; one tied to a checkpoint that never completed says what it
+// waited for, not "0 of 0".
+func TestInjectedLine(t *testing.T) {
+	for _, c := range []struct {
+		f    result.InjectedFailureSummary
+		want string
+	}{
+		{result.InjectedFailureSummary{Kind: "taskmanager-loss", Due: 2, TookEffect: 1}, "taskmanager-loss 1 of 2 took effect"},
+		{result.InjectedFailureSummary{Kind: "taskmanager-loss", OnCheckpoint: true, AtS: 300},
+			"taskmanager-loss never came due: it waits for a checkpoint to complete from 5min, and none did"},
+		{result.InjectedFailureSummary{Kind: "taskmanager-loss", OnCheckpoint: true, AtCheckpoint: 7},
+			"taskmanager-loss never came due: it waits for checkpoint 7 to complete, which it never did"},
+		{result.InjectedFailureSummary{Kind: "checkpoint-failure"}, "checkpoint-failure never came due in the run"},
+	} {
+		if got := injectedLine(c.f); got != c.want {
+			t.Errorf("%+v: got %q, want %q", c.f, got, c.want)
+		}
+	}
+}
