@@ -32,6 +32,7 @@
 //	flinkbackend.go state.backend.type: the shortcuts and factory classes each release's StateBackendLoader knows
 //	flinkprecedence.go  which entry of one option Flink reads; what-ifs replacing the file's
 //	flinkinert.go   unmodelled keys that cannot change a simulation, and plugin key families
+//	flinksecrets.go values Flink hides (GlobalConfiguration.isSensitive), hidden in scenario.resolved.yaml
 //	flinkkeytypes.go  flinkkeys.txt's lines and types: unmodelled keys' values checked as Flink's ConfigurationUtils converts them
 //	flinkversion.go flink-version: defaults that changed between releases, the key names each reads
 //	load.go      Load, --set overrides, the resolved output

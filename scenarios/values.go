@@ -211,7 +211,10 @@ func (x FlinkConfig) MarshalYAML() (any, error) {
 	m := &yaml.Node{Kind: yaml.MappingNode}
 	for _, e := range x.Entries {
 		v := e.Node
-		if e.Value != "" || v == nil {
+		switch {
+		case hiddenFlinkValue(e.Key):
+			v = &yaml.Node{Kind: yaml.ScalarNode, Value: flinkHiddenContent, Style: yaml.DoubleQuotedStyle}
+		case e.Value != "" || v == nil:
 			v = &yaml.Node{Kind: yaml.ScalarNode, Value: e.Value}
 		}
 		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: e.Key}, v)
