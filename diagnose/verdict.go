@@ -84,6 +84,12 @@ func Judge(res *result.Result) result.Verdict {
 	if j.down && !res.Failovers[len(res.Failovers)-1].Final {
 		v.Why = "restarting at the end; " + v.Why
 	}
+	if s := res.Summary; v.Outcome == result.PhaseStable && s.SustainableInputRPS > 0 && j.rate-s.SustainableInputRPS > growthLimit*j.rate {
+		// a bound that takes longer than the run to bite (state that
+		// outgrows the heap): stable here is not stable for good
+		v.Why += fmt.Sprintf("; stable over this run, but it sustains at most %s/s against %s/s of input (%s bounds it): a longer run would show it",
+			human.Count(s.SustainableInputRPS), human.Count(j.rate), s.Bottleneck)
+	}
 	return v
 }
 
