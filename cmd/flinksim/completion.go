@@ -123,13 +123,13 @@ func completeVariants(_ *cobra.Command, args []string, _ string) ([]cobra.Comple
 // --target): the scenario's fields, its sources', operators' and sinks'
 // by name, and flink.<key> for every modelled Flink key. The value is the
 // user's: no space follows the key, and nothing completes after "=".
-func completeSetKeys(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+func completeSetKeys(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	const directive = cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 	if strings.Contains(toComplete, "=") {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	var out []cobra.Completion
-	for _, k := range setKeys(completionScenario(args)) {
+	for _, k := range setKeys(completionScenario(args), setVersion(cmd)) {
 		if strings.HasPrefix(k, toComplete) {
 			out = append(out, k+"=")
 		}
@@ -137,10 +137,24 @@ func completeSetKeys(_ *cobra.Command, args []string, toComplete string) ([]cobr
 	return out, directive
 }
 
+// setVersion is the flink-version a --set already on the command line
+// gives ("" for none): the last, as the loader takes it.
+func setVersion(cmd *cobra.Command) string {
+	sets, _ := cmd.Flags().GetStringArray("set")
+	version := ""
+	for _, s := range sets {
+		if v, ok := strings.CutPrefix(s, "flink-version="); ok {
+			version = v
+		}
+	}
+	return version
+}
+
 // setKeys lists the dotted keys --set takes for a scenario (data may be
 // nil: then the fields of the scenario and the Flink keys), the Flink keys
-// under the names the scenario's flink-version reads.
-func setKeys(data []byte) []string {
+// under the names the scenario's flink-version reads, or version when a
+// --set gives one.
+func setKeys(data []byte, version string) []string {
 	var keys []string
 	for _, k := range fieldPaths(reflect.TypeFor[scenarios.Scenario](), "") {
 		if k != "flink" && !strings.HasPrefix(k, "flink.") {
@@ -171,7 +185,10 @@ func setKeys(data []byte) []string {
 			}
 		}
 	}
-	// under the names the scenario's flink-version reads
+	// under the names the scenario's flink-version (or --set's) reads
+	if version != "" {
+		s.FlinkVersion = version
+	}
 	for _, k := range scenarios.ModelledFlinkKeysIn(s.FlinkVersion) {
 		keys = append(keys, "flink."+k)
 	}

@@ -159,7 +159,8 @@ func TestCompleteInOtherDirectory(t *testing.T) {
 // TestCompleteSetKeysOfTheRelease: --set offers a modelled Flink key under
 // the name the scenario's flink-version reads: 1.17 reads
 // state.backend.incremental, not 1.20's execution.checkpointing.incremental,
-// and has no exponential-delay attempts-before-reset-backoff (1.19).
+// and has no exponential-delay attempts-before-reset-backoff (1.19); a
+// --set flink-version=1.17 already given is read the same.
 func TestCompleteSetKeysOfTheRelease(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "v117.yaml")
 	os.WriteFile(file, []byte("name: v\nflink-version: \"1.17\"\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\n"), 0o644)
@@ -176,5 +177,9 @@ func TestCompleteSetKeysOfTheRelease(t *testing.T) {
 	}
 	if got, _ := complete(t, "run", "testdata/tiny.yaml", "--set", "flink.execution.checkpointing.inc"); !slices.Equal(got, []string{"flink.execution.checkpointing.incremental="}) {
 		t.Errorf("1.20: %v", got)
+	}
+	// a --set of flink-version before it on the command line is the release
+	if got, _ := complete(t, "run", "testdata/tiny.yaml", "--set", "flink-version=1.17", "--set", "flink.state.backend.inc"); !slices.Equal(got, []string{"flink.state.backend.incremental="}) {
+		t.Errorf("--set flink-version=1.17: %v", got)
 	}
 }
