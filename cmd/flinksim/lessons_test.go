@@ -94,13 +94,10 @@ func within(got, want, rel float64) bool { return math.Abs(got-want) <= rel*want
 // golden runs of key-skew, where only some subtasks are backpressured at
 // times, so a mean would differ.
 func TestIsBackPressuredTaskRow(t *testing.T) {
-	if raceDetector {
-		t.Skip("whole runs; make test runs this test without -race")
-	}
-	res := builtInResult(t, "key-skew", scenarios.BaseName)
+	res, series := keySkewSeries(t, result.MetricIsBackPressured)
 	mixed := 0
-	for _, s := range res.Series {
-		if s.Metric != result.MetricIsBackPressured || s.Subtask != -1 {
+	for _, s := range series {
+		if s.Subtask != -1 {
 			continue
 		}
 		for i, v := range s.Values {
@@ -132,15 +129,9 @@ func TestIsBackPressuredTaskRow(t *testing.T) {
 // whole bytes as every size is, though the distinct keys it counts are an
 // expectation.
 func TestStateSizeWholeBytes(t *testing.T) {
-	if raceDetector {
-		t.Skip("whole runs; make test runs this test without -race")
-	}
-	res := builtInResult(t, "key-skew", scenarios.BaseName)
+	_, series := keySkewSeries(t, result.MetricStateSize)
 	n := 0
-	for _, s := range res.Series {
-		if s.Metric != result.MetricStateSize {
-			continue
-		}
+	for _, s := range series {
 		for i, v := range s.Values {
 			if v != math.Trunc(v) {
 				t.Fatalf("%s[%d] at sample %d: %s %v is not whole bytes", s.Operator, s.Subtask, i, s.Metric, v)
@@ -153,4 +144,21 @@ func TestStateSizeWholeBytes(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no state held: nothing checked")
 	}
+}
+
+// keySkewSeries is the golden run of key-skew's base (builtInRun) and its
+// series of metric, every subtask's and the whole task's.
+func keySkewSeries(t *testing.T, metric string) (*result.Result, []result.Series) {
+	t.Helper()
+	if raceDetector {
+		t.Skip("whole runs; make test runs this test without -race")
+	}
+	res := builtInResult(t, "key-skew", scenarios.BaseName)
+	var out []result.Series
+	for _, s := range res.Series {
+		if s.Metric == metric {
+			out = append(out, s)
+		}
+	}
+	return res, out
 }
