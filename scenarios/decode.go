@@ -231,7 +231,9 @@ func (d *decoder) custom(n *yaml.Node, v reflect.Value, path string) bool {
 				d.negativeDuration(n, path, err)
 				return true
 			}
-			d.fail(n, path, "%v", err)
+			if !d.outOfType(n, path, err) {
+				d.fail(n, path, "%v", err)
+			}
 		}
 		return true
 	}

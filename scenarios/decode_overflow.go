@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -39,6 +40,32 @@ func (d *decoder) beyondInt64(n *yaml.Node, path string, sat, lo, hi int64) (int
 	}
 	d.overflow[path] = overflowed{n: n, text: text, sat: strconv.FormatInt(sat, 10), left: left}
 	return sat, true
+}
+
+// outOfType keeps a value its unit type refuses as out of its range (a
+// count below 0 or above 1e18), which parsing returned with err, for the
+// resolver to tell the field's own range, with the value as written
+// (written); err is the problem if the resolver takes the value. False if
+// err is another error.
+func (d *decoder) outOfType(n *yaml.Node, path string, err error) bool {
+	var count countOutOfRange
+	if !errors.As(err, &count) {
+		return false
+	}
+	if d.overflow == nil {
+		d.overflow = map[string]overflowed{}
+	}
+	d.overflow[path] = overflowed{n: n, left: err.Error()}
+	return true
+}
+
+// written is the value at path as written, or else if it has none (a
+// default).
+func (d *decoder) written(path, other string) string {
+	if n, ok := d.nodes[path]; ok && n.Kind == yaml.ScalarNode {
+		return strings.TrimSpace(n.Value)
+	}
+	return other
 }
 
 // negativeDuration decodes a negative duration as 0s, so that a field that

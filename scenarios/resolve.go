@@ -176,9 +176,7 @@ func (r *resolver) simulation() {
 	}
 	s := sc.Simulation
 	if s.ChunkRecords != nil {
-		if c := float64(*s.ChunkRecords); c < 1 || c != math.Trunc(c) {
-			d.at("simulation.chunk-records", "must be a whole number of at least 1, not %s", FormatCount(c))
-		}
+		r.count("simulation.chunk-records", *s.ChunkRecords, 1, maxCount, "a whole number from 1 to 1e18")
 	}
 	if s.ChunkDelay == nil {
 		s.ChunkDelay = ptr(Duration(defaultChunkDelay))

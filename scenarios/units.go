@@ -177,23 +177,32 @@ func ParseCount(s string) (float64, error) {
 		return 0, fmt.Errorf("%q: m is ambiguous; write M for million", s)
 	}
 	v, err := strconv.ParseFloat(in, 64)
-	if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-		if v == 0 {
-			return 0, fmt.Errorf("%q is too small to be told from 0", s)
-		}
-		return 0, fmt.Errorf("%q is too large (at most 1e18)", s)
+	if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange && v == 0 {
+		return 0, fmt.Errorf("%q is too small to be told from 0", s)
 	}
-	if err != nil {
+	if err != nil && !math.IsInf(v, 0) || math.IsNaN(v) {
 		return 0, fmt.Errorf("%q is not a number (examples: 1000000, 1e6, 100k, 1.5M)", s)
 	}
 	v *= mult
-	switch {
-	case math.IsInf(v, 0) || math.IsNaN(v) || math.Abs(v) > 1e18:
-		return 0, fmt.Errorf("%q is too large (at most 1e18)", s)
-	case v < 0:
-		return 0, fmt.Errorf("%q is negative", s)
+	if v < 0 || v > maxCount {
+		return v, countOutOfRange(s)
 	}
 	return v, nil
+}
+
+// maxCount is the largest count ParseCount reads.
+const maxCount = 1e18
+
+// countOutOfRange is ParseCount's error for a number below 0 or above
+// maxCount, returned with the number (±Inf beyond a float64): a field
+// tells its own range instead, with the value as written (errors.As).
+type countOutOfRange string
+
+func (s countOutOfRange) Error() string {
+	if strings.HasPrefix(strings.TrimSpace(string(s)), "-") {
+		return fmt.Sprintf("%q is negative; counts must be from 0 to 1e18", string(s))
+	}
+	return fmt.Sprintf("%q is too large; counts must be from 0 to 1e18", string(s))
 }
 
 // FormatCount prints a count compactly: 100k, 1M, 2.5G.
