@@ -14,7 +14,7 @@ const (
 	jdbcJob = "name: m\nsources:\n  - {name: clicks, rate: 10k/s}\nsinks:\n  - {name: db, system: jdbc, capacity: 5k/s}\n"
 )
 
-// unitBoundCases are the scenario's counts, each set in a
+// unitBoundCases are the scenario's counts and sizes, each set in a
 // scenario valid but for it, to values out of the field's range: below 0,
 // above it, beyond what the unit reads at all (a count above 1e18) or
 // written otherwise than the range (1e18 keys, not 1000000T). Each is told
@@ -40,9 +40,23 @@ var unitBoundCases = []struct {
 		"must be a whole number of rows from 1 to 1e18, not %s"},
 	{"Simulation.ChunkRecords", minimal, nil, "simulation.chunk-records", []string{"-3", "0", "1e19"},
 		"must be a whole number from 1 to 1e18, not %s"},
+	{"Source.RecordSize", minimal, nil, "sources.clicks.record-size", []string{"-1B", "-1.5kB", "0KiB", "2GiB"},
+		"must be from 1B to 1GiB, not %s"},
+	{"Operator.RecordSize", minimal, nil, "operators.parse.record-size", []string{"-1B", "0B", "1.5GiB"},
+		"must be from 1B to 1GiB, not %s"},
+	// a size with no range but its unit's: the unit's words
+	{"Operator.StatePerKey", keyedJob, nil, "operators.agg.state-per-key", []string{"-1B"},
+		`"%s" is negative; sizes must be at least 0`},
+	{"Window.AccumulatorSize", windowed, nil, "operators.counts.window.accumulator-size", []string{"-64B", "0B", "2GiB"},
+		"must be from 1B to 1GiB, not %s"},
+	{"CheckpointStorage.FileSize", minimal, []string{"flink.execution.checkpointing.interval=1min", ckptDir}, "checkpoint-storage.file-size", []string{"-1MiB", "0B"},
+		"must be at least 1B, not %s"},
+	{"CheckpointStorage.MaxStateSize", minimal, []string{"flink.execution.checkpointing.interval=1min", "flink.execution.checkpointing.storage=jobmanager"},
+		"checkpoint-storage.max-state-size", []string{"-1MiB", "0B", "3GiB"},
+		"must be from 1B to 2147483647B (JobManagerCheckpointStorage takes an int above 0), not %s"},
 }
 
-// TestUnitFieldRanges: every count field tells its own range for
+// TestUnitFieldRanges: every count and size field tells its own range for
 // a value out of it, negative or beyond the unit's own limit included, with
 // the value as written; and every such field has a case here.
 func TestUnitFieldRanges(t *testing.T) {
@@ -61,9 +75,25 @@ func TestUnitFieldRanges(t *testing.T) {
 			})
 		}
 	}
-	for _, f := range unitFieldsOf(reflect.TypeFor[Scenario](), reflect.TypeFor[Count]()) {
+	for _, f := range unitFieldsOf(reflect.TypeFor[Scenario](), reflect.TypeFor[Count](), reflect.TypeFor[Size]()) {
 		if !covered[f] {
-			t.Errorf("%s is a count field without a case in unitBoundCases", f)
+			t.Errorf("%s is a count or size field without a case in unitBoundCases", f)
+		}
+	}
+}
+
+// TestNegativeRates: a negative rate is told the field's range.
+func TestNegativeRates(t *testing.T) {
+	for _, c := range []struct{ yaml, set, want string }{
+		{minimal, "sources.clicks.rate=-5/s", "sources.clicks.rate: must be records per second, 0/s or more (e.g. 100k/s), not -5/s"},
+		{minimal, "sources.clicks.rate={ramp: {from: -1k/s, to: 2k/s, over: 1m}}", "sources.clicks.rate.ramp.from: must be records per second, 0/s or more (e.g. 100k/s), not -1k/s"},
+		{minimal, "sinks.out.capacity=-5/s", "sinks.out.capacity: must be more than 0/s; leave it out for an unlimited sink"},
+		{minimal, "cluster.network-bandwidth=-1MB/s", "cluster.network-bandwidth: must be bytes per second above 0, e.g. 1.25GB/s"},
+	} {
+		_, err := Load("m.yaml", []byte(c.yaml), []string{c.set})
+		var probs Problems
+		if want := "--set " + c.set + ": " + c.want; !errors.As(err, &probs) || probs.Error() != want {
+			t.Errorf("got %v\nwant %s", err, want)
 		}
 	}
 }

@@ -43,13 +43,17 @@ func (d *decoder) beyondInt64(n *yaml.Node, path string, sat, lo, hi int64) (int
 }
 
 // outOfType keeps a value its unit type refuses as out of its range (a
-// count below 0 or above 1e18), which parsing returned with err, for the
-// resolver to tell the field's own range, with the value as written
-// (written); err is the problem if the resolver takes the value. False if
-// err is another error.
+// count below 0 or above 1e18, a negative size or rate), which parsing
+// returned with err, for the resolver to tell the field's own range, with
+// the value as written (written); err is the problem if the resolver takes
+// the value. False if err is another error.
 func (d *decoder) outOfType(n *yaml.Node, path string, err error) bool {
-	var count countOutOfRange
-	if !errors.As(err, &count) {
+	var (
+		count countOutOfRange
+		size  sizeNegative
+		rate  rateNegative
+	)
+	if !errors.As(err, &count) && !errors.As(err, &size) && !errors.As(err, &rate) {
 		return false
 	}
 	if d.overflow == nil {

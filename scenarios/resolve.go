@@ -278,7 +278,7 @@ func (r *resolver) parallelism(p *int, path string) int {
 
 func (r *resolver) recordSize(b int64, path string) int64 {
 	if b < 1 || b > 1<<30 {
-		r.d.at(path, "must be from 1B to 1GiB, not %s", FormatBytes(b))
+		r.d.at(path, "must be from 1B to 1GiB, not %s", r.d.written(path, FormatBytes(b)))
 		return 1
 	}
 	return b

@@ -65,8 +65,11 @@ func (r *resolver) source(n *node) {
 func (r *resolver) rate(x *RateSpec, path string) {
 	d := r.d
 	isRecords := func(v RateValue, p string) {
-		if v.Bytes {
+		switch {
+		case v.Bytes:
 			d.at(p, "a source rate counts records (e.g. 100k/s), not bytes")
+		case v.PerSecond < 0:
+			d.at(p, "must be records per second, 0/s or more (e.g. 100k/s), not %s", d.written(p, Rate(v).String()))
 		}
 	}
 	switch {
