@@ -27,6 +27,13 @@ func TestFlinkJavaRanges(t *testing.T) {
 		{"flink.taskmanager.numberOfTaskSlots=" + maxInt, ""},
 		{"flink.web.checkpoints.history=" + maxInt, ""},
 		{"flink.web.checkpoints.history=-1", "--set flink.web.checkpoints.history=-1: flink.web.checkpoints.history: -1 is out of range (0 to 2147483647)"},
+		// digits only, as Integer.parseInt reads them: a count's forms,
+		// which flinksim's own fields take, are told so with the range
+		{"flink.restart-strategy.fixed-delay.attempts=1k", `--set flink.restart-strategy.fixed-delay.attempts=1k: flink.restart-strategy.fixed-delay.attempts: "1k" is not a whole number as Flink reads one: digits only (Integer.parseInt takes no 1e3 or 1k), from 0 to 2147483647`},
+		{"flink.parallelism.default=1e3", `--set flink.parallelism.default=1e3: flink.parallelism.default: "1e3" is not a whole number as Flink reads one: digits only (Integer.parseInt takes no 1e3 or 1k), from 1 to 32768`},
+		{"flink.pipeline.max-parallelism=1k", `--set flink.pipeline.max-parallelism=1k: flink.pipeline.max-parallelism: "1k" is not a whole number as Flink reads one: digits only (Integer.parseInt takes no 1e3 or 1k), -1 for Flink's default rule, or 1 to 32768`},
+		{"flink.taskmanager.network.memory.buffers-per-channel=1e3", `--set flink.taskmanager.network.memory.buffers-per-channel=1e3: flink.taskmanager.network.memory.buffers-per-channel: "1e3" is not a whole number as Flink reads one: digits only (Integer.parseInt takes no 1e3 or 1k), from 0 to 65536`},
+		{"flink.restart-strategy.fixed-delay.attempts=1.5", `--set flink.restart-strategy.fixed-delay.attempts=1.5: flink.restart-strategy.fixed-delay.attempts: "1.5" is not a whole number`},
 		{"flink.taskmanager.network.memory.max-buffers-per-channel=" + maxInt, ""}, // no cap
 		{"flink.taskmanager.network.memory.max-overdraft-buffers-per-gate=" + maxInt, ""},
 		{"flink.taskmanager.network.memory.buffers-per-channel=" + maxInt, `--set flink.taskmanager.network.memory.buffers-per-channel=2147483647: flink.taskmanager.network.memory.buffers-per-channel: 2147483647 buffers would need more network memory than a TaskManager has: Flink fails at deployment with "Insufficient number of network buffers" (flinksim takes 0 to 65536)`},
