@@ -111,6 +111,24 @@ sinks:
 	}
 }
 
+// TestCountBoundWithTooManySamples: a duration within its range whose
+// samples are too many is still the run's length to bound its counts by:
+// a rate past the count bound is reported with it, at once.
+func TestCountBoundWithTooManySamples(t *testing.T) {
+	_, err := Load("m.yaml", []byte(minimal), []string{"sources.clicks.rate=1000T/s", "duration=366d"})
+	want := "--set duration=366d: duration: 366d gives 6324480 samples of simulation.sample-interval (5s, the default); at most 1048576 are taken (a run keeps at most 4096 per metric, merging neighbours past that): set simulation.sample-interval to at least 31s, or run shorter\n" +
+		"--set sources.clicks.rate=1000T/s: sources.clicks.rate: the source produces up to 3.162e22 records in 366d (1e15/s at its peak); a run counts at most 2^53 = 9007199254740992 records per operator: lower the rate or the duration"
+	var probs Problems
+	if !errors.As(err, &probs) || probs.Error() != want {
+		t.Fatalf("got %v\nwant %s", err, want)
+	}
+	// a duration out of its range is no length to bound counts by
+	_, err = Load("m.yaml", []byte(minimal), []string{"sources.clicks.rate=1000T/s", "duration=367d"})
+	if want := "--set duration=367d: duration: must be more than 0s and at most 366d, not 367d"; !errors.As(err, &probs) || probs.Error() != want {
+		t.Fatalf("got %v\nwant %s", err, want)
+	}
+}
+
 // zeros is an endless input, as /dev/zero is.
 type zeros struct{}
 

@@ -51,6 +51,7 @@ type resolver struct {
 	byName      map[string]*node
 	refused     map[string]bool // names already reported as invalid
 	ckpt        ckptStorage     // where checkpoints go (resolve_ckptstorage.go)
+	durationOK  bool            // the duration is within its range (bounds)
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -66,6 +67,8 @@ func (r *resolver) resolve() {
 	if dur := sim.Time(*sc.Duration); dur <= 0 || dur > maxDuration {
 		d.at("duration", "must be more than 0s and at most 366d, not %s", FormatDuration(dur))
 	}
+	// a duration too long for its samples is still one to bound counts by
+	r.durationOK = !d.badUnder("duration")
 	if sc.Seed == nil {
 		sc.Seed = ptr(uint64(defaultSeed))
 	}

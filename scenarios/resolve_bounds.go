@@ -32,7 +32,7 @@ const (
 // problem is reported where it first arises, at the field responsible.
 func (r *resolver) bounds() {
 	d, sc := r.d, r.sc
-	if sc.Duration == nil || d.badUnder("duration") {
+	if sc.Duration == nil || !r.durationOK {
 		return
 	}
 	dur := sim.Time(*sc.Duration)
