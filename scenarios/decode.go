@@ -68,7 +68,7 @@ func (d *decoder) fail(n *yaml.Node, path, format string, a ...any) {
 	d.markBad(path)
 	msg := fmt.Sprintf(format, a...)
 	if o, ok := d.overflow[path]; ok { // the value as written, not as decoded
-		msg = strings.ReplaceAll(msg, o.sat, o.text)
+		msg = replaceWord(msg, o.sat, o.text)
 		delete(d.overflow, path)
 	}
 	if len(d.probs) >= maxProblems {
@@ -231,7 +231,9 @@ func (d *decoder) custom(n *yaml.Node, v reflect.Value, path string) bool {
 				d.negativeDuration(n, path, err)
 				return true
 			}
-			d.fail(n, path, "%v", err)
+			if !d.outOfType(n, path, err) {
+				d.fail(n, path, "%v", err)
+			}
 		}
 		return true
 	}
@@ -289,7 +291,8 @@ func (d *decoder) builtin(n *yaml.Node, v reflect.Value, path string) {
 // that a seed read back from summary.json or points.jsonl reruns the run.
 const MaxSeed = 1<<53 - 1
 
-// number decodes a uint64 (a seed, at most MaxSeed) or a float64.
+// number decodes a uint64 (a seed, at most MaxSeed, digits or a count's
+// forms) or a float64.
 func (d *decoder) number(n *yaml.Node, v reflect.Value, path string) {
 	if v.Kind() == reflect.Uint64 {
 		if n.Kind != yaml.ScalarNode {
@@ -297,6 +300,9 @@ func (d *decoder) number(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		u, err := strconv.ParseUint(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
+		if c, whole := wholeCount(n.Value); err != nil && whole && c >= 0 && c <= MaxSeed {
+			u, err = uint64(c), nil // 1e3, 100k, as a count is written
+		}
 		if err != nil || u > MaxSeed {
 			d.fail(n, path, "must be a whole number, 0 or more and at most %d so that JSON readers keep it exact, not %s", uint64(MaxSeed), describe(n))
 			return
@@ -344,29 +350,48 @@ func (d *decoder) spendAll(n *yaml.Node, path string) bool {
 	return true
 }
 
+// integer decodes a whole number from lo to hi: digits (Go's 0x, 0o and
+// 0b too, _ between digits), or a count's forms (1e3, 100k, 1.5M), kept
+// as written for a problem at path to show.
 func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) (int64, bool) {
 	if n.Kind != yaml.ScalarNode {
 		d.fail(n, path, "must be a whole number, not %s", describe(n))
 		return 0, false
 	}
 	i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
-	if err != nil {
-		if f, ferr := strconv.ParseFloat(n.Value, 64); ferr == nil && f == math.Trunc(f) && math.Abs(f) < 1e15 {
-			i, err = int64(f), nil
-		}
+	if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+		return d.beyondInt64(n, path, i, lo, hi)
 	}
 	if err != nil {
-		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return d.beyondInt64(n, path, i, lo, hi)
+		c, whole := wholeCount(n.Value)
+		switch {
+		case !whole:
+			d.fail(n, path, "must be a whole number, not %s", describe(n))
+			return 0, false
+		case c >= -math.MinInt64:
+			return d.beyondInt64(n, path, math.MaxInt64, lo, hi)
+		case c < math.MinInt64:
+			return d.beyondInt64(n, path, math.MinInt64, lo, hi)
 		}
-		d.fail(n, path, "must be a whole number, not %s", describe(n))
-		return 0, false
+		i = int64(c)
+		d.asWritten(n, path, i)
 	}
 	if i < lo || i > hi {
 		d.fail(n, path, "%d is out of range (%d to %d)", i, lo, hi)
 		return 0, false
 	}
 	return i, true
+}
+
+// wholeCount reads s as a count (ParseCount's forms: 1e3, 100k, 1.5M),
+// below 0 and beyond 1e18 too; whole: it is a whole number.
+func wholeCount(s string) (float64, bool) {
+	c, err := ParseCount(s)
+	var oor countOutOfRange
+	if err != nil && !errors.As(err, &oor) {
+		return 0, false
+	}
+	return c, !math.IsNaN(c) && c == math.Trunc(c)
 }
 
 // itemPath names a list item by its name field when it has a simple one, so

@@ -113,19 +113,20 @@ func TestIntFieldRanges(t *testing.T) {
 }
 
 // TestIntFieldRangesBeyondInt64: a whole number beyond an int64, above
-// or below, is told the field's own range in the same words as any other
-// value out of it, with the value as written (not "is too large (at most
-// 9223372036854775807)"); a checkpoint number, which has no upper bound,
-// is too large.
+// or below, in digits or a count's form (1e20), is told the field's own
+// range in the same words as any other value out of it, with the value as
+// written (not "is too large (at most 9223372036854775807)", nor "must be
+// a whole number"); a checkpoint number, which has no upper bound, is too
+// large.
 func TestIntFieldRangesBeyondInt64(t *testing.T) {
 	const huge = "99999999999999999999"
 	for _, c := range intBoundCases {
-		for _, v := range []string{"-" + huge, huge} {
+		for _, v := range []string{"-" + huge, huge, "1e20", "-1e20", "1e400", "2e13T"} {
 			t.Run(c.field+"="+v, func(t *testing.T) {
 				_, err := Load("m.yaml", []byte(intScenario(strings.ReplaceAll(c.yaml, "%d", v), 0)), nil)
 				want := strings.ReplaceAll(c.want, "%d", v)
-				if strings.HasSuffix(c.want, "numbered from 1") && v == huge {
-					want = huge + " is too large (at most 9223372036854775807)"
+				if strings.HasSuffix(c.want, "numbered from 1") && !strings.HasPrefix(v, "-") {
+					want = v + " is too large (at most 9223372036854775807)"
 				}
 				var probs Problems
 				if !errors.As(err, &probs) || len(probs) != 1 || !strings.Contains(probs.Error(), want) {
@@ -155,6 +156,42 @@ func TestNegativeIntSet(t *testing.T) {
 		var probs Problems
 		if !errors.As(err, &probs) || probs.Error() != c.want {
 			t.Errorf("%s: got %v\nwant %s", c.set, err, c.want)
+		}
+	}
+}
+
+// TestIntCountForms: a whole-number field takes a count's forms (1e3,
+// 100k, 1.5k), as the count fields do; one out of the field's range is told
+// it with the value as written, and one that is not whole that it must be.
+func TestIntCountForms(t *testing.T) {
+	for _, c := range []struct{ set, want string }{ // want "": it loads
+		{"sources.clicks.partitions=1k", ""},
+		{"sources.clicks.partitions=1e3", ""},
+		{"sources.clicks.partitions=1.5k", ""},
+		{"sources.clicks.partitions=1_000", ""},
+		{"sources.clicks.partitions=200k", "sources.clicks.partitions: must be from 1 to 100000, not 200k"},
+		{"sources.clicks.partitions=-1k", "sources.clicks.partitions: must be from 1 to 100000, not -1k"},
+		{"sources.clicks.partitions=1e20", "sources.clicks.partitions: must be from 1 to 100000, not 1e20"},
+		{"sources.clicks.partitions=1.5", `sources.clicks.partitions: must be a whole number, not "1.5"`},
+		{"sources.clicks.partitions=1.0001k", `sources.clicks.partitions: must be a whole number, not "1.0001k"`},
+		{"sources.clicks.partitions=1m", `sources.clicks.partitions: must be a whole number, not "1m"`},
+		{"operators.parse.parallelism=40k", "operators.parse.parallelism: must be from 1 to 32768, not 40k"},
+		{"sweep={grid: [\"sources.clicks.rate=1k/s,2k/s\"], replicas: 20k}", "sweep.replicas: 20k is out of range (1 to 10000)"},
+		{"seed=1e3", ""},
+		{"seed=1e16", `seed: must be a whole number, 0 or more and at most 9007199254740991 so that JSON readers keep it exact, not "1e16"`},
+	} {
+		l, err := Load("m.yaml", []byte(minimal), []string{c.set})
+		if c.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", c.set, err)
+			} else {
+				assertRoundTrip(t, l)
+			}
+			continue
+		}
+		var probs Problems
+		if want := "--set " + c.set + ": " + c.want; !errors.As(err, &probs) || probs.Error() != want {
+			t.Errorf("%s: got %v\nwant %s", c.set, err, want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -10,10 +11,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// overflowed is a value beyond its type's range: the words of the value
-// it decoded as (sat) in a problem at its path are replaced by those of
-// the value as written (text); left is the problem if the resolver takes
-// the value.
+// overflowed is a value beyond its type's range, or one written otherwise
+// than as it decoded: the words of the value it decoded as (sat) in a
+// problem at its path are replaced by those of the value as written
+// (text); left is the problem if the resolver takes the value ("": none).
 type overflowed struct {
 	n         *yaml.Node
 	text, sat string
@@ -39,6 +40,75 @@ func (d *decoder) beyondInt64(n *yaml.Node, path string, sat, lo, hi int64) (int
 	}
 	d.overflow[path] = overflowed{n: n, text: text, sat: strconv.FormatInt(sat, 10), left: left}
 	return sat, true
+}
+
+// outOfType keeps a value its unit type refuses as out of its range (a
+// count below 0 or above 1e18, a negative size or rate), which parsing
+// returned with err, for the resolver to tell the field's own range, with
+// the value as written (written); err is the problem if the resolver takes
+// the value. False if err is another error.
+func (d *decoder) outOfType(n *yaml.Node, path string, err error) bool {
+	var (
+		count countOutOfRange
+		size  sizeNegative
+		rate  rateNegative
+	)
+	if !errors.As(err, &count) && !errors.As(err, &size) && !errors.As(err, &rate) {
+		return false
+	}
+	if d.overflow == nil {
+		d.overflow = map[string]overflowed{}
+	}
+	d.overflow[path] = overflowed{n: n, left: err.Error()}
+	return true
+}
+
+// asWritten: the whole number at path, decoded as v, was written otherwise
+// (1k, 1e3): a problem at path shows it as written.
+func (d *decoder) asWritten(n *yaml.Node, path string, v int64) {
+	text := strings.TrimSpace(n.Value)
+	if sat := strconv.FormatInt(v, 10); text != sat {
+		if d.overflow == nil {
+			d.overflow = map[string]overflowed{}
+		}
+		d.overflow[path] = overflowed{n: n, text: text, sat: sat}
+	}
+}
+
+// written is the value at path as written, or else if it has none (a
+// default).
+func (d *decoder) written(path, other string) string {
+	if n, ok := d.nodes[path]; ok && n.Kind == yaml.ScalarNode {
+		return strings.TrimSpace(n.Value)
+	}
+	return other
+}
+
+// replaceWord replaces old in s by new where old stands as a word: not
+// within a longer number or name ("1000" in "not 1000," but not in
+// "10000").
+func replaceWord(s, old, new string) string {
+	if old == "" {
+		return s
+	}
+	inWord := func(c byte) bool {
+		return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '_'
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, old)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := i + len(old)
+		if (i > 0 && inWord(s[i-1])) || (end < len(s) && inWord(s[end])) {
+			b.WriteString(s[:end])
+		} else {
+			b.WriteString(s[:i] + new)
+		}
+		s = s[end:]
+	}
 }
 
 // negativeDuration decodes a negative duration as 0s, so that a field that
@@ -71,6 +141,8 @@ func (d *decoder) unreportedOverflows() {
 	for _, p := range paths {
 		o := d.overflow[p]
 		delete(d.overflow, p)
-		d.fail(o.n, p, "%s", o.left)
+		if o.left != "" { // "": a value written otherwise, taken as it is
+			d.fail(o.n, p, "%s", o.left)
+		}
 	}
 }

@@ -254,7 +254,7 @@ func intRange(lo, hi int) func(string) (any, error) {
 			return nil, fmt.Errorf("%s is out of range (%d to %d)", s, lo, hi)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%q is not a whole number", s)
+			return nil, notFlinkWhole(s, fmt.Sprintf("from %d to %d", lo, hi))
 		}
 		if v < lo || v > hi {
 			return nil, fmt.Errorf("%d is out of range (%d to %d)", v, lo, hi)
@@ -276,6 +276,8 @@ func bufferCount(lo int) func(string) (any, error) {
 		case err != nil && strings.Contains(err.Error(), "out of range"):
 			// below lo: the range is flinksim's, as above it
 			return nil, fmt.Errorf("%s is out of range (%d to 65536)", strings.TrimSpace(s), lo)
+		case err != nil:
+			return nil, notFlinkWhole(s, fmt.Sprintf("from %d to 65536", lo))
 		case err == nil && v.(int) > 1<<16:
 			return nil, fmt.Errorf("%s buffers would need more network memory than a TaskManager has: Flink fails at deployment with \"Insufficient number of network buffers\" (flinksim takes %d to 65536)", s, lo)
 		}
@@ -283,10 +285,20 @@ func bufferCount(lo int) func(string) (any, error) {
 	}
 }
 
+// notFlinkWhole is the problem of a value Flink's Integer.parseInt
+// refuses. A whole number written as a count is outside flink: (1e3,
+// 1k) is told that Flink reads digits only, and the range allowed.
+func notFlinkWhole(s, allowed string) error {
+	if _, whole := wholeCount(s); whole {
+		return fmt.Errorf("%q is not a whole number as Flink reads one: digits only (Integer.parseInt takes no 1e3 or 1k), %s", s, allowed)
+	}
+	return fmt.Errorf("%q is not a whole number", s)
+}
+
 func maxParallelism(s string) (any, error) {
 	v, err := strconv.Atoi(s)
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return nil, fmt.Errorf("%q is not a whole number", s)
+		return nil, notFlinkWhole(s, fmt.Sprintf("-1 for Flink's default rule, or 1 to %d", partitioning.MaxMaxParallelism))
 	}
 	if err != nil || v != -1 && (v < 1 || v > partitioning.MaxMaxParallelism) {
 		return nil, fmt.Errorf("%s is out of range (-1 for Flink's default rule, or 1 to %d)", s, partitioning.MaxMaxParallelism)

@@ -27,6 +27,13 @@ func TestFlinkJavaRanges(t *testing.T) {
 		{"flink.taskmanager.numberOfTaskSlots=" + maxInt, ""},
 		{"flink.web.checkpoints.history=" + maxInt, ""},
 		{"flink.web.checkpoints.history=-1", "--set flink.web.checkpoints.history=-1: flink.web.checkpoints.history: -1 is out of range (0 to 2147483647)"},
+		// digits only, as Integer.parseInt reads them: a count's forms,
+		// which flinksim's own fields take, are told so with the range
+		{"flink.restart-strategy.fixed-delay.attempts=1k", `--set flink.restart-strategy.fixed-delay.attempts=1k: flink.restart-strategy.fixed-delay.attempts: "1k" is not a whole number as Flink reads one: digits only (Integer.parseInt takes no 1e3 or 1k), from 0 to 2147483647`},
+		{"flink.parallelism.default=1e3", `--set flink.parallelism.default=1e3: flink.parallelism.default: "1e3" is not a whole number as Flink reads one: digits only (Integer.parseInt takes no 1e3 or 1k), from 1 to 32768`},
+		{"flink.pipeline.max-parallelism=1k", `--set flink.pipeline.max-parallelism=1k: flink.pipeline.max-parallelism: "1k" is not a whole number as Flink reads one: digits only (Integer.parseInt takes no 1e3 or 1k), -1 for Flink's default rule, or 1 to 32768`},
+		{"flink.taskmanager.network.memory.buffers-per-channel=1e3", `--set flink.taskmanager.network.memory.buffers-per-channel=1e3: flink.taskmanager.network.memory.buffers-per-channel: "1e3" is not a whole number as Flink reads one: digits only (Integer.parseInt takes no 1e3 or 1k), from 0 to 65536`},
+		{"flink.restart-strategy.fixed-delay.attempts=1.5", `--set flink.restart-strategy.fixed-delay.attempts=1.5: flink.restart-strategy.fixed-delay.attempts: "1.5" is not a whole number`},
 		{"flink.taskmanager.network.memory.max-buffers-per-channel=" + maxInt, ""}, // no cap
 		{"flink.taskmanager.network.memory.max-overdraft-buffers-per-gate=" + maxInt, ""},
 		{"flink.taskmanager.network.memory.buffers-per-channel=" + maxInt, `--set flink.taskmanager.network.memory.buffers-per-channel=2147483647: flink.taskmanager.network.memory.buffers-per-channel: 2147483647 buffers would need more network memory than a TaskManager has: Flink fails at deployment with "Insufficient number of network buffers" (flinksim takes 0 to 65536)`},
@@ -100,6 +107,24 @@ sinks:
 	want := fmt.Sprintf("over.yaml:5:23: sources.src.rate: the source produces up to %s records in 10s (%s/s at its peak); a run counts at most 2^53 = 9007199254740992 records per operator: lower the rate or the duration", approx(over*dur), approx(over))
 	var probs Problems
 	if !errors.As(err, &probs) || probs.Error() != want {
+		t.Fatalf("got %v\nwant %s", err, want)
+	}
+}
+
+// TestCountBoundWithTooManySamples: a duration within its range whose
+// samples are too many is still the run's length to bound its counts by:
+// a rate past the count bound is reported with it, at once.
+func TestCountBoundWithTooManySamples(t *testing.T) {
+	_, err := Load("m.yaml", []byte(minimal), []string{"sources.clicks.rate=1000T/s", "duration=366d"})
+	want := "--set duration=366d: duration: 366d gives 6324480 samples of simulation.sample-interval (5s, the default); at most 1048576 are taken (a run keeps at most 4096 per metric, merging neighbours past that): set simulation.sample-interval to at least 31s, or run shorter\n" +
+		"--set sources.clicks.rate=1000T/s: sources.clicks.rate: the source produces up to 3.162e22 records in 366d (1e15/s at its peak); a run counts at most 2^53 = 9007199254740992 records per operator: lower the rate or the duration"
+	var probs Problems
+	if !errors.As(err, &probs) || probs.Error() != want {
+		t.Fatalf("got %v\nwant %s", err, want)
+	}
+	// a duration out of its range is no length to bound counts by
+	_, err = Load("m.yaml", []byte(minimal), []string{"sources.clicks.rate=1000T/s", "duration=367d"})
+	if want := "--set duration=367d: duration: must be more than 0s and at most 366d, not 367d"; !errors.As(err, &probs) || probs.Error() != want {
 		t.Fatalf("got %v\nwant %s", err, want)
 	}
 }

@@ -51,6 +51,7 @@ type resolver struct {
 	byName      map[string]*node
 	refused     map[string]bool // names already reported as invalid
 	ckpt        ckptStorage     // where checkpoints go (resolve_ckptstorage.go)
+	durationOK  bool            // the duration is within its range (bounds)
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -66,6 +67,8 @@ func (r *resolver) resolve() {
 	if dur := sim.Time(*sc.Duration); dur <= 0 || dur > maxDuration {
 		d.at("duration", "must be more than 0s and at most 366d, not %s", FormatDuration(dur))
 	}
+	// a duration too long for its samples is still one to bound counts by
+	r.durationOK = !d.badUnder("duration")
 	if sc.Seed == nil {
 		sc.Seed = ptr(uint64(defaultSeed))
 	}
@@ -176,9 +179,7 @@ func (r *resolver) simulation() {
 	}
 	s := sc.Simulation
 	if s.ChunkRecords != nil {
-		if c := float64(*s.ChunkRecords); c < 1 || c != math.Trunc(c) {
-			d.at("simulation.chunk-records", "must be a whole number of at least 1, not %s", FormatCount(c))
-		}
+		r.count("simulation.chunk-records", *s.ChunkRecords, 1, maxCount, "a whole number from 1 to 1e18")
 	}
 	if s.ChunkDelay == nil {
 		s.ChunkDelay = ptr(Duration(defaultChunkDelay))
@@ -280,7 +281,7 @@ func (r *resolver) parallelism(p *int, path string) int {
 
 func (r *resolver) recordSize(b int64, path string) int64 {
 	if b < 1 || b > 1<<30 {
-		r.d.at(path, "must be from 1B to 1GiB, not %s", FormatBytes(b))
+		r.d.at(path, "must be from 1B to 1GiB, not %s", r.d.written(path, FormatBytes(b)))
 		return 1
 	}
 	return b

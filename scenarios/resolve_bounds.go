@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 
 	"github.com/flinksim/flinksim/sim"
@@ -31,7 +32,7 @@ const (
 // problem is reported where it first arises, at the field responsible.
 func (r *resolver) bounds() {
 	d, sc := r.d, r.sc
-	if sc.Duration == nil || d.badUnder("duration") {
+	if sc.Duration == nil || !r.durationOK {
 		return
 	}
 	dur := sim.Time(*sc.Duration)
@@ -86,17 +87,13 @@ func (r *resolver) bounds() {
 }
 
 // sourceRecords bounds what a source produces: its peak rate over the run
-// and its initial backlog. Past the bound, the field responsible is named.
+// and its initial backlog. Past the bound, the rate is named: the backlog
+// alone is at most the bound (source).
 func (r *resolver) sourceRecords(n *node, dur sim.Time) float64 {
 	peak, field := peakRate(n.src.Rate)
-	backlog := float64(*n.src.InitialBacklog)
-	u := peak*dur.Seconds() + backlog
+	u := peak*dur.Seconds() + float64(*n.src.InitialBacklog)
 	if u > maxRunRecords {
-		if backlog > maxRunRecords {
-			r.d.at(n.path+".initial-backlog", "%s records are more than a run counts (at most 2^53 = %d records per operator)", approx(backlog), int64(maxRunRecords))
-		} else {
-			r.d.at(n.path+".rate"+field, "the source produces up to %s records in %s (%s/s at its peak); a run counts at most 2^53 = %d records per operator: lower the rate or the duration", approx(u), FormatDuration(dur), approx(peak), int64(maxRunRecords))
-		}
+		r.d.at(n.path+".rate"+field, "the source produces up to %s records in %s (%s/s at its peak); a run counts at most 2^53 = %d records per operator: lower the rate or the duration", approx(u), FormatDuration(dur), approx(peak), int64(maxRunRecords))
 	}
 	return u
 }
@@ -178,3 +175,12 @@ func peakRate(x *RateSpec) (float64, string) {
 func approx(v float64) string { return exponent.ReplaceAllString(fmt.Sprintf("%.4g", v), "e") }
 
 var exponent = regexp.MustCompile(`e\+0*`)
+
+// count checks a count field against its range: what (a whole number
+// from lo to hi, in words) is told with the value as written, whether
+// within the counts ParseCount reads or not (negative, above 1e18).
+func (r *resolver) count(path string, v Count, lo, hi float64, what string) {
+	if c := float64(v); math.IsNaN(c) || c < lo || c > hi || c != math.Trunc(c) {
+		r.d.at(path, "must be %s, not %s", what, r.d.written(path, FormatCount(c)))
+	}
+}

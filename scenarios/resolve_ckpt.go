@@ -141,7 +141,7 @@ func (r *resolver) storage() {
 		// state.backend.rocksdb.compaction.level.target-file-size-base
 		cs.FileSize = ptr(Size(64 << 20))
 	} else if *cs.FileSize < 1 {
-		d.at("checkpoint-storage.file-size", "must be at least 1B")
+		d.at("checkpoint-storage.file-size", "must be at least 1B, not %s", d.written("checkpoint-storage.file-size", FormatBytes(int64(*cs.FileSize))))
 	}
 	r.checkMaxStateSize()
 }

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/flinksim/flinksim/models"
 )
@@ -119,7 +120,7 @@ func (r *resolver) checkpointStorage(block bool) ckptStorage {
 // not a Java int above 0, as JobManagerCheckpointStorage's constructor does.
 func (r *resolver) checkMaxStateSize() {
 	if m := r.sc.CheckpointStorage.MaxStateSize; m != nil && (*m < 1 || *m > math.MaxInt32) {
-		r.d.at("checkpoint-storage.max-state-size", "must be from 1B to 2147483647B (JobManagerCheckpointStorage takes an int above 0), not %dB", int64(*m))
+		r.d.at("checkpoint-storage.max-state-size", "must be from 1B to 2147483647B (JobManagerCheckpointStorage takes an int above 0), not %s", r.d.written("checkpoint-storage.max-state-size", strconv.FormatInt(int64(*m), 10)+"B"))
 	}
 }
 

@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -218,8 +217,8 @@ func (r *resolver) operator(n *node, keyed bool) {
 		}
 		if o.Keys == nil {
 			d.at(n.path+".key-by", "needs keys: the number of distinct keys, e.g. 1M")
-		} else if k := float64(*o.Keys); k < 1 || k != math.Trunc(k) || k > 1e15 {
-			d.at(n.path+".keys", "must be a whole number from 1 to 1e15, not %s", FormatCount(k))
+		} else {
+			r.count(n.path+".keys", *o.Keys, 1, 1e15, "a whole number from 1 to 1e15")
 		}
 		if o.StatePerKey == nil {
 			o.StatePerKey = ptr(Size(0))

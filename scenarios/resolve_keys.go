@@ -171,8 +171,8 @@ func (r *resolver) notKeyed(n *node) {
 		p := n.path + ".mini-batch"
 		if mb.Size == nil {
 			mb.Size = ptr(Count(1000))
-		} else if v := float64(*mb.Size); v < 1 || v != math.Trunc(v) || v > 1e9 {
-			r.d.at(p+".size", "must be a whole number from 1 to 1G, not %s", FormatCount(v))
+		} else {
+			r.count(p+".size", *mb.Size, 1, 1e9, "a whole number from 1 to 1G")
 		}
 		if mb.AllowLatency == nil {
 			mb.AllowLatency = ptr(Duration(sim.Second))

@@ -83,8 +83,8 @@ func (r *resolver) delivery(n *node) {
 		if s.System == "jdbc" {
 			s.BatchSize = ptr(Count(defaultJDBCBatch))
 		}
-	} else if *s.BatchSize < 1 || *s.BatchSize != Count(int64(*s.BatchSize)) {
-		d.at(p+".batch-size", "must be a whole number of records, at least 1")
+	} else {
+		r.count(p+".batch-size", *s.BatchSize, 1, maxCount, "a whole number of records from 1 to 1e18")
 	}
 	if s.BatchInterval == nil {
 		s.BatchInterval = ptr(Duration(0))
@@ -97,8 +97,8 @@ func (r *resolver) delivery(n *node) {
 		switch {
 		case u.Keys == nil:
 			d.at(p+".upsert.keys", "is required: the distinct rows the records update")
-		case *u.Keys < 1 || *u.Keys != Count(int64(*u.Keys)):
-			d.at(p+".upsert.keys", "must be a whole number of rows, at least 1")
+		default:
+			r.count(p+".upsert.keys", *u.Keys, 1, maxCount, "a whole number of rows from 1 to 1e18")
 		}
 		if u.Deterministic == nil {
 			u.Deterministic = ptr(true)

@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/sim"
@@ -36,8 +35,9 @@ func (r *resolver) source(n *node) {
 	n.recordSize = r.recordSize(int64(*s.RecordSize), n.path+".record-size")
 	if s.InitialBacklog == nil {
 		s.InitialBacklog = ptr(Count(0))
-	} else if b := float64(*s.InitialBacklog); b != math.Trunc(b) {
-		d.at(n.path+".initial-backlog", "must be a whole number of records")
+	} else {
+		// at most what a run counts through one operator (bounds)
+		r.count(n.path+".initial-backlog", *s.InitialBacklog, 0, maxRunRecords, "a whole number of records from 0 to 2^53 = 9007199254740992")
 	}
 	if s.PartitionDiscovery == nil {
 		// KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL_MS: 5 minutes,
@@ -65,8 +65,11 @@ func (r *resolver) source(n *node) {
 func (r *resolver) rate(x *RateSpec, path string) {
 	d := r.d
 	isRecords := func(v RateValue, p string) {
-		if v.Bytes {
+		switch {
+		case v.Bytes:
 			d.at(p, "a source rate counts records (e.g. 100k/s), not bytes")
+		case v.PerSecond < 0:
+			d.at(p, "must be records per second, 0/s or more (e.g. 100k/s), not %s", d.written(p, Rate(v).String()))
 		}
 	}
 	switch {

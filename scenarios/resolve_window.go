@@ -38,7 +38,7 @@ func (r *resolver) window(n *node, keyed bool) {
 		d.at(p+".accumulator-size", "only applies to function: aggregate; a process window function buffers the records themselves")
 	case w.AccumulatorSize != nil:
 		if b := int64(*w.AccumulatorSize); b < 1 || b > 1<<30 {
-			d.at(p+".accumulator-size", "must be from 1B to 1GiB, not %s", FormatBytes(b))
+			d.at(p+".accumulator-size", "must be from 1B to 1GiB, not %s", d.written(p+".accumulator-size", FormatBytes(b)))
 		}
 	}
 	if w.FireCost == nil {

@@ -207,9 +207,11 @@ func withTypes(s *jsonschema.Schema, types ...string) *jsonschema.Schema {
 
 // Patterns of the numbers the loader also takes quoted: it reads a
 // scalar's text, whatever YAML's tag ("4" as the Kubernetes operator
-// writes it, as well as 4).
+// writes it, as well as 4). A whole number takes a count's forms too
+// (1e3, 100k, 1.5M: decoder.integer), whole or not to the schema, which
+// cannot tell 1.5k from 1.5.
 const (
-	intText   = `^\s*[+-]?[0-9][0-9_]*\s*$`
+	intText   = `^\s*[+-]?([0-9][0-9_]*(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*[kKMGT]?\s*$`
 	floatText = `^\s*[+-]?([0-9][0-9_]*(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$`
 )
 

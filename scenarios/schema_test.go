@@ -169,6 +169,29 @@ func TestSchemaAsTheLoader(t *testing.T) {
 	}
 }
 
+// TestSchemaWholeNumbersAsCounts: a whole-number field takes a count's
+// forms to the schema as to the loader (1e3, 1k, 0.5k).
+func TestSchemaWholeNumbersAsCounts(t *testing.T) {
+	s := compiledSchema(t)
+	const base = "name: x\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\n"
+	for _, c := range []struct {
+		extra string
+		valid bool
+	}{
+		{"seed: 1k\noperators: [{name: o, key-by: u, keys: 10, parallelism: 1e1, max-parallelism: 0.5k}]", true},
+		{"operators: [{name: o, parallelism: \"2k\"}]", true},
+		{"operators: [{name: o, parallelism: 2x}]", false},
+	} {
+		sc := base + c.extra + "\n"
+		if _, err := Load("x.yaml", []byte(sc), nil); (err == nil) != c.valid {
+			t.Errorf("%s: the loader says %v", c.extra, err)
+		}
+		if err := s.Validate(asJSON(t, []byte(sc))); (err == nil) != c.valid {
+			t.Errorf("%s: the schema says %v, want valid %v", c.extra, err, c.valid)
+		}
+	}
+}
+
 // TestSchemaSelectivity: an operator's selectivity is valid to the schema
 // from 0 (a filter that drops every record) to 1e6, as the loader takes it.
 func TestSchemaSelectivity(t *testing.T) {

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -131,11 +132,20 @@ func FormatDuration(d sim.Time) string {
 }
 
 // ParseBytes reads "200B", "32kB" (32 000), "32KiB" (32 768), "1TB", "1TiB";
-// a bare number is bytes.
+// a bare number is bytes. A negative size is returned with sizeNegative.
 func ParseBytes(s string) (int64, error) {
 	in := strings.TrimSpace(s)
-	if strings.HasPrefix(in, "-") {
-		return 0, fmt.Errorf("%q is negative; sizes must be at least 0", s)
+	if rest, ok := strings.CutPrefix(in, "-"); ok && !strings.HasPrefix(rest, "-") {
+		v, err := ParseBytes(rest)
+		switch {
+		case err != nil && strings.Contains(err.Error(), "too large"):
+			return math.MinInt64 / 4, sizeNegative(s)
+		case err != nil:
+			return 0, fmt.Errorf("%q is not a size (examples: 200B, 32kB = 32000, 32KiB = 32768, 1.5GB, 1TiB)", s)
+		case v > 0:
+			return -v, sizeNegative(s)
+		}
+		return 0, nil // -0B
 	}
 	v, err := humanize.ParseBytes(in)
 	if err != nil || v > math.MaxInt64/4 {
@@ -145,6 +155,15 @@ func ParseBytes(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size (examples: 200B, 32kB = 32000, 32KiB = 32768, 1.5GB, 1TiB)", s)
 	}
 	return int64(v), nil
+}
+
+// sizeNegative is ParseBytes's error for a size below 0, returned with
+// the size: a field tells its own range instead, with the value as written
+// (errors.As).
+type sizeNegative string
+
+func (s sizeNegative) Error() string {
+	return fmt.Sprintf("%q is negative; sizes must be at least 0", string(s))
 }
 
 // FormatBytes prints n exactly, in the largest unit that divides it.
@@ -177,23 +196,32 @@ func ParseCount(s string) (float64, error) {
 		return 0, fmt.Errorf("%q: m is ambiguous; write M for million", s)
 	}
 	v, err := strconv.ParseFloat(in, 64)
-	if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-		if v == 0 {
-			return 0, fmt.Errorf("%q is too small to be told from 0", s)
-		}
-		return 0, fmt.Errorf("%q is too large (at most 1e18)", s)
+	if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange && v == 0 {
+		return 0, fmt.Errorf("%q is too small to be told from 0", s)
 	}
-	if err != nil {
+	if err != nil && !math.IsInf(v, 0) || math.IsNaN(v) {
 		return 0, fmt.Errorf("%q is not a number (examples: 1000000, 1e6, 100k, 1.5M)", s)
 	}
 	v *= mult
-	switch {
-	case math.IsInf(v, 0) || math.IsNaN(v) || math.Abs(v) > 1e18:
-		return 0, fmt.Errorf("%q is too large (at most 1e18)", s)
-	case v < 0:
-		return 0, fmt.Errorf("%q is negative", s)
+	if v < 0 || v > maxCount {
+		return v, countOutOfRange(s)
 	}
 	return v, nil
+}
+
+// maxCount is the largest count ParseCount reads.
+const maxCount = 1e18
+
+// countOutOfRange is ParseCount's error for a number below 0 or above
+// maxCount, returned with the number (±Inf beyond a float64): a field
+// tells its own range instead, with the value as written (errors.As).
+type countOutOfRange string
+
+func (s countOutOfRange) Error() string {
+	if strings.HasPrefix(strings.TrimSpace(string(s)), "-") {
+		return fmt.Sprintf("%q is negative; counts must be from 0 to 1e18", string(s))
+	}
+	return fmt.Sprintf("%q is too large; counts must be from 0 to 1e18", string(s))
 }
 
 // FormatCount prints a count compactly: 100k, 1M, 2.5G.
@@ -232,16 +260,31 @@ func ParseRate(s string) (Rate, error) {
 	num := strings.TrimSpace(in[:i])
 	if strings.HasSuffix(num, "B") { // a byte unit: B, kB, MB, KiB, GiB...
 		b, err := ParseBytes(num)
+		var neg sizeNegative
+		if errors.As(err, &neg) {
+			return Rate{PerSecond: float64(b) / per, Bytes: true}, rateNegative(s)
+		}
 		if err != nil {
 			return Rate{}, err
 		}
 		return Rate{PerSecond: float64(b) / per, Bytes: true}, nil
 	}
 	c, err := ParseCount(num)
+	if err != nil && c < 0 {
+		return Rate{PerSecond: c / per}, rateNegative(s)
+	}
 	if err != nil {
 		return Rate{}, fmt.Errorf("%q is not a rate (examples: 100k/s, 6M/min, 50MB/s)", s)
 	}
 	return Rate{PerSecond: c / per}, nil
+}
+
+// rateNegative is ParseRate's error for a rate below 0, returned with
+// the rate: a field tells its own range instead (errors.As).
+type rateNegative string
+
+func (s rateNegative) Error() string {
+	return fmt.Sprintf("%q is negative; rates must be at least 0/s", string(s))
 }
 
 // String prints r per second.

@@ -99,7 +99,7 @@ func (x Dist) MarshalYAML() (any, error) {
 func (x *RateSpec) decodeNode(d *decoder, n *yaml.Node, path string) {
 	if n.Kind == yaml.ScalarNode {
 		x.Constant = new(RateValue)
-		if err := x.Constant.parseScalar(n.Value); err != nil {
+		if err := x.Constant.parseScalar(n.Value); err != nil && !d.outOfType(n, path, err) {
 			d.fail(n, path, "%v; or give a profile: steps, ramp, periodic or bursts", err)
 		}
 		return
