@@ -305,10 +305,15 @@ func (s *Simulation) deliver(c *channel) {
 		need := head.Buffers
 		freeExcl, freeFloat := s.credits(c)
 		take := min(need, freeExcl+freeFloat)
-		if take < need && c.recvBuf == 0 && c.creditLag == 0 && freeExcl+freeFloat == 0 {
-			// Nothing is held on this channel and no credit is free: take the
-			// buffers anyway, so that a record larger than all credits still
-			// makes progress (Flink's overdraft).
+		if take < need && c.recvBuf == 0 && c.creditLag == 0 && (freeExcl+freeFloat == 0 || need > g.exclusive+g.floating) {
+			// Nothing is held on this channel and no credit is free, or the
+			// chunk needs more buffers than the channel could ever be
+			// credited (a record larger than exclusive and floating
+			// buffers together): take the buffers anyway, so that it still
+			// makes progress. Flink sends a spanning record buffer by
+			// buffer, each recycled once the receiver's
+			// SpillingAdaptiveSpanningRecordDeserializer has copied it, so
+			// no record waits for more credit than a channel has.
 			take = need
 		}
 		// Whole chunks travel as they are; a chunk is split only when the
@@ -523,15 +528,18 @@ func (s *Simulation) flushInterval() sim.Time {
 	return to
 }
 
-// armFlush schedules the subtask's output flusher at its next tick.
+// armFlush schedules the subtask's output flusher at its next tick: its
+// first, flushPhase, or the next after now on the grid from it.
 func (s *Simulation) armFlush(st *subtask) {
 	to := s.flushInterval()
 	if to <= 0 || s.eng.Armed(st.flush) {
 		return
 	}
-	now := s.eng.Now()
-	k := (now-st.flushPhase)/to + 1
-	s.eng.Arm(st.flush, sim.Add(st.flushPhase, k*to), evFlush, st.id, 0)
+	next := st.flushPhase
+	if now := s.eng.Now(); now >= next {
+		next = sim.Add(st.flushPhase, ((now-st.flushPhase)/to+1)*to)
+	}
+	s.eng.Arm(st.flush, next, evFlush, st.id, 0)
 }
 
 // flushAll is the output flusher firing (OutputFlusher, or after every
