@@ -200,30 +200,5 @@ func TestIntCountForms(t *testing.T) {
 // Go's own int or int64 (alone, by pointer or in a list) as Type.Field; the
 // format's unit types (Size, Count, ...) decode themselves.
 func intFieldsOf(t reflect.Type) []string {
-	var out []string
-	seen := map[reflect.Type]bool{}
-	var walk func(reflect.Type)
-	walk = func(t reflect.Type) {
-		if seen[t] {
-			return
-		}
-		seen[t] = true
-		for f := range t.Fields() {
-			if f.Tag.Get("yaml") == "" {
-				continue
-			}
-			ft := f.Type
-			for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
-				ft = ft.Elem()
-			}
-			switch {
-			case ft == reflect.TypeFor[int]() || ft == reflect.TypeFor[int64]():
-				out = append(out, t.Name()+"."+f.Name)
-			case ft.Kind() == reflect.Struct:
-				walk(ft)
-			}
-		}
-	}
-	walk(t)
-	return out
+	return unitFieldsOf(t, reflect.TypeFor[int](), reflect.TypeFor[int64]())
 }
