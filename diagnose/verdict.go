@@ -72,7 +72,7 @@ func Judge(res *result.Result) result.Verdict {
 		v.Phases = append(v.Phases, result.Phase{Phase: result.PhaseRecovered, StartS: j.recovered()})
 	}
 	since := ""
-	if g, at, ok := j.growthWhileDown(); ok {
+	if g, at, ok := j.growthSinceFailed(); ok {
 		// a failed job falls behind from its failure, at its whole
 		// input rate: the second half's slope would mix in the time it ran
 		growth, since = g, " since the failure at "+human.Seconds(at)
@@ -93,13 +93,13 @@ func Judge(res *result.Result) result.Verdict {
 	return v
 }
 
-// growthWhileDown is the slope (records/s) of the lag from the first
+// growthSinceFailed is the slope (records/s) of the lag from the first
 // sample after the job failed (the restart strategy gave up) to the end,
 // and when it failed, where that falls after the middle of the run (else
 // the second half, LagGrowth's window, is all down time already) with two
 // samples after it. A job still restarting is left to LagGrowth: each
 // restore rewinds its offsets to the checkpoint, a jump that is no rate.
-func (j *judgement) growthWhileDown() (float64, float64, bool) {
+func (j *judgement) growthSinceFailed() (float64, float64, bool) {
 	times, n := j.res.Times, len(j.lag)
 	if len(j.res.Failovers) == 0 || !j.res.Failovers[len(j.res.Failovers)-1].Final || n < 4 {
 		return 0, 0, false
