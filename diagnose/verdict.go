@@ -445,6 +445,10 @@ func checkpointsWhy(res *result.Result, v result.Verdict, completed int, slowest
 	case completed == 0 && len(res.Checkpoints) == 0 && c.Failed == 0:
 		// CheckpointCoordinator triggers only with every task running
 		// (DefaultCheckpointPlanCalculator: NOT_ALL_REQUIRED_TASKS_RUNNING).
+		if c.FailedBeforeStart > 0 {
+			return fmt.Sprintf("no checkpoint started: %s found a task not running (the job never had all its tasks running)",
+				human.Plural(c.FailedBeforeStart, "trigger"))
+		}
 		return "no checkpoint triggered: the job never had all its tasks running"
 	case completed == 0 && !hasPhase(v, result.PhaseNeverCheckpointed):
 		return fmt.Sprintf("no checkpoint completed yet: the first is in progress, younger than the %s interval", human.Seconds(c.IntervalS))

@@ -188,6 +188,9 @@ func TestJudgeNeverCheckpointed(t *testing.T) {
 		{"tasks never all running", func(float64) float64 { return 0 }, func(r *result.Result) {
 			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
 		}, result.PhaseStable, "stable@0", "no checkpoint triggered: the job never had all its tasks running"},
+		{"tasks never all running, triggers failed before they started", func(float64) float64 { return 0 }, func(r *result.Result) {
+			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600, FailedBeforeStart: 9}
+		}, result.PhaseStable, "stable@0", "no checkpoint started: 9 triggers found a task not running (the job never had all its tasks running)"},
 		{"the first checkpoint younger than the interval", func(float64) float64 { return 0 }, func(r *result.Result) {
 			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 10, TimeoutS: 600}
 			r.Checkpoints = []*result.CheckpointStats{{Status: "IN_PROGRESS", Trigger: sim.FromSeconds(95)}}

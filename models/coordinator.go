@@ -97,8 +97,11 @@ type coordinator struct {
 
 	history                             []*result.CheckpointStats
 	completed, failed, expired, refused int
-	restored                            []result.RestoreStats // kept (failures.go: noteRestore)
-	restoredN, fromStart                int                   // restores, and those that found no checkpoint
+	// notAllRunning counts the requests that failed before a checkpoint
+	// was created, a task not RUNNING (notRunning).
+	notAllRunning        int
+	restored             []result.RestoreStats // kept (failures.go: noteRestore)
+	restoredN, fromStart int                   // restores, and those that found no checkpoint
 }
 
 func newCoordinator(s *Simulation, cfg *Checkpointing) *coordinator {
@@ -169,8 +172,28 @@ func (c *coordinator) decide() {
 			return
 		}
 	}
+	if !c.s.allRunning() {
+		c.notRunning()
+		return
+	}
 	c.queued--
 	c.begin()
+}
+
+// notRunning fails the queued requests before they start: a task is not
+// RUNNING (DefaultCheckpointPlanCalculator.checkTasksStarted,
+// NOT_ALL_REQUIRED_TASKS_RUNNING). No checkpoint is created, so no ID is
+// taken and nothing enters the history, but Flink counts each as a failed
+// checkpoint (CheckpointStatsTracker.reportFailedCheckpointsWithoutInProgress:
+// numberOfFailedCheckpoints, the REST counts' failed and total), not
+// towards the tolerable failures (CheckpointFailureManager).
+func (c *coordinator) notRunning() {
+	c.notAllRunning += c.queued
+	if c.s.trace != nil {
+		c.s.tracef("checkpoint request failed before it started: not all required tasks are currently running (NOT_ALL_REQUIRED_TASKS_RUNNING: counted in numberOfFailedCheckpoints, not towards the tolerable failures); the next trigger is on the grid at %s",
+			clock(c.nextTrigger))
+	}
+	c.queued = 0
 }
 
 // begin triggers a checkpoint at the sources.

@@ -16,10 +16,13 @@ import (
 // (unless local recovery finds it on a TaskManager that survived) while it
 // is INITIALIZING; the region's sources rewind to the checkpoint's offsets
 // (or to the start of the retained input when no checkpoint had completed)
-// and it catches up. Regions not restarted keep running. Pending
-// checkpoints are aborted (JOB_FAILOVER_REGION, not counted as failures,
-// SchedulerBase.restoreState) and none is triggered until every region
-// runs again.
+// and it catches up. Regions not restarted keep running. The job is
+// RESTARTING from the failure until the restart delay is over
+// (DefaultScheduler.addVerticesToRestartPending): the checkpoint scheduler
+// stops and pending checkpoints are aborted (JOB_FAILOVER_REGION, not
+// counted as failures, SchedulerBase.restoreState); it starts again when
+// the job is RUNNING, before the tasks are deployed, and its triggers fail
+// until every task runs (NOT_ALL_REQUIRED_TASKS_RUNNING).
 
 // failover restarts what a failure of the subtasks sts takes down (nil: a
 // global failure, every region). cause names the kind of failure
@@ -123,6 +126,7 @@ func (s *Simulation) cancel(rs []*region, op int32) {
 		r.attempt++
 		r.op = op
 		r.restoring = 0
+		r.awaitingRestart = true
 		s.setRegionState(r, regionRestarting)
 		in := func(t *transfer) bool { return t.st.region == r }
 		s.storage.cancel(in)
@@ -230,7 +234,29 @@ func (s *Simulation) restart(op int32) {
 	if s.failure(op).Global {
 		s.restartEnumerators() // SchedulerBase.restoreState resets the coordinators
 	}
+	for _, r := range rs {
+		r.awaitingRestart = false
+	}
+	s.jobRunning()
 	s.eng.At(sim.Add(s.replacedBy(rs), s.spec.Recovery.Redeploy), evDeployed, op, 0)
+}
+
+// jobRunning: the job is RUNNING again once no region waits for its
+// restart delay (DefaultScheduler.removeVerticesFromRestartPending), before
+// its tasks are deployed and restored, and the checkpoint scheduler starts
+// with a new random initial delay (CheckpointCoordinatorDeActivator). Its
+// triggers fail before they start until every task runs
+// (coordinator.go: notAllRunning).
+func (s *Simulation) jobRunning() {
+	if s.coord == nil || s.coord.running || s.failed {
+		return
+	}
+	for _, r := range s.regions {
+		if r.awaitingRestart {
+			return
+		}
+	}
+	s.coord.start()
 }
 
 // replacedBy is when every lost TaskManager of regions rs has its

@@ -1,8 +1,10 @@
 package models
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/flinksim/flinksim/result"
@@ -316,5 +318,67 @@ func TestPoisonRecordFailsAfterTheRecordsBeforeIt(t *testing.T) {
 	}
 	if in := res.Summary.InjectedFailures; len(in) != 1 || in[0].Due != 1 || in[0].TookEffect != 1 {
 		t.Errorf("injected failures %+v, want the poison record due once and taking effect once", in)
+	}
+}
+
+// TestCheckpointSchedulerRestartsWithTheJob: DefaultScheduler holds the
+// job RESTARTING while a task waits for its restart delay, so the
+// checkpoint scheduler stops at the loss (CheckpointCoordinatorDeActivator)
+// and starts again, with a random initial delay up to the interval, when
+// the delay is over, before the replacement TaskManager is up. Its triggers
+// until every task runs fail before they start
+// (NOT_ALL_REQUIRED_TASKS_RUNNING): counted in numberOfFailedCheckpoints
+// and in the REST counts' failed and total, with no history entry. The
+// first checkpoint after the restart is then the first trigger of that grid
+// with every task running: within an interval of the restore.
+func TestCheckpointSchedulerRestartsWithTheJob(t *testing.T) {
+	spec := twoPipelines(FailoverRegion)
+	spec.Recovery.TaskManagerStart = 30 * sim.Second
+	interval := 10 * sim.Second
+	spec.Checkpointing = &Checkpointing{Interval: interval, Timeout: 10 * sim.Minute, MaxConcurrent: 1,
+		Storage: Storage{FileSize: 1 << 40, TransferThreads: 1}}
+	_, res := runWith(t, spec)
+	if len(res.Failovers) != 1 || res.Failovers[0].RestoredAt == 0 {
+		t.Fatalf("failovers %+v, want one that restores", res.Failovers)
+	}
+	f := res.Failovers[0]
+	jobRunning := f.At + spec.Restart.Delay // the restart delay over
+	var first *result.CheckpointStats
+	for _, c := range res.Checkpoints {
+		if c.Trigger > f.At {
+			first = c
+			break
+		}
+	}
+	if first == nil {
+		t.Fatal("no checkpoint after the failover")
+	}
+	// Triggers on the new grid before the first checkpoint: one per interval
+	// from the first, which is at most an interval after the job runs.
+	want := int((first.Trigger - jobRunning) / interval)
+	c := res.Summary.Checkpoints
+	if want < 2 || c.FailedBeforeStart != want {
+		t.Errorf("%d triggers failed before they started, want %d: the first checkpoint after the restart at %v, the job RUNNING at %v (at least 2: the TaskManager is back %v after the loss)",
+			c.FailedBeforeStart, want, first.Trigger, jobRunning, spec.Recovery.TaskManagerStart)
+	}
+	if first.Trigger < f.RestoredAt || first.Trigger >= f.RestoredAt+interval {
+		t.Errorf("the first checkpoint after the restart is triggered at %v, want within an interval (%v) of the restore at %v", first.Trigger, interval, f.RestoredAt)
+	}
+	failed := seriesOf(t, res, result.JobOperator, -1, result.MetricFailedCkpts)
+	if got := failed[len(failed)-1]; got != float64(c.Failed+c.FailedBeforeStart) {
+		t.Errorf("numberOfFailedCheckpoints %g at the end, want %d failed and %d before they started", got, c.Failed, c.FailedBeforeStart)
+	}
+	var b strings.Builder
+	if err := res.WriteCheckpointsJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	var rest struct {
+		Counts struct{ Total, Failed, Completed int }
+	}
+	if err := json.Unmarshal([]byte(b.String()), &rest); err != nil {
+		t.Fatal(err)
+	}
+	if rest.Counts.Failed != c.Failed+c.FailedBeforeStart || rest.Counts.Total != len(res.Checkpoints)+c.FailedBeforeStart {
+		t.Errorf("REST counts %+v, want failed %d+%d and total %d+%d", rest.Counts, c.Failed, c.FailedBeforeStart, len(res.Checkpoints), c.FailedBeforeStart)
 	}
 }

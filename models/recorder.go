@@ -465,7 +465,7 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 	case result.MetricCompletedCkpts:
 		return float64(c.completed)
 	case result.MetricFailedCkpts:
-		return float64(c.failed)
+		return float64(c.failed + c.notAllRunning) // CheckpointStatsCounts: those that failed before they started too
 	case result.MetricInProgressCkpts:
 		return float64(len(c.pending))
 	}

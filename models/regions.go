@@ -36,6 +36,10 @@ type region struct {
 	attempt   int64
 	restoring int   // state downloads still running
 	op        int32 // the failover restarting it (index in Simulation.failures)
+	// awaitingRestart: cancelled, its restart delay not yet over
+	// (DefaultScheduler's verticesWaitingForRestart): the job is
+	// RESTARTING while any region is.
+	awaitingRestart bool
 	// started is when its tasks last became RUNNING: an outage of an
 	// external system fails them its fails-after later.
 	started sim.Time
@@ -108,9 +112,10 @@ func containsRegion(rs []*region, r *region) bool {
 	return false
 }
 
-// allRunning reports whether every region runs: only then does the
-// checkpoint coordinator trigger (a trigger with tasks not running fails
-// before it starts, NOT_ALL_REQUIRED_TASKS_RUNNING, and is not counted).
+// allRunning reports whether every region runs: only then does a
+// checkpoint trigger start a checkpoint (DefaultCheckpointPlanCalculator:
+// with a task not RUNNING, it fails before it starts,
+// NOT_ALL_REQUIRED_TASKS_RUNNING: coordinator.go, notAllRunning).
 func (s *Simulation) allRunning() bool {
 	for _, r := range s.regions {
 		if r.state != regionRunning {

@@ -67,9 +67,6 @@ func (s *Simulation) regionRestored(r *region) {
 	if len(s.opRegions(op, regionRestarting))+len(s.opRegions(op, regionInitializing)) == 0 {
 		s.failoverDone(op, p)
 	}
-	if s.coord != nil && !s.coord.running && s.allRunning() {
-		s.coord.start()
-	}
 	s.armOutages(r)
 	for _, st := range r.subtasks {
 		s.markReady(st)

@@ -254,7 +254,7 @@ func (s *Simulation) checkpointSummary(res *result.Result) *result.CheckpointSum
 		return nil
 	}
 	cs := &result.CheckpointSummary{IntervalS: s.spec.Checkpointing.Interval.Seconds(), TimeoutS: s.spec.Checkpointing.Timeout.Seconds(), Completed: c.completed,
-		Failed: c.failed, Expired: c.expired, Restarts: s.restarts, Duplicated: s.duplicated(),
+		Failed: c.failed, Expired: c.expired, FailedBeforeStart: c.notAllRunning, Restarts: s.restarts, Duplicated: s.duplicated(),
 		Replayed: s.replayed, JobFailed: s.failed}
 	down, _ := s.downtimeSoFar()
 	cs.DowntimeS = down.Seconds()

@@ -127,6 +127,12 @@ type CheckpointSummary struct {
 	Completed int     `json:"completed"`
 	Failed    int     `json:"failed"`
 	Expired   int     `json:"expired"`
+	// FailedBeforeStart are the triggers that failed before a checkpoint
+	// was created because a task was not RUNNING (a restart deploying or
+	// restoring tasks: NOT_ALL_REQUIRED_TASKS_RUNNING). They have no ID
+	// and no history entry and are not in Failed, but Flink counts them
+	// in numberOfFailedCheckpoints and the REST counts' failed and total.
+	FailedBeforeStart int `json:"failed_before_start"`
 	// InProgress are the checkpoints neither completed nor failed as the
 	// run ended (checkpoints.json's counts.in_progress, Flink's REST
 	// counts.in_progress), and InProgressOldestAgeS how long the oldest of

@@ -284,6 +284,12 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 			out.Counts.InProgress++
 		}
 	}
+	if c := r.Summary.Checkpoints; c != nil {
+		// failed before a checkpoint was created: counted, never in the
+		// history (CheckpointStatsCounts.incrementFailedCheckpointsWithoutInProgress)
+		out.Counts.Total += c.FailedBeforeStart
+		out.Counts.Failed += c.FailedBeforeStart
+	}
 	out.Counts.Restored = r.RestoreCount()
 	for i := len(r.Restores) - 1; i >= 0; i-- {
 		if last := r.Restores[i]; last.ID != 0 { // a restart from the start restored nothing

@@ -165,6 +165,9 @@ func restartLine(r *result.RestartSummary) string {
 // completed, the JobManager's metadata written (summary.json's duration_s).
 func checkpointLines(c *result.CheckpointSummary, e2e result.Quantiles, running pending) [][2]string {
 	line := fmt.Sprintf("%d completed, %d failed (%d expired)", c.Completed, c.Failed, c.Expired)
+	if c.FailedBeforeStart > 0 {
+		line += fmt.Sprintf(", %d failed before they started (not all tasks running)", c.FailedBeforeStart)
+	}
 	if running.n > 0 {
 		line += fmt.Sprintf(", %d in progress (for %s)", running.n, human.Seconds(running.longestS))
 		if running.n > 1 {
