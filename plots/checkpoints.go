@@ -41,8 +41,14 @@ func CheckpointSections(res *result.Result) []Section {
 		}
 	}
 	cs := res.Summary.Checkpoints
-	sec.Notes = append(sec.Notes, fmt.Sprintf("Triggered %d: completed %d, failed %d (%d expired), in progress at the end %d; restored %s. Interval %s, timeout %s.",
-		len(res.Checkpoints), counts["COMPLETED"], counts["FAILED"], cs.Expired, counts["IN_PROGRESS"], human.Plural(res.RestoreCount(), "time"),
+	// Flink's counts take in the triggers that failed before a checkpoint
+	// was created (CheckpointStatsCounts), which the history never shows.
+	failed := fmt.Sprintf("failed %d (%d expired)", counts["FAILED"]+cs.FailedBeforeStart, cs.Expired)
+	if cs.FailedBeforeStart > 0 {
+		failed = fmt.Sprintf("failed %d (%d expired, %d before they started: a task not running)", counts["FAILED"]+cs.FailedBeforeStart, cs.Expired, cs.FailedBeforeStart)
+	}
+	sec.Notes = append(sec.Notes, fmt.Sprintf("Triggered %d: completed %d, %s, in progress at the end %d; restored %s. Interval %s, timeout %s.",
+		len(res.Checkpoints)+cs.FailedBeforeStart, counts["COMPLETED"], failed, counts["IN_PROGRESS"], human.Plural(res.RestoreCount(), "time"),
 		Format(UnitSeconds, cs.IntervalS), Format(UnitSeconds, cs.TimeoutS)),
 		"Sizes as Flink's web UI prints them: 1 KB is 1024 bytes, 1 MB 1024 KB (the charts' kB and MB are 1000 and 1000 kB).")
 	if len(done) > 0 {

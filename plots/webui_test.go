@@ -232,3 +232,24 @@ func TestCheckpointPageAsREST(t *testing.T) {
 		t.Errorf("subtask bar: want %q in %s", want, b.SVG)
 	}
 }
+
+// TestCheckpointCountsAsFlink: the Checkpoints tab's counts are Flink's
+// (CheckpointStatsCounts): the triggers that failed before a checkpoint
+// was created, a task not running, are triggered and failed checkpoints
+// there, though the history never lists them.
+func TestCheckpointCountsAsFlink(t *testing.T) {
+	res := webRun(30, 4)
+	res.Summary.Checkpoints.FailedBeforeStart = 3
+	failed := 0
+	for _, c := range res.Checkpoints {
+		if c.Status == "FAILED" {
+			failed++
+		}
+	}
+	note := CheckpointSections(res)[0].Notes[0]
+	want := fmt.Sprintf("Triggered %d: completed %d, failed %d (0 expired, 3 before they started: a task not running)",
+		len(res.Checkpoints)+3, len(res.Checkpoints)-failed-1, failed+3)
+	if !strings.HasPrefix(note, want) {
+		t.Errorf("counts %q, want %q", note, want)
+	}
+}
