@@ -70,7 +70,7 @@ type CheckpointCosts struct {
 	// A TaskManager's cores, network bytes/s each way and disk bytes/s (0:
 	// unlimited).
 	Cores, Network, Disk float64
-	// RocksDB: SST bytes per byte put, compaction threads per subtask,
+	// RocksDB: SST bytes per byte flushed, compaction threads per subtask,
 	// and bytes per core-second compacted and serialized.
 	WriteAmplification, CompactionThreads, CompactionRate, SnapshotRate float64
 	LocalBackup                                                         bool
