@@ -202,20 +202,19 @@ func (ck *checkpointLoad) limit(r float64) string {
 		}
 		for _, ss := range tm.Stateful {
 			up := ck.upload(r, ss, period)
+			flushed, more := ck.writes(r, ss, period)
 			if c.ChangelogStreams > 0 {
 				// the log as it is written, and materializations of what
 				// RocksDB wrote (at most the state per materialization)
-				up = r * ss.PutBytes * (1 + ck.amplification(r, ss, period)) * period
+				up = (r*ss.PutBytes + flushed + more) * period
 			}
 			net += up / period
 			if c.RocksDB {
-				put := r * ss.PutBytes
-				more := put * math.Max(ck.amplification(r, ss, period)-1, 0)
 				if more >= c.CompactionThreads*c.CompactionRate {
 					return "RocksDB compaction falls behind its writes"
 				}
 				cpu += more / c.CompactionRate
-				disk += put + 2*more + up/period
+				disk += flushed + 2*more + up/period
 			}
 			if !c.Incremental {
 				cpu += up / period / c.SnapshotRate
@@ -297,13 +296,18 @@ func (ck *checkpointLoad) firstFull() string {
 	return ""
 }
 
-// amplification is the SST bytes RocksDB writes per byte put into a
-// subtask's state at processing rate r: its flushes, of a full memtable or
-// of what a checkpoint period put (each checkpoint's sync phase flushes
-// the memtable), and the compaction each calls for (result.Leveled).
-func (ck *checkpointLoad) amplification(r float64, ss result.StatefulSubtask, period float64) float64 {
+// writes is what RocksDB writes per second for a subtask at processing
+// rate r: its flushes, of a full memtable or of what a checkpoint period
+// put (each checkpoint's sync phase flushes the memtable), each the
+// distinct keys among its puts (result.StatefulSubtask.Flush), and the
+// compaction each calls for (result.Leveled).
+func (ck *checkpointLoad) writes(r float64, ss result.StatefulSubtask, period float64) (flushed, compacted float64) {
 	c := ck.c
-	file := r * ss.PutBytes * period
+	put := r * ss.PutBytes
+	if put <= 0 {
+		return 0, 0
+	}
+	file := put * period
 	if c.WriteBufferSize > 0 {
 		file = min(file, c.WriteBufferSize)
 	}
@@ -311,10 +315,9 @@ func (ck *checkpointLoad) amplification(r float64, ss result.StatefulSubtask, pe
 	if l.WriteAmplification == 0 { // costs without levels: the ratio alone
 		l.WriteAmplification = c.WriteAmplification
 	}
-	if file <= 0 {
-		return l.WriteAmplification
-	}
-	return 1 + l.Compaction(file, ss.FullBytes)/file
+	files := put / file // per second
+	b, fresh := ss.Flush(file / ss.PutBytes)
+	return b * files, l.Compaction(b, fresh, ss.FullBytes) * files
 }
 
 // upload is what a subtask uploads per checkpoint at processing rate r:
@@ -326,7 +329,8 @@ func (ck *checkpointLoad) upload(r float64, ss result.StatefulSubtask, period fl
 	}
 	if c.Incremental {
 		// what its period wrote that is still live: at most the state
-		return min(r*ss.PutBytes*ck.amplification(r, ss, period)*period, ss.FullBytes)
+		flushed, compacted := ck.writes(r, ss, period)
+		return min((flushed+compacted)*period, ss.FullBytes)
 	}
 	return ss.FullBytes
 }

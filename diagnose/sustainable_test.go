@@ -194,3 +194,35 @@ func TestSustainableSmallStateCompactsLess(t *testing.T) {
 		t.Errorf("Sustainable = %.1f/s (%s); want %.1f/s", rate, bound, want)
 	}
 }
+
+// TestSustainableUpdatesOfFewKeysCompactLess: the same job, its 100 B a
+// record the values of 10,000 keys (a warm 1 MB state) updated over and
+// over. A full write buffer holds 2^26/100 updates, 67 per key, and its
+// flush writes each key once (result.StatefulSubtask.Flush): 1 MB, every
+// key, and compaction merges its values into level 1, where the older
+// ones are: a quarter of the state per file, not the file again. Per
+// input record compaction writes 100 / 2^26 files × 250 kB, so
+// r·(60 us + 100·250e3/2^26 / 10e6 s) = 1 core; counting every put as
+// flushed would add its 100 B a record, flushed and compacted again.
+func TestSustainableUpdatesOfFewKeysCompactLess(t *testing.T) {
+	const wb, keys = 64 << 20, 10_000
+	warm := result.KeyedWrites{Updates: 1, StatePerKey: 100, Keys: []result.KeyBand{{Keys: keys, Share: 1}}, Seen: math.Inf(1)}
+	c := result.Capacity{Cores: 1, CPU: []float64{60 * us}, Tasks: []result.TaskWork{
+		{Task: "Source: clicks -> parse", WorkS: []float64{15 * us, 15 * us}},
+		{Task: "enrich -> Sink: jdbc", WorkS: []float64{35 * us, 35 * us}}},
+		Checkpoints: &result.CheckpointCosts{IntervalS: 60, TimeoutS: 600, Cores: 1, Incremental: true, RocksDB: true,
+			WriteAmplification: 10, CompactionThreads: 1, CompactionRate: 10e6, Claimed: true,
+			Leveled:         result.Leveled{WriteAmplification: 10, LevelBase: 256 << 20, LevelMultiplier: 10, L0CompactionFiles: 4},
+			WriteBufferSize: wb,
+			TaskManagers: []result.TaskManagerCheckpoint{{WorkS: []float64{15 * us, 15 * us, 35 * us, 35 * us},
+				CPUS:     []float64{15 * us, 15 * us, 15 * us, 15 * us},
+				Stateful: []result.StatefulSubtask{{PutBytes: 100, FullBytes: keys * 100, Keyed: []result.KeyedWrites{warm}}}}}}}
+	rate, bound := Sustainable(&c)
+	want := 1 / (60*us + 100.0/wb*(keys*100/4)/10e6) // a quarter of the state per file
+	if file, _ := c.Checkpoints.TaskManagers[0].Stateful[0].Flush(wb / 100); math.Abs(file-keys*100) > 1 {
+		t.Errorf("a full write buffer flushes %.0f bytes, want its %d keys' %d", file, keys, keys*100)
+	}
+	if math.Abs(rate-want) > 1e-6*want || rate*100*60 < wb {
+		t.Errorf("Sustainable = %.1f/s (%s); want %.1f/s", rate, bound, want)
+	}
+}

@@ -218,6 +218,7 @@ func (s *Simulation) checkpointCosts(w, cpu, flows [][]float64) *result.Checkpoi
 				if k := rt.spec.Keyed; k != nil && k.StatePerKey > 0 {
 					ss.PutBytes += flows[rt.idx][j] * float64(k.StatePerKey)
 					ss.FullBytes += rt.distinctKeys(j, sub.ops[rt.pos].stateRecs) * float64(k.StatePerKey)
+					ss.Keyed = append(ss.Keyed, rt.keyedWrites(j, flows[rt.idx][j], sub.ops[rt.pos].stateRecs))
 				}
 			}
 			m.Stateful = append(m.Stateful, ss)
@@ -248,4 +249,15 @@ func (s *Simulation) uploadCeiling() float64 {
 		return 0
 	}
 	return ceiling
+}
+
+// keyedWrites is subtask j's updates of keyed operator rt, flow records per
+// input record, for what its flushes write (lsm.go: flushFile).
+func (rt *nodeRT) keyedWrites(j int, flow float64, seen int64) result.KeyedWrites {
+	w := result.KeyedWrites{Updates: flow, StatePerKey: float64(rt.spec.Keyed.StatePerKey),
+		Keys: rt.subs[j].bands, Seen: float64(seen)}
+	if rt.spec.Keyed.Warm {
+		w.Seen = math.Inf(1)
+	}
+	return w
 }

@@ -212,10 +212,12 @@ func TestStorageOutageAndSlowdown(t *testing.T) {
 // TestIncrementalUploadsWhatRocksDBWrote: with incremental checkpoints a
 // subtask uploads the SST files RocksDB wrote since the last completed
 // checkpoint that are still live: in steady state, write rate × interval ×
-// write amplification (every update puts its key's value; compaction here
-// is unbounded), but never more than the state, since files compacted away
-// before the checkpoint are not uploaded (RocksIncrementalSnapshotStrategy
-// uploads the live files the last one does not have).
+// write amplification (every update puts its key's value, and a memtable
+// of 16 updates over 1000 keys flushes about as many keys: 15.9;
+// compaction here is unbounded), but never more than the state, since
+// files compacted away before the checkpoint are not uploaded
+// (RocksIncrementalSnapshotStrategy uploads the live files the last one
+// does not have).
 func TestIncrementalUploadsWhatRocksDBWrote(t *testing.T) {
 	const keys, perKey, wa = 1000.0, 1 << 20, 4.0
 	state := keys * perKey
@@ -247,14 +249,16 @@ func TestIncrementalUploadsWhatRocksDBWrote(t *testing.T) {
 
 // TestIncrementalSmallStateFillsLevelOne: a state within RocksDB's level 1
 // (max_bytes_for_level_base 256 MiB) cannot be rewritten write
-// amplification - 1 times per byte put: leveled compaction merges each
+// amplification - 1 times per byte flushed: leveled compaction merges each
 // level0_file_num_compaction_trigger (4) level-0 files with all of level
 // 1, and there is no deeper level. An interval's puts stay in the
 // memtable (64 MiB), so each checkpoint's sync phase flushes them as one
-// level-0 file of b bytes, which compaction writes again with a quarter
-// of the state: the checkpoint uploads b + b + state/4, a fraction of the
-// state, where write amplification 10 would have every interval rewrite
-// all of it (10 b > state) and every checkpoint upload the full state.
+// level-0 file of the distinct keys among its 150 updates of 1000 keys (b
+// bytes), which compaction merges into level 1, where their older values
+// are: it writes a quarter of the state, the file's keys among it. The
+// checkpoint uploads b + state/4, a fraction of the state, where write
+// amplification 10 would have every interval rewrite all of it (10 b >
+// state) and every checkpoint upload the full state.
 func TestIncrementalSmallStateFillsLevelOne(t *testing.T) {
 	const keys, perKey, rate, interval = 1000.0, 100 << 10, 5.0, 30.0
 	state := keys * perKey // 100 MiB
@@ -264,11 +268,12 @@ func TestIncrementalSmallStateFillsLevelOne(t *testing.T) {
 	spec.Checkpointing.Incremental, spec.Checkpointing.RocksDB = true, true
 	spec.Checkpointing.LSM = DefaultLSM()
 	lsm := spec.Checkpointing.LSM
-	b := rate * interval * perKey // 15 MiB a checkpoint period, below the write buffer
-	if b >= float64(lsm.WriteBufferSize) || state >= float64(lsm.LevelBase) || lsm.WriteAmplification*b <= state {
-		t.Fatalf("the case needs b %.0f below the write buffer, the state %.0f within level 1, and 10 b above the state", b, state)
+	put := rate * interval * perKey // 15 MiB a checkpoint period, below the write buffer
+	b := keys * (1 - math.Pow(1-1/keys, rate*interval)) * perKey
+	if put >= float64(lsm.WriteBufferSize) || state >= float64(lsm.LevelBase) || lsm.WriteAmplification*b <= state {
+		t.Fatalf("the case needs a period's puts below the write buffer, the state %.0f within level 1, and 10 b above the state", state)
 	}
-	want := b + math.Min(b*(lsm.WriteAmplification-1), b+state/float64(lsm.L0CompactionFiles))
+	want := b + math.Min(b*(lsm.WriteAmplification-1), state/float64(lsm.L0CompactionFiles))
 	s := runCkpt(t, spec)
 	reader := readerStateOf(spec)
 	h := s.coord.history
@@ -277,7 +282,7 @@ func TestIncrementalSmallStateFillsLevelOne(t *testing.T) {
 	for _, c := range h[2:7] {
 		// records between two snapshots: the period's, within one record
 		if got := float64(c.Checkpointed - reader); math.Abs(got-want) > 2*perKey*lsm.WriteAmplification {
-			t.Errorf("checkpoint %d uploaded %.0f of a %.0f state, want %.0f (the period's level-0 file, and compaction's: it again and a quarter of level 1)", c.ID, got, state, want)
+			t.Errorf("checkpoint %d uploaded %.0f of a %.0f state, want %.0f (the period's level-0 file, and compaction's quarter of level 1)", c.ID, got, state, want)
 		}
 	}
 }

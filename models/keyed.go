@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/flinksim/flinksim/models/partitioning"
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -14,6 +15,10 @@ type subLayout struct {
 	share, keys float64    // of the operator's records; distinct keys
 	heavy       []HeavyKey // its heavy keys, by decreasing share
 	tiers       []tierPart // its part of each tier
+	// bands are its heavy keys (one each) and tiers as bands of equally
+	// likely keys, with their shares of its records: what a memtable's
+	// updates fall on (lsm.go: result.DistinctKeys)
+	bands []result.KeyBand
 }
 
 type tierPart struct{ share, keys float64 }
@@ -64,6 +69,24 @@ func (rt *nodeRT) relayout(t sim.Time) {
 	for j := range rt.subs {
 		rt.weights[j] = rt.subs[j].share
 		rt.subKeys[j] = rt.subs[j].keys
+		rt.subs[j].setBands()
+	}
+}
+
+// setBands lays the subtask's keys out as bands, with their shares of its
+// records.
+func (sl *subLayout) setBands() {
+	sl.bands = sl.bands[:0]
+	if sl.share <= 0 {
+		return
+	}
+	for _, h := range sl.heavy {
+		sl.bands = append(sl.bands, result.KeyBand{Keys: 1, Share: h.Share / sl.share})
+	}
+	for _, t := range sl.tiers {
+		if t.keys > 0 && t.share > 0 {
+			sl.bands = append(sl.bands, result.KeyBand{Keys: t.keys, Share: t.share / sl.share})
+		}
 	}
 }
 
@@ -159,8 +182,13 @@ func (s *Simulation) scheduleKeyPhases() {
 // distinctKeys is the expected number of distinct keys a keyed subtask holds
 // after records: all of its keys when the state is warm.
 func (rt *nodeRT) distinctKeys(sub int, records int64) float64 {
+	return rt.stateKeys(sub, float64(records))
+}
+
+// stateKeys is distinctKeys for a count in expectation.
+func (rt *nodeRT) stateKeys(sub int, records float64) float64 {
 	if rt.spec.Keyed.Warm {
 		return rt.subKeys[sub]
 	}
-	return rt.subs[sub].distinct(float64(records))
+	return rt.subs[sub].distinct(records)
 }

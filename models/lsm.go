@@ -10,16 +10,21 @@ import (
 // RocksDB's LSM tree as a ledger per stateful subtask. Every state update
 // puts the key's value (state-per-key bytes) into the memtable; a full
 // memtable (state.backend.rocksdb.writebuffer.size) is flushed to a level-0
-// SST file, and leveled compaction then rewrites what was flushed, in all
-// WriteAmplification bytes of SST files per byte put, or fewer where the
-// subtask's state fills too few levels for that (result.Leveled). Compaction is a
+// SST file that holds each key once, its newest value (FlushJob's
+// CompactionIterator drops the values later puts overwrote:
+// result.DistinctKeys), so a file of updates is the distinct keys among
+// them, and a file of appended state (window elements) all its puts.
+// Leveled compaction then rewrites what was flushed, in all
+// WriteAmplification bytes of SST files per byte flushed, or fewer where
+// the subtask's state fills too few levels for that or the file's keys
+// replace values the levels hold (result.Leveled). Compaction is a
 // background flow on the TaskManager (CPU and disk, at most
 // state.backend.rocksdb.thread.num cores); the SST files it and the flushes
 // create since the last confirmed checkpoint are what an incremental
 // checkpoint uploads (RocksIncrementalSnapshotStrategy: files of completed
 // checkpoints are shared, not uploaded again). When compaction falls
-// behind, the flushed bytes it has not yet merged stand for level-0 files,
-// and RocksDB slows writes (level0_slowdown_writes_trigger) to
+// behind, the flushed memtables it has not yet merged stand for level-0
+// files, and RocksDB slows writes (level0_slowdown_writes_trigger) to
 // delayed_write_rate, then stops them (level0_stop_writes_trigger).
 
 // LSM holds RocksDB's settings and the CPU cost of moving state in and out
@@ -27,7 +32,7 @@ import (
 type LSM struct {
 	WriteBufferSize    int64   // state.backend.rocksdb.writebuffer.size (bytes)
 	BackgroundThreads  int     // state.backend.rocksdb.thread.num: flush and compaction jobs per stateful operator
-	WriteAmplification float64 // SST bytes written per byte put: flush and compaction (leveled)
+	WriteAmplification float64 // SST bytes written per byte flushed: flush and compaction (leveled)
 	// LevelBase is max_bytes_for_level_base, the size of level 1, and
 	// LevelMultiplier max_bytes_for_level_multiplier, each deeper level's
 	// size over the one above; L0CompactionFiles is
@@ -53,7 +58,8 @@ type LSM struct {
 // without a rate limiter). Write amplification 10 is the order of leveled
 // compaction over a few levels (max_bytes_for_level_multiplier 10: what
 // enters a level is rewritten with the overlapping part of the next); the
-// RocksDB Tuning Guide shows how to read yours (rocksdb.stats, W-Amp).
+// RocksDB Tuning Guide shows how to read yours (rocksdb.stats' Sum row,
+// W-Amp: what flushes and compaction wrote over what flushes wrote).
 // Level sizes: Flink's RocksDBConfigurableOptions MAX_SIZE_LEVEL_BASE
 // (state.backend.rocksdb.compaction.level.max-size-level-base, 256 MB) with
 // USE_DYNAMIC_LEVEL_SIZE false, and RocksDB's advanced_options.h
@@ -79,9 +85,10 @@ func (c LSM) leveled() result.Leveled {
 // lsmState is one stateful subtask's RocksDB.
 type lsmState struct {
 	mem     float64   // bytes in the memtable
+	updates []float64 // of them, records of each keyed operator (by chain position)
 	sst     float64   // SST bytes written so far (flushes and compaction output)
 	compact *transfer // compaction still to do (remaining bytes), nil when none
-	l0      float64   // flushed bytes whose compaction is still to do: level 0
+	l0      float64   // memtable bytes flushed whose compaction is still to do: level 0
 	stall   stallKind
 	log     *changelogState // the changelog backend's log, when enabled
 }
@@ -102,7 +109,8 @@ func (s *Simulation) rocksOf(st *subtask) *lsmState {
 	return st.lsm
 }
 
-// put records bytes of state written by a step.
+// put records bytes of state written by a step (stateBytesPut), of them
+// its keyed operators' updates, one per record.
 func (s *Simulation) put(st *subtask, bytes float64) {
 	l := s.rocksOf(st)
 	if l == nil || bytes <= 0 {
@@ -110,28 +118,47 @@ func (s *Simulation) put(st *subtask, bytes float64) {
 	}
 	s.appendChanges(st, bytes)
 	l.mem += bytes
+	if l.updates == nil {
+		l.updates = make([]float64, len(st.t.nodes))
+	}
+	for pos, rt := range st.t.nodes {
+		if k := rt.spec.Keyed; k != nil && k.StatePerKey > 0 {
+			l.updates[pos] += float64(st.nin[pos])
+		}
+	}
 	wb := float64(s.spec.Checkpointing.LSM.WriteBufferSize)
 	if wb <= 0 {
 		wb = l.mem // no memtable: every write is flushed at once
 	}
 	if l.mem >= wb {
 		n := math.Floor(l.mem / wb)
-		s.flush(st, n*wb)
+		s.flush(st, n, n*wb)
 	}
 }
 
-// flush turns bytes of the memtable into a level-0 file and schedules
-// their compaction.
-func (s *Simulation) flush(st *subtask, bytes float64) {
+// flush turns the memtable's oldest bytes into as many level-0 files, of
+// equal parts, and schedules their compaction. It returns the bytes the
+// files hold.
+func (s *Simulation) flush(st *subtask, files, bytes float64) float64 {
 	l := st.lsm
-	if bytes <= 0 {
-		return
+	if bytes <= 0 || l.mem <= 0 {
+		return 0
+	}
+	f := bytes / files / l.mem // of the memtable, each file's part
+	leveled, state := s.spec.Checkpointing.LSM.leveled(), s.heapState(st)
+	written, more := 0.0, 0.0
+	for k := 0.0; k < files; k++ {
+		file, fresh := s.flushFile(st, k*f, f)
+		written += file
+		more += leveled.Compaction(file, fresh, state)
+	}
+	for pos := range l.updates {
+		l.updates[pos] *= 1 - bytes/l.mem
 	}
 	l.mem -= bytes
-	l.sst += bytes
-	more := s.spec.Checkpointing.LSM.leveled().Compaction(bytes, s.heapState(st))
+	l.sst += written
 	if more <= 0 {
-		return
+		return written
 	}
 	l.l0 += bytes
 	g := s.storage
@@ -143,6 +170,32 @@ func (s *Simulation) flush(st *subtask, bytes float64) {
 	l.compact.remaining += more
 	s.updateStall(st)
 	g.rearm() // the shares are the same: only the work left changed
+	return written
+}
+
+// flushFile is the level-0 file the part f of the memtable after its
+// oldest part from becomes: its appended bytes (what is not a keyed
+// operator's update) whole, each keyed operator's updates as the distinct
+// keys among them; and of the file, the bytes of keys new to the state:
+// the appended, and the keyed state's growth over those updates (none for
+// a warm state).
+func (s *Simulation) flushFile(st *subtask, from, f float64) (file, fresh float64) {
+	l := st.lsm
+	appended := l.mem
+	for pos, n := range l.updates {
+		if n <= 0 {
+			continue
+		}
+		rt := st.t.nodes[pos]
+		per := float64(rt.spec.Keyed.StatePerKey)
+		appended -= n * per
+		file += result.DistinctKeys(rt.subs[st.index].bands, f*n) * per
+		// the memtable's updates are the state's latest records
+		seen := float64(st.ops[pos].stateRecs) - (1-from)*n
+		fresh += math.Max(0, rt.stateKeys(st.index, seen+f*n)-rt.stateKeys(st.index, seen)) * per
+	}
+	appended = math.Max(0, appended) * f
+	return file + appended, math.Min(file, fresh) + appended
 }
 
 // compacted counts compaction progress as new SST files; level 0 drains
@@ -157,7 +210,8 @@ func (l *lsmState) compacted(bytes, remaining float64) {
 }
 
 // level0Files is the number of level-0 files compaction has not merged:
-// the flushed bytes behind its remaining work, in write buffers.
+// the memtable bytes flushed behind its remaining work, in write buffers
+// (a full memtable is one file, however few distinct keys it held).
 func (s *Simulation) level0Files(st *subtask) float64 {
 	l := st.lsm
 	c := s.spec.Checkpointing.LSM
@@ -260,16 +314,15 @@ func waitFor(bytes, rate float64) float64 {
 
 // syncFlush is the sync phase's memtable flush (RocksDB's native
 // checkpoint flushes it first): its bytes become an SST file, and the
-// phase lasts as long as writing them to the local disk.
+// phase lasts as long as writing the file to the local disk.
 func (s *Simulation) syncFlush(st *subtask) sim.Time {
 	l := s.rocksOf(st)
 	if l == nil || l.mem <= 0 || l.log != nil { // the changelog backend does not flush
 		return 0
 	}
-	bytes := l.mem
-	s.flush(st, bytes)
+	file := s.flush(st, 1, l.mem)
 	if d := s.spec.TaskManager.Disk; d > 0 {
-		return sim.FromSeconds(bytes / d)
+		return sim.FromSeconds(file / d)
 	}
 	return 0
 }

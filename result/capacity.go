@@ -70,7 +70,7 @@ type CheckpointCosts struct {
 	// A TaskManager's cores, network bytes/s each way and disk bytes/s (0:
 	// unlimited).
 	Cores, Network, Disk float64
-	// RocksDB: SST bytes per byte put, compaction threads per subtask,
+	// RocksDB: SST bytes per byte flushed, compaction threads per subtask,
 	// and bytes per core-second compacted and serialized.
 	WriteAmplification, CompactionThreads, CompactionRate, SnapshotRate float64
 	LocalBackup                                                         bool
@@ -93,7 +93,7 @@ type TaskManagerCheckpoint struct {
 	// task without keyed state, which takes its snapshot without pausing).
 	WorkS, CPUS, SyncS []float64
 	// Stateful lists its subtasks with keyed state: bytes put per input
-	// record and full state bytes.
+	// record, full state bytes, and the keys the puts fall on.
 	Stateful []StatefulSubtask
 }
 
@@ -101,4 +101,7 @@ type TaskManagerCheckpoint struct {
 type StatefulSubtask struct {
 	PutBytes  float64 // state bytes written per input record of the job
 	FullBytes float64 // its whole state
+	// Keyed is each of its keyed operators' updates, for what a flush of
+	// its memtable writes (Flush).
+	Keyed []KeyedWrites
 }

@@ -18,7 +18,8 @@
 //	skew.go         SkewSummary, SubtaskLoad, KeyLoad
 //	sinks.go        SinkSummary: every record's fate at a sink, commits, upserts
 //	capacity.go     Capacity: work per input record and checkpoint costs
-//	leveled.go      Leveled: RocksDB's compaction bytes per flush, bounded by the levels a state fills
+//	leveled.go      Leveled: RocksDB's compaction bytes per flush, bounded by the levels a state fills and the keys they hold
+//	flushes.go      what a memtable flush writes: the distinct keys among its updates (KeyBand, DistinctKeys, KeyedWrites)
 //	write.go        summary.json and metrics.csv
 //	prometheus.go   Prometheus names and labels, as Flink's PrometheusReporter gives them
 //	openmetrics.go  metrics.om.txt: the series in the OpenMetrics text format, timestamped

@@ -42,7 +42,7 @@ type CheckpointStorage struct {
 // StateBackend holds the snapshot physics beyond Flink's keys.
 type StateBackend struct {
 	SyncPhase          *Duration  `yaml:"sync-phase,omitempty" jsonschema_description:"How long a stateful task pauses to snapshot, besides RocksDB's memtable flush (written at the disk's bandwidth). Default 100ms for rocksdb, 10ms for hashmap."`
-	WriteAmplification *float64   `yaml:"write-amplification,omitempty" jsonschema_description:"RocksDB: SST bytes written (flushes and compaction) per byte of state put; an incremental checkpoint uploads them. Default 10; a state too small to fill that many levels (level 1 of 256 MB, each deeper 10 times larger) is written less."`
+	WriteAmplification *float64   `yaml:"write-amplification,omitempty" jsonschema_description:"RocksDB: SST bytes written (flushes and compaction) per byte flushed (rocksdb.stats' Sum row W-Amp); a flush writes each key once, so state updated many times between flushes writes its keys, not its updates; an incremental checkpoint uploads them. Default 10; a state too small to fill that many levels (level 1 of 256 MB, each deeper 10 times larger) is written less."`
 	CompactionRate     *RateValue `yaml:"compaction-rate,omitempty" jsonschema_description:"RocksDB: bytes one core compacts per second. Default 100MB/s."`
 	SnapshotRate       *RateValue `yaml:"snapshot-rate,omitempty" jsonschema_description:"Bytes of state one core serializes into a full snapshot per second. Default 200MB/s."`
 	RestoreRate        *RateValue `yaml:"restore-rate,omitempty" jsonschema_description:"Bytes of state one core re-inserts per second when restoring a full snapshot. Default 100MB/s."`
