@@ -297,3 +297,20 @@ func (s *Simulation) alignedTimeout(id int64) {
 		}
 	}
 }
+
+// takePendingTrigger lets a source take a checkpoint trigger that came
+// during its step, once the step's output is all written.
+// The check is inlined where it is made twice a step; taking it is not.
+func (s *Simulation) takePendingTrigger(st *subtask) {
+	if st.ck.trigger != 0 && st.stalled == 0 {
+		s.takeTrigger(st)
+	}
+}
+
+func (s *Simulation) takeTrigger(st *subtask) {
+	id := st.ck.trigger
+	st.ck.trigger = 0
+	if p := s.coord.find(id); p != nil {
+		s.sourceSnapshot(st, p)
+	}
+}

@@ -110,7 +110,9 @@ func topologicalOrder(nodes []Node, byName map[string]int) ([]int, error) {
 // operators of equal parallelism when the downstream one has no other input
 // and neither side disabled chaining: disableChaining() (ChainingStrategy
 // NEVER) chains to neither its input nor its output
-// (StreamingJobGraphGenerator.isChainable, with chaining on).
+// (StreamingJobGraphGenerator.isChainable, with chaining on). A window
+// operator chains to what follows it (WindowOperator sets
+// ChainingStrategy.ALWAYS); a mini-batch here does not.
 func (s *Simulation) chain(order []int, byName map[string]int) {
 	for _, i := range order {
 		rt := s.nodes[i]
@@ -118,7 +120,7 @@ func (s *Simulation) chain(order []int, byName map[string]int) {
 		chained := -1
 		if s.spec.Chaining && n.Chain && len(n.Inputs) == 1 && n.Inputs[0].Exchange == Forward {
 			j := byName[n.Inputs[0].From]
-			if up := s.nodes[j]; up.spec.Parallelism == n.Parallelism && up.spec.Kind != KindSink && up.spec.MiniBatch == nil && up.spec.Window == nil && up.spec.Chain {
+			if up := s.nodes[j]; up.spec.Parallelism == n.Parallelism && up.spec.Kind != KindSink && up.spec.MiniBatch == nil && up.spec.Chain {
 				chained = j
 			}
 		}

@@ -187,7 +187,7 @@ type Node struct {
 	// batch. The operator ends its chain.
 	MiniBatch *MiniBatch
 	// Window makes a keyed operator an event-time window operator
-	// (spec_time.go); it ends its chain.
+	// (spec_time.go); what follows it on a forward edge chains to it.
 	Window *Window
 }
 

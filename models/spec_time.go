@@ -105,7 +105,9 @@ func (k WindowKind) String() string { return [...]string{"tumbling", "sliding", 
 // its end − 1 ms, for every key at once, and its state is kept until the
 // watermark reaches end − 1 ms + AllowedLateness. A record whose windows
 // are all past that goes to the side output (SideOutput) or is dropped
-// (numLateRecordsDropped). A window operator ends its chain.
+// (numLateRecordsDropped). A window operator heads its chain (it follows
+// a keyBy) and chains to what follows it, as Flink's WindowOperator does
+// (ChainingStrategy.ALWAYS).
 type Window struct {
 	Kind                WindowKind
 	Size, Slide, Offset sim.Time

@@ -490,17 +490,34 @@ func (s *Simulation) process(st *subtask) sim.Time {
 	// runs once per record in exact mode).
 	nodes := st.t.nodes
 	ins, outs, ops := st.nin[:len(nodes)], st.nout[:len(nodes)], st.ops[:len(nodes)]
+	fired := false
 	for pos, rt := range nodes {
 		nin := st.cur.Records
 		if pos > 0 {
 			nin = outs[rt.parent]
 		}
 		ins[pos] = nin
+		op := &ops[pos]
+		if op.win != nil {
+			// A window operator heads its chain (it follows a keyBy):
+			// it takes the step's records into windows, then fires
+			// what the watermark makes due, and its results go on
+			// through the operators chained to it.
+			if nin > 0 {
+				if rt.cost != nil {
+					secs += rt.cost.SumOf(nin, op.rng)
+				}
+				secs += s.fireSeconds(op, s.assign(st, rt, op.win, nin, &st.cur, st.wm.out))
+				s.windowStateGrew(st)
+			}
+			secs += s.stepWatermark(st, pos)
+			fired = true
+			continue
+		}
 		if nin == 0 {
 			outs[pos] = 0
 			continue
 		}
-		op := &ops[pos]
 		if rt.cost != nil {
 			secs += rt.cost.SumOf(nin, op.rng)
 		}
@@ -511,18 +528,14 @@ func (s *Simulation) process(st *subtask) sim.Time {
 			io += rt.sinkSeconds(nin)
 			outs[pos] = 0
 		case KindOperator:
-			if op.win != nil {
-				secs += s.fireSeconds(op, s.assign(st, rt, op.win, nin, &st.cur, st.wm.out))
-				s.windowStateGrew(st)
-				outs[pos] = 0
-				continue
-			}
 			sel := rt.spec.Selectivity
 			outs[pos] = int64(float64(op.selIn+nin)*sel) - int64(float64(op.selIn)*sel)
 			op.selIn += nin
 		}
 	}
-	secs += s.stepWatermark(st)
+	if !fired {
+		s.advanceWatermark(st)
+	}
 	// Only the CPU work waits for its share of the cores (resources.go).
 	secs *= st.slow
 	st.cpuTime += secs
@@ -553,8 +566,8 @@ func (s *Simulation) finishStep(st *subtask) {
 		}
 		op.out += outs[pos]
 		if rt.spec.Kind == KindSink && nin > 0 {
-			s.rec.sunk(rt, st, now, nin, &st.cur)
-			s.sinkWrote(op.sw, nin, &st.cur)
+			s.rec.sunk(rt, st, now, nin, s.stepOut(st))
+			s.sinkWrote(op.sw, nin, s.stepOut(st))
 			s.countNet(st.tm, resOut, float64(nin*rt.inRecordSize)) // written to the external system
 		}
 	}
@@ -565,32 +578,11 @@ func (s *Simulation) finishStep(st *subtask) {
 	for _, p := range st.parts {
 		from := p.edge.from
 		if k := st.nout[from.pos]; k > 0 && from.spec.MiniBatch == nil {
-			src := &st.cur
-			if from.spec.Window != nil {
-				src = &st.winOut
-			}
-			s.emit(p, k, src)
+			s.emit(p, k, s.stepOut(st))
 		}
 	}
 	if s.spec.Network.BufferTimeout == 0 {
 		s.flushAll(st)
 	}
 	s.takePendingTrigger(st)
-}
-
-// takePendingTrigger lets a source take a checkpoint trigger that came
-// during its step, once the step's output is all written.
-// The check is inlined where it is made twice a step; taking it is not.
-func (s *Simulation) takePendingTrigger(st *subtask) {
-	if st.ck.trigger != 0 && st.stalled == 0 {
-		s.takeTrigger(st)
-	}
-}
-
-func (s *Simulation) takeTrigger(st *subtask) {
-	id := st.ck.trigger
-	st.ck.trigger = 0
-	if p := s.coord.find(id); p != nil {
-		s.sourceSnapshot(st, p)
-	}
 }

@@ -360,18 +360,16 @@ func (s *Simulation) fireWindows(st *subtask, o *windowOp, w wmark) float64 {
 	return elements
 }
 
-// stepWatermark ends a step's input: the subtask's watermark rises to what
-// its channels carried, a window operator fires what that makes due, and
-// its results (firings and re-firings) become the step's output. It
-// returns the firings' CPU seconds.
-func (s *Simulation) stepWatermark(st *subtask) float64 {
+// stepWatermark ends the window operator's input of a step (the operator
+// at pos): the subtask's watermark rises to what its channels carried, the
+// operator fires what that makes due, and its results (firings and
+// re-firings) are its output, for the operators chained to it
+// (WindowOperator chains as ChainingStrategy.ALWAYS) or its network
+// outputs. It returns the firings' CPU seconds.
+func (s *Simulation) stepWatermark(st *subtask, pos int) float64 {
 	rose := s.advanceWatermark(st)
-	pos := len(st.ops) - 1 // a window operator ends its chain
 	op := &st.ops[pos]
 	o := op.win
-	if o == nil {
-		return 0
-	}
 	secs := 0.0
 	if rose {
 		secs = s.fireSeconds(op, s.fireWindows(st, o, st.wm.out))
@@ -473,4 +471,13 @@ func (o *windowOp) unfired() int64 {
 		}
 	}
 	return n
+}
+
+// stepOut is what the step's outputs stem from: the records it took, or
+// in a chain headed by a window operator the window's results.
+func (s *Simulation) stepOut(st *subtask) *Chunk {
+	if st.ops[0].win != nil {
+		return &st.winOut
+	}
+	return &st.cur
 }

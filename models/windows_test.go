@@ -413,3 +413,35 @@ func TestWatermarkPassesAWindowWithoutResults(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowOperatorChainsToWhatFollows: Flink's WindowOperator sets
+// ChainingStrategy.ALWAYS, so a sink on a forward edge of equal
+// parallelism runs in the window operator's task ("win -> Sink: out"),
+// and takes each firing's results in the step that fires them. Where the
+// output goes does not change what fires: the sink takes the same results
+// as one in a task of its own (disableChaining), and the records balance.
+func TestWindowOperatorChainsToWhatFollows(t *testing.T) {
+	et := EventTime{Delay: sim.Exponential{M: 0.5}, OutOfOrderness: sim.Second}
+	chained := windowJob(2000, 4, 2*sim.Minute, et, Window{Kind: Tumbling, Size: 10 * sim.Second})
+	apart := windowJob(2000, 4, 2*sim.Minute, et, Window{Kind: Tumbling, Size: 10 * sim.Second})
+	apart.Nodes[2].Chain = false
+	var took [2]int64
+	for i, spec := range []Spec{chained, apart} {
+		res := runSpec(t, spec)
+		if rc := res.Summary.Records; !rc.Balanced() {
+			t.Errorf("%s: records do not balance: %+v", spec.Nodes[2].Name, rc)
+		}
+		ops := res.Summary.Operators
+		want := []string{"win -> Sink: out", "Sink: out"}[i]
+		if ops[2].Task != want || ops[1].Task != []string{want, "win"}[i] {
+			t.Errorf("chained %v: tasks %q and %q, want %q", spec.Nodes[2].Chain, ops[1].Task, ops[2].Task, want)
+		}
+		if ops[2].RecordsIn != ops[1].RecordsOut {
+			t.Errorf("chained %v: the sink took %d of the window's %d results", spec.Nodes[2].Chain, ops[2].RecordsIn, ops[1].RecordsOut)
+		}
+		took[i] = ops[2].RecordsIn
+	}
+	if took[0] == 0 || took[0] != took[1] {
+		t.Errorf("the sink took %d results chained and %d in its own task: want the same, more than 0", took[0], took[1])
+	}
+}

@@ -172,7 +172,7 @@ type Operator struct {
 	HotKeyPartitioner *HotKeyPartitioner `yaml:"hot-key-partitioner,omitempty" jsonschema_description:"A custom partitioner that sends known hot keys to every subtask (round-robin) or to the least loaded, instead of keyBy."`
 	Salting           *Salting           `yaml:"salting,omitempty" jsonschema_description:"Two-stage aggregation: a partial stage keyed by (key, salt) in buckets, then a final stage keyed by key (<name>-final)."`
 	MiniBatch         *MiniBatch         `yaml:"mini-batch,omitempty" jsonschema_description:"Local pre-aggregation: fold records per key and emit one per distinct key every size records or allow-latency (on the operator before a keyBy)."`
-	Window            *Window            `yaml:"window,omitempty" jsonschema_description:"Makes this keyed operator an event-time window operator (WindowedStream with the EventTimeTrigger): tumbling or sliding windows that fire when the watermark passes their end, one result per key and window. Needs key-by and exactly one source with event-time upstream; ends its operator chain."`
+	Window            *Window            `yaml:"window,omitempty" jsonschema_description:"Makes this keyed operator an event-time window operator (WindowedStream with the EventTimeTrigger): tumbling or sliding windows that fire when the watermark passes their end, one result per key and window. Needs key-by and exactly one source with event-time upstream; what follows it chains to it (Flink's WindowOperator chains always)."`
 }
 
 // KeyDistribution is how often each key appears (one of the fields).
