@@ -182,15 +182,21 @@ func (r *resolver) index(n *node) int {
 // operator the only source; a sink reads the last operator.
 func (r *resolver) defaultInput(n *node) []string {
 	var prev *node
+	sources, before := 0, true
 	for _, m := range r.nodes {
 		if m == n {
-			break
+			before = false
 		}
-		if m.kind != models.KindSink {
+		if m.namesake {
+			continue // reported with its name: no second node of the graph
+		}
+		if m.kind == models.KindSource {
+			sources++
+		}
+		if before && m.kind != models.KindSink {
 			prev = m
 		}
 	}
-	sources := len(r.sc.Sources)
 	if prev == nil || (prev.kind == models.KindSource && sources > 1) {
 		r.d.at(n.path, "input is required: with %d sources flinksim cannot tell which one %s reads", sources, n.name)
 		return nil
