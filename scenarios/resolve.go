@@ -111,16 +111,19 @@ func (r *resolver) resolve() {
 // reads it at every TaskManager's start, which fails otherwise).
 func (r *resolver) network() {
 	fs := r.fs
-	seg, lo := fs.bytes("taskmanager.memory.segment-size"), fs.bytes("taskmanager.memory.min-segment-size")
+	const segKey, loKey, key = "taskmanager.memory.segment-size", "taskmanager.memory.min-segment-size", "taskmanager.memory.starting-segment-size"
+	if !fs.usable(segKey, loKey) {
+		return // a size refused is reported: the default standing in is none of the scenario's
+	}
+	seg, lo := fs.bytes(segKey), fs.bytes(loKey)
 	if lo > seg {
 		r.d.at(r.fs.at("taskmanager.memory.min-segment-size"), "must be at most taskmanager.memory.segment-size (%s), not %s",
 			FormatFlinkMemory(seg), FormatFlinkMemory(lo))
 		return
 	}
-	if r.release.before("2.0") {
+	if r.release.before("2.0") || !fs.usable(key) {
 		return
 	}
-	const key = "taskmanager.memory.starting-segment-size"
 	if start := fs.bytes(key); start < lo || start > seg {
 		given := FormatFlinkMemory(start)
 		if !fs.given[key] {
@@ -357,6 +360,18 @@ func (r *resolver) nodeParallelism(n *node, p *int, path string) {
 	if p == nil {
 		n.parPath = "flink.parallelism.default"
 	}
+}
+
+// parallelismKnown reports whether the nodes' parallelisms are the
+// scenario's: none comes from a refused flink.parallelism.default, whose
+// default standing in is no setting of the scenario's.
+func (r *resolver) parallelismKnown(nodes ...*node) bool {
+	for _, n := range nodes {
+		if n.parPath == "flink.parallelism.default" && !r.fs.usable("parallelism.default") {
+			return false
+		}
+	}
+	return true
 }
 
 // limits refuses jobs too large to simulate in memory, at the parallelism

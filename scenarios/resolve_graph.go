@@ -123,7 +123,7 @@ func (r *resolver) exchange(n *node, ins []*node, keyed bool) {
 		}
 	case "forward":
 		for _, in := range ins {
-			if in.parallelism != n.parallelism {
+			if in.parallelism != n.parallelism && r.parallelismKnown(in, n) {
 				d.at(n.path+".exchange", "forward needs equal parallelism, but %s has %d and %s has %d; use rebalance", in.name, in.parallelism, n.name, n.parallelism)
 			}
 		}
