@@ -27,6 +27,7 @@ type decoder struct {
 	// the later value, see flinkRead).
 	repeatsOK bool
 	nodes     map[string]*yaml.Node // field path → node, for later semantic errors
+	items     map[string][]string   // a list's path → its items' paths (itemPaths)
 	bad       map[string]bool       // paths whose value failed to decode
 	badIn     map[string]bool       // paths with a failure at or below them
 	origin    map[*yaml.Node]string // nodes that came from --set, with their flag
@@ -54,7 +55,7 @@ type nodeValue interface {
 }
 
 func newDecoder(file string) *decoder {
-	return &decoder{file: file, nodes: map[string]*yaml.Node{}, bad: map[string]bool{}, badIn: map[string]bool{}, origin: map[*yaml.Node]string{}, budget: maxNodes}
+	return &decoder{file: file, nodes: map[string]*yaml.Node{}, items: map[string][]string{}, bad: map[string]bool{}, badIn: map[string]bool{}, origin: map[*yaml.Node]string{}, budget: maxNodes}
 }
 
 // Limits that keep hostile input cheap: a scenario is a small file.
@@ -251,8 +252,9 @@ func (d *decoder) builtin(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		v.Set(reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content)))
-		for i, item := range n.Content {
-			d.value(item, v.Index(i), itemPath(path, i, d.resolve(item)))
+		d.items[path] = d.itemPaths(path, n.Content)
+		for i, p := range d.items[path] {
+			d.value(n.Content[i], v.Index(i), p)
 		}
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode {
@@ -392,30 +394,6 @@ func wholeCount(s string) (float64, bool) {
 		return 0, false
 	}
 	return c, !math.IsNaN(c) && c == math.Trunc(c)
-}
-
-// itemPath names a list item by its name field when it has a simple one, so
-// paths read like the --set keys that address them.
-func itemPath(path string, i int, item *yaml.Node) string {
-	if item != nil && item.Kind == yaml.MappingNode {
-		for k := 0; k+1 < len(item.Content); k += 2 {
-			if v := item.Content[k+1]; (item.Content[k].Value == "name" || item.Content[k].Value == "key" && !allDigits(v.Value)) &&
-				v.Kind == yaml.ScalarNode && simpleName.MatchString(v.Value) {
-				return join(path, v.Value)
-			}
-		}
-	}
-	return fmt.Sprintf("%s[%d]", path, i)
-}
-
-// allDigits: a numeric key would read as a list index.
-func allDigits(s string) bool {
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // pair is one key and value of a mapping.

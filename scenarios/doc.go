@@ -48,7 +48,7 @@
 //	schemaflink.go the flink: block's schema: modelled keys typed, enums, deprecated names, other Flink keys and families
 //	resolve_resolution.go a warning when a buffer timeout given is within chunked mode's latency resolution
 //	resolve.go   the resolver: top-level defaults, node names, limits, variants and sweep blocks
-//	names.go     names: at most 255 bytes (a variant's is a directory), simple names for paths, the scenario's on one line
+//	names.go     names: at most 255 bytes (a variant's is a directory), simple names for paths, the scenario's on one line; list items' paths (by name, by place where an earlier item has the name)
 //	resolve_sources.go  Kafka sources: partitions, arrivals, rate profiles
 //	resolve_graph.go    operators and exchanges: inputs, cycles, forward/rebalance/keyBy, keyed settings
 //	resolve_keys.go     key populations and skew mitigations (hot keys, salting, mini-batch)

@@ -331,6 +331,27 @@ func (f flinkSettings) str(key string) string        { v, _ := f.values[key].(st
 func (f flinkSettings) float(key string) float64     { return f.values[key].(float64) }
 func (f flinkSettings) has(key string) bool          { _, ok := f.values[key]; return ok }
 
+// usable reports whether a check may judge by keys' values: none of them
+// was refused. A refused key's problem is reported where it is written;
+// the default standing in for it is no setting of the scenario's, and a
+// problem found with it would be a consequence of the one reported.
+func (f flinkSettings) usable(keys ...string) bool {
+	for _, k := range keys {
+		if f.refused[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// checkpoints reports whether the scenario checkpoints: it sets
+// execution.checkpointing.interval, or gives one that is refused (reported
+// as such: the scenario means to checkpoint, and no check says that
+// something needs checkpointing).
+func (f flinkSettings) checkpoints() bool {
+	return f.has("execution.checkpointing.interval") || f.refused["execution.checkpointing.interval"]
+}
+
 // intOr is key's int value, or or when it has none (a key without a default).
 func (f flinkSettings) intOr(key string, or int) int {
 	if v, ok := f.values[key].(int); ok {

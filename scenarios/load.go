@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -394,22 +395,14 @@ func (st setter) field(n *yaml.Node, seg string, last bool) (next *yaml.Node, do
 // item that does not exist is a problem naming the items there are.
 func (st setter) item(n *yaml.Node, segs []string, last bool) (next *yaml.Node, done bool) {
 	seg := segs[len(segs)-1]
-	idx := -1
-	for j, item := range n.Content {
-		if itemPath("", j, st.d.resolve(item)) == seg {
-			idx = j
-		}
-	}
+	idx := slices.Index(st.d.itemPaths("", n.Content), seg) // a name used twice names the first
 	if idx < 0 {
 		if v, err := strconv.Atoi(seg); err == nil && v >= 0 && v < len(n.Content) {
 			idx = v
 		}
 	}
 	if idx < 0 {
-		var names []string
-		for j, item := range n.Content {
-			names = append(names, itemPath("", j, st.d.resolve(item)))
-		}
+		names := st.d.itemPaths("", n.Content)
 		msg := "no list item has this name or index"
 		if len(names) > 0 {
 			msg += " (items: " + strings.Join(names, ", ") + ")"

@@ -78,7 +78,7 @@ variants:
 	// where no name selects the variant alone.
 	for _, want := range []string{`v.yaml:6:29: variants[0].set.sinks.k.capacity: "fast"`, `v.yaml:8:28: variants[1].set.sinks.k.latency: "slow"`,
 		"v.yaml:10:38: variants[2].set.flink.parallelism.default: 0 is out of range", "v.yaml:12:11: variants[3].set.flink.execution.checkpointing.timout: unknown Flink configuration key",
-		`v.yaml:7:11: variants.a.name: "a" names two variants`} {
+		`v.yaml:7:11: variants[1].name: "a" is already the name of variants.a (line 5)`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("want %q in:\n%s", want, got)
 		}

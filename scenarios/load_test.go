@@ -517,3 +517,26 @@ func TestStateBackendNamesByRelease(t *testing.T) {
 		t.Errorf("HashMapStateBackendFactory: %v, warnings %v", err, l)
 	}
 }
+
+// TestWhatIfOnRepeatedName: of two items with one name, a what-if by the
+// name changes the first, whose path the name is (its problems are at its
+// line), and one by place the one it names; the name used twice is
+// reported either way.
+func TestWhatIfOnRepeatedName(t *testing.T) {
+	const doc = "name: x\nsources:\n  - {name: src, partitions: 0, rate: 1k/s}\n  - {name: src, partitions: 4, rate: 1k/s}\nsinks: [{name: k}]\n"
+	dup := `x.yaml:4:12: sources[1].name: "src" is already the name of sources.src (line 3)`
+	for _, c := range []struct {
+		set  string
+		want string
+	}{
+		{"sources.src.partitions=2", dup},
+		{"sources.1.partitions=0", "--set sources.1.partitions=0: sources[1].partitions: must be from 1 to 100000, not 0\n" +
+			"x.yaml:3:29: sources.src.partitions: must be from 1 to 100000, not 0\n" + dup},
+		{"sources=[{name: src, partitions: 2}]", dup},
+	} {
+		_, err := Load("x.yaml", []byte(doc), []string{c.set})
+		if err == nil || err.Error() != c.want {
+			t.Errorf("--set %s:\n got: %v\nwant: %s", c.set, err, c.want)
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // maxNameBytes bounds every name in a scenario. A variant's name is a path
@@ -56,4 +58,69 @@ func (r *resolver) scenarioName() {
 		c, _ := utf8.DecodeRuneInString(name[strings.IndexFunc(name, unicode.IsControl):])
 		r.d.at("name", "%q holds a control character (%U); the name is printed on one line and titles the pages: use letters, digits, spaces and punctuation", name, c)
 	}
+}
+
+// itemPath names a list item by its name field when it has a simple one, so
+// paths read like the --set keys that address them.
+func itemPath(path string, i int, item *yaml.Node) string {
+	if item != nil && item.Kind == yaml.MappingNode {
+		for k := 0; k+1 < len(item.Content); k += 2 {
+			if v := item.Content[k+1]; (item.Content[k].Value == "name" || item.Content[k].Value == "key" && !allDigits(v.Value)) &&
+				v.Kind == yaml.ScalarNode && simpleName.MatchString(v.Value) {
+				return join(path, v.Value)
+			}
+		}
+	}
+	return fmt.Sprintf("%s[%d]", path, i)
+}
+
+// allDigits: a numeric key would read as a list index.
+func allDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// itemPaths are the paths of a list's items (itemPath): by name, but by
+// place (sources[1]) for an item whose name an earlier item of the list
+// has, so that each item's problems are at its own line and quote its own
+// values, never the namesake's (the resolver reports the name used twice).
+// The decoder records them for the resolver (listItem).
+func (d *decoder) itemPaths(path string, items []*yaml.Node) []string {
+	paths := make([]string, len(items))
+	taken := map[string]bool{}
+	for i, item := range items {
+		p := itemPath(path, i, d.resolve(item))
+		if taken[p] {
+			p = fmt.Sprintf("%s[%d]", path, i)
+		}
+		taken[p] = true
+		paths[i] = p
+	}
+	return paths
+}
+
+// listItem is the path of item i of the list at path, as itemPaths named
+// it when it decoded the list (every list the resolver reads was).
+func (d *decoder) listItem(path string, i int) string {
+	if paths := d.items[path]; i < len(paths) {
+		return paths[i]
+	}
+	return fmt.Sprintf("%s[%d]", path, i)
+}
+
+// where is where the node of a path is, for a problem that names a second
+// place (a name used twice): "line 3", or the --set that gave it.
+func (d *decoder) where(path string) string {
+	n := d.nodes[path]
+	if n == nil {
+		return path
+	}
+	if o, ok := d.origin[n]; ok {
+		return o
+	}
+	return fmt.Sprintf("line %d", n.Line)
 }

@@ -37,6 +37,9 @@ type node struct {
 	inputs      []string
 	exchange    string // as written or resolved
 	consumers   int
+	// namesake: an earlier node has its name (reported): it is checked
+	// on its own but is no node of the graph, which names address.
+	namesake bool
 }
 
 type resolver struct {
@@ -108,16 +111,19 @@ func (r *resolver) resolve() {
 // reads it at every TaskManager's start, which fails otherwise).
 func (r *resolver) network() {
 	fs := r.fs
-	seg, lo := fs.bytes("taskmanager.memory.segment-size"), fs.bytes("taskmanager.memory.min-segment-size")
+	const segKey, loKey, key = "taskmanager.memory.segment-size", "taskmanager.memory.min-segment-size", "taskmanager.memory.starting-segment-size"
+	if !fs.usable(segKey, loKey) {
+		return // a size refused is reported: the default standing in is none of the scenario's
+	}
+	seg, lo := fs.bytes(segKey), fs.bytes(loKey)
 	if lo > seg {
 		r.d.at(r.fs.at("taskmanager.memory.min-segment-size"), "must be at most taskmanager.memory.segment-size (%s), not %s",
 			FormatFlinkMemory(seg), FormatFlinkMemory(lo))
 		return
 	}
-	if r.release.before("2.0") {
+	if r.release.before("2.0") || !fs.usable(key) {
 		return
 	}
-	const key = "taskmanager.memory.starting-segment-size"
 	if start := fs.bytes(key); start < lo || start > seg {
 		given := FormatFlinkMemory(start)
 		if !fs.given[key] {
@@ -235,7 +241,8 @@ func (r *resolver) collect() {
 				d.at(n.path+".name", "%q may hold only ASCII letters and digits, _ and - (it names files and columns)", n.name)
 			}
 		} else if prev, dup := r.byName[n.name]; dup {
-			d.at(n.path+".name", "%q is already the name of %s", n.name, prev.path)
+			d.at(n.path+".name", "%q is already the name of %s (%s)", n.name, prev.path, d.where(prev.path+".name"))
+			n.namesake = true
 		} else {
 			r.byName[n.name] = n
 		}
@@ -249,23 +256,22 @@ func (r *resolver) collect() {
 	}
 	for i := range sc.Sources {
 		s := &sc.Sources[i]
-		add(&node{name: s.Name, path: r.itemPath("sources", i, s.Name), kind: models.KindSource, src: s}, "sources", i)
+		add(&node{name: s.Name, path: r.itemPath("sources", i), kind: models.KindSource, src: s}, "sources", i)
 	}
 	for i := range sc.Operators {
 		o := &sc.Operators[i]
-		add(&node{name: o.Name, path: r.itemPath("operators", i, o.Name), kind: models.KindOperator, op: o, inputs: o.Input, exchange: o.Exchange}, "operators", i)
+		add(&node{name: o.Name, path: r.itemPath("operators", i), kind: models.KindOperator, op: o, inputs: o.Input, exchange: o.Exchange}, "operators", i)
 	}
 	for i := range sc.Sinks {
 		s := &sc.Sinks[i]
-		add(&node{name: s.Name, path: r.itemPath("sinks", i, s.Name), kind: models.KindSink, sink: s, inputs: s.Input, exchange: s.Exchange}, "sinks", i)
+		add(&node{name: s.Name, path: r.itemPath("sinks", i), kind: models.KindSink, sink: s, inputs: s.Input, exchange: s.Exchange}, "sinks", i)
 	}
 }
 
-func (r *resolver) itemPath(list string, i int, name string) string {
-	if simpleName.MatchString(name) {
-		return list + "." + name
-	}
-	return fmt.Sprintf("%s[%d]", list, i)
+// itemPath is the path of item i of a list: by its name, or by its place
+// when it has no simple name or an earlier item has it (listItem).
+func (r *resolver) itemPath(list string, i int) string {
+	return r.d.listItem(list, i)
 }
 
 func (r *resolver) parallelism(p *int, path string) int {
@@ -354,6 +360,18 @@ func (r *resolver) nodeParallelism(n *node, p *int, path string) {
 	if p == nil {
 		n.parPath = "flink.parallelism.default"
 	}
+}
+
+// parallelismKnown reports whether the nodes' parallelisms are the
+// scenario's: none comes from a refused flink.parallelism.default, whose
+// default standing in is no setting of the scenario's.
+func (r *resolver) parallelismKnown(nodes ...*node) bool {
+	for _, n := range nodes {
+		if n.parPath == "flink.parallelism.default" && !r.fs.usable("parallelism.default") {
+			return false
+		}
+	}
+	return true
 }
 
 // limits refuses jobs too large to simulate in memory, at the parallelism
@@ -453,9 +471,9 @@ const maxReplicas = 10000
 // variants checks the variants' names (their overrides are checked when each
 // variant is loaded).
 func (r *resolver) variants() {
-	seen := map[string]bool{}
+	seen := map[string]string{} // a name's first variant's path
 	for i, v := range r.sc.Variants {
-		path := r.itemPath("variants", i, v.Name)
+		path := r.itemPath("variants", i)
 		switch {
 		case len(v.Name) > maxNameBytes:
 			r.d.at(path+".name", "%s", tooLong(v.Name, "it names the variant's directory, DIR/<name>/, and a file name is at most 255 bytes on Linux and macOS"))
@@ -463,10 +481,12 @@ func (r *resolver) variants() {
 			r.d.at(path+".name", "%q must be a simple name (letters, digits, _ and -): outputs go to DIR/<name>/", v.Name)
 		case v.Name == BaseName:
 			r.d.at(path+".name", "%q is the base scenario's name", v.Name)
-		case seen[v.Name]:
-			r.d.at(path+".name", "%q names two variants", v.Name)
+		case seen[v.Name] != "":
+			first := seen[v.Name]
+			r.d.at(path+".name", "%q is already the name of %s (%s)", v.Name, first, r.d.where(first+".name"))
+		default:
+			seen[v.Name] = path
 		}
-		seen[v.Name] = true
 		if len(v.Set.Entries) == 0 {
 			r.d.at(path+".set", "a variant needs at least one override")
 		}

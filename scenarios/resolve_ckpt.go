@@ -35,13 +35,15 @@ var storagePresets = map[string]storagePreset{
 // checkpointing resolves the checkpoint, restart and recovery settings.
 func (r *resolver) checkpointing() {
 	d, sc, fs := r.d, r.sc, r.fs
-	on := fs.has("execution.checkpointing.interval")
+	// An interval given but refused is reported on its own: the rest is
+	// checked as the scenario means it, with checkpointing (the run's spec
+	// is never built from it).
+	on := fs.checkpoints()
 	if !fs.has("restart-strategy.type") {
 		r.defaultRestartStrategy(on)
 	}
 	if !on {
-		// Checked all the same, so that every problem is reported at once;
-		// an interval that was given but is wrong is reported on its own.
+		// Checked all the same, so that every problem is reported at once.
 		if sc.CheckpointStorage != nil {
 			r.storage()
 		}
@@ -52,7 +54,7 @@ func (r *resolver) checkpointing() {
 			set  bool
 			path string
 		}{{sc.CheckpointStorage != nil, "checkpoint-storage"}, {sc.StateBackend != nil, "state-backend"}} {
-			if f.set && !fs.given["execution.checkpointing.interval"] {
+			if f.set {
 				d.at(f.path, "needs checkpointing: set flink.execution.checkpointing.interval")
 			}
 		}
@@ -80,7 +82,7 @@ func (r *resolver) checkpointing() {
 	if sc.Recovery.Redeploy == nil {
 		sc.Recovery.Redeploy = ptr(Duration(10 * sim.Second))
 	}
-	if to, every := r.fs.duration("heartbeat.timeout"), r.fs.duration("heartbeat.interval"); to < every {
+	if to, every := r.fs.duration("heartbeat.timeout"), r.fs.duration("heartbeat.interval"); to < every && fs.usable("heartbeat.timeout", "heartbeat.interval") {
 		// HeartbeatServicesImpl refuses it.
 		r.d.at(r.fs.at("heartbeat.timeout"), "%s is shorter than heartbeat.interval (%s); Flink requires the timeout to be at least the interval", to, every)
 	}
@@ -185,7 +187,7 @@ func (r *resolver) defaultRestartStrategy(checkpointing bool) {
 	default:
 		fs.values["restart-strategy.type"] = "fixed-delay"
 		for _, k := range []string{"restart-strategy.fixed-delay.attempts", "restart-strategy.fixed-delay.delay"} {
-			if fs.given[k] {
+			if fs.given[k] && !fs.given["restart-strategy.type"] { // not a refused one: reported
 				r.d.warn(r.d.nodes[r.fs.at(k)], r.fs.at(k), "ignored: with checkpointing and no restart-strategy.type, Flink %s restarts with fixed-delay, %d attempts, 1 s apart; set restart-strategy.type: fixed-delay to use it", r.release, math.MaxInt32)
 			}
 		}
@@ -240,7 +242,7 @@ func (r *resolver) recoverySpec() models.Recovery {
 func (r *resolver) checkBackoff() {
 	fs := r.fs
 	const initial, maxB = "restart-strategy.exponential-delay.initial-backoff", "restart-strategy.exponential-delay.max-backoff"
-	if fs.str("restart-strategy.type") != "exponential-delay" || fs.duration(initial) <= fs.duration(maxB) {
+	if fs.str("restart-strategy.type") != "exponential-delay" || fs.duration(initial) <= fs.duration(maxB) || !fs.usable("restart-strategy.type", initial, maxB) {
 		return
 	}
 	k := initial

@@ -81,13 +81,20 @@ func (r *resolver) checkpointStorage(block bool) ckptStorage {
 	const key = "execution.checkpointing.storage"
 	cs := ckptStorage{dir: r.checkpointDir()}
 	dir := cs.dir != ""
+	if !fs.usable(key, "state.backend.type", "execution.checkpointing.dir") {
+		// which storage is not known (its key's problem is reported): what
+		// depends on it is not judged
+		return cs
+	}
 	switch {
 	case !fs.has(key) && !dir && !block && fs.str("state.backend.type") != "jobmanager":
 		cs.class = "JobManagerCheckpointStorage"
 		fs.values[key] = "jobmanager" // written so in the resolved scenario, which then needs no default
-		at := fs.at("execution.checkpointing.interval")
-		d.warn(d.nodes[at], at, "checkpoints go to the JobManager's memory (JobManagerCheckpointStorage, at most %s per state handle): no checkpoint directory is set, and Flink falls back to it (CheckpointStorageLoader.createDefaultCheckpointStorage); set flink.%s or a checkpoint-storage: block for a file system's, or %s: jobmanager to keep this without the warning",
-			FormatBytes(defaultMaxStateSize), r.checkpointDirKey(), r.release.nameIn(optionByKey[key]))
+		// said at the interval's entry, unless it is refused (reported)
+		if at := fs.at("execution.checkpointing.interval"); fs.usable("execution.checkpointing.interval") {
+			d.warn(d.nodes[at], at, "checkpoints go to the JobManager's memory (JobManagerCheckpointStorage, at most %s per state handle): no checkpoint directory is set, and Flink falls back to it (CheckpointStorageLoader.createDefaultCheckpointStorage); set flink.%s or a checkpoint-storage: block for a file system's, or %s: jobmanager to keep this without the warning",
+				FormatBytes(defaultMaxStateSize), r.checkpointDirKey(), r.release.nameIn(optionByKey[key]))
+		}
 	case fs.str("state.backend.type") == "jobmanager":
 		cs.class = "MemoryStateBackend"
 		if fs.has(key) {

@@ -92,7 +92,8 @@ func (r *resolver) taskManagerLoss(l *TaskManagerLoss, p string, checkpointing b
 	if l.MTBF != nil && *l.MTBF <= 0 {
 		d.at(p+".mtbf", "must be more than 0s")
 	}
-	if l.TaskManager != nil && (*l.TaskManager < 0 || *l.TaskManager >= tms) {
+	// how many TaskManagers is not known when a key it derives from is refused
+	if known := r.fs.usable("taskmanager.numberOfTaskSlots", "parallelism.default"); l.TaskManager != nil && (*l.TaskManager < 0 || *l.TaskManager >= tms && known) {
 		d.at(p+".taskmanager", "%d is not a TaskManager of this job (0 to %d)", *l.TaskManager, tms-1)
 	}
 	if _, ok := detections[l.Detection]; !ok {

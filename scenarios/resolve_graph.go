@@ -123,7 +123,7 @@ func (r *resolver) exchange(n *node, ins []*node, keyed bool) {
 		}
 	case "forward":
 		for _, in := range ins {
-			if in.parallelism != n.parallelism {
+			if in.parallelism != n.parallelism && r.parallelismKnown(in, n) {
 				d.at(n.path+".exchange", "forward needs equal parallelism, but %s has %d and %s has %d; use rebalance", in.name, in.parallelism, n.name, n.parallelism)
 			}
 		}
@@ -182,15 +182,21 @@ func (r *resolver) index(n *node) int {
 // operator the only source; a sink reads the last operator.
 func (r *resolver) defaultInput(n *node) []string {
 	var prev *node
+	sources, before := 0, true
 	for _, m := range r.nodes {
 		if m == n {
-			break
+			before = false
 		}
-		if m.kind != models.KindSink {
+		if m.namesake {
+			continue // reported with its name: no second node of the graph
+		}
+		if m.kind == models.KindSource {
+			sources++
+		}
+		if before && m.kind != models.KindSink {
 			prev = m
 		}
 	}
-	sources := len(r.sc.Sources)
 	if prev == nil || (prev.kind == models.KindSource && sources > 1) {
 		r.d.at(n.path, "input is required: with %d sources flinksim cannot tell which one %s reads", sources, n.name)
 		return nil

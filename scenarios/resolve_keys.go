@@ -67,23 +67,22 @@ func (r *resolver) keyDistribution(kd *KeyDistribution, p string) {
 // every record.
 func (r *resolver) hotKeys(n *node) {
 	d, o := r.d, n.op
-	seen := map[string]bool{}
+	seen := map[string]string{} // a key's first item's path
 	for i, h := range o.HotKeys {
-		p := n.path + ".hot-keys[" + strconv.Itoa(i) + "]"
-		if simpleName.MatchString(h.Key) && !allDigits(h.Key) {
-			p = n.path + ".hot-keys." + h.Key
-		}
+		p := r.d.listItem(n.path+".hot-keys", i)
 		switch {
 		case h.Key == "":
 			d.at(p+".key", "is required, e.g. bot-7")
-		case seen[h.Key]:
-			d.at(p+".key", "%q is listed twice", h.Key)
+		case seen[h.Key] != "":
+			d.at(p+".key", "%q is listed twice (first on %s)", h.Key, d.where(seen[h.Key]+".key"))
 		case o.KeyType == "long":
 			if _, err := strconv.ParseInt(h.Key, 10, 64); err != nil {
 				d.at(p+".key", "%q is not a long; with key-type long keys are numbers (or set key-type: string)", h.Key)
 			}
 		}
-		seen[h.Key] = true
+		if seen[h.Key] == "" {
+			seen[h.Key] = p
+		}
 		if h.Share <= 0 {
 			d.at(p+".share", "must be more than 0%%")
 		}

@@ -6,6 +6,13 @@ import "github.com/flinksim/flinksim/models"
 // sizes first.
 var memoryKeys = []string{"taskmanager.memory.task.heap.size", "taskmanager.memory.flink.size", "taskmanager.memory.process.size"}
 
+// heapInputs are the keys memory reads, from which the task heap derives.
+var heapInputs = append([]string{"taskmanager.memory.managed.size", "taskmanager.memory.managed.fraction",
+	"taskmanager.memory.network.fraction", "taskmanager.memory.network.min", "taskmanager.memory.network.max",
+	"taskmanager.memory.framework.heap.size", "taskmanager.memory.framework.off-heap.size", "taskmanager.memory.task.off-heap.size",
+	"taskmanager.memory.jvm-metaspace.size", "taskmanager.memory.jvm-overhead.fraction", "taskmanager.memory.jvm-overhead.min",
+	"taskmanager.memory.jvm-overhead.max"}, memoryKeys...)
+
 // memory is the TaskManagers' memory configuration (models.Memory);
 // TaskHeapSize derives the task heap as Flink does.
 func (r *resolver) memory() models.Memory {
@@ -40,6 +47,9 @@ var fineGrainedKeys = []string{"taskmanager.memory.task.heap.size", "taskmanager
 func (r *resolver) checkMemory() {
 	if !r.checkMemorySizes() {
 		return
+	}
+	if !r.fs.usable(heapInputs...) {
+		return // a size or fraction refused is reported: the task heap is not known
 	}
 	if _, err := r.memory().TaskHeapSize(); err != nil {
 		for _, k := range memoryKeys {

@@ -15,7 +15,7 @@ import "github.com/flinksim/flinksim/sim"
 func (r *resolver) warnLatencyResolution() {
 	const key = "execution.buffer-timeout.interval"
 	fs, s := r.fs, r.sc.Simulation
-	if !fs.given[key] || !fs.bool("execution.buffer-timeout.enabled") || s == nil || s.ChunkDelay == nil {
+	if !fs.given[key] || !fs.usable(key, "execution.buffer-timeout.enabled") || !fs.bool("execution.buffer-timeout.enabled") || s == nil || s.ChunkDelay == nil {
 		return
 	}
 	if s.ChunkRecords != nil && float64(*s.ChunkRecords) == 1 {

@@ -70,7 +70,7 @@ func (r *resolver) delivery(n *node) {
 		d.at(p+".delivery-guarantee", "%q is not a delivery guarantee (none, at-least-once, exactly-once)", s.Guarantee)
 	case g == models.NoGuarantee && s.System == "jdbc":
 		d.at(p+".delivery-guarantee", "JdbcSink offers at-least-once and exactly-once, not none; use system: generic for a writer that does not flush at checkpoints")
-	case g == models.ExactlyOnce && !r.fs.has("execution.checkpointing.interval"):
+	case g == models.ExactlyOnce && !r.fs.checkpoints():
 		d.at(p+".delivery-guarantee", "exactly-once needs checkpointing: its transactions commit when a checkpoint completes; set flink.execution.checkpointing.interval")
 	case g == models.ExactlyOnce && r.fs.str("execution.checkpointing.mode") == "AT_LEAST_ONCE":
 		// Without alignment, records after a barrier enter the snapshot's

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -128,12 +129,7 @@ func (x *merger) items(key string, t reflect.Type, n, tree, at *yaml.Node) {
 			x.problem(itemAt, p, "names no item: a list in a what-if changes the items it names (name: ...), key by key")
 			continue
 		}
-		idx := -1
-		for j, nm := range names {
-			if nm == name.Value {
-				idx = j
-			}
-		}
+		idx := slices.Index(names, name.Value) // a name used twice names the first
 		if idx < 0 {
 			x.problem(x.inner(at, name), key+"."+name.Value, unknownItem(names))
 			continue
@@ -282,12 +278,7 @@ func lookup(d *decoder, root *yaml.Node, key string) (n *yaml.Node, ok bool) {
 			}
 			n = d.resolve(next)
 		case n.Kind == yaml.SequenceNode:
-			idx := -1
-			for j, it := range n.Content {
-				if itemPath("", j, d.resolve(it)) == seg {
-					idx = j
-				}
-			}
+			idx := slices.Index(d.itemPaths("", n.Content), seg) // a name used twice names the first
 			if v, err := strconv.Atoi(seg); idx < 0 && err == nil && v >= 0 && v < len(n.Content) {
 				idx = v
 			}

@@ -157,12 +157,40 @@ func checkRunOut(dir string) error {
 }
 
 // checkRunOutFlag is every check of run's and compare's --out before they
-// load anything, so that its problem is reported with the other flags'.
+// load anything, so that its problem is reported with the other flags'
+// and the scenario's: what stageRunOut checks, and that the set can be
+// staged there (atomicfile.CanStage: nothing is created that stays; the
+// staging itself waits until the runs are about to start).
 func checkRunOutFlag(dir string) error {
 	if err := checkRunOut(dir); err != nil {
 		return err
 	}
-	return checkOut(dir)
+	return checkOutFlag(dir)
+}
+
+// checkOutFlag is checkOut, and that the set can be staged there.
+func checkOutFlag(dir string) error {
+	if err := checkOut(dir); err != nil {
+		return err
+	}
+	if err := atomicfile.CanStage(dir); err != nil {
+		return flagError("out", "%s: cannot write there: %v", dir, unwrapPath(err))
+	}
+	return nil
+}
+
+// checkSweepOutFlag is every check of a sweep's --out before it loads
+// anything: checkOutFlag, and that its records can be written in the
+// directory (writableDir, which creates it, does so once the plan is
+// made).
+func checkSweepOutFlag(dir string) error {
+	if err := checkOutFlag(dir); err != nil {
+		return err
+	}
+	if err := atomicfile.CanCreate(dir); err != nil {
+		return flagError("out", "%s: cannot write there: %v", dir, unwrapPath(err))
+	}
+	return nil
 }
 
 // stageRunOut is stageOut for run and compare, after checkRunOut.

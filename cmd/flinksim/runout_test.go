@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/flinksim/flinksim/internal/atomicfile"
 )
 
 // TestRunOutRefused: run and compare replace --out as a whole, so they
@@ -43,5 +45,42 @@ func TestOutProblemWithTheOtherFlags(t *testing.T) {
 			!strings.Contains(errs, `--duration: "abc" is not a duration`) || !strings.Contains(errs, "flinksim: 2 problems in the flags") {
 			t.Errorf("%s: code %d, stderr %q", args[0], code, errs)
 		}
+	}
+}
+
+// TestUnwritableOutWithTheOtherProblems: an --out that cannot be written
+// is found before anything loads, and reported with the other flags' and
+// the scenario's problems at once (exit code 2); the check leaves nothing
+// behind, not even the directories above a new --out.
+func TestUnwritableOutWithTheOtherProblems(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "ro", "out")
+	os.Mkdir(filepath.Join(dir, "ro"), 0o555)
+	if atomicfile.CanCreate(filepath.Join(dir, "ro")) == nil { // root writes anywhere
+		if _, err := os.Stat("/proc/self"); err != nil {
+			t.Skip("no directory here that cannot be written")
+		}
+		out = "/proc/flinksim-out"
+	}
+	scen := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(scen, []byte("name: bad\nsources: [{name: src, partitions: 0, rate: 1k/s}]\nsinks: [{name: out}]\nvariants: [{name: v, set: {seed: 2}}]\n"), 0o644)
+	for _, args := range [][]string{
+		{"run", scen}, {"compare", scen}, {"sweep", scen, "--grid", "seed=1,2"}, {"sweep", "merge", scen, "--grid", "seed=1,2"},
+	} {
+		code, _, errs := cli(t, append(args, "--duration", "-5m", "--out", out)...)
+		for _, want := range []string{"--out: " + out + ": cannot write there", "--duration: must be more than 0s", "sources.src.partitions: must be from 1", "3 problems in the flags and the scenario"} {
+			if code != 2 || !strings.Contains(errs, want) {
+				t.Errorf("%s: code %d, want 2 and %q in:\n%s", strings.Join(args[:len(args)-1], " "), code, want, errs)
+			}
+		}
+	}
+	// a new --out below directories that do not exist: none is created
+	// when the run is refused
+	deep := filepath.Join(dir, "new", "deeper", "out")
+	if code, _, errs := cli(t, "run", scen, "--out", deep); code != 2 || !strings.Contains(errs, "partitions") {
+		t.Errorf("run --out %s: code %d, %s", deep, code, errs)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("left behind in %s: %v", dir, entries)
 	}
 }

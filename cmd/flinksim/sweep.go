@@ -326,6 +326,7 @@ func runSweep(arg string, o sweepOptions, fc *flagCheck, stdin io.Reader, stdout
 	fc.add(checkOutcomes(o.outcomes))
 	shard, shards, err := sweepShard(o)
 	fc.add(err)
+	fc.add(checkSweepOutFlag(o.out))
 	r, plan, base, err := loadPlan(arg, o, fc, o.notes(stderr), stderr)
 	if err != nil {
 		return err
@@ -446,6 +447,7 @@ func runPoints(r *sweep.Runner, pending []sweep.Point, progress bool, stderr io.
 
 func mergeSweep(arg string, files []string, o sweepOptions, fc *flagCheck, stdout, stderr io.Writer) error {
 	fc.add(checkOutcomes(o.outcomes))
+	fc.add(checkOutFlag(o.out))
 	r, plan, _, err := loadPlan(arg, o, fc, nil, stderr)
 	if err != nil {
 		return err

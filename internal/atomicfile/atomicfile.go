@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sync"
+	"syscall"
 )
 
 var (
@@ -147,6 +148,57 @@ func Stage(dir string) (*Staging, error) {
 		return nil, err
 	}
 	return st, nil
+}
+
+// CanStage reports why Stage(dir) would fail to create its staging
+// directory, creating nothing that stays and no parent: a check before any
+// work, whose outputs Stage takes later. It makes and removes a temporary
+// directory where Stage would stage (CanCreate: dir's parent, or the
+// directory above it that Stage would create it in; inside dir when dir is
+// a mount point or its parent cannot be written).
+func CanStage(dir string) error {
+	dir = filepath.Clean(dir)
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
+	if forceInPlace || isMountPoint(dir) {
+		return CanCreate(dir)
+	}
+	err := CanCreate(filepath.Dir(dir))
+	if err != nil {
+		if st, statErr := os.Stat(dir); statErr == nil && st.IsDir() && CanCreate(dir) == nil {
+			return nil // staged inside it, as Stage falls back to
+		}
+	}
+	return err
+}
+
+// CanCreate reports why an entry could not be created in dir, which
+// os.MkdirAll would create: a temporary directory is made and removed in
+// dir, or in the nearest directory above it that exists; a file on the way
+// is no directory (ENOTDIR).
+func CanCreate(dir string) error {
+	at := filepath.Clean(dir)
+	for {
+		st, err := os.Stat(at)
+		if err == nil && !st.IsDir() {
+			return &os.PathError{Op: "mkdir", Path: dir, Err: syscall.ENOTDIR}
+		}
+		if err == nil {
+			break
+		}
+		up := filepath.Dir(at)
+		if !os.IsNotExist(err) || up == at {
+			return err
+		}
+		at = up
+	}
+	tmp, err := created(func() (string, error) { return os.MkdirTemp(at, ".flinksim-check.tmp-*") })
+	if err != nil {
+		return err
+	}
+	defer unregister(tmp)
+	return os.Remove(tmp)
 }
 
 // stageBeside creates the staging directory .<base>.tmp-<digits> in

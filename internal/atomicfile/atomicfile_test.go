@@ -174,3 +174,34 @@ func TestStageRemovesStaleTemporaries(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCanStageCreatesNothing: the check before any work says what Stage
+// would fail at, and leaves nothing behind: no probe, no parent of a new
+// directory.
+func TestCanStageCreatesNothing(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "file"), []byte("x"), 0o644)
+	for _, c := range []struct {
+		dir string
+		ok  bool
+	}{
+		{filepath.Join(dir, "out"), true},
+		{filepath.Join(dir, "new", "deeper", "out"), true},
+		{dir, true},
+		{filepath.Join(dir, "file", "out"), false},
+		{filepath.Join(dir, "file", "a", "out"), false},
+	} {
+		if err := CanStage(c.dir); (err == nil) != c.ok {
+			t.Errorf("CanStage(%s): %v, want ok %v", c.dir, err, c.ok)
+		}
+		if err := CanCreate(c.dir); (err == nil) != c.ok {
+			t.Errorf("CanCreate(%s): %v, want ok %v", c.dir, err, c.ok)
+		}
+	}
+	if got := names(t, dir); !slices.Equal(got, []string{"file"}) {
+		t.Errorf("left behind: %v", got)
+	}
+	if m, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".flinksim-check.tmp-*")); len(m) > 0 {
+		t.Errorf("left behind: %v", m)
+	}
+}

@@ -11,7 +11,7 @@
 // by a killed process (held by none) is removed by the next Stage of the
 // same directory.
 //
-//	atomicfile.go   WriteFile, Stage, Commit, Critical, RemoveTemporaries
+//	atomicfile.go   WriteFile, Stage (and CanStage, CanCreate: the checks before any work), Commit, Critical, RemoveTemporaries
 //	swap.go         the swap by two renames, where one exchange is not available
 //	swap_linux.go   the swap in one renameat2(RENAME_EXCHANGE)
 //	swap_other.go   other systems: the two renames
