@@ -178,16 +178,7 @@ func TestSustainableCheckpointReason(t *testing.T) {
 // puts (r·100 B·60 s) fill the write buffer there, so files are whole.
 func TestSustainableSmallStateCompactsLess(t *testing.T) {
 	const wb = 64 << 20
-	c := result.Capacity{Cores: 1, CPU: []float64{60 * us}, Tasks: []result.TaskWork{
-		{Task: "Source: clicks -> parse", WorkS: []float64{15 * us, 15 * us}},
-		{Task: "enrich -> Sink: jdbc", WorkS: []float64{35 * us, 35 * us}}},
-		Checkpoints: &result.CheckpointCosts{IntervalS: 60, TimeoutS: 600, Cores: 1, Incremental: true, RocksDB: true,
-			WriteAmplification: 10, CompactionThreads: 1, CompactionRate: 10e6, Claimed: true,
-			Leveled:         result.Leveled{WriteAmplification: 10, LevelBase: 256 << 20, LevelMultiplier: 10, L0CompactionFiles: 4},
-			WriteBufferSize: wb,
-			TaskManagers: []result.TaskManagerCheckpoint{{WorkS: []float64{15 * us, 15 * us, 35 * us, 35 * us},
-				CPUS:     []float64{15 * us, 15 * us, 15 * us, 15 * us},
-				Stateful: []result.StatefulSubtask{{PutBytes: 100, FullBytes: 1e6}}}}}}
+	c := compactingJob(wb, result.StatefulSubtask{PutBytes: 100, FullBytes: 1e6})
 	rate, bound := Sustainable(&c)
 	want := 1 / (60*us + 100*(1+1e6/4/wb)/10e6)
 	if math.Abs(rate-want) > 1e-6*want || rate*100*60 < wb {
@@ -207,16 +198,7 @@ func TestSustainableSmallStateCompactsLess(t *testing.T) {
 func TestSustainableUpdatesOfFewKeysCompactLess(t *testing.T) {
 	const wb, keys = 64 << 20, 10_000
 	warm := result.KeyedWrites{Updates: 1, StatePerKey: 100, Keys: []result.KeyBand{{Keys: keys, Share: 1}}, Seen: math.Inf(1)}
-	c := result.Capacity{Cores: 1, CPU: []float64{60 * us}, Tasks: []result.TaskWork{
-		{Task: "Source: clicks -> parse", WorkS: []float64{15 * us, 15 * us}},
-		{Task: "enrich -> Sink: jdbc", WorkS: []float64{35 * us, 35 * us}}},
-		Checkpoints: &result.CheckpointCosts{IntervalS: 60, TimeoutS: 600, Cores: 1, Incremental: true, RocksDB: true,
-			WriteAmplification: 10, CompactionThreads: 1, CompactionRate: 10e6, Claimed: true,
-			Leveled:         result.Leveled{WriteAmplification: 10, LevelBase: 256 << 20, LevelMultiplier: 10, L0CompactionFiles: 4},
-			WriteBufferSize: wb,
-			TaskManagers: []result.TaskManagerCheckpoint{{WorkS: []float64{15 * us, 15 * us, 35 * us, 35 * us},
-				CPUS:     []float64{15 * us, 15 * us, 15 * us, 15 * us},
-				Stateful: []result.StatefulSubtask{{PutBytes: 100, FullBytes: keys * 100, Keyed: []result.KeyedWrites{warm}}}}}}}
+	c := compactingJob(wb, result.StatefulSubtask{PutBytes: 100, FullBytes: keys * 100, Keyed: []result.KeyedWrites{warm}})
 	rate, bound := Sustainable(&c)
 	want := 1 / (60*us + 100.0/wb*(keys*100/4)/10e6) // a quarter of the state per file
 	if file, _ := c.Checkpoints.TaskManagers[0].Stateful[0].Flush(wb / 100); math.Abs(file-keys*100) > 1 {
@@ -225,4 +207,20 @@ func TestSustainableUpdatesOfFewKeysCompactLess(t *testing.T) {
 	if math.Abs(rate-want) > 1e-6*want || rate*100*60 < wb {
 		t.Errorf("Sustainable = %.1f/s (%s); want %.1f/s", rate, bound, want)
 	}
+}
+
+// compactingJob is the backpressure job on one TaskManager of one core
+// with incremental RocksDB checkpoints every minute, compaction at 10 MB/s
+// on one thread, a write buffer of wb bytes, and one stateful subtask st.
+func compactingJob(wb float64, st result.StatefulSubtask) result.Capacity {
+	return result.Capacity{Cores: 1, CPU: []float64{60 * us}, Tasks: []result.TaskWork{
+		{Task: "Source: clicks -> parse", WorkS: []float64{15 * us, 15 * us}},
+		{Task: "enrich -> Sink: jdbc", WorkS: []float64{35 * us, 35 * us}}},
+		Checkpoints: &result.CheckpointCosts{IntervalS: 60, TimeoutS: 600, Cores: 1, Incremental: true, RocksDB: true,
+			WriteAmplification: 10, CompactionThreads: 1, CompactionRate: 10e6, Claimed: true,
+			Leveled:         result.Leveled{WriteAmplification: 10, LevelBase: 256 << 20, LevelMultiplier: 10, L0CompactionFiles: 4},
+			WriteBufferSize: wb,
+			TaskManagers: []result.TaskManagerCheckpoint{{WorkS: []float64{15 * us, 15 * us, 35 * us, 35 * us},
+				CPUS:     []float64{15 * us, 15 * us, 15 * us, 15 * us},
+				Stateful: []result.StatefulSubtask{st}}}}}
 }
