@@ -97,7 +97,7 @@ func stageOut(dir string) (*atomicfile.Staging, error) {
 	}
 	st, err := atomicfile.Stage(dir)
 	if err != nil {
-		return nil, flagError("out", "%s: cannot write there: %v", dir, unwrapPath(err))
+		return nil, cannotWrite(dir, err)
 	}
 	return st, nil
 }
@@ -108,11 +108,11 @@ func writableDir(dir string) error {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return flagError("out", "%s: cannot write there: %v", dir, unwrapPath(err))
+		return cannotWrite(dir, err)
 	}
 	f, err := os.CreateTemp(dir, ".flinksim-check.tmp-*")
 	if err != nil {
-		return flagError("out", "%s: cannot write there: %v", dir, unwrapPath(err))
+		return cannotWrite(dir, err)
 	}
 	f.Close()
 	return os.Remove(f.Name())
@@ -173,10 +173,7 @@ func checkOutFlag(dir string) error {
 	if err := checkOut(dir); err != nil {
 		return err
 	}
-	if err := atomicfile.CanStage(dir); err != nil {
-		return flagError("out", "%s: cannot write there: %v", dir, unwrapPath(err))
-	}
-	return nil
+	return cannotWrite(dir, atomicfile.CanStage(dir))
 }
 
 // checkSweepOutFlag is every check of a sweep's --out before it loads
@@ -187,10 +184,16 @@ func checkSweepOutFlag(dir string) error {
 	if err := checkOutFlag(dir); err != nil {
 		return err
 	}
-	if err := atomicfile.CanCreate(dir); err != nil {
-		return flagError("out", "%s: cannot write there: %v", dir, unwrapPath(err))
+	return cannotWrite(dir, atomicfile.CanCreate(dir))
+}
+
+// cannotWrite is --out's problem when err says dir cannot be written to
+// (nil when err is).
+func cannotWrite(dir string, err error) error {
+	if err == nil {
+		return nil
 	}
-	return nil
+	return flagError("out", "%s: cannot write there: %v", dir, unwrapPath(err))
 }
 
 // stageRunOut is stageOut for run and compare, after checkRunOut.
