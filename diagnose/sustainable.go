@@ -43,7 +43,47 @@ import (
 // subtasks' loads differ), slowed by checkpoints when they lower the rate
 // by more than its resolution.
 // It is 0 and "" when no task costs anything and no heap bounds it.
+//
+// When the work per record depends on the rate (c.At: a window's firings),
+// the rate is the fixed point R = Sustainable(c.At(R)): the capacity at a
+// rate sustains that rate and no more. Work per record falls as the rate
+// grows, so the capacity at R sustains more than R below the fixed point
+// and less above it, and bisection finds it.
 func Sustainable(c *result.Capacity) (rate float64, bound string) {
+	if c.At == nil {
+		return sustainableLinear(c)
+	}
+	at := func(r float64) (float64, string) { return sustainableLinear(c.At(r)) }
+	lo, _ := at(slowest) // the most work per record: the fixed point is above
+	hi, why := at(fastest)
+	if lo <= 0 || hi <= lo {
+		return hi, why
+	}
+	for range 60 {
+		mid := math.Sqrt(lo * hi)
+		if r, _ := at(mid); r >= mid {
+			lo = mid
+		} else {
+			hi = mid
+		}
+		if hi-lo <= 1e-9*hi {
+			break
+		}
+	}
+	_, bound = at(lo)
+	return lo, bound
+}
+
+// slowest and fastest bracket a rate-dependent capacity's fixed point
+// (records/s): far below and far above any job's input.
+const (
+	slowest = 1e-6
+	fastest = 1e15
+)
+
+// sustainableLinear is Sustainable for a capacity whose work per record
+// does not depend on the rate.
+func sustainableLinear(c *result.Capacity) (rate float64, bound string) {
 	rate = math.Inf(1)
 	for _, t := range c.Tasks {
 		maxW, busiest, minW := 0.0, 0, math.Inf(1)

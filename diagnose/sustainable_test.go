@@ -224,3 +224,23 @@ func compactingJob(wb float64, st result.StatefulSubtask) result.Capacity {
 				CPUS:     []float64{15 * us, 15 * us, 15 * us, 15 * us},
 				Stateful: []result.StatefulSubtask{st}}}}}
 }
+
+// TestSustainableAtTheRate: a capacity whose work per record depends on the
+// rate (a window's firing: a fixed b seconds of work per second whatever
+// the rate, on top of a seconds per record) is sustainable where the work
+// at the rate fills the thread, R·a + b = 1: R = (1 − b)/a, where the
+// capacity at R (1/(a + b/R)) gives R back.
+func TestSustainableAtTheRate(t *testing.T) {
+	for _, c := range []struct{ a, b float64 }{{10 * us, 0.25}, {10 * us, 0}, {2 * us, 0.9}} {
+		at := func(r float64) *result.Capacity {
+			return &result.Capacity{Tasks: []result.TaskWork{{Task: "w", WorkS: []float64{c.a + c.b/r}}}}
+		}
+		cp := at(1)
+		cp.At = at
+		got, bound := Sustainable(cp)
+		want := (1 - c.b) / c.a
+		if math.Abs(got-want) > 1e-6*want || bound != "w" {
+			t.Errorf("a %g, b %g: %g (%s), want %g", c.a, c.b, got, bound, want)
+		}
+	}
+}

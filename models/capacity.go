@@ -15,8 +15,24 @@ import (
 // run's batches.
 
 // capacity assembles the run's result.Capacity from each subtask's thread
-// time w and CPU time cpu per input record (work).
+// time w and CPU time cpu per input record (work), with, when the work
+// per record depends on the rate (rateDependent), the capacity at a rate
+// (At).
 func (s *Simulation) capacity(w, cpu, flows [][]float64) *result.Capacity {
+	c := s.capacityOf(w, cpu, flows, 0)
+	if s.rateDependent() {
+		c.At = func(rate float64) *result.Capacity {
+			f := s.flowsAt(rate)
+			w, cpu := s.work(f, rate)
+			return s.capacityOf(w, cpu, f, rate)
+		}
+	}
+	return c
+}
+
+// capacityOf is the result.Capacity of work w and cpu over flows at the
+// input rate (≤ 0: the run's linear capacity).
+func (s *Simulation) capacityOf(w, cpu, flows [][]float64, rate float64) *result.Capacity {
 	c := &result.Capacity{Cores: s.spec.TaskManager.Cores, CPU: make([]float64, s.totalTMs)}
 	for ti, t := range s.tasks {
 		c.Tasks = append(c.Tasks, result.TaskWork{Task: t.name, WorkS: w[ti]})
@@ -28,7 +44,7 @@ func (s *Simulation) capacity(w, cpu, flows [][]float64) *result.Capacity {
 		c.Checkpoints = s.checkpointCosts(w, cpu, flows)
 	}
 	c.Network = s.spec.TaskManager.Network
-	c.NetIn, c.NetOut = s.networkPerRecord(flows)
+	c.NetIn, c.NetOut = s.networkPerRecord(flows, rate)
 	if s.heapChecked() {
 		c.Heap = s.heapCosts(flows)
 	}
@@ -88,17 +104,22 @@ func outputsPerInput(rt *nodeRT) float64 {
 }
 
 // flows returns, for every node and subtask, the records that reach it per
-// record of input (all sources together).
-func (s *Simulation) flows() [][]float64 {
+// record of input (all sources together), windows' results counted at
+// their operators' selectivity.
+func (s *Simulation) flows() [][]float64 { return s.flowsAt(0) }
+
+// flowsAt is flows when the job's input is rate records/s: a window's
+// results as its keys give them at that rate (windowload.go; rate
+// ≤ 0: at its selectivity).
+func (s *Simulation) flowsAt(rate float64) [][]float64 {
 	out := make([][]float64, len(s.nodes))
 	srcShare := s.sourceShares()
 	var in func(rt *nodeRT) []float64
 	outOf := func(rt *nodeRT) []float64 {
 		f := in(rt)
 		g := make([]float64, len(f))
-		sel := outputsPerInput(rt)
 		for j := range f {
-			g[j] = f[j] * sel
+			g[j] = f[j] * outputsAt(rt, j, f[j], rate)
 		}
 		return g
 	}
@@ -157,8 +178,9 @@ func exchangeFlow(e *edge, up, f []float64) {
 // that subtask's thread busy (w: mean costs and sink write time), and of
 // them its CPU work (cpu: the mean costs). A sink's wait on its external
 // system occupies its thread but no core, as process() charges it
-// (step.go): only CPU work shares the TaskManager's cores.
-func (s *Simulation) work(flows [][]float64) (w, cpu [][]float64) {
+// (step.go): only CPU work shares the TaskManager's cores. At an input
+// rate > 0 a window's firing counts too, as it is at that rate.
+func (s *Simulation) work(flows [][]float64, rate float64) (w, cpu [][]float64) {
 	w, cpu = make([][]float64, len(s.tasks)), make([][]float64, len(s.tasks))
 	for ti, t := range s.tasks {
 		w[ti], cpu[ti] = make([]float64, len(t.subtasks)), make([]float64, len(t.subtasks))
@@ -171,8 +193,10 @@ func (s *Simulation) work(flows [][]float64) (w, cpu [][]float64) {
 				wait = rt.sinkSeconds(1)
 			}
 			for j := range w[ti] {
-				w[ti][j] += flows[rt.idx][j] * (sec + wait)
-				cpu[ti][j] += flows[rt.idx][j] * sec
+				f := flows[rt.idx][j]
+				fire := firingAt(rt, j, f, rate)
+				w[ti][j] += f * (sec + wait + fire)
+				cpu[ti][j] += f * (sec + fire)
 			}
 		}
 	}

@@ -74,6 +74,7 @@
 //	summary.go      assembling the result.Result at the end
 //	skew.go         load per keyed subtask, top keys, parallelism limit
 //	capacity.go     work per input record and checkpoint costs (result.Capacity)
+//	windowload.go   a window's firing work and results per record, at an input rate
 //	netload.go      network bytes per input record, per TaskManager
 //	invariants.go   conservation of records and buffers, checked after every run
 //	trace.go        the trace hook: a line per step of a checkpoint (testdata/trace)

@@ -7,8 +7,9 @@ package models
 // when the two are on different TaskManagers.
 
 // networkPerRecord returns, per TaskManager, the bytes its tasks receive and
-// send per record of the job's input.
-func (s *Simulation) networkPerRecord(flows [][]float64) (in, out []float64) {
+// send per record of the job's input (at the input rate, for windows'
+// results: flowsAt).
+func (s *Simulation) networkPerRecord(flows [][]float64, rate float64) (in, out []float64) {
 	in, out = make([]float64, s.totalTMs), make([]float64, s.totalTMs)
 	for _, rt := range s.nodes {
 		subs := rt.task.subtasks
@@ -27,9 +28,9 @@ func (s *Simulation) networkPerRecord(flows [][]float64) (in, out []float64) {
 				continue // subtask i to subtask i: the same slot, the same TaskManager
 			}
 			shares := e.to.shares()
-			sel := outputsPerInput(e.from)
 			for i, from := range e.from.task.subtasks {
-				sent := flows[e.from.idx][i] * sel * float64(e.recordSize)
+				f := flows[e.from.idx][i]
+				sent := f * outputsAt(e.from, i, f, rate) * float64(e.recordSize)
 				for j, to := range subs {
 					if from.tm == to.tm {
 						continue

@@ -34,7 +34,7 @@ func (r *recorder) result() *result.Result {
 	sum.SourceLagMax = r.lagMax
 	sum.Operators = r.operatorSummaries(dur)
 	flows := s.flows()
-	w, cpu := s.work(flows)
+	w, cpu := s.work(flows, 0)
 	sum.Skew = s.skewSummaries(flows, w)
 	capacity := s.capacity(w, cpu, flows)
 	res := &result.Result{Summary: sum, Times: r.times, Series: r.series, Latency: r.latAll,

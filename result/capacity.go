@@ -24,6 +24,11 @@ type Capacity struct {
 	NetIn, NetOut []float64
 	// Heap is nil unless state lives on the heap and a task heap is known.
 	Heap *HeapCosts
+	// At, when the work per record of input depends on the input rate (a
+	// window operator's firings handle a window's distinct keys, which grow
+	// more slowly than its records), is the Capacity at an input rate
+	// (records/s of all sources together); nil when it does not.
+	At func(rate float64) *Capacity
 }
 
 // HeapCosts are what state on the JVM heap needs of each TaskManager's
