@@ -191,7 +191,7 @@ func skewOf(sk result.SkewSummary) string {
 		line += "; top keys " + strings.Join(keys, ", ")
 	}
 	if sk.HottestKeyBoundRPS > 0 && sk.TopKeys[0].Share >= 0.001 {
-		line += fmt.Sprintf("; the hottest key alone allows %s/s input at any parallelism (beyond %d subtasks more do not help)",
+		line += fmt.Sprintf("; the hottest key alone allows %s/s input at any parallelism (%d subtasks reach 90%% of it, more add ever less)",
 			human.Count(sk.HottestKeyBoundRPS), sk.ParallelismLimit)
 	}
 	return line

@@ -21,7 +21,9 @@ type SkewSummary struct {
 	SustainableInputRPS float64 `json:"sustainable_input_rps"`
 	// HottestKeyBoundRPS is what the hottest key alone allows, at any
 	// parallelism (a key is processed by one subtask); ParallelismLimit is
-	// the parallelism beyond which adding subtasks no longer raises it.
+	// the parallelism at which the operator reaches 90% of it (its subtask
+	// carries the key and an even share of the rest; more subtasks add
+	// ever less), at most the max parallelism.
 	HottestKeyBoundRPS float64 `json:"hottest_key_bound_rps,omitempty"`
 	ParallelismLimit   int     `json:"parallelism_limit,omitempty"`
 }

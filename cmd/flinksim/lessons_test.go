@@ -55,8 +55,9 @@ func TestKeySkewLesson(t *testing.T) {
 	if !within(mean, s.SustainableInputRPS, 0.03) {
 		t.Errorf("the job writes %.0f/s at the end; the hot subtask's capacity over its share gives %.0f/s", mean, s.SustainableInputRPS)
 	}
-	if !within(sk.HottestKeyBoundRPS, capacity/0.04, 1e-3) || sk.ParallelismLimit != 25 {
-		t.Errorf("hottest key bound %.0f/s, parallelism limit %d; want %.0f/s and 25", sk.HottestKeyBoundRPS, sk.ParallelismLimit, capacity/0.04)
+	// 90% of the hot key's bound from p1 + (1 − p1)/P = p1/0.9: P = 9 × 0.96/0.04 = 216
+	if !within(sk.HottestKeyBoundRPS, capacity/0.04, 1e-3) || sk.ParallelismLimit != 216 {
+		t.Errorf("hottest key bound %.0f/s, parallelism limit %d; want %.0f/s and 216", sk.HottestKeyBoundRPS, sk.ParallelismLimit, capacity/0.04)
 	}
 	if s.Records.SourceLag < int64(100e3*res.Times[len(res.Times)-1]) {
 		t.Errorf("lag %d: the base run should fall behind by about 200k/s", s.Records.SourceLag)
