@@ -68,23 +68,8 @@ func TestSustainableRateCountsWindowFiring(t *testing.T) {
 			if lo > 0.9*linear {
 				t.Fatalf("the case's firing lowers the rate too little to test: %.0f/s against %.0f/s", lo, linear)
 			}
-			yaml := func(rate float64, duration string) string {
-				return fmt.Sprintf(`name: windows
-duration: %s
-flink:
-  parallelism.default: %d
-  taskmanager.numberOfTaskSlots: 1
-  taskmanager.cpu.cores: 1
-sources:
-  - {name: events, partitions: %d, rate: %.6g/s, event-time: {delay: {constant: 1s}, watermark: {out-of-orderness: 2s}}}
-operators:
-  - {name: agg, key-by: user, keys: %.0f, cost: 10us, window: %s}
-sinks:
-  - {name: out}
-`, duration, p, p, rate, c.keys, c.window)
-			}
 			run := func(rate float64, duration string) *result.Result {
-				l, err := Load("windows.yaml", []byte(yaml(rate, duration)), nil)
+				l, err := Load("windows.yaml", []byte(windowJob(p, rate, c.keys, duration, c.window)), nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -105,4 +90,23 @@ sinks:
 			}
 		})
 	}
+}
+
+// windowJob is a Kafka source of p partitions at rate records/s into a
+// keyed window operator (window: its YAML) of p subtasks, one per
+// TaskManager of one core, and a sink.
+func windowJob(p int, rate, keys float64, duration, window string) string {
+	return fmt.Sprintf(`name: windows
+duration: %s
+flink:
+  parallelism.default: %d
+  taskmanager.numberOfTaskSlots: 1
+  taskmanager.cpu.cores: 1
+sources:
+  - {name: events, partitions: %d, rate: %.6g/s, event-time: {delay: {constant: 1s}, watermark: {out-of-orderness: 2s}}}
+operators:
+  - {name: agg, key-by: user, keys: %.0f, cost: 10us, window: %s}
+sinks:
+  - {name: out}
+`, duration, p, p, rate, keys, window)
 }
