@@ -41,6 +41,7 @@
 //	storage.go      uploads, downloads and compaction as flows
 //	memstorage.go   checkpoints to the JobManager's memory: the state handle limit, the decline
 //	resources.go    a TaskManager's cores, network and disk; task threads' claims
+//	retime.go       a step in flight runs at its thread's current share of the cores
 //	share.go        max-min fair sharing of resources among claims
 //	lsm.go          RocksDB's LSM tree: memtable, flushes, compaction, stalls
 //	changelog.go    the changelog state backend: its log, materialization, replay

@@ -174,6 +174,7 @@ func (s *Simulation) discardSubtask(st *subtask) {
 	}
 	s.eng.Disarm(st.batchTimer)
 	st.setBusy(false)
+	st.step.on = false
 	st.syncing, st.ready = 0, false
 	st.ck = taskCkpt{baseRecs: st.ck.baseRecs, baseSST: st.ck.baseSST, hasBase: st.ck.hasBase}
 	s.eng.Disarm(st.wake)

@@ -95,8 +95,9 @@ func (r *resources) sample(now sim.Time) {
 	r.sampled = now
 	for i, st := range r.s.subtasks {
 		cum := r.s.rec.busySoFar(st, now)
-		busy, cpu := (cum - st.busyAtTick).Seconds(), st.cpuTime-st.cpuAtTick
-		st.busyAtTick, st.cpuAtTick = cum, st.cpuTime
+		used := st.cpuSoFar(now)
+		busy, cpu := (cum - st.busyAtTick).Seconds(), used-st.cpuAtTick
+		st.busyAtTick, st.cpuAtTick = cum, used
 		demand := 0.0
 		switch {
 		case span <= 0 || busy <= 0:
@@ -156,6 +157,7 @@ func (r *resources) share(now sim.Time, active []*transfer, factor float64) {
 	for i, st := range r.s.subtasks {
 		st.slow = max(threadSlowdown(&r.threads[i], r.waits[i]), r.netSlow[2*st.tm], r.netSlow[2*st.tm+1])
 	}
+	r.s.retimeSteps()
 }
 
 // threadSlowdown is how much slower a task thread's CPU work runs when it

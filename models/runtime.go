@@ -193,6 +193,7 @@ type subtask struct {
 	busyAtTick         sim.Time  // busy time at the resources' last sample
 	cpuTime, cpuAtTick float64   // seconds on a core (slowed), so far and at the last sample
 	slow               float64   // how much slower its steps run: its share of its TaskManager (resources.go)
+	step               stepClock // the step in flight (retime.go)
 	lsm                *lsmState // its RocksDB (stateful tasks with state.backend.type: rocksdb)
 	wm                 wmState   // its watermark (watermarks.go)
 	winOut             Chunk     // a window operator's results of the step in progress

@@ -385,9 +385,10 @@ func (s *Simulation) handleSubtask(ev sim.Event) {
 	st := s.subtasks[ev.Actor]
 	switch ev.Kind {
 	case evStepDone:
-		if !isCurrent(st, ev.Arg) || st.dead {
-			return // the task was cancelled
+		if !stepDone(st, ev.Arg) || st.dead {
+			return // the task was cancelled, or the step re-timed
 		}
+		st.step.on = false
 		s.finishStep(st)
 		s.markReady(st)
 	case evSyncDone:

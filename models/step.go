@@ -78,7 +78,7 @@ func (s *Simulation) tryStart(st *subtask) {
 		st.setBusy(true)
 		d := s.process(st)
 		if d > 0 {
-			s.eng.After(d, evStepDone, st.id, stamp(st, 0))
+			s.startStep(st, d, st.step.cpu)
 			return
 		}
 		s.finishStep(st)
@@ -536,7 +536,9 @@ func (s *Simulation) process(st *subtask) sim.Time {
 	if !fired {
 		s.advanceWatermark(st)
 	}
-	// Only the CPU work waits for its share of the cores (resources.go).
+	// Only the CPU work waits for its share of the cores (resources.go;
+	// re-timed if that share changes while it runs: retime.go).
+	st.step.cpu = secs
 	secs *= st.slow
 	st.cpuTime += secs
 	secs += io
