@@ -2,6 +2,9 @@ package result
 
 import (
 	"encoding/json"
+	"math"
+
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/flinksim/flinksim/sim"
 )
@@ -429,10 +432,16 @@ func BackpressureStatus(msPerS float64) string {
 	return "OK"
 }
 
-// LagGrowth is the slope (records/s) of the total Kafka lag over the second
-// half of the run: how fast a job that cannot keep up falls behind. A run
-// with fewer than four samples uses its first and last (or, with one, takes
-// the lag to have started at zero).
+// LagGrowth is how fast (records/s) the total Kafka lag grows over the
+// second half of the run: how fast a job that cannot keep up falls behind.
+// A lag that grows shows it two ways, and each alone can be fooled: the
+// slope between the half's two ends by the phases of a cycle they fall on
+// (windows that fire for a long time, watermark alignment pausing a split:
+// a verdict that changed with the run's length), the least-squares slope
+// through the half's samples by a bump that drained before the end (a
+// failover the job caught up from). It is the one of the two nearer zero.
+// A run with fewer than four samples uses its first and last (or, with
+// one, takes the lag to have started at zero).
 func (r *Result) LagGrowth() float64 {
 	n := len(r.Times)
 	total := TotalSeries(r, MetricPending)
@@ -448,7 +457,12 @@ func (r *Result) LagGrowth() float64 {
 		return (total[n-1] - total[0]) / (r.Times[n-1] - r.Times[0])
 	}
 	a := n / 2
-	return (total[n-1] - total[a]) / (r.Times[n-1] - r.Times[a])
+	ends := (total[n-1] - total[a]) / (r.Times[n-1] - r.Times[a])
+	_, fit := stat.LinearRegression(r.Times[a:], total[a:], nil, false)
+	if math.Abs(fit) < math.Abs(ends) {
+		return fit
+	}
+	return ends
 }
 
 // totalSeries sums a metric over its operators' aggregate series.
