@@ -339,6 +339,13 @@ func (s *Simulation) deployEventTime() {
 			}
 			d := bySource[eventTimeSource(rt)]
 			for _, st := range t.subtasks {
+				if pos == 0 {
+					for _, g := range st.gates {
+						for _, c := range g.ch {
+							c.apart = true // records far apart in event time stay apart (openbuf.go)
+						}
+					}
+				}
 				w := rt.spec.Window
 				st.ops[pos].win = &windowOp{w: w, grid: w.step(), span: w.Size, delays: d, recBytes: rt.inRecordSize, latency: sim.NewHistogram(),
 					rng: s.streams.Stream(fmt.Sprintf("windows/%s/%d", rt.spec.Name, st.index))}
