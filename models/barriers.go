@@ -228,6 +228,10 @@ func (s *Simulation) overtake(c *channel, p *pendingCheckpoint, pos int) {
 		cs.Absorb(ch)
 	}
 	if pos < 0 && c.open.Records > 0 {
+		for i := range c.segs {
+			cs.Absorb(&c.segs[i])
+			sent += c.segs[i].Bytes
+		}
 		cs.Absorb(&c.open)
 		sent += c.open.Bytes
 	}

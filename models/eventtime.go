@@ -164,6 +164,26 @@ func (m chunkDelays) cdf(x float64) float64 {
 	return f
 }
 
+// fixed is the delay of every record when it is one constant (no
+// partition group with delays of its own among the records, none held
+// back by offline devices).
+func (m chunkDelays) fixed() (sim.Time, bool) {
+	if m.alt != [MaxDelayGroups]float32{} {
+		return 0, false
+	}
+	d := m.d[0]
+	if d.share > 0 {
+		return 0, false
+	}
+	switch b := d.base.(type) {
+	case nil:
+		return 0, true
+	case sim.Constant:
+		return sim.FromSeconds(b.V), true
+	}
+	return 0, false
+}
+
 // pick draws which delays one record has, given that its delay exceeds x
 // seconds (x < 0: any): each in proportion to its share of the records
 // times P(delay > x).
@@ -339,6 +359,13 @@ func (s *Simulation) deployEventTime() {
 			}
 			d := bySource[eventTimeSource(rt)]
 			for _, st := range t.subtasks {
+				if pos == 0 {
+					for _, g := range st.gates {
+						for _, c := range g.ch {
+							c.apart = true // records far apart in event time stay apart (openbuf.go)
+						}
+					}
+				}
 				w := rt.spec.Window
 				st.ops[pos].win = &windowOp{w: w, grid: w.step(), span: w.Size, delays: d, recBytes: rt.inRecordSize, latency: sim.NewHistogram(),
 					rng: s.streams.Stream(fmt.Sprintf("windows/%s/%d", rt.spec.Name, st.index))}

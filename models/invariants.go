@@ -81,7 +81,7 @@ func (s *Simulation) checkEdge(e *edge, fail failf) {
 				continue
 			}
 			for _, c := range p.ch {
-				n := c.open.Records + c.parkedRecords()
+				n := c.open.Records + c.segRecords() + c.parkedRecords()
 				for j := 0; j < c.q.Len(); j++ {
 					n += c.q.At(j).Records
 				}
@@ -230,8 +230,9 @@ func (s *Simulation) checkChannel(p *partition, c *channel, fail failf) {
 	if c.fill > 0 {
 		send++
 	}
-	if c.open.Records > c.fill || (c.open.Records > 0 && c.fill == 0) {
-		fail("channel %s[%d]->%d: %d records unsent in an open buffer filled with %d", p.edge.from.spec.Name, st.index, c.sub, c.open.Records, c.fill)
+	if open := c.open.Records + c.segRecords(); open > c.fill || (open > 0 && c.fill == 0) || (len(c.segs) > 0 && c.open.Records == 0) {
+		fail("channel %s[%d]->%d: %d records unsent in an open buffer filled with %d (%d segments before its newest %d records)",
+			p.edge.from.spec.Name, st.index, c.sub, open, c.fill, len(c.segs), c.open.Records)
 	}
 	for j := 0; j < c.q.Len(); j++ {
 		b := c.q.At(j).Buffers

@@ -82,6 +82,11 @@ type channel struct {
 	// records still to be taken (broadcastWatermark; none: noWatermark)
 	trailWM   wmark
 	trailLeft int64
+	// apart: the receiver is a window operator, and the open buffer keeps
+	// records far apart in event time in segments (openbuf.go): segs are
+	// the open buffer's earlier ones, open its newest
+	apart bool
+	segs  []Chunk
 }
 
 // parkedRecords is the number of records parked on the channel.
@@ -228,7 +233,7 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 		}
 		if piece.Records < space {
 			c.fill += piece.Records
-			c.open.Absorb(&piece)
+			s.openAbsorb(c, &piece)
 			p.touch(c)
 			return
 		}
@@ -242,42 +247,17 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 		extra = min(extra, max(0, int64(p.pool)+int64(s.spec.Network.OverdraftPerGate)-int64(p.used)))
 		n := space + extra*c.rpb
 		if n == piece.Records {
-			c.open.Absorb(&piece)
+			s.openAbsorb(c, &piece)
 			piece.Records = 0
 		} else {
 			head := piece.Take(n)
 			head.WM = prev
-			c.open.Absorb(&head)
+			s.openAbsorb(c, &head)
 		}
 		p.addSend(c, int32(extra), maxPer)
 		c.open.Buffers = 1 + int32(extra)
 		s.finishOpen(c)
 	}
-}
-
-// finishOpen finishes the open buffer (with any full buffers joined to it):
-// its records not sliced off yet become a finished chunk. When slices took
-// them all, the buffer goes back to the pool, or for a local channel to
-// the last slice still queued (the receiver reads the sender's memory).
-func (s *Simulation) finishOpen(c *channel) {
-	if c.open.Buffers == 0 {
-		c.open.Buffers = 1
-	}
-	c.fill = 0
-	c.src.touch(c)
-	if c.open.Records == 0 {
-		c.open = Chunk{}
-		if c.local && c.q.Len() > 0 && c.q.Back().Barrier == 0 && c.q.Back().Buffers == 0 {
-			c.q.Back().Buffers = 1
-			return
-		}
-		c.src.addSend(c, -1, int32(s.spec.Network.MaxBuffersPerChannel))
-		s.markReady(c.src.owner)
-		return
-	}
-	c.q.Push(c.open)
-	c.open = Chunk{}
-	s.finished(c)
 }
 
 // finished is called when a channel has a new finished buffer at its tail.
@@ -302,29 +282,20 @@ func (s *Simulation) deliver(c *channel) {
 	k := int64(0) // chunks put on the wire
 	for int(c.delivered) < c.q.Len() {
 		head := c.q.At(int(c.delivered))
-		need := head.Buffers
 		freeExcl, freeFloat := s.credits(c)
-		take := min(need, freeExcl+freeFloat)
-		if take < need && c.recvBuf == 0 && c.creditLag == 0 && (freeExcl+freeFloat == 0 || need > g.exclusive+g.floating) {
-			// Nothing is held on this channel and no credit is free, or the
-			// chunk needs more buffers than the channel could ever be
-			// credited (a record larger than exclusive and floating
-			// buffers together): take the buffers anyway, so that it still
-			// makes progress. Flink sends a spanning record buffer by
-			// buffer, each recycled once the receiver's
-			// SpillingAdaptiveSpanningRecordDeserializer has copied it, so
-			// no record waits for more credit than a channel has.
-			take = need
-		}
-		// Whole chunks travel as they are; a chunk is split only when the
-		// channel holds nothing at the receiver (else the receiver's reading
-		// will return credit), so that a channel never waits on credit that
-		// other, blocked channels hold.
-		if take < need && (take == 0 || head.Records <= 1 || c.recvBuf > 0) {
-			if !c.waiting {
-				c.waiting = true
-				g.waiters.Push(c.idx)
+		if isSegment(head) { // they go with the buffer after them (openbuf.go)
+			n, r, b := s.sendSegments(c, freeExcl, freeFloat)
+			if n == 0 {
+				c.waitCredit()
+				break
 			}
+			sent, bytes, k, arrived = sent+r, bytes+b, k+n, true
+			continue
+		}
+		need := head.Buffers
+		take, wait := s.sendTake(c, head, freeExcl, freeFloat)
+		if wait {
+			c.waitCredit()
 			break
 		}
 		if take < need {
@@ -350,11 +321,15 @@ func (s *Simulation) deliver(c *channel) {
 			s.persistArrived(c, head)
 		}
 	}
-	if int(c.delivered) == c.q.Len() && c.flushReq && s.sliceRemote(c) {
-		sent += c.q.Back().Records
-		bytes += c.q.Back().Bytes
-		arrived = true
-		k++
+	if int(c.delivered) == c.q.Len() && c.flushReq {
+		if n := s.sliceRemote(c); n > 0 {
+			for j := c.q.Len() - n; j < c.q.Len(); j++ {
+				sent += c.q.At(j).Records
+				bytes += c.q.At(j).Bytes
+			}
+			arrived = true
+			k += int64(n)
+		}
 	}
 	if !arrived {
 		return
@@ -379,6 +354,39 @@ func (s *Simulation) credits(c *channel) (excl, floating int32) {
 	excl = max(g.exclusive-(c.recvBuf-c.floatHeld)-c.creditLag, 0)
 	floating = g.floating - g.floatUsed - g.floatLag
 	return excl, floating
+}
+
+// sendTake is how many buffers' credit chunk head, next on remote channel
+// c, takes now, or wait when it waits for more.
+func (s *Simulation) sendTake(c *channel, head *Chunk, freeExcl, freeFloat int32) (take int32, wait bool) {
+	g := c.dst
+	need := head.Buffers
+	take = min(need, freeExcl+freeFloat)
+	if take < need && c.recvBuf == 0 && c.creditLag == 0 && (freeExcl+freeFloat == 0 || need > g.exclusive+g.floating) {
+		// Nothing is held on this channel and no credit is free, or the
+		// chunk needs more buffers than the channel could ever be
+		// credited (a record larger than exclusive and floating
+		// buffers together): take the buffers anyway, so that it still
+		// makes progress. Flink sends a spanning record buffer by
+		// buffer, each recycled once the receiver's
+		// SpillingAdaptiveSpanningRecordDeserializer has copied it, so
+		// no record waits for more credit than a channel has.
+		take = need
+	}
+	// Whole chunks travel as they are; a chunk is split only when the
+	// channel holds nothing at the receiver (else the receiver's reading
+	// will return credit), so that a channel never waits on credit that
+	// other, blocked channels hold.
+	return take, take < need && (take == 0 || head.Records <= 1 || c.recvBuf > 0)
+}
+
+// waitCredit lists a remote channel among its gate's waiters for a
+// floating buffer.
+func (c *channel) waitCredit() {
+	if !c.waiting {
+		c.waiting = true
+		c.dst.waiters.Push(c.idx)
+	}
 }
 
 // arrive: k chunks sent a network latency ago reach the receiver, in order
@@ -422,63 +430,6 @@ func (s *Simulation) serveWaiters(g *gate) {
 	}
 }
 
-// sliceRemote sends the records of c's open buffer as a slice against one
-// credit, once everything ahead of them is delivered and a flush asked for
-// them. The sender keeps the buffer and goes on filling it; the slice takes
-// a whole buffer at the receiver. It reports whether a slice was sent.
-func (s *Simulation) sliceRemote(c *channel) bool {
-	if c.open.Records == 0 {
-		c.flushReq = false
-		return false
-	}
-	g := c.dst
-	freeExcl, freeFloat := s.credits(c)
-	if freeExcl+freeFloat == 0 {
-		if !c.waiting {
-			c.waiting = true
-			g.waiters.Push(c.idx)
-		}
-		return false
-	}
-	slice := c.open
-	slice.Buffers = 1
-	c.open = Chunk{}
-	c.flushReq = false
-	c.q.Push(slice)
-	fromFloat := int32(0)
-	if freeExcl == 0 {
-		fromFloat = 1
-	}
-	c.recvBuf++
-	c.floatHeld += fromFloat
-	g.floatUsed += fromFloat
-	g.remoteHeld++
-	c.delivered++
-	if c.persist != 0 && s.latency == 0 {
-		s.persistArrived(c, c.q.Back())
-	}
-	return true
-}
-
-// sliceLocal makes the records of c's open buffer readable in place, once
-// the receiver has taken everything ahead of them and a flush asked for
-// them. The slice holds no buffer of its own: the open buffer stays the
-// sender's until finished and read.
-func (s *Simulation) sliceLocal(c *channel) {
-	if !c.flushReq || c.q.Len() > 0 {
-		return
-	}
-	c.flushReq = false
-	if c.open.Records == 0 {
-		return
-	}
-	slice := c.open
-	slice.Buffers = 0
-	c.open = Chunk{}
-	c.q.Push(slice)
-	s.notifyReadable(c, slice.Records)
-}
-
 // notifyReadable tells a receiver that records became readable on c.
 func (s *Simulation) notifyReadable(c *channel, records int64) {
 	if !c.queued && !c.blocked && c.readable() > 0 {
@@ -491,6 +442,9 @@ func (s *Simulation) notifyReadable(c *channel, records int64) {
 
 // release returns the buffers of a processed chunk.
 func (s *Simulation) release(c *channel, b int32) {
+	if b == 0 && !c.local {
+		return // a segment of a buffer (openbuf.go): its last one holds it
+	}
 	p := c.src
 	if c.local {
 		p.addSend(c, -b, int32(s.spec.Network.MaxBuffersPerChannel))

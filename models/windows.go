@@ -239,10 +239,19 @@ var exactDelays = []*delays{exactTimes}
 
 // slotShare is the share of chunk c's records whose timestamps fall in
 // [a, a+g): P(e − a − g < delay ≤ e − a), averaged over production times e
-// spread over the chunk (a few points when it spans more than a sixteenth
-// of g).
+// spread over the chunk. With a constant delay v and several records
+// (their timestamps spread evenly over [EventLo − v, EventHi − v]) it is
+// that range's overlap with the slot; else the average is over a few
+// points (more when the chunk spans more than a sixteenth of g), which
+// would put a chunk straddling a slot's edge whole on the side of its
+// midpoint under a constant delay. One record (exact mode) is one point,
+// its range's midpoint, not a draw.
 func slotShare(d chunkDelays, c *Chunk, a, g sim.Time) float64 {
 	span := c.EventHi - c.EventLo
+	if v, ok := d.fixed(); ok && span > 0 && c.Records > 1 {
+		lo, hi := c.EventLo-v, c.EventHi-v
+		return math.Max(0, float64(min(hi, a+g)-max(lo, a))/float64(span))
+	}
 	points := int64(1)
 	if span > g/16 {
 		points = min(8, 1+int64(span/(g/16)))
