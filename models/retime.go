@@ -27,12 +27,12 @@ type stepClock struct {
 	long bool
 }
 
-// startStep schedules the end of a step of duration d whose CPU work is
-// cpu seconds at full speed.
-func (s *Simulation) startStep(st *subtask, d sim.Time, cpu float64) {
+// startStep schedules the end of a step of duration d whose CPU work at
+// full speed process has put in st.step.cpu.
+func (s *Simulation) startStep(st *subtask, d sim.Time) {
 	now := s.eng.Now()
 	c := &st.step
-	c.on, c.cpu, c.slow, c.from, c.end = true, cpu, st.slow, now, sim.Add(now, d)
+	c.on, c.slow, c.from, c.end = true, st.slow, now, sim.Add(now, d)
 	c.long = d > storageTick
 	s.eng.After(d, evStepDone, st.id, stamp(st, c.gen))
 }

@@ -78,7 +78,7 @@ func (s *Simulation) tryStart(st *subtask) {
 		st.setBusy(true)
 		d := s.process(st)
 		if d > 0 {
-			s.startStep(st, d, st.step.cpu)
+			s.startStep(st, d)
 			return
 		}
 		s.finishStep(st)
