@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -65,13 +66,16 @@ func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 	if err != nil || n < 2 || n > maxAxisValues {
 		return Axis{}, fmt.Errorf("%s: %q is not a number of values from 2 to %d", key, nstr, maxAxisValues)
 	}
-	a, ka, err := ParseQuantityFor(key, strings.TrimSpace(lo))
-	if err != nil {
-		return Axis{}, fmt.Errorf("%s: %v", key, err)
+	a, ka, errLo := ParseQuantityFor(key, strings.TrimSpace(lo))
+	b, kb, errHi := ParseQuantityFor(key, hi)
+	var bad []error // both ends, when both are refused
+	for _, err := range []error{errLo, errHi} {
+		if err != nil {
+			bad = append(bad, fmt.Errorf("%s: %v", key, err))
+		}
 	}
-	b, kb, err := ParseQuantityFor(key, hi)
-	if err != nil {
-		return Axis{}, fmt.Errorf("%s: %v", key, err)
+	if len(bad) > 0 {
+		return Axis{}, errors.Join(bad...)
 	}
 	k, ok := CommonKind([]float64{a, b}, []Quantity{ka, kb})
 	if !ok {
@@ -98,9 +102,12 @@ func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 }
 
 // listAxis reads v1,v2,...: values as written, of one kind, each once.
+// Every value that does not read is reported, not only the first
+// (errors.Join; GridErrors splits them).
 func listAxis(key, spec string) (Axis, error) {
 	ax := Axis{Key: key}
 	var kinds []Quantity
+	var bad []error
 	for _, v := range strings.Split(spec, ",") {
 		v = strings.TrimSpace(v)
 		x, k, err := ParseQuantityFor(key, v)
@@ -109,9 +116,13 @@ func listAxis(key, spec string) (Axis, error) {
 				if flinkAxisOption(key) != nil || key == "flink-version" {
 					err = cerr // the option's own: what it allows
 				}
-				return Axis{}, fmt.Errorf("%s: %v", key, err)
+				bad = append(bad, fmt.Errorf("%s: %v", key, err))
+				continue
 			}
 			x, k = float64(len(ax.Values)), QChoice // true/false, an enum's value
+		}
+		if len(bad) > 0 {
+			continue // the readable values are still checked for reading
 		}
 		common, ok := CommonKind(append(ax.Nums, x), append(kinds, k))
 		if !ok {
@@ -130,7 +141,19 @@ func listAxis(key, spec string) (Axis, error) {
 			return Axis{}, fmt.Errorf("%s: more than %d values", key, maxAxisValues)
 		}
 	}
+	if len(bad) > 0 {
+		return Axis{}, errors.Join(bad...)
+	}
 	return ax, nil
+}
+
+// GridErrors splits ParseGrid's error into its problems, one per value
+// refused (a list's every value that does not read, a range's two ends).
+func GridErrors(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // CommonKind is the kind of unit the values of one axis or range share

@@ -166,3 +166,44 @@ func TestTakesIntegers(t *testing.T) {
 		}
 	}
 }
+
+// TestParseGridReportsEveryValue: a --grid whose values do not read
+// reports each of them, not only the first (every problem at once), and so
+// does a range with both ends refused.
+func TestParseGridReportsEveryValue(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"flink.execution.checkpointing.interval=abc,10 s,2 w,1h30m", []string{`"abc"`, `"2 w"`, `"1h30m"`}},
+		{"sinks.db.capacity=x,1k/s,y", []string{`"x"`, `"y"`}},
+		{"sinks.db.capacity=x..y/3", []string{`"x"`, `"y"`}},
+		{"sinks.db.capacity=x,1k/s", []string{`"x"`}},
+	} {
+		_, err := ParseGrid(c.in)
+		if err == nil {
+			t.Errorf("%s: no error", c.in)
+			continue
+		}
+		errs := GridErrors(err)
+		if len(errs) != len(c.want) {
+			t.Errorf("%s: %d problems (%v), want %d", c.in, len(errs), err, len(c.want))
+			continue
+		}
+		for i, w := range c.want {
+			if !strings.Contains(errs[i].Error(), w) || strings.Contains(errs[i].Error(), "\n") {
+				t.Errorf("%s: problem %d is %q, want one line naming %s", c.in, i, errs[i], w)
+			}
+		}
+	}
+}
+
+// TestSweepBlockNamesEveryBadValue: a sweep: block axis with several values
+// that do not read names each of them in its one problem.
+func TestSweepBlockNamesEveryBadValue(t *testing.T) {
+	sc := minimal + "sweep: {grid: [\"flink.execution.checkpointing.interval=abc,10 s,2 w\"]}\n"
+	_, err := Load("m.yaml", []byte(sc), nil)
+	if err == nil || !strings.Contains(err.Error(), `"abc"`) || !strings.Contains(err.Error(), `"2 w"`) {
+		t.Errorf("got %v", err)
+	}
+}

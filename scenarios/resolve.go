@@ -449,7 +449,13 @@ func (r *resolver) sweep() {
 		path := fmt.Sprintf("sweep.grid[%d]", i)
 		ax, err := ParseGrid(g)
 		if err != nil {
-			r.d.at(path, "%v", err)
+			// one problem at the axis (a place is reported once), naming
+			// every value refused
+			var msgs []string
+			for _, e := range GridErrors(err) {
+				msgs = append(msgs, e.Error())
+			}
+			r.d.at(path, "%s", strings.Join(msgs, "; "))
 			continue
 		}
 		k := CanonicalKey(ax.Key) // an older name of a Flink option is the same option

@@ -173,6 +173,10 @@ var flagProblemCases = func() []struct {
 			[]string{`--grid: sinks.db.capacity: "zz" is not`, "--grid: sinks.db.capacity: swept, and set by --set"}, "the flags"},
 		{[]string{"sweep", tiny, "--grid", grid, "--shards", "0"},
 			[]string{"--shards: 0: must be 1 or more"}, "the flags"},
+		// every value of a --grid that does not read, not only the first
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks.db.capacity=zz,1k/s,yy", "--grid", "flink.execution.checkpointing.interval=1h30m..2 w/3"},
+			[]string{`--grid: sinks.db.capacity: "zz" is not`, `--grid: sinks.db.capacity: "yy" is not`,
+				`--grid: flink.execution.checkpointing.interval: "1h30m"`, `--grid: flink.execution.checkpointing.interval: "2 w"`}, "the flags"},
 		{[]string{"sweep", "plan", tiny, "--grid", grid, "--shards", "0"},
 			[]string{"--shards: 0: must be 1 or more"}, "the flags"},
 		{[]string{"sweep", "plan", tiny, "--grid", "foo=1,2"},

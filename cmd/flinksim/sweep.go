@@ -187,7 +187,9 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 	for _, g := range o.grids {
 		ax, err := scenarios.ParseGrid(g)
 		if err != nil {
-			fc.addf("grid", "%v", err)
+			for _, e := range scenarios.GridErrors(err) {
+				fc.addf("grid", "%v", e)
+			}
 			if k, _, ok := strings.Cut(g, "="); ok {
 				keys = append(keys, scenarios.Axis{Key: strings.TrimSpace(k)})
 			}
