@@ -122,7 +122,7 @@ variants:
 }
 
 // TestVariantSetsOneOptionTwice: a variant that sets one Flink option under
-// both its names is refused, as --set refuses it: which value wins would
+// both its names, or one list item's field by its name and its index, is refused, as --set refuses it: which value wins would
 // be the order the names are written in.
 func TestVariantSetsOneOptionTwice(t *testing.T) {
 	for _, c := range []struct{ set, want string }{
@@ -130,6 +130,9 @@ func TestVariantSetsOneOptionTwice(t *testing.T) {
 			"v.yaml:6:50: variants.a.set.flink.execution.checkpointing.incremental: sets the Flink option execution.checkpointing.incremental, already set as flink.state.backend.incremental (line 6), its other name; give it once"},
 		{"{flink.execution.checkpointing.unaligned.enabled: true, flink.execution.checkpointing.unaligned: false}",
 			"v.yaml:6:66: variants.a.set.flink.execution.checkpointing.unaligned: sets the Flink option execution.checkpointing.unaligned.enabled, already set as flink.execution.checkpointing.unaligned.enabled (line 6), its other name; give it once"},
+		// one list item's field by its index and by its name
+		{"{sinks.0.capacity: 1k/s, sinks.k.capacity: 2k/s}",
+			"v.yaml:6:35: variants.a.set.sinks.k.capacity: is already set as sinks.0.capacity (line 6), the same list item's field (an item is named by its name or its index); give it once"},
 		{"{flink.execution.checkpointing.incremental: true, duration: 5m}", ""},
 	} {
 		file := "name: v\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\nvariants:\n  - name: a\n    set: " + c.set + "\n"

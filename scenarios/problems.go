@@ -19,6 +19,9 @@ type Problem struct {
 	// problem: a scenario with problems carries its warnings among them, so
 	// that every problem and every warning is reported at once.
 	Warning bool
+	// Also is, for a --set that reaches a field another --set reaches (one
+	// list item by its name and by its index), that other key=value.
+	Also string
 }
 
 func (p Problem) String() string {

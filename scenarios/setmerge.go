@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,9 +37,15 @@ type seenWhatIf struct {
 // setWhatIf applies the what-if key: value, entry the variant's entry it is
 // (0 for --set); st says where it comes from.
 func setWhatIf(d *decoder, root *yaml.Node, key string, value *yaml.Node, st setter, seen whatIfSeen, entry int) {
+	if !strings.HasPrefix(key, "flink.") {
+		key = itemIndex.ReplaceAllString(key, ".$1") // sinks[1].capacity, as a problem names the item, is sinks.1.capacity
+	}
 	x := merger{d: d, root: root, origin: st.origin, seen: seen, entry: entry, top: key}
 	x.merge(key, typeAt(key), value, st.at)
 }
+
+// itemIndex is a list item's index as problems write it: sinks[1].
+var itemIndex = regexp.MustCompile(`\[(\d+)\]`)
 
 // merger expands one what-if into the flat what-ifs it stands for.
 type merger struct {
@@ -190,6 +197,9 @@ func (x *merger) problem(at *yaml.Node, path, msg string) {
 // here, as those are.
 func (x *merger) twice(key string, value, at *yaml.Node) bool {
 	c, top := CanonicalKey(key), CanonicalKey(x.top)
+	if !strings.HasPrefix(c, "flink.") {
+		c = itemKey(x.d, x.root, c) // one item by name and by index
+	}
 	flat := key == x.top
 	prev, ok := x.seen[c]
 	again := ok && prev.entry != x.entry
@@ -200,6 +210,10 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 	case again && x.origin != "" && prev.key == key:
 		x.d.probs = append(x.d.probs, SetTwice(key, prev.value, whatIfText(value)))
 		return true
+	case again && x.origin != "" && !strings.HasPrefix(c, "flink."):
+		x.d.probs = append(x.d.probs, Problem{File: "--set", Msg: fmt.Sprintf("%s=%s: set twice, also as %s=%s, the same list item's field (an item is named by its name or its index); give it once",
+			key, whatIfText(value), prev.key, prev.value), Also: prev.key + "=" + prev.value})
+		return true
 	case again && x.origin != "":
 		x.d.probs = append(x.d.probs, SetUnderBothNames(key+"="+whatIfText(value), prev.key+"="+prev.value))
 		return true
@@ -208,10 +222,14 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 	if prev.at != nil && prev.at.Line > 0 {
 		where = fmt.Sprintf(" (line %d)", prev.at.Line)
 	}
-	if prev.key != key {
+	switch {
+	case prev.key != key && !strings.HasPrefix(c, "flink."):
+		x.problem(at, key, fmt.Sprintf("is already set as %s%s, the same list item's field (an item is named by its name or its index); give it once",
+			prev.key, where))
+	case prev.key != key:
 		x.problem(at, key, fmt.Sprintf("sets the Flink option %s, already set as %s%s, its other name; give it once",
 			c[len("flink."):], prev.key, where))
-	} else {
+	default:
 		x.problem(at, key, "is set twice"+where+"; give it once")
 	}
 	return true
@@ -264,11 +282,26 @@ func whatIfText(n *yaml.Node) string {
 // it), not ok when the path cannot be set (a list item that does not
 // exist, a single value on the way): setting it reports why.
 func lookup(d *decoder, root *yaml.Node, key string) (n *yaml.Node, ok bool) {
+	n, ok, _ = walk(d, root, key)
+	return n, ok
+}
+
+// itemKey is key with each list item on its way named by its index, so
+// that sinks.jdbc.capacity and sinks.0.capacity, one item's one field, are
+// one key to twice; from a segment that reaches nothing on, as written.
+func itemKey(d *decoder, root *yaml.Node, key string) string {
+	_, _, canon := walk(d, root, key)
+	return canon
+}
+
+// walk is lookup, and the path with each list item named by its index.
+func walk(d *decoder, root *yaml.Node, key string) (n *yaml.Node, ok bool, canon string) {
 	n = root
-	for _, seg := range strings.Split(key, ".") {
+	segs := strings.Split(key, ".")
+	for i, seg := range segs {
 		switch {
 		case n == nil:
-			return nil, true
+			return nil, true, strings.Join(segs, ".")
 		case n.Kind == yaml.MappingNode:
 			var next *yaml.Node
 			for j := 0; j+1 < len(n.Content); j += 2 {
@@ -283,14 +316,15 @@ func lookup(d *decoder, root *yaml.Node, key string) (n *yaml.Node, ok bool) {
 				idx = v
 			}
 			if idx < 0 {
-				return nil, false
+				return nil, false, strings.Join(segs, ".")
 			}
+			segs[i] = strconv.Itoa(idx)
 			n = d.resolve(n.Content[idx])
 		default:
-			return nil, false
+			return nil, false, strings.Join(segs, ".")
 		}
 	}
-	return n, true
+	return n, true, strings.Join(segs, ".")
 }
 
 // typeAt is the type of the field a dotted what-if key sets (nil: no such

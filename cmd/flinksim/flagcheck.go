@@ -354,6 +354,9 @@ func valueProblems(file string, data []byte, sets []string, set string, known ma
 		if q.File == "--set "+set {
 			what = strings.TrimPrefix(what, q.File+": ")
 		}
+		if q.Also != "" && strings.HasPrefix(q.Msg, set+": ") { // the swept field set by a --set under another path
+			what = fmt.Sprintf("swept, and set by --set %s, the same list item's field: a key is either swept or set; leave out one of them", q.Also)
+		}
 		if !slices.Contains(whats, what) {
 			whats = append(whats, what)
 		}

@@ -255,6 +255,14 @@ var flagProblemCases = func() []struct {
 			[]string{"--set: duration: set twice (1m, then 2m); give it once"}, "the flags"},
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..20k/s", "--for", "stable", "--set", "seed=1", "--set", "seed=2"},
 			[]string{"--set: seed: set twice (1, then 2); give it once"}, "the flags"},
+		// one list item's field by its name and by its index (or [index],
+		// as problems name an item) is one key
+		{[]string{"run", tiny, "--set", "sinks.0.capacity=1k/s", "--set", "sinks.db.capacity=3k/s"},
+			[]string{"--set: sinks.db.capacity=3k/s: set twice, also as sinks.0.capacity=1k/s, the same list item's field"}, "the flags"},
+		{[]string{"run", tiny, "--set", "sinks=[{name: db, capacity: 1k/s}]", "--set", "sinks[0].capacity=2k/s"},
+			[]string{"--set: sinks.0.capacity=2k/s: set twice, also as sinks.db.capacity=1k/s, the same list item's field"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks.0.capacity=1k/s,2k/s", "--set", "sinks.db.capacity=30k/s"},
+			[]string{"--grid: sinks.0.capacity=1k/s,2k/s: swept, and set by --set sinks.db.capacity=30k/s, the same list item's field: a key is either swept or set"}, "the flags"},
 		{[]string{"sweep", "merge", tiny, "--grid", "flink.parallelism.default=0,1", "--outcome", "speed"},
 			[]string{`--outcome: no outcome "speed"`, "--grid: flink.parallelism.default=0: flink.parallelism.default: 0 is out of range"}, "the flags"},
 	}
