@@ -45,7 +45,7 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 		ev.Regions = append(ev.Regions, int(r.id))
 	}
 	op := s.record(ev)
-	s.restarter.notifyFailure(now)
+	newAttempt := s.restarter.notifyFailure(now)
 	if s.trace != nil {
 		s.tracef("FAILOVER of %s: tasks cancelled, in-flight data dropped: %s", regionsText(s, rs), reason)
 	}
@@ -63,7 +63,9 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 		return
 	}
 	s.cancel(rs, op)
-	s.restarts++
+	if newAttempt { // numRestarts counts new attempts, not failures merged into one
+		s.restarts++
+	}
 	delay := s.restarter.backoff(now)
 	s.failure(op).RestartDelay = delay
 	if s.trace != nil {

@@ -382,3 +382,32 @@ func TestCheckpointSchedulerRestartsWithTheJob(t *testing.T) {
 		t.Errorf("REST counts %+v, want failed %d+%d and total %d+%d", rest.Counts, c.Failed, c.FailedBeforeStart, len(res.Checkpoints), c.FailedBeforeStart)
 	}
 }
+
+// TestMergedFailureIsNoNewRestart: under exponential-delay (1.19+) a
+// failure while a restart is pending merges into it (FLIP-364), and
+// Flink's numRestarts counts new attempts only (ExecutionFailureHandler:
+// numberOfRestarts grows only when notifyFailure reports a new attempt,
+// FLINK-33565). TaskManager 1 (region a) is lost at 30 s, TaskManager 0
+// (region b, and a's first subtask, already restarting) 500 ms later,
+// within the 1 s backoff: two failovers, one restart.
+func TestMergedFailureIsNoNewRestart(t *testing.T) {
+	spec := twoPipelines(FailoverRegion)
+	spec.Restart = RestartStrategy{Kind: "exponential-delay", InitialBackoff: sim.Second, MaxBackoff: sim.Minute,
+		Multiplier: 1.5, ResetThreshold: sim.Hour, AttemptsBeforeReset: math.MaxInt32}
+	spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, At: 30*sim.Second + 500*sim.Millisecond, TaskManager: 0})
+	_, res := runWith(t, spec)
+	if len(res.Failovers) != 2 {
+		t.Fatalf("failovers %+v, want two", res.Failovers)
+	}
+	if got := res.Failovers[1].RestartDelay; got != 500*sim.Millisecond {
+		t.Errorf("the merged failure's restart delay %v, want the 500ms left of the pending one", got)
+	}
+	if got := res.Summary.Restarts.Restarts; got != 1 {
+		t.Errorf("numRestarts %d, want 1: the second failure merged into the pending restart", got)
+	}
+	// Before FLIP-364 (1.18) every failure is an attempt.
+	spec.Restart.BeforeFLIP364 = true
+	if _, res := runWith(t, spec); res.Summary.Restarts.Restarts != 2 {
+		t.Errorf("1.18: numRestarts %d, want 2", res.Summary.Restarts.Restarts)
+	}
+}

@@ -9,9 +9,13 @@ import (
 
 // restarter is a restart strategy as Flink's RestartBackoffTimeStrategy:
 // the failure handler calls notifyFailure, then canRestart, then backoff
-// (ExecutionFailureHandler, Flink 1.20 / 2.x).
+// (ExecutionFailureHandler, Flink 1.20 / 2.x). notifyFailure reports
+// whether the failure is a new restart attempt: only exponential-delay
+// (1.19+, FLIP-364) merges a failure into a pending restart, and Flink's
+// numRestarts counts new attempts only (ExecutionFailureHandler
+// .handleFailure, FLINK-33565).
 type restarter interface {
-	notifyFailure(now sim.Time)
+	notifyFailure(now sim.Time) bool
 	canRestart(now sim.Time) bool
 	backoff(now sim.Time) sim.Time
 }
@@ -33,9 +37,9 @@ func newRestarter(rs RestartStrategy, rng *rand.Rand) restarter {
 
 type noRestart struct{}
 
-func (noRestart) notifyFailure(sim.Time)    {}
-func (noRestart) canRestart(sim.Time) bool  { return false }
-func (noRestart) backoff(sim.Time) sim.Time { return 0 }
+func (noRestart) notifyFailure(sim.Time) bool { return true }
+func (noRestart) canRestart(sim.Time) bool    { return false }
+func (noRestart) backoff(sim.Time) sim.Time   { return 0 }
 
 // fixedDelay allows Attempts restarts, each after Delay.
 type fixedDelay struct {
@@ -44,9 +48,9 @@ type fixedDelay struct {
 	current  int
 }
 
-func (f *fixedDelay) notifyFailure(sim.Time)    { f.current++ }
-func (f *fixedDelay) canRestart(sim.Time) bool  { return f.current <= f.attempts }
-func (f *fixedDelay) backoff(sim.Time) sim.Time { return f.delay }
+func (f *fixedDelay) notifyFailure(sim.Time) bool { f.current++; return true }
+func (f *fixedDelay) canRestart(sim.Time) bool    { return f.current <= f.attempts }
+func (f *fixedDelay) backoff(sim.Time) sim.Time   { return f.delay }
 
 // failureRate fails the job when more than max failures fall within interval.
 type failureRate struct {
@@ -58,11 +62,12 @@ type failureRate struct {
 
 func (f *failureRate) full() bool { return len(f.times) > f.max }
 
-func (f *failureRate) notifyFailure(now sim.Time) {
+func (f *failureRate) notifyFailure(now sim.Time) bool {
 	if f.full() {
 		f.times = f.times[1:]
 	}
 	f.times = append(f.times, now)
+	return true
 }
 
 func (f *failureRate) canRestart(now sim.Time) bool {
@@ -84,9 +89,9 @@ type exponentialDelay struct {
 	next    sim.Time // when the pending or last restart happens
 }
 
-func (x *exponentialDelay) notifyFailure(now sim.Time) {
+func (x *exponentialDelay) notifyFailure(now sim.Time) bool {
 	if now <= x.next {
-		return // merged into the restart already scheduled
+		return false // merged into the restart already scheduled
 	}
 	if sim.Add(now, -x.next) >= x.cfg.ResetThreshold {
 		x.attempt = 0
@@ -101,6 +106,7 @@ func (x *exponentialDelay) notifyFailure(now sim.Time) {
 	}
 	x.next = sim.Add(now, d)
 	x.attempt = min(x.attempt+1, math.MaxInt32)
+	return true
 }
 
 // drawJitter is exponential-delay's jitter: uniform in [−off, off] ms with

@@ -23,7 +23,7 @@ type exponentialDelayBefore119 struct {
 	seen bool
 }
 
-func (x *exponentialDelayBefore119) notifyFailure(now sim.Time) {
+func (x *exponentialDelayBefore119) notifyFailure(now sim.Time) bool {
 	initial, maxB := int64(x.cfg.InitialBackoff/sim.Millisecond), int64(x.cfg.MaxBackoff/sim.Millisecond)
 	if !x.seen || sim.Add(now, -x.last) >= sim.Add(x.cfg.ResetThreshold, sim.Time(x.cur)*sim.Millisecond) {
 		x.cur = initial
@@ -34,6 +34,7 @@ func (x *exponentialDelayBefore119) notifyFailure(now sim.Time) {
 		x.cur = max(initial, min(x.cur, maxB))
 	}
 	x.last, x.seen = now, true
+	return true // every failure is an attempt before FLIP-364
 }
 
 func (x *exponentialDelayBefore119) canRestart(sim.Time) bool { return true }
