@@ -452,7 +452,7 @@ func unmodelledEntry(d *decoder, e FlinkEntry, release flinkRelease, notModelled
 	case knownFlinkKey(e.Key) || flinkPluginFamily(e.Key):
 		switch {
 		case !checkUnmodelledValue(d, e, release):
-		case flinkKeyInert(e.Key):
+		case flinkKeyInert(e.Key), flinkValueInert(e):
 			*inert = append(*inert, e.Key)
 		default:
 			*notModelled = append(*notModelled, e.Key)

@@ -62,11 +62,31 @@ var effectiveFlinkPrefixes = []string{
 // inertFlinkSuffixes mark addresses and ports in any family.
 var inertFlinkSuffixes = []string{".port", ".ports", ".address", ".bind-address", ".bind-host", ".hostname", ".host"}
 
+// effectiveFlinkSuffixes are keys in an inert family that change an output:
+// a PrometheusReporter's filterLabelValueCharacters (false keeps label
+// values as they are, AbstractPrometheusReporter), where metrics.om.txt
+// always filters them as the reporter does by default.
+var effectiveFlinkSuffixes = []string{".filterLabelValueCharacters"}
+
+// flinkValueInert tells whether an entry flinksim does not model sets what
+// a simulation is anyway: execution.runtime-mode STREAMING, or AUTOMATIC,
+// which is STREAMING when any source is unbounded (RuntimeExecutionMode;
+// every source flinksim models is). BATCH would change the result.
+func flinkValueInert(e FlinkEntry) bool {
+	return e.Key == "execution.runtime-mode" &&
+		(strings.EqualFold(e.Value, "STREAMING") || strings.EqualFold(e.Value, "AUTOMATIC"))
+}
+
 // flinkKeyInert tells whether a key flinksim does not model cannot change a
 // simulation's result.
 func flinkKeyInert(k string) bool {
 	for _, p := range effectiveFlinkPrefixes {
 		if strings.HasPrefix(k, p) {
+			return false
+		}
+	}
+	for _, x := range effectiveFlinkSuffixes {
+		if strings.HasSuffix(k, x) {
 			return false
 		}
 	}

@@ -231,20 +231,34 @@ table.exec.mini-batch.enabled: "true"
 state.backend.rocksdb.memory.managed: "false"
 pipeline.object-reuse: "true"
 metrics.latency.interval: "1000"
-metrics.reporter.prom.port: "9249"`
+metrics.reporter.prom.port: "9249"
+metrics.reporter.prom.filterLabelValueCharacters: "false"
+execution.runtime-mode: STREAMING
+table.exec.resource.default-parallelism: "4"`
 	l, err := Load("f.yaml", withFlinkBlock(block), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	inert := []string{"s3.access-key", "fs.azure.account.key.acct.blob.core.windows.net",
 		"presto.s3.ssl.enabled", "kubernetes.operator.periodic.savepoint.interval",
-		"yarn.classpath.include-user-jar", "$internal.pipeline.job-id", "metrics.reporter.prom.port"}
+		"yarn.classpath.include-user-jar", "$internal.pipeline.job-id", "metrics.reporter.prom.port",
+		"execution.runtime-mode"} // STREAMING, the only mode simulated
 	// a file system's connections and upload parts bound its uploads;
-	// latency markers cost every operator time
+	// latency markers cost every operator time; unfiltered label values
+	// change metrics.om.txt
 	effective := []string{"fs.s3a.connection.maximum", "gs.writer.chunk.size", "job.autoscaler.enabled", "execution.checkpointing.interval-during-backlog",
-		"table.exec.mini-batch.enabled", "state.backend.rocksdb.memory.managed", "pipeline.object-reuse", "metrics.latency.interval"}
+		"table.exec.mini-batch.enabled", "state.backend.rocksdb.memory.managed", "pipeline.object-reuse", "metrics.latency.interval",
+		"metrics.reporter.prom.filterLabelValueCharacters", "table.exec.resource.default-parallelism"}
 	if !reflect.DeepEqual(l.InertFlinkKeys, inert) || !reflect.DeepEqual(l.NotModelled, effective) {
 		t.Errorf("inert %q\nnot modelled %q\nwant %q\nand %q", l.InertFlinkKeys, l.NotModelled, inert, effective)
+	}
+	// BATCH is not what flinksim simulates: a run says it ignores it
+	l, err = Load("f.yaml", withFlinkBlock("execution.runtime-mode: batch"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(l.NotModelled, []string{"execution.runtime-mode"}) {
+		t.Errorf("runtime-mode batch: not modelled %q; want it warned", l.NotModelled)
 	}
 }
 
