@@ -64,8 +64,19 @@ func ParseQuantityFor(key, s string) (float64, Quantity, error) {
 	case o != nil && sameFunc(o.format, flinkDuration):
 		d, err := parseFlinkDuration(s)
 		return d.Seconds(), QDuration, err
+	case o != nil && floatingOption(o.Key):
+		if v, ok := javaDouble(s); ok { // 1.0f..3.0f, as Double.parseDouble reads each end
+			return v, QPlain, nil
+		}
 	}
 	return ParseQuantity(s)
+}
+
+// floatingOption: Flink reads the option as a Double or Float (its type in
+// flinkkeys.txt), with Double.parseDouble's float and double suffixes.
+func floatingOption(key string) bool {
+	t := flinkKeyTypes[key]
+	return t != nil && len(t.kinds) == 1 && (t.kinds[0] == "Double" || t.kinds[0] == "Float")
 }
 
 // FormatQuantityFor writes a value of key's axis as ParseQuantityFor

@@ -20,6 +20,8 @@ func TestParseGrid(t *testing.T) {
 		{"operators.parse.selectivity=0..2/5", "operators.parse.selectivity", "0 0.5 1 1.5 2", QPlain},
 		{"operators.enrich.key-distribution.zipf=1..2/3", "operators.enrich.key-distribution.zipf", "1 1.5 2", QPlain},
 		{"flink.kubernetes.taskmanager.cpu.amount=1..2/3", "flink.kubernetes.taskmanager.cpu.amount", "1 1.5 2", QPlain},
+		// a Double option's ends as Double.parseDouble reads them
+		{"flink.restart-strategy.exponential-delay.backoff-multiplier=1.5f..3.0d/3", "flink.restart-strategy.exponential-delay.backoff-multiplier", "1.5 2.25 3", QPlain},
 		{"sinks.jdbc.capacity=10k/s..100k/s/10", "sinks.jdbc.capacity", "10k/s 20k/s 30k/s 40k/s 50k/s 60k/s 70k/s 80k/s 90k/s 100k/s", QRate},
 		{"sinks.jdbc.capacity = 20k/s, 1M/min", "sinks.jdbc.capacity", "20k/s 1M/min", QRate},
 		{"checkpoint-storage.stream-bandwidth=100MB/s..400MB/s/4", "checkpoint-storage.stream-bandwidth", "100MB/s 200MB/s 300MB/s 400MB/s", QByteRate},
