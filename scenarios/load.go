@@ -122,11 +122,11 @@ func loadRef(file string, data []byte, sets []string, v variantRef) (*Loaded, er
 	r.variants()
 	r.sweep()
 	if d.unreportedOverflows(); len(d.probs) > 0 {
-		return nil, withWarnings(d.problems(), d.warnings, r.notModelled)
+		return nil, withWarnings(d.problems(), d.warnings, r.notModelled).ofVariant(variant)
 	}
 	spec := r.spec()
 	if r.checkNetworkBuffers(spec); len(d.probs) > 0 {
-		return nil, withWarnings(d.problems(), d.warnings, r.notModelled)
+		return nil, withWarnings(d.problems(), d.warnings, r.notModelled).ofVariant(variant)
 	}
 	l := &Loaded{Scenario: sc, NotModelled: r.notModelled, InertFlinkKeys: r.inert, Warnings: d.warnings,
 		Spec: spec, Variants: sc.Variants, Variant: variant}

@@ -50,7 +50,11 @@ func LoadRuns(file string, data []byte, sets []string, runs []string) (*Loaded, 
 	}
 	probs = append(probs, checkSweep(file, data, sets)...)
 	if len(probs) > 0 {
-		return nil, append(probs, allWarnings(runsWarned)...).sort()
+		base := ""
+		if l != nil {
+			base = NotModelledWarning(l.NotModelled)
+		}
+		return nil, append(probs, allWarnings(runsWarned)...).sort().sameAsBase(base)
 	}
 	if len(runsWarned) > 1 {
 		l.VariantWarnings = runsWarned[1:]
@@ -187,4 +191,18 @@ func variantNames(file string, data []byte) []variantRef {
 		}
 	}
 	return refs
+}
+
+// sameAsBase drops a variant's warning of keys not modelled (ofVariant)
+// that is the base's (base, or the one at no path): said once, as
+// allWarnings says it.
+func (ps Problems) sameAsBase(base string) Problems {
+	for _, p := range ps {
+		if p.Warning && p.File == "" && p.Path == "" {
+			base = p.Msg
+		}
+	}
+	return slices.DeleteFunc(ps, func(p Problem) bool {
+		return p.Warning && p.File == "" && p.Path != "" && p.Msg == base
+	})
 }

@@ -103,6 +103,21 @@ func withWarnings(probs, warnings Problems, notModelled []string) Problems {
 	return out
 }
 
+// ofVariant puts the warning of the keys not modelled (withWarnings) of a
+// variant's load at the variant's path, as allWarnings does: a variant's
+// keys are its own.
+func (ps Problems) ofVariant(variant string) Problems {
+	if variant == "" || variant == BaseName {
+		return ps
+	}
+	for i, p := range ps {
+		if p.Warning && p.File == "" && p.Path == "" {
+			ps[i].Path = "variants." + variant
+		}
+	}
+	return ps
+}
+
 // RunWarnings are the warnings of one run of a scenario, its base or a
 // variant: its Loaded's Warnings and NotModelled.
 type RunWarnings struct {

@@ -74,7 +74,11 @@ func printRunWarnings(w io.Writer, runs []runWarnings) {
 	}
 	for _, r := range runs {
 		for _, m := range r.msgs {
-			if count[m] < len(runs) {
+			switch {
+			case count[m] == len(runs):
+			case strings.Contains(m, ": variants."+r.name+"."):
+				warnf(w, "%s", m) // it names the variant already, at its set: entry
+			default:
 				warnf(w, "%s: %s", r.name, m)
 			}
 		}

@@ -192,7 +192,8 @@ checkpoint-storage: {type: s3}
 `
 
 // TestValidateVariantWarnings: validate, the full check, prints the
-// warnings of the variants as run prints them (run's own: each once), and
+// warnings of the variants as run prints them (run's own: each once; one at
+// the variant's set: entry, which names it, as a problem there is), and
 // its JSON has them: the warnings at the variant's path, the keys not
 // modelled of every run.
 func TestValidateVariantWarnings(t *testing.T) {
@@ -209,7 +210,8 @@ func TestValidateVariantWarnings(t *testing.T) {
 		}
 		return n == 1
 	}
-	if code != exitOK || len(text) != 5 || !has(text, "flinksim: warning: incr: ", incr) ||
+	if code != exitOK || len(text) != 5 || !has(text, "flinksim: warning: /", incr) || // at the variant's own path: no "incr: " before it
+		has(text, "flinksim: warning: incr: ", incr) ||
 		!has(text, "flinksim: warning: base: 1 Flink key", "this run ignores it: pipeline.object-reuse") ||
 		!has(text, "flinksim: warning: incr: 1 Flink key", "this run ignores it: pipeline.object-reuse") ||
 		!has(text, "flinksim: warning: sched: 2 Flink keys", "this run ignores them: pipeline.object-reuse jobmanager.scheduler") {
@@ -240,5 +242,13 @@ func TestValidateVariantWarnings(t *testing.T) {
 	if got := warningLines(stderr); code != exitScenario || len(got) != 4 || !has(got, "flinksim: warning: "+filepath.Dir(path)+"/", incr) ||
 		!has(got, "flinksim: warning: variants.sched: 2 Flink keys", "jobmanager.scheduler") {
 		t.Errorf("validate --bogus: exit %d, stderr:\n%s", code, stderr)
+	}
+	// and so with overrides that break every run: a variant's keys not
+	// modelled that are others than the base's are said at its path
+	code, _, stderr = cli(t, "validate", path, "--set", "flink.parallelism.default=3", "--set", "flink={parallelism: {default: 4}}")
+	if got := warningLines(stderr); code != exitScenario || len(got) != 4 || !has(got, "flinksim: warning: "+filepath.Dir(path)+"/", incr) ||
+		!has(got, "flinksim: warning: 1 Flink key", "pipeline.object-reuse") ||
+		!has(got, "flinksim: warning: variants.sched: 2 Flink keys", "jobmanager.scheduler") {
+		t.Errorf("validate with a --set twice: exit %d, stderr:\n%s", code, stderr)
 	}
 }
