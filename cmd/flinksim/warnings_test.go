@@ -201,15 +201,7 @@ func TestValidateVariantWarnings(t *testing.T) {
 	incr := "v117.yaml:14:11: variants.incr.set.flink.execution.checkpointing.incremental: ignored: the hashmap state backend takes full snapshots"
 	code, _, stderr := cli(t, "validate", path, "-q")
 	text := warningLines(stderr)
-	has := func(ws []string, prefix, part string) bool {
-		n := 0
-		for _, w := range ws {
-			if strings.HasPrefix(w, prefix) && strings.Contains(w, part) {
-				n++
-			}
-		}
-		return n == 1
-	}
+	has := oneWarning
 	if code != exitOK || len(text) != 5 || !has(text, "flinksim: warning: /", incr) || // at the variant's own path: no "incr: " before it
 		has(text, "flinksim: warning: incr: ", incr) ||
 		!has(text, "flinksim: warning: base: 1 Flink key", "this run ignores it: pipeline.object-reuse") ||
@@ -236,9 +228,27 @@ func TestValidateVariantWarnings(t *testing.T) {
 	if got := warningLines(stderr); code != exitOK || !reflect.DeepEqual(got, text) {
 		t.Errorf("run: exit %d, warnings:\n%s\nwant validate's:\n%s", code, strings.Join(got, "\n"), strings.Join(text, "\n"))
 	}
+}
 
+// oneWarning: exactly one of ws starts with prefix and holds part.
+func oneWarning(ws []string, prefix, part string) bool {
+	n := 0
+	for _, w := range ws {
+		if strings.HasPrefix(w, prefix) && strings.Contains(w, part) {
+			n++
+		}
+	}
+	return n == 1
+}
+
+// TestVariantWarningsWithProblems: with problems, every run's warnings
+// come with them, a variant's keys not modelled at its path.
+func TestVariantWarningsWithProblems(t *testing.T) {
+	path := writeScenario(t, "v117.yaml", variantsScenario)
+	incr := "v117.yaml:14:11: variants.incr.set.flink.execution.checkpointing.incremental: ignored: the hashmap state backend takes full snapshots"
+	has := oneWarning
 	// with a bad flag, every run's warnings come with its problem
-	code, _, stderr = cli(t, "validate", path, "--bogus")
+	code, _, stderr := cli(t, "validate", path, "--bogus")
 	if got := warningLines(stderr); code != exitScenario || len(got) != 4 || !has(got, "flinksim: warning: "+filepath.Dir(path)+"/", incr) ||
 		!has(got, "flinksim: warning: variants.sched: 2 Flink keys", "jobmanager.scheduler") {
 		t.Errorf("validate --bogus: exit %d, stderr:\n%s", code, stderr)
