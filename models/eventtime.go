@@ -221,8 +221,12 @@ type splitTime struct {
 // sawRecords updates split p's largest timestamp with the k records just
 // read (their append times end at evHi) and wakes it from idleness.
 func (s *Simulation) sawRecords(st *subtask, p *kafkaPartition, k int64, evHi sim.Time) {
-	if p.delays != nil && k != 0 { // inlined: without event time, nothing to do
+	switch {
+	case k == 0:
+	case p.delays != nil:
 		s.sawTimed(st, p, k, evHi)
+	default: // a record's timestamp is Kafka's CreateTime: when it was produced
+		st.wm.lastEv, st.wm.emitted = evHi, true
 	}
 }
 

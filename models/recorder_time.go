@@ -15,6 +15,12 @@ import (
 // timeMetrics are the event-time series of node rt.
 func timeMetrics(rt *nodeRT) []string {
 	if eventTimeSource(rt) == nil {
+		if rt.spec.Kind == KindSource && rt.spec.Kafka != nil {
+			// every FLIP-27 reader registers currentEmitEventTimeLag
+			// (InternalSourceReaderMetricGroup); without a watermark
+			// strategy's assigner a Kafka record's timestamp is its CreateTime
+			return []string{result.MetricEmitEventTimeLag, result.MetricFetchEventTimeLag}
+		}
 		return nil
 	}
 	switch {
@@ -45,11 +51,16 @@ func (r *recorder) sampleTime(st *subtask, op *opState, k func(int) int, vals []
 	vals[k(vInputWM)] = w
 	vals[k(vOutputWM)] = w
 	vals[k(vWMLag)] = float64(now/sim.Millisecond) - w
-	if st.wm.lagRng != nil && st.wm.emitted {
+	switch {
+	case !st.wm.emitted: // no record yet since the reader started: UNDEFINED (InternalSourceReaderMetricGroup)
+		vals[k(vEmitLag)] = -1
+	case st.wm.lagRng != nil:
 		// the last record's timestamp: produced at lastEv, a delay before
 		vals[k(vEmitLag)] = float64((now-st.wm.lastEv)/sim.Millisecond) + 1000*st.wm.delays.minOf(1, st.wm.lagRng)
-		vals[k(vFetchLag)] = vals[k(vEmitLag)] // fetched and emitted in one step
+	default: // its CreateTime, when it was produced
+		vals[k(vEmitLag)] = float64((now - st.wm.lastEv) / sim.Millisecond)
 	}
+	vals[k(vFetchLag)] = vals[k(vEmitLag)] // fetched and emitted in one step
 	if d, ok := r.s.alignmentDrift(st); ok {
 		vals[k(vDrift)] = d
 	}
