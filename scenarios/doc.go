@@ -46,6 +46,9 @@
 //	grid_flink.go  axes over flink.* keys in Flink's units (MemorySize, TimeUtils), true/false and enums
 //	schema.go    the JSON Schema derived from format.go, taking quoted numbers as the loader does
 //	schemaflink.go the flink: block's schema: modelled keys typed, enums, deprecated names, other Flink keys and families
+//	schemaflinkbounds.go  a modelled key's schema bounded as its parser bounds it (asked, not restated); an unmodelled key's by its type in flinkkeys.txt
+//	schemaflinkvalues.go  patterns of Flink's values as the loader reads them: TimeUtils durations, MemorySize, Java ints and longs at their bounds
+//	schemaflinknested.go  the nested form (config.yaml): each prefix's known children, checked from Flink 1.19 (the scenario's if/else)
 //	resolve_resolution.go a warning when a buffer timeout given is within chunked mode's latency resolution
 //	resolve.go   the resolver: top-level defaults, node names, limits, variants and sweep blocks
 //	names.go     names: at most 255 bytes (a variant's is a directory), simple names for paths, the scenario's on one line; list items' paths (by name, by place where an earlier item has the name)

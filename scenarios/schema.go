@@ -26,6 +26,12 @@ func Schema() ([]byte, error) {
 	if v, ok := s.Properties.Get("flink-version"); ok {
 		s.Properties.Set("flink-version", flinkVersionSchema(v.Description))
 	}
+	defs, prefixes := flinkNested()
+	for k, v := range flinkValueDefinitions() {
+		defs[k] = v
+	}
+	s.Extras = map[string]any{"definitions": defs}
+	s.If, s.Else = flinkNestedRoot(prefixes)
 	s.Version = draft07
 	s.ID = "https://flinksim.dev/scenario.schema.json"
 	s.Title = "flinksim scenario"

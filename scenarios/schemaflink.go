@@ -1,13 +1,12 @@
 package scenarios
 
 import (
-	"encoding/json"
-	"math"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/invopop/jsonschema"
 )
@@ -38,6 +37,8 @@ var flinkEnums = map[string]flinkEnum{
 	"execution.checkpointing.storage": {offer: []string{"jobmanager", "filesystem"}, classes: []string{
 		"org.apache.flink.runtime.state.storage.FileSystemCheckpointStorageFactory",
 		"org.apache.flink.runtime.state.storage.JobManagerCheckpointStorageFactory"}},
+	"state.changelog.storage":                                   {offer: []string{"memory", "filesystem"}},
+	"execution.checkpointing.externalized-checkpoint-retention": {offer: []string{"NO_EXTERNALIZED_CHECKPOINTS", "DELETE_ON_CANCELLATION", "RETAIN_ON_CANCELLATION"}},
 	"restart-strategy.type": {offer: []string{"none", "fixed-delay", "failure-rate", "exponential-delay"},
 		aliases: []string{"off", "disable", "fixeddelay", "failurerate", "exponentialdelay"}},
 }
@@ -53,17 +54,23 @@ func stateBackendClasses() []string {
 	return out
 }
 
-// anyCase is a pattern of the words in any case: [eE][xX]...
+// anyCase is a pattern of the words in any case, as strings.EqualFold
+// compares them: [eE][xX]..., [kK\u212a] (the Kelvin sign).
 func anyCase(words []string) string {
 	var alts []string
 	for _, w := range words {
 		var b strings.Builder
 		for _, r := range w {
-			if lo, up := strings.ToLower(string(r)), strings.ToUpper(string(r)); lo != up {
-				b.WriteString("[" + lo + up + "]")
-			} else {
-				b.WriteString(regexp.QuoteMeta(string(r)))
+			runes := []rune{r}
+			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+				runes = append(runes, f)
 			}
+			if len(runes) == 1 {
+				b.WriteString(regexp.QuoteMeta(string(r)))
+				continue
+			}
+			slices.Sort(runes)
+			b.WriteString("[" + string(runes) + "]")
 		}
 		alts = append(alts, b.String())
 	}
@@ -75,51 +82,39 @@ func (e flinkEnum) schema() *jsonschema.Schema {
 	for _, v := range e.offer {
 		offer = append(offer, v)
 	}
-	pat := "^\\s*(" + anyCase(append(slices.Clone(e.offer), e.aliases...))
+	pat := "^" + flinkSpace + "(" + anyCase(append(slices.Clone(e.offer), e.aliases...))
 	for _, c := range e.classes {
 		pat += "|" + regexp.QuoteMeta(c)
 	}
-	return &jsonschema.Schema{AnyOf: []*jsonschema.Schema{{Type: "string", Enum: offer}, {Type: "string", Pattern: pat + ")\\s*$"}}}
+	return &jsonschema.Schema{AnyOf: []*jsonschema.Schema{{Type: "string", Enum: offer}, {Type: "string", Pattern: pat + ")" + flinkSpace + "$"}}}
 }
 
-// flinkValueSchema is the schema of a modelled key's value.
-func flinkValueSchema(o *flinkOption) *jsonschema.Schema {
-	if e, ok := flinkEnums[o.Key]; ok {
-		return e.schema()
+// flinkLeaf is the schema of a key's value: value, or an empty map
+// (which flattens to no key), or under an open prefix any map (a family's
+// keys: fs.<scheme>.limit.total). A key of no type takes any value but a
+// map of keys, which would flatten to keys Flink does not have.
+func flinkLeaf(k string, value *jsonschema.Schema, empty string) *jsonschema.Schema {
+	switch {
+	case value == nil && underOpenRoot(k):
+		return &jsonschema.Schema{}
+	case value == nil:
+		return &jsonschema.Schema{MaxProperties: ptr(uint64(0))}
+	case underOpenRoot(k):
+		return &jsonschema.Schema{AnyOf: []*jsonschema.Schema{value, {Type: "object"}}}
 	}
-	v, _ := o.parse(o.Default)
-	if v == nil {
-		v, _ = o.parse("1") // the kind of value a key without a default takes
-	}
-	s := &jsonschema.Schema{}
-	switch v.(type) {
-	case bool:
-		s.Pattern = "^\\s*(" + anyCase([]string{"true", "false"}) + ")\\s*$"
-		return withTypes(s, "boolean", "string")
-	case int:
-		s.Pattern = flinkIntText
-		for _, lo := range []int{math.MinInt32, -1, 0, 1} {
-			if _, err := o.parse(strconv.Itoa(lo)); err == nil {
-				if lo > math.MinInt32 {
-					s.Minimum = json.Number(strconv.Itoa(lo))
-				}
-				s.Maximum = flinkIntMax(o, lo)
-				break
-			}
-		}
-		return withTypes(s, "integer", "string")
-	case float64:
-		s.Pattern = flinkFloatText
-		return withTypes(s, "number", "string")
-	}
-	// Sizes and durations: "32 kb", "100 ms", or a bare number (bytes, ms).
-	return withTypes(s, "string", "number")
+	return &jsonschema.Schema{AnyOf: []*jsonschema.Schema{value, defRef(empty)}}
 }
 
 // flinkKeySchema describes a modelled key for editors: its doc and default.
-func flinkKeySchema(o *flinkOption) *jsonschema.Schema {
-	p := flinkValueSchema(o)
+func flinkKeySchema(o *flinkOption, key string) *jsonschema.Schema {
+	p := flinkLeaf(key, flinkValueSchema(o), defEmpty)
 	p.Description = o.Doc
+	if key != o.Key {
+		p.Description = "Deprecated: the older name of " + o.Key + ". " + o.Doc
+		p.Deprecated = true
+		p.Extras = map[string]any{"deprecationMessage": "Deprecated: use " + o.Key + "."}
+		return p
+	}
 	if o.Default != "" {
 		p.Description += " Flink's default: " + o.Default + "."
 		if v, err := o.parse(o.Default); err == nil {
@@ -135,21 +130,15 @@ func flinkKeySchema(o *flinkOption) *jsonschema.Schema {
 }
 
 // JSONSchema lists the modelled Flink keys with their types and defaults,
-// their deprecated names, the other keys Flink has, and their families.
+// their deprecated names, the other keys Flink has with their types, and
+// their families.
 func (FlinkConfig) JSONSchema() *jsonschema.Schema {
 	props := jsonschema.NewProperties()
 	for i := range flinkOptions {
 		o := &flinkOptions[i]
-		props.Set(o.Key, flinkKeySchema(o))
+		props.Set(o.Key, flinkKeySchema(o, o.Key))
 		for _, d := range o.Deprecated {
-			p := flinkValueSchema(o)
-			p.Description = "Deprecated: the older name of " + o.Key + ". " + o.Doc
-			p.Deprecated = true
-			p.Extras = map[string]any{"deprecationMessage": "Deprecated: use " + o.Key + "."}
-			if types, ok := flinkValueSchema(o).Extras["type"]; ok {
-				p.Extras["type"] = types
-			}
-			props.Set(d, p)
+			props.Set(d, flinkKeySchema(o, d))
 		}
 	}
 	var other []string
@@ -164,7 +153,9 @@ func (FlinkConfig) JSONSchema() *jsonschema.Schema {
 		if flinkKeyInert(k) {
 			why = "Not modelled; cannot change a simulation."
 		}
-		props.Set(k, &jsonschema.Schema{Description: why})
+		p := flinkLeaf(k, flinkTypeSchema(flinkKeyTypes[k]), defUnset)
+		p.Description = why
+		props.Set(k, p)
 	}
 	families := map[string]*jsonschema.Schema{}
 	for _, p := range flinkKeyPatterns {
@@ -175,7 +166,7 @@ func (FlinkConfig) JSONSchema() *jsonschema.Schema {
 	}
 	s := &jsonschema.Schema{Type: "object", Properties: props, PatternProperties: families,
 		AdditionalProperties: &jsonschema.Schema{Description: "Not a Flink option: Flink keeps it for user code to read; ignored, with a warning."},
-		Description: "Flink configuration keys, as in Flink's configuration file: flat dotted keys, or nested maps under their prefixes (whose contents the schema does not check). " +
+		Description: "Flink configuration keys, as in Flink's configuration file: flat dotted keys, or nested maps under their prefixes (Flink 1.19 and later; a dotted name inside a map is checked by its first segment only). " +
 			"A key Flink does not have under one of its prefixes (execution., taskmanager., ...) is an error; one flinksim does not model is ignored; an application's own key (myapp.topic) is ignored with a warning."}
 	nestedPrefixes(s)
 	s.PropertyNames = flinkKeyNames(s)
@@ -208,61 +199,23 @@ func flinkKeyNames(s *jsonschema.Schema) *jsonschema.Schema {
 }
 
 // nestedPrefixes lets every dotted prefix of a key hold a nested map
-// (taskmanager: {numberOfTaskSlots: 4}), as Flink's config.yaml does.
+// (taskmanager: {numberOfTaskSlots: 4}), as Flink's config.yaml does;
+// what the map holds is the scenario's else (flinkNested).
 func nestedPrefixes(s *jsonschema.Schema) {
 	props := s.Properties
-	var names []string
-	for p := props.Oldest(); p != nil; p = p.Next() {
-		names = append(names, p.Key)
-	}
-	for _, l := range flinkKeyLines {
-		names = append(names, l.name)
-	}
-	for _, p := range flinkPluginPrefixes {
-		names = append(names, p+"x")
-	}
-	seen := map[string]bool{}
-	for _, n := range names {
-		segs := strings.Split(n, ".")
-		for i := 1; i < len(segs); i++ {
-			pre := strings.Join(segs[:i], ".")
-			if seen[pre] || strings.ContainsAny(pre, "<#") {
-				continue
-			}
-			seen[pre] = true
-			obj := &jsonschema.Schema{Type: "object", Description: "Nested keys."}
-			if old, ok := props.Get(pre); ok {
-				props.Set(pre, &jsonschema.Schema{Description: old.Description, Deprecated: old.Deprecated, AnyOf: []*jsonschema.Schema{old, obj}})
-				continue
-			}
-			props.Set(pre, obj)
+	pre := flinkPrefixes(flinkSchemaKeys())
+	for _, p := range slices.Sorted(maps.Keys(pre)) {
+		obj := &jsonschema.Schema{Type: "object", Description: "Nested keys."}
+		if old, ok := props.Get(p); ok {
+			props.Set(p, &jsonschema.Schema{Description: old.Description, Deprecated: old.Deprecated, AnyOf: []*jsonschema.Schema{old, obj}})
+			continue
 		}
+		props.Set(p, obj)
 	}
 }
 
-// Patterns of a Flink option's numbers as text, as the loader reads them
-// (Integer.parseInt and Double.parseDouble after trimming, javaDouble):
-// no digit separators ("1_000" is YAML's, not Java's), and a double may
-// end in Java's float or double suffix ("2.0f").
-const (
-	flinkIntText   = `^\s*[+-]?[0-9]+\s*$`
-	flinkFloatText = `^\s*[+-]?(NaN|Infinity|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[fFdD]?)\s*$`
-)
-
-// flinkIntMax is the largest whole number o takes, from lo (one it takes)
-// up: "" when it is Java's Integer.MAX_VALUE, the type's own bound; else
-// flinksim's (65536 network buffers, 32768 subtasks).
-func flinkIntMax(o *flinkOption, lo int) json.Number {
-	if _, err := o.parse(strconv.Itoa(math.MaxInt32)); err == nil {
-		return ""
-	}
-	hi := math.MaxInt32 // lo is taken, hi is not
-	for hi-lo > 1 {
-		if mid := lo + (hi-lo)/2; func() bool { _, err := o.parse(strconv.Itoa(mid)); return err == nil }() {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return json.Number(strconv.Itoa(lo))
-}
+// flinkFloatText is a Flink option's double as text, as the loader reads
+// it (Double.parseDouble after trimming, javaDouble): no digit separators
+// ("1_000" is YAML's, not Java's), and a double may end in Java's float or
+// double suffix ("2.0f").
+const flinkFloatText = "^" + flinkSpace + `[+-]?(NaN|Infinity|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[fFdD]?)` + flinkSpace + "$"
