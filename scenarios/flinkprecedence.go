@@ -119,7 +119,10 @@ func dropFlinkOption(block *yaml.Node, key string) {
 				full = prefix + "." + full
 			}
 			if v.Kind == yaml.MappingNode {
-				walk(v, full)
+				had := len(v.Content)
+				if walk(v, full); had > 0 && len(v.Content) == 0 {
+					continue // emptied: it set only the option
+				}
 			} else if canonicalFlinkKey(full) == want {
 				continue
 			}

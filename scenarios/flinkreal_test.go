@@ -415,3 +415,17 @@ sinks: [{name: out, exchange: rebalance}]
 		}
 	}
 }
+
+// TestFlinkEmptyMapping: an empty mapping under a key sets nothing (Flink
+// flattens config.yaml's nested maps into keys, and an empty one into
+// none); flinksim says so instead of dropping it silently.
+func TestFlinkEmptyMapping(t *testing.T) {
+	l, err := Load("e.yaml", withFlinkBlock("taskmanager.numberOfTaskSlots: {}\nparallelism:\n  default: 3"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "e.yaml:4:34: flink.taskmanager.numberOfTaskSlots: ignored: an empty mapping sets no key"
+	if len(l.Warnings) != 1 || !strings.HasPrefix(l.Warnings[0].String(), want) || l.Spec.SlotsPerTaskManager != 1 {
+		t.Errorf("warnings %v, slots %d; want one, %q, and Flink's default of 1 slot", l.Warnings, l.Spec.SlotsPerTaskManager, want)
+	}
+}

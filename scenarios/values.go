@@ -190,6 +190,9 @@ func (x *FlinkConfig) decodeNode(d *decoder, n *yaml.Node, path string) {
 					d.fail(kv.val, p, "the alias *%s holds itself; a configuration is finite", kv.val.Value)
 					continue
 				}
+				if len(v.Content) == 0 { // GlobalConfiguration's flatten reads no key from it
+					d.warn(kv.val, p, "ignored: an empty mapping sets no key, as Flink reads it; give the key a value, or leave it out")
+				}
 				walk(v, key)
 				continue
 			}
