@@ -32,9 +32,9 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 	if s.failed {
 		return
 	}
-	rs := s.regions
+	rs, failures := s.regions, 1
 	if sts != nil {
-		rs = s.failingRegions(sts)
+		rs, failures = s.failingRegions(sts)
 	}
 	if len(rs) == 0 {
 		return // every task of it is restarting already: nothing to cancel
@@ -45,33 +45,87 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 		ev.Regions = append(ev.Regions, int(r.id))
 	}
 	op := s.record(ev)
-	newAttempt := s.restarter.notifyFailure(now)
 	if s.trace != nil {
 		s.tracef("FAILOVER of %s: tasks cancelled, in-flight data dropped: %s", regionsText(s, rs), reason)
 	}
 	if s.coord != nil && s.coord.running {
 		s.coord.stop("FailoverRegion is restarting: " + reason)
 	}
-	if !s.restarter.canRestart(now) {
+	delay, refused, merged := s.notifyRestarter(now, failures)
+	if refused > 0 {
 		s.accountDown(now)
 		s.failed = true // FAILED: terminal, no longer down or restoring
 		s.failure(op).Final = true
 		s.cancel(s.regions, op)
 		if s.trace != nil {
-			s.tracef("job FAILED: the restart strategy (%s) allows no more restarts", s.spec.Restart.Kind)
+			s.tracef("job FAILED: the restart strategy (%s) allows no more restarts%s", s.spec.Restart.Kind, failuresText(refused, failures, merged))
 		}
 		return
 	}
 	s.cancel(rs, op)
-	if newAttempt { // numRestarts counts new attempts, not failures merged into one
-		s.restarts++
-	}
-	delay := s.restarter.backoff(now)
 	s.failure(op).RestartDelay = delay
 	if s.trace != nil {
-		s.tracef("job RESTARTING: restart %d after the %s restart delay of %s", s.restarts, s.spec.Restart.Kind, durText(delay))
+		s.tracef("job RESTARTING: restart %d after the %s restart delay of %s%s", s.restarts, s.spec.Restart.Kind, durText(delay), failuresText(0, failures, merged))
 	}
 	s.eng.At(sim.Add(now, delay), evRestart, op, 0)
+}
+
+// notifyRestarter hands the restart strategy the failures one failover
+// counts (failingRegions), one by one as ExecutionFailureHandler
+// .handleFailure does: notifyFailure, then canRestart; the job fails at the
+// first one it refuses (refused, counted from 1: handleFailure's
+// "Recovery is suppressed by FixedDelayRestartBackoffTimeStrategy(...)",
+// and DefaultScheduler.maybeRestartTasks fails the job, dropping the
+// restarts scheduled before). Flink's numRestarts counts each
+// one allowed that is a new attempt (ExecutionFailureHandler,
+// FLINK-33565): with fixed-delay and failure-rate
+// (FixedDelayRestartBackoffTimeStrategy counts an attempt at every
+// notifyFailure, FailureRateRestartBackoffTimeStrategy records a
+// timestamp) and exponential-delay before 1.19, every one, so a
+// TaskManager holding tasks of two regions uses two attempts; with
+// exponential-delay from 1.19 (FLIP-364) the later ones merge into the
+// restart the first scheduled (merged counts them). The exception history
+// follows the same split (SchedulerBase.archiveFromFailureHandlingResult):
+// each new attempt is a root exception entry, a merged failure a
+// concurrent exception of the latest one; the region's other tasks,
+// CANCELING, add none. delay is the first failure's restart delay: the
+// failover restarts its regions together, where Flink schedules each
+// region's restart after its own backoff (the same for fixed-delay and
+// failure-rate, and from 1.19 the one merged into; only exponential-delay
+// before 1.19 grows it by the multiplier for each).
+func (s *Simulation) notifyRestarter(now sim.Time, failures int) (delay sim.Time, refused, merged int) {
+	for i := 1; i <= failures; i++ {
+		newAttempt := s.restarter.notifyFailure(now)
+		if !s.restarter.canRestart(now) {
+			return 0, i, merged
+		}
+		if newAttempt { // numRestarts counts new attempts, not failures merged into one
+			s.restarts++
+		} else {
+			merged++
+		}
+		if i == 1 {
+			delay = s.restarter.backoff(now)
+		}
+	}
+	return delay, 0, merged
+}
+
+// failuresText tells, for the trace, how many failures a failover counted
+// when more than one: which one the restart strategy refused (0: none),
+// how many merged into a pending restart.
+func failuresText(refused, failures, merged int) string {
+	if failures == 1 {
+		return ""
+	}
+	t := fmt.Sprintf(" (%d failures, one per pipelined region hit, each a task failure of its own", failures)
+	if refused > 0 {
+		t += fmt.Sprintf("; it refused failure %d", refused)
+	}
+	if merged > 0 {
+		t += fmt.Sprintf("; %d merged into the pending restart, no new attempt", merged)
+	}
+	return t + ")"
 }
 
 // regionsText names regions for the trace.

@@ -411,3 +411,51 @@ func TestMergedFailureIsNoNewRestart(t *testing.T) {
 		t.Errorf("1.18: numRestarts %d, want 2", res.Summary.Restarts.Restarts)
 	}
 }
+
+// TestTaskManagerLossCountsRegions: losing a TaskManager is one failure
+// per pipelined region it held tasks of, as Flink's restart strategy
+// counts them (each slot fails its tasks, each task failure goes through
+// ExecutionFailureHandler.handleFailure; a region's later tasks are
+// CANCELING: no failure). Both subtasks of a chained source -> sink run on
+// TaskManager 0 (2 slots): two regions, lost at 30 s. The trace file
+// testdata/trace/taskmanager_loss_restarts.txt tells the same story.
+func TestTaskManagerLossCountsRegions(t *testing.T) {
+	fixed := func(attempts int) RestartStrategy {
+		return RestartStrategy{Kind: "fixed-delay", Delay: 5 * sim.Second, Attempts: attempts}
+	}
+	expo := RestartStrategy{Kind: "exponential-delay", InitialBackoff: 5 * sim.Second, MaxBackoff: sim.Minute,
+		Multiplier: 1.5, ResetThreshold: sim.Hour, AttemptsBeforeReset: math.MaxInt32}
+	expo118 := expo
+	expo118.BeforeFLIP364 = true
+	for _, tc := range []struct {
+		name     string
+		restart  RestartStrategy
+		strategy FailoverStrategy
+		restarts int
+		failed   bool
+	}{
+		{"fixed-delay attempts 1: the second failure is refused", fixed(1), FailoverRegion, 1, true},
+		{"fixed-delay attempts 2: both allowed", fixed(2), FailoverRegion, 2, false},
+		{"full failover: one failure", fixed(1), FailoverFull, 1, false},
+		{"failure-rate 1 per minute: two at the same time", RestartStrategy{Kind: "failure-rate", Delay: 5 * sim.Second,
+			MaxFailuresPerInterval: 1, FailureRateInterval: sim.Minute}, FailoverRegion, 1, true},
+		{"exponential-delay 1.19+: merged into one attempt", expo, FailoverRegion, 1, false},
+		{"exponential-delay 1.18: every failure an attempt", expo118, FailoverRegion, 2, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := graphSpec([]graphNode{{"src", 2, nil}, {"out", 2, []string{"src:f"}}})
+			spec.Duration, spec.SlotsPerTaskManager = 90*sim.Second, 2
+			spec.Restart = tc.restart
+			spec.Recovery = Recovery{FailoverStrategy: tc.strategy, HeartbeatTimeout: 50 * sim.Second, Redeploy: 3 * sim.Second, TaskManagerStart: 10 * sim.Second}
+			spec.Failures = []Failure{{Kind: FailTaskManager, At: 30 * sim.Second, TaskManager: 0}}
+			s, res := runWith(t, spec)
+			if len(s.regions) != 2 {
+				t.Fatalf("%d pipelined regions, want 2", len(s.regions))
+			}
+			rs := res.Summary.Restarts
+			if rs.Restarts != tc.restarts || rs.JobFailed != tc.failed || len(rs.Failovers) != 1 {
+				t.Errorf("numRestarts %d, job failed %v, %d failovers; want %d, %v, one", rs.Restarts, rs.JobFailed, len(rs.Failovers), tc.restarts, tc.failed)
+			}
+		})
+	}
+}

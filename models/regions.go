@@ -87,20 +87,29 @@ func (s *Simulation) buildRegions() {
 // failingRegions are the regions a failure of the given subtasks restarts:
 // theirs under the region strategy, every region under full; none when
 // they are all restarting already (a task that is not running cannot fail
-// again).
-func (s *Simulation) failingRegions(sts []*subtask) []*region {
-	var out []*region
+// again). failures is how many failures the restart strategy counts for
+// them, in Flink: when a TaskManager is lost, each of its slots is released
+// (SharedSlot.release) and fails its tasks one by one (Execution.fail);
+// each failure reaches DefaultScheduler.handleTaskFailure and
+// ExecutionFailureHandler.handleFailure, which calls the restart
+// strategy's notifyFailure and canRestart. The first failure of a region
+// cancels its other tasks, and a task CANCELING that fails only completes
+// its cancellation (Execution.processFail): not a failure. So under the
+// region strategy (RestartPipelinedRegionFailoverStrategy) it is one
+// failure per region hit that is not restarting already; under full
+// (RestartAllFailoverStrategy) the first failure cancels every task: one.
+func (s *Simulation) failingRegions(sts []*subtask) (rs []*region, failures int) {
 	for _, st := range sts {
 		r := st.region
-		if r.state == regionRestarting || containsRegion(out, r) {
+		if r.state == regionRestarting || containsRegion(rs, r) {
 			continue
 		}
-		out = append(out, r)
+		rs = append(rs, r)
 	}
-	if len(out) > 0 && s.spec.Recovery.FailoverStrategy == FailoverFull {
-		return s.regions
+	if len(rs) > 0 && s.spec.Recovery.FailoverStrategy == FailoverFull {
+		return s.regions, 1
 	}
-	return out
+	return rs, len(rs)
 }
 
 func containsRegion(rs []*region, r *region) bool {

@@ -143,6 +143,8 @@ func parseJob(d *datadriven.TestData) (Spec, error) {
 //	    [mode=exactly-once|at-least-once] [unaligned=false] [aligned-timeout=0s]
 //	    [upload=SIZE/s per TaskManager] [sync=0s]
 //	restart fixed-delay [delay=10s] [attempts=N]
+//	restart failure-rate [delay=10s] [max-failures=1] [interval=1m]
+//	restart exponential-delay [initial=1s] [max=5m] [multiplier=1.5] [reset=1h] [before-1.19=false] (no jitter)
 //	fail checkpoint=ID | fail taskmanager=N at=D (its process exits: noticed at once)
 //	failover strategy=region|full
 func parseJobLine(p *argParser, spec *Spec, cmd string, args []datadriven.CmdArg) {
@@ -183,16 +185,7 @@ func parseJobLine(p *argParser, spec *Spec, cmd string, args []datadriven.CmdArg
 		})
 		spec.Checkpointing = c
 	case "restart":
-		r := RestartStrategy{Kind: "fixed-delay", Delay: 10 * sim.Second, Attempts: 1 << 30}
-		if len(args) == 0 || args[0].Key != "fixed-delay" {
-			p.fail("only fixed-delay is supported here")
-			return
-		}
-		p.each(args[1:], map[string]func(string){
-			"delay":    func(v string) { r.Delay = p.duration(v) },
-			"attempts": func(v string) { r.Attempts = int(p.int(v)) },
-		})
-		spec.Restart = r
+		spec.Restart = parseRestart(p, args)
 	case "fail":
 		f := Failure{Kind: FailCheckpoint, At: sim.Never}
 		p.each(args, map[string]func(string){
@@ -418,4 +411,40 @@ func windowOpts(p *argParser, node *Node, opts map[string]func(string)) {
 		w().SideOutput = v == "side-output"
 	}
 	opts["fire-cost"] = func(v string) { w().FireCost = sim.Constant{V: p.duration(v).Seconds()} }
+}
+
+// parseRestart reads a restart line's strategy and settings.
+func parseRestart(p *argParser, args []datadriven.CmdArg) RestartStrategy {
+	if len(args) == 0 || len(args[0].Vals) > 0 {
+		p.fail("the strategy comes first (fixed-delay, failure-rate, exponential-delay)")
+		return RestartStrategy{Kind: "none"}
+	}
+	r := RestartStrategy{Kind: args[0].Key, Delay: 10 * sim.Second, Attempts: 1 << 30, MaxFailuresPerInterval: 1, FailureRateInterval: sim.Minute,
+		InitialBackoff: sim.Second, MaxBackoff: 5 * sim.Minute, Multiplier: 1.5, ResetThreshold: sim.Hour, AttemptsBeforeReset: 1 << 30}
+	opts := map[string]func(string){}
+	switch r.Kind {
+	case "fixed-delay":
+		opts["delay"] = func(v string) { r.Delay = p.duration(v) }
+		opts["attempts"] = func(v string) { r.Attempts = int(p.int(v)) }
+	case "failure-rate":
+		opts["delay"] = func(v string) { r.Delay = p.duration(v) }
+		opts["max-failures"] = func(v string) { r.MaxFailuresPerInterval = int(p.int(v)) }
+		opts["interval"] = func(v string) { r.FailureRateInterval = p.duration(v) }
+	case "exponential-delay":
+		opts["initial"] = func(v string) { r.InitialBackoff = p.duration(v) }
+		opts["max"] = func(v string) { r.MaxBackoff = p.duration(v) }
+		opts["multiplier"] = func(v string) {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 1 {
+				p.fail("multiplier %q: a number of at least 1", v)
+			}
+			r.Multiplier = f
+		}
+		opts["reset"] = func(v string) { r.ResetThreshold = p.duration(v) }
+		opts["before-1.19"] = func(v string) { r.BeforeFLIP364 = p.bool(v) }
+	default:
+		p.fail("restart strategy %q (fixed-delay, failure-rate, exponential-delay)", r.Kind)
+	}
+	p.each(args[1:], opts)
+	return r
 }

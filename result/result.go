@@ -143,7 +143,7 @@ type WindowSummary struct {
 
 // RestartSummary is summary.json's "restarts" section.
 type RestartSummary struct {
-	Restarts int          `json:"restarts"` // Flink's numRestarts: every new restart attempt the strategy allowed (a failure merged into a pending exponential-delay restart is none)
+	Restarts int          `json:"restarts"` // Flink's numRestarts: every new restart attempt the strategy allowed (a failure merged into a pending exponential-delay restart is none; a lost TaskManager is a failure per pipelined region it held)
 	ByCause  []CauseCount `json:"by_cause"` // failovers per cause, in order of first occurrence
 	// DowntimeS is the time some pipelined region was cancelled and not yet
 	// deployed again; RestoreS the time restarted tasks spent INITIALIZING
