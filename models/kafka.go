@@ -142,11 +142,10 @@ func (p *kafkaPartition) generate() bool {
 			end = min(end, p.pauses[0].At)
 		}
 		n += p.count(p.integral(t1, end))
-		// A run is readable (and counted as produced) once its window has
-		// passed. The run the end of the simulation cuts short is still
-		// being gathered then, like any run at a sample: it is never
-		// produced, so the lag at the end is measured as at any sample, not
-		// with up to a window's records that no reader could have read.
+		// A run is readable (and appended) once its window has passed; the
+		// lag gauge counts what of it was produced by a sample (pending),
+		// and the end of the simulation appends that much (endRun), so the
+		// lag at the end is measured as at any sample.
 		ready = end
 		if t1+max(w, 1) > p.horizon {
 			ready = sim.Add(t1, max(w, 1))
@@ -271,8 +270,47 @@ func (p *kafkaPartition) seek(off int64) {
 	}
 }
 
-// lag is the number of readable records not yet read (pendingRecords).
+// lag is the number of readable records not yet read.
 func (p *kafkaPartition) lag() int64 { return p.appended - p.read }
+
+// pending is pendingRecords at now: the records not yet read. A reader far
+// behind gathers runs of up to 1/256 of its lag, longer than chunk-delay
+// (generate), readable at their end: of the one still being gathered, the
+// records produced by now count too (spread evenly from its first, at Lo,
+// to its last, at Hi), as Kafka's log end offset counts every record
+// produced; without them the gauge would read low by half such a run on
+// average. A run of chunk-delay is what a reader keeping up reads as it
+// comes, a step's worth, which Kafka would hand it as it comes: it counts
+// once readable.
+func (p *kafkaPartition) pending(now sim.Time) int64 {
+	n := p.lag()
+	if nx := &p.next; p.hasNext && nx.Lo <= now && now < nx.Ready && nx.EvLo == nx.Lo && nx.Hi-nx.Lo > p.window {
+		n++ // its first record
+		if nx.Hi > nx.Lo {
+			n += int64(float64(nx.N-1) * float64(min(now, nx.Hi)-nx.Lo) / float64(nx.Hi-nx.Lo))
+		}
+	}
+	return n
+}
+
+// endRun appends, when the run ends at now, the records of the run being
+// gathered that were produced by then (pending): Kafka holds them, though
+// no reader could read them yet, so the lag at the end is the gauge's.
+func (p *kafkaPartition) endRun(now sim.Time) {
+	k := p.pending(now) - p.lag()
+	if k <= 0 {
+		return
+	}
+	nx := p.next
+	hi := nx.Lo
+	if nx.N > 1 {
+		hi += sim.Time(float64(nx.Hi-nx.Lo) * float64(k-1) / float64(nx.N-1))
+	}
+	r := p.log.PushSlot()
+	r.N, r.Lo, r.Hi, r.Ready, r.Offset, r.EvLo, r.EvHi = k, nx.Lo, hi, now, p.appended, nx.Lo, hi
+	p.appended += k
+	p.hasNext = false
+}
 
 // prefill adds n records created at time at to the log (an initial backlog).
 func (p *kafkaPartition) prefill(n int64, at sim.Time) {

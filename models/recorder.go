@@ -208,7 +208,7 @@ func (r *recorder) sample() {
 	var lag int64
 	for _, kp := range s.kafka {
 		kp.advance(now)
-		lag += kp.lag()
+		lag += kp.pending(now)
 	}
 	r.lagMax = max(r.lagMax, lag)
 	// Per-subtask values first, so aggregates can be computed from them.
@@ -247,8 +247,9 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 	var pending, lagMax int64
 	var produced float64
 	for _, kp := range st.splits {
-		pending += kp.lag()
-		lagMax = max(lagMax, kp.lag())
+		kl := kp.pending(now)
+		pending += kl
+		lagMax = max(lagMax, kl)
 		// the topic's rate over the interval: arrivals are drawn
 		// around it, and generated lazily in runs far behind the reader
 		produced += kp.integral(r.last, now)

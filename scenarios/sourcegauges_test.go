@@ -65,3 +65,42 @@ func TestEmitLagWithoutEventTime(t *testing.T) {
 		t.Errorf("at %.0fs: emit lag %.1f s, want about half of it", res.Times[last], lag[last]/1000)
 	}
 }
+
+// TestPendingRecordsCountEveryProducedRecord: pendingRecords is Kafka's log
+// end offset less the reader's position. At a constant 10k records/s into
+// one partition, floor(R·t) records were produced by t; the reader has
+// read what it emitted (numRecordsOut) and at most one chunk more, held
+// while backpressured (one network buffer's records, 327): so pending lies
+// in [R·t − out − 327, R·t − out], give or take a record. A reader 60 s
+// behind gathers its records in runs of 234 ms (1/256 of its lag), which
+// the gauge counts as far as they were produced, as Kafka does; and at the
+// end, the lag the summary gives is the last sample's.
+func TestPendingRecordsCountEveryProducedRecord(t *testing.T) {
+	if raceDetector {
+		t.Skip("whole runs; make test runs this test without -race")
+	}
+	l, err := Load("emit-lag.yaml", []byte(emitLagJob), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runLoaded(t, l)
+	pending, ok := res.Values("src", 0, result.MetricPending)
+	out, ok2 := res.Values("src", 0, result.MetricRecordsOut)
+	if !ok || !ok2 {
+		t.Fatalf("series: pending %v, records out %v", ok, ok2)
+	}
+	const rate = 10_000.0
+	held := float64(32 << 10 / 100)
+	emitted, prev := 0.0, 0.0
+	for i, at := range res.Times {
+		emitted += out[i] * (at - prev)
+		prev = at
+		hi := math.Floor(rate*at) - emitted
+		if pending[i] > hi+1 || pending[i] < hi-held-1 {
+			t.Errorf("at %.0fs: pending %.0f; want %.0f produced − %.0f emitted = %.0f, less up to %.0f held", at, pending[i], math.Floor(rate*at), emitted, hi, held)
+		}
+	}
+	if last := pending[len(pending)-1]; float64(res.Summary.Records.SourceLag) != last {
+		t.Errorf("lag at the end %d, the last sample's pendingRecords %.0f", res.Summary.Records.SourceLag, last)
+	}
+}
