@@ -32,6 +32,7 @@ func (s *Simulation) build() error {
 	s.deployGates()
 	s.deployPartitions()
 	s.sizeGates()
+	s.redistributePools()
 	for _, st := range s.subtasks {
 		s.bufferCapacities(st)
 	}

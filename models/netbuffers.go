@@ -86,6 +86,79 @@ func (s *Simulation) sizeGates() {
 	}
 }
 
+// resizable is a buffer pool NetworkBufferPool may resize: its required
+// and its largest size, and how to set it.
+type resizable struct {
+	lo, hi int64
+	set    func(int64)
+}
+
+// redistributePools sizes every output pool and every input gate's
+// floating pool as Flink's NetworkBufferPool.redistributeBuffers does once a
+// TaskManager's tasks have set up their partitions and gates (the same
+// from 1.15 to 2.x): each pool holds its required buffers (a partition's
+// subpartitions + 1, a gate's required floating ones), the remote channels
+// their exclusive ones, and what the TaskManager's buffers leave beyond all
+// those goes to the pools that can grow, each in proportion to what it can
+// take (its largest size less its required, at most all that is left),
+// shared out cumulatively in whole buffers. With buffers to spare every pool
+// has its largest size, as it has when the network memory is not known
+// (Network.Buffers 0); with none, every pool has only its required ones.
+func (s *Simulation) redistributePools() {
+	total := s.spec.Network.Buffers
+	if total <= 0 {
+		return
+	}
+	var pools [][]resizable
+	var required []int64
+	add := func(tm int, lo, hi int64, set func(int64)) {
+		for len(pools) <= tm {
+			pools, required = append(pools, nil), append(required, 0)
+		}
+		pools[tm] = append(pools[tm], resizable{lo: lo, hi: max(lo, hi), set: set})
+		required[tm] += lo
+	}
+	for _, st := range s.subtasks {
+		for _, p := range st.parts {
+			add(st.tm, int64(len(p.ch))+1, int64(p.pool), func(n int64) { p.pool = int32(n) })
+		}
+		for _, g := range st.gates {
+			gs := gateBuffers(len(g.ch), s.spec.Network)
+			add(st.tm, gs.requiredFloating, int64(g.floating), func(n int64) { g.floating = int32(n) })
+			required[st.tm] += int64(g.remote) * gs.exclusive
+		}
+	}
+	for tm, ps := range pools {
+		redistribute(ps, total-required[tm])
+	}
+}
+
+// redistribute shares avail buffers among pools as redistributeBuffers
+// does: pool i's capacity is min(avail, hi − lo), and after the pools up to
+// it have been served, min(avail, Σ capacities) × (their capacities) /
+// (all capacities) buffers, rounded down, have been given out.
+func redistribute(pools []resizable, avail int64) {
+	var capacity int64
+	for _, p := range pools {
+		capacity += min(max(avail, 0), p.hi-p.lo)
+	}
+	if avail <= 0 || capacity == 0 {
+		for _, p := range pools {
+			p.set(p.lo)
+		}
+		return
+	}
+	give := min(avail, capacity)
+	var parts, given int64
+	for _, p := range pools {
+		c := min(avail, p.hi-p.lo)
+		parts += c
+		mine := give*parts/capacity - given
+		given += mine
+		p.set(p.lo + min(mine, c))
+	}
+}
+
 // RequiredNetworkBuffers is, per TaskManager, the network buffers its tasks
 // require at deployment. It errs as New does on a job graph it cannot
 // build (a cycle, a duplicate name).

@@ -132,3 +132,53 @@ func TestNetworkSize(t *testing.T) {
 		t.Errorf("flink.size 4g, managed 0: task heap %d (%v), want %d", h, err, 4096*mib-256*mib-int64(0.1*total))
 	}
 }
+
+// TestRedistributePools: with a TaskManager's network buffers known, its
+// pools share what the required buffers leave as Flink's
+// NetworkBufferPool.redistributeBuffers shares it. One TaskManager runs
+// src -> keyBy -> agg -> rebalance -> out at parallelism 2, every channel
+// local: 4 output pools (2 subpartitions: 3 required, 12 at most) and 4
+// gates' floating pools (2 channels × 2 + 8 less 4 exclusive: 1 required,
+// 8 at most), 16 required in all. Unknown (0), every pool has its largest
+// size; 16 buffers leave nothing, so every pool has its required ones (a
+// sender's pool of 3 for 2 subpartitions, where the simulation gave 12);
+// 16 + 64 fill every pool; 16 + 32 give each pool about half of what it
+// can take (9 or 7), 32 in all.
+func TestRedistributePools(t *testing.T) {
+	for _, c := range []struct {
+		buffers       int64
+		part, gate    int32 // every pool's size (0: shared, checked in sum)
+		extra, within int64
+	}{{0, 12, 8, 0, 0}, {16, 3, 1, 0, 0}, {16 + 64, 12, 8, 0, 0}, {16 + 32, 0, 0, 32, 1}} {
+		spec := keyedSpec(2, 2, 1000)
+		spec.Network.Buffers = c.buffers
+		s, err := New(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var extra int64
+		for _, st := range s.subtasks {
+			for _, p := range st.parts {
+				if c.part > 0 && p.pool != c.part {
+					t.Errorf("%d buffers: %s[%d]'s output pool %d, want %d", c.buffers, p.edge.from.spec.Name, st.index, p.pool, c.part)
+				}
+				if c.part == 0 && (p.pool < 3+9/2-1 || p.pool > 3+9/2+1) {
+					t.Errorf("%d buffers: %s[%d]'s output pool %d, want 3 + about half of 9", c.buffers, p.edge.from.spec.Name, st.index, p.pool)
+				}
+				extra += int64(p.pool) - 3
+			}
+			for _, g := range st.gates {
+				if c.gate > 0 && g.floating != c.gate {
+					t.Errorf("%d buffers: %s[%d]'s floating pool %d, want %d", c.buffers, g.edge.to.spec.Name, st.index, g.floating, c.gate)
+				}
+				if c.gate == 0 && (g.floating < 1+7/2-1 || g.floating > 1+7/2+1) {
+					t.Errorf("%d buffers: %s[%d]'s floating pool %d, want 1 + about half of 7", c.buffers, g.edge.to.spec.Name, st.index, g.floating)
+				}
+				extra += int64(g.floating) - 1
+			}
+		}
+		if c.part == 0 && extra != c.extra {
+			t.Errorf("%d buffers: the pools took %d beyond their required, want %d", c.buffers, extra, c.extra)
+		}
+	}
+}

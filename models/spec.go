@@ -63,7 +63,13 @@ type Network struct {
 	// (FLIP-227, Flink 1.16+): buffers a task may take beyond its output pool
 	// to finish the record it is in; with none left it blocks mid-record.
 	OverdraftPerGate int
-	BufferTimeout    sim.Time // execution.buffer-timeout.interval; 0 flushes after every record; FlushOnlyWhenFull disables
+	// Buffers is a TaskManager's network buffers, its network memory over
+	// the segment size (0: no memory size configured, not known). Known,
+	// the pools share what the required buffers leave as Flink's
+	// NetworkBufferPool.redistributeBuffers shares it (redistributePools);
+	// unknown, every pool has its largest size.
+	Buffers       int64
+	BufferTimeout sim.Time // execution.buffer-timeout.interval; 0 flushes after every record; FlushOnlyWhenFull disables
 	// Latency is the one-way delay of a remote channel: buffers, barriers
 	// and credit announcements arrive this long after they are sent (a
 	// cluster's, not Flink's; DefaultNetwork: a data centre's).

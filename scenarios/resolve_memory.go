@@ -105,15 +105,14 @@ var networkKeys = []string{"taskmanager.memory.network.max", "taskmanager.memory
 // (NetworkBufferPool; models.RequiredNetworkBuffers says what each task
 // takes). Without a memory size configured there is nothing to check.
 func (r *resolver) checkNetworkBuffers(spec models.Spec) {
-	network, seg := r.memory().NetworkSize(), spec.Network.SegmentSize
-	if network <= 0 || seg <= 0 {
+	network, seg, have := r.memory().NetworkSize(), spec.Network.SegmentSize, spec.Network.Buffers
+	if have <= 0 {
 		return
 	}
 	need, err := models.RequiredNetworkBuffers(spec)
 	if err != nil {
 		return // the run reports it
 	}
-	have := network / seg
 	worst := -1
 	for i, tm := range need {
 		if tm.Required > have && (worst < 0 || tm.Required > need[worst].Required) {
@@ -133,6 +132,18 @@ func (r *resolver) checkNetworkBuffers(spec models.Spec) {
 	tm := need[worst]
 	r.d.at(at, "Flink cannot deploy this job: TaskManager %d's tasks need %d network buffers (result partitions %d, a buffer per subpartition and one more each; input gates %d, floating and exclusive per remote channel), and its %.1f MiB of network memory holds %d of %s; Flink fails with \"Insufficient number of network buffers\" (NetworkBufferPool). %s",
 		tm.TaskManager, tm.Required, tm.Partitions, tm.Gates, float64(network)/(1<<20), have, FormatFlinkMemory(seg), r.networkAdvice())
+}
+
+// networkBuffers is a TaskManager's network buffers, its network memory
+// over the segment size, as NettyShuffleEnvironmentConfiguration counts
+// them (calculateNumberOfNetworkBuffers); 0 without a memory size
+// configured.
+func (r *resolver) networkBuffers() int64 {
+	network, seg := r.memory().NetworkSize(), r.fs.bytes("taskmanager.memory.segment-size")
+	if network <= 0 || seg <= 0 {
+		return 0
+	}
+	return network / seg
 }
 
 // networkAdvice is what may give a TaskManager's tasks their network

@@ -81,3 +81,24 @@ func TestMemoryRuleKeepsRealConfigsLoading(t *testing.T) {
 		}
 	}
 }
+
+// TestNetworkBuffersKnown: with a memory size the spec carries a
+// TaskManager's network buffers, network memory over the segment size
+// (1728m of process: 128 MiB, 4096 of 32 kb; 2048 of 64 kb), for the
+// simulation to size its pools as Flink's NetworkBufferPool does; without
+// one, 0 (not known).
+func TestNetworkBuffersKnown(t *testing.T) {
+	for _, c := range []struct {
+		flink string
+		want  int64
+	}{{"{}", 0}, {"{taskmanager.memory.process.size: 1728m}", 4096},
+		{"{taskmanager.memory.process.size: 1728m, taskmanager.memory.segment-size: 64kb}", 2048}} {
+		l, err := Load("m.yaml", []byte(minimal+"flink: "+c.flink+"\n"), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.flink, err)
+		}
+		if got := l.Spec.Network.Buffers; got != c.want {
+			t.Errorf("%s: %d network buffers, want %d", c.flink, got, c.want)
+		}
+	}
+}

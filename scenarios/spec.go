@@ -23,6 +23,7 @@ func (r *resolver) spec() models.Spec {
 			FloatingPerGate:      fs.int("taskmanager.network.memory.floating-buffers-per-gate"),
 			MaxBuffersPerChannel: fs.int("taskmanager.network.memory.max-buffers-per-channel"),
 			OverdraftPerGate:     fs.int("taskmanager.network.memory.max-overdraft-buffers-per-gate"),
+			Buffers:              r.networkBuffers(),
 			BufferTimeout:        timeout,
 			Debloat:              r.debloatSpec(),
 			Latency:              sim.Time(*sc.Cluster.NetworkRoundTrip) / 2,
