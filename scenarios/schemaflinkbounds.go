@@ -52,14 +52,21 @@ func (o *flinkOption) takes(s string) bool { _, err := o.parse(s); return err ==
 // leastTaken is the least n from lo (refused) to hi (taken) that o takes
 // written as text(n), the values taken from it up.
 func leastTaken(o *flinkOption, lo, hi int64, text func(int64) string) int64 {
+	_, hi = bisect(lo, hi, func(n int64) bool { return !o.takes(text(n)) })
+	return hi
+}
+
+// bisect narrows lo (where in holds) and hi (where it does not) to
+// neighbours.
+func bisect(lo, hi int64, in func(int64) bool) (int64, int64) {
 	for hi-lo > 1 {
-		if mid := lo + (hi-lo)/2; o.takes(text(mid)) {
-			hi = mid
-		} else {
+		if mid := lo + (hi-lo)/2; in(mid) {
 			lo = mid
+		} else {
+			hi = mid
 		}
 	}
-	return hi
+	return lo, hi
 }
 
 func i64toa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -88,13 +95,7 @@ func flinkIntSchema(o *flinkOption) *jsonschema.Schema {
 
 // mostTaken is the most n from lo (taken) to hi (refused) that o takes.
 func mostTaken(o *flinkOption, lo, hi int64) int64 {
-	for hi-lo > 1 {
-		if mid := lo + (hi-lo)/2; o.takes(i64toa(mid)) {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
+	lo, _ = bisect(lo, hi, func(n int64) bool { return o.takes(i64toa(n)) })
 	return lo
 }
 

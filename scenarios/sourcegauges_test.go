@@ -22,6 +22,19 @@ sinks:
   - {name: out, capacity: 5k/s}
 `
 
+// runEmitLagJob runs emitLagJob (not under the race detector: a whole run).
+func runEmitLagJob(t *testing.T) *result.Result {
+	t.Helper()
+	if raceDetector {
+		t.Skip("whole runs; make test runs this test without -race")
+	}
+	l, err := Load("emit-lag.yaml", []byte(emitLagJob), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return runLoaded(t, l)
+}
+
 // TestEmitLagWithoutEventTime: a source without event time reports
 // currentEmitEventTimeLag, as every FLIP-27 reader registers it
 // (InternalSourceReaderMetricGroup), a Kafka record's timestamp being its
@@ -35,14 +48,7 @@ sinks:
 // emitted, and as out, before it blocks). The reader falls behind at 5k of
 // 10k records/s: the lag nears half the time run.
 func TestEmitLagWithoutEventTime(t *testing.T) {
-	if raceDetector {
-		t.Skip("whole runs; make test runs this test without -race")
-	}
-	l, err := Load("emit-lag.yaml", []byte(emitLagJob), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := runLoaded(t, l)
+	res := runEmitLagJob(t)
 	lag, ok := res.Values("src", 0, result.MetricEmitEventTimeLag)
 	out, ok2 := res.Values("src", 0, result.MetricRecordsOut)
 	fetch, ok3 := res.Values("src", 0, result.MetricFetchEventTimeLag)
@@ -76,14 +82,7 @@ func TestEmitLagWithoutEventTime(t *testing.T) {
 // the gauge counts as far as they were produced, as Kafka does; and at the
 // end, the lag the summary gives is the last sample's.
 func TestPendingRecordsCountEveryProducedRecord(t *testing.T) {
-	if raceDetector {
-		t.Skip("whole runs; make test runs this test without -race")
-	}
-	l, err := Load("emit-lag.yaml", []byte(emitLagJob), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := runLoaded(t, l)
+	res := runEmitLagJob(t)
 	pending, ok := res.Values("src", 0, result.MetricPending)
 	out, ok2 := res.Values("src", 0, result.MetricRecordsOut)
 	if !ok || !ok2 {
