@@ -355,8 +355,11 @@ func (s *Simulation) fillStats(p *pendingCheckpoint) {
 			// result subpartition state).
 			// Channel state persisted after the snapshot (barriers overtaking
 			// at the aligned-checkpoint timeout) is written too, and operator
-			// state (a Kafka reader's splits) whole every time.
-			stateSize, written := ss.stateSize+ss.persisted+ss.opState, ss.stateUp+ss.persisted+ss.opState
+			// state (a Kafka reader's splits) whole every time. With the
+			// changelog backend the full size is the materialized state and
+			// the log since its materialization, which a restore replays
+			// (ChangelogStateBackendHandleImpl.getStateSize sums both).
+			stateSize, written := ss.stateSize+int64(ss.replay)+ss.persisted+ss.opState, ss.stateUp+ss.persisted+ss.opState
 			ts.StateSize += stateSize
 			ts.Checkpointed += written
 			ts.PersistedData += ss.persisted
