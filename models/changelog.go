@@ -149,7 +149,12 @@ func (s *Simulation) startChangelogs(sts []*subtask) {
 	}
 	for _, st := range sts {
 		if st.lsm != nil {
-			st.lsm.log = &changelogState{baseSST: st.lsm.sst}
+			// A restored backend keeps the log it restored until its next
+			// materialization (ChangelogKeyedStateBackend's
+			// restoredNonMaterialized, in every later snapshot): already
+			// uploaded, it is no change of the next checkpoint's.
+			r := st.lsm.restoredLog
+			st.lsm.log = &changelogState{baseSST: st.lsm.sst, appended: r, atCkpt: r, atTick: r}
 			st.lsm.log.flow = s.storage.startChangelog(st)
 			s.scheduleMaterialization(st)
 		}

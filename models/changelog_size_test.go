@@ -22,7 +22,7 @@ func TestChangelogStateSizeCountsTheLog(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		failAt sim.Time
-	}{{"no failure", 0}} {
+	}{{"no failure", 0}, {"after a restore", 100 * sim.Second}} {
 		t.Run(tc.name, func(t *testing.T) {
 			spec := recoveryJob(10, 2000, tc.failAt)
 			if tc.failAt == 0 {

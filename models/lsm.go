@@ -91,6 +91,9 @@ type lsmState struct {
 	l0      float64   // memtable bytes flushed whose compaction is still to do: level 0
 	stall   stallKind
 	log     *changelogState // the changelog backend's log, when enabled
+	// restoredLog is the changelog a restore replayed (the log since the
+	// restored checkpoint's materialization): the new log starts with it.
+	restoredLog float64
 }
 
 type stallKind uint8

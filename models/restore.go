@@ -100,6 +100,7 @@ func (s *Simulation) restoreSubtask(st *subtask, p *pendingCheckpoint, f *result
 		*st.lsm = lsmState{}
 		if p != nil {
 			st.lsm.sst = p.subs[st.id].sst
+			st.lsm.restoredLog = p.subs[st.id].replay
 		}
 	}
 }
