@@ -28,11 +28,7 @@ func TestChangelogStateSizeCountsTheLog(t *testing.T) {
 			if tc.failAt == 0 {
 				spec.Failures = nil
 			}
-			c := spec.Checkpointing
-			c.RocksDB, c.Incremental = true, true
-			c.LSM = LSM{WriteBufferSize: 1 << 20, WriteAmplification: 3, RestoreRate: 100 << 20}
-			cl := DefaultChangelog()
-			c.Changelog = &cl
+			withChangelog(spec.Checkpointing)
 			_, res := runWith(t, spec)
 			if tc.failAt > 0 && len(res.Restores) != 1 {
 				t.Fatalf("restores %+v, want one", res.Restores)
@@ -54,4 +50,14 @@ func TestChangelogStateSizeCountsTheLog(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withChangelog gives c incremental RocksDB checkpoints with 1 MiB
+// memtables, a write amplification of 3 and restores at 100 MiB/s, under
+// the changelog backend's defaults.
+func withChangelog(c *Checkpointing) {
+	c.RocksDB, c.Incremental = true, true
+	c.LSM = LSM{WriteBufferSize: 1 << 20, WriteAmplification: 3, RestoreRate: 100 << 20}
+	cl := DefaultChangelog()
+	c.Changelog = &cl
 }

@@ -1,6 +1,9 @@
 package models
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // TestRequiredNetworkBuffers follows Flink's deployment-time reservations
 // per TaskManager (subtask i on TaskManager i / slots): a result partition
@@ -133,6 +136,20 @@ func TestNetworkSize(t *testing.T) {
 	}
 }
 
+// poolSize checks a pool's size got: want when given, else its required lo
+// and about half of the room it may take beyond; it returns what it took
+// beyond lo.
+func poolSize(t *testing.T, what string, got, want, lo, room int32) int64 {
+	t.Helper()
+	if want > 0 && got != want {
+		t.Errorf("%s %d, want %d", what, got, want)
+	}
+	if want == 0 && (got < lo+room/2-1 || got > lo+room/2+1) {
+		t.Errorf("%s %d, want %d + about half of %d", what, got, lo, room)
+	}
+	return int64(got - lo)
+}
+
 // TestRedistributePools: with a TaskManager's network buffers known, its
 // pools share what the required buffers leave as Flink's
 // NetworkBufferPool.redistributeBuffers shares it. One TaskManager runs
@@ -159,22 +176,10 @@ func TestRedistributePools(t *testing.T) {
 		var extra int64
 		for _, st := range s.subtasks {
 			for _, p := range st.parts {
-				if c.part > 0 && p.pool != c.part {
-					t.Errorf("%d buffers: %s[%d]'s output pool %d, want %d", c.buffers, p.edge.from.spec.Name, st.index, p.pool, c.part)
-				}
-				if c.part == 0 && (p.pool < 3+9/2-1 || p.pool > 3+9/2+1) {
-					t.Errorf("%d buffers: %s[%d]'s output pool %d, want 3 + about half of 9", c.buffers, p.edge.from.spec.Name, st.index, p.pool)
-				}
-				extra += int64(p.pool) - 3
+				extra += poolSize(t, fmt.Sprintf("%d buffers: %s[%d]'s output pool", c.buffers, p.edge.from.spec.Name, st.index), p.pool, c.part, 3, 9)
 			}
 			for _, g := range st.gates {
-				if c.gate > 0 && g.floating != c.gate {
-					t.Errorf("%d buffers: %s[%d]'s floating pool %d, want %d", c.buffers, g.edge.to.spec.Name, st.index, g.floating, c.gate)
-				}
-				if c.gate == 0 && (g.floating < 1+7/2-1 || g.floating > 1+7/2+1) {
-					t.Errorf("%d buffers: %s[%d]'s floating pool %d, want 1 + about half of 7", c.buffers, g.edge.to.spec.Name, st.index, g.floating)
-				}
-				extra += int64(g.floating) - 1
+				extra += poolSize(t, fmt.Sprintf("%d buffers: %s[%d]'s floating pool", c.buffers, g.edge.to.spec.Name, st.index), g.floating, c.gate, 1, 7)
 			}
 		}
 		if c.part == 0 && extra != c.extra {

@@ -167,11 +167,7 @@ func TestChangelogCheckpointWaitsForTheTail(t *testing.T) {
 func TestChangelogRestoreReplaysTheLog(t *testing.T) {
 	const failAt = 100 * sim.Second
 	spec := recoveryJob(10, 2000, failAt)
-	c := spec.Checkpointing
-	c.RocksDB, c.Incremental = true, true
-	c.LSM = LSM{WriteBufferSize: 1 << 20, WriteAmplification: 3, RestoreRate: 100 << 20}
-	cl := DefaultChangelog()
-	c.Changelog = &cl
+	withChangelog(spec.Checkpointing)
 	_, res := runWith(t, spec)
 	if len(res.Restores) != 1 {
 		t.Fatalf("restores %+v, want one", res.Restores)
