@@ -260,11 +260,20 @@ func ZipfNorm(n int64, s float64) float64 {
 }
 
 // Layout places the population at time t over mp key groups.
-func (p *Population) Layout(mp int, t sim.Time) *KeyLayout {
+func (p *Population) Layout(mp int, t sim.Time) *KeyLayout { return p.layout(mp, t, 0) }
+
+// layout is Layout with the keys beyond the heavy ones keyed as salted
+// Tuple2s when salts > 0: each as salts keys (key, 0) .. (key, salts−1) of
+// equal share, hashed 31·hash(key) + salt as Tuple2.hashCode does; placed
+// one by one when the salted keys number at most exactLayoutLimit. The
+// heavy keys are then listed by their own hash, but not placed: SaltedKeys
+// places them.
+func (p *Population) layout(mp int, t sim.Time, salts int32) *KeyLayout {
 	l := &KeyLayout{Share: make([]float64, mp), Keys: make([]float64, mp)}
 	hot, hotShare := p.active(t)
 	base := 1 - hotShare
 	norm := p.norm()
+	var heavy []HeavyKey
 	nHeavy := int64(0)
 	if p.Shape != ShapeUniform {
 		nHeavy = min(p.N, maxHeavy)
@@ -275,27 +284,35 @@ func (p *Population) Layout(mp int, t sim.Time) *KeyLayout {
 	for r := int64(1); r <= nHeavy; r++ {
 		kg := partitioning.KeyGroup(p.rankHash(r), mp)
 		s := base * p.rankShare(r, norm)
-		l.Heavy = append(l.Heavy, HeavyKey{Key: p.KeyName(r), Group: kg, Share: s})
-		l.Share[kg] += s
-		l.Keys[kg]++
+		heavy = append(heavy, HeavyKey{Key: p.KeyName(r), Group: kg, Share: s})
 	}
 	bands := p.bands(nHeavy)
 	l.Tiers = newTiers(len(bands)-1, mp)
 	for b := 0; b+1 < len(bands); b++ {
 		lo, hi := bands[b]+1, bands[b+1] // ranks lo..hi
 		tier := &l.Tiers[b]
-		if p.N <= exactLayoutLimit {
+		switch {
+		case salts == 0 && p.N <= exactLayoutLimit:
 			for r := lo; r <= hi; r++ {
 				kg := partitioning.KeyGroup(p.rankHash(r), mp)
 				tier.Share[kg] += base * p.rankShare(r, norm)
 				tier.Keys[kg]++
 			}
-		} else {
+		case salts > 0 && p.N*int64(salts) <= exactLayoutLimit:
+			for r := lo; r <= hi; r++ {
+				code, s := p.rankHash(r), base*p.rankShare(r, norm)/float64(salts)
+				for b := range salts {
+					kg := partitioning.KeyGroup(tupleHash(code, b), mp)
+					tier.Share[kg] += s
+					tier.Keys[kg]++
+				}
+			}
+		default:
 			// Each key group holds 1/mp of the band in expectation.
 			share := base * p.rangeShare(lo, hi, norm)
 			for kg := range tier.Share {
 				tier.Share[kg] = share / float64(mp)
-				tier.Keys[kg] = float64(hi-lo+1) / float64(mp)
+				tier.Keys[kg] = float64(hi-lo+1) * float64(max(salts, 1)) / float64(mp)
 			}
 		}
 		for kg := range tier.Share {
@@ -305,9 +322,14 @@ func (p *Population) Layout(mp int, t sim.Time) *KeyLayout {
 	}
 	for _, h := range hot {
 		kg := partitioning.KeyGroup(p.HashCode(h.Key), mp)
-		l.Heavy = append(l.Heavy, HeavyKey{Key: h.Key, Group: kg, Share: h.Share})
-		l.Share[kg] += h.Share
-		l.Keys[kg]++
+		heavy = append(heavy, HeavyKey{Key: h.Key, Group: kg, Share: h.Share})
+	}
+	if salts > 0 {
+		l.Heavy = heavy // for SaltedKeys to place
+		return l
+	}
+	for _, h := range heavy {
+		l.place(h)
 	}
 	sortHeavy(l.Heavy)
 	return l

@@ -29,46 +29,41 @@ func (k SaltedKeys) Distinct() float64 {
 
 func (k SaltedKeys) salted(share float64) bool { return k.HotShare <= 0 || share >= k.HotShare }
 
-// Layout splits each salted heavy key into Buckets keys of equal share at
-// their own key groups. Salting every key also spreads the rest of the keys
-// evenly over the key groups, Buckets times as many.
+// Layout places the keys as the partial stage keys them, by
+// Tuple2<key, salt>: each salted key as Buckets keys (key, 0) ..
+// (key, Buckets−1) of equal share, and with HotShare above 0 every other
+// key as (key, 0), so that it too hashes as 31·hash(key), not hash(key).
 func (k SaltedKeys) Layout(mp int, t sim.Time) *KeyLayout {
-	base := k.Base.Layout(mp, t)
-	l := &KeyLayout{Share: make([]float64, mp), Keys: make([]float64, mp)}
-	for _, h := range base.Heavy {
+	salts := int32(k.Buckets)
+	if k.HotShare > 0 {
+		salts = 1
+	}
+	l := k.Base.layout(mp, t, salts)
+	heavy := l.Heavy
+	l.Heavy = nil
+	for _, h := range heavy {
+		code := k.Base.HashCode(h.Key)
 		if !k.salted(h.Share) {
-			l.Heavy = append(l.Heavy, h)
-			l.Share[h.Group] += h.Share
-			l.Keys[h.Group]++
+			h.Group = partitioning.KeyGroup(tupleHash(code, 0), mp)
+			l.place(h)
 			continue
 		}
-		code := k.Base.HashCode(h.Key)
-		for b := 0; b < k.Buckets; b++ {
-			kg := partitioning.KeyGroup(31*code+int32(b), mp) // int32 arithmetic wraps as Java's does
-			l.Heavy = append(l.Heavy, HeavyKey{Key: h.Key + "#" + strconv.Itoa(b), Orig: h.Key, Group: kg, Share: h.Share / float64(k.Buckets)})
-			l.Share[kg] += h.Share / float64(k.Buckets)
-			l.Keys[kg]++
-		}
-	}
-	// The other keys keep their tiers; salted, each tier has Buckets times
-	// the keys, spread evenly over the key groups.
-	l.Tiers = newTiers(len(base.Tiers), mp)
-	for b, tier := range base.Tiers {
-		var share, keys float64
-		for kg := range tier.Share {
-			share += tier.Share[kg]
-			keys += tier.Keys[kg]
-		}
-		for kg := range tier.Share {
-			if k.HotShare > 0 {
-				l.Tiers[b].Share[kg], l.Tiers[b].Keys[kg] = tier.Share[kg], tier.Keys[kg]
-			} else {
-				l.Tiers[b].Share[kg], l.Tiers[b].Keys[kg] = share/float64(mp), keys*float64(k.Buckets)/float64(mp)
-			}
-			l.Share[kg] += l.Tiers[b].Share[kg]
-			l.Keys[kg] += l.Tiers[b].Keys[kg]
+		for b := range int32(k.Buckets) {
+			l.place(HeavyKey{Key: h.Key + "#" + strconv.Itoa(int(b)), Orig: h.Key, Group: partitioning.KeyGroup(tupleHash(code, b), mp), Share: h.Share / float64(k.Buckets)})
 		}
 	}
 	sortHeavy(l.Heavy)
 	return l
 }
+
+// place adds a heavy key to the layout.
+func (l *KeyLayout) place(h HeavyKey) {
+	l.Heavy = append(l.Heavy, h)
+	l.Share[h.Group] += h.Share
+	l.Keys[h.Group]++
+}
+
+// tupleHash is Tuple2<K, Integer>.hashCode of (key, salt) for a key whose
+// hashCode is code: 31·code + salt (Integer.hashCode is the value), in
+// int32 arithmetic that wraps as Java's does.
+func tupleHash(code, salt int32) int32 { return 31*code + salt }

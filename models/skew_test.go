@@ -277,3 +277,52 @@ func TestHugePopulationsCostLittle(t *testing.T) {
 		t.Errorf("100M keys allocate %d bytes, 10k keys %d", huge, small)
 	}
 }
+
+// TestSaltedLayoutHashesTuples: the partial stage keys every record by
+// Tuple2<key, salt>, so each key lands where 31·hash(key) + salt hashes:
+// with keys: hot the unsalted keys (heavy or in the tail) at salt 0, with
+// keys: all every key once per bucket. The expected key groups are worked
+// out here key by key from Java's hash codes.
+func TestSaltedLayoutHashesTuples(t *testing.T) {
+	const mp = 128
+	pop := &Population{N: 2000, Type: KeyString, Prefix: "u", Shape: ShapeZipf, S: 1}
+	for _, tc := range []struct {
+		name string
+		keys SaltedKeys
+	}{
+		{"hot", SaltedKeys{Base: pop, Buckets: 4, HotShare: 0.01}},
+		{"all", SaltedKeys{Base: pop, Buckets: 4}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := make([]float64, mp)
+			norm := pop.norm()
+			for r := int64(1); r <= pop.N; r++ {
+				code, share := partitioning.JavaStringHash(pop.KeyName(r)), pop.rankShare(r, norm)
+				salts := int32(tc.keys.Buckets)
+				if tc.keys.HotShare > 0 && share < tc.keys.HotShare {
+					salts = 1
+				}
+				for b := range salts {
+					want[partitioning.KeyGroup(31*code+b, mp)] += share / float64(salts)
+				}
+			}
+			l := tc.keys.Layout(mp, 0)
+			for kg := range want {
+				if math.Abs(l.Share[kg]-want[kg]) > 1e-12 {
+					t.Errorf("key group %d holds %.6f, want %.6f by Tuple2.hashCode", kg, l.Share[kg], want[kg])
+				}
+			}
+			for _, h := range l.Heavy {
+				key, salt := h.Key, int32(0)
+				if h.Orig != "" {
+					key = h.Orig
+					s, _ := strconv.Atoi(h.Key[len(key)+1:])
+					salt = int32(s)
+				}
+				if kg := partitioning.KeyGroup(31*partitioning.JavaStringHash(key)+salt, mp); h.Group != kg {
+					t.Errorf("heavy key %s in key group %d, want %d", h.Key, h.Group, kg)
+				}
+			}
+		})
+	}
+}
