@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -255,10 +256,12 @@ func TestIncrementalUploadsWhatRocksDBWrote(t *testing.T) {
 // memtable (64 MiB), so each checkpoint's sync phase flushes them as one
 // level-0 file of the distinct keys among its 150 updates of 1000 keys (b
 // bytes), which compaction merges into level 1, where their older values
-// are: it writes a quarter of the state, the file's keys among it. The
-// checkpoint uploads b + state/4, a fraction of the state, where write
-// amplification 10 would have every interval rewrite all of it (10 b >
-// state) and every checkpoint upload the full state.
+// are: a quarter of the state, the file's keys among it, per file. The
+// compaction waits for four files, then rewrites level 1 at once: three
+// checkpoints in four upload b, the fourth b and the whole level 1, at
+// most the state (a mean of b + state/4), where write amplification 10
+// would have every interval rewrite all of it (10 b > state) and every
+// checkpoint upload the full state.
 func TestIncrementalSmallStateFillsLevelOne(t *testing.T) {
 	const keys, perKey, rate, interval = 1000.0, 100 << 10, 5.0, 30.0
 	state := keys * perKey // 100 MiB
@@ -273,16 +276,32 @@ func TestIncrementalSmallStateFillsLevelOne(t *testing.T) {
 	if put >= float64(lsm.WriteBufferSize) || state >= float64(lsm.LevelBase) || lsm.WriteAmplification*b <= state {
 		t.Fatalf("the case needs a period's puts below the write buffer, the state %.0f within level 1, and 10 b above the state", state)
 	}
-	want := b + math.Min(b*(lsm.WriteAmplification-1), state/float64(lsm.L0CompactionFiles))
+	perFile := math.Min(b*(lsm.WriteAmplification-1), state/float64(lsm.L0CompactionFiles))
 	s := runCkpt(t, spec)
-	reader := readerStateOf(spec)
-	h := s.coord.history
-	// From the third: the second also holds the compaction of the first
-	// one's level-0 file, which held less than a period's puts.
-	for _, c := range h[2:7] {
-		// records between two snapshots: the period's, within one record
-		if got := float64(c.Checkpointed - reader); math.Abs(got-want) > 2*perKey*lsm.WriteAmplification {
-			t.Errorf("checkpoint %d uploaded %.0f of a %.0f state, want %.0f (the period's level-0 file, and compaction's quarter of level 1)", c.ID, got, state, want)
+	// records between two snapshots: the period's, within one record
+	lumpedUploads(t, s.coord.history, readerStateOf(spec), b, perFile, state, 2*perKey*lsm.WriteAmplification)
+}
+
+// lumpedUploads checks the incremental uploads of checkpoints whose sync
+// phases each flush one level-0 file of b bytes, each calling for perFile
+// bytes of compaction that waits for level0_file_num_compaction_trigger
+// (4) files: checkpoint k's flush writes file k, the fourth file starts
+// the compaction of all four after checkpoint k's snapshot, so
+// checkpoints 5, 9, 13 upload b and what compaction wrote, at most the
+// state (files compacted away are not uploaded), and the others b alone.
+// From checkpoint 6: the first file held less than a period's puts.
+func lumpedUploads(t *testing.T, h []*result.CheckpointStats, reader int64, b, perFile, state, tol float64) {
+	t.Helper()
+	if len(h) < 13 {
+		t.Fatalf("%d checkpoints, want at least 13", len(h))
+	}
+	for _, c := range h[5:13] {
+		want, why := b, "the period's level-0 file alone"
+		if c.ID%4 == 1 {
+			want, why = math.Min(b+4*perFile, state), "the period's level-0 file and the compaction of the four before, at most the state"
+		}
+		if got := float64(c.Checkpointed - reader); math.Abs(got-want) > tol {
+			t.Errorf("checkpoint %d uploaded %.1f MiB of a %.1f MiB state, want %.1f MiB (%s)", c.ID, got/(1<<20), state/(1<<20), want/(1<<20), why)
 		}
 	}
 }

@@ -89,8 +89,12 @@ type lsmState struct {
 	sst     float64   // SST bytes written so far (flushes and compaction output)
 	compact *transfer // compaction still to do (remaining bytes), nil when none
 	l0      float64   // memtable bytes flushed whose compaction is still to do: level 0
-	stall   stallKind
-	log     *changelogState // the changelog backend's log, when enabled
+	// held is the level-0 files not yet compacted because fewer than
+	// level0_file_num_compaction_trigger have gathered: their number,
+	// bytes and the compaction they will call for.
+	held  struct{ files, bytes, work float64 }
+	stall stallKind
+	log   *changelogState // the changelog backend's log, when enabled
 	// restoredLog is the changelog a restore replayed (the log since the
 	// restored checkpoint's materialization): the new log starts with it.
 	restoredLog float64
@@ -163,17 +167,34 @@ func (s *Simulation) flush(st *subtask, files, bytes float64) float64 {
 	if more <= 0 {
 		return written
 	}
-	l.l0 += bytes
+	h := &l.held
+	h.files, h.bytes, h.work = h.files+files, h.bytes+bytes, h.work+more
+	if h.files >= float64(s.spec.Checkpointing.LSM.L0CompactionFiles) {
+		s.startCompaction(st)
+	}
+	s.updateStall(st)
+	return written
+}
+
+// startCompaction hands the held level-0 files to compaction: RocksDB's
+// LevelCompactionPicker picks level 0 once it holds
+// level0_file_num_compaction_trigger files, and merges them all with the
+// level-1 files they overlap (all of them, for keys spread over the key
+// range) at once; what that merge pushes into deeper levels follows.
+// A compaction still running takes the new work after its own, as
+// RocksDB runs one level-0 compaction at a time.
+func (s *Simulation) startCompaction(st *subtask) {
+	l := st.lsm
+	l.l0 += l.held.bytes
 	g := s.storage
 	g.advance(s.eng.Now())
 	if l.compact == nil {
 		l.compact = g.startCompaction(st)
 	}
-	l.compact.total += more
-	l.compact.remaining += more
-	s.updateStall(st)
+	l.compact.total += l.held.work
+	l.compact.remaining += l.held.work
+	l.held.files, l.held.bytes, l.held.work = 0, 0, 0
 	g.rearm() // the shares are the same: only the work left changed
-	return written
 }
 
 // flushFile is the level-0 file the part f of the memtable after its
@@ -218,10 +239,10 @@ func (l *lsmState) compacted(bytes, remaining float64) {
 func (s *Simulation) level0Files(st *subtask) float64 {
 	l := st.lsm
 	c := s.spec.Checkpointing.LSM
-	if l == nil || l.compact == nil || c.WriteBufferSize <= 0 {
+	if l == nil || c.WriteBufferSize <= 0 {
 		return 0
 	}
-	return l.l0 / float64(c.WriteBufferSize)
+	return (l.l0 + l.held.bytes) / float64(c.WriteBufferSize)
 }
 
 // stateful: the task holds keyed state.
