@@ -361,7 +361,8 @@ func (ck *checkpointLoad) writes(r float64, ss result.StatefulSubtask, period fl
 }
 
 // upload is what a subtask uploads per checkpoint at processing rate r:
-// with the changelog backend, the tail (about nothing at a steady rate).
+// with the changelog backend, the tail (at most the pre-emptive threshold,
+// 5 MB, and what waits to upload: about nothing at a steady rate).
 func (ck *checkpointLoad) upload(r float64, ss result.StatefulSubtask, period float64) float64 {
 	c := ck.c
 	if c.ChangelogStreams > 0 {

@@ -7,41 +7,61 @@ import (
 )
 
 // The changelog state backend (FLIP-158, ChangelogKeyedStateBackend): every
-// state change is also appended to a durable short-term log (DSTL) that
-// uploads continuously (FsStateChangelogWriter, with its own upload threads);
-// a checkpoint waits only for the tail not yet uploaded, and skips the
-// RocksDB flush. In the background the RocksDB underneath is materialized
-// every periodic-materialize interval (PeriodicMaterializationManager): an
-// incremental upload of the SST files written since the last
-// materialization, after which the log before it is truncated. A restore
-// downloads the materialized state and then replays the log since, on a
-// core. When more than max-in-flight bytes wait to upload, the task blocks
-// (backpressure).
+// state change is also appended to a durable short-term log (DSTL). The
+// log's writer (FsStateChangelogWriter) keeps what is appended in an active
+// change set and hands it to its upload threads once it reaches the
+// pre-emptive persist threshold (append: preEmptiveFlushIfNeeded); a
+// checkpoint hands over the rest and waits only for the log not yet
+// uploaded, and skips the RocksDB flush. In the background the RocksDB
+// underneath is materialized every periodic-materialize interval
+// (PeriodicMaterializationManager): an incremental upload of the SST files
+// written since the last materialization, after which the log before it is
+// truncated. A restore downloads the materialized state and then replays
+// the log since, on a core. When more than max-in-flight bytes wait to
+// upload, the task blocks (backpressure).
+//
+// A checkpoint's sizes are its handle's (ChangelogStateBackendHandleImpl):
+// the full size (getStateSize) sums the materialized state (the
+// materialization's full size, or the state the backend restored) and the
+// log since it, restored or appended; the checkpointed size
+// (getCheckpointedSize) is only what the writer uploaded for this
+// checkpoint (persistedSizeOfThisCheckpoint, the delta's incremental size:
+// FsStateChangelogWriter counts the uploads that complete after the
+// checkpoint asked for them, never those already done): neither a
+// materialization nor the log uploaded pre-emptively before the checkpoint
+// counts.
 
 // Changelog is the changelog state backend's settings; nil when disabled.
 type Changelog struct {
 	MaterializeInterval sim.Time // state.changelog.periodic-materialize.interval (10 min)
 	UploadThreads       int      // state.changelog.dstl.dfs.upload.num-threads (5)
 	MaxInFlight         float64  // state.changelog.dstl.dfs.upload.max-in-flight (100 MB), bytes
+	// PreEmptiveThreshold is
+	// state.changelog.dstl.dfs.preemptive-persist-threshold (5 MB), bytes:
+	// the active change set the writer hands to its uploads (0: every
+	// change at once).
+	PreEmptiveThreshold float64
 }
 
 // DefaultChangelog returns Flink's defaults (StateChangelogOptions,
 // FsStateChangelogOptions).
 func DefaultChangelog() Changelog {
-	return Changelog{MaterializeInterval: 10 * sim.Minute, UploadThreads: 5, MaxInFlight: 100 << 20}
+	return Changelog{MaterializeInterval: 10 * sim.Minute, UploadThreads: 5, MaxInFlight: 100 << 20, PreEmptiveThreshold: 5 << 20}
 }
 
 // changelogState is one stateful subtask's log.
 type changelogState struct {
-	appended    float64   // bytes appended to the log so far
-	flow        *transfer // the continuous upload (remaining: not yet uploaded), always active
+	appended    float64   // bytes appended to the log so far (a restored log included)
+	active      float64   // of them, the active change set: not yet handed to the upload
+	flow        *transfer // the upload of what was handed over (remaining: not yet uploaded), always active
 	rate        float64   // bytes/s appended over the last storage tick
 	atTick      float64   // appended at the last tick
-	atCkpt      float64   // appended at the last checkpoint's snapshot
 	truncatedAt float64   // appended when the last completed materialization began
+	base        float64   // full size of the materialized state: the last materialization's, or the restored state
 	mat         *transfer // a materialization in progress
 	matFrom     float64   // appended when it began
 	matSST      float64   // its RocksDB's SST bytes when it began
+	matFull     float64   // its full size: the state when it began
 	baseSST     float64   // SST bytes of the last completed materialization
 }
 
@@ -52,7 +72,9 @@ func (s *Simulation) changelogOf(st *subtask) *changelogState {
 	return st.lsm.log
 }
 
-// appendChanges logs bytes of state changes.
+// appendChanges logs bytes of state changes: they join the active change
+// set, which goes to the upload once it reaches the pre-emptive threshold
+// (FsStateChangelogWriter.append).
 func (s *Simulation) appendChanges(st *subtask, bytes float64) {
 	l := s.changelogOf(st)
 	if l == nil || bytes <= 0 {
@@ -62,9 +84,14 @@ func (s *Simulation) appendChanges(st *subtask, bytes float64) {
 	if l.flow == nil {
 		return // cancelled by a failover: a restore starts a new log
 	}
+	l.active += bytes
+	if l.active < s.spec.Checkpointing.Changelog.PreEmptiveThreshold {
+		return
+	}
 	s.storage.advance(s.eng.Now())
-	l.flow.total += bytes
-	l.flow.remaining += bytes
+	l.flow.total += l.active
+	l.flow.remaining += l.active
+	l.active = 0
 }
 
 // claim is what the log's upload asks of its connections: what was
@@ -83,22 +110,25 @@ func (s *Simulation) changelogBlocked(st *subtask) bool {
 	return l != nil && l.flow != nil && l.flow.remaining > s.spec.Checkpointing.Changelog.MaxInFlight
 }
 
-// changelogTail hands a checkpoint the log not yet uploaded (uploaded for
-// the checkpoint, on the same connections), the log written since the last
-// checkpoint (what the checkpoint adds: its checkpointed size), and the log
-// a restore of it replays.
-func (s *Simulation) changelogTail(st *subtask) (tail, since, replay float64) {
+// changelogSnapshot is a checkpoint's part of the log
+// (ChangelogKeyedStateBackend.snapshot, FsStateChangelogWriter.persist):
+// the tail it uploads, the active change set and what waits to upload (its
+// checkpointed size: what was uploaded before is not counted), the log
+// since the last materialization (a restore replays it), and the
+// materialized state's full size.
+func (s *Simulation) changelogSnapshot(st *subtask) (tail, replay, materialized float64) {
 	l := s.changelogOf(st)
 	if l == nil {
 		return 0, 0, 0
 	}
-	since, l.atCkpt = l.appended-l.atCkpt, l.appended
+	tail, l.active = l.active, 0
 	if l.flow != nil {
 		s.storage.advance(s.eng.Now())
-		tail = l.flow.remaining
-		l.flow.remaining, l.flow.total = 0, math.Max(0, l.flow.total-tail)
+		waiting := l.flow.remaining
+		l.flow.remaining, l.flow.total = 0, math.Max(0, l.flow.total-waiting)
+		tail += waiting
 	}
-	return tail, since, l.appended - l.truncatedAt
+	return tail, l.appended - l.truncatedAt, l.base
 }
 
 // materialize is a subtask's periodic materialization coming due.
@@ -115,6 +145,7 @@ func (s *Simulation) materialize(st *subtask) {
 		recs[pos] = st.ops[pos].stateRecs
 	}
 	live := s.stateBytes(st, recs)
+	l.matFull = live // the snapshot's full size (all its SST files)
 	// no more than the live state: files compacted away are never uploaded
 	bytes, full := math.Min(l.matSST-l.baseSST, live), !s.incremental()
 	if full {
@@ -127,12 +158,13 @@ func (s *Simulation) materialize(st *subtask) {
 	l.mat = s.storage.startMaterialization(st, bytes, full)
 }
 
-// materialized: the log before the materialization is truncated, and the
-// next one is due an interval later.
+// materialized: the log before the materialization is truncated, its
+// snapshot is the materialized state of later checkpoints, and the next one
+// is due an interval later.
 func (s *Simulation) materialized(st *subtask) {
 	l := s.changelogOf(st)
 	l.mat = nil
-	l.truncatedAt, l.baseSST = l.matFrom, l.matSST
+	l.truncatedAt, l.baseSST, l.base = l.matFrom, l.matSST, l.matFull
 	s.scheduleMaterialization(st)
 }
 
@@ -149,12 +181,13 @@ func (s *Simulation) startChangelogs(sts []*subtask) {
 	}
 	for _, st := range sts {
 		if st.lsm != nil {
-			// A restored backend keeps the log it restored until its next
-			// materialization (ChangelogKeyedStateBackend's
-			// restoredNonMaterialized, in every later snapshot): already
-			// uploaded, it is no change of the next checkpoint's.
+			// A restored backend keeps the state and the log it restored
+			// until its next materialization (ChangelogKeyedStateBackend's
+			// completeRestore: materialized and restoredNonMaterialized, in
+			// every later snapshot); already uploaded, the log is not in the
+			// active change set.
 			r := st.lsm.restoredLog
-			st.lsm.log = &changelogState{baseSST: st.lsm.sst, appended: r, atCkpt: r, atTick: r}
+			st.lsm.log = &changelogState{baseSST: st.lsm.sst, base: st.lsm.restoredBase, appended: r, atTick: r}
 			st.lsm.log.flow = s.storage.startChangelog(st)
 			s.scheduleMaterialization(st)
 		}

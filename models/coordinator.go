@@ -59,11 +59,11 @@ type subtaskSnapshot struct {
 	sst         float64     // its RocksDB's SST bytes written, after the sync phase's flush
 	replay      float64     // changelog bytes a restore replays on top of the materialized state
 	sinkAt      []int64     // each sink writer's position in its output stream, by chain position (nil: no sink)
-	stateSize   int64       // full keyed state (and windows)
+	stateSize   int64       // full keyed state (and windows); with the changelog backend its materialized state's
 	opState     int64       // operator state: a Kafka reader's splits (sourcestate.go), written whole every time
 	uploaded    int64       // bytes written by this checkpoint (the delta when incremental)
 	tooLarge    int64       // with JobManager storage, its state handle over the limit (memstorage.go); 0: none
-	stateUp     int64       // of which keyed state (the rest is channel state persisted at the snapshot)
+	stateUp     int64       // of which keyed state, the changelog's tail (the rest is channel state persisted at the snapshot)
 	persisted   int64       // in-flight bytes persisted (unaligned)
 	processed   int64       // bytes read between its first barrier and its last
 }

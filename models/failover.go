@@ -390,13 +390,15 @@ func (s *Simulation) deployed(op int32) {
 func (s *Simulation) restoreCheckpoint(r *region, p *pendingCheckpoint) {
 	for _, st := range r.subtasks {
 		sub := p.subs[st.id]
-		if sub.stateSize+s.opFile(&sub) == 0 { // operator state inlined in the metadata comes with the deployment
+		files := sub.stateSize + s.opFile(&sub)
+		if files == 0 && sub.replay == 0 { // operator state inlined in the metadata comes with the deployment
 			continue
 		}
 		local := s.localCopy(st)
 		switch {
-		case local && s.incremental() && sub.replay > 0:
-			// RocksDB opens its local copy; the log is downloaded and replayed
+		case sub.replay > 0 && (files == 0 || local && s.incremental()):
+			// RocksDB opens its local copy, or the changelog backend has
+			// nothing materialized yet: the log is downloaded and replayed
 			r.restoring++
 			st.restoring = true
 			s.storage.startDownload(st, p.id, sub.replay, true, false)

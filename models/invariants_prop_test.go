@@ -193,8 +193,9 @@ func randomCheckpointing(rt *rapid.T) *Checkpointing {
 	}
 	if rapid.Bool().Draw(rt, "changelog") {
 		cl := Changelog{MaterializeInterval: ms(1000, 60000, "materialize-interval"),
-			UploadThreads: rapid.IntRange(1, 5).Draw(rt, "changelog-threads"),
-			MaxInFlight:   float64(rapid.Int64Range(1<<10, 100<<20).Draw(rt, "max-in-flight"))}
+			UploadThreads:       rapid.IntRange(1, 5).Draw(rt, "changelog-threads"),
+			MaxInFlight:         float64(rapid.Int64Range(1<<10, 100<<20).Draw(rt, "max-in-flight")),
+			PreEmptiveThreshold: float64(rapid.Int64Range(0, 10<<20).Draw(rt, "preemptive-threshold"))}
 		c.Changelog = &cl
 	}
 	if c.AtLeastOnce {

@@ -97,7 +97,9 @@ type lsmState struct {
 	log   *changelogState // the changelog backend's log, when enabled
 	// restoredLog is the changelog a restore replayed (the log since the
 	// restored checkpoint's materialization): the new log starts with it.
-	restoredLog float64
+	// restoredBase is the materialized state restored under it (its full
+	// size), or the warm state a job starts from.
+	restoredLog, restoredBase float64
 }
 
 type stallKind uint8

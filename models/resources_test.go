@@ -164,28 +164,41 @@ func TestChangelogCheckpointWaitsForTheTail(t *testing.T) {
 // re-applies it on one thread: with no materialization yet, every change
 // since the start (10 records/s of 1 MiB each until the checkpoint's
 // barrier) at 1/(1/50 + 1/100) MiB/s after the 100 MiB base at 50 MiB/s.
+// A job started without state has nothing materialized before its first
+// materialization (ChangelogKeyedStateBackend.completeRestore of no
+// handles: the checkpoint's ChangelogStateBackendHandleImpl holds the log
+// alone), so its restore downloads no base, only the log.
 func TestChangelogRestoreReplaysTheLog(t *testing.T) {
-	const failAt = 100 * sim.Second
-	spec := recoveryJob(10, 2000, failAt)
-	withChangelog(spec.Checkpointing)
-	_, res := runWith(t, spec)
-	if len(res.Restores) != 1 {
-		t.Fatalf("restores %+v, want one", res.Restores)
-	}
-	r := res.Restores[0]
-	var trigger sim.Time
-	for _, h := range res.Checkpoints {
-		if h.ID == r.ID {
-			trigger = h.Trigger
-		}
-	}
-	rc := spec.Recovery
-	deployed := failAt + rc.HeartbeatTimeout + max(spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy
-	replay := 10 * trigger.Seconds() // MiB: a record a tenth of a second
-	want := deployed + sim.FromSeconds(100.0/50+replay*(1.0/50+1.0/100))
-	// a record either side of the barrier: 1 MiB at 1/(1/50 + 1/100) MiB/s
-	if got := r.At; absT(got-want) > sim.FromSeconds(1.0/50+1.0/100) {
-		t.Errorf("restored at %v, want %v (replaying %.0f MiB)", got, want, replay)
+	for _, tc := range []struct {
+		name string
+		warm bool
+		base float64 // MiB
+	}{{"warm start", true, 100}, {"no state at the start", false, 0}} {
+		t.Run(tc.name, func(t *testing.T) {
+			const failAt = 100 * sim.Second
+			spec := recoveryJob(10, 2000, failAt)
+			spec.Nodes[1].Keyed.Warm = tc.warm
+			withChangelog(spec.Checkpointing)
+			_, res := runWith(t, spec)
+			if len(res.Restores) != 1 {
+				t.Fatalf("restores %+v, want one", res.Restores)
+			}
+			r := res.Restores[0]
+			var trigger sim.Time
+			for _, h := range res.Checkpoints {
+				if h.ID == r.ID {
+					trigger = h.Trigger
+				}
+			}
+			rc := spec.Recovery
+			deployed := failAt + rc.HeartbeatTimeout + max(spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy
+			replay := 10 * trigger.Seconds() // MiB: a record a tenth of a second
+			want := deployed + sim.FromSeconds(tc.base/50+replay*(1.0/50+1.0/100))
+			// a record either side of the barrier: 1 MiB at 1/(1/50 + 1/100) MiB/s
+			if got := r.At; absT(got-want) > sim.FromSeconds(1.0/50+1.0/100) {
+				t.Errorf("restored at %v, want %v (replaying %.0f MiB)", got, want, replay)
+			}
+		})
 	}
 }
 

@@ -97,10 +97,13 @@ func (s *Simulation) restoreSubtask(st *subtask, p *pendingCheckpoint, f *result
 	if st.lsm != nil {
 		// The restored DB: its files are the checkpoint's, shared with
 		// the next incremental checkpoint; compaction starts afresh.
-		*st.lsm = lsmState{}
+		*st.lsm = lsmState{restoredBase: s.initialState(st)} // no checkpoint: the warm state again
 		if p != nil {
-			st.lsm.sst = p.subs[st.id].sst
-			st.lsm.restoredLog = p.subs[st.id].replay
+			sub := &p.subs[st.id]
+			st.lsm.sst = sub.sst
+			// with the changelog backend its state size is the
+			// materialized state, under the log
+			st.lsm.restoredLog, st.lsm.restoredBase = sub.replay, float64(sub.stateSize)
 		}
 	}
 }

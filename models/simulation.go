@@ -243,6 +243,11 @@ func (s *Simulation) start() {
 		s.coord.start()
 	}
 	s.storage.reschedule() // the resources' first sample
+	for _, st := range s.subtasks {
+		if st.lsm != nil {
+			st.lsm.restoredBase = s.initialState(st) // a warm start restores it
+		}
+	}
 	s.startChangelogs(s.subtasks)
 	s.claimRestoredState()
 	for _, w := range s.sinkWriters {

@@ -119,12 +119,14 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 	sub.opState = s.readerState(st)
 	up := full
 	incremental := s.incremental()
-	transfer := -1.0 // bytes to upload now, when not what the checkpoint holds
 	switch {
 	case st.lsm != nil && st.lsm.log != nil:
-		// The changelog backend: the checkpoint holds the log written
-		// since the last one, but waits only for its tail not yet uploaded.
-		transfer, up, sub.replay = s.changelogTail(st)
+		// The changelog backend: the checkpoint uploads and adds the log's
+		// tail not yet uploaded; it holds the materialized state and the
+		// log since it (changelog.go).
+		var materialized float64
+		up, sub.replay, materialized = s.changelogSnapshot(st)
+		sub.stateSize = int64(materialized)
 	case incremental && st.ck.hasBase && st.lsm != nil:
 		// The SST files written since the last confirmed checkpoint that
 		// are still live: no more than the state (files compacted away
@@ -134,10 +136,7 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 	sub.stateUp = int64(up)
 	sub.uploaded = sub.stateUp + sub.persisted
 	s.checkHandles(st, sub, up, incremental)
-	if transfer < 0 {
-		transfer = up
-	}
-	transfer += float64(sub.persisted + s.opFile(sub)) // operator state inlined in the metadata is not uploaded
+	transfer := up + float64(sub.persisted+s.opFile(sub)) // operator state inlined in the metadata is not uploaded
 	if s.trace != nil && sub.uploaded > 0 {
 		s.tracef("%s async phase of checkpoint %d: uploads %s (keyed state %s, in-flight data %s)",
 			st.name(), p.id, bytesText(int64(transfer)), bytesText(sub.stateUp), bytesText(sub.persisted))

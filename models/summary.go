@@ -358,7 +358,9 @@ func (s *Simulation) fillStats(p *pendingCheckpoint) {
 			// state (a Kafka reader's splits) whole every time. With the
 			// changelog backend the full size is the materialized state and
 			// the log since its materialization, which a restore replays
-			// (ChangelogStateBackendHandleImpl.getStateSize sums both).
+			// (ChangelogStateBackendHandleImpl.getStateSize sums both), and
+			// its checkpointed size the log's tail it uploaded
+			// (getCheckpointedSize, changelog.go).
 			stateSize, written := ss.stateSize+int64(ss.replay)+ss.persisted+ss.opState, ss.stateUp+ss.persisted+ss.opState
 			ts.StateSize += stateSize
 			ts.Checkpointed += written

@@ -211,6 +211,8 @@ var flinkOptions = []flinkOption{
 		Doc: "Threads that upload the changelog."},
 	{Key: "state.changelog.dstl.dfs.upload.max-in-flight", Deprecated: []string{"dstl.dfs.upload.max-in-flight"}, Default: "100 mb", parse: memoryAtLeast(1 << 10), format: memory,
 		Doc: "Changelog bytes waiting to upload beyond which the task blocks (backpressure)."},
+	{Key: "state.changelog.dstl.dfs.preemptive-persist-threshold", Deprecated: []string{"dstl.dfs.preemptive-persist-threshold"}, Default: "5 mb", parse: memoryAtLeast(0), format: memory,
+		Doc: "Changes a changelog writer holds before it uploads them without waiting for a checkpoint; a checkpoint uploads, and counts in its checkpointed size, only what is not uploaded yet."},
 	{Key: "state.backend.rocksdb.writebuffer.size", Default: "64 mb", parse: memoryAtLeast(1 << 10), format: memory,
 		Doc: "RocksDB memtable size: a full one is flushed to a level-0 SST file (RocksDBConfigurableOptions)."},
 	{Key: "state.backend.rocksdb.thread.num", Default: "2", parse: intRange(1, 1<<10),

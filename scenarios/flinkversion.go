@@ -101,6 +101,7 @@ var keySince = map[string]string{
 	"state.changelog.periodic-materialize.interval":             "1.20",
 	"state.changelog.dstl.dfs.upload.num-threads":               "1.20",
 	"state.changelog.dstl.dfs.upload.max-in-flight":             "1.20",
+	"state.changelog.dstl.dfs.preemptive-persist-threshold":     "1.20",
 	"taskmanager.network.memory.max-overdraft-buffers-per-gate": "1.16",
 	// RestartStrategyOptions, FLIP-364's max attempts (FLINK-32895, 1.19):
 	// before, exponential-delay restarts without end

@@ -292,6 +292,7 @@ var olderNames2x = []struct{ name, class, value, with string }{
 	{"state.backend.changelog.periodic-materialize.interval", "StateChangelogOptions", "5 min", changelog},
 	{"dstl.dfs.upload.num-threads", "", "3", changelog},
 	{"dstl.dfs.upload.max-in-flight", "", "50 mb", changelog},
+	{"dstl.dfs.preemptive-persist-threshold", "", "1 mb", changelog},
 	{"restart-strategy", "RestartStrategyOptions", "none", ""},
 }
 

@@ -399,6 +399,7 @@ func (r *resolver) changelogSpec() *models.Changelog {
 		MaterializeInterval: fs.duration("state.changelog.periodic-materialize.interval"),
 		UploadThreads:       fs.int("state.changelog.dstl.dfs.upload.num-threads"),
 		MaxInFlight:         float64(fs.bytes("state.changelog.dstl.dfs.upload.max-in-flight")),
+		PreEmptiveThreshold: float64(fs.bytes("state.changelog.dstl.dfs.preemptive-persist-threshold")),
 	}
 }
 
