@@ -87,15 +87,20 @@ func splitWatermark(p *kafkaPartition, st *subtask) wmark {
 	return toWM(p.et.maxTs - st.t.nodes[0].spec.Kafka.EventTime.OutOfOrderness - sim.Millisecond)
 }
 
-// alignmentDrift is a reader's watermark less its group's lowest, in ms
-// (watermarkAlignmentDrift), and whether it has one.
+// alignmentDrift is watermarkAlignmentDrift, in ms, and whether the reader
+// has one: its watermark less the maximum allowed watermark its group last
+// announced (the lowest + max-drift), as Flink's
+// InternalSourceReaderMetricGroup computes it (lastWatermark −
+// currentMaxDesiredWatermark): −max-drift for the group's slowest reader
+// at the announcement, above 0 for a reader that runs beyond what is
+// allowed.
 func (s *Simulation) alignmentDrift(st *subtask) (float64, bool) {
 	for _, g := range s.alignGroups {
 		if slices.Contains(g.readers, st) {
 			if st.wm.out == noWatermark || g.min == wmark(^uint64(0)) {
 				return 0, true
 			}
-			return float64((st.wm.out.time() - g.min.time()) / sim.Millisecond), true
+			return float64((st.wm.out.time() - g.maxAllowed.time()) / sim.Millisecond), true
 		}
 	}
 	return 0, false

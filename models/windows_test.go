@@ -299,6 +299,35 @@ func TestAlignmentPausesSplitsAheadOfAQuietOne(t *testing.T) {
 	}
 }
 
+// watermarkAlignmentDrift is, as Flink's InternalSourceReaderMetricGroup
+// computes it, the reader's last watermark less the maximum watermark its
+// group last announced (SourceOperator.updateMaxDesiredWatermark: the
+// group's lowest + max-drift), not less the lowest. Partition 1's records
+// are 30 s older than partition 0's, so reader 1 holds the group's lowest
+// watermark: at an announcement its drift is −max-drift (−10 s), and until
+// the next one (1 s later) its watermark rises by at most the interval
+// (its records arrive in real time), plus a watermark emission and a
+// sample's rounding: within [−10 000, −8 800] ms. Reader 0 is paused once
+// beyond the maximum and reads its backlog at once when resumed, so its
+// drift goes above 0, but never below reader 1's.
+func TestAlignmentDriftIsLessTheMaximumAllowed(t *testing.T) {
+	et := EventTime{Delay: sim.Constant{V: 0}, OutOfOrderness: sim.Second,
+		PartitionDelays: []PartitionDelays{{Partitions: []int{1}, Delay: sim.Constant{V: 30}}},
+		Alignment:       &Alignment{Group: "g", MaxDrift: 10 * sim.Second, UpdateInterval: sim.Second}}
+	spec := windowJob(200, 2, 2*sim.Minute, et, Window{Kind: Tumbling, Size: 10 * sim.Second})
+	spec.Sim.SampleInterval = sim.Second
+	res := runSpec(t, spec)
+	slow, fast := seriesOf(t, res, "src", 1, result.MetricAlignmentDrift), seriesOf(t, res, "src", 0, result.MetricAlignmentDrift)
+	for i := 5; i < len(slow); i++ { // after the first announcements
+		if d := slow[i]; d < -10000 || d > -8800 {
+			t.Fatalf("sample %d: the slowest reader's watermarkAlignmentDrift %.0f ms, want −max-drift and up to 1.2 s more: [−10000, −8800]", i, d)
+		}
+		if fast[i] < slow[i] {
+			t.Fatalf("sample %d: reader 0's drift %.0f ms is below the slowest reader's %.0f ms", i, fast[i], slow[i])
+		}
+	}
+}
+
 // A partition whose records come 30 s late, beside three whose come in
 // 1 s: each split has its own watermark generator, so the slow split's
 // watermark trails by 30 s + the bound and, as the lowest of the reader's

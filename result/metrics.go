@@ -81,8 +81,10 @@ const (
 	// record it emitted to now (FLIP-33; the record's delay drawn from the
 	// source's distribution).
 	MetricEmitEventTimeLag = "currentEmitEventTimeLag"
-	// MetricAlignmentDrift is a source's watermark less its alignment
-	// group's lowest, in ms (watermark alignment).
+	// MetricAlignmentDrift is a source's watermark less the maximum its
+	// alignment group allows (the group's lowest + max-drift), in ms, as
+	// Flink's InternalSourceReaderMetricGroup computes it: negative while
+	// the reader is within the drift.
 	MetricAlignmentDrift = "watermarkAlignmentDrift"
 	MetricLateDropped    = "numLateRecordsDropped" // cumulative
 	// MetricLateSideOutput and MetricOpenWindows are flinksim's: records
