@@ -243,6 +243,34 @@ func TestWindowsInARow(t *testing.T) {
 	}
 }
 
+// A window's results carry its maxTimestamp, end − 1 ms
+// (WindowOperator.emitWindowContents: TimestampedCollector.
+// setAbsoluteTimestamp(window.maxTimestamp())), not the watermark that
+// fired it: a 30 s window downstream of 10 s windows holds the results of
+// the three 10 s windows within it. Every record is 0.5 s old and the
+// bound is 1 s, so 10 s window [290 s, 300 s) fires once the watermark
+// reaches 299.999 s, at about 301.5 s, and the 30 s window [270 s, 300 s)
+// right after it, with that watermark; [300 s, 310 s) fires at about
+// 311.5 s, after the run's 305 s. So at the end every result the 10 s
+// windows emitted is in a 30 s window that fired: none pending. Stamped
+// with the watermark (300.3 s or so), the results of [290 s, 300 s) would
+// wait in [300 s, 330 s): a thirtieth of them.
+func TestWindowResultsCarryTheirWindowsEnd(t *testing.T) {
+	et := EventTime{Delay: sim.Constant{V: 0.5}, OutOfOrderness: sim.Second}
+	spec := windowJob(2000, 4, 305*sim.Second, et, Window{Kind: Tumbling, Size: 10 * sim.Second})
+	out := spec.Nodes[2]
+	spec.Nodes[2] = Node{Name: "win2", Kind: KindOperator, Parallelism: 2, MaxParallelism: 128, Chain: true, RecordSize: 100, Selectivity: 1,
+		Inputs: []Input{{From: "win", Exchange: Hash}}, Keyed: &Keyed{Keys: UniformKeys{N: 1000}},
+		Window: &Window{Kind: Tumbling, Size: 30 * sim.Second}}
+	out.Inputs = []Input{{From: "win2"}}
+	spec.Nodes = append(spec.Nodes, out)
+	ws := runSpec(t, spec).Summary.Windows
+	if ws[1].RecordsIn == 0 || ws[1].Pending != 0 || ws[1].AnyFired != 1 || ws[1].Dropped != 0 {
+		t.Fatalf("the 30 s windows took %d results: %.4f in a window that fired, %.4f pending, %.4f dropped; want all fired, none pending or dropped",
+			ws[1].RecordsIn, ws[1].AnyFired, ws[1].Pending, ws[1].Dropped)
+	}
+}
+
 // A source's currentEmitEventTimeLag is its last record's delay plus the
 // time since it was read: with every record 2 s old and a reader that
 // keeps up (chunk-delay 5 ms), a little over 2 s.
