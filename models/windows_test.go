@@ -412,6 +412,35 @@ func TestQuietPartitionStallsTheWatermark(t *testing.T) {
 	}
 }
 
+// When the last active input channel of a task goes idle holding the
+// task's watermark, Flink's StatusWatermarkValve emits the highest
+// watermark of all its channels (inputWatermarkStatus:
+// findAndOutputMaxWatermarkAcrossAllSubpartitions): nothing can advance it
+// any more. Partition 1's records are 30 s older than partition 0's (1 s),
+// bound 1 s, idleness 5 s; partition 0's producers stop at 100 s, partition
+// 1's at 105 s, both past the run's end. Reader 0 goes idle at about
+// 105 s with its watermark at its last record's timestamp (a little under
+// 99 s) − 1.001 s = 97.999 s at most; reader 1, whose watermark (about
+// 73.999 s) held every window operator's, at about 110 s. Then each window
+// operator's watermark is reader 0's: between 97.9 s and 97.999 s at the
+// end, so windows up to [80 s, 90 s) have fired; without the flush it
+// would stay at about 74 s.
+func TestAllInputsIdleFlushTheHighestWatermark(t *testing.T) {
+	et := EventTime{Delay: sim.Constant{V: 1}, OutOfOrderness: sim.Second, Idleness: 5 * sim.Second,
+		PartitionDelays: []PartitionDelays{{Partitions: []int{1}, Delay: sim.Constant{V: 30}}},
+		Pauses: []PartitionPause{{Partitions: []int{0}, At: 100 * sim.Second, For: 200 * sim.Second},
+			{Partitions: []int{1}, At: 105 * sim.Second, For: 200 * sim.Second}}}
+	spec := windowJob(2000, 2, 150*sim.Second, et, Window{Kind: Tumbling, Size: 10 * sim.Second})
+	spec.Sim.SampleInterval = sim.Second
+	res := runSpec(t, spec)
+	for sub := range 2 {
+		ws := seriesOf(t, res, "win", sub, result.MetricOutputWatermark)
+		if w := ws[len(ws)-1] / 1000; w < 97.9 || w > 97.999 {
+			t.Errorf("window subtask %d: watermark %.3f s at the end, want reader 0's, 97.9 s to 97.999 s", sub, w)
+		}
+	}
+}
+
 // A window operator read by two sinks: each gets every result, and the
 // records balance (a result was counted once for both).
 func TestWindowResultsToTwoSinks(t *testing.T) {
