@@ -228,6 +228,27 @@ func (s *Simulation) sawRecords(st *subtask, p *kafkaPartition, k int64, evHi si
 	default: // a record's timestamp is Kafka's CreateTime: when it was produced
 		st.wm.lastEv, st.wm.emitted = evHi, true
 	}
+	if k > 0 {
+		st.wm.lastRead = s.eng.Now()
+	}
+}
+
+// readerIdling reports whether reader st is idling as Flink's
+// SourceOperator tells its metric group (idlingStarted: a poll found
+// nothing to emit, or it waits for watermark alignment) rather than
+// emitting or backpressured: no split holds a record it may read, or an
+// outage keeps it from reading. Its source metrics then count from when it
+// started idling, not from now (recorder_time.go).
+func (s *Simulation) readerIdling(st *subtask) bool {
+	if s.outageBlocks(st) {
+		return true
+	}
+	for _, p := range st.splits {
+		if p.lag() > 0 && !p.alignPaused {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Simulation) sawTimed(st *subtask, p *kafkaPartition, k int64, evHi sim.Time) {

@@ -43,12 +43,12 @@ type wmState struct {
 	// counts from it: emitSourceWatermark).
 	started sim.Time
 	// A reader's last record read, for currentEmitEventTimeLag: when it was
-	// produced (its timestamp is that less a delay), and a stream to draw
-	// the delay from (recorder_time.go).
-	lastEv  sim.Time
-	emitted bool
-	lagRng  *rand.Rand
-	delays  *delays
+	// produced (its timestamp is that less a delay), when it was read, and
+	// a stream to draw the delay from (recorder_time.go).
+	lastEv, lastRead sim.Time
+	emitted          bool
+	lagRng           *rand.Rand
+	delays           *delays
 }
 
 // learnWatermark records that channel c's chunk carried watermark w.

@@ -294,6 +294,31 @@ func TestEmitEventTimeLag(t *testing.T) {
 	}
 }
 
+// While a reader has nothing to read, Flink's source metrics stop at the
+// time it started idling (InternalSourceReaderMetricGroup.getLastEmitTime:
+// the idle start, set when a poll finds nothing), not at now:
+// currentEmitEventTimeLag is that time less its last record's timestamp,
+// watermarkLag that time less its watermark. Every record is 2 s old and
+// the bound 1 s; partition 0's producers stop from 20 s to 50 s. Reader 0
+// read its last record within a chunk-delay (5 ms) of its append at about
+// 20 s: from 25 s to 49 s its emit lag stays 2 s + up to 5 ms (and the
+// gap to the last record, 1 ms at 1000 records/s), and its watermark lag,
+// the watermark being that record's timestamp − 1.001 s, 3.001 s + as
+// much; they do not grow to 32 s and 33 s.
+func TestIdleReaderLagsHoldStill(t *testing.T) {
+	et := EventTime{Delay: sim.Constant{V: 2}, OutOfOrderness: sim.Second,
+		Pauses: []PartitionPause{{Partitions: []int{0}, At: 20 * sim.Second, For: 30 * sim.Second}}}
+	spec := windowJob(2000, 2, sim.Minute, et, Window{Kind: Tumbling, Size: 10 * sim.Second})
+	spec.Sim.SampleInterval = sim.Second
+	res := runSpec(t, spec)
+	emit, wm := seriesOf(t, res, "src", 0, result.MetricEmitEventTimeLag), seriesOf(t, res, "src", 0, result.MetricWatermarkLag)
+	for i := 24; i < 49; i++ { // the sample at i+1 s
+		if emit[i] < 2000 || emit[i] > 2010 || wm[i] < 3001 || wm[i] > 3011 {
+			t.Fatalf("at %d s: currentEmitEventTimeLag %.0f ms, watermarkLag %.0f ms; want 2000 to 2010 and 3001 to 3011 while the reader idles", i+1, emit[i], wm[i])
+		}
+	}
+}
+
 // Watermark alignment with a partition whose producers stop, without
 // idleness: its watermark stays, so the other partition's runs ahead of
 // the group's lowest by more than the drift and is paused: it stops being
