@@ -264,7 +264,7 @@ func (s *Simulation) sawTimed(st *subtask, p *kafkaPartition, k int64, evHi sim.
 	if t.idle {
 		t.idle = false
 		if s.trace != nil {
-			s.tracef("%s: split %d has records again: active; its watermark %s rejoins the reader's minimum only once it is not behind",
+			s.tracef("%s: split %d has records again: active; its watermark %s is in the reader's minimum again, which never goes back: while it is behind, the reader's watermark holds",
 				st.name(), p.index, t.maxTs-st.t.nodes[0].spec.Kafka.EventTime.OutOfOrderness-sim.Millisecond)
 		}
 		s.setIdle(st, false)

@@ -103,6 +103,9 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 		if w.Kind == Sliding {
 			ws.Assigner += fmt.Sprintf(" every %s", w.Slide)
 		}
+		if w.Offset != 0 {
+			ws.Assigner += fmt.Sprintf(" offset %s", w.Offset)
+		}
 		if w.Buffering {
 			ws.Function = "process (buffers records)"
 		}

@@ -466,6 +466,25 @@ func TestAllInputsIdleFlushTheHighestWatermark(t *testing.T) {
 	}
 }
 
+// summary.json's assigner names the offset of windows that have one
+// (TumblingEventTimeWindows.of(size, offset)): windows [3 s, 13 s), ...
+// are not those of "tumbling 10s".
+func TestWindowSummaryNamesTheOffset(t *testing.T) {
+	et := EventTime{Delay: sim.Constant{V: 0.5}, OutOfOrderness: sim.Second}
+	for _, c := range []struct {
+		w    Window
+		want string
+	}{
+		{Window{Kind: Tumbling, Size: 10 * sim.Second}, "tumbling 10s"},
+		{Window{Kind: Tumbling, Size: 10 * sim.Second, Offset: 3 * sim.Second}, "tumbling 10s offset 3s"},
+		{Window{Kind: Sliding, Size: 30 * sim.Second, Slide: 10 * sim.Second, Offset: -3 * sim.Second}, "sliding 30s every 10s offset -3s"},
+	} {
+		if got := runSpec(t, windowJob(200, 2, 20*sim.Second, et, c.w)).Summary.Windows[0].Assigner; got != c.want {
+			t.Errorf("assigner %q, want %q", got, c.want)
+		}
+	}
+}
+
 // A window operator read by two sinks: each gets every result, and the
 // records balance (a result was counted once for both).
 func TestWindowResultsToTwoSinks(t *testing.T) {
