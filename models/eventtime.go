@@ -340,6 +340,7 @@ func (s *Simulation) emitSourceWatermark(st *subtask, now sim.Time) {
 			s.armFlush(st)
 		}
 	}
+	s.alignOnEmit(st)
 }
 
 // deployEventTime gives each source partition its delays, pauses and

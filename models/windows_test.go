@@ -381,6 +381,31 @@ func TestAlignmentDriftIsLessTheMaximumAllowed(t *testing.T) {
 	}
 }
 
+// Between announcements a reader checks every watermark it emits against
+// the maximum its group last announced, and stops at once when beyond it
+// (SourceOperator.updateCurrentEffectiveWatermark →
+// checkWatermarkAlignment; updateCurrentSplitWatermark per split): it
+// overshoots by at most one watermark interval, not by the update
+// interval. Partition 1's producers stop at 5 s; reader 1's watermark
+// stays at its last record's timestamp − 0.101 s (W1, about 4.8 s), and
+// the maximum announced from 6 s is W1 + 1 s. Reader 0's watermark,
+// now − 0.201 s, passes it between two emissions 200 ms apart: it stops
+// at most 200 ms (and a record's spacing, ~1 ms) beyond, W1 + 1.2 s;
+// checked only at announcements it would stop up to 1 s beyond.
+func TestAlignmentPausesOnTheWatermarkThatPassesTheMaximum(t *testing.T) {
+	et := EventTime{Delay: sim.Constant{V: 0.1}, OutOfOrderness: 100 * sim.Millisecond,
+		Pauses:    []PartitionPause{{Partitions: []int{1}, At: 5 * sim.Second, For: 10 * sim.Second}},
+		Alignment: &Alignment{Group: "g", MaxDrift: sim.Second, UpdateInterval: sim.Second}}
+	spec := windowJob(2000, 2, 12*sim.Second, et, Window{Kind: Tumbling, Size: sim.Second})
+	spec.Sim.SampleInterval = sim.Second
+	res := runSpec(t, spec)
+	w0, w1 := seriesOf(t, res, "src", 0, result.MetricOutputWatermark), seriesOf(t, res, "src", 1, result.MetricOutputWatermark)
+	at := 9 // the sample at 10 s, reader 0 long paused
+	if over := w0[at] - (w1[at] + 1000); over < 0 || over > 205 {
+		t.Fatalf("reader 0's watermark %.0f ms is %.0f ms beyond the maximum (reader 1's %.0f ms + 1 s), want 0 to 200 ms (+ a record's spacing)", w0[at], over, w1[at])
+	}
+}
+
 // A partition whose records come 30 s late, beside three whose come in
 // 1 s: each split has its own watermark generator, so the slow split's
 // watermark trails by 30 s + the bound and, as the lowest of the reader's
