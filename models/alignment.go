@@ -14,7 +14,9 @@ import (
 // beyond that stops reading; one with several pauses the splits whose
 // watermarks are beyond it and resumes them once the group catches up
 // (SourceOperator.checkWatermarkAlignment, checkSplitWatermarkAlignment;
-// the Kafka reader's pauseOrResumeSplits).
+// the Kafka reader's pauseOrResumeSplits). Between announcements a reader
+// checks every watermark it emits against the last one and pauses what
+// runs beyond it at once (alignOnEmit); only an announcement resumes.
 
 // alignGroup is one alignment group's readers and its last announcement.
 type alignGroup struct {
@@ -38,6 +40,10 @@ func (s *Simulation) deployAlignment() {
 			i = len(s.alignGroups) - 1
 		}
 		s.alignGroups[i].readers = append(s.alignGroups[i].readers, st)
+		if s.alignOf == nil {
+			s.alignOf = map[*subtask]*alignGroup{}
+		}
+		s.alignOf[st] = s.alignGroups[i]
 	}
 	for i, g := range s.alignGroups {
 		s.eng.At(g.a.UpdateInterval, evAlignment, int32(i), 0)
@@ -78,6 +84,29 @@ func (s *Simulation) announceAlignment(i int) {
 	s.eng.After(g.a.UpdateInterval, evAlignment, int32(i), 0)
 }
 
+// alignOnEmit pauses, as reader st emits its watermarks, its splits whose
+// watermark is beyond the maximum its group last announced: Flink checks
+// each split's on every periodic emission
+// (SourceOperator.updateCurrentSplitWatermark) and the reader's on every
+// rise (updateCurrentEffectiveWatermark → checkWatermarkAlignment), so a
+// split stops within a watermark interval of passing the maximum, not at
+// the next announcement, which alone resumes it.
+func (s *Simulation) alignOnEmit(st *subtask) {
+	g := s.alignOf[st]
+	if g == nil || g.maxAllowed == wmark(^uint64(0)) {
+		return
+	}
+	for _, p := range st.splits {
+		w := st.wm.out // one split: the reader stops as a whole
+		if len(st.splits) > 1 {
+			w = splitWatermark(p, st)
+		}
+		if w != noWatermark && w > g.maxAllowed {
+			p.alignPaused = true
+		}
+	}
+}
+
 // splitWatermark is split p's own watermark (noWatermark before its first
 // record).
 func splitWatermark(p *kafkaPartition, st *subtask) wmark {
@@ -87,16 +116,20 @@ func splitWatermark(p *kafkaPartition, st *subtask) wmark {
 	return toWM(p.et.maxTs - st.t.nodes[0].spec.Kafka.EventTime.OutOfOrderness - sim.Millisecond)
 }
 
-// alignmentDrift is a reader's watermark less its group's lowest, in ms
-// (watermarkAlignmentDrift), and whether it has one.
+// alignmentDrift is watermarkAlignmentDrift, in ms, and whether the reader
+// has one: its watermark less the maximum allowed watermark its group last
+// announced (the lowest + max-drift), as Flink's
+// InternalSourceReaderMetricGroup computes it (lastWatermark −
+// currentMaxDesiredWatermark): −max-drift for the group's slowest reader
+// at the announcement, above 0 for a reader that runs beyond what is
+// allowed.
 func (s *Simulation) alignmentDrift(st *subtask) (float64, bool) {
-	for _, g := range s.alignGroups {
-		if slices.Contains(g.readers, st) {
-			if st.wm.out == noWatermark || g.min == wmark(^uint64(0)) {
-				return 0, true
-			}
-			return float64((st.wm.out.time() - g.min.time()) / sim.Millisecond), true
-		}
+	g := s.alignOf[st]
+	if g == nil {
+		return 0, false
 	}
-	return 0, false
+	if st.wm.out == noWatermark || g.min == wmark(^uint64(0)) {
+		return 0, true
+	}
+	return float64((st.wm.out.time() - g.maxAllowed.time()) / sim.Millisecond), true
 }

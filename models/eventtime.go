@@ -228,6 +228,27 @@ func (s *Simulation) sawRecords(st *subtask, p *kafkaPartition, k int64, evHi si
 	default: // a record's timestamp is Kafka's CreateTime: when it was produced
 		st.wm.lastEv, st.wm.emitted = evHi, true
 	}
+	if k > 0 {
+		st.wm.lastRead = s.eng.Now()
+	}
+}
+
+// readerIdling reports whether reader st is idling as Flink's
+// SourceOperator tells its metric group (idlingStarted: a poll found
+// nothing to emit, or it waits for watermark alignment) rather than
+// emitting or backpressured: no split holds a record it may read, or an
+// outage keeps it from reading. Its source metrics then count from when it
+// started idling, not from now (recorder_time.go).
+func (s *Simulation) readerIdling(st *subtask) bool {
+	if s.outageBlocks(st) {
+		return true
+	}
+	for _, p := range st.splits {
+		if p.lag() > 0 && !p.alignPaused {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Simulation) sawTimed(st *subtask, p *kafkaPartition, k int64, evHi sim.Time) {
@@ -243,7 +264,7 @@ func (s *Simulation) sawTimed(st *subtask, p *kafkaPartition, k int64, evHi sim.
 	if t.idle {
 		t.idle = false
 		if s.trace != nil {
-			s.tracef("%s: split %d has records again: active; its watermark %s rejoins the reader's minimum only once it is not behind",
+			s.tracef("%s: split %d has records again: active; its watermark %s is in the reader's minimum again, which never goes back: while it is behind, the reader's watermark holds",
 				st.name(), p.index, t.maxTs-st.t.nodes[0].spec.Kafka.EventTime.OutOfOrderness-sim.Millisecond)
 		}
 		s.setIdle(st, false)
@@ -319,6 +340,7 @@ func (s *Simulation) emitSourceWatermark(st *subtask, now sim.Time) {
 			s.armFlush(st)
 		}
 	}
+	s.alignOnEmit(st)
 }
 
 // deployEventTime gives each source partition its delays, pauses and

@@ -46,19 +46,29 @@ func watermarkMs(w wmark) float64 {
 
 // sampleTime puts a subtask's event-time values into vals. A chain's
 // operators share the task's watermark.
+//
+// A reader's watermarkLag and currentEmitEventTimeLag run to its last emit
+// time (InternalSourceReaderMetricGroup.getLastEmitTime): now while it
+// reads or is backpressured, but while it idles (readerIdling: a quiet
+// partition, one paused by alignment) the time it started idling, after
+// its last record, so they hold still instead of growing with the quiet.
 func (r *recorder) sampleTime(st *subtask, op *opState, k func(int) int, vals []float64, now sim.Time) {
 	w := watermarkMs(st.wm.out)
 	vals[k(vInputWM)] = w
 	vals[k(vOutputWM)] = w
-	vals[k(vWMLag)] = float64(now/sim.Millisecond) - w
+	emitAt := now
+	if st.t.nodes[0].spec.Kind == KindSource && r.s.readerIdling(st) {
+		emitAt = max(st.wm.lastRead, st.wm.started)
+	}
+	vals[k(vWMLag)] = float64(emitAt/sim.Millisecond) - w
 	switch {
 	case !st.wm.emitted: // no record yet since the reader started: UNDEFINED (InternalSourceReaderMetricGroup)
 		vals[k(vEmitLag)] = -1
 	case st.wm.lagRng != nil:
 		// the last record's timestamp: produced at lastEv, a delay before
-		vals[k(vEmitLag)] = float64((now-st.wm.lastEv)/sim.Millisecond) + 1000*st.wm.delays.minOf(1, st.wm.lagRng)
+		vals[k(vEmitLag)] = float64((emitAt-st.wm.lastEv)/sim.Millisecond) + 1000*st.wm.delays.minOf(1, st.wm.lagRng)
 	default: // its CreateTime, when it was produced
-		vals[k(vEmitLag)] = float64((now - st.wm.lastEv) / sim.Millisecond)
+		vals[k(vEmitLag)] = float64((emitAt - st.wm.lastEv) / sim.Millisecond)
 	}
 	vals[k(vFetchLag)] = vals[k(vEmitLag)] // fetched and emitted in one step
 	if d, ok := r.s.alignmentDrift(st); ok {
@@ -92,6 +102,9 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			LatenessS: w.AllowedLateness.Seconds(), StatePeak: s.rec.windowPeak[rt]}
 		if w.Kind == Sliding {
 			ws.Assigner += fmt.Sprintf(" every %s", w.Slide)
+		}
+		if w.Offset != 0 {
+			ws.Assigner += fmt.Sprintf(" offset %s", w.Offset)
 		}
 		if w.Buffering {
 			ws.Function = "process (buffers records)"

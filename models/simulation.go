@@ -95,6 +95,8 @@ type Simulation struct {
 	tmSubtasks  [][]*subtask  // subtasks per TaskManager, for heap checks (memory.go)
 	heapPending []bool        // per TaskManager: a heap check is scheduled
 	enumGen     int64         // bumped when they restart: their pending failures are void
+	// alignOf is each aligned reader's group (alignment.go).
+	alignOf map[*subtask]*alignGroup
 	// enumFailedGen is the generation whose listing already failed the job.
 	enumFailedGen int64
 	restarts      int

@@ -21,8 +21,14 @@ import (
 // whose sender is idle is left out, and one that comes back from idleness
 // with a lower watermark rejoins only once it catches up, so the records it
 // brings meanwhile may be late. A task whose inputs are all idle is idle
-// itself. Idleness travels at once (a status change is rare and has no
-// records to wait behind).
+// itself; when the last of them goes idle while it holds the task's
+// watermark (it is aligned), no channel will advance it any more, so the
+// task takes the highest watermark of all its channels
+// (StatusWatermarkValve.inputWatermarkStatus: findAndOutputMaxWatermark-
+// AcrossAllSubpartitions). Idleness travels at once (a status change is
+// rare and has no records to wait behind), so a watermark its sender wrote
+// before it and that is still behind records counts in that highest one
+// when it arrives.
 
 // wmState is a subtask's watermark: what it emits, and whether it is idle.
 type wmState struct {
@@ -30,16 +36,19 @@ type wmState struct {
 	sent  wmark // the highest out put on every output channel (broadcastWatermark)
 	idle  bool  // WatermarkStatus.IDLE
 	dirty bool  // an input channel's watermark rose or a sender's status changed
+	// flushMax: all input channels are idle, the last of them went idle
+	// aligned: the watermark is the highest of the channels'
+	flushMax bool
 	// started is when a reader started (its main output's idleness timer
 	// counts from it: emitSourceWatermark).
 	started sim.Time
 	// A reader's last record read, for currentEmitEventTimeLag: when it was
-	// produced (its timestamp is that less a delay), and a stream to draw
-	// the delay from (recorder_time.go).
-	lastEv  sim.Time
-	emitted bool
-	lagRng  *rand.Rand
-	delays  *delays
+	// produced (its timestamp is that less a delay), when it was read, and
+	// a stream to draw the delay from (recorder_time.go).
+	lastEv, lastRead sim.Time
+	emitted          bool
+	lagRng           *rand.Rand
+	delays           *delays
 }
 
 // learnWatermark records that channel c's chunk carried watermark w.
@@ -76,12 +85,33 @@ func (s *Simulation) advanceWatermark(st *subtask) bool {
 	}
 	st.wm.dirty = false
 	m, active := inputWatermark(st)
-	if !active || m <= st.wm.out {
+	if !active {
+		if !st.wm.flushMax {
+			return false
+		}
+		m = highestChannelWatermark(st)
+		if m > st.wm.out && s.trace != nil {
+			s.tracef("%s: every input channel is idle, the last aligned: the watermark is the highest of theirs, %s", st.name(), m.time())
+		}
+	}
+	if m <= st.wm.out {
 		return false
 	}
 	st.wm.out = m
 	s.armFlush(st) // the flusher takes it to channels without records
 	return true
+}
+
+// highestChannelWatermark is the highest watermark of st's input
+// channels.
+func highestChannelWatermark(st *subtask) wmark {
+	m := noWatermark
+	for _, g := range st.gates {
+		for _, c := range g.ch {
+			m = max(m, c.wm)
+		}
+	}
+	return m
 }
 
 // broadcastWatermark puts st's output watermark on every output channel
@@ -144,7 +174,17 @@ func (s *Simulation) setIdle(st *subtask, idle bool) {
 	for _, p := range st.parts {
 		for _, c := range p.ch {
 			r := c.dst.owner
-			if r.wm.dirty && r.wm.idle == allInputsIdle(r) {
+			all := allInputsIdle(r)
+			switch {
+			case !all:
+				r.wm.flushMax = false
+			case idle && c.wm >= r.wm.out:
+				// the last active channel went idle aligned: its watermark
+				// (processed before its status, in Flink's order) was the
+				// task's, and the valve flushes the highest
+				r.wm.flushMax = true
+			}
+			if r.wm.dirty && r.wm.idle == all {
 				continue // already told
 			}
 			r.wm.dirty = true

@@ -54,6 +54,10 @@ type windowOp struct {
 	// state: bytes held (records or accumulators), and the peak
 	bytes, peak float64
 	carry       float64 // results owed (keys are expected counts)
+	// owedLo and owedHi are the grid indexes of the oldest and newest
+	// windows whose results are owed (owed: any), for their timestamps
+	owedLo, owedHi int64
+	owed           bool
 	// counters over the run, replays included (record-window pairs for
 	// completeness: a sliding window's record counts once per window)
 	in, placed, firstFire, refired int64
@@ -303,6 +307,7 @@ func (s *Simulation) addToWindow(st *subtask, rt *nodeRT, o *windowOp, j int64, 
 		o.refires += got
 	}
 	o.carry += float64(got)
+	o.owe(j)
 	return elements
 }
 
@@ -339,6 +344,7 @@ func (s *Simulation) fireWindows(st *subtask, o *windowOp, w wmark) float64 {
 		o.latency.Add(max(0, (now-o.end(j)).Seconds()), float64(r.records))
 		o.firstFire += r.records
 		o.carry += r.keys // one result per key
+		o.owe(j)
 		if s.trace != nil {
 			s.tracef("%s: watermark %s ≥ %s, the end − 1ms of %s: it fires for its %s, %d record(s)",
 				st.name(), w.time(), o.maxTimestamp(j), o.text(j), o.keysText(r.keys), r.records)
@@ -387,13 +393,37 @@ func (s *Simulation) stepWatermark(st *subtask, pos int) float64 {
 	o.carry -= float64(k)
 	st.nout[pos] = k
 	now := s.eng.Now()
-	// Results carry their window's maxTimestamp exactly (at most the
-	// watermark that fired them), and the watermark after them.
+	// Results carry the timestamps of their windows (resultTimes), at
+	// most the watermark that fired them, and the watermark after them.
 	st.winOut = Chunk{Records: k, CreatedLo: now, CreatedHi: now, Partition: -1, WM: st.wm.out, Exact: true}
-	if st.wm.out != noWatermark {
+	if k > 0 && o.owed {
+		st.winOut.EventLo, st.winOut.EventHi = o.resultTimes()
+		o.owed = false
+	} else if st.wm.out != noWatermark {
 		st.winOut.EventLo, st.winOut.EventHi = st.wm.out.time(), st.wm.out.time()
 	}
 	return secs
+}
+
+// owe notes that window j's results are owed.
+func (o *windowOp) owe(j int64) {
+	if !o.owed {
+		o.owed, o.owedLo, o.owedHi = true, j, j
+		return
+	}
+	o.owedLo, o.owedHi = min(o.owedLo, j), max(o.owedHi, j)
+}
+
+// resultTimes are the timestamps of the results owed: a window's results
+// carry its maxTimestamp, end − 1 ms (WindowOperator.emitWindowContents
+// sets it on its TimestampedCollector), so an operator downstream puts
+// them in the window holding that time. Those of several windows (a
+// watermark that passed many ends at once) are spread evenly between the
+// oldest window's maxTimestamp and the newest's: none earlier than its
+// own, so none late downstream that Flink would not drop, and a window
+// downstream gets within about one window's results of its share.
+func (o *windowOp) resultTimes() (lo, hi sim.Time) {
+	return o.maxTimestamp(o.owedLo), o.maxTimestamp(o.owedHi)
 }
 
 // fireSeconds is the CPU time of the window function over n elements.
@@ -445,6 +475,7 @@ func (o *windowOp) restore(snap *windowSnap) {
 		o.rolledBack += before - (o.unfired() - reopened)
 	}()
 	o.wins, o.first, o.bytes, o.carry, o.forever, o.foreverSessions = nil, 0, 0, 0, 0, 0
+	o.owed = false
 	if snap != nil {
 		o.wins, o.first, o.bytes = slices.Clone(snap.wins), snap.first, snap.bytes
 		o.forever, o.foreverSessions = snap.forever, snap.foreverSessions

@@ -243,6 +243,34 @@ func TestWindowsInARow(t *testing.T) {
 	}
 }
 
+// A window's results carry its maxTimestamp, end − 1 ms
+// (WindowOperator.emitWindowContents: TimestampedCollector.
+// setAbsoluteTimestamp(window.maxTimestamp())), not the watermark that
+// fired it: a 30 s window downstream of 10 s windows holds the results of
+// the three 10 s windows within it. Every record is 0.5 s old and the
+// bound is 1 s, so 10 s window [290 s, 300 s) fires once the watermark
+// reaches 299.999 s, at about 301.5 s, and the 30 s window [270 s, 300 s)
+// right after it, with that watermark; [300 s, 310 s) fires at about
+// 311.5 s, after the run's 305 s. So at the end every result the 10 s
+// windows emitted is in a 30 s window that fired: none pending. Stamped
+// with the watermark (300.3 s or so), the results of [290 s, 300 s) would
+// wait in [300 s, 330 s): a thirtieth of them.
+func TestWindowResultsCarryTheirWindowsEnd(t *testing.T) {
+	et := EventTime{Delay: sim.Constant{V: 0.5}, OutOfOrderness: sim.Second}
+	spec := windowJob(2000, 4, 305*sim.Second, et, Window{Kind: Tumbling, Size: 10 * sim.Second})
+	out := spec.Nodes[2]
+	spec.Nodes[2] = Node{Name: "win2", Kind: KindOperator, Parallelism: 2, MaxParallelism: 128, Chain: true, RecordSize: 100, Selectivity: 1,
+		Inputs: []Input{{From: "win", Exchange: Hash}}, Keyed: &Keyed{Keys: UniformKeys{N: 1000}},
+		Window: &Window{Kind: Tumbling, Size: 30 * sim.Second}}
+	out.Inputs = []Input{{From: "win2"}}
+	spec.Nodes = append(spec.Nodes, out)
+	ws := runSpec(t, spec).Summary.Windows
+	if ws[1].RecordsIn == 0 || ws[1].Pending != 0 || ws[1].AnyFired != 1 || ws[1].Dropped != 0 {
+		t.Fatalf("the 30 s windows took %d results: %.4f in a window that fired, %.4f pending, %.4f dropped; want all fired, none pending or dropped",
+			ws[1].RecordsIn, ws[1].AnyFired, ws[1].Pending, ws[1].Dropped)
+	}
+}
+
 // A source's currentEmitEventTimeLag is its last record's delay plus the
 // time since it was read: with every record 2 s old and a reader that
 // keeps up (chunk-delay 5 ms), a little over 2 s.
@@ -263,6 +291,31 @@ func TestEmitEventTimeLag(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no currentEmitEventTimeLag series")
+	}
+}
+
+// While a reader has nothing to read, Flink's source metrics stop at the
+// time it started idling (InternalSourceReaderMetricGroup.getLastEmitTime:
+// the idle start, set when a poll finds nothing), not at now:
+// currentEmitEventTimeLag is that time less its last record's timestamp,
+// watermarkLag that time less its watermark. Every record is 2 s old and
+// the bound 1 s; partition 0's producers stop from 20 s to 50 s. Reader 0
+// read its last record within a chunk-delay (5 ms) of its append at about
+// 20 s: from 25 s to 49 s its emit lag stays 2 s + up to 5 ms (and the
+// gap to the last record, 1 ms at 1000 records/s), and its watermark lag,
+// the watermark being that record's timestamp − 1.001 s, 3.001 s + as
+// much; they do not grow to 32 s and 33 s.
+func TestIdleReaderLagsHoldStill(t *testing.T) {
+	et := EventTime{Delay: sim.Constant{V: 2}, OutOfOrderness: sim.Second,
+		Pauses: []PartitionPause{{Partitions: []int{0}, At: 20 * sim.Second, For: 30 * sim.Second}}}
+	spec := windowJob(2000, 2, sim.Minute, et, Window{Kind: Tumbling, Size: 10 * sim.Second})
+	spec.Sim.SampleInterval = sim.Second
+	res := runSpec(t, spec)
+	emit, wm := seriesOf(t, res, "src", 0, result.MetricEmitEventTimeLag), seriesOf(t, res, "src", 0, result.MetricWatermarkLag)
+	for i := 24; i < 49; i++ { // the sample at i+1 s
+		if emit[i] < 2000 || emit[i] > 2010 || wm[i] < 3001 || wm[i] > 3011 {
+			t.Fatalf("at %d s: currentEmitEventTimeLag %.0f ms, watermarkLag %.0f ms; want 2000 to 2010 and 3001 to 3011 while the reader idles", i+1, emit[i], wm[i])
+		}
 	}
 }
 
@@ -296,6 +349,60 @@ func TestAlignmentPausesSplitsAheadOfAQuietOne(t *testing.T) {
 		if got, free := lag(true), lag(false); got < 500*6 || got > 500*9 || free > 100 {
 			t.Errorf("%d reader(s): lag at 14 s %.0f with alignment (want about 4000), %.0f without", readers, got, free)
 		}
+	}
+}
+
+// watermarkAlignmentDrift is, as Flink's InternalSourceReaderMetricGroup
+// computes it, the reader's last watermark less the maximum watermark its
+// group last announced (SourceOperator.updateMaxDesiredWatermark: the
+// group's lowest + max-drift), not less the lowest. Partition 1's records
+// are 30 s older than partition 0's, so reader 1 holds the group's lowest
+// watermark: at an announcement its drift is −max-drift (−10 s), and until
+// the next one (1 s later) its watermark rises by at most the interval
+// (its records arrive in real time), plus a watermark emission and a
+// sample's rounding: within [−10 000, −8 800] ms. Reader 0 is paused once
+// beyond the maximum and reads its backlog at once when resumed, so its
+// drift goes above 0, but never below reader 1's.
+func TestAlignmentDriftIsLessTheMaximumAllowed(t *testing.T) {
+	et := EventTime{Delay: sim.Constant{V: 0}, OutOfOrderness: sim.Second,
+		PartitionDelays: []PartitionDelays{{Partitions: []int{1}, Delay: sim.Constant{V: 30}}},
+		Alignment:       &Alignment{Group: "g", MaxDrift: 10 * sim.Second, UpdateInterval: sim.Second}}
+	spec := windowJob(200, 2, 2*sim.Minute, et, Window{Kind: Tumbling, Size: 10 * sim.Second})
+	spec.Sim.SampleInterval = sim.Second
+	res := runSpec(t, spec)
+	slow, fast := seriesOf(t, res, "src", 1, result.MetricAlignmentDrift), seriesOf(t, res, "src", 0, result.MetricAlignmentDrift)
+	for i := 5; i < len(slow); i++ { // after the first announcements
+		if d := slow[i]; d < -10000 || d > -8800 {
+			t.Fatalf("sample %d: the slowest reader's watermarkAlignmentDrift %.0f ms, want −max-drift and up to 1.2 s more: [−10000, −8800]", i, d)
+		}
+		if fast[i] < slow[i] {
+			t.Fatalf("sample %d: reader 0's drift %.0f ms is below the slowest reader's %.0f ms", i, fast[i], slow[i])
+		}
+	}
+}
+
+// Between announcements a reader checks every watermark it emits against
+// the maximum its group last announced, and stops at once when beyond it
+// (SourceOperator.updateCurrentEffectiveWatermark →
+// checkWatermarkAlignment; updateCurrentSplitWatermark per split): it
+// overshoots by at most one watermark interval, not by the update
+// interval. Partition 1's producers stop at 5 s; reader 1's watermark
+// stays at its last record's timestamp − 0.101 s (W1, about 4.8 s), and
+// the maximum announced from 6 s is W1 + 1 s. Reader 0's watermark,
+// now − 0.201 s, passes it between two emissions 200 ms apart: it stops
+// at most 200 ms (and a record's spacing, ~1 ms) beyond, W1 + 1.2 s;
+// checked only at announcements it would stop up to 1 s beyond.
+func TestAlignmentPausesOnTheWatermarkThatPassesTheMaximum(t *testing.T) {
+	et := EventTime{Delay: sim.Constant{V: 0.1}, OutOfOrderness: 100 * sim.Millisecond,
+		Pauses:    []PartitionPause{{Partitions: []int{1}, At: 5 * sim.Second, For: 10 * sim.Second}},
+		Alignment: &Alignment{Group: "g", MaxDrift: sim.Second, UpdateInterval: sim.Second}}
+	spec := windowJob(2000, 2, 12*sim.Second, et, Window{Kind: Tumbling, Size: sim.Second})
+	spec.Sim.SampleInterval = sim.Second
+	res := runSpec(t, spec)
+	w0, w1 := seriesOf(t, res, "src", 0, result.MetricOutputWatermark), seriesOf(t, res, "src", 1, result.MetricOutputWatermark)
+	at := 9 // the sample at 10 s, reader 0 long paused
+	if over := w0[at] - (w1[at] + 1000); over < 0 || over > 205 {
+		t.Fatalf("reader 0's watermark %.0f ms is %.0f ms beyond the maximum (reader 1's %.0f ms + 1 s), want 0 to 200 ms (+ a record's spacing)", w0[at], over, w1[at])
 	}
 }
 
@@ -351,6 +458,54 @@ func TestQuietPartitionStallsTheWatermark(t *testing.T) {
 		}
 		if p := ws.WatermarkLag.P50; p < 2.5 || p > 2.5+delta {
 			t.Errorf("idleness %s: watermark lag p50 %.2fs, want bound + delay 2.5s (+%.2fs)", idle, p, delta)
+		}
+	}
+}
+
+// When the last active input channel of a task goes idle holding the
+// task's watermark, Flink's StatusWatermarkValve emits the highest
+// watermark of all its channels (inputWatermarkStatus:
+// findAndOutputMaxWatermarkAcrossAllSubpartitions): nothing can advance it
+// any more. Partition 1's records are 30 s older than partition 0's (1 s),
+// bound 1 s, idleness 5 s; partition 0's producers stop at 100 s, partition
+// 1's at 105 s, both past the run's end. Reader 0 goes idle at about
+// 105 s with its watermark at its last record's timestamp (a little under
+// 99 s) − 1.001 s = 97.999 s at most; reader 1, whose watermark (about
+// 73.999 s) held every window operator's, at about 110 s. Then each window
+// operator's watermark is reader 0's: between 97.9 s and 97.999 s at the
+// end, so windows up to [80 s, 90 s) have fired; without the flush it
+// would stay at about 74 s.
+func TestAllInputsIdleFlushTheHighestWatermark(t *testing.T) {
+	et := EventTime{Delay: sim.Constant{V: 1}, OutOfOrderness: sim.Second, Idleness: 5 * sim.Second,
+		PartitionDelays: []PartitionDelays{{Partitions: []int{1}, Delay: sim.Constant{V: 30}}},
+		Pauses: []PartitionPause{{Partitions: []int{0}, At: 100 * sim.Second, For: 200 * sim.Second},
+			{Partitions: []int{1}, At: 105 * sim.Second, For: 200 * sim.Second}}}
+	spec := windowJob(2000, 2, 150*sim.Second, et, Window{Kind: Tumbling, Size: 10 * sim.Second})
+	spec.Sim.SampleInterval = sim.Second
+	res := runSpec(t, spec)
+	for sub := range 2 {
+		ws := seriesOf(t, res, "win", sub, result.MetricOutputWatermark)
+		if w := ws[len(ws)-1] / 1000; w < 97.9 || w > 97.999 {
+			t.Errorf("window subtask %d: watermark %.3f s at the end, want reader 0's, 97.9 s to 97.999 s", sub, w)
+		}
+	}
+}
+
+// summary.json's assigner names the offset of windows that have one
+// (TumblingEventTimeWindows.of(size, offset)): windows [3 s, 13 s), ...
+// are not those of "tumbling 10s".
+func TestWindowSummaryNamesTheOffset(t *testing.T) {
+	et := EventTime{Delay: sim.Constant{V: 0.5}, OutOfOrderness: sim.Second}
+	for _, c := range []struct {
+		w    Window
+		want string
+	}{
+		{Window{Kind: Tumbling, Size: 10 * sim.Second}, "tumbling 10s"},
+		{Window{Kind: Tumbling, Size: 10 * sim.Second, Offset: 3 * sim.Second}, "tumbling 10s offset 3s"},
+		{Window{Kind: Sliding, Size: 30 * sim.Second, Slide: 10 * sim.Second, Offset: -3 * sim.Second}, "sliding 30s every 10s offset -3s"},
+	} {
+		if got := runSpec(t, windowJob(200, 2, 20*sim.Second, et, c.w)).Summary.Windows[0].Assigner; got != c.want {
+			t.Errorf("assigner %q, want %q", got, c.want)
 		}
 	}
 }

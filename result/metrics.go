@@ -76,13 +76,18 @@ const (
 	// virtual ms; the files give Unix ms (starttime.go).
 	MetricInputWatermark  = "currentInputWatermark"
 	MetricOutputWatermark = "currentOutputWatermark"
-	MetricWatermarkLag    = "watermarkLag" // sources: ms from the watermark to now (FLIP-33)
+	// MetricWatermarkLag is a source's ms from its watermark to now, or
+	// while it idles to when it started idling (FLIP-33;
+	// InternalSourceReaderMetricGroup.getLastEmitTime).
+	MetricWatermarkLag = "watermarkLag"
 	// MetricEmitEventTimeLag is a source's ms from the timestamp of the last
-	// record it emitted to now (FLIP-33; the record's delay drawn from the
-	// source's distribution).
+	// record it emitted to now, or while it idles to when it started idling
+	// (FLIP-33; the record's delay drawn from the source's distribution).
 	MetricEmitEventTimeLag = "currentEmitEventTimeLag"
-	// MetricAlignmentDrift is a source's watermark less its alignment
-	// group's lowest, in ms (watermark alignment).
+	// MetricAlignmentDrift is a source's watermark less the maximum its
+	// alignment group allows (the group's lowest + max-drift), in ms, as
+	// Flink's InternalSourceReaderMetricGroup computes it: negative while
+	// the reader is within the drift.
 	MetricAlignmentDrift = "watermarkAlignmentDrift"
 	MetricLateDropped    = "numLateRecordsDropped" // cumulative
 	// MetricLateSideOutput and MetricOpenWindows are flinksim's: records
