@@ -215,7 +215,33 @@ type splitTime struct {
 	seen       bool     // a record was read since the reader started
 	lastRecord sim.Time // when a record was last read (or the reader started)
 	idle       bool
+	timer      idlenessTimer
 	rng        *rand.Rand
+}
+
+// idlenessTimer is WatermarksWithIdleness.IdlenessTimer: checked at every
+// periodic emission, it starts at the first check that finds no record
+// since the one before, and reports idle once more than the timeout has
+// passed since then. So a split goes idle at the first emission more than
+// the timeout after the first emission without records, between one and
+// two watermark intervals after its last record plus the timeout.
+type idlenessTimer struct {
+	activity bool     // records since the last check (the counter moved)
+	running  bool     // startOfInactivityNanos set
+	since    sim.Time // startOfInactivityNanos
+}
+
+// checkIfIdle is IdlenessTimer.checkIfIdle at now.
+func (t *idlenessTimer) checkIfIdle(now, timeout sim.Time) bool {
+	switch {
+	case t.activity:
+		t.activity, t.running = false, false
+		return false
+	case !t.running:
+		t.running, t.since = true, now
+		return false
+	}
+	return now-t.since > timeout
 }
 
 // sawRecords updates split p's largest timestamp with the k records just
@@ -260,6 +286,7 @@ func (s *Simulation) sawTimed(st *subtask, p *kafkaPartition, k int64, evHi sim.
 	}
 	t.seen = true
 	t.lastRecord = s.eng.Now()
+	t.timer.activity = true
 	st.wm.lastEv, st.wm.emitted, st.wm.delays = evHi, true, d
 	if t.idle {
 		t.idle = false
@@ -274,7 +301,7 @@ func (s *Simulation) sawTimed(st *subtask, p *kafkaPartition, k int64, evHi sim.
 // resetSplitTime starts a split's generator afresh (a reader started or
 // restored: watermarks are not part of a checkpoint).
 func (p *kafkaPartition) resetSplitTime(now sim.Time) {
-	p.et.seen, p.et.idle, p.et.lastRecord = false, false, now
+	p.et.seen, p.et.idle, p.et.lastRecord, p.et.timer = false, false, now, idlenessTimer{}
 }
 
 // watermarkTick is the periodic emission of every reader's watermark.
@@ -305,13 +332,18 @@ func (s *Simulation) emitSourceWatermark(st *subtask, now sim.Time) {
 		// withIdleness idles it: the main output's generator
 		// (ProgressiveTimestampsAndWatermarks.createMainOutput,
 		// WatermarksWithIdleness) sees no record for the timeout.
-		s.setIdle(st, et.Idleness > 0 && now-st.wm.started >= et.Idleness)
+		s.setIdle(st, et.Idleness > 0 && st.wm.timer.checkIfIdle(now, et.Idleness))
 		return
 	}
 	m, active := wmark(math.MaxUint64), false
 	for _, p := range st.splits {
 		t := &p.et
-		if et.Idleness > 0 && !t.idle && p.lag() == 0 && now-t.lastRecord >= et.Idleness {
+		if p.lag() > 0 {
+			// records it cannot read yet (backpressure): Flink's clock for
+			// the timer hides such time, so it does not count to idleness
+			t.timer.activity = true
+		}
+		if et.Idleness > 0 && !t.idle && t.timer.checkIfIdle(now, et.Idleness) {
 			t.idle = true
 			if s.trace != nil {
 				s.tracef("%s: split %d had no record for %s (withIdleness): idle, left out of the reader's watermark", st.name(), p.index, now-t.lastRecord)

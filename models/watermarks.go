@@ -39,9 +39,10 @@ type wmState struct {
 	// flushMax: all input channels are idle, the last of them went idle
 	// aligned: the watermark is the highest of the channels'
 	flushMax bool
-	// started is when a reader started (its main output's idleness timer
-	// counts from it: emitSourceWatermark).
+	// started is when a reader started; timer its main output's idleness
+	// timer, which idles a reader with no split (emitSourceWatermark).
 	started sim.Time
+	timer   idlenessTimer
 	// A reader's last record read, for currentEmitEventTimeLag: when it was
 	// produced (its timestamp is that less a delay), when it was read, and
 	// a stream to draw the delay from (recorder_time.go).
