@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -94,8 +95,10 @@ func TestUnmodelledKeyValues(t *testing.T) {
 		{"blob.server.port: 50100-50200,50300", ""},
 		{"yarn.ship-files: [conf, lib/extra.jar]", ""},
 		{"kubernetes.jobmanager.labels: env:prod,team:data", ""},
-		// No type: a type not established.
-		{"blob.client.socket.timeout: 5 min", ""},
+		// No type: a type not established (a 1.x Long whose 2.x type
+		// was not read).
+		{"jobstore.expiration-time: 5 min", ""},
+		{"jobstore.expiration-time: soon", ""},
 	} {
 		t.Run(c.entry, func(t *testing.T) {
 			got := loadProblems(t, withFlinkBlock(c.entry), nil, "")
@@ -124,6 +127,41 @@ func TestUnmodelledKeyTypeByRelease(t *testing.T) {
 		got := loadProblems(t, withFlinkBlock("task.cancellation.interval: "+c.value), []string{"flink-version=" + c.version}, "")
 		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
 			t.Errorf("%s, %s: got %q\nwant %q", c.version, c.value, got, c.want)
+		}
+	}
+}
+
+// TestUnmodelledKeyTimesNotMadeDurations: 1.x Long and Integer times that
+// 2.x declares with the same type (BlobServerOptions, PythonOptions and
+// YarnConfigOptions, and their generated tables, at a 1.x and a 2.3-era
+// commit; flink-python 2.3.0's PythonOptions) take a whole number in every
+// release and refuse a duration, which 2.0 did not make them; a deprecated
+// name (library-cache-manager.cleanup.interval, yarn.heartbeat-delay) is
+// read as its new option is, and ForSt's transfer thread count (a 2.x table)
+// is an Integer.
+func TestUnmodelledKeyTimesNotMadeDurations(t *testing.T) {
+	for _, c := range []struct {
+		key, good, bad, kind string
+	}{
+		{"blob.client.connect.timeout", "0", "10 s", "an Integer"},
+		{"blob.client.socket.timeout", "300000", "5 min", "an Integer"},
+		{"blob.service.cleanup.interval", "3600", "1 h", "a Long"},
+		{"library-cache-manager.cleanup.interval", "7200", "2h", "a Long"},
+		{"python.fn-execution.bundle.time", "1000", "1 s", "a Long"},
+		{"state.backend.forst.checkpoint.transfer.thread.num", "8", "eight", "an Integer"},
+		{"yarn.application-attempt-failures-validity-interval", "-1", "10 s", "a Long"},
+		{"yarn.heartbeat-delay", "5", "5 s", "an Integer"},
+		{"yarn.heartbeat.interval", "5", "2147483648", "an Integer"},
+	} {
+		for _, version := range []string{"1.17", "1.20", "2.0", "2.3"} {
+			sets := []string{"flink-version=" + version}
+			if got := loadProblems(t, withFlinkBlock(c.key+": "+c.good), sets, ""); got != "" {
+				t.Errorf("%s, %s: %s: %s", version, c.key, c.good, got)
+			}
+			want := fmt.Sprintf("%q is not %s, as Flink %s reads %s", c.bad, c.kind, version, c.key)
+			if got := loadProblems(t, withFlinkBlock(c.key+": "+c.bad), sets, ""); !strings.Contains(got, want) {
+				t.Errorf("%s, %s: %s: got %q\nwant %q", version, c.key, c.bad, got, want)
+			}
 		}
 	}
 }
