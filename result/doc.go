@@ -23,6 +23,7 @@
 //	write.go        summary.json and metrics.csv
 //	prometheus.go   Prometheus names and labels, as Flink's PrometheusReporter gives them
 //	openmetrics.go  metrics.om.txt: the series in the OpenMetrics text format, timestamped
+//	openmetrics_stamps.go  the OpenMetrics timestamps in plain decimal seconds (promtool check metrics reads them)
 //	rest.go         checkpoints.json (Flink's REST shape: GET /jobs/:jobid/checkpoints)
 //	restdetails.go  checkpoint-details.json (.../checkpoints/details/:id/subtasks/:vertexid, with the task summary)
 //	restconfig.go   checkpoint-config.json (.../checkpoints/config: CheckpointConfigInfo)

@@ -27,8 +27,8 @@ type promSeries struct {
 // WriteOpenMetrics writes FileOpenMetrics with Prometheus' own encoder
 // (expfmt.MetricFamilyToOpenMetrics): families in name order, a family's
 // series in label order, each series' samples in time order, timestamps
-// from the summary's StartTime; "# EOF" at the end. Equal runs give equal
-// bytes.
+// from the summary's StartTime in plain decimal seconds (stampWriter);
+// "# EOF" at the end. Equal runs give equal bytes.
 func (r *Result) WriteOpenMetrics(w io.Writer) error {
 	job := newPromJob(r)
 	help := map[string]string{}
@@ -64,18 +64,19 @@ func (r *Result) WriteOpenMetrics(w io.Writer) error {
 		stamps[i] = start + int64(math.Round(t*1000))
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
+	sw := &stampWriter{w: bw}
 	for lo := 0; lo < len(series); {
 		hi := lo + 1
 		for hi < len(series) && series[hi].family == series[lo].family {
 			hi++
 		}
 		fam := family(series[lo:hi], help[series[lo].family], stamps)
-		if _, err := expfmt.MetricFamilyToOpenMetrics(bw, fam); err != nil {
+		if _, err := expfmt.MetricFamilyToOpenMetrics(sw, fam); err != nil {
 			return err
 		}
 		lo = hi
 	}
-	if _, err := expfmt.FinalizeOpenMetrics(bw); err != nil {
+	if _, err := expfmt.FinalizeOpenMetrics(sw); err != nil {
 		return err
 	}
 	return bw.Flush()
