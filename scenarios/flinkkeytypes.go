@@ -13,7 +13,8 @@ import (
 // flinkkeys.txt names every Flink key flinksim knows of and, beside a
 // name, the type Flink's generated docs tables give it (Integer, Long,
 // Boolean, Float, Double, Duration, MemorySize, Enum and its values, or
-// String, List or Map, which take any value).
+// String, List or Map, which take any value, as does Unknown: a release
+// whose type for it was not established).
 //
 // The values of Flink keys flinksim does not model are checked as Flink
 // converts them when the option is read: ConfigurationUtils.convertValue
@@ -118,6 +119,9 @@ var flinkKinds = map[string]flinkKind{
 	"String": {"a", anyValue, "any text", true},
 	"List":   {"a", anyValue, "any text", true},
 	"Map":    {"a", anyValue, "any text", true},
+	// Unknown: a release whose type for the key was not established
+	// (Unknown|Long: a 1.x Long whose 2.x declaration was not read).
+	"Unknown": {"an", anyValue, "any value (its type in this release is not established)", true},
 }
 
 func javaWhole(bits int) func(string) error {

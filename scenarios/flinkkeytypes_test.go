@@ -95,10 +95,10 @@ func TestUnmodelledKeyValues(t *testing.T) {
 		{"blob.server.port: 50100-50200,50300", ""},
 		{"yarn.ship-files: [conf, lib/extra.jar]", ""},
 		{"kubernetes.jobmanager.labels: env:prod,team:data", ""},
-		// No type: a type not established (a 1.x Long whose 2.x type
-		// was not read).
-		{"jobstore.expiration-time: 5 min", ""},
-		{"jobstore.expiration-time: soon", ""},
+		// Unknown from 2.0 (a 1.x Long whose 2.x type was not read;
+		// TestUnknownInOneRelease), a Long in 1.20, the default release.
+		{"jobstore.expiration-time: 5 min", `"5 min" is not a Long, as Flink 1.20 reads jobstore.expiration-time`},
+		{"jobstore.expiration-time: 3600", ""},
 	} {
 		t.Run(c.entry, func(t *testing.T) {
 			got := loadProblems(t, withFlinkBlock(c.entry), nil, "")
@@ -106,6 +106,26 @@ func TestUnmodelledKeyValues(t *testing.T) {
 				t.Errorf("got %q\nwant %q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestUnknownInOneRelease: a key whose type one range of releases was not
+// established for (Unknown|Long) takes any value there and is checked by
+// the type the others declare.
+func TestUnknownInOneRelease(t *testing.T) {
+	for _, c := range []struct {
+		version, value, want string // want: "" loads
+	}{
+		{"2.0", "5 min", ""},
+		{"2.1", "soon", ""},
+		{"1.20", "3600", ""},
+		{"1.20", "5 min", `"5 min" is not a Long, as Flink 1.20 reads jobstore.expiration-time`},
+		{"1.17", "soon", `"soon" is not a Long, as Flink 1.17 reads jobstore.expiration-time`},
+	} {
+		got := loadProblems(t, withFlinkBlock("jobstore.expiration-time: "+c.value), []string{"flink-version=" + c.version}, "")
+		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+			t.Errorf("%s, %s: got %q\nwant %q", c.version, c.value, got, c.want)
+		}
 	}
 }
 
