@@ -96,7 +96,7 @@ func TestUnmodelledKeyValues(t *testing.T) {
 		{"yarn.ship-files: [conf, lib/extra.jar]", ""},
 		{"kubernetes.jobmanager.labels: env:prod,team:data", ""},
 		// Unknown from 2.0 (a 1.x Long whose 2.x type was not read;
-		// TestUnknownInOneRelease), a Long in 1.20, the default release.
+		// TestUnmodelledKeyTypeByRelease), a Long in 1.20, the default release.
 		{"jobstore.expiration-time: 5 min", `"5 min" is not a Long, as Flink 1.20 reads jobstore.expiration-time`},
 		{"jobstore.expiration-time: 3600", ""},
 	} {
@@ -109,44 +109,37 @@ func TestUnmodelledKeyValues(t *testing.T) {
 	}
 }
 
-// TestUnknownInOneRelease: a key whose type one range of releases was not
-// established for (Unknown|Long) takes any value there and is checked by
-// the type the others declare.
-func TestUnknownInOneRelease(t *testing.T) {
-	for _, c := range []struct {
-		version, value, want string // want: "" loads
-	}{
-		{"2.0", "5 min", ""},
-		{"2.1", "soon", ""},
-		{"1.20", "3600", ""},
-		{"1.20", "5 min", `"5 min" is not a Long, as Flink 1.20 reads jobstore.expiration-time`},
-		{"1.17", "soon", `"soon" is not a Long, as Flink 1.17 reads jobstore.expiration-time`},
-	} {
-		got := loadProblems(t, withFlinkBlock("jobstore.expiration-time: "+c.value), []string{"flink-version=" + c.version}, "")
-		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
-			t.Errorf("%s, %s: got %q\nwant %q", c.version, c.value, got, c.want)
-		}
-	}
-}
-
 // TestUnmodelledKeyTypeByRelease: a key whose type changed between
-// releases (a 1.x Long of milliseconds that 1.20 made a Duration) is read by
-// the scenario's flink-version's type.
+// releases is read by the scenario's flink-version's type: a 1.x Long of
+// milliseconds that 1.20 made a Duration (task.cancellation.interval,
+// FLINK-35359), a 1.x String that 2.x reads as a Duration
+// (akka.ask.timeout, through pekko.ask.timeout), and a 1.x Long whose 2.x
+// type was not established (jobstore.expiration-time, Unknown|Long: any
+// value from 2.0).
 func TestUnmodelledKeyTypeByRelease(t *testing.T) {
 	for _, c := range []struct {
-		version, value, want string // want: "" loads
+		key, version, value, want string // want: "" loads
 	}{
-		{"2.0", "50 s", ""},
-		{"2.0", "50000", ""}, // a Duration takes bare milliseconds
-		{"2.1", "-1", `"-1" is not a Duration, as Flink 2.1 reads task.cancellation.interval`},
-		{"1.20", "50 s", ""}, // made a Duration in 1.20 (FLINK-35359)
-		{"1.19", "50 s", `"50 s" is not a Long, as Flink 1.19 reads task.cancellation.interval`},
-		{"1.17", "50 s", `"50 s" is not a Long, as Flink 1.17 reads task.cancellation.interval`},
-		{"1.17", "-1", ""},
+		{"task.cancellation.interval", "2.0", "50 s", ""},
+		{"task.cancellation.interval", "2.0", "50000", ""}, // a Duration takes bare milliseconds
+		{"task.cancellation.interval", "2.1", "-1", `"-1" is not a Duration, as Flink 2.1 reads task.cancellation.interval`},
+		{"task.cancellation.interval", "1.20", "50 s", ""}, // made a Duration in 1.20 (FLINK-35359)
+		{"task.cancellation.interval", "1.19", "50 s", `"50 s" is not a Long, as Flink 1.19 reads task.cancellation.interval`},
+		{"task.cancellation.interval", "1.17", "50 s", `"50 s" is not a Long, as Flink 1.17 reads task.cancellation.interval`},
+		{"task.cancellation.interval", "1.17", "-1", ""},
+		{"akka.ask.timeout", "1.17", "soon", ""},
+		{"akka.ask.timeout", "1.17", "10 s", ""},
+		{"akka.ask.timeout", "2.0", "10 s", ""},
+		{"akka.ask.timeout", "2.0", "soon", `"soon" is not a Duration, as Flink 2.0 reads akka.ask.timeout`},
+		{"jobstore.expiration-time", "2.0", "5 min", ""},
+		{"jobstore.expiration-time", "2.1", "soon", ""},
+		{"jobstore.expiration-time", "1.20", "3600", ""},
+		{"jobstore.expiration-time", "1.20", "5 min", `"5 min" is not a Long, as Flink 1.20 reads jobstore.expiration-time`},
+		{"jobstore.expiration-time", "1.17", "soon", `"soon" is not a Long, as Flink 1.17 reads jobstore.expiration-time`},
 	} {
-		got := loadProblems(t, withFlinkBlock("task.cancellation.interval: "+c.value), []string{"flink-version=" + c.version}, "")
+		got := loadProblems(t, withFlinkBlock(c.key+": "+c.value), []string{"flink-version=" + c.version}, "")
 		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
-			t.Errorf("%s, %s: got %q\nwant %q", c.version, c.value, got, c.want)
+			t.Errorf("%s %s, %s: got %q\nwant %q", c.key, c.version, c.value, got, c.want)
 		}
 	}
 }
@@ -182,25 +175,6 @@ func TestUnmodelledKeyTimesNotMadeDurations(t *testing.T) {
 			if got := loadProblems(t, withFlinkBlock(c.key+": "+c.bad), sets, ""); !strings.Contains(got, want) {
 				t.Errorf("%s, %s: %s: got %q\nwant %q", version, c.key, c.bad, got, want)
 			}
-		}
-	}
-}
-
-// TestUnmodelledStringByRelease: a 1.x String that 2.x reads as a Duration
-// (akka.ask.timeout, through pekko.ask.timeout) takes any value before 2.0
-// and a Duration from 2.0.
-func TestUnmodelledStringByRelease(t *testing.T) {
-	for _, c := range []struct {
-		version, value, want string // want: "" loads
-	}{
-		{"1.17", "soon", ""},
-		{"1.17", "10 s", ""},
-		{"2.0", "10 s", ""},
-		{"2.0", "soon", `"soon" is not a Duration, as Flink 2.0 reads akka.ask.timeout`},
-	} {
-		got := loadProblems(t, withFlinkBlock("akka.ask.timeout: "+c.value), []string{"flink-version=" + c.version}, "")
-		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
-			t.Errorf("%s, %s: got %q\nwant %q", c.version, c.value, got, c.want)
 		}
 	}
 }
