@@ -52,16 +52,16 @@ func TestOpenMetricsNamesAsFlinksPrometheusReporter(t *testing.T) {
 	out := writeOM(t, omResult())
 	for _, want := range []string{
 		`# HELP flink_jobmanager_job_lastCheckpointDuration lastCheckpointDuration (scope: jobmanager_job)`,
-		`flink_jobmanager_job_lastCheckpointDuration{job_id="` + VertexID("job om test") + `",job_name="om_test"} 101.0 1.76722561e+09`,
+		`flink_jobmanager_job_lastCheckpointDuration{job_id="` + VertexID("job om test") + `",job_name="om_test"} 101.0 1767225610`,
 		`flink_taskmanager_job_task_operator_numRecordsInPerSecond{job_id="` + VertexID("job om test") + `",job_name="om_test",operator_id="` +
 			VertexID("operator clicks") + `",operator_name="Source:_clicks",subtask_index="1",task_id="` + VertexID("Source: clicks") +
-			`",task_name="Source:_clicks",tm_id="taskmanager_1"} 3000.0 1.767225605e+09`,
+			`",task_name="Source:_clicks",tm_id="taskmanager_1"} 3000.0 1767225605`,
 		`flink_taskmanager_job_task_backPressuredTimeMsPerSecond{job_id="` + VertexID("job om test") + `",job_name="om_test",subtask_index="0",task_id="` +
-			VertexID("enrich -> Sink: out") + `",task_name="enrich____Sink:_out",tm_id="taskmanager_0"} 22.0 1.767225615e+09`,
+			VertexID("enrich -> Sink: out") + `",task_name="enrich____Sink:_out",tm_id="taskmanager_0"} 22.0 1767225615`,
 		`flink_taskmanager_job_task_operator_KafkaSourceReader_KafkaConsumer_records_lag_max{`,
 		`flink_taskmanager_job_task_operator_pendingRecords{`,
 		`flinksim_taskmanager_job_task_operator_e2eLatencyP99Ms{job_id="` + VertexID("job om test") + `",job_name="om_test",operator_id="` +
-			VertexID("operator out") + `",operator_name="Sink:_out",task_id="` + VertexID("enrich -> Sink: out") + `",task_name="enrich____Sink:_out"} 40.0 1.767225605e+09`,
+			VertexID("operator out") + `",operator_name="Sink:_out",task_id="` + VertexID("enrich -> Sink: out") + `",task_name="enrich____Sink:_out"} 40.0 1767225605`,
 	} {
 		if !strings.Contains(out, want+"\n") && !strings.Contains(out, want) {
 			t.Errorf("lacks\n%s\nin\n%s", want, out)
@@ -148,11 +148,11 @@ func checkOpenMetricsStructure(t *testing.T, out string) {
 func TestOpenMetricsStartTime(t *testing.T) {
 	r := omResult()
 	r.Summary.StartTime = "2030-06-01T10:00:00.25Z"
-	if out := writeOM(t, r); !strings.Contains(out, "} 100.0 1.90653840525e+09\n") {
+	if out := writeOM(t, r); !strings.Contains(out, "} 100.0 1906538405.25\n") {
 		t.Errorf("start 2030-06-01T10:00:00.25Z: first sample at 5 s not at 1906538405.25:\n%s", out[:min(len(out), 400)])
 	}
 	r.Summary.StartTime = ""
-	if out := writeOM(t, r); !strings.Contains(out, "} 100.0 5.0\n") {
+	if out := writeOM(t, r); !strings.Contains(out, "} 100.0 5\n") {
 		t.Errorf("no start: first sample not at 5 s:\n%s", out[:min(len(out), 400)])
 	}
 }
@@ -272,11 +272,11 @@ func TestOpenMetricsDebloatingPerGate(t *testing.T) {
 	for _, want := range []string{
 		"# HELP flink_taskmanager_job_task_Shuffle_Netty_Input_0_debloatedBufferSize debloatedBufferSize (scope: taskmanager_job_task_Shuffle_Netty_Input_0)\n" +
 			"# TYPE flink_taskmanager_job_task_Shuffle_Netty_Input_0_debloatedBufferSize gauge\n",
-		"flink_taskmanager_job_task_Shuffle_Netty_Input_0_debloatedBufferSize" + labels + " 4894.0 1.767225605e+09\n",
-		"flink_taskmanager_job_task_Shuffle_Netty_Input_0_estimatedTimeToConsumeBuffersMs" + labels + " 1023.0 1.767225605e+09\n",
-		"flink_taskmanager_job_task_Shuffle_Netty_Input_1_debloatedBufferSize" + labels + " 32768.0 1.767225605e+09\n",
+		"flink_taskmanager_job_task_Shuffle_Netty_Input_0_debloatedBufferSize" + labels + " 4894.0 1767225605\n",
+		"flink_taskmanager_job_task_Shuffle_Netty_Input_0_estimatedTimeToConsumeBuffersMs" + labels + " 1023.0 1767225605\n",
+		"flink_taskmanager_job_task_Shuffle_Netty_Input_1_debloatedBufferSize" + labels + " 32768.0 1767225605\n",
 		"# HELP flink_taskmanager_job_task_estimatedTimeToConsumeBuffersMs estimatedTimeToConsumeBuffersMs (scope: taskmanager_job_task)\n",
-		"flink_taskmanager_job_task_estimatedTimeToConsumeBuffersMs" + labels + " 1200.0 1.767225605e+09\n",
+		"flink_taskmanager_job_task_estimatedTimeToConsumeBuffersMs" + labels + " 1200.0 1767225605\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("lacks\n%s\nin\n%s", want, out)
