@@ -59,7 +59,9 @@ func outputFlow(res *result.Result) (read, written, last float64, ok bool) {
 		case kind[s.Operator] == "sink" && s.Metric == result.MetricRecordsIn:
 			series = true
 			for i := from + 1; i < len(s.Values); i++ {
-				sWritten += s.Values[i] * sampleSpan(res.Times, i)
+				if result.HasValue(s.Values[i]) {
+					sWritten += s.Values[i] * sampleSpan(res.Times, i)
+				}
 			}
 			for i, v := range s.Values {
 				if v > 0 && i < n {
@@ -68,7 +70,9 @@ func outputFlow(res *result.Result) (read, written, last float64, ok bool) {
 			}
 		case kind[s.Operator] == "source" && s.Metric == result.MetricRecordsOut:
 			for i := from + 1; i < len(s.Values); i++ {
-				sRead += s.Values[i] * sampleSpan(res.Times, i)
+				if result.HasValue(s.Values[i]) {
+					sRead += s.Values[i] * sampleSpan(res.Times, i)
+				}
 			}
 		}
 	}
@@ -148,10 +152,13 @@ func silentReaders(res *result.Result) []string {
 	return out
 }
 
+// sum adds a series' values (result.NoValue adds nothing).
 func sum(v []float64) float64 {
 	t := 0.0
 	for _, x := range v {
-		t += x
+		if result.HasValue(x) {
+			t += x
+		}
 	}
 	return t
 }

@@ -61,13 +61,17 @@ func (r *recorder) coarsen() {
 		rule := r.rules[k]
 		for i := 0; i < half; i++ {
 			a, b := v[2*i], v[2*i+1]
-			switch rule {
-			case mergeMean:
-				v[i] = meanOver(t, 2*i, a, b)
-			case mergeMax:
-				v[i] = max(a, b)
-			default:
+			switch {
+			case rule == mergeLast:
+				v[i] = b // the gauge at the later time: no value if it had none then
+			case !result.HasValue(a): // a half with no value (result.NoValue): the other's
 				v[i] = b
+			case !result.HasValue(b):
+				v[i] = a
+			case rule == mergeMean:
+				v[i] = meanOver(t, 2*i, a, b)
+			default: // mergeMax
+				v[i] = max(a, b)
 			}
 		}
 		r.series[k].Values = v[:half]

@@ -52,6 +52,15 @@ func watermarkMs(w wmark) float64 {
 // reads or is backpressured, but while it idles (readerIdling: a quiet
 // partition, one paused by alignment) the time it started idling, after
 // its last record, so they hold still instead of growing with the quiet.
+//
+// watermarkLag has no value (result.NoValue: no row) until the reader's
+// first watermark: Flink's InternalSourceReaderMetricGroup registers the
+// gauge in watermarkEmitted, when SourceOperator's output emits the first
+// watermark, so before it (the first samples of a job, after a restart,
+// which gives the task a new metric group, or for a reader with no split)
+// the metric does not exist; it is not now − Long.MIN_VALUE. The emit
+// lag's gauge is registered with the group (its constructor) and reads
+// UNDEFINED, -1, until the first record (getEmitTimeLag).
 func (r *recorder) sampleTime(st *subtask, op *opState, k func(int) int, vals []float64, now sim.Time) {
 	w := watermarkMs(st.wm.out)
 	vals[k(vInputWM)] = w
@@ -60,7 +69,10 @@ func (r *recorder) sampleTime(st *subtask, op *opState, k func(int) int, vals []
 	if st.t.nodes[0].spec.Kind == KindSource && r.s.readerIdling(st) {
 		emitAt = max(st.wm.lastRead, st.wm.started)
 	}
-	vals[k(vWMLag)] = float64(emitAt/sim.Millisecond) - w
+	vals[k(vWMLag)] = result.NoValue()
+	if st.wm.out != noWatermark {
+		vals[k(vWMLag)] = float64(emitAt/sim.Millisecond) - w
+	}
 	switch {
 	case !st.wm.emitted: // no record yet since the reader started: UNDEFINED (InternalSourceReaderMetricGroup)
 		vals[k(vEmitLag)] = -1
@@ -81,11 +93,19 @@ func (r *recorder) sampleTime(st *subtask, op *opState, k func(int) int, vals []
 	}
 }
 
-// extreme is an operator's lowest (or highest) value over its subtasks.
+// extreme is an operator's lowest (or highest) value over its subtasks
+// that have one (the web UI aggregates the metrics it has,
+// AggregatingSubtasksMetricsHandler); result.NoValue when none has.
 func (r *recorder) extreme(ref seriesRef, vals *sampleVals, pick func(a, b float64) float64) float64 {
-	v := vals.get(ref.node, 0, ref.id)
-	for sub := 1; sub < ref.node.spec.Parallelism; sub++ {
-		v = pick(v, vals.get(ref.node, sub, ref.id))
+	v := result.NoValue()
+	for sub := 0; sub < ref.node.spec.Parallelism; sub++ {
+		switch x := vals.get(ref.node, sub, ref.id); {
+		case !result.HasValue(x):
+		case !result.HasValue(v):
+			v = x
+		default:
+			v = pick(v, x)
+		}
 	}
 	return v
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"flag"
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -85,6 +86,13 @@ func traceRun(t *testing.T, spec Spec, from sim.Time) string {
 	for _, r := range []*result.Result{traced, plain} {
 		if r.Capacity != nil {
 			r.Capacity.At = nil // a function (not comparable); the summary has the rate it gave
+		}
+		for _, sr := range r.Series {
+			for i, v := range sr.Values {
+				if !result.HasValue(v) {
+					sr.Values[i] = math.Inf(-1) // NaN equals nothing, itself neither; -Inf is no value of a run
+				}
+			}
 		}
 	}
 	if !reflect.DeepEqual(traced, plain) {

@@ -12,7 +12,11 @@ import (
 )
 
 // Line and point helpers shared by the dashboard, comparisons and sweeps.
-// gonum's plotters reject NaN and Inf, so points with either are dropped.
+// gonum's plotters reject NaN and Inf (plotter.NewLine's CheckFloats), and
+// a plotter.Line strokes one path through all its points, so points with
+// either are dropped, and a line breaks where they were: NaN is a sample
+// with no value (result.NoValue: watermarkLag before a reader's first
+// watermark), which is neither 0 nor to be joined across.
 
 // palette is colour-blind safe (Okabe and Ito), black and grey last.
 var palette = []color.NRGBA{
@@ -102,22 +106,58 @@ func thin(pts plotter.XYs, most int) plotter.XYs {
 	return out
 }
 
+// finiteRuns pairs xs and ys (up to the shorter) into runs of finite
+// points: a non-finite one ends a run.
+func finiteRuns(xs, ys []float64) []plotter.XYs {
+	var runs []plotter.XYs
+	start := -1
+	n := min(len(xs), len(ys))
+	for i := 0; i <= n; i++ {
+		ok := i < n && finite(xs[i]) && finite(ys[i])
+		switch {
+		case ok && start < 0:
+			start = i
+		case !ok && start >= 0:
+			runs = append(runs, xys(xs[start:i], ys[start:i]))
+			start = -1
+		}
+	}
+	return runs
+}
+
 // addLine draws ys over xs in style st and lists it in the legend under
-// name (none when name is ""). It reports whether any point was drawn.
+// name (none when name is ""), a gap where a point is not finite. It
+// reports whether any point was drawn.
 func (pn *panel) addLine(name string, xs, ys []float64, st draw.LineStyle) bool {
-	pts := thin(xys(xs, ys), maxLinePoints)
-	if len(pts) == 0 {
+	runs := finiteRuns(xs, ys)
+	total := 0
+	for _, r := range runs {
+		total += len(r)
+	}
+	if total == 0 {
 		return false
 	}
-	l := &plotter.Line{XYs: pts, LineStyle: st}
-	pn.plot.Add(edgeLine{l})
-	if len(pts) == 1 { // a line of one point draws nothing: show a dot
-		pn.plot.Add(&plotter.Scatter{XYs: pts, GlyphStyle: draw.GlyphStyle{Color: st.Color, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}})
+	var first *plotter.Line
+	drawn := 0
+	for _, r := range runs {
+		pts := thin(r, max(2, maxLinePoints*len(r)/total))
+		l := &plotter.Line{XYs: pts, LineStyle: st}
+		pn.plot.Add(edgeLine{l})
+		if len(pts) == 1 { // a line of one point draws nothing: show a dot
+			pn.plot.Add(&plotter.Scatter{XYs: pts, GlyphStyle: draw.GlyphStyle{Color: st.Color, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}})
+		}
+		if first == nil {
+			first = l
+		}
+		drawn += len(pts)
 	}
 	if name != "" {
-		pn.legend = append(pn.legend, legendEntry{name, l})
+		pn.legend = append(pn.legend, legendEntry{name, first})
 	}
-	pn.notes = append(pn.notes, fmt.Sprintf("line %q %d", name, len(pts)))
+	pn.notes = append(pn.notes, fmt.Sprintf("line %q %d", name, drawn))
+	if len(runs) > 1 {
+		pn.notes = append(pn.notes, fmt.Sprintf("line %q gaps %d", name, len(runs)-1))
+	}
 	return true
 }
 

@@ -1,6 +1,7 @@
 package result
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
@@ -78,7 +79,9 @@ const (
 	MetricOutputWatermark = "currentOutputWatermark"
 	// MetricWatermarkLag is a source's ms from its watermark to now, or
 	// while it idles to when it started idling (FLIP-33;
-	// InternalSourceReaderMetricGroup.getLastEmitTime).
+	// InternalSourceReaderMetricGroup.getLastEmitTime). It has no value
+	// (NoValue) until the reader's first watermark: Flink registers the
+	// gauge then (InternalSourceReaderMetricGroup.watermarkEmitted).
 	MetricWatermarkLag = "watermarkLag"
 	// MetricEmitEventTimeLag is a source's ms from the timestamp of the last
 	// record it emitted to now, or while it idles to when it started idling
@@ -152,6 +155,18 @@ const OwnPrefix = "flinksim."
 // JobOperator is the operator column of job-scope metrics.
 const JobOperator = "job"
 
+// NoValue is a sample with no value: the gauge did not exist at that time,
+// as Flink registers some only later (a reader's watermarkLag at its
+// first watermark). A Series holds it as NaN; metrics.csv has no row for
+// it, metrics.om.txt no sample (a Prometheus series starts when the gauge
+// is registered), an aggregate over subtasks leaves it out, and ReadResult
+// gives it back where metrics.csv has no row. No metric's value is NaN
+// otherwise.
+func NoValue() float64 { return math.NaN() }
+
+// HasValue says whether v is a value, not NoValue.
+func HasValue(v float64) bool { return !math.IsNaN(v) }
+
 // Series is one metric of one operator over time. Subtask is -1 for the
 // operator as a whole, one of the aggregates Flink's web UI offers over
 // subtasks (AggregatingSubtasksMetricsHandler: min, max, avg, sum): sums
@@ -166,8 +181,8 @@ type Series struct {
 }
 
 // Values is the series of operator op's metric for subtask sub (-1: the
-// operator's total), one value per entry of Times; false when the run has
-// none.
+// operator's total), one value per entry of Times (NoValue where the
+// gauge did not exist yet); false when the run has none.
 func (r *Result) Values(op string, sub int, metric string) ([]float64, bool) {
 	for _, s := range r.Series {
 		if s.Operator == op && s.Subtask == sub && s.Metric == metric {

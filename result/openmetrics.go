@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"math"
+	"slices"
 	"sort"
 
 	dto "github.com/prometheus/client_model/go"
@@ -12,7 +13,10 @@ import (
 
 // FileOpenMetrics is the run's metrics in the OpenMetrics text format, a
 // sample per series and sample time with its timestamp, named and labelled
-// as Flink's PrometheusReporter names them (prometheus.go). Prometheus
+// as Flink's PrometheusReporter names them (prometheus.go). A sample with
+// no value (NoValue: a gauge Flink registers later, as watermarkLag at a
+// reader's first watermark) is left out, as a Prometheus series has no
+// sample before its gauge is registered; a series with none is left out. Prometheus
 // loads it with "promtool tsdb create-blocks-from openmetrics FILE DIR".
 const FileOpenMetrics = "metrics.om.txt"
 
@@ -35,7 +39,7 @@ func (r *Result) WriteOpenMetrics(w io.Writer) error {
 	var series []promSeries
 	for _, s := range r.Series {
 		m := job.metricOf(s)
-		if !job.exported(m, s) {
+		if !job.exported(m, s) || !slices.ContainsFunc(s.Values, HasValue) {
 			continue
 		}
 		ps := promSeries{family: m.name(s.Metric), values: s.Values}
@@ -83,8 +87,8 @@ func (r *Result) WriteOpenMetrics(w io.Writer) error {
 }
 
 // family is one metric family, a gauge as all of Flink's are: a sample per
-// series and time. Samples are allocated in blocks, labels shared by a
-// series' samples.
+// series and time that has a value. Samples are allocated in blocks,
+// labels shared by a series' samples.
 func family(series []promSeries, help string, stamps []int64) *dto.MetricFamily {
 	name, typ := series[0].family, dto.MetricType_GAUGE
 	n := len(series) * len(stamps)
@@ -95,6 +99,9 @@ func family(series []promSeries, help string, stamps []int64) *dto.MetricFamily 
 	k := 0
 	for _, s := range series {
 		for i := range stamps {
+			if !HasValue(s.values[i]) {
+				continue
+			}
 			values[k] = s.values[i]
 			gauges[k].Value = &values[k]
 			m := &metrics[k]

@@ -2,6 +2,7 @@ package result
 
 import (
 	"bufio"
+	"container/heap"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -17,8 +18,9 @@ import (
 // be compared later without running them again: summary.json and
 // metrics.csv, and checkpoints.json when checkpoints is not nil. What the
 // files do not hold (the latency histogram, per-subtask checkpoint details)
-// is left empty. Failovers come from summary.json's restarts section; in
-// files from before it, they are where numRestarts went up.
+// is left empty. A series has NoValue at the times metrics.csv has no row
+// for it. Failovers come from summary.json's restarts section; in files
+// from before it, they are where numRestarts went up.
 func ReadResult(summary, metrics, checkpoints io.Reader) (*Result, error) {
 	res := &Result{}
 	if err := json.NewDecoder(summary).Decode(&res.Summary); err != nil {
@@ -59,6 +61,7 @@ func (r *Result) readMetricsCSV(in io.Reader) error {
 		sub        int
 	}
 	index := map[id]int{}
+	order := newRowOrder()
 	line := 0
 	for sc.Scan() {
 		line++
@@ -87,6 +90,7 @@ func (r *Result) readMetricsCSV(in io.Reader) error {
 				return fmt.Errorf("metrics.csv:%d: time goes backwards", line)
 			}
 			r.Times = append(r.Times, t)
+			order.newTime()
 		}
 		k := id{f[1], f[3], sub}
 		i, ok := index[k]
@@ -95,9 +99,13 @@ func (r *Result) readMetricsCSV(in io.Reader) error {
 			index[k] = i
 			r.Series = append(r.Series, Series{Operator: f[1], Subtask: sub, Metric: f[3]})
 		}
+		order.row(i)
 		s := &r.Series[i]
 		for len(s.Values) < len(r.Times)-1 {
-			s.Values = append(s.Values, 0) // a series that starts late
+			// no row: no value at that time (a series that starts late, or
+			// stops for a while, as watermarkLag before a reader's first
+			// watermark)
+			s.Values = append(s.Values, NoValue())
 		}
 		s.Values = append(s.Values, r.runValue(f[3], v))
 	}
@@ -106,10 +114,87 @@ func (r *Result) readMetricsCSV(in io.Reader) error {
 	}
 	for i := range r.Series {
 		for len(r.Series[i].Values) < len(r.Times) {
-			r.Series[i].Values = append(r.Series[i].Values, 0)
+			r.Series[i].Values = append(r.Series[i].Values, NoValue())
 		}
 	}
+	r.Series = order.apply(r.Series)
 	return nil
+}
+
+// rowOrder finds the order metrics.csv's series were written in. A time's
+// rows follow it, but a series with no value at the first times (NoValue:
+// no row) first appears after series written after it; putting the series
+// in an order that keeps every time's rows in theirs (a topological order
+// of the rows that follow one another, ties to the series seen first)
+// writes the same file again.
+type rowOrder struct {
+	prev   int             // the series of the time's previous row, -1 before its first
+	last   []int           // per series: the series before its row when last seen
+	follow map[[2]int]bool // (a, b): a row of a came just before one of b
+	moved  bool            // some series came after one seen later than it
+}
+
+func newRowOrder() *rowOrder { return &rowOrder{prev: -1, follow: map[[2]int]bool{}} }
+
+func (o *rowOrder) newTime() { o.prev = -1 }
+
+// row notes a row of series i, the next at its time.
+func (o *rowOrder) row(i int) {
+	for len(o.last) <= i {
+		o.last = append(o.last, -2)
+	}
+	if a := o.prev; a >= 0 && o.last[i] != a {
+		o.follow[[2]int{a, i}] = true
+		o.moved = o.moved || a > i
+	}
+	o.last[i], o.prev = o.prev, i
+}
+
+// apply puts series in the order found.
+func (o *rowOrder) apply(series []Series) []Series {
+	if !o.moved {
+		return series
+	}
+	next := make([][]int, len(series))
+	in := make([]int, len(series))
+	for e := range o.follow {
+		next[e[0]] = append(next[e[0]], e[1])
+		in[e[1]]++
+	}
+	ready := &intHeap{}
+	for i, n := range in {
+		if n == 0 {
+			heap.Push(ready, i)
+		}
+	}
+	out := make([]Series, 0, len(series))
+	for ready.Len() > 0 {
+		i := heap.Pop(ready).(int)
+		out = append(out, series[i])
+		for _, k := range next[i] {
+			if in[k]--; in[k] == 0 {
+				heap.Push(ready, k)
+			}
+		}
+	}
+	if len(out) < len(series) { // rows in no one order (a file edited by hand): as read
+		return series
+	}
+	return out
+}
+
+// intHeap is a min-heap of series indexes (container/heap).
+type intHeap []int
+
+func (h intHeap) Len() int           { return len(h) }
+func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *intHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 func (r *Result) readCheckpointsJSON(in io.Reader) error {

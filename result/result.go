@@ -465,13 +465,16 @@ func (r *Result) LagGrowth() float64 {
 	return ends
 }
 
-// totalSeries sums a metric over its operators' aggregate series.
+// TotalSeries sums a metric over its operators' aggregate series, those
+// with a value at each time (NoValue adds nothing).
 func TotalSeries(res *Result, metric string) []float64 {
 	total := make([]float64, len(res.Times))
 	for _, s := range res.Series {
 		if s.Metric == metric && s.Subtask < 0 {
 			for i, v := range s.Values {
-				total[i] += v
+				if HasValue(v) {
+					total[i] += v
+				}
 			}
 		}
 	}

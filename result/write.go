@@ -23,7 +23,8 @@ func (r *Result) WriteSummaryJSON(w io.Writer) error {
 // columns time_s,operator,subtask,metric,value. The subtask is empty for a
 // whole operator. Rows are ordered by time, then as the series are declared,
 // so equal runs give equal bytes; a value is exact (appendValue; watermarks,
-// Unix ms, whole). A name with a comma or a quote (a
+// Unix ms, whole). A sample with no value (NoValue: a gauge Flink has not
+// registered yet) has no row. A name with a comma or a quote (a
 // task feeding several chained operators, "a -> (b, c)") is quoted as RFC
 // 4180 quotes a field.
 func (r *Result) WriteMetricsCSV(w io.Writer) error {
@@ -38,6 +39,9 @@ func (r *Result) WriteMetricsCSV(w io.Writer) error {
 	for i, t := range r.Times {
 		at = strconv.AppendFloat(at[:0], t, 'f', -1, 64)
 		for k, s := range r.Series {
+			if !HasValue(s.Values[i]) {
+				continue
+			}
 			buf = append(buf[:0], at...)
 			buf = append(buf, ',')
 			buf = append(buf, ops[k]...)
