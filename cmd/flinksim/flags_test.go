@@ -193,6 +193,11 @@ var flagProblemCases = func() []struct {
 		{[]string{"sweep", tiny, "--grid", "flink.parallelism.default=2,4", "--set", "flink.parallelism.default=8", "--grid", "duration=1m,2m", "--duration", "5m"},
 			[]string{"--grid: duration: swept, and set by --duration: a key is either swept or set",
 				"--grid: flink.parallelism.default: swept, and set by --set flink.parallelism.default=8: a key is either swept or set"}, "the flags"},
+		// plan's target set too, under its old name or by --duration
+		{[]string{"plan", tiny, "--target", "flink.execution.checkpointing.num-retained=1..5", "--set", "flink.state.checkpoints.num-retained=3", "--for", "stable"},
+			[]string{"--target: flink.execution.checkpointing.num-retained: chosen by --target, and set by --set flink.state.checkpoints.num-retained=3: a key is either chosen or set"}, "the flags"},
+		{[]string{"plan", tiny, "--target", "duration=1m..2m", "--duration", "5m", "--for", "stable"},
+			[]string{"--target: duration: chosen by --target, and set by --duration"}, "the flags"},
 		{[]string{"sweep", "plan", tiny, "--grid", grid, "--shards", "-1", "--replicas", "-2"},
 			[]string{"--shards: -1: must be 1 or more", "--replicas: -2"}, "the flags"},
 		// values pflag cannot parse are reported with the rest, at their

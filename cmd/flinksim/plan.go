@@ -68,6 +68,12 @@ func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer)
 	fc.add(o.setTwice())
 	s, err := planSearch(o)
 	fc.add(err)
+	if s.Key != "" {
+		// the value tried would silently replace the one set
+		for _, origin := range settersOf(s.Key, o.allSets()) {
+			fc.addf("target", "%s: chosen by --target, and set by %s: a key is either chosen or set; leave out one of them", s.Key, origin)
+		}
+	}
 	file, data, base, err := loadBase(arg, o.allSets())
 	if data != nil && s.Key != "" {
 		// the range's ends, at --target (the scenario's own problems once, as its own)

@@ -285,11 +285,7 @@ func sweptTwice(axes []scenarios.Axis) error {
 func sweptAndSet(axes []scenarios.Axis, sets []string, by string) error {
 	var probs scenarios.Problems
 	for _, s := range sets {
-		k, _, _ := strings.Cut(s, "=")
-		origin := "--set " + s
-		if flag, isFlag := strings.CutPrefix(k, "--"); isFlag {
-			origin, k = k, flag
-		}
+		k, origin := setterOf(s)
 		for _, ax := range axes {
 			if scenarios.CanonicalKey(ax.Key) != scenarios.CanonicalKey(k) {
 				continue // an older name of a Flink key is the same key
@@ -305,6 +301,30 @@ func sweptAndSet(axes []scenarios.Axis, sets []string, by string) error {
 		return nil
 	}
 	return probs
+}
+
+// settersOf is the flags among sets (setterOf) that set key under any of
+// its names (an older name of a Flink key is the same key).
+func settersOf(key string, sets []string) []string {
+	var out []string
+	for _, s := range sets {
+		if k, origin := setterOf(s); scenarios.CanonicalKey(key) == scenarios.CanonicalKey(k) {
+			out = append(out, origin)
+		}
+	}
+	return out
+}
+
+// setterOf is the key an entry of allSets sets (--set's, or --seed=... and
+// --duration=...), and the flag as a problem names it: "--set k=v", or
+// the flag.
+func setterOf(s string) (key, origin string) {
+	key, _, _ = strings.Cut(s, "=")
+	origin = "--set " + s
+	if flag, isFlag := strings.CutPrefix(key, "--"); isFlag {
+		origin, key = key, flag
+	}
+	return key, origin
 }
 
 func shardFile(dir string, i, n int) string {
