@@ -114,10 +114,11 @@ func renderAt(t *testing.T, chrome, path string, flags ...string) (dom string, c
 	return string(out), console
 }
 
-// TestPagesInBrowser renders a run of several variants' pages in a
-// headless browser: the DOM it built must hold every section and every
-// drawing, and the console must stay silent. A page that logs an error
-// first shows that the console is seen at all.
+// TestPagesInBrowser renders a run of several variants' pages, and a
+// compare's and a sweep's, in a headless browser: the DOM it built must
+// hold every section and every drawing, and the console must stay
+// silent. A page that logs an error first shows that the console is seen
+// at all.
 func TestPagesInBrowser(t *testing.T) {
 	chrome := browser(t)
 	canary := filepath.Join(t.TempDir(), "canary.html")
@@ -148,6 +149,34 @@ func TestPagesInBrowser(t *testing.T) {
 		}
 		if p != "index.html" && strings.Count(d, `class="vertex"`) < 2 {
 			t.Errorf("%s: the job graph has fewer than two tasks", p)
+		}
+	}
+	// compare's and sweep's pages: their charts and tables, and no error
+	cmp, sw := filepath.Join(filepath.Dir(out), "cmp"), filepath.Join(filepath.Dir(out), "sweep")
+	if code, _, stderr := cli(t, "compare", "testdata/ckpt-variants.yaml", "--duration", "2m", "-q", "--from", out, "--out", cmp); code != 0 {
+		t.Fatalf("compare: code %d: %s", code, stderr)
+	}
+	if code, _, stderr := cli(t, "sweep", "testdata/tiny.yaml", "--duration", "1m", "-q", "--grid", "sinks.db.capacity=1k/s,5k/s", "--out", sw); code != 0 {
+		t.Fatalf("sweep: code %d: %s", code, stderr)
+	}
+	for _, c := range []struct {
+		page string
+		want []string
+	}{
+		{filepath.Join(cmp, "index.html"), []string{"<h1>ckpt-variants: variants compared", "<caption>runs", "<caption>outcomes", `href="../runs/unaligned/index.html"`}},
+		{filepath.Join(sw, "index.html"), []string{"<h1>tiny: sweep of sinks.db.capacity", "<caption>points", "<h2>latency_p99_s"}},
+	} {
+		d, console := render(t, chrome, c.page)
+		for _, l := range console {
+			t.Errorf("%s: console: %s", c.page, l)
+		}
+		if n, want := strings.Count(d, "<svg"), strings.Count(readPage(t, c.page), "<svg"); n != want || n == 0 {
+			t.Errorf("%s: the browser built %d SVG elements of %d", c.page, n, want)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(d, w) {
+				t.Errorf("%s: the rendered page lacks %s", c.page, w)
+			}
 		}
 	}
 }
