@@ -369,13 +369,16 @@ func (s *Simulation) deployed(op int32) {
 	}
 	s.clearReplacedTaskManagers()
 	if s.trace != nil {
+		n := 0
+		for _, r := range rs {
+			n += r.restoring
+		}
 		from := "no completed checkpoint: state starts empty"
-		if p != nil {
-			n := 0
-			for _, r := range rs {
-				n += r.restoring
-			}
+		switch {
+		case p != nil:
 			from = fmt.Sprintf("restoring checkpoint %d, %d subtask(s) download their state", p.id, n)
+		case n > 0: // the warm state: the savepoint (or claimed checkpoint) the job started from
+			from = fmt.Sprintf("no completed checkpoint: restoring the state the job started from, %d subtask(s) download it", n)
 		}
 		s.tracef("tasks of %s deployed (INITIALIZING); %s", regionsText(s, rs), from)
 	}
