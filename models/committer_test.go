@@ -1,6 +1,7 @@
 package models
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/flinksim/flinksim/result"
@@ -98,13 +99,64 @@ func TestCommitterMetricsOnlyWhereFlinkHasThem(t *testing.T) {
 		_, res := runWith(t, spec)
 		for _, s := range res.Series {
 			for _, m := range committerMetrics {
-				if s.Metric == m {
+				if strings.TrimPrefix(s.Metric, result.OwnPrefix) == m {
 					t.Errorf("%s: series %s[%d] %s", name, s.Operator, s.Subtask, m)
 				}
 			}
 		}
 		if k := sinkOf(t, res); (k.Committables != nil) != (name == "Flink 1.18") {
 			t.Errorf("%s: committables %+v", name, k.Committables)
+		}
+	}
+}
+
+// TestSinkSeriesNamedAsFlinkHasThem: a sink's numRecordsSend and committer
+// metrics are Flink's names only where Flink registers them: in a Sink V2
+// writer and the committer chained to it (an exactly-once KafkaSink); a
+// SinkFunction (an exactly-once JDBC sink, a generic sink) has neither
+// metric group, and its series are flinksim's own, flinksim.numRecordsSend
+// and flinksim.pendingCommittables, ..., per subtask and for the operator,
+// with the same values; with the committer unchained (chaining off), which
+// flinksim does not simulate, the committer metrics are flinksim's and the
+// writer's numRecordsSend still Flink's.
+func TestSinkSeriesNamedAsFlinkHasThem(t *testing.T) {
+	jdbc := Delivery{Guarantee: ExactlyOnce, System: SystemJDBC, BatchSize: 1, MaxCommitAttempts: 10}
+	unchained := sinkJob(kafkaEOS(15*sim.Minute), 2000)
+	unchained.Chaining = false
+	sendAndCommits := append([]string{result.MetricRecordsSend}, committerMetrics[:]...)
+	for _, c := range []struct {
+		name             string
+		spec             Spec
+		send, committers bool // Flink's
+	}{
+		{"kafka", sinkJob(kafkaEOS(15*sim.Minute), 2000), true, true},
+		{"jdbc", sinkJob(jdbc, 2000), false, false},
+		{"generic", sinkJob(Delivery{Guarantee: ExactlyOnce}, 2000), false, false},
+		{"kafka, committer unchained", unchained, true, false},
+	} {
+		c.spec.Duration = 30 * sim.Second
+		_, res := runWith(t, c.spec)
+		names := map[string]int{}
+		for _, s := range res.Series {
+			if s.Operator == "out" {
+				names[s.Metric]++
+			}
+		}
+		for _, m := range sendAndCommits {
+			own, flinks := result.OwnPrefix+m, c.send
+			if m != result.MetricRecordsSend {
+				flinks = c.committers
+			}
+			want, not := own, m
+			if flinks {
+				want, not = m, own
+			}
+			if names[want] != 3 || names[not] != 0 { // the operator and its 2 subtasks
+				t.Errorf("%s: %d series %s and %d %s, want 3 and none", c.name, names[want], want, names[not], not)
+			}
+		}
+		if got := seriesOf(t, res, "out", -1, result.SinkMetric(result.MetricRecordsSend, c.send, c.committers)); got[len(got)-1] != float64(sinkOf(t, res).Sent) {
+			t.Errorf("%s: numRecordsSend ends at %v, the sink sent %d", c.name, got[len(got)-1], sinkOf(t, res).Sent)
 		}
 	}
 }

@@ -66,7 +66,7 @@
 //	chunk.go        Chunk, the unit of records moved, and its ring queue
 //	runtime.go      runtime types: nodes, edges, tasks, subtasks
 //	deploy.go       building the runtime from a Spec, as named steps
-//	names.go        operator and task names as Flink gives them: sources, SinkFunctions, Sink V2 writers and committers
+//	names.go        operator and task names as Flink gives them: sources, SinkFunctions, Sink V2 writers and committers; a sink's series names (seriesName)
 //	simulation.go   Simulation, New, Run (and RunPrefix, a run's start for the work probe) and the event dispatch
 //	recorder.go     metrics sampled with Flink's names
 //	recorder_time.go watermark and window metrics, summary.json's windows

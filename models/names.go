@@ -43,6 +43,17 @@ func operatorNames(n *Node, chaining bool) []string {
 	return []string{n.Name + ": Writer"}
 }
 
+// seriesName is the name of node rt's series of metric m: m, but for a
+// sink's numRecordsSend and committer metrics, which are Flink's only in a
+// Sink V2 writer and the committer chained to it, and otherwise
+// flinksim's own (result.SinkMetric): a SinkFunction's are
+// flinksim.numRecordsSend, flinksim.pendingCommittables, ... The series'
+// refs keep m.
+func seriesName(rt *nodeRT, m string) string {
+	k := rt.spec.Sink
+	return result.SinkMetric(m, k != nil && k.Delivery.System.sinkV2(), len(rt.ops) > 1)
+}
+
 // nameTasks gives every node its operators' names and every task its name.
 func (s *Simulation) nameTasks() {
 	for _, rt := range s.nodes {

@@ -56,7 +56,7 @@ func newRecorder(s *Simulation) *recorder {
 	add := func(rt *nodeRT, sub int, metrics ...string) {
 		for _, m := range metrics {
 			r.refs = append(r.refs, seriesRef{node: rt, sub: sub, metric: m, id: valID(m)})
-			r.series = append(r.series, result.Series{Operator: rt.spec.Name, Subtask: sub, Metric: m})
+			r.series = append(r.series, result.Series{Operator: rt.spec.Name, Subtask: sub, Metric: seriesName(rt, m)})
 		}
 	}
 	// Task metrics (TaskMetricGroup, TaskIOMetricGroup) once per task, under
@@ -102,7 +102,8 @@ func newRecorder(s *Simulation) *recorder {
 			}
 			add(rt, sub, timeMetrics(rt)...)
 			if n.Kind == KindSink {
-				// the writer's counter (SinkWriterMetricGroup), per subtask
+				// the writer's counter (SinkWriterMetricGroup), per subtask;
+				// a SinkFunction's named flinksim's (seriesName)
 				add(rt, sub, result.MetricRecordsSend)
 				if s.recordsCommitter(rt) {
 					add(rt, sub, committerMetrics[:]...)
@@ -366,7 +367,8 @@ var committerMetrics = [...]string{result.MetricTotalCommittables, result.Metric
 // has whatever the guarantee, would count none). For a KafkaSink they are
 // its committer operator's ("NAME: Committer"); for a SinkFunction (a JDBC
 // XA sink), which has no committer operator and no such metric group in
-// Flink, flinksim counts them alike, as it counts numRecordsSend.
+// Flink, flinksim counts them alike, as it counts numRecordsSend, under
+// its own names (flinksim.pendingCommittables, ...: seriesName).
 func (s *Simulation) recordsCommitter(rt *nodeRT) bool {
 	return rt.spec.Sink != nil && rt.spec.Sink.Delivery.Guarantee == ExactlyOnce && !s.spec.NoSinkCommitterMetrics
 }

@@ -114,13 +114,16 @@ func TestBytesAndLastCheckpointID(t *testing.T) {
 // subtasks as Flink's web UI offers: records-lag-max, the largest lag of
 // any partition, is the largest subtask's, not their sum; pendingRecords
 // and rates their sum; busy time their mean. A sink writer's
-// numRecordsSend is recorded per subtask (SinkWriterMetricGroup), its
-// operator row their sum, at the end the sink's records sent.
+// numRecordsSend is recorded per subtask (SinkWriterMetricGroup; a
+// generic sink is a SinkFunction, whose count is flinksim's:
+// flinksim.numRecordsSend), its operator row their sum, at the end the
+// sink's records sent.
 func TestOperatorAggregates(t *testing.T) {
 	singleGoroutine(t)
 	spec := keyedSpec(2, 2, 1000)
 	spec.Duration = 20 * sim.Second
 	res := runSpec(t, spec)
+	send := result.OwnPrefix + result.MetricRecordsSend
 	for _, m := range []struct {
 		metric string
 		agg    func(a, b float64) float64
@@ -128,10 +131,10 @@ func TestOperatorAggregates(t *testing.T) {
 		{result.MetricLagMax, math.Max},
 		{result.MetricPending, func(a, b float64) float64 { return a + b }},
 		{result.MetricRecordsOut, func(a, b float64) float64 { return a + b }},
-		{result.MetricRecordsSend, func(a, b float64) float64 { return a + b }},
+		{send, func(a, b float64) float64 { return a + b }},
 	} {
 		node := "src"
-		if m.metric == result.MetricRecordsSend {
+		if m.metric == send {
 			node = "out"
 		}
 		op := seriesOf(t, res, node, -1, m.metric)
@@ -142,7 +145,7 @@ func TestOperatorAggregates(t *testing.T) {
 			}
 		}
 	}
-	if sent := seriesOf(t, res, "out", -1, result.MetricRecordsSend); sent[len(sent)-1] != float64(res.Summary.Sinks[0].Sent) || sent[len(sent)-1] == 0 {
+	if sent := seriesOf(t, res, "out", -1, send); sent[len(sent)-1] != float64(res.Summary.Sinks[0].Sent) || sent[len(sent)-1] == 0 {
 		t.Errorf("numRecordsSend ends at %g, the sink sent %d", sent[len(sent)-1], res.Summary.Sinks[0].Sent)
 	}
 	lag := seriesOf(t, res, "src", -1, result.MetricLagMax)

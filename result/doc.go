@@ -11,7 +11,7 @@
 // is simulated: models fills it, diagnose judges it, plots draws it.
 //
 //	result.go       Result, Summary and its sections, the record balance
-//	metrics.go      metric names and Series
+//	metrics.go      metric names and Series; SinkMetric: whether a sink's numRecordsSend and committer metrics are Flink's or flinksim's
 //	checkpoints.go  CheckpointStats, RestoreStats, FailureEvent, CheckpointSummary
 //	verdict.go      Verdict and its phases
 //	plan.go         Plan: the job graph in Flink's REST /jobs/:id/plan shape; PlanDescription, a description as JsonPlanGenerator writes it

@@ -152,6 +152,47 @@ func splitInputGateMetric(name string) (group, metric string, ok bool) {
 // OwnPrefix marks a metric that is flinksim's, not Flink's.
 const OwnPrefix = "flinksim."
 
+// committerMetrics are the metrics of a sink's committer
+// (SinkCommitterMetricGroup, which CommitterOperator registers in its own
+// operator group); a sink's other metrics are its writer's
+// (SinkWriterMetricGroup).
+var committerMetrics = map[string]bool{MetricTotalCommittables: true, MetricSuccessfulCommittables: true,
+	MetricAlreadyCommittedCommittables: true, MetricFailedCommittables: true, MetricRetriedCommittables: true,
+	MetricPendingCommittables: true}
+
+// SinkMetric is the series name of a sink's metric m, its writer's
+// MetricRecordsSend or one of its committer's (MetricTotalCommittables,
+// ...): Flink's name where Flink registers the metric, numRecordsSend in a
+// Sink V2 writer (sinkV2: SinkWriterOperator's
+// InternalSinkWriterMetricGroup) and the committer metrics in its
+// committer operator chained to it (chainedCommitter: CommitterOperator's
+// InternalSinkCommitterMetricGroup); flinksim's own, OwnPrefix + m,
+// otherwise: a SinkFunction (jdbc, generic) has neither metric group, and
+// a committer Flink runs unchained, as a job vertex of its own, is not
+// simulated. Any other metric is m. The recorder names the series so, and
+// metrics.csv and metrics.om.txt both write that name: they cannot
+// disagree on whose a sink's counts are.
+func SinkMetric(m string, sinkV2, chainedCommitter bool) string {
+	flinks := sinkV2
+	switch {
+	case committerMetrics[m]:
+		flinks = chainedCommitter
+	case m != MetricRecordsSend:
+		return m
+	}
+	if flinks {
+		return m
+	}
+	return OwnPrefix + m
+}
+
+// SinkMetric is SinkMetric for sink o, as its summary describes it: a Sink
+// V2 writer's Flink name is "NAME: Writer" (a SinkFunction's "Sink:
+// NAME"), its chained committer's Committer.
+func (o OperatorSummary) SinkMetric(m string) string {
+	return SinkMetric(m, o.FlinkName == o.Name+": Writer", o.Committer != "")
+}
+
 // JobOperator is the operator column of job-scope metrics.
 const JobOperator = "job"
 

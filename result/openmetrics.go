@@ -38,7 +38,7 @@ func (r *Result) WriteOpenMetrics(w io.Writer) error {
 	help := map[string]string{}
 	var series []promSeries
 	for _, s := range r.Series {
-		m := job.metricOf(s)
+		m := promMetricOf(s.Metric)
 		if !job.exported(m, s) || !slices.ContainsFunc(s.Values, HasValue) {
 			continue
 		}

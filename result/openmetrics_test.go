@@ -160,9 +160,10 @@ func TestOpenMetricsStartTime(t *testing.T) {
 // TestOpenMetricsSinkOperatorNames: operator_name is the name Flink gives
 // the operator that registers the metric. A SinkFunction's metrics are
 // "Sink: NAME"'s, and flinksim's own (it has neither a writer's nor a
-// committer's metric group); a Sink V2 sink's (a KafkaSink) are its
-// writer's ("NAME: Writer", SinkWriterMetricGroup: numRecordsSend), but for
-// its committer's ("NAME: Committer", SinkCommitterMetricGroup:
+// committer's metric group: its series are named flinksim.numRecordsSend,
+// ..., SinkMetric); a Sink V2 sink's (a KafkaSink) are its writer's
+// ("NAME: Writer", SinkWriterMetricGroup: numRecordsSend), but for its
+// committer's ("NAME: Committer", SinkCommitterMetricGroup:
 // pendingCommittables, failedCommittables, ...), all Flink's, per subtask;
 // a summary written before operators had their Flink names gives a sink
 // "Sink: NAME".
@@ -176,9 +177,9 @@ func TestOpenMetricsSinkOperatorNames(t *testing.T) {
 		{Name: "topic", Kind: "sink", FlinkName: "topic: Writer", Committer: "topic: Committer", Task: task},
 		{Name: "old", Kind: "sink", Task: "Sink: old"},
 	}
-	for _, op := range []string{"db", "topic", "old"} {
+	for _, o := range r.Summary.Operators[1:] {
 		for _, m := range []string{MetricRecordsSend, MetricPendingCommittables, MetricFailedCommittables} {
-			r.Series = append(r.Series, Series{Operator: op, Subtask: 0, Metric: m, Values: []float64{1}})
+			r.Series = append(r.Series, Series{Operator: o.Name, Subtask: 0, Metric: o.SinkMetric(m), Values: []float64{1}})
 		}
 	}
 	out := writeOM(t, r)

@@ -17,9 +17,11 @@ import (
 //
 // Metrics that are flinksim's own (end-to-end latency, state size, the Kafka
 // broker's MessagesInPerSec, sums over a sink's subtasks, a SinkFunction's
-// numRecordsSend and committables) must not pass as
-// Flink's: they get the prefix "flinksim_" instead, with the same scopes
-// and labels. Labels Flink adds that a simulation has no value for are left
+// numRecordsSend and committables) must not pass as Flink's: they get the
+// prefix "flinksim_" instead, with the same scopes and labels. A series
+// named OwnPrefix + NAME is flinksim's own: a SinkFunction's counts are
+// named so where they are recorded (SinkMetric), so that metrics.csv and
+// metrics.om.txt say the same. Labels Flink adds that a simulation has no value for are left
 // out: host, task_attempt_id and task_attempt_num (in Flink a restarted
 // subtask's series starts again under attempt n+1; here it goes on).
 
@@ -87,7 +89,9 @@ var promMetrics = map[string]promMetric{
 	MetricLateDropped:       {scope: scopeOperator},
 	// a sink writer's counter, registered in its operator's group
 	// (InternalSinkWriterMetricGroup), and its committer's
-	// (InternalSinkCommitterMetricGroup, in the committer operator's)
+	// (InternalSinkCommitterMetricGroup, in the committer operator's);
+	// a SinkFunction's, named OwnPrefix + NAME (SinkMetric), are
+	// flinksim's own as any name the table does not know
 	MetricRecordsSend:                  {scope: scopeOperator},
 	MetricTotalCommittables:            {scope: scopeOperator},
 	MetricSuccessfulCommittables:       {scope: scopeOperator},
@@ -127,22 +131,6 @@ func promMetricOf(metric string) promMetric {
 		return m
 	}
 	return promMetric{scope: scopeOperator, own: true}
-}
-
-// metricOf is where series s is registered: as promMetricOf says, but a
-// sink's numRecordsSend is Flink's only for a Sink V2 sink, whose writer
-// (SinkWriterOperator) registers InternalSinkWriterMetricGroup, and its
-// committer metrics only for one whose committer operator
-// (CommitterOperator) is chained to the writer and registers
-// InternalSinkCommitterMetricGroup; a SinkFunction (jdbc, generic) has
-// neither, so its counts are flinksim's own (and an unchained committer
-// is not simulated).
-func (j promJob) metricOf(s Series) promMetric {
-	m := promMetricOf(s.Metric)
-	if (s.Metric == MetricRecordsSend || committerMetrics[s.Metric]) && j.ops[s.Operator].Committer == "" {
-		m.own = true
-	}
-	return m
 }
 
 // filterChars is AbstractPrometheusReporter.replaceInvalidChars.
@@ -216,14 +204,6 @@ func newPromJob(r *Result) promJob {
 	}
 	return j
 }
-
-// committerMetrics are the metrics of a sink's committer
-// (SinkCommitterMetricGroup, which CommitterOperator registers in its own
-// operator group); a sink's other metrics are its writer's
-// (SinkWriterMetricGroup).
-var committerMetrics = map[string]bool{MetricTotalCommittables: true, MetricSuccessfulCommittables: true,
-	MetricAlreadyCommittedCommittables: true, MetricFailedCommittables: true, MetricRetriedCommittables: true,
-	MetricPendingCommittables: true}
 
 // operatorLabels are the operator_name and operator_id of series s of
 // operator o: a Sink V2 sink's committer metrics are its committer's, the

@@ -32,6 +32,7 @@ func ReadResult(summary, metrics, checkpoints io.Reader) (*Result, error) {
 	if err := res.readMetricsCSV(metrics); err != nil {
 		return nil, err
 	}
+	res.ownSinkMetrics()
 	if checkpoints != nil {
 		if err := res.readCheckpointsJSON(checkpoints); err != nil {
 			return nil, err
@@ -51,6 +52,24 @@ func ReadResult(summary, metrics, checkpoints io.Reader) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// ownSinkMetrics names a sink's numRecordsSend and committer metrics as
+// a run names them now (SinkMetric): files from before name a
+// SinkFunction's plainly, as Flink's, though metrics.om.txt called them
+// flinksim's.
+func (r *Result) ownSinkMetrics() {
+	ops := map[string]OperatorSummary{}
+	for _, o := range r.Summary.Operators {
+		if o.Kind == "sink" {
+			ops[o.Name] = o
+		}
+	}
+	for i, s := range r.Series {
+		if o, ok := ops[s.Operator]; ok {
+			r.Series[i].Metric = o.SinkMetric(s.Metric)
+		}
+	}
 }
 
 func (r *Result) readMetricsCSV(in io.Reader) error {
