@@ -65,6 +65,14 @@ func (s *Simulation) announceAlignment(i int) {
 	g.maxAllowed = wmark(^uint64(0))
 	if m != wmark(^uint64(0)) {
 		g.maxAllowed = toWM(sim.Add(m.time(), g.a.MaxDrift))
+		// sent to the readers that have reported a watermark
+		// (sendEventToSourceOperatorIfTaskReady, to combinedWatermark's
+		// subtasks; SourceOperator reports one only once it has one)
+		for _, st := range g.readers {
+			if !st.dead && st.region.state == regionRunning && st.wm.out != noWatermark {
+				st.wm.maxDesired, st.wm.desired = g.maxAllowed, true
+			}
+		}
 	}
 	for _, st := range g.readers {
 		changed := false
@@ -118,18 +126,16 @@ func splitWatermark(p *kafkaPartition, st *subtask) wmark {
 
 // alignmentDrift is watermarkAlignmentDrift, in ms, and whether the reader
 // has one: its watermark less the maximum allowed watermark its group last
-// announced (the lowest + max-drift), as Flink's
+// announced to it (the lowest + max-drift), as Flink's
 // InternalSourceReaderMetricGroup computes it (lastWatermark −
 // currentMaxDesiredWatermark): −max-drift for the group's slowest reader
 // at the announcement, above 0 for a reader that runs beyond what is
-// allowed.
+// allowed. The gauge exists from the first announcement the reader
+// receives (updateMaxDesiredWatermark registers it), after its first
+// watermark; a restarted reader's metric group is new.
 func (s *Simulation) alignmentDrift(st *subtask) (float64, bool) {
-	g := s.alignOf[st]
-	if g == nil {
+	if s.alignOf[st] == nil || !st.wm.desired {
 		return 0, false
 	}
-	if st.wm.out == noWatermark || g.min == wmark(^uint64(0)) {
-		return 0, true
-	}
-	return float64((st.wm.out.time() - g.maxAllowed.time()) / sim.Millisecond), true
+	return float64((st.wm.out.time() - st.wm.maxDesired.time()) / sim.Millisecond), true
 }

@@ -83,8 +83,11 @@ func (r *recorder) sampleTime(st *subtask, op *opState, k func(int) int, vals []
 		vals[k(vEmitLag)] = float64((emitAt - st.wm.lastEv) / sim.Millisecond)
 	}
 	vals[k(vFetchLag)] = vals[k(vEmitLag)] // fetched and emitted in one step
-	if d, ok := r.s.alignmentDrift(st); ok {
-		vals[k(vDrift)] = d
+	if r.s.alignOf[st] != nil { // no value before the reader's first announcement
+		vals[k(vDrift)] = result.NoValue()
+		if d, ok := r.s.alignmentDrift(st); ok {
+			vals[k(vDrift)] = d
+		}
 	}
 	if o := op.win; o != nil {
 		vals[k(vLateDropped)] = float64(o.dropped)

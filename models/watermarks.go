@@ -50,6 +50,10 @@ type wmState struct {
 	emitted          bool
 	lagRng           *rand.Rand
 	delays           *delays
+	// maxDesired is the maximum watermark the reader's alignment group
+	// last announced to it, and desired whether it has had one (alignment.go)
+	maxDesired wmark
+	desired    bool
 }
 
 // learnWatermark records that channel c's chunk carried watermark w.
