@@ -83,7 +83,8 @@ func (r *recorder) sampleTime(st *subtask, op *opState, k func(int) int, vals []
 		vals[k(vEmitLag)] = float64((emitAt - st.wm.lastEv) / sim.Millisecond)
 	}
 	vals[k(vFetchLag)] = vals[k(vEmitLag)] // fetched and emitted in one step
-	if r.s.alignOf[st] != nil {            // no value before the reader's first announcement
+	// watermarkAlignmentDrift: no value before the reader's first announcement
+	if r.s.alignOf[st] != nil {
 		vals[k(vDrift)] = result.NoValue()
 		if d, ok := r.s.alignmentDrift(st); ok {
 			vals[k(vDrift)] = d
