@@ -132,7 +132,11 @@ func splitWatermark(p *kafkaPartition, st *subtask) wmark {
 // at the announcement, above 0 for a reader that runs beyond what is
 // allowed. The gauge exists from the first announcement the reader
 // receives (updateMaxDesiredWatermark registers it), after its first
-// watermark; a restarted reader's metric group is new.
+// watermark (SourceCoordinator.announceCombinedWatermark sends to the
+// subtasks that reported one). A restarted reader's metric group is new:
+// here it has none until an announcement after its new first watermark,
+// where Flink's coordinator, which still counts it among those that
+// reported, may announce first, and the new gauge reads 0 − the maximum.
 func (s *Simulation) alignmentDrift(st *subtask) (float64, bool) {
 	if s.alignOf[st] == nil || !st.wm.desired {
 		return 0, false
