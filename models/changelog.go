@@ -146,7 +146,8 @@ func (s *Simulation) materialize(st *subtask) {
 	}
 	live := s.stateBytes(st, recs)
 	l.matFull = live // the snapshot's full size (all its SST files)
-	// no more than the live state: files compacted away are never uploaded
+	// no more than the live state (files compacted away since are counted
+	// as in snapshot.go's incremental upload: an overcount)
 	bytes, full := math.Min(l.matSST-l.baseSST, live), !s.incremental()
 	if full {
 		bytes = live

@@ -128,9 +128,12 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 		up, sub.replay, materialized = s.changelogSnapshot(st)
 		sub.stateSize = int64(materialized)
 	case incremental && st.ck.hasBase && st.lsm != nil:
-		// The SST files written since the last confirmed checkpoint that
-		// are still live: no more than the state (files compacted away
-		// before the checkpoint are never uploaded).
+		// The SST files written since the last confirmed checkpoint, no
+		// more than the state. RocksDB's checkpoint holds live files only,
+		// so Flink uploads neither files compaction deleted since nor a
+		// level's earlier rewrites: this counts them (an overcount the
+		// death spiral rests on; a per-level count is on branch
+		// live-sst-files, README's caveat).
 		up = math.Min(math.Max(0, sub.sst-st.ck.baseSST), full)
 	}
 	sub.stateUp = int64(up)
