@@ -342,22 +342,37 @@ func (ck *checkpointLoad) firstFull() string {
 // distinct keys among its puts (result.StatefulSubtask.Flush), and the
 // compaction each calls for (result.Leveled).
 func (ck *checkpointLoad) writes(r float64, ss result.StatefulSubtask, period float64) (flushed, compacted float64) {
-	c := ck.c
+	file, files := ck.flushes(r, ss, period)
+	if files <= 0 {
+		return 0, 0
+	}
+	b, fresh := ss.Flush(file / ss.PutBytes)
+	return b * files, ck.leveled().Compaction(b, fresh, ss.FullBytes) * files
+}
+
+// flushes is a subtask's memtable flushes at processing rate r: the puts
+// of each (a full memtable, or a checkpoint period's puts when less: each
+// sync phase flushes) and how many per second.
+func (ck *checkpointLoad) flushes(r float64, ss result.StatefulSubtask, period float64) (file, perS float64) {
 	put := r * ss.PutBytes
 	if put <= 0 {
 		return 0, 0
 	}
-	file := put * period
-	if c.WriteBufferSize > 0 {
-		file = min(file, c.WriteBufferSize)
+	file = put * period
+	if ck.c.WriteBufferSize > 0 {
+		file = min(file, ck.c.WriteBufferSize)
 	}
-	l := c.Leveled
-	if l.WriteAmplification == 0 { // costs without levels: the ratio alone
-		l.WriteAmplification = c.WriteAmplification
+	return file, put / file
+}
+
+// leveled is RocksDB's levels as the costs give them (without levels, the
+// write amplification alone).
+func (ck *checkpointLoad) leveled() result.Leveled {
+	l := ck.c.Leveled
+	if l.WriteAmplification == 0 {
+		l.WriteAmplification = ck.c.WriteAmplification
 	}
-	files := put / file // per second
-	b, fresh := ss.Flush(file / ss.PutBytes)
-	return b * files, l.Compaction(b, fresh, ss.FullBytes) * files
+	return l
 }
 
 // upload is what a subtask uploads per checkpoint at processing rate r:
@@ -369,11 +384,30 @@ func (ck *checkpointLoad) upload(r float64, ss result.StatefulSubtask, period fl
 		return 0
 	}
 	if c.Incremental {
-		// what its period wrote that is still live: at most the state
-		flushed, compacted := ck.writes(r, ss, period)
-		return min((flushed+compacted)*period, ss.FullBytes)
+		return min(ck.liveWritten(r, ss, period), ss.FullBytes)
 	}
 	return ss.FullBytes
+}
+
+// liveWritten is what a period of processing at rate r writes into a
+// subtask's RocksDB that is still live at its end, as the simulation's
+// incremental upload counts it (models/lsm_files.go): of level 0, the
+// files flushed not yet compacted (at most L0CompactionFiles, a
+// compaction merges them), and of each deeper level what the period
+// wrote into it, no more than the level holds.
+func (ck *checkpointLoad) liveWritten(r float64, ss result.StatefulSubtask, period float64) float64 {
+	file, files := ck.flushes(r, ss, period)
+	if files <= 0 {
+		return 0
+	}
+	l := ck.leveled()
+	b, fresh := ss.Flush(file / ss.PutBytes)
+	live := min(b*files*period, b*max(l.L0CompactionFiles, 1))
+	sizes := l.Sizes(ss.FullBytes)
+	for i, w := range l.CompactionByLevel(b, fresh, ss.FullBytes) {
+		live += min(w*files*period, sizes[i])
+	}
+	return live
 }
 
 // uploadTime is the slowest subtask's upload of bytes(subtask): its

@@ -244,3 +244,39 @@ func TestSustainableAtTheRate(t *testing.T) {
 		}
 	}
 }
+
+// TestSustainableUploadsLiveFilesOnly: an incremental checkpoint uploads
+// the SST files its period wrote that are still live (models/lsm_files.go
+// counts them so). A period of one flush rewrites no level whole and
+// uploads all it wrote; a period of 45 flushes rewrites levels 1 and 2
+// many times over (256 MB and 2.56 GB of a 10 GB state) and uploads each
+// once, with the level-0 files a compaction has not merged yet (at most
+// 4), and level 3's new part.
+func TestSustainableUploadsLiveFilesOnly(t *testing.T) {
+	const wb, state = 64 << 20, 1e10
+	c := compactingJob(wb, result.StatefulSubtask{PutBytes: 100, FullBytes: state})
+	ck := &checkpointLoad{c: c.Checkpoints}
+	ss := c.Checkpoints.TaskManagers[0].Stateful[0]
+	lv := c.Checkpoints.Leveled
+	sizes := lv.Sizes(state)
+	for _, files := range []float64{1, 45} {
+		r := files * wb / 100 / 60 // records a second: files write buffers a minute
+		flushed, compacted := ck.writes(r, ss, 60)
+		all := (flushed + compacted) * 60
+		got := ck.liveWritten(r, ss, 60)
+		var want float64
+		if files == 1 {
+			want = all
+		} else {
+			file, fresh := ss.Flush(float64(wb) / 100) // every put a new key here
+			w := lv.CompactionByLevel(file, fresh, state)
+			want = 4*file + sizes[1] + sizes[2] + files*w[3]
+			if files*w[1] < 10*sizes[1] || files*w[2] < 2*sizes[2] || files*w[3] > sizes[3] {
+				t.Fatalf("the case needs levels 1 and 2 rewritten, level 3 not: %.3g written into them, sizes %.3g", w, sizes)
+			}
+		}
+		if math.Abs(got-want) > 1e-9*want {
+			t.Errorf("%g flushes a period: %.10g bytes live, want %.10g (written %.4g)", files, got, want, all)
+		}
+	}
+}

@@ -45,7 +45,7 @@ type taskCkpt struct {
 	// Incremental checkpoints upload what changed since the last completed
 	// checkpoint: the keyed records each chain node had seen then.
 	baseRecs []int64
-	baseSST  float64 // its RocksDB's SST bytes written by then
+	baseSST  sstMark // its RocksDB's SST files then
 	hasBase  bool
 	// Last values, for the checkpointAlignmentTime and
 	// checkpointStartDelayNanos metrics.

@@ -60,9 +60,9 @@ type changelogState struct {
 	base        float64   // full size of the materialized state: the last materialization's, or the restored state
 	mat         *transfer // a materialization in progress
 	matFrom     float64   // appended when it began
-	matSST      float64   // its RocksDB's SST bytes when it began
+	matSST      sstMark   // its RocksDB's SST files when it began
 	matFull     float64   // its full size: the state when it began
-	baseSST     float64   // SST bytes of the last completed materialization
+	baseSST     sstMark   // SST files of the last completed materialization
 }
 
 func (s *Simulation) changelogOf(st *subtask) *changelogState {
@@ -137,7 +137,7 @@ func (s *Simulation) materialize(st *subtask) {
 	if l == nil || l.mat != nil || st.region.state != regionRunning {
 		return
 	}
-	l.matFrom, l.matSST = l.appended, st.lsm.sst
+	l.matFrom, l.matSST = l.appended, st.lsm.mark()
 	// The backend's own snapshot: incremental (the SST files since the last
 	// materialization) or full.
 	recs := make([]int64, len(st.ops))
@@ -146,9 +146,8 @@ func (s *Simulation) materialize(st *subtask) {
 	}
 	live := s.stateBytes(st, recs)
 	l.matFull = live // the snapshot's full size (all its SST files)
-	// no more than the live state (files compacted away since are counted
-	// as in snapshot.go's incremental upload: an overcount)
-	bytes, full := math.Min(l.matSST-l.baseSST, live), !s.incremental()
+	// its live files written since the last (lsm_files.go)
+	bytes, full := s.uploadSince(l.matSST, l.baseSST, live), !s.incremental()
 	if full {
 		bytes = live
 	}
@@ -188,7 +187,7 @@ func (s *Simulation) startChangelogs(sts []*subtask) {
 			// every later snapshot); already uploaded, the log is not in the
 			// active change set.
 			r := st.lsm.restoredLog
-			st.lsm.log = &changelogState{baseSST: st.lsm.sst, base: st.lsm.restoredBase, appended: r, atTick: r}
+			st.lsm.log = &changelogState{baseSST: st.lsm.mark(), base: st.lsm.restoredBase, appended: r, atTick: r}
 			st.lsm.log.flow = s.storage.startChangelog(st)
 			s.scheduleMaterialization(st)
 		}

@@ -56,7 +56,7 @@ type subtaskSnapshot struct {
 	headIn      int64 // records its chain head had processed (keyed state, incremental base)
 	stateRecs   []int64
 	windows     *windowSnap // a window operator's windows and their timers
-	sst         float64     // its RocksDB's SST bytes written, after the sync phase's flush
+	sst         sstMark     // its RocksDB's SST files, after the sync phase's flush
 	replay      float64     // changelog bytes a restore replays on top of the materialized state
 	sinkAt      []int64     // each sink writer's position in its output stream, by chain position (nil: no sink)
 	stateSize   int64       // full keyed state (and windows); with the changelog backend its materialized state's

@@ -86,13 +86,20 @@ func (c LSM) leveled() result.Leveled {
 type lsmState struct {
 	mem     float64   // bytes in the memtable
 	updates []float64 // of them, records of each keyed operator (by chain position)
-	sst     float64   // SST bytes written so far (flushes and compaction output)
+	// wrote is the SST bytes written so far into each level: level 0's
+	// by flushes, the others' by compaction (lsm_files.go).
+	wrote   [result.NumLevels]float64
 	compact *transfer // compaction still to do (remaining bytes), nil when none
-	l0      float64   // memtable bytes flushed whose compaction is still to do: level 0
+	// compactLv is the compaction still to do by the level it writes into.
+	compactLv [result.NumLevels]float64
+	// l0 is the memtable bytes flushed whose compaction is still to do:
+	// level 0; l0File the bytes of their files.
+	l0, l0File float64
 	// held is the level-0 files not yet compacted because fewer than
 	// level0_file_num_compaction_trigger have gathered: their number,
-	// bytes and the compaction they will call for.
-	held  struct{ files, bytes, work float64 }
+	// memtable bytes and file bytes, and the compaction they will call
+	// for, in all and by level.
+	held  heldFiles
 	stall stallKind
 	log   *changelogState // the changelog backend's log, when enabled
 	// restoredLog is the changelog a restore replayed (the log since the
@@ -100,6 +107,11 @@ type lsmState struct {
 	// restoredBase is the materialized state restored under it (its full
 	// size), or the warm state a job starts from.
 	restoredLog, restoredBase float64
+}
+
+type heldFiles struct {
+	files, bytes, file, work float64
+	lv                       [result.NumLevels]float64
 }
 
 type stallKind uint8
@@ -156,21 +168,28 @@ func (s *Simulation) flush(st *subtask, files, bytes float64) float64 {
 	f := bytes / files / l.mem // of the memtable, each file's part
 	leveled, state := s.spec.Checkpointing.LSM.leveled(), s.heapState(st)
 	written, more := 0.0, 0.0
+	var lv [result.NumLevels]float64
 	for k := 0.0; k < files; k++ {
 		file, fresh := s.flushFile(st, k*f, f)
 		written += file
-		more += leveled.Compaction(file, fresh, state)
+		for i, w := range leveled.CompactionByLevel(file, fresh, state) {
+			lv[i] += w
+			more += w
+		}
 	}
 	for pos := range l.updates {
 		l.updates[pos] *= 1 - bytes/l.mem
 	}
 	l.mem -= bytes
-	l.sst += written
+	l.wrote[0] += written
 	if more <= 0 {
 		return written
 	}
 	h := &l.held
-	h.files, h.bytes, h.work = h.files+files, h.bytes+bytes, h.work+more
+	h.files, h.bytes, h.file, h.work = h.files+files, h.bytes+bytes, h.file+written, h.work+more
+	for i, w := range lv {
+		h.lv[i] += w
+	}
 	if h.files >= float64(s.spec.Checkpointing.LSM.L0CompactionFiles) {
 		s.startCompaction(st)
 	}
@@ -188,6 +207,10 @@ func (s *Simulation) flush(st *subtask, files, bytes float64) float64 {
 func (s *Simulation) startCompaction(st *subtask) {
 	l := st.lsm
 	l.l0 += l.held.bytes
+	l.l0File += l.held.file
+	for i, w := range l.held.lv {
+		l.compactLv[i] += w
+	}
 	g := s.storage
 	g.advance(s.eng.Now())
 	if l.compact == nil {
@@ -195,7 +218,7 @@ func (s *Simulation) startCompaction(st *subtask) {
 	}
 	l.compact.total += l.held.work
 	l.compact.remaining += l.held.work
-	l.held.files, l.held.bytes, l.held.work = 0, 0, 0
+	l.held = heldFiles{}
 	g.rearm() // the shares are the same: only the work left changed
 }
 
@@ -222,17 +245,6 @@ func (s *Simulation) flushFile(st *subtask, from, f float64) (file, fresh float6
 	}
 	appended = math.Max(0, appended) * f
 	return file + appended, math.Min(file, fresh) + appended
-}
-
-// compacted counts compaction progress as new SST files; level 0 drains
-// in proportion (remaining is what is left after bytes).
-func (l *lsmState) compacted(bytes, remaining float64) {
-	l.sst += bytes
-	if remaining <= 0 {
-		l.l0 = 0
-		return
-	}
-	l.l0 *= remaining / (remaining + bytes)
 }
 
 // level0Files is the number of level-0 files compaction has not merged:

@@ -100,7 +100,7 @@ func (s *Simulation) restoreSubtask(st *subtask, p *pendingCheckpoint, f *result
 		*st.lsm = lsmState{restoredBase: s.initialState(st)} // no checkpoint: the warm state again
 		if p != nil {
 			sub := &p.subs[st.id]
-			st.lsm.sst = sub.sst
+			st.lsm.wrote = sub.sst.wrote
 			// with the changelog backend its state size is the
 			// materialized state, under the log
 			st.lsm.restoredLog, st.lsm.restoredBase = sub.replay, float64(sub.stateSize)

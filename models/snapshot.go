@@ -1,8 +1,6 @@
 package models
 
 import (
-	"math"
-
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -87,7 +85,7 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 		d += s.syncFlush(st) // even with no other pause
 	}
 	if st.lsm != nil {
-		sub.sst = st.lsm.sst
+		sub.sst = st.lsm.mark()
 	}
 	if d > 0 {
 		st.setBusy(true)
@@ -128,13 +126,9 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 		up, sub.replay, materialized = s.changelogSnapshot(st)
 		sub.stateSize = int64(materialized)
 	case incremental && st.ck.hasBase && st.lsm != nil:
-		// The SST files written since the last confirmed checkpoint, no
-		// more than the state. RocksDB's checkpoint holds live files only,
-		// so Flink uploads neither files compaction deleted since nor a
-		// level's earlier rewrites: this counts them (an overcount the
-		// death spiral rests on; a per-level count is on branch
-		// live-sst-files, README's caveat).
-		up = math.Min(math.Max(0, sub.sst-st.ck.baseSST), full)
+		// The SST files written since the last confirmed checkpoint that
+		// are still live (lsm_files.go).
+		up = s.uploadSince(sub.sst, st.ck.baseSST, full)
 	}
 	sub.stateUp = int64(up)
 	sub.uploaded = sub.stateUp + sub.persisted

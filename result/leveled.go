@@ -29,7 +29,7 @@ type Leveled struct {
 // key once, its newest value: CompactionIterator drops the older).
 //
 // Levels fill from level 1 (LevelBase bytes, then LevelMultiplier times
-// the one above each), the last with what is left. Every
+// the one above each), level 6, the last, with what is left (Sizes). Every
 // L0CompactionFiles level-0 files merge with all of level 1; what enters
 // a deeper level merges with the next level's bytes per byte of its own.
 // A merge writes the target level's bytes it read and, of what enters,
@@ -42,27 +42,74 @@ type Leveled struct {
 // of the key range it covers. With fresh = flushed (appended state, every
 // key new) every flushed byte is written into each level it reaches.
 func (l Leveled) Compaction(flushed, fresh, state float64) float64 {
+	var w float64
+	for _, b := range l.CompactionByLevel(flushed, fresh, state) {
+		w += b
+	}
+	return w
+}
+
+// NumLevels is RocksDB's num_levels (advanced_options.h, 7, which Flink's
+// RocksDBConfigurableOptions leaves as it is): level 0, which flushes
+// fill, and levels 1 to 6, the last holding whatever the levels above it
+// do not.
+const NumLevels = 7
+
+// Sizes is the bytes each level holds of a state of state bytes (index 0,
+// level 0, is 0): level 1 LevelBase, each deeper LevelMultiplier times
+// the one above, the last level the rest. Without a bound from the
+// levels, level 1 holds it all.
+func (l Leveled) Sizes(state float64) (lv [NumLevels]float64) {
+	if l.LevelBase <= 0 || l.LevelMultiplier <= 1 {
+		lv[1] = math.Max(state, 0)
+		return lv
+	}
+	left, size := math.Max(state, 0), l.LevelBase
+	for i := 1; i < NumLevels && left > 0; i++ {
+		if i == NumLevels-1 {
+			size = left
+		}
+		lv[i] = math.Min(left, size)
+		left -= lv[i]
+		size *= l.LevelMultiplier
+	}
+	return lv
+}
+
+// CompactionByLevel is Compaction's bytes by the level they are written
+// into (index 1 to 6; RocksDB writes a merge's output into its target
+// level), scaled down together when WriteAmplification bounds them.
+// Without a bound from the levels they are all level 1's.
+func (l Leveled) CompactionByLevel(flushed, fresh, state float64) (w [NumLevels]float64) {
 	most := flushed * (l.WriteAmplification - 1)
 	if most <= 0 || l.LevelBase <= 0 || l.LevelMultiplier <= 1 || l.L0CompactionFiles <= 0 {
-		return math.Max(most, 0)
+		w[1] = math.Max(most, 0)
+		return w
 	}
 	state = math.Max(state, 0)
 	if state == 0 {
-		return math.Min(most, flushed) // written into level 1 once
+		w[1] = math.Min(most, flushed) // written into level 1 once
+		return w
 	}
 	updated := flushed - math.Min(math.Max(fresh, 0), flushed)
-	left, size, prev := state, l.LevelBase, 0.0
-	in, w := flushed, 0.0 // in: what enters the level that no level above held
-	for i := 0; left > 0; i++ {
-		lv := math.Min(left, size)
-		out := math.Max(0, in-updated*lv/state) // the keys this level did not hold
-		if i == 0 {
-			w += lv/l.L0CompactionFiles + out
-		} else {
-			w += in*lv/prev + out
+	in, prev, sum := flushed, 0.0, 0.0 // in: what enters the level that no level above held
+	for i, lv := range l.Sizes(state) {
+		if i == 0 || lv <= 0 {
+			continue
 		}
-		left -= lv
-		in, prev, size = out, lv, size*l.LevelMultiplier
+		out := math.Max(0, in-updated*lv/state) // the keys this level did not hold
+		if i == 1 {
+			w[i] = lv/l.L0CompactionFiles + out
+		} else {
+			w[i] = in*lv/prev + out
+		}
+		sum += w[i]
+		in, prev = out, lv
 	}
-	return math.Min(most, w)
+	if sum > most {
+		for i := range w {
+			w[i] *= most / sum
+		}
+	}
+	return w
 }

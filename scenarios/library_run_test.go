@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"math"
-	"slices"
 	"sync"
 	"testing"
 
@@ -193,63 +192,48 @@ func runVariant(t *testing.T, name, variant string) *result.Result {
 	return runLoaded(t, l)
 }
 
-// TestCheckpointDeathSpiralScenario checks the spiral from its mechanisms:
-// at 1M events/s a subtask writes 125k × 100 B × 10 (write amplification)
-// = 125 MB/s of SST files; an incremental checkpoint uploads an interval's
-// worth over two 85 MB/s connections, a request latency per round of two
-// 64 MiB files, so before the spike each takes
-// W·T/170 MB/s + ⌈W·T/64 MiB/2⌉·0.1 s + the sync phase on average.
-// Compaction waits for 4 level-0 files and writes their 9 × 64 MiB each
-// at once, so one checkpoint's upload is off that mean by at most one
-// such lump (a window of the interval holds ⌊n⌋ or ⌈n⌉ lumps, n their
-// mean; a checkpoint lasts as long as its slowest subtask's), and the
-// mean of n checkpoints' sizes is the 8 subtasks' W·T within 8 lumps over
-// n. Under the spike
-// the job processes at its CPU bound and writes faster than it uploads:
-// checkpoints grow until one expires at the 10 min timeout, failovers
-// follow and the lag never returns to zero. Flink's default of 4 transfer
-// threads keeps uploads ahead of what catching up writes: stable.
+// TestCheckpointDeathSpiralScenario checks the spiral from its mechanisms.
+// At 1M events/s a subtask puts 125k × 100 B a second into RocksDB, a
+// 64 MiB memtable of distinct keys every few seconds, and each flushed
+// file calls for compaction into every level (result.Leveled). An
+// incremental checkpoint uploads the live files written since the last:
+// level 0's not yet compacted (1 to the 4 a compaction merges) and, of
+// each deeper level, what the interval wrote into it, at most the level.
+// Over two 85 MB/s connections, a request latency per round of two
+// 64 MiB files, before the spike each takes
+// U/170 MB/s + ⌈U/64 MiB/2⌉·0.1 s + the sync phase on average.
+// Compaction runs when 4 level-0 files wait and writes their share of
+// every level at once, so one checkpoint's upload is off that mean by at
+// most one such lump, and the mean of n checkpoints' sizes is the 8
+// subtasks' U within 8 lumps over n. Under the spike the job processes at
+// its CPU bound, compaction rewrites more of each level per interval, and
+// checkpoints outlast the 1 min timeout: they expire, failovers follow and
+// the lag never returns to zero. With Flink's default timeout of 10 min
+// the same checkpoints complete (the slowest past 1 min): stable; so with
+// Flink's default of 4 transfer threads, which upload them within it.
 func TestCheckpointDeathSpiralScenario(t *testing.T) {
 	wholeRun(t)
 	if testing.Short() {
 		t.Skip("two virtual hours at 1M events/s")
 	}
-	res := runVariant(t, "checkpoint-death-spiral", BaseName)
+	b, err := LookupBuiltIn("checkpoint-death-spiral")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := LoadVariant(b.Name, b.Data, nil, BaseName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runLoaded(t, l)
 	c := res.Summary.Checkpoints
-	interval := 30 * sim.Second
-	var completed []sim.Time
-	var expired, beforeSpike int
-	w := 1e6 / 8 * 100 * 10 * interval.Seconds() // bytes written per interval
-	want := w/(2*85e6) + math.Ceil(w/(64<<20)/2)*0.1 + 0.1
-	lumpBytes := 4.0 * (64 << 20) * 9
-	lump := lumpBytes / (2 * 85e6) // one compaction's upload, s
-	sum := 0.0
-	for _, h := range res.Checkpoints {
-		switch {
-		case h.Status == "COMPLETED":
-			completed = append(completed, h.Duration)
-			if h.Trigger > 2*sim.Minute && h.Trigger+h.Duration < 25*sim.Minute {
-				beforeSpike++
-				got := h.Duration.Seconds()
-				sum += float64(h.Checkpointed)
-				if math.Abs(got-want) > lump+1 { // the run's time resolution: 1 s
-					t.Errorf("checkpoint %d took %.1fs before the spike, want %.1fs ± %.1fs (a compaction's upload)", h.ID, got, want, lump)
-				}
-			}
-		case h.Status == "FAILED" && h.Duration == 10*sim.Minute:
-			expired++
-		}
+	interval, timeout := 30*sim.Second, sim.Minute
+	if ck := l.Spec.Checkpointing; ck.Interval != interval || ck.Timeout != timeout {
+		t.Fatalf("the case needs a 30 s interval and a 1 min timeout, has %v and %v", ck.Interval, ck.Timeout)
 	}
-	if beforeSpike < 20 {
-		t.Errorf("%d checkpoints completed before the spike, want 20 or more", beforeSpike)
-	} else if mean := sum / float64(beforeSpike); math.Abs(mean-8*w) > 8*lumpBytes/float64(beforeSpike) {
-		t.Errorf("checkpoints before the spike uploaded %.4g bytes on average, want the 8 subtasks' W·T, %.4g", mean, 8*w)
-	}
-	if slowest := slices.Max(completed); slowest < 3*interval {
-		t.Errorf("slowest completed checkpoint %v, want past 90 s under the spike", slowest)
-	}
+	u, lumpBytes := liveUploadPerInterval(t, l, interval)
+	expired := checkBeforeSpike(t, res, u, lumpBytes, timeout)
 	if expired == 0 || c.Expired != expired || c.Restarts == 0 {
-		t.Errorf("expired %d (summary %d), restarts %d: want expiries at the 10 min timeout and failovers", expired, c.Expired, c.Restarts)
+		t.Errorf("expired %d (summary %d), restarts %d: want expiries at the 1 min timeout and failovers", expired, c.Expired, c.Restarts)
 	}
 	if c.Verdict.Outcome != result.PhaseFailoverLoop {
 		t.Errorf("verdict %q (%s), want %q", c.Verdict.Outcome, c.Verdict.Why, result.PhaseFailoverLoop)
@@ -263,11 +247,76 @@ func TestCheckpointDeathSpiralScenario(t *testing.T) {
 		}
 	}
 
+	def := runVariant(t, "checkpoint-death-spiral", "default-timeout")
+	var slowest sim.Time
+	for _, h := range def.Checkpoints {
+		if h.Status == "COMPLETED" {
+			slowest = max(slowest, h.Duration)
+		}
+	}
+	if dc := def.Summary.Checkpoints; dc.Verdict.Outcome != result.PhaseStable || dc.Restarts != 0 || slowest <= timeout {
+		t.Errorf("default-timeout: %s, %d restarts, slowest checkpoint %v; want stable with checkpoints past the base's 1 min timeout", dc.Verdict.Outcome, dc.Restarts, slowest)
+	}
 	more := runVariant(t, "checkpoint-death-spiral", "more-transfer-threads")
 	mc := more.Summary.Checkpoints
 	if mc.Verdict.Outcome != result.PhaseStable || mc.Restarts != 0 {
 		t.Errorf("more-transfer-threads: %s, %d restarts; want stable", mc.Verdict.Outcome, mc.Restarts)
 	}
+}
+
+// liveUploadPerInterval is what a subtask of the death spiral uploads per
+// interval at 1M events/s on average (TestCheckpointDeathSpiralScenario),
+// and one compaction's lump of it.
+func liveUploadPerInterval(t *testing.T, l *Loaded, interval sim.Time) (u, lumpBytes float64) {
+	t.Helper()
+	lsm := l.Spec.Checkpointing.LSM
+	lv := result.Leveled{WriteAmplification: lsm.WriteAmplification, LevelBase: float64(lsm.LevelBase),
+		LevelMultiplier: lsm.LevelMultiplier, L0CompactionFiles: float64(lsm.L0CompactionFiles)}
+	state := 1e10 / 8 * 100 // a subtask's bytes
+	file := float64(lsm.WriteBufferSize)
+	files := 1e6 / 8 * 100 * interval.Seconds() / file // flushed per interval
+	perFile := lv.CompactionByLevel(file, 0, state)
+	sizes := lv.Sizes(state)
+	// level 0: a checkpoint falls anywhere between compactions, so 1 to 4
+	// files wait, 2.5 on average (the interval flushes more than 4)
+	if files <= lv.L0CompactionFiles {
+		t.Fatalf("the case needs more than %g flushes per interval, has %.2f", lv.L0CompactionFiles, files)
+	}
+	u, lumpBytes = (lv.L0CompactionFiles+1)/2*file, lv.L0CompactionFiles*file
+	for i, w := range perFile {
+		u += math.Min(files*w, sizes[i])
+		lumpBytes += lv.L0CompactionFiles * w
+	}
+	return u, lumpBytes
+}
+
+// checkBeforeSpike checks the death spiral's checkpoints before its spike
+// against a subtask's mean upload u, each within a compaction's lump, and
+// counts those that expired at the timeout.
+func checkBeforeSpike(t *testing.T, res *result.Result, u, lumpBytes float64, timeout sim.Time) (expired int) {
+	t.Helper()
+	want := u/(2*85e6) + math.Ceil(u/(64<<20)/2)*0.1 + 0.1
+	lump := lumpBytes / (2 * 85e6) // one compaction's upload, s
+	beforeSpike, sum := 0, 0.0
+	for _, h := range res.Checkpoints {
+		switch {
+		case h.Status == "COMPLETED" && h.Trigger > 2*sim.Minute && h.Trigger+h.Duration < 25*sim.Minute:
+			beforeSpike++
+			got := h.Duration.Seconds()
+			sum += float64(h.Checkpointed)
+			if math.Abs(got-want) > lump+1 { // the run's time resolution: 1 s
+				t.Errorf("checkpoint %d took %.1fs before the spike, want %.1fs ± %.1fs (a compaction's upload)", h.ID, got, want, lump)
+			}
+		case h.Status == "FAILED" && h.Duration == timeout:
+			expired++
+		}
+	}
+	if beforeSpike < 20 {
+		t.Errorf("%d checkpoints completed before the spike, want 20 or more", beforeSpike)
+	} else if mean := sum / float64(beforeSpike); math.Abs(mean-8*u) > 8*lumpBytes/float64(beforeSpike) {
+		t.Errorf("checkpoints before the spike uploaded %.4g bytes on average, want the 8 subtasks' live files, %.4g", mean, 8*u)
+	}
+	return expired
 }
 
 // runNames is the base and every variant of a loaded scenario, by the

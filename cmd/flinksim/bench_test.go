@@ -17,7 +17,7 @@ import (
 )
 
 // BenchmarkDeathSpiralAllVariants is the checkpoint issue's target: the
-// built-in checkpoint-death-spiral, two virtual hours, the base and all nine
+// built-in checkpoint-death-spiral, two virtual hours, the base and all ten
 // variants, run as "flinksim run" runs them (one engine per core). Reports
 // wall seconds for the whole comparison (target: under 10 s on 2 cores).
 func BenchmarkDeathSpiralAllVariants(b *testing.B) {

@@ -98,10 +98,12 @@ func checkGolden(t *testing.T, name, got string) {
 
 // builtIn is what `flinksim run NAME` printed (in a directory of its own,
 // outputs in out/), the digests of its outputs, and the events its base
-// run took (summary.json's engine.events).
+// run took (summary.json's engine.events) and the share of its virtual
+// time it ran, neither down nor restoring after a failover.
 type builtIn struct {
 	stdout, stderr, digests string
 	events                  uint64
+	running                 float64
 	out                     string // its output directory
 }
 
@@ -180,7 +182,8 @@ func runBuiltIn(t *testing.T, name string) *builtIn {
 	// summary is an output.
 	printed := wallClock.ReplaceAllString(stdout, "virtual in _s")
 	d := digests(t, filepath.Join(dir, "out")) + fmt.Sprintf("stdout %d %x\n", len(printed), sha256.Sum256([]byte(printed)))
-	return &builtIn{stdout: stdout, stderr: stderr, digests: d, events: baseEvents(t, filepath.Join(dir, "out")), out: filepath.Join(dir, "out")}
+	events, running := baseEvents(t, filepath.Join(dir, "out"))
+	return &builtIn{stdout: stdout, stderr: stderr, digests: d, events: events, running: running, out: filepath.Join(dir, "out")}
 }
 
 // builtInResult reads back one run of a built-in (variant "base" for the
@@ -196,8 +199,9 @@ func builtInResult(t *testing.T, name, variant string) *result.Result {
 }
 
 // baseEvents reads the events of the base run under dir (dir/summary.json,
-// or dir/base/summary.json for a scenario with variants).
-func baseEvents(t *testing.T, dir string) uint64 {
+// or dir/base/summary.json for a scenario with variants) and the share of
+// its virtual time not down or restoring.
+func baseEvents(t *testing.T, dir string) (uint64, float64) {
 	t.Helper()
 	for _, f := range []string{"summary.json", filepath.Join("base", "summary.json")} {
 		b, err := os.ReadFile(filepath.Join(dir, f))
@@ -205,15 +209,20 @@ func baseEvents(t *testing.T, dir string) uint64 {
 			continue
 		}
 		var sum struct {
-			Engine struct{ Events uint64 } `json:"engine"`
+			Engine   struct{ Events uint64 } `json:"engine"`
+			Duration float64                 `json:"virtual_duration_s"`
+			Restarts struct {
+				Down    float64 `json:"downtime_s"`
+				Restore float64 `json:"restore_s"`
+			} `json:"restarts"`
 		}
 		if err := json.Unmarshal(b, &sum); err != nil {
 			t.Fatal(err)
 		}
-		return sum.Engine.Events
+		return sum.Engine.Events, 1 - (sum.Restarts.Down+sum.Restarts.Restore)/sum.Duration
 	}
 	t.Fatalf("no summary.json of the base run in %s", dir)
-	return 0
+	return 0, 0
 }
 
 // digests lists "path size sha256" for every compared file under dir.

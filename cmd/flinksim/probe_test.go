@@ -20,7 +20,10 @@ import (
 // a start cannot show (restart-storm's outage, the spiral's spike). Since
 // steps fit the output pool's free buffers (room.go fitPool), the keyBy of
 // 32 × 32 settles by the probe's measure at 48 s and still slows after it:
-// 1.51× measured, so its bound is 1.6× (the others keep 1.5×).
+// 1.51× measured, so its bound is 1.6× (the others keep 1.5×). Time a job
+// spends down or restoring after failovers takes no events, and a start
+// does not show it either: a built-in's bound is 1.5× over the share of
+// its time it ran (the death spiral restores for over half of its run).
 func TestProbePredictsEvents(t *testing.T) {
 	if raceDetector {
 		t.Skip("whole runs; make test runs this test without -race")
@@ -34,7 +37,7 @@ func TestProbePredictsEvents(t *testing.T) {
 		ratio := est.events / float64(actual)
 		t.Logf("%s: predicted %.0f events from the first %s, took %d (%.2f×)", name, est.events, est.probed, actual, ratio)
 		if ratio < 0.7 || ratio > hi {
-			t.Errorf("%s: predicted %.0f events, the run took %d (%.2f×; want 0.7× to %g×)", name, est.events, actual, ratio, hi)
+			t.Errorf("%s: predicted %.0f events, the run took %d (%.2f×; want 0.7× to %.2f×)", name, est.events, actual, ratio, hi)
 		}
 	}
 	for _, b := range scenarios.Library() {
@@ -42,7 +45,8 @@ func TestProbePredictsEvents(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		check(b.Name, l.Spec, builtInRun(t, b.Name).events, 1.5)
+		run := builtInRun(t, b.Name)
+		check(b.Name, l.Spec, run.events, 1.5/run.running)
 	}
 	b, _ := scenarios.LookupBuiltIn("backpressure")
 	l, err := scenarios.Load("backpressure", b.Data, []string{"flink.parallelism.default=32", "sources.clicks.partitions=32", "duration=10m"})

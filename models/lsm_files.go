@@ -1,0 +1,72 @@
+package models
+
+import (
+	"math"
+
+	"github.com/flinksim/flinksim/result"
+)
+
+// What an incremental snapshot of RocksDB uploads: the SST files it holds
+// that the last confirmed checkpoint did not (RocksIncrementalSnapshotStrategy
+// uploads the native checkpoint's files not in its last completed
+// checkpoint's shared state). A file written since, and deleted again by
+// compaction before the snapshot, is never uploaded: compaction deletes its
+// input files (RocksDB's VersionEdit of a compaction) and the snapshot holds
+// only live ones. Files are tracked in aggregate, by level: the bytes
+// written into each level so far, and level 0's live file bytes (flushed,
+// their compaction not finished).
+
+// sstMark is a RocksDB's SST files at a moment: the bytes written into
+// each level so far (level 0 by flushes, the others by compaction), and
+// level 0's files still live.
+type sstMark struct {
+	wrote  [result.NumLevels]float64
+	liveL0 float64
+}
+
+// mark is the subtask's SST files now.
+func (l *lsmState) mark() sstMark {
+	return sstMark{wrote: l.wrote, liveL0: l.l0File + l.held.file}
+}
+
+// newLive is the bytes of m's live files written since base, for a state
+// of state bytes: of level 0, those written since that are still live
+// (level 0 is compacted oldest first); of each deeper level, what was
+// written into it since, but no more than the level holds (a level
+// rewritten twice since holds only the second rewrite).
+func (m sstMark) newLive(base sstMark, sizes [result.NumLevels]float64) float64 {
+	b := math.Min(math.Max(0, m.wrote[0]-base.wrote[0]), m.liveL0)
+	for i := 1; i < result.NumLevels; i++ {
+		b += math.Min(math.Max(0, m.wrote[i]-base.wrote[i]), sizes[i])
+	}
+	return b
+}
+
+// uploadSince is what a snapshot of the subtask's RocksDB at m of a state
+// of full bytes uploads over the one at base: its new live files, no more
+// than the state (the levels' sizes are the state's; level 0's files
+// repeat keys the levels hold).
+func (s *Simulation) uploadSince(m, base sstMark, full float64) float64 {
+	return math.Min(m.newLive(base, s.spec.Checkpointing.LSM.leveled().Sizes(full)), full)
+}
+
+// compacted counts compaction progress: bytes of its output written into
+// each level in proportion to the work left there, and level 0 drained in
+// proportion (remaining is the work left after bytes).
+func (l *lsmState) compacted(bytes, remaining float64) {
+	if remaining <= 0 {
+		for i, w := range l.compactLv {
+			l.wrote[i] += w
+		}
+		l.compactLv = [result.NumLevels]float64{}
+		l.l0, l.l0File = 0, 0
+		return
+	}
+	keep := remaining / (remaining + bytes)
+	for i, w := range l.compactLv {
+		l.wrote[i] += w * (1 - keep)
+		l.compactLv[i] = w * keep
+	}
+	l.l0 *= keep
+	l.l0File *= keep
+}
