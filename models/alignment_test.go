@@ -53,7 +53,10 @@ func alignJob(c sim.Time) Spec {
 //     end s+c−t0, persisted 10 buffers.
 //   - Aligned with aligned-checkpoint-timeout T: aligned until t0+T, then b's
 //     barrier overtakes what is still queued and the join snapshots after
-//     the record it is in: end to end c·⌈(t0+T)/c⌉ − t0.
+//     the record it is in. b's barrier was timeoutable: b acknowledges once
+//     it has uploaded the P bytes it overtook (PipelinedSubpartition's
+//     channel state future), over one 1 GB/s stream: end to end
+//     max(c·⌈(t0+T)/c⌉, t0+T+P/1 GB/s) − t0.
 func TestBarrierAlignment(t *testing.T) {
 	const c = 7 * sim.Millisecond
 	const queued = 10 // Q = max-buffers-per-channel
@@ -85,11 +88,20 @@ func TestBarrierAlignment(t *testing.T) {
 			if h.Status != "COMPLETED" || h.Trigger != t0 {
 				t.Fatalf("checkpoint 1: %s at %v, want COMPLETED at %v", h.Status, h.Trigger, t0)
 			}
-			var join result.SubtaskCheckpointStats
+			var join, b result.SubtaskCheckpointStats
 			for _, task := range h.Tasks {
-				if task.Name == "join -> Sink: out" {
+				switch task.Name {
+				case "join -> Sink: out":
 					join = task.Subtasks[0]
+				case "Source: b":
+					b = task.Subtasks[0]
 				}
+			}
+			if tc.name == "aligned-timeout" {
+				if b.Persisted <= 0 {
+					t.Fatalf("Source: b persisted %d bytes at the timeout, want its queued buffers", b.Persisted)
+				}
+				tc.e2e = max(tc.e2e, timeoutT+sim.FromSeconds(float64(b.Persisted)/1e9))
 			}
 			if h.Duration != tc.e2e {
 				t.Errorf("end to end %v, want %v", h.Duration, tc.e2e)

@@ -37,11 +37,17 @@ type taskCkpt struct {
 	snapshotted bool
 	inputDone   bool
 	uploadDone  bool
-	timedOut    bool // aligned-checkpoint-timeout passed: this one goes unaligned
-	switchNow   bool // take the unaligned snapshot at the next chance
-	blocked     []*channel
-	priority    []*channel // channels with an unaligned barrier at their front
-	trigger     int64      // sources: a trigger waiting for the current step
+	// outPending is the output channels whose timeoutable barrier has
+	// neither been sent nor timed out, lateUp what timed-out ones
+	// overtook, still to upload (barriers_timeoutable.go).
+	outPending int
+	lateUp     int64
+	asyncBegun bool // its upload has started: later channel state uploads after it
+	timedOut   bool // aligned-checkpoint-timeout passed: this one goes unaligned
+	switchNow  bool // take the unaligned snapshot at the next chance
+	blocked    []*channel
+	priority   []*channel // channels with an unaligned barrier at their front
+	trigger    int64      // sources: a trigger waiting for the current step
 	// Incremental checkpoints upload what changed since the last completed
 	// checkpoint: the keyed records each chain node had seen then.
 	baseRecs []int64
@@ -132,11 +138,10 @@ func (s *Simulation) handleBarrier(st *subtask, c *channel, b Chunk) {
 			s.traceAligned(st, id)
 		}
 		s.unblockAll(st)
-		switch {
-		case !tc.snapshotted:
+		if !tc.snapshotted {
 			s.snapshot(st, p, false)
-		case tc.uploadDone:
-			s.coord.ack(st, id)
+		} else {
+			s.tryAck(st, id)
 		}
 	}
 }
@@ -192,6 +197,9 @@ func (s *Simulation) emitBarriers(st *subtask, p *pendingCheckpoint, unaligned b
 			}
 			c.q.Push(barrierChunk(p.id, false))
 			c.dst.owner.barriersQueued++
+			if s.timeoutable(part.edge) {
+				st.ck.outPending++
+			}
 			part.mark(c)
 			s.finished(c)
 		}
@@ -246,6 +254,9 @@ func (s *Simulation) overtake(c *channel, p *pendingCheckpoint, pos int) {
 	}
 	if cs.Records > 0 {
 		p.channelState = append(p.channelState, channelState{c, cs})
+	}
+	if pos >= 0 && (c.local || pos >= int(c.delivered)) {
+		s.barrierTimedOut(c, p.id, sent) // not sent yet: its future completes now
 	}
 	if pos >= 0 {
 		c.q.RemoveAt(pos)

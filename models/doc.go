@@ -37,6 +37,7 @@
 //
 //	coordinator.go  trigger rules, expiry, tolerable failures, completion
 //	barriers.go     barriers in the channels: alignment, unaligned overtaking
+//	barriers_timeoutable.go  a sender's timeoutable barriers: its ack waits for them to leave or time out
 //	snapshot.go     sync phase, async upload, acknowledgement
 //	sourcestate.go  a Kafka source reader's operator state: its splits, serialized, and the inline threshold under which they stay in the metadata
 //	storage.go      uploads, downloads and compaction as flows

@@ -317,6 +317,9 @@ func (s *Simulation) deliver(c *channel) {
 		c.delivered++
 		arrived = true
 		k++
+		if head.Barrier != 0 {
+			s.barrierSent(c, head)
+		}
 		if c.persist != 0 && lat == 0 {
 			s.persistArrived(c, head)
 		}

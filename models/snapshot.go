@@ -132,6 +132,9 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 	}
 	sub.stateUp = int64(up)
 	sub.uploaded = sub.stateUp + sub.persisted
+	if st.ck.id == p.id {
+		st.ck.asyncBegun = true
+	}
 	s.checkHandles(st, sub, up, incremental)
 	transfer := up + float64(sub.persisted+s.opFile(sub)) // operator state inlined in the metadata is not uploaded
 	if s.trace != nil && sub.uploaded > 0 {
@@ -182,14 +185,18 @@ func (s *Simulation) uploaded(st *subtask, id int64) {
 	if s.declineTooLarge(st, p) {
 		return
 	}
-	if st.ck.id != id || st.ck.inputDone {
+	if st.ck.id != id {
 		s.coord.ack(st, id)
 		return
 	}
-	if s.trace != nil {
+	if s.trace != nil && !st.ck.inputDone {
 		s.tracef("%s upload of checkpoint %d done: it acknowledges once the barriers of all its input channels have arrived", st.name(), id)
 	}
+	if s.trace != nil && st.ck.outPending > 0 {
+		s.tracef("%s upload of checkpoint %d done: it acknowledges once its barriers in %d output channel(s) have been sent or timed out", st.name(), id, st.ck.outPending)
+	}
 	st.ck.uploadDone = true
+	s.tryAck(st, id)
 }
 
 // checkpointCompleted: Kafka may drop what is older than the new restore

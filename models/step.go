@@ -307,6 +307,8 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 				st.barriersQueued--
 				if !c.local {
 					c.delivered--
+				} else {
+					s.barrierSent(c, &b) // a local channel's barrier leaves as it is read
 				}
 				c.queued = false
 				s.handleBarrier(st, c, b)
