@@ -128,3 +128,34 @@ func TestBarrierAlignment(t *testing.T) {
 		})
 	}
 }
+
+// TestLateTaskTimesOutAtOnce: a task that meets a checkpoint only after its
+// aligned-checkpoint-timeout has passed goes unaligned at once, as both
+// timers start from the barrier's timestamp, the trigger's
+// (BarrierAlignmentUtil.getTimerDelay: max(timeout − elapsed, 0)). With a
+// timeout of 1 ms and source b busy in a 20 ms record at the trigger, b
+// takes the checkpoint after the timeout: its snapshot is unaligned, its
+// barrier overtakes its output at once, rather than an aligned barrier
+// that no timeout converts any more.
+func TestLateTaskTimesOutAtOnce(t *testing.T) {
+	spec := alignJob(7 * sim.Millisecond)
+	spec.Nodes[1].Kafka.InitialBacklog = 0
+	spec.Nodes[1].Kafka.Rate = ConstantRate(40) // b: a 20 ms record at a time, busy most of the time
+	spec.Nodes[1].Cost = sim.Constant{V: 0.02}
+	spec.Nodes[0].Kafka.Rate = ConstantRate(100)
+	spec.Checkpointing.Unaligned, spec.Checkpointing.AlignedTimeout = true, sim.Millisecond
+	s := runCkpt(t, spec)
+	h := s.coord.history[0]
+	var b result.SubtaskCheckpointStats
+	for _, task := range h.Tasks {
+		if task.Name == "Source: b" {
+			b = task.Subtasks[0]
+		}
+	}
+	if h.Status != "COMPLETED" || b.StartDelay <= spec.Checkpointing.AlignedTimeout {
+		t.Fatalf("checkpoint 1 %s, b's start delay %v: the case needs b to take it after the 1 ms timeout", h.Status, b.StartDelay)
+	}
+	if !b.Unaligned {
+		t.Errorf("Source: b took checkpoint 1 %v after its trigger, aligned; want unaligned: its timeout had passed", b.StartDelay)
+	}
+}

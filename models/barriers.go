@@ -109,7 +109,7 @@ func (s *Simulation) handleBarrier(st *subtask, c *channel, b Chunk) {
 			}
 			s.unblockAll(st) // an older alignment is subsumed here
 		}
-		*tc = taskCkpt{id: id, firstAt: now, baseRecs: tc.baseRecs, baseSST: tc.baseSST, hasBase: tc.hasBase, priority: tc.priority}
+		*tc = taskCkpt{id: id, firstAt: now, baseRecs: tc.baseRecs, baseSST: tc.baseSST, hasBase: tc.hasBase, priority: tc.priority, timedOut: s.pastAlignedTimeout(p)}
 		p.subs[st.id].startDelay = now - p.trigger
 		tc.lastStartDelay = now - p.trigger
 	}

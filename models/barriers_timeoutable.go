@@ -1,5 +1,7 @@
 package models
 
+import "github.com/flinksim/flinksim/sim"
+
 // A sender's part of a checkpoint that may time out to unaligned
 // (execution.checkpointing.aligned-checkpoint-timeout): its barrier goes
 // into each output subpartition as a timeoutable aligned barrier, and
@@ -19,6 +21,16 @@ package models
 func (s *Simulation) timeoutable(e *edge) bool {
 	c := s.spec.Checkpointing
 	return c.Unaligned && c.AlignedTimeout > 0 && e.unaligned
+}
+
+// pastAlignedTimeout: checkpoint p's aligned-checkpoint-timeout has
+// passed. A task that first meets p later goes unaligned at once: both
+// its barrier handler and its own barriers time out after
+// max(timeout − (now − trigger), 0) (BarrierAlignmentUtil.getTimerDelay,
+// from the barrier's timestamp, the trigger's).
+func (s *Simulation) pastAlignedTimeout(p *pendingCheckpoint) bool {
+	c := s.spec.Checkpointing
+	return c.Unaligned && c.AlignedTimeout > 0 && s.eng.Now() >= sim.Add(p.trigger, c.AlignedTimeout)
 }
 
 // barrierSent is checkpoint barrier b leaving channel c's subpartition:
