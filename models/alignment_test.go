@@ -159,3 +159,46 @@ func TestLateTaskTimesOutAtOnce(t *testing.T) {
 		t.Errorf("Source: b took checkpoint 1 %v after its trigger, aligned; want unaligned: its timeout had passed", b.StartDelay)
 	}
 }
+
+// TestForwardInputTimesOutItsOutputs: a task whose input is forward
+// (pointwise: no unaligned barriers) aligns, but its own barriers on an
+// edge that allows unaligned ones are timeoutable: taking the checkpoint
+// after the aligned-checkpoint-timeout, it converts them at once
+// (SubtaskCheckpointCoordinatorImpl.registerAlignmentTimer with a delay of
+// max(timeout − elapsed, 0) = 0), and the slow sink reads its barrier
+// ahead of the full queue, unaligned, instead of after it.
+func TestForwardInputTimesOutItsOutputs(t *testing.T) {
+	seg := DefaultNetwork().SegmentSize
+	spec := Spec{
+		Name: "fwd", Seed: 3, Duration: 20 * sim.Second, Network: DefaultNetwork(), SlotsPerTaskManager: 1, Chaining: true,
+		Sim: Settings{ChunkRecords: 1, SampleInterval: sim.Second},
+		Nodes: []Node{
+			{Name: "src", Kind: KindSource, Parallelism: 1, Chain: true, RecordSize: seg,
+				Kafka: &Kafka{Topic: "src", Partitions: 1, Rate: ConstantRate(0), InitialBacklog: 1e9}},
+			{Name: "parse", Kind: KindOperator, Parallelism: 1, Chain: false, RecordSize: seg, Selectivity: 1, Cost: sim.Constant{V: 0.002},
+				Inputs: []Input{{From: "src", Exchange: Forward}}},
+			{Name: "out", Kind: KindSink, Parallelism: 1, Chain: true, RecordSize: seg, Sink: &Sink{}, Cost: sim.Constant{V: 0.01},
+				Inputs: []Input{{From: "parse", Exchange: Rebalance}}},
+		},
+		Checkpointing: &Checkpointing{Interval: 10 * sim.Second, Timeout: 10 * sim.Minute, MaxConcurrent: 1, Unaligned: true, AlignedTimeout: 5 * sim.Millisecond,
+			Storage: Storage{StreamUpload: 1e9, FileSize: 1 << 30, TransferThreads: 1}},
+		Restart: RestartStrategy{Kind: "none"},
+	}
+	s := runCkpt(t, spec)
+	h := s.coord.history[0]
+	var parse, out result.SubtaskCheckpointStats
+	for _, task := range h.Tasks {
+		switch task.Name {
+		case "parse":
+			parse = task.Subtasks[0]
+		case "out: Writer", "Sink: out":
+			out = task.Subtasks[0]
+		}
+	}
+	if h.Status != "COMPLETED" || parse.StartDelay <= spec.Checkpointing.AlignedTimeout {
+		t.Fatalf("checkpoint 1 %s, parse's start delay %v: the case needs parse to take it after the 5 ms timeout", h.Status, parse.StartDelay)
+	}
+	if !out.Unaligned || out.StartDelay > parse.StartDelay+20*sim.Millisecond {
+		t.Errorf("sink: unaligned %v, start delay %v (parse's %v); want its barrier read unaligned within a record or two of parse's snapshot", out.Unaligned, out.StartDelay, parse.StartDelay)
+	}
+}

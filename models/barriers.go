@@ -184,11 +184,15 @@ func (s *Simulation) handlePriority(st *subtask) {
 	}
 }
 
-// emitBarriers sends the barrier of p down every output channel.
+// emitBarriers sends the barrier of p down every output channel. On an
+// edge that allows unaligned barriers, a barrier sent after p's
+// aligned-checkpoint-timeout times out at once (pastAlignedTimeout), even
+// from a task that aligned because its own input does not allow them.
 func (s *Simulation) emitBarriers(st *subtask, p *pendingCheckpoint, unaligned bool) {
+	late := s.pastAlignedTimeout(p)
 	for _, part := range st.parts {
 		for _, c := range part.ch {
-			if unaligned && part.edge.unaligned {
+			if (unaligned || late) && part.edge.unaligned {
 				s.overtake(c, p, -1)
 				continue
 			}
