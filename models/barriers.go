@@ -193,6 +193,9 @@ func (s *Simulation) emitBarriers(st *subtask, p *pendingCheckpoint, unaligned b
 	for _, part := range st.parts {
 		for _, c := range part.ch {
 			if (unaligned || late) && part.edge.unaligned {
+				if c.fill > 0 {
+					s.finishOpen(c) // BufferWritingResultPartition.broadcastEvent: open buffers end before any event
+				}
 				s.overtake(c, p, -1)
 				continue
 			}
