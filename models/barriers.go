@@ -192,15 +192,12 @@ func (s *Simulation) emitBarriers(st *subtask, p *pendingCheckpoint, unaligned b
 	late := s.pastAlignedTimeout(p)
 	for _, part := range st.parts {
 		for _, c := range part.ch {
+			if c.fill > 0 {
+				s.finishOpen(c) // BufferWritingResultPartition.broadcastEvent: open buffers end before any event
+			}
 			if (unaligned || late) && part.edge.unaligned {
-				if c.fill > 0 {
-					s.finishOpen(c) // BufferWritingResultPartition.broadcastEvent: open buffers end before any event
-				}
 				s.overtake(c, p, -1)
 				continue
-			}
-			if c.fill > 0 {
-				s.finishOpen(c)
 			}
 			c.q.Push(barrierChunk(p.id, false))
 			c.dst.owner.barriersQueued++

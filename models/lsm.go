@@ -109,6 +109,8 @@ type lsmState struct {
 	restoredLog, restoredBase float64
 }
 
+// heldFiles is level 0's files waiting for a compaction to start
+// (lsmState.held).
 type heldFiles struct {
 	files, bytes, file, work float64
 	lv                       [result.NumLevels]float64
