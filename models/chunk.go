@@ -47,8 +47,16 @@ type Chunk struct {
 // Take splits off the first k records (0 < k < c.Records) as a new chunk and
 // leaves the rest in c. Times and offsets are divided in proportion.
 func (c *Chunk) Take(k int64) Chunk {
+	var head Chunk
+	c.takeInto(k, &head)
+	return head
+}
+
+// takeInto is Take writing the head into *head (no copy of the result: a
+// chunk is over a hundred bytes, and a step splits one per buffer).
+func (c *Chunk) takeInto(k int64, head *Chunk) {
 	f := float64(k) / float64(c.Records)
-	head := *c
+	*head = *c
 	head.Records = k
 	head.Bytes = c.Bytes * k / c.Records
 	head.CreatedHi = c.CreatedLo + sim.Time(f*float64(c.CreatedHi-c.CreatedLo))
@@ -61,7 +69,6 @@ func (c *Chunk) Take(k int64) Chunk {
 	c.Bytes -= head.Bytes
 	c.CreatedLo = head.CreatedHi
 	c.EventLo = head.EventHi
-	return head
 }
 
 // Absorb appends o's records to c (o follows c).

@@ -250,7 +250,8 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 			s.openAbsorb(c, &piece)
 			piece.Records = 0
 		} else {
-			head := piece.Take(n)
+			var head Chunk
+			piece.takeInto(n, &head)
 			head.WM = prev
 			s.openAbsorb(c, &head)
 		}
@@ -424,13 +425,36 @@ func (s *Simulation) creditArrives(c *channel, e, f int32) {
 }
 
 // serveWaiters hands freed floating buffers to the channels waiting for
-// one, each once, in FIFO order.
+// one, each once, in FIFO order. A channel whose next buffers still want
+// more credit than is free goes back to the end of the line, as deliver
+// would put it, without the call (a freed buffer otherwise tries them all).
 func (s *Simulation) serveWaiters(g *gate) {
 	for n := g.waiters.Len(); n > 0 && g.floatUsed+g.floatLag < g.floating; n-- {
-		w := g.ch[g.waiters.Pop()]
+		i := g.waiters.Pop()
+		w := g.ch[i]
+		if s.stillWaits(w) {
+			g.waiters.Push(i)
+			continue
+		}
 		w.waiting = false
 		s.deliver(w)
 	}
+}
+
+// stillWaits reports whether deliver would send nothing on remote channel
+// c and list it among the waiters again: its next undelivered chunk, not
+// a segment, waits for more credit than is free (sendTake).
+func (s *Simulation) stillWaits(c *channel) bool {
+	if int(c.delivered) >= c.q.Len() {
+		return false
+	}
+	head := c.q.At(int(c.delivered))
+	if isSegment(head) {
+		return false
+	}
+	freeExcl, freeFloat := s.credits(c)
+	_, wait := s.sendTake(c, head, freeExcl, freeFloat)
+	return wait
 }
 
 // notifyReadable tells a receiver that records became readable on c.

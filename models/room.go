@@ -179,7 +179,7 @@ func (p *partition) fitPool(n float64) float64 {
 		return n
 	}
 	lo, hi := math.Floor(max(free, 1)), math.Floor(n)
-	if p.buffersFor(int64(hi)) <= free {
+	if p.fits(int64(hi), free) {
 		return hi
 	}
 	for range fitPasses {
@@ -187,7 +187,7 @@ func (p *partition) fitPool(n float64) float64 {
 			break
 		}
 		m := math.Floor((lo + hi) / 2)
-		if p.buffersFor(int64(m)) <= free {
+		if p.fits(int64(m), free) {
 			lo = m
 		} else {
 			hi = m
@@ -199,25 +199,48 @@ func (p *partition) fitPool(n float64) float64 {
 // fitPasses bounds fitPool's halvings (2^-16 of the range at most).
 const fitPasses = 16
 
-// buffersFor is at least the number of new buffers n records take when
-// spread over the channels by their weights: a channel's share is at most
-// two records above its weight (apportion's carry), and what exceeds its
-// open buffer's space takes whole buffers. No more than n: a record smaller
-// than a buffer opens at most one.
-func (p *partition) buffersFor(n int64) float64 {
+// fits reports whether n records, spread over the channels by their
+// weights, take at most free new buffers: a channel's share is at most two
+// records above its weight (apportion's carry), and what exceeds its open
+// buffer's space takes whole buffers. A record smaller than a buffer opens
+// at most one, so n ≤ free always fits. The count stops once it exceeds
+// free: fitPool's halvings call this for every candidate.
+func (p *partition) fits(n int64, free float64) bool {
+	if float64(n) <= free {
+		return true
+	}
+	limit := int64(free)
+	if limit < 0 {
+		return false
+	}
+	ws := p.edge.weights
+	even := 1 / float64(len(p.ch))
+	fn := float64(n)
 	var need int64
 	for _, c := range p.ch {
-		w := 1 / float64(len(p.ch))
-		if p.edge.weights != nil {
-			w = p.edge.weights[c.sub]
+		w := even
+		if ws != nil {
+			w = ws[c.sub]
 		}
 		if w <= 0 {
 			continue
 		}
-		share := min(n, int64(math.Ceil(float64(n)*w))+2)
+		share := min(n, int64(math.Ceil(fn*w))+2)
 		if over := share - openSpace(c); over > 0 {
-			need += (over + c.rpb - 1) / c.rpb
+			if need += ceilDiv(over, c.rpb); need > limit {
+				return false
+			}
 		}
 	}
-	return float64(min(need, n))
+	return true
+}
+
+// ceilDiv is ⌈a/b⌉ for a, b > 0, in 32 bits when both fit: a 64-bit
+// division takes several times as long, and fits divides once per
+// channel in each of fitPool's halvings.
+func ceilDiv(a, b int64) int64 {
+	if a < 1<<31 && b < 1<<31 {
+		return int64((uint32(a) + uint32(b) - 1) / uint32(b))
+	}
+	return (a + b - 1) / b
 }
