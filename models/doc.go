@@ -13,7 +13,7 @@
 //	evensplit.go    the keyBy split when all weights are 1/D (D a power of two), lazily in integers
 //	network.go      buffers, credits, output flusher, delivery, release
 //	openbuf.go      a channel's open buffer: finished, sliced for the flusher, records far apart in event time in segments
-//	room.go         a partition's room kept as channels change (O(log P) per step), and a step's fit to its free buffers
+//	room.go         a partition's room kept as channels change (O(log P) per step), and a step's fit to its free buffers (closed form for equal weights)
 //	park.go         a writer out of buffers in the middle of a record waits, its task blocked
 //	resolution.go   a source's step follows its rate (records per chunk-delay)
 //	debloat.go      buffer debloating: buffer sizes from each gate's throughput

@@ -128,6 +128,7 @@ type partition struct {
 	// aggregates per subpartition (its keys, not the stream's).
 	batchWeights []float64
 	scratch      []int64
+	spaces       []int64 // fitThreshold's scratch
 	heap         []int32 // apportion's scratch
 	// even is carry in a lazy form when the weights and chunks allow it
 	// (evensplit.go; carry is stale while it is active).

@@ -1,6 +1,9 @@
 package models
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // The room of a partition (how many records its writer may take before it
 // would block, partition.room) kept up to date as channels change, so that
@@ -172,14 +175,23 @@ func (p *partition) setMinRPB() {
 // reached opened one more, or when n ≤ free (a record smaller than a
 // buffer opens at most one). Else the most that fit is searched for
 // between free (which fits) and n (which does not) by halving, to within
-// 1/32 of the answer: a few passes over the channels.
+// 1/32 of the answer: a few passes over the channels. fits is monotone in
+// the records, so where fitThreshold finds the largest count that fits,
+// each halving compares with it instead of counting (the same answer).
 func (p *partition) fitPool(n float64) float64 {
 	free := float64(p.pool - p.used)
 	if p.edge.rpb == 0 || n <= max(free, 1) || n/float64(p.minRPB)+min(float64(len(p.ch)), n) <= free {
 		return n
 	}
+	t, known := p.fitThreshold(free)
+	fits := func(m int64) bool {
+		if known {
+			return m <= t
+		}
+		return p.fits(m, free)
+	}
 	lo, hi := math.Floor(max(free, 1)), math.Floor(n)
-	if p.fits(int64(hi), free) {
+	if fits(int64(hi)) {
 		return hi
 	}
 	for range fitPasses {
@@ -187,7 +199,7 @@ func (p *partition) fitPool(n float64) float64 {
 			break
 		}
 		m := math.Floor((lo + hi) / 2)
-		if p.fits(int64(m), free) {
+		if fits(int64(m)) {
 			lo = m
 		} else {
 			hi = m
@@ -195,6 +207,11 @@ func (p *partition) fitPool(n float64) float64 {
 	}
 	return lo
 }
+
+// thresholdChannels is the most channels fitThreshold sorts the open
+// buffers' space of; beyond, fitPool halves with fits, which stops
+// counting at the free buffers.
+const thresholdChannels = 64
 
 // fitPasses bounds fitPool's halvings (2^-16 of the range at most).
 const fitPasses = 16
@@ -243,4 +260,72 @@ func ceilDiv(a, b int64) int64 {
 		return int64((uint32(a) + uint32(b) - 1) / uint32(b))
 	}
 	return (a + b - 1) / b
+}
+
+// fitThreshold is the largest record count that fits (fits(t) and not
+// fits(t+1)) when every channel with a share has the same weight and
+// buffer size, found without a search: all channels then want the same
+// share s of a step, and a channel with o records of space in its open
+// buffer needs a new buffer at each share o + k·rpb (k ≥ 0) it exceeds.
+// At most free buffers are needed while s is at most the (free+1)-th
+// smallest of those points, o_i + q·rpb for q = free / channels and o_i
+// the (free mod channels)-th smallest space (every space is below rpb).
+// The count is the largest whose share stays within it. The result is
+// checked with fits on both sides; known is false when it does not hold
+// or the weights or buffer sizes differ (fitPool then halves with fits).
+func (p *partition) fitThreshold(free float64) (t int64, known bool) {
+	limit := int64(free)
+	if limit < 0 || len(p.ch) > thresholdChannels {
+		return 0, false
+	}
+	w := 1 / float64(len(p.ch))
+	ws := p.edge.weights
+	r := p.ch[0].rpb
+	sp := p.spaces[:0]
+	for _, c := range p.ch {
+		if ws != nil {
+			if ws[c.sub] <= 0 {
+				continue
+			}
+			if len(sp) == 0 {
+				w = ws[c.sub]
+			} else if ws[c.sub] != w {
+				return 0, false
+			}
+		}
+		if c.rpb != r {
+			return 0, false
+		}
+		sp = append(sp, openSpace(c))
+	}
+	p.spaces = sp
+	if len(sp) == 0 || r <= 0 {
+		return 0, false
+	}
+	slices.Sort(sp)
+	k := int64(len(sp))
+	share := sp[limit%k] + (limit/k)*r
+	// The share of m records is min(m, ⌈m·w⌉+2): at most share for every
+	// m ≤ share, and beyond it while ⌈m·w⌉ ≤ share-2.
+	t = max(share, int64(math.Floor(free)))
+	if c := float64(share - 2); c >= 0 && c/w < 1<<52 {
+		// m·w ≤ c, up to the rounding of m·w: the estimate and its
+		// neighbours (the check below catches anything else).
+		m := int64(c / w)
+		for range 2 {
+			if m > 0 && math.Ceil(float64(m)*w) > c {
+				m--
+			}
+		}
+		for range 2 {
+			if math.Ceil(float64(m+1)*w) <= c {
+				m++
+			}
+		}
+		t = max(t, m)
+	}
+	if !p.fits(t, free) || p.fits(t+1, free) {
+		return 0, false
+	}
+	return t, true
 }

@@ -1,0 +1,91 @@
+package models
+
+import (
+	"math"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// fitPoolByHalving is fitPool as it was before fitThreshold: every halving
+// counts the buffers with fits.
+func fitPoolByHalving(p *partition, n float64) float64 {
+	free := float64(p.pool - p.used)
+	if p.edge.rpb == 0 || n <= max(free, 1) || n/float64(p.minRPB)+min(float64(len(p.ch)), n) <= free {
+		return n
+	}
+	lo, hi := math.Floor(max(free, 1)), math.Floor(n)
+	if p.fits(int64(hi), free) {
+		return hi
+	}
+	for range fitPasses {
+		if hi-lo <= max(1, lo/32) {
+			break
+		}
+		m := math.Floor((lo + hi) / 2)
+		if p.fits(int64(m), free) {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// fitThreshold finds the largest count that fits without a search when the
+// channels share a weight and a buffer size (equal weights, some channels
+// without a share, open buffers anywhere from empty to full), and fitPool
+// gives bit for bit what halving with fits gives, in those cases and in the
+// others (unequal weights, debloated buffer sizes).
+func TestFitPoolThresholdIsTheHalvings(t *testing.T) {
+	found := 0
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 40).Draw(t, "channels")
+		rpb := rapid.Int64Range(1, 400).Draw(t, "records per buffer")
+		p := &partition{edge: &edge{rpb: rpb}, maxPer: 1 << 20}
+		idle := rapid.IntRange(0, 3).Draw(t, "channels without a share")
+		if rapid.Bool().Draw(t, "weights") {
+			p.edge.weights = make([]float64, n)
+			for i := range p.edge.weights {
+				p.edge.weights[i] = 1 / float64(n-min(idle, n-1))
+				if i < idle && i < n-1 {
+					p.edge.weights[i] = 0
+				}
+			}
+		}
+		unequal := false
+		if p.edge.weights != nil && rapid.IntRange(0, 4).Draw(t, "unequal") == 0 {
+			p.edge.weights[n-1] *= 1.5
+			unequal = n > 1 && p.edge.weights[n-2] > 0
+		}
+		debloated := n > 1 && rapid.IntRange(0, 5).Draw(t, "debloated") == 0
+		for i := range n {
+			c := &channel{src: p, sub: int32(i), rpb: rpb}
+			if debloated && i == 0 {
+				c.rpb = max(1, rpb/2)
+			}
+			c.fill = rapid.Int64Range(0, c.rpb).Draw(t, "fill")
+			p.ch = append(p.ch, c)
+		}
+		p.setMinRPB()
+		p.pool = int32(rapid.IntRange(1, 200).Draw(t, "pool"))
+		p.used = int32(rapid.IntRange(0, int(p.pool)+8).Draw(t, "used"))
+		free := float64(p.pool - p.used)
+		th, ok := p.fitThreshold(free)
+		if ok {
+			found++
+			if !p.fits(th, free) || p.fits(th+1, free) {
+				t.Fatalf("threshold %d: fits %v, fits(+1) %v", th, p.fits(th, free), p.fits(th+1, free))
+			}
+		} else if !unequal && !debloated && free >= 0 {
+			t.Fatalf("no threshold found for %d channels of one weight and buffer size, %v free", n, free)
+		}
+		want := rapid.Float64Range(1, float64(rpb)*250).Draw(t, "records")
+		if got, exp := p.fitPool(want), fitPoolByHalving(p, want); got != exp {
+			t.Fatalf("fitPool(%v) = %v, halving %v", want, got, exp)
+		}
+	})
+	if found == 0 {
+		t.Fatal("fitThreshold never found a threshold")
+	}
+}
