@@ -329,3 +329,29 @@ func (p *partition) fitThreshold(free float64) (t int64, known bool) {
 	}
 	return t, true
 }
+
+// outputSurelyShort reports, without a look at the channels, what
+// readKafka's check of the output room would find: that a source with
+// available records readable is backpressured, its output taking less
+// than a minimum step and fewer than those records. A partition's room
+// is at most its free buffers and one open buffer per channel, at the
+// edge's buffer size (a debloated channel's is smaller). A source with
+// buffers freed one at a time by its receivers asks again at each, and
+// most times this settles it.
+func (s *Simulation) outputSurelyShort(st *subtask, available int64) bool {
+	least := s.minStep(st)
+	if least < 2 {
+		return false
+	}
+	for _, p := range st.parts {
+		g := p.edge.from.gain
+		if g <= 0 || p.edge.rpb == 0 {
+			continue
+		}
+		most := float64((int64(max(p.pool-p.used, 0))+int64(len(p.ch)))*p.edge.rpb) / g
+		if most < float64(least) && float64(available) > max(1, most) {
+			return true
+		}
+	}
+	return false
+}

@@ -89,3 +89,37 @@ func TestFitPoolThresholdIsTheHalvings(t *testing.T) {
 		t.Fatal("fitThreshold never found a threshold")
 	}
 }
+
+// A partition's room is at most its free buffers and one open buffer per
+// channel at the edge's buffer size, the bound outputSurelyShort decides
+// with before it computes the room (with and without the min-tree, buffers
+// debloated, overdraft in use).
+func TestRoomIsAtMostFreeAndOpenBuffers(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 40).Draw(t, "channels")
+		rpb := rapid.Int64Range(1, 400).Draw(t, "records per buffer")
+		p := &partition{edge: &edge{rpb: rpb}, maxPer: int32(rapid.IntRange(1, 50).Draw(t, "max per channel"))}
+		if rapid.Bool().Draw(t, "weights") {
+			p.edge.weights = make([]float64, n)
+			for i := range p.edge.weights {
+				p.edge.weights[i] = rapid.Float64Range(0, 1).Draw(t, "weight")
+			}
+		}
+		for i := range n {
+			c := &channel{src: p, sub: int32(i), rpb: rpb}
+			if rapid.IntRange(0, 3).Draw(t, "debloated") == 0 {
+				c.rpb = rapid.Int64Range(1, rpb).Draw(t, "debloated size")
+			}
+			c.fill = rapid.Int64Range(0, rpb).Draw(t, "fill")
+			c.sendBuf = int32(rapid.IntRange(0, int(p.maxPer)).Draw(t, "sender buffers"))
+			p.ch = append(p.ch, c)
+		}
+		p.setMinRPB()
+		p.pool = int32(rapid.IntRange(1, 200).Draw(t, "pool"))
+		p.used = int32(rapid.IntRange(0, int(p.pool)+8).Draw(t, "used"))
+		room := p.room(0)
+		if most := float64((int64(max(p.pool-p.used, 0)) + int64(n)) * rpb); room > most {
+			t.Fatalf("room %v above %v (free buffers and an open buffer per channel)", room, most)
+		}
+	})
+}

@@ -398,6 +398,9 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		}
 		return false, false
 	}
+	if s.outputSurelyShort(st, available) {
+		return false, true
+	}
 	limit := s.outputRoom(st, math.MaxInt64) // not target: a step may be below a quarter chunk
 	if limit < s.minStep(st) && available > limit {
 		return false, true
