@@ -47,7 +47,7 @@ lint:
 
 # Speed and memory targets: the engine (events/s), whole scenarios (wall
 # seconds per virtual hour, peak heap) and the death-spiral comparison (base
-# and 9 variants, 2 virtual hours each), a 100-point sweep with -j 1 and 2,
+# and its 10 variants, 2 virtual hours each), a 100-point sweep with -j 1 and 2,
 # and drawing a dashboard.
 bench:
 	$(GO) test -run '^$$' -bench 'MM1' -benchmem ./sim
