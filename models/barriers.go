@@ -68,6 +68,7 @@ func (s *Simulation) triggerSources(p *pendingCheckpoint) {
 		if st.t.nodes[0].spec.Kind != KindSource || st.dead {
 			continue
 		}
+		s.catchUp(st)                  // it snapshots the offsets of what was readable
 		if st.busy || st.stalled > 0 { // a task blocked mid-record takes it once its output is written
 			st.ck.trigger = p.id // taken between records: after this step
 			if s.trace != nil {

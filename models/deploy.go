@@ -40,6 +40,7 @@ func (s *Simulation) build() error {
 	s.deployEventTime()
 	s.deploySinkWriters()
 	s.stepCaps()
+	s.deferrals()
 	s.buildRegions()
 	return nil
 }

@@ -16,6 +16,7 @@
 //	room.go         a partition's room kept as channels change (O(log P) per step), and a step's fit to its free buffers (closed form for equal weights)
 //	park.go         a writer out of buffers in the middle of a record waits, its task blocked
 //	resolution.go   a source's step follows its rate (records per chunk-delay)
+//	deferread.go    when an idle source looks again; a sparse source reads at its output flusher's tick
 //	debloat.go      buffer debloating: buffer sizes from each gate's throughput
 //	sink.go         sink write time, the sinks' writers deployed
 //	sinkwriter.go   a sink's writer: buffer, flushes, barrier, failover and restore

@@ -39,6 +39,7 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 	if len(rs) == 0 {
 		return // every task of it is restarting already: nothing to cancel
 	}
+	s.catchUpAll() // its sources read up to the failure: those records are replayed
 	now := s.eng.Now()
 	ev := result.FailureEvent{At: now, Reason: reason, Cause: cause, FailedAt: failedAt, Global: sts == nil, Partial: len(rs) < len(s.regions)}
 	for _, r := range rs {

@@ -129,6 +129,7 @@ func (s *Simulation) loseTaskManager(tm int, how Detection) bool {
 	if s.failed || tm < 0 || tm >= s.totalTMs || s.tmLost[tm] {
 		return false
 	}
+	s.catchUpAll() // its sources read up to the loss
 	now := s.eng.Now()
 	delay, why := s.detectionDelay(how)
 	s.tmLost[tm] = true

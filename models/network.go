@@ -510,18 +510,24 @@ func (s *Simulation) flushInterval() sim.Time {
 	return to
 }
 
-// armFlush schedules the subtask's output flusher at its next tick: its
-// first, flushPhase, or the next after now on the grid from it.
+// armFlush schedules the subtask's output flusher at its next tick.
 func (s *Simulation) armFlush(st *subtask) {
-	to := s.flushInterval()
-	if to <= 0 || s.eng.Armed(st.flush) {
+	if s.flushInterval() <= 0 || s.eng.Armed(st.flush) {
 		return
 	}
+	s.eng.Arm(st.flush, s.nextFlush(st), evFlush, st.id, 0)
+}
+
+// nextFlush is the subtask's next flusher tick after now: its first,
+// flushPhase, or the next on the grid from it (the flusher interval must
+// be positive).
+func (s *Simulation) nextFlush(st *subtask) sim.Time {
+	to := s.flushInterval()
 	next := st.flushPhase
 	if now := s.eng.Now(); now >= next {
 		next = sim.Add(st.flushPhase, ((now-st.flushPhase)/to+1)*to)
 	}
-	s.eng.Arm(st.flush, next, evFlush, st.id, 0)
+	return next
 }
 
 // flushAll is the output flusher firing (OutputFlusher, or after every

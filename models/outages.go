@@ -69,6 +69,7 @@ func (s *Simulation) outageEdge(i int, end bool) {
 		}
 		return
 	}
+	s.catchUpAll() // what was readable before it was read
 	s.outages++
 	if s.spec.Failures[i].Kind == FailKafkaOutage {
 		s.armDiscovery(i)

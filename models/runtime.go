@@ -67,6 +67,8 @@ type task struct {
 	subtasks []*subtask
 	blocked  int32 // subtasks that send nothing (subtask.sendsNothing)
 	stepCap  int64 // the most records a step takes (resolution.go's stepCaps)
+	// defersReads: its sources may read at their flusher's ticks (deferread.go)
+	defersReads bool
 }
 
 type taskState uint8
@@ -175,6 +177,9 @@ type subtask struct {
 	nextSplit int
 	wake      sim.Timer
 	poisoned  bool // its reader threw at a poison record; cleared when cancelled
+	// deferred: it leaves what is readable in Kafka until its flusher's
+	// tick; catchingUp: it reads it now (deferread.go)
+	deferred, catchingUp bool
 
 	flush      sim.Timer
 	flushPhase sim.Time

@@ -301,6 +301,7 @@ func (e *InternalError) Error() string {
 func (s *Simulation) handlePeriodic(ev sim.Event) {
 	switch ev.Kind {
 	case evOverloadCheck:
+		s.catchUpAll()
 		s.checkOverloads()
 	case evWatermark:
 		s.watermarkTick()
@@ -378,6 +379,7 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 			}
 		}
 	case evSample:
+		s.catchUpAll()
 		s.rec.sample()
 		if next, ok := s.rec.nextSample(e.Now()); ok {
 			e.At(next, evSample, 0, 0)
@@ -420,6 +422,7 @@ func (s *Simulation) handleSubtask(ev sim.Event) {
 	case evSourceWake:
 		s.markReady(st)
 	case evFlush:
+		s.catchUp(st) // what it read goes with this flush
 		s.flushAll(st)
 	case evGather:
 		st.gathered = true

@@ -393,7 +393,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 				next = min(next, p.nextReady())
 			}
 		}
-		if next != sim.Never {
+		if next != sim.Never && !s.deferRead(st, now, 0, next) {
 			s.eng.Arm(st.wake, s.idleWake(st, max(next, now)), evSourceWake, st.id, 0)
 		}
 		return false, false
@@ -405,7 +405,13 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	if limit < s.minStep(st) && available > limit {
 		return false, true
 	}
-	if available < min(target, limit) && sim.Add(oldest, s.spec.Sim.ChunkDelay) > now && target > 1 && !st.atPoison() {
+	// Short of a step, an idle source waits, unless something looks at
+	// what it has read (catchUp).
+	short := available < min(target, limit) && !st.catchingUp
+	if short && s.deferRead(st, now, available, now) {
+		return false, false
+	}
+	if short && sim.Add(oldest, s.spec.Sim.ChunkDelay) > now && target > 1 && !st.atPoison() {
 		s.eng.Arm(st.wake, sim.Add(oldest, s.spec.Sim.ChunkDelay), evSourceWake, st.id, 0)
 		return false, false
 	}
@@ -457,34 +463,6 @@ func (s *Simulation) readSplits(st *subtask, want int64) (poisoned bool) {
 		st.nextSplit = 0
 	}
 	return false
-}
-
-// idleWake is when an idle source with nothing readable looks again, the
-// next run of its splits becoming readable at next: then, or chunk-delay
-// later when what becomes readable at next is less than it would read at
-// once (fewer than readTarget, and room for them), since it would only wait
-// for its oldest record to have waited chunk-delay (readKafka). Skipping the
-// wake that would only wait changes nothing: the runs are generated in the
-// same order either way, before the read.
-func (s *Simulation) idleWake(st *subtask, next sim.Time) sim.Time {
-	cd := s.spec.Sim.ChunkDelay
-	if cd <= 0 || next <= s.eng.Now() {
-		return next
-	}
-	var due int64
-	for _, p := range st.splits {
-		if p.window <= 0 {
-			return next // runs without a window can become readable together
-		}
-		if !p.alignPaused && p.nextReady() == next {
-			due += p.next.N
-		}
-	}
-	target := s.readTarget(st, next)
-	if target <= 1 || due >= s.outputRoom(st, target) {
-		return next
-	}
-	return sim.Add(next, cd)
 }
 
 // process runs the chunk through the task's chain and returns the CPU time.
