@@ -47,7 +47,7 @@
 //	retime.go       a step in flight runs at its thread's current share of the cores
 //	share.go        max-min fair sharing of resources among claims
 //	lsm.go          RocksDB's LSM tree: memtable, flushes, compaction, stalls
-//	lsm_files.go    what an incremental checkpoint uploads: live SST files by level
+//	lsm_files.go    what an incremental checkpoint uploads: live SST files by level; what a restore reopens
 //	changelog.go    the changelog state backend: its log, materialization, replay
 //	regions.go      pipelined regions and the failover strategy (region, full)
 //	failover.go     cancel, restart delay, redeploy, restore downloads

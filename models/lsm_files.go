@@ -18,15 +18,52 @@ import (
 
 // sstMark is a RocksDB's SST files at a moment: the bytes written into
 // each level so far (level 0 by flushes, the others by compaction), and
-// level 0's files still live.
+// level 0's files still live, with the compaction they call for.
 type sstMark struct {
 	wrote  [result.NumLevels]float64
 	liveL0 float64
+	l0     level0
+}
+
+// level0 is level 0's files at a moment: those handed to compaction
+// (lsmState.l0, l0File, compactLv, and the compaction's work left) and
+// those held below level0_file_num_compaction_trigger.
+type level0 struct {
+	bytes, file, work float64
+	lv                [result.NumLevels]float64
+	held              heldFiles
 }
 
 // mark is the subtask's SST files now.
 func (l *lsmState) mark() sstMark {
-	return sstMark{wrote: l.wrote, liveL0: l.l0File + l.held.file}
+	m := sstMark{wrote: l.wrote, liveL0: l.l0File + l.held.file,
+		l0: level0{bytes: l.l0, file: l.l0File, lv: l.compactLv, held: l.held}}
+	if l.compact != nil {
+		m.l0.work = l.compact.remaining
+	}
+	return m
+}
+
+// restoreFiles opens subtask st's RocksDB on the files of m, a
+// checkpoint's: RocksDBIncrementalRestoreOperation (restoreWithoutRescaling)
+// opens the DB on the checkpoint's SST files as they were, levels and
+// MANIFEST included, so its level-0 files are level 0 again and RocksDB
+// schedules their compaction as it opens (DBImpl::Open calls
+// MaybeScheduleFlushOrCompaction): the compaction they called for is
+// still to do, and its output is new files for the next incremental
+// checkpoint.
+func (s *Simulation) restoreFiles(st *subtask, m sstMark) {
+	l := st.lsm
+	l.wrote = m.wrote
+	l.l0, l.l0File, l.compactLv, l.held = m.l0.bytes, m.l0.file, m.l0.lv, m.l0.held
+	if m.l0.work > 0 {
+		g := s.storage
+		g.advance(s.eng.Now())
+		l.compact = g.startCompaction(st)
+		l.compact.total, l.compact.remaining = m.l0.work, m.l0.work
+		g.rearm()
+	}
+	s.updateStall(st)
 }
 
 // newLive is the bytes of m's live files written since base, for a state

@@ -96,11 +96,11 @@ func (s *Simulation) restoreSubtask(st *subtask, p *pendingCheckpoint, f *result
 	}
 	if st.lsm != nil {
 		// The restored DB: its files are the checkpoint's, shared with
-		// the next incremental checkpoint; compaction starts afresh.
+		// the next incremental checkpoint, level 0's compaction still to do.
 		*st.lsm = lsmState{restoredBase: s.initialState(st)} // no checkpoint: the warm state again
 		if p != nil {
 			sub := &p.subs[st.id]
-			st.lsm.wrote = sub.sst.wrote
+			s.restoreFiles(st, sub.sst)
 			// with the changelog backend its state size is the
 			// materialized state, under the log
 			st.lsm.restoredLog, st.lsm.restoredBase = sub.replay, float64(sub.stateSize)
