@@ -29,8 +29,9 @@ import (
 // (simulation.chunk-records unset), no event time (its watermarks follow
 // the timestamps read), no buffer debloating (buffer sizes follow the
 // throughput measured), no poison record ahead (its reader fails as it
-// reaches it), and a chain that takes no time (a step ends as it starts,
-// before the tick's flush).
+// reaches it), a chain that takes no time (a step ends as it starts,
+// before the tick's flush) and no sink in the chain (a chained sink writes
+// a record as it is read, not at the flush).
 
 // deferrals marks the tasks whose sources may defer their reads
 // (task.defersReads), once the job is deployed.
@@ -39,8 +40,18 @@ func (s *Simulation) deferrals() {
 	on := s.spec.Sim.ChunkRecords == 0 && cd > 0 && s.flushInterval() > cd && s.spec.Network.Debloat == nil
 	for _, t := range s.tasks {
 		h := t.nodes[0].spec
-		t.defersReads = on && h.Kind == KindSource && h.Kafka != nil && h.Kafka.EventTime == nil && chainSeconds(t) == 0
+		t.defersReads = on && h.Kind == KindSource && h.Kafka != nil && h.Kafka.EventTime == nil && chainSeconds(t) == 0 && !t.chainsSink()
 	}
+}
+
+// chainsSink: a sink is chained into the task.
+func (t *task) chainsSink() bool {
+	for _, rt := range t.nodes {
+		if rt.spec.Kind == KindSink {
+			return true
+		}
+	}
+	return false
 }
 
 // deferRead reports whether source st, idle with available records
@@ -53,10 +64,23 @@ func (s *Simulation) deferrals() {
 // count as readDue counts, times the records each output gets per record
 // read, fits in one buffer of every output edge.
 func (s *Simulation) deferRead(st *subtask, now sim.Time, available int64, next sim.Time) bool {
+	if !s.deferrable(st, now, available, next) {
+		return false
+	}
+	s.eng.Disarm(st.wake)
+	s.armFlush(st)
+	st.deferred = true
+	return true
+}
+
+// deferrable is deferRead's test, changing nothing: whether st, with
+// available records readable at from and more at next, would leave them
+// until its flusher's next tick after from.
+func (s *Simulation) deferrable(st *subtask, from sim.Time, available int64, next sim.Time) bool {
 	if !st.t.defersReads || len(st.parts) == 0 {
 		return false
 	}
-	tick := s.nextFlush(st)
+	tick := s.nextFlush(st, from)
 	if next >= tick {
 		return false
 	}
@@ -66,7 +90,7 @@ func (s *Simulation) deferRead(st *subtask, now sim.Time, available int64, next 
 			return false
 		}
 		if !p.alignPaused {
-			due += p.integral(now, tick)
+			due += p.integral(from, tick)
 		}
 	}
 	due += 3 * math.Sqrt(due)
@@ -75,9 +99,6 @@ func (s *Simulation) deferRead(st *subtask, now sim.Time, available int64, next 
 			return false
 		}
 	}
-	s.eng.Disarm(st.wake)
-	s.armFlush(st)
-	st.deferred = true
 	return true
 }
 
@@ -109,12 +130,12 @@ func (s *Simulation) catchUpAll() {
 // once (fewer than readTarget, and room for them), since it would only wait
 // for its oldest record to have waited chunk-delay (readKafka). Skipping the
 // wake that would only wait changes nothing: the runs are generated in the
-// same order either way, before the read. A source that defers its reads
-// wakes at next, to leave what it finds for its flusher's tick
-// (deferread.go), which may come before the wait is over.
+// same order either way, before the read. A source that would defer what
+// it finds at next wakes then, to leave it for its flusher's tick, which
+// may come before the wait is over.
 func (s *Simulation) idleWake(st *subtask, next sim.Time) sim.Time {
 	cd := s.spec.Sim.ChunkDelay
-	if cd <= 0 || next <= s.eng.Now() || st.t.defersReads {
+	if cd <= 0 || next <= s.eng.Now() {
 		return next
 	}
 	var due int64
@@ -125,6 +146,9 @@ func (s *Simulation) idleWake(st *subtask, next sim.Time) sim.Time {
 		if !p.alignPaused && p.nextReady() == next {
 			due += p.next.N
 		}
+	}
+	if s.deferrable(st, next, due, next) {
+		return next
 	}
 	target := s.readTarget(st, next)
 	if target <= 1 || due >= s.outputRoom(st, target) {

@@ -66,6 +66,10 @@ func TestDeferralOnlyWhereNothingDependsOnTheReadTime(t *testing.T) {
 			s.Nodes[0].Kafka.EventTime = &EventTime{Delay: sim.Constant{V: 0}, OutOfOrderness: sim.Second}
 		}, false},
 		{"debloating", func(s *Spec) { d := DefaultDebloat(); s.Network.Debloat = &d }, false},
+		{"a sink chained to the source", func(s *Spec) {
+			s.Nodes = append(s.Nodes, Node{Name: "audit", Kind: KindSink, Parallelism: 1, Chain: true, RecordSize: 100,
+				Sink: &Sink{}, Inputs: []Input{{From: "src"}}})
+		}, false},
 		{"a cost chained to the source", func(s *Spec) {
 			s.Nodes[1].Inputs[0].Exchange = Forward
 			s.Nodes[1].Cost = sim.Constant{V: 1e-6}

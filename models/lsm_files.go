@@ -51,10 +51,17 @@ func (l *lsmState) mark() sstMark {
 // schedules their compaction as it opens (DBImpl::Open calls
 // MaybeScheduleFlushOrCompaction): the compaction they called for is
 // still to do, and its output is new files for the next incremental
-// checkpoint.
+// checkpoint. Only an incremental checkpoint's files are reopened so: a
+// full snapshot is re-inserted into a new DB (RocksDBFullRestoreOperation),
+// and the changelog backend restores its materialized state and replays
+// the log; the flushes and compactions of that rebuilding are not
+// simulated, so their level 0 starts empty.
 func (s *Simulation) restoreFiles(st *subtask, m sstMark) {
 	l := st.lsm
 	l.wrote = m.wrote
+	if c := s.spec.Checkpointing; !c.Incremental || c.Changelog != nil {
+		return
+	}
 	l.l0, l.l0File, l.compactLv, l.held = m.l0.bytes, m.l0.file, m.l0.lv, m.l0.held
 	if m.l0.work > 0 {
 		g := s.storage

@@ -64,10 +64,18 @@ func TestIncrementalUploadsOnlyLiveFiles(t *testing.T) {
 // so level-0 files handed to compaction are compacted after the restore,
 // as RocksDB schedules it on open, and those below the trigger wait for
 // more; the compaction's output is written into the levels it was due
-// to, new files the next incremental checkpoint uploads.
+// to, new files the next incremental checkpoint uploads. A full snapshot
+// is re-inserted into a new DB instead: its level 0 starts empty.
 func TestRestoreReopensLevel0(t *testing.T) {
+	for _, incremental := range []bool{true, false} {
+		restoreLevel0(t, incremental)
+	}
+}
+
+func restoreLevel0(t *testing.T, incremental bool) {
 	spec := rocksJob(UniformKeys{N: 100_000}, 1<<10, 1000, 1<<20)
 	spec.Checkpointing.LSM = DefaultLSM()
+	spec.Checkpointing.Incremental = incremental
 	s, err := New(spec)
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +99,12 @@ func TestRestoreReopensLevel0(t *testing.T) {
 	s.storage.cancel(func(*transfer) bool { return true }) // the failover
 	*st.lsm = lsmState{}
 	s.restoreFiles(st, m)
+	if !incremental {
+		if l.compact != nil || l.l0 != 0 || l.held != (heldFiles{}) || l.wrote != m.wrote {
+			t.Errorf("full snapshot restored: level 0 %.0f bytes, %+v held, compaction %v; want it empty, the bytes written kept", l.l0, l.held, l.compact)
+		}
+		return
+	}
 	if l.compact == nil || l.compact.remaining != 8*mib {
 		t.Fatalf("after the restore the compaction has %v left, want 8 MiB", l.compact)
 	}

@@ -515,17 +515,17 @@ func (s *Simulation) armFlush(st *subtask) {
 	if s.flushInterval() <= 0 || s.eng.Armed(st.flush) {
 		return
 	}
-	s.eng.Arm(st.flush, s.nextFlush(st), evFlush, st.id, 0)
+	s.eng.Arm(st.flush, s.nextFlush(st, s.eng.Now()), evFlush, st.id, 0)
 }
 
-// nextFlush is the subtask's next flusher tick after now: its first,
+// nextFlush is the subtask's next flusher tick after at: its first,
 // flushPhase, or the next on the grid from it (the flusher interval must
 // be positive).
-func (s *Simulation) nextFlush(st *subtask) sim.Time {
+func (s *Simulation) nextFlush(st *subtask, at sim.Time) sim.Time {
 	to := s.flushInterval()
 	next := st.flushPhase
-	if now := s.eng.Now(); now >= next {
-		next = sim.Add(st.flushPhase, ((now-st.flushPhase)/to+1)*to)
+	if at >= next {
+		next = sim.Add(st.flushPhase, ((at-st.flushPhase)/to+1)*to)
 	}
 	return next
 }
