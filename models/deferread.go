@@ -114,8 +114,9 @@ func (s *Simulation) catchUp(st *subtask) {
 	st.catchingUp = false
 }
 
-// catchUpAll is catchUp for every source subtask, before a look at all of
-// them (a metrics sample, the overload check).
+// catchUpAll is catchUp for every deferred source subtask, before a look
+// at all of them (a metrics sample, the overload check) or an event that
+// ends what some of them read (a failover, a lost TaskManager, an outage).
 func (s *Simulation) catchUpAll() {
 	for _, st := range s.subtasks {
 		if st.deferred {
