@@ -28,7 +28,11 @@ import (
 // Only chunks small against P are split so (evenSmall): a chunk of many
 // records floors most carries, and apportion's one pass over the weights
 // is then cheaper than a heap's (at P = 16, steps of a hundred records or
-// more made the whole job about twice as slow). Splitting goes back to apportion's carries,
+// more made the whole job about twice as slow). Below P/2 records the
+// lazy form wins: a source reading at its flusher's tick (deferread.go)
+// splits some 40 records over 256 subpartitions, and apportion's pass made
+// the keyBy job at P = 256 about 10 % slower (16 records at most, as this
+// was first, sent those steps to the pass). Splitting goes back to apportion's carries,
 // written out exactly, for a large chunk, a new key layout or a
 // mini-batch's weights (TestSplitByKeySwitchesForms).
 
@@ -52,11 +56,12 @@ type evenSplit struct {
 }
 
 // A chunk of k records is split here when k·evenSmall is below the
-// subpartitions (else apportion's pass costs no more), and the form is
-// built after evenAfter such chunks in a row (so that a run of large and
-// small chunks does not rebuild it at each).
+// subpartitions (fewer than half of them get a record; else apportion's
+// pass costs no more), and the form is built after evenAfter such chunks
+// in a row (so that a run of large and small chunks does not rebuild it at
+// each).
 const (
-	evenSmall = 16
+	evenSmall = 2
 	evenAfter = 4
 )
 
