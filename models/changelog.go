@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/flinksim/flinksim/sim"
@@ -63,6 +64,13 @@ type changelogState struct {
 	matSST      sstMark   // its RocksDB's SST files when it began
 	matFull     float64   // its full size: the state when it began
 	baseSST     sstMark   // SST files of the last completed materialization
+	matTo       float64   // appended up to the materialized state (Flink's lastMaterializedTo; a restored log's end)
+	// Materializations by number (ChangelogKeyedStateBackend's
+	// materializedId, and lastConfirmedMaterializationId): started is the
+	// newest begun, matID the materialized state's (counted on from the
+	// restored checkpoint's), confirmed the newest a completed checkpoint
+	// held.
+	started, matID, confirmed int64
 }
 
 func (s *Simulation) changelogOf(st *subtask) *changelogState {
@@ -137,6 +145,21 @@ func (s *Simulation) materialize(st *subtask) {
 	if l == nil || l.mat != nil || st.region.state != regionRunning {
 		return
 	}
+	// None starts while the last one is unconfirmed, no completed
+	// checkpoint holding it yet (initMaterialization: the shared files'
+	// chain would break), nor with nothing logged since it; the next try
+	// is an interval later (PeriodicMaterializationManager).
+	if l.started > l.confirmed || l.appended <= l.matTo {
+		if s.trace != nil && l.started > l.confirmed {
+			s.tracef("%s skips a materialization: no completed checkpoint holds materialization %d yet", st.name(), l.started)
+		}
+		s.scheduleMaterialization(st)
+		return
+	}
+	l.started++
+	if s.trace != nil {
+		s.tracef("%s begins materialization %d: %.0f bytes logged since the last", st.name(), l.started, l.appended-l.matTo)
+	}
 	l.matFrom, l.matSST = l.appended, st.lsm.mark()
 	// The backend's own snapshot: incremental (the SST files since the last
 	// materialization) or full.
@@ -146,7 +169,9 @@ func (s *Simulation) materialize(st *subtask) {
 	}
 	live := s.stateBytes(st, recs)
 	l.matFull = live // the snapshot's full size (all its SST files)
-	// its live files written since the last (lsm_files.go)
+	// its live files written since the last, which a completed checkpoint
+	// confirmed (above): RocksDB's incremental snapshot builds on the
+	// materialization it was last notified of (lsm_files.go)
 	bytes, full := s.uploadSince(l.matSST, l.baseSST, live), !s.incremental()
 	if full {
 		bytes = live
@@ -165,7 +190,33 @@ func (s *Simulation) materialized(st *subtask) {
 	l := s.changelogOf(st)
 	l.mat = nil
 	l.truncatedAt, l.baseSST, l.base = l.matFrom, l.matSST, l.matFull
+	l.matTo, l.matID = l.matFrom, l.started
 	s.scheduleMaterialization(st)
+}
+
+// confirmMaterialization: a completed checkpoint held the subtask's
+// materialization id (ChangelogKeyedStateBackend.notifyCheckpointComplete),
+// which lets the next one start.
+func (s *Simulation) confirmMaterialization(st *subtask, id int64) {
+	if l := s.changelogOf(st); l != nil && id > l.confirmed {
+		l.confirmed = id
+	}
+}
+
+// materializationPhase is how long after its backend starts a subtask's
+// first materialization comes: PeriodicMaterializationManager spreads
+// them over an interval ("to avoid thundering herd") by a hash of the
+// operator subtask's description (OperatorSubtaskDescriptionText: its
+// class, OperatorID and index), in whole milliseconds. flinksim cannot
+// compute an OperatorID, so the phase is drawn per subtask, the same
+// after every restore, as the hash is.
+func (s *Simulation) materializationPhase(st *subtask) sim.Time {
+	ms := int64(s.spec.Checkpointing.Changelog.MaterializeInterval / sim.Millisecond)
+	if ms <= 0 {
+		return 0
+	}
+	r := s.streams.Stream(fmt.Sprintf("materialization/%s/%d", st.t.nodes[0].spec.Name, st.index))
+	return sim.Time(r.Int64N(ms)) * sim.Millisecond
 }
 
 func (s *Simulation) scheduleMaterialization(st *subtask) {
@@ -186,10 +237,11 @@ func (s *Simulation) startChangelogs(sts []*subtask) {
 			// completeRestore: materialized and restoredNonMaterialized, in
 			// every later snapshot); already uploaded, the log is not in the
 			// active change set.
-			r := st.lsm.restoredLog
-			st.lsm.log = &changelogState{baseSST: st.lsm.mark(), base: st.lsm.restoredBase, appended: r, atTick: r}
+			r, m := st.lsm.restoredLog, st.lsm.restoredMat
+			st.lsm.log = &changelogState{baseSST: st.lsm.mark(), base: st.lsm.restoredBase, appended: r, atTick: r,
+				matTo: r, started: m, matID: m, confirmed: m}
 			st.lsm.log.flow = s.storage.startChangelog(st)
-			s.scheduleMaterialization(st)
+			s.eng.After(s.materializationPhase(st), evMaterialize, st.id, stamp(st, 0))
 		}
 	}
 }

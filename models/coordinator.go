@@ -58,6 +58,7 @@ type subtaskSnapshot struct {
 	windows     *windowSnap // a window operator's windows and their timers
 	sst         sstMark     // its RocksDB's SST files, after the sync phase's flush
 	replay      float64     // changelog bytes a restore replays on top of the materialized state
+	matID       int64       // the materialization its materialized state is (changelog.go)
 	sinkAt      []int64     // each sink writer's position in its output stream, by chain position (nil: no sink)
 	stateSize   int64       // full keyed state (and windows); with the changelog backend its materialized state's
 	opState     int64       // operator state: a Kafka reader's splits (sourcestate.go), written whole every time

@@ -107,6 +107,9 @@ type lsmState struct {
 	// restoredBase is the materialized state restored under it (its full
 	// size), or the warm state a job starts from.
 	restoredLog, restoredBase float64
+	// restoredMat is the materialization the restored state is (the
+	// checkpoint's, ChangelogStateBackendHandle.getMaterializationID).
+	restoredMat int64
 }
 
 // heldFiles is level 0's files waiting for a compaction to start

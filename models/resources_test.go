@@ -179,7 +179,9 @@ func TestChangelogRestoreReplaysTheLog(t *testing.T) {
 			spec := recoveryJob(10, 2000, failAt)
 			spec.Nodes[1].Keyed.Warm = tc.warm
 			withChangelog(spec.Checkpointing)
-			_, res := runWith(t, spec)
+			noMaterialization(spec.Checkpointing)
+			s, res := runWith(t, spec)
+			checkNoMaterialization(t, s)
 			if len(res.Restores) != 1 {
 				t.Fatalf("restores %+v, want one", res.Restores)
 			}

@@ -103,7 +103,7 @@ func (s *Simulation) restoreSubtask(st *subtask, p *pendingCheckpoint, f *result
 			s.restoreFiles(st, sub.sst)
 			// with the changelog backend its state size is the
 			// materialized state, under the log
-			st.lsm.restoredLog, st.lsm.restoredBase = sub.replay, float64(sub.stateSize)
+			st.lsm.restoredLog, st.lsm.restoredBase, st.lsm.restoredMat = sub.replay, float64(sub.stateSize), sub.matID
 		}
 	}
 }

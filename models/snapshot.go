@@ -124,7 +124,7 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 		// log since it (changelog.go).
 		var materialized float64
 		up, sub.replay, materialized = s.changelogSnapshot(st)
-		sub.stateSize = int64(materialized)
+		sub.stateSize, sub.matID = int64(materialized), st.lsm.log.matID
 	case incremental && st.ck.hasBase && st.lsm != nil:
 		// The SST files written since the last confirmed checkpoint that
 		// are still live (lsm_files.go).
@@ -211,6 +211,7 @@ func (s *Simulation) checkpointCompleted(p *pendingCheckpoint) {
 			st.ck.baseRecs = append(st.ck.baseRecs[:0], sub.stateRecs...)
 			st.ck.baseSST = sub.sst
 			st.ck.hasBase = true
+			s.confirmMaterialization(st, sub.matID)
 		}
 	}
 }
