@@ -58,6 +58,16 @@ type taskCkpt struct {
 	lastAlignment, lastStartDelay sim.Time
 }
 
+// startDelay is a checkpoint's start delay at a task as Flink measures
+// it, in whole milliseconds of the clock: the first barrier's handling
+// (CheckpointBarrierHandler.markAlignmentStart) or a source's trigger
+// (StreamTask's latestAsyncCheckpointStartDelayNanos) against the
+// checkpoint's creation timestamp, 1_000_000 · max(0, now ms − timestamp
+// ms); checkpointStartDelayNanos and REST's start_delay give it.
+func startDelay(now, trigger sim.Time) sim.Time {
+	return max(0, now/sim.Millisecond-trigger/sim.Millisecond) * sim.Millisecond
+}
+
 func barrierChunk(id int64, priority bool) Chunk {
 	return Chunk{Barrier: int32(id), Priority: priority, Partition: -1}
 }
@@ -111,8 +121,8 @@ func (s *Simulation) handleBarrier(st *subtask, c *channel, b Chunk) {
 			s.unblockAll(st) // an older alignment is subsumed here
 		}
 		*tc = taskCkpt{id: id, firstAt: now, baseRecs: tc.baseRecs, baseSST: tc.baseSST, hasBase: tc.hasBase, priority: tc.priority, timedOut: s.pastAlignedTimeout(p)}
-		p.subs[st.id].startDelay = now - p.trigger
-		tc.lastStartDelay = now - p.trigger
+		p.subs[st.id].startDelay = startDelay(now, p.trigger)
+		tc.lastStartDelay = p.subs[st.id].startDelay
 	}
 	c.barrierSeen = id
 	if c.persist != 0 && id >= c.persist {

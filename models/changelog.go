@@ -142,8 +142,8 @@ func (s *Simulation) changelogSnapshot(st *subtask) (tail, replay, materialized 
 // materialize is a subtask's periodic materialization coming due.
 func (s *Simulation) materialize(st *subtask) {
 	l := s.changelogOf(st)
-	if l == nil || l.mat != nil || st.region.state != regionRunning {
-		return
+	if l == nil || l.mat != nil || st.dead || st.region.state != regionRunning {
+		return // a task on a lost TaskManager runs nothing, noticed or not
 	}
 	// None starts while the last one is unconfirmed, no completed
 	// checkpoint holding it yet (initMaterialization: the shared files'
@@ -159,6 +159,13 @@ func (s *Simulation) materialize(st *subtask) {
 	l.started++
 	if s.trace != nil {
 		s.tracef("%s begins materialization %d: %.0f bytes logged since the last", st.name(), l.started, l.appended-l.matTo)
+	}
+	// It is the nested RocksDB's snapshot, whose native checkpoint flushes
+	// the memtable first (RocksIncrementalSnapshotStrategy): its bytes are
+	// uploaded with the rest. The flush's pause of the task thread is not
+	// simulated.
+	if db := s.rocksOf(st); db != nil && db.mem > 0 {
+		s.flush(st, 1, db.mem)
 	}
 	l.matFrom, l.matSST = l.appended, st.lsm.mark()
 	// The backend's own snapshot: incremental (the SST files since the last

@@ -453,3 +453,22 @@ func countedOnce(s *Simulation) (read, counted int64) {
 	}
 	return read, counted
 }
+
+// TestStartDelayInWholeMilliseconds: a task's checkpoint start delay is
+// Flink's 1_000_000 · max(0, now ms − creation timestamp ms), whole
+// milliseconds of the clock (CheckpointBarrierHandler.markAlignmentStart,
+// StreamTask.triggerCheckpointAsyncInMailbox): 0.4 ms within one
+// millisecond is 0, 0.2 ms across one is 1 ms, and no fraction survives.
+func TestStartDelayInWholeMilliseconds(t *testing.T) {
+	ms, us := sim.Millisecond, sim.Microsecond
+	for _, c := range []struct{ now, trigger, want sim.Time }{
+		{746*ms + 400*us, 746 * ms, 0},
+		{747*ms + 100*us, 746*ms + 900*us, ms},
+		{2567*ms + 904255*sim.Nanosecond, 0, 2567 * ms},
+		{5 * ms, 5 * ms, 0},
+	} {
+		if got := startDelay(c.now, c.trigger); got != c.want {
+			t.Errorf("barrier at %v of a checkpoint created at %v: start delay %v, want %v", c.now, c.trigger, got, c.want)
+		}
+	}
+}

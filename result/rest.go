@@ -162,8 +162,15 @@ func endToEndSummary(cps []*CheckpointStats) statsDto {
 	return restSummary(dur)
 }
 
+// histogramWindow is how many of the latest completed checkpoints a
+// summary's quantiles are over (CompletedCheckpointStatsSummary's
+// HISTOGRAM_WINDOW_SIZE, a DescriptiveStatisticsHistogram's window); its
+// min, max and average are over all of them.
+const histogramWindow = 10_000
+
 // restSummary is the job's summary of one figure over its completed
-// checkpoints (CompletedCheckpointStatsSummary's StatsSummary, StatsSummaryDto).
+// checkpoints, xs in the order they completed (CompletedCheckpointStatsSummary's
+// StatsSummary, StatsSummaryDto).
 func restSummary(xs []int64) statsDto {
 	if len(xs) == 0 {
 		// no completed checkpoint: StatsSummary's min, max and avg are 0,
@@ -171,18 +178,20 @@ func restSummary(xs []int64) statsDto {
 		// (StatsSummarySnapshot.getQuantile, Commons Math's Percentile)
 		return statsDto{P50: nan, P90: nan, P95: nan, P99: nan, P999: nan}
 	}
-	s := append([]int64(nil), xs...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	lo, hi := xs[0], xs[0]
 	var sum float64
-	for _, x := range s {
+	for _, x := range xs {
+		lo, hi = min(lo, x), max(hi, x)
 		sum += float64(x)
 	}
-	fs := make([]float64, len(s))
-	for i, x := range s {
+	window := xs[max(0, len(xs)-histogramWindow):]
+	fs := make([]float64, len(window))
+	for i, x := range window {
 		fs[i] = float64(x)
 	}
+	sort.Float64s(fs)
 	q := func(p float64) jdouble { return jdouble(FlinkQuantile(fs, p)) }
-	return statsDto{Min: s[0], Max: s[len(s)-1], Avg: int64(sum / float64(len(s))),
+	return statsDto{Min: lo, Max: hi, Avg: int64(sum / float64(len(xs))),
 		P50: q(0.5), P90: q(0.9), P95: q(0.95), P99: q(0.99), P999: q(0.999)}
 }
 

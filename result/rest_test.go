@@ -456,6 +456,31 @@ func TestEndToEndIsCheckpointsJSONSummary(t *testing.T) {
 	}
 }
 
+// TestSummaryQuantilesOverTheLatest10000: a summary's quantiles are over
+// the latest 10,000 completed checkpoints, its min, max and average over
+// all (CompletedCheckpointStatsSummary: StatsSummary(HISTOGRAM_WINDOW_SIZE),
+// a DescriptiveStatisticsHistogram window beside running min/max/sum).
+// 2,000 checkpoints of 100 s, then 10,000 of 1 s: every quantile is 1 s,
+// the maximum 100 s, the average (2000·100 + 10000·1)/12000 = 17.5 s.
+func TestSummaryQuantilesOverTheLatest10000(t *testing.T) {
+	r := &Result{Summary: Summary{Checkpoints: &CheckpointSummary{}}}
+	for i := range 12000 {
+		d := sim.Second
+		if i < 2000 {
+			d = 100 * sim.Second
+		}
+		trigger := sim.Time(i) * 200 * sim.Second
+		r.Checkpoints = append(r.Checkpoints, &CheckpointStats{ID: int64(i + 1), Status: "COMPLETED", Trigger: trigger,
+			LatestAck: trigger + d, Duration: d, Completed: trigger + d})
+	}
+	js := checkpointsOf(t, r)["summary"].(map[string]any)["end_to_end_duration"].(map[string]any)
+	for k, want := range map[string]float64{"p50": 1000, "p90": 1000, "p99": 1000, "p999": 1000, "min": 1000, "max": 100000, "avg": 17500} {
+		if js[k] != want {
+			t.Errorf("end_to_end_duration %s %v ms, want %v", k, js[k], want)
+		}
+	}
+}
+
 // TestExternalPathAsFlink: a completed checkpoint's external_path is its
 // directory under the configured checkpoint directory and the job's id, as
 // the captured 1.17 job's (hdfs://.../checkpoints/<job id>/chk-4); with the

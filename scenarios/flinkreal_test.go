@@ -299,7 +299,8 @@ func TestProcessAndFlinkSizeTogether(t *testing.T) {
 // default storage, memory (InMemoryStateChangelogStorage, for tests),
 // is refused at the key that asks for it, or at state.changelog.enabled
 // when it is the default; the storage name is read in any case
-// (StateChangelogStorageLoader lower-cases it) and under its old name.
+// (StateChangelogStorageLoader lower-cases it) and under its old name; the
+// materialization interval is at least a millisecond.
 func TestChangelogStorage(t *testing.T) {
 	on := []string{"flink.execution.checkpointing.interval=1min", ckptDir, "flink.state.backend.type=rocksdb", "flink.state.changelog.enabled=true"}
 	for _, c := range []struct {
@@ -312,6 +313,11 @@ func TestChangelogStorage(t *testing.T) {
 		{[]string{"flink.state.changelog.storage=FileSystem"}, ""},
 		{[]string{"flink.state.backend.changelog.storage=filesystem"}, ""},
 		{[]string{"flink.state.changelog.storage=s3"}, `"s3" is not one of memory, filesystem`},
+		// the materialization interval in whole milliseconds: 0 ms fails
+		// PeriodicMaterializationManager (its initial delay divides by it)
+		{[]string{"flink.state.changelog.storage=filesystem", "flink.state.changelog.periodic-materialize.interval=500µs"},
+			"flink.state.changelog.periodic-materialize.interval: must be at least 1ms, not 500us"},
+		{[]string{"flink.state.changelog.storage=filesystem", "flink.state.changelog.periodic-materialize.interval=1ms"}, ""},
 	} {
 		_, err := Load("m.yaml", []byte(minimal), append(append([]string{}, on...), c.set...))
 		switch {

@@ -110,8 +110,11 @@ func (r *resolver) stateBackendKeys() {
 		}
 		d.at(at, "the changelog backend keeps its log in the TaskManager's memory with state.changelog.storage: memory (Flink's default, InMemoryStateChangelogStorage, meant for tests); flinksim models the durable log only: set state.changelog.storage: filesystem")
 	}
-	if fs.bool("state.changelog.enabled") && fs.duration("state.changelog.periodic-materialize.interval") <= 0 {
-		d.at(r.fs.at("state.changelog.periodic-materialize.interval"), "must be more than 0s (flinksim does not simulate a changelog that is never materialized)")
+	if k := "state.changelog.periodic-materialize.interval"; fs.bool("state.changelog.enabled") && fs.duration(k) < sim.Millisecond {
+		// Flink takes it in whole milliseconds (getPeriodicMaterializeIntervalMillis):
+		// below 1 ms it is 0, which PeriodicMaterializationManager's initial
+		// delay divides by; a negative one turns materialization off.
+		d.at(r.fs.at(k), "must be at least 1ms, not %s (Flink takes it in whole milliseconds, and 0 fails its PeriodicMaterializationManager; flinksim does not simulate a changelog that is never materialized)", FormatDuration(fs.duration(k)))
 	}
 	if k := "execution.checkpointing.incremental"; fs.bool(k) && backendSet && fs.str("state.backend.type") != "rocksdb" {
 		// HashMapStateBackend takes full snapshots whatever the key says.
