@@ -168,7 +168,7 @@ func TestFlinkValuesParseAsFlink(t *testing.T) {
 		{"state.backend.type=com.example.MyBackendFactory", `"com.example.MyBackendFactory" is not one of Flink's state backend factories`},
 		// a list is not one value (and not an empty one)
 		{"parallelism.default=[4]", "flink.parallelism.default: needs a single value, not a list; or leave the key out (Flink's default is 1)"},
-		{"parallelism.default=", "flink.parallelism.default: needs a single value, and an empty one is not a whole number"},
+		{"parallelism.default=", "flink.parallelism.default: needs a single value, and an empty one is not a whole number: give one from 1 to 32768"},
 	} {
 		t.Run(c.set, func(t *testing.T) {
 			sets := []string{"flink." + c.set, "flink.execution.checkpointing.interval=1min", ckptDir, "flink.restart-strategy.type=fixed-delay"}

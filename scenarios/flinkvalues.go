@@ -286,13 +286,13 @@ func bufferCount(lo int) func(string) (any, error) {
 }
 
 // notFlinkWhole is the problem of a value Flink's Integer.parseInt
-// refuses. A whole number written as a count is outside flink: (1e3,
-// 1k) is told that Flink reads digits only, and the range allowed.
+// refuses, with the range allowed. A whole number written as a count is
+// outside flink: (1e3, 1k) is told that Flink reads digits only.
 func notFlinkWhole(s, allowed string) error {
 	if _, whole := wholeCount(s); whole {
 		return fmt.Errorf("%q is not a whole number as Flink reads one: digits only (Integer.parseInt takes no 1e3 or 1k), %s", s, allowed)
 	}
-	return fmt.Errorf("%q is not a whole number", s)
+	return fmt.Errorf("%q is not a whole number: give one %s", s, allowed)
 }
 
 func maxParallelism(s string) (any, error) {

@@ -33,7 +33,8 @@ func TestFlinkJavaRanges(t *testing.T) {
 		{"flink.parallelism.default=1e3", `--set flink.parallelism.default=1e3: flink.parallelism.default: "1e3" is not a whole number as Flink reads one: digits only (Integer.parseInt takes no 1e3 or 1k), from 1 to 32768`},
 		{"flink.pipeline.max-parallelism=1k", `--set flink.pipeline.max-parallelism=1k: flink.pipeline.max-parallelism: "1k" is not a whole number as Flink reads one: digits only (Integer.parseInt takes no 1e3 or 1k), -1 for Flink's default rule, or 1 to 32768`},
 		{"flink.taskmanager.network.memory.buffers-per-channel=1e3", `--set flink.taskmanager.network.memory.buffers-per-channel=1e3: flink.taskmanager.network.memory.buffers-per-channel: "1e3" is not a whole number as Flink reads one: digits only (Integer.parseInt takes no 1e3 or 1k), from 0 to 65536`},
-		{"flink.restart-strategy.fixed-delay.attempts=1.5", `--set flink.restart-strategy.fixed-delay.attempts=1.5: flink.restart-strategy.fixed-delay.attempts: "1.5" is not a whole number`},
+		{"flink.restart-strategy.fixed-delay.attempts=1.5", `--set flink.restart-strategy.fixed-delay.attempts=1.5: flink.restart-strategy.fixed-delay.attempts: "1.5" is not a whole number: give one from 0 to 2147483647`},
+		{"flink.parallelism.default=four", `--set flink.parallelism.default=four: flink.parallelism.default: "four" is not a whole number: give one from 1 to 32768`},
 		{"flink.taskmanager.network.memory.max-buffers-per-channel=" + maxInt, ""}, // no cap
 		{"flink.taskmanager.network.memory.max-overdraft-buffers-per-gate=" + maxInt, ""},
 		{"flink.taskmanager.network.memory.buffers-per-channel=" + maxInt, `--set flink.taskmanager.network.memory.buffers-per-channel=2147483647: flink.taskmanager.network.memory.buffers-per-channel: 2147483647 buffers would need more network memory than a TaskManager has: Flink fails at deployment with "Insufficient number of network buffers" (flinksim takes 0 to 65536)`},

@@ -174,7 +174,7 @@ func TestSetOverrides(t *testing.T) {
 	// does, even where Flink's default is no value
 	_, err = Load("m.yaml", []byte(minimal), []string{"flink.execution.checkpointing.interval=", "flink.parallelism.default="})
 	want = `--set flink.execution.checkpointing.interval=: flink.execution.checkpointing.interval: needs a single value, and an empty one is not a Flink duration: a whole number and one unit (ms if none: d, h, min or m, s, ms, µs, ns, or their long names); or leave the key out (Flink's default is to leave it unset)
---set flink.parallelism.default=: flink.parallelism.default: needs a single value, and an empty one is not a whole number; or leave the key out (Flink's default is 1)`
+--set flink.parallelism.default=: flink.parallelism.default: needs a single value, and an empty one is not a whole number: give one from 1 to 32768; or leave the key out (Flink's default is 1)`
 	if err == nil || err.Error() != want {
 		t.Errorf("got:\n%v\nwant:\n%s", err, want)
 	}
