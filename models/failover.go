@@ -223,7 +223,7 @@ func (s *Simulation) discardSubtask(st *subtask) {
 	}
 	st.discarded += st.in.Records + st.inProcess()
 	st.in, st.cur = Chunk{}, Chunk{}
-	st.held = st.held[:0]
+	st.held, st.recycleAtEnd = st.held[:0], 0
 	st.stalled = 0
 	for i := range st.ops {
 		st.ops[i].dropped += st.ops[i].batch.Records

@@ -154,9 +154,12 @@ type subtask struct {
 	stalled int
 	cur     Chunk // the records of the step in progress
 	// in is what is left of the input buffers being worked through; each
-	// buffer (held) is released when a step takes its last record.
-	in   Chunk
-	held []heldBuffer
+	// buffer (held) is released when its last record is deserialized: as
+	// a step takes it in exact mode, as the step ends in chunked mode
+	// (recycleAtEnd: the records whose buffers go then).
+	in           Chunk
+	held         []heldBuffer
+	recycleAtEnd int64
 	// readable counts records in finished buffers the subtask may read.
 	readable       int64
 	inputCapacity  int64     // records its input buffers can hold

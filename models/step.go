@@ -148,7 +148,13 @@ func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
 	} else {
 		st.cur = st.in.Take(limit)
 	}
-	s.recycle(st, st.cur.Records)
+	if s.spec.Sim.ChunkRecords == 1 {
+		s.recycle(st, st.cur.Records)
+	} else {
+		// A chunk's last record is deserialized as its processing begins,
+		// (k-1)/k of the step in: its buffers go back as the step ends.
+		st.recycleAtEnd = st.cur.Records
+	}
 	return true, false
 }
 
@@ -156,8 +162,12 @@ func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
 // (n records, oldest first): Flink recycles a buffer once its last record
 // is deserialized, before that record is processed
 // (SpillingAdaptiveSpanningRecordDeserializer, AbstractStreamTaskNetworkInput),
-// and its credit goes back to the sender then. Of a chunk spanning several
-// buffers, the buffers its first n records fill are released.
+// and its credit goes back to the sender then: in exact mode as the step
+// of that record starts, in chunked mode as the step of a chunk ends (its
+// last record's processing begins a record before; released at the start,
+// a buffer's credit let the sender put up to a buffer more ahead of a
+// barrier than Flink's pool holds). Of a chunk spanning several buffers,
+// the buffers its first n records fill are released.
 func (s *Simulation) recycle(st *subtask, n int64) {
 	done := 0
 	for _, h := range st.held {
@@ -537,6 +547,10 @@ func (s *Simulation) process(st *subtask) sim.Time {
 func (s *Simulation) finishStep(st *subtask) {
 	now := s.eng.Now()
 	st.setBusy(false)
+	if n := st.recycleAtEnd; n > 0 {
+		st.recycleAtEnd = 0
+		s.recycle(st, n)
+	}
 	nodes := st.t.nodes // in locals, as in process
 	ins, outs, ops := st.nin[:len(nodes)], st.nout[:len(nodes)], st.ops[:len(nodes)]
 	for pos, rt := range nodes {
