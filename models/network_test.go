@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -231,13 +232,20 @@ func backpressuredSink(timeout sim.Time) Spec {
 // source's pool holds 2 + 8 buffers (max-buffers-per-channel 10) of 32
 // records of 1 KB, one of them the buffer the sink is reading: Flink
 // recycles it only once its last record is deserialized
-// (SpillingAdaptiveSpanningRecordDeserializer), so 9 full buffers and what
-// is left of that one, 288 to 320 records, precede a barrier: at 10/s an
-// aligned checkpoint takes 28.8 to 32 s, 30.4 s on average.
+// (SpillingAdaptiveSpanningRecordDeserializer). Flink's writer stops as it
+// takes the pool's last buffer, after one record in it (LocalBufferPool
+// turns unavailable), so 8 full buffers, a record and what is left of the
+// one being read, 257 to 289 records, precede a barrier: 25.7 to 28.9 s at
+// 10/s, as record by record (below). A chunked step fills that last buffer
+// (room counts it whole): 9 full buffers and the rest of the one being
+// read, 28.8 to 32 s, 30.4 s on average, a buffer's worth above Flink.
 func TestFlushDoesNotFinishBuffers(t *testing.T) {
 	nw := DefaultNetwork()
 	rpb := float64(nw.SegmentSize / 1000)
 	pool := float64(nw.BuffersPerChannel + nw.FloatingPerGate)
+	exact := backpressuredSink(100 * sim.Millisecond)
+	exact.Sim.ChunkRecords = 1
+	checkDurations(t, "record by record", runSpec(t, exact), ((pool-2)*rpb+1)/10, ((pool-1)*rpb+1)/10)
 	lo, hi := (pool-1)*rpb/10, pool*rpb/10
 	var means []float64
 	for _, timeout := range []sim.Time{100 * sim.Millisecond, 0, FlushOnlyWhenFull} {
@@ -265,6 +273,24 @@ func TestFlushDoesNotFinishBuffers(t *testing.T) {
 		if math.Abs(m-means[0])/means[0] > 0.01 {
 			t.Errorf("mean checkpoint durations %v differ with the buffer timeout", means)
 		}
+	}
+}
+
+// checkDurations checks that every completed checkpoint after the first
+// (which starts before the channel filled) took lo to hi seconds (± one
+// record at the sink, 0.1 s), (lo+hi)/2 on average within 3 %.
+func checkDurations(t *testing.T, name string, res *result.Result, lo, hi float64) {
+	t.Helper()
+	var sum float64
+	for _, c := range res.Checkpoints[1:] {
+		d := c.Duration.Seconds()
+		if c.Status != "COMPLETED" || d < lo-0.1 || d > hi+0.1 {
+			t.Errorf("%s: checkpoint %d %s in %.1fs, want %.1f to %.1fs", name, c.ID, c.Status, d, lo, hi)
+		}
+		sum += d
+	}
+	if mean, want := sum/float64(len(res.Checkpoints)-1), (lo+hi)/2; math.Abs(mean-want)/want > 0.03 {
+		t.Errorf("%s: checkpoints took %.2fs on average, want %.1fs ± 3%%", name, mean, want)
 	}
 }
 

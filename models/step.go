@@ -151,9 +151,11 @@ func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
 	if s.spec.Sim.ChunkRecords == 1 {
 		s.recycle(st, st.cur.Records)
 	} else {
-		// A chunk's last record is deserialized as its processing begins,
-		// (k-1)/k of the step in: its buffers go back as the step ends.
-		st.recycleAtEnd = st.cur.Records
+		// The buffers emptied before the chunk's last record go back now;
+		// the one holding it (the buffer being read) as the step ends,
+		// when that record is deserialized and processed.
+		s.recycle(st, st.cur.Records-1)
+		st.recycleAtEnd = 1
 	}
 	return true, false
 }
@@ -163,11 +165,12 @@ func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
 // is deserialized, before that record is processed
 // (SpillingAdaptiveSpanningRecordDeserializer, AbstractStreamTaskNetworkInput),
 // and its credit goes back to the sender then: in exact mode as the step
-// of that record starts, in chunked mode as the step of a chunk ends (its
-// last record's processing begins a record before; released at the start,
-// a buffer's credit let the sender put up to a buffer more ahead of a
-// barrier than Flink's pool holds). Of a chunk spanning several buffers,
-// the buffers its first n records fill are released.
+// of that record starts; in chunked mode the buffers emptied before a
+// chunk's last record as its step starts, the one holding that record as
+// the step ends (released at the start, its credit let the sender put up
+// to a buffer more ahead of a barrier than Flink's pool holds). Of a chunk
+// spanning several buffers, the buffers its first n records fill are
+// released.
 func (s *Simulation) recycle(st *subtask, n int64) {
 	done := 0
 	for _, h := range st.held {
