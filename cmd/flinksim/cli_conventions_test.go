@@ -197,7 +197,7 @@ func TestWarningsComeWithProblems(t *testing.T) {
 	lines := bytes.Count(tiny, []byte("\n"))
 	ignored := fmt.Sprintf("flinksim: warning: %s:%d:3: flink.execution.buffer-timeout: ignored: execution.buffer-timeout.interval is set too (at line %d), and Flink reads it first\n", bad, lines+3, lines+4)
 	notModelled := "flinksim: warning: 1 Flink key would change the result but is not modelled; this run ignores it: pipeline.object-reuse\n"
-	problem := fmt.Sprintf("%s:%d:24: flink.parallelism.default: \"zero\" is not a whole number\n", bad, lines+5)
+	problem := fmt.Sprintf("%s:%d:24: flink.parallelism.default: \"zero\" is not a whole number: give one from 1 to 32768\n", bad, lines+5)
 	want := ignored + notModelled + problem + "flinksim: 1 problem in the scenario\n"
 	for _, args := range [][]string{
 		{"validate", bad},
