@@ -155,8 +155,9 @@ type subtask struct {
 	cur     Chunk // the records of the step in progress
 	// in is what is left of the input buffers being worked through; each
 	// buffer (held) is released when its last record is deserialized: as
-	// a step takes it in exact mode, as the step ends in chunked mode
-	// (recycleAtEnd: the records whose buffers go then).
+	// a step takes it in exact mode; in chunked mode as a step starts for
+	// the buffers emptied before its last record, and as it ends for the
+	// one holding that record (recycleAtEnd: the record, 1, or 0).
 	in           Chunk
 	held         []heldBuffer
 	recycleAtEnd int64

@@ -292,7 +292,10 @@ func notFlinkWhole(s, allowed string) error {
 	if _, whole := wholeCount(s); whole {
 		return fmt.Errorf("%q is not a whole number as Flink reads one: digits only (Integer.parseInt takes no 1e3 or 1k), %s", s, allowed)
 	}
-	return fmt.Errorf("%q is not a whole number: give one %s", s, allowed)
+	if strings.HasPrefix(allowed, "from ") {
+		return fmt.Errorf("%q is not a whole number: give one %s", s, allowed)
+	}
+	return fmt.Errorf("%q is not a whole number: give %s", s, allowed)
 }
 
 func maxParallelism(s string) (any, error) {
