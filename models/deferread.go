@@ -152,7 +152,7 @@ func (s *Simulation) idleWake(st *subtask, next sim.Time) sim.Time {
 		return next
 	}
 	target := s.readTarget(st, next)
-	if target <= 1 || due >= s.outputRoom(st, target) {
+	if room, _ := s.outputRoom(st, target); target <= 1 || due >= room {
 		return next
 	}
 	return sim.Add(next, cd)

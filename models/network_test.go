@@ -236,17 +236,16 @@ func backpressuredSink(timeout sim.Time) Spec {
 // takes the pool's last buffer, after one record in it (LocalBufferPool
 // turns unavailable), so 8 full buffers, a record and what is left of the
 // one being read, 257 to 289 records, precede a barrier: 25.7 to 28.9 s at
-// 10/s, as record by record (below). A chunked step fills that last buffer
-// (room counts it whole): 9 full buffers and the rest of the one being
-// read, 28.8 to 32 s, 30.4 s on average, a buffer's worth above Flink.
+// 10/s, record by record and in chunks (room stops a step at that record;
+// when a step filled the last buffer, checkpoints took 28.8 to 32 s).
 func TestFlushDoesNotFinishBuffers(t *testing.T) {
 	nw := DefaultNetwork()
 	rpb := float64(nw.SegmentSize / 1000)
 	pool := float64(nw.BuffersPerChannel + nw.FloatingPerGate)
+	lo, hi := ((pool-2)*rpb+1)/10, ((pool-1)*rpb+1)/10
 	exact := backpressuredSink(100 * sim.Millisecond)
 	exact.Sim.ChunkRecords = 1
-	checkDurations(t, "record by record", runSpec(t, exact), ((pool-2)*rpb+1)/10, ((pool-1)*rpb+1)/10)
-	lo, hi := (pool-1)*rpb/10, pool*rpb/10
+	checkDurations(t, "record by record", runSpec(t, exact), lo, hi)
 	var means []float64
 	for _, timeout := range []sim.Time{100 * sim.Millisecond, 0, FlushOnlyWhenFull} {
 		res := runSpec(t, backpressuredSink(timeout))
@@ -465,5 +464,50 @@ func TestCreditsBoundARemoteChannel(t *testing.T) {
 		if math.Abs(got-want)/want > 0.05 {
 			t.Errorf("required-per-gate.max %d: sink throughput %.0f/s, want 4·%g/(2L) = %.0f/s", c.maxReq, got, c.credits, want)
 		}
+	}
+}
+
+// stepCounter counts the steps each subtask ends, passing every event on.
+type stepCounter struct {
+	s     *Simulation
+	steps map[int32]int
+}
+
+func (c *stepCounter) Handle(e *sim.Engine, ev sim.Event) {
+	if ev.Kind == evStepDone {
+		c.steps[ev.Actor]++
+	}
+	c.s.Handle(e, ev)
+}
+
+// TestStepFillsTheFreedBuffer: a relay between a fast source and a sink
+// writing 10 records/s, on forward edges of one channel. Its writer stops
+// at the record that takes its pool's last buffer, leaving the rest of
+// its input; when the sink frees a buffer the next step tops that input up
+// and fills the buffer, so under steady backpressure the relay steps once
+// per buffer the sink frees (32 records of 1 KB), as Flink's writer fills
+// it record by record. Processing only what the last step left took two
+// steps per buffer (31 records, then the one that takes the next).
+func TestStepFillsTheFreedBuffer(t *testing.T) {
+	spec := backpressuredSink(100 * sim.Millisecond)
+	spec.Checkpointing = nil
+	spec.Nodes = append(spec.Nodes[:1], Node{Name: "relay", Kind: KindOperator, Parallelism: 1, Chain: false, RecordSize: 1000,
+		Selectivity: 1, Cost: sim.Constant{V: 1e-5}, Inputs: []Input{{From: "src"}}}, spec.Nodes[1])
+	spec.Nodes[2].Inputs[0].From = "relay"
+	s, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.start()
+	c := &stepCounter{s: s, steps: map[int32]int{}}
+	s.eng.Run(100*sim.Second, c) // the buffers fill
+	relay := s.tasks[1].subtasks[0]
+	c.steps = map[int32]int{}
+	before := relay.parts[0].edge.consumed
+	s.eng.Run(400*sim.Second, c)
+	rpb := int(DefaultNetwork().SegmentSize / 1000)
+	freed := int(relay.parts[0].edge.consumed-before) / rpb
+	if steps := c.steps[relay.id]; steps < freed-1 || steps > freed+1 {
+		t.Errorf("relay took %d steps from 100 s to 400 s for %d buffers freed by the sink, want one a buffer", steps, freed)
 	}
 }

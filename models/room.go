@@ -118,6 +118,18 @@ func (p *partition) rebuild(gen int) {
 // the space left in open buffers plus free buffers at each channel's buffer
 // size (the smallest, for the pool shared by all), and no more than any
 // channel can take before it reaches max-buffers-per-channel, at its share.
+//
+// Flink's writer stops after the record that takes the pool's last free
+// buffer, or its channel's last under max-buffers-per-channel
+// (LocalBufferPool.requestMemorySegment turns the pool unavailable as it
+// hands that buffer out, and StreamTask.processInput checks the writer's
+// availability before each record). On one channel that record is known:
+// the open buffer's space, the buffers before the last full, and one
+// record in the last (lastRecordRoom). Over several, which record of a
+// step overflows its channel's buffer first depends on the keys, so the
+// last buffer is counted whole there: a step may fill it (one buffer more
+// than Flink's writer, at most, beside the open buffers' fills, which
+// follow the keys in Flink too).
 func (p *partition) room(gen int) float64 {
 	e := p.edge
 	free := float64(p.pool - p.used)
@@ -125,8 +137,7 @@ func (p *partition) room(gen int) float64 {
 		return max(free/float64(e.bpr), 1)
 	}
 	if len(p.ch) == 1 {
-		c := p.ch[0]
-		return float64(openSpace(c)) + min(free, float64(p.maxPer-c.sendBuf))*float64(c.rpb)
+		return p.lastRecordRoom(min(free, float64(p.maxPer-p.ch[0].sendBuf)))
 	}
 	if len(p.ch) <= scanChannels {
 		return p.roomByScan(free)
@@ -137,6 +148,17 @@ func (p *partition) room(gen int) float64 {
 	p.refresh()
 	pool := free*float64(p.minRPB) + float64(p.openSum)
 	return min(pool, p.tree.v[1])
+}
+
+// lastRecordRoom is the room of a partition of one channel with k buffers
+// it may still take: its open buffer's space, k−1 buffers full, and the
+// record that takes the last (0 for k < 1: the writer is unavailable).
+func (p *partition) lastRecordRoom(k float64) float64 {
+	if k < 1 {
+		return 0
+	}
+	c := p.ch[0]
+	return float64(openSpace(c)) + (k-1)*float64(c.rpb) + 1
 }
 
 // scanChannels is the most channels whose room is found by a scan: for so
@@ -180,6 +202,9 @@ func (p *partition) setMinRPB() {
 // each halving compares with it instead of counting (the same answer).
 func (p *partition) fitPool(n float64) float64 {
 	free := float64(p.pool - p.used)
+	if p.edge.rpb > 0 && len(p.ch) == 1 {
+		return min(n, max(p.lastRecordRoom(free), 1)) // the record that takes the last buffer is known (room)
+	}
 	if p.edge.rpb == 0 || n <= max(free, 1) || n/float64(p.minRPB)+min(float64(len(p.ch)), n) <= free {
 		return n
 	}
@@ -354,4 +379,53 @@ func (s *Simulation) outputSurelyShort(st *subtask, available int64) bool {
 		}
 	}
 	return false
+}
+
+// outputRoom is how many records, up to want, the chain's head may take
+// before one of its outputs blocks (partition.room: the space left in open
+// buffers plus the free pool buffers, capped per subpartition by
+// max-buffers-per-channel, up to the record that takes the last free
+// buffer, on one channel), converted back through the chain's
+// selectivities; whole is the same with that last buffer counted whole,
+// the space a step waits for (minStep). fitRoom then bounds the step
+// actually taken.
+func (s *Simulation) outputRoom(st *subtask, want int64) (room, whole int64) {
+	if len(st.parts) == 0 {
+		return want, want // a chain that ends in sinks: inlined
+	}
+	r, w := float64(want), float64(want)
+	for _, p := range st.parts {
+		if g := p.edge.from.gain; g > 0 {
+			pr := p.room(s.layoutGen)
+			r = min(r, pr/g)
+			if pr > 0 && p.edge.rpb > 0 && len(p.ch) == 1 {
+				pr += float64(p.minRPB - 1) // the last buffer whole (room)
+			}
+			w = min(w, pr/g)
+		}
+	}
+	return records(r), records(w)
+}
+
+// records is a room in whole records, at least one.
+func records(room float64) int64 {
+	if room >= math.MaxInt64/2 {
+		return math.MaxInt64
+	}
+	return max(1, int64(room))
+}
+
+// fitRoom bounds a step of n records to what the outputs' free buffers
+// certainly hold (fitPool); a step of one record opens one buffer at most.
+func (s *Simulation) fitRoom(st *subtask, n int64) int64 {
+	if n <= 1 {
+		return n
+	}
+	room := float64(n)
+	for _, p := range st.parts {
+		if g := p.edge.from.gain; g > 0 {
+			room = min(room, p.fitPool(math.Floor(room*g))/g)
+		}
+	}
+	return max(1, int64(room))
 }

@@ -35,8 +35,8 @@ func fitPoolByHalving(p *partition, n float64) float64 {
 // fitThreshold finds the largest count that fits without a search when the
 // channels share a weight and a buffer size (equal weights, some channels
 // without a share, open buffers anywhere from empty to full), and fitPool
-// gives bit for bit what halving with fits gives, in those cases and in the
-// others (unequal weights, debloated buffer sizes).
+// gives bit for bit what halving with fits gives over several channels, in
+// those cases and in the others (unequal weights, debloated buffer sizes).
 func TestFitPoolThresholdIsTheHalvings(t *testing.T) {
 	found := 0
 	rapid.Check(t, func(t *rapid.T) {
@@ -81,6 +81,9 @@ func TestFitPoolThresholdIsTheHalvings(t *testing.T) {
 			t.Fatalf("no threshold found for %d channels of one weight and buffer size, %v free", n, free)
 		}
 		want := rapid.Float64Range(1, float64(rpb)*250).Draw(t, "records")
+		if n == 1 { // the writer's last record is known: TestWriterStopsAfterItsLastBuffer
+			return
+		}
 		if got, exp := p.fitPool(want), fitPoolByHalving(p, want); got != exp {
 			t.Fatalf("fitPool(%v) = %v, halving %v", want, got, exp)
 		}
@@ -122,4 +125,45 @@ func TestRoomIsAtMostFreeAndOpenBuffers(t *testing.T) {
 			t.Fatalf("room %v above %v (free buffers and an open buffer per channel)", room, most)
 		}
 	})
+}
+
+// Flink's writer stops after the record that takes its pool's last free
+// buffer, or its channel's last under max-buffers-per-channel
+// (LocalBufferPool.requestMemorySegment turns the pool unavailable as it
+// hands it out): on one channel of 32 records per buffer whose open buffer
+// has 22 records of space, a step takes those 22, the buffers before the
+// last full, and one record in the last. room and fitPool agree, and
+// outputRoom's whole counts that last buffer whole.
+func TestWriterStopsAfterItsLastBuffer(t *testing.T) {
+	for _, tc := range []struct {
+		name               string
+		fill               int64
+		pool, used, maxPer int32
+		want               float64
+		poolBound          bool // the pool, not max-buffers-per-channel, bounds it: fitPool finds it too
+	}{
+		{"six free buffers", 10, 10, 4, 10, 22 + 5*32 + 1, true},
+		{"two under max-buffers-per-channel", 10, 20, 4, 6, 22 + 1*32 + 1, false},
+		{"the last free buffer", 10, 10, 9, 10, 22 + 1, true},
+		{"no open buffer, the last free buffer", 0, 10, 9, 10, 1, true},
+		{"no free buffer", 10, 10, 10, 10, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &partition{edge: &edge{rpb: 32, from: &nodeRT{gain: 1}}, pool: tc.pool, used: tc.used, maxPer: tc.maxPer}
+			c := &channel{src: p, rpb: 32, fill: tc.fill, sendBuf: tc.used}
+			p.ch = []*channel{c}
+			p.setMinRPB()
+			if got := p.room(0); got != tc.want {
+				t.Errorf("room = %v, want %v", got, tc.want)
+			}
+			if got := p.fitPool(1000); tc.poolBound && got != tc.want {
+				t.Errorf("fitPool(1000) = %v, want %v", got, tc.want)
+			}
+			s := &Simulation{}
+			room, whole := s.outputRoom(&subtask{parts: []*partition{p}}, 1000)
+			if wr, ww := max(int64(tc.want), 1), int64(tc.want)+31; room != wr || tc.want > 0 && whole != ww {
+				t.Errorf("outputRoom = %d, %d, want %d, %d", room, whole, wr, ww)
+			}
+		})
+	}
 }

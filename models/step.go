@@ -85,47 +85,13 @@ func (s *Simulation) tryStart(st *subtask) {
 	}
 }
 
-// outputRoom is how many records, up to want, the chain's head may take
-// before one of its outputs would need a buffer it cannot get: the space
-// left in open buffers plus the free pool buffers, capped per subpartition
-// by max-buffers-per-channel, converted back through the chain's
-// selectivities. fitRoom then bounds the step actually taken.
-func (s *Simulation) outputRoom(st *subtask, want int64) int64 {
-	if len(st.parts) == 0 {
-		return want // a chain that ends in sinks: inlined
-	}
-	room := float64(want)
-	for _, p := range st.parts {
-		if g := p.edge.from.gain; g > 0 {
-			room = min(room, p.room(s.layoutGen)/g)
-		}
-	}
-	if room >= math.MaxInt64/2 {
-		return math.MaxInt64
-	}
-	return max(1, int64(room))
-}
-
-// fitRoom bounds a step of n records to what the outputs' free buffers
-// certainly hold (fitPool); a step of one record opens one buffer at most.
-func (s *Simulation) fitRoom(st *subtask, n int64) int64 {
-	if n <= 1 {
-		return n
-	}
-	room := float64(n)
-	for _, p := range st.parts {
-		if g := p.edge.from.gain; g > 0 {
-			room = min(room, p.fitPool(math.Floor(room*g))/g)
-		}
-	}
-	return max(1, int64(room))
-}
-
 // takeInput puts the next records to process into st.cur: as many as the
 // output can absorb (outputRoom), computed only when there is input. In
-// chunked mode a step waits (backpressured) until the output can take at
-// least a quarter of a chunk, so that freeing one buffer does not start a
-// step of a few records on every channel.
+// chunked mode a step waits (backpressured) until the output's space, its
+// last free buffer counted whole, holds at least a quarter of a chunk, so
+// that freeing one buffer does not start a step of a few records on every
+// channel; the step then stops where Flink's writer would, at the record
+// that takes the last free buffer.
 func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
 	if st.t.nodes[0].spec.Kind == KindSource { // a reader without partitions stays idle
 		return s.readKafka(st)
@@ -135,9 +101,20 @@ func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
 	}
 	limit := int64(1) // exact mode: one record per step, as Flink processes them
 	if s.spec.Sim.ChunkRecords != 1 {
-		limit = s.outputRoom(st, st.in.Records)
-		if limit < s.minStep(st) && st.in.Records > limit {
+		target := s.stepTarget(st)
+		var whole int64
+		limit, whole = s.outputRoom(st, max(st.in.Records, target))
+		if whole < s.minStep(st) && st.in.Records > limit {
 			return false, true
+		}
+		// What is left of the last step's input, short of what the output
+		// takes now, is topped up from the readable buffers, so that a step
+		// after a freed output buffer fills it (the writer's record that
+		// takes its last buffer left the rest of a chunk behind).
+		for st.in.Records < min(limit, target) && !st.busy {
+			if s.takeBuffer(st) != tookData {
+				break
+			}
 		}
 		// a slow chain's step spans at most a sample interval
 		limit = s.fitRoom(st, min(limit, st.t.stepCap))
@@ -414,8 +391,8 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	if s.outputSurelyShort(st, available) {
 		return false, true
 	}
-	limit := s.outputRoom(st, math.MaxInt64) // not target: a step may be below a quarter chunk
-	if limit < s.minStep(st) && available > limit {
+	limit, whole := s.outputRoom(st, math.MaxInt64) // not target: a step may be below a quarter chunk
+	if whole < s.minStep(st) && available > limit {
 		return false, true
 	}
 	// Short of a step, an idle source waits, unless something looks at

@@ -24,6 +24,13 @@ import (
 // spends down or restoring after failovers takes no events, and a start
 // does not show it either: a built-in's bound is 1.5× over the share of
 // its time it ran (the death spiral restores for over half of its run).
+// backpressure-checkpoints settles by the probe's measure at 7 min, at 18
+// events per virtual second, but once its aligned barriers wait behind
+// full buffers and it fails over every 10 minutes it takes 10 to 11 a
+// second (measured at 12-20 min and 22-60 min): since a step tops up its
+// input to what a freed output buffer takes, 1.68×, so its bound is 1.8×.
+var probeBounds = map[string]float64{"backpressure-checkpoints": 1.8}
+
 func TestProbePredictsEvents(t *testing.T) {
 	if raceDetector {
 		t.Skip("whole runs; make test runs this test without -race")
@@ -46,7 +53,11 @@ func TestProbePredictsEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 		run := builtInRun(t, b.Name)
-		check(b.Name, l.Spec, run.events, 1.5/run.running)
+		hi := 1.5 / run.running
+		if b, ok := probeBounds[b.Name]; ok {
+			hi = b
+		}
+		check(b.Name, l.Spec, run.events, hi)
 	}
 	b, _ := scenarios.LookupBuiltIn("backpressure")
 	l, err := scenarios.Load("backpressure", b.Data, []string{"flink.parallelism.default=32", "sources.clicks.partitions=32", "duration=10m"})
