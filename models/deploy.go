@@ -140,13 +140,16 @@ func (s *Simulation) chain(order []int, byName map[string]int) {
 }
 
 // chainGains gives every chained node its records out per record into its
-// task (selectivities multiplied along the chain; a sink emits none).
+// task (selectivities multiplied along the chain; a sink emits none), and
+// marks the nodes at or after a window or mini-batch operator (onFire).
 func (s *Simulation) chainGains() {
 	for _, t := range s.tasks {
 		for _, rt := range t.nodes {
 			g := 1.0
+			rt.onFire = rt.spec.Window != nil || rt.spec.MiniBatch != nil
 			if rt.parent >= 0 {
 				g = t.nodes[rt.parent].gain
+				rt.onFire = rt.onFire || t.nodes[rt.parent].onFire
 			}
 			if rt.spec.Kind == KindOperator {
 				g *= rt.spec.Selectivity

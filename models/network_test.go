@@ -511,3 +511,45 @@ func TestStepFillsTheFreedBuffer(t *testing.T) {
 		t.Errorf("relay took %d steps from 100 s to 400 s for %d buffers freed by the sink, want one a buffer", steps, freed)
 	}
 }
+
+// TestWindowStepsBehindAFullForwardEdge: a window operator emits when it
+// fires, not per record, so Flink's task keeps taking input while its
+// writer has a free buffer (StreamTask.processInput checks availability,
+// not what a record will emit). Behind a sink on a forward edge slower
+// than its firings its pool is full but for a buffer at a time; its steps
+// still take at least a quarter chunk on average (the least a step waits
+// for; 242 records here), not the one record the last buffer's room allows
+// at its gain of 1 (64 on average when a step was bounded by it).
+func TestWindowStepsBehindAFullForwardEdge(t *testing.T) {
+	delay, _ := sim.LogNormalFromMeanP99(0.2, 2)
+	et := EventTime{Delay: delay, OutOfOrderness: 2 * sim.Second}
+	spec := windowJob(20000, 2, 4*sim.Minute, et, Window{Kind: Tumbling, Size: 5 * sim.Second, AccumulatorSize: 100})
+	spec.Nodes[1].Cost = sim.Constant{V: 5e-6}
+	spec.Nodes[1].RecordSize = 300
+	spec.Nodes[2].RecordSize = 300
+	spec.Nodes[1].Keyed.Keys = UniformKeys{N: 100000}
+	spec.Nodes[2].Chain = false
+	spec.Nodes[2].Sink = &Sink{RecordsPerSecond: 2000}
+	s, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.start()
+	c := &stepCounter{s: s, steps: map[int32]int{}}
+	s.eng.Run(spec.Duration, c)
+	win := s.tasks[1].subtasks[0]
+	if win.t.name != "win" || len(win.parts) != 1 || len(win.parts[0].ch) != 1 {
+		t.Fatalf("task %q with %d outputs: want win on one forward channel", win.t.name, len(win.parts))
+	}
+	if win.parts[0].peak < win.parts[0].pool {
+		t.Fatalf("the window's output pool peaked at %d of %d buffers: want it full (the sink slower than the firings)", win.parts[0].peak, win.parts[0].pool)
+	}
+	steps := 0
+	for _, st := range win.t.subtasks {
+		steps += c.steps[st.id]
+	}
+	per := float64(win.gates[0].edge.consumed) / float64(steps)
+	if least := float64(s.minStep(win)); per < least {
+		t.Errorf("the window took %.1f records a step on average, want at least %.0f (a quarter chunk)", per, least)
+	}
+}

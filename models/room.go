@@ -386,25 +386,44 @@ func (s *Simulation) outputSurelyShort(st *subtask, available int64) bool {
 // buffers plus the free pool buffers, capped per subpartition by
 // max-buffers-per-channel, up to the record that takes the last free
 // buffer, on one channel), converted back through the chain's
-// selectivities; whole is the same with that last buffer counted whole,
-// the space a step waits for (minStep). fitRoom then bounds the step
-// actually taken.
+// selectivities (headRoom); whole is the same with that last buffer
+// counted whole, the space a step waits for (minStep). fitRoom then
+// bounds the step actually taken.
 func (s *Simulation) outputRoom(st *subtask, want int64) (room, whole int64) {
 	if len(st.parts) == 0 {
 		return want, want // a chain that ends in sinks: inlined
 	}
 	r, w := float64(want), float64(want)
 	for _, p := range st.parts {
-		if g := p.edge.from.gain; g > 0 {
-			pr := p.room(s.layoutGen)
-			r = min(r, pr/g)
-			if pr > 0 && p.edge.rpb > 0 && len(p.ch) == 1 {
-				pr += float64(p.minRPB - 1) // the last buffer whole (room)
-			}
-			w = min(w, pr/g)
+		if p.edge.from.gain > 0 {
+			pr, pw := p.headRoom(p.room(s.layoutGen))
+			r, w = min(r, pr), min(w, pw)
 		}
 	}
 	return records(r), records(w)
+}
+
+// headRoom converts out, records the partition's writer takes, into
+// records of its chain's head (at the gain of the node that writes them),
+// and whole, the same with the last buffer counted whole. Over several
+// channels room already counts it whole. On one channel, out ends with the
+// record that takes the last free buffer: Flink's task processes an input
+// record while one buffer is free, its outputs running on into that buffer
+// (StreamTask.processInput checks the writer's availability between input
+// records, not between a record's outputs), so the head takes the record
+// whose outputs reach it (⌈out/gain⌉). A window or mini-batch operator
+// emits when it fires, not per record: it takes input while a buffer is
+// free, bounded by the buffer counted whole as before.
+func (p *partition) headRoom(out float64) (room, whole float64) {
+	g := p.edge.from.gain
+	if len(p.ch) != 1 || p.edge.rpb == 0 || out <= 0 {
+		return out / g, out / g
+	}
+	whole = (out + float64(p.minRPB-1)) / g
+	if p.edge.from.onFire {
+		return whole, whole
+	}
+	return math.Ceil(out / g), whole
 }
 
 // records is a room in whole records, at least one.
@@ -423,7 +442,13 @@ func (s *Simulation) fitRoom(st *subtask, n int64) int64 {
 	}
 	room := float64(n)
 	for _, p := range st.parts {
-		if g := p.edge.from.gain; g > 0 {
+		g := p.edge.from.gain
+		switch {
+		case g <= 0:
+		case len(p.ch) == 1 && p.edge.rpb > 0:
+			r, _ := p.headRoom(p.fitPool(room * g))
+			room = min(room, r)
+		default:
 			room = min(room, p.fitPool(math.Floor(room*g))/g)
 		}
 	}

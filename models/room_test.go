@@ -167,3 +167,36 @@ func TestWriterStopsAfterItsLastBuffer(t *testing.T) {
 		})
 	}
 }
+
+// headRoom converts a one-channel output's room into records of the
+// chain's head: the input record whose outputs reach the last free buffer
+// is taken (a flatMap's record is processed while a buffer is free, its
+// outputs running on into it), and a window or mini-batch chain, which
+// emits when it fires, takes input as if that buffer were whole. Over
+// several channels room is divided by the gain.
+func TestHeadRoom(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		channels          int
+		gain              float64
+		onFire            bool
+		out               float64
+		wantRoom, wantAll float64
+	}{
+		{"map", 1, 1, false, 23, 23, 23 + 31},
+		{"flatMap of 10, the last free buffer", 1, 10, false, 1, 1, 32.0 / 10},
+		{"flatMap of 10, 22 records of open space", 1, 10, false, 23, 3, 54.0 / 10},
+		{"window", 1, 1, true, 1, 32, 32},
+		{"two channels", 2, 2, false, 100, 50, 50},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &partition{edge: &edge{rpb: 32, from: &nodeRT{gain: tc.gain, onFire: tc.onFire}}, minRPB: 32}
+			for range tc.channels {
+				p.ch = append(p.ch, &channel{src: p, rpb: 32})
+			}
+			if room, whole := p.headRoom(tc.out); room != tc.wantRoom || whole != tc.wantAll {
+				t.Errorf("headRoom(%v) = %v, %v, want %v, %v", tc.out, room, whole, tc.wantRoom, tc.wantAll)
+			}
+		})
+	}
+}

@@ -24,8 +24,11 @@ type nodeRT struct {
 	// visible), nil when none or a constant 0, as cost
 	sinkDelay sim.Dist
 
-	inRecordSize     int64     // bytes of each record this node receives
-	gain             float64   // records this node emits per record into its chain\'s head
+	inRecordSize int64   // bytes of each record this node receives
+	gain         float64 // records this node emits per record into its chain\'s head
+	// onFire: this node or one before it in its chain is a window or
+	// mini-batch operator, which emits when it fires, not per record
+	onFire           bool
 	sinkAcct         *sinkNode // a sink's account (sinknode.go)
 	sinkSecPerRecord float64
 	sinkSecPerByte   float64
