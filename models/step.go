@@ -110,8 +110,11 @@ func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
 		// What is left of the last step's input, short of what the output
 		// takes now, is topped up from the readable buffers, so that a step
 		// after a freed output buffer fills it (the writer's record that
-		// takes its last buffer left the rest of a chunk behind).
-		for st.in.Records < min(limit, target) && !st.busy {
+		// takes its last buffer left the rest of a chunk behind). Not while
+		// a watermark taken with that input waits for it to be processed
+		// (advanceWatermark): read past, it would wait for those records too,
+		// and behind a full output for ever.
+		for st.in.Records < min(limit, target) && !st.busy && !st.wm.dirty {
 			if s.takeBuffer(st) != tookData {
 				break
 			}
