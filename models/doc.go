@@ -31,6 +31,7 @@
 //	watermarks.go   watermarks in the buffers, a task's minimum over its channels
 //	alignment.go    watermark alignment: a group's readers pause splits that run ahead
 //	windows.go      event-time windows: assignment, lateness, firing, purging
+//	windowresults.go a window's results downstream: late records' firings apart from the watermark's
 //	sessions.go     session windows: each record placed by where its session ends
 //	sessions_grid.go  session windows: when a record's session ends, per key rate
 //

@@ -209,6 +209,9 @@ type subtask struct {
 	lsm                *lsmState // its RocksDB (stateful tasks with state.backend.type: rocksdb)
 	wm                 wmState   // its watermark (watermarks.go)
 	winOut             Chunk     // a window operator's results of the step in progress
+	// winLate and winOn are winOut's two pieces for its network outputs
+	// when a late record fired a window in the step (windowresults.go)
+	winLate, winOn Chunk
 }
 
 // setState switches the time-accounting state (busy / backpressured / idle).

@@ -560,7 +560,7 @@ func (s *Simulation) finishStep(st *subtask) {
 	for _, p := range st.parts {
 		from := p.edge.from
 		if k := st.nout[from.pos]; k > 0 && from.spec.MiniBatch == nil {
-			s.emit(p, k, s.stepOut(st))
+			s.emitStep(st, p, k)
 		}
 	}
 	if s.spec.Network.BufferTimeout == 0 {

@@ -58,6 +58,12 @@ type windowOp struct {
 	// windows whose results are owed (owed: any), for their timestamps
 	owedLo, owedHi int64
 	owed           bool
+	// the same for the two kinds of firing, whose results leave as
+	// separate pieces (windowresults.go): on time (the watermark reached
+	// the window) and at once for a late record (lateCarry of the results
+	// owed are theirs)
+	onTime, late owedWindows
+	lateCarry    float64
 	// counters over the run, replays included (record-window pairs for
 	// completeness: a sliding window's record counts once per window)
 	in, placed, firstFire, refired int64
@@ -308,6 +314,8 @@ func (s *Simulation) addToWindow(st *subtask, rt *nodeRT, o *windowOp, j int64, 
 	}
 	o.carry += float64(got)
 	o.owe(j)
+	o.late.add(j)
+	o.lateCarry += float64(got)
 	return elements
 }
 
@@ -345,6 +353,7 @@ func (s *Simulation) fireWindows(st *subtask, o *windowOp, w wmark) float64 {
 		o.firstFire += r.records
 		o.carry += r.keys // one result per key
 		o.owe(j)
+		o.onTime.add(j)
 		if s.trace != nil {
 			s.tracef("%s: watermark %s ≥ %s, the end − 1ms of %s: it fires for its %s, %d record(s)",
 				st.name(), w.time(), o.maxTimestamp(j), o.text(j), o.keysText(r.keys), r.records)
@@ -402,6 +411,7 @@ func (s *Simulation) stepWatermark(st *subtask, pos int) float64 {
 	} else if st.wm.out != noWatermark {
 		st.winOut.EventLo, st.winOut.EventHi = st.wm.out.time(), st.wm.out.time()
 	}
+	o.splitResults(st, k)
 	return secs
 }
 
@@ -475,7 +485,7 @@ func (o *windowOp) restore(snap *windowSnap) {
 		o.rolledBack += before - (o.unfired() - reopened)
 	}()
 	o.wins, o.first, o.bytes, o.carry, o.forever, o.foreverSessions = nil, 0, 0, 0, 0, 0
-	o.owed = false
+	o.owed, o.onTime, o.late, o.lateCarry = false, owedWindows{}, owedWindows{}, 0
 	if snap != nil {
 		o.wins, o.first, o.bytes = slices.Clone(snap.wins), snap.first, snap.bytes
 		o.forever, o.foreverSessions = snap.forever, snap.foreverSessions
