@@ -486,7 +486,7 @@ func (s *Simulation) process(st *subtask) sim.Time {
 				secs += s.fireSeconds(op, s.assign(st, rt, op.win, nin, &st.cur, st.wm.out))
 				s.windowStateGrew(st)
 			}
-			secs += s.stepWatermark(st, pos)
+			secs += s.stepWatermark(st, pos, secs)
 			fired = true
 			continue
 		}

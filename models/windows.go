@@ -389,8 +389,12 @@ func (s *Simulation) fireWindows(st *subtask, o *windowOp, w wmark) float64 {
 // operator fires what that makes due, and its results (firings and
 // re-firings) are its output, for the operators chained to it
 // (WindowOperator chains as ChainingStrategy.ALWAYS) or its network
-// outputs. It returns the firings' CPU seconds.
-func (s *Simulation) stepWatermark(st *subtask, pos int) float64 {
+// outputs. It returns the firings' CPU seconds. before is the CPU seconds
+// of the step's records: the watermark follows them, so its firings, and
+// the results' creation that end-to-end latency counts from, come after
+// them (a step of many records stamped at its start counted their
+// processing as the results' wait).
+func (s *Simulation) stepWatermark(st *subtask, pos int, before float64) float64 {
 	rose := s.advanceWatermark(st)
 	op := &st.ops[pos]
 	o := op.win
@@ -401,10 +405,10 @@ func (s *Simulation) stepWatermark(st *subtask, pos int) float64 {
 	k := int64(o.carry)
 	o.carry -= float64(k)
 	st.nout[pos] = k
-	now := s.eng.Now()
+	fired := sim.Add(s.eng.Now(), sim.FromSeconds(before*st.slow))
 	// Results carry the timestamps of their windows (resultTimes), at
 	// most the watermark that fired them, and the watermark after them.
-	st.winOut = Chunk{Records: k, CreatedLo: now, CreatedHi: now, Partition: -1, WM: st.wm.out, Exact: true}
+	st.winOut = Chunk{Records: k, CreatedLo: fired, CreatedHi: fired, Partition: -1, WM: st.wm.out, Exact: true}
 	if k > 0 && o.owed {
 		st.winOut.EventLo, st.winOut.EventHi = o.resultTimes()
 		o.owed = false
