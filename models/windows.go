@@ -54,16 +54,13 @@ type windowOp struct {
 	// state: bytes held (records or accumulators), and the peak
 	bytes, peak float64
 	carry       float64 // results owed (keys are expected counts)
-	// owedLo and owedHi are the grid indexes of the oldest and newest
-	// windows whose results are owed (owed: any), for their timestamps
-	owedLo, owedHi int64
-	owed           bool
+	// owed: the windows whose results are owed, for their timestamps;
 	// the same for the two kinds of firing, whose results leave as
 	// separate pieces (windowresults.go): on time (the watermark reached
 	// the window) and at once for a late record (lateCarry of the results
 	// owed are theirs)
-	onTime, late owedWindows
-	lateCarry    float64
+	owed, onTime, late owedWindows
+	lateCarry          float64
 	// counters over the run, replays included (record-window pairs for
 	// completeness: a sliding window's record counts once per window)
 	in, placed, firstFire, refired int64
@@ -313,7 +310,7 @@ func (s *Simulation) addToWindow(st *subtask, rt *nodeRT, o *windowOp, j int64, 
 		o.refires += got
 	}
 	o.carry += float64(got)
-	o.owe(j)
+	o.owed.add(j)
 	o.late.add(j)
 	o.lateCarry += float64(got)
 	return elements
@@ -352,7 +349,7 @@ func (s *Simulation) fireWindows(st *subtask, o *windowOp, w wmark) float64 {
 		o.latency.Add(max(0, (now-o.end(j)).Seconds()), float64(r.records))
 		o.firstFire += r.records
 		o.carry += r.keys // one result per key
-		o.owe(j)
+		o.owed.add(j)
 		o.onTime.add(j)
 		if s.trace != nil {
 			s.tracef("%s: watermark %s ≥ %s, the end − 1ms of %s: it fires for its %s, %d record(s)",
@@ -409,23 +406,14 @@ func (s *Simulation) stepWatermark(st *subtask, pos int, before float64) float64
 	// Results carry the timestamps of their windows (resultTimes), at
 	// most the watermark that fired them, and the watermark after them.
 	st.winOut = Chunk{Records: k, CreatedLo: fired, CreatedHi: fired, Partition: -1, WM: st.wm.out, Exact: true}
-	if k > 0 && o.owed {
+	if k > 0 && o.owed.any {
 		st.winOut.EventLo, st.winOut.EventHi = o.resultTimes()
-		o.owed = false
+		o.owed.any = false
 	} else if st.wm.out != noWatermark {
 		st.winOut.EventLo, st.winOut.EventHi = st.wm.out.time(), st.wm.out.time()
 	}
 	o.splitResults(st, k)
 	return secs
-}
-
-// owe notes that window j's results are owed.
-func (o *windowOp) owe(j int64) {
-	if !o.owed {
-		o.owed, o.owedLo, o.owedHi = true, j, j
-		return
-	}
-	o.owedLo, o.owedHi = min(o.owedLo, j), max(o.owedHi, j)
 }
 
 // resultTimes are the timestamps of the results owed: a window's results
@@ -437,7 +425,7 @@ func (o *windowOp) owe(j int64) {
 // own, so none late downstream that Flink would not drop, and a window
 // downstream gets within about one window's results of its share.
 func (o *windowOp) resultTimes() (lo, hi sim.Time) {
-	return o.maxTimestamp(o.owedLo), o.maxTimestamp(o.owedHi)
+	return o.maxTimestamp(o.owed.lo), o.maxTimestamp(o.owed.hi)
 }
 
 // fireSeconds is the CPU time of the window function over n elements.
@@ -489,7 +477,7 @@ func (o *windowOp) restore(snap *windowSnap) {
 		o.rolledBack += before - (o.unfired() - reopened)
 	}()
 	o.wins, o.first, o.bytes, o.carry, o.forever, o.foreverSessions = nil, 0, 0, 0, 0, 0
-	o.owed, o.onTime, o.late, o.lateCarry = false, owedWindows{}, owedWindows{}, 0
+	o.owed, o.onTime, o.late, o.lateCarry = owedWindows{}, owedWindows{}, owedWindows{}, 0
 	if snap != nil {
 		o.wins, o.first, o.bytes = slices.Clone(snap.wins), snap.first, snap.bytes
 		o.forever, o.foreverSessions = snap.forever, snap.foreverSessions
