@@ -1,5 +1,7 @@
 package models
 
+import "github.com/flinksim/flinksim/sim"
+
 // A window operator's results in a step come from two kinds of firing: the
 // windows the watermark reached (fireWindows), whose ends lie just behind
 // it, and windows a late record fired at once within the allowed lateness
@@ -29,25 +31,47 @@ func (w *owedWindows) add(j int64) {
 	w.lo, w.hi = min(w.lo, j), max(w.hi, j)
 }
 
-// splitResults sets the pieces of the step's k results (st.winOut) for
-// its network outputs: st.winLate, the results of late records' firings
-// (the whole records of lateCarry, at most k), over their windows'
-// maxTimestamps, and st.winOn, the rest, over the on-time windows'. Without
-// late results st.winLate is empty and winOut leaves whole.
+// times are the timestamps of the results of windows w: a window's
+// results carry its maxTimestamp, end − 1 ms (WindowOperator.emitWindowContents
+// sets it on its TimestampedCollector), so an operator downstream puts
+// them in the window holding that time. Those of several windows (a
+// watermark that passed many ends at once) are spread evenly between the
+// oldest window's maxTimestamp and the newest's: none earlier than its
+// own, so none late downstream that Flink would not drop, and a window
+// downstream gets within about one window's results of its share.
+func (o *windowOp) times(w owedWindows) (lo, hi sim.Time) {
+	return o.maxTimestamp(w.lo), o.maxTimestamp(w.hi)
+}
+
+// splitResults sets the pieces of the step's k results (st.winOut, which
+// comes in over the watermark) for its network outputs: st.winLate, the
+// results of late records' firings (the whole records of lateCarry, at
+// most k), over their windows' times, and st.winOn, the rest, over the
+// on-time windows'; st.winOut, the whole, spans the pieces it holds (for
+// the sinks chained to the operator, and an output without late results).
 func (o *windowOp) splitResults(st *subtask, k int64) {
 	kLate := min(k, int64(o.lateCarry))
 	o.lateCarry -= float64(kLate)
 	st.winLate, st.winOn = st.winOut, st.winOut
 	st.winLate.Records, st.winOn.Records = kLate, k-kLate
 	if kLate > 0 && o.late.any {
-		st.winLate.EventLo, st.winLate.EventHi = o.maxTimestamp(o.late.lo), o.maxTimestamp(o.late.hi)
+		st.winLate.EventLo, st.winLate.EventHi = o.times(o.late)
 		if o.lateCarry < 1 {
 			o.late.any = false
 		}
 	}
 	if k > kLate && o.onTime.any {
-		st.winOn.EventLo, st.winOn.EventHi = o.maxTimestamp(o.onTime.lo), o.maxTimestamp(o.onTime.hi)
+		st.winOn.EventLo, st.winOn.EventHi = o.times(o.onTime)
 		o.onTime.any = false
+	}
+	switch {
+	case kLate > 0 && k > kLate:
+		st.winOut.EventLo = min(st.winLate.EventLo, st.winOn.EventLo)
+		st.winOut.EventHi = max(st.winLate.EventHi, st.winOn.EventHi)
+	case kLate > 0:
+		st.winOut.EventLo, st.winOut.EventHi = st.winLate.EventLo, st.winLate.EventHi
+	case k > 0:
+		st.winOut.EventLo, st.winOut.EventHi = st.winOn.EventLo, st.winOn.EventHi
 	}
 }
 

@@ -30,6 +30,9 @@ func TestLateFiringsLeaveApart(t *testing.T) {
 	if n := st.winOn; n.Records != 37 || n.EventLo != 60*sim.Second-ms || n.EventHi != 70*sim.Second-ms {
 		t.Errorf("on-time piece %d records over %v to %v, want 37 over 59.999s to 69.999s", n.Records, n.EventLo, n.EventHi)
 	}
+	if w := st.winOut; w.Records != 40 || w.EventLo != 10*sim.Second-ms || w.EventHi != 70*sim.Second-ms {
+		t.Errorf("the whole %d records over %v to %v, want 40 over 9.999s to 69.999s (both pieces)", w.Records, w.EventLo, w.EventHi)
+	}
 	if o.late.any || o.onTime.any || o.lateCarry != 0 {
 		t.Errorf("owed after the split: late %v, on time %v, late carry %v; want none", o.late.any, o.onTime.any, o.lateCarry)
 	}

@@ -54,13 +54,12 @@ type windowOp struct {
 	// state: bytes held (records or accumulators), and the peak
 	bytes, peak float64
 	carry       float64 // results owed (keys are expected counts)
-	// owed: the windows whose results are owed, for their timestamps;
-	// the same for the two kinds of firing, whose results leave as
-	// separate pieces (windowresults.go): on time (the watermark reached
-	// the window) and at once for a late record (lateCarry of the results
-	// owed are theirs)
-	owed, onTime, late owedWindows
-	lateCarry          float64
+	// the windows whose results are owed, for their timestamps, by the
+	// kind of firing, whose results leave as separate pieces
+	// (windowresults.go): on time (the watermark reached the window) and
+	// at once for a late record (lateCarry of the results owed are theirs)
+	onTime, late owedWindows
+	lateCarry    float64
 	// counters over the run, replays included (record-window pairs for
 	// completeness: a sliding window's record counts once per window)
 	in, placed, firstFire, refired int64
@@ -310,7 +309,6 @@ func (s *Simulation) addToWindow(st *subtask, rt *nodeRT, o *windowOp, j int64, 
 		o.refires += got
 	}
 	o.carry += float64(got)
-	o.owed.add(j)
 	o.late.add(j)
 	o.lateCarry += float64(got)
 	return elements
@@ -349,7 +347,6 @@ func (s *Simulation) fireWindows(st *subtask, o *windowOp, w wmark) float64 {
 		o.latency.Add(max(0, (now-o.end(j)).Seconds()), float64(r.records))
 		o.firstFire += r.records
 		o.carry += r.keys // one result per key
-		o.owed.add(j)
 		o.onTime.add(j)
 		if s.trace != nil {
 			s.tracef("%s: watermark %s ≥ %s, the end − 1ms of %s: it fires for its %s, %d record(s)",
@@ -403,29 +400,14 @@ func (s *Simulation) stepWatermark(st *subtask, pos int, before float64) float64
 	o.carry -= float64(k)
 	st.nout[pos] = k
 	fired := sim.Add(s.eng.Now(), sim.FromSeconds(before*st.slow))
-	// Results carry the timestamps of their windows (resultTimes), at
+	// Results carry the timestamps of their windows (splitResults), at
 	// most the watermark that fired them, and the watermark after them.
 	st.winOut = Chunk{Records: k, CreatedLo: fired, CreatedHi: fired, Partition: -1, WM: st.wm.out, Exact: true}
-	if k > 0 && o.owed.any {
-		st.winOut.EventLo, st.winOut.EventHi = o.resultTimes()
-		o.owed.any = false
-	} else if st.wm.out != noWatermark {
+	if st.wm.out != noWatermark {
 		st.winOut.EventLo, st.winOut.EventHi = st.wm.out.time(), st.wm.out.time()
 	}
 	o.splitResults(st, k)
 	return secs
-}
-
-// resultTimes are the timestamps of the results owed: a window's results
-// carry its maxTimestamp, end − 1 ms (WindowOperator.emitWindowContents
-// sets it on its TimestampedCollector), so an operator downstream puts
-// them in the window holding that time. Those of several windows (a
-// watermark that passed many ends at once) are spread evenly between the
-// oldest window's maxTimestamp and the newest's: none earlier than its
-// own, so none late downstream that Flink would not drop, and a window
-// downstream gets within about one window's results of its share.
-func (o *windowOp) resultTimes() (lo, hi sim.Time) {
-	return o.maxTimestamp(o.owed.lo), o.maxTimestamp(o.owed.hi)
 }
 
 // fireSeconds is the CPU time of the window function over n elements.
@@ -477,7 +459,7 @@ func (o *windowOp) restore(snap *windowSnap) {
 		o.rolledBack += before - (o.unfired() - reopened)
 	}()
 	o.wins, o.first, o.bytes, o.carry, o.forever, o.foreverSessions = nil, 0, 0, 0, 0, 0
-	o.owed, o.onTime, o.late, o.lateCarry = owedWindows{}, owedWindows{}, owedWindows{}, 0
+	o.onTime, o.late, o.lateCarry = owedWindows{}, owedWindows{}, 0
 	if snap != nil {
 		o.wins, o.first, o.bytes = slices.Clone(snap.wins), snap.first, snap.bytes
 		o.forever, o.foreverSessions = snap.forever, snap.foreverSessions
