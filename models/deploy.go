@@ -386,6 +386,9 @@ func (s *Simulation) deployKafka() {
 			}
 			if s.chunkRecords(head) > 1 {
 				kp.window = spec.Sim.ChunkDelay
+				if k.EventTime != nil {
+					kp.tick = spec.AutoWatermarkInterval
+				}
 			}
 			backlog := k.InitialBacklog / int64(k.Partitions)
 			if int64(pi) < k.InitialBacklog%int64(k.Partitions) {

@@ -311,9 +311,25 @@ func (s *Simulation) watermarkTick() {
 		if st.dead || st.region.state != regionRunning {
 			continue
 		}
+		s.readBeforeTick(st)
 		s.emitSourceWatermark(st, now)
 	}
 	s.eng.After(s.spec.AutoWatermarkInterval, evWatermark, 0, 0)
+}
+
+// readBeforeTick makes an idle reader that waits to fill a step read what
+// has arrived, before its watermark is emitted. Flink's SourceReader reads
+// continuously, so the periodic watermark (SourceOperator's
+// ProgressiveTimestampsAndWatermarks) follows every record that arrived
+// before the tick; a reader left waiting for up to chunk-delay would emit
+// a staler watermark and put those records behind it instead of ahead.
+func (s *Simulation) readBeforeTick(st *subtask) {
+	if st.busy || s.spec.Sim.ChunkDelay <= 0 {
+		return
+	}
+	st.catchingUp = true
+	s.tryStart(st)
+	st.catchingUp = false
 }
 
 // emitSourceWatermark marks splits without records for the idleness

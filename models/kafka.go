@@ -34,7 +34,10 @@ type kafkaPartition struct {
 	poisson bool
 	rng     *rand.Rand
 
-	window  sim.Time // chunk-delay: how long one run may span (0 = one record per run)
+	window sim.Time // chunk-delay: how long one run may span (0 = one record per run)
+	// tick: with event time, pipeline.auto-watermark-interval; a run its
+	// reader keeps up with ends at the next tick (0: none)
+	tick    sim.Time
 	chunk   int64    // target records per run
 	horizon sim.Time // no arrivals at or after this time (end of the run)
 
@@ -133,11 +136,20 @@ func (p *kafkaPartition) generate() bool {
 		// A reader far behind will read these records much later: they need
 		// creation times no finer than 1/256 of its lag (what compaction
 		// would leave of them anyway), and fewer, longer runs are cheaper.
+		behind := sim.Time(0)
 		if p.readIdx < p.log.Len() {
-			behind := t1 - p.log.At(p.readIdx).Lo
+			behind = t1 - p.log.At(p.readIdx).Lo
 			w = max(w, min(behind/256, 10*sim.Second))
 		}
 		end = min(t1+max(w, 1), p.horizon)
+		if p.tick > 0 && behind/256 < p.tick {
+			// With event time a run is readable by the next watermark
+			// tick, so that the tick follows every record that arrived
+			// before it, as Flink's reader, reading continuously, has
+			// taken them by then (readBeforeTick); not for a reader so far
+			// behind that its runs are longer than a tick anyway.
+			end = min(end, (t1/p.tick+1)*p.tick)
+		}
 		if len(p.pauses) > 0 {
 			end = min(end, p.pauses[0].At)
 		}
