@@ -141,15 +141,19 @@ func (p *kafkaPartition) generate() bool {
 			behind = t1 - p.log.At(p.readIdx).Lo
 			w = max(w, min(behind/256, 10*sim.Second))
 		}
-		end = min(t1+max(w, 1), p.horizon)
+		natural := sim.Add(t1, max(w, 1))
 		if p.tick > 0 && behind/256 < p.tick {
-			// With event time a run is readable by the next watermark
-			// tick, so that the tick follows every record that arrived
-			// before it, as Flink's reader, reading continuously, has
-			// taken them by then (readBeforeTick); not for a reader so far
-			// behind that its runs are longer than a tick anyway.
-			end = min(end, (t1/p.tick+1)*p.tick)
+			// With event time a run is readable at a watermark tick, so
+			// that the tick follows every record that arrived before it,
+			// as Flink's reader, reading continuously, has taken them by
+			// then (readBeforeTick); not for a reader so far behind that
+			// its runs are longer than a tick anyway. Ticks closer than an
+			// eighth of the run's window are skipped, so that a tiny
+			// interval does not make runs of a record or two.
+			g := p.tick * max(1, (w/8+p.tick-1)/p.tick)
+			natural = min(natural, (t1/g+1)*g)
 		}
+		end = min(natural, p.horizon)
 		if len(p.pauses) > 0 {
 			end = min(end, p.pauses[0].At)
 		}
@@ -159,8 +163,8 @@ func (p *kafkaPartition) generate() bool {
 		// and the end of the simulation appends that much (endRun), so the
 		// lag at the end is measured as at any sample.
 		ready = end
-		if t1+max(w, 1) > p.horizon {
-			ready = sim.Add(t1, max(w, 1))
+		if natural > p.horizon {
+			ready = natural
 		}
 	}
 	hi := t1

@@ -187,7 +187,9 @@ func TestEventTimeProblems(t *testing.T) {
 		want string
 	}{
 		{[]string{"flink.pipeline.auto-watermark-interval=0"},
-			"--set flink.pipeline.auto-watermark-interval=0: flink.pipeline.auto-watermark-interval: is 0, which turns periodic watermarks off; flinksim needs it above 0 with event time (sources.events.event-time), e.g. 200 ms (Flink's default)"},
+			"--set flink.pipeline.auto-watermark-interval=0: flink.pipeline.auto-watermark-interval: is 0, which turns periodic watermarks off; flinksim needs it at least 1 ms with event time (sources.events.event-time), e.g. 200 ms (Flink's default)"},
+		{[]string{"flink.pipeline.auto-watermark-interval=1ns"},
+			"--set flink.pipeline.auto-watermark-interval=1ns: flink.pipeline.auto-watermark-interval: is 1ns, below 1 ms: Flink takes it in whole milliseconds (Duration.toMillis), 0, which turns periodic watermarks off; flinksim needs it at least 1 ms with event time (sources.events.event-time), e.g. 200 ms (Flink's default)"},
 		{[]string{"operators.counts.window.function=process"},
 			"windowed.yaml:32:25: operators.counts.window.accumulator-size: only applies to function: aggregate; a process window function buffers the records themselves"},
 		{[]string{"operators.counts.window.accumulator-size=0B"},

@@ -174,18 +174,25 @@ func (r *resolver) partitionDelays(n *node, groups []PartitionDelays, p string) 
 }
 
 // watermarkInterval: sources with event time emit their watermarks every
-// pipeline.auto-watermark-interval; Flink's 0 turns that off.
+// pipeline.auto-watermark-interval, which Flink takes in whole
+// milliseconds (ExecutionConfig.getAutoWatermarkInterval: Duration.toMillis);
+// its 0 turns that off.
 func (r *resolver) watermarkInterval() {
 	for _, n := range r.nodes {
 		if n.src == nil || n.src.EventTime == nil {
 			continue
 		}
-		if r.fs.duration("pipeline.auto-watermark-interval") > 0 {
+		d := r.fs.duration("pipeline.auto-watermark-interval")
+		if d >= sim.Millisecond {
 			return
+		}
+		what := "is 0"
+		if d > 0 {
+			what = fmt.Sprintf("is %s, below 1 ms: Flink takes it in whole milliseconds (Duration.toMillis), 0", d)
 		}
 		for _, e := range r.sc.Flink.Entries { // the value as written, or as --set gave it
 			if e.Key == "pipeline.auto-watermark-interval" {
-				r.d.fail(e.Node, e.Path, "is 0, which turns periodic watermarks off; flinksim needs it above 0 with event time (%s.event-time), e.g. 200 ms (Flink's default)", n.path)
+				r.d.fail(e.Node, e.Path, "%s, which turns periodic watermarks off; flinksim needs it at least 1 ms with event time (%s.event-time), e.g. 200 ms (Flink's default)", what, n.path)
 			}
 		}
 		return

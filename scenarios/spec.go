@@ -36,7 +36,7 @@ func (r *resolver) spec() models.Spec {
 		},
 		Chaining:              fs.bool("pipeline.operator-chaining.enabled"),
 		CascadingDescription:  fs.str("pipeline.vertex-description-mode") == "CASCADING",
-		AutoWatermarkInterval: fs.duration("pipeline.auto-watermark-interval"),
+		AutoWatermarkInterval: fs.duration("pipeline.auto-watermark-interval") / sim.Millisecond * sim.Millisecond, // whole ms: ExecutionConfig.getAutoWatermarkInterval
 		// SinkCommitterMetricGroup (FLIP-371, FLINK-25857) came in 1.19
 		NoSinkCommitterMetrics: r.release.before("1.19"),
 		Sim: models.Settings{
