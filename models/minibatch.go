@@ -46,6 +46,17 @@ func (s *Simulation) flushBatch(st *subtask) {
 	}
 }
 
+// finishBundle emits what the batch holds before a watermark or a
+// checkpoint barrier leaves the subtask, as AbstractMapBundleOperator's
+// processWatermark and prepareSnapshotPreBarrier call finishBundle: the
+// aggregates go ahead of both, so a window downstream counts them before
+// the watermark passes their window, and a checkpoint that has the
+// source offsets of their records has them downstream, not in a batch a
+// failover drops.
+func (s *Simulation) finishBundle(st *subtask) {
+	s.flushBatch(st)
+}
+
 // emitBatch aggregates the first n records of the batch and sends the
 // aggregates on.
 func (s *Simulation) emitBatch(st *subtask, pos int, n int64) {

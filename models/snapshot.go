@@ -23,6 +23,7 @@ func (s *Simulation) sourceSnapshot(st *subtask, p *pendingCheckpoint) {
 // record what a restore needs, then the sync phase.
 func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool) {
 	now := s.eng.Now()
+	s.finishBundle(st)
 	st.ck.snapshotted = true
 	sub := &p.subs[st.id]
 	sub.taken, sub.unaligned = true, unaligned

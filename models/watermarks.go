@@ -136,6 +136,7 @@ func (s *Simulation) broadcastWatermark(st *subtask) {
 		s.armFlush(st)
 		return
 	}
+	s.finishBundle(st)
 	for _, p := range st.parts {
 		for _, c := range p.ch {
 			if c.wmSent >= w {
