@@ -48,6 +48,10 @@ type taskCkpt struct {
 	blocked    []*channel
 	priority   []*channel // channels with an unaligned barrier at their front
 	trigger    int64      // sources: a trigger waiting for the current step
+	// preBarrier: a snapshot waiting for the bundle finishBundle could not
+	// write (the task blocked mid-record): its barrier follows that output
+	preBarrier   *pendingCheckpoint
+	preUnaligned bool
 	// Incremental checkpoints upload what changed since the last completed
 	// checkpoint: the keyed records each chain node had seen then.
 	baseRecs []int64

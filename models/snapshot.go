@@ -19,11 +19,42 @@ func (s *Simulation) sourceSnapshot(st *subtask, p *pendingCheckpoint) {
 	s.snapshot(st, p, s.unalignedActive(st)) // an unaligned barrier overtakes the source's output too
 }
 
+// resumeSnapshot takes the snapshot that waited for st's bundle to be
+// written, once it is, unless its checkpoint has ended meanwhile.
+func (s *Simulation) resumeSnapshot(st *subtask) {
+	p := st.ck.preBarrier
+	if p == nil || st.stalled > 0 {
+		return
+	}
+	st.ck.preBarrier = nil
+	if s.coord.find(p.id) == p {
+		if s.trace != nil {
+			s.tracef("%s: its bundle is written: barrier %d follows it", st.name(), p.id)
+		}
+		s.snapshot(st, p, st.ck.preUnaligned)
+	}
+}
+
 // snapshot takes subtask st's part of checkpoint p: forward the barrier,
 // record what a restore needs, then the sync phase.
 func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool) {
 	now := s.eng.Now()
-	s.finishBundle(st)
+	if st.ck.preBarrier == p {
+		return // already waiting for its bundle to be written
+	}
+	if n := st.ops[len(st.ops)-1].batch.Records; n > 0 && s.trace != nil {
+		s.tracef("%s: finishes its bundle of %d record(s) before barrier %d (prepareSnapshotPreBarrier)", st.name(), n, p.id)
+	}
+	if s.finishBundle(st); st.stalled > 0 {
+		// prepareSnapshotPreBarrier blocks in requestBufferBuilderBlocking
+		// until the bundle is written; the barrier and the snapshot follow
+		// (resumeSnapshot)
+		st.ck.preBarrier, st.ck.preUnaligned = p, unaligned
+		if s.trace != nil {
+			s.tracef("%s: its bundle, emitted before barrier %d (prepareSnapshotPreBarrier), does not fit its output: the barrier waits until it is written", st.name(), p.id)
+		}
+		return
+	}
 	st.ck.snapshotted = true
 	sub := &p.subs[st.id]
 	sub.taken, sub.unaligned = true, unaligned

@@ -27,6 +27,7 @@ func (s *Simulation) tryStart(st *subtask) {
 		st.setState(now, stHardBackPressured) // blocked mid-record: no input, no barrier
 		return
 	}
+	s.resumeSnapshot(st)
 	if !st.busy {
 		s.takePendingTrigger(st)
 	}

@@ -252,6 +252,14 @@ func parseNode(p *argParser, cmd, name string, args []datadriven.CmdArg) Node {
 		opts["chain"] = func(v string) { node.Chain = p.bool(v) }
 		opts["keys"] = func(v string) { keyed.Keys, node.Keyed = UniformKeys{N: p.int(v)}, keyed }
 		opts["state-per-key"] = func(v string) { keyed.StatePerKey = p.size(v) }
+		mb := func() *MiniBatch {
+			if node.MiniBatch == nil {
+				node.MiniBatch = &MiniBatch{}
+			}
+			return node.MiniBatch
+		}
+		opts["batch-size"] = func(v string) { mb().Size = p.int(v) }
+		opts["batch-latency"] = func(v string) { mb().Interval = p.duration(v) }
 		windowOpts(p, &node, opts)
 		for _, a := range args {
 			if a.Key != "input" {
