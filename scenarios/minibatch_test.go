@@ -16,13 +16,8 @@ func TestBundleFinishesBeforeTheWatermark(t *testing.T) {
 duration: 1m
 flink: {parallelism.default: 2}
 sources:
-  - name: events
-    partitions: 2
-    rate: 1000/s
-    record-size: 100B
-    event-time:
-      delay: {constant: 100ms}
-      watermark: {out-of-orderness: 0s}
+  - {name: events, partitions: 2, rate: 1000/s, record-size: 100B,
+     event-time: {delay: {constant: 100ms}, watermark: {out-of-orderness: 0s}}}
 operators:
   - {name: pre, cost: 5us, mini-batch: {size: 100k, allow-latency: 2s}}
   - {name: count, key-by: user_id, keys: 500, window: {tumbling: 5s}}
