@@ -53,8 +53,16 @@ func (s *Simulation) flushBatch(st *subtask) {
 // the watermark passes their window, and a checkpoint that has the
 // source offsets of their records has them downstream, not in a batch a
 // failover drops.
-func (s *Simulation) finishBundle(st *subtask) {
+// It returns the records the bundle held.
+func (s *Simulation) finishBundle(st *subtask) int64 {
+	pos := len(st.t.nodes) - 1
+	mb := st.t.nodes[pos].spec.MiniBatch
+	n := st.ops[pos].batch.Records
+	if mb == nil || mb.Timer || n == 0 {
+		return 0
+	}
 	s.flushBatch(st)
+	return n
 }
 
 // emitBatch aggregates the first n records of the batch and sends the

@@ -35,24 +35,33 @@ func (s *Simulation) resumeSnapshot(st *subtask) {
 	}
 }
 
+// preBarrier is prepareSnapshotPreBarrier: a mini-batch finishes its
+// bundle. It reports whether the barrier must wait: the bundle does not fit
+// the output, and Flink's task thread blocks in
+// requestBufferBuilderBlocking until it is written; the barrier and the
+// snapshot follow then (resumeSnapshot).
+func (s *Simulation) preBarrier(st *subtask, p *pendingCheckpoint, unaligned bool) bool {
+	if st.ck.preBarrier == p {
+		return true // already waiting for its bundle to be written
+	}
+	if n := s.finishBundle(st); n > 0 && s.trace != nil {
+		s.tracef("%s: finishes its bundle of %d record(s) before barrier %d (prepareSnapshotPreBarrier)", st.name(), n, p.id)
+	}
+	if st.stalled == 0 {
+		return false
+	}
+	st.ck.preBarrier, st.ck.preUnaligned = p, unaligned
+	if s.trace != nil {
+		s.tracef("%s: its bundle, emitted before barrier %d (prepareSnapshotPreBarrier), does not fit its output: the barrier waits until it is written", st.name(), p.id)
+	}
+	return true
+}
+
 // snapshot takes subtask st's part of checkpoint p: forward the barrier,
 // record what a restore needs, then the sync phase.
 func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool) {
 	now := s.eng.Now()
-	if st.ck.preBarrier == p {
-		return // already waiting for its bundle to be written
-	}
-	if n := st.ops[len(st.ops)-1].batch.Records; n > 0 && s.trace != nil {
-		s.tracef("%s: finishes its bundle of %d record(s) before barrier %d (prepareSnapshotPreBarrier)", st.name(), n, p.id)
-	}
-	if s.finishBundle(st); st.stalled > 0 {
-		// prepareSnapshotPreBarrier blocks in requestBufferBuilderBlocking
-		// until the bundle is written; the barrier and the snapshot follow
-		// (resumeSnapshot)
-		st.ck.preBarrier, st.ck.preUnaligned = p, unaligned
-		if s.trace != nil {
-			s.tracef("%s: its bundle, emitted before barrier %d (prepareSnapshotPreBarrier), does not fit its output: the barrier waits until it is written", st.name(), p.id)
-		}
+	if s.preBarrier(st, p, unaligned) {
 		return
 	}
 	st.ck.snapshotted = true

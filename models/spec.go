@@ -204,6 +204,10 @@ type Node struct {
 type MiniBatch struct {
 	Size     int64
 	Interval sim.Time
+	// Timer: the partial stage of salting, whose partials are keyed state
+	// a processing-time timer emits every Interval; not a bundle, so not
+	// emitted early for a watermark or a barrier (finishBundle).
+	Timer bool
 }
 
 // Keyed describes a keyed operator's key population and state.

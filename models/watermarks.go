@@ -136,7 +136,12 @@ func (s *Simulation) broadcastWatermark(st *subtask) {
 		s.armFlush(st)
 		return
 	}
-	s.finishBundle(st)
+	if s.finishBundle(st); st.stalled > 0 {
+		// the bundle does not fit the output: the watermark follows it
+		// once it is written
+		s.armFlush(st)
+		return
+	}
 	for _, p := range st.parts {
 		for _, c := range p.ch {
 			if c.wmSent >= w {

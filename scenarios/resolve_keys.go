@@ -288,7 +288,7 @@ func keyedNodes(mn models.Node, o *Operator) []models.Node {
 	}
 	partial.Keys = models.SaltedKeys{Base: pop, Buckets: sl.Buckets, HotShare: hot}
 	mn.Keyed = &partial
-	mn.MiniBatch = &models.MiniBatch{Interval: sim.Time(*sl.EmitInterval)}
+	mn.MiniBatch = &models.MiniBatch{Interval: sim.Time(*sl.EmitInterval), Timer: true}
 	final := models.Node{Name: o.Name + "-final", Kind: models.KindOperator, Parallelism: *sl.FinalParallelism,
 		Inputs: []models.Input{{From: o.Name, Exchange: models.Hash}}, Chain: true, Cost: toDist(sl.FinalCost),
 		Selectivity: 1, RecordSize: mn.RecordSize, MaxParallelism: mn.MaxParallelism}
