@@ -47,7 +47,9 @@ type taskCkpt struct {
 	switchNow  bool // take the unaligned snapshot at the next chance
 	blocked    []*channel
 	priority   []*channel // channels with an unaligned barrier at their front
-	trigger    int64      // sources: a trigger waiting for the current step
+	// triggers: sources: checkpoint triggers waiting for the current step
+	// or its blocked output, oldest first (the mailbox runs them in order)
+	triggers []int64
 	// preBarrier: a snapshot waiting for the bundle finishBundle could not
 	// write (the task blocked mid-record): its barrier follows that output
 	preBarrier   *pendingCheckpoint
@@ -84,9 +86,13 @@ func (s *Simulation) triggerSources(p *pendingCheckpoint) {
 		}
 		s.catchUp(st)                  // it snapshots the offsets of what was readable
 		if st.busy || st.stalled > 0 { // a task blocked mid-record takes it once its output is written
-			st.ck.trigger = p.id // taken between records: after this step
+			st.ck.triggers = append(st.ck.triggers, p.id) // taken between records: after this step
 			if s.trace != nil {
-				s.tracef("%s is in a step: takes the trigger of checkpoint %d when the step ends", st.name(), p.id)
+				what, until := "in a step", "the step ends"
+				if st.stalled > 0 {
+					what, until = "blocked mid-record", "its output is written"
+				}
+				s.tracef("%s is %s: takes the trigger of checkpoint %d when %s", st.name(), what, p.id, until)
 			}
 			continue
 		}
@@ -336,15 +342,19 @@ func (s *Simulation) alignedTimeout(id int64) {
 // during its step, once the step's output is all written.
 // The check is inlined where it is made twice a step; taking it is not.
 func (s *Simulation) takePendingTrigger(st *subtask) {
-	if st.ck.trigger != 0 && st.stalled == 0 {
-		s.takeTrigger(st)
+	if len(st.ck.triggers) > 0 && st.stalled == 0 {
+		s.takeTriggers(st)
 	}
 }
 
-func (s *Simulation) takeTrigger(st *subtask) {
-	id := st.ck.trigger
-	st.ck.trigger = 0
-	if p := s.coord.find(id); p != nil {
-		s.sourceSnapshot(st, p)
+// takeTriggers takes the waiting triggers in order, while the source is
+// free: a snapshot's sync phase holds the next one back.
+func (s *Simulation) takeTriggers(st *subtask) {
+	for len(st.ck.triggers) > 0 && !st.busy && st.stalled == 0 {
+		id := st.ck.triggers[0]
+		st.ck.triggers = st.ck.triggers[1:]
+		if p := s.coord.find(id); p != nil {
+			s.sourceSnapshot(st, p)
+		}
 	}
 }

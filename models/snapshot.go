@@ -13,7 +13,7 @@ import (
 
 func (s *Simulation) sourceSnapshot(st *subtask, p *pendingCheckpoint) {
 	now := s.eng.Now()
-	st.ck = taskCkpt{id: p.id, firstAt: now, inputDone: true, baseRecs: st.ck.baseRecs, baseSST: st.ck.baseSST, hasBase: st.ck.hasBase, timedOut: s.pastAlignedTimeout(p)}
+	st.ck = taskCkpt{id: p.id, firstAt: now, inputDone: true, baseRecs: st.ck.baseRecs, baseSST: st.ck.baseSST, hasBase: st.ck.hasBase, timedOut: s.pastAlignedTimeout(p), triggers: st.ck.triggers}
 	p.subs[st.id].startDelay = startDelay(now, p.trigger)
 	st.ck.lastStartDelay = p.subs[st.id].startDelay
 	s.snapshot(st, p, s.unalignedActive(st)) // an unaligned barrier overtakes the source's output too
