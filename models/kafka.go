@@ -19,6 +19,14 @@ type run struct {
 	EvLo, EvHi sim.Time
 }
 
+// tickCutsPerRun bounds how often watermark ticks cut a run: at most this
+// many cuts in the span a run would have without them, so that a tiny
+// pipeline.auto-watermark-interval (1 ms) does not make runs of a record
+// or two and cost what exact mode costs. Not Flink's: the simulator's cost
+// bound, which leaves the watermark staler than Flink's by up to an eighth
+// of that span (a chunk-delay at most) when the interval is shorter.
+const tickCutsPerRun = 8
+
 // kafkaPartition is one partition of a source topic. Arrivals are generated
 // lazily, only when a reader or a metric sample looks, so a partition nobody
 // reads costs nothing per record. The log keeps unread records and, for
@@ -147,10 +155,8 @@ func (p *kafkaPartition) generate() bool {
 			// that the tick follows every record that arrived before it,
 			// as Flink's reader, reading continuously, has taken them by
 			// then (readBeforeTick); not for a reader so far behind that
-			// its runs are longer than a tick anyway. Ticks closer than an
-			// eighth of the run's window are skipped, so that a tiny
-			// interval does not make runs of a record or two.
-			g := p.tick * max(1, (w/8+p.tick-1)/p.tick)
+			// its runs are longer than a tick anyway.
+			g := p.tick * max(1, (w/tickCutsPerRun+p.tick-1)/p.tick)
 			natural = min(natural, (t1/g+1)*g)
 		}
 		end = min(natural, p.horizon)
