@@ -29,6 +29,7 @@
 //	keyed.go        key-group ranges per subtask, hot-key partitioner
 //	eventtime.go    records' timestamps, split watermarks, idleness, paused producers
 //	watermarks.go   watermarks in the buffers, a task's minimum over its channels
+//	watermarkdue.go a watermark not held back by chunk-delay (flush, gather)
 //	alignment.go    watermark alignment: a group's readers pause splits that run ahead
 //	windows.go      event-time windows: assignment, lateness, firing, purging
 //	windowresults.go a window's results downstream: late records' firings apart from the watermark's

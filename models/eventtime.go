@@ -422,6 +422,7 @@ func (s *Simulation) deployEventTime() {
 		head := t.nodes[0]
 		if head.spec.Kind == KindSource && head.spec.Kafka != nil && head.spec.Kafka.EventTime != nil {
 			s.wmSources = append(s.wmSources, t.subtasks...)
+			s.eventTime = true
 			for _, st := range t.subtasks {
 				st.wm.delays = bySource[head][0]
 				st.wm.lagRng = s.streams.Stream(fmt.Sprintf("eventlag/%s/%d", head.spec.Name, st.index))

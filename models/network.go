@@ -465,6 +465,7 @@ func (s *Simulation) notifyReadable(c *channel, records int64) {
 		c.dst.avail.Push(c.idx)
 	}
 	c.dst.owner.readable += records
+	s.watermarkArrived(c)
 	s.markReady(c.dst.owner)
 }
 
@@ -510,12 +511,24 @@ func (s *Simulation) flushInterval() sim.Time {
 	return to
 }
 
-// armFlush schedules the subtask's output flusher at its next tick.
+// armFlush schedules the subtask's output flusher at its next tick. A
+// watermark waiting to go out leaves at Flink's buffer timeout when the
+// flusher's interval is coarser (watermarkdue.go).
 func (s *Simulation) armFlush(st *subtask) {
-	if s.flushInterval() <= 0 || s.eng.Armed(st.flush) {
+	to := s.flushInterval()
+	if to <= 0 {
 		return
 	}
-	s.eng.Arm(st.flush, s.nextFlush(st, s.eng.Now()), evFlush, st.id, 0)
+	now := s.eng.Now()
+	at := s.nextFlush(st, now)
+	if bt := s.spec.Network.BufferTimeout; bt > 0 && bt < to && st.wm.out > st.wm.sent {
+		phase := st.flushPhase % bt
+		at = min(at, sim.Add(phase, ((now-phase)/bt+1)*bt))
+	}
+	if when, armed := s.eng.ArmedAt(st.flush); armed && when <= at {
+		return
+	}
+	s.eng.Arm(st.flush, at, evFlush, st.id, 0)
 }
 
 // nextFlush is the subtask's next flusher tick after at: its first,
@@ -551,6 +564,7 @@ func (s *Simulation) flushAll(st *subtask) {
 				c.flushReq = true
 				if c.local {
 					s.sliceLocal(c)
+					s.watermarkArrived(c) // flushed behind what the reader has not taken
 				} else {
 					s.deliver(c)
 				}

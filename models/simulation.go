@@ -91,6 +91,7 @@ type Simulation struct {
 	overloads   []overloadWatch
 	enumStart   sim.Time      // when the Kafka sources' enumerators last started
 	wmSources   []*subtask    // readers with event time (eventtime.go)
+	eventTime   bool          // some reader emits watermarks
 	alignGroups []*alignGroup // watermark alignment groups (alignment.go)
 	tmSubtasks  [][]*subtask  // subtasks per TaskManager, for heap checks (memory.go)
 	heapPending []bool        // per TaskManager: a heap check is scheduled

@@ -231,10 +231,11 @@ func upstreamBlocked(st *subtask) bool {
 // gatherInput takes readable buffers, round-robin over gates and, within a
 // gate, over channels in the order data arrived, until it holds a step's
 // worth of records. An idle subtask with less than that readable waits up to
-// chunk-delay for more (in exact mode the target is one record: no wait).
+// chunk-delay for more (in exact mode the target is one record: no wait),
+// unless what is readable raises its watermark (watermarkdue.go).
 func (s *Simulation) gatherInput(st *subtask) bool {
 	target := s.stepTarget(st)
-	if st.readable < target && !st.gathered && s.spec.Sim.ChunkDelay > 0 && !s.barrierReadable(st) && !upstreamBlocked(st) {
+	if st.readable < target && !st.gathered && s.spec.Sim.ChunkDelay > 0 && !st.wm.due && !s.barrierReadable(st) && !upstreamBlocked(st) {
 		if st.readable > 0 && !s.eng.Armed(st.gather) {
 			s.eng.Arm(st.gather, sim.Add(s.eng.Now(), s.spec.Sim.ChunkDelay), evGather, st.id, 0)
 		}

@@ -54,6 +54,11 @@ type wmState struct {
 	// last announced to it, and desired whether it has had one (alignment.go)
 	maxDesired wmark
 	desired    bool
+	// due: what is readable raises the input watermark, so the subtask
+	// does not wait to gather; scanGate and scanCh are the cursor that
+	// finds it (watermarkdue.go)
+	due              bool
+	scanGate, scanCh int
 }
 
 // learnWatermark records that channel c's chunk carried watermark w.
@@ -61,6 +66,7 @@ func (s *Simulation) learnWatermark(st *subtask, c *channel, w wmark) {
 	if w > c.wm {
 		c.wm = w
 		st.wm.dirty = true
+		s.watermarkArrived(c)
 	}
 }
 
@@ -103,6 +109,7 @@ func (s *Simulation) advanceWatermark(st *subtask) bool {
 		return false
 	}
 	st.wm.out = m
+	restartWatermarkScan(st)
 	s.armFlush(st) // the flusher takes it to channels without records
 	return true
 }
@@ -150,6 +157,7 @@ func (s *Simulation) broadcastWatermark(st *subtask) {
 			c.wmSent = w
 			if c.inflight > 0 {
 				c.trailWM, c.trailLeft = w, c.inflight
+				s.watermarkArrived(c) // behind records the receiver may have already
 				continue
 			}
 			if r := c.dst.owner; !r.dead {
@@ -200,6 +208,7 @@ func (s *Simulation) setIdle(st *subtask, idle bool) {
 			}
 			r.wm.dirty = true
 			s.setIdle(r, allInputsIdle(r))
+			s.watermarkArrived(c) // it joins or leaves r's minimum
 			s.markReady(r)
 		}
 	}

@@ -108,6 +108,9 @@ func (e *Engine) Disarm(t Timer) {
 // Armed reports whether the timer has a pending event.
 func (e *Engine) Armed(t Timer) bool { return e.armed[t] }
 
+// ArmedAt is when the timer's pending event fires, and whether it has one.
+func (e *Engine) ArmedAt(t Timer) (Time, bool) { return e.armAt[t], e.armed[t] }
+
 func (e *Engine) push(at Time, kind Kind, actor int32, arg int64, timer int32, gen uint32) {
 	if at < e.now {
 		panic(fmt.Sprintf("sim: event kind %d for actor %d scheduled at %v, before now %v", kind, actor, at, e.now))
