@@ -1,6 +1,8 @@
 package result
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -207,10 +209,19 @@ func (r *Result) markDiscarded(history []map[string]any) {
 	}
 	kept := 0
 	for _, h := range history {
-		if _, completed := h["discarded"]; completed {
-			h["discarded"] = kept >= r.CheckpointConfig.NumRetained
-			kept++
-		}
+		r.markOneDiscarded(h, &kept)
+	}
+}
+
+// markOneDiscarded is markDiscarded's step for checkpoint h, kept the
+// completed ones before it (newer).
+func (r *Result) markOneDiscarded(h map[string]any, kept *int) {
+	if r.CheckpointConfig == nil || r.CheckpointConfig.NumRetained < 1 {
+		return
+	}
+	if _, completed := h["discarded"]; completed {
+		h["discarded"] = *kept >= r.CheckpointConfig.NumRetained
+		*kept++
 	}
 }
 
@@ -236,12 +247,12 @@ func (r *Result) externalPath(id int64) string {
 	return fmt.Sprintf("%s/chk-%d", dir, id)
 }
 
-// restHistory is every checkpoint as checkpoints.json's history lists
-// them, newest first.
-func (r *Result) restHistory() []map[string]any {
+// restHistory is the latest n checkpoints as checkpoints.json's history
+// lists them, newest first.
+func (r *Result) restHistory(n int) []map[string]any {
 	start := r.startMs()
-	h := make([]map[string]any, 0, len(r.Checkpoints))
-	for i := len(r.Checkpoints) - 1; i >= 0; i-- { // newest first, as Flink lists them
+	h := make([]map[string]any, 0, min(n, len(r.Checkpoints)))
+	for i := len(r.Checkpoints) - 1; i >= 0 && len(h) < n; i-- { // newest first, as Flink lists them
 		h = append(h, restCheckpoint(r.Checkpoints[i], start, r.externalPath))
 	}
 	r.markDiscarded(h)
@@ -252,11 +263,38 @@ func (r *Result) restHistory() []map[string]any {
 // checkpoint of the run, in checkpoints.json's shape ({"history": [...]},
 // newest first), where Flink's history keeps only the latest
 // web.checkpoints.history. It is what a run read back draws its
-// checkpoints from.
+// checkpoints from. The checkpoints are written one by one, as
+// writeRESTJSON would write the whole, so that a run of many checkpoints
+// holds one's JSON at a time (a month at one a second is 2.6M).
 func (r *Result) WriteCheckpointHistoryJSON(w io.Writer) error {
-	return writeRESTJSON(w, struct {
-		History []map[string]any `json:"history"`
-	}{r.restHistory()})
+	if len(r.Checkpoints) == 0 {
+		return writeRESTJSON(w, struct {
+			History []map[string]any `json:"history"`
+		}{[]map[string]any{}})
+	}
+	bw := bufio.NewWriter(w)
+	var one bytes.Buffer
+	enc := json.NewEncoder(&one)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("    ", "  ") // an element of "history", two levels in
+	bw.WriteString("{\n  \"history\": [\n")
+	start, kept := r.startMs(), 0
+	for i := len(r.Checkpoints) - 1; i >= 0; i-- { // newest first, as Flink lists them
+		h := restCheckpoint(r.Checkpoints[i], start, r.externalPath)
+		r.markOneDiscarded(h, &kept)
+		one.Reset()
+		if err := enc.Encode(h); err != nil {
+			return err
+		}
+		bw.WriteString("    ")
+		bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+	}
+	bw.WriteString("  ]\n}\n")
+	return bw.Flush()
 }
 
 // writeRESTJSON writes v indented, as Flink's REST (Jackson) writes text:
@@ -317,13 +355,14 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 	out.Summary["alignment_buffered"] = restSummary(zero)
 	out.Summary["processed_data"] = restSummary(processed)
 	out.Summary["persisted_data"] = restSummary(persisted)
-	out.History = r.restHistory()
-	if c := r.CheckpointConfig; c != nil && len(out.History) > c.HistorySize {
-		// CheckpointStatsHistory keeps the latest web.checkpoints.history
-		// checkpoints, whatever their status; the counts and the summary
-		// (CheckpointStatsCounts, CompletedCheckpointStatsSummary) go on
-		// over every one
-		out.History = out.History[:c.HistorySize]
+	// CheckpointStatsHistory keeps the latest web.checkpoints.history
+	// checkpoints, whatever their status; the counts and the summary
+	// (CheckpointStatsCounts, CompletedCheckpointStatsSummary) go on over
+	// every one
+	n := len(r.Checkpoints)
+	if c := r.CheckpointConfig; c != nil {
+		n = min(n, c.HistorySize)
 	}
+	out.History = r.restHistory(n)
 	return writeRESTJSON(w, out)
 }

@@ -513,3 +513,34 @@ func TestExternalPathAsFlink(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryFileWrittenOneByOne: checkpoint-history.json, written one
+// checkpoint at a time, is byte for byte the document writeRESTJSON writes
+// of the whole history (discarded marks included), and an empty list
+// without checkpoints.
+func TestHistoryFileWrittenOneByOne(t *testing.T) {
+	s := sim.Second
+	for _, n := range []int{0, 1, 7} {
+		r := &Result{CheckpointConfig: &CheckpointConfig{NumRetained: 2, HistorySize: 3}}
+		for id := range n {
+			status := "COMPLETED"
+			if id%3 == 2 {
+				status = "FAILED"
+			}
+			r.Checkpoints = append(r.Checkpoints, &CheckpointStats{ID: int64(id + 1), Status: status, Trigger: sim.Time(id) * 10 * s, Duration: s,
+				FailureMessage: "<a failure>"})
+		}
+		var got, want bytes.Buffer
+		if err := r.WriteCheckpointHistoryJSON(&got); err != nil {
+			t.Fatal(err)
+		}
+		if err := writeRESTJSON(&want, struct {
+			History []map[string]any `json:"history"`
+		}{r.restHistory(len(r.Checkpoints))}); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%d checkpoints: written one by one\n%s\nwant\n%s", n, got.String(), want.String())
+		}
+	}
+}
