@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"github.com/flinksim/flinksim/sim"
 	"image/color"
 	"slices"
 	"strings"
@@ -262,5 +263,39 @@ func TestManyFailoversThinned(t *testing.T) {
 	}
 	if s := svg(t, f); !strings.Contains(s, "failover (1 in 34 of 2000)") {
 		t.Error("the legend does not say the failovers were thinned")
+	}
+}
+
+// TestManyCheckpointsThinned: a month of checkpoints every 10 s (259k)
+// draws at most maxLinePoints glyphs per kind, as a line is thinned, and
+// a failed one among them stays: the SVG of such a run was 28 MB of
+// overlapping circles.
+func TestManyCheckpointsThinned(t *testing.T) {
+	res := synth(synthOpts{samples: 360, step: 10, par: 2, checkpoints: true, hot: -1})
+	n := 30 * 24 * 360
+	base := *res.Checkpoints[0]
+	base.Status, base.FailureMessage = "COMPLETED", ""
+	res.Checkpoints = res.Checkpoints[:0]
+	for i := range n {
+		c := base
+		c.ID, c.Trigger, c.Duration = int64(i+1), sim.Time(i)*10*sim.Second, sim.Second
+		if i == n/2 {
+			c.Status, c.Failure = "FAILED", c.Trigger+2*sim.Second
+		}
+		res.Checkpoints = append(res.Checkpoints, &c)
+	}
+	res.Summary.VirtualDurationS = float64(n) * 10
+	p := panelNamed(t, Dashboard(res), "Checkpoint duration")
+	var drawn int
+	for _, note := range p.notes {
+		if _, err := fmt.Sscanf(note, `points "" %d`, &drawn); err == nil {
+			break
+		}
+	}
+	if drawn == 0 || drawn > maxLinePoints {
+		t.Errorf("notes %q: %d completed checkpoints' points drawn, want at most %d (each bucket's lowest and highest: TestThin)", p.notes, drawn, maxLinePoints)
+	}
+	if !slices.Contains(p.notes, `points "failed (at failure time)" 1`) {
+		t.Errorf("notes %q, want the one failed checkpoint", p.notes)
 	}
 }

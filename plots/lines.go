@@ -161,9 +161,12 @@ func (pn *panel) addLine(name string, xs, ys []float64, st draw.LineStyle) bool 
 	return true
 }
 
-// addPoints draws unconnected points.
+// addPoints draws unconnected points, thinned as a line's beyond
+// maxLinePoints (a month of checkpoints every 10 s is 259k): past a couple
+// of points per pixel column glyphs only overlap, and each bucket's lowest
+// and highest stay.
 func (pn *panel) addPoints(name string, xs, ys []float64, gs draw.GlyphStyle) bool {
-	pts := xys(xs, ys)
+	pts := thin(xys(xs, ys), maxLinePoints)
 	if len(pts) == 0 {
 		return false
 	}
