@@ -14,6 +14,10 @@ type Footprint struct {
 	// falls behind, or keeps what it read for a replay (it can fail over)
 	// long enough; up to 2^18 runs of 56 B per source, 14.7 MB.
 	KafkaRuns int64
+	// Checkpoints is the most checkpoints the run triggers (one per
+	// interval), each kept to the end with its tasks' stats: a month at
+	// one a second is 2.6M. CheckpointBytes is what they hold.
+	Checkpoints, CheckpointBytes int64
 	// Bytes is the heap at the end of a run whose channels all held their
 	// most buffers (a backpressured all-to-all exchange) and whose Kafka
 	// logs are full; MinBytes is what the run holds once built, before any
@@ -41,6 +45,13 @@ const (
 	// A run of records in a Kafka partition's log: seven 8-byte fields
 	// (kafka.go's run; TestFootprintConstants checks the size).
 	FootprintPerKafkaRun = 56
+	// A checkpoint's stats (result.CheckpointStats and the pending
+	// checkpoint's record) and each task's part of them
+	// (result.TaskCheckpointStats, 96 B; per-subtask details only for the
+	// latest maxDetailed): measured 166 + 160 B and 96 B a task by
+	// TestFootprintCountsCheckpoints, rounded up.
+	FootprintPerCheckpoint     = 400
+	FootprintPerCheckpointTask = 100
 )
 
 // EstimateFootprint estimates spec's memory at the end of its run.
@@ -69,8 +80,13 @@ func EstimateFootprint(spec Spec) Footprint {
 			f.KafkaRuns += int64(k.Partitions) << bits.Len(uint(kafkaMaxRuns(k.Partitions)-1))
 		}
 	}
+	if c := spec.Checkpointing; c != nil && c.Interval > 0 {
+		f.Checkpoints = int64(spec.Duration/c.Interval) + 1
+	}
+	// A task per node at most (chaining only merges them).
+	f.CheckpointBytes = f.Checkpoints * int64(FootprintPerCheckpoint+FootprintPerCheckpointTask*len(spec.Nodes))
 	f.Bytes = FootprintBase + f.Channels*FootprintPerChannel + f.Subtasks*FootprintPerSubtask +
-		f.Subtasks*f.Samples*FootprintPerSubtaskSample + f.KafkaRuns*FootprintPerKafkaRun
+		f.Subtasks*f.Samples*FootprintPerSubtaskSample + f.KafkaRuns*FootprintPerKafkaRun + f.CheckpointBytes
 	f.MinBytes = FootprintBase + f.Channels*FootprintPerChannelBuilt + f.Subtasks*FootprintPerSubtaskBuilt +
 		f.Subtasks*f.Samples*FootprintPerSubtaskSample
 	return f

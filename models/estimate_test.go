@@ -162,3 +162,41 @@ func TestFootprintCountsKafkaLogs(t *testing.T) {
 		t.Errorf("heap %d B: want above the estimate without its Kafka logs (%d B) and at most a quarter over the estimate with them (%d B)", heap, f.Bytes-logs, f.Bytes)
 	}
 }
+
+// TestFootprintCountsCheckpoints: every checkpoint of a run is kept to its
+// end with its tasks' stats, so the estimate grows by them: a job of five
+// nodes checkpointing every second for 2 h holds 7200, and what they add
+// to the heap (against the same job without checkpoints) lies between
+// half the estimate's checkpoint part and that part.
+func TestFootprintCountsCheckpoints(t *testing.T) {
+	models.SingleGoroutine(t)
+	if testing.Short() {
+		t.Skip("measures the heap of whole runs")
+	}
+	job := func(ck string) models.Spec {
+		y := fmt.Sprintf(`name: ck
+duration: 2h
+flink: {parallelism.default: 2%s}
+sources: [{name: s, kind: kafka, partitions: 2, rate: 1/s}]
+operators:
+  - {name: a, key-by: k, keys: 100, cost: 10us}
+  - {name: b, cost: 1us, chaining: false}
+  - {name: c, cost: 1us, chaining: false}
+sinks: [{name: o}]
+`, ck)
+		l, err := scenarios.Load("ck.yaml", []byte(y), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l.Spec
+	}
+	with, without := job(", execution.checkpointing.interval: 1s"), job("")
+	hw, _ := heapOfRun(t, with)
+	ho, _ := heapOfRun(t, without)
+	fw, fo := models.EstimateFootprint(with), models.EstimateFootprint(without)
+	added, est := hw-ho, fw.Bytes-fo.Bytes
+	t.Logf("%d checkpoints: %d B more heap (%.0f B each), estimated %d B", fw.Checkpoints, added, float64(added)/float64(fw.Checkpoints), est)
+	if fw.Checkpoints != 7201 || added <= est/2 || added > est {
+		t.Errorf("%d checkpoints estimated (want 7201); %d B more heap, want within the estimate's %d B and above half of it", fw.Checkpoints, added, est)
+	}
+}

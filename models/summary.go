@@ -335,6 +335,11 @@ func checkpointConfig(k *Checkpointing) *result.CheckpointConfig {
 // fillStats copies a pending checkpoint's per-subtask data into its stats.
 func (s *Simulation) fillStats(p *pendingCheckpoint) {
 	st := p.stats
+	if cap(st.Tasks) < len(s.tasks) {
+		// sized once: every checkpoint of a long run keeps its tasks'
+		// stats, and append's doubling would leave a third unused
+		st.Tasks = make([]result.TaskCheckpointStats, 0, len(s.tasks))
+	}
 	st.Tasks = st.Tasks[:0]
 	st.StateSize, st.Checkpointed, st.PersistedData, st.ProcessedData = 0, 0, 0, 0
 	for _, t := range s.tasks {

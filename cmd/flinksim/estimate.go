@@ -133,6 +133,10 @@ func checkMemory(specs []models.Spec, names []string, jobs int, flag string, std
 	big := ests[0]
 	why := fmt.Sprintf("%s has %s network channels (upstream × downstream subtasks of each exchange) and %s subtasks",
 		big.name, human.Count(float64(big.f.Channels)), human.Count(float64(big.f.Subtasks)))
+	if f := big.f; 2*f.CheckpointBytes > f.Bytes {
+		why = fmt.Sprintf("%s triggers up to %s checkpoints (one per interval), each kept to the end, %s",
+			big.name, human.Count(float64(f.Checkpoints)), human.Bytes(float64(f.CheckpointBytes)))
+	}
 	more := ""
 	if at > 1 {
 		more = fmt.Sprintf(" (%d runs at once: -j 1 runs one at a time)", at)
