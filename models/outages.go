@@ -2,7 +2,6 @@ package models
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/flinksim/flinksim/sim"
 )
@@ -215,33 +214,6 @@ func (s *Simulation) readPoison(st *subtask) {
 	st.poisoned = true
 	s.injected[p.poisonBy].Due++
 	s.eng.At(s.eng.Now(), evTaskFailure, st.id, stamp(st, int64(p.poisonBy)))
-}
-
-// beforePoison caps a source step of want records that would reach a
-// poison record at one network buffer of its outputs: Flink's reader
-// emits record by record, so the buffers it fills before it throws leave
-// as they fill and the tasks downstream process them until the failover
-// cancels them (sinks write them again after the restore); a step that
-// emitted its records at its end, with the failure, would give them no
-// time. Steps of a buffer send each as it fills.
-func (s *Simulation) beforePoison(st *subtask, want int64) int64 {
-	if len(st.parts) == 0 || want <= 1 {
-		return want
-	}
-	reaches := false
-	for _, p := range st.splits {
-		if p.poison >= p.read && p.poison-p.read <= want && !p.alignPaused {
-			reaches = true
-		}
-	}
-	if !reaches {
-		return want
-	}
-	buf := int64(math.MaxInt64)
-	for _, p := range st.parts {
-		buf = min(buf, max(p.minRPB, 1))
-	}
-	return min(want, buf)
 }
 
 // atPoison reports whether source subtask st's reader is at a poison

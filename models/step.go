@@ -411,7 +411,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		return false, false
 	}
 	st.cur = Chunk{}
-	if s.readSplits(st, s.beforePoison(st, s.fitRoom(st, min(target, limit, available)))) && st.cur.Records == 0 {
+	if s.readSplits(st, s.fitRoom(st, min(target, limit, available))) && st.cur.Records == 0 {
 		s.readPoison(st) // the next record is a poison record: the reader throws
 		return false, false
 	}
