@@ -16,7 +16,8 @@ const (
 
 // unitBoundCases are the scenario's counts and sizes, each set in a
 // scenario valid but for it, to values out of the field's range: below 0,
-// above it, beyond what the unit reads at all (a count above 1e18) or
+// above it, beyond what the unit reads at all (a count above 1e18, a size
+// above 2EiB) or
 // written otherwise than the range (1e18 keys, not 1000000T). Each is told
 // the field's own range with the value as written (%s), in the same words
 // below the range as above it.
@@ -40,19 +41,23 @@ var unitBoundCases = []struct {
 		"must be a whole number of rows from 1 to 1e18, not %s"},
 	{"Simulation.ChunkRecords", minimal, nil, "simulation.chunk-records", []string{"-3", "0", "1e19"},
 		"must be a whole number from 1 to 1e18, not %s"},
-	{"Source.RecordSize", minimal, nil, "sources.clicks.record-size", []string{"-1B", "-1.5kB", "0KiB", "2GiB"},
+	{"Source.RecordSize", minimal, nil, "sources.clicks.record-size", []string{"-1B", "-1.5kB", "0KiB", "2GiB", "1EiB", "2EiB", "8EiB", "-3EiB", "99999999999999999999TB"},
 		"must be from 1B to 1GiB, not %s"},
-	{"Operator.RecordSize", minimal, nil, "operators.parse.record-size", []string{"-1B", "0B", "1.5GiB"},
+	{"Operator.RecordSize", minimal, nil, "operators.parse.record-size", []string{"-1B", "0B", "1.5GiB", "3EiB"},
 		"must be from 1B to 1GiB, not %s"},
 	// a size with no range but its unit's: the unit's words
 	{"Operator.StatePerKey", keyedJob, nil, "operators.agg.state-per-key", []string{"-1B"},
 		`"%s" is negative; sizes must be at least 0`},
-	{"Window.AccumulatorSize", windowed, nil, "operators.counts.window.accumulator-size", []string{"-64B", "0B", "2GiB"},
+	{"Operator.StatePerKey", keyedJob, nil, "operators.agg.state-per-key", []string{"3EiB", "99999999999999999999TB"},
+		`"%s" is too large; sizes must be at most 2EiB`},
+	{"Window.AccumulatorSize", windowed, nil, "operators.counts.window.accumulator-size", []string{"-64B", "0B", "2GiB", "3EiB"},
 		"must be from 1B to 1GiB, not %s"},
 	{"CheckpointStorage.FileSize", minimal, []string{"flink.execution.checkpointing.interval=1min", ckptDir}, "checkpoint-storage.file-size", []string{"-1MiB", "0B"},
 		"must be at least 1B, not %s"},
+	{"CheckpointStorage.FileSize", minimal, []string{"flink.execution.checkpointing.interval=1min", ckptDir}, "checkpoint-storage.file-size", []string{"3EiB"},
+		`"%s" is too large; sizes must be at most 2EiB`},
 	{"CheckpointStorage.MaxStateSize", minimal, []string{"flink.execution.checkpointing.interval=1min", "flink.execution.checkpointing.storage=jobmanager"},
-		"checkpoint-storage.max-state-size", []string{"-1MiB", "0B", "3GiB"},
+		"checkpoint-storage.max-state-size", []string{"-1MiB", "0B", "3GiB", "3EiB"},
 		"must be from 1B to 2147483647B (JobManagerCheckpointStorage takes an int above 0), not %s"},
 }
 

@@ -43,17 +43,18 @@ func (d *decoder) beyondInt64(n *yaml.Node, path string, sat, lo, hi int64) (int
 }
 
 // outOfType keeps a value its unit type refuses as out of its range (a
-// count below 0 or above 1e18, a negative size or rate), which parsing
-// returned with err, for the resolver to tell the field's own range, with
-// the value as written (written); err is the problem if the resolver takes
-// the value. False if err is another error.
+// count below 0 or above 1e18, a size below 0 or above 2EiB, a negative
+// rate), which parsing returned with err, for the resolver to tell the
+// field's own range, with the value as written (written); err is the
+// problem if the resolver takes the value. False if err is another error.
 func (d *decoder) outOfType(n *yaml.Node, path string, err error) bool {
 	var (
-		count countOutOfRange
-		size  sizeNegative
-		rate  rateNegative
+		count   countOutOfRange
+		size    sizeNegative
+		rate    rateNegative
+		bigSize sizeTooLarge
 	)
-	if !errors.As(err, &count) && !errors.As(err, &size) && !errors.As(err, &rate) {
+	if !errors.As(err, &count) && !errors.As(err, &size) && !errors.As(err, &rate) && !errors.As(err, &bigSize) {
 		return false
 	}
 	if d.overflow == nil {
@@ -121,6 +122,14 @@ func (d *decoder) negativeDuration(n *yaml.Node, path string, err error) {
 		d.overflow = map[string]overflowed{}
 	}
 	d.overflow[path] = overflowed{n: n, text: "not " + strings.TrimSpace(n.Value), sat: "not 0s", left: err.Error()}
+}
+
+// pastType: the value at path is beyond its type's range and not yet
+// reported (it decoded as the nearest value the type holds, or one past
+// it): what is computed from it is not the value written.
+func (d *decoder) pastType(path string) bool {
+	o, ok := d.overflow[path]
+	return ok && o.left != ""
 }
 
 // negative: the duration at path was written below 0s (and decoded as 0s).

@@ -123,14 +123,14 @@ func (r *resolver) stateBounds() {
 	total := 0.0
 	for _, n := range r.nodes {
 		o := n.op
-		if o == nil || o.Keys == nil || o.StatePerKey == nil || r.d.badUnder(n.path) {
-			continue
+		if o == nil || o.Keys == nil || o.StatePerKey == nil || r.d.badUnder(n.path) || r.d.pastType(n.path+".state-per-key") {
+			continue // a size past 2EiB is told so, not what it decoded as
 		}
 		state := float64(*o.Keys) * float64(*o.StatePerKey)
 		total += state
 		switch {
 		case state > maxRunBytes:
-			r.d.at(n.path+".state-per-key", "%s keys of %s are %s bytes of state; a run holds at most 2^60 = %d bytes of state", approx(float64(*o.Keys)), FormatBytes(int64(*o.StatePerKey)), approx(state), int64(maxRunBytes))
+			r.d.at(n.path+".state-per-key", "%s keys of %s are %s bytes of state; a run holds at most 2^60 = %d bytes of state", approx(float64(*o.Keys)), r.d.written(n.path+".state-per-key", FormatBytes(int64(*o.StatePerKey))), approx(state), int64(maxRunBytes))
 			return
 		case total > maxRunBytes:
 			r.d.at(n.path+".state-per-key", "with this operator's %s bytes the job holds %s bytes of state; a run holds at most 2^60 = %d bytes of state", approx(state), approx(total), int64(maxRunBytes))

@@ -132,14 +132,16 @@ func FormatDuration(d sim.Time) string {
 }
 
 // ParseBytes reads "200B", "32kB" (32 000), "32KiB" (32 768), "1TB", "1TiB";
-// a bare number is bytes. A negative size is returned with sizeNegative.
+// a bare number is bytes. A negative size is returned with sizeNegative,
+// one above maxSize as maxSize+1 with sizeTooLarge.
 func ParseBytes(s string) (int64, error) {
 	in := strings.TrimSpace(s)
 	if rest, ok := strings.CutPrefix(in, "-"); ok && !strings.HasPrefix(rest, "-") {
 		v, err := ParseBytes(rest)
+		var large sizeTooLarge
 		switch {
-		case err != nil && strings.Contains(err.Error(), "too large"):
-			return math.MinInt64 / 4, sizeNegative(s)
+		case errors.As(err, &large):
+			return -maxSize - 1, sizeNegative(s)
 		case err != nil:
 			return 0, fmt.Errorf("%q is not a size (examples: 200B, 32kB = 32000, 32KiB = 32768, 1.5GB, 1TiB)", s)
 		case v > 0:
@@ -148,14 +150,18 @@ func ParseBytes(s string) (int64, error) {
 		return 0, nil // -0B
 	}
 	v, err := humanize.ParseBytes(in)
-	if err != nil || v > math.MaxInt64/4 {
-		if err != nil && strings.Contains(err.Error(), "too large") || v > math.MaxInt64/4 {
-			return 0, fmt.Errorf("%q is too large (at most 2EiB)", s)
-		}
+	switch {
+	case err != nil && strings.Contains(err.Error(), "too large"), err == nil && v > maxSize:
+		return maxSize + 1, sizeTooLarge(s)
+	case err != nil:
 		return 0, fmt.Errorf("%q is not a size (examples: 200B, 32kB = 32000, 32KiB = 32768, 1.5GB, 1TiB)", s)
 	}
 	return int64(v), nil
 }
+
+// maxSize is the largest size ParseBytes reads: 2EiB leaves int64 room
+// for the sums and products the models take of sizes.
+const maxSize = 1 << 61
 
 // sizeNegative is ParseBytes's error for a size below 0, returned with
 // the size: a field tells its own range instead, with the value as written
@@ -164,6 +170,15 @@ type sizeNegative string
 
 func (s sizeNegative) Error() string {
 	return fmt.Sprintf("%q is negative; sizes must be at least 0", string(s))
+}
+
+// sizeTooLarge is ParseBytes's error for a size above maxSize, returned
+// with maxSize+1 (beyond every field's range): a field tells its own
+// range instead, with the value as written (errors.As).
+type sizeTooLarge string
+
+func (s sizeTooLarge) Error() string {
+	return fmt.Sprintf("%q is too large; sizes must be at most 2EiB", string(s))
 }
 
 // FormatBytes prints n exactly, in the largest unit that divides it.
