@@ -103,6 +103,30 @@ func TestNegativeRates(t *testing.T) {
 	}
 }
 
+// TestRatesPastTheirUnit: a well-formed rate above what a rate reads (1e18
+// records or 2EiB a unit of time) is told its field's bound, as one just
+// below it is, not that it is not a rate; a field with no bound of its own
+// is told the unit's.
+func TestRatesPastTheirUnit(t *testing.T) {
+	const past = "records per operator: lower the rate or the duration"
+	for _, c := range []struct{ set, want string }{
+		{"sources.clicks.rate=1e18/s", "sources.clicks.rate: the source produces up to 6e19 records in 1m (1e18/s at its peak); a run counts at most 2^53 = 9007199254740992 " + past},
+		{"sources.clicks.rate=1e19/s", "sources.clicks.rate: the source produces up to 6e20 records in 1m (1e19/s at its peak); a run counts at most 2^53 = 9007199254740992 " + past},
+		{"sources.clicks.rate=99999999999999999999/s", "sources.clicks.rate: the source produces up to 6e21 records in 1m (1e20/s at its peak); a run counts at most 2^53 = 9007199254740992 " + past},
+		{"sources.clicks.rate={steps: [{at: 0s, rate: 1k/s}, {at: 1s, rate: 2e18/min}]}", "sources.clicks.rate.steps[1].rate: the source produces up to 2e18 records in 1m (3.333e16/s at its peak); a run counts at most 2^53 = 9007199254740992 " + past},
+		{"sources.clicks.rate=1e400/s", "sources.clicks.rate: the source produces more records than a run counts at 1e400/s: at most 2^53 = 9007199254740992 records per operator; lower the rate"},
+		{"sources.clicks.rate=3EiB/s", "sources.clicks.rate: a source rate counts records (e.g. 100k/s), not bytes"},
+		{"sinks.out.capacity=1e19/s", `sinks.out.capacity: "1e19/s" is too large; rates must be at most 1e18 records or 2EiB a unit of time (1e18/s, 2EiB/s)`},
+		{"cluster.network-bandwidth=3EiB/s", `cluster.network-bandwidth: "3EiB/s" is too large; rates must be at most 1e18 records or 2EiB a unit of time (1e18/s, 2EiB/s)`},
+	} {
+		_, err := Load("m.yaml", []byte(minimal), []string{"duration=1m", c.set})
+		var probs Problems
+		if want := "--set " + c.set + ": " + c.want; !errors.As(err, &probs) || probs.Error() != want {
+			t.Errorf("got %v\nwant %s", err, want)
+		}
+	}
+}
+
 // unitFieldsOf names the fields of t and the structs under it whose type
 // is one of types (alone, by pointer or in a list) as Type.Field.
 func unitFieldsOf(t reflect.Type, types ...reflect.Type) []string {

@@ -43,18 +43,21 @@ func (d *decoder) beyondInt64(n *yaml.Node, path string, sat, lo, hi int64) (int
 }
 
 // outOfType keeps a value its unit type refuses as out of its range (a
-// count below 0 or above 1e18, a size below 0 or above 2EiB, a negative
-// rate), which parsing returned with err, for the resolver to tell the
-// field's own range, with the value as written (written); err is the
-// problem if the resolver takes the value. False if err is another error.
+// count below 0 or above 1e18, a size below 0 or above 2EiB, a rate below
+// 0 or above 1e18 records or 2EiB a unit of time), which parsing returned
+// with err, for the resolver to tell the field's own range, with the value
+// as written (written); err is the problem if the resolver takes the
+// value. False if err is another error.
 func (d *decoder) outOfType(n *yaml.Node, path string, err error) bool {
 	var (
-		count   countOutOfRange
-		size    sizeNegative
-		rate    rateNegative
-		bigSize sizeTooLarge
+		count    countOutOfRange
+		size     sizeNegative
+		rate     rateNegative
+		bigSize  sizeTooLarge
+		fastRate rateTooLarge
 	)
-	if !errors.As(err, &count) && !errors.As(err, &size) && !errors.As(err, &rate) && !errors.As(err, &bigSize) {
+	if !errors.As(err, &count) && !errors.As(err, &size) && !errors.As(err, &rate) &&
+		!errors.As(err, &bigSize) && !errors.As(err, &fastRate) {
 		return false
 	}
 	if d.overflow == nil {

@@ -92,6 +92,10 @@ func (r *resolver) bounds() {
 func (r *resolver) sourceRecords(n *node, dur sim.Time) float64 {
 	peak, field := peakRate(n.src.Rate)
 	u := peak*dur.Seconds() + float64(*n.src.InitialBacklog)
+	if p := n.path + ".rate" + field; math.IsInf(peak, 1) { // written beyond a float64: no product to tell
+		r.d.at(p, "the source produces more records than a run counts at %s: at most 2^53 = %d records per operator; lower the rate", r.d.written(p, "its peak"), int64(maxRunRecords))
+		return u
+	}
 	if u > maxRunRecords {
 		r.d.at(n.path+".rate"+field, "the source produces up to %s records in %s (%s/s at its peak); a run counts at most 2^53 = %d records per operator: lower the rate or the duration", approx(u), FormatDuration(dur), approx(peak), int64(maxRunRecords))
 	}

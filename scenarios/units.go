@@ -275,20 +275,28 @@ func ParseRate(s string) (Rate, error) {
 	num := strings.TrimSpace(in[:i])
 	if strings.HasSuffix(num, "B") { // a byte unit: B, kB, MB, KiB, GiB...
 		b, err := ParseBytes(num)
-		var neg sizeNegative
-		if errors.As(err, &neg) {
+		var (
+			neg   sizeNegative
+			large sizeTooLarge
+		)
+		switch {
+		case errors.As(err, &neg):
 			return Rate{PerSecond: float64(b) / per, Bytes: true}, rateNegative(s)
-		}
-		if err != nil {
+		case errors.As(err, &large):
+			return Rate{PerSecond: float64(b) / per, Bytes: true}, rateTooLarge(s)
+		case err != nil:
 			return Rate{}, err
 		}
 		return Rate{PerSecond: float64(b) / per, Bytes: true}, nil
 	}
 	c, err := ParseCount(num)
-	if err != nil && c < 0 {
+	var oor countOutOfRange
+	switch {
+	case err != nil && c < 0:
 		return Rate{PerSecond: c / per}, rateNegative(s)
-	}
-	if err != nil {
+	case errors.As(err, &oor): // above 1e18 (+Inf beyond a float64)
+		return Rate{PerSecond: c / per}, rateTooLarge(s)
+	case err != nil:
 		return Rate{}, fmt.Errorf("%q is not a rate (examples: 100k/s, 6M/min, 50MB/s)", s)
 	}
 	return Rate{PerSecond: c / per}, nil
@@ -300,6 +308,15 @@ type rateNegative string
 
 func (s rateNegative) Error() string {
 	return fmt.Sprintf("%q is negative; rates must be at least 0/s", string(s))
+}
+
+// rateTooLarge is ParseRate's error for a rate of more than 1e18 records
+// or 2EiB a unit of time, returned with the rate: a field with a bound
+// of its own tells that one instead (errors.As).
+type rateTooLarge string
+
+func (s rateTooLarge) Error() string {
+	return fmt.Sprintf("%q is too large; rates must be at most 1e18 records or 2EiB a unit of time (1e18/s, 2EiB/s)", string(s))
 }
 
 // String prints r per second.
