@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -101,25 +102,29 @@ func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 	return ax, nil
 }
 
-// listAxis reads v1,v2,...: values as written, of one kind, each once.
-// Every value that does not read is reported, not only the first
-// (errors.Join; GridErrors splits them).
+// listAxis reads v1,v2,...: values as written, of one kind, each once
+// (by value: 1k/s and 1000/s are one point, run twice). Every value that
+// does not read is reported, not only the first (errors.Join; GridErrors
+// splits them).
 func listAxis(key, spec string) (Axis, error) {
 	ax := Axis{Key: key}
 	var kinds []Quantity
+	var read []any // each value as the field reads it, to find one twice
 	var bad []error
 	for _, v := range strings.Split(spec, ",") {
 		v = strings.TrimSpace(v)
 		x, k, err := ParseQuantityFor(key, v)
+		val := any(x)
 		if err != nil {
-			if cerr := choiceValue(key, v); cerr != nil {
+			c, cerr := parseChoice(key, v)
+			if cerr != nil {
 				if flinkAxisOption(key) != nil || key == "flink-version" {
 					err = cerr // the option's own: what it allows
 				}
 				bad = append(bad, fmt.Errorf("%s: %v", key, err))
 				continue
 			}
-			x, k = float64(len(ax.Values)), QChoice // true/false, an enum's value
+			x, k, val = float64(len(ax.Values)), QChoice, c // true/false, an enum's value
 		}
 		if len(bad) > 0 {
 			continue // the readable values are still checked for reading
@@ -129,11 +134,16 @@ func listAxis(key, spec string) (Axis, error) {
 			return Axis{}, fmt.Errorf("%s: %q is not the same kind of value as %q", key, v, ax.Values[0])
 		}
 		ax.Kind = common
-		for _, seen := range ax.Values {
-			if seen == v {
+		for i, seen := range read {
+			switch {
+			case !reflect.DeepEqual(seen, val):
+			case ax.Values[i] == v:
 				return Axis{}, fmt.Errorf("%s: %q appears twice", key, v)
+			default:
+				return Axis{}, fmt.Errorf("%s: %q appears twice, the second time as %q", key, ax.Values[i], v)
 			}
 		}
+		read = append(read, val)
 		kinds = append(kinds, k)
 		ax.Values = append(ax.Values, v)
 		ax.Nums = append(ax.Nums, x)

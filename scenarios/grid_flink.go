@@ -96,16 +96,19 @@ func FormatQuantityFor(key string, v float64, k Quantity) string {
 // neither a number nor a quantity (true/false, an enum), checked by the
 // option's own parser, or over flink-version (a release).
 func choiceValue(key, s string) error {
+	_, err := parseChoice(key, s)
+	return err
+}
+
+// parseChoice is choiceValue's value as the option reads it (1.20.1 is
+// release 1.20), so that two spellings of one value compare equal.
+func parseChoice(key, s string) (any, error) {
 	if strings.TrimSpace(key) == "flink-version" {
-		_, err := parseFlinkVersion(s)
-		return err
+		return parseFlinkVersion(s)
 	}
 	o := flinkAxisOption(key)
 	if o == nil {
-		return fmt.Errorf("%q is not a number, count, duration, size or rate", s)
+		return nil, fmt.Errorf("%q is not a number, count, duration, size or rate", s)
 	}
-	if _, err := o.parse(s); err != nil {
-		return err
-	}
-	return nil
+	return o.parse(s)
 }

@@ -82,6 +82,25 @@ func TestParseGrid(t *testing.T) {
 	}
 }
 
+// TestGridValueTwice: a list that gives one value twice, however it is
+// written, is refused (it is one point, run twice), with both spellings.
+func TestGridValueTwice(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"k=1,1", `k: "1" appears twice`},
+		{"sinks.jdbc.capacity=1k/s,1000/s", `sinks.jdbc.capacity: "1k/s" appears twice, the second time as "1000/s"`},
+		{"sinks.jdbc.capacity=1k/s,2k/s,60k/min", `sinks.jdbc.capacity: "1k/s" appears twice, the second time as "60k/min"`},
+		{"operators.enrich.keys=1000,1k", `operators.enrich.keys: "1000" appears twice, the second time as "1k"`},
+		{"sources.clicks.record-size=1024,1KiB", `sources.clicks.record-size: "1024" appears twice, the second time as "1KiB"`},
+		{"flink.execution.checkpointing.interval=1 min,60 s", `flink.execution.checkpointing.interval: "1 min" appears twice, the second time as "60 s"`},
+		{"flink.execution.checkpointing.unaligned.enabled=true,TRUE", `flink.execution.checkpointing.unaligned.enabled: "true" appears twice, the second time as "TRUE"`},
+		{"flink-version=1.20,1.20.1", `flink-version: "1.20" appears twice, the second time as "1.20.1"`},
+	} {
+		if _, err := ParseGrid(c.in); err == nil || err.Error() != c.want {
+			t.Errorf("%s: error %v, want %s", c.in, err, c.want)
+		}
+	}
+}
+
 // TestCanonicalKey: a Flink key's older name is the same key as its
 // current one; other keys are kept as written.
 func TestCanonicalKey(t *testing.T) {
