@@ -149,7 +149,11 @@ var flagProblemCases = func() []struct {
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=zz..5k/s", "--for", "stable", "-j", "-1"},
 			[]string{"--jobs: -1", `--target: sinks.db.capacity=zz: sinks.db.capacity: "zz"`}, "the flags"},
 		{[]string{"plan", tiny},
-			[]string{`--target: "": want key=lo..hi`, "--for: none given"}, "the flags"},
+			[]string{"--target: none given: give the setting to choose and its range, key=lo..hi", "--for: none given"}, "the flags"},
+		{[]string{"plan", tiny, "--for", "stable"},
+			[]string{"--target: none given: give the setting to choose and its range, key=lo..hi, e.g. --target flink.parallelism.default=1..64"}, "the flags"},
+		{[]string{"plan", tiny, "--target", "sinks.db.capacity", "--for", "stable"},
+			[]string{`--target: "sinks.db.capacity": want key=lo..hi`}, "the flags"},
 		// values without order: a problem of the flag, not the search's
 		{[]string{"plan", tiny, "--target", "flink-version=1.15..2.0", "--for", "stable"},
 			[]string{"--target: flink-version: 1.15..2.0: values without order"}, "the flags"},

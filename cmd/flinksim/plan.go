@@ -114,7 +114,10 @@ func planSearch(o planOptions) (sweep.Search, error) {
 	key, rng, ok := strings.Cut(o.target, "=")
 	lo, hi, isRange := strings.Cut(rng, "..")
 	badTarget := !ok || !isRange || strings.TrimSpace(key) == ""
-	if badTarget {
+	switch {
+	case strings.TrimSpace(o.target) == "": // as --for's, not a malformed ""
+		fc.addf("target", "none given: give the setting to choose and its range, key=lo..hi, e.g. --target flink.parallelism.default=1..64")
+	case badTarget:
 		fc.addf("target", "%q: want key=lo..hi, e.g. flink.parallelism.default=1..64", o.target)
 	}
 	if len(o.conds) == 0 {
