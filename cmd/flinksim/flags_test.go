@@ -154,6 +154,9 @@ var flagProblemCases = func() []struct {
 			[]string{"--target: none given: give the setting to choose and its range, key=lo..hi, e.g. --target flink.parallelism.default=1..64"}, "the flags"},
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity", "--for", "stable"},
 			[]string{`--target: "sinks.db.capacity": want key=lo..hi`}, "the flags"},
+		// an operator with nothing after it: the value is missing, not "="
+		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..5k/s", "--for", "latency_p99_s<=", "--for", "lag_end>= "},
+			[]string{`--for: "latency_p99_s<=": no value after <=`, `--for: "lag_end>= ": no value after >=`}, "the flags"},
 		// values without order: a problem of the flag, not the search's
 		{[]string{"plan", tiny, "--target", "flink-version=1.15..2.0", "--for", "stable"},
 			[]string{"--target: flink-version: 1.15..2.0: values without order"}, "the flags"},

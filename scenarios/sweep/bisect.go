@@ -17,7 +17,9 @@ type Condition struct {
 	Value   float64
 }
 
-var condRE = regexp.MustCompile(`^\s*([a-z0-9_]+)\s*(<=|>=|==|<|>)\s*(\S+)\s*$`)
+// condRE takes the longest operator, and the value may be empty: "x<="
+// is <= with no value, not < with the value "=".
+var condRE = regexp.MustCompile(`^\s*([a-z0-9_]+)\s*(<=|>=|==|<|>)\s*(\S*)\s*$`)
 
 // ParseCondition reads outcome<=value (or >=, <, >, ==), or a bare "stable".
 // The value may carry the outcome's unit, e.g. latency_p99_s<=5s.
@@ -34,6 +36,9 @@ func ParseCondition(s string) (Condition, error) {
 	}
 	if _, err := (Outcome{}).Get(m[1]); err != nil {
 		return Condition{}, err
+	}
+	if m[3] == "" {
+		return Condition{}, fmt.Errorf("%q: no value after %s: want outcome%svalue, e.g. %s%s5", s, m[2], m[2], m[1], m[2])
 	}
 	v, _, err := scenarios.ParseQuantity(m[3])
 	if err != nil {

@@ -227,6 +227,22 @@ func TestSearchFindsTheCapacityThreshold(t *testing.T) {
 	}
 }
 
+// TestConditionWithoutValue: an operator with nothing after it is told
+// that its value is missing; the operator is the longest that reads (<=,
+// not < with the value "=").
+func TestConditionWithoutValue(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"latency_p99_s<=", `"latency_p99_s<=": no value after <=: want outcome<=value, e.g. latency_p99_s<=5`},
+		{"lag_end >= ", `"lag_end >= ": no value after >=: want outcome>=value, e.g. lag_end>=5`},
+		{"lag_end<", `"lag_end<": no value after <: want outcome<value, e.g. lag_end<5`},
+		{"lag_end<==5", `"lag_end<==5": "=5" is not a number, count, duration, size or rate`},
+	} {
+		if _, err := ParseCondition(c.in); err == nil || err.Error() != c.want {
+			t.Errorf("%s: error %v, want %s", c.in, err, c.want)
+		}
+	}
+}
+
 // TestSearchProbesWholeNumbersOnlyWhereTheFieldTakesThem: plan bisects a
 // parallelism over integers, a Zipf exponent over fractions though its
 // ends are whole.
