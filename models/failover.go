@@ -188,6 +188,9 @@ func (s *Simulation) cancel(rs []*region, op int32) {
 		in := func(t *transfer) bool { return t.st.region == r }
 		s.storage.cancel(in)
 		for _, st := range r.subtasks {
+			if !st.dead { // a lost TaskManager's were cut as it was lost
+				s.cutStep(st)
+			}
 			st.restoring = false // its downloads are cancelled
 			// the task that comes back has no watermark until one arrives
 			// (watermarks are not part of a checkpoint): its gauges read

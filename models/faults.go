@@ -148,6 +148,11 @@ func (s *Simulation) loseTaskManager(tm int, how Detection) bool {
 		s.tracef("TaskManager %d lost (%s): its tasks stop; the JobManager notices %s, a replacement is ready %s after that",
 			tm, how, why, s.spec.Recovery.TaskManagerStart)
 	}
+	for _, st := range s.subtasks {
+		if st.tm == tm {
+			s.cutStep(st) // what it processed before the loss went through
+		}
+	}
 	s.eng.At(sim.Add(now, delay), evDetect, int32(tm), int64(now))
 	return true
 }

@@ -22,6 +22,7 @@ type stepClock struct {
 	cpu       float64 // CPU seconds at full speed left at from
 	slow      float64 // the slowdown it runs at since from
 	from, end sim.Time
+	start     sim.Time // when it began (cutstep.go)
 	// long: it spans more than a resources tick as it began; its CPU
 	// counts in the samples as it is used (cpuSoFar)
 	long bool
@@ -32,7 +33,7 @@ type stepClock struct {
 func (s *Simulation) startStep(st *subtask, d sim.Time) {
 	now := s.eng.Now()
 	c := &st.step
-	c.on, c.slow, c.from, c.end = true, st.slow, now, sim.Add(now, d)
+	c.on, c.slow, c.from, c.end, c.start = true, st.slow, now, sim.Add(now, d), now
 	c.long = d > storageTick
 	s.eng.After(d, evStepDone, st.id, stamp(st, c.gen))
 }
