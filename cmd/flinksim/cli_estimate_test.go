@@ -138,3 +138,38 @@ func TestHugeCompareAsks(t *testing.T) {
 		t.Errorf("a refused compare left %s: %v", dir, entries(t, dir))
 	}
 }
+
+// TestMemoryWarnsOfCheckpoints: a month of checkpoints every second (2.6M,
+// each kept to the end) is the most of a tiny job's memory: a limit below
+// that warns and names them, and a limit below its least is refused for
+// what the least counts (channels and subtasks), not for the checkpoints,
+// which may be fewer when they take longer than the interval.
+func TestMemoryWarnsOfCheckpoints(t *testing.T) {
+	const y = `name: tiny
+duration: 720h
+flink: {parallelism.default: 2, execution.checkpointing.interval: 1s, execution.checkpointing.storage: jobmanager}
+sources: [{name: s, kind: kafka, partitions: 2, rate: 1/s}]
+operators: [{name: a, key-by: k, keys: 100, cost: 10us}]
+sinks: [{name: o}]
+`
+	l, err := scenarios.Load("tiny.yaml", []byte(y), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := models.EstimateFootprint(l.Spec)
+	if f.Checkpoints != 720*3600+1 || 2*f.CheckpointBytes < f.Bytes {
+		t.Fatalf("footprint %+v: want 2.6M checkpoints, most of its bytes", f)
+	}
+	defer func(f func(int64)) { applyMemoryLimit = f }(applyMemoryLimit)
+	applyMemoryLimit = nil // the test's own process keeps its GC
+	var errs bytes.Buffer
+	if err := checkMemory([]models.Spec{l.Spec}, []string{"base"}, 1, fmt.Sprintf("%dB", f.MinBytes*2), &errs); err != nil ||
+		!strings.Contains(errs.String(), human.Count(float64(f.Checkpoints))+" checkpoints (one per interval)") {
+		t.Errorf("between the bounds: %v, %q; want a warning naming the checkpoints", err, errs.String())
+	}
+	errs.Reset()
+	err = checkMemory([]models.Spec{l.Spec}, []string{"base"}, 1, fmt.Sprintf("%dB", f.MinBytes/2), &errs)
+	if err == nil || strings.Contains(err.Error(), "checkpoints") || !strings.Contains(err.Error(), "network channels") {
+		t.Errorf("below the least: %v; want a refusal naming channels and subtasks", err)
+	}
+}

@@ -133,8 +133,11 @@ func checkMemory(specs []models.Spec, names []string, jobs int, flag string, std
 	big := ests[0]
 	why := fmt.Sprintf("%s has %s network channels (upstream × downstream subtasks of each exchange) and %s subtasks",
 		big.name, human.Count(float64(big.f.Channels)), human.Count(float64(big.f.Subtasks)))
+	// The most counts the checkpoints (one per interval: fewer when they
+	// take longer), the least does not, so only the warning names them.
+	whyMost := why
 	if f := big.f; 2*f.CheckpointBytes > f.Bytes {
-		why = fmt.Sprintf("%s triggers up to %s checkpoints (one per interval), each kept to the end, %s",
+		whyMost = fmt.Sprintf("%s triggers up to %s checkpoints (one per interval), each kept to the end, %s",
 			big.name, human.Count(float64(f.Checkpoints)), human.Bytes(float64(f.CheckpointBytes)))
 	}
 	more := ""
@@ -147,7 +150,7 @@ func checkMemory(specs []models.Spec, names []string, jobs int, flag string, std
 	}
 	if most > limit {
 		warnf(stderr, "needs %s to %s of memory%s (the more, the fuller its network channels), and %s is available (%s): %s",
-			human.Bytes(float64(need)), human.Bytes(float64(most)), more, human.Bytes(float64(limit)), source, why)
+			human.Bytes(float64(need)), human.Bytes(float64(most)), more, human.Bytes(float64(limit)), source, whyMost)
 	}
 	if applyMemoryLimit != nil {
 		applyMemoryLimit(limit)
