@@ -152,8 +152,33 @@ func (s *Simulation) idleWake(st *subtask, next sim.Time) sim.Time {
 		return next
 	}
 	target := s.readTarget(st, next)
-	if room, _ := s.outputRoom(st, target); target <= 1 || due >= room {
+	room, _ := s.outputRoom(st, target)
+	if target <= 1 || due >= room {
 		return next
 	}
+	if at, ok := roomFilled(st, room, 0); ok {
+		return at
+	}
 	return sim.Add(next, cd)
+}
+
+// roomFilled is when the next runs of an event-time reader's splits
+// (each at most its share of the reader's output: kafka.go) add up to
+// what its output takes at once: it reads then, as Flink's reader reads
+// records as they come, so that a watermark tick finds what arrived before
+// it read (else the next chunk-delay, or the tick, would find more than
+// it can write at once).
+func roomFilled(st *subtask, room, have int64) (sim.Time, bool) {
+	due := have
+	at := sim.Time(0)
+	for _, p := range st.splits {
+		if p.room <= 0 || p.alignPaused {
+			return 0, false
+		}
+		if r := p.nextReady(); r != sim.Never {
+			due += p.next.N
+			at = max(at, r)
+		}
+	}
+	return at, due >= room && at > 0
 }

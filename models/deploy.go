@@ -359,6 +359,18 @@ func (s *Simulation) bufferCapacities(st *subtask) {
 		}
 		st.inputCapacity += buffers * max(g.ch[0].rpb, 1)
 	}
+	splitRooms(st)
+}
+
+// splitRooms gives each split of an event-time reader its share of what
+// the reader's output absorbs at once (kafkaPartition.room).
+func splitRooms(st *subtask) {
+	for _, p := range st.splits {
+		p.room = 0
+		if p.tick > 0 && st.outputCapacity < math.MaxInt64 {
+			p.room = max(1, st.outputCapacity/int64(len(st.splits)))
+		}
+	}
 }
 
 // deployKafka makes the Kafka partitions and assigns them to source readers
@@ -399,6 +411,9 @@ func (s *Simulation) deployKafka() {
 			t.subtasks[owner].splits = append(t.subtasks[owner].splits, kp)
 			s.kafka = append(s.kafka, kp)
 			s.kafkaOwner = append(s.kafkaOwner, head)
+		}
+		for _, st := range t.subtasks {
+			splitRooms(st)
 		}
 	}
 }

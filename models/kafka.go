@@ -47,6 +47,9 @@ type kafkaPartition struct {
 	// reader keeps up with ends at the next tick (0: none)
 	tick    sim.Time
 	chunk   int64    // target records per run
+	// room: with event time, its share of what its reader's output
+	// absorbs at once (splitRooms); 0: unbounded
+	room int64
 	horizon sim.Time // no arrivals at or after this time (end of the run)
 
 	genTo   sim.Time // arrivals before genTo are generated
@@ -140,6 +143,15 @@ func (p *kafkaPartition) generate() bool {
 		w := p.window
 		if l := p.lambda(t1); l > 0 {
 			w = min(w, sim.FromSeconds(float64(p.chunk)/l))
+			if p.room > 0 {
+				// No more than its share of what its reader's output
+				// takes at once: Flink's reader reads records as they
+				// arrive, so a tick follows all that arrived before it;
+				// runs larger than the reader can write at once would
+				// leave some unread at the tick (readBeforeTick), and the
+				// watermark an interval staler.
+				w = min(w, max(sim.FromSeconds(float64(p.room)/l), 1))
+			}
 		}
 		// A reader far behind will read these records much later: they need
 		// creation times no finer than 1/256 of its lag (what compaction

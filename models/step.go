@@ -407,7 +407,11 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		return false, false
 	}
 	if short && sim.Add(oldest, s.spec.Sim.ChunkDelay) > now && target > 1 && !st.atPoison() {
-		s.eng.Arm(st.wake, sim.Add(oldest, s.spec.Sim.ChunkDelay), evSourceWake, st.id, 0)
+		wake := sim.Add(oldest, s.spec.Sim.ChunkDelay)
+		if at, ok := roomFilled(st, limit, available); ok {
+			wake = min(wake, at) // an event-time reader reads as its output fills (deferread.go)
+		}
+		s.eng.Arm(st.wake, wake, evSourceWake, st.id, 0)
 		return false, false
 	}
 	st.cur = Chunk{}

@@ -51,3 +51,43 @@ simulation: {chunk-delay: 1s, sample-interval: 1s}
 		}
 	}
 }
+
+// TestReaderReadsAsItsOutputFills: one reader of two partitions at 10k
+// records/s each (200 B, 4k records between two ticks of 200 ms, more
+// than its output's buffers take at once, about 1.6k), records 500 ms
+// late, read in steps of up to a second (chunk-delay 1s). Flink's reader
+// reads them as they arrive, so the watermark at a tick follows every
+// record before it: a window fires at the first tick 500 ms past its end,
+// plus at most the buffer timeout, 0.8 s (0.60 s record by record). A
+// reader that waited for a chunk-delay's worth read at the ticks only, as
+// much as its output took, and its watermark was an interval staler
+// (0.83 s).
+func TestReaderReadsAsItsOutputFills(t *testing.T) {
+	const yaml = `name: reader-room
+duration: 1m
+flink: {parallelism.default: 1}
+sources:
+  - name: a
+    partitions: 2
+    rate: 20k/s
+    arrivals: deterministic
+    record-size: 200B
+    event-time:
+      delay: {constant: 500ms}
+      watermark: {out-of-orderness: 0s}
+operators:
+  - {name: w, key-by: user, keys: 10k, cost: 10us, window: {tumbling: 10s, function: aggregate, accumulator-size: 64B}}
+sinks:
+  - {name: out}
+simulation: {chunk-delay: 1s}
+`
+	l, err := Load("room.yaml", []byte(yaml), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := runLoaded(t, l).Summary.Windows
+	const most = 0.5 + 0.2 + 0.1 // delay + the watermark interval + the buffer timeout
+	if len(ws) != 1 || ws[0].ResultLatency.Max > most {
+		t.Fatalf("windows %+v: want results at most %.1f s after their window's end", ws, most)
+	}
+}
