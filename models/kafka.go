@@ -45,11 +45,11 @@ type kafkaPartition struct {
 	window sim.Time // chunk-delay: how long one run may span (0 = one record per run)
 	// tick: with event time, pipeline.auto-watermark-interval; a run its
 	// reader keeps up with ends at the next tick (0: none)
-	tick    sim.Time
-	chunk   int64    // target records per run
+	tick  sim.Time
+	chunk int64 // target records per run
 	// room: with event time, its share of what its reader's output
 	// absorbs at once (splitRooms); 0: unbounded
-	room int64
+	room    int64
 	horizon sim.Time // no arrivals at or after this time (end of the run)
 
 	genTo   sim.Time // arrivals before genTo are generated
