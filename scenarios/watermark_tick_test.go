@@ -1,6 +1,9 @@
 package scenarios
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // TestWatermarkFollowsTheRecordsBeforeItsTick: records 2 s late (a
 // constant delay, no out-of-orderness, one every millisecond) into 10 s
@@ -15,26 +18,29 @@ import "testing"
 // watermarks (results 4.1 s late at the median); a flusher on the
 // chunk-delay's grid, and a window operator waiting a chunk-delay to
 // gather, held them back between the tasks (3.2 s at parallelism 4).
-func TestWatermarkFollowsTheRecordsBeforeItsTick(t *testing.T) {
-	const yaml = `name: watermark-tick
-duration: 2m
+// tickJob is a one-window event-time job for these tests: a source of
+// partitions at rate, records arriving a constant delay after their
+// timestamps, one every 1/rate, into 10 s tumbling windows, read in steps
+// of up to a second (chunk-delay 1s).
+func tickJob(rate string, partitions int, size, delay, duration string) string {
+	return fmt.Sprintf(`name: watermark-tick
+duration: %s
 flink: {parallelism.default: 1}
 sources:
-  - name: events
-    rate: 1000/s
-    arrivals: deterministic
-    record-size: 100B
-    event-time:
-      delay: {constant: 2s}
-      watermark: {out-of-orderness: 0s}
+  - {name: events, partitions: %d, rate: %s, arrivals: deterministic, record-size: %s,
+     event-time: {delay: {constant: %s}, watermark: {out-of-orderness: 0s}}}
 operators:
-  - {name: count, key-by: user_id, keys: 100, window: {tumbling: 10s}}
+  - {name: count, key-by: user_id, keys: 10k, cost: 10us, window: {tumbling: 10s, function: aggregate, accumulator-size: 64B}}
 sinks:
   - {name: out}
-simulation: {chunk-delay: 1s, sample-interval: 1s}
-`
+simulation: {chunk-delay: 1s}
+`, duration, partitions, rate, size, delay)
+}
+
+func TestWatermarkFollowsTheRecordsBeforeItsTick(t *testing.T) {
+	yaml := tickJob("1000/s", 1, "100B", "2s", "2m")
 	for _, p := range []string{"1", "4"} {
-		l, err := Load("watermark.yaml", []byte(yaml), []string{"flink.parallelism.default=" + p})
+		l, err := Load("watermark.yaml", []byte(yaml), []string{"flink.parallelism.default=" + p, "simulation.sample-interval=1s"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,24 +69,7 @@ simulation: {chunk-delay: 1s, sample-interval: 1s}
 // much as its output took, and its watermark was an interval staler
 // (0.83 s).
 func TestReaderReadsAsItsOutputFills(t *testing.T) {
-	const yaml = `name: reader-room
-duration: 1m
-flink: {parallelism.default: 1}
-sources:
-  - name: a
-    partitions: 2
-    rate: 20k/s
-    arrivals: deterministic
-    record-size: 200B
-    event-time:
-      delay: {constant: 500ms}
-      watermark: {out-of-orderness: 0s}
-operators:
-  - {name: w, key-by: user, keys: 10k, cost: 10us, window: {tumbling: 10s, function: aggregate, accumulator-size: 64B}}
-sinks:
-  - {name: out}
-simulation: {chunk-delay: 1s}
-`
+	yaml := tickJob("20k/s", 2, "200B", "500ms", "1m")
 	l, err := Load("room.yaml", []byte(yaml), nil)
 	if err != nil {
 		t.Fatal(err)
