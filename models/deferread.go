@@ -175,9 +175,9 @@ func roomFilled(st *subtask, room, have int64) (sim.Time, bool) {
 		if p.room <= 0 || p.alignPaused {
 			return 0, false
 		}
-		if r := p.nextReady(); r != sim.Never {
+		if p.hasNext { // what is readable already is in have
 			due += p.next.N
-			at = max(at, r)
+			at = max(at, p.next.Ready)
 		}
 	}
 	return at, due >= room && at > 0

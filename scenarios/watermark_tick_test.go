@@ -67,16 +67,22 @@ func TestWatermarkFollowsTheRecordsBeforeItsTick(t *testing.T) {
 // plus at most the buffer timeout, 0.8 s (0.60 s record by record). A
 // reader that waited for a chunk-delay's worth read at the ticks only, as
 // much as its output took, and its watermark was an interval staler
-// (0.83 s).
+// (0.83 s). With a 1 s interval, at most 1.6 s (1.00 s record by record);
+// a reader that stopped when some of its records were readable already
+// waited a chunk-delay (2.02 s).
 func TestReaderReadsAsItsOutputFills(t *testing.T) {
 	yaml := tickJob("20k/s", 2, "200B", "500ms", "1m")
-	l, err := Load("room.yaml", []byte(yaml), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws := runLoaded(t, l).Summary.Windows
-	const most = 0.5 + 0.2 + 0.1 // delay + the watermark interval + the buffer timeout
-	if len(ws) != 1 || ws[0].ResultLatency.Max > most {
-		t.Fatalf("windows %+v: want results at most %.1f s after their window's end", ws, most)
+	for _, c := range []struct {
+		interval string
+		most     float64 // delay + the watermark interval + the buffer timeout
+	}{{"200ms", 0.5 + 0.2 + 0.1}, {"1s", 0.5 + 1 + 0.1}} {
+		l, err := Load("room.yaml", []byte(yaml), []string{"flink.pipeline.auto-watermark-interval=" + c.interval})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws := runLoaded(t, l).Summary.Windows
+		if len(ws) != 1 || ws[0].ResultLatency.Max > c.most {
+			t.Fatalf("interval %s: windows %+v: want results at most %.1f s after their window's end", c.interval, ws, c.most)
+		}
 	}
 }
