@@ -306,13 +306,16 @@ func (p *partition) fitThreshold(free float64) (t int64, known bool) {
 	w := 1 / float64(len(p.ch))
 	ws := p.edge.weights
 	r := p.ch[0].rpb
-	sp := p.spaces[:0]
+	// The spaces go straight into the partition's scratch, which keeps its
+	// storage when the weights turn out to differ (a keyBy whose key
+	// groups do not divide evenly asks on every step).
+	p.spaces = p.spaces[:0]
 	for _, c := range p.ch {
 		if ws != nil {
 			if ws[c.sub] <= 0 {
 				continue
 			}
-			if len(sp) == 0 {
+			if len(p.spaces) == 0 {
 				w = ws[c.sub]
 			} else if ws[c.sub] != w {
 				return 0, false
@@ -321,9 +324,9 @@ func (p *partition) fitThreshold(free float64) (t int64, known bool) {
 		if c.rpb != r {
 			return 0, false
 		}
-		sp = append(sp, openSpace(c))
+		p.spaces = append(p.spaces, openSpace(c))
 	}
-	p.spaces = sp
+	sp := p.spaces
 	if len(sp) == 0 || r <= 0 {
 		return 0, false
 	}

@@ -93,6 +93,26 @@ func TestFitPoolThresholdIsTheHalvings(t *testing.T) {
 	}
 }
 
+// fitPool allocates nothing in steady state, also where fitThreshold finds
+// the weights unequal (a keyBy whose key groups do not divide evenly over
+// its subtasks, 128 over 10 here: it asks on every step of a source).
+func TestFitPoolAllocatesNothing(t *testing.T) {
+	for _, unequal := range []bool{false, true} {
+		p := &partition{edge: &edge{rpb: 10, weights: make([]float64, 10)}, maxPer: 1 << 20, pool: 8}
+		for i := range p.edge.weights {
+			p.edge.weights[i] = 0.1
+			if unequal && i < 8 {
+				p.edge.weights[i] = 13.0 / 128
+			}
+			p.ch = append(p.ch, &channel{src: p, sub: int32(i), rpb: 10, fill: int64(i)})
+		}
+		p.setMinRPB()
+		if allocs := testing.AllocsPerRun(100, func() { p.fitPool(500) }); allocs != 0 {
+			t.Errorf("unequal weights %v: %v allocations a call", unequal, allocs)
+		}
+	}
+}
+
 // A partition's room is at most its free buffers and one open buffer per
 // channel at the edge's buffer size, the bound outputSurelyShort decides
 // with before it computes the room (with and without the min-tree, buffers
