@@ -25,7 +25,7 @@ var intBoundCases = []struct {
 	{"Operator.Parallelism", ops("{name: agg, cost: 1us, parallelism: %d}"), [3]int64{-1, 0, 2},
 		"operators.agg.parallelism: must be from 1 to 32768, not %d"},
 	{"Operator.MaxParallelism", ops("{name: agg, key-by: user, keys: 1k, cost: 1us, max-parallelism: %d}"), [3]int64{-1, 0, 128},
-		"operators.agg.max-parallelism: max parallelism %d is outside Flink's range 1..32768 (the parallelism of agg)"},
+		"operators.agg.max-parallelism: max parallelism %d is outside Flink's range 1..32768"},
 	{"Sink.Parallelism", sinks("{name: out, capacity: 10k/s, parallelism: %d}"), [3]int64{-1, 0, 2},
 		"sinks.out.parallelism: must be from 1 to 32768, not %d"},
 	{"HotKeyPartitioner.Top", ops("{name: agg, key-by: user, keys: 1k, cost: 1us, hot-key-partitioner: {top: %d}}"), [3]int64{-1, 1001, 5},

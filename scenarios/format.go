@@ -211,6 +211,8 @@ type Salting struct {
 	EmitInterval     *Duration `yaml:"emit-interval,omitempty" jsonschema_description:"The partial stage emits one record per salted key seen, every interval (a window or timer). Default 1s."`
 	FinalCost        *Dist     `yaml:"final-cost,omitempty" jsonschema_description:"Cost per record of the final stage. Default: the operator's cost."`
 	FinalParallelism *int      `yaml:"final-parallelism,omitempty" jsonschema:"minimum=1,maximum=32768" jsonschema_description:"Default: the operator's parallelism."`
+
+	finalMaxParallelism int // the final stage's, as resolved (salting)
 }
 
 // MiniBatch is local pre-aggregation before a keyBy (Flink SQL's

@@ -37,6 +37,9 @@ type node struct {
 	inputs      []string
 	exchange    string // as written or resolved
 	consumers   int
+	// maxParWhere is where a keyed operator's max parallelism is set (its
+	// own field or flink.pipeline.max-parallelism), "" for Flink's rule
+	maxParWhere string
 	// namesake: an earlier node has its name (reported): it is checked
 	// on its own but is no node of the graph, which names address.
 	namesake bool
@@ -86,6 +89,7 @@ func (r *resolver) resolve() {
 			r.consumer(n)
 		}
 	}
+	r.vertexMaxParallelism()
 	r.miniBatchConsumers()
 	r.windowSources()
 	r.sessionInputs()

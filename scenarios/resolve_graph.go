@@ -233,7 +233,7 @@ func (r *resolver) operator(n *node, keyed bool) {
 			o.StateWarm = ptr(false)
 		}
 		mp := r.fs.int("pipeline.max-parallelism")
-		where := "flink.pipeline.max-parallelism"
+		where := r.fs.at("pipeline.max-parallelism")
 		if o.MaxParallelism != nil {
 			mp, where = *o.MaxParallelism, n.path+".max-parallelism"
 		}
@@ -241,10 +241,10 @@ func (r *resolver) operator(n *node, keyed bool) {
 			// pipeline.max-parallelism's -1 is Flink's rule; an operator's
 			// own is 1 to 32768 (Transformation.setMaxParallelism)
 			mp = partitioning.DefaultMaxParallelism(n.parallelism)
+		} else {
+			n.maxParWhere = where
 		}
-		if err := partitioning.CheckMaxParallelism(n.parallelism, mp); err != nil {
-			d.at(where, "%v (the parallelism of %s)", err, n.name)
-		}
+		r.checkMaxParallelism(where, n.name, n.parallelism, mp)
 		o.MaxParallelism = ptr(mp)
 		r.keys(n)
 	} else {
@@ -257,5 +257,38 @@ func (r *resolver) operator(n *node, keyed bool) {
 				d.at(n.path+"."+f.name, "only applies to a keyed operator (set key-by and keys)")
 			}
 		}
+	}
+}
+
+// checkMaxParallelism reports, at where, a max parallelism outside Flink's
+// range or below the parallelism of the vertex it bounds (name):
+// ExecutionJobVertex refuses "Vertex name's parallelism (p) is higher than
+// the max parallelism (mp)".
+func (r *resolver) checkMaxParallelism(where, name string, parallelism, mp int) {
+	switch {
+	case mp < 1 || mp > partitioning.MaxMaxParallelism:
+		r.d.at(where, "max parallelism %d is outside Flink's range 1..%d", mp, partitioning.MaxMaxParallelism)
+	case parallelism > mp:
+		r.d.at(where, "max parallelism %d is below the parallelism of %s (%d); Flink refuses a vertex whose parallelism is higher than its max parallelism: it must be from %d to %d",
+			mp, name, parallelism, parallelism, partitioning.MaxMaxParallelism)
+	}
+}
+
+// vertexMaxParallelism bounds every source, operator without keys and sink
+// by pipeline.max-parallelism: Flink's StreamGraphGenerator gives it to
+// every transformation that sets none of its own, and refuses a vertex
+// whose parallelism is higher (keyed operators are checked with their
+// keys, operator).
+func (r *resolver) vertexMaxParallelism() {
+	const key = "pipeline.max-parallelism"
+	mp := r.fs.int(key)
+	if mp == -1 || !r.fs.usable(key) {
+		return // Flink's rule, never below the parallelism; or refused, and reported
+	}
+	for _, n := range r.nodes {
+		if n.namesake || n.op != nil && (n.op.KeyBy != "" || n.op.Keys != nil) || !r.parallelismKnown(n) {
+			continue
+		}
+		r.checkMaxParallelism(r.fs.at(key), n.name, n.parallelism, mp)
 	}
 }

@@ -148,7 +148,23 @@ func (r *resolver) salting(n *node, sl *Salting) {
 	if sl.FinalCost != nil {
 		r.dist(sl.FinalCost, p+".final-cost")
 	}
-	sl.FinalParallelism = ptr(r.parallelism(sl.FinalParallelism, p+".final-parallelism"))
+	if sl.FinalParallelism == nil {
+		sl.FinalParallelism = ptr(n.parallelism) // the operator's, as the field says
+	} else {
+		sl.FinalParallelism = ptr(r.parallelism(sl.FinalParallelism, p+".final-parallelism"))
+	}
+	// The final stage is a transformation of its own: a max parallelism
+	// set (the operator's or the job's) bounds it too, else Flink's rule
+	// gives it one from its own parallelism, not the partial stage's.
+	if n.maxParWhere == "" {
+		sl.finalMaxParallelism = partitioning.DefaultMaxParallelism(*sl.FinalParallelism)
+	} else {
+		sl.finalMaxParallelism = *o.MaxParallelism
+		if fp := *sl.FinalParallelism; fp > sl.finalMaxParallelism && !d.badUnder(n.maxParWhere) {
+			d.at(p+".final-parallelism", "%d is above the max parallelism %d (%s), which bounds the final stage %s-final too; Flink refuses a vertex whose parallelism is higher than its max parallelism: it must be from 1 to %d",
+				fp, sl.finalMaxParallelism, n.maxParWhere, o.Name, sl.finalMaxParallelism)
+		}
+	}
 	if _, taken := r.byName[o.Name+"-final"]; taken {
 		d.at(p, "its final stage is named %s-final, which another node already uses", o.Name)
 	}
@@ -291,10 +307,7 @@ func keyedNodes(mn models.Node, o *Operator) []models.Node {
 	mn.MiniBatch = &models.MiniBatch{Interval: sim.Time(*sl.EmitInterval), Timer: true}
 	final := models.Node{Name: o.Name + "-final", Kind: models.KindOperator, Parallelism: *sl.FinalParallelism,
 		Inputs: []models.Input{{From: o.Name, Exchange: models.Hash}}, Chain: true, Cost: toDist(sl.FinalCost),
-		Selectivity: 1, RecordSize: mn.RecordSize, MaxParallelism: mn.MaxParallelism}
-	if partitioning.CheckMaxParallelism(final.Parallelism, final.MaxParallelism) != nil {
-		final.MaxParallelism = partitioning.DefaultMaxParallelism(final.Parallelism)
-	}
+		Selectivity: 1, RecordSize: mn.RecordSize, MaxParallelism: sl.finalMaxParallelism}
 	fk := keyed
 	final.Keyed = &fk
 	return []models.Node{mn, final}
