@@ -19,8 +19,9 @@ import (
 // and it catches up. Regions not restarted keep running. The job is
 // RESTARTING from the failure until the restart delay is over
 // (DefaultScheduler.addVerticesToRestartPending): the checkpoint scheduler
-// stops and pending checkpoints are aborted (JOB_FAILOVER_REGION, not
-// counted as failures, SchedulerBase.restoreState); it starts again when
+// stops and pending checkpoints are aborted (CheckpointCoordinatorDeActivator
+// calls stopCheckpointScheduler: CHECKPOINT_COORDINATOR_SUSPEND, "Checkpoint
+// Coordinator is suspending.", not counted as failures); it starts again when
 // the job is RUNNING, before the tasks are deployed, and its triggers fail
 // until every task runs (NOT_ALL_REQUIRED_TASKS_RUNNING).
 
@@ -50,7 +51,7 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 		s.tracef("FAILOVER of %s: tasks cancelled, in-flight data dropped: %s", regionsText(s, rs), reason)
 	}
 	if s.coord != nil && s.coord.running {
-		s.coord.stop("FailoverRegion is restarting: " + reason)
+		s.coord.stop(result.FailureSuspend)
 	}
 	delay, refused, merged := s.notifyRestarter(now, failures)
 	if refused > 0 {
