@@ -274,6 +274,9 @@ type Checkpointing struct {
 	Tolerable     int      // execution.checkpointing.tolerable-failed-checkpoints (0)
 	NumRetained   int      // execution.checkpointing.num-retained (1): completed checkpoints kept
 	HistorySize   int      // web.checkpoints.history (10): checkpoints in REST's history
+	// NoSavepointFormat: REST's checkpoint entries have no savepointFormat
+	// (Flink before 1.17, FLINK-29322).
+	NoSavepointFormat bool
 	// Retention is execution.checkpointing.externalized-checkpoint-retention
 	// (NO_EXTERNALIZED_CHECKPOINTS, DELETE_ON_CANCELLATION,
 	// RETAIN_ON_CANCELLATION): reported, not simulated (a run never ends

@@ -311,6 +311,7 @@ func checkpointConfig(k *Checkpointing) *result.CheckpointConfig {
 	cc.Externalization.DeleteOnCancellation = k.Retention != "RETAIN_ON_CANCELLATION"
 	cc.NumRetained = max(k.NumRetained, 1)
 	cc.HistorySize = k.HistorySize
+	cc.NoSavepointFormat = k.NoSavepointFormat
 	if k.AtLeastOnce {
 		cc.Mode = "at_least_once"
 	}

@@ -98,6 +98,17 @@ func restCheckpoint(c *CheckpointStats, start int64, path func(id int64) string)
 	return m
 }
 
+// restEntry is checkpoint c's entry in latest or history as the run's
+// release writes it: before 1.17 without savepointFormat, which
+// FLINK-29322 added to CheckpointStatistics.
+func (r *Result) restEntry(c *CheckpointStats, start int64) map[string]any {
+	m := restCheckpoint(c, start, r.externalPath)
+	if cc := r.CheckpointConfig; cc != nil && cc.NoSavepointFormat {
+		delete(m, "savepointFormat")
+	}
+	return m
+}
+
 // restTask is a job vertex's part of a checkpoint, as Flink's
 // TaskCheckpointStatistics gives it (TaskStateStats: its acknowledged
 // subtasks' sums).
@@ -253,7 +264,7 @@ func (r *Result) restHistory(n int) []map[string]any {
 	start := r.startMs()
 	h := make([]map[string]any, 0, min(n, len(r.Checkpoints)))
 	for i := len(r.Checkpoints) - 1; i >= 0 && len(h) < n; i-- { // newest first, as Flink lists them
-		h = append(h, restCheckpoint(r.Checkpoints[i], start, r.externalPath))
+		h = append(h, r.restEntry(r.Checkpoints[i], start))
 	}
 	r.markDiscarded(h)
 	return h
@@ -280,7 +291,7 @@ func (r *Result) WriteCheckpointHistoryJSON(w io.Writer) error {
 	bw.WriteString("{\n  \"history\": [\n")
 	start, kept := r.startMs(), 0
 	for i := len(r.Checkpoints) - 1; i >= 0; i-- { // newest first, as Flink lists them
-		h := restCheckpoint(r.Checkpoints[i], start, r.externalPath)
+		h := r.restEntry(r.Checkpoints[i], start)
 		r.markOneDiscarded(h, &kept)
 		one.Reset()
 		if err := enc.Encode(h); err != nil {
@@ -323,10 +334,10 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 			processed = append(processed, c.ProcessedData)
 			persisted = append(persisted, c.PersistedData)
 			zero = append(zero, 0)
-			out.Latest.Completed = restCheckpoint(c, start, r.externalPath)
+			out.Latest.Completed = r.restEntry(c, start)
 		case "FAILED":
 			out.Counts.Failed++
-			out.Latest.Failed = restCheckpoint(c, start, r.externalPath)
+			out.Latest.Failed = r.restEntry(c, start)
 		default:
 			out.Counts.InProgress++
 		}

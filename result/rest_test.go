@@ -153,6 +153,38 @@ func TestCheckpointEntryKeysMatchFlink(t *testing.T) {
 	}
 }
 
+// TestSavepointFormatFrom117: Flink added savepointFormat to a checkpoint's
+// REST entry in 1.17 (FLINK-29322); a 1.15 job's history entries (the
+// Kubernetes operator's capture) have no such key, a 1.17 job's have it
+// (null for a checkpoint).
+func TestSavepointFormatFrom117(t *testing.T) {
+	for _, c := range []struct {
+		name, capture string
+		before117     bool
+	}{
+		{"1.15", "k8s-operator-statemachine/checkpoints.flink1.15.history.json", true},
+		{"1.17", sqlgw + "checkpoints.json", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			want := decode(t, realJobs(t, c.capture))["history"].([]any)[0].(map[string]any)
+			r := sqlgwCheckpoint()
+			r.CheckpointConfig = &CheckpointConfig{HistorySize: 10, NumRetained: 1, NoSavepointFormat: c.before117}
+			doc := checkpointsOf(t, r)
+			entries := map[string]any{"history": doc["history"].([]any)[0], "latest": doc["latest"].(map[string]any)["completed"]}
+			var file bytes.Buffer
+			if err := r.WriteCheckpointHistoryJSON(&file); err != nil {
+				t.Fatal(err)
+			}
+			entries["checkpoint-history.json"] = decode(t, file.Bytes())["history"].([]any)[0]
+			for where, e := range entries {
+				if k, w := keys(e.(map[string]any)), keys(want); !reflect.DeepEqual(k, w) {
+					t.Errorf("%s entry keys %v, want (captured) %v", where, k, w)
+				}
+			}
+		})
+	}
+}
+
 func keys(m map[string]any) []string {
 	var ks []string
 	for k := range m {

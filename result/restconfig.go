@@ -45,6 +45,10 @@ type CheckpointConfig struct {
 	// how many of the latest checkpoints checkpoints.json's history lists
 	// (CheckpointStatsHistory). Not part of Flink's reply.
 	HistorySize int `json:"-"`
+	// NoSavepointFormat: the release's REST has no savepointFormat in a
+	// checkpoint's entry (before 1.17, which added it: FLINK-29322). Not
+	// part of Flink's reply.
+	NoSavepointFormat bool `json:"-"`
 }
 
 // WriteCheckpointConfigJSON writes checkpoint-config.json.
