@@ -231,8 +231,18 @@ func TestIncrementalUploadsWhatRocksDBWrote(t *testing.T) {
 		s := runCkpt(t, spec)
 		h := s.coord.history
 		reader := readerStateOf(spec) // written whole every time
-		if h[0].Checkpointed != int64(state)+reader {
-			t.Errorf("rate %.0f: first checkpoint uploaded %d, want the full %d and the reader's %d", rate, h[0].Checkpointed, int64(state), reader)
+		if h[0].Checkpointed != h[0].StateSize {
+			t.Errorf("rate %.0f: first checkpoint uploaded %d, want every file it references, its full size %d", rate, h[0].Checkpointed, h[0].StateSize)
+		}
+		for _, c := range h[:4] {
+			// The full size sums every file the checkpoint references
+			// (IncrementalRemoteKeyedStateHandle.getStateSize): the state,
+			// and level 0's files not compacted yet, which repeat keys the
+			// levels hold: fewer than level0_file_num_compaction_trigger
+			// (4) memtables' flushes waiting, and the compaction's input.
+			if l0 := c.StateSize - reader - int64(state); l0 < 0 || l0 > 2*4*int64(spec.Checkpointing.LSM.WriteBufferSize) {
+				t.Errorf("rate %.0f: checkpoint %d full size %d, want the state %d, the reader's %d and at most 8 memtables of level-0 files", rate, c.ID, c.StateSize, int64(state), reader)
+			}
 		}
 		for _, c := range h[1:4] {
 			// Records between two checkpoints' snapshots: the interval's worth,
@@ -242,9 +252,6 @@ func TestIncrementalUploadsWhatRocksDBWrote(t *testing.T) {
 			tol := float64(spec.Checkpointing.LSM.WriteBufferSize) * wa
 			if math.Abs(float64(c.Checkpointed-reader)-want) > tol {
 				t.Errorf("rate %.0f: checkpoint %d uploaded %d, want %.0f ± %.0f (write rate × interval × (write amplification − 1), at most the state)", rate, c.ID, c.Checkpointed, want, tol)
-			}
-			if c.StateSize != int64(state)+reader {
-				t.Errorf("rate %.0f: checkpoint %d full size %d, want %d", rate, c.ID, c.StateSize, int64(state)+reader)
 			}
 		}
 	}
@@ -282,6 +289,40 @@ func TestIncrementalSmallStateFillsLevelOne(t *testing.T) {
 	s := runCkpt(t, spec)
 	// records between two snapshots: the period's, within one record
 	lumpedUploads(t, s.coord.history, readerStateOf(spec), b, perFile, state, 2*perKey*lsm.WriteAmplification)
+}
+
+// TestIncrementalFullSizeSumsItsFiles: an incremental checkpoint's full
+// size is every SST file it references
+// (IncrementalRemoteKeyedStateHandle.getStateSize sums its shared and
+// private handles), level 0's files included, whose keys the levels hold
+// too: more than the state. In TestIncrementalSmallStateFillsLevelOne's job
+// the compaction of level 0 waits for four files, so until then no file is
+// deleted and checkpoint k references every file the checkpoints up to k
+// uploaded: its full size is the sum of their checkpointed sizes, each
+// period's level-0 file on top of the state. A restore downloads it all.
+func TestIncrementalFullSizeSumsItsFiles(t *testing.T) {
+	const keys, perKey = 1000.0, 100 << 10
+	spec := ckptJob(30*sim.Second, 10)
+	spec.Nodes[1].Keyed = &Keyed{Keys: UniformKeys{N: keys}, StatePerKey: perKey, Warm: true}
+	spec.Nodes[0].Kafka.Rate = ConstantRate(5)
+	spec.Checkpointing.Incremental, spec.Checkpointing.RocksDB = true, true
+	spec.Checkpointing.LSM = DefaultLSM()
+	spec.Duration = 3 * sim.Minute
+	h := runCkpt(t, spec).coord.history
+	reader := readerStateOf(spec)
+	if len(h) < 4 {
+		t.Fatalf("%d checkpoints, want 4", len(h))
+	}
+	var files int64
+	for _, c := range h[:4] {
+		files += c.Checkpointed - reader
+		if d := c.StateSize - reader - files; d < 0 || d >= c.ID { // each size in whole bytes
+			t.Errorf("checkpoint %d full size %d, want the %d bytes of files the checkpoints up to it uploaded", c.ID, c.StateSize-reader, files)
+		}
+	}
+	if state := int64(keys * perKey); h[3].StateSize-reader <= state {
+		t.Errorf("checkpoint 4 full size %d, want more than the state %d: level 0's files repeat its keys", h[3].StateSize-reader, state)
+	}
 }
 
 // lumpedUploads checks the incremental uploads of checkpoints whose sync

@@ -94,6 +94,32 @@ func (s *Simulation) uploadSince(m, base sstMark, full float64) float64 {
 	return math.Min(m.newLive(base, s.spec.Checkpointing.LSM.leveled().Sizes(full)), full)
 }
 
+// liveFiles is the bytes of subtask st's SST files live at m, for a state
+// of full bytes: level 0's live files, and the levels below, which hold
+// the state once compaction has written them (or from the start, a warm
+// state's), each key once. No less than the state: after the sync
+// phase's flush every key's newest value is in some file.
+func (s *Simulation) liveFiles(st *subtask, m sstMark, full float64) float64 {
+	sizes := s.spec.Checkpointing.LSM.leveled().Sizes(full)
+	levels := s.warmState(st)
+	for i := 1; i < result.NumLevels; i++ {
+		levels += math.Min(m.wrote[i], sizes[i])
+	}
+	return math.Max(math.Min(levels, full)+math.Min(m.wrote[0], m.liveL0), full)
+}
+
+// warmState is the keyed state subtask st holds from the start (warm
+// keys: Keyed.Warm), in RocksDB's levels before the run's first flush.
+func (s *Simulation) warmState(st *subtask) float64 {
+	b := 0.0
+	for _, rt := range st.t.nodes {
+		if k := rt.spec.Keyed; k != nil && k.Warm {
+			b += rt.subKeys[st.index] * float64(k.StatePerKey)
+		}
+	}
+	return b
+}
+
 // compacted counts compaction progress: bytes of its output written into
 // each level in proportion to the work left there, and level 0 drained in
 // proportion (remaining is the work left after bytes).

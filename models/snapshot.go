@@ -166,10 +166,18 @@ func (s *Simulation) afterSync(st *subtask, p *pendingCheckpoint) {
 		var materialized float64
 		up, sub.replay, materialized = s.changelogSnapshot(st)
 		sub.stateSize, sub.matID = int64(materialized), st.lsm.log.matID
-	case incremental && st.ck.hasBase && st.lsm != nil:
-		// The SST files written since the last confirmed checkpoint that
-		// are still live (lsm_files.go).
-		up = s.uploadSince(sub.sst, st.ck.baseSST, full)
+	case incremental && st.lsm != nil:
+		// Its full size is every SST file it references, level 0's
+		// overlapping the levels' keys included
+		// (IncrementalRemoteKeyedStateHandle.getStateSize sums the shared
+		// and private handles); a restore downloads them all. It uploads
+		// the files written since the last confirmed checkpoint that are
+		// still live (lsm_files.go), all of them the first time.
+		files := s.liveFiles(st, sub.sst, full)
+		sub.stateSize, up = int64(files), files
+		if st.ck.hasBase {
+			up = s.uploadSince(sub.sst, st.ck.baseSST, full)
+		}
 	}
 	sub.stateUp = int64(up)
 	sub.uploaded = sub.stateUp + sub.persisted
