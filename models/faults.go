@@ -117,7 +117,10 @@ func (s *Simulation) failCheckpointInjected(i int, id int64) {
 	}
 	p.injected = 0
 	s.injected[i].TookEffect++
-	s.coord.fail(id, result.FailureInjected, true)
+	if s.trace != nil {
+		s.tracef("injected checkpoint-failure: a task declines checkpoint %d, its async phase failing", id)
+	}
+	s.coord.fail(id, result.FailureAsync, true) // the task declines: CHECKPOINT_ASYNC_EXCEPTION
 }
 
 // loseTaskManager kills a TaskManager now; the regions with tasks on it

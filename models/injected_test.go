@@ -63,7 +63,7 @@ func TestInjectedCheckpointFailures(t *testing.T) {
 				t.Errorf("injected_failures %+v, want due %d, took effect %d", got, c.want.due, c.want.effect)
 			}
 			for _, h := range res.Checkpoints {
-				failed := h.Status == "FAILED" && h.FailureMessage == result.FailureInjected
+				failed := h.Status == "FAILED" && h.FailureMessage == result.FailureAsync
 				if failed != (h.ID == c.want.id) {
 					t.Errorf("checkpoint %d: %s %q", h.ID, h.Status, h.FailureMessage)
 				}

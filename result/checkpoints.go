@@ -214,16 +214,15 @@ func EndToEnd(cps []*CheckpointStats) Quantiles {
 
 // Failure messages of failed checkpoints, as Flink's CheckpointFailureReason
 // words them (CHECKPOINT_EXPIRED; CHECKPOINT_ASYNC_EXCEPTION, the message
-// FailedCheckpointStats takes from the declining task's CheckpointException;
-// an injected upload failure stands for CHECKPOINT_ASYNC_EXCEPTION too;
+// FailedCheckpointStats takes from the declining task's CheckpointException,
+// for an injected upload failure too;
 // CHECKPOINT_COORDINATOR_SUSPEND, the pending checkpoints a failover
 // aborts as the job goes RESTARTING: CheckpointCoordinatorDeActivator
 // calls stopCheckpointScheduler).
 const (
-	FailureExpired  = "Checkpoint expired before completing."
-	FailureAsync    = "Asynchronous task checkpoint failed."
-	FailureInjected = "An asynchronous checkpoint upload failed (injected)."
-	FailureSuspend  = "Checkpoint Coordinator is suspending."
+	FailureExpired = "Checkpoint expired before completing."
+	FailureAsync   = "Asynchronous task checkpoint failed."
+	FailureSuspend = "Checkpoint Coordinator is suspending."
 )
 
 // Detailed reports whether the checkpoint still has its per-subtask

@@ -204,14 +204,21 @@ func inProgress(res *result.Result) pending {
 }
 
 // declinedLine says why checkpoints failed whose async phase a task
-// declined (CHECKPOINT_ASYNC_EXCEPTION): in flinksim, a state handle over
-// the JobManager storage's max-state-size (memstorage.go), which Flink
-// reports only in the TaskManager's log; "" when none did.
+// declined (CHECKPOINT_ASYNC_EXCEPTION) other than by an injected
+// checkpoint-failure (summary.json's injected_failures): in flinksim, a
+// state handle over the JobManager storage's max-state-size
+// (memstorage.go), which Flink reports only in the TaskManager's log; ""
+// when none did.
 func declinedLine(res *result.Result) string {
 	n := 0
 	for _, h := range res.Checkpoints {
 		if h.FailureMessage == result.FailureAsync {
 			n++
+		}
+	}
+	for _, f := range res.Summary.InjectedFailures {
+		if f.Kind == "checkpoint-failure" {
+			n -= f.TookEffect
 		}
 	}
 	if n == 0 {

@@ -96,6 +96,17 @@ func TestDeclinedCheckpointsSayWhy(t *testing.T) {
 	if !strings.Contains(got, `2 failed with "Asynchronous task checkpoint failed.": a subtask's state handle was larger than JobManagerCheckpointStorage allows (checkpoint-storage.max-state-size`) {
 		t.Errorf("declined checkpoints:\n%s", got)
 	}
+	// Injected checkpoint failures decline with the same message (Flink's
+	// for CHECKPOINT_ASYNC_EXCEPTION) and are no oversized state.
+	res.Summary.InjectedFailures = []result.InjectedFailureSummary{{Kind: "checkpoint-failure", Due: 2, TookEffect: 2}}
+	if got := text(res); strings.Contains(got, "state handle") {
+		t.Errorf("injected failures taken for declines:\n%s", got)
+	}
+	res.Summary.InjectedFailures = []result.InjectedFailureSummary{{Kind: "checkpoint-failure", Due: 1, TookEffect: 1}}
+	if got := text(res); !strings.Contains(got, `1 failed with "Asynchronous task checkpoint failed."`) {
+		t.Errorf("one declined besides an injected failure:\n%s", got)
+	}
+	res.Summary.InjectedFailures = nil
 	res.Checkpoints = res.Checkpoints[:3:3]
 	res.Checkpoints[1].FailureMessage = result.FailureExpired
 	if got := text(res); strings.Contains(got, "state handle") {
