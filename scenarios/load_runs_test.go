@@ -121,6 +121,37 @@ variants:
 	}
 }
 
+// TestVariantProblemsAtTheBaseNameTheVariant: a variant's overrides that
+// meet the base in a problem at the base's line (a max parallelism below
+// the variant's parallelism: Flink refuses the vertex) name the variant;
+// the base's own problems, which every variant sees too, are reported once
+// and name none.
+func TestVariantProblemsAtTheBaseNameTheVariant(t *testing.T) {
+	const file = `name: v
+flink: {parallelism.default: 4}
+sources: [{name: s, rate: 1k/s}]
+operators: [{name: agg, key-by: user, keys: 1k, cost: 1us, max-parallelism: 6}]
+sinks: [{name: k, capacity: -1}]
+variants:
+  - {name: p8, set: {flink.parallelism.default: 8}}
+  - {name: fast, set: {sources.s.rate: 2k/s}}
+`
+	_, err := Load("v.yaml", []byte(file), nil)
+	if err == nil {
+		t.Fatal("loaded")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("got %d problems, want 2:\n%v", len(lines), err)
+	}
+	if !strings.HasPrefix(lines[0], "v.yaml:4:") || !strings.HasSuffix(lines[0], "(with variant p8's overrides)") {
+		t.Errorf("the variant's problem %q: want it at the base's max-parallelism, naming p8", lines[0])
+	}
+	if !strings.HasPrefix(lines[1], "v.yaml:5:") || strings.Contains(lines[1], "variant") {
+		t.Errorf("the base's problem %q: want it once, naming no variant", lines[1])
+	}
+}
+
 // TestVariantSetsOneOptionTwice: a variant that sets one Flink option under
 // both its names, or one list item's field by its name and its index, is refused, as --set refuses it: which value wins would
 // be the order the names are written in.

@@ -36,12 +36,16 @@ func LoadRuns(file string, data []byte, sets []string, runs []string) (*Loaded, 
 	if l != nil {
 		runsWarned = append(runsWarned, RunWarnings{Name: BaseName, Warnings: l.Warnings, NotModelled: l.NotModelled})
 	}
+	base := map[Problem]bool{}
+	for _, p := range probs {
+		base[p] = true
+	}
 	for _, v := range variantNames(file, data) {
 		isMade := v.name != "" && made(v.name)
 		vl, err := loadRun(file, data, sets, v, isMade)
 		if err != nil {
 			p, _ := err.(Problems)
-			probs = append(probs, p...)
+			probs = append(probs, p.causedBy(v.name, base)...)
 			continue
 		}
 		if isMade {

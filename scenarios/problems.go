@@ -118,6 +118,23 @@ func (ps Problems) ofVariant(variant string) Problems {
 	return ps
 }
 
+// causedBy names variant in the problems it has at the base's nodes that
+// the base has not (base): a problem its overrides cause where they meet
+// the base (a max parallelism below the variant's parallelism) is at the
+// base's line and path, and would not say which variant. Its problems
+// inside its set: block have its path already (variantSpan).
+func (ps Problems) causedBy(variant string, base map[Problem]bool) Problems {
+	if variant == "" {
+		return ps
+	}
+	for i, p := range ps {
+		if !p.Warning && p.File != "" && !base[p] && !strings.HasPrefix(p.Path, "variants.") {
+			ps[i].Msg += " (with variant " + variant + "'s overrides)"
+		}
+	}
+	return ps
+}
+
 // RunWarnings are the warnings of one run of a scenario, its base or a
 // variant: its Loaded's Warnings and NotModelled.
 type RunWarnings struct {
