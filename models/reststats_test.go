@@ -27,12 +27,8 @@ func TestFailedCheckpointSumsAcknowledgedSubtasks(t *testing.T) {
 	spec.Checkpointing.Tolerable = 100
 	spec.Duration = 3 * sim.Minute
 	_, res := runWith(t, spec)
-	failed := 0
-	for _, c := range res.Checkpoints {
-		if c.Status != "FAILED" {
-			continue
-		}
-		failed++
+	failed := failedCheckpoints(res)
+	for _, c := range failed {
 		checkAckedSums(t, c)
 		for _, ts := range c.Tasks {
 			if strings.HasPrefix(ts.Name, "agg") && (ts.NumAcked != 0 || ts.StateSize != 0 || ts.Checkpointed != 0) {
@@ -44,9 +40,20 @@ func TestFailedCheckpointSumsAcknowledgedSubtasks(t *testing.T) {
 			t.Errorf("checkpoint %d: %d of %d acknowledged, want some", c.ID, c.NumAcked, c.NumSubtasks)
 		}
 	}
-	if failed == 0 {
+	if len(failed) == 0 {
 		t.Fatal("no failed checkpoint")
 	}
+}
+
+// failedCheckpoints are the run's failed checkpoints, oldest first.
+func failedCheckpoints(res *result.Result) []*result.CheckpointStats {
+	var out []*result.CheckpointStats
+	for _, c := range res.Checkpoints {
+		if c.Status == "FAILED" {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // checkAckedSums checks a checkpoint's task and checkpoint totals against its

@@ -37,17 +37,13 @@ func TestFailoverAbortsPendingAsSuspended(t *testing.T) {
 			}
 			spec.Failures = []Failure{f}
 			_, res := runWith(t, spec)
-			aborted := 0
-			for _, h := range res.Checkpoints {
-				if h.Status != "FAILED" {
-					continue
-				}
-				aborted++
+			aborted := failedCheckpoints(res)
+			for _, h := range aborted {
 				if h.FailureMessage != result.FailureSuspend {
 					t.Errorf("checkpoint %d failure_message %q, want %q", h.ID, h.FailureMessage, result.FailureSuspend)
 				}
 			}
-			if aborted == 0 {
+			if len(aborted) == 0 {
 				t.Fatalf("no checkpoint was pending at the failover: %d checkpoints", len(res.Checkpoints))
 			}
 			if n := res.Summary.Restarts.Restarts; n != 1 {
