@@ -182,7 +182,11 @@ func skewOf(sk result.SkewSummary) string {
 		if i > 0 && k.Share < 0.001 {
 			break
 		}
-		keys = append(keys, fmt.Sprintf("%s (%.2g%%, subtask %d)", k.Key, 100*k.Share, k.Subtask))
+		where := fmt.Sprintf("subtask %d", k.Subtask)
+		if k.Subtask == result.SpreadKey {
+			where = "spread by the hot-key partitioner"
+		}
+		keys = append(keys, fmt.Sprintf("%s (%.2g%%, %s)", k.Key, 100*k.Share, where))
 		if len(keys) == 5 {
 			break
 		}

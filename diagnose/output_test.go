@@ -112,6 +112,9 @@ func TestSkewWithoutRecords(t *testing.T) {
 		{"one hot subtask", result.SkewSummary{Operator: "k", Parallelism: 4, Ratio: 4, ExpectedRatio: 4, HotSubtasks: hot},
 			"k: busiest subtask 4.00× the mean; hot subtasks 2 (100.0%, key groups 64-95)"},
 		{"even", result.SkewSummary{Operator: "k", Parallelism: 4, Ratio: 1, ExpectedRatio: 1, HotSubtasks: hot}, ""},
+		{"top keys, one spread", result.SkewSummary{Operator: "k", Parallelism: 4, Ratio: 4, ExpectedRatio: 4, HotSubtasks: hot,
+			TopKeys: []result.KeyLoad{{Key: "bot", Subtask: result.SpreadKey, Share: 0.3}, {Key: "fan", Subtask: 2, Share: 0.1}}},
+			"k: busiest subtask 4.00× the mean; hot subtasks 2 (100.0%, key groups 64-95); top keys bot (30%, spread by the hot-key partitioner), fan (10%, subtask 2)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := strings.Join(Skew(result.Summary{Skew: []result.SkewSummary{c.sk}}), "\n")

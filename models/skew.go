@@ -2,6 +2,7 @@ package models
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -82,8 +83,11 @@ func (s *Simulation) skewOf(rt *nodeRT, maxW, flow float64) result.SkewSummary {
 		if k == topKeys || rt.batchedInput() {
 			break
 		}
-		sk.TopKeys = append(sk.TopKeys, result.KeyLoad{Key: h.Key, Share: h.Share,
-			Subtask: partitioning.OperatorIndex(h.Group, n.Parallelism, n.MaxParallelism)})
+		owner := partitioning.OperatorIndex(h.Group, n.Parallelism, n.MaxParallelism)
+		if rt.spreads(k, h.Key) {
+			owner = result.SpreadKey // no one subtask holds it
+		}
+		sk.TopKeys = append(sk.TopKeys, result.KeyLoad{Key: h.Key, Share: h.Share, Subtask: owner})
 	}
 	if len(rt.layout.Heavy) > 0 && n.Keyed.HotPartitioner == nil && !rt.batchedInput() {
 		p1 := rt.layout.Heavy[0].Share
@@ -96,6 +100,14 @@ func (s *Simulation) skewOf(rt *nodeRT, maxW, flow float64) result.SkewSummary {
 		sk.ParallelismLimit = parallelismFor90(p1)
 	}
 	return sk
+}
+
+// spreads reports whether the operator's hot-key partitioner spreads the
+// i-th heaviest key, key, over its subtasks (spreadHotKeys): a key it
+// names or one of its top.
+func (rt *nodeRT) spreads(i int, key string) bool {
+	hp := rt.spec.Keyed.HotPartitioner
+	return hp != nil && (i < hp.Top || slices.Contains(hp.Keys, key))
 }
 
 // shares is each subtask's share of a keyed operator's records: as its keys

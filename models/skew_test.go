@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/flinksim/flinksim/models/partitioning"
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -261,6 +262,11 @@ func TestHotKeyPartitionerSpreadsHotKeys(t *testing.T) {
 	}
 	if res.Summary.Skew[0].ParallelismLimit != 0 {
 		t.Error("a spread hot key does not bound the parallelism")
+	}
+	// No one subtask holds it: top_keys says so rather than naming its key
+	// group's owner, which now takes an eighth of it.
+	if tk := res.Summary.Skew[0].TopKeys; len(tk) == 0 || tk[0].Key != "bot" || tk[0].Subtask != result.SpreadKey {
+		t.Errorf("top keys %+v, want bot first, spread (subtask %d)", tk, result.SpreadKey)
 	}
 }
 

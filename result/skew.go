@@ -36,9 +36,15 @@ type SubtaskLoad struct {
 	KeyGroups string  `json:"key_groups"` // its key-group range, e.g. "0-2"
 }
 
-// KeyLoad is one key's share of an operator's records.
+// KeyLoad is one key's share of an operator's records, and the subtask
+// that holds it (SpreadKey when a hot-key partitioner spreads it over
+// several).
 type KeyLoad struct {
 	Key     string  `json:"key"`
 	Subtask int     `json:"subtask"`
 	Share   float64 `json:"share"`
 }
+
+// SpreadKey is KeyLoad.Subtask for a key a custom partitioner spreads
+// over the subtasks (hot-key-partitioner) rather than its key group's.
+const SpreadKey = -1
