@@ -138,12 +138,22 @@ func (s *Simulation) debloatGate(g *gate, d *Debloat, idle sim.Time) {
 }
 
 // gateInUse is the buffers a gate's channels hold now (what
-// SingleInputGate.getBuffersInUseCount counts).
+// SingleInputGate.getBuffersInUseCount counts): a remote channel's
+// received buffers and the sender's backlog of finished ones
+// (RemoteInputChannel: queued + required − initial credit), a local
+// channel's buffers still in the sender's subpartition, the open one
+// included (LocalInputChannel: PipelinedSubpartition.getNumberOfQueuedBuffers,
+// buffers.size(), which holds a BufferConsumer from the moment its
+// BufferBuilder is requested; the buffer the receiver is reading was
+// polled out of it).
 func gateInUse(g *gate) int {
 	n := 0
 	for _, c := range g.ch {
 		for j := 0; j < c.q.Len(); j++ {
 			n += int(c.q.At(j).Buffers)
+		}
+		if c.local && c.fill > 0 {
+			n++ // the open buffer: its slices in q hold no buffer
 		}
 	}
 	return n

@@ -274,3 +274,41 @@ func TestDebloatResetStartsAgain(t *testing.T) {
 		}
 	}
 }
+
+// TestDebloatCountsTheLocalOpenBuffer: a local channel's buffers in use
+// are those still in the sender's subpartition (LocalInputChannel's
+// getBuffersInUseCount: PipelinedSubpartition.getNumberOfQueuedBuffers,
+// the size of its deque of BufferConsumers, which holds the open buffer
+// from the moment the writer requests it), all of the sender's buffers
+// for the channel but the one the receiver is reading. Under steady
+// backpressure on one local channel, Flink's pool of 2 + 8 buffers is 8
+// full ones, the open one and the one being read: 9 in use, where the
+// open buffer left out made it 8 and the debloated size 9/8 of Flink's.
+func TestDebloatCountsTheLocalOpenBuffer(t *testing.T) {
+	spec := debloated(1, 100) // 100 records/s of 1 KB: about 11 records a buffer
+	spec.Duration = 60 * sim.Second
+	spec.Sim.ChunkRecords = 1
+	s, _ := runWith(t, spec)
+	for _, st := range s.subtasks {
+		for _, g := range st.gates {
+			c := g.ch[0]
+			if !c.local {
+				t.Fatalf("%s[%d]: want a local channel", st.t.name, st.index)
+			}
+			reading := int32(0)
+			for _, h := range st.held {
+				if h.c == c {
+					reading += h.b
+				}
+			}
+			if c.fill == 0 || c.src.used < c.src.pool {
+				t.Fatalf("%s[%d]: want a full pool with an open buffer at the end (fill %d, %d of %d buffers)",
+					st.t.name, st.index, c.fill, c.src.used, c.src.pool)
+			}
+			if got, want := gateInUse(g), int(c.sendBuf-reading); got != want {
+				t.Errorf("%s[%d]: %d buffers in use, want %d: the sender's %d for the channel less the %d being read",
+					st.t.name, st.index, got, want, c.sendBuf, reading)
+			}
+		}
+	}
+}
