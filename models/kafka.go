@@ -77,6 +77,10 @@ type kafkaPartition struct {
 	pauses []PartitionPause // this partition's pauses, in time order, the past ones removed
 	// alignPaused: watermark alignment paused it (alignment.go)
 	alignPaused bool
+
+	// sampledEnd: the records produced to the partition (its log end
+	// offset less the initial backlog) at the last metric sample
+	sampledEnd int64
 }
 
 func (p *kafkaPartition) lambda(t sim.Time) float64 { return p.share * p.rate.Rate(t) }
@@ -324,6 +328,19 @@ func (p *kafkaPartition) pending(now sim.Time) int64 {
 			n += int64(float64(nx.N-1) * float64(min(now, nx.Hi)-nx.Lo) / float64(nx.Hi-nx.Lo))
 		}
 	}
+	return n
+}
+
+// producedSince is the records produced to the partition since the last
+// call, as the broker's topic meter (BrokerTopicMetrics MessagesInPerSec)
+// counts them: its log end offset (read + pending, a run being gathered
+// counting the records produced by now) less the initial backlog, which
+// was there before the run. Records a paused producer holds back count
+// when it sends them, and those it drops never.
+func (p *kafkaPartition) producedSince(now sim.Time) int64 {
+	end := p.read + p.pending(now) - p.backlog
+	n := end - p.sampledEnd
+	p.sampledEnd = end
 	return n
 }
 

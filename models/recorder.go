@@ -246,16 +246,17 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 	}
 	inPool, outPool := poolUsage(st)
 	var pending, lagMax int64
-	var produced float64
+	var produced int64
 	for _, kp := range st.splits {
 		kl := kp.pending(now)
 		pending += kl
 		lagMax = max(lagMax, kl)
-		// the topic's rate over the interval: arrivals are drawn
-		// around it, and generated lazily in runs far behind the reader
-		produced += kp.integral(r.last, now)
+		// what the broker received over the interval, not the rate
+		// profile's mean: a paused producer sends nothing until it
+		// sends what it held back
+		produced += kp.producedSince(now)
 	}
-	perSecProduced := produced / dt
+	perSecProduced := float64(produced) / dt
 	bytesIn, bytesOut := float64(st.bytesIn-st.sampledBytesIn)/dt, float64(st.bytesOut-st.sampledBytesOut)/dt
 	st.sampledBytesIn, st.sampledBytesOut = st.bytesIn, st.bytesOut
 	for pos, rt := range st.t.nodes {

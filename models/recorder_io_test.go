@@ -161,3 +161,38 @@ func TestOperatorAggregates(t *testing.T) {
 		}
 	}
 }
+
+// TestMessagesInPerSecIsWhatTheBrokerReceived: MessagesInPerSec is the
+// broker's topic meter (BrokerTopicMetrics), the records appended to the
+// topic, not the rate the producers were given: zero while every producer
+// is paused, the held-back records in the sample where they are sent, none
+// for records a pause drops, and over the run (times each sample's
+// interval) the records produced less the initial backlog, which was in
+// Kafka before the run.
+func TestMessagesInPerSecIsWhatTheBrokerReceived(t *testing.T) {
+	singleGoroutine(t)
+	for _, drop := range []bool{false, true} {
+		et := EventTime{Delay: sim.Constant{V: 0}, OutOfOrderness: sim.Second,
+			Pauses: []PartitionPause{{Partitions: []int{0, 1}, At: 20 * sim.Second, For: 20 * sim.Second, Drop: drop}}}
+		spec := windowJob(2000, 2, sim.Minute, et, Window{Kind: Tumbling, Size: 10 * sim.Second})
+		spec.Nodes[0].Kafka.InitialBacklog = 5000
+		res := runSpec(t, spec)
+		in := seriesOf(t, res, "src", -1, result.MetricProduced)
+		var sum float64
+		for i, v := range in {
+			sum += v * 10 // the samples are 10 s apart
+			switch at := (i + 1) * 10; {
+			case at == 30 && v != 0:
+				t.Errorf("drop %v: MessagesInPerSec %g at %d s, while every producer is paused; want 0", drop, v, at)
+			case at == 40 && !drop && v < 2000*15/10:
+				t.Errorf("drop %v: MessagesInPerSec %g at %d s, as the paused producers send 20 s of records; want about %d", drop, v, at, 2000*30/10)
+			case at == 40 && drop && v > 2000*15/10:
+				t.Errorf("drop %v: MessagesInPerSec %g at %d s, the paused producers' records dropped; want about %d", drop, v, at, 2000*10/10)
+			}
+		}
+		rc := res.Summary.Records
+		if want := float64(rc.Produced - rc.Backlog); math.Abs(sum-want) > 1e-6*want {
+			t.Errorf("drop %v: MessagesInPerSec over the run %g records; the summary's produced less the backlog %g", drop, sum, want)
+		}
+	}
+}

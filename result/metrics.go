@@ -55,9 +55,10 @@ const (
 	MetricRetriedCommittables          = "retriedCommittables"
 	MetricPendingCommittables          = "pendingCommittables"
 	// MetricProduced is records produced to a source's topic per second (the
-	// rate profile's mean over the interval), as the Kafka broker's topic
+	// records appended over the interval), as the Kafka broker's topic
 	// meter counts them (BrokerTopicMetrics MessagesInPerSec): not a Flink
-	// metric; beside numRecordsOutPerSecond it shows where Kafka lag comes from.
+	// metric; beside numRecordsOutPerSecond it shows where Kafka lag comes
+	// from: pendingRecords grows by the two's difference times the interval.
 	MetricProduced = "MessagesInPerSec"
 
 	// Checkpointing (job scope, operator "job"; task scope per subtask).
