@@ -65,8 +65,14 @@ var inertFlinkSuffixes = []string{".port", ".ports", ".address", ".bind-address"
 // effectiveFlinkSuffixes are keys in an inert family that change an output:
 // a PrometheusReporter's filterLabelValueCharacters (false keeps label
 // values as they are, AbstractPrometheusReporter), where metrics.om.txt
-// always filters them as the reporter does by default.
-var effectiveFlinkSuffixes = []string{".filterLabelValueCharacters"}
+// always filters them as the reporter does by default; and a reporter's
+// scope variables and filters (MetricOptions.REPORTER_EXCLUDED_VARIABLES,
+// REPORTER_ADDITIONAL_VARIABLES, REPORTER_INCLUDES, REPORTER_EXCLUDES:
+// labels left out or added, metrics not reported), where metrics.om.txt
+// always has every scope variable it names, no other label, and every
+// series.
+var effectiveFlinkSuffixes = []string{".filterLabelValueCharacters",
+	".scope.variables.excludes", ".scope.variables.additional", ".filter.includes", ".filter.excludes"}
 
 // flinkValueInert tells whether an entry flinksim does not model sets what
 // a simulation is anyway: execution.runtime-mode STREAMING, or AUTOMATIC,

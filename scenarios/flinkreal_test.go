@@ -233,6 +233,10 @@ pipeline.object-reuse: "true"
 metrics.latency.interval: "1000"
 metrics.reporter.prom.port: "9249"
 metrics.reporter.prom.filterLabelValueCharacters: "false"
+metrics.reporter.prom.scope.variables.excludes: host;tm_id
+metrics.reporter.prom.scope.variables.additional: env:prod
+metrics.reporter.prom.filter.excludes: "*:numRecordsIn*"
+metrics.reporter.prom.interval: 60 s
 execution.runtime-mode: STREAMING
 table.exec.resource.default-parallelism: "4"`
 	l, err := Load("f.yaml", withFlinkBlock(block), nil)
@@ -242,13 +246,16 @@ table.exec.resource.default-parallelism: "4"`
 	inert := []string{"s3.access-key", "fs.azure.account.key.acct.blob.core.windows.net",
 		"presto.s3.ssl.enabled", "kubernetes.operator.periodic.savepoint.interval",
 		"yarn.classpath.include-user-jar", "$internal.pipeline.job-id", "metrics.reporter.prom.port",
-		"execution.runtime-mode"} // STREAMING, the only mode simulated
+		"metrics.reporter.prom.interval", // a pull reporter's: Prometheus scrapes when it scrapes
+		"execution.runtime-mode"}         // STREAMING, the only mode simulated
 	// a file system's connections and upload parts bound its uploads;
-	// latency markers cost every operator time; unfiltered label values
-	// change metrics.om.txt
+	// latency markers cost every operator time; unfiltered label values,
+	// labels left out or added and metrics filtered out change
+	// metrics.om.txt
 	effective := []string{"fs.s3a.connection.maximum", "gs.writer.chunk.size", "job.autoscaler.enabled", "execution.checkpointing.interval-during-backlog",
 		"table.exec.mini-batch.enabled", "state.backend.rocksdb.memory.managed", "pipeline.object-reuse", "metrics.latency.interval",
-		"metrics.reporter.prom.filterLabelValueCharacters", "table.exec.resource.default-parallelism"}
+		"metrics.reporter.prom.filterLabelValueCharacters", "metrics.reporter.prom.scope.variables.excludes",
+		"metrics.reporter.prom.scope.variables.additional", "metrics.reporter.prom.filter.excludes", "table.exec.resource.default-parallelism"}
 	if !reflect.DeepEqual(l.InertFlinkKeys, inert) || !reflect.DeepEqual(l.NotModelled, effective) {
 		t.Errorf("inert %q\nnot modelled %q\nwant %q\nand %q", l.InertFlinkKeys, l.NotModelled, inert, effective)
 	}
