@@ -71,6 +71,28 @@ func (c *Chunk) takeInto(k int64, head *Chunk) {
 	c.EventLo = head.EventHi
 }
 
+// takeFirstRecord splits off the first record of a chunk of records each
+// written on its own (chunk-records: 1), into *head: its first record is
+// at CreatedLo and EventLo, its last at CreatedHi and EventHi, the others
+// evenly between. Take's proportional share would give the first record a
+// slice of the range and count it at the slice's middle, pulling the
+// extremes of a buffer's records (a buffer-timeout's longest wait) inward.
+func (c *Chunk) takeFirstRecord(head *Chunk) {
+	n := c.Records
+	*head = *c
+	head.Records = 1
+	head.Bytes = c.Bytes / n
+	head.CreatedHi, head.EventHi = c.CreatedLo, c.EventLo
+	if c.Partition >= 0 {
+		head.OffsetHi = c.OffsetLo + 1
+		c.OffsetLo = head.OffsetHi
+	}
+	c.Records--
+	c.Bytes -= head.Bytes
+	c.CreatedLo += (c.CreatedHi - c.CreatedLo) / sim.Time(n-1)
+	c.EventLo += (c.EventHi - c.EventLo) / sim.Time(n-1)
+}
+
 // Absorb appends o's records to c (o follows c).
 func (c *Chunk) Absorb(o *Chunk) {
 	if c.Records == 0 {

@@ -123,10 +123,13 @@ func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
 		// a slow chain's step spans at most a sample interval
 		limit = s.fitRoom(st, min(limit, st.t.stepCap))
 	}
-	if st.in.Records <= limit {
+	switch {
+	case st.in.Records <= limit:
 		st.cur = st.in
 		st.in.Records = 0
-	} else {
+	case limit == 1 && s.spec.Sim.ChunkRecords == 1:
+		st.in.takeFirstRecord(&st.cur) // records written one by one: the first is at the chunk's start
+	default:
 		st.cur = st.in.Take(limit)
 	}
 	if s.spec.Sim.ChunkRecords == 1 {
