@@ -401,7 +401,7 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 	var read []FlinkEntry
 	for i, e := range known {
 		if lost[i] >= 0 {
-			warnFlinkLost(d, e, known[lost[i]])
+			warnFlinkLost(d, e, known[lost[i]], release)
 			continue
 		}
 		read = append(read, e)

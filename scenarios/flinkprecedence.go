@@ -83,15 +83,24 @@ func (d *decoder) keyNode(e FlinkEntry) *yaml.Node {
 	return e.Node
 }
 
-// warnFlinkLost tells that entry e is not read, and which entry is.
-func warnFlinkLost(d *decoder, e, won FlinkEntry) {
+// warnFlinkLost tells that entry e is not read, and which entry is. A key
+// the file writes twice in the flink: block is refused for Flink 2.0 on:
+// it reads only config.yaml, as standard YAML (YamlParserUtils does not
+// allow duplicate keys), where older releases read flink-conf.yaml line
+// by line and keep the later value (GlobalConfiguration).
+func warnFlinkLost(d *decoder, e, won FlinkEntry, release flinkRelease) {
 	where := "below"
+	_, whatIf := d.origin[won.Node]
 	if won.Node != nil && won.Node.Line > 0 {
 		if o, ok := d.origin[won.Node]; ok {
 			where = "by " + o
 		} else {
 			where = fmt.Sprintf("at line %d", won.Node.Line)
 		}
+	}
+	if won.Key == e.Key && !whatIf && !e.Nested && !won.Nested && !release.before("2.0") {
+		d.fail(d.keyNode(e), e.Path, "set again %s: Flink %s reads config.yaml as standard YAML, which refuses a key written twice; write it once", where, release)
+		return
 	}
 	if won.Key == e.Key {
 		d.warn(d.keyNode(e), e.Path, "ignored: set again %s, and Flink keeps the later value", where)

@@ -281,6 +281,13 @@ func TestFlinkKeyRepeated(t *testing.T) {
 		l.Warnings[0].String() != "r.yaml:4:3: flink.parallelism.default: ignored: set again at line 5, and Flink keeps the later value" {
 		t.Errorf("parallelism %d, warnings %v", p, l.Warnings)
 	}
+	// Flink 2.0 reads config.yaml alone, as standard YAML: a key written
+	// twice is refused (YamlParserUtils allows no duplicate keys).
+	data := append([]byte("flink-version: \"2.0\"\n"), withFlinkBlock("parallelism.default: 2\nparallelism.default: 4")...)
+	_, err = Load("r.yaml", data, nil)
+	if err == nil || !strings.Contains(err.Error(), "r.yaml:5:3: flink.parallelism.default: set again at line 6: Flink 2.0 reads config.yaml as standard YAML") {
+		t.Errorf("Flink 2.0, a key twice: %v", err)
+	}
 }
 
 // Flink's 1.17 template sets both taskmanager.memory.process.size (1728m)
