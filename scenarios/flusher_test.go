@@ -50,7 +50,7 @@ simulation: {chunk-records: 1}
 // (under 0.8 %) and the quantile's sampling error over 18 000 records
 // (about 0.1 ms).
 func TestFlusherWaitIsUniformRecordByRecord(t *testing.T) {
-	l, err := Load("flush.yaml", []byte(`name: flush
+	res := runYAML(t, "flush.yaml", `name: flush
 duration: 10m
 flink:
   parallelism.default: 1
@@ -59,14 +59,7 @@ sources:
 sinks:
   - {name: out, cost: 10us, chaining: false}
 simulation: {chunk-records: 1}
-`), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Run(l, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	lat := res.Summary.LatencyS
 	if p99 := lat.P99; p99 < 0.099*(1-0.008)-0.0002 || p99 > 0.099*(1+0.008)+0.0002 {
 		t.Errorf("p99 latency %.2f ms, want 99 ms (uniform wait for the 100 ms flusher)", 1000*p99)

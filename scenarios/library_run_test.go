@@ -35,6 +35,21 @@ func runLoaded(t *testing.T, l *Loaded) *result.Result {
 	return res
 }
 
+// runYAML loads a scenario from its text (file names it in messages) and
+// runs it once, for this test alone.
+func runYAML(t *testing.T, file, data string) *result.Result {
+	t.Helper()
+	l, err := Load(file, []byte(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(l, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // sharedResult is runLoaded for goroutines other than the test's: it
 // returns the error.
 func sharedResult(l *Loaded) (*result.Result, error) {

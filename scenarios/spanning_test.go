@@ -15,7 +15,7 @@ import (
 // per TaskManager) the job keeps up: what the sink wrote is what was
 // produced but for the records of about the last second, in flight.
 func TestRecordLargerThanAChannelsCredit(t *testing.T) {
-	l, err := Load("huge.yaml", []byte(`name: huge
+	res := runYAML(t, "huge.yaml", `name: huge
 duration: 1m
 flink: {parallelism.default: 2}
 sources:
@@ -24,14 +24,7 @@ operators:
   - {name: op, cost: 10us, exchange: rebalance}
 sinks:
   - {name: out, capacity: 1M/s}
-`), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Run(l, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	r := res.Summary.Records
 	// at most a second of input (200) plus 4 Poisson standard deviations
 	// of the minute's count short
