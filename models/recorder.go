@@ -84,7 +84,7 @@ func newRecorder(s *Simulation) *recorder {
 				addTask(rt, sub, result.MetricBusy, result.MetricBackPressured, result.MetricIdle,
 					result.MetricSoftBackPressured, result.MetricHardBackPressured, result.MetricIsBackPressured)
 				if len(rt.ins) > 0 {
-					addTask(rt, sub, result.MetricInPool, result.MetricBytesIn)
+					addTask(rt, sub, result.MetricInPool, result.MetricInFloating, result.MetricInExclusive, result.MetricBytesIn)
 				}
 				r.addDebloatSeries(rt, sub)
 				if hasOutputs(rt.task) {
@@ -272,6 +272,7 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 		vals[k(vIsBackPressured)] = b2f(st.state.backPressured())
 		vals[k(vBytesIn)], vals[k(vBytesOut)] = bytesIn, bytesOut
 		vals[k(vInPool)], vals[k(vOutPool)] = inPool, outPool
+		vals[k(vInFloating)], vals[k(vInExclusive)] = inputBuffersUsage(st)
 		if rt.spec.Kind == KindSource {
 			vals[k(vPending)], vals[k(vLagMax)] = float64(pending), float64(lagMax)
 			vals[k(vProduced)] = perSecProduced
@@ -391,6 +392,7 @@ func committerVals(w *sinkWriter, k func(int) int, vals []float64) {
 func aggregateIsMean(metric string) bool {
 	switch metric {
 	case result.MetricBusy, result.MetricBackPressured, result.MetricIdle, result.MetricInPool, result.MetricOutPool,
+		result.MetricInFloating, result.MetricInExclusive,
 		result.MetricSoftBackPressured, result.MetricHardBackPressured:
 		return true
 	}
@@ -417,6 +419,31 @@ func poolUsage(st *subtask) (in, out float64) {
 		out = used / pool
 	}
 	return in, out
+}
+
+// inputBuffersUsage returns inPoolUsage's parts, as Flink's
+// FloatingBuffersUsageGauge and ExclusiveBuffersUsageGauge compute them
+// over a task's input gates: the floating buffers remote channels hold over
+// the floating pools' sizes, and the exclusive buffers they hold over all
+// of theirs (0 without remote channels, as inPoolUsage).
+func inputBuffersUsage(st *subtask) (floating, exclusive float64) {
+	var fUsed, fPool, xUsed, xAll float64
+	for _, g := range st.gates {
+		if g.remote == 0 {
+			continue
+		}
+		fUsed += float64(g.floatUsed)
+		fPool += float64(g.floating)
+		xUsed += float64(g.remoteHeld - g.floatUsed)
+		xAll += float64(g.remote * g.exclusive)
+	}
+	if fPool > 0 {
+		floating = fUsed / fPool
+	}
+	if xAll > 0 {
+		exclusive = xUsed / xAll
+	}
+	return floating, exclusive
 }
 
 // checkpointGauges are the checkpoint gauges of the task headed by rt:

@@ -196,3 +196,55 @@ func TestMessagesInPerSecIsWhatTheBrokerReceived(t *testing.T) {
 		}
 	}
 }
+
+// TestInputBuffersUsageParts: inPoolUsage is the remote channels' held
+// buffers over their exclusive buffers and the floating pool
+// (CreditBasedInputBuffersUsageGauge), and inputFloatingBuffersUsage and
+// inputExclusiveBuffersUsage are its two parts (FloatingBuffersUsageGauge,
+// ExclusiveBuffersUsageGauge), so at every sample inPool·(F + X) = f·F +
+// x·X, F the floating pool (8) and X the remote channel's exclusive
+// buffers (2). A keyBy between two TaskManagers gives each receiver one
+// remote channel; behind a receiver that takes 1k records/s of the 20k/s
+// sent it, the channel holds every buffer it can: all three read 1. Keeping
+// up, a buffer at a time is read as it comes: exclusive buffers are taken
+// first, the floating pool stays unused.
+func TestInputBuffersUsageParts(t *testing.T) {
+	singleGoroutine(t)
+	for _, c := range []struct {
+		name    string
+		cost    float64
+		backlog bool
+	}{{"backpressured", 1e-3, true}, {"keeping up", 1e-6, false}} {
+		spec := Spec{Name: "pools", Seed: 1, Duration: 20 * sim.Second, Network: DefaultNetwork(), SlotsPerTaskManager: 1, Chaining: true,
+			Sim: Settings{ChunkDelay: sim.Millisecond, SampleInterval: sim.Second},
+			Nodes: []Node{
+				{Name: "src", Kind: KindSource, Parallelism: 2, Chain: true, RecordSize: 100,
+					Kafka: &Kafka{Topic: "t", Partitions: 2, Rate: ConstantRate(40000)}},
+				{Name: "agg", Kind: KindOperator, Parallelism: 2, MaxParallelism: 128, Chain: true, RecordSize: 100, Selectivity: 1,
+					Cost: sim.Constant{V: c.cost}, Inputs: []Input{{From: "src", Exchange: Hash}}, Keyed: &Keyed{Keys: UniformKeys{N: 1000}}},
+				{Name: "out", Kind: KindSink, Parallelism: 2, Chain: true, RecordSize: 100, Sink: &Sink{}, Inputs: []Input{{From: "agg"}}},
+			},
+			Restart: RestartStrategy{Kind: "none"},
+		}
+		res := runSpec(t, spec)
+		task := taskOf(t, res, "agg")
+		const f, x = 8.0, 2.0
+		for sub := 0; sub < 2; sub++ {
+			in := seriesOf(t, res, task, sub, result.MetricInPool)
+			fl := seriesOf(t, res, task, sub, result.MetricInFloating)
+			ex := seriesOf(t, res, task, sub, result.MetricInExclusive)
+			for i := range in {
+				if math.Abs(in[i]*(f+x)-(fl[i]*f+ex[i]*x)) > 1e-9 {
+					t.Fatalf("%s, subtask %d, sample %d: inPoolUsage %g is not the parts' mix (floating %g, exclusive %g)", c.name, sub, i, in[i], fl[i], ex[i])
+				}
+			}
+			last := len(in) - 1
+			switch {
+			case c.backlog && (in[last] != 1 || fl[last] != 1 || ex[last] != 1):
+				t.Errorf("%s, subtask %d: in %g, floating %g, exclusive %g at the end; want all 1", c.name, sub, in[last], fl[last], ex[last])
+			case !c.backlog && fl[last] != 0:
+				t.Errorf("%s, subtask %d: floating usage %g at the end; want 0", c.name, sub, fl[last])
+			}
+		}
+	}
+}

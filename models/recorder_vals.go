@@ -42,6 +42,8 @@ const (
 	vFailedCommittables
 	vRetriedCommittables
 	vPendingCommittables
+	vInFloating
+	vInExclusive
 	vDeployed // 1 when the subtask was deployed during the sample (no metric: what aggregates average over)
 	nVals
 )
@@ -58,6 +60,7 @@ var valNames = [nVals]string{
 	result.MetricBytesIn, result.MetricBytesOut, result.MetricFetchEventTimeLag, result.MetricRecordsSend,
 	result.MetricTotalCommittables, result.MetricSuccessfulCommittables, result.MetricAlreadyCommittedCommittables,
 	result.MetricFailedCommittables, result.MetricRetriedCommittables, result.MetricPendingCommittables,
+	result.MetricInFloating, result.MetricInExclusive,
 	"(deployed)",
 }
 

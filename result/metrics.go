@@ -31,6 +31,12 @@ const (
 	MetricBytesOut    = "numBytesOutPerSecond"
 	MetricInPool      = "inPoolUsage"
 	MetricOutPool     = "outPoolUsage"
+	// inPoolUsage's two parts (NettyShuffleMetricFactory: Floating- and
+	// ExclusiveBuffersUsageGauge): the floating pools' buffers held by
+	// remote channels over the pools' sizes, and the remote channels'
+	// exclusive buffers held over all of them.
+	MetricInFloating  = "inputFloatingBuffersUsage"
+	MetricInExclusive = "inputExclusiveBuffersUsage"
 	MetricPending     = "pendingRecords"
 	MetricLagMax      = "records-lag-max"
 	MetricStateSize   = OwnPrefix + "stateSizeBytes"  // keyed state held (keys × state per key, and windows' contents); Flink has RocksDB's native estimates only

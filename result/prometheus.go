@@ -69,6 +69,8 @@ var promMetrics = map[string]promMetric{
 	MetricBytesIn:           {scope: scopeTask},
 	MetricBytesOut:          {scope: scopeTask},
 	MetricInPool:            {scope: scopeTask, group: "Shuffle.Netty.Input.Buffers"},
+	MetricInFloating:        {scope: scopeTask, group: "Shuffle.Netty.Input.Buffers"},
+	MetricInExclusive:       {scope: scopeTask, group: "Shuffle.Netty.Input.Buffers"},
 	MetricOutPool:           {scope: scopeTask, group: "Shuffle.Netty.Output.Buffers"},
 	MetricPending:           {scope: scopeOperator},
 	MetricLagMax:            {scope: scopeOperator, group: "KafkaSourceReader.KafkaConsumer"},
