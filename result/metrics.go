@@ -27,10 +27,10 @@ const (
 	// channels, local and remote (TaskIOMetricGroup numBytesIn/numBytesOut):
 	// records times their serialized size. A source reads no channel, a
 	// sink writes none.
-	MetricBytesIn     = "numBytesInPerSecond"
-	MetricBytesOut    = "numBytesOutPerSecond"
-	MetricInPool      = "inPoolUsage"
-	MetricOutPool     = "outPoolUsage"
+	MetricBytesIn  = "numBytesInPerSecond"
+	MetricBytesOut = "numBytesOutPerSecond"
+	MetricInPool   = "inPoolUsage"
+	MetricOutPool  = "outPoolUsage"
 	// inPoolUsage's two parts (NettyShuffleMetricFactory: Floating- and
 	// ExclusiveBuffersUsageGauge): the floating pools' buffers held by
 	// remote channels over the pools' sizes, and the remote channels'
