@@ -309,12 +309,20 @@ func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 
 		return r.debloatValue(ref, vals)
 	case ref.sub >= 0:
 		return vals.get(ref.node, ref.sub, ref.id)
-	case ref.metric == result.MetricLatencyP50:
-		return r.lat[ref.node].interval.Quantile(0.5) * 1000
-	case ref.metric == result.MetricLatencyP99:
-		return r.lat[ref.node].interval.Quantile(0.99) * 1000
-	case ref.metric == result.MetricLatencyMax:
-		return r.lat[ref.node].interval.Max() * 1000
+	case ref.metric == result.MetricLatencyP50 || ref.metric == result.MetricLatencyP99 || ref.metric == result.MetricLatencyMax:
+		// a latency of the records that reached the sink in the sample:
+		// none reached it (between a window's firings, through a restart)
+		// is no value, no row, not a latency of 0 ms
+		h := r.lat[ref.node].interval
+		switch {
+		case h.Count() == 0:
+			return result.NoValue()
+		case ref.metric == result.MetricLatencyP50:
+			return h.Quantile(0.5) * 1000
+		case ref.metric == result.MetricLatencyP99:
+			return h.Quantile(0.99) * 1000
+		}
+		return h.Max() * 1000
 	case ref.metric == result.MetricSinkWritten:
 		return r.lat[ref.node].all.Count()
 	case ref.metric == result.MetricInputWatermark || ref.metric == result.MetricOutputWatermark:
