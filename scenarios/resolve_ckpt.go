@@ -4,6 +4,7 @@ import (
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/sim"
 	"math"
+	"strings"
 )
 
 // storagePreset is what a checkpoint storage type means before any field is
@@ -30,6 +31,29 @@ var storagePresets = map[string]storagePreset{
 	// network; a request is a round trip and a metadata call.
 	"hdfs": {latency: 5 * sim.Millisecond},
 	"nfs":  {latency: 2 * sim.Millisecond},
+}
+
+// storageTypeOf is the storage preset a checkpoint directory's scheme
+// names (Flink's file system plugins: s3://, s3a:// and s3p:// for S3,
+// gs:// for Google Cloud Storage, wasb(s):// and abfs(s):// for Azure,
+// hdfs:// for HDFS, file:// for a shared mount), for a checkpoint-storage:
+// block without a type; s3 for any other directory, or none.
+func storageTypeOf(dir string) string {
+	scheme, _, ok := strings.Cut(dir, "://")
+	if !ok {
+		return "s3"
+	}
+	switch strings.ToLower(scheme) {
+	case "gs":
+		return "gcs"
+	case "wasb", "wasbs", "abfs", "abfss":
+		return "azure-blob"
+	case "hdfs", "viewfs":
+		return "hdfs"
+	case "file":
+		return "nfs"
+	}
+	return "s3"
 }
 
 // checkpointing resolves the checkpoint, restart and recovery settings.
@@ -130,7 +154,7 @@ func (r *resolver) storage() {
 	}
 	cs := sc.CheckpointStorage
 	if cs.Type == "" {
-		cs.Type = "s3"
+		cs.Type = storageTypeOf(r.checkpointDir())
 	}
 	preset, ok := storagePresets[cs.Type]
 	if !ok {
