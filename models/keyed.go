@@ -95,13 +95,9 @@ func (sl *subLayout) setBands() {
 // subtask, or to the least loaded ones (water filling). Each subtask a hot
 // key reaches holds state for it.
 func (rt *nodeRT) spreadHotKeys(hp *HotPartitioner) {
-	named := map[string]bool{}
-	for _, k := range hp.Keys {
-		named[k] = true
-	}
 	p := len(rt.subs)
 	for i, h := range rt.layout.Heavy {
-		if !named[h.Key] && i >= hp.Top {
+		if !rt.spreads(i, h.Key) {
 			continue
 		}
 		owner := partitioning.OperatorIndex(h.Group, p, rt.spec.MaxParallelism)
@@ -133,6 +129,14 @@ func (rt *nodeRT) spreadHotKeys(hp *HotPartitioner) {
 	for j := range rt.subs {
 		sortHeavy(rt.subs[j].heavy)
 	}
+}
+
+// spreads reports whether the operator's hot-key partitioner spreads the
+// i-th heaviest key, key, over its subtasks (spreadHotKeys): a key it
+// names or one of its top.
+func (rt *nodeRT) spreads(i int, key string) bool {
+	hp := rt.spec.Keyed.HotPartitioner
+	return hp != nil && (i < hp.Top || slices.Contains(hp.Keys, key))
 }
 
 // waterFill gives amount to the least loaded subtasks, raising the lowest

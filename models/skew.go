@@ -2,7 +2,6 @@ package models
 
 import (
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 
@@ -100,14 +99,6 @@ func (s *Simulation) skewOf(rt *nodeRT, maxW, flow float64) result.SkewSummary {
 		sk.ParallelismLimit = parallelismFor90(p1)
 	}
 	return sk
-}
-
-// spreads reports whether the operator's hot-key partitioner spreads the
-// i-th heaviest key, key, over its subtasks (spreadHotKeys): a key it
-// names or one of its top.
-func (rt *nodeRT) spreads(i int, key string) bool {
-	hp := rt.spec.Keyed.HotPartitioner
-	return hp != nil && (i < hp.Top || slices.Contains(hp.Keys, key))
 }
 
 // shares is each subtask's share of a keyed operator's records: as its keys
