@@ -86,3 +86,26 @@ func TestReaderReadsAsItsOutputFills(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordOnTheTickIsBeforeIt: deterministic arrivals at 10/s fall on
+// every tick of the 200 ms watermark interval, 3 s after their timestamps.
+// Record by record, the reader's wake and the tick come at one instant and
+// the reader reads first (readBeforeTick), so the tick at 13 s follows the
+// record of 10 s, and window [0, 10s) fires then: results 3 s after the
+// window's end, plus the buffer timeout at most. Read in steps, the record
+// must be readable at its tick too, not in a run readable after it (a
+// whole interval later: 3.2 s).
+func TestRecordOnTheTickIsBeforeIt(t *testing.T) {
+	yaml := tickJob("10/s", 1, "100B", "3s", "1m")
+	for _, set := range []string{"simulation.chunk-records=1", "simulation.chunk-delay=5ms", "simulation.chunk-delay=1s"} {
+		l, err := Load("tick.yaml", []byte(yaml), []string{set})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws := runLoaded(t, l).Summary.Windows
+		const most = 3 + 0.1 // the delay + the buffer timeout
+		if len(ws) != 1 || ws[0].ResultLatency.Max > most {
+			t.Errorf("%s: windows %+v: want results at most %.1f s after their window's end", set, ws, most)
+		}
+	}
+}
