@@ -161,6 +161,27 @@ func TestKafkaOutageFailsTheJobGlobally(t *testing.T) {
 	}
 }
 
+// TestOutageReasonsInTheCLIsUnits: an outage's failure reason gives its
+// fails-after (Kafka's default.api.timeout.ms, 60 s by default) as the
+// CLI prints durations, "1min", not sim.Time's or Go's "1m0s".
+func TestOutageReasonsInTheCLIsUnits(t *testing.T) {
+	for _, c := range []struct {
+		kind FailureKind
+		want string
+	}{
+		{FailKafkaOutage, "(the Kafka cluster did not answer within 1min)"},
+		{FailSinkOutage, "its writes to the sink's system did not return within 1min"},
+	} {
+		outage := Failure{Kind: c.kind, At: 60 * sim.Second, For: 5 * sim.Minute, FailsAfter: sim.Minute}
+		spec := keyedJob(RestartStrategy{Kind: "fixed-delay", Delay: sim.Second, Attempts: 1}, outage)
+		spec.Nodes[0].Kafka.DiscoveryInterval = 50 * sim.Second // a listing in the outage
+		_, res := runWith(t, spec)
+		if len(res.Failovers) == 0 || !strings.Contains(res.Failovers[0].Reason, c.want) {
+			t.Errorf("%v: failovers %+v, want the first's reason to say %q", c.kind, res.Failovers, c.want)
+		}
+	}
+}
+
 // checkFailures runs spec and checks its failovers against the failure
 // times derived, with a fixed-delay strategy of the given attempts.
 func checkFailures(t *testing.T, spec Spec, failures []sim.Time, attempts int, cause string, global bool) {

@@ -1,7 +1,6 @@
 package models
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/flinksim/flinksim/result"
@@ -122,13 +121,13 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 		if w == nil {
 			continue
 		}
-		ws := result.WindowSummary{Operator: rt.spec.Name, Assigner: fmt.Sprintf("%s %s", w.Kind, w.Size), Function: "aggregate",
+		ws := result.WindowSummary{Operator: rt.spec.Name, Assigner: w.Kind.String() + " " + humanTime(w.Size), Function: "aggregate",
 			LatenessS: w.AllowedLateness.Seconds(), StatePeak: s.rec.windowPeak[rt]}
 		if w.Kind == Sliding {
-			ws.Assigner += fmt.Sprintf(" every %s", w.Slide)
+			ws.Assigner += " every " + humanTime(w.Slide)
 		}
 		if w.Offset != 0 {
-			ws.Assigner += fmt.Sprintf(" offset %s", w.Offset)
+			ws.Assigner += " offset " + humanTime(w.Offset)
 		}
 		if w.Buffering {
 			ws.Function = "process (buffers records)"
@@ -160,7 +159,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			lat.Merge(o.latency)
 		}
 		if w.Kind == Session {
-			ws.Assigner = fmt.Sprintf("session gap %s", w.Gap)
+			ws.Assigner = "session gap " + humanTime(w.Gap)
 			ws.Firings = int64(math.Round(sessions)) // one per key's session
 		}
 		if ws.RecordsIn > 0 {

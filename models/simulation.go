@@ -294,7 +294,7 @@ type InternalError struct {
 }
 
 func (e *InternalError) Error() string {
-	return fmt.Sprintf("internal error at virtual time %s (a bug in flinksim; please report it with the scenario): %v", e.At, e.Value)
+	return fmt.Sprintf("internal error at virtual time %s (%s; a bug in flinksim: please report it with the scenario): %v", humanTime(e.At), clock(e.At), e.Value)
 }
 
 // handlePeriodic runs a check or emission that repeats while it is needed,

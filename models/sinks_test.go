@@ -235,7 +235,9 @@ func TestTwoPhaseCommitVisibility(t *testing.T) {
 // transaction.timeout.ms (1 h) against the broker's
 // transaction.max.timeout.ms (15 min): each producer fails in
 // initTransactions as its task starts, every restart, until the restart
-// strategy gives up. Nothing is written.
+// strategy gives up. Nothing is written. The reason gives both settings as
+// Kafka's configuration holds them, in ms, and in the CLI's units (not
+// "1h0m").
 func TestKafkaTimeoutAboveBrokerMaximum(t *testing.T) {
 	spec := sinkJob(kafkaEOS(sim.Hour), 2000)
 	_, res := runWith(t, spec)
@@ -245,7 +247,8 @@ func TestKafkaTimeoutAboveBrokerMaximum(t *testing.T) {
 		t.Fatalf("restarts %+v, want the job FAILED after %d restarts", r, spec.Restart.Attempts)
 	}
 	for _, f := range r.Failovers {
-		if f.Cause != CauseTransaction || !strings.Contains(f.Reason, "The transaction timeout is larger than the maximum value allowed by the broker") {
+		if f.Cause != CauseTransaction || !strings.Contains(f.Reason, "The transaction timeout is larger than the maximum value allowed by the broker") ||
+			!strings.HasSuffix(f.Reason, "(transaction.timeout.ms 3600000 (1h), the broker's transaction.max.timeout.ms 900000 (15min))") {
 			t.Errorf("failover %s: %s", f.Cause, f.Reason)
 		}
 	}

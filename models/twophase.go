@@ -261,7 +261,7 @@ func (s *Simulation) txnAbort(st *subtask, serial int64) {
 					which = "open transaction"
 				}
 				s.tracef("the Kafka broker aborts %s's %s (%d records): open since %s, past transaction.timeout.ms %s",
-					st.name(), which, t.seg.hi-t.seg.lo, clock(t.seg.wLo), w.d.TransactionTimeout)
+					st.name(), which, t.seg.hi-t.seg.lo, clock(t.seg.wLo), kafkaMs(w.d.TransactionTimeout))
 			}
 			w.node.resolved(t, s.eng.Now())
 			if t.epoch == 0 && !st.dead && st.region.state == regionRunning {
@@ -309,12 +309,12 @@ func (s *Simulation) sinkFailure(st *subtask, arg int64) {
 	switch code {
 	case sinkFailTimeout:
 		reason = fmt.Sprintf("%s: org.apache.kafka.common.KafkaException: Unexpected error in InitProducerIdResponse; The transaction timeout is larger "+
-			"than the maximum value allowed by the broker (as configured by transaction.max.timeout.ms). (transaction.timeout.ms %s, the broker's maximum %s)",
-			st.name(), d.TransactionTimeout, d.BrokerMaxTimeout)
+			"than the maximum value allowed by the broker (as configured by transaction.max.timeout.ms). (transaction.timeout.ms %s, the broker's transaction.max.timeout.ms %s)",
+			st.name(), kafkaMs(d.TransactionTimeout), kafkaMs(d.BrokerMaxTimeout))
 		cause = CauseTransaction
 	case sinkFailFenced:
 		reason = fmt.Sprintf("%s: java.io.IOException: One or more Kafka Producer send requests have encountered exception "+
-			"(its transaction was open longer than transaction.timeout.ms %s and the broker aborted it)", st.name(), d.TransactionTimeout)
+			"(its transaction was open longer than transaction.timeout.ms %s and the broker aborted it)", st.name(), kafkaMs(d.TransactionTimeout))
 		cause = CauseTransaction
 	case sinkFailCommitUnknown:
 		reason = st.name() + ": java.lang.IllegalStateException: Failed to commit a committable (an unknown reason)"

@@ -108,7 +108,7 @@ func (r *resolver) checkpointing() {
 	}
 	if to, every := r.fs.duration("heartbeat.timeout"), r.fs.duration("heartbeat.interval"); to < every && fs.usable("heartbeat.timeout", "heartbeat.interval") {
 		// HeartbeatServicesImpl refuses it.
-		r.d.at(r.fs.at("heartbeat.timeout"), "%s is shorter than heartbeat.interval (%s); Flink requires the timeout to be at least the interval", to, every)
+		r.d.at(r.fs.at("heartbeat.timeout"), "%s is shorter than heartbeat.interval (%s); Flink requires the timeout to be at least the interval", FormatDuration(to), FormatDuration(every))
 	}
 	r.checkBackoff()
 	if sc.Recovery.TaskManagerStart == nil {

@@ -52,11 +52,14 @@ func trimZero(s string) string {
 	return strings.TrimSuffix(s[:i], ".0") + s[i:]
 }
 
-// Seconds prints a duration in h, min, s, ms or µs, one decimal; none as 0s.
+// Seconds prints a duration in h, min, s, ms or µs, one decimal; none as
+// 0s, a negative one (a window's offset) with its sign: -8h.
 func Seconds(sec float64) string {
 	switch {
 	case sec == 0:
 		return "0s" // none at all, not 0µs
+	case sec < 0:
+		return "-" + Seconds(-sec)
 
 	case sec >= 3600:
 		return trimZero(fmt.Sprintf("%.1f", sec/3600)) + "h"

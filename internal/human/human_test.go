@@ -24,3 +24,17 @@ func TestPlural(t *testing.T) {
 		}
 	}
 }
+
+// TestSeconds: the units the CLI prints durations in, and a negative
+// duration (a window's offset) with its sign, not in microseconds.
+func TestSeconds(t *testing.T) {
+	for _, c := range []struct {
+		sec  float64
+		want string
+	}{{0, "0s"}, {0.0005, "500µs"}, {0.25, "250ms"}, {10, "10s"}, {60, "1min"}, {90, "1.5min"}, {900, "15min"}, {3600, "1h"}, {86400, "24h"},
+		{-28800, "-8h"}, {-30, "-30s"}} {
+		if got := Seconds(c.sec); got != c.want {
+			t.Errorf("Seconds(%g) = %q, want %q", c.sec, got, c.want)
+		}
+	}
+}
