@@ -42,7 +42,7 @@ var intBoundCases = []struct {
 		"failures[0].taskmanager-loss.taskmanager: %d is not a TaskManager of this job (0 to 0)"},
 	{"CheckpointFailure.Checkpoint", fails("checkpoint-failure: {checkpoint: %d}"), [3]int64{-1, 0, 2},
 		"failures[0].checkpoint-failure.checkpoint: checkpoints are numbered from 1"},
-	{"CommitFailure.Checkpoint", sinks("{name: out, capacity: 10k/s, system: kafka, delivery-guarantee: exactly-once, kafka: {transaction-timeout: 2h}}") + fails("commit-failure: {sink: out, checkpoint: %d}"), [3]int64{-1, 0, 2},
+	{"CommitFailure.Checkpoint", sinks("{name: out, capacity: 10k/s, system: kafka, delivery-guarantee: exactly-once, kafka: {transaction-timeout: 15min}}") + fails("commit-failure: {sink: out, checkpoint: %d}"), [3]int64{-1, 0, 2},
 		"failures[0].commit-failure.checkpoint: checkpoints are numbered from 1"},
 	{"PoisonRecord.Partition", fails("poison-record: {source: clicks, partition: %d, offset: 10}"), [3]int64{-1, 4, 3},
 		"failures[0].poison-record.partition: %d is not a partition of clicks's topic (0 to 3)"},

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -438,6 +439,48 @@ func TestKafkaCommitterUnchainedWarns(t *testing.T) {
 		l, err := Load("m.yaml", []byte(minimal), c.sets)
 		if err != nil {
 			t.Fatal(err)
+		}
+		var got string
+		if len(l.Warnings) > 0 {
+			got = l.Warnings[0].String()
+		}
+		if len(l.Warnings) > 1 || got != c.want {
+			t.Errorf("%v: warnings %v\nwant %q", c.sets, l.Warnings, c.want)
+		}
+	}
+}
+
+// TestKafkaTimeoutAboveBrokerMaximumWarns: an exactly-once KafkaSink whose
+// transaction timeout is above the broker's transaction.max.timeout.ms
+// (KafkaSinkBuilder's 1 h against Kafka's 15 min, by default) fails in
+// initTransactions as it starts, after every restart: a warning at the
+// sink's line, with both values and the fix, not an error (the run shows
+// Flink's failure loop). Equal is allowed, as Kafka allows it; without
+// transactions Kafka ignores both.
+func TestKafkaTimeoutAboveBrokerMaximumWarns(t *testing.T) {
+	eos := []string{"sinks.out.system=kafka", "sinks.out.delivery-guarantee=exactly-once", "flink.execution.checkpointing.interval=10s", ckptDir}
+	const fix = "the producers fail in initTransactions as their tasks start, after every restart " +
+		`("The transaction timeout is larger than the maximum value allowed by the broker (as configured by transaction.max.timeout.ms)"), ` +
+		"and the job restarts in a loop as far as its restart strategy allows; set sinks.out.kafka.transaction-timeout (transaction.timeout.ms in the KafkaSink's producer properties) "
+	for _, c := range []struct {
+		sets []string
+		want string
+	}{
+		{eos, "m.yaml:8:5: sinks.out: exactly-once with transaction-timeout 1h (the producer's transaction.timeout.ms 3600000, KafkaSinkBuilder's default) " +
+			"above broker-transaction-max-timeout 15m (the brokers' transaction.max.timeout.ms 900000, Kafka's default): " + fix +
+			"at or below 15m, or raise transaction.max.timeout.ms on the brokers (sinks.out.kafka.broker-transaction-max-timeout) to at least 1h"},
+		{append(slices.Clone(eos), "sinks.out.kafka.transaction-timeout=20min", "sinks.out.kafka.broker-transaction-max-timeout=10min"),
+			"m.yaml:8:5: sinks.out: exactly-once with transaction-timeout 20m (the producer's transaction.timeout.ms 1200000) " +
+				"above broker-transaction-max-timeout 10m (the brokers' transaction.max.timeout.ms 600000): " + fix +
+				"at or below 10m, or raise transaction.max.timeout.ms on the brokers (sinks.out.kafka.broker-transaction-max-timeout) to at least 20m"},
+		{append(slices.Clone(eos), "sinks.out.kafka.transaction-timeout=15min"), ""},
+		{append(slices.Clone(eos), "sinks.out.kafka.broker-transaction-max-timeout=1h"), ""},
+		{[]string{"sinks.out.system=kafka", "sinks.out.delivery-guarantee=at-least-once"}, ""},
+		{[]string{"sinks.out.system=kafka"}, ""}, // none, KafkaSinkBuilder's default
+	} {
+		l, err := Load("m.yaml", []byte(minimal), c.sets)
+		if err != nil {
+			t.Fatalf("%v: %v", c.sets, err)
 		}
 		var got string
 		if len(l.Warnings) > 0 {

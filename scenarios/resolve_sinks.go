@@ -146,6 +146,7 @@ func (r *resolver) kafkaSink(n *node) {
 		s.Kafka = &KafkaSink{}
 	}
 	k := s.Kafka
+	timeoutGiven, maxGiven := k.TransactionTimeout != nil, k.BrokerMaxTimeout != nil
 	for _, f := range []struct {
 		v    **Duration
 		def  sim.Time
@@ -158,6 +159,34 @@ func (r *resolver) kafkaSink(n *node) {
 			r.d.at(p+"."+f.name, "must be more than 0s")
 		}
 	}
+	r.timeoutAboveBrokerMax(n, timeoutGiven, maxGiven)
+}
+
+// timeoutAboveBrokerMax warns of an exactly-once KafkaSink whose
+// transaction timeout is above the broker's transaction.max.timeout.ms:
+// its producers fail in initTransactions as their tasks start, after every
+// restart (the broker's InvalidTxnTimeoutException). The run simulates that
+// loop, as Flink would run it: a warning, not an error, at the sink.
+func (r *resolver) timeoutAboveBrokerMax(n *node, timeoutGiven, maxGiven bool) {
+	s, k, bad := n.sink, n.sink.Kafka, r.d.bad
+	to, most := sim.Time(*k.TransactionTimeout), sim.Time(*k.BrokerMaxTimeout)
+	if s.Guarantee != "exactly-once" || to <= most || most <= 0 ||
+		bad[n.path+".delivery-guarantee"] || bad[n.path+".kafka.transaction-timeout"] || bad[n.path+".kafka.broker-transaction-max-timeout"] {
+		return // none, or judged by a value refused
+	}
+	toText, mostText := "", ""
+	if !timeoutGiven {
+		toText = ", KafkaSinkBuilder's default"
+	}
+	if !maxGiven {
+		mostText = ", Kafka's default"
+	}
+	r.d.warn(r.d.nodes[n.path], n.path, "exactly-once with transaction-timeout %s (the producer's transaction.timeout.ms %d%s) above broker-transaction-max-timeout %s "+
+		"(the brokers' transaction.max.timeout.ms %d%s): the producers fail in initTransactions as their tasks start, after every restart "+
+		"(\"The transaction timeout is larger than the maximum value allowed by the broker (as configured by transaction.max.timeout.ms)\"), "+
+		"and the job restarts in a loop as far as its restart strategy allows; set %s.kafka.transaction-timeout (transaction.timeout.ms in the KafkaSink's producer properties) "+
+		"at or below %s, or raise transaction.max.timeout.ms on the brokers (%s.kafka.broker-transaction-max-timeout) to at least %s",
+		FormatDuration(to), to/sim.Millisecond, toText, FormatDuration(most), most/sim.Millisecond, mostText, n.path, FormatDuration(most), n.path, FormatDuration(to))
 }
 
 // jdbcSink fills in a JdbcSink's XA commit attempts (used with
