@@ -9,7 +9,8 @@ import (
 	"github.com/flinksim/flinksim/result"
 )
 
-// Table is a table of already formatted cells (see Format).
+// Table is a table of already formatted cells (see Format); without a
+// Header it has no header row.
 type Table struct {
 	Caption string
 	Header  []string
@@ -191,7 +192,8 @@ td.outcome { font-weight: bold; }
 </html>
 {{define "table"}}<div class="scroll"><table>
 {{- if .Caption}}<caption>{{.Caption}}</caption>{{end}}
-<thead><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr></thead>
+{{- if .Header}}
+<thead><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr></thead>{{end}}
 <tbody>
 {{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
 {{end}}</tbody>

@@ -680,3 +680,21 @@ func TestChoiceAxesNameTheirValues(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteIndexTableWithoutHeader: a table without a Header has no header
+// row, not an empty one; one with a Header keeps it.
+func TestWriteIndexTableWithoutHeader(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "index.html")
+	p := Page{Title: "t", Tables: []Table{{Caption: "the run", Rows: [][]string{{"throughput", "1k/s"}}},
+		{Caption: "operators", Header: []string{"operator", "busy"}, Rows: [][]string{{"a", "1"}}}}}
+	if err := WriteIndex(path, p); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	s := string(b)
+	if !strings.Contains(s, "<caption>the run</caption>\n<tbody>\n<tr><td>throughput</td><td>1k/s</td></tr>") ||
+		strings.Contains(s, "<tr></tr>") || strings.Count(s, "<thead>") != 1 ||
+		!strings.Contains(s, "<caption>operators</caption>\n<thead><tr><th>operator</th><th>busy</th></tr></thead>\n<tbody>") {
+		t.Errorf("index.html:\n%s", s[strings.Index(s, "<body>"):])
+	}
+}

@@ -49,7 +49,7 @@ func TestCountsReadAsWords(t *testing.T) {
 	text := func(res *result.Result) string {
 		var b strings.Builder
 		for _, l := range summaryLines(res) {
-			b.WriteString(l[1] + "\n")
+			b.WriteString(l.text + "\n")
 		}
 		return b.String()
 	}

@@ -18,7 +18,7 @@ func printSummary(w io.Writer, res *result.Result, dir string) {
 		s.Scenario, human.Seconds(s.VirtualDurationS), s.WallS, s.Seed, human.Count(float64(s.Engine.Events)))
 	lines := summaryLines(res)
 	for _, l := range lines[:3] {
-		fmt.Fprintf(w, "  %-12s %s\n", l[0], l[1])
+		fmt.Fprintf(w, "  %-12s %s\n", l.label, l.text)
 	}
 	ops := operatorTable(res)
 	var b strings.Builder
@@ -31,21 +31,31 @@ func printSummary(w io.Writer, res *result.Result, dir string) {
 		fmt.Fprintf(w, "  %s\n", "-: the task failed as it was deployed, every time, so it ran for no time and has no task metrics")
 	}
 	for _, l := range lines[3:] {
-		if l[0] == "" {
-			fmt.Fprintf(w, "  %s\n", l[1])
+		if l.bare {
+			fmt.Fprintf(w, "  %s\n", l.text)
 			continue
 		}
-		fmt.Fprintf(w, "  %-12s %s\n", l[0], l[1])
+		fmt.Fprintf(w, "  %-12s %s\n", l.label, l.text)
 	}
 	fmt.Fprintf(w, "  outputs in %s\n", dir)
 }
 
-// summaryLines are the run's headline numbers as (label, text): throughput,
-// lag, latency, the bottleneck, and with checkpointing the checkpoints,
-// restarts and verdict.
-func summaryLines(res *result.Result) [][2]string {
+// summaryLine is a line of a run's summary: its label and text. A bare
+// line reads the table or the line above it (the operators' backpressure
+// under their table, more on the checkpoints): the printed summary leaves
+// its label out, index.html's table of the run, which has no such layout,
+// shows it.
+type summaryLine struct {
+	label, text string
+	bare        bool
+}
+
+// summaryLines are the run's headline numbers: throughput, lag, latency,
+// the bottleneck, and with checkpointing the checkpoints, restarts and
+// verdict. Every line has a label.
+func summaryLines(res *result.Result) []summaryLine {
 	s := res.Summary
-	lines := [][2]string{{"throughput", fmt.Sprintf("source %s/s, sink %s/s", human.Count(s.Throughput.SourceRPS), human.Count(s.Throughput.SinkRPS))}}
+	lines := []summaryLine{{label: "throughput", text: fmt.Sprintf("source %s/s, sink %s/s", human.Count(s.Throughput.SourceRPS), human.Count(s.Throughput.SinkRPS))}}
 	growth := res.LagGrowth()
 	lag := fmt.Sprintf("%s records at the end (peak %s)", human.Count(float64(s.Records.SourceLag)), human.Count(float64(s.SourceLagMax)))
 	if growth > 0.01*s.Throughput.SourceRPS && growth > 1 {
@@ -60,30 +70,29 @@ func summaryLines(res *result.Result) [][2]string {
 		latency = fmt.Sprintf("p50 %s, p99 %s, max %s (%s to sink)",
 			human.Seconds(s.LatencyS.P50), human.Seconds(s.LatencyS.P99), human.Seconds(s.LatencyS.Max), from)
 	}
-	lines = append(lines, [2]string{"kafka lag", lag}, [2]string{"latency", latency})
-	b := diagnose.Backpressure(s)
-	lines = append(lines, [2]string{"", b})
+	lines = append(lines, summaryLine{label: "kafka lag", text: lag}, summaryLine{label: "latency", text: latency})
+	lines = append(lines, summaryLine{label: "backpressure", text: diagnose.Backpressure(s), bare: true})
 	for _, l := range diagnose.Skew(s) {
-		lines = append(lines, [2]string{"skew", l})
+		lines = append(lines, summaryLine{label: "skew", text: l})
 	}
 	if l := diagnose.Bound(s); l != "" {
-		lines = append(lines, [2]string{"sustainable", l})
+		lines = append(lines, summaryLine{label: "sustainable", text: l})
 	}
 	if c := s.Checkpoints; c != nil {
 		lines = append(lines, checkpointLines(c, result.EndToEnd(res.Checkpoints), inProgress(res))...)
 		if l := declinedLine(res); l != "" {
-			lines = append(lines, [2]string{"", l})
+			lines = append(lines, summaryLine{label: "checkpoints", text: l, bare: true})
 		}
 	}
 	if r := s.Restarts; r != nil {
-		lines = append(lines, [2]string{"restarts", restartLine(r)})
+		lines = append(lines, summaryLine{label: "restarts", text: restartLine(r)})
 	}
 	for _, w := range s.Windows {
-		lines = append(lines, [2]string{"windows", windowLine(w)})
+		lines = append(lines, summaryLine{label: "windows", text: windowLine(w)})
 	}
 	if deliveryShown(s) {
 		for _, k := range s.Sinks {
-			lines = append(lines, [2]string{"sinks", sinkLine(k)})
+			lines = append(lines, summaryLine{label: "sinks", text: sinkLine(k)})
 		}
 	}
 	if len(s.InjectedFailures) > 0 {
@@ -100,9 +109,9 @@ func summaryLines(res *result.Result) [][2]string {
 				fs = append(fs, injectedLine(f))
 			}
 		}
-		lines = append(lines, [2]string{"failures", strings.Join(fs, "; ")})
+		lines = append(lines, summaryLine{label: "failures", text: strings.Join(fs, "; ")})
 	}
-	return append(lines, [2]string{"verdict", fmt.Sprintf("%s: %s", s.Verdict.Outcome, s.Verdict.Why)})
+	return append(lines, summaryLine{label: "verdict", text: fmt.Sprintf("%s: %s", s.Verdict.Outcome, s.Verdict.Why)})
 }
 
 // operatorTable is busy, backpressured and idle time per operator, with the
@@ -163,7 +172,7 @@ func restartLine(r *result.RestartSummary) string {
 // checkpointLines are the checkpoint lines of the summary: Flink's
 // end-to-end duration (e2e, as the verdict says it), and when they
 // completed, the JobManager's metadata written (summary.json's duration_s).
-func checkpointLines(c *result.CheckpointSummary, e2e result.Quantiles, running pending) [][2]string {
+func checkpointLines(c *result.CheckpointSummary, e2e result.Quantiles, running pending) []summaryLine {
 	line := fmt.Sprintf("%d completed, %d failed (%d expired)", c.Completed, c.Failed, c.Expired)
 	if c.FailedBeforeStart > 0 {
 		line += fmt.Sprintf(", %d failed before they started (not all tasks running)", c.FailedBeforeStart)
@@ -179,9 +188,10 @@ func checkpointLines(c *result.CheckpointSummary, e2e result.Quantiles, running 
 			human.Seconds(e2e.P50), human.Seconds(e2e.P99), human.Seconds(e2e.Max), human.Seconds(c.IntervalS),
 			human.Seconds(c.DurationS.Max), human.Bytes(float64(c.FullSizeMax)))
 	}
-	lines := [][2]string{{"checkpoints", line}}
+	lines := []summaryLine{{label: "checkpoints", text: line}}
 	if c.RestartsFromStart > 0 {
-		lines = append(lines, [2]string{"", human.Plural(c.RestartsFromStart, "restart") + " found no completed checkpoint and replayed the input from its beginning"})
+		lines = append(lines, summaryLine{label: "checkpoints", bare: true,
+			text: human.Plural(c.RestartsFromStart, "restart") + " found no completed checkpoint and replayed the input from its beginning"})
 	}
 	return lines
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,7 +20,7 @@ func TestSummaryTextMatchesNumbers(t *testing.T) {
 	text := func(s result.Summary) string {
 		var b strings.Builder
 		for _, l := range summaryLines(&result.Result{Summary: s}) {
-			b.WriteString(l[1] + "\n")
+			b.WriteString(l.text + "\n")
 		}
 		return b.String()
 	}
@@ -88,7 +90,7 @@ func TestDeclinedCheckpointsSayWhy(t *testing.T) {
 	text := func(r *result.Result) string {
 		var b strings.Builder
 		for _, l := range summaryLines(r) {
-			b.WriteString(l[1] + "\n")
+			b.WriteString(l.text + "\n")
 		}
 		return b.String()
 	}
@@ -133,8 +135,8 @@ func TestCheckpointsInProgressShown(t *testing.T) {
 		res := &result.Result{Summary: result.Summary{VirtualDurationS: 120, Checkpoints: &result.CheckpointSummary{}}, Checkpoints: c.ckpts}
 		var b strings.Builder
 		for _, l := range summaryLines(res) {
-			if l[0] == "checkpoints" {
-				b.WriteString(l[1] + "\n")
+			if l.label == "checkpoints" && !l.bare {
+				b.WriteString(l.text + "\n")
 			}
 		}
 		if b.String() != c.line {
@@ -163,6 +165,52 @@ func TestInjectedLine(t *testing.T) {
 	} {
 		if got := injectedLine(c.f); got != c.want {
 			t.Errorf("%+v: got %q, want %q", c.f, got, c.want)
+		}
+	}
+}
+
+// TestRunPageLabelsEveryLine: index.html's table of the run has no header
+// row (it has nothing to say) and a label on every line, the bottleneck
+// line too, whether the job has a bottleneck (backpressure: busy jdbc) or
+// none (tiny); and so do the lines the printed summary leaves bare under
+// the checkpoints (restarts from the start, declined checkpoints), which
+// it still prints bare.
+func TestRunPageLabelsEveryLine(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"backpressure", "--duration", "1m"}, "<tr><td>backpressure</td><td>busy: jdbc (the bottleneck); "},
+		{[]string{"testdata/tiny.yaml", "--duration", "30s"}, "<tr><td>backpressure</td><td>no operator is busy or backpressured</td></tr>"},
+	} {
+		dir := t.TempDir()
+		if code, _, errs := cli(t, append([]string{"run", "-q", "--out", dir}, c.args...)...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", c.args, code, errs)
+		}
+		page, err := os.ReadFile(filepath.Join(dir, "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, run, _ := strings.Cut(string(page), "<caption>the run</caption>")
+		run, _, _ = strings.Cut(run, "</table>")
+		if strings.Contains(run, "<thead>") || strings.Contains(run, "<th></th>") || strings.Contains(run, "<td></td>") || !strings.Contains(run, c.want) {
+			t.Errorf("%v: the run's table, want no header row, no empty cell and %q:\n%s", c.args, c.want, run)
+		}
+	}
+	res := &result.Result{
+		Summary:     result.Summary{Checkpoints: &result.CheckpointSummary{Completed: 1, Failed: 1, RestartsFromStart: 2}},
+		Checkpoints: []*result.CheckpointStats{{Status: "COMPLETED"}, {Status: "FAILED", FailureMessage: result.FailureAsync}},
+	}
+	for _, row := range runTable(res).Rows {
+		if row[0] == "" {
+			t.Errorf("a row without a label: %q", row)
+		}
+	}
+	var b strings.Builder
+	printSummary(&b, res, "out")
+	for _, bare := range []string{"\n  2 restarts found no completed checkpoint", "\n  1 failed with \"Asynchronous task checkpoint failed.\"", "\n  no operator is busy or backpressured\n"} {
+		if !strings.Contains(b.String(), bare) {
+			t.Errorf("the printed summary lacks the bare line %q:\n%s", bare, b.String())
 		}
 	}
 }

@@ -379,6 +379,17 @@ func writeResultFiles(dir string, res *result.Result, resolved []byte, openMetri
 	return writeFile(filepath.Join(dir, "scenario.resolved.yaml"), func(w io.Writer) error { _, err := w.Write(resolved); return err })
 }
 
+// runTable is index.html's table of the run: the printed summary's lines,
+// each with its label (a bare line's too: the page has no operators' table
+// above it to read), and no header row, which would have nothing to say.
+func runTable(res *result.Result) plots.Table {
+	t := plots.Table{Caption: "the run"}
+	for _, l := range summaryLines(res) {
+		t.Rows = append(t.Rows, []string{l.label, l.text})
+	}
+	return t
+}
+
 // writeDashboard writes dashboard.svg and .png and index.html: the verdict,
 // the summary tables, the job graph, the checkpoints (with checkpointing)
 // and the dashboard on one self-contained page.
@@ -386,12 +397,8 @@ func writeDashboard(dir string, res *result.Result) error {
 	s := res.Summary
 	page := plots.Page{Title: s.Scenario, Verdict: &s.Verdict,
 		Notes: []string{fmt.Sprintf("%s virtual, seed %d.", human.Seconds(s.VirtualDurationS), s.Seed)}}
-	run := plots.Table{Caption: "the run", Header: []string{"", ""}}
-	for _, l := range summaryLines(res) {
-		run.Rows = append(run.Rows, []string{l[0], l[1]})
-	}
 	ops := operatorTable(res)
-	page.Tables = []plots.Table{run, {Caption: "operators (ms/s: busy, backpressured, idle)", Header: ops.header, Rows: ops.rows}}
+	page.Tables = []plots.Table{runTable(res), {Caption: "operators (ms/s: busy, backpressured, idle)", Header: ops.header, Rows: ops.rows}}
 	if g := plots.JobGraph(res); g != "" {
 		page.Sections = append(page.Sections, plots.Section{ID: "job-graph", Title: "Job graph", SVG: g,
 			Notes: []string{"Each task (chained operators) with its parallelism, coloured by the busy and backpressured time of its busiest and most backpressured subtask over the whole run; edges name how records are shipped."}})
