@@ -167,21 +167,7 @@ func (p *kafkaPartition) generate() bool {
 		}
 		natural := sim.Add(t1, max(w, 1))
 		if p.tick > 0 && behind/256 < p.tick {
-			// With event time a run is readable at a watermark tick, so
-			// that the tick follows every record that arrived before it,
-			// as Flink's reader, reading continuously, has taken them by
-			// then (readBeforeTick); not for a reader so far behind that
-			// its runs are longer than a tick anyway.
-			g := p.tick * max(1, (w/tickCutsPerRun+p.tick-1)/p.tick)
-			natural = min(natural, (t1/g+1)*g)
-			if t1%g == 0 {
-				// A record that arrives at a tick is read before it, as
-				// record by record (the reader's wake and the tick at
-				// one instant: readBeforeTick): alone, readable then,
-				// not a run readable after the tick (deterministic
-				// arrivals on the interval's grid, 10/s against 200 ms).
-				natural = t1
-			}
+			natural = min(natural, p.tickEnd(t1, w))
 		}
 		end = min(natural, p.horizon)
 		if len(p.pauses) > 0 {
@@ -208,6 +194,23 @@ func (p *kafkaPartition) generate() bool {
 	p.hasNext = true
 	p.genTo = end
 	return true
+}
+
+// tickEnd is when a run from t1 of span w ends with event time: at a
+// watermark tick, so that the tick follows every record that arrived
+// before it, as Flink's reader, reading continuously, has taken them by
+// then (readBeforeTick). generate asks only for a reader whose runs are
+// shorter than a tick (one far behind has longer runs anyway). A record that arrives at
+// a tick is read before it, as record by record (the reader's wake and the
+// tick at one instant): alone, readable then, not in a run readable after
+// the tick (deterministic arrivals on the interval's grid, 10/s against
+// 200 ms).
+func (p *kafkaPartition) tickEnd(t1, w sim.Time) sim.Time {
+	g := p.tick * max(1, (w/tickCutsPerRun+p.tick-1)/p.tick)
+	if t1%g == 0 {
+		return t1
+	}
+	return (t1/g + 1) * g
 }
 
 // count is the records of an interval with mean mu after its first: a
