@@ -85,7 +85,7 @@
 //	windowload.go   a window's firing work and results per record, at an input rate
 //	netload.go      network bytes per input record, per TaskManager
 //	invariants.go   conservation of records and buffers, checked after every run
-//	text.go         durations in failure reasons and summaries: the CLI's units, a Kafka setting in ms
+//	text.go         settings' durations in failure reasons and summaries, exact as written; a Kafka setting in ms
 //	trace.go        the trace hook: a line per step of a checkpoint (testdata/trace)
 //	estimate.go     memory footprint of a Spec before building it (channels, subtasks, samples, Kafka logs); how full the network is, for the work probe
 //

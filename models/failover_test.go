@@ -162,15 +162,15 @@ func TestKafkaOutageFailsTheJobGlobally(t *testing.T) {
 }
 
 // TestOutageReasonsInTheCLIsUnits: an outage's failure reason gives its
-// fails-after (Kafka's default.api.timeout.ms, 60 s by default) as the
-// CLI prints durations, "1min", not sim.Time's or Go's "1m0s".
+// fails-after (Kafka's default.api.timeout.ms, 60 s by default) as a
+// scenario writes it, "1m", not sim.Time's or Go's "1m0s".
 func TestOutageReasonsInTheCLIsUnits(t *testing.T) {
 	for _, c := range []struct {
 		kind FailureKind
 		want string
 	}{
-		{FailKafkaOutage, "(the Kafka cluster did not answer within 1min)"},
-		{FailSinkOutage, "its writes to the sink's system did not return within 1min"},
+		{FailKafkaOutage, "(the Kafka cluster did not answer within 1m)"},
+		{FailSinkOutage, "its writes to the sink's system did not return within 1m"},
 	} {
 		outage := Failure{Kind: c.kind, At: 60 * sim.Second, For: 5 * sim.Minute, FailsAfter: sim.Minute}
 		spec := keyedJob(RestartStrategy{Kind: "fixed-delay", Delay: sim.Second, Attempts: 1}, outage)

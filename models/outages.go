@@ -131,7 +131,7 @@ func (s *Simulation) enumeratorFailure(node int, arg int64) {
 	f := s.spec.Failures[i]
 	s.injected[i].TookEffect++
 	reason := fmt.Sprintf("Global failure triggered by OperatorCoordinator for 'Source: %s': Failed to list subscribed topic partitions "+
-		"(the Kafka cluster did not answer within %s)", s.nodes[node].spec.Name, humanTime(f.FailsAfter))
+		"(the Kafka cluster did not answer within %s)", s.nodes[node].spec.Name, setting(f.FailsAfter))
 	s.failover(reason, CauseKafkaOutage, s.eng.Now(), nil)
 }
 
@@ -179,7 +179,7 @@ func (s *Simulation) taskFailure(st *subtask, arg int64) {
 		if !s.outageActive(i) {
 			return
 		}
-		reason = fmt.Sprintf("%s: its writes to the sink's system did not return within %s", st.name(), humanTime(f.FailsAfter))
+		reason = fmt.Sprintf("%s: its writes to the sink's system did not return within %s", st.name(), setting(f.FailsAfter))
 		cause = CauseSinkOutage
 	case FailOverload:
 		reason = fmt.Sprintf("%s: java.lang.OutOfMemoryError: Java heap space (more than %.6g records/s in)", st.name(), f.Above)

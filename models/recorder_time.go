@@ -121,13 +121,13 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 		if w == nil {
 			continue
 		}
-		ws := result.WindowSummary{Operator: rt.spec.Name, Assigner: w.Kind.String() + " " + humanTime(w.Size), Function: "aggregate",
+		ws := result.WindowSummary{Operator: rt.spec.Name, Assigner: w.Kind.String() + " " + setting(w.Size), Function: "aggregate",
 			LatenessS: w.AllowedLateness.Seconds(), StatePeak: s.rec.windowPeak[rt]}
 		if w.Kind == Sliding {
-			ws.Assigner += " every " + humanTime(w.Slide)
+			ws.Assigner += " every " + setting(w.Slide)
 		}
 		if w.Offset != 0 {
-			ws.Assigner += " offset " + humanTime(w.Offset)
+			ws.Assigner += " offset " + setting(w.Offset)
 		}
 		if w.Buffering {
 			ws.Function = "process (buffers records)"
@@ -159,7 +159,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			lat.Merge(o.latency)
 		}
 		if w.Kind == Session {
-			ws.Assigner = "session gap " + humanTime(w.Gap)
+			ws.Assigner = "session gap " + setting(w.Gap)
 			ws.Firings = int64(math.Round(sessions)) // one per key's session
 		}
 		if ws.RecordsIn > 0 {

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"runtime/debug"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
@@ -294,7 +295,7 @@ type InternalError struct {
 }
 
 func (e *InternalError) Error() string {
-	return fmt.Sprintf("internal error at virtual time %s (%s; a bug in flinksim: please report it with the scenario): %v", humanTime(e.At), clock(e.At), e.Value)
+	return fmt.Sprintf("internal error at virtual time %s (%s; a bug in flinksim: please report it with the scenario): %v", human.Seconds(e.At.Seconds()), clock(e.At), e.Value)
 }
 
 // handlePeriodic runs a check or emission that repeats while it is needed,

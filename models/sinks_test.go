@@ -248,7 +248,7 @@ func TestKafkaTimeoutAboveBrokerMaximum(t *testing.T) {
 	}
 	for _, f := range r.Failovers {
 		if f.Cause != CauseTransaction || !strings.Contains(f.Reason, "The transaction timeout is larger than the maximum value allowed by the broker") ||
-			!strings.HasSuffix(f.Reason, "(transaction.timeout.ms 3600000 (1h), the broker's transaction.max.timeout.ms 900000 (15min))") {
+			!strings.HasSuffix(f.Reason, "(transaction.timeout.ms 3600000 (1h), the broker's transaction.max.timeout.ms 900000 (15m))") {
 			t.Errorf("failover %s: %s", f.Cause, f.Reason)
 		}
 	}

@@ -495,8 +495,9 @@ func TestAllInputsIdleFlushTheHighestWatermark(t *testing.T) {
 
 // summary.json's assigner names the offset of windows that have one
 // (TumblingEventTimeWindows.of(size, offset)): windows [3 s, 13 s), ...
-// are not those of "tumbling 10s". Its durations are in the CLI's units
-// ("1min", "-8h"), not sim.Time's or Go's ("1m0s", "-8h0m").
+// are not those of "tumbling 10s". Its durations are exact, as a scenario
+// writes them ("1m", "90s", "-8h"), not sim.Time's or Go's ("1m0s",
+// "-8h0m"), nor rounded ("1.5min").
 func TestWindowSummaryNamesTheOffset(t *testing.T) {
 	et := EventTime{Delay: sim.Constant{V: 0.5}, OutOfOrderness: sim.Second}
 	for _, c := range []struct {
@@ -506,10 +507,11 @@ func TestWindowSummaryNamesTheOffset(t *testing.T) {
 		{Window{Kind: Tumbling, Size: 10 * sim.Second}, "tumbling 10s"},
 		{Window{Kind: Tumbling, Size: 10 * sim.Second, Offset: 3 * sim.Second}, "tumbling 10s offset 3s"},
 		{Window{Kind: Sliding, Size: 30 * sim.Second, Slide: 10 * sim.Second, Offset: -3 * sim.Second}, "sliding 30s every 10s offset -3s"},
-		{Window{Kind: Tumbling, Size: sim.Minute}, "tumbling 1min"},
-		{Window{Kind: Tumbling, Size: 24 * sim.Hour, Offset: -8 * sim.Hour}, "tumbling 24h offset -8h"},
-		{Window{Kind: Sliding, Size: 2 * sim.Hour, Slide: 90 * sim.Second}, "sliding 2h every 1.5min"},
-		{Window{Kind: Session, Gap: sim.Minute}, "session gap 1min"},
+		{Window{Kind: Tumbling, Size: sim.Minute}, "tumbling 1m"},
+		{Window{Kind: Tumbling, Size: 24 * sim.Hour, Offset: -8 * sim.Hour}, "tumbling 1d offset -8h"},
+		{Window{Kind: Sliding, Size: 2 * sim.Hour, Slide: 90 * sim.Second}, "sliding 2h every 90s"},
+		{Window{Kind: Session, Gap: sim.Minute}, "session gap 1m"},
+		{Window{Kind: Tumbling, Size: 100 * sim.Second}, "tumbling 100s"},
 	} {
 		if got := runSpec(t, windowJob(200, 2, 20*sim.Second, et, c.w)).Summary.Windows[0].Assigner; got != c.want {
 			t.Errorf("assigner %q, want %q", got, c.want)

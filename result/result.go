@@ -104,7 +104,7 @@ type Summary struct {
 // records.
 type WindowSummary struct {
 	Operator   string  `json:"operator"`
-	Assigner   string  `json:"assigner"` // e.g. "tumbling 1h", "sliding 10min every 1min offset -8h", "session gap 30min"
+	Assigner   string  `json:"assigner"` // e.g. "tumbling 1h", "sliding 10m every 90s offset -8h", "session gap 30m": durations as a scenario writes them
 	Function   string  `json:"function"` // "process (buffers records)" or "aggregate"
 	LatenessS  float64 `json:"allowed_lateness_s"`
 	RecordsIn  int64   `json:"records_in"`

@@ -390,7 +390,7 @@ sinks:
 	}
 	res := runLoaded(t, l)
 	ws := res.Summary.Windows[0]
-	if ws.Assigner != "session gap 1min" || ws.Firings == 0 || ws.RecordsIn == 0 {
+	if ws.Assigner != "session gap 1m" || ws.Firings == 0 || ws.RecordsIn == 0 {
 		t.Fatalf("windows summary %+v", ws)
 	}
 	// a key's records come 20 s apart on average (10k keys, 2k/s); with

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"github.com/flinksim/flinksim/internal/human"
 	"math"
 	"strconv"
 	"strings"
@@ -115,21 +116,9 @@ func scaleDuration(v float64, unit sim.Time, s string) (sim.Time, error) {
 	return sim.Time(math.Round(ns)), nil
 }
 
-// FormatDuration prints d in the shortest exact form ParseDuration reads back.
-func FormatDuration(d sim.Time) string {
-	if d == 0 {
-		return "0s"
-	}
-	for _, u := range []struct {
-		unit sim.Time
-		name string
-	}{{7 * sim.Day, "w"}, {sim.Day, "d"}, {sim.Hour, "h"}, {sim.Minute, "m"}, {sim.Second, "s"}, {sim.Millisecond, "ms"}, {sim.Microsecond, "us"}} {
-		if d%u.unit == 0 {
-			return strconv.FormatInt(int64(d/u.unit), 10) + u.name
-		}
-	}
-	return strconv.FormatInt(int64(d), 10) + "ns"
-}
+// FormatDuration prints d in the shortest exact form ParseDuration reads back
+// (human.Duration).
+func FormatDuration(d sim.Time) string { return human.Duration(int64(d)) }
 
 // ParseBytes reads "200B", "32kB" (32 000), "32KiB" (32 768), "1TB", "1TiB";
 // a bare number is bytes. A negative size is returned with sizeNegative,

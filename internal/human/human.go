@@ -82,3 +82,23 @@ func Plural(n int, noun string) string {
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
 }
+
+// Duration prints a configured duration of ns nanoseconds exactly, in the
+// largest unit that holds it whole, as a scenario writes it and reads it
+// back: 1h, 90s, 1500ms, -8h, 0s. For settings (a window's size, a
+// timeout), where Seconds' one decimal would change the value (100 s is
+// not 1.7min).
+func Duration(ns int64) string {
+	if ns == 0 {
+		return "0s"
+	}
+	for _, u := range []struct {
+		unit int64
+		name string
+	}{{7 * 24 * 3600e9, "w"}, {24 * 3600e9, "d"}, {3600e9, "h"}, {60e9, "m"}, {1e9, "s"}, {1e6, "ms"}, {1e3, "us"}} {
+		if ns%u.unit == 0 {
+			return strconv.FormatInt(ns/u.unit, 10) + u.name
+		}
+	}
+	return strconv.FormatInt(ns, 10) + "ns"
+}

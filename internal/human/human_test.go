@@ -27,6 +27,20 @@ func TestPlural(t *testing.T) {
 
 // TestSeconds: the units the CLI prints durations in, and a negative
 // duration (a window's offset) with its sign, not in microseconds.
+// TestDuration: a setting prints exactly, in the largest unit that holds
+// it whole, and reads back as written (scenarios.ParseDuration).
+func TestDuration(t *testing.T) {
+	for _, c := range []struct {
+		ns   int64
+		want string
+	}{{0, "0s"}, {1, "1ns"}, {1500e6, "1500ms"}, {60e9, "1m"}, {90e9, "90s"}, {100e9, "100s"}, {3600e9, "1h"},
+		{86400e9, "1d"}, {7 * 86400e9, "1w"}, {-8 * 3600e9, "-8h"}, {250e3, "250us"}} {
+		if got := Duration(c.ns); got != c.want {
+			t.Errorf("Duration(%d) = %q, want %q", c.ns, got, c.want)
+		}
+	}
+}
+
 func TestSeconds(t *testing.T) {
 	for _, c := range []struct {
 		sec  float64
