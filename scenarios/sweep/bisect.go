@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,11 +41,39 @@ func ParseCondition(s string) (Condition, error) {
 	if m[3] == "" {
 		return Condition{}, fmt.Errorf("%q: no value after %s: want outcome%svalue, e.g. %s%s5", s, m[2], m[2], m[1], m[2])
 	}
-	v, _, err := scenarios.ParseQuantity(m[3])
+	v, kind, err := scenarios.ParseQuantity(m[3])
 	if err != nil {
 		return Condition{}, fmt.Errorf("%q: %v", s, err)
 	}
+	if u := unitOf(m[1]); !slices.Contains(u.kinds, kind) {
+		return Condition{}, fmt.Errorf("%q: %s is %s: give %s, e.g. %s%s%s", s, m[1], u.is, u.give, m[1], m[2], u.example)
+	}
 	return Condition{Outcome: m[1], Op: m[2], Value: v}, nil
+}
+
+// outcomeUnit is the unit an outcome is in: the kinds of value a
+// condition on it may be written in, each read in that unit.
+type outcomeUnit struct {
+	kinds             []scenarios.Quantity
+	is, give, example string
+}
+
+// unitOf is the unit of a numeric outcome: its name's suffix says it
+// (_s seconds, _rps records per second, _bytes_per_s bytes per second,
+// _ms_per_s milliseconds per second), a count otherwise.
+func unitOf(name string) outcomeUnit {
+	plain := scenarios.QPlain
+	switch {
+	case strings.HasSuffix(name, "_ms_per_s"):
+		return outcomeUnit{[]scenarios.Quantity{plain}, "in milliseconds per second (0 to 1000)", "a plain number", "800"}
+	case strings.HasSuffix(name, "_bytes_per_s"):
+		return outcomeUnit{[]scenarios.Quantity{plain, scenarios.QByteRate}, "in bytes per second", "a plain number of bytes per second or a byte rate", "100MB/s"}
+	case strings.HasSuffix(name, "_rps"):
+		return outcomeUnit{[]scenarios.Quantity{plain, scenarios.QCount, scenarios.QRate}, "in records per second", "a plain number or a rate of records", "50k/s"}
+	case strings.HasSuffix(name, "_s"):
+		return outcomeUnit{[]scenarios.Quantity{plain, scenarios.QDuration}, "in seconds", "a plain number of seconds or a duration", "5s"}
+	}
+	return outcomeUnit{[]scenarios.Quantity{plain, scenarios.QCount}, "a count", "a plain number or a count", "2k"}
 }
 
 func (c Condition) String() string {

@@ -266,3 +266,48 @@ func TestSearchProbesWholeNumbersOnlyWhereTheFieldTakesThem(t *testing.T) {
 		}
 	}
 }
+
+// TestConditionValueInTheOutcomesUnit: a condition's value is read in its
+// outcome's unit; a value of another kind (a size for a count of records,
+// milliseconds for busy time in ms per second, a byte rate for records per
+// second) is refused, not converted to a number in some other base unit.
+func TestConditionValueInTheOutcomesUnit(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want float64 // the value in the outcome's unit, when accepted
+		ok   bool
+	}{
+		{"latency_p99_s<=5", 5, true},
+		{"latency_p99_s<=5min", 300, true},
+		{"checkpoint_duration_max_s<=90s", 90, true},
+		{"lag_end<=2k", 2000, true},
+		{"lag_max<=100", 100, true},
+		{"sink_rps>=50k/s", 50000, true},
+		{"source_rps>=50k", 50000, true},
+		{"max_busy_ms_per_s<=800", 800, true},
+		{"upload_bandwidth_bytes_per_s>=100MB/s", 1e8, true},
+		{"restarts<=2", 2, true},
+		{"task_managers<=1k", 1000, true},
+		{"latency_p99_s<=10MB", 0, false},
+		{"latency_p99_s<=5k/s", 0, false},
+		{"lag_end<=10MB", 0, false},
+		{"lag_end<=5s", 0, false},
+		{"sink_rps>=50MB/s", 0, false},
+		{"sink_rps>=5s", 0, false},
+		{"max_busy_ms_per_s<=800ms", 0, false},
+		{"upload_bandwidth_bytes_per_s>=10k/s", 0, false},
+		{"restarts<=1min", 0, false},
+	} {
+		cond, err := ParseCondition(c.in)
+		switch {
+		case c.ok && err != nil:
+			t.Errorf("%s: refused: %v", c.in, err)
+		case c.ok && cond.Value != c.want:
+			t.Errorf("%s: value %g, want %g", c.in, cond.Value, c.want)
+		case !c.ok && err == nil:
+			t.Errorf("%s: accepted as %s", c.in, cond)
+		case !c.ok && !strings.Contains(err.Error(), "give"):
+			t.Errorf("%s: error %q does not say what is allowed", c.in, err)
+		}
+	}
+}
