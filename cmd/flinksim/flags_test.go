@@ -180,6 +180,13 @@ var flagProblemCases = func() []struct {
 			[]string{`--grid: sinks.db.capacity: "zz" is not`, "--grid: sinks.db.capacity: swept, and set by --set"}, "the flags"},
 		{[]string{"sweep", tiny, "--grid", grid, "--shards", "0"},
 			[]string{"--shards: 0: must be 1 or more"}, "the flags"},
+		// --replicas 0 given is refused, as -1 is: 0 is only the flag's "not given"
+		{[]string{"sweep", tiny, "--grid", grid, "--replicas", "0"},
+			[]string{"--replicas: 0: must be from 1"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", grid, "--replicas", "0"},
+			[]string{"--replicas: 0: must be from 1"}, "the flags"},
+		{[]string{"sweep", "merge", tiny, "--grid", grid, "--replicas", "0"},
+			[]string{"--replicas: 0: must be from 1"}, "the flags"},
 		// every value of a --grid that does not read, not only the first
 		{[]string{"sweep", "plan", tiny, "--grid", "sinks.db.capacity=zz,1k/s,yy", "--grid", "flink.execution.checkpointing.interval=1h30m..2 w/3"},
 			[]string{`--grid: sinks.db.capacity: "zz" is not`, `--grid: sinks.db.capacity: "yy" is not`,

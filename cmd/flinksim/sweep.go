@@ -21,8 +21,10 @@ type sweepOptions struct {
 	runOptions
 	grids    []string
 	replicas int
-	shard    string
-	shards   int
+	// replicasSet: --replicas was given (0 is then refused, not the default)
+	replicasSet bool
+	shard       string
+	shards      int
 	// shardsSet: --shards was given (0 is then refused, not the default)
 	shardsSet bool
 	outcomes  []string
@@ -81,6 +83,7 @@ not swept, only its base (a note says so): give a variant's settings as --set.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.chatter(cmd)
 			o.shardsSet = cmd.Flags().Changed("shards")
+			o.replicasSet = cmd.Flags().Changed("replicas")
 			return runSweep(args[0], o, newFlagCheck(cmd), cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -109,6 +112,7 @@ func newSweepPlanCmd() *cobra.Command {
 		Annotations: map[string]string{collectsFlags: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.chatter(cmd)
+			o.replicasSet = cmd.Flags().Changed("replicas")
 			fc := newFlagCheck(cmd)
 			if o.shards < 0 || o.shards == 0 && cmd.Flags().Changed("shards") {
 				fc.addf("shards", "%d: must be 1 or more", o.shards)
@@ -158,6 +162,7 @@ points.jsonl would read as a finished sweep. Give the same scenario,
 		},
 		Annotations: map[string]string{collectsFlags: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.replicasSet = cmd.Flags().Changed("replicas")
 			return mergeSweep(args[0], args[1:], o, newFlagCheck(cmd), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -178,7 +183,7 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 	if fc == nil {
 		fc = &flagCheck{}
 	}
-	if o.replicas != 0 {
+	if o.replicas != 0 || o.replicasSet {
 		fc.add(checkReplicas(o.replicas))
 	}
 	fc.add(o.setTwice())
