@@ -123,9 +123,7 @@ func planSearch(o planOptions) (sweep.Search, error) {
 	if len(o.conds) == 0 {
 		fc.addf("for", "none given: give at least one condition, e.g. --for stable or --for latency_p99_s<=5")
 	}
-	if o.replicas < 1 {
-		fc.addf("replicas", "%d: must be at least 1", o.replicas)
-	}
+	fc.add(checkReplicas(o.replicas))
 	var conds []sweep.Condition
 	for _, s := range o.conds {
 		c, err := sweep.ParseCondition(s)
