@@ -287,6 +287,11 @@ var flagProblemCases = func() []struct {
 			[]string{"--grid: sinks.0.capacity=1k/s,2k/s: swept, and set by --set sinks.db.capacity=30k/s, the same list item's field: a key is either swept or set"}, "the flags"},
 		{[]string{"sweep", "merge", tiny, "--grid", "flink.parallelism.default=0,1", "--outcome", "speed"},
 			[]string{`--outcome: no outcome "speed"`, "--grid: flink.parallelism.default=0: flink.parallelism.default: 0 is out of range"}, "the flags"},
+		// an outcome charted twice would be drawn, listed and written twice
+		{[]string{"sweep", tiny, "--grid", grid, "--outcome", "lag_end", "--outcome", "stable", "--outcome", "lag_end"},
+			[]string{"--outcome: lag_end: given twice; give each once"}, "the flags"},
+		{[]string{"sweep", "merge", tiny, "--grid", grid, "--outcome", "stable", "--outcome", "stable"},
+			[]string{"--outcome: stable: given twice; give each once"}, "the flags"},
 	}
 }()
 

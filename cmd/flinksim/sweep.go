@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -339,9 +340,11 @@ func shardFile(dir string, i, n int) string {
 // checkOutcomes checks every --outcome before any run.
 func checkOutcomes(outcomes []string) error {
 	fc := &flagCheck{}
-	for _, o := range outcomes {
+	for i, o := range outcomes {
 		if _, err := (sweep.Outcome{}).Get(o); err != nil {
 			fc.addf("outcome", "%v", err)
+		} else if slices.Index(outcomes, o) < i && slices.Index(outcomes[i+1:], o) < 0 {
+			fc.addf("outcome", "%s: given twice; give each once", o) // once, at its last
 		}
 	}
 	return fc.join(nil)
