@@ -227,6 +227,17 @@ func TestSweepResumes(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(other, "points.jsonl.partial")); err != nil {
 		t.Error("the other plan's journal was removed")
 	}
+	// One of another --duration alone: the message names it among the
+	// settings that make a plan.
+	other = t.TempDir()
+	o.grids[0], o.duration = "sinks.db.capacity=5k/s..20k/s/4", "1m"
+	r, plan, _, _ = loadPlan("testdata/tiny.yaml", o, nil, nil, nil)
+	j, _, _ = sweep.OpenJournal(filepath.Join(other, "points.jsonl.partial"), r, plan.Points)
+	j.Close()
+	code, _, errs = cli(t, append([]string{"sweep", "--no-plots", "--out", other}, sweepArgs...)...)
+	if code != 2 || !strings.Contains(errs, "--duration") {
+		t.Errorf("journal of another --duration: code %d, %q", code, errs)
+	}
 }
 
 // journalRuns counts the records in a sweep journal (lines after the header).

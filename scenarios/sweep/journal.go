@@ -78,7 +78,7 @@ func OpenJournal(path string, r *Runner, points []Point) (*Journal, []Record, er
 		}
 		if h.Journal != fp {
 			f.Close()
-			return nil, nil, fmt.Errorf("%s holds the finished runs of an interrupted sweep with another scenario, --set, --grid, --replicas or --seed (plan %s, this one is %s): run that sweep again to finish it, or remove the file to start over", path, h.Journal, fp)
+			return nil, nil, fmt.Errorf("%s holds the finished runs of an interrupted sweep with another scenario, --set, --grid, --replicas, --seed or --duration (plan %s, this one is %s): run that sweep again to finish it, or remove the file to start over", path, h.Journal, fp)
 		}
 		want := map[string]Point{}
 		for _, pt := range points {
