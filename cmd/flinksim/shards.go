@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"strconv"
 
@@ -41,23 +40,26 @@ func sweepShard(o sweepOptions) (shard, shards int, err error) {
 }
 
 // shardFromEnv reads the shard index of a Kubernetes Indexed Job or a Slurm
-// array task.
+// array task; one that is not of the n shards is a problem of --shards.
 func shardFromEnv(n int) (int, error) {
 	if v, ok := os.LookupEnv("JOB_COMPLETION_INDEX"); ok {
 		i, err := strconv.Atoi(v)
 		if err != nil || i < 0 || i >= n {
-			return 0, usageError{fmt.Errorf("JOB_COMPLETION_INDEX=%q is not a shard of %d", v, n)}
+			return 0, flagError("shards", "JOB_COMPLETION_INDEX=%q is not a shard of %d: it must be from 0 to %d", v, n, n-1)
 		}
 		return i, nil
 	}
 	if v, ok := os.LookupEnv("SLURM_ARRAY_TASK_ID"); ok {
-		i, err := strconv.Atoi(v)
 		lo := 0
 		if m, ok := os.LookupEnv("SLURM_ARRAY_TASK_MIN"); ok {
-			lo, _ = strconv.Atoi(m)
+			var err error
+			if lo, err = strconv.Atoi(m); err != nil {
+				return 0, flagError("shards", "SLURM_ARRAY_TASK_MIN=%q is not a whole number: it is the array's first task ID", m)
+			}
 		}
+		i, err := strconv.Atoi(v)
 		if err != nil || i-lo < 0 || i-lo >= n {
-			return 0, usageError{fmt.Errorf("SLURM_ARRAY_TASK_ID=%q (min %d) is not a shard of %d", v, lo, n)}
+			return 0, flagError("shards", "SLURM_ARRAY_TASK_ID=%q (min %d) is not a shard of %d: it must be from %d to %d", v, lo, n, lo, lo+n-1)
 		}
 		return i - lo, nil
 	}
