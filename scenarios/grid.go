@@ -34,6 +34,10 @@ type Axis struct {
 	Kind   Quantity
 }
 
+// SeedNotSwept is why seed is neither swept nor planned: each run's seed is
+// derived, so its values would only name other seeds.
+const SeedNotSwept = "each run's seed is derived from the scenario's seed, the point and the replica, so a point's seed value would never be the seed it ran with: give --replicas N for more seeds per point, --seed for the scenario's"
+
 // maxAxisValues bounds one axis (a typo like 1..1e9/1e9 must not allocate
 // forever).
 const maxAxisValues = 10000
@@ -46,6 +50,9 @@ func ParseGrid(s string) (Axis, error) {
 	key, spec = strings.TrimSpace(key), strings.TrimSpace(spec)
 	if !ok || key == "" || spec == "" {
 		return Axis{}, fmt.Errorf("%q: want key=v1,v2,... or key=lo..hi/n", s)
+	}
+	if key == "seed" {
+		return Axis{}, fmt.Errorf("seed: %s", SeedNotSwept)
 	}
 	if lo, rest, isRange := strings.Cut(spec, ".."); isRange {
 		return rangeAxis(key, spec, lo, rest)

@@ -228,3 +228,19 @@ func TestSweepBlockNamesEveryBadValue(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestGridOfSeedRefused: a point's seed is derived from the scenario's seed,
+// the point and the replica, so an axis over seed would only draw other
+// seeds under values it never runs with (seed=1 ran with another seed):
+// it is refused, pointing at --replicas and --seed.
+func TestGridOfSeedRefused(t *testing.T) {
+	for _, in := range []string{"seed=1,2", "seed=1..10/10", " seed =3,4"} {
+		_, err := ParseGrid(in)
+		if err == nil || !strings.HasPrefix(err.Error(), "seed: ") || !strings.Contains(err.Error(), "--replicas") {
+			t.Errorf("%s: error %v, want one of seed pointing at --replicas", in, err)
+		}
+	}
+	if _, err := ParseGrid("duration=1m,2m"); err != nil {
+		t.Errorf("duration=1m,2m: %v", err)
+	}
+}

@@ -30,8 +30,8 @@ func registerCompletions(c *cobra.Command) {
 	flags := map[string]cobra.CompletionFunc{
 		"variant": completeVariants,
 		"set":     completeSetKeys,
-		"grid":    completeSetKeys,
-		"target":  completeSetKeys,
+		"grid":    completeAxisKeys,
+		"target":  completeAxisKeys,
 		"expect":  cobra.FixedCompletions(result.Outcomes(), cobra.ShellCompDirectiveNoFileComp),
 		"for":     completeConditions,
 		"outcome": cobra.FixedCompletions(sweep.OutcomeNames(), cobra.ShellCompDirectiveNoFileComp),
@@ -135,6 +135,13 @@ func completeSetKeys(cmd *cobra.Command, args []string, toComplete string) ([]co
 		}
 	}
 	return out, directive
+}
+
+// completeAxisKeys completes the key of --grid and --target: --set's but
+// seed, which each run derives (scenarios.SeedNotSwept).
+func completeAxisKeys(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	keys, d := completeSetKeys(cmd, args, toComplete)
+	return slices.DeleteFunc(keys, func(k cobra.Completion) bool { return k == "seed=" }), d
 }
 
 // setVersion is the flink-version a --set already on the command line

@@ -107,6 +107,16 @@ func TestCompleteSetKeys(t *testing.T) {
 	if got, _ := complete(t, "sweep", "testdata/tiny.yaml", "--out", dir, "--grid", "flink.state.backend.t"); !slices.Equal(got, []string{"flink.state.backend.type="}) {
 		t.Errorf("--grid: %v", got)
 	}
+	// seed is --set's, not an axis: each run's seed is derived
+	for _, flag := range []string{"--grid", "--target"} {
+		cmd := "sweep"
+		if flag == "--target" {
+			cmd = "plan"
+		}
+		if got, _ := complete(t, cmd, "testdata/tiny.yaml", flag, "se"); slices.Contains(got, "seed=") {
+			t.Errorf("%s %s offers seed=: %v", cmd, flag, got)
+		}
+	}
 	if got, _ := complete(t, "validate", "testdata/tiny.yaml", "--set", "duration="); len(got) != 0 {
 		t.Errorf("completes a value: %v", got)
 	}

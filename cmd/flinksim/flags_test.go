@@ -146,6 +146,9 @@ var flagProblemCases = func() []struct {
 				"--start-time: not with --from", "--jobs: not with --from", "--max-memory: not with --from"}, "the flags"},
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..5k/s", "--replicas", "0", "--for", "x<=abc", "--for", "stable<=1", "--duration", "-5m", "-j", "-1"},
 			[]string{"--jobs: -1", "--replicas: 0: must be from 1 to 1000000", `--for: no outcome "x"`, `--for: "stable<=1": stable is yes or no`, `--duration: must be more than 0s and at most 366d, not -5m`}, "the flags"},
+		// a seed is not a setting to bisect: runs draw their own seeds
+		{[]string{"plan", tiny, "--target", "seed=1..10", "--for", "stable"},
+			[]string{"--target: seed: "}, "the flags"},
 		// more replicas than a sweep may run: the flag's problem, as sweep's
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..5k/s", "--for", "stable", "--replicas", "2000000"},
 			[]string{"--replicas: 2000000: must be from 1 to 1000000"}, "the flags"},

@@ -133,6 +133,10 @@ func planSearch(o planOptions) (sweep.Search, error) {
 		conds = append(conds, c)
 	}
 	var s sweep.Search
+	if !badTarget && strings.TrimSpace(key) == "seed" {
+		fc.addf("target", "seed: %s", scenarios.SeedNotSwept)
+		badTarget = true
+	}
 	if !badTarget {
 		// the range, even beside other problems: its bounds are checked too
 		s = sweep.Search{Key: strings.TrimSpace(key), Lo: strings.TrimSpace(lo), Hi: strings.TrimSpace(hi)}

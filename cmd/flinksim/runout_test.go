@@ -65,7 +65,7 @@ func TestUnwritableOutWithTheOtherProblems(t *testing.T) {
 	scen := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(scen, []byte("name: bad\nsources: [{name: src, partitions: 0, rate: 1k/s}]\nsinks: [{name: out}]\nvariants: [{name: v, set: {seed: 2}}]\n"), 0o644)
 	for _, args := range [][]string{
-		{"run", scen}, {"compare", scen}, {"sweep", scen, "--grid", "seed=1,2"}, {"sweep", "merge", scen, "--grid", "seed=1,2"},
+		{"run", scen}, {"compare", scen}, {"sweep", scen, "--grid", "flink.parallelism.default=1,2"}, {"sweep", "merge", scen, "--grid", "flink.parallelism.default=1,2"},
 	} {
 		code, _, errs := cli(t, append(args, "--duration", "-5m", "--out", out)...)
 		for _, want := range []string{"--out: " + out + ": cannot write there", "--duration: must be more than 0s", "sources.src.partitions: must be from 1", "3 problems in the flags and the scenario"} {
