@@ -72,6 +72,13 @@ func ParseQuantityFor(key, s string) (float64, Quantity, error) {
 	return ParseQuantity(s)
 }
 
+// IsFlinkMemory tells whether key is a modelled flink.* memory size, which
+// Flink reads in binary units (MemorySize: 1gb is 2^30 bytes).
+func IsFlinkMemory(key string) bool {
+	o := flinkAxisOption(key)
+	return o != nil && sameFunc(o.format, memory)
+}
+
 // floatingOption: Flink reads the option as a Double or Float (its type in
 // flinkkeys.txt), with Double.parseDouble's float and double suffixes.
 func floatingOption(key string) bool {

@@ -212,7 +212,11 @@ func (s Search) midpoint(good, bad float64, integer bool) (float64, bool) {
 		}
 		return mid, mid != good && mid != bad
 	}
-	mid = roundSig(mid, 3)
+	if scenarios.IsFlinkMemory(s.Key) {
+		mid = roundBinary(mid, 3)
+	} else {
+		mid = roundSig(mid, 3)
+	}
 	if math.Abs(good-bad) <= 0.01*math.Max(math.Abs(good), math.Abs(bad)) || mid == good || mid == bad {
 		return mid, false
 	}
@@ -266,4 +270,15 @@ func roundSig(v float64, n int) float64 {
 	}
 	p := math.Pow(10, float64(n)-math.Ceil(math.Log10(math.Abs(v))))
 	return math.Round(v*p) / p
+}
+
+// roundBinary rounds a Flink memory size to n significant digits of the
+// largest binary unit (up to tb) it holds 10^(n-1) of, so that it is
+// written in that unit: 1700 mb, not 1780000000 bytes.
+func roundBinary(v float64, n int) float64 {
+	u, least := 1.0, math.Pow(10, float64(n-1))
+	for u < 1<<40 && v/(u*1024) >= least {
+		u *= 1024
+	}
+	return roundSig(v/u, n) * u
 }

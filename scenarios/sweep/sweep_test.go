@@ -3,6 +3,7 @@ package sweep
 import (
 	"bytes"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -308,6 +309,38 @@ func TestConditionValueInTheOutcomesUnit(t *testing.T) {
 			t.Errorf("%s: accepted as %s", c.in, cond)
 		case !c.ok && !strings.Contains(err.Error(), "give"):
 			t.Errorf("%s: error %q does not say what is allowed", c.in, err)
+		}
+	}
+}
+
+// TestSearchProbesFlinkMemoryInWholeBinaryUnits: a Flink memory size is
+// binary (MemorySize: 1gb is 2^30 bytes), so plan rounds a probe to 3
+// significant digits of a binary unit and writes it in that unit (1700 mb),
+// not to 3 digits of bytes ("1780000000 bytes", "17578125 kb"), within 1%
+// of the midpoint as any probe.
+func TestSearchProbesFlinkMemoryInWholeBinaryUnits(t *testing.T) {
+	const key = "flink.taskmanager.memory.process.size"
+	s := Search{Key: key, Lo: "1gb", Hi: "64gb"}
+	lo, hi, kind, err := s.Span()
+	if err != nil {
+		t.Fatal(err)
+	}
+	unitRE := regexp.MustCompile(`^[1-9][0-9]{0,2}0* (kb|mb|gb|tb)$`)
+	good, bad := hi, lo
+	for range 12 { // a bisection towards the low end, and back up
+		mid, more := s.midpoint(good, bad, false)
+		if !more {
+			break
+		}
+		exact := (good + bad) / 2
+		written := scenarios.FormatQuantityFor(key, mid, kind)
+		if !unitRE.MatchString(written) || math.Abs(mid-exact) > 0.01*exact {
+			t.Errorf("midpoint of %g and %g: %s (%g), want 3 significant digits of a binary unit within 1%% of %g", good, bad, written, mid, exact)
+		}
+		if mid > 3<<30 {
+			good = mid
+		} else {
+			bad = mid
 		}
 	}
 }
