@@ -84,6 +84,7 @@ func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer)
 		return err
 	}
 	reportScenarioWarnings(stderr, base)
+	warnInertAxis(stderr, "--target", file, data, o.allSets(), []scenarios.Axis{{Key: s.Key, Values: []string{s.Lo, s.Hi}}})
 	if err := planMemory(file, data, s, o, stderr); err != nil {
 		return err
 	}

@@ -229,6 +229,9 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 	if len(axes) == 0 {
 		return nil, nil, nil, usageError{fmt.Errorf("nothing to sweep: give --grid key=v1,v2,... or key=lo..hi/n, or a sweep: block in the scenario")}
 	}
+	if warnings != nil {
+		warnInertAxis(warnings, "--grid", file, data, o.allSets(), axes)
+	}
 	plan, err := sweep.NewPlan(axes, replicas, base.Spec.Seed)
 	if err != nil {
 		return nil, nil, nil, usageError{err}
