@@ -103,7 +103,11 @@ var flinkOptions = []flinkOption{
 		Doc: "Buffer size a debloating gate and its senders start at, before the first throughput is measured (Flink 2.0+; before, the segment size)."},
 
 	// TaskManager memory (TaskManagerOptions): the task heap that state on
-	// the heap (state.backend.type: hashmap) must fit in. Without a size,
+	// the heap (state.backend.type: hashmap) must fit in, and the network
+	// memory. managed.size and network.fraction, .min and .max keep the
+	// older names TaskManagerOptions declares withDeprecatedKeys in every
+	// release since 1.10, 2.x too (taskmanager.memory.size,
+	// taskmanager.network.memory.fraction, .min, .max). Without a size,
 	// as in Flink's defaults, the heap is not checked; the task heap or
 	// managed size without the other and without a total is refused
 	// (resolve_memory.go, as ProcessMemoryUtils refuses it).
@@ -116,14 +120,14 @@ var flinkOptions = []flinkOption{
 	// TaskManagerOptions.KILL_ON_OUT_OF_MEMORY
 	{Key: "taskmanager.jvm-exit-on-oom", Default: "false", parse: boolean,
 		Doc: "Whether an OutOfMemoryError in a task thread kills the TaskManager (its process exits: every task on it fails, and a replacement starts) instead of failing the task."},
-	{Key: "taskmanager.memory.managed.size", Default: "", parse: memoryAtLeast(0), format: memory,
+	{Key: "taskmanager.memory.managed.size", Deprecated: []string{"taskmanager.memory.size"}, Default: "", parse: memoryAtLeast(0), format: memory,
 		Doc: "Managed memory (RocksDB's block cache and memtables); instead of managed.fraction. Without a total size Flink needs task.heap.size set too (ProcessMemoryUtils)."},
 	{Key: "taskmanager.memory.managed.fraction", Default: "0.4", parse: fraction,
 		Doc: "Managed memory as a fraction of total Flink memory."},
-	{Key: "taskmanager.memory.network.fraction", Default: "0.1", parse: fraction,
+	{Key: "taskmanager.memory.network.fraction", Deprecated: []string{"taskmanager.network.memory.fraction"}, Default: "0.1", parse: fraction,
 		Doc: "Network memory as a fraction of total Flink memory, within network.min and network.max."},
-	{Key: "taskmanager.memory.network.min", Default: "64 mb", parse: memoryAtLeast(0), format: memory, Doc: "Least network memory."},
-	{Key: "taskmanager.memory.network.max", Default: "9223372036854775807 bytes", parse: memoryAtLeast(0), format: memory,
+	{Key: "taskmanager.memory.network.min", Deprecated: []string{"taskmanager.network.memory.min"}, Default: "64 mb", parse: memoryAtLeast(0), format: memory, Doc: "Least network memory."},
+	{Key: "taskmanager.memory.network.max", Deprecated: []string{"taskmanager.network.memory.max"}, Default: "9223372036854775807 bytes", parse: memoryAtLeast(0), format: memory,
 		Doc: "Most network memory (unbounded since 1.17, FLINK-30469; 1 gb before)."},
 	{Key: "taskmanager.memory.framework.heap.size", Default: "128 mb", parse: memoryAtLeast(0), format: memory, Doc: "Heap for Flink's framework."},
 	{Key: "taskmanager.memory.framework.off-heap.size", Default: "128 mb", parse: memoryAtLeast(0), format: memory, Doc: "Off-heap memory for Flink's framework."},

@@ -294,6 +294,10 @@ var olderNames2x = []struct{ name, class, value, with string }{
 	{"dstl.dfs.upload.max-in-flight", "", "50 mb", changelog},
 	{"dstl.dfs.preemptive-persist-threshold", "", "1 mb", changelog},
 	{"restart-strategy", "RestartStrategyOptions", "none", ""},
+	{"taskmanager.memory.size", "TaskManagerOptions", "0", "taskmanager.memory.process.size: 1728m"},
+	{"taskmanager.network.memory.fraction", "TaskManagerOptions", "0.2", "taskmanager.memory.process.size: 1728m"},
+	{"taskmanager.network.memory.min", "TaskManagerOptions", "256 mb", "taskmanager.memory.process.size: 1728m"},
+	{"taskmanager.network.memory.max", "TaskManagerOptions", "64 mb", "taskmanager.memory.process.size: 1728m"},
 }
 
 const changelog = "state.backend.type: rocksdb, state.changelog.enabled: true, state.changelog.storage: filesystem"
