@@ -120,15 +120,29 @@ func (m Memory) NetworkSize() int64 {
 	switch {
 	case m.TaskHeap > 0 && total > 0:
 		return max(0, total-m.FrameworkHeap-m.FrameworkOffHeap-m.TaskHeap-m.TaskOffHeap-m.managed(total))
-	case m.TaskHeap > 0 && (m.ManagedSize > 0 || m.ManagedSet):
-		rest := m.FrameworkHeap + m.FrameworkOffHeap + m.TaskHeap + m.TaskOffHeap + m.ManagedSize
-		return clamp(int64(float64(rest)*m.NetworkFraction/(1-m.NetworkFraction)), m.NetworkMin, m.NetworkMax)
+	case m.fineGrained():
+		return m.inverseNetwork()
 	case total > 0:
 		return m.network(total)
 	case m.NetworkMin == m.NetworkMax:
 		return m.NetworkMin
 	}
 	return 0
+}
+
+// fineGrained: the task heap and managed memory are both set, from which
+// Flink derives a TaskManager's memory before any total
+// (ProcessMemoryUtils.memoryProcessSpecFromConfig tries the required
+// fine-grained options first).
+func (m Memory) fineGrained() bool { return m.TaskHeap > 0 && (m.ManagedSize > 0 || m.ManagedSet) }
+
+// inverseNetwork is the network memory of fine-grained sizes without
+// flink.size: the other Flink components times fraction / (1 - fraction),
+// within network.min and .max (deriveNetworkMemoryWithInverseFraction,
+// which multiplies by the quotient).
+func (m Memory) inverseNetwork() int64 {
+	rest := m.FrameworkHeap + m.FrameworkOffHeap + m.TaskHeap + m.TaskOffHeap + m.ManagedSize
+	return clamp(int64(float64(rest)*(m.NetworkFraction/(1-m.NetworkFraction))), m.NetworkMin, m.NetworkMax)
 }
 
 // managed is managed memory: managed.size when set, else the managed
@@ -144,12 +158,20 @@ func (m Memory) network(total int64) int64 {
 	return clamp(int64(m.NetworkFraction*float64(total)), m.NetworkMin, m.NetworkMax)
 }
 
-// totalFlink is total Flink memory: flink.size, or process.size less the
-// metaspace and the JVM overhead; 0 when neither is set.
+// totalFlink is total Flink memory: flink.size, or with the fine-grained
+// sizes and a process size what those sizes and their network memory add
+// up to, or process.size less the metaspace and the JVM overhead; 0 when
+// no total is set. With a process size and a Flink memory, given or
+// derived, the JVM overhead is what the process leaves
+// (deriveJvmMetaspaceAndOverheadFromTotalFlinkMemory).
 func (m Memory) totalFlink() (int64, error) {
-	total := m.FlinkSize
+	total, what := m.FlinkSize, "taskmanager.memory.flink.size"
+	if total == 0 && m.ProcessSize > 0 && m.fineGrained() {
+		total = m.FrameworkHeap + m.FrameworkOffHeap + m.TaskHeap + m.TaskOffHeap + m.ManagedSize + m.inverseNetwork()
+		what = "the total Flink memory derived from task.heap.size and managed.size"
+	}
 	if total > 0 && m.ProcessSize > 0 {
-		if err := m.overheadBetween(); err != nil {
+		if err := m.overheadBetween(total, what); err != nil {
 			return 0, err
 		}
 	}
@@ -164,20 +186,21 @@ func (m Memory) totalFlink() (int64, error) {
 	return total, nil
 }
 
-// overheadBetween checks a process size and a total Flink memory set
-// together: the JVM overhead is what is left of the process after the
+// overheadBetween checks a process size against a total Flink memory
+// (flink.size, or derived from the fine-grained sizes; what names it): the
+// JVM overhead is what is left of the process after the
 // Flink memory and the metaspace, and it must lie within jvm-overhead.min
 // and .max (ProcessMemoryUtils.deriveJvmOverheadFromTotalFlinkMemoryAndOtherComponents
 // and sanityCheckJvmOverhead, IllegalConfigurationException in Flink).
-func (m Memory) overheadBetween() error {
-	overhead := m.ProcessSize - m.FlinkSize - m.Metaspace
+func (m Memory) overheadBetween(flink int64, what string) error {
+	overhead := m.ProcessSize - flink - m.Metaspace
 	if overhead < 0 {
-		return fmt.Errorf("taskmanager.memory.process.size %s is less than taskmanager.memory.flink.size %s and the JVM metaspace %s together",
-			mib(m.ProcessSize), mib(m.FlinkSize), mib(m.Metaspace))
+		return fmt.Errorf("taskmanager.memory.process.size %s is less than %s %s and the JVM metaspace %s together",
+			mib(m.ProcessSize), what, mib(flink), mib(m.Metaspace))
 	}
 	if overhead < m.OverheadMin || overhead > m.OverheadMax {
-		return fmt.Errorf("the JVM overhead left by taskmanager.memory.process.size %s less taskmanager.memory.flink.size %s and the JVM metaspace %s is %s, outside jvm-overhead.min %s and jvm-overhead.max %s",
-			mib(m.ProcessSize), mib(m.FlinkSize), mib(m.Metaspace), mib(overhead), mib(m.OverheadMin), mib(m.OverheadMax))
+		return fmt.Errorf("the JVM overhead left by taskmanager.memory.process.size %s less %s %s and the JVM metaspace %s is %s, outside jvm-overhead.min %s and jvm-overhead.max %s",
+			mib(m.ProcessSize), what, mib(flink), mib(m.Metaspace), mib(overhead), mib(m.OverheadMin), mib(m.OverheadMax))
 	}
 	return nil
 }

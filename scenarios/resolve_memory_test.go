@@ -102,3 +102,25 @@ func TestNetworkBuffersKnown(t *testing.T) {
 		}
 	}
 }
+
+// TestFineGrainedWithProcessSize: the task heap and managed memory set
+// with a process size size the network memory as with no total (their sum
+// with the framework's 256 MiB, 1152 MiB, times 0.1 / 0.9: 128 MiB, 4096
+// buffers of 32 KiB), and the JVM overhead is what the process leaves,
+// refused outside [192m, 1g] at the task heap's key, as Flink's
+// ProcessMemoryUtils derives and checks it
+// (deriveProcessSpecWithExplicitInternalMemory).
+func TestFineGrainedWithProcessSize(t *testing.T) {
+	const fine = "{taskmanager.memory.task.heap.size: 384m, taskmanager.memory.managed.size: 512m, taskmanager.memory.process.size: "
+	l, err := Load("m.yaml", []byte(minimal+"flink: "+fine+"2048m}\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := l.Spec.Network.Buffers; got != 4096 {
+		t.Errorf("process 2048m: %d network buffers, want 4096", got)
+	}
+	_, err = Load("m.yaml", []byte(minimal+"flink: "+fine+"4096m}\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "m.yaml:9:9: flink.taskmanager.memory.task.heap.size: ") || !strings.Contains(err.Error(), "2560m, outside jvm-overhead.min 192m and jvm-overhead.max 1024m") {
+		t.Errorf("process 4096m: %v, want the 2560m JVM overhead refused at the task heap", err)
+	}
+}
