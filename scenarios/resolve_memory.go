@@ -51,6 +51,10 @@ func (r *resolver) checkMemory() {
 	if !r.fs.usable(heapInputs...) {
 		return // a size or fraction refused is reported: the task heap is not known
 	}
+	network, overhead := r.checkMemoryRange("taskmanager.memory.network"), r.checkMemoryRange("taskmanager.memory.jvm-overhead")
+	if !network || !overhead {
+		return // reported both: the memory is not derived
+	}
 	if _, err := r.memory().TaskHeapSize(); err != nil {
 		for _, k := range memoryKeys {
 			if r.fs.has(k) {
@@ -82,6 +86,30 @@ func (r *resolver) checkMemorySizes() bool {
 	}
 	r.d.at(r.fs.at(set), "is set without %s and without a total size: Flink derives a TaskManager's memory from the task heap and managed memory both (%s and %s), or from the total Flink memory (taskmanager.memory.flink.size), or from the total process memory (taskmanager.memory.process.size), and refuses to start it with none of these (IllegalConfigurationException: \"Either required fine-grained memory (...), or Total Flink Memory size (...), or Total Process Memory size (...) need to be configured explicitly\", ProcessMemoryUtils). Set %s too%s, or one of the total sizes",
 		missing, fineGrainedKeys[0], fineGrainedKeys[1], missing, hint)
+	return false
+}
+
+// checkMemoryRange refuses a minimum above the maximum of prefix's .min
+// and .max (network memory, JVM overhead), at the one written, the
+// minimum when both are: Flink's ProcessMemoryUtils.getRangeFraction
+// builds a RangeFraction, which checks "min value must be less or equal
+// to max value", for every TaskManager whatever size it derives from, and
+// throws IllegalConfigurationException ("Inconsistently configured ...
+// and its min (...), max (...) value"). True when the range holds.
+func (r *resolver) checkMemoryRange(prefix string) bool {
+	minKey, maxKey := prefix+".min", prefix+".max"
+	lo, hi := r.fs.bytes(minKey), r.fs.bytes(maxKey)
+	if lo <= hi {
+		return true
+	}
+	const why = "Flink refuses a minimum above the maximum at every TaskManager's start (IllegalConfigurationException: \"Inconsistently configured %s.fraction (...) and its min (...), max (...) value\", RangeFraction: \"min value must be less or equal to max value\"); set %s at most %s, or %s at least %s"
+	if r.fs.given[minKey] || !r.fs.given[maxKey] {
+		r.d.at(r.fs.at(minKey), "%s is above %s (%s): "+why, FormatFlinkMemory(lo), maxKey, FormatFlinkMemory(hi),
+			prefix, minKey, FormatFlinkMemory(hi), maxKey, FormatFlinkMemory(lo))
+		return false
+	}
+	r.d.at(r.fs.at(maxKey), "%s is below %s (%s): "+why, FormatFlinkMemory(hi), minKey, FormatFlinkMemory(lo),
+		prefix, maxKey, FormatFlinkMemory(lo), minKey, FormatFlinkMemory(hi))
 	return false
 }
 
