@@ -40,13 +40,21 @@ type Memory struct {
 // and off-heap 128 MiB each, task off-heap 0, metaspace 256 MiB, JVM
 // overhead 0.1 of the process within [192 MiB, 1 GiB]. No size is set, as
 // in Flink, where the configuration file sets one (its template:
-// taskmanager.memory.process.size: 1728m).
+// taskmanager.memory.process.size: 1728m). The fractions are Flink's
+// Float defaults (0.4f, 0.1f) widened to double, as Flink computes with
+// them: 0.1 is 0.10000000149011612.
 func DefaultMemory() Memory {
 	const mib = 1 << 20
-	return Memory{ManagedFraction: 0.4, NetworkFraction: 0.1, NetworkMin: 64 * mib, NetworkMax: math.MaxInt64,
+	return Memory{ManagedFraction: JavaFloat(0.4), NetworkFraction: JavaFloat(0.1), NetworkMin: 64 * mib, NetworkMax: math.MaxInt64,
 		FrameworkHeap: 128 * mib, FrameworkOffHeap: 128 * mib, Metaspace: 256 * mib,
-		OverheadFraction: 0.1, OverheadMin: 192 * mib, OverheadMax: 1024 * mib}
+		OverheadFraction: JavaFloat(0.1), OverheadMin: 192 * mib, OverheadMax: 1024 * mib}
 }
+
+// JavaFloat is v as a Java float option holds it, widened to double:
+// Flink's memory fractions are Float options, read with
+// Configuration.getFloat (TaskExecutorFlinkMemoryUtils,
+// ProcessMemoryUtils.getRangeFraction).
+func JavaFloat(v float64) float64 { return float64(float32(v)) }
 
 // TaskHeapSize is the heap the tasks' objects (a hashmap backend's state
 // among them) may use: taskmanager.memory.task.heap.size when set,
@@ -205,8 +213,15 @@ func (m Memory) overheadBetween(flink int64, what string) error {
 	return nil
 }
 
-// mib prints a byte count in MiB, as Flink's configuration writes sizes.
-func mib(b int64) string { return fmt.Sprintf("%dm", b>>20) }
+// mib prints a byte count in MiB, as Flink's configuration writes sizes,
+// and one that is not whole MiB also in bytes, as Flink's
+// MemorySize.toHumanReadableString does.
+func mib(b int64) string {
+	if b%(1<<20) == 0 {
+		return fmt.Sprintf("%dm", b>>20)
+	}
+	return fmt.Sprintf("%.3fmb (%d bytes)", float64(b)/(1<<20), b)
+}
 
 func clamp(v, lo, hi int64) int64 { return max(lo, min(v, hi)) }
 

@@ -42,7 +42,7 @@ func TestFineGrainedBeforeTotals(t *testing.T) {
 		process int64
 		want    string
 	}{
-		{4096, "2560m"},
+		{4096, "(2684354558 bytes), outside"},
 		{1400, "less than"},
 	} {
 		m := fine(c.process)
@@ -54,10 +54,12 @@ func TestFineGrainedBeforeTotals(t *testing.T) {
 			t.Errorf("process %dm: network %d bytes of a TaskManager Flink refuses, want 0", c.process, got)
 		}
 	}
-	// the overhead the process leaves is within range whatever the
-	// fraction says: 1728m leaves exactly 192 MiB
+	// 1728m: the network memory is 0.1f / (1 - 0.1f) of 1152 MiB,
+	// 134217730 bytes, 2 more than 128 MiB, and the overhead left is 2
+	// bytes short of jvm-overhead.min's 192 MiB: Flink refuses it ("Derived
+	// JVM Overhead size ... is not in configured JVM Overhead range")
 	m = fine(1728)
-	if got, want := m.NetworkSize(), inverse(m); got != want {
-		t.Errorf("process 1728m: network %d, want %d", got, want)
+	if _, err := m.TaskHeapSize(); err == nil || !strings.Contains(err.Error(), "(201326590 bytes), outside") {
+		t.Errorf("process 1728m, task heap 384m, managed 512m: %v, want the overhead of 201326590 bytes refused", err)
 	}
 }

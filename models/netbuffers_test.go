@@ -88,7 +88,8 @@ func TestNetworkSize(t *testing.T) {
 		t.Errorf("no size configured: %d, want 0", got)
 	}
 	m.ProcessSize = 1728 * mib
-	if got, want := m.NetworkSize(), int64(0.1*float64(1280*mib)); got != want {
+	// 0.1f of 1280 MiB: Flink passes it as -D taskmanager.memory.network.max=134217730b
+	if got, want := m.NetworkSize(), int64(134217730); got != want {
 		t.Errorf("process 1728m: %d, want %d", got, want)
 	}
 	m.NetworkMax = 64 * mib
@@ -102,15 +103,16 @@ func TestNetworkSize(t *testing.T) {
 	}
 	// the task heap set: network memory is what the rest leaves of 4g of
 	// Flink memory (4096 - 128 - 128 - 512 - 512 MiB), or with no total
-	// the rest (1280 MiB) times 0.1 / 0.9
+	// the rest (1280 MiB) times f / (1 - f), f = 0.1f widened to double
 	m = DefaultMemory()
+	inverse := JavaFloat(0.1) / (1 - JavaFloat(0.1))
 	m.FlinkSize, m.TaskHeap, m.ManagedSize = 4096*mib, 512*mib, 512*mib
 	if got := m.NetworkSize(); got != 2816*mib {
 		t.Errorf("flink.size 4g, task heap and managed 512m: %d MiB, want 2816", got/mib)
 	}
 	m.FlinkSize = 0
 	rest := float64(1280 * mib)
-	if got, want := m.NetworkSize(), int64(rest*0.1/0.9); got != want {
+	if got, want := m.NetworkSize(), int64(rest*inverse); got != want {
 		t.Errorf("task heap and managed 512m, no total: %d, want %d", got, want)
 	}
 	// managed.size 0 is set (ManagedSet): with the task heap it is the
@@ -119,7 +121,7 @@ func TestNetworkSize(t *testing.T) {
 	// managed memory is taken from it
 	m.ManagedSize, m.ManagedSet = 0, true
 	rest = float64(768 * mib)
-	if got, want := m.NetworkSize(), int64(rest*0.1/0.9); got != want {
+	if got, want := m.NetworkSize(), int64(rest*inverse); got != want {
 		t.Errorf("task heap 512m, managed 0, no total: %d, want %d", got, want)
 	}
 	m.FlinkSize = 4096 * mib
@@ -131,8 +133,8 @@ func TestNetworkSize(t *testing.T) {
 	}
 	m.TaskHeap = 0 // derived: no managed fraction is taken
 	total := float64(4096 * mib)
-	if h, err := m.TaskHeapSize(); err != nil || h != 4096*mib-256*mib-int64(0.1*total) {
-		t.Errorf("flink.size 4g, managed 0: task heap %d (%v), want %d", h, err, 4096*mib-256*mib-int64(0.1*total))
+	if h, err := m.TaskHeapSize(); err != nil || h != 4096*mib-256*mib-int64(total*JavaFloat(0.1)) {
+		t.Errorf("flink.size 4g, managed 0: task heap %d (%v), want %d", h, err, 4096*mib-256*mib-int64(total*JavaFloat(0.1)))
 	}
 }
 

@@ -156,11 +156,14 @@ func TestTaskHeapDerivation(t *testing.T) {
 		want int64
 		err  bool
 	}{
-		{"process 1728m", func(m *Memory) { m.ProcessSize = 1728 * mib }, 384 * mib, false},
-		// 4 GiB: overhead 429496729 B (0.1), total Flink 3597035111 B,
-		// managed 1438814044 B (0.4), network 359703511 B (0.1), framework 256 MiB
-		{"process 4g", func(m *Memory) { m.ProcessSize = 4096 * mib }, 3597035111 - 1438814044 - 359703511 - 256*mib, false},
-		{"flink size", func(m *Memory) { m.FlinkSize = 1280 * mib }, 384 * mib, false},
+		// Flink's fractions are Floats: 0.4f and 0.1f of 1280 MiB are
+		// 536870920 and 134217730 bytes, and a TaskManager of 1728m logs
+		// "Task: 384.000mb (402653174 bytes)"
+		{"process 1728m", func(m *Memory) { m.ProcessSize = 1728 * mib }, 402653174, false},
+		// 4 GiB: overhead 429496736 B (0.1f), total Flink 3597035104 B,
+		// managed 1438814063 B (0.4f), network 359703515 B (0.1f), framework 256 MiB
+		{"process 4g", func(m *Memory) { m.ProcessSize = 4096 * mib }, 3597035104 - 1438814063 - 359703515 - 256*mib, false},
+		{"flink size", func(m *Memory) { m.FlinkSize = 1280 * mib }, 402653174, false},
 		// With a total, an explicit task heap leaves the network memory
 		// what the rest leaves (TaskExecutorFlinkMemoryUtils
 		// .deriveFromTotalFlinkMemory): 1280 - 256 - 384 - 512 = 128 MiB;
@@ -176,7 +179,7 @@ func TestTaskHeapDerivation(t *testing.T) {
 		// MiB, its minimum; 4 GiB would leave 2.5 GiB, above its 1 GiB
 		// maximum, and 1600m a 64 MiB overhead, below its minimum (Flink's
 		// sanityCheckJvmOverhead); 1400m cannot hold the two together.
-		{"both sizes", func(m *Memory) { m.ProcessSize, m.FlinkSize = 1728*mib, 1280*mib }, 384 * mib, false},
+		{"both sizes", func(m *Memory) { m.ProcessSize, m.FlinkSize = 1728*mib, 1280*mib }, 402653174, false},
 		{"overhead above max", func(m *Memory) { m.ProcessSize, m.FlinkSize = 4096*mib, 1280*mib }, 0, true},
 		{"overhead below min", func(m *Memory) { m.ProcessSize, m.FlinkSize = 1600*mib, 1280*mib }, 0, true},
 		{"process below flink", func(m *Memory) { m.ProcessSize, m.FlinkSize = 1400*mib, 1280*mib }, 0, true},
@@ -185,7 +188,7 @@ func TestTaskHeapDerivation(t *testing.T) {
 		tc.set(&m)
 		got, err := m.TaskHeapSize()
 		if (err != nil) != tc.err || (!tc.err && got != tc.want) {
-			t.Errorf("%s: task heap %d MiB (err %v), want %d MiB (error %v)", tc.name, got>>20, err, tc.want>>20, tc.err)
+			t.Errorf("%s: task heap %d bytes (err %v), want %d (error %v)", tc.name, got, err, tc.want, tc.err)
 		}
 	}
 }

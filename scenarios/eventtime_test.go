@@ -307,8 +307,9 @@ func TestTaskHeapFromFlinkMemoryKeys(t *testing.T) {
 		onHeap  bool
 		problem string
 	}{
-		{"  taskmanager.memory.process.size: 1728m\n", 384 << 20, true, ""},
-		{"  taskmanager.memory.process.size: 1728m\n  state.backend.type: rocksdb\n", 384 << 20, false, ""},
+		// Flink's Float fractions: "Task: 384.000mb (402653174 bytes)"
+		{"  taskmanager.memory.process.size: 1728m\n", 402653174, true, ""},
+		{"  taskmanager.memory.process.size: 1728m\n  state.backend.type: rocksdb\n", 402653174, false, ""},
 		// the task heap alone is refused, as Flink refuses it; with
 		// managed memory (none for a hashmap backend) it is the heap
 		{"  taskmanager.memory.task.heap.size: 2g\n", 0, true,
@@ -317,7 +318,7 @@ func TestTaskHeapFromFlinkMemoryKeys(t *testing.T) {
 		// with a total, the task heap must fit in it (Flink's
 		// IllegalConfigurationException)
 		{"  taskmanager.memory.process.size: 1728m\n  taskmanager.memory.task.heap.size: 2g\n", 0, true,
-			"flink.taskmanager.memory.task.heap.size: framework heap and off-heap (128m + 128m), task heap (2048m), task off-heap (0m) and managed memory (512m) exceed total Flink memory (1280m)"},
+			"flink.taskmanager.memory.task.heap.size: framework heap and off-heap (128m + 128m), task heap (2048m), task off-heap (0m) and managed memory (512.000mb (536870920 bytes)) exceed total Flink memory (1280m)"},
 		{"  taskmanager.memory.process.size: 1728m\n  taskmanager.memory.task.heap.size: 384m\n", 384 << 20, true, ""},
 		{"  parallelism.default: 1\n", 0, true, ""},
 		{"  taskmanager.memory.process.size: 600m\n", 0, true, "flink.taskmanager.memory.process.size: framework heap"},

@@ -120,7 +120,29 @@ func TestFineGrainedWithProcessSize(t *testing.T) {
 		t.Errorf("process 2048m: %d network buffers, want 4096", got)
 	}
 	_, err = Load("m.yaml", []byte(minimal+"flink: "+fine+"4096m}\n"), nil)
-	if err == nil || !strings.Contains(err.Error(), "m.yaml:9:9: flink.taskmanager.memory.task.heap.size: ") || !strings.Contains(err.Error(), "2560m, outside jvm-overhead.min 192m and jvm-overhead.max 1024m") {
-		t.Errorf("process 4096m: %v, want the 2560m JVM overhead refused at the task heap", err)
+	if err == nil || !strings.Contains(err.Error(), "m.yaml:9:9: flink.taskmanager.memory.task.heap.size: ") || !strings.Contains(err.Error(), "outside jvm-overhead.min 192m and jvm-overhead.max 1024m") {
+		t.Errorf("process 4096m: %v, want the JVM overhead of about 2560m refused at the task heap", err)
+	}
+}
+
+// TestMemoryBytesAsFlinkLogsThem: Flink's memory fractions are Float
+// options (TaskManagerOptions' managed.fraction, network.fraction and
+// jvm-overhead.fraction, floatType), read with Configuration.getFloat and
+// widened to double, so 0.1 is 0.10000000149011612: Flink's 1.10+
+// TaskManagers with process.size 1728m log "Task: 384.000mb (402653174
+// bytes)", "Managed: 512.000mb (536870920 bytes)" and network memory of
+// 134217730 bytes (passed as -D taskmanager.memory.network.max=134217730b),
+// not 384 MiB exactly. The task heap a hashmap backend's state must fit in
+// is that many bytes.
+func TestMemoryBytesAsFlinkLogsThem(t *testing.T) {
+	l, err := Load("m.yaml", []byte(minimal+"flink: {taskmanager.memory.process.size: 1728m}\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := l.Spec.TaskManager.TaskHeap; got != 402653174 {
+		t.Errorf("process 1728m: task heap %.0f bytes, want 402653174 as Flink logs it", got)
+	}
+	if got := l.Spec.Network.Buffers; got != 4096 {
+		t.Errorf("process 1728m: %d network buffers (134217730 bytes of 32 kb), want 4096", got)
 	}
 }
