@@ -22,6 +22,7 @@
 //	jsonout.go   -o json: the documents run, validate, list and compare print for scripts
 //	completion.go  dynamic shell completion: scenarios, variants, --set keys, outcomes
 //	warnings.go  the scenario's warnings: every run's, a sweep's points', plan's values', each once, whatever -q says
+//	inertaxes.go  a sweep's one axis (plan's --target) whose values all give the same job: warned of
 //	print.go     the human summary of a run
 //	table.go     small tables as aligned text and Markdown; the outcome table of runs, and its CSV
 //	sinks.go     the sinks' lines and columns: records seen more than once, lost, commit latency
