@@ -77,10 +77,19 @@ var effectiveFlinkSuffixes = []string{".filterLabelValueCharacters",
 // flinkValueInert tells whether an entry flinksim does not model sets what
 // a simulation is anyway: execution.runtime-mode STREAMING, or AUTOMATIC,
 // which is STREAMING when any source is unbounded (RuntimeExecutionMode;
-// every source flinksim models is). BATCH would change the result.
+// every source flinksim models is). BATCH would change the result. And
+// metrics.latency.interval 0, its default (MetricOptions.LATENCY_INTERVAL:
+// latency tracking disabled, no marker emitted), as Flink's templates and
+// many configurations write it out.
 func flinkValueInert(e FlinkEntry) bool {
-	return e.Key == "execution.runtime-mode" &&
-		(strings.EqualFold(e.Value, "STREAMING") || strings.EqualFold(e.Value, "AUTOMATIC"))
+	switch e.Key {
+	case "execution.runtime-mode":
+		return strings.EqualFold(e.Value, "STREAMING") || strings.EqualFold(e.Value, "AUTOMATIC")
+	case "metrics.latency.interval":
+		d, err := parseFlinkDuration(e.Value)
+		return err == nil && d == 0
+	}
+	return false
 }
 
 // flinkKeyInert tells whether a key flinksim does not model cannot change a

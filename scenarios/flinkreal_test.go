@@ -267,6 +267,17 @@ table.exec.resource.default-parallelism: "4"`
 	if !reflect.DeepEqual(l.NotModelled, []string{"execution.runtime-mode"}) {
 		t.Errorf("runtime-mode batch: not modelled %q; want it warned", l.NotModelled)
 	}
+	// latency tracking off, its default, changes nothing; on, it costs
+	// every operator time (warned above at 1000)
+	for _, v := range []string{"0", "0 ms", "0s"} {
+		l, err = Load("f.yaml", withFlinkBlock("metrics.latency.interval: "+v), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.NotModelled) != 0 || !reflect.DeepEqual(l.InertFlinkKeys, []string{"metrics.latency.interval"}) {
+			t.Errorf("metrics.latency.interval %s: not modelled %q, inert %q; want it inert (tracking off)", v, l.NotModelled, l.InertFlinkKeys)
+		}
+	}
 }
 
 // TestFlinkKeyRepeated: a key written twice at one level, as a
