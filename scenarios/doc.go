@@ -34,7 +34,7 @@
 //	flinkinert.go   unmodelled keys that cannot change a simulation, and plugin key families
 //	flinksecrets.go values Flink hides (GlobalConfiguration.isSensitive), hidden in scenario.resolved.yaml
 //	flinkkeytypes.go  flinkkeys.txt's lines and types: unmodelled keys' values checked as Flink's ConfigurationUtils converts them
-//	flinkversion.go flink-version: defaults that changed between releases, the key names each reads
+//	flinkversion.go flink-version: defaults that changed between releases, the key names each reads, heartbeat times read as Longs of milliseconds before 1.20
 //	load.go      Load, --set overrides, the resolved output
 //	setmerge.go  a what-if's mapping merged key by key (flink: keys joined with dots, list items by name); a single value (a distribution) replaced whole
 //	loadruns.go  LoadRuns: the base and every variant checked, their warnings gathered; the sweep: block's values tried

@@ -425,7 +425,7 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 				}
 				continue
 			}
-			v, err := o.parse(e.Value)
+			v, err := parseEntry(d, o, e, release)
 			if err != nil {
 				d.fail(e.Node, e.Path, "%v", err)
 				fs.refused[o.Key] = true

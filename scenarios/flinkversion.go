@@ -1,9 +1,13 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
+
+	"github.com/flinksim/flinksim/sim"
 )
 
 // A scenario's flink-version selects the defaults that changed between Flink
@@ -176,6 +180,84 @@ func defaultIn(o *flinkOption, f flinkRelease) string {
 		}
 	}
 	return o.Default
+}
+
+// longMsUntil are modelled durations that releases before the one given
+// declare as Long options of milliseconds: HeartbeatManagerOptions'
+// heartbeat.interval and heartbeat.timeout are ConfigOption<Long> up to
+// 1.19 and Durations from 1.20 (FLINK-35359, "Using proper type for
+// configuration" in the 1.20 release notes, its list of options "updated to
+// the Duration type in a backward-compatible manner"). A Long is read by
+// ConfigurationUtils.convertToLong, Long.parseLong: a sign and decimal
+// digits, so "50 s" throws and the process refuses the configuration at
+// its start; a Duration takes "50 s", and a bare number as milliseconds.
+var longMsUntil = map[string]string{
+	"heartbeat.interval": "1.20",
+	"heartbeat.timeout":  "1.20",
+}
+
+// readsLongMs tells whether release f reads option o as a Long of
+// milliseconds (longMsUntil), and from which release as a Duration.
+func (f flinkRelease) readsLongMs(o *flinkOption) (bool, string) {
+	until, ok := longMsUntil[o.Key]
+	return ok && f.before(until), until
+}
+
+// parseIn reads a value of option o as release f does: by o's parser, or,
+// where f reads a Long of milliseconds, as Long.parseLong reads it, more
+// than 0 (the heartbeat services' checkArgument, HeartbeatServices' or
+// HeartbeatServicesImpl's by release: the only such options).
+func parseIn(o *flinkOption, s string, f flinkRelease) (any, error) {
+	long, until := f.readsLongMs(o)
+	if !long {
+		return o.parse(s)
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange) && strings.Trim(s, "+-0123456789") == "":
+		return nil, fmt.Errorf("%q is not a Long, as Flink %s reads %s: it is too large (at most %d ms)", s, f, o.Key, int64(math.MaxInt64))
+	case err != nil:
+		return nil, fmt.Errorf("%q is not a Long, as Flink %s reads %s: a whole number of milliseconds, without a unit (a Duration, such as 50 s, from Flink %s)", s, f, o.Key, until)
+	case n <= 0:
+		return nil, fmt.Errorf("%q must be more than 0", s)
+	}
+	return o.parse(strconv.FormatInt(n, 10))
+}
+
+// parseEntry reads entry e of option o as release f does (parseIn). A
+// what-if's duration with a unit (--set, a variant, a sweep's value, which
+// a range writes with a unit) where f reads a Long of milliseconds is
+// applied all the same, if whole milliseconds, and said:
+// scenario.resolved.yaml writes it in milliseconds (formatIn), and a
+// configuration of that release written with the unit would be refused.
+func parseEntry(d *decoder, o *flinkOption, e FlinkEntry, f flinkRelease) (any, error) {
+	v, err := parseIn(o, e.Value, f)
+	long, until := f.readsLongMs(o)
+	if err == nil || !long || !d.whatIf[o.Key] {
+		return v, err
+	}
+	w, werr := o.parse(e.Value)
+	t, isTime := w.(sim.Time)
+	switch {
+	case werr != nil || !isTime:
+		return v, err
+	case t%sim.Millisecond != 0:
+		return nil, fmt.Errorf("%q is not whole milliseconds: Flink %s reads %s as a Long of milliseconds", e.Value, f, o.Key)
+	}
+	d.warn(e.Node, e.Path, "Flink %s reads %s as a Long of milliseconds (a Duration from %s): this what-if sets it, in milliseconds (scenario.resolved.yaml writes it so); written with a unit, Flink %s would refuse it",
+		f, o.Key, until, f)
+	return w, nil
+}
+
+// formatIn writes option o's value v as release f reads it: a bare number
+// of milliseconds where f reads a Long (longMsUntil), else as Flink writes it.
+func formatIn(o *flinkOption, v any, f flinkRelease) string {
+	if t, ok := v.(sim.Time); ok {
+		if long, _ := f.readsLongMs(o); long {
+			return strconv.FormatInt(int64(t/sim.Millisecond), 10)
+		}
+	}
+	return formatFlink(o, v)
 }
 
 // resolveFlinkVersion reads the scenario's flink-version (1.20 when left

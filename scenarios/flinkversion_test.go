@@ -433,3 +433,74 @@ func TestFlinkVersionStartingSegmentSize(t *testing.T) {
 		}
 	}
 }
+
+// TestFlinkVersionHeartbeatLong: before 1.20 heartbeat.timeout and
+// heartbeat.interval are Long options of milliseconds
+// (HeartbeatManagerOptions; FLINK-35359 made them Durations in 1.20), so a
+// unit is refused, as Long.parseLong refuses it, and a bare number (a sign
+// too) is read; from 1.20 either is. A what-if with a unit is applied in
+// milliseconds, with a warning; scenario.resolved.yaml writes milliseconds
+// for a release that reads them.
+func TestFlinkVersionHeartbeatLong(t *testing.T) {
+	for _, c := range []struct {
+		version, entry string // entry: in the file's flink: block, or --set when it starts with "--set "
+		timeout        sim.Time
+		want           string // the problem, or the warning when timeout > 0
+	}{
+		{"1.19", "heartbeat.timeout: 50 s", 0,
+			`m.yaml:11:22: flink.heartbeat.timeout: "50 s" is not a Long, as Flink 1.19 reads heartbeat.timeout: a whole number of milliseconds, without a unit (a Duration, such as 50 s, from Flink 1.20)`},
+		{"1.15", "heartbeat.interval: 10s", 0, `flink.heartbeat.interval: "10s" is not a Long, as Flink 1.15 reads heartbeat.interval`},
+		{"1.19", "heartbeat.timeout: 60000 ms", 0, `"60000 ms" is not a Long, as Flink 1.19 reads heartbeat.timeout`},
+		{"1.19", "heartbeat.timeout: 0", 0, `flink.heartbeat.timeout: "0" must be more than 0`},
+		{"1.18", "heartbeat.timeout: 9223372036854775808", 0, `"9223372036854775808" is not a Long, as Flink 1.18 reads heartbeat.timeout: it is too large`},
+		{"1.19", "heartbeat.timeout: 99999999999999999999 ms", 0, `"99999999999999999999 ms" is not a Long, as Flink 1.19 reads heartbeat.timeout: a whole number`},
+		{"1.19", "heartbeat.timeout: 60000", time60s, ""},
+		{"1.19", "heartbeat.timeout: +60000", time60s, ""}, // Long.parseLong takes a sign
+		{"1.20", "heartbeat.timeout: 60 s", time60s, ""},
+		{"1.20", "heartbeat.timeout: 60000", time60s, ""},
+		{"2.0", "heartbeat.timeout: 1 min", time60s, ""},
+		{"1.19", "--set flink.heartbeat.timeout=60s", time60s,
+			"--set flink.heartbeat.timeout=60s: flink.heartbeat.timeout: Flink 1.19 reads heartbeat.timeout as a Long of milliseconds (a Duration from 1.20): this what-if sets it"},
+		{"1.19", "--set flink.heartbeat.interval=1500micros", 0, `"1500micros" is not whole milliseconds: Flink 1.19 reads heartbeat.interval as a Long of milliseconds`},
+		{"1.19", "--set flink.heartbeat.timeout=soon", 0, `"soon" is not a Long, as Flink 1.19 reads heartbeat.timeout`},
+	} {
+		t.Run(c.version+" "+c.entry, func(t *testing.T) {
+			data, sets := minimal+"flink-version: \""+c.version+"\"\n", []string(nil)
+			if set, ok := strings.CutPrefix(c.entry, "--set "); ok {
+				sets = []string{set}
+			} else {
+				data += "flink:\n  " + c.entry + "\n"
+			}
+			l, err := Load("m.yaml", []byte(data), sets)
+			if c.timeout == 0 {
+				if err == nil || !strings.Contains(err.Error(), c.want) {
+					t.Fatalf("error %v, want %q", err, c.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := l.Spec.Recovery.HeartbeatTimeout; got != c.timeout {
+				t.Errorf("heartbeat.timeout %v, want %v", got, c.timeout)
+			}
+			if (c.want == "") != (len(l.Warnings) == 0) || c.want != "" && !strings.Contains(l.Warnings[0].String(), c.want) {
+				t.Errorf("warnings %v, want %q", l.Warnings, c.want)
+			}
+			resolved, err := l.Resolved()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := "heartbeat.interval: 10000\n"
+			if c.version >= "1.20" { // 2.0 too
+				want = "heartbeat.interval: 10 s\n"
+			}
+			if !strings.Contains(string(resolved), want) {
+				t.Errorf("resolved.yaml has no %q:\n%s", want, resolved)
+			}
+			assertRoundTrip(t, l)
+		})
+	}
+}
+
+const time60s = 60 * sim.Second

@@ -426,7 +426,7 @@ func (r *resolver) resolvedFlink() {
 		o := &flinkOptions[i]
 		if v, ok := r.fs.values[o.Key]; ok && (!o.writtenIfSet || r.fs.given[o.Key]) {
 			if name := r.release.nameIn(o); name != "" { // else fixed inside Flink
-				entries = append(entries, FlinkEntry{Key: name, Value: formatFlink(o, v)})
+				entries = append(entries, FlinkEntry{Key: name, Value: formatIn(o, v, r.release)})
 			}
 		}
 	}
