@@ -63,10 +63,21 @@ func (n *sinkNode) visible(g *writeSeg, at sim.Time) {
 	}
 	// A batch or transaction spans up to an interval: finer than a chunk's
 	// eight points, with its true extremes.
-	lo, hi := since(at, g.wHi, g.wLo)
-	n.commitLat.AddUniform(lo, hi, k, points(g.wHi-g.wLo))
-	lo, hi = since(at, g.cHi, g.cLo)
-	n.visibleLat.AddUniform(lo, hi, k, points(g.cHi-g.cLo))
+	addSince(n.commitLat, at, g.wHi, g.wLo, k)
+	addSince(n.visibleLat, at, g.cHi, g.cLo, k)
+}
+
+// addSince adds k records spread from hi to lo, as seconds before at, to
+// h. A single value (one record in exact mode) is Add, inlined here, which
+// is AddUniform of lo == hi (a value from a whole Time is never -0): a
+// call spills what the caller holds in registers, a cost per record.
+func addSince(h *sim.Histogram, at, hi, lo sim.Time, k float64) {
+	if hi == lo {
+		h.Add((at - hi).Seconds(), k)
+		return
+	}
+	a, b := since(at, hi, lo)
+	h.AddUniform(a, b, k, points(hi-lo))
 }
 
 // since is the seconds from hi and from lo to at: one division when the
