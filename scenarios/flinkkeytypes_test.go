@@ -144,6 +144,54 @@ func TestUnmodelledKeyTypeByRelease(t *testing.T) {
 	}
 }
 
+// TestUnmodelledKeyTypesMadeIn120: the options the 1.20 release notes
+// list as "updated to the Duration type in a backward-compatible manner"
+// (FLINK-35359), and their deprecated names, take a unit from 1.20 and,
+// before it, are read by their 1.x type: a Long of milliseconds (a bare
+// number; "30 s" refused, as Long.parseLong refuses it), an Integer (the
+// ZooKeeper client's times, the InfluxDB reporter's, YARN's container
+// request interval).
+func TestUnmodelledKeyTypesMadeIn120(t *testing.T) {
+	for _, c := range []struct {
+		key, value, kind string // kind: "" loads in 1.19; else what 1.19 reads it as
+		bad120           bool   // 1.20 refuses the value
+	}{
+		{"client.heartbeat.timeout", "180 s", "a Long", false},
+		{"client.heartbeat.timeout", "180000", "", false},
+		{"cluster.registration.initial-timeout", "100 ms", "a Long", false},
+		{"cluster.services.shutdown-timeout", "30s", "a Long", false},
+		{"rest.retry.delay", "3 s", "a Long", false},
+		{"rest.connection-timeout", "15 s", "a Long", false},
+		{"rest.idleness-timeout", "5 min", "a Long", false},
+		{"historyserver.web.refresh-interval", "10 s", "a Long", false},
+		{"metrics.fetcher.update-interval", "10 s", "a Long", false},
+		{"metrics.latency.interval", "1 s", "a Long", false},
+		{"metrics.latency.interval", "1000", "", false},
+		{"resourcemanager.taskmanager-timeout", "30 s", "a Long", false},
+		{"slotmanager.taskmanager-timeout", "30 s", "a Long", false}, // its deprecated name
+		{"taskmanager.debug.memory.logIntervalMs", "5 s", "a Long", false},
+		{"high-availability.zookeeper.client.session-timeout", "60 s", "an Integer", false},
+		{"high-availability.zookeeper.client.session-timeout", "60000", "", false},
+		{"recovery.zookeeper.client.retry-wait", "5 s", "an Integer", false},
+		{"metrics.reporter.influxdb.connectTimeout", "10 s", "an Integer", false},
+		{"yarn.heartbeat.container-request-interval", "500 ms", "an Integer", false},
+	} {
+		sets := func(v string) []string { return []string{"flink-version=" + v} }
+		got := loadProblems(t, withFlinkBlock(c.key+": "+c.value), sets("1.19"), "")
+		want := ""
+		if c.kind != "" {
+			want = fmt.Sprintf("%q is not %s, as Flink 1.19 reads %s", c.value, c.kind, c.key)
+		}
+		if want == "" && got != "" || !strings.Contains(got, want) {
+			t.Errorf("1.19, %s: %s: got %q\nwant %q", c.key, c.value, got, want)
+		}
+		got = loadProblems(t, withFlinkBlock(c.key+": "+c.value), sets("1.20"), "")
+		if want := fmt.Sprintf("as Flink 1.20 reads %s", c.key); c.bad120 != strings.Contains(got, want) || !c.bad120 && got != "" {
+			t.Errorf("1.20, %s: %s: got %q (refused: %v)", c.key, c.value, got, c.bad120)
+		}
+	}
+}
+
 // TestUnmodelledKeyTimesNotMadeDurations: 1.x Long and Integer times that
 // 2.x declares with the same type (BlobServerOptions, PythonOptions and
 // YarnConfigOptions, and their generated tables, at a 1.x and a 2.3-era
