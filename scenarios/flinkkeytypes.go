@@ -44,7 +44,8 @@ type flinkKeyType struct {
 	values []string
 	// since is the release from which the first of two kinds applies:
 	// 2.0, or the release a "@" after it names (Duration@1.20: FLINK-35359
-	// made these Longs and Integers Durations in 1.20).
+	// made these Longs, Integers and Strings Durations in 1.20; Enum@1.20,
+	// these Strings Enums).
 	since string
 }
 
@@ -175,8 +176,8 @@ func checkFlinkValue(key, s string, f flinkRelease) error {
 }
 
 // kindsIn is the type release f gives the key: of two (the newer's, then
-// the older's: a Long of milliseconds, or an Integer, that 2.0, or 1.20,
-// made a Duration), the one f declares.
+// the older's: a Long of milliseconds, or an Integer or a String, that 2.0,
+// or 1.20, made a Duration), the one f declares.
 func (t *flinkKeyType) kindsIn(f flinkRelease) []string {
 	if len(t.kinds) != 2 {
 		return t.kinds
