@@ -1,6 +1,9 @@
 package scenarios
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Flink keys flinksim does not model fall in two kinds. Some cannot change
 // what a simulation shows: where processes listen and how they authenticate,
@@ -80,14 +83,20 @@ var effectiveFlinkSuffixes = []string{".filterLabelValueCharacters",
 // every source flinksim models is). BATCH would change the result. And
 // metrics.latency.interval 0, its default (MetricOptions.LATENCY_INTERVAL:
 // latency tracking disabled, no marker emitted), as Flink's templates and
-// many configurations write it out.
+// many configurations write it out; or, where the release reads a Long of
+// milliseconds (before 1.20: flinkkeys.txt's Duration@1.20|Long, by which
+// the entry was checked first), a negative number, which disables tracking
+// too ("if set to 0 or a negative value", the 1.x table).
 func flinkValueInert(e FlinkEntry) bool {
 	switch e.Key {
 	case "execution.runtime-mode":
 		return strings.EqualFold(e.Value, "STREAMING") || strings.EqualFold(e.Value, "AUTOMATIC")
 	case "metrics.latency.interval":
-		d, err := parseFlinkDuration(e.Value)
-		return err == nil && d == 0
+		if d, err := parseFlinkDuration(e.Value); err == nil {
+			return d == 0
+		}
+		n, err := strconv.ParseInt(e.Value, 10, 64)
+		return err == nil && n <= 0
 	}
 	return false
 }

@@ -278,6 +278,17 @@ table.exec.resource.default-parallelism: "4"`
 			t.Errorf("metrics.latency.interval %s: not modelled %q, inert %q; want it inert (tracking off)", v, l.NotModelled, l.InertFlinkKeys)
 		}
 	}
+	// before 1.20 a Long of milliseconds, which a negative number turns off
+	// too (a Duration from 1.20 refuses it); 1000 turns it on
+	for v, on := range map[string]bool{"-1": false, "+0": false, "1000": true} {
+		l, err = Load("f.yaml", withFlinkBlock("metrics.latency.interval: "+v), []string{"flink-version=1.19"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(l.NotModelled) != 0; got != on || !on && !reflect.DeepEqual(l.InertFlinkKeys, []string{"metrics.latency.interval"}) {
+			t.Errorf("1.19, metrics.latency.interval %s: not modelled %q, inert %q; want tracking on: %v", v, l.NotModelled, l.InertFlinkKeys, on)
+		}
+	}
 }
 
 // TestFlinkKeyRepeated: a key written twice at one level, as a
