@@ -188,7 +188,12 @@ func (r *recorder) sunk(rt *nodeRT, st *subtask, now sim.Time, n int64, c *Chunk
 		hi = (visible - c.CreatedLo).Seconds()
 	}
 	l := rt.lat
-	if l.all == r.latAll {
+	if lo == hi && l.all == r.latAll {
+		// One value (a record in exact mode): AddSpreadPair's single
+		// point, with Add inlined rather than a call per record.
+		l.all.Add(lo, float64(n))
+		l.interval.Add(lo, float64(n))
+	} else if l.all == r.latAll {
 		sim.AddSpreadPair(lo, hi, float64(n), l.all, l.interval)
 	} else {
 		sim.AddSpreadEach(lo, hi, float64(n), l.all, l.interval, r.latAll)
