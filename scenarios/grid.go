@@ -100,13 +100,31 @@ func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 	}
 	for j := 0; j < n; j++ {
 		v := a + (b-a)*float64(j)/float64(n-1)
-		if integral {
+		switch {
+		case integral:
 			v = math.Round(v) // distinct: the values are at least one apart
+		case j > 0 && j < n-1 && (k == QPlain || k == QRate || k == QDuration):
+			v = roundToStep(v, (b-a)/float64(n-1)) // sizes are whole, in binary units too
 		}
 		ax.Nums = append(ax.Nums, v)
 		ax.Values = append(ax.Values, FormatQuantityFor(key, v, k))
 	}
 	return ax, nil
+}
+
+// roundToStep rounds v, a range's value between its ends, to three
+// significant digits of the step between values: 10k/s..20k/s/4 gives
+// 13.33k/s, not 13333.333333333334/s, and 1ms..2ms/4 1333us. The values stay
+// distinct, each within 0.5 % of a step of even spacing; the ends are
+// kept as written.
+func roundToStep(v, step float64) float64 {
+	e := int(math.Floor(math.Log10(step))) - 2
+	if e >= 0 {
+		q := math.Pow(10, float64(e)) // a whole number: exact
+		return math.Round(v/q) * q
+	}
+	k := math.Pow(10, float64(-e)) // divided by, so the result is the nearest float to the decimal
+	return math.Round(v*k) / k
 }
 
 // listAxis reads v1,v2,...: values as written, of one kind, each once

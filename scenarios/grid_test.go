@@ -29,6 +29,13 @@ func TestParseGrid(t *testing.T) {
 		{"operators.enrich.state-per-key=100B..1kB/3", "operators.enrich.state-per-key", "100B 550B 1kB", QBytes},
 		{"operators.enrich.keys=100k..1M/2", "operators.enrich.keys", "100k 1M", QCount},
 		{"operators.parse.selectivity=0.5..1/3", "operators.parse.selectivity", "0.5 0.75 1", QPlain},
+		// values between the ends to three significant digits of the step,
+		// not 13333.333333333334/s; the ends as written
+		{"sinks.jdbc.capacity=10k/s..20k/s/4", "sinks.jdbc.capacity", "10k/s 13.33k/s 16.67k/s 20k/s", QRate},
+		{"sinks.jdbc.capacity=12345/s..22345/s/3", "sinks.jdbc.capacity", "12.345k/s 17.35k/s 22.345k/s", QRate},
+		{"operators.parse.cost=1ms..2ms/4", "operators.parse.cost", "1ms 1333us 1667us 2ms", QDuration},
+		{"operators.parse.selectivity=0.1..0.2/4", "operators.parse.selectivity", "0.1 0.1333 0.1667 0.2", QPlain},
+		{"operators.parse.selectivity=0.001..0.002/7", "operators.parse.selectivity", "0.001 0.001167 0.001333 0.0015 0.001667 0.001833 0.002", QPlain},
 		// a plain number beside values with a unit, where the field reads it
 		// so too (--set takes each): a count, bare bytes, a duration's 0
 		{"operators.enrich.keys=1000,2k", "operators.enrich.keys", "1000 2k", QCount},
