@@ -112,8 +112,7 @@ func TestUnmodelledKeyValues(t *testing.T) {
 // TestUnmodelledKeyTypeByRelease: a key whose type changed between
 // releases is read by the scenario's flink-version's type: a 1.x Long of
 // milliseconds that 1.20 made a Duration (task.cancellation.interval,
-// FLINK-35359), a 1.x String that 2.x reads as a Duration
-// (akka.ask.timeout, through pekko.ask.timeout), and a 1.x Long whose 2.x
+// FLINK-35359), and a 1.x Long whose 2.x
 // type was not established (jobstore.expiration-time, Unknown|Long: any
 // value from 2.0).
 func TestUnmodelledKeyTypeByRelease(t *testing.T) {
@@ -127,7 +126,7 @@ func TestUnmodelledKeyTypeByRelease(t *testing.T) {
 		{"task.cancellation.interval", "1.19", "50 s", `"50 s" is not a Long, as Flink 1.19 reads task.cancellation.interval`},
 		{"task.cancellation.interval", "1.17", "50 s", `"50 s" is not a Long, as Flink 1.17 reads task.cancellation.interval`},
 		{"task.cancellation.interval", "1.17", "-1", ""},
-		{"akka.ask.timeout", "1.17", "soon", ""},
+		{"akka.ask.timeout", "1.17", "soon", `"soon" is not a Duration, as Flink 1.17 reads akka.ask.timeout`}, // ASK_TIMEOUT_DURATION
 		{"akka.ask.timeout", "1.17", "10 s", ""},
 		{"akka.ask.timeout", "2.0", "10 s", ""},
 		{"akka.ask.timeout", "2.0", "soon", `"soon" is not a Duration, as Flink 2.0 reads akka.ask.timeout`},
@@ -275,5 +274,24 @@ func TestFlinkKeysTypes(t *testing.T) {
 	}
 	if len(flinkKeys)+len(flinkKeyPatterns) != len(flinkKeyLines) {
 		t.Errorf("%d names and %d patterns from %d lines", len(flinkKeys), len(flinkKeyPatterns), len(flinkKeyLines))
+	}
+}
+
+// TestAkkaTimeoutsAreDurations: akka.ask.timeout and akka.lookup.timeout
+// are read as Durations by every release flinksim knows (AkkaOptions'
+// ASK_TIMEOUT_DURATION and LOOKUP_TIMEOUT_DURATION, whose deprecated
+// String twins Flink's 1.x tables list), so a value that is not one is
+// refused from 1.15 on, and "30 s" loads.
+func TestAkkaTimeoutsAreDurations(t *testing.T) {
+	for _, version := range []string{"1.15", "1.19", "2.0"} {
+		for _, key := range []string{"akka.ask.timeout", "akka.lookup.timeout"} {
+			sets := []string{"flink-version=" + version}
+			if got := loadProblems(t, withFlinkBlock(key+": soon"), sets, ""); !strings.Contains(got, `"soon"`) {
+				t.Errorf("%s, %s: soon: got %q, want it refused", version, key, got)
+			}
+			if got := loadProblems(t, withFlinkBlock(key+": 30 s"), sets, ""); got != "" {
+				t.Errorf("%s, %s: 30 s: got %q, want it loaded", version, key, got)
+			}
+		}
 	}
 }
