@@ -6,6 +6,44 @@ import (
 	"testing"
 )
 
+// checkAxis: ParseGrid(in) is key = values (joined by spaces) of kind,
+// and each value reads back to the number it stands for.
+func checkAxis(t *testing.T, in, key, values string, kind Quantity) {
+	t.Helper()
+	ax, err := ParseGrid(in)
+	if err != nil {
+		t.Errorf("%s: %v", in, err)
+		return
+	}
+	if ax.Key != key || strings.Join(ax.Values, " ") != values || ax.Kind != kind || len(ax.Nums) != len(ax.Values) {
+		t.Errorf("%s: got %s = %v (kind %d, %d nums), want %s = %s (kind %d)", in, ax.Key, ax.Values, ax.Kind, len(ax.Nums), key, values, kind)
+	}
+	for i, v := range ax.Values {
+		x, k, err := ParseQuantityFor(ax.Key, v)
+		if err != nil || (k != ax.Kind && !(k == QPlain && plainReadsAs(x, ax.Kind))) || x != ax.Nums[i] {
+			t.Errorf("%s: value %q reads back as %v (kind %d, %v), want %v", in, v, x, k, err, ax.Nums[i])
+		}
+	}
+}
+
+// TestParseGridRoundsBetweenEnds: a range's values between its ends are
+// rounded to three significant digits of the step, not
+// 13333.333333333334/s; the ends stay as written.
+func TestParseGridRoundsBetweenEnds(t *testing.T) {
+	for _, c := range []struct {
+		in, key, values string
+		kind            Quantity
+	}{
+		{"sinks.jdbc.capacity=10k/s..20k/s/4", "sinks.jdbc.capacity", "10k/s 13.33k/s 16.67k/s 20k/s", QRate},
+		{"sinks.jdbc.capacity=12345/s..22345/s/3", "sinks.jdbc.capacity", "12.345k/s 17.35k/s 22.345k/s", QRate},
+		{"operators.parse.cost=1ms..2ms/4", "operators.parse.cost", "1ms 1333us 1667us 2ms", QDuration},
+		{"operators.parse.selectivity=0.1..0.2/4", "operators.parse.selectivity", "0.1 0.1333 0.1667 0.2", QPlain},
+		{"operators.parse.selectivity=0.001..0.002/7", "operators.parse.selectivity", "0.001 0.001167 0.001333 0.0015 0.001667 0.001833 0.002", QPlain},
+	} {
+		checkAxis(t, c.in, c.key, c.values, c.kind)
+	}
+}
+
 func TestParseGrid(t *testing.T) {
 	for _, c := range []struct {
 		in, key, values string
@@ -29,13 +67,6 @@ func TestParseGrid(t *testing.T) {
 		{"operators.enrich.state-per-key=100B..1kB/3", "operators.enrich.state-per-key", "100B 550B 1kB", QBytes},
 		{"operators.enrich.keys=100k..1M/2", "operators.enrich.keys", "100k 1M", QCount},
 		{"operators.parse.selectivity=0.5..1/3", "operators.parse.selectivity", "0.5 0.75 1", QPlain},
-		// values between the ends to three significant digits of the step,
-		// not 13333.333333333334/s; the ends as written
-		{"sinks.jdbc.capacity=10k/s..20k/s/4", "sinks.jdbc.capacity", "10k/s 13.33k/s 16.67k/s 20k/s", QRate},
-		{"sinks.jdbc.capacity=12345/s..22345/s/3", "sinks.jdbc.capacity", "12.345k/s 17.35k/s 22.345k/s", QRate},
-		{"operators.parse.cost=1ms..2ms/4", "operators.parse.cost", "1ms 1333us 1667us 2ms", QDuration},
-		{"operators.parse.selectivity=0.1..0.2/4", "operators.parse.selectivity", "0.1 0.1333 0.1667 0.2", QPlain},
-		{"operators.parse.selectivity=0.001..0.002/7", "operators.parse.selectivity", "0.001 0.001167 0.001333 0.0015 0.001667 0.001833 0.002", QPlain},
 		// a plain number beside values with a unit, where the field reads it
 		// so too (--set takes each): a count, bare bytes, a duration's 0
 		{"operators.enrich.keys=1000,2k", "operators.enrich.keys", "1000 2k", QCount},
@@ -45,21 +76,7 @@ func TestParseGrid(t *testing.T) {
 		{"operators.parse.cost=0..30us/4", "operators.parse.cost", "0s 10us 20us 30us", QDuration},
 		{"sources.clicks.record-size=200,1kB", "sources.clicks.record-size", "200 1kB", QBytes},
 	} {
-		ax, err := ParseGrid(c.in)
-		if err != nil {
-			t.Errorf("%s: %v", c.in, err)
-			continue
-		}
-		if ax.Key != c.key || strings.Join(ax.Values, " ") != c.values || ax.Kind != c.kind || len(ax.Nums) != len(ax.Values) {
-			t.Errorf("%s: got %s = %v (kind %d, %d nums), want %s = %s (kind %d)", c.in, ax.Key, ax.Values, ax.Kind, len(ax.Nums), c.key, c.values, c.kind)
-		}
-		// Generated values read back to the numbers they stand for.
-		for i, v := range ax.Values {
-			x, k, err := ParseQuantityFor(ax.Key, v)
-			if err != nil || (k != ax.Kind && !(k == QPlain && plainReadsAs(x, ax.Kind))) || x != ax.Nums[i] {
-				t.Errorf("%s: value %q reads back as %v (kind %d, %v), want %v", c.in, v, x, k, err, ax.Nums[i])
-			}
-		}
+		checkAxis(t, c.in, c.key, c.values, c.kind)
 	}
 	for _, c := range []struct{ in, want string }{
 		{"parallelism", "want key=v1,v2"},
