@@ -36,6 +36,16 @@ func TestFlinkVersionDefaults(t *testing.T) {
 		{name: "1.18: a type uses the keys", sets: []string{ckpt, "flink-version=1.18", "flink.restart-strategy.type=fixed-delay", "flink.restart-strategy.fixed-delay.attempts=3"},
 			kind: "fixed-delay", attempts: 3, delay: sim.Second},
 		{name: "1.18 without checkpointing", sets: []string{"flink-version=1.18"}, kind: "none"},
+		// RestartBackoffTimeStrategyFactoryLoader from 1.19 builds the
+		// default strategy on the options' defaultValue(), not on the keys
+		{name: "1.20: exponential-delay keys without a type", sets: []string{ckpt, "flink.restart-strategy.exponential-delay.backoff-multiplier=3"},
+			kind: "exponential-delay", multiplier: 1.5, maxBackoff: sim.Minute,
+			warning: "--set flink.restart-strategy.exponential-delay.backoff-multiplier=3: flink.restart-strategy.exponential-delay.backoff-multiplier: ignored: with checkpointing and no restart-strategy.type, Flink 1.20 restarts with exponential-delay on its default settings"},
+		{name: "2.0: exponential-delay max-backoff without a type", sets: []string{ckpt, "flink-version=2.0", "flink.restart-strategy.exponential-delay.max-backoff=10min"},
+			kind: "exponential-delay", multiplier: 1.5, maxBackoff: sim.Minute,
+			warning: "--set flink.restart-strategy.exponential-delay.max-backoff=10min: flink.restart-strategy.exponential-delay.max-backoff: ignored: with checkpointing and no restart-strategy.type, Flink 2.0 restarts"},
+		{name: "1.20: a type uses the keys", sets: []string{ckpt, "flink.restart-strategy.type=exponential-delay", "flink.restart-strategy.exponential-delay.backoff-multiplier=3"},
+			kind: "exponential-delay", multiplier: 3, maxBackoff: sim.Minute},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			// a checkpoint directory, as a job that checkpoints has (read

@@ -200,10 +200,13 @@ func (r *resolver) stateBackend() {
 }
 
 // defaultRestartStrategy is the strategy of a job that sets none
-// (RestartBackoffTimeStrategyFactoryLoader): none without checkpointing; with
-// it, exponential-delay on its configured keys since 1.19 (FLIP-364), and
-// before, fixed-delay with DEFAULT_RESTART_ATTEMPTS (Integer.MAX_VALUE) and
-// DEFAULT_RESTART_DELAY (1 s), whatever the fixed-delay keys say.
+// (RestartBackoffTimeStrategyFactoryLoader.getDefaultRestartStrategyFactory):
+// none without checkpointing; with it, since 1.19 (FLIP-364),
+// exponential-delay on the options' default values (the loader builds its
+// factory from each RestartStrategyOptions.*.defaultValue(), not from the
+// configuration), and before, fixed-delay with DEFAULT_RESTART_ATTEMPTS
+// (Integer.MAX_VALUE) and DEFAULT_RESTART_DELAY (1 s): whatever the
+// strategy's own keys say.
 func (r *resolver) defaultRestartStrategy(checkpointing bool) {
 	fs := r.fs
 	switch {
@@ -211,6 +214,7 @@ func (r *resolver) defaultRestartStrategy(checkpointing bool) {
 		fs.values["restart-strategy.type"] = "none"
 	case !r.release.before("1.19"):
 		fs.values["restart-strategy.type"] = "exponential-delay"
+		r.exponentialDefaults()
 	default:
 		fs.values["restart-strategy.type"] = "fixed-delay"
 		for _, k := range []string{"restart-strategy.fixed-delay.attempts", "restart-strategy.fixed-delay.delay"} {
@@ -220,6 +224,34 @@ func (r *resolver) defaultRestartStrategy(checkpointing bool) {
 		}
 		fs.values["restart-strategy.fixed-delay.attempts"] = math.MaxInt32
 		fs.values["restart-strategy.fixed-delay.delay"] = sim.Second
+	}
+}
+
+// exponentialDelayKeys are RestartStrategyOptions' exponential-delay options.
+var exponentialDelayKeys = []string{
+	"restart-strategy.exponential-delay.initial-backoff",
+	"restart-strategy.exponential-delay.max-backoff",
+	"restart-strategy.exponential-delay.backoff-multiplier",
+	"restart-strategy.exponential-delay.reset-backoff-threshold",
+	"restart-strategy.exponential-delay.jitter-factor",
+	"restart-strategy.exponential-delay.attempts-before-reset-backoff",
+}
+
+// exponentialDefaults puts back the default of every exponential-delay key
+// for the default strategy from 1.19, which reads none of them, and warns
+// of each the scenario set (one refused is reported already).
+func (r *resolver) exponentialDefaults() {
+	fs := r.fs
+	for _, k := range exponentialDelayKeys {
+		o := optionByKey[k]
+		v, err := o.parse(defaultIn(o, r.release))
+		if err != nil {
+			panic("scenarios: bad default for " + k)
+		}
+		if fs.given[k] && !fs.refused[k] && !fs.given["restart-strategy.type"] {
+			r.d.warn(r.d.nodes[fs.at(k)], fs.at(k), "ignored: with checkpointing and no restart-strategy.type, Flink %s restarts with exponential-delay on its default settings (initial-backoff 1 s, backoff-multiplier 1.5, max-backoff 1 min, jitter-factor 0.1, reset-backoff-threshold 1 h, no limit of attempts); set restart-strategy.type: exponential-delay to use it", r.release)
+		}
+		fs.values[k] = v
 	}
 }
 
