@@ -228,19 +228,19 @@ var flinkOptions = []flinkOption{
 	{Key: "restart-strategy.fixed-delay.attempts", Default: "1", parse: intRange(0, math.MaxInt32), Doc: "Restarts allowed before the job fails."},
 	{Key: "restart-strategy.fixed-delay.delay", Default: "1 s", parse: durationMs, format: flinkDuration, Doc: "Delay before each restart."},
 	{Key: "restart-strategy.failure-rate.max-failures-per-interval", Default: "1", parse: intRange(1, math.MaxInt32), Doc: "Failures allowed within the interval."},
-	{Key: "restart-strategy.failure-rate.failure-rate-interval", Default: "1 min", parse: positiveMs, format: flinkDuration, Doc: "Window for counting failures."},
+	{Key: "restart-strategy.failure-rate.failure-rate-interval", Default: "1 min", parse: wholeMs, format: flinkDuration, Doc: "Window for counting failures."},
 	{Key: "restart-strategy.failure-rate.delay", Default: "1 s", parse: durationMs, format: flinkDuration, Doc: "Delay before each restart."},
-	{Key: "restart-strategy.exponential-delay.initial-backoff", Default: "1 s", parse: positiveMs, format: flinkDuration, Doc: "First restart delay."},
-	{Key: "restart-strategy.exponential-delay.max-backoff", Default: "1 min", parse: positiveMs, format: flinkDuration, Doc: "Largest restart delay."},
+	{Key: "restart-strategy.exponential-delay.initial-backoff", Default: "1 s", parse: wholeMs, format: flinkDuration, Doc: "First restart delay."},
+	{Key: "restart-strategy.exponential-delay.max-backoff", Default: "1 min", parse: wholeMs, format: flinkDuration, Doc: "Largest restart delay."},
 	{Key: "restart-strategy.exponential-delay.backoff-multiplier", Default: "1.5", parse: floatAbove(1), Doc: "Growth of the delay per restart."},
-	{Key: "restart-strategy.exponential-delay.reset-backoff-threshold", Default: "1 h", parse: positiveMs, format: flinkDuration, Doc: "A failure this long after the last restart starts over from the initial delay."},
+	{Key: "restart-strategy.exponential-delay.reset-backoff-threshold", Default: "1 h", parse: wholeMs, format: flinkDuration, Doc: "A failure this long after the last restart starts over from the initial delay."},
 	{Key: "restart-strategy.exponential-delay.jitter-factor", Default: "0.1", parse: floatBetween(0, 1), Doc: "Random ± fraction of each delay."},
 	{Key: "restart-strategy.exponential-delay.attempts-before-reset-backoff", Default: "2147483647", parse: intRange(1, math.MaxInt32), Doc: "Restarts allowed before the backoff resets."},
 	{Key: "jobmanager.execution.failover-strategy", Default: "region", parse: enum("region", "full"),
 		Doc: "What a task failure restarts: region, its pipelined regions (RestartPipelinedRegionFailoverStrategy), or full, every task (FailoverStrategyFactoryLoader)."},
-	{Key: "heartbeat.timeout", Default: "50 s", parse: positiveMs, format: flinkDuration,
+	{Key: "heartbeat.timeout", Default: "50 s", parse: wholeMs, format: flinkDuration,
 		Doc: "A TaskManager that hangs (alive, silent) is declared lost after this."},
-	{Key: "heartbeat.interval", Default: "10 s", parse: positiveMs, format: flinkDuration,
+	{Key: "heartbeat.interval", Default: "10 s", parse: wholeMs, format: flinkDuration,
 		Doc: "How often the JobManager sends heartbeats to a TaskManager."},
 	{Key: "heartbeat.rpc-failure-threshold", Default: "2", parse: rpcFailureThreshold,
 		Doc: "Failed heartbeat RPCs in a row that declare an unreachable TaskManager lost (-1: never; then heartbeat.timeout)."},
@@ -336,6 +336,13 @@ func (f flinkSettings) duration(key string) sim.Time { return f.values[key].(sim
 func (f flinkSettings) str(key string) string        { v, _ := f.values[key].(string); return v }
 func (f flinkSettings) float(key string) float64     { return f.values[key].(float64) }
 func (f flinkSettings) has(key string) bool          { _, ok := f.values[key]; return ok }
+
+// wholeMs is a duration key's value in whole milliseconds, as Flink's
+// Duration.toMillis reads the restart strategies' and heartbeat's times.
+func (f flinkSettings) wholeMs(key string) sim.Time {
+	d := f.duration(key)
+	return d - d%sim.Millisecond
+}
 
 // usable reports whether a check may judge by keys' values: none of them
 // was refused. A refused key's problem is reported where it is written;

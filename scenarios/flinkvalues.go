@@ -27,6 +27,21 @@ func positiveMs(s string) (any, error) {
 	return d, err
 }
 
+// wholeMs is a duration that Flink reads in whole milliseconds
+// (Duration.toMillis) and refuses at 0: the restart strategies'
+// intervals and backoffs (ExponentialDelayRestartBackoffTimeStrategy's
+// "Initial backoff must be at least 1.", FailureRateRestartBackoffTimeStrategy's
+// "Failures interval must be greater than 0 ms.") and the heartbeat's
+// (HeartbeatServicesImpl). Below 1 ms it truncates to 0; above, the
+// model truncates it as Flink does (restartSpec).
+func wholeMs(s string) (any, error) {
+	d, err := parseFlinkDuration(s)
+	if err == nil && d < sim.Millisecond {
+		return nil, fmt.Errorf("%q must be at least 1 ms: Flink takes it in whole milliseconds and refuses 0", s)
+	}
+	return d, err
+}
+
 // checkpointTime is a checkpoint interval or timeout: at least 10 ms
 // (CheckpointCoordinatorConfiguration's MINIMAL_CHECKPOINT_TIME).
 func checkpointTime(s string) (any, error) {

@@ -106,7 +106,7 @@ func (r *resolver) checkpointing() {
 	if sc.Recovery.Redeploy == nil {
 		sc.Recovery.Redeploy = ptr(Duration(10 * sim.Second))
 	}
-	if to, every := r.fs.duration("heartbeat.timeout"), r.fs.duration("heartbeat.interval"); to < every && fs.usable("heartbeat.timeout", "heartbeat.interval") {
+	if to, every := r.fs.wholeMs("heartbeat.timeout"), r.fs.wholeMs("heartbeat.interval"); to < every && fs.usable("heartbeat.timeout", "heartbeat.interval") {
 		// HeartbeatServicesImpl refuses it.
 		r.d.at(r.fs.at("heartbeat.timeout"), "%s is shorter than heartbeat.interval (%s); Flink requires the timeout to be at least the interval", FormatDuration(to), FormatDuration(every))
 	}
@@ -256,24 +256,27 @@ func (r *resolver) exponentialDefaults() {
 }
 
 // restartSpec is the restart strategy from Flink's restart-strategy.* keys.
+// Every time is in whole milliseconds, as each strategy's createFactory
+// reads it (Duration.toMillis): a fixed-delay of 1500µs waits 1 ms.
 func (r *resolver) restartSpec() models.RestartStrategy {
 	fs := r.fs
+	ms := fs.wholeMs
 	rs := models.RestartStrategy{
 		Kind:                   fs.str("restart-strategy.type"),
-		InitialBackoff:         fs.duration("restart-strategy.exponential-delay.initial-backoff"),
-		MaxBackoff:             fs.duration("restart-strategy.exponential-delay.max-backoff"),
-		ResetThreshold:         fs.duration("restart-strategy.exponential-delay.reset-backoff-threshold"),
+		InitialBackoff:         ms("restart-strategy.exponential-delay.initial-backoff"),
+		MaxBackoff:             ms("restart-strategy.exponential-delay.max-backoff"),
+		ResetThreshold:         ms("restart-strategy.exponential-delay.reset-backoff-threshold"),
 		Multiplier:             fs.float("restart-strategy.exponential-delay.backoff-multiplier"),
 		Jitter:                 fs.float("restart-strategy.exponential-delay.jitter-factor"),
 		AttemptsBeforeReset:    fs.int("restart-strategy.exponential-delay.attempts-before-reset-backoff"),
-		Delay:                  fs.duration("restart-strategy.fixed-delay.delay"),
+		Delay:                  ms("restart-strategy.fixed-delay.delay"),
 		Attempts:               fs.int("restart-strategy.fixed-delay.attempts"),
 		MaxFailuresPerInterval: fs.int("restart-strategy.failure-rate.max-failures-per-interval"),
-		FailureRateInterval:    fs.duration("restart-strategy.failure-rate.failure-rate-interval"),
+		FailureRateInterval:    ms("restart-strategy.failure-rate.failure-rate-interval"),
 		BeforeFLIP364:          r.release.before("1.19"),
 	}
 	if rs.Kind == "failure-rate" {
-		rs.Delay = fs.duration("restart-strategy.failure-rate.delay")
+		rs.Delay = ms("restart-strategy.failure-rate.delay")
 	}
 	return rs
 }
@@ -286,8 +289,8 @@ func (r *resolver) recoverySpec() models.Recovery {
 	}
 	return models.Recovery{
 		FailoverStrategy:    strategy,
-		HeartbeatTimeout:    r.fs.duration("heartbeat.timeout"),
-		HeartbeatInterval:   r.fs.duration("heartbeat.interval"),
+		HeartbeatTimeout:    r.fs.wholeMs("heartbeat.timeout"),
+		HeartbeatInterval:   r.fs.wholeMs("heartbeat.interval"),
 		RPCFailureThreshold: r.fs.int("heartbeat.rpc-failure-threshold"),
 		Redeploy:            sim.Time(*r.sc.Recovery.Redeploy),
 		TaskManagerStart:    sim.Time(*r.sc.Recovery.TaskManagerStart),
@@ -301,7 +304,7 @@ func (r *resolver) recoverySpec() models.Recovery {
 func (r *resolver) checkBackoff() {
 	fs := r.fs
 	const initial, maxB = "restart-strategy.exponential-delay.initial-backoff", "restart-strategy.exponential-delay.max-backoff"
-	if fs.str("restart-strategy.type") != "exponential-delay" || fs.duration(initial) <= fs.duration(maxB) || !fs.usable("restart-strategy.type", initial, maxB) {
+	if fs.str("restart-strategy.type") != "exponential-delay" || fs.wholeMs(initial) <= fs.wholeMs(maxB) || !fs.usable("restart-strategy.type", initial, maxB) {
 		return
 	}
 	k := initial
