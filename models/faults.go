@@ -134,7 +134,7 @@ func (s *Simulation) loseTaskManager(tm int, how Detection) bool {
 	}
 	s.catchUpAll() // its sources read up to the loss
 	now := s.eng.Now()
-	delay, why := s.detectionDelay(how)
+	delay, why, noticed := s.detectionDelay(how)
 	s.tmLost[tm] = true
 	s.tmLostAt[tm] = now
 	// The resource manager asks for a replacement once the loss is noticed.
@@ -146,7 +146,7 @@ func (s *Simulation) loseTaskManager(tm int, how Detection) bool {
 		}
 	}
 	s.storage.cancel(func(t *transfer) bool { return t.st.tm == tm })
-	s.tmHow[tm], s.tmOOM[tm] = how, ""
+	s.tmHow[tm], s.tmOOM[tm] = noticed, ""
 	if s.trace != nil {
 		s.tracef("TaskManager %d lost (%s): its tasks stop; the JobManager notices %s, a replacement is ready %s after that",
 			tm, how, why, s.spec.Recovery.TaskManagerStart)
@@ -188,18 +188,23 @@ func (d Detection) noticed() string {
 	return [...]string{"connection unexpectedly closed", "no longer reachable", "heartbeat timeout"}[d]
 }
 
-// detectionDelay is how long a TaskManager loss goes unnoticed, and why.
-func (s *Simulation) detectionDelay(how Detection) (sim.Time, string) {
+// detectionDelay is how long a TaskManager loss goes unnoticed, why, and
+// how the JobManager notices it: an unreachable TaskManager whose failed
+// heartbeat RPCs do not reach the threshold first (-1 turns it off) is
+// noticed by the heartbeat timeout, and JobMaster's
+// TaskManagerHeartbeatListener says so (notifyHeartbeatTimeout, not
+// notifyTargetUnreachable).
+func (s *Simulation) detectionDelay(how Detection) (sim.Time, string, Detection) {
 	r := s.spec.Recovery
 	switch how {
 	case DetectUnreachable:
 		d := sim.Scale(r.HeartbeatInterval, float64(r.RPCFailureThreshold))
 		if r.RPCFailureThreshold > 0 && d < r.HeartbeatTimeout {
-			return d, fmt.Sprintf("after %d failed heartbeats, one every heartbeat.interval %s: %s", r.RPCFailureThreshold, r.HeartbeatInterval, d)
+			return d, fmt.Sprintf("after %d failed heartbeats, one every heartbeat.interval %s: %s", r.RPCFailureThreshold, r.HeartbeatInterval, d), how
 		}
-		return r.HeartbeatTimeout, fmt.Sprintf("after heartbeat.timeout %s", r.HeartbeatTimeout)
+		return r.HeartbeatTimeout, fmt.Sprintf("after heartbeat.timeout %s", r.HeartbeatTimeout), DetectHang
 	case DetectHang:
-		return r.HeartbeatTimeout, fmt.Sprintf("after heartbeat.timeout %s", r.HeartbeatTimeout)
+		return r.HeartbeatTimeout, fmt.Sprintf("after heartbeat.timeout %s", r.HeartbeatTimeout), how
 	}
-	return 0, "at once: its connections closed"
+	return 0, "at once: its connections closed", how
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/flinksim/flinksim/result"
@@ -187,20 +188,27 @@ func TestRecoveryWithoutCheckpointing(t *testing.T) {
 // TestDetectionDelays: how a TaskManager loss is noticed sets when the job
 // fails over: at once when the process exits (its connections close), after
 // heartbeat.rpc-failure-threshold × heartbeat.interval when it is
-// unreachable, after heartbeat.timeout when it hangs.
+// unreachable, after heartbeat.timeout when it hangs, or when it is
+// unreachable with the failed-RPC detection off (threshold -1), which the
+// reason then names as the timeout (JobMaster's
+// TaskManagerHeartbeatListener.notifyHeartbeatTimeout).
 func TestDetectionDelays(t *testing.T) {
 	const failAt = 100 * sim.Second
 	for _, tc := range []struct {
-		how  Detection
-		want sim.Time
+		name      string
+		how       Detection
+		threshold int
+		want      sim.Time
+		reason    string
 	}{
-		{DetectProcessExit, 0},
-		{DetectUnreachable, 2 * 10 * sim.Second},
-		{DetectHang, 50 * sim.Second},
+		{"process-exit", DetectProcessExit, 2, 0, "connection unexpectedly closed"},
+		{"unreachable", DetectUnreachable, 2, 2 * 10 * sim.Second, "no longer reachable"},
+		{"unreachable, threshold off", DetectUnreachable, -1, 50 * sim.Second, "heartbeat timeout"},
+		{"hang", DetectHang, 2, 50 * sim.Second, "heartbeat timeout"},
 	} {
-		t.Run(tc.how.String(), func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			spec := recoveryJob(1000, 2000, failAt)
-			spec.Recovery.HeartbeatTimeout, spec.Recovery.HeartbeatInterval, spec.Recovery.RPCFailureThreshold = 50*sim.Second, 10*sim.Second, 2
+			spec.Recovery.HeartbeatTimeout, spec.Recovery.HeartbeatInterval, spec.Recovery.RPCFailureThreshold = 50*sim.Second, 10*sim.Second, tc.threshold
 			spec.Failures[0].Detection = tc.how
 			_, res := runWith(t, spec)
 			if len(res.Failovers) != 1 {
@@ -208,6 +216,9 @@ func TestDetectionDelays(t *testing.T) {
 			}
 			if got := res.Failovers[0].At - failAt; got != tc.want {
 				t.Errorf("noticed %v after the loss, want %v", got, tc.want)
+			}
+			if got := res.Failovers[0].Reason; !strings.Contains(got, "("+tc.reason+")") {
+				t.Errorf("reason %q, want it to say %q", got, tc.reason)
 			}
 		})
 	}
