@@ -182,7 +182,7 @@ func describe(n *yaml.Node) string {
 func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 	n = d.resolve(n)
 	if n == nil {
-		d.fail(nil, path, "has no value")
+		d.fail(nil, path, "%s", noValue(v.Type()))
 		return
 	}
 	d.nodes[path] = n
@@ -190,7 +190,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-		d.fail(n, path, "has no value")
+		d.fail(n, path, "%s", noValue(v.Type()))
 		return
 	}
 	if v.Kind() == reflect.Pointer {
@@ -203,6 +203,26 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	d.builtin(n, v, path)
+}
+
+// noValue is the problem of a key written with nothing after it, and what
+// it takes: entries beneath it for a block (flink:, simulation:), items
+// for a list, else a value (leaving a key out is another matter: some
+// have defaults, some are required).
+func noValue(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch self := reflect.PointerTo(t); {
+	case t == reflect.TypeFor[FlinkConfig]():
+		return "has no value: give Flink's configuration beneath it (key: value)"
+	case self.Implements(reflect.TypeFor[scalarValue]()), self.Implements(reflect.TypeFor[nodeValue]()):
+	case t.Kind() == reflect.Map, t.Kind() == reflect.Struct:
+		return "has no value: give its entries beneath it (key: value)"
+	case t.Kind() == reflect.Slice:
+		return "has no value: give its items beneath it (- ...)"
+	}
+	return "has no value: give one"
 }
 
 // custom decodes into a type that decodes itself (a unit or a one-of

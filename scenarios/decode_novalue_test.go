@@ -1,0 +1,23 @@
+package scenarios
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestNoValueSaysWhatItTakes: a key written with nothing after it is
+// reported at its line with what it takes: Flink's configuration beneath
+// flink:, entries beneath a block, items beneath a list, else a value.
+func TestNoValueSaysWhatItTakes(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"flink:\n", `x.yaml:3:7: flink: has no value: give Flink's configuration beneath it (key: value)`},
+		{"simulation:\n", `x.yaml:3:12: simulation: has no value: give its entries beneath it (key: value)`},
+		{"operators:\n", `x.yaml:3:11: operators: has no value: give its items beneath it (- ...)`},
+		{"seed:\n", `x.yaml:3:6: seed: has no value: give one`},
+	} {
+		data := "name: e\nduration: 1min\n" + c.yaml + "sources:\n  - {name: s, partitions: 1, rate: 1k/s}\nsinks:\n  - {name: out}\n"
+		if got := loadProblems(t, []byte(data), nil, ""); !strings.Contains(got, c.want) {
+			t.Errorf("%q: got %q, want %q", c.yaml, got, c.want)
+		}
+	}
+}
