@@ -444,6 +444,9 @@ func (s *Simulation) deployEventTime() {
 				w := rt.spec.Window
 				st.ops[pos].win = &windowOp{w: w, grid: w.step(), span: w.Size, delays: d, recBytes: rt.inRecordSize, latency: sim.NewHistogram(),
 					rng: s.streams.Stream(fmt.Sprintf("windows/%s/%d", rt.spec.Name, st.index))}
+				if w.Kind != Session {
+					st.ops[pos].win.offset = gridOffset(w.Offset, s.spec.Epoch, w.step())
+				}
 			}
 			if rt.spec.Window.Kind == Session {
 				s.deploySessions(rt, pos)

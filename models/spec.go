@@ -43,6 +43,12 @@ type Spec struct {
 	// AutoWatermarkInterval is pipeline.auto-watermark-interval: how often
 	// sources emit their watermarks.
 	AutoWatermarkInterval sim.Time
+	// Epoch is the Unix time of virtual time 0 (run's --start-time): event
+	// timestamps are Unix milliseconds in Flink, so windows lie on a grid
+	// of the epoch, not of the run's start (TimeWindow.getWindowStartWithOffset
+	// on the record's timestamp): a 10 s window starting at :07 ends at
+	// :10, 3 s into the run.
+	Epoch sim.Time
 
 	Checkpointing *Checkpointing // nil: off
 	Restart       RestartStrategy

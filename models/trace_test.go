@@ -27,7 +27,7 @@ var updateTraces = flag.Bool("update", false, "rewrite the expected traces in te
 //
 // Commands:
 //
-//	job [seed=1] [duration=1m] [slots=1] [chunk-records=N] [chunk-delay=1ms] [watermark-interval=200ms]
+//	job [seed=1] [duration=1m] [slots=1] [chunk-records=N] [chunk-delay=1ms] [watermark-interval=200ms] [epoch=0s (Unix time of virtual 0)]
 //	<one line per node and setting, see parseJobLine>
 //	----
 //	ok
@@ -125,6 +125,7 @@ func parseJob(d *datadriven.TestData) (Spec, error) {
 		"chunk-records":      func(v string) { spec.Sim.ChunkRecords = p.int(v) },
 		"chunk-delay":        func(v string) { spec.Sim.ChunkDelay = p.duration(v) },
 		"watermark-interval": func(v string) { spec.AutoWatermarkInterval = p.duration(v) },
+		"epoch":              func(v string) { spec.Epoch = p.duration(v) },
 	})
 	for i, line := range strings.Split(d.Input, "\n") {
 		cmd, args, err := datadriven.ParseLine(line)

@@ -12,7 +12,8 @@ import (
 
 // Event-time windows (WindowOperator with the EventTimeTrigger). Windows lie
 // on a grid: window j starts at offset + j·g (g the slide, or the size of a
-// tumbling window; TimeWindow.getWindowStartWithOffset) and ends size
+// tumbling window; TimeWindow.getWindowStartWithOffset, on the Unix epoch:
+// gridOffset) and ends size
 // later; a record with timestamp ts is in every window whose [start, end)
 // holds it (size/slide of them). With W the operator's watermark:
 //   - a window fires, for every key at once, when W ≥ end − 1 ms (its
@@ -45,12 +46,15 @@ type windowOp struct {
 	// span is a window's length from its slot's start (the size; a
 	// session slot's width)
 	grid, span sim.Time
-	sess       *sessionGrid // session windows' placement (nil: none)
-	recBytes   int64        // bytes of a record it buffers
-	delays     []*delays    // the source's, and its partition groups' own (eventtime.go)
-	rng        *rand.Rand
-	first      int64 // grid index of wins' first window
-	wins       []winRef
+	// offset is the grid's in virtual time: the window's offset less the
+	// epoch's (Spec.Epoch; gridOffset)
+	offset   sim.Time
+	sess     *sessionGrid // session windows' placement (nil: none)
+	recBytes int64        // bytes of a record it buffers
+	delays   []*delays    // the source's, and its partition groups' own (eventtime.go)
+	rng      *rand.Rand
+	first    int64 // grid index of wins' first window
+	wins     []winRef
 	// state: bytes held (records or accumulators), and the peak
 	bytes, peak float64
 	carry       float64 // results owed (keys are expected counts)
@@ -94,10 +98,23 @@ func windowStart(ts, offset, size sim.Time) sim.Time {
 // index is the grid index of the slot [offset + j·g, offset + (j+1)·g)
 // holding ts.
 func (o *windowOp) index(ts sim.Time) int64 {
-	return int64((windowStart(ts, o.w.Offset, o.grid) - o.w.Offset) / o.grid)
+	return int64((windowStart(ts, o.offset, o.grid) - o.offset) / o.grid)
 }
 
-func (o *windowOp) start(j int64) sim.Time { return o.w.Offset + sim.Time(j)*o.grid }
+func (o *windowOp) start(j int64) sim.Time { return o.offset + sim.Time(j)*o.grid }
+
+// gridOffset is the offset, in virtual time, of the grid of windows whose
+// slide (or size) is grid: Flink puts a record in its windows by its
+// timestamp in Unix ms (TimeWindow.getWindowStartWithOffset(timestamp,
+// offset, size)), so the grid lies on the epoch, and virtual time 0 is
+// epoch after it: the starts are offset − epoch modulo grid.
+func gridOffset(offset, epoch, grid sim.Time) sim.Time {
+	r := (offset - epoch%grid) % grid
+	if r < 0 {
+		r += grid
+	}
+	return r
+}
 
 // end is window j's end: its start + size, or a session slot's end.
 func (o *windowOp) end(j int64) sim.Time { return o.start(j) + o.span }

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
 
@@ -16,6 +17,7 @@ func (r *resolver) spec() models.Spec {
 	dur := sim.Time(*sc.Duration)
 	spec := models.Spec{
 		Name: sc.Name, Seed: *sc.Seed, Duration: dur,
+		Epoch: sim.Time(result.DefaultStartTime.UnixNano()), // run's --start-time replaces it
 		Network: models.Network{
 			SegmentSize:          fs.bytes("taskmanager.memory.segment-size"),
 			BuffersPerChannel:    fs.int("taskmanager.network.memory.buffers-per-channel"),

@@ -90,7 +90,9 @@ func replicate(runs []runResult, n int, file string, data []byte, o runOptions) 
 		name := r.name
 		r.reload = func(seed uint64) (*scenarios.Loaded, error) {
 			sets := append(append([]string(nil), o.allSets()...), "seed="+strconv.FormatUint(seed, 10))
-			return scenarios.LoadVariant(file, data, sets, name)
+			l, err := scenarios.LoadVariant(file, data, sets, name)
+			o.stamp(l)
+			return l, err
 		}
 		r.seeds = make([]uint64, n)
 		for k := range r.seeds {

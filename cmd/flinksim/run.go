@@ -20,6 +20,7 @@ import (
 	"github.com/flinksim/flinksim/plots"
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios"
+	"github.com/flinksim/flinksim/sim"
 )
 
 // runOptions are the flags of "flinksim run".
@@ -71,7 +72,7 @@ func (o runOptions) notes(stderr io.Writer) io.Writer {
 // --openmetrics.
 func timeFlags(c *cobra.Command, o *runOptions) {
 	c.Flags().StringVar(&o.startTime, "start-time", result.FormatStartTime(result.DefaultStartTime),
-		"wall time of virtual time 0 (RFC 3339) for the timestamps in checkpoints.json and metrics.om.txt")
+		"wall time of virtual time 0 (RFC 3339) for the timestamps in checkpoints.json and metrics.om.txt, and the epoch event-time windows lie on")
 	c.Flags().BoolVar(&o.openMetrics, "openmetrics", false,
 		"also write metrics.om.txt: the metrics in OpenMetrics text, named as Flink's PrometheusReporter names them")
 }
@@ -265,7 +266,18 @@ func maxMemoryFlag(c *cobra.Command, v *string) {
 // reloader loads a run's spec afresh (for the work estimate's probe).
 func reloader(file string, data []byte, o runOptions) func(string) (*scenarios.Loaded, error) {
 	return func(name string) (*scenarios.Loaded, error) {
-		return scenarios.LoadVariant(file, data, o.allSets(), name)
+		l, err := scenarios.LoadVariant(file, data, o.allSets(), name)
+		o.stamp(l)
+		return l, err
+	}
+}
+
+// stamp gives a loaded run the wall time of virtual time 0 (--start-time),
+// the epoch its event-time windows lie on (models.Spec.Epoch); without a
+// parsed --start-time it keeps the default the loader gave it.
+func (o runOptions) stamp(l *scenarios.Loaded) {
+	if l != nil && !o.start.IsZero() {
+		l.Spec.Epoch = sim.Time(o.start.UnixNano())
 	}
 }
 

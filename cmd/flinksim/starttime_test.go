@@ -110,3 +110,49 @@ func TestStartTimeLowerCase(t *testing.T) {
 		t.Errorf("got %v, %v; want %v", got, err, want)
 	}
 }
+
+// TestStartTimeAlignsWindowsToTheEpoch: event-time windows lie on the Unix
+// epoch (TimeWindow.getWindowStartWithOffset on a timestamp in Unix ms),
+// so a run that starts at :07 has 10 s windows ending 3 s, 13 s, ... into
+// it. Records 500 ms old, 10 a second, bound 1 s: the window ending at e
+// fires at the 200 ms tick of e + 1.6 s; in a minute from :00 the windows
+// up to [40s, 50s) fire with the records of timestamps below 50 s (appended
+// up to 50.4 s: 504 of 599), from :07 those up to [43s, 53s) (534).
+func TestStartTimeAlignsWindowsToTheEpoch(t *testing.T) {
+	if raceDetector {
+		t.Skip("whole runs without plots, on one goroutine; make test runs this test without -race")
+	}
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "w.yaml")
+	scenario := `name: w
+duration: 1m
+flink: {parallelism.default: 1}
+sources:
+  - {name: src, partitions: 1, rate: 10/s, arrivals: deterministic, event-time: {delay: 500ms, watermark: {out-of-orderness: 1s}}}
+operators:
+  - {name: win, key-by: k, keys: 1, window: {tumbling: 10s}}
+sinks:
+  - {name: out}
+simulation: {chunk-records: 1}
+`
+	if err := os.WriteFile(file, []byte(scenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		start string
+		fired int64
+	}{{"2026-01-01T00:00:00Z", 504}, {"2026-01-01T00:00:07Z", 534}} {
+		out := filepath.Join(t.TempDir(), "o")
+		if code, _, errs := cli(t, "run", file, "--no-plots", "-q", "--out", out, "--start-time", c.start); code != 0 {
+			t.Fatal(errs)
+		}
+		r, err := result.ReadDir(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := r.Summary.Windows[0]
+		if got := int64(w.FirstFired*float64(w.RecordsIn) + 0.5); w.RecordsIn != 599 || got != c.fired {
+			t.Errorf("from %s: %d of %d records in a fired window, want %d of 599", c.start, got, w.RecordsIn, c.fired)
+		}
+	}
+}

@@ -71,6 +71,7 @@ func planRuns(base *scenarios.Loaded, file string, data []byte, o runOptions) ([
 		if err != nil {
 			return nil, err
 		}
+		o.stamp(l)
 		runs = append(runs, runResult{name: name, description: describe(base, name), loaded: l})
 	}
 	if len(probs) > 0 {
