@@ -333,7 +333,7 @@ func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 
 	case ref.metric == result.MetricInputWatermark || ref.metric == result.MetricOutputWatermark:
 		return r.extreme(ref, vals, math.Min)
 	case ref.metric == result.MetricWatermarkLag || ref.metric == result.MetricEmitEventTimeLag || ref.metric == result.MetricFetchEventTimeLag ||
-		ref.metric == result.MetricAlignmentDrift || ref.metric == result.MetricLagMax:
+		ref.metric == result.MetricSourceIdleTime || ref.metric == result.MetricAlignmentDrift || ref.metric == result.MetricLagMax:
 		// records-lag-max is the largest lag of any partition (Kafka's
 		// FetchManagerMetrics, a Max over partitions): the operator's, the largest
 		// of its subtasks', as the web UI's max aggregate over subtasks

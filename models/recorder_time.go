@@ -15,19 +15,20 @@ import (
 func timeMetrics(rt *nodeRT) []string {
 	if eventTimeSource(rt) == nil {
 		if rt.spec.Kind == KindSource && rt.spec.Kafka != nil {
-			// every FLIP-27 reader registers currentEmitEventTimeLag
-			// (InternalSourceReaderMetricGroup); without a watermark
-			// strategy's assigner a Kafka record's timestamp is its CreateTime
-			return []string{result.MetricEmitEventTimeLag, result.MetricFetchEventTimeLag}
+			// every FLIP-27 reader registers currentEmitEventTimeLag and
+			// sourceIdleTime (InternalSourceReaderMetricGroup); without a
+			// watermark strategy's assigner a Kafka record's timestamp is
+			// its CreateTime
+			return []string{result.MetricEmitEventTimeLag, result.MetricFetchEventTimeLag, result.MetricSourceIdleTime}
 		}
 		return nil
 	}
 	switch {
 	case rt.spec.Kind == KindSource:
 		if eventTimeSource(rt).spec.Kafka.EventTime.Alignment != nil {
-			return []string{result.MetricOutputWatermark, result.MetricWatermarkLag, result.MetricEmitEventTimeLag, result.MetricFetchEventTimeLag, result.MetricAlignmentDrift}
+			return []string{result.MetricOutputWatermark, result.MetricWatermarkLag, result.MetricEmitEventTimeLag, result.MetricFetchEventTimeLag, result.MetricSourceIdleTime, result.MetricAlignmentDrift}
 		}
-		return []string{result.MetricOutputWatermark, result.MetricWatermarkLag, result.MetricEmitEventTimeLag, result.MetricFetchEventTimeLag}
+		return []string{result.MetricOutputWatermark, result.MetricWatermarkLag, result.MetricEmitEventTimeLag, result.MetricFetchEventTimeLag, result.MetricSourceIdleTime}
 	case rt.spec.Window != nil:
 		return []string{result.MetricInputWatermark, result.MetricOutputWatermark, result.MetricLateDropped, result.MetricLateSideOutput, result.MetricOpenWindows}
 	}
@@ -65,8 +66,12 @@ func (r *recorder) sampleTime(st *subtask, op *opState, k func(int) int, vals []
 	vals[k(vInputWM)] = w
 	vals[k(vOutputWM)] = w
 	emitAt := now
+	vals[k(vSourceIdle)] = 0 // emitting or backpressured
 	if st.t.nodes[0].spec.Kind == KindSource && r.s.readerIdling(st) {
 		emitAt = max(st.wm.lastRead, st.wm.started)
+		// sourceIdleTime: now less when it started idling, in ms of the
+		// clock (InternalSourceReaderMetricGroup.getIdleTime)
+		vals[k(vSourceIdle)] = float64(now/sim.Millisecond - emitAt/sim.Millisecond)
 	}
 	vals[k(vWMLag)] = result.NoValue()
 	if st.wm.out != noWatermark {

@@ -42,6 +42,7 @@ const (
 	vFailedCommittables
 	vRetriedCommittables
 	vPendingCommittables
+	vSourceIdle
 	vInFloating
 	vInExclusive
 	vDeployed // 1 when the subtask was deployed during the sample (no metric: what aggregates average over)
@@ -60,7 +61,7 @@ var valNames = [nVals]string{
 	result.MetricBytesIn, result.MetricBytesOut, result.MetricFetchEventTimeLag, result.MetricRecordsSend,
 	result.MetricTotalCommittables, result.MetricSuccessfulCommittables, result.MetricAlreadyCommittedCommittables,
 	result.MetricFailedCommittables, result.MetricRetriedCommittables, result.MetricPendingCommittables,
-	result.MetricInFloating, result.MetricInExclusive,
+	result.MetricSourceIdleTime, result.MetricInFloating, result.MetricInExclusive,
 	"(deployed)",
 }
 

@@ -110,6 +110,11 @@ const (
 	// fetches and emits a record in one step here, so it equals
 	// currentEmitEventTimeLag.
 	MetricFetchEventTimeLag = "currentFetchEventTimeLag"
+	// MetricSourceIdleTime is a source reader's ms since it started idling
+	// (a poll found nothing to emit, or alignment paused it), 0 while it
+	// emits or is backpressured: InternalSourceReaderMetricGroup.getIdleTime,
+	// registered for every FLIP-27 reader.
+	MetricSourceIdleTime = "sourceIdleTime"
 	// MetricLastCompletedCkptID is the id of the latest completed checkpoint
 	// (CheckpointStatsTracker's lastCompletedCheckpointId; -1 before one).
 	MetricLastCompletedCkptID = "lastCompletedCheckpointId"

@@ -87,6 +87,7 @@ var promMetrics = map[string]promMetric{
 	MetricWatermarkLag:      {scope: scopeOperator},
 	MetricEmitEventTimeLag:  {scope: scopeOperator},
 	MetricFetchEventTimeLag: {scope: scopeOperator},
+	MetricSourceIdleTime:    {scope: scopeOperator},
 	MetricAlignmentDrift:    {scope: scopeOperator},
 	MetricLateDropped:       {scope: scopeOperator},
 	// a sink writer's counter, registered in its operator's group
