@@ -6,10 +6,17 @@ import (
 	"testing"
 )
 
-// checkAxis: ParseGrid(in) is key = values (joined by spaces) of kind,
-// and each value reads back to the number it stands for.
-func checkAxis(t *testing.T, in, key, values string, kind Quantity) {
+// axisCase: ParseGrid(in) is key = values (joined by spaces) of kind.
+type axisCase struct {
+	in, key, values string
+	kind            Quantity
+}
+
+// checkAxis checks c, and that each value reads back to the number it
+// stands for.
+func checkAxis(t *testing.T, c axisCase) {
 	t.Helper()
+	in, key, values, kind := c.in, c.key, c.values, c.kind
 	ax, err := ParseGrid(in)
 	if err != nil {
 		t.Errorf("%s: %v", in, err)
@@ -30,25 +37,19 @@ func checkAxis(t *testing.T, in, key, values string, kind Quantity) {
 // rounded to three significant digits of the step, not
 // 13333.333333333334/s; the ends stay as written.
 func TestParseGridRoundsBetweenEnds(t *testing.T) {
-	for _, c := range []struct {
-		in, key, values string
-		kind            Quantity
-	}{
+	for _, c := range []axisCase{
 		{"sinks.jdbc.capacity=10k/s..20k/s/4", "sinks.jdbc.capacity", "10k/s 13.33k/s 16.67k/s 20k/s", QRate},
 		{"sinks.jdbc.capacity=12345/s..22345/s/3", "sinks.jdbc.capacity", "12.345k/s 17.35k/s 22.345k/s", QRate},
 		{"operators.parse.cost=1ms..2ms/4", "operators.parse.cost", "1ms 1333us 1667us 2ms", QDuration},
 		{"operators.parse.selectivity=0.1..0.2/4", "operators.parse.selectivity", "0.1 0.1333 0.1667 0.2", QPlain},
 		{"operators.parse.selectivity=0.001..0.002/7", "operators.parse.selectivity", "0.001 0.001167 0.001333 0.0015 0.001667 0.001833 0.002", QPlain},
 	} {
-		checkAxis(t, c.in, c.key, c.values, c.kind)
+		checkAxis(t, c)
 	}
 }
 
 func TestParseGrid(t *testing.T) {
-	for _, c := range []struct {
-		in, key, values string
-		kind            Quantity
-	}{
+	for _, c := range []axisCase{
 		{"flink.parallelism.default=2,4,8", "flink.parallelism.default", "2 4 8", QPlain},
 		{"flink.parallelism.default=1..16/4", "flink.parallelism.default", "1 6 11 16", QPlain},
 		{"flink.parallelism.default=1..4/3", "flink.parallelism.default", "1 3 4", QPlain}, // rounded: the field takes whole numbers
@@ -76,7 +77,7 @@ func TestParseGrid(t *testing.T) {
 		{"operators.parse.cost=0..30us/4", "operators.parse.cost", "0s 10us 20us 30us", QDuration},
 		{"sources.clicks.record-size=200,1kB", "sources.clicks.record-size", "200 1kB", QBytes},
 	} {
-		checkAxis(t, c.in, c.key, c.values, c.kind)
+		checkAxis(t, c)
 	}
 	for _, c := range []struct{ in, want string }{
 		{"parallelism", "want key=v1,v2"},
