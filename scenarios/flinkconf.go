@@ -28,6 +28,9 @@ type flinkOption struct {
 	// scenario sets it (modelled after the others; its default written
 	// into every resolved file would change them all).
 	writtenIfSet bool
+	// longMsUntil: a duration the releases before this one declare as a
+	// Long of milliseconds (flinkversion.go: readsLongMs); "" for none
+	longMsUntil string
 }
 
 // flinkOptions lists every modelled key (Flink 1.20 / 2.x names and defaults).
@@ -238,9 +241,9 @@ var flinkOptions = []flinkOption{
 	{Key: "restart-strategy.exponential-delay.attempts-before-reset-backoff", Default: "2147483647", parse: intRange(1, math.MaxInt32), Doc: "Restarts allowed before the backoff resets."},
 	{Key: "jobmanager.execution.failover-strategy", Default: "region", parse: enum("region", "full"),
 		Doc: "What a task failure restarts: region, its pipelined regions (RestartPipelinedRegionFailoverStrategy), or full, every task (FailoverStrategyFactoryLoader)."},
-	{Key: "heartbeat.timeout", Default: "50 s", parse: wholeMs, format: flinkDuration,
+	{Key: "heartbeat.timeout", Default: "50 s", parse: wholeMs, format: flinkDuration, longMsUntil: "1.20",
 		Doc: "A TaskManager that hangs (alive, silent) is declared lost after this."},
-	{Key: "heartbeat.interval", Default: "10 s", parse: wholeMs, format: flinkDuration,
+	{Key: "heartbeat.interval", Default: "10 s", parse: wholeMs, format: flinkDuration, longMsUntil: "1.20",
 		Doc: "How often the JobManager sends heartbeats to a TaskManager."},
 	{Key: "heartbeat.rpc-failure-threshold", Default: "2", parse: rpcFailureThreshold,
 		Doc: "Failed heartbeat RPCs in a row that declare an unreachable TaskManager lost (-1: never; then heartbeat.timeout)."},

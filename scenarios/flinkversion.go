@@ -182,25 +182,18 @@ func defaultIn(o *flinkOption, f flinkRelease) string {
 	return o.Default
 }
 
-// longMsUntil are modelled durations that releases before the one given
-// declare as Long options of milliseconds: HeartbeatManagerOptions'
-// heartbeat.interval and heartbeat.timeout are ConfigOption<Long> up to
-// 1.19 and Durations from 1.20 (FLINK-35359, "Using proper type for
-// configuration" in the 1.20 release notes, its list of options "updated to
-// the Duration type in a backward-compatible manner"). A Long is read by
-// ConfigurationUtils.convertToLong, Long.parseLong: a sign and decimal
-// digits, so "50 s" throws and the process refuses the configuration at
-// its start; a Duration takes "50 s", and a bare number as milliseconds.
-var longMsUntil = map[string]string{
-	"heartbeat.interval": "1.20",
-	"heartbeat.timeout":  "1.20",
-}
-
 // readsLongMs tells whether release f reads option o as a Long of
-// milliseconds (longMsUntil), and from which release as a Duration.
+// milliseconds, and from which release as a Duration (o.longMsUntil).
+// HeartbeatManagerOptions' heartbeat.interval and heartbeat.timeout are
+// ConfigOption<Long> up to 1.19 and Durations from 1.20 (FLINK-35359,
+// "Using proper type for configuration" in the 1.20 release notes, its
+// list of options "updated to the Duration type in a backward-compatible
+// manner"). A Long is read by ConfigurationUtils.convertToLong,
+// Long.parseLong: a sign and decimal digits, so "50 s" throws and the
+// process refuses the configuration at its start; a Duration takes
+// "50 s", and a bare number as milliseconds.
 func (f flinkRelease) readsLongMs(o *flinkOption) (bool, string) {
-	until, ok := longMsUntil[o.Key]
-	return ok && f.before(until), until
+	return o.longMsUntil != "" && f.before(o.longMsUntil), o.longMsUntil
 }
 
 // parseIn reads a value of option o as release f does: by o's parser, or,
@@ -250,7 +243,7 @@ func parseEntry(d *decoder, o *flinkOption, e FlinkEntry, f flinkRelease) (any, 
 }
 
 // formatIn writes option o's value v as release f reads it: a bare number
-// of milliseconds where f reads a Long (longMsUntil), else as Flink writes it.
+// of milliseconds where f reads a Long (readsLongMs), else as Flink writes it.
 func formatIn(o *flinkOption, v any, f flinkRelease) string {
 	if t, ok := v.(sim.Time); ok {
 		if long, _ := f.readsLongMs(o); long {
