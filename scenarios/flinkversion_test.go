@@ -40,7 +40,7 @@ func TestFlinkVersionDefaults(t *testing.T) {
 		// default strategy on the options' defaultValue(), not on the keys
 		{name: "1.20: exponential-delay keys without a type", sets: []string{ckpt, "flink.restart-strategy.exponential-delay.backoff-multiplier=3"},
 			kind: "exponential-delay", multiplier: 1.5, maxBackoff: sim.Minute,
-			warning: "--set flink.restart-strategy.exponential-delay.backoff-multiplier=3: flink.restart-strategy.exponential-delay.backoff-multiplier: ignored: with checkpointing and no restart-strategy.type, Flink 1.20 restarts with exponential-delay on its default settings"},
+			warning: "--set flink.restart-strategy.exponential-delay.backoff-multiplier=3: flink.restart-strategy.exponential-delay.backoff-multiplier: ignored: with checkpointing and no restart-strategy.type, Flink 1.20 restarts with exponential-delay on its default settings (initial-backoff 1 s, max-backoff 1 min, backoff-multiplier 1.5"},
 		{name: "2.0: exponential-delay max-backoff without a type", sets: []string{ckpt, "flink-version=2.0", "flink.restart-strategy.exponential-delay.max-backoff=10min"},
 			kind: "exponential-delay", multiplier: 1.5, maxBackoff: sim.Minute,
 			warning: "--set flink.restart-strategy.exponential-delay.max-backoff=10min: flink.restart-strategy.exponential-delay.max-backoff: ignored: with checkpointing and no restart-strategy.type, Flink 2.0 restarts"},

@@ -242,6 +242,10 @@ var exponentialDelayKeys = []string{
 // of each the scenario set (one refused is reported already).
 func (r *resolver) exponentialDefaults() {
 	fs := r.fs
+	defaults := make([]string, len(exponentialDelayKeys)) // as the release gives them
+	for i, k := range exponentialDelayKeys {
+		defaults[i] = strings.TrimPrefix(k, "restart-strategy.exponential-delay.") + " " + defaultIn(optionByKey[k], r.release)
+	}
 	for _, k := range exponentialDelayKeys {
 		o := optionByKey[k]
 		v, err := o.parse(defaultIn(o, r.release))
@@ -249,7 +253,8 @@ func (r *resolver) exponentialDefaults() {
 			panic("scenarios: bad default for " + k)
 		}
 		if fs.given[k] && !fs.refused[k] && !fs.given["restart-strategy.type"] {
-			r.d.warn(r.d.nodes[fs.at(k)], fs.at(k), "ignored: with checkpointing and no restart-strategy.type, Flink %s restarts with exponential-delay on its default settings (initial-backoff 1 s, backoff-multiplier 1.5, max-backoff 1 min, jitter-factor 0.1, reset-backoff-threshold 1 h, no limit of attempts); set restart-strategy.type: exponential-delay to use it", r.release)
+			r.d.warn(r.d.nodes[fs.at(k)], fs.at(k), "ignored: with checkpointing and no restart-strategy.type, Flink %s restarts with exponential-delay on its default settings (%s); set restart-strategy.type: exponential-delay to use it",
+				r.release, strings.Join(defaults, ", "))
 		}
 		fs.values[k] = v
 	}
