@@ -442,11 +442,14 @@ func (s *Simulation) deployEventTime() {
 					}
 				}
 				w := rt.spec.Window
-				st.ops[pos].win = &windowOp{w: w, grid: w.step(), span: w.Size, delays: d, recBytes: rt.inRecordSize, latency: sim.NewHistogram(),
+				o := &windowOp{w: w, grid: w.pane(), span: w.Size, panes: 1, every: 1, delays: d, recBytes: rt.inRecordSize, latency: sim.NewHistogram(),
 					rng: s.streams.Stream(fmt.Sprintf("windows/%s/%d", rt.spec.Name, st.index))}
 				if w.Kind != Session {
-					st.ops[pos].win.offset = gridOffset(w.Offset, s.spec.Epoch, w.step())
+					o.offset = gridOffset(w.Offset, s.spec.Epoch, o.grid)
+					o.panes, o.every = int64(w.Size/o.grid), int64(w.step()/o.grid)
+					o.phase = int64((gridOffset(w.Offset, s.spec.Epoch, w.step()) - o.offset) / o.grid)
 				}
+				st.ops[pos].win = o
 			}
 			if rt.spec.Window.Kind == Session {
 				s.deploySessions(rt, pos)

@@ -288,8 +288,11 @@ func randomEventTime(rt *rapid.T, nodes []Node) {
 				SideOutput: rapid.Bool().Draw(rt, "side-output"), Buffering: rapid.Bool().Draw(rt, "buffering"), AccumulatorSize: 64,
 				FireCost: sim.Exponential{M: 1e-6}}
 			if rapid.Bool().Draw(rt, "sliding") {
-				w.Kind, w.Slide = Sliding, w.Size
-				w.Size *= sim.Time(rapid.IntRange(1, 4).Draw(rt, "windows-per-record"))
+				// the drawn size is the pane: the slide and the size are
+				// multiples of it, the size not always of the slide
+				every := rapid.Int64Range(1, 3).Draw(rt, "panes-per-slide")
+				w.Kind, w.Slide = Sliding, w.Size*sim.Time(every)
+				w.Size *= sim.Time(rapid.Int64Range(every, 4*every).Draw(rt, "panes-per-window"))
 			}
 			w.Offset = sim.Time(rapid.Int64Range(0, int64(w.step())-1).Draw(rt, "offset"))
 			if rapid.Bool().Draw(rt, "session") {

@@ -289,7 +289,7 @@ func (s *Simulation) stateBytesPut(st *subtask) float64 {
 			if !w.Buffering {
 				per = w.AccumulatorSize
 			}
-			b += float64(st.nin[pos]*w.Windows()) * float64(per)
+			b += float64(st.nin[pos]) * w.PerRecord() * float64(per)
 		}
 	}
 	return b

@@ -359,7 +359,7 @@ func (s *Simulation) heapCosts(flows [][]float64) *result.HeapCosts {
 			}
 			w := o.w
 			bound := eventTimeSource(rt).spec.Kafka.EventTime.OutOfOrderness
-			held := float64(w.Windows())*(w.Size.Seconds()/2+bound.Seconds()+w.AllowedLateness.Seconds()) + w.Size.Seconds()/2
+			held := w.PerRecord()*(w.Size.Seconds()/2+bound.Seconds()+w.AllowedLateness.Seconds()) + w.Size.Seconds()/2
 			if o.sess != nil { // from its timestamp to its session's end, then the bound and the lateness
 				held = o.sess.meanEnd(o.grid) + bound.Seconds() + w.AllowedLateness.Seconds()
 			}

@@ -168,7 +168,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			ws.Firings = int64(math.Round(sessions)) // one per key's session
 		}
 		if ws.RecordsIn > 0 {
-			pairs := float64(ws.RecordsIn * w.Windows())
+			pairs := float64(ws.RecordsIn) * w.PerRecord() // expected when the size is not a multiple of the slide
 			// A window a restore reopened after it fired fires again: its
 			// pairs count once in the firing shares, and in FiredAgain.
 			first, any = first-reopened, any-reopened

@@ -135,12 +135,31 @@ type Window struct {
 	FireCost sim.Dist
 }
 
-// Windows returns how many windows each record belongs to.
-func (w *Window) Windows() int64 {
+// PerRecord is the mean number of windows a record belongs to: size/slide
+// for sliding windows (a record at ts is in every window whose start is
+// on the slide's grid in (ts − size, ts]: SlidingEventTimeWindows.
+// assignWindows; ⌈size/slide⌉ or ⌊size/slide⌋ of them when the size is
+// not a multiple of the slide), else 1.
+func (w *Window) PerRecord() float64 {
 	if w.Kind == Sliding {
-		return int64(w.Size / w.Slide)
+		return float64(w.Size) / float64(w.Slide)
 	}
 	return 1
+}
+
+// pane is the width of the cells records are placed in: windows start and
+// end on their edges. The size of a tumbling window; for sliding windows
+// the greatest common divisor of the size and the slide (the slide when
+// the size is a multiple of it).
+func (w *Window) pane() sim.Time {
+	if w.Kind != Sliding {
+		return w.Size
+	}
+	a, b := w.Size, w.Slide
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // step is the window grid's period: the slide, or the size.

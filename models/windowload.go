@@ -41,7 +41,7 @@ func (rt *nodeRT) windowAt(j int, in float64) (fireS, results float64) {
 	if n <= 0 {
 		// the limit of a slow stream: every record its key's only one
 		// in each of its windows
-		k := float64(w.Windows())
+		k := w.PerRecord()
 		return cost * k, k
 	}
 	elements := keys

@@ -10,12 +10,16 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// Event-time windows (WindowOperator with the EventTimeTrigger). Windows lie
-// on a grid: window j starts at offset + j·g (g the slide, or the size of a
-// tumbling window; TimeWindow.getWindowStartWithOffset, on the Unix epoch:
-// gridOffset) and ends size
-// later; a record with timestamp ts is in every window whose [start, end)
-// holds it (size/slide of them). With W the operator's watermark:
+// Event-time windows (WindowOperator with the EventTimeTrigger). Records are
+// placed in cells of a grid: cell j starts at offset + j·g, g the pane
+// (Window.pane: a tumbling window's size; for sliding windows the greatest
+// common divisor of the size and the slide; TimeWindow.
+// getWindowStartWithOffset, on the Unix epoch: gridOffset). A window starts
+// at every cell whose start is on the slide's grid (every cell unless the
+// size is not a multiple of the slide) and ends size later; a record with
+// timestamp ts is in every window whose [start, end) holds it (size/slide
+// of them, or the nearest whole numbers either side). With W the
+// operator's watermark:
 //   - a window fires, for every key at once, when W ≥ end − 1 ms (its
 //     maxTimestamp: the trigger's event-time timer);
 //   - its state is purged when W ≥ end − 1 ms + allowed lateness
@@ -42,10 +46,14 @@ type winRef struct {
 // windowOp is a window operator subtask's windows and counters.
 type windowOp struct {
 	w *Window
-	// grid is the slots' width: the slide, the size, or a session slot;
-	// span is a window's length from its slot's start (the size; a
+	// grid is the slots' width: the pane (Window.pane), or a session
+	// slot; span is a window's length from its slot's start (the size; a
 	// session slot's width)
 	grid, span sim.Time
+	// A window spans panes slots, and one starts every every slots, at
+	// those whose index is phase modulo every (both 1 and phase 0 unless
+	// a sliding window's size is not a multiple of its slide).
+	panes, every, phase int64
 	// offset is the grid's in virtual time: the window's offset less the
 	// epoch's (Spec.Epoch; gridOffset)
 	offset   sim.Time
@@ -114,6 +122,30 @@ func gridOffset(offset, epoch, grid sim.Time) sim.Time {
 		r += grid
 	}
 	return r
+}
+
+// isWindow reports whether a window starts at slot j.
+func (o *windowOp) isWindow(j int64) bool {
+	return o.every == 1 || o.sinceWindow(j) == 0
+}
+
+// sinceWindow is how many slots after the latest window start at or
+// before slot j it lies.
+func (o *windowOp) sinceWindow(j int64) int64 {
+	r := (j - o.phase) % o.every
+	if r < 0 {
+		r += o.every
+	}
+	return r
+}
+
+// newest is the newest window holding slot j's records (a session
+// operator's slot: the last its sessions reach).
+func (o *windowOp) newest(j int64) int64 {
+	if o.sess != nil {
+		return j + o.sess.reach()
+	}
+	return j - o.sinceWindow(j)
 }
 
 // end is window j's end: its start + size, or a session slot's end.
@@ -199,11 +231,10 @@ func (s *Simulation) assign(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Ch
 // timestamps, newest first (sequential binomials), and puts them in their
 // windows. It returns the re-firings' elements and the late records.
 func (s *Simulation) placeBySlots(st *subtask, rt *nodeRT, o *windowOp, n int64, c *Chunk, d chunkDelays, w wmark) (elements float64, late int64) {
-	k := o.w.Windows()
 	left, mass := n, 1.0
 	head := o.index(c.EventHi)
 	for b := head; left > 0 && mass > 1e-12; b-- {
-		if w != noWatermark && o.cleanupTime(b+o.sess.reach()) <= w.time() {
+		if w != noWatermark && o.cleanupTime(o.newest(b)) <= w.time() {
 			break // this slot's windows and every older one are purged: the rest is late
 		}
 		if o.sess != nil && head-b >= sessionHeadSlots {
@@ -229,7 +260,10 @@ func (s *Simulation) placeBySlots(st *subtask, rt *nodeRT, o *windowOp, n int64,
 			continue
 		}
 		o.placed += got // its newest window is not purged
-		for j := b - k + 1; j <= b; j++ {
+		for j := b - o.panes + 1; j <= b; j++ {
+			if !o.isWindow(j) {
+				continue
+			}
 			if w != noWatermark && o.cleanupTime(j) <= w.time() {
 				continue // isWindowLate: skipped for this window
 			}
@@ -245,8 +279,17 @@ func (s *Simulation) placeBySlots(st *subtask, rt *nodeRT, o *windowOp, n int64,
 // open is the windows holding state: grid windows, or a session
 // operator's sessions (expected).
 func (o *windowOp) open() float64 {
-	if o.sess == nil {
+	if o.sess == nil && o.every == 1 {
 		return float64(len(o.wins))
+	}
+	if o.sess == nil {
+		n := 0
+		for j := o.first; j < o.first+int64(len(o.wins)); j++ {
+			if o.isWindow(j) {
+				n++
+			}
+		}
+		return float64(n)
 	}
 	n := o.foreverSessions
 	for _, r := range o.wins {

@@ -612,3 +612,34 @@ func TestWindowOperatorChainsToWhatFollows(t *testing.T) {
 		t.Errorf("the sink took %d results chained and %d in its own task: want the same, more than 0", took[0], took[1])
 	}
 }
+
+// A sliding window whose size is not a multiple of its slide
+// (SlidingEventTimeWindows takes any size and slide): 10 s windows every
+// 4 s start at multiples of 4 s, so a record at ts is in the windows
+// starting at the multiples of 4 s in (ts − 10 s, ts]: three for ts in
+// [4k, 4k+2) s, two in [4k+2, 4k+4) s, 2.5 on average. Records are made
+// over [0, 100) s and all 0.5 s late: timestamps in [−0.5, 99.5) s. At
+// the end the watermark (bound 1 s) is near 98.5 s, so the windows ending
+// by 98 s have fired, those starting at −8 s ([−8, 2): 2.5 s of
+// timestamps), −4 s (6.5 s) and 0 to 88 s (23 windows of 10 s), 25 per
+// subtask; those starting at 92 s (7.5 s) and 96 s (3.5 s) are pending.
+// Of the 250 s of record-window pairs, 239 fired and 11 are pending, up
+// to the Poisson noise of 11 s of records.
+func TestSlidingSizeNotAMultipleOfTheSlide(t *testing.T) {
+	const rate = 2000.0
+	et := EventTime{Delay: sim.Constant{V: 0.5}, OutOfOrderness: sim.Second}
+	spec := windowJob(rate, 4, 100*sim.Second, et, Window{Kind: Sliding, Size: 10 * sim.Second, Slide: 4 * sim.Second})
+	ws := runSpec(t, spec).Summary.Windows[0]
+	t.Logf("%d firings, fired %.5f, pending %.5f, records %d", ws.Firings, ws.FirstFired, ws.Pending, ws.RecordsIn)
+	if ws.Firings != 2*25 {
+		t.Errorf("%d windows fired, want 25 on each of 2 subtasks", ws.Firings)
+	}
+	// 4 standard deviations of a Poisson count of 11 s of records
+	tol := 4 * math.Sqrt(11*rate) / (250 * rate)
+	if got, want := ws.Pending, 11.0/250; math.Abs(got-want) > tol {
+		t.Errorf("pending share %.5f, want %.5f ± %.5f", got, want, tol)
+	}
+	if got, want := ws.FirstFired, 239.0/250; math.Abs(got-want) > tol {
+		t.Errorf("fired share %.5f, want %.5f ± %.5f", got, want, tol)
+	}
+}

@@ -270,7 +270,7 @@ type PartitionPause struct {
 // sliding and session is set.
 type Window struct {
 	Tumbling        *Duration       `yaml:"tumbling,omitempty" jsonschema_description:"Tumbling windows of this size (TumblingEventTimeWindows), e.g. 1h. Exactly one of tumbling, sliding or session."`
-	Sliding         *SlidingWindow  `yaml:"sliding,omitempty" jsonschema_description:"Sliding windows (SlidingEventTimeWindows), e.g. {size: 1h, slide: 5m}: each record belongs to size/slide windows."`
+	Sliding         *SlidingWindow  `yaml:"sliding,omitempty" jsonschema_description:"Sliding windows (SlidingEventTimeWindows), e.g. {size: 1h, slide: 5m}: each record belongs to size/slide windows (on average, when the size is not a multiple of the slide)."`
 	Session         *SessionWindow  `yaml:"session,omitempty" jsonschema_description:"Session windows (EventTimeSessionWindows.withGap), e.g. {gap: 30m}: a key's records less than the gap apart merge into one window, which ends a gap after its last record."`
 	Offset          *SignedDuration `yaml:"offset,omitempty" jsonschema_description:"Shifts the windows' grid, e.g. -8h for days in UTC+8; may be negative, less than the size (tumbling) or the slide (sliding) either way; not with session. Default 0s."`
 	AllowedLateness *Duration       `yaml:"allowed-lateness,omitempty" jsonschema_description:"WindowedStream.allowedLateness: how long past a window's end its state is kept; a record for it meanwhile fires it again. Default 0s."`
@@ -288,7 +288,7 @@ type SessionWindow struct {
 
 // SlidingWindow is SlidingEventTimeWindows' size and slide.
 type SlidingWindow struct {
-	Size  *Duration `yaml:"size" jsonschema_description:"Length of each window, a multiple of the slide."`
+	Size  *Duration `yaml:"size" jsonschema_description:"Length of each window, at least the slide (a record belongs to size/slide windows, or the whole numbers either side when the size is not a multiple of it)."`
 	Slide *Duration `yaml:"slide" jsonschema_description:"Time from one window's start to the next."`
 }
 

@@ -13,8 +13,19 @@ import (
 // event-time source that feeds each.
 
 // maxWindowsPerRecord bounds size/slide: a record goes to that many
-// windows, each of which the simulation keeps and fires.
+// windows, each of which the simulation keeps and fires. It bounds a
+// window's cells too (the size over the greatest common divisor of the
+// size and the slide: models.Window's pane), which the simulation keeps
+// one by one.
 const maxWindowsPerRecord = 10000
+
+// gcd is the greatest common divisor of two positive durations.
+func gcd(a, b sim.Time) sim.Time {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
 
 // window checks an operator's window and fills in its defaults; it runs
 // once the operator's cost is resolved (fire-cost's default).
@@ -107,10 +118,13 @@ func (r *resolver) assigner(w *Window, p string) {
 		okSize, okSlide := r.windowLength(size, p+".sliding.size"), r.windowLength(slide, p+".sliding.slide")
 		switch {
 		case !okSize || !okSlide:
-		case size%slide != 0:
-			d.at(p+".sliding.size", "%s is not a multiple of the slide %s: flinksim requires it (each record then belongs to size/slide windows)", FormatDuration(size), FormatDuration(slide))
-		case size/slide > maxWindowsPerRecord:
+		case size < slide:
+			d.at(p+".sliding.size", "%s is shorter than the slide %s: Flink takes it, but the records between two windows belong to none, which flinksim does not model; give a size of at least the slide", FormatDuration(size), FormatDuration(slide))
+		case size%slide == 0 && size/slide > maxWindowsPerRecord:
 			d.at(p+".sliding.slide", "puts each record in %d windows (size/slide); flinksim handles at most %d: use a longer slide", size/slide, maxWindowsPerRecord)
+		case size/gcd(size, slide) > maxWindowsPerRecord:
+			g := gcd(size, slide)
+			d.at(p+".sliding.size", "with the slide %s, windows start and end on a grid of %s (their greatest common divisor), %d cells a window, and flinksim keeps a window's cells apart: it handles at most %d; give a size and a slide with a larger common divisor", FormatDuration(slide), FormatDuration(g), size/g, maxWindowsPerRecord)
 		}
 		if okSlide {
 			step, unit, assigner = slide, "slide", "SlidingEventTimeWindows"
