@@ -20,19 +20,53 @@ type restarter interface {
 	backoff(now sim.Time) sim.Time
 }
 
-func newRestarter(rs RestartStrategy, rng *rand.Rand) restarter {
+// newRestarter is rs's strategy; epoch is the Unix time of virtual time 0
+// (Spec.Epoch), which the strategies' clock reads milliseconds of.
+func newRestarter(rs RestartStrategy, epoch sim.Time, rng *rand.Rand) restarter {
+	clock := wallClock(epoch)
 	switch rs.Kind {
 	case "fixed-delay":
 		return &fixedDelay{delay: rs.Delay, attempts: rs.Attempts}
 	case "failure-rate":
-		return &failureRate{delay: rs.Delay, max: rs.MaxFailuresPerInterval, interval: rs.FailureRateInterval}
+		return &failureRate{clock: clock, delay: rs.Delay, max: rs.MaxFailuresPerInterval, interval: toMillis(rs.FailureRateInterval)}
 	case "exponential-delay":
 		if rs.BeforeFLIP364 {
-			return &exponentialDelayBefore119{cfg: rs, rng: rng}
+			return &exponentialDelayBefore119{clock: clock, cfg: rs, rng: rng}
 		}
-		return &exponentialDelay{cfg: rs, rng: rng, next: math.MinInt32}
+		return &exponentialDelay{clock: clock, cfg: rs, rng: rng, next: math.MinInt32}
 	}
 	return noRestart{}
+}
+
+// wallClock is the clock the restart strategies read, Flink's
+// Clock.absoluteTimeMillis (SystemClock: System.currentTimeMillis): whole
+// milliseconds of Unix time, the fraction dropped. It holds the Unix time
+// of virtual time 0. FailureRateRestartBackoffTimeStrategy keeps its
+// failure timestamps in these milliseconds and ExponentialDelayRestart
+// BackoffTimeStrategy its last failure (before 1.19) or next restart
+// (1.19+): every comparison of theirs is of whole milliseconds, so two
+// failures 45.0005 s apart, the first at a whole millisecond, are 45000 ms
+// apart, and 45 s and 1 ns apart, the first 1 ns before a millisecond
+// ends, 45001 ms.
+type wallClock sim.Time
+
+// ms is the clock's reading at virtual time t (t ≥ 0), without overflow.
+func (c wallClock) ms(t sim.Time) int64 {
+	e := sim.Time(c)
+	return int64(e/sim.Millisecond + t/sim.Millisecond + (e%sim.Millisecond+t%sim.Millisecond)/sim.Millisecond)
+}
+
+// toMillis is a duration in whole milliseconds, as Duration.toMillis reads
+// the strategies' options (the scenario has truncated them already).
+func toMillis(d sim.Time) int64 { return int64(d / sim.Millisecond) }
+
+// millis is a number of milliseconds as a virtual duration, saturating at
+// sim.Never.
+func millis(ms int64) sim.Time {
+	if ms >= int64(sim.Never/sim.Millisecond) {
+		return sim.Never
+	}
+	return sim.Time(ms) * sim.Millisecond
 }
 
 type noRestart struct{}
@@ -52,12 +86,16 @@ func (f *fixedDelay) notifyFailure(sim.Time) bool { f.current++; return true }
 func (f *fixedDelay) canRestart(sim.Time) bool    { return f.current <= f.attempts }
 func (f *fixedDelay) backoff(sim.Time) sim.Time   { return f.delay }
 
-// failureRate fails the job when more than max failures fall within interval.
+// failureRate fails the job when more than max failures fall within
+// interval: FailureRateRestartBackoffTimeStrategy keeps the last max+1
+// failure timestamps (ms of its clock) and allows a restart while it holds
+// fewer, or the newest is more than interval ms after the oldest.
 type failureRate struct {
+	clock    wallClock
 	delay    sim.Time
 	max      int
-	interval sim.Time
-	times    []sim.Time
+	interval int64   // ms
+	times    []int64 // ms of the clock
 }
 
 func (f *failureRate) full() bool { return len(f.times) > f.max }
@@ -66,12 +104,12 @@ func (f *failureRate) notifyFailure(now sim.Time) bool {
 	if f.full() {
 		f.times = f.times[1:]
 	}
-	f.times = append(f.times, now)
+	f.times = append(f.times, f.clock.ms(now))
 	return true
 }
 
 func (f *failureRate) canRestart(now sim.Time) bool {
-	return !f.full() || now-f.times[0] > f.interval
+	return !f.full() || f.clock.ms(now)-f.times[0] > f.interval
 }
 
 func (f *failureRate) backoff(sim.Time) sim.Time { return f.delay }
@@ -82,29 +120,29 @@ func (f *failureRate) backoff(sim.Time) sim.Time { return f.delay }
 // As there, the jitter is drawn around the uncapped backoff and the sum is
 // then capped at max-backoff; unlike Java's long arithmetic, which overflows
 // once initial × multiplier^attempt passes 2^63 ms, every step saturates.
+// Its times are ms of its clock, as Flink's nextRestartTimestamp: a failure
+// merges while now ≤ next, and resets the backoff when now − next ≥ the
+// threshold, both in whole milliseconds.
 type exponentialDelay struct {
+	clock   wallClock
 	cfg     RestartStrategy
 	rng     *rand.Rand
 	attempt int
-	next    sim.Time // when the pending or last restart happens
+	next    int64 // ms of the clock: when the pending or last restart happens
 }
 
 func (x *exponentialDelay) notifyFailure(now sim.Time) bool {
-	if now <= x.next {
+	n := x.clock.ms(now)
+	if n <= x.next {
 		return false // merged into the restart already scheduled
 	}
-	if sim.Add(now, -x.next) >= x.cfg.ResetThreshold {
+	if n-x.next >= toMillis(x.cfg.ResetThreshold) {
 		x.attempt = 0
 	}
-	ms := func(t sim.Time) int64 { return int64(t / sim.Millisecond) }
-	initial, maxB := ms(x.cfg.InitialBackoff), ms(x.cfg.MaxBackoff)
+	initial, maxB := toMillis(x.cfg.InitialBackoff), toMillis(x.cfg.MaxBackoff)
 	cur := saturatedInt64(float64(initial) * math.Pow(x.cfg.Multiplier, float64(x.attempt)))
 	b := max(initial, min(saturatedAdd(cur, drawJitter(x.rng, cur, x.cfg.Jitter)), maxB))
-	d := sim.Never
-	if b < int64(sim.Never/sim.Millisecond) {
-		d = sim.Time(b) * sim.Millisecond
-	}
-	x.next = sim.Add(now, d)
+	x.next = saturatedAdd(n, b)
 	x.attempt = min(x.attempt+1, math.MaxInt32)
 	return true
 }
@@ -146,4 +184,8 @@ func (x *exponentialDelay) canRestart(sim.Time) bool {
 	return x.cfg.AttemptsBeforeReset <= 0 || x.attempt <= x.cfg.AttemptsBeforeReset
 }
 
-func (x *exponentialDelay) backoff(now sim.Time) sim.Time { return max(0, sim.Add(x.next, -now)) }
+// backoff is Flink's getBackoffTime, next − now in ms of the clock (at
+// least 0), cut where the restart would be at sim.Never.
+func (x *exponentialDelay) backoff(now sim.Time) sim.Time {
+	return sim.Add(now, millis(max(0, x.next-x.clock.ms(now)))) - now
+}

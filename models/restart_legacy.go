@@ -15,17 +15,20 @@ import (
 // max-backoff, capped there. The jitter is drawn around that capped backoff
 // and the sum capped again, so at the cap a delay lies in
 // [max − jitter·max, max]. It allows every restart.
+// Like Flink's, it compares ms of its clock (lastFailureTimestamp).
 type exponentialDelayBefore119 struct {
-	cfg  RestartStrategy
-	rng  *rand.Rand
-	cur  int64    // the current backoff, ms
-	last sim.Time // the previous failure
-	seen bool
+	clock wallClock
+	cfg   RestartStrategy
+	rng   *rand.Rand
+	cur   int64 // the current backoff, ms
+	last  int64 // the previous failure, ms of the clock
+	seen  bool
 }
 
 func (x *exponentialDelayBefore119) notifyFailure(now sim.Time) bool {
-	initial, maxB := int64(x.cfg.InitialBackoff/sim.Millisecond), int64(x.cfg.MaxBackoff/sim.Millisecond)
-	if !x.seen || sim.Add(now, -x.last) >= sim.Add(x.cfg.ResetThreshold, sim.Time(x.cur)*sim.Millisecond) {
+	initial, maxB := toMillis(x.cfg.InitialBackoff), toMillis(x.cfg.MaxBackoff)
+	n := x.clock.ms(now)
+	if !x.seen || n-x.last >= saturatedAdd(toMillis(x.cfg.ResetThreshold), x.cur) {
 		x.cur = initial
 	} else {
 		if x.cur < maxB {
@@ -33,7 +36,7 @@ func (x *exponentialDelayBefore119) notifyFailure(now sim.Time) bool {
 		}
 		x.cur = max(initial, min(x.cur, maxB))
 	}
-	x.last, x.seen = now, true
+	x.last, x.seen = n, true
 	return true // every failure is an attempt before FLIP-364
 }
 
@@ -41,5 +44,5 @@ func (x *exponentialDelayBefore119) canRestart(sim.Time) bool { return true }
 
 func (x *exponentialDelayBefore119) backoff(sim.Time) sim.Time {
 	b := saturatedAdd(x.cur, drawJitter(x.rng, x.cur, x.cfg.Jitter))
-	return sim.Time(min(b, int64(x.cfg.MaxBackoff/sim.Millisecond))) * sim.Millisecond
+	return millis(min(b, toMillis(x.cfg.MaxBackoff)))
 }

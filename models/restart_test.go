@@ -12,7 +12,7 @@ func TestExponentialDelayBackoffs(t *testing.T) {
 	// 60s; failures 10 min apart keep growing, one after a quiet hour resets.
 	rs := RestartStrategy{Kind: "exponential-delay", InitialBackoff: sim.Second, MaxBackoff: sim.Minute,
 		Multiplier: 1.5, ResetThreshold: sim.Hour}
-	r := newRestarter(rs, sim.NewStreams(1).Stream("restart"))
+	r := newRestarter(rs, 0, sim.NewStreams(1).Stream("restart"))
 	want := []sim.Time{1000, 1500, 2250, 3375, 5062, 7593, 11390, 17085, 25628, 38443, 57665, 60000, 60000}
 	now := sim.Time(0)
 	for i, w := range want {
@@ -62,7 +62,7 @@ func TestExponentialDelayBefore119(t *testing.T) {
 		{sim.Hour + sim.Minute - 1, 60000},
 		{sim.Hour + sim.Minute, 1000}, // threshold plus the current backoff: reset
 	}
-	r := newRestarter(rs, sim.NewStreams(1).Stream("restart"))
+	r := newRestarter(rs, 0, sim.NewStreams(1).Stream("restart"))
 	now := sim.Time(0)
 	for i, c := range steps {
 		now += c.gap
@@ -75,7 +75,7 @@ func TestExponentialDelayBefore119(t *testing.T) {
 		}
 	}
 	rs.Jitter = 0.1
-	r = newRestarter(rs, sim.NewStreams(3).Stream("restart"))
+	r = newRestarter(rs, 0, sim.NewStreams(3).Stream("restart"))
 	below := 0
 	const n = 200
 	for i := 0; i < n; i++ {
@@ -106,7 +106,7 @@ func TestExponentialDelayBefore119(t *testing.T) {
 func TestExponentialDelayJitterStaysInRange(t *testing.T) {
 	rs := RestartStrategy{Kind: "exponential-delay", InitialBackoff: sim.Second, MaxBackoff: sim.Minute,
 		Multiplier: 2, ResetThreshold: sim.Hour, Jitter: 0.1}
-	r := newRestarter(rs, sim.NewStreams(2).Stream("restart")).(*exponentialDelay)
+	r := newRestarter(rs, 0, sim.NewStreams(2).Stream("restart")).(*exponentialDelay)
 	now := sim.Time(0)
 	for i := 0; i < 6; i++ {
 		now += sim.Minute * 5
@@ -120,7 +120,7 @@ func TestExponentialDelayJitterStaysInRange(t *testing.T) {
 }
 
 func TestFixedDelayAndFailureRate(t *testing.T) {
-	f := newRestarter(RestartStrategy{Kind: "fixed-delay", Delay: 10 * sim.Second, Attempts: 2}, nil)
+	f := newRestarter(RestartStrategy{Kind: "fixed-delay", Delay: 10 * sim.Second, Attempts: 2}, 0, nil)
 	var ok []bool
 	for i := 0; i < 3; i++ {
 		f.notifyFailure(sim.Time(i) * sim.Minute)
@@ -131,7 +131,7 @@ func TestFixedDelayAndFailureRate(t *testing.T) {
 	}
 	// At most 1 failure per minute: a second failure within the minute ends
 	// the job, one after it does not.
-	r := newRestarter(RestartStrategy{Kind: "failure-rate", Delay: sim.Second, MaxFailuresPerInterval: 1, FailureRateInterval: sim.Minute}, nil)
+	r := newRestarter(RestartStrategy{Kind: "failure-rate", Delay: sim.Second, MaxFailuresPerInterval: 1, FailureRateInterval: sim.Minute}, 0, nil)
 	r.notifyFailure(0)
 	if !r.canRestart(0) {
 		t.Fatal("first failure refused")
@@ -144,7 +144,7 @@ func TestFixedDelayAndFailureRate(t *testing.T) {
 	if r.canRestart(90 * sim.Second) {
 		t.Fatal("two failures within a minute allowed")
 	}
-	if newRestarter(RestartStrategy{Kind: "none"}, nil).canRestart(0) {
+	if newRestarter(RestartStrategy{Kind: "none"}, 0, nil).canRestart(0) {
 		t.Fatal("none restarted")
 	}
 }
@@ -155,7 +155,7 @@ func TestFixedDelayAndFailureRate(t *testing.T) {
 func TestExponentialDelayManyAttempts(t *testing.T) {
 	rs := RestartStrategy{Kind: "exponential-delay", InitialBackoff: sim.Second, MaxBackoff: sim.Minute,
 		Multiplier: 1.5, ResetThreshold: sim.Hour, Jitter: 0.1, AttemptsBeforeReset: math.MaxInt32}
-	r := newRestarter(rs, sim.NewStreams(3).Stream("restart"))
+	r := newRestarter(rs, 0, sim.NewStreams(3).Stream("restart"))
 	now := sim.Time(0)
 	for i := 0; i < 2000; i++ {
 		now += 10 * sim.Minute
@@ -192,7 +192,7 @@ func TestExponentialDelaySaturates(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			rs := RestartStrategy{Kind: "exponential-delay", InitialBackoff: c.initial, MaxBackoff: c.maxB,
 				Multiplier: c.multiplier, ResetThreshold: huge, Jitter: c.jitt}
-			r := newRestarter(rs, sim.NewStreams(3).Stream("restart"))
+			r := newRestarter(rs, 0, sim.NewStreams(3).Stream("restart"))
 			now := sim.Time(0)
 			for k := 0; k < c.failures; k++ {
 				r.notifyFailure(now)
@@ -206,9 +206,10 @@ func TestExponentialDelaySaturates(t *testing.T) {
 				if want := min(toMs(c.maxB), room); low >= float64(c.maxB) && b != want {
 					t.Fatalf("failure %d: backoff %v, want %v", k, b, want)
 				}
-				// The next failure comes after the restart, within the reset
+				// The next failure comes a millisecond after the restart (one
+				// within its millisecond merges into it), within the reset
 				// threshold (saturating: the restart may be "never").
-				now = sim.Add(now, b+1)
+				now = sim.Add(now, b+sim.Millisecond)
 				if now == sim.Never {
 					break
 				}
@@ -219,3 +220,47 @@ func TestExponentialDelaySaturates(t *testing.T) {
 
 // toMs truncates to the millisecond, the resolution of Flink's backoffs.
 func toMs(t sim.Time) sim.Time { return t / sim.Millisecond * sim.Millisecond }
+
+// TestRestartClockMillis: the strategies read Clock.absoluteTimeMillis,
+// whole milliseconds of Unix time, and compare those
+// (FailureRateRestartBackoffTimeStrategy's failure timestamps,
+// ExponentialDelayRestartBackoffTimeStrategy's nextRestartTimestamp, and
+// before 1.19 its lastFailureTimestamp): the instants within one
+// millisecond are the same time. testdata/trace/restart_millis.txt shows
+// the failure-rate interval and the reset threshold at their edges.
+func TestRestartClockMillis(t *testing.T) {
+	ms := func(f float64) sim.Time { return sim.Time(f * float64(sim.Millisecond)) }
+	// 1.19+: the restart is at 31000 ms; a failure at 31000.5 ms is not
+	// after it (now <= nextRestartTimestamp): merged, with 0 ms left.
+	x := newRestarter(RestartStrategy{Kind: "exponential-delay", InitialBackoff: sim.Second, MaxBackoff: sim.Minute,
+		Multiplier: 2, ResetThreshold: sim.Hour, AttemptsBeforeReset: 10}, 0, nil)
+	x.notifyFailure(30 * sim.Second)
+	if x.notifyFailure(ms(31000.5)) {
+		t.Error("a failure at 31000.5 ms, the restart's millisecond: a new attempt, want merged")
+	}
+	if b := x.backoff(ms(31000.5)); b != 0 {
+		t.Errorf("merged at the restart's millisecond: backoff %v, want 0", b)
+	}
+	if !x.notifyFailure(ms(31001)) {
+		t.Error("a failure at 31001 ms: merged, want a new attempt")
+	}
+	// The clock is Unix time: with virtual 0 at 0.7 ms past a millisecond,
+	// failures at 0.2 ms and 10.4 ms are at 0 ms and 11 ms of it, more than
+	// a 10 ms interval apart.
+	f := newRestarter(RestartStrategy{Kind: "failure-rate", Delay: sim.Second, MaxFailuresPerInterval: 1, FailureRateInterval: 10 * sim.Millisecond}, ms(0.7), nil)
+	f.notifyFailure(ms(0.2))
+	f.notifyFailure(ms(10.4))
+	if !f.canRestart(ms(10.4)) {
+		t.Error("failures at 0 ms and 11 ms of the clock, 10 ms interval: refused, want allowed")
+	}
+	// Before 1.19 the backoff starts over when now - lastFailureTimestamp
+	// >= threshold + current backoff: 11000 - 0 >= 10000 + 1000 ms, though
+	// the failures are 10999.5 ms apart.
+	l := newRestarter(RestartStrategy{Kind: "exponential-delay", InitialBackoff: sim.Second, MaxBackoff: sim.Minute,
+		Multiplier: 2, ResetThreshold: 10 * sim.Second, BeforeFLIP364: true}, 0, nil)
+	l.notifyFailure(ms(0.5))
+	l.notifyFailure(11 * sim.Second)
+	if b := l.backoff(11 * sim.Second); b != sim.Second {
+		t.Errorf("1.18, 11000 ms after a failure at 0 ms: backoff %v, want it reset to 1s", b)
+	}
+}

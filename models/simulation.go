@@ -172,7 +172,7 @@ func New(spec Spec) (*Simulation, error) {
 	for i, f := range spec.Failures {
 		s.injected[i].Kind = f.Kind.String()
 	}
-	s.restarter = newRestarter(spec.Restart, s.streams.Stream("restart"))
+	s.restarter = newRestarter(spec.Restart, spec.Epoch, s.streams.Stream("restart"))
 	var storageCfg Storage
 	if spec.Checkpointing != nil {
 		s.coord = newCoordinator(s, spec.Checkpointing)
