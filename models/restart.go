@@ -120,6 +120,12 @@ func (f *failureRate) backoff(sim.Time) sim.Time { return f.delay }
 // As there, the jitter is drawn around the uncapped backoff and the sum is
 // then capped at max-backoff; unlike Java's long arithmetic, which overflows
 // once initial × multiplier^attempt passes 2^63 ms, every step saturates.
+// A backoff-multiplier of Infinity passes 2^63 ms at the second attempt:
+// here every later restart waits max-backoff. Flink's (long) cast gives
+// Long.MAX_VALUE there too, but adding a jitter drawn above 0 wraps it
+// negative, and Math.max makes that initial-backoff (about half of the
+// restarts with any jitter-factor; a jitter-factor of 1 makes nextLong's
+// bound overflow and throw): an overflow flinksim does not reproduce.
 // Its times are ms of its clock, as Flink's nextRestartTimestamp: a failure
 // merges while now ≤ next, and resets the backoff when now − next ≥ the
 // threshold, both in whole milliseconds.

@@ -264,3 +264,45 @@ func TestRestartClockMillis(t *testing.T) {
 		t.Errorf("1.18, 11000 ms after a failure at 0 ms: backoff %v, want it reset to 1s", b)
 	}
 }
+
+// TestExponentialDelayInfiniteMultiplier: Flink takes a backoff-multiplier
+// of Infinity (ExponentialDelayRestartBackoffTimeStrategy checks only
+// backoffMultiplier > 1). The first restart waits initial-backoff
+// (Math.pow(Infinity, 0) is 1), every later one max-backoff: the long cast
+// of initial × Infinity is Long.MAX_VALUE, capped at max-backoff (1.19+;
+// before, currentBackoffMS *= Infinity, capped the same, the jitter drawn
+// around the cap). No NaN, no overflow.
+func TestExponentialDelayInfiniteMultiplier(t *testing.T) {
+	for _, before119 := range []bool{false, true} {
+		for _, jitter := range []float64{0, 0.1, 1} {
+			rs := RestartStrategy{Kind: "exponential-delay", InitialBackoff: sim.Second, MaxBackoff: sim.Minute,
+				Multiplier: math.Inf(1), ResetThreshold: sim.Hour, Jitter: jitter, AttemptsBeforeReset: math.MaxInt32, BeforeFLIP364: before119}
+			r := newRestarter(rs, 0, sim.NewStreams(5).Stream("restart"))
+			now := sim.Time(0)
+			for k := 0; k < 20; k++ {
+				now += 10 * sim.Minute
+				r.notifyFailure(now)
+				if !r.canRestart(now) {
+					t.Fatalf("1.18 %v, jitter %g, failure %d refused", before119, jitter, k)
+				}
+				b := r.backoff(now)
+				// around initial-backoff, then max-backoff; 1.19+ caps the
+				// jitter below at initial-backoff and draws it around
+				// Long.MAX_VALUE at the cap (no delay below it), 1.18 around
+				// the cap
+				base := sim.Minute
+				if k == 0 {
+					base = sim.Second
+				}
+				off := sim.Time(jitter * float64(base))
+				lo, hi := base-off, min(base+off, sim.Minute)
+				if !before119 {
+					lo = base
+				}
+				if b < lo || b > hi {
+					t.Fatalf("1.18 %v, jitter %g, failure %d: backoff %v outside [%v, %v]", before119, jitter, k, b, lo, hi)
+				}
+			}
+		}
+	}
+}

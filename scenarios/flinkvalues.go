@@ -230,6 +230,21 @@ func floatAbove(lo float64) func(string) (any, error) {
 	}
 }
 
+// backoffMultiplier is exponential-delay's backoff-multiplier as Flink
+// takes it: any double Double.parseDouble reads (ConfigurationUtils
+// .convertToDouble) that is above 1, the check of
+// ExponentialDelayRestartBackoffTimeStrategy's constructor
+// (backoffMultiplier > 1, "Backoff multiplier must be greater than 1."):
+// Infinity too, or a number too large for a double, which Java reads as
+// Infinity ("1e400"); not NaN, which compares false. Java spells no "inf".
+func backoffMultiplier(s string) (any, error) {
+	v, ok := javaDouble(s)
+	if !ok || !(v > 1) {
+		return nil, fmt.Errorf("%q must be a number above 1 (Infinity too)", s)
+	}
+	return v, nil
+}
+
 func floatBetween(lo, hi float64) func(string) (any, error) {
 	return func(s string) (any, error) {
 		v, ok := javaDouble(s)

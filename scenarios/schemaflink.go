@@ -219,3 +219,6 @@ func nestedPrefixes(s *jsonschema.Schema) {
 // ("1_000" is YAML's, not Java's), and a double may end in Java's float or
 // double suffix ("2.0f").
 const flinkFloatText = "^" + flinkSpace + `[+-]?(NaN|Infinity|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[fFdD]?)` + flinkSpace + "$"
+
+// flinkNumberText is a double without NaN and the infinities.
+const flinkNumberText = `[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[fFdD]?`

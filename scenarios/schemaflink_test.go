@@ -124,6 +124,11 @@ var flinkSchemaCases = []string{
 	// doubles
 	"flink: {restart-strategy.exponential-delay.backoff-multiplier: 1}",
 	"flink: {restart-strategy.exponential-delay.backoff-multiplier: 1.01}",
+	"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.backoff-multiplier: Infinity}",
+	"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.backoff-multiplier: \" +Infinity\"}",
+	"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.backoff-multiplier: -Infinity}",
+	"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.backoff-multiplier: NaN}",
+	"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.backoff-multiplier: inf}",
 	"flink: {restart-strategy.exponential-delay.jitter-factor: 1.5}",
 	"flink: {restart-strategy.exponential-delay.jitter-factor: 1}",
 	"flink: {taskmanager.memory.managed.fraction: 1}",

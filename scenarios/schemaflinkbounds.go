@@ -121,8 +121,17 @@ func flinkFloatSchema(o *flinkOption) *jsonschema.Schema {
 			s.ExclusiveMaximum = json.Number(f(c))
 		}
 	}
-	if !o.takes("NaN") && !o.takes("Infinity") && !o.takes("-Infinity") {
+	var words []string // NaN and the infinities o takes, as patterns
+	for _, w := range [][2]string{{"NaN", `[+-]?NaN`}, {"Infinity", `\+?Infinity`}, {"-Infinity", `-Infinity`}} {
+		if o.takes(w[0]) {
+			words = append(words, w[1])
+		}
+	}
+	switch len(words) {
+	case 0:
 		s.Pattern = strings.Replace(flinkFloatText, "NaN|Infinity|", "", 1)
+	case 1, 2: // e.g. backoff-multiplier: Infinity, not NaN
+		s.Pattern = "^" + flinkSpace + "(" + strings.Join(words, "|") + "|" + flinkNumberText + ")" + flinkSpace + "$"
 	}
 	return withTypes(s, "number", "string")
 }
