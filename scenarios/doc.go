@@ -58,7 +58,8 @@
 //	resolve_eventtime.go  sources' event time: delays, offline devices, watermark strategy, paused partitions
 //	resolve_window.go     event-time window operators: assigners, lateness, window function, their event-time source
 //	resolve_sinks.go    sinks: capacity and latency
-//	resolve_ckpt.go     checkpointing, storage, restart strategy and recovery
+//	resolve_ckpt.go     checkpointing, storage and recovery
+//	resolve_restart.go  the restart strategy: the default, the options Flink reads (the chosen strategy's) and those it ignores
 //	resolve_ckptstorage.go  the checkpoint storage: the JobManager's memory (asked for, or without a directory) or a file system, the max state size, a file system's inline threshold
 //	resolve_memory.go   TaskManager memory: the task heap that heap state must fit in
 //	resolve_cpu.go      TaskManager cores: taskmanager.cpu.cores, else Kubernetes' or YARN's fallback, else the slots

@@ -322,6 +322,10 @@ type flinkSettings struct {
 	// refused: their default stands in, and a check that reads them would
 	// judge a setting the scenario did not make.
 	refused map[string]bool
+	// unread are the restart strategies' options whose value was refused,
+	// kept until the strategy in use is known (restartKeys): Flink parses
+	// only the chosen strategy's options.
+	unread map[string]unreadValue
 }
 
 // at is the field path under which the scenario set key, for messages at
@@ -384,7 +388,7 @@ func (f flinkSettings) intOr(key string, or int) int {
 // error that suggests the closest known key. Of the keys not modelled, those
 // that cannot change a simulation (flinkKeyInert) are returned as inert.
 func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkSettings, notModelled, inert []string) {
-	fs = flinkSettings{values: map[string]any{}, given: map[string]bool{}, paths: map[string]string{}, refused: map[string]bool{}}
+	fs = flinkSettings{values: map[string]any{}, given: map[string]bool{}, paths: map[string]string{}, refused: map[string]bool{}, unread: map[string]unreadValue{}}
 	var known []FlinkEntry // the entries under names the release reads
 	for _, e := range cfg.Entries {
 		if e.Nested && release.before("1.19") {
@@ -424,8 +428,7 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 			fs.given[o.Key] = true
 			fs.paths[o.Key] = e.Path
 			if e.Value == "" {
-				d.fail(e.Node, e.Path, "%s", emptyFlinkValue(o, e.Node))
-				fs.refused[o.Key] = true
+				fs.refuse(d, e, o.Key, emptyFlinkValue(o, e.Node))
 				continue
 			}
 			if o.Key == "state.backend.type" {
@@ -438,8 +441,7 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 			}
 			v, err := parseEntry(d, o, e, release)
 			if err != nil {
-				d.fail(e.Node, e.Path, "%v", err)
-				fs.refused[o.Key] = true
+				fs.refuse(d, e, o.Key, err.Error())
 				continue
 			}
 			fs.values[o.Key] = v

@@ -171,7 +171,12 @@ func TestFlinkValuesParseAsFlink(t *testing.T) {
 		{"parallelism.default=", "flink.parallelism.default: needs a single value, and an empty one is not a whole number: give one from 1 to 32768"},
 	} {
 		t.Run(c.set, func(t *testing.T) {
-			sets := []string{"flink." + c.set, "flink.execution.checkpointing.interval=1min", ckptDir, "flink.restart-strategy.type=fixed-delay"}
+			// a restart strategy's option is read with that strategy only
+			strategy := "fixed-delay"
+			if f := restartFamily(strings.SplitN(c.set, "=", 2)[0]); f != "" {
+				strategy = f
+			}
+			sets := []string{"flink." + c.set, "flink.execution.checkpointing.interval=1min", ckptDir, "flink.restart-strategy.type=" + strategy}
 			l, err := Load("m.yaml", []byte(minimal), sets)
 			if c.want == "" {
 				if err != nil {

@@ -3,7 +3,6 @@ package scenarios
 import (
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/sim"
-	"math"
 	"strings"
 )
 
@@ -66,6 +65,7 @@ func (r *resolver) checkpointing() {
 	if !fs.has("restart-strategy.type") {
 		r.defaultRestartStrategy(on)
 	}
+	r.restartKeys(on)
 	if !on {
 		// Checked all the same, so that every problem is reported at once.
 		if sc.CheckpointStorage != nil {
@@ -199,93 +199,6 @@ func (r *resolver) stateBackend() {
 	r.byteRate(&sb.RestoreRate, def.RestoreRate, "state-backend.restore-rate", " per core", "100MB/s")
 }
 
-// defaultRestartStrategy is the strategy of a job that sets none
-// (RestartBackoffTimeStrategyFactoryLoader.getDefaultRestartStrategyFactory):
-// none without checkpointing; with it, since 1.19 (FLIP-364),
-// exponential-delay on the options' default values (the loader builds its
-// factory from each RestartStrategyOptions.*.defaultValue(), not from the
-// configuration), and before, fixed-delay with DEFAULT_RESTART_ATTEMPTS
-// (Integer.MAX_VALUE) and DEFAULT_RESTART_DELAY (1 s): whatever the
-// strategy's own keys say.
-func (r *resolver) defaultRestartStrategy(checkpointing bool) {
-	fs := r.fs
-	switch {
-	case !checkpointing:
-		fs.values["restart-strategy.type"] = "none"
-	case !r.release.before("1.19"):
-		fs.values["restart-strategy.type"] = "exponential-delay"
-		r.exponentialDefaults()
-	default:
-		fs.values["restart-strategy.type"] = "fixed-delay"
-		for _, k := range []string{"restart-strategy.fixed-delay.attempts", "restart-strategy.fixed-delay.delay"} {
-			if fs.given[k] && !fs.given["restart-strategy.type"] { // not a refused one: reported
-				r.d.warn(r.d.nodes[r.fs.at(k)], r.fs.at(k), "ignored: with checkpointing and no restart-strategy.type, Flink %s restarts with fixed-delay, %d attempts, 1 s apart; set restart-strategy.type: fixed-delay to use it", r.release, math.MaxInt32)
-			}
-		}
-		fs.values["restart-strategy.fixed-delay.attempts"] = math.MaxInt32
-		fs.values["restart-strategy.fixed-delay.delay"] = sim.Second
-	}
-}
-
-// exponentialDelayKeys are RestartStrategyOptions' exponential-delay options.
-var exponentialDelayKeys = []string{
-	"restart-strategy.exponential-delay.initial-backoff",
-	"restart-strategy.exponential-delay.max-backoff",
-	"restart-strategy.exponential-delay.backoff-multiplier",
-	"restart-strategy.exponential-delay.reset-backoff-threshold",
-	"restart-strategy.exponential-delay.jitter-factor",
-	"restart-strategy.exponential-delay.attempts-before-reset-backoff",
-}
-
-// exponentialDefaults puts back the default of every exponential-delay key
-// for the default strategy from 1.19, which reads none of them, and warns
-// of each the scenario set (one refused is reported already).
-func (r *resolver) exponentialDefaults() {
-	fs := r.fs
-	defaults := make([]string, len(exponentialDelayKeys)) // as the release gives them
-	for i, k := range exponentialDelayKeys {
-		defaults[i] = strings.TrimPrefix(k, "restart-strategy.exponential-delay.") + " " + defaultIn(optionByKey[k], r.release)
-	}
-	for _, k := range exponentialDelayKeys {
-		o := optionByKey[k]
-		v, err := o.parse(defaultIn(o, r.release))
-		if err != nil {
-			panic("scenarios: bad default for " + k)
-		}
-		if fs.given[k] && !fs.refused[k] && !fs.given["restart-strategy.type"] {
-			r.d.warn(r.d.nodes[fs.at(k)], fs.at(k), "ignored: with checkpointing and no restart-strategy.type, Flink %s restarts with exponential-delay on its default settings (%s); set restart-strategy.type: exponential-delay to use it",
-				r.release, strings.Join(defaults, ", "))
-		}
-		fs.values[k] = v
-	}
-}
-
-// restartSpec is the restart strategy from Flink's restart-strategy.* keys.
-// Every time is in whole milliseconds, as each strategy's createFactory
-// reads it (Duration.toMillis): a fixed-delay of 1500µs waits 1 ms.
-func (r *resolver) restartSpec() models.RestartStrategy {
-	fs := r.fs
-	ms := fs.wholeMs
-	rs := models.RestartStrategy{
-		Kind:                   fs.str("restart-strategy.type"),
-		InitialBackoff:         ms("restart-strategy.exponential-delay.initial-backoff"),
-		MaxBackoff:             ms("restart-strategy.exponential-delay.max-backoff"),
-		ResetThreshold:         ms("restart-strategy.exponential-delay.reset-backoff-threshold"),
-		Multiplier:             fs.float("restart-strategy.exponential-delay.backoff-multiplier"),
-		Jitter:                 fs.float("restart-strategy.exponential-delay.jitter-factor"),
-		AttemptsBeforeReset:    fs.int("restart-strategy.exponential-delay.attempts-before-reset-backoff"),
-		Delay:                  ms("restart-strategy.fixed-delay.delay"),
-		Attempts:               fs.int("restart-strategy.fixed-delay.attempts"),
-		MaxFailuresPerInterval: fs.int("restart-strategy.failure-rate.max-failures-per-interval"),
-		FailureRateInterval:    ms("restart-strategy.failure-rate.failure-rate-interval"),
-		BeforeFLIP364:          r.release.before("1.19"),
-	}
-	if rs.Kind == "failure-rate" {
-		rs.Delay = ms("restart-strategy.failure-rate.delay")
-	}
-	return rs
-}
-
 // recoverySpec is how long detecting a lost TaskManager and redeploying take.
 func (r *resolver) recoverySpec() models.Recovery {
 	strategy := models.FailoverRegion
@@ -300,22 +213,4 @@ func (r *resolver) recoverySpec() models.Recovery {
 		Redeploy:            sim.Time(*r.sc.Recovery.Redeploy),
 		TaskManagerStart:    sim.Time(*r.sc.Recovery.TaskManagerStart),
 	}
-}
-
-// checkBackoff refuses an exponential-delay initial backoff above the
-// maximum, as ExponentialDelayRestartBackoffTimeStrategy's constructor does
-// ("Initial backoff cannot be higher than maximum backoff."): the job does
-// not start.
-func (r *resolver) checkBackoff() {
-	fs := r.fs
-	const initial, maxB = "restart-strategy.exponential-delay.initial-backoff", "restart-strategy.exponential-delay.max-backoff"
-	if fs.str("restart-strategy.type") != "exponential-delay" || fs.wholeMs(initial) <= fs.wholeMs(maxB) || !fs.usable("restart-strategy.type", initial, maxB) {
-		return
-	}
-	k := initial
-	if !fs.given[k] {
-		k = maxB
-	}
-	r.d.at(fs.at(k), "initial-backoff (%s) is more than max-backoff (%s); Flink refuses it (ExponentialDelayRestartBackoffTimeStrategy: the initial backoff cannot be higher than the maximum)",
-		FormatDuration(fs.duration(initial)), FormatDuration(fs.duration(maxB)))
 }

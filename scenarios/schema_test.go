@@ -117,8 +117,10 @@ func TestSchemaAsTheLoader(t *testing.T) {
 		// Java's numbers: no digit separators, a double's f or d suffix;
 		// flinksim's bounds on network buffers and parallelism
 		{"flink: {parallelism.default: \"1_0\"}", false},
-		{"flink: {restart-strategy.exponential-delay.backoff-multiplier: \"1_5\"}", false},
-		{"flink: {restart-strategy.exponential-delay.backoff-multiplier: \" 2.0f\"}", true},
+		// (a restart strategy's options as the loader reads them: with that
+		// strategy; the schema checks them whichever is chosen)
+		{"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.backoff-multiplier: \"1_5\"}", false},
+		{"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.backoff-multiplier: \" 2.0f\"}", true},
 		{"flink: {taskmanager.network.memory.buffers-per-channel: 65536}", true},
 		{"flink: {taskmanager.network.memory.buffers-per-channel: 65537}", false},
 		{"flink: {parallelism.default: 32768}", true},

@@ -121,16 +121,17 @@ var flinkSchemaCases = []string{
 	"flink: {state.changelog.storage: ftp}",
 	"flink: {execution.checkpointing.externalized-checkpoint-retention: retain_on_cancellation}",
 	"flink: {execution.checkpointing.externalized-checkpoint-retention: keep}",
-	// doubles
-	"flink: {restart-strategy.exponential-delay.backoff-multiplier: 1}",
-	"flink: {restart-strategy.exponential-delay.backoff-multiplier: 1.01}",
+	// doubles (a restart strategy's options with that strategy, which
+	// reads them: the schema checks them whichever is chosen)
+	"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.backoff-multiplier: 1}",
+	"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.backoff-multiplier: 1.01}",
 	"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.backoff-multiplier: Infinity}",
 	"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.backoff-multiplier: \" +Infinity\"}",
 	"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.backoff-multiplier: -Infinity}",
 	"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.backoff-multiplier: NaN}",
 	"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.backoff-multiplier: inf}",
-	"flink: {restart-strategy.exponential-delay.jitter-factor: 1.5}",
-	"flink: {restart-strategy.exponential-delay.jitter-factor: 1}",
+	"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.jitter-factor: 1.5}",
+	"flink: {restart-strategy.type: exponential-delay, restart-strategy.exponential-delay.jitter-factor: 1}",
 	"flink: {taskmanager.memory.managed.fraction: 1}",
 	"flink: {taskmanager.memory.managed.fraction: \"NaN\"}",
 	"flink: {taskmanager.cpu.cores: 0}",
