@@ -53,6 +53,7 @@
 //	changelog.go    the changelog state backend: its log, materialization, replay
 //	regions.go      pipelined regions and the failover strategy (region, full)
 //	failover.go     cancel, restart delay, redeploy, restore downloads
+//	jobstatus.go    the job's status (RUNNING, RESTARTING, FAILED) over time, and the gauges read from it: uptime, JobStatusMetrics'
 //	cutstep.go      a step cut by a failover: what went through before it
 //	restore.go      a region's restore ending: rewind, channel state, running
 //	failures.go     the record of failovers: counted in full, listed up to a bound

@@ -57,6 +57,7 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 	if refused > 0 {
 		s.accountDown(now)
 		s.failed = true // FAILED: terminal, no longer down or restoring
+		s.setJobStatus(jobStatusFailed)
 		s.failure(op).Final = true
 		s.cancel(s.regions, op)
 		if s.trace != nil {
@@ -64,6 +65,7 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 		}
 		return
 	}
+	s.setJobStatus(jobStatusRestarting)
 	s.cancel(rs, op)
 	s.failure(op).RestartDelay = delay
 	if s.trace != nil {
@@ -310,7 +312,7 @@ func (s *Simulation) restart(op int32) {
 // triggers fail before they start until every task runs
 // (coordinator.go: notAllRunning).
 func (s *Simulation) jobRunning() {
-	if s.coord == nil || s.coord.running || s.failed {
+	if s.failed {
 		return
 	}
 	for _, r := range s.regions {
@@ -318,7 +320,10 @@ func (s *Simulation) jobRunning() {
 			return
 		}
 	}
-	s.coord.start()
+	s.setJobStatus(jobStatusRunning)
+	if s.coord != nil && !s.coord.running {
+		s.coord.start()
+	}
 }
 
 // replacedBy is when every lost TaskManager of regions rs has its

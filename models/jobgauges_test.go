@@ -84,3 +84,117 @@ func TestSourceTasksHaveNoAlignmentTime(t *testing.T) {
 		}
 	}
 }
+
+// TestJobStatusGauges: uptime and JobStatusMetrics' gauges against the
+// job's status by hand. twoPipelines loses TaskManager 1 at 30 s, noticed
+// at once (its process exits); the restart delay is 5 s. Flink's
+// DefaultScheduler moves the job RUNNING -> RESTARTING for a region
+// failover as for a global one (addVerticesToRestartPending), and back to
+// RUNNING when the delay is over (removeVerticesFromRestartPending), before
+// the replacement TaskManager is up and the tasks are deployed: RESTARTING
+// over [30 s, 35 s). With one restart attempt, a second loss at 60 s fails
+// the job: FAILED from 60 s, where uptime reads -1, every <status>Time 0
+// and every <status>TimeTotal keeps its total (30 + 25 s RUNNING, 5 s
+// RESTARTING). The samples at 30, 35 and 60 s are left out: there the
+// order of events at one instant decides.
+func TestJobStatusGauges(t *testing.T) {
+	const loss, delay, second = 30 * sim.Second, 5 * sim.Second, 60 * sim.Second
+	all := &JobStatusMetricKinds{State: true, CurrentTime: true, TotalTime: true}
+	failing := twoPipelines(FailoverRegion)
+	failing.Restart.Attempts = 1
+	failing.Failures = append(failing.Failures, Failure{Kind: FailTaskManager, At: second, TaskManager: 0})
+	for _, tc := range []struct {
+		name     string
+		spec     Spec
+		kinds    *JobStatusMetricKinds
+		failedAt sim.Time // 0: never
+	}{
+		{"region failover", twoPipelines(FailoverRegion), all, 0},
+		{"global failover", twoPipelines(FailoverFull), all, 0},
+		{"job FAILED", failing, all, second},
+		{"default CURRENT_TIME", twoPipelines(FailoverRegion), nil, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := tc.spec
+			spec.Restart.Delay = delay
+			spec.JobStatusMetrics = tc.kinds
+			_, res := runWith(t, spec)
+			if f := res.Failovers[0]; f.At != loss || f.RestartDelay != delay {
+				t.Fatalf("first failover at %v with a delay of %v, want %v and %v", f.At, f.RestartDelay, loss, delay)
+			}
+			checkJobStatusKinds(t, res, tc.kinds)
+			for i, at := range res.Times {
+				now := sim.Time(at * float64(sim.Second))
+				if now == loss || now == loss+delay || now == tc.failedAt {
+					continue
+				}
+				for m, want := range jobStatusByHand(now, loss, delay, tc.failedAt) {
+					if v, ok := res.Values(result.JobOperator, -1, m); ok && v[i] != want {
+						t.Fatalf("%s at %gs: %g, want %g", m, at, v[i], want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// jobStatusByHand is every job status gauge at now: RUNNING from 0,
+// RESTARTING over [loss, loss+delay), RUNNING again, FAILED from failedAt
+// (0: never), in ms.
+func jobStatusByHand(now, loss, delay, failedAt sim.Time) map[string]float64 {
+	ms := func(t sim.Time) float64 { return float64(t / sim.Millisecond) }
+	running, restarting := now, sim.Time(0) // totals
+	status, since := "running", sim.Time(0)
+	switch {
+	case failedAt > 0 && now > failedAt:
+		running, restarting = failedAt-delay, delay
+		status = "failed"
+	case now >= loss+delay:
+		running, restarting = now-delay, delay
+		since = loss + delay
+	case now >= loss:
+		running, restarting = loss, now-loss
+		status, since = "restarting", loss
+	}
+	g := map[string]float64{result.MetricUptime: 0}
+	switch status {
+	case "running":
+		g[result.MetricUptime] = ms(now - since)
+	case "failed":
+		g[result.MetricUptime] = -1
+	}
+	for _, st := range result.JobStatuses {
+		g[result.JobStatusMetric(st, result.JobStatusState)] = 0
+		g[result.JobStatusMetric(st, result.JobStatusTime)] = 0
+		g[result.JobStatusMetric(st, result.JobStatusTimeTotal)] = 0
+	}
+	if status != "failed" {
+		g[result.JobStatusMetric(status, result.JobStatusState)] = 1
+		g[result.JobStatusMetric(status, result.JobStatusTime)] = ms(now - since)
+	}
+	g[result.JobStatusMetric("running", result.JobStatusTimeTotal)] = ms(running)
+	g[result.JobStatusMetric("restarting", result.JobStatusTimeTotal)] = ms(restarting)
+	return g
+}
+
+// checkJobStatusKinds: the job reports uptime, and JobStatusMetrics'
+// gauges of the kinds metrics.job.status.enable selects (nil: Time only)
+// for each of the six statuses, and no other.
+func checkJobStatusKinds(t *testing.T, res *result.Result, kinds *JobStatusMetricKinds) {
+	t.Helper()
+	if kinds == nil {
+		kinds = &JobStatusMetricKinds{CurrentTime: true}
+	}
+	if _, ok := res.Values(result.JobOperator, -1, result.MetricUptime); !ok {
+		t.Error("no uptime")
+	}
+	on := map[string]bool{result.JobStatusState: kinds.State, result.JobStatusTime: kinds.CurrentTime, result.JobStatusTimeTotal: kinds.TotalTime}
+	for _, st := range result.JobStatuses {
+		for _, kind := range []string{result.JobStatusState, result.JobStatusTime, result.JobStatusTimeTotal} {
+			m := result.JobStatusMetric(st, kind)
+			if _, ok := res.Values(result.JobOperator, -1, m); ok != on[kind] {
+				t.Errorf("%s reported: %v, want %v", m, ok, on[kind])
+			}
+		}
+	}
+}

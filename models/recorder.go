@@ -70,8 +70,7 @@ func newRecorder(s *Simulation) *recorder {
 	// Fixed order: job scope, then nodes as declared, aggregate first, then
 	// subtasks.
 	if s.spec.Checkpointing != nil || len(s.spec.Failures) > 0 || s.heapChecked() {
-		for _, m := range []string{result.MetricLastCkptDuration, result.MetricLastCkptSize, result.MetricLastCkptFullSize,
-			result.MetricLastCompletedCkptID, result.MetricCompletedCkpts, result.MetricFailedCkpts, result.MetricInProgressCkpts, result.MetricRestarts, result.MetricDowntime} {
+		for _, m := range jobSeries(s.spec.JobStatusMetrics) {
 			r.refs = append(r.refs, seriesRef{sub: -1, metric: m, id: -1})
 			r.series = append(r.series, result.Series{Operator: result.JobOperator, Subtask: -1, Metric: m})
 		}
@@ -494,6 +493,11 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 		return float64(s.restarts)
 	case result.MetricDowntime:
 		return downtimeGauge(s.failed)
+	case result.MetricUptime:
+		return s.status.uptimeGauge(now)
+	}
+	if st, kind, ok := result.SplitJobStatusMetric(m); ok {
+		return s.status.statusGauge(st, kind, now)
 	}
 	if c == nil {
 		return noneYet(m)

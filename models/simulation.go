@@ -105,19 +105,20 @@ type Simulation struct {
 	fails         failoverLog                     // every failover (failures.go); a restart's events carry its number
 	injected      []result.InjectedFailureSummary // by index in spec.Failures
 	tmLost        []bool
-	tmBack        []sim.Time    // when a lost TaskManager's replacement is ready
-	tmHow         []Detection   // how each lost TaskManager is noticed
-	tmOOM         []string      // why a lost TaskManager's JVM exited on an OutOfMemoryError ("": not that)
-	tmLostAt      []sim.Time    // when each lost TaskManager was lost
-	downSince     sim.Time      // the last change of downRegions or initRegions
-	downtime      sim.Time      // some region down, in all
-	restoreTime   sim.Time      // some region restoring, in all
-	sinkNodes     []*sinkNode   // by sink, in the spec's order (sinknode.go)
-	sinkWriters   []*sinkWriter // every sink subtask's writer
-	txnSerial     int64         // the last transaction opened (twophase.go)
-	brokerPhase   sim.Time      // the Kafka broker's abort checks' phase (-1: not drawn yet)
-	layoutGen     int           // bumped when key layouts change
-	replayed      int64         // records sources read again after a restore
+	tmBack        []sim.Time     // when a lost TaskManager's replacement is ready
+	tmHow         []Detection    // how each lost TaskManager is noticed
+	tmOOM         []string       // why a lost TaskManager's JVM exited on an OutOfMemoryError ("": not that)
+	tmLostAt      []sim.Time     // when each lost TaskManager was lost
+	downSince     sim.Time       // the last change of downRegions or initRegions
+	downtime      sim.Time       // some region down, in all
+	restoreTime   sim.Time       // some region restoring, in all
+	status        jobStatusTimes // the job's status over time (jobstatus.go)
+	sinkNodes     []*sinkNode    // by sink, in the spec's order (sinknode.go)
+	sinkWriters   []*sinkWriter  // every sink subtask's writer
+	txnSerial     int64          // the last transaction opened (twophase.go)
+	brokerPhase   sim.Time       // the Kafka broker's abort checks' phase (-1: not drawn yet)
+	layoutGen     int            // bumped when key layouts change
+	replayed      int64          // records sources read again after a restore
 
 	trace TraceFunc // nil: off (trace.go)
 }

@@ -54,6 +54,16 @@ type Spec struct {
 	Restart       RestartStrategy
 	Recovery      Recovery
 	Failures      []Failure
+	// JobStatusMetrics is metrics.job.status.enable: which kinds of
+	// JobStatusMetrics gauge the job reports; nil is Flink's default,
+	// CURRENT_TIME alone.
+	JobStatusMetrics *JobStatusMetricKinds
+}
+
+// JobStatusMetricKinds are the values of metrics.job.status.enable
+// (MetricOptions.JobStatusMetrics): STATE, CURRENT_TIME, TOTAL_TIME.
+type JobStatusMetricKinds struct {
+	State, CurrentTime, TotalTime bool
 }
 
 // Network holds Flink's network-stack settings.

@@ -12,6 +12,7 @@
 //
 //	result.go       Result, Summary and its sections, the record balance
 //	metrics.go      metric names and Series; SinkMetric: whether a sink's numRecordsSend and committer metrics are Flink's or flinksim's
+//	jobstatus.go    the job status gauges' names: uptime, JobStatusMetrics' <status>State, <status>Time and <status>TimeTotal
 //	checkpoints.go  CheckpointStats, RestoreStats, FailureEvent, CheckpointSummary
 //	verdict.go      Verdict and its phases
 //	plan.go         Plan: the job graph in Flink's REST /jobs/:id/plan shape; PlanDescription, a description as JsonPlanGenerator writes it

@@ -119,6 +119,7 @@ var promMetrics = map[string]promMetric{
 	MetricInProgressCkpts:     {scope: scopeJob},
 	MetricRestarts:            {scope: scopeJob},
 	MetricDowntime:            {scope: scopeJob},
+	MetricUptime:              {scope: scopeJob},
 }
 
 // promMetricOf is where metric is registered (flinksim's own, at operator
@@ -132,6 +133,9 @@ func promMetricOf(metric string) promMetric {
 	}
 	if m, ok := promMetrics[metric]; ok {
 		return m
+	}
+	if _, _, ok := SplitJobStatusMetric(metric); ok {
+		return promMetric{scope: scopeJob} // JobStatusMetrics registers them in the job's group
 	}
 	return promMetric{scope: scopeOperator, own: true}
 }
