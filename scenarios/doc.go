@@ -29,6 +29,7 @@
 //	values.go    unit types and one-of shapes (distributions, rate profiles)
 //	flinkconf.go Flink configuration keys: modelled options and known keys
 //	flinkvalues.go  Flink's value grammars: TimeUtils durations, Java numbers
+//	flinkjobstatus.go  metrics.job.status.enable: a list of JobStatusMetrics kinds, as text (a;b) or a YAML list (config.yaml, 1.19 on)
 //	flinkbackend.go state.backend.type: the shortcuts and factory classes each release's StateBackendLoader knows
 //	flinkprecedence.go  which entry of one option Flink reads; what-ifs replacing the file's
 //	flinkinert.go   unmodelled keys that cannot change a simulation, and plugin key families

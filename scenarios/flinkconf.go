@@ -248,6 +248,10 @@ var flinkOptions = []flinkOption{
 		Doc: "How often the JobManager sends heartbeats to a TaskManager."},
 	{Key: "heartbeat.rpc-failure-threshold", Default: "2", parse: rpcFailureThreshold,
 		Doc: "Failed heartbeat RPCs in a row that declare an unreachable TaskManager lost (-1: never; then heartbeat.timeout)."},
+	// MetricOptions.JOB_STATUS_METRICS (FLINK-23976, 1.15): the kinds of
+	// JobStatusMetrics gauge, a list of STATE, CURRENT_TIME, TOTAL_TIME.
+	{Key: jobStatusMetricsKey, Default: "CURRENT_TIME", parse: jobStatusMetricsList, writtenIfSet: true,
+		Doc: "Which job status gauges the job reports, a list (STATE;TOTAL_TIME, or a YAML list from 1.19): STATE, <status>State, 1 while the job is in the status; CURRENT_TIME, <status>Time, the ms since it entered the status while in it; TOTAL_TIME, <status>TimeTotal, its ms in the status in all (MetricOptions.JobStatusMetrics)."},
 }
 
 //go:embed flinkkeys.txt
@@ -425,26 +429,7 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 		}
 		read = append(read, e)
 		if o, ok := optionByKey[e.Key]; ok {
-			fs.given[o.Key] = true
-			fs.paths[o.Key] = e.Path
-			if e.Value == "" {
-				fs.refuse(d, e, o.Key, emptyFlinkValue(o, e.Node))
-				continue
-			}
-			if o.Key == "state.backend.type" {
-				if b, ok := stateBackendIn(d, e, release); ok {
-					fs.values[o.Key] = b
-				} else {
-					fs.refused[o.Key] = true
-				}
-				continue
-			}
-			v, err := parseEntry(d, o, e, release)
-			if err != nil {
-				fs.refuse(d, e, o.Key, err.Error())
-				continue
-			}
-			fs.values[o.Key] = v
+			fs.read(d, o, e, release)
 			continue
 		}
 		unmodelledEntry(d, e, release, &notModelled, &inert)
@@ -461,6 +446,34 @@ func resolveFlink(d *decoder, cfg *FlinkConfig, release flinkRelease) (fs flinkS
 		}
 	}
 	return fs, notModelled, inert
+}
+
+// read reads entry e of modelled option o: its value, or refused.
+func (fs flinkSettings) read(d *decoder, o *flinkOption, e FlinkEntry, release flinkRelease) {
+	fs.given[o.Key] = true
+	fs.paths[o.Key] = e.Path
+	var v any
+	ok := true
+	switch lv, isList, listOK := flinkListEntry(d, o, e, release); {
+	case isList:
+		v, ok = lv, listOK
+	case e.Value == "":
+		fs.refuse(d, e, o.Key, emptyFlinkValue(o, e.Node))
+		return
+	case o.Key == "state.backend.type":
+		v, ok = stateBackendIn(d, e, release)
+	default:
+		var err error
+		if v, err = parseEntry(d, o, e, release); err != nil {
+			fs.refuse(d, e, o.Key, err.Error()) // held back for a restart strategy's options (resolve_restart.go)
+			return
+		}
+	}
+	if ok {
+		fs.values[o.Key] = v
+	} else {
+		fs.refused[o.Key] = true
+	}
 }
 
 // unmodelledEntry sorts an entry of a key flinksim does not model: a key

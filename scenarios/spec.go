@@ -45,11 +45,12 @@ func (r *resolver) spec() models.Spec {
 			ChunkDelay:     sim.Time(*sc.Simulation.ChunkDelay),
 			SampleInterval: sim.Time(*sc.Simulation.SampleInterval),
 		},
-		Nodes:         r.modelNodes(dur),
-		Restart:       r.restartSpec(),
-		Recovery:      r.recoverySpec(),
-		Failures:      r.failureSpecs(),
-		Checkpointing: r.checkpointingSpec(),
+		Nodes:            r.modelNodes(dur),
+		Restart:          r.restartSpec(),
+		Recovery:         r.recoverySpec(),
+		JobStatusMetrics: r.jobStatusMetricsSpec(),
+		Failures:         r.failureSpecs(),
+		Checkpointing:    r.checkpointingSpec(),
 	}
 	if c := sc.Simulation.ChunkRecords; c != nil {
 		spec.Sim.ChunkRecords = int64(*c)
