@@ -41,15 +41,14 @@ func jobStatusOf(name string) (jobStatus, bool) {
 }
 
 // jobStatusTimes is the job's status over time, in whole ms as Flink's
-// clock gives its status timestamps (System.currentTimeMillis).
+// clock gives its status timestamps (System.currentTimeMillis: the
+// restart strategies' wallClock).
 type jobStatusTimes struct {
+	clock wallClock
 	now   jobStatus
 	since int64                 // ms when the job entered now
 	total [numJobStatuses]int64 // ms spent in each status before now's
 }
-
-// wholeMs is a virtual time's whole milliseconds.
-func wholeMs(t sim.Time) int64 { return int64(t / sim.Millisecond) }
 
 // setJobStatus moves the job to status to, now; staying in a status keeps
 // the time it entered it (JobStatusMetrics.jobStatusChanges hears only
@@ -59,7 +58,7 @@ func (s *Simulation) setJobStatus(to jobStatus) {
 	if j.now == to {
 		return
 	}
-	ms := wholeMs(s.eng.Now())
+	ms := j.clock.ms(s.eng.Now())
 	j.total[j.now] += ms - j.since
 	j.now, j.since = to, ms
 }
@@ -69,7 +68,7 @@ func (s *Simulation) setJobStatus(to jobStatus) {
 func (j *jobStatusTimes) uptimeGauge(now sim.Time) float64 {
 	switch j.now {
 	case jobStatusRunning:
-		return float64(max(wholeMs(now)-j.since, 0))
+		return float64(max(j.clock.ms(now)-j.since, 0))
 	case jobStatusFailed:
 		return -1
 	}
@@ -89,7 +88,7 @@ func (j *jobStatusTimes) statusGauge(status, kind string, now sim.Time) float64 
 	in := j.now == st
 	var cur int64
 	if in {
-		cur = max(wholeMs(now)-j.since, 0)
+		cur = max(j.clock.ms(now)-j.since, 0)
 	}
 	switch kind {
 	case result.JobStatusState:

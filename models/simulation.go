@@ -174,6 +174,8 @@ func New(spec Spec) (*Simulation, error) {
 		s.injected[i].Kind = f.Kind.String()
 	}
 	s.restarter = newRestarter(spec.Restart, spec.Epoch, s.streams.Stream("restart"))
+	clock := wallClock(spec.Epoch)
+	s.status = jobStatusTimes{clock: clock, since: clock.ms(0)} // RUNNING from the start
 	var storageCfg Storage
 	if spec.Checkpointing != nil {
 		s.coord = newCoordinator(s, spec.Checkpointing)
