@@ -155,17 +155,25 @@ func TestFixedDelayAndFailureRate(t *testing.T) {
 func TestExponentialDelayManyAttempts(t *testing.T) {
 	rs := RestartStrategy{Kind: "exponential-delay", InitialBackoff: sim.Second, MaxBackoff: sim.Minute,
 		Multiplier: 1.5, ResetThreshold: sim.Hour, Jitter: 0.1, AttemptsBeforeReset: math.MaxInt32}
-	r := newRestarter(rs, 0, sim.NewStreams(3).Stream("restart"))
+	failEvery10Min(t, newRestarter(rs, 0, sim.NewStreams(3).Stream("restart")), 2000, func(i int, b sim.Time) {
+		if i > 20 && (b < sim.Minute-6*sim.Second || b > sim.Minute) {
+			t.Fatalf("attempt %d: backoff %v, want the 1min cap less at most 10%% jitter", i, b)
+		}
+	})
+}
+
+// failEvery10Min fails n times 10 minutes apart, each failure's restart
+// allowed, and checks each backoff.
+func failEvery10Min(t *testing.T, r restarter, n int, check func(i int, backoff sim.Time)) {
+	t.Helper()
 	now := sim.Time(0)
-	for i := 0; i < 2000; i++ {
+	for i := 0; i < n; i++ {
 		now += 10 * sim.Minute
 		r.notifyFailure(now)
 		if !r.canRestart(now) {
-			t.Fatalf("attempt %d refused", i)
+			t.Fatalf("failure %d refused", i)
 		}
-		if b := r.backoff(now); i > 20 && (b < sim.Minute-6*sim.Second || b > sim.Minute) {
-			t.Fatalf("attempt %d: backoff %v, want the 1min cap less at most 10%% jitter", i, b)
-		}
+		check(i, r.backoff(now))
 	}
 }
 
@@ -277,15 +285,7 @@ func TestExponentialDelayInfiniteMultiplier(t *testing.T) {
 		for _, jitter := range []float64{0, 0.1, 1} {
 			rs := RestartStrategy{Kind: "exponential-delay", InitialBackoff: sim.Second, MaxBackoff: sim.Minute,
 				Multiplier: math.Inf(1), ResetThreshold: sim.Hour, Jitter: jitter, AttemptsBeforeReset: math.MaxInt32, BeforeFLIP364: before119}
-			r := newRestarter(rs, 0, sim.NewStreams(5).Stream("restart"))
-			now := sim.Time(0)
-			for k := 0; k < 20; k++ {
-				now += 10 * sim.Minute
-				r.notifyFailure(now)
-				if !r.canRestart(now) {
-					t.Fatalf("1.18 %v, jitter %g, failure %d refused", before119, jitter, k)
-				}
-				b := r.backoff(now)
+			failEvery10Min(t, newRestarter(rs, 0, sim.NewStreams(5).Stream("restart")), 20, func(k int, b sim.Time) {
 				// around initial-backoff, then max-backoff; 1.19+ caps the
 				// jitter below at initial-backoff and draws it around
 				// Long.MAX_VALUE at the cap (no delay below it), 1.18 around
@@ -302,7 +302,7 @@ func TestExponentialDelayInfiniteMultiplier(t *testing.T) {
 				if b < lo || b > hi {
 					t.Fatalf("1.18 %v, jitter %g, failure %d: backoff %v outside [%v, %v]", before119, jitter, k, b, lo, hi)
 				}
-			}
+			})
 		}
 	}
 }
