@@ -138,7 +138,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			ws.Function = "process (buffers records)"
 		}
 		lat := sim.NewHistogram()
-		var first, any, placedPending, rolled, reopened int64
+		var first, any, placedPending, rolled, reopened, placedPairs int64
 		sessions := 0.0
 		for _, st := range rt.task.subtasks {
 			o := st.ops[rt.pos].win
@@ -156,6 +156,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			ws.OpenWindows += int(math.Round(o.open()))
 			sessions += o.sessionsFired
 			placedPending += o.forever
+			placedPairs += o.pairs
 			for _, r := range o.wins {
 				if r.records > 0 && !r.fired {
 					placedPending += r.records
@@ -168,7 +169,14 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			ws.Firings = int64(math.Round(sessions)) // one per key's session
 		}
 		if ws.RecordsIn > 0 {
-			pairs := float64(ws.RecordsIn) * w.PerRecord() // expected when the size is not a multiple of the slide
+			pairs := float64(ws.RecordsIn) * w.PerRecord()
+			if w.Kind == Sliding && w.Size%w.Slide != 0 {
+				// a record's windows depend on its timestamp: the pairs
+				// of the records placed as they were, and the expected
+				// number of a late record's (its slot is not drawn), so
+				// that no share is above 1 however the timestamps fall
+				pairs = float64(placedPairs) + float64(ws.LateSideOutput+ws.LateDropped)*w.PerRecord()
+			}
 			// A window a restore reopened after it fired fires again: its
 			// pairs count once in the firing shares, and in FiredAgain.
 			first, any = first-reopened, any-reopened

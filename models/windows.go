@@ -75,7 +75,12 @@ type windowOp struct {
 	// counters over the run, replays included (record-window pairs for
 	// completeness: a sliding window's record counts once per window)
 	in, placed, firstFire, refired int64
-	sideOutput, dropped            int64
+	// pairs: record-window pairs of the records placed in slots, every
+	// window holding the slot counted (those a late record skipped too):
+	// a sliding window's size that is not a multiple of its slide puts a
+	// record in ⌈size/slide⌉ or ⌊size/slide⌋ windows, by its timestamp
+	pairs               int64
+	sideOutput, dropped int64
 	// rolledBack: pairs in windows a restore discarded before they fired
 	// (their records are read again); reopened: pairs a restore put back
 	// unfired in windows that had fired after the checkpoint (they fire,
@@ -264,6 +269,7 @@ func (s *Simulation) placeBySlots(st *subtask, rt *nodeRT, o *windowOp, n int64,
 			if !o.isWindow(j) {
 				continue
 			}
+			o.pairs += got
 			if w != noWatermark && o.cleanupTime(j) <= w.time() {
 				continue // isWindowLate: skipped for this window
 			}

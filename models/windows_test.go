@@ -643,3 +643,23 @@ func TestSlidingSizeNotAMultipleOfTheSlide(t *testing.T) {
 		t.Errorf("fired share %.5f, want %.5f ± %.5f", got, want, tol)
 	}
 }
+
+// The firing shares of sliding windows whose size is not a multiple of
+// the slide count each record's own windows: 10 s windows every 3 s hold a
+// record of [0, 1) s in four windows (starting at −9, −6, −3 and 0 s) and
+// one of [1, 2) s in three, not 10/3 each. Over a 2 s run with no late
+// record the window [−9 s, 1 s) has fired (the watermark passed 0.999 s)
+// and the rest are pending: the two shares add up to 1, about 1/7 and 6/7
+// (they were 0.15 and 0.90 over the expected 10/3 pairs a record, adding
+// up to 1.05, and a 1 s run's pending share was 1.2).
+func TestSlidingSharesCountEachRecordsWindows(t *testing.T) {
+	et := EventTime{Delay: sim.Constant{V: 0}, OutOfOrderness: 0}
+	for _, d := range []sim.Time{sim.Second, 2 * sim.Second} {
+		spec := windowJob(2000, 4, d, et, Window{Kind: Sliding, Size: 10 * sim.Second, Slide: 3 * sim.Second})
+		ws := runSpec(t, spec).Summary.Windows[0]
+		t.Logf("%s: fired %.5f, pending %.5f, records %d", d, ws.FirstFired, ws.Pending, ws.RecordsIn)
+		if ws.Pending > 1 || ws.FirstFired > 1 || math.Abs(ws.FirstFired+ws.Pending-1) > 1e-9 {
+			t.Errorf("%s: fired %.5f + pending %.5f: want shares of at most 1 adding up to 1", d, ws.FirstFired, ws.Pending)
+		}
+	}
+}
