@@ -32,7 +32,7 @@ func TestFlinkVersionDefaults(t *testing.T) {
 			kind: "exponential-delay", multiplier: 2, maxBackoff: 5 * sim.Minute},
 		{name: "1.18: fixed-delay keys without a type", sets: []string{ckpt, "flink-version=1.15", "flink.restart-strategy.fixed-delay.attempts=3"},
 			kind: "fixed-delay", attempts: math.MaxInt32, delay: sim.Second,
-			warning: "--set flink.restart-strategy.fixed-delay.attempts=3: flink.restart-strategy.fixed-delay.attempts: ignored: with checkpointing and no restart-strategy.type, Flink 1.15 restarts with fixed-delay, 2147483647 attempts, 1 s apart"},
+			warning: "--set flink.restart-strategy.fixed-delay.attempts=3: flink.restart-strategy.fixed-delay.attempts: ignored: with checkpointing and no restart-strategy, Flink 1.15 restarts with fixed-delay, 2147483647 attempts, 1 s apart"},
 		{name: "1.18: a type uses the keys", sets: []string{ckpt, "flink-version=1.18", "flink.restart-strategy.type=fixed-delay", "flink.restart-strategy.fixed-delay.attempts=3"},
 			kind: "fixed-delay", attempts: 3, delay: sim.Second},
 		{name: "1.18 without checkpointing", sets: []string{"flink-version=1.18"}, kind: "none"},

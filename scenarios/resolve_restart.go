@@ -85,16 +85,19 @@ func (r *resolver) restartKeys(checkpointing bool) {
 		if typeSet && !isBad && fs.values[k] == r.defaultValue(k) {
 			continue
 		}
+		// the type under the name the release reads: restart-strategy
+		// before 1.17, which has no restart-strategy.type
+		name := r.release.nameIn(optionByKey[typeKey])
 		var why string
 		switch {
 		case typeSet && chosen == "none":
-			why = "restart-strategy.type is none: Flink never restarts the job and reads no restart strategy's options"
+			why = name + " is none: Flink never restarts the job and reads no restart strategy's options"
 		case typeSet:
-			why = fmt.Sprintf("restart-strategy.type is %s, and Flink reads only that strategy's options (RestartBackoffTimeStrategyFactoryLoader)", chosen)
+			why = fmt.Sprintf("%s is %s, and Flink reads only that strategy's options (RestartBackoffTimeStrategyFactoryLoader)", name, chosen)
 		case checkpointing:
-			why = fmt.Sprintf("with checkpointing and no restart-strategy.type, Flink %s restarts with %s; set restart-strategy.type: %s to use it", r.release, r.defaultStrategyText(), fam)
+			why = fmt.Sprintf("with checkpointing and no %s, Flink %s restarts with %s; set %s: %s to use it", name, r.release, r.defaultStrategyText(), name, fam)
 		default:
-			why = fmt.Sprintf("without checkpointing and with no restart-strategy.type, Flink does not restart the job (none) and reads no restart strategy's options; set restart-strategy.type: %s to use it", fam)
+			why = fmt.Sprintf("without checkpointing and with no %s, Flink does not restart the job (none) and reads no restart strategy's options; set %s: %s to use it", name, name, fam)
 		}
 		if isBad {
 			why += "; and its value would be refused if read: " + bad.msg

@@ -95,6 +95,12 @@ func TestUnusedRestartKeys(t *testing.T) {
 			`flink.restart-strategy.failure-rate.delay: ignored: with checkpointing and no restart-strategy.type, Flink 1.20 restarts with exponential-delay on its default settings`},
 		{"no type, checkpointing, 1.18: fixed-delay's bad attempts", []string{ckpt, "flink-version=1.18", "flink.restart-strategy.fixed-delay.attempts=many"}, "fixed-delay",
 			`flink.restart-strategy.fixed-delay.attempts: ignored: with checkpointing and no restart-strategy.type, Flink 1.18 restarts with fixed-delay, 2147483647 attempts, 1 s apart; set restart-strategy.type: fixed-delay to use it; and its value would be refused if read: "many" is not a whole number`},
+		// before 1.17 the type's only name is restart-strategy: the
+		// warning names the key the release reads
+		{"no type, checkpointing, 1.16: fixed-delay's attempts", []string{ckpt, "flink-version=1.16", "flink.restart-strategy.fixed-delay.attempts=3"}, "fixed-delay",
+			`flink.restart-strategy.fixed-delay.attempts: ignored: with checkpointing and no restart-strategy, Flink 1.16 restarts with fixed-delay, 2147483647 attempts, 1 s apart; set restart-strategy: fixed-delay to use it`},
+		{"1.15: fixed-delay, failure-rate's delay", []string{ckpt, "flink-version=1.15", "flink.restart-strategy=fixed-delay", "flink.restart-strategy.failure-rate.delay=5s"}, "fixed-delay",
+			`flink.restart-strategy.failure-rate.delay: ignored: restart-strategy is fixed-delay, and Flink reads only that strategy's options`},
 	} {
 		l, err := Load("m.yaml", []byte(minimal), append([]string{ckptDirAnyRelease}, c.sets...))
 		if c.kind == "" {
