@@ -210,3 +210,37 @@ sinks:
 		}
 	}
 }
+
+// TestWindowPairsBound: a sliding window whose size is not a multiple of
+// the slide puts a record in size/slide windows on average (10 s every
+// 3 s: 3 or 4, 10/3 on average), and the record-window pairs are bounded
+// by that, not by ⌊size/slide⌋: 1G/s over 32 days is 2.76e15 records, in 3
+// windows 8.3e15 pairs (under 2^53), in 10/3 of them 9.2e15 (over).
+func TestWindowPairsBound(t *testing.T) {
+	const scenario = `name: pairs
+duration: 32d
+sources:
+  - name: src
+    rate: 1G/s
+    event-time: {delay: 0s}
+operators:
+  - name: win
+    key-by: k
+    keys: 1
+    window: {sliding: {size: 10s, slide: 3s}, function: aggregate, accumulator-size: 8B}
+sinks:
+  - {name: out}
+`
+	_, err := Load("pairs.yaml", []byte(scenario), nil)
+	want := "pairs.yaml:11:13: operators.win.window: each record goes to 3.333 windows on average (size/slide): up to 9.216e15 record-window pairs in 32d; a run counts at most 2^53 = 9007199254740992 per operator"
+	var probs Problems
+	if !errors.As(err, &probs) || probs.Error() != want {
+		t.Fatalf("got %v\nwant %s", err, want)
+	}
+	// a multiple of the slide: a whole number of windows
+	_, err = Load("pairs.yaml", []byte(scenario), []string{"operators.win.window.sliding.size=12s"})
+	want = "pairs.yaml:11:13: operators.win.window: each record goes to 4 windows: up to 1.106e16"
+	if !errors.As(err, &probs) || !strings.HasPrefix(probs.Error(), want) {
+		t.Fatalf("got %v\nwant %s...", err, want)
+	}
+}

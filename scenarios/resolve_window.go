@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/flinksim/flinksim/models"
@@ -286,10 +287,12 @@ func joinNames(names []string) string {
 }
 
 // windowsPerRecord is how many windows each record belongs to (resolved
-// windows).
-func windowsPerRecord(w *Window) int64 {
+// windows): size/slide for sliding windows, on average when the size is
+// not a multiple of the slide (⌈size/slide⌉ or ⌊size/slide⌋ of them, by
+// the record's timestamp), as models.Window.PerRecord counts them.
+func windowsPerRecord(w *Window) float64 {
 	if w.Sliding != nil {
-		return int64(*w.Sliding.Size / *w.Sliding.Slide)
+		return float64(*w.Sliding.Size) / float64(*w.Sliding.Slide)
 	}
 	return 1
 }
@@ -300,14 +303,18 @@ func windowsPerRecord(w *Window) int64 {
 // their bytes.
 func (r *resolver) windowRecords(n *node, in float64, inputOver bool, dur sim.Time) float64 {
 	w := n.op.Window
-	k := float64(windowsPerRecord(w))
+	k := windowsPerRecord(w)
 	u := in * k
 	if inputOver {
 		return u
 	}
 	if u > maxRunRecords {
 		if k > 1 && in <= maxRunRecords {
-			r.d.at(n.path+".window", "each record goes to %d windows: up to %s record-window pairs in %s; a run counts at most 2^53 = %d per operator", int64(k), approx(u), FormatDuration(dur), int64(maxRunRecords))
+			per := fmt.Sprintf("%d windows", int64(k))
+			if k != math.Trunc(k) {
+				per = fmt.Sprintf("%.4g windows on average (size/slide)", k)
+			}
+			r.d.at(n.path+".window", "each record goes to %s: up to %s record-window pairs in %s; a run counts at most 2^53 = %d per operator", per, approx(u), FormatDuration(dur), int64(maxRunRecords))
 		} else {
 			r.d.at(n.path+".input", "its inputs together bring up to %s records in %s; a run counts at most 2^53 = %d records per operator", approx(u), FormatDuration(dur), int64(maxRunRecords))
 		}
