@@ -102,12 +102,18 @@ func (j *jobStatusTimes) statusGauge(status, kind string, now sim.Time) float64 
 	return float64(j.total[st] + cur)
 }
 
-// jobSeries are the job-scope series: the checkpoint counts and gauges,
-// numRestarts, downtime and the job status gauges (jobStatusSeries).
-func jobSeries(k *JobStatusMetricKinds) []string {
-	return append([]string{result.MetricLastCkptDuration, result.MetricLastCkptSize, result.MetricLastCkptFullSize,
-		result.MetricLastCompletedCkptID, result.MetricCompletedCkpts, result.MetricFailedCkpts, result.MetricInProgressCkpts,
-		result.MetricRestarts, result.MetricDowntime}, jobStatusSeries(k)...)
+// jobSeries are the job-scope series: with checkpointing the checkpoint
+// counts and gauges (CheckpointStatsTracker registers them as the
+// execution graph enables checkpointing); for every job numRestarts,
+// downtime and the job status gauges (SchedulerBase.registerJobMetrics:
+// jobStatusSeries).
+func jobSeries(checkpointing bool, k *JobStatusMetricKinds) []string {
+	var out []string
+	if checkpointing {
+		out = []string{result.MetricLastCkptDuration, result.MetricLastCkptSize, result.MetricLastCkptFullSize,
+			result.MetricLastCompletedCkptID, result.MetricCompletedCkpts, result.MetricFailedCkpts, result.MetricInProgressCkpts}
+	}
+	return append(append(out, result.MetricRestarts, result.MetricDowntime), jobStatusSeries(k)...)
 }
 
 // jobStatusSeries are the job status gauges' names in the order Flink

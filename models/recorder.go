@@ -69,11 +69,9 @@ func newRecorder(s *Simulation) *recorder {
 	}
 	// Fixed order: job scope, then nodes as declared, aggregate first, then
 	// subtasks.
-	if s.spec.Checkpointing != nil || len(s.spec.Failures) > 0 || s.heapChecked() {
-		for _, m := range jobSeries(s.spec.JobStatusMetrics) {
-			r.refs = append(r.refs, seriesRef{sub: -1, metric: m, id: -1})
-			r.series = append(r.series, result.Series{Operator: result.JobOperator, Subtask: -1, Metric: m})
-		}
+	for _, m := range jobSeries(s.spec.Checkpointing != nil, s.spec.JobStatusMetrics) {
+		r.refs = append(r.refs, seriesRef{sub: -1, metric: m, id: -1})
+		r.series = append(r.series, result.Series{Operator: result.JobOperator, Subtask: -1, Metric: m})
 	}
 	for _, rt := range s.nodes {
 		n := rt.spec
