@@ -115,20 +115,20 @@ func loadRef(file string, data []byte, sets []string, v variantRef) (*Loaded, er
 	}
 	if d.budget < 0 || failed > 0 && len(sc.Sources) == 0 && len(sc.Sinks) == 0 {
 		d.unreportedOverflows()
-		return nil, withWarnings(d.problems(), d.warnings, nil)
+		return nil, withWarnings(d.problems(), d.warnings.sort(), nil)
 	}
 	r := resolver{d: d, sc: &sc}
 	r.resolve()
 	r.variants()
 	r.sweep()
 	if d.unreportedOverflows(); len(d.probs) > 0 {
-		return nil, withWarnings(d.problems(), d.warnings, r.notModelled).ofVariant(variant)
+		return nil, withWarnings(d.problems(), d.warnings.sort(), r.notModelled).ofVariant(variant)
 	}
 	spec := r.spec()
 	if r.checkNetworkBuffers(spec); len(d.probs) > 0 {
-		return nil, withWarnings(d.problems(), d.warnings, r.notModelled).ofVariant(variant)
+		return nil, withWarnings(d.problems(), d.warnings.sort(), r.notModelled).ofVariant(variant)
 	}
-	l := &Loaded{Scenario: sc, NotModelled: r.notModelled, InertFlinkKeys: r.inert, Warnings: d.warnings,
+	l := &Loaded{Scenario: sc, NotModelled: r.notModelled, InertFlinkKeys: r.inert, Warnings: d.warnings.sort(),
 		Spec: spec, Variants: sc.Variants, Variant: variant}
 	l.Scenario.Variants = nil // written to resolved.yaml without them: one run per file
 	if variant != "" {

@@ -126,3 +126,19 @@ func TestUnusedRestartKeys(t *testing.T) {
 		assertRoundTrip(t, l)
 	}
 }
+
+// TestWarningsInFileOrder: warnings come in the order of their place in
+// the scenario, as problems do, not in the order the checks ran (the
+// unread restart options were warned of in the option table's order).
+func TestWarningsInFileOrder(t *testing.T) {
+	data := minimal + "flink:\n  restart-strategy.type: fixed-delay\n" +
+		"  restart-strategy.exponential-delay.initial-backoff: 2 s\n  restart-strategy.failure-rate.delay: 5 s\n"
+	l, err := Load("m.yaml", []byte(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Warnings) != 2 || l.Warnings[0].Line >= l.Warnings[1].Line ||
+		!strings.Contains(l.Warnings[0].Path, "exponential-delay") || !strings.Contains(l.Warnings[1].Path, "failure-rate") {
+		t.Errorf("warnings %v, want the exponential-delay option's, then the failure-rate one's, a line below", l.Warnings)
+	}
+}
