@@ -198,3 +198,29 @@ func checkJobStatusKinds(t *testing.T, res *result.Result, kinds *JobStatusMetri
 		}
 	}
 }
+
+// TestFullRestarts: through 1.20 SchedulerBase.registerJobMetrics registers
+// the deprecated fullRestarts as the same count as numRestarts
+// (MetricNames.FULL_RESTARTS); the 2.x scheduler has none.
+func TestFullRestarts(t *testing.T) {
+	for _, full := range []bool{true, false} {
+		spec := twoPipelines(FailoverRegion)
+		spec.FullRestarts = full
+		_, res := runWith(t, spec)
+		if len(res.Failovers) == 0 {
+			t.Fatal("no failover")
+		}
+		has := slices.ContainsFunc(res.Series, func(s result.Series) bool { return s.Metric == result.MetricFullRestarts })
+		if has != full {
+			t.Fatalf("FullRestarts %v: a fullRestarts series %v", full, has)
+		}
+		if !full {
+			continue
+		}
+		n := seriesOf(t, res, result.JobOperator, -1, result.MetricRestarts)
+		f := seriesOf(t, res, result.JobOperator, -1, result.MetricFullRestarts)
+		if !slices.Equal(n, f) || n[len(n)-1] == 0 {
+			t.Fatalf("fullRestarts %v, want numRestarts %v (not all 0)", f, n)
+		}
+	}
+}

@@ -104,16 +104,20 @@ func (j *jobStatusTimes) statusGauge(status, kind string, now sim.Time) float64 
 
 // jobSeries are the job-scope series: with checkpointing the checkpoint
 // counts and gauges (CheckpointStatsTracker registers them as the
-// execution graph enables checkpointing); for every job numRestarts,
-// downtime and the job status gauges (SchedulerBase.registerJobMetrics:
-// jobStatusSeries).
-func jobSeries(checkpointing bool, k *JobStatusMetricKinds) []string {
+// execution graph enables checkpointing); for every job numRestarts
+// (and fullRestarts where the release has it), downtime and the job
+// status gauges (SchedulerBase.registerJobMetrics: jobStatusSeries).
+func jobSeries(checkpointing, fullRestarts bool, k *JobStatusMetricKinds) []string {
 	var out []string
 	if checkpointing {
 		out = []string{result.MetricLastCkptDuration, result.MetricLastCkptSize, result.MetricLastCkptFullSize,
 			result.MetricLastCompletedCkptID, result.MetricCompletedCkpts, result.MetricFailedCkpts, result.MetricInProgressCkpts}
 	}
-	return append(append(out, result.MetricRestarts, result.MetricDowntime), jobStatusSeries(k)...)
+	out = append(out, result.MetricRestarts)
+	if fullRestarts {
+		out = append(out, result.MetricFullRestarts)
+	}
+	return append(append(out, result.MetricDowntime), jobStatusSeries(k)...)
 }
 
 // jobStatusSeries are the job status gauges' names in the order Flink

@@ -69,7 +69,7 @@ func newRecorder(s *Simulation) *recorder {
 	}
 	// Fixed order: job scope, then nodes as declared, aggregate first, then
 	// subtasks.
-	for _, m := range jobSeries(s.spec.Checkpointing != nil, s.spec.JobStatusMetrics) {
+	for _, m := range jobSeries(s.spec.Checkpointing != nil, s.spec.FullRestarts, s.spec.JobStatusMetrics) {
 		r.refs = append(r.refs, seriesRef{sub: -1, metric: m, id: -1})
 		r.series = append(r.series, result.Series{Operator: result.JobOperator, Subtask: -1, Metric: m})
 	}
@@ -487,7 +487,7 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 	s := r.s
 	c := s.coord
 	switch m {
-	case result.MetricRestarts:
+	case result.MetricRestarts, result.MetricFullRestarts:
 		return float64(s.restarts)
 	case result.MetricDowntime:
 		return downtimeGauge(s.failed)

@@ -40,6 +40,11 @@ type Spec struct {
 	// them.
 	NoSinkCommitterMetrics bool
 
+	// FullRestarts: the release registers the deprecated job gauge
+	// fullRestarts beside numRestarts (through 1.20: MetricNames.
+	// FULL_RESTARTS in SchedulerBase.registerJobMetrics; 2.x has none).
+	FullRestarts bool
+
 	// AutoWatermarkInterval is pipeline.auto-watermark-interval: how often
 	// sources emit their watermarks.
 	AutoWatermarkInterval sim.Time

@@ -75,9 +75,13 @@ const (
 	MetricFailedCkpts      = "numberOfFailedCheckpoints"
 	MetricInProgressCkpts  = "numberOfInProgressCheckpoints"
 	MetricRestarts         = "numRestarts"
-	MetricDowntime         = "downtime"                  // Flink's DownTimeGauge: 0 through restarts (RESTARTING, not FAILING), -1 once FAILED
-	MetricAlignment        = "checkpointAlignmentTime"   // ns, last checkpoint
-	MetricStartDelay       = "checkpointStartDelayNanos" // ns, last checkpoint
+	// MetricFullRestarts is the deprecated fullRestarts, the same count
+	// as numRestarts (SchedulerBase.registerJobMetrics registers both,
+	// MetricNames.FULL_RESTARTS, through 1.20; the 2.x scheduler has none).
+	MetricFullRestarts = "fullRestarts"
+	MetricDowntime     = "downtime"                  // Flink's DownTimeGauge: 0 through restarts (RESTARTING, not FAILING), -1 once FAILED
+	MetricAlignment    = "checkpointAlignmentTime"   // ns, last checkpoint
+	MetricStartDelay   = "checkpointStartDelayNanos" // ns, last checkpoint
 	// Event time (MetricNames, WindowOperator). Watermarks are ms of event
 	// time, Long.MIN_VALUE before the first (WatermarkGauge); an operator's
 	// is the lowest of its subtasks', its lag the highest. A Series holds

@@ -118,6 +118,7 @@ var promMetrics = map[string]promMetric{
 	MetricFailedCkpts:         {scope: scopeJob},
 	MetricInProgressCkpts:     {scope: scopeJob},
 	MetricRestarts:            {scope: scopeJob},
+	MetricFullRestarts:        {scope: scopeJob},
 	MetricDowntime:            {scope: scopeJob},
 	MetricUptime:              {scope: scopeJob},
 }

@@ -252,6 +252,20 @@ func TestFlinkVersionCommitterMetrics(t *testing.T) {
 	}
 }
 
+// TestFlinkVersionFullRestarts: the deprecated job gauge fullRestarts is
+// registered through 1.20 (SchedulerBase.registerJobMetrics), not by 2.x.
+func TestFlinkVersionFullRestarts(t *testing.T) {
+	for v, full := range map[string]bool{"1.15": true, "1.20": true, "2.0": false, "2.3": false} {
+		l, err := Load("m.yaml", []byte(minimal), []string{"flink-version=" + v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Spec.FullRestarts != full {
+			t.Errorf("Flink %s: FullRestarts %v, want %v", v, l.Spec.FullRestarts, full)
+		}
+	}
+}
+
 // TestFlinkVersionRequiredPerGateMax: read-buffer.required-per-gate.max
 // came in 1.17 (FLINK-30473): 1.16 does not read it (warned), a later
 // release gives it to the simulated gates (GateBuffersSpec), with no

@@ -41,6 +41,7 @@ func (r *resolver) spec() models.Spec {
 		AutoWatermarkInterval: fs.duration("pipeline.auto-watermark-interval") / sim.Millisecond * sim.Millisecond, // whole ms: ExecutionConfig.getAutoWatermarkInterval
 		// SinkCommitterMetricGroup (FLIP-371, FLINK-25857) came in 1.19
 		NoSinkCommitterMetrics: r.release.before("1.19"),
+		FullRestarts:           r.release.before("2.0"),
 		Sim: models.Settings{
 			ChunkDelay:     sim.Time(*sc.Simulation.ChunkDelay),
 			SampleInterval: sim.Time(*sc.Simulation.SampleInterval),
