@@ -231,8 +231,8 @@ func floatAbove(lo float64) func(string) (any, error) {
 }
 
 // backoffMultiplier is exponential-delay's backoff-multiplier as Flink
-// takes it: any double Double.parseDouble reads (ConfigurationUtils
-// .convertToDouble) that is above 1, the check of
+// takes it: any double Double.parseDouble reads (ConfigurationUtils'
+// conversion of a Double option) that is above 1, the check of
 // ExponentialDelayRestartBackoffTimeStrategy's constructor
 // (backoffMultiplier > 1, "Backoff multiplier must be greater than 1."):
 // Infinity too, or a number too large for a double, which Java reads as

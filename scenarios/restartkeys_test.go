@@ -7,7 +7,7 @@ import (
 )
 
 // TestBackoffMultiplierAsFlink: backoff-multiplier is a double option
-// (ConfigurationUtils.convertToDouble: Double.parseDouble) that
+// (ConfigurationUtils' conversion: Double.parseDouble) that
 // ExponentialDelayRestartBackoffTimeStrategy requires to be > 1: Infinity
 // passes, and a number beyond a double's range, which Java reads as
 // Infinity; NaN does not (it compares false), nor -Infinity, 1 or Go's
