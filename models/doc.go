@@ -54,6 +54,7 @@
 //	regions.go      pipelined regions and the failover strategy (region, full)
 //	failover.go     cancel, restart delay, redeploy, restore downloads
 //	jobstatus.go    the job's status (RUNNING, RESTARTING, FAILED) over time, and the gauges read from it: uptime, JobStatusMetrics'
+//	deploystate.go  the job's deploying time after a failover (DeploymentStateTimeMetrics: deployingTime, ...)
 //	cutstep.go      a step cut by a failover: what went through before it
 //	restore.go      a region's restore ending: rewind, channel state, running
 //	failures.go     the record of failovers: counted in full, listed up to a bound

@@ -149,6 +149,7 @@ func regionsText(s *Simulation, rs []*region) string {
 // region cancelled and not yet deployed again) and restore time (some
 // region INITIALIZING), each counted once however many regions overlap.
 func (s *Simulation) setRegionState(r *region, to regionState) {
+	s.stopDeploying(r) // deployed (INITIALIZING), or its tasks cancelled
 	s.accountDown(s.eng.Now())
 	s.countRegion(r.state, -1)
 	s.countRegion(to, 1)
@@ -302,7 +303,7 @@ func (s *Simulation) restart(op int32) {
 		r.awaitingRestart = false
 	}
 	s.jobRunning()
-	s.eng.At(sim.Add(s.replacedBy(rs), s.spec.Recovery.Redeploy), evDeployed, op, 0)
+	s.deploysAt(op, s.replacedBy(rs))
 }
 
 // jobRunning: the job is RUNNING again once no region waits for its

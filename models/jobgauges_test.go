@@ -95,14 +95,23 @@ func TestSourceTasksHaveNoAlignmentTime(t *testing.T) {
 // over [30 s, 35 s). With one restart attempt, a second loss at 60 s fails
 // the job: FAILED from 60 s, where uptime reads -1, every <status>Time 0
 // and every <status>TimeTotal keeps its total (30 + 25 s RUNNING, 5 s
-// RESTARTING). The samples at 30, 35 and 60 s are left out: there the
-// order of events at one instant decides.
+// RESTARTING). The tasks deploy once the replacement TaskManager's slots
+// come (TaskManagerStart, 10 s after the loss) and take the redeploy
+// (3 s): DeploymentStateTimeMetrics' deploying over [40 s, 43 s), 3 s in
+// all; a second loss at 41 s fails the job while it deploys, which cancels
+// every task: deploying over [40 s, 41 s). The samples at the instants of
+// these events are left out: there the order of events at one instant
+// decides.
 func TestJobStatusGauges(t *testing.T) {
 	const loss, delay, second = 30 * sim.Second, 5 * sim.Second, 60 * sim.Second
 	all := &JobStatusMetricKinds{State: true, CurrentTime: true, TotalTime: true}
 	failing := twoPipelines(FailoverRegion)
 	failing.Restart.Attempts = 1
 	failing.Failures = append(failing.Failures, Failure{Kind: FailTaskManager, At: second, TaskManager: 0})
+	const deployFrom, deployed, whileDeploying = 40 * sim.Second, 43 * sim.Second, 41 * sim.Second
+	failingDeploying := twoPipelines(FailoverRegion)
+	failingDeploying.Restart.Attempts = 1
+	failingDeploying.Failures = append(failingDeploying.Failures, Failure{Kind: FailTaskManager, At: whileDeploying, TaskManager: 0})
 	for _, tc := range []struct {
 		name     string
 		spec     Spec
@@ -112,6 +121,7 @@ func TestJobStatusGauges(t *testing.T) {
 		{"region failover", twoPipelines(FailoverRegion), all, 0},
 		{"global failover", twoPipelines(FailoverFull), all, 0},
 		{"job FAILED", failing, all, second},
+		{"job FAILED while deploying", failingDeploying, all, whileDeploying},
 		{"default CURRENT_TIME", twoPipelines(FailoverRegion), nil, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,10 +135,14 @@ func TestJobStatusGauges(t *testing.T) {
 			checkJobStatusKinds(t, res, tc.kinds)
 			for i, at := range res.Times {
 				now := sim.Time(at * float64(sim.Second))
-				if now == loss || now == loss+delay || now == tc.failedAt {
+				if now == loss || now == loss+delay || now == tc.failedAt || now == deployFrom || now == deployed {
 					continue
 				}
-				for m, want := range jobStatusByHand(now, loss, delay, tc.failedAt) {
+				to := deployed
+				if tc.failedAt > 0 {
+					to = min(to, tc.failedAt)
+				}
+				for m, want := range jobStatusByHand(now, loss, delay, tc.failedAt, deployFrom, to) {
 					if v, ok := res.Values(result.JobOperator, -1, m); ok && v[i] != want {
 						t.Fatalf("%s at %gs: %g, want %g", m, at, v[i], want)
 					}
@@ -140,8 +154,8 @@ func TestJobStatusGauges(t *testing.T) {
 
 // jobStatusByHand is every job status gauge at now: RUNNING from 0,
 // RESTARTING over [loss, loss+delay), RUNNING again, FAILED from failedAt
-// (0: never), in ms.
-func jobStatusByHand(now, loss, delay, failedAt sim.Time) map[string]float64 {
+// (0: never); deploying over [deployFrom, deployTo); in ms.
+func jobStatusByHand(now, loss, delay, failedAt, deployFrom, deployTo sim.Time) map[string]float64 {
 	ms := func(t sim.Time) float64 { return float64(t / sim.Millisecond) }
 	running, restarting := now, sim.Time(0) // totals
 	status, since := "running", sim.Time(0)
@@ -174,12 +188,24 @@ func jobStatusByHand(now, loss, delay, failedAt sim.Time) map[string]float64 {
 	}
 	g[result.JobStatusMetric("running", result.JobStatusTimeTotal)] = ms(running)
 	g[result.JobStatusMetric("restarting", result.JobStatusTimeTotal)] = ms(restarting)
+	dep := result.Deploying
+	g[dep+result.JobStatusState], g[dep+result.JobStatusTime] = 0, 0
+	switch {
+	case now >= deployTo:
+		g[dep+result.JobStatusTimeTotal] = ms(deployTo - deployFrom)
+	case now >= deployFrom:
+		g[dep+result.JobStatusState], g[dep+result.JobStatusTime] = 1, ms(now-deployFrom)
+		g[dep+result.JobStatusTimeTotal] = ms(now - deployFrom)
+	default:
+		g[dep+result.JobStatusTimeTotal] = 0
+	}
 	return g
 }
 
 // checkJobStatusKinds: the job reports uptime, and JobStatusMetrics'
 // gauges of the kinds metrics.job.status.enable selects (nil: Time only)
-// for each of the six statuses, and no other.
+// for each of the six statuses, and DeploymentStateTimeMetrics' of the
+// same kinds, and no other.
 func checkJobStatusKinds(t *testing.T, res *result.Result, kinds *JobStatusMetricKinds) {
 	t.Helper()
 	if kinds == nil {
@@ -189,7 +215,7 @@ func checkJobStatusKinds(t *testing.T, res *result.Result, kinds *JobStatusMetri
 		t.Error("no uptime")
 	}
 	on := map[string]bool{result.JobStatusState: kinds.State, result.JobStatusTime: kinds.CurrentTime, result.JobStatusTimeTotal: kinds.TotalTime}
-	for _, st := range result.JobStatuses {
+	for _, st := range append(slices.Clip(result.JobStatuses), result.Deploying) {
 		for _, kind := range []string{result.JobStatusState, result.JobStatusTime, result.JobStatusTimeTotal} {
 			m := result.JobStatusMetric(st, kind)
 			if _, ok := res.Values(result.JobOperator, -1, m); ok != on[kind] {

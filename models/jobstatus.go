@@ -1,6 +1,8 @@
 package models
 
 import (
+	"slices"
+
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/sim"
 )
@@ -123,13 +125,14 @@ func jobSeries(checkpointing, fullRestarts bool, k *JobStatusMetricKinds) []stri
 // jobStatusSeries are the job status gauges' names in the order Flink
 // registers them: uptime, then JobStatusMetrics', status by status in
 // JobStatus' order, each status' State, Time and TimeTotal as
-// metrics.job.status.enable selects them (nil: CURRENT_TIME).
+// metrics.job.status.enable selects them (nil: CURRENT_TIME), then
+// DeploymentStateTimeMetrics' of the same kinds (deploystate.go).
 func jobStatusSeries(k *JobStatusMetricKinds) []string {
 	if k == nil {
 		k = &JobStatusMetricKinds{CurrentTime: true}
 	}
 	out := []string{result.MetricUptime}
-	for _, st := range result.JobStatuses {
+	for _, st := range append(slices.Clip(result.JobStatuses), result.Deploying) {
 		if k.State {
 			out = append(out, result.JobStatusMetric(st, result.JobStatusState))
 		}

@@ -497,6 +497,9 @@ func (r *recorder) jobMetric(m string, now sim.Time) float64 {
 	if st, kind, ok := result.SplitJobStatusMetric(m); ok {
 		return s.status.statusGauge(st, kind, now)
 	}
+	if kind, ok := result.SplitDeployingMetric(m); ok {
+		return s.deploying.gauge(kind, s.status.clock, now)
+	}
 	if c == nil {
 		return noneYet(m)
 	}

@@ -40,6 +40,9 @@ type region struct {
 	// (DefaultScheduler's verticesWaitingForRestart): the job is
 	// RESTARTING while any region is.
 	awaitingRestart bool
+	// deploying: its restart delay over, its tasks are being deployed
+	// (deploystate.go)
+	deploying bool
 	// started is when its tasks last became RUNNING: an outage of an
 	// external system fails them its fails-after later.
 	started sim.Time

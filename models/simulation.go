@@ -44,6 +44,7 @@ const (
 	evSinkFlush                         // a sink writer's batch interval is over (stamped; sinkwriter.go)
 	evSinkFailure                       // sink subtask Actor fails (Arg: stamped reason; twophase.go)
 	evTxnAbort                          // the Kafka broker aborts transaction Arg of sink subtask Actor if still open (twophase.go)
+	evDeploying                         // failover Actor's tasks start deploying, a replacement TaskManager's slots come (deploystate.go)
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -113,6 +114,7 @@ type Simulation struct {
 	downtime      sim.Time       // some region down, in all
 	restoreTime   sim.Time       // some region restoring, in all
 	status        jobStatusTimes // the job's status over time (jobstatus.go)
+	deploying     deployingTimes // the job's deploying time (deploystate.go)
 	sinkNodes     []*sinkNode    // by sink, in the spec's order (sinknode.go)
 	sinkWriters   []*sinkWriter  // every sink subtask's writer
 	txnSerial     int64          // the last transaction opened (twophase.go)
@@ -355,7 +357,7 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		s.alignedTimeout(ev.Arg)
 	case evStorage:
 		s.storage.handle()
-	case evRestart, evDeployed, evDetect:
+	case evRestart, evDeploying, evDeployed, evDetect:
 		s.handleRecovery(ev)
 	case evFailure:
 		s.injectFailure(int(ev.Actor), ev.Arg)
@@ -436,12 +438,14 @@ func (s *Simulation) handleSubtask(ev sim.Event) {
 }
 
 // handleRecovery moves a failover on (Actor: its index): the restart delay
-// is over, the tasks are deployed; or a lost TaskManager (Actor) is
-// noticed.
+// is over, the tasks start deploying, they are deployed; or a lost
+// TaskManager (Actor) is noticed.
 func (s *Simulation) handleRecovery(ev sim.Event) {
 	switch ev.Kind {
 	case evRestart:
 		s.restart(ev.Actor)
+	case evDeploying:
+		s.deployingNow(ev.Actor)
 	case evDeployed:
 		s.deployed(ev.Actor)
 	case evDetect:

@@ -39,6 +39,27 @@ const (
 // restartingTimeTotal.
 func JobStatusMetric(status, kind string) string { return status + kind }
 
+// Deploying names DeploymentStateTimeMetrics' gauges, of the kinds
+// metrics.job.status.enable selects as for a status (StateTimeMetric.register):
+// deployingState is 1 while the job deploys tasks, else 0; deployingTime
+// the whole ms since it started, else 0; deployingTimeTotal the whole ms it
+// has deployed in all. A streaming job is deploying from the first task
+// DEPLOYING until every task scheduled is INITIALIZING or RUNNING (FLINK-25888,
+// apache/flink PR 18566, merged for 1.15, as JobStatusMetrics).
+const Deploying = "deploying"
+
+// SplitDeployingMetric is a DeploymentStateTimeMetrics gauge's kind, ok
+// false for any other name.
+func SplitDeployingMetric(name string) (kind string, ok bool) {
+	switch rest, found := strings.CutPrefix(name, Deploying); {
+	case !found:
+		return "", false
+	case rest == JobStatusState, rest == JobStatusTime, rest == JobStatusTimeTotal:
+		return rest, true
+	}
+	return "", false
+}
+
 // SplitJobStatusMetric is a JobStatusMetrics gauge's status and kind, ok
 // false for any other name.
 func SplitJobStatusMetric(name string) (status, kind string, ok bool) {

@@ -138,6 +138,9 @@ func promMetricOf(metric string) promMetric {
 	if _, _, ok := SplitJobStatusMetric(metric); ok {
 		return promMetric{scope: scopeJob} // JobStatusMetrics registers them in the job's group
 	}
+	if _, ok := SplitDeployingMetric(metric); ok {
+		return promMetric{scope: scopeJob} // as does DeploymentStateTimeMetrics
+	}
 	return promMetric{scope: scopeOperator, own: true}
 }
 
