@@ -49,8 +49,10 @@ type kafkaPartition struct {
 	chunk int64 // target records per run
 	// room: with event time, its share of what its reader's output
 	// absorbs at once (splitRooms); 0: unbounded
-	room    int64
-	horizon sim.Time // no arrivals at or after this time (end of the run)
+	room int64
+	// horizon: the end of the run; arrivals come up to it, one at it
+	// included (solve), in every mode
+	horizon sim.Time
 
 	genTo   sim.Time // arrivals before genTo are generated
 	carry   float64  // deterministic arrivals: fraction of a record owed
@@ -81,14 +83,20 @@ type kafkaPartition struct {
 	// sampledEnd: the records produced to the partition (its log end
 	// offset less the initial backlog) at the last metric sample
 	sampledEnd int64
+	// fetched: at the end of the run, the records of the step a reader
+	// keeping up was gathering (endRun), readable, not yet read by the job
+	fetched int64
 }
 
 func (p *kafkaPartition) lambda(t sim.Time) float64 { return p.share * p.rate.Rate(t) }
 
 func (p *kafkaPartition) integral(a, b sim.Time) float64 { return p.share * p.rate.Integral(a, b) }
 
-// solve returns the first t ≥ a with Λ(a, t) ≥ x, or sim.Never if that is not
-// before the horizon.
+// solve returns the first t ≥ a with Λ(a, t) ≥ x, or sim.Never if that is
+// after the horizon. An arrival at the horizon itself comes: deterministic
+// arrivals at k/R for k = 1, 2, … are R·T by the end T, the last at T, as a
+// run of steps counts them (count(Λ) whole records up to the horizon), and
+// the engine runs every event up to and including the end.
 func (p *kafkaPartition) solve(a sim.Time, x float64) sim.Time {
 	if c, ok := p.rate.(ConstantRate); ok {
 		l := p.share * float64(c)
@@ -96,14 +104,14 @@ func (p *kafkaPartition) solve(a sim.Time, x float64) sim.Time {
 			return sim.Never
 		}
 		t := sim.Add(a, sim.FromSeconds(x/l))
-		if t >= p.horizon {
+		if t > p.horizon {
 			return sim.Never
 		}
 		return t
 	}
 	lo, hi := a, a+sim.Millisecond
 	for p.integral(a, hi) < x {
-		if hi >= p.horizon {
+		if hi >= p.horizon { // Λ(a, horizon) < x
 			return sim.Never
 		}
 		lo, hi = hi, min(sim.Add(hi, hi-a), p.horizon) // a + 2(hi−a), saturating
@@ -116,14 +124,14 @@ func (p *kafkaPartition) solve(a sim.Time, x float64) sim.Time {
 			lo = mid
 		}
 	}
-	if hi >= p.horizon {
+	if hi > p.horizon {
 		return sim.Never
 	}
 	return hi
 }
 
 // generate produces the next run after genTo into p.next. It returns false
-// when no more records arrive before the horizon.
+// when no more records arrive by the horizon.
 func (p *kafkaPartition) generate() bool {
 	// The first arrival inverts the cumulative rate, which is exact for any
 	// profile: an Exp(1) amount of it for Poisson arrivals, or whatever part of
@@ -176,8 +184,8 @@ func (p *kafkaPartition) generate() bool {
 		n += p.count(p.integral(t1, end))
 		// A run is readable (and appended) once its window has passed; the
 		// lag gauge counts what of it was produced by a sample (pending),
-		// and the end of the simulation appends that much (endRun), so the
-		// lag at the end is measured as at any sample.
+		// and the end of the simulation appends all of it that arrived
+		// (endRun): a run the horizon cuts is readable only after it.
 		ready = end
 		if natural > p.horizon {
 			ready = natural
@@ -325,41 +333,63 @@ func (p *kafkaPartition) lag() int64 { return p.appended - p.read }
 // pending is pendingRecords at now: the records not yet read. A reader far
 // behind gathers runs of up to 1/256 of its lag, longer than chunk-delay
 // (generate), readable at their end: of the one still being gathered, the
-// records produced by now count too (spread evenly from its first, at Lo,
-// to its last, at Hi), as Kafka's log end offset counts every record
-// produced; without them the gauge would read low by half such a run on
-// average. A run of chunk-delay is what a reader keeping up reads as it
-// comes, a step's worth, which Kafka would hand it as it comes: it counts
-// once readable.
+// records produced by now count too (arrived), as Kafka's log end offset
+// counts every record produced; without them the gauge would read low by
+// half such a run on average. A run of chunk-delay is what a reader
+// keeping up reads as it comes, a step's worth, which Kafka would hand it
+// as it comes: its records are the reader's once produced (Kafka's
+// records-lag is the log end offset less the consumer's position, which
+// a fetch moves on), and count once readable.
 func (p *kafkaPartition) pending(now sim.Time) int64 {
 	n := p.lag()
-	if nx := &p.next; p.hasNext && nx.Lo <= now && now < nx.Ready && nx.EvLo == nx.Lo && nx.Hi-nx.Lo > p.window {
-		n++ // its first record
-		if nx.Hi > nx.Lo {
-			n += int64(float64(nx.N-1) * float64(min(now, nx.Hi)-nx.Lo) / float64(nx.Hi-nx.Lo))
-		}
+	if p.hasNext && p.farBehind() {
+		n += p.arrived(now)
 	}
 	return n
 }
 
+// farBehind reports whether the run being gathered is a far-behind
+// reader's, longer than chunk-delay (generate), rather than the step a
+// reader keeping up reads as it comes.
+func (p *kafkaPartition) farBehind() bool { return p.next.Hi-p.next.Lo > p.window }
+
+// arrived is how many records of the run being gathered were produced by
+// now, spread evenly from its first, at Lo, to its last, at Hi: all of
+// them from Hi on. Those a paused producer holds back (EvLo before Lo) are
+// produced at Lo, when the run is readable.
+func (p *kafkaPartition) arrived(now sim.Time) int64 {
+	nx := &p.next
+	if !p.hasNext || now < nx.Lo || now >= nx.Ready || nx.EvLo != nx.Lo {
+		return 0
+	}
+	if now >= nx.Hi {
+		return nx.N
+	}
+	return 1 + int64(float64(nx.N-1)*float64(now-nx.Lo)/float64(nx.Hi-nx.Lo))
+}
+
 // producedSince is the records produced to the partition since the last
 // call, as the broker's topic meter (BrokerTopicMetrics MessagesInPerSec)
-// counts them: its log end offset (read + pending, a run being gathered
-// counting the records produced by now) less the initial backlog, which
-// was there before the run. Records a paused producer holds back count
-// when it sends them, and those it drops never.
+// counts them: its log end offset (read, readable, and the records of the
+// run being gathered produced by now) less the initial backlog, which was
+// there before the run. Records a paused producer holds back count when it
+// sends them, and those it drops never.
 func (p *kafkaPartition) producedSince(now sim.Time) int64 {
-	end := p.read + p.pending(now) - p.backlog
+	end := p.appended + p.arrived(now) - p.backlog
 	n := end - p.sampledEnd
 	p.sampledEnd = end
 	return n
 }
 
-// endRun appends, when the run ends at now, the records of the run being
-// gathered that were produced by then (pending): Kafka holds them, though
-// no reader could read them yet, so the lag at the end is the gauge's.
+// endRun appends, when the run ends at now, every record of the run being
+// gathered that was produced by then (arrived), whatever its span: the
+// producers wrote them to Kafka, so records.produced is every arrival by
+// the end in every mode (R·T of deterministic arrivals). A far-behind
+// reader's are unread, lag at the end as at the last sample (pending); a
+// reader keeping up has fetched its step's (fetched): in flight, in its
+// reader, not lag.
 func (p *kafkaPartition) endRun(now sim.Time) {
-	k := p.pending(now) - p.lag()
+	k := p.arrived(now)
 	if k <= 0 {
 		return
 	}
@@ -367,6 +397,9 @@ func (p *kafkaPartition) endRun(now sim.Time) {
 	hi := nx.Lo
 	if nx.N > 1 {
 		hi += sim.Time(float64(nx.Hi-nx.Lo) * float64(k-1) / float64(nx.N-1))
+	}
+	if !p.farBehind() {
+		p.fetched = k
 	}
 	r := p.log.PushSlot()
 	r.N, r.Lo, r.Hi, r.Ready, r.Offset, r.EvLo, r.EvHi = k, nx.Lo, hi, now, p.appended, nx.Lo, hi

@@ -99,10 +99,12 @@ func meanOver(t []float64, j int, a, b float64) float64 {
 	return (a*da + b*db) / (da + db)
 }
 
-// nextSample is when the next sample is taken (never past the end).
+// nextSample is when the next sample is taken by an event: before the
+// end, whose sample result takes after every event at the end, so that the
+// last sample is the state the summary gives.
 func (r *recorder) nextSample(now sim.Time) (sim.Time, bool) {
 	next := sim.Add(now, r.interval)
-	return next, next <= r.s.spec.Duration
+	return next, next < r.s.spec.Duration
 }
 
 // forgetDetails drops the per-subtask details of checkpoints older than the

@@ -208,6 +208,7 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 		}
 		return true
 	})
+	s.sampleEnd()
 	if err := s.checkInvariants(); err != nil {
 		// The outputs of a run that breaks an invariant help to find the bug.
 		res := s.rec.result()
@@ -215,6 +216,20 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 		return res, err
 	}
 	return s.rec.result(), nil
+}
+
+// sampleEnd takes the last sample, at the end, after every event at the
+// end (nextSample schedules none then), so that it is the state the
+// summary gives: the Kafka lag at the end is its pendingRecords, and the
+// records a reader read at the end count in its rates.
+func (s *Simulation) sampleEnd() {
+	if s.eng.Now() <= s.rec.last {
+		return
+	}
+	s.catchUpAll() // as a sample's event does (evSample)
+	s.drain()
+	s.eng.Run(s.eng.Now(), s) // what the catch-up started at the end
+	s.rec.sample()
 }
 
 // RunPrefix simulates the start of the run, exactly as Run would, in steps
@@ -247,7 +262,9 @@ func (s *Simulation) start() {
 		s.markReady(st)
 	}
 	s.drain()
-	s.eng.At(s.spec.Sim.SampleInterval, evSample, 0, 0)
+	if _, ok := s.rec.nextSample(0); ok {
+		s.eng.At(s.spec.Sim.SampleInterval, evSample, 0, 0)
+	}
 	if s.coord != nil {
 		s.coord.start()
 	}

@@ -121,7 +121,8 @@ func (s *Simulation) recordCounts() result.RecordCounts {
 	for _, kp := range s.kafka {
 		rc.Produced += kp.appended
 		rc.Backlog += kp.backlog
-		rc.SourceLag += kp.lag()
+		rc.SourceLag += kp.lag() - kp.fetched
+		rc.InFlight += kp.fetched // in its reader (endRun)
 	}
 	for _, e := range s.edges {
 		rc.Restored += e.restored
