@@ -289,10 +289,11 @@ func randomEventTime(rt *rapid.T, nodes []Node) {
 				FireCost: sim.Exponential{M: 1e-6}}
 			if rapid.Bool().Draw(rt, "sliding") {
 				// the drawn size is the pane: the slide and the size are
-				// multiples of it, the size not always of the slide
+				// multiples of it, the size not always of the slide, and
+				// sometimes shorter than it (records between windows)
 				every := rapid.Int64Range(1, 3).Draw(rt, "panes-per-slide")
 				w.Kind, w.Slide = Sliding, w.Size*sim.Time(every)
-				w.Size *= sim.Time(rapid.Int64Range(every, 4*every).Draw(rt, "panes-per-window"))
+				w.Size *= sim.Time(rapid.Int64Range(1, 4*every).Draw(rt, "panes-per-window"))
 			}
 			w.Offset = sim.Time(rapid.Int64Range(0, int64(w.step())-1).Draw(rt, "offset"))
 			if rapid.Bool().Draw(rt, "session") {

@@ -138,7 +138,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			ws.Function = "process (buffers records)"
 		}
 		lat := sim.NewHistogram()
-		var first, any, placedPending, rolled, reopened, placedPairs int64
+		var first, any, placedPending, rolled, reopened, placedPairs, between int64
 		sessions := 0.0
 		for _, st := range rt.task.subtasks {
 			o := st.ops[rt.pos].win
@@ -157,6 +157,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			sessions += o.sessionsFired
 			placedPending += o.forever
 			placedPairs += o.pairs
+			between += o.between
 			for _, r := range o.wins {
 				if r.records > 0 && !r.fired {
 					placedPending += r.records
@@ -180,9 +181,12 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			// A window a restore reopened after it fired fires again: its
 			// pairs count once in the firing shares, and in FiredAgain.
 			first, any = first-reopened, any-reopened
-			ws.FirstFired, ws.AnyFired, ws.Pending = float64(first)/pairs, float64(any)/pairs, float64(placedPending)/pairs
-			ws.RolledBack, ws.FiredAgain = float64(rolled)/pairs, float64(reopened)/pairs
+			if pairs > 0 { // none when every record fell between windows
+				ws.FirstFired, ws.AnyFired, ws.Pending = float64(first)/pairs, float64(any)/pairs, float64(placedPending)/pairs
+				ws.RolledBack, ws.FiredAgain = float64(rolled)/pairs, float64(reopened)/pairs
+			}
 			ws.SideOutput = float64(ws.LateSideOutput) / float64(ws.RecordsIn)
+			ws.BetweenWindows = float64(between) / float64(ws.RecordsIn)
 			ws.Dropped = float64(ws.LateDropped) / float64(ws.RecordsIn)
 		}
 		ws.ResultLatency = result.OptionalLatency{LatencySummary: result.LatencyOf(lat), None: lat.Count() == 0}

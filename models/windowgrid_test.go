@@ -39,3 +39,33 @@ func TestWindowGridLiesOnTheEpoch(t *testing.T) {
 		}
 	}
 }
+
+// TestLateFromBetweenWindows: when a slot's records are late. In a window
+// (2 s every 5 s: [0, 2), [5, 7), ...) a record skips a window once the
+// watermark reaches its cleanup time, end − 1 ms + allowed lateness
+// (WindowOperator.isWindowLate), and is late when it skips all of them. A
+// record between two windows is in none, and is late only by its own
+// timestamp: timestamp + allowed lateness ≤ watermark
+// (WindowOperator.isElementLate), here its cell's last ms; before that it
+// is dropped without a metric, though the window before it is purged.
+func TestLateFromBetweenWindows(t *testing.T) {
+	s := sim.Second
+	w := &Window{Kind: Sliding, Size: 2 * s, Slide: 5 * s, AllowedLateness: 500 * sim.Millisecond}
+	o := &windowOp{w: w, grid: w.pane(), span: w.Size, panes: 2, every: 5}
+	for _, c := range []struct {
+		slot int64
+		want sim.Time
+	}{
+		{0, 2*s - sim.Millisecond + w.AllowedLateness},   // [0, 1) s: window [0, 2) s
+		{1, 2*s - sim.Millisecond + w.AllowedLateness},   // [1, 2) s: the same window
+		{2, 3*s - sim.Millisecond + w.AllowedLateness},   // [2, 3) s: between, its own cell
+		{4, 5*s - sim.Millisecond + w.AllowedLateness},   // [4, 5) s: between
+		{5, 7*s - sim.Millisecond + w.AllowedLateness},   // [5, 6) s: window [5, 7) s
+		{-1, 0 - sim.Millisecond + w.AllowedLateness},    // [−1, 0) s: between
+		{-4, -3*s - sim.Millisecond + w.AllowedLateness}, // [−4, −3) s: window [−5, −3) s
+	} {
+		if got := o.lateFrom(c.slot); got != c.want {
+			t.Errorf("slot %d [%v, %v): late from %v, want %v", c.slot, o.start(c.slot), o.start(c.slot+1), got, c.want)
+		}
+	}
+}

@@ -18,8 +18,11 @@ import (
 // at every cell whose start is on the slide's grid (every cell unless the
 // size is not a multiple of the slide) and ends size later; a record with
 // timestamp ts is in every window whose [start, end) holds it (size/slide
-// of them, or the nearest whole numbers either side). With W the
-// operator's watermark:
+// of them, or the nearest whole numbers either side). A size shorter than
+// the slide leaves cells between windows: SlidingEventTimeWindows.
+// assignWindows gives their records no window, and WindowOperator.
+// processElement drops them without a metric unless they are late
+// (isSkippedElement and isElementLate). With W the operator's watermark:
 //   - a window fires, for every key at once, when W ≥ end − 1 ms (its
 //     maxTimestamp: the trigger's event-time timer);
 //   - its state is purged when W ≥ end − 1 ms + allowed lateness
@@ -81,6 +84,9 @@ type windowOp struct {
 	// record in ⌈size/slide⌉ or ⌊size/slide⌋ windows, by its timestamp
 	pairs               int64
 	sideOutput, dropped int64
+	// between: records placed in cells between two windows (a sliding
+	// window shorter than its slide), in none, not late: dropped silently
+	between int64
 	// rolledBack: pairs in windows a restore discarded before they fired
 	// (their records are read again); reopened: pairs a restore put back
 	// unfired in windows that had fired after the checkpoint (they fire,
@@ -151,6 +157,17 @@ func (o *windowOp) newest(j int64) int64 {
 		return j + o.sess.reach()
 	}
 	return j - o.sinceWindow(j)
+}
+
+// lateFrom is when slot j's records are late: its newest window's
+// cleanup time, or, for a cell between two windows (a sliding window
+// shorter than its slide), when its records' timestamps are, their cell's
+// end − 1 ms + allowed lateness (WindowOperator.isElementLate).
+func (o *windowOp) lateFrom(j int64) sim.Time {
+	if o.sess == nil && o.sinceWindow(j) >= o.panes {
+		return sim.Add(o.start(j+1)-sim.Millisecond, o.w.AllowedLateness)
+	}
+	return o.cleanupTime(o.newest(j))
 }
 
 // end is window j's end: its start + size, or a session slot's end.
@@ -239,7 +256,7 @@ func (s *Simulation) placeBySlots(st *subtask, rt *nodeRT, o *windowOp, n int64,
 	left, mass := n, 1.0
 	head := o.index(c.EventHi)
 	for b := head; left > 0 && mass > 1e-12; b-- {
-		if w != noWatermark && o.cleanupTime(o.newest(b)) <= w.time() {
+		if w != noWatermark && o.lateFrom(b) <= w.time() {
 			break // this slot's windows and every older one are purged: the rest is late
 		}
 		if o.sess != nil && head-b >= sessionHeadSlots {
@@ -265,6 +282,13 @@ func (s *Simulation) placeBySlots(st *subtask, rt *nodeRT, o *windowOp, n int64,
 			continue
 		}
 		o.placed += got // its newest window is not purged
+		if o.sess == nil && o.sinceWindow(b) >= o.panes {
+			o.between += got // in no window, and not late
+			if s.trace != nil {
+				s.tracef("%s: %d record(s) in [%s, %s), between two windows: in none, dropped (no metric)", st.name(), got, o.start(b), o.start(b+1))
+			}
+			continue
+		}
 		for j := b - o.panes + 1; j <= b; j++ {
 			if !o.isWindow(j) {
 				continue

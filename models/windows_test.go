@@ -663,3 +663,35 @@ func TestSlidingSharesCountEachRecordsWindows(t *testing.T) {
 		}
 	}
 }
+
+// A sliding window shorter than its slide (SlidingEventTimeWindows takes
+// it): 2 s windows every 5 s hold the records of [5k, 5k+2) s, and Flink's
+// WindowOperator drops those between, in no window and not late, without a
+// metric. Records are made over [0, 100) s, all 0.5 s late: timestamps in
+// [−0.5, 99.5) s, of which the 20 windows [0, 2) s to [95, 97) s hold
+// 40 s; 60 s of the 100 fall between, up to the Poisson noise of 60 s of
+// records. At the end the watermark (bound 1 s) is near 98.5 s, past
+// every window's end: all 20 have fired on each subtask, every pair in
+// its first firing. The records between windows are in the balance's
+// merged (consumed, no result).
+func TestSlidingShorterThanItsSlide(t *testing.T) {
+	const rate = 2000.0
+	et := EventTime{Delay: sim.Constant{V: 0.5}, OutOfOrderness: sim.Second}
+	spec := windowJob(rate, 4, 100*sim.Second, et, Window{Kind: Sliding, Size: 2 * sim.Second, Slide: 5 * sim.Second})
+	res := runSpec(t, spec)
+	ws := res.Summary.Windows[0]
+	t.Logf("%d firings, fired %.5f, pending %.5f, between %.5f, records %d", ws.Firings, ws.FirstFired, ws.Pending, ws.BetweenWindows, ws.RecordsIn)
+	if ws.Firings != 2*20 {
+		t.Errorf("%d windows fired, want 20 on each of 2 subtasks", ws.Firings)
+	}
+	tol := 4 * math.Sqrt(60*rate) / (100 * rate)
+	if got, want := ws.BetweenWindows, 0.6; math.Abs(got-want) > tol {
+		t.Errorf("between windows %.5f, want %.5f ± %.5f", got, want, tol)
+	}
+	if ws.FirstFired != 1 || ws.Pending != 0 || ws.LateDropped+ws.LateSideOutput != 0 {
+		t.Errorf("fired %.5f, pending %.5f, late %d: want every pair fired, none late", ws.FirstFired, ws.Pending, ws.LateDropped+ws.LateSideOutput)
+	}
+	if rc := res.Summary.Records; !rc.Balanced() || float64(rc.Merged) < float64(ws.RecordsIn)*(0.6-tol) {
+		t.Errorf("records %+v: want balanced, the records between windows in merged", rc)
+	}
+}

@@ -111,6 +111,10 @@ type WindowSummary struct {
 	FirstFired float64 `json:"share_first_firing"` // counted in their window's first firing
 	AnyFired   float64 `json:"share_any_firing"`   // in a first firing or a re-firing
 	Pending    float64 `json:"share_pending"`      // in windows that had not fired by the end
+	// BetweenWindows is the share of the records in that fell between two
+	// sliding windows (a size shorter than the slide): in none, not late,
+	// dropped by Flink's WindowOperator without a metric.
+	BetweenWindows float64 `json:"share_between_windows,omitempty"`
 	// RolledBack is the share in windows a failover's restore discarded
 	// before they fired (their records were read again, and counted again
 	// in RecordsIn).

@@ -288,7 +288,7 @@ type SessionWindow struct {
 
 // SlidingWindow is SlidingEventTimeWindows' size and slide.
 type SlidingWindow struct {
-	Size  *Duration `yaml:"size" jsonschema_description:"Length of each window, at least the slide (a record belongs to size/slide windows, or the whole numbers either side when the size is not a multiple of it)."`
+	Size  *Duration `yaml:"size" jsonschema_description:"Length of each window (a record belongs to size/slide windows, or the whole numbers either side when the size is not a multiple of it; with a size shorter than the slide, records between two windows belong to none and are dropped without a metric unless late)."`
 	Slide *Duration `yaml:"slide" jsonschema_description:"Time from one window's start to the next."`
 }
 

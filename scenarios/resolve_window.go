@@ -119,8 +119,11 @@ func (r *resolver) assigner(w *Window, p string) {
 		okSize, okSlide := r.windowLength(size, p+".sliding.size"), r.windowLength(slide, p+".sliding.slide")
 		switch {
 		case !okSize || !okSlide:
-		case size < slide:
-			d.at(p+".sliding.size", "%s is shorter than the slide %s: Flink takes it, but the records between two windows belong to none, which flinksim does not model; give a size of at least the slide", FormatDuration(size), FormatDuration(slide))
+		case size < slide && slide/gcd(size, slide) > maxWindowsPerRecord:
+			// SlidingEventTimeWindows takes a size shorter than the
+			// slide: the records between two windows belong to none.
+			g := gcd(size, slide)
+			d.at(p+".sliding.slide", "with the size %s, windows start and end on a grid of %s (their greatest common divisor), %d cells from one window's start to the next, and flinksim keeps the cells apart: it handles at most %d; give a size and a slide with a larger common divisor", FormatDuration(size), FormatDuration(g), slide/g, maxWindowsPerRecord)
 		case size%slide == 0 && size/slide > maxWindowsPerRecord:
 			d.at(p+".sliding.slide", "puts each record in %d windows (size/slide); flinksim handles at most %d: use a longer slide", size/slide, maxWindowsPerRecord)
 		case size/gcd(size, slide) > maxWindowsPerRecord:
