@@ -7,55 +7,78 @@ import (
 
 // The job's deploying time, as Flink's DeploymentStateTimeMetrics measures
 // it for a streaming job (FLINK-25888, since 1.15, registered after
-// JobStatusMetrics by SchedulerBase.registerJobMetrics): the job is
-// deploying from the first of its tasks being DEPLOYING until every task
-// SCHEDULED since is INITIALIZING or RUNNING, or none is left (a task
-// cancelled, failed or finished is no longer awaited). flinksim's tasks
-// deploy in no time at the start, and after a failover over
-// recovery.redeploy: from the restart delay's end, or a replacement
-// TaskManager's slots (DefaultScheduler deploys a restart's tasks once
-// every slot is assigned), to INITIALIZING (restart, deployed). A region
-// is deploying over that span, the job while any region is; cancelling a
-// deploying region's tasks (another failover, the job FAILED) ends its
-// span.
+// JobStatusMetrics by SchedulerBase.registerJobMetrics): a task SCHEDULED
+// is expected; the job starts deploying when a task is DEPLOYING, and stops
+// when every expected task is INITIALIZING or RUNNING, or none is expected
+// (a task cancelled or failed is no longer). flinksim's tasks deploy in no
+// time at the start. After a failover a region's tasks are SCHEDULED when
+// its restart delay is over (DefaultExecutionDeployer.allocateSlotsAndDeploy
+// moves them to SCHEDULED before it asks for slots), DEPLOYING once every
+// slot is assigned (waitForAllSlotsAndDeploy: a lost TaskManager's
+// replacement has come), for recovery.redeploy, then INITIALIZING
+// (restart, deployed). Cancelling a region's tasks (another failover, the
+// job FAILED) takes them out; a TaskManager lost while they deploy fails
+// them, and they are SCHEDULED again for its replacement (flinksim does
+// not restart them through a new failover: deploymentFailed).
 
 // deployingTimes is the job's deploying time in whole ms of the restart
 // strategies' clock, as the job status gauges (jobStatusTimes).
 type deployingTimes struct {
-	regions int   // regions deploying
-	since   int64 // ms the job started deploying, while regions > 0
-	total   int64 // ms spent deploying before since
+	expected int   // regions SCHEDULED or DEPLOYING (not yet INITIALIZING)
+	on       bool  // deploying: since a region's DEPLOYING, while any is expected
+	since    int64 // ms the job started deploying, while on
+	total    int64 // ms spent deploying before since
 }
 
-// startDeploying: region r's tasks are being deployed from now.
+// regionScheduled: region r's tasks are SCHEDULED (expected) from now.
+func (s *Simulation) regionScheduled(r *region) {
+	if !r.scheduled {
+		r.scheduled = true
+		s.deploying.expected++
+	}
+}
+
+// startDeploying: region r's tasks are DEPLOYING from now.
 func (s *Simulation) startDeploying(r *region) {
-	if r.deploying {
-		return
-	}
+	s.regionScheduled(r)
 	r.deploying = true
-	d := &s.deploying
-	if d.regions == 0 {
-		d.since = s.status.clock.ms(s.eng.Now())
+	if d := &s.deploying; !d.on {
+		d.on, d.since = true, s.status.clock.ms(s.eng.Now())
 	}
-	d.regions++
 }
 
-// stopDeploying: region r's tasks are deployed (INITIALIZING), or
-// cancelled, now.
+// stopDeploying: region r's tasks are INITIALIZING, or cancelled, now: no
+// longer expected.
 func (s *Simulation) stopDeploying(r *region) {
-	if !r.deploying {
+	r.deploying = false
+	if !r.scheduled {
 		return
 	}
-	r.deploying = false
+	r.scheduled = false
 	d := &s.deploying
-	if d.regions--; d.regions == 0 {
+	if d.expected--; d.expected == 0 && d.on {
+		d.on = false
 		d.total += max(s.status.clock.ms(s.eng.Now())-d.since, 0)
 	}
 }
 
-// deploysAt: failover op's tasks start deploying at (now, or when the
-// replacement TaskManagers' slots come), then take recovery.redeploy.
+// deploymentFailed: a TaskManager of region r was lost while its tasks
+// deployed: they fail, and are SCHEDULED again for the replacement's
+// slots (deployed defers the deployment).
+func (s *Simulation) deploymentFailed(r *region) {
+	s.stopDeploying(r)
+	s.regionScheduled(r)
+}
+
+// deploysAt: failover op's tasks, SCHEDULED now, start DEPLOYING at (now,
+// or when the replacement TaskManagers' slots come), and are deployed
+// recovery.redeploy later.
 func (s *Simulation) deploysAt(op int32, at sim.Time) {
+	for _, r := range s.opRegions(op, regionRestarting) {
+		if !r.awaitingRestart {
+			s.regionScheduled(r)
+		}
+	}
 	if at > s.eng.Now() {
 		s.eng.At(at, evDeploying, op, 0)
 	} else {
@@ -64,14 +87,22 @@ func (s *Simulation) deploysAt(op int32, at sim.Time) {
 	s.eng.At(sim.Add(at, s.spec.Recovery.Redeploy), evDeployed, op, 0)
 }
 
-// deployingNow: failover op's regions, their restart delay over, start
-// deploying (evDeploying; those another failover cancelled since are
-// not op's any more).
+// deployingNow: failover op's regions start DEPLOYING (evDeploying; those
+// another failover cancelled since are not op's any more), unless a
+// TaskManager they need was lost since: then they wait for its
+// replacement, and deployed defers them.
 func (s *Simulation) deployingNow(op int32) {
+	var rs []*region
 	for _, r := range s.opRegions(op, regionRestarting) {
 		if !r.awaitingRestart {
-			s.startDeploying(r)
+			rs = append(rs, r)
 		}
+	}
+	if s.replacedBy(rs) > s.eng.Now() {
+		return
+	}
+	for _, r := range rs {
+		s.startDeploying(r)
 	}
 }
 
@@ -79,12 +110,12 @@ func (s *Simulation) deployingNow(op int32) {
 // Time, TimeTotal): getBinary, getCurrentTime and getTotalTime.
 func (d *deployingTimes) gauge(kind string, clock wallClock, now sim.Time) float64 {
 	var cur int64
-	if d.regions > 0 {
+	if d.on {
 		cur = max(clock.ms(now)-d.since, 0)
 	}
 	switch kind {
 	case result.JobStatusState:
-		if d.regions > 0 {
+		if d.on {
 			return 1
 		}
 		return 0

@@ -33,6 +33,11 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 	if s.failed {
 		return
 	}
+	for _, st := range sts {
+		if st.region.deploying {
+			s.deploymentFailed(st.region) // its tasks fail as they deploy
+		}
+	}
 	rs, failures := s.regions, 1
 	if sts != nil {
 		rs, failures = s.failingRegions(sts)
@@ -352,7 +357,7 @@ func (s *Simulation) deployed(op int32) {
 	if at := s.replacedBy(rs); at > now {
 		// A TaskManager was lost while the tasks were being deployed: the
 		// scheduler waits for a slot on its replacement.
-		s.eng.At(sim.Add(at, s.spec.Recovery.Redeploy), evDeployed, op, 0)
+		s.deploysAt(op, at)
 		return
 	}
 	s.failure(op).RunningAt = now

@@ -40,9 +40,9 @@ type region struct {
 	// (DefaultScheduler's verticesWaitingForRestart): the job is
 	// RESTARTING while any region is.
 	awaitingRestart bool
-	// deploying: its restart delay over, its tasks are being deployed
-	// (deploystate.go)
-	deploying bool
+	// scheduled: its restart delay over, its tasks are SCHEDULED or
+	// DEPLOYING, not yet INITIALIZING; deploying: DEPLOYING (deploystate.go)
+	scheduled, deploying bool
 	// started is when its tasks last became RUNNING: an outage of an
 	// external system fails them its fails-after later.
 	started sim.Time
