@@ -341,7 +341,7 @@ func (p *kafkaPartition) lag() int64 { return p.appended - p.read }
 // records-lag is the log end offset less the consumer's position, which
 // a fetch moves on), and count once readable.
 func (p *kafkaPartition) pending(now sim.Time) int64 {
-	n := p.lag()
+	n := p.lag() - p.fetched
 	if p.hasNext && p.farBehind() {
 		n += p.arrived(now)
 	}
@@ -384,11 +384,11 @@ func (p *kafkaPartition) producedSince(now sim.Time) int64 {
 // endRun appends, when the run ends at now, every record of the run being
 // gathered that was produced by then (arrived), whatever its span: the
 // producers wrote them to Kafka, so records.produced is every arrival by
-// the end in every mode (R·T of deterministic arrivals). A far-behind
-// reader's are unread, lag at the end as at the last sample (pending); a
-// reader keeping up has fetched its step's (fetched): in flight, in its
-// reader, not lag.
-func (p *kafkaPartition) endRun(now sim.Time) {
+// the end in every mode (R·T of deterministic arrivals). They are lag
+// (pending), as Kafka's records-lag counts what a consumer has not
+// fetched, unless fetches: the reader runs and keeps up, and has fetched
+// its step's as they came (fetched: in flight, in its reader).
+func (p *kafkaPartition) endRun(now sim.Time, fetches bool) {
 	k := p.arrived(now)
 	if k <= 0 {
 		return
@@ -398,7 +398,7 @@ func (p *kafkaPartition) endRun(now sim.Time) {
 	if nx.N > 1 {
 		hi += sim.Time(float64(nx.Hi-nx.Lo) * float64(k-1) / float64(nx.N-1))
 	}
-	if !p.farBehind() {
+	if fetches && !p.farBehind() {
 		p.fetched = k
 	}
 	r := p.log.PushSlot()

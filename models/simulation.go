@@ -229,7 +229,28 @@ func (s *Simulation) sampleEnd() {
 	s.catchUpAll() // as a sample's event does (evSample)
 	s.drain()
 	s.eng.Run(s.eng.Now(), s) // what the catch-up started at the end
+	s.endKafka()
 	s.rec.sample()
+}
+
+// endKafka ends every partition's arrivals at the end of the run (endRun):
+// the step a reader was gathering is fetched when the reader runs (its
+// region running, the job not FAILED) and keeps up, having no more
+// readable and unread than it reads in one step (readTarget); else it is
+// lag. Calling it again changes nothing.
+func (s *Simulation) endKafka() {
+	now := s.eng.Now()
+	for _, st := range s.subtasks {
+		for _, p := range st.splits {
+			p.advance(now)
+			runs := !s.failed && !st.dead && st.region.state == regionRunning
+			p.endRun(now, runs && p.lag() <= s.readTarget(st, now))
+		}
+	}
+	for _, p := range s.kafka { // a partition no reader holds
+		p.advance(now)
+		p.endRun(now, false)
+	}
 }
 
 // RunPrefix simulates the start of the run, exactly as Run would, in steps

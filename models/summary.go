@@ -14,10 +14,7 @@ import (
 // result closes the last interval and assembles the Result.
 func (r *recorder) result() *result.Result {
 	s := r.s
-	for _, kp := range s.kafka {
-		kp.advance(s.eng.Now())
-		kp.endRun(s.eng.Now())
-	}
+	s.endKafka()
 	if s.eng.Now() > r.last {
 		r.sample()
 	}

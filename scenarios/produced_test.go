@@ -91,3 +91,30 @@ func checkEndGauges(t *testing.T, name string, res *result.Result) {
 		t.Errorf("%s: MessagesInPerSec over the run %.0f records, produced %.0f", name, sum, want)
 	}
 }
+
+// TestProducedAfterTheJobFailed: the records produced after the job
+// FAILED (a TaskManager lost at 100 s, no restart strategy) are lag, the
+// step its reader was gathering included: no reader fetches them, and
+// nothing is in flight (a break-test helper found that step counted as
+// fetched, in flight). 1000/s deterministic for 2 min: 120,000 produced.
+func TestProducedAfterTheJobFailed(t *testing.T) {
+	if raceDetector {
+		t.Skip("whole runs; make test runs this test without -race")
+	}
+	const job = `
+name: failed
+duration: 2m
+flink: {restart-strategy.type: none}
+sources: [{name: events, kind: kafka, partitions: 1, parallelism: 1, rate: 1000/s, arrivals: deterministic}]
+operators: [{name: op, cost: 10us}]
+sinks: [{name: sk}]
+failures: [{taskmanager-loss: {at: 100s, taskmanager: 0}}]
+simulation: {chunk-delay: 1s}
+`
+	res := runYAML(t, "failed.yaml", job)
+	rc := res.Summary.Records
+	if rc.Produced != 120_000 || rc.InFlight != 0 || rc.SourceLag != rc.Produced-rc.Sink || !rc.Balanced() {
+		t.Errorf("records %+v: want 120000 produced, none in flight, the rest lag", rc)
+	}
+	checkEndGauges(t, "failed", res)
+}
