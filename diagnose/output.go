@@ -114,7 +114,10 @@ func noOutputCause(res *result.Result) string {
 	windowed := map[string]bool{}
 	for _, w := range s.Windows {
 		windowed[w.Operator] = true
-		if w.RecordsIn > 0 && w.Firings == 0 {
+		switch {
+		case w.RecordsIn > 0 && w.Firings == 0 && w.AnyFired+w.Pending+w.RolledBack == 0 && w.BetweenWindows > 0:
+			causes = append(causes, fmt.Sprintf("%s's windows held no record: %.1f%% fell between two windows (its size is shorter than its slide), the rest were late", w.Operator, 100*w.BetweenWindows))
+		case w.RecordsIn > 0 && w.Firings == 0:
 			causes = append(causes, fmt.Sprintf("%s's windows never fired (no watermark passed their end)", w.Operator))
 		}
 	}

@@ -73,6 +73,11 @@ func TestJudgeNoOutput(t *testing.T) {
 		// The user's run: readers without a partition hold every window back.
 		{"windows waiting for a watermark", keepsUp, flow(none, windows(0)), result.PhaseNoOutput, "no output@0",
 			"no record reached a sink over the second half of the run, though the sources read 49k records: win's windows never fired (no watermark passed their end); 2 of ev's 6 readers read no record (no partition)"},
+		// A sliding window shorter than its slide no record fell in.
+		{"every record between windows", keepsUp, flow(none, func(r *result.Result) {
+			r.Summary.Windows = []result.WindowSummary{{Operator: "win", RecordsIn: 100_000, BetweenWindows: 0.9, Dropped: 0.1}}
+		}), result.PhaseNoOutput, "no output@0",
+			"win's windows held no record: 90.0% fell between two windows (its size is shorter than its slide), the rest were late"},
 		{"everything filtered", keepsUp, flow(none, nil), result.PhaseNoOutput, "no output@0", "win emitted none of the 100k records it read"},
 		{"output stopped at 30s", keepsUp, flow(func(t float64) float64 {
 			if t <= 30 {

@@ -32,6 +32,7 @@
 //	watermarkdue.go a watermark not held back by chunk-delay (flush, gather)
 //	alignment.go    watermark alignment: a group's readers pause splits that run ahead
 //	windows.go      event-time windows: assignment, lateness, firing, purging
+//	windowgrid.go   the window grid: cells, window starts and ends, when a slot's records are late
 //	windowresults.go a window's results downstream: late records' firings apart from the watermark's
 //	sessions.go     session windows: each record placed by where its session ends
 //	sessions_grid.go  session windows: when a record's session ends, per key rate

@@ -336,7 +336,10 @@ func (s *Simulation) heapChecked() bool {
 // keep. A tumbling window holds its records until the watermark passes
 // its end − 1 ms + allowed lateness: at its peak, just before a purge,
 // rate × (size + bound + lateness); sliding windows, each record in k of
-// them, hold about rate × (k × (size/2 + bound + lateness) + size/2).
+// them, hold about rate × (k × (size/2 + bound + lateness) + size/2), and
+// those shorter than their slide (k < 1) a window's size of records until
+// its purge, with the next window's from its start on, the gap between
+// them later: rate × (size + max(0, bound + lateness − (slide − size))).
 // Session windows hold a record from its timestamp to its session's end
 // (the grid's mean, from the planned key rates: at another rate sessions
 // last otherwise, so their bound is linear only near the planned rate),
@@ -359,7 +362,11 @@ func (s *Simulation) heapCosts(flows [][]float64) *result.HeapCosts {
 			}
 			w := o.w
 			bound := eventTimeSource(rt).spec.Kafka.EventTime.OutOfOrderness
-			held := w.PerRecord()*(w.Size.Seconds()/2+bound.Seconds()+w.AllowedLateness.Seconds()) + w.Size.Seconds()/2
+			wait := bound.Seconds() + w.AllowedLateness.Seconds() // from a window's end to its purge
+			held := w.PerRecord()*(w.Size.Seconds()/2+wait) + w.Size.Seconds()/2
+			if w.PerRecord() < 1 {
+				held = w.Size.Seconds() + max(0, wait-(w.Slide-w.Size).Seconds())
+			}
 			if o.sess != nil { // from its timestamp to its session's end, then the bound and the lateness
 				held = o.sess.meanEnd(o.grid) + bound.Seconds() + w.AllowedLateness.Seconds()
 			}

@@ -138,7 +138,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			ws.Function = "process (buffers records)"
 		}
 		lat := sim.NewHistogram()
-		var first, any, placedPending, rolled, reopened, placedPairs, between int64
+		var c windowCounts
 		sessions := 0.0
 		for _, st := range rt.task.subtasks {
 			o := st.ops[rt.pos].win
@@ -149,18 +149,19 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			ws.ReFirings += o.refires
 			ws.StateEnd += o.bytes
 			ws.FireCPUS += o.fireSecs
-			first += o.firstFire
-			any += o.firstFire + o.refired
-			rolled += o.rolledBack
-			reopened += o.reopened
+			c.first += o.firstFire
+			c.any += o.firstFire + o.refired
+			c.rolled += o.rolledBack
+			c.reopened += o.reopened
 			ws.OpenWindows += int(math.Round(o.open()))
 			sessions += o.sessionsFired
-			placedPending += o.forever
-			placedPairs += o.pairs
-			between += o.between
+			c.placedPending += o.forever
+			c.placedPairs += o.pairs
+			c.between += o.between
+			c.skipped += o.skipped
 			for _, r := range o.wins {
 				if r.records > 0 && !r.fired {
-					placedPending += r.records
+					c.placedPending += r.records
 				}
 			}
 			lat.Merge(o.latency)
@@ -169,26 +170,7 @@ func (s *Simulation) windowSummaries() []result.WindowSummary {
 			ws.Assigner = "session gap " + setting(w.Gap)
 			ws.Firings = int64(math.Round(sessions)) // one per key's session
 		}
-		if ws.RecordsIn > 0 {
-			pairs := float64(ws.RecordsIn) * w.PerRecord()
-			if w.Kind == Sliding && w.Size%w.Slide != 0 {
-				// a record's windows depend on its timestamp: the pairs
-				// of the records placed as they were, and the expected
-				// number of a late record's (its slot is not drawn), so
-				// that no share is above 1 however the timestamps fall
-				pairs = float64(placedPairs) + float64(ws.LateSideOutput+ws.LateDropped)*w.PerRecord()
-			}
-			// A window a restore reopened after it fired fires again: its
-			// pairs count once in the firing shares, and in FiredAgain.
-			first, any = first-reopened, any-reopened
-			if pairs > 0 { // none when every record fell between windows
-				ws.FirstFired, ws.AnyFired, ws.Pending = float64(first)/pairs, float64(any)/pairs, float64(placedPending)/pairs
-				ws.RolledBack, ws.FiredAgain = float64(rolled)/pairs, float64(reopened)/pairs
-			}
-			ws.SideOutput = float64(ws.LateSideOutput) / float64(ws.RecordsIn)
-			ws.BetweenWindows = float64(between) / float64(ws.RecordsIn)
-			ws.Dropped = float64(ws.LateDropped) / float64(ws.RecordsIn)
-		}
+		c.shares(&ws, w)
 		ws.ResultLatency = result.OptionalLatency{LatencySummary: result.LatencyOf(lat), None: lat.Count() == 0}
 		ws.WatermarkLag.None = true
 		if h := s.rec.windowLag[rt]; h != nil && h.Count() > 0 {
@@ -223,4 +205,44 @@ func (r *recorder) sampleWindows() {
 			h.Add(max(0, (now-low.time()).Seconds()), 1)
 		}
 	}
+}
+
+// windowCounts are a window operator's counts over its subtasks, for its
+// shares: record-window pairs first fired, fired at all, pending, rolled
+// back, reopened, placed and skipped; records between windows.
+type windowCounts struct {
+	first, any, placedPending, rolled, reopened, placedPairs, between, skipped int64
+}
+
+// shares sets ws's shares of window w's records: the pair shares over the
+// pairs, the late and between shares over the records.
+func (c windowCounts) shares(ws *result.WindowSummary, w *Window) {
+	if ws.RecordsIn == 0 {
+		return
+	}
+	pairs := float64(ws.RecordsIn) * w.PerRecord()
+	if w.Kind == Sliding && w.Size%w.Slide != 0 {
+		// a record's windows depend on its timestamp: the pairs
+		// of the records placed in windows as they were, and for
+		// each other record (late, its slot not drawn, or between
+		// two windows) as many as a placed one's on average, so
+		// that no share is above 1 however the timestamps fall,
+		// and the pair shares add up with the late and between
+		// shares to 1
+		pairs = 0
+		if inWindows := ws.RecordsIn - ws.LateSideOutput - ws.LateDropped - c.between; inWindows > 0 {
+			pairs = float64(c.placedPairs) * float64(ws.RecordsIn) / float64(inWindows)
+		}
+	}
+	// A window a restore reopened after it fired fires again: its
+	// pairs count once in the firing shares, and in FiredAgain.
+	c.first, c.any = c.first-c.reopened, c.any-c.reopened
+	if pairs > 0 { // none when every record fell between windows
+		ws.FirstFired, ws.AnyFired, ws.Pending = float64(c.first)/pairs, float64(c.any)/pairs, float64(c.placedPending)/pairs
+		ws.RolledBack, ws.FiredAgain = float64(c.rolled)/pairs, float64(c.reopened)/pairs
+		ws.SkippedWindows = float64(c.skipped) / pairs
+	}
+	ws.SideOutput = float64(ws.LateSideOutput) / float64(ws.RecordsIn)
+	ws.BetweenWindows = float64(c.between) / float64(ws.RecordsIn)
+	ws.Dropped = float64(ws.LateDropped) / float64(ws.RecordsIn)
 }

@@ -47,7 +47,9 @@ func TestWindowGridLiesOnTheEpoch(t *testing.T) {
 // record between two windows is in none, and is late only by its own
 // timestamp: timestamp + allowed lateness ≤ watermark
 // (WindowOperator.isElementLate), here its cell's last ms; before that it
-// is dropped without a metric, though the window before it is purged.
+// is dropped without a metric, though the window before it is purged. This
+// is when the whole cell is late; a cell the watermark has partly passed is
+// split at its first timestamp not late (partlyLate, placeBySlots).
 func TestLateFromBetweenWindows(t *testing.T) {
 	s := sim.Second
 	w := &Window{Kind: Sliding, Size: 2 * s, Slide: 5 * s, AllowedLateness: 500 * sim.Millisecond}

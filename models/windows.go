@@ -1,7 +1,6 @@
 package models
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -85,8 +84,11 @@ type windowOp struct {
 	pairs               int64
 	sideOutput, dropped int64
 	// between: records placed in cells between two windows (a sliding
-	// window shorter than its slide), in none, not late: dropped silently
-	between int64
+	// window shorter than its slide), in none, not late: dropped silently;
+	// skipped: pairs of records placed in a sliding window that was purged
+	// (isWindowLate) while a later one of theirs was not: the record joins
+	// those only, silently
+	between, skipped int64
 	// rolledBack: pairs in windows a restore discarded before they fired
 	// (their records are read again); reopened: pairs a restore put back
 	// unfired in windows that had fired after the checkpoint (they fire,
@@ -102,101 +104,6 @@ type windowOp struct {
 	latency         *sim.Histogram // window end (event time) → its first firing, seconds
 	fireSecs        float64        // CPU seconds spent firing
 	stepLate        int64          // late records of the step in progress
-}
-
-// windowStart is TimeWindow.getWindowStartWithOffset: the start of the
-// window of size (or slide) size holding ts.
-func windowStart(ts, offset, size sim.Time) sim.Time {
-	rem := (ts - offset) % size
-	if rem < 0 {
-		rem += size
-	}
-	return ts - rem
-}
-
-// index is the grid index of the slot [offset + j·g, offset + (j+1)·g)
-// holding ts.
-func (o *windowOp) index(ts sim.Time) int64 {
-	return int64((windowStart(ts, o.offset, o.grid) - o.offset) / o.grid)
-}
-
-func (o *windowOp) start(j int64) sim.Time { return o.offset + sim.Time(j)*o.grid }
-
-// gridOffset is the offset, in virtual time, of the grid of windows whose
-// slide (or size) is grid: Flink puts a record in its windows by its
-// timestamp in Unix ms (TimeWindow.getWindowStartWithOffset(timestamp,
-// offset, size)), so the grid lies on the epoch, and virtual time 0 is
-// epoch after it: the starts are offset − epoch modulo grid.
-func gridOffset(offset, epoch, grid sim.Time) sim.Time {
-	r := (offset - epoch%grid) % grid
-	if r < 0 {
-		r += grid
-	}
-	return r
-}
-
-// isWindow reports whether a window starts at slot j.
-func (o *windowOp) isWindow(j int64) bool {
-	return o.every == 1 || o.sinceWindow(j) == 0
-}
-
-// sinceWindow is how many slots after the latest window start at or
-// before slot j it lies.
-func (o *windowOp) sinceWindow(j int64) int64 {
-	r := (j - o.phase) % o.every
-	if r < 0 {
-		r += o.every
-	}
-	return r
-}
-
-// newest is the newest window holding slot j's records (a session
-// operator's slot: the last its sessions reach).
-func (o *windowOp) newest(j int64) int64 {
-	if o.sess != nil {
-		return j + o.sess.reach()
-	}
-	return j - o.sinceWindow(j)
-}
-
-// lateFrom is when slot j's records are late: its newest window's
-// cleanup time, or, for a cell between two windows (a sliding window
-// shorter than its slide), when its records' timestamps are, their cell's
-// end − 1 ms + allowed lateness (WindowOperator.isElementLate).
-func (o *windowOp) lateFrom(j int64) sim.Time {
-	if o.sess == nil && o.sinceWindow(j) >= o.panes {
-		return sim.Add(o.start(j+1)-sim.Millisecond, o.w.AllowedLateness)
-	}
-	return o.cleanupTime(o.newest(j))
-}
-
-// end is window j's end: its start + size, or a session slot's end.
-func (o *windowOp) end(j int64) sim.Time { return o.start(j) + o.span }
-
-// maxTimestamp is window j's end − 1 ms, when it fires.
-func (o *windowOp) maxTimestamp(j int64) sim.Time { return o.end(j) - sim.Millisecond }
-
-// cleanupTime is window j's maxTimestamp + allowed lateness, when it is
-// purged.
-func (o *windowOp) cleanupTime(j int64) sim.Time {
-	return sim.Add(o.maxTimestamp(j), o.w.AllowedLateness)
-}
-
-// text is window j as [start, end), or the sessions that end in slot j.
-func (o *windowOp) text(j int64) string {
-	if o.sess != nil {
-		return fmt.Sprintf("the sessions ending in [%s, %s)", o.start(j), o.end(j))
-	}
-	return fmt.Sprintf("window [%s, %s)", o.start(j), o.end(j))
-}
-
-// keysText is a window's keys, or a slot's sessions (expected: each record
-// opens one with a probability).
-func (o *windowOp) keysText(keys float64) string {
-	if o.sess != nil {
-		return fmt.Sprintf("%.2f session(s) (expected)", keys)
-	}
-	return fmt.Sprintf("%.0f key(s)", keys)
 }
 
 // at returns window j, adding empty windows up to it.
@@ -263,13 +170,17 @@ func (s *Simulation) placeBySlots(st *subtask, rt *nodeRT, o *windowOp, n int64,
 			el, l := s.placeSessionTail(st, rt, o, left, c, d, o.start(b+1), w)
 			return elements + el, late + l
 		}
-		p := slotShare(d, c, o.start(b), o.grid)
-		got := int64(0)
-		if p >= mass {
-			got = left
-		} else if p > 0 {
-			got = int64(distuv.Binomial{N: float64(left), P: p / mass, Src: o.rng}.Rand())
+		if cut, ok := o.partlyLate(b, w); ok {
+			// Between two windows, the records from cut on are not late
+			// (in none: dropped); the rest, and every older slot's, are.
+			got := o.drawSlot(left, slotShare(d, c, cut, o.start(b+1)-cut), mass)
+			o.placed += got
+			o.between += got
+			left -= got
+			break
 		}
+		p := slotShare(d, c, o.start(b), o.grid)
+		got := o.drawSlot(left, p, mass)
 		left -= got
 		mass -= p
 		if got == 0 {
@@ -295,6 +206,7 @@ func (s *Simulation) placeBySlots(st *subtask, rt *nodeRT, o *windowOp, n int64,
 			}
 			o.pairs += got
 			if w != noWatermark && o.cleanupTime(j) <= w.time() {
+				o.skipped += got
 				continue // isWindowLate: skipped for this window
 			}
 			elements += s.addToWindow(st, rt, o, j, got, -1, w)
@@ -304,6 +216,18 @@ func (s *Simulation) placeBySlots(st *subtask, rt *nodeRT, o *windowOp, n int64,
 		left = s.lateOrForever(o, left)
 	}
 	return elements, late + left
+}
+
+// drawSlot is how many of left records fall in a slot of share p of the
+// mass left: a binomial draw, all of them when p is the whole mass.
+func (o *windowOp) drawSlot(left int64, p, mass float64) int64 {
+	if p >= mass {
+		return left
+	}
+	if p <= 0 {
+		return 0
+	}
+	return int64(distuv.Binomial{N: float64(left), P: p / mass, Src: o.rng}.Rand())
 }
 
 // open is the windows holding state: grid windows, or a session

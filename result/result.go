@@ -115,6 +115,11 @@ type WindowSummary struct {
 	// sliding windows (a size shorter than the slide): in none, not late,
 	// dropped by Flink's WindowOperator without a metric.
 	BetweenWindows float64 `json:"share_between_windows,omitempty"`
+	// SkippedWindows is the share of record-window pairs (sliding windows)
+	// whose window was purged when the record came, though a later window
+	// of the record's was not: the record is not late, and joins those
+	// only (WindowOperator.isWindowLate), which no Flink metric counts.
+	SkippedWindows float64 `json:"share_skipped_windows,omitempty"`
 	// RolledBack is the share in windows a failover's restore discarded
 	// before they fired (their records were read again, and counted again
 	// in RecordsIn).

@@ -148,10 +148,15 @@ func hasWindows(spec models.Spec) bool {
 // (size + bound + lateness) of records before each purge; with state on
 // the heap, the sustainable rate is where that fills the task heap. Fed
 // 0.9× of it the job never runs out of heap, fed 1.1× it fails with an
-// OutOfMemoryError.
+// OutOfMemoryError. A sliding window shorter than its slide holds its
+// size of records until its purge, 30 s after its end, and the next
+// window's from its start: 30 s every 40 s, rate × 50 s; 30 s every 2 min,
+// whose next window starts after the purge, rate × 30 s (a break-test
+// helper found the bound a quarter of the way from a slide's to a size's
+// records, 26.25 s here, and a job fed below it ran out of heap).
 func TestWindowHeapBoundConfirmed(t *testing.T) {
 	wholeRun(t)
-	yaml := `name: heap-bound
+	const yaml = `name: heap-bound
 duration: 6m
 flink:
   parallelism.default: 2
@@ -171,30 +176,36 @@ operators:
   - name: counts
     key-by: user
     keys: 10k
-    window: {tumbling: 30s, allowed-lateness: 20s}
+    window: {%s, allowed-lateness: 20s}
 sinks:
   - name: out
 `
-	l, err := Load("heap-bound.yaml", []byte(yaml), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rate := runLoaded(t, l).Summary.SustainableInputRPS
-	// 64 MiB per subtask / (1 KB × 60 s): about 1.1k records/s each
-	if want := 2 * float64(64<<20) / (1000 * 60); rate < 0.95*want || rate > 1.05*want {
-		t.Fatalf("sustainable %.0f/s, want the heap bound %.0f/s", rate, want)
-	}
-	for _, c := range []struct {
-		factor float64
-		oom    bool
-	}{{0.9, false}, {1.1, true}} {
-		l, err := Load("heap-bound.yaml", []byte(yaml), []string{fmt.Sprintf("sources.events.rate=%.6g/s", c.factor*rate)})
+	for _, w := range []struct {
+		window string
+		held   float64 // seconds of records held at the peak
+	}{{"tumbling: 30s", 60}, {"sliding: {size: 30s, slide: 40s}", 50}, {"sliding: {size: 30s, slide: 2m}", 30}} {
+		file := fmt.Sprintf(yaml, w.window)
+		l, err := Load("heap-bound.yaml", []byte(file), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := runLoaded(t, l).Summary.Restarts
-		if got := r != nil && len(r.ByCause) > 0 && r.ByCause[0].Cause == models.CauseOutOfMemory; got != c.oom {
-			t.Errorf("at %.1f× the sustainable %.0f/s: out-of-memory failovers %v, want %v (%+v)", c.factor, rate, got, c.oom, r)
+		rate := runLoaded(t, l).Summary.SustainableInputRPS
+		// 64 MiB per subtask / (1 KB × held s): about 1.1k records/s each
+		if want := 2 * float64(64<<20) / (1000 * w.held); rate < 0.95*want || rate > 1.05*want {
+			t.Fatalf("%s: sustainable %.0f/s, want the heap bound %.0f/s", w.window, rate, want)
+		}
+		for _, c := range []struct {
+			factor float64
+			oom    bool
+		}{{0.9, false}, {1.1, true}} {
+			l, err := Load("heap-bound.yaml", []byte(file), []string{fmt.Sprintf("sources.events.rate=%.6g/s", c.factor*rate)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := runLoaded(t, l).Summary.Restarts
+			if got := r != nil && len(r.ByCause) > 0 && r.ByCause[0].Cause == models.CauseOutOfMemory; got != c.oom {
+				t.Errorf("%s at %.1f× the sustainable %.0f/s: out-of-memory failovers %v, want %v (%+v)", w.window, c.factor, rate, got, c.oom, r)
+			}
 		}
 	}
 }

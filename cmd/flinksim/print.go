@@ -271,7 +271,13 @@ func windowShares(w result.WindowSummary) string {
 	if w.FiredAgain != 0 {
 		line += fmt.Sprintf(", %s fired a second time after a restore reopened their window", pct(w.FiredAgain))
 	}
+	if w.SkippedWindows != 0 {
+		line += fmt.Sprintf(", %s skipped by a record for a window purged before it came (its later windows took it)", pct(w.SkippedWindows))
+	}
 	line += fmt.Sprintf("; late: %s to the side output, %s dropped", pct(w.SideOutput), pct(w.Dropped))
+	if w.BetweenWindows != 0 {
+		line += fmt.Sprintf("; %s between two windows (in none, dropped without a metric)", pct(w.BetweenWindows))
+	}
 	if w.Firings > 0 {
 		line += fmt.Sprintf("; results p50 %s, max %s after the window's end", human.Seconds(w.ResultLatency.P50), human.Seconds(w.ResultLatency.Max))
 	}
