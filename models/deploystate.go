@@ -64,10 +64,10 @@ func (s *Simulation) stopDeploying(r *region) {
 
 // deploymentFailed: a TaskManager of region r was lost while its tasks
 // deployed: they fail, and are SCHEDULED again for the replacement's
-// slots (deployed defers the deployment).
+// slots; the failover's deployment starts over then.
 func (s *Simulation) deploymentFailed(r *region) {
 	s.stopDeploying(r)
-	s.regionScheduled(r)
+	s.deploysAt(r.op, s.replacedBy(s.opRegions(r.op, regionRestarting)))
 }
 
 // deploysAt: failover op's tasks, SCHEDULED now, start DEPLOYING at (now,
@@ -79,12 +79,23 @@ func (s *Simulation) deploysAt(op int32, at sim.Time) {
 			s.regionScheduled(r)
 		}
 	}
+	if s.deployGen == nil {
+		s.deployGen = map[int32]int64{}
+	}
+	s.deployGen[op]++
+	gen := s.deployGen[op]
 	if at > s.eng.Now() {
-		s.eng.At(at, evDeploying, op, 0)
+		s.eng.At(at, evDeploying, op, gen)
 	} else {
 		s.deployingNow(op)
 	}
-	s.eng.At(sim.Add(at, s.spec.Recovery.Redeploy), evDeployed, op, 0)
+	s.eng.At(sim.Add(at, s.spec.Recovery.Redeploy), evDeployed, op, gen)
+}
+
+// deployment reports whether gen is failover op's current deployment (an
+// event of one that failed since is ignored).
+func (s *Simulation) deployment(op int32, gen int64) bool {
+	return s.deployGen[op] == gen
 }
 
 // deployingNow: failover op's regions start DEPLOYING (evDeploying; those

@@ -351,6 +351,7 @@ func (s *Simulation) replacedBy(rs []*region) sim.Time {
 func (s *Simulation) deployed(op int32) {
 	rs := s.opRegions(op, regionRestarting)
 	if len(rs) == 0 || s.failed {
+		delete(s.deployGen, op)
 		return
 	}
 	now := s.eng.Now()
@@ -361,6 +362,7 @@ func (s *Simulation) deployed(op int32) {
 		return
 	}
 	s.failure(op).RunningAt = now
+	delete(s.deployGen, op)
 	p := s.restorePoint()
 	for _, r := range rs {
 		s.setRegionState(r, regionInitializing)

@@ -115,12 +115,16 @@ type Simulation struct {
 	restoreTime   sim.Time       // some region restoring, in all
 	status        jobStatusTimes // the job's status over time (jobstatus.go)
 	deploying     deployingTimes // the job's deploying time (deploystate.go)
-	sinkNodes     []*sinkNode    // by sink, in the spec's order (sinknode.go)
-	sinkWriters   []*sinkWriter  // every sink subtask's writer
-	txnSerial     int64          // the last transaction opened (twophase.go)
-	brokerPhase   sim.Time       // the Kafka broker's abort checks' phase (-1: not drawn yet)
-	layoutGen     int            // bumped when key layouts change
-	replayed      int64          // records sources read again after a restore
+	// deployGen is each failover's current deployment (deploysAt), while
+	// its tasks are not yet INITIALIZING: the events of an earlier one,
+	// which failed, are ignored
+	deployGen   map[int32]int64
+	sinkNodes   []*sinkNode   // by sink, in the spec's order (sinknode.go)
+	sinkWriters []*sinkWriter // every sink subtask's writer
+	txnSerial   int64         // the last transaction opened (twophase.go)
+	brokerPhase sim.Time      // the Kafka broker's abort checks' phase (-1: not drawn yet)
+	layoutGen   int           // bumped when key layouts change
+	replayed    int64         // records sources read again after a restore
 
 	trace TraceFunc // nil: off (trace.go)
 }
@@ -235,16 +239,21 @@ func (s *Simulation) sampleEnd() {
 
 // endKafka ends every partition's arrivals at the end of the run (endRun):
 // the step a reader was gathering is fetched when the reader runs (its
-// region running, the job not FAILED) and keeps up, having no more
-// readable and unread than it reads in one step (readTarget); else it is
-// lag. Calling it again changes nothing.
+// region running, the job not FAILED, Kafka not out) and keeps up, having
+// no more readable and unread over its partitions than it reads in one
+// step (readTarget); else it is lag. Calling it again changes nothing.
 func (s *Simulation) endKafka() {
 	now := s.eng.Now()
 	for _, st := range s.subtasks {
+		var unread int64
 		for _, p := range st.splits {
 			p.advance(now)
-			runs := !s.failed && !st.dead && st.region.state == regionRunning
-			p.endRun(now, runs && p.lag() <= s.readTarget(st, now))
+			unread += p.lag()
+		}
+		fetches := !s.failed && !st.dead && st.region.state == regionRunning && !s.outageBlocks(st) &&
+			len(st.splits) > 0 && unread <= s.readTarget(st, now)
+		for _, p := range st.splits {
+			p.endRun(now, fetches)
 		}
 	}
 	for _, p := range s.kafka { // a partition no reader holds
@@ -483,9 +492,13 @@ func (s *Simulation) handleRecovery(ev sim.Event) {
 	case evRestart:
 		s.restart(ev.Actor)
 	case evDeploying:
-		s.deployingNow(ev.Actor)
+		if s.deployment(ev.Actor, ev.Arg) {
+			s.deployingNow(ev.Actor)
+		}
 	case evDeployed:
-		s.deployed(ev.Actor)
+		if s.deployment(ev.Actor, ev.Arg) {
+			s.deployed(ev.Actor)
+		}
 	case evDetect:
 		s.detected(int(ev.Actor), ev.Arg)
 	}

@@ -12,7 +12,8 @@ import (
 // region) and clicks (parallelism 1), one slot per TaskManager: TaskManager
 // 1 holds only orders' second subtasks, TaskManager 0 the rest. A lost
 // TaskManager is noticed at once, its replacement's slots come 120 s
-// later, the restart delay is 1 s and deploying takes 10 s.
+// later, the restart delay is 1 s and deploying takes 10 s (unless a case
+// says otherwise).
 const deployingJob = `
 name: deploying
 duration: 6m
@@ -24,7 +25,7 @@ flink:
   metrics.job.status.enable: STATE;CURRENT_TIME;TOTAL_TIME
   execution.checkpointing.interval: 10s
   execution.checkpointing.dir: s3://bucket/checkpoints
-recovery: {redeploy: 10s, taskmanager-start: 120s}
+recovery: %s
 sources:
   - {name: orders, kind: kafka, partitions: 2, parallelism: 2, rate: 1k/s}
   - {name: clicks, kind: kafka, partitions: 1, parallelism: 1, rate: 1k/s}
@@ -51,6 +52,10 @@ failures:
 //   - a loss of TaskManager 0 at 185 s, while orders deploys, fails those
 //     tasks: deploying over [180 s, 185 s), and again over [305 s, 315 s)
 //     once its replacement has come (15 s in all);
+//   - with replacements in 20 s and deploying taking 60 s, a loss of
+//     TaskManager 0 at 100 s fails orders' tasks deploying since 80 s;
+//     they deploy again from 120 s, with clicks, until 180 s (a stale end
+//     of the first deployment once made them INITIALIZING at 140 s);
 //   - a poison record in clicks (read about 100 s) fails it again and
 //     again: it deploys from its first restart, 1 s after that failure,
 //     and the job stays deploying while orders waits for its slots, until
@@ -60,17 +65,23 @@ func TestDeployingAcrossRegions(t *testing.T) {
 	if raceDetector {
 		t.Skip("whole runs; make test runs this test without -race")
 	}
+	const slow = "{redeploy: 10s, taskmanager-start: 120s}"
 	for _, c := range []struct {
-		name, failure string
-		spans         [][2]float64 // deploying over [from, to) s
-		at            float64      // check the spans up to this time
+		name, recovery, failure string
+		spans                   [][2]float64 // deploying over [from, to) s
+		at                      float64      // check the spans up to this time
+		running                 sim.Time     // orders' failover deployed (0: not checked)
 	}{
-		{"TaskManager 0 lost while orders waits for slots", "  - taskmanager-loss: {at: 100s, taskmanager: 0}\n", [][2]float64{{220, 230}}, 360},
-		{"TaskManager 0 lost while orders deploys", "  - taskmanager-loss: {at: 185s, taskmanager: 0}\n", [][2]float64{{180, 185}, {305, 315}}, 360},
-		{"clicks deploys while orders waits for slots", "  - poison-record: {source: clicks, partition: 0, offset: 100000}\n", [][2]float64{{0, 190}}, 189},
+		{"TaskManager 0 lost while orders waits for slots", slow, "  - taskmanager-loss: {at: 100s, taskmanager: 0}\n", [][2]float64{{220, 230}}, 360, 0},
+		{"TaskManager 0 lost while orders deploys", slow, "  - taskmanager-loss: {at: 185s, taskmanager: 0}\n", [][2]float64{{180, 185}, {305, 315}}, 360, 0},
+		{"a deployment fails and starts over", "{redeploy: 60s, taskmanager-start: 20s}", "  - taskmanager-loss: {at: 100s, taskmanager: 0}\n", [][2]float64{{80, 100}, {120, 180}}, 360, 180 * sim.Second},
+		{"clicks deploys while orders waits for slots", slow, "  - poison-record: {source: clicks, partition: 0, offset: 100000}\n", [][2]float64{{0, 190}}, 189, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			res := runYAML(t, "deploying.yaml", fmt.Sprintf(deployingJob, c.failure))
+			res := runYAML(t, "deploying.yaml", fmt.Sprintf(deployingJob, c.recovery, c.failure))
+			if f := res.Failovers[0]; c.running != 0 && f.RunningAt != c.running {
+				t.Fatalf("orders deployed at %v, want %v", f.RunningAt, c.running)
+			}
 			if c.spans[0][0] == 0 {
 				f := res.Failovers[1] // the poison record's first
 				if f.Cause != "poison-record" {
