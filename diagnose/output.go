@@ -116,7 +116,11 @@ func noOutputCause(res *result.Result) string {
 		windowed[w.Operator] = true
 		switch {
 		case w.RecordsIn > 0 && w.Firings == 0 && w.AnyFired+w.Pending+w.RolledBack == 0 && w.BetweenWindows > 0:
-			causes = append(causes, fmt.Sprintf("%s's windows held no record: %.1f%% fell between two windows (its size is shorter than its slide), the rest were late", w.Operator, 100*w.BetweenWindows))
+			cause := fmt.Sprintf("%s's windows held no record: %.1f%% fell between two windows (its size is shorter than its slide)", w.Operator, 100*w.BetweenWindows)
+			if w.BetweenWindows < 1 {
+				cause += ", the rest were late"
+			}
+			causes = append(causes, cause)
 		case w.RecordsIn > 0 && w.Firings == 0:
 			causes = append(causes, fmt.Sprintf("%s's windows never fired (no watermark passed their end)", w.Operator))
 		}
