@@ -57,6 +57,10 @@ func (o *windowOp) sinceWindow(j int64) int64 {
 	return r
 }
 
+// gap reports whether slot j lies between two windows, in none (a sliding
+// window shorter than its slide).
+func (o *windowOp) gap(j int64) bool { return o.sess == nil && o.sinceWindow(j) >= o.panes }
+
 // newest is the newest window holding slot j's records (a session
 // operator's slot: the last its sessions reach).
 func (o *windowOp) newest(j int64) int64 {
@@ -71,7 +75,7 @@ func (o *windowOp) newest(j int64) int64 {
 // shorter than its slide), when its records' timestamps are, their cell's
 // end − 1 ms + allowed lateness (WindowOperator.isElementLate).
 func (o *windowOp) lateFrom(j int64) sim.Time {
-	if o.sess == nil && o.sinceWindow(j) >= o.panes {
+	if o.gap(j) {
 		return sim.Add(o.start(j+1)-sim.Millisecond, o.w.AllowedLateness)
 	}
 	return o.cleanupTime(o.newest(j))
@@ -112,7 +116,7 @@ func (o *windowOp) keysText(keys float64) string {
 // when timestamp + allowed lateness ≤ w (WindowOperator.isElementLate), so
 // from w − allowed lateness + 1 ms on.
 func (o *windowOp) partlyLate(j int64, w wmark) (sim.Time, bool) {
-	if w == noWatermark || o.sess != nil || o.sinceWindow(j) < o.panes {
+	if w == noWatermark || !o.gap(j) {
 		return 0, false
 	}
 	cut := w.time() - o.w.AllowedLateness + sim.Millisecond

@@ -193,7 +193,7 @@ func (s *Simulation) placeBySlots(st *subtask, rt *nodeRT, o *windowOp, n int64,
 			continue
 		}
 		o.placed += got // its newest window is not purged
-		if o.sess == nil && o.sinceWindow(b) >= o.panes {
+		if o.gap(b) {
 			o.between += got // in no window, and not late
 			if s.trace != nil {
 				s.tracef("%s: %d record(s) in [%s, %s), between two windows: in none, dropped (no metric)", st.name(), got, o.start(b), o.start(b+1))
