@@ -17,9 +17,12 @@ import (
 // slot is assigned (waitForAllSlotsAndDeploy: a lost TaskManager's
 // replacement has come), for recovery.redeploy, then INITIALIZING
 // (restart, deployed). Cancelling a region's tasks (another failover, the
-// job FAILED) takes them out; a TaskManager lost while they deploy fails
-// them, and they are SCHEDULED again for its replacement (flinksim does
-// not restart them through a new failover: deploymentFailed).
+// job FAILED) takes them out. A TaskManager lost while they deploy fails
+// them as it fails running tasks (Execution.markFailed, from DEPLOYING to
+// FAILED; DefaultScheduler.onTaskFailed): a failover of their regions like
+// any other (regions.go: failingRegions), whose restart strategy decides,
+// and which SCHEDULES them again when its restart delay is over; the
+// failed deployment's events are ignored (deployGen).
 
 // deployingTimes is the job's deploying time in whole ms of the restart
 // strategies' clock, as the job status gauges (jobStatusTimes).
@@ -60,14 +63,6 @@ func (s *Simulation) stopDeploying(r *region) {
 		d.on = false
 		d.total += max(s.status.clock.ms(s.eng.Now())-d.since, 0)
 	}
-}
-
-// deploymentFailed: a TaskManager of region r was lost while its tasks
-// deployed: they fail, and are SCHEDULED again for the replacement's
-// slots; the failover's deployment starts over then.
-func (s *Simulation) deploymentFailed(r *region) {
-	s.stopDeploying(r)
-	s.deploysAt(r.op, s.replacedBy(s.opRegions(r.op, regionRestarting)))
 }
 
 // deploysAt: failover op's tasks, SCHEDULED now, start DEPLOYING at (now,

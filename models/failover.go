@@ -11,7 +11,9 @@ import (
 // failover strategy picks the pipelined regions to restart (regions.go);
 // their tasks are cancelled and their in-flight data dropped; the restart
 // strategy decides the delay (or fails the job); the tasks are redeployed
-// (after a replacement TaskManager starts, if theirs was lost); each
+// (after a replacement TaskManager starts, if theirs was lost; a TaskManager
+// lost while they deploy fails them, a failover of their regions again,
+// counted and delayed by the restart strategy as any other); each
 // stateful subtask restores its state from the last completed checkpoint
 // (unless local recovery finds it on a TaskManager that survived) while it
 // is INITIALIZING; the region's sources rewind to the checkpoint's offsets
@@ -33,17 +35,12 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 	if s.failed {
 		return
 	}
-	for _, st := range sts {
-		if st.region.deploying {
-			s.deploymentFailed(st.region) // its tasks fail as they deploy
-		}
-	}
 	rs, failures := s.regions, 1
 	if sts != nil {
 		rs, failures = s.failingRegions(sts)
 	}
 	if len(rs) == 0 {
-		return // every task of it is restarting already: nothing to cancel
+		return // every task of it is cancelled already, none DEPLOYING: nothing to cancel
 	}
 	s.catchUpAll() // its sources read up to the failure: those records are replayed
 	now := s.eng.Now()
@@ -189,6 +186,10 @@ func (s *Simulation) accountDown(now sim.Time) {
 func (s *Simulation) cancel(rs []*region, op int32) {
 	now := s.eng.Now()
 	for _, r := range rs {
+		// A region restarting already (DEPLOYING, or a global failure's)
+		// had its writers rewound by the failover that cancelled it: they
+		// have written nothing since.
+		again := r.state == regionRestarting
 		r.attempt++
 		r.op = op
 		r.restoring = 0
@@ -206,7 +207,9 @@ func (s *Simulation) cancel(rs []*region, op int32) {
 			// Long.MIN_VALUE meanwhile, as a new WatermarkGauge does
 			st.wm = wmState{lagRng: st.wm.lagRng, delays: st.wm.delays}
 			for _, w := range st.sinks {
-				s.sinkCancelled(w, s.failure(op), s.restorePoint())
+				if !again {
+					s.sinkCancelled(w, s.failure(op), s.restorePoint())
+				}
 			}
 			s.discardSubtask(st)
 			st.setState(now, stDown)

@@ -98,7 +98,10 @@ func TestSourceTasksHaveNoAlignmentTime(t *testing.T) {
 // RESTARTING). The tasks deploy once the replacement TaskManager's slots
 // come (TaskManagerStart, 10 s after the loss) and take the redeploy
 // (3 s): DeploymentStateTimeMetrics' deploying over [40 s, 43 s), 3 s in
-// all; a second loss at 41 s fails the job while it deploys, which cancels
+// all. A second loss, of TaskManager 0 at 41 s, fails a's tasks DEPLOYING
+// there and b's running ones (Execution.markFailed either way), two task
+// failures, and the restart strategy, its one attempt used, refuses the
+// first (ExecutionFailureHandler): the job FAILED at 41 s, which cancels
 // every task: deploying over [40 s, 41 s). The samples at the instants of
 // these events are left out: there the order of events at one instant
 // decides.

@@ -89,8 +89,14 @@ func (s *Simulation) buildRegions() {
 
 // failingRegions are the regions a failure of the given subtasks restarts:
 // theirs under the region strategy, every region under full; none when
-// they are all restarting already (a task that is not running cannot fail
-// again). failures is how many failures the restart strategy counts for
+// they are all restarting already and not DEPLOYING (a task cancelled and
+// waiting for its restart delay or its slots cannot fail again). A region
+// DEPLOYING fails like a running one: a lost TaskManager's slot release
+// fails the tasks deployed to it (Execution.markFailed, from DEPLOYING as
+// from RUNNING, to FAILED), and DefaultScheduler.onTaskFailed handles that
+// as any task failure (handleTaskFailure: ExecutionFailureHandler
+// .getFailureHandlingResult, then maybeRestartTasks: a restart after the
+// backoff, or the job FAILED). failures is how many failures the restart strategy counts for
 // them, in Flink: when a TaskManager is lost, each of its slots is released
 // (SharedSlot.release) and fails its tasks one by one (Execution.fail);
 // each failure reaches DefaultScheduler.handleTaskFailure and
@@ -99,12 +105,12 @@ func (s *Simulation) buildRegions() {
 // cancels its other tasks, and a task CANCELING that fails only completes
 // its cancellation (Execution.processFail): not a failure. So under the
 // region strategy (RestartPipelinedRegionFailoverStrategy) it is one
-// failure per region hit that is not restarting already; under full
+// failure per region hit that is running, INITIALIZING or DEPLOYING; under full
 // (RestartAllFailoverStrategy) the first failure cancels every task: one.
 func (s *Simulation) failingRegions(sts []*subtask) (rs []*region, failures int) {
 	for _, st := range sts {
 		r := st.region
-		if r.state == regionRestarting || containsRegion(rs, r) {
+		if r.state == regionRestarting && !r.deploying || containsRegion(rs, r) {
 			continue
 		}
 		rs = append(rs, r)
