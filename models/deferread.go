@@ -126,10 +126,10 @@ func (s *Simulation) catchUpAll() {
 }
 
 // idleWake is when an idle source with nothing readable looks again, the
-// next run of its splits becoming readable at next: then, or chunk-delay
-// later when what becomes readable at next is less than it would read at
-// once (fewer than readTarget, and room for them), since it would only wait
-// for its oldest record to have waited chunk-delay (readKafka). Skipping the
+// next run of its splits becoming readable at next: then, or once the
+// run's first record has waited chunk-delay when what becomes readable at
+// next is less than it would read at once (fewer than readTarget, and room
+// for them), since it would only wait for that (readKafka). Skipping the
 // wake that would only wait changes nothing: the runs are generated in the
 // same order either way, before the read. A source that would defer what
 // it finds at next wakes then, to leave it for its flusher's tick, which
@@ -140,12 +140,14 @@ func (s *Simulation) idleWake(st *subtask, next sim.Time) sim.Time {
 		return next
 	}
 	var due int64
+	first := sim.Never
 	for _, p := range st.splits {
 		if p.window <= 0 {
 			return next // runs without a window can become readable together
 		}
 		if !p.alignPaused && p.nextReady() == next {
 			due += p.next.N
+			first = min(first, p.next.Lo)
 		}
 	}
 	if s.deferrable(st, next, due, next) {
@@ -159,7 +161,7 @@ func (s *Simulation) idleWake(st *subtask, next sim.Time) sim.Time {
 	if at, ok := roomFilled(st, room, 0); ok {
 		return at
 	}
-	return sim.Add(next, cd)
+	return max(next, sim.Add(first, cd))
 }
 
 // roomFilled is when the next runs of an event-time reader's splits

@@ -24,8 +24,7 @@ func sparseHop() Spec {
 // was produced at a), waits for the next tick (uniform over the buffer
 // timeout T: the flusher's phase is independent of the arrivals), and the
 // receiver, idle, takes it after its gather wait of cd. So its latency is
-// (w − a) + U(0, T) + cd, whose mean lies in (T/2 + cd, T/2 + 2cd]; a source
-// that read when its oldest record had waited cd would add cd more. 40k
+// (w − a) + U(0, T) + cd, whose mean lies in (T/2 + cd, T/2 + 2cd]. 40k
 // records: the SE of the mean is T/√(12·40000) ≈ 0.14 ms, four of them
 // are the tolerance.
 func TestDeferredReadLeavesWithTheFlush(t *testing.T) {

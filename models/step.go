@@ -381,7 +381,12 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		}
 		available += p.lag()
 		if p.lag() > 0 {
-			oldest = min(oldest, p.log.At(p.readIdx).Ready)
+			// the oldest unread record's arrival, not when its run became
+			// readable: a run gathers up to a chunk-delay of arrivals, and a
+			// wait from its end would hold its first record up to two
+			r := p.log.At(p.readIdx)
+			first, _ := spread(r.Lo, r.Hi, r.N, p.read-r.Offset, 1)
+			oldest = min(oldest, first)
 		}
 	}
 	if available == 0 {

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/flinksim/flinksim/result"
@@ -125,6 +126,7 @@ func TestDeployingAcrossRegions(t *testing.T) {
 				if edge {
 					continue // the order of events at one instant decides
 				}
+				sum = math.Round(sum) // whole ms, as the gauge (a span's start in ms/1000 is inexact)
 				if state[i] != on || total[i] != sum {
 					t.Fatalf("at %gs: deployingState %g, deployingTimeTotal %g; want %g and %g", at, state[i], total[i], on, sum)
 				}
