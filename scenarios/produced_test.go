@@ -154,3 +154,43 @@ simulation: {chunk-delay: 1s}
 		checkEndGauges(t, c.name, res)
 	}
 }
+
+// TestNotFetchedInAKafkaOutage: a Kafka outage that begins within a
+// reader's last step leaves that step unfetched: its records are lag, none
+// in flight, though the reader keeps up. 1000/s deterministic for 2 min in
+// steps of 1 s: without the outage the reader's last step, at most a
+// second's records (1000, and the one at the end), is fetched and in flight,
+// with no lag; with Kafka out from 119.5 s the 500 records that came after
+// it, at least, are lag, and nothing is in flight.
+func TestNotFetchedInAKafkaOutage(t *testing.T) {
+	if raceDetector {
+		t.Skip("whole runs; make test runs this test without -race")
+	}
+	const job = `
+name: outage-at-the-end
+duration: 2m
+sources: [{name: events, kind: kafka, partitions: 1, parallelism: 1, rate: 1000/s, arrivals: deterministic}]
+operators: [{name: op, cost: 10us}]
+sinks: [{name: sk}]
+simulation: {chunk-delay: 1s}
+`
+	for _, c := range []struct {
+		name, failures string
+		fetched        bool
+	}{
+		{"no outage", "", true},
+		{"Kafka out from 119.5 s", "failures: [{kafka-outage: {at: 119.5s, for: 10s}}]\n", false},
+	} {
+		res := runYAML(t, "outage.yaml", job+c.failures)
+		rc := res.Summary.Records
+		switch {
+		case rc.Produced != 120_000 || !rc.Balanced():
+			t.Errorf("%s: records %+v: want 120000 produced, balanced", c.name, rc)
+		case c.fetched && (rc.SourceLag != 0 || rc.InFlight < 1 || rc.InFlight > 1001):
+			t.Errorf("%s: lag %d, in flight %d: want no lag and the last step (1 to 1001 records) in flight", c.name, rc.SourceLag, rc.InFlight)
+		case !c.fetched && (rc.InFlight != 0 || rc.SourceLag < 500):
+			t.Errorf("%s: lag %d, in flight %d: want none in flight and at least the 500 records since 119.5 s lag", c.name, rc.SourceLag, rc.InFlight)
+		}
+		checkEndGauges(t, c.name, res)
+	}
+}
