@@ -21,6 +21,7 @@
 //	sink.go         sink write time, the sinks' writers deployed
 //	sinkwriter.go   a sink's writer: buffer, flushes, barrier, failover and restore
 //	twophase.go     two-phase commit: transactions, commits and their committer counts, Kafka's timeouts
+//	attempt.go      counters per execution attempt: from the counts at its deployment, none while cancelled
 //	sinknode.go     a sink's account: visibility, the last stable offset, upserts
 //	fates.go        every record's fate at a sink, by position: seen once, more, never
 //	minibatch.go    mini-batch pre-aggregation and salting's partial stage

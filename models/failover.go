@@ -371,6 +371,7 @@ func (s *Simulation) deployed(op int32) {
 		s.setRegionState(r, regionInitializing)
 		for _, st := range r.subtasks {
 			st.setState(now, stInitializing)
+			newAttempt(st) // before the restore: a committer's commits there are the new attempt's
 		}
 		s.resetDebloating(r) // new tasks start at the full buffer size
 		r.restoring = 0

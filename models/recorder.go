@@ -290,8 +290,8 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 		}
 		r.sampleTime(st, op, k, vals, now)
 		if op.sw != nil {
-			vals[k(vRecordsSend)] = float64(op.sw.sentTotal)
-			committerVals(op.sw, k, vals)
+			vals[k(vRecordsSend)] = attemptCount(st, op.sw.sentTotal, op.attempt.sent)
+			committerVals(op, k, vals)
 		}
 		vals[k(vAlignment)] = float64(st.ck.lastAlignment)
 		vals[k(vStartDelay)] = float64(st.ck.lastStartDelay)
@@ -358,12 +358,23 @@ func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 
 		}
 		return sum / n
 	default:
-		sum := 0.0
-		for sub := 0; sub < ref.node.spec.Parallelism; sub++ {
-			sum += vals.get(ref.node, sub, ref.id)
-		}
-		return sum
+		return sumOfSubtasks(ref, vals)
 	}
+}
+
+// sumOfSubtasks is the sum of an operator's subtasks that have a value (a
+// counter of a cancelled attempt has none, attempt.go); none when none has.
+func sumOfSubtasks(ref seriesRef, vals *sampleVals) float64 {
+	sum, any := 0.0, false
+	for sub := 0; sub < ref.node.spec.Parallelism; sub++ {
+		if v := vals.get(ref.node, sub, ref.id); result.HasValue(v) {
+			sum, any = sum+v, true
+		}
+	}
+	if !any {
+		return result.NoValue()
+	}
+	return sum
 }
 
 // committerMetrics are a sink's committer metrics, as Flink registers them
@@ -386,17 +397,18 @@ func (s *Simulation) recordsCommitter(rt *nodeRT) bool {
 }
 
 // committerVals are writer w's committer's values in this sample.
-func committerVals(w *sinkWriter, k func(int) int, vals []float64) {
+func committerVals(op *opState, k func(int) int, vals []float64) {
+	w := op.sw
 	if w.d.Guarantee != ExactlyOnce {
 		return
 	}
-	c := &w.cm
-	vals[k(vTotalCommittables)] = float64(c.total)
-	vals[k(vSuccessfulCommittables)] = float64(c.successful)
-	vals[k(vAlreadyCommittedCommittables)] = float64(c.alreadyCommitted)
-	vals[k(vFailedCommittables)] = float64(c.failed)
-	vals[k(vRetriedCommittables)] = float64(c.retried)
-	vals[k(vPendingCommittables)] = float64(w.pendingCommittables())
+	st, c, b := w.st, &w.cm, &op.attempt.cm
+	vals[k(vTotalCommittables)] = attemptCount(st, c.total, b.total)
+	vals[k(vSuccessfulCommittables)] = attemptCount(st, c.successful, b.successful)
+	vals[k(vAlreadyCommittedCommittables)] = attemptCount(st, c.alreadyCommitted, b.alreadyCommitted)
+	vals[k(vFailedCommittables)] = attemptCount(st, c.failed, b.failed)
+	vals[k(vRetriedCommittables)] = attemptCount(st, c.retried, b.retried)
+	vals[k(vPendingCommittables)] = attemptCount(st, w.pendingCommittables(), 0)
 }
 
 func aggregateIsMean(metric string) bool {

@@ -95,8 +95,8 @@ func (r *recorder) sampleTime(st *subtask, op *opState, k func(int) int, vals []
 		}
 	}
 	if o := op.win; o != nil {
-		vals[k(vLateDropped)] = float64(o.dropped)
-		vals[k(vLateSideOutput)] = float64(o.sideOutput)
+		vals[k(vLateDropped)] = attemptCount(st, o.dropped, op.attempt.dropped)
+		vals[k(vLateSideOutput)] = attemptCount(st, o.sideOutput, op.attempt.sideOutput)
 		vals[k(vOpenWindows)] = o.open()
 	}
 }

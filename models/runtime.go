@@ -128,6 +128,8 @@ type opState struct {
 	dropped    int64 // batch records lost to failovers
 	// win is a window operator's windows (windows.go)
 	win *windowOp
+	// attempt is what it had counted when its attempt was deployed (attempt.go)
+	attempt attemptBase
 }
 
 // subtask is one parallel instance of a task.

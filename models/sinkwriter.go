@@ -63,7 +63,8 @@ type sinkWriter struct {
 	pos  int64 // records taken: the next position (rewound on a restore)
 	sent int64 // positions below it reached the external system
 	// sentTotal is its numRecordsSend: records it sent to the external
-	// system, a counter that goes on over restores (SinkWriterMetricGroup).
+	// system over the run; SinkWriterMetricGroup's counts each attempt's
+	// (attempt.go).
 	sentTotal int64
 	buf       writeSeg // [sent, pos): buffered in the writer
 	// flushTimer sends a buffer BatchInterval after its first record.

@@ -66,9 +66,8 @@ type txn struct {
 // succeeds (KafkaCommitter: a second commit of a committed transaction
 // raises nothing, "it does not appear on double commits"; the JDBC
 // connector's XaTransaction.commit ignores a restored XID the database no
-// longer knows), so successful may exceed total. Like numRecordsSend they
-// go on over restores (flinksim has no task attempts; Flink's start again
-// in the new attempt's metric group).
+// longer knows), so successful may exceed total. They count over the run;
+// the metrics, like numRecordsSend, count each attempt's (attempt.go).
 type committerCounts struct {
 	total, successful, alreadyCommitted, failed, retried int64
 }

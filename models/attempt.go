@@ -1,0 +1,51 @@
+package models
+
+import "github.com/flinksim/flinksim/result"
+
+// Task metrics per execution attempt. Flink deploys a restarted task as a
+// new execution attempt with a new metric group (TaskExecutor.submitTask →
+// TaskManagerJobMetricGroup.addTask, keyed by the ExecutionAttemptID): its
+// counters (a sink writer's numRecordsSend, SinkWriterMetricGroup; a
+// committer's, SinkCommitterMetricGroup; a window operator's
+// numLateRecordsDropped) start again at 0, and the cancelled attempt's
+// group is closed, so from a task's cancellation until it is deployed again
+// they have no value. flinksim keeps the counts over the whole run (the
+// summary's) and reports each attempt's from the counts at its deployment.
+
+// attemptBase is what an operator of a subtask had counted when its
+// current attempt was deployed.
+type attemptBase struct {
+	sent                int64 // its writer's numRecordsSend
+	cm                  committerCounts
+	dropped, sideOutput int64 // late records of its windows
+}
+
+// newAttempt: st is deployed again (INITIALIZING); its counters start
+// from what its operators have counted so far. A restored committer's
+// second commit of a restored committable is the new attempt's.
+func newAttempt(st *subtask) {
+	for pos := range st.ops {
+		op := &st.ops[pos]
+		b := &op.attempt
+		if op.sw != nil {
+			b.sent, b.cm = op.sw.sentTotal, op.sw.cm
+		}
+		if op.win != nil {
+			b.dropped, b.sideOutput = op.win.dropped, op.win.sideOutput
+		}
+	}
+}
+
+// attemptDeployed reports whether st has an attempt deployed now, whose
+// metric group exists: from INITIALIZING until cancelled (flinksim's tasks
+// are down while DEPLOYING, a few seconds, where Flink's group reads 0).
+func attemptDeployed(st *subtask) bool { return st.state != stDown }
+
+// attemptCount is a counter of the current attempt: count less its base,
+// or no value while no attempt is deployed.
+func attemptCount(st *subtask, count, base int64) float64 {
+	if !attemptDeployed(st) {
+		return result.NoValue()
+	}
+	return float64(count - base)
+}
