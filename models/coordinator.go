@@ -223,9 +223,15 @@ func (c *coordinator) begin() {
 		s.eng.At(sim.Add(now, c.cfg.AlignedTimeout), evAlignedTimeout, 0, p.id)
 	}
 	s.triggerSources(p)
-	// Failures due while none was in flight fail this one, once the
-	// trigger is done.
+	// Failures due while none was in flight fail this one as {checkpoint:
+	// N} does, at its first upload's end: a task declines only from its
+	// async phase (AsyncCheckpointRunnable), never at the trigger. A
+	// second one due for it fails it once the trigger is done.
 	for _, i := range c.failNext {
+		if p.injected == 0 {
+			p.injected = i + 1
+			continue
+		}
 		s.eng.At(now, evCkptInjected, int32(i), p.id)
 	}
 	c.failNext = c.failNext[:0]

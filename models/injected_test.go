@@ -8,9 +8,11 @@ import (
 )
 
 // TestInjectedCheckpointFailures: checkpoint-failure {at: T} fails the
-// newest checkpoint in flight at T, or, with none, the next one triggered
-// (at its trigger); {checkpoint: N} fails N as its first upload ends, or
-// with nothing to upload as it would complete. The summary counts what came due and what took effect.
+// newest checkpoint in flight at T, or, with none, the next one triggered,
+// as {checkpoint: N} fails N: as its first upload ends, or with nothing to
+// upload as it would complete (a task declines from its async phase, not
+// at the trigger: a break-test helper found a failure at the trigger
+// instant). The summary counts what came due and what took effect.
 // Expected checkpoints come from the same run without the failure, which is
 // identical up to T.
 func TestInjectedCheckpointFailures(t *testing.T) {
@@ -24,6 +26,7 @@ func TestInjectedCheckpointFailures(t *testing.T) {
 	}
 	// The only stateful task acknowledges as its upload ends, last.
 	uploadEnd := c2.Trigger + c2.Duration
+	c3 := ref.Checkpoints[2]
 	stateless := base
 	stateless.Nodes = append([]Node(nil), base.Nodes...)
 	keyed := *base.Nodes[1].Keyed
@@ -47,7 +50,7 @@ func TestInjectedCheckpointFailures(t *testing.T) {
 		{"at T in flight", base, Failure{Kind: FailCheckpoint, At: c2.Trigger + c2.Duration/2},
 			want{c2.ID, c2.Trigger + c2.Duration/2, 1, 1}},
 		{"at T between checkpoints", base, Failure{Kind: FailCheckpoint, At: c2.Trigger + c2.Duration + sim.Millisecond},
-			want{c2.ID + 1, ref.Checkpoints[2].Trigger, 1, 1}},
+			want{c2.ID + 1, c3.Trigger + c3.Duration, 1, 1}},
 		{"checkpoint N with state", base, Failure{Kind: FailCheckpoint, Checkpoint: 2},
 			want{2, uploadEnd, 1, 1}},
 		{"checkpoint N without state", stateless, Failure{Kind: FailCheckpoint, Checkpoint: 2}, want{2, sc2.Trigger + sc2.Duration, 1, 1}},
