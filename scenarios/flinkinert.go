@@ -38,6 +38,8 @@ var inertFlinkPrefixes = []string{
 	"pipeline.name", "pipeline.jars", "pipeline.classpaths", "pipeline.global-job-parameters",
 	"pipeline.cached-files", "pipeline.registered-", "pipeline.default-kryo-serializers",
 	"pipeline.generic-types", "pipeline.serialization-config", "io.tmp.dirs", "process.",
+	"state.backend.rocksdb.localdir",    // RocksDBConfigurableOptions' LOCAL_DIRECTORIES: where its files go
+	"taskmanager.state.local.root-dirs", // CheckpointingOptions' local recovery directories (local recovery itself is modelled)
 	"cluster.uncaught-exception-handling", "cluster.processes.halt-on-fatal-error",
 }
 
