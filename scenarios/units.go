@@ -113,7 +113,16 @@ func scaleDuration(v float64, unit sim.Time, s string) (sim.Time, error) {
 	if math.IsInf(ns, 0) || math.IsNaN(ns) || ns >= float64(sim.Never/2) {
 		return 0, durationTooLong(s)
 	}
+	if !whole(ns) {
+		return 0, fmt.Errorf("%q is not a whole number of nanoseconds, the simulator's resolution", s)
+	}
 	return sim.Time(math.Round(ns)), nil
+}
+
+// whole reports whether x, a number times its unit, is a whole number but
+// for the decimal fraction's rounding error (0.1s is 1e8 ns and a trace).
+func whole(x float64) bool {
+	return math.Abs(x-math.Round(x)) <= 1e-9*max(1, math.Abs(x))
 }
 
 // FormatDuration prints d in the shortest exact form ParseDuration reads back
@@ -144,8 +153,25 @@ func ParseBytes(s string) (int64, error) {
 		return maxSize + 1, sizeTooLarge(s)
 	case err != nil:
 		return 0, fmt.Errorf("%q is not a size (examples: 200B, 32kB = 32000, 32KiB = 32768, 1.5GB, 1TiB)", s)
+	case !wholeBytes(in):
+		return 0, fmt.Errorf("%q is not a whole number of bytes", s)
 	}
 	return int64(v), nil
+}
+
+// wholeBytes reports whether a size humanize.ParseBytes read is a whole
+// number of bytes: it truncates the fraction (1.999B is 1).
+func wholeBytes(in string) bool {
+	i := strings.IndexFunc(in, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '.' || r == ',') })
+	if i < 0 {
+		i = len(in)
+	}
+	num, err := strconv.ParseFloat(strings.ReplaceAll(in[:i], ",", ""), 64)
+	if err != nil || !strings.Contains(in[:i], ".") {
+		return true // no fraction (humanize read it)
+	}
+	unit, err := humanize.ParseBytes("1" + strings.TrimSpace(in[i:]))
+	return err != nil || whole(num*float64(unit))
 }
 
 // maxSize is the largest size ParseBytes reads: 2EiB leaves int64 room

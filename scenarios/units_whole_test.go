@@ -1,0 +1,36 @@
+package scenarios
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestFractionsBelowTheUnitAreRefused: a size is a whole number of bytes
+// and a duration a whole number of nanoseconds, the simulator's
+// resolution; a value with a fraction below those is refused, not rounded
+// (1.999B was once read as 1B, 0.5ns as 1ns: a break-test helper). A
+// decimal fraction that is whole in the unit reads exactly.
+func TestFractionsBelowTheUnitAreRefused(t *testing.T) {
+	for _, c := range []struct {
+		set  string
+		want string // the problem, "" when accepted
+	}{
+		{"sources.clicks.record-size=1.999B", `"1.999B" is not a whole number of bytes`},
+		{"sources.clicks.record-size=1.0001KiB", `"1.0001KiB" is not a whole number of bytes`},
+		{"sources.clicks.record-size=1.5KiB", ""},
+		{"sources.clicks.record-size=0.2kB", ""},
+		{"simulation.chunk-delay=1.5ns", `"1.5ns" is not a whole number of nanoseconds, the simulator's resolution`},
+		{"simulation.chunk-delay=0.0001us", `"0.0001us" is not a whole number of nanoseconds, the simulator's resolution`},
+		{"simulation.chunk-delay=0.1s", ""},
+		{"simulation.chunk-delay=2.5us", ""},
+	} {
+		_, err := Load("m.yaml", []byte(minimal), []string{c.set})
+		var probs Problems
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("--set %s: %v, want it accepted", c.set, err)
+		case c.want != "" && (!errors.As(err, &probs) || len(probs) != 1 || probs[0].Msg != c.want):
+			t.Errorf("--set %s: %v, want %q", c.set, err, c.want)
+		}
+	}
+}
