@@ -127,9 +127,11 @@ func (s *Simulation) failCheckpointInjected(i int, id int64) {
 // fail over when the loss is noticed (detectionDelay), and no task is
 // deployed to it until its replacement has started. It reports whether the
 // loss took effect (not when the job has failed or the TaskManager is
-// already lost).
+// lost and its replacement not yet started: a replacement that has
+// started, its tasks deploying to it or waiting for other slots, is a
+// process that can be lost in turn).
 func (s *Simulation) loseTaskManager(tm int, how Detection) bool {
-	if s.failed || tm < 0 || tm >= s.totalTMs || s.tmLost[tm] {
+	if s.failed || tm < 0 || tm >= s.totalTMs || s.tmLost[tm] && s.eng.Now() < s.tmBack[tm] {
 		return false
 	}
 	s.catchUpAll() // its sources read up to the loss

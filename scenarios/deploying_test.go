@@ -174,7 +174,7 @@ sinks:
 simulation: {sample-interval: 5s}
 failures:
   - taskmanager-loss: {at: 60s, taskmanager: 1}
-  - taskmanager-loss: {at: 95s, taskmanager: 2}
+  - taskmanager-loss: {at: 95s, taskmanager: %d}
 `
 
 // TestTaskManagerLostWhileDeploying: a TaskManager lost while a failover's
@@ -195,7 +195,11 @@ failures:
 //     deployingTimeTotal 5 s + 10 s;
 //   - with 1 attempt the loss at 95 s is the second failure: the strategy
 //     refuses it, the job is FAILED from 95 s, numRestarts stays 1, and
-//     deploying ended at 95 s (5 s in all).
+//     deploying ended at 95 s (5 s in all);
+//   - TaskManager 1's replacement, there since 65 s, lost at 95 s in its
+//     turn, as TaskManager 2 (flinksim once ignored a loss of a replacement
+//     until the tasks were deployed to it): the same, its own replacement
+//     there at 100 s.
 //
 // orders' sink, cancelled at 60 s, has written nothing since: the second
 // failover rewinds none of its records. flinksim once deployed the tasks
@@ -207,16 +211,18 @@ func TestTaskManagerLostWhileDeploying(t *testing.T) {
 	}
 	for _, c := range []struct {
 		attempts   int
+		tm         int // lost at 95 s
 		failed     bool
 		restarts   float64
 		restarting [][2]float64 // RESTARTING over [from, to) s
 		deploying  [][2]float64 // deploying over [from, to) s
 	}{
-		{2, false, 2, [][2]float64{{60, 90}, {95, 125}}, [][2]float64{{90, 95}, {125, 135}}},
-		{1, true, 1, [][2]float64{{60, 90}}, [][2]float64{{90, 95}}},
+		{2, 2, false, 2, [][2]float64{{60, 90}, {95, 125}}, [][2]float64{{90, 95}, {125, 135}}},
+		{1, 2, true, 1, [][2]float64{{60, 90}}, [][2]float64{{90, 95}}},
+		{2, 1, false, 2, [][2]float64{{60, 90}, {95, 125}}, [][2]float64{{90, 95}, {125, 135}}},
 	} {
-		t.Run(fmt.Sprintf("%d attempts", c.attempts), func(t *testing.T) {
-			res := runYAML(t, "deploy-fail.yaml", fmt.Sprintf(deployFailJob, c.attempts))
+		t.Run(fmt.Sprintf("%d attempts, TaskManager %d lost at 95 s", c.attempts, c.tm), func(t *testing.T) {
+			res := runYAML(t, "deploy-fail.yaml", fmt.Sprintf(deployFailJob, c.attempts, c.tm))
 			if len(res.Failovers) != 2 {
 				t.Fatalf("%d failovers, want 2: %+v", len(res.Failovers), res.Failovers)
 			}
