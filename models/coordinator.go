@@ -223,18 +223,14 @@ func (c *coordinator) begin() {
 		s.eng.At(sim.Add(now, c.cfg.AlignedTimeout), evAlignedTimeout, 0, p.id)
 	}
 	s.triggerSources(p)
-	// Failures due while none was in flight fail this one as {checkpoint:
+	// A failure due while none was in flight fails this one as {checkpoint:
 	// N} does, at its first upload's end: a task declines only from its
-	// async phase (AsyncCheckpointRunnable), never at the trigger. A
-	// second one due for it fails it once the trigger is done.
-	for _, i := range c.failNext {
-		if p.injected == 0 {
-			p.injected = i + 1
-			continue
-		}
-		s.eng.At(now, evCkptInjected, int32(i), p.id)
+	// async phase (AsyncCheckpointRunnable), never at the trigger. Only
+	// one failure per checkpoint: one more waits for the next.
+	if len(c.failNext) > 0 && p.injected == 0 {
+		p.injected = c.failNext[0] + 1
+		c.failNext = append(c.failNext[:0], c.failNext[1:]...)
 	}
-	c.failNext = c.failNext[:0]
 }
 
 func (c *coordinator) find(id int64) *pendingCheckpoint {

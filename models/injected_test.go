@@ -97,3 +97,44 @@ func TestInjectedFailuresThatChangeNothing(t *testing.T) {
 		t.Errorf("without checkpointing: injected_failures %+v, want %+v", got, want)
 	}
 }
+
+// TestTwoInjectedFailuresFailTwoCheckpoints: two checkpoint failures due
+// with no checkpoint in flight fail the next two checkpoints, each at its
+// first upload's end, never at a trigger (a break-test helper found the
+// second failing the first one's checkpoint at its trigger, with an
+// end-to-end duration of 0, and the first never taking effect). The run is
+// the reference until checkpoint 3 fails, at its upload's end there.
+func TestTwoInjectedFailuresFailTwoCheckpoints(t *testing.T) {
+	base := ckptJob(10*sim.Second, 1)
+	base.Duration = 2 * sim.Minute
+	base.Checkpointing.Tolerable = 100
+	_, ref := runWith(t, base)
+	c2, c3 := ref.Checkpoints[1], ref.Checkpoints[2]
+	between := c2.Trigger + c2.Duration + sim.Millisecond
+	for _, second := range []Failure{{Kind: FailCheckpoint, At: between + sim.Millisecond}, {Kind: FailCheckpoint, Checkpoint: 3}} {
+		spec := base
+		spec.Failures = []Failure{{Kind: FailCheckpoint, At: between}, second}
+		_, res := runWith(t, spec)
+		for i, f := range res.Summary.InjectedFailures {
+			if f.TookEffect != 1 {
+				t.Errorf("with %+v: failure %d took effect %d times, want once", second, i, f.TookEffect)
+			}
+		}
+		var failed []int64
+		for _, h := range res.Checkpoints {
+			if h.Status != "FAILED" {
+				continue
+			}
+			failed = append(failed, h.ID)
+			if h.FailureMessage != result.FailureAsync || h.Failure <= h.Trigger {
+				t.Errorf("with %+v: checkpoint %d failed at %v (trigger %v): %q, want an async failure after its trigger", second, h.ID, h.Failure, h.Trigger, h.FailureMessage)
+			}
+			if h.ID == 3 && h.Failure != c3.Trigger+c3.Duration {
+				t.Errorf("with %+v: checkpoint 3 failed at %v, want at its upload's end %v", second, h.Failure, c3.Trigger+c3.Duration)
+			}
+		}
+		if len(failed) != 2 || failed[0] != 3 || failed[1] != 4 {
+			t.Errorf("with %+v: checkpoints %v failed, want 3 and 4", second, failed)
+		}
+	}
+}
