@@ -9,7 +9,9 @@ import "github.com/flinksim/flinksim/result"
 // committer's, SinkCommitterMetricGroup; a window operator's
 // numLateRecordsDropped) start again at 0, and the cancelled attempt's
 // group is closed, so from a task's cancellation until it is deployed again
-// they have no value. flinksim keeps the counts over the whole run (the
+// they have no value; nor from the loss of its TaskManager, whose metric
+// reporter is gone with it (an exited, unreachable or hung process
+// answers no scrape). flinksim keeps the counts over the whole run (the
 // summary's) and reports each attempt's from the counts at its deployment.
 
 // attemptBase is what an operator of a subtask had counted when its
@@ -36,9 +38,10 @@ func newAttempt(st *subtask) {
 	}
 }
 
-// attemptDeployed reports whether st has an attempt deployed now, whose
-// metric group exists: from INITIALIZING until cancelled (flinksim's tasks
-// are down while DEPLOYING, a few seconds, where Flink's group reads 0).
+// attemptDeployed reports whether st has an attempt deployed now whose
+// metrics are reported: from INITIALIZING until cancelled or its
+// TaskManager is lost (flinksim's tasks are down while DEPLOYING, a few
+// seconds, where Flink's group reads 0).
 func attemptDeployed(st *subtask) bool { return st.state != stDown }
 
 // attemptCount is a counter of the current attempt: count less its base,

@@ -30,9 +30,12 @@ func (r *run) watermarkPanel() *panel {
 }
 
 // latePanel draws the records each window operator dropped as late
-// (numLateRecordsDropped) and sent to its side output, cumulative.
+// (numLateRecordsDropped) and sent to its side output, as Flink's counters
+// count them: per execution attempt, from 0 again after a restart, the
+// operator's line the sum of the subtasks reporting (summary.json has the
+// run's totals).
 func (r *run) latePanel() *panel {
-	pn := r.newPanel("Late records (cumulative)", UnitNone)
+	pn := r.newPanel("Late records (counted per attempt)", UnitNone)
 	drew, k := false, 0
 	for _, op := range r.operators(result.MetricLateDropped) {
 		drew = pn.addLine(op+" dropped", r.res.Times, r.series(op, -1, result.MetricLateDropped), lineStyle(k)) || drew
