@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,6 +39,39 @@ func TestOverrideFlagsNamedAsFlags(t *testing.T) {
 			if code != exitScenario || stderr != c.want {
 				t.Errorf("%v: exit %d, stderr:\n%s\nwant exit 2 and:\n%s", args, code, stderr, c.want)
 			}
+		}
+	}
+}
+
+// TestEmptyFlagValuesRefused: a flag given an empty value (a CI line's
+// unset variable, --expect "$OUTCOME") is refused at the flag, exit 2, in
+// every command that takes it, not taken as the flag left out: no outcome
+// checked, the base run, the available memory, the runs made again, the
+// whole sweep. Each empty value's problem is reported once.
+func TestEmptyFlagValuesRefused(t *testing.T) {
+	grid := []string{"--grid", "sinks.jdbc.capacity=10k/s,20k/s"}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "backpressure", "--expect", ""}, "--expect: is empty; give a value, e.g. --expect stable\n"},
+		{[]string{"run", "backpressure", "--expect", " "}, "--expect: is empty; give a value, e.g. --expect stable\n"},
+		{[]string{"run", "checkpoint-death-spiral", "--variant", ""}, "--variant: is empty; give a value, e.g. --variant base\n"},
+		{[]string{"run", "checkpoint-death-spiral", "--variant", "base", "--variant", " "}, "--variant: is empty; give a value, e.g. --variant base\n"},
+		{[]string{"run", "backpressure", "--max-memory", ""}, "--max-memory: is empty; give a value, e.g. --max-memory 8GB\n"},
+		{[]string{"compare", "checkpoint-death-spiral", "--from", ""}, "--from: is empty; give a value, e.g. --from out\n"},
+		{[]string{"compare", "checkpoint-death-spiral", "--variant", ""}, "--variant: is empty; give a value, e.g. --variant base\n"},
+		{append([]string{"sweep", "backpressure", "--shard", ""}, grid...), "--shard: is empty; give a value, e.g. --shard 3/10\n"},
+		{append([]string{"sweep", "backpressure", "--out", ""}, grid...), "--out: is empty; give a directory, e.g. --out out\n"},
+		{append([]string{"sweep", "merge", "backpressure", "--out", ""}, grid...), "--out: is empty; give a directory, e.g. --out out\n"},
+	} {
+		args := append(slices.Clone(c.args), "--duration", "10s")
+		if !slices.Contains(args, "--out") {
+			args = append(args, "--out", filepath.Join(t.TempDir(), "out"))
+		}
+		code, _, stderr := cli(t, args...)
+		if want := c.want + "flinksim: 1 problem in the flags\n"; code != exitScenario || stderr != want {
+			t.Errorf("%q: exit %d, stderr:\n%s\nwant exit 2 and:\n%s", args, code, stderr, want)
 		}
 	}
 }
