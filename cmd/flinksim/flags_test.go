@@ -177,7 +177,14 @@ var flagProblemCases = func() []struct {
 			[]string{"--jobs: -1", "--replicas: 0: must be from 1", `--output: "csv"`}, "the flags"},
 		{[]string{"compare", "testdata/ckpt-variants.yaml", "--from", "runs", "--openmetrics", "--start-time", "2026-01-01T00:00:00Z", "-j", "2", "--max-memory", "1GB"},
 			[]string{"--openmetrics: not with --from, which reads runs already made: metrics.om.txt is written with a run",
-				"--start-time: not with --from", "--jobs: not with --from", "--max-memory: not with --from"}, "the flags"},
+				"--start-time: not with --from", "--jobs: not with --from", "--max-memory: not with --from", "--from: runs: no such directory"}, "the flags"},
+		// --from that holds no runs: what is missing and what it should hold
+		{[]string{"compare", "testdata/ckpt-variants.yaml", "--from", "testdata/nonexist", "--duration", "x"},
+			[]string{"--from: testdata/nonexist: no such directory; give the --out of an earlier flinksim run of this scenario, which holds a directory per run (DIR/base/, DIR/<variant>/)", `--duration: "x" is not a duration`}, "the flags"},
+		{[]string{"compare", "testdata/ckpt-variants.yaml", "--from", "testdata/tiny.yaml"},
+			[]string{"--from: testdata/tiny.yaml: is a file, not a directory; give the --out of an earlier flinksim run"}, "the flags"},
+		{[]string{"compare", "testdata/ckpt-variants.yaml", "--from", "testdata"},
+			[]string{"--from: testdata: no summary.json of run base (testdata/base/summary.json: no such file or directory); give the --out of an earlier flinksim run"}, "the flags"},
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..5k/s", "--replicas", "0", "--for", "x<=abc", "--for", "stable<=1", "--duration", "-5m", "-j", "-1"},
 			[]string{"--jobs: -1", "--replicas: 0: must be from 1 to 1000000", `--for: no outcome "x"`, `--for: "stable<=1": stable is yes or no`, `--duration: must be more than 0s and at most 366d, not -5m`}, "the flags"},
 		// a seed is not a setting to bisect: runs draw their own seeds
@@ -202,6 +209,9 @@ var flagProblemCases = func() []struct {
 			[]string{"--target: flink-version: 1.15..2.0: values without order"}, "the flags"},
 		{[]string{"plan", tiny, "--target", "flink.state.backend.type=hashmap..rocksdb", "--for", "stable"},
 			[]string{"--target: flink.state.backend.type: hashmap..rocksdb: values without order"}, "the flags"},
+		// ends a text field takes but no numbers: plan bisects numbers
+		{[]string{"plan", tiny, "--target", "name=a..b", "--for", "stable"},
+			[]string{`--target: name: "a" is not a number, count, duration, size or rate: plan bisects a range of numbers (a count, a duration, a size or a rate)`}, "the flags"},
 		// ends that read but run the wrong way: a problem of the flag, with the rest
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=5k/s..1k/s", "--for", "stable", "-j", "-1"},
 			[]string{"--jobs: -1", "--target: sinks.db.capacity: range 5k/s..1k/s must go from low to high"}, "the flags"},
@@ -262,7 +272,7 @@ var flagProblemCases = func() []struct {
 			[]string{`--jobs: "abc" is not a whole number: give one, e.g. --jobs 2`, `--openmetrics: "maybe" is not true or false: give --openmetrics (true) or --openmetrics=false`,
 				`--quiet: "x" is not true or false`, `--expect: "bogus" is not an outcome`}, "the flags"},
 		{[]string{"compare", "testdata/ckpt-variants.yaml", "--replicas", "1.5", "-j", "99999999999999999999", "--from", "runs", "--no-plots=no"},
-			[]string{`--replicas: "1.5" is not a whole number`, `--jobs: "99999999999999999999" is out of range`, `--no-plots: "no" is not true or false`}, "the flags"},
+			[]string{`--replicas: "1.5" is not a whole number`, `--jobs: "99999999999999999999" is out of range`, `--no-plots: "no" is not true or false`, "--from: runs: no such directory"}, "the flags"},
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1..x", "--for", "bad<<", "--duration", "5x", "--replicas", "x"},
 			[]string{`--replicas: "x" is not a whole number`, `--for: no outcome "bad"`, `--target: sinks.db.capacity=1: sinks.db.capacity: "1" has no time unit`,
 				`--target: sinks.db.capacity=x: sinks.db.capacity: "x" has no time unit`, `--duration: "5x": unknown unit`}, "the flags"},
