@@ -268,6 +268,16 @@ func applySet(d *decoder, root *yaml.Node, i int, s string, seen whatIfSeen) {
 	if flag, isFlag := strings.CutPrefix(key, "--"); isFlag && ok {
 		origin, key = key, flag
 	}
+	if arg := s; NotUTF8(arg) != "" {
+		// a file's byte is refused so: its value is not replaced by U+FFFD
+		// (the argument is quoted, its byte escaped, never printed raw)
+		file := "--set"
+		if origin != "--set "+s {
+			file, arg = origin, val // --duration=value: the flag's value
+		}
+		d.probs = append(d.probs, Problem{File: file, Msg: NotUTF8(arg)})
+		return
+	}
 	key = strings.TrimSpace(key)
 	if !ok || key == "" {
 		d.probs = append(d.probs, Problem{File: origin, Msg: "must be key=value, e.g. --set sinks.jdbc.capacity=100k/s"})

@@ -175,6 +175,9 @@ func TestNestedWhatIfProblems(t *testing.T) {
 			"--set sinks={audit: {capacity: 1k/s}}: sinks.audit: no list item has this name or index (items: out)"},
 		{"flink={taskmanager.numberOfTaskSlots: 2, taskmanager: {numberOfTaskSlots: 3}}",
 			"--set flink={taskmanager.numberOfTaskSlots: 2, taskmanager: {numberOfTaskSlots: 3}}: flink.taskmanager.numberOfTaskSlots: is set twice; give it once"},
+		// a byte that is not UTF-8, refused as a file's is, not read as U+FFFD
+		{"name=caf\xe9", `--set: "name=caf\xe9": byte 0xE9 is not UTF-8 text; give it as UTF-8`},
+		{"--duration=1m\xff", `--duration: "1m\xff": byte 0xFF is not UTF-8 text; give it as UTF-8`},
 	} {
 		_, err := Load("m.yaml", []byte(minimal), []string{c.set})
 		if err == nil || err.Error() != c.want {

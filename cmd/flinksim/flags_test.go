@@ -209,6 +209,13 @@ var flagProblemCases = func() []struct {
 			[]string{"--target: flink-version: 1.15..2.0: values without order"}, "the flags"},
 		{[]string{"plan", tiny, "--target", "flink.state.backend.type=hashmap..rocksdb", "--for", "stable"},
 			[]string{"--target: flink.state.backend.type: hashmap..rocksdb: values without order"}, "the flags"},
+		// a byte that is not UTF-8, refused as a file's is, not read as U+FFFD
+		{[]string{"run", tiny, "--set", "name=caf\xe9", "--set", "sinks.db.capacity=1k/s"},
+			[]string{`--set: "name=caf\xe9": byte 0xE9 is not UTF-8 text; give it as UTF-8`}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", "name=caf\xe9,b"},
+			[]string{`--grid: "name=caf\xe9,b": byte 0xE9 is not UTF-8 text; give it as UTF-8`}, "the flags"},
+		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..2k/s\xe9", "--for", "stable"},
+			[]string{`--target: "sinks.db.capacity=1k/s..2k/s\xe9": byte 0xE9 is not UTF-8 text; give it as UTF-8`}, "the flags"},
 		// ends a text field takes but no numbers: plan bisects numbers
 		{[]string{"plan", tiny, "--target", "name=a..b", "--for", "stable"},
 			[]string{`--target: name: "a" is not a number, count, duration, size or rate: plan bisects a range of numbers (a count, a duration, a size or a rate)`}, "the flags"},

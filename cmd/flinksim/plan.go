@@ -118,10 +118,13 @@ func planSearch(o planOptions) (sweep.Search, error) {
 	fc := &flagCheck{}
 	key, rng, ok := strings.Cut(o.target, "=")
 	lo, hi, isRange := strings.Cut(rng, "..")
-	badTarget := !ok || !isRange || strings.TrimSpace(key) == ""
+	notUTF8 := scenarios.NotUTF8(o.target)
+	badTarget := !ok || !isRange || strings.TrimSpace(key) == "" || notUTF8 != ""
 	switch {
 	case strings.TrimSpace(o.target) == "": // as --for's, not a malformed ""
 		fc.addf("target", "none given: give the setting to choose and its range, key=lo..hi, e.g. --target flink.parallelism.default=1..64")
+	case notUTF8 != "":
+		fc.addf("target", "%s", notUTF8)
 	case badTarget:
 		fc.addf("target", "%q: want key=lo..hi, e.g. flink.parallelism.default=1..64", o.target)
 	}
