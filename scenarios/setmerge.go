@@ -32,6 +32,9 @@ type seenWhatIf struct {
 	flat  bool       // given as a flat dotted key, not inside a value
 	value string     // the value, as the what-if writes it
 	top   string     // the what-if's own key (canonical)
+	// origin is the flag it comes from (--set key=value, --seed), "" for
+	// a variant's
+	origin string
 }
 
 // setWhatIf applies the what-if key: value, entry the variant's entry it is
@@ -235,7 +238,7 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 	again := ok && prev.entry != x.entry
 	switch {
 	case !ok, again && prev.flat && flat && prev.key == key, again && x.origin != "" && prev.top == top && prev.flat && flat:
-		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat, value: whatIfText(value), top: top}
+		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat, value: whatIfText(value), top: top, origin: x.origin}
 		return false
 	case again && x.origin != "" && prev.key == key:
 		x.d.probs = append(x.d.probs, SetTwice(key, prev.value, whatIfText(value)))
