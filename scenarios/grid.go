@@ -46,6 +46,9 @@ const maxAxisValues = 10000
 // field's own units) or "key=lo..hi/n" (n values evenly spaced from lo to hi,
 // both included, in the same kind of unit).
 func ParseGrid(s string) (Axis, error) {
+	if msg := NotUTF8(s); msg != "" {
+		return Axis{}, errors.New(msg)
+	}
 	key, spec, ok := strings.Cut(s, "=")
 	key, spec = strings.TrimSpace(key), strings.TrimSpace(spec)
 	if !ok || key == "" || spec == "" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"reflect"
 	"slices"
@@ -95,8 +96,10 @@ func loadRef(file string, data []byte, sets []string, v variantRef) (*Loaded, er
 		return nil, d.problems()
 	}
 	d.nodes[""] = root
+	var own whatIfSeen // the variant's own keys
 	if variant != "" || v.at >= 0 {
-		if !applyVariant(d, root, v) {
+		var ok bool
+		if own, ok = applyVariant(d, root, v); !ok {
 			return nil, d.problems()
 		}
 	}
@@ -104,6 +107,7 @@ func loadRef(file string, data []byte, sets []string, v variantRef) (*Loaded, er
 	for i, s := range sets {
 		applySet(d, root, i+1, s, seen)
 	}
+	warnSetOverVariant(d, own, seen, variant)
 	var sc Scenario
 	d.value(root, reflect.ValueOf(&sc).Elem(), "")
 	// A file whose decoding failed and that has neither sources nor sinks
@@ -140,7 +144,7 @@ func loadRef(file string, data []byte, sets []string, v variantRef) (*Loaded, er
 
 // applyVariant applies a variant's overrides to the tree and removes the
 // variants list, so the result is a plain scenario.
-func applyVariant(d *decoder, root *yaml.Node, v variantRef) bool {
+func applyVariant(d *decoder, root *yaml.Node, v variantRef) (whatIfSeen, bool) {
 	name := v.name
 	var list *yaml.Node
 	keep := root.Content[:0:0]
@@ -154,7 +158,7 @@ func applyVariant(d *decoder, root *yaml.Node, v variantRef) bool {
 	root.Content = keep
 	if list == nil || list.Kind != yaml.SequenceNode {
 		d.fail(nil, "", "has no variants; %q is not one of them", name)
-		return false
+		return nil, false
 	}
 	var names []string
 	for j, item := range list.Content {
@@ -177,7 +181,7 @@ func applyVariant(d *decoder, root *yaml.Node, v variantRef) bool {
 			continue
 		}
 		if set == nil || set.Kind != yaml.MappingNode {
-			return true // nothing to apply: the decoder reports what is wrong with it
+			return nil, true // nothing to apply: the decoder reports what is wrong with it
 		}
 		prefix := "variants." + vname + ".set."
 		if v.at >= 0 {
@@ -189,14 +193,40 @@ func applyVariant(d *decoder, root *yaml.Node, v variantRef) bool {
 			key := set.Content[k]
 			setWhatIf(d, root, key.Value, set.Content[k+1], setter{d: d, at: key}, seen, k)
 		}
-		return true
+		return seen, true
 	}
 	if s, near := Closest(name, names); near {
 		d.fail(nil, "", "no variant %q; did you mean %q?", name, s)
 	} else {
 		d.fail(nil, "", "no variant %q (variants: %s, and %s for the base)", name, strings.Join(names, ", "), BaseName)
 	}
-	return false
+	return nil, false
+}
+
+// warnSetOverVariant warns of each key a variant sets (own) that a --set,
+// --seed or --duration (sets) sets too, or sets a part or the whole of:
+// the flags apply over every run, the variant's own setting included, so
+// the variant no longer differs from the base there, which it was written
+// to do.
+func warnSetOverVariant(d *decoder, own, sets whatIfSeen, variant string) {
+	keys := slices.Sorted(maps.Keys(own))
+	for _, c := range keys {
+		v := own[c]
+		for _, sc := range slices.Sorted(maps.Keys(sets)) {
+			if sc != c && !strings.HasPrefix(sc, c+".") && !strings.HasPrefix(c, sc+".") {
+				continue
+			}
+			s := sets[sc]
+			by := s.origin
+			if !strings.HasPrefix(by, "--set ") {
+				by += " " + s.value // --seed 7
+			} else if s.key != strings.TrimSpace(strings.SplitN(strings.TrimPrefix(by, "--set "), "=", 2)[0]) {
+				by += fmt.Sprintf(" (%s: %s)", s.key, s.value) // the key inside its value
+			}
+			d.warn(v.at, v.key, "%s is replaced by %s, which applies over every run, a variant's own settings too: %s runs with %s there, as the base does",
+				v.value, by, variant, s.value)
+		}
+	}
 }
 
 // parseYAML parses one YAML document whose top is a mapping.
@@ -267,6 +297,16 @@ func applySet(d *decoder, root *yaml.Node, i int, s string, seen whatIfSeen) {
 	key, val, ok := strings.Cut(s, "=")
 	if flag, isFlag := strings.CutPrefix(key, "--"); isFlag && ok {
 		origin, key = key, flag
+	}
+	if arg := s; NotUTF8(arg) != "" {
+		// a file's byte is refused so: its value is not replaced by U+FFFD
+		// (the argument is quoted, its byte escaped, never printed raw)
+		file := "--set"
+		if origin != "--set "+s {
+			file, arg = origin, val // --duration=value: the flag's value
+		}
+		d.probs = append(d.probs, Problem{File: file, Msg: NotUTF8(arg)})
+		return
 	}
 	key = strings.TrimSpace(key)
 	if !ok || key == "" {

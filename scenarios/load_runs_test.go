@@ -85,6 +85,27 @@ variants:
 	}
 }
 
+// TestVariantNamesDifferingInCase: two variants' names that differ only in
+// case (or one and the base's) are refused, the second naming the first:
+// their directories, DIR/A/ and DIR/a/, are one folder where the file
+// system ignores case (macOS's and Windows's default ones).
+func TestVariantNamesDifferingInCase(t *testing.T) {
+	const file = `name: v
+sources: [{name: s, rate: 1k/s}]
+sinks: [{name: k}]
+variants:
+  - {name: Fast, set: {sinks.k.capacity: 1k/s}}
+  - {name: fast, set: {sinks.k.capacity: 2k/s}}
+  - {name: BASE, set: {sinks.k.capacity: 3k/s}}
+`
+	_, err := Load("v.yaml", []byte(file), nil)
+	want := `v.yaml:6:12: variants.fast.name: "fast" differs from the name of variants.Fast (line 5) only in case: their directories, DIR/fast/ and DIR/Fast/, are one folder on macOS's and Windows's default file systems, which ignore case; give it another name
+v.yaml:7:12: variants.BASE.name: "BASE" differs from the base scenario's name, base, only in case: their directories, DIR/BASE/ and DIR/base/, are one folder on macOS's and Windows's default file systems, which ignore case; give it another name`
+	if err == nil || err.Error() != want {
+		t.Errorf("got:\n%v\nwant:\n%s", err, want)
+	}
+}
+
 // TestVariantProblemsAtTheVariantsPath: a problem in a variant's set:
 // block, flat or nested, names the variant in its path; one in the base
 // seen by the variant's load keeps the base's path (and is reported once).

@@ -475,15 +475,22 @@ func (r *resolver) sweep() {
 	}
 }
 
+// caseClash says why two variant names that differ only in case clash.
+func caseClash(name, other string) string {
+	return fmt.Sprintf("their directories, DIR/%s/ and DIR/%s/, are one folder on macOS's and Windows's default file systems, which ignore case; give it another name", name, other)
+}
+
 // maxReplicas bounds runs per sweep point.
 const maxReplicas = 10000
 
 // variants checks the variants' names (their overrides are checked when each
 // variant is loaded).
 func (r *resolver) variants() {
-	seen := map[string]string{} // a name's first variant's path
+	type named struct{ name, path string }
+	seen := map[string]named{} // by a name in lower case: its first variant
 	for i, v := range r.sc.Variants {
 		path := r.itemPath("variants", i)
+		first, clash := seen[strings.ToLower(v.Name)]
 		switch {
 		case len(v.Name) > maxNameBytes:
 			r.d.at(path+".name", "%s", tooLong(v.Name, "it names the variant's directory, DIR/<name>/, and a file name is at most 255 bytes on Linux and macOS"))
@@ -491,11 +498,14 @@ func (r *resolver) variants() {
 			r.d.at(path+".name", "%q must be a simple name (letters, digits, _ and -): outputs go to DIR/<name>/", v.Name)
 		case v.Name == BaseName:
 			r.d.at(path+".name", "%q is the base scenario's name", v.Name)
-		case seen[v.Name] != "":
-			first := seen[v.Name]
-			r.d.at(path+".name", "%q is already the name of %s (%s)", v.Name, first, r.d.where(first+".name"))
+		case strings.EqualFold(v.Name, BaseName):
+			r.d.at(path+".name", "%q differs from the base scenario's name, %s, only in case: %s", v.Name, BaseName, caseClash(v.Name, BaseName))
+		case clash && first.name == v.Name:
+			r.d.at(path+".name", "%q is already the name of %s (%s)", v.Name, first.path, r.d.where(first.path+".name"))
+		case clash:
+			r.d.at(path+".name", "%q differs from the name of %s (%s) only in case: %s", v.Name, first.path, r.d.where(first.path+".name"), caseClash(v.Name, first.name))
 		default:
-			seen[v.Name] = path
+			seen[strings.ToLower(v.Name)] = named{v.Name, path}
 		}
 		if len(v.Set.Entries) == 0 {
 			r.d.at(path+".set", "a variant needs at least one override")

@@ -32,6 +32,9 @@ type seenWhatIf struct {
 	flat  bool       // given as a flat dotted key, not inside a value
 	value string     // the value, as the what-if writes it
 	top   string     // the what-if's own key (canonical)
+	// origin is the flag it comes from (--set key=value, --seed), "" for
+	// a variant's
+	origin string
 }
 
 // setWhatIf applies the what-if key: value, entry the variant's entry it is
@@ -75,6 +78,8 @@ func (x *merger) merge(key string, t reflect.Type, value, at *yaml.Node) {
 	n := x.d.resolve(value)
 	switch {
 	case n == nil:
+	case x.changesNothing(key, t, n, at):
+		return
 	case t == flinkConfigType && n.Kind == yaml.MappingNode:
 		// a nested Flink key joins with dots, as the flink: block reads it;
 		// each is one flat what-if, replacing the option however it is spelled
@@ -105,6 +110,30 @@ func (x *merger) merge(key string, t reflect.Type, value, at *yaml.Node) {
 		return
 	}
 	setPath(x.d, x.root, key, value, x.origin, at)
+}
+
+// changesNothing refuses a value that would merge into the scenario and
+// set nothing, leaving it as it was without a word: an empty list of
+// items (sinks: [], which cannot remove the scenario's), an empty mapping
+// where there is something to merge into (flink: {}, sinks.db: {}).
+func (x *merger) changesNothing(key string, t reflect.Type, n, at *yaml.Node) bool {
+	if len(n.Content) > 0 {
+		return false
+	}
+	switch {
+	case n.Kind == yaml.SequenceNode && namedItems(t):
+		x.problem(at, key, "an empty list changes nothing: a what-if changes the items it names, key by key, and cannot remove them; name an item and the fields to change")
+	case n.Kind == yaml.MappingNode && t == flinkConfigType:
+		x.problem(at, key, "an empty mapping changes nothing: a what-if sets the Flink keys it gives and removes none; give the keys to set")
+	case n.Kind == yaml.MappingNode && (mergesInto(t) || namedItems(t)):
+		if tree, ok := lookup(x.d, x.root, key); !ok || tree == nil {
+			return false // set whole where the scenario has nothing
+		}
+		x.problem(at, key, "an empty mapping changes nothing: a what-if sets the fields it gives and removes none; give the fields to set")
+	default:
+		return false
+	}
+	return true
 }
 
 // items merges each item of list n into the item of list tree (nil: none)
@@ -144,6 +173,10 @@ func (x *merger) items(key string, t reflect.Type, n, tree, at *yaml.Node) {
 		seg := name.Value
 		if !simpleName.MatchString(seg) {
 			seg = strconv.Itoa(idx)
+		}
+		if len(pairs) == 1 {
+			x.problem(itemAt, key+"."+seg, "names the item and changes none of its fields: give the fields to change beside its name")
+			continue
 		}
 		for _, kv := range pairs {
 			if kv.key.Value != "name" {
@@ -205,7 +238,7 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 	again := ok && prev.entry != x.entry
 	switch {
 	case !ok, again && prev.flat && flat && prev.key == key, again && x.origin != "" && prev.top == top && prev.flat && flat:
-		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat, value: whatIfText(value), top: top}
+		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat, value: whatIfText(value), top: top, origin: x.origin}
 		return false
 	case again && x.origin != "" && prev.key == key:
 		x.d.probs = append(x.d.probs, SetTwice(key, prev.value, whatIfText(value)))

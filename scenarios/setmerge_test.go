@@ -151,6 +151,9 @@ func TestNestedWhatIfProblems(t *testing.T) {
 			"v.yaml:6:19: variants.a.set.sinks[0]: names no item: a list in a what-if changes the items it names (name: ...), key by key"},
 		{"{sinks: [k]}",
 			"v.yaml:6:19: variants.a.set.sinks[0]: must be a mapping that names the item it changes (name: ...)"},
+		{"{sinks: [], flink: {}}",
+			"v.yaml:6:11: variants.a.set.sinks: an empty list changes nothing: a what-if changes the items it names, key by key, and cannot remove them; name an item and the fields to change\n" +
+				"v.yaml:6:22: variants.a.set.flink: an empty mapping changes nothing: a what-if sets the Flink keys it gives and removes none; give the keys to set"},
 		{"{sinks.k: {capasity: 1k/s}}",
 			`v.yaml:6:21: variants.a.set.sinks.k.capasity: unknown field; did you mean "capacity"?`},
 		{"{sinks.k: {capacity: 1k/s}, sinks.k.capacity: 2k/s}",
@@ -175,6 +178,16 @@ func TestNestedWhatIfProblems(t *testing.T) {
 			"--set sinks={audit: {capacity: 1k/s}}: sinks.audit: no list item has this name or index (items: out)"},
 		{"flink={taskmanager.numberOfTaskSlots: 2, taskmanager: {numberOfTaskSlots: 3}}",
 			"--set flink={taskmanager.numberOfTaskSlots: 2, taskmanager: {numberOfTaskSlots: 3}}: flink.taskmanager.numberOfTaskSlots: is set twice; give it once"},
+		// a value that changes nothing: refused, as the file's sinks: [] is,
+		// not left to change nothing without a word
+		{"sinks=[]", "--set sinks=[]: sinks: an empty list changes nothing: a what-if changes the items it names, key by key, and cannot remove them; name an item and the fields to change"},
+		{"operators=[]", "--set operators=[]: operators: an empty list changes nothing: a what-if changes the items it names, key by key, and cannot remove them; name an item and the fields to change"},
+		{"flink={}", "--set flink={}: flink: an empty mapping changes nothing: a what-if sets the Flink keys it gives and removes none; give the keys to set"},
+		{"sinks.out={}", "--set sinks.out={}: sinks.out: an empty mapping changes nothing: a what-if sets the fields it gives and removes none; give the fields to set"},
+		{"sinks=[{name: out}]", "--set sinks=[{name: out}]: sinks.out: names the item and changes none of its fields: give the fields to change beside its name"},
+		// a byte that is not UTF-8, refused as a file's is, not read as U+FFFD
+		{"name=caf\xe9", `--set: "name=caf\xe9": byte 0xE9 is not UTF-8 text; give it as UTF-8`},
+		{"--duration=1m\xff", `--duration: "1m\xff": byte 0xFF is not UTF-8 text; give it as UTF-8`},
 	} {
 		_, err := Load("m.yaml", []byte(minimal), []string{c.set})
 		if err == nil || err.Error() != c.want {

@@ -229,19 +229,36 @@ func controlCharacter(t yamlText, _ string, _ int) (Problem, bool) {
 // notUTF8: the first byte that does not decode.
 func notUTF8(t yamlText, _ string, _ int) (Problem, bool) {
 	for i, l := range t.lines {
-		if !utf8.ValidString(l) {
-			j := 0
-			for j < len(l) {
-				r, size := utf8.DecodeRuneInString(l[j:])
-				if r == utf8.RuneError && size <= 1 {
-					break
-				}
-				j += size
-			}
+		if j := badUTF8(l); j >= 0 {
 			return t.at(i+1, t.col(i+1, j), "byte 0x%02X is not UTF-8 text; save the file as UTF-8", l[j]), true
 		}
 	}
 	return Problem{}, false
+}
+
+// badUTF8 is the index of s's first byte that does not decode as UTF-8,
+// or -1.
+func badUTF8(s string) int {
+	for j := 0; j < len(s); {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if r == utf8.RuneError && size <= 1 {
+			return j
+		}
+		j += size
+	}
+	return -1
+}
+
+// NotUTF8 says what is wrong with an argument (a what-if's key=value, a
+// --grid or a --target) that is not UTF-8 text, as a file's byte is told,
+// the argument quoted with the byte escaped: `"name=caf\xe9": byte 0xE9
+// is not UTF-8 text; give it as UTF-8`. It is "" for UTF-8 text.
+func NotUTF8(arg string) string {
+	j := badUTF8(arg)
+	if j < 0 {
+		return ""
+	}
+	return fmt.Sprintf("%q: byte 0x%02X is not UTF-8 text; give it as UTF-8", arg, arg[j])
 }
 
 func misalignedKey(t yamlText, _ string, hint int) (Problem, bool) {

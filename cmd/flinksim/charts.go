@@ -67,7 +67,7 @@ func drawSweep(dir string, plan *sweep.Plan, recs []sweep.Record, outcomes []str
 	}
 	for _, o := range outcomes {
 		if _, err := (sweep.Outcome{}).Get(o); err != nil {
-			return "", usageError{fmt.Errorf("--outcome %v", err)}
+			return "", flagError("outcome", "%v", err)
 		}
 	}
 	var keys []string

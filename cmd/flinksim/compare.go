@@ -70,6 +70,7 @@ same --duration and --set, makes one again).`,
 			fc.add(o.parseStart())
 			if o.from != "" {
 				fc.add(checkFromFlags(cmd, o))
+				fc.add(checkFromDir(o.from))
 			}
 			o.chatter(cmd)
 			o.stdin = cmd.InOrStdin()
@@ -195,7 +196,7 @@ func readRuns(runs []runResult, arg string, o compareOptions) error {
 			if _, err := os.Stat(filepath.Join(o.from, "replicas.csv")); err == nil {
 				hint = fmt.Sprintf(" (%s holds a compare --replicas: its runs are replica 0's, whose seed replicas.csv lists; give it as --seed)", o.from)
 			}
-			return usageError{fmt.Errorf("--from %s: %s was made with other settings than %s with these flags (--seed, --duration, --set): compare with the flags it was run with, or run again%s", o.from, path, arg, hint)}
+			return flagError("from", "%s: %s was made with other settings than %s with these flags (--seed, --duration, --set): compare with the flags it was run with, or run again%s", o.from, path, arg, hint)
 		}
 	}
 	return nil
@@ -312,23 +313,41 @@ func carryAllBut(stage *atomicfile.Staging, dir string, names ...string) error {
 	return nil
 }
 
+// fromExpected is what --from must be, for its problems.
+const fromExpected = "give the --out of an earlier flinksim run of this scenario, which holds a directory per run (DIR/base/, DIR/<variant>/)"
+
+// checkFromDir checks, with the other flags, that --from is a directory.
+func checkFromDir(dir string) error {
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return flagError("from", "%s: no such directory; %s", dir, fromExpected)
+	case err != nil:
+		return flagError("from", "%s: %v", dir, unwrapPath(err))
+	case !st.IsDir():
+		return flagError("from", "%s: is a file, not a directory; %s", dir, fromExpected)
+	}
+	return nil
+}
+
 // readRun reads the outputs flinksim run wrote into dir, which must be a
 // run of the scenario named scenario.
 func readRun(dir, scenario string) (*result.Result, error) {
 	res, err := result.ReadDir(dir)
 	var missing *fs.PathError
 	if errors.As(err, &missing) { // a file could not be opened
-		if single, e := summaryScenario(filepath.Join(filepath.Dir(dir), result.FileSummary)); e == nil {
-			return nil, usageError{fmt.Errorf("--from %s holds one run (of scenario %q), not one directory per variant", filepath.Dir(dir), single)}
+		from := filepath.Dir(dir)
+		if single, e := summaryScenario(filepath.Join(from, result.FileSummary)); e == nil {
+			return nil, flagError("from", "%s: holds one run (of scenario %q), not one directory per variant; %s", from, single, fromExpected)
 		}
-		return nil, usageError{fmt.Errorf("%v (was it written by flinksim run --out %s?)", err, filepath.Dir(dir))}
+		return nil, flagError("from", "%s: no %s of run %s (%s: %v); %s", from, filepath.Base(missing.Path), filepath.Base(dir), missing.Path, missing.Err, fromExpected)
 	}
 	if err != nil {
 		return nil, err
 	}
 	diagnose.Complete(res) // a verdict for runs written before summaries had one
 	if got := res.Summary.Scenario; got != scenario {
-		return nil, usageError{fmt.Errorf("--from %s: a run of scenario %q, not of %q", dir, got, scenario)}
+		return nil, flagError("from", "%s: a run of scenario %q, not of %q", dir, got, scenario)
 	}
 	return res, nil
 }

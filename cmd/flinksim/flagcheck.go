@@ -36,8 +36,8 @@ const commandArg = "flinksim"
 // flagCheck is every problem found in a command's flags so far.
 type flagCheck struct {
 	probs scenarios.Problems
-	// unparsed are the flags whose value did not parse ("--jobs"): their
-	// problem is that, and the checks of the value left in place are not
+	// unparsed are the flags whose value did not parse ("--jobs"), or was
+	// empty (commonFlagProblems): their problem is that, and the checks of the value left in place are not
 	// reported.
 	unparsed map[string]bool
 }
@@ -53,7 +53,11 @@ func newFlagCheck(cmd *cobra.Command) *flagCheck {
 		}
 		fc.probs = append(fc.probs, p.Problem)
 	}
-	fc.add(commonFlagProblems(cmd))
+	common, _ := commonFlagProblems(cmd).(scenarios.Problems)
+	for _, p := range common {
+		fc.probs = append(fc.probs, p)
+		fc.unparsed[p.File] = true // an empty value's problem is that: no other check judges it
+	}
 	return fc
 }
 
@@ -228,15 +232,27 @@ func (fc *flagCheck) joinLoaded(l *scenarios.Loaded, err error) error {
 	return fc.join(err)
 }
 
-// commonFlagProblems: -q with -v, and a --seed or --duration given empty,
-// which would otherwise leave the scenario's value silently in place.
+// emptyRefused are the flags whose empty value is refused here, each with
+// an example: an empty value would otherwise be taken as the flag left
+// out (the scenario's seed, no --expect checked, the base run, the
+// available memory, the runs made again instead of read, the whole
+// sweep), silently. The other flags that take text refuse an empty value
+// with their own checks (--out, --set, --grid, --target, --for, --outcome,
+// --start-time, -o).
+var emptyRefused = []struct{ name, example string }{
+	{"seed", "7"}, {"duration", "30m"}, {"expect", "stable"}, {"variant", "base"},
+	{"max-memory", "8GB"}, {"from", "out"}, {"shard", "3/10"},
+}
+
+// commonFlagProblems: -q with -v, and a flag of emptyRefused given empty
+// (a repeatable one, --variant, in any of its values).
 func commonFlagProblems(cmd *cobra.Command) error {
 	var probs scenarios.Problems
 	if q, v := chattiness(cmd); q && v {
 		probs = append(probs, scenarios.Problem{File: "--quiet", Msg: "cannot go with --verbose: give one or the other"})
 	}
-	for _, f := range []struct{ name, example string }{{"seed", "7"}, {"duration", "30m"}} {
-		if fl := cmd.Flags().Lookup(f.name); fl != nil && fl.Changed && strings.TrimSpace(fl.Value.String()) == "" {
+	for _, f := range emptyRefused {
+		if fl := cmd.Flags().Lookup(f.name); fl != nil && fl.Changed && hasEmpty(fl.Value) {
 			probs = append(probs, scenarios.Problem{File: "--" + f.name, Msg: fmt.Sprintf("is empty; give a value, e.g. --%s %s", f.name, f.example)})
 		}
 	}
@@ -244,6 +260,15 @@ func commonFlagProblems(cmd *cobra.Command) error {
 		return nil
 	}
 	return probs
+}
+
+// hasEmpty says whether a flag's value, or one of a repeatable flag's
+// values, is empty or only blanks.
+func hasEmpty(v pflag.Value) bool {
+	if sv, ok := v.(pflag.SliceValue); ok {
+		return slices.ContainsFunc(sv.GetSlice(), func(s string) bool { return strings.TrimSpace(s) == "" })
+	}
+	return strings.TrimSpace(v.String()) == ""
 }
 
 // checkJobs checks -j.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,6 +39,39 @@ func TestOverrideFlagsNamedAsFlags(t *testing.T) {
 			if code != exitScenario || stderr != c.want {
 				t.Errorf("%v: exit %d, stderr:\n%s\nwant exit 2 and:\n%s", args, code, stderr, c.want)
 			}
+		}
+	}
+}
+
+// TestEmptyFlagValuesRefused: a flag given an empty value (a CI line's
+// unset variable, --expect "$OUTCOME") is refused at the flag, exit 2, in
+// every command that takes it, not taken as the flag left out: no outcome
+// checked, the base run, the available memory, the runs made again, the
+// whole sweep. Each empty value's problem is reported once.
+func TestEmptyFlagValuesRefused(t *testing.T) {
+	grid := []string{"--grid", "sinks.jdbc.capacity=10k/s,20k/s"}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "backpressure", "--expect", ""}, "--expect: is empty; give a value, e.g. --expect stable\n"},
+		{[]string{"run", "backpressure", "--expect", " "}, "--expect: is empty; give a value, e.g. --expect stable\n"},
+		{[]string{"run", "checkpoint-death-spiral", "--variant", ""}, "--variant: is empty; give a value, e.g. --variant base\n"},
+		{[]string{"run", "checkpoint-death-spiral", "--variant", "base", "--variant", " "}, "--variant: is empty; give a value, e.g. --variant base\n"},
+		{[]string{"run", "backpressure", "--max-memory", ""}, "--max-memory: is empty; give a value, e.g. --max-memory 8GB\n"},
+		{[]string{"compare", "checkpoint-death-spiral", "--from", ""}, "--from: is empty; give a value, e.g. --from out\n"},
+		{[]string{"compare", "checkpoint-death-spiral", "--variant", ""}, "--variant: is empty; give a value, e.g. --variant base\n"},
+		{append([]string{"sweep", "backpressure", "--shard", ""}, grid...), "--shard: is empty; give a value, e.g. --shard 3/10\n"},
+		{append([]string{"sweep", "backpressure", "--out", ""}, grid...), "--out: is empty; give a directory, e.g. --out out\n"},
+		{append([]string{"sweep", "merge", "backpressure", "--out", ""}, grid...), "--out: is empty; give a directory, e.g. --out out\n"},
+	} {
+		args := append(slices.Clone(c.args), "--duration", "10s")
+		if !slices.Contains(args, "--out") {
+			args = append(args, "--out", filepath.Join(t.TempDir(), "out"))
+		}
+		code, _, stderr := cli(t, args...)
+		if want := c.want + "flinksim: 1 problem in the flags\n"; code != exitScenario || stderr != want {
+			t.Errorf("%q: exit %d, stderr:\n%s\nwant exit 2 and:\n%s", args, code, stderr, want)
 		}
 	}
 }
@@ -143,7 +177,14 @@ var flagProblemCases = func() []struct {
 			[]string{"--jobs: -1", "--replicas: 0: must be from 1", `--output: "csv"`}, "the flags"},
 		{[]string{"compare", "testdata/ckpt-variants.yaml", "--from", "runs", "--openmetrics", "--start-time", "2026-01-01T00:00:00Z", "-j", "2", "--max-memory", "1GB"},
 			[]string{"--openmetrics: not with --from, which reads runs already made: metrics.om.txt is written with a run",
-				"--start-time: not with --from", "--jobs: not with --from", "--max-memory: not with --from"}, "the flags"},
+				"--start-time: not with --from", "--jobs: not with --from", "--max-memory: not with --from", "--from: runs: no such directory"}, "the flags"},
+		// --from that holds no runs: what is missing and what it should hold
+		{[]string{"compare", "testdata/ckpt-variants.yaml", "--from", "testdata/nonexist", "--duration", "x"},
+			[]string{"--from: testdata/nonexist: no such directory; give the --out of an earlier flinksim run of this scenario, which holds a directory per run (DIR/base/, DIR/<variant>/)", `--duration: "x" is not a duration`}, "the flags"},
+		{[]string{"compare", "testdata/ckpt-variants.yaml", "--from", "testdata/tiny.yaml"},
+			[]string{"--from: testdata/tiny.yaml: is a file, not a directory; give the --out of an earlier flinksim run"}, "the flags"},
+		{[]string{"compare", "testdata/ckpt-variants.yaml", "--from", "testdata"},
+			[]string{"--from: testdata: no summary.json of run base (testdata/base/summary.json: no such file or directory); give the --out of an earlier flinksim run"}, "the flags"},
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..5k/s", "--replicas", "0", "--for", "x<=abc", "--for", "stable<=1", "--duration", "-5m", "-j", "-1"},
 			[]string{"--jobs: -1", "--replicas: 0: must be from 1 to 1000000", `--for: no outcome "x"`, `--for: "stable<=1": stable is yes or no`, `--duration: must be more than 0s and at most 366d, not -5m`}, "the flags"},
 		// a seed is not a setting to bisect: runs draw their own seeds
@@ -168,6 +209,16 @@ var flagProblemCases = func() []struct {
 			[]string{"--target: flink-version: 1.15..2.0: values without order"}, "the flags"},
 		{[]string{"plan", tiny, "--target", "flink.state.backend.type=hashmap..rocksdb", "--for", "stable"},
 			[]string{"--target: flink.state.backend.type: hashmap..rocksdb: values without order"}, "the flags"},
+		// a byte that is not UTF-8, refused as a file's is, not read as U+FFFD
+		{[]string{"run", tiny, "--set", "name=caf\xe9", "--set", "sinks.db.capacity=1k/s"},
+			[]string{`--set: "name=caf\xe9": byte 0xE9 is not UTF-8 text; give it as UTF-8`}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", "name=caf\xe9,b"},
+			[]string{`--grid: "name=caf\xe9,b": byte 0xE9 is not UTF-8 text; give it as UTF-8`}, "the flags"},
+		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..2k/s\xe9", "--for", "stable"},
+			[]string{`--target: "sinks.db.capacity=1k/s..2k/s\xe9": byte 0xE9 is not UTF-8 text; give it as UTF-8`}, "the flags"},
+		// ends a text field takes but no numbers: plan bisects numbers
+		{[]string{"plan", tiny, "--target", "name=a..b", "--for", "stable"},
+			[]string{`--target: name: "a" is not a number, count, duration, size or rate: plan bisects a range of numbers (a count, a duration, a size or a rate)`}, "the flags"},
 		// ends that read but run the wrong way: a problem of the flag, with the rest
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=5k/s..1k/s", "--for", "stable", "-j", "-1"},
 			[]string{"--jobs: -1", "--target: sinks.db.capacity: range 5k/s..1k/s must go from low to high"}, "the flags"},
@@ -228,7 +279,7 @@ var flagProblemCases = func() []struct {
 			[]string{`--jobs: "abc" is not a whole number: give one, e.g. --jobs 2`, `--openmetrics: "maybe" is not true or false: give --openmetrics (true) or --openmetrics=false`,
 				`--quiet: "x" is not true or false`, `--expect: "bogus" is not an outcome`}, "the flags"},
 		{[]string{"compare", "testdata/ckpt-variants.yaml", "--replicas", "1.5", "-j", "99999999999999999999", "--from", "runs", "--no-plots=no"},
-			[]string{`--replicas: "1.5" is not a whole number`, `--jobs: "99999999999999999999" is out of range`, `--no-plots: "no" is not true or false`}, "the flags"},
+			[]string{`--replicas: "1.5" is not a whole number`, `--jobs: "99999999999999999999" is out of range`, `--no-plots: "no" is not true or false`, "--from: runs: no such directory"}, "the flags"},
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1..x", "--for", "bad<<", "--duration", "5x", "--replicas", "x"},
 			[]string{`--replicas: "x" is not a whole number`, `--for: no outcome "bad"`, `--target: sinks.db.capacity=1: sinks.db.capacity: "1" has no time unit`,
 				`--target: sinks.db.capacity=x: sinks.db.capacity: "x" has no time unit`, `--duration: "5x": unknown unit`}, "the flags"},

@@ -168,8 +168,12 @@ func checkRunOutFlag(dir string) error {
 	return checkOutFlag(dir)
 }
 
-// checkOutFlag is checkOut, and that the set can be staged there.
+// checkOutFlag is checkOut, and that the set can be staged there (an
+// empty --out is refused, as checkRunOut refuses it).
 func checkOutFlag(dir string) error {
+	if strings.TrimSpace(dir) == "" {
+		return flagError("out", "is empty; give a directory, e.g. --out out")
+	}
 	if err := checkOut(dir); err != nil {
 		return err
 	}

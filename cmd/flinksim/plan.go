@@ -77,8 +77,12 @@ func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer)
 	file, data, base, err := loadBase(arg, o.allSets())
 	if data != nil && s.Key != "" {
 		// the range's ends, at --target (the scenario's own problems once, as its own)
-		fc.add(checkValues("--target", file, data, o.allSets(), []scenarios.Axis{{Key: s.Key, Values: []string{s.Lo, s.Hi}}},
-			[]string{strings.TrimSpace(o.target)}, err))
+		verr := checkValues("--target", file, data, o.allSets(), []scenarios.Axis{{Key: s.Key, Values: []string{s.Lo, s.Hi}}},
+			[]string{strings.TrimSpace(o.target)}, err)
+		fc.add(verr)
+		if verr == nil {
+			fc.add(targetNotNumbers(s))
+		}
 	}
 	if err := fc.joinLoaded(base, err); err != nil {
 		return err
@@ -114,10 +118,13 @@ func planSearch(o planOptions) (sweep.Search, error) {
 	fc := &flagCheck{}
 	key, rng, ok := strings.Cut(o.target, "=")
 	lo, hi, isRange := strings.Cut(rng, "..")
-	badTarget := !ok || !isRange || strings.TrimSpace(key) == ""
+	notUTF8 := scenarios.NotUTF8(o.target)
+	badTarget := !ok || !isRange || strings.TrimSpace(key) == "" || notUTF8 != ""
 	switch {
 	case strings.TrimSpace(o.target) == "": // as --for's, not a malformed ""
 		fc.addf("target", "none given: give the setting to choose and its range, key=lo..hi, e.g. --target flink.parallelism.default=1..64")
+	case notUTF8 != "":
+		fc.addf("target", "%s", notUTF8)
 	case badTarget:
 		fc.addf("target", "%q: want key=lo..hi, e.g. flink.parallelism.default=1..64", o.target)
 	}
@@ -156,6 +163,20 @@ func planSearch(o planOptions) (sweep.Search, error) {
 	}
 	s.Largest, s.Conditions, s.Replicas = o.largest, conds, o.replicas
 	return s, fc.join(nil)
+}
+
+// targetNotNumbers refuses a range whose ends its field takes (a name, a
+// topic) but that are not numbers, counts, durations, sizes or rates,
+// which plan cannot bisect; ends of values without order (planSearch) and
+// ends the field refuses (checkValues) are told apart.
+func targetNotNumbers(s sweep.Search) error {
+	_, _, errLo := scenarios.ParseQuantityFor(s.Key, s.Lo)
+	_, _, errHi := scenarios.ParseQuantityFor(s.Key, s.Hi)
+	if errLo == nil && errHi == nil || scenarios.IsChoice(s.Key, s.Lo) || scenarios.IsChoice(s.Key, s.Hi) {
+		return nil
+	}
+	_, _, _, err := s.Span()
+	return flagError("target", "%v: plan bisects a range of numbers (a count, a duration, a size or a rate)", err)
 }
 
 // planMemory checks the memory of the runs at both ends of the range,

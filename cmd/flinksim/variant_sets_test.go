@@ -76,3 +76,37 @@ variants:
 		t.Errorf("run with every variant: exit %d, want 2 for the variant's interval\n%s", code, errs)
 	}
 }
+
+// TestSetOverVariantWarns: a --set (--seed, --duration) applies over every
+// run, a variant's own setting of the same key too, so the variant runs as
+// the base does there: the flag wins, with a warning that names the
+// variant and both values, however the --set writes the key; a key the
+// variant does not set gets none.
+func TestSetOverVariantWarns(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "v.yaml")
+	os.WriteFile(file, []byte(`name: v
+duration: 1m
+sources: [{name: clicks, rate: 10k/s}]
+sinks: [{name: db, capacity: 50k/s, latency: 2ms}]
+variants:
+  - {name: fast, set: {sinks.db.capacity: 20k/s, seed: 3}}
+`), 0o644)
+	at := "flinksim: warning: " + file + ":6:24: variants.fast.set.sinks.db.capacity: 20k/s is replaced by "
+	for _, c := range []struct {
+		flags []string
+		want  string // "" warns of nothing
+	}{
+		{[]string{"--set", "sinks.db.capacity=1k/s"},
+			at + "--set sinks.db.capacity=1k/s, which applies over every run, a variant's own settings too: fast runs with 1k/s there, as the base does\n"},
+		{[]string{"--set", "sinks.0={capacity: 2k/s}"},
+			at + "--set sinks.0={capacity: 2k/s} (sinks.0.capacity: 2k/s), which applies over every run, a variant's own settings too: fast runs with 2k/s there, as the base does\n"},
+		{[]string{"--set", "seed=9"},
+			"flinksim: warning: " + file + ":6:50: variants.fast.set.seed: 3 is replaced by --set seed=9, which applies over every run, a variant's own settings too: fast runs with 9 there, as the base does\n"},
+		{[]string{"--set", "sinks.db.latency=5ms"}, ""},
+	} {
+		code, _, errs := cli(t, append([]string{"validate", file}, c.flags...)...)
+		if code != exitOK || errs != c.want {
+			t.Errorf("%v: exit %d, stderr:\n%s\nwant exit 0 and:\n%s", c.flags, code, errs, c.want)
+		}
+	}
+}
