@@ -21,3 +21,23 @@ func TestNoValueSaysWhatItTakes(t *testing.T) {
 		}
 	}
 }
+
+// TestANodeWithoutANameIsOneProblem: an operator with no name, written so
+// or set to nothing by --set, is its own problem; the sink that reads it by
+// default is not a second one (a break-test helper found `sinks.db.input:
+// no node is named ""` beside it).
+func TestANodeWithoutANameIsOneProblem(t *testing.T) {
+	const job = "name: e\nduration: 1min\nsources:\n  - {name: s, partitions: 1, rate: 1k/s}\noperators:\n  - %s\nsinks:\n  - {name: out}\n"
+	for _, c := range []struct{ op, set, want string }{
+		{"{name: parse, cost: 5us}", "operators.parse=null", "--set operators.parse=null: operators[0]: has no value: give its entries beneath it (key: value)"},
+		{"{cost: 5us}", "", "x.yaml:6:5: operators[0]: name is required"},
+	} {
+		var sets []string
+		if c.set != "" {
+			sets = []string{c.set}
+		}
+		if got := loadProblems(t, []byte(strings.Replace(job, "%s", c.op, 1)), sets, ""); got != c.want {
+			t.Errorf("%s %s: got %q, want %q", c.op, c.set, got, c.want)
+		}
+	}
+}

@@ -197,9 +197,12 @@ func (r *resolver) defaultInput(n *node) []string {
 			prev = m
 		}
 	}
-	if prev == nil || (prev.kind == models.KindSource && sources > 1) {
+	switch {
+	case prev == nil || (prev.kind == models.KindSource && sources > 1):
 		r.d.at(n.path, "input is required: with %d sources flinksim cannot tell which one %s reads", sources, n.name)
 		return nil
+	case prev.name == "":
+		return nil // the previous node has no name, a problem of its own: not a second one here
 	}
 	return []string{prev.name}
 }
