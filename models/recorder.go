@@ -396,7 +396,8 @@ func (s *Simulation) recordsCommitter(rt *nodeRT) bool {
 	return rt.spec.Sink != nil && rt.spec.Sink.Delivery.Guarantee == ExactlyOnce && !s.spec.NoSinkCommitterMetrics
 }
 
-// committerVals are writer w's committer's values in this sample.
+// committerVals are the values of op's writer's committer in this sample,
+// per attempt (attempt.go).
 func committerVals(op *opState, k func(int) int, vals []float64) {
 	w := op.sw
 	if w.d.Guarantee != ExactlyOnce {
