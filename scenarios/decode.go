@@ -27,13 +27,16 @@ type decoder struct {
 	// the later value, see flinkRead).
 	repeatsOK bool
 	nodes     map[string]*yaml.Node // field path → node, for later semantic errors
-	items     map[string][]string   // a list's path → its items' paths (itemPaths)
-	bad       map[string]bool       // paths whose value failed to decode
-	badIn     map[string]bool       // paths with a failure at or below them
-	origin    map[*yaml.Node]string // nodes that came from --set, with their flag
-	variant   variantSpan           // the variant's set: block applied, if any
-	budget    int                   // nodes left to visit (guards against alias bombs)
-	dropped   int                   // problems beyond maxProblems, not kept
+	// aliases are the paths written as an alias (*name), with the alias:
+	// a problem below one is placed where the alias is, not at its anchor
+	aliases map[string]*yaml.Node
+	items   map[string][]string   // a list's path → its items' paths (itemPaths)
+	bad     map[string]bool       // paths whose value failed to decode
+	badIn   map[string]bool       // paths with a failure at or below them
+	origin  map[*yaml.Node]string // nodes that came from --set, with their flag
+	variant variantSpan           // the variant's set: block applied, if any
+	budget  int                   // nodes left to visit (guards against alias bombs)
+	dropped int                   // problems beyond maxProblems, not kept
 	// secondDocument: the file holds more than one YAML document, a
 	// problem reported with those of the first, which is still checked.
 	secondDocument bool
@@ -55,7 +58,7 @@ type nodeValue interface {
 }
 
 func newDecoder(file string) *decoder {
-	return &decoder{file: file, nodes: map[string]*yaml.Node{}, items: map[string][]string{}, bad: map[string]bool{}, badIn: map[string]bool{}, origin: map[*yaml.Node]string{}, budget: maxNodes}
+	return &decoder{file: file, nodes: map[string]*yaml.Node{}, aliases: map[string]*yaml.Node{}, items: map[string][]string{}, bad: map[string]bool{}, badIn: map[string]bool{}, origin: map[*yaml.Node]string{}, budget: maxNodes}
 }
 
 // Limits that keep hostile input cheap: a scenario is a small file.
@@ -98,11 +101,30 @@ func (d *decoder) problemAt(n *yaml.Node, path, msg string) Problem {
 				p.Path = "" // a flag names the field itself: "--duration: ..."
 			}
 		} else {
+			if a := d.aliasOver(path); a != nil {
+				n = a
+			}
 			p.Line, p.Col = n.Line, n.Column
 			p.Path = d.variant.path(p.Line, p.Col, p.Path)
 		}
 	}
 	return p
+}
+
+// aliasOver is the outermost alias path is written under (path itself, or
+// a parent), or nil: where that copy of the anchor's value is.
+func (d *decoder) aliasOver(path string) *yaml.Node {
+	if len(d.aliases) == 0 {
+		return nil
+	}
+	for i := 0; i <= len(path); i++ {
+		if i == len(path) || path[i] == '.' || path[i] == '[' {
+			if a, ok := d.aliases[path[:i]]; ok {
+				return a
+			}
+		}
+	}
+	return nil
 }
 
 // markBad records that path failed, for it and all its parents.
@@ -180,6 +202,9 @@ func describe(n *yaml.Node) string {
 
 // value decodes n into v.
 func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
+	if n != nil && n.Kind == yaml.AliasNode {
+		d.aliases[path] = n
+	}
 	n = d.resolve(n)
 	if n == nil {
 		d.fail(nil, path, "%s", noValue(v.Type()))

@@ -1,0 +1,22 @@
+package scenarios
+
+import "testing"
+
+// TestProblemsUnderAnAliasAreWhereTheAliasIs: a value written as an alias
+// (*name) is a copy of its anchor's at the alias's place; a problem with
+// that copy is reported there, not at the anchor (a break-test helper
+// found a source repeated by an alias reported at the first's line).
+func TestProblemsUnderAnAliasAreWhereTheAliasIs(t *testing.T) {
+	const rate = "must be records per second, 0/s or more (e.g. 100k/s), not -5/s"
+	for _, c := range []struct{ yaml, want string }{
+		{"sources:\n  - &s {name: clicks, rate: 10k/s}\n  - *s\nsinks:\n  - {name: out, input: clicks}\n",
+			`x.yaml:5:5: sources[1].name: "clicks" is already the name of sources.clicks (line 4)`},
+		{"sources:\n  - {name: clicks, rate: &r -5/s}\n  - {name: views, rate: *r}\nsinks:\n  - {name: out, input: clicks}\n  - {name: out2, input: views}\n",
+			"x.yaml:4:26: sources.clicks.rate: " + rate + "\nx.yaml:5:25: sources.views.rate: " + rate},
+	} {
+		data := "name: e\nduration: 1min\n" + c.yaml
+		if got := loadProblems(t, []byte(data), nil, ""); got != c.want {
+			t.Errorf("%q:\ngot  %q\nwant %q", c.yaml, got, c.want)
+		}
+	}
+}
