@@ -111,22 +111,6 @@ func (d *decoder) problemAt(n *yaml.Node, path, msg string) Problem {
 	return p
 }
 
-// aliasOver is the outermost alias path is written under (path itself, or
-// a parent), or nil: where that copy of the anchor's value is.
-func (d *decoder) aliasOver(path string) *yaml.Node {
-	if len(d.aliases) == 0 {
-		return nil
-	}
-	for i := 0; i <= len(path); i++ {
-		if i == len(path) || path[i] == '.' || path[i] == '[' {
-			if a, ok := d.aliases[path[:i]]; ok {
-				return a
-			}
-		}
-	}
-	return nil
-}
-
 // markBad records that path failed, for it and all its parents.
 func (d *decoder) markBad(path string) {
 	d.bad[path] = true
@@ -167,20 +151,6 @@ func join(path, name string) string {
 		return name
 	}
 	return path + "." + name
-}
-
-// resolve follows aliases and unwraps documents.
-func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
-	for n != nil && (n.Kind == yaml.AliasNode || n.Kind == yaml.DocumentNode) {
-		if n.Kind == yaml.AliasNode {
-			n = n.Alias
-		} else if len(n.Content) > 0 {
-			n = n.Content[0]
-		} else {
-			return nil
-		}
-	}
-	return n
 }
 
 func describe(n *yaml.Node) string {
