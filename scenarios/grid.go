@@ -109,11 +109,31 @@ func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 		case j > 0 && j < n-1 && (k == QPlain || k == QRate || k == QDuration):
 			v = roundToStep(v, (b-a)/float64(n-1)) // sizes are whole, in binary units too
 		}
+		v = snapToUnit(v, k) // the value that runs, as its text reads back
+		if j > 0 && v == ax.Nums[j-1] {
+			return Axis{}, fmt.Errorf("%s: range %q gives %s twice: the field takes whole %s; give fewer values",
+				key, spec, FormatQuantityFor(key, v, k), unitWords[k])
+		}
 		ax.Nums = append(ax.Nums, v)
 		ax.Values = append(ax.Values, FormatQuantityFor(key, v, k))
 	}
 	return ax, nil
 }
+
+// snapToUnit is v as a value of kind k is written and read back: counts,
+// sizes and byte rates in whole units, durations in whole nanoseconds.
+func snapToUnit(v float64, k Quantity) float64 {
+	switch k {
+	case QCount, QBytes, QByteRate:
+		return math.Round(v)
+	case QDuration:
+		return sim.FromSeconds(v).Seconds()
+	}
+	return v
+}
+
+// unitWords name the whole units of the kinds snapToUnit rounds.
+var unitWords = map[Quantity]string{QCount: "records", QBytes: "bytes", QByteRate: "bytes per second", QDuration: "nanoseconds"}
 
 // roundToStep rounds v, a range's value between its ends, to three
 // significant digits of the step between values: 10k/s..20k/s/4 gives

@@ -41,6 +41,11 @@ func TestParseGridRoundsBetweenEnds(t *testing.T) {
 		{"sinks.jdbc.capacity=10k/s..20k/s/4", "sinks.jdbc.capacity", "10k/s 13.33k/s 16.67k/s 20k/s", QRate},
 		{"sinks.jdbc.capacity=12345/s..22345/s/3", "sinks.jdbc.capacity", "12.345k/s 17.35k/s 22.345k/s", QRate},
 		{"operators.parse.cost=1ms..2ms/4", "operators.parse.cost", "1ms 1333us 1667us 2ms", QDuration},
+		// sizes in whole bytes, durations in whole nanoseconds: the values
+		// that run, not 133.333 (a break-test helper found points.jsonl's
+		// values unlike the settings run)
+		{"sources.clicks.record-size=100B..200B/4", "sources.clicks.record-size", "100B 133B 167B 200B", QBytes},
+		{"operators.parse.cost=1ns..2ns/2", "operators.parse.cost", "1ns 2ns", QDuration},
 		{"operators.parse.selectivity=0.1..0.2/4", "operators.parse.selectivity", "0.1 0.1333 0.1667 0.2", QPlain},
 		{"operators.parse.selectivity=0.001..0.002/7", "operators.parse.selectivity", "0.001 0.001167 0.001333 0.0015 0.001667 0.001833 0.002", QPlain},
 	} {
@@ -96,6 +101,10 @@ func TestParseGrid(t *testing.T) {
 		// more values than whole numbers in the range: refused, not merged
 		{"flink.parallelism.default=1..3/5", `asks for 5 values, but the field takes whole numbers and 1..3 holds 3: give /3 or fewer`},
 		{"sources.clicks.partitions=1..3/5", "holds 3: give /3 or fewer"},
+		// a size or duration range finer than a byte or a nanosecond: one
+		// value twice, refused, not run twice
+		{"simulation.chunk-delay=1ns..2ns/3", `range "1ns..2ns/3" gives 2ns twice: the field takes whole nanoseconds; give fewer values`},
+		{"sources.clicks.record-size=100B..101B/3", `gives 101B twice: the field takes whole bytes`},
 		{"k=fast,slow", "is not a number, count, duration, size or rate"},
 		{"flink.state.backend.type=hashmap,rocks", `"rocks" is not a state backend flinksim models`},
 		{"flink.execution.checkpointing.mode=EXACTLY_ONCE,once", `"once" is not one of EXACTLY_ONCE, AT_LEAST_ONCE`},

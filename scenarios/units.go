@@ -120,9 +120,11 @@ func scaleDuration(v float64, unit sim.Time, s string) (sim.Time, error) {
 }
 
 // whole reports whether x, a number times its unit, is a whole number but
-// for the decimal fraction's rounding error (0.1s is 1e8 ns and a trace).
+// for the decimal fraction's rounding error in a float64 (0.1s is 1e8 ns
+// and a trace, about 1e-16 of it): within 1e-12 of x, so that a fraction
+// of a unit is refused up to 1e11 units (100 s in ns, 100 GB in bytes).
 func whole(x float64) bool {
-	return math.Abs(x-math.Round(x)) <= 1e-9*max(1, math.Abs(x))
+	return math.Abs(x-math.Round(x)) <= 1e-12*max(1, math.Abs(x))
 }
 
 // FormatDuration prints d in the shortest exact form ParseDuration reads back
@@ -154,7 +156,7 @@ func ParseBytes(s string) (int64, error) {
 	case err != nil:
 		return 0, fmt.Errorf("%q is not a size (examples: 200B, 32kB = 32000, 32KiB = 32768, 1.5GB, 1TiB)", s)
 	case !wholeBytes(in):
-		return 0, fmt.Errorf("%q is not a whole number of bytes", s)
+		return 0, fmt.Errorf("%q is not a whole number of bytes; sizes are whole bytes", s)
 	}
 	return int64(v), nil
 }

@@ -15,13 +15,16 @@ func TestFractionsBelowTheUnitAreRefused(t *testing.T) {
 		set  string
 		want string // the problem, "" when accepted
 	}{
-		{"sources.clicks.record-size=1.999B", `"1.999B" is not a whole number of bytes`},
-		{"sources.clicks.record-size=1.0001KiB", `"1.0001KiB" is not a whole number of bytes`},
+		{"sources.clicks.record-size=1.999B", `"1.999B" is not a whole number of bytes; sizes are whole bytes`},
+		{"sources.clicks.record-size=1.0001KiB", `"1.0001KiB" is not a whole number of bytes; sizes are whole bytes`},
 		{"sources.clicks.record-size=1.5KiB", ""},
 		{"sources.clicks.record-size=0.2kB", ""},
 		{"simulation.chunk-delay=1.5ns", `"1.5ns" is not a whole number of nanoseconds, the simulator's resolution`},
 		{"simulation.chunk-delay=0.0001us", `"0.0001us" is not a whole number of nanoseconds, the simulator's resolution`},
 		{"simulation.chunk-delay=0.1s", ""},
+		{"simulation.chunk-delay=1.0000000005s", `"1.0000000005s" is not a whole number of nanoseconds, the simulator's resolution`},
+		{"sources.clicks.record-size=1.0000000009GB", `"1.0000000009GB" is not a whole number of bytes; sizes are whole bytes`},
+		{"sources.clicks.record-size=0.5KiB", ""},
 		{"simulation.chunk-delay=2.5us", ""},
 	} {
 		_, err := Load("m.yaml", []byte(minimal), []string{c.set})
