@@ -23,14 +23,19 @@ func TestNoValueSaysWhatItTakes(t *testing.T) {
 }
 
 // TestANodeWithoutANameIsOneProblem: an operator with no name, written so
-// or set to nothing by --set, is its own problem; the sink that reads it by
-// default is not a second one (a break-test helper found `sinks.db.input:
-// no node is named ""` beside it).
+// or set to nothing by --set, is its own problem, told where the name is
+// written (the flag that emptied it); the sink that reads it by default is
+// not a second one (break-test helpers found `sinks.db.input: no node is
+// named ""` and `name is required` at the file's line beside it).
 func TestANodeWithoutANameIsOneProblem(t *testing.T) {
 	const job = "name: e\nduration: 1min\nsources:\n  - {name: s, partitions: 1, rate: 1k/s}\noperators:\n  - %s\nsinks:\n  - {name: out}\n"
 	for _, c := range []struct{ op, set, want string }{
 		{"{name: parse, cost: 5us}", "operators.parse=null", "--set operators.parse=null: operators[0]: has no value: give its entries beneath it (key: value)"},
 		{"{cost: 5us}", "", "x.yaml:6:5: operators[0]: name is required"},
+		{"{name: parse, cost: 5us}", "operators.parse.name=~", "--set operators.parse.name=~: operators[0].name: has no value: give one"},
+		{"{name: parse, cost: 5us}", "operators.parse.name=null", "--set operators.parse.name=null: operators[0].name: has no value: give one"},
+		{"{name: parse, cost: 5us}", "operators.parse.name=", "--set operators.parse.name=: operators[0].name: is empty; give the node a name"},
+		{`{name: "", cost: 5us}`, "", "x.yaml:6:12: operators[0].name: is empty; give the node a name"},
 	} {
 		var sets []string
 		if c.set != "" {

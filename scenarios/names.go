@@ -66,7 +66,7 @@ func itemPath(path string, i int, item *yaml.Node) string {
 	if item != nil && item.Kind == yaml.MappingNode {
 		for k := 0; k+1 < len(item.Content); k += 2 {
 			if v := item.Content[k+1]; (item.Content[k].Value == "name" || item.Content[k].Value == "key" && !allDigits(v.Value)) &&
-				v.Kind == yaml.ScalarNode && simpleName.MatchString(v.Value) {
+				v.Kind == yaml.ScalarNode && v.Tag != "!!null" && simpleName.MatchString(v.Value) {
 				return join(path, v.Value)
 			}
 		}

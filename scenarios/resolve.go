@@ -232,7 +232,11 @@ func (r *resolver) collect() {
 	d, sc := r.d, r.sc
 	r.byName = map[string]*node{}
 	add := func(n *node, list string, i int) {
-		if n.name == "" {
+		if _, written := d.nodes[n.path+".name"]; n.name == "" && written {
+			// written empty or as nothing (in the file or by --set): told
+			// there, once (a value that did not decode is told already)
+			d.at(n.path+".name", "is empty; give the node a name")
+		} else if n.name == "" {
 			d.at(n.path, "name is required")
 		} else if !simpleName.MatchString(n.name) {
 			if r.refused == nil {
