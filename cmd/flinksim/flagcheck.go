@@ -215,6 +215,12 @@ func (fc *flagCheck) join(err error) error {
 // load reads and loads the scenario with the overrides for the runs named
 // (loadRuns; nil for every run); its problems come with the flags'.
 func (fc *flagCheck) load(arg string, sets, runs []string) (file string, data []byte, l *scenarios.Loaded, err error) {
+	// An empty --variant is refused already (commonFlagProblems): the
+	// others are loaded, all of them when none is left, so that the
+	// scenario's and the other flags' problems come with it.
+	if runs = slices.DeleteFunc(slices.Clone(runs), func(r string) bool { return strings.TrimSpace(r) == "" }); len(runs) == 0 {
+		runs = nil // every run
+	}
 	file, data, l, err = loadRuns(arg, sets, runs)
 	if err = fc.joinLoaded(l, err); err != nil {
 		return "", nil, nil, err

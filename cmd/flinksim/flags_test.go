@@ -74,6 +74,13 @@ func TestEmptyFlagValuesRefused(t *testing.T) {
 			t.Errorf("%q: exit %d, stderr:\n%s\nwant exit 2 and:\n%s", args, code, stderr, want)
 		}
 	}
+	// An empty --variant hides no other problem: the scenario is still
+	// loaded, every run of it (a break-test helper found a --set problem
+	// left out).
+	code, _, stderr := cli(t, "run", "checkpoint-death-spiral", "--variant", "", "--set", "foo=1", "--out", filepath.Join(t.TempDir(), "out"))
+	if code != exitScenario || !strings.HasPrefix(stderr, "--variant: is empty;") || !strings.Contains(stderr, "--set foo=1: foo: unknown field") {
+		t.Errorf("empty --variant with --set foo=1: exit %d, stderr:\n%s\nwant exit 2, both problems", code, stderr)
+	}
 }
 
 // withStdin makes os.Stdin read content for the rest of the test.
