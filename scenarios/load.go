@@ -310,7 +310,7 @@ func applySet(d *decoder, root *yaml.Node, i int, s string, seen whatIfSeen) {
 	}
 	key = strings.TrimSpace(key)
 	if !ok || key == "" {
-		d.probs = append(d.probs, Problem{File: origin, Msg: "must be key=value, e.g. --set sinks.jdbc.capacity=100k/s"})
+		d.probs = append(d.probs, Problem{File: strings.TrimSpace(origin), Msg: "must be key=value, e.g. --set sinks.jdbc.capacity=100k/s"}) // "--set ": nothing given
 		return
 	}
 	var vn yaml.Node

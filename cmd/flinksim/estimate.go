@@ -64,6 +64,9 @@ var applyMemoryLimit func(int64)
 // parseMaxMemory reads --max-memory, a size above 0.
 func parseMaxMemory(flag string) (int64, error) {
 	v, k, err := scenarios.ParseQuantity(strings.TrimSpace(flag))
+	if err != nil && strings.Contains(err.Error(), "whole number") {
+		return 0, flagError("max-memory", "%v; give one, e.g. 8GB or 16GiB", err) // 1.5B
+	}
 	if err != nil || k != scenarios.QBytes || v < 1 {
 		return 0, flagError("max-memory", "%q is not a size above 0; give one, e.g. 8GB or 16GiB", flag)
 	}

@@ -290,6 +290,9 @@ var flagProblemCases = func() []struct {
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1..x", "--for", "bad<<", "--duration", "5x", "--replicas", "x"},
 			[]string{`--replicas: "x" is not a whole number`, `--for: no outcome "bad"`, `--target: sinks.db.capacity=1: sinks.db.capacity: "1" has no time unit`,
 				`--target: sinks.db.capacity=x: sinks.db.capacity: "x" has no time unit`, `--duration: "5x": unknown unit`}, "the flags"},
+		// a fraction of a byte says so; a --set of nothing names the flag alone
+		{[]string{"run", tiny, "--max-memory", "1.5B", "--set", ""},
+			[]string{`--max-memory: "1.5B" is not a whole number of bytes`, "--set: must be key=value"}, "the flags"},
 		{[]string{"sweep", tiny, "--grid", grid, "--shards", "abc", "--replicas", "2.5", "--max-memory", "-1GB"},
 			[]string{`--shards: "abc" is not a whole number`, `--replicas: "2.5" is not a whole number`, `--max-memory: "-1GB" is not a size above 0`}, "the flags"},
 		// the root's own, every argument a flag taken out before cobra parses
