@@ -223,6 +223,10 @@ func warnSetOverVariant(d *decoder, own, sets whatIfSeen, variant string) {
 			} else if s.key != strings.TrimSpace(strings.SplitN(strings.TrimPrefix(by, "--set "), "=", 2)[0]) {
 				by += fmt.Sprintf(" (%s: %s)", s.key, s.value) // the key inside its value
 			}
+			if sc == c && s.value == v.value { // not replaced, but the base has it too
+				d.warn(v.at, v.key, "%s is given to every run by %s, the base too: %s no longer differs from the base there", v.value, by, variant)
+				continue
+			}
 			d.warn(v.at, v.key, "%s is replaced by %s, which applies over every run, a variant's own settings too: %s runs with %s there, as the base does",
 				v.value, by, variant, s.value)
 		}

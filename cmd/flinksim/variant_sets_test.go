@@ -103,6 +103,9 @@ variants:
 		{[]string{"--set", "seed=9"},
 			"flinksim: warning: " + file + ":6:50: variants.fast.set.seed: 3 is replaced by --set seed=9, which applies over every run, a variant's own settings too: fast runs with 9 there, as the base does\n"},
 		{[]string{"--set", "sinks.db.latency=5ms"}, ""},
+		// the variant's own value, given to every run: the base has it too
+		{[]string{"--set", "sinks.db.capacity=20k/s"},
+			"flinksim: warning: " + file + ":6:24: variants.fast.set.sinks.db.capacity: 20k/s is given to every run by --set sinks.db.capacity=20k/s, the base too: fast no longer differs from the base there\n"},
 	} {
 		code, _, errs := cli(t, append([]string{"validate", file}, c.flags...)...)
 		if code != exitOK || errs != c.want {
