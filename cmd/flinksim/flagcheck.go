@@ -222,10 +222,33 @@ func (fc *flagCheck) load(arg string, sets, runs []string) (file string, data []
 		runs = nil // every run
 	}
 	file, data, l, err = loadRuns(arg, sets, runs)
+	if err == nil && !fc.ok() {
+		fc.add(unknownRuns(l, file, data, sets, runs)) // told now, with the flags' problems
+	}
 	if err = fc.joinLoaded(l, err); err != nil {
 		return "", nil, nil, err
 	}
 	return file, data, l, nil
+}
+
+// unknownRuns are the problems of the runs named that the scenario loaded
+// as l does not have (as planRuns would tell them, after the flags').
+func unknownRuns(l *scenarios.Loaded, file string, data []byte, sets, runs []string) error {
+	var probs scenarios.Problems
+	for _, r := range runs {
+		if r == scenarios.BaseName || slices.ContainsFunc(l.Variants, func(v scenarios.Variant) bool { return v.Name == r }) {
+			continue
+		}
+		if _, err := scenarios.LoadVariant(file, data, sets, r); err != nil {
+			if p, ok := err.(scenarios.Problems); ok {
+				probs = append(probs, p.Errors()...)
+			}
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return probs
 }
 
 // joinLoaded is join for a scenario loaded as l (or not: err): when it

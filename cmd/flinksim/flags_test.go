@@ -81,6 +81,11 @@ func TestEmptyFlagValuesRefused(t *testing.T) {
 	if code != exitScenario || !strings.HasPrefix(stderr, "--variant: is empty;") || !strings.Contains(stderr, "--set foo=1: foo: unknown field") {
 		t.Errorf("empty --variant with --set foo=1: exit %d, stderr:\n%s\nwant exit 2, both problems", code, stderr)
 	}
+	// nor does an empty flag hide a --variant the scenario does not have
+	code, _, stderr = cli(t, "run", "checkpoint-death-spiral", "--variant", "nope", "--expect", "", "--out", filepath.Join(t.TempDir(), "out"))
+	if code != exitScenario || !strings.HasPrefix(stderr, "--expect: is empty;") || !strings.Contains(stderr, `no variant "nope"`) {
+		t.Errorf("--variant nope with an empty --expect: exit %d, stderr:\n%s\nwant exit 2, both problems", code, stderr)
+	}
 }
 
 // withStdin makes os.Stdin read content for the rest of the test.
