@@ -121,6 +121,12 @@ func (x *merger) changesNothing(key string, t reflect.Type, n, at *yaml.Node) bo
 		return false
 	}
 	switch {
+	case n.Kind == yaml.ScalarNode && n.Value == "" && (t == flinkConfigType && key == "flink" || t != flinkConfigType && (mergesInto(t) || namedItems(t))):
+		// flink=, sinks=: nothing, where the scenario has a block or a list
+		if tree, ok := lookup(x.d, x.root, key); !ok || tree == nil {
+			return false // the decoder tells what it takes
+		}
+		x.problem(at, key, "is empty, which changes nothing: a what-if sets what it gives and removes nothing; give the fields or items to change")
 	case n.Kind == yaml.SequenceNode && namedItems(t):
 		x.problem(at, key, "an empty list changes nothing: a what-if changes the items it names, key by key, and cannot remove them; name an item and the fields to change")
 	case n.Kind == yaml.MappingNode && t == flinkConfigType:
