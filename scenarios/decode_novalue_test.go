@@ -30,7 +30,7 @@ func TestNoValueSaysWhatItTakes(t *testing.T) {
 func TestANodeWithoutANameIsOneProblem(t *testing.T) {
 	const job = "name: e\nduration: 1min\nsources:\n  - {name: s, partitions: 1, rate: 1k/s}\noperators:\n  - %s\nsinks:\n  - {name: out}\n"
 	for _, c := range []struct{ op, set, want string }{
-		{"{name: parse, cost: 5us}", "operators.parse=null", "--set operators.parse=null: operators[0]: has no value: give its entries beneath it (key: value)"},
+		{"{name: parse, cost: 5us}", "operators.parse=null", "--set operators.parse=null: operators.parse: is empty, which changes nothing: a what-if sets what it gives and removes nothing; give the fields or items to change"},
 		{"{cost: 5us}", "", "x.yaml:6:5: operators[0]: name is required"},
 		{"{name: parse, cost: 5us}", "operators.parse.name=~", "--set operators.parse.name=~: operators[0].name: has no value: give one"},
 		{"{name: parse, cost: 5us}", "operators.parse.name=null", "--set operators.parse.name=null: operators[0].name: has no value: give one"},

@@ -112,6 +112,16 @@ func (x *merger) merge(key string, t reflect.Type, value, at *yaml.Node) {
 	setPath(x.d, x.root, key, value, x.origin, at)
 }
 
+// blockOrList reports whether the field at key, of type t, is a block a
+// what-if merges into (the flink: block, a struct) or a list of named
+// items.
+func blockOrList(key string, t reflect.Type) bool {
+	if t == flinkConfigType {
+		return key == "flink"
+	}
+	return mergesInto(t) || namedItems(t)
+}
+
 // changesNothing refuses a value that would merge into the scenario and
 // set nothing, leaving it as it was without a word: an empty list of
 // items (sinks: [], which cannot remove the scenario's), an empty mapping
@@ -121,12 +131,19 @@ func (x *merger) changesNothing(key string, t reflect.Type, n, at *yaml.Node) bo
 		return false
 	}
 	switch {
-	case n.Kind == yaml.ScalarNode && n.Value == "" && (t == flinkConfigType && key == "flink" || t != flinkConfigType && (mergesInto(t) || namedItems(t))):
-		// flink=, sinks=: nothing, where the scenario has a block or a list
-		if tree, ok := lookup(x.d, x.root, key); !ok || tree == nil {
+	case n.Kind == yaml.ScalarNode && (strings.TrimSpace(n.Value) == "" || n.Tag == "!!null") && blockOrList(key, t):
+		// flink=, sinks=~: nothing, where the scenario has a block or a list
+		// (variants too, which a variant's load has taken out already)
+		if tree, ok := lookup(x.d, x.root, key); (!ok || tree == nil) && key != "variants" {
 			return false // the decoder tells what it takes
 		}
 		x.problem(at, key, "is empty, which changes nothing: a what-if sets what it gives and removes nothing; give the fields or items to change")
+	case n.Kind == yaml.SequenceNode && blockOrList(key, t) && !namedItems(t):
+		// flink=[]: not what goes there, and nothing to set anyway
+		if tree, ok := lookup(x.d, x.root, key); !ok || tree == nil {
+			return false // the decoder tells what it takes
+		}
+		x.problem(at, key, "an empty list changes nothing (a mapping goes here): a what-if sets what it gives and removes nothing; give the fields to set")
 	case n.Kind == yaml.SequenceNode && namedItems(t):
 		x.problem(at, key, "an empty list changes nothing: a what-if changes the items it names, key by key, and cannot remove them; name an item and the fields to change")
 	case n.Kind == yaml.MappingNode && t == flinkConfigType:

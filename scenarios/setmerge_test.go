@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -190,6 +191,9 @@ func TestNestedWhatIfProblems(t *testing.T) {
 		// break-test helper found "nothing reads" after --set sinks=)
 		{"sinks=", "--set sinks=: sinks: is empty, which changes nothing: a what-if sets what it gives and removes nothing; give the fields or items to change"},
 		{"sinks.out=", "--set sinks.out=: sinks.out: is empty, which changes nothing: a what-if sets what it gives and removes nothing; give the fields or items to change"},
+		{"sinks=~", "--set sinks=~: sinks: is empty, which changes nothing: a what-if sets what it gives and removes nothing; give the fields or items to change"},
+		{"operators=null", "--set operators=null: operators: is empty, which changes nothing: a what-if sets what it gives and removes nothing; give the fields or items to change"},
+		{"sinks= ", "--set sinks= : sinks: is empty, which changes nothing: a what-if sets what it gives and removes nothing; give the fields or items to change"},
 		// a byte that is not UTF-8, refused as a file's is, not read as U+FFFD
 		{"name=caf\xe9", `--set: "name=caf\xe9": byte 0xE9 is not UTF-8 text; give it as UTF-8`},
 		{"--duration=1m\xff", `--duration: "1m\xff": byte 0xFF is not UTF-8 text; give it as UTF-8`},
@@ -246,6 +250,20 @@ func TestNestedAndFlatSetTwice(t *testing.T) {
 		}
 		if got != c.want {
 			t.Errorf("%v: got %q\nwant %q", c.sets, got, c.want)
+		}
+	}
+}
+
+// TestEmptyVariantsIsOneProblem: --set variants= (or ~) over a scenario
+// with variants is one problem, not one more for each variant's load
+// (a break-test helper counted 11).
+func TestEmptyVariantsIsOneProblem(t *testing.T) {
+	const job = "name: v\nduration: 1m\nsources: [{name: clicks, rate: 10k/s}]\nsinks: [{name: out}]\nvariants:\n  - {name: a, set: {sinks.out.capacity: 1k/s}}\n  - {name: b, set: {sinks.out.capacity: 2k/s}}\n"
+	for _, set := range []string{"variants=", "variants=~"} {
+		_, err := LoadRuns("v.yaml", []byte(job), []string{set}, nil)
+		var probs Problems
+		if !errors.As(err, &probs) || len(probs.Errors()) != 1 || !strings.Contains(probs[0].Msg, "is empty, which changes nothing") {
+			t.Errorf("--set %s: %v, want one problem: is empty, which changes nothing", set, err)
 		}
 	}
 }
