@@ -281,8 +281,12 @@ func ParseQuantity(s string) (float64, Quantity, error) {
 			return c, QCount, nil
 		}
 	}
-	if d, err := ParseDuration(s, 0); err == nil {
+	d, err := ParseDuration(s, 0)
+	switch {
+	case err == nil:
 		return d.Seconds(), QDuration, nil
+	case strings.Contains(err.Error(), "whole number of nanoseconds"):
+		return 0, 0, err // a duration, finer than the simulator's resolution
 	}
 	return 0, 0, fmt.Errorf("%q is not a number, count, duration, size or rate", s)
 }

@@ -105,6 +105,7 @@ func TestParseGrid(t *testing.T) {
 		// value twice, refused, not run twice
 		{"simulation.chunk-delay=1ns..2ns/3", `range "1ns..2ns/3" gives 2ns twice: the field takes whole nanoseconds; give fewer values`},
 		{"sources.clicks.record-size=100B..101B/3", `gives 101B twice: the field takes whole bytes`},
+		{"simulation.chunk-delay=0.5ns,5ms", `"0.5ns" is not a whole number of nanoseconds, the simulator's resolution`},
 		{"k=fast,slow", "is not a number, count, duration, size or rate"},
 		{"flink.state.backend.type=hashmap,rocks", `"rocks" is not a state backend flinksim models`},
 		{"flink.execution.checkpointing.mode=EXACTLY_ONCE,once", `"once" is not one of EXACTLY_ONCE, AT_LEAST_ONCE`},

@@ -223,7 +223,7 @@ func warnSetOverVariant(d *decoder, own, sets whatIfSeen, variant string) {
 			} else if s.key != strings.TrimSpace(strings.SplitN(strings.TrimPrefix(by, "--set "), "=", 2)[0]) {
 				by += fmt.Sprintf(" (%s: %s)", s.key, s.value) // the key inside its value
 			}
-			if sc == c && s.value == v.value { // not replaced, but the base has it too
+			if sc == c && sameValue(s.value, v.value) { // not replaced, but the base has it too
 				d.warn(v.at, v.key, "%s is given to every run by %s, the base too: %s no longer differs from the base there", v.value, by, variant)
 				continue
 			}
@@ -231,6 +231,17 @@ func warnSetOverVariant(d *decoder, own, sets whatIfSeen, variant string) {
 				v.value, by, variant, s.value)
 		}
 	}
+}
+
+// sameValue reports whether two values as written are one value (20k/s
+// and 20000/s), or the same text.
+func sameValue(a, b string) bool {
+	if a == b {
+		return true
+	}
+	x, kx, errA := ParseQuantity(a)
+	y, ky, errB := ParseQuantity(b)
+	return errA == nil && errB == nil && kx == ky && x == y
 }
 
 // parseYAML parses one YAML document whose top is a mapping.

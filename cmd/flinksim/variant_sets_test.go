@@ -106,6 +106,8 @@ variants:
 		// the variant's own value, given to every run: the base has it too
 		{[]string{"--set", "sinks.db.capacity=20k/s"},
 			"flinksim: warning: " + file + ":6:24: variants.fast.set.sinks.db.capacity: 20k/s is given to every run by --set sinks.db.capacity=20k/s, the base too: fast no longer differs from the base there\n"},
+		{[]string{"--set", "sinks.db.capacity=20000/s"}, // one value, written otherwise
+			"flinksim: warning: " + file + ":6:24: variants.fast.set.sinks.db.capacity: 20k/s is given to every run by --set sinks.db.capacity=20000/s, the base too: fast no longer differs from the base there\n"},
 	} {
 		code, _, errs := cli(t, append([]string{"validate", file}, c.flags...)...)
 		if code != exitOK || errs != c.want {
