@@ -222,7 +222,7 @@ func (fc *flagCheck) load(arg string, sets, runs []string) (file string, data []
 		runs = nil // every run
 	}
 	file, data, l, err = loadRuns(arg, sets, runs)
-	if err == nil && !fc.ok() {
+	if err == nil {
 		fc.add(unknownRuns(l, file, data, sets, runs)) // told now, with the flags' problems
 	}
 	if err = fc.joinLoaded(l, err); err != nil {
@@ -232,7 +232,10 @@ func (fc *flagCheck) load(arg string, sets, runs []string) (file string, data []
 }
 
 // unknownRuns are the problems of the runs named that the scenario loaded
-// as l does not have (as planRuns would tell them, after the flags').
+// as l does not have (as planRuns would tell them), with those of --seed
+// and --duration: no run made, the loader took the scenario as written,
+// and a --set may be meant for the variant misnamed, but those two suit
+// every run.
 func unknownRuns(l *scenarios.Loaded, file string, data []byte, sets, runs []string) error {
 	var probs scenarios.Problems
 	for _, r := range runs {
@@ -247,6 +250,12 @@ func unknownRuns(l *scenarios.Loaded, file string, data []byte, sets, runs []str
 	}
 	if len(probs) == 0 {
 		return nil
+	}
+	flags := slices.DeleteFunc(slices.Clone(sets), func(s string) bool { return !strings.HasPrefix(s, "--") })
+	if _, err := scenarios.Load(file, data, flags); err != nil {
+		if p, ok := err.(scenarios.Problems); ok {
+			probs = append(p.Errors(), probs...)
+		}
 	}
 	return probs
 }

@@ -86,6 +86,12 @@ func TestEmptyFlagValuesRefused(t *testing.T) {
 	if code != exitScenario || !strings.HasPrefix(stderr, "--expect: is empty;") || !strings.Contains(stderr, `no variant "nope"`) {
 		t.Errorf("--variant nope with an empty --expect: exit %d, stderr:\n%s\nwant exit 2, both problems", code, stderr)
 	}
+	// nor a --duration that suits no run (a --set may be meant for the
+	// variant misnamed: not judged against another run)
+	code, _, stderr = cli(t, "run", "checkpoint-death-spiral", "--variant", "nope", "--duration", "-1s", "--out", filepath.Join(t.TempDir(), "out"))
+	if code != exitScenario || !strings.HasPrefix(stderr, "--duration: must be more than 0s") || !strings.Contains(stderr, `no variant "nope"`) {
+		t.Errorf("--variant nope with --duration -1s: exit %d, stderr:\n%s\nwant exit 2, both problems", code, stderr)
+	}
 }
 
 // withStdin makes os.Stdin read content for the rest of the test.
