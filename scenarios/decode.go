@@ -420,6 +420,7 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 	var out []pair
 	seen := map[string]int{}
 	var merged []pair
+	var mergedAt []*yaml.Node // the alias each merged pair came through (nil: none)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if !d.spend(k, path) {
@@ -431,12 +432,14 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 		}
 		if k.Tag == "!!merge" || k.Value == "<<" {
 			for _, m := range d.mergeSources(v, path) {
+				at := mergeAlias(v, m)
 				m = d.resolve(m)
 				for j := 0; j+1 < len(m.Content); j += 2 {
 					if !d.spend(m.Content[j], path) {
 						return nil
 					}
 					merged = append(merged, pair{m.Content[j], m.Content[j+1]})
+					mergedAt = append(mergedAt, at)
 				}
 			}
 			continue
@@ -448,10 +451,13 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 		seen[k.Value] = len(out)
 		out = append(out, pair{k, v})
 	}
-	for _, m := range merged {
+	for i, m := range merged {
 		if _, explicit := seen[m.key.Value]; !explicit {
 			seen[m.key.Value] = len(out)
 			out = append(out, m)
+			if mergedAt[i] != nil {
+				d.aliases[join(path, m.key.Value)] = mergedAt[i] // told where <<: *name is
+			}
 		}
 	}
 	return out

@@ -13,6 +13,9 @@ func TestProblemsUnderAnAliasAreWhereTheAliasIs(t *testing.T) {
 			`x.yaml:5:5: sources[1].name: "clicks" is already the name of sources.clicks (line 4)`},
 		{"sources:\n  - {name: clicks, rate: &r -5/s}\n  - {name: views, rate: *r}\nsinks:\n  - {name: out, input: clicks}\n  - {name: out2, input: views}\n",
 			"x.yaml:4:26: sources.clicks.rate: " + rate + "\nx.yaml:5:25: sources.views.rate: " + rate},
+		// a merge key's fields are where <<: *name is written
+		{"sources:\n  - &s {name: clicks, rate: -5/s}\n  - {<<: *s, name: views}\nsinks:\n  - {name: out, input: clicks}\n  - {name: out2, input: views}\n",
+			"x.yaml:4:29: sources.clicks.rate: " + rate + "\nx.yaml:5:10: sources.views.rate: " + rate},
 	} {
 		data := "name: e\nduration: 1min\n" + c.yaml
 		if got := loadProblems(t, []byte(data), nil, ""); got != c.want {
