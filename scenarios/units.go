@@ -155,25 +155,33 @@ func ParseBytes(s string) (int64, error) {
 		return maxSize + 1, sizeTooLarge(s)
 	case err != nil:
 		return 0, fmt.Errorf("%q is not a size (examples: 200B, 32kB = 32000, 32KiB = 32768, 1.5GB, 1TiB)", s)
-	case !wholeBytes(in):
+	}
+	b, ok := fractionBytes(in, v)
+	if !ok {
 		return 0, fmt.Errorf("%q is not a whole number of bytes; sizes are whole bytes", s)
 	}
-	return int64(v), nil
+	return b, nil
 }
 
-// wholeBytes reports whether a size humanize.ParseBytes read is a whole
-// number of bytes: it truncates the fraction (1.999B is 1).
-func wholeBytes(in string) bool {
+// fractionBytes is a size humanize.ParseBytes read as v, for a number with
+// a fraction: humanize truncates the product of the number and its unit,
+// so 4.1kB (4099.999...) would be 4099 and 1.999B 1; the nearest whole
+// number of bytes it is (4100), or not ok when it is not one.
+func fractionBytes(in string, v uint64) (int64, bool) {
 	i := strings.IndexFunc(in, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '.' || r == ',') })
 	if i < 0 {
 		i = len(in)
 	}
 	num, err := strconv.ParseFloat(strings.ReplaceAll(in[:i], ",", ""), 64)
 	if err != nil || !strings.Contains(in[:i], ".") {
-		return true // no fraction (humanize read it)
+		return int64(v), true // no fraction: humanize's is exact
 	}
 	unit, err := humanize.ParseBytes("1" + strings.TrimSpace(in[i:]))
-	return err != nil || whole(num*float64(unit))
+	if err != nil {
+		return int64(v), true
+	}
+	x := num * float64(unit)
+	return int64(math.Round(x)), whole(x)
 }
 
 // maxSize is the largest size ParseBytes reads: 2EiB leaves int64 room

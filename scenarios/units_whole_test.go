@@ -37,3 +37,15 @@ func TestFractionsBelowTheUnitAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestDecimalSizesReadExactly: a size whose number has a decimal fraction
+// is the nearest whole number of bytes to it, not one short (4.1kB is
+// 4100 B, where the product 4099.999... was once truncated to 4099: a
+// break-test helper).
+func TestDecimalSizesReadExactly(t *testing.T) {
+	for in, want := range map[string]int64{"4.1kB": 4100, "1.005kB": 1005, "1.001kB": 1001, "2.002kB": 2002, "4.1GB": 4_100_000_000, "0.5KiB": 512, "1.5KiB": 1536, "200B": 200} {
+		if got, err := ParseBytes(in); err != nil || got != want {
+			t.Errorf("ParseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+}
