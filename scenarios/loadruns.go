@@ -153,6 +153,18 @@ type variantRef struct {
 	at   int
 }
 
+// VariantNames are the names of a scenario's variants that can be run by
+// name, for a command that checks its --variant before the runs load.
+func VariantNames(file string, data []byte) []string {
+	var names []string
+	for _, v := range variantNames(file, data) {
+		if v.name != "" {
+			names = append(names, v.name)
+		}
+	}
+	return names
+}
+
 // variantNames lists the variants: by name those that can be loaded by it
 // (simple, unique and not the base's), the others by their place (the
 // base load reports their names).

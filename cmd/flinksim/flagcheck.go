@@ -222,8 +222,8 @@ func (fc *flagCheck) load(arg string, sets, runs []string) (file string, data []
 		runs = nil // every run
 	}
 	file, data, l, err = loadRuns(arg, sets, runs)
-	if err == nil {
-		fc.add(unknownRuns(l, file, data, sets, runs)) // told now, with the flags' problems
+	if data != nil {
+		fc.add(unknownRuns(file, data, sets, runs, err == nil)) // told now, with the flags' and the scenario's problems
 	}
 	if err = fc.joinLoaded(l, err); err != nil {
 		return "", nil, nil, err
@@ -233,13 +233,14 @@ func (fc *flagCheck) load(arg string, sets, runs []string) (file string, data []
 
 // unknownRuns are the problems of the runs named that the scenario loaded
 // as l does not have (as planRuns would tell them), with those of --seed
-// and --duration: no run made, the loader took the scenario as written,
-// and a --set may be meant for the variant misnamed, but those two suit
-// every run.
-func unknownRuns(l *scenarios.Loaded, file string, data []byte, sets, runs []string) error {
+// and --duration when the runs loaded (with no run made, the loader took
+// the scenario as written; a --set may be meant for the variant misnamed,
+// but those two suit every run).
+func unknownRuns(file string, data []byte, sets, runs []string, loaded bool) error {
 	var probs scenarios.Problems
+	known := scenarios.VariantNames(file, data)
 	for _, r := range runs {
-		if r == scenarios.BaseName || slices.ContainsFunc(l.Variants, func(v scenarios.Variant) bool { return v.Name == r }) {
+		if r == scenarios.BaseName || slices.Contains(known, r) {
 			continue
 		}
 		if _, err := scenarios.LoadVariant(file, data, sets, r); err != nil {
@@ -248,8 +249,11 @@ func unknownRuns(l *scenarios.Loaded, file string, data []byte, sets, runs []str
 			}
 		}
 	}
-	if len(probs) == 0 {
+	switch {
+	case len(probs) == 0:
 		return nil
+	case !loaded:
+		return probs // the load's problems have --seed's and --duration's
 	}
 	flags := slices.DeleteFunc(slices.Clone(sets), func(s string) bool { return !strings.HasPrefix(s, "--") })
 	if _, err := scenarios.Load(file, data, flags); err != nil {

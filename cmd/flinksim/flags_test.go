@@ -92,6 +92,11 @@ func TestEmptyFlagValuesRefused(t *testing.T) {
 	if code != exitScenario || !strings.HasPrefix(stderr, "--duration: must be more than 0s") || !strings.Contains(stderr, `no variant "nope"`) {
 		t.Errorf("--variant nope with --duration -1s: exit %d, stderr:\n%s\nwant exit 2, both problems", code, stderr)
 	}
+	// nor when a known variant is named too and a flag's value fails its load
+	code, _, stderr = cli(t, "run", "checkpoint-death-spiral", "--variant", "changelog", "--variant", "nope", "--seed", "x", "--out", filepath.Join(t.TempDir(), "out"))
+	if code != exitScenario || !strings.Contains(stderr, `--seed: must be a whole number`) || !strings.Contains(stderr, `no variant "nope"`) || strings.Count(stderr, "--seed:") != 1 {
+		t.Errorf("--variant changelog --variant nope with --seed x: exit %d, stderr:\n%s\nwant exit 2, both problems, each once", code, stderr)
+	}
 }
 
 // withStdin makes os.Stdin read content for the rest of the test.
