@@ -328,6 +328,11 @@ func applySet(d *decoder, root *yaml.Node, i int, s string, seen whatIfSeen) {
 		d.probs = append(d.probs, Problem{File: strings.TrimSpace(origin), Msg: "must be key=value, e.g. --set sinks.jdbc.capacity=100k/s"}) // "--set ": nothing given
 		return
 	}
+	if key == "variants" || strings.HasPrefix(key, "variants.") || strings.HasPrefix(key, "variants[") {
+		// one problem however many runs load it: the same text each time
+		d.probs = append(d.probs, Problem{File: origin, Path: key, Msg: "a what-if applies over every run and cannot change the variants: to change what one runs, run it alone (--variant NAME) with --set"})
+		return
+	}
 	var vn yaml.Node
 	if err := yaml.Unmarshal([]byte(val), &vn); err != nil || len(vn.Content) == 0 {
 		vn = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: val}}}

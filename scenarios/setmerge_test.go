@@ -254,16 +254,17 @@ func TestNestedAndFlatSetTwice(t *testing.T) {
 	}
 }
 
-// TestEmptyVariantsIsOneProblem: --set variants= (or ~) over a scenario
-// with variants is one problem, not one more for each variant's load
-// (a break-test helper counted 11).
+// TestEmptyVariantsIsOneProblem: a --set of the variants (variants=,
+// variants.a.x=...) over a scenario with variants is one problem, saying
+// how to change one run, not one more for each variant's load (break-test
+// helpers counted 11, and read "must be a list").
 func TestEmptyVariantsIsOneProblem(t *testing.T) {
 	const job = "name: v\nduration: 1m\nsources: [{name: clicks, rate: 10k/s}]\nsinks: [{name: out}]\nvariants:\n  - {name: a, set: {sinks.out.capacity: 1k/s}}\n  - {name: b, set: {sinks.out.capacity: 2k/s}}\n"
-	for _, set := range []string{"variants=", "variants=~"} {
+	for _, set := range []string{"variants=", "variants=~", "variants.a.description=x", "variants.a={description: x}", "variants=[{name: c, set: {seed: 1}}]"} {
 		_, err := LoadRuns("v.yaml", []byte(job), []string{set}, nil)
 		var probs Problems
-		if !errors.As(err, &probs) || len(probs.Errors()) != 1 || !strings.Contains(probs[0].Msg, "is empty, which changes nothing") {
-			t.Errorf("--set %s: %v, want one problem: is empty, which changes nothing", set, err)
+		if !errors.As(err, &probs) || len(probs.Errors()) != 1 || !strings.Contains(probs[0].Msg, "cannot change the variants") {
+			t.Errorf("--set %s: %v, want one problem: cannot change the variants", set, err)
 		}
 	}
 }
