@@ -472,7 +472,7 @@ func (d *decoder) mergeSources(v *yaml.Node, path string) []*yaml.Node {
 		var out []*yaml.Node
 		for _, m := range v.Content {
 			if r := d.resolve(m); r != nil && r.Kind == yaml.MappingNode {
-				out = append(out, r)
+				out = append(out, m) // as written: an alias is where its fields are told
 			} else {
 				d.fail(m, path, "a merge key (<<) takes mappings")
 			}

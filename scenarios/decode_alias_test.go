@@ -16,6 +16,8 @@ func TestProblemsUnderAnAliasAreWhereTheAliasIs(t *testing.T) {
 		// a merge key's fields are where <<: *name is written
 		{"sources:\n  - &s {name: clicks, rate: -5/s}\n  - {<<: *s, name: views}\nsinks:\n  - {name: out, input: clicks}\n  - {name: out2, input: views}\n",
 			"x.yaml:4:29: sources.clicks.rate: " + rate + "\nx.yaml:5:10: sources.views.rate: " + rate},
+		{"sources:\n  - &s {name: clicks, rate: -5/s}\n  - {<<: [*s], name: views}\nsinks:\n  - {name: out, input: clicks}\n  - {name: out2, input: views}\n",
+			"x.yaml:4:29: sources.clicks.rate: " + rate + "\nx.yaml:5:11: sources.views.rate: " + rate},
 	} {
 		data := "name: e\nduration: 1min\n" + c.yaml
 		if got := loadProblems(t, []byte(data), nil, ""); got != c.want {
