@@ -223,7 +223,7 @@ func warnSetOverVariant(d *decoder, own, sets whatIfSeen, variant string) {
 			} else if s.key != strings.TrimSpace(strings.SplitN(strings.TrimPrefix(by, "--set "), "=", 2)[0]) {
 				by += fmt.Sprintf(" (%s: %s)", s.key, s.value) // the key inside its value
 			}
-			if sc == c && sameValue(s.value, v.value) { // not replaced, but the base has it too
+			if sc == c && sameValue(c, s.value, v.value) { // not replaced, but the base has it too
 				d.warn(v.at, v.key, "%s is given to every run by %s, the base too: %s no longer differs from the base there", v.value, by, variant)
 				continue
 			}
@@ -233,11 +233,19 @@ func warnSetOverVariant(d *decoder, own, sets whatIfSeen, variant string) {
 	}
 }
 
-// sameValue reports whether two values as written are one value (20k/s
-// and 20000/s), or the same text.
-func sameValue(a, b string) bool {
+// sameValue reports whether two values as written of key are one value
+// (20k/s and 20000/s; under flink: 1GB and 1024MB, as Flink's MemorySize
+// reads every unit as binary), or the same text.
+func sameValue(key, a, b string) bool {
 	if a == b {
 		return true
+	}
+	if strings.HasPrefix(key, "flink.") {
+		x, errA := ParseFlinkMemory(a)
+		y, errB := ParseFlinkMemory(b)
+		if errA == nil && errB == nil {
+			return x == y
+		}
 	}
 	x, kx, errA := ParseQuantity(a)
 	y, ky, errB := ParseQuantity(b)

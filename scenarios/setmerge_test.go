@@ -268,3 +268,24 @@ func TestEmptyVariantsIsOneProblem(t *testing.T) {
 		}
 	}
 }
+
+// TestSameValue: two spellings of one value are one value, by the units of
+// where they are written: under flink: a size is Flink's MemorySize, every
+// unit binary (1000MB is not 1GB there, 1024MB is; a break-test helper).
+func TestSameValue(t *testing.T) {
+	for _, c := range []struct {
+		key, a, b string
+		same      bool
+	}{
+		{"sinks.db.capacity", "20k/s", "20000/s", true},
+		{"sinks.db.capacity", "20k/s", "2k/s", false},
+		{"flink.taskmanager.memory.process.size", "1000MB", "1GB", false},
+		{"flink.taskmanager.memory.process.size", "1024MB", "1GB", true},
+		{"flink.taskmanager.memory.process.size", "1000MB", "1000mb", true},
+		{"sources.clicks.record-size", "1kB", "1000B", true},
+	} {
+		if got := sameValue(c.key, c.a, c.b); got != c.same {
+			t.Errorf("sameValue(%s, %s, %s) = %v, want %v", c.key, c.a, c.b, got, c.same)
+		}
+	}
+}
