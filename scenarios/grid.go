@@ -109,7 +109,7 @@ func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 		case j > 0 && j < n-1 && (k == QPlain || k == QRate || k == QDuration):
 			v = roundToStep(v, (b-a)/float64(n-1)) // sizes are whole, in binary units too
 		}
-		v = snapToUnit(v, k) // the value that runs, as its text reads back
+		v = snapToText(key, v, k) // the value that runs, as its text reads back
 		if j > 0 && v == ax.Nums[j-1] {
 			return Axis{}, fmt.Errorf("%s: range %q gives %s twice: the field takes whole %s; give fewer values",
 				key, spec, FormatQuantityFor(key, v, k), unitWords[k])
@@ -120,20 +120,18 @@ func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 	return ax, nil
 }
 
-// snapToUnit is v as a value of kind k is written and read back: counts,
-// sizes and byte rates in whole units, durations in whole nanoseconds.
-func snapToUnit(v float64, k Quantity) float64 {
-	switch k {
-	case QCount, QBytes, QByteRate:
-		return math.Round(v)
-	case QDuration:
-		return sim.FromSeconds(v).Seconds()
+// snapToText is v as its text, FormatQuantityFor's, reads back: what a
+// point with that text runs (counts and sizes in whole units, durations in
+// whole nanoseconds, byte rates in whole bytes a unit of time).
+func snapToText(key string, v float64, k Quantity) float64 {
+	if x, _, err := ParseQuantityFor(key, FormatQuantityFor(key, v, k)); err == nil {
+		return x
 	}
 	return v
 }
 
-// unitWords name the whole units of the kinds snapToUnit rounds.
-var unitWords = map[Quantity]string{QCount: "records", QBytes: "bytes", QByteRate: "bytes per second", QDuration: "nanoseconds"}
+// unitWords name the whole units of the kinds whose texts round.
+var unitWords = map[Quantity]string{QCount: "records", QBytes: "bytes", QByteRate: "bytes a unit of time", QDuration: "nanoseconds"}
 
 // roundToStep rounds v, a range's value between its ends, to three
 // significant digits of the step between values: 10k/s..20k/s/4 gives
@@ -304,7 +302,7 @@ func FormatQuantity(v float64, k Quantity) string {
 	case QRate:
 		return Rate{PerSecond: v}.String()
 	case QByteRate:
-		return Rate{PerSecond: math.Round(v), Bytes: true}.String()
+		return Rate{PerSecond: v, Bytes: true}.String() // whole bytes a second, minute, hour or day
 	}
 	return strconv.FormatFloat(v, 'g', 10, 64)
 }

@@ -46,6 +46,9 @@ func TestParseGridRoundsBetweenEnds(t *testing.T) {
 		// values unlike the settings run)
 		{"sources.clicks.record-size=100B..200B/4", "sources.clicks.record-size", "100B 133B 167B 200B", QBytes},
 		{"operators.parse.cost=1ns..2ns/2", "operators.parse.cost", "1ns 2ns", QDuration},
+		// a byte rate keeps its ends as written, in whole bytes a unit of
+		// time: 100B/min, not 2B/s (a break-test helper)
+		{"sinks.jdbc.capacity=100B/min..400B/min/2", "sinks.jdbc.capacity", "100B/min 400B/min", QByteRate},
 		{"operators.parse.selectivity=0.1..0.2/4", "operators.parse.selectivity", "0.1 0.1333 0.1667 0.2", QPlain},
 		{"operators.parse.selectivity=0.001..0.002/7", "operators.parse.selectivity", "0.001 0.001167 0.001333 0.0015 0.001667 0.001833 0.002", QPlain},
 	} {

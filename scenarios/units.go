@@ -347,6 +347,16 @@ func (s rateTooLarge) Error() string {
 // String prints r per second.
 func (r Rate) String() string {
 	if r.Bytes {
+		// whole bytes a second, else a minute, an hour or a day, so that
+		// it reads back as it is (100B/min is 1.67B/s, not 2B/s)
+		for _, u := range []struct {
+			per  float64
+			name string
+		}{{1, "/s"}, {60, "/min"}, {3600, "/h"}, {86400, "/d"}} {
+			if v := r.PerSecond * u.per; whole(v) {
+				return FormatBytes(int64(math.Round(v))) + u.name
+			}
+		}
 		return FormatBytes(int64(math.Round(r.PerSecond))) + "/s"
 	}
 	return FormatCount(r.PerSecond) + "/s"

@@ -49,3 +49,19 @@ func TestDecimalSizesReadExactly(t *testing.T) {
 		}
 	}
 }
+
+// TestByteRatesReadBackAsTheyAre: a byte rate is written in whole bytes a
+// second, minute, hour or day, so that scenario.resolved.yaml runs what
+// ran: 100B/min (1.67 B/s) was once written 2B/s.
+func TestByteRatesReadBackAsTheyAre(t *testing.T) {
+	for _, in := range []string{"100B/min", "7B/h", "3B/d", "170MB/s", "1.5kB/s"} {
+		r, err := ParseRate(in)
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		back, err := ParseRate(r.String())
+		if err != nil || back.PerSecond != r.PerSecond {
+			t.Errorf("%s is written %s, which reads back as %v (%v)", in, r.String(), back.PerSecond, err)
+		}
+	}
+}
