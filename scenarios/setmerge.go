@@ -133,8 +133,7 @@ func (x *merger) changesNothing(key string, t reflect.Type, n, at *yaml.Node) bo
 	switch {
 	case n.Kind == yaml.ScalarNode && (strings.TrimSpace(n.Value) == "" || n.Tag == "!!null") && blockOrList(key, t):
 		// flink=, sinks=~: nothing, where the scenario has a block or a list
-		// (variants too, which a variant's load has taken out already)
-		if tree, ok := lookup(x.d, x.root, key); (!ok || tree == nil) && key != "variants" {
+		if tree, ok := lookup(x.d, x.root, key); !ok || tree == nil {
 			return false // the decoder tells what it takes
 		}
 		x.problem(at, key, "is empty, which changes nothing: a what-if sets what it gives and removes nothing; give the fields or items to change")
