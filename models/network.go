@@ -378,11 +378,13 @@ func (s *Simulation) sendTake(c *channel, head *Chunk, freeExcl, freeFloat int32
 		// no record waits for more credit than a channel has.
 		take = need
 	}
-	// Whole chunks travel as they are; a chunk is split only when the
-	// channel holds nothing at the receiver (else the receiver's reading
-	// will return credit), so that a channel never waits on credit that
-	// other, blocked channels hold.
-	return take, take < need && (take == 0 || head.Records <= 1 || c.recvBuf > 0)
+	// A chunk of several buffers sends as many of them as there is
+	// credit for, its records split in proportion: Flink's sender writes
+	// a buffer for each credit it is given
+	// (CreditBasedSequenceNumberingViewReader.getNextBuffer), so a free
+	// credit is never left waiting for a second. A record spanning
+	// buffers waits for them all, unless the channel holds nothing.
+	return take, take < need && (take == 0 || head.Records <= 1)
 }
 
 // waitCredit lists a remote channel among its gate's waiters for a

@@ -248,3 +248,43 @@ func TestInputBuffersUsageParts(t *testing.T) {
 		}
 	}
 }
+
+// TestHotReceiverHoldsEveryCredit: four senders on four TaskManagers key
+// their records over four receivers, one key carrying a fifth of them, so
+// the receiver that owns it gets 16k of the 40k records/s and takes 10k/s.
+// Each sender's channel to it reaches max-buffers-per-channel, so every
+// credit the receiver frees finds a finished buffer waiting, and Flink's
+// sender writes a buffer per credit (CreditBasedSequenceNumberingViewReader):
+// once the backlog has built, the receiver's three remote channels hold
+// both their exclusive buffers at every sample, and
+// inputExclusiveBuffersUsage (ExclusiveBuffersUsageGauge) reads 1. A
+// sender's step writes several buffers to a channel as one chunk; it used
+// to wait for credit for all of them, leaving one free (5/6).
+func TestHotReceiverHoldsEveryCredit(t *testing.T) {
+	singleGoroutine(t)
+	spec := Spec{Name: "hot", Seed: 1, Duration: 30 * sim.Second, Network: DefaultNetwork(), SlotsPerTaskManager: 1, Chaining: true,
+		Sim: Settings{ChunkRecords: 4000, ChunkDelay: 200 * sim.Millisecond, SampleInterval: sim.Second},
+		Nodes: []Node{
+			{Name: "src", Kind: KindSource, Parallelism: 4, Chain: true, RecordSize: 500,
+				Kafka: &Kafka{Topic: "t", Partitions: 4, Rate: ConstantRate(40000)}},
+			{Name: "agg", Kind: KindOperator, Parallelism: 4, MaxParallelism: 128, Chain: true, RecordSize: 500, Selectivity: 1,
+				Cost: sim.Constant{V: 1e-4}, Inputs: []Input{{From: "src", Exchange: Hash}}, Keyed: &Keyed{Keys: &Population{Type: KeyString, Prefix: "u", N: 1000, Hot: []HotKey{{Key: "bot", Share: 0.2}}}}},
+			{Name: "out", Kind: KindSink, Parallelism: 4, Chain: true, RecordSize: 500, Sink: &Sink{}, Inputs: []Input{{From: "agg"}}},
+		},
+		Restart: RestartStrategy{Kind: "none"},
+	}
+	res := runSpec(t, spec)
+	task := taskOf(t, res, "agg")
+	hot, most := -1, 0.0
+	for sub := 0; sub < 4; sub++ {
+		if busy := seriesOf(t, res, task, sub, result.MetricBusy); busy[len(busy)-1] > most {
+			hot, most = sub, busy[len(busy)-1]
+		}
+	}
+	ex := seriesOf(t, res, task, hot, result.MetricInExclusive)
+	for i := 5; i < len(ex); i++ { // from 5 s: the backlog builds in less than 1 s
+		if ex[i] != 1 {
+			t.Errorf("hot subtask %d, sample %d: inputExclusiveBuffersUsage %g, want 1", hot, i, ex[i])
+		}
+	}
+}
