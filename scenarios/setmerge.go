@@ -349,6 +349,26 @@ func itemKey(d *decoder, root *yaml.Node, key string) string {
 	return canon
 }
 
+// FieldKey is a --set or --grid key as the field of the scenario in data
+// it names: a Flink option by its current name (CanonicalKey), each list
+// item on the way by its index, however it is named (sinks.jdbc.capacity
+// and sinks[0].capacity are sinks.0.capacity when sinks[0] is jdbc), so
+// that two spellings of one field compare equal. From a segment that
+// reaches nothing on, the key is as written.
+func FieldKey(file string, data []byte, key string) string {
+	c := CanonicalKey(key)
+	if strings.HasPrefix(c, "flink.") {
+		return c
+	}
+	d := newDecoder(file)
+	root := parseYAML(d, data)
+	c = itemIndex.ReplaceAllString(c, ".$1")
+	if root == nil {
+		return c
+	}
+	return itemKey(d, root, c)
+}
+
 // walk is lookup, and the path with each list item named by its index.
 func walk(d *decoder, root *yaml.Node, key string) (n *yaml.Node, ok bool, canon string) {
 	n = root

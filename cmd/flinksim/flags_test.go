@@ -365,6 +365,13 @@ var flagProblemCases = func() []struct {
 			[]string{"--set: sinks.0.capacity=2k/s: set twice, also as sinks.db.capacity=1k/s, the same list item's field"}, "the flags"},
 		{[]string{"sweep", "plan", tiny, "--grid", "sinks.0.capacity=1k/s,2k/s", "--set", "sinks.db.capacity=30k/s"},
 			[]string{"--grid: sinks.0.capacity=1k/s,2k/s: swept, and set by --set sinks.db.capacity=30k/s, the same list item's field: a key is either swept or set"}, "the flags"},
+		// one list item's field swept by its name and by its index: once,
+		// at --grid, before any point loads (not at --set, once a point)
+		{[]string{"sweep", tiny, "--grid", "sinks.db.capacity=1k/s,2k/s", "--grid", "sinks.0.capacity=3k/s,4k/s"},
+			[]string{"--grid: sinks.0.capacity: swept twice, also as sinks.db.capacity, the same list item's field (an item is named by its name or its index); give its values in one --grid"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks[0].capacity=1k/s,2k/s", "--grid", "sinks.db.capacity=3k/s,4k/s", "--duration", "x"},
+			[]string{"--grid: sinks.db.capacity: swept twice, also as sinks[0].capacity, the same list item's field (an item is named by its name or its index); give its values in one --grid",
+				`--duration: "x" is not a duration`}, "the flags"},
 		{[]string{"sweep", "merge", tiny, "--grid", "flink.parallelism.default=0,1", "--outcome", "speed"},
 			[]string{`--outcome: no outcome "speed"`, "--grid: flink.parallelism.default=0: flink.parallelism.default: 0 is out of range"}, "the flags"},
 		// an outcome charted twice would be drawn, listed and written twice

@@ -203,9 +203,13 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 		}
 		axes, given = append(axes, ax), append(given, strings.TrimSpace(g))
 	}
-	fc.add(sweptTwice(append(keys, axes...)))
 	fc.add(sweptAndSet(append(keys, axes...), o.allSets(), ""))
 	file, data, base, err := loadBase(arg, o.allSets())
+	fieldOf := scenarios.CanonicalKey // the scenario unread: a Flink option's names alone
+	if data != nil {
+		fieldOf = func(key string) string { return scenarios.FieldKey(file, data, key) }
+	}
+	fc.add(sweptTwice(append(keys, axes...), fieldOf))
 	if data != nil {
 		fc.add(checkGridValues(file, data, o.allSets(), axes, given, err))
 	}
@@ -264,21 +268,25 @@ func blockAxes(grid []string, sets []string) ([]scenarios.Axis, error) {
 }
 
 // sweptTwice refuses a key given to two --grid, under any of its names (a
-// Flink option's older name is the same option): each point would set it
-// twice, one value silently replacing the other.
-func sweptTwice(axes []scenarios.Axis) error {
+// Flink option's older name is the same option, a list item's name and
+// its index the same item): each point would set it twice, one value
+// silently replacing the other. fieldOf is the field a key names
+// (scenarios.FieldKey).
+func sweptTwice(axes []scenarios.Axis, fieldOf func(string) string) error {
 	var probs scenarios.Problems
 	first := map[string]string{}
 	for _, ax := range axes {
-		k := scenarios.CanonicalKey(ax.Key)
+		k := fieldOf(ax.Key)
 		prev, seen := first[k]
 		switch {
 		case !seen:
 			first[k] = ax.Key
 		case prev == ax.Key:
 			probs = append(probs, scenarios.Problem{File: "--grid", Msg: fmt.Sprintf("%s: swept twice; give its values in one --grid", ax.Key)})
-		default:
+		case strings.HasPrefix(k, "flink."):
 			probs = append(probs, scenarios.Problem{File: "--grid", Msg: fmt.Sprintf("%s: swept twice, also as %s, the same Flink option's other name; give its values in one --grid", ax.Key, prev)})
+		default:
+			probs = append(probs, scenarios.Problem{File: "--grid", Msg: fmt.Sprintf("%s: swept twice, also as %s, the same list item's field (an item is named by its name or its index); give its values in one --grid", ax.Key, prev)})
 		}
 	}
 	if len(probs) == 0 {
