@@ -193,14 +193,25 @@ func TestGridFlinkUnits(t *testing.T) {
 	}
 }
 
-// TestSweepBlockSweptTwice: a sweep: block that sweeps one Flink option
-// under its two names is refused, as one key swept twice: each point
-// would set it twice, one value silently replacing the other.
+// TestSweepBlockSweptTwice: a sweep: block that sweeps one key twice, a
+// Flink option under its two names or a list item's field by its name and
+// by its index, is refused at the second axis: each point would set it
+// twice, one value silently replacing the other.
 func TestSweepBlockSweptTwice(t *testing.T) {
-	sc := minimal + "sweep: {grid: [\"flink.state.backend.incremental=true,false\", \"flink.execution.checkpointing.incremental=true\"]}\n"
-	_, err := Load("m.yaml", []byte(sc), nil)
-	if err == nil || !strings.Contains(err.Error(), "sweep.grid[1]: flink.execution.checkpointing.incremental is swept twice") {
-		t.Errorf("got %v", err)
+	for _, c := range []struct{ grid, want string }{
+		{`"flink.state.backend.incremental=true,false", "flink.execution.checkpointing.incremental=true"`,
+			"sweep.grid[1]: flink.execution.checkpointing.incremental is swept twice"},
+		{`"sinks.out.capacity=1k/s,2k/s", "sinks.0.capacity=3k/s"`,
+			"sweep.grid[1]: sinks.0.capacity is swept twice, also as sinks.out.capacity, the same list item's field"},
+		{`"sinks[0].capacity=1k/s,2k/s", "sinks.out.capacity=3k/s"`,
+			"sweep.grid[1]: sinks.out.capacity is swept twice, also as sinks[0].capacity, the same list item's field"},
+		{`"sinks.out.capacity=1k/s,2k/s", "sinks.out.capacity=3k/s"`, "sweep.grid[1]: sinks.out.capacity is swept twice"},
+	} {
+		sc := minimal + "sweep: {grid: [" + c.grid + "]}\n"
+		_, err := Load("m.yaml", []byte(sc), nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v", c.grid, err)
+		}
 	}
 }
 
