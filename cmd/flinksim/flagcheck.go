@@ -405,7 +405,10 @@ func checkValues(flag, file string, data []byte, sets []string, axes []scenarios
 }
 
 // valueProblems are the problems, each once, of loading the scenario with
-// set (key=value) besides sets, less the scenario's own (known).
+// set (key=value) besides sets, less the scenario's own (known). The
+// warnings that come with them are no problems, and may only follow from
+// the value refused: a value the scenario takes shows its own when the
+// points load.
 func valueProblems(file string, data []byte, sets []string, set string, known map[string]bool) ([]string, error) {
 	_, err := scenarios.LoadVariant(file, data, append(slices.Clip(sets), set), scenarios.BaseName)
 	var p scenarios.Problems
@@ -413,7 +416,7 @@ func valueProblems(file string, data []byte, sets []string, set string, known ma
 		return nil, err
 	}
 	var whats []string
-	for _, q := range p {
+	for _, q := range p.Errors() {
 		what := q.String()
 		if known[what] {
 			continue

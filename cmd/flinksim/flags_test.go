@@ -374,6 +374,14 @@ var flagProblemCases = func() []struct {
 				`--duration: "x" is not a duration`}, "the flags"},
 		{[]string{"sweep", "merge", tiny, "--grid", "flink.parallelism.default=0,1", "--outcome", "speed"},
 			[]string{`--outcome: no outcome "speed"`, "--grid: flink.parallelism.default=0: flink.parallelism.default: 0 is out of range"}, "the flags"},
+		// a value refused brings no warning that follows from it (0
+		// partitions: every reader without one) to count as a problem
+		{[]string{"sweep", "plan", "testdata/eventtime-readers.yaml", "--grid", "sources.events.partitions=0,4"},
+			[]string{"--grid: sources.events.partitions=0: sources.events.partitions: must be from 1 to 100000, not 0"}, "the flags"},
+		{[]string{"sweep", "testdata/eventtime-readers.yaml", "--grid", "sources.events.partitions=-1..4/2"},
+			[]string{"--grid: sources.events.partitions=-1: sources.events.partitions: must be from 1 to 100000, not -1"}, "the flags"},
+		{[]string{"plan", "testdata/eventtime-readers.yaml", "--target", "sources.events.partitions=0..4", "--for", "stable"},
+			[]string{"--target: sources.events.partitions=0: sources.events.partitions: must be from 1 to 100000, not 0"}, "the flags"},
 		// an outcome charted twice would be drawn, listed and written twice
 		{[]string{"sweep", tiny, "--grid", grid, "--outcome", "lag_end", "--outcome", "stable", "--outcome", "lag_end"},
 			[]string{"--outcome: lag_end: given twice; give each once"}, "the flags"},
