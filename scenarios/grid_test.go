@@ -278,6 +278,39 @@ func TestSweepBlockNamesEveryBadValue(t *testing.T) {
 	}
 }
 
+// TestSweepBlockWarningsAreNoProblems: a sweep: block's value whose load
+// fails (for the scenario's own problem, or its own) and warns at the
+// value is no problem of the axis for that warning: the scenario's
+// problems are its own, each told once, and the problem count has no
+// warning in it.
+func TestSweepBlockWarningsAreNoProblems(t *testing.T) {
+	const old = "name: m\nflink-version: \"1.19\"\nsources:\n  - {name: clicks, rate: 10k/s}\n"
+	for _, c := range []struct {
+		sinks, grid string
+		want        []string // the problems, each a part of its line
+	}{
+		// a value that warns, beside a problem of the scenario's
+		{"  - {name: out, capacity: -5/s}\n", `"flink.heartbeat.timeout=30s,60s"`,
+			[]string{"sinks.out.capacity: must be more than 0/s"}},
+		{"  - {name: out, capacity: 5k/s}\n", `"flink.heartbeat.timeout=30s,60s"`, nil},
+		// a value refused, told alone
+		{"  - {name: out, capacity: 5k/s}\n", `"flink.heartbeat.timeout=30s,1500micros"`,
+			[]string{`sweep.grid[0]: flink.heartbeat.timeout=1500micros: flink.heartbeat.timeout: "1500micros" is not whole milliseconds`}},
+	} {
+		sc := old + "sinks:\n" + c.sinks + "sweep: {grid: [" + c.grid + "]}\n"
+		_, err := Load("m.yaml", []byte(sc), nil)
+		probs, _ := err.(Problems)
+		errs := probs.Errors()
+		ok := len(errs) == len(c.want)
+		for i := 0; ok && i < len(errs); i++ {
+			ok = strings.Contains(errs[i].String(), c.want[i])
+		}
+		if !ok {
+			t.Errorf("%s %s: problems %v, want %q", c.sinks, c.grid, errs, c.want)
+		}
+	}
+}
+
 // TestGridOfSeedRefused: a point's seed is derived from the scenario's seed,
 // the point and the replica, so an axis over seed would only draw other
 // seeds under values it never runs with (seed=1 ran with another seed):
