@@ -263,14 +263,18 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat, value: whatIfText(value), top: top, origin: x.origin}
 		return false
 	case again && x.origin != "" && prev.key == key:
-		x.d.probs = append(x.d.probs, SetTwice(key, prev.value, whatIfText(value)))
+		p := SetTwice(key, prev.value, whatIfText(value))
+		p.Also = prev.given()
+		x.d.probs = append(x.d.probs, p)
 		return true
 	case again && x.origin != "" && !strings.HasPrefix(c, "flink."):
 		x.d.probs = append(x.d.probs, Problem{File: "--set", Msg: fmt.Sprintf("%s=%s: set twice, also as %s=%s, the same list item's field (an item is named by its name or its index); give it once",
-			key, whatIfText(value), prev.key, prev.value), Also: prev.key + "=" + prev.value})
+			key, whatIfText(value), prev.key, prev.value), Also: prev.given()})
 		return true
 	case again && x.origin != "":
-		x.d.probs = append(x.d.probs, SetUnderBothNames(key+"="+whatIfText(value), prev.key+"="+prev.value))
+		p := SetUnderBothNames(key+"="+whatIfText(value), prev.key+"="+prev.value)
+		p.Also = prev.given()
+		x.d.probs = append(x.d.probs, p)
 		return true
 	}
 	where := ""
@@ -288,6 +292,15 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 		x.problem(at, key, "is set twice"+where+"; give it once")
 	}
 	return true
+}
+
+// given is the --set that set it, as given (key=value, the key inside
+// the value it writes), or the key and value it set.
+func (w seenWhatIf) given() string {
+	if g, ok := strings.CutPrefix(w.origin, "--set "); ok {
+		return g
+	}
+	return w.key + "=" + w.value
 }
 
 // SetTwice is the problem of two --set given for one key, key=was first,

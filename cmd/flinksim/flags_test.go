@@ -365,6 +365,14 @@ var flagProblemCases = func() []struct {
 			[]string{"--set: sinks.0.capacity=2k/s: set twice, also as sinks.db.capacity=1k/s, the same list item's field"}, "the flags"},
 		{[]string{"sweep", "plan", tiny, "--grid", "sinks.0.capacity=1k/s,2k/s", "--set", "sinks.db.capacity=30k/s"},
 			[]string{"--grid: sinks.0.capacity=1k/s,2k/s: swept, and set by --set sinks.db.capacity=30k/s, the same list item's field: a key is either swept or set"}, "the flags"},
+		// swept, and set inside a --set's value: once, at --grid (not once
+		// a value, as a --set given twice)
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks.db.capacity=1k/s,2k/s", "--set", "sinks=[{name: db, capacity: 3k/s}]"},
+			[]string{"--grid: sinks.db.capacity=1k/s,2k/s: swept, and set by --set sinks=[{name: db, capacity: 3k/s}]: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", tiny, "--grid", "sinks.0.capacity=1k/s,2k/s", "--set", "sinks={db: {capacity: 3k/s}}"},
+			[]string{"--grid: sinks.0.capacity=1k/s,2k/s: swept, and set by --set sinks={db: {capacity: 3k/s}}, the same list item's field: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", "flink.execution.checkpointing.incremental=true,false", "--set", "flink={state.backend.incremental: true}"},
+			[]string{"--grid: flink.execution.checkpointing.incremental=true,false: swept, and set by --set flink={state.backend.incremental: true}, the same Flink option's other name: a key is either swept or set"}, "the flags"},
 		// one list item's field swept by its name and by its index: once,
 		// at --grid, before any point loads (not at --set, once a point)
 		{[]string{"sweep", tiny, "--grid", "sinks.db.capacity=1k/s,2k/s", "--grid", "sinks.0.capacity=3k/s,4k/s"},
