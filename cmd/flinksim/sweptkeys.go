@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/flinksim/flinksim/scenarios"
+)
+
+// A key is swept once and not set: two axes of one key, or an axis of a
+// key a flag sets too, would have one value silently replace the other at
+// every point. Each such key is refused once, before any point loads.
+
+// blockAxes reads the axes of the scenario's sweep: block (the load has
+// checked them), which --set must not set too.
+func blockAxes(grid []string, sets []string) ([]scenarios.Axis, error) {
+	var axes []scenarios.Axis
+	for _, g := range grid {
+		ax, err := scenarios.ParseGrid(g)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("sweep.grid: %v", err)}
+		}
+		axes = append(axes, ax)
+	}
+	return axes, sweptAndSet(axes, sets, "the scenario's sweep: block")
+}
+
+// sweptTwice refuses a key given to two --grid, under any of its names (a
+// Flink option's older name is the same option, a list item's name and
+// its index the same item): each point would set it twice, one value
+// silently replacing the other. fieldOf is the field a key names
+// (scenarios.FieldKey).
+func sweptTwice(axes []scenarios.Axis, fieldOf func(string) string) error {
+	var probs scenarios.Problems
+	first := map[string]string{}
+	for _, ax := range axes {
+		k := fieldOf(ax.Key)
+		prev, seen := first[k]
+		switch {
+		case !seen:
+			first[k] = ax.Key
+		case prev == ax.Key:
+			probs = append(probs, scenarios.Problem{File: "--grid", Msg: fmt.Sprintf("%s: swept twice; give its values in one --grid", ax.Key)})
+		case strings.HasPrefix(k, "flink."):
+			probs = append(probs, scenarios.Problem{File: "--grid", Msg: fmt.Sprintf("%s: swept twice, also as %s, the same Flink option's other name; give its values in one --grid", ax.Key, prev)})
+		default:
+			probs = append(probs, scenarios.Problem{File: "--grid", Msg: fmt.Sprintf("%s: swept twice, also as %s, the same list item's field (an item is named by its name or its index); give its values in one --grid", ax.Key, prev)})
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return probs
+}
+
+// sweptAndSet refuses a key that is both swept and set (by --set, --seed or
+// --duration), under any of its names: each point's value would silently
+// replace the one set. by
+// names the sweep: block when the axes are its ("": --grid).
+func sweptAndSet(axes []scenarios.Axis, sets []string, by string) error {
+	var probs scenarios.Problems
+	for _, s := range sets {
+		k, origin := setterOf(s)
+		for _, ax := range axes {
+			if scenarios.CanonicalKey(ax.Key) != scenarios.CanonicalKey(k) {
+				continue // an older name of a Flink key is the same key
+			}
+			if by == "" {
+				probs = append(probs, scenarios.Problem{File: "--grid", Msg: fmt.Sprintf("%s: swept, and set by %s: a key is either swept or set; leave out one of them", ax.Key, origin)})
+			} else {
+				probs = append(probs, scenarios.Problem{File: origin, Msg: fmt.Sprintf("%s is swept by %s: a key is either swept or set; leave out the flag, or sweep other keys with --grid", ax.Key, by)})
+			}
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return probs
+}
