@@ -424,27 +424,14 @@ func valueProblems(file string, data []byte, sets []string, set string, known ma
 		if q.File == "--set "+set {
 			what = strings.TrimPrefix(what, q.File+": ")
 		}
-		if key, _, _ := strings.Cut(set, "="); q.Also != "" && (strings.HasPrefix(q.Msg, set+": ") || strings.HasPrefix(q.Msg, key+": ")) {
-			// the swept field set by a --set under another path, or inside its value
-			what = fmt.Sprintf("swept, and set by --set %s%s: a key is either swept or set; leave out one of them", q.Also, alsoHow(q.Msg))
+		if other, how, ok := setOtherwise(q, set); ok { // the swept field set by a --set under another path, or inside its value
+			what = fmt.Sprintf("swept, and set by --set %s%s: a key is either swept or set; leave out one of them", other, how)
 		}
 		if !slices.Contains(whats, what) {
 			whats = append(whats, what)
 		}
 	}
 	return whats, nil
-}
-
-// alsoHow says how a --set reaches the field a value of an axis sets, as
-// msg, the loader's problem of the two, tells it: under another path, or
-// (nothing to add) inside the value it writes.
-func alsoHow(msg string) string {
-	for _, how := range []string{", the same list item's field", ", the same Flink option's other name"} {
-		if strings.Contains(msg, how) {
-			return how
-		}
-	}
-	return ""
 }
 
 // valueCited is how a problem of value v of key's axis, given as the

@@ -380,6 +380,14 @@ var flagProblemCases = func() []struct {
 		{[]string{"sweep", "plan", tiny, "--grid", "sinks[0].capacity=1k/s,2k/s", "--grid", "sinks.db.capacity=3k/s,4k/s", "--duration", "x"},
 			[]string{"--grid: sinks.db.capacity: swept twice, also as sinks[0].capacity, the same list item's field (an item is named by its name or its index); give its values in one --grid",
 				`--duration: "x" is not a duration`}, "the flags"},
+		// a key of the scenario's sweep: block that a --set reaches by
+		// another path, or inside its value: once, at the --set
+		{[]string{"sweep", "plan", "testdata/tiny-sweep.yaml", "--set", "sinks.0.capacity=3k/s"},
+			[]string{"--set sinks.0.capacity=3k/s: sinks.0.capacity is swept by the scenario's sweep: block: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", "plan", "testdata/tiny-sweep.yaml", "--set", "sinks.db.capacity=3k/s"},
+			[]string{"--set sinks.db.capacity=3k/s: sinks.0.capacity is swept by the scenario's sweep: block, the same list item's field: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", "testdata/tiny-sweep.yaml", "--set", "sinks={db: {capacity: 3k/s}}"},
+			[]string{"--set sinks={db: {capacity: 3k/s}}: sinks.0.capacity is swept by the scenario's sweep: block, the same list item's field: a key is either swept or set"}, "the flags"},
 		{[]string{"sweep", "merge", tiny, "--grid", "flink.parallelism.default=0,1", "--outcome", "speed"},
 			[]string{`--outcome: no outcome "speed"`, "--grid: flink.parallelism.default=0: flink.parallelism.default: 0 is out of range"}, "the flags"},
 		// a value refused brings no warning that follows from it (0

@@ -222,7 +222,7 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 	replicas := max(o.replicas, 1)
 	if sw := base.Scenario.Sweep; sw != nil {
 		if len(o.grids) == 0 {
-			if axes, err = blockAxes(sw.Grid, o.allSets()); err != nil {
+			if axes, err = blockAxes(file, data, sw.Grid, o.allSets()); err != nil {
 				return nil, nil, nil, err
 			}
 		}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/flinksim/flinksim/scenarios"
@@ -12,8 +14,10 @@ import (
 // every point. Each such key is refused once, before any point loads.
 
 // blockAxes reads the axes of the scenario's sweep: block (the load has
-// checked them), which --set must not set too.
-func blockAxes(grid []string, sets []string) ([]scenarios.Axis, error) {
+// checked them), which --set must not set too, under any of their names
+// or inside the value it writes.
+func blockAxes(file string, data []byte, grid []string, sets []string) ([]scenarios.Axis, error) {
+	const by = "the scenario's sweep: block"
 	var axes []scenarios.Axis
 	for _, g := range grid {
 		ax, err := scenarios.ParseGrid(g)
@@ -22,7 +26,60 @@ func blockAxes(grid []string, sets []string) ([]scenarios.Axis, error) {
 		}
 		axes = append(axes, ax)
 	}
-	return axes, sweptAndSet(axes, sets, "the scenario's sweep: block")
+	var probs scenarios.Problems
+	if p, ok := sweptAndSet(axes, sets, by).(scenarios.Problems); ok {
+		probs = append(probs, p...)
+	}
+	p, err := setElsewhere(file, data, sets, axes, by)
+	if err != nil {
+		return nil, err
+	}
+	if probs = append(probs, p...); len(probs) == 0 {
+		return axes, nil
+	}
+	return axes, probs
+}
+
+// setElsewhere refuses a key of the scenario's sweep: block (by) that a
+// --set reaches otherwise than by its key: a list item by its index, a
+// Flink option by its other name, or inside the value it writes
+// (sinks=[{name: db, capacity: 3k/s}]), as the loader finds when a value
+// of the axis is applied with the --set.
+func setElsewhere(file string, data []byte, sets []string, axes []scenarios.Axis, by string) (scenarios.Problems, error) {
+	var probs scenarios.Problems
+	for _, ax := range axes {
+		set := ax.Key + "=" + ax.Values[0]
+		_, err := scenarios.LoadVariant(file, data, append(slices.Clip(sets), set), scenarios.BaseName)
+		var p scenarios.Problems
+		if err != nil && !errors.As(err, &p) {
+			return nil, err
+		}
+		for _, q := range p.Errors() {
+			if other, how, ok := setOtherwise(q, set); ok {
+				probs = append(probs, scenarios.Problem{File: "--set " + other,
+					Msg: fmt.Sprintf("%s is swept by %s%s: a key is either swept or set; leave out the flag, or sweep other keys with --grid", ax.Key, by, how)})
+			}
+		}
+	}
+	return probs, nil
+}
+
+// setOtherwise reports whether q, a problem of loading the scenario with
+// set (an axis's key=value) after the --set, is that a --set reaches the
+// same field otherwise than by its key (ok), the --set as given (other),
+// and how it does: under another path (how says which), or (how "")
+// inside the value it writes.
+func setOtherwise(q scenarios.Problem, set string) (other, how string, ok bool) {
+	key, _, _ := strings.Cut(set, "=")
+	if q.Also == "" || !strings.HasPrefix(q.Msg, set+": ") && !strings.HasPrefix(q.Msg, key+": ") {
+		return "", "", false
+	}
+	for _, h := range []string{", the same list item's field", ", the same Flink option's other name"} {
+		if strings.Contains(q.Msg, h) {
+			return q.Also, h, true
+		}
+	}
+	return q.Also, "", true
 }
 
 // sweptTwice refuses a key given to two --grid, under any of its names (a
