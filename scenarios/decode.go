@@ -104,8 +104,8 @@ func (d *decoder) problemAt(n *yaml.Node, path, msg string) Problem {
 			if a := d.aliasOver(path); a != nil {
 				n = a
 			}
-			p.Line, p.Col = n.Line, n.Column
-			p.Path = d.variant.path(p.Line, p.Col, p.Path)
+			p.Path = d.variant.path(n.Line, n.Column, p.Path)
+			p.Line, p.Col = d.variant.place(n.Line, n.Column)
 		}
 	}
 	return p

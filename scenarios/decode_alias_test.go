@@ -25,3 +25,26 @@ func TestProblemsUnderAnAliasAreWhereTheAliasIs(t *testing.T) {
 		}
 	}
 }
+
+// TestProblemsUnderAnAliasedSetAreWhereTheAliasIs: a variant's whole set:
+// block written as an alias (set: *name) is a copy of the anchor's mapping
+// at the alias; its problems, for that variant, are reported there, as
+// every other alias's are, and not at the anchor in another variant.
+func TestProblemsUnderAnAliasedSetAreWhereTheAliasIs(t *testing.T) {
+	const capacity = "must be more than 0/s; leave it out for an unlimited sink"
+	for _, c := range []struct{ set, want string }{
+		// a value the decoder refuses
+		{"sinks.out.capacity: -5/s",
+			"x.yaml:10:27: variants.v0.set.sinks.out.capacity: " + capacity + "\nx.yaml:11:21: variants.v1.set.sinks.out.capacity: " + capacity},
+		// a problem the merge finds (an item it cannot name)
+		{"sinks: [{name: nope, capacity: 1/s}]",
+			"x.yaml:10:22: variants.v0.set.sinks.nope: no list item has this name (items: out); a list in a what-if changes the items it names, key by key, and adds none\n" +
+				"x.yaml:11:21: variants.v1.set.sinks.nope: no list item has this name (items: out); a list in a what-if changes the items it names, key by key, and adds none"},
+	} {
+		data := "name: e\nduration: 1min\nsources:\n  - {name: clicks, rate: 10k/s}\nsinks:\n  - {name: out, input: clicks}\n" +
+			"variants:\n  - name: v0\n    set: &vs\n      " + c.set + "\n  - {name: v1, set: *vs}\n"
+		if got := loadProblems(t, []byte(data), nil, ""); got != c.want {
+			t.Errorf("%q:\ngot  %q\nwant %q", c.set, got, c.want)
+		}
+	}
+}

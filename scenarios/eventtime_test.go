@@ -469,6 +469,33 @@ sinks:
   - {name: out}
 `
 
+// TestRefusedPartitionsNoReadersWarning: a number of partitions refused
+// is that problem alone, with no warning of readers without a partition
+// judged by it (a sweep's value out of range showed "5 of the source's 4
+// readers get no partition (-1 partitions)").
+func TestRefusedPartitionsNoReadersWarning(t *testing.T) {
+	for _, c := range []struct {
+		partitions string
+		want       string // the problem; "" loads
+	}{
+		{"0", "sources.ev.partitions: must be from 1 to 100000, not 0"},
+		{"-1", "sources.ev.partitions: must be from 1 to 100000, not -1"},
+		{"100001", "sources.ev.partitions: must be from 1 to 100000, not 100001"},
+	} {
+		_, err := Load("no-split.yaml", []byte(readersBeyondPartitions), []string{"sources.ev.partitions=" + c.partitions})
+		var probs Problems
+		if !errors.As(err, &probs) {
+			t.Fatalf("%s: got %v, want problems", c.partitions, err)
+		}
+		if len(probs.Errors()) != 1 || !strings.Contains(probs.Errors()[0].String(), c.want) {
+			t.Errorf("%s: problems %v, want %q", c.partitions, probs.Errors(), c.want)
+		}
+		if ws := probs.Warnings(); len(ws) > 0 {
+			t.Errorf("%s: warnings %v, want none", c.partitions, ws)
+		}
+	}
+}
+
 // TestReadersWithoutSplitHoldWatermarks: a Kafka reader with no partition
 // emits no watermark and is never idle (CombinedWatermarkStatus without a
 // partial watermark), so the window operator's input watermark stays at

@@ -193,14 +193,25 @@ func TestGridFlinkUnits(t *testing.T) {
 	}
 }
 
-// TestSweepBlockSweptTwice: a sweep: block that sweeps one Flink option
-// under its two names is refused, as one key swept twice: each point
-// would set it twice, one value silently replacing the other.
+// TestSweepBlockSweptTwice: a sweep: block that sweeps one key twice, a
+// Flink option under its two names or a list item's field by its name and
+// by its index, is refused at the second axis: each point would set it
+// twice, one value silently replacing the other.
 func TestSweepBlockSweptTwice(t *testing.T) {
-	sc := minimal + "sweep: {grid: [\"flink.state.backend.incremental=true,false\", \"flink.execution.checkpointing.incremental=true\"]}\n"
-	_, err := Load("m.yaml", []byte(sc), nil)
-	if err == nil || !strings.Contains(err.Error(), "sweep.grid[1]: flink.execution.checkpointing.incremental is swept twice") {
-		t.Errorf("got %v", err)
+	for _, c := range []struct{ grid, want string }{
+		{`"flink.state.backend.incremental=true,false", "flink.execution.checkpointing.incremental=true"`,
+			"sweep.grid[1]: flink.execution.checkpointing.incremental is swept twice"},
+		{`"sinks.out.capacity=1k/s,2k/s", "sinks.0.capacity=3k/s"`,
+			"sweep.grid[1]: sinks.0.capacity is swept twice, also as sinks.out.capacity, the same list item's field"},
+		{`"sinks[0].capacity=1k/s,2k/s", "sinks.out.capacity=3k/s"`,
+			"sweep.grid[1]: sinks.out.capacity is swept twice, also as sinks[0].capacity, the same list item's field"},
+		{`"sinks.out.capacity=1k/s,2k/s", "sinks.out.capacity=3k/s"`, "sweep.grid[1]: sinks.out.capacity is swept twice"},
+	} {
+		sc := minimal + "sweep: {grid: [" + c.grid + "]}\n"
+		_, err := Load("m.yaml", []byte(sc), nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v", c.grid, err)
+		}
 	}
 }
 
@@ -264,6 +275,39 @@ func TestSweepBlockNamesEveryBadValue(t *testing.T) {
 	_, err := Load("m.yaml", []byte(sc), nil)
 	if err == nil || !strings.Contains(err.Error(), `"abc"`) || !strings.Contains(err.Error(), `"2 w"`) {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestSweepBlockWarningsAreNoProblems: a sweep: block's value whose load
+// fails (for the scenario's own problem, or its own) and warns at the
+// value is no problem of the axis for that warning: the scenario's
+// problems are its own, each told once, and the problem count has no
+// warning in it.
+func TestSweepBlockWarningsAreNoProblems(t *testing.T) {
+	const old = "name: m\nflink-version: \"1.19\"\nsources:\n  - {name: clicks, rate: 10k/s}\n"
+	for _, c := range []struct {
+		sinks, grid string
+		want        []string // the problems, each a part of its line
+	}{
+		// a value that warns, beside a problem of the scenario's
+		{"  - {name: out, capacity: -5/s}\n", `"flink.heartbeat.timeout=30s,60s"`,
+			[]string{"sinks.out.capacity: must be more than 0/s"}},
+		{"  - {name: out, capacity: 5k/s}\n", `"flink.heartbeat.timeout=30s,60s"`, nil},
+		// a value refused, told alone
+		{"  - {name: out, capacity: 5k/s}\n", `"flink.heartbeat.timeout=30s,1500micros"`,
+			[]string{`sweep.grid[0]: flink.heartbeat.timeout=1500micros: flink.heartbeat.timeout: "1500micros" is not whole milliseconds`}},
+	} {
+		sc := old + "sinks:\n" + c.sinks + "sweep: {grid: [" + c.grid + "]}\n"
+		_, err := Load("m.yaml", []byte(sc), nil)
+		probs, _ := err.(Problems)
+		errs := probs.Errors()
+		ok := len(errs) == len(c.want)
+		for i := 0; ok && i < len(errs); i++ {
+			ok = strings.Contains(errs[i].String(), c.want[i])
+		}
+		if !ok {
+			t.Errorf("%s %s: problems %v, want %q", c.sinks, c.grid, errs, c.want)
+		}
 	}
 }
 

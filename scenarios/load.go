@@ -167,13 +167,13 @@ func applyVariant(d *decoder, root *yaml.Node, v variantRef) (whatIfSeen, bool) 
 			continue
 		}
 		var vname string
-		var set *yaml.Node
+		var set, written *yaml.Node
 		for k := 0; k+1 < len(item.Content); k += 2 {
 			switch item.Content[k].Value {
 			case "name":
 				vname = item.Content[k+1].Value
 			case "set":
-				set = d.resolve(item.Content[k+1])
+				written, set = item.Content[k+1], d.resolve(item.Content[k+1])
 			}
 		}
 		names = append(names, vname)
@@ -188,6 +188,9 @@ func applyVariant(d *decoder, root *yaml.Node, v variantRef) (whatIfSeen, bool) 
 			prefix = fmt.Sprintf("variants[%d].set.", j) // no name that selects it alone
 		}
 		d.variant = newVariantSpan(set, prefix)
+		if written.Kind == yaml.AliasNode {
+			d.variant.alias = written // set: *name: its problems are where the alias is
+		}
 		seen := whatIfSeen{} // as --set refuses a key set twice: which wins would be the order's
 		for k := 0; k+1 < len(set.Content); k += 2 {
 			key := set.Content[k]

@@ -82,7 +82,8 @@ func loadRun(file string, data []byte, sets []string, v variantRef, made bool) (
 
 // checkSweep applies the lowest and highest value of each sweep axis, so that
 // a key that does not exist or a value the field refuses is reported before
-// a sweep starts, at the axis in the file.
+// a sweep starts, at the axis in the file. A warning at the value is none
+// of its problems: the sweep's points tell it when they load.
 func checkSweep(file string, data []byte, sets []string) Problems {
 	var probs Problems
 	for i, item := range sweepItems(data) {
@@ -95,7 +96,7 @@ func checkSweep(file string, data []byte, sets []string) Problems {
 			_, err := load(file, data, append(slices.Clip(sets), set), "")
 			p, _ := err.(Problems)
 			failed := false
-			for _, q := range p {
+			for _, q := range p.Errors() {
 				if q.File != "--set "+set {
 					continue
 				}

@@ -20,7 +20,8 @@ type Problem struct {
 	// that every problem and every warning is reported at once.
 	Warning bool
 	// Also is, for a --set that reaches a field another --set reaches (one
-	// list item by its name and by its index), that other key=value.
+	// list item by its name and by its index, or a key one of them writes
+	// inside its value), that other --set as given (key=value).
 	Also string
 }
 

@@ -452,7 +452,7 @@ func (r *resolver) sweep() {
 	if len(sw.Grid) == 0 {
 		r.d.at("sweep.grid", "needs at least one axis: key=v1,v2,... or key=lo..hi/n")
 	}
-	seen := map[string]bool{}
+	seen := map[string]string{} // the field an axis sweeps: the key that swept it first
 	for i, g := range sw.Grid {
 		path := fmt.Sprintf("sweep.grid[%d]", i)
 		ax, err := ParseGrid(g)
@@ -466,11 +466,20 @@ func (r *resolver) sweep() {
 			r.d.at(path, "%s", strings.Join(msgs, "; "))
 			continue
 		}
-		k := CanonicalKey(ax.Key) // an older name of a Flink option is the same option
-		if seen[k] {
+		// an older name of a Flink option is the same option, a list
+		// item's name and its index the same item
+		k := CanonicalKey(ax.Key)
+		if !strings.HasPrefix(k, "flink.") {
+			k = itemKey(r.d, r.d.nodes[""], itemIndex.ReplaceAllString(k, ".$1"))
+		}
+		switch prev, twice := seen[k]; {
+		case !twice:
+			seen[k] = ax.Key
+		case prev != ax.Key && !strings.HasPrefix(k, "flink."):
+			r.d.at(path, "%s is swept twice, also as %s, the same list item's field (an item is named by its name or its index)", ax.Key, prev)
+		default:
 			r.d.at(path, "%s is swept twice", ax.Key)
 		}
-		seen[k] = true
 	}
 	if sw.Replicas == nil {
 		sw.Replicas = ptr(1)

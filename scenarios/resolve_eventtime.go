@@ -53,10 +53,11 @@ func (r *resolver) eventTime(n *node) {
 // operator downstream waits at Long.MIN_VALUE: its windows never fire. The
 // Kafka connector's docs ("Idleness"): the source "does not go
 // automatically in an idle state if the parallelism is higher than the
-// number of partitions".
+// number of partitions". A number of partitions refused (0) is told as
+// such, not as readers without one.
 func (r *resolver) readersWithoutSplit(n *node, p string) {
 	parts := n.src.Partitions
-	if parts == nil || *parts >= n.parallelism || n.src.EventTime.Watermark.Idleness != nil {
+	if parts == nil || r.d.badUnder(n.path+".partitions") || *parts >= n.parallelism || n.src.EventTime.Watermark.Idleness != nil {
 		return
 	}
 	r.d.warn(r.d.nodes[p], p, "%d of the source's %d readers get no partition (%d partitions): they emit no watermark and are never idle, so every event-time operator downstream waits and its windows never fire, as in Flink, whose Kafka source does not go idle by itself; set %s.watermark.idleness, or parallelism %d",

@@ -11,11 +11,15 @@ import "github.com/flinksim/flinksim/sim"
 
 // warnLatencyResolution warns when execution.buffer-timeout.interval is
 // given (in the file or a what-if) and no longer than chunk-delay times
-// the operators on the job's longest path, in chunked mode.
+// the operators on the job's longest path, in chunked mode. A chunk-delay
+// or chunk-records refused is told as such: no warning is judged by it.
 func (r *resolver) warnLatencyResolution() {
 	const key = "execution.buffer-timeout.interval"
 	fs, s := r.fs, r.sc.Simulation
 	if !fs.given[key] || !fs.usable(key, "execution.buffer-timeout.enabled") || !fs.bool("execution.buffer-timeout.enabled") || s == nil || s.ChunkDelay == nil {
+		return
+	}
+	if r.d.badUnder("simulation.chunk-delay") || r.d.badUnder("simulation.chunk-records") {
 		return
 	}
 	if s.ChunkRecords != nil && float64(*s.ChunkRecords) == 1 {

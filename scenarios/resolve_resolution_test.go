@@ -43,3 +43,29 @@ func TestLatencyResolutionWarning(t *testing.T) {
 		}
 	}
 }
+
+// TestLatencyResolutionWarningNotByRefused: a chunk-delay or chunk-records
+// refused is that problem alone: no latency warning is judged by it (a
+// sweep's chunk-delay out of range showed one beside the problem).
+func TestLatencyResolutionWarningNotByRefused(t *testing.T) {
+	bi, err := LookupBuiltIn("backpressure")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		sets []string
+		want string // the one problem
+	}{
+		{[]string{"simulation.chunk-delay=5s"}, "simulation.chunk-delay: must be from 0s to 1s"},
+		{[]string{"flink.execution.buffer-timeout.interval=10ms", "simulation.chunk-records=0"}, "simulation.chunk-records: must be a whole number from 1 to 1e18, not 0"},
+	} {
+		_, err := LoadVariant("bp.yaml", bi.Data, c.sets, "")
+		probs, _ := err.(Problems)
+		if errs := probs.Errors(); len(errs) != 1 || !strings.Contains(errs[0].String(), c.want) {
+			t.Errorf("%v: problems %v, want %q", c.sets, errs, c.want)
+		}
+		if ws := probs.Warnings(); len(ws) > 0 {
+			t.Errorf("%v: warnings %v, want none", c.sets, ws)
+		}
+	}
+}

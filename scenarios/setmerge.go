@@ -263,14 +263,18 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat, value: whatIfText(value), top: top, origin: x.origin}
 		return false
 	case again && x.origin != "" && prev.key == key:
-		x.d.probs = append(x.d.probs, SetTwice(key, prev.value, whatIfText(value)))
+		p := SetTwice(key, prev.value, whatIfText(value))
+		p.Also = prev.given()
+		x.d.probs = append(x.d.probs, p)
 		return true
 	case again && x.origin != "" && !strings.HasPrefix(c, "flink."):
 		x.d.probs = append(x.d.probs, Problem{File: "--set", Msg: fmt.Sprintf("%s=%s: set twice, also as %s=%s, the same list item's field (an item is named by its name or its index); give it once",
-			key, whatIfText(value), prev.key, prev.value), Also: prev.key + "=" + prev.value})
+			key, whatIfText(value), prev.key, prev.value), Also: prev.given()})
 		return true
 	case again && x.origin != "":
-		x.d.probs = append(x.d.probs, SetUnderBothNames(key+"="+whatIfText(value), prev.key+"="+prev.value))
+		p := SetUnderBothNames(key+"="+whatIfText(value), prev.key+"="+prev.value)
+		p.Also = prev.given()
+		x.d.probs = append(x.d.probs, p)
 		return true
 	}
 	where := ""
@@ -288,6 +292,15 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 		x.problem(at, key, "is set twice"+where+"; give it once")
 	}
 	return true
+}
+
+// given is the --set that set it, as given (key=value, the key inside
+// the value it writes), or the key and value it set.
+func (w seenWhatIf) given() string {
+	if g, ok := strings.CutPrefix(w.origin, "--set "); ok {
+		return g
+	}
+	return w.key + "=" + w.value
 }
 
 // SetTwice is the problem of two --set given for one key, key=was first,
@@ -347,6 +360,26 @@ func lookup(d *decoder, root *yaml.Node, key string) (n *yaml.Node, ok bool) {
 func itemKey(d *decoder, root *yaml.Node, key string) string {
 	_, _, canon := walk(d, root, key)
 	return canon
+}
+
+// FieldKey is a --set or --grid key as the field of the scenario in data
+// it names: a Flink option by its current name (CanonicalKey), each list
+// item on the way by its index, however it is named (sinks.jdbc.capacity
+// and sinks[0].capacity are sinks.0.capacity when sinks[0] is jdbc), so
+// that two spellings of one field compare equal. From a segment that
+// reaches nothing on, the key is as written.
+func FieldKey(file string, data []byte, key string) string {
+	c := CanonicalKey(key)
+	if strings.HasPrefix(c, "flink.") {
+		return c
+	}
+	d := newDecoder(file)
+	root := parseYAML(d, data)
+	c = itemIndex.ReplaceAllString(c, ".$1")
+	if root == nil {
+		return c
+	}
+	return itemKey(d, root, c)
 }
 
 // walk is lookup, and the path with each list item named by its index.

@@ -16,6 +16,7 @@ type variantSpan struct {
 	prefix              string // "variants.<name>.set.", "" for no variant
 	fromLine, fromCol   int
 	untilLine, untilCol int
+	alias               *yaml.Node // set: *name, or nil
 }
 
 // newVariantSpan spans the set: mapping of a variant, prefix its path.
@@ -35,6 +36,15 @@ func newVariantSpan(set *yaml.Node, prefix string) variantSpan {
 	}
 	walk(set)
 	return s
+}
+
+// place is where a problem at line:col is reported: at the alias when the
+// set: block is one and line:col is in its anchor's mapping.
+func (s variantSpan) place(line, col int) (int, int) {
+	if s.alias != nil && s.contains(line, col) {
+		return s.alias.Line, s.alias.Column
+	}
+	return line, col
 }
 
 // path is the path of a problem at line:col with path p.

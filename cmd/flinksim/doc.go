@@ -12,6 +12,7 @@
 //	variants.go  a scenario's variants: planned, run in parallel, printed side by side
 //	compare.go   flinksim compare: runs made now or read back, drawn over each other
 //	sweep.go     flinksim sweep (+ plan, merge): grids, shard files, the resumable journal
+//	sweptkeys.go  a sweep's keys swept twice, or swept and set (under any of their names), refused once before any point loads
 //	shards.go    which slice of a sweep to run: --shard i/n, or --shards n and the index from the environment
 //	charts.go    a sweep's charts and table: units of axes and outcomes, bands and grids
 //	replicas.go  replicas: --replicas checked, how many ended in each outcome, MIXED where they differ

@@ -405,7 +405,10 @@ func checkValues(flag, file string, data []byte, sets []string, axes []scenarios
 }
 
 // valueProblems are the problems, each once, of loading the scenario with
-// set (key=value) besides sets, less the scenario's own (known).
+// set (key=value) besides sets, less the scenario's own (known). The
+// warnings that come with them are no problems, and may only follow from
+// the value refused: a value the scenario takes shows its own when the
+// points load.
 func valueProblems(file string, data []byte, sets []string, set string, known map[string]bool) ([]string, error) {
 	_, err := scenarios.LoadVariant(file, data, append(slices.Clip(sets), set), scenarios.BaseName)
 	var p scenarios.Problems
@@ -413,7 +416,7 @@ func valueProblems(file string, data []byte, sets []string, set string, known ma
 		return nil, err
 	}
 	var whats []string
-	for _, q := range p {
+	for _, q := range p.Errors() {
 		what := q.String()
 		if known[what] {
 			continue
@@ -421,8 +424,8 @@ func valueProblems(file string, data []byte, sets []string, set string, known ma
 		if q.File == "--set "+set {
 			what = strings.TrimPrefix(what, q.File+": ")
 		}
-		if q.Also != "" && strings.HasPrefix(q.Msg, set+": ") { // the swept field set by a --set under another path
-			what = fmt.Sprintf("swept, and set by --set %s, the same list item's field: a key is either swept or set; leave out one of them", q.Also)
+		if other, how, ok := setOtherwise(q, set); ok { // the swept field set by a --set under another path, or inside its value
+			what = fmt.Sprintf("swept, and set by --set %s%s: a key is either swept or set; leave out one of them", other, how)
 		}
 		if !slices.Contains(whats, what) {
 			whats = append(whats, what)

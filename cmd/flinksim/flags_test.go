@@ -365,8 +365,39 @@ var flagProblemCases = func() []struct {
 			[]string{"--set: sinks.0.capacity=2k/s: set twice, also as sinks.db.capacity=1k/s, the same list item's field"}, "the flags"},
 		{[]string{"sweep", "plan", tiny, "--grid", "sinks.0.capacity=1k/s,2k/s", "--set", "sinks.db.capacity=30k/s"},
 			[]string{"--grid: sinks.0.capacity=1k/s,2k/s: swept, and set by --set sinks.db.capacity=30k/s, the same list item's field: a key is either swept or set"}, "the flags"},
+		// swept, and set inside a --set's value: once, at --grid (not once
+		// a value, as a --set given twice)
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks.db.capacity=1k/s,2k/s", "--set", "sinks=[{name: db, capacity: 3k/s}]"},
+			[]string{"--grid: sinks.db.capacity=1k/s,2k/s: swept, and set by --set sinks=[{name: db, capacity: 3k/s}]: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", tiny, "--grid", "sinks.0.capacity=1k/s,2k/s", "--set", "sinks={db: {capacity: 3k/s}}"},
+			[]string{"--grid: sinks.0.capacity=1k/s,2k/s: swept, and set by --set sinks={db: {capacity: 3k/s}}, the same list item's field: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", "flink.execution.checkpointing.incremental=true,false", "--set", "flink={state.backend.incremental: true}"},
+			[]string{"--grid: flink.execution.checkpointing.incremental=true,false: swept, and set by --set flink={state.backend.incremental: true}, the same Flink option's other name: a key is either swept or set"}, "the flags"},
+		// one list item's field swept by its name and by its index: once,
+		// at --grid, before any point loads (not at --set, once a point)
+		{[]string{"sweep", tiny, "--grid", "sinks.db.capacity=1k/s,2k/s", "--grid", "sinks.0.capacity=3k/s,4k/s"},
+			[]string{"--grid: sinks.0.capacity: swept twice, also as sinks.db.capacity, the same list item's field (an item is named by its name or its index); give its values in one --grid"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks[0].capacity=1k/s,2k/s", "--grid", "sinks.db.capacity=3k/s,4k/s", "--duration", "x"},
+			[]string{"--grid: sinks.db.capacity: swept twice, also as sinks[0].capacity, the same list item's field (an item is named by its name or its index); give its values in one --grid",
+				`--duration: "x" is not a duration`}, "the flags"},
+		// a key of the scenario's sweep: block that a --set reaches by
+		// another path, or inside its value: once, at the --set
+		{[]string{"sweep", "plan", "testdata/tiny-sweep.yaml", "--set", "sinks.0.capacity=3k/s"},
+			[]string{"--set sinks.0.capacity=3k/s: sinks.0.capacity is swept by the scenario's sweep: block: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", "plan", "testdata/tiny-sweep.yaml", "--set", "sinks.db.capacity=3k/s"},
+			[]string{"--set sinks.db.capacity=3k/s: sinks.0.capacity is swept by the scenario's sweep: block, the same list item's field: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", "testdata/tiny-sweep.yaml", "--set", "sinks={db: {capacity: 3k/s}}"},
+			[]string{"--set sinks={db: {capacity: 3k/s}}: sinks.0.capacity is swept by the scenario's sweep: block, the same list item's field: a key is either swept or set"}, "the flags"},
 		{[]string{"sweep", "merge", tiny, "--grid", "flink.parallelism.default=0,1", "--outcome", "speed"},
 			[]string{`--outcome: no outcome "speed"`, "--grid: flink.parallelism.default=0: flink.parallelism.default: 0 is out of range"}, "the flags"},
+		// a value refused brings no warning that follows from it (0
+		// partitions: every reader without one) to count as a problem
+		{[]string{"sweep", "plan", "testdata/eventtime-readers.yaml", "--grid", "sources.events.partitions=0,4"},
+			[]string{"--grid: sources.events.partitions=0: sources.events.partitions: must be from 1 to 100000, not 0"}, "the flags"},
+		{[]string{"sweep", "testdata/eventtime-readers.yaml", "--grid", "sources.events.partitions=-1..4/2"},
+			[]string{"--grid: sources.events.partitions=-1: sources.events.partitions: must be from 1 to 100000, not -1"}, "the flags"},
+		{[]string{"plan", "testdata/eventtime-readers.yaml", "--target", "sources.events.partitions=0..4", "--for", "stable"},
+			[]string{"--target: sources.events.partitions=0: sources.events.partitions: must be from 1 to 100000, not 0"}, "the flags"},
 		// an outcome charted twice would be drawn, listed and written twice
 		{[]string{"sweep", tiny, "--grid", grid, "--outcome", "lag_end", "--outcome", "stable", "--outcome", "lag_end"},
 			[]string{"--outcome: lag_end: given twice; give each once"}, "the flags"},

@@ -203,9 +203,13 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 		}
 		axes, given = append(axes, ax), append(given, strings.TrimSpace(g))
 	}
-	fc.add(sweptTwice(append(keys, axes...)))
 	fc.add(sweptAndSet(append(keys, axes...), o.allSets(), ""))
 	file, data, base, err := loadBase(arg, o.allSets())
+	fieldOf := scenarios.CanonicalKey // the scenario unread: a Flink option's names alone
+	if data != nil {
+		fieldOf = func(key string) string { return scenarios.FieldKey(file, data, key) }
+	}
+	fc.add(sweptTwice(append(keys, axes...), fieldOf))
 	if data != nil {
 		fc.add(checkGridValues(file, data, o.allSets(), axes, given, err))
 	}
@@ -218,7 +222,7 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 	replicas := max(o.replicas, 1)
 	if sw := base.Scenario.Sweep; sw != nil {
 		if len(o.grids) == 0 {
-			if axes, err = blockAxes(sw.Grid, o.allSets()); err != nil {
+			if axes, err = blockAxes(file, data, sw.Grid, o.allSets()); err != nil {
 				return nil, nil, nil, err
 			}
 		}
@@ -247,69 +251,6 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 	}
 	r := &sweep.Runner{File: file, Data: data, Sets: o.allSets(), Plan: plan, Jobs: o.jobs}
 	return r, plan, base, nil
-}
-
-// blockAxes reads the axes of the scenario's sweep: block (the load has
-// checked them), which --set must not set too.
-func blockAxes(grid []string, sets []string) ([]scenarios.Axis, error) {
-	var axes []scenarios.Axis
-	for _, g := range grid {
-		ax, err := scenarios.ParseGrid(g)
-		if err != nil {
-			return nil, usageError{fmt.Errorf("sweep.grid: %v", err)}
-		}
-		axes = append(axes, ax)
-	}
-	return axes, sweptAndSet(axes, sets, "the scenario's sweep: block")
-}
-
-// sweptTwice refuses a key given to two --grid, under any of its names (a
-// Flink option's older name is the same option): each point would set it
-// twice, one value silently replacing the other.
-func sweptTwice(axes []scenarios.Axis) error {
-	var probs scenarios.Problems
-	first := map[string]string{}
-	for _, ax := range axes {
-		k := scenarios.CanonicalKey(ax.Key)
-		prev, seen := first[k]
-		switch {
-		case !seen:
-			first[k] = ax.Key
-		case prev == ax.Key:
-			probs = append(probs, scenarios.Problem{File: "--grid", Msg: fmt.Sprintf("%s: swept twice; give its values in one --grid", ax.Key)})
-		default:
-			probs = append(probs, scenarios.Problem{File: "--grid", Msg: fmt.Sprintf("%s: swept twice, also as %s, the same Flink option's other name; give its values in one --grid", ax.Key, prev)})
-		}
-	}
-	if len(probs) == 0 {
-		return nil
-	}
-	return probs
-}
-
-// sweptAndSet refuses a key that is both swept and set (by --set, --seed or
-// --duration), under any of its names: each point's value would silently
-// replace the one set. by
-// names the sweep: block when the axes are its ("": --grid).
-func sweptAndSet(axes []scenarios.Axis, sets []string, by string) error {
-	var probs scenarios.Problems
-	for _, s := range sets {
-		k, origin := setterOf(s)
-		for _, ax := range axes {
-			if scenarios.CanonicalKey(ax.Key) != scenarios.CanonicalKey(k) {
-				continue // an older name of a Flink key is the same key
-			}
-			if by == "" {
-				probs = append(probs, scenarios.Problem{File: "--grid", Msg: fmt.Sprintf("%s: swept, and set by %s: a key is either swept or set; leave out one of them", ax.Key, origin)})
-			} else {
-				probs = append(probs, scenarios.Problem{File: origin, Msg: fmt.Sprintf("%s is swept by %s: a key is either swept or set; leave out the flag, or sweep other keys with --grid", ax.Key, by)})
-			}
-		}
-	}
-	if len(probs) == 0 {
-		return nil
-	}
-	return probs
 }
 
 // settersOf is the flags among sets (setterOf) that set key under any of
