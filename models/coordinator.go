@@ -233,6 +233,27 @@ func (c *coordinator) begin() {
 	}
 }
 
+// carryInjected: checkpoint p ends for another cause (a failover, its
+// timeout) before the failure injected into it took effect. A failure
+// given by its time ({at}) was to fail whichever checkpoint came next, so
+// it passes on: to the newest checkpoint still in flight without one, or
+// to the next one triggered, failing it as its first upload ends. One
+// given by its checkpoint ({checkpoint: N}) ends with that checkpoint.
+func (c *coordinator) carryInjected(p *pendingCheckpoint) {
+	i := p.injected - 1
+	p.injected = 0
+	if i < 0 || c.s.spec.Failures[i].Checkpoint > 0 {
+		return
+	}
+	for k := len(c.pending) - 1; k >= 0; k-- {
+		if q := c.pending[k]; q != p && q.injected == 0 {
+			q.injected = i + 1
+			return
+		}
+	}
+	c.failNext = append([]int{i}, c.failNext...)
+}
+
 func (c *coordinator) find(id int64) *pendingCheckpoint {
 	for _, p := range c.pending {
 		if p.id == id {
@@ -342,6 +363,7 @@ func (c *coordinator) finish(p *pendingCheckpoint, ok bool, reason string, count
 		c.s.tracef("checkpoint %d %s after %s%s", p.id, p.stats.Status, durText(now-p.trigger), traceReason(reason, counted))
 	}
 	if !ok {
+		c.carryInjected(p)
 		c.s.abortCheckpoint(p)
 	}
 }

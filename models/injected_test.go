@@ -138,3 +138,49 @@ func TestTwoInjectedFailuresFailTwoCheckpoints(t *testing.T) {
 		}
 	}
 }
+
+// TestInjectedFailureOutlivesAnAbortedCheckpoint: a checkpoint failure due
+// between checkpoints is to fail the next one; when a TaskManager loss
+// aborts that one before its upload ends, the failure passes on and fails
+// the first checkpoint after the restart (a break-test helper found it
+// lost: due once, never taking effect). One given by its checkpoint
+// number ends with that checkpoint.
+func TestInjectedFailureOutlivesAnAbortedCheckpoint(t *testing.T) {
+	base := ckptJob(10*sim.Second, 1)
+	base.Duration = 3 * sim.Minute
+	base.Checkpointing.Tolerable = 100
+	_, ref := runWith(t, base)
+	c2, c3 := ref.Checkpoints[1], ref.Checkpoints[2]
+	loss := Failure{Kind: FailTaskManager, At: c3.Trigger + c3.Duration/4, TaskManager: 0}
+	for _, c := range []struct {
+		f      Failure
+		effect int
+	}{
+		{Failure{Kind: FailCheckpoint, At: c2.Trigger + c2.Duration + sim.Millisecond}, 1},
+		{Failure{Kind: FailCheckpoint, Checkpoint: c3.ID}, 0},
+	} {
+		spec := base
+		spec.Failures = []Failure{c.f, loss}
+		_, res := runWith(t, spec)
+		if got := res.Summary.InjectedFailures[0]; got.Due != 1 || got.TookEffect != c.effect {
+			t.Errorf("%+v: due %d, took effect %d; want 1, %d", c.f, got.Due, got.TookEffect, c.effect)
+		}
+		var declined []int64
+		restarted := false
+		for _, h := range res.Checkpoints {
+			if h.ID == c3.ID && h.Status != "FAILED" {
+				t.Fatalf("checkpoint %d: %s; the TaskManager loss was to abort it", h.ID, h.Status)
+			}
+			restarted = restarted || h.ID > c3.ID
+			if h.Status == "FAILED" && h.FailureMessage == result.FailureAsync {
+				declined = append(declined, h.ID)
+			}
+		}
+		if !restarted {
+			t.Fatalf("no checkpoint after %d", c3.ID)
+		}
+		if len(declined) != c.effect || c.effect == 1 && declined[0] <= c3.ID {
+			t.Errorf("%+v: checkpoints %v failed by the injected failure, want %d after checkpoint %d", c.f, declined, c.effect, c3.ID)
+		}
+	}
+}
