@@ -121,6 +121,12 @@ type partition struct {
 	tree    *roomTree
 	openSum int64
 	dirty   []int32 // channels touched since the last room
+	// holding[k] counts the channels holding k < maxPer buffers, and maxW
+	// is the largest share of records a channel gets: with them a step
+	// that surely fits skips the refresh (room.go: surelyFits). Kept from
+	// the tree's rebuild on.
+	holding []int32
+	maxW    float64
 
 	rr    int       // rebalance: last channel sent to
 	carry []float64 // keyBy: records owed to each subpartition
@@ -147,7 +153,13 @@ func (p *partition) available() bool { return p.used < p.pool && p.full == 0 }
 // addSend changes a channel's sender-side buffer count.
 func (p *partition) addSend(c *channel, d int32, maxPer int32) {
 	was := c.sendBuf >= maxPer
+	if p.holding != nil && !was {
+		p.holding[c.sendBuf]--
+	}
 	c.sendBuf += d
+	if p.holding != nil && c.sendBuf < maxPer {
+		p.holding[max(c.sendBuf, 0)]++
+	}
 	p.used += d
 	p.peak = max(p.peak, p.used)
 	if is := c.sendBuf >= maxPer; is != was {

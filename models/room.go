@@ -112,6 +112,35 @@ func (p *partition) rebuild(gen int) {
 		t.v[k] = min(t.v[2*k], t.v[2*k+1])
 	}
 	t.gen = gen
+	p.holding = make([]int32, p.maxPer)
+	p.maxW = 1 / float64(len(p.ch))
+	for _, c := range p.ch {
+		if c.sendBuf < p.maxPer {
+			p.holding[max(c.sendBuf, 0)]++
+		}
+		if p.edge.weights != nil {
+			p.maxW = max(p.maxW, p.edge.weights[c.sub])
+		}
+	}
+}
+
+// surelyFits reports whether the partition's room is at least need
+// records without refreshing it: the free buffers hold free·minRPB records
+// (the open buffers' space comes on top), and every channel takes
+// (maxPer − k)·minRPB records before its cap, k the most buffers a channel
+// holds, which its share of at most maxW turns into k/maxW of the
+// partition's (channelRoom). At a wide keyBy a step reaches a few of many
+// channels, each far from its cap: the refresh of every channel written
+// since the last step was most of a source's step.
+func (p *partition) surelyFits(free, need float64) bool {
+	if p.full > 0 || need <= 0 || free*float64(p.minRPB) < need {
+		return false
+	}
+	k := len(p.holding) - 1
+	for k > 0 && p.holding[k] == 0 {
+		k--
+	}
+	return float64(int64(p.maxPer)-int64(k))*float64(p.minRPB)/p.maxW >= need
 }
 
 // room is the number of records this partition can take before it blocks:
@@ -130,7 +159,7 @@ func (p *partition) rebuild(gen int) {
 // last buffer is counted whole there: a step may fill it (one buffer more
 // than Flink's writer, at most, beside the open buffers' fills, which
 // follow the keys in Flink too).
-func (p *partition) room(gen int) float64 {
+func (p *partition) room(gen int, need float64) float64 {
 	e := p.edge
 	free := float64(p.pool - p.used)
 	if e.rpb == 0 {
@@ -144,6 +173,9 @@ func (p *partition) room(gen int) float64 {
 	}
 	if p.tree == nil || p.tree.gen != gen {
 		p.rebuild(gen)
+	}
+	if p.surelyFits(free, need) {
+		return math.Inf(1)
 	}
 	p.refresh()
 	pool := free*float64(p.minRPB) + float64(p.openSum)
@@ -399,7 +431,7 @@ func (s *Simulation) outputRoom(st *subtask, want int64) (room, whole int64) {
 	r, w := float64(want), float64(want)
 	for _, p := range st.parts {
 		if p.edge.from.gain > 0 {
-			pr, pw := p.headRoom(p.room(s.layoutGen))
+			pr, pw := p.headRoom(p.room(s.layoutGen, r*p.edge.from.gain))
 			r, w = min(r, pr), min(w, pw)
 		}
 	}

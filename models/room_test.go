@@ -140,9 +140,50 @@ func TestRoomIsAtMostFreeAndOpenBuffers(t *testing.T) {
 		p.setMinRPB()
 		p.pool = int32(rapid.IntRange(1, 200).Draw(t, "pool"))
 		p.used = int32(rapid.IntRange(0, int(p.pool)+8).Draw(t, "used"))
-		room := p.room(0)
+		room := p.room(0, 0)
 		if most := float64((int64(max(p.pool-p.used, 0)) + int64(n)) * rpb); room > most {
 			t.Fatalf("room %v above %v (free buffers and an open buffer per channel)", room, most)
+		}
+	})
+}
+
+// A step that surelyFits finds room for needs no refresh: the room is at
+// least what it needs, whatever the channels hold (below and at their cap,
+// buffers debloated, shares unequal, the pool's overdraft in use).
+func TestSurelyFitsIsALowerBound(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(scanChannels+1, 80).Draw(t, "channels")
+		rpb := rapid.Int64Range(1, 400).Draw(t, "records per buffer")
+		p := &partition{edge: &edge{rpb: rpb}, maxPer: int32(rapid.IntRange(1, 12).Draw(t, "max per channel"))}
+		if rapid.Bool().Draw(t, "weights") {
+			p.edge.weights = make([]float64, n)
+			for i := range p.edge.weights {
+				p.edge.weights[i] = rapid.Float64Range(0, 1).Draw(t, "weight")
+			}
+		}
+		most := rapid.IntRange(0, int(p.maxPer)).Draw(t, "most sender buffers")
+		for i := range n {
+			c := &channel{src: p, sub: int32(i), rpb: rpb}
+			if rapid.IntRange(0, 3).Draw(t, "debloated") == 0 {
+				c.rpb = rapid.Int64Range(1, rpb).Draw(t, "debloated size")
+			}
+			c.fill = rapid.Int64Range(0, c.rpb).Draw(t, "fill")
+			c.sendBuf = int32(rapid.IntRange(0, most).Draw(t, "sender buffers"))
+			if c.sendBuf >= p.maxPer {
+				p.full++
+			}
+			p.used += c.sendBuf
+			p.ch = append(p.ch, c)
+		}
+		p.setMinRPB()
+		p.pool = p.used + int32(rapid.IntRange(-8, 4000).Draw(t, "free"))
+		room := p.room(0, 0)                                                            // computed in full
+		need := room * rapid.Float64Range(0, 2).Draw(t, "need, a multiple of the room") // near the bound
+		if room >= math.MaxFloat64/4 {
+			need = rapid.Float64Range(0, 1e6).Draw(t, "need")
+		}
+		if p.surelyFits(float64(p.pool-p.used), need) && room < need {
+			t.Fatalf("surelyFits(%v) but the room is %v", need, room)
 		}
 	})
 }
@@ -173,7 +214,7 @@ func TestWriterStopsAfterItsLastBuffer(t *testing.T) {
 			c := &channel{src: p, rpb: 32, fill: tc.fill, sendBuf: tc.used}
 			p.ch = []*channel{c}
 			p.setMinRPB()
-			if got := p.room(0); got != tc.want {
+			if got := p.room(0, 0); got != tc.want {
 				t.Errorf("room = %v, want %v", got, tc.want)
 			}
 			if got := p.fitPool(1000); tc.poolBound && got != tc.want {
