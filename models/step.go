@@ -404,7 +404,15 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	if s.outputSurelyShort(st, available) {
 		return false, true
 	}
-	limit, whole := s.outputRoom(st, math.MaxInt64) // not target: a step may be below a quarter chunk
+	// The room up to what a decision below compares it with (a room above
+	// both available and target decides as the exact one does), exact for
+	// an event-time reader, whose wake (roomFilled) reads it: not target
+	// alone, as a step may be below a quarter chunk.
+	need := int64(math.MaxInt64)
+	if len(st.splits) == 0 || st.splits[0].room <= 0 {
+		need = max(available, target)
+	}
+	limit, whole := s.outputRoom(st, need)
 	if whole < s.minStep(st) && available > limit {
 		return false, true
 	}
