@@ -136,7 +136,7 @@ func (s *Simulation) loseTaskManager(tm int, how Detection) bool {
 	}
 	s.catchUpAll() // its sources read up to the loss
 	now := s.eng.Now()
-	delay, why, noticed := s.detectionDelay(how)
+	delay, why, noticed := s.detectionDelay(tm, how)
 	s.tmLost[tm] = true
 	s.tmLostAt[tm] = now
 	// The resource manager asks for a replacement once the loss is noticed.
@@ -190,23 +190,44 @@ func (d Detection) noticed() string {
 	return [...]string{"connection unexpectedly closed", "no longer reachable", "heartbeat timeout"}[d]
 }
 
-// detectionDelay is how long a TaskManager loss goes unnoticed, why, and
-// how the JobManager notices it: an unreachable TaskManager whose failed
-// heartbeat RPCs do not reach the threshold first (-1 turns it off) is
-// noticed by the heartbeat timeout, and JobMaster's
+// detectionDelay is how long the loss of TaskManager tm now goes
+// unnoticed, why, and how the JobManager notices it. Its heartbeat
+// requests go out to every TaskManager together, every heartbeat.interval
+// from the job's start (HeartbeatManagerSenderImpl, one loop for all
+// targets), each answered at once while the TaskManager lives; every
+// answer restarts the heartbeat timeout (DefaultHeartbeatMonitor), as
+// does a TaskManager's registration (a replacement's: its monitor starts
+// then). A hung TaskManager is noticed heartbeat.timeout after its last
+// answer, 40 to 50 s after it hangs by default; an unreachable one as the
+// heartbeat.rpc-failure-threshold-th request after the loss fails
+// (reportHeartbeatRpcFailure: 10 to 20 s), or by the timeout if that comes
+// first (a threshold of -1 turns it off), and then JobMaster's
 // TaskManagerHeartbeatListener says so (notifyHeartbeatTimeout, not
 // notifyTargetUnreachable).
-func (s *Simulation) detectionDelay(how Detection) (sim.Time, string, Detection) {
+func (s *Simulation) detectionDelay(tm int, how Detection) (sim.Time, string, Detection) {
 	r := s.spec.Recovery
-	switch how {
-	case DetectUnreachable:
-		d := sim.Scale(r.HeartbeatInterval, float64(r.RPCFailureThreshold))
-		if r.RPCFailureThreshold > 0 && d < r.HeartbeatTimeout {
-			return d, fmt.Sprintf("after %d failed heartbeats, one every heartbeat.interval %s: %s", r.RPCFailureThreshold, r.HeartbeatInterval, d), how
-		}
-		return r.HeartbeatTimeout, fmt.Sprintf("after heartbeat.timeout %s", r.HeartbeatTimeout), DetectHang
-	case DetectHang:
-		return r.HeartbeatTimeout, fmt.Sprintf("after heartbeat.timeout %s", r.HeartbeatTimeout), how
+	now := s.eng.Now()
+	if how == DetectProcessExit {
+		return 0, "at once: its connections closed", how
 	}
-	return 0, "at once: its connections closed", how
+	iv := r.HeartbeatInterval
+	beat := func(k sim.Time) sim.Time { // the k-th request after the one at or before now
+		if iv <= 0 { // a spec without heartbeat.interval: answered continuously
+			return now
+		}
+		return (now/iv + k) * iv
+	}
+	last := max(beat(0), s.tmBack[tm]) // its last answer, or its registration
+	timeout := sim.Add(last, r.HeartbeatTimeout) - now
+	byTimeout := fmt.Sprintf("after heartbeat.timeout %s", r.HeartbeatTimeout)
+	if last < now {
+		byTimeout = fmt.Sprintf("heartbeat.timeout %s after its last heartbeat, %s before the loss: after %s", r.HeartbeatTimeout, now-last, timeout)
+	}
+	if how == DetectUnreachable && r.RPCFailureThreshold > 0 {
+		failed := beat(sim.Time(r.RPCFailureThreshold)) // the threshold-th request after the loss
+		if d := failed - now; d < timeout {
+			return d, fmt.Sprintf("as its %d-th failed heartbeat request in a row, one every heartbeat.interval %s: %s", r.RPCFailureThreshold, iv, d), how
+		}
+	}
+	return timeout, byTimeout, DetectHang
 }

@@ -186,41 +186,75 @@ func TestRecoveryWithoutCheckpointing(t *testing.T) {
 }
 
 // TestDetectionDelays: how a TaskManager loss is noticed sets when the job
-// fails over: at once when the process exits (its connections close), after
-// heartbeat.rpc-failure-threshold × heartbeat.interval when it is
-// unreachable, after heartbeat.timeout when it hangs, or when it is
-// unreachable with the failed-RPC detection off (threshold -1), which the
-// reason then names as the timeout (JobMaster's
-// TaskManagerHeartbeatListener.notifyHeartbeatTimeout).
+// fails over: at once when the process exits (its connections close); when
+// it is unreachable, as the heartbeat.rpc-failure-threshold-th heartbeat
+// request after the loss fails, the requests going out every
+// heartbeat.interval from the job's start (HeartbeatManagerSenderImpl);
+// when it hangs, heartbeat.timeout after its last answer, the request at
+// or before the loss (DefaultHeartbeatMonitor); or when it is unreachable
+// with the failed-RPC detection off (threshold -1), or a threshold the
+// timeout beats, which the reason then names as the timeout (JobMaster's
+// TaskManagerHeartbeatListener.notifyHeartbeatTimeout). Requests at 100 s
+// and 110 s: a loss at 100 s is answered last at 100 s, one at 103.4 s
+// too, and its second failed request is at 120 s.
 func TestDetectionDelays(t *testing.T) {
-	const failAt = 100 * sim.Second
 	for _, tc := range []struct {
 		name      string
+		at        sim.Time
 		how       Detection
 		threshold int
 		want      sim.Time
 		reason    string
 	}{
-		{"process-exit", DetectProcessExit, 2, 0, "connection unexpectedly closed"},
-		{"unreachable", DetectUnreachable, 2, 2 * 10 * sim.Second, "no longer reachable"},
-		{"unreachable, threshold off", DetectUnreachable, -1, 50 * sim.Second, "heartbeat timeout"},
-		{"hang", DetectHang, 2, 50 * sim.Second, "heartbeat timeout"},
+		{"process-exit", 100 * sim.Second, DetectProcessExit, 2, 0, "connection unexpectedly closed"},
+		{"unreachable at a request", 100 * sim.Second, DetectUnreachable, 2, 20 * sim.Second, "no longer reachable"},
+		{"unreachable between requests", 103400 * sim.Millisecond, DetectUnreachable, 2, 16600 * sim.Millisecond, "no longer reachable"},
+		{"unreachable, threshold off", 100 * sim.Second, DetectUnreachable, -1, 50 * sim.Second, "heartbeat timeout"},
+		{"unreachable, the timeout first", 103400 * sim.Millisecond, DetectUnreachable, 6, 46600 * sim.Millisecond, "heartbeat timeout"},
+		{"hang at a request", 100 * sim.Second, DetectHang, 2, 50 * sim.Second, "heartbeat timeout"},
+		{"hang between requests", 103400 * sim.Millisecond, DetectHang, 2, 46600 * sim.Millisecond, "heartbeat timeout"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			spec := recoveryJob(1000, 2000, failAt)
+			spec := recoveryJob(1000, 2000, tc.at)
 			spec.Recovery.HeartbeatTimeout, spec.Recovery.HeartbeatInterval, spec.Recovery.RPCFailureThreshold = 50*sim.Second, 10*sim.Second, tc.threshold
 			spec.Failures[0].Detection = tc.how
 			_, res := runWith(t, spec)
 			if len(res.Failovers) != 1 {
 				t.Fatalf("failovers %+v, want one", res.Failovers)
 			}
-			if got := res.Failovers[0].At - failAt; got != tc.want {
+			if got := res.Failovers[0].At - tc.at; got != tc.want {
 				t.Errorf("noticed %v after the loss, want %v", got, tc.want)
 			}
 			if got := res.Failovers[0].Reason; !strings.Contains(got, "("+tc.reason+")") {
 				t.Errorf("reason %q, want it to say %q", got, tc.reason)
 			}
 		})
+	}
+}
+
+// TestReplacementHeartbeatsFromItsRegistration: a replacement TaskManager's
+// heartbeat monitor starts as it registers (DefaultHeartbeatMonitor resets
+// its timeout then), so one that hangs before the next heartbeat request
+// is noticed heartbeat.timeout after its registration, not after the
+// request before it. The first loss exits at 100 s (noticed at once); its
+// replacement registers taskmanager-start (31.2 s) later, at 131.2 s,
+// after the request at 130 s, and hangs at 133.4 s: noticed at 181.2 s,
+// not 180 s.
+func TestReplacementHeartbeatsFromItsRegistration(t *testing.T) {
+	spec := recoveryJob(1000, 2000, 100*sim.Second)
+	spec.Duration = 300 * sim.Second
+	spec.Recovery.HeartbeatTimeout, spec.Recovery.HeartbeatInterval, spec.Recovery.RPCFailureThreshold = 50*sim.Second, 10*sim.Second, 2
+	spec.Recovery.TaskManagerStart = 31200 * sim.Millisecond
+	spec.Failures[0].Detection = DetectProcessExit
+	tm := spec.Failures[0].TaskManager
+	spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, At: 133400 * sim.Millisecond, TaskManager: tm, Detection: DetectHang})
+	_, res := runWith(t, spec)
+	if len(res.Failovers) != 2 {
+		t.Fatalf("failovers %+v, want two", res.Failovers)
+	}
+	registered := 100*sim.Second + spec.Recovery.TaskManagerStart
+	if got, want := res.Failovers[1].At, registered+spec.Recovery.HeartbeatTimeout; got != want {
+		t.Errorf("the replacement's hang noticed at %v, want heartbeat.timeout after its registration at %v: %v", got, registered, want)
 	}
 }
 

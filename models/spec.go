@@ -476,10 +476,12 @@ const (
 type Recovery struct {
 	// FailoverStrategy is jobmanager.execution.failover-strategy.
 	FailoverStrategy FailoverStrategy
-	HeartbeatTimeout sim.Time // heartbeat.timeout: a hung TaskManager is noticed after it
+	HeartbeatTimeout sim.Time // heartbeat.timeout: a hung TaskManager is noticed this long after its last heartbeat
 	// HeartbeatInterval and RPCFailureThreshold are heartbeat.interval and
-	// heartbeat.rpc-failure-threshold: an unreachable TaskManager is noticed
-	// after RPCFailureThreshold failed heartbeats, one per interval.
+	// heartbeat.rpc-failure-threshold: heartbeat requests go out every
+	// interval from the job's start, and an unreachable TaskManager is
+	// noticed as the RPCFailureThreshold-th after its loss fails
+	// (faults.go: detectionDelay).
 	HeartbeatInterval   sim.Time
 	RPCFailureThreshold int
 	Redeploy            sim.Time // cancel and redeploy the tasks
