@@ -363,12 +363,15 @@ func itemKey(d *decoder, root *yaml.Node, key string) string {
 }
 
 // FieldKey is a --set or --grid key as the field of the scenario in data
-// it names: a Flink option by its current name (CanonicalKey), each list
-// item on the way by its index, however it is named (sinks.jdbc.capacity
-// and sinks[0].capacity are sinks.0.capacity when sinks[0] is jdbc), so
-// that two spellings of one field compare equal. From a segment that
-// reaches nothing on, the key is as written.
-func FieldKey(file string, data []byte, key string) string {
+// it names, once the what-ifs sets (--set key=value, as Load takes them)
+// are applied: a Flink option by its current name (CanonicalKey), each
+// list item on the way by its index, however it is named
+// (sinks.jdbc.capacity and sinks[0].capacity are sinks.0.capacity when
+// sinks[0] is jdbc), so that two spellings of one field compare equal. A
+// --set that renames an item (sinks.0.name=z) renames it here too, as the
+// key is applied after it. From a segment that reaches nothing on, the key
+// is as written.
+func FieldKey(file string, data []byte, sets []string, key string) string {
 	c := CanonicalKey(key)
 	if strings.HasPrefix(c, "flink.") {
 		return c
@@ -378,6 +381,10 @@ func FieldKey(file string, data []byte, key string) string {
 	c = itemIndex.ReplaceAllString(c, ".$1")
 	if root == nil {
 		return c
+	}
+	seen := whatIfSeen{} // their problems are the load's to tell
+	for i, s := range sets {
+		applySet(d, root, i+1, s, seen)
 	}
 	return itemKey(d, root, c)
 }

@@ -380,6 +380,10 @@ var flagProblemCases = func() []struct {
 		{[]string{"sweep", "plan", tiny, "--grid", "sinks[0].capacity=1k/s,2k/s", "--grid", "sinks.db.capacity=3k/s,4k/s", "--duration", "x"},
 			[]string{"--grid: sinks.db.capacity: swept twice, also as sinks[0].capacity, the same list item's field (an item is named by its name or its index); give its values in one --grid",
 				`--duration: "x" is not a duration`}, "the flags"},
+		// the item a name names once the --set rename it (sinks.db is x
+		// after --set sinks.db.name=x): once, at --grid, not once a point
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks.x.capacity=1k/s,2k/s", "--grid", "sinks.0.capacity=3k/s,4k/s", "--set", "sinks.db.name=x"},
+			[]string{"--grid: sinks.0.capacity: swept twice, also as sinks.x.capacity, the same list item's field (an item is named by its name or its index); give its values in one --grid"}, "the flags"},
 		// a key of the scenario's sweep: block that a --set reaches by
 		// another path, or inside its value: once, at the --set
 		{[]string{"sweep", "plan", "testdata/tiny-sweep.yaml", "--set", "sinks.0.capacity=3k/s"},
@@ -489,6 +493,22 @@ func TestValidateSetTwice(t *testing.T) {
 		code, _, errs := cli(t, args...)
 		if want := c.want + "\nflinksim: 1 problem in the flags\n"; code != exitScenario || errs != want {
 			t.Errorf("%v: exit %d, stderr %q, want %q", c.sets, code, errs, want)
+		}
+	}
+}
+
+// TestSweptTwiceNamesItemsAfterTheSet: two --grid name one list item's
+// field only when they do once the --set are applied: a --set that renames
+// items (sinks.0.name=z, sinks.1.name=a) makes sinks.a the second sink, so
+// sinks.a.capacity and sinks.0.capacity are two fields, a valid sweep.
+func TestSweptTwiceNamesItemsAfterTheSet(t *testing.T) {
+	for _, args := range [][]string{
+		{"sweep", "plan", "testdata/two-sinks.yaml", "--grid", "sinks.a.capacity=1k/s,2k/s", "--grid", "sinks.0.capacity=3k/s,4k/s", "--set", "sinks.0.name=z", "--set", "sinks.1.name=a"},
+		{"sweep", "plan", "testdata/two-sinks.yaml", "--grid", "sinks.b.capacity=1k/s,2k/s", "--grid", "sinks.1.capacity=3k/s,4k/s", "--set", "sinks.b.name=c", "--set", "sinks.a.name=b"},
+	} {
+		code, stdout, stderr := cli(t, args...)
+		if code != exitOK || strings.Count(stdout, "\n") != 4 || stderr != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want the 4 points", args, code, stdout, stderr)
 		}
 	}
 }

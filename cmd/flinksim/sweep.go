@@ -207,7 +207,7 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 	file, data, base, err := loadBase(arg, o.allSets())
 	fieldOf := scenarios.CanonicalKey // the scenario unread: a Flink option's names alone
 	if data != nil {
-		fieldOf = func(key string) string { return scenarios.FieldKey(file, data, key) }
+		fieldOf = func(key string) string { return scenarios.FieldKey(file, data, o.allSets(), key) }
 	}
 	fc.add(sweptTwice(append(keys, axes...), fieldOf))
 	if data != nil {
