@@ -185,6 +185,9 @@ func TestVariantSetsOneOptionTwice(t *testing.T) {
 		// one list item's field by its index and by its name
 		{"{sinks.0.capacity: 1k/s, sinks.k.capacity: 2k/s}",
 			"v.yaml:6:35: variants.a.set.sinks.k.capacity: is already set as sinks.0.capacity (line 6), the same list item's field (an item is named by its name or its index); give it once"},
+		// one list item's field by its index, written two ways
+		{`{sinks.0.capacity: 1k/s, "sinks[0].capacity": 2k/s}`,
+			"v.yaml:6:35: variants.a.set.sinks[0].capacity: is already set as sinks.0.capacity (line 6), the same list item's field (an index is written [i] or .i); give it once"},
 		{"{flink.execution.checkpointing.incremental: true, duration: 5m}", ""},
 	} {
 		file := "name: v\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\nvariants:\n  - name: a\n    set: " + c.set + "\n"

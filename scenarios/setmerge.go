@@ -32,6 +32,9 @@ type seenWhatIf struct {
 	flat  bool       // given as a flat dotted key, not inside a value
 	value string     // the value, as the what-if writes it
 	top   string     // the what-if's own key (canonical)
+	// written is the what-if's own key as written (sinks[0].capacity, where
+	// top has sinks.0.capacity)
+	written string
 	// origin is the flag it comes from (--set key=value, --seed), "" for
 	// a variant's
 	origin string
@@ -40,10 +43,11 @@ type seenWhatIf struct {
 // setWhatIf applies the what-if key: value, entry the variant's entry it is
 // (0 for --set); st says where it comes from.
 func setWhatIf(d *decoder, root *yaml.Node, key string, value *yaml.Node, st setter, seen whatIfSeen, entry int) {
+	written := key
 	if !strings.HasPrefix(key, "flink.") {
 		key = itemIndex.ReplaceAllString(key, ".$1") // sinks[1].capacity, as a problem names the item, is sinks.1.capacity
 	}
-	x := merger{d: d, root: root, origin: st.origin, seen: seen, entry: entry, top: key}
+	x := merger{d: d, root: root, origin: st.origin, seen: seen, entry: entry, top: key, written: written}
 	x.merge(key, typeAt(key), value, st.at)
 }
 
@@ -58,6 +62,8 @@ type merger struct {
 	seen   whatIfSeen
 	entry  int
 	top    string // the what-if's own key
+	// written is the what-if's own key as written
+	written string
 }
 
 var (
@@ -259,8 +265,8 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 	prev, ok := x.seen[c]
 	again := ok && prev.entry != x.entry
 	switch {
-	case !ok, again && prev.flat && flat && prev.key == key, again && x.origin != "" && prev.top == top && prev.flat && flat:
-		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat, value: whatIfText(value), top: top, origin: x.origin}
+	case !ok, again && prev.flat && flat && prev.written == x.written, again && x.origin != "" && prev.top == top && prev.flat && flat:
+		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat, value: whatIfText(value), top: top, written: x.written, origin: x.origin}
 		return false
 	case again && x.origin != "" && prev.key == key:
 		p := SetTwice(key, prev.value, whatIfText(value))
@@ -268,8 +274,9 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 		x.d.probs = append(x.d.probs, p)
 		return true
 	case again && x.origin != "" && !strings.HasPrefix(c, "flink."):
-		x.d.probs = append(x.d.probs, Problem{File: "--set", Msg: fmt.Sprintf("%s=%s: set twice, also as %s=%s, the same list item's field (an item is named by its name or its index); give it once",
-			key, whatIfText(value), prev.key, prev.value), Also: prev.given()})
+		p := SetAsTheSameItem(key+"="+whatIfText(value), prev.key+"="+prev.value)
+		p.Also = prev.given()
+		x.d.probs = append(x.d.probs, p)
 		return true
 	case again && x.origin != "":
 		p := SetUnderBothNames(key+"="+whatIfText(value), prev.key+"="+prev.value)
@@ -277,6 +284,13 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 		x.d.probs = append(x.d.probs, p)
 		return true
 	}
+	x.variantTwice(c, key, prev, flat, at)
+	return true
+}
+
+// variantTwice tells of key (c canonical), which a variant's entry at sets
+// (flat: as its own key), set by its entry prev too.
+func (x *merger) variantTwice(c, key string, prev seenWhatIf, flat bool, at *yaml.Node) {
 	where := ""
 	if prev.at != nil && prev.at.Line > 0 {
 		where = fmt.Sprintf(" (line %d)", prev.at.Line)
@@ -288,10 +302,11 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 	case prev.key != key:
 		x.problem(at, key, fmt.Sprintf("sets the Flink option %s, already set as %s%s, its other name; give it once",
 			c[len("flink."):], prev.key, where))
+	case prev.written != x.written && flat && prev.flat: // sinks.0.capacity and sinks[0].capacity
+		x.problem(at, x.written, fmt.Sprintf("is already set as %s%s, the same list item's field (an index is written [i] or .i); give it once", prev.written, where))
 	default:
 		x.problem(at, key, "is set twice"+where+"; give it once")
 	}
-	return true
 }
 
 // given is the --set that set it, as given (key=value, the key inside
@@ -319,6 +334,13 @@ func IsCollection(value string) bool {
 	}
 	k := n.Content[0].Kind
 	return k == yaml.MappingNode || k == yaml.SequenceNode
+}
+
+// SetAsTheSameItem is the problem of two --set given for one list item's
+// field, the item named by its name in one and by its index in the other
+// (or written sinks[0] and sinks.0): set after prev (each key=value).
+func SetAsTheSameItem(set, prev string) Problem {
+	return Problem{File: "--set", Msg: fmt.Sprintf("%s: set twice, also as %s, the same list item's field (an item is named by its name or its index); give it once", set, prev)}
 }
 
 // SetUnderBothNames is the problem of two --set given for one Flink option

@@ -384,6 +384,18 @@ var flagProblemCases = func() []struct {
 		// after --set sinks.db.name=x): once, at --grid, not once a point
 		{[]string{"sweep", "plan", tiny, "--grid", "sinks.x.capacity=1k/s,2k/s", "--grid", "sinks.0.capacity=3k/s,4k/s", "--set", "sinks.db.name=x"},
 			[]string{"--grid: sinks.0.capacity: swept twice, also as sinks.x.capacity, the same list item's field (an item is named by its name or its index); give its values in one --grid"}, "the flags"},
+		// a list item's index written sinks[0] is sinks.0: a key swept and
+		// set so, however each writes it, is refused once
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks[0].capacity=1k/s,2k/s", "--set", "sinks.0.capacity=3k/s"},
+			[]string{"--grid: sinks[0].capacity: swept, and set by --set sinks.0.capacity=3k/s: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks.0.capacity=1k/s,2k/s", "--set", "sinks[0].capacity=3k/s"},
+			[]string{"--grid: sinks.0.capacity: swept, and set by --set sinks[0].capacity=3k/s: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks[0].capacity=1k/s,2k/s", "--set", "sinks.db.capacity=3k/s"},
+			[]string{"--grid: sinks[0].capacity=1k/s,2k/s: swept, and set by --set sinks.db.capacity=3k/s, the same list item's field: a key is either swept or set"}, "the flags"},
+		{[]string{"plan", tiny, "--target", "sinks[0].capacity=1k/s..10k/s", "--for", "stable", "--set", "sinks.0.capacity=3k/s"},
+			[]string{"--target: sinks[0].capacity: chosen by --target, and set by --set sinks.0.capacity=3k/s"}, "the flags"},
+		{[]string{"sweep", "plan", "testdata/tiny-sweep.yaml", "--set", "sinks[0].capacity=3k/s"},
+			[]string{"--set sinks[0].capacity=3k/s: sinks.0.capacity is swept by the scenario's sweep: block: a key is either swept or set"}, "the flags"},
 		// a key of the scenario's sweep: block that a --set reaches by
 		// another path, or inside its value: once, at the --set
 		{[]string{"sweep", "plan", "testdata/tiny-sweep.yaml", "--set", "sinks.0.capacity=3k/s"},
@@ -477,6 +489,8 @@ func TestValidateSetTwice(t *testing.T) {
 		want string
 	}{
 		{[]string{"sinks.db.capacity=1k/s", "sinks.db.capacity=2k/s"}, "--set: sinks.db.capacity: set twice (1k/s, then 2k/s); give it once"},
+		{[]string{"sinks.0.capacity=3k/s", "sinks[0].capacity=1k/s"},
+			"--set: sinks[0].capacity=1k/s: set twice, also as sinks.0.capacity=3k/s, the same list item's field (an item is named by its name or its index); give it once"},
 		{[]string{"flink={parallelism.default: 2}", "flink.parallelism.default=3"}, "--set: flink.parallelism.default: set twice (2, then 3); give it once"},
 		{[]string{"flink.parallelism.default=3", "flink.parallelism={default: 2}"}, "--set: flink.parallelism.default: set twice (3, then 2); give it once"},
 		{[]string{"sinks=[{name: db, latency: 5ms}]", "sinks.db.latency=6ms"}, "--set: sinks.db.latency: set twice (5ms, then 6ms); give it once"},

@@ -70,8 +70,9 @@ func setElsewhere(file string, data []byte, sets []string, axes []scenarios.Axis
 // and how it does: under another path (how says which), or (how "")
 // inside the value it writes.
 func setOtherwise(q scenarios.Problem, set string) (other, how string, ok bool) {
-	key, _, _ := strings.Cut(set, "=")
-	if q.Also == "" || !strings.HasPrefix(q.Msg, set+": ") && !strings.HasPrefix(q.Msg, key+": ") {
+	key, v, _ := strings.Cut(set, "=")
+	c := scenarios.CanonicalKey(key) // the loader's spelling: sinks.0 for sinks[0]
+	if q.Also == "" || !slices.ContainsFunc([]string{set, key, c + "=" + v, c}, func(p string) bool { return strings.HasPrefix(q.Msg, p+": ") }) {
 		return "", "", false
 	}
 	for _, h := range []string{", the same list item's field", ", the same Flink option's other name"} {
