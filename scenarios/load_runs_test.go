@@ -185,6 +185,11 @@ func TestVariantSetsOneOptionTwice(t *testing.T) {
 		// one list item's field by its index and by its name
 		{"{sinks.0.capacity: 1k/s, sinks.k.capacity: 2k/s}",
 			"v.yaml:6:35: variants.a.set.sinks.k.capacity: is already set as sinks.0.capacity (line 6), the same list item's field (an item is named by its name or its index); give it once"},
+		// a field inside a value the variant writes whole, in either order
+		{"{sinks.k.latency: {exponential: 3s}, sinks.k.latency.exponential: 1ms}",
+			"v.yaml:6:47: variants.a.set.sinks.k.latency.exponential: is already set inside sinks.k.latency (line 6), which sets it whole; give it once"},
+		{"{sinks.k.latency.exponential: 1ms, sinks.k.latency: 3s}",
+			"v.yaml:6:45: variants.a.set.sinks.k.latency: sets whole what sinks.k.latency.exponential (line 6) sets inside it; give it once"},
 		// one list item's field by its index, written two ways
 		{`{sinks.0.capacity: 1k/s, "sinks[0].capacity": 2k/s}`,
 			"v.yaml:6:35: variants.a.set.sinks[0].capacity: is already set as sinks.0.capacity (line 6), the same list item's field (an index is written [i] or .i); give it once"},

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -31,6 +32,7 @@ type seenWhatIf struct {
 	entry int        // which of the variant's entries (or which --set, from 1) set it
 	flat  bool       // given as a flat dotted key, not inside a value
 	value string     // the value, as the what-if writes it
+	node  *yaml.Node // the value
 	top   string     // the what-if's own key (canonical)
 	// written is the what-if's own key as written (sinks[0].capacity, where
 	// top has sinks.0.capacity)
@@ -263,10 +265,13 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 	}
 	flat := key == x.top
 	prev, ok := x.seen[c]
+	if !ok && x.overlaps(c, key, value, at) {
+		return true
+	}
 	again := ok && prev.entry != x.entry
 	switch {
 	case !ok, again && prev.flat && flat && prev.written == x.written, again && x.origin != "" && prev.top == top && prev.flat && flat:
-		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat, value: whatIfText(value), top: top, written: x.written, origin: x.origin}
+		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat, value: whatIfText(value), node: value, top: top, written: x.written, origin: x.origin}
 		return false
 	case again && x.origin != "" && prev.key == key:
 		p := SetTwice(key, prev.value, whatIfText(value))
@@ -291,10 +296,7 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 // variantTwice tells of key (c canonical), which a variant's entry at sets
 // (flat: as its own key), set by its entry prev too.
 func (x *merger) variantTwice(c, key string, prev seenWhatIf, flat bool, at *yaml.Node) {
-	where := ""
-	if prev.at != nil && prev.at.Line > 0 {
-		where = fmt.Sprintf(" (line %d)", prev.at.Line)
-	}
+	where := lineOf(prev.at)
 	switch {
 	case prev.key != key && !strings.HasPrefix(c, "flink."):
 		x.problem(at, key, fmt.Sprintf("is already set as %s%s, the same list item's field (an item is named by its name or its index); give it once",
@@ -307,6 +309,68 @@ func (x *merger) variantTwice(c, key string, prev seenWhatIf, flat bool, at *yam
 	default:
 		x.problem(at, key, "is set twice"+where+"; give it once")
 	}
+}
+
+// overlaps refuses a field (c, the key canonical) another entry sets too,
+// one of them inside the value the other writes whole (a distribution, a
+// list of values): latency={exponential: 3s} and latency.exponential=1ms,
+// in either order, one silently replacing the other.
+func (x *merger) overlaps(c, key string, value, at *yaml.Node) bool {
+	if strings.HasPrefix(c, "flink.") {
+		return false // one key after flink.
+	}
+	prev, inside, ok := x.wholeOver(c)
+	if !ok {
+		return false
+	}
+	text := whatIfText(value)
+	switch {
+	case x.origin != "" && inside:
+		x.d.probs = append(x.d.probs, Problem{File: "--set", Msg: fmt.Sprintf("%s=%s: set twice, also inside %s=%s, which sets it whole; give it once",
+			key, text, prev.key, prev.value), Also: prev.given()})
+	case x.origin != "":
+		x.d.probs = append(x.d.probs, Problem{File: "--set", Msg: fmt.Sprintf("%s=%s: set twice, also inside it by %s=%s; give it once",
+			key, text, prev.key, prev.value), Also: prev.given()})
+	case inside:
+		x.problem(at, key, fmt.Sprintf("is already set inside %s%s, which sets it whole; give it once", prev.key, lineOf(prev.at)))
+	default:
+		x.problem(at, key, fmt.Sprintf("sets whole what %s%s sets inside it; give it once", prev.key, lineOf(prev.at)))
+	}
+	return true
+}
+
+// wholeOver is a key another entry set (prev) whose value, written whole,
+// holds the field at c (inside), or one set inside the field at c, which
+// is now written whole (not inside).
+func (x *merger) wholeOver(c string) (prev seenWhatIf, inside, ok bool) {
+	segs := strings.Split(c, ".")
+	for i := len(segs) - 1; i > 0; i-- {
+		s, found := x.seen[strings.Join(segs[:i], ".")]
+		if !found || s.entry == x.entry || s.node == nil {
+			continue
+		}
+		if n, reached, _ := walk(x.d, s.node, strings.Join(segs[i:], ".")); reached && n != nil {
+			return s, true, true
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(x.seen)) {
+		s := x.seen[k]
+		if !strings.HasPrefix(k, c+".") || s.entry == x.entry {
+			continue
+		}
+		if n, reached := lookup(x.d, x.root, k); reached && n != nil { // set, not refused (a single value has no field)
+			return s, false, true
+		}
+	}
+	return seenWhatIf{}, false, false
+}
+
+// lineOf is " (line N)" for a node of the file, "" for none.
+func lineOf(n *yaml.Node) string {
+	if n == nil || n.Line == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (line %d)", n.Line)
 }
 
 // given is the --set that set it, as given (key=value, the key inside

@@ -396,6 +396,16 @@ var flagProblemCases = func() []struct {
 			[]string{"--target: sinks[0].capacity: chosen by --target, and set by --set sinks.0.capacity=3k/s"}, "the flags"},
 		{[]string{"sweep", "plan", "testdata/tiny-sweep.yaml", "--set", "sinks[0].capacity=3k/s"},
 			[]string{"--set sinks[0].capacity=3k/s: sinks.0.capacity is swept by the scenario's sweep: block: a key is either swept or set"}, "the flags"},
+		// a key swept, and set inside a value a --set writes whole (a
+		// distribution, a list of values): once, at --grid, not silently
+		// replaced at every point
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks.db.latency.exponential=1ms,2ms", "--set", "sinks.db.latency={exponential: 3s}"},
+			[]string{"--grid: sinks.db.latency.exponential=1ms,2ms: swept, and set by --set sinks.db.latency={exponential: 3s}: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", tiny, "--grid", "sinks.db.latency.exponential=1ms", "--set", "sinks.db={latency: {exponential: 3ms}}", "--duration", "1m"},
+			[]string{"--grid: sinks.db.latency.exponential=1ms: swept, and set by --set sinks.db={latency: {exponential: 3ms}}: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", "plan", "testdata/eventtime-readers.yaml", "--grid", "sources.events.event-time.pauses.0.for=1m,2m",
+			"--set", "sources.events.event-time.pauses=[{partitions: [1], at: 10s, for: 3m}]"},
+			[]string{"--grid: sources.events.event-time.pauses.0.for=1m,2m: swept, and set by --set sources.events.event-time.pauses=[{partitions: [1], at: 10s, for: 3m}]: a key is either swept or set"}, "the flags"},
 		// a key of the scenario's sweep: block that a --set reaches by
 		// another path, or inside its value: once, at the --set
 		{[]string{"sweep", "plan", "testdata/tiny-sweep.yaml", "--set", "sinks.0.capacity=3k/s"},
@@ -489,6 +499,11 @@ func TestValidateSetTwice(t *testing.T) {
 		want string
 	}{
 		{[]string{"sinks.db.capacity=1k/s", "sinks.db.capacity=2k/s"}, "--set: sinks.db.capacity: set twice (1k/s, then 2k/s); give it once"},
+		// a key inside a value another --set writes whole, in either order
+		{[]string{"sinks.db.latency={exponential: 3s}", "sinks.db.latency.exponential=1ms"},
+			"--set: sinks.db.latency.exponential=1ms: set twice, also inside sinks.db.latency={exponential: 3s}, which sets it whole; give it once"},
+		{[]string{"sinks.db.latency.exponential=1ms", "sinks.db.latency=3s"},
+			"--set: sinks.db.latency=3s: set twice, also inside it by sinks.db.latency.exponential=1ms; give it once"},
 		{[]string{"sinks.0.capacity=3k/s", "sinks[0].capacity=1k/s"},
 			"--set: sinks[0].capacity=1k/s: set twice, also as sinks.0.capacity=3k/s, the same list item's field (an item is named by its name or its index); give it once"},
 		{[]string{"flink={parallelism.default: 2}", "flink.parallelism.default=3"}, "--set: flink.parallelism.default: set twice (2, then 3); give it once"},
