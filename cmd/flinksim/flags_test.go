@@ -412,6 +412,10 @@ var flagProblemCases = func() []struct {
 			[]string{"--set sinks.0.capacity=3k/s: sinks.0.capacity is swept by the scenario's sweep: block: a key is either swept or set"}, "the flags"},
 		{[]string{"sweep", "plan", "testdata/tiny-sweep.yaml", "--set", "sinks.db.capacity=3k/s"},
 			[]string{"--set sinks.db.capacity=3k/s: sinks.0.capacity is swept by the scenario's sweep: block, the same list item's field: a key is either swept or set"}, "the flags"},
+		// told with another --set's problem, which keeps the scenario from loading
+		{[]string{"sweep", "plan", "testdata/tiny-sweep.yaml", "--set", "sinks.db.capacity=3k/s", "--set", "sinks.db.latency=zz"},
+			[]string{"--set sinks.db.capacity=3k/s: sinks.0.capacity is swept by the scenario's sweep: block, the same list item's field: a key is either swept or set",
+				`--set sinks.db.latency=zz: sinks.db.latency: "zz" is not a duration`}, "the flags"},
 		{[]string{"sweep", "testdata/tiny-sweep.yaml", "--set", "sinks={db: {capacity: 3k/s}}"},
 			[]string{"--set sinks={db: {capacity: 3k/s}}: sinks.0.capacity is swept by the scenario's sweep: block, the same list item's field: a key is either swept or set"}, "the flags"},
 		{[]string{"sweep", "merge", tiny, "--grid", "flink.parallelism.default=0,1", "--outcome", "speed"},

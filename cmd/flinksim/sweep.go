@@ -213,6 +213,9 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 	if data != nil {
 		fc.add(checkGridValues(file, data, o.allSets(), axes, given, err))
 	}
+	if err != nil && data != nil && len(o.grids) == 0 {
+		fc.add(blockClashes(file, data, o.allSets())) // told with the other --set's problems
+	}
 	if err := fc.joinLoaded(base, err); err != nil {
 		return nil, nil, nil, err
 	}

@@ -40,6 +40,23 @@ func blockAxes(file string, data []byte, grid []string, sets []string) ([]scenar
 	return axes, probs
 }
 
+// blockClashes is blockAxes's problems when the scenario does not load
+// with the flags (another --set is refused), so that a --set of a key the
+// sweep: block sweeps is told with them: the block as the file writes it
+// (nil when the file does not load as written either, or has none).
+func blockClashes(file string, data []byte, sets []string) error {
+	l, err := scenarios.LoadVariant(file, data, nil, scenarios.BaseName)
+	if err != nil || l.Scenario.Sweep == nil {
+		return nil
+	}
+	_, err = blockAxes(file, data, l.Scenario.Sweep.Grid, sets)
+	var p scenarios.Problems
+	if errors.As(err, &p) {
+		return p
+	}
+	return nil
+}
+
 // setElsewhere refuses a key of the scenario's sweep: block (by) that a
 // --set reaches otherwise than by its key: a list item by its index, a
 // Flink option by its other name, or inside the value it writes
