@@ -92,7 +92,7 @@ func (x *merger) merge(key string, t reflect.Type, value, at *yaml.Node) {
 		// a nested Flink key joins with dots, as the flink: block reads it;
 		// each is one flat what-if, replacing the option however it is spelled
 		for _, kv := range x.d.pairs(n, key) {
-			x.merge(key+"."+kv.key.Value, t, kv.val, x.inner(at, kv.key))
+			x.merge(key+"."+kv.key.Value, t, x.through(value, kv.val), x.throughAt(value, at, kv.key))
 		}
 		return
 	case n.Kind == yaml.MappingNode && (mergesInto(t) || namedItems(t)):
@@ -105,7 +105,7 @@ func (x *merger) merge(key string, t reflect.Type, value, at *yaml.Node) {
 			break // nothing to merge into: set it whole
 		}
 		for _, kv := range x.d.pairs(n, key) {
-			x.merge(key+"."+kv.key.Value, typeBelow(t, kv.key.Value), kv.val, x.inner(at, kv.key))
+			x.merge(key+"."+kv.key.Value, typeBelow(t, kv.key.Value), x.through(value, kv.val), x.throughAt(value, at, kv.key))
 		}
 		return
 	case n.Kind == yaml.SequenceNode && namedItems(t):

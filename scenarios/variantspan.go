@@ -64,3 +64,36 @@ func (s variantSpan) contains(line, col int) bool {
 	before := line < s.untilLine || line == s.untilLine && col <= s.untilCol
 	return s.prefix != "" && after && before
 }
+
+// through is v, a part of the value w written for a key of the variant's
+// set: block, as the merge puts it in the scenario: when w is an alias
+// written in the block (sinks.jdbc: *sk), or stands for one, an alias of
+// v placed where w is, so that v's problems are told at the alias, as
+// every other alias's are, and not at the anchor elsewhere in the file.
+func (x *merger) through(w, v *yaml.Node) *yaml.Node {
+	if !x.aliasIn(w) {
+		return v
+	}
+	return aliasAt(v, w)
+}
+
+// throughAt is where a problem the merge finds with the part of w at key
+// k is told: at w when w is an alias written in the set: block, as the
+// part's value is (through), else at k (merger.inner).
+func (x *merger) throughAt(w, at, k *yaml.Node) *yaml.Node {
+	if x.aliasIn(w) {
+		return w
+	}
+	return x.inner(at, k)
+}
+
+// aliasIn reports whether w is an alias written in the variant's set:
+// block.
+func (x *merger) aliasIn(w *yaml.Node) bool {
+	return w != nil && w.Kind == yaml.AliasNode && x.origin == "" && x.d.variant.contains(w.Line, w.Column)
+}
+
+// aliasAt is an alias of v written where at is.
+func aliasAt(v, at *yaml.Node) *yaml.Node {
+	return &yaml.Node{Kind: yaml.AliasNode, Alias: v, Line: at.Line, Column: at.Column}
+}
