@@ -97,3 +97,46 @@ func (x *merger) aliasIn(w *yaml.Node) bool {
 func aliasAt(v, at *yaml.Node) *yaml.Node {
 	return &yaml.Node{Kind: yaml.AliasNode, Alias: v, Line: at.Line, Column: at.Column}
 }
+
+// whatIfEntry is one key of a variant's set: block and its value: as
+// written, or merged in by a merge key (<<: *name), its value then an
+// alias at the merge key's alias (at, where its problems are told).
+type whatIfEntry struct{ key, val, at *yaml.Node }
+
+// variantEntries are the keys of a variant's set: block, a merge key's
+// (<<: *name, or a list of them) merged in as YAML merges them: a key
+// written in the block wins over a merged one, and an earlier source over
+// a later.
+func variantEntries(d *decoder, set *yaml.Node, path string) []whatIfEntry {
+	var out, merged []whatIfEntry
+	written := map[string]bool{}
+	for k := 0; k+1 < len(set.Content); k += 2 {
+		key, val := set.Content[k], set.Content[k+1]
+		if key.Tag != "!!merge" && key.Value != "<<" {
+			written[key.Value] = true
+			out = append(out, whatIfEntry{key, val, key})
+			continue
+		}
+		for _, m := range d.mergeSources(val, path) {
+			at := key
+			if a := mergeAlias(val, m); a != nil {
+				at = a
+			}
+			r := d.resolve(m)
+			for j := 0; j+1 < len(r.Content); j += 2 {
+				v := r.Content[j+1]
+				if at != key {
+					v = aliasAt(v, at)
+				}
+				merged = append(merged, whatIfEntry{r.Content[j], v, at})
+			}
+		}
+	}
+	for _, e := range merged {
+		if !written[e.key.Value] {
+			written[e.key.Value] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
