@@ -53,7 +53,7 @@ variants:
 }
 
 // TestVariantsNamedWrongAreChecked: a variant whose name cannot select it
-// (two variants' name, not a simple name, the base's) still has its
+// (two variants' name, not a simple name, the base's, none at all) still has its
 // overrides checked, with every other problem at once.
 func TestVariantsNamedWrongAreChecked(t *testing.T) {
 	const file = `name: v
@@ -68,6 +68,7 @@ variants:
     set: {flink.parallelism.default: 0}
   - name: base
     set: {flink.execution.checkpointing.timout: 1min}
+  - set: {sinks.k.capacity: slow}
 `
 	_, err := Load("v.yaml", []byte(file), nil)
 	got := ""
@@ -78,7 +79,8 @@ variants:
 	// where no name selects the variant alone.
 	for _, want := range []string{`v.yaml:6:29: variants[0].set.sinks.k.capacity: "fast"`, `v.yaml:8:28: variants[1].set.sinks.k.latency: "slow"`,
 		"v.yaml:10:38: variants[2].set.flink.parallelism.default: 0 is out of range", "v.yaml:12:11: variants[3].set.flink.execution.checkpointing.timout: unknown Flink configuration key",
-		`v.yaml:7:11: variants[1].name: "a" is already the name of variants.a (line 5)`} {
+		`v.yaml:7:11: variants[1].name: "a" is already the name of variants.a (line 5)`,
+		`v.yaml:13:5: variants[4].name: "" must be a simple name`, `v.yaml:13:29: variants[4].set.sinks.k.capacity: "slow"`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("want %q in:\n%s", want, got)
 		}
