@@ -48,3 +48,28 @@ func TestProblemsUnderAnAliasedSetAreWhereTheAliasIs(t *testing.T) {
 		}
 	}
 }
+
+// TestAliasesInsideAVariantsSet: an alias written for a key's value in a
+// variant's set: block (sinks.out: *sk), and a merge key there (<<: *vs),
+// are YAML's as everywhere: the anchor's keys merge in (a key written
+// beside them wins), and their problems, for that variant, are told at
+// the alias, not at the anchor in another variant.
+func TestAliasesInsideAVariantsSet(t *testing.T) {
+	const capacity = "must be more than 0/s; leave it out for an unlimited sink"
+	for _, c := range []struct{ v0, v1, want string }{
+		// a mapping's alias as a key's value
+		{"sinks.out: &sk\n        capacity: -5/s", "sinks.out: *sk",
+			"x.yaml:11:19: variants.v0.set.sinks.out.capacity: " + capacity + "\nx.yaml:14:18: variants.v1.set.sinks.out.capacity: " + capacity},
+		// a merge key: its keys are set, beside the block's own
+		{"sinks.out.capacity: 5/s", "<<: *vs\n      sources.clicks.rate: 5k/s", ""},
+		{"sinks.out.capacity: 5/s", "<<: *vs\n      sinks.out.capacity: 7/s", ""},
+		{"sinks.out.capacity: -5/s", "<<: *vs\n      sources.clicks.rate: 5k/s",
+			"x.yaml:10:27: variants.v0.set.sinks.out.capacity: " + capacity + "\nx.yaml:13:11: variants.v1.set.sinks.out.capacity: " + capacity},
+	} {
+		data := "name: e\nduration: 1min\nsources:\n  - {name: clicks, rate: 10k/s}\nsinks:\n  - {name: out, input: clicks}\n" +
+			"variants:\n  - name: v0\n    set: &vs\n      " + c.v0 + "\n  - name: v1\n    set:\n      " + c.v1 + "\n"
+		if got := loadProblems(t, []byte(data), nil, ""); got != c.want {
+			t.Errorf("%q, %q:\ngot  %q\nwant %q", c.v0, c.v1, got, c.want)
+		}
+	}
+}

@@ -37,13 +37,18 @@ func flinkAxisOption(key string) *flinkOption {
 
 // CanonicalKey is a --set or --grid key with the older (deprecated) name of
 // a modelled flink.* option replaced by its current one, as the loader
-// reads it, so that two names of one option compare equal.
+// reads it, and a list item's index written as problems write it
+// (sinks[0].capacity) as a dotted segment (sinks.0.capacity), as the
+// loader sets it, so that two spellings of one key compare equal.
 func CanonicalKey(key string) string {
 	key = strings.TrimSpace(key)
 	if o := flinkAxisOption(key); o != nil {
 		return "flink." + o.Key
 	}
-	return key
+	if key == "flink" || strings.HasPrefix(key, "flink.") {
+		return key // one Flink key after flink., brackets and all
+	}
+	return itemIndex.ReplaceAllString(key, ".$1")
 }
 
 func sameFunc(a, b func(any) string) bool {

@@ -192,9 +192,8 @@ func applyVariant(d *decoder, root *yaml.Node, v variantRef) (whatIfSeen, bool) 
 			d.variant.alias = written // set: *name: its problems are where the alias is
 		}
 		seen := whatIfSeen{} // as --set refuses a key set twice: which wins would be the order's
-		for k := 0; k+1 < len(set.Content); k += 2 {
-			key := set.Content[k]
-			setWhatIf(d, root, key.Value, set.Content[k+1], setter{d: d, at: key}, seen, k)
+		for k, e := range variantEntries(d, set, strings.TrimSuffix(prefix, ".")) {
+			setWhatIf(d, root, e.key.Value, e.val, setter{d: d, at: e.at}, seen, k)
 		}
 		return seen, true
 	}

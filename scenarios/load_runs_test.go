@@ -53,7 +53,7 @@ variants:
 }
 
 // TestVariantsNamedWrongAreChecked: a variant whose name cannot select it
-// (two variants' name, not a simple name, the base's) still has its
+// (two variants' name, not a simple name, the base's, none at all) still has its
 // overrides checked, with every other problem at once.
 func TestVariantsNamedWrongAreChecked(t *testing.T) {
 	const file = `name: v
@@ -68,6 +68,7 @@ variants:
     set: {flink.parallelism.default: 0}
   - name: base
     set: {flink.execution.checkpointing.timout: 1min}
+  - set: {sinks.k.capacity: slow}
 `
 	_, err := Load("v.yaml", []byte(file), nil)
 	got := ""
@@ -78,7 +79,8 @@ variants:
 	// where no name selects the variant alone.
 	for _, want := range []string{`v.yaml:6:29: variants[0].set.sinks.k.capacity: "fast"`, `v.yaml:8:28: variants[1].set.sinks.k.latency: "slow"`,
 		"v.yaml:10:38: variants[2].set.flink.parallelism.default: 0 is out of range", "v.yaml:12:11: variants[3].set.flink.execution.checkpointing.timout: unknown Flink configuration key",
-		`v.yaml:7:11: variants[1].name: "a" is already the name of variants.a (line 5)`} {
+		`v.yaml:7:11: variants[1].name: "a" is already the name of variants.a (line 5)`,
+		`v.yaml:13:5: variants[4].name: "" must be a simple name`, `v.yaml:13:29: variants[4].set.sinks.k.capacity: "slow"`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("want %q in:\n%s", want, got)
 		}
@@ -185,6 +187,14 @@ func TestVariantSetsOneOptionTwice(t *testing.T) {
 		// one list item's field by its index and by its name
 		{"{sinks.0.capacity: 1k/s, sinks.k.capacity: 2k/s}",
 			"v.yaml:6:35: variants.a.set.sinks.k.capacity: is already set as sinks.0.capacity (line 6), the same list item's field (an item is named by its name or its index); give it once"},
+		// a field inside a value the variant writes whole, in either order
+		{"{sinks.k.latency: {exponential: 3s}, sinks.k.latency.exponential: 1ms}",
+			"v.yaml:6:47: variants.a.set.sinks.k.latency.exponential: is already set inside sinks.k.latency (line 6), which sets it whole; give it once"},
+		{"{sinks.k.latency.exponential: 1ms, sinks.k.latency: 3s}",
+			"v.yaml:6:45: variants.a.set.sinks.k.latency: sets whole what sinks.k.latency.exponential (line 6) sets inside it; give it once"},
+		// one list item's field by its index, written two ways
+		{`{sinks.0.capacity: 1k/s, "sinks[0].capacity": 2k/s}`,
+			"v.yaml:6:35: variants.a.set.sinks[0].capacity: is already set as sinks.0.capacity (line 6), the same list item's field (an index is written [i] or .i); give it once"},
 		{"{flink.execution.checkpointing.incremental: true, duration: 5m}", ""},
 	} {
 		file := "name: v\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\nvariants:\n  - name: a\n    set: " + c.set + "\n"

@@ -167,8 +167,8 @@ func VariantNames(file string, data []byte) []string {
 }
 
 // variantNames lists the variants: by name those that can be loaded by it
-// (simple, unique and not the base's), the others by their place (the
-// base load reports their names).
+// (simple, unique and not the base's), the others, and one without a
+// name:, by their place (the base load reports their names).
 func variantNames(file string, data []byte) []variantRef {
 	d := newDecoder(file)
 	root := parseYAML(d, data)
@@ -191,12 +191,16 @@ func variantNames(file string, data []byte) []variantRef {
 			if item == nil || item.Kind != yaml.MappingNode {
 				continue
 			}
+			named := false
 			for k := 0; k+1 < len(item.Content); k += 2 {
 				if item.Content[k].Value == "name" {
 					n := item.Content[k+1].Value
 					seen[n]++
-					names, at = append(names, n), append(at, j)
+					names, at, named = append(names, n), append(at, j), true
 				}
+			}
+			if !named { // checked by its place, as one whose name is refused: its set: has problems too
+				names, at = append(names, ""), append(at, j)
 			}
 		}
 	}

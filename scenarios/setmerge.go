@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -31,7 +32,11 @@ type seenWhatIf struct {
 	entry int        // which of the variant's entries (or which --set, from 1) set it
 	flat  bool       // given as a flat dotted key, not inside a value
 	value string     // the value, as the what-if writes it
+	node  *yaml.Node // the value
 	top   string     // the what-if's own key (canonical)
+	// written is the what-if's own key as written (sinks[0].capacity, where
+	// top has sinks.0.capacity)
+	written string
 	// origin is the flag it comes from (--set key=value, --seed), "" for
 	// a variant's
 	origin string
@@ -40,10 +45,11 @@ type seenWhatIf struct {
 // setWhatIf applies the what-if key: value, entry the variant's entry it is
 // (0 for --set); st says where it comes from.
 func setWhatIf(d *decoder, root *yaml.Node, key string, value *yaml.Node, st setter, seen whatIfSeen, entry int) {
+	written := key
 	if !strings.HasPrefix(key, "flink.") {
 		key = itemIndex.ReplaceAllString(key, ".$1") // sinks[1].capacity, as a problem names the item, is sinks.1.capacity
 	}
-	x := merger{d: d, root: root, origin: st.origin, seen: seen, entry: entry, top: key}
+	x := merger{d: d, root: root, origin: st.origin, seen: seen, entry: entry, top: key, written: written}
 	x.merge(key, typeAt(key), value, st.at)
 }
 
@@ -58,6 +64,8 @@ type merger struct {
 	seen   whatIfSeen
 	entry  int
 	top    string // the what-if's own key
+	// written is the what-if's own key as written
+	written string
 }
 
 var (
@@ -84,7 +92,7 @@ func (x *merger) merge(key string, t reflect.Type, value, at *yaml.Node) {
 		// a nested Flink key joins with dots, as the flink: block reads it;
 		// each is one flat what-if, replacing the option however it is spelled
 		for _, kv := range x.d.pairs(n, key) {
-			x.merge(key+"."+kv.key.Value, t, kv.val, x.inner(at, kv.key))
+			x.merge(key+"."+kv.key.Value, t, x.through(value, kv.val), x.throughAt(value, at, kv.key))
 		}
 		return
 	case n.Kind == yaml.MappingNode && (mergesInto(t) || namedItems(t)):
@@ -97,7 +105,7 @@ func (x *merger) merge(key string, t reflect.Type, value, at *yaml.Node) {
 			break // nothing to merge into: set it whole
 		}
 		for _, kv := range x.d.pairs(n, key) {
-			x.merge(key+"."+kv.key.Value, typeBelow(t, kv.key.Value), kv.val, x.inner(at, kv.key))
+			x.merge(key+"."+kv.key.Value, typeBelow(t, kv.key.Value), x.through(value, kv.val), x.throughAt(value, at, kv.key))
 		}
 		return
 	case n.Kind == yaml.SequenceNode && namedItems(t):
@@ -257,10 +265,13 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 	}
 	flat := key == x.top
 	prev, ok := x.seen[c]
+	if !ok && x.overlaps(c, key, value, at) {
+		return true
+	}
 	again := ok && prev.entry != x.entry
 	switch {
-	case !ok, again && prev.flat && flat && prev.key == key, again && x.origin != "" && prev.top == top && prev.flat && flat:
-		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat, value: whatIfText(value), top: top, origin: x.origin}
+	case !ok, again && prev.flat && flat && prev.written == x.written, again && x.origin != "" && prev.top == top && prev.flat && flat:
+		x.seen[c] = seenWhatIf{key: key, at: at, entry: x.entry, flat: flat, value: whatIfText(value), node: value, top: top, written: x.written, origin: x.origin}
 		return false
 	case again && x.origin != "" && prev.key == key:
 		p := SetTwice(key, prev.value, whatIfText(value))
@@ -268,8 +279,9 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 		x.d.probs = append(x.d.probs, p)
 		return true
 	case again && x.origin != "" && !strings.HasPrefix(c, "flink."):
-		x.d.probs = append(x.d.probs, Problem{File: "--set", Msg: fmt.Sprintf("%s=%s: set twice, also as %s=%s, the same list item's field (an item is named by its name or its index); give it once",
-			key, whatIfText(value), prev.key, prev.value), Also: prev.given()})
+		p := SetAsTheSameItem(key+"="+whatIfText(value), prev.key+"="+prev.value)
+		p.Also = prev.given()
+		x.d.probs = append(x.d.probs, p)
 		return true
 	case again && x.origin != "":
 		p := SetUnderBothNames(key+"="+whatIfText(value), prev.key+"="+prev.value)
@@ -277,10 +289,14 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 		x.d.probs = append(x.d.probs, p)
 		return true
 	}
-	where := ""
-	if prev.at != nil && prev.at.Line > 0 {
-		where = fmt.Sprintf(" (line %d)", prev.at.Line)
-	}
+	x.variantTwice(c, key, prev, flat, at)
+	return true
+}
+
+// variantTwice tells of key (c canonical), which a variant's entry at sets
+// (flat: as its own key), set by its entry prev too.
+func (x *merger) variantTwice(c, key string, prev seenWhatIf, flat bool, at *yaml.Node) {
+	where := lineOf(prev.at)
 	switch {
 	case prev.key != key && !strings.HasPrefix(c, "flink."):
 		x.problem(at, key, fmt.Sprintf("is already set as %s%s, the same list item's field (an item is named by its name or its index); give it once",
@@ -288,10 +304,73 @@ func (x *merger) twice(key string, value, at *yaml.Node) bool {
 	case prev.key != key:
 		x.problem(at, key, fmt.Sprintf("sets the Flink option %s, already set as %s%s, its other name; give it once",
 			c[len("flink."):], prev.key, where))
+	case prev.written != x.written && flat && prev.flat: // sinks.0.capacity and sinks[0].capacity
+		x.problem(at, x.written, fmt.Sprintf("is already set as %s%s, the same list item's field (an index is written [i] or .i); give it once", prev.written, where))
 	default:
 		x.problem(at, key, "is set twice"+where+"; give it once")
 	}
+}
+
+// overlaps refuses a field (c, the key canonical) another entry sets too,
+// one of them inside the value the other writes whole (a distribution, a
+// list of values): latency={exponential: 3s} and latency.exponential=1ms,
+// in either order, one silently replacing the other.
+func (x *merger) overlaps(c, key string, value, at *yaml.Node) bool {
+	if strings.HasPrefix(c, "flink.") {
+		return false // one key after flink.
+	}
+	prev, inside, ok := x.wholeOver(c)
+	if !ok {
+		return false
+	}
+	text := whatIfText(value)
+	switch {
+	case x.origin != "" && inside:
+		x.d.probs = append(x.d.probs, Problem{File: "--set", Msg: fmt.Sprintf("%s=%s: set twice, also inside %s=%s, which sets it whole; give it once",
+			key, text, prev.key, prev.value), Also: prev.given()})
+	case x.origin != "":
+		x.d.probs = append(x.d.probs, Problem{File: "--set", Msg: fmt.Sprintf("%s=%s: set twice, also inside it by %s=%s; give it once",
+			key, text, prev.key, prev.value), Also: prev.given()})
+	case inside:
+		x.problem(at, key, fmt.Sprintf("is already set inside %s%s, which sets it whole; give it once", prev.key, lineOf(prev.at)))
+	default:
+		x.problem(at, key, fmt.Sprintf("sets whole what %s%s sets inside it; give it once", prev.key, lineOf(prev.at)))
+	}
 	return true
+}
+
+// wholeOver is a key another entry set (prev) whose value, written whole,
+// holds the field at c (inside), or one set inside the field at c, which
+// is now written whole (not inside).
+func (x *merger) wholeOver(c string) (prev seenWhatIf, inside, ok bool) {
+	segs := strings.Split(c, ".")
+	for i := len(segs) - 1; i > 0; i-- {
+		s, found := x.seen[strings.Join(segs[:i], ".")]
+		if !found || s.entry == x.entry || s.node == nil {
+			continue
+		}
+		if n, reached, _ := walk(x.d, s.node, strings.Join(segs[i:], ".")); reached && n != nil {
+			return s, true, true
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(x.seen)) {
+		s := x.seen[k]
+		if !strings.HasPrefix(k, c+".") || s.entry == x.entry {
+			continue
+		}
+		if n, reached := lookup(x.d, x.root, k); reached && n != nil { // set, not refused (a single value has no field)
+			return s, false, true
+		}
+	}
+	return seenWhatIf{}, false, false
+}
+
+// lineOf is " (line N)" for a node of the file, "" for none.
+func lineOf(n *yaml.Node) string {
+	if n == nil || n.Line == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (line %d)", n.Line)
 }
 
 // given is the --set that set it, as given (key=value, the key inside
@@ -319,6 +398,13 @@ func IsCollection(value string) bool {
 	}
 	k := n.Content[0].Kind
 	return k == yaml.MappingNode || k == yaml.SequenceNode
+}
+
+// SetAsTheSameItem is the problem of two --set given for one list item's
+// field, the item named by its name in one and by its index in the other
+// (or written sinks[0] and sinks.0): set after prev (each key=value).
+func SetAsTheSameItem(set, prev string) Problem {
+	return Problem{File: "--set", Msg: fmt.Sprintf("%s: set twice, also as %s, the same list item's field (an item is named by its name or its index); give it once", set, prev)}
 }
 
 // SetUnderBothNames is the problem of two --set given for one Flink option
@@ -363,12 +449,15 @@ func itemKey(d *decoder, root *yaml.Node, key string) string {
 }
 
 // FieldKey is a --set or --grid key as the field of the scenario in data
-// it names: a Flink option by its current name (CanonicalKey), each list
-// item on the way by its index, however it is named (sinks.jdbc.capacity
-// and sinks[0].capacity are sinks.0.capacity when sinks[0] is jdbc), so
-// that two spellings of one field compare equal. From a segment that
-// reaches nothing on, the key is as written.
-func FieldKey(file string, data []byte, key string) string {
+// it names, once the what-ifs sets (--set key=value, as Load takes them)
+// are applied: a Flink option by its current name (CanonicalKey), each
+// list item on the way by its index, however it is named
+// (sinks.jdbc.capacity and sinks[0].capacity are sinks.0.capacity when
+// sinks[0] is jdbc), so that two spellings of one field compare equal. A
+// --set that renames an item (sinks.0.name=z) renames it here too, as the
+// key is applied after it. From a segment that reaches nothing on, the key
+// is as written.
+func FieldKey(file string, data []byte, sets []string, key string) string {
 	c := CanonicalKey(key)
 	if strings.HasPrefix(c, "flink.") {
 		return c
@@ -378,6 +467,10 @@ func FieldKey(file string, data []byte, key string) string {
 	c = itemIndex.ReplaceAllString(c, ".$1")
 	if root == nil {
 		return c
+	}
+	seen := whatIfSeen{} // their problems are the load's to tell
+	for i, s := range sets {
+		applySet(d, root, i+1, s, seen)
 	}
 	return itemKey(d, root, c)
 }

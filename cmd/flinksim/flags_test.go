@@ -380,12 +380,42 @@ var flagProblemCases = func() []struct {
 		{[]string{"sweep", "plan", tiny, "--grid", "sinks[0].capacity=1k/s,2k/s", "--grid", "sinks.db.capacity=3k/s,4k/s", "--duration", "x"},
 			[]string{"--grid: sinks.db.capacity: swept twice, also as sinks[0].capacity, the same list item's field (an item is named by its name or its index); give its values in one --grid",
 				`--duration: "x" is not a duration`}, "the flags"},
+		// the item a name names once the --set rename it (sinks.db is x
+		// after --set sinks.db.name=x): once, at --grid, not once a point
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks.x.capacity=1k/s,2k/s", "--grid", "sinks.0.capacity=3k/s,4k/s", "--set", "sinks.db.name=x"},
+			[]string{"--grid: sinks.0.capacity: swept twice, also as sinks.x.capacity, the same list item's field (an item is named by its name or its index); give its values in one --grid"}, "the flags"},
+		// a list item's index written sinks[0] is sinks.0: a key swept and
+		// set so, however each writes it, is refused once
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks[0].capacity=1k/s,2k/s", "--set", "sinks.0.capacity=3k/s"},
+			[]string{"--grid: sinks[0].capacity: swept, and set by --set sinks.0.capacity=3k/s: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks.0.capacity=1k/s,2k/s", "--set", "sinks[0].capacity=3k/s"},
+			[]string{"--grid: sinks.0.capacity: swept, and set by --set sinks[0].capacity=3k/s: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks[0].capacity=1k/s,2k/s", "--set", "sinks.db.capacity=3k/s"},
+			[]string{"--grid: sinks[0].capacity=1k/s,2k/s: swept, and set by --set sinks.db.capacity=3k/s, the same list item's field: a key is either swept or set"}, "the flags"},
+		{[]string{"plan", tiny, "--target", "sinks[0].capacity=1k/s..10k/s", "--for", "stable", "--set", "sinks.0.capacity=3k/s"},
+			[]string{"--target: sinks[0].capacity: chosen by --target, and set by --set sinks.0.capacity=3k/s"}, "the flags"},
+		{[]string{"sweep", "plan", "testdata/tiny-sweep.yaml", "--set", "sinks[0].capacity=3k/s"},
+			[]string{"--set sinks[0].capacity=3k/s: sinks.0.capacity is swept by the scenario's sweep: block: a key is either swept or set"}, "the flags"},
+		// a key swept, and set inside a value a --set writes whole (a
+		// distribution, a list of values): once, at --grid, not silently
+		// replaced at every point
+		{[]string{"sweep", "plan", tiny, "--grid", "sinks.db.latency.exponential=1ms,2ms", "--set", "sinks.db.latency={exponential: 3s}"},
+			[]string{"--grid: sinks.db.latency.exponential=1ms,2ms: swept, and set by --set sinks.db.latency={exponential: 3s}: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", tiny, "--grid", "sinks.db.latency.exponential=1ms", "--set", "sinks.db={latency: {exponential: 3ms}}", "--duration", "1m"},
+			[]string{"--grid: sinks.db.latency.exponential=1ms: swept, and set by --set sinks.db={latency: {exponential: 3ms}}: a key is either swept or set"}, "the flags"},
+		{[]string{"sweep", "plan", "testdata/eventtime-readers.yaml", "--grid", "sources.events.event-time.pauses.0.for=1m,2m",
+			"--set", "sources.events.event-time.pauses=[{partitions: [1], at: 10s, for: 3m}]"},
+			[]string{"--grid: sources.events.event-time.pauses.0.for=1m,2m: swept, and set by --set sources.events.event-time.pauses=[{partitions: [1], at: 10s, for: 3m}]: a key is either swept or set"}, "the flags"},
 		// a key of the scenario's sweep: block that a --set reaches by
 		// another path, or inside its value: once, at the --set
 		{[]string{"sweep", "plan", "testdata/tiny-sweep.yaml", "--set", "sinks.0.capacity=3k/s"},
 			[]string{"--set sinks.0.capacity=3k/s: sinks.0.capacity is swept by the scenario's sweep: block: a key is either swept or set"}, "the flags"},
 		{[]string{"sweep", "plan", "testdata/tiny-sweep.yaml", "--set", "sinks.db.capacity=3k/s"},
 			[]string{"--set sinks.db.capacity=3k/s: sinks.0.capacity is swept by the scenario's sweep: block, the same list item's field: a key is either swept or set"}, "the flags"},
+		// told with another --set's problem, which keeps the scenario from loading
+		{[]string{"sweep", "plan", "testdata/tiny-sweep.yaml", "--set", "sinks.db.capacity=3k/s", "--set", "sinks.db.latency=zz"},
+			[]string{"--set sinks.db.capacity=3k/s: sinks.0.capacity is swept by the scenario's sweep: block, the same list item's field: a key is either swept or set",
+				`--set sinks.db.latency=zz: sinks.db.latency: "zz" is not a duration`}, "the flags"},
 		{[]string{"sweep", "testdata/tiny-sweep.yaml", "--set", "sinks={db: {capacity: 3k/s}}"},
 			[]string{"--set sinks={db: {capacity: 3k/s}}: sinks.0.capacity is swept by the scenario's sweep: block, the same list item's field: a key is either swept or set"}, "the flags"},
 		{[]string{"sweep", "merge", tiny, "--grid", "flink.parallelism.default=0,1", "--outcome", "speed"},
@@ -473,6 +503,13 @@ func TestValidateSetTwice(t *testing.T) {
 		want string
 	}{
 		{[]string{"sinks.db.capacity=1k/s", "sinks.db.capacity=2k/s"}, "--set: sinks.db.capacity: set twice (1k/s, then 2k/s); give it once"},
+		// a key inside a value another --set writes whole, in either order
+		{[]string{"sinks.db.latency={exponential: 3s}", "sinks.db.latency.exponential=1ms"},
+			"--set: sinks.db.latency.exponential=1ms: set twice, also inside sinks.db.latency={exponential: 3s}, which sets it whole; give it once"},
+		{[]string{"sinks.db.latency.exponential=1ms", "sinks.db.latency=3s"},
+			"--set: sinks.db.latency=3s: set twice, also inside it by sinks.db.latency.exponential=1ms; give it once"},
+		{[]string{"sinks.0.capacity=3k/s", "sinks[0].capacity=1k/s"},
+			"--set: sinks[0].capacity=1k/s: set twice, also as sinks.0.capacity=3k/s, the same list item's field (an item is named by its name or its index); give it once"},
 		{[]string{"flink={parallelism.default: 2}", "flink.parallelism.default=3"}, "--set: flink.parallelism.default: set twice (2, then 3); give it once"},
 		{[]string{"flink.parallelism.default=3", "flink.parallelism={default: 2}"}, "--set: flink.parallelism.default: set twice (3, then 2); give it once"},
 		{[]string{"sinks=[{name: db, latency: 5ms}]", "sinks.db.latency=6ms"}, "--set: sinks.db.latency: set twice (5ms, then 6ms); give it once"},
@@ -489,6 +526,22 @@ func TestValidateSetTwice(t *testing.T) {
 		code, _, errs := cli(t, args...)
 		if want := c.want + "\nflinksim: 1 problem in the flags\n"; code != exitScenario || errs != want {
 			t.Errorf("%v: exit %d, stderr %q, want %q", c.sets, code, errs, want)
+		}
+	}
+}
+
+// TestSweptTwiceNamesItemsAfterTheSet: two --grid name one list item's
+// field only when they do once the --set are applied: a --set that renames
+// items (sinks.0.name=z, sinks.1.name=a) makes sinks.a the second sink, so
+// sinks.a.capacity and sinks.0.capacity are two fields, a valid sweep.
+func TestSweptTwiceNamesItemsAfterTheSet(t *testing.T) {
+	for _, args := range [][]string{
+		{"sweep", "plan", "testdata/two-sinks.yaml", "--grid", "sinks.a.capacity=1k/s,2k/s", "--grid", "sinks.0.capacity=3k/s,4k/s", "--set", "sinks.0.name=z", "--set", "sinks.1.name=a"},
+		{"sweep", "plan", "testdata/two-sinks.yaml", "--grid", "sinks.b.capacity=1k/s,2k/s", "--grid", "sinks.1.capacity=3k/s,4k/s", "--set", "sinks.b.name=c", "--set", "sinks.a.name=b"},
+	} {
+		code, stdout, stderr := cli(t, args...)
+		if code != exitOK || strings.Count(stdout, "\n") != 4 || stderr != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want the 4 points", args, code, stdout, stderr)
 		}
 	}
 }

@@ -142,6 +142,8 @@ func setKeyTwice(sets []string) error {
 			first[c] = s
 		case strings.TrimSpace(strings.SplitN(prev, "=", 2)[0]) == k:
 			probs = append(probs, scenarios.SetTwice(k, was, v))
+		case !strings.HasPrefix(c, "flink."): // sinks[0].capacity and sinks.0.capacity
+			probs = append(probs, scenarios.SetAsTheSameItem(s, prev))
 		default:
 			probs = append(probs, scenarios.SetUnderBothNames(s, prev))
 		}

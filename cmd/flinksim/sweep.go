@@ -207,11 +207,14 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 	file, data, base, err := loadBase(arg, o.allSets())
 	fieldOf := scenarios.CanonicalKey // the scenario unread: a Flink option's names alone
 	if data != nil {
-		fieldOf = func(key string) string { return scenarios.FieldKey(file, data, key) }
+		fieldOf = func(key string) string { return scenarios.FieldKey(file, data, o.allSets(), key) }
 	}
 	fc.add(sweptTwice(append(keys, axes...), fieldOf))
 	if data != nil {
 		fc.add(checkGridValues(file, data, o.allSets(), axes, given, err))
+	}
+	if err != nil && data != nil && len(o.grids) == 0 {
+		fc.add(blockClashes(file, data, o.allSets())) // told with the other --set's problems
 	}
 	if err := fc.joinLoaded(base, err); err != nil {
 		return nil, nil, nil, err

@@ -40,6 +40,23 @@ func blockAxes(file string, data []byte, grid []string, sets []string) ([]scenar
 	return axes, probs
 }
 
+// blockClashes is blockAxes's problems when the scenario does not load
+// with the flags (another --set is refused), so that a --set of a key the
+// sweep: block sweeps is told with them: the block as the file writes it
+// (nil when the file does not load as written either, or has none).
+func blockClashes(file string, data []byte, sets []string) error {
+	l, err := scenarios.LoadVariant(file, data, nil, scenarios.BaseName)
+	if err != nil || l.Scenario.Sweep == nil {
+		return nil
+	}
+	_, err = blockAxes(file, data, l.Scenario.Sweep.Grid, sets)
+	var p scenarios.Problems
+	if errors.As(err, &p) {
+		return p
+	}
+	return nil
+}
+
 // setElsewhere refuses a key of the scenario's sweep: block (by) that a
 // --set reaches otherwise than by its key: a list item by its index, a
 // Flink option by its other name, or inside the value it writes
@@ -70,8 +87,9 @@ func setElsewhere(file string, data []byte, sets []string, axes []scenarios.Axis
 // and how it does: under another path (how says which), or (how "")
 // inside the value it writes.
 func setOtherwise(q scenarios.Problem, set string) (other, how string, ok bool) {
-	key, _, _ := strings.Cut(set, "=")
-	if q.Also == "" || !strings.HasPrefix(q.Msg, set+": ") && !strings.HasPrefix(q.Msg, key+": ") {
+	key, v, _ := strings.Cut(set, "=")
+	c := scenarios.CanonicalKey(key) // the loader's spelling: sinks.0 for sinks[0]
+	if q.Also == "" || !slices.ContainsFunc([]string{set, key, c + "=" + v, c}, func(p string) bool { return strings.HasPrefix(q.Msg, p+": ") }) {
 		return "", "", false
 	}
 	for _, h := range []string{", the same list item's field", ", the same Flink option's other name"} {
