@@ -404,15 +404,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	if s.outputSurelyShort(st, available) {
 		return false, true
 	}
-	// The room up to what a decision below compares it with (a room above
-	// both available and target decides as the exact one does), exact for
-	// an event-time reader, whose wake (roomFilled) reads it: not target
-	// alone, as a step may be below a quarter chunk.
-	need := int64(math.MaxInt64)
-	if len(st.splits) == 0 || st.splits[0].room <= 0 {
-		need = max(available, target)
-	}
-	limit, whole := s.outputRoom(st, need)
+	limit, whole := s.outputRoom(st, s.readNeed(st, available, target))
 	if whole < s.minStep(st) && available > limit {
 		return false, true
 	}
@@ -437,6 +429,18 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	}
 	s.countNet(st.tm, resIn, float64(st.cur.Bytes)) // read from Kafka over the network
 	return st.cur.Records > 0, false
+}
+
+// readNeed is how much of a source's output room readKafka asks for: up
+// to what a decision there compares it with (a room and a whole above
+// available, target and the least step decide as the exact ones do), the
+// exact room for an event-time reader, whose wake (roomFilled) reads it;
+// not target alone, as a step may be below a quarter chunk.
+func (s *Simulation) readNeed(st *subtask, available, target int64) int64 {
+	if !roomShortcut || len(st.splits) > 0 && st.splits[0].room > 0 {
+		return math.MaxInt64
+	}
+	return max(available, target, s.minStep(st))
 }
 
 // readSplits reads up to want records into st.cur from the subtask's
