@@ -132,8 +132,9 @@ var roomShortcut = true
 // records without refreshing it: the free buffers hold free·minRPB records
 // (the open buffers' space comes on top), and every channel takes
 // (maxPer − k)·minRPB records before its cap, k the most buffers a channel
-// holds, which its share of at most maxW turns into k/maxW of the
-// partition's (channelRoom). At a wide keyBy a step reaches a few of many
+// holds, so at a share of at most maxW the partition takes
+// (maxPer − k)·minRPB/maxW records before any channel's cap
+// (channelRoom). At a wide keyBy a step reaches a few of many
 // channels, each far from its cap: the refresh of every channel written
 // since the last step was most of a source's step.
 func (p *partition) surelyFits(free, need float64) bool {
