@@ -113,6 +113,35 @@ func TestFitPoolAllocatesNothing(t *testing.T) {
 	}
 }
 
+// drawPartition draws a partition of n channels whose edge holds rpb
+// records per buffer: shares equal or drawn, some channels debloated (a
+// fill up to the edge's size, as a buffer filled before the resize), each
+// holding up to most buffers (full and used counted).
+func drawPartition(t *rapid.T, n int, rpb int64, maxPer, most int) *partition {
+	p := &partition{edge: &edge{rpb: rpb}, maxPer: int32(maxPer)}
+	if rapid.Bool().Draw(t, "weights") {
+		p.edge.weights = make([]float64, n)
+		for i := range p.edge.weights {
+			p.edge.weights[i] = rapid.Float64Range(0, 1).Draw(t, "weight")
+		}
+	}
+	for i := range n {
+		c := &channel{src: p, sub: int32(i), rpb: rpb}
+		if rapid.IntRange(0, 3).Draw(t, "debloated") == 0 {
+			c.rpb = rapid.Int64Range(1, rpb).Draw(t, "debloated size")
+		}
+		c.fill = rapid.Int64Range(0, rpb).Draw(t, "fill")
+		c.sendBuf = int32(rapid.IntRange(0, most).Draw(t, "sender buffers"))
+		if c.sendBuf >= p.maxPer {
+			p.full++
+		}
+		p.used += c.sendBuf
+		p.ch = append(p.ch, c)
+	}
+	p.setMinRPB()
+	return p
+}
+
 // A partition's room is at most its free buffers and one open buffer per
 // channel at the edge's buffer size, the bound outputSurelyShort decides
 // with before it computes the room (with and without the min-tree, buffers
@@ -121,23 +150,8 @@ func TestRoomIsAtMostFreeAndOpenBuffers(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		n := rapid.IntRange(1, 40).Draw(t, "channels")
 		rpb := rapid.Int64Range(1, 400).Draw(t, "records per buffer")
-		p := &partition{edge: &edge{rpb: rpb}, maxPer: int32(rapid.IntRange(1, 50).Draw(t, "max per channel"))}
-		if rapid.Bool().Draw(t, "weights") {
-			p.edge.weights = make([]float64, n)
-			for i := range p.edge.weights {
-				p.edge.weights[i] = rapid.Float64Range(0, 1).Draw(t, "weight")
-			}
-		}
-		for i := range n {
-			c := &channel{src: p, sub: int32(i), rpb: rpb}
-			if rapid.IntRange(0, 3).Draw(t, "debloated") == 0 {
-				c.rpb = rapid.Int64Range(1, rpb).Draw(t, "debloated size")
-			}
-			c.fill = rapid.Int64Range(0, rpb).Draw(t, "fill")
-			c.sendBuf = int32(rapid.IntRange(0, int(p.maxPer)).Draw(t, "sender buffers"))
-			p.ch = append(p.ch, c)
-		}
-		p.setMinRPB()
+		maxPer := rapid.IntRange(1, 50).Draw(t, "max per channel")
+		p := drawPartition(t, n, rpb, maxPer, maxPer)
 		p.pool = int32(rapid.IntRange(1, 200).Draw(t, "pool"))
 		p.used = int32(rapid.IntRange(0, int(p.pool)+8).Draw(t, "used"))
 		room := p.room(0, 0)
@@ -154,28 +168,8 @@ func TestSurelyFitsIsALowerBound(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		n := rapid.IntRange(scanChannels+1, 80).Draw(t, "channels")
 		rpb := rapid.Int64Range(1, 400).Draw(t, "records per buffer")
-		p := &partition{edge: &edge{rpb: rpb}, maxPer: int32(rapid.IntRange(1, 12).Draw(t, "max per channel"))}
-		if rapid.Bool().Draw(t, "weights") {
-			p.edge.weights = make([]float64, n)
-			for i := range p.edge.weights {
-				p.edge.weights[i] = rapid.Float64Range(0, 1).Draw(t, "weight")
-			}
-		}
-		most := rapid.IntRange(0, int(p.maxPer)).Draw(t, "most sender buffers")
-		for i := range n {
-			c := &channel{src: p, sub: int32(i), rpb: rpb}
-			if rapid.IntRange(0, 3).Draw(t, "debloated") == 0 {
-				c.rpb = rapid.Int64Range(1, rpb).Draw(t, "debloated size")
-			}
-			c.fill = rapid.Int64Range(0, c.rpb).Draw(t, "fill")
-			c.sendBuf = int32(rapid.IntRange(0, most).Draw(t, "sender buffers"))
-			if c.sendBuf >= p.maxPer {
-				p.full++
-			}
-			p.used += c.sendBuf
-			p.ch = append(p.ch, c)
-		}
-		p.setMinRPB()
+		maxPer := rapid.IntRange(1, 12).Draw(t, "max per channel")
+		p := drawPartition(t, n, rpb, maxPer, rapid.IntRange(0, maxPer).Draw(t, "most sender buffers"))
 		p.pool = p.used + int32(rapid.IntRange(-8, 4000).Draw(t, "free"))
 		room := p.room(0, 0)                                                            // computed in full
 		need := room * rapid.Float64Range(0, 2).Draw(t, "need, a multiple of the room") // near the bound
