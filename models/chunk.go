@@ -124,7 +124,7 @@ func (c *Chunk) Absorb(o *Chunk) {
 
 // ring is a growable FIFO queue that reuses its storage, so steady-state
 // queueing allocates nothing. Its capacity is a power of two (grow doubles
-// from 8), so an index wraps with a mask, not a division.
+// from 2), so an index wraps with a mask, not a division.
 type ring[T any] struct {
 	buf  []T
 	head int

@@ -313,9 +313,11 @@ func (s *Simulation) deployPartitions() {
 				p.scratch = make([]int64, len(dests))
 				p.heap = make([]int32, len(dests))
 			}
+			chans := make([]channel, len(dests)) // together, and 64-byte aligned (channel)
 			for k, d := range dests {
 				g := d.gates[e.gateIdx]
-				c := &channel{src: p, sub: int32(k), dst: g, idx: int32(len(g.ch)), local: d.tm == st.tm, rpb: e.rpb}
+				c := &chans[k]
+				*c = channel{src: p, sub: int32(k), dst: g, idx: int32(len(g.ch)), local: d.tm == st.tm, rpb: e.rpb}
 				if !c.local {
 					g.remote++
 					c.gid = int32(len(s.remote))

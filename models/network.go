@@ -36,36 +36,51 @@ import (
 // Network latency is not modelled: a buffer with credit arrives at once.
 
 // channel is one (sender subpartition → receiver input channel) pair.
+// The fields touched for every buffer come first, in the first two cache
+// lines (channels are allocated 64-byte aligned, a partition's together:
+// newChannels); at parallelism 256 an exchange has 65,536 channels, and a
+// buffer's cost is mostly the cache lines of its channel it misses.
 type channel struct {
-	src   *partition
-	sub   int32 // subpartition index at the sender
-	dst   *gate
-	idx   int32 // input-channel index at the receiver
-	local bool
-
-	open Chunk       // records in the open buffer not yet sliced off for the receiver
-	fill int64       // records written into the open buffer, slices included (0: no open buffer)
-	rpb  int64       // records a buffer of this channel holds (the edge's, or fewer when debloated)
-	q    ring[Chunk] // finished buffers and slices, oldest first; the first `delivered` are at the receiver
-	// flushReq: the flusher asked for the open buffer's records; they are
-	// sliced off once the reader has taken everything ahead of them.
-	flushReq bool
-	// parked is output the writer could not get a buffer for in the middle
-	// of a step (its pool and overdraft used up): the task is blocked until
-	// it is written. Rare, so kept out of line (nil: none): the channel's
-	// fields touched for every buffer stay in fewer cache lines.
-	parked *Chunk
+	q ring[Chunk] // finished buffers and slices, oldest first; the first `delivered` are at the receiver
 
 	delivered int32 // remote: finished chunks sent to the receiver (the last `transit` still on the wire)
 	transit   int32 // remote: sent chunks that have not arrived yet (network latency)
 	creditLag int32 // remote: exclusive buffers the receiver freed whose credit has not reached the sender
-	gid       int32 // remote: index in Simulation.remote, for arrival and credit events
 	sendBuf   int32 // buffers held in the sender's pool (open + undelivered or unconsumed)
 	recvBuf   int32 // receiver buffers held (exclusive + floating)
 	floatHeld int32 // floating buffers among recvBuf
-	queued    bool  // listed in dst.avail
-	waiting   bool  // listed in dst.waiters (wants a floating buffer)
-	blocked   bool  // aligning: its barrier was read, the others are awaited
+
+	local     bool
+	queued    bool // listed in dst.avail
+	waiting   bool // listed in dst.waiters (wants a floating buffer)
+	blocked   bool // aligning: its barrier was read, the others are awaited
+	roomDirty bool // listed in src.dirty
+	// flushReq: the flusher asked for the open buffer's records; they are
+	// sliced off once the reader has taken everything ahead of them.
+	flushReq bool
+	// apart: the receiver is a window operator, and the open buffer keeps
+	// records far apart in event time in segments (openbuf.go): segs are
+	// the open buffer's earlier ones, open its newest
+	apart bool
+
+	fill     int64 // records written into the open buffer, slices included (0: no open buffer)
+	rpb      int64 // records a buffer of this channel holds (the edge's, or fewer when debloated)
+	inflight int64 // records in open and q
+	wm       wmark // the watermark the receiver has taken from this channel
+	wmSent   wmark // the highest watermark the sender has put on this channel
+	src      *partition
+	dst      *gate
+
+	open Chunk // records in the open buffer not yet sliced off for the receiver
+
+	sub int32 // subpartition index at the sender
+	idx int32 // input-channel index at the receiver
+	gid int32 // remote: index in Simulation.remote, for arrival and credit events
+
+	// parked is output the writer could not get a buffer for in the middle
+	// of a step (its pool and overdraft used up): the task is blocked until
+	// it is written. Rare, so kept out of line (nil: none).
+	parked *Chunk
 
 	barrierSeen int64 // the newest checkpoint whose barrier the receiver read
 	// persist is the unaligned checkpoint whose snapshot the receiver has
@@ -73,20 +88,12 @@ type channel struct {
 	// that reaches the receiver is persisted until it does (0: none).
 	persist int64
 
-	inflight    int64 // records in open and q
 	openCounted int64 // openSpace as last counted in src.openSum
-	roomDirty   bool  // listed in src.dirty
-	wm          wmark // the watermark the receiver has taken from this channel
-	wmSent      wmark // the highest watermark the sender has put on this channel
 	// trailWM is a watermark written behind the channel's trailLeft
 	// records still to be taken (broadcastWatermark; none: noWatermark)
 	trailWM   wmark
 	trailLeft int64
-	// apart: the receiver is a window operator, and the open buffer keeps
-	// records far apart in event time in segments (openbuf.go): segs are
-	// the open buffer's earlier ones, open its newest
-	apart bool
-	segs  []Chunk
+	segs      []Chunk
 }
 
 // parkedRecords is the number of records parked on the channel.
@@ -339,11 +346,8 @@ func (s *Simulation) deliver(c *channel) {
 		}
 	}
 	if int(c.delivered) == c.q.Len() && c.flushReq {
-		if n := s.sliceRemote(c); n > 0 {
-			for j := c.q.Len() - n; j < c.q.Len(); j++ {
-				sent += c.q.At(j).Records
-				bytes += c.q.At(j).Bytes
-			}
+		if n, r, b := s.sliceRemote(c); n > 0 {
+			sent, bytes = sent+r, bytes+b
 			arrived = true
 			k += int64(n)
 		}

@@ -54,26 +54,32 @@ func (s *Simulation) finishOpen(c *channel) {
 // sliceRemote sends the records of c's open buffer as a slice against one
 // credit, once everything ahead of them is delivered and a flush asked for
 // them. The sender keeps the buffer and goes on filling it; the slice takes
-// a whole buffer at the receiver. It returns the chunks it sent: the
-// slice, and the open buffer's earlier segments before it (openbuf.go).
-func (s *Simulation) sliceRemote(c *channel) int {
+// a whole buffer at the receiver. It returns the chunks it sent (the
+// slice, and the open buffer's earlier segments before it: openbuf.go) and
+// their records and bytes, counted before they are queued: reading them
+// back from the queue's cold slots would wait for those lines.
+func (s *Simulation) sliceRemote(c *channel) (n int, records, bytes int64) {
 	if c.open.Records == 0 {
 		c.flushReq = false
-		return 0
+		return 0, 0, 0
 	}
 	g := c.dst
 	freeExcl, freeFloat := s.credits(c)
 	if freeExcl+freeFloat == 0 {
 		c.waitCredit()
-		return 0
+		return 0, 0, 0
 	}
-	n := 1 + len(c.segs)
-	s.pushSegs(c)
-	slice := c.open
-	slice.Buffers = 1
+	n = 1 + len(c.segs)
+	records, bytes = c.open.Records, c.open.Bytes
+	for i := range c.segs {
+		bytes += c.segs[i].Bytes
+	}
+	records += s.pushSegs(c)
+	slot := c.q.PushSlot()
+	*slot = c.open
+	slot.Buffers = 1
 	c.open = Chunk{}
 	c.flushReq = false
-	c.q.Push(slice)
 	fromFloat := int32(0)
 	if freeExcl == 0 {
 		fromFloat = 1
@@ -88,7 +94,7 @@ func (s *Simulation) sliceRemote(c *channel) int {
 			s.persistArrived(c, c.q.At(j))
 		}
 	}
-	return n
+	return n, records, bytes
 }
 
 // sliceLocal makes the records of c's open buffer readable in place, once
