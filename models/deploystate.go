@@ -22,7 +22,9 @@ import (
 // FAILED; DefaultScheduler.onTaskFailed): a failover of their regions like
 // any other (regions.go: failingRegions), whose restart strategy decides,
 // and which SCHEDULES them again when its restart delay is over; the
-// failed deployment's events are ignored (deployGen).
+// failed deployment's events are ignored (deployGen). A lost TaskManager the
+// JobManager has not noticed yet keeps its slots, so tasks deploy to it and
+// fail when submitTask times out (faults.go: deployTimedOut).
 
 // deployingTimes is the job's deploying time in whole ms of the restart
 // strategies' clock, as the job status gauges (jobStatusTimes).
@@ -95,8 +97,10 @@ func (s *Simulation) deployment(op int32, gen int64) bool {
 
 // deployingNow: failover op's regions start DEPLOYING (evDeploying; those
 // another failover cancelled since are not op's any more), unless a
-// TaskManager they need was lost since: then they wait for its
-// replacement, and deployed defers them.
+// TaskManager they need was lost and noticed since: then they wait for its
+// replacement, and deployed defers them. Tasks deployed to a lost
+// TaskManager not yet noticed fail pekko.ask.timeout later
+// (deployTimedOut), unless the loss is noticed first.
 func (s *Simulation) deployingNow(op int32) {
 	var rs []*region
 	for _, r := range s.opRegions(op, regionRestarting) {
@@ -109,6 +113,9 @@ func (s *Simulation) deployingNow(op int32) {
 	}
 	for _, r := range rs {
 		s.startDeploying(r)
+	}
+	if s.spec.Recovery.AskTimeout > 0 && s.deployingToLost(rs) {
+		s.eng.At(sim.Add(s.eng.Now(), s.spec.Recovery.AskTimeout), evDeployTimeout, op, s.deployGen[op])
 	}
 }
 

@@ -335,13 +335,14 @@ func (s *Simulation) jobRunning() {
 	}
 }
 
-// replacedBy is when every lost TaskManager of regions rs has its
-// replacement (now, when none is lost).
+// replacedBy is when every lost TaskManager of regions rs that the
+// JobManager has noticed has its replacement (now, when none is lost). One
+// not noticed yet still offers its slots (unnoticed).
 func (s *Simulation) replacedBy(rs []*region) sim.Time {
 	at := s.eng.Now()
 	for _, r := range rs {
 		for _, st := range r.subtasks {
-			if s.tmLost[st.tm] {
+			if s.tmLost[st.tm] && !s.unnoticed(st.tm) {
 				at = max(at, s.tmBack[st.tm])
 			}
 		}
@@ -358,6 +359,12 @@ func (s *Simulation) deployed(op int32) {
 		return
 	}
 	now := s.eng.Now()
+	if s.deployingToLost(rs) {
+		// Deployed to a lost TaskManager the JobManager has not noticed:
+		// no answer comes, and the ask timeout (deployTimedOut) or the
+		// loss's detection (detected) fails the tasks.
+		return
+	}
 	if at := s.replacedBy(rs); at > now {
 		// A TaskManager was lost while the tasks were being deployed: the
 		// scheduler waits for a slot on its replacement.

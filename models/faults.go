@@ -140,7 +140,8 @@ func (s *Simulation) loseTaskManager(tm int, how Detection) bool {
 	s.tmLost[tm] = true
 	s.tmLostAt[tm] = now
 	// The resource manager asks for a replacement once the loss is noticed.
-	s.tmBack[tm] = sim.Add(sim.Add(now, delay), s.spec.Recovery.TaskManagerStart)
+	s.tmNoticeAt[tm] = sim.Add(now, delay)
+	s.tmBack[tm] = sim.Add(s.tmNoticeAt[tm], s.spec.Recovery.TaskManagerStart)
 	for _, st := range s.subtasks {
 		if st.tm == tm {
 			st.dead = true
@@ -181,6 +182,49 @@ func (s *Simulation) detected(tm int, lostAt int64) {
 		}
 		s.failover(reason, cause, s.tmLostAt[tm], dead)
 	}
+}
+
+// unnoticed reports whether TaskManager tm is lost and the JobManager has
+// not noticed yet: its slots are still registered, so the scheduler
+// deploys to them (the slot pool releases a TaskManager's slots only when
+// it disconnects: JobMaster.disconnectTaskManager).
+func (s *Simulation) unnoticed(tm int) bool {
+	return s.tmLost[tm] && s.eng.Now() < s.tmNoticeAt[tm]
+}
+
+// deployingToLost reports whether a task of regions rs is deployed to a
+// lost TaskManager not yet noticed: its deployment does not finish.
+func (s *Simulation) deployingToLost(rs []*region) bool {
+	for _, r := range rs {
+		for _, st := range r.subtasks {
+			if s.unnoticed(st.tm) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// deployTimedOut: failover op's deployment started pekko.ask.timeout ago
+// and its tasks on a lost TaskManager, not noticed since, have had no
+// answer to submitTask: they fail (Execution.deploy marks them FAILED,
+// "Cannot deploy task ... not responding after a rpcTimeout"), a failover
+// like any other, which the restart strategy counts.
+func (s *Simulation) deployTimedOut(op int32) {
+	var sts []*subtask
+	for _, r := range s.opRegions(op, regionRestarting) {
+		for _, st := range r.subtasks {
+			if r.deploying && s.unnoticed(st.tm) {
+				sts = append(sts, st)
+			}
+		}
+	}
+	if len(sts) == 0 {
+		return
+	}
+	to := s.spec.Recovery.AskTimeout
+	reason := fmt.Sprintf("Cannot deploy task %s - TaskManager %d not responding after a rpcTimeout of %s", sts[0].name(), sts[0].tm, to)
+	s.failover(reason, CauseTaskManager, s.eng.Now()-to, sts)
 }
 
 // noticed is what the failure says, as Flink's messages do

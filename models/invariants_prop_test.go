@@ -96,6 +96,11 @@ func randomJob(rt *rapid.T) Spec {
 		spec.TaskManager.TaskHeap = float64(rapid.Int64Range(1<<10, 1<<30).Draw(rt, "task-heap"))
 	}
 	randomFaults(rt, &spec)
+	// The ask timeout of a deployment to a lost TaskManager not yet
+	// noticed: the redeploy time's draw (1 to 2000 ms, before or after the
+	// heartbeat timeout's), not a draw of its own, so that older failure
+	// files still replay their jobs.
+	spec.Recovery.AskTimeout = spec.Recovery.Redeploy
 	return spec
 }
 

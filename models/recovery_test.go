@@ -407,3 +407,65 @@ func TestRestartedTaskHasNoWatermark(t *testing.T) {
 		t.Fatalf("%d samples between the cancellation and the restore", n)
 	}
 }
+
+// TestDeployToUnnoticedLostTaskManager: a TaskManager lost while the job
+// restarts, and not yet noticed, still offers its slots, so the scheduler
+// deploys to it (Flink releases a TaskManager's slots only when it
+// disconnects). Its tasks get no answer to submitTask and fail
+// pekko.ask.timeout after their deployment started (Execution.deploy), a
+// failover the restart strategy counts, unless the loss is noticed first,
+// which fails the DEPLOYING tasks as it fails running ones. Once noticed,
+// the tasks wait for its replacement. TaskManager 0 exits at 100 s
+// (noticed at once; its replacement starts 30 s later), TaskManager 1
+// hangs at 120 s (noticed heartbeat.timeout later, at 140 s).
+func TestDeployToUnnoticedLostTaskManager(t *testing.T) {
+	const exitAt, hangAt = 100 * sim.Second, 120 * sim.Second
+	for _, c := range []struct {
+		ask     sim.Time
+		timeout bool // the ask timeout comes before the hang is noticed
+	}{
+		{4 * sim.Second, true},
+		{20 * sim.Second, false},
+	} {
+		spec := recoveryJob(1000, 2000, exitAt)
+		for i := range spec.Nodes {
+			spec.Nodes[i].Parallelism = 2
+		}
+		spec.Nodes[0].Kafka.Partitions = 2
+		spec.Recovery.AskTimeout = c.ask
+		spec.Failures = []Failure{
+			{Kind: FailTaskManager, At: exitAt, TaskManager: 0, Detection: DetectProcessExit},
+			{Kind: FailTaskManager, At: hangAt, TaskManager: 1, Detection: DetectHang},
+		}
+		_, res := runWith(t, spec)
+		rc, delay := spec.Recovery, spec.Restart.Delay
+		noticed := hangAt + rc.HeartbeatTimeout
+		deploying := exitAt + rc.TaskManagerStart // TaskManager 0's replacement; 1's slots look free
+		type failover struct {
+			at, failedAt sim.Time
+			reason       string
+		}
+		want := []failover{{exitAt, exitAt, "TaskManager 0 lost"}}
+		if c.timeout {
+			want = append(want, failover{deploying + c.ask, deploying, "not responding after a rpcTimeout of " + c.ask.String()})
+			if again := deploying + c.ask + delay; again+c.ask < noticed {
+				t.Fatalf("the scenario would time out again at %v, before the hang is noticed at %v", again+c.ask, noticed)
+			}
+		}
+		want = append(want, failover{noticed, hangAt, "TaskManager 1 lost (heartbeat timeout)"})
+		if len(res.Failovers) != len(want) {
+			t.Fatalf("ask timeout %v: %d failovers %+v, want %d", c.ask, len(res.Failovers), res.Failovers, len(want))
+		}
+		for i, w := range want {
+			f := res.Failovers[i]
+			if f.At != w.at || f.FailedAt != w.failedAt || !strings.Contains(f.Reason, w.reason) {
+				t.Errorf("ask timeout %v, failover %d: at %v (failed at %v) %q; want at %v (failed at %v) %q",
+					c.ask, i, f.At, f.FailedAt, f.Reason, w.at, w.failedAt, w.reason)
+			}
+		}
+		last := res.Failovers[len(res.Failovers)-1]
+		if want := noticed + rc.TaskManagerStart + rc.Redeploy; last.RunningAt != want {
+			t.Errorf("ask timeout %v: running again at %v, want once TaskManager 1's replacement has started and the tasks deployed: %v", c.ask, last.RunningAt, want)
+		}
+	}
+}

@@ -45,6 +45,7 @@ const (
 	evSinkFailure                       // sink subtask Actor fails (Arg: stamped reason; twophase.go)
 	evTxnAbort                          // the Kafka broker aborts transaction Arg of sink subtask Actor if still open (twophase.go)
 	evDeploying                         // failover Actor's tasks start deploying, a replacement TaskManager's slots come (deploystate.go)
+	evDeployTimeout                     // failover Actor's deployment to a lost TaskManager times out (Arg: its deployment; faults.go)
 )
 
 // Simulation is one run of one job. It is not safe for concurrent use; run
@@ -107,6 +108,7 @@ type Simulation struct {
 	injected      []result.InjectedFailureSummary // by index in spec.Failures
 	tmLost        []bool
 	tmBack        []sim.Time     // when a lost TaskManager's replacement is ready
+	tmNoticeAt    []sim.Time     // when the JobManager notices a lost TaskManager (faults.go: unnoticed)
 	tmHow         []Detection    // how each lost TaskManager is noticed
 	tmOOM         []string       // why a lost TaskManager's JVM exited on an OutOfMemoryError ("": not that)
 	tmLostAt      []sim.Time     // when each lost TaskManager was lost
@@ -168,6 +170,7 @@ func New(spec Spec) (*Simulation, error) {
 	s.rec = newRecorder(s)
 	s.tmLost = make([]bool, s.totalTMs)
 	s.tmBack = make([]sim.Time, s.totalTMs)
+	s.tmNoticeAt = make([]sim.Time, s.totalTMs)
 	s.tmHow = make([]Detection, s.totalTMs)
 	s.tmOOM = make([]string, s.totalTMs)
 	s.tmLostAt = make([]sim.Time, s.totalTMs)
@@ -404,7 +407,7 @@ func (s *Simulation) Handle(e *sim.Engine, ev sim.Event) {
 		s.alignedTimeout(ev.Arg)
 	case evStorage:
 		s.storage.handle()
-	case evRestart, evDeploying, evDeployed, evDetect:
+	case evRestart, evDeploying, evDeployed, evDetect, evDeployTimeout:
 		s.handleRecovery(ev)
 	case evFailure:
 		s.injectFailure(int(ev.Actor), ev.Arg)
@@ -501,6 +504,10 @@ func (s *Simulation) handleRecovery(ev sim.Event) {
 		}
 	case evDetect:
 		s.detected(int(ev.Actor), ev.Arg)
+	case evDeployTimeout:
+		if s.deployment(ev.Actor, ev.Arg) {
+			s.deployTimedOut(ev.Actor)
+		}
 	}
 }
 

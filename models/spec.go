@@ -484,8 +484,14 @@ type Recovery struct {
 	// (faults.go: detectionDelay).
 	HeartbeatInterval   sim.Time
 	RPCFailureThreshold int
-	Redeploy            sim.Time // cancel and redeploy the tasks
-	TaskManagerStart    sim.Time // provision a TaskManager to replace a lost one
+	// AskTimeout is pekko.ask.timeout (RpcOptions.ASK_TIMEOUT_DURATION,
+	// default 10 s), the JobMaster's rpcTimeout: a task deployed to a lost
+	// TaskManager not yet noticed fails this long after its deployment
+	// starts, its submitTask unanswered (Execution.deploy: "not responding
+	// after a rpcTimeout"). 0: none, they fail when the loss is noticed.
+	AskTimeout       sim.Time
+	Redeploy         sim.Time // cancel and redeploy the tasks
+	TaskManagerStart sim.Time // provision a TaskManager to replace a lost one
 }
 
 // FailureKind names an injected failure.

@@ -126,10 +126,10 @@ func TestUnmodelledKeyTypeByRelease(t *testing.T) {
 		{"task.cancellation.interval", "1.19", "50 s", `"50 s" is not a Long, as Flink 1.19 reads task.cancellation.interval`},
 		{"task.cancellation.interval", "1.17", "50 s", `"50 s" is not a Long, as Flink 1.17 reads task.cancellation.interval`},
 		{"task.cancellation.interval", "1.17", "-1", ""},
-		{"akka.ask.timeout", "1.17", "soon", `"soon" is not a Duration, as Flink 1.17 reads akka.ask.timeout`}, // ASK_TIMEOUT_DURATION
-		{"akka.ask.timeout", "1.17", "10 s", ""},
-		{"akka.ask.timeout", "2.0", "10 s", ""},
-		{"akka.ask.timeout", "2.0", "soon", `"soon" is not a Duration, as Flink 2.0 reads akka.ask.timeout`},
+		{"akka.lookup.timeout", "1.17", "soon", `"soon" is not a Duration, as Flink 1.17 reads akka.lookup.timeout`}, // LOOKUP_TIMEOUT_DURATION
+		{"akka.lookup.timeout", "1.17", "10 s", ""},
+		{"akka.lookup.timeout", "2.0", "10 s", ""},
+		{"akka.lookup.timeout", "2.0", "soon", `"soon" is not a Duration, as Flink 2.0 reads akka.lookup.timeout`},
 		{"jobstore.expiration-time", "2.0", "5 min", ""},
 		{"jobstore.expiration-time", "2.1", "soon", ""},
 		{"jobstore.expiration-time", "1.20", "3600", ""},

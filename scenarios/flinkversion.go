@@ -115,6 +115,9 @@ var keySince = map[string]string{
 	// TaskManagerOptions.STARTING_MEMORY_SEGMENT_SIZE (FLINK-36556, apache/flink
 	// PR 25574, merged for 2.0): 1.19's BufferDebloater has no starting size
 	"taskmanager.memory.starting-segment-size": "2.0",
+	// RpcOptions (FLINK-32468, 1.18: Akka replaced by Pekko, the akka.*
+	// keys kept as older names)
+	"pekko.ask.timeout": "1.18",
 }
 
 // removedIn are modelled options a release no longer reads under any name.

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -318,6 +319,7 @@ var olderNames2x = []struct{ name, class, value, with string }{
 	{"dstl.dfs.upload.max-in-flight", "", "50 mb", changelog},
 	{"dstl.dfs.preemptive-persist-threshold", "", "1 mb", changelog},
 	{"restart-strategy", "RestartStrategyOptions", "none", ""},
+	{"akka.ask.timeout", "RpcOptions", "30 s", ""},
 	{"taskmanager.memory.size", "TaskManagerOptions", "0", "taskmanager.memory.process.size: 1728m"},
 	{"taskmanager.network.memory.fraction", "TaskManagerOptions", "0.2", "taskmanager.memory.process.size: 1728m"},
 	{"taskmanager.network.memory.min", "TaskManagerOptions", "256 mb", "taskmanager.memory.process.size: 1728m"},
@@ -528,3 +530,52 @@ func TestFlinkVersionHeartbeatLong(t *testing.T) {
 }
 
 const time60s = 60 * sim.Second
+
+// TestAskTimeoutByRelease: the JobMaster's rpcTimeout is pekko.ask.timeout
+// from 1.18 (RpcOptions, Akka replaced by Pekko), which still reads
+// akka.ask.timeout as its older name; 1.17 knows only akka.ask.timeout.
+// Without either it is 10 s, and a resolved scenario writes it only when
+// set.
+func TestAskTimeoutByRelease(t *testing.T) {
+	for _, c := range []struct {
+		version, entry string
+		want           sim.Time
+		problem        string
+	}{
+		{"1.20", "", 10 * sim.Second, ""},
+		{"1.20", "pekko.ask.timeout: 30 s", 30 * sim.Second, ""},
+		{"2.0", "akka.ask.timeout: 20 s", 20 * sim.Second, ""},
+		{"1.17", "akka.ask.timeout: 20 s", 20 * sim.Second, ""},
+		{"1.17", "pekko.ask.timeout: 20 s", 0, "Flink 1.17 does not know this name (it came in 1.18); it reads akka.ask.timeout"},
+		{"1.20", "pekko.ask.timeout: 0 s", 0, `"0 s" must be more than 0`}, // every RPC would time out at once
+	} {
+		data := minimal + "flink-version: \"" + c.version + "\"\n"
+		if c.entry != "" {
+			data += "flink:\n  " + c.entry + "\n"
+		}
+		l, err := Load("m.yaml", []byte(data), nil)
+		if c.problem != "" {
+			got := fmt.Sprint(err)
+			if l != nil {
+				got += fmt.Sprint(l.Warnings)
+			}
+			if !strings.Contains(got, c.problem) {
+				t.Errorf("%s %q: got %s, want %q", c.version, c.entry, got, c.problem)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s %q: %v", c.version, c.entry, err)
+		}
+		if got := l.Spec.Recovery.AskTimeout; got != c.want {
+			t.Errorf("%s %q: ask timeout %v, want %v", c.version, c.entry, got, c.want)
+		}
+		resolved, err := l.Resolved()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if written := strings.Contains(string(resolved), "ask.timeout"); written != (c.entry != "") {
+			t.Errorf("%s %q: resolved scenario writes the ask timeout: %v, want %v", c.version, c.entry, written, c.entry != "")
+		}
+	}
+}

@@ -210,6 +210,7 @@ func (r *resolver) recoverySpec() models.Recovery {
 		HeartbeatTimeout:    r.fs.wholeMs("heartbeat.timeout"),
 		HeartbeatInterval:   r.fs.wholeMs("heartbeat.interval"),
 		RPCFailureThreshold: r.fs.int("heartbeat.rpc-failure-threshold"),
+		AskTimeout:          r.fs.duration("pekko.ask.timeout"),
 		Redeploy:            sim.Time(*r.sc.Recovery.Redeploy),
 		TaskManagerStart:    sim.Time(*r.sc.Recovery.TaskManagerStart),
 	}
