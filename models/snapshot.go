@@ -346,4 +346,5 @@ func (s *Simulation) persistTaken(st *subtask, p *pendingCheckpoint) {
 		p.subs[st.id].persisted += piece.Bytes
 		p.channelState = append(p.channelState, channelState{h.c, piece})
 	}
+	s.persistSpan(st, p)
 }

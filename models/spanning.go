@@ -21,9 +21,11 @@ package models
 // and recycles its buffers; the chunk that completes the record carries
 // them on (takeBuffer). A barrier never falls inside a record: an aligned
 // one is queued behind the record's chunk; an unaligned one may overtake
-// the rest of it (persisted by the sender), and the partial chunks a
-// channel persists keep their bytes (absorbInFlight). A failover empties
-// the deserializers with the channels (discardPartition).
+// the rest of it (persisted by the sender), and the receiver's snapshot
+// persists the bytes its deserializer gathered, as
+// StreamTaskNetworkInput.prepareSnapshot hands them to the channel state
+// writer (persistSpan). A failover empties the deserializers with the
+// channels (discardPartition).
 
 // isPartial reports whether a queued chunk is the first buffers of a record
 // whose last buffer follows: data that holds buffers and no record.
@@ -76,6 +78,35 @@ func (s *Simulation) takePartials(st *subtask) {
 				continue
 			}
 			s.requeue(g, c, ci)
+		}
+	}
+}
+
+// persistSpan persists, at st's unaligned snapshot for p, the bytes of
+// records its deserializers have gathered but not completed. They join the
+// channel's latest channel state (the records taken before them, or the
+// rest of their record that the barrier overtook and the sender persisted
+// first), or start it, so that a restore replays the record whole and in
+// order.
+func (s *Simulation) persistSpan(st *subtask, p *pendingCheckpoint) {
+	for _, g := range st.gates {
+		if g.edge.rpb != 0 {
+			continue
+		}
+		for _, c := range g.ch {
+			if c.span == 0 {
+				continue
+			}
+			p.subs[st.id].persisted += c.span
+			i := len(p.channelState) - 1
+			for i >= 0 && p.channelState[i].c != c {
+				i--
+			}
+			if i >= 0 {
+				p.channelState[i].chunk.Bytes += c.span
+				continue
+			}
+			p.channelState = append(p.channelState, channelState{c, Chunk{Bytes: c.span, Partition: -1}})
 		}
 	}
 }
