@@ -258,7 +258,7 @@ func (s *Simulation) overtake(c *channel, p *pendingCheckpoint, pos int) {
 		} else {
 			sent += ch.Bytes
 		}
-		cs.Absorb(ch)
+		absorbInFlight(&cs, ch)
 	}
 	if pos < 0 && c.open.Records > 0 {
 		for i := range c.segs {
@@ -277,7 +277,7 @@ func (s *Simulation) overtake(c *channel, p *pendingCheckpoint, pos int) {
 		s.tracef("barrier %d overtakes %d records (%s) in the channel from %s to %s: persisted as channel state, %s by the sender, %s by the receiver",
 			p.id, cs.Records, bytesText(sent+held), c.src.owner.name(), c.dst.owner.name(), bytesText(sent), bytesText(held))
 	}
-	if cs.Records > 0 {
+	if cs.Records > 0 || cs.Bytes > 0 { // a record's first buffers too (spanning.go)
 		p.channelState = append(p.channelState, channelState{c, cs})
 	}
 	if pos >= 0 && (c.local || pos >= int(c.delivered)) {

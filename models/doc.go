@@ -15,6 +15,7 @@
 //	openbuf.go      a channel's open buffer: finished, sliced for the flusher, records far apart in event time in segments
 //	room.go         a partition's room kept as channels change (O(log P) per step), and a step's fit to its free buffers (closed form for equal weights)
 //	park.go         a writer out of buffers in the middle of a record waits, its task blocked
+//	spanning.go     a record larger than a buffer: sent buffer by buffer against credit, its first buffers copied and recycled by the receiver's deserializer, persisted by an unaligned snapshot
 //	resolution.go   a source's step follows its rate (records per chunk-delay)
 //	deferread.go    when an idle source looks again; a sparse source reads at its output flusher's tick
 //	debloat.go      buffer debloating: buffer sizes from each gate's throughput

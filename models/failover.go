@@ -267,7 +267,7 @@ func (s *Simulation) discardPartition(p *partition) {
 			}
 		}
 		c.q = ring[Chunk]{}
-		c.open, c.segs, c.fill, c.flushReq, c.parked = Chunk{}, c.segs[:0], 0, false, nil
+		c.open, c.segs, c.fill, c.flushReq, c.parked, c.span = Chunk{}, c.segs[:0], 0, false, nil, 0
 		c.delivered, c.sendBuf, c.recvBuf, c.floatHeld, c.transit, c.creditLag = 0, 0, 0, 0, 0, 0
 		c.queued, c.waiting, c.blocked = false, false, false
 		c.barrierSeen, c.persist = 0, 0

@@ -31,7 +31,9 @@ import (
 //     FIFO order. Delivery frees the sender's buffer. A local channel (same
 //     TaskManager) has no credits: the receiver reads the sender's buffers,
 //     which stay in the sender's pool until consumed.
-//   - The receiver holds a buffer until it has processed its records.
+//   - The receiver holds a buffer until it has processed its records; the
+//     first buffers of a record larger than a buffer only until it has
+//     copied them (spanning.go).
 //
 // Network latency is not modelled: a buffer with credit arrives at once.
 
@@ -94,6 +96,10 @@ type channel struct {
 	trailWM   wmark
 	trailLeft int64
 	segs      []Chunk
+	// span is the bytes of a record larger than a buffer that the
+	// receiver's deserializer has gathered from its first buffers, its
+	// last still to come (spanning.go).
+	span int64
 }
 
 // parkedRecords is the number of records parked on the channel.
@@ -213,8 +219,8 @@ func (s *Simulation) appendRecords(c *channel, piece Chunk) {
 	if e.rpb == 0 {
 		// Records larger than a buffer: each spans e.bpr buffers, taken
 		// while the pool and its overdraft have them (or, for a record
-		// larger than both, while nothing else is held: Flink streams its
-		// buffers out as they fill, here sent as one chunk).
+		// larger than both, while nothing else is held), queued as one
+		// chunk that deliver sends buffer by buffer (spanning.go).
 		for piece.Records > 0 {
 			if p.used > 0 && s.outOfBuffers(p, e.bpr) {
 				s.park(c, &piece)
@@ -319,11 +325,15 @@ func (s *Simulation) deliver(c *channel) {
 			c.waitCredit()
 			break
 		}
-		if take < need {
-			// Split: the first take buffers' worth of records arrive now.
-			part := head.Take(max(1, head.Records*int64(take)/int64(need)))
-			part.Buffers = take
-			head.Buffers -= take
+		if take < need { // the first take buffers' records, or a record's first buffers
+			var part Chunk
+			if k := head.Records * int64(take) / int64(need); k == 0 {
+				part = splitPartial(head, take)
+			} else {
+				part = head.Take(k)
+				part.Buffers = take
+				head.Buffers -= take
+			}
 			c.q.InsertAt(int(c.delivered), part)
 			head = c.q.At(int(c.delivered))
 		}
@@ -383,24 +393,20 @@ func (s *Simulation) sendTake(c *channel, head *Chunk, freeExcl, freeFloat int32
 	g := c.dst
 	need := head.Buffers
 	take = min(need, freeExcl+freeFloat)
-	if take < need && c.recvBuf == 0 && c.creditLag == 0 && (freeExcl+freeFloat == 0 || need > g.exclusive+g.floating) {
-		// Nothing is held on this channel and no credit is free, or the
-		// chunk needs more buffers than the channel could ever be
-		// credited (a record larger than exclusive and floating
-		// buffers together): take the buffers anyway, so that it still
-		// makes progress. Flink sends a spanning record buffer by
-		// buffer, each recycled once the receiver's
-		// SpillingAdaptiveSpanningRecordDeserializer has copied it, so
-		// no record waits for more credit than a channel has.
+	if take < need && c.recvBuf == 0 && c.creditLag == 0 && (freeExcl+freeFloat == 0 || (need > g.exclusive+g.floating && head.Records >= int64(need))) {
+		// Nothing is held on this channel and no credit is free, or a
+		// chunk of records no larger than a buffer needs more buffers
+		// than the channel could ever be credited: take the buffers
+		// anyway, so that it still makes progress.
 		take = need
 	}
 	// A chunk of several buffers sends as many of them as there is
 	// credit for, its records split in proportion: Flink's sender writes
 	// a buffer for each credit it is given
 	// (CreditBasedSequenceNumberingViewReader.getNextBuffer), so a free
-	// credit is never left waiting for a second. A record spanning
-	// buffers waits for them all, unless the channel holds nothing.
-	return take, take < need && (take == 0 || head.Records <= 1)
+	// credit is never left waiting for a second; a record spanning
+	// buffers too, its first ones ahead (spanning.go).
+	return take, take == 0 && need > 0 // a barrier needs no credit
 }
 
 // waitCredit lists a remote channel among its gate's waiters for a

@@ -288,3 +288,33 @@ func TestHotReceiverHoldsEveryCredit(t *testing.T) {
 		}
 	}
 }
+
+// TestSpanningRecordsHoldEveryCredit: 24 sources on 24 TaskManagers send
+// 70 kB records, each spanning three 32 KiB buffers, to one sink that
+// writes 100 records/s against 10k/s of input. Each source's only channel
+// keeps finished buffers queued (its pool is 1 × 2 + 8 buffers), and
+// Flink's writer serializes a record into consecutive buffers while its
+// netty sender sends one finished buffer per credit
+// (CreditBasedSequenceNumberingViewReader.getNextBuffer); the receiver's
+// SpillingAdaptiveSpanningRecordDeserializer copies a buffer that does not
+// complete its record and recycles it. So no credit waits for a record's
+// later buffers: once the backlog has built, the sink's 23 remote channels
+// hold their 2 exclusive buffers and the gate's 8 floating ones are all
+// taken, and inPoolUsage, inputExclusiveBuffersUsage and
+// inputFloatingBuffersUsage read 1 at every sample. A record used to wait
+// for credit for all its buffers, so only the 8 channels holding a
+// floating buffer held any: inPoolUsage 24/54.
+func TestSpanningRecordsHoldEveryCredit(t *testing.T) {
+	singleGoroutine(t)
+	spec := spanningFanIn()
+	res := runSpec(t, spec)
+	task := taskOf(t, res, "out")
+	for _, m := range []string{result.MetricInPool, result.MetricInExclusive, result.MetricInFloating} {
+		v := seriesOf(t, res, task, 0, m)
+		for i := 5; i < len(v); i++ { // from 5 s: the backlog builds in less than 1 s
+			if v[i] != 1 {
+				t.Errorf("sample %d: %s %g, want 1", i, m, v[i])
+			}
+		}
+	}
+}

@@ -106,11 +106,11 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 						break
 					}
 					if ch.Barrier == 0 {
-						cs.Absorb(ch)
+						absorbInFlight(&cs, ch)
 					}
 				}
 				sub.persisted += cs.Bytes
-				if cs.Records > 0 {
+				if cs.Records > 0 || cs.Bytes > 0 { // a record's first buffers too (spanning.go)
 					p.channelState = append(p.channelState, channelState{c, cs})
 				}
 			}
@@ -321,7 +321,7 @@ func (s *Simulation) persistArrived(c *channel, ch *Chunk) {
 	}
 	p.subs[c.dst.owner.id].persisted += ch.Bytes
 	if n := len(p.channelState); n > 0 && p.channelState[n-1].c == c {
-		p.channelState[n-1].chunk.Absorb(ch)
+		absorbInFlight(&p.channelState[n-1].chunk, ch)
 		return
 	}
 	p.channelState = append(p.channelState, channelState{c, *ch})
@@ -346,4 +346,5 @@ func (s *Simulation) persistTaken(st *subtask, p *pendingCheckpoint) {
 		p.subs[st.id].persisted += piece.Bytes
 		p.channelState = append(p.channelState, channelState{h.c, piece})
 	}
+	s.persistSpan(st, p)
 }

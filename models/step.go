@@ -237,6 +237,7 @@ func upstreamBlocked(st *subtask) bool {
 // chunk-delay for more (in exact mode the target is one record: no wait),
 // unless what is readable raises its watermark (watermarkdue.go).
 func (s *Simulation) gatherInput(st *subtask) bool {
+	s.takePartials(st) // a record's first buffers are copied as they come
 	target := s.stepTarget(st)
 	if st.readable < target && !st.gathered && s.spec.Sim.ChunkDelay > 0 && !st.wm.due && !s.barrierReadable(st) && !upstreamBlocked(st) {
 		if st.readable > 0 && !s.eng.Armed(st.gather) {
@@ -316,6 +317,11 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 				}
 				return tookBarrier
 			}
+			if isPartial(c.q.Front()) { // a record's first buffers, copied and recycled (spanning.go)
+				s.takePartial(st, c)
+				s.requeue(g, c, ci)
+				return tookData
+			}
 			if st.in.Records > 0 && st.ops[0].win != nil && !s.eventNear(&st.in, c.q.Front()) {
 				g.avail.PushFront(ci) // a step's records lie close in event time (windows.go)
 				return tookNothing
@@ -329,10 +335,7 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 			c.inflight -= chunk.Records
 			s.tookRecords(st, c, chunk.Records)
 			g.edge.consumed += chunk.Records
-			st.bytesIn += chunk.Bytes
-			if g.debloat != nil {
-				g.debloat.consumed += chunk.Bytes
-			}
+			s.countRead(st, g, chunk.Bytes)
 			st.readable -= chunk.Records
 			if c.local && c.persist != 0 { // a local receiver persists what it reads
 				s.persistArrived(c, &chunk)
@@ -340,23 +343,10 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 			if c.local {
 				s.sliceLocal(c) // the reader reached the open buffer
 			}
-			// Bytes read between the first barrier and the last count as
-			// processed during alignment, in every mode: aligned exactly-once
-			// reads the channels whose barrier is still to come
-			// (CheckpointBarrierHandler.addProcessedBytes while
-			// isDuringAlignment, from CheckpointedInputGate.pollNext).
-			if st.ck.got > 0 && !st.ck.inputDone && s.spec.Checkpointing != nil {
-				if p := s.coord.find(st.ck.id); p != nil {
-					p.subs[st.id].processed += chunk.Bytes
-				}
-			}
+			chunk.Bytes, c.span = chunk.Bytes+c.span, 0 // the record's first buffers' bytes (spanning.go)
 			st.in.Absorb(&chunk)
 			st.held = append(st.held, heldBuffer{c, chunk.Buffers, chunk.Records})
-			if c.readable() > 0 {
-				g.avail.Push(ci)
-			} else {
-				c.queued = false
-			}
+			s.requeue(g, c, ci)
 			return tookData
 		}
 	}
