@@ -343,7 +343,9 @@ func (s *Simulation) takeBuffer(st *subtask) int {
 			if c.local {
 				s.sliceLocal(c) // the reader reached the open buffer
 			}
-			chunk.Bytes, c.span = chunk.Bytes+c.span, 0 // the record's first buffers' bytes (spanning.go)
+			if g.edge.rpb == 0 { // records span buffers: the record's first buffers' bytes (spanning.go)
+				chunk.Bytes, c.span = chunk.Bytes+c.span, 0
+			}
 			st.in.Absorb(&chunk)
 			st.held = append(st.held, heldBuffer{c, chunk.Buffers, chunk.Records})
 			s.requeue(g, c, ci)
