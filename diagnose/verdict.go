@@ -255,6 +255,16 @@ func (j *judgement) failovers() {
 	}
 }
 
+// failoverCount is every failover of the run: those listed and those the
+// list leaves out (it keeps the first 10 000 and the latest).
+func failoverCount(res *result.Result) int {
+	n := len(res.Failovers)
+	if r := res.Summary.Restarts; r != nil {
+		n += r.Unlisted
+	}
+	return n
+}
+
 // loop finds the first failover that repeats the previous one's cause
 // before the job had recovered from it: the same failure came back while
 // the job was still restarting, restoring or catching up, so each restart
@@ -384,15 +394,15 @@ func why(res *result.Result, v result.Verdict, endLag, growth, rate float64, sin
 			}
 			parts = append(parts, "behind its input from "+at)
 		case result.PhaseFailover:
-			if n := len(res.Failovers); n == 1 {
+			if n := failoverCount(res); n == 1 {
 				parts = append(parts, "a failover at "+at)
 			} else if !hasPhase(v, result.PhaseFailoverLoop) {
-				parts = append(parts, fmt.Sprintf("%d failovers, the first at %s, the last at %s", n, at, human.Seconds(res.Failovers[n-1].At.Seconds())))
+				parts = append(parts, fmt.Sprintf("%d failovers, the first at %s, the last at %s", n, at, human.Seconds(res.Failovers[len(res.Failovers)-1].At.Seconds())))
 			}
 		case result.PhaseTimeouts:
 			parts = append(parts, fmt.Sprintf("checkpoints expired (timeout %s) from %s", human.Seconds(c.TimeoutS), at))
 		case result.PhaseFailoverLoop:
-			parts = append(parts, fmt.Sprintf("%d failovers, the first at %s", len(res.Failovers), human.Seconds(res.Failovers[0].At.Seconds())))
+			parts = append(parts, fmt.Sprintf("%d failovers, the first at %s", failoverCount(res), human.Seconds(res.Failovers[0].At.Seconds())))
 		case result.PhaseFailed:
 			parts = append(parts, "the restart strategy gave up at "+at+": the job failed")
 		case result.PhaseRecovered:

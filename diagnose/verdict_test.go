@@ -160,6 +160,13 @@ func TestJudgeFailovers(t *testing.T) {
 			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(80), Cause: "taskmanager-loss", RestoredAt: sim.FromSeconds(85)},
 				{At: sim.FromSeconds(83), Cause: "kafka-outage", RestoredAt: sim.FromSeconds(88)}}
 		}, result.PhaseFailover, "stable@0, failover@80", "2 failovers, the first at 1.3min, the last at 1.4min"},
+		// The summary lists the first 10 000 failovers and the latest: the
+		// count says all of them.
+		{"more failovers than listed", lagAfter(80), func(r *result.Result) {
+			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(80), Cause: "taskmanager-loss", RestoredAt: sim.FromSeconds(85)},
+				{At: sim.FromSeconds(83), Cause: "kafka-outage", RestoredAt: sim.FromSeconds(88)}}
+			r.Summary.Restarts = &result.RestartSummary{Restarts: 12, Unlisted: 10}
+		}, result.PhaseFailover, "stable@0, failover@80", "12 failovers, the first at 1.3min, the last at 1.4min"},
 	})
 }
 

@@ -223,7 +223,8 @@ func (s *Simulation) deployTimedOut(op int32) {
 		return
 	}
 	to := s.spec.Recovery.AskTimeout
-	reason := fmt.Sprintf("Cannot deploy task %s - TaskManager %d not responding after a rpcTimeout of %s", sts[0].name(), sts[0].tm, to)
+	// The timeout as Flink 1.x's Time prints it (toString: "10000 ms").
+	reason := fmt.Sprintf("Cannot deploy task %s - TaskManager %d not responding after a rpcTimeout of %d ms", sts[0].name(), sts[0].tm, to/sim.Millisecond)
 	s.failover(reason, CauseTaskManager, s.eng.Now()-to, sts)
 }
 

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -447,7 +448,7 @@ func TestDeployToUnnoticedLostTaskManager(t *testing.T) {
 		}
 		want := []failover{{exitAt, exitAt, "TaskManager 0 lost"}}
 		if c.timeout {
-			want = append(want, failover{deploying + c.ask, deploying, "not responding after a rpcTimeout of " + c.ask.String()})
+			want = append(want, failover{deploying + c.ask, deploying, fmt.Sprintf("not responding after a rpcTimeout of %d ms", c.ask/sim.Millisecond)})
 			if again := deploying + c.ask + delay; again+c.ask < noticed {
 				t.Fatalf("the scenario would time out again at %v, before the hang is noticed at %v", again+c.ask, noticed)
 			}

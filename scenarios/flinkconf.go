@@ -251,8 +251,10 @@ var flinkOptions = []flinkOption{
 	// RpcOptions.ASK_TIMEOUT_DURATION (pekko.* since 1.18, FLINK-32468;
 	// akka.ask.timeout before, and still read as its older name): the
 	// JobMaster's rpcTimeout, after which a deployment to a TaskManager
-	// that does not answer fails (Execution.deploy).
-	{Key: "pekko.ask.timeout", Deprecated: []string{"akka.ask.timeout"}, Default: "10 s", parse: positiveMs, format: flinkDuration, writtenIfSet: true,
+	// that does not answer fails (Execution.deploy). Whole ms, at least 1:
+	// PekkoInvocationHandler asks with timeout.toMillis(), and Pekko
+	// refuses a 0 ms ask.
+	{Key: "pekko.ask.timeout", Deprecated: []string{"akka.ask.timeout"}, Default: "10 s", parse: wholeMs, format: flinkDuration, writtenIfSet: true,
 		Doc: "RPC timeout: a task deployed to a lost TaskManager the JobManager has not noticed yet fails this long after its deployment starts."},
 	// MetricOptions.JOB_STATUS_METRICS (FLINK-23976, 1.15): the kinds of
 	// JobStatusMetrics gauge, a list of STATE, CURRENT_TIME, TOTAL_TIME.

@@ -547,7 +547,8 @@ func TestAskTimeoutByRelease(t *testing.T) {
 		{"2.0", "akka.ask.timeout: 20 s", 20 * sim.Second, ""},
 		{"1.17", "akka.ask.timeout: 20 s", 20 * sim.Second, ""},
 		{"1.17", "pekko.ask.timeout: 20 s", 0, "Flink 1.17 does not know this name (it came in 1.18); it reads akka.ask.timeout"},
-		{"1.20", "pekko.ask.timeout: 0 s", 0, `"0 s" must be more than 0`}, // every RPC would time out at once
+		{"1.20", "pekko.ask.timeout: 0 s", 0, `"0 s" must be at least 1 ms`},       // every RPC would time out at once
+		{"1.20", "pekko.ask.timeout: 999 µs", 0, `"999 µs" must be at least 1 ms`}, // asked with toMillis(): 0 ms
 	} {
 		data := minimal + "flink-version: \"" + c.version + "\"\n"
 		if c.entry != "" {
