@@ -63,3 +63,41 @@ func TestUnalignedPersistsSpanningRecordsWhole(t *testing.T) {
 		t.Errorf("%d checkpoints persisted in-flight data before the failure, want at least 8", persisted)
 	}
 }
+
+// TestBlockedMidRecordReadsNoFurther: a source that reads for free, its
+// 1 MB records sent buffer by buffer against credit over a 25 ms link,
+// blocks mid-record once its pool and overdraft are used up, as Flink's
+// writer blocks in requestBufferBuilderBlocking: it reads nothing more,
+// and the backlog stays in Kafka. So the records in the job are bounded by
+// the network buffers (every sender's pool and overdraft, every receiver's
+// exclusive and floating buffers), plus one record mid-write or mid-read
+// per channel and one being processed per subtask.
+func TestBlockedMidRecordReadsNoFurther(t *testing.T) {
+	const p, size = 2, 1 << 20
+	spec := Spec{Name: "blocked", Seed: 1, Duration: 2 * sim.Minute, Network: DefaultNetwork(), SlotsPerTaskManager: 1, Chaining: true,
+		Sim: Settings{ChunkDelay: 5 * sim.Millisecond, SampleInterval: sim.Second},
+		Nodes: []Node{
+			{Name: "src", Kind: KindSource, Parallelism: p, Chain: true, RecordSize: size,
+				Kafka: &Kafka{Topic: "t", Partitions: p, Rate: ConstantRate(50)}},
+			{Name: "op", Kind: KindOperator, Parallelism: p, RecordSize: size, Selectivity: 1, Cost: sim.Constant{V: 1e-3},
+				Inputs: []Input{{From: "src", Exchange: Rebalance}}},
+			{Name: "out", Kind: KindSink, Parallelism: p, RecordSize: size, Sink: &Sink{}, Inputs: []Input{{From: "op", Exchange: Forward}}},
+		},
+		Restart: RestartStrategy{Kind: "none"},
+	}
+	spec.Network.Latency = 25 * sim.Millisecond
+	res := runSpec(t, spec)
+	nw := spec.Network
+	edges, channels := int64(2), int64(p*p)
+	perRecord := int64(size / nw.SegmentSize)
+	senderBuffers := int64(p*nw.BuffersPerChannel+nw.FloatingPerGate+nw.OverdraftPerGate) * p // per edge
+	receiverBuffers := int64(p*nw.BuffersPerChannel+nw.FloatingPerGate) * p
+	bound := edges*(senderBuffers+receiverBuffers)/perRecord + edges*channels + 3*p
+	r := res.Summary.Records
+	if r.InFlight > bound || !r.Balanced() {
+		t.Errorf("%d records in the job, want at most %d (the backlog stays in Kafka: %d); balanced %v", r.InFlight, bound, r.SourceLag, r.Balanced())
+	}
+	if r.SourceLag < 1000 {
+		t.Errorf("Kafka lag %d: the job no longer falls behind, the test shows nothing", r.SourceLag)
+	}
+}

@@ -32,6 +32,12 @@ func (s *Simulation) tryStart(st *subtask) {
 		s.takePendingTrigger(st)
 	}
 	for !st.busy {
+		if st.stalled > 0 {
+			// The step just finished blocked mid-record (park.go): a step
+			// that took no time must not read on past it.
+			st.setState(now, stHardBackPressured)
+			return
+		}
 		// Unaligned barriers are read even by a backpressured task.
 		if len(st.ck.priority) > 0 || st.ck.switchNow {
 			s.handlePriority(st)
