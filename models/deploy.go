@@ -313,7 +313,7 @@ func (s *Simulation) deployPartitions() {
 				p.scratch = make([]int64, len(dests))
 				p.heap = make([]int32, len(dests))
 			}
-			chans := make([]channel, len(dests)) // together, and 64-byte aligned (channel)
+			chans := make([]channel, len(dests)) // together: their per-buffer fields are what a wide exchange misses (channel)
 			for k, d := range dests {
 				g := d.gates[e.gateIdx]
 				c := &chans[k]

@@ -35,13 +35,15 @@ import (
 //     first buffers of a record larger than a buffer only until it has
 //     copied them (spanning.go).
 //
-// Network latency is not modelled: a buffer with credit arrives at once.
+// With a network latency (Network.Latency) buffers and barriers arrive, and
+// freed credits reach the sender, that much later (arrive, creditArrives);
+// without one a buffer with credit arrives at once.
 
 // channel is one (sender subpartition → receiver input channel) pair.
-// The fields touched for every buffer come first, in the first two cache
-// lines (channels are allocated 64-byte aligned, a partition's together:
-// newChannels); at parallelism 256 an exchange has 65,536 channels, and a
-// buffer's cost is mostly the cache lines of its channel it misses.
+// The fields touched for every buffer come first, in its first 128 bytes
+// (a partition's channels are allocated together: deployPartitions); at
+// parallelism 256 an exchange has 65,536 channels, and a buffer's cost is
+// mostly the cache lines of its channel it misses.
 type channel struct {
 	q ring[Chunk] // finished buffers and slices, oldest first; the first `delivered` are at the receiver
 
