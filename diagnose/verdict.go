@@ -137,7 +137,7 @@ func newJudgement(res *result.Result) *judgement {
 	j := &judgement{res: res, dur: s.VirtualDurationS, began: map[string]float64{result.PhaseStable: 0}}
 	j.rate = inputRate(s)
 	j.lagLimit = lagLimitS * j.rate
-	j.lag = result.TotalSeries(res, result.MetricPending)
+	j.lag = result.LagSeries(res)
 	if len(j.lag) > 0 {
 		j.endLag = j.lag[len(j.lag)-1]
 	}

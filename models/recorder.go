@@ -93,6 +93,9 @@ func newRecorder(s *Simulation) *recorder {
 			}
 			if n.Kind == KindSource {
 				add(rt, sub, result.MetricPending, result.MetricLagMax, result.MetricProduced)
+				if sub < 0 {
+					add(rt, sub, result.MetricKafkaLag)
+				}
 			}
 			if n.Keyed != nil {
 				add(rt, sub, result.MetricStateSize)
@@ -139,7 +142,8 @@ func (r *recorder) preallocate() {
 // subtask was deployed, of the dt seconds of times: Flink's task metrics
 // exist only while the task does, so busy, idle and backpressured add up
 // to 1000 whenever it ran at all (and a restarted task's come from its
-// new metric group alone). An interval wholly down gives 0.
+// new metric group alone). A subtask with no attempt deployed at the
+// sample reports nothing (unreported).
 func perSecondUp(times [nStates]sim.Time, dt float64) func(sim.Time) float64 {
 	up := dt - times[stDown].Seconds()
 	if up <= 0 {
@@ -239,7 +243,10 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 	st.since = now
 	tot := r.totals[st]
 	ms := perSecondUp(st.acc, dt)
-	deployed := b2f(dt > st.acc[stDown].Seconds())
+	// Reported at the sample: an attempt deployed now, and not only from
+	// this instant on (a task deployed at the sample has had no time to
+	// report anything).
+	reported := attemptDeployed(st) && dt > st.acc[stDown].Seconds()
 	busy, idle := ms(st.acc[stBusy]+st.acc[stInitializing]), ms(st.acc[stIdle])
 	bp, soft, hard := ms(st.acc[stBackPressured]+st.acc[stHardBackPressured]), ms(st.acc[stBackPressured]), ms(st.acc[stHardBackPressured])
 	for i := range st.acc {
@@ -269,7 +276,7 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 		vals[k(vOut)] = float64(op.out-op.sampledOut) / dt
 		op.sampledIn, op.sampledOut = op.in, op.out
 		vals[k(vBusy)], vals[k(vBackPressured)], vals[k(vIdle)] = busy, bp, idle
-		vals[k(vDeployed)] = deployed
+		vals[k(vDeployed)] = b2f(reported)
 		vals[k(vSoftBackPressured)], vals[k(vHardBackPressured)] = soft, hard
 		vals[k(vIsBackPressured)] = b2f(st.state.backPressured())
 		vals[k(vBytesIn)], vals[k(vBytesOut)] = bytesIn, bytesOut
@@ -277,6 +284,7 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 		vals[k(vInFloating)], vals[k(vInExclusive)] = inputBuffersUsage(st)
 		if rt.spec.Kind == KindSource {
 			vals[k(vPending)], vals[k(vLagMax)] = float64(pending), float64(lagMax)
+			vals[k(vKafkaLag)] = float64(pending)
 			vals[k(vProduced)] = perSecProduced
 		}
 		if rt.spec.Keyed != nil {
@@ -295,6 +303,25 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 		}
 		vals[k(vAlignment)] = float64(st.ck.lastAlignment)
 		vals[k(vStartDelay)] = float64(st.ck.lastStartDelay)
+		if !reported {
+			unreported(k, vals)
+		}
+	}
+}
+
+// unreported clears a subtask's Flink metrics in this sample: with no
+// attempt deployed (cancelled, restarting, or on a lost TaskManager, noticed
+// or not) its metric group is closed or its reporter gone, so a scrape
+// finds none of its rates, times or gauges (attempt.go). flinksim's own
+// measures (state held, open windows, a window's side output, the topic's
+// MessagesInPerSec and lag) are the simulator's and stay.
+func unreported(k func(int) int, vals []float64) {
+	for id := range nVals {
+		switch id {
+		case vDeployed, vStateSize, vOpenWindows, vLateSideOutput, vProduced, vKafkaLag:
+		default:
+			vals[k(id)] = result.NoValue()
+		}
 	}
 }
 
@@ -343,18 +370,18 @@ func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 
 		// would be no state at all
 		return r.extreme(ref, vals, math.Max)
 	case aggregateIsMean(ref.metric):
-		// the mean over the subtasks that report: those deployed during
-		// the sample (AggregatingSubtasksMetricsHandler averages the
-		// metrics it has)
+		// the mean over the subtasks that report: those with an attempt
+		// deployed at the sample (AggregatingSubtasksMetricsHandler
+		// averages the metrics it has); none when none does
 		sum, n := 0.0, 0.0
 		for sub := 0; sub < ref.node.spec.Parallelism; sub++ {
-			if d := vals.get(ref.node, sub, vDeployed); d > 0 {
-				sum += vals.get(ref.node, sub, ref.id)
+			if v := vals.get(ref.node, sub, ref.id); result.HasValue(v) {
+				sum += v
 				n++
 			}
 		}
 		if n == 0 {
-			return 0
+			return result.NoValue()
 		}
 		return sum / n
 	default:

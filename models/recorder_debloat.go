@@ -47,14 +47,15 @@ func (r *recorder) addDebloatSeries(rt *nodeRT, sub int) {
 }
 
 // debloatValue is a debloating series' value in this sample: a subtask's
-// gauge, 0 when it was not deployed during the sample (Flink's task
-// metrics exist only while the task does); for the whole task, over the
-// subtasks deployed, the mean buffer size and the largest time.
+// gauge, none when it has no attempt deployed at the sample (Flink's task
+// metrics exist only while the task does: unreported); for the whole
+// task, over the subtasks deployed, the mean buffer size and the largest
+// time, none when none is.
 func (r *recorder) debloatValue(ref seriesRef, vals *sampleVals) float64 {
 	sts := ref.node.task.subtasks
 	if ref.sub >= 0 {
 		if vals.get(ref.node, ref.sub, vDeployed) == 0 {
-			return 0
+			return result.NoValue()
 		}
 		return r.debloatGaugeOf(sts[ref.sub], ref)
 	}
@@ -68,7 +69,7 @@ func (r *recorder) debloatValue(ref seriesRef, vals *sampleVals) float64 {
 	}
 	switch {
 	case n == 0:
-		return 0
+		return result.NoValue()
 	case ref.debloat == gateBufferSize:
 		return sum / n
 	}

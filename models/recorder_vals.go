@@ -45,7 +45,8 @@ const (
 	vSourceIdle
 	vInFloating
 	vInExclusive
-	vDeployed // 1 when the subtask was deployed during the sample (no metric: what aggregates average over)
+	vKafkaLag
+	vDeployed // 1 when the subtask has an attempt deployed at the sample, whose metrics are reported (no metric)
 	nVals
 )
 
@@ -62,7 +63,7 @@ var valNames = [nVals]string{
 	result.MetricTotalCommittables, result.MetricSuccessfulCommittables, result.MetricAlreadyCommittedCommittables,
 	result.MetricFailedCommittables, result.MetricRetriedCommittables, result.MetricPendingCommittables,
 	result.MetricSourceIdleTime, result.MetricInFloating, result.MetricInExclusive,
-	"(deployed)",
+	result.MetricKafkaLag, "(deployed)",
 }
 
 // valID is a metric's id (-1: not a per-subtask sampled metric).

@@ -263,8 +263,9 @@ func TestReplacementHeartbeatsFromItsRegistration(t *testing.T) {
 // idle and backpressure timers do not run yet, so Flink reports it busy
 // 1000 ms/s (TaskIOMetricGroup.getBusyTimePerSecond: 1000 − idle −
 // backpressured). While no task is deployed there is nothing to report
-// (0 here), and the run's busy, backpressured and idle times are per
-// second of the time the task was deployed, so they add up to 1000.
+// (no value, no row: its metric group is closed), and the run's busy,
+// backpressured and idle times are per second of the time the task was
+// deployed, so they add up to 1000.
 func TestRestoringTaskIsBusy(t *testing.T) {
 	const failAt = 100 * sim.Second
 	spec := recoveryJob(1000, 2000, failAt)
@@ -291,7 +292,7 @@ func TestRestoringTaskIsBusy(t *testing.T) {
 			}
 		case from >= failAt.Seconds() && ts <= deployed.Seconds():
 			down++
-			if busy[i]+idle[i]+bp[i] != 0 {
+			if result.HasValue(busy[i]) || result.HasValue(idle[i]) || result.HasValue(bp[i]) {
 				t.Errorf("not deployed at %.2fs: busy %.0f, idle %.0f, backpressured %.0f ms/s; want nothing", ts, busy[i], idle[i], bp[i])
 			}
 		}
@@ -331,7 +332,7 @@ func TestAggregateOverDeployedSubtasks(t *testing.T) {
 		if sum := busy[i] + idle[i] + bp[i]; math.Abs(sum-1000) > 1e-6 {
 			t.Fatalf("at %.2fs: busy %.1f + idle %.1f + backpressured %.1f = %.1f ms/s over the deployed subtasks, want 1000", ts, busy[i], idle[i], bp[i], sum)
 		}
-		if ts > 110 && ts < 150 && down[i] == 0 {
+		if ts > 110 && ts < 150 && !result.HasValue(down[i]) {
 			partly++
 		}
 	}
@@ -376,9 +377,10 @@ func TestSourceWithoutStateLeavesInitializing(t *testing.T) {
 }
 
 // TestRestartedTaskHasNoWatermark: watermarks are not part of a
-// checkpoint; from its cancellation until a watermark reaches it again the
+// checkpoint; from its deployment until a watermark reaches it the
 // restarted task's gauge reads Long.MIN_VALUE, as a new WatermarkGauge
-// does, not the watermark the cancelled task had.
+// does, not the watermark the cancelled task had; from its cancellation
+// until then it has no gauge at all (its metric group is closed).
 func TestRestartedTaskHasNoWatermark(t *testing.T) {
 	const failAt = 100 * sim.Second
 	spec := recoveryJob(1000, 2000, failAt)
@@ -388,24 +390,31 @@ func TestRestartedTaskHasNoWatermark(t *testing.T) {
 	if len(res.Restores) != 1 {
 		t.Fatalf("restores %+v, want one", res.Restores)
 	}
-	cancelled := failAt + spec.Recovery.HeartbeatTimeout
+	rc := spec.Recovery
+	cancelled := failAt + rc.HeartbeatTimeout
+	deployed := cancelled + max(spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy
 	restored := res.Restores[0].At
 	wm := seriesOf(t, res, "agg", 0, result.MetricOutputWatermark)
 	dt := spec.Sim.SampleInterval.Seconds()
-	n := 0
+	n, gone := 0, 0
 	for i, ts := range res.Times {
 		switch {
-		case ts-dt >= cancelled.Seconds() && ts <= restored.Seconds():
+		case ts > cancelled.Seconds() && ts <= deployed.Seconds():
+			gone++
+			if result.HasValue(wm[i]) {
+				t.Fatalf("at %.2fs, between the cancellation and the deployment, the watermark gauge reads %.0f, want none", ts, wm[i])
+			}
+		case ts-dt >= deployed.Seconds() && ts <= restored.Seconds():
 			n++
 			if wm[i] != math.MinInt64 {
-				t.Fatalf("at %.2fs, between the cancellation and the restore, the watermark gauge reads %.0f, want Long.MIN_VALUE", ts, wm[i])
+				t.Fatalf("at %.2fs, between the deployment and the restore, the watermark gauge reads %.0f, want Long.MIN_VALUE", ts, wm[i])
 			}
 		case ts > restored.Seconds()+5 && wm[i] == math.MinInt64:
 			t.Fatalf("at %.2fs, 5 s after the restore, still no watermark", ts)
 		}
 	}
-	if n < 100 {
-		t.Fatalf("%d samples between the cancellation and the restore", n)
+	if n < 4 || gone < 100 {
+		t.Fatalf("%d samples between the deployment and the restore, %d while not deployed", n, gone)
 	}
 }
 

@@ -61,7 +61,7 @@ type compareMetric struct {
 
 var compareMetrics = []compareMetric{
 	{"Kafka lag (records not yet read)", UnitCount, func(r *run) ([]float64, []float64) {
-		return r.res.Times, r.sum(r.sources, result.MetricPending)
+		return r.res.Times, r.lag()
 	}, false},
 	{"End-to-end latency p99 (worst sink)", UnitMillis, func(r *run) ([]float64, []float64) {
 		return r.res.Times, r.worst(r.sinks, result.MetricLatencyP99)

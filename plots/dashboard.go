@@ -345,7 +345,16 @@ const metricProduced = result.MetricProduced
 
 func (r *run) lagPanel() *panel {
 	pn := r.newPanel("Kafka lag (records not yet read)", UnitCount)
-	return r.finish(pn, pn.addLine("", r.res.Times, r.sum(r.sources, result.MetricPending), lineStyle(0)))
+	return r.finish(pn, pn.addLine("", r.res.Times, r.lag(), lineStyle(0)))
+}
+
+// lag is the sources' Kafka lag summed: flinksim's kafkaLag, there while a
+// reader is not deployed, or pendingRecords in results written before it.
+func (r *run) lag() []float64 {
+	if len(r.sources) > 0 && r.series(r.sources[0], -1, result.MetricKafkaLag) != nil {
+		return r.sum(r.sources, result.MetricKafkaLag)
+	}
+	return r.sum(r.sources, result.MetricPending)
 }
 
 func (r *run) latencyPanel() *panel {

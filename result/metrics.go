@@ -66,6 +66,13 @@ const (
 	// metric; beside numRecordsOutPerSecond it shows where Kafka lag comes
 	// from: pendingRecords grows by the two's difference times the interval.
 	MetricProduced = "MessagesInPerSec"
+	// MetricKafkaLag is flinksim's: the records a source's topic holds
+	// that its readers have not read (pendingRecords summed over them),
+	// sampled whether or not they are deployed. Flink's pendingRecords
+	// goes with its task while the task restarts or its TaskManager is
+	// lost, but the lag does not: the verdict and the lag panels read
+	// this (LagSeries). Recorded for the whole source only (subtask -1).
+	MetricKafkaLag = OwnPrefix + "kafkaLag"
 
 	// Checkpointing (job scope, operator "job"; task scope per subtask).
 	MetricLastCkptDuration = "lastCheckpointDuration" // ms

@@ -109,6 +109,7 @@ var promMetrics = map[string]promMetric{
 	MetricLatencyP99:  {scope: scopeOperatorSum, own: true},
 	MetricLatencyMax:  {scope: scopeOperatorSum, own: true},
 	MetricSinkWritten: {scope: scopeOperatorSum, own: true},
+	MetricKafkaLag:    {scope: scopeOperatorSum, own: true},
 
 	MetricLastCkptDuration:    {scope: scopeJob},
 	MetricLastCkptSize:        {scope: scopeJob},

@@ -453,7 +453,7 @@ func BackpressureStatus(msPerS float64) string {
 // one, takes the lag to have started at zero).
 func (r *Result) LagGrowth() float64 {
 	n := len(r.Times)
-	total := TotalSeries(r, MetricPending)
+	total := LagSeries(r)
 	switch {
 	case n == 0:
 		return 0
@@ -472,6 +472,19 @@ func (r *Result) LagGrowth() float64 {
 		return fit
 	}
 	return ends
+}
+
+// LagSeries is the sources' Kafka lag over the run, in records:
+// MetricKafkaLag summed over the sources, or, in results written before
+// it, their pendingRecords (which have no value while a reader is not
+// deployed).
+func LagSeries(res *Result) []float64 {
+	for _, s := range res.Series {
+		if s.Metric == MetricKafkaLag {
+			return TotalSeries(res, MetricKafkaLag)
+		}
+	}
+	return TotalSeries(res, MetricPending)
 }
 
 // TotalSeries sums a metric over its operators' aggregate series, those

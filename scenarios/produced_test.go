@@ -68,19 +68,25 @@ func TestProducedIsWhatArrivedWhateverTheResolution(t *testing.T) {
 	}
 }
 
-// checkEndGauges: the lag at the end is the last sample's pendingRecords,
-// and MessagesInPerSec times each sample's interval adds up to the records
-// produced.
+// checkEndGauges: the lag at the end is the last sample's kafkaLag, and
+// its pendingRecords where the readers are deployed (a failed job's have
+// no value), and MessagesInPerSec times each sample's interval adds up to
+// the records produced.
 func checkEndGauges(t *testing.T, name string, res *result.Result) {
 	t.Helper()
 	rc := res.Summary.Records
 	pending, ok := res.Values("events", -1, result.MetricPending) // the operator: its readers summed
+	lag, ok1 := res.Values("events", -1, result.MetricKafkaLag)
 	in, ok2 := res.Values("events", -1, result.MetricProduced)
-	if !ok || !ok2 || len(pending) == 0 {
-		t.Fatalf("%s: series: pending %v, produced %v", name, ok, ok2)
+	if !ok || !ok1 || !ok2 || len(pending) == 0 {
+		t.Fatalf("%s: series: pending %v, kafkaLag %v, produced %v", name, ok, ok1, ok2)
 	}
-	if last := pending[len(pending)-1]; float64(rc.SourceLag) != last {
-		t.Errorf("%s: lag at the end %d, the last sample's pendingRecords %.0f", name, rc.SourceLag, last)
+	if last := lag[len(lag)-1]; float64(rc.SourceLag) != last {
+		t.Errorf("%s: lag at the end %d, the last sample's kafkaLag %.0f", name, rc.SourceLag, last)
+	}
+	last := pending[len(pending)-1]
+	if failed := res.Summary.Verdict.Outcome == result.PhaseFailed; failed == result.HasValue(last) || result.HasValue(last) && float64(rc.SourceLag) != last {
+		t.Errorf("%s: lag at the end %d, the last sample's pendingRecords %.0f (the job failed: %v)", name, rc.SourceLag, last, failed)
 	}
 	sum, prev := 0.0, 0.0
 	for i, at := range res.Times {

@@ -1,0 +1,59 @@
+package models
+
+import (
+	"testing"
+
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
+)
+
+// TestLostTaskManagerReportsNothing: a task's metrics live in its
+// attempt's metric group on its TaskManager, whose reporter dies with the
+// process; a scrape after the loss finds none of its rates, times or
+// gauges, whether or not the JobManager has noticed the loss yet, until
+// the task is deployed again. The TaskManager hangs at 100.1 s, is noticed
+// at 120.1 s (heartbeat.timeout 20 s) and its tasks run again, on the
+// replacement, 33 s after that: every sample in (100.1 s, 153.1 s] has no
+// value for the lost subtask and for the operator it was the only subtask
+// of, including the first, whose interval it ran in for a while. The
+// simulator's own state size, which Flink has no metric for, stays.
+func TestLostTaskManagerReportsNothing(t *testing.T) {
+	const failAt = 100100 * sim.Millisecond // within a sample interval of 250 ms
+	spec := recoveryJob(1000, 2000, failAt)
+	_, res := runWith(t, spec)
+	rc := spec.Recovery
+	deployed := failAt + rc.HeartbeatTimeout + max(spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy
+	task := taskOf(t, res, "agg")
+	flink := map[string][]float64{
+		"busy":                        seriesOf(t, res, task, 0, result.MetricBusy),
+		"inPoolUsage":                 seriesOf(t, res, task, 0, result.MetricInPool),
+		"isBackPressured":             seriesOf(t, res, task, 0, result.MetricIsBackPressured),
+		"numRecordsIn":                seriesOf(t, res, "agg", 0, result.MetricRecordsIn),
+		"the operator's numRecordsIn": seriesOf(t, res, "agg", -1, result.MetricRecordsIn),
+		"the source's pendingRecords": seriesOf(t, res, "src", 0, result.MetricPending),
+	}
+	state := seriesOf(t, res, "agg", 0, result.MetricStateSize)
+	var lost, before int
+	for i, ts := range res.Times {
+		down := ts > failAt.Seconds() && ts <= deployed.Seconds()
+		if down {
+			lost++
+		} else if ts < failAt.Seconds() {
+			before++
+		}
+		for name, v := range flink {
+			switch {
+			case down && result.HasValue(v[i]):
+				t.Fatalf("at %.2fs, its TaskManager lost at %v and the task deployed again at %v: %s reads %g, want no value", ts, failAt, deployed, name, v[i])
+			case ts < failAt.Seconds() && !result.HasValue(v[i]):
+				t.Fatalf("at %.2fs, before the loss: %s has no value", ts, name)
+			}
+		}
+		if !result.HasValue(state[i]) {
+			t.Fatalf("at %.2fs: flinksim's state size has no value", ts)
+		}
+	}
+	if lost < 200 || before < 300 {
+		t.Fatalf("%d samples while lost, %d before: the scenario no longer shows the loss", lost, before)
+	}
+}
