@@ -249,6 +249,8 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 	reported := attemptDeployed(st) && dt > st.acc[stDown].Seconds()
 	busy, idle := ms(st.acc[stBusy]+st.acc[stInitializing]), ms(st.acc[stIdle])
 	bp, soft, hard := ms(st.acc[stBackPressured]+st.acc[stHardBackPressured]), ms(st.acc[stBackPressured]), ms(st.acc[stHardBackPressured])
+	// a reader's fetcher ran (lagmax.go): it read records, or had none to read
+	fetched := st.acc[stIdle] > 0 || st.ops[0].in > st.ops[0].sampledIn
 	for i := range st.acc {
 		tot[i] += st.acc[i]
 		st.acc[i] = 0
@@ -283,7 +285,11 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 		vals[k(vInPool)], vals[k(vOutPool)] = inPool, outPool
 		vals[k(vInFloating)], vals[k(vInExclusive)] = inputBuffersUsage(st)
 		if rt.spec.Kind == KindSource {
-			vals[k(vPending)], vals[k(vLagMax)] = float64(pending), float64(lagMax)
+			vals[k(vPending)] = float64(pending)
+			if fetched && reported && len(st.splits) > 0 {
+				st.lagMax.record(now, lagMax)
+			}
+			vals[k(vLagMax)] = st.lagMax.measure(now)
 			vals[k(vKafkaLag)] = float64(pending)
 			vals[k(vProduced)] = perSecProduced
 		}

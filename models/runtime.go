@@ -183,6 +183,7 @@ type subtask struct {
 
 	// sources
 	splits    []*kafkaPartition
+	lagMax    lagMaxStat // its consumer's records-lag-max (lagmax.go)
 	nextSplit int
 	wake      sim.Timer
 	poisoned  bool // its reader threw at a poison record; cleared when cancelled
