@@ -41,8 +41,10 @@ func newAttempt(st *subtask) {
 
 // attemptDeployed reports whether st has an attempt deployed now whose
 // metrics are reported: from INITIALIZING until cancelled or its
-// TaskManager is lost (flinksim's tasks are down while DEPLOYING, a few
-// seconds, where Flink's group reads 0).
+// TaskManager is lost. flinksim's tasks are down while DEPLOYING
+// (recovery.redeploy), and a region's wait for all of them, where Flink
+// creates a task's metric group as its TaskManager accepts it
+// (TaskExecutor.submitTask): those samples have no value here.
 func attemptDeployed(st *subtask) bool { return st.state != stDown }
 
 // attemptCount is a counter of the current attempt: count less its base,

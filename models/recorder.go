@@ -319,12 +319,13 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 // attempt deployed (cancelled, restarting, or on a lost TaskManager, noticed
 // or not) its metric group is closed or its reporter gone, so a scrape
 // finds none of its rates, times or gauges (attempt.go). flinksim's own
-// measures (state held, open windows, a window's side output, the topic's
-// MessagesInPerSec and lag) are the simulator's and stay.
+// measures of the state it holds (state size, open windows) and of the
+// topic (MessagesInPerSec, kafkaLag) stay; its side-output counter, per
+// attempt as numLateRecordsDropped, does not.
 func unreported(k func(int) int, vals []float64) {
 	for id := range nVals {
 		switch id {
-		case vDeployed, vStateSize, vOpenWindows, vLateSideOutput, vProduced, vKafkaLag:
+		case vDeployed, vStateSize, vOpenWindows, vProduced, vKafkaLag:
 		default:
 			vals[k(id)] = result.NoValue()
 		}

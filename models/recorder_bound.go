@@ -59,10 +59,13 @@ func (r *recorder) coarsen() {
 	for k := range r.series {
 		v := r.series[k].Values
 		rule := r.rules[k]
+		// A subtask's metric exists at a sample or not (unreported): the
+		// merged sample, at the later time, has none when that one had none.
+		reported := r.refs[k].sub >= 0 && r.refs[k].id >= 0
 		for i := 0; i < half; i++ {
 			a, b := v[2*i], v[2*i+1]
 			switch {
-			case rule == mergeLast:
+			case rule == mergeLast || reported && !result.HasValue(b):
 				v[i] = b // the gauge at the later time: no value if it had none then
 			case !result.HasValue(a): // a half with no value (result.NoValue): the other's
 				v[i] = b
@@ -81,6 +84,41 @@ func (r *recorder) coarsen() {
 	}
 	r.times = t[:half]
 	r.interval *= 2
+	r.reaggregate()
+}
+
+// reaggregate computes each operator row of a per-subtask metric again from
+// its merged subtask rows, as a sample computes it (value): merged on its
+// own, a sum or mean over the subtasks that report would not match them
+// where the set that reports changed between the two halves.
+func (r *recorder) reaggregate() {
+	type key struct {
+		node *nodeRT
+		id   int
+	}
+	perSub := map[key]bool{} // the per-subtask rows the samples keep
+	var subs, aggs []int     // their series, and the operator rows made of them
+	for k, ref := range r.refs {
+		if ref.sub >= 0 && ref.id >= 0 && ref.node != nil && ref.debloat == notDebloat {
+			perSub[key{ref.node, ref.id}] = true
+			subs = append(subs, k)
+		}
+	}
+	for k, ref := range r.refs {
+		if ref.sub < 0 && ref.node != nil && ref.debloat == notDebloat && perSub[key{ref.node, ref.id}] {
+			aggs = append(aggs, k)
+		}
+	}
+	vals := &r.vals
+	for i := range r.times {
+		for _, k := range subs {
+			ref := r.refs[k]
+			vals.v[vals.at(ref.node, ref.sub, ref.id)] = r.series[k].Values[i]
+		}
+		for _, k := range aggs {
+			r.series[k].Values[i] = r.value(r.refs[k], vals, 0)
+		}
+	}
 }
 
 // meanOver averages the values a and b of samples j and j+1 over their

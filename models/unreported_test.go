@@ -1,6 +1,7 @@
 package models
 
 import (
+	"math"
 	"testing"
 
 	"github.com/flinksim/flinksim/result"
@@ -55,5 +56,62 @@ func TestLostTaskManagerReportsNothing(t *testing.T) {
 	}
 	if lost < 200 || before < 300 {
 		t.Fatalf("%d samples while lost, %d before: the scenario no longer shows the loss", lost, before)
+	}
+}
+
+// TestMergedSamplesKeepTheOperatorRows: a long run merges pairs of samples
+// (coarsen); an operator's row must still be its subtasks' rows combined
+// as a sample combines them (rates summed, times averaged over the
+// subtasks that report, none when none does), where the subtasks that
+// report changed within a merged pair. Two forward pipelines, one
+// restarted after its TaskManager hangs at 100.1 s, sampled every 20 ms
+// for 240 s: 12,000 samples, merged twice.
+func TestMergedSamplesKeepTheOperatorRows(t *testing.T) {
+	spec := recoveryJob(1000, 2000, 100100*sim.Millisecond)
+	for i := range spec.Nodes {
+		spec.Nodes[i].Parallelism = 2
+		for j := range spec.Nodes[i].Inputs {
+			spec.Nodes[i].Inputs[j].Exchange = Forward
+		}
+	}
+	spec.Nodes[0].Kafka.Partitions = 2
+	spec.Sim.SampleInterval = 20 * sim.Millisecond
+	_, res := runWith(t, spec)
+	if len(res.Times) >= int(spec.Duration/spec.Sim.SampleInterval) {
+		t.Fatalf("%d samples: none merged", len(res.Times))
+	}
+	task := taskOf(t, res, "agg")
+	mean := func(a, b float64) float64 { return (a + b) / 2 }
+	sum := func(a, b float64) float64 { return a + b }
+	partly := 0
+	for _, c := range []struct {
+		op, metric string
+		both       func(a, b float64) float64
+	}{
+		{"agg", result.MetricRecordsIn, sum},
+		{task, result.MetricBusy, mean},
+		{task, result.MetricIdle, mean},
+	} {
+		row := seriesOf(t, res, c.op, -1, c.metric)
+		a, b := seriesOf(t, res, c.op, 0, c.metric), seriesOf(t, res, c.op, 1, c.metric)
+		for i, at := range res.Times {
+			var want float64
+			switch ha, hb := result.HasValue(a[i]), result.HasValue(b[i]); {
+			case ha && hb:
+				want = c.both(a[i], b[i])
+			case ha:
+				want, partly = a[i], partly+1
+			case hb:
+				want, partly = b[i], partly+1
+			default:
+				want = result.NoValue()
+			}
+			if result.HasValue(want) != result.HasValue(row[i]) || result.HasValue(want) && math.Abs(row[i]-want) > 1e-9*max(1, math.Abs(want)) {
+				t.Fatalf("%s %s at %gs: the operator's row %v, its subtasks' %v and %v, want %v", c.op, c.metric, at, row[i], a[i], b[i], want)
+			}
+		}
+	}
+	if partly == 0 {
+		t.Fatal("no sample with one subtask reporting: the scenario no longer shows a partial restart")
 	}
 }

@@ -143,7 +143,9 @@ func checkLagRows(t *testing.T, res *result.Result, lags [][]float64) {
 
 // TestCoarsenKeepsNoValue: merging a pair of samples, a gauge takes the
 // later one's value, none when it had none; a rate or a quantile with no
-// value in one half takes the other's, and none when neither has one.
+// value in one half takes the other's, and none when neither has one; a
+// subtask's rate, which has no value while the subtask is not deployed,
+// has none when the later half has none (unreported).
 func TestCoarsenKeepsNoValue(t *testing.T) {
 	nan := result.NoValue()
 	r := &recorder{interval: sim.Second}
@@ -151,16 +153,21 @@ func TestCoarsenKeepsNoValue(t *testing.T) {
 		r.times = append(r.times, float64(i+1))
 	}
 	pairs := [][2]float64{{nan, nan}, {nan, 5}, {5, nan}, {4, 6}}
-	for _, m := range []string{result.MetricWatermarkLag, result.MetricRecordsIn, result.MetricLatencyP99} {
+	for k, m := range []string{result.MetricWatermarkLag, result.MetricRecordsIn, result.MetricLatencyP99, result.MetricRecordsIn} {
 		s := result.Series{Metric: m}
 		for i := range maxSamples {
 			s.Values = append(s.Values, pairs[i/2%len(pairs)][i%2])
 		}
 		r.series = append(r.series, s)
 		r.rules = append(r.rules, ruleOf(m))
+		sub := -1
+		if k == 3 {
+			sub = 0
+		}
+		r.refs = append(r.refs, seriesRef{sub: sub, metric: m, id: valID(m)})
 	}
 	r.coarsen()
-	for k, want := range [][]float64{{nan, 5, nan, 6}, {nan, 5, 5, 5}, {nan, 5, 5, 6}} {
+	for k, want := range [][]float64{{nan, 5, nan, 6}, {nan, 5, 5, 5}, {nan, 5, 5, 6}, {nan, 5, nan, 5}} {
 		got := r.series[k].Values[:len(pairs)]
 		for i := range want {
 			if got[i] != want[i] && (result.HasValue(got[i]) || result.HasValue(want[i])) {

@@ -18,7 +18,8 @@ var (
 )
 
 // loadPanels draw, for each keyed operator, its records per second per
-// subtask over the whole run as bars (hot subtasks in red, the mean as a
+// subtask, the mean over the samples it reported (not those while it was
+// not deployed), as bars (hot subtasks in red, the mean as a
 // line): where the load lands.
 func (r *run) loadPanels() []*panel {
 	var out []*panel
@@ -98,7 +99,7 @@ func (b slotBars) DataRange() (xmin, xmax, ymin, ymax float64) {
 // data range, so there is nothing to pad for.
 func (b slotBars) GlyphBoxes(*plot.Plot) []plot.GlyphBox { return nil }
 
-// mean is a series' average over the run (NaN-free).
+// mean is a series' average over its samples with a value.
 func (r *run) mean(op string, sub int, metric string) float64 {
 	vals := r.series(op, sub, metric)
 	sum, n := 0.0, 0
