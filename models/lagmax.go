@@ -16,11 +16,14 @@ import (
 // recording left Max.combine gives NaN, which Flink's gauge reports. A
 // reader fetches while its task takes its records; a backpressured one's
 // fetcher blocks on its full element queue (SplitFetcher,
-// FutureCompletingBlockingQueue) and records nothing. flinksim records the
-// lag at each sample after an interval in which the reader fetched (it
-// read records, or idled with none to read), not at every fetch: the
-// maximum is over the samples' lags, at most a sample interval apart from
-// Kafka's.
+// FutureCompletingBlockingQueue) and records nothing; nor does one whose
+// splits are all paused by watermark alignment (consumer.pause), or one
+// cut off by a Kafka outage. flinksim keeps, between samples, the most
+// lag any fetch left behind (after a step's read, on its furthest split
+// not paused; none after an empty fetch or while it gathers a step) and
+// when it last fetched, and records that at the sample, at the time of
+// that last fetch: a window holds it as long as Kafka's would, give or
+// take the time between the peak and the last fetch before the sample.
 
 const (
 	// kafkaMetricsWindow is the consumer's metrics.sample.window.ms
@@ -37,6 +40,11 @@ type lagMaxStat struct {
 	start   [kafkaMetricsSamples]sim.Time // each window's lastWindowMs
 	max     [kafkaMetricsSamples]int64
 	events  [kafkaMetricsSamples]int
+	// fetched: the consumer fetched since the last sample, last at
+	// fetchAt, leaving at most fetchLag behind on a partition.
+	fetched  bool
+	fetchAt  sim.Time
+	fetchLag int64
 }
 
 // record adds a lag recorded at now (SampledStat.record).
@@ -74,4 +82,60 @@ func (w *lagMaxStat) measure(now sim.Time) float64 {
 		return result.NoValue()
 	}
 	return float64(top)
+}
+
+// fetch: the reader's consumer fetched at now and left lag records behind
+// on its furthest partition (read at the next sample: sampled).
+func (w *lagMaxStat) fetch(now sim.Time, lag int64) {
+	if !w.fetched || lag > w.fetchLag {
+		w.fetchLag = lag
+	}
+	w.fetched, w.fetchAt = true, now
+}
+
+// emptyFetch is fetch of a fetch that left nothing behind, when ok.
+func (w *lagMaxStat) emptyFetch(now sim.Time, ok bool) {
+	if ok {
+		w.fetch(now, 0)
+	}
+}
+
+// sampled records, at a sample at now, the most any fetch since the last
+// sample left behind, at the last fetch's time (so that a window drops it
+// when Kafka's would); a reader idling now, with a split not paused and
+// Kafka up, is fetching (empty fetches) and records lag.
+func (w *lagMaxStat) sampled(now sim.Time, idling bool, lag int64) {
+	if idling {
+		w.fetch(now, lag)
+	}
+	if w.fetched {
+		w.record(w.fetchAt, w.fetchLag)
+		w.fetched = false
+	}
+}
+
+// splitLag is the largest lag of a reader's splits that are not paused:
+// what its consumer's last fetch left on its furthest partition.
+func splitLag(st *subtask) int64 {
+	var lag int64
+	for _, p := range st.splits {
+		if !p.alignPaused {
+			lag = max(lag, p.lag())
+		}
+	}
+	return lag
+}
+
+// fetching reports whether st's reader is idling with a split to fetch
+// from and Kafka up: its consumer polls and gets empty fetches.
+func (s *Simulation) fetching(st *subtask) bool {
+	if st.state != stIdle || s.outageBlocks(st) {
+		return false
+	}
+	for _, p := range st.splits {
+		if !p.alignPaused {
+			return true
+		}
+	}
+	return false
 }

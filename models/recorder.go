@@ -249,19 +249,15 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 	reported := attemptDeployed(st) && dt > st.acc[stDown].Seconds()
 	busy, idle := ms(st.acc[stBusy]+st.acc[stInitializing]), ms(st.acc[stIdle])
 	bp, soft, hard := ms(st.acc[stBackPressured]+st.acc[stHardBackPressured]), ms(st.acc[stBackPressured]), ms(st.acc[stHardBackPressured])
-	// a reader's fetcher ran (lagmax.go): it read records, or had none to read
-	fetched := st.acc[stIdle] > 0 || st.ops[0].in > st.ops[0].sampledIn
 	for i := range st.acc {
 		tot[i] += st.acc[i]
 		st.acc[i] = 0
 	}
 	inPool, outPool := poolUsage(st)
-	var pending, lagMax int64
+	var pending int64
 	var produced int64
 	for _, kp := range st.splits {
-		kl := kp.pending(now)
-		pending += kl
-		lagMax = max(lagMax, kl)
+		pending += kp.pending(now)
 		// what the broker received over the interval, not the rate
 		// profile's mean: a paused producer sends nothing until it
 		// sends what it held back
@@ -286,8 +282,8 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 		vals[k(vInFloating)], vals[k(vInExclusive)] = inputBuffersUsage(st)
 		if rt.spec.Kind == KindSource {
 			vals[k(vPending)] = float64(pending)
-			if fetched && reported && len(st.splits) > 0 {
-				st.lagMax.record(now, lagMax)
+			if reported {
+				st.lagMax.sampled(now, r.s.fetching(st), splitLag(st))
 			}
 			vals[k(vLagMax)] = st.lagMax.measure(now)
 			vals[k(vKafkaLag)] = float64(pending)

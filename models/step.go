@@ -372,11 +372,13 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	target := s.readTarget(st, now)
 	var available int64
 	oldest := sim.Never
+	polls := false // a split not paused: its consumer fetches (lagmax.go)
 	for _, p := range st.splits {
 		p.advance(now)
 		if p.alignPaused {
 			continue
 		}
+		polls = true
 		available += p.lag()
 		if p.lag() > 0 {
 			// the oldest unread record's arrival, not when its run became
@@ -388,6 +390,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		}
 	}
 	if available == 0 {
+		st.lagMax.emptyFetch(now, polls) // nothing to fetch
 		next := sim.Never
 		for _, p := range st.splits {
 			if !p.alignPaused {
@@ -409,6 +412,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	// Short of a step, an idle source waits, unless something looks at
 	// what it has read (catchUp).
 	short := available < min(target, limit) && !st.catchingUp
+	st.lagMax.emptyFetch(now, short) // its consumer has fetched what it gathers
 	if short && s.deferRead(st, now, available, now) {
 		return false, false
 	}
@@ -426,6 +430,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		return false, false
 	}
 	s.countNet(st.tm, resIn, float64(st.cur.Bytes)) // read from Kafka over the network
+	st.lagMax.fetch(now, splitLag(st))
 	return st.cur.Records > 0, false
 }
 
