@@ -19,8 +19,9 @@ import (
 // FutureCompletingBlockingQueue) and records nothing; nor does one whose
 // splits are all paused by watermark alignment (consumer.pause), or one
 // cut off by a Kafka outage. flinksim keeps, between samples, the most
-// lag any fetch left behind (after a step's read, on its furthest split
-// not paused; none after an empty fetch or while it gathers a step) and
+// lag any fetch left behind (after a step's read, the lag its furthest
+// split not paused had before it less the records read, exact with one
+// split; none after an empty fetch or while it gathers a step) and
 // when it last fetched, and records that at the sample, at the time of
 // that last fetch: a window holds it as long as Kafka's would, give or
 // take the time between the peak and the last fetch before the sample.

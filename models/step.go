@@ -370,7 +370,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	}
 	now := s.eng.Now()
 	target := s.readTarget(st, now)
-	var available int64
+	var available, furthest int64
 	oldest := sim.Never
 	polls := false // a split not paused: its consumer fetches (lagmax.go)
 	for _, p := range st.splits {
@@ -380,6 +380,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		}
 		polls = true
 		available += p.lag()
+		furthest = max(furthest, p.lag())
 		if p.lag() > 0 {
 			// the oldest unread record's arrival, not when its run became
 			// readable: a run gathers up to a chunk-delay of arrivals, and a
@@ -430,7 +431,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		return false, false
 	}
 	s.countNet(st.tm, resIn, float64(st.cur.Bytes)) // read from Kafka over the network
-	st.lagMax.fetch(now, splitLag(st))
+	st.lagMax.fetch(now, max(furthest-st.cur.Records, 0))
 	return st.cur.Records > 0, false
 }
 
