@@ -26,7 +26,7 @@ type attemptBase struct {
 // from what its operators have counted so far. A restored committer's
 // second commit of a restored committable is the new attempt's.
 func newAttempt(st *subtask) {
-	st.lagMax = lagMaxStat{} // a new reader's consumer: its metrics start empty
+	st.lagMax, st.fetches = lagMaxStat{}, fetchNote{} // a new reader's consumer: its metrics start empty
 	for pos := range st.ops {
 		op := &st.ops[pos]
 		b := &op.attempt

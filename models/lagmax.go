@@ -41,11 +41,15 @@ type lagMaxStat struct {
 	start   [kafkaMetricsSamples]sim.Time // each window's lastWindowMs
 	max     [kafkaMetricsSamples]int64
 	events  [kafkaMetricsSamples]int
-	// fetched: the consumer fetched since the last sample, last at
-	// fetchAt, leaving at most fetchLag behind on a partition.
-	fetched  bool
-	fetchAt  sim.Time
-	fetchLag int64
+}
+
+// fetchNote is what a reader's consumer fetched since the last sample:
+// whether it fetched, last at at, leaving at most lag behind on a
+// partition. Beside the reader's other fields: readKafka notes every step.
+type fetchNote struct {
+	fetched bool
+	at      sim.Time
+	lag     int64
 }
 
 // record adds a lag recorded at now (SampledStat.record).
@@ -87,31 +91,31 @@ func (w *lagMaxStat) measure(now sim.Time) float64 {
 
 // fetch: the reader's consumer fetched at now and left lag records behind
 // on its furthest partition (read at the next sample: sampled).
-func (w *lagMaxStat) fetch(now sim.Time, lag int64) {
-	if !w.fetched || lag > w.fetchLag {
-		w.fetchLag = lag
+func (n *fetchNote) fetch(now sim.Time, lag int64) {
+	if !n.fetched || lag > n.lag {
+		n.lag = lag
 	}
-	w.fetched, w.fetchAt = true, now
+	n.fetched, n.at = true, now
 }
 
 // emptyFetch is fetch of a fetch that left nothing behind, when ok.
-func (w *lagMaxStat) emptyFetch(now sim.Time, ok bool) {
+func (n *fetchNote) emptyFetch(now sim.Time, ok bool) {
 	if ok {
-		w.fetch(now, 0)
+		n.fetch(now, 0)
 	}
 }
 
-// sampled records, at a sample at now, the most any fetch since the last
-// sample left behind, at the last fetch's time (so that a window drops it
-// when Kafka's would); a reader idling now, with a split not paused and
-// Kafka up, is fetching (empty fetches) and records lag.
-func (w *lagMaxStat) sampled(now sim.Time, idling bool, lag int64) {
+// sampled records, at a sample at now, the most any fetch of n left
+// behind, at the last fetch's time (so that a window drops it when
+// Kafka's would), and empties n; a reader idling now, with a split not
+// paused and Kafka up, is fetching (empty fetches) and records lag.
+func (w *lagMaxStat) sampled(n *fetchNote, now sim.Time, idling bool, lag int64) {
 	if idling {
-		w.fetch(now, lag)
+		n.fetch(now, lag)
 	}
-	if w.fetched {
-		w.record(w.fetchAt, w.fetchLag)
-		w.fetched = false
+	if n.fetched {
+		w.record(n.at, n.lag)
+		n.fetched = false
 	}
 }
 

@@ -283,7 +283,7 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 		if rt.spec.Kind == KindSource {
 			vals[k(vPending)] = float64(pending)
 			if reported {
-				st.lagMax.sampled(now, r.s.fetching(st), splitLag(st))
+				st.lagMax.sampled(&st.fetches, now, r.s.fetching(st), splitLag(st))
 			}
 			vals[k(vLagMax)] = st.lagMax.measure(now)
 			vals[k(vKafkaLag)] = float64(pending)

@@ -183,7 +183,6 @@ type subtask struct {
 
 	// sources
 	splits    []*kafkaPartition
-	lagMax    lagMaxStat // its consumer's records-lag-max (lagmax.go)
 	nextSplit int
 	wake      sim.Timer
 	poisoned  bool // its reader threw at a poison record; cleared when cancelled
@@ -215,6 +214,10 @@ type subtask struct {
 	// winLate and winOn are winOut's two pieces for its network outputs
 	// when a late record fired a window in the step (windowresults.go)
 	winLate, winOn Chunk
+	// a source's: its consumer's fetches since the last sample, and its
+	// records-lag-max (lagmax.go); last, not to move the fields above
+	fetches fetchNote
+	lagMax  lagMaxStat
 }
 
 // setState switches the time-accounting state (busy / backpressured / idle).
