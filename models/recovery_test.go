@@ -307,13 +307,10 @@ func TestRestoringTaskIsBusy(t *testing.T) {
 	}
 }
 
-// TestAggregateOverDeployedSubtasks: an operator's own row (no subtask)
-// averages its subtasks' times as Flink's web UI does
-// (AggregatingSubtasksMetricsHandler), over those that report: while one
-// of two forward pipelines restarts, the other's times are the
-// operator's, so busy, idle and backpressured still add up to 1000.
-func TestAggregateOverDeployedSubtasks(t *testing.T) {
-	spec := recoveryJob(1000, 2000, 100*sim.Second)
+// forwardPair is recoveryJob as two forward pipelines (parallelism 2,
+// a partition each), the first TaskManager's lost at failAt.
+func forwardPair(failAt sim.Time) Spec {
+	spec := recoveryJob(1000, 2000, failAt)
 	for i := range spec.Nodes {
 		spec.Nodes[i].Parallelism = 2
 		for j := range spec.Nodes[i].Inputs {
@@ -321,7 +318,16 @@ func TestAggregateOverDeployedSubtasks(t *testing.T) {
 		}
 	}
 	spec.Nodes[0].Kafka.Partitions = 2
-	_, res := runWith(t, spec)
+	return spec
+}
+
+// TestAggregateOverDeployedSubtasks: an operator's own row (no subtask)
+// averages its subtasks' times as Flink's web UI does
+// (AggregatingSubtasksMetricsHandler), over those that report: while one
+// of two forward pipelines restarts, the other's times are the
+// operator's, so busy, idle and backpressured still add up to 1000.
+func TestAggregateOverDeployedSubtasks(t *testing.T) {
+	_, res := runWith(t, forwardPair(100*sim.Second))
 	task := taskOf(t, res, "agg")
 	busy := seriesOf(t, res, task, -1, result.MetricBusy)
 	idle := seriesOf(t, res, task, -1, result.MetricIdle)

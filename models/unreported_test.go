@@ -67,14 +67,7 @@ func TestLostTaskManagerReportsNothing(t *testing.T) {
 // restarted after its TaskManager hangs at 100.1 s, sampled every 20 ms
 // for 240 s: 12,000 samples, merged twice.
 func TestMergedSamplesKeepTheOperatorRows(t *testing.T) {
-	spec := recoveryJob(1000, 2000, 100100*sim.Millisecond)
-	for i := range spec.Nodes {
-		spec.Nodes[i].Parallelism = 2
-		for j := range spec.Nodes[i].Inputs {
-			spec.Nodes[i].Inputs[j].Exchange = Forward
-		}
-	}
-	spec.Nodes[0].Kafka.Partitions = 2
+	spec := forwardPair(100100 * sim.Millisecond)
 	spec.Sim.SampleInterval = 20 * sim.Millisecond
 	_, res := runWith(t, spec)
 	if len(res.Times) >= int(spec.Duration/spec.Sim.SampleInterval) {
