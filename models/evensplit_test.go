@@ -2,8 +2,10 @@ package models
 
 import (
 	"math"
+	"math/bits"
 	"testing"
 
+	"github.com/flinksim/flinksim/models/partitioning"
 	"pgregory.net/rapid"
 )
 
@@ -13,11 +15,8 @@ import (
 // it declines (changing nothing) only where apportion takes back an excess.
 func TestEvenSplitMatchesApportion(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		n := 1 << rapid.IntRange(0, 9).Draw(t, "log2 destinations")
-		weights := make([]float64, n)
-		for i := range weights {
-			weights[i] = 1 / float64(n)
-		}
+		weights := dyadicWeights(t)
+		n := len(weights)
 		c1, c2 := make([]float64, n), make([]float64, n)
 		o1, o2 := make([]int64, n), make([]int64, n)
 		heap := make([]int32, n)
@@ -33,10 +32,12 @@ func TestEvenSplitMatchesApportion(t *testing.T) {
 			}
 			if es == nil {
 				if es = new(evenSplit); !es.build(weights, c2, 0) {
-					t.Fatalf("carries %v not taken", c2)
+					t.Fatalf("weights %v, carries %v not taken", weights, c2)
 				}
 				if asHeap {
-					es.toHeap()
+					for c := range es.classes {
+						es.classes[c].toHeap()
+					}
 				}
 			}
 			clear(o2)
@@ -63,12 +64,64 @@ func TestEvenSplitMatchesApportion(t *testing.T) {
 	})
 }
 
-// Weights not all 1/D for a power of two D, or carries not multiples of
-// 1/D, keep apportion.
+// dyadicWeights draws weights the lazy form takes: a keyBy's over its
+// subtasks' key-group ranges with a power-of-two max parallelism (one or
+// two classes), halvings of 1 into up to four distinct powers of two, or
+// up to four multiples of 1/D (such as 1/8 and 3/8, whose carries can tie
+// across classes with a fraction left).
+func dyadicWeights(t *rapid.T) []float64 {
+	switch rapid.IntRange(0, 2).Draw(t, "kind") {
+	case 0:
+		d := 1 << rapid.IntRange(2, 6).Draw(t, "log2 D")
+		ms := rapid.SliceOfNDistinct(rapid.IntRange(1, 7), 1, 3, rapid.ID[int]).Draw(t, "units")
+		var w []float64
+		for sum := 0; ; {
+			m := ms[rapid.IntRange(0, len(ms)-1).Draw(t, "class")]
+			if sum+m >= d {
+				return append(w, float64(d-sum)/float64(d)) // at most a fourth class
+			}
+			sum += m
+			w = append(w, float64(m)/float64(d))
+		}
+	case 1:
+		p := rapid.IntRange(1, 600).Draw(t, "parallelism")
+		lo := bits.Len(uint(p - 1)) // the max parallelism is at least p
+		maxPar := 1 << rapid.IntRange(lo, 15).Draw(t, "log2 max parallelism")
+		return keyGroupWeights(p, maxPar)
+	}
+	w := []float64{1}
+	for range rapid.IntRange(0, 40).Draw(t, "halvings") {
+		i := rapid.IntRange(0, len(w)-1).Draw(t, "halved")
+		if w[i] > 1.0/8 { // up to four classes: 1/2, 1/4, 1/8, 1/16
+			w[i] /= 2
+			w = append(w, w[i])
+		}
+	}
+	return w
+}
+
+// keyGroupWeights is each subtask's share of equally likely key groups
+// (KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex).
+func keyGroupWeights(p, maxPar int) []float64 {
+	w := make([]float64, p)
+	for i := range w {
+		w[i] = float64(partitioning.RangeForOperator(i, p, maxPar).Len()) / float64(maxPar)
+	}
+	return w
+}
+
+// Weights not all m/D for a power of two D with at most four values of m,
+// or carries not multiples of 1/D, keep apportion.
 func TestEvenSplitDeclines(t *testing.T) {
-	for _, w := range [][]float64{{0.5, 0.25, 0.25}, {1.0 / 3, 1.0 / 3, 1.0 / 3}, {0.25, 0.25, 0.25, 0.25, 0}} {
+	five := []float64{0.5, 0.25, 0.125, 0.0625, 0.03125, 0.03125}
+	for _, w := range [][]float64{five, {1.0 / 3, 1.0 / 3, 1.0 / 3}, {0.25, 0.25, 0.25, 0.25, 0}} {
 		if new(evenSplit).build(w, make([]float64, len(w)), 0) {
 			t.Errorf("weights %v taken", w)
+		}
+	}
+	for _, w := range [][]float64{{0.5, 0.25, 0.25}, keyGroupWeights(192, 512), keyGroupWeights(50, 128)} {
+		if !new(evenSplit).build(w, make([]float64, len(w)), 0) {
+			t.Errorf("weights %v refused", w)
 		}
 	}
 	if new(evenSplit).build([]float64{0.5, 0.5}, []float64{0.1, -0.1}, 0) {
@@ -85,11 +138,8 @@ func TestEvenSplitDeclines(t *testing.T) {
 func TestSplitByKeySwitchesForms(t *testing.T) {
 	lazy := 0
 	rapid.Check(t, func(t *rapid.T) {
-		n := 1 << rapid.IntRange(5, 8).Draw(t, "log2 destinations")
-		weights := make([]float64, n)
-		for i := range weights {
-			weights[i] = 1 / float64(n)
-		}
+		n := rapid.IntRange(32, 300).Draw(t, "destinations")
+		weights := keyGroupWeights(n, partitioning.DefaultMaxParallelism(n))
 		s := &Simulation{}
 		p := &partition{edge: &edge{weights: weights}, carry: make([]float64, n), scratch: make([]int64, n), heap: make([]int32, n)}
 		carry, want, heap := make([]float64, n), make([]int64, n), make([]int32, n)
