@@ -87,16 +87,19 @@ func (r *resolver) bounds() {
 }
 
 // sourceRecords bounds what a source produces: its peak rate over the run
-// and its initial backlog. Past the bound, the rate is named: the backlog
-// alone is at most the bound (source).
+// and its initial backlog. Past the bound, the larger of the two is named
+// (the backlog alone is at most the bound: source).
 func (r *resolver) sourceRecords(n *node, dur sim.Time) float64 {
 	peak, field := peakRate(n.src.Rate)
-	u := peak*dur.Seconds() + float64(*n.src.InitialBacklog)
+	backlog := float64(*n.src.InitialBacklog)
+	u := peak*dur.Seconds() + backlog
 	if p := n.path + ".rate" + field; math.IsInf(peak, 1) { // written beyond a float64: no product to tell
 		r.d.at(p, "the source produces more records than a run counts at %s: at most 2^53 = %d records per operator; lower the rate", r.d.written(p, "its peak"), int64(maxRunRecords))
 		return u
 	}
-	if u > maxRunRecords {
+	if u > maxRunRecords && backlog >= peak*dur.Seconds() {
+		r.d.at(n.path+".initial-backlog", "the source holds %s records at the start and produces up to %s more in %s (%s/s at its peak); a run counts at most 2^53 = %d records per operator: lower the initial-backlog", approx(backlog), approx(u-backlog), FormatDuration(dur), approx(peak), int64(maxRunRecords))
+	} else if u > maxRunRecords {
 		r.d.at(n.path+".rate"+field, "the source produces up to %s records in %s (%s/s at its peak); a run counts at most 2^53 = %d records per operator: lower the rate or the duration", approx(u), FormatDuration(dur), approx(peak), int64(maxRunRecords))
 	}
 	return u

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"github.com/flinksim/flinksim/internal/human"
 	"math"
+	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -149,6 +151,9 @@ func ParseBytes(s string) (int64, error) {
 		}
 		return 0, nil // -0B
 	}
+	if u := sizeUnit(in); u != "" && !slices.Contains(sizeUnits, u) {
+		return 0, fmt.Errorf("%q: %q is not a size unit here; write kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024): under flink:, Flink's MemorySize reads k, kb and KB alike as 1024", s, u)
+	}
 	v, err := humanize.ParseBytes(in)
 	switch {
 	case err != nil && strings.Contains(err.Error(), "too large"), err == nil && v > maxSize:
@@ -161,6 +166,23 @@ func ParseBytes(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a whole number of bytes; sizes are whole bytes", s)
 	}
 	return b, nil
+}
+
+// sizeUnits are the units a size outside flink: takes, as written: the
+// decimal ones in SI's case (KB too, as the built-in scenarios write it)
+// and the binary ones. humanize.ParseBytes would also take 32kb, 32k or
+// 32Gi, whose meaning differs from Flink's (MemorySize reads 32kb as 32768
+// bytes), so they are refused rather than read one way silently.
+var sizeUnits = []string{"B", "kB", "KB", "MB", "GB", "TB", "PB", "EB", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+
+// sizeUnit is the unit a size is written with: the letters after its
+// number ("" for a bare number, or for no number).
+func sizeUnit(s string) string {
+	i := strings.LastIndexFunc(s, func(r rune) bool { return r >= '0' && r <= '9' || r == '.' })
+	if i < 0 {
+		return "" // no number: not a size at all, which humanize says
+	}
+	return strings.TrimSpace(s[i+1:])
 }
 
 // fractionBytes is a size humanize.ParseBytes read as v, for a number with
@@ -246,7 +268,22 @@ func ParseCount(s string) (float64, error) {
 	if v < 0 || v > maxCount {
 		return v, countOutOfRange(s)
 	}
+	if v >= 1<<53 && !exactCount(in, mult, v) {
+		return v, fmt.Errorf("%q is not exact: past 2^53 = 9007199254740992 counts are float64s, which read it as %s", s, strconv.FormatFloat(v, 'f', -1, 64))
+	}
 	return v, nil
+}
+
+// exactCount reports whether the number written as in, times mult, is v
+// exactly: above 2^53 a float64 rounds some whole numbers to a neighbour
+// (9007199254740993 to 9007199254740992), which a range check ending at
+// 2^53 would then pass.
+func exactCount(in string, mult, v float64) bool {
+	x, ok := new(big.Float).SetPrec(1024).SetString(in)
+	if !ok {
+		return true // strconv read it; big declines only forms it has no use for
+	}
+	return x.Mul(x, big.NewFloat(mult)).Cmp(big.NewFloat(v)) == 0
 }
 
 // maxCount is the largest count ParseCount reads.

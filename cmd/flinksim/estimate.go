@@ -61,16 +61,17 @@ func confirmStart(name, fewer string, yes bool, stdin io.Reader, stderr io.Write
 // it nil: the limit is the process's, not a command's.
 var applyMemoryLimit func(int64)
 
-// parseMaxMemory reads --max-memory, a size above 0.
+// parseMaxMemory reads --max-memory, a size above 0 as a scenario's sizes
+// are written (a bare number is bytes).
 func parseMaxMemory(flag string) (int64, error) {
-	v, k, err := scenarios.ParseQuantity(strings.TrimSpace(flag))
-	if err != nil && strings.Contains(err.Error(), "whole number") {
-		return 0, flagError("max-memory", "%v; give one, e.g. 8GB or 16GiB", err) // 1.5B
-	}
-	if err != nil || k != scenarios.QBytes || v < 1 {
+	v, err := scenarios.ParseBytes(flag)
+	switch {
+	case err != nil:
+		return 0, flagError("max-memory", "%v; give a size above 0, e.g. 8GB or 16GiB", err)
+	case v < 1:
 		return 0, flagError("max-memory", "%q is not a size above 0; give one, e.g. 8GB or 16GiB", flag)
 	}
-	return int64(v), nil
+	return v, nil
 }
 
 // checkMaxMemory checks --max-memory, when given, before anything runs.

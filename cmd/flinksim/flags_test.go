@@ -297,7 +297,7 @@ var flagProblemCases = func() []struct {
 		// values pflag cannot parse are reported with the rest, at their
 		// flag, in the order given, and only once
 		{[]string{"run", tiny, "--duration", "5x", "--max-memory", "abc", "--seed", "x"},
-			[]string{`--max-memory: "abc" is not a size above 0; give one, e.g. 8GB`, `--duration: "5x": unknown unit`, `--seed: must be a whole number`}, "the flags"},
+			[]string{`--max-memory: "abc" is not a size (examples: 200B`, `--duration: "5x": unknown unit`, `--seed: must be a whole number`}, "the flags"},
 		{[]string{"run", tiny, "-j", "abc", "--openmetrics=maybe", "--expect", "bogus", "-q=x"},
 			[]string{`--jobs: "abc" is not a whole number: give one, e.g. --jobs 2`, `--openmetrics: "maybe" is not true or false: give --openmetrics (true) or --openmetrics=false`,
 				`--quiet: "x" is not true or false`, `--expect: "bogus" is not an outcome`}, "the flags"},
@@ -310,7 +310,13 @@ var flagProblemCases = func() []struct {
 		{[]string{"run", tiny, "--max-memory", "1.5B", "--set", ""},
 			[]string{`--max-memory: "1.5B" is not a whole number of bytes`, "--set: must be key=value"}, "the flags"},
 		{[]string{"sweep", tiny, "--grid", grid, "--shards", "abc", "--replicas", "2.5", "--max-memory", "-1GB"},
-			[]string{`--shards: "abc" is not a whole number`, `--replicas: "2.5" is not a whole number`, `--max-memory: "-1GB" is not a size above 0`}, "the flags"},
+			[]string{`--shards: "abc" is not a whole number`, `--replicas: "2.5" is not a whole number`, `--max-memory: "-1GB" is negative`}, "the flags"},
+		// sizes as a scenario writes them: a bare number is bytes; 1gb and
+		// 1G, which Flink reads as GiB, are refused rather than read as GB
+		{[]string{"run", tiny, "--max-memory", "1gb", "--seed", "x"},
+			[]string{`--max-memory: "1gb": "gb" is not a size unit here; write kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)`, `--seed: must be a whole number`}, "the flags"},
+		{[]string{"run", tiny, "--max-memory", "0", "--seed", "x"},
+			[]string{`--max-memory: "0" is not a size above 0`, `--seed: must be a whole number`}, "the flags"},
 		// the root's own, every argument a flag taken out before cobra parses
 		{[]string{"--versoin"}, []string{"--versoin: unknown flag; did you mean --version?"}, "the flags"},
 		{[]string{"-x"}, []string{"-x: unknown shorthand flag"}, "the flags"},
