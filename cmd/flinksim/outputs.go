@@ -102,20 +102,25 @@ func stageOut(dir string) (*atomicfile.Staging, error) {
 	return st, nil
 }
 
-// writableDir checks that files can be created in dir (creating it).
-func writableDir(dir string) error {
+// writableDir checks that files can be created in dir, creating it and
+// returning the directories it made (atomicfile.MkdirAll), none when it
+// fails.
+func writableDir(dir string) ([]string, error) {
 	if err := checkOut(dir); err != nil {
-		return err
+		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return cannotWrite(dir, err)
+	made, err := atomicfile.MkdirAll(dir)
+	if err != nil {
+		atomicfile.RemoveCreated(made)
+		return nil, cannotWrite(dir, err)
 	}
 	f, err := os.CreateTemp(dir, ".flinksim-check.tmp-*")
 	if err != nil {
-		return cannotWrite(dir, err)
+		atomicfile.RemoveCreated(made)
+		return nil, cannotWrite(dir, err)
 	}
 	f.Close()
-	return os.Remove(f.Name())
+	return made, os.Remove(f.Name())
 }
 
 // unwrapPath drops the path from an *os.PathError (the message names it).

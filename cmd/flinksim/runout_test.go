@@ -83,4 +83,17 @@ func TestUnwritableOutWithTheOtherProblems(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
 		t.Errorf("left behind in %s: %v", dir, entries)
 	}
+	// nor when the memory check refuses it, which comes after the output
+	// is staged (a break-test helper found np/x left by each command)
+	for _, args := range [][]string{
+		{"run", "testdata/ckpt-variants.yaml"}, {"compare", "testdata/ckpt-variants.yaml"}, {"sweep", "backpressure", "--grid", "flink.parallelism.default=1,2"},
+	} {
+		code, _, errs := cli(t, append(args, "--duration", "1m", "--max-memory", "1kB", "--out", deep)...)
+		if code != 2 || !strings.Contains(errs, "more than the 1 kB available (--max-memory)") {
+			t.Errorf("%s --max-memory 1kB: code %d, %s", args[0], code, errs)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+			t.Errorf("%s --max-memory 1kB: left behind in %s: %v", args[0], dir, entries)
+		}
+	}
 }

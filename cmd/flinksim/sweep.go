@@ -12,6 +12,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/flinksim/flinksim/internal/atomicfile"
 	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/scenarios"
 	"github.com/flinksim/flinksim/scenarios/sweep"
@@ -312,12 +313,13 @@ func runSweep(arg string, o sweepOptions, fc *flagCheck, stdin io.Reader, stdout
 	if shards > 0 {
 		points = plan.Shard(shard, shards)
 	}
-	path, created, err := sweepOut(o.out, shard, shards)
+	path, made, err := sweepOut(o.out, shard, shards)
 	if err != nil {
 		return err
 	}
 	journal, done, err := sweep.OpenJournal(sweep.JournalPath(path), r, points)
 	if err != nil {
+		atomicfile.RemoveCreated(made)
 		if _, isPath := err.(*os.PathError); isPath {
 			return err
 		}
@@ -327,9 +329,7 @@ func runSweep(arg string, o sweepOptions, fc *flagCheck, stdin io.Reader, stdout
 	defer func() {
 		if !started && len(done) == 0 {
 			journal.Remove() // refused before any run: leave nothing behind
-			if created {
-				os.Remove(o.out)
-			}
+			atomicfile.RemoveCreated(made)
 		} else {
 			journal.Close()
 		}
@@ -376,20 +376,19 @@ func runSweep(arg string, o sweepOptions, fc *flagCheck, stdin io.Reader, stdout
 	return finishSweep(plan, recs, o, stdout)
 }
 
-// sweepOut checks that the sweep can write in dir (creating it, and saying
-// whether it did) and returns the path of its records: points.jsonl, or the
-// shard's file.
-func sweepOut(dir string, shard, shards int) (path string, created bool, err error) {
-	_, statErr := os.Stat(dir)
-	created = os.IsNotExist(statErr)
-	if err := writableDir(dir); err != nil {
-		return "", false, err
+// sweepOut checks that the sweep can write in dir (creating it, and the
+// directories above it, which it returns: made) and returns the path of its
+// records: points.jsonl, or the shard's file.
+func sweepOut(dir string, shard, shards int) (path string, made []string, err error) {
+	made, err = writableDir(dir)
+	if err != nil {
+		return "", nil, err
 	}
 	path = filepath.Join(dir, "points.jsonl")
 	if shards > 0 {
 		path = shardFile(dir, shard, shards)
 	}
-	return path, created, nil
+	return path, made, nil
 }
 
 // notDone is the points of a resumed sweep whose runs the journal does not

@@ -109,6 +109,9 @@ type Staging struct {
 	// lock is held on Dir while the set is staged: a staging directory no
 	// process holds is a killed run's, which the next Stage removes.
 	lock *os.File
+	// made is the directories Stage created above the set (MkdirAll),
+	// which Abort removes again: a refused command leaves nothing.
+	made []string
 }
 
 // forceInPlace makes Stage stage inside dir, as for a mount point (tests).
@@ -124,14 +127,23 @@ func Stage(dir string) (*Staging, error) {
 		dir = real // swap the directory the link points to, not the link
 	}
 	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	made, err := MkdirAll(parent)
+	if err != nil {
+		RemoveCreated(made)
 		return nil, err
 	}
 	if forceInPlace {
-		os.MkdirAll(dir, 0o755)
+		in, _ := MkdirAll(dir)
+		made = append(made, in...)
 	}
 	if forceInPlace || isMountPoint(dir) {
-		return stageInside(dir)
+		st, err := stageInside(dir)
+		if err != nil {
+			RemoveCreated(made)
+			return nil, err
+		}
+		st.made = made
+		return st, nil
 	}
 	tmp, lock, err := stageBeside(parent, filepath.Base(dir))
 	if err != nil {
@@ -140,9 +152,10 @@ func Stage(dir string) (*Staging, error) {
 				return in, nil
 			}
 		}
+		RemoveCreated(made)
 		return nil, err
 	}
-	st := &Staging{Dir: tmp, target: dir, lock: lock}
+	st := &Staging{Dir: tmp, target: dir, lock: lock, made: made}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		st.Abort()
 		return nil, err
@@ -369,6 +382,7 @@ func (s *Staging) Abort() {
 	os.RemoveAll(s.Dir)
 	unregister(s.Dir)
 	s.release()
+	RemoveCreated(s.made)
 }
 
 // moveIn replaces the previous set inside target by the staged one, entry

@@ -12,6 +12,7 @@
 // same directory.
 //
 //	atomicfile.go   WriteFile, Stage (and CanStage, CanCreate: the checks before any work), Commit, Critical, RemoveTemporaries
+//	mkdir.go        MkdirAll that says which directories it made, for RemoveCreated after a refusal
 //	swap.go         the swap by two renames, where one exchange is not available
 //	swap_linux.go   the swap in one renameat2(RENAME_EXCHANGE)
 //	swap_other.go   other systems: the two renames
