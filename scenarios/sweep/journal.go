@@ -84,7 +84,7 @@ func OpenJournal(path string, r *Runner, points []Point) (*Journal, []Record, er
 		for _, pt := range points {
 			want[id(pt.Key, pt.Replica)] = pt
 		}
-		recs, err := ReadJSONL(bytes.NewReader(rest), path)
+		recs, err := readJSONL(bytes.NewReader(rest), path, 1) // after the header
 		if err != nil {
 			f.Close()
 			return nil, nil, err

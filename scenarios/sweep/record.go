@@ -50,10 +50,16 @@ func WriteJSONL(w io.Writer, recs []Record) error {
 
 // ReadJSONL reads records; name labels errors ("file:line: ...").
 func ReadJSONL(r io.Reader, name string) ([]Record, error) {
+	return readJSONL(r, name, 0)
+}
+
+// readJSONL is ReadJSONL for records that follow skipped lines of the
+// file (a journal's header), so that an error names the file's own line.
+func readJSONL(r io.Reader, name string, skipped int) ([]Record, error) {
 	var recs []Record
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	line := 0
+	line := skipped
 	for sc.Scan() {
 		line++
 		if len(sc.Bytes()) == 0 {
