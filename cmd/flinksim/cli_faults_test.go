@@ -238,20 +238,27 @@ func TestSweepResumes(t *testing.T) {
 	if code != 2 || !strings.Contains(errs, "--duration") {
 		t.Errorf("journal of another --duration: code %d, %q", code, errs)
 	}
-	// A damaged record is named by its line in the file, the header being
-	// line 1 (it was once named one line early).
-	other = t.TempDir()
-	o.duration = ""
-	r, plan, _, _ = loadPlan("testdata/tiny.yaml", o, nil, nil, nil)
-	j, _, _ = sweep.OpenJournal(filepath.Join(other, "points.jsonl.partial"), r, plan.Points)
-	var rec sweep.Record
-	json.Unmarshal([]byte(lines[0]), &rec)
-	j.Append(rec)
+}
+
+// TestSweepJournalNamesItsLines: a damaged record is named by its line in
+// the file, the header being line 1 (it was once named one line early).
+func TestSweepJournalNamesItsLines(t *testing.T) {
+	dir := t.TempDir()
+	o := sweepOptions{grids: []string{"sinks.db.capacity=5k/s..20k/s/4", "sources.events.partitions=1,2"}, replicas: 2}
+	r, plan, _, err := loadPlan("testdata/tiny.yaml", o, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, _, err := sweep.OpenJournal(filepath.Join(dir, "points.jsonl.partial"), r, plan.Points)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Append(sweep.Record{Key: plan.Points[0].Key, Seed: plan.Points[0].Seed})
 	j.Close()
-	f, _ = os.OpenFile(filepath.Join(other, "points.jsonl.partial"), os.O_APPEND|os.O_WRONLY, 0)
+	f, _ := os.OpenFile(filepath.Join(dir, "points.jsonl.partial"), os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString("{\"key\": 3\n")
 	f.Close()
-	code, _, errs = cli(t, append([]string{"sweep", "--no-plots", "--out", other}, sweepArgs...)...)
+	code, _, errs := cli(t, append([]string{"sweep", "--no-plots", "--out", dir}, sweepArgs...)...)
 	if want := "points.jsonl.partial:3: not a sweep record"; code != 2 || !strings.Contains(errs, want) {
 		t.Errorf("journal damaged on line 3: code %d, want %q in %q", code, want, errs)
 	}
