@@ -42,9 +42,16 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 	if len(rs) == 0 {
 		return // every task of it is cancelled already, none DEPLOYING: nothing to cancel
 	}
+	s.failRegions(reason, cause, failedAt, rs, failures, sts == nil)
+}
+
+// failRegions cancels regions rs for failures failures at once (global: a
+// failure of the whole job, such as an enumerator's) and schedules their
+// restart, or fails the job when the restart strategy refuses one.
+func (s *Simulation) failRegions(reason, cause string, failedAt sim.Time, rs []*region, failures int, global bool) {
 	s.catchUpAll() // its sources read up to the failure: those records are replayed
 	now := s.eng.Now()
-	ev := result.FailureEvent{At: now, Reason: reason, Cause: cause, FailedAt: failedAt, Global: sts == nil, Partial: len(rs) < len(s.regions)}
+	ev := result.FailureEvent{At: now, Reason: reason, Cause: cause, FailedAt: failedAt, Global: global, Partial: len(rs) < len(s.regions)}
 	for _, r := range rs {
 		ev.Regions = append(ev.Regions, int(r.id))
 	}
@@ -63,7 +70,7 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 		s.failure(op).Final = true
 		s.cancel(s.regions, op)
 		if s.trace != nil {
-			s.tracef("job FAILED: the restart strategy (%s) allows no more restarts%s", s.spec.Restart.Kind, failuresText(refused, failures, merged))
+			s.tracef("job FAILED: the restart strategy (%s) allows no more restarts%s", s.spec.Restart.Kind, failuresText(refused, failures, merged, global))
 		}
 		return
 	}
@@ -71,7 +78,7 @@ func (s *Simulation) failover(reason, cause string, failedAt sim.Time, sts []*su
 	s.cancel(rs, op)
 	s.failure(op).RestartDelay = delay
 	if s.trace != nil {
-		s.tracef("job RESTARTING: restart %d after the %s restart delay of %s%s", s.restarts, s.spec.Restart.Kind, durText(delay), failuresText(0, failures, merged))
+		s.tracef("job RESTARTING: restart %d after the %s restart delay of %s%s", s.restarts, s.spec.Restart.Kind, durText(delay), failuresText(0, failures, merged, global))
 	}
 	s.eng.At(sim.Add(now, delay), evRestart, op, 0)
 }
@@ -120,11 +127,14 @@ func (s *Simulation) notifyRestarter(now sim.Time, failures int) (delay sim.Time
 // failuresText tells, for the trace, how many failures a failover counted
 // when more than one: which one the restart strategy refused (0: none),
 // how many merged into a pending restart.
-func failuresText(refused, failures, merged int) string {
+func failuresText(refused, failures, merged int, global bool) string {
 	if failures == 1 {
 		return ""
 	}
 	t := fmt.Sprintf(" (%d failures, one per pipelined region hit, each a task failure of its own", failures)
+	if global {
+		t = fmt.Sprintf(" (%d failures, one per source whose enumerator failed the job, each a global failure of its own", failures)
+	}
 	if refused > 0 {
 		t += fmt.Sprintf("; it refused failure %d", refused)
 	}

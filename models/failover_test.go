@@ -161,6 +161,61 @@ func TestKafkaOutageFailsTheJobGlobally(t *testing.T) {
 	}
 }
 
+// TestEnumeratorsFailTheJobEachOnTheirOwn: two sources list their
+// partitions on the same schedule, so in a Kafka outage both listings time
+// out together, and each enumerator fails the job: its coordinator
+// context ignores only its own repeats, and DefaultScheduler
+// .handleGlobalFailure hands each call to the restart strategy. fixed-delay
+// counts two attempts a round (with 3 attempts the job fails at the
+// round's second failure of round 2), failure-rate two timestamps (one
+// failure allowed per interval: the job fails at the first round), and
+// exponential-delay from 1.19 merges the second into the restart the first
+// scheduled (one restart a round).
+func TestEnumeratorsFailTheJobEachOnTheirOwn(t *testing.T) {
+	const t0, d, s, delay, interval = 60 * sim.Second, 300 * sim.Second, 20 * sim.Second, sim.Second, 50 * sim.Second
+	var rounds []sim.Time
+	for f := (t0+interval-1)/interval*interval + s; f < t0+d; f += delay + s {
+		rounds = append(rounds, f)
+	}
+	for _, c := range []struct {
+		name     string
+		rs       RestartStrategy
+		failed   bool
+		restarts int
+		at       []sim.Time // the failovers' times
+	}{
+		{"fixed-delay", RestartStrategy{Kind: "fixed-delay", Delay: delay, Attempts: math.MaxInt32}, false, 2 * len(rounds), rounds},
+		{"fixed-delay, 3 attempts", RestartStrategy{Kind: "fixed-delay", Delay: delay, Attempts: 3}, true, 3, rounds[:2]},
+		{"failure-rate, 1 in 10min", RestartStrategy{Kind: "failure-rate", Delay: delay, MaxFailuresPerInterval: 1, FailureRateInterval: 10 * sim.Minute}, true, 1, rounds[:1]},
+		{"exponential-delay", RestartStrategy{Kind: "exponential-delay", InitialBackoff: delay, MaxBackoff: delay, Multiplier: 1, ResetThreshold: sim.Hour}, false, len(rounds), rounds},
+	} {
+		spec := twoPipelines(FailoverRegion)
+		spec.Duration = 10 * sim.Minute
+		spec.Restart = c.rs
+		spec.Failures = []Failure{{Kind: FailKafkaOutage, At: t0, For: d, FailsAfter: s}}
+		for i := range spec.Nodes {
+			if spec.Nodes[i].Kafka != nil {
+				spec.Nodes[i].Kafka.DiscoveryInterval = interval
+			}
+		}
+		run, res := runWith(t, spec)
+		var at []sim.Time
+		for _, f := range res.Failovers {
+			at = append(at, f.At)
+			if !f.Global || f.Cause != CauseKafkaOutage {
+				t.Errorf("%s: failover at %v: global %v, cause %s", c.name, f.At, f.Global, f.Cause)
+			}
+		}
+		if !slices.Equal(at, c.at) || run.failed != c.failed || run.restarts != c.restarts {
+			t.Errorf("%s: failovers at %v, failed %v after %d restarts; want at %v, failed %v after %d",
+				c.name, at, run.failed, run.restarts, c.at, c.failed, c.restarts)
+		}
+		if got := res.Summary.InjectedFailures[0].TookEffect; got != 2*len(at) {
+			t.Errorf("%s: the outage took effect %d times, want 2 a round: %d", c.name, got, 2*len(at))
+		}
+	}
+}
+
 // TestOutageReasonsInTheCLIsUnits: an outage's failure reason gives its
 // fails-after (Kafka's default.api.timeout.ms, 60 s by default) as a
 // scenario writes it, "1m", not sim.Time's or Go's "1m0s".

@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/flinksim/flinksim/sim"
 )
@@ -83,10 +84,14 @@ func (s *Simulation) outageEdge(i int, end bool) {
 }
 
 // armDiscovery schedules the failure of each Kafka source's enumerator at
-// its first partition listing from now on that outage i outlasts.
+// its first partition listing from now on that outage i outlasts: one
+// event for the enumerators that fail at the same instant (they list on
+// the same schedule), carrying how many they are.
 func (s *Simulation) armDiscovery(i int) {
 	f := s.spec.Failures[i]
 	now, end := s.eng.Now(), sim.Add(f.At, f.For)
+	var ats []sim.Time
+	var firsts, counts []int
 	for _, rt := range s.nodes {
 		k := rt.spec.Kafka
 		if k == nil {
@@ -100,8 +105,15 @@ func (s *Simulation) armDiscovery(i int) {
 			t = sim.Add(t, sim.Time(int64(now-t+k.DiscoveryInterval-1)/int64(k.DiscoveryInterval))*k.DiscoveryInterval)
 		}
 		if at := sim.Add(t, f.FailsAfter); at < end {
-			s.eng.At(at, evEnumeratorFailure, int32(rt.idx), s.enumGen<<32|int64(i))
+			if j := slices.Index(ats, at); j >= 0 {
+				counts[j]++
+			} else {
+				ats, firsts, counts = append(ats, at), append(firsts, rt.idx), append(counts, 1)
+			}
 		}
+	}
+	for j, at := range ats {
+		s.eng.At(at, evEnumeratorFailure, int32(firsts[j]), s.enumGen<<32|int64(counts[j])<<16|int64(i))
 	}
 }
 
@@ -119,20 +131,29 @@ func (s *Simulation) restartEnumerators() {
 
 // enumeratorFailure: source node's partition listing for outage i timed
 // out; the job fails over globally, whatever state its regions are in
-// (a TaskManager loss may have them restarting), once per listing round:
-// the other sources' enumerators, failing at the same moment, are reset by
-// the same restart.
+// (a TaskManager loss may have them restarting). Each source's enumerator
+// fails the job on its own: its coordinator's context ignores only its own
+// repeats (OperatorCoordinatorHolder.LazyInitializedCoordinatorContext
+// .failJob), and DefaultScheduler.handleGlobalFailure hands every call to
+// the restart strategy, so two sources whose listings time out together
+// are two failures (two attempts of fixed-delay, two timestamps of
+// failure-rate; exponential-delay from 1.19 merges the second into the
+// restart the first scheduled). The coordinators are reset when the
+// restart runs (restoreState), not at the failure: until then a later
+// listing's failure counts too.
 func (s *Simulation) enumeratorFailure(node int, arg int64) {
-	if arg>>32 != s.enumGen || s.failed || s.enumFailedGen == s.enumGen {
+	if arg>>32 != s.enumGen || s.failed {
 		return
 	}
-	s.enumFailedGen = s.enumGen
-	i := int(arg & (1<<32 - 1))
+	i, n := int(arg&(1<<16-1)), int(arg>>16&(1<<16-1))
 	f := s.spec.Failures[i]
-	s.injected[i].TookEffect++
+	s.injected[i].TookEffect += n
 	reason := fmt.Sprintf("Global failure triggered by OperatorCoordinator for 'Source: %s': Failed to list subscribed topic partitions "+
 		"(the Kafka cluster did not answer within %s)", s.nodes[node].spec.Name, setting(f.FailsAfter))
-	s.failover(reason, CauseKafkaOutage, s.eng.Now(), nil)
+	if n > 1 {
+		reason += fmt.Sprintf("; %d more sources' enumerators failed the job at the same moment", n-1)
+	}
+	s.failRegions(reason, CauseKafkaOutage, s.eng.Now(), s.regions, n, true)
 }
 
 // armOutages arms every outage in progress for region r, which runs again.

@@ -100,23 +100,21 @@ type Simulation struct {
 	heapPending []bool        // per TaskManager: a heap check is scheduled
 	enumGen     int64         // bumped when they restart: their pending failures are void
 	// alignOf is each aligned reader's group (alignment.go).
-	alignOf map[*subtask]*alignGroup
-	// enumFailedGen is the generation whose listing already failed the job.
-	enumFailedGen int64
-	restarts      int
-	fails         failoverLog                     // every failover (failures.go); a restart's events carry its number
-	injected      []result.InjectedFailureSummary // by index in spec.Failures
-	tmLost        []bool
-	tmBack        []sim.Time     // when a lost TaskManager's replacement is ready
-	tmNoticeAt    []sim.Time     // when the JobManager notices a lost TaskManager (faults.go: unnoticed)
-	tmHow         []Detection    // how each lost TaskManager is noticed
-	tmOOM         []string       // why a lost TaskManager's JVM exited on an OutOfMemoryError ("": not that)
-	tmLostAt      []sim.Time     // when each lost TaskManager was lost
-	downSince     sim.Time       // the last change of downRegions or initRegions
-	downtime      sim.Time       // some region down, in all
-	restoreTime   sim.Time       // some region restoring, in all
-	status        jobStatusTimes // the job's status over time (jobstatus.go)
-	deploying     deployingTimes // the job's deploying time (deploystate.go)
+	alignOf     map[*subtask]*alignGroup
+	restarts    int
+	fails       failoverLog                     // every failover (failures.go); a restart's events carry its number
+	injected    []result.InjectedFailureSummary // by index in spec.Failures
+	tmLost      []bool
+	tmBack      []sim.Time     // when a lost TaskManager's replacement is ready
+	tmNoticeAt  []sim.Time     // when the JobManager notices a lost TaskManager (faults.go: unnoticed)
+	tmHow       []Detection    // how each lost TaskManager is noticed
+	tmOOM       []string       // why a lost TaskManager's JVM exited on an OutOfMemoryError ("": not that)
+	tmLostAt    []sim.Time     // when each lost TaskManager was lost
+	downSince   sim.Time       // the last change of downRegions or initRegions
+	downtime    sim.Time       // some region down, in all
+	restoreTime sim.Time       // some region restoring, in all
+	status      jobStatusTimes // the job's status over time (jobstatus.go)
+	deploying   deployingTimes // the job's deploying time (deploystate.go)
 	// deployGen is each failover's current deployment (deploysAt), while
 	// its tasks are not yet INITIALIZING: the events of an earlier one,
 	// which failed, are ignored
@@ -135,6 +133,9 @@ type Simulation struct {
 func New(spec Spec) (*Simulation, error) {
 	if spec.Duration <= 0 {
 		return nil, fmt.Errorf("duration must be positive")
+	}
+	if len(spec.Failures) >= 1<<16 || len(spec.Nodes) >= 1<<16 {
+		return nil, fmt.Errorf("at most 65535 failures and nodes (an enumerator's failure event packs their indices in 16 bits)")
 	}
 	for _, f := range spec.Failures {
 		if f.Kind >= FailKafkaOutage && spec.Recovery.Redeploy <= 0 {
@@ -156,7 +157,7 @@ func New(spec Spec) (*Simulation, error) {
 	if spec.Sim.SampleInterval <= 0 {
 		spec.Sim.SampleInterval = 5 * sim.Second
 	}
-	s := &Simulation{spec: spec, eng: sim.NewEngine(), streams: sim.NewStreams(spec.Seed), enumFailedGen: -1, brokerPhase: -1}
+	s := &Simulation{spec: spec, eng: sim.NewEngine(), streams: sim.NewStreams(spec.Seed), brokerPhase: -1}
 	nw := spec.Network
 	// A chunk spans at most what a channel can hold; deliver splits it when
 	// credit is short.

@@ -410,7 +410,8 @@ type EngineSummary struct {
 // slowed down). A TaskManager loss after the job failed or of one already
 // lost, or a storage episode without checkpointing, changes nothing. An
 // outage of Kafka or of the sinks' system is due once and takes effect each
-// time it fails a task; a poison record is due each time it is read, an
+// time it fails a task, or, Kafka's, each time a source's enumerator fails
+// the job (two sources listing together: twice a round); a poison record is due each time it is read, an
 // overload each second a subtask is above its limit, and each takes
 // effect each time it fails a task.
 type InjectedFailureSummary struct {

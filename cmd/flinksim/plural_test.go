@@ -29,7 +29,7 @@ func TestRunsIndexPlural(t *testing.T) {
 
 // TestCountsReadAsWords: counts printed for people read "1 problem", "3
 // problems", never "problem(s)": the problems' count after a list of them,
-// the keys not modelled, the failovers an injected failure caused and the
+// the keys not modelled, the failures an injected failure caused and the
 // seconds an overload lasted, the restarts that found no checkpoint.
 func TestCountsReadAsWords(t *testing.T) {
 	probs := func(n int) scenarios.Problems {
@@ -58,8 +58,8 @@ func TestCountsReadAsWords(t *testing.T) {
 		{problemsTrailer(probs(3)), "flinksim: 3 problems in the flags"},
 		{scenarios.NotModelledWarning([]string{"a.b"}), "1 Flink key would change the result but is not modelled; this run ignores it: a.b"},
 		{scenarios.NotModelledWarning([]string{"a.b", "c.d"}), "2 Flink keys would change the result but are not modelled; this run ignores them: a.b c.d"},
-		{text(failures(1)), "kafka-outage from 1min to 2min caused 1 failover; overload above its limit in 1 second, caused 1 failover"},
-		{text(failures(2)), "kafka-outage from 1min to 2min caused 2 failovers; overload above its limit in 2 seconds, caused 2 failovers"},
+		{text(failures(1)), "kafka-outage from 1min to 2min caused 1 failure; overload above its limit in 1 second, caused 1 failure"},
+		{text(failures(2)), "kafka-outage from 1min to 2min caused 2 failures; overload above its limit in 2 seconds, caused 2 failures"},
 		{text(restarts(1)), "1 restart found no completed checkpoint"},
 		{text(restarts(2)), "2 restarts found no completed checkpoint"},
 	} {

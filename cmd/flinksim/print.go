@@ -100,11 +100,11 @@ func summaryLines(res *result.Result) []summaryLine {
 		for _, f := range s.InjectedFailures {
 			switch f.Kind {
 			case "kafka-outage", "sink-outage":
-				fs = append(fs, fmt.Sprintf("%s from %s to %s caused %s", f.Kind, human.Seconds(f.FromS), human.Seconds(f.UntilS), human.Plural(f.TookEffect, "failover")))
+				fs = append(fs, fmt.Sprintf("%s from %s to %s caused %s", f.Kind, human.Seconds(f.FromS), human.Seconds(f.UntilS), human.Plural(f.TookEffect, "failure")))
 			case "poison-record":
 				fs = append(fs, fmt.Sprintf("%s read %s", f.Kind, times(f.Due)))
 			case "overload":
-				fs = append(fs, fmt.Sprintf("%s above its limit in %s, caused %s", f.Kind, human.Plural(f.Due, "second"), human.Plural(f.TookEffect, "failover")))
+				fs = append(fs, fmt.Sprintf("%s above its limit in %s, caused %s", f.Kind, human.Plural(f.Due, "second"), human.Plural(f.TookEffect, "failure")))
 			default:
 				fs = append(fs, injectedLine(f))
 			}
