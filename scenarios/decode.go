@@ -37,9 +37,6 @@ type decoder struct {
 	variant variantSpan           // the variant's set: block applied, if any
 	budget  int                   // nodes left to visit (guards against alias bombs)
 	dropped int                   // problems beyond maxProblems, not kept
-	// secondDocument: the file holds more than one YAML document, a
-	// problem reported with those of the first, which is still checked.
-	secondDocument bool
 	// overflow are the values beyond their type's range, by path: an int
 	// field written beyond an int64, a negative duration. They decode as
 	// the nearest value the type holds for the resolver to tell the

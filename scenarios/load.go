@@ -110,14 +110,10 @@ func loadRef(file string, data []byte, sets []string, v variantRef) (*Loaded, er
 	warnSetOverVariant(d, own, seen, variant)
 	var sc Scenario
 	d.value(root, reflect.ValueOf(&sc).Elem(), "")
-	// A file whose decoding failed and that has neither sources nor sinks
-	// is not a scenario (junk, another YAML file): what it lacks is not
-	// listed. A second document is no such failure: the first is checked.
-	failed := len(d.probs)
-	if d.secondDocument {
-		failed--
-	}
-	if d.budget < 0 || failed > 0 && len(sc.Sources) == 0 && len(sc.Sinks) == 0 {
+	// A document too large to visit is not checked further. Otherwise what
+	// it lacks (sources, sinks) is reported with what failed to decode (an
+	// unknown field, a key set twice), all at once.
+	if d.budget < 0 {
 		d.unreportedOverflows()
 		return nil, withWarnings(d.problems(), d.warnings.sort(), nil)
 	}
@@ -284,7 +280,6 @@ func parseYAML(d *decoder, data []byte) *yaml.Node {
 			line = documentMarker(data, doc.Line)
 		}
 		d.probs = append(d.probs, Problem{File: d.file, Line: max(line, 1), Col: 1, Msg: "a scenario file holds one YAML document; remove the --- and what follows"})
-		d.secondDocument = true
 	}
 	root := d.resolve(&doc)
 	if root == nil || root.Kind != yaml.MappingNode {
