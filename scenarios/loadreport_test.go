@@ -65,3 +65,32 @@ func TestLacksReportedWithDecodingProblems(t *testing.T) {
 		{"sources refused", "name: a\nsources: 5\n", nil, []string{needsSink, "f.yaml:2:10: sources: must be a list"}},
 	})
 }
+
+// TestRefusedInputIsTheOneProblem: an input that is refused (no such node,
+// the node itself, a sink, a later node, a value that is no name) is
+// reported alone: no node it may have meant is told that nothing reads
+// it. A node nothing reads for another reason still is.
+func TestRefusedInputIsTheOneProblem(t *testing.T) {
+	const doc = "name: base\nsources:\n  - {name: clicks, kind: kafka, partitions: 4, rate: 10k/s}\n" +
+		"operators:\n  - {name: parse, cost: 5us, input: INPUT}\nsinks:\n  - {name: db, capacity: 50k/s}\n"
+	in := func(input string) string { return strings.Replace(doc, "INPUT", input, 1) }
+	const at = "f.yaml:5:37: operators.parse.input"
+	checkErrors(t, []reportCase{
+		{"no such node", in("nope"), nil, []string{at + `: no node is named "nope"`}},
+		{"no such node, by --set", in("clicks"), []string{"operators.parse.input=nope"},
+			[]string{`--set operators.parse.input=nope: operators.parse.input: no node is named "nope"`}},
+		{"itself", in("parse"), nil, []string{at + ": a node cannot read itself"}},
+		{"a sink", in("db"), nil, []string{at + `: "db" is a sink`}},
+		{"not a name", in("{a: 1}"), nil, []string{at + ": must be a node name or a list of names"}},
+		{"a sink's input", strings.Replace(in("clicks"), "capacity: 50k/s", "capacity: 50k/s, input: nope", 1), nil,
+			[]string{`f.yaml:7:40: sinks.db.input: no node is named "nope"`}},
+		{"an unknown field beside", "name: a\nfoo: 1\nsources:\n  - {name: c, kind: kafka, partitions: 1, rate: 1/s}\nsinks:\n  - {name: d, capacity: 1k/s, input: nope}\n", nil,
+			[]string{"f.yaml:2:1: foo: unknown field", `f.yaml:6:38: sinks.d.input: no node is named "nope"`}},
+		{"a later node: the edge is known", strings.Replace(in("parse2"), "sinks:", "  - {name: parse2, input: clicks}\nsinks:", 1), nil,
+			[]string{`f.yaml:5:5: operators.parse: nothing reads "parse"`, at + `: "parse2" is declared after "parse"`}},
+		{"no refused input", strings.Replace(in("clicks"), "capacity: 50k/s", "capacity: 50k/s, input: clicks", 1), nil,
+			[]string{`f.yaml:5:5: operators.parse: nothing reads "parse"`}},
+		{"the node with the refused input is unread", strings.Replace(in("nope"), "capacity: 50k/s", "capacity: 50k/s, input: clicks", 1), nil,
+			[]string{`f.yaml:5:5: operators.parse: nothing reads "parse"`, at + `: no node is named "nope"`}},
+	})
+}

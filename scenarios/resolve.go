@@ -56,8 +56,12 @@ type resolver struct {
 	nodes       []*node
 	byName      map[string]*node
 	refused     map[string]bool // names already reported as invalid
-	ckpt        ckptStorage     // where checkpoints go (resolve_ckptstorage.go)
-	durationOK  bool            // the duration is within its range (bounds)
+	// refusedReaders are the nodes with an input refused (it names no
+	// node, the node itself or a sink, or does not decode): which node
+	// each meant to read is not known (unread)
+	refusedReaders map[*node]bool
+	ckpt           ckptStorage // where checkpoints go (resolve_ckptstorage.go)
+	durationOK     bool        // the duration is within its range (bounds)
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -94,11 +98,7 @@ func (r *resolver) resolve() {
 	r.windowSources()
 	r.sessionInputs()
 	r.watermarkInterval()
-	for _, n := range r.nodes {
-		if n.kind != models.KindSink && n.consumers == 0 && r.byName[n.name] == n {
-			d.at(n.path, "nothing reads %q; connect it to a sink (Flink runs only what reaches a sink)", n.name)
-		}
-	}
+	r.unread()
 	r.limits()
 	r.bounds()
 	r.network()

@@ -20,7 +20,9 @@ func (r *resolver) consumer(n *node) {
 		par, chaining, cost = n.sink.Parallelism, &n.sink.Chaining, &n.sink.Cost
 	}
 	r.nodeParallelism(n, par, n.path+".parallelism")
-	if len(n.inputs) == 0 {
+	if r.d.badUnder(n.path + ".input") {
+		r.refuseInput(n) // reported: no default stands in for it
+	} else if len(n.inputs) == 0 {
 		n.inputs = r.defaultInput(n)
 	}
 	ins := r.inputs(n)
@@ -65,6 +67,9 @@ func (r *resolver) inputs(n *node) []*node {
 		if ok && in != n {
 			in.consumers++ // counted even when the edge is refused below, to report one problem, not two
 		}
+		if !ok || in == n || in.kind == models.KindSink {
+			r.refuseInput(n) // which node it meant is not known (a later one is: it is counted)
+		}
 		switch {
 		case !ok:
 			r.unknownInput(n, name)
@@ -83,6 +88,29 @@ func (r *resolver) inputs(n *node) []*node {
 		}
 	}
 	return ins
+}
+
+// refuseInput records that an input of n is refused (and reported).
+func (r *resolver) refuseInput(n *node) {
+	if r.refusedReaders == nil {
+		r.refusedReaders = map[*node]bool{}
+	}
+	r.refusedReaders[n] = true
+}
+
+// unread reports each source and operator that nothing reads, unless
+// another node has an input refused: it may have meant to read it, and
+// the refused input is the one problem told.
+func (r *resolver) unread() {
+	for _, n := range r.nodes {
+		others := len(r.refusedReaders)
+		if r.refusedReaders[n] {
+			others-- // its own input is no edge to it
+		}
+		if n.kind != models.KindSink && n.consumers == 0 && r.byName[n.name] == n && others == 0 {
+			r.d.at(n.path, "nothing reads %q; connect it to a sink (Flink runs only what reaches a sink)", n.name)
+		}
+	}
 }
 
 // unknownInput reports an input that names no node, with the closest name
