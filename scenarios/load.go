@@ -260,6 +260,7 @@ func parseYAML(d *decoder, data []byte) *yaml.Node {
 		d.fail(nil, "", "the file is binary, not YAML text")
 		return nil
 	}
+	data = acceptYAMLVersion(data)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	err := dec.Decode(&doc)

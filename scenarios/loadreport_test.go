@@ -94,3 +94,47 @@ func TestRefusedInputIsTheOneProblem(t *testing.T) {
 			[]string{`f.yaml:5:5: operators.parse: nothing reads "parse"`, at + `: no node is named "nope"`}},
 	})
 }
+
+// TestYAMLVersionDirective: %YAML 1.2 (the current spec), 1.1 and 1.0
+// are accepted and change nothing (the built-in scenario resolves to the
+// same text as without the directive); a version the parser does not know
+// is refused at the directive, saying which it reads.
+func TestYAMLVersionDirective(t *testing.T) {
+	b, err := LookupBuiltIn("backpressure")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resolved := func(data []byte) string {
+		l, err := Load("f.yaml", data, nil)
+		if err != nil {
+			t.Fatalf("%.40q: %v", data, err)
+		}
+		out, err := l.Resolved()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	want := resolved(b.Data)
+	const refused = " asks for a YAML version flinksim does not read; it reads 1.2, the current one, and 1.1 and 1.0 alike: remove the directive or write %YAML 1.2"
+	for _, c := range []struct{ head, err string }{
+		{"%YAML 1.2\n---\n", ""},
+		{"%YAML 1.1\n---\n", ""},
+		{"%YAML 1.0\n---\n", ""},
+		{"# a comment\n%YAML 1.2 # the spec\r\n---\n", ""},
+		{"\xef\xbb\xbf%YAML 1.2\n---\n", ""},
+		{"%YAML 1.3\n---\n", "f.yaml:1:1: %YAML 1.3" + refused},
+		{"# a comment\n%YAML 2.0\n---\n", "f.yaml:2:1: %YAML 2.0" + refused},
+	} {
+		data := []byte(c.head + string(b.Data))
+		if c.err == "" {
+			if got := resolved(data); got != want {
+				t.Errorf("%q: resolves otherwise than without it", c.head)
+			}
+			continue
+		}
+		if got := loadErrors(t, string(data), nil); got != c.err {
+			t.Errorf("%q: got\n%s\nwant\n%s", c.head, got, c.err)
+		}
+	}
+}

@@ -299,10 +299,6 @@ func unclosedBracket(t yamlText, msg string, hint int) (Problem, bool) {
 	return t.at(hint, t.firstText(hint), "a %s on this line is not closed: a %s or a ',' between items is missing", open, close), true
 }
 
-func yamlVersion(t yamlText, _ string, _ int) (Problem, bool) {
-	return t.at(1, 1, "the %%YAML directive asks for a YAML version other than 1.x; remove it"), true
-}
-
 var (
 	// reservedStart: @, ` and % (a directive) cannot start a plain value.
 	reservedStart = regexp.MustCompile("(?:^|[\\s\\[\\]{},:-])([@`%])")

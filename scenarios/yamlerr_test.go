@@ -29,7 +29,7 @@ func TestYAMLSyntaxInUsersWords(t *testing.T) {
 		{"name: x\ndescription: \"a\\qb\"\n", "s.yaml:2:16: \\q is not an escape in a double-quoted value; write \\\\ for a backslash, or use single quotes"},
 		{"name: x\x01\n", "s.yaml:1:8: a control character (U+0001) is not allowed; a scenario is plain text"},
 		{"name: é\xff\n", "s.yaml:1:8: byte 0xFF is not UTF-8 text; save the file as UTF-8"},
-		{"%YAML 2.0\n---\nname: x\n", "s.yaml:1:1: the %YAML directive asks for a YAML version other than 1.x; remove it"},
+		{"%YAML 2.0\n---\nname: x\n", "s.yaml:1:1: %YAML 2.0 asks for a YAML version flinksim does not read; it reads 1.2, the current one, and 1.1 and 1.0 alike: remove the directive or write %YAML 1.2"},
 	} {
 		_, err := Load("s.yaml", []byte(c.doc), nil)
 		if err == nil || err.Error() != c.want {
