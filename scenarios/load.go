@@ -189,6 +189,10 @@ func applyVariant(d *decoder, root *yaml.Node, v variantRef) (whatIfSeen, bool) 
 		}
 		seen := whatIfSeen{} // as --set refuses a key set twice: which wins would be the order's
 		for k, e := range variantEntries(d, set, strings.TrimSuffix(prefix, ".")) {
+			if changesVariants(e.key.Value) { // not applied, nor judged as applied: refused, as with the base (resolver.variants)
+				d.fail(e.at, prefix+e.key.Value, "a variant cannot change the variants")
+				continue
+			}
 			setWhatIf(d, root, e.key.Value, e.val, setter{d: d, at: e.at}, seen, k)
 		}
 		return seen, true
@@ -334,7 +338,7 @@ func applySet(d *decoder, root *yaml.Node, i int, s string, seen whatIfSeen) {
 		d.probs = append(d.probs, Problem{File: strings.TrimSpace(origin), Msg: "must be key=value, e.g. --set sinks.jdbc.capacity=100k/s"}) // "--set ": nothing given
 		return
 	}
-	if key == "variants" || strings.HasPrefix(key, "variants.") || strings.HasPrefix(key, "variants[") {
+	if changesVariants(key) {
 		// one problem however many runs load it: the same text each time
 		d.probs = append(d.probs, Problem{File: origin, Path: key, Msg: "a what-if applies over every run and cannot change the variants: to change what one runs, run it alone (--variant NAME) with --set"})
 		return

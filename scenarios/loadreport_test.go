@@ -138,3 +138,31 @@ func TestYAMLVersionDirective(t *testing.T) {
 		}
 	}
 }
+
+// TestVariantChangingVariantsIsOneProblem: a variant's key that changes
+// the variants is refused once, at the key, and is not applied: no second
+// problem judges the variants as it would have left them. Loading that
+// variant alone refuses it too (it is not silently dropped).
+func TestVariantChangingVariantsIsOneProblem(t *testing.T) {
+	const base = "name: a\nsources: [{name: s, rate: 1/s}]\nsinks: [{name: k}]\n"
+	const variants = "variants:\n  - name: fast\n    set: {duration: 2m}\n  - name: vset\n    set: {SET}\n"
+	const refused = ": a variant cannot change the variants"
+	for _, c := range []struct{ set, want string }{
+		{"variants.fast.set.duration: 1m", "f.yaml:8:11: variants.vset.set.variants.fast.set.duration" + refused},
+		{`"variants[0].set.duration": 1m`, "f.yaml:8:11: variants.vset.set.variants[0].set.duration" + refused},
+		{"variants: {fast: {set: {duration: 1m}}}", "f.yaml:8:11: variants.vset.set.variants" + refused},
+		{"variants: []", "f.yaml:8:11: variants.vset.set.variants" + refused},
+		{"duration: 9m, variants.x: 1", "f.yaml:8:25: variants.vset.set.variants.x" + refused},
+	} {
+		doc := base + strings.Replace(variants, "SET", c.set, 1)
+		if got := loadErrors(t, doc, nil); got != c.want {
+			t.Errorf("%s: got\n%s\nwant\n%s", c.set, got, c.want)
+		}
+		_, err := LoadVariant("f.yaml", []byte(doc), nil, "vset")
+		var probs Problems
+		errors.As(err, &probs)
+		if got := probs.Errors().Error(); got != c.want {
+			t.Errorf("%s, the variant alone: got\n%s\nwant\n%s", c.set, got, c.want)
+		}
+	}
+}

@@ -488,6 +488,13 @@ func (r *resolver) sweep() {
 	}
 }
 
+// changesVariants reports whether a what-if's key is the variants or
+// inside them: a variant's is refused (variants) and not applied
+// (applyVariant).
+func changesVariants(key string) bool {
+	return key == "variants" || strings.HasPrefix(key, "variants.") || strings.HasPrefix(key, "variants[")
+}
+
 // caseClash says why two variant names that differ only in case clash.
 func caseClash(name, other string) string {
 	return fmt.Sprintf("their directories, DIR/%s/ and DIR/%s/, are one folder on macOS's and Windows's default file systems, which ignore case; give it another name", name, other)
@@ -524,8 +531,8 @@ func (r *resolver) variants() {
 			r.d.at(path+".set", "a variant needs at least one override")
 		}
 		for _, e := range v.Set.Entries {
-			if e.Key == "variants" || strings.HasPrefix(e.Key, "variants.") {
-				r.d.at(e.Path, "a variant cannot change the variants")
+			if changesVariants(e.Key) {
+				r.d.fail(e.KeyNode, e.Path, "a variant cannot change the variants")
 			}
 		}
 	}

@@ -253,7 +253,7 @@ func (x *VariantSet) decodeNode(d *decoder, n *yaml.Node, path string) {
 	}
 	x.Entries = nil
 	for _, kv := range d.pairs(n, path) {
-		x.Entries = append(x.Entries, FlinkEntry{Key: kv.key.Value, Node: d.resolve(kv.val), Path: path + "." + kv.key.Value})
+		x.Entries = append(x.Entries, FlinkEntry{Key: kv.key.Value, Node: d.resolve(kv.val), KeyNode: kv.key, Path: path + "." + kv.key.Value})
 	}
 }
 
