@@ -342,6 +342,9 @@ func (d *decoder) number(n *yaml.Node, v reflect.Value, path string) {
 func (d *decoder) spend(n *yaml.Node, path string) bool {
 	if d.budget--; d.budget < 0 {
 		if d.budget == -1 {
+			if p, ok := d.aliasPathOver(path); ok {
+				path = p // inside an alias's copy: told at the alias, by its path
+			}
 			d.fail(n, path, "the document has more than %d values (counting each use of an alias *name in full); a scenario has far fewer", maxNodes)
 		}
 		return false
@@ -350,14 +353,19 @@ func (d *decoder) spend(n *yaml.Node, path string) bool {
 }
 
 // spendAll counts every value inside a list against the budget (a list
-// under flink: is kept as written, not decoded); false once it is spent.
-func (d *decoder) spendAll(n *yaml.Node, path string) bool {
+// under flink: is kept as written, not decoded); false once it is spent,
+// told at path's item whose values crossed the limit, as written (at
+// nil: n's own items; an item's values are told at the item).
+func (d *decoder) spendAll(n, at *yaml.Node, path string) bool {
 	for _, c := range n.Content {
-		c = d.resolve(c)
-		if c == nil {
+		w := at
+		if w == nil {
+			w = c // as written: an alias where it is, not at its anchor
+		}
+		if c = d.resolve(c); c == nil {
 			continue
 		}
-		if !d.spend(c, path) || !d.spendAll(c, path) {
+		if !d.spend(w, path) || !d.spendAll(c, w, path) {
 			return false
 		}
 	}

@@ -22,17 +22,26 @@ func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
 // aliasOver is the outermost alias path is written under (path itself, or
 // a parent), or nil: where that copy of the anchor's value is.
 func (d *decoder) aliasOver(path string) *yaml.Node {
+	if p, ok := d.aliasPathOver(path); ok {
+		return d.aliases[p]
+	}
+	return nil
+}
+
+// aliasPathOver is the path of the outermost alias path is written under
+// (path itself, or a parent); ok false if none.
+func (d *decoder) aliasPathOver(path string) (string, bool) {
 	if len(d.aliases) == 0 {
-		return nil
+		return "", false
 	}
 	for i := 0; i <= len(path); i++ {
 		if i == len(path) || path[i] == '.' || path[i] == '[' {
-			if a, ok := d.aliases[path[:i]]; ok {
-				return a
+			if _, ok := d.aliases[path[:i]]; ok {
+				return path[:i], true
 			}
 		}
 	}
-	return nil
+	return "", false
 }
 
 // mergeAlias is the alias a merge key's source m came through, the value

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -163,6 +164,49 @@ func TestVariantChangingVariantsIsOneProblem(t *testing.T) {
 		errors.As(err, &probs)
 		if got := probs.Errors().Error(); got != c.want {
 			t.Errorf("%s, the variant alone: got\n%s\nwant\n%s", c.set, got, c.want)
+		}
+	}
+}
+
+// TestValueLimitAtTheAlias: past the document's budget of values, the
+// problem is told where the alias whose copy crossed it is written, by
+// that place's path (not at the anchor, nor by a path inside the copy).
+func TestValueLimitAtTheAlias(t *testing.T) {
+	const over = ": the document has more than 100000 values"
+	// laughs nests ten copies of the level above in each of 9 levels
+	laughs := func(level func(i int) string) string {
+		doc := "name: a\nflink:\n"
+		for i := 0; i < 9; i++ {
+			doc += fmt.Sprintf("  a%d: &a%d %s\n", i, i, level(i))
+		}
+		return doc + "sources: [{name: c, rate: 1/s}]\nsinks: [{name: d}]\n"
+	}
+	list := laughs(func(i int) string { // a1: &a1 [*a0, *a0, ...]
+		item := "x"
+		if i > 0 {
+			item = fmt.Sprintf("*a%d", i-1)
+		}
+		return "[" + strings.Repeat(item+", ", 9) + item + "]"
+	})
+	mapping := laughs(func(i int) string { // a1: &a1 {a: *a0, b: *a0, ...}
+		item := "1"
+		if i > 0 {
+			item = fmt.Sprintf("*a%d", i-1)
+		}
+		var kv []string
+		for k := 'a'; k <= 'j'; k++ {
+			kv = append(kv, fmt.Sprintf("%c: %s", k, item))
+		}
+		return "{" + strings.Join(kv, ", ") + "}"
+	})
+	for _, c := range []struct{ name, doc, want string }{
+		// the 8th *a3 of a4's list, as written, not an item of a0 inside its copy
+		{"lists", list, "f.yaml:7:47: flink.a4" + over},
+		// a4's h: *a3, as written, not a key of a0 inside its copy
+		{"mappings", mapping, "f.yaml:7:71: flink.a4.h" + over},
+	} {
+		if got := loadErrors(t, c.doc, nil); !strings.HasPrefix(got, c.want) || strings.Count(got, "\n") > 0 {
+			t.Errorf("%s: got\n%.300s\nwant\n%s", c.name, got, c.want)
 		}
 	}
 }

@@ -177,7 +177,11 @@ func (x *FlinkConfig) decodeNode(d *decoder, n *yaml.Node, path string) {
 	walk = func(n *yaml.Node, prefix string) {
 		inside[n] = true
 		defer delete(inside, n)
-		for _, kv := range d.pairs(n, path) {
+		at := path // the mapping's own path: where its keys' problems are told
+		if prefix != "" {
+			at += "." + prefix
+		}
+		for _, kv := range d.pairs(n, at) {
 			key := kv.key.Value
 			if prefix != "" {
 				key = prefix + "." + key
@@ -185,6 +189,9 @@ func (x *FlinkConfig) decodeNode(d *decoder, n *yaml.Node, path string) {
 			v := d.resolve(kv.val)
 			p := path + "." + key
 			d.nodes[p] = kv.key
+			if kv.val.Kind == yaml.AliasNode {
+				d.aliases[p] = kv.val // what its anchor holds is told where the alias is
+			}
 			if v != nil && v.Kind == yaml.MappingNode {
 				if inside[v] {
 					d.fail(kv.val, p, "the alias *%s holds itself; a configuration is finite", kv.val.Value)
@@ -196,7 +203,7 @@ func (x *FlinkConfig) decodeNode(d *decoder, n *yaml.Node, path string) {
 				walk(v, key)
 				continue
 			}
-			if v != nil && v.Kind == yaml.SequenceNode && !d.spendAll(v, p) {
+			if v != nil && v.Kind == yaml.SequenceNode && !d.spendAll(v, nil, p) {
 				return // past the document's budget of values: reported once
 			}
 			e := FlinkEntry{Key: key, Node: v, KeyNode: kv.key, Path: p, Nested: prefix != ""}
