@@ -168,6 +168,27 @@ func TestVariantChangingVariantsIsOneProblem(t *testing.T) {
 	}
 }
 
+// TestTooDeepAtTheCrossing: values nested past the parser's limit are
+// told at the bracket or block entry that crosses it, a place in the file
+// (not the line after its last).
+func TestTooDeepAtTheCrossing(t *testing.T) {
+	const deep = ": the values are nested more than 10000 levels deep here; a scenario nests a few"
+	open := strings.Repeat("[", 10001)
+	for _, c := range []struct{ name, doc, want string }{
+		{"brackets on a file's last line", "name: a\nsources:\n  - " + open + strings.Repeat("]", 10001) + "\n", "f.yaml:3:10005"},
+		{"brackets, no final newline", "name: a\nx: " + open, "f.yaml:2:10004"},
+		{"brackets on the last of three lines", "name: a\nx: 1\ny: " + open + "\n", "f.yaml:3:10004"},
+		{"braces after a comment and quotes", "name: a # [[[\nx: ['[', \"{\", " + strings.Repeat("{", 10001) + "\n", "f.yaml:2:10014"},
+		{"brackets over lines", "name: a\nx: [\n" + strings.Repeat("[", 9999) + "[\nb\n", "f.yaml:3:10000"},
+		{"block entries on a line", "name: a\nx:\n" + strings.Repeat("- ", 10001) + "a\n", "f.yaml:3:20001"},
+		{"block entries, indented", "name: a\nx:\n  " + strings.Repeat("- ", 10001) + "a\n", "f.yaml:3:20001"},
+	} {
+		if got := loadErrors(t, c.doc, nil); got != c.want+deep {
+			t.Errorf("%s: got\n%.200s\nwant\n%s", c.name, got, c.want+deep)
+		}
+	}
+}
+
 // TestValueLimitAtTheAlias: past the document's budget of values, the
 // problem is told where the alias whose copy crossed it is written, by
 // that place's path (not at the anchor, nor by a path inside the copy).

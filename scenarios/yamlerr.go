@@ -27,6 +27,7 @@ var scannerErrors = []string{
 	"could not find expected ':'",
 	"found unexpected end of stream",
 	"found unknown escape character",
+	"exceeded max depth of",
 }
 
 // syntaxProblem turns the YAML parser's error into a Problem at the line and
@@ -39,7 +40,7 @@ func syntaxProblem(file string, data []byte, err error) Problem {
 	}
 	msg := m[2]
 	t := yamlText{file: file, lines: strings.Split(string(data), "\n")}
-	hint := min(max(parserLine(m[1], msg), 1), len(t.lines))
+	hint := min(max(parserLine(m[1], msg), 1), t.last())
 	for _, r := range syntaxRules {
 		if r.match(msg) {
 			if p, ok := r.locate(t, msg, hint); ok {
@@ -69,6 +70,14 @@ func parserLine(num, msg string) int {
 type yamlText struct {
 	file  string
 	lines []string
+}
+
+// last is the file's last line: the line after a final newline is none.
+func (t yamlText) last() int {
+	if n := len(t.lines); n > 1 && t.lines[n-1] == "" {
+		return n - 1
+	}
+	return len(t.lines)
 }
 
 func (t yamlText) at(line, col int, format string, a ...any) Problem {
@@ -110,6 +119,7 @@ var syntaxRules = []syntaxRule{
 	{prefix("did not find expected '-' indicator"), misalignedItem},
 	{prefix("did not find expected ',' or '}'", "did not find expected ',' or ']'"), unclosedBracket},
 	{prefix("found incompatible YAML document"), yamlVersion},
+	{prefix("exceeded max depth of"), tooDeep},
 }
 
 // prefix matches a message that starts with one of ps.

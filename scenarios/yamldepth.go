@@ -1,0 +1,111 @@
+package scenarios
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// The parser's nesting limit: it refuses values nested deeper than a
+// limit (brackets [ and {, or block indentation: - - - and keys indented
+// under keys) at a line near where the limit is crossed, without a
+// column. tooDeep finds the bracket or the block entry that crosses it.
+
+var maxDepth = regexp.MustCompile(`exceeded max depth of (\d+)`)
+
+// tooDeep: the first bracket beyond the limit of open brackets, else the
+// first block entry beyond the limit of indentation levels, else the
+// parser's line.
+func tooDeep(t yamlText, msg string, hint int) (Problem, bool) {
+	m := maxDepth.FindStringSubmatch(msg)
+	if m == nil {
+		return Problem{}, false
+	}
+	limit, _ := strconv.Atoi(m[1])
+	const what = "the values are nested more than %d levels deep here; a scenario nests a few"
+	if line, col, ok := t.nesting(limit); ok {
+		return t.at(line, t.col(line, col), what, limit), true
+	}
+	return t.at(hint, t.firstText(hint), what, limit), true
+}
+
+// nesting is the line and byte index where more than limit brackets are
+// open, or more than limit block collections are (an approximation of
+// the parser's indentation levels: each line's first token deeper than
+// the one it is under, each "- " after another on a line, a key after
+// one); ok false if neither is found.
+func (t yamlText) nesting(limit int) (line, idx int, ok bool) {
+	var quote byte // the quote a scalar spanning lines is in, or 0
+	flow := 0
+	var indents []int
+	for i, l := range t.lines {
+		l = strings.TrimRight(l, "\r")
+		if flow == 0 && quote == 0 {
+			if j, deeper := blockLevels(l, &indents, limit); deeper {
+				return i + 1, j, true
+			}
+		}
+		for j := 0; j < len(l); j++ {
+			c := l[j]
+			switch {
+			case quote == '"' && c == '\\':
+				j++ // an escape
+			case quote == '\'' && c == '\'' && j+1 < len(l) && l[j+1] == '\'':
+				j++ // '' in single quotes
+			case quote != 0:
+				if c == quote {
+					quote = 0
+				}
+			case c == '#' && (j == 0 || l[j-1] == ' ' || l[j-1] == '\t'):
+				j = len(l) // a comment
+			case (c == '"' || c == '\'') && (j == 0 || strings.IndexByte(" \t[{,:-", l[j-1]) >= 0):
+				quote = c
+			case c == '[' || c == '{':
+				if flow++; flow > limit {
+					return i + 1, j, true
+				}
+			case (c == ']' || c == '}') && flow > 0:
+				flow--
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// blockLevels updates the open block collections (indents, their columns)
+// with line l, and reports the byte index of the entry that makes them
+// more than limit.
+func blockLevels(l string, indents *[]int, limit int) (int, bool) {
+	text := strings.TrimLeft(l, " ")
+	if text == "" || text[0] == '#' {
+		return 0, false
+	}
+	col := len(l) - len(text)
+	for len(*indents) > 0 && (*indents)[len(*indents)-1] > col {
+		*indents = (*indents)[:len(*indents)-1]
+	}
+	push := func(c int) bool {
+		if len(*indents) == 0 || c > (*indents)[len(*indents)-1] {
+			*indents = append(*indents, c)
+		}
+		return len(*indents) > limit
+	}
+	for {
+		if push(col) {
+			return col, true
+		}
+		rest := l[col:]
+		if !strings.HasPrefix(rest, "- ") {
+			return 0, false
+		}
+		after := strings.TrimLeft(rest[1:], " ")
+		if after == "" || after[0] == '#' || strings.IndexByte("[{\"'|>", after[0]) >= 0 {
+			return 0, false
+		}
+		next := len(l) - len(after)
+		if !strings.HasPrefix(after, "- ") && !strings.Contains(after, ": ") && !strings.HasSuffix(after, ":") {
+			return 0, false // a scalar: no collection
+		}
+		col = next
+	}
+}
