@@ -35,41 +35,56 @@ func tooDeep(t yamlText, msg string, hint int) (Problem, bool) {
 // the one it is under, each "- " after another on a line, a key after
 // one); ok false if neither is found.
 func (t yamlText) nesting(limit int) (line, idx int, ok bool) {
-	var quote byte // the quote a scalar spanning lines is in, or 0
-	flow := 0
+	var f flowScan
 	var indents []int
 	for i, l := range t.lines {
 		l = strings.TrimRight(l, "\r")
-		if flow == 0 && quote == 0 {
+		if f.depth == 0 && f.quote == 0 {
 			if j, deeper := blockLevels(l, &indents, limit); deeper {
 				return i + 1, j, true
 			}
 		}
-		for j := 0; j < len(l); j++ {
-			c := l[j]
-			switch {
-			case quote == '"' && c == '\\':
-				j++ // an escape
-			case quote == '\'' && c == '\'' && j+1 < len(l) && l[j+1] == '\'':
-				j++ // '' in single quotes
-			case quote != 0:
-				if c == quote {
-					quote = 0
-				}
-			case c == '#' && (j == 0 || l[j-1] == ' ' || l[j-1] == '\t'):
-				j = len(l) // a comment
-			case (c == '"' || c == '\'') && (j == 0 || strings.IndexByte(" \t[{,:-", l[j-1]) >= 0):
-				quote = c
-			case c == '[' || c == '{':
-				if flow++; flow > limit {
-					return i + 1, j, true
-				}
-			case (c == ']' || c == '}') && flow > 0:
-				flow--
-			}
+		if j, deeper := f.line(l, limit); deeper {
+			return i + 1, j, true
 		}
 	}
 	return 0, 0, false
+}
+
+// flowScan counts the brackets open, line by line, outside quotes and
+// comments.
+type flowScan struct {
+	quote byte // the quote a scalar spanning lines is in, or 0
+	depth int
+}
+
+// line scans l, and reports the byte index of the bracket that opens more
+// than limit.
+func (f *flowScan) line(l string, limit int) (int, bool) {
+	for j := 0; j < len(l); j++ {
+		c := l[j]
+		switch {
+		case f.quote == '"' && c == '\\':
+			j++ // an escape
+		case f.quote == '\'' && c == '\'' && j+1 < len(l) && l[j+1] == '\'':
+			j++ // '' in single quotes
+		case f.quote != 0:
+			if c == f.quote {
+				f.quote = 0
+			}
+		case c == '#' && (j == 0 || l[j-1] == ' ' || l[j-1] == '\t'):
+			return 0, false // a comment
+		case (c == '"' || c == '\'') && (j == 0 || strings.IndexByte(" \t[{,:-", l[j-1]) >= 0):
+			f.quote = c
+		case c == '[' || c == '{':
+			if f.depth++; f.depth > limit {
+				return j, true
+			}
+		case (c == ']' || c == '}') && f.depth > 0:
+			f.depth--
+		}
+	}
+	return 0, false
 }
 
 // blockLevels updates the open block collections (indents, their columns)
