@@ -178,7 +178,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	d.nodes[path] = n
-	if !d.spend(n, path) {
+	if !d.spend(n, path) || d.refuseTag(n, path) {
 		return
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
@@ -362,7 +362,7 @@ func (d *decoder) spendAll(n, at *yaml.Node, path string) bool {
 		if w == nil {
 			w = c // as written: an alias where it is, not at its anchor
 		}
-		if c = d.resolve(c); c == nil {
+		if c = d.resolve(c); c == nil || d.refuseTag(c, path) {
 			continue
 		}
 		if !d.spend(w, path) || !d.spendAll(c, w, path) {
@@ -433,6 +433,9 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 		}
 		if k.Kind != yaml.ScalarNode {
 			d.fail(k, path, "keys must be plain names")
+			continue
+		}
+		if d.refuseTag(k, join(path, k.Value)) {
 			continue
 		}
 		if k.Tag == "!!merge" || k.Value == "<<" {

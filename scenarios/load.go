@@ -287,6 +287,9 @@ func parseYAML(d *decoder, data []byte) *yaml.Node {
 		d.probs = append(d.probs, Problem{File: d.file, Line: max(line, 1), Col: 1, Msg: "a scenario file holds one YAML document; remove the --- and what follows"})
 	}
 	root := d.resolve(&doc)
+	if root != nil && d.refuseTag(root, "") {
+		root.Style &^= yaml.TaggedStyle // told once; what it holds is still checked
+	}
 	if root == nil || root.Kind != yaml.MappingNode {
 		n := root
 		if n == nil {

@@ -231,3 +231,29 @@ func TestValueLimitAtTheAlias(t *testing.T) {
 		}
 	}
 }
+
+// TestYAMLTagsRefused: a value or key written with a YAML tag, standard
+// (!!binary, !!str, !!int, !!map) or not (!custom), is refused once, at
+// the tag, wherever it is (a field, a list item, a key, the flink: block,
+// a variant's set:, a --set), and is not read as if it were not there.
+func TestYAMLTagsRefused(t *testing.T) {
+	const base = "name: a\nsources: [{name: s, rate: 1/s}]\nsinks: [{name: k}]\n"
+	tag := func(t string) string {
+		return ": the YAML tag " + t + " is not supported (no tag is, standard or not): remove it; each field reads its value by its own rules, and quotes keep a value as text"
+	}
+	checkErrors(t, []reportCase{
+		{"binary name", "name: !!binary aGVsbG8=\nsources: [{name: s, rate: 1/s}]\nsinks: [{name: k}]\n", nil, []string{"f.yaml:1:7: name" + tag("!!binary")}},
+		{"custom tag", "name: !custom x\nsources: [{name: s, rate: 1/s}]\nsinks: [{name: k}]\n", nil, []string{"f.yaml:1:7: name" + tag("!custom")}},
+		{"a str tag on text", base + "description: !!str x\n", nil, []string{"f.yaml:4:14: description" + tag("!!str")}},
+		{"an item's name", "name: a\nsources: [{name: !!str s, rate: 1/s}]\nsinks: [{name: k}]\n", nil, []string{"f.yaml:2:18: sources.s.name" + tag("!!str")}},
+		{"a list of inputs", base + "operators: [{name: o, input: [!!str s]}]\n", nil, []string{"f.yaml:4:31: operators.o.input[0]" + tag("!!str")}},
+		{"a key", base + "!!str seed: 3\n", nil, []string{"f.yaml:4:1: seed" + tag("!!str")}},
+		{"a mapping", base + "simulation: !!map {chunk-records: 5}\n", nil, []string{"f.yaml:4:13: simulation" + tag("!!map")}},
+		{"the top", "--- !!map\n" + base, nil, []string{"f.yaml:1:5" + tag("!!map")}},
+		{"a Flink value", base + "flink: {parallelism.default: !!int 4}\n", nil, []string{"f.yaml:4:30: flink.parallelism.default" + tag("!!int")}},
+		{"a Flink list's item", base + "flink: {metrics.job.status.enable: [!!str STATE]}\n", nil, []string{"f.yaml:4:37: flink.metrics.job.status.enable" + tag("!!str")}},
+		{"a variant's value", base + "variants: [{name: v, set: {seed: !!int 3}}]\n", nil, []string{"f.yaml:4:34: variants.v.set.seed" + tag("!!int")}},
+		{"a variant's key", base + "variants: [{name: v, set: {!!str seed: 3}}]\n", nil, []string{"f.yaml:4:28: variants.v.set.seed" + tag("!!str")}},
+		{"a --set", base, []string{"sinks.k.capacity=!!binary YWJj"}, []string{"--set sinks.k.capacity=!!binary YWJj: sinks.k.capacity" + tag("!!binary")}},
+	})
+}

@@ -527,7 +527,7 @@ func (r *resolver) variants() {
 		default:
 			seen[strings.ToLower(v.Name)] = named{v.Name, path}
 		}
-		if len(v.Set.Entries) == 0 {
+		if len(v.Set.Entries) == 0 && !r.d.badUnder(path+".set") {
 			r.d.at(path+".set", "a variant needs at least one override")
 		}
 		for _, e := range v.Set.Entries {

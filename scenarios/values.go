@@ -125,6 +125,9 @@ func (x *Inputs) decodeNode(d *decoder, n *yaml.Node, path string) {
 		*x = nil
 		for i, item := range n.Content {
 			item = d.resolve(item)
+			if item != nil && d.refuseTag(item, fmt.Sprintf("%s[%d]", path, i)) {
+				continue
+			}
 			if item == nil || item.Kind != yaml.ScalarNode {
 				d.fail(n, fmt.Sprintf("%s[%d]", path, i), "must be a node name")
 				continue
@@ -189,6 +192,9 @@ func (x *FlinkConfig) decodeNode(d *decoder, n *yaml.Node, path string) {
 			v := d.resolve(kv.val)
 			p := path + "." + key
 			d.nodes[p] = kv.key
+			if v != nil && d.refuseTag(v, p) {
+				continue
+			}
 			if kv.val.Kind == yaml.AliasNode {
 				d.aliases[p] = kv.val // what its anchor holds is told where the alias is
 			}
@@ -260,6 +266,9 @@ func (x *VariantSet) decodeNode(d *decoder, n *yaml.Node, path string) {
 	}
 	x.Entries = nil
 	for _, kv := range d.pairs(n, path) {
+		if v := d.resolve(kv.val); v != nil && d.refuseTag(v, path+"."+kv.key.Value) {
+			continue
+		}
 		x.Entries = append(x.Entries, FlinkEntry{Key: kv.key.Value, Node: d.resolve(kv.val), KeyNode: kv.key, Path: path + "." + kv.key.Value})
 	}
 }
