@@ -83,6 +83,7 @@ func TestRefusedInputIsTheOneProblem(t *testing.T) {
 		{"itself", in("parse"), nil, []string{at + ": a node cannot read itself"}},
 		{"a sink", in("db"), nil, []string{at + `: "db" is a sink`}},
 		{"not a name", in("{a: 1}"), nil, []string{at + ": must be a node name or a list of names"}},
+		{"an empty list", in("[]"), nil, []string{at + ": is an empty list; name the nodes it reads"}},
 		{"a sink's input", strings.Replace(in("clicks"), "capacity: 50k/s", "capacity: 50k/s, input: nope", 1), nil,
 			[]string{`f.yaml:7:40: sinks.db.input: no node is named "nope"`}},
 		{"an unknown field beside", "name: a\nfoo: 1\nsources:\n  - {name: c, kind: kafka, partitions: 1, rate: 1/s}\nsinks:\n  - {name: d, capacity: 1k/s, input: nope}\n", nil,

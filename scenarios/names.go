@@ -54,11 +54,16 @@ func (r *resolver) scenarioName() {
 		r.d.at("name", "is required (a short name for the scenario)")
 	case len(name) > maxNameBytes:
 		r.d.at("name", "%s", tooLong(name, "it is printed and titles the pages, and every metric sample of metrics.om.txt carries it as job_name"))
-	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		c, _ := utf8.DecodeRuneInString(name[strings.IndexFunc(name, unicode.IsControl):])
-		r.d.at("name", "%q holds a control character (%U); the name is printed on one line and titles the pages: use letters, digits, spaces and punctuation", name, c)
+	case strings.IndexFunc(name, breaksLine) >= 0:
+		c, _ := utf8.DecodeRuneInString(name[strings.IndexFunc(name, breaksLine):])
+		r.d.at("name", "%q holds a control character or a line break (%U); the name is printed on one line and titles the pages: use letters, digits, spaces and punctuation", name, c)
 	}
 }
+
+// breaksLine: a control character, or Unicode's line and paragraph
+// separators (U+2028, U+2029), which are no control characters but end a
+// line where they are shown.
+func breaksLine(c rune) bool { return unicode.IsControl(c) || c == '\u2028' || c == '\u2029' }
 
 // itemPath names a list item by its name field when it has a simple one, so
 // paths read like the --set keys that address them.

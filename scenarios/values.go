@@ -123,6 +123,9 @@ func (x *Inputs) decodeNode(d *decoder, n *yaml.Node, path string) {
 		*x = Inputs{n.Value}
 	case yaml.SequenceNode:
 		*x = nil
+		if len(n.Content) == 0 {
+			d.fail(n, path, "is an empty list; name the nodes it reads, or leave input out to read the node before it")
+		}
 		for i, item := range n.Content {
 			item = d.resolve(item)
 			if item != nil && d.refuseTag(item, fmt.Sprintf("%s[%d]", path, i)) {
