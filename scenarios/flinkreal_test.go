@@ -152,7 +152,11 @@ func TestFlinkValuesParseAsFlink(t *testing.T) {
 		{"restart-strategy.exponential-delay.backoff-multiplier=NaN", `"NaN" must be a number above 1`},
 		{"restart-strategy.exponential-delay.backoff-multiplier=2,5", `"2,5" must be a number above 1`},
 		{"restart-strategy.exponential-delay.backoff-multiplier=inf", `"inf" must be a number above 1`},
-		{"restart-strategy.exponential-delay.jitter-factor=0x1p-2", `"0x1p-2" must be a number from 0 to 1`},
+		{"restart-strategy.exponential-delay.jitter-factor=0x1p-2", ""}, // Java's hexadecimal form: 0.25
+		{"restart-strategy.exponential-delay.jitter-factor=0x.8P0d", ""},
+		{"restart-strategy.exponential-delay.jitter-factor=0x1p1", `"0x1p1" must be a number from 0 to 1`},
+		{"restart-strategy.exponential-delay.jitter-factor=0x1", `"0x1" must be a number from 0 to 1`}, // no binary exponent: Java refuses it
+		{"restart-strategy.exponential-delay.jitter-factor=0x_1p-2", `"0x_1p-2" must be a number from 0 to 1`},
 		{"restart-strategy.fixed-delay.attempts=2147483647", ""},
 		{"restart-strategy.fixed-delay.delay=1 m", ""}, // TimeUtils: m is minutes
 		{"restart-strategy.fixed-delay.delay=3 MIN", ""},

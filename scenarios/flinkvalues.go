@@ -194,7 +194,11 @@ func javaDouble(s string) (float64, bool) {
 	return v, err == nil || errors.Is(err, strconv.ErrRange)
 }
 
-var javaDoubleForm = regexp.MustCompile(`^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?)$`)
+// javaDoubleForm is what Double.parseDouble reads (FloatingDecimal
+// .readJavaFormatString): a decimal, or a hexadecimal with its binary
+// exponent (0x1p-3 is 0.125, as in Java's source), either with a float or
+// double suffix.
+var javaDoubleForm = regexp.MustCompile(`^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+)[fFdD]?)$`)
 
 // anyDouble is any number Java's Double.parseDouble reads (a doubleType
 // option's value as Flink's Configuration converts it); what the number
