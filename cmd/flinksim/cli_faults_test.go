@@ -184,14 +184,7 @@ func TestSweepResumes(t *testing.T) {
 
 	dir := t.TempDir()
 	o := sweepOptions{grids: []string{"sinks.db.capacity=5k/s..20k/s/4", "sources.events.partitions=1,2"}, replicas: 2}
-	r, plan, _, err := loadPlan("testdata/tiny.yaml", o, nil, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	j, _, err := sweep.OpenJournal(filepath.Join(dir, "points.jsonl.partial"), r, plan.Points)
-	if err != nil {
-		t.Fatal(err)
-	}
+	j, _ := tinyJournal(t, dir, o)
 	kept := []int{9, 2, 14, 3, 0} // out of plan order, as workers finish
 	for _, i := range kept {
 		var rec sweep.Record
@@ -217,8 +210,7 @@ func TestSweepResumes(t *testing.T) {
 	// A journal of another plan (other --grid values) is refused, kept.
 	other := t.TempDir()
 	o.grids[0] = "sinks.db.capacity=1k/s,2k/s"
-	r, plan, _, _ = loadPlan("testdata/tiny.yaml", o, nil, nil, nil)
-	j, _, _ = sweep.OpenJournal(filepath.Join(other, "points.jsonl.partial"), r, plan.Points)
+	j, _ = tinyJournal(t, other, o)
 	j.Close()
 	code, _, errs = cli(t, append([]string{"sweep", "--no-plots", "--out", other}, sweepArgs...)...)
 	if code != 2 || !strings.Contains(errs, "another scenario, --set, --grid") {
@@ -231,8 +223,7 @@ func TestSweepResumes(t *testing.T) {
 	// settings that make a plan.
 	other = t.TempDir()
 	o.grids[0], o.duration = "sinks.db.capacity=5k/s..20k/s/4", "1m"
-	r, plan, _, _ = loadPlan("testdata/tiny.yaml", o, nil, nil, nil)
-	j, _, _ = sweep.OpenJournal(filepath.Join(other, "points.jsonl.partial"), r, plan.Points)
+	j, _ = tinyJournal(t, other, o)
 	j.Close()
 	code, _, errs = cli(t, append([]string{"sweep", "--no-plots", "--out", other}, sweepArgs...)...)
 	if code != 2 || !strings.Contains(errs, "--duration") {
@@ -244,15 +235,7 @@ func TestSweepResumes(t *testing.T) {
 // the file, the header being line 1 (it was once named one line early).
 func TestSweepJournalNamesItsLines(t *testing.T) {
 	dir := t.TempDir()
-	o := sweepOptions{grids: []string{"sinks.db.capacity=5k/s..20k/s/4", "sources.events.partitions=1,2"}, replicas: 2}
-	r, plan, _, err := loadPlan("testdata/tiny.yaml", o, nil, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	j, _, err := sweep.OpenJournal(filepath.Join(dir, "points.jsonl.partial"), r, plan.Points)
-	if err != nil {
-		t.Fatal(err)
-	}
+	j, plan := tinyJournal(t, dir, sweepOptions{grids: []string{"sinks.db.capacity=5k/s..20k/s/4", "sources.events.partitions=1,2"}, replicas: 2})
 	j.Append(sweep.Record{Key: plan.Points[0].Key, Seed: plan.Points[0].Seed})
 	j.Close()
 	f, _ := os.OpenFile(filepath.Join(dir, "points.jsonl.partial"), os.O_APPEND|os.O_WRONLY, 0)
@@ -262,6 +245,21 @@ func TestSweepJournalNamesItsLines(t *testing.T) {
 	if want := "points.jsonl.partial:3: not a sweep record"; code != 2 || !strings.Contains(errs, want) {
 		t.Errorf("journal damaged on line 3: code %d, want %q in %q", code, want, errs)
 	}
+}
+
+// tinyJournal opens in dir the journal of testdata/tiny.yaml swept as o
+// says, and returns it with the sweep's plan.
+func tinyJournal(t *testing.T, dir string, o sweepOptions) (*sweep.Journal, *sweep.Plan) {
+	t.Helper()
+	r, plan, _, err := loadPlan("testdata/tiny.yaml", o, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, _, err := sweep.OpenJournal(filepath.Join(dir, "points.jsonl.partial"), r, plan.Points)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j, plan
 }
 
 // journalRuns counts the records in a sweep journal (lines after the header).
