@@ -106,6 +106,7 @@ func stageOut(dir string) (*atomicfile.Staging, error) {
 // returning the directories it made (atomicfile.MkdirAll), none when it
 // fails.
 func writableDir(dir string) ([]string, error) {
+	dir = filepath.Clean(dir) // as atomicfile.MkdirAll makes it
 	if err := checkOut(dir); err != nil {
 		return nil, err
 	}
