@@ -62,7 +62,7 @@ func (s *Simulation) failRegions(reason, cause string, failedAt sim.Time, rs []*
 	if s.coord != nil && s.coord.running {
 		s.coord.stop(result.FailureSuspend)
 	}
-	delay, refused, merged := s.notifyRestarter(now, failures)
+	delay, refused, merged := s.notifyRestarter(now, failures, global)
 	if refused > 0 {
 		s.accountDown(now)
 		s.failed = true // FAILED: terminal, no longer down or restoring
@@ -106,7 +106,13 @@ func (s *Simulation) failRegions(reason, cause string, failedAt sim.Time, rs []*
 // region's restart after its own backoff (the same for fixed-delay and
 // failure-rate, and from 1.19 the one merged into; only exponential-delay
 // before 1.19 grows it by the multiplier for each).
-func (s *Simulation) notifyRestarter(now sim.Time, failures int) (delay sim.Time, refused, merged int) {
+//
+// Global failures (several enumerators at once) each restart every task:
+// each handleGlobalFailure's restartTasksWithDelay bumps every vertex's
+// version, so only the last one's restart runs (ExecutionVertexVersioner:
+// the earlier finds no vertex unmodified), after the last failure's delay
+// (longer for exponential-delay before 1.19, which grows it at each).
+func (s *Simulation) notifyRestarter(now sim.Time, failures int, global bool) (delay sim.Time, refused, merged int) {
 	for i := 1; i <= failures; i++ {
 		newAttempt := s.restarter.notifyFailure(now)
 		if !s.restarter.canRestart(now) {
@@ -117,7 +123,7 @@ func (s *Simulation) notifyRestarter(now sim.Time, failures int) (delay sim.Time
 		} else {
 			merged++
 		}
-		if i == 1 {
+		if i == 1 || global {
 			delay = s.restarter.backoff(now)
 		}
 	}

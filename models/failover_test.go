@@ -214,6 +214,30 @@ func TestEnumeratorsFailTheJobEachOnTheirOwn(t *testing.T) {
 			t.Errorf("%s: the outage took effect %d times, want 2 a round: %d", c.name, got, 2*len(at))
 		}
 	}
+	// An enumerator fails the job once until the restart resets it: two
+	// outages at once fail each source once a round, not twice.
+	spec := twoPipelines(FailoverRegion)
+	spec.Duration = 10 * sim.Minute
+	spec.Restart = RestartStrategy{Kind: "fixed-delay", Delay: delay, Attempts: math.MaxInt32}
+	outage := Failure{Kind: FailKafkaOutage, At: t0, For: d, FailsAfter: s}
+	spec.Failures = []Failure{outage, outage}
+	for i := range spec.Nodes {
+		if spec.Nodes[i].Kafka != nil {
+			spec.Nodes[i].Kafka.DiscoveryInterval = interval
+		}
+	}
+	if run, res := runWith(t, spec); len(res.Failovers) != len(rounds) || run.restarts != 2*len(rounds) {
+		t.Errorf("two outages at once: %d failovers, %d restarts; want %d and %d", len(res.Failovers), run.restarts, len(rounds), 2*len(rounds))
+	}
+	// Only the last failure's restart runs (each bumps every vertex's
+	// version): exponential-delay before 1.19 grows the backoff at each,
+	// so the round restarts after the doubled one.
+	spec.Failures = []Failure{outage}
+	spec.Restart = RestartStrategy{Kind: "exponential-delay", InitialBackoff: delay, MaxBackoff: sim.Hour, Multiplier: 2, ResetThreshold: sim.Hour, BeforeFLIP364: true}
+	_, res := runWith(t, spec)
+	if len(res.Failovers) < 2 || res.Failovers[0].RestartDelay != 2*delay || res.Failovers[1].At != rounds[0]+2*delay+s {
+		t.Errorf("exponential-delay before 1.19: failovers %+v; want the first restarted after %v, the next at %v", res.Failovers, 2*delay, rounds[0]+2*delay+s)
+	}
 }
 
 // TestOutageReasonsInTheCLIsUnits: an outage's failure reason gives its

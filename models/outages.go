@@ -2,7 +2,6 @@ package models
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/flinksim/flinksim/sim"
 )
@@ -84,14 +83,11 @@ func (s *Simulation) outageEdge(i int, end bool) {
 }
 
 // armDiscovery schedules the failure of each Kafka source's enumerator at
-// its first partition listing from now on that outage i outlasts: one
-// event for the enumerators that fail at the same instant (they list on
-// the same schedule), carrying how many they are.
+// its first partition listing from now on that outage i outlasts, and
+// keeps in enumDueAt the earliest each has in this generation.
 func (s *Simulation) armDiscovery(i int) {
 	f := s.spec.Failures[i]
 	now, end := s.eng.Now(), sim.Add(f.At, f.For)
-	var ats []sim.Time
-	var firsts, counts []int
 	for _, rt := range s.nodes {
 		k := rt.spec.Kafka
 		if k == nil {
@@ -105,15 +101,9 @@ func (s *Simulation) armDiscovery(i int) {
 			t = sim.Add(t, sim.Time(int64(now-t+k.DiscoveryInterval-1)/int64(k.DiscoveryInterval))*k.DiscoveryInterval)
 		}
 		if at := sim.Add(t, f.FailsAfter); at < end {
-			if j := slices.Index(ats, at); j >= 0 {
-				counts[j]++
-			} else {
-				ats, firsts, counts = append(ats, at), append(firsts, rt.idx), append(counts, 1)
-			}
+			s.enumDueAt[rt.idx] = min(s.enumDueAt[rt.idx], at)
+			s.eng.At(at, evEnumeratorFailure, int32(rt.idx), s.enumGen<<32|int64(i))
 		}
-	}
-	for j, at := range ats {
-		s.eng.At(at, evEnumeratorFailure, int32(firsts[j]), s.enumGen<<32|int64(counts[j])<<16|int64(i))
 	}
 }
 
@@ -122,6 +112,9 @@ func (s *Simulation) armDiscovery(i int) {
 func (s *Simulation) restartEnumerators() {
 	s.enumStart = s.eng.Now()
 	s.enumGen++
+	for n := range s.enumDueAt {
+		s.enumDueAt[n] = sim.Never
+	}
 	for i, on := range s.outageOn {
 		if on && s.spec.Failures[i].Kind == FailKafkaOutage {
 			s.armDiscovery(i)
@@ -132,28 +125,39 @@ func (s *Simulation) restartEnumerators() {
 // enumeratorFailure: source node's partition listing for outage i timed
 // out; the job fails over globally, whatever state its regions are in
 // (a TaskManager loss may have them restarting). Each source's enumerator
-// fails the job on its own: its coordinator's context ignores only its own
-// repeats (OperatorCoordinatorHolder.LazyInitializedCoordinatorContext
-// .failJob), and DefaultScheduler.handleGlobalFailure hands every call to
-// the restart strategy, so two sources whose listings time out together
-// are two failures (two attempts of fixed-delay, two timestamps of
-// failure-rate; exponential-delay from 1.19 merges the second into the
-// restart the first scheduled). The coordinators are reset when the
-// restart runs (restoreState), not at the failure: until then a later
-// listing's failure counts too.
+// fails the job on its own, once until the restart resets it: its
+// coordinator's context ignores its own repeats
+// (OperatorCoordinatorHolder.LazyInitializedCoordinatorContext.failJob,
+// until resetToCheckpoint in the restart's restoreState), and
+// DefaultScheduler.handleGlobalFailure hands every call to the restart
+// strategy, so two sources whose listings time out together are two
+// failures (two attempts of fixed-delay, two timestamps of failure-rate;
+// exponential-delay from 1.19 merges the second into the restart the
+// first scheduled). The enumerators failing at this instant fail over
+// together, one failure each; one that fails later in the generation is
+// a failover of its own.
 func (s *Simulation) enumeratorFailure(node int, arg int64) {
-	if arg>>32 != s.enumGen || s.failed {
+	gen := arg >> 32
+	if gen != s.enumGen || s.failed || s.enumFailed[node] == gen+1 {
 		return
 	}
-	i, n := int(arg&(1<<16-1)), int(arg>>16&(1<<16-1))
-	f := s.spec.Failures[i]
-	s.injected[i].TookEffect += n
-	reason := fmt.Sprintf("Global failure triggered by OperatorCoordinator for 'Source: %s': Failed to list subscribed topic partitions "+
-		"(the Kafka cluster did not answer within %s)", s.nodes[node].spec.Name, setting(f.FailsAfter))
-	if n > 1 {
-		reason += fmt.Sprintf("; %d more sources' enumerators failed the job at the same moment", n-1)
+	now := s.eng.Now()
+	var failing []int
+	for n, at := range s.enumDueAt {
+		if n == node || at == now && s.enumFailed[n] != gen+1 {
+			s.enumFailed[n] = gen + 1
+			failing = append(failing, n)
+		}
 	}
-	s.failRegions(reason, CauseKafkaOutage, s.eng.Now(), s.regions, n, true)
+	i := int(arg & (1<<32 - 1))
+	f := s.spec.Failures[i]
+	s.injected[i].TookEffect += len(failing)
+	reason := fmt.Sprintf("Global failure triggered by OperatorCoordinator for 'Source: %s': Failed to list subscribed topic partitions "+
+		"(the Kafka cluster did not answer within %s)", s.nodes[failing[0]].spec.Name, setting(f.FailsAfter))
+	if len(failing) > 1 {
+		reason += fmt.Sprintf("; %d more sources' enumerators failed the job at the same moment", len(failing)-1)
+	}
+	s.failRegions(reason, CauseKafkaOutage, now, s.regions, len(failing), true)
 }
 
 // armOutages arms every outage in progress for region r, which runs again.

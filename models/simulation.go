@@ -99,6 +99,11 @@ type Simulation struct {
 	tmSubtasks  [][]*subtask  // subtasks per TaskManager, for heap checks (memory.go)
 	heapPending []bool        // per TaskManager: a heap check is scheduled
 	enumGen     int64         // bumped when they restart: their pending failures are void
+	// enumDueAt is, per node, when its enumerator's listing fails in this
+	// generation (sim.Never: none), and enumFailed 1 + the generation in
+	// which it failed the job (outages.go: enumeratorFailure).
+	enumDueAt  []sim.Time
+	enumFailed []int64
 	// alignOf is each aligned reader's group (alignment.go).
 	alignOf     map[*subtask]*alignGroup
 	restarts    int
@@ -134,9 +139,6 @@ func New(spec Spec) (*Simulation, error) {
 	if spec.Duration <= 0 {
 		return nil, fmt.Errorf("duration must be positive")
 	}
-	if len(spec.Failures) >= 1<<16 || len(spec.Nodes) >= 1<<16 {
-		return nil, fmt.Errorf("at most 65535 failures and nodes (an enumerator's failure event packs their indices in 16 bits)")
-	}
 	for _, f := range spec.Failures {
 		if f.Kind >= FailKafkaOutage && spec.Recovery.Redeploy <= 0 {
 			// A failure that comes back at once would restart forever at one instant.
@@ -169,6 +171,10 @@ func New(spec Spec) (*Simulation, error) {
 		return nil, err
 	}
 	s.rec = newRecorder(s)
+	s.enumDueAt, s.enumFailed = make([]sim.Time, len(s.nodes)), make([]int64, len(s.nodes))
+	for n := range s.enumDueAt {
+		s.enumDueAt[n] = sim.Never
+	}
 	s.tmLost = make([]bool, s.totalTMs)
 	s.tmBack = make([]sim.Time, s.totalTMs)
 	s.tmNoticeAt = make([]sim.Time, s.totalTMs)
