@@ -151,6 +151,9 @@ func ParseBytes(s string) (int64, error) {
 		}
 		return 0, nil // -0B
 	}
+	if strings.ContainsRune(in, ',') { // humanize would drop it: 1,5kB read as 15kB
+		return 0, fmt.Errorf("%q: a size has no comma; write a decimal point (1.5kB) and no thousands separator (1500000B)", s)
+	}
 	if u := sizeUnit(in); u != "" && !slices.Contains(sizeUnits, u) {
 		return 0, fmt.Errorf("%q: %q is not a size unit here; write kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024): under flink:, Flink's MemorySize reads k, kb and KB alike as 1024", s, u)
 	}

@@ -90,6 +90,20 @@ func TestSizeUnitsAsWritten(t *testing.T) {
 	}
 }
 
+// TestSizesHaveNoComma: a comma in a size is refused, as counts refuse
+// it, where humanize dropped it (1,5kB ran as 15kB: a break-test helper),
+// in a size, a byte rate and --set alike.
+func TestSizesHaveNoComma(t *testing.T) {
+	for _, in := range []string{"1,5kB", "1,5", "1,2,3B", "1,5KiB"} {
+		if v, err := ParseBytes(in); err == nil || !strings.Contains(err.Error(), "a size has no comma") {
+			t.Errorf("ParseBytes(%q) = %d, %v; want it refused", in, v, err)
+		}
+	}
+	if r, err := ParseRate("1,5MB/s"); err == nil {
+		t.Errorf("ParseRate(1,5MB/s) = %v, want it refused", r)
+	}
+}
+
 // TestCountsPast2To53AreExact: a count a float64 cannot hold exactly is
 // refused, not rounded into range: initial-backlog 2^53+1 once read as
 // 2^53 and passed its bound (a break-test helper); 2^53 itself and the
