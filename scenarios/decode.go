@@ -42,6 +42,9 @@ type decoder struct {
 	// the nearest value the type holds for the resolver to tell the
 	// field's own range, and its problem shows the value as written.
 	overflow map[string]overflowed
+	// untagged are the paths whose value was refused for its tag, and so
+	// not read (decode_tags.go)
+	untagged []string
 }
 
 // scalarValue is implemented by leaf types written as one scalar (units).

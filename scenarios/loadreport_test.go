@@ -256,5 +256,9 @@ func TestYAMLTagsRefused(t *testing.T) {
 		{"a variant's value", base + "variants: [{name: v, set: {seed: !!int 3}}]\n", nil, []string{"f.yaml:4:34: variants.v.set.seed" + tag("!!int")}},
 		{"a variant's key", base + "variants: [{name: v, set: {!!str seed: 3}}]\n", nil, []string{"f.yaml:4:28: variants.v.set.seed" + tag("!!str")}},
 		{"a --set", base, []string{"sinks.k.capacity=!!binary YWJj"}, []string{"--set sinks.k.capacity=!!binary YWJj: sinks.k.capacity" + tag("!!binary")}},
+		// a node not read for its tag is not also missing to an input
+		// that names it (a break-test helper found the second problem)
+		{"the sources list", "name: a\nsources: !!seq [{name: s, rate: 1/s}]\noperators: [{name: o, input: s}]\nsinks: [{name: k}]\n", nil, []string{"f.yaml:2:10: sources" + tag("!!seq")}},
+		{"a source", "name: a\nsources: [!!map {name: s, rate: 1/s}]\noperators: [{name: o, input: s}]\nsinks: [{name: k}]\n", nil, []string{"f.yaml:2:11: sources.s" + tag("!!map")}},
 	})
 }

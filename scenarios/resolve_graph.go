@@ -116,8 +116,8 @@ func (r *resolver) unread() {
 // unknownInput reports an input that names no node, with the closest name
 // or the list of names.
 func (r *resolver) unknownInput(n *node, name string) {
-	if r.refused[name] {
-		return // the node's name is refused already: no second message
+	if r.refused[name] || r.d.nodeUnread() {
+		return // the node's name is refused already, or its node was not read for its tag: no second message
 	}
 	names := make([]string, 0, len(r.byName))
 	for k := range r.byName {
