@@ -316,7 +316,7 @@ func (d *decoder) number(n *yaml.Node, v reflect.Value, path string) {
 			d.fail(n, path, "must be a whole number, not %s", describe(n))
 			return
 		}
-		u, err := strconv.ParseUint(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
+		u, err := strconv.ParseUint(strings.ReplaceAll(n.Value, "_", ""), 10, 64) // as integer's
 		if c, whole := wholeCount(n.Value); err != nil && whole && c >= 0 && c <= MaxSeed {
 			u, err = uint64(c), nil // 1e3, 100k, as a count is written
 		}
@@ -383,7 +383,10 @@ func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) (int64, bool)
 		d.fail(n, path, "must be a whole number, not %s", describe(n))
 		return 0, false
 	}
-	i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
+	// Base 10, as counts read: 010 is ten (YAML 1.2's core schema), not
+	// the octal eight that a 0 prefix made it (base 0), and 0x10 is
+	// refused as a count refuses it.
+	i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 10, 64)
 	if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
 		return d.beyondInt64(n, path, i, lo, hi)
 	}

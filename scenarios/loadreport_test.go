@@ -262,3 +262,24 @@ func TestYAMLTagsRefused(t *testing.T) {
 		{"a source", "name: a\nsources: [!!map {name: s, rate: 1/s}]\noperators: [{name: o, input: s}]\nsinks: [{name: k}]\n", nil, []string{"f.yaml:2:11: sources.s" + tag("!!map")}},
 	})
 }
+
+// TestWholeNumbersAreDecimal: a whole-number field reads 010 as ten, as
+// a count does and YAML 1.2's core schema has it, where a 0 prefix once
+// made it octal (partitions: 010 ran with 8: a break-test helper); 0x10 is
+// refused, as a count refuses it.
+func TestWholeNumbersAreDecimal(t *testing.T) {
+	doc := func(partitions, seed string) string {
+		return "name: a\nseed: " + seed + "\nsources: [{name: s, partitions: " + partitions + ", rate: 1/s}]\nsinks: [{name: k}]\n"
+	}
+	l, err := Load("f.yaml", []byte(doc("010", "010")), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := l.Spec.Nodes[0].Kafka.Partitions; p != 10 || l.Spec.Seed != 10 {
+		t.Errorf("partitions: 010, seed: 010 read as %d and %d, want 10 and 10", p, l.Spec.Seed)
+	}
+	checkErrors(t, []reportCase{
+		{"hexadecimal", doc("0x10", "1"), nil, []string{`f.yaml:3:33: sources.s.partitions: must be a whole number, not "0x10"`}},
+		{"octal, YAML 1.2's", doc("0o10", "1"), nil, []string{`f.yaml:3:33: sources.s.partitions: must be a whole number, not "0o10"`}},
+	})
+}
