@@ -38,6 +38,7 @@ func (r *resolver) bounds() {
 	dur := sim.Time(*sc.Duration)
 	records := map[string]float64{} // upper bound of each node's output
 	over := map[string]bool{}       // the bound is past maxRunRecords
+	bytesOver := map[string]bool{}  // its bytes or an input's are past maxRunBytes: told once, upstream
 	var produced, written float64
 	for _, n := range r.nodes {
 		if d.badUnder(n.path) {
@@ -45,9 +46,10 @@ func (r *resolver) bounds() {
 			continue
 		}
 		var u, in float64
-		inputOver := false
+		inputOver, inputBytesOver := false, false
 		for _, name := range n.inputs {
 			inputOver = inputOver || over[name]
+			inputBytesOver = inputBytesOver || bytesOver[name]
 			in += records[name]
 		}
 		switch {
@@ -65,8 +67,10 @@ func (r *resolver) bounds() {
 		}
 		records[n.name] = u
 		over[n.name] = inputOver || u > maxRunRecords
-		if !over[n.name] && u*float64(n.recordSize) > maxRunBytes {
-			d.at(n.path+".record-size", "up to %s records of %s are %s bytes in %s; a run counts at most 2^60 = %d bytes per operator: lower the record size, the rate or the duration", approx(u), FormatBytes(n.recordSize), approx(u*float64(n.recordSize)), FormatDuration(dur), int64(maxRunBytes))
+		bytesOver[n.name] = inputBytesOver
+		if !over[n.name] && !inputBytesOver && u*float64(n.recordSize) > maxRunBytes {
+			r.bytesBound(n, u, dur)
+			bytesOver[n.name] = true
 		}
 	}
 	noneOver := func() bool {
@@ -84,6 +88,18 @@ func (r *resolver) bounds() {
 		d.at("sinks", "together the sinks write up to %s records in %s; a run counts at most 2^53 = %d records in all", approx(written), FormatDuration(dur), int64(maxRunRecords))
 	}
 	r.stateBounds()
+}
+
+// bytesBound tells that node n's u records pass 2^60 bytes: at the
+// initial-backlog of a source whose backlog is the larger part, else at
+// the record size.
+func (r *resolver) bytesBound(n *node, u float64, dur sim.Time) {
+	size := float64(n.recordSize)
+	if n.src != nil && n.src.InitialBacklog != nil && 2*float64(*n.src.InitialBacklog) >= u {
+		r.d.at(n.path+".initial-backlog", "the source holds %s records of %s at the start, %s bytes with what it produces in %s; a run counts at most 2^60 = %d bytes per operator: lower the initial-backlog or the record size", approx(float64(*n.src.InitialBacklog)), FormatBytes(n.recordSize), approx(u*size), FormatDuration(dur), int64(maxRunBytes))
+		return
+	}
+	r.d.at(n.path+".record-size", "up to %s records of %s are %s bytes in %s; a run counts at most 2^60 = %d bytes per operator: lower the record size, the rate or the duration", approx(u), FormatBytes(n.recordSize), approx(u*size), FormatDuration(dur), int64(maxRunBytes))
 }
 
 // sourceRecords bounds what a source produces: its peak rate over the run

@@ -140,3 +140,21 @@ func TestBacklogPastTheBoundNamesTheBacklog(t *testing.T) {
 		}
 	}
 }
+
+// TestBytesBoundToldOnce: records past 2^60 bytes are told once, at the
+// node where they first pass it (a sink or an operator downstream was told
+// again), and at a source's initial-backlog when the backlog is most of
+// them (break-test: the record sizes of three nodes were blamed).
+func TestBytesBoundToldOnce(t *testing.T) {
+	const doc = "name: b\nduration: 30s\nsources:\n  - {name: src, rate: RATE, record-size: 1.5KiB, initial-backlog: BACKLOG}\n" +
+		"operators:\n  - {name: agg, cost: 1ns}\nsinks:\n  - {name: out}\n"
+	for _, c := range []struct{ rate, backlog, want string }{
+		{"1k/s", "4503599627370.496k", "f.yaml:4:67: sources.src.initial-backlog: the source holds 4.504e15 records of 1536B at the start"},
+		{"200T/s", "0", "f.yaml:4:44: sources.src.record-size: up to 6e15 records of 1536B are 9.216e18 bytes in 30s"},
+	} {
+		got := loadErrors(t, strings.NewReplacer("RATE", c.rate, "BACKLOG", c.backlog).Replace(doc), nil)
+		if strings.Count(got, "\n") != 0 || !strings.HasPrefix(got, c.want) {
+			t.Errorf("rate %s, backlog %s: got\n%s\nwant one problem starting %q", c.rate, c.backlog, got, c.want)
+		}
+	}
+}
