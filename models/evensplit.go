@@ -92,12 +92,14 @@ const evenRebase = 1 << 40
 func (a evenEntry) before(b evenEntry) bool { return a.e > b.e || a.e == b.e && a.i < b.i }
 
 // evenUnits is the least power of two D that makes w·D whole, or 0 when w
-// is not a positive multiple of 1/D for some D up to 2^30.
+// is not a positive multiple of 1/D for some D up to 2^15: the most key
+// groups a keyBy has (Transformation.UPPER_BOUND_MAX_PARALLELISM), which
+// also keeps m·t below 2^55 until t is rebased (evenRebase).
 func evenUnits(w float64) int64 {
 	if !(w > 0) || w > 1 {
 		return 0
 	}
-	for d := int64(1); d <= 1<<30; d <<= 1 {
+	for d := int64(1); d <= 1<<15; d <<= 1 {
 		if u := w * float64(d); u == math.Trunc(u) { // exact: a power of two
 			return d
 		}

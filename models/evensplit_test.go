@@ -110,11 +110,12 @@ func keyGroupWeights(p, maxPar int) []float64 {
 	return w
 }
 
-// Weights not all m/D for a power of two D with at most four values of m,
+// Weights not all m/D for a power of two D up to 2^15 with at most four values of m,
 // or carries not multiples of 1/D, keep apportion.
 func TestEvenSplitDeclines(t *testing.T) {
 	five := []float64{0.5, 0.25, 0.125, 0.0625, 0.03125, 0.03125}
-	for _, w := range [][]float64{five, {1.0 / 3, 1.0 / 3, 1.0 / 3}, {0.25, 0.25, 0.25, 0.25, 0}} {
+	past := []float64{1 - 1.0/(1<<16), 1.0 / (1 << 16)} // finer than 2^15 key groups: m·t could pass an int64
+	for _, w := range [][]float64{five, past, {1.0 / 3, 1.0 / 3, 1.0 / 3}, {0.25, 0.25, 0.25, 0.25, 0}} {
 		if new(evenSplit).build(w, make([]float64, len(w)), 0) {
 			t.Errorf("weights %v taken", w)
 		}
