@@ -109,15 +109,20 @@ func warnFlinkLost(d *decoder, e, won FlinkEntry, release flinkRelease) {
 	d.warn(d.keyNode(e), e.Path, "ignored: %s is set too (%s), and Flink reads it first", won.Key, where)
 }
 
-// dropFlinkOption removes from the flink: block every entry, flat or nested,
-// that sets the option key names (under any of its names), so that a what-if
-// setting key replaces what the file says however the file spells it. Nested
+// dropReplacedFlink removes from the flink: block every entry, flat or
+// nested, that sets an option a what-if set (under any of its names), but
+// the entry the last of them appended, so that a what-if replaces what the
+// file says however the file spells it: one walk, after all what-ifs are
+// set (a walk per what-if would grow with the square of the block). Nested
 // mappings reached through an alias are left alone: they may be shared.
-func dropFlinkOption(block *yaml.Node, key string) {
+func dropReplacedFlink(d *decoder, root *yaml.Node) {
+	if len(d.whatIfKey) == 0 || root.Kind != yaml.MappingNode {
+		return
+	}
+	block := mappingValue(d, root, "flink")
 	if block == nil || block.Kind != yaml.MappingNode {
 		return
 	}
-	want := canonicalFlinkKey(key)
 	var walk func(m *yaml.Node, prefix string)
 	walk = func(m *yaml.Node, prefix string) {
 		kept := m.Content[:0]
@@ -130,9 +135,9 @@ func dropFlinkOption(block *yaml.Node, key string) {
 			if v.Kind == yaml.MappingNode {
 				had := len(v.Content)
 				if walk(v, full); had > 0 && len(v.Content) == 0 {
-					continue // emptied: it set only the option
+					continue // emptied: it set only replaced options
 				}
-			} else if canonicalFlinkKey(full) == want {
+			} else if last, ok := d.whatIfKey[canonicalFlinkKey(full)]; ok && k != last {
 				continue
 			}
 			kept = append(kept, k, v)

@@ -108,6 +108,7 @@ func loadRef(file string, data []byte, sets []string, v variantRef) (*Loaded, er
 		applySet(d, root, i+1, s, seen)
 	}
 	warnSetOverVariant(d, own, seen, variant)
+	dropReplacedFlink(d, root)
 	var sc Scenario
 	d.value(root, reflect.ValueOf(&sc).Elem(), "")
 	// A document too large to visit is not checked further. Otherwise what
@@ -370,12 +371,27 @@ func setPath(d *decoder, root *yaml.Node, key string, value *yaml.Node, origin s
 	st := setter{d: d, value: value, origin: origin, at: at}
 	var segs []string
 	if rest, isFlink := strings.CutPrefix(key, "flink."); isFlink {
-		segs = []string{"flink", rest}
-		dropFlinkOption(mappingValue(d, root, "flink"), rest)
 		if d.whatIf == nil {
 			d.whatIf = map[string]bool{}
+			d.whatIfKey = map[string]*yaml.Node{}
 		}
-		d.whatIf[canonicalFlinkKey(rest)] = true
+		canon := canonicalFlinkKey(rest)
+		d.whatIf[canon] = true
+		// Appended, and what it replaces dropped once all are set
+		// (dropReplacedFlink): a drop per what-if walks the whole block.
+		var block *yaml.Node
+		if root.Kind == yaml.MappingNode {
+			if block = mappingValue(d, root, "flink"); block == nil {
+				block, _ = st.field(root, "flink", false) // added
+			}
+		}
+		if block != nil && block.Kind == yaml.MappingNode {
+			k := st.newNode(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: rest})
+			block.Content = append(block.Content, k, value)
+			d.whatIfKey[canon] = k
+			return
+		}
+		segs = []string{"flink", rest} // the walk below tells what is wrong
 	} else {
 		segs = strings.Split(key, ".")
 	}

@@ -268,6 +268,43 @@ func TestHostileInputIsCheap(t *testing.T) {
 			t.Errorf("%s list under flink: %v", name, err)
 		}
 	}
+	// Flink keys a what-if names through aliases, in a variant's set: and
+	// in a --set, each level doubling them: told, not merged one by one.
+	var flinkBomb strings.Builder
+	flinkBomb.WriteString("{a0: &a0 {k: x}")
+	for i := 1; i < 40; i++ {
+		fmt.Fprintf(&flinkBomb, ", a%d: &a%d {l: *a%d, r: *a%d}", i, i, i-1, i-1)
+	}
+	flinkBomb.WriteString("}")
+	const base = "name: x\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\n"
+	start = time.Now()
+	_, err = load("x.yaml", []byte(base+"variants:\n  - name: v\n    set:\n      flink: "+flinkBomb.String()+"\n"), nil, "v")
+	if err == nil || !strings.Contains(err.Error(), "the document has more than") || time.Since(start) > 5*time.Second {
+		t.Errorf("Flink keys through aliases in a variant's set: err=%v after %v", err, time.Since(start))
+	}
+	start = time.Now()
+	_, err = Load("x.yaml", []byte(base), []string{"flink=" + flinkBomb.String()})
+	if err == nil || !strings.Contains(err.Error(), "the document has more than") || time.Since(start) > 5*time.Second {
+		t.Errorf("Flink keys through aliases in a --set: err=%v after %v", err, time.Since(start))
+	}
+	// Thousands of Flink keys, each replaced by a what-if: one pass drops
+	// the replaced entries (a pass per what-if took minutes), and a nested
+	// entry is replaced as a flat one is.
+	var keys, sets strings.Builder
+	keys.WriteString(base + "flink:\n  taskmanager: {numberOfTaskSlots: 2}\n")
+	sets.WriteString("variants:\n  - name: v\n    set:\n      flink.taskmanager.numberOfTaskSlots: 3\n")
+	for i := 0; i < 15000; i++ {
+		fmt.Fprintf(&keys, "  myapp.k%d: %d\n", i, i)
+		fmt.Fprintf(&sets, "      flink.myapp.k%d: %d\n", i, i+1)
+	}
+	start = time.Now()
+	l, err := load("x.yaml", []byte(keys.String()+sets.String()), nil, "v")
+	if err != nil || time.Since(start) > 5*time.Second {
+		t.Fatalf("a variant replacing 15000 Flink keys: err=%v after %v", err, time.Since(start))
+	}
+	if got := l.Spec.SlotsPerTaskManager; got != 3 {
+		t.Errorf("taskmanager.numberOfTaskSlots: %d, want the variant's 3", got)
+	}
 	var many strings.Builder
 	many.WriteString("name: many\nsources:\n")
 	for i := 0; i < 5000; i++ {
