@@ -22,11 +22,8 @@ type decoder struct {
 	// whatIf are the Flink options a what-if (--set, a variant, a sweep or
 	// plan point) sets, by their current name: the entry is the user's
 	// value for the option, under whichever name the release reads.
-	whatIf map[string]bool
-	// whatIfKey is the key of the flink: entry the last what-if of each of
-	// those options appended: the entries it replaces are dropped once
-	// all are set (dropReplacedFlink).
-	whatIfKey map[string]*yaml.Node
+	whatIf    map[string]bool
+	whatIfKey map[string]*yaml.Node // the key the last what-if of each appended (dropReplacedFlink)
 	// repeatsOK lets a mapping repeat a key (the flink: block: Flink reads
 	// the later value, see flinkRead).
 	repeatsOK bool
