@@ -120,14 +120,16 @@ func (r *resolver) unknownInput(n *node, name string) {
 		return // the node's name is refused already, or its node was not read for its tag: no second message
 	}
 	names := make([]string, 0, len(r.byName))
-	for k := range r.byName {
-		names = append(names, k)
+	for k, m := range r.byName {
+		if m.kind != models.KindSink && m != n { // what an input may name
+			names = append(names, k)
+		}
 	}
 	sort.Strings(names)
 	if s, near := Closest(name, names); near {
 		r.d.at(n.path+".input", "no node is named %q; did you mean %q?", name, s)
 	} else if len(names) > 0 {
-		r.d.at(n.path+".input", "no node is named %q (nodes: %s)", name, strings.Join(names, ", "))
+		r.d.at(n.path+".input", "no node is named %q (sources and operators it may read: %s)", name, strings.Join(names, ", "))
 	} else {
 		r.d.at(n.path+".input", "no node is named %q", name)
 	}

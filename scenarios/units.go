@@ -155,7 +155,7 @@ func ParseBytes(s string) (int64, error) {
 		return 0, fmt.Errorf("%q: a size has no comma; write a decimal point (1.5kB) and no thousands separator (1500000B)", s)
 	}
 	if u := sizeUnit(in); u != "" && !slices.Contains(sizeUnits, u) {
-		return 0, fmt.Errorf("%q: %q is not a size unit here; write kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024): under flink:, Flink's MemorySize reads k, kb and KB alike as 1024", s, u)
+		return 0, fmt.Errorf("%q: %q is not a size unit here; write kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)%s", s, u, flinkReadsUnit(u))
 	}
 	v, err := humanize.ParseBytes(in)
 	switch {
@@ -177,6 +177,17 @@ func ParseBytes(s string) (int64, error) {
 // 32Gi, whose meaning differs from Flink's (MemorySize reads 32kb as 32768
 // bytes), so they are refused rather than read one way silently.
 var sizeUnits = []string{"B", "kB", "KB", "MB", "GB", "TB", "PB", "EB", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+
+// flinkReadsUnit says, for a unit refused outside flink: that Flink's
+// MemorySize reads (its MemoryUnit names, any case), how Flink reads it:
+// the reason it is refused rather than read one way.
+func flinkReadsUnit(u string) string {
+	power, ok := map[string]string{"k": "1024", "kb": "1024", "m": "1024²", "mb": "1024²", "g": "1024³", "gb": "1024³", "t": "1024⁴", "tb": "1024⁴"}[strings.ToLower(u)]
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("; %s is ambiguous: Flink's MemorySize reads it as %s bytes", u, power)
+}
 
 // sizeUnit is the unit a size is written with: the letters after its
 // number ("" for a bare number, or for no number).
@@ -338,7 +349,7 @@ func ParseRate(s string) (Rate, error) {
 		return Rate{}, fmt.Errorf("%q: unknown time unit %q (use /s, /min, /h or /d)", s, in[i+1:])
 	}
 	num := strings.TrimSpace(in[:i])
-	if strings.HasSuffix(num, "B") { // a byte unit: B, kB, MB, KiB, GiB...
+	if strings.HasSuffix(strings.ToUpper(num), "B") { // a byte unit: B, kB, MB, KiB, GiB... (mb: ParseBytes tells why not)
 		b, err := ParseBytes(num)
 		var (
 			neg   sizeNegative
@@ -349,8 +360,8 @@ func ParseRate(s string) (Rate, error) {
 			return Rate{PerSecond: float64(b) / per, Bytes: true}, rateNegative(s)
 		case errors.As(err, &large):
 			return Rate{PerSecond: float64(b) / per, Bytes: true}, rateTooLarge(s)
-		case err != nil:
-			return Rate{}, err
+		case err != nil: // told with the rate as written
+			return Rate{}, fmt.Errorf("%q: %s", s, strings.TrimPrefix(err.Error(), strconv.Quote(num)+": "))
 		}
 		return Rate{PerSecond: float64(b) / per, Bytes: true}, nil
 	}

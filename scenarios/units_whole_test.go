@@ -158,3 +158,29 @@ func TestBytesBoundToldOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestSizeUnitsRefusedSayWhy: a size unit refused outside flink: is told
+// with the units taken, and, where Flink's MemorySize reads it (any case of
+// k, kb, m, mb, g, gb, t, tb), as what: a rate of bytes tells it with the
+// rate as written.
+func TestSizeUnitsRefusedSayWhy(t *testing.T) {
+	for _, c := range []struct{ in, want, not string }{
+		{"1gb", `"1gb": "gb" is not a size unit here; write kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024); gb is ambiguous: Flink's MemorySize reads it as 1024³ bytes`, ""},
+		{"32k", `"k" is not a size unit here; write kB`, ""},
+		{"32k", "k is ambiguous: Flink's MemorySize reads it as 1024 bytes", ""},
+		{"2Gi", `"Gi" is not a size unit here`, "ambiguous"},
+	} {
+		_, err := ParseBytes(c.in)
+		if err == nil || !strings.Contains(err.Error(), c.want) || c.not != "" && strings.Contains(err.Error(), c.not) {
+			t.Errorf("ParseBytes(%q): %v, want %q", c.in, err, c.want)
+		}
+	}
+	for _, c := range []struct{ in, want string }{
+		{"50mb/s", `"50mb/s": "mb" is not a size unit here; write kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024); mb is ambiguous: Flink's MemorySize reads it as 1024² bytes`},
+		{"5xB/min", `"5xB/min": "xB" is not a size unit here`},
+	} {
+		if _, err := ParseRate(c.in); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("ParseRate(%q): %v, want %q", c.in, err, c.want)
+		}
+	}
+}

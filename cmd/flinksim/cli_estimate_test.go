@@ -49,9 +49,14 @@ func TestMemoryRefusedBeforeRunning(t *testing.T) {
 	if code != 2 || !strings.Contains(errs, "flink.parallelism.default=2000 has "+human.Count(float64(f.Channels))+" network channels") {
 		t.Errorf("plan: code %d, %q", code, errs)
 	}
-	for _, bad := range []string{"lots", "10s", "-1GB"} {
-		if code, _, errs := cli(t, "run", "backpressure", "--max-memory", bad, "--out", t.TempDir()); code != 2 || !strings.Contains(errs, "--max-memory") {
-			t.Errorf("--max-memory %s: code %d, %q", bad, code, errs)
+	for bad, want := range map[string]string{
+		"lots": `--max-memory: "lots" is not a size`,
+		"10s":  "--max-memory: ",
+		"-1GB": `--max-memory: "-1GB" is negative; give a size above 0, e.g. 8GB or 16GiB`,
+		"0":    `--max-memory: "0" is not a size above 0`,
+	} {
+		if code, _, errs := cli(t, "run", "backpressure", "--max-memory", bad, "--out", t.TempDir()); code != 2 || !strings.Contains(errs, want) {
+			t.Errorf("--max-memory %s: code %d, %q, want %q", bad, code, errs, want)
 		}
 	}
 }

@@ -66,6 +66,8 @@ var applyMemoryLimit func(int64)
 func parseMaxMemory(flag string) (int64, error) {
 	v, err := scenarios.ParseBytes(flag)
 	switch {
+	case err != nil && v < 0:
+		return 0, flagError("max-memory", "%q is negative; give a size above 0, e.g. 8GB or 16GiB", flag)
 	case err != nil:
 		return 0, flagError("max-memory", "%v; give a size above 0, e.g. 8GB or 16GiB", err)
 	case v < 1:
