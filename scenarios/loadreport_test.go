@@ -183,6 +183,9 @@ func TestTooDeepAtTheCrossing(t *testing.T) {
 		{"brackets over lines", "name: a\nx: [\n" + strings.Repeat("[", 9999) + "[\nb\n", "f.yaml:3:10000"},
 		{"block entries on a line", "name: a\nx:\n" + strings.Repeat("- ", 10001) + "a\n", "f.yaml:3:20001"},
 		{"block entries, indented", "name: a\nx:\n  " + strings.Repeat("- ", 10001) + "a\n", "f.yaml:3:20001"},
+		// a block scalar's text holds no brackets
+		{"brackets after a literal block", "name: a\ndescription: |\n  [[[ text\n\n  {{ more\nx: " + open + "\n", "f.yaml:6:10004"},
+		{"brackets after a folded block in a list", "name: a\nx:\n  - >- # a comment\n    [[[\n  - " + open + "\n", "f.yaml:5:10005"},
 	} {
 		if got := loadErrors(t, c.doc, nil); got != c.want+deep {
 			t.Errorf("%s: got\n%.200s\nwant\n%s", c.name, got, c.want+deep)

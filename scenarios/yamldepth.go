@@ -37,9 +37,18 @@ func tooDeep(t yamlText, msg string, hint int) (Problem, bool) {
 func (t yamlText) nesting(limit int) (line, idx int, ok bool) {
 	var f flowScan
 	var indents []int
+	scalar := -1 // a block scalar's (| or >) line's indentation while in its text, else -1
 	for i, l := range t.lines {
 		l = strings.TrimRight(l, "\r")
+		text := strings.TrimLeft(l, " ")
+		if indent := len(l) - len(text); scalar >= 0 && (text == "" || indent > scalar) {
+			continue // the block scalar's text: no brackets nor entries
+		}
+		scalar = -1
 		if f.depth == 0 && f.quote == 0 {
+			if blockScalar.MatchString(l) {
+				scalar = len(l) - len(text)
+			}
 			if j, deeper := blockLevels(l, &indents, limit); deeper {
 				return i + 1, j, true
 			}
@@ -50,6 +59,11 @@ func (t yamlText) nesting(limit int) (line, idx int, ok bool) {
 	}
 	return 0, 0, false
 }
+
+// blockScalar matches a line whose value is a block scalar (| or >, with
+// its chomping and indentation indicators, a comment after): the lines
+// indented under it are its text.
+var blockScalar = regexp.MustCompile(`(^|[ \t]|: |- )[|>][0-9+-]*[ \t]*(#.*)?$`)
 
 // flowScan counts the brackets open, line by line, outside quotes and
 // comments.
