@@ -140,6 +140,31 @@ func TestFlinkReadsOneEntryPerOption(t *testing.T) {
 	}
 }
 
+// TestWhatIfReplacesOnlyItsOption: a what-if of state.backend (the
+// deprecated name of state.backend.type) over a block that writes
+// state.backend as a mapping replaces the type and keeps the options
+// beside it (state.backend.incremental), as Flink's Configuration reads
+// the nested keys flat; as a variant and as a --set.
+func TestWhatIfReplacesOnlyItsOption(t *testing.T) {
+	data := string(withFlinkBlock("execution.checkpointing.interval: 1min\nstate.backend: {type: hashmap, incremental: true}"))
+	for _, c := range []struct {
+		name, doc string
+		sets      []string
+		variant   string
+	}{
+		{"a variant", data + "variants:\n  - {name: v, set: {flink.state.backend: rocksdb}}\n", nil, "v"},
+		{"a --set", data, []string{"flink.state.backend=rocksdb"}, ""},
+	} {
+		l, err := load("x.yaml", []byte(c.doc), c.sets, c.variant)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if ck := l.Spec.Checkpointing; ck == nil || !ck.RocksDB || !ck.Incremental {
+			t.Errorf("%s: %+v; want the what-if's rocksdb and the file's incremental", c.name, ck)
+		}
+	}
+}
+
 // TestFlinkValuesParseAsFlink: the flink: block takes what Flink's parsers
 // take and refuses what they refuse.
 func TestFlinkValuesParseAsFlink(t *testing.T) {

@@ -270,7 +270,7 @@ func ParseQuantity(s string) (float64, Quantity, error) {
 	if v, err := strconv.ParseFloat(s, 64); err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
 		return v, QPlain, nil
 	}
-	if strings.HasSuffix(strings.ToUpper(s), "B") { // 1kb too: ParseBytes tells why not
+	if bytesWritten(s) {
 		b, err := ParseBytes(s)
 		return float64(b), QBytes, err
 	}

@@ -111,9 +111,10 @@ func TestParseGrid(t *testing.T) {
 		{"simulation.chunk-delay=0.5ns,5ms", `"0.5ns" is not a whole number of nanoseconds, the simulator's resolution`},
 		{"k=fast,slow", "is not a number, count, duration, size or rate"},
 		// a size unit refused outside flink: is named, in a list, a range or a rate
-		{"sources.clicks.record-size=1kb,2kB", `"1kb": "kb" is not a size unit here; write kB, MB, GB, TB`},
+		{"sources.clicks.record-size=1kb,2kB", `"1kb": "kb" is not a size unit here; write B (bytes), kB, MB, GB, TB`},
 		{"sources.clicks.record-size=1kB..4kb/3", `"4kb": "kb" is not a size unit here`},
 		{"sinks.db.capacity=50mb/s,60MB/s", `"50mb/s": "mb" is not a size unit here`},
+		{"sinks.db.delivery-guarantee=exactly-once,webb", `"webb" is not a number, count, duration, size or rate`},
 		{"flink.state.backend.type=hashmap,rocks", `"rocks" is not a state backend flinksim models`},
 		{"flink.execution.checkpointing.mode=EXACTLY_ONCE,once", `"once" is not one of EXACTLY_ONCE, AT_LEAST_ONCE`},
 		{"k=1,,2", "empty value"},

@@ -138,6 +138,14 @@ func FormatDuration(d sim.Time) string { return human.Duration(int64(d)) }
 // one above maxSize as maxSize+1 with sizeTooLarge.
 func ParseBytes(s string) (int64, error) {
 	in := strings.TrimSpace(s)
+	// how it is written first, with or without a sign: -1,5GB and -1gb are
+	// told what 1,5GB and 1gb are
+	if strings.ContainsRune(in, ',') { // humanize would drop it: 1,5kB read as 15kB
+		return 0, fmt.Errorf("%q: a size has no comma; write a decimal point (1.5kB) and no thousands separator (1500000B)", s)
+	}
+	if u := sizeUnit(in); u != "" && !slices.Contains(sizeUnits, u) {
+		return 0, fmt.Errorf("%q: %q is not a size unit here; write B (bytes), kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)%s", s, u, flinkReadsUnit(u))
+	}
 	if rest, ok := strings.CutPrefix(in, "-"); ok && !strings.HasPrefix(rest, "-") {
 		v, err := ParseBytes(rest)
 		var large sizeTooLarge
@@ -150,12 +158,6 @@ func ParseBytes(s string) (int64, error) {
 			return -v, sizeNegative(s)
 		}
 		return 0, nil // -0B
-	}
-	if strings.ContainsRune(in, ',') { // humanize would drop it: 1,5kB read as 15kB
-		return 0, fmt.Errorf("%q: a size has no comma; write a decimal point (1.5kB) and no thousands separator (1500000B)", s)
-	}
-	if u := sizeUnit(in); u != "" && !slices.Contains(sizeUnits, u) {
-		return 0, fmt.Errorf("%q: %q is not a size unit here; write kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)%s", s, u, flinkReadsUnit(u))
 	}
 	v, err := humanize.ParseBytes(in)
 	switch {
@@ -177,6 +179,14 @@ func ParseBytes(s string) (int64, error) {
 // 32Gi, whose meaning differs from Flink's (MemorySize reads 32kb as 32768
 // bytes), so they are refused rather than read one way silently.
 var sizeUnits = []string{"B", "kB", "KB", "MB", "GB", "TB", "PB", "EB", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+
+// bytesWritten reports whether s is written as a size: a number and a unit
+// of bytes (B, kB, MB, KiB, GiB...), or one that ParseBytes tells is not
+// (1kb, 50mb): a word that ends in b (webb) is no size.
+func bytesWritten(s string) bool {
+	s = strings.TrimSpace(s)
+	return strings.HasSuffix(strings.ToUpper(s), "B") && strings.IndexByte("0123456789.+-", s[0]) >= 0
+}
 
 // flinkReadsUnit says, for a unit refused outside flink: that Flink's
 // MemorySize reads (its MemoryUnit names, any case), how Flink reads it:
@@ -349,7 +359,7 @@ func ParseRate(s string) (Rate, error) {
 		return Rate{}, fmt.Errorf("%q: unknown time unit %q (use /s, /min, /h or /d)", s, in[i+1:])
 	}
 	num := strings.TrimSpace(in[:i])
-	if strings.HasSuffix(strings.ToUpper(num), "B") { // a byte unit: B, kB, MB, KiB, GiB... (mb: ParseBytes tells why not)
+	if bytesWritten(num) {
 		b, err := ParseBytes(num)
 		var (
 			neg   sizeNegative

@@ -84,7 +84,7 @@ func TestSizeUnitsAsWritten(t *testing.T) {
 		switch {
 		case c.want >= 0 && (err != nil || got != c.want):
 			t.Errorf("ParseBytes(%q) = %d, %v; want %d", c.in, got, err, c.want)
-		case c.want < 0 && (err == nil || !strings.Contains(err.Error(), "is not a size unit here; write kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)")):
+		case c.want < 0 && (err == nil || !strings.Contains(err.Error(), "is not a size unit here; write B (bytes), kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)")):
 			t.Errorf("ParseBytes(%q) = %d, %v; want it refused, naming the units", c.in, got, err)
 		}
 	}
@@ -165,10 +165,14 @@ func TestBytesBoundToldOnce(t *testing.T) {
 // rate as written.
 func TestSizeUnitsRefusedSayWhy(t *testing.T) {
 	for _, c := range []struct{ in, want, not string }{
-		{"1gb", `"1gb": "gb" is not a size unit here; write kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024); gb is ambiguous: Flink's MemorySize reads it as 1024³ bytes`, ""},
-		{"32k", `"k" is not a size unit here; write kB`, ""},
+		{"1gb", `"1gb": "gb" is not a size unit here; write B (bytes), kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024); gb is ambiguous: Flink's MemorySize reads it as 1024³ bytes`, ""},
+		{"32k", `"k" is not a size unit here; write B (bytes), kB`, ""},
 		{"32k", "k is ambiguous: Flink's MemorySize reads it as 1024 bytes", ""},
 		{"2Gi", `"Gi" is not a size unit here`, "ambiguous"},
+		// with a sign, as without: the unit or the comma is told
+		{"-1gb", `"-1gb": "gb" is not a size unit here`, ""},
+		{"-1,5GB", `"-1,5GB": a size has no comma`, ""},
+		{"1b", `"b" is not a size unit here; write B (bytes), kB`, "ambiguous"},
 	} {
 		_, err := ParseBytes(c.in)
 		if err == nil || !strings.Contains(err.Error(), c.want) || c.not != "" && strings.Contains(err.Error(), c.not) {
@@ -176,7 +180,7 @@ func TestSizeUnitsRefusedSayWhy(t *testing.T) {
 		}
 	}
 	for _, c := range []struct{ in, want string }{
-		{"50mb/s", `"50mb/s": "mb" is not a size unit here; write kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024); mb is ambiguous: Flink's MemorySize reads it as 1024² bytes`},
+		{"50mb/s", `"50mb/s": "mb" is not a size unit here; write B (bytes), kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024); mb is ambiguous: Flink's MemorySize reads it as 1024² bytes`},
 		{"5xB/min", `"5xB/min": "xB" is not a size unit here`},
 	} {
 		if _, err := ParseRate(c.in); err == nil || !strings.Contains(err.Error(), c.want) {

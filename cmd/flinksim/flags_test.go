@@ -314,7 +314,7 @@ var flagProblemCases = func() []struct {
 		// sizes as a scenario writes them: a bare number is bytes; 1gb and
 		// 1G, which Flink reads as GiB, are refused rather than read as GB
 		{[]string{"run", tiny, "--max-memory", "1gb", "--seed", "x"},
-			[]string{`--max-memory: "1gb": "gb" is not a size unit here; write kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)`, `--seed: must be a whole number`}, "the flags"},
+			[]string{`--max-memory: "1gb": "gb" is not a size unit here; write B (bytes), kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)`, `--seed: must be a whole number`}, "the flags"},
 		{[]string{"run", tiny, "--max-memory", "0", "--seed", "x"},
 			[]string{`--max-memory: "0" is not a size above 0`, `--seed: must be a whole number`}, "the flags"},
 		// the root's own, every argument a flag taken out before cobra parses
