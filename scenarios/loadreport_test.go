@@ -188,10 +188,24 @@ func TestTooDeepAtTheCrossing(t *testing.T) {
 		// a block scalar's text holds no brackets
 		{"brackets after a literal block", "name: a\ndescription: |\n  [[[ text\n\n  {{ more\nx: " + open + "\n", "f.yaml:6:10004"},
 		{"brackets after a folded block in a list", "name: a\nx:\n  - >- # a comment\n    [[[\n  - " + open + "\n", "f.yaml:5:10005"},
+		// its text is what is indented under its key or entry, not under its line
+		{"a block scalar first in a list item", "name: a\nv:\n  - description: |\n      Faster [[\n    set: {x: " + open + "}\n", "f.yaml:5:10013"},
+		{"brackets after an anchored block, CRLF", "name: a\r\nd: &t |-\r\n  [[[\r\nx: " + open + "\r\n", "f.yaml:4:10004"},
+		// a | or > in a comment or a quoted scalar heads no block scalar
+		{"a comment ending in |", "name: a\ny: # see |\n  z: " + open + "\n", "f.yaml:3:10006"},
+		{"a comment line ending in >", "name: a\nx:\n# a > b >\n  y: " + open + "\n", "f.yaml:4:10006"},
+		{"a quoted scalar over lines, | at a line's end", "name: a\nx: 'a |\n  b'\ny: " + open + "\n", "f.yaml:4:10004"},
 	} {
 		if got := loadErrors(t, c.doc, nil); got != c.want+deep {
 			t.Errorf("%s: got\n%.200s\nwant\n%s", c.name, got, c.want+deep)
 		}
+	}
+	// Block entries after a block scalar in an item: where they would be
+	// told with no brackets in its text.
+	entries := "name: a\nx:\n  - d: |\n      TEXT\n    e:\n      " + strings.Repeat("- ", 10001) + "a\n"
+	want := loadErrors(t, strings.Replace(entries, "TEXT", "text", 1), nil)
+	if got := loadErrors(t, strings.Replace(entries, "TEXT", "[[[ {", 1), nil); got != want || !strings.HasPrefix(got, "f.yaml:6:") {
+		t.Errorf("block entries after a block scalar: got\n%.200s\nwant\n%.200s", got, want)
 	}
 }
 

@@ -37,7 +37,7 @@ func tooDeep(t yamlText, msg string, hint int) (Problem, bool) {
 func (t yamlText) nesting(limit int) (line, idx int, ok bool) {
 	var f flowScan
 	var indents []int
-	scalar := -1 // a block scalar's (| or >) line's indentation while in its text, else -1
+	scalar := -1 // while in a block scalar's (| or >) text, its owner's column, else -1
 	for i, l := range t.lines {
 		l = strings.TrimRight(l, "\r")
 		text := strings.TrimLeft(l, " ")
@@ -46,8 +46,8 @@ func (t yamlText) nesting(limit int) (line, idx int, ok bool) {
 		}
 		scalar = -1
 		if f.depth == 0 && f.quote == 0 {
-			if blockScalar.MatchString(l) {
-				scalar = len(l) - len(text)
+			if owner, ok := blockScalarOwner(l); ok {
+				scalar = owner
 			}
 			if j, deeper := blockLevels(l, &indents, limit); deeper {
 				return i + 1, j, true
@@ -60,10 +60,28 @@ func (t yamlText) nesting(limit int) (line, idx int, ok bool) {
 	return 0, 0, false
 }
 
-// blockScalar matches a line whose value is a block scalar (| or >, with
-// its chomping and indentation indicators, a comment after): the lines
-// indented under it are its text.
-var blockScalar = regexp.MustCompile(`(^|[ \t]|: |- )[|>][0-9+-]*[ \t]*(#.*)?$`)
+// blockScalar matches a line whose value is a block scalar: | or >, with
+// its chomping and indentation indicators and a comment after, an anchor
+// before, as the value of a key (plain or quoted) or of block entries (- ).
+// Groups: the indentation, the entries, the key.
+var blockScalar = regexp.MustCompile(`^( *)((?:- +)*)((?:[^\s#'"][^#]*?|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')[ \t]*:[ \t]+)?(?:&\S+[ \t]+)?[|>][0-9+-]*[ \t]*(?:#.*)?$`)
+
+// blockScalarOwner is, for a line whose value is a block scalar, the
+// column of what owns it: its key, else its block entry; the lines after
+// it indented deeper are its text. A header alone on its line (neither a
+// key nor an entry before it) is not taken: its owner is on a line above.
+func blockScalarOwner(l string) (int, bool) {
+	m := blockScalar.FindStringSubmatchIndex(l)
+	switch {
+	case m == nil:
+		return 0, false
+	case m[6] >= 0: // a key
+		return m[6], true
+	case m[5] > m[4]: // entries: the last one's dash
+		return strings.LastIndexByte(l[:m[5]], '-'), true
+	}
+	return 0, false
+}
 
 // flowScan counts the brackets open, line by line, outside quotes and
 // comments.
