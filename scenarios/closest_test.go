@@ -1,6 +1,10 @@
 package scenarios
 
-import "testing"
+import (
+	"testing"
+
+	"pgregory.net/rapid"
+)
 
 // TestClosest: the edit distance behind "did you mean" hints (a swap of
 // neighbours is one edit, case aside), and the suggestions it allows.
@@ -19,4 +23,21 @@ func TestClosest(t *testing.T) {
 			t.Errorf("Closest(%q) = %q, %v; want %q", c.s, got, ok, c.want)
 		}
 	}
+}
+
+// TestEditDistanceGivesUpPastItsBound: the distance computed with a bound
+// is the whole one when that is within the bound, and above the bound
+// otherwise.
+func TestEditDistanceGivesUpPastItsBound(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		gen := rapid.StringOfN(rapid.RuneFrom([]rune("abcé.")), 0, 12, -1)
+		a, b := gen.Draw(t, "a"), gen.Draw(t, "b")
+		bound := rapid.IntRange(0, 14).Draw(t, "bound")
+		whole := editDistance(a, b)
+		var e editor
+		got := e.within([]rune(a), b, bound)
+		if whole <= bound && got != whole || whole > bound && got <= bound {
+			t.Fatalf("within(%q, %q, %d) = %d, whole distance %d", a, b, bound, got, whole)
+		}
+	})
 }

@@ -256,15 +256,19 @@ func (ps Problems) sort() Problems {
 
 // Closest returns the option nearest to s by edit distance, if it is near
 // enough to be a likely misspelling (case aside; a swap of neighbours is
-// one edit): for "did you mean" hints, here and in the CLI.
+// one edit): for "did you mean" hints, here and in the CLI. Each distance
+// is given up once past the best so far (thousands of unknown keys against
+// Flink's options would otherwise take seconds).
 func Closest(s string, options []string) (string, bool) {
 	limit := max(2, len(s)/5)
 	best, bestD := "", limit+1
+	var e editor
+	a := []rune(strings.ToLower(s))
 	for _, o := range options {
 		if diff := len(o) - len(s); diff > limit || -diff > limit {
 			continue // too different in length to be a misspelling
 		}
-		if d := editDistance(strings.ToLower(s), strings.ToLower(o)); d < bestD {
+		if d := e.within(a, strings.ToLower(o), bestD-1); d < bestD {
 			best, bestD = o, d
 		}
 	}
@@ -272,26 +276,88 @@ func Closest(s string, options []string) (string, bool) {
 }
 
 func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	var e editor
+	return e.within([]rune(a), b, len(a)+len(b)) // no distance is more
+}
+
+// editor computes edit distances in buffers it keeps between them.
+type editor struct{ b, prev, cur []int }
+
+// within is the edit distance from a to b if it is at most bound, else
+// some value above bound. It skips what cannot be within bound: a pair
+// whose lengths, or whose letters, differ by more than bound (each edit changes at most one
+// letter's count; a swap none), the cells more than bound off the
+// diagonal (their distance is more), and the rows after one whose least
+// value passes bound (a row's least value never falls in the rows after).
+func (e *editor) within(a []rune, b string, bound int) int {
+	e.b = e.b[:0]
+	for _, r := range b {
+		e.b = append(e.b, int(r))
 	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
+	rb := e.b
+	if len(a)-len(rb) > bound || len(rb)-len(a) > bound || lettersApart(a, rb) > bound {
+		return bound + 1
+	}
+	e.prev, e.cur = slices.Grow(e.prev[:0], len(rb)+1)[:len(rb)+1], slices.Grow(e.cur[:0], len(rb)+1)[:len(rb)+1]
+	prev, cur := e.prev, e.cur
+	far := bound + 1 // a cell off the band: more than bound
+	for j := range prev {
+		prev[j] = min(j, far)
+	}
+	for i := 1; i <= len(a); i++ {
+		lo, hi := max(1, i-bound), min(len(rb), i+bound)
+		cur[0] = min(i, far)
+		if lo > 1 {
+			cur[lo-1] = far
+		}
+		least := cur[0]
+		for j := lo; j <= hi; j++ {
 			c := 1
-			if ra[i-1] == rb[j-1] {
+			if int(a[i-1]) == rb[j-1] {
 				c = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
 			// a swap of two neighbours counts as one edit
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+			if i > 1 && j > 1 && int(a[i-1]) == rb[j-2] && int(a[i-2]) == rb[j-1] {
 				cur[j] = min(cur[j], prev[j-1])
 			}
+			least = min(least, cur[j])
+		}
+		if hi < len(rb) {
+			cur[hi+1] = far
+		}
+		if least > bound {
+			return bound + 1
 		}
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// lettersApart is how many letters one of a and b has that the other
+// lacks (the larger count of the two): a bound from below on their edit
+// distance. 0 when either has a letter beyond ASCII (no bound known).
+func lettersApart(a []rune, b []int) int {
+	var n [128]int
+	for _, r := range a {
+		if r >= 128 {
+			return 0
+		}
+		n[r]++
+	}
+	for _, r := range b {
+		if r >= 128 {
+			return 0
+		}
+		n[r]--
+	}
+	more, fewer := 0, 0
+	for _, k := range n {
+		if k > 0 {
+			more += k
+		} else {
+			fewer -= k
+		}
+	}
+	return max(more, fewer)
 }
