@@ -77,7 +77,7 @@ func TestRefusedInputIsTheOneProblem(t *testing.T) {
 	in := func(input string) string { return strings.Replace(doc, "INPUT", input, 1) }
 	const at = "f.yaml:5:37: operators.parse.input"
 	checkErrors(t, []reportCase{
-		{"no such node: the names it may read, not itself nor a sink", in("nope"), nil, []string{at + `: no node is named "nope" (sources and operators declared before it: clicks)`}},
+		{"no such node: the names it may read, not itself nor a sink", in("nope"), nil, []string{at + `: no node is named "nope" (sources and operators it may read: clicks)`}},
 		{"no such node, by --set", in("clicks"), []string{"operators.parse.input=nope"},
 			[]string{`--set operators.parse.input=nope: operators.parse.input: no node is named "nope"`}},
 		{"itself", in("parse"), nil, []string{at + ": a node cannot read itself"}},
@@ -85,9 +85,9 @@ func TestRefusedInputIsTheOneProblem(t *testing.T) {
 		{"not a name", in("{a: 1}"), nil, []string{at + ": must be a node name or a list of names"}},
 		{"an empty list", in("[]"), nil, []string{at + ": is an empty list; name the nodes it reads"}},
 		{"a sink's input", strings.Replace(in("clicks"), "capacity: 50k/s", "capacity: 50k/s, input: nope", 1), nil,
-			[]string{`f.yaml:7:40: sinks.db.input: no node is named "nope" (sources and operators declared before it: clicks, parse)`}},
-		{"no such node: not one declared after it", strings.Replace(in("nope"), "sinks:", "  - {name: parse2, input: parse}\nsinks:", 1), nil,
-			[]string{at + `: no node is named "nope" (sources and operators declared before it: clicks)`}},
+			[]string{`f.yaml:7:40: sinks.db.input: no node is named "nope" (sources and operators it may read: clicks, parse)`}},
+		{"no such node: not an operator listed after it", strings.Replace(in("nope"), "sinks:", "  - {name: parse2, input: parse}\nsinks:", 1), nil,
+			[]string{at + `: no node is named "nope" (sources and operators it may read: clicks)`}},
 		{"an unknown field beside", "name: a\nfoo: 1\nsources:\n  - {name: c, kind: kafka, partitions: 1, rate: 1/s}\nsinks:\n  - {name: d, capacity: 1k/s, input: nope}\n", nil,
 			[]string{"f.yaml:2:1: foo: unknown field", `f.yaml:6:38: sinks.d.input: no node is named "nope"`}},
 		{"a later node: the edge is known", strings.Replace(in("parse2"), "sinks:", "  - {name: parse2, input: clicks}\nsinks:", 1), nil,
@@ -191,6 +191,12 @@ func TestTooDeepAtTheCrossing(t *testing.T) {
 		// its text is what is indented under its key or entry, not under its line
 		{"a block scalar first in a list item", "name: a\nv:\n  - description: |\n      Faster [[\n    set: {x: " + open + "}\n", "f.yaml:5:10013"},
 		{"brackets after an anchored block, CRLF", "name: a\r\nd: &t |-\r\n  [[[\r\nx: " + open + "\r\n", "f.yaml:4:10004"},
+		{"brackets after a tagged block", "name: a\nd: &a !!str |\n  [[[\nx: " + open + "\n", "f.yaml:4:10004"},
+		{"brackets after a tagged block entry", "name: a\nl:\n  - !!str |\n    [[[\n  - " + open + "\n", "f.yaml:5:10005"},
+		{"brackets after a block under a key with #", "name: a\na#b: |\n  [[[\nx: " + open + "\n", "f.yaml:4:10004"},
+		{"brackets after a header alone under a key", "name: a\nd:\n  |\n  [[[\nx: " + open + "\n", "f.yaml:5:10004"},
+		{"brackets after a header alone under an entry", "name: a\nl:\n  -\n    |\n    [[[\n  - " + open + "\n", "f.yaml:6:10005"},
+		{"a quoted value over lines, : | in it", "name: a\nk: \"a: |\n  b\"\nx: " + open + "\n", "f.yaml:4:10004"},
 		// a | or > in a comment or a quoted scalar heads no block scalar
 		{"a comment ending in |", "name: a\ny: # see |\n  z: " + open + "\n", "f.yaml:3:10006"},
 		{"a comment line ending in >", "name: a\nx:\n# a > b >\n  y: " + open + "\n", "f.yaml:4:10006"},

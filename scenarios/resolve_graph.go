@@ -119,7 +119,7 @@ func (r *resolver) unknownInput(n *node, name string) {
 	if r.refused[name] || r.d.nodeUnread() {
 		return // the node's name is refused already, or its node was not read for its tag: no second message
 	}
-	var names []string // what an input may name: a source or operator declared before it
+	var names []string // what an input may name: a source, or an operator listed before it
 	for _, m := range r.nodes {
 		if m == n {
 			break
@@ -132,7 +132,7 @@ func (r *resolver) unknownInput(n *node, name string) {
 	if s, near := Closest(name, names); near {
 		r.d.at(n.path+".input", "no node is named %q; did you mean %q?", name, s)
 	} else if len(names) > 0 {
-		r.d.at(n.path+".input", "no node is named %q (sources and operators declared before it: %s)", name, strings.Join(names, ", "))
+		r.d.at(n.path+".input", "no node is named %q (sources and operators it may read: %s)", name, strings.Join(names, ", "))
 	} else {
 		r.d.at(n.path+".input", "no node is named %q", name)
 	}

@@ -38,6 +38,7 @@ func (t yamlText) nesting(limit int) (line, idx int, ok bool) {
 	var f flowScan
 	var indents []int
 	scalar := -1 // while in a block scalar's (| or >) text, its owner's column, else -1
+	opener := -1 // the column of the key or entry the last line left without a value, else -1
 	for i, l := range t.lines {
 		l = strings.TrimRight(l, "\r")
 		text := strings.TrimLeft(l, " ")
@@ -46,8 +47,11 @@ func (t yamlText) nesting(limit int) (line, idx int, ok bool) {
 		}
 		scalar = -1
 		if f.depth == 0 && f.quote == 0 {
-			if owner, ok := blockScalarOwner(l); ok {
+			if owner, ok := blockScalarOwner(l, opener); ok {
 				scalar = owner
+			}
+			if text != "" && text[0] != '#' {
+				opener = valueOpener(l)
 			}
 			if j, deeper := blockLevels(l, &indents, limit); deeper {
 				return i + 1, j, true
@@ -60,17 +64,32 @@ func (t yamlText) nesting(limit int) (line, idx int, ok bool) {
 	return 0, 0, false
 }
 
-// blockScalar matches a line whose value is a block scalar: | or >, with
-// its chomping and indentation indicators and a comment after, an anchor
-// before, as the value of a key (plain or quoted) or of block entries (- ).
-// Groups: the indentation, the entries, the key.
-var blockScalar = regexp.MustCompile(`^( *)((?:- +)*)((?:[^\s#'"][^#]*?|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')[ \t]*:[ \t]+)?(?:&\S+[ \t]+)?[|>][0-9+-]*[ \t]*(?:#.*)?$`)
+// Block scalar headers and the keys that own them. A plain key holds no
+// ": " and no " #" (a comment); a quoted one anything quoted. Before the
+// header may come an anchor (&a) and a tag (!!str); after it, its
+// chomping and indentation indicators and a comment.
+const (
+	yamlKey    = `(?:[^\s#'"](?:[^\s:]|:\S|[ \t]+[^\s#:])*|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')`
+	yamlProps  = `(?:[!&]\S*[ \t]+)*`
+	yamlHeader = `[|>][0-9+-]*[ \t]*(?:#.*)?$`
+)
+
+var (
+	// blockScalar matches a line whose value is a block scalar, of a key
+	// or of block entries (- ), or alone (its owner on a line above).
+	// Groups: the indentation, the entries, the key.
+	blockScalar = regexp.MustCompile(`^( *)((?:- +)*)(` + yamlKey + `[ \t]*:[ \t]+)?` + yamlProps + yamlHeader)
+	// keyOpens and entryOpens match a line that leaves a key's or an
+	// entry's value to the lines below.
+	keyOpens   = regexp.MustCompile(`^ *(?:- +)*(` + yamlKey + `)[ \t]*:(?:[ \t]+[!&]\S*)*[ \t]*(?:#.*)?$`)
+	entryOpens = regexp.MustCompile(`^ *(?:- +)*-(?:[ \t]+[!&]\S*)*[ \t]*(?:#.*)?$`)
+)
 
 // blockScalarOwner is, for a line whose value is a block scalar, the
-// column of what owns it: its key, else its block entry; the lines after
-// it indented deeper are its text. A header alone on its line (neither a
-// key nor an entry before it) is not taken: its owner is on a line above.
-func blockScalarOwner(l string) (int, bool) {
+// column of what owns it: its key, else its block entry, else (a header
+// alone on its line) opener, the key or entry the line above left without
+// a value. The lines after it indented deeper are its text.
+func blockScalarOwner(l string, opener int) (int, bool) {
 	m := blockScalar.FindStringSubmatchIndex(l)
 	switch {
 	case m == nil:
@@ -80,7 +99,19 @@ func blockScalarOwner(l string) (int, bool) {
 	case m[5] > m[4]: // entries: the last one's dash
 		return strings.LastIndexByte(l[:m[5]], '-'), true
 	}
-	return 0, false
+	return opener, opener >= 0
+}
+
+// valueOpener is the column of the key or block entry line l leaves
+// without a value (key: or - alone, a comment after), else -1.
+func valueOpener(l string) int {
+	if m := keyOpens.FindStringSubmatchIndex(l); m != nil {
+		return m[2]
+	}
+	if entryOpens.MatchString(l) {
+		return strings.LastIndexByte(strings.TrimRight(strings.SplitN(l, "#", 2)[0], " \t"), '-')
+	}
+	return -1
 }
 
 // flowScan counts the brackets open, line by line, outside quotes and
