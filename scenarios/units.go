@@ -152,8 +152,8 @@ func ParseBytes(s string) (int64, error) {
 		switch {
 		case errors.As(err, &large):
 			return -maxSize - 1, sizeNegative(s)
-		case err != nil:
-			return 0, fmt.Errorf("%q is not a size (examples: 200B, 32kB = 32000, 32KiB = 32768, 1.5GB, 1TiB)", s)
+		case err != nil: // told as the size without its sign is, with the sign
+			return 0, errors.New(strings.Replace(err.Error(), strconv.Quote(rest), strconv.Quote(s), 1))
 		case v > 0:
 			return -v, sizeNegative(s)
 		}
@@ -196,7 +196,7 @@ func flinkReadsUnit(u string) string {
 	if !ok {
 		return ""
 	}
-	return fmt.Sprintf("; %s is ambiguous: Flink's MemorySize reads it as %s bytes", u, power)
+	return fmt.Sprintf("; %s reads two ways: in the flink: block Flink's MemorySize takes it (and %s) as %s bytes", u, strings.ToUpper(u[:1])+"B", power)
 }
 
 // sizeUnit is the unit a size is written with: the letters after its

@@ -165,14 +165,15 @@ func TestBytesBoundToldOnce(t *testing.T) {
 // rate as written.
 func TestSizeUnitsRefusedSayWhy(t *testing.T) {
 	for _, c := range []struct{ in, want, not string }{
-		{"1gb", `"1gb": "gb" is not a size unit here; write B (bytes), kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024); gb is ambiguous: Flink's MemorySize reads it as 1024³ bytes`, ""},
+		{"1gb", `"1gb": "gb" is not a size unit here; write B (bytes), kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024); gb reads two ways: in the flink: block Flink's MemorySize takes it (and GB) as 1024³ bytes`, ""},
 		{"32k", `"k" is not a size unit here; write B (bytes), kB`, ""},
-		{"32k", "k is ambiguous: Flink's MemorySize reads it as 1024 bytes", ""},
-		{"2Gi", `"Gi" is not a size unit here`, "ambiguous"},
+		{"32k", "k reads two ways: in the flink: block Flink's MemorySize takes it (and KB) as 1024 bytes", ""},
+		{"2Gi", `"Gi" is not a size unit here`, "two ways"},
 		// with a sign, as without: the unit or the comma is told
 		{"-1gb", `"-1gb": "gb" is not a size unit here`, ""},
 		{"-1,5GB", `"-1,5GB": a size has no comma`, ""},
-		{"1b", `"b" is not a size unit here; write B (bytes), kB`, "ambiguous"},
+		{"1b", `"b" is not a size unit here; write B (bytes), kB`, "two ways"},
+		{"-1.5B", `"-1.5B" is not a whole number of bytes`, ""},
 	} {
 		_, err := ParseBytes(c.in)
 		if err == nil || !strings.Contains(err.Error(), c.want) || c.not != "" && strings.Contains(err.Error(), c.not) {
@@ -180,7 +181,7 @@ func TestSizeUnitsRefusedSayWhy(t *testing.T) {
 		}
 	}
 	for _, c := range []struct{ in, want string }{
-		{"50mb/s", `"50mb/s": "mb" is not a size unit here; write B (bytes), kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024); mb is ambiguous: Flink's MemorySize reads it as 1024² bytes`},
+		{"50mb/s", `"50mb/s": "mb" is not a size unit here; write B (bytes), kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024); mb reads two ways: in the flink: block Flink's MemorySize takes it (and MB) as 1024² bytes`},
 		{"5xB/min", `"5xB/min": "xB" is not a size unit here`},
 	} {
 		if _, err := ParseRate(c.in); err == nil || !strings.Contains(err.Error(), c.want) {
