@@ -18,7 +18,9 @@ func TestClosest(t *testing.T) {
 		}
 	}
 	flags := []string{"duration", "grid", "jobs", "out", "seed", "set", "verbose", "version"}
-	for _, c := range []struct{ s, want string }{{"sed", "seed"}, {"gird", "grid"}, {"duratoin", "duration"}, {"frobnicate", ""}, {"x", ""}} {
+	for _, c := range []struct{ s, want string }{{"sed", "seed"}, {"gird", "grid"}, {"duratoin", "duration"}, {"frobnicate", ""}, {"x", ""},
+		// every letter changed is no misspelling; lengths count letters, not bytes
+		{"", ""}, {"jb", ""}, {"ot", "out"}, {"seéd", "seed"}, {"grid😀", "grid"}} {
 		if got, ok := Closest(c.s, flags); got != c.want || ok != (c.want != "") {
 			t.Errorf("Closest(%q) = %q, %v; want %q", c.s, got, ok, c.want)
 		}

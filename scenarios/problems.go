@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/flinksim/flinksim/internal/human"
 )
@@ -256,17 +257,22 @@ func (ps Problems) sort() Problems {
 
 // Closest returns the option nearest to s by edit distance, if it is near
 // enough to be a likely misspelling (case aside; a swap of neighbours is
-// one edit): for "did you mean" hints, here and in the CLI. Each distance
+// one edit; lengths in letters, not bytes): for "did you mean" hints, here
+// and in the CLI. Each distance
 // is given up once past the best so far (thousands of unknown keys against
 // Flink's options would otherwise take seconds).
 func Closest(s string, options []string) (string, bool) {
-	limit := max(2, len(s)/5)
+	a := []rune(strings.ToLower(s))
+	// at most a fifth of its letters (two for a short one), and never all:
+	// a name whose every letter changes is no misspelling of it (kk, op)
+	limit := min(max(2, len(a)/5), len(a)-1)
 	best, bestD := "", limit+1
 	var e editor
-	a := []rune(strings.ToLower(s))
+	n := len(a)
 	for _, o := range options {
-		if diff := len(o) - len(s); diff > limit || -diff > limit {
-			continue // too different in length to be a misspelling
+		// too different in length (in letters: no more than its bytes) to be a misspelling
+		if len(o) < n-limit || len(o) > n+limit && utf8.RuneCountInString(o) > n+limit {
+			continue
 		}
 		if d := e.within(a, strings.ToLower(o), bestD-1); d < bestD {
 			best, bestD = o, d
