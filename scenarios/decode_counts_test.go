@@ -116,6 +116,9 @@ func TestRatesPastTheirUnit(t *testing.T) {
 		{"sources.clicks.rate={steps: [{at: 0s, rate: 1k/s}, {at: 1s, rate: 2e18/min}]}", "sources.clicks.rate.steps[1].rate: the source produces up to 2e18 records in 1m (3.333e16/s at its peak); a run counts at most 2^53 = 9007199254740992 " + past},
 		{"sources.clicks.rate=1e400/s", "sources.clicks.rate: the source produces more records than a run counts at 1e400/s: at most 2^53 = 9007199254740992 records per operator; lower the rate"},
 		{"sources.clicks.rate=3EiB/s", "sources.clicks.rate: a source rate counts records (e.g. 100k/s), not bytes"},
+		// a byte unit refused anywhere is not told to a source's rate, which takes none
+		{"sources.clicks.rate=50mb/s", "sources.clicks.rate: a source rate counts records (e.g. 100k/s), not bytes"},
+		{"sources.clicks.rate=-5mb/s", "sources.clicks.rate: a source rate counts records (e.g. 100k/s), not bytes"},
 		{"sinks.out.capacity=1e19/s", `sinks.out.capacity: "1e19/s" is too large; rates must be at most 1e18 records or 2EiB a unit of time (1e18/s, 2EiB/s)`},
 		{"cluster.network-bandwidth=3EiB/s", `cluster.network-bandwidth: "3EiB/s" is too large; rates must be at most 1e18 records or 2EiB a unit of time (1e18/s, 2EiB/s)`},
 	} {

@@ -99,7 +99,13 @@ func (x Dist) MarshalYAML() (any, error) {
 func (x *RateSpec) decodeNode(d *decoder, n *yaml.Node, path string) {
 	if n.Kind == yaml.ScalarNode {
 		x.Constant = new(RateValue)
-		if err := x.Constant.parseScalar(n.Value); err != nil && !d.outOfType(n, path, err) {
+		err := x.Constant.parseScalar(n.Value)
+		switch {
+		case err == nil || d.outOfType(n, path, err):
+		case bytesWritten(strings.SplitN(n.Value, "/", 2)[0]):
+			// 50mb/s: not the byte unit it would be told to fix (50MB/s is refused too)
+			d.fail(n, path, "a source rate counts records (e.g. 100k/s), not bytes")
+		default:
 			d.fail(n, path, "%v; or give a profile: steps, ramp, periodic or bursts", err)
 		}
 		return
