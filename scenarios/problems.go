@@ -258,9 +258,9 @@ func (ps Problems) sort() Problems {
 // Closest returns the option nearest to s by edit distance, if it is near
 // enough to be a likely misspelling (case aside; a swap of neighbours is
 // one edit; lengths in letters, not bytes): for "did you mean" hints, here
-// and in the CLI. Each distance
-// is given up once past the best so far (thousands of unknown keys against
-// Flink's options would otherwise take seconds).
+// and in the CLI. Each distance is given up once past the best so far
+// (thousands of unknown keys against Flink's options would otherwise take
+// seconds).
 func Closest(s string, options []string) (string, bool) {
 	a := []rune(strings.ToLower(s))
 	// at most a fifth of its letters (two for a short one), and never all:
@@ -291,10 +291,11 @@ type editor struct{ b, prev, cur []int }
 
 // within is the edit distance from a to b if it is at most bound, else
 // some value above bound. It skips what cannot be within bound: a pair
-// whose lengths, or whose letters, differ by more than bound (each edit changes at most one
-// letter's count; a swap none), the cells more than bound off the
-// diagonal (their distance is more), and the rows after one whose least
-// value passes bound (a row's least value never falls in the rows after).
+// whose lengths, or whose letters, differ by more than bound (each edit
+// changes at most one letter's count; a swap none), the cells more than
+// bound off the diagonal (their distance is more), and the rows after one
+// whose least value passes bound (a row's least value never falls in the
+// rows after).
 func (e *editor) within(a []rune, b string, bound int) int {
 	e.b = e.b[:0]
 	for _, r := range b {

@@ -189,7 +189,8 @@ func bytesWritten(s string) bool {
 }
 
 // flinkReadsUnit says, for a unit refused outside flink: that Flink's
-// MemorySize reads (its MemoryUnit names, any case), how Flink reads it:
+// MemorySize reads (the names of MemorySize.MemoryUnit, KILO_BYTES to
+// TERA_BYTES, matched in any case: powers of 1024), how Flink reads it:
 // the reason it is refused rather than read one way.
 func flinkReadsUnit(u string) string {
 	power, ok := map[string]string{"k": "1024", "kb": "1024", "m": "1024²", "mb": "1024²", "g": "1024³", "gb": "1024³", "t": "1024⁴", "tb": "1024⁴"}[strings.ToLower(u)]

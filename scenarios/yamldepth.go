@@ -33,7 +33,8 @@ func tooDeep(t yamlText, msg string, hint int) (Problem, bool) {
 // open, or more than limit block collections are (an approximation of
 // the parser's indentation levels: each line's first token deeper than
 // the one it is under, each "- " after another on a line, a key after
-// one); ok false if neither is found.
+// one), outside the text of block scalars (| and >, blockScalarOwner);
+// ok false if neither is found.
 func (t yamlText) nesting(limit int) (line, idx int, ok bool) {
 	var f flowScan
 	var indents []int
@@ -72,6 +73,7 @@ const (
 	yamlKey    = `(?:[^\s#'"](?:[^\s:]|:\S|[ \t]+[^\s#:])*|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')`
 	yamlProps  = `(?:[!&]\S*[ \t]+)*`
 	yamlHeader = `[|>][0-9+-]*[ \t]*(?:#.*)?$`
+	yamlOpen   = `(?:[ \t]+[!&]\S*)*[ \t]*(?:#.*)?$` // no value after: props and a comment at most
 )
 
 var (
@@ -81,8 +83,8 @@ var (
 	blockScalar = regexp.MustCompile(`^( *)((?:- +)*)(` + yamlKey + `[ \t]*:[ \t]+)?` + yamlProps + yamlHeader)
 	// keyOpens and entryOpens match a line that leaves a key's or an
 	// entry's value to the lines below.
-	keyOpens   = regexp.MustCompile(`^ *(?:- +)*(` + yamlKey + `)[ \t]*:(?:[ \t]+[!&]\S*)*[ \t]*(?:#.*)?$`)
-	entryOpens = regexp.MustCompile(`^ *(?:- +)*-(?:[ \t]+[!&]\S*)*[ \t]*(?:#.*)?$`)
+	keyOpens   = regexp.MustCompile(`^ *(?:- +)*(` + yamlKey + `)[ \t]*:` + yamlOpen)
+	entryOpens = regexp.MustCompile(`^ *(?:- +)*-` + yamlOpen)
 )
 
 // blockScalarOwner is, for a line whose value is a block scalar, the
