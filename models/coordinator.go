@@ -103,6 +103,10 @@ type coordinator struct {
 	notAllRunning        int
 	restored             []result.RestoreStats // kept (failures.go: noteRestore)
 	restoredN, fromStart int                   // restores, and those that found no checkpoint
+	// reported counts the checkpoints handed to restarting tasks, and
+	// lastReported is the latest (failures.go: reportRestore)
+	reported     int
+	lastReported result.RestoreStats
 }
 
 func newCoordinator(s *Simulation, cfg *Checkpointing) *coordinator {

@@ -323,6 +323,9 @@ func (s *Simulation) restart(op int32) {
 	if s.failure(op).Global {
 		s.restartEnumerators() // SchedulerBase.restoreState resets the coordinators
 	}
+	if p := s.restorePoint(); p != nil {
+		s.coord.reportRestore(p.id, s.eng.Now())
+	}
 	for _, r := range rs {
 		r.awaitingRestart = false
 	}

@@ -1,6 +1,9 @@
 package models
 
-import "github.com/flinksim/flinksim/result"
+import (
+	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
+)
 
 // The record of failovers and restores: every one is counted (restarts,
 // causes, downtime), the first maxListed in detail, and the latest always,
@@ -76,4 +79,20 @@ func (c *coordinator) noteRestore(r result.RestoreStats) {
 	} else {
 		c.restored[len(c.restored)-1] = r
 	}
+}
+
+// reportRestore: the coordinator hands checkpoint id's state to the tasks
+// of a restart as its delay ends, before they are deployed, and reports
+// the restore to its statistics then
+// (CheckpointCoordinator.restoreLatestCheckpointedStateInternal calls
+// CheckpointStatsTracker.reportRestoredCheckpoint): REST's
+// counts.restored and latest.restored count it while the tasks still
+// download the state, and when another failure cuts the restore short.
+// A restart that finds no completed checkpoint reports none.
+func (c *coordinator) reportRestore(id int64, now sim.Time) {
+	if id == 0 {
+		return
+	}
+	c.reported++
+	c.lastReported = result.RestoreStats{ID: id, StateAt: now}
 }

@@ -485,3 +485,37 @@ func TestDeployToUnnoticedLostTaskManager(t *testing.T) {
 		}
 	}
 }
+
+// TestRestoreReportedAtHandOver: Flink's checkpoint statistics count a
+// restore when the coordinator hands the checkpoint to the restarting
+// tasks, as the restart delay ends (D after the loss is noticed, at
+// T + H + D), not when the tasks have downloaded it
+// (CheckpointStatsTracker.reportRestoredCheckpoint). A run that ends while
+// the state downloads reports the restore, and one that goes on reports
+// the same restore, which has completed by then.
+func TestRestoreReportedAtHandOver(t *testing.T) {
+	const failAt = 100 * sim.Second
+	spec := recoveryJob(1000, 2000, failAt)
+	rc := spec.Recovery
+	handOver := failAt + rc.HeartbeatTimeout + spec.Restart.Delay
+	restored := failAt + rc.HeartbeatTimeout + max(spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy + 2*sim.Second
+	for _, end := range []sim.Time{restored - sim.Second, spec.Duration} {
+		spec.Duration = end
+		_, res := runWith(t, spec)
+		done := len(res.Restores)
+		want := 0
+		if end > restored {
+			want = 1
+		}
+		if done != want {
+			t.Fatalf("run to %v: %d restores completed, want %d", end, done, want)
+		}
+		last := res.LatestRestored
+		if res.RestoresReported != 1 || res.RestoreCount() != 1 || last.ID == 0 || last.StateAt != handOver {
+			t.Errorf("run to %v: %d restores reported, latest %+v; want 1, of a checkpoint, at %v", end, res.RestoresReported, last, handOver)
+		}
+		if done == 1 && (res.Restores[0].ID != last.ID || res.Restores[0].StateAt != handOver) {
+			t.Errorf("restore completed %+v, reported %+v: want the same checkpoint, handed over at %v", res.Restores[0], last, handOver)
+		}
+	}
+}

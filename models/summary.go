@@ -46,6 +46,7 @@ func (r *recorder) result() *result.Result {
 		}
 		res.Checkpoints = s.coord.history
 		res.Restores, res.RestoresTotal, res.RestoresFromStart = s.coord.restored, s.coord.restoredN, s.coord.fromStart
+		res.RestoresReported, res.LatestRestored = s.coord.reported, s.coord.lastReported
 		res.Summary.Checkpoints = s.checkpointSummary(res)
 		res.CheckpointConfig = checkpointConfig(s.spec.Checkpointing)
 	}

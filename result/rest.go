@@ -349,16 +349,13 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 		out.Counts.Failed += c.FailedBeforeStart
 	}
 	out.Counts.Restored = r.RestoreCount()
-	for i := len(r.Restores) - 1; i >= 0; i-- {
-		if last := r.Restores[i]; last.ID != 0 { // a restart from the start restored nothing
-			at := last.StateAt
-			if at == 0 {
-				at = last.At
-			}
-			out.Latest.Restored = map[string]any{"id": last.ID, "restore_timestamp": r.wallMs(at),
-				"is_savepoint": false, "external_path": r.externalPath(last.ID)}
-			break
+	if last := r.latestRestore(); last.ID != 0 {
+		at := last.StateAt
+		if at == 0 {
+			at = last.At
 		}
+		out.Latest.Restored = map[string]any{"id": last.ID, "restore_timestamp": r.wallMs(at),
+			"is_savepoint": false, "external_path": r.externalPath(last.ID)}
 	}
 	out.Summary["checkpointed_size"] = restSummary(size)
 	out.Summary["state_size"] = restSummary(state)
@@ -376,4 +373,19 @@ func (r *Result) WriteCheckpointsJSON(w io.Writer) error {
 	}
 	out.History = r.restHistory(n)
 	return writeRESTJSON(w, out)
+}
+
+// latestRestore is the latest restore of a checkpoint REST reports
+// (LatestRestored; without it, the last of Restores with a checkpoint: a
+// restart from the start restored nothing); ID 0: none.
+func (r *Result) latestRestore() RestoreStats {
+	if r.LatestRestored.ID != 0 {
+		return r.LatestRestored
+	}
+	for i := len(r.Restores) - 1; i >= 0; i-- {
+		if r.Restores[i].ID != 0 {
+			return r.Restores[i]
+		}
+	}
+	return RestoreStats{}
 }

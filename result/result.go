@@ -30,6 +30,17 @@ type Result struct {
 	// no restore for them (CheckpointStatsTracker.reportRestoredCheckpoint is
 	// called only with a checkpoint).
 	RestoresFromStart int
+	// RestoresReported counts the checkpoints Flink's statistics report
+	// restored (REST's counts.restored), and LatestRestored is the latest
+	// (ID 0: none; REST's latest.restored): the coordinator reports a
+	// restore as it hands the state to the restarting tasks, before they
+	// download it (CheckpointStatsTracker.reportRestoredCheckpoint), so
+	// these count a restore still downloading at the end, or cut short by
+	// another failure, which Restores does not. 0 and none in a run read
+	// back, and in a result built without them: RestoreCount and REST
+	// then count Restores.
+	RestoresReported int
+	LatestRestored   RestoreStats
 	// CheckpointConfig is the checkpointing configuration in Flink's REST
 	// shape (nil without checkpointing, and for a run read back).
 	CheckpointConfig *CheckpointConfig
@@ -511,9 +522,13 @@ func (rc RecordCounts) Balanced() bool {
 }
 
 // RestoreCount is how many times the job restored a checkpoint (REST's
-// counts.restored): every restore of a checkpoint, also past the ones
-// Restores keeps; a restart that found none restored nothing.
+// counts.restored): RestoresReported, or in a result without it every
+// restore of a checkpoint, also past the ones Restores keeps; a restart
+// that found none restored nothing.
 func (r *Result) RestoreCount() int {
+	if r.RestoresReported > 0 {
+		return r.RestoresReported
+	}
 	if r.RestoresTotal > 0 {
 		return r.RestoresTotal - r.RestoresFromStart
 	}
