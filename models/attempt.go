@@ -27,6 +27,7 @@ type attemptBase struct {
 // second commit of a restored committable is the new attempt's.
 func newAttempt(st *subtask) {
 	st.lagMax, st.fetches = lagMaxStat{}, fetchNote{} // a new reader's consumer: its metrics start empty
+	newConsumer(st)
 	for pos := range st.ops {
 		op := &st.ops[pos]
 		b := &op.attempt

@@ -23,6 +23,7 @@
 //	sinkwriter.go   a sink's writer: buffer, flushes, barrier, failover and restore
 //	twophase.go     two-phase commit: transactions, commits and their committer counts, Kafka's timeouts
 //	attempt.go      counters per execution attempt: from the counts at its deployment, none while cancelled
+//	pendingrecords.go pendingRecords as a Kafka reader reports it: each partition's lag at its last fetch, summed
 //	lagmax.go       records-lag-max as Kafka's consumer keeps it: the most recorded over 30 to 60 s, none when not fetching
 //	sinknode.go     a sink's account: visibility, the last stable offset, upserts
 //	fates.go        every record's fate at a sink, by position: seen once, more, never

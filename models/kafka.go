@@ -86,6 +86,9 @@ type kafkaPartition struct {
 	// fetched: at the end of the run, the records of the step a reader
 	// keeping up was gathering (endRun), readable, not yet read by the job
 	fetched int64
+	// recLag: its records-lag as its reader's consumer last recorded it
+	// (pendingrecords.go)
+	recLag recordsLag
 }
 
 func (p *kafkaPartition) lambda(t sim.Time) float64 { return p.share * p.rate.Rate(t) }
@@ -461,6 +464,7 @@ func (p *kafkaPartition) take(max int64, recordSize int64, c *Chunk, gap sim.Tim
 		}
 		got += k
 		p.read += k
+		p.recLag.tracked = true // its reader's consumer tracks its lag (pendingrecords.go)
 		if p.read == r.Offset+r.N {
 			p.readIdx++
 		}

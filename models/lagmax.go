@@ -98,13 +98,6 @@ func (n *fetchNote) fetch(now sim.Time, lag int64) {
 	n.fetched, n.at = true, now
 }
 
-// emptyFetch is fetch of a fetch that left nothing behind, when ok.
-func (n *fetchNote) emptyFetch(now sim.Time, ok bool) {
-	if ok {
-		n.fetch(now, 0)
-	}
-}
-
 // sampled records, at a sample at now, the most any fetch of n left
 // behind, at the last fetch's time (so that a window drops it when
 // Kafka's would), and empties n; a reader idling now, with a split not

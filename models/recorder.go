@@ -281,9 +281,13 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 		vals[k(vInPool)], vals[k(vOutPool)] = inPool, outPool
 		vals[k(vInFloating)], vals[k(vInExclusive)] = inputBuffersUsage(st)
 		if rt.spec.Kind == KindSource {
-			vals[k(vPending)] = float64(pending)
+			fetching := reported && r.s.fetching(st)
+			if fetching {
+				noteLags(st, now) // it polls: its consumer records the lags
+			}
+			vals[k(vPending)] = pendingRecords(st)
 			if reported {
-				st.lagMax.sampled(&st.fetches, now, r.s.fetching(st), splitLag(st))
+				st.lagMax.sampled(&st.fetches, now, fetching, splitLag(st))
 			}
 			vals[k(vLagMax)] = st.lagMax.measure(now)
 			vals[k(vKafkaLag)] = float64(pending)

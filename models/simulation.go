@@ -234,7 +234,7 @@ func (s *Simulation) Run(progress func(now sim.Time)) (res *result.Result, err e
 
 // sampleEnd takes the last sample, at the end, after every event at the
 // end (nextSample schedules none then), so that it is the state the
-// summary gives: the Kafka lag at the end is its pendingRecords, and the
+// summary gives: the Kafka lag at the end is its kafkaLag, and the
 // records a reader read at the end count in its rates.
 func (s *Simulation) sampleEnd() {
 	if s.eng.Now() <= s.rec.last {

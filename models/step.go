@@ -391,7 +391,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		}
 	}
 	if available == 0 {
-		st.fetches.emptyFetch(now, polls) // nothing to fetch
+		consumerFetch(st, now, polls, 0) // nothing to fetch
 		next := sim.Never
 		for _, p := range st.splits {
 			if !p.alignPaused {
@@ -413,7 +413,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	// Short of a step, an idle source waits, unless something looks at
 	// what it has read (catchUp).
 	short := available < min(target, limit) && !st.catchingUp
-	st.fetches.emptyFetch(now, short) // its consumer has fetched what it gathers
+	consumerFetch(st, now, short, 0) // its consumer has fetched what it gathers
 	if short && s.deferRead(st, now, available, now) {
 		return false, false
 	}
@@ -431,7 +431,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		return false, false
 	}
 	s.countNet(st.tm, resIn, float64(st.cur.Bytes)) // read from Kafka over the network
-	st.fetches.fetch(now, max(furthest-st.cur.Records, 0))
+	consumerFetch(st, now, true, max(furthest-st.cur.Records, 0))
 	return st.cur.Records > 0, false
 }
 

@@ -72,21 +72,26 @@ func TestEmitLagWithoutEventTime(t *testing.T) {
 	}
 }
 
-// TestPendingRecordsCountEveryProducedRecord: pendingRecords is Kafka's log
-// end offset less the reader's position. At a constant 10k records/s into
-// one partition, floor(R·t) records were produced by t; the reader has
-// read what it emitted (numRecordsOut) and at most one chunk more, held
-// while backpressured (one network buffer's records, 327): so pending lies
-// in [R·t − out − 327, R·t − out], give or take a record. A reader 60 s
-// behind gathers its records in runs of 234 ms (1/256 of its lag), which
-// the gauge counts as far as they were produced, as Kafka does; and at the
-// end, the lag the summary gives is the last sample's.
+// TestPendingRecordsCountEveryProducedRecord: flinksim.kafkaLag is
+// Kafka's log end offset less the reader's position. At a constant 10k
+// records/s into one partition, floor(R·t) records were produced by t; the
+// reader has read what it emitted (numRecordsOut) and at most one chunk
+// more, held while backpressured (one network buffer's records, 327): so
+// the lag lies in [R·t − out − 327, R·t − out], give or take a record. A
+// reader 60 s behind gathers its records in runs of 234 ms (1/256 of its
+// lag), which the gauge counts as far as they were produced, as Kafka
+// does; and at the end, the lag the summary gives is the last sample's.
+// pendingRecords is that lag as the reader's last fetch recorded it: the
+// backpressured reader fetches at each step, a buffer's records taken at
+// its rate out, so it trails the lag by the records produced since, at
+// most R · 327 / out.
 func TestPendingRecordsCountEveryProducedRecord(t *testing.T) {
 	res := runEmitLagJob(t)
 	pending, ok := res.Values("src", 0, result.MetricPending)
+	lag, ok1 := res.Values("src", -1, result.MetricKafkaLag)
 	out, ok2 := res.Values("src", 0, result.MetricRecordsOut)
-	if !ok || !ok2 {
-		t.Fatalf("series: pending %v, records out %v", ok, ok2)
+	if !ok || !ok1 || !ok2 {
+		t.Fatalf("series: pending %v, kafkaLag %v, records out %v", ok, ok1, ok2)
 	}
 	const rate = 10_000.0
 	held := float64(32 << 10 / 100)
@@ -95,11 +100,14 @@ func TestPendingRecordsCountEveryProducedRecord(t *testing.T) {
 		emitted += out[i] * (at - prev)
 		prev = at
 		hi := math.Floor(rate*at) - emitted
-		if pending[i] > hi+1 || pending[i] < hi-held-1 {
-			t.Errorf("at %.0fs: pending %.0f; want %.0f produced − %.0f emitted = %.0f, less up to %.0f held", at, pending[i], math.Floor(rate*at), emitted, hi, held)
+		if lag[i] > hi+1 || lag[i] < hi-held-1 {
+			t.Errorf("at %.0fs: kafkaLag %.0f; want %.0f produced − %.0f emitted = %.0f, less up to %.0f held", at, lag[i], math.Floor(rate*at), emitted, hi, held)
+		}
+		if since := rate * held / out[i]; pending[i] > lag[i] || pending[i] < lag[i]-since-1 {
+			t.Errorf("at %.0fs: pendingRecords %.0f; want the lag %.0f less up to %.0f produced since the last fetch", at, pending[i], lag[i], since)
 		}
 	}
-	if last := pending[len(pending)-1]; float64(res.Summary.Records.SourceLag) != last {
-		t.Errorf("lag at the end %d, the last sample's pendingRecords %.0f", res.Summary.Records.SourceLag, last)
+	if last := lag[len(lag)-1]; float64(res.Summary.Records.SourceLag) != last {
+		t.Errorf("lag at the end %d, the last sample's kafkaLag %.0f", res.Summary.Records.SourceLag, last)
 	}
 }
