@@ -30,15 +30,19 @@ func axisUnit(k scenarios.Quantity) plots.Unit {
 	return plots.UnitNone
 }
 
-// outcomeUnit is how an outcome is drawn, from its name's suffix.
+// outcomeUnit is how an outcome is drawn, from its name's suffix, the
+// longer suffixes first, as sweep's unitOf reads them: _ms_per_s and
+// _bytes_per_s end in _s too, and are no durations.
 func outcomeUnit(name string) plots.Unit {
 	switch {
-	case strings.HasSuffix(name, "_s"):
-		return plots.UnitSeconds
+	case strings.HasSuffix(name, "_ms_per_s"):
+		return plots.UnitNone
+	case strings.HasSuffix(name, "_bytes_per_s"):
+		return plots.UnitByteRate
 	case strings.HasSuffix(name, "_rps"):
 		return plots.UnitRate
-	case strings.HasSuffix(name, "bytes_per_s"):
-		return plots.UnitByteRate
+	case strings.HasSuffix(name, "_s"):
+		return plots.UnitSeconds
 	case strings.HasPrefix(name, "lag_"), strings.HasPrefix(name, "checkpoints_"), name == "restarts":
 		return plots.UnitCount
 	}
