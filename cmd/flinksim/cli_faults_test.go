@@ -120,6 +120,20 @@ func TestOutputsAreOneSet(t *testing.T) {
 	if got := strings.Join(entries(t, dir), " "); got != "base compare.csv compare.md incremental unaligned" {
 		t.Errorf("compare --from DIR --out DIR: %q", got)
 	}
+	// An --out inside --from, or holding it, would replace the runs: refused.
+	for _, c := range []struct{ from, out, says string }{
+		{dir, filepath.Join(dir, "base"), "is inside --from's"},
+		{dir, filepath.Join(dir, "base", "new"), "is inside --from's"},
+		{dir, parent, "holds --from's"},
+	} {
+		code, _, errs := cli(t, "compare", "testdata/ckpt-variants.yaml", "--duration", "1m", "--from", c.from, "--out", c.out, "--no-plots")
+		if code != 2 || !strings.Contains(errs, "--out: "+c.out+": "+c.says) {
+			t.Errorf("--from %s --out %s: code %d, %q", c.from, c.out, code, errs)
+		}
+	}
+	if got := strings.Join(entries(t, filepath.Join(dir, "base")), " "); !strings.Contains(got, "summary.json") {
+		t.Errorf("the runs read, after the refusals: %q", got)
+	}
 }
 
 // TestCompareFromAnotherScenario: runs of another scenario are refused,

@@ -71,6 +71,7 @@ same --duration and --set, makes one again).`,
 			if o.from != "" {
 				fc.add(checkFromFlags(cmd, o))
 				fc.add(checkFromDir(o.from))
+				fc.add(checkOutBesideFrom(o.out, o.from))
 			}
 			o.chatter(cmd)
 			o.stdin = cmd.InOrStdin()
@@ -291,11 +292,9 @@ func pageHref(o compareOptions) func(string) string {
 // compareNames are the files compare writes beside the runs.
 var compareNames = []string{"compare.md", "compare.csv", "replicas.csv", "compare.svg", "compare.png", "index.html"}
 
-func sameDir(a, b string) bool {
-	x, err1 := filepath.Abs(a)
-	y, err2 := filepath.Abs(b)
-	return err1 == nil && err2 == nil && x == y
-}
+// sameDir reports whether a and b name one directory, through symbolic
+// links too.
+func sameDir(a, b string) bool { return realPath(a) == realPath(b) }
 
 // carryAllBut carries every entry of dir except names into the staged set.
 func carryAllBut(stage *atomicfile.Staging, dir string, names ...string) error {
@@ -328,6 +327,47 @@ func checkFromDir(dir string) error {
 		return flagError("from", "%s: is a file, not a directory; %s", dir, fromExpected)
 	}
 	return nil
+}
+
+// checkOutBesideFrom refuses an --out inside --from's directory or holding
+// it: the outputs replace --out's whole set, and with it the runs being
+// read. --out may be --from itself: compare then writes its files beside
+// the runs (compareNames) and keeps them.
+func checkOutBesideFrom(out, from string) error {
+	o, f := realPath(out), realPath(from)
+	switch {
+	case o == f: // sameDir
+	case pathWithin(o, f):
+		return flagError("out", "%s: is inside --from's %s: the outputs would replace the runs they are read from; give --from's directory itself or one outside it", out, from)
+	case pathWithin(f, o):
+		return flagError("out", "%s: holds --from's %s: the outputs would replace the runs they are read from; give --from's directory itself or one outside it", out, from)
+	}
+	return nil
+}
+
+// realPath is path absolute, its symbolic links resolved as far as it
+// exists (a new --out's missing end is kept as written).
+func realPath(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.Clean(path)
+	}
+	rest := ""
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(real, rest)
+		}
+		if filepath.Dir(dir) == dir {
+			return abs
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+	}
+}
+
+// pathWithin reports whether path is dir or below it.
+func pathWithin(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // readRun reads the outputs flinksim run wrote into dir, which must be a
