@@ -45,7 +45,8 @@ func execute(args []string, stdout, stderr io.Writer) (code int) {
 			code = exitFailure
 		}
 	}()
-	root := newRoot(stdout, stderr)
+	out := &outWriter{w: stdout}
+	root := newRoot(out, stderr)
 	args, argProbs := preParse(root, args)
 	if args == nil {
 		// every argument was a flag preParse took out ("flinksim
@@ -54,12 +55,18 @@ func execute(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	root.SetArgs(args)
 	err := root.ExecuteContext(withArgProblems(context.Background(), argProbs))
+	var status exitStatus
+	if out.err != nil && (err == nil || errors.As(err, &status)) {
+		// what the command printed is lost: no success for a script
+		// that reads it (plan's answer, sweep plan's list)
+		fmt.Fprintln(stderr, "flinksim:", out.err)
+		return exitFailure
+	}
 	if err == nil {
 		return exitOK
 	}
 	var probs scenarios.Problems
 	var ue usageError
-	var status exitStatus
 	switch {
 	case errors.As(err, &status):
 		return int(status)
@@ -268,4 +275,20 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// outWriter is standard output, keeping its first write error: a command
+// whose output cannot be written (a full disk, a closed pipe) does not
+// exit 0.
+type outWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (o *outWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil && o.err == nil {
+		o.err = err
+	}
+	return n, err
 }
