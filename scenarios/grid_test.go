@@ -316,6 +316,28 @@ func TestSweepBlockWarningsAreNoProblems(t *testing.T) {
 	}
 }
 
+// TestSweepGridSetIsChecked: a grid written by --set is checked as one
+// written in the file, its problems told at the --set: whole, as the
+// sweep block, or one item of the file's grid replaced.
+func TestSweepGridSetIsChecked(t *testing.T) {
+	file := minimal + "sweep: {grid: [\"nosuch.key=1,2\"]}\n"
+	for _, c := range []struct {
+		file, set, want string
+	}{
+		{minimal, `sweep.grid=["nosuch.key=1,2"]`, `--set sweep.grid=["nosuch.key=1,2"]: sweep.grid[0]: nosuch.key=1: nosuch: unknown field`},
+		{minimal, `sweep={grid: ["nosuch.key=1,2"]}`, `--set sweep={grid: ["nosuch.key=1,2"]}: sweep.grid[0]: nosuch.key=1: nosuch: unknown field`},
+		{file, `sweep.grid[0]=nosuch.other=1,2`, `--set sweep.grid[0]=nosuch.other=1,2: sweep.grid[0]: nosuch.other=1: nosuch: unknown field`},
+		{file, `sweep.grid=["duration=1m,2m"]`, ""},
+	} {
+		_, err := Load("m.yaml", []byte(c.file), []string{c.set})
+		probs, _ := err.(Problems)
+		errs := probs.Errors()
+		if c.want == "" && len(errs) != 0 || c.want != "" && (len(errs) != 1 || !strings.HasPrefix(errs[0].String(), c.want)) {
+			t.Errorf("--set %s: problems %v, want %q", c.set, errs, c.want)
+		}
+	}
+}
+
 // TestGridOfSeedRefused: a point's seed is derived from the scenario's seed,
 // the point and the replica, so an axis over seed would only draw other
 // seeds under values it never runs with (seed=1 ran with another seed):

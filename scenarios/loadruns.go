@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -52,7 +53,7 @@ func LoadRuns(file string, data []byte, sets []string, runs []string) (*Loaded, 
 			runsWarned = append(runsWarned, RunWarnings{Name: v.name, Warnings: vl.Warnings, NotModelled: vl.NotModelled})
 		}
 	}
-	probs = append(probs, checkSweep(file, data, sets)...)
+	probs = append(probs, checkSweep(file, data, sets, l)...)
 	if len(probs) > 0 {
 		base := ""
 		if l != nil {
@@ -82,11 +83,20 @@ func loadRun(file string, data []byte, sets []string, v variantRef, made bool) (
 
 // checkSweep applies the lowest and highest value of each sweep axis, so that
 // a key that does not exist or a value the field refuses is reported before
-// a sweep starts, at the axis in the file. A warning at the value is none
-// of its problems: the sweep's points tell it when they load.
-func checkSweep(file string, data []byte, sets []string) Problems {
+// a sweep starts, at the axis in the file, or at the --set that wrote the
+// grid (l: the base as loaded with it). A warning at the value is none of
+// its problems: the sweep's points tell it when they load.
+func checkSweep(file string, data []byte, sets []string, l *Loaded) Problems {
 	var probs Problems
-	for i, item := range sweepItems(data) {
+	items := sweepItems(data)
+	if by := gridSet(sets); by != "" && l != nil && l.Scenario.Sweep != nil {
+		items = nil
+		for _, g := range l.Scenario.Sweep.Grid {
+			items = append(items, &yaml.Node{Value: g})
+		}
+		file = "--set " + by
+	}
+	for i, item := range items {
 		ax, err := ParseGrid(item.Value)
 		if err != nil {
 			continue // reported by the load
@@ -113,6 +123,19 @@ func checkSweep(file string, data []byte, sets []string) Problems {
 		}
 	}
 	return probs
+}
+
+// gridSet is the last --set that writes sweep.grid, whole or in part
+// ("" when none does).
+func gridSet(sets []string) string {
+	by := ""
+	for _, s := range sets {
+		key, _, _ := strings.Cut(s, "=")
+		if key = strings.TrimSpace(key); key == "sweep" || strings.HasPrefix(key, "sweep.grid") {
+			by = s
+		}
+	}
+	return by
 }
 
 // sweepItems returns the items of sweep.grid in the file.
