@@ -187,6 +187,12 @@ func checkpointLines(c *result.CheckpointSummary, e2e result.Quantiles, running 
 		line += fmt.Sprintf("; end-to-end duration p50 %s, p99 %s, max %s against a %s interval, complete after at most %s incl. the metadata write; size up to %s",
 			human.Seconds(e2e.P50), human.Seconds(e2e.P99), human.Seconds(e2e.Max), human.Seconds(c.IntervalS),
 			human.Seconds(c.DurationS.Max), human.Bytes(float64(c.FullSizeMax)))
+		if c.SizeMaxBytes != c.FullSizeMax {
+			// incremental: what a checkpoint uploads (summary.json's
+			// size_max_bytes, REST's checkpointed_size) is not its full size
+			line = strings.Replace(line, "; size up to", "; full size up to", 1) +
+				fmt.Sprintf(", checkpointed size up to %s", human.Bytes(float64(c.SizeMaxBytes)))
+		}
 	}
 	lines := []summaryLine{{label: "checkpoints", text: line}}
 	if c.RestartsFromStart > 0 {

@@ -214,3 +214,22 @@ func TestRunPageLabelsEveryLine(t *testing.T) {
 		}
 	}
 }
+
+// The printed checkpoint line gives the full size, and with incremental
+// checkpoints, whose upload is less, the checkpointed size beside it, as
+// summary.json's size_max_bytes and full_size_max_bytes give them.
+func TestCheckpointLineSizes(t *testing.T) {
+	for _, c := range []struct {
+		size, full int64
+		want, not  string
+	}{
+		{5e9, 5e9, "; size up to 5 GB", "checkpointed"},
+		{7e10, 1e12, "; full size up to 1 TB, checkpointed size up to 70 GB", "; size up to"},
+	} {
+		cs := &result.CheckpointSummary{Completed: 3, SizeMaxBytes: c.size, FullSizeMax: c.full, IntervalS: 30}
+		text := checkpointLines(cs, result.Quantiles{}, pending{})[0].text
+		if !strings.Contains(text, c.want) || strings.Contains(text, c.not) {
+			t.Errorf("sizes %d and %d: %q, want %q", c.size, c.full, text, c.want)
+		}
+	}
+}
