@@ -167,8 +167,10 @@ func newRunCmd() *cobra.Command {
                            promtool tsdb create-blocks-from openmetrics metrics.om.txt DIR)
   scenario.resolved.yaml   the scenario with every default filled in (loads again)
   checkpoints.json         with checkpointing on: Flink's REST /jobs/:id/checkpoints shape
-  checkpoint-history.json  every checkpoint, in checkpoints.json's history shape (compare --from reads it)
-  checkpoint-details.json  per checkpoint and vertex, its summary and each subtask's part (REST .../subtasks/:vertexid)
+  checkpoint-history.json  with checkpointing on: every checkpoint, in checkpoints.json's history shape
+                           (compare --from reads it)
+  checkpoint-details.json  with checkpointing on: per checkpoint and vertex, its summary and each subtask's
+                           part (REST .../subtasks/:vertexid)
   checkpoint-config.json   with checkpointing on: the configuration, as REST /jobs/:id/checkpoints/config gives it
   dashboard.svg, .png      rates, lag, latency, checkpoints, state, busy time per subtask
   index.html               one self-contained page: the verdict, the summary, the job graph,
