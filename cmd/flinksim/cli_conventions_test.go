@@ -53,6 +53,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		// ignore "extra"
 		{[]string{"--version", "extra"}, "flinksim: unknown command \"extra\" (commands: "},
 		{[]string{"completion", "tcsh"}, "flinksim: no completion for shell \"tcsh\" (bash, zsh, fish, powershell)\n"},
+		{[]string{"completion", "bash", "extra"}, "flinksim: unknown command \"extra\" for \"flinksim completion bash\"\n"},
 		{[]string{"validate", "testdata"}, "flinksim: testdata: is a directory; give a scenario file"},
 	} {
 		code, out, errs := cli(t, c.args...)

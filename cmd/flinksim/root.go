@@ -173,6 +173,14 @@ func initCobraCommands(root *cobra.Command) {
 			}
 			for _, sh := range c.Commands() {
 				sh.Example = shells[sh.Name()]
+				if check := sh.Args; check != nil { // cobra.NoArgs: "completion bash extra"
+					sh.Args = func(cmd *cobra.Command, args []string) error {
+						if err := check(cmd, args); err != nil {
+							return usageError{err}
+						}
+						return nil
+					}
+				}
 			}
 		}
 	}
