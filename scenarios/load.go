@@ -198,11 +198,12 @@ func applyVariant(d *decoder, root *yaml.Node, v variantRef) (whatIfSeen, bool) 
 		}
 		return seen, true
 	}
+	// the name comes from --variant: its problem is the flag's
+	msg := fmt.Sprintf("no variant %q in %s (variants: %s, and %s for the base)", name, d.file, strings.Join(names, ", "), BaseName)
 	if s, near := Closest(name, names); near {
-		d.fail(nil, "", "no variant %q; did you mean %q?", name, s)
-	} else {
-		d.fail(nil, "", "no variant %q (variants: %s, and %s for the base)", name, strings.Join(names, ", "), BaseName)
+		msg = fmt.Sprintf("no variant %q in %s; did you mean %q?", name, d.file, s)
 	}
+	d.probs = append(d.probs, Problem{File: "--variant", Msg: msg})
 	return nil, false
 }
 
