@@ -14,6 +14,7 @@ import (
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios"
+	"github.com/flinksim/flinksim/plots"
 	"github.com/flinksim/flinksim/scenarios/sweep"
 )
 
@@ -268,5 +269,5 @@ func worst(recs []sweep.Record, c sweep.Condition) string {
 			w = v
 		}
 	}
-	return fmt.Sprintf("%.4g", w)
+	return plots.Format(outcomeUnit(c.Outcome), w) // as the sweep's pages write it
 }

@@ -80,7 +80,7 @@ func (c Condition) String() string {
 	if c.Outcome == "stable" && c.Op == "==" && c.Value == 1 {
 		return "stable"
 	}
-	return c.Outcome + c.Op + strconv.FormatFloat(c.Value, 'g', -1, 64)
+	return c.Outcome + c.Op + strconv.FormatFloat(c.Value, 'f', -1, 64) // as written: 1000000, not 1e+06
 }
 
 // Holds reports whether the outcome meets the condition; a condition on a
