@@ -12,9 +12,9 @@ import (
 
 	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/models"
+	"github.com/flinksim/flinksim/plots"
 	"github.com/flinksim/flinksim/result"
 	"github.com/flinksim/flinksim/scenarios"
-	"github.com/flinksim/flinksim/plots"
 	"github.com/flinksim/flinksim/scenarios/sweep"
 )
 
