@@ -226,6 +226,12 @@ func TestSearchFindsTheCapacityThreshold(t *testing.T) {
 	if c, _ := ParseCondition("stable"); c.String() != "stable" {
 		t.Errorf("stable reads back as %s", c)
 	}
+	// a condition is told in plain digits, as a user writes it
+	for in, want := range map[string]string{"lag_max<=1e6": "lag_max<=1000000", "latency_p99_s<=0.25": "latency_p99_s<=0.25", "lag_end<=2k": "lag_end<=2000"} {
+		if c, err := ParseCondition(in); err != nil || c.String() != want {
+			t.Errorf("%s reads back as %s (%v), want %s", in, c, err, want)
+		}
+	}
 }
 
 // TestConditionWithoutValue: an operator with nothing after it is told
