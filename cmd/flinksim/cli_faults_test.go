@@ -221,6 +221,16 @@ func TestSweepResumes(t *testing.T) {
 		t.Errorf("after resuming: %v", names)
 	}
 
+	// A journal a sweep holds open, running now, is no interrupted sweep's:
+	// another sweep into the directory is refused and told so.
+	running := t.TempDir()
+	j, _ = tinyJournal(t, running, o)
+	code, _, errs = cli(t, append([]string{"sweep", "--no-plots", "--out", running}, sweepArgs...)...)
+	j.Close()
+	if code != 2 || !strings.Contains(errs, "a sweep is running into this directory now") {
+		t.Errorf("journal held by a running sweep: code %d, %q", code, errs)
+	}
+
 	// A journal of another plan (other --grid values) is refused, kept.
 	other := t.TempDir()
 	o.grids[0] = "sinks.db.capacity=1k/s,2k/s"

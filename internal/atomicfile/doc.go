@@ -18,6 +18,6 @@
 //	swap_other.go   other systems: the two renames
 //	device_unix.go  mount points: a directory on another device than its parent
 //	device_other.go other systems: no mount point detection
-//	lock_unix.go    flock on a staging directory: a killed run's is removed by the next Stage
+//	lock_unix.go    flock on a staging directory (a killed run's is removed by the next Stage), and TryLock on a file
 //	lock_other.go   other systems: no locks, so no staging directory is taken for stale
 package atomicfile

@@ -25,3 +25,12 @@ func lockDir(path string, nowait bool) (*os.File, bool) {
 	}
 	return f, true
 }
+
+// TryLock takes an exclusive flock on the open file f without waiting,
+// held until f is closed. It reports false when another process (or
+// another open of the file) holds it; where the file system has no such
+// locks, true.
+func TryLock(f *os.File) bool {
+	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	return err != syscall.EWOULDBLOCK
+}

@@ -46,13 +46,18 @@ func (r *Runner) Fingerprint() string {
 
 // OpenJournal opens (or creates) the journal at path for the runner's plan
 // and returns the records it already holds that are among points, in any
-// order. A journal of another plan is an error that names it. A line cut
-// short (a crash while writing) is dropped.
+// order. A journal of another plan is an error that names it, and so is
+// one a sweep running now holds (locked until Close). A line cut short (a
+// crash while writing) is dropped.
 func OpenJournal(path string, r *Runner, points []Point) (*Journal, []Record, error) {
 	fp := r.Fingerprint()
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, nil, err
+	}
+	if !atomicfile.TryLock(f) { // held while the sweep runs: not an interrupted one
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: a sweep is running into this directory now (it holds the journal): let it finish, or choose another --out", path)
 	}
 	data, err := io.ReadAll(f)
 	if err != nil {
