@@ -77,7 +77,7 @@ func interrupt(t *testing.T, sig syscall.Signal, delay time.Duration, ready func
 // 128 + the signal as for a handled one.
 const killedBySignal = -2
 
-// TestInterruptedRunKeepsOneSet: SIGINT or SIGTERM at any moment of a run
+// TestInterruptedRunKeepsOneSet: SIGINT, SIGTERM or SIGHUP at any moment of a run
 // (while simulating or while writing) leaves the previous set of outputs
 // or the new one, whole, and no temporary file or directory; the exit code
 // is 128 + the signal.
@@ -99,7 +99,7 @@ func TestInterruptedRunKeepsOneSet(t *testing.T) {
 	seedOf := regexp.MustCompile(`"seed": (\d+)`)
 	interrupted := 0
 	for i, delay := range []time.Duration{150, 600, 1100, 1300, 1450} {
-		sig := []syscall.Signal{syscall.SIGINT, syscall.SIGTERM}[i%2]
+		sig := []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}[i%3]
 		code, errs := interrupt(t, sig, delay*time.Millisecond, nil, args("2")...)
 		switch code {
 		case 0: // finished before the signal: the new set

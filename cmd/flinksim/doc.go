@@ -29,5 +29,5 @@
 //	sinks.go     the sinks' lines and columns: records seen more than once, lost, commit latency
 //	outputs.go   output directories: --out checks, staging, atomic files
 //	progress.go  the one progress bar (share done, ETA) of run, compare and sweep, on a terminal
-//	signals.go   SIGINT and SIGTERM: temporaries removed, a note, exit 128+signal
+//	signals.go   SIGINT, SIGTERM and SIGHUP: temporaries removed, a note, exit 128+signal
 package main

@@ -11,8 +11,9 @@ import (
 	"github.com/flinksim/flinksim/internal/atomicfile"
 )
 
-// exitInterrupted is the exit code after SIGINT or SIGTERM: 128 + the
-// signal's number, as shells report it (130 for Ctrl-C, 143 for SIGTERM).
+// exitInterrupted is the exit code after SIGINT, SIGTERM or SIGHUP: 128 +
+// the signal's number, as shells report it (130 for Ctrl-C, 143 for
+// SIGTERM, 129 for a terminal closed).
 func exitInterrupted(sig syscall.Signal) int { return 128 + int(sig) }
 
 // interruptNote is what to tell the user after an interruption (a sweep
@@ -28,14 +29,15 @@ func setInterruptNote(s string) {
 	interruptNote.Unlock()
 }
 
-// handleSignals makes SIGINT and SIGTERM end the process cleanly: every
+// handleSignals makes SIGINT, SIGTERM and SIGHUP (the terminal closed)
+// end the process cleanly: every
 // temporary file and staged output directory is removed (outputs already
 // in place stay as they were, whole), the note is printed, and the process
 // exits with 128 + the signal's number. Simulations need no stopping:
 // nothing they hold is an output until it is committed.
 func handleSignals(stderr io.Writer, exit func(int)) (stop func()) {
 	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	done := make(chan struct{})
 	go func() {
 		select {

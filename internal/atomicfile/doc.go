@@ -6,7 +6,7 @@
 // name (WriteFile). A set of files that belong together (a run's outputs) is
 // written into a temporary sibling directory (Stage) and swapped in with one
 // rename (Commit). Every temporary is registered while it exists;
-// RemoveTemporaries, called on SIGINT or SIGTERM, removes them all and
+// RemoveTemporaries, called on SIGINT, SIGTERM or SIGHUP, removes them all and
 // keeps any swap from starting or half-finishing. A staging directory left
 // by a killed process (held by none) is removed by the next Stage of the
 // same directory.
