@@ -50,7 +50,7 @@ var intBoundCases = []struct {
 	{"PoisonRecord.Offset", fails("poison-record: {source: clicks, partition: 0, offset: %d}"), [3]int64{-1, -2, 10},
 		"failures[0].poison-record.offset: %d is out of range (0 to 9223372036854775807)"},
 	{"SweepSpec.Replicas", `sweep: {grid: ["sources.clicks.rate=1k/s,2k/s"], replicas: %d}` + "\n", [3]int64{-1, 0, 2},
-		"sweep.replicas: %d is out of range (1 to 10000)"},
+		"sweep.replicas: %d is out of range (1 to 1000000)"},
 	{"PartitionPause.Partitions", srcs("{name: clicks, rate: 1k/s, partitions: 4, event-time: {pauses: [{partitions: [%d], at: 1m, for: 10s}]}}"), [3]int64{-1, 4, 3},
 		"sources.clicks.event-time.pauses[0].partitions[0]: %d is not a partition of clicks's topic (0 to 3)"},
 	{"PartitionDelays.Partitions", srcs("{name: clicks, rate: 1k/s, partitions: 4, event-time: {partition-delays: [{partitions: [%d], delay: 2s}]}}"), [3]int64{-1, 4, 3},
@@ -176,7 +176,7 @@ func TestIntCountForms(t *testing.T) {
 		{"sources.clicks.partitions=1.0001k", `sources.clicks.partitions: must be a whole number, not "1.0001k"`},
 		{"sources.clicks.partitions=1m", `sources.clicks.partitions: must be a whole number, not "1m"`},
 		{"operators.parse.parallelism=40k", "operators.parse.parallelism: must be from 1 to 32768, not 40k"},
-		{"sweep={grid: [\"sources.clicks.rate=1k/s,2k/s\"], replicas: 20k}", "sweep.replicas: 20k is out of range (1 to 10000)"},
+		{"sweep={grid: [\"sources.clicks.rate=1k/s,2k/s\"], replicas: 2M}", "sweep.replicas: 2M is out of range (1 to 1000000)"},
 		{"seed=1e3", ""},
 		{"seed=1e16", `seed: must be a whole number, 0 or more and at most 9007199254740991 so that JSON readers keep it exact, not "1e16"`},
 	} {

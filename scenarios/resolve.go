@@ -500,8 +500,9 @@ func caseClash(name, other string) string {
 	return fmt.Sprintf("their directories, DIR/%s/ and DIR/%s/, are one folder on macOS's and Windows's default file systems, which ignore case; give it another name", name, other)
 }
 
-// maxReplicas bounds runs per sweep point.
-const maxReplicas = 10000
+// maxReplicas bounds runs per sweep point: --replicas's bound, the most
+// runs a sweep plans in all (sweep.MaxPoints).
+const maxReplicas = 1_000_000
 
 // variants checks the variants' names (their overrides are checked when each
 // variant is loaded).

@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"regexp"
 	"slices"
@@ -347,6 +348,17 @@ func TestSearchProbesFlinkMemoryInWholeBinaryUnits(t *testing.T) {
 			good = mid
 		} else {
 			bad = mid
+		}
+	}
+}
+
+// A scenario's sweep.replicas takes what --replicas takes: 1 to MaxPoints.
+func TestSweepReplicasBoundIsTheFlags(t *testing.T) {
+	const sc = "name: r\nsources: [{name: s, kind: kafka, rate: 1k/s}]\nsinks: [{name: k}]\nsweep: {grid: [\"sources.s.rate=1k/s,2k/s\"], replicas: %d}\n"
+	for n, ok := range map[int]bool{MaxPoints: true, MaxPoints + 1: false} {
+		_, err := scenarios.Load("r.yaml", fmt.Appendf(nil, sc, n), nil)
+		if (err == nil) != ok {
+			t.Errorf("sweep.replicas %d: error %v, want accepted %v", n, err, ok)
 		}
 	}
 }
