@@ -114,12 +114,13 @@ func TestEstimatePrintedAndHarmless(t *testing.T) {
 }
 
 // TestHugeSweepAsks: a sweep of more than 10,000 runs is refused without
-// --yes (no terminal to ask on), at once, naming its size.
+// --yes (no terminal to ask on), at once, naming its size, every run
+// counted.
 func TestHugeSweepAsks(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "sweep")
 	start := time.Now()
 	code, _, errs := cli(t, "sweep", "testdata/tiny.yaml", "--grid", "sinks.db.capacity=1k/s..101k/s/101", "--grid", "sources.events.partitions=1..100/100", "--out", dir)
-	if code != 2 || !strings.Contains(errs, "this sweep starts 10.1k runs") || !strings.Contains(errs, "--yes") {
+	if code != 2 || !strings.Contains(errs, "this sweep starts 10100 runs") || !strings.Contains(errs, "--yes") {
 		t.Errorf("code %d, %q", code, errs)
 	}
 	if took := time.Since(start); took > 10*time.Second {
@@ -136,7 +137,7 @@ func TestHugeSweepAsks(t *testing.T) {
 func TestHugeCompareAsks(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "cmp")
 	code, _, errs := cli(t, "compare", "testdata/ckpt-variants.yaml", "--variant", "base", "--variant", "unaligned", "--replicas", "5001", "--out", dir)
-	if code != 2 || !strings.Contains(errs, "this compare starts 10k runs") || !strings.Contains(errs, "give --yes to start it, or fewer --replicas or --variant") {
+	if code != 2 || !strings.Contains(errs, "this compare starts 10002 runs") || !strings.Contains(errs, "give --yes to start it, or fewer --replicas or --variant") {
 		t.Errorf("code %d, %q", code, errs)
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {

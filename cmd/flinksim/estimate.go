@@ -206,8 +206,8 @@ func checkWork(runs []runResult, o runOptions, reload func(name string) (*scenar
 	}
 	eta := time.Duration(est.wall() * times * float64(time.Second))
 	if confirm != nil && total > confirmRuns {
-		what := fmt.Sprintf("%s runs, about %s on %s (from a probe of %s's start)",
-			human.Count(float64(total)), human.Seconds(eta.Seconds()), human.Plural(min(jobs, total), "core"), runs[0].name)
+		what := fmt.Sprintf("%s, about %s on %s (from a probe of %s's start)",
+			human.Plural(total, "run"), human.Seconds(eta.Seconds()), human.Plural(min(jobs, total), "core"), runs[0].name)
 		if err := confirm(total, what); err != nil {
 			return err
 		}
@@ -261,8 +261,8 @@ func checkSweepWork(r *sweep.Runner, points []sweep.Point, o sweepOptions, stdin
 		perRun = max(perRun, est.wall())
 	}
 	eta := time.Duration(perRun * times * float64(time.Second))
-	what := fmt.Sprintf("%s runs, about %s on %s (from probes of the first and last point's start)",
-		human.Count(float64(len(points))), human.Seconds(eta.Seconds()), human.Plural(min(jobs, len(points)), "core"))
+	what := fmt.Sprintf("%s, about %s on %s (from probes of the first and last point's start)",
+		human.Plural(len(points), "run"), human.Seconds(eta.Seconds()), human.Plural(min(jobs, len(points)), "core"))
 	if len(points) > confirmRuns && !o.yes {
 		return confirmStart("sweep", "fewer --grid values or --replicas", o.yes, stdin, stderr)(len(points), what)
 	}
