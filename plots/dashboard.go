@@ -431,7 +431,9 @@ type runCheckpoints struct {
 }
 
 // checkpoints splits the checkpoint history by status (as Flink's REST API
-// reports it: COMPLETED, FAILED, IN_PROGRESS). A failed checkpoint whose
+// reports it: COMPLETED, FAILED, IN_PROGRESS), its times in whole
+// milliseconds as checkpoints.json gives them, so that a run read back
+// (compare --from) draws the very points. A failed checkpoint whose
 // failure time is unknown is left out rather than drawn at 0 s.
 func (r *run) checkpoints() runCheckpoints {
 	var ck runCheckpoints
@@ -439,10 +441,10 @@ func (r *run) checkpoints() runCheckpoints {
 		if c == nil {
 			continue
 		}
-		x := c.Trigger.Seconds()
+		x := c.TriggerS()
 		switch c.Status {
 		case "COMPLETED":
-			ck.done.add(x, c.Duration.Seconds())
+			ck.done.add(x, float64(c.EndToEndMs())/1000)
 		case "FAILED":
 			// Read back from checkpoints.json, only the duration is known;
 			// 0 is a checkpoint that failed as it was triggered (an
@@ -452,7 +454,8 @@ func (r *run) checkpoints() runCheckpoints {
 				d = c.Failure - c.Trigger
 			}
 			if d >= 0 {
-				ck.failed.add((c.Trigger + d).Seconds(), d.Seconds())
+				s := float64(d/1e6) / 1000 // whole ms, as checkpoints.json gives it
+				ck.failed.add(x+s, s)
 			}
 		case "IN_PROGRESS":
 			if age := r.end - x; age >= 0 {
@@ -470,7 +473,7 @@ func (r *run) sizePanel() *panel {
 	sized := false
 	for _, c := range r.res.Checkpoints {
 		if c != nil && c.Status == "COMPLETED" {
-			xs = append(xs, c.Trigger.Seconds())
+			xs = append(xs, c.TriggerS())
 			full = append(full, float64(c.StateSize))
 			written = append(written, float64(c.Checkpointed))
 			sized = sized || c.StateSize > 0 || c.Checkpointed > 0

@@ -79,6 +79,11 @@ func (c *CheckpointStats) EndToEndMs() int64 {
 	return max(0, ms(c.Trigger+c.Duration)-ms(c.Trigger))
 }
 
+// TriggerS is the trigger in seconds, of whole milliseconds as
+// checkpoints.json gives it (trigger_timestamp): a run read back has the
+// same.
+func (c *CheckpointStats) TriggerS() float64 { return float64(ms(c.Trigger)) / 1000 }
+
 // RestoreStats is one restore from a checkpoint (ID 0: none had completed).
 type RestoreStats struct {
 	ID   int64

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,5 +26,26 @@ func TestCompareFromOtherSettings(t *testing.T) {
 		if code != 2 || !strings.Contains(errs, "was made with other settings") {
 			t.Errorf("%v: code %d, %q; want 2 and other settings", flags, code, errs)
 		}
+	}
+}
+
+// TestCompareFromDrawsTheSameCharts: compare --from reads checkpoints in
+// whole milliseconds, as checkpoints.json gives them; the charts of the
+// runs made now use the same, so both draw the very same picture.
+func TestCompareFromDrawsTheSameCharts(t *testing.T) {
+	runs, now, from := filepath.Join(t.TempDir(), "runs"), filepath.Join(t.TempDir(), "now"), filepath.Join(t.TempDir(), "from")
+	for _, args := range [][]string{
+		{"run", "testdata/ckpt-variants.yaml", "--duration", "2m", "--out", runs},
+		{"compare", "testdata/ckpt-variants.yaml", "--duration", "2m", "--out", now},
+		{"compare", "testdata/ckpt-variants.yaml", "--duration", "2m", "--from", runs, "--out", from},
+	} {
+		if code, _, errs := cli(t, args...); code != 0 {
+			t.Fatalf("%v: %s", args, errs)
+		}
+	}
+	a, _ := os.ReadFile(filepath.Join(now, "compare.svg"))
+	b, _ := os.ReadFile(filepath.Join(from, "compare.svg"))
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Errorf("compare.svg of the runs made now (%d bytes) and read back (%d bytes) differ", len(a), len(b))
 	}
 }
