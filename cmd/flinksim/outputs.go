@@ -67,6 +67,10 @@ func foreignFiles(dir string, depth int) ([]string, error) {
 func checkOut(dir string) error {
 	st, err := os.Stat(dir)
 	switch {
+	case os.IsNotExist(err) && isSymlink(dir):
+		// the set would replace the link, not create where it points
+		target, _ := os.Readlink(dir)
+		return flagError("out", "%s: is a symbolic link to %s, which does not exist: create it, or give another directory", dir, target)
 	case os.IsNotExist(err):
 		return nil
 	case err != nil:
@@ -86,6 +90,12 @@ func checkOut(dir string) error {
 			dir, strings.Join(foreign, ", "))
 	}
 	return nil
+}
+
+// isSymlink reports whether path itself is a symbolic link.
+func isSymlink(path string) bool {
+	st, err := os.Lstat(path)
+	return err == nil && st.Mode()&os.ModeSymlink != 0
 }
 
 // stageOut checks dir (checkOut) and creates the temporary sibling that

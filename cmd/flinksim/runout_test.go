@@ -97,3 +97,30 @@ func TestUnwritableOutWithTheOtherProblems(t *testing.T) {
 		}
 	}
 }
+
+// TestOutThroughSymlinks: an --out that is a symbolic link to a directory
+// writes into the directory, the link kept; one to nothing is refused,
+// rather than replaced by a directory while where it points stays absent.
+func TestOutThroughSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	real, link, dangling := filepath.Join(dir, "real"), filepath.Join(dir, "link"), filepath.Join(dir, "dangling")
+	os.Mkdir(real, 0o755)
+	os.Symlink(real, link)
+	os.Symlink(filepath.Join(dir, "absent"), dangling)
+	if code, _, errs := cli(t, "run", "testdata/tiny.yaml", "--duration", "10s", "--no-plots", "--out", link); code != 0 {
+		t.Fatal(errs)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link to a directory was replaced: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(real, "summary.json")); err != nil {
+		t.Errorf("no outputs where the link points: %v", err)
+	}
+	code, _, errs := cli(t, "run", "testdata/tiny.yaml", "--duration", "10s", "--no-plots", "--out", dangling)
+	if code != 2 || !strings.Contains(errs, "--out: "+dangling+": is a symbolic link to ") {
+		t.Errorf("a link to nothing: code %d, %q", code, errs)
+	}
+	if st, err := os.Lstat(dangling); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link to nothing was replaced: %v", err)
+	}
+}
