@@ -224,6 +224,8 @@ func (fc *flagCheck) load(arg string, sets, runs []string) (file string, data []
 	file, data, l, err = loadRuns(arg, sets, runs)
 	if data != nil {
 		fc.add(unknownRuns(file, data, sets, runs, err == nil)) // told now, with the flags' and the scenario's problems
+	} else {
+		fc.add(flagValueProblems(sets)) // no scenario to load them with
 	}
 	if err = fc.joinLoaded(l, err); err != nil {
 		return "", nil, nil, err
@@ -454,4 +456,35 @@ func valueCited(key, v, given string, everyValue bool) string {
 		}
 	}
 	return given + " (its value " + v + ")"
+}
+
+// flagProbe is a scenario of one source and one sink, which every value
+// of --seed and --duration suits that suits a scenario.
+const flagProbe = "name: flags\nsources: [{name: s, kind: kafka, rate: 1/s}]\nsinks: [{name: k}]\n"
+
+// flagValueProblems are the problems of the values of --seed and
+// --duration (the sets written --flag=value) when the scenario could not
+// be read to load them with: told with the scenario's, every one at once.
+func flagValueProblems(sets []string) error {
+	var flags []string
+	for _, s := range sets {
+		if strings.HasPrefix(s, "--") {
+			flags = append(flags, s)
+		}
+	}
+	if len(flags) == 0 {
+		return nil
+	}
+	_, err := scenarios.Load("flags", []byte(flagProbe), flags)
+	p, _ := err.(scenarios.Problems)
+	var probs scenarios.Problems
+	for _, q := range p.Errors() {
+		if strings.HasPrefix(q.File, "--") {
+			probs = append(probs, q)
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return probs
 }

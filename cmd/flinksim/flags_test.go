@@ -553,3 +553,16 @@ func TestSweptTwiceNamesItemsAfterTheSet(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagValuesWithAScenarioNotFound: --seed and --duration are checked
+// even when the scenario cannot be read, every problem told at once.
+func TestFlagValuesWithAScenarioNotFound(t *testing.T) {
+	bad := []string{"nosuch", "--seed", "x", "--duration", "-1m"}
+	for _, cmd := range [][]string{{"run"}, {"compare"}, {"sweep", "--grid", "seed=1,2"}, {"plan", "--target", "sinks.k.capacity=1k/s..2k/s", "--for", "stable"}} {
+		code, _, errs := cli(t, append(cmd, bad...)...)
+		if code != exitScenario || !strings.Contains(errs, "--seed: must be a whole number") || !strings.Contains(errs, "--duration: must be more than 0s") ||
+			!strings.Contains(errs, `no built-in scenario "nosuch"`) {
+			t.Errorf("%v: exit %d, stderr:\n%s\nwant exit 2, the two flags' problems and the scenario's", cmd, code, errs)
+		}
+	}
+}

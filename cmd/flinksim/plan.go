@@ -76,6 +76,9 @@ func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer)
 		}
 	}
 	file, data, base, err := loadBase(arg, o.allSets())
+	if data == nil {
+		fc.add(flagValueProblems(o.allSets())) // no scenario to load them with
+	}
 	if data != nil && s.Key != "" {
 		// the range's ends, at --target (the scenario's own problems once, as its own)
 		verr := checkValues("--target", file, data, o.allSets(), []scenarios.Axis{{Key: s.Key, Values: []string{s.Lo, s.Hi}}},

@@ -213,6 +213,8 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 	fc.add(sweptTwice(append(keys, axes...), fieldOf))
 	if data != nil {
 		fc.add(checkGridValues(file, data, o.allSets(), axes, given, err))
+	} else {
+		fc.add(flagValueProblems(o.allSets())) // no scenario to load them with
 	}
 	if err != nil && data != nil && len(o.grids) == 0 {
 		fc.add(blockClashes(file, data, o.allSets())) // told with the other --set's problems
