@@ -180,25 +180,47 @@ func runCompare(arg string, o compareOptions, fc *flagCheck, stdout, stderr io.W
 }
 
 // readRuns reads the runs from --from, each of which must have been made
-// with the settings these flags describe.
+// with the settings these flags describe: every run's problem told at once.
 func readRuns(runs []runResult, arg string, o compareOptions) error {
-	var err error
-	for i, r := range runs {
-		if runs[i].res, err = readRun(filepath.Join(o.from, r.name), r.loaded.Spec.Name); err != nil {
-			return err
-		}
-		want, err := r.loaded.Resolved()
-		if err != nil {
-			return err
-		}
-		path := filepath.Join(o.from, r.name, "scenario.resolved.yaml")
-		if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
-			hint := ""
-			if _, err := os.Stat(filepath.Join(o.from, "replicas.csv")); err == nil {
-				hint = fmt.Sprintf(" (%s holds a compare --replicas: its runs are replica 0's, whose seed replicas.csv lists; give it as --seed)", o.from)
+	var probs scenarios.Problems
+	for i := range runs {
+		err := readOneRun(&runs[i], arg, o)
+		p, ok := err.(scenarios.Problems)
+		switch {
+		case err == nil:
+		case !ok:
+			return err // not the user's: an I/O error
+		default:
+			for _, q := range p {
+				if !slices.Contains(probs, q) { // a --from of one run: told once
+					probs = append(probs, q)
+				}
 			}
-			return flagError("from", "%s: %s was made with other settings than %s with these flags (--seed, --duration, --set): compare with the flags it was run with, or run again%s", o.from, path, arg, hint)
 		}
+	}
+	if len(probs) > 0 {
+		return probs
+	}
+	return nil
+}
+
+// readOneRun reads run r from --from (readRuns).
+func readOneRun(r *runResult, arg string, o compareOptions) error {
+	var err error
+	if r.res, err = readRun(filepath.Join(o.from, r.name), r.loaded.Spec.Name); err != nil {
+		return err
+	}
+	want, err := r.loaded.Resolved()
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(o.from, r.name, "scenario.resolved.yaml")
+	if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
+		hint := ""
+		if _, err := os.Stat(filepath.Join(o.from, "replicas.csv")); err == nil {
+			hint = fmt.Sprintf(" (%s holds a compare --replicas: its runs are replica 0's, whose seed replicas.csv lists; give it as --seed)", o.from)
+		}
+		return flagError("from", "%s: %s was made with other settings than %s with these flags (--seed, --duration, --set): compare with the flags it was run with, or run again%s", o.from, path, arg, hint)
 	}
 	return nil
 }

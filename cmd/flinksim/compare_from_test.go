@@ -49,3 +49,19 @@ func TestCompareFromDrawsTheSameCharts(t *testing.T) {
 		t.Errorf("compare.svg of the runs made now (%d bytes) and read back (%d bytes) differ", len(a), len(b))
 	}
 }
+
+// TestCompareFromNamesEveryMissingRun: every run --from lacks is told at
+// once, not the first alone.
+func TestCompareFromNamesEveryMissingRun(t *testing.T) {
+	runs := filepath.Join(t.TempDir(), "runs")
+	if code, _, errs := cli(t, "run", "testdata/ckpt-variants.yaml", "--duration", "1m", "--no-plots", "--out", runs); code != 0 {
+		t.Fatal(errs)
+	}
+	os.RemoveAll(filepath.Join(runs, "incremental"))
+	os.RemoveAll(filepath.Join(runs, "unaligned"))
+	code, _, errs := cli(t, "compare", "testdata/ckpt-variants.yaml", "--duration", "1m", "--from", runs, "--out", t.TempDir())
+	if code != 2 || !strings.Contains(errs, "no summary.json of run incremental") || !strings.Contains(errs, "no summary.json of run unaligned") ||
+		!strings.Contains(errs, "2 problems in the flags") {
+		t.Errorf("code %d, %q; want both missing runs named", code, errs)
+	}
+}
