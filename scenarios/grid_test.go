@@ -321,19 +321,33 @@ func TestSweepBlockWarningsAreNoProblems(t *testing.T) {
 // sweep block, or one item of the file's grid replaced.
 func TestSweepGridSetIsChecked(t *testing.T) {
 	file := minimal + "sweep: {grid: [\"nosuch.key=1,2\"]}\n"
+	two := minimal + "sweep: {grid: [\"duration=1m,2m\", \"nosuch.key=1,2\"]}\n"
 	for _, c := range []struct {
-		file, set, want string
+		file string
+		sets []string
+		want []string // each problem's start, in order
 	}{
-		{minimal, `sweep.grid=["nosuch.key=1,2"]`, `--set sweep.grid=["nosuch.key=1,2"]: sweep.grid[0]: nosuch.key=1: nosuch: unknown field`},
-		{minimal, `sweep={grid: ["nosuch.key=1,2"]}`, `--set sweep={grid: ["nosuch.key=1,2"]}: sweep.grid[0]: nosuch.key=1: nosuch: unknown field`},
-		{file, `sweep.grid[0]=nosuch.other=1,2`, `--set sweep.grid[0]=nosuch.other=1,2: sweep.grid[0]: nosuch.other=1: nosuch: unknown field`},
-		{file, `sweep.grid=["duration=1m,2m"]`, ""},
+		{minimal, []string{`sweep.grid=["nosuch.key=1,2"]`}, []string{`--set sweep.grid=["nosuch.key=1,2"]: sweep.grid[0]: nosuch.key=1: nosuch: unknown field`}},
+		{minimal, []string{`sweep={grid: ["nosuch.key=1,2"]}`}, []string{`--set sweep={grid: ["nosuch.key=1,2"]}: sweep.grid[0]: nosuch.key=1: nosuch: unknown field`}},
+		{file, []string{`sweep.grid[0]=nosuch.other=1,2`}, []string{`--set sweep.grid[0]=nosuch.other=1,2: sweep.grid[0]: nosuch.other=1: nosuch: unknown field`}},
+		{file, []string{`sweep.grid=["duration=1m,2m"]`}, nil},
+		// the file's own item where a --set wrote another, at the file
+		{two, []string{`sweep.grid[0]=duration=3m,4m`}, []string{`m.yaml:`}},
+		// a sweep mapping without a grid keeps the file's: its problem the file's
+		{two, []string{`sweep={replicas: 2}`}, []string{`m.yaml:`}},
+		// with the base's own problem: the grid the --set wrote, not the file's
+		{two, []string{`sweep.grid=["duration=1m,2m"]`, `duration=abc`}, []string{`--set duration=abc:`}},
+		{minimal, []string{`sweep.grid=["nosuch.key=1,2"]`, `duration=abc`}, []string{`--set duration=abc:`, `--set sweep.grid=["nosuch.key=1,2"]: sweep.grid[0]: nosuch.key=1`}},
 	} {
-		_, err := Load("m.yaml", []byte(c.file), []string{c.set})
+		_, err := Load("m.yaml", []byte(c.file), c.sets)
 		probs, _ := err.(Problems)
 		errs := probs.Errors()
-		if c.want == "" && len(errs) != 0 || c.want != "" && (len(errs) != 1 || !strings.HasPrefix(errs[0].String(), c.want)) {
-			t.Errorf("--set %s: problems %v, want %q", c.set, errs, c.want)
+		ok := len(errs) == len(c.want)
+		for i := 0; ok && i < len(errs); i++ {
+			ok = strings.HasPrefix(errs[i].String(), c.want[i])
+		}
+		if !ok {
+			t.Errorf("--set %v: problems %v, want %q", c.sets, errs, c.want)
 		}
 	}
 }

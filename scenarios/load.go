@@ -154,7 +154,7 @@ func applyVariant(d *decoder, root *yaml.Node, v variantRef) (whatIfSeen, bool) 
 	}
 	root.Content = keep
 	if list == nil || list.Kind != yaml.SequenceNode {
-		d.fail(nil, "", "has no variants; %q is not one of them", name)
+		d.probs = append(d.probs, Problem{File: "--variant", Msg: fmt.Sprintf("%s has no variants; %q is not one of them", d.file, name)}) // the name comes from --variant
 		return nil, false
 	}
 	var names []string

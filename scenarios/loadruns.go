@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -88,16 +89,8 @@ func loadRun(file string, data []byte, sets []string, v variantRef, made bool) (
 // its problems: the sweep's points tell it when they load.
 func checkSweep(file string, data []byte, sets []string, l *Loaded) Problems {
 	var probs Problems
-	items := sweepItems(data)
-	if by := gridSet(sets); by != "" && l != nil && l.Scenario.Sweep != nil {
-		items = nil
-		for _, g := range l.Scenario.Sweep.Grid {
-			items = append(items, &yaml.Node{Value: g})
-		}
-		file = "--set " + by
-	}
-	for i, item := range items {
-		ax, err := ParseGrid(item.Value)
+	for i, item := range gridItems(file, data, sets, l) {
+		ax, err := ParseGrid(item.value)
 		if err != nil {
 			continue // reported by the load
 		}
@@ -111,7 +104,7 @@ func checkSweep(file string, data []byte, sets []string, l *Loaded) Problems {
 					continue
 				}
 				failed = true
-				at := Problem{File: file, Line: item.Line, Col: item.Column, Path: fmt.Sprintf("sweep.grid[%d]", i), Msg: set + ": " + q.Msg}
+				at := Problem{File: item.file, Line: item.line, Col: item.col, Path: fmt.Sprintf("sweep.grid[%d]", i), Msg: set + ": " + q.Msg}
 				if q.Path != "" {
 					at.Msg = set + ": " + q.Path + ": " + q.Msg
 				}
@@ -125,17 +118,98 @@ func checkSweep(file string, data []byte, sets []string, l *Loaded) Problems {
 	return probs
 }
 
-// gridSet is the last --set that writes sweep.grid, whole or in part
-// ("" when none does).
-func gridSet(sets []string) string {
-	by := ""
+// gridItem is an axis of the sweep grid and where it was written: in the
+// file at line:col, or by a --set (file "--set ...", no position).
+type gridItem struct {
+	value, file string
+	line, col   int
+}
+
+// gridItems are the sweep grid's axes, each where it was written: the
+// file's, or with --sets that write the grid (sweep.grid, a sweep mapping
+// with a grid, sweep.grid[i]) the grid as the base loaded with them (l),
+// an item a --set wrote at the --set and the others at the file's items.
+// When the base did not load, the grid is read from the --sets
+// themselves (setGrid), so that its problems come with the base's.
+func gridItems(file string, data []byte, sets []string, l *Loaded) []gridItem {
+	var inFile []gridItem
+	for _, n := range sweepItems(data) {
+		inFile = append(inFile, gridItem{n.Value, file, n.Line, n.Column})
+	}
+	whole, byItem := "", map[int]string{}
 	for _, s := range sets {
-		key, _, _ := strings.Cut(s, "=")
-		if key = strings.TrimSpace(key); key == "sweep" || strings.HasPrefix(key, "sweep.grid") {
-			by = s
+		key, val, _ := strings.Cut(s, "=")
+		key = strings.TrimSpace(key)
+		var i int
+		switch {
+		case key == "sweep.grid" || key == "sweep" && writesGrid(val):
+			whole, byItem = s, map[int]string{}
+		case strings.HasPrefix(key, "sweep.grid["):
+			if _, err := fmt.Sscanf(key, "sweep.grid[%d]", &i); err == nil {
+				byItem[i] = s
+			}
 		}
 	}
-	return by
+	if whole == "" && len(byItem) == 0 {
+		return inFile
+	}
+	grid := setGrid(whole, byItem, inFile)
+	if l != nil {
+		grid = nil
+		if l.Scenario.Sweep != nil {
+			grid = l.Scenario.Sweep.Grid
+		}
+	}
+	var items []gridItem
+	for i, g := range grid {
+		by := cmp.Or(byItem[i], whole)
+		switch {
+		case by != "":
+			items = append(items, gridItem{value: g, file: "--set " + by})
+		case i < len(inFile):
+			items = append(items, gridItem{g, file, inFile[i].line, inFile[i].col})
+		}
+	}
+	return items
+}
+
+// setGrid is the grid the --sets write, read from their values when the
+// base did not load: the whole one's list (or its sweep mapping's grid),
+// then each item set, the file's items in between.
+func setGrid(whole string, byItem map[int]string, inFile []gridItem) []string {
+	var grid []string
+	if whole == "" {
+		for _, it := range inFile {
+			grid = append(grid, it.value)
+		}
+	} else {
+		key, val, _ := strings.Cut(whole, "=")
+		if strings.TrimSpace(key) == "sweep" {
+			var sw struct{ Grid []string }
+			_ = yaml.Unmarshal([]byte(val), &sw) // refused values are the load's problems
+			grid = sw.Grid
+		} else {
+			_ = yaml.Unmarshal([]byte(val), &grid)
+		}
+	}
+	for i, s := range byItem {
+		if _, val, _ := strings.Cut(s, "="); i >= 0 && i < len(grid) {
+			grid[i] = strings.TrimSpace(val)
+		}
+	}
+	return grid
+}
+
+// writesGrid reports whether a --set sweep=val writes the grid: val is
+// not a mapping (null: no sweep), or a mapping with a grid (one without
+// is merged key by key into the file's sweep, its grid kept).
+func writesGrid(val string) bool {
+	var m map[string]any
+	if yaml.Unmarshal([]byte(val), &m) != nil || m == nil {
+		return true
+	}
+	_, ok := m["grid"]
+	return ok
 }
 
 // sweepItems returns the items of sweep.grid in the file.

@@ -174,3 +174,31 @@ func TestInterruptedSweepResumes(t *testing.T) {
 		t.Errorf("after resuming: %q", got)
 	}
 }
+
+// TestNohupKeepsRunning: under nohup, which ignores SIGHUP, a closed
+// terminal does not end a command (a sweep left running on a remote
+// machine); SIGTERM still does.
+func TestNohupKeepsRunning(t *testing.T) {
+	if raceDetector {
+		t.Skip("signals a binary built without the detector; make test runs this test without -race")
+	}
+	nohup, err := exec.LookPath("nohup")
+	if err != nil {
+		t.Skip("no nohup here")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(nohup, binary(t), "run", "backpressure", "--duration", "24h", "--no-plots", "-q", "--out", filepath.Join(dir, "out"))
+	cmd.Dir = dir // nohup.out, if it writes one, stays there
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGHUP)
+	time.Sleep(300 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGTERM)
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 128+int(syscall.SIGTERM) {
+		t.Errorf("SIGHUP, then SIGTERM, under nohup: %v; want the SIGHUP ignored and exit %d", err, 128+int(syscall.SIGTERM))
+	}
+}

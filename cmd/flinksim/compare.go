@@ -182,6 +182,15 @@ func runCompare(arg string, o compareOptions, fc *flagCheck, stdout, stderr io.W
 // readRuns reads the runs from --from, each of which must have been made
 // with the settings these flags describe: every run's problem told at once.
 func readRuns(runs []runResult, arg string, o compareOptions) error {
+	present := 0
+	for _, r := range runs {
+		if _, err := os.Stat(filepath.Join(o.from, r.name)); err == nil {
+			present++
+		}
+	}
+	if present == 0 && len(runs) > 0 { // no run there at all: told once
+		return readOneRun(&runs[0], arg, o)
+	}
 	var probs scenarios.Problems
 	for i := range runs {
 		err := readOneRun(&runs[i], arg, o)

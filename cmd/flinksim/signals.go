@@ -29,15 +29,19 @@ func setInterruptNote(s string) {
 	interruptNote.Unlock()
 }
 
-// handleSignals makes SIGINT, SIGTERM and SIGHUP (the terminal closed)
-// end the process cleanly: every
+// handleSignals makes SIGINT, SIGTERM and SIGHUP (the terminal closed;
+// not under nohup, which ignores it) end the process cleanly: every
 // temporary file and staged output directory is removed (outputs already
 // in place stay as they were, whole), the note is printed, and the process
 // exits with 128 + the signal's number. Simulations need no stopping:
 // nothing they hold is an output until it is committed.
 func handleSignals(stderr io.Writer, exit func(int)) (stop func()) {
 	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) { // nohup: a closed terminal must not end it
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	signal.Notify(ch, sigs...)
 	done := make(chan struct{})
 	go func() {
 		select {
