@@ -83,6 +83,7 @@ func (s *Simulation) announceAlignment(i int) {
 			}
 			paused := w != noWatermark && w > g.maxAllowed
 			changed = changed || paused != p.alignPaused
+			p.noteFetched() // a fetch before this covered it as it was
 			p.alignPaused = paused
 		}
 		if changed {
@@ -110,6 +111,7 @@ func (s *Simulation) alignOnEmit(st *subtask) {
 			w = splitWatermark(p, st)
 		}
 		if w != noWatermark && w > g.maxAllowed {
+			p.noteFetched() // a fetch before this covered it as it was
 			p.alignPaused = true
 		}
 	}

@@ -411,6 +411,7 @@ func (s *Simulation) deployKafka() {
 			kp.prefill(backlog, 0)
 			owner := partitioning.KafkaSplitOwner(k.Topic, pi, head.spec.Parallelism)
 			t.subtasks[owner].splits = append(t.subtasks[owner].splits, kp)
+			kp.recLag.fetches = &t.subtasks[owner].fetches
 			s.kafka = append(s.kafka, kp)
 			s.kafkaOwner = append(s.kafkaOwner, head)
 		}

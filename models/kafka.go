@@ -136,6 +136,7 @@ func (p *kafkaPartition) solve(a sim.Time, x float64) sim.Time {
 // generate produces the next run after genTo into p.next. It returns false
 // when no more records arrive by the horizon.
 func (p *kafkaPartition) generate() bool {
+	p.noteFetched() // before p.next changes (nextReady generates too)
 	// The first arrival inverts the cumulative rate, which is exact for any
 	// profile: an Exp(1) amount of it for Poisson arrivals, or whatever part of
 	// a record is still owed for deterministic ones.
@@ -261,6 +262,7 @@ func (p *kafkaPartition) pausedRun(t1 sim.Time) bool {
 // advance makes every run that is ready at now readable, and keeps the next
 // future run in p.next so that callers know when to look again.
 func (p *kafkaPartition) advance(now sim.Time) {
+	p.noteFetched() // before anything a note reads changes
 	for {
 		if !p.hasNext && !p.generate() {
 			return
@@ -392,6 +394,7 @@ func (p *kafkaPartition) producedSince(now sim.Time) int64 {
 // fetched, unless fetches: the reader runs and keeps up, and has fetched
 // its step's as they came (fetched: in flight, in its reader).
 func (p *kafkaPartition) endRun(now sim.Time, fetches bool) {
+	p.noteFetched()
 	k := p.arrived(now)
 	if k <= 0 {
 		return
@@ -508,6 +511,7 @@ func (p *kafkaPartition) retain(off int64) {
 
 // rewind moves the reader back to offset off (a restore).
 func (p *kafkaPartition) rewind(off int64) {
+	p.noteFetched()
 	p.read = off
 	p.seek(off)
 }

@@ -50,6 +50,7 @@ type fetchNote struct {
 	fetched bool
 	at      sim.Time
 	lag     int64
+	seq     uint64 // fetches so far (pendingrecords.go notes a partition's lag after each)
 }
 
 // record adds a lag recorded at now (SampledStat.record).
@@ -96,6 +97,7 @@ func (n *fetchNote) fetch(now sim.Time, lag int64) {
 		n.lag = lag
 	}
 	n.fetched, n.at = true, now
+	n.seq++
 }
 
 // sampled records, at a sample at now, the most any fetch of n left

@@ -17,31 +17,48 @@ import (
 // while the consumer does not fetch: its fetcher blocked on a full element
 // queue by backpressure, its partitions paused by watermark alignment, or
 // Kafka out. A reader fetches at every read of a step and, idling, polls
-// continuously (fetching); its partitions' lags are noted then, as
-// pending gives them. A restarted reader's consumer is new: no partition
-// tracked, no gauge, until it returns records again.
+// continuously (fetching); its partitions' lags are noted as pending gives
+// them at the fetch. Not at each fetch, a cost per record in exact mode,
+// but lazily (noteFetched): before anything pending reads changes
+// (advance, generate, endRun, rewind, a pause by alignment), what it read
+// is still what the last fetch left. A restarted reader's consumer is new:
+// no partition tracked, no gauge, until it returns records again.
 
 // recordsLag is a partition's records-lag as its reader's consumer last
 // recorded it.
 type recordsLag struct {
-	value   int64 // the lag at the last fetch
-	tracked bool  // a fetch of this consumer returned records of it
+	value   int64      // the lag at the last fetch noted
+	tracked bool       // a fetch of this consumer returned records of it
+	seq     uint64     // the reader's fetches when last noted
+	fetches *fetchNote // its reader's fetches (nil: no reader)
 }
 
 // consumerFetch: st's consumer fetched at now, when ok, leaving at most
-// lag records behind on a partition (records-lag-max, lagmax.go), and
-// recorded each partition's lag.
+// lag records behind on a partition (records-lag-max, lagmax.go); each
+// partition's lag is noted when it is next looked at (noteFetched).
 func consumerFetch(st *subtask, now sim.Time, ok bool, lag int64) {
 	if ok {
 		st.fetches.fetch(now, lag)
-		noteLags(st, now)
 	}
 }
 
-// noteLags records, at a fetch of st's consumer at now, the lag of each of
-// its partitions the fetch covers (every one not paused).
+// noteFetched notes p's lag as its reader's last fetch left it, when the
+// reader has fetched since the last note and the fetch covered p (not
+// paused): the state pending reads is still the fetch's.
+func (p *kafkaPartition) noteFetched() {
+	if f := p.recLag.fetches; f != nil && f.seq != p.recLag.seq {
+		if !p.alignPaused {
+			p.recLag.value = p.pending(f.at)
+		}
+		p.recLag.seq = f.seq
+	}
+}
+
+// noteLags notes, at a poll of st's idle consumer at now (a sample), the
+// lag of each of its partitions the poll covers (every one not paused).
 func noteLags(st *subtask, now sim.Time) {
 	for _, p := range st.splits {
+		p.noteFetched()
 		if !p.alignPaused {
 			p.recLag.value = p.pending(now)
 		}
@@ -53,14 +70,15 @@ func noteLags(st *subtask, now sim.Time) {
 // tracks one (Flink registers the gauge with the first).
 func pendingRecords(st *subtask) float64 {
 	var sum int64
-	any := false
+	seen := false
 	for _, p := range st.splits {
+		p.noteFetched()
 		if p.recLag.tracked {
 			sum += p.recLag.value
-			any = true
+			seen = true
 		}
 	}
-	if !any {
+	if !seen {
 		return result.NoValue()
 	}
 	return float64(sum)
@@ -70,6 +88,6 @@ func pendingRecords(st *subtask) float64 {
 // tracks no partition yet.
 func newConsumer(st *subtask) {
 	for _, p := range st.splits {
-		p.recLag = recordsLag{}
+		p.recLag = recordsLag{fetches: p.recLag.fetches} // seq 0, as the reader's new fetchNote
 	}
 }
