@@ -458,8 +458,8 @@ func valueCited(key, v, given string, everyValue bool) string {
 	return given + " (its value " + v + ")"
 }
 
-// flagProbe is a scenario of one source and one sink, which every value
-// of --seed and --duration suits that suits a scenario.
+// flagProbe is a scenario of one source and one sink: a value of --seed
+// or --duration that any scenario takes, it takes too.
 const flagProbe = "name: flags\nsources: [{name: s, kind: kafka, rate: 1/s}]\nsinks: [{name: k}]\n"
 
 // flagValueProblems are the problems of the values of --seed and

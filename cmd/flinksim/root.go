@@ -286,8 +286,8 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 }
 
 // outWriter is standard output, keeping its first write error: a command
-// whose output cannot be written (a full disk, a closed pipe) does not
-// exit 0.
+// whose output cannot be written (a full disk) does not exit 0. A closed
+// pipe never gets here: Go's runtime ends the process by SIGPIPE.
 type outWriter struct {
 	w   io.Writer
 	err error
