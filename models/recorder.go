@@ -456,13 +456,18 @@ func aggregateIsMean(metric string) bool {
 	return false
 }
 
-// poolUsage returns inPoolUsage (over remote channels only, as Flink's gauge)
-// and outPoolUsage.
+// poolUsage returns inPoolUsage and outPoolUsage. inPoolUsage counts the
+// buffers remote channels hold over their exclusive buffers and every
+// gate's floating pool: a gate of local channels only holds none of its
+// pool's buffers, yet its pool is in the total
+// (CreditBasedInputBuffersUsageGauge sums FloatingBuffersUsageGauge, whose
+// total is each gate's LocalBufferPool.getNumBuffers, and
+// ExclusiveBuffersUsageGauge, over RemoteInputChannels).
 func poolUsage(st *subtask) (in, out float64) {
 	var held, capacity float64
 	for _, g := range st.gates {
 		held += float64(g.remoteHeld)
-		capacity += float64(g.capacity)
+		capacity += float64(g.remote*g.exclusive + g.floating)
 	}
 	if capacity > 0 {
 		in = held / capacity
@@ -481,14 +486,12 @@ func poolUsage(st *subtask) (in, out float64) {
 // inputBuffersUsage returns inPoolUsage's parts, as Flink's
 // FloatingBuffersUsageGauge and ExclusiveBuffersUsageGauge compute them
 // over a task's input gates: the floating buffers remote channels hold over
-// the floating pools' sizes, and the exclusive buffers they hold over all
-// of theirs (0 without remote channels, as inPoolUsage).
+// every gate's floating pool (a gate of local channels only has one too),
+// and the exclusive buffers they hold over all of theirs (0 without
+// remote channels).
 func inputBuffersUsage(st *subtask) (floating, exclusive float64) {
 	var fUsed, fPool, xUsed, xAll float64
 	for _, g := range st.gates {
-		if g.remote == 0 {
-			continue
-		}
 		fUsed += float64(g.floatUsed)
 		fPool += float64(g.floating)
 		xUsed += float64(g.remoteHeld - g.floatUsed)

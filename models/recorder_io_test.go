@@ -318,3 +318,38 @@ func TestSpanningRecordsHoldEveryCredit(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalGateCountsItsFloatingPool: a gate whose channels are all local
+// still has its floating pool, and Flink's FloatingBuffersUsageGauge counts
+// it (LocalBufferPool.getNumBuffers of every gate), though local channels
+// never take its buffers. A two-input operator reads "a" forward from the
+// source in its own slot (one local channel) and "b" keyed (one local, one
+// remote channel). Backpressured, b's remote channel holds its 2 exclusive
+// buffers and its gate's 8 floating ones, a's gate none of its 8: so
+// inputExclusiveBuffersUsage reads 1, inputFloatingBuffersUsage 8/16 and
+// inPoolUsage 10/18, not 1 as when the local gate was left out.
+func TestLocalGateCountsItsFloatingPool(t *testing.T) {
+	singleGoroutine(t)
+	spec := Spec{Name: "local-gate", Seed: 1, Duration: 20 * sim.Second, Network: DefaultNetwork(), SlotsPerTaskManager: 1, Chaining: true,
+		Sim: Settings{ChunkDelay: sim.Millisecond, SampleInterval: sim.Second},
+		Nodes: []Node{
+			{Name: "a", Kind: KindSource, Parallelism: 2, Chain: true, RecordSize: 100, Kafka: &Kafka{Topic: "a", Partitions: 2, Rate: ConstantRate(4000)}},
+			{Name: "b", Kind: KindSource, Parallelism: 2, Chain: true, RecordSize: 100, Kafka: &Kafka{Topic: "b", Partitions: 2, Rate: ConstantRate(4000)}},
+			{Name: "join", Kind: KindOperator, Parallelism: 2, MaxParallelism: 128, Chain: true, RecordSize: 100, Selectivity: 1, Cost: sim.Constant{V: 1e-3},
+				Inputs: []Input{{From: "a", Exchange: Forward}, {From: "b", Exchange: Hash}}, Keyed: &Keyed{Keys: UniformKeys{N: 1000}}},
+			{Name: "out", Kind: KindSink, Parallelism: 2, Chain: true, RecordSize: 100, Sink: &Sink{}, Inputs: []Input{{From: "join"}}},
+		},
+		Restart: RestartStrategy{Kind: "none"},
+	}
+	res := runSpec(t, spec)
+	task := taskOf(t, res, "join")
+	for sub := 0; sub < 2; sub++ {
+		in := seriesOf(t, res, task, sub, result.MetricInPool)
+		fl := seriesOf(t, res, task, sub, result.MetricInFloating)
+		ex := seriesOf(t, res, task, sub, result.MetricInExclusive)
+		last := len(in) - 1
+		if in[last] != 10.0/18 || fl[last] != 8.0/16 || ex[last] != 1 {
+			t.Errorf("subtask %d at the end: inPoolUsage %g, floating %g, exclusive %g; want 10/18, 8/16 and 1", sub, in[last], fl[last], ex[last])
+		}
+	}
+}
