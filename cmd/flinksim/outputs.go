@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -89,7 +91,72 @@ func checkOut(dir string) error {
 		return flagError("out", "%s holds files flinksim did not write (%s): its outputs replace the directory as a whole, so give a new or empty directory",
 			dir, strings.Join(foreign, ", "))
 	}
+	if runs := separateRuns(dir); runs != "" {
+		return flagError("out", "%s holds separate runs (%s), not one set of outputs: its outputs replace the directory as a whole, so give a new directory",
+			dir, runs)
+	}
 	return nil
+}
+
+// separateRuns names the runs in dir when they cannot be one set that
+// flinksim wrote there: a run's own files beside runs in subdirectories
+// (a single run writes none; the runs of a set write theirs only in
+// subdirectories), a subdirectory not named as a set names its run
+// ("base" for a scenario S, which summary.json calls S, and V for its
+// variant, S/V), or runs of different scenarios. It returns "" otherwise.
+func separateRuns(dir string) string {
+	top := scenarioOf(filepath.Join(dir, "summary.json"))
+	entries, _ := os.ReadDir(dir)
+	var runs []string
+	set, apart := "", top != ""
+	for _, e := range entries {
+		name := scenarioOf(filepath.Join(dir, e.Name(), "summary.json"))
+		if !e.IsDir() || name == "" {
+			continue
+		}
+		runs = append(runs, fmt.Sprintf("%s: %s", e.Name(), name))
+		s, ok := strings.CutSuffix(name, "/"+e.Name())
+		if !ok && e.Name() != "base" {
+			apart = true
+		}
+		if set == "" {
+			set = s
+		}
+		apart = apart || s != set
+	}
+	if len(runs) == 0 || !apart {
+		return ""
+	}
+	if top != "" {
+		runs = append([]string{"summary.json: " + top}, runs...)
+	}
+	if len(runs) > 5 {
+		runs = append(runs[:5], "...")
+	}
+	return strings.Join(runs, ", ")
+}
+
+// scenarioOf is the scenario a run's summary.json names ("" when the file
+// is missing or is not one): its first field, read without reading the
+// rest, so that memory stays bounded whatever the file holds.
+func scenarioOf(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	d := json.NewDecoder(io.LimitReader(f, 1<<16))
+	var toks [3]json.Token
+	for i := range toks {
+		if toks[i], err = d.Token(); err != nil {
+			return ""
+		}
+	}
+	name, ok := toks[2].(string)
+	if toks[0] != json.Delim('{') || toks[1] != "scenario" || !ok {
+		return ""
+	}
+	return name
 }
 
 // isSymlink reports whether path itself is a symbolic link.

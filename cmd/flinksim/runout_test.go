@@ -124,3 +124,56 @@ func TestOutThroughSymlinks(t *testing.T) {
 		t.Errorf("the link to nothing was replaced: %v", err)
 	}
 }
+
+// TestSeparateRunsRefused: --out is replaced as a whole, so a directory
+// holding runs that cannot be one set flinksim wrote there is refused: a
+// set's runs are in subdirectories named as summary.json names them
+// ("base" for the scenario, V for its variant S/V), all of one scenario,
+// with no run's own files beside them. A set written earlier is replaced.
+func TestSeparateRunsRefused(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		files map[string]string // path: the scenario its summary.json names
+		want  string            // "" when the directory may be replaced
+	}{
+		{"a set", map[string]string{"base/summary.json": "spiral", "changelog/summary.json": "spiral/changelog"}, ""},
+		{"a set of variants only", map[string]string{"changelog/summary.json": "spiral/changelog", "less-state/summary.json": "spiral/less-state"}, ""},
+		{"a single run", map[string]string{"summary.json": "spiral"}, ""},
+		{"runs of their own", map[string]string{"a/summary.json": "backpressure", "mine/summary.json": "backpressure"},
+			"holds separate runs (a: backpressure, mine: backpressure)"},
+		{"two scenarios' bases", map[string]string{"base/summary.json": "spiral", "other/summary.json": "late/other"},
+			"holds separate runs (base: spiral, other: late/other)"},
+		{"a run beside a set", map[string]string{"summary.json": "spiral", "base/summary.json": "spiral"},
+			"holds separate runs (summary.json: spiral, base: spiral)"},
+	} {
+		dir := t.TempDir()
+		for path, scenario := range c.files {
+			os.MkdirAll(filepath.Join(dir, filepath.Dir(path)), 0o755)
+			os.WriteFile(filepath.Join(dir, path), []byte(`{"scenario": "`+scenario+`", "seed": 1}`), 0o644)
+		}
+		err := checkOut(dir)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v; want it replaced", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: %v; want %q", c.name, err, c.want)
+		}
+	}
+	// through the CLI: refused before it runs, with exit code 2, and the
+	// runs are kept
+	dir := t.TempDir()
+	for _, sub := range []string{"a", "mine"} {
+		if code, _, errs := cli(t, "run", "backpressure", "--duration", "10s", "--no-plots", "--out", filepath.Join(dir, sub)); code != 0 {
+			t.Fatalf("run into %s: %d %s", sub, code, errs)
+		}
+	}
+	code, _, errs := cli(t, "run", "backpressure", "--duration", "10s", "--out", dir)
+	if code != 2 || !strings.Contains(errs, "--out: "+dir+" holds separate runs (a: backpressure, mine: backpressure)") {
+		t.Errorf("code %d, stderr %q", code, errs)
+	}
+	for _, sub := range []string{"a", "mine"} {
+		if _, err := os.Stat(filepath.Join(dir, sub, "summary.json")); err != nil {
+			t.Errorf("the run in %s is gone: %v", sub, err)
+		}
+	}
+}
