@@ -61,7 +61,7 @@ func NewPlan(axes []scenarios.Axis, replicas int, seed uint64) (*Plan, error) {
 		seen[k] = true
 		total *= len(ax.Values)
 		if total > MaxPoints {
-			return nil, fmt.Errorf("more than %d runs in the sweep", MaxPoints)
+			return nil, fmt.Errorf("more than %d runs in the sweep (%s): give fewer values or replicas, or split it over several sweeps", MaxPoints, sweepSize(axes, replicas))
 		}
 	}
 	p := &Plan{Axes: axes, Replicas: replicas, Seed: seed}
@@ -130,4 +130,21 @@ func ParseShard(s string) (i, n int, err error) {
 		return 0, 0, fmt.Errorf("%q: want i/n with 0 ≤ i < n, e.g. 0/4", s)
 	}
 	return i, n, nil
+}
+
+// sweepSize spells out how a sweep's runs multiply: each axis's values and
+// the replicas ("1000 values of a × 2000 of b × 3 replicas").
+func sweepSize(axes []scenarios.Axis, replicas int) string {
+	parts := make([]string, 0, len(axes)+1)
+	for i, ax := range axes {
+		of := "of"
+		if i == 0 {
+			of = "values of"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s %s", len(ax.Values), of, ax.Key))
+	}
+	if replicas > 1 {
+		parts = append(parts, fmt.Sprintf("%d replicas", replicas))
+	}
+	return strings.Join(parts, " × ")
 }

@@ -362,3 +362,21 @@ func TestSweepReplicasBoundIsTheFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanTooLargeSaysWhy: a plan of more than MaxPoints runs is refused
+// with how its runs multiply, axis by axis and by the replicas.
+func TestPlanTooLargeSaysWhy(t *testing.T) {
+	var axes []scenarios.Axis
+	for _, g := range []string{"a=1..1000/1000", "b=1..2000/2000"} {
+		ax, err := scenarios.ParseGrid(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		axes = append(axes, ax)
+	}
+	_, err := NewPlan(axes, 3, 1)
+	want := fmt.Sprintf("more than %d runs in the sweep (1000 values of a × 2000 of b × 3 replicas): give fewer values or replicas", MaxPoints)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v; want %q", err, want)
+	}
+}
