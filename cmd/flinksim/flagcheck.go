@@ -237,7 +237,8 @@ func (fc *flagCheck) load(arg string, sets, runs []string) (file string, data []
 // as l does not have (as planRuns would tell them), with those of --seed
 // and --duration when the runs loaded (with no run made, the loader took
 // the scenario as written; a --set may be meant for the variant misnamed,
-// but those two suit every run).
+// but those two suit every run), and a --set's problems that it has in
+// every run of the scenario (setProblemsOfEveryRun).
 func unknownRuns(file string, data []byte, sets, runs []string, loaded bool) error {
 	var probs scenarios.Problems
 	known := scenarios.VariantNames(file, data)
@@ -263,7 +264,32 @@ func unknownRuns(file string, data []byte, sets, runs []string, loaded bool) err
 			probs = append(p.Errors(), probs...)
 		}
 	}
-	return probs
+	return append(probs, setProblemsOfEveryRun(file, data, sets, known)...)
+}
+
+// setProblemsOfEveryRun are the problems a --set has in the base and in
+// every variant (known) alike: an unknown field, a value out of range. A
+// --set that only the variant misnamed would make right (a field of an
+// operator only it adds) is not wrong whichever run was meant.
+func setProblemsOfEveryRun(file string, data []byte, sets, known []string) scenarios.Problems {
+	user := slices.DeleteFunc(slices.Clone(sets), func(s string) bool { return strings.HasPrefix(s, "--") })
+	if len(user) == 0 {
+		return nil
+	}
+	var common scenarios.Problems
+	for i, run := range append([]string{scenarios.BaseName}, known...) {
+		var p scenarios.Problems
+		if _, err := scenarios.LoadVariant(file, data, user, run); err != nil {
+			p, _ = err.(scenarios.Problems)
+		}
+		if i == 0 {
+			common = slices.DeleteFunc(p.Errors(), func(q scenarios.Problem) bool { return !strings.HasPrefix(q.File, "--set ") })
+			continue
+		}
+		in := p.Errors()
+		common = slices.DeleteFunc(common, func(q scenarios.Problem) bool { return !slices.Contains(in, q) })
+	}
+	return common
 }
 
 // joinLoaded is join for a scenario loaded as l (or not: err): when it

@@ -88,6 +88,20 @@ func TestEmptyFlagValuesRefused(t *testing.T) {
 		!strings.Contains(stderr, "2 problems in the flags\n") {
 		t.Errorf("--variant nope with an empty --expect: exit %d, stderr:\n%s\nwant exit 2, both problems", code, stderr)
 	}
+	// nor a --set that is wrong in every run (an unknown field, a value
+	// out of range); one that only a variant makes right (a sample
+	// interval within its longer duration) may be meant for the variant
+	// misnamed: not told
+	file := filepath.Join(t.TempDir(), "longer.yaml")
+	os.WriteFile(file, []byte("name: longer\nduration: 1m\nsources: [{name: src, rate: 1k/s}]\nsinks: [{name: out}]\n"+
+		"variants: [{name: longer, set: {duration: 1h}}]\n"), 0o644)
+	code, _, stderr = cli(t, "run", file, "--variant", "longr", "--set", "nonsense=1", "--set", "simulation.sample-interval=10m",
+		"--set", "sinks.out.latency=-1ms", "--out", filepath.Join(t.TempDir(), "out"))
+	for _, want := range []string{`--variant: no variant "longr"`, "--set nonsense=1: nonsense: unknown field", "--set sinks.out.latency=-1ms: ", "3 problems in the flags\n"} {
+		if code != exitScenario || !strings.Contains(stderr, want) || strings.Contains(stderr, "sample-interval") {
+			t.Errorf("--variant longr with --set: exit %d, stderr:\n%s\nwant exit 2, %q, nothing of the sample interval", code, stderr, want)
+		}
+	}
 	// nor a --duration that suits no run (a --set may be meant for the
 	// variant misnamed: not judged against another run)
 	code, _, stderr = cli(t, "run", "checkpoint-death-spiral", "--variant", "nope", "--duration", "-1s", "--out", filepath.Join(t.TempDir(), "out"))
