@@ -207,16 +207,15 @@ func yFromZero(p *plot.Plot) {
 	p.Y.Min, p.Y.Max = 0, hi*1.05
 }
 
-// fitRange sets an axis to lo..hi, widening an empty or flat range.
+// fitRange sets an axis to lo..hi, widening an empty or flat range: a
+// flat 0 to 0..1 (no negative side for an outcome that was 0 everywhere:
+// a lag, restarts), any other by a tenth of it each way.
 func fitRange(a *plot.Axis, lo, hi float64) {
-	if !finite(lo) || !finite(hi) || lo > hi {
+	switch {
+	case !finite(lo) || !finite(hi) || lo > hi || lo == 0 && hi == 0:
 		lo, hi = 0, 1
-	}
-	if lo == hi {
+	case lo == hi:
 		d := math.Abs(lo) * 0.1
-		if d == 0 {
-			d = 1
-		}
 		lo, hi = lo-d, hi+d
 	}
 	a.Min, a.Max = lo, hi

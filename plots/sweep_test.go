@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
@@ -57,6 +58,27 @@ func TestLineIsolatedBandsInsideTheAxes(t *testing.T) {
 					t.Errorf("%d bars drawn, want %d", bars, c.bars)
 				}
 			})
+		}
+	}
+}
+
+// TestFitRange: an axis fits its values; a flat range is widened by a
+// tenth each way, and a flat 0 (an outcome that was 0 at every point)
+// becomes 0..1, with no negative side; no range is empty.
+func TestFitRange(t *testing.T) {
+	nan := math.NaN()
+	for _, c := range []struct{ lo, hi, min, max float64 }{
+		{2, 5, 2, 5},
+		{0, 0, 0, 1},
+		{10, 10, 9, 11},
+		{-10, -10, -11, -9},
+		{nan, 3, 0, 1},
+		{3, 1, 0, 1},
+	} {
+		var a plot.Axis
+		fitRange(&a, c.lo, c.hi)
+		if a.Min != c.min || a.Max != c.max {
+			t.Errorf("fitRange(%g, %g) = %g..%g, want %g..%g", c.lo, c.hi, a.Min, a.Max, c.min, c.max)
 		}
 	}
 }
