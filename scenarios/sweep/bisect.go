@@ -80,7 +80,11 @@ func (c Condition) String() string {
 	if c.Outcome == "stable" && c.Op == "==" && c.Value == 1 {
 		return "stable"
 	}
-	return c.Outcome + c.Op + strconv.FormatFloat(c.Value, 'f', -1, 64) // as written: 1000000, not 1e+06
+	v := c.Value
+	if v == 0 {
+		v = 0 // -0 (written "-0" or "-0s") is 0
+	}
+	return c.Outcome + c.Op + strconv.FormatFloat(v, 'f', -1, 64) // as written: 1000000, not 1e+06
 }
 
 // Holds reports whether the outcome meets the condition; a condition on a

@@ -380,3 +380,23 @@ func TestPlanTooLargeSaysWhy(t *testing.T) {
 		t.Errorf("got %v; want %q", err, want)
 	}
 }
+
+// TestConditionPrintsAsRead: a condition prints with its value in plain
+// digits in the outcome's unit, and a negative zero as 0.
+func TestConditionPrintsAsRead(t *testing.T) {
+	for in, want := range map[string]string{
+		"lag_max>=-0":                           "lag_max>=0",
+		"latency_p99_s<=5min":                   "latency_p99_s<=300",
+		"lag_end<=1M":                           "lag_end<=1000000",
+		"upload_bandwidth_bytes_per_s>=100MB/s": "upload_bandwidth_bytes_per_s>=100000000",
+		"stable":                                "stable",
+	} {
+		c, err := ParseCondition(in)
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if got := c.String(); got != want {
+			t.Errorf("%s prints as %s, want %s", in, got, want)
+		}
+	}
+}
