@@ -154,7 +154,7 @@ type Source struct {
 type Operator struct {
 	Name           string   `yaml:"name" jsonschema:"maxLength=255" jsonschema_description:"Operator name."`
 	Input          Inputs   `yaml:"input,omitempty" jsonschema_description:"Name of the node (or list of nodes) this operator reads. Default: the previous node."`
-	Exchange       string   `yaml:"exchange,omitempty" jsonschema:"enum=forward,enum=rebalance,enum=keyBy" jsonschema_description:"How records reach this operator: forward, rebalance or keyBy. Default: keyBy with key-by; otherwise forward at equal parallelism and rebalance otherwise (Flink's default)."`
+	Exchange       string   `yaml:"exchange,omitempty" jsonschema:"enum=forward,enum=rebalance,enum=keyBy" jsonschema_description:"How records reach this operator: forward, rebalance or keyBy. Default: keyBy with key-by; otherwise, input by input, forward from an input of equal parallelism and rebalance from any other (Flink's default)."`
 	Parallelism    *int     `yaml:"parallelism,omitempty" jsonschema:"minimum=1,maximum=32768" jsonschema_description:"Default: parallelism.default."`
 	MaxParallelism *int     `yaml:"max-parallelism,omitempty" jsonschema:"minimum=1,maximum=32768" jsonschema_description:"Number of key groups. Default: pipeline.max-parallelism, or Flink's rule from the parallelism when that is unset."`
 	Cost           *Dist    `yaml:"cost,omitempty" jsonschema_description:"CPU time per record: 5us, or {exponential: 5us}, {lognormal: {mean: 5us, p99: 40us}}, {uniform: {min: 1us, max: 9us}}. Default 0."`
@@ -296,7 +296,7 @@ type SlidingWindow struct {
 type Sink struct {
 	Name               string     `yaml:"name" jsonschema:"maxLength=255" jsonschema_description:"Operator name."`
 	Input              Inputs     `yaml:"input,omitempty" jsonschema_description:"Node this sink reads. Default: the last operator."`
-	Exchange           string     `yaml:"exchange,omitempty" jsonschema:"enum=forward,enum=rebalance,enum=keyBy" jsonschema_description:"Default: forward at equal parallelism, rebalance otherwise."`
+	Exchange           string     `yaml:"exchange,omitempty" jsonschema:"enum=forward,enum=rebalance,enum=keyBy" jsonschema_description:"Default: forward from an input of equal parallelism, rebalance otherwise."`
 	Parallelism        *int       `yaml:"parallelism,omitempty" jsonschema:"minimum=1,maximum=32768" jsonschema_description:"Default: parallelism.default."`
 	Capacity           *RateValue `yaml:"capacity,omitempty" jsonschema_description:"What the external system accepts in total, shared evenly by the sink's subtasks: records (50k/s) or bytes (50MB/s). Default: unlimited."`
 	CapacityPerSubtask *RateValue `yaml:"capacity-per-subtask,omitempty" jsonschema_description:"What each sink subtask can write (instead of capacity): records or bytes per second."`

@@ -400,7 +400,7 @@ func (r *resolver) limits() {
 				continue
 			}
 			c := n.parallelism
-			if n.exchange != "forward" {
+			if edgeExchange(n, up) != "forward" {
 				c = up.parallelism * n.parallelism
 			}
 			channels += c

@@ -146,13 +146,10 @@ func (r *resolver) exchange(n *node, ins []*node, keyed bool) {
 	d := r.d
 	switch n.exchange {
 	case "":
-		switch {
-		case keyed:
+		if keyed {
 			n.exchange = "keyBy"
-		case len(ins) > 0 && ins[0].parallelism == n.parallelism:
-			n.exchange = "forward"
-		default:
-			n.exchange = "rebalance"
+		} else {
+			n.exchange = defaultExchange(n, ins)
 		}
 	case "forward":
 		for _, in := range ins {
@@ -170,6 +167,38 @@ func (r *resolver) exchange(n *node, ins []*node, keyed bool) {
 	if keyed && n.exchange != "keyBy" && (n.exchange == "forward" || n.exchange == "rebalance") {
 		d.at(n.path+".exchange", "contradicts key-by: a keyed operator reads through keyBy")
 	}
+}
+
+// defaultExchange is how an unkeyed node reads its inputs when it does not
+// say: as Flink's StreamGraph.addEdgeInternal picks each edge's partitioner
+// when none is given, forward where the input's parallelism equals the
+// node's and rebalance elsewhere. "" when its inputs differ there: each
+// edge then has its own (edgeExchange).
+func defaultExchange(n *node, ins []*node) string {
+	forward, rebalance := false, len(ins) == 0
+	for _, in := range ins {
+		forward = forward || in.parallelism == n.parallelism
+		rebalance = rebalance || in.parallelism != n.parallelism
+	}
+	switch {
+	case forward && rebalance:
+		return ""
+	case forward:
+		return "forward"
+	}
+	return "rebalance"
+}
+
+// edgeExchange is the exchange of the edge from up to n: n's, or, when its
+// inputs differ (defaultExchange), the edge's own default.
+func edgeExchange(n, up *node) string {
+	switch {
+	case n.exchange != "":
+		return n.exchange
+	case up.parallelism == n.parallelism:
+		return "forward"
+	}
+	return "rebalance"
 }
 
 // cycle returns the nodes of a cycle through the edge from in to n, in the

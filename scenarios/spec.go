@@ -111,6 +111,9 @@ func (r *resolver) modelInputs() func(n *node) []models.Input {
 		var ins []models.Input
 		for _, in := range n.inputs {
 			x := exchange[n.exchange]
+			if up := r.byName[in]; up != nil {
+				x = exchange[edgeExchange(n, up)]
+			}
 			if x == models.Forward && output[in] != in {
 				x = models.Rebalance // the final stage's parallelism may differ
 			}

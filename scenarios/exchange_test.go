@@ -1,0 +1,60 @@
+package scenarios
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/flinksim/flinksim/models"
+)
+
+// TestDefaultExchangePerEdge: an operator that does not name its exchange
+// reads each input as Flink's StreamGraph.addEdgeInternal ships an edge
+// with no partitioner: forward where the input's parallelism equals its
+// own, rebalance elsewhere, input by input, whichever is listed first
+// (the first input's alone once decided both: a forward edge between
+// unequal parallelisms broke the run). The scenario resolved loads again
+// to the same edges.
+func TestDefaultExchangePerEdge(t *testing.T) {
+	const doc = `name: two-inputs
+flink: {parallelism.default: 2}
+sources:
+  - {name: a, partitions: 2, rate: 1k/s}
+  - {name: b, partitions: 4, rate: 1k/s, parallelism: 4}
+operators:
+  - {name: join, input: [%s], cost: 10us}
+sinks:
+  - {name: out}
+`
+	for _, c := range []struct {
+		inputs string
+		want   map[string]models.Exchange
+	}{
+		{"a, b", map[string]models.Exchange{"a": models.Forward, "b": models.Rebalance}},
+		{"b, a", map[string]models.Exchange{"a": models.Forward, "b": models.Rebalance}},
+	} {
+		l, err := Load("f.yaml", []byte(fmt.Sprintf(doc, c.inputs)), nil)
+		if err != nil {
+			t.Fatalf("input [%s]: %v", c.inputs, err)
+		}
+		resolved, err := l.Resolved()
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := Load("resolved.yaml", resolved, nil)
+		if err != nil {
+			t.Fatalf("input [%s], resolved: %v", c.inputs, err)
+		}
+		for _, spec := range []models.Spec{l.Spec, again.Spec} {
+			for _, n := range spec.Nodes {
+				if n.Name != "join" {
+					continue
+				}
+				for _, in := range n.Inputs {
+					if in.Exchange != c.want[in.From] {
+						t.Errorf("input [%s]: %s -> join ships %v, want %v", c.inputs, in.From, in.Exchange, c.want[in.From])
+					}
+				}
+			}
+		}
+	}
+}
