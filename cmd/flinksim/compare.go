@@ -155,8 +155,11 @@ func runCompare(arg string, o compareOptions, fc *flagCheck, stdout, stderr io.W
 			return err
 		}
 	} else if sameDir(o.from, o.out) {
-		// The runs read stay part of the set; the comparison joins them.
-		if err := carryAllBut(stage, o.out, compareNames...); err != nil {
+		// The runs read stay part of the set; the comparison joins them. So
+		// does a compare --replicas's replicas.csv, the one record of its
+		// other replicas, which a comparison read --from does not write.
+		fresh := slices.DeleteFunc(slices.Clone(compareNames), func(n string) bool { return n == "replicas.csv" })
+		if err := carryAllBut(stage, o.out, fresh...); err != nil {
 			return err
 		}
 	}

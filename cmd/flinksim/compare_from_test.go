@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/flinksim/flinksim/result"
 )
 
 // TestCompareFromOtherSettings: compare --from reads runs as they were
@@ -63,5 +66,37 @@ func TestCompareFromNamesEveryMissingRun(t *testing.T) {
 	if code != 2 || !strings.Contains(errs, "no summary.json of run incremental") || !strings.Contains(errs, "no summary.json of run unaligned") ||
 		!strings.Contains(errs, "2 problems in the flags") {
 		t.Errorf("code %d, %q; want both missing runs named", code, errs)
+	}
+}
+
+// TestCompareFromKeepsReplicas: compare --from DIR --out DIR writes its
+// comparison beside the runs it reads and keeps the rest of DIR: a
+// compare --replicas's replicas.csv too, the one record of its other
+// replicas (their runs are not kept), which a comparison read --from does
+// not write again.
+func TestCompareFromKeepsReplicas(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "v.yaml")
+	os.WriteFile(file, []byte("name: v\nduration: 20s\nsources: [{name: src, rate: 1k/s}]\noperators: [{name: op, cost: 100us}]\n"+
+		"sinks: [{name: out}]\nvariants: [{name: fast, set: {operators.op.cost: 10us}}]\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	if code, _, errs := cli(t, "compare", file, "--replicas", "2", "--no-plots", "--out", out); code != 0 {
+		t.Fatalf("compare --replicas: %d %s", code, errs)
+	}
+	before, err := os.ReadFile(filepath.Join(out, "replicas.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := result.ReadDir(filepath.Join(out, "base"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := fmt.Sprint(res.Summary.Seed)
+	if code, _, errs := cli(t, "compare", file, "--from", out, "--out", out, "--seed", seed, "--no-plots"); code != 0 {
+		t.Fatalf("compare --from: %d %s", code, errs)
+	}
+	after, err := os.ReadFile(filepath.Join(out, "replicas.csv"))
+	if err != nil || !bytes.Equal(before, after) {
+		t.Errorf("replicas.csv after compare --from: %v, %q; want it kept: %q", err, after, before)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/flinksim/flinksim/internal/atomicfile"
@@ -271,8 +272,32 @@ func checkSweepOutFlag(dir string) error {
 	if err := checkOutFlag(dir); err != nil {
 		return err
 	}
+	if err := checkNoRuns(dir); err != nil {
+		return err
+	}
 	return cannotWrite(dir, atomicfile.CanCreate(dir))
 }
+
+// checkNoRuns refuses, for a sweep, a directory that holds the outputs of
+// a run or a comparison, which a sweep's set would replace (as run and
+// compare refuse a sweep's records, checkRunOut).
+func checkNoRuns(dir string) error {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		switch name := e.Name(); {
+		case e.IsDir():
+			return flagError("out", "%s: holds runs (%s/), which a sweep's outputs would replace: give another directory", dir, name)
+		case slices.Contains(runFiles, name):
+			return flagError("out", "%s: holds a run's or a comparison's outputs (%s), which a sweep's outputs would replace: give another directory", dir, name)
+		}
+	}
+	return nil
+}
+
+// runFiles are the files of a run's or a comparison's outputs that a
+// sweep does not write.
+var runFiles = []string{"summary.json", "metrics.csv", "metrics.om.txt", "scenario.resolved.yaml", "checkpoints.json", "dashboard.svg",
+	"compare.md", "compare.csv", "replicas.csv", "compare.svg"}
 
 // cannotWrite is --out's problem when err says dir cannot be written to
 // (nil when err is).

@@ -177,3 +177,48 @@ func TestSeparateRunsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepRefusesRuns: a sweep's outputs replace --out as a whole, so a
+// sweep refuses, before it loads anything, a directory holding a run's or
+// a comparison's outputs (as run and compare refuse a sweep's records),
+// and takes its own earlier directory.
+func TestSweepRefusesRuns(t *testing.T) {
+	for _, c := range []struct {
+		files []string
+		want  string // "" when the sweep may write there
+	}{
+		{[]string{"base/summary.json", "fast/summary.json"}, "holds runs (base/)"},
+		{[]string{"summary.json", "metrics.csv"}, "holds a run's or a comparison's outputs (metrics.csv)"},
+		{[]string{"compare.md", "replicas.csv"}, "holds a run's or a comparison's outputs (compare.md)"},
+		{[]string{"points.jsonl", "sweep-stable.svg"}, ""},
+	} {
+		dir := t.TempDir()
+		for _, f := range c.files {
+			scenario := "backpressure" // a set's: base, and each variant as scenario/variant
+			if d := filepath.Dir(f); d != "." && d != "base" {
+				scenario += "/" + d
+			}
+			os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755)
+			os.WriteFile(filepath.Join(dir, f), []byte(`{"scenario": "`+scenario+`"}`), 0o644)
+		}
+		err := checkSweepOutFlag(dir)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%v: %v; want it taken", c.files, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%v: %v; want %q", c.files, err, c.want)
+		}
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "runs")
+	if code, _, errs := cli(t, "run", "backpressure", "--duration", "10s", "--no-plots", "--out", out); code != 0 {
+		t.Fatalf("run: %d %s", code, errs)
+	}
+	code, _, errs := cli(t, "sweep", "backpressure", "--grid", "operators.enrich.cost=6us,7us", "--duration", "10s", "--out", out)
+	if code != 2 || !strings.Contains(errs, "--out: "+out+": holds a run's or a comparison's outputs") {
+		t.Errorf("sweep over a run: code %d, %q", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(out, "summary.json")); err != nil {
+		t.Errorf("the run is gone: %v", err)
+	}
+}

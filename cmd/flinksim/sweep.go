@@ -426,6 +426,7 @@ func runPoints(r *sweep.Runner, pending []sweep.Point, progress bool, stderr io.
 func mergeSweep(arg string, files []string, o sweepOptions, fc *flagCheck, stdout, stderr io.Writer) error {
 	fc.add(checkOutcomes(o.outcomes))
 	fc.add(checkOutFlag(o.out))
+	fc.add(checkNoRuns(o.out))
 	r, plan, _, err := loadPlan(arg, o, fc, nil, stderr)
 	if err != nil {
 		return err
