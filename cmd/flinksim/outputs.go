@@ -22,16 +22,35 @@ var outputNames = []string{
 	"compare.md", "compare.csv", "replicas.csv", "compare.svg", "compare.png",
 	"points.jsonl", "points.jsonl.partial", "sweep-*.svg", "sweep-*.png",
 	"shard-*-of-*.jsonl", "shard-*-of-*.jsonl.partial",
-	".*.tmp-*", // a temporary left by a killed process
 }
 
+// isOutputName reports whether name is one of outputNames, or a temporary
+// of one that a killed process left (.<name>.tmp-<digits>, as
+// atomicfile.WriteFile names it), or of a set staged inside a directory or
+// a check that it can be written: not a user's .notes.tmp-1.
 func isOutputName(name string) bool {
+	if inner, ok := temporaryOf(name); ok {
+		return inner == "flinksim-set" || inner == "flinksim-check" || isOutputName(inner)
+	}
 	for _, p := range outputNames {
 		if ok, _ := filepath.Match(p, name); ok {
 			return true
 		}
 	}
 	return false
+}
+
+// temporaryOf is the name a temporary .<name>.tmp-<digits> is made for.
+func temporaryOf(temp string) (string, bool) {
+	i := strings.LastIndex(temp, ".tmp-")
+	if !strings.HasPrefix(temp, ".") || i < 1 {
+		return "", false
+	}
+	digits := temp[i+len(".tmp-"):]
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return "", false
+	}
+	return temp[1:i], true
 }
 
 // foreignFiles lists what in dir flinksim did not write (a subdirectory is
@@ -160,6 +179,13 @@ func scenarioOf(path string) string {
 	return name
 }
 
+// onlyOutputs reports whether dir holds only what flinksim writes (a killed
+// run's staging directory beside --out, which the next run may remove).
+func onlyOutputs(dir string) bool {
+	foreign, err := foreignFiles(dir, 1)
+	return err == nil && len(foreign) == 0
+}
+
 // isSymlink reports whether path itself is a symbolic link.
 func isSymlink(path string) bool {
 	st, err := os.Lstat(path)
@@ -173,7 +199,7 @@ func stageOut(dir string) (*atomicfile.Staging, error) {
 	if err := checkOut(dir); err != nil {
 		return nil, err
 	}
-	st, err := atomicfile.Stage(dir)
+	st, err := atomicfile.Stage(dir, onlyOutputs)
 	if err != nil {
 		return nil, cannotWrite(dir, err)
 	}

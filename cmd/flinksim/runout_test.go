@@ -222,3 +222,37 @@ func TestSweepRefusesRuns(t *testing.T) {
 		t.Errorf("the run is gone: %v", err)
 	}
 }
+
+// TestUsersTemporaryNamesKept: a killed run's staging directory beside
+// --out (.<out>.tmp-<digits>) is removed by the next run, but a user's
+// directory of that name holding what flinksim does not write stays; and
+// inside --out only temporaries of flinksim's own files are taken as its
+// (.summary.json.tmp-1), not a user's .notes.tmp-1.
+func TestUsersTemporaryNamesKept(t *testing.T) {
+	parent := t.TempDir()
+	out := filepath.Join(parent, "out")
+	stale := filepath.Join(parent, ".out.tmp-41")
+	mine := filepath.Join(parent, ".out.tmp-42")
+	os.MkdirAll(stale, 0o755)
+	os.WriteFile(filepath.Join(stale, "summary.json"), []byte("{}"), 0o644)
+	os.WriteFile(filepath.Join(stale, ".metrics.csv.tmp-7"), []byte(""), 0o644)
+	os.MkdirAll(mine, 0o755)
+	os.WriteFile(filepath.Join(mine, "thesis.txt"), []byte("precious"), 0o644)
+	if code, _, errs := cli(t, "run", "backpressure", "--duration", "10s", "--no-plots", "--out", out); code != 0 {
+		t.Fatalf("run: %d %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(mine, "thesis.txt")); err != nil {
+		t.Errorf("the user's %s: %v; want it kept", mine, err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the killed run's %s: %v; want it removed", stale, err)
+	}
+	os.WriteFile(filepath.Join(out, ".summary.json.tmp-3"), []byte(""), 0o644)
+	if err := checkOut(out); err != nil {
+		t.Errorf("a killed write's temporary in --out: %v; want it taken as flinksim's", err)
+	}
+	os.WriteFile(filepath.Join(out, ".notes.tmp-1"), []byte("mine"), 0o644)
+	if err := checkOut(out); err == nil || !strings.Contains(err.Error(), "holds files flinksim did not write (.notes.tmp-1)") {
+		t.Errorf("a user's .notes.tmp-1 in --out: %v; want it refused as theirs", err)
+	}
+}

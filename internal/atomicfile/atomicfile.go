@@ -121,7 +121,11 @@ var forceInPlace bool
 // or is created). Creating it is also the check that dir can be written.
 // When dir is a mount point (a volume shared by the workers of a sweep) or
 // its parent cannot be written, the set is staged inside dir instead.
-func Stage(dir string) (*Staging, error) {
+//
+// A staging directory beside dir that no process holds is a killed run's
+// and removed, if ours (when not nil) reports that it holds only what the
+// program writes: a user's directory that only shares the name stays.
+func Stage(dir string, ours func(path string) bool) (*Staging, error) {
 	dir = filepath.Clean(dir)
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real // swap the directory the link points to, not the link
@@ -145,7 +149,7 @@ func Stage(dir string) (*Staging, error) {
 		st.made = made
 		return st, nil
 	}
-	tmp, lock, err := stageBeside(parent, filepath.Base(dir))
+	tmp, lock, err := stageBeside(parent, filepath.Base(dir), ours)
 	if err != nil {
 		if st, statErr := os.Stat(dir); statErr == nil && st.IsDir() {
 			if in, inErr := stageInside(dir); inErr == nil {
@@ -220,10 +224,10 @@ func CanCreate(dir string) error {
 // and creating-and-locking one step to every other flinksim staging there,
 // so a run's directory is never taken for stale between the two. Only
 // base's own names are matched (not .<base>.tmp-1.tmp-2, out "<base>.tmp-1"'s).
-func stageBeside(parent, base string) (tmp string, lock *os.File, err error) {
+func stageBeside(parent, base string, ours func(string) bool) (tmp string, lock *os.File, err error) {
 	if p, ok := lockDir(parent, false); ok {
 		defer p.Close()
-		removeStale(parent, base)
+		removeStale(parent, base, ours)
 	}
 	tmp, err = created(func() (string, error) { return os.MkdirTemp(parent, "."+base+".tmp-*") })
 	if err == nil {
@@ -233,8 +237,9 @@ func stageBeside(parent, base string) (tmp string, lock *os.File, err error) {
 }
 
 // removeStale removes parent's staging directories of base that no process
-// holds (see stageBeside); where directories cannot be locked, none.
-func removeStale(parent, base string) {
+// holds (see stageBeside) and that are ours (nil: any); where directories
+// cannot be locked, none.
+func removeStale(parent, base string, ours func(string) bool) {
 	stale := regexp.MustCompile("^" + regexp.QuoteMeta("."+base+".tmp-") + "[0-9]+$")
 	entries, err := os.ReadDir(parent)
 	if err != nil {
@@ -245,6 +250,9 @@ func removeStale(parent, base string) {
 			continue
 		}
 		path := filepath.Join(parent, e.Name())
+		if ours != nil && !ours(path) {
+			continue
+		}
 		if f, free := lockDir(path, true); free {
 			os.RemoveAll(path)
 			f.Close()

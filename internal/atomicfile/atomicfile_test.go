@@ -42,7 +42,7 @@ func testStageCommit(t *testing.T) {
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "out")
 	for i, set := range [][]string{{"a", "b", "shard", "v/x"}, {"a", "c", "w/x"}} {
-		st, err := Stage(dir)
+		st, err := Stage(dir, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +80,7 @@ func TestAbortAndInterrupt(t *testing.T) {
 	dir := filepath.Join(parent, "out")
 	os.MkdirAll(dir, 0o755)
 	os.WriteFile(filepath.Join(dir, "old"), []byte("old"), 0o644)
-	st, _ := Stage(dir)
+	st, _ := Stage(dir, nil)
 	WriteFile(filepath.Join(st.Dir, "new"), write("new"))
 	st.Abort()
 	if got := names(t, parent); !slices.Equal(got, []string{"out"}) {
@@ -92,7 +92,7 @@ func TestAbortAndInterrupt(t *testing.T) {
 	if got := names(t, dir); !slices.Equal(got, []string{"old"}) {
 		t.Errorf("after a failed write: %v", got)
 	}
-	st, _ = Stage(dir)
+	st, _ = Stage(dir, nil)
 	WriteFile(filepath.Join(st.Dir, "new"), write("new"))
 	removed := RemoveTemporaries()
 	mu.Unlock() // the process would exit here; the test goes on
@@ -154,12 +154,12 @@ func TestStageRemovesStaleTemporaries(t *testing.T) {
 			}
 		}()
 	}
-	st, err := Stage(dir)
+	st, err := Stage(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// a second Stage of dir while the first is staged: the first is held
-	st2, err := Stage(dir)
+	st2, err := Stage(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
