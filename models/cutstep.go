@@ -49,8 +49,7 @@ func (s *Simulation) cutStep(st *subtask) {
 			outs[pos] = int64(float64(before+in)*sel) - int64(float64(before)*sel)
 		case KindSink:
 			if in > 0 {
-				s.rec.sunk(rt, st, now, in, &done)
-				s.sinkWrote(op.sw, in, &done)
+				s.sinkTook(rt, st, op.sw, now, in, &done)
 				s.countNet(st.tm, resOut, float64(in*rt.inRecordSize))
 			}
 		}

@@ -32,6 +32,12 @@ type sinkNode struct {
 	// held the committed records above the last stable offset.
 	open []*txn
 	held []writeSeg
+	// mirrored: every record so far became visible alone as it was written
+	// (sinkTook), so visibleLat would hold what rt.lat.all holds and
+	// commitLat only zeros, zeros of them: both are filled only if that
+	// ends (unmirror), sparing two histogram adds per record.
+	mirrored bool
+	zeros    int64
 }
 
 // points is how many points a run of records made visible at once adds to
@@ -46,7 +52,34 @@ func points(d sim.Time) int {
 }
 
 func newSinkNode(rt *nodeRT, d *Delivery) *sinkNode {
-	return &sinkNode{rt: rt, d: d, commitLat: sim.NewHistogram(), visibleLat: sim.NewHistogram()}
+	return &sinkNode{rt: rt, d: d, commitLat: sim.NewHistogram(), visibleLat: sim.NewHistogram(),
+		mirrored: rt.sinkDelay == nil && d.Guarantee != ExactlyOnce}
+}
+
+// unmirror fills the latency histograms as visible would have: records
+// visible at once add their creation latency, the one sunk adds to
+// rt.lat.all, and a commit latency of 0 (integer weights of 0: one add of
+// their sum is the same).
+func (n *sinkNode) unmirror() {
+	if !n.mirrored {
+		return
+	}
+	n.mirrored = false
+	if n.rt.lat != nil {
+		n.visibleLat.Merge(n.rt.lat.all) // into an empty one: a copy
+	}
+	n.commitLat.Add(0, float64(n.zeros))
+	n.zeros = 0
+}
+
+// flushed: a writer sent g at at, visible at once to read_committed
+// readers (the sink is not exactly-once).
+func (n *sinkNode) flushed(g *writeSeg, at sim.Time) {
+	if n.mirrored {
+		n.zeros += g.hi - g.lo // written alone at at (sinkTook)
+		return
+	}
+	n.visible(g, at)
 }
 
 // visible: the records of g become visible to read_committed readers at
@@ -58,6 +91,7 @@ func (n *sinkNode) visible(g *writeSeg, at sim.Time) {
 	if k <= 0 {
 		return
 	}
+	n.unmirror()
 	if d := n.rt.sinkDelay; d != nil {
 		at = sim.Add(at, sim.FromSeconds(d.Mean()))
 	}
@@ -196,6 +230,7 @@ func (n *sinkNode) summary(ws []*sinkWriter) result.SinkSummary {
 	}
 	fillView(&out.ReadCommitted, hc)
 	fillView(&out.ReadUncommitted, hu)
+	n.unmirror()
 	out.CommitLatency = result.LatencyOf(n.commitLat)
 	out.VisibleLatency = result.LatencyOf(n.visibleLat)
 	if n.d.Guarantee == ExactlyOnce {

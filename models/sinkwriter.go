@@ -95,6 +95,23 @@ type sinkWriter struct {
 // batch is the number of records that makes the writer send its buffer.
 func (w *sinkWriter) batch() int64 { return max(1, w.d.BatchSize) }
 
+// sinkTook: sink rt of subtask st took n records of chunk c at now, for
+// its writer w: their latency, and the write.
+func (s *Simulation) sinkTook(rt *nodeRT, st *subtask, w *sinkWriter, now sim.Time, n int64, c *Chunk) {
+	if w.node.mirrored && !w.visibleAtOnce(n, c) {
+		w.node.unmirror() // before sunk adds these records' latency
+	}
+	s.rec.sunk(rt, st, now, n, c)
+	s.sinkWrote(w, n, c)
+}
+
+// visibleAtOnce reports whether n records of chunk c, written now, become
+// visible as they are written, with one latency: the writer sends them at
+// once, alone, and they were created at one instant.
+func (w *sinkWriter) visibleAtOnce(n int64, c *Chunk) bool {
+	return w.pos == w.sent && n >= w.batch() && c.CreatedLo == c.CreatedHi && w.node.rt.lat != nil
+}
+
 // sinkWrote: writer w took n records of chunk c.
 func (s *Simulation) sinkWrote(w *sinkWriter, n int64, c *Chunk) {
 	st := w.st
@@ -124,7 +141,7 @@ func (s *Simulation) sinkFlush(w *sinkWriter) {
 	w.node.sent += w.pos - w.sent
 	w.sentTotal += w.pos - w.sent
 	if w.d.Guarantee != ExactlyOnce {
-		w.node.visible(&w.buf, now)
+		w.node.flushed(&w.buf, now)
 	}
 	w.sent = w.pos
 	w.buf = writeSeg{lo: w.pos, hi: w.pos}

@@ -578,8 +578,7 @@ func (s *Simulation) finishStep(st *subtask) {
 		}
 		op.out += outs[pos]
 		if rt.spec.Kind == KindSink && nin > 0 {
-			s.rec.sunk(rt, st, now, nin, s.stepOut(st))
-			s.sinkWrote(op.sw, nin, s.stepOut(st))
+			s.sinkTook(rt, st, op.sw, now, nin, s.stepOut(st))
 			s.countNet(st.tm, resOut, float64(nin*rt.inRecordSize)) // written to the external system
 		}
 	}
