@@ -50,7 +50,7 @@ func (s *Simulation) cutStep(st *subtask) {
 		case KindSink:
 			if in > 0 {
 				s.sinkTook(rt, st, op.sw, now, in, &done)
-				s.countNet(st.tm, resOut, float64(in*rt.inRecordSize))
+				countNet(st, resOut, in*rt.inRecordSize)
 			}
 		}
 		op.in += in

@@ -367,8 +367,8 @@ func (s *Simulation) deliver(c *channel) {
 	if !arrived {
 		return
 	}
-	s.countNet(p.owner.tm, resOut, float64(bytes)) // a remote shuffle: out of one TaskManager,
-	s.countNet(g.owner.tm, resIn, float64(bytes))  // into another
+	countNet(p.owner, resOut, bytes) // a remote shuffle: out of one TaskManager,
+	countNet(g.owner, resIn, bytes)  // into another
 	if lat > 0 {
 		// On the wire for the network latency (evArrive).
 		c.transit += int32(k)

@@ -79,11 +79,12 @@ func unlimited(v float64) float64 {
 	return v
 }
 
-// countNet counts bytes a TaskManager's tasks received (resIn) or sent (resOut).
-func (s *Simulation) countNet(tm int, dir int, bytes float64) {
-	if g := s.storage; g != nil {
-		g.res.netBytes[2*tm+dir-resIn] += bytes
-	}
+// countNet counts bytes st's TaskManager received (resIn) or sent (resOut)
+// for st. Kept in st, which its step has at hand (not the TaskManager's
+// total: two loads away, per record in exact mode), and summed at the
+// sample: whole bytes, so the float sum is the same in any order.
+func countNet(st *subtask, dir int, bytes int64) {
+	st.netBytes[dir-resIn] += bytes
 }
 
 // sample measures what each task thread and each TaskManager's tasks used
@@ -113,6 +114,11 @@ func (r *resources) sample(now sim.Time) {
 		if l := r.s.changelogOf(st); l != nil && span > 0 {
 			l.rate, l.atTick = (l.appended-l.atTick)/span, l.appended
 		}
+	}
+	for _, st := range r.s.subtasks {
+		r.netBytes[2*st.tm] += float64(st.netBytes[0])
+		r.netBytes[2*st.tm+1] += float64(st.netBytes[1])
+		st.netBytes = [2]int64{}
 	}
 	for i := range r.net {
 		r.net[i].cap = 0

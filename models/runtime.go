@@ -138,6 +138,9 @@ type subtask struct {
 	index int
 	id    int32
 	tm    int
+	// netBytes: bytes its TaskManager received and sent for it since the
+	// last sample (countNet)
+	netBytes [2]int64
 
 	gates []*gate
 	parts []*partition

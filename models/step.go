@@ -430,7 +430,7 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		s.readPoison(st) // the next record is a poison record: the reader throws
 		return false, false
 	}
-	s.countNet(st.tm, resIn, float64(st.cur.Bytes)) // read from Kafka over the network
+	countNet(st, resIn, st.cur.Bytes) // read from Kafka over the network
 	consumerFetch(st, now, true, max(furthest-st.cur.Records, 0))
 	return st.cur.Records > 0, false
 }
@@ -579,7 +579,7 @@ func (s *Simulation) finishStep(st *subtask) {
 		op.out += outs[pos]
 		if rt.spec.Kind == KindSink && nin > 0 {
 			s.sinkTook(rt, st, op.sw, now, nin, s.stepOut(st))
-			s.countNet(st.tm, resOut, float64(nin*rt.inRecordSize)) // written to the external system
+			countNet(st, resOut, nin*rt.inRecordSize) // written to the external system
 		}
 	}
 	if st.lsm != nil {
