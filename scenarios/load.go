@@ -154,7 +154,11 @@ func applyVariant(d *decoder, root *yaml.Node, v variantRef) (whatIfSeen, bool) 
 	}
 	root.Content = keep
 	if list == nil || list.Kind != yaml.SequenceNode {
-		d.probs = append(d.probs, Problem{File: "--variant", Msg: fmt.Sprintf("%s has no variants; %q is not one of them", d.file, name)}) // the name comes from --variant
+		msg := fmt.Sprintf("%s has no variants; %q is not one of them", d.file, name)
+		if s, near := Closest(name, []string{BaseName}); near {
+			msg += fmt.Sprintf("; did you mean %q, the scenario as written?", s)
+		}
+		d.probs = append(d.probs, Problem{File: "--variant", Msg: msg}) // the name comes from --variant
 		return nil, false
 	}
 	var names []string
@@ -200,7 +204,7 @@ func applyVariant(d *decoder, root *yaml.Node, v variantRef) (whatIfSeen, bool) 
 	}
 	// the name comes from --variant: its problem is the flag's
 	msg := fmt.Sprintf("no variant %q in %s (variants: %s, and %s for the base)", name, d.file, strings.Join(names, ", "), BaseName)
-	if s, near := Closest(name, names); near {
+	if s, near := Closest(name, append(slices.Clone(names), BaseName)); near {
 		msg = fmt.Sprintf("no variant %q in %s; did you mean %q?", name, d.file, s)
 	}
 	d.probs = append(d.probs, Problem{File: "--variant", Msg: msg})

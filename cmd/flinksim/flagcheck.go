@@ -242,9 +242,9 @@ func (fc *flagCheck) load(arg string, sets, runs []string) (file string, data []
 func unknownRuns(file string, data []byte, sets, runs []string, loaded bool) error {
 	var probs scenarios.Problems
 	known := scenarios.VariantNames(file, data)
-	for _, r := range runs {
-		if r == scenarios.BaseName || slices.Contains(known, r) {
-			continue
+	for i, r := range runs {
+		if r == scenarios.BaseName || slices.Contains(known, r) || slices.Contains(runs[:i], r) {
+			continue // known, or told once already
 		}
 		if _, err := scenarios.LoadVariant(file, data, sets, r); err != nil {
 			if p, ok := err.(scenarios.Problems); ok {

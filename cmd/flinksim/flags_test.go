@@ -580,3 +580,24 @@ func TestFlagValuesWithAScenarioNotFound(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownVariantToldOnce: an unknown --variant given twice is one
+// problem, and the name suggested for a misspelt one may be base (the
+// scenario as written), in any case.
+func TestUnknownVariantToldOnce(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"checkpoint-death-spiral", "--variant", "nosuch", "--variant", "nosuch"}, `--variant: no variant "nosuch"`},
+		{[]string{"checkpoint-death-spiral", "--variant", "BASE"}, `no variant "BASE" in builtin:checkpoint-death-spiral; did you mean "base"?`},
+		{[]string{"checkpoint-death-spiral", "--variant", "bse"}, `did you mean "base"?`},
+		{[]string{"backpressure", "--variant", "Base"}, `builtin:backpressure has no variants; "Base" is not one of them; did you mean "base", the scenario as written?`},
+	} {
+		code, _, errs := cli(t, append(append([]string{"run"}, c.args...), "--out", out)...)
+		if code != exitScenario || !strings.Contains(errs, c.want) || strings.Count(errs, "--variant:") != 1 || !strings.Contains(errs, "1 problem in the flags") {
+			t.Errorf("%v: exit %d, stderr:\n%s\nwant exit 2, %q once, 1 problem", c.args, code, errs, c.want)
+		}
+	}
+}
