@@ -267,3 +267,34 @@ variants:
 		t.Errorf("with a problem: %v", err)
 	}
 }
+
+// TestSetProblemOfEveryRunNamesNoVariant: with only a variant run
+// (--variant fast), a --set's problem that the base has too is not its
+// overrides': it names no variant; one that only the variant's overrides
+// bring (a sample interval longer than its shorter run) still does.
+func TestSetProblemOfEveryRunNamesNoVariant(t *testing.T) {
+	const file = `name: v
+duration: 1m
+sources: [{name: s, rate: 1k/s}]
+operators: [{name: op, cost: 1us}]
+sinks: [{name: k}]
+variants:
+  - {name: fast, set: {duration: 10s}}
+`
+	for _, c := range []struct {
+		set, want string
+		named     bool
+	}{
+		{"operators.op.costt=1us", `--set operators.op.costt=1us: operators.op.costt: unknown field; did you mean "cost"?`, false},
+		{"simulation.sample-interval=30s", "--set simulation.sample-interval=30s: simulation.sample-interval: 30s is longer than the duration 10s", true},
+	} {
+		_, err := LoadRuns("v.yaml", []byte(file), []string{c.set}, []string{"fast"})
+		if err == nil {
+			t.Fatalf("--set %s: loaded", c.set)
+		}
+		msg := err.Error()
+		if !strings.HasPrefix(msg, c.want) || strings.Contains(msg, "(with variant fast's overrides)") != c.named || strings.Count(msg, "\n") != 0 {
+			t.Errorf("--set %s: %q; want one problem %q, naming fast: %v", c.set, msg, c.want, c.named)
+		}
+	}
+}

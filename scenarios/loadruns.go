@@ -42,6 +42,16 @@ func LoadRuns(file string, data []byte, sets []string, runs []string) (*Loaded, 
 	for _, p := range probs {
 		base[p] = true
 	}
+	if !made(BaseName) && len(sets) > 0 && err == nil {
+		// Taken as written, the base is not told its problems with the
+		// overrides; a variant that has them too is not their cause.
+		if _, werr := loadRef(file, data, sets, variantRef{at: -1}); werr != nil {
+			p, _ := werr.(Problems)
+			for _, q := range p {
+				base[q] = true
+			}
+		}
+	}
 	for _, v := range variantNames(file, data) {
 		isMade := v.name != "" && made(v.name)
 		vl, err := loadRun(file, data, sets, v, isMade)
