@@ -286,8 +286,17 @@ func ParseQuantity(s string) (float64, Quantity, error) {
 	case strings.Contains(err.Error(), "whole number of nanoseconds"):
 		return 0, 0, err // a duration, finer than the simulator's resolution
 	}
+	if len(s) > 1 && s[0] == '-' && s[1] != '-' { // one level down, no deeper
+		if _, k, err := ParseQuantity(s[1:]); err == nil && k != QPlain {
+			return 0, 0, fmt.Errorf("%q is negative; %s must be at least 0", s, quantityNames[k])
+		}
+	}
 	return 0, 0, fmt.Errorf("%q is not a number, count, duration, size or rate", s)
 }
+
+// quantityNames name the kinds of value that cannot be negative, as a
+// field's problem names them ("durations must be at least 0").
+var quantityNames = map[Quantity]string{QCount: "counts", QDuration: "durations", QBytes: "sizes", QRate: "rates", QByteRate: "rates"}
 
 // FormatQuantity prints a generated value so that parseQuantity and the
 // scenario's own fields read it back.

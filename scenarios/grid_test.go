@@ -367,3 +367,19 @@ func TestGridOfSeedRefused(t *testing.T) {
 		t.Errorf("duration=1m,2m: %v", err)
 	}
 }
+
+// TestGridNegativeValueSaysSo: a negative duration, size or count in a
+// --grid is told as negative, as a --set of it is, not as no value at all.
+func TestGridNegativeValueSaysSo(t *testing.T) {
+	for grid, want := range map[string]string{
+		"operators.op.cost=-1us,1us":     `"-1us" is negative; durations must be at least 0`,
+		"sources.s.record-size=-1KB,1KB": `"-1KB" is negative; sizes must be at least 0`,
+		"operators.op.keys=-2k..2k/3":    `"-2k" is negative; counts must be at least 0`,
+		"operators.op.cost=--1us,1us":    `"--1us" is not a number, count, duration, size or rate`,
+	} {
+		_, err := ParseGrid(grid)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v; want %q", grid, err, want)
+		}
+	}
+}
