@@ -601,3 +601,16 @@ func TestUnknownVariantToldOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepTooLargeWithTheOtherProblems: a sweep of more than
+// sweep.MaxPoints runs is a --grid problem told with the other flags',
+// before anything loads.
+func TestSweepTooLargeWithTheOtherProblems(t *testing.T) {
+	code, _, errs := cli(t, "sweep", "backpressure", "--grid", "operators.enrich.cost=1us..1000us/10", "--replicas", "100001",
+		"--duration", "0s", "--out", filepath.Join(t.TempDir(), "out"))
+	for _, want := range []string{"--grid: more than 1000000 runs in the sweep (10 values of operators.enrich.cost × 100001 replicas)", "--duration: must be more than 0s", "2 problems in the flags"} {
+		if code != exitScenario || !strings.Contains(errs, want) {
+			t.Errorf("exit %d, stderr:\n%s\nwant exit 2 and %q", code, errs, want)
+		}
+	}
+}

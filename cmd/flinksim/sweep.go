@@ -205,6 +205,11 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 		axes, given = append(axes, ax), append(given, strings.TrimSpace(g))
 	}
 	fc.add(sweptAndSet(append(keys, axes...), o.allSets(), ""))
+	if len(axes) > 0 && len(axes) == len(o.grids) {
+		if err := sweep.CheckSize(axes, o.replicas); err != nil {
+			fc.addf("grid", "%v", err) // told with the other problems, before anything loads
+		}
+	}
 	file, data, base, err := loadBase(arg, o.allSets())
 	fieldOf := scenarios.CanonicalKey // the scenario unread: a Flink option's names alone
 	if data != nil {

@@ -51,7 +51,6 @@ func NewPlan(axes []scenarios.Axis, replicas int, seed uint64) (*Plan, error) {
 	if replicas < 1 {
 		return nil, fmt.Errorf("replicas must be at least 1")
 	}
-	total := replicas
 	seen := map[string]bool{}
 	for _, ax := range axes {
 		k := scenarios.CanonicalKey(ax.Key) // a Flink option's older name is the same option
@@ -59,10 +58,9 @@ func NewPlan(axes []scenarios.Axis, replicas int, seed uint64) (*Plan, error) {
 			return nil, fmt.Errorf("%s is swept twice", ax.Key)
 		}
 		seen[k] = true
-		total *= len(ax.Values)
-		if total > MaxPoints {
-			return nil, fmt.Errorf("more than %d runs in the sweep (%s): give fewer values or replicas, or split it over several sweeps", MaxPoints, sweepSize(axes, replicas))
-		}
+	}
+	if err := CheckSize(axes, replicas); err != nil {
+		return nil, err
 	}
 	p := &Plan{Axes: axes, Replicas: replicas, Seed: seed}
 	idx := make([]int, len(axes))
@@ -130,6 +128,19 @@ func ParseShard(s string) (i, n int, err error) {
 		return 0, 0, fmt.Errorf("%q: want i/n with 0 ≤ i < n, e.g. 0/4", s)
 	}
 	return i, n, nil
+}
+
+// CheckSize refuses a sweep of more than MaxPoints runs: the product of
+// the axes' values and the replicas.
+func CheckSize(axes []scenarios.Axis, replicas int) error {
+	total := max(replicas, 1)
+	for _, ax := range axes {
+		total *= len(ax.Values)
+		if total > MaxPoints {
+			return fmt.Errorf("more than %d runs in the sweep (%s): give fewer values or replicas, or split it over several sweeps", MaxPoints, sweepSize(axes, replicas))
+		}
+	}
+	return nil
 }
 
 // sweepSize spells out how a sweep's runs multiply: each axis's values and
