@@ -181,16 +181,11 @@ points.jsonl would read as a finished sweep. Give the same scenario,
 // values), and of the scenario, are reported together. notes (nil: none)
 // is told when the scenario has variants, which a sweep does not run;
 // warnings (nil: none) has the base's warnings.
-func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writer) (*sweep.Runner, *sweep.Plan, *scenarios.Loaded, error) {
-	if fc == nil {
-		fc = &flagCheck{}
-	}
-	if o.replicas != 0 || o.replicasSet {
-		fc.add(checkReplicas(o.replicas))
-	}
-	fc.add(o.setTwice())
-	var axes, keys []scenarios.Axis // keys: also the axes whose values are refused
-	var given []string              // each axis's --grid as written
+// parseGrids reads every --grid into an axis, its problems told in fc, and
+// a sweep of more than sweep.MaxPoints runs (all of them read) told with
+// them: the axes, keys (also the axes whose values are refused, by their
+// key alone) and each axis's --grid as written.
+func parseGrids(o sweepOptions, fc *flagCheck) (axes, keys []scenarios.Axis, given []string) {
 	for _, g := range o.grids {
 		ax, err := scenarios.ParseGrid(g)
 		if err != nil {
@@ -204,12 +199,24 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 		}
 		axes, given = append(axes, ax), append(given, strings.TrimSpace(g))
 	}
-	fc.add(sweptAndSet(append(keys, axes...), o.allSets(), ""))
 	if len(axes) > 0 && len(axes) == len(o.grids) {
 		if err := sweep.CheckSize(axes, o.replicas); err != nil {
-			fc.addf("grid", "%v", err) // told with the other problems, before anything loads
+			fc.addf("grid", "%v", err)
 		}
 	}
+	return axes, keys, given
+}
+
+func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writer) (*sweep.Runner, *sweep.Plan, *scenarios.Loaded, error) {
+	if fc == nil {
+		fc = &flagCheck{}
+	}
+	if o.replicas != 0 || o.replicasSet {
+		fc.add(checkReplicas(o.replicas))
+	}
+	fc.add(o.setTwice())
+	axes, keys, given := parseGrids(o, fc)
+	fc.add(sweptAndSet(append(keys, axes...), o.allSets(), ""))
 	file, data, base, err := loadBase(arg, o.allSets())
 	fieldOf := scenarios.CanonicalKey // the scenario unread: a Flink option's names alone
 	if data != nil {
