@@ -100,7 +100,12 @@ func summaryLines(res *result.Result) []summaryLine {
 		for _, f := range s.InjectedFailures {
 			switch f.Kind {
 			case "kafka-outage", "sink-outage":
-				fs = append(fs, fmt.Sprintf("%s from %s to %s caused %s", f.Kind, human.Seconds(f.FromS), human.Seconds(f.UntilS), human.Plural(f.TookEffect, "failure")))
+				outage := fmt.Sprintf("%s from %s to %s", f.Kind, human.Seconds(f.FromS), human.Seconds(f.UntilS))
+				if f.FromS >= s.VirtualDurationS {
+					fs = append(fs, outage+" never came in the run") // as a failure that never came due
+					continue
+				}
+				fs = append(fs, fmt.Sprintf("%s caused %s", outage, human.Plural(f.TookEffect, "failure")))
 			case "poison-record":
 				fs = append(fs, fmt.Sprintf("%s read %s", f.Kind, times(f.Due)))
 			case "overload":

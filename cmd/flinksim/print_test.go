@@ -233,3 +233,13 @@ func TestCheckpointLineSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestOutageAfterTheRunNeverCame: an outage that starts after the run's
+// end is told as never come, as a failure that never came due, not as one
+// that caused no failure.
+func TestOutageAfterTheRunNeverCame(t *testing.T) {
+	code, out, errs := cli(t, "run", "restart-storm", "--variant", "base", "--duration", "5m", "--no-plots", "--out", filepath.Join(t.TempDir(), "out"))
+	if code != 0 || !strings.Contains(out, "kafka-outage from 15min to 25min never came in the run") || strings.Contains(out, "caused 0 failures") {
+		t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s\nwant the outage never come", code, out, errs)
+	}
+}
