@@ -185,13 +185,13 @@ func runCompare(arg string, o compareOptions, fc *flagCheck, stdout, stderr io.W
 // readRuns reads the runs from --from, each of which must have been made
 // with the settings these flags describe: every run's problem told at once.
 func readRuns(runs []runResult, arg string, o compareOptions) error {
-	present := 0
+	var present []string
 	for _, r := range runs {
 		if _, err := os.Stat(filepath.Join(o.from, r.name)); err == nil {
-			present++
+			present = append(present, r.name)
 		}
 	}
-	if present == 0 && len(runs) > 0 { // no run there at all: told once
+	if len(present) == 0 && len(runs) > 0 { // no run there at all: told once
 		return readOneRun(&runs[0], arg, o)
 	}
 	var probs scenarios.Problems
@@ -209,6 +209,11 @@ func readRuns(runs []runResult, arg string, o compareOptions) error {
 				}
 			}
 		}
+	}
+	if len(probs) > 0 && len(present) < len(runs) {
+		// a run of some variants only (run --variant): those can be compared
+		probs[len(probs)-1].Msg += fmt.Sprintf("; %s holds the runs %s only: to compare those, give --variant %s",
+			o.from, strings.Join(present, ", "), strings.Join(present, " --variant "))
 	}
 	if len(probs) > 0 {
 		return probs

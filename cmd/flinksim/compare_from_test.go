@@ -100,3 +100,26 @@ func TestCompareFromKeepsReplicas(t *testing.T) {
 		t.Errorf("replicas.csv after compare --from: %v, %q; want it kept: %q", err, after, before)
 	}
 }
+
+// TestCompareFromSomeVariantsSaysWhich: compare --from a run of some of the
+// variants only (run --variant base --variant fast) names the run missing
+// and says how to compare those it holds.
+func TestCompareFromSomeVariantsSaysWhich(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "v.yaml")
+	os.WriteFile(file, []byte("name: v\nduration: 10s\nsources: [{name: src, rate: 1k/s}]\noperators: [{name: op, cost: 100us}]\n"+
+		"sinks: [{name: out}]\nvariants: [{name: fast, set: {operators.op.cost: 10us}}, {name: slow, set: {operators.op.cost: 900us}}]\n"), 0o644)
+	runs := filepath.Join(dir, "runs")
+	if code, _, errs := cli(t, "run", file, "--variant", "base", "--variant", "fast", "--no-plots", "--out", runs); code != 0 {
+		t.Fatalf("run: %d %s", code, errs)
+	}
+	code, _, errs := cli(t, "compare", file, "--from", runs, "--out", filepath.Join(dir, "cmp"))
+	for _, want := range []string{"no summary.json of run slow", runs + " holds the runs base, fast only: to compare those, give --variant base --variant fast", "1 problem in the flags"} {
+		if code != exitScenario || !strings.Contains(errs, want) {
+			t.Errorf("exit %d, stderr:\n%s\nwant exit 2 and %q", code, errs, want)
+		}
+	}
+	if code, _, errs := cli(t, "compare", file, "--from", runs, "--variant", "base", "--variant", "fast", "--out", filepath.Join(dir, "cmp")); code != 0 {
+		t.Errorf("with the hint's --variant: exit %d, %s", code, errs)
+	}
+}
