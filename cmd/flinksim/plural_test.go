@@ -40,7 +40,7 @@ func TestCountsReadAsWords(t *testing.T) {
 		return ps
 	}
 	failures := func(n int) *result.Result {
-		return &result.Result{Summary: result.Summary{InjectedFailures: []result.InjectedFailureSummary{
+		return &result.Result{Summary: result.Summary{VirtualDurationS: 600, InjectedFailures: []result.InjectedFailureSummary{
 			{Kind: "kafka-outage", FromS: 60, UntilS: 120, TookEffect: n}, {Kind: "overload", Due: n, TookEffect: n}}}}
 	}
 	restarts := func(n int) *result.Result {

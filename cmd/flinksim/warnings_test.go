@@ -43,15 +43,16 @@ func TestScenarioWarningsOnEveryCommand(t *testing.T) {
 	}
 	sched := writeScenario(t, "sched.yaml", string(tiny)+"flink:\n  jobmanager.scheduler: adaptive\n")
 	out := filepath.Join(t.TempDir(), "out")
+	sweepOut := filepath.Join(t.TempDir(), "sweep") // a sweep refuses a run's outputs
 	grid := "flink.parallelism.default=1,2"
 	for _, args := range [][]string{
 		{"validate", sched},
 		{"validate", sched, "-o", "json"},
 		{"run", sched, "-q", "--duration", "10s", "--out", out},
-		{"sweep", sched, "-q", "--duration", "10s", "--grid", grid, "--out", out},
+		{"sweep", sched, "-q", "--duration", "10s", "--grid", grid, "--out", sweepOut},
 		{"sweep", "plan", sched, "-q", "--grid", grid},
-		{"sweep", sched, "-q", "--duration", "10s", "--grid", grid, "--shard", "0/1", "--out", out},
-		{"sweep", "merge", sched, "-q", "--duration", "10s", "--grid", grid, "--no-plots", "--out", out},
+		{"sweep", sched, "-q", "--duration", "10s", "--grid", grid, "--shard", "0/1", "--out", sweepOut},
+		{"sweep", "merge", sched, "-q", "--duration", "10s", "--grid", grid, "--no-plots", "--out", sweepOut},
 		{"plan", sched, "-q", "--duration", "10s", "--target", "sinks.db.capacity=5k/s..20k/s", "--for", "stable"},
 		// with a bad flag, the warnings come with its problem
 		{"sweep", "plan", sched, "--grid", grid, "--replicas", "-1"},
