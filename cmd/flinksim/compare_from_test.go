@@ -69,17 +69,23 @@ func TestCompareFromNamesEveryMissingRun(t *testing.T) {
 	}
 }
 
+// threeRuns is a small scenario with two variants: three runs.
+const threeRuns = `name: v
+duration: 10s
+sources: [{name: src, rate: 1k/s}]
+operators: [{name: op, cost: 100us}]
+sinks: [{name: out}]
+variants: [{name: fast, set: {operators.op.cost: 10us}}, {name: slow, set: {operators.op.cost: 900us}}]
+`
+
 // TestCompareFromKeepsReplicas: compare --from DIR --out DIR writes its
 // comparison beside the runs it reads and keeps the rest of DIR: a
 // compare --replicas's replicas.csv too, the one record of its other
 // replicas (their runs are not kept), which a comparison read --from does
 // not write again.
 func TestCompareFromKeepsReplicas(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "v.yaml")
-	os.WriteFile(file, []byte("name: v\nduration: 20s\nsources: [{name: src, rate: 1k/s}]\noperators: [{name: op, cost: 100us}]\n"+
-		"sinks: [{name: out}]\nvariants: [{name: fast, set: {operators.op.cost: 10us}}]\n"), 0o644)
-	out := filepath.Join(dir, "out")
+	file := writeScenario(t, "v.yaml", threeRuns)
+	out := filepath.Join(t.TempDir(), "out")
 	if code, _, errs := cli(t, "compare", file, "--replicas", "2", "--no-plots", "--out", out); code != 0 {
 		t.Fatalf("compare --replicas: %d %s", code, errs)
 	}
@@ -105,10 +111,8 @@ func TestCompareFromKeepsReplicas(t *testing.T) {
 // variants only (run --variant base --variant fast) names the run missing
 // and says how to compare those it holds.
 func TestCompareFromSomeVariantsSaysWhich(t *testing.T) {
+	file := writeScenario(t, "v.yaml", threeRuns)
 	dir := t.TempDir()
-	file := filepath.Join(dir, "v.yaml")
-	os.WriteFile(file, []byte("name: v\nduration: 10s\nsources: [{name: src, rate: 1k/s}]\noperators: [{name: op, cost: 100us}]\n"+
-		"sinks: [{name: out}]\nvariants: [{name: fast, set: {operators.op.cost: 10us}}, {name: slow, set: {operators.op.cost: 900us}}]\n"), 0o644)
 	runs := filepath.Join(dir, "runs")
 	if code, _, errs := cli(t, "run", file, "--variant", "base", "--variant", "fast", "--no-plots", "--out", runs); code != 0 {
 		t.Fatalf("run: %d %s", code, errs)
