@@ -40,6 +40,13 @@ func isOutputName(name string) bool {
 	return false
 }
 
+// ownStaging reports whether name is a directory flinksim makes inside
+// --out: a set staged there, or a check that it can be written.
+func ownStaging(name string) bool {
+	inner, ok := temporaryOf(name)
+	return ok && (inner == "flinksim-set" || inner == "flinksim-check")
+}
+
 // temporaryOf is the name a temporary .<name>.tmp-<digits> is made for.
 func temporaryOf(temp string) (string, bool) {
 	i := strings.LastIndex(temp, ".tmp-")
@@ -62,8 +69,11 @@ func foreignFiles(dir string, depth int) ([]string, error) {
 	}
 	var foreign []string
 	for _, e := range entries {
-		if e.Name() == "lost+found" && depth == 1 {
-			continue // a file system's own, at the root of a volume
+		if e.Name() == "lost+found" && depth == 1 && atomicfile.StagesInside(dir) {
+			continue // a file system's own, at the root of a volume: the set is staged inside and keeps it
+		}
+		if e.IsDir() && ownStaging(e.Name()) {
+			continue // a killed run's, staged inside --out, whatever it holds: the next set replaces it
 		}
 		if e.IsDir() && depth > 0 {
 			sub, err := foreignFiles(filepath.Join(dir, e.Name()), depth-1)
@@ -135,10 +145,11 @@ func separateRuns(dir string) string {
 			continue
 		}
 		runs = append(runs, fmt.Sprintf("%s: %s", e.Name(), name))
-		s, ok := strings.CutSuffix(name, "/"+e.Name())
-		if !ok && e.Name() != "base" {
-			apart = true
+		s, ok := name, e.Name() == "base" // the base's summary names the scenario as it is
+		if !ok {
+			s, ok = strings.CutSuffix(name, "/"+e.Name())
 		}
+		apart = apart || !ok
 		if set == "" {
 			set = s
 		}
@@ -311,6 +322,9 @@ func checkNoRuns(dir string) error {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		switch name := e.Name(); {
+		case ownStaging(name) || name == "lost+found":
+			// flinksim's own (another shard's check of --out), or the
+			// volume's: checkOut judges lost+found
 		case e.IsDir():
 			return flagError("out", "%s: holds runs (%s/), which a sweep's outputs would replace: give another directory", dir, name)
 		case slices.Contains(runFiles, name):

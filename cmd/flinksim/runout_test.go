@@ -256,3 +256,43 @@ func TestUsersTemporaryNamesKept(t *testing.T) {
 		t.Errorf("a user's .notes.tmp-1 in --out: %v; want it refused as theirs", err)
 	}
 }
+
+// TestOwnDirectoriesInOut: what flinksim itself leaves or makes inside
+// --out is its own whatever it holds: a set a killed run staged there (on
+// a mount point), another shard's check that --out can be written; a
+// scenario named like a run (payments/base) is still one set; and a
+// lost+found is kept only where the set is staged inside --out (a
+// volume's root): elsewhere it would be replaced with the set, so one
+// holding files is refused.
+func TestOwnDirectoriesInOut(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		files map[string]string // path: summary.json's scenario, or "" for any file
+		run   string            // run's and compare's problem, "" when taken
+		sweep string            // a sweep's
+	}{
+		{"a killed staging", map[string]string{"base/summary.json": "s", ".flinksim-set.tmp-7/base/summary.json": "s", ".flinksim-set.tmp-8/.replaced/x": ""}, "", "holds runs (base/)"},
+		{"another shard's check", map[string]string{"points.jsonl": "", ".flinksim-check.tmp-1637277730/": ""}, "", ""},
+		{"a base named as a run", map[string]string{"base/summary.json": "payments/base", "fast/summary.json": "payments/base/fast"}, "", "holds runs (base/)"},
+		{"lost+found off a volume's root", map[string]string{"lost+found/#1": ""}, "holds files flinksim did not write (lost+found/#1)", "holds files flinksim did not write (lost+found/#1)"},
+	} {
+		dir := t.TempDir()
+		for path, scenario := range c.files {
+			os.MkdirAll(filepath.Join(dir, filepath.Dir(path)), 0o755)
+			if !strings.HasSuffix(path, "/") {
+				os.WriteFile(filepath.Join(dir, path), []byte(`{"scenario": "`+scenario+`"}`), 0o644)
+			}
+		}
+		for _, k := range []struct {
+			what, want string
+			err        error
+		}{{"run", c.run, checkOut(dir)}, {"sweep", c.sweep, checkSweepOutFlag(dir)}} {
+			switch {
+			case k.want == "" && k.err != nil:
+				t.Errorf("%s, %s: %v; want it taken", c.name, k.what, k.err)
+			case k.want != "" && (k.err == nil || !strings.Contains(k.err.Error(), k.want)):
+				t.Errorf("%s, %s: %v; want %q", c.name, k.what, k.err, k.want)
+			}
+		}
+	}
+}

@@ -286,6 +286,17 @@ func stageInside(dir string) (*Staging, error) {
 	return st, nil
 }
 
+// StagesInside reports whether Stage(dir) stages the set inside dir (a
+// mount point), where it keeps dir's lost+found: a file system's own at
+// the root of a volume, which a set staged beside dir would replace.
+func StagesInside(dir string) bool {
+	dir = filepath.Clean(dir)
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
+	return forceInPlace || isMountPoint(dir)
+}
+
 // isMountPoint reports whether dir is on another device than its parent.
 func isMountPoint(dir string) bool {
 	a, err1 := os.Stat(dir)
