@@ -211,14 +211,31 @@ func readRuns(runs []runResult, arg string, o compareOptions) error {
 		}
 	}
 	if len(probs) > 0 && len(present) < len(runs) {
-		// a run of some variants only (run --variant): those can be compared
-		probs[len(probs)-1].Msg += fmt.Sprintf("; %s holds the runs %s only: to compare those, give --variant %s",
-			o.from, strings.Join(present, ", "), strings.Join(present, " --variant "))
+		probs[len(probs)-1].Msg += heldRunsHint(o.from)
 	}
 	if len(probs) > 0 {
 		return probs
 	}
 	return nil
+}
+
+// heldRunsHint says which runs dir holds (a run of some variants only,
+// run --variant) and how to compare them, when it holds two or more.
+func heldRunsHint(dir string) string {
+	var held []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join(dir, e.Name(), "summary.json")); e.IsDir() && err == nil {
+			held = append(held, e.Name())
+		}
+	}
+	switch len(held) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("; %s holds the run %s only, and compare needs two or more", dir, held[0])
+	}
+	return fmt.Sprintf("; %s holds the runs %s: to compare those, give --variant %s", dir, strings.Join(held, ", "), strings.Join(held, " --variant "))
 }
 
 // readOneRun reads run r from --from (readRuns).

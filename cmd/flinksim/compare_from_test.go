@@ -109,7 +109,8 @@ func TestCompareFromKeepsReplicas(t *testing.T) {
 
 // TestCompareFromSomeVariantsSaysWhich: compare --from a run of some of the
 // variants only (run --variant base --variant fast) names the run missing
-// and says how to compare those it holds.
+// and says how to compare the runs the directory holds, or that one run
+// alone cannot be compared.
 func TestCompareFromSomeVariantsSaysWhich(t *testing.T) {
 	file := writeScenario(t, "v.yaml", threeRuns)
 	dir := t.TempDir()
@@ -118,12 +119,21 @@ func TestCompareFromSomeVariantsSaysWhich(t *testing.T) {
 		t.Fatalf("run: %d %s", code, errs)
 	}
 	code, _, errs := cli(t, "compare", file, "--from", runs, "--out", filepath.Join(dir, "cmp"))
-	for _, want := range []string{"no summary.json of run slow", runs + " holds the runs base, fast only: to compare those, give --variant base --variant fast", "1 problem in the flags"} {
+	for _, want := range []string{"no summary.json of run slow", runs + " holds the runs base, fast: to compare those, give --variant base --variant fast", "1 problem in the flags"} {
 		if code != exitScenario || !strings.Contains(errs, want) {
 			t.Errorf("exit %d, stderr:\n%s\nwant exit 2 and %q", code, errs, want)
 		}
 	}
 	if code, _, errs := cli(t, "compare", file, "--from", runs, "--variant", "base", "--variant", "fast", "--out", filepath.Join(dir, "cmp")); code != 0 {
 		t.Errorf("with the hint's --variant: exit %d, %s", code, errs)
+	}
+	// a run of one variant: no --variant can compare it alone
+	one := filepath.Join(dir, "one")
+	if code, _, errs := cli(t, "run", file, "--variant", "fast", "--no-plots", "--out", one); code != 0 {
+		t.Fatalf("run: %d %s", code, errs)
+	}
+	_, _, errs = cli(t, "compare", file, "--from", one, "--out", filepath.Join(dir, "cmp1"))
+	if want := one + " holds the run fast only, and compare needs two or more"; !strings.Contains(errs, want) || strings.Contains(errs, "give --variant fast") {
+		t.Errorf("stderr:\n%s\nwant %q and no --variant to give", errs, want)
 	}
 }
