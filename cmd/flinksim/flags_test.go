@@ -604,7 +604,8 @@ func TestUnknownVariantToldOnce(t *testing.T) {
 
 // TestSweepTooLargeWithTheOtherProblems: a sweep of more than
 // sweep.MaxPoints runs is a --grid problem told with the other flags',
-// before anything loads.
+// before anything loads; a key swept twice is that problem alone (once
+// given once, the sweep may be small enough).
 func TestSweepTooLargeWithTheOtherProblems(t *testing.T) {
 	code, _, errs := cli(t, "sweep", "backpressure", "--grid", "operators.enrich.cost=1us..1000us/10", "--replicas", "100001",
 		"--duration", "0s", "--out", filepath.Join(t.TempDir(), "out"))
@@ -612,5 +613,10 @@ func TestSweepTooLargeWithTheOtherProblems(t *testing.T) {
 		if code != exitScenario || !strings.Contains(errs, want) {
 			t.Errorf("exit %d, stderr:\n%s\nwant exit 2 and %q", code, errs, want)
 		}
+	}
+	code, _, errs = cli(t, "sweep", "backpressure", "--grid", "operators.enrich.cost=1us..1000us/1000", "--grid", "operators.enrich.cost=1us,2us",
+		"--replicas", "600", "--out", filepath.Join(t.TempDir(), "out"))
+	if code != exitScenario || !strings.Contains(errs, "swept twice") || strings.Contains(errs, "more than") {
+		t.Errorf("an axis given twice: exit %d, stderr:\n%s\nwant exit 2, swept twice alone", code, errs)
 	}
 }

@@ -199,12 +199,26 @@ func parseGrids(o sweepOptions, fc *flagCheck) (axes, keys []scenarios.Axis, giv
 		}
 		axes, given = append(axes, ax), append(given, strings.TrimSpace(g))
 	}
-	if len(axes) > 0 && len(axes) == len(o.grids) {
+	if len(axes) > 0 && len(axes) == len(o.grids) && !sweptTwiceAs(axes) { // counted once swept once
 		if err := sweep.CheckSize(axes, o.replicas); err != nil {
 			fc.addf("grid", "%v", err)
 		}
 	}
 	return axes, keys, given
+}
+
+// sweptTwiceAs reports whether two axes sweep one key (as written or
+// under another name of a Flink option): sweptTwice tells it.
+func sweptTwiceAs(axes []scenarios.Axis) bool {
+	seen := map[string]bool{}
+	for _, ax := range axes {
+		k := scenarios.CanonicalKey(ax.Key)
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+	}
+	return false
 }
 
 func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writer) (*sweep.Runner, *sweep.Plan, *scenarios.Loaded, error) {
