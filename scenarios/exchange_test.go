@@ -58,3 +58,24 @@ sinks:
 		}
 	}
 }
+
+// TestForwardOverUnequalInputsAdvice: forward written on an operator with
+// an input of other parallelism is refused, and with several inputs the
+// advice says that leaving it out keeps forward where it can be.
+func TestForwardOverUnequalInputsAdvice(t *testing.T) {
+	const doc = `name: two-inputs
+flink: {parallelism.default: 2}
+sources:
+  - {name: a, partitions: 2, rate: 1k/s}
+  - {name: b, partitions: 4, rate: 1k/s, parallelism: 4}
+operators:
+  - {name: join, input: [a, b], exchange: forward, cost: 10us}
+sinks:
+  - {name: out}
+`
+	_, err := Load("f.yaml", []byte(doc), nil)
+	want := "f.yaml:7:43: operators.join.exchange: forward needs equal parallelism, but b has 4 and join has 2; use rebalance, or leave exchange out: each input is then forward where its parallelism is equal and rebalance elsewhere"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+}

@@ -152,9 +152,13 @@ func (r *resolver) exchange(n *node, ins []*node, keyed bool) {
 			n.exchange = defaultExchange(n, ins)
 		}
 	case "forward":
+		advice := "use rebalance"
+		if len(ins) > 1 {
+			advice += ", or leave exchange out: each input is then forward where its parallelism is equal and rebalance elsewhere"
+		}
 		for _, in := range ins {
 			if in.parallelism != n.parallelism && r.parallelismKnown(in, n) {
-				d.at(n.path+".exchange", "forward needs equal parallelism, but %s has %d and %s has %d; use rebalance", in.name, in.parallelism, n.name, n.parallelism)
+				d.at(n.path+".exchange", "forward needs equal parallelism, but %s has %d and %s has %d; %s", in.name, in.parallelism, n.name, n.parallelism, advice)
 			}
 		}
 	case "rebalance", "keyBy":
