@@ -141,7 +141,7 @@ func runCompare(arg string, o compareOptions, fc *flagCheck, stdout, stderr io.W
 		}
 	}
 	if o.from != "" {
-		if err := readRuns(runs, arg, o); err != nil {
+		if err := readRuns(runs, arg, o, runNames(base)); err != nil {
 			return err
 		}
 	}
@@ -184,7 +184,7 @@ func runCompare(arg string, o compareOptions, fc *flagCheck, stdout, stderr io.W
 
 // readRuns reads the runs from --from, each of which must have been made
 // with the settings these flags describe: every run's problem told at once.
-func readRuns(runs []runResult, arg string, o compareOptions) error {
+func readRuns(runs []runResult, arg string, o compareOptions, names []string) error {
 	var present []string
 	for _, r := range runs {
 		if _, err := os.Stat(filepath.Join(o.from, r.name)); err == nil {
@@ -210,8 +210,8 @@ func readRuns(runs []runResult, arg string, o compareOptions) error {
 			}
 		}
 	}
-	if len(probs) > 0 && len(present) < len(runs) {
-		probs[len(probs)-1].Msg += heldRunsHint(o.from)
+	if missing := lastMissing(probs); missing >= 0 {
+		probs[missing].Msg += heldRunsHint(o.from, names)
 	}
 	if len(probs) > 0 {
 		return probs
@@ -219,14 +219,35 @@ func readRuns(runs []runResult, arg string, o compareOptions) error {
 	return nil
 }
 
-// heldRunsHint says which runs dir holds (a run of some variants only,
-// run --variant) and how to compare them, when it holds two or more.
-func heldRunsHint(dir string) string {
+// runNames are the runs of the scenario loaded as base: base and its
+// variants.
+func runNames(base *scenarios.Loaded) []string {
+	names := []string{scenarios.BaseName}
+	for _, v := range base.Variants {
+		names = append(names, v.Name)
+	}
+	return names
+}
+
+// lastMissing is the index of the last problem that a run is missing from
+// --from (readRun), -1 when none is.
+func lastMissing(probs scenarios.Problems) int {
+	for i := len(probs) - 1; i >= 0; i-- {
+		if strings.Contains(probs[i].Msg, ": no summary.json of run ") {
+			return i
+		}
+	}
+	return -1
+}
+
+// heldRunsHint says which of the scenario's runs (names) dir holds (a run
+// of some variants only, run --variant) and how to compare them, when it
+// holds two or more.
+func heldRunsHint(dir string, names []string) string {
 	var held []string
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if _, err := os.Stat(filepath.Join(dir, e.Name(), "summary.json")); e.IsDir() && err == nil {
-			held = append(held, e.Name())
+	for _, n := range names {
+		if _, err := os.Stat(filepath.Join(dir, n, "summary.json")); err == nil {
+			held = append(held, n)
 		}
 	}
 	switch len(held) {

@@ -131,29 +131,27 @@ func checkOut(dir string) error {
 // separateRuns names the runs in dir when they cannot be one set that
 // flinksim wrote there: a run's own files beside runs in subdirectories
 // (a single run writes none; the runs of a set write theirs only in
-// subdirectories), a subdirectory not named as a set names its run
-// ("base" for a scenario S, which summary.json calls S, and V for its
-// variant, S/V), or runs of different scenarios. It returns "" otherwise.
+// subdirectories), or a subdirectory not named as a set names its run
+// ("base" for the scenario, and V for its variant, whose summary.json
+// names it S/V). A set is written whole, so runs of two scenarios'
+// variants cannot both be one. It returns "" otherwise.
 func separateRuns(dir string) string {
 	top := scenarioOf(filepath.Join(dir, "summary.json"))
 	entries, _ := os.ReadDir(dir)
 	var runs []string
-	set, apart := "", top != ""
+	apart := top != ""
 	for _, e := range entries {
+		if !e.IsDir() || ownStaging(e.Name()) {
+			continue
+		}
 		name := scenarioOf(filepath.Join(dir, e.Name(), "summary.json"))
-		if !e.IsDir() || name == "" {
+		if name == "" {
 			continue
 		}
 		runs = append(runs, fmt.Sprintf("%s: %s", e.Name(), name))
-		s, ok := name, e.Name() == "base" // the base's summary names the scenario as it is
-		if !ok {
-			s, ok = strings.CutSuffix(name, "/"+e.Name())
-		}
-		apart = apart || !ok
-		if set == "" {
-			set = s
-		}
-		apart = apart || s != set
+		// the base's summary names the scenario as it is, a variant's
+		// its own name (which the variant may set) and the variant's
+		apart = apart || e.Name() != "base" && !strings.HasSuffix(name, "/"+e.Name())
 	}
 	if len(runs) == 0 || !apart {
 		return ""
@@ -171,6 +169,9 @@ func separateRuns(dir string) string {
 // is missing or is not one): its first field, read without reading the
 // rest, so that memory stays bounded whatever the file holds.
 func scenarioOf(path string) string {
+	if st, err := os.Lstat(path); err != nil || !st.Mode().IsRegular() {
+		return "" // a FIFO would block the open: only a file flinksim writes is read
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return ""
@@ -326,7 +327,7 @@ func checkNoRuns(dir string) error {
 			// flinksim's own (another shard's check of --out), or the
 			// volume's: checkOut judges lost+found
 		case e.IsDir():
-			return flagError("out", "%s: holds runs (%s/), which a sweep's outputs would replace: give another directory", dir, name)
+			return flagError("out", "%s: holds a directory (%s/), which a sweep's outputs would replace: give another directory", dir, name)
 		case slices.Contains(runFiles, name):
 			return flagError("out", "%s: holds a run's or a comparison's outputs (%s), which a sweep's outputs would replace: give another directory", dir, name)
 		}

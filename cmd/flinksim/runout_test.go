@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/flinksim/flinksim/internal/atomicfile"
 )
@@ -141,8 +143,9 @@ func TestSeparateRunsRefused(t *testing.T) {
 		{"a single run", map[string]string{"summary.json": "spiral"}, ""},
 		{"runs of their own", map[string]string{"a/summary.json": "backpressure", "mine/summary.json": "backpressure"},
 			"holds separate runs (a: backpressure, mine: backpressure)"},
-		{"two scenarios' bases", map[string]string{"base/summary.json": "spiral", "other/summary.json": "late/other"},
-			"holds separate runs (base: spiral, other: late/other)"},
+		{"a run of another scenario", map[string]string{"base/summary.json": "spiral", "other/summary.json": "late"},
+			"holds separate runs (base: spiral, other: late)"},
+		{"a variant that sets its name", map[string]string{"base/summary.json": "s", "fast/summary.json": "s-fast/fast"}, ""},
 		{"a run beside a set", map[string]string{"summary.json": "spiral", "base/summary.json": "spiral"},
 			"holds separate runs (summary.json: spiral, base: spiral)"},
 	} {
@@ -187,7 +190,7 @@ func TestSweepRefusesRuns(t *testing.T) {
 		files []string
 		want  string // "" when the sweep may write there
 	}{
-		{[]string{"base/summary.json", "fast/summary.json"}, "holds runs (base/)"},
+		{[]string{"base/summary.json", "fast/summary.json"}, "holds a directory (base/)"},
 		{[]string{"summary.json", "metrics.csv"}, "holds a run's or a comparison's outputs (metrics.csv)"},
 		{[]string{"compare.md", "replicas.csv"}, "holds a run's or a comparison's outputs (compare.md)"},
 		{[]string{"points.jsonl", "sweep-stable.svg"}, ""},
@@ -271,9 +274,10 @@ func TestOwnDirectoriesInOut(t *testing.T) {
 		run   string            // run's and compare's problem, "" when taken
 		sweep string            // a sweep's
 	}{
-		{"a killed staging", map[string]string{"base/summary.json": "s", ".flinksim-set.tmp-7/base/summary.json": "s", ".flinksim-set.tmp-8/.replaced/x": ""}, "", "holds runs (base/)"},
+		{"a killed staging", map[string]string{"base/summary.json": "s", ".flinksim-set.tmp-7/base/summary.json": "s", ".flinksim-set.tmp-8/.replaced/x": ""}, "", "holds a directory (base/)"},
+		{"a killed single run's staging", map[string]string{"summary.json": "s", ".flinksim-set.tmp-5/summary.json": "s"}, "", "holds a run's or a comparison's outputs (summary.json)"},
 		{"another shard's check", map[string]string{"points.jsonl": "", ".flinksim-check.tmp-1637277730/": ""}, "", ""},
-		{"a base named as a run", map[string]string{"base/summary.json": "payments/base", "fast/summary.json": "payments/base/fast"}, "", "holds runs (base/)"},
+		{"a base named as a run", map[string]string{"base/summary.json": "payments/base", "fast/summary.json": "payments/base/fast"}, "", "holds a directory (base/)"},
 		{"lost+found off a volume's root", map[string]string{"lost+found/#1": ""}, "holds files flinksim did not write (lost+found/#1)", "holds files flinksim did not write (lost+found/#1)"},
 	} {
 		dir := t.TempDir()
@@ -294,5 +298,28 @@ func TestOwnDirectoriesInOut(t *testing.T) {
 				t.Errorf("%s, %s: %v; want %q", c.name, k.what, k.err, k.want)
 			}
 		}
+	}
+}
+
+// TestOutFIFONotRead: a summary.json in --out that is not a file (a FIFO,
+// which an open would wait on for ever) is not read to tell a set from
+// separate runs: the check returns at once.
+func TestOutFIFONotRead(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "fast"), 0o755)
+	for _, p := range []string{"summary.json", "fast/summary.json"} {
+		if err := syscall.Mkfifo(filepath.Join(dir, p), 0o644); err != nil {
+			t.Skip("no FIFOs here:", err)
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- checkOut(dir) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("checkOut: %v; want the FIFOs taken as flinksim's names, unread", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("checkOut still waits on a FIFO after 5 s")
 	}
 }

@@ -199,7 +199,8 @@ func parseGrids(o sweepOptions, fc *flagCheck) (axes, keys []scenarios.Axis, giv
 		}
 		axes, given = append(axes, ax), append(given, strings.TrimSpace(g))
 	}
-	if len(axes) > 0 && len(axes) == len(o.grids) && !sweptTwiceAs(axes) { // counted once swept once
+	replicasOK := o.replicas == 0 && !o.replicasSet || checkReplicas(o.replicas) == nil
+	if len(axes) > 0 && len(axes) == len(o.grids) && !sweptTwiceAs(axes) && replicasOK { // counted once each is right
 		if err := sweep.CheckSize(axes, o.replicas); err != nil {
 			fc.addf("grid", "%v", err)
 		}

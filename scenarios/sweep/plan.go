@@ -137,7 +137,11 @@ func CheckSize(axes []scenarios.Axis, replicas int) error {
 	for _, ax := range axes {
 		total *= len(ax.Values)
 		if total > MaxPoints {
-			return fmt.Errorf("more than %d runs in the sweep (%s): give fewer values or replicas, or split it over several sweeps", MaxPoints, sweepSize(axes, replicas))
+			fewer := "values"
+			if replicas > 1 {
+				fewer = "values or replicas"
+			}
+			return fmt.Errorf("more than %d runs in the sweep (%s): give fewer %s, or split it over several sweeps", MaxPoints, sweepSize(axes, replicas), fewer)
 		}
 	}
 	return nil
