@@ -133,8 +133,10 @@ func checkOut(dir string) error {
 // (a single run writes none; the runs of a set write theirs only in
 // subdirectories), or a subdirectory not named as a set names its run
 // ("base" for the scenario, and V for its variant, whose summary.json
-// names it S/V). A set is written whole, so runs of two scenarios'
-// variants cannot both be one. It returns "" otherwise.
+// names it S/V, S being the variant's own name). Variants' S are not
+// compared: a variant may set its name, and flinksim writes a set whole,
+// so it leaves no variants of two scenarios side by side. It returns ""
+// otherwise.
 func separateRuns(dir string) string {
 	top := scenarioOf(filepath.Join(dir, "summary.json"))
 	entries, _ := os.ReadDir(dir)
