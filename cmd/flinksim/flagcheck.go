@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -248,7 +249,7 @@ func unknownRuns(file string, data []byte, sets, runs []string, loaded bool) err
 		}
 		if _, err := scenarios.LoadVariant(file, data, sets, r); err != nil {
 			if p, ok := err.(scenarios.Problems); ok {
-				probs = append(probs, p.Errors()...)
+				probs = append(probs, withoutGivenGuess(p.Errors(), runs)...)
 			}
 		}
 	}
@@ -265,6 +266,21 @@ func unknownRuns(file string, data []byte, sets, runs []string, loaded bool) err
 		}
 	}
 	return append(probs, setProblemsOfEveryRun(file, data, sets, known)...)
+}
+
+// givenGuess matches the "did you mean" of an unknown --variant's problem.
+var givenGuess = regexp.MustCompile(`; did you mean "([^"]*)"(, the scenario as written)?\?$`)
+
+// withoutGivenGuess drops from an unknown --variant's problems a guess
+// that names a run given too (--variant base --variant BASE): it would
+// only be given twice.
+func withoutGivenGuess(probs scenarios.Problems, runs []string) scenarios.Problems {
+	for i, p := range probs {
+		if m := givenGuess.FindStringSubmatch(p.Msg); m != nil && slices.Contains(runs, m[1]) {
+			probs[i].Msg = strings.TrimSuffix(p.Msg, m[0])
+		}
+	}
+	return probs
 }
 
 // setProblemsOfEveryRun are the problems a --set has in the base and in

@@ -583,7 +583,7 @@ func TestFlagValuesWithAScenarioNotFound(t *testing.T) {
 
 // TestUnknownVariantToldOnce: an unknown --variant given twice is one
 // problem, and the name suggested for a misspelt one may be base (the
-// scenario as written), in any case.
+// scenario as written), in any case, unless it is given too.
 func TestUnknownVariantToldOnce(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	for _, c := range []struct {
@@ -594,6 +594,8 @@ func TestUnknownVariantToldOnce(t *testing.T) {
 		{[]string{"checkpoint-death-spiral", "--variant", "BASE"}, `no variant "BASE" in builtin:checkpoint-death-spiral; did you mean "base"?`},
 		{[]string{"checkpoint-death-spiral", "--variant", "bse"}, `did you mean "base"?`},
 		{[]string{"backpressure", "--variant", "Base"}, `builtin:backpressure has no variants; "Base" is not one of them; did you mean "base", the scenario as written?`},
+		// no guess of a run given too: it would only be given twice
+		{[]string{"checkpoint-death-spiral", "--variant", "base", "--variant", "BASE"}, `no variant "BASE" in builtin:checkpoint-death-spiral` + "\n"},
 	} {
 		code, _, errs := cli(t, append(append([]string{"run"}, c.args...), "--out", out)...)
 		if code != exitScenario || !strings.Contains(errs, c.want) || strings.Count(errs, "--variant:") != 1 || !strings.Contains(errs, "1 problem in the flags") {
