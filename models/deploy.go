@@ -54,7 +54,8 @@ func (s *Simulation) deployNodes() (map[string]int, error) {
 			return nil, fmt.Errorf("duplicate node name %q", n.Name)
 		}
 		byName[n.Name] = i
-		rt := &nodeRT{spec: n, idx: i, parent: -1, cost: drawnCost(n.Cost)}
+		rt := &nodeRT{spec: n, idx: i, parent: -1, cost: drawnCost(n.Cost),
+			kind: n.Kind, keyed: n.Keyed != nil, miniBatch: n.MiniBatch != nil, selectivity: n.Selectivity}
 		if n.Sink != nil {
 			rt.sinkDelay = drawnCost(n.Sink.Latency)
 		}

@@ -477,6 +477,24 @@ func (p *kafkaPartition) take(max int64, recordSize int64, c *Chunk, gap sim.Tim
 	return got
 }
 
+// oldestUnread is the arrival of the oldest record st's reader has not
+// read from its partitions not paused (sim.Never if none): the record's
+// own, not when its run became readable, as a run gathers up to a
+// chunk-delay of arrivals and a wait from its end would hold its first
+// record up to two. Asked only by a reader short of a step (readKafka).
+func oldestUnread(st *subtask) sim.Time {
+	oldest := sim.Never
+	for _, p := range st.splits {
+		if p.alignPaused || p.lag() == 0 {
+			continue
+		}
+		r := p.log.At(p.readIdx)
+		first, _ := spread(r.Lo, r.Hi, r.N, p.read-r.Offset, 1)
+		oldest = min(oldest, first)
+	}
+	return oldest
+}
+
 // spread is the time range of records skip..skip+k of n records spread
 // evenly over [lo, hi].
 func spread(lo, hi sim.Time, n, skip, k int64) (sim.Time, sim.Time) {

@@ -8,14 +8,21 @@ import (
 
 // nodeRT is a node's static runtime information.
 type nodeRT struct {
-	spec   *Node
-	ops    []string // its operators' names, as Flink gives them (names.go)
-	idx    int
-	task   *task
-	pos    int // position in the task's chain
-	parent int // chain parent's position; -1 for the chain head
-	outs   []*edge
-	ins    []*edge
+	spec *Node
+	// Copies of spec's fields that every step reads, beside the chain's
+	// other per-step fields: through spec they cost a load from another
+	// cache line, once per record in exact mode.
+	kind        NodeKind
+	keyed       bool     // spec.Keyed != nil
+	miniBatch   bool     // spec.MiniBatch != nil
+	selectivity float64  // spec.Selectivity
+	ops         []string // its operators' names, as Flink gives them (names.go)
+	idx         int
+	task        *task
+	pos         int // position in the task's chain
+	parent      int // chain parent's position; -1 for the chain head
+	outs        []*edge
+	ins         []*edge
 	// cost is the spec's cost per record, nil when it is none or a
 	// constant 0 (nothing to draw or add, step after step)
 	cost sim.Dist

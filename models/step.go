@@ -100,7 +100,7 @@ func (s *Simulation) tryStart(st *subtask) {
 // channel; the step then stops where Flink's writer would, at the record
 // that takes the last free buffer.
 func (s *Simulation) takeInput(st *subtask) (took, blocked bool) {
-	if st.t.nodes[0].spec.Kind == KindSource { // a reader without partitions stays idle
+	if st.t.nodes[0].kind == KindSource { // a reader without partitions stays idle
 		return s.readKafka(st)
 	}
 	if st.in.Records == 0 && !s.gatherInput(st) {
@@ -371,7 +371,6 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	now := s.eng.Now()
 	target := s.readTarget(st, now)
 	var available, furthest int64
-	oldest := sim.Never
 	polls := false // a split not paused: its consumer fetches (lagmax.go)
 	for _, p := range st.splits {
 		p.advance(now)
@@ -381,14 +380,6 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 		polls = true
 		available += p.lag()
 		furthest = max(furthest, p.lag())
-		if p.lag() > 0 {
-			// the oldest unread record's arrival, not when its run became
-			// readable: a run gathers up to a chunk-delay of arrivals, and a
-			// wait from its end would hold its first record up to two
-			r := p.log.At(p.readIdx)
-			first, _ := spread(r.Lo, r.Hi, r.N, p.read-r.Offset, 1)
-			oldest = min(oldest, first)
-		}
 	}
 	if available == 0 {
 		consumerFetch(st, now, polls, 0) // nothing to fetch
@@ -417,8 +408,8 @@ func (s *Simulation) readKafka(st *subtask) (took, blocked bool) {
 	if short && s.deferRead(st, now, available, now) {
 		return false, false
 	}
-	if short && sim.Add(oldest, s.spec.Sim.ChunkDelay) > now && target > 1 && !st.atPoison() {
-		wake := sim.Add(oldest, s.spec.Sim.ChunkDelay)
+	if short && target > 1 && !st.atPoison() && sim.Add(oldestUnread(st), s.spec.Sim.ChunkDelay) > now {
+		wake := sim.Add(oldestUnread(st), s.spec.Sim.ChunkDelay)
 		if at, ok := roomFilled(st, limit, available); ok {
 			wake = min(wake, at) // an event-time reader reads as its output fills (deferread.go)
 		}
@@ -527,14 +518,14 @@ func (s *Simulation) process(st *subtask) sim.Time {
 		if rt.cost != nil {
 			secs += rt.cost.SumOf(nin, op.rng)
 		}
-		switch rt.spec.Kind {
+		switch rt.kind {
 		case KindSource:
 			outs[pos] = nin
 		case KindSink:
 			io += rt.sinkSeconds(nin)
 			outs[pos] = 0
 		case KindOperator:
-			sel := rt.spec.Selectivity
+			sel := rt.selectivity
 			outs[pos] = int64(float64(op.selIn+nin)*sel) - int64(float64(op.selIn)*sel)
 			op.selIn += nin
 		}
@@ -569,15 +560,15 @@ func (s *Simulation) finishStep(st *subtask) {
 	for pos, rt := range nodes {
 		op, nin := &ops[pos], ins[pos]
 		op.in += nin
-		if rt.spec.Keyed != nil {
+		if rt.keyed {
 			op.stateRecs += nin
 		}
-		if rt.spec.MiniBatch != nil {
+		if rt.miniBatch {
 			s.batchIn(st, pos, outs[pos])
 			continue
 		}
 		op.out += outs[pos]
-		if rt.spec.Kind == KindSink && nin > 0 {
+		if rt.kind == KindSink && nin > 0 {
 			s.sinkTook(rt, st, op.sw, now, nin, s.stepOut(st))
 			countNet(st, resOut, nin*rt.inRecordSize) // written to the external system
 		}
@@ -588,7 +579,7 @@ func (s *Simulation) finishStep(st *subtask) {
 	st.cur.WM = st.wm.out // the watermark follows the records written before it
 	for _, p := range st.parts {
 		from := p.edge.from
-		if k := st.nout[from.pos]; k > 0 && from.spec.MiniBatch == nil {
+		if k := st.nout[from.pos]; k > 0 && !from.miniBatch {
 			s.emitStep(st, p, k)
 		}
 	}
