@@ -9,7 +9,7 @@ import (
 )
 
 // noOutput: a job whose sources read records over the second half of the
-// run (the window LagGrowth judges the lag's growth over) while no record
+// run (from the last sample at or before its middle) while no record
 // reached any sink in it has stopped producing output, however small its
 // lag: no output, from the last sample at which a record reached a sink
 // (the start when none ever did). Judged only for a job that is otherwise
@@ -45,10 +45,7 @@ func outputFlow(res *result.Result) (read, written, last float64, ok bool) {
 	if !ok || n == 0 {
 		return read, written, 0, ok
 	}
-	from := n / 2 // the samples after Times[n/2] cover the second half
-	if n == 1 {
-		from = -1
-	}
+	from := halfSample(res.Times) // the samples after it cover the second half
 	var sRead, sWritten float64
 	series := false
 	for _, s := range res.Series {
@@ -80,6 +77,18 @@ func outputFlow(res *result.Result) (read, written, last float64, ok bool) {
 		return read, written, 0, ok
 	}
 	return sRead, sWritten, last, ok
+}
+
+// halfSample is the last sample at or before half the run (the last
+// sample's time), -1 when none is: the samples after it cover the run's
+// second half, two samples' second one included.
+func halfSample(times []float64) int {
+	half := times[len(times)-1] / 2
+	from := -1
+	for from+1 < len(times) && times[from+1] <= half {
+		from++
+	}
+	return from
 }
 
 // sampleSpan is the seconds sample i covers: since the one before it.

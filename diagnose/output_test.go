@@ -72,7 +72,7 @@ func TestJudgeNoOutput(t *testing.T) {
 		}, windows(1)), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input"},
 		// The user's run: readers without a partition hold every window back.
 		{"windows waiting for a watermark", keepsUp, flow(none, windows(0)), result.PhaseNoOutput, "no output@0",
-			"no record reached a sink over the second half of the run, though the sources read 49k records: win's windows never fired (no watermark passed their end); 2 of ev's 6 readers read no record (no partition)"},
+			"no record reached a sink over the second half of the run, though the sources read 50k records: win's windows never fired (no watermark passed their end); 2 of ev's 6 readers read no record (no partition)"},
 		// A sliding window shorter than its slide no record fell in.
 		{"every record between windows", keepsUp, flow(none, func(r *result.Result) {
 			r.Summary.Windows = []result.WindowSummary{{Operator: "win", RecordsIn: 100_000, BetweenWindows: 0.9, Dropped: 0.1}}
@@ -97,11 +97,45 @@ func TestJudgeNoOutput(t *testing.T) {
 		}), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input"},
 		// Behind as well: overload, the more precise, is the verdict alone.
 		{"behind and silent", func(t float64) float64 { return 2000 * t }, flow(none, nil), result.PhaseOverload, "overload@0", "Kafka lag at the end"},
+		// Two samples: the second covers the second half (it was judged
+		// on no sample, so stable).
+		{"two samples", keepsUp, samples(5, 10)(flow(none, nil)), result.PhaseNoOutput, "no output@0", "though the sources read 5k records"},
 		// Read back without series: the operators' totals over the run.
 		{"summary alone", keepsUp, flow(none, func(r *result.Result) {
 			r.Series = r.Series[:1]
 		}), result.PhaseNoOutput, "no output@0", "though the sources read 100k records"},
 	})
+}
+
+// samples gives an edit a run sampled at times (seconds) alone, its lag
+// kept from judged's.
+func samples(times ...float64) func(func(*result.Result)) func(*result.Result) {
+	return func(edit func(*result.Result)) func(*result.Result) {
+		return func(r *result.Result) {
+			r.Times = times
+			r.Series[0].Values = r.Series[0].Values[:len(times)]
+			edit(r)
+		}
+	}
+}
+
+// TestHalfSample: the samples after halfSample's cover the run's second
+// half, from the last sample at or before its middle.
+func TestHalfSample(t *testing.T) {
+	for _, c := range []struct {
+		times []float64
+		want  int
+	}{
+		{[]float64{5}, -1},
+		{[]float64{5, 10}, 0},
+		{[]float64{5, 10, 15}, 0},
+		{[]float64{5, 10, 15, 20}, 1},
+		{[]float64{5, 10, 12}, 0},
+	} {
+		if got := halfSample(c.times); got != c.want {
+			t.Errorf("halfSample(%v) = %d, want %d", c.times, got, c.want)
+		}
+	}
 }
 
 // TestSkewWithoutRecords: a keyed operator no record reached has no skew
