@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -170,7 +171,7 @@ func TestPlanProbesBothEnds(t *testing.T) {
 	// tiny's input is 10k/s: no capacity up to 5k/s keeps up.
 	code, out, _ = cli(t, "plan", "testdata/tiny.yaml", "--duration", "30s", "--target", "sinks.db.capacity=1k/s..5k/s", "--for", "stable")
 	// the probe table names each run's outcome, as the verdict does
-	if code != exitUnmet || !strings.Contains(out, "no sinks.db.capacity in 1k/s..5k/s meets stable") ||
+	if code != exitUnmet || !strings.Contains(out, "no sinks.db.capacity in 1k/s..5k/s meets stable: neither end does (at 1k/s stable fails; at 5k/s stable fails); plan takes each outcome to change steadily with the value, so it tried none between\n") ||
 		!regexp.MustCompile(`(?m)^sinks\.db\.capacity +meets +outcome \(worst\)\n5k/s +no +overload\n`).MatchString(out) {
 		t.Errorf("no answer: code %d, want %d: %s", code, exitUnmet, out)
 	}
@@ -178,6 +179,29 @@ func TestPlanProbesBothEnds(t *testing.T) {
 		if code, _, errs := cli(t, "plan", "testdata/tiny.yaml", "--target", "sinks.db.capacity=1k/s..5k/s", "--for", bad); code != 2 || !strings.Contains(errs, "write stable") {
 			t.Errorf("--for %s: code %d, %q", bad, code, errs)
 		}
+	}
+}
+
+// TestPlanUnmetOppositeWays: when each end of the range fails another
+// condition (more parallelism keeps up but leaves the subtasks less busy),
+// a value between may meet both: plan says so, and how to map the range,
+// instead of only that no value meets.
+func TestPlanUnmetOppositeWays(t *testing.T) {
+	s := sweep.Search{Key: "operators.op.parallelism", Lo: "1", Hi: "16", Largest: true}
+	for _, c := range []string{"stable", "max_busy_ms_per_s>=500"} {
+		cond, err := sweep.ParseCondition(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Conditions = append(s.Conditions, cond)
+	}
+	probe := func(v float64, stable bool, busy float64) sweep.Probe {
+		return sweep.Probe{Value: strconv.FormatFloat(v, 'f', -1, 64), Num: v, Records: []sweep.Record{{Outcome: sweep.Outcome{Stable: stable, MaxBusyMsPerS: busy}}}}
+	}
+	got := unmetWhy("job.yaml", s, []sweep.Probe{probe(16, true, 189), probe(1, false, 1000)}) // in the order tried
+	want := ": neither end does (at 1 stable fails; at 16 max_busy_ms_per_s>=500 fails); the conditions pull opposite ways, so a value between may meet them all, which bisection cannot find: map the range with flinksim sweep job.yaml --grid 'operators.op.parallelism=1..16/8'"
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
 

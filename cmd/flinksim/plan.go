@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -108,7 +109,7 @@ func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer)
 		}
 		return err
 	}
-	printPlan(stdout, s, answer, probes, o)
+	printPlan(stdout, arg, s, answer, probes, o)
 	if answer == "" {
 		return exitStatus(exitUnmet)
 	}
@@ -205,7 +206,7 @@ func planMemory(file string, data []byte, s sweep.Search, o planOptions, stderr 
 
 // printPlan prints the answer and a table of the values tried, each with
 // its worst replica per condition.
-func printPlan(stdout io.Writer, s sweep.Search, answer string, probes []sweep.Probe, o planOptions) {
+func printPlan(stdout io.Writer, scenario string, s sweep.Search, answer string, probes []sweep.Probe, o planOptions) {
 	var names []string
 	for _, c := range s.Conditions {
 		names = append(names, c.String())
@@ -216,7 +217,7 @@ func printPlan(stdout io.Writer, s sweep.Search, answer string, probes []sweep.P
 	}
 	switch answer {
 	case "":
-		fmt.Fprintf(stdout, "no %s in %s..%s meets %s\n", s.Key, s.Lo, s.Hi, strings.Join(names, " and "))
+		fmt.Fprintf(stdout, "no %s in %s..%s meets %s%s\n", s.Key, s.Lo, s.Hi, strings.Join(names, " and "), unmetWhy(scenario, s, probes))
 	default:
 		fmt.Fprintf(stdout, "%s %s = %s meets %s\n", want, s.Key, answer, strings.Join(names, " and "))
 	}
@@ -240,6 +241,40 @@ func printPlan(stdout io.Writer, s sweep.Search, answer string, probes []sweep.P
 		t.rows = append(t.rows, row)
 	}
 	t.text(stdout)
+}
+
+// unmetWhy says, when neither end of the range met the conditions, what
+// each end failed, and what plan assumed of the values between: when the
+// ends fail different conditions, those pull opposite ways and a value
+// between may meet them all, so it points to a sweep of the range.
+func unmetWhy(scenario string, s sweep.Search, probes []sweep.Probe) string {
+	if len(probes) != 2 {
+		return ""
+	}
+	if probes[0].Num > probes[1].Num { // the ends low to high, not in the order tried
+		probes = []sweep.Probe{probes[1], probes[0]}
+	}
+	var ends []string
+	failed := [2]map[string]bool{{}, {}}
+	for i, p := range probes {
+		var fails []string
+		for _, c := range s.Conditions {
+			for _, r := range p.Records {
+				if !c.Holds(r.Outcome) {
+					fails = append(fails, c.String())
+					failed[i][c.String()] = true
+					break
+				}
+			}
+		}
+		ends = append(ends, fmt.Sprintf("at %s %s fails", p.Value, strings.Join(fails, " and ")))
+	}
+	why := ": neither end does (" + strings.Join(ends, "; ") + ")"
+	if maps.Equal(failed[0], failed[1]) {
+		return why + "; plan takes each outcome to change steadily with the value, so it tried none between"
+	}
+	return why + fmt.Sprintf("; the conditions pull opposite ways, so a value between may meet them all, which bisection cannot find: map the range with flinksim sweep %s --grid '%s=%s..%s/8'",
+		scenario, s.Key, s.Lo, s.Hi)
 }
 
 // worst is the replica value furthest from meeting the condition: "-"
