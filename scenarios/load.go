@@ -490,10 +490,18 @@ func (st setter) field(n *yaml.Node, seg string, last bool) (next *yaml.Node, do
 func (st setter) item(n *yaml.Node, segs []string, last bool) (next *yaml.Node, done bool) {
 	seg := segs[len(segs)-1]
 	idx := slices.Index(st.d.itemPaths("", n.Content), seg) // a name used twice names the first
-	if idx < 0 {
-		if v, err := strconv.Atoi(seg); err == nil && v >= 0 && v < len(n.Content) {
-			idx = v
-		}
+	v, err := strconv.Atoi(seg)
+	isIndex := err == nil && v >= 0 && v < len(n.Content)
+	switch {
+	case idx < 0 && isIndex:
+		idx = v
+	case idx >= 0 && isIndex && idx != v:
+		// sources.0 (or sources[0], as a problem names the first item)
+		// would name the item called "0" elsewhere in the list
+		list := strings.Join(segs[:len(segs)-1], ".")
+		st.problem(strings.Join(segs, "."), fmt.Sprintf("names two items: the one at index %d and the one named %q, %s[%d]; name the one you mean by its other name or index, or rename the item %q",
+			v, seg, list, idx, seg))
+		return nil, true
 	}
 	if idx < 0 {
 		names := st.d.itemPaths("", n.Content)

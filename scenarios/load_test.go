@@ -181,6 +181,35 @@ func TestSetOverrides(t *testing.T) {
 	}
 }
 
+// TestSetNumberNamesTwoItems: a list index in --set (sources[0], as a
+// problem names the first item) that is also another item's name is
+// refused, not taken to mean the item of that name.
+func TestSetNumberNamesTwoItems(t *testing.T) {
+	doc := `name: amb
+sources:
+  - {name: events, rate: 1k/s}
+  - {name: "0", rate: 2k/s}
+operators:
+  - {name: join, input: [events, "0"]}
+sinks:
+  - {name: out}
+`
+	_, err := Load("amb.yaml", []byte(doc), []string{"sources[0].rate=7k/s"})
+	want := `--set sources[0].rate=7k/s: sources.0: names two items: the one at index 0 and the one named "0", sources[1]; name the one you mean by its other name or index, or rename the item "0"`
+	if err == nil || err.Error() != want {
+		t.Errorf("got:\n%v\nwant:\n%s", err, want)
+	}
+	for set, rate := range map[string]float64{"sources.events.rate=7k/s": 7000, "sources[1].rate=7k/s": 1000} {
+		l, err := Load("amb.yaml", []byte(doc), []string{set})
+		if err != nil {
+			t.Fatalf("%s: %v", set, err)
+		}
+		if got := l.Spec.Nodes[0].Kafka.Rate.Rate(0); got != rate {
+			t.Errorf("%s: events at %v/s, want %v", set, got, rate)
+		}
+	}
+}
+
 func TestFlinkConfigForms(t *testing.T) {
 	nested := `
 name: nested
