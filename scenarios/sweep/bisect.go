@@ -191,6 +191,9 @@ func (s Search) Span() (lo, hi float64, kind scenarios.Quantity, err error) {
 		return 0, 0, kind, fmt.Errorf("%s: %v", s.Key, err)
 	}
 	kind, same := scenarios.CommonKind([]float64{lo, hi}, []scenarios.Quantity{kind, kind2})
+	if same && hi == lo {
+		return 0, 0, kind, fmt.Errorf("%s: range %s..%s is one value: give two different ends (a single value is set with --set)", s.Key, s.Lo, s.Hi)
+	}
 	if !same || hi <= lo {
 		return 0, 0, kind, fmt.Errorf("%s: range %s..%s must go from low to high in one kind of unit", s.Key, s.Lo, s.Hi)
 	}
