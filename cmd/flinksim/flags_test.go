@@ -261,6 +261,9 @@ var flagProblemCases = func() []struct {
 		// ends that read but run the wrong way: a problem of the flag, with the rest
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=5k/s..1k/s", "--for", "stable", "-j", "-1"},
 			[]string{"--jobs: -1", "--target: sinks.db.capacity: range 5k/s..1k/s must go from low to high"}, "the flags"},
+		// a condition given twice, however spaced, as --outcome's
+		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..5k/s", "--for", "stable", "--for", "lag_end<=5", "--for", "lag_end <= 5", "--for", "stable"},
+			[]string{"--for: lag_end<=5: given twice; give each once", "--for: stable: given twice; give each once"}, "the flags"},
 		// ends that agree: one value, not a range the wrong way
 		{[]string{"plan", tiny, "--target", "sinks.db.capacity=5k/s..5000/s", "--for", "stable"},
 			[]string{"--target: sinks.db.capacity: range 5k/s..5000/s is one value: give two different ends (a single value is set with --set)"}, "the flags"},

@@ -140,8 +140,12 @@ func planSearch(o planOptions) (sweep.Search, error) {
 	var conds []sweep.Condition
 	for _, s := range o.conds {
 		c, err := sweep.ParseCondition(s)
-		if err != nil {
+		switch {
+		case err != nil:
 			fc.addf("for", "%v", err)
+		case slices.Contains(conds, c):
+			fc.addf("for", "%s: given twice; give each once", c) // as --outcome refuses it
+			continue
 		}
 		conds = append(conds, c)
 	}
