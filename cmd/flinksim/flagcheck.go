@@ -423,7 +423,7 @@ func checkValues(flag, file string, data []byte, sets []string, axes []scenarios
 		per := make([][]string, len(ax.Values))
 		every := map[string]int{} // how many values have each problem
 		for j, v := range ax.Values {
-			whats, err := valueProblems(file, data, sets, ax.Key+"="+v, known)
+			whats, err := valueProblems(file, data, sets, ax.Key+"="+v, known, flag == "--target")
 			if err != nil {
 				return err
 			}
@@ -449,11 +449,12 @@ func checkValues(flag, file string, data []byte, sets []string, axes []scenarios
 }
 
 // valueProblems are the problems, each once, of loading the scenario with
-// set (key=value) besides sets, less the scenario's own (known). The
+// set (key=value) besides sets, less the scenario's own (known); chosen:
+// set is a value plan's --target tries, not a sweep's. The
 // warnings that come with them are no problems, and may only follow from
 // the value refused: a value the scenario takes shows its own when the
 // points load.
-func valueProblems(file string, data []byte, sets []string, set string, known map[string]bool) ([]string, error) {
+func valueProblems(file string, data []byte, sets []string, set string, known map[string]bool, chosen bool) ([]string, error) {
 	_, err := scenarios.LoadVariant(file, data, append(slices.Clip(sets), set), scenarios.BaseName)
 	var p scenarios.Problems
 	if err != nil && !errors.As(err, &p) {
@@ -470,6 +471,9 @@ func valueProblems(file string, data []byte, sets []string, set string, known ma
 		}
 		if other, how, ok := setOtherwise(q, set); ok { // the swept field set by a --set under another path, or inside its value
 			what = fmt.Sprintf("swept, and set by --set %s%s: a key is either swept or set; leave out one of them", other, how)
+			if chosen { // plan's words for its --target
+				what = fmt.Sprintf("chosen by --target, and set by --set %s%s: a key is either chosen or set; leave out one of them", other, how)
+			}
 		}
 		if !slices.Contains(whats, what) {
 			whats = append(whats, what)

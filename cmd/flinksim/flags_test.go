@@ -397,6 +397,9 @@ var flagProblemCases = func() []struct {
 		// a value, as a --set given twice)
 		{[]string{"sweep", "plan", tiny, "--grid", "sinks.db.capacity=1k/s,2k/s", "--set", "sinks=[{name: db, capacity: 3k/s}]"},
 			[]string{"--grid: sinks.db.capacity=1k/s,2k/s: swept, and set by --set sinks=[{name: db, capacity: 3k/s}]: a key is either swept or set"}, "the flags"},
+		// plan's words for its --target: chosen, not swept
+		{[]string{"plan", tiny, "--target", "sinks.db.capacity=1k/s..2k/s", "--for", "stable", "--set", "sinks=[{name: db, capacity: 3k/s}]"},
+			[]string{"--target: sinks.db.capacity=1k/s..2k/s: chosen by --target, and set by --set sinks=[{name: db, capacity: 3k/s}]: a key is either chosen or set"}, "the flags"},
 		{[]string{"sweep", tiny, "--grid", "sinks.0.capacity=1k/s,2k/s", "--set", "sinks={db: {capacity: 3k/s}}"},
 			[]string{"--grid: sinks.0.capacity=1k/s,2k/s: swept, and set by --set sinks={db: {capacity: 3k/s}}, the same list item's field: a key is either swept or set"}, "the flags"},
 		{[]string{"sweep", "plan", tiny, "--grid", "flink.execution.checkpointing.incremental=true,false", "--set", "flink={state.backend.incremental: true}"},
