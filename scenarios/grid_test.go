@@ -205,12 +205,12 @@ func TestGridFlinkUnits(t *testing.T) {
 func TestSweepBlockSweptTwice(t *testing.T) {
 	for _, c := range []struct{ grid, want string }{
 		{`"flink.state.backend.incremental=true,false", "flink.execution.checkpointing.incremental=true"`,
-			"sweep.grid[1]: flink.execution.checkpointing.incremental is swept twice"},
+			"sweep.grid[1]: flink.execution.checkpointing.incremental is swept twice (first at column 16)"},
 		{`"sinks.out.capacity=1k/s,2k/s", "sinks.0.capacity=3k/s"`,
-			"sweep.grid[1]: sinks.0.capacity is swept twice, also as sinks.out.capacity, the same list item's field"},
+			"sweep.grid[1]: sinks.0.capacity is swept twice, also as sinks.out.capacity (first at column 16), the same list item's field"},
 		{`"sinks[0].capacity=1k/s,2k/s", "sinks.out.capacity=3k/s"`,
-			"sweep.grid[1]: sinks.out.capacity is swept twice, also as sinks[0].capacity, the same list item's field"},
-		{`"sinks.out.capacity=1k/s,2k/s", "sinks.out.capacity=3k/s"`, "sweep.grid[1]: sinks.out.capacity is swept twice"},
+			"sweep.grid[1]: sinks.out.capacity is swept twice, also as sinks[0].capacity (first at column 16), the same list item's field"},
+		{`"sinks.out.capacity=1k/s,2k/s", "sinks.out.capacity=3k/s"`, "sweep.grid[1]: sinks.out.capacity is swept twice (first at column 16)"},
 	} {
 		sc := minimal + "sweep: {grid: [" + c.grid + "]}\n"
 		_, err := Load("m.yaml", []byte(sc), nil)

@@ -452,7 +452,8 @@ func (r *resolver) sweep() {
 	if len(sw.Grid) == 0 {
 		r.d.at("sweep.grid", "needs at least one axis: key=v1,v2,... or key=lo..hi/n")
 	}
-	seen := map[string]string{} // the field an axis sweeps: the key that swept it first
+	seen := map[string]string{}    // the field an axis sweeps: the key that swept it first
+	firstAt := map[string]string{} // and that axis's path
 	for i, g := range sw.Grid {
 		path := fmt.Sprintf("sweep.grid[%d]", i)
 		ax, err := ParseGrid(g)
@@ -472,13 +473,21 @@ func (r *resolver) sweep() {
 		if !strings.HasPrefix(k, "flink.") {
 			k = itemKey(r.d, r.d.nodes[""], itemIndex.ReplaceAllString(k, ".$1"))
 		}
-		switch prev, twice := seen[k]; {
+		prev, twice := seen[k]
+		first := ""
+		if n, ok := r.d.nodes[firstAt[k]]; ok && twice {
+			first = fmt.Sprintf(" (first on line %d)", n.Line)
+			if at, ok := r.d.nodes[path]; ok && at.Line == n.Line {
+				first = fmt.Sprintf(" (first at column %d)", n.Column)
+			}
+		}
+		switch {
 		case !twice:
-			seen[k] = ax.Key
+			seen[k], firstAt[k] = ax.Key, path
 		case prev != ax.Key && !strings.HasPrefix(k, "flink."):
-			r.d.at(path, "%s is swept twice, also as %s, the same list item's field (an item is named by its name or its index)", ax.Key, prev)
+			r.d.at(path, "%s is swept twice, also as %s%s, the same list item's field (an item is named by its name or its index)", ax.Key, prev, first)
 		default:
-			r.d.at(path, "%s is swept twice", ax.Key)
+			r.d.at(path, "%s is swept twice%s", ax.Key, first)
 		}
 	}
 	if sw.Replicas == nil {
