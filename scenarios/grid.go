@@ -97,9 +97,10 @@ func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 	}
 	ax.Kind = k
 	integral := k == QPlain && a == math.Trunc(a) && b == math.Trunc(b) && TakesIntegers(key)
-	if integral && float64(n) > b-a+1 {
-		return Axis{}, fmt.Errorf("%s: range %q asks for %d values, but the field takes whole numbers and %s..%s holds %d: give /%d or fewer",
-			key, spec, n, FormatQuantity(a, k), FormatQuantity(b, k), int(b-a+1), int(b-a+1))
+	if integral {
+		if err := checkWholeRange(key, spec, strings.TrimSpace(lo), hi, a, b, n); err != nil {
+			return Axis{}, err
+		}
 	}
 	for j := 0; j < n; j++ {
 		v := a + (b-a)*float64(j)/float64(n-1)
@@ -111,8 +112,8 @@ func rangeAxis(key, spec, lo, rest string) (Axis, error) {
 		}
 		v = snapToText(key, v, k) // the value that runs, as its text reads back
 		if j > 0 && v == ax.Nums[j-1] {
-			return Axis{}, fmt.Errorf("%s: range %q gives %s twice: the field takes whole %s; give fewer values",
-				key, spec, FormatQuantityFor(key, v, k), unitWords[k])
+			return Axis{}, fmt.Errorf("%s: range %q gives %s twice: %s; give fewer values",
+				key, spec, FormatQuantityFor(key, v, k), twiceWhy(k, integral))
 		}
 		ax.Nums = append(ax.Nums, v)
 		ax.Values = append(ax.Values, FormatQuantityFor(key, v, k))
@@ -132,6 +133,49 @@ func snapToText(key string, v float64, k Quantity) float64 {
 
 // unitWords name the whole units of the kinds whose texts round.
 var unitWords = map[Quantity]string{QCount: "records", QBytes: "bytes", QByteRate: "bytes a unit of time", QDuration: "nanoseconds"}
+
+// maxExactWhole is 2^53: every whole number up to it is a float64, past it
+// only some are (9007199254740993 reads as 9007199254740992).
+const maxExactWhole = 1 << 53
+
+// twiceWhy is why a range of kind k gives one value twice: its unit is
+// whole (1ns..2ns/3), or its values are closer than float64s tell apart
+// (whole numbers past 2^53, where checkWholeRange's count of whole numbers
+// overstates the float64s among them).
+func twiceWhy(k Quantity, integral bool) string {
+	switch {
+	case unitWords[k] != "":
+		return "the field takes whole " + unitWords[k]
+	case integral:
+		return fmt.Sprintf("past 2^53 = %d whole numbers are float64s, which hold only some of them", int64(maxExactWhole))
+	}
+	return "its values are closer than float64s tell apart"
+}
+
+// checkWholeRange checks a range of plain whole numbers lo..hi (as
+// written; a and b as read) over a field of whole numbers: each end is the
+// number written (past 2^53 a float64 may read another), and n is no more
+// than the whole numbers from a to b.
+func checkWholeRange(key, spec, lo, hi string, a, b float64, n int) error {
+	var bad []error
+	for _, end := range []struct {
+		text string
+		v    float64
+	}{{lo, a}, {hi, b}} {
+		if math.Abs(end.v) >= maxExactWhole && !exactCount(end.text, 1, end.v) {
+			bad = append(bad, fmt.Errorf("%s: %q is not exact: past 2^53 = %d whole numbers are float64s, which read it as %s",
+				key, end.text, int64(maxExactWhole), formatPlain(end.v)))
+		}
+	}
+	if len(bad) > 0 {
+		return errors.Join(bad...)
+	}
+	if float64(n) > b-a+1 {
+		return fmt.Errorf("%s: range %q asks for %d values, but the field takes whole numbers and %s..%s holds %d: give /%d or fewer",
+			key, spec, n, formatPlain(a), formatPlain(b), int(b-a+1), int(b-a+1))
+	}
+	return nil
+}
 
 // roundToStep rounds v, a range's value between its ends, to three
 // significant digits of the step between values: 10k/s..20k/s/4 gives
@@ -313,5 +357,21 @@ func FormatQuantity(v float64, k Quantity) string {
 	case QByteRate:
 		return Rate{PerSecond: v, Bytes: true}.String() // whole bytes a second, minute, hour or day
 	}
-	return strconv.FormatFloat(v, 'g', 10, 64)
+	return formatPlain(v)
+}
+
+// formatPlain writes a plain number so that it reads back as v exactly: a
+// whole number in all its digits (12345678901, not 1.23456789e+10; past
+// 2^53, 1152921504606846976, not 1152921504606847000, which a count
+// refuses as not exact), a fraction in the fewest digits that read back
+// (0.1333, 1234567.5), in exponent form when very small or large.
+func formatPlain(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case v == math.Trunc(v) && a < 1e21:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case a >= 1e-4 && a < 1e21:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
 }

@@ -383,3 +383,50 @@ func TestGridNegativeValueSaysSo(t *testing.T) {
 		}
 	}
 }
+
+// TestRangeOfLargeWholeNumbersIsExact: a range over a field of whole
+// numbers keeps every value exact, up to 2^53 and past it where a float64
+// holds it: 12345678901..23456789012/2 once ran 12345678900 and
+// 23456789010, written 1.23456789e+10, and 123456789012..123456789014/3
+// was refused as giving one value twice, in a message missing a word (a
+// break-test helper). Values past 2^53 that float64s do not tell apart are
+// refused, saying so.
+func TestRangeOfLargeWholeNumbersIsExact(t *testing.T) {
+	for _, c := range []axisCase{
+		{"operators.enrich.keys=12345678901..23456789012/2", "operators.enrich.keys", "12345678901 23456789012", QPlain},
+		{"operators.enrich.keys=123456789012..123456789014/3", "operators.enrich.keys", "123456789012 123456789013 123456789014", QPlain},
+		{"sources.clicks.initial-backlog=12345678901..23456789012/2", "sources.clicks.initial-backlog", "12345678901 23456789012", QPlain},
+		{"sources.clicks.initial-backlog=9007199254740990..9007199254740992/3", "sources.clicks.initial-backlog", "9007199254740990 9007199254740991 9007199254740992", QPlain},
+		{"sources.clicks.initial-backlog=1152921504606846976..1152921504606849024/2", "sources.clicks.initial-backlog", "1152921504606846976 1152921504606849024", QPlain},
+		// a fraction's ends as written too, not to ten digits
+		{"operators.parse.selectivity=0.12345678901..0.5/2", "operators.parse.selectivity", "0.12345678901 0.5", QPlain},
+	} {
+		checkAxis(t, c)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"sources.clicks.initial-backlog=9007199254740992..9007199254740994/3",
+			`sources.clicks.initial-backlog: range "9007199254740992..9007199254740994/3" gives 9007199254740992 twice: past 2^53 = 9007199254740992 whole numbers are float64s, which hold only some of them; give fewer values`},
+		{"sources.clicks.initial-backlog=9007199254740993..9007199254740999/3",
+			`sources.clicks.initial-backlog: "9007199254740993" is not exact: past 2^53 = 9007199254740992 whole numbers are float64s, which read it as 9007199254740992` + "\n" +
+				`sources.clicks.initial-backlog: "9007199254740999" is not exact: past 2^53 = 9007199254740992 whole numbers are float64s, which read it as 9007199254741000`},
+		{"operators.parse.selectivity=1..1.0000000000000002/3",
+			`operators.parse.selectivity: range "1..1.0000000000000002/3" gives 1 twice: its values are closer than float64s tell apart; give fewer values`},
+	} {
+		if _, err := ParseGrid(c.in); err == nil || err.Error() != c.want {
+			t.Errorf("%s: error %v,\nwant %s", c.in, err, c.want)
+		}
+	}
+}
+
+// TestFormatPlainIsExact: a plain number is written so that it reads back
+// as itself, whole numbers in all their digits.
+func TestFormatPlainIsExact(t *testing.T) {
+	for v, want := range map[float64]string{
+		12345678901: "12345678901", 1 << 60: "1152921504606846976", 0: "0", 2: "2", -3: "-3",
+		0.1333: "0.1333", 1234567.5: "1234567.5", 1e-7: "1e-07", 1e25: "1e+25",
+	} {
+		if got := FormatQuantity(v, QPlain); got != want {
+			t.Errorf("FormatQuantity(%v) = %q, want %q", v, got, want)
+		}
+	}
+}

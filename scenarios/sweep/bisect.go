@@ -275,7 +275,12 @@ func roundSig(v float64, n int) float64 {
 	if v == 0 {
 		return 0
 	}
-	p := math.Pow(10, float64(n)-math.Ceil(math.Log10(math.Abs(v))))
+	e := float64(n) - math.Ceil(math.Log10(math.Abs(v)))
+	if e < 0 { // 10^e is not a float64: round in units of 10^-e, whole
+		q := math.Pow(10, -e)
+		return math.Round(v/q) * q
+	}
+	p := math.Pow(10, e) // divided by, so the result is the nearest float to the decimal
 	return math.Round(v*p) / p
 }
 

@@ -352,6 +352,43 @@ func TestSearchProbesFlinkMemoryInWholeBinaryUnits(t *testing.T) {
 	}
 }
 
+// TestSearchProbesLargeWholeNumbersExactly: plan's probes of a field of
+// whole numbers are written in all their digits, so that the value run is
+// the value probed: 12345678901..23456789012 once probed 17901233956
+// written as 1.790123396e+10, which ran 17901233960, and answered
+// 1.699952437e+10 (a break-test helper).
+func TestSearchProbesLargeWholeNumbersExactly(t *testing.T) {
+	const key = "sources.events.initial-backlog"
+	s := Search{Key: key, Lo: "12345678901", Hi: "23456789012"}
+	lo, hi, kind, err := s.Span()
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, bad := hi, lo
+	for range 40 {
+		mid, more := s.midpoint(good, bad, s.integral(lo, hi, kind))
+		if !more {
+			break
+		}
+		written := scenarios.FormatQuantityFor(key, mid, kind)
+		if back, _, err := scenarios.ParseQuantityFor(key, written); err != nil || back != mid || strings.ContainsAny(written, "e.") {
+			t.Fatalf("midpoint %.0f written %q reads back as %.0f (%v), want it in all its digits", mid, written, back, err)
+		}
+		if mid > 16999952437 {
+			good = mid
+		} else {
+			bad = mid
+		}
+	}
+	// a probe of a field of fractions, rounded to 3 digits, is the
+	// decimal itself: 30100000, not 30099999.999999996
+	for v, want := range map[float64]string{30135165.09373388: "30100000", 1.3165472340244269e+11: "132000000000", 0.0123456: "0.0123"} {
+		if got := scenarios.FormatQuantity(roundSig(v, 3), scenarios.QPlain); got != want {
+			t.Errorf("roundSig(%v, 3) is written %s, want %s", v, got, want)
+		}
+	}
+}
+
 // A scenario's sweep.replicas takes what --replicas takes: 1 to MaxPoints.
 func TestSweepReplicasBoundIsTheFlags(t *testing.T) {
 	const sc = "name: r\nsources: [{name: s, kind: kafka, rate: 1k/s}]\nsinks: [{name: k}]\nsweep: {grid: [\"sources.s.rate=1k/s,2k/s\"], replicas: %d}\n"
