@@ -124,3 +124,15 @@ func parseChoice(key, s string) (any, error) {
 	}
 	return o.parse(s)
 }
+
+// ChoiceValue is a choice axis's value (QChoice) as points.jsonl's "values"
+// gives it: true or false as a JSON boolean, an enum's value or a release
+// as written ("rocksdb", "1.18"); not its position on the axis.
+func ChoiceValue(key, s string) any {
+	if v, err := parseChoice(key, s); err == nil {
+		if b, ok := v.(bool); ok {
+			return b
+		}
+	}
+	return strings.TrimSpace(s)
+}

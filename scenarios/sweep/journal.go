@@ -99,7 +99,9 @@ func OpenJournal(path string, r *Runner, points []Point) (*Journal, []Record, er
 			k := id(rec.Key, rec.Replica)
 			if pt, ok := want[k]; ok && pt.Seed == rec.Seed && !seen[k] {
 				seen[k] = true
-				done = append(done, rec)
+				// its point's params and values, as a run now writes
+				// them (an older flinksim wrote a choice's position)
+				done = append(done, r.Plan.record(pt, rec.Outcome))
 			}
 		}
 		if len(whole) < len(data) {

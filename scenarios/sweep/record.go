@@ -7,17 +7,22 @@ import (
 	"io"
 	"math"
 	"strconv"
+
+	"github.com/flinksim/flinksim/scenarios"
 )
 
 // Record is one line of points.jsonl: a point, its replica and seed, and
 // what the run came to.
 type Record struct {
-	Key     string             `json:"key"`
-	Params  map[string]string  `json:"params"` // as written
-	Values  map[string]float64 `json:"values"` // in base units: seconds, bytes, per second
-	Replica int                `json:"replica"`
-	Seed    uint64             `json:"seed"`
-	Outcome Outcome            `json:"outcome"`
+	Key    string            `json:"key"`
+	Params map[string]string `json:"params"` // as written
+	// Values are the same values as numbers in base units (seconds,
+	// bytes, per second), or for a choice axis (true/false, an enum, a
+	// release) the value itself: true, "rocksdb", "1.18".
+	Values  map[string]any `json:"values"`
+	Replica int            `json:"replica"`
+	Seed    uint64         `json:"seed"`
+	Outcome Outcome        `json:"outcome"`
 	// Plan is the fingerprint of the sweep's plan (Runner.Fingerprint) in
 	// a shard file's records, so that a merge refuses another plan's; it
 	// is not in points.jsonl.
@@ -25,10 +30,13 @@ type Record struct {
 }
 
 func (p *Plan) record(pt Point, o Outcome) Record {
-	r := Record{Key: pt.Key, Params: map[string]string{}, Values: map[string]float64{}, Replica: pt.Replica, Seed: pt.Seed, Outcome: o}
+	r := Record{Key: pt.Key, Params: map[string]string{}, Values: map[string]any{}, Replica: pt.Replica, Seed: pt.Seed, Outcome: o}
 	for i, ax := range p.Axes {
 		r.Params[ax.Key] = pt.Values[i]
 		r.Values[ax.Key] = pt.Nums[i]
+		if ax.Kind == scenarios.QChoice { // Nums holds its position on the axis, for the charts
+			r.Values[ax.Key] = scenarios.ChoiceValue(ax.Key, pt.Values[i])
+		}
 	}
 	return r
 }
@@ -110,7 +118,9 @@ func ReadShard(r io.Reader, name, fp string) ([]Record, error) {
 
 // Merge puts shard records into plan order: duplicates (a retried worker
 // writes twice) are dropped, records of another plan are an error, and
-// missing points are returned.
+// missing points are returned. A record's params and values are its
+// point's, as a run writes them now (an older flinksim's shard file gave a
+// choice axis's position as its value).
 func (p *Plan) Merge(recs []Record) (merged []Record, missing []Point, err error) {
 	byID := map[string]int{}
 	for i, pt := range p.Points {
@@ -132,7 +142,7 @@ func (p *Plan) Merge(recs []Record) (merged []Record, missing []Point, err error
 			missing = append(missing, p.Points[i])
 			continue
 		}
-		merged = append(merged, *r)
+		merged = append(merged, p.record(p.Points[i], r.Outcome)) // params and values as a run now writes them
 	}
 	return merged, missing, nil
 }

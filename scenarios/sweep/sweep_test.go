@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -436,4 +437,61 @@ func TestConditionPrintsAsRead(t *testing.T) {
 			t.Errorf("%s prints as %s, want %s", in, got, want)
 		}
 	}
+}
+
+// TestChoiceValuesAreTheValues: points.jsonl's "values" gives a choice
+// axis's value, true/false or the text, not its position on the axis (the
+// point for true had 0 and false 1, flink-version=1.18,2.0,1.15 gave 0, 1,
+// 2: a break-test helper); a resumed journal or a merged shard file of an
+// older flinksim, with the positions, is written with the values too.
+func TestChoiceValuesAreTheValues(t *testing.T) {
+	const inc, ver, par = "flink.state.backend.incremental", "flink-version", "flink.parallelism.default"
+	p, err := NewPlan(axes(t, inc+"=true,FALSE", ver+"=1.18,2.0,1.15", par+"=2"), 1, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, b := range []string{"true", "false"} {
+		for _, v := range []string{"1.18", "2.0", "1.15"} {
+			want = append(want, fmt.Sprintf(`"values":{%q:%q,%q:2,%q:%s}`, ver, v, par, inc, b)) // keys sorted
+		}
+	}
+	check := func(what string, recs []Record) {
+		t.Helper()
+		lines := strings.Split(strings.TrimSpace(string(jsonl(t, recs))), "\n")
+		for i, w := range want {
+			if i >= len(lines) || !strings.Contains(lines[i], w) {
+				t.Errorf("%s: line %d lacks %s:\n%s", what, i+1, w, strings.Join(lines, "\n"))
+				return
+			}
+		}
+	}
+	var recs, old []Record
+	for _, pt := range p.Points {
+		r := p.record(pt, Outcome{Verdict: "stable"})
+		recs = append(recs, r)
+		r.Values = map[string]any{inc: pt.Nums[0], ver: pt.Nums[1], par: pt.Nums[2]} // an older flinksim's
+		old = append(old, r)
+	}
+	check("a run", recs)
+	merged, _, err := p.Merge(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("merged", merged)
+	path := filepath.Join(t.TempDir(), "points.jsonl.partial")
+	j, _, err := OpenJournal(path, runner(t, p, 1), p.Points)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range old {
+		j.Append(r)
+	}
+	j.Close()
+	j, done, err := OpenJournal(path, runner(t, p, 1), p.Points)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	check("resumed", done)
 }
