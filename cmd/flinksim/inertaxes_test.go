@@ -27,6 +27,11 @@ func TestInertAxisWarned(t *testing.T) {
 		{"sinks.db.capacity=5k/s,20k/s", own, false, ""},
 		{"flink.parallelism.default=2,8", own, false, "sinks.db.capacity=5k/s,20k/s"},
 		{"flink.parallelism.default=1..6/6", own, true, ""},
+		// true warned of as ignored over the hashmap backend, false not: the
+		// axis is inert all the same (it was not warned of: a break-test
+		// helper); over rocksdb it is not inert
+		{"flink.state.backend.incremental=true,false", []string{"flink.execution.checkpointing.interval=30s"}, true, ""},
+		{"flink.execution.checkpointing.incremental=true,false", []string{"flink.execution.checkpointing.interval=30s", "flink.state.backend.type=rocksdb"}, false, ""},
 	} {
 		var warnings bytes.Buffer
 		o := sweepOptions{grids: []string{c.grid}, runOptions: runOptions{sets: c.sets}}
