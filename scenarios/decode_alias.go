@@ -43,15 +43,3 @@ func (d *decoder) aliasPathOver(path string) (string, bool) {
 	}
 	return "", false
 }
-
-// mergeAlias is the alias a merge key's source m came through, the value
-// v of <<: (*name) or an item of its list ([*a, *b]), or nil.
-func mergeAlias(v, m *yaml.Node) *yaml.Node {
-	switch {
-	case m.Kind == yaml.AliasNode:
-		return m
-	case v.Kind == yaml.AliasNode:
-		return v
-	}
-	return nil
-}

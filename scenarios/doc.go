@@ -26,6 +26,7 @@
 //	units.go     durations, sizes, counts and rates in human units
 //	decode.go    strict yaml.Node → struct decoding with positions; an int field's range is the resolver's to tell
 //	decode_alias.go  YAML aliases: followed to their anchor, problems placed where the alias is
+//	decode_merge.go  YAML merge keys (<<): a mapping's entries with the merged mappings' keys it does not set
 //	decode_tags.go  YAML tags (!!binary, !!str, !custom): refused wherever they are written
 //	decode_overflow.go a whole number beyond an int64: the field's own range, with the value as written
 //	values.go    unit types and one-of shapes (distributions, rate profiles)
