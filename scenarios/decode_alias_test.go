@@ -1,6 +1,10 @@
 package scenarios
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+	"time"
+)
 
 // TestProblemsUnderAnAliasAreWhereTheAliasIs: a value written as an alias
 // (*name) is a copy of its anchor's at the alias's place; a problem with
@@ -71,5 +75,37 @@ func TestAliasesInsideAVariantsSet(t *testing.T) {
 		if got := loadProblems(t, []byte(data), nil, ""); got != c.want {
 			t.Errorf("%q, %q:\ngot  %q\nwant %q", c.v0, c.v1, got, c.want)
 		}
+	}
+}
+
+// TestOneMergeKeyPerMapping: a second merge key (<<) in one mapping is
+// refused as any key set twice is, naming YAML's way to merge several
+// (<<: [*a, *b]), in the scenario, a variant's set: block and the flink:
+// block; before, the later one's keys the earlier also set were silently
+// lost (latency 50ms below). The list form is taken, the earlier winning.
+func TestOneMergeKeyPerMapping(t *testing.T) {
+	const twice = "is set twice (first on line %d); a mapping takes one merge key: merge several mappings with one, <<: [*a, *b] (the earlier wins where they share a key)"
+	head := "name: e\nduration: 1min\nsources:\n  - {name: clicks, rate: 10k/s}\n"
+	for _, c := range []struct{ yaml, want string }{
+		{"sinks:\n  - name: out\n    <<: {latency: 5ms}\n    <<: {latency: 50ms, batch-size: 7}\n",
+			"x.yaml:8:5: sinks.out.<<: " + fmt.Sprintf(twice, 7)},
+		{"sinks:\n  - {name: out, <<: {latency: 5ms}, <<: {batch-size: 7}}\n",
+			"x.yaml:6:37: sinks.out.<<: " + fmt.Sprintf(twice, 6)},
+		{"sinks: [{name: out}]\nvariants:\n  - name: v\n    set:\n      <<: {seed: 3}\n      <<: {seed: 4}\n",
+			"x.yaml:10:7: variants.v.set.<<: " + fmt.Sprintf(twice, 9)},
+		{"sinks: [{name: out}]\nflink:\n  <<: {parallelism.default: 2}\n  <<: {parallelism.default: 3}\n",
+			"x.yaml:8:3: flink.<<: " + fmt.Sprintf(twice, 7)},
+		{"sinks:\n  - name: out\n    <<: [{latency: 5ms}, {latency: 50ms, batch-size: 7}]\n", ""},
+	} {
+		if got := loadProblems(t, []byte(head+c.yaml), nil, ""); got != c.want {
+			t.Errorf("%q:\ngot  %q\nwant %q", c.yaml, got, c.want)
+		}
+	}
+	l, err := Load("x.yaml", []byte(head+"sinks:\n  - name: out\n    <<: [{latency: 5ms}, {latency: 50ms, batch-size: 7}]\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := l.Scenario.Sinks[0]; s.Latency == nil || s.Latency.Constant == nil || time.Duration(*s.Latency.Constant) != 5*time.Millisecond || s.BatchSize == nil || *s.BatchSize != 7 {
+		t.Errorf("<<: [a, b]: sink %+v, want latency 5ms (the earlier's) and batch-size 7", s)
 	}
 }

@@ -15,6 +15,7 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 	seen := map[string]int{}
 	var merged []pair
 	var mergedAt []*yaml.Node // the alias each merged pair came through (nil: none)
+	var mergeKey *yaml.Node   // the mapping's merge key, once seen
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if !d.spend(k, path) {
@@ -28,6 +29,10 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 			continue
 		}
 		if k.Tag == "!!merge" || k.Value == "<<" {
+			if d.secondMerge(k, mergeKey, path) {
+				continue
+			}
+			mergeKey = k
 			for _, m := range d.mergeSources(v, path) {
 				at := mergeAlias(v, m)
 				m = d.resolve(m)
@@ -58,6 +63,17 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 		}
 	}
 	return out
+}
+
+// secondMerge reports a merge key k after the mapping's first (nil: k is
+// the first): YAML takes one per mapping, and which of two would win where
+// both set a key is nowhere said (the later's value was silently lost).
+func (d *decoder) secondMerge(k, first *yaml.Node, path string) bool {
+	if first == nil {
+		return false
+	}
+	d.fail(k, join(path, "<<"), "is set twice (first on line %d); a mapping takes one merge key: merge several mappings with one, <<: [*a, *b] (the earlier wins where they share a key)", first.Line)
+	return true
 }
 
 func (d *decoder) mergeSources(v *yaml.Node, path string) []*yaml.Node {
