@@ -286,11 +286,11 @@ func parseYAML(d *decoder, data []byte) *yaml.Node {
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		// Reported with the first document's problems, which are still
 		// checked, so that one pass shows them all.
-		line := extra.Line
-		if err != nil { // what follows does not parse: at its marker
-			line = documentMarker(data, doc.Line)
+		line, msg := secondDocument(data, doc.Line)
+		if line == 0 && err == nil {
+			line = extra.Line
 		}
-		d.probs = append(d.probs, Problem{File: d.file, Line: max(line, 1), Col: 1, Msg: "a scenario file holds one YAML document; remove the --- and what follows"})
+		d.probs = append(d.probs, Problem{File: d.file, Line: max(line, 1), Col: 1, Msg: msg})
 	}
 	root := d.resolve(&doc)
 	if root != nil && d.refuseTag(root, "") {
@@ -307,17 +307,41 @@ func parseYAML(d *decoder, data []byte) *yaml.Node {
 	return root
 }
 
-// documentMarker is the line of the first document marker (--- or ...
-// at the start of a line) after line from, where a second document
-// begins; 0 when there is none.
-func documentMarker(data []byte, from int) int {
-	for i, l := range strings.Split(string(data), "\n") {
-		l = strings.TrimRight(l, "\r")
-		if i+1 > from && (strings.HasPrefix(l, "---") || strings.HasPrefix(l, "...")) && (len(l) == 3 || l[3] == ' ' || l[3] == '\t') {
-			return i + 1
+// secondDocument is where a second YAML document begins after line from,
+// and what to remove: the first document marker after from and what
+// follows it when that is a ---; when it is a document end (...), the ---
+// that starts the next document, or else the text that follows the ...
+// (the ... itself may stay). line is 0 when no marker is found.
+func secondDocument(data []byte, from int) (line int, msg string) {
+	const one = "a scenario file holds one YAML document; "
+	lines := strings.Split(string(data), "\n")
+	for i := max(from, 0); i < len(lines); i++ {
+		switch documentMarker(lines[i]) {
+		case "---":
+			return i + 1, one + "remove the --- and what follows"
+		case "...":
+			for j := i + 1; j < len(lines); j++ {
+				if l := strings.TrimSpace(lines[j]); l == "" || l[0] == '#' {
+					continue
+				}
+				if documentMarker(lines[j]) == "---" {
+					return j + 1, one + "remove the --- and what follows"
+				}
+				return j + 1, fmt.Sprintf("a scenario file holds one YAML document, and the ... on line %d ends it; remove what follows", i+1)
+			}
 		}
 	}
-	return 0
+	return 0, one + "remove what follows it"
+}
+
+// documentMarker is the document marker (--- or ...) line l starts with,
+// or "".
+func documentMarker(l string) string {
+	l = strings.TrimRight(l, "\r")
+	if (strings.HasPrefix(l, "---") || strings.HasPrefix(l, "...")) && (len(l) == 3 || l[3] == ' ' || l[3] == '\t') {
+		return l[:3]
+	}
+	return ""
 }
 
 // applySet applies one --set path=value to the YAML tree before decoding, so

@@ -449,7 +449,8 @@ func TestNamesBounded(t *testing.T) {
 // document reports it with every problem of the first document, which is
 // still checked, in file:line:col order; a second document that does not
 // parse is reported at its marker, and a third adds nothing. A first
-// document with no problem still fails on the second alone.
+// document with no problem still fails on the second alone. After a
+// document end (...), the text that follows is what to remove.
 func TestSecondDocumentWithTheFirstsProblems(t *testing.T) {
 	const extra = "a scenario file holds one YAML document; remove the --- and what follows"
 	first := "name: one\nsources: [{name: s, rate: fast}]\nsinks: [{name: k, capacity: 0/s}]\n"
@@ -472,6 +473,17 @@ func TestSecondDocumentWithTheFirstsProblems(t *testing.T) {
 		{"a first without problems", "name: one\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\n---\n", []string{"x.yaml:4:1: " + extra}},
 		{"variants", first + "variants: [{name: a, set: {seed: 2}}, {name: b, set: {seed: 3}}]\n---\nname: two\n", []string{
 			`x.yaml:2:27: sources.s.rate: "fast"`, "x.yaml:3:29: sinks.k.capacity:", "x.yaml:5:1: " + extra}},
+		// a document end (...) and text after it: no --- to remove (a break-test helper found it named)
+		{"text after a document end", first + "...\n\n# more\nname: two\n", []string{
+			`x.yaml:2:27: sources.s.rate: "fast"`, "x.yaml:3:29: sinks.k.capacity:",
+			"x.yaml:7:1: a scenario file holds one YAML document, and the ... on line 4 ends it; remove what follows"}},
+		{"text after a document end that does not parse", first + "...\nname: [\n", []string{
+			`x.yaml:2:27: sources.s.rate: "fast"`, "x.yaml:3:29: sinks.k.capacity:",
+			"x.yaml:5:1: a scenario file holds one YAML document, and the ... on line 4 ends it; remove what follows"}},
+		{"a document end, then a ---", first + "...\n# more\n---\nname: two\n", []string{
+			`x.yaml:2:27: sources.s.rate: "fast"`, "x.yaml:3:29: sinks.k.capacity:", "x.yaml:6:1: " + extra}},
+		{"a document end and a comment only", first + "...\n# more\n", []string{
+			`x.yaml:2:27: sources.s.rate: "fast"`, "x.yaml:3:29: sinks.k.capacity:"}},
 	} {
 		_, err := Load("x.yaml", []byte(c.doc), nil)
 		var probs Problems
