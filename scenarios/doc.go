@@ -42,7 +42,7 @@
 //	load.go      Load, --set overrides, the resolved output
 //	setmerge.go  a what-if's mapping merged key by key (flink: keys joined with dots, list items by name); a single value (a distribution) replaced whole
 //	loadruns.go  LoadRuns: the base and every variant checked, their warnings gathered; the sweep: block's values tried
-//	yamlerr.go   YAML syntax errors in a user's words, at the offending character
+//	yamlerr.go   YAML syntax errors in a user's words, at the offending character; a file in UTF-16 or UTF-32 told as such
 //	yamldepth.go    the parser's nesting limit: told at the bracket or block entry that crosses it (block scalars' text skipped)
 //	yamlversion.go  the %YAML directive: 1.2 and 1.0 read as the parser reads 1.1 (which is as without it); others refused in words
 //	variantspan.go  a variant's problems at the variant's path (variants.NAME.set.KEY), at set: *name's alias and at an alias for a key's value; the set: block's keys, its merge keys (<<: *name) merged in

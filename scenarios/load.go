@@ -266,6 +266,10 @@ func parseYAML(d *decoder, data []byte) *yaml.Node {
 		d.fail(nil, "", "the input is larger than %d MiB; a scenario is a short text file", MaxFileSize>>20)
 		return nil
 	}
+	if enc := wideEncoding(data); enc != "" {
+		d.fail(nil, "", "the file is %s text; save it as UTF-8, the one encoding a scenario is read in (iconv -f %s -t UTF-8)", enc, enc)
+		return nil
+	}
 	if bytes.IndexByte(data, 0) >= 0 {
 		d.fail(nil, "", "the file is binary, not YAML text")
 		return nil

@@ -342,3 +342,49 @@ func unclosed(l string, open, close byte) int {
 	}
 	return stack[0]
 }
+
+// wideEncoding names the encoding of a file in UTF-16 or UTF-32, told by
+// its byte-order mark or, without one, by the zero bytes of its first two
+// characters, ASCII as a scenario's are (YAML's spec detects an encoding
+// so, 5.2); "" for any other file. Such a file has zero bytes, which
+// would otherwise be told as binary.
+func wideEncoding(data []byte) string {
+	for _, e := range []struct{ bom, name string }{
+		{"\x00\x00\xfe\xff", "UTF-32"}, {"\xff\xfe\x00\x00", "UTF-32"}, // before UTF-16LE's, which this one starts with
+		{"\xfe\xff", "UTF-16"}, {"\xff\xfe", "UTF-16"},
+	} {
+		if strings.HasPrefix(string(data), e.bom) {
+			return e.name
+		}
+	}
+	for _, e := range []struct {
+		name  string
+		width int
+		big   bool
+	}{{"UTF-32BE", 4, true}, {"UTF-32LE", 4, false}, {"UTF-16BE", 2, true}, {"UTF-16LE", 2, false}} {
+		if asciiUnits(data, e.width, e.big) {
+			return e.name
+		}
+	}
+	return ""
+}
+
+// asciiUnits tells whether data's first two code units of width bytes
+// (big- or little-endian) are ASCII text characters.
+func asciiUnits(data []byte, width int, big bool) bool {
+	if len(data) < 2*width {
+		return false
+	}
+	for u := 0; u < 2; u++ {
+		unit := data[u*width : (u+1)*width]
+		low, high := unit[0], unit[1:]
+		if big {
+			low, high = unit[width-1], unit[:width-1]
+		}
+		text := low == '\t' || low == '\n' || low == '\r' || (low >= 0x20 && low < 0x7f)
+		if !text || strings.Trim(string(high), "\x00") != "" {
+			return false
+		}
+	}
+	return true
+}

@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"encoding/binary"
+	"errors"
 	"testing"
 )
 
@@ -36,4 +38,67 @@ func TestYAMLSyntaxInUsersWords(t *testing.T) {
 			t.Errorf("%q:\n got %v\nwant %s", c.doc, err, c.want)
 		}
 	}
+}
+
+// TestWideEncodingsNamed: a scenario saved as UTF-16 or UTF-32, with a
+// byte-order mark or without (iconv -t utf-16 and utf-16le), is told as
+// that encoding, with how to save it as UTF-8; before, its zero bytes had
+// it told "binary". A binary file is still binary, and UTF-8 with a
+// byte-order mark loads.
+func TestWideEncodingsNamed(t *testing.T) {
+	const text = "name: x\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\n"
+	wide := func(bom bool, width int, big bool) []byte {
+		var out []byte
+		put := func(r rune) {
+			b := make([]byte, 4)
+			if big {
+				binary.BigEndian.PutUint32(b, uint32(r))
+				out = append(out, b[4-width:]...)
+			} else {
+				binary.LittleEndian.PutUint32(b, uint32(r))
+				out = append(out, b[:width]...)
+			}
+		}
+		if bom {
+			put(0xfeff)
+		}
+		for _, r := range text {
+			put(r)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		data []byte
+		want string
+	}{
+		{wide(true, 2, false), "UTF-16"}, {wide(true, 2, true), "UTF-16"},
+		{wide(true, 4, false), "UTF-32"}, {wide(true, 4, true), "UTF-32"},
+		{wide(false, 2, false), "UTF-16LE"}, {wide(false, 2, true), "UTF-16BE"},
+		{wide(false, 4, false), "UTF-32LE"}, {wide(false, 4, true), "UTF-32BE"},
+	} {
+		want := "s.yaml: the file is " + c.want + " text; save it as UTF-8, the one encoding a scenario is read in (iconv -f " + c.want + " -t UTF-8)"
+		if got := loadProblemsNamed(t, "s.yaml", c.data); got != want {
+			t.Errorf("% x...:\ngot  %q\nwant %q", c.data[:8], got, want)
+		}
+	}
+	if got := loadProblemsNamed(t, "s.yaml", []byte("\x7fELF\x02\x01\x01\x00\x00\x00")); got != "s.yaml: the file is binary, not YAML text" {
+		t.Errorf("an executable: got %q", got)
+	}
+	if got := loadProblemsNamed(t, "s.yaml", []byte("\xef\xbb\xbf"+text)); got != "" {
+		t.Errorf("UTF-8 with a byte-order mark: got %q", got)
+	}
+}
+
+// loadProblemsNamed is Load's problems for data as file, "" if none.
+func loadProblemsNamed(t *testing.T, file string, data []byte) string {
+	t.Helper()
+	_, err := Load(file, data, nil)
+	if err == nil {
+		return ""
+	}
+	var probs Problems
+	if !errors.As(err, &probs) {
+		t.Fatalf("want Problems, got %v", err)
+	}
+	return probs.Error()
 }
