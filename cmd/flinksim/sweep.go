@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -148,9 +149,11 @@ func newSweepMergeCmd() *cobra.Command {
 		Use:   "merge SCENARIO [SHARD_FILE ...]",
 		Short: "Join shard files (default DIR/shard-*.jsonl) into DIR/points.jsonl and draw the charts",
 		Long: `Join the shard files of a sweep run with --shard: records are put in plan order,
-duplicates (a retried worker may write twice) are dropped, and a shard file
-of another plan (each record names its plan: the scenario, --set, --seed,
---duration, --grid and --replicas it ran with) is refused (exit code 2).
+identical duplicates (a retried worker may write twice) are dropped, and a
+shard file of another plan (each record names its plan: the scenario, --set,
+--seed, --duration, --grid and --replicas it ran with), or two records of
+one run that differ (a corrupt file or a run that is not deterministic),
+each named with its file and line, is refused (exit code 2).
 Missing points are named (exit code 1) and nothing is written: a partial
 points.jsonl would read as a finished sweep. Give the same scenario,
 --grid, --replicas, --seed, --duration and --set as the sweep.`,
@@ -473,6 +476,10 @@ func mergeSweep(arg string, files []string, o sweepOptions, fc *flagCheck, stdou
 		return err
 	}
 	merged, missing, err := plan.Merge(all)
+	var bad *sweep.MergeError
+	if errors.As(err, &bad) {
+		return usageError{fmt.Errorf("%d of %s cannot be merged, nothing written:\n%s", len(bad.Records), human.Plural(bad.Of, "record"), strings.Join(bad.Records, "\n"))}
+	}
 	if err != nil {
 		return usageError{err}
 	}

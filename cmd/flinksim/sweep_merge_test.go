@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -61,6 +62,56 @@ func TestMergeRefusesAnotherPlan(t *testing.T) {
 	code, _, errs := cli(t, append([]string{"sweep", "merge", "--no-plots", "--out", out, scenario}, grid...)...)
 	if code != exitScenario || !strings.Contains(errs, shard1+": 1 of 1 records do not name their sweep's plan") || strings.Contains(errs, shard0) {
 		t.Errorf("records without a plan: exit %d, stderr %q", code, errs)
+	}
+}
+
+// TestMergeRefusesDifferingDuplicates: a shard file's record written
+// again unchanged (a retried shard) merges, but a copy that differs, in
+// its own file or another, is refused (exit 2) with both files and lines,
+// and nothing is written; before, the first copy was kept silently.
+func TestMergeRefusesDifferingDuplicates(t *testing.T) {
+	dir := t.TempDir()
+	scenario := filepath.Join(dir, "tiny.yaml")
+	if err := os.WriteFile(scenario, mustRead(t, "testdata/tiny.yaml"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	grid := []string{"--grid", "sinks.db.capacity=5k/s,20k/s", "--duration", "5s"}
+	out := filepath.Join(dir, "out")
+	for _, shard := range []string{"0/2", "1/2"} {
+		if code, _, errs := cli(t, append([]string{"sweep", scenario, "-q", "--shard", shard, "--out", out}, grid...)...); code != exitOK {
+			t.Fatalf("shard %s: exit %d, %s", shard, code, errs)
+		}
+	}
+	shard0, shard1 := filepath.Join(out, "shard-0-of-2.jsonl"), filepath.Join(out, "shard-1-of-2.jsonl")
+	first := strings.SplitAfter(string(mustRead(t, shard0)), "\n")[0]
+	changed := regexp.MustCompile(`"lag_end":[^,]*`).ReplaceAllString(first, `"lag_end":12345`)
+	if changed == first {
+		t.Fatalf("no lag_end in %q", first)
+	}
+	appendTo := func(path, line string) {
+		t.Helper()
+		if err := os.WriteFile(path, append(mustRead(t, path), line...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	merge := append([]string{"sweep", "merge", "--no-plots", "-q", "--out", out, scenario}, grid...)
+	appendTo(shard1, first) // a retried shard's record again: the same
+	if code, _, errs := cli(t, merge...); code != exitOK {
+		t.Fatalf("an identical duplicate: exit %d, %s", code, errs)
+	}
+	os.Remove(filepath.Join(out, "points.jsonl"))
+	appendTo(shard0, changed)
+	appendTo(shard1, changed)
+	code, _, errs := cli(t, merge...)
+	for _, want := range []string{"2 of 5 records cannot be merged, nothing written:\n",
+		shard0 + ":2: run sinks.db.capacity=", " differs from the one at " + shard0 + ":1 (outcome.lag_end 12345 here, ",
+		shard1 + ":3: run sinks.db.capacity="} {
+		if code != exitScenario || !strings.Contains(errs, want) {
+			t.Errorf("differing duplicates: exit %d, stderr %q; want 2 and %q", code, errs, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "points.jsonl")); err == nil {
+		t.Error("points.jsonl written")
 	}
 }
 

@@ -13,7 +13,7 @@
 //	plan.go     Plan and Point: the grid's points, keys, seeds, shards
 //	run.go      Runner: checks and runs points in parallel
 //	outcome.go  Outcome: what a run's result says, by name; Tally: how many runs ended in each verdict
-//	record.go   Record: one run as a JSON line; reading, merging, statistics (and the tally of verdicts) per point
+//	record.go   Record: one run as a JSON line; reading, merging (identical duplicates dropped, differing ones refused), statistics (and the tally of verdicts) per point
 //	journal.go  the journal of finished runs that a resumed sweep skips
 //	bisect.go   Search: bisection for the value that meets conditions
 package sweep

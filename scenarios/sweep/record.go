@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/flinksim/flinksim/scenarios"
 )
@@ -27,6 +30,9 @@ type Record struct {
 	// a shard file's records, so that a merge refuses another plan's; it
 	// is not in points.jsonl.
 	Plan string `json:"plan,omitempty"`
+	// at is where the record was read ("file:line"), for a merge's report;
+	// not written.
+	at string
 }
 
 func (p *Plan) record(pt Point, o Outcome) Record {
@@ -77,6 +83,7 @@ func readJSONL(r io.Reader, name string, skipped int) ([]Record, error) {
 		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil || rec.Key == "" {
 			return nil, fmt.Errorf("%s:%d: not a sweep record (a truncated or foreign file?)", name, line)
 		}
+		rec.at = fmt.Sprintf("%s:%d", name, line)
 		recs = append(recs, rec)
 	}
 	if err := sc.Err(); err != nil {
@@ -116,26 +123,37 @@ func ReadShard(r io.Reader, name, fp string) ([]Record, error) {
 	return recs, nil
 }
 
-// Merge puts shard records into plan order: duplicates (a retried worker
-// writes twice) are dropped, records of another plan are an error, and
-// missing points are returned. A record's params and values are its
-// point's, as a run writes them now (an older flinksim's shard file gave a
-// choice axis's position as its value).
+// Merge puts shard records into plan order: identical duplicates (a
+// retried worker writes twice) are dropped, and missing points are
+// returned. Records of another plan, and duplicates that differ (a run
+// gives the same record wherever it runs: one is corrupt, or the runs were
+// not deterministic), are an error naming each, with where it was read. A
+// record's params and values are its point's, as a run writes them now (an
+// older flinksim's shard file gave a choice axis's position as its value).
 func (p *Plan) Merge(recs []Record) (merged []Record, missing []Point, err error) {
 	byID := map[string]int{}
 	for i, pt := range p.Points {
 		byID[id(pt.Key, pt.Replica)] = i
 	}
 	got := make([]*Record, len(p.Points))
+	var bad []string
 	for k := range recs {
 		r := &recs[k]
 		i, ok := byID[id(r.Key, r.Replica)]
-		if !ok || r.Seed != p.Points[i].Seed {
-			return nil, nil, fmt.Errorf("record %s replica %d (seed %d) is not part of this sweep's plan: another scenario, seed or grid?", r.Key, r.Replica, r.Seed)
-		}
-		if got[i] == nil {
+		switch {
+		case !ok || r.Seed != p.Points[i].Seed:
+			bad = append(bad, fmt.Sprintf("%srecord %s replica %d (seed %d) is not part of this sweep's plan: another scenario, seed or grid?", where(r), r.Key, r.Replica, r.Seed))
+		case got[i] == nil:
 			got[i] = r
+		default:
+			if d := differences(*got[i], *r); d != "" {
+				bad = append(bad, fmt.Sprintf("%srun %s replica %d differs from the one at %s (%s): a run gives the same record wherever it runs, so one is corrupt or the runs were not deterministic (another flinksim build?); remove the wrong one or run its shard again",
+					where(r), r.Key, r.Replica, got[i].at, d))
+			}
 		}
+	}
+	if len(bad) > 0 {
+		return nil, nil, &MergeError{Records: bad, Of: len(recs)}
 	}
 	for i, r := range got {
 		if r == nil {
@@ -145,6 +163,74 @@ func (p *Plan) Merge(recs []Record) (merged []Record, missing []Point, err error
 		merged = append(merged, p.record(p.Points[i], r.Outcome)) // params and values as a run now writes them
 	}
 	return merged, missing, nil
+}
+
+// MergeError is what Merge refuses: a line for each record it cannot
+// merge, with where it was read and why, of Of records.
+type MergeError struct {
+	Records []string
+	Of      int
+}
+
+func (e *MergeError) Error() string {
+	return fmt.Sprintf("%d of %d records cannot be merged:\n%s", len(e.Records), e.Of, strings.Join(e.Records, "\n"))
+}
+
+// where is "file:line: " for a record read from a file, else "".
+func where(r *Record) string {
+	if r.at == "" {
+		return ""
+	}
+	return r.at + ": "
+}
+
+// differences names the fields where record b differs from a, as
+// points.jsonl writes them ("outcome.lag_end 13 here, 12 there"); "" when
+// they are the same.
+func differences(a, b Record) string {
+	fa, fb := jsonFields(a), jsonFields(b)
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(fa)) {
+		if fb[k] != fa[k] {
+			out = append(out, fmt.Sprintf("%s %s here, %s there", k, orNone(fb[k]), fa[k]))
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(fb)) {
+		if _, ok := fa[k]; !ok {
+			out = append(out, fmt.Sprintf("%s %s here, none there", k, fb[k]))
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// jsonFields is r's JSON as "field" (or "outcome.field", ...) → value.
+func jsonFields(r Record) map[string]string {
+	out := map[string]string{}
+	b, err := json.Marshal(r)
+	if err != nil {
+		out["(the record)"] = err.Error()
+		return out
+	}
+	var top map[string]json.RawMessage
+	json.Unmarshal(b, &top)
+	for k, v := range top {
+		var inner map[string]json.RawMessage
+		if json.Unmarshal(v, &inner) != nil {
+			out[k] = string(v)
+			continue
+		}
+		for ik, iv := range inner {
+			out[k+"."+ik] = string(iv)
+		}
+	}
+	return out
 }
 
 func id(key string, replica int) string { return key + "#" + strconv.Itoa(replica) }

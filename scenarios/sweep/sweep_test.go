@@ -171,6 +171,42 @@ func TestShardedRunsMergeToTheWholeSweep(t *testing.T) {
 	}
 }
 
+// TestMergeRefusesDifferingDuplicates: two records of one run that are
+// the same (a retried shard) merge to one, but two that differ (a corrupt
+// file, a run that is not deterministic) are refused, every such record
+// named with its file and line and the first's, and the fields that
+// differ; before, the first was kept and the other dropped silently.
+func TestMergeRefusesDifferingDuplicates(t *testing.T) {
+	p, _ := NewPlan(axes(t, "sinks.db.capacity=5k/s,20k/s"), 1, 7)
+	var recs []Record
+	for _, pt := range p.Points {
+		recs = append(recs, p.record(pt, Outcome{Stable: true, Verdict: "stable", LagEnd: 3}))
+	}
+	read := func(name string, rs ...Record) []Record {
+		t.Helper()
+		got, err := ReadJSONL(bytes.NewReader(jsonl(t, rs)), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if merged, missing, err := p.Merge(append(read("a.jsonl", recs...), read("b.jsonl", recs[1], recs[0])...)); err != nil || len(missing) > 0 || !bytes.Equal(jsonl(t, merged), jsonl(t, recs)) {
+		t.Errorf("identical duplicates: %v, missing %d", err, len(missing))
+	}
+	other := recs[1]
+	other.Outcome.LagEnd, other.Outcome.Verdict = 7, "overload"
+	_, _, err := p.Merge(append(read("a.jsonl", recs...), read("b.jsonl", recs[0], other)...))
+	want := "1 of 4 records cannot be merged:\nb.jsonl:2: run sinks.db.capacity=20k/s replica 0 differs from the one at a.jsonl:2 (outcome.lag_end 7 here, 3 there; outcome.verdict \"overload\" here, \"stable\" there): a run gives the same record"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("differing duplicates in two files:\ngot  %v\nwant %s...", err, want)
+	}
+	_, _, err = p.Merge(read("a.jsonl", recs[0], other, recs[1], recs[1])) // each against the first
+	want = "2 of 4 records cannot be merged:\na.jsonl:3: run sinks.db.capacity=20k/s replica 0 differs from the one at a.jsonl:2 (outcome.lag_end 3 here, 7 there; outcome.verdict \"stable\" here, \"overload\" there)"
+	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), "\na.jsonl:4: ") {
+		t.Errorf("differing duplicates in one file:\ngot  %v\nwant %s...", err, want)
+	}
+}
+
 // TestOutcomesFollowCapacity: a sink below the input rate is unstable and
 // writes at its capacity; one above keeps up.
 func TestOutcomesFollowCapacity(t *testing.T) {
