@@ -13,22 +13,8 @@ import (
 // --grid or --replicas refuses the shard files (exit 2, each named), as
 // does a shard file whose records name no plan; nothing is written.
 func TestMergeRefusesAnotherPlan(t *testing.T) {
-	dir := t.TempDir()
-	scenario := filepath.Join(dir, "tiny.yaml")
-	tiny, err := os.ReadFile("testdata/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(scenario, tiny, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	grid := []string{"--grid", "sinks.db.capacity=5k/s,20k/s", "--duration", "5s"}
-	out := filepath.Join(dir, "out")
-	for _, shard := range []string{"0/2", "1/2"} {
-		if code, _, errs := cli(t, append([]string{"sweep", scenario, "-q", "--shard", shard, "--out", out}, grid...)...); code != exitOK {
-			t.Fatalf("shard %s: exit %d, %s", shard, code, errs)
-		}
-	}
+	dir, scenario, out, grid := twoShards(t)
+	tiny := mustRead(t, scenario)
 	shard0, shard1 := filepath.Join(out, "shard-0-of-2.jsonl"), filepath.Join(out, "shard-1-of-2.jsonl")
 	b, _ := os.ReadFile(shard0)
 	if !strings.Contains(string(b), `"plan":"`) {
@@ -65,23 +51,31 @@ func TestMergeRefusesAnotherPlan(t *testing.T) {
 	}
 }
 
-// TestMergeRefusesDifferingDuplicates: a shard file's record written
-// again unchanged (a retried shard) merges, but a copy that differs, in
-// its own file or another, is refused (exit 2) with both files and lines,
-// and nothing is written; before, the first copy was kept silently.
-func TestMergeRefusesDifferingDuplicates(t *testing.T) {
-	dir := t.TempDir()
-	scenario := filepath.Join(dir, "tiny.yaml")
+// twoShards runs a sweep of testdata/tiny.yaml (copied into a temporary
+// dir) as two shards into dir/out, and returns them with the sweep's flags.
+func twoShards(t *testing.T) (dir, scenario, out string, grid []string) {
+	t.Helper()
+	dir = t.TempDir()
+	scenario = filepath.Join(dir, "tiny.yaml")
 	if err := os.WriteFile(scenario, mustRead(t, "testdata/tiny.yaml"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	grid := []string{"--grid", "sinks.db.capacity=5k/s,20k/s", "--duration", "5s"}
-	out := filepath.Join(dir, "out")
+	grid = []string{"--grid", "sinks.db.capacity=5k/s,20k/s", "--duration", "5s"}
+	out = filepath.Join(dir, "out")
 	for _, shard := range []string{"0/2", "1/2"} {
 		if code, _, errs := cli(t, append([]string{"sweep", scenario, "-q", "--shard", shard, "--out", out}, grid...)...); code != exitOK {
 			t.Fatalf("shard %s: exit %d, %s", shard, code, errs)
 		}
 	}
+	return dir, scenario, out, grid
+}
+
+// TestMergeRefusesDifferingDuplicates: a shard file's record written
+// again unchanged (a retried shard) merges, but a copy that differs, in
+// its own file or another, is refused (exit 2) with both files and lines,
+// and nothing is written; before, the first copy was kept silently.
+func TestMergeRefusesDifferingDuplicates(t *testing.T) {
+	_, scenario, out, grid := twoShards(t)
 	shard0, shard1 := filepath.Join(out, "shard-0-of-2.jsonl"), filepath.Join(out, "shard-1-of-2.jsonl")
 	first := strings.SplitAfter(string(mustRead(t, shard0)), "\n")[0]
 	changed := regexp.MustCompile(`"lag_end":[^,]*`).ReplaceAllString(first, `"lag_end":12345`)
