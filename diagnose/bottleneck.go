@@ -194,7 +194,11 @@ func skewOf(sk result.SkewSummary) string {
 	if len(keys) > 0 {
 		line += "; top keys " + strings.Join(keys, ", ")
 	}
-	if sk.HottestKeyBoundRPS > 0 && sk.TopKeys[0].Share >= 0.001 {
+	switch {
+	case sk.HottestKeyBoundRPS > 0 && len(sk.HottestKeys) > 0:
+		line += fmt.Sprintf("; hot keys %s share a key group, which one subtask takes at any parallelism: together they allow %s/s input (%d subtasks reach 90%% of it, more add ever less)",
+			human.And(sk.HottestKeys), human.Count(sk.HottestKeyBoundRPS), sk.ParallelismLimit)
+	case sk.HottestKeyBoundRPS > 0 && sk.TopKeys[0].Share >= 0.001:
 		line += fmt.Sprintf("; the hottest key alone allows %s/s input at any parallelism (%d subtasks reach 90%% of it, more add ever less)",
 			human.Count(sk.HottestKeyBoundRPS), sk.ParallelismLimit)
 	}

@@ -89,7 +89,8 @@ func (s *Simulation) skewOf(rt *nodeRT, maxW, flow float64) result.SkewSummary {
 		sk.TopKeys = append(sk.TopKeys, result.KeyLoad{Key: h.Key, Share: h.Share, Subtask: owner})
 	}
 	if len(rt.layout.Heavy) > 0 && n.Keyed.HotPartitioner == nil && !rt.batchedInput() {
-		p1 := rt.layout.Heavy[0].Share
+		p1, keys := hottestGroup(rt.layout.Heavy, namedHot(n.Keyed.Keys))
+		sk.HottestKeys = keys
 		if maxW > 0 && flow > 0 {
 			// the busiest subtask spends maxW per input record on its
 			// maxShare of the operator's records; one key's p1 costs as much
@@ -99,6 +100,53 @@ func (s *Simulation) skewOf(rt *nodeRT, maxW, flow float64) result.SkewSummary {
 		sk.ParallelismLimit = parallelismFor90(p1)
 	}
 	return sk
+}
+
+// namedHot is the set of hot keys a key space's scenario names (hot-keys),
+// salted or not.
+func namedHot(ks KeySpace) map[string]bool {
+	var hot []HotKey
+	switch k := ks.(type) {
+	case *Population:
+		hot = k.Hot
+	case SaltedKeys:
+		hot = k.Base.Hot
+	}
+	named := map[string]bool{}
+	for _, h := range hot {
+		named[h.Key] = true
+	}
+	return named
+}
+
+// hottestGroup is what bounds a keyed operator at any parallelism: the
+// hottest key's share, or, when hot keys named in the scenario (or their
+// salted shards) share a key group and take more together, their share
+// and those keys: one subtask owns a key group at any parallelism
+// (KeyGroupRangeAssignment), so they bound the operator as one key would.
+// The population's other keys count as spread evenly, as the parallelism
+// limit takes them. heavy is most frequent first; of two groups with equal
+// shares, the one holding the more frequent key.
+func hottestGroup(heavy []HeavyKey, named map[string]bool) (share float64, keys []string) {
+	share = heavy[0].Share
+	byGroup := map[int]float64{}
+	for _, h := range heavy {
+		if named[h.Original()] {
+			byGroup[h.Group] += h.Share
+		}
+	}
+	best := -1
+	for _, h := range heavy {
+		if g := byGroup[h.Group]; g > share {
+			share, best = g, h.Group
+		}
+	}
+	for _, h := range heavy {
+		if best >= 0 && h.Group == best && named[h.Original()] {
+			keys = append(keys, h.Key)
+		}
+	}
+	return share, keys
 }
 
 // shares is each subtask's share of a keyed operator's records: as its keys

@@ -3,6 +3,7 @@ package models
 import (
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -337,5 +338,31 @@ func TestSaltedLayoutHashesTuples(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHottestGroup: hot keys named in the scenario that share a key group
+// bound the operator together (one subtask owns the group at any
+// parallelism); the population's other keys count as spread evenly.
+func TestHottestGroup(t *testing.T) {
+	named := map[string]bool{"a": true, "b": true, "c": true, "bot": true}
+	for _, c := range []struct {
+		name  string
+		heavy []HeavyKey
+		share float64
+		keys  []string
+	}{
+		{"one hot key", []HeavyKey{{Key: "a", Group: 1, Share: 0.3}, {Key: "user-7", Group: 1, Share: 0.01}}, 0.3, nil},
+		{"three in one key group", []HeavyKey{{Key: "user-0", Group: 5, Share: 0.15}, {Key: "a", Group: 118, Share: 0.1},
+			{Key: "b", Group: 118, Share: 0.1}, {Key: "c", Group: 118, Share: 0.1}}, 0.3, []string{"a", "b", "c"}},
+		{"together less than the hottest", []HeavyKey{{Key: "user-0", Group: 5, Share: 0.5}, {Key: "a", Group: 7, Share: 0.1},
+			{Key: "b", Group: 7, Share: 0.1}}, 0.5, nil},
+		{"salted shards in one group", []HeavyKey{{Key: "bot#0", Orig: "bot", Group: 3, Share: 0.05}, {Key: "bot#1", Orig: "bot", Group: 9, Share: 0.05},
+			{Key: "bot#2", Orig: "bot", Group: 3, Share: 0.05}}, 0.1, []string{"bot#0", "bot#2"}},
+	} {
+		share, keys := hottestGroup(c.heavy, named)
+		if math.Abs(share-c.share) > 1e-12 || !slices.Equal(keys, c.keys) {
+			t.Errorf("%s: %v %v, want %v %v", c.name, share, keys, c.share, c.keys)
+		}
 	}
 }

@@ -20,12 +20,18 @@ type SkewSummary struct {
 	// over its share of the operator's records.
 	SustainableInputRPS float64 `json:"sustainable_input_rps"`
 	// HottestKeyBoundRPS is what the hottest key alone allows, at any
-	// parallelism (a key is processed by one subtask); ParallelismLimit is
+	// parallelism (a key is processed by one subtask), or hot keys that
+	// share a key group together (HottestKeys); ParallelismLimit is
 	// the parallelism at which the operator reaches 90% of it (its subtask
 	// carries the key and an even share of the rest; more subtasks add
 	// ever less), at most the max parallelism.
 	HottestKeyBoundRPS float64 `json:"hottest_key_bound_rps,omitempty"`
 	ParallelismLimit   int     `json:"parallelism_limit,omitempty"`
+	// HottestKeys are hot keys named in the scenario (or their salted
+	// shards) that share one key group and together take more records
+	// than the hottest key: the bound and the limit are then theirs
+	// together, as one subtask owns a key group at any parallelism.
+	HottestKeys []string `json:"hottest_keys,omitempty"`
 }
 
 // SubtaskLoad is one subtask's part of an operator's records.

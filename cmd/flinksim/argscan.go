@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/flinksim/flinksim/internal/human"
 	"github.com/flinksim/flinksim/scenarios"
 )
 
@@ -330,13 +331,10 @@ func (sc *flagScan) elsewhere(name, short string) (*pflag.Flag, string) {
 	}
 	visit(sc.cmd.Root())
 	root := sc.cmd.Root().Name() + " "
-	switch len(where) {
-	case 0:
+	if len(where) == 0 {
 		return nil, ""
-	case 1:
-		return found, root + where[0]
 	}
-	return found, root + strings.Join(where[:len(where)-1], ", ") + " and " + where[len(where)-1]
+	return found, root + human.And(where)
 }
 
 // misspeltElsewhere finds, for an unknown --name close to no flag of the

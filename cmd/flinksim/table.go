@@ -242,7 +242,10 @@ func why(s result.Summary) string {
 		parts = append(parts, fmt.Sprintf("%s bounds the job at %s/s", s.Bottleneck, human.Count(s.SustainableInputRPS)))
 	}
 	for _, sk := range s.Skew {
-		if len(sk.TopKeys) > 0 && sk.HottestKeyBoundRPS > 0 && sk.HottestKeyBoundRPS < 1.5*s.SustainableInputRPS {
+		switch {
+		case len(sk.HottestKeys) > 0 && sk.HottestKeyBoundRPS > 0 && sk.HottestKeyBoundRPS < 1.5*s.SustainableInputRPS:
+			parts = append(parts, fmt.Sprintf("its hot keys %s, in one key group, allow %s/s at any parallelism", human.And(sk.HottestKeys), human.Count(sk.HottestKeyBoundRPS)))
+		case len(sk.TopKeys) > 0 && sk.HottestKeyBoundRPS > 0 && sk.HottestKeyBoundRPS < 1.5*s.SustainableInputRPS:
 			parts = append(parts, fmt.Sprintf("its hottest key %s alone allows %s/s at any parallelism", sk.TopKeys[0].Key, human.Count(sk.HottestKeyBoundRPS)))
 		}
 	}

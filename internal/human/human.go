@@ -102,3 +102,11 @@ func Duration(ns int64) string {
 	}
 	return strconv.FormatInt(ns, 10) + "ns"
 }
+
+// And lists words as prose: "a", "a and b", "a, b and c".
+func And(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
