@@ -203,14 +203,24 @@ func windowCells(s result.Summary) []string {
 		}
 		return fmt.Sprintf("%.2f%%", 100*v)
 	}
-	return []string{share(w.dropped), share(w.side), human.Seconds(w.p50), human.Bytes(w.state), human.Seconds(w.lag)}
+	secs := func(has bool, v float64) string {
+		if !has {
+			return "-"
+		}
+		return human.Seconds(v)
+	}
+	return []string{share(w.dropped), share(w.side), secs(w.fired, w.p50), human.Bytes(w.state), secs(w.watermark, w.lag)}
 }
 
 // windowStats are a run's window figures over all its window operators:
 // the shares of records dropped and sent to side outputs, the slowest
-// result p50 (s), the sum of state peaks (bytes) and the largest
-// watermark lag (s); in is their records in.
-type windowStats struct{ in, dropped, side, p50, state, lag float64 }
+// result p50 (s) of those whose windows fired (fired: any did), the sum of
+// state peaks (bytes) and the largest watermark lag (s) of those that had
+// a watermark (watermark: any had); in is their records in.
+type windowStats struct {
+	in, dropped, side, p50, state, lag float64
+	fired, watermark                   bool
+}
 
 func windowCSV(s result.Summary) windowStats {
 	var w windowStats
@@ -218,9 +228,13 @@ func windowCSV(s result.Summary) windowStats {
 		w.in += float64(ws.RecordsIn)
 		w.dropped += float64(ws.LateDropped)
 		w.side += float64(ws.LateSideOutput)
-		w.p50 = max(w.p50, ws.ResultLatency.P50)
+		if !ws.ResultLatency.None {
+			w.p50, w.fired = max(w.p50, ws.ResultLatency.P50), true
+		}
 		w.state += ws.StatePeak
-		w.lag = max(w.lag, ws.WatermarkLag.Max)
+		if !ws.WatermarkLag.None {
+			w.lag, w.watermark = max(w.lag, ws.WatermarkLag.Max), true
+		}
 	}
 	if w.in > 0 {
 		w.dropped, w.side = w.dropped/w.in, w.side/w.in
@@ -295,7 +309,8 @@ func csvIf(applies bool, v float64) string {
 // the checkpoint columns without checkpointing (the slowest checkpoint
 // also when none completed), the p99 latency when no record reached a
 // sink, the window columns without a window operator (the late shares
-// also when none took a record), the sink columns without sinks (the
+// also when none took a record, the result p50 when no window fired, the
+// watermark lag when none had a watermark), the sink columns without sinks (the
 // commit latencies also when a read_committed reader saw no record), the
 // sustainable input rate when nothing bounds it, the skew without a keyed
 // operator. checkpoints_in_progress is the ckpts column's "+N": the
@@ -318,7 +333,7 @@ func outcomeRow(r runResult) []string {
 		f(o.TaskManagers), csvIf(ckpt, o.UploadBandwidth), csvIf(ckpt, age), why(s),
 		f(down), f(restore), f(dupes), csvIf(ckpt, persisted)}
 	wins, w := len(s.Windows) > 0, windowCSV(s)
-	row = append(row, csvIf(wins && w.in > 0, w.dropped), csvIf(wins && w.in > 0, w.side), csvIf(wins, w.p50), csvIf(wins, w.state), csvIf(wins, w.lag))
+	row = append(row, csvIf(wins && w.in > 0, w.dropped), csvIf(wins && w.in > 0, w.side), csvIf(w.fired, w.p50), csvIf(wins, w.state), csvIf(w.watermark, w.lag))
 	sinks, k := len(s.Sinks) > 0, sinkCSV(s)
 	row = append(row, csvIf(sinks, k.lost), csvIf(sinks && k.seen > 0, k.p50), csvIf(sinks && k.seen > 0, k.max))
 	return append(row, csvIf(s.SustainableInputRPS > 0, s.SustainableInputRPS), csvIf(len(s.Skew) > 0, skewRatio(s)),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -51,6 +52,54 @@ func TestWhyAgreesEverywhere(t *testing.T) {
 		jsonDoc(t, j.String(), &doc)
 		if text != c.want || col["why"] != text || doc.Rows[0]["why"] != text {
 			t.Errorf("%s: table %q, compare.csv %q, compare -o json %q; want all %q", c.name, text, col["why"], doc.Rows[0]["why"], c.want)
+		}
+	}
+}
+
+// TestCompareWindowLatenciesARunLacks: a window operator whose windows
+// never fired has no result latency, and one that never had a watermark
+// no watermark lag (summary.json's nulls): compare shows "-" in the table
+// and null in compare.csv and -o json for them, not 0s, and a run's other
+// window operator that has them gives the columns alone.
+func TestCompareWindowLatenciesARunLacks(t *testing.T) {
+	none := result.OptionalLatency{None: true}
+	stalled := result.WindowSummary{Operator: "win", RecordsIn: 100, ResultLatency: none, WatermarkLag: none, StatePeak: 700}
+	fired := result.WindowSummary{Operator: "win2", RecordsIn: 100, StatePeak: 100,
+		ResultLatency: result.OptionalLatency{LatencySummary: result.LatencySummary{P50: 3}},
+		WatermarkLag:  result.OptionalLatency{LatencySummary: result.LatencySummary{Max: 4}}}
+	for _, c := range []struct {
+		name     string
+		windows  []result.WindowSummary
+		p50, lag string // the table's cells; "" in compare.csv for "-"
+	}{
+		{"stalled", []result.WindowSummary{stalled}, "-", "-"},
+		{"mixed", []result.WindowSummary{stalled, fired}, "3s", "4s"},
+	} {
+		runs := []runResult{{name: c.name, res: &result.Result{Summary: result.Summary{Windows: c.windows}}}}
+		tb := outcomeTable(runs)
+		cell := map[string]string{}
+		for i, h := range tb.header {
+			cell[h] = tb.rows[0][i]
+		}
+		if cell["result p50"] != c.p50 || cell["wm lag max"] != c.lag {
+			t.Errorf("%s: table result p50 %q, wm lag max %q; want %q, %q", c.name, cell["result p50"], cell["wm lag max"], c.p50, c.lag)
+		}
+		var j strings.Builder
+		if err := printCompareJSON(&j, "s", "d", nil, runs); err != nil {
+			t.Fatal(err)
+		}
+		var doc struct{ Rows []map[string]any }
+		jsonDoc(t, j.String(), &doc)
+		row := doc.Rows[0]
+		if c.p50 == "-" {
+			if row["window_result_p50_s"] != nil || row["watermark_lag_max_s"] != nil {
+				t.Errorf("%s: window_result_p50_s %v, watermark_lag_max_s %v; want null", c.name, row["window_result_p50_s"], row["watermark_lag_max_s"])
+			}
+		} else if fmt.Sprint(row["window_result_p50_s"]) != "3" || fmt.Sprint(row["watermark_lag_max_s"]) != "4" {
+			t.Errorf("%s: window_result_p50_s %v, watermark_lag_max_s %v; want 3, 4", c.name, row["window_result_p50_s"], row["watermark_lag_max_s"])
+		}
+		if fmt.Sprint(row["window_state_peak_bytes"]) == "<nil>" {
+			t.Errorf("%s: window_state_peak_bytes null; want the state's peak", c.name)
 		}
 	}
 }
