@@ -231,8 +231,8 @@ func (n *sinkNode) summary(ws []*sinkWriter) result.SinkSummary {
 	fillView(&out.ReadCommitted, hc)
 	fillView(&out.ReadUncommitted, hu)
 	n.unmirror()
-	out.CommitLatency = result.LatencyOf(n.commitLat)
-	out.VisibleLatency = result.LatencyOf(n.visibleLat)
+	out.CommitLatency = result.OptionalLatencyOf(n.commitLat)
+	out.VisibleLatency = result.OptionalLatencyOf(n.visibleLat)
 	if n.d.Guarantee == ExactlyOnce {
 		cm := n.cm // the committables' fates that are flinksim's
 		for _, w := range ws {

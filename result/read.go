@@ -29,6 +29,11 @@ func ReadResult(summary, metrics, checkpoints io.Reader) (*Result, error) {
 	if res.Summary.Records.Sink == 0 {
 		res.Summary.LatencyS.None = true // a file from before null latencies holds zeros
 	}
+	for i, k := range res.Summary.Sinks {
+		if k.ReadCommitted.Once+k.ReadCommitted.MoreThanOnce == 0 { // as for latency_s
+			res.Summary.Sinks[i].CommitLatency.None, res.Summary.Sinks[i].VisibleLatency.None = true, true
+		}
+	}
 	if err := res.readMetricsCSV(metrics); err != nil {
 		return nil, err
 	}

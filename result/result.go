@@ -268,7 +268,8 @@ type LatencySummary struct {
 // summary.json's latency_s (from a record's creation to its sink; None when
 // no record reached one, records.sink 0), a window's result_latency_s
 // (None when no window fired) and watermark_lag_s (None before it had a
-// watermark). None is written as null quantiles, not 0, as compare's JSON
+// watermark), a sink's commit_latency_s and visible_latency_s (None when
+// its read_committed reader saw no record). None is written as null quantiles, not 0, as compare's JSON
 // does (0 is a value: a record can take no time).
 type OptionalLatency struct {
 	LatencySummary
@@ -313,6 +314,12 @@ func (l *OptionalLatency) UnmarshalJSON(b []byte) error {
 // LatencyOf summarises a histogram of seconds (zeros when it is empty).
 func LatencyOf(h *sim.Histogram) LatencySummary {
 	return LatencySummary{P50: h.Quantile(0.5), P99: h.Quantile(0.99), Max: h.Max(), Mean: h.Mean()}
+}
+
+// OptionalLatencyOf summarises a histogram of seconds: None when it is
+// empty.
+func OptionalLatencyOf(h *sim.Histogram) OptionalLatency {
+	return OptionalLatency{LatencySummary: LatencyOf(h), None: h.Count() == 0}
 }
 
 // OperatorSummary averages each operator over the run. Time metrics belong to

@@ -23,8 +23,10 @@ type SinkSummary struct {
 	// first time): the buffer's wait, or the transaction's commit after
 	// its checkpoint, and for Kafka the last stable offset held by older
 	// open transactions. VisibleLatency is from the record's creation.
-	CommitLatency  LatencySummary `json:"commit_latency_s"`
-	VisibleLatency LatencySummary `json:"visible_latency_s"`
+	// Both are None (null quantiles) when the reader saw no record: none
+	// taken, or none visible yet.
+	CommitLatency  OptionalLatency `json:"commit_latency_s"`
+	VisibleLatency OptionalLatency `json:"visible_latency_s"`
 	// Committables counts a two-phase-commit sink's commits with the
 	// committer metrics' names (SinkCommitterMetricGroup).
 	Committables *Committables `json:"committables,omitempty"`

@@ -81,6 +81,41 @@ func TestOptionalLatencyNullWhenNoRecordReachedASink(t *testing.T) {
 	}
 }
 
+// TestSinkLatenciesNullWhenTheReaderSawNothing: a sink's commit_latency_s
+// and visible_latency_s are null when its read_committed reader saw no
+// record, and read back as none; an older file's zeros for such a sink
+// read back as none too, and zeros of a sink whose reader saw records stay
+// zeros (a record can take no time).
+func TestSinkLatenciesNullWhenTheReaderSawNothing(t *testing.T) {
+	const null, zeros = `{"p50":null,"p99":null,"max":null,"mean":null}`, `{"p50":0,"p99":0,"max":0,"mean":0}`
+	for _, c := range []struct {
+		name, sink string
+		none       bool
+		writes     string // the latencies as summary.json writes them back
+	}{
+		{"none", `"read_committed": {"visible_once": 0}, "commit_latency_s": ` + null + `, "visible_latency_s": ` + null, true, null},
+		{"older file, none", `"read_committed": {"visible_once": 0}, "commit_latency_s": ` + zeros + `, "visible_latency_s": ` + zeros, true, null},
+		{"no time at all", `"read_committed": {"visible_once": 5}, "commit_latency_s": ` + zeros + `, "visible_latency_s": ` + zeros, false, zeros},
+	} {
+		summary := `{"records": {"sink": 0}, "sinks": [{"sink": "out", ` + c.sink + `}]}`
+		r, err := ReadResult(strings.NewReader(summary), strings.NewReader("time_s,operator,subtask,metric,value\n"), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if k := r.Summary.Sinks[0]; k.CommitLatency.None != c.none || k.VisibleLatency.None != c.none {
+			t.Errorf("%s: read as commit %+v, visible %+v; want none: %v", c.name, k.CommitLatency, k.VisibleLatency, c.none)
+		}
+		var b bytes.Buffer
+		if err := r.WriteSummaryJSON(&b); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(strings.Fields(b.String()), "")
+		if !strings.Contains(got, `"commit_latency_s":`+c.writes) || !strings.Contains(got, `"visible_latency_s":`+c.writes) {
+			t.Errorf("%s: summary.json written as %s, want both latencies %s", c.name, got, c.writes)
+		}
+	}
+}
+
 // TestOperatorJSONMirrorsSummary: summary.json writes an operator through
 // operatorJSON, which must have OperatorSummary's fields, tags and order; a
 // task that ran is written with its numbers, one that never ran with null

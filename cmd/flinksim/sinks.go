@@ -28,7 +28,7 @@ func sinkLine(k result.SinkSummary) string {
 	if u.ExtraCopies != c.ExtraCopies || u.Lost != c.Lost {
 		line += fmt.Sprintf("; a reader of uncommitted data saw %s extra copies, lost %s", n(u.ExtraCopies), n(u.Lost))
 	}
-	if c.Once+c.MoreThanOnce == 0 {
+	if c.Once+c.MoreThanOnce == 0 || k.CommitLatency.None {
 		line += "; no commit latency (read_committed saw no record)"
 	} else {
 		line += fmt.Sprintf("; commit latency (taken by the writer to seen by read_committed) p50 %s, max %s", human.Seconds(k.CommitLatency.P50), human.Seconds(k.CommitLatency.Max))
@@ -54,15 +54,18 @@ func sinkLine(k result.SinkSummary) string {
 var sinkHeader = []string{"lost", "commit p50", "commit max"}
 
 // sinkStats are a run's sink figures: records lost over its sinks, the
-// largest median and maximum commit latency (s), and records seen.
+// largest median and maximum commit latency (s) of those that have one,
+// and records seen.
 type sinkStats struct{ lost, p50, max, seen float64 }
 
 func sinkCSV(s result.Summary) sinkStats {
 	var k sinkStats
 	for _, sk := range s.Sinks {
 		k.lost += float64(sk.ReadCommitted.Lost)
-		k.p50 = max(k.p50, sk.CommitLatency.P50)
-		k.max = max(k.max, sk.CommitLatency.Max)
+		if !sk.CommitLatency.None {
+			k.p50 = max(k.p50, sk.CommitLatency.P50)
+			k.max = max(k.max, sk.CommitLatency.Max)
+		}
 		k.seen += float64(sk.ReadCommitted.Once + sk.ReadCommitted.MoreThanOnce)
 	}
 	return k
