@@ -125,7 +125,11 @@ func outcomeTable(runs []runResult) table {
 		}
 		row = append(row, human.Count(float64(s.Records.SourceLag)), p99)
 		if skew {
-			row = append(row, fmt.Sprintf("%.2f×", skewRatio(s)))
+			cell := "-" // no keyed operator took a record
+			if ratio, ok := skewRatio(s); ok {
+				cell = fmt.Sprintf("%.2f×", ratio)
+			}
+			row = append(row, cell)
 		}
 		sustainable := "-" // nothing bounds it (no costs)
 		if s.SustainableInputRPS > 0 {
@@ -313,7 +317,7 @@ func csvIf(applies bool, v float64) string {
 // watermark lag when none had a watermark), the sink columns without sinks (the
 // commit latencies also when a read_committed reader saw no record), the
 // sustainable input rate when nothing bounds it, the skew without a keyed
-// operator. checkpoints_in_progress is the ckpts column's "+N": the
+// operator (or when none took a record). checkpoints_in_progress is the ckpts column's "+N": the
 // checkpoints still in progress at the end (summary.json's in_progress).
 func outcomeRow(r runResult) []string {
 	s := r.res.Summary
@@ -335,19 +339,23 @@ func outcomeRow(r runResult) []string {
 	wins, w := len(s.Windows) > 0, windowCSV(s)
 	row = append(row, csvIf(wins && w.in > 0, w.dropped), csvIf(wins && w.in > 0, w.side), csvIf(w.fired, w.p50), csvIf(wins, w.state), csvIf(w.watermark, w.lag))
 	sinks, k := len(s.Sinks) > 0, sinkCSV(s)
+	ratio, skewed := skewRatio(s)
 	row = append(row, csvIf(sinks, k.lost), csvIf(sinks && k.seen > 0, k.p50), csvIf(sinks && k.seen > 0, k.max))
-	return append(row, csvIf(s.SustainableInputRPS > 0, s.SustainableInputRPS), csvIf(len(s.Skew) > 0, skewRatio(s)),
+	return append(row, csvIf(s.SustainableInputRPS > 0, s.SustainableInputRPS), csvIf(skewed, ratio),
 		csvIf(ckpt, float64(inProgress(r.res).n)))
 }
 
 // skewRatio is the most skewed keyed operator's ratio: its busiest
-// subtask's records over the mean (1 is even).
-func skewRatio(s result.Summary) float64 {
-	ratio := 1.0
+// subtask's records over the mean (1 is even); ok is false when no keyed
+// operator took a record (a ratio of 0 in summary.json: none to have).
+func skewRatio(s result.Summary) (ratio float64, ok bool) {
+	ratio = 1.0
 	for _, sk := range s.Skew {
-		ratio = max(ratio, sk.Ratio)
+		if sk.Ratio > 0 {
+			ratio, ok = max(ratio, sk.Ratio), true
+		}
 	}
-	return ratio
+	return ratio, ok
 }
 
 // stableNames lists the runs that stayed stable.

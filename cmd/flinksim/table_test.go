@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -101,5 +102,29 @@ func TestCompareWindowLatenciesARunLacks(t *testing.T) {
 		if fmt.Sprint(row["window_state_peak_bytes"]) == "<nil>" {
 			t.Errorf("%s: window_state_peak_bytes null; want the state's peak", c.name)
 		}
+	}
+}
+
+// TestCompareSkewWhenNoKeyedOperatorTookARecord: a keyed operator that took
+// no record has no skew (summary.json's ratio 0): compare shows "-" and
+// null for it, not an even 1.00×, beside a run whose skew is shown.
+func TestCompareSkewWhenNoKeyedOperatorTookARecord(t *testing.T) {
+	runs := []runResult{
+		{name: "idle", res: &result.Result{Summary: result.Summary{Skew: []result.SkewSummary{{Operator: "count"}}}}},
+		{name: "hot", res: &result.Result{Summary: result.Summary{Skew: []result.SkewSummary{{Operator: "count", Ratio: 2.5}}}}},
+	}
+	tb := outcomeTable(runs)
+	col := slices.Index(tb.header, "skew")
+	if col < 0 || tb.rows[0][col] != "-" || tb.rows[1][col] != "2.50×" {
+		t.Fatalf("table %q %q; want skew - and 2.50×", tb.header, tb.rows)
+	}
+	var j strings.Builder
+	if err := printCompareJSON(&j, "s", "d", nil, runs); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ Rows []map[string]any }
+	jsonDoc(t, j.String(), &doc)
+	if doc.Rows[0]["skew"] != nil || fmt.Sprint(doc.Rows[1]["skew"]) != "2.5" {
+		t.Errorf("compare -o json skew %v, %v; want null, 2.5", doc.Rows[0]["skew"], doc.Rows[1]["skew"])
 	}
 }
