@@ -1,9 +1,11 @@
 package scenarios
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/models/partitioning"
@@ -67,21 +69,25 @@ func (r *resolver) keyDistribution(kd *KeyDistribution, p string) {
 // every record.
 func (r *resolver) hotKeys(n *node) {
 	d, o := r.d, n.op
-	seen := map[string]string{} // a key's first item's path
+	seen := map[string]string{} // a key's first item's path, by the key Flink sees
+	written := map[string]string{}
 	for i, h := range o.HotKeys {
 		p := r.d.listItem(n.path+".hot-keys", i)
+		key := sameKey(o, h.Key)
 		switch {
 		case h.Key == "":
 			d.at(p+".key", "is required, e.g. bot-7")
-		case seen[h.Key] != "":
-			d.at(p+".key", "%q is listed twice (first on %s)", h.Key, d.where(seen[h.Key]+".key"))
-		case o.KeyType == "long":
-			if _, err := strconv.ParseInt(h.Key, 10, 64); err != nil {
-				d.at(p+".key", "%q is not a long; with key-type long keys are numbers (or set key-type: string)", h.Key)
-			}
+		case seen[key] != "" && key != h.Key:
+			d.at(p+".key", "%q is the Long %s, listed already (as %q on %s)", h.Key, key, written[key], d.where(seen[key]+".key"))
+		case seen[key] != "":
+			d.at(p+".key", "%q is listed twice (first on %s)", h.Key, d.where(seen[key]+".key"))
+		case o.KeyType == "long" && !isLong(h.Key):
+			d.at(p+".key", "%q is not a long; with key-type long keys are numbers (or set key-type: string)", h.Key)
+		case r.generated(n, h.Key):
+			d.at(p+".key", "%s", generatedKeyProblem(o, h.Key))
 		}
-		if seen[h.Key] == "" {
-			seen[h.Key] = p
+		if seen[key] == "" {
+			seen[key], written[key] = p, h.Key
 		}
 		if h.Share <= 0 {
 			d.at(p+".share", "must be more than 0%%")
@@ -93,6 +99,57 @@ func (r *resolver) hotKeys(n *node) {
 	if peak, at := peakHotShare(o.HotKeys); peak >= 1 {
 		d.at(n.path+".hot-keys", "the hot keys carry %.4g%% of the records at %s; together they must stay under 100%%", peak*100, FormatDuration(at))
 	}
+}
+
+func isLong(key string) bool {
+	_, err := strconv.ParseInt(key, 10, 64)
+	return err == nil
+}
+
+// sameKey is the key as Flink compares it: with key-type long the Long's
+// value (07 and 7 are one key), else the string.
+func sameKey(o *Operator, key string) string {
+	if v, err := strconv.ParseInt(key, 10, 64); err == nil && o.KeyType == "long" {
+		return strconv.FormatInt(v, 10)
+	}
+	return key
+}
+
+// generated reports whether key is one of the operator's generated keys:
+// with key-type long the ids 0..keys-1, with string <key-by>-0 ..
+// <key-by>-<keys-1> (as population names them). A hot key of that name
+// would be the same key in Flink (one Long, one String), which the model
+// would count twice: refused (generatedKeyProblem).
+func (r *resolver) generated(n *node, key string) bool {
+	o := n.op
+	if o.Keys == nil || r.d.badUnder(n.path+".keys") || r.d.badUnder(n.path+".key-type") {
+		return false
+	}
+	id := key
+	if o.KeyType == "string" {
+		var ok bool
+		if id, ok = strings.CutPrefix(key, o.KeyBy+"-"); !ok {
+			return false
+		}
+	}
+	v, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || (o.KeyType == "string" && strconv.FormatInt(v, 10) != id) {
+		return false
+	}
+	return v >= 0 && float64(v) < float64(*o.Keys)
+}
+
+// generatedKeyProblem says that key is also a generated key, and which
+// names are free.
+func generatedKeyProblem(o *Operator, key string) string {
+	last := int64(*o.Keys) - 1
+	const why = "Flink would take them as one key, and flinksim does not add a hot key's share to a generated key's"
+	if o.KeyType == "string" {
+		return fmt.Sprintf("%q is also one of the generated keys (%s-0 to %s-%d, from keys: %d and key-by %s): %s; name the hot key outside them (e.g. bot-1, or %s-%d and on)",
+			key, o.KeyBy, o.KeyBy, last, last+1, o.KeyBy, why, o.KeyBy, last+1)
+	}
+	return fmt.Sprintf("%q is also one of the generated keys (the ids 0 to %d, from keys: %d with key-type long): %s; name the hot key outside them (below 0, or %d and on)",
+		key, last, last+1, why, last+1)
 }
 
 // hotKeyPartitioner checks which keys it spreads and how, defaulting the
