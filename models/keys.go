@@ -259,6 +259,21 @@ func ZipfNorm(n int64, s float64) float64 {
 	return sum
 }
 
+// Tracked is how many of the base population's most frequent keys are
+// tracked one by one (ranks 1..Tracked, with the named hot keys the layout's
+// Heavy): none of a uniform population, at most the hot set of a uniform
+// hot set, at most maxHeavy.
+func (p *Population) Tracked() int64 {
+	if p.Shape == ShapeUniform {
+		return 0
+	}
+	n := min(p.N, maxHeavy)
+	if p.Shape == ShapeHotSet && p.S == 0 {
+		n = min(n, p.hotKeys())
+	}
+	return n
+}
+
 // Layout places the population at time t over mp key groups.
 func (p *Population) Layout(mp int, t sim.Time) *KeyLayout { return p.layout(mp, t, 0) }
 
@@ -274,13 +289,7 @@ func (p *Population) layout(mp int, t sim.Time, salts int32) *KeyLayout {
 	base := 1 - hotShare
 	norm := p.norm()
 	var heavy []HeavyKey
-	nHeavy := int64(0)
-	if p.Shape != ShapeUniform {
-		nHeavy = min(p.N, maxHeavy)
-		if p.Shape == ShapeHotSet && p.S == 0 {
-			nHeavy = min(nHeavy, p.hotKeys())
-		}
-	}
+	nHeavy := p.Tracked()
 	for r := int64(1); r <= nHeavy; r++ {
 		kg := partitioning.KeyGroup(p.rankHash(r), mp)
 		s := base * p.rankShare(r, norm)

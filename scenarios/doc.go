@@ -61,6 +61,7 @@
 //	resolve_sources.go  Kafka sources: partitions, arrivals, rate profiles
 //	resolve_graph.go    operators and exchanges: inputs, cycles, forward/rebalance/keyBy, keyed settings
 //	resolve_keys.go     key populations and skew mitigations (hot keys, salting, mini-batch)
+//	resolve_partitioner.go  a hot-key partitioner's keys and top against the keys it can spread
 //	resolve_eventtime.go  sources' event time: delays, offline devices, watermark strategy, paused partitions
 //	resolve_window.go     event-time window operators: assigners, lateness, window function, their event-time source
 //	resolve_sinks.go    sinks: capacity and latency

@@ -121,22 +121,44 @@ func sameKey(o *Operator, key string) string {
 // would be the same key in Flink (one Long, one String), which the model
 // would count twice: refused (generatedKeyProblem).
 func (r *resolver) generated(n *node, key string) bool {
-	o := n.op
-	if o.Keys == nil || r.d.badUnder(n.path+".keys") || r.d.badUnder(n.path+".key-type") {
+	if !r.keysKnown(n) {
 		return false
 	}
+	_, ok := generatedID(n.op, key)
+	return ok
+}
+
+// keysKnown reports whether the operator's generated keys are known: keys
+// and key-type given and not refused.
+func (r *resolver) keysKnown(n *node) bool {
+	return n.op.Keys != nil && !r.d.badUnder(n.path+".keys") && !r.d.badUnder(n.path+".key-type")
+}
+
+// generatedID is the id of key among the operator's generated keys (its
+// rank − 1), if it is one.
+func generatedID(o *Operator, key string) (int64, bool) {
 	id := key
 	if o.KeyType == "string" {
 		var ok bool
 		if id, ok = strings.CutPrefix(key, o.KeyBy+"-"); !ok {
-			return false
+			return 0, false
 		}
 	}
 	v, err := strconv.ParseInt(id, 10, 64)
 	if err != nil || (o.KeyType == "string" && strconv.FormatInt(v, 10) != id) {
-		return false
+		return 0, false
 	}
-	return v >= 0 && float64(v) < float64(*o.Keys)
+	return v, v >= 0 && float64(v) < float64(*o.Keys)
+}
+
+// generatedRange names the generated keys: user-0 to user-999, or the ids
+// 0 to 999.
+func generatedRange(o *Operator) string {
+	last := int64(*o.Keys) - 1
+	if o.KeyType == "string" {
+		return fmt.Sprintf("%s-0 to %s-%d", o.KeyBy, o.KeyBy, last)
+	}
+	return fmt.Sprintf("the ids 0 to %d", last)
 }
 
 // generatedKeyProblem says that key is also a generated key, and which
@@ -172,6 +194,9 @@ func (r *resolver) hotKeyPartitioner(n *node, hp *HotKeyPartitioner) {
 	}
 	if n.op.Salting != nil {
 		d.at(p, "salting and a hot-key partitioner are alternatives; keep one")
+	}
+	if n.op.Window == nil { // refused with a window (windowConflicts)
+		r.partitionerKeys(n, hp)
 	}
 }
 
@@ -344,7 +369,7 @@ func keyedNodes(mn models.Node, o *Operator) []models.Node {
 	mn.MaxParallelism = *o.MaxParallelism
 	keyed := models.Keyed{Keys: pop, StatePerKey: int64(*o.StatePerKey), Warm: *o.StateWarm}
 	if hp := o.HotKeyPartitioner; hp != nil {
-		keyed.HotPartitioner = &models.HotPartitioner{Keys: hp.Keys, LeastLoaded: hp.Strategy == "least-loaded"}
+		keyed.HotPartitioner = &models.HotPartitioner{Keys: partitionedKeys(o, hp.Keys), LeastLoaded: hp.Strategy == "least-loaded"}
 		if hp.Top != nil {
 			keyed.HotPartitioner.Top = *hp.Top
 		}
