@@ -65,3 +65,21 @@ func TestPartitionedLongKeysAsTheHotKeys(t *testing.T) {
 		t.Errorf("partitionedKeys = %q, want %q", got, want)
 	}
 }
+
+// TestHotKeyAfterTheEndWarned: a hot key that comes at or after the end of
+// the run is warned of (it never comes in it); one that comes before is not.
+func TestHotKeyAfterTheEndWarned(t *testing.T) {
+	const want = "operators.agg.hot-keys.b.from: 5m is at or after the end of the run (duration 5m): the hot key b never comes in it"
+	for _, c := range []struct {
+		sets []string
+		warn bool
+	}{
+		{nil, false},
+		{[]string{"duration=5m", "operators.agg.hot-keys=[{key: a, share: 15%}, {key: b, share: 5%, from: 5m}]"}, true},
+		{[]string{"duration=5m1ms", "operators.agg.hot-keys=[{key: a, share: 15%}, {key: b, share: 5%, from: 5m}]"}, false},
+	} {
+		if got := loadWarnings(t, hotKeysScenario, c.sets...); strings.Contains(got, want) != c.warn || !c.warn && got != "" {
+			t.Errorf("%v: warnings\n%s\nwant %q: %v", c.sets, got, want, c.warn)
+		}
+	}
+}

@@ -95,6 +95,10 @@ func (r *resolver) hotKeys(n *node) {
 		if h.From != nil && h.Until != nil && *h.Until <= *h.From {
 			d.at(p+".until", "must be after from")
 		}
+		if dur := sim.Time(*r.sc.Duration); h.From != nil && sim.Time(*h.From) >= dur && r.durationOK {
+			d.warn(d.nodes[p+".from"], p+".from", "%s is at or after the end of the run (duration %s): the hot key %s never comes in it; run longer, or set from before %s",
+				FormatDuration(sim.Time(*h.From)), FormatDuration(dur), h.Key, FormatDuration(dur))
+		}
 	}
 	if peak, at := peakHotShare(o.HotKeys); peak >= 1 {
 		d.at(n.path+".hot-keys", "the hot keys carry %.4g%% of the records at %s; together they must stay under 100%%", peak*100, FormatDuration(at))
