@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"math"
+	"sort"
 
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/sim"
@@ -147,6 +148,7 @@ func (r *resolver) kafkaSink(n *node) {
 	}
 	k := s.Kafka
 	timeoutGiven, maxGiven := k.TransactionTimeout != nil, k.BrokerMaxTimeout != nil
+	abortGiven := k.AbortInterval != nil
 	for _, f := range []struct {
 		v    **Duration
 		def  sim.Time
@@ -159,6 +161,8 @@ func (r *resolver) kafkaSink(n *node) {
 			r.d.at(p+"."+f.name, "must be more than 0s")
 		}
 	}
+	r.withoutTransactions(n, "a KafkaSink opens Kafka transactions only with DeliveryGuarantee.EXACTLY_ONCE", map[string]bool{
+		"transaction-timeout": timeoutGiven, "broker-transaction-max-timeout": maxGiven, "broker-abort-interval": abortGiven})
 	r.timeoutAboveBrokerMax(n, timeoutGiven, maxGiven)
 }
 
@@ -202,12 +206,14 @@ func (r *resolver) jdbcSink(n *node) {
 	if s.JDBC == nil {
 		s.JDBC = &JDBCSink{}
 	}
+	given := s.JDBC.MaxCommitAttempts != nil
 	if s.JDBC.MaxCommitAttempts == nil {
 		s.JDBC.MaxCommitAttempts = ptr(defaultMaxCommitAttempts)
 	} else if m := *s.JDBC.MaxCommitAttempts; m < 1 || m > math.MaxInt32 {
 		// JdbcExactlyOnceOptions: an int, checkArgument(maxCommitAttempts > 0)
 		r.d.at(p+".max-commit-attempts", "must be from 1 to 2147483647 (JdbcExactlyOnceOptions takes an int above 0), not %d", m)
 	}
+	r.withoutTransactions(n, "a JdbcSink commits XA transactions only as JdbcSink.exactlyOnceSink", map[string]bool{"max-commit-attempts": given})
 }
 
 // sinkModel is a sink's capacity (per subtask), latency and delivery in the
@@ -240,5 +246,30 @@ func setCapacity(s *models.Sink, perSecond float64, bytes bool) {
 		s.BytesPerSecond = perSecond
 	} else {
 		s.RecordsPerSecond = perSecond
+	}
+}
+
+// withoutTransactions warns of each transaction setting given (set) on a
+// sink that is not exactly-once: without transactions it has no effect
+// (kept, not refused, so that a variant may change the guarantee alone).
+func (r *resolver) withoutTransactions(n *node, why string, set map[string]bool) {
+	s := n.sink
+	if s.Guarantee == "exactly-once" || r.d.bad[n.path+".delivery-guarantee"] {
+		return
+	}
+	names := make([]string, 0, len(set))
+	for name, given := range set {
+		if given {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		p := n.path + "." + s.System + "." + name
+		if r.d.badUnder(p) {
+			continue // refused as written
+		}
+		r.d.warn(r.d.nodes[p], p, "has no effect: %s's delivery-guarantee is %s, and %s; set %s.delivery-guarantee: exactly-once, or leave it out",
+			n.name, s.Guarantee, why, n.path)
 	}
 }

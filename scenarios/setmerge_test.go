@@ -33,7 +33,7 @@ operators:
   - {name: parse, cost: {exponential: 3us}, selectivity: 0.5, record-size: 200B}
   - {name: agg, key-by: user, keys: 1k, key-distribution: {zipf: 1.1}, state-per-key: 100B}
 sinks:
-  - {name: out, capacity: 5k/s, latency: 2ms, system: kafka, kafka: {transaction-timeout: 30min}}
+  - {name: out, capacity: 5k/s, latency: 2ms, system: kafka, delivery-guarantee: exactly-once, kafka: {transaction-timeout: 30min, broker-transaction-max-timeout: 1h}}
 failures:
   - storage-slowdown: {at: 1m, for: 1m, factor: 2}
 `
