@@ -199,6 +199,16 @@ func (r *resolver) hotKeyPartitioner(n *node, hp *HotKeyPartitioner) {
 	if n.op.Salting != nil {
 		d.at(p, "salting and a hot-key partitioner are alternatives; keep one")
 	}
+	// DataStream.partitionCustom gives a DataStream, not a KeyedStream: the
+	// operator after it has no keyed state (StreamingRuntimeContext's
+	// checkPreconditionsAndGetKeyedStateStore throws). Its model holds no
+	// state, and a window is refused in windowConflicts.
+	if sp := n.op.StatePerKey; sp != nil && *sp > 0 && n.op.Window == nil {
+		d.at(p, "not allowed with state-per-key (%s of keyed state per key): a custom partitioner (partitionCustom) gives a stream that is not keyed, "+
+			"where Flink refuses keyed state (\"Keyed state can only be used on a 'keyed stream', i.e., after a 'keyBy()' operation.\"); "+
+			"for a keyed aggregation spread hot keys with salting (a two-stage aggregation keyed by key and salt), or keep the partitioner on an operator without keyed state (state-per-key 0)",
+			FormatBytes(int64(*sp)))
+	}
 	if n.op.Window == nil { // refused with a window (windowConflicts)
 		r.partitionerKeys(n, hp)
 	}

@@ -65,7 +65,7 @@ func TestKeySkewLesson(t *testing.T) {
 	for _, v := range []struct {
 		name   string
 		stable bool
-	}{{"salting", true}, {"pre-aggregation", true}, {"hot-key-partitioner", true}, {"more-parallelism", false}} {
+	}{{"salting", true}, {"pre-aggregation", true}, {"salt-bots", true}, {"more-parallelism", false}} {
 		t.Run(v.name, func(t *testing.T) {
 			growth := run(v.name).LagGrowth()
 			if stable := growth < 0.01*500e3; stable != v.stable {
