@@ -17,6 +17,13 @@ func loadProblems(t *testing.T, data []byte, sets []string, variant string) stri
 	} else {
 		_, err = Load("x.yaml", data, sets)
 	}
+	return problemsText(t, err)
+}
+
+// problemsText is a load's problems' text ("" for no error), failing the
+// test on any other error.
+func problemsText(t *testing.T, err error) string {
+	t.Helper()
 	if err == nil {
 		return ""
 	}

@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"encoding/binary"
-	"errors"
 	"testing"
 )
 
@@ -93,12 +92,5 @@ func TestWideEncodingsNamed(t *testing.T) {
 func loadProblemsNamed(t *testing.T, file string, data []byte) string {
 	t.Helper()
 	_, err := Load(file, data, nil)
-	if err == nil {
-		return ""
-	}
-	var probs Problems
-	if !errors.As(err, &probs) {
-		t.Fatalf("want Problems, got %v", err)
-	}
-	return probs.Error()
+	return problemsText(t, err)
 }
