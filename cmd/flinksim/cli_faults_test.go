@@ -171,7 +171,7 @@ func TestPlanProbesBothEnds(t *testing.T) {
 	// tiny's input is 10k/s: no capacity up to 5k/s keeps up.
 	code, out, _ = cli(t, "plan", "testdata/tiny.yaml", "--duration", "30s", "--target", "sinks.db.capacity=1k/s..5k/s", "--for", "stable")
 	// the probe table names each run's outcome, as the verdict does
-	if code != exitUnmet || !strings.Contains(out, "no sinks.db.capacity in 1k/s..5k/s meets stable: neither end does (at 1k/s stable fails; at 5k/s stable fails); plan takes each outcome to change steadily with the value, so it tried none between\n") ||
+	if code != exitUnmet || !strings.Contains(out, "no sinks.db.capacity in 1k/s..5k/s meets stable: neither end does (at 1k/s stable fails; at 5k/s stable fails); stable fails at both ends, and plan takes each outcome to change steadily with the value, so it tried none between\n") ||
 		!regexp.MustCompile(`(?m)^sinks\.db\.capacity +meets +outcome \(worst\)\n5k/s +no +overload\n`).MatchString(out) {
 		t.Errorf("no answer: code %d, want %d: %s", code, exitUnmet, out)
 	}
@@ -184,24 +184,46 @@ func TestPlanProbesBothEnds(t *testing.T) {
 
 // TestPlanUnmetOppositeWays: when each end of the range fails another
 // condition (more parallelism keeps up but leaves the subtasks less busy),
-// a value between may meet both: plan says so, and how to map the range,
-// instead of only that no value meets.
+// a value between may meet both: plan says so, and gives the sweep that
+// maps the range with the plan's own settings, in as many values as the
+// range holds; a condition failing at both ends fails between too.
 func TestPlanUnmetOppositeWays(t *testing.T) {
-	s := sweep.Search{Key: "operators.op.parallelism", Lo: "1", Hi: "16", Largest: true}
-	for _, c := range []string{"stable", "max_busy_ms_per_s>=500"} {
-		cond, err := sweep.ParseCondition(c)
-		if err != nil {
-			t.Fatal(err)
+	search := func(lo, hi string) sweep.Search {
+		s := sweep.Search{Key: "operators.op.parallelism", Lo: lo, Hi: hi, Largest: true}
+		for _, c := range []string{"stable", "max_busy_ms_per_s>=500"} {
+			cond, err := sweep.ParseCondition(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Conditions = append(s.Conditions, cond)
 		}
-		s.Conditions = append(s.Conditions, cond)
+		return s
 	}
 	probe := func(v float64, stable bool, busy float64) sweep.Probe {
 		return sweep.Probe{Value: strconv.FormatFloat(v, 'f', -1, 64), Num: v, Records: []sweep.Record{{Outcome: sweep.Outcome{Stable: stable, MaxBusyMsPerS: busy}}}}
 	}
-	got := unmetWhy("job.yaml", s, []sweep.Probe{probe(16, true, 189), probe(1, false, 1000)}) // in the order tried
-	want := ": neither end does (at 1 stable fails; at 16 max_busy_ms_per_s>=500 fails); the conditions pull opposite ways, so a value between may meet them all, which bisection cannot find: map the range with flinksim sweep job.yaml --grid 'operators.op.parallelism=1..16/8'"
-	if got != want {
-		t.Errorf("got  %q\nwant %q", got, want)
+	var o planOptions
+	o.sets, o.duration, o.replicas = []string{"sinks.out.capacity=1M/s", "name=my job"}, "5m", 3
+	for _, c := range []struct {
+		name     string
+		s        sweep.Search
+		lo, hi   sweep.Probe
+		scenario string
+		want     string
+	}{
+		{"opposite ways", search("1", "16"), probe(1, false, 1000), probe(16, true, 189), "job.yaml",
+			"; the conditions pull opposite ways, so a value between may meet them all, which bisection cannot find: map the range with flinksim sweep job.yaml --grid operators.op.parallelism=1..16/8 --set sinks.out.capacity=1M/s --set 'name=my job' --duration 5m --replicas 3"},
+		{"four values between", search("1", "4"), probe(1, false, 1000), probe(4, true, 189), "my job's.yaml",
+			`map the range with flinksim sweep 'my job'\''s.yaml' --grid operators.op.parallelism=1..4/4 `},
+		{"no value between", search("1", "2"), probe(1, false, 1000), probe(2, true, 189), "job.yaml",
+			"at 1 stable fails; at 2 max_busy_ms_per_s>=500 fails); the conditions pull opposite ways, and no whole value lies between the ends"},
+		{"one fails at both ends", search("1", "16"), probe(1, false, 100), probe(16, true, 189), "job.yaml",
+			"at 1 stable and max_busy_ms_per_s>=500 fails; at 16 max_busy_ms_per_s>=500 fails); max_busy_ms_per_s>=500 fails at both ends, and plan takes each outcome to change steadily with the value, so it tried none between"},
+	} {
+		got := unmetWhy(c.scenario, c.s, []sweep.Probe{c.hi, c.lo}, o) // in the order tried
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%s: got  %q\nwant it to contain %q", c.name, got, c.want)
+		}
 	}
 }
 

@@ -4,9 +4,10 @@ import (
 	"cmp"
 	"fmt"
 	"io"
-	"maps"
+	"math"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -221,7 +222,7 @@ func printPlan(stdout io.Writer, scenario string, s sweep.Search, answer string,
 	}
 	switch answer {
 	case "":
-		fmt.Fprintf(stdout, "no %s in %s..%s meets %s%s\n", s.Key, s.Lo, s.Hi, strings.Join(names, " and "), unmetWhy(scenario, s, probes))
+		fmt.Fprintf(stdout, "no %s in %s..%s meets %s%s\n", s.Key, s.Lo, s.Hi, strings.Join(names, " and "), unmetWhy(scenario, s, probes, o))
 	default:
 		fmt.Fprintf(stdout, "%s %s = %s meets %s\n", want, s.Key, answer, strings.Join(names, " and "))
 	}
@@ -248,37 +249,74 @@ func printPlan(stdout io.Writer, scenario string, s sweep.Search, answer string,
 }
 
 // unmetWhy says, when neither end of the range met the conditions, what
-// each end failed, and what plan assumed of the values between: when the
-// ends fail different conditions, those pull opposite ways and a value
-// between may meet them all, so it points to a sweep of the range.
-func unmetWhy(scenario string, s sweep.Search, probes []sweep.Probe) string {
+// each end failed, and what plan assumed of the values between: a
+// condition that fails at both ends fails between too, as plan takes each
+// outcome to change steadily with the value; when the ends fail
+// conditions that hold at the other end, those pull opposite ways and a
+// value between may meet them all, so it gives the sweep that maps the
+// range (the plan's own settings, and as many values as the range holds).
+func unmetWhy(scenario string, s sweep.Search, probes []sweep.Probe, o planOptions) string {
 	if len(probes) != 2 {
 		return ""
 	}
 	if probes[0].Num > probes[1].Num { // the ends low to high, not in the order tried
 		probes = []sweep.Probe{probes[1], probes[0]}
 	}
-	var ends []string
-	failed := [2]map[string]bool{{}, {}}
-	for i, p := range probes {
+	var ends, both []string
+	failed := map[string]int{}
+	for _, p := range probes {
 		var fails []string
 		for _, c := range s.Conditions {
-			for _, r := range p.Records {
-				if !c.Holds(r.Outcome) {
-					fails = append(fails, c.String())
-					failed[i][c.String()] = true
-					break
-				}
+			if !slices.ContainsFunc(p.Records, func(r sweep.Record) bool { return !c.Holds(r.Outcome) }) {
+				continue
+			}
+			fails = append(fails, c.String())
+			if failed[c.String()]++; failed[c.String()] == 2 {
+				both = append(both, c.String())
 			}
 		}
 		ends = append(ends, fmt.Sprintf("at %s %s fails", p.Value, strings.Join(fails, " and ")))
 	}
 	why := ": neither end does (" + strings.Join(ends, "; ") + ")"
-	if maps.Equal(failed[0], failed[1]) {
-		return why + "; plan takes each outcome to change steadily with the value, so it tried none between"
+	values := 8
+	if lo, hi, kind, err := s.Span(); err == nil && kind == scenarios.QPlain && lo == math.Trunc(lo) && hi == math.Trunc(hi) && scenarios.TakesIntegers(s.Key) {
+		values = int(min(8, hi-lo+1))
 	}
-	return why + fmt.Sprintf("; the conditions pull opposite ways, so a value between may meet them all, which bisection cannot find: map the range with flinksim sweep %s --grid '%s=%s..%s/8'",
-		scenario, s.Key, s.Lo, s.Hi)
+	switch {
+	case len(both) > 0:
+		return why + fmt.Sprintf("; %s fails at both ends, and plan takes each outcome to change steadily with the value, so it tried none between", strings.Join(both, " and "))
+	case values <= 2:
+		return why + "; the conditions pull opposite ways, and no whole value lies between the ends"
+	}
+	return why + fmt.Sprintf("; the conditions pull opposite ways, so a value between may meet them all, which bisection cannot find: map the range with flinksim sweep %s",
+		strings.Join(mapSweepArgs(scenario, s, values, o), " "))
+}
+
+// mapSweepArgs are the arguments of the sweep that maps plan's range in
+// values points, with the plan's settings, each a shell word.
+func mapSweepArgs(scenario string, s sweep.Search, values int, o planOptions) []string {
+	args := []string{shellWord(scenario), "--grid", shellWord(fmt.Sprintf("%s=%s..%s/%d", s.Key, s.Lo, s.Hi, values))}
+	for _, set := range o.sets {
+		args = append(args, "--set", shellWord(set))
+	}
+	for _, f := range []struct{ name, v string }{{"--seed", o.seed}, {"--duration", o.duration}} {
+		if f.v != "" {
+			args = append(args, f.name, shellWord(f.v))
+		}
+	}
+	if o.replicas > 1 {
+		args = append(args, "--replicas", strconv.Itoa(o.replicas))
+	}
+	return args
+}
+
+// shellWord is w as a POSIX shell reads it back: as it is when it holds
+// no character the shell treats specially, else in single quotes.
+func shellWord(w string) string {
+	if w != "" && strings.Trim(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=,@%+-") == "" {
+		return w
+	}
+	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
 }
 
 // worst is the replica value furthest from meeting the condition: "-"
