@@ -30,8 +30,13 @@ func ReadResult(summary, metrics, checkpoints io.Reader) (*Result, error) {
 		res.Summary.LatencyS.None = true // a file from before null latencies holds zeros
 	}
 	for i, k := range res.Summary.Sinks {
-		if k.ReadCommitted.Once+k.ReadCommitted.MoreThanOnce == 0 { // as for latency_s
-			res.Summary.Sinks[i].CommitLatency.None, res.Summary.Sinks[i].VisibleLatency.None = true, true
+		// A file from before null sink latencies holds zeros for a sink
+		// whose reader saw nothing; a value that is not zero is a value
+		// (a visible latency counts records taken, seen or not).
+		if k.ReadCommitted.Once+k.ReadCommitted.MoreThanOnce == 0 {
+			for _, l := range []*OptionalLatency{&res.Summary.Sinks[i].CommitLatency, &res.Summary.Sinks[i].VisibleLatency} {
+				l.None = l.None || l.LatencySummary == (LatencySummary{})
+			}
 		}
 	}
 	if err := res.readMetricsCSV(metrics); err != nil {

@@ -96,6 +96,8 @@ func TestSinkLatenciesNullWhenTheReaderSawNothing(t *testing.T) {
 		{"none", `"read_committed": {"visible_once": 0}, "commit_latency_s": ` + null + `, "visible_latency_s": ` + null, true, null},
 		{"older file, none", `"read_committed": {"visible_once": 0}, "commit_latency_s": ` + zeros + `, "visible_latency_s": ` + zeros, true, null},
 		{"no time at all", `"read_committed": {"visible_once": 5}, "commit_latency_s": ` + zeros + `, "visible_latency_s": ` + zeros, false, zeros},
+		// records taken, none seen yet: the visible latency is a value
+		{"taken, not seen", `"read_committed": {"visible_once": 0}, "commit_latency_s": ` + `{"p50":0.5,"p99":1,"max":1,"mean":0.5}` + `, "visible_latency_s": ` + `{"p50":0.5,"p99":1,"max":1,"mean":0.5}`, false, `{"p50":0.5,"p99":1,"max":1,"mean":0.5}`},
 	} {
 		summary := `{"records": {"sink": 0}, "sinks": [{"sink": "out", ` + c.sink + `}]}`
 		r, err := ReadResult(strings.NewReader(summary), strings.NewReader("time_s,operator,subtask,metric,value\n"), nil)
