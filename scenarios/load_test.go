@@ -199,6 +199,14 @@ sinks:
 	if err == nil || err.Error() != want {
 		t.Errorf("got:\n%v\nwant:\n%s", err, want)
 	}
+	// nor taken for the item of that name when set twice is checked: one
+	// problem, not "set twice" besides it
+	if got := FieldKey("amb.yaml", []byte(doc), nil, "sources[0].rate"); got != "sources.0.rate" {
+		t.Errorf("FieldKey(sources[0].rate) = %q, want it as written (sources.0.rate), naming no item", got)
+	}
+	if got := FieldKey("amb.yaml", []byte(doc), nil, "sources[1].rate"); got != "sources.1.rate" {
+		t.Errorf("FieldKey(sources[1].rate) = %q, want sources.1.rate", got)
+	}
 	for set, rate := range map[string]float64{"sources.events.rate=7k/s": 7000, "sources[1].rate=7k/s": 1000} {
 		l, err := Load("amb.yaml", []byte(doc), []string{set})
 		if err != nil {

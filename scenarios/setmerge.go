@@ -493,8 +493,13 @@ func walk(d *decoder, root *yaml.Node, key string) (n *yaml.Node, ok bool, canon
 			n = d.resolve(next)
 		case n.Kind == yaml.SequenceNode:
 			idx := slices.Index(d.itemPaths("", n.Content), seg) // a name used twice names the first
-			if v, err := strconv.Atoi(seg); idx < 0 && err == nil && v >= 0 && v < len(n.Content) {
-				idx = v
+			if v, err := strconv.Atoi(seg); err == nil && v >= 0 && v < len(n.Content) {
+				switch {
+				case idx < 0:
+					idx = v
+				case idx != v:
+					idx = -1 // one item's index, another's name: setting it says so (setter.item)
+				}
 			}
 			if idx < 0 {
 				return nil, false, strings.Join(segs, ".")
