@@ -461,7 +461,10 @@ func BackpressureStatus(msPerS float64) string {
 }
 
 // LagGrowth is how fast (records/s) the total Kafka lag grows over the
-// second half of the run: how fast a job that cannot keep up falls behind.
+// second half of the run, from sample n/2 on (with samples every interval
+// from the first, one interval after the middle; the no-output check's
+// half starts at the middle, diagnose's halfSample): how fast a job that
+// cannot keep up falls behind.
 // A lag that grows shows it two ways, and each alone can be fooled: the
 // slope between the half's two ends by the phases of a cycle they fall on
 // (windows that fire for a long time, watermark alignment pausing a split:
