@@ -413,6 +413,33 @@ func TestSlowCheckpointPastTimeoutLosesPreparedTransactions(t *testing.T) {
 	}
 }
 
+// TestIdleOpenTransactionAbortedIsLostWithoutFailover: the writers get a
+// 5 s burst, then nothing. The broker aborts their open transactions 20 s
+// after their first write (checking every second), before the first
+// barrier. The producers learn of it only in answer to a request, and they
+// send nothing more: nothing fails. The barrier prepares the transactions,
+// their commits fail with ProducerFencedException (a known reason), and
+// every record of the burst is lost while the job runs on, as Flink's
+// KafkaSink documentation warns for a transaction timeout shorter than the
+// time to the commit.
+func TestIdleOpenTransactionAbortedIsLostWithoutFailover(t *testing.T) {
+	d := kafkaEOS(20 * sim.Second)
+	d.AbortInterval = sim.Second
+	spec := sinkJob(d, 0)
+	spec.Nodes[0].Kafka.Rate = Piecewise{Points: []Point{{0, 2000}, {5 * sim.Second, 0}}}
+	spec.Checkpointing.Interval = 60 * sim.Second
+	_, res := runWith(t, spec)
+	if len(res.Checkpoints) == 0 || res.Checkpoints[0].Trigger < 26*sim.Second {
+		t.Fatalf("checkpoints %+v: the test needs the first after the abort (26 s at the latest)", res.Checkpoints)
+	}
+	k := sinkOf(t, res)
+	c := k.Committables
+	if res.Summary.Restarts != nil || k.Taken == 0 || k.ReadCommitted.Lost != k.Taken || c.AbortedByBroker != 2 || c.Failed != 2 || c.Successful != 0 {
+		t.Errorf("restarts %+v, taken %d, lost %d, committables %+v: want no failover and every record lost, both commits failed",
+			res.Summary.Restarts, k.Taken, k.ReadCommitted.Lost, c)
+	}
+}
+
 // TestXACommitWhileTheDatabaseIsDown: the database is down for 40 s when
 // the restored job commits the transactions of the checkpoint it restores.
 // An XA commit that fails transiently is tried again at the next

@@ -35,7 +35,11 @@ import (
 // (every transaction.abort.timed.out.transaction.cleanup.interval.ms,
 // TransactionStateManager). A prepared transaction aborted so is lost
 // when its commit comes; an open one fences its producer, whose next send
-// fails the task (KafkaWriter.checkAsyncException). A producer asking for
+// fails the task (KafkaWriter.checkAsyncException), and an open one that
+// gets no more records before the barrier is prepared and lost as a
+// prepared one is: the broker tells the producer of the abort only in
+// answer to a request (the data loss Flink's KafkaSink documentation warns
+// of when transaction.timeout.ms is short). A producer asking for
 // a timeout above the broker's transaction.max.timeout.ms fails in
 // initTransactions, so the task fails as it starts, every time.
 
@@ -45,6 +49,7 @@ type txn struct {
 	seg     writeSeg // its records
 	epoch   int64    // the checkpoint whose barrier prepared it; 0: open
 	aborted bool     // the broker aborted it
+	fenced  bool     // a write into it after the abort: its producer fails
 	ended   bool     // committed or aborted: it no longer holds the last stable offset
 }
 
@@ -104,6 +109,13 @@ func (s *Simulation) txnWrite(w *sinkWriter, n int64, now sim.Time, c *Chunk) {
 		if w.d.System == SystemKafka {
 			s.eng.At(s.brokerAbortAt(sim.Add(now, w.d.TransactionTimeout), w.d.AbortInterval), evTxnAbort, w.st.id, t.serial)
 		}
+	}
+	if t.aborted && !t.fenced {
+		// The broker aborted it and bumped the producer's epoch; the
+		// producer learns of it from this send's answer, and the writer
+		// throws at its next write or flush (KafkaWriter.checkAsyncException).
+		t.fenced = true
+		s.eng.At(now, evSinkFailure, w.st.id, stamp(w.st, sinkFailFenced<<8|int64(w.slot)))
 	}
 	t.seg.add(n, now, c)
 }
@@ -259,16 +271,28 @@ func (s *Simulation) txnAbort(st *subtask, serial int64) {
 				if t.epoch == 0 {
 					which = "open transaction"
 				}
-				s.tracef("the Kafka broker aborts %s's %s (%d records): open since %s, past transaction.timeout.ms %s",
-					st.name(), which, t.seg.hi-t.seg.lo, clock(t.seg.wLo), kafkaMs(w.d.TransactionTimeout))
+				s.tracef("the Kafka broker aborts %s's %s (%d records): open since %s, past transaction.timeout.ms %s%s",
+					st.name(), which, t.seg.hi-t.seg.lo, clock(t.seg.wLo), kafkaMs(w.d.TransactionTimeout), learns(t.epoch))
 			}
+			// The producer does not know yet: the broker tells it only in
+			// answer to its next request. An open transaction fails the
+			// task at its next send (txnWrite); one the writer sends
+			// nothing more into is prepared at the barrier, and its commit
+			// fails with ProducerFencedException, a known reason: its
+			// records are lost and the job goes on (txnCommit).
 			w.node.resolved(t, s.eng.Now())
-			if t.epoch == 0 && !st.dead && st.region.state == regionRunning {
-				s.eng.At(s.eng.Now(), evSinkFailure, st.id, stamp(st, sinkFailFenced<<8|int64(w.slot)))
-			}
 			return
 		}
 	}
+}
+
+// learns says when a producer whose transaction the broker aborted learns
+// of it: an open one's at its next send.
+func learns(epoch int64) string {
+	if epoch != 0 {
+		return ""
+	}
+	return "; its producer learns of it only in answer to its next send"
 }
 
 // Why a sink task fails (evSinkFailure's stamped argument).
