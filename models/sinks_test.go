@@ -3,6 +3,8 @@ package models
 import (
 	"math"
 	"math/rand/v2"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -437,6 +439,43 @@ func TestIdleOpenTransactionAbortedIsLostWithoutFailover(t *testing.T) {
 	if res.Summary.Restarts != nil || k.Taken == 0 || k.ReadCommitted.Lost != k.Taken || c.AbortedByBroker != 2 || c.Failed != 2 || c.Successful != 0 {
 		t.Errorf("restarts %+v, taken %d, lost %d, committables %+v: want no failover and every record lost, both commits failed",
 			res.Summary.Restarts, k.Taken, k.ReadCommitted.Lost, c)
+	}
+}
+
+// TestSendIntoAbortedTransactionIsRefused: the writers send all the time,
+// and their open transactions outlive the 20 s timeout before the next
+// barrier (60 s). The broker aborts each; the writer's next send is
+// refused (its producer's epoch is stale) and fails the task, which reads
+// the transaction's records again. A reader of uncommitted data saw each
+// aborted transaction's records when they were sent, and sees them again
+// after the restore: its extra copies are exactly those records, the
+// refused send's adding none.
+func TestSendIntoAbortedTransactionIsRefused(t *testing.T) {
+	d := kafkaEOS(20 * sim.Second)
+	d.AbortInterval = sim.Second
+	spec := sinkJob(d, 2000)
+	spec.Checkpointing.Interval = 60 * sim.Second
+	spec.Restart.Attempts = 1000 // every abort's records are read again
+	s, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aborted := regexp.MustCompile(`aborts .*'s open transaction \((\d+) records\)`)
+	var inAborted int64
+	s.SetTrace(func(_ sim.Time, line string) {
+		if m := aborted.FindStringSubmatch(line); m != nil {
+			n, _ := strconv.ParseInt(m[1], 10, 64)
+			inAborted += n
+		}
+	})
+	res, err := s.Run(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := sinkOf(t, res)
+	if res.Summary.Restarts == nil || inAborted == 0 || k.ReadUncommitted.ExtraCopies != inAborted || k.ReadCommitted.MoreThanOnce != 0 {
+		t.Errorf("restarts %+v, %d records in aborted open transactions, read_uncommitted %+v: want failovers, as many extra copies, none read_committed",
+			res.Summary.Restarts, inAborted, k.ReadUncommitted)
 	}
 }
 

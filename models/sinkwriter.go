@@ -137,7 +137,9 @@ func (s *Simulation) sinkFlush(w *sinkWriter) {
 		return
 	}
 	now := s.eng.Now()
-	w.uncommitted.add(w.sent, w.pos) // and to read_committed readers unless exactly-once
+	if w.d.Guarantee != ExactlyOnce || !s.txnSent(w) {
+		w.uncommitted.add(w.sent, w.pos) // and to read_committed readers unless exactly-once
+	}
 	w.node.sent += w.pos - w.sent
 	w.sentTotal += w.pos - w.sent
 	if w.d.Guarantee != ExactlyOnce {

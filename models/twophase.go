@@ -35,8 +35,8 @@ import (
 // (every transaction.abort.timed.out.transaction.cleanup.interval.ms,
 // TransactionStateManager). A prepared transaction aborted so is lost
 // when its commit comes; an open one fences its producer, whose next send
-// fails the task (KafkaWriter.checkAsyncException), and an open one that
-// gets no more records before the barrier is prepared and lost as a
+// fails the task (KafkaWriter.checkAsyncException, txnSent), and an open
+// one that gets no more records before the barrier is prepared and lost as a
 // prepared one is: the broker tells the producer of the abort only in
 // answer to a request (the data loss Flink's KafkaSink documentation warns
 // of when transaction.timeout.ms is short). A producer asking for
@@ -49,7 +49,7 @@ type txn struct {
 	seg     writeSeg // its records
 	epoch   int64    // the checkpoint whose barrier prepared it; 0: open
 	aborted bool     // the broker aborted it
-	fenced  bool     // a write into it after the abort: its producer fails
+	fenced  bool     // a send into it after the abort: its producer fails
 	ended   bool     // committed or aborted: it no longer holds the last stable offset
 }
 
@@ -95,8 +95,9 @@ func (w *sinkWriter) pendingCommittables() int64 {
 }
 
 // txnWrite puts n records of chunk c into w's open transaction, opening
-// one at the first write after a barrier. (Writes into an open transaction
-// the broker aborted fail the task: they are read again after the restore.)
+// one at the first write after a barrier. (Sending into an open
+// transaction the broker aborted fails the task, txnSent: those records are
+// read again after the restore.)
 func (s *Simulation) txnWrite(w *sinkWriter, n int64, now sim.Time, c *Chunk) {
 	var t *txn
 	if k := len(w.txns); k > 0 && w.txns[k-1].epoch == 0 {
@@ -110,14 +111,25 @@ func (s *Simulation) txnWrite(w *sinkWriter, n int64, now sim.Time, c *Chunk) {
 			s.eng.At(s.brokerAbortAt(sim.Add(now, w.d.TransactionTimeout), w.d.AbortInterval), evTxnAbort, w.st.id, t.serial)
 		}
 	}
-	if t.aborted && !t.fenced {
-		// The broker aborted it and bumped the producer's epoch; the
-		// producer learns of it from this send's answer, and the writer
-		// throws at its next write or flush (KafkaWriter.checkAsyncException).
-		t.fenced = true
-		s.eng.At(now, evSinkFailure, w.st.id, stamp(w.st, sinkFailFenced<<8|int64(w.slot)))
-	}
 	t.seg.add(n, now, c)
+}
+
+// txnSent: writer w sends what it buffered into its open transaction. If
+// the broker aborted that, it bumped the producer's epoch: the partition
+// leaders refuse the send, no reader sees it, and the producer learns of
+// the abort from the answer; the writer throws at its next write or flush
+// (KafkaWriter.checkAsyncException), failing its task. It reports whether
+// the send was refused.
+func (s *Simulation) txnSent(w *sinkWriter) bool {
+	k := len(w.txns)
+	if k == 0 || w.txns[k-1].epoch != 0 || !w.txns[k-1].aborted {
+		return false
+	}
+	if t := w.txns[k-1]; !t.fenced {
+		t.fenced = true
+		s.eng.At(s.eng.Now(), evSinkFailure, w.st.id, stamp(w.st, sinkFailFenced<<8|int64(w.slot)))
+	}
+	return true
 }
 
 // brokerAbortAt is the broker's first check for timed-out transactions
@@ -276,7 +288,7 @@ func (s *Simulation) txnAbort(st *subtask, serial int64) {
 			}
 			// The producer does not know yet: the broker tells it only in
 			// answer to its next request. An open transaction fails the
-			// task at its next send (txnWrite); one the writer sends
+			// task at its next send (txnSent); one the writer sends
 			// nothing more into is prepared at the barrier, and its commit
 			// fails with ProducerFencedException, a known reason: its
 			// records are lost and the job goes on (txnCommit).
