@@ -55,6 +55,7 @@ func (r *resolver) failures(checkpointing bool) {
 		case f.CommitFailure != nil:
 			r.commitFailure(f.CommitFailure, path+".commit-failure", checkpointing)
 		}
+		r.failureAfterEnd(f, path)
 		if (f.KafkaOutage != nil || f.SinkOutage != nil || f.PoisonRecord != nil || f.Overload != nil) && r.redeployAtOnce() {
 			// A failure that comes back at once would restart the job
 			// forever at one instant; Flink's cancel and deploy take time.
@@ -265,6 +266,34 @@ func (r *resolver) poisonRecord(pr *PoisonRecord, p string) {
 		r.d.warn(r.d.nodes[p], p, "%s reads at no cost (its cost is 0s): after each restart it reads the replay up to this record as fast as the network buffers below it take it, "+
 			"at once where they hold it all, and the sinks write twice only what the job processed while it waited for buffers; "+
 			"set %s.cost to the deserializer's CPU time per record (the source task's busy time per record it reads)", pr.Source, n.path)
+	}
+}
+
+// failureAfterEnd warns of a failure whose at is after the run's end: it
+// never happens in the run. (One at the end itself happens: the run takes
+// every event up to and including its end.)
+func (r *resolver) failureAfterEnd(f FailureSpec, path string) {
+	var at *Duration
+	switch {
+	case f.TaskManagerLoss != nil:
+		at, path = f.TaskManagerLoss.At, path+".taskmanager-loss.at"
+	case f.CheckpointFailure != nil:
+		at, path = f.CheckpointFailure.At, path+".checkpoint-failure.at"
+	case f.StorageSlowdown != nil:
+		at, path = &f.StorageSlowdown.At, path+".storage-slowdown.at"
+	case f.StorageOutage != nil:
+		at, path = &f.StorageOutage.At, path+".storage-outage.at"
+	case f.KafkaOutage != nil:
+		at, path = f.KafkaOutage.At, path+".kafka-outage.at"
+	case f.SinkOutage != nil:
+		at, path = f.SinkOutage.At, path+".sink-outage.at"
+	}
+	if at == nil || !r.durationOK || r.sc.Duration == nil || r.d.badUnder(path) {
+		return
+	}
+	if dur := sim.Time(*r.sc.Duration); sim.Time(*at) > dur {
+		r.d.warn(r.d.nodes[path], path, "%s is after the end of the run (duration %s): the failure never happens in it; run longer, or set at to %s or before",
+			FormatDuration(sim.Time(*at)), FormatDuration(dur), FormatDuration(dur))
 	}
 }
 
