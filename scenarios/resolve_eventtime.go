@@ -118,6 +118,10 @@ func (r *resolver) pause(n *node, ps *PartitionPause, p string) {
 		d.at(p+".for", "must be more than 0s")
 	}
 	r.enum(&ps.Backlog, p+".backlog", "send", "drop")
+	if ps.At != nil && r.durationOK && r.sc.Duration != nil && !d.badUnder(p+".at") && *ps.At >= *r.sc.Duration {
+		d.warn(d.nodes[p+".at"], p+".at", "%s is at or after the end of the run (duration %s): the pause never holds a record back in it; run longer, or set at before %s",
+			FormatDuration(sim.Time(*ps.At)), FormatDuration(sim.Time(*r.sc.Duration)), FormatDuration(sim.Time(*r.sc.Duration)))
+	}
 }
 
 // partitionList checks a list of n's partitions: some, each once, each

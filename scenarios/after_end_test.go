@@ -29,3 +29,23 @@ func TestFailureAfterTheEndWarned(t *testing.T) {
 		}
 	}
 }
+
+// TestPauseAfterTheEndWarned: a producers' pause from the end of the run on
+// never holds a record back in it, and is warned of at its at (late-data's
+// gateway pause is at 2h50m).
+func TestPauseAfterTheEndWarned(t *testing.T) {
+	bi, err := LookupBuiltIn("late-data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "sources.app-events.event-time.pauses[0].at: 170m is at or after the end of the run (duration 170m): the pause never holds a record back in it"
+	for _, c := range []struct {
+		duration string
+		warn     bool
+	}{{"2h50m", true}, {"1h", true}, {"2h50m1ms", false}} {
+		got := loadWarnings(t, string(bi.Data), "duration="+c.duration)
+		if strings.Contains(got, "pauses[0].at") != c.warn || c.duration == "2h50m" && !strings.Contains(got, want) {
+			t.Errorf("duration %s: warnings\n%s\nwant the pause's: %v", c.duration, got, c.warn)
+		}
+	}
+}
