@@ -477,6 +477,13 @@ func TestSendIntoAbortedTransactionIsRefused(t *testing.T) {
 		t.Errorf("restarts %+v, %d records in aborted open transactions, read_uncommitted %+v: want failovers, as many extra copies, none read_committed",
 			res.Summary.Restarts, inAborted, k.ReadUncommitted)
 	}
+	// Cut at the refused send's failure, before its restore: the refused
+	// records are pending (to be read again), not lost.
+	spec.Duration = res.Failovers[0].FailedAt + sim.Millisecond
+	_, res = runWith(t, spec)
+	if k := sinkOf(t, res); k.ReadUncommitted.Lost != 0 || k.ReadUncommitted.Pending == 0 {
+		t.Errorf("at the first failover: read_uncommitted %+v: want the refused send pending, none lost", k.ReadUncommitted)
+	}
 }
 
 // TestXACommitWhileTheDatabaseIsDown: the database is down for 40 s when

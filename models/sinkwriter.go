@@ -236,9 +236,17 @@ func (w *sinkWriter) readCommitted() *fateLedger {
 }
 
 // frontier is the position below which a view's fates are decided: the
-// positions above it are buffered or in an unresolved transaction.
+// positions above it are buffered or in an unresolved transaction, or were
+// sent into an aborted one and refused (the task fails, and they are read
+// again: txnSent).
 func (w *sinkWriter) frontier(committed bool) int64 {
-	if !committed || w.d.Guarantee != ExactlyOnce {
+	if w.d.Guarantee != ExactlyOnce {
+		return w.sent
+	}
+	if !committed {
+		if k := len(w.txns); k > 0 && w.txns[k-1].fenced {
+			return min(w.sent, w.txns[k-1].refused)
+		}
 		return w.sent
 	}
 	at := w.pos

@@ -50,6 +50,7 @@ type txn struct {
 	epoch   int64    // the checkpoint whose barrier prepared it; 0: open
 	aborted bool     // the broker aborted it
 	fenced  bool     // a send into it after the abort: its producer fails
+	refused int64    // fenced: the position of the first refused send
 	ended   bool     // committed or aborted: it no longer holds the last stable offset
 }
 
@@ -126,7 +127,7 @@ func (s *Simulation) txnSent(w *sinkWriter) bool {
 		return false
 	}
 	if t := w.txns[k-1]; !t.fenced {
-		t.fenced = true
+		t.fenced, t.refused = true, w.sent
 		s.eng.At(s.eng.Now(), evSinkFailure, w.st.id, stamp(w.st, sinkFailFenced<<8|int64(w.slot)))
 	}
 	return true
