@@ -360,7 +360,7 @@ func (r *recorder) value(ref seriesRef, vals *sampleVals, now sim.Time) float64 
 		}
 		return h.Max() * 1000
 	case ref.metric == result.MetricSinkWritten:
-		return r.lat[ref.node].all.Count()
+		return ref.node.sinkAcct.visibleRecords()
 	case ref.metric == result.MetricInputWatermark || ref.metric == result.MetricOutputWatermark:
 		return r.extreme(ref, vals, math.Min)
 	case ref.metric == result.MetricWatermarkLag || ref.metric == result.MetricEmitEventTimeLag || ref.metric == result.MetricFetchEventTimeLag ||

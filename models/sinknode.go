@@ -40,6 +40,17 @@ type sinkNode struct {
 	zeros    int64
 }
 
+// visibleRecords is how many records (copies included) became visible to
+// read_committed readers so far: flinksim.numRecordsVisible. Records
+// taken but buffered, in an open or uncommitted transaction, or held
+// below Kafka's last stable offset are not yet visible.
+func (n *sinkNode) visibleRecords() float64 {
+	if n.mirrored {
+		return n.rt.lat.all.Count() // each visible alone as it was taken
+	}
+	return n.commitLat.Count()
+}
+
 // points is how many points a run of records made visible at once adds to
 // the latency histograms, for a spread of d: quantiles within 1/128 of a
 // spread of a second or more (a transaction's interval), and within 1/16

@@ -539,3 +539,35 @@ func TestRecoveryWhileTheSystemIsDown(t *testing.T) {
 		}
 	}
 }
+
+// TestNumRecordsVisibleIsWhatReadersSaw: flinksim.numRecordsVisible counts
+// the records a read_committed reader saw, copies included, not those the
+// sink took: at the run's end it is the summary's seen records plus their
+// extra copies, whether the writer sends each record at once, batches
+// them, or commits them at checkpoints (records still buffered or in a
+// transaction are not visible yet), a TaskManager lost half way.
+func TestNumRecordsVisibleIsWhatReadersSaw(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		d    Delivery
+	}{
+		{"at once", Delivery{Guarantee: AtLeastOnce}},
+		{"batched", Delivery{Guarantee: AtLeastOnce, System: SystemJDBC, BatchSize: 5000}},
+		{"exactly-once", kafkaEOS(15 * sim.Minute)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			spec := sinkJob(c.d, 2000)
+			spec.Failures = []Failure{{Kind: FailTaskManager, At: 75 * sim.Second, TaskManager: 1}}
+			_, res := runWith(t, spec)
+			k := sinkOf(t, res)
+			end := res.Times[len(res.Times)-1]
+			want := float64(k.ReadCommitted.Records + k.ReadCommitted.ExtraCopies)
+			if got := written(t, res, "out", end); got != want || k.ReadCommitted.ExtraCopies == 0 && c.d.Guarantee == AtLeastOnce {
+				t.Errorf("numRecordsVisible %g at the end, read_committed %+v: want %g (with duplicates)", got, k.ReadCommitted, want)
+			}
+			if c.d.Guarantee == ExactlyOnce && float64(k.Taken) <= want {
+				t.Errorf("taken %d, visible %g: want some taken not yet committed", k.Taken, want)
+			}
+		})
+	}
+}
