@@ -17,6 +17,27 @@ import (
 // the Kafka reader's pauseOrResumeSplits). Between announcements a reader
 // checks every watermark it emits against the last one and pauses what
 // runs beyond it at once (alignOnEmit); only an announcement resumes.
+//
+// Split-level alignment is FLIP-217 (FLINK-28853), from Flink 1.17. In 1.15
+// and 1.16 (Alignment.ReaderLevel) the SourceOperator knows only its
+// reader's combined watermark (WatermarkOutputMultiplexer: the lowest of
+// its splits not idle, never falling; st.wm.out here) and stops the whole
+// reader while that is beyond the maximum (checkWatermarkAlignment,
+// WAITING_FOR_ALIGNMENT): a reader of several splits stops all of them
+// once its slowest passes it, and none before, however far ahead the
+// others run. From 1.17 a reader of several splits also asks its
+// SourceReader to pause the splits beyond it (checkSplitWatermarkAlignment,
+// updateCurrentSplitWatermark); a reader that cannot
+// (UnsupportedOperationException) fails its task unless
+// pipeline.watermark-alignment.allow-unaligned-source-splits is set, and
+// then aligns as a whole only, as before 1.17. The Kafka source's split
+// reader can (KafkaPartitionSplitReader.pauseOrResumeSplits, from the
+// connector of 1.17), and it is the only source modelled. Not modelled:
+// from 1.17 Flink's reader-level check runs beside the split-level one, so
+// a reader of several splits also stops whole while its combined watermark
+// is beyond the maximum; here it pauses by its splits' own watermarks
+// alone, which differs only for a split left out of the combined one (idle,
+// or behind it since it became active again), which reads on here.
 
 // alignGroup is one alignment group's readers and its last announcement.
 type alignGroup struct {
@@ -77,10 +98,7 @@ func (s *Simulation) announceAlignment(i int) {
 	for _, st := range g.readers {
 		changed := false
 		for _, p := range st.splits {
-			w := st.wm.out // one split: the reader stops as a whole
-			if len(st.splits) > 1 {
-				w = splitWatermark(p, st)
-			}
+			w := alignedWatermark(p, st, g)
 			paused := w != noWatermark && w > g.maxAllowed
 			changed = changed || paused != p.alignPaused
 			p.noteFetched() // a fetch before this covered it as it was
@@ -106,15 +124,22 @@ func (s *Simulation) alignOnEmit(st *subtask) {
 		return
 	}
 	for _, p := range st.splits {
-		w := st.wm.out // one split: the reader stops as a whole
-		if len(st.splits) > 1 {
-			w = splitWatermark(p, st)
-		}
-		if w != noWatermark && w > g.maxAllowed {
+		if w := alignedWatermark(p, st, g); w != noWatermark && w > g.maxAllowed {
 			p.noteFetched() // a fetch before this covered it as it was
 			p.alignPaused = true
 		}
 	}
+}
+
+// alignedWatermark is the watermark of reader st that decides whether its
+// split p is read: the reader's own (the lowest of its splits') when it has
+// one split or, before Flink 1.17, whatever its splits (the reader stops as
+// a whole); from 1.17, with several splits, the split's own.
+func alignedWatermark(p *kafkaPartition, st *subtask, g *alignGroup) wmark {
+	if len(st.splits) > 1 && !g.a.ReaderLevel {
+		return splitWatermark(p, st)
+	}
+	return st.wm.out
 }
 
 // splitWatermark is split p's own watermark (noWatermark before its first

@@ -72,6 +72,12 @@ type Alignment struct {
 	Group          string
 	MaxDrift       sim.Time
 	UpdateInterval sim.Time
+	// ReaderLevel is alignment as Flink 1.15 and 1.16 have it (FLIP-182
+	// alone): a reader stops as a whole when its watermark, the lowest of
+	// its splits', passes the maximum, whatever its splits' own. From 1.17
+	// (FLIP-217, split-level alignment) a reader of several splits pauses
+	// each split whose own watermark passes it (alignment.go).
+	ReaderLevel bool
 }
 
 // PartitionPause: the producers of Partitions append nothing in
