@@ -580,3 +580,20 @@ func TestAskTimeoutByRelease(t *testing.T) {
 		}
 	}
 }
+
+// TestFlinkVersionAlignmentLevel: split-level watermark alignment (FLIP-217,
+// FLINK-28853) came in Flink 1.17; before, a reader stops as a whole
+// (models.Alignment.ReaderLevel).
+func TestFlinkVersionAlignmentLevel(t *testing.T) {
+	for v, readerLevel := range map[string]bool{"1.15": true, "1.16": true, "1.16.3": true, "1.17": false, "1.20": false, "2.0": false} {
+		l, err := Load("windowed.yaml", []byte(windowed), []string{"flink-version=" + v,
+			"sources.events.event-time.watermark.alignment.group=g", "sources.events.event-time.watermark.alignment.max-drift=1m"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := l.Spec.Nodes[0].Kafka.EventTime.Alignment
+		if a == nil || a.ReaderLevel != readerLevel || a.Group != "g" || a.MaxDrift != sim.Minute {
+			t.Errorf("Flink %s: alignment %+v, want group g, max-drift 1m, ReaderLevel %v", v, a, readerLevel)
+		}
+	}
+}

@@ -248,7 +248,7 @@ type OfflineDevices struct {
 type Watermark struct {
 	OutOfOrderness *Duration           `yaml:"out-of-orderness,omitempty" jsonschema_description:"B of WatermarkStrategy.forBoundedOutOfOrderness: each split's watermark is its largest timestamp - B - 1ms. Default 0s (forMonotonousTimestamps)."`
 	Idleness       *Duration           `yaml:"idleness,omitempty" jsonschema_description:"withIdleness: a split without records for this long is idle and left out of its reader's watermark (above 0s). Default: off."`
-	Alignment      *WatermarkAlignment `yaml:"alignment,omitempty" jsonschema_description:"withWatermarkAlignment (FLIP-182): the sources of a group keep their watermarks within max-drift of the group's lowest; a split (or a reader with one split) beyond it stops reading until the group catches up. Default: off."`
+	Alignment      *WatermarkAlignment `yaml:"alignment,omitempty" jsonschema_description:"withWatermarkAlignment (FLIP-182): the sources of a group keep their watermarks within max-drift of the group's lowest; a split (or a reader with one split) beyond it stops reading until the group catches up; before Flink 1.17 (flink-version) a reader stops as a whole, once its slowest split is beyond it. Default: off."`
 }
 
 // WatermarkAlignment is WatermarkStrategy.withWatermarkAlignment.

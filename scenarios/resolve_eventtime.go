@@ -204,8 +204,9 @@ func (r *resolver) watermarkInterval() {
 	}
 }
 
-// eventTimeModel is a source's event time in the model (nil: none).
-func eventTimeModel(et *EventTime) *models.EventTime {
+// eventTimeModel is a source's event time in the model (nil: none), in
+// Flink release rel.
+func eventTimeModel(et *EventTime, rel flinkRelease) *models.EventTime {
 	if et == nil {
 		return nil
 	}
@@ -217,7 +218,10 @@ func eventTimeModel(et *EventTime) *models.EventTime {
 		m.Idleness = sim.Time(*i)
 	}
 	if a := et.Watermark.Alignment; a != nil {
-		m.Alignment = &models.Alignment{Group: a.Group, MaxDrift: sim.Time(*a.MaxDrift), UpdateInterval: sim.Time(*a.UpdateInterval)}
+		m.Alignment = &models.Alignment{Group: a.Group, MaxDrift: sim.Time(*a.MaxDrift), UpdateInterval: sim.Time(*a.UpdateInterval),
+			// split-level alignment (FLIP-217, FLINK-28853) came in 1.17:
+			// before, a reader stops as a whole (SourceOperator.checkWatermarkAlignment)
+			ReaderLevel: rel.before("1.17")}
 	}
 	for _, ps := range et.Pauses {
 		m.Pauses = append(m.Pauses, models.PartitionPause{Partitions: slices.Clone(ps.Partitions),

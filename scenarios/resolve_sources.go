@@ -112,13 +112,13 @@ func (r *resolver) rate(x *RateSpec, path string) {
 	}
 }
 
-// kafkaModel is a source's topic in the model; bursts are expanded over
-// the run's duration.
-func kafkaModel(s *Source, dur sim.Time) *models.Kafka {
+// kafkaModel is a source's topic in the model, in Flink release rel;
+// bursts are expanded over the run's duration.
+func kafkaModel(s *Source, dur sim.Time, rel flinkRelease) *models.Kafka {
 	return &models.Kafka{
 		Topic: s.Topic, Partitions: *s.Partitions, Rate: toProfile(s.Rate, dur),
 		Poisson: s.Arrivals == "poisson", InitialBacklog: int64(*s.InitialBacklog),
-		DiscoveryInterval: sim.Time(*s.PartitionDiscovery), EventTime: eventTimeModel(s.EventTime),
+		DiscoveryInterval: sim.Time(*s.PartitionDiscovery), EventTime: eventTimeModel(s.EventTime, rel),
 	}
 }
 

@@ -73,7 +73,7 @@ func (r *resolver) modelNodes(dur sim.Time) []models.Node {
 		switch {
 		case n.src != nil:
 			s := n.src
-			mn.Chain, mn.Cost, mn.Kafka = *s.Chaining, toDist(s.Cost), kafkaModel(s, dur)
+			mn.Chain, mn.Cost, mn.Kafka = *s.Chaining, toDist(s.Cost), kafkaModel(s, dur, r.release)
 		case n.op != nil:
 			o := n.op
 			mn.Chain, mn.Cost, mn.Window = *o.Chaining, toDist(o.Cost), windowModel(o.Window)
