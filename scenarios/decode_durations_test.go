@@ -27,7 +27,7 @@ var negDurationCases = []struct {
 	{"tumbling", srcs("{name: clicks, rate: 1k/s, event-time: {}}") + ops("{name: agg, key-by: user, keys: 1k, cost: 1us, window: {tumbling: %s}}"), "operators.agg.window.tumbling: must be more than 0s"},
 	{"emit-interval", ops("{name: agg, key-by: user, keys: 1k, cost: 1us, salting: {buckets: 4, emit-interval: %s}}"), "operators.agg.salting.emit-interval: must be more than 0s"},
 	{"batch-interval", sinks("{name: out, capacity: 10k/s, system: jdbc, batch-interval: %s}"), "sinks.out.batch-interval: must be 0s (no timed flush) or more, not %s"},
-	{"transaction-timeout", sinks("{name: out, capacity: 10k/s, system: kafka, kafka: {transaction-timeout: %s}}"), "sinks.out.kafka.transaction-timeout: must be more than 0s"},
+	{"transaction-timeout", sinks("{name: out, capacity: 10k/s, system: kafka, kafka: {transaction-timeout: %s}}"), "sinks.out.kafka.transaction-timeout: must be a whole number of milliseconds from 1ms to 2147483647ms (about 24.9 days), not -5m"},
 	{"mtbf", fails("taskmanager-loss: {mtbf: %s}"), "failures[0].taskmanager-loss.mtbf: must be more than 0s"},
 	{"storage-outage for", fails("storage-outage: {at: 1m, for: %s}"), "failures[0].storage-outage.for: must be more than 0s"},
 	{"fails-after", fails("kafka-outage: {at: 1m, for: 10s, fails-after: %s}"), "failures[0].kafka-outage.fails-after: must be more than 0s: a partition listing takes time"},

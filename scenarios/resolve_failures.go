@@ -212,7 +212,7 @@ func (r *resolver) commitFailure(c *CommitFailure, p string, checkpointing bool)
 			}
 		}
 		d.at(p+".sink", "%q is not a sink of this job (%s)", c.Sink, strings.Join(names, ", "))
-	case n.sink.Guarantee != "exactly-once":
+	case n.sink.Guarantee != "exactly-once" && !d.badUnder(n.path+".delivery-guarantee"): // a refused one is told there
 		d.at(p+".sink", "%s is %s: only an exactly-once sink commits", c.Sink, n.sink.Guarantee)
 	}
 	switch {

@@ -1,8 +1,11 @@
 package scenarios
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/flinksim/flinksim/models"
 	"github.com/flinksim/flinksim/sim"
@@ -68,7 +71,7 @@ func (r *resolver) delivery(n *node) {
 	g, ok := guarantees[s.Guarantee]
 	switch {
 	case !ok:
-		d.at(p+".delivery-guarantee", "%q is not a delivery guarantee (none, at-least-once, exactly-once)", s.Guarantee)
+		d.at(p+".delivery-guarantee", "%q is not a delivery guarantee (none, at-least-once, exactly-once)%s", s.Guarantee, guaranteeHint(s.Guarantee))
 	case g == models.NoGuarantee && s.System == "jdbc":
 		d.at(p+".delivery-guarantee", "JdbcSink offers at-least-once and exactly-once, not none; use system: generic for a writer that does not flush at checkpoints")
 	case g == models.ExactlyOnce && !r.fs.checkpoints():
@@ -108,6 +111,20 @@ func (r *resolver) delivery(n *node) {
 			u.Versioned = ptr(false)
 		}
 	}
+}
+
+// guaranteeHint suggests the delivery guarantee a refused one meant: Flink's
+// enum name (DeliveryGuarantee.EXACTLY_ONCE) written as flinksim writes
+// it, or the nearest spelling.
+func guaranteeHint(g string) string {
+	names := []string{"none", "at-least-once", "exactly-once"}
+	if k := strings.ReplaceAll(strings.ToLower(g), "_", "-"); slices.Contains(names, k) {
+		return fmt.Sprintf("; did you mean %q? (Flink's DeliveryGuarantee.%s)", k, strings.ToUpper(strings.ReplaceAll(k, "-", "_")))
+	}
+	if s, near := Closest(g, names); near {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	return ""
 }
 
 // unchainedCommitter warns of a KafkaSink whose committer Flink runs as a
@@ -150,20 +167,64 @@ func (r *resolver) kafkaSink(n *node) {
 	timeoutGiven, maxGiven := k.TransactionTimeout != nil, k.BrokerMaxTimeout != nil
 	abortGiven := k.AbortInterval != nil
 	for _, f := range []struct {
-		v    **Duration
-		def  sim.Time
-		name string
-	}{{&k.TransactionTimeout, defaultTransactionTimeout, "transaction-timeout"}, {&k.BrokerMaxTimeout, defaultBrokerMaxTimeout, "broker-transaction-max-timeout"},
-		{&k.AbortInterval, defaultAbortInterval, "broker-abort-interval"}} {
+		v     **Duration
+		def   sim.Time
+		name  string
+		kafka string
+	}{{&k.TransactionTimeout, defaultTransactionTimeout, "transaction-timeout", "the producer's transaction.timeout.ms"},
+		{&k.BrokerMaxTimeout, defaultBrokerMaxTimeout, "broker-transaction-max-timeout", "the brokers' transaction.max.timeout.ms"},
+		{&k.AbortInterval, defaultAbortInterval, "broker-abort-interval", "the brokers' transaction.abort.timed.out.transaction.cleanup.interval.ms"}} {
 		if *f.v == nil {
 			*f.v = ptr(Duration(f.def))
-		} else if **f.v <= 0 {
-			r.d.at(p+"."+f.name, "must be more than 0s")
+			continue
+		}
+		if v := sim.Time(**f.v); !r.d.badUnder(p+"."+f.name) && (v <= 0 || v%sim.Millisecond != 0 || v > maxKafkaMs) {
+			// Kafka defines each as an INT of milliseconds (ProducerConfig,
+			// TransactionLogConfigs): another value fails as the producer or
+			// broker reads it ("Invalid value ... Not a number of type INT").
+			r.d.at(p+"."+f.name, "must be a whole number of milliseconds from 1ms to %dms (about 24.9 days), not %s: it is %s, an int of milliseconds in Kafka",
+				maxKafkaMs/sim.Millisecond, FormatDuration(v), f.kafka)
 		}
 	}
 	r.withoutTransactions(n, "a KafkaSink opens Kafka transactions only with DeliveryGuarantee.EXACTLY_ONCE", map[string]bool{
 		"transaction-timeout": timeoutGiven, "broker-transaction-max-timeout": maxGiven, "broker-abort-interval": abortGiven})
 	r.timeoutAboveBrokerMax(n, timeoutGiven, maxGiven)
+	r.timeoutBelowInterval(n)
+	if *s.BatchSize > 1 && *s.BatchInterval == 0 && !r.d.badUnder(n.path+".batch-size") && !r.d.badUnder(n.path+".batch-interval") {
+		// KafkaProducer (RecordAccumulator) sends a batch when it is full or
+		// linger.ms after its first record: never later.
+		r.d.at(n.path+".batch-size", "%d on a kafka sink needs batch-interval (the producer's linger.ms): a KafkaProducer sends a batch when it is full "+
+			"or linger.ms after its first record, at once with linger.ms 0, and never holds records until a checkpoint; set batch-interval, or leave batch-size at 1",
+			int64(*s.BatchSize))
+	}
+}
+
+// maxKafkaMs is the largest value of a Kafka int option in milliseconds
+// (Integer.MAX_VALUE).
+const maxKafkaMs = math.MaxInt32 * sim.Millisecond
+
+// timeoutBelowInterval warns of an exactly-once KafkaSink whose
+// transaction timeout is not above the checkpoint interval: a transaction
+// lives from its first write after a barrier until the next checkpoint
+// completes, so one opened early in an interval outlives the timeout and
+// the broker aborts it: the task fails at its next send, or, if it sends
+// nothing more, its records are lost at the commit. Flink's KafkaSink
+// documentation asks for a timeout well above the interval plus the
+// checkpoint's duration and a restart's.
+func (r *resolver) timeoutBelowInterval(n *node) {
+	s, bad := n.sink, r.d.badUnder
+	if s.Guarantee != "exactly-once" || !r.fs.has("execution.checkpointing.interval") || bad(n.path+".delivery-guarantee") || bad(n.path+".kafka.transaction-timeout") {
+		return
+	}
+	to, every := sim.Time(*s.Kafka.TransactionTimeout), r.fs.duration("execution.checkpointing.interval")
+	if to > every {
+		return
+	}
+	p := n.path + ".kafka.transaction-timeout"
+	r.d.warn(r.d.nodes[p], p, "%s (transaction.timeout.ms) is not above the checkpoint interval %s: a transaction lives from its first write after a barrier until the next checkpoint completes, "+
+		"so the broker aborts those opened early in an interval; the task then fails at its next send, or, sending nothing more, loses their records at the commit "+
+		"(ProducerFencedException); set it above the interval plus a checkpoint's duration and a restart's, as Flink's KafkaSink documentation advises",
+		FormatDuration(to), FormatDuration(every))
 }
 
 // timeoutAboveBrokerMax warns of an exactly-once KafkaSink whose
