@@ -43,6 +43,7 @@ func (r *resolver) eventTime(n *node) {
 	for i := range et.Pauses {
 		r.pause(n, &et.Pauses[i], fmt.Sprintf("%s.pauses[%d]", p, i))
 	}
+	r.pausesOverlap(et.Pauses, p+".pauses")
 	r.partitionDelays(n, et.PartitionDelays, p+".partition-delays")
 }
 
@@ -121,6 +122,31 @@ func (r *resolver) pause(n *node, ps *PartitionPause, p string) {
 	if ps.At != nil && r.durationOK && r.sc.Duration != nil && !d.badUnder(p+".at") && *ps.At >= *r.sc.Duration {
 		d.warn(d.nodes[p+".at"], p+".at", "%s is at or after the end of the run (duration %s): the pause never holds a record back in it; run longer, or set at before %s",
 			FormatDuration(sim.Time(*ps.At)), FormatDuration(sim.Time(*r.sc.Duration)), FormatDuration(sim.Time(*r.sc.Duration)))
+	}
+}
+
+// pausesOverlap refuses two pauses of one partition that overlap in time:
+// a partition's producers are either paused or not, and the model releases
+// a pause's backlog at its end, when the other would still hold it.
+func (r *resolver) pausesOverlap(ps []PartitionPause, p string) {
+	for j := range ps {
+		b := &ps[j]
+		if b.At == nil || b.For == nil || *b.For <= 0 {
+			continue
+		}
+		for i := range ps[:j] {
+			a := &ps[i]
+			if a.At == nil || a.For == nil || *a.For <= 0 || *b.At >= *a.At+*a.For || *a.At >= *b.At+*b.For {
+				continue
+			}
+			for _, k := range b.Partitions {
+				if slices.Contains(a.Partitions, k) {
+					r.d.at(fmt.Sprintf("%s[%d].at", p, j), "partition %d's producers are already paused from %s to %s (pauses[%d]): pauses of one partition must not overlap; merge them into one",
+						k, FormatDuration(sim.Time(*a.At)), FormatDuration(sim.Time(*a.At+*a.For)), i)
+					break
+				}
+			}
+		}
 	}
 }
 
