@@ -40,6 +40,8 @@ func (r *resolver) window(n *node, keyed bool) {
 	r.assigner(w, p)
 	if w.AllowedLateness == nil {
 		w.AllowedLateness = ptr(Duration(0))
+	} else {
+		r.flinkMillis(w.AllowedLateness, p+".allowed-lateness", "WindowedStream.allowedLateness")
 	}
 	r.enum(&w.LateData, p+".late-data", "drop", "side-output")
 	r.enum(&w.Function, p+".function", "process", "aggregate")
