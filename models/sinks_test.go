@@ -571,3 +571,32 @@ func TestNumRecordsVisibleIsWhatReadersSaw(t *testing.T) {
 		})
 	}
 }
+
+// TestBrokerDownAbortsNothing: the Kafka cluster is down from 10 s to 40
+// s (a sink-outage; the writers wait, their tasks failing only after 100
+// s). Its transaction coordinator is down with it: the open transactions,
+// past their 20 s timeout from about 20 s on, are aborted at the broker's
+// first check after it is back, not before.
+func TestBrokerDownAbortsNothing(t *testing.T) {
+	d := kafkaEOS(20 * sim.Second)
+	d.AbortInterval = sim.Second
+	spec := sinkJob(d, 2000)
+	spec.Checkpointing.Interval = 5 * sim.Minute // no commit before the abort
+	spec.Failures = []Failure{{Kind: FailSinkOutage, At: 10 * sim.Second, For: 30 * sim.Second, FailsAfter: 100 * sim.Second}}
+	s, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first sim.Time = -1
+	s.SetTrace(func(at sim.Time, line string) {
+		if first < 0 && strings.Contains(line, "the Kafka broker aborts") {
+			first = at
+		}
+	})
+	if _, err := s.Run(nil); err != nil {
+		t.Fatal(err)
+	}
+	if first < 40*sim.Second || first > 41*sim.Second {
+		t.Errorf("first abort at %s, want at the broker's first check after 40 s (one a second)", first)
+	}
+}

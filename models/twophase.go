@@ -33,7 +33,8 @@ import (
 // Kafka's broker aborts a transaction open longer than
 // transaction.timeout.ms at its next check for timed-out transactions
 // (every transaction.abort.timed.out.transaction.cleanup.interval.ms,
-// TransactionStateManager). A prepared transaction aborted so is lost
+// TransactionStateManager; while a sink-outage has the cluster down, at
+// its first check after it is back). A prepared transaction aborted so is lost
 // when its commit comes; an open one fences its producer, whose next send
 // fails the task (KafkaWriter.checkAsyncException, txnSent), and an open
 // one that gets no more records before the barrier is prepared and lost as a
@@ -277,6 +278,12 @@ func (s *Simulation) txnAbort(st *subtask, serial int64) {
 			if t.serial != serial || t.aborted {
 				continue
 			}
+			if back := s.sinkSystemBack(); back > s.eng.Now() {
+				// The cluster is down, its transaction coordinator too: the
+				// check comes at the first after it is back.
+				s.eng.At(s.brokerAbortAt(back, w.d.AbortInterval), evTxnAbort, st.id, serial)
+				return
+			}
 			t.aborted = true
 			w.node.cm.AbortedByBroker++
 			if s.trace != nil {
@@ -370,6 +377,17 @@ func (s *Simulation) sinkSystemDown() bool {
 		}
 	}
 	return false
+}
+
+// sinkSystemBack is when the sink outages in progress end (0: none is).
+func (s *Simulation) sinkSystemBack() sim.Time {
+	var back sim.Time
+	for i, on := range s.outageOn {
+		if f := s.spec.Failures[i]; on && f.Kind == FailSinkOutage {
+			back = max(back, sim.Add(f.At, f.For))
+		}
+	}
+	return back
 }
 
 // commitFailure is the index of an injected commit failure of sink node n's
