@@ -14,7 +14,8 @@ import (
 // Event time at the sources. A record appended to Kafka at c has the
 // timestamp c − d: d is drawn from the source's delay, or for events that
 // offline devices held back, from the rest of the offline period (an
-// equilibrium residual). Records are not stamped one by one: a chunk keeps
+// equilibrium residual) plus the delay (a device that reconnects sends
+// through the same SDK, gateway and network as any other). Records are not stamped one by one: a chunk keeps
 // its append times, and what depends on timestamps (a split's largest, the
 // windows a chunk's records go to) uses the delay's distribution.
 //
@@ -48,6 +49,11 @@ type delays struct {
 	// when the delay is a constant (inverted exactly).
 	xs, fs []float64
 	atZero float64 // cdf(0): the records with no delay
+	// baseQs are the base delay's quantiles at (i+½)/n, for the offline
+	// records' delay (the residual plus the base), and offFs that delay's
+	// CDF on the grid xs; both empty when the base is nil or a constant
+	// (shifted exactly).
+	baseQs, offFs []float64
 }
 
 const (
@@ -74,20 +80,35 @@ func sourceDelays(et *EventTime) []*delays {
 
 func newDelaysOf(base sim.Dist, share float64, offline sim.Dist) *delays {
 	d := &delays{base: base, share: share, offline: offline}
+	_, constant := d.base.(sim.Constant)
+	if d.share > 0 && d.base != nil && !constant {
+		d.baseQs = quantilesOf(d.base, offlineQuantiles)
+	}
 	d.atZero = d.cdf(0)
-	if _, constant := d.base.(sim.Constant); !constant || d.share > 0 {
+	if !constant || d.share > 0 {
 		n := int(math.Round(math.Log10(tableTo/tableFrom)*tablePerDecade)) + 1
-		d.xs, d.fs = make([]float64, n), make([]float64, n)
+		d.xs = make([]float64, n)
 		for i := range n {
 			d.xs[i] = tableFrom * math.Pow(10, float64(i)/tablePerDecade)
-			d.fs[i] = d.cdf(d.xs[i])
+		}
+		if len(d.baseQs) > 0 {
+			off := make([]float64, n) // computed before offlineCDF reads it
+			for i, x := range d.xs {
+				off[i] = d.offlineCDF(x)
+			}
+			d.offFs = off
+		}
+		d.fs = make([]float64, n)
+		for i, x := range d.xs {
+			d.fs[i] = d.cdf(x)
 		}
 	}
 	return d
 }
 
 // cdf is P(delay ≤ x), x in seconds. An offline device's event waits for
-// the rest of the offline period, beside which the base delay is left out.
+// the rest of the offline period R and then the base delay B, as every
+// event does: its delay is R + B (offlineCDF).
 func (d *delays) cdf(x float64) float64 {
 	if x < 0 {
 		return 0
@@ -99,7 +120,63 @@ func (d *delays) cdf(x float64) float64 {
 	if d.share == 0 {
 		return b
 	}
-	return (1-d.share)*b + d.share*sim.ResidualCDF(d.offline, x)
+	return (1-d.share)*b + d.share*d.offlineCDF(x)
+}
+
+// offlineQuantiles is how many of the base delay's quantiles stand for it
+// in the offline records' delay R + B: the residual's CDF rises at most
+// 1/E[offline] a second, so each quantile standing for its 1/n of B errs
+// by at most that times B's spread over its 1/n (seconds of delay against
+// offline periods of minutes or hours).
+const offlineQuantiles = 256
+
+// offlineCDF is P(R + B ≤ x), x in seconds: R the rest of an offline
+// period (its equilibrium residual), B the base delay, independent. A nil
+// or constant B shifts R exactly; any other is the mean of R's CDF at x
+// less each of B's quantiles (baseQs), read from the grid (offFs) once it
+// is tabulated, between its points linearly in log x.
+func (d *delays) offlineCDF(x float64) float64 {
+	switch b := d.base.(type) {
+	case nil:
+		return sim.ResidualCDF(d.offline, x)
+	case sim.Constant:
+		return sim.ResidualCDF(d.offline, x-b.V)
+	}
+	if len(d.offFs) > 0 && x >= tableFrom && x < tableTo {
+		f := math.Log10(x/tableFrom) * tablePerDecade
+		i := min(int(f), len(d.offFs)-2)
+		w := f - float64(i)
+		return d.offFs[i] + w*(d.offFs[i+1]-d.offFs[i])
+	}
+	sum := 0.0
+	for _, q := range d.baseQs {
+		sum += sim.ResidualCDF(d.offline, x-q)
+	}
+	return sum / float64(len(d.baseQs))
+}
+
+// quantilesOf is dist's quantiles at (i+½)/n, i < n, by bisection of its
+// CDF.
+func quantilesOf(dist sim.Dist, n int) []float64 {
+	qs := make([]float64, n)
+	hi := math.Max(dist.Mean(), 1e-9)
+	for sim.CDF(dist, hi) < 1-0.5/float64(n) && hi < 1e12 {
+		hi *= 2
+	}
+	for i := range qs {
+		target := (float64(i) + 0.5) / float64(n)
+		lo, h := 0.0, hi
+		for range 100 {
+			m := (lo + h) / 2
+			if sim.CDF(dist, m) < target {
+				lo = m
+			} else {
+				h = m
+			}
+		}
+		qs[i] = h
+	}
+	return qs
 }
 
 // minOf draws the smallest delay of k records: the x with

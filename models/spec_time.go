@@ -9,9 +9,9 @@ import (
 // EventTime is a source's event time: how far its records' timestamps trail
 // their append to Kafka, and its WatermarkStrategy. A record appended at c
 // carries the timestamp c − d, d drawn from Delay, or for the OfflineShare
-// of records held back by offline devices, from the rest of an offline
-// period (its equilibrium residual: density S(x)/E[O] for offline durations
-// O with survival function S).
+// of records held back by offline devices, the rest of an offline period
+// (its equilibrium residual: density S(x)/E[O] for offline durations O with
+// survival function S) plus a draw from Delay.
 type EventTime struct {
 	// Delay is the time from an event to its append to Kafka (nil: 0): the
 	// producer's batching, a gateway, the network.

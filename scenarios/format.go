@@ -225,7 +225,7 @@ type MiniBatch struct {
 // EventTime is a source's event time and WatermarkStrategy.
 type EventTime struct {
 	Delay           *Dist             `yaml:"delay,omitempty" jsonschema_description:"Time from an event to its append to Kafka (the producer's batching, a gateway, the network): a duration or a distribution, as cost, e.g. {lognormal: {mean: 2s, p99: 20s}}. Default 0s."`
-	Offline         *OfflineDevices   `yaml:"offline,omitempty" jsonschema_description:"Devices that go offline and send the events they held back when they reconnect (their timestamps trail by the rest of the offline period)."`
+	Offline         *OfflineDevices   `yaml:"offline,omitempty" jsonschema_description:"Devices that go offline and send the events they held back when they reconnect (their timestamps trail by the rest of the offline period plus the delay)."`
 	Watermark       *Watermark        `yaml:"watermark,omitempty" jsonschema_description:"The WatermarkStrategy: forBoundedOutOfOrderness(out-of-orderness), withIdleness(idleness). Each split has its own generator; a reader emits their minimum every pipeline.auto-watermark-interval."`
 	Pauses          []PartitionPause  `yaml:"pauses,omitempty" jsonschema_description:"Partitions whose producers stop for a while and send what they held back when they resume (or lose it)."`
 	PartitionDelays []PartitionDelays `yaml:"partition-delays,omitempty" jsonschema_description:"Groups of partitions (at most 3) whose records have their own delay and offline devices (a slow gateway, a region, an app version), e.g. [{partitions: [7], delay: {lognormal: {mean: 30s, p99: 5m}}}]; the other partitions have the source's."`
