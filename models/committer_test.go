@@ -160,3 +160,63 @@ func TestSinkSeriesNamedAsFlinkHasThem(t *testing.T) {
 		}
 	}
 }
+
+// TestRestoredCommitWaitsForTheSystem: as in
+// TestCommitterMetricsRestoredCommitIsSuccessful a TaskManager dies after
+// its subtask committed the latest completed checkpoint's committable, but
+// the sink's system goes down before the job restores. The restored
+// committer's second commit of that committable follows the rule of any
+// commit (CommitterOperator.initializeState hands it to the Committer):
+// KafkaCommitter's resumed producer cannot reach the broker (a
+// RetriableException: retryLater), an XA commit fails transiently and is
+// retried (XaGroupOpsImpl.commit). So while the system is down the
+// restored attempt counts no successful commit (and the XA one retried
+// ones), and the committable is pending; once the system is back it is
+// committed and counted: successful = total − pending + 1 at the end, as
+// without the outage.
+func TestRestoredCommitWaitsForTheSystem(t *testing.T) {
+	const downFrom, downTo = 74 * sim.Second, 110 * sim.Second
+	for _, d := range []Delivery{kafkaEOS(15 * sim.Minute), {Guarantee: ExactlyOnce, System: SystemJDBC, BatchSize: 1, MaxCommitAttempts: 100}} {
+		spec := sinkJob(d, 2000)
+		spec.Failures = []Failure{{Kind: FailTaskManager, At: 73*sim.Second + 3*sim.Millisecond, TaskManager: 1},
+			{Kind: FailSinkOutage, At: downFrom, For: downTo - downFrom, FailsAfter: 10 * sim.Minute}}
+		s, res := runWith(t, spec)
+		if len(res.Failovers) != 1 || res.Failovers[0].RunningAt == 0 || res.Failovers[0].RunningAt >= downTo-5*sim.Second {
+			t.Fatalf("%s: failovers %+v, want one, the job running again well before %s", d.System, res.Failovers, downTo)
+		}
+		running := res.Failovers[0].RunningAt
+		for _, w := range s.sinkWriters {
+			if w.st.tm != 1 {
+				continue
+			}
+			series := func(m string) []float64 {
+				if d.System == SystemJDBC {
+					m = result.OwnPrefix + m // a SinkFunction's: flinksim's, not Flink's
+				}
+				return seriesOf(t, res, "out", w.st.index, m)
+			}
+			ok, pending, retried := series(result.MetricSuccessfulCommittables), series(result.MetricPendingCommittables), series(result.MetricRetriedCommittables)
+			seen := 0
+			for i, at := range res.Times {
+				if x := sim.FromSeconds(at); x <= running || x >= downTo || ok[i] != ok[i] { // before the restore, after the outage, or not deployed
+					continue
+				}
+				seen++
+				if ok[i] != 0 || pending[i] < 1 {
+					t.Errorf("%s at %gs, the system down: restored subtask's successful %v, pending %v; want 0 successful, the restored committable pending", d.System, at, ok[i], pending[i])
+				}
+				if d.System == SystemJDBC && at >= (running+spec.Checkpointing.Interval).Seconds()+1 && retried[i] == 0 {
+					t.Errorf("%s at %gs: no XA commit retried, want the restored commit tried again at each notification", d.System, at)
+				}
+			}
+			if seen == 0 {
+				t.Fatalf("%s: no sample of the restored subtask while the system was down", d.System)
+			}
+			total := series(result.MetricTotalCommittables)
+			n := len(total) - 1
+			if ok[n]-(total[n]-pending[n]) != 1 {
+				t.Errorf("%s at the end: successful %v, total %v, pending %v; want successful = total - pending + 1", d.System, ok[n], total[n], pending[n])
+			}
+		}
+	}
+}

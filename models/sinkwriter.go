@@ -251,7 +251,9 @@ func (w *sinkWriter) frontier(committed bool) int64 {
 	}
 	at := w.pos
 	for _, t := range w.txns {
-		at = min(at, t.seg.lo)
+		if !t.again { // no records of its own
+			at = min(at, t.seg.lo)
+		}
 	}
 	return at
 }

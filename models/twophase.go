@@ -53,6 +53,10 @@ type txn struct {
 	fenced  bool     // a send into it after the abort: its producer fails
 	refused int64    // fenced: the position of the first refused send
 	ended   bool     // committed or aborted: it no longer holds the last stable offset
+	// again: the restored checkpoint's own committable, committed before
+	// the failure and committed again by the restored committer; it holds
+	// no records (they are visible already).
+	again bool
 }
 
 // committerCounts are the counters of a sink subtask's committer, as
@@ -67,13 +71,18 @@ type txn struct {
 // or an unknown reason; retried, a retryLater (here a JDBC XA commit
 // refused while the database is down). A restored checkpoint's own
 // committable, committed when it completed, is committed again by the
-// restored committer and counts as successful, not as received: the
-// restored requests are not added (CommittableCollectorSerializer builds
-// them; SubtaskCommittableManager.add counts total), and the commit
-// succeeds (KafkaCommitter: a second commit of a committed transaction
-// raises nothing, "it does not appear on double commits"; the JDBC
-// connector's XaTransaction.commit ignores a restored XID the database no
-// longer knows), so successful may exceed total. They count over the run;
+// restored committer and is not counted as received: the restored
+// requests are not added (CommittableCollectorSerializer builds them;
+// SubtaskCommittableManager.add counts total). That commit follows the
+// rules of any other (txnCommit): with the system up it succeeds and
+// counts as successful (KafkaCommitter: a second commit of a committed
+// transaction raises nothing, "it does not appear on double commits"; the
+// JDBC connector's XaFacade.commit of a restored XID ignores one the
+// database no longer knows), so successful may exceed total; while the
+// system is down it cannot happen: KafkaCommitter's resumed producer times
+// out (a RetriableException: retryLater), and an XA commit fails
+// transiently and is retried (XaGroupOpsImpl.commit), each counted as the
+// fresh commits are. They count over the run;
 // the metrics, like numRecordsSend, count each attempt's (attempt.go).
 type committerCounts struct {
 	total, successful, alreadyCommitted, failed, retried int64
@@ -211,6 +220,14 @@ func (s *Simulation) txnCommit(w *sinkWriter, t *txn) bool {
 		return false
 	}
 	w.cm.successful++
+	if t.again {
+		if s.trace != nil {
+			s.tracef("%s commits checkpoint %d's restored transaction again: committed before the failure, it changes nothing", st.name(), t.epoch)
+		}
+		w.attempts = 0
+		w.txns = w.txns[1:]
+		return true
+	}
 	if s.trace != nil {
 		s.tracef("%s commits checkpoint %d's transaction: %d records visible to read_committed readers, %s after its first write",
 			st.name(), t.epoch, t.seg.hi-t.seg.lo, durText(now-t.seg.wLo))
@@ -236,20 +253,21 @@ func (s *Simulation) txnDropped(w *sinkWriter, t *txn) {
 // f. Every transaction of the failed attempt that p does not hold is
 // aborted (KafkaSink's abortLingeringTransactions, an XA rollback): its
 // records are read again. The committables p holds are committed at once
-// (CommitterOperator.initializeState), in order; one that cannot be
-// committed yet (its system is down) stays with those after it for the
-// next checkpoint's notification.
+// (CommitterOperator.initializeState), in order, p's own first when it was
+// committed before the failure (again); one that cannot be committed yet
+// (its system is down) stays with those after it for the next
+// checkpoint's notification.
 func (s *Simulation) txnRecover(w *sinkWriter, p *pendingCheckpoint, f *result.FailureEvent) {
 	now := s.eng.Now()
 	lost := w.node.cm.LostRecords
 	defer func() { f.SinkLost += w.node.cm.LostRecords - lost }()
-	if p != nil && w.lastCommitted == p.id {
+	held := make([]*txn, 0, len(w.txns)+1)
+	if p != nil && w.lastCommitted == p.id && (len(w.txns) == 0 || !w.txns[0].again) {
 		// The checkpoint holds its committable, committed when it completed:
-		// the restored committer commits it again, which succeeds
-		// (committerCounts).
-		w.cm.successful++
+		// the restored committer commits it again (committerCounts), unless
+		// an earlier restore of it is still trying to.
+		held = append(held, &txn{epoch: p.id, ended: true, again: true})
 	}
-	held := w.txns[:0]
 	for _, t := range w.txns {
 		if p != nil && t.epoch != 0 && t.epoch <= p.id {
 			held = append(held, t)
@@ -260,7 +278,6 @@ func (s *Simulation) txnRecover(w *sinkWriter, p *pendingCheckpoint, f *result.F
 		}
 		w.node.resolved(t, now)
 	}
-	clear(w.txns[len(held):])
 	w.txns = held
 	// XA commit attempts start again from the restored state's count; the
 	// committable's first try comes now.
