@@ -90,6 +90,19 @@ func (w *lagMaxStat) measure(now sim.Time) float64 {
 	return float64(top)
 }
 
+// lagMaxValue is reader st's records-lag-max at now: with nothing in its
+// windows Kafka's NaN (Max.combine), a gauge that exists and reads NaN
+// (result.GaugeNaN) when the reader has a split, and so a consumer whose
+// metrics Flink registers (KafkaSourceReaderMetrics, from the split
+// reader); without one there is no consumer and no gauge (NoValue).
+func lagMaxValue(st *subtask, now sim.Time) float64 {
+	v := st.lagMax.measure(now)
+	if !result.HasValue(v) && len(st.splits) > 0 {
+		return result.GaugeNaN()
+	}
+	return v
+}
+
 // fetch: the reader's consumer fetched at now and left lag records behind
 // on its furthest partition (read at the next sample: sampled).
 func (n *fetchNote) fetch(now sim.Time, lag int64) {

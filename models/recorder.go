@@ -289,7 +289,7 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 			if reported {
 				st.lagMax.sampled(&st.fetches, now, fetching, splitLag(st))
 			}
-			vals[k(vLagMax)] = st.lagMax.measure(now)
+			vals[k(vLagMax)] = lagMaxValue(st, now)
 			vals[k(vKafkaLag)] = float64(pending)
 			vals[k(vProduced)] = perSecProduced
 		}

@@ -225,11 +225,31 @@ const JobOperator = "job"
 // it, metrics.om.txt no sample (a Prometheus series starts when the gauge
 // is registered), an aggregate over subtasks leaves it out, and ReadResult
 // gives it back where metrics.csv has no row. No metric's value is NaN
-// otherwise.
+// otherwise, but GaugeNaN's.
 func NoValue() float64 { return math.NaN() }
 
-// HasValue says whether v is a value, not NoValue.
+// HasValue says whether v is a value, not NoValue (nor GaugeNaN).
 func HasValue(v float64) bool { return !math.IsNaN(v) }
+
+// gaugeNaNBits is GaugeNaN's NaN, told apart from NoValue's (math.NaN's
+// 0x7FF8000000000001) by its payload.
+const gaugeNaNBits = 0x7FF800000000DEAD
+
+// GaugeNaN is a registered gauge whose value is NaN: Kafka's
+// records-lag-max with no lag left in its windows (Max.combine), which
+// Flink's KafkaMetricWrapper passes on and its PrometheusReporter exports
+// as NaN (AbstractPrometheusReporter.gaugeFrom returns the Double as it
+// is). It is NaN, so to every reader it is no value as NoValue is (no row
+// in metrics.csv, left out of aggregates and charts), but metrics.om.txt
+// writes it as a NaN sample, where NoValue has none: the gauge exists.
+func GaugeNaN() float64 { return math.Float64frombits(gaugeNaNBits) }
+
+// IsGaugeNaN says whether v is GaugeNaN.
+func IsGaugeNaN(v float64) bool { return math.Float64bits(v) == gaugeNaNBits }
+
+// exposed says whether v is a sample of metrics.om.txt: a value, or
+// GaugeNaN.
+func exposed(v float64) bool { return HasValue(v) || IsGaugeNaN(v) }
 
 // Series is one metric of one operator over time. Subtask is -1 for the
 // operator as a whole, one of the aggregates Flink's web UI offers over

@@ -118,3 +118,44 @@ func TestTotalSeriesLeavesOutNoValue(t *testing.T) {
 		t.Errorf("TotalSeries %v, want [3 9]", got)
 	}
 }
+
+// TestOpenMetricsGaugeNaN: a registered gauge whose value is NaN (Kafka's
+// records-lag-max with nothing in its windows) is a NaN sample in
+// metrics.om.txt, as Flink's PrometheusReporter exports it and OpenMetrics
+// writes it; NoValue (no gauge) is no sample, and neither has a row in
+// metrics.csv. A series with only NaN samples is still a family.
+func TestOpenMetricsGaugeNaN(t *testing.T) {
+	if HasValue(GaugeNaN()) || !IsGaugeNaN(GaugeNaN()) || IsGaugeNaN(NoValue()) || !math.IsNaN(GaugeNaN()) {
+		t.Fatal("GaugeNaN must be a NaN told apart from NoValue, and no value to HasValue")
+	}
+	r := omResult()
+	r.Series = append(r.Series,
+		Series{Operator: "clicks", Subtask: 1, Metric: MetricLagMax, Values: []float64{GaugeNaN(), 4, NoValue()}},
+		Series{Operator: "clicks", Subtask: 0, Metric: MetricWatermarkLag, Values: []float64{GaugeNaN(), GaugeNaN(), NoValue()}})
+	om := writeOM(t, r)
+	count := func(prefix, value string) (n int) {
+		for _, line := range strings.Split(om, "\n") {
+			if strings.HasPrefix(line, prefix) && (value == "" || strings.Fields(line)[1] == value) {
+				n++
+			}
+		}
+		return n
+	}
+	lag1 := `flink_taskmanager_job_task_operator_KafkaSourceReader_KafkaConsumer_records_lag_max{`
+	if n, nan := count(lag1, ""), count(lag1, "NaN"); n != 5 || nan != 1 {
+		// subtask 0's three values, subtask 1's NaN and 4 (its NoValue none)
+		t.Errorf("records-lag-max: %d samples, %d NaN; want 5 and 1:\n%s", n, nan, om)
+	}
+	wm := "flink_taskmanager_job_task_operator_watermarkLag{"
+	if n, nan := count(wm, ""), count(wm, "NaN"); n != 2 || nan != 2 {
+		t.Errorf("watermarkLag: %d samples, %d NaN; want 2 NaN:\n%s", n, nan, om)
+	}
+	checkOpenMetricsStructure(t, om)
+	var csv bytes.Buffer
+	if err := r.WriteMetricsCSV(&csv); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(csv.String(), "NaN") {
+		t.Errorf("metrics.csv has a NaN row:\n%s", csv.String())
+	}
+}

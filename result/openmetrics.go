@@ -16,7 +16,10 @@ import (
 // as Flink's PrometheusReporter names them (prometheus.go). A sample with
 // no value (NoValue: a gauge Flink registers later, as watermarkLag at a
 // reader's first watermark) is left out, as a Prometheus series has no
-// sample before its gauge is registered; a series with none is left out. Prometheus
+// sample before its gauge is registered; a series with none is left out.
+// A registered gauge whose value is NaN (GaugeNaN: records-lag-max with
+// nothing in its windows) is a NaN sample, as OpenMetrics writes it and
+// Flink's PrometheusReporter exports it. Prometheus
 // loads it with "promtool tsdb create-blocks-from openmetrics FILE DIR".
 const FileOpenMetrics = "metrics.om.txt"
 
@@ -39,7 +42,7 @@ func (r *Result) WriteOpenMetrics(w io.Writer) error {
 	var series []promSeries
 	for _, s := range r.Series {
 		m := promMetricOf(s.Metric)
-		if !job.exported(m, s) || !slices.ContainsFunc(s.Values, HasValue) {
+		if !job.exported(m, s) || !slices.ContainsFunc(s.Values, exposed) {
 			continue
 		}
 		ps := promSeries{family: m.name(s.Metric), values: s.Values}
@@ -87,7 +90,7 @@ func (r *Result) WriteOpenMetrics(w io.Writer) error {
 }
 
 // family is one metric family, a gauge as all of Flink's are: a sample per
-// series and time that has a value. Samples are allocated in blocks,
+// series and time that has a value or is GaugeNaN (written NaN). Samples are allocated in blocks,
 // labels shared by a series' samples.
 func family(series []promSeries, help string, stamps []int64) *dto.MetricFamily {
 	name, typ := series[0].family, dto.MetricType_GAUGE
@@ -99,7 +102,7 @@ func family(series []promSeries, help string, stamps []int64) *dto.MetricFamily 
 	k := 0
 	for _, s := range series {
 		for i := range stamps {
-			if !HasValue(s.values[i]) {
+			if !exposed(s.values[i]) {
 				continue
 			}
 			values[k] = s.values[i]
