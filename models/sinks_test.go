@@ -600,3 +600,29 @@ func TestBrokerDownAbortsNothing(t *testing.T) {
 		t.Errorf("first abort at %s, want at the broker's first check after 40 s (one a second)", first)
 	}
 }
+
+// TestRestoredDroppedCommittableFailsAgain: as in
+// TestSlowCheckpointPastTimeoutLosesPreparedTransactions, checkpoint 6's
+// prepared transactions are aborted by the broker before it completes, and
+// their commits fail (a known reason). A TaskManager is lost just after
+// (before the next checkpoint completes): the job restores checkpoint 6, whose
+// state holds those committables, and the restored committer commits them
+// again (CommitterOperator.initializeState). They fail again, counted
+// failed once more per subtask, with no record lost twice.
+func TestRestoredDroppedCommittableFailsAgain(t *testing.T) {
+	d := kafkaEOS(30 * sim.Second)
+	d.AbortInterval = sim.Millisecond
+	spec := keyedSinkJob(d, 2000, 1<<20)
+	spec.Failures = []Failure{{Kind: FailStorageOutage, At: 56*sim.Second + 500*sim.Millisecond, For: 25 * sim.Second}}
+	_, before := runWith(t, spec)
+	// Checkpoint 6 completes at 81.744 s, and 7, queued, at 82.251 s.
+	spec.Failures = append(spec.Failures, Failure{Kind: FailTaskManager, At: 81900 * sim.Millisecond, TaskManager: 1})
+	_, after := runWith(t, spec)
+	if len(after.Restores) != 1 || after.Restores[0].ID != 6 {
+		t.Fatalf("restores %+v, want one of checkpoint 6", after.Restores)
+	}
+	b, a := sinkOf(t, before).Committables, sinkOf(t, after).Committables
+	if b.Failed != 2 || a.Failed != b.Failed+2 || a.LostRecords != b.LostRecords || sinkOf(t, after).ReadCommitted.Lost != sinkOf(t, before).ReadCommitted.Lost {
+		t.Errorf("committables without the loss %+v, with it %+v: want two more failed, as many records lost", b, a)
+	}
+}

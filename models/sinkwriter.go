@@ -82,8 +82,9 @@ type sinkWriter struct {
 	// refused: its producer fails in initTransactions, so the task fails
 	// as it starts.
 	refused bool
-	// lastCommitted is the checkpoint of its last committed transaction.
-	lastCommitted int64
+	// lastCommitted is the checkpoint of its last committed transaction,
+	// lastDropped of its last one dropped, failed with a known reason.
+	lastCommitted, lastDropped int64
 	// cm are its committer's counters (twophase.go).
 	cm committerCounts
 	// An upsert sink's rows, over its replays: the logarithms of the

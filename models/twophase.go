@@ -55,8 +55,9 @@ type txn struct {
 	ended   bool     // committed or aborted: it no longer holds the last stable offset
 	// again: the restored checkpoint's own committable, committed before
 	// the failure and committed again by the restored committer; it holds
-	// no records (they are visible already).
-	again bool
+	// no records (they are visible already, or lost). failedBefore: its
+	// first commit failed with a known reason, and so does this one.
+	again, failedBefore bool
 }
 
 // committerCounts are the counters of a sink subtask's committer, as
@@ -219,15 +220,11 @@ func (s *Simulation) txnCommit(w *sinkWriter, t *txn) bool {
 		}
 		return false
 	}
-	w.cm.successful++
 	if t.again {
-		if s.trace != nil {
-			s.tracef("%s commits checkpoint %d's restored transaction again: committed before the failure, it changes nothing", st.name(), t.epoch)
-		}
-		w.attempts = 0
-		w.txns = w.txns[1:]
+		s.txnCommitAgain(w, t)
 		return true
 	}
+	w.cm.successful++
 	if s.trace != nil {
 		s.tracef("%s commits checkpoint %d's transaction: %d records visible to read_committed readers, %s after its first write",
 			st.name(), t.epoch, t.seg.hi-t.seg.lo, durText(now-t.seg.wLo))
@@ -240,9 +237,35 @@ func (s *Simulation) txnCommit(w *sinkWriter, t *txn) bool {
 	return true
 }
 
+// txnCommitAgain is the restored committer's second commit of the
+// restored checkpoint's own committable: committed before the failure,
+// it succeeds and changes nothing (KafkaCommitter: a second commit raises
+// nothing); failed with a known reason before (the broker aborted it), it
+// fails so again (ProducerFencedException): counted failed, with no
+// records lost twice.
+func (s *Simulation) txnCommitAgain(w *sinkWriter, t *txn) {
+	if t.failedBefore {
+		w.cm.failed++
+	} else {
+		w.cm.successful++
+	}
+	if s.trace != nil {
+		what := "succeeds: committed before the failure, it changes nothing"
+		if t.failedBefore {
+			what = "fails again with a known reason, as before the failure: its records were lost then"
+		}
+		s.tracef("%s commits checkpoint %d's restored transaction again: it %s", w.st.name(), t.epoch, what)
+	}
+	w.attempts = 0
+	w.txns = w.txns[1:]
+}
+
 // txnDropped: w's transaction t failed with a known reason; its records
 // are lost.
 func (s *Simulation) txnDropped(w *sinkWriter, t *txn) {
+	if !t.again {
+		w.lastDropped = t.epoch
+	}
 	w.txns = w.txns[1:]
 	w.attempts = 0
 	w.node.cm.LostRecords += t.seg.hi - t.seg.lo
@@ -262,11 +285,12 @@ func (s *Simulation) txnRecover(w *sinkWriter, p *pendingCheckpoint, f *result.F
 	lost := w.node.cm.LostRecords
 	defer func() { f.SinkLost += w.node.cm.LostRecords - lost }()
 	held := make([]*txn, 0, len(w.txns)+1)
-	if p != nil && w.lastCommitted == p.id && (len(w.txns) == 0 || !w.txns[0].again) {
-		// The checkpoint holds its committable, committed when it completed:
-		// the restored committer commits it again (committerCounts), unless
-		// an earlier restore of it is still trying to.
-		held = append(held, &txn{epoch: p.id, ended: true, again: true})
+	if p != nil && (w.lastCommitted == p.id || w.lastDropped == p.id) && (len(w.txns) == 0 || !w.txns[0].again) {
+		// The checkpoint holds its committable, committed (or dropped) when
+		// it completed: the restored committer commits it again
+		// (committerCounts), unless an earlier restore of it is still
+		// trying to.
+		held = append(held, &txn{epoch: p.id, ended: true, again: true, failedBefore: w.lastDropped == p.id})
 	}
 	for _, t := range w.txns {
 		if p != nil && t.epoch != 0 && t.epoch <= p.id {
