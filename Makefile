@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/flinksim
 
-.PHONY: all build run test test-outcomes lint bench fuzz screenshots clean
+.PHONY: all build run test test-builtins test-outcomes lint bench fuzz screenshots clean
 
 all: build
 
@@ -29,6 +29,15 @@ test: lint
 	$(GO) test -count=1 -timeout 30m ./models ./scenarios ./sim ./cmd/flinksim; plain=$$?; \
 	wait $$race; raced=$$?; \
 	[ $$plain = 0 ] && [ $$raced = 0 ] || { echo "make test: go test -race exit $$raced, go test exit $$plain"; exit 1; }
+
+# Whole runs of the built-in scenarios (CI runs it after make test; about
+# 5 CPU minutes): the golden set of their outputs, the README's example
+# outputs, the lessons read from them (every test that calls builtInRun,
+# which skips without FLINKSIM_BUILTINS). make test leaves them out to stay
+# within 5 minutes; this runs the whole package with them, so that no test
+# that needs them is left out by a list of names.
+test-builtins:
+	FLINKSIM_BUILTINS=1 $(GO) test -count=1 -timeout 30m ./cmd/flinksim
 
 # The lessons' robustness (CI runs it after make test; several minutes):
 # every built-in scenario and variant ends the same on seeds 1 to 10, the

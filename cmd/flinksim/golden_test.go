@@ -28,7 +28,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // for what it printed, so the repository does not carry megabytes of CSV). summary.json is compared
 // without its wall-clock fields; PNG and HTML are left out (PNG bytes differ
 // by CPU; index.html repeats what the other files hold). Regenerate with
-// go test ./cmd/flinksim -run TestGoldenBuiltIns -update, and say why in
+// FLINKSIM_BUILTINS=1 go test ./cmd/flinksim -run TestGoldenBuiltIns -update, and say why in
 // the commit.
 func TestGoldenBuiltIns(t *testing.T) {
 	if raceDetector {
@@ -125,6 +125,12 @@ var (
 // one working directory).
 const asCLI = "FLINKSIM_TEST_AS_CLI"
 
+// builtInsOn, set, lets the tests that look at whole runs of the built-in
+// scenarios make them (builtInRun): the goldens, the README's examples, the
+// lessons. They take several CPU minutes, so make test leaves them to make
+// test-builtins, which CI runs after it.
+const builtInsOn = "FLINKSIM_BUILTINS"
+
 func TestMain(m *testing.M) {
 	if os.Getenv(asCLI) == "1" {
 		os.Exit(execute(os.Args[1:], os.Stdout, os.Stderr))
@@ -142,6 +148,9 @@ func TestMain(m *testing.M) {
 // does) in a temporary directory, outputs in its out/.
 func builtInRun(t *testing.T, name string) *builtIn {
 	t.Helper()
+	if os.Getenv(builtInsOn) == "" {
+		t.Skip("whole runs of the built-in scenarios: make test-builtins runs it (" + builtInsOn + "=1)")
+	}
 	v, _ := builtInRuns.LoadOrStore(name, &builtInOnce{})
 	o := v.(*builtInOnce)
 	o.once.Do(func() { o.run = runBuiltIn(t, name) })
