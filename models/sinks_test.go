@@ -626,3 +626,40 @@ func TestRestoredDroppedCommittableFailsAgain(t *testing.T) {
 		t.Errorf("committables without the loss %+v, with it %+v: want two more failed, as many records lost", b, a)
 	}
 }
+
+// TestRefusedBarrierFlushDeclines: the writers buffer every record until
+// a barrier (a batch that never fills, a batch interval of an hour), so a
+// barrier's flush is their only send. Their transactions, opened at the
+// first write after a barrier, pass the 20 s timeout before the next one
+// (30 s on): the broker aborts them, and that barrier's flush is refused.
+// The writer throws in prepareSnapshotPreBarrier (KafkaWriter.flush,
+// checkAsyncException): the subtask fails without acknowledging the
+// checkpoint, which fails with no subtask acknowledged and commits nothing
+// aborted; the job restores the checkpoint before and reads those records
+// again: none is lost.
+func TestRefusedBarrierFlushDeclines(t *testing.T) {
+	d := kafkaEOS(20 * sim.Second)
+	d.AbortInterval = sim.Second
+	d.BatchSize, d.BatchInterval = 1<<40, sim.Hour
+	spec := sinkJob(d, 2000)
+	spec.Checkpointing.Interval = 30 * sim.Second
+	spec.Restart.Attempts = 1000
+	_, res := runWith(t, spec)
+	k := sinkOf(t, res)
+	if res.Summary.Restarts == nil || k.ReadCommitted.Lost != 0 || k.Committables.Failed != 0 || k.Committables.AbortedByBroker == 0 {
+		t.Errorf("restarts %+v, read_committed %+v, committables %+v: want failovers, transactions aborted, no commit failed, nothing lost",
+			res.Summary.Restarts, k.ReadCommitted, k.Committables)
+	}
+	failed := 0
+	for _, h := range res.Checkpoints {
+		if h.Status == "FAILED" && h.NumAcked > 0 {
+			t.Errorf("checkpoint %d failed with %d subtasks acknowledged: the refused flush must not acknowledge", h.ID, h.NumAcked)
+		}
+		if h.Status == "FAILED" {
+			failed++
+		}
+	}
+	if failed == 0 {
+		t.Error("no checkpoint failed: the test needs a barrier whose flush is refused")
+	}
+}

@@ -153,12 +153,18 @@ func (s *Simulation) sinkFlush(w *sinkWriter) {
 
 // sinkBarrier is writer w's part of checkpoint p's sync phase: it flushes
 // (unless none) and prepares its transaction; the checkpoint keeps the
-// stream's position.
-func (s *Simulation) sinkBarrier(w *sinkWriter, p *pendingCheckpoint) {
+// stream's position. It reports whether the flush was refused (a send into
+// a transaction the broker aborted): the writer throws
+// (prepareSnapshotPreBarrier: KafkaWriter.flush, checkAsyncException), so
+// the subtask does not take the checkpoint and fails (txnSent).
+func (s *Simulation) sinkBarrier(w *sinkWriter, p *pendingCheckpoint) (refused bool) {
 	if w.d.Guarantee != NoGuarantee {
 		s.sinkFlush(w)
 	}
 	if w.d.Guarantee == ExactlyOnce {
+		if k := len(w.txns); k > 0 && w.txns[k-1].epoch == 0 && w.txns[k-1].fenced {
+			return true
+		}
 		s.txnPrepare(w, p.id)
 	}
 	sub := &p.subs[w.st.id]
@@ -166,6 +172,7 @@ func (s *Simulation) sinkBarrier(w *sinkWriter, p *pendingCheckpoint) {
 		sub.sinkAt = make([]int64, len(w.st.ops))
 	}
 	sub.sinkAt[w.slot] = w.pos
+	return false
 }
 
 // restoredAt is writer w's position in checkpoint p (0 for none).

@@ -74,8 +74,8 @@ func (s *Simulation) snapshot(st *subtask, p *pendingCheckpoint, unaligned bool)
 		if o := st.ops[pos].win; o != nil {
 			sub.windows = o.snapshot()
 		}
-		if w := st.ops[pos].sw; w != nil {
-			s.sinkBarrier(w, p)
+		if w := st.ops[pos].sw; w != nil && s.sinkBarrier(w, p) {
+			return // it fails at this instant, without acknowledging
 		}
 	}
 	for _, kp := range st.splits {
