@@ -34,7 +34,12 @@ func sinkLine(k result.SinkSummary) string {
 		line += fmt.Sprintf("; commit latency (taken by the writer to seen by read_committed) p50 %s, max %s", human.Seconds(k.CommitLatency.P50), human.Seconds(k.CommitLatency.Max))
 	}
 	if m := k.Committables; m != nil {
-		line += fmt.Sprintf("; %s, %d failed", human.Plural(int(m.Successful), "commit"), m.Failed)
+		// Flink's committer counters: a restored committable committed
+		// again counts as successful again, so successful may exceed received
+		line += fmt.Sprintf("; committables %d received, %d successful, %d failed", m.Total, m.Successful, m.Failed)
+		if m.Successful+m.Failed > m.Total {
+			line += " (a restored one committed again counts again)"
+		}
 		if m.LostRecords > 0 {
 			line += fmt.Sprintf(", dropping %s records", n(m.LostRecords))
 		}
