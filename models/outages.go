@@ -67,6 +67,9 @@ func (s *Simulation) outageEdge(i int, end bool) {
 		for _, st := range s.subtasks {
 			s.markReady(st)
 		}
+		if s.spec.Failures[i].Kind == FailSinkOutage && !s.sinkSystemDown() {
+			s.sinkSystemBackCommits()
+		}
 		return
 	}
 	s.catchUpAll() // what was readable before it was read

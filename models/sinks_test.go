@@ -663,3 +663,29 @@ func TestRefusedBarrierFlushDeclines(t *testing.T) {
 		t.Error("no checkpoint failed: the test needs a barrier whose flush is refused")
 	}
 }
+
+// TestKafkaCommitGoesThroughWhenTheBrokersAreBack: the Kafka cluster is
+// down from 65 s to 105 s, shorter than the writers' 60 s client timeout
+// allows them to wait, so no task fails. A checkpoint that completes
+// meanwhile cannot commit: KafkaProducer.commitTransaction blocks (and the
+// committer retries every second, CommitRetrier.RETRY_DELAY) until the
+// brokers answer again. It commits then, before the brokers' first check
+// for timed-out transactions (there is none while they are down), so
+// nothing is lost; committing only at the next checkpoint, a minute later,
+// would find the 70 s transactions aborted.
+func TestKafkaCommitGoesThroughWhenTheBrokersAreBack(t *testing.T) {
+	spec := sinkJob(kafkaEOS(70*sim.Second), 1000)
+	spec.Duration = 5 * sim.Minute
+	spec.Checkpointing.Interval = sim.Minute
+	spec.Failures = []Failure{{Kind: FailSinkOutage, At: 65 * sim.Second, For: 40 * sim.Second, FailsAfter: 60 * sim.Second}}
+	_, res := runWith(t, spec)
+	k := sinkOf(t, res)
+	blocked := false
+	for _, h := range res.Checkpoints {
+		blocked = blocked || h.Status == "COMPLETED" && h.Completed > 65*sim.Second && h.Completed < 105*sim.Second
+	}
+	if !blocked || res.Summary.Restarts != nil || k.ReadCommitted.Lost != 0 || k.Committables.Failed != 0 {
+		t.Errorf("a checkpoint completed in the outage: %v; restarts %+v, read_committed %+v, committables %+v: want no failover, nothing lost",
+			blocked, res.Summary.Restarts, k.ReadCommitted, k.Committables)
+	}
+}

@@ -85,6 +85,9 @@ type sinkWriter struct {
 	// lastCommitted is the checkpoint of its last committed transaction,
 	// lastDropped of its last one dropped, failed with a known reason.
 	lastCommitted, lastDropped int64
+	// blockedUpTo: a Kafka commit of the transactions up to this
+	// checkpoint blocked while the sink's system was down (0: none).
+	blockedUpTo int64
 	// cm are its committer's counters (twophase.go).
 	cm committerCounts
 	// An upsert sink's rows, over its replays: the logarithms of the

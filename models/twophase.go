@@ -23,9 +23,11 @@ import (
 //     the committable is dropped and the job goes on, its records lost;
 //   - failed with an unknown reason: the task fails (a failover), and the
 //     restored job commits it again;
-//   - not possible while the system is down: a Kafka commit blocks until
-//     its client times out and is retried (retryLater), and the task fails
-//     by the outage (outages.go) before the committer gives up; a JDBC XA
+//   - not possible while the system is down: a Kafka commit blocks (and
+//     after its client's timeout is retried every second, retryLater and
+//     CommitRetrier) and goes through as the brokers are back
+//     (sinkSystemBackCommits), unless the outage fails the task first
+//     (outages.go); a JDBC XA
 //     commit fails transiently and is tried again at the next
 //     notification, up to JdbcExactlyOnceOptions.maxCommitAttempts, past
 //     which the job fails over (XaGroupOpsImpl.commit).
@@ -177,8 +179,29 @@ func (s *Simulation) txnPrepare(w *sinkWriter, id int64) {
 func (s *Simulation) txnCommitUpTo(w *sinkWriter, id int64) {
 	for len(w.txns) > 0 {
 		t := w.txns[0]
-		if t.epoch == 0 || t.epoch > id || !s.txnCommit(w, t) {
+		if t.epoch == 0 || t.epoch > id {
 			return
+		}
+		if !s.txnCommit(w, t) {
+			if w.d.System == SystemKafka && s.sinkSystemDown() {
+				w.blockedUpTo = max(w.blockedUpTo, id) // committed when the brokers are back
+			}
+			return
+		}
+	}
+}
+
+// sinkSystemBackCommits: the sink's system is back. A Kafka commit that
+// blocked while it was down returns as the brokers answer again
+// (KafkaProducer.commitTransaction; after its max.block.ms the committer
+// retries it every second, CommitRetrier.RETRY_DELAY): the writers commit
+// what they were committing, at once here, unless their task failed
+// meanwhile (a restored one commits at its restore).
+func (s *Simulation) sinkSystemBackCommits() {
+	for _, w := range s.sinkWriters {
+		if id := w.blockedUpTo; id > 0 && !w.st.dead && w.st.region.state == regionRunning {
+			w.blockedUpTo = 0
+			s.txnCommitUpTo(w, id)
 		}
 	}
 }
@@ -284,6 +307,7 @@ func (s *Simulation) txnRecover(w *sinkWriter, p *pendingCheckpoint, f *result.F
 	now := s.eng.Now()
 	lost := w.node.cm.LostRecords
 	defer func() { f.SinkLost += w.node.cm.LostRecords - lost }()
+	w.blockedUpTo = 0 // the restored committer commits what it restores
 	held := make([]*txn, 0, len(w.txns)+1)
 	if p != nil && (w.lastCommitted == p.id || w.lastDropped == p.id) && (len(w.txns) == 0 || !w.txns[0].again) {
 		// The checkpoint holds its committable, committed (or dropped) when
