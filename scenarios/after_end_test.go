@@ -6,9 +6,10 @@ import (
 )
 
 // TestFailureAfterTheEndWarned: a failure whose at is after the end of the
-// run never happens in it, and is warned of at its at; one at the end
-// itself happens (the run takes every event up to and including its end),
-// and one before it is taken quietly.
+// run never happens in it, and is warned of at its at; a TaskManager loss
+// at the end itself happens (the run takes every event up to and including
+// its end), an outage from the end on covers none of the run; one before
+// it is taken quietly.
 func TestFailureAfterTheEndWarned(t *testing.T) {
 	const job = "name: f\nduration: 10m\nflink: {execution.checkpointing.interval: 1m, execution.checkpointing.dir: \"s3://b/c\"}\nsources: [{name: s, rate: 1k/s}]\nsinks: [{name: k}]\n"
 	for _, c := range []struct {
@@ -16,9 +17,10 @@ func TestFailureAfterTheEndWarned(t *testing.T) {
 	}{
 		{"{taskmanager-loss: {at: 11m, taskmanager: 0}}", "warning: hk.yaml:6:36: failures[0].taskmanager-loss.at: 11m is after the end of the run (duration 10m): " +
 			"the failure never happens in it; run longer, or set at to 10m or before"},
-		{"{storage-outage: {at: 10m1ms, for: 1m}}", "warning: hk.yaml:6:34: failures[0].storage-outage.at: 600001ms is after"},
-		{"{kafka-outage: {at: 1h, for: 1m}}", "warning: hk.yaml:6:32: failures[0].kafka-outage.at: 1h is after"},
-		{"{sink-outage: {at: 12m, for: 1m}}", "warning: hk.yaml:6:31: failures[0].sink-outage.at: 12m is after"},
+		{"{storage-outage: {at: 10m1ms, for: 1m}}", "warning: hk.yaml:6:34: failures[0].storage-outage.at: 600001ms is at or after"},
+		{"{kafka-outage: {at: 1h, for: 1m}}", "warning: hk.yaml:6:32: failures[0].kafka-outage.at: 1h is at or after"},
+		{"{sink-outage: {at: 12m, for: 1m}}", "warning: hk.yaml:6:31: failures[0].sink-outage.at: 12m is at or after"},
+		{"{sink-outage: {at: 10m, for: 1m}}", "warning: hk.yaml:6:31: failures[0].sink-outage.at: 10m is at or after the end of the run (duration 10m)"},
 		{"{checkpoint-failure: {at: 11m}}", "warning: hk.yaml:6:38: failures[0].checkpoint-failure.at: 11m is after"},
 		{"{taskmanager-loss: {at: 10m, taskmanager: 0}}", ""},
 		{"{storage-slowdown: {at: 9m, for: 5m, factor: 2}}", ""},

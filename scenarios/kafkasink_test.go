@@ -43,7 +43,7 @@ func TestKafkaSinkValuesAsKafkaReadsThem(t *testing.T) {
 // whose transaction timeout is not above the checkpoint interval is warned
 // of at the timeout; one above it, or a sink without transactions, is not.
 func TestTransactionTimeoutNotAboveIntervalWarned(t *testing.T) {
-	const want = "sinks.out.kafka.transaction-timeout: 1m (transaction.timeout.ms) is not above the checkpoint interval 1m"
+	const want = "sinks.out.kafka.transaction-timeout: transaction-timeout 1m (transaction.timeout.ms) is not above the checkpoint interval 1m"
 	for _, c := range []struct {
 		sets []string
 		warn bool
@@ -52,10 +52,16 @@ func TestTransactionTimeoutNotAboveIntervalWarned(t *testing.T) {
 		{[]string{"sinks.out.kafka.transaction-timeout=30s"}, true},
 		{[]string{"sinks.out.kafka.transaction-timeout=61s"}, false},
 		{nil, false}, // KafkaSinkBuilder's 1 h
+		{[]string{"flink.execution.checkpointing.interval=2h"}, true},
 	} {
 		got := loadWarnings(t, kafkaSinkJob, c.sets...)
 		if strings.Contains(got, "is not above the checkpoint interval") != c.warn || c.warn && c.sets[0] == "sinks.out.kafka.transaction-timeout=1m" && !strings.Contains(got, want) {
 			t.Errorf("%v: warnings\n%s\nwant the timeout's: %v", c.sets, got, c.warn)
 		}
+	}
+	// not written: at the sink, as the default
+	const def = "hk.yaml:4:9: sinks.out: transaction-timeout 1h (transaction.timeout.ms, KafkaSinkBuilder's default) is not above the checkpoint interval 2h"
+	if got := loadWarnings(t, kafkaSinkJob, "flink.execution.checkpointing.interval=2h"); !strings.Contains(got, def) {
+		t.Errorf("warnings\n%s\nwant %q", got, def)
 	}
 }

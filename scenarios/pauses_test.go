@@ -37,13 +37,13 @@ func TestEventTimeDurationsInWholeMilliseconds(t *testing.T) {
 	}
 	const wm = "sources.app-events.event-time.watermark."
 	for _, c := range []struct{ set, class string }{
-		{wm + "out-of-orderness=2.5ms", "BoundedOutOfOrdernessWatermarks"},
-		{wm + "idleness=1500us", "WatermarksWithIdleness"},
-		{wm + "alignment={group: g, max-drift: 1.5s, update-interval: 1001500us}", "WatermarkAlignmentParams"},
-		{"operators.hourly-activity.window.allowed-lateness=1.0005s", "WindowedStream.allowedLateness"},
+		{wm + "out-of-orderness=2.5ms", "BoundedOutOfOrdernessWatermarks: Duration.toMillis"},
+		{wm + "idleness=1500us", "WatermarksWithIdleness: Duration.toMillis"},
+		{wm + "alignment={group: g, max-drift: 1.5s, update-interval: 1001500us}", "WatermarkAlignmentParams: Duration.toMillis"},
+		{"operators.hourly-activity.window.allowed-lateness=1.0005s", "WindowedStream.allowedLateness: Time.toMilliseconds, Duration.toMillis from 1.19"},
 	} {
 		got := loadErrors(t, string(bi.Data), []string{c.set})
-		if !strings.Contains(got, ": must be a whole number of milliseconds, not ") || !strings.Contains(got, "("+c.class+" takes Duration.toMillis(), which drops the rest)") ||
+		if !strings.Contains(got, ": must be a whole number of milliseconds, not ") || !strings.Contains(got, "Flink keeps it in whole milliseconds ("+c.class+"), which would drop the rest") ||
 			strings.Count(got, "\n") != 0 {
 			t.Errorf("%s: got\n%s\nwant one problem naming %s", c.set, got, c.class)
 		}

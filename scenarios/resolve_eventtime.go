@@ -33,12 +33,12 @@ func (r *resolver) eventTime(n *node) {
 	if wm := et.Watermark; wm.OutOfOrderness == nil {
 		wm.OutOfOrderness = ptr(Duration(0)) // forMonotonousTimestamps
 	} else {
-		r.flinkMillis(wm.OutOfOrderness, p+".watermark.out-of-orderness", "BoundedOutOfOrdernessWatermarks")
+		r.flinkMillis(wm.OutOfOrderness, p+".watermark.out-of-orderness", "BoundedOutOfOrdernessWatermarks: Duration.toMillis")
 	}
 	if i := et.Watermark.Idleness; i != nil && *i <= 0 {
 		r.d.at(p+".watermark.idleness", "must be more than 0s (leave it out for no idleness timeout)")
 	} else {
-		r.flinkMillis(i, p+".watermark.idleness", "WatermarksWithIdleness")
+		r.flinkMillis(i, p+".watermark.idleness", "WatermarksWithIdleness: Duration.toMillis")
 	}
 	if a := et.Watermark.Alignment; a != nil {
 		r.alignment(a, p+".watermark.alignment")
@@ -81,25 +81,25 @@ func (r *resolver) alignment(a *WatermarkAlignment, p string) {
 	} else if *a.MaxDrift <= 0 {
 		d.at(p+".max-drift", "must be more than 0s")
 	} else {
-		r.flinkMillis(a.MaxDrift, p+".max-drift", "WatermarkAlignmentParams")
+		r.flinkMillis(a.MaxDrift, p+".max-drift", "WatermarkAlignmentParams: Duration.toMillis")
 	}
 	if a.UpdateInterval == nil {
 		a.UpdateInterval = ptr(Duration(sim.Second)) // WatermarksWithWatermarkAlignment.DEFAULT_UPDATE_INTERVAL
 	} else if *a.UpdateInterval <= 0 {
 		d.at(p+".update-interval", "must be more than 0s")
 	} else {
-		r.flinkMillis(a.UpdateInterval, p+".update-interval", "WatermarkAlignmentParams")
+		r.flinkMillis(a.UpdateInterval, p+".update-interval", "WatermarkAlignmentParams: Duration.toMillis")
 	}
 }
 
-// flinkMillis refuses a duration Flink keeps in whole milliseconds (the
-// class named takes Duration.toMillis(), which drops the rest) written
-// with a fraction of one: the run would use a value Flink does not.
+// flinkMillis refuses a duration Flink keeps in whole milliseconds (class
+// names where and how) written with a fraction of one: the run would use a
+// value Flink does not.
 func (r *resolver) flinkMillis(v *Duration, path, class string) {
 	if v == nil || r.d.badUnder(path) || sim.Time(*v)%sim.Millisecond == 0 {
 		return
 	}
-	r.d.at(path, "must be a whole number of milliseconds, not %s: Flink keeps it in milliseconds (%s takes Duration.toMillis(), which drops the rest)",
+	r.d.at(path, "must be a whole number of milliseconds, not %s: Flink keeps it in whole milliseconds (%s), which would drop the rest",
 		FormatDuration(sim.Time(*v)), class)
 }
 

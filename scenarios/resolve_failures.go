@@ -270,10 +270,13 @@ func (r *resolver) poisonRecord(pr *PoisonRecord, p string) {
 }
 
 // failureAfterEnd warns of a failure whose at is after the run's end: it
-// never happens in the run. (One at the end itself happens: the run takes
-// every event up to and including its end.)
+// never happens in the run. A TaskManager loss or a checkpoint failure at
+// the end itself happens (the run takes every event up to and including
+// its end); an outage or a slowdown from the end on covers none of the
+// run, and the summary says it never came: it is warned of too.
 func (r *resolver) failureAfterEnd(f FailureSpec, path string) {
 	var at *Duration
+	episode := f.StorageSlowdown != nil || f.StorageOutage != nil || f.KafkaOutage != nil || f.SinkOutage != nil
 	switch {
 	case f.TaskManagerLoss != nil:
 		at, path = f.TaskManagerLoss.At, path+".taskmanager-loss.at"
@@ -291,7 +294,12 @@ func (r *resolver) failureAfterEnd(f FailureSpec, path string) {
 	if at == nil || !r.durationOK || r.sc.Duration == nil || r.d.badUnder(path) {
 		return
 	}
-	if dur := sim.Time(*r.sc.Duration); sim.Time(*at) > dur {
+	dur := sim.Time(*r.sc.Duration)
+	switch {
+	case episode && sim.Time(*at) >= dur:
+		r.d.warn(r.d.nodes[path], path, "%s is at or after the end of the run (duration %s): the failure never happens in it; run longer, or set at before %s",
+			FormatDuration(sim.Time(*at)), FormatDuration(dur), FormatDuration(dur))
+	case sim.Time(*at) > dur:
 		r.d.warn(r.d.nodes[path], path, "%s is after the end of the run (duration %s): the failure never happens in it; run longer, or set at to %s or before",
 			FormatDuration(sim.Time(*at)), FormatDuration(dur), FormatDuration(dur))
 	}

@@ -189,7 +189,7 @@ func (r *resolver) kafkaSink(n *node) {
 	r.withoutTransactions(n, "a KafkaSink opens Kafka transactions only with DeliveryGuarantee.EXACTLY_ONCE", map[string]bool{
 		"transaction-timeout": timeoutGiven, "broker-transaction-max-timeout": maxGiven, "broker-abort-interval": abortGiven})
 	r.timeoutAboveBrokerMax(n, timeoutGiven, maxGiven)
-	r.timeoutBelowInterval(n)
+	r.timeoutBelowInterval(n, timeoutGiven)
 	if *s.BatchSize > 1 && *s.BatchInterval == 0 && !r.d.badUnder(n.path+".batch-size") && !r.d.badUnder(n.path+".batch-interval") {
 		// KafkaProducer (RecordAccumulator) sends a batch when it is full or
 		// linger.ms after its first record: never later.
@@ -211,7 +211,7 @@ const maxKafkaMs = math.MaxInt32 * sim.Millisecond
 // nothing more, its records are lost at the commit. Flink's KafkaSink
 // documentation asks for a timeout well above the interval plus the
 // checkpoint's duration and a restart's.
-func (r *resolver) timeoutBelowInterval(n *node) {
+func (r *resolver) timeoutBelowInterval(n *node, given bool) {
 	s, bad := n.sink, r.d.badUnder
 	if s.Guarantee != "exactly-once" || !r.fs.has("execution.checkpointing.interval") || bad(n.path+".delivery-guarantee") || bad(n.path+".kafka.transaction-timeout") {
 		return
@@ -220,11 +220,15 @@ func (r *resolver) timeoutBelowInterval(n *node) {
 	if to > every {
 		return
 	}
-	p := n.path + ".kafka.transaction-timeout"
-	r.d.warn(r.d.nodes[p], p, "%s (transaction.timeout.ms) is not above the checkpoint interval %s: a transaction lives from its first write after a barrier until the next checkpoint completes, "+
+	p, def := n.path+".kafka.transaction-timeout", ""
+	at := r.d.nodes[p]
+	if !given || at == nil {
+		p, at, def = n.path, r.d.nodes[n.path], ", KafkaSinkBuilder's default"
+	}
+	r.d.warn(at, p, "transaction-timeout %s (transaction.timeout.ms%s) is not above the checkpoint interval %s: a transaction lives from its first write after a barrier until the next checkpoint completes, "+
 		"so the broker aborts those opened early in an interval; the task then fails at its next send, or, sending nothing more, loses their records at the commit "+
 		"(ProducerFencedException); set it above the interval plus a checkpoint's duration and a restart's, as Flink's KafkaSink documentation advises",
-		FormatDuration(to), FormatDuration(every))
+		FormatDuration(to), def, FormatDuration(every))
 }
 
 // timeoutAboveBrokerMax warns of an exactly-once KafkaSink whose

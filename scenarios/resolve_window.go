@@ -41,7 +41,7 @@ func (r *resolver) window(n *node, keyed bool) {
 	if w.AllowedLateness == nil {
 		w.AllowedLateness = ptr(Duration(0))
 	} else {
-		r.flinkMillis(w.AllowedLateness, p+".allowed-lateness", "WindowedStream.allowedLateness")
+		r.flinkMillis(w.AllowedLateness, p+".allowed-lateness", "WindowedStream.allowedLateness: Time.toMilliseconds, Duration.toMillis from 1.19")
 	}
 	r.enum(&w.LateData, p+".late-data", "drop", "side-output")
 	r.enum(&w.Function, p+".function", "process", "aggregate")
