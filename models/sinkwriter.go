@@ -165,7 +165,7 @@ func (s *Simulation) sinkBarrier(w *sinkWriter, p *pendingCheckpoint) (refused b
 		s.sinkFlush(w)
 	}
 	if w.d.Guarantee == ExactlyOnce {
-		if k := len(w.txns); k > 0 && w.txns[k-1].epoch == 0 && w.txns[k-1].fenced {
+		if t := w.openTxn(); t != nil && t.fenced {
 			return true
 		}
 		s.txnPrepare(w, p.id)
@@ -255,8 +255,8 @@ func (w *sinkWriter) frontier(committed bool) int64 {
 		return w.sent
 	}
 	if !committed {
-		if k := len(w.txns); k > 0 && w.txns[k-1].fenced {
-			return min(w.sent, w.txns[k-1].refused)
+		if t := w.openTxn(); t != nil && t.fenced {
+			return min(w.sent, t.refused)
 		}
 		return w.sent
 	}

@@ -113,10 +113,8 @@ func (w *sinkWriter) pendingCommittables() int64 {
 // transaction the broker aborted fails the task, txnSent: those records are
 // read again after the restore.)
 func (s *Simulation) txnWrite(w *sinkWriter, n int64, now sim.Time, c *Chunk) {
-	var t *txn
-	if k := len(w.txns); k > 0 && w.txns[k-1].epoch == 0 {
-		t = w.txns[k-1]
-	} else {
+	t := w.openTxn()
+	if t == nil {
 		s.txnSerial++
 		t = &txn{serial: s.txnSerial, seg: writeSeg{lo: w.pos, hi: w.pos}}
 		w.txns = append(w.txns, t)
@@ -128,6 +126,14 @@ func (s *Simulation) txnWrite(w *sinkWriter, n int64, now sim.Time, c *Chunk) {
 	t.seg.add(n, now, c)
 }
 
+// openTxn is w's open transaction, the last, not yet prepared (nil: none).
+func (w *sinkWriter) openTxn() *txn {
+	if k := len(w.txns); k > 0 && w.txns[k-1].epoch == 0 {
+		return w.txns[k-1]
+	}
+	return nil
+}
+
 // txnSent: writer w sends what it buffered into its open transaction. If
 // the broker aborted that, it bumped the producer's epoch: the partition
 // leaders refuse the send, no reader sees it, and the producer learns of
@@ -135,11 +141,11 @@ func (s *Simulation) txnWrite(w *sinkWriter, n int64, now sim.Time, c *Chunk) {
 // (KafkaWriter.checkAsyncException), failing its task. It reports whether
 // the send was refused.
 func (s *Simulation) txnSent(w *sinkWriter) bool {
-	k := len(w.txns)
-	if k == 0 || w.txns[k-1].epoch != 0 || !w.txns[k-1].aborted {
+	t := w.openTxn()
+	if t == nil || !t.aborted {
 		return false
 	}
-	if t := w.txns[k-1]; !t.fenced {
+	if !t.fenced {
 		t.fenced, t.refused = true, w.sent
 		s.eng.At(s.eng.Now(), evSinkFailure, w.st.id, stamp(w.st, sinkFailFenced<<8|int64(w.slot)))
 	}
@@ -162,8 +168,7 @@ func (s *Simulation) brokerAbortAt(t, interval sim.Time) sim.Time {
 
 // txnPrepare: checkpoint id's barrier prepares w's open transaction.
 func (s *Simulation) txnPrepare(w *sinkWriter, id int64) {
-	if k := len(w.txns); k > 0 && w.txns[k-1].epoch == 0 {
-		t := w.txns[k-1]
+	if t := w.openTxn(); t != nil {
 		t.epoch = id
 		w.cm.total++ // the committer receives it (SubtaskCommittableManager.add)
 		if s.trace != nil {
@@ -183,7 +188,7 @@ func (s *Simulation) txnCommitUpTo(w *sinkWriter, id int64) {
 			return
 		}
 		if !s.txnCommit(w, t) {
-			if w.d.System == SystemKafka && s.sinkSystemDown() {
+			if w.d.System != SystemJDBC && s.sinkSystemDown() { // blocked, as txnCommit has it
 				w.blockedUpTo = max(w.blockedUpTo, id) // committed when the brokers are back
 			}
 			return
@@ -300,9 +305,11 @@ func (s *Simulation) txnDropped(w *sinkWriter, t *txn) {
 // aborted (KafkaSink's abortLingeringTransactions, an XA rollback): its
 // records are read again. The committables p holds are committed at once
 // (CommitterOperator.initializeState), in order, p's own first when it was
-// committed before the failure (again); one that cannot be committed yet
-// (its system is down) stays with those after it for the next
-// checkpoint's notification.
+// committed or dropped before the failure (again, txnCommitAgain); one
+// that cannot be committed yet (its system is down) stays with those
+// after it: a Kafka one goes through when the brokers are back
+// (sinkSystemBackCommits), an XA one at the next checkpoint's
+// notification.
 func (s *Simulation) txnRecover(w *sinkWriter, p *pendingCheckpoint, f *result.FailureEvent) {
 	now := s.eng.Now()
 	lost := w.node.cm.LostRecords
@@ -434,15 +441,9 @@ func (s *Simulation) sinkFailure(st *subtask, arg int64) {
 	s.failover(reason, cause, s.eng.Now(), []*subtask{st})
 }
 
-// sinkSystemDown reports whether a sink-outage is in progress.
-func (s *Simulation) sinkSystemDown() bool {
-	for i, on := range s.outageOn {
-		if on && s.spec.Failures[i].Kind == FailSinkOutage {
-			return true
-		}
-	}
-	return false
-}
+// sinkSystemDown reports whether a sink-outage is in progress (one is
+// when sinkSystemBack has an end: an outage lasts more than 0s).
+func (s *Simulation) sinkSystemDown() bool { return s.sinkSystemBack() > 0 }
 
 // sinkSystemBack is when the sink outages in progress end (0: none is).
 func (s *Simulation) sinkSystemBack() sim.Time {
