@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -104,7 +105,50 @@ func TestJudgeNoOutput(t *testing.T) {
 		{"summary alone", keepsUp, flow(none, func(r *result.Result) {
 			r.Series = r.Series[:1]
 		}), result.PhaseNoOutput, "no output@0", "though the sources read 100k records"},
+		// An exactly-once sink takes every record and its readers see
+		// them as each checkpoint's transaction commits: output.
+		{"commits seen", keepsUp, flow(keepsUpSink, visible(func(t float64) float64 { return 5000 * math.Floor(t/10) }, nil)),
+			result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input"},
+		// Every commit fails with a known reason: the sink takes every
+		// record, its readers see none (a break-tester's run was "stable").
+		{"every commit fails", keepsUp, flow(keepsUpSink, visible(func(float64) float64 { return 0 }, &result.SinkSummary{
+			Taken: 5000, ReadCommitted: result.SinkView{Lost: 4000, Pending: 1000},
+			Committables: &result.Committables{Total: 9, Failed: 9, LostRecords: 4000},
+		})), result.PhaseNoOutput, "no output@0",
+			"no record a sink took became visible to its readers over the second half of the run, though the sources read 50k records: out's read_committed readers saw none of the 2.5k records it took: 9 commits failed with a known reason, dropping 4k records"},
+		// Commits stop at 40 s (transactions wait for a checkpoint that
+		// never completes): no output from the last commit seen.
+		{"commits stop", keepsUp, flow(keepsUpSink, visible(func(t float64) float64 { return 5000 * math.Floor(min(t, 40)/10) }, &result.SinkSummary{
+			Taken: 5000, ReadCommitted: result.SinkView{Once: 2000, Records: 2000, Pending: 3000},
+		})), result.PhaseNoOutput, "stable@0, no output@40", "the last at 40s, though the sources read 50k records: out's read_committed readers saw none of the 2.5k records it took: 3k records wait in transactions no completed checkpoint has committed"},
+		// Read back without series: the sinks' read_committed totals.
+		{"nothing seen, summary alone", keepsUp, flow(keepsUpSink, visible(func(float64) float64 { return 0 }, &result.SinkSummary{
+			Taken: 5000, ReadCommitted: result.SinkView{Lost: 5000}, Committables: &result.Committables{Failed: 2, LostRecords: 5000},
+		}, func(r *result.Result) { r.Series = r.Series[:1] })), result.PhaseNoOutput, "no output@0", "out's read_committed readers saw none of the 5k records it took: 2 commits failed"},
 	})
+}
+
+// keepsUpSink: the sink takes 50 records/s throughout.
+func keepsUpSink(float64) float64 { return 50 }
+
+// visible adds the sink out's flinksim.numRecordsVisible, cumulative,
+// seen(t) at each sample, and its summary (Sink named out) unless nil;
+// then the edits.
+func visible(seen func(t float64) float64, k *result.SinkSummary, edits ...func(*result.Result)) func(*result.Result) {
+	return func(r *result.Result) {
+		s := result.Series{Operator: "out", Subtask: -1, Metric: result.MetricSinkWritten}
+		for _, t := range r.Times {
+			s.Values = append(s.Values, seen(t))
+		}
+		r.Series = append(r.Series, s)
+		if k != nil {
+			k.Sink = "out"
+			r.Summary.Sinks = append(r.Summary.Sinks, *k)
+		}
+		for _, e := range edits {
+			e(r)
+		}
+	}
 }
 
 // samples gives an edit a run sampled at times (seconds) alone, its lag

@@ -18,8 +18,9 @@ type Phase struct {
 const (
 	PhaseStable = "stable"
 	// PhaseNoOutput: the sources read records over the second half of the
-	// run and none reached a sink (windows waiting for a watermark,
-	// everything filtered): the job keeps up, yet its output has stopped.
+	// run and none reached a sink's readers (windows waiting for a
+	// watermark, everything filtered, an exactly-once sink whose commits
+	// all fail): the job keeps up, yet its output has stopped.
 	// It is judged only for a job that went through no other phase (each
 	// names the trouble more precisely), so it ranks just above stable.
 	PhaseNoOutput = "no output"
