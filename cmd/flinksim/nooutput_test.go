@@ -15,19 +15,15 @@ import (
 	"github.com/flinksim/flinksim/result"
 )
 
-// TestRunNoOutput: a job whose sources read while nothing reaches a sink
-// ends "no output", not stable, so --expect stable fails it in CI; a keyed
-// operator no record reached has no skew line and no skew entry in
-// summary.json (it read "busiest subtask 0.00× the mean; hot subtasks ").
-func TestRunNoOutput(t *testing.T) {
-	dir := t.TempDir()
-	for _, c := range []struct {
-		name, yaml, duration string
-		code                 int
-		verdict, why         string
-	}{
-		// Two of six readers have no partition: no watermark, no firing.
-		{"readers without a partition", `name: et
+// noOutputCases are TestRunNoOutput's runs: each with its duration, the
+// exit code of --expect stable, its verdict and a part of its why.
+var noOutputCases = []struct {
+	name, yaml, duration string
+	code                 int
+	verdict, why         string
+}{
+	// Two of six readers have no partition: no watermark, no firing.
+	{"readers without a partition", `name: et
 duration: 10m
 flink: {parallelism.default: 6}
 sources:
@@ -38,8 +34,8 @@ operators:
      window: {tumbling: 10s, function: aggregate, accumulator-size: 64B}}
 sinks: [{name: out}]
 `, "1m", exitUnmet, "no output", "2 of ev's 6 readers read no record (no partition)"},
-		// The same readers idle after 5 s: windows fire, output flows.
-		{"idle readers", `name: et
+	// The same readers idle after 5 s: windows fire, output flows.
+	{"idle readers", `name: et
 duration: 10m
 flink: {parallelism.default: 6}
 sources:
@@ -50,8 +46,8 @@ operators:
      window: {tumbling: 10s, function: aggregate, accumulator-size: 64B}}
 sinks: [{name: out}]
 `, "1m", exitOK, "stable", "Kafka lag at the end"},
-		// Everything filtered before the keyed operator: no skew to speak of.
-		{"everything filtered", `name: edge
+	// Everything filtered before the keyed operator: no skew to speak of.
+	{"everything filtered", `name: edge
 duration: 3s
 flink: {parallelism.default: 1, execution.checkpointing.interval: 1s, execution.checkpointing.dir: file:///tmp/ck}
 sources: [{name: a, kind: kafka, partitions: 1, parallelism: 3, rate: 10/s},
@@ -61,10 +57,10 @@ operators: [{name: u, input: [a, b], cost: 1us, selectivity: 0.001},
 sinks: [{name: o, capacity: 1MB/s}]
 simulation: {sample-interval: 1s}
 `, "3s", exitUnmet, "no output", "u emitted none of the"},
-		// An exactly-once sink takes every record and every commit fails
-		// with a known reason: its read_committed readers see nothing (a
-		// break-tester's run read "stable ... topic lost 248.2k records").
-		{"every commit fails", `name: eo
+	// An exactly-once sink takes every record and every commit fails
+	// with a known reason: its read_committed readers see nothing (a
+	// break-tester's run read "stable ... topic lost 248.2k records").
+	{"every commit fails", `name: eo
 duration: 5m
 flink: {execution.checkpointing.interval: 1min, execution.checkpointing.storage: jobmanager}
 sources: [{name: orders, kind: kafka, partitions: 4, parallelism: 2, rate: 1k/s, record-size: 200B}]
@@ -77,7 +73,15 @@ failures:
   - commit-failure: {sink: topic, checkpoint: 4, reason: known}
   - commit-failure: {sink: topic, checkpoint: 5, reason: known}
 `, "5m", exitUnmet, "no output", "topic's read_committed readers saw none of the"},
-	} {
+}
+
+// TestRunNoOutput: a job whose sources read while nothing reaches a sink
+// ends "no output", not stable, so --expect stable fails it in CI; a keyed
+// operator no record reached has no skew line and no skew entry in
+// summary.json (it read "busiest subtask 0.00× the mean; hot subtasks ").
+func TestRunNoOutput(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range noOutputCases {
 		t.Run(c.name, func(t *testing.T) {
 			sc := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-")+".yaml")
 			if err := os.WriteFile(sc, []byte(c.yaml), 0o644); err != nil {
