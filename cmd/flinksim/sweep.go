@@ -252,9 +252,6 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 	if err := fc.joinLoaded(base, err); err != nil {
 		return nil, nil, nil, err
 	}
-	if warnings != nil {
-		reportScenarioWarnings(warnings, base)
-	}
 	replicas := max(o.replicas, 1)
 	if sw := base.Scenario.Sweep; sw != nil {
 		if len(o.grids) == 0 {
@@ -270,6 +267,7 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 		return nil, nil, nil, usageError{fmt.Errorf("nothing to sweep: give --grid key=v1,v2,... or key=lo..hi/n, or a sweep: block in the scenario")}
 	}
 	if warnings != nil {
+		reportBaseWarnings(warnings, base, sweptWarnings(file, data, o.allSets(), base, axisKeys(axes)))
 		warnInertAxis(warnings, "--grid", file, data, o.allSets(), axes)
 	}
 	plan, err := sweep.NewPlan(axes, replicas, base.Spec.Seed)
@@ -377,7 +375,7 @@ func runSweep(arg string, o sweepOptions, fc *flagCheck, stdin io.Reader, stdout
 		return err
 	}
 	// Every point loaded: the warnings only some have, before any run.
-	warned := newPointWarnings(o.gridFlag(), "point", "points", base)
+	warned := newPointWarnings(o.gridFlag(), "point", "points", base, sweptWarnings(r.File, r.Data, r.Sets, base, axisKeys(r.Plan.Axes)))
 	r.Checked = warned.checked(r)
 	err = gridProblems(r.Check(pending), r.Plan.Axes, o.gridFlag())
 	warned.print(stderr)

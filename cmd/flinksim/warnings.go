@@ -17,7 +17,8 @@ import (
 // Every command that loads a scenario prints them on stderr with warnf,
 // whatever -q says: run and compare each run's, validate the base's and
 // each variant's as run would print them; sweep, sweep plan, sweep merge
-// and plan the base's, then those the base has not that sweep's points
+// and plan the base's (but those at a key every point sets:
+// sweptWarnings), then those the base has not that sweep's points
 // have (sweep plan: each point, or above confirmRuns each --grid value
 // alone; plan: the values it tries),
 // once each with the points they apply to.
@@ -99,7 +100,19 @@ func reportRunsFlinkConfig(w io.Writer, runs []runResult) {
 // base's, and those of each variant loaded with it (validate's: all of
 // them), as run prints the warnings of its runs.
 func reportScenarioWarnings(w io.Writer, l *scenarios.Loaded) {
-	rw := []runWarnings{{scenarios.BaseName, flinkConfigWarnings(l)}}
+	reportBaseWarnings(w, l, nil)
+}
+
+// reportBaseWarnings is reportScenarioWarnings without the base's
+// messages in skip (sweptWarnings).
+func reportBaseWarnings(w io.Writer, l *scenarios.Loaded, skip map[string]bool) {
+	var base []string
+	for _, m := range flinkConfigWarnings(l) {
+		if !skip[m] {
+			base = append(base, m)
+		}
+	}
+	rw := []runWarnings{{scenarios.BaseName, base}}
 	for _, v := range l.VariantWarnings {
 		rw = append(rw, runWarnings{v.Name, warningMessages(v.Warnings, v.NotModelled)})
 	}
@@ -130,12 +143,48 @@ func (p warnedPoint) label() string {
 	return strings.Join(parts, ",")
 }
 
-func newPointWarnings(flag, one, noun string, base *scenarios.Loaded) *pointWarnings {
+// newPointWarnings gathers the points' warnings that the base, as printed
+// (without skip's), does not have.
+func newPointWarnings(flag, one, noun string, base *scenarios.Loaded, skip map[string]bool) *pointWarnings {
 	t := &pointWarnings{flag: flag, noun: noun, one: one, base: map[string]bool{}, at: map[string][]int{}}
 	for _, m := range flinkConfigWarnings(base) {
-		t.base[m] = true
+		t.base[m] = !skip[m]
 	}
 	return t
+}
+
+// sweptWarnings are the base's warnings at a field that every point sets
+// (the keys swept, or plan's target, under any of their names): the
+// base's value is in no run, so its warning is not printed as the base's.
+// A point with the same warning (one at a line of the file) has it
+// printed with the points.
+func sweptWarnings(file string, data []byte, sets []string, base *scenarios.Loaded, keys []string) map[string]bool {
+	skip := map[string]bool{}
+	if data == nil {
+		return skip
+	}
+	fieldOf := func(key string) string { return scenarios.FieldKey(file, data, sets, key) }
+	for _, p := range base.Warnings {
+		if p.Path == "" || p.File != file {
+			continue
+		}
+		at := fieldOf(p.Path)
+		for _, k := range keys {
+			if f := fieldOf(k); at == f || strings.HasPrefix(at, f+".") {
+				skip[p.String()] = true
+			}
+		}
+	}
+	return skip
+}
+
+// axisKeys are the keys of axes.
+func axisKeys(axes []scenarios.Axis) []string {
+	keys := make([]string, len(axes))
+	for i, ax := range axes {
+		keys[i] = ax.Key
+	}
+	return keys
 }
 
 // checked is r's Checked: each point of r's plan (plan sets a plan for
@@ -167,7 +216,7 @@ func planWarnings(r *sweep.Runner, plan *sweep.Plan, base *scenarios.Loaded, fla
 		fmt.Fprintf(notes, "flinksim: note: warnings are from each %s value alone, not from each of the %d points (more than %d to load); a warning or problem only a combination of values brings shows at sweep, which loads every point before running\n", flag, n, confirmRuns)
 		return valueWarnings(r, base, flag, w)
 	}
-	t := newPointWarnings(flag, "point", "points", base)
+	t := newPointWarnings(flag, "point", "points", base, sweptWarnings(r.File, r.Data, r.Sets, base, axisKeys(r.Plan.Axes)))
 	r.Checked = t.checked(r)
 	err := r.Check(plan.Points)
 	t.print(w)
@@ -196,7 +245,7 @@ func gridProblems(err error, axes []scenarios.Axis, flag string) error {
 // valueWarnings prints the warnings of each value of r's axes, loaded
 // alone, that the base has not, once each with the values that bring them.
 func valueWarnings(r *sweep.Runner, base *scenarios.Loaded, flag string, w io.Writer) error {
-	t := newPointWarnings(flag, "grid value", "grid values", base)
+	t := newPointWarnings(flag, "grid value", "grid values", base, sweptWarnings(r.File, r.Data, r.Sets, base, axisKeys(r.Plan.Axes)))
 	for _, ax := range r.Plan.Axes {
 		for _, v := range ax.Values {
 			l, err := scenarios.LoadVariant(r.File, r.Data, append(slices.Clip(r.Sets), ax.Key+"="+v), scenarios.BaseName)

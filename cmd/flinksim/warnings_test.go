@@ -131,6 +131,57 @@ func TestSweepPointWarnings(t *testing.T) {
 	}
 }
 
+// sweptTimeoutScenario sets a Kafka transaction timeout not above the
+// checkpoint interval: a warning at the timeout's line.
+const sweptTimeoutScenario = `name: swept
+duration: 10s
+flink:
+  execution.checkpointing.interval: 2min
+  execution.checkpointing.storage: jobmanager
+sources:
+  - {name: orders, kind: kafka, partitions: 2, rate: 1k/s}
+sinks:
+  - name: topic
+    system: kafka
+    delivery-guarantee: exactly-once
+    kafka: {transaction-timeout: 1min}
+`
+
+// TestSweptBaseWarning: the base's warning at a field every point sets
+// (the grid's key under any of its names, plan's target) is not printed:
+// the base's value is in no run. A point whose own value brings it has it
+// printed with the points; a sweep of another key prints the base's.
+func TestSweptBaseWarning(t *testing.T) {
+	sc := writeScenario(t, "swept.yaml", sweptTimeoutScenario)
+	base := "flinksim: warning: " + sc + ":12:34: sinks.topic.kafka.transaction-timeout: transaction-timeout 1m"
+	for _, c := range []struct {
+		args []string
+		want []string // the prefixes of the warnings
+	}{
+		{[]string{"sweep", "plan", sc, "--grid", "sinks.topic.kafka.transaction-timeout=5min,10min"}, nil},
+		{[]string{"sweep", "plan", sc, "--grid", "sinks[0].kafka.transaction-timeout=5min,10min"}, nil},
+		{[]string{"sweep", sc, "--grid", "sinks.topic.kafka.transaction-timeout=5min,10min"}, nil},
+		{[]string{"sweep", "plan", sc, "--grid", "sinks.topic.kafka.transaction-timeout=90s,10min"},
+			[]string{"flinksim: warning: sinks.topic.kafka.transaction-timeout=90s (1 of 2 points): --grid sinks.topic.kafka.transaction-timeout: sinks.topic.kafka.transaction-timeout: transaction-timeout 90s"}},
+		{[]string{"sweep", "plan", sc, "--grid", "sources.orders.rate=1k/s,2k/s"}, []string{base}},
+		{[]string{"plan", sc, "--duration", "10s", "--target", "sinks.topic.kafka.transaction-timeout=5min..10min", "--for", "stable"}, nil},
+	} {
+		args := append(c.args, "-q")
+		if c.args[0] == "sweep" && c.args[1] != "plan" {
+			args = append(args, "--out", filepath.Join(t.TempDir(), "out"))
+		}
+		code, _, stderr := cli(t, args...)
+		got := warningLines(stderr)
+		ok := (code == exitOK || c.args[0] == "plan" && code == exitUnmet) && len(got) == len(c.want) // plan: whatever it finds
+		for i := 0; ok && i < len(got); i++ {
+			ok = strings.HasPrefix(got[i], c.want[i])
+		}
+		if !ok {
+			t.Errorf("%v: exit %d, warnings:\n%s\nwant %d, starting\n%s", c.args, code, strings.Join(got, "\n"), len(c.want), strings.Join(c.want, "\n"))
+		}
+	}
+}
+
 // TestSweepPlanManyPointsWarnings: above confirmRuns points sweep plan
 // loads each --grid value alone, says so, and names the values that bring
 // a warning, a few and how many more.
