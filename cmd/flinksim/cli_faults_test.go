@@ -321,7 +321,7 @@ func TestSweepJournalNamesItsLines(t *testing.T) {
 // says, and returns it with the sweep's plan.
 func tinyJournal(t *testing.T, dir string, o sweepOptions) (*sweep.Journal, *sweep.Plan) {
 	t.Helper()
-	r, plan, _, err := loadPlan("testdata/tiny.yaml", o, nil, nil, nil)
+	r, plan, _, err := loadPlan("testdata/tiny.yaml", o, nil, nil, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}

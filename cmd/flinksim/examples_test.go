@@ -174,7 +174,7 @@ func checkExampleScenario(c *cobra.Command) error {
 // both ends of plan's --target range, with the example's conditions.
 func checkExampleAxes(c *cobra.Command, arg string, sets []string) error {
 	if grids, err := c.Flags().GetStringArray("grid"); err == nil && len(grids) > 0 {
-		r, plan, _, err := loadPlan(arg, sweepOptions{runOptions: runOptions{sets: sets}, grids: grids}, nil, nil, nil)
+		r, plan, _, err := loadPlan(arg, sweepOptions{runOptions: runOptions{sets: sets}, grids: grids}, nil, nil, nil, false)
 		if err != nil {
 			return err
 		}

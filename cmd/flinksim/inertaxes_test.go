@@ -38,7 +38,7 @@ func TestInertAxisWarned(t *testing.T) {
 		if c.also != "" {
 			o.grids = append(o.grids, c.also)
 		}
-		if _, _, _, err := loadPlan("testdata/tiny.yaml", o, nil, nil, &warnings); err != nil {
+		if _, _, _, err := loadPlan("testdata/tiny.yaml", o, nil, nil, &warnings, false); err != nil {
 			t.Fatalf("%s %v: %v", c.grid, c.sets, err)
 		}
 		key, _, _ := strings.Cut(c.grid, "=")

@@ -93,15 +93,13 @@ func runPlan(arg string, o planOptions, fc *flagCheck, stdout, stderr io.Writer)
 	if err := fc.joinLoaded(base, err); err != nil {
 		return err
 	}
-	swept := sweptWarnings(file, data, o.allSets(), base, []string{s.Key})
-	reportBaseWarnings(stderr, base, swept)
 	warnInertAxis(stderr, "--target", file, data, o.allSets(), []scenarios.Axis{{Key: s.Key, Values: []string{s.Lo, s.Hi}}})
 	if err := planMemory(file, data, s, o, stderr); err != nil {
 		return err
 	}
 	r := &sweep.Runner{File: file, Data: data, Sets: o.allSets(), Jobs: o.jobs}
 	// The warnings of the values tried that the base has not, once each.
-	tried := newPointWarnings("--target", "value tried", "values tried", base, swept)
+	tried := newPointWarnings("--target", "value tried", "values tried", base)
 	r.Checked = tried.checked(r)
 	answer, probes, err := s.Run(r, base.Spec.Seed)
 	tried.print(stderr)

@@ -120,7 +120,7 @@ func newSweepPlanCmd() *cobra.Command {
 			if o.shards < 0 || o.shards == 0 && cmd.Flags().Changed("shards") {
 				fc.addf("shards", "%d: must be 1 or more", o.shards)
 			}
-			r, plan, base, err := loadPlan(args[0], o, fc, o.notes(cmd.ErrOrStderr()), cmd.ErrOrStderr())
+			r, plan, base, err := loadPlan(args[0], o, fc, o.notes(cmd.ErrOrStderr()), cmd.ErrOrStderr(), true)
 			if err != nil {
 				return err
 			}
@@ -225,7 +225,12 @@ func sweptTwiceAs(axes []scenarios.Axis) bool {
 	return false
 }
 
-func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writer) (*sweep.Runner, *sweep.Plan, *scenarios.Loaded, error) {
+// loadPlan loads a sweep's scenario (its base) and plans its points from
+// the --grid flags or its sweep: block, every problem with them reported
+// at once. The base's warnings go to warnings unless pointsLater: then the
+// caller prints them with its points' (pointWarnings), those some point
+// has.
+func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writer, pointsLater bool) (*sweep.Runner, *sweep.Plan, *scenarios.Loaded, error) {
 	if fc == nil {
 		fc = &flagCheck{}
 	}
@@ -267,7 +272,9 @@ func loadPlan(arg string, o sweepOptions, fc *flagCheck, notes, warnings io.Writ
 		return nil, nil, nil, usageError{fmt.Errorf("nothing to sweep: give --grid key=v1,v2,... or key=lo..hi/n, or a sweep: block in the scenario")}
 	}
 	if warnings != nil {
-		reportBaseWarnings(warnings, base, sweptWarnings(file, data, o.allSets(), base, axisKeys(axes)))
+		if !pointsLater {
+			reportScenarioWarnings(warnings, base)
+		}
 		warnInertAxis(warnings, "--grid", file, data, o.allSets(), axes)
 	}
 	plan, err := sweep.NewPlan(axes, replicas, base.Spec.Seed)
@@ -335,7 +342,7 @@ func runSweep(arg string, o sweepOptions, fc *flagCheck, stdin io.Reader, stdout
 	shard, shards, err := sweepShard(o)
 	fc.add(err)
 	fc.add(checkSweepOutFlag(o.out))
-	r, plan, base, err := loadPlan(arg, o, fc, o.notes(stderr), stderr)
+	r, plan, base, err := loadPlan(arg, o, fc, o.notes(stderr), stderr, true)
 	if err != nil {
 		return err
 	}
@@ -375,7 +382,7 @@ func runSweep(arg string, o sweepOptions, fc *flagCheck, stdin io.Reader, stdout
 		return err
 	}
 	// Every point loaded: the warnings only some have, before any run.
-	warned := newPointWarnings(o.gridFlag(), "point", "points", base, sweptWarnings(r.File, r.Data, r.Sets, base, axisKeys(r.Plan.Axes)))
+	warned := newPointWarnings(o.gridFlag(), "point", "points", base)
 	r.Checked = warned.checked(r)
 	err = gridProblems(r.Check(pending), r.Plan.Axes, o.gridFlag())
 	warned.print(stderr)
@@ -455,7 +462,7 @@ func mergeSweep(arg string, files []string, o sweepOptions, fc *flagCheck, stdou
 	fc.add(checkOutcomes(o.outcomes))
 	fc.add(checkOutFlag(o.out))
 	fc.add(checkNoRuns(o.out))
-	r, plan, _, err := loadPlan(arg, o, fc, nil, stderr)
+	r, plan, _, err := loadPlan(arg, o, fc, nil, stderr, false)
 	if err != nil {
 		return err
 	}

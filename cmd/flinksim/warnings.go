@@ -17,8 +17,8 @@ import (
 // Every command that loads a scenario prints them on stderr with warnf,
 // whatever -q says: run and compare each run's, validate the base's and
 // each variant's as run would print them; sweep, sweep plan, sweep merge
-// and plan the base's (but those at a key every point sets:
-// sweptWarnings), then those the base has not that sweep's points
+// and plan the base's that some point has (merge: all), then those the
+// base has not that sweep's points
 // have (sweep plan: each point, or above confirmRuns each --grid value
 // alone; plan: the values it tries),
 // once each with the points they apply to.
@@ -104,7 +104,7 @@ func reportScenarioWarnings(w io.Writer, l *scenarios.Loaded) {
 }
 
 // reportBaseWarnings is reportScenarioWarnings without the base's
-// messages in skip (sweptWarnings).
+// messages in skip (those no point of a sweep has).
 func reportBaseWarnings(w io.Writer, l *scenarios.Loaded, skip map[string]bool) {
 	var base []string
 	for _, m := range flinkConfigWarnings(l) {
@@ -120,16 +120,19 @@ func reportBaseWarnings(w io.Writer, l *scenarios.Loaded, skip map[string]bool) 
 }
 
 // pointWarnings gathers the warnings of the points of a sweep (or of the
-// values plan tries) that the base does not have, the base's being printed
-// before: each is printed once, with the points it applies to.
+// values plan tries): the base's that some point has, printed first as
+// run prints a run's, then those the base does not have, each once, with
+// the points it applies to.
 type pointWarnings struct {
-	flag string          // where the points' settings come from: --grid, --target
-	noun string          // what the points are: "points", "values tried"
-	one  string          // one of them: "point", "value tried"
-	base map[string]bool // the base's messages
-	pts  []warnedPoint
-	msgs []string         // in the order first seen
-	at   map[string][]int // each message's points (indexes in pts)
+	flag   string            // where the points' settings come from: --grid, --target
+	noun   string            // what the points are: "points", "values tried"
+	one    string            // one of them: "point", "value tried"
+	loaded *scenarios.Loaded // the base
+	base   map[string]bool   // the base's messages
+	seen   map[string]bool   // those of the base's that some point has
+	pts    []warnedPoint
+	msgs   []string         // in the order first seen
+	at     map[string][]int // each message's points (indexes in pts)
 }
 
 // warnedPoint is one point's settings, key=value in the order of the axes.
@@ -143,48 +146,14 @@ func (p warnedPoint) label() string {
 	return strings.Join(parts, ",")
 }
 
-// newPointWarnings gathers the points' warnings that the base, as printed
-// (without skip's), does not have.
-func newPointWarnings(flag, one, noun string, base *scenarios.Loaded, skip map[string]bool) *pointWarnings {
-	t := &pointWarnings{flag: flag, noun: noun, one: one, base: map[string]bool{}, at: map[string][]int{}}
+// newPointWarnings gathers the points' warnings; print prints the base's
+// that some point has, then those the base has not.
+func newPointWarnings(flag, one, noun string, base *scenarios.Loaded) *pointWarnings {
+	t := &pointWarnings{flag: flag, noun: noun, one: one, loaded: base, base: map[string]bool{}, seen: map[string]bool{}, at: map[string][]int{}}
 	for _, m := range flinkConfigWarnings(base) {
-		t.base[m] = !skip[m]
+		t.base[m] = true
 	}
 	return t
-}
-
-// sweptWarnings are the base's warnings at a field that every point sets
-// (the keys swept, or plan's target, under any of their names): the
-// base's value is in no run, so its warning is not printed as the base's.
-// A point with the same warning (one at a line of the file) has it
-// printed with the points.
-func sweptWarnings(file string, data []byte, sets []string, base *scenarios.Loaded, keys []string) map[string]bool {
-	skip := map[string]bool{}
-	if data == nil {
-		return skip
-	}
-	fieldOf := func(key string) string { return scenarios.FieldKey(file, data, sets, key) }
-	for _, p := range base.Warnings {
-		if p.Path == "" || p.File != file {
-			continue
-		}
-		at := fieldOf(p.Path)
-		for _, k := range keys {
-			if f := fieldOf(k); at == f || strings.HasPrefix(at, f+".") {
-				skip[p.String()] = true
-			}
-		}
-	}
-	return skip
-}
-
-// axisKeys are the keys of axes.
-func axisKeys(axes []scenarios.Axis) []string {
-	keys := make([]string, len(axes))
-	for i, ax := range axes {
-		keys[i] = ax.Key
-	}
-	return keys
 }
 
 // checked is r's Checked: each point of r's plan (plan sets a plan for
@@ -216,7 +185,7 @@ func planWarnings(r *sweep.Runner, plan *sweep.Plan, base *scenarios.Loaded, fla
 		fmt.Fprintf(notes, "flinksim: note: warnings are from each %s value alone, not from each of the %d points (more than %d to load); a warning or problem only a combination of values brings shows at sweep, which loads every point before running\n", flag, n, confirmRuns)
 		return valueWarnings(r, base, flag, w)
 	}
-	t := newPointWarnings(flag, "point", "points", base, sweptWarnings(r.File, r.Data, r.Sets, base, axisKeys(r.Plan.Axes)))
+	t := newPointWarnings(flag, "point", "points", base)
 	r.Checked = t.checked(r)
 	err := r.Check(plan.Points)
 	t.print(w)
@@ -245,7 +214,7 @@ func gridProblems(err error, axes []scenarios.Axis, flag string) error {
 // valueWarnings prints the warnings of each value of r's axes, loaded
 // alone, that the base has not, once each with the values that bring them.
 func valueWarnings(r *sweep.Runner, base *scenarios.Loaded, flag string, w io.Writer) error {
-	t := newPointWarnings(flag, "grid value", "grid values", base, sweptWarnings(r.File, r.Data, r.Sets, base, axisKeys(r.Plan.Axes)))
+	t := newPointWarnings(flag, "grid value", "grid values", base)
 	for _, ax := range r.Plan.Axes {
 		for _, v := range ax.Values {
 			l, err := scenarios.LoadVariant(r.File, r.Data, append(slices.Clip(r.Sets), ax.Key+"="+v), scenarios.BaseName)
@@ -277,6 +246,7 @@ func (t *pointWarnings) add(keys, values []string, l *scenarios.Loaded) {
 	}
 	for _, m := range warningMessages(ws, l.NotModelled) {
 		if t.base[m] {
+			t.seen[m] = true
 			continue
 		}
 		if t.at[m] == nil {
@@ -286,8 +256,19 @@ func (t *pointWarnings) add(keys, values []string, l *scenarios.Loaded) {
 	}
 }
 
-// print prints each warning once, after the points it applies to.
+// print prints the base's warnings that some point has (all of them
+// when no point was loaded), as run prints a run's, then each of the
+// points' own once, after the points it applies to. A warning about the
+// base's value of a key every point sets (the grid's, plan's target) is
+// in no run: no point has it.
 func (t *pointWarnings) print(w io.Writer) {
+	unseen := map[string]bool{}
+	for m := range t.base {
+		if !t.seen[m] && len(t.pts) > 0 {
+			unseen[m] = true
+		}
+	}
+	reportBaseWarnings(w, t.loaded, unseen)
 	for _, m := range t.msgs {
 		warnf(w, "%s: %s", t.where(t.at[m]), m)
 	}

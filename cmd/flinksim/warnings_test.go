@@ -147,13 +147,19 @@ sinks:
     kafka: {transaction-timeout: 1min}
 `
 
-// TestSweptBaseWarning: the base's warning at a field every point sets
-// (the grid's key under any of its names, plan's target) is not printed:
-// the base's value is in no run. A point whose own value brings it has it
-// printed with the points; a sweep of another key prints the base's.
+// TestSweptBaseWarning: sweep, sweep plan and plan print the base's
+// warnings that some point has: one about the base's value of a key every
+// point sets (the grid's under any of its names, plan's target), wherever
+// it is located, is in no run. A point whose own value brings it has it
+// printed with the points; a sweep of another key prints the base's, and
+// so does merge, which loads no point.
 func TestSweptBaseWarning(t *testing.T) {
 	sc := writeScenario(t, "swept.yaml", sweptTimeoutScenario)
 	base := "flinksim: warning: " + sc + ":12:34: sinks.topic.kafka.transaction-timeout: transaction-timeout 1m"
+	dir := t.TempDir()
+	if code, _, errs := cli(t, "sweep", sc, "-q", "--no-plots", "--out", dir, "--grid", "sinks.topic.kafka.transaction-timeout=5min,10min", "--shard", "0/1"); code != exitOK {
+		t.Fatalf("the shard to merge: %s", errs)
+	}
 	for _, c := range []struct {
 		args []string
 		want []string // the prefixes of the warnings
@@ -164,10 +170,15 @@ func TestSweptBaseWarning(t *testing.T) {
 		{[]string{"sweep", "plan", sc, "--grid", "sinks.topic.kafka.transaction-timeout=90s,10min"},
 			[]string{"flinksim: warning: sinks.topic.kafka.transaction-timeout=90s (1 of 2 points): --grid sinks.topic.kafka.transaction-timeout: sinks.topic.kafka.transaction-timeout: transaction-timeout 90s"}},
 		{[]string{"sweep", "plan", sc, "--grid", "sources.orders.rate=1k/s,2k/s"}, []string{base}},
+		// about the interval, located at the timeout: no point's interval is 2m
+		{[]string{"sweep", "plan", sc, "--grid", "flink.execution.checkpointing.interval=30s,45s"}, nil},
+		{[]string{"sweep", "plan", sc, "--grid", "flink.execution.checkpointing.interval=30s,90s"},
+			[]string{"flinksim: warning: flink.execution.checkpointing.interval=90s (1 of 2 points): " + sc + ":12:34: sinks.topic.kafka.transaction-timeout: transaction-timeout 1m (transaction.timeout.ms) is not above the checkpoint interval 90s"}},
+		{[]string{"sweep", "merge", sc, "--no-plots", "--out", dir, "--grid", "sinks.topic.kafka.transaction-timeout=5min,10min"}, []string{base}},
 		{[]string{"plan", sc, "--duration", "10s", "--target", "sinks.topic.kafka.transaction-timeout=5min..10min", "--for", "stable"}, nil},
 	} {
 		args := append(c.args, "-q")
-		if c.args[0] == "sweep" && c.args[1] != "plan" {
+		if c.args[0] == "sweep" && c.args[1] != "plan" && c.args[1] != "merge" {
 			args = append(args, "--out", filepath.Join(t.TempDir(), "out"))
 		}
 		code, _, stderr := cli(t, args...)
