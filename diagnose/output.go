@@ -10,14 +10,14 @@ import (
 
 // noOutput: a job whose sources read records over the second half of the
 // run (from the last sample at or before its middle) while no record
-// reached any sink's system in it, as its readers see it, has stopped
-// producing output, however small its lag: no output, from the last sample
-// at which a record did (the start when none ever did). A sink's output is
-// what its read_committed readers see (flinksim.numRecordsVisible): an
-// exactly-once sink whose every commit fails, or that commits nothing
-// (no checkpoint completes its transactions), writes records no reader
-// sees. Judged only for a job that is otherwise stable: any other phase
-// names the trouble more precisely. A summary without sink operators
+// reached any sink's readers in it has stopped producing output, however
+// small its lag: no output, from the last sample at which one did (the
+// start when none ever did). A record reaches a sink's readers when the
+// sink takes it, except at an exactly-once sink whose every commit over
+// that half failed with a known reason: its read_committed readers see
+// none of it (sinkoutput.go). Judged for a job that went through no other
+// phase, or recovered from all it went through (each names the trouble
+// more precisely while it lasts). A summary without sink operators
 // (numbers taken from elsewhere) says nothing of the output and is judged
 // without it.
 func (j *judgement) noOutput() {
@@ -30,78 +30,39 @@ func (j *judgement) noOutput() {
 	j.mark(result.PhaseNoOutput, last)
 }
 
-// outputFlow is what the sources read and what became visible in the
-// sinks' systems over the second half of the run, and the time of the last
-// sample at which a record did; from the metrics' series, or, read back
-// without them, the whole run's totals. A sink without a series of what
-// became visible (a result written before flinksim had one) counts what
-// it took (numRecordsIn). ok is false without a sink.
+// outputFlow is what the sources read and what reached the sinks' readers
+// over the second half of the run, and the time of the last sample at
+// which a record did; from the metrics' series, or, read back without
+// them, the whole run's operator totals. ok is false without a sink.
 func outputFlow(res *result.Result) (read, written, last float64, ok bool) {
 	kind := map[string]string{}
-	var sinks []string
 	for _, o := range res.Summary.Operators {
 		kind[o.Name] = o.Kind
-		switch o.Kind {
-		case "sink":
-			ok = true
-			sinks = append(sinks, o.Name)
-			written += float64(visibleTotal(res.Summary, o))
-		case "source":
+		if o.Kind == "source" {
 			read += float64(o.RecordsOut)
 		}
 	}
-	n := len(res.Times)
-	if !ok || n == 0 {
-		return read, written, 0, ok
-	}
-	from := halfSample(res.Times) // the samples after it cover the second half
-	in := map[string]*result.Series{}
-	visible := map[string]*result.Series{}
+	halves, series := sinkHalves(res)
+	ok = len(halves) > 0
 	var sRead float64
-	for i := range res.Series {
-		s := &res.Series[i]
-		if s.Subtask >= 0 {
-			continue
-		}
-		switch {
-		case kind[s.Operator] == "sink" && s.Metric == result.MetricRecordsIn:
-			in[s.Operator] = s
-		case kind[s.Operator] == "sink" && s.Metric == result.MetricSinkWritten:
-			visible[s.Operator] = s
-		case kind[s.Operator] == "source" && s.Metric == result.MetricRecordsOut:
-			sRead += rateSum(res.Times, s.Values, from)
-		}
-	}
-	if len(in)+len(visible) == 0 {
-		return read, written, 0, ok
-	}
-	var sWritten float64
-	for _, name := range sinks {
-		if v := visible[name]; v != nil {
-			w, at := cumulativeRise(res.Times, v.Values, from)
-			sWritten += w
-			last = max(last, at)
-		} else if s := in[name]; s != nil {
-			sWritten += rateSum(res.Times, s.Values, from)
-			for i, v := range s.Values {
-				if v > 0 && i < n {
-					last = max(last, res.Times[i])
-				}
+	if series {
+		from := halfSample(res.Times)
+		for _, s := range res.Series {
+			if s.Subtask < 0 && kind[s.Operator] == "source" && s.Metric == result.MetricRecordsOut {
+				sRead += rateSum(res.Times, s.Values, from)
 			}
 		}
+		read = sRead
 	}
-	return sRead, sWritten, last, ok
-}
-
-// visibleTotal is what sink operator o's readers saw by the end: its
-// read_committed records when the summary counts them, else what it took.
-func visibleTotal(s result.Summary, o result.OperatorSummary) int64 {
-	for _, k := range s.Sinks {
-		if k.Sink == o.Name {
-			return k.ReadCommitted.Once + k.ReadCommitted.MoreThanOnce
+	for _, h := range halves {
+		if h.dropped {
+			last = max(last, h.lastSeen)
+			continue
 		}
+		written += h.took
+		last = max(last, h.lastTook)
 	}
-	return o.RecordsIn
+	return read, written, last, ok
 }
 
 // rateSum is the records a per-second series counts over the samples after
@@ -114,26 +75,6 @@ func rateSum(times, values []float64, from int) float64 {
 		}
 	}
 	return total
-}
-
-// cumulativeRise is how much a cumulative series rose over the samples
-// after from, and the time of the last sample at which it rose (0: none).
-func cumulativeRise(times, values []float64, from int) (rise, last float64) {
-	prev, base := 0.0, 0.0
-	for i := 0; i < len(values) && i < len(times); i++ {
-		v := values[i]
-		if !result.HasValue(v) {
-			continue
-		}
-		if v > prev {
-			last = times[i]
-		}
-		prev = v
-		if i <= from {
-			base = v
-		}
-	}
-	return prev - base, last
 }
 
 // halfSample is the last sample at or before half the run (the last
@@ -164,7 +105,7 @@ func noOutputWhy(res *result.Result, at, read float64) string {
 		from += ", the last at " + human.Seconds(at)
 	}
 	what := "no record reached a sink"
-	if len(unseenSinks(res)) > 0 {
+	if len(droppedSinks(res)) > 0 {
 		what = "no record a sink took became visible to its readers"
 	}
 	l := fmt.Sprintf("%s %s, though the sources read %s records", what, from, human.Count(read))
@@ -203,45 +144,8 @@ func noOutputCause(res *result.Result) string {
 			causes = append(causes, fmt.Sprintf("%s emitted none of the %s records it read", o.Name, human.Count(float64(o.RecordsIn))))
 		}
 	}
-	causes = append(causes, unseenSinks(res)...)
+	causes = append(causes, droppedSinks(res)...)
 	return strings.Join(causes, "; ")
-}
-
-// unseenSinks names each sink that took records over the second half of
-// the run none of which its read_committed readers saw, and why: commits
-// that failed with a known reason dropped them (the broker had aborted
-// the transaction, or an injected commit-failure), or they wait in
-// transactions that no completed checkpoint has committed.
-func unseenSinks(res *result.Result) []string {
-	var out []string
-	from := -1
-	if len(res.Times) > 0 {
-		from = halfSample(res.Times)
-	}
-	for _, k := range res.Summary.Sinks {
-		took, seen := float64(k.Taken), float64(k.ReadCommitted.Once+k.ReadCommitted.MoreThanOnce)
-		for _, s := range res.Series {
-			switch {
-			case s.Operator != k.Sink || s.Subtask >= 0:
-			case s.Metric == result.MetricRecordsIn:
-				took = rateSum(res.Times, s.Values, from)
-			case s.Metric == result.MetricSinkWritten:
-				seen, _ = cumulativeRise(res.Times, s.Values, from)
-			}
-		}
-		if took <= 0 || seen > 0 {
-			continue
-		}
-		l := fmt.Sprintf("%s's read_committed readers saw none of the %s records it took", k.Sink, human.Count(took))
-		switch c := k.Committables; {
-		case c != nil && c.LostRecords > 0:
-			l += fmt.Sprintf(": %d commits failed with a known reason, dropping %s records", c.Failed, human.Count(float64(c.LostRecords)))
-		case k.ReadCommitted.Pending > 0:
-			l += fmt.Sprintf(": %s records wait in transactions no completed checkpoint has committed", human.Count(float64(k.ReadCommitted.Pending)))
-		}
-		out = append(out, l)
-	}
-	return out
 }
 
 // silentReaders names each source with subtasks that read no record in

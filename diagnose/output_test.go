@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/flinksim/flinksim/result"
+	"github.com/flinksim/flinksim/sim"
 )
 
 // flow gives judged's run a source ev (parallelism 6, 1000 records/s,
@@ -105,42 +106,84 @@ func TestJudgeNoOutput(t *testing.T) {
 		{"summary alone", keepsUp, flow(none, func(r *result.Result) {
 			r.Series = r.Series[:1]
 		}), result.PhaseNoOutput, "no output@0", "though the sources read 100k records"},
+	})
+}
+
+// TestJudgeNoOutputCommits: an exactly-once sink's output is what it took,
+// except where every commit over the second half failed with a known
+// reason: its read_committed readers saw none of it (no output). A sink
+// that commits nothing over the half is judged by what it took.
+func TestJudgeNoOutputCommits(t *testing.T) {
+	keepsUp := func(float64) float64 { return 50 }
+	checkJudged(t, []judgeCase{
 		// An exactly-once sink takes every record and its readers see
 		// them as each checkpoint's transaction commits: output.
-		{"commits seen", keepsUp, flow(keepsUpSink, visible(func(t float64) float64 { return 5000 * math.Floor(t/10) }, nil)),
+		{"commits seen", keepsUp, flow(keepsUpSink, commits(every10s, every10s, never, nil)),
 			result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input"},
 		// Every commit fails with a known reason: the sink takes every
 		// record, its readers see none (a break-tester's run was "stable").
-		{"every commit fails", keepsUp, flow(keepsUpSink, visible(func(float64) float64 { return 0 }, &result.SinkSummary{
+		{"every commit fails", keepsUp, flow(keepsUpSink, commits(never, never, every10s, &result.SinkSummary{
 			Taken: 5000, ReadCommitted: result.SinkView{Lost: 4000, Pending: 1000},
 			Committables: &result.Committables{Total: 9, Failed: 9, LostRecords: 4000},
 		})), result.PhaseNoOutput, "no output@0",
-			"no record a sink took became visible to its readers over the second half of the run, though the sources read 50k records: out's read_committed readers saw none of the 2.5k records it took: 9 commits failed with a known reason, dropping 4k records"},
-		// Commits stop at 40 s (transactions wait for a checkpoint that
-		// never completes): no output from the last commit seen.
-		{"commits stop", keepsUp, flow(keepsUpSink, visible(func(t float64) float64 { return 5000 * math.Floor(min(t, 40)/10) }, &result.SinkSummary{
+			"no record a sink took became visible to its readers over the second half of the run, though the sources read 50k records: out's read_committed readers saw none of the 2.5k records it took: its 5 commits over the second half of the run failed with a known reason (an injected commit-failure), dropping them; 4k records lost in the run"},
+		// Commits fail from 40 s: no output from the last commit seen.
+		{"commits fail from 40s", keepsUp, flow(keepsUpSink, commits(until40(every10s), until40(every10s), from40(every10s), &result.SinkSummary{
+			Taken: 5000, ReadCommitted: result.SinkView{Once: 2000, Records: 2000, Lost: 3000},
+			Committables: &result.Committables{Total: 9, Successful: 4, Failed: 5, LostRecords: 3000},
+		})), result.PhaseNoOutput, "stable@0, no output@40", "the last at 40s, though the sources read 50k records: out's read_committed readers saw none"},
+		// No commit over the second half (checkpoints further apart than
+		// it, or failing): its records are undecided, not lost, and it is
+		// judged by what it took.
+		{"no commit over the half", keepsUp, flow(keepsUpSink, commits(until40(every10s), until40(every10s), never, &result.SinkSummary{
 			Taken: 5000, ReadCommitted: result.SinkView{Once: 2000, Records: 2000, Pending: 3000},
-		})), result.PhaseNoOutput, "stable@0, no output@40", "the last at 40s, though the sources read 50k records: out's read_committed readers saw none of the 2.5k records it took: 3k records wait in transactions no completed checkpoint has committed"},
-		// Read back without series: the sinks' read_committed totals.
-		{"nothing seen, summary alone", keepsUp, flow(keepsUpSink, visible(func(float64) float64 { return 0 }, &result.SinkSummary{
+		})), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input"},
+		// A failover at 10 s it recovered from: judged by its output once
+		// it recovered, as a job that went through no other phase is (a
+		// break-tester's run ended "stable" with every record lost).
+		{"recovered, every commit fails", keepsUp, flow(keepsUpSink, commits(never, never, every10s, nil, func(r *result.Result) {
+			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(10)}}
+			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(12)}}
+		})), result.PhaseNoOutput, "stable@0, failover@10, recovered@12, no output@12", "no record a sink took became visible to its readers over the second half of the run"},
+		// Read back without series: the sinks' summaries.
+		{"every commit fails, summary alone", keepsUp, flow(keepsUpSink, commits(never, never, every10s, &result.SinkSummary{
 			Taken: 5000, ReadCommitted: result.SinkView{Lost: 5000}, Committables: &result.Committables{Failed: 2, LostRecords: 5000},
-		}, func(r *result.Result) { r.Series = r.Series[:1] })), result.PhaseNoOutput, "no output@0", "out's read_committed readers saw none of the 5k records it took: 2 commits failed"},
+		}, func(r *result.Result) { r.Series = r.Series[:1] })), result.PhaseNoOutput, "no output@0", "out's read_committed readers saw none of the 5k records it took: its 2 commits in the run failed"},
 	})
 }
 
 // keepsUpSink: the sink takes 50 records/s throughout.
 func keepsUpSink(float64) float64 { return 50 }
 
-// visible adds the sink out's flinksim.numRecordsVisible, cumulative,
-// seen(t) at each sample, and its summary (Sink named out) unless nil;
-// then the edits.
-func visible(seen func(t float64) float64, k *result.SinkSummary, edits ...func(*result.Result)) func(*result.Result) {
+// every10s, never, until40 and from40 are cumulative counts at t seconds:
+// one every 10 s, none, those of f up to 40 s, those of f after 40 s.
+func every10s(t float64) float64 { return math.Floor(t / 10) }
+func never(float64) float64      { return 0 }
+func until40(f func(float64) float64) func(float64) float64 {
+	return func(t float64) float64 { return f(min(t, 40)) }
+}
+func from40(f func(float64) float64) func(float64) float64 {
+	return func(t float64) float64 { return f(t) - f(min(t, 40)) }
+}
+
+// commits gives the exactly-once sink out its committer's
+// successfulCommittables and failedCommittables and its
+// flinksim.numRecordsVisible (500 records a commit that succeeds), all
+// cumulative at each sample, and its summary unless nil; then the edits.
+func commits(succeeded, seen, failed func(float64) float64, k *result.SinkSummary, edits ...func(*result.Result)) func(*result.Result) {
 	return func(r *result.Result) {
-		s := result.Series{Operator: "out", Subtask: -1, Metric: result.MetricSinkWritten}
-		for _, t := range r.Times {
-			s.Values = append(s.Values, seen(t))
+		for _, m := range []struct {
+			metric string
+			f      func(float64) float64
+			scale  float64
+		}{{r.Summary.Operators[2].SinkMetric(result.MetricSuccessfulCommittables), succeeded, 1}, // flinksim's own: a SinkFunction's
+			{r.Summary.Operators[2].SinkMetric(result.MetricFailedCommittables), failed, 1}, {result.MetricSinkWritten, seen, 500}} {
+			s := result.Series{Operator: "out", Subtask: -1, Metric: m.metric}
+			for _, t := range r.Times {
+				s.Values = append(s.Values, m.scale*m.f(t))
+			}
+			r.Series = append(r.Series, s)
 		}
-		r.Series = append(r.Series, s)
 		if k != nil {
 			k.Sink = "out"
 			r.Summary.Sinks = append(r.Summary.Sinks, *k)

@@ -42,9 +42,10 @@ const (
 // checkpoints never completed (no recovery from it); a failover loop at
 // the first failover that repeats the previous one's cause before the job
 // had caught up from it (loop); failed when the
-// restart strategy gave up; no output (judged when no other phase is) when the
-// sources read records over the second half of the run and none reached a
-// sink, from the last sample at which one did. The outcome is
+// restart strategy gave up; no output (judged when no other phase is, or
+// the job recovered from all it went through) when the sources read
+// records over the second half of the run and none reached a sink's
+// readers, from the last sample at which one did (or when it recovered). The outcome is
 // the worst phase reached, or stable when the job ends healthy; a job that
 // went through worse phases and ends healthy gets a "recovered" phase at the
 // first sample after its last failure and restore at which its lag had
@@ -68,8 +69,16 @@ func Judge(res *result.Result) result.Verdict {
 	}
 	v := j.phases()
 	if v.Outcome != result.PhaseStable && !behind && !j.down && !j.failedLate && !j.noCheckpoint && !j.silent {
+		at := j.recovered()
 		v.Outcome = result.PhaseStable
-		v.Phases = append(v.Phases, result.Phase{Phase: result.PhaseRecovered, StartS: j.recovered()})
+		v.Phases = append(v.Phases, result.Phase{Phase: result.PhaseRecovered, StartS: at})
+		// Recovered, it is judged by its output as a job that went
+		// through no other phase is: from when it recovered at the
+		// earliest.
+		if j.noOutput(); j.silent {
+			v.Outcome = result.PhaseNoOutput
+			v.Phases = append(v.Phases, result.Phase{Phase: result.PhaseNoOutput, StartS: max(at, j.began[result.PhaseNoOutput])})
+		}
 	}
 	since := ""
 	if g, at, ok := j.growthSinceFailed(); ok {

@@ -22,7 +22,8 @@ const (
 	// watermark, everything filtered, an exactly-once sink whose commits
 	// all fail): the job keeps up, yet its output has stopped.
 	// It is judged only for a job that went through no other phase (each
-	// names the trouble more precisely), so it ranks just above stable.
+	// names the trouble more precisely), or recovered from them, so it
+	// ranks just above stable.
 	PhaseNoOutput = "no output"
 	PhaseOverload = "overload"
 	// PhaseNeverCheckpointed: checkpointing is on and no checkpoint
