@@ -145,6 +145,23 @@ func TestJudgeNoOutputCommits(t *testing.T) {
 			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(10)}}
 			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(12)}}
 		})), result.PhaseNoOutput, "stable@0, failover@10, recovered@12, no output@12", "no record a sink took became visible to its readers over the second half of the run"},
+		// A failover at 55 s: the committer's counters restart with the
+		// next attempt (failedCommittables 5, then 1, 2, ...).
+		{"counters restart", keepsUp, flow(keepsUpSink, commits(never, never, restartAt55(every10s), nil, func(r *result.Result) {
+			r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(55)}}
+			r.Restores = []result.RestoreStats{{At: sim.FromSeconds(58)}}
+		})), result.PhaseNoOutput, "stable@0, failover@55, recovered@58, no output@58", "its 5 commits over the second half of the run failed"},
+		// One checkpoint in the run, in its first half, and its commit
+		// failed: nothing ever seen (the seed decides where it falls).
+		{"the run's one commit failed", keepsUp, flow(keepsUpSink, commits(never, never, func(t float64) float64 { return min(every10s(t), 1) }, &result.SinkSummary{
+			Taken: 5000, ReadCommitted: result.SinkView{Lost: 1000, Pending: 4000},
+			Committables: &result.Committables{Total: 1, Failed: 1, LostRecords: 1000, AbortedByBroker: 1},
+		})), result.PhaseNoOutput, "no output@0", "its 1 commit in the run failed with a known reason (the broker had aborted the transaction past transaction.timeout.ms), dropping them; 1k records lost"},
+		// Before Flink 1.19 no committer metrics: the run's commits.
+		{"no committer metrics", keepsUp, flow(keepsUpSink, commits(never, never, every10s, &result.SinkSummary{
+			Taken: 5000, ReadCommitted: result.SinkView{Lost: 4000, Pending: 1000},
+			Committables: &result.Committables{Total: 9, Failed: 9, LostRecords: 4000},
+		}, func(r *result.Result) { r.Series = r.Series[:len(r.Series)-3] })), result.PhaseNoOutput, "no output@0", "its 9 commits in the run failed"},
 		// Read back without series: the sinks' summaries.
 		{"every commit fails, summary alone", keepsUp, flow(keepsUpSink, commits(never, never, every10s, &result.SinkSummary{
 			Taken: 5000, ReadCommitted: result.SinkView{Lost: 5000}, Committables: &result.Committables{Failed: 2, LostRecords: 5000},
@@ -164,6 +181,41 @@ func until40(f func(float64) float64) func(float64) float64 {
 }
 func from40(f func(float64) float64) func(float64) float64 {
 	return func(t float64) float64 { return f(t) - f(min(t, 40)) }
+}
+
+// restartAt55 is f's counter restarted from 0 by a new attempt at 55 s.
+func restartAt55(f func(float64) float64) func(float64) float64 {
+	return func(t float64) float64 {
+		if t < 55 {
+			return f(t)
+		}
+		return f(t) - f(55)
+	}
+}
+
+// TestCounterRise: a counter's rise over the samples after from, summed
+// across restarts (a fall is a new attempt's counter from 0), samples
+// without a value skipped.
+func TestCounterRise(t *testing.T) {
+	nan := math.NaN() // result.NoValue
+	times := []float64{10, 20, 30, 40, 50, 60}
+	for _, c := range []struct {
+		values     []float64
+		from       int
+		rise, last float64
+	}{
+		{[]float64{1, 2, 3, 4, 5, 6}, 2, 3, 60},
+		{[]float64{1, 2, 3, 1, 2, 3}, 2, 3, 60},   // restarted at 40: 1 + 1 + 1
+		{[]float64{1, 2, 3, nan, 0, 2}, 2, 2, 60}, // down at 40, 0 at 50
+		{[]float64{4, 4, 4, 4, 4, 4}, 2, 0, 10},   // flat: the last rise at the first sample
+		{[]float64{0, 0, 0, 0, 0, 0}, 2, 0, 0},    // never rose
+		{[]float64{1, 5, 2, 2, 2, 2}, 1, 2, 30},   // restarted by 30 below its value: it rose by 2
+	} {
+		rise, last := counterRise(times, c.values, c.from)
+		if rise != c.rise || last != c.last {
+			t.Errorf("counterRise(%v, from %d) = %g, last %g; want %g, last %g", c.values, c.from, rise, last, c.rise, c.last)
+		}
+	}
 }
 
 // commits gives the exactly-once sink out its committer's

@@ -8,14 +8,18 @@ import (
 )
 
 // A sink's output, for the no-output check, is what it took, except at an
-// exactly-once (two-phase commit) sink whose every commit over the second
-// half of the run failed with a known reason: Flink's CommitterOperator
-// drops such a committable (signalFailedWithKnownReason) and the job runs
-// on, so the transaction's records reach no read_committed reader (Kafka's
+// exactly-once (two-phase commit) sink whose commits failed with a known
+// reason while its read_committed readers saw none of its records: Flink's
+// CommitterOperator drops such a committable (signalFailedWithKnownReason)
+// and the job runs on, so the transaction's records reach no reader (Kafka's
 // broker aborted it past transaction.timeout.ms, or an injected
-// commit-failure). A sink that commits nothing over the half (a checkpoint
-// interval longer than it) is judged by what it took: its records are
-// still to be decided, not lost.
+// commit-failure). It is so when every commit over the second half of the
+// run failed (its committer's counters, which restart with each attempt of
+// the job, Flink 1.19 on), or when no commit of the whole run succeeded
+// and its readers never saw a record (the checkpoints too far apart for
+// one to fall in the second half, or a release without the counters). A
+// sink that commits nothing over the half after commits that succeeded is
+// judged by what it took: its records are still to be decided, not lost.
 
 // sinkHalf is what one sink did over the second half of a run.
 type sinkHalf struct {
@@ -26,9 +30,10 @@ type sinkHalf struct {
 	// and its read_committed readers saw none of its records
 	dropped  bool
 	lastSeen float64 // the last sample at which they saw one (0: none)
-	failed   float64 // commits failed over the half
+	failed   float64 // commits failed over the half (or the run: overRun)
+	overRun  bool    // dropped by the whole run's commits, not the half's
 	lost     int64   // records lost in failed commits, the whole run
-	system   string  // kafka, jdbc, generic
+	reason   string  // what failed its commits with a known reason
 }
 
 // sinkHalves is what each sink operator did over the second half of the
@@ -45,12 +50,15 @@ func sinkHalves(res *result.Result) (halves []sinkHalf, series bool) {
 		if o.Kind != "sink" {
 			continue
 		}
-		h := sinkHalf{name: o.Name, took: float64(o.RecordsIn), system: summary[o.Name].System}
-		if c := summary[o.Name].Committables; c != nil {
+		h := sinkHalf{name: o.Name, took: float64(o.RecordsIn)}
+		k := summary[o.Name]
+		if c := k.Committables; c != nil {
 			h.lost = c.LostRecords
 			h.failed = float64(c.Failed)
-			seen := summary[o.Name].ReadCommitted.Once + summary[o.Name].ReadCommitted.MoreThanOnce
+			h.reason = knownReason(res.Summary, k)
+			seen := k.ReadCommitted.Once + k.ReadCommitted.MoreThanOnce
 			h.dropped = c.Successful == 0 && c.Failed > 0 && c.LostRecords > 0 && seen == 0
+			h.overRun = h.dropped
 		}
 		halves = append(halves, h)
 		bySink[o.Name] = map[string][]float64{}
@@ -76,55 +84,78 @@ func sinkHalves(res *result.Result) (halves []sinkHalf, series bool) {
 			}
 		}
 		o := ops[h.name] // Flink's committer metrics, or flinksim's own before Flink has them
-		failed, _ := cumulativeRise(res.Times, m[o.SinkMetric(result.MetricFailedCommittables)], from)
-		succeeded, _ := cumulativeRise(res.Times, m[o.SinkMetric(result.MetricSuccessfulCommittables)], from)
-		seen, lastSeen := cumulativeRise(res.Times, m[result.MetricSinkWritten], from)
-		h.failed, h.lastSeen = failed, lastSeen
-		h.dropped = failed > 0 && succeeded == 0 && seen == 0
+		failed, _ := counterRise(res.Times, m[o.SinkMetric(result.MetricFailedCommittables)], from)
+		succeeded, _ := counterRise(res.Times, m[o.SinkMetric(result.MetricSuccessfulCommittables)], from)
+		seen, lastSeen := counterRise(res.Times, m[result.MetricSinkWritten], from)
+		h.lastSeen = lastSeen
+		if failed > 0 && succeeded == 0 && seen == 0 { // said of the half, the run's rule or not
+			h.dropped, h.failed, h.overRun = true, failed, false
+		}
 	}
 	return halves, true
 }
 
-// cumulativeRise is how much a cumulative series rose over the samples
-// after from, and the time of the last sample at which it rose (0: none).
-func cumulativeRise(times, values []float64, from int) (rise, last float64) {
-	prev, base := 0.0, 0.0
+// counterRise is how much a counter rose over the samples after from,
+// and the time of the last sample at which it rose (0: none). A counter
+// that falls has restarted from 0 (the job's next attempt registers its
+// metrics anew): it rose by its new value. A sample without a value (the
+// task not running) changes nothing.
+func counterRise(times, values []float64, from int) (rise, last float64) {
+	prev := 0.0
 	for i := 0; i < len(values) && i < len(times); i++ {
 		v := values[i]
 		if !result.HasValue(v) {
 			continue
 		}
-		if v > prev {
+		d := v - prev
+		if v < prev {
+			d = v
+		}
+		if d > 0 {
 			last = times[i]
+			if i > from {
+				rise += d
+			}
 		}
 		prev = v
-		if i <= from {
-			base = v
-		}
 	}
-	return prev - base, last
+	return rise, last
+}
+
+// knownReason names what failed sink k's commits with a known reason:
+// Kafka's broker aborting a transaction past transaction.timeout.ms, an
+// injected commit-failure, or both (an XA transaction has no timeout).
+func knownReason(s result.Summary, k result.SinkSummary) string {
+	injected := false
+	for _, f := range s.InjectedFailures {
+		injected = injected || f.Kind == "commit-failure" && f.TookEffect > 0
+	}
+	broker := k.Committables != nil && k.Committables.AbortedByBroker > 0
+	switch {
+	case broker && injected:
+		return "the broker had aborted the transaction past transaction.timeout.ms, or an injected commit-failure"
+	case broker:
+		return "the broker had aborted the transaction past transaction.timeout.ms"
+	}
+	return "an injected commit-failure"
 }
 
 // droppedSinks names each sink whose commits over the second half of the
 // run all failed with a known reason, so that its read_committed readers
 // saw none of what it took there.
 func droppedSinks(res *result.Result) []string {
-	halves, series := sinkHalves(res)
-	span := "over the second half of the run"
-	if !series {
-		span = "in the run"
-	}
+	halves, _ := sinkHalves(res)
 	var out []string
 	for _, h := range halves {
 		if !h.dropped || h.took <= 0 {
 			continue
 		}
-		reason := "an injected commit-failure" // an XA transaction has no timeout
-		if h.system == "kafka" {
-			reason = "the broker had aborted the transaction past transaction.timeout.ms, or an injected commit-failure"
+		span := "over the second half of the run"
+		if h.overRun {
+			span = "in the run"
 		}
 		out = append(out, fmt.Sprintf("%s's read_committed readers saw none of the %s records it took: its %s %s failed with a known reason (%s), dropping them; %s records lost in the run",
-			h.name, human.Count(h.took), human.Plural(int(h.failed), "commit"), span, reason, human.Count(float64(h.lost))))
+			h.name, human.Count(h.took), human.Plural(int(h.failed), "commit"), span, h.reason, human.Count(float64(h.lost))))
 	}
 	return out
 }
