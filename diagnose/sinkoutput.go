@@ -26,8 +26,9 @@ type sinkHalf struct {
 	name     string
 	took     float64 // records it took (numRecordsIn)
 	lastTook float64 // the last sample at which it took one (0: none)
-	// dropped: its commits over the half all failed with a known reason
-	// and its read_committed readers saw none of its records
+	// dropped: its commits over the half (or the run: overRun) all failed
+	// with a known reason and its read_committed readers saw none of its
+	// records
 	dropped  bool
 	lastSeen float64 // the last sample at which they saw one (0: none)
 	failed   float64 // commits failed over the half (or the run: overRun)
