@@ -13,9 +13,9 @@ import (
 // reached any sink's readers in it has stopped producing output, however
 // small its lag: no output, from the last sample at which one did (the
 // start when none ever did). A record reaches a sink's readers when the
-// sink takes it, except at an exactly-once sink whose every commit over
-// that half failed with a known reason: its read_committed readers see
-// none of it (sinkoutput.go). Judged for a job that went through no other
+// sink takes it, except at an exactly-once sink whose commits failed with
+// a known reason while its read_committed readers saw none of its records
+// (every commit over that half, or every commit of the run: sinkoutput.go). Judged for a job that went through no other
 // phase, or recovered from all it went through (each names the trouble
 // more precisely while it lasts). A summary without sink operators
 // (numbers taken from elsewhere) says nothing of the output and is judged

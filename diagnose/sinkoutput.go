@@ -141,9 +141,10 @@ func knownReason(s result.Summary, k result.SinkSummary) string {
 	return "an injected commit-failure"
 }
 
-// droppedSinks names each sink whose commits over the second half of the
-// run all failed with a known reason, so that its read_committed readers
-// saw none of what it took there.
+// droppedSinks names each sink that took records over the second half of
+// the run while its commits (over that half, or over the run: sinkHalf's
+// dropped) all failed with a known reason, so that its read_committed
+// readers saw none of them.
 func droppedSinks(res *result.Result) []string {
 	halves, _ := sinkHalves(res)
 	var out []string

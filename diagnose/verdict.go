@@ -33,7 +33,7 @@ const (
 // the run, in the last quarter of the run no checkpoint expired and no
 // failover happened, with checkpointing at least one checkpoint
 // completed, and when its sources read records over the second half of the
-// run, some of them reached a sink.
+// run, some of them reached a sink's readers (diagnose/output.go).
 //
 // Phases: overload begins when the lag first exceeds 60 s of input while
 // growing (or, for a job that ends behind, when it last held under a second
