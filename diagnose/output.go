@@ -15,7 +15,9 @@ import (
 // start when none ever did). A record reaches a sink's readers when the
 // sink takes it, except at an exactly-once sink whose commits failed with
 // a known reason while its read_committed readers saw none of its records
-// (every commit over that half, or every commit of the run: sinkoutput.go). Judged for a job that went through no other
+// (every commit over that half, or every commit of the run), or at a sink
+// whose writer sent none of what it took in the run when only a full
+// batch would send it (sinkoutput.go). Judged for a job that went through no other
 // phase, or recovered from all it went through (each names the trouble
 // more precisely while it lasts). A summary without sink operators
 // (numbers taken from elsewhere) says nothing of the output and is judged
@@ -55,7 +57,7 @@ func outputFlow(res *result.Result) (read, written, last float64, ok bool) {
 		read = sRead
 	}
 	for _, h := range halves {
-		if h.dropped {
+		if h.silent() {
 			last = max(last, h.lastSeen)
 			continue
 		}
@@ -105,7 +107,7 @@ func noOutputWhy(res *result.Result, at, read float64) string {
 		from += ", the last at " + human.Seconds(at)
 	}
 	what := "no record reached a sink"
-	if len(droppedSinks(res)) > 0 {
+	if len(silentSinks(res)) > 0 {
 		what = "no record a sink took became visible to its readers"
 	}
 	l := fmt.Sprintf("%s %s, though the sources read %s records", what, from, human.Count(read))
@@ -144,7 +146,7 @@ func noOutputCause(res *result.Result) string {
 			causes = append(causes, fmt.Sprintf("%s emitted none of the %s records it read", o.Name, human.Count(float64(o.RecordsIn))))
 		}
 	}
-	causes = append(causes, droppedSinks(res)...)
+	causes = append(causes, silentSinks(res)...)
 	return strings.Join(causes, "; ")
 }
 

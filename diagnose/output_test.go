@@ -218,6 +218,62 @@ func TestCounterRise(t *testing.T) {
 	}
 }
 
+// TestJudgeBufferedSink: a sink whose writer sent none of what it took in
+// the run, when only a full batch would (delivery guarantee none, or
+// at-least-once with checkpointing off), is silent: no output when it is
+// the only sink, named in the why beside a sink whose output flows. One
+// that a checkpoint will flush, or that sent records, is judged by what it
+// took.
+func TestJudgeBufferedSink(t *testing.T) {
+	keepsUp := func(float64) float64 { return 50 }
+	checkJudged(t, []judgeCase{
+		{"none, nothing sent", keepsUp, flow(keepsUpSink, sinkSummary("none", 5000, 0)), result.PhaseNoOutput, "no output@0",
+			"no record a sink took became visible to its readers over the second half of the run, though the sources read 50k records: out's writer sent none of the 5k records it took: they wait in its buffer for a full batch, and no checkpoint flushes a writer whose delivery guarantee is none"},
+		{"at-least-once, checkpointing off", keepsUp, flow(keepsUpSink, sinkSummary("at-least-once", 5000, 0)), result.PhaseNoOutput, "no output@0",
+			"out's writer sent none of the 5k records it took: they wait in its buffer for a full batch, and with checkpointing off no checkpoint flushes it"},
+		// The first checkpoint comes after the run: it will flush them.
+		{"at-least-once, checkpointing on", keepsUp, flow(keepsUpSink, sinkSummary("at-least-once", 5000, 0, func(r *result.Result) {
+			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 1000, TimeoutS: 600}
+		})), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input$"},
+		{"none, some sent", keepsUp, flow(keepsUpSink, sinkSummary("none", 5000, 4000)), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input$"},
+		// An exactly-once sink's records are judged by its commits.
+		{"exactly-once, nothing sent", keepsUp, flow(keepsUpSink, sinkSummary("exactly-once", 5000, 0, ckpt10s)), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input$"},
+		// It took records until 40 s, none of which its readers ever saw:
+		// no output from the start, not from 40 s.
+		{"took nothing in the second half", keepsUp, flow(func(t float64) float64 {
+			if t <= 40 {
+				return 50
+			}
+			return 0
+		}, sinkSummary("none", 2000, 0)), result.PhaseNoOutput, "no output@0", "no record reached a sink over the second half of the run, though the sources read 50k records; Kafka lag"},
+		// A second sink whose output flows: the job has output, and the
+		// verdict names the silent one.
+		{"beside a flowing sink", keepsUp, flow(keepsUpSink, sinkSummary("none", 5000, 5000, func(r *result.Result) {
+			r.Summary.Operators = append(r.Summary.Operators, result.OperatorSummary{Name: "db", Kind: "sink", Parallelism: 6, RecordsIn: 3000})
+			r.Summary.Sinks = append(r.Summary.Sinks, result.SinkSummary{Sink: "db", Guarantee: "none", Taken: 3000})
+			r.Series = append(r.Series, result.Series{Operator: "db", Subtask: -1, Metric: result.MetricRecordsIn, Values: make([]float64, len(r.Times))})
+			for i := range r.Times {
+				r.Series[len(r.Series)-1].Values[i] = 30
+			}
+		})), result.PhaseStable, "stable@0",
+			"Kafka lag at the end 50ms of input; but db's writer sent none of the 3k records it took: they wait in its buffer for a full batch, and no checkpoint flushes a writer whose delivery guarantee is none (a batch-interval, a smaller batch-size or at-least-once with checkpointing would send them)$"},
+		{"summary alone", keepsUp, flow(keepsUpSink, sinkSummary("none", 5000, 0, func(r *result.Result) { r.Series = r.Series[:1] })), result.PhaseNoOutput, "no output@0",
+			"though the sources read 100k records: out's writer sent none of the 5k records it took"},
+	})
+}
+
+// sinkSummary gives the sink out a summary: its delivery guarantee, the
+// records it took and those its writer sent (numRecordsSend); then the
+// edits.
+func sinkSummary(guarantee string, taken, sent int64, edits ...func(*result.Result)) func(*result.Result) {
+	return func(r *result.Result) {
+		r.Summary.Sinks = append(r.Summary.Sinks, result.SinkSummary{Sink: "out", Guarantee: guarantee, Taken: taken, Sent: sent})
+		for _, e := range edits {
+			e(r)
+		}
+	}
+}
+
 // commits gives the exactly-once sink out its committer's
 // successfulCommittables and failedCommittables and its
 // flinksim.numRecordsVisible (500 records a commit that succeeds), all

@@ -20,6 +20,17 @@ import (
 // one to fall in the second half, or a release without the counters). A
 // sink that commits nothing over the half after commits that succeeded is
 // judged by what it took: its records are still to be decided, not lost.
+//
+// A sink whose writer sent none of the records it took in the whole run
+// (numRecordsSend 0), when nothing but a full batch would send them, is
+// silent too: its delivery guarantee is none, or at-least-once with
+// checkpointing off, so no checkpoint flushes its writer (a JDBC sink's
+// batchSize of 5000 with batchIntervalMs 0, JdbcExecutionOptions' default,
+// at a few records a second). Its records wait in the writer's buffer
+// for good. An at-least-once sink with checkpointing on flushes at the next
+// barrier (prepareSnapshotPreBarrier), so one that sent nothing yet is
+// judged by what it took, as an exactly-once sink that committed nothing
+// yet is.
 
 // sinkHalf is what one sink did over the second half of a run.
 type sinkHalf struct {
@@ -29,7 +40,11 @@ type sinkHalf struct {
 	// dropped: its commits over the half (or the run: overRun) all failed
 	// with a known reason and its read_committed readers saw none of its
 	// records
-	dropped  bool
+	dropped bool
+	// buffered: its writer sent none of the taken records it holds, and
+	// only a full batch would send them
+	buffered bool
+	taken    int64   // records it took in the whole run
 	lastSeen float64 // the last sample at which they saw one (0: none)
 	failed   float64 // commits failed over the half (or the run: overRun)
 	overRun  bool    // dropped by the whole run's commits, not the half's
@@ -53,6 +68,8 @@ func sinkHalves(res *result.Result) (halves []sinkHalf, series bool) {
 		}
 		h := sinkHalf{name: o.Name, took: float64(o.RecordsIn)}
 		k := summary[o.Name]
+		h.taken = k.Taken
+		h.buffered = k.Taken > 0 && k.Sent == 0 && (k.Guarantee == "none" || k.Guarantee == "at-least-once" && res.Summary.Checkpoints == nil)
 		if c := k.Committables; c != nil {
 			h.lost = c.LostRecords
 			h.failed = float64(c.Failed)
@@ -141,15 +158,25 @@ func knownReason(s result.Summary, k result.SinkSummary) string {
 	return "an injected commit-failure"
 }
 
-// droppedSinks names each sink that took records over the second half of
-// the run while its commits (over that half, or over the run: sinkHalf's
-// dropped) all failed with a known reason, so that its read_committed
-// readers saw none of them.
-func droppedSinks(res *result.Result) []string {
+// silent reports whether the sink's readers saw none of what it took over
+// the second half: its commits dropped it, or its writer holds it.
+func (h sinkHalf) silent() bool { return h.dropped || h.buffered }
+
+// silentSinks names each sink that took records over the second half of
+// the run while its readers saw none of them: its commits (over that
+// half, or over the run: sinkHalf's dropped) all failed with a known
+// reason, or its writer sent none of what it took and only a full batch
+// would (buffered).
+func silentSinks(res *result.Result) []string {
 	halves, _ := sinkHalves(res)
 	var out []string
 	for _, h := range halves {
-		if !h.dropped || h.took <= 0 {
+		if !h.silent() || h.took <= 0 {
+			continue
+		}
+		if !h.dropped {
+			out = append(out, fmt.Sprintf("%s's writer sent none of the %s records it took: they wait in its buffer for a full batch, %s",
+				h.name, human.Count(float64(h.taken)), unflushed(res, h.name)))
 			continue
 		}
 		span := "over the second half of the run"
@@ -160,4 +187,15 @@ func droppedSinks(res *result.Result) []string {
 			h.name, human.Count(h.took), human.Plural(int(h.failed), "commit"), span, h.reason, human.Count(float64(h.lost))))
 	}
 	return out
+}
+
+// unflushed says why no checkpoint flushes sink name's writer, and what
+// would send its records.
+func unflushed(res *result.Result, name string) string {
+	for _, k := range res.Summary.Sinks {
+		if k.Sink == name && k.Guarantee == "at-least-once" {
+			return "and with checkpointing off no checkpoint flushes it (a batch-interval, a smaller batch-size or checkpointing would send them)"
+		}
+	}
+	return "and no checkpoint flushes a writer whose delivery guarantee is none (a batch-interval, a smaller batch-size or at-least-once with checkpointing would send them)"
 }

@@ -45,7 +45,9 @@ const (
 // restart strategy gave up; no output (judged when no other phase is, or
 // the job recovered from all it went through) when the sources read
 // records over the second half of the run and none reached a sink's
-// readers, from the last sample at which one did (or when it recovered). The outcome is
+// readers, from the last sample at which one did (or when it recovered);
+// a silent sink beside one whose output flows is named in the why of any
+// outcome (silentSinks). The outcome is
 // the worst phase reached, or stable when the job ends healthy; a job that
 // went through worse phases and ends healthy gets a "recovered" phase at the
 // first sample after its last failure and restore at which its lag had
@@ -89,6 +91,9 @@ func Judge(res *result.Result) result.Verdict {
 	v.Why = why(res, v, j.endLag, growth, j.rate, since)
 	if j.silent {
 		v.Why = noOutputWhy(res, j.began[result.PhaseNoOutput], j.silentRead) + "; " + v.Why
+	} else if s := silentSinks(res); len(s) > 0 {
+		// others' output flows: the job has output, and these sinks none
+		v.Why += "; but " + strings.Join(s, "; ")
 	}
 	if j.down && !res.Failovers[len(res.Failovers)-1].Final {
 		v.Why = "restarting at the end; " + v.Why

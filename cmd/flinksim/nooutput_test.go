@@ -73,6 +73,23 @@ failures:
   - commit-failure: {sink: topic, checkpoint: 4, reason: known}
   - commit-failure: {sink: topic, checkpoint: 5, reason: known}
 `, "5m", exitUnmet, "no output", "topic's read_committed readers saw none of the"},
+	// A JDBC sink at 5 records/s with JdbcExecutionOptions' defaults
+	// (batchSize 5000, batchIntervalMs 0) and checkpointing off: its
+	// writer holds every record it takes (the run was "stable").
+	{"a batch never full", `name: jdbc
+duration: 5m
+sources: [{name: orders, kind: kafka, partitions: 1, rate: 5/s, record-size: 200B}]
+operators: [{name: enrich, cost: 20us}]
+sinks: [{name: db, system: jdbc}]
+`, "5m", exitUnmet, "no output", "records it took: they wait in its buffer for a full batch, and with checkpointing off no checkpoint flushes it"},
+	// The same beside a sink whose output flows: the job has output, and
+	// the verdict names the silent sink.
+	{"a batch never full beside a flowing sink", `name: jdbc
+duration: 5m
+sources: [{name: orders, kind: kafka, partitions: 1, rate: 5/s, record-size: 200B}]
+operators: [{name: enrich, cost: 20us}]
+sinks: [{name: db, system: jdbc}, {name: log}]
+`, "5m", exitOK, "stable", "; but db's writer sent none of the "},
 }
 
 // TestRunNoOutput: a job whose sources read while nothing reaches a sink
