@@ -7,7 +7,8 @@
 //	complete.go     Complete: fills a run's summary with the diagnosis
 //	verdict.go      Judge: outcome, phases and the "why" sentence
 //	output.go       the no-output phase: sources read, no record reached a sink's readers
-//	sinkoutput.go   a sink's output: what it took, none where every commit failed or its writer holds it
+//	sinkoutput.go   a sink's output: what it took, none where every commit failed
+//	sinkbuffer.go   none where its writers hold it for a full batch that does not come
 //	sustainable.go  Sustainable: the largest input rate the job keeps up with
 //	bottleneck.go   Backpressure, Skew, Bound: where the job is limited, in words
 package diagnose

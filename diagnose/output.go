@@ -15,9 +15,9 @@ import (
 // start when none ever did). A record reaches a sink's readers when the
 // sink takes it, except at an exactly-once sink whose commits failed with
 // a known reason while its read_committed readers saw none of its records
-// (every commit over that half, or every commit of the run), or at a sink
-// whose writer sent none of what it took in the run when only a full
-// batch would send it (sinkoutput.go). Judged for a job that went through no other
+// (every commit over that half, or every commit of the run: sinkoutput.go),
+// or at a sink whose writers sent none of what it took over that half when
+// only a full batch would send it (sinkbuffer.go). Judged for a job that went through no other
 // phase, or recovered from all it went through (each names the trouble
 // more precisely while it lasts). A summary without sink operators
 // (numbers taken from elsewhere) says nothing of the output and is judged

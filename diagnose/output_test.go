@@ -218,60 +218,89 @@ func TestCounterRise(t *testing.T) {
 	}
 }
 
-// TestJudgeBufferedSink: a sink whose writer sent none of what it took in
-// the run, when only a full batch would (delivery guarantee none, or
-// at-least-once with checkpointing off), is silent: no output when it is
-// the only sink, named in the why beside a sink whose output flows. One
-// that a checkpoint will flush, or that sent records, is judged by what it
-// took.
+// TestJudgeBufferedSink: a sink whose writers send only full batches
+// (batch-size above 1, no batch-interval, and no checkpoint flush: delivery
+// guarantee none, or at-least-once with checkpointing off) and sent none
+// over the second half of the run while it took records there is silent:
+// no output when it is the only sink, named in the why beside a sink whose
+// output flows. One that a checkpoint or its batch-interval will flush,
+// or that sent records over the half, is judged by what it took.
 func TestJudgeBufferedSink(t *testing.T) {
 	keepsUp := func(float64) float64 { return 50 }
+	aloOn := func(r *result.Result) {
+		r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 1000, TimeoutS: 600}
+	}
+	interval := func(r *result.Result) { r.Summary.Sinks[0].BatchIntervalS = 600 }
+	failed := func(r *result.Result) { r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(70), Final: true}} }
 	checkJudged(t, []judgeCase{
-		{"none, nothing sent", keepsUp, flow(keepsUpSink, sinkSummary("none", 5000, 0)), result.PhaseNoOutput, "no output@0",
-			"no record a sink took became visible to its readers over the second half of the run, though the sources read 50k records: out's writer sent none of the 5k records it took: they wait in its buffer for a full batch, and no checkpoint flushes a writer whose delivery guarantee is none"},
-		{"at-least-once, checkpointing off", keepsUp, flow(keepsUpSink, sinkSummary("at-least-once", 5000, 0)), result.PhaseNoOutput, "no output@0",
-			"out's writer sent none of the 5k records it took: they wait in its buffer for a full batch, and with checkpointing off no checkpoint flushes it"},
+		{"none, nothing sent", keepsUp, flow(keepsUpSink, batched("none", 5000, never)), result.PhaseNoOutput, "no output@0",
+			"no record a sink took became visible to its readers over the second half of the run, though the sources read 50k records: out took 2.5k records over the second half of the run and its 6 writers sent none: each sends a batch of 5k records (its batch-size) and has no batch-interval, and no checkpoint flushes a writer whose delivery guarantee is none (a batch-interval, a smaller batch-size or at-least-once with checkpointing would send them); Kafka lag"},
+		{"at-least-once, checkpointing off", keepsUp, flow(keepsUpSink, batched("at-least-once", 5000, never)), result.PhaseNoOutput, "no output@0",
+			"and with checkpointing off no checkpoint flushes it (a batch-interval, a smaller batch-size or checkpointing would send them)"},
 		// The first checkpoint comes after the run: it will flush them.
-		{"at-least-once, checkpointing on", keepsUp, flow(keepsUpSink, sinkSummary("at-least-once", 5000, 0, func(r *result.Result) {
-			r.Summary.Checkpoints = &result.CheckpointSummary{IntervalS: 1000, TimeoutS: 600}
-		})), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input$"},
-		{"none, some sent", keepsUp, flow(keepsUpSink, sinkSummary("none", 5000, 4000)), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input$"},
+		{"at-least-once, checkpointing on", keepsUp, flow(keepsUpSink, batched("at-least-once", 5000, never, aloOn)), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input$"},
+		// A batch-interval sends them, however long after the run.
+		{"a batch-interval", keepsUp, flow(keepsUpSink, batched("none", 5000, never, interval)), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input$"},
+		{"a batch of one", keepsUp, flow(keepsUpSink, batched("none", 1, never)), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input$"},
+		{"batches sent over the half", keepsUp, flow(keepsUpSink, batched("none", 500, every10s)), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input$"},
+		// Batches until 40 s (a backlog read at the start), none after:
+		// no output from the last batch its readers saw.
+		{"batches sent until 40s", keepsUp, flow(keepsUpSink, batched("none", 500, until40(every10s))), result.PhaseNoOutput, "stable@0, no output@40",
+			"the last at 40s, though the sources read 50k records: out took 2.5k records over the second half of the run and its 6 writers sent none"},
 		// An exactly-once sink's records are judged by its commits.
-		{"exactly-once, nothing sent", keepsUp, flow(keepsUpSink, sinkSummary("exactly-once", 5000, 0, ckpt10s)), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input$"},
+		{"exactly-once, nothing sent", keepsUp, flow(keepsUpSink, batched("exactly-once", 5000, never, ckpt10s)), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input$"},
 		// It took records until 40 s, none of which its readers ever saw:
-		// no output from the start, not from 40 s.
+		// no output from the start, and nothing taken over the half to
+		// name.
 		{"took nothing in the second half", keepsUp, flow(func(t float64) float64 {
 			if t <= 40 {
 				return 50
 			}
 			return 0
-		}, sinkSummary("none", 2000, 0)), result.PhaseNoOutput, "no output@0", "no record reached a sink over the second half of the run, though the sources read 50k records; Kafka lag"},
+		}, batched("none", 5000, never)), result.PhaseNoOutput, "no output@0", "no record reached a sink over the second half of the run, though the sources read 50k records; Kafka lag"},
 		// A second sink whose output flows: the job has output, and the
-		// verdict names the silent one.
-		{"beside a flowing sink", keepsUp, flow(keepsUpSink, sinkSummary("none", 5000, 5000, func(r *result.Result) {
-			r.Summary.Operators = append(r.Summary.Operators, result.OperatorSummary{Name: "db", Kind: "sink", Parallelism: 6, RecordsIn: 3000})
-			r.Summary.Sinks = append(r.Summary.Sinks, result.SinkSummary{Sink: "db", Guarantee: "none", Taken: 3000})
-			r.Series = append(r.Series, result.Series{Operator: "db", Subtask: -1, Metric: result.MetricRecordsIn, Values: make([]float64, len(r.Times))})
-			for i := range r.Times {
-				r.Series[len(r.Series)-1].Values[i] = 30
-			}
-		})), result.PhaseStable, "stable@0",
-			"Kafka lag at the end 50ms of input; but db's writer sent none of the 3k records it took: they wait in its buffer for a full batch, and no checkpoint flushes a writer whose delivery guarantee is none (a batch-interval, a smaller batch-size or at-least-once with checkpointing would send them)$"},
-		{"summary alone", keepsUp, flow(keepsUpSink, sinkSummary("none", 5000, 0, func(r *result.Result) { r.Series = r.Series[:1] })), result.PhaseNoOutput, "no output@0",
-			"though the sources read 100k records: out's writer sent none of the 5k records it took"},
+		// verdict names the silent one; not once the job has failed.
+		{"beside a flowing sink", keepsUp, flow(keepsUpSink, batched("none", 5000, never, beside)), result.PhaseStable, "stable@0",
+			"Kafka lag at the end 50ms of input; but out took 2.5k records over the second half of the run and its 6 writers sent none: each sends a batch of 5k records"},
+		{"beside a flowing sink, failed", keepsUp, flow(keepsUpSink, batched("none", 5000, never, beside, failed)), result.PhaseFailed, "stable@0, failover@70, failed@70", "the job failed; Kafka lag at the end 50ms of input$"},
+		{"summary alone", keepsUp, flow(keepsUpSink, batched("none", 5000, never, func(r *result.Result) { r.Series = r.Series[:1] })), result.PhaseNoOutput, "no output@0",
+			"though the sources read 100k records: out took 5k records in the run and its 6 writers sent none"},
 	})
 }
 
-// sinkSummary gives the sink out a summary: its delivery guarantee, the
-// records it took and those its writer sent (numRecordsSend); then the
-// edits.
-func sinkSummary(guarantee string, taken, sent int64, edits ...func(*result.Result)) func(*result.Result) {
+// batched gives the sink out a summary with its delivery guarantee and
+// batch-size, no batch-interval, 5000 records taken and what sent(t)
+// says it sent (batches of batch records, cumulative), its numRecordsSend
+// and flinksim.numRecordsVisible (seen as sent); then the edits.
+func batched(guarantee string, batch int64, sent func(float64) float64, edits ...func(*result.Result)) func(*result.Result) {
 	return func(r *result.Result) {
-		r.Summary.Sinks = append(r.Summary.Sinks, result.SinkSummary{Sink: "out", Guarantee: guarantee, Taken: taken, Sent: sent})
+		o := r.Summary.Operators[2]
+		k := result.SinkSummary{Sink: "out", Guarantee: guarantee, BatchSize: batch, Taken: 5000}
+		for _, m := range []string{o.SinkMetric(result.MetricRecordsSend), result.MetricSinkWritten} {
+			s := result.Series{Operator: "out", Subtask: -1, Metric: m}
+			for _, t := range r.Times {
+				s.Values = append(s.Values, float64(batch)*sent(t))
+			}
+			r.Series = append(r.Series, s)
+			k.Sent = int64(s.Values[len(s.Values)-1])
+		}
+		r.Summary.Sinks = append(r.Summary.Sinks, k)
 		for _, e := range edits {
 			e(r)
 		}
 	}
+}
+
+// beside adds a sink log whose output flows (30 records/s, each sent at
+// once).
+func beside(r *result.Result) {
+	r.Summary.Operators = append(r.Summary.Operators, result.OperatorSummary{Name: "log", Kind: "sink", Parallelism: 6, RecordsIn: 3000})
+	r.Summary.Sinks = append(r.Summary.Sinks, result.SinkSummary{Sink: "log", Guarantee: "none", BatchSize: 1, Taken: 3000, Sent: 3000})
+	in := result.Series{Operator: "log", Subtask: -1, Metric: result.MetricRecordsIn}
+	for range r.Times {
+		in.Values = append(in.Values, 30)
+	}
+	r.Series = append(r.Series, in)
 }
 
 // commits gives the exactly-once sink out its committer's

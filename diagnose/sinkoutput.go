@@ -21,16 +21,8 @@ import (
 // sink that commits nothing over the half after commits that succeeded is
 // judged by what it took: its records are still to be decided, not lost.
 //
-// A sink whose writer sent none of the records it took in the whole run
-// (numRecordsSend 0), when nothing but a full batch would send them, is
-// silent too: its delivery guarantee is none, or at-least-once with
-// checkpointing off, so no checkpoint flushes its writer (a JDBC sink's
-// batchSize of 5000 with batchIntervalMs 0, JdbcExecutionOptions' default,
-// at a few records a second). Its records wait in the writer's buffer
-// for good. An at-least-once sink with checkpointing on flushes at the next
-// barrier (prepareSnapshotPreBarrier), so one that sent nothing yet is
-// judged by what it took, as an exactly-once sink that committed nothing
-// yet is.
+// A sink whose writers send only full batches (sinkbuffer.go) and sent
+// none over the half while it took records there is silent too.
 
 // sinkHalf is what one sink did over the second half of a run.
 type sinkHalf struct {
@@ -41,15 +33,18 @@ type sinkHalf struct {
 	// with a known reason and its read_committed readers saw none of its
 	// records
 	dropped bool
-	// buffered: its writer sent none of the taken records it holds, and
-	// only a full batch would send them
-	buffered bool
-	taken    int64   // records it took in the whole run
-	lastSeen float64 // the last sample at which they saw one (0: none)
-	failed   float64 // commits failed over the half (or the run: overRun)
-	overRun  bool    // dropped by the whole run's commits, not the half's
-	lost     int64   // records lost in failed commits, the whole run
-	reason   string  // what failed its commits with a known reason
+	// buffered: its writers sent none of the records it took over the
+	// half (or the run, read back without series), and only a full batch
+	// would send them (waits: waitsForBatch)
+	buffered, waits bool
+	batch           int64   // its batch-size
+	writers         int     // its parallelism
+	guarantee       string  // its delivery guarantee
+	lastSeen        float64 // the last sample at which they saw one (0: none)
+	failed          float64 // commits failed over the half (or the run: overRun)
+	overRun         bool    // dropped by the whole run's commits, not the half's
+	lost            int64   // records lost in failed commits, the whole run
+	reason          string  // what failed its commits with a known reason
 }
 
 // sinkHalves is what each sink operator did over the second half of the
@@ -68,8 +63,9 @@ func sinkHalves(res *result.Result) (halves []sinkHalf, series bool) {
 		}
 		h := sinkHalf{name: o.Name, took: float64(o.RecordsIn)}
 		k := summary[o.Name]
-		h.taken = k.Taken
-		h.buffered = k.Taken > 0 && k.Sent == 0 && (k.Guarantee == "none" || k.Guarantee == "at-least-once" && res.Summary.Checkpoints == nil)
+		h.batch, h.writers, h.guarantee = k.BatchSize, o.Parallelism, k.Guarantee
+		h.waits = waitsForBatch(k, res.Summary.Checkpoints != nil)
+		h.buffered = h.waits && k.Taken > 0 && k.Sent == 0
 		if c := k.Committables; c != nil {
 			h.lost = c.LostRecords
 			h.failed = float64(c.Failed)
@@ -108,6 +104,10 @@ func sinkHalves(res *result.Result) (halves []sinkHalf, series bool) {
 		h.lastSeen = lastSeen
 		if failed > 0 && succeeded == 0 && seen == 0 { // said of the half, the run's rule or not
 			h.dropped, h.failed, h.overRun = true, failed, false
+		}
+		if sent, ok := m[o.SinkMetric(result.MetricRecordsSend)]; ok && h.waits {
+			rise, _ := counterRise(res.Times, sent, from)
+			h.buffered = rise == 0
 		}
 	}
 	return halves, true
@@ -165,18 +165,17 @@ func (h sinkHalf) silent() bool { return h.dropped || h.buffered }
 // silentSinks names each sink that took records over the second half of
 // the run while its readers saw none of them: its commits (over that
 // half, or over the run: sinkHalf's dropped) all failed with a known
-// reason, or its writer sent none of what it took and only a full batch
-// would (buffered).
+// reason, or its writers sent none of them and only a full batch would
+// (buffered).
 func silentSinks(res *result.Result) []string {
-	halves, _ := sinkHalves(res)
+	halves, series := sinkHalves(res)
 	var out []string
 	for _, h := range halves {
 		if !h.silent() || h.took <= 0 {
 			continue
 		}
 		if !h.dropped {
-			out = append(out, fmt.Sprintf("%s's writer sent none of the %s records it took: they wait in its buffer for a full batch, %s",
-				h.name, human.Count(float64(h.taken)), unflushed(res, h.name)))
+			out = append(out, bufferedWhy(h, series))
 			continue
 		}
 		span := "over the second half of the run"
@@ -187,15 +186,4 @@ func silentSinks(res *result.Result) []string {
 			h.name, human.Count(h.took), human.Plural(int(h.failed), "commit"), span, h.reason, human.Count(float64(h.lost))))
 	}
 	return out
-}
-
-// unflushed says why no checkpoint flushes sink name's writer, and what
-// would send its records.
-func unflushed(res *result.Result, name string) string {
-	for _, k := range res.Summary.Sinks {
-		if k.Sink == name && k.Guarantee == "at-least-once" {
-			return "and with checkpointing off no checkpoint flushes it (a batch-interval, a smaller batch-size or checkpointing would send them)"
-		}
-	}
-	return "and no checkpoint flushes a writer whose delivery guarantee is none (a batch-interval, a smaller batch-size or at-least-once with checkpointing would send them)"
 }

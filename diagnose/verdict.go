@@ -47,7 +47,7 @@ const (
 // records over the second half of the run and none reached a sink's
 // readers, from the last sample at which one did (or when it recovered);
 // a silent sink beside one whose output flows is named in the why of any
-// outcome (silentSinks). The outcome is
+// outcome but failed (silentSinks). The outcome is
 // the worst phase reached, or stable when the job ends healthy; a job that
 // went through worse phases and ends healthy gets a "recovered" phase at the
 // first sample after its last failure and restore at which its lag had
@@ -91,8 +91,9 @@ func Judge(res *result.Result) result.Verdict {
 	v.Why = why(res, v, j.endLag, growth, j.rate, since)
 	if j.silent {
 		v.Why = noOutputWhy(res, j.began[result.PhaseNoOutput], j.silentRead) + "; " + v.Why
-	} else if s := silentSinks(res); len(s) > 0 {
+	} else if s := silentSinks(res); len(s) > 0 && v.Outcome != result.PhaseFailed {
 		// others' output flows: the job has output, and these sinks none
+		// (a failed job has no writers left to hold anything)
 		v.Why += "; but " + strings.Join(s, "; ")
 	}
 	if j.down && !res.Failovers[len(res.Failovers)-1].Final {

@@ -229,7 +229,8 @@ func (w *sinkWriter) upsertReplayed(v int64) {
 
 // summary is the sink's result.SinkSummary over its writers.
 func (n *sinkNode) summary(ws []*sinkWriter) result.SinkSummary {
-	out := result.SinkSummary{Sink: n.rt.spec.Name, Guarantee: n.d.Guarantee.String(), System: n.d.System.String(), Taken: n.taken, Sent: n.sent}
+	out := result.SinkSummary{Sink: n.rt.spec.Name, Guarantee: n.d.Guarantee.String(), System: n.d.System.String(),
+		BatchSize: max(1, n.d.BatchSize), BatchIntervalS: n.d.BatchInterval.Seconds(), Taken: n.taken, Sent: n.sent}
 	var hc, hu []int64
 	for _, w := range ws {
 		h, pending := w.fates(true)

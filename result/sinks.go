@@ -8,6 +8,15 @@ type SinkSummary struct {
 	Sink      string `json:"sink"`
 	Guarantee string `json:"delivery_guarantee"` // none, at-least-once, exactly-once (Flink's DeliveryGuarantee)
 	System    string `json:"system"`             // generic, kafka, jdbc
+	// BatchSize is the records a writer (each subtask's) holds before it
+	// sends them; BatchIntervalS how long after its first record it sends
+	// a batch that is not full (0: only full batches, and a checkpoint's
+	// flush unless the guarantee is none): the scenario's batch-size and
+	// batch-interval (JdbcExecutionOptions' batchSize and batchIntervalMs,
+	// a KafkaProducer's batching and linger.ms). 0 in a run read back from
+	// before they were written.
+	BatchSize      int64   `json:"batch_size"`
+	BatchIntervalS float64 `json:"batch_interval_s"`
 	// Taken counts records the writer took, every attempt; Sent those it
 	// sent to the system (Flink's numRecordsSend), aborted transactions'
 	// included.
