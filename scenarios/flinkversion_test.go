@@ -81,6 +81,32 @@ func TestFlinkVersionDefaults(t *testing.T) {
 	}
 }
 
+// TestFlinkVersionPartitionDiscovery: a Kafka source lists its partitions
+// every 5 minutes from Flink 1.18 (the connector's default since 3.1,
+// FLIP-288) and only as its enumerator starts before it, unless the
+// scenario says.
+func TestFlinkVersionPartitionDiscovery(t *testing.T) {
+	for _, c := range []struct {
+		sets []string
+		want sim.Time
+	}{
+		{nil, 5 * sim.Minute},
+		{[]string{"flink-version=1.18"}, 5 * sim.Minute},
+		{[]string{"flink-version=1.17"}, 0},
+		{[]string{"flink-version=1.15"}, 0},
+		{[]string{"flink-version=1.17", "sources.clicks.partition-discovery-interval=1min"}, sim.Minute},
+	} {
+		l, err := Load("m.yaml", []byte(minimal), c.sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := l.Spec.Nodes[0].Kafka.DiscoveryInterval; got != c.want {
+			t.Errorf("%v: partition discovery every %v, want %v", c.sets, got, c.want)
+		}
+		assertRoundTrip(t, l)
+	}
+}
+
 func TestFlinkVersionRefused(t *testing.T) {
 	for _, v := range []string{"1.2", "3.0", "1.14", "latest", "1.18.x"} {
 		_, err := Load("m.yaml", []byte(minimal), []string{"flink-version=" + v})

@@ -40,9 +40,7 @@ func (r *resolver) source(n *node) {
 		r.count(n.path+".initial-backlog", *s.InitialBacklog, 0, maxRunRecords, "a whole number of records from 0 to 2^53 = 9007199254740992")
 	}
 	if s.PartitionDiscovery == nil {
-		// KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL_MS: 5 minutes,
-		// Kafka's metadata.max.age.ms.
-		s.PartitionDiscovery = ptr(Duration(5 * sim.Minute))
+		s.PartitionDiscovery = ptr(Duration(defaultDiscovery(r.release)))
 	}
 	if s.Rate == nil {
 		s.Rate = &RateSpec{Constant: &RateValue{}}
@@ -110,6 +108,23 @@ func (r *resolver) rate(x *RateSpec, path string) {
 			d.at(path+".bursts", "needs 0 < duration < every")
 		}
 	}
+}
+
+// defaultDiscovery is a Kafka source's partition.discovery.interval.ms in
+// release rel when none is set: KafkaSourceOptions
+// .PARTITION_DISCOVERY_INTERVAL_MS, 5 minutes (Kafka's
+// metadata.max.age.ms) since flink-connector-kafka 3.1 (FLIP-288,
+// FLINK-32020), the first connector for Flink 1.18 to have it; off (0:
+// the enumerator lists partitions only when it starts) in the connector
+// Flink 1.17 and before ship, whose documentation says "Partition
+// discovery is disabled by default". (A DataStream KafkaSource built by
+// connectors 3.1 to 3.3 turns it off too when unset, FLINK-36780: the
+// README says how to tell.)
+func defaultDiscovery(rel flinkRelease) sim.Time {
+	if rel.before("1.18") {
+		return 0
+	}
+	return 5 * sim.Minute
 }
 
 // kafkaModel is a source's topic in the model, in Flink release rel;
