@@ -196,13 +196,26 @@ func skewOf(sk result.SkewSummary) string {
 	}
 	switch {
 	case sk.HottestKeyBoundRPS > 0 && len(sk.HottestKeys) > 0:
-		line += fmt.Sprintf("; hot keys %s share a key group, which one subtask takes at any parallelism: together they allow %s/s input (%d subtasks reach 90%% of it, more add ever less)",
-			human.And(sk.HottestKeys), human.Count(sk.HottestKeyBoundRPS), sk.ParallelismLimit)
+		line += fmt.Sprintf("; hot keys %s share a key group, which one subtask takes at any parallelism: together they allow %s/s input (%s)",
+			human.And(sk.HottestKeys), human.Count(sk.HottestKeyBoundRPS), limitWords(sk))
 	case sk.HottestKeyBoundRPS > 0 && sk.TopKeys[0].Share >= 0.001:
-		line += fmt.Sprintf("; the hottest key alone allows %s/s input at any parallelism (%d subtasks reach 90%% of it, more add ever less)",
-			human.Count(sk.HottestKeyBoundRPS), sk.ParallelismLimit)
+		line += fmt.Sprintf("; the hottest key alone allows %s/s input at any parallelism (%s)",
+			human.Count(sk.HottestKeyBoundRPS), limitWords(sk))
 	}
 	return line
+}
+
+// limitWords says the parallelism at which the operator reaches 90% of what
+// its hottest key allows, and when that is above its max parallelism, that
+// it needs a larger one first: key groups are fixed by a job's state, and
+// a job restored from a checkpoint keeps its max parallelism
+// (StateAssignmentOperation), so only a job started without state can.
+func limitWords(sk result.SkewSummary) string {
+	if sk.MaxParallelism > 0 && sk.ParallelismLimit > sk.MaxParallelism {
+		return fmt.Sprintf("%d subtasks reach 90%% of it, above its max parallelism of %d, which a job restored from a checkpoint keeps; more add ever less",
+			sk.ParallelismLimit, sk.MaxParallelism)
+	}
+	return fmt.Sprintf("%d subtasks reach 90%% of it, more add ever less", sk.ParallelismLimit)
 }
 
 // Bound says the job's sustainable input rate and what bounds it ("" when

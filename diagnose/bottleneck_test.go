@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/flinksim/flinksim/result"
@@ -78,5 +79,29 @@ func TestBackpressureNamesTheTaskDownstream(t *testing.T) {
 				t.Errorf("Backpressure = %q\nwant           %q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestSkewParallelismLimit: the parallelism at which the hottest key's
+// operator reaches 90% of what the key allows is told against the max
+// parallelism (key-skew's bot at 4% of 50 subtasks' 128 key groups needs
+// 216): above it a job needs a larger one first, which one restored from a
+// checkpoint cannot take (it keeps its key groups).
+func TestSkewParallelismLimit(t *testing.T) {
+	for _, c := range []struct {
+		limit, maxP int
+		want        string
+	}{
+		{216, 128, "the hottest key alone allows 416.7k/s input at any parallelism (216 subtasks reach 90% of it, above its max parallelism of 128, which a job restored from a checkpoint keeps; more add ever less)"},
+		{216, 256, "the hottest key alone allows 416.7k/s input at any parallelism (216 subtasks reach 90% of it, more add ever less)"},
+	} {
+		sk := result.SkewSummary{Operator: "user-stats", Parallelism: 50, MaxParallelism: c.maxP, Ratio: 2.75,
+			HotSubtasks:        []result.SubtaskLoad{{Subtask: 38, Share: 0.055, KeyGroups: "98-99"}},
+			TopKeys:            []result.KeyLoad{{Key: "bot-1", Share: 0.04, Subtask: 38}},
+			HottestKeyBoundRPS: 416_700, ParallelismLimit: c.limit}
+		lines := Skew(result.Summary{Skew: []result.SkewSummary{sk}})
+		if len(lines) != 1 || !strings.HasSuffix(lines[0], c.want) {
+			t.Errorf("max parallelism %d: %q\nwant it to end %q", c.maxP, lines, c.want)
+		}
 	}
 }

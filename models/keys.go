@@ -135,10 +135,11 @@ type HotKey struct {
 // tracked one by one.
 const maxHeavy = 1000
 
-// exactLayoutLimit is the largest population whose keys are placed in key
-// groups one by one; above it the keys beyond the heavy ones are spread over
-// key groups in expectation (the murmur hash spreads keys evenly; the error
-// is ~1/sqrt(N/M)).
+// exactLayoutLimit is the most keys placed in key groups one by one, band
+// by band from the most frequent (a hot set of 200k keys among 20M is
+// placed exactly, as the load it carries makes its key groups' counts
+// matter); a band beyond it is spread over key groups in expectation (the
+// murmur hash spreads keys evenly; the error is ~1/sqrt(N/M)).
 const exactLayoutLimit = 1 << 22
 
 func (p *Population) Distinct() float64 { return float64(p.N) + float64(len(p.Hot)) }
@@ -280,7 +281,7 @@ func (p *Population) Layout(mp int, t sim.Time) *KeyLayout { return p.layout(mp,
 // layout is Layout with the keys beyond the heavy ones keyed as salted
 // Tuple2s when salts > 0: each as salts keys (key, 0) .. (key, salts−1) of
 // equal share, hashed 31·hash(key) + salt as Tuple2.hashCode does; placed
-// one by one when the salted keys number at most exactLayoutLimit. The
+// one by one within exactLayoutLimit salted keys. The
 // heavy keys are then listed by their own hash, but not placed: SaltedKeys
 // places them.
 func (p *Population) layout(mp int, t sim.Time, salts int32) *KeyLayout {
@@ -297,17 +298,23 @@ func (p *Population) layout(mp int, t sim.Time, salts int32) *KeyLayout {
 	}
 	bands := p.bands(nHeavy)
 	l.Tiers = newTiers(len(bands)-1, mp)
+	placed := int64(0) // keys placed one by one so far (salted keys each)
 	for b := 0; b+1 < len(bands); b++ {
 		lo, hi := bands[b]+1, bands[b+1] // ranks lo..hi
 		tier := &l.Tiers[b]
+		keys := (hi - lo + 1) * int64(max(salts, 1))
+		exact := placed+keys <= exactLayoutLimit
+		if exact {
+			placed += keys
+		}
 		switch {
-		case salts == 0 && p.N <= exactLayoutLimit:
+		case salts == 0 && exact:
 			for r := lo; r <= hi; r++ {
 				kg := partitioning.KeyGroup(p.rankHash(r), mp)
 				tier.Share[kg] += base * p.rankShare(r, norm)
 				tier.Keys[kg]++
 			}
-		case salts > 0 && p.N*int64(salts) <= exactLayoutLimit:
+		case salts > 0 && exact:
 			for r := lo; r <= hi; r++ {
 				code, s := p.rankHash(r), base*p.rankShare(r, norm)/float64(salts)
 				for b := range salts {
