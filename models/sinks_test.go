@@ -289,6 +289,29 @@ func TestNoneLosesBufferedRecords(t *testing.T) {
 	}
 }
 
+// TestFullBatchesOnly: a writer that sends only full batches of B records
+// (no flush at barriers, no batch-interval) sends B at a time even when a
+// step's chunk crosses a batch's end, as JdbcOutputFormat.writeRecord
+// flushes record by record when batchCount reaches batchSize: every
+// writer's numRecordsSend is a multiple of B, and it holds fewer than B.
+// Chunks of 300 records against batches of 500 cross them every other
+// step (a break-tester's sink sent 15159 at once).
+func TestFullBatchesOnly(t *testing.T) {
+	const batch = 500
+	spec := sinkJob(Delivery{Guarantee: NoGuarantee, BatchSize: batch}, 3000)
+	spec.Sim.ChunkRecords = 300
+	spec.Checkpointing = nil
+	s, res := runWith(t, spec)
+	for _, w := range s.sinkWriters {
+		if w.sentTotal == 0 || w.sentTotal%batch != 0 || w.pos-w.sent >= batch || w.pos-w.sent < 0 {
+			t.Errorf("subtask %d: sent %d, holds %d; want whole batches of %d and less than one held", w.st.index, w.sentTotal, w.pos-w.sent, batch)
+		}
+	}
+	if k := sinkOf(t, res); k.Sent%batch != 0 || k.ReadCommitted.Pending >= 2*batch {
+		t.Errorf("sink sent %d, %d pending; want whole batches of %d, less than one per writer pending", k.Sent, k.ReadCommitted.Pending, batch)
+	}
+}
+
 // TestCommitFailures: a commit failing with a known reason drops its
 // committable, its records lost, and the job goes on; with an unknown one
 // the task fails, and the restored job commits it again: nothing lost.

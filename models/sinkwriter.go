@@ -54,6 +54,23 @@ func (g *writeSeg) before(t sim.Time) writeSeg {
 	return head
 }
 
+// first splits off the first k records, their write and creation times
+// the first k/n of the segment's (spread evenly), and leaves the rest in g.
+func (g *writeSeg) first(k int64) writeSeg {
+	n := g.hi - g.lo
+	if k >= n {
+		head := *g
+		g.lo = g.hi
+		return head
+	}
+	f := float64(k) / float64(n)
+	w := g.wLo + sim.Time(f*float64(g.wHi-g.wLo))
+	c := g.cLo + sim.Time(f*float64(g.cHi-g.cLo))
+	head := writeSeg{lo: g.lo, hi: g.lo + k, wLo: g.wLo, wHi: w, cLo: g.cLo, cHi: c}
+	g.lo, g.wLo, g.cLo = head.hi, w, c
+	return head
+}
+
 // sinkWriter is a sink subtask's writer and what became of its records.
 type sinkWriter struct {
 	node *sinkNode
@@ -113,7 +130,8 @@ func (s *Simulation) sinkTook(rt *nodeRT, st *subtask, w *sinkWriter, now sim.Ti
 // visible as they are written, with one latency: the writer sends them at
 // once, alone, and they were created at one instant.
 func (w *sinkWriter) visibleAtOnce(n int64, c *Chunk) bool {
-	return w.pos == w.sent && n >= w.batch() && c.CreatedLo == c.CreatedHi && w.node.rt.lat != nil
+	b := w.batch()
+	return w.pos == w.sent && n >= b && (b == 1 || n%b == 0) && c.CreatedLo == c.CreatedHi && w.node.rt.lat != nil
 }
 
 // sinkWrote: writer w took n records of chunk c.
@@ -127,31 +145,49 @@ func (s *Simulation) sinkWrote(w *sinkWriter, n int64, c *Chunk) {
 	w.buf.add(n, now, c)
 	w.pos += n
 	w.node.taken += n
-	switch {
-	case w.pos-w.sent >= w.batch():
-		s.sinkFlush(w)
+	switch b, held := w.batch(), w.pos-w.sent; {
+	case held >= b && b == 1:
+		s.sinkFlush(w) // each record at once: no division per record in exact mode
+	case held >= b:
+		// Full batches only: JdbcOutputFormat.writeRecord flushes as its
+		// batchCount reaches batchSize, record by record, so a chunk that
+		// crosses it leaves the records after the last full batch
+		// buffered, a batch of their own from now.
+		s.sinkSend(w, held-held%b)
+		if w.pos > w.sent && w.d.BatchInterval > 0 {
+			s.eng.Arm(w.flushTimer, sim.Add(now, w.d.BatchInterval), evSinkFlush, st.id, stamp(st, int64(w.slot)))
+		}
 	case first && w.d.BatchInterval > 0:
 		s.eng.Arm(w.flushTimer, sim.Add(now, w.d.BatchInterval), evSinkFlush, st.id, stamp(st, int64(w.slot)))
 	}
 }
 
-// sinkFlush sends writer w's buffer to the external system.
-func (s *Simulation) sinkFlush(w *sinkWriter) {
-	if w.pos == w.sent {
+// sinkFlush sends writer w's whole buffer to the external system.
+func (s *Simulation) sinkFlush(w *sinkWriter) { s.sinkSend(w, w.pos-w.sent) }
+
+// sinkSend sends the first k records of writer w's buffer to the external
+// system; the timer that would flush the buffer stops once it is empty.
+func (s *Simulation) sinkSend(w *sinkWriter, k int64) {
+	if k <= 0 {
 		return
 	}
 	now := s.eng.Now()
+	to := w.sent + k
 	if w.d.Guarantee != ExactlyOnce || !s.txnSent(w) {
-		w.uncommitted.add(w.sent, w.pos) // and to read_committed readers unless exactly-once
+		w.uncommitted.add(w.sent, to) // and to read_committed readers unless exactly-once
 	}
-	w.node.sent += w.pos - w.sent
-	w.sentTotal += w.pos - w.sent
-	if w.d.Guarantee != ExactlyOnce {
-		w.node.flushed(&w.buf, now)
+	w.node.sent += k
+	w.sentTotal += k
+	if to == w.pos {
+		if w.d.Guarantee != ExactlyOnce {
+			w.node.flushed(&w.buf, now) // in place: once per record in exact mode
+		}
+		w.buf = writeSeg{lo: w.pos, hi: w.pos}
+		s.eng.Disarm(w.flushTimer)
+	} else if head := w.buf.first(k); w.d.Guarantee != ExactlyOnce {
+		w.node.flushed(&head, now)
 	}
-	w.sent = w.pos
-	w.buf = writeSeg{lo: w.pos, hi: w.pos}
-	s.eng.Disarm(w.flushTimer)
+	w.sent = to
 }
 
 // sinkBarrier is writer w's part of checkpoint p's sync phase: it flushes
