@@ -481,7 +481,7 @@ func (s *Simulation) handleSubtask(ev sim.Event) {
 		}
 	case evSinkFlush:
 		if slot, ok := current(st, ev.Arg); ok && !st.dead {
-			s.sinkFlush(st.ops[slot].sw)
+			s.sinkFlushTimer(st.ops[slot].sw)
 		}
 	case evSourceWake:
 		s.markReady(st)

@@ -312,6 +312,33 @@ func TestFullBatchesOnly(t *testing.T) {
 	}
 }
 
+// TestJDBCFlushesEveryInterval: a JDBC writer with batchIntervalMs flushes
+// what it holds every interval from its start (JdbcOutputFormat.open's
+// scheduleWithFixedDelay), not an interval after a batch's first record:
+// at half a record a second per writer against a 1 s interval, a record
+// waits for the next tick, uniform over the interval, 0.5 s on average
+// (after the first record, as a Kafka producer's linger.ms would have it,
+// about 0.9 s). Tolerance: 4 standard errors of a uniform mean over the
+// records written, 0.29/sqrt(n).
+func TestJDBCFlushesEveryInterval(t *testing.T) {
+	spec := sinkJob(Delivery{Guarantee: AtLeastOnce, System: SystemJDBC, BatchSize: 5000, BatchInterval: sim.Second}, 0.5)
+	spec.Duration = 1200 * sim.Second
+	spec.Checkpointing = nil
+	spec.Nodes[0].Kafka.Poisson = true // arrivals at any phase of the ticks
+	res := runSpec(t, spec)
+	k := sinkOf(t, res)
+	n := float64(k.ReadCommitted.Once)
+	if n < 300 {
+		t.Fatalf("%g records visible; the test needs a few hundred", n)
+	}
+	if got, tol := k.CommitLatency.Mean, 4*0.29/math.Sqrt(n); math.Abs(got-0.5) > tol {
+		t.Errorf("mean wait for a flush %.3f s over %g records, want 0.5 ± %.3f", got, n, tol)
+	}
+	if k.CommitLatency.Max > 1 {
+		t.Errorf("a record waited %.3f s, more than the interval", k.CommitLatency.Max)
+	}
+}
+
 // TestCommitFailures: a commit failing with a known reason drops its
 // committable, its records lost, and the job goes on; with an unknown one
 // the task fails, and the restored job commits it again: nothing lost.

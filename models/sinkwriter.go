@@ -84,7 +84,8 @@ type sinkWriter struct {
 	// (attempt.go).
 	sentTotal int64
 	buf       writeSeg // [sent, pos): buffered in the writer
-	// flushTimer sends a buffer BatchInterval after its first record.
+	// flushTimer sends a buffer BatchInterval after its first record, or
+	// every BatchInterval from the writer's start (periodicFlush).
 	flushTimer sim.Timer
 	// committed and uncommitted count how often each position became
 	// visible to a read_committed reader and to one of uncommitted data
@@ -116,6 +117,30 @@ type sinkWriter struct {
 // batch is the number of records that makes the writer send its buffer.
 func (w *sinkWriter) batch() int64 { return max(1, w.d.BatchSize) }
 
+// periodicFlush reports whether the writer flushes what it holds every
+// BatchInterval from its start, whatever it holds: a JDBC writer's
+// JdbcOutputFormat.open schedules its flush with scheduleWithFixedDelay
+// when batchIntervalMs is not 0 and batchSize not 1. A Kafka producer
+// sends a batch linger.ms after its first record, as the generic writer
+// does.
+func (w *sinkWriter) periodicFlush() bool {
+	return w.d.System == SystemJDBC && w.d.BatchInterval > 0 && w.batch() > 1
+}
+
+// armSinkFlush arms w's flush timer BatchInterval from now.
+func (s *Simulation) armSinkFlush(w *sinkWriter) {
+	s.eng.Arm(w.flushTimer, sim.Add(s.eng.Now(), w.d.BatchInterval), evSinkFlush, w.st.id, stamp(w.st, int64(w.slot)))
+}
+
+// sinkFlushTimer: w's flush timer is due: it sends what it holds, and a
+// periodic one runs again an interval later.
+func (s *Simulation) sinkFlushTimer(w *sinkWriter) {
+	s.sinkFlush(w)
+	if w.periodicFlush() {
+		s.armSinkFlush(w)
+	}
+}
+
 // sinkTook: sink rt of subtask st took n records of chunk c at now, for
 // its writer w: their latency, and the write.
 func (s *Simulation) sinkTook(rt *nodeRT, st *subtask, w *sinkWriter, now sim.Time, n int64, c *Chunk) {
@@ -136,7 +161,6 @@ func (w *sinkWriter) visibleAtOnce(n int64, c *Chunk) bool {
 
 // sinkWrote: writer w took n records of chunk c.
 func (s *Simulation) sinkWrote(w *sinkWriter, n int64, c *Chunk) {
-	st := w.st
 	now := s.eng.Now()
 	if w.d.Guarantee == ExactlyOnce {
 		s.txnWrite(w, n, now, c)
@@ -154,11 +178,11 @@ func (s *Simulation) sinkWrote(w *sinkWriter, n int64, c *Chunk) {
 		// crosses it leaves the records after the last full batch
 		// buffered, a batch of their own from now.
 		s.sinkSend(w, held-held%b)
-		if w.pos > w.sent && w.d.BatchInterval > 0 {
-			s.eng.Arm(w.flushTimer, sim.Add(now, w.d.BatchInterval), evSinkFlush, st.id, stamp(st, int64(w.slot)))
+		if w.pos > w.sent && w.d.BatchInterval > 0 && !w.periodicFlush() {
+			s.armSinkFlush(w)
 		}
-	case first && w.d.BatchInterval > 0:
-		s.eng.Arm(w.flushTimer, sim.Add(now, w.d.BatchInterval), evSinkFlush, st.id, stamp(st, int64(w.slot)))
+	case first && w.d.BatchInterval > 0 && !w.periodicFlush():
+		s.armSinkFlush(w)
 	}
 }
 
@@ -183,7 +207,9 @@ func (s *Simulation) sinkSend(w *sinkWriter, k int64) {
 			w.node.flushed(&w.buf, now) // in place: once per record in exact mode
 		}
 		w.buf = writeSeg{lo: w.pos, hi: w.pos}
-		s.eng.Disarm(w.flushTimer)
+		if !w.periodicFlush() {
+			s.eng.Disarm(w.flushTimer)
+		}
 	} else if head := w.buf.first(k); w.d.Guarantee != ExactlyOnce {
 		w.node.flushed(&head, now)
 	}

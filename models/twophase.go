@@ -399,6 +399,9 @@ const (
 // transaction timeout as it starts.
 func (s *Simulation) sinkStarted(w *sinkWriter) {
 	d := w.d
+	if w.periodicFlush() {
+		s.armSinkFlush(w) // JdbcOutputFormat.open starts its flush scheduler
+	}
 	w.refused = d.Guarantee == ExactlyOnce && d.System == SystemKafka && d.TransactionTimeout > d.BrokerMaxTimeout
 	if w.refused {
 		w.st.refusesStart = true // from the configuration: the same on every start
