@@ -211,6 +211,9 @@ func skewOf(sk result.SkewSummary) string {
 // a job restored from a checkpoint keeps its max parallelism
 // (StateAssignmentOperation), so only a job started without state can.
 func limitWords(sk result.SkewSummary) string {
+	if sk.ParallelismLimit == 0 {
+		return "no parallelism up to 32768, the most Flink allows, reaches 90% of it"
+	}
 	if sk.MaxParallelism > 0 && sk.ParallelismLimit > sk.MaxParallelism {
 		return fmt.Sprintf("%d subtasks reach 90%% of it, above its max parallelism of %d, which a job restored from a checkpoint keeps; more add ever less",
 			sk.ParallelismLimit, sk.MaxParallelism)

@@ -94,6 +94,7 @@ func TestSkewParallelismLimit(t *testing.T) {
 	}{
 		{216, 128, "the hottest key alone allows 416.7k/s input at any parallelism (216 subtasks reach 90% of it, above its max parallelism of 128, which a job restored from a checkpoint keeps; more add ever less)"},
 		{216, 256, "the hottest key alone allows 416.7k/s input at any parallelism (216 subtasks reach 90% of it, more add ever less)"},
+		{0, 128, "the hottest key alone allows 416.7k/s input at any parallelism (no parallelism up to 32768, the most Flink allows, reaches 90% of it)"},
 	} {
 		sk := result.SkewSummary{Operator: "user-stats", Parallelism: 50, MaxParallelism: c.maxP, Ratio: 2.75,
 			HotSubtasks:        []result.SubtaskLoad{{Subtask: 38, Share: 0.055, KeyGroups: "98-99"}},

@@ -44,7 +44,11 @@ func (sl *subLayout) distinct(m float64) float64 {
 // updates, in place, the weights its keyBy inputs route by.
 func (rt *nodeRT) relayout(t sim.Time) {
 	n := rt.spec
-	rt.layout = n.Keyed.Keys.Layout(n.MaxParallelism, t)
+	if ml, ok := n.Keyed.Keys.(memoLayout); ok {
+		rt.layout = ml.layoutMemo(n.MaxParallelism, t, &rt.tiers)
+	} else {
+		rt.layout = n.Keyed.Keys.Layout(n.MaxParallelism, t)
+	}
 	rt.subs = make([]subLayout, n.Parallelism)
 	rt.subKeys = make([]float64, n.Parallelism)
 	for j := range rt.subs {

@@ -135,8 +135,8 @@ type HotKey struct {
 // tracked one by one.
 const maxHeavy = 1000
 
-// exactLayoutLimit is the most keys placed in key groups one by one, band
-// by band from the most frequent (a hot set of 200k keys among 20M is
+// exactLayoutLimit is the most keys placed in key groups one by one: every
+// band that fits within it, from the most frequent (a hot set of 200k keys among 20M is
 // placed exactly, as the load it carries makes its key groups' counts
 // matter); a band beyond it is spread over key groups in expectation (the
 // murmur hash spreads keys evenly; the error is ~1/sqrt(N/M)).
@@ -276,7 +276,55 @@ func (p *Population) Tracked() int64 {
 }
 
 // Layout places the population at time t over mp key groups.
-func (p *Population) Layout(mp int, t sim.Time) *KeyLayout { return p.layout(mp, t, 0) }
+func (p *Population) Layout(mp int, t sim.Time) *KeyLayout { return p.layout(mp, t, 0, nil) }
+
+func (p *Population) layoutMemo(mp int, t sim.Time, m *tierMemo) *KeyLayout {
+	return p.layout(mp, t, 0, m)
+}
+
+// tierMemo keeps one operator's exact placement of its population's
+// bands over key groups (each key group's share of the base population,
+// before the named hot keys take theirs, and its keys), so that a layout
+// after a hot key comes or goes hashes no key again: the bands change
+// only by that scale.
+type tierMemo struct{ share, keys [][]float64 }
+
+// memoLayout is a key space whose layouts within one run can share a
+// tierMemo.
+type memoLayout interface {
+	layoutMemo(mp int, t sim.Time, m *tierMemo) *KeyLayout
+}
+
+// placeBand places ranks lo..hi (band b) one by one over mp key groups,
+// as salts Tuple2 keys each when salts > 0: each key group's share of the
+// base population and its keys; from m when it has them (m may be nil).
+func (p *Population) placeBand(m *tierMemo, b int, lo, hi int64, mp int, salts int32, norm float64) (share, keys []float64) {
+	if m != nil && b < len(m.share) && m.share[b] != nil {
+		return m.share[b], m.keys[b]
+	}
+	share, keys = make([]float64, mp), make([]float64, mp)
+	for r := lo; r <= hi; r++ {
+		if salts == 0 {
+			kg := partitioning.KeyGroup(p.rankHash(r), mp)
+			share[kg] += p.rankShare(r, norm)
+			keys[kg]++
+			continue
+		}
+		code, s := p.rankHash(r), p.rankShare(r, norm)/float64(salts)
+		for k := range salts {
+			kg := partitioning.KeyGroup(tupleHash(code, k), mp)
+			share[kg] += s
+			keys[kg]++
+		}
+	}
+	if m != nil {
+		for len(m.share) <= b {
+			m.share, m.keys = append(m.share, nil), append(m.keys, nil)
+		}
+		m.share[b], m.keys[b] = share, keys
+	}
+	return share, keys
+}
 
 // layout is Layout with the keys beyond the heavy ones keyed as salted
 // Tuple2s when salts > 0: each as salts keys (key, 0) .. (key, salts−1) of
@@ -284,7 +332,7 @@ func (p *Population) Layout(mp int, t sim.Time) *KeyLayout { return p.layout(mp,
 // one by one within exactLayoutLimit salted keys. The
 // heavy keys are then listed by their own hash, but not placed: SaltedKeys
 // places them.
-func (p *Population) layout(mp int, t sim.Time, salts int32) *KeyLayout {
+func (p *Population) layout(mp int, t sim.Time, salts int32, m *tierMemo) *KeyLayout {
 	l := &KeyLayout{Share: make([]float64, mp), Keys: make([]float64, mp)}
 	hot, hotShare := p.active(t)
 	base := 1 - hotShare
@@ -308,20 +356,10 @@ func (p *Population) layout(mp int, t sim.Time, salts int32) *KeyLayout {
 			placed += keys
 		}
 		switch {
-		case salts == 0 && exact:
-			for r := lo; r <= hi; r++ {
-				kg := partitioning.KeyGroup(p.rankHash(r), mp)
-				tier.Share[kg] += base * p.rankShare(r, norm)
-				tier.Keys[kg]++
-			}
-		case salts > 0 && exact:
-			for r := lo; r <= hi; r++ {
-				code, s := p.rankHash(r), base*p.rankShare(r, norm)/float64(salts)
-				for b := range salts {
-					kg := partitioning.KeyGroup(tupleHash(code, b), mp)
-					tier.Share[kg] += s
-					tier.Keys[kg]++
-				}
+		case exact:
+			share, keys := p.placeBand(m, b, lo, hi, mp, salts, norm)
+			for kg := range share {
+				tier.Share[kg], tier.Keys[kg] = base*share[kg], keys[kg]
 			}
 		default:
 			// Each key group holds 1/mp of the band in expectation.

@@ -42,6 +42,7 @@ type nodeRT struct {
 
 	// keyed operators: the key layout now, and per subtask
 	layout  *KeyLayout
+	tiers   tierMemo // the layout's exact bands, kept for the next (keys.go)
 	subs    []subLayout
 	subKeys []float64 // distinct keys owned by each subtask
 	weights []float64 // share of records per subtask (what keyBy edges into it route by)

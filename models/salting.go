@@ -33,12 +33,14 @@ func (k SaltedKeys) salted(share float64) bool { return k.HotShare <= 0 || share
 // Tuple2<key, salt>: each salted key as Buckets keys (key, 0) ..
 // (key, Buckets−1) of equal share, and with HotShare above 0 every other
 // key as (key, 0), so that it too hashes as 31·hash(key), not hash(key).
-func (k SaltedKeys) Layout(mp int, t sim.Time) *KeyLayout {
+func (k SaltedKeys) Layout(mp int, t sim.Time) *KeyLayout { return k.layoutMemo(mp, t, nil) }
+
+func (k SaltedKeys) layoutMemo(mp int, t sim.Time, m *tierMemo) *KeyLayout {
 	salts := int32(k.Buckets)
 	if k.HotShare > 0 {
 		salts = 1
 	}
-	l := k.Base.layout(mp, t, salts)
+	l := k.Base.layout(mp, t, salts, m)
 	heavy := l.Heavy
 	l.Heavy = nil
 	for _, h := range heavy {

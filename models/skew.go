@@ -97,7 +97,7 @@ func (s *Simulation) skewOf(rt *nodeRT, maxW, flow float64) result.SkewSummary {
 			// per record
 			sk.HottestKeyBoundRPS = maxShare / (p1 * maxW)
 		}
-		sk.ParallelismLimit = parallelismFor90(p1)
+		sk.ParallelismLimit = parallelismLimit(p1)
 	}
 	return sk
 }
@@ -186,6 +186,16 @@ func (rt *nodeRT) batchedInput() bool {
 // of the rest, p1 + (1 − p1)/P, which falls towards p1 without reaching it
 // (more subtasks always help a little), and is within p1/0.9 from
 // P = 9(1 − p1)/p1 on.
+// parallelismLimit is parallelismFor90, or 0 when that is above the
+// largest max parallelism Flink allows (32768,
+// Transformation.UPPER_BOUND_MAX_PARALLELISM): no parallelism reaches it.
+func parallelismLimit(p1 float64) int {
+	if l := parallelismFor90(p1); l <= partitioning.MaxMaxParallelism {
+		return l
+	}
+	return 0
+}
+
 func parallelismFor90(p1 float64) int {
 	return max(1, int(math.Ceil(9*(1-p1)/p1-1e-9)))
 }

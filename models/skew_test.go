@@ -366,3 +366,18 @@ func TestHottestGroup(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelismLimit: the parallelism at which the hottest key's
+// operator reaches 90% of what the key allows, 9(1 − p1)/p1 rounded up,
+// is left out (0) above 32768, the largest max parallelism Flink allows
+// (a uniform hot set of 4M keys had 44,999,991).
+func TestParallelismLimit(t *testing.T) {
+	for _, c := range []struct {
+		p1   float64
+		want int
+	}{{0.04, 216}, {0.5, 9}, {1, 1}, {9.0 / 32777, 32768}, {9.0 / 32778, 0}, {1.0 / 4_000_000, 0}} {
+		if got := parallelismLimit(c.p1); got != c.want {
+			t.Errorf("parallelismLimit(%g) = %d, want %d", c.p1, got, c.want)
+		}
+	}
+}
