@@ -81,17 +81,20 @@ func TestFlinkVersionDefaults(t *testing.T) {
 	}
 }
 
-// TestFlinkVersionPartitionDiscovery: a Kafka source lists its partitions
-// every 5 minutes from Flink 1.18 (the connector's default since 3.1,
-// FLIP-288) and only as its enumerator starts before it, unless the
-// scenario says.
+// TestFlinkVersionPartitionDiscovery: a DataStream Kafka source lists its
+// partitions every 5 minutes from Flink 1.20 (connector 3.4, FLIP-288's
+// default once FLINK-36780 let the builder keep it) and only as its
+// enumerator starts before it, unless the scenario says.
 func TestFlinkVersionPartitionDiscovery(t *testing.T) {
 	for _, c := range []struct {
 		sets []string
 		want sim.Time
 	}{
 		{nil, 5 * sim.Minute},
-		{[]string{"flink-version=1.18"}, 5 * sim.Minute},
+		{[]string{"flink-version=1.20"}, 5 * sim.Minute},
+		{[]string{"flink-version=2.0"}, 5 * sim.Minute},
+		{[]string{"flink-version=1.19"}, 0},
+		{[]string{"flink-version=1.18"}, 0},
 		{[]string{"flink-version=1.17"}, 0},
 		{[]string{"flink-version=1.15"}, 0},
 		{[]string{"flink-version=1.17", "sources.clicks.partition-discovery-interval=1min"}, sim.Minute},

@@ -111,17 +111,18 @@ func (r *resolver) rate(x *RateSpec, path string) {
 }
 
 // defaultDiscovery is a Kafka source's partition.discovery.interval.ms in
-// release rel when none is set: KafkaSourceOptions
-// .PARTITION_DISCOVERY_INTERVAL_MS, 5 minutes (Kafka's
-// metadata.max.age.ms) since flink-connector-kafka 3.1 (FLIP-288,
-// FLINK-32020), the first connector for Flink 1.18 to have it; off (0:
-// the enumerator lists partitions only when it starts) in the connector
-// Flink 1.17 and before ship, whose documentation says "Partition
-// discovery is disabled by default". (A DataStream KafkaSource built by
-// connectors 3.1 to 3.3 turns it off too when unset, FLINK-36780: the
-// README says how to tell.)
+// release rel when none is set: 5 minutes (Kafka's metadata.max.age.ms),
+// KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL_MS since
+// flink-connector-kafka 3.1 (FLIP-288, FLINK-32020), from Flink 1.20,
+// whose connector 3.4 (and 4.0 for 2.0) builds a DataStream KafkaSource
+// with it; off (0: the enumerator lists partitions only when it starts)
+// before: KafkaSourceBuilder up to connector 3.3 sets -1 when it is
+// unset (FLINK-36780), and the connector Flink 1.17 and before ship has it
+// off ("Partition discovery is disabled by default"). A SQL table's
+// scan.topic-partition-discovery.interval is 5 minutes from connector 3.1:
+// the README says to set it then.
 func defaultDiscovery(rel flinkRelease) sim.Time {
-	if rel.before("1.18") {
+	if rel.before("1.20") {
 		return 0
 	}
 	return 5 * sim.Minute
