@@ -234,7 +234,7 @@ func TestJudgeBufferedSink(t *testing.T) {
 	failed := func(r *result.Result) { r.Failovers = []result.FailureEvent{{At: sim.FromSeconds(70), Final: true}} }
 	checkJudged(t, []judgeCase{
 		{"none, nothing sent", keepsUp, flow(keepsUpSink, batched("none", 5000, never)), result.PhaseNoOutput, "no output@0",
-			"no record a sink took became visible to its readers over the second half of the run, though the sources read 50k records: out took 2.5k records over the second half of the run and its 6 writers sent none: each sends a batch of 5k records (its batch-size) and has no batch-interval, and no checkpoint flushes a writer whose delivery guarantee is none (a batch-interval, a smaller batch-size or at-least-once with checkpointing would send them); Kafka lag"},
+			"no record a sink took became visible to its readers over the second half of the run, though the sources read 50k records: out took 2.5k records over the second half of the run and its 6 writers sent none, holding 5k at the end: each sends a batch of 5k records (its batch-size) and has no batch-interval, and no checkpoint flushes a writer whose delivery guarantee is none (a batch-interval, a smaller batch-size or at-least-once with checkpointing would send them); Kafka lag"},
 		{"at-least-once, checkpointing off", keepsUp, flow(keepsUpSink, batched("at-least-once", 5000, never)), result.PhaseNoOutput, "no output@0",
 			"and with checkpointing off no checkpoint flushes it (a batch-interval, a smaller batch-size or checkpointing would send them)"},
 		// The first checkpoint comes after the run: it will flush them.
@@ -250,19 +250,34 @@ func TestJudgeBufferedSink(t *testing.T) {
 		// An exactly-once sink's records are judged by its commits.
 		{"exactly-once, nothing sent", keepsUp, flow(keepsUpSink, batched("exactly-once", 5000, never, ckpt10s)), result.PhaseStable, "stable@0", "Kafka lag at the end 50ms of input$"},
 		// It took records until 40 s, none of which its readers ever saw:
-		// no output from the start, and nothing taken over the half to
-		// name.
+		// no output from the start, and what its writers hold named.
 		{"took nothing in the second half", keepsUp, flow(func(t float64) float64 {
 			if t <= 40 {
 				return 50
 			}
 			return 0
-		}, batched("none", 5000, never)), result.PhaseNoOutput, "no output@0", "no record reached a sink over the second half of the run, though the sources read 50k records; Kafka lag"},
+		}, batched("none", 5000, never)), result.PhaseNoOutput, "no output@0", "though the sources read 50k records: out took no record over the second half of the run and its 6 writers sent none, holding 5k at the end"},
 		// A second sink whose output flows: the job has output, and the
 		// verdict names the silent one; not once the job has failed.
 		{"beside a flowing sink", keepsUp, flow(keepsUpSink, batched("none", 5000, never, beside)), result.PhaseStable, "stable@0",
-			"Kafka lag at the end 50ms of input; but out took 2.5k records over the second half of the run and its 6 writers sent none: each sends a batch of 5k records"},
+			"Kafka lag at the end 50ms of input; but out took 2.5k records over the second half of the run and its 6 writers sent none, holding 5k at the end: each sends a batch of 5k records"},
 		{"beside a flowing sink, failed", keepsUp, flow(keepsUpSink, batched("none", 5000, never, beside, failed)), result.PhaseFailed, "stable@0, failover@70, failed@70", "the job failed; Kafka lag at the end 50ms of input$"},
+		// A subtask not running from 60 s to 70 s (a TaskManager lost),
+		// then from 0 again: the operator's sum falls from 1000 to 500 and
+		// back to 500, which no subtask sent (a break-tester's run was
+		// "stable").
+		{"a subtask restarts", keepsUp, flow(keepsUpSink, batched("none", 500, func(t float64) float64 { return min(t, 1) }, restarted)),
+			result.PhaseNoOutput, "stable@0, no output@1", "its 6 writers sent none"},
+		// Its input stopped at 40 s, the sources too: no output to judge,
+		// but what its writers hold stays there for good (a break-tester's
+		// run was "stable" with 45% of its records held).
+		{"input stopped", keepsUp, flow(func(t float64) float64 {
+			if t <= 40 {
+				return 50
+			}
+			return 0
+		}, batched("none", 5000, never, sourcesStopAt40)), result.PhaseStable, "stable@0",
+			"Kafka lag at the end 50ms of input; but out took no record over the second half of the run and its 6 writers sent none, holding 5k at the end"},
 		{"summary alone", keepsUp, flow(keepsUpSink, batched("none", 5000, never, func(r *result.Result) { r.Series = r.Series[:1] })), result.PhaseNoOutput, "no output@0",
 			"though the sources read 100k records: out took 5k records in the run and its 6 writers sent none"},
 	})
@@ -284,9 +299,50 @@ func batched(guarantee string, batch int64, sent func(float64) float64, edits ..
 			r.Series = append(r.Series, s)
 			k.Sent = int64(s.Values[len(s.Values)-1])
 		}
+		k.ReadCommitted.Pending = max(k.Taken-k.Sent, 0) // what its writers hold
 		r.Summary.Sinks = append(r.Summary.Sinks, k)
 		for _, e := range edits {
 			e(r)
+		}
+	}
+}
+
+// restarted gives the sink out two subtasks' numRecordsSend, 500 each
+// from 1 s, subtask 1 not running from 60 s to 70 s and from 0 after, and
+// the operator's row their sum.
+func restarted(r *result.Result) {
+	metric := r.Summary.Operators[2].SinkMetric(result.MetricRecordsSend)
+	var op *result.Series
+	for i := range r.Series {
+		if r.Series[i].Operator == "out" && r.Series[i].Subtask < 0 && r.Series[i].Metric == metric {
+			op = &r.Series[i]
+		}
+	}
+	subs := []result.Series{{Operator: "out", Subtask: 0, Metric: metric}, {Operator: "out", Subtask: 1, Metric: metric}}
+	for i, t := range r.Times {
+		v0, v1 := op.Values[i]/2, op.Values[i]/2
+		switch {
+		case t > 60 && t <= 70:
+			v1 = result.NoValue()
+		case t > 70:
+			v1 = 0
+		}
+		subs[0].Values, subs[1].Values = append(subs[0].Values, v0), append(subs[1].Values, v1)
+		op.Values[i] = v0
+		if result.HasValue(v1) {
+			op.Values[i] += v1
+		}
+	}
+	r.Series = append(r.Series, subs...)
+}
+
+// sourcesStopAt40: the sources read nothing after 40 s.
+func sourcesStopAt40(r *result.Result) {
+	for i := range r.Series {
+		if r.Series[i].Operator == "ev" {
+			for k := 40; k < len(r.Series[i].Values); k++ {
+				r.Series[i].Values[k] = 0
+			}
 		}
 	}
 }

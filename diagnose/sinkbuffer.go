@@ -34,8 +34,10 @@ func waitsForBatch(k result.SinkSummary, checkpointing bool) bool {
 }
 
 // bufferedWhy is the verdict's clause for the buffered sink h: what it
-// took over the second half of the run (series) or the whole run, and why
-// its writers sent none of it.
+// took over the second half of the run (series) or the whole run, what its
+// writers hold at the end (named even when it took nothing over the half:
+// a rate that fell to nothing leaves them there for good), and why they
+// sent none of it.
 func bufferedWhy(h sinkHalf, series bool) string {
 	span := "in the run"
 	if series {
@@ -49,6 +51,10 @@ func bufferedWhy(h sinkHalf, series bool) string {
 	if h.guarantee == "at-least-once" {
 		flush = "with checkpointing off no checkpoint flushes it (a batch-interval, a smaller batch-size or checkpointing would send them)"
 	}
-	return fmt.Sprintf("%s took %s records %s and %s sent none: %s a batch of %s records (its batch-size) and has no batch-interval, and %s",
-		h.name, human.Count(h.took), span, who, sends, human.Count(float64(h.batch)), flush)
+	took := human.Count(h.took) + " records"
+	if h.took <= 0 {
+		took = "no record"
+	}
+	return fmt.Sprintf("%s took %s %s and %s sent none, holding %s at the end: %s a batch of %s records (its batch-size) and has no batch-interval, and %s",
+		h.name, took, span, who, human.Count(float64(h.held)), sends, human.Count(float64(h.batch)), flush)
 }

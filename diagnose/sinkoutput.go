@@ -40,6 +40,7 @@ type sinkHalf struct {
 	batch           int64   // its batch-size
 	writers         int     // its parallelism
 	guarantee       string  // its delivery guarantee
+	held            int64   // records its writers hold at the end (pending)
 	lastSeen        float64 // the last sample at which they saw one (0: none)
 	failed          float64 // commits failed over the half (or the run: overRun)
 	overRun         bool    // dropped by the whole run's commits, not the half's
@@ -56,32 +57,23 @@ func sinkHalves(res *result.Result) (halves []sinkHalf, series bool) {
 		summary[k.Sink] = k
 	}
 	bySink := map[string]map[string][]float64{}
+	subs := map[string]map[string][][]float64{} // a sink's counters, subtask by subtask
 	ops := map[string]result.OperatorSummary{}
 	for _, o := range res.Summary.Operators {
 		if o.Kind != "sink" {
 			continue
 		}
-		h := sinkHalf{name: o.Name, took: float64(o.RecordsIn)}
-		k := summary[o.Name]
-		h.batch, h.writers, h.guarantee = k.BatchSize, o.Parallelism, k.Guarantee
-		h.waits = waitsForBatch(k, res.Summary.Checkpoints != nil)
-		h.buffered = h.waits && k.Taken > 0 && k.Sent == 0
-		if c := k.Committables; c != nil {
-			h.lost = c.LostRecords
-			h.failed = float64(c.Failed)
-			h.reason = knownReason(res.Summary, k)
-			seen := k.ReadCommitted.Once + k.ReadCommitted.MoreThanOnce
-			h.dropped = c.Successful == 0 && c.Failed > 0 && c.LostRecords > 0 && seen == 0
-			h.overRun = h.dropped
-		}
-		halves = append(halves, h)
+		halves = append(halves, wholeRun(res, o, summary[o.Name]))
 		bySink[o.Name] = map[string][]float64{}
+		subs[o.Name] = map[string][][]float64{}
 		ops[o.Name] = o
 	}
 	for _, s := range res.Series {
 		if m := bySink[s.Operator]; m != nil && s.Subtask < 0 {
 			m[s.Metric] = s.Values
 			series = series || s.Metric == result.MetricRecordsIn
+		} else if m := subs[s.Operator]; m != nil {
+			m[s.Metric] = append(m[s.Metric], s.Values)
 		}
 	}
 	if !series || len(res.Times) == 0 {
@@ -98,19 +90,56 @@ func sinkHalves(res *result.Result) (halves []sinkHalf, series bool) {
 			}
 		}
 		o := ops[h.name] // Flink's committer metrics, or flinksim's own before Flink has them
-		failed, _ := counterRise(res.Times, m[o.SinkMetric(result.MetricFailedCommittables)], from)
-		succeeded, _ := counterRise(res.Times, m[o.SinkMetric(result.MetricSuccessfulCommittables)], from)
-		seen, lastSeen := counterRise(res.Times, m[result.MetricSinkWritten], from)
+		rise := func(metric string) (float64, float64) {
+			return counterRises(res.Times, m[metric], subs[h.name][metric], from)
+		}
+		failed, _ := rise(o.SinkMetric(result.MetricFailedCommittables))
+		succeeded, _ := rise(o.SinkMetric(result.MetricSuccessfulCommittables))
+		seen, lastSeen := rise(result.MetricSinkWritten)
 		h.lastSeen = lastSeen
 		if failed > 0 && succeeded == 0 && seen == 0 { // said of the half, the run's rule or not
 			h.dropped, h.failed, h.overRun = true, failed, false
 		}
-		if sent, ok := m[o.SinkMetric(result.MetricRecordsSend)]; ok && h.waits {
-			rise, _ := counterRise(res.Times, sent, from)
-			h.buffered = rise == 0
+		if _, ok := m[o.SinkMetric(result.MetricRecordsSend)]; ok && h.waits {
+			sent, _ := rise(o.SinkMetric(result.MetricRecordsSend))
+			h.buffered = sent == 0
 		}
 	}
 	return halves, true
+}
+
+// wholeRun is what sink operator o, summarised as k, did over the whole
+// run, as its summary tells it.
+func wholeRun(res *result.Result, o result.OperatorSummary, k result.SinkSummary) sinkHalf {
+	h := sinkHalf{name: o.Name, took: float64(o.RecordsIn)}
+	h.batch, h.writers, h.guarantee, h.held = k.BatchSize, o.Parallelism, k.Guarantee, k.ReadCommitted.Pending
+	h.waits = waitsForBatch(k, res.Summary.Checkpoints != nil)
+	h.buffered = h.waits && k.Taken > 0 && k.Sent == 0
+	if c := k.Committables; c != nil {
+		h.lost = c.LostRecords
+		h.failed = float64(c.Failed)
+		h.reason = knownReason(res.Summary, k)
+		seen := k.ReadCommitted.Once + k.ReadCommitted.MoreThanOnce
+		h.dropped = c.Successful == 0 && c.Failed > 0 && c.LostRecords > 0 && seen == 0
+		h.overRun = h.dropped
+	}
+	return h
+}
+
+// counterRises is counterRise summed over a counter's subtasks (the
+// latest sample at which one rose), or of the operator's row (op) when
+// the run has no subtask's: a subtask's series restarts with its own
+// attempt, and the operator's sum falls when one is not running (no row)
+// though none restarted.
+func counterRises(times, op []float64, subtasks [][]float64, from int) (rise, last float64) {
+	if len(subtasks) == 0 {
+		return counterRise(times, op, from)
+	}
+	for _, v := range subtasks {
+		r, l := counterRise(times, v, from)
+		rise, last = rise+r, max(last, l)
+	}
+	return rise, last
 }
 
 // counterRise is how much a counter rose over the samples after from,
@@ -171,7 +200,7 @@ func silentSinks(res *result.Result) []string {
 	halves, series := sinkHalves(res)
 	var out []string
 	for _, h := range halves {
-		if !h.silent() || h.took <= 0 {
+		if !h.silent() || h.took <= 0 && (!h.buffered || h.held <= 0) {
 			continue
 		}
 		if !h.dropped {

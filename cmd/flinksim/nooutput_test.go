@@ -81,7 +81,7 @@ duration: 5m
 sources: [{name: orders, kind: kafka, partitions: 1, rate: 5/s, record-size: 200B}]
 operators: [{name: enrich, cost: 20us}]
 sinks: [{name: db, system: jdbc}]
-`, "5m", exitUnmet, "no output", "and its writer sent none: it sends a batch of 5k records (its batch-size) and has no batch-interval, and with checkpointing off no checkpoint flushes it"},
+`, "5m", exitUnmet, "no output", "at the end: it sends a batch of 5k records (its batch-size) and has no batch-interval, and with checkpointing off no checkpoint flushes it"},
 	// The same with a backlog at the start: batches go out while it is
 	// read, none after (a break-tester's run was "stable").
 	{"a batch never full after a backlog", `name: jdbc
@@ -89,7 +89,7 @@ duration: 10m
 sources: [{name: orders, kind: kafka, partitions: 1, rate: 2/s, initial-backlog: 20k, record-size: 200B}]
 operators: [{name: enrich, cost: 20us}]
 sinks: [{name: db, system: jdbc}]
-`, "10m", exitUnmet, "no output", "over the second half of the run and its writer sent none: it sends a batch of 5k records"},
+`, "10m", exitUnmet, "no output", "over the second half of the run and its writer sent none, holding "},
 	// A batch-interval sends them, however long it is.
 	{"a batch-interval longer than the run", `name: jdbc
 duration: 5m
