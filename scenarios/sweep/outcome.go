@@ -17,6 +17,9 @@ type Outcome struct {
 	// job) is stable.
 	Stable  bool   `json:"stable"`
 	Verdict string `json:"verdict"` // stable, no output, overload, never checkpointed, failover, timeouts, failover loop, failed
+	// Why is the verdict's why, as summary.json has it: a stable point
+	// whose sink sends nothing says so there ("; but db took ...").
+	Why string `json:"why,omitempty"`
 
 	SourceRPS     float64 `json:"source_rps"`
 	SinkRPS       float64 `json:"sink_rps"`
@@ -50,6 +53,7 @@ type Outcome struct {
 type outcomeJSON struct {
 	Stable                 bool     `json:"stable"`
 	Verdict                string   `json:"verdict"`
+	Why                    string   `json:"why,omitempty"`
 	SourceRPS              float64  `json:"source_rps"`
 	SinkRPS                float64  `json:"sink_rps"`
 	LatencyP50S            *float64 `json:"latency_p50_s"`
@@ -71,7 +75,7 @@ type outcomeJSON struct {
 // MarshalJSON writes the outcome as outcomeJSON: null latencies where no
 // record reached a sink.
 func (o Outcome) MarshalJSON() ([]byte, error) {
-	j := outcomeJSON{Stable: o.Stable, Verdict: o.Verdict, SourceRPS: o.SourceRPS, SinkRPS: o.SinkRPS,
+	j := outcomeJSON{Stable: o.Stable, Verdict: o.Verdict, Why: o.Why, SourceRPS: o.SourceRPS, SinkRPS: o.SinkRPS,
 		LagEnd: o.LagEnd, LagMax: o.LagMax, MaxBusyMsPerS: o.MaxBusyMsPerS, TaskManagers: o.TaskManagers,
 		UploadBandwidth: o.UploadBandwidth, Checkpointing: o.Checkpointing,
 		CheckpointsCompleted: o.CheckpointsCompleted, CheckpointsFailed: o.CheckpointsFailed,
@@ -104,7 +108,7 @@ func OutcomeOf(res *result.Result) Outcome {
 	} else if rs := s.Restarts; rs != nil {
 		o.Restarts = float64(rs.Restarts) // a job restarts without checkpointing too, from the start
 	}
-	o.Verdict = s.Verdict.Outcome
+	o.Verdict, o.Why = s.Verdict.Outcome, s.Verdict.Why
 	o.Stable = s.Verdict.Outcome == result.PhaseStable
 	return o
 }

@@ -125,8 +125,8 @@ func TestOutcomeJSONSaysNoValueAsNull(t *testing.T) {
 	}{
 		{Outcome{Verdict: "overload", SourceRPS: 100, LagEnd: 5000, TaskManagers: 1},
 			`{"stable":false,"verdict":"overload","source_rps":100,"sink_rps":0,"latency_p50_s":null,"latency_p99_s":null,"latency_max_s":null,"lag_end":5000,"lag_max":0,"max_busy_ms_per_s":0,"task_managers":1,"checkpoints_completed":0,"checkpoints_failed":0,"restarts":0}`},
-		{Outcome{Stable: true, Verdict: "stable", SourceRPS: 100, SinkRPS: 100, LatencyP50S: 0, LatencyP99S: 0.002, LatencyMaxS: 0.01, TaskManagers: 1, Checkpointing: true, CheckpointsCompleted: 3, CheckpointDurationP99S: 1, CheckpointDurationMaxS: 2},
-			`{"stable":true,"verdict":"stable","source_rps":100,"sink_rps":100,"latency_p50_s":0,"latency_p99_s":0.002,"latency_max_s":0.01,"lag_end":0,"lag_max":0,"max_busy_ms_per_s":0,"task_managers":1,"checkpointing":true,"checkpoints_completed":3,"checkpoints_failed":0,"checkpoint_duration_p99_s":1,"checkpoint_duration_max_s":2,"restarts":0}`},
+		{Outcome{Stable: true, Verdict: "stable", Why: "Kafka lag at the end 0s of input; but db took 12 records", SourceRPS: 100, SinkRPS: 100, LatencyP50S: 0, LatencyP99S: 0.002, LatencyMaxS: 0.01, TaskManagers: 1, Checkpointing: true, CheckpointsCompleted: 3, CheckpointDurationP99S: 1, CheckpointDurationMaxS: 2},
+			`{"stable":true,"verdict":"stable","why":"Kafka lag at the end 0s of input; but db took 12 records","source_rps":100,"sink_rps":100,"latency_p50_s":0,"latency_p99_s":0.002,"latency_max_s":0.01,"lag_end":0,"lag_max":0,"max_busy_ms_per_s":0,"task_managers":1,"checkpointing":true,"checkpoints_completed":3,"checkpoints_failed":0,"checkpoint_duration_p99_s":1,"checkpoint_duration_max_s":2,"restarts":0}`},
 	} {
 		b, err := json.Marshal(c.o)
 		if err != nil || string(b) != c.want {
