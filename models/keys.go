@@ -135,11 +135,12 @@ type HotKey struct {
 // tracked one by one.
 const maxHeavy = 1000
 
-// exactLayoutLimit is the most keys placed in key groups one by one: every
-// band that fits within it, from the most frequent (a hot set of 200k keys among 20M is
-// placed exactly, as the load it carries makes its key groups' counts
-// matter); a band beyond it is spread over key groups in expectation (the
-// murmur hash spreads keys evenly; the error is ~1/sqrt(N/M)).
+// exactLayoutLimit is the most keys placed in key groups one by one:
+// every band that fits within it, from the most frequent (a hot set of
+// 200k keys among 20M is placed exactly, as the load it carries makes its
+// key groups' counts matter); a band beyond it is spread over key groups
+// in expectation (the murmur hash spreads keys evenly; the error is
+// ~1/sqrt(N/M)).
 const exactLayoutLimit = 1 << 22
 
 func (p *Population) Distinct() float64 { return float64(p.N) + float64(len(p.Hot)) }

@@ -180,12 +180,6 @@ func (rt *nodeRT) batchedInput() bool {
 	return false
 }
 
-// parallelismFor90 is the parallelism at which a job whose hottest key takes
-// p1 of a keyed operator's records reaches 90% of what that key alone
-// allows: the key's subtask carries it and, in expectation, an even share
-// of the rest, p1 + (1 − p1)/P, which falls towards p1 without reaching it
-// (more subtasks always help a little), and is within p1/0.9 from
-// P = 9(1 − p1)/p1 on.
 // parallelismLimit is parallelismFor90, or 0 when that is above the
 // largest max parallelism Flink allows (32768,
 // Transformation.UPPER_BOUND_MAX_PARALLELISM): no parallelism reaches it.
@@ -196,6 +190,12 @@ func parallelismLimit(p1 float64) int {
 	return 0
 }
 
+// parallelismFor90 is the parallelism at which a job whose hottest key takes
+// p1 of a keyed operator's records reaches 90% of what that key alone
+// allows: the key's subtask carries it and, in expectation, an even share
+// of the rest, p1 + (1 − p1)/P, which falls towards p1 without reaching it
+// (more subtasks always help a little), and is within p1/0.9 from
+// P = 9(1 − p1)/p1 on.
 func parallelismFor90(p1 float64) int {
 	return max(1, int(math.Ceil(9*(1-p1)/p1-1e-9)))
 }
