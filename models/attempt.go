@@ -28,6 +28,7 @@ type attemptBase struct {
 func newAttempt(st *subtask) {
 	st.lagMax, st.fetches = lagMaxStat{}, fetchNote{} // a new reader's consumer: its metrics start empty
 	newConsumer(st)
+	ratesFrom(st)
 	for pos := range st.ops {
 		op := &st.ops[pos]
 		b := &op.attempt
@@ -37,6 +38,22 @@ func newAttempt(st *subtask) {
 		if op.win != nil {
 			b.dropped, b.sideOutput = op.win.dropped, op.win.sideOutput
 		}
+	}
+}
+
+// ratesFrom starts st's rates' next interval (numRecordsInPerSecond,
+// numBytesOutPerSecond, ...) at its counts now: at a reported sample, and
+// at a new attempt's deployment, whose meters count from there
+// (OperatorIOMetricGroup's and TaskIOMetricGroup's MeterViews are the
+// attempt's, over its counters, which start at 0). An unreported
+// interval leaves the start where it was, so that what the new attempt
+// takes at the instant of the sample that finds it just deployed (a backlog
+// a costless job reads at once) is in its first reported interval.
+func ratesFrom(st *subtask) {
+	st.sampledBytesIn, st.sampledBytesOut = st.bytesIn, st.bytesOut
+	for pos := range st.ops {
+		op := &st.ops[pos]
+		op.sampledIn, op.sampledOut = op.in, op.out
 	}
 }
 

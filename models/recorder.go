@@ -265,14 +265,12 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 	}
 	perSecProduced := float64(produced) / dt
 	bytesIn, bytesOut := float64(st.bytesIn-st.sampledBytesIn)/dt, float64(st.bytesOut-st.sampledBytesOut)/dt
-	st.sampledBytesIn, st.sampledBytesOut = st.bytesIn, st.bytesOut
 	for pos, rt := range st.t.nodes {
 		op := &st.ops[pos]
 		k := func(id int) int { return sv.at(rt, st.index, id) }
 		vals := sv.v
 		vals[k(vIn)] = float64(op.in-op.sampledIn) / dt
 		vals[k(vOut)] = float64(op.out-op.sampledOut) / dt
-		op.sampledIn, op.sampledOut = op.in, op.out
 		vals[k(vBusy)], vals[k(vBackPressured)], vals[k(vIdle)] = busy, bp, idle
 		vals[k(vDeployed)] = b2f(reported)
 		vals[k(vSoftBackPressured)], vals[k(vHardBackPressured)] = soft, hard
@@ -312,6 +310,9 @@ func (r *recorder) sampleSubtask(st *subtask, now sim.Time, dt float64, sv *samp
 		if !reported {
 			unreported(k, vals)
 		}
+	}
+	if reported { // an unreported interval keeps the rates' start (ratesFrom)
+		ratesFrom(st)
 	}
 }
 

@@ -108,3 +108,52 @@ func TestMergedSamplesKeepTheOperatorRows(t *testing.T) {
 		t.Fatal("no sample with one subtask reporting: the scenario no longer shows a partial restart")
 	}
 }
+
+// TestNewAttemptRatesCountFromDeployment: a restarted task's rates are its
+// new attempt's, counted from its deployment; what it takes at that very
+// instant is its first interval's. A costless job without checkpoints
+// loses its TaskManager at 100 s; the replacement starts 30 s later and the
+// task is deployed 3 s after that, at a sample (133 s), where its reader,
+// rewound to the start of the topic, reads the 133 s of backlog at once.
+// The new attempt's rates, each times its interval, then sum to what its
+// writer sent, numRecordsSend of the same attempt (its writer sends each
+// record as it takes it). Before, the backlog read at the deployment fell
+// in the unreported interval that ended there: the next sample showed the
+// arrival rate while numRecordsSend showed the backlog sent.
+func TestNewAttemptRatesCountFromDeployment(t *testing.T) {
+	spec := recoveryJob(1000, 0, 100*sim.Second)
+	spec.Nodes = []Node{spec.Nodes[0], spec.Nodes[2]}
+	spec.Nodes[1].Inputs = []Input{{From: "src"}}
+	spec.Checkpointing = nil
+	spec.Failures[0].Detection = DetectProcessExit
+	rc := spec.Recovery
+	deployed := (100*sim.Second + max(spec.Restart.Delay, rc.TaskManagerStart) + rc.Redeploy).Seconds()
+	_, res := runWith(t, spec)
+	sent := seriesOf(t, res, "out", 0, result.OwnPrefix+result.MetricRecordsSend)
+	at := -1 // the sample at the deployment
+	for i, ts := range res.Times {
+		if ts == deployed {
+			at = i
+		}
+	}
+	if at < 0 || result.HasValue(sent[at]) || !result.HasValue(sent[at+1]) {
+		t.Fatalf("no sample at %gs without a value followed by one with: the task is no longer deployed then", deployed)
+	}
+	end := len(res.Times) - 1
+	// The second attempt sent the whole topic, 133 s of it at once.
+	if want := 1000 * spec.Duration.Seconds(); math.Abs(sent[end]-want) > 0.01*want {
+		t.Fatalf("the new attempt sent %g records, want about %.0f", sent[end], want)
+	}
+	for _, c := range []struct{ op, metric string }{
+		{"src", result.MetricRecordsOut}, {"out", result.MetricRecordsIn},
+	} {
+		v := seriesOf(t, res, c.op, 0, c.metric)
+		sum := 0.0
+		for i := at + 1; i <= end; i++ {
+			sum += v[i] * (res.Times[i] - res.Times[i-1])
+		}
+		if math.Abs(sum-sent[end]) > 1e-6*sent[end] {
+			t.Errorf("%s's %s sums to %.1f records from the deployment at %gs, want the %g the attempt sent", c.op, c.metric, sum, deployed, sent[end])
+		}
+	}
+}
