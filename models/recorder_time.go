@@ -44,6 +44,16 @@ func watermarkMs(w wmark) float64 {
 	return float64(w.time() / sim.Millisecond)
 }
 
+// floorMs is t in whole milliseconds, rounded down (a timestamp before the
+// start is negative; the epoch's ms added to it are whole).
+func floorMs(t sim.Time) sim.Time {
+	ms := t / sim.Millisecond
+	if t%sim.Millisecond < 0 {
+		ms--
+	}
+	return ms
+}
+
 // sampleTime puts a subtask's event-time values into vals. A chain's
 // operators share the task's watermark.
 //
@@ -80,11 +90,16 @@ func (r *recorder) sampleTime(st *subtask, op *opState, k func(int) int, vals []
 	switch {
 	case !st.wm.emitted: // no record yet since the reader started: UNDEFINED (InternalSourceReaderMetricGroup)
 		vals[k(vEmitLag)] = -1
-	case st.wm.lagRng != nil:
-		// the last record's timestamp: produced at lastEv, a delay before
-		vals[k(vEmitLag)] = float64((emitAt-st.wm.lastEv)/sim.Millisecond) + 1000*st.wm.delays.minOf(1, st.wm.lagRng)
-	default: // its CreateTime, when it was produced
-		vals[k(vEmitLag)] = float64((emitAt - st.wm.lastEv) / sim.Millisecond)
+	default:
+		// The last record's timestamp, in whole ms as a record's long
+		// timestamp is: its CreateTime, when it was produced (lastEv), or
+		// with event time a delay before. The lag is the clock's ms less
+		// it (getEmitTimeLag), a whole number, as watermarkLag's.
+		ts := st.wm.lastEv
+		if st.wm.lagRng != nil {
+			ts -= sim.FromSeconds(st.wm.delays.minOf(1, st.wm.lagRng))
+		}
+		vals[k(vEmitLag)] = float64(emitAt/sim.Millisecond - floorMs(ts))
 	}
 	vals[k(vFetchLag)] = vals[k(vEmitLag)] // fetched and emitted in one step
 	// watermarkAlignmentDrift: no value before the reader's first announcement

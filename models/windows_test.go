@@ -297,6 +297,31 @@ func TestEmitEventTimeLag(t *testing.T) {
 	}
 }
 
+// currentEmitEventTimeLag is a Gauge<Long> of ms: the clock's ms less the
+// last record's long timestamp (InternalSourceReaderMetricGroup
+// .getEmitTimeLag). With delays drawn from a distribution a record's
+// timestamp falls between two ms; the gauge still reads whole ms (it had
+// read 1037.996... ms).
+func TestEmitEventTimeLagIsWholeMs(t *testing.T) {
+	et := EventTime{Delay: sim.Exponential{M: 1}, OutOfOrderness: 5 * sim.Second}
+	res := runSpec(t, windowJob(2000, 4, sim.Minute, et, Window{Kind: Tumbling, Size: 10 * sim.Second, Buffering: true}))
+	n := 0
+	for _, m := range []string{result.MetricEmitEventTimeLag, result.MetricFetchEventTimeLag} {
+		for _, v := range seriesOf(t, res, "src", 0, m) {
+			if !result.HasValue(v) || v == -1 {
+				continue
+			}
+			n++
+			if v != math.Trunc(v) || v < 0 {
+				t.Fatalf("%s %v ms, want a whole number of ms, at least 0", m, v)
+			}
+		}
+	}
+	if n < 10 {
+		t.Fatalf("%d values over a minute of samples every 5 s: the source reports no lag", n)
+	}
+}
+
 // While a reader has nothing to read, Flink's source metrics stop at the
 // time it started idling (InternalSourceReaderMetricGroup.getLastEmitTime:
 // the idle start, set when a poll finds nothing), not at now:
