@@ -224,7 +224,7 @@ func (s *Simulation) cancel(rs []*region, op int32) {
 			st.wm = wmState{lagRng: st.wm.lagRng, delays: st.wm.delays}
 			for _, w := range st.sinks {
 				if !again {
-					s.sinkCancelled(w, s.failure(op), s.restorePoint())
+					s.sinkCancelled(w, op, s.restorePoint())
 				}
 			}
 			s.discardSubtask(st)

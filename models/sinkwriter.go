@@ -94,6 +94,10 @@ type sinkWriter struct {
 	// txns are the exactly-once writer's unresolved transactions, oldest
 	// first; an open one (not yet prepared) is last (twophase.go).
 	txns []*txn
+	// rewind is what its cancellation rewound, for the failover that
+	// restores it (sinkRestored): its summary's records_sink_* go with
+	// the records_replayed of the same restore.
+	rewind sinkRewind
 	// attempts counts failed XA commit attempts of the oldest prepared
 	// transaction (JdbcExactlyOnceOptions.maxCommitAttempts).
 	attempts int
@@ -248,31 +252,51 @@ func (w *sinkWriter) restoredAt(p *pendingCheckpoint) int64 {
 	return p.subs[w.st.id].sinkAt[w.slot]
 }
 
-// sinkCancelled: writer w's subtask is cancelled by failover f, which
+// sinkCancelled: writer w's subtask is cancelled by failover op, which
 // restores checkpoint p (nil: none). Its buffer is dropped; what it held of
 // records before p's position is lost, and what it had sent after it is
 // written again.
-func (s *Simulation) sinkCancelled(w *sinkWriter, f *result.FailureEvent, p *pendingCheckpoint) {
+func (s *Simulation) sinkCancelled(w *sinkWriter, op int32, p *pendingCheckpoint) {
 	s.eng.Disarm(w.flushTimer)
 	if s.failed {
 		return // FAILED: nothing is taken again; what it holds stays pending
 	}
 	at := w.restoredAt(p)
-	f.SinkRewound += max(0, w.pos-at)
+	w.rewind.op = op
+	w.rewind.rewound += max(0, w.pos-at)
 	if w.d.Guarantee == ExactlyOnce {
 		return // its transactions wait for the restore (twophase.go)
 	}
 	exposed := max(0, w.sent-at)
-	f.SinkExposed += exposed
-	f.SinkLost += max(0, at-w.sent)
+	w.rewind.exposed += exposed
+	w.rewind.lost += max(0, at-w.sent)
 	if w.d.Upsert != nil {
 		w.upsertReplayed(exposed)
 	}
 }
 
+// sinkRewind is what a writer's cancellation rewound (records_sink_rewound,
+// _duplicated, _lost), until a restore counts it.
+type sinkRewind struct {
+	op                     int32 // the failover that cancelled it
+	rewound, exposed, lost int64
+}
+
+// countRewind adds what writer w's cancellation rewound to failover f, the
+// one whose restore replays it (or, at the end of a run that never restored
+// it, the one that cancelled it).
+func countRewind(w *sinkWriter, f *result.FailureEvent) {
+	r := &w.rewind
+	f.SinkRewound += r.rewound
+	f.SinkExposed += r.exposed
+	f.SinkLost += r.lost
+	*r = sinkRewind{}
+}
+
 // sinkRestored: writer w starts again from checkpoint p's position, for
 // failover f.
 func (s *Simulation) sinkRestored(w *sinkWriter, p *pendingCheckpoint, f *result.FailureEvent) {
+	countRewind(w, f)
 	at := w.restoredAt(p)
 	w.pos, w.sent = at, at
 	w.buf = writeSeg{lo: at, hi: at}

@@ -210,6 +210,11 @@ func (s *Simulation) restartSummary() *result.RestartSummary {
 	if s.fails.count == 0 {
 		return nil
 	}
+	for _, w := range s.sinkWriters { // cancelled, never restored: the cancelling failover's
+		if w.rewind != (sinkRewind{}) {
+			countRewind(w, s.failure(w.rewind.op))
+		}
+	}
 	down, restore := s.downtimeSoFar()
 	rs := &result.RestartSummary{Restarts: s.restarts, DowntimeS: down.Seconds(), RestoreS: restore.Seconds(), Replayed: s.replayed,
 		Duplicated: s.duplicated(), JobFailed: s.failed, ByCause: append([]result.CauseCount(nil), s.fails.byCause...)}
