@@ -50,6 +50,11 @@ func (r *recorder) result() *result.Result {
 		res.Summary.Checkpoints = s.checkpointSummary(res)
 		res.CheckpointConfig = checkpointConfig(s.spec.Checkpointing)
 	}
+	for _, w := range s.sinkWriters { // cancelled, never restored: the cancelling failover's
+		if w.rewind != (sinkRewind{}) {
+			countRewind(w, s.failure(w.rewind.op))
+		}
+	}
 	res.Failovers = s.failovers()
 	if len(s.injected) > 0 {
 		res.Summary.InjectedFailures = append([]result.InjectedFailureSummary(nil), s.injected...)
@@ -209,11 +214,6 @@ func (s *Simulation) nodeBalance(rt *nodeRT, rc *result.RecordCounts) {
 func (s *Simulation) restartSummary() *result.RestartSummary {
 	if s.fails.count == 0 {
 		return nil
-	}
-	for _, w := range s.sinkWriters { // cancelled, never restored: the cancelling failover's
-		if w.rewind != (sinkRewind{}) {
-			countRewind(w, s.failure(w.rewind.op))
-		}
 	}
 	down, restore := s.downtimeSoFar()
 	rs := &result.RestartSummary{Restarts: s.restarts, DowntimeS: down.Seconds(), RestoreS: restore.Seconds(), Replayed: s.replayed,
