@@ -59,6 +59,7 @@
 //	resolve.go   the resolver: top-level defaults, node names, limits, variants and sweep blocks
 //	names.go     names: at most 255 bytes (a variant's is a directory), simple names for paths, the scenario's on one line; list items' paths (by name, by place where an earlier item has the name)
 //	resolve_sources.go  Kafka sources: partitions, arrivals, rate profiles
+//	resolve_topic.go    Kafka topic names as Kafka allows them; one partition count per topic
 //	resolve_graph.go    operators and exchanges: inputs, cycles, forward/rebalance/keyBy, keyed settings
 //	resolve_keys.go     key populations and skew mitigations (hot keys, salting, mini-batch)
 //	resolve_partitioner.go  a hot-key partitioner's keys and top against the keys it can spread

@@ -136,7 +136,7 @@ type Fraction float64
 type Source struct {
 	Name           string    `yaml:"name" jsonschema:"maxLength=255" jsonschema_description:"Operator name."`
 	Kind           string    `yaml:"kind,omitempty" jsonschema:"enum=kafka" jsonschema_description:"Source kind; only kafka today."`
-	Topic          string    `yaml:"topic,omitempty" jsonschema_description:"Topic name; it decides which reader owns partition 0 (KafkaSourceEnumerator). Default: the source's name."`
+	Topic          string    `yaml:"topic,omitempty" jsonschema_description:"Topic name, as Kafka allows it (at most 249 of a-z, A-Z, 0-9, '.', '_', '-'; not '.' or '..'); it decides which reader owns partition 0 (KafkaSourceEnumerator). Default: the source's name."`
 	Partitions     *int      `yaml:"partitions,omitempty" jsonschema:"minimum=1,maximum=100000" jsonschema_description:"Number of topic partitions. Default: the source's parallelism."`
 	Parallelism    *int      `yaml:"parallelism,omitempty" jsonschema:"minimum=1,maximum=32768" jsonschema_description:"Source parallelism. Default: parallelism.default."`
 	Rate           *RateSpec `yaml:"rate,omitempty" jsonschema_description:"Records produced into the topic per second: a rate such as 100k/s, or a profile (steps, ramp, periodic, bursts). Default 0/s (only the initial backlog)."`

@@ -60,8 +60,9 @@ type resolver struct {
 	// node, the node itself or a sink, or does not decode): which node
 	// each meant to read is not known (unread)
 	refusedReaders map[*node]bool
-	ckpt           ckptStorage // where checkpoints go (resolve_ckptstorage.go)
-	durationOK     bool        // the duration is within its range (bounds)
+	ckpt           ckptStorage            // where checkpoints go (resolve_ckptstorage.go)
+	durationOK     bool                   // the duration is within its range (bounds)
+	topics         map[string]topicReader // each Kafka topic's first source (resolve_topic.go)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -14,7 +14,8 @@ func (r *resolver) source(n *node) {
 	} else if s.Kind != "kafka" {
 		d.at(n.path+".kind", "%q is not a source kind flinksim models (kafka)", s.Kind)
 	}
-	if s.Topic == "" {
+	given := s.Topic != ""
+	if !given {
 		s.Topic = s.Name
 	}
 	r.nodeParallelism(n, s.Parallelism, n.path+".parallelism")
@@ -24,6 +25,7 @@ func (r *resolver) source(n *node) {
 	} else if *s.Partitions < 1 || *s.Partitions > 100000 {
 		d.at(n.path+".partitions", "must be from 1 to 100000, not %d", *s.Partitions)
 	}
+	r.topic(n, given)
 	if s.Arrivals == "" {
 		s.Arrivals = "poisson"
 	} else if s.Arrivals != "poisson" && s.Arrivals != "deterministic" {
