@@ -20,12 +20,13 @@ func (r *resolver) source(n *node) {
 	}
 	r.nodeParallelism(n, s.Parallelism, n.path+".parallelism")
 	s.Parallelism = ptr(n.parallelism)
+	partitions := s.Partitions != nil
 	if s.Partitions == nil {
 		s.Partitions = ptr(n.parallelism)
 	} else if *s.Partitions < 1 || *s.Partitions > 100000 {
 		d.at(n.path+".partitions", "must be from 1 to 100000, not %d", *s.Partitions)
 	}
-	r.topic(n, given)
+	r.topic(n, given, partitions)
 	if s.Arrivals == "" {
 		s.Arrivals = "poisson"
 	} else if s.Arrivals != "poisson" && s.Arrivals != "deterministic" {
