@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -473,6 +474,9 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 		if !ok {
 			if k, flink := flinkKeyOutside(path, kv.key, kv.val); flink {
 				d.fail(kv.key, join(path, name), "unknown field; %s is a Flink option: it goes under flink: (flink.%s)", k, k)
+			} else if head, rest, dotted := strings.Cut(name, "."); dotted && slices.Contains(fi.names, head) {
+				// A path, as --set and a variant's set: take it, written as a key.
+				d.fail(kv.key, join(path, name), "unknown field; a dotted path is not a key in a scenario: nest it, %s: {%s: ...} (--set and a variant's set: take the path)", head, rest)
 			} else if s, near := Closest(name, fi.names); near {
 				d.fail(kv.key, join(path, name), "unknown field; did you mean %q?", s)
 			} else {
