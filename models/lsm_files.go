@@ -97,15 +97,21 @@ func (s *Simulation) uploadSince(m, base sstMark, full float64) float64 {
 // liveFiles is the bytes of subtask st's SST files live at m, for a state
 // of full bytes: level 0's live files, and the levels below, which hold
 // the state once compaction has written them (or from the start, a warm
-// state's), each key once. No less than the state: after the sync
+// state's), each key once. The levels hold no more than came down to them:
+// the warm state and the flushed bytes whose compaction has finished, so
+// keys still only in level 0's live files (new keys, not yet compacted)
+// are not counted there too. No less than the state: after the sync
 // phase's flush every key's newest value is in some file.
 func (s *Simulation) liveFiles(st *subtask, m sstMark, full float64) float64 {
 	sizes := s.spec.Checkpointing.LSM.leveled().Sizes(full)
-	levels := s.warmState(st)
+	warm := s.warmState(st)
+	levels := warm
 	for i := 1; i < result.NumLevels; i++ {
 		levels += math.Min(m.wrote[i], sizes[i])
 	}
-	return math.Max(math.Min(levels, full)+math.Min(m.wrote[0], m.liveL0), full)
+	l0 := math.Min(m.wrote[0], m.liveL0)
+	compacted := warm + m.wrote[0] - l0
+	return max(min(levels, full, compacted)+l0, full)
 }
 
 // warmState is the keyed state subtask st holds from the start (warm
