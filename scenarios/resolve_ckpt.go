@@ -158,7 +158,11 @@ func (r *resolver) storage() {
 	}
 	preset, ok := storagePresets[cs.Type]
 	if !ok {
-		d.at("checkpoint-storage.type", "%q is not a storage type flinksim knows (s3, gcs, azure-blob, hdfs, nfs)", cs.Type)
+		hint := ""
+		if cs.Type == "filesystem" { // Flink's name of the storage, not of the system behind it
+			hint = "; Flink's FileSystemCheckpointStorage writes to the file system its directory names: give that system's type (nfs for a file:// mount)"
+		}
+		d.at("checkpoint-storage.type", "%q is not a storage type flinksim knows (s3, gcs, azure-blob, hdfs, nfs)%s", cs.Type, hint)
 		preset = storagePresets["s3"]
 	}
 	r.byteRate(&cs.StreamBandwidth, preset.stream, "checkpoint-storage.stream-bandwidth", "", "85MB/s")
