@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -430,6 +429,12 @@ type fieldInfo struct {
 	names []string
 }
 
+// has reports whether the struct has a field called name.
+func (fi fieldInfo) has(name string) bool {
+	_, ok := fi.index[name]
+	return ok
+}
+
 func fieldsOf(t reflect.Type) fieldInfo {
 	fi := fieldInfo{index: map[string]int{}}
 	for i := 0; i < t.NumField(); i++ {
@@ -474,7 +479,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 		if !ok {
 			if k, flink := flinkKeyOutside(path, kv.key, kv.val); flink {
 				d.fail(kv.key, join(path, name), "unknown field; %s is a Flink option: it goes under flink: (flink.%s)", k, k)
-			} else if head, rest, dotted := strings.Cut(name, "."); dotted && slices.Contains(fi.names, head) {
+			} else if head, rest, dotted := strings.Cut(name, "."); dotted && fi.has(head) {
 				// A path, as --set and a variant's set: take it, written as a key.
 				d.fail(kv.key, join(path, name), "unknown field; a dotted path is not a key in a scenario: nest it, %s: {%s: ...} (--set and a variant's set: take the path)", head, rest)
 			} else if s, near := Closest(name, fi.names); near {

@@ -63,10 +63,11 @@ func (r *resolver) topic(n *node, given, partitions bool) {
 		r.d.at(n.path+".topic", "%q collides with %s's topic %q: Kafka takes '.' and '_' as one in a topic's name and refuses the second", s.Topic, first.n.path, t)
 		return
 	}
-	if !partitions || !first.partitions || r.d.badUnder(n.path+".partitions") {
-		if partitions && !first.partitions && !r.d.badUnder(n.path+".partitions") {
-			r.topics[key] = topicReader{n, given, true}
-		}
+	if !partitions || r.d.badUnder(n.path+".partitions") {
+		return // flinksim's guess, or refused already
+	}
+	if !first.partitions { // the first to give them: later ones are compared with it
+		r.topics[key] = topicReader{n, given, true}
 		return
 	}
 	if a, b := *first.n.src.Partitions, *s.Partitions; a != b {
